@@ -1,0 +1,215 @@
+import { HostType } from '../catalog/host-types';
+import { isAvailabilityZone } from '../catalog/region';
+import { Engine, Scheduled } from '../engine/engine';
+import { SimTime, seconds } from '../engine/sim-time';
+import { IncorrectInstanceState, InvalidParameterValue, NotFound, ResourceInUse } from '../errors';
+import { FleetEvent } from './events';
+import { Host } from './host';
+import { InstanceStateName, StateTransition, Vm, VmSpec, holdsHost } from './vm';
+
+/** How long a stopped instance's shutting-down takes: nothing runs, so only bookkeeping. */
+const TERMINATE_STOPPED_MS = 1_000;
+
+export interface RestoredVm extends VmSpec {
+  readonly state: InstanceStateName;
+  readonly hostId: string | null;
+  readonly stateSince: SimTime;
+  readonly transitionAt: SimTime | null;
+}
+
+/**
+ * The fleet's hosts and the VMs on them, with EC2's lifecycle (MODEL.md §3.6):
+ * pending → running → stopping → stopped → pending …; running|stopped → shutting-down →
+ * terminated; reboot stays running. Transitions take simulated time and are engine events.
+ * A VM holds its host while pending, running, stopping or shutting-down; a stopped VM holds none,
+ * and starting it again needs a new placement, as on EC2.
+ */
+export class Fleet {
+  private readonly hostsById = new Map<string, Host>();
+  private readonly vms = new Map<string, Vm>();
+  private readonly transitions = new Map<string, Scheduled>();
+  private readonly tenantVcpus = new Map<string, number>();
+
+  constructor(readonly engine: Engine<FleetEvent>) {}
+
+  get now(): SimTime {
+    return this.engine.now;
+  }
+
+  // ---- hosts ----
+
+  addHost(hostId: string, type: HostType, availabilityZone: string): Host {
+    if (this.hostsById.has(hostId)) throw new InvalidParameterValue(`host '${hostId}' already exists`);
+    if (!isAvailabilityZone(availabilityZone)) throw new InvalidParameterValue(`availability zone '${availabilityZone}' does not exist`);
+    const host = new Host(hostId, type, availabilityZone);
+    this.hostsById.set(hostId, host);
+    this.engine.emit({ type: 'host.added', time: this.now, hostId });
+    return host;
+  }
+
+  removeHost(hostId: string): void {
+    const host = this.requireHost(hostId);
+    if (host.vmIds.size > 0) throw new ResourceInUse('HostInUse', `host '${hostId}' still runs ${host.vmIds.size} instance(s)`);
+    this.hostsById.delete(hostId);
+    this.engine.emit({ type: 'host.removed', time: this.now, hostId });
+  }
+
+  host(hostId: string): Host | undefined {
+    return this.hostsById.get(hostId);
+  }
+
+  hosts(): IterableIterator<Host> {
+    return this.hostsById.values();
+  }
+
+  get hostCount(): number {
+    return this.hostsById.size;
+  }
+
+  // ---- VMs ----
+
+  vm(vmId: string): Vm | undefined {
+    return this.vms.get(vmId);
+  }
+
+  allVms(): IterableIterator<Vm> {
+    return this.vms.values();
+  }
+
+  /** vCPUs of the tenant's VMs that hold a host (pending, running, stopping, shutting-down). */
+  vcpusInUse(tenantId: string): number {
+    return this.tenantVcpus.get(tenantId) ?? 0;
+  }
+
+  /** A new VM on `hostId`, pending now, running after its image's boot time. */
+  launch(spec: VmSpec, hostId: string): Vm {
+    if (this.vms.has(spec.vmId)) throw new InvalidParameterValue(`instance '${spec.vmId}' already exists`);
+    const vm: Vm = { ...spec, state: 'stopped', hostId: null, stateSince: this.now, transitionAt: null };
+    this.vms.set(vm.vmId, vm);
+    this.placeOn(vm, hostId);
+    this.enter(vm, 'pending', seconds(vm.image.bootSeconds));
+    return vm;
+  }
+
+  /** stopped → pending on `hostId` (placed anew). A VM already pending or running is left as is. */
+  start(vmId: string, hostId: string): StateTransition {
+    const vm = this.requireVm(vmId);
+    if (vm.state === 'pending' || vm.state === 'running') return { vmId, previous: vm.state, current: vm.state };
+    if (vm.state !== 'stopped') throw new IncorrectInstanceState(vmId, vm.state, 'started');
+    this.placeOn(vm, hostId);
+    return this.enter(vm, 'pending', seconds(vm.image.bootSeconds));
+  }
+
+  /** Whether starting this VM needs a host (it is stopped). */
+  needsPlacementToStart(vmId: string): boolean {
+    return this.requireVm(vmId).state === 'stopped';
+  }
+
+  stop(vmId: string): StateTransition {
+    const vm = this.requireVm(vmId);
+    if (vm.state === 'stopping' || vm.state === 'stopped') return { vmId, previous: vm.state, current: vm.state };
+    if (vm.state !== 'running') throw new IncorrectInstanceState(vmId, vm.state, 'stopped');
+    return this.enter(vm, 'stopping', seconds(vm.image.shutdownSeconds));
+  }
+
+  reboot(vmId: string): StateTransition {
+    const vm = this.requireVm(vmId);
+    if (vm.state !== 'running') throw new IncorrectInstanceState(vmId, vm.state, 'rebooted');
+    this.engine.emit({ type: 'vm.rebooted', time: this.now, vmId, tenantId: vm.tenantId, hostId: vm.hostId! });
+    return { vmId, previous: 'running', current: 'running' };
+  }
+
+  terminate(vmId: string): StateTransition {
+    const vm = this.requireVm(vmId);
+    if (vm.state === 'shutting-down' || vm.state === 'terminated') return { vmId, previous: vm.state, current: vm.state };
+    const duration = vm.state === 'stopped' ? TERMINATE_STOPPED_MS : seconds(vm.image.shutdownSeconds);
+    return this.enter(vm, 'shutting-down', duration);
+  }
+
+  /**
+   * Rebuilds a VM from persisted state (after a restart). A transient state whose end has passed
+   * completes at the next `runUntil`, so a crash between an engine event and its persistence loses
+   * nothing.
+   */
+  restore(r: RestoredVm): Vm {
+    if (r.state === 'terminated') throw new InvalidParameterValue(`terminated instance '${r.vmId}' is not restored`);
+    const { state, hostId, stateSince, transitionAt, ...spec } = r;
+    const vm: Vm = { ...spec, state, hostId: null, stateSince, transitionAt };
+    this.vms.set(vm.vmId, vm);
+    if (holdsHost(state)) {
+      if (hostId === null) throw new InvalidParameterValue(`instance '${r.vmId}' in state ${state} has no host`);
+      this.placeOn(vm, hostId);
+    }
+    if (transitionAt !== null) this.scheduleCompletion(vm, Math.max(transitionAt, this.now));
+    return vm;
+  }
+
+  private enter(vm: Vm, state: InstanceStateName, durationMs: SimTime | null): StateTransition {
+    const previous = vm.state;
+    const pending = this.transitions.get(vm.vmId);
+    if (pending) {
+      this.engine.cancel(pending);
+      this.transitions.delete(vm.vmId);
+    }
+    vm.state = state;
+    vm.stateSince = this.now;
+    vm.transitionAt = durationMs === null ? null : this.now + durationMs;
+    if (!holdsHost(state)) this.release(vm);
+    if (vm.transitionAt !== null) this.scheduleCompletion(vm, vm.transitionAt);
+    this.engine.emit({
+      type: 'vm.state-changed', time: this.now, vmId: vm.vmId, tenantId: vm.tenantId, previous, current: state,
+      hostId: vm.hostId, transitionAt: vm.transitionAt,
+    });
+    if (state === 'terminated') this.vms.delete(vm.vmId);
+    return { vmId: vm.vmId, previous, current: state };
+  }
+
+  private scheduleCompletion(vm: Vm, at: SimTime): void {
+    this.transitions.set(
+      vm.vmId,
+      this.engine.schedule(at, () => {
+        this.transitions.delete(vm.vmId);
+        const next = COMPLETES_TO[vm.state];
+        if (next) this.enter(vm, next, null);
+      }),
+    );
+  }
+
+  private placeOn(vm: Vm, hostId: string): void {
+    const host = this.requireHost(hostId);
+    vm.hostId = hostId;
+    host.attach(vm);
+    this.tenantVcpus.set(vm.tenantId, this.vcpusInUse(vm.tenantId) + vm.instanceType.vcpus);
+    this.engine.emit({ type: 'host.allocation-changed', time: this.now, hostId });
+  }
+
+  private release(vm: Vm): void {
+    if (vm.hostId === null) return;
+    const host = this.hostsById.get(vm.hostId);
+    const hostId = vm.hostId;
+    vm.hostId = null;
+    this.tenantVcpus.set(vm.tenantId, this.vcpusInUse(vm.tenantId) - vm.instanceType.vcpus);
+    if (host) {
+      host.detach(vm);
+      this.engine.emit({ type: 'host.allocation-changed', time: this.now, hostId });
+    }
+  }
+
+  private requireHost(hostId: string): Host {
+    const host = this.hostsById.get(hostId);
+    if (!host) throw new NotFound('InvalidHostID.NotFound', `host '${hostId}' does not exist`);
+    return host;
+  }
+
+  private requireVm(vmId: string): Vm {
+    const vm = this.vms.get(vmId);
+    if (!vm) throw new NotFound('InvalidInstanceID.NotFound', `The instance ID '${vmId}' does not exist`);
+    return vm;
+  }
+}
+
+const COMPLETES_TO: Partial<Record<InstanceStateName, InstanceStateName>> = {
+  pending: 'running',
+  stopping: 'stopped',
+  'shutting-down': 'terminated',
+};
