@@ -1,0 +1,55 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { AuthService } from './auth/auth.service';
+import { AdminGuard, TenantGuard } from './auth/guards';
+import { CatalogController } from './catalog/catalog.controller';
+import { ClockController } from './clock/clock.controller';
+import { APP_CONFIG, AppConfig } from './config/app-config';
+import { dataSourceOptions } from './database/data-source';
+import { DemoSeeder } from './demo/demo.seeder';
+import { EngineService } from './engine/engine.service';
+import { HealthController } from './health/health.controller';
+import { HostsController } from './hosts/hosts.controller';
+import { HostsService } from './hosts/hosts.service';
+import { InstancesController } from './instances/instances.controller';
+import { InstancesService } from './instances/instances.service';
+import { QuotasController } from './instances/quotas.controller';
+import { TenantsController } from './tenants/tenants.controller';
+import { TenantsService } from './tenants/tenants.service';
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // A caller's X-Request-Id is kept (so logs join across services); otherwise one is made.
+            genReqId: (req, res) => {
+              const given = req.headers['x-request-id'];
+              const id = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+              res.setHeader('x-request-id', id);
+              return id;
+            },
+            redact: ['req.headers.authorization'],
+            autoLogging: { ignore: (req) => req.url === '/health' },
+          },
+        }),
+        TypeOrmModule.forRoot(dataSourceOptions(config.database)),
+      ],
+      controllers: [
+        HealthController, CatalogController, InstancesController, QuotasController, TenantsController, HostsController, ClockController,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder,
+      ],
+    };
+  }
+
+  configure(_: MiddlewareConsumer): void {}
+}

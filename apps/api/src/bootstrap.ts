@@ -1,0 +1,26 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ErrorFilter } from './common/error.filter';
+import { createValidationPipe } from './common/validation.pipe';
+import { AppConfig } from './config/app-config';
+
+/** Builds the whole application (used by main and by the end-to-end tests alike). */
+export async function createApp(config: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ErrorFilter());
+  app.enableShutdownHooks();
+  const doc = new DocumentBuilder()
+    .setTitle('Nimbus')
+    .setDescription('A simulated multi-tenant, EC2-style cloud. Errors: {"error": {"code", "message", "requestId"}}.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  await app.init();
+  return app;
+}

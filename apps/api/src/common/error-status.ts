@@ -1,0 +1,27 @@
+/** EC2's error codes mapped to HTTP statuses (API.md): the one place that knows both. */
+const STATUS_BY_CODE: Record<string, number> = {
+  InvalidParameterValue: 400,
+  InvalidParameterCombination: 400,
+  MissingParameter: 400,
+  ValidationError: 400,
+  InvalidPaginationToken: 400,
+  VcpuLimitExceeded: 400,
+  LicenseLimitExceeded: 400,
+  AuthFailure: 401,
+  UnauthorizedOperation: 403,
+  NotFound: 404,
+  IncorrectInstanceState: 409,
+  IdempotentParameterMismatch: 409,
+  VolumeInUse: 409,
+  HostInUse: 409,
+  RequestLimitExceeded: 429,
+  InsufficientInstanceCapacity: 503,
+  ServiceUnavailable: 503,
+};
+
+export function statusForCode(code: string): number {
+  if (STATUS_BY_CODE[code] !== undefined) return STATUS_BY_CODE[code];
+  if (code.endsWith('.NotFound')) return 404;
+  if (code.endsWith('.Malformed')) return 400;
+  return 400;
+}

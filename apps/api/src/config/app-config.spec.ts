@@ -1,0 +1,23 @@
+import { loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const sut = loadConfig({});
+    expect(sut).toMatchObject({ port: 3000, database: { type: 'sqlite', path: './data/nimbus.sqlite' }, clock: { mode: 'realtime', rate: 1 }, demo: false });
+  });
+
+  it('reads PostgreSQL, a manual clock and the demo flag', () => {
+    const sut = loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', NIMBUS_CLOCK: 'manual', NIMBUS_DEMO: 'true', PORT: '8080' });
+    expect(sut).toMatchObject({ port: 8080, database: { type: 'postgres', url: 'postgres://u@h:5432/db' }, clock: { mode: 'manual' }, demo: true });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
+    [{ NIMBUS_CLOCK: 'fast' }, /NIMBUS_CLOCK/],
+    [{ NIMBUS_CLOCK: '0' }, /greater than 0/],
+    [{ NIMBUS_ADMIN_KEY: 'short' }, /NIMBUS_ADMIN_KEY/],
+  ])('refuses %j at boot with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,63 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+/** The environment variables of API.md, validated once at boot. */
+class EnvironmentVariables {
+  @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsOptional() @IsString() @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, { message: 'DATABASE_URL must be sqlite:<path> or postgres://…' })
+  DATABASE_URL = 'sqlite:./data/nimbus.sqlite';
+
+  @IsOptional() @IsString() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be redis://…' })
+  REDIS_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(16, { message: 'NIMBUS_ADMIN_KEY must be at least 16 characters' })
+  NIMBUS_ADMIN_KEY?: string;
+
+  @IsOptional() @IsString() @Matches(/^(manual|\d+(\.\d+)?)$/, { message: "NIMBUS_CLOCK must be 'manual' or a rate (simulated seconds per wall second)" })
+  NIMBUS_CLOCK = '1';
+
+  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value === 'true' || value === '1' : value)) @IsBoolean()
+  NIMBUS_DEMO = false;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+}
+
+export type ClockSetting = { mode: 'manual' } | { mode: 'realtime'; rate: number };
+
+export interface AppConfig {
+  readonly port: number;
+  readonly database: { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
+  readonly redisUrl?: string;
+  readonly adminKey?: string;
+  readonly clock: ClockSetting;
+  readonly demo: boolean;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const vars = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
+  const errors = validateSync(vars, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    throw new ConfigError(`Invalid configuration: ${errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ')}`);
+  }
+  const url = vars.DATABASE_URL;
+  const rate = Number(vars.NIMBUS_CLOCK);
+  if (vars.NIMBUS_CLOCK !== 'manual' && !(rate > 0)) throw new ConfigError('Invalid configuration: NIMBUS_CLOCK rate must be greater than 0');
+  return {
+    port: vars.PORT,
+    database: url.startsWith('sqlite:') ? { type: 'sqlite', path: url.slice('sqlite:'.length) } : { type: 'postgres', url },
+    redisUrl: vars.REDIS_URL,
+    adminKey: vars.NIMBUS_ADMIN_KEY,
+    clock: vars.NIMBUS_CLOCK === 'manual' ? { mode: 'manual' } : { mode: 'realtime', rate },
+    demo: vars.NIMBUS_DEMO,
+    logLevel: vars.LOG_LEVEL,
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,11 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { msTransformer } from './columns';
+
+@Entity('hosts')
+export class HostEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'host_type', type: 'varchar', length: 64 }) hostType!: string;
+  @Column({ name: 'availability_zone', type: 'varchar', length: 32 }) availabilityZone!: string;
+  @Column({ type: 'varchar', length: 16 }) state!: string;
+  @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+}

@@ -1,0 +1,24 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { msTransformer } from './columns';
+
+@Entity('instances')
+export class InstanceEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'reservation_id', type: 'varchar', length: 32 }) reservationId!: string;
+  @Column({ name: 'image_id', type: 'varchar', length: 32 }) imageId!: string;
+  @Column({ name: 'instance_type', type: 'varchar', length: 32 }) instanceType!: string;
+  @Column({ type: 'varchar', length: 32 }) platform!: string;
+  @Column({ type: 'varchar', length: 16 }) tenancy!: string;
+  @Column({ name: 'availability_zone', type: 'varchar', length: 32 }) availabilityZone!: string;
+  @Column({ name: 'host_id', type: 'varchar', length: 32, nullable: true }) hostId!: string | null;
+  @Column({ type: 'varchar', length: 16 }) state!: string;
+  @Column({ name: 'state_reason', type: 'varchar', length: 255, nullable: true }) stateReason!: string | null;
+  @Column({ name: 'state_since', type: 'bigint', transformer: msTransformer }) stateSince!: number;
+  @Column({ name: 'transition_at', type: 'bigint', nullable: true, transformer: msTransformer }) transitionAt!: number | null;
+  @Column({ name: 'launch_time', type: 'bigint', transformer: msTransformer }) launchTime!: number;
+  @Column({ name: 'cpu_reservation_millicores', type: 'integer' }) cpuReservationMillicores!: number;
+  @Column({ name: 'cpu_limit_millicores', type: 'integer' }) cpuLimitMillicores!: number;
+  @Column({ name: 'cpu_weight', type: 'integer' }) cpuWeight!: number;
+  @Column({ name: 'credit_specification', type: 'varchar', length: 16, nullable: true }) creditSpecification!: string | null;
+}

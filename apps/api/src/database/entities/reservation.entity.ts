@@ -1,0 +1,12 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { msTransformer } from './columns';
+
+/** One RunInstances call; its client token makes a retry return the same reservation. */
+@Entity('reservations')
+export class ReservationEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'client_token', type: 'varchar', length: 64, nullable: true }) clientToken!: string | null;
+  @Column({ name: 'request_hash', type: 'varchar', length: 64 }) requestHash!: string;
+  @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { findHostType, Host, HOST_TYPES, isAvailabilityZone, hardwareThreads } from '@nimbus/hypervisor';
+import { DataSource } from 'typeorm';
+import { invalidParameter, notFound } from '../common/api-errors';
+import { resourceId } from '../common/ids';
+import { HostEntity } from '../database/entities';
+import { EngineService } from '../engine/engine.service';
+import { AddHostsDto } from './host.dto';
+
+const hostNotFound = (id: string) => notFound('InvalidHostID.NotFound', `The host ID '${id}' does not exist`);
+
+export function mapHost(h: Host) {
+  const a = h.allocation;
+  return {
+    hostId: h.id,
+    hostType: h.type.name,
+    availabilityZone: h.availabilityZone,
+    state: h.state,
+    capacity: { threads: h.threads, cpuCores: h.cpuCapacityMillicores / 1000, memoryMiB: h.memoryCapacityMiB },
+    allocated: { reservedCores: a.reservedMillicores / 1000, limitCores: a.limitMillicores / 1000, memoryMiB: a.memoryMiB, vcpus: a.vcpus, instances: a.vmCount },
+  };
+}
+
+@Injectable()
+export class HostsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly engine: EngineService,
+  ) {}
+
+  hostTypes() {
+    return {
+      hostTypes: HOST_TYPES.map((t) => ({ ...t, threads: hardwareThreads(t) })),
+    };
+  }
+
+  add(dto: AddHostsDto) {
+    const type = findHostType(dto.hostType);
+    if (!type) throw invalidParameter(`hostType '${dto.hostType}' does not exist`);
+    if (!isAvailabilityZone(dto.availabilityZone)) throw invalidParameter(`availabilityZone '${dto.availabilityZone}' does not exist`);
+    return this.engine.command(async (tx, e) => {
+      const rows = Array.from({ length: dto.count }, () =>
+        tx.create(HostEntity, { id: resourceId('h'), hostType: type.name, availabilityZone: dto.availabilityZone, state: 'available', createdAt: e.now }),
+      );
+      await tx.insert(HostEntity, rows);
+      return { hosts: rows.map((r) => mapHost(e.fleet.addHost(r.id, type, r.availabilityZone))) };
+    });
+  }
+
+  list(filter: { availabilityZone?: string; hostType?: string }) {
+    const hosts = [...this.engine.fleet.hosts()]
+      .filter((h) => (!filter.availabilityZone || h.availabilityZone === filter.availabilityZone) && (!filter.hostType || h.type.name === filter.hostType))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    return { hosts: hosts.map(mapHost) };
+  }
+
+  get(id: string) {
+    const h = this.engine.fleet.host(id);
+    if (!h) throw hostNotFound(id);
+    return mapHost(h);
+  }
+
+  remove(id: string) {
+    return this.engine.command(async (tx, e) => {
+      if (!e.fleet.host(id)) throw hostNotFound(id);
+      e.fleet.removeHost(id);
+      await tx.delete(HostEntity, { id });
+    });
+  }
+
+  count(): Promise<number> {
+    return this.db.getRepository(HostEntity).count();
+  }
+}
+

@@ -1,0 +1,84 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
+} from 'class-validator';
+
+export class CpuOptionsDto {
+  @ApiPropertyOptional({ description: 'Cores guaranteed (at most what the type reserves)', example: 1 })
+  @IsOptional() @IsNumber({ maxDecimalPlaces: 3 }) @Min(0)
+  reservation?: number;
+
+  @ApiPropertyOptional({ description: 'Cores at most (at most the vCPUs, not below the reservation)', example: 2 })
+  @IsOptional() @IsNumber({ maxDecimalPlaces: 3 }) @Min(0.001)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Shares (default 1024 per vCPU; may only be raised)', example: 4096 })
+  @IsOptional() @IsInt() @Min(1)
+  weight?: number;
+}
+
+export class RunInstancesDto {
+  @ApiProperty({ example: 'ami-0a1e0c00000000a23' })
+  @IsDefined() @IsString()
+  imageId!: string;
+
+  @ApiProperty({ example: 't3.micro' })
+  @IsDefined() @IsString()
+  instanceType!: string;
+
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 1000 })
+  @IsOptional() @IsInt() @Min(1) @Max(1000)
+  minCount = 1;
+
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 1000 })
+  @IsOptional() @IsInt() @Min(1) @Max(1000)
+  maxCount = 1;
+
+  @ApiPropertyOptional({ example: 'us-east-1a' })
+  @IsOptional() @IsString()
+  availabilityZone?: string;
+
+  @ApiPropertyOptional({ enum: ['default'], description: 'dedicated and host tenancy arrive with the scheduler issue' })
+  @IsOptional() @IsIn(['default'])
+  tenancy?: 'default';
+
+  @ApiPropertyOptional({ type: CpuOptionsDto })
+  @IsOptional() @ValidateNested() @Type(() => CpuOptionsDto)
+  cpu?: CpuOptionsDto;
+
+  @ApiPropertyOptional({ enum: ['standard', 'unlimited'], description: 'burstable types only; EC2 launches T3 as unlimited by default' })
+  @IsOptional() @IsIn(['standard', 'unlimited'])
+  creditSpecification?: 'standard' | 'unlimited';
+
+  @ApiPropertyOptional({ example: { Name: 'web-1' } })
+  @IsOptional() @IsObject()
+  tags?: Record<string, string>;
+
+  @ApiPropertyOptional({ description: 'Idempotency token: the same token returns the same reservation', maxLength: 64 })
+  @IsOptional() @IsString() @Length(1, 64) @Matches(/^[\x20-\x7e]+$/, { message: 'clientToken must be printable ASCII' })
+  clientToken?: string;
+}
+
+export class ListInstancesQueryDto {
+  @IsOptional() @IsIn(['pending', 'running', 'shutting-down', 'terminated', 'stopping', 'stopped'])
+  state?: string;
+
+  @IsOptional() @IsString()
+  instanceType?: string;
+
+  @IsOptional() @IsString()
+  availabilityZone?: string;
+
+  @IsOptional() @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value)) @IsInt() @Min(5) @Max(1000)
+  maxResults?: number;
+
+  @IsOptional() @IsString()
+  nextToken?: string;
+}
+
+export class PutTagsDto {
+  @ApiProperty({ example: { Name: 'web-1', team: 'infra' } })
+  @IsDefined() @IsObject()
+  tags!: Record<string, string>;
+}

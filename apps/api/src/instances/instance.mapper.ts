@@ -1,0 +1,32 @@
+import { INSTANCE_STATE_CODES, InstanceStateName, StateTransition } from '@nimbus/hypervisor';
+import { InstanceEntity } from '../database/entities';
+
+const STATE_REASONS: Record<string, string> = {
+  'Client.UserInitiatedShutdown': 'User initiated shutdown',
+  'Server.InsufficientInstanceCapacity': 'Insufficient capacity',
+};
+
+export const stateOf = (name: string) => ({ name, code: INSTANCE_STATE_CODES[name as InstanceStateName] });
+
+export function mapInstance(i: InstanceEntity, tags: Record<string, string>) {
+  return {
+    instanceId: i.id,
+    reservationId: i.reservationId,
+    imageId: i.imageId,
+    instanceType: i.instanceType,
+    state: stateOf(i.state),
+    ...(i.stateReason ? { stateReason: { code: i.stateReason, message: STATE_REASONS[i.stateReason] ?? i.stateReason } } : {}),
+    availabilityZone: i.availabilityZone,
+    launchTime: new Date(i.launchTime).toISOString(),
+    platform: i.platform,
+    tenancy: i.tenancy,
+    cpu: { reservation: i.cpuReservationMillicores / 1000, limit: i.cpuLimitMillicores / 1000, weight: i.cpuWeight },
+    ...(i.creditSpecification ? { creditSpecification: i.creditSpecification } : {}),
+    volumes: [] as unknown[],
+    tags,
+  };
+}
+
+export function mapTransition(t: StateTransition) {
+  return { instanceId: t.vmId, previousState: stateOf(t.previous), currentState: stateOf(t.current) };
+}

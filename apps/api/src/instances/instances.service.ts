@@ -1,0 +1,215 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  CpuParams, findImage, findInstanceType, IncorrectInstanceState, InstanceType, isAvailabilityZone, isBurstable,
+  MS_PER_HOUR, resolveCpuParams, Vm,
+} from '@nimbus/hypervisor';
+import { checkVcpuQuota, InsufficientInstanceCapacity } from '@nimbus/scheduler';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { ApiError, invalidParameter, notFound } from '../common/api-errors';
+import { ID_PATTERN, resourceId } from '../common/ids';
+import { InstanceEntity, InstanceTagEntity, ReservationEntity, TenantEntity } from '../database/entities';
+import { EngineService } from '../engine/engine.service';
+import { ListInstancesQueryDto, RunInstancesDto } from './instance.dto';
+import { mapInstance, mapTransition } from './instance.mapper';
+import { decodePageToken, encodePageToken } from './page-token';
+import { MAX_TAGS, validateTags } from './tags';
+
+/** Terminated instances stay visible for one simulated hour (MODEL.md §3.6). */
+const TERMINATED_VISIBLE_MS = MS_PER_HOUR;
+const DEFAULT_PAGE_SIZE = 1000;
+const USER_SHUTDOWN = 'Client.UserInitiatedShutdown';
+
+const instanceNotFound = (id: string) => notFound('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
+@Injectable()
+export class InstancesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly engine: EngineService,
+  ) {}
+
+  run(tenant: TenantEntity, dto: RunInstancesDto) {
+    const image = findImage(dto.imageId);
+    if (!image) throw notFound('InvalidAMIID.NotFound', `The image id '[${dto.imageId}]' does not exist`);
+    const type = findInstanceType(dto.instanceType);
+    if (!type) throw invalidParameter(`instanceType '${dto.instanceType}' does not exist`);
+    if (dto.minCount > dto.maxCount) throw invalidParameter(`minCount (${dto.minCount}) must not exceed maxCount (${dto.maxCount})`);
+    if (dto.availabilityZone !== undefined && !isAvailabilityZone(dto.availabilityZone))
+      throw invalidParameter(`availabilityZone '${dto.availabilityZone}' does not exist`);
+    if (dto.creditSpecification && !isBurstable(type))
+      throw new ApiError('InvalidParameterCombination', `creditSpecification applies only to burstable types, not ${type.name}`);
+    const cpu = this.cpuParams(type, dto);
+    const tags = validateTags(dto.tags ?? {});
+    const { clientToken, ...request } = dto;
+    const requestHash = createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
+
+    return this.engine.command(async (tx, e) => {
+      if (clientToken !== undefined) {
+        const previous = await tx.findOneBy(ReservationEntity, { tenantId: tenant.id, clientToken });
+        if (previous) {
+          if (previous.requestHash !== requestHash)
+            throw new ApiError('IdempotentParameterMismatch', `The client token '${clientToken}' was used with a different request`);
+          return this.reservationView(tx, previous.id);
+        }
+      }
+      const quota = (await tx.findOneByOrFail(TenantEntity, { id: tenant.id })).quotaOnDemandVcpus;
+      const allowed = checkVcpuQuota({ limit: quota, used: e.fleet.vcpusInUse(tenant.id), vcpusPerInstance: type.vcpus, minCount: dto.minCount, maxCount: dto.maxCount });
+      const decision = e.scheduler.place({ tenantId: tenant.id, instanceType: type, cpu, availabilityZone: dto.availabilityZone, minCount: dto.minCount, maxCount: allowed });
+      if (!decision.ok) throw new InsufficientInstanceCapacity(type.name, decision.refusals, dto.availabilityZone);
+
+      const reservation = tx.create(ReservationEntity, { id: resourceId('r'), tenantId: tenant.id, clientToken: clientToken ?? null, requestHash, createdAt: e.now });
+      await tx.insert(ReservationEntity, reservation);
+      const rows = decision.hostIds.map((hostId) => {
+        const vm = e.fleet.launch({ vmId: resourceId('i'), tenantId: tenant.id, instanceType: type, image, cpu }, hostId);
+        return this.newRow(vm, reservation.id, decision.availabilityZone, dto, e.now);
+      });
+      await tx.insert(InstanceEntity, rows);
+      const tagRows = rows.flatMap((r) => Object.entries(tags).map(([key, value]) => ({ instanceId: r.id, key, value, tenantId: tenant.id })));
+      if (tagRows.length > 0) await tx.insert(InstanceTagEntity, tagRows);
+      return { reservationId: reservation.id, instances: rows.map((r) => mapInstance(r, tags)) };
+    });
+  }
+
+  async list(tenant: TenantEntity, q: ListInstancesQueryDto, tagFilters: [string, string][]) {
+    const limit = q.maxResults ?? DEFAULT_PAGE_SIZE;
+    const qb = this.db
+      .getRepository(InstanceEntity)
+      .createQueryBuilder('i')
+      .where('i.tenantId = :tenantId', { tenantId: tenant.id })
+      .andWhere("NOT (i.state = 'terminated' AND i.stateSince <= :cutoff)", { cutoff: this.engine.now - TERMINATED_VISIBLE_MS });
+    if (q.state) qb.andWhere('i.state = :state', { state: q.state });
+    if (q.instanceType) qb.andWhere('i.instanceType = :type', { type: q.instanceType });
+    if (q.availabilityZone) qb.andWhere('i.availabilityZone = :az', { az: q.availabilityZone });
+    tagFilters.forEach(([key, value], n) => {
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM instance_tags t${n} WHERE t${n}.instance_id = i.id AND t${n}.tag_key = :k${n} AND t${n}.tag_value = :v${n})`,
+        { [`k${n}`]: key, [`v${n}`]: value },
+      );
+    });
+    if (q.nextToken) qb.andWhere('i.id > :after', { after: decodePageToken(q.nextToken) });
+    const rows = await qb.orderBy('i.id', 'ASC').take(limit + 1).getMany();
+    const page = rows.slice(0, limit);
+    const tags = await this.tagsOf(this.db.manager, page.map((r) => r.id));
+    return {
+      instances: page.map((r) => mapInstance(r, tags.get(r.id) ?? {})),
+      ...(rows.length > limit ? { nextToken: encodePageToken(page[page.length - 1].id) } : {}),
+    };
+  }
+
+  async get(tenant: TenantEntity, id: string) {
+    const row = await this.requireVisible(this.db.manager, tenant.id, id);
+    return mapInstance(row, (await this.tagsOf(this.db.manager, [id])).get(id) ?? {});
+  }
+
+  start(tenant: TenantEntity, id: string) {
+    return this.engine.command(async (tx, e) => {
+      const row = await this.requireVisible(tx, tenant.id, id);
+      if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'started');
+      if (!e.fleet.needsPlacementToStart(id)) return mapTransition(e.fleet.start(id, row.hostId ?? ''));
+      const vm = e.fleet.vm(id)!;
+      const quota = (await tx.findOneByOrFail(TenantEntity, { id: tenant.id })).quotaOnDemandVcpus;
+      checkVcpuQuota({ limit: quota, used: e.fleet.vcpusInUse(tenant.id), vcpusPerInstance: vm.instanceType.vcpus, minCount: 1, maxCount: 1 });
+      // A stopped instance keeps its zone (its subnet) but not its host, as on EC2.
+      const decision = e.scheduler.place({ tenantId: tenant.id, instanceType: vm.instanceType, cpu: vm.cpu, availabilityZone: row.availabilityZone, minCount: 1, maxCount: 1 });
+      if (!decision.ok) throw new InsufficientInstanceCapacity(vm.instanceType.name, decision.refusals, row.availabilityZone);
+      const transition = e.fleet.start(id, decision.hostIds[0]);
+      await tx.update(InstanceEntity, { id }, { launchTime: e.now, stateReason: null });
+      return mapTransition(transition);
+    });
+  }
+
+  stop(tenant: TenantEntity, id: string) {
+    return this.engine.command(async (tx, e) => {
+      const row = await this.requireVisible(tx, tenant.id, id);
+      if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'stopped');
+      const t = e.fleet.stop(id);
+      if (t.previous !== t.current) await tx.update(InstanceEntity, { id }, { stateReason: USER_SHUTDOWN });
+      return mapTransition(t);
+    });
+  }
+
+  reboot(tenant: TenantEntity, id: string) {
+    return this.engine.command(async (tx, e) => {
+      const row = await this.requireVisible(tx, tenant.id, id);
+      if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'rebooted');
+      return mapTransition(e.fleet.reboot(id));
+    });
+  }
+
+  terminate(tenant: TenantEntity, id: string) {
+    return this.engine.command(async (tx, e) => {
+      const row = await this.requireVisible(tx, tenant.id, id);
+      if (row.state === 'terminated') return mapTransition({ vmId: id, previous: 'terminated', current: 'terminated' });
+      const t = e.fleet.terminate(id);
+      if (t.previous !== t.current) await tx.update(InstanceEntity, { id }, { stateReason: USER_SHUTDOWN });
+      return mapTransition(t);
+    });
+  }
+
+  putTags(tenant: TenantEntity, id: string, tags: Record<string, unknown>) {
+    const valid = validateTags(tags);
+    return this.engine.command(async (tx) => {
+      await this.requireVisible(tx, tenant.id, id);
+      const merged = { ...((await this.tagsOf(tx, [id])).get(id) ?? {}), ...valid };
+      if (Object.keys(merged).length > MAX_TAGS) throw invalidParameter(`an instance may have at most ${MAX_TAGS} tags`);
+      await tx.save(InstanceTagEntity, Object.entries(valid).map(([key, value]) => ({ instanceId: id, key, value, tenantId: tenant.id })));
+      return { tags: merged };
+    });
+  }
+
+  deleteTag(tenant: TenantEntity, id: string, key: string) {
+    return this.engine.command(async (tx) => {
+      await this.requireVisible(tx, tenant.id, id);
+      await tx.delete(InstanceTagEntity, { instanceId: id, key });
+    });
+  }
+
+  private cpuParams(type: InstanceType, dto: RunInstancesDto): CpuParams {
+    const toMilli = (cores: number | undefined) => (cores === undefined ? undefined : Math.round(cores * 1000));
+    return resolveCpuParams(type, {
+      reservationMillicores: toMilli(dto.cpu?.reservation),
+      limitMillicores: toMilli(dto.cpu?.limit),
+      weight: dto.cpu?.weight,
+    });
+  }
+
+  private newRow(vm: Vm, reservationId: string, availabilityZone: string, dto: RunInstancesDto, now: number): InstanceEntity {
+    return {
+      id: vm.vmId, tenantId: vm.tenantId, reservationId, imageId: vm.image.imageId, instanceType: vm.instanceType.name,
+      platform: vm.image.platform, tenancy: dto.tenancy ?? 'default', availabilityZone, hostId: vm.hostId, state: vm.state,
+      stateReason: null, stateSince: vm.stateSince, transitionAt: vm.transitionAt, launchTime: now,
+      cpuReservationMillicores: vm.cpu.reservationMillicores, cpuLimitMillicores: vm.cpu.limitMillicores, cpuWeight: vm.cpu.weight,
+      creditSpecification: isBurstable(vm.instanceType) ? (dto.creditSpecification ?? 'unlimited') : null,
+    };
+  }
+
+  private async reservationView(tx: EntityManager, reservationId: string) {
+    const rows = await tx.find(InstanceEntity, { where: { reservationId }, order: { id: 'ASC' } });
+    const tags = await this.tagsOf(tx, rows.map((r) => r.id));
+    return { reservationId, instances: rows.map((r) => mapInstance(r, tags.get(r.id) ?? {})) };
+  }
+
+  /** Another tenant's instance, or one terminated over an hour ago, is indistinguishable from a missing one. */
+  private async requireVisible(m: EntityManager, tenantId: string, id: string): Promise<InstanceEntity> {
+    if (!ID_PATTERN('i').test(id)) throw new ApiError('InvalidInstanceID.Malformed', `Invalid id: '${id}' (expecting 'i-' and 17 hex digits)`);
+    const row = await m.findOneBy(InstanceEntity, { id, tenantId });
+    if (!row || (row.state === 'terminated' && row.stateSince <= this.engine.now - TERMINATED_VISIBLE_MS)) throw instanceNotFound(id);
+    return row;
+  }
+
+  private async tagsOf(m: EntityManager, ids: string[]): Promise<Map<string, Record<string, string>>> {
+    const out = new Map<string, Record<string, string>>();
+    if (ids.length === 0) return out;
+    const rows = await m.find(InstanceTagEntity, { where: { instanceId: In(ids) }, order: { key: 'ASC' } });
+    for (const t of rows) out.set(t.instanceId, { ...(out.get(t.instanceId) ?? {}), [t.key]: t.value });
+    return out;
+  }
+}

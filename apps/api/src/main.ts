@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { AuthService } from './auth/auth.service';
+import { createApp } from './bootstrap';
+import { ConfigError, loadConfig } from './config/app-config';
+import { DemoSeeder } from './demo/demo.seeder';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const app = await createApp(config);
+  const demo = await app.get(DemoSeeder).seedIfEmpty();
+  await app.listen(config.port);
+  const url = `http://localhost:${config.port}`;
+  const adminKey = app.get(AuthService).generatedAdminKey;
+  // Printed once, on the console only: keys are stored hashed and cannot be shown again.
+  const lines = [
+    '',
+    `Nimbus is running at ${url}  (API docs: ${url}/docs)`,
+    `  database: ${config.database.type === 'sqlite' ? `sqlite:${config.database.path}` : 'postgres'}; clock: ${config.clock.mode === 'manual' ? 'manual' : `${config.clock.rate}x`}`,
+    adminKey ? `  admin key (shown once, keep it): ${adminKey}` : '  admin key: as configured or printed on the first start',
+    demo ? `  demo tenant ${demo.tenantId} key (shown once): ${demo.key}` : '',
+    '',
+  ];
+  process.stdout.write(lines.filter((l, i) => l !== '' || i === 0 || i === lines.length - 1).join('\n') + '\n');
+}
+
+void main();

@@ -1,0 +1,15 @@
+import { ApiKeyEntity, TenantEntity } from '../database/entities';
+
+export function mapTenant(t: TenantEntity) {
+  return {
+    tenantId: t.id,
+    name: t.name,
+    quotas: { onDemandVcpus: t.quotaOnDemandVcpus, provisionedIops: t.quotaProvisionedIops },
+    createdAt: new Date(t.createdAt).toISOString(),
+  };
+}
+
+/** The secret appears only in the answer that creates the key. */
+export function mapNewApiKey(k: ApiKeyEntity, key: string) {
+  return { keyId: k.id, key, createdAt: new Date(k.createdAt).toISOString() };
+}
