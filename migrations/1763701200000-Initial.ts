@@ -19,7 +19,7 @@ export class Initial1763701200000 implements MigrationInterface {
       name: 'api_keys',
       columns: [id(), ref('tenant_id'), str('key_hash', 64), ms('created_at')],
       indices: [new TableIndex({ name: 'ux_api_keys_hash', columnNames: ['key_hash'], isUnique: true }), new TableIndex({ name: 'ix_api_keys_tenant', columnNames: ['tenant_id'] })],
-      foreignKeys: [{ columnNames: ['tenant_id'], referencedTableName: 'tenants', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+      foreignKeys: [{ name: 'fk_api_keys_tenant', columnNames: ['tenant_id'], referencedTableName: 'tenants', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
     }));
     await q.createTable(new Table({
       name: 'hosts',
@@ -30,7 +30,7 @@ export class Initial1763701200000 implements MigrationInterface {
       name: 'reservations',
       columns: [id(), ref('tenant_id'), str('client_token', 64, true), str('request_hash', 64), ms('created_at')],
       indices: [new TableIndex({ name: 'ux_reservations_token', columnNames: ['tenant_id', 'client_token'], isUnique: true })],
-      foreignKeys: [{ columnNames: ['tenant_id'], referencedTableName: 'tenants', referencedColumnNames: ['id'] }],
+      foreignKeys: [{ name: 'fk_reservations_tenant', columnNames: ['tenant_id'], referencedTableName: 'tenants', referencedColumnNames: ['id'] }],
     }));
     await q.createTable(new Table({
       name: 'instances',
@@ -46,8 +46,8 @@ export class Initial1763701200000 implements MigrationInterface {
         new TableIndex({ name: 'ix_instances_reservation', columnNames: ['reservation_id'] }),
       ],
       foreignKeys: [
-        { columnNames: ['tenant_id'], referencedTableName: 'tenants', referencedColumnNames: ['id'] },
-        { columnNames: ['reservation_id'], referencedTableName: 'reservations', referencedColumnNames: ['id'] },
+        { name: 'fk_instances_tenant', columnNames: ['tenant_id'], referencedTableName: 'tenants', referencedColumnNames: ['id'] },
+        { name: 'fk_instances_reservation', columnNames: ['reservation_id'], referencedTableName: 'reservations', referencedColumnNames: ['id'] },
       ],
     }));
     await q.createTable(new Table({
@@ -58,7 +58,7 @@ export class Initial1763701200000 implements MigrationInterface {
         ref('tenant_id'), str('tag_value', 256),
       ],
       indices: [new TableIndex({ name: 'ix_instance_tags_lookup', columnNames: ['tenant_id', 'tag_key', 'tag_value'] })],
-      foreignKeys: [{ columnNames: ['instance_id'], referencedTableName: 'instances', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+      foreignKeys: [{ name: 'fk_instance_tags_instance', columnNames: ['instance_id'], referencedTableName: 'instances', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
     }));
     await q.createTable(new Table({
       name: 'settings',

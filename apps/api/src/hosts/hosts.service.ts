@@ -55,10 +55,11 @@ export class HostsService {
     return { hosts: hosts.map(mapHost) };
   }
 
+  /** One host, with the instances it holds (an operator's view; tenants never see hosts). */
   get(id: string) {
     const h = this.engine.fleet.host(id);
     if (!h) throw hostNotFound(id);
-    return mapHost(h);
+    return { ...mapHost(h), instanceIds: [...h.vmIds].sort() };
   }
 
   remove(id: string) {

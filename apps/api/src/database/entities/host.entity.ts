@@ -1,7 +1,8 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { msTransformer } from './columns';
 
 @Entity('hosts')
+@Index('ix_hosts_zone', ['availabilityZone'])
 export class HostEntity {
   @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
   @Column({ name: 'host_type', type: 'varchar', length: 64 }) hostType!: string;

@@ -1,7 +1,12 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { msTransformer } from './columns';
+import { ReservationEntity } from './reservation.entity';
+import { TenantEntity } from './tenant.entity';
 
 @Entity('instances')
+@Index('ix_instances_tenant_state', ['tenantId', 'state'])
+@Index('ix_instances_host', ['hostId'])
+@Index('ix_instances_reservation', ['reservationId'])
 export class InstanceEntity {
   @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
   @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
@@ -20,5 +25,11 @@ export class InstanceEntity {
   @Column({ name: 'cpu_reservation_millicores', type: 'integer' }) cpuReservationMillicores!: number;
   @Column({ name: 'cpu_limit_millicores', type: 'integer' }) cpuLimitMillicores!: number;
   @Column({ name: 'cpu_weight', type: 'integer' }) cpuWeight!: number;
+  @ManyToOne(() => TenantEntity)
+  @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'fk_instances_tenant' })
+  tenant?: TenantEntity;
+  @ManyToOne(() => ReservationEntity)
+  @JoinColumn({ name: 'reservation_id', foreignKeyConstraintName: 'fk_instances_reservation' })
+  reservation?: ReservationEntity;
   @Column({ name: 'credit_specification', type: 'varchar', length: 16, nullable: true }) creditSpecification!: string | null;
 }
