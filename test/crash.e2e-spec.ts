@@ -22,11 +22,13 @@ describe('kill -9 during concurrent provisioning', () => {
       body: body ? JSON.stringify(body) : undefined,
     });
 
+  const body = async (res: Promise<Response>): Promise<any> => (await res).json();
+
   it('keeps every acknowledged instance, no partial reservation, and exact host accounting', async () => {
     db = await createTestDatabase();
     server = await startServerProcess(db.url);
     const s1 = server;
-    const tenant = await (await call(s1, ADMIN_KEY, 'POST', '/v1/admin/tenants', { name: 'crash', quotas: { onDemandVcpus: 100000 } })).json();
+    const tenant = await body(call(s1, ADMIN_KEY, 'POST', '/v1/admin/tenants', { name: 'crash', quotas: { onDemandVcpus: 100000 } }));
     const key: string = tenant.apiKey.key;
     expect((await call(s1, ADMIN_KEY, 'POST', '/v1/admin/hosts', { hostType: 'm5-host', availabilityZone: 'us-east-1a', count: 20 })).status).toBe(201);
 
@@ -44,7 +46,7 @@ describe('kill -9 during concurrent provisioning', () => {
           const res = await call(s1, key, 'POST', '/v1/instances', {
             imageId: LINUX_AMI, instanceType: 'm5.large', minCount: sizeOf(n), maxCount: sizeOf(n), tags: { req: String(n) },
           });
-          if (res.status === 201) acknowledged.set(n, (await res.json()).instances.map((i: { instanceId: string }) => i.instanceId));
+          if (res.status === 201) acknowledged.set(n, (await body(Promise.resolve(res))).instances.map((i: { instanceId: string }) => i.instanceId));
         } catch {
           // connection reset by the kill: not acknowledged
         }
@@ -60,7 +62,7 @@ describe('kill -9 during concurrent provisioning', () => {
     const s2 = server;
     const listed: { instanceId: string; tags: Record<string, string> }[] = [];
     for (let token: string | undefined; ; ) {
-      const page = await (await call(s2, key, 'GET', `/v1/instances?maxResults=1000${token ? `&nextToken=${token}` : ''}`)).json();
+      const page = await body(call(s2, key, 'GET', `/v1/instances?maxResults=1000${token ? `&nextToken=${token}` : ''}`));
       listed.push(...page.instances);
       if (!(token = page.nextToken)) break;
     }
@@ -73,11 +75,11 @@ describe('kill -9 during concurrent provisioning', () => {
     for (const [n, ids] of byRequest) expect(ids.length).toBe(sizeOf(n));
 
     // Each host accounts exactly for the live instances it holds.
-    const hosts = (await (await call(s2, ADMIN_KEY, 'GET', '/v1/admin/hosts')).json()).hosts;
+    const hosts = (await body(call(s2, ADMIN_KEY, 'GET', '/v1/admin/hosts'))).hosts;
     const live = new Set(listed.map((i) => i.instanceId));
     let placed = 0;
     for (const h of hosts) {
-      const detail = await (await call(s2, ADMIN_KEY, 'GET', `/v1/admin/hosts/${h.hostId}`)).json();
+      const detail = await body(call(s2, ADMIN_KEY, 'GET', `/v1/admin/hosts/${h.hostId}`));
       expect(detail.instanceIds.every((id: string) => live.has(id))).toBe(true);
       expect(detail.allocated).toEqual({
         reservedCores: 2 * detail.instanceIds.length, limitCores: 2 * detail.instanceIds.length,
@@ -86,7 +88,7 @@ describe('kill -9 during concurrent provisioning', () => {
       placed += detail.instanceIds.length;
     }
     expect(placed).toBe(listed.length);
-    const quota = await (await call(s2, key, 'GET', '/v1/quotas')).json();
+    const quota = await body(call(s2, key, 'GET', '/v1/quotas'));
     expect(quota.onDemandVcpus.used).toBe(2 * listed.length);
   });
 });

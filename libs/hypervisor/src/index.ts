@@ -11,3 +11,4 @@ export * from './fleet/vm';
 export * from './fleet/host';
 export * from './fleet/events';
 export * from './fleet/fleet';
+export * from './vmm';
