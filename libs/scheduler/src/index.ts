@@ -1,0 +1,4 @@
+export * from './contract';
+export * from './scheduler';
+export { checkVcpuQuota } from './quota/vcpu-quota';
+export type { VcpuQuotaCheck } from './quota/vcpu-quota';

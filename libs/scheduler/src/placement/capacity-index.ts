@@ -1,0 +1,125 @@
+import { CpuParams, Host, INSTANCE_TYPES, InstanceType, defaultCpuParams } from '@nimbus/hypervisor';
+import { AllocationRatios, HostPool } from './host-pool';
+import { Shape, shapeOf } from './shape';
+import { SlotIndex } from './slot-index';
+
+/** A pool that runs the requested family, with its slot index for the requested shape. */
+export interface PoolCandidates {
+  readonly pool: HostPool;
+  readonly index: SlotIndex;
+}
+
+/** Everything placement needs to know about one zone for one request shape, read in O(pools). */
+export interface ZoneCandidates {
+  readonly availabilityZone: string;
+  readonly shape: Shape;
+  /** Pools whose host type runs the shape's family, in host-type name order (the tie-break). */
+  readonly pools: readonly PoolCandidates[];
+  /** How many instances of the shape the zone can take in all (Σ slots). */
+  readonly fits: number;
+}
+
+/**
+ * Tenants may lower a CPU limit or reservation, which makes a shape outside the catalog. Each is
+ * indexed on first use (one pass over its family's hosts) and kept in sync after that; only the
+ * most recently used few are kept, so a stream of odd shapes cannot make every allocation
+ * change cost more.
+ */
+const MAX_CUSTOM_SHAPES = 32;
+
+/**
+ * The scheduler's view of free capacity: hosts grouped into pools per (AZ, host type), each pool
+ * indexed per request shape (see SlotIndex). Kept in sync from fleet events; placement reads it
+ * without scanning hosts, so its cost does not grow with the fleet.
+ */
+export class CapacityIndex {
+  private readonly pools = new Map<string, HostPool>();
+  private readonly poolsByZone = new Map<string, HostPool[]>();
+  private readonly locations = new Map<string, { readonly pool: HostPool; readonly no: number }>();
+  private readonly catalogShapes = new Map<string, Shape>();
+  /** Map order is use order: the first entry is the least recently used. */
+  private readonly customShapes = new Map<string, Shape>();
+
+  constructor(
+    private ratios: AllocationRatios,
+    catalog: readonly InstanceType[] = INSTANCE_TYPES,
+  ) {
+    // Every catalog type at its default CPU parameters is indexed up front, so the common request
+    // never pays for building an index.
+    for (const type of catalog) {
+      const shape = shapeOf(type, defaultCpuParams(type));
+      this.catalogShapes.set(shape.key, shape);
+    }
+  }
+
+  /** Indexes a new host, or re-reads a known one (its state or allocation changed). */
+  sync(host: Host): void {
+    const at = this.locations.get(host.id);
+    if (at && at.pool.host(at.no) === host) {
+      at.pool.refresh(at.no);
+      return;
+    }
+    if (at) this.remove(host.id); // same id, new host object: re-added after a removal we missed
+    const pool = this.poolFor(host);
+    this.locations.set(host.id, { pool, no: pool.add(host) });
+  }
+
+  remove(hostId: string): void {
+    const at = this.locations.get(hostId);
+    if (!at) return;
+    at.pool.remove(at.no);
+    this.locations.delete(hostId);
+  }
+
+  setRatios(ratios: AllocationRatios): void {
+    this.ratios = ratios;
+    for (const pool of this.pools.values()) pool.setRatios(ratios);
+  }
+
+  shapeFor(instanceType: InstanceType, cpu: CpuParams): Shape {
+    const probe = shapeOf(instanceType, cpu);
+    const known = this.catalogShapes.get(probe.key);
+    if (known) return known;
+    const custom = this.customShapes.get(probe.key);
+    if (custom) {
+      this.customShapes.delete(probe.key);
+      this.customShapes.set(probe.key, custom);
+      return custom;
+    }
+    this.customShapes.set(probe.key, probe);
+    for (const pool of this.pools.values()) if (pool.runs(probe)) pool.addShape(probe);
+    if (this.customShapes.size > MAX_CUSTOM_SHAPES) this.evict(this.customShapes.keys().next().value!);
+    return probe;
+  }
+
+  zone(availabilityZone: string, shape: Shape): ZoneCandidates {
+    const pools: PoolCandidates[] = [];
+    let fits = 0;
+    for (const pool of this.poolsByZone.get(availabilityZone) ?? []) {
+      const index = pool.runs(shape) ? pool.slotIndex(shape.key) : undefined;
+      if (!index) continue;
+      pools.push({ pool, index });
+      fits += index.totalSlots;
+    }
+    return { availabilityZone, shape, pools, fits };
+  }
+
+  private poolFor(host: Host): HostPool {
+    const key = `${host.availabilityZone}/${host.type.name}`;
+    let pool = this.pools.get(key);
+    if (pool) return pool;
+    pool = HostPool.for(host, this.ratios);
+    for (const shape of [...this.catalogShapes.values(), ...this.customShapes.values()]) if (pool.runs(shape)) pool.addShape(shape);
+    this.pools.set(key, pool);
+    const zonePools = this.poolsByZone.get(host.availabilityZone) ?? [];
+    zonePools.push(pool);
+    zonePools.sort((a, b) => (a.hostType.name < b.hostType.name ? -1 : a.hostType.name > b.hostType.name ? 1 : 0));
+    this.poolsByZone.set(host.availabilityZone, zonePools);
+    return pool;
+  }
+
+  private evict(shapeKey: string): void {
+    this.customShapes.delete(shapeKey);
+    for (const pool of this.pools.values()) pool.removeShape(shapeKey);
+  }
+}

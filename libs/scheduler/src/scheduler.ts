@@ -1,0 +1,109 @@
+import { AVAILABILITY_ZONES, Fleet, FleetEvent, InvalidParameterValue, isAvailabilityZone } from '@nimbus/hypervisor';
+import { DEFAULT_SCHEDULER_CONFIG, PlacementDecision, PlacementRequest, SchedulerConfig, WeigherName } from './contract';
+import { CapacityIndex, ZoneCandidates } from './placement/capacity-index';
+import { Weigher } from './placement/weigher';
+import { packWeigher } from './placement/weigher.pack';
+import { spreadWeigher } from './placement/weigher.spread';
+import { zoneRefusal } from './placement/zone-refusal';
+
+const WEIGHERS: Readonly<Record<WeigherName, Weigher>> = { pack: packWeigher, spread: spreadWeigher };
+
+/** Zones in name order: the last tie-break, so decisions never depend on map order. */
+const ZONES_BY_NAME = [...AVAILABILITY_ZONES].sort();
+
+/**
+ * Placement policy (MODEL.md §4): hard filters, then a soft weigher, over an index of free
+ * capacity that fleet events keep in sync. `place` only decides; the caller launches each VM on
+ * the host ids returned, and the fleet's allocation-changed events update the index.
+ *
+ * Host state has no fleet event yet: whoever drains, fails, repairs or powers a host must call
+ * `reindexHost`.
+ */
+export class Scheduler {
+  private current: SchedulerConfig;
+  private readonly index: CapacityIndex;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly fleet: Fleet,
+    config: SchedulerConfig = DEFAULT_SCHEDULER_CONFIG,
+  ) {
+    this.current = validConfig({ ...config });
+    this.index = new CapacityIndex(this.current);
+    for (const host of fleet.hosts()) this.index.sync(host);
+    this.unsubscribe = fleet.engine.subscribe((event) => this.observe(event));
+  }
+
+  get config(): SchedulerConfig {
+    return this.current;
+  }
+
+  setConfig(partial: Partial<SchedulerConfig>): void {
+    const next = validConfig({ ...this.current, ...partial });
+    const ratiosChanged =
+      next.cpuAllocationRatio !== this.current.cpuAllocationRatio || next.ramAllocationRatio !== this.current.ramAllocationRatio;
+    this.current = next;
+    if (ratiosChanged) this.index.setRatios(next);
+  }
+
+  /** Re-reads one host (after its state changed); forgets it if the fleet no longer has it. */
+  reindexHost(hostId: string): void {
+    const host = this.fleet.host(hostId);
+    if (host) this.index.sync(host);
+    else this.index.remove(hostId);
+  }
+
+  /** Stops following fleet events. */
+  dispose(): void {
+    this.unsubscribe();
+  }
+
+  /**
+   * Chooses hosts for between minCount and maxCount instances, all in one zone, or refuses with
+   * every zone's reasons. Places as many as fit up to maxCount; never fewer than minCount.
+   * Pure with respect to the fleet: it reserves nothing.
+   */
+  place(req: PlacementRequest): PlacementDecision {
+    if (!Number.isSafeInteger(req.minCount) || !Number.isSafeInteger(req.maxCount) || req.minCount < 1 || req.maxCount < req.minCount)
+      throw new InvalidParameterValue(`need 1 ≤ MinCount ≤ MaxCount, got ${req.minCount} and ${req.maxCount}`);
+    const requested = req.availabilityZone;
+    if (requested !== undefined && !isAvailabilityZone(requested))
+      return { ok: false, refusals: [{ availabilityZone: requested, fits: 0, reasons: ['availability-zone'] }] };
+
+    const shape = this.index.shapeFor(req.instanceType, req.cpu);
+    const zones = (requested !== undefined ? [requested] : ZONES_BY_NAME).map((az) => this.index.zone(az, shape));
+    const weigher = WEIGHERS[this.current.weigher];
+    let best: ZoneCandidates | undefined;
+    for (const zone of zones) {
+      if (zone.fits < req.minCount) continue;
+      // The zone that takes the most instances; then the one with the most room left, so requests
+      // that name no zone spread over the region as on EC2 (pack or spread apply within the zone);
+      // then name order.
+      const order = best === undefined ? -1 : Math.min(best.fits, req.maxCount) - Math.min(zone.fits, req.maxCount) || best.fits - zone.fits;
+      if (order < 0) best = zone;
+    }
+    if (!best) return { ok: false, refusals: zones.map(zoneRefusal) };
+    return { ok: true, availabilityZone: best.availabilityZone, hostIds: weigher.pick(best, Math.min(best.fits, req.maxCount)) };
+  }
+
+  private observe(event: FleetEvent): void {
+    switch (event.type) {
+      case 'host.added':
+      case 'host.allocation-changed':
+        this.reindexHost(event.hostId);
+        break;
+      case 'host.removed':
+        this.index.remove(event.hostId);
+        break;
+    }
+  }
+}
+
+/** Ratios above 64 are no real policy, and would make the slot buckets needlessly large. */
+function validConfig(c: SchedulerConfig): SchedulerConfig {
+  if (!Object.prototype.hasOwnProperty.call(WEIGHERS, c.weigher)) throw new InvalidParameterValue(`weigher must be one of ${Object.keys(WEIGHERS).join(', ')}, got '${c.weigher}'`);
+  for (const ratio of ['cpuAllocationRatio', 'ramAllocationRatio'] as const)
+    if (!Number.isFinite(c[ratio]) || c[ratio] <= 0 || c[ratio] > 64)
+      throw new InvalidParameterValue(`${ratio} must be more than 0 and at most 64, got ${c[ratio]}`);
+  return Object.freeze(c);
+}
