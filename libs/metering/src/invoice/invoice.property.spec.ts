@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import { Decimal } from 'decimal.js';
+import { APRIL_START, BOOK, LifecycleOp, hours, recordsOf, sec, surplus, transfer, volume } from '../testing/usage-fixtures';
+import { PLATFORMS, UsageRecord } from '../usage/usage-record';
+import { computeInvoice } from './invoice';
+
+const WINDOW_START = APRIL_START - hours(48);
+const WINDOW_MS = hours(35 * 24);
+const time = fc.integer({ min: 0, max: WINDOW_MS }).map((t) => WINDOW_START + t);
+
+// Usage of several kinds for two tenants, around April (some in March and May).
+const instanceRecords = fc
+  .record({
+    tenantId: fc.constantFrom('t-1', 't-2'),
+    instanceType: fc.constantFrom('t3.micro', 'm5.large', 'c5.9xlarge', 'r5.24xlarge'),
+    platform: fc.constantFrom(...PLATFORMS),
+    licenseModel: fc.constantFrom('license-included' as const, 'byol' as const),
+    tenancy: fc.constantFrom('default' as const, 'dedicated' as const, 'host' as const),
+    ops: fc.array(fc.tuple(time, fc.constantFrom<LifecycleOp['op']>('start', 'stop', 'reboot')), { maxLength: 12 }),
+  })
+  .map(({ ops, ...opts }) => {
+    // Strictly increasing times: the engine never takes two lifecycle steps in one millisecond.
+    const sorted = ops.map(([atMs, op]) => ({ atMs, op })).sort((a, b) => a.atMs - b.atMs).filter((o, i, all) => i === 0 || o.atMs > all[i - 1].atMs);
+    const last = sorted.length ? sorted[sorted.length - 1].atMs : WINDOW_START;
+    return { opts, ops: [...sorted, { atMs: last + sec(1), op: 'stop' as const }] };
+  });
+
+const usageArb = fc
+  .tuple(
+    fc.array(instanceRecords, { maxLength: 6 }),
+    fc.array(fc.tuple(time, fc.integer({ min: 0, max: hours(400) }), fc.constantFrom('gp2' as const, 'gp3' as const, 'io2' as const), fc.integer({ min: 0, max: 80_000 })), { maxLength: 4 }),
+    fc.array(fc.tuple(time, fc.integer({ min: 0, max: 5_000_000 })), { maxLength: 4 }),
+    fc.array(fc.tuple(time, fc.constantFrom('cross-az' as const, 'internet-out' as const), fc.integer({ min: 0, max: 300e9 })), { maxLength: 6 }),
+  )
+  .map(([instances, volumes, surpluses, transfers]) => {
+    const records: UsageRecord[] = [];
+    instances.forEach(({ opts, ops }, i) => records.push(...recordsOf(`i-${i}`, ops, { ...opts, vcpus: 2 + i })));
+    volumes.forEach(([start, length, volumeType, iops], i) => records.push(volume(`v-${i}`, start, start + length, { volumeType, iops, throughputMiBps: 100 + i * 100 })));
+    surpluses.forEach(([atMs, vcpuMs], i) => records.push(surplus(`i-${i}`, atMs, vcpuMs)));
+    transfers.forEach(([atMs, direction, bytes], i) => records.push(transfer(`i-${i}`, direction, atMs, bytes)));
+    return records;
+  });
+
+// Property runs are CPU-bound; a generous timeout keeps them from failing on a busy machine.
+const PROPERTY_TIMEOUT_MS = 30_000;
+
+const invoice = (usage: readonly UsageRecord[], month = '2025-04') => computeInvoice({ tenantId: 't-1', month, usage, priceBook: BOOK });
+
+describe('computeInvoice (properties)', () => {
+  it('gives the same invoice whatever the record order and however records are replayed', () => {
+    fc.assert(
+      fc.property(
+        usageArb.chain((usage) => fc.tuple(fc.constant(usage), fc.shuffledSubarray(usage), fc.array(fc.nat(), { minLength: usage.length, maxLength: usage.length }))),
+        ([usage, replayed, keys]) => {
+          const shuffled = [...usage, ...replayed].map((r, i) => ({ r, k: keys[i % keys.length] ?? 0 })).sort((a, b) => a.k - b.k).map(({ r }) => r);
+          expect(invoice(shuffled)).toEqual(invoice(usage));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
+
+  it('makes the total exactly the sum of its cent-rounded lines', () => {
+    fc.assert(
+      fc.property(usageArb, (usage) => {
+        const sut = invoice(usage);
+        expect(sut.lines.every((l) => /^-?\d+\.\d\d$/.test(l.amount))).toBe(true);
+        const sum = sut.lines.reduce((s, l) => s.plus(l.amount), new Decimal(0));
+        expect(sut.total).toBe(sum.toFixed(2));
+      }),
+      { numRuns: 150 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
+
+  it('bills, across the months, each start its minimum and every running second once', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: hours(40 * 24) }), fc.constantFrom<LifecycleOp['op']>('start', 'stop', 'reboot'))), (steps) => {
+        // Whole seconds around the April boundaries, Linux (per second, 60 s minimum).
+        const ops = steps
+          .map(([t, op]) => ({ atMs: APRIL_START - hours(5 * 24) + Math.floor(t / 1000) * 1000, op }))
+          .sort((a, b) => a.atMs - b.atMs)
+          .filter((o, i, all) => i === 0 || o.atMs > all[i - 1].atMs);
+        ops.push({ atMs: (ops.length ? ops[ops.length - 1].atMs : APRIL_START) + sec(1), op: 'stop' });
+        const records = recordsOf('i-1', ops, { instanceType: 'm5.large' });
+        let expectedMs = 0;
+        let since: number | undefined;
+        for (const { atMs, op } of ops) {
+          if (op === 'start' && since === undefined) since = atMs;
+          if (op === 'stop' && since !== undefined) {
+            expectedMs += Math.max(sec(60), atMs - since);
+            since = undefined;
+          }
+        }
+        const billedHours = ['2025-03', '2025-04', '2025-05', '2025-06']
+          .flatMap((m) => invoice(records, m).lines.filter((l) => l.product === 'ec2-instance'))
+          .reduce((s, l) => s.plus(l.quantity), new Decimal(0));
+        // Quantities are shown to 8 places; compare at that resolution.
+        expect(billedHours.times(3_600_000).minus(expectedMs).abs().lt(0.0001 * 3_600_000)).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
+});

@@ -1,0 +1,356 @@
+import { Decimal } from 'decimal.js';
+import { InvalidBillingMonth, PriceNotFound, UsageRecordConflict } from '../errors';
+import { PriceBookVersion } from '../pricing/price-book';
+import { seedPriceBook } from '../pricing/price-book.seed';
+import { DEFAULT_CREDIT_POLICY } from '../sla/credit-policy';
+import {
+  APRIL,
+  APRIL_START,
+  BOOK,
+  at,
+  host,
+  hours,
+  lineOf,
+  min,
+  recordsOf,
+  running,
+  sec,
+  surplus,
+  transfer,
+  volume,
+} from '../testing/usage-fixtures';
+import { UsageRecord, creditsToVcpuMs } from '../usage/usage-record';
+import { computeInvoice, computeInvoices } from './invoice';
+
+const invoiceOf = (usage: readonly UsageRecord[], extra: Partial<Parameters<typeof computeInvoice>[0]> = {}) =>
+  computeInvoice({ tenantId: 't-1', month: APRIL, usage, priceBook: BOOK, ...extra });
+
+const sumOf = (amounts: readonly string[]) => amounts.reduce((s, a) => s.plus(a), new Decimal(0)).toFixed(2);
+
+describe('computeInvoice: per-second billing with a 60 s minimum', () => {
+  // m5.24xlarge Linux, $4.608/h: dear enough that a minute shows in the cents.
+  const big = { instanceType: 'm5.24xlarge', vcpus: 96 } as const;
+
+  it('bills a Linux instance that ran 30 s for 60 s', () => {
+    const sut = invoiceOf([running('i-1', at(0), at(sec(30)), big)]);
+    const compute = lineOf(sut, 'ec2-instance/m5.24xlarge/linux');
+    // 60 s = 1/60 h; 4.608 / 60 = 0.0768 → $0.08 (30 s would be 0.0384 → $0.04).
+    expect(compute.quantity).toBe('0.01666667');
+    expect(compute.unitPrice).toBe('4.608');
+    expect(compute.amount).toBe('0.08');
+    expect(sut.total).toBe('0.08');
+  });
+
+  it('bills three minimums when the instance is started three times within one minute', () => {
+    const ops = [0, 10, 20, 30, 40, 50].map((s, i) => ({ atMs: at(sec(s)), op: i % 2 === 0 ? ('start' as const) : ('stop' as const) }));
+    const sut = invoiceOf(recordsOf('i-1', ops, big));
+    // 3 × 60 s = 180 s = 0.05 h; 0.05 × 4.608 = 0.2304 → $0.23.
+    expect(lineOf(sut, 'ec2-instance/').quantity).toBe('0.05');
+    expect(sut.total).toBe('0.23');
+  });
+
+  it('bills a reboot as nothing: the interval continues the period', () => {
+    const rebooted = invoiceOf(recordsOf('i-1', [{ atMs: at(0), op: 'start' }, { atMs: at(sec(20)), op: 'reboot' }, { atMs: at(sec(40)), op: 'stop' }], big));
+    const plain = invoiceOf([running('i-1', at(0), at(sec(40)), big)]);
+    // 40 s of running is one 60 s minimum, not two.
+    expect(lineOf(rebooted, 'ec2-instance/').quantity).toBe('0.01666667');
+    expect(rebooted).toEqual(plain);
+  });
+});
+
+describe('computeInvoice: per-hour billing (SUSE)', () => {
+  it('bills 61 minutes as 2 hours, compute and license', () => {
+    const sut = invoiceOf([running('i-1', at(0), at(min(61)), { platform: 'suse' })]);
+    // m5.large: compute 2 h × $0.096 = 0.192 → 0.19; SLES 2 h × $0.10 = 0.20.
+    expect(lineOf(sut, 'ec2-instance/m5.large/suse').quantity).toBe('2');
+    expect(lineOf(sut, 'ec2-instance/m5.large/suse').amount).toBe('0.19');
+    expect(lineOf(sut, 'ec2-license/sles').amount).toBe('0.20');
+    expect(sut.total).toBe('0.39');
+  });
+
+  it('does not start a new hour at a reboot', () => {
+    const ops = [{ atMs: at(0), op: 'start' as const }, { atMs: at(min(10)), op: 'reboot' as const }, { atMs: at(min(50)), op: 'stop' as const }];
+    const sut = invoiceOf(recordsOf('i-1', ops, { platform: 'suse' }));
+    // 50 minutes in one period: 1 hour (a new period at the reboot would make it 2).
+    expect(lineOf(sut, 'ec2-instance/').quantity).toBe('1');
+  });
+
+  it('bills each hour in the month where it starts, with no new minimum after the month boundary', () => {
+    const start = APRIL_START - min(30); // 31 March 23:30
+    const records = recordsOf('i-1', [{ atMs: start, op: 'start' }, { atMs: APRIL_START + min(45), op: 'stop' }], { platform: 'suse' });
+    const march = invoiceOf(records, { month: '2025-03' });
+    const april = invoiceOf(records);
+    // 75 minutes = 2 hours: the one starting 23:30 in March, the one starting 00:30 in April.
+    expect(lineOf(march, 'ec2-instance/').quantity).toBe('1');
+    expect(lineOf(april, 'ec2-instance/').quantity).toBe('1');
+  });
+});
+
+describe('computeInvoice: licenses', () => {
+  it('licenses Windows with SQL Server Standard on a 2-vCPU type for 4 cores', () => {
+    const sut = invoiceOf([running('i-1', at(0), at(hours(1)), { platform: 'windows-sql-standard' })]);
+    const sql = lineOf(sut, 'ec2-license/sql-server-standard/m5.large');
+    // max(2 vCPUs, 4-core minimum) × $0.125 per core-hour = $0.50 per hour.
+    expect(sql.unitPrice).toBe('0.50');
+    expect(sql.amount).toBe('0.50');
+    expect(sql.description).toContain('licensed as 4 cores');
+    // Windows is folded: 0.188 − 0.096 = 0.092 → 0.09. m5.large compute 0.096 → 0.10.
+    expect(lineOf(sut, 'ec2-license/windows-server/m5.large').unitPrice).toBe('0.092');
+    expect(sut.total).toBe('0.69');
+  });
+
+  it('licenses SQL Server per vCPU above the minimum', () => {
+    const sut = invoiceOf([running('i-1', at(0), at(hours(1)), { platform: 'windows-sql-standard', instanceType: 'm5.2xlarge', vcpus: 8 })]);
+    expect(lineOf(sut, 'ec2-license/sql-server-standard').unitPrice).toBe('1.00');
+  });
+
+  it('charges BYOL base compute only', () => {
+    const sut = invoiceOf([running('i-1', at(0), at(hours(10)), { platform: 'windows', licenseModel: 'byol' })]);
+    expect(sut.lines.map((l) => l.lineId)).toEqual(['ec2-instance/m5.large/windows/byol/default/aws-us-east-1-seed']);
+    expect(sut.total).toBe('0.96');
+  });
+
+  it('charges instances on a Dedicated Host no compute, but still their license-included software', () => {
+    const sut = invoiceOf([
+      host('h-1', at(0), at(hours(10))),
+      running('i-1', at(0), at(hours(10)), { tenancy: 'host', platform: 'windows' }),
+      running('i-2', at(0), at(hours(10)), { tenancy: 'host', platform: 'windows', licenseModel: 'byol' }),
+    ]);
+    expect(sut.lines.map((l) => l.product)).toEqual(['ec2-license', 'ec2-dedicated-host']);
+    expect(lineOf(sut, 'ec2-license/windows-server').amount).toBe('0.92'); // 10 h × 0.092, i-1 only
+    expect(lineOf(sut, 'ec2-dedicated-host/m5').amount).toBe('50.69'); // 10 h × 5.069
+  });
+
+  it('charges Dedicated Instances the dedicated multiplier on compute', () => {
+    const sut = invoiceOf([running('i-1', at(0), at(hours(10)), { tenancy: 'dedicated' })]);
+    expect(lineOf(sut, 'ec2-instance/').unitPrice).toBe('0.1056');
+    expect(sut.total).toBe('1.06');
+  });
+
+  it('bills a Dedicated Host per second with a 60 s minimum per allocation', () => {
+    const sut = invoiceOf([host('h-1', at(0), at(sec(10))), host('h-1', at(hours(1)), at(hours(1) + sec(90)))]);
+    // 60 s + 90 s = 150 s of $5.069/h = 0.21120833 → $0.21.
+    expect(lineOf(sut, 'ec2-dedicated-host/').quantity).toBe('0.04166667');
+    expect(sut.total).toBe('0.21');
+  });
+});
+
+describe('computeInvoice: burstable surplus credits', () => {
+  it('charges a t3 in unlimited mode exactly its surplus: $0.05 per vCPU-hour on Linux', () => {
+    const sut = invoiceOf([running('i-1', at(0), at(hours(1)), { instanceType: 't3.large' }), surplus('i-1', at(hours(1)), creditsToVcpuMs(90))]);
+    // 90 credits = 90 vCPU-minutes = 1.5 vCPU-hours × 0.05 = 0.075 → $0.08 (half-up).
+    const credits = lineOf(sut, 'ec2-cpu-credits/linux');
+    expect(credits.quantity).toBe('1.5');
+    expect(credits.amount).toBe('0.08');
+    // t3.large compute: 0.0832 → 0.08.
+    expect(sut.total).toBe('0.16');
+  });
+
+  it('charges $0.096 per vCPU-hour on Windows', () => {
+    const sut = invoiceOf([surplus('i-1', at(hours(1)), creditsToVcpuMs(90), { platform: 'windows' })]);
+    expect(lineOf(sut, 'ec2-cpu-credits/windows').amount).toBe('0.14'); // 1.5 × 0.096 = 0.144
+  });
+});
+
+describe('computeInvoice: EBS', () => {
+  it('prorates a gp3 volume with 6,000 IOPS and 250 MiB/s over half of a 30-day month', () => {
+    const sut = invoiceOf([volume('v-1', at(0), at(hours(15 * 24)), { sizeGiB: 100, iops: 6000, throughputMiBps: 250 })]);
+    // 15 of 30 days = 0.5 month. Storage 100 GiB × 0.5 × 0.08 = 4.00;
+    // IOPS (6000 − 3000) × 0.5 × 0.005 = 7.50; throughput (250 − 125) × 0.5 × 0.04 = 2.50.
+    expect(lineOf(sut, 'ebs-storage/gp3').quantity).toBe('50');
+    expect(lineOf(sut, 'ebs-storage/gp3').amount).toBe('4.00');
+    expect(lineOf(sut, 'ebs-iops/gp3').quantity).toBe('1500');
+    expect(lineOf(sut, 'ebs-iops/gp3').amount).toBe('7.50');
+    expect(lineOf(sut, 'ebs-throughput/gp3').amount).toBe('2.50');
+    expect(sut.total).toBe('14.00');
+  });
+
+  it('prorates by the actual length of the month', () => {
+    const mayStart = Date.UTC(2025, 4, 1);
+    const sut = computeInvoice({ tenantId: 't-1', month: '2025-05', priceBook: BOOK, usage: [volume('v-1', mayStart, mayStart + hours(15 * 24))] });
+    // 15 of 31 days: 100 × 15/31 × 0.08 = 3.8709… → $3.87; baseline IOPS and throughput are free.
+    expect(sut.lines.map((l) => l.lineId)).toEqual(['ebs-storage/gp3/aws-us-east-1-seed']);
+    expect(sut.total).toBe('3.87');
+  });
+
+  it('tiers io2 IOPS per volume and charges gp2 storage only', () => {
+    const sut = invoiceOf([volume('v-1', at(0), at(hours(720)), { volumeType: 'io2', sizeGiB: 100, iops: 70_000 }), volume('v-2', at(0), at(hours(720)), { volumeType: 'gp2', sizeGiB: 10, iops: 100 })]);
+    // Whole month: 32,000 × 0.065 = 2080; 32,000 × 0.0455 = 1456; 6,000 × 0.032 = 192; storage 100 × 0.125 = 12.50; gp2 10 × 0.10 = 1.00.
+    expect(lineOf(sut, 'ebs-iops/io2/tier1').amount).toBe('2080.00');
+    expect(lineOf(sut, 'ebs-iops/io2/tier2').amount).toBe('1456.00');
+    expect(lineOf(sut, 'ebs-iops/io2/tier3').amount).toBe('192.00');
+    expect(lineOf(sut, 'ebs-storage/io2').amount).toBe('12.50');
+    expect(lineOf(sut, 'ebs-storage/gp2').amount).toBe('1.00');
+  });
+});
+
+describe('computeInvoice: data transfer', () => {
+  it('gives the first 100 GB out to the internet free each month', () => {
+    const sut = invoiceOf([transfer('i-1', 'internet-out', at(0), 80e9), transfer('i-1', 'internet-out', at(hours(1)), 70e9)]);
+    // 150 GB: 100 free, 50 × 0.09 = 4.50.
+    expect(lineOf(sut, 'data-transfer/internet-out/tier1').amount).toBe('0.00');
+    expect(lineOf(sut, 'data-transfer/internet-out/tier2').quantity).toBe('50');
+    expect(sut.total).toBe('4.50');
+  });
+
+  it('charges cross-AZ bytes per GB of 10^9 bytes at each end', () => {
+    const sut = invoiceOf([transfer('i-1', 'cross-az', at(0), 2e9), transfer('i-2', 'cross-az', at(0), 2e9)]);
+    // A 2 GB transfer metered at sender and receiver: 4 GB × 0.01.
+    expect(sut.total).toBe('0.04');
+  });
+});
+
+describe('computeInvoice: price changes', () => {
+  const v2: PriceBookVersion = {
+    ...BOOK[0],
+    version: 'v2',
+    effectiveFromMs: at(hours(4)),
+    instanceTypes: { ...BOOK[0].instanceTypes, 'm5.large': { hourly: { linux: '0.100', windows: '0.192' } } },
+  };
+
+  it('rates an interval that crosses a price change piecewise', () => {
+    const sut = invoiceOf([running('i-1', at(0), at(hours(10)))], { priceBook: [...BOOK, v2] });
+    // 4 h × 0.096 = 0.384 → 0.38 at the old price; 6 h × 0.100 = 0.60 at the new one.
+    expect(lineOf(sut, 'ec2-instance/m5.large/linux/license-included/default/aws-us-east-1-seed')).toMatchObject({ quantity: '4', amount: '0.38' });
+    expect(lineOf(sut, 'ec2-instance/m5.large/linux/license-included/default/v2')).toMatchObject({ quantity: '6', amount: '0.60' });
+    expect(sut.total).toBe('0.98');
+    expect(sut.priceBookVersions).toEqual(['aws-us-east-1-seed', 'v2']);
+  });
+
+  it('prices a per-hour unit at the price in effect when the hour starts', () => {
+    const sut = invoiceOf([running('i-1', at(hours(3) + min(30)), at(hours(5)), { platform: 'suse' })], { priceBook: [...BOOK, v2] });
+    // Hours start at 03:30 (old price) and 04:30 (new price).
+    expect(lineOf(sut, 'ec2-instance/m5.large/suse/license-included/default/aws-us-east-1-seed').quantity).toBe('1');
+    expect(lineOf(sut, 'ec2-instance/m5.large/suse/license-included/default/v2').quantity).toBe('1');
+  });
+
+  it('refuses usage no price covers', () => {
+    expect(() => invoiceOf([running('i-1', at(0), at(hours(1)), { instanceType: 'x9.huge' })])).toThrow(PriceNotFound);
+    expect(() => invoiceOf([running('i-1', at(0), at(hours(1)))], { priceBook: seedPriceBook(at(hours(2))) })).toThrow(PriceNotFound);
+  });
+});
+
+describe('computeInvoice: idempotent usage', () => {
+  const first = running('i-1', at(0), at(hours(3)));
+  const usage: UsageRecord[] = [first, volume('v-1', at(0), at(hours(100))), transfer('i-1', 'cross-az', at(5), 3e9), surplus('i-1', at(9), 123_456)];
+
+  it('bills replayed (duplicated) records once', () => {
+    expect(invoiceOf([...usage, ...usage, usage[0]])).toEqual(invoiceOf(usage));
+    // 3 h × 0.096 = 0.288 → 0.29; 100 GiB × 100/720 month × 0.08 = 1.111 → 1.11; 3 GB × 0.01 = 0.03;
+    // 123,456 vCPU-ms = 0.0343 vCPU-h × 0.05 = 0.0017 → 0.00. Once, not twice: 1.43.
+    expect(invoiceOf([...usage, ...usage]).total).toBe('1.43');
+  });
+
+  it('refuses two different records under one idempotency key', () => {
+    expect(() => invoiceOf([...usage, { ...first, endMs: at(hours(4)) }])).toThrow(UsageRecordConflict);
+  });
+
+  it('ignores other tenants and other months', () => {
+    const other = [running('i-9', at(0), at(hours(3)), { tenantId: 't-2' }), running('i-1', at(-hours(48)), at(-hours(24)))];
+    expect(invoiceOf([...usage, ...other])).toEqual(invoiceOf(usage));
+  });
+});
+
+describe('computeInvoice: rounding', () => {
+  it('rounds a line once, after aggregating its records', () => {
+    // Three 0.5 GB cross-AZ records: 1.5 GB × 0.01 = 0.015 → $0.02 (rounding each record would give 0.03).
+    const sut = invoiceOf([0, 1, 2].map((i) => transfer(`i-${i}`, 'cross-az', at(0), 5e8)));
+    expect(sut.total).toBe('0.02');
+  });
+
+  it('makes the total the sum of rounded lines, never a rounding of the exact sum', () => {
+    // 0.075 (surplus, 1.5 vCPU-h) and 0.075 (cross-AZ, 7.5 GB) each round to 0.08: total 0.16, not round(0.15).
+    const sut = invoiceOf([surplus('i-1', at(0), creditsToVcpuMs(90)), transfer('i-1', 'cross-az', at(0), 7.5e9)]);
+    expect(sut.lines.map((l) => l.amount)).toEqual(['0.08', '0.08']);
+    expect(sut.subtotal).toBe('0.16');
+    expect(sut.total).toBe(sumOf(sut.lines.map((l) => l.amount)));
+  });
+
+  it('gives the same cents when recomputed', () => {
+    const usage = recordsOf('i-1', [{ atMs: at(sec(7)), op: 'start' }, { atMs: at(hours(100) + 333), op: 'stop' }], { platform: 'rhel' });
+    expect(invoiceOf(usage)).toEqual(invoiceOf(usage));
+  });
+});
+
+describe('computeInvoice: SLA and guarantee credits', () => {
+  const HOST_FAILED = at(hours(216)); // 10 April 00:00
+  const RECOVERED = HOST_FAILED + hours(8);
+  // The instance ran all April except the 8 hours between its host failing and its restart elsewhere.
+  const usage = [running('i-1', at(0), HOST_FAILED), running('i-1', RECOVERED, at(hours(720)))];
+  const sla = { instanceUnavailability: [{ tenantId: 't-1', instanceId: 'i-1', startMs: HOST_FAILED, endMs: RECOVERED }] };
+
+  it('credits a month with a host failure at the instance-level tier its availability falls in', () => {
+    const sut = invoiceOf(usage, { sla });
+    // Uptime 1 − 8/720 = 98.89 % < 99.0 % → 30 %. Charges: 712 h × 0.096 = 68.352 → 68.35.
+    // Credit: 30 % × 68.352 = 20.5056 → −20.51.
+    const credit = lineOf(sut, 'sla-credit/instance/30pct');
+    expect(credit).toMatchObject({ quantity: '68.352', unitPrice: '-0.30', amount: '-20.51' });
+    expect(credit.description).toContain('98.889 %');
+    expect(sut).toMatchObject({ subtotal: '68.35', credits: '-20.51', total: '47.84' });
+  });
+
+  it('credits at the region-level tier when two zones the tenant uses are down at once', () => {
+    const twoZones = [...usage, running('i-2', at(0), at(hours(720)), { availabilityZone: 'us-east-1b' })];
+    const zoneOutages = [
+      { availabilityZone: 'us-east-1a', startMs: at(hours(100)), endMs: at(hours(102)) },
+      { availabilityZone: 'us-east-1b', startMs: at(hours(101)), endMs: at(hours(103)) },
+    ];
+    const sut = invoiceOf(twoZones, { sla: { zoneOutages } });
+    // Both down for 1 h: uptime 719/720 = 99.861 % < 99.99 % → 10 % of the month's charges.
+    // Charges: (712 + 720) h × 0.096 = 137.472 → 137.47; credit 13.747 → −13.75.
+    expect(lineOf(sut, 'sla-credit/region')).toMatchObject({ quantity: '137.47', amount: '-13.75' });
+    expect(sut.total).toBe('123.72');
+    // A tenant in one zone is never region-unavailable (the SLA needs more than one zone down).
+    expect(invoiceOf(usage, { sla: { zoneOutages } }).lines.some((l) => l.product === 'sla-credit')).toBe(false);
+  });
+
+  it('gives an instance the larger of its instance-level and the region-level credit, never both', () => {
+    const twoZones = [...usage, running('i-2', at(0), at(hours(720)), { availabilityZone: 'us-east-1b' })];
+    const zoneOutages = [
+      { availabilityZone: 'us-east-1a', startMs: at(hours(100)), endMs: at(hours(101)) },
+      { availabilityZone: 'us-east-1b', startMs: at(hours(100)), endMs: at(hours(101)) },
+    ];
+    const sut = invoiceOf(twoZones, { sla: { ...sla, zoneOutages } });
+    // i-1 earns 30 % on its own 68.352 → −20.51. The region's 10 % covers the rest:
+    // 137.47 − 68.352 = 69.118 → −6.91. Total 137.47 − 20.51 − 6.91 = 110.05.
+    expect(lineOf(sut, 'sla-credit/instance/30pct').amount).toBe('-20.51');
+    expect(lineOf(sut, 'sla-credit/region')).toMatchObject({ quantity: '69.118', amount: '-6.91' });
+    expect(sut.total).toBe('110.05');
+  });
+
+  it('credits guarantee violations by the policy, counting overlapping cpu and memory violations once', () => {
+    const violations = [
+      { tenantId: 't-1', instanceId: 'i-1', kind: 'cpu' as const, startMs: at(hours(10)), endMs: at(hours(20)), shortfall: 0.5 },
+      { tenantId: 't-1', instanceId: 'i-1', kind: 'memory' as const, startMs: at(hours(18)), endMs: at(hours(22)), shortfall: 512 },
+      { tenantId: 't-2', instanceId: 'i-1', kind: 'cpu' as const, startMs: at(hours(0)), endMs: at(hours(700)), shortfall: 1 },
+    ];
+    const sut = invoiceOf(usage, { sla: { guaranteeViolations: violations } });
+    // 10:00–22:00 = 12 h × 0.096 = 1.152; default 10 % → 0.1152 → −0.12.
+    expect(lineOf(sut, 'guarantee-credit/')).toMatchObject({ quantity: '1.152', unitPrice: '-0.10', amount: '-0.12' });
+    const generous = invoiceOf(usage, { sla: { guaranteeViolations: violations }, creditPolicy: { ...DEFAULT_CREDIT_POLICY, guaranteeViolation: { creditPercent: '50', minimumDurationMs: 0 } } });
+    expect(lineOf(generous, 'guarantee-credit/').amount).toBe('-0.58'); // 0.576
+  });
+
+  it('never credits more than the month charged', () => {
+    const down = { tenantId: 't-1', instanceId: 'i-1', startMs: at(0), endMs: at(hours(700)) };
+    const violation = { tenantId: 't-1', instanceId: 'i-1', kind: 'cpu' as const, startMs: at(0), endMs: at(hours(720)), shortfall: 1 };
+    const sut = invoiceOf(usage, { sla: { instanceUnavailability: [down], guaranteeViolations: [violation] } });
+    // 100 % instance credit takes all 68.35; the guarantee credit has nothing left to credit.
+    expect(sut).toMatchObject({ subtotal: '68.35', credits: '-68.35', total: '0.00' });
+    expect(sut.lines.filter((l) => l.product === 'guarantee-credit')).toEqual([]);
+  });
+});
+
+describe('computeInvoices', () => {
+  it('closes a month for every tenant, sorted, the same as one at a time', () => {
+    const usage = [running('i-1', at(0), at(hours(1)), { tenantId: 't-b' }), running('i-2', at(0), at(hours(2)), { tenantId: 't-a' })];
+    const sut = computeInvoices({ month: APRIL, usage, priceBook: BOOK, tenantIds: ['t-c'] });
+    expect(sut.map((i) => i.tenantId)).toEqual(['t-a', 't-b', 't-c']);
+    expect(sut[0]).toEqual(computeInvoice({ tenantId: 't-a', month: APRIL, usage, priceBook: BOOK }));
+    expect(sut[2]).toMatchObject({ lines: [], total: '0.00' });
+  });
+
+  it('refuses a month that is not YYYY-MM', () => {
+    expect(() => computeInvoices({ month: '2025-4', usage: [], priceBook: BOOK })).toThrow(InvalidBillingMonth);
+  });
+});

@@ -1,0 +1,68 @@
+import { InvalidPriceBook, PriceNotFound } from '../errors';
+import { PriceBookVersion, priceAt, validatePriceBook } from './price-book';
+import { compilePriceBook } from './price-book.compiled';
+import { seedPriceBook } from './price-book.seed';
+
+const [seed] = seedPriceBook();
+const hourly = (type: string, column = 'linux') => seed.instanceTypes[type].hourly[column];
+
+describe('seedPriceBook', () => {
+  it('carries AWS us-east-1 Linux On-Demand list prices', () => {
+    expect(['nano', 'micro', 'small', 'medium', 'large', 'xlarge', '2xlarge'].map((s) => hourly(`t3.${s}`))).toEqual(['0.0052', '0.0104', '0.0208', '0.0416', '0.0832', '0.1664', '0.3328']);
+    expect(['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge'].map((s) => hourly(`m5.${s}`))).toEqual(['0.096', '0.192', '0.384', '0.768', '1.536', '2.304', '3.072', '4.608']);
+    expect(['large', 'xlarge', '2xlarge', '4xlarge', '9xlarge', '12xlarge', '18xlarge', '24xlarge'].map((s) => hourly(`c5.${s}`))).toEqual(['0.085', '0.17', '0.34', '0.68', '1.53', '2.04', '3.06', '4.08']);
+    expect(['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge'].map((s) => hourly(`r5.${s}`))).toEqual(['0.126', '0.252', '0.504', '1.008', '2.016', '3.024', '4.032', '6.048']);
+  });
+
+  it('derives Windows prices that match AWS’s published ones', () => {
+    // Fixed-performance: + $0.046 per vCPU-hour. Burstable: only on the baseline share.
+    expect(hourly('m5.large', 'windows')).toBe('0.188');
+    expect(hourly('c5.large', 'windows')).toBe('0.177');
+    expect(hourly('r5.large', 'windows')).toBe('0.218');
+    expect(hourly('t3.nano', 'windows')).toBe('0.0098');
+    expect(hourly('t3.micro', 'windows')).toBe('0.0196');
+    expect(hourly('t3.medium', 'windows')).toBe('0.06');
+    expect(hourly('t3.2xlarge', 'windows')).toBe('0.48');
+  });
+
+  it('prices RHEL per vCPU to match both published points (c5.xlarge +0.0576, c5.4xlarge +0.1728)', () => {
+    const book = compilePriceBook(seedPriceBook());
+    const [rhel] = book.licenseComponents(0, 'rhel');
+    expect(book.licenseHourly(0, rhel, 'c5.xlarge', 4).toFixed()).toBe('0.0576');
+    expect(book.licenseHourly(0, rhel, 'c5.4xlarge', 16).toFixed()).toBe('0.1728');
+  });
+
+  it('is a valid book', () => {
+    expect(() => validatePriceBook(seedPriceBook())).not.toThrow();
+  });
+});
+
+describe('priceAt', () => {
+  const v1 = { ...seed, version: 'v1', effectiveFromMs: 1_000 };
+  const v2 = { ...seed, version: 'v2', effectiveFromMs: 5_000 };
+
+  it('picks the version in effect at an instant, whatever the array order', () => {
+    expect(priceAt([v2, v1], 1_000).version).toBe('v1');
+    expect(priceAt([v2, v1], 4_999).version).toBe('v1');
+    expect(priceAt([v2, v1], 5_000).version).toBe('v2');
+  });
+
+  it('has no price before the first version', () => {
+    expect(() => priceAt([v1, v2], 999)).toThrow(PriceNotFound);
+  });
+});
+
+describe('validatePriceBook', () => {
+  const broken = (patch: Partial<PriceBookVersion>) => [{ ...seed, ...patch }];
+
+  it.each<[string, PriceBookVersion[]]>([
+    ['no versions', []],
+    ['a float price', broken({ dedicatedHostHourly: { m5: 5.069 as unknown as string } })],
+    ['a negative price', broken({ dedicatedInstanceMultiplier: '-1' })],
+    ['a missing platform', broken({ licenses: { ...seed.licenses, suse: undefined as never } })],
+    ['two versions at one instant', [seed, { ...seed, version: 'other' }]],
+    ['tiers that do not increase', broken({ dataTransfer: { ...seed.dataTransfer, internetOutTiers: [{ upTo: 100, price: '0' }, { upTo: 50, price: '1' }, { upTo: null, price: '1' }] } })],
+  ])('refuses %s', (_why, versions) => {
+    expect(() => validatePriceBook(versions)).toThrow(InvalidPriceBook);
+  });
+});

@@ -1,0 +1,159 @@
+import { SimTimeMs } from '../calendar/billing-month';
+import { InvalidPriceBook, PriceNotFound } from '../errors';
+import { Money, parsePrice } from '../money/money';
+import { PLATFORMS, Platform } from '../usage/usage-record';
+
+/**
+ * A price book version: every list price in force from `effectiveFromMs` until the next version
+ * takes over. Prices are USD decimal strings (never floats). Versions are never edited: a price
+ * change is a new version, so an old month re-rates to the same cents.
+ */
+export interface PriceBookVersion {
+  readonly version: string;
+  readonly effectiveFromMs: SimTimeMs;
+  readonly currency: 'USD';
+  readonly region: string;
+  /** Per instance type: On-Demand hourly price per platform column. `linux` is the base compute every instance pays. */
+  readonly instanceTypes: Readonly<Record<string, InstanceTypePrice>>;
+  /** What a license-included instance of each platform pays on top of base compute, component by component. */
+  readonly licenses: Readonly<Record<Platform, readonly LicenseComponent[]>>;
+  /** Dedicated Instances (tenancy `dedicated`) pay base compute × this. */
+  readonly dedicatedInstanceMultiplier: string;
+  /** Dedicated Host hourly price per host family (EC2's AllocateHosts `InstanceFamily`). */
+  readonly dedicatedHostHourly: Readonly<Record<string, string>>;
+  /** Burstable `unlimited` surplus credits, per vCPU-hour, by platform. */
+  readonly burstableSurplusPerVcpuHour: Readonly<Record<Platform, string>>;
+  readonly ebs: EbsPrices;
+  readonly dataTransfer: DataTransferPrices;
+}
+
+export interface InstanceTypePrice {
+  readonly hourly: { readonly linux: string } & Readonly<Record<string, string>>;
+}
+
+/**
+ * One license product's charge. `folded`: the book lists the platform's full hourly price in
+ * column `column` and the license is the difference from `linux` (how AWS publishes Windows).
+ * The others are explicit rates; `minUnits`/`maxUnits` clamp the counted vCPUs or cores (SQL
+ * Server licenses at least 4 cores per VM).
+ */
+export type LicenseComponent =
+  | { readonly licenseProduct: string; readonly basis: 'folded'; readonly column: string }
+  | { readonly licenseProduct: string; readonly basis: 'per-instance-hour'; readonly ratePerHour: string }
+  | { readonly licenseProduct: string; readonly basis: 'per-vcpu-hour'; readonly ratePerUnitHour: string; readonly minUnits?: number; readonly maxUnits?: number }
+  | {
+      readonly licenseProduct: string;
+      readonly basis: 'per-core-hour';
+      readonly ratePerUnitHour: string;
+      /** vCPUs that make one licensed core (1: each vCPU is a virtual core, as SQL Server counts a VM). */
+      readonly vcpusPerCore: number;
+      readonly minUnits?: number;
+      readonly maxUnits?: number;
+    };
+
+export interface EbsPrices {
+  readonly gp2: { readonly perGiBMonth: string };
+  readonly gp3: {
+    readonly perGiBMonth: string;
+    readonly baselineIops: number;
+    readonly perIopsMonthAboveBaseline: string;
+    readonly baselineMiBps: number;
+    readonly perMiBpsMonthAboveBaseline: string;
+  };
+  readonly io2: { readonly perGiBMonth: string; readonly iopsTiers: readonly PriceTier[] };
+}
+
+export interface DataTransferPrices {
+  /** What one billed GB is in bytes. */
+  readonly bytesPerGB: number;
+  /** Charged at each endpoint, i.e. once per direction. */
+  readonly crossAzPerGB: string;
+  /** Cumulative per tenant per month; a tier priced 0 is a free allowance. */
+  readonly internetOutTiers: readonly PriceTier[];
+}
+
+/** A slice of a cumulative quantity: units up to `upTo` (null: no upper end) cost `price` each. */
+export interface PriceTier {
+  readonly upTo: number | null;
+  readonly price: string;
+}
+
+/** The version in effect at an instant: the latest whose `effectiveFromMs` is not after it. */
+export function priceAt(versions: readonly PriceBookVersion[], atMs: SimTimeMs): PriceBookVersion {
+  let best: PriceBookVersion | undefined;
+  for (const v of versions) {
+    if (v.effectiveFromMs <= atMs && (best === undefined || v.effectiveFromMs > best.effectiveFromMs)) best = v;
+  }
+  if (best === undefined) throw new PriceNotFound(`anything at ${atMs}: no price book version is in effect yet`);
+  return best;
+}
+
+const bad = (reason: string) => new InvalidPriceBook(reason);
+
+function checkTiers(tiers: readonly PriceTier[], what: string): void {
+  if (tiers.length === 0) throw bad(`${what} needs at least one tier`);
+  let previous = 0;
+  tiers.forEach((t, i) => {
+    parsePrice(t.price, `${what} tier ${i + 1}`, bad);
+    const last = i === tiers.length - 1;
+    if (last !== (t.upTo === null)) throw bad(`${what}: only the last tier is open-ended`);
+    if (t.upTo !== null && !(t.upTo > previous)) throw bad(`${what}: tier bounds must increase`);
+    if (t.upTo !== null) previous = t.upTo;
+  });
+}
+
+/** Checks one version completely, so a bad book fails when loaded, not in the middle of a month close. */
+export function validatePriceBookVersion(v: PriceBookVersion): void {
+  if (typeof v.version !== 'string' || v.version === '') throw bad('version is required');
+  if (!Number.isSafeInteger(v.effectiveFromMs)) throw bad(`${v.version}: effectiveFromMs must be integer milliseconds`);
+  if (v.currency !== 'USD') throw bad(`${v.version}: only USD is supported`);
+  for (const [type, p] of Object.entries(v.instanceTypes)) {
+    for (const [column, price] of Object.entries(p.hourly)) parsePrice(price, `${v.version} ${type} ${column}`, bad);
+    if (p.hourly.linux === undefined) throw bad(`${v.version} ${type}: the linux (base compute) price is required`);
+  }
+  for (const platform of PLATFORMS) {
+    const components = v.licenses[platform];
+    if (!components) throw bad(`${v.version}: licenses for ${platform} are missing (use [] for none)`);
+    for (const c of components) {
+      if (c.basis === 'folded') {
+        for (const [type, p] of Object.entries(v.instanceTypes)) {
+          const full = p.hourly[c.column];
+          if (full !== undefined && new Money(full).lt(p.hourly.linux)) throw bad(`${v.version} ${type}: ${c.column} is cheaper than linux`);
+        }
+      } else if (c.basis === 'per-instance-hour') {
+        parsePrice(c.ratePerHour, `${v.version} ${c.licenseProduct} rate`, bad);
+      } else {
+        parsePrice(c.ratePerUnitHour, `${v.version} ${c.licenseProduct} rate`, bad);
+        if (c.basis === 'per-core-hour' && !(Number.isSafeInteger(c.vcpusPerCore) && c.vcpusPerCore >= 1)) {
+          throw bad(`${v.version} ${c.licenseProduct}: vcpusPerCore must be a positive integer`);
+        }
+      }
+    }
+    parsePrice(v.burstableSurplusPerVcpuHour[platform], `${v.version} surplus credits for ${platform}`, bad);
+  }
+  parsePrice(v.dedicatedInstanceMultiplier, `${v.version} dedicatedInstanceMultiplier`, bad);
+  for (const [family, price] of Object.entries(v.dedicatedHostHourly)) parsePrice(price, `${v.version} ${family} host`, bad);
+  parsePrice(v.ebs.gp2.perGiBMonth, `${v.version} gp2`, bad);
+  parsePrice(v.ebs.gp3.perGiBMonth, `${v.version} gp3`, bad);
+  parsePrice(v.ebs.gp3.perIopsMonthAboveBaseline, `${v.version} gp3 IOPS`, bad);
+  parsePrice(v.ebs.gp3.perMiBpsMonthAboveBaseline, `${v.version} gp3 throughput`, bad);
+  parsePrice(v.ebs.io2.perGiBMonth, `${v.version} io2`, bad);
+  checkTiers(v.ebs.io2.iopsTiers, `${v.version} io2 IOPS`);
+  if (!Number.isSafeInteger(v.dataTransfer.bytesPerGB) || v.dataTransfer.bytesPerGB < 1) throw bad(`${v.version}: bytesPerGB must be a positive integer`);
+  parsePrice(v.dataTransfer.crossAzPerGB, `${v.version} cross-AZ transfer`, bad);
+  checkTiers(v.dataTransfer.internetOutTiers, `${v.version} internet out`);
+}
+
+/** Sorted by `effectiveFromMs`, each valid, no two taking effect at the same instant or sharing a name. */
+export function validatePriceBook(versions: readonly PriceBookVersion[]): PriceBookVersion[] {
+  if (versions.length === 0) throw bad('it has no versions');
+  const sorted = [...versions].sort((a, b) => a.effectiveFromMs - b.effectiveFromMs);
+  const names = new Set<string>();
+  sorted.forEach((v, i) => {
+    validatePriceBookVersion(v);
+    if (names.has(v.version)) throw bad(`version '${v.version}' appears twice`);
+    names.add(v.version);
+    if (i > 0 && sorted[i - 1].effectiveFromMs === v.effectiveFromMs) throw bad(`two versions take effect at ${v.effectiveFromMs}`);
+  });
+  return sorted;
+}

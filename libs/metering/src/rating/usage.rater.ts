@@ -1,0 +1,413 @@
+import { Decimal } from 'decimal.js';
+import { BillingMonth, MS_PER_HOUR, monthLengthMs } from '../calendar/billing-month';
+import { UsageRecordConflict } from '../errors';
+import { PendingLine, Product } from '../invoice/invoice-line';
+import { ExactSum, Money, ZERO, formatPrice } from '../money/money';
+import { CompiledPriceBook } from '../pricing/price-book.compiled';
+import { LicenseComponent } from '../pricing/price-book';
+import { sameUsageRecord } from '../usage/usage.dedupe';
+import { LicenseModel, Platform, Tenancy, UsageRecord, VolumeType, validateUsageRecord } from '../usage/usage-record';
+import { DEDICATED_HOST_BILLING, INSTANCE_BILLING, billedMsByVersion } from './billing-granularity';
+
+/** One instance's running time inside the month, kept only for instances the SLA inputs name. */
+export interface InstanceSegment {
+  readonly instanceId: string;
+  readonly instanceType: string;
+  readonly vcpus: number;
+  readonly platform: Platform;
+  readonly licenseModel: LicenseModel;
+  readonly tenancy: Tenancy;
+  readonly availabilityZone: string;
+  readonly periodStartMs: number;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+export interface RatedUsage {
+  /** Charge lines, unrounded and unsorted. */
+  readonly lines: PendingLine[];
+  readonly segmentsByInstance: ReadonlyMap<string, InstanceSegment[]>;
+  /** Availability zones where the tenant ran instances this month (the region-level SLA's scope). */
+  readonly zonesInUse: ReadonlySet<string>;
+}
+
+export const PLATFORM_LABEL: Readonly<Record<Platform, string>> = {
+  linux: 'Linux/UNIX',
+  windows: 'Windows',
+  rhel: 'Red Hat Enterprise Linux',
+  suse: 'SUSE Linux Enterprise Server',
+  'ubuntu-pro': 'Ubuntu Pro',
+  'windows-sql-standard': 'Windows with SQL Server Standard',
+};
+
+const LICENSE_LABEL: Readonly<Record<string, string>> = {
+  'windows-server': 'Windows Server',
+  'sql-server-standard': 'SQL Server Standard',
+  rhel: 'Red Hat Enterprise Linux',
+  sles: 'SUSE Linux Enterprise Server',
+  'ubuntu-pro': 'Ubuntu Pro',
+};
+
+interface InstanceAgg {
+  readonly instanceType: string;
+  readonly platform: Platform;
+  readonly licenseModel: LicenseModel;
+  readonly tenancy: Tenancy;
+  readonly vcpus: number;
+  readonly v: number;
+  readonly ms: ExactSum;
+}
+
+interface Agg<M> {
+  readonly meta: M;
+  readonly sum: ExactSum;
+}
+
+function bump<M>(map: Map<string, Agg<M>>, key: string, meta: () => M, n: number): void {
+  let a = map.get(key);
+  if (a === undefined) {
+    a = { meta: meta(), sum: new ExactSum() };
+    map.set(key, a);
+  }
+  a.sum.add(n);
+}
+
+const pad = (v: number): string => String(v).padStart(6, '0');
+const money = (d: Decimal): string => `$${formatPrice(d)}`;
+
+/**
+ * Rates one tenant's usage for one month in a single pass. Records are deduplicated by id,
+ * validated, cut to the month, and their integer quantities (billed ms, GiB-ms, bytes, vCPU-ms)
+ * summed per line key; Decimals appear only once per line, at the end. The result does not depend
+ * on record order or on duplicated records.
+ */
+export function rateUsage(
+  records: readonly UsageRecord[],
+  month: BillingMonth,
+  book: CompiledPriceBook,
+  slaInstanceIds: ReadonlySet<string> = new Set(),
+): RatedUsage {
+  const { startMs: m0, endMs: m1 } = month;
+  const seen = new Map<string, UsageRecord>();
+  const instances = new Map<string, InstanceAgg>();
+  const hosts = new Map<string, Agg<{ family: string; v: number }>>();
+  const surplus = new Map<string, Agg<{ platform: Platform; v: number }>>();
+  const transfer = new Map<string, Agg<{ direction: 'cross-az' | 'internet-out'; v: number }>>();
+  const volumes = new Map<string, Agg<{ product: Product; volumeType: VolumeType; tier: number; v: number }>>();
+  const segmentsByInstance = new Map<string, InstanceSegment[]>();
+  const zonesInUse = new Set<string>();
+  const pieces: number[] = [];
+  const { starts, versionIndexAt } = book;
+
+  for (const r of records) {
+    const first = seen.get(r.recordId);
+    if (first !== undefined) {
+      if (!sameUsageRecord(first, r)) throw new UsageRecordConflict(r.recordId);
+      continue;
+    }
+    seen.set(r.recordId, r);
+    validateUsageRecord(r);
+
+    if (r.kind === 'cpu-surplus' || r.kind === 'data-transfer') {
+      if (r.atMs < m0 || r.atMs >= m1) continue;
+      const v = versionIndexAt(r.atMs);
+      if (r.kind === 'cpu-surplus') {
+        const { platform } = r;
+        bump(surplus, `${platform}|${v}`, () => ({ platform, v }), r.surplusVcpuMs);
+      } else {
+        const { direction } = r;
+        bump(transfer, `${direction}|${v}`, () => ({ direction, v }), r.bytes);
+      }
+      continue;
+    }
+
+    // Interval records: the part inside the month. A zero-length interval that begins a period
+    // (started and stopped in the same ms) still pays its minimum, so it is kept.
+    if (r.startMs >= m1 || r.endMs < m0) continue;
+    const s = Math.max(r.startMs, m0);
+    const e = Math.min(r.endMs, m1);
+    if (e === s && !(s === r.startMs && r.kind !== 'volume-usage' && r.startsPeriod)) continue;
+
+    if (r.kind === 'instance-usage') {
+      zonesInUse.add(r.availabilityZone);
+      const segment = { periodStartMs: r.periodStartMs, startMs: s, endMs: e };
+      const n = billedMsByVersion(segment, INSTANCE_BILLING[r.platform], starts, versionIndexAt, pieces);
+      for (let i = 0; i < n; i += 2) {
+        const v = pieces[i];
+        const key = `${r.instanceType}|${r.platform}|${r.licenseModel}|${r.tenancy}|${r.vcpus}|${v}`;
+        let a = instances.get(key);
+        if (a === undefined) {
+          a = { instanceType: r.instanceType, platform: r.platform, licenseModel: r.licenseModel, tenancy: r.tenancy, vcpus: r.vcpus, v, ms: new ExactSum() };
+          instances.set(key, a);
+        }
+        a.ms.add(pieces[i + 1]);
+      }
+      if (slaInstanceIds.has(r.instanceId)) {
+        let list = segmentsByInstance.get(r.instanceId);
+        if (!list) segmentsByInstance.set(r.instanceId, (list = []));
+        list.push({
+          instanceId: r.instanceId, instanceType: r.instanceType, vcpus: r.vcpus, platform: r.platform, licenseModel: r.licenseModel,
+          tenancy: r.tenancy, availabilityZone: r.availabilityZone, periodStartMs: r.periodStartMs, startMs: s, endMs: e,
+        });
+      }
+    } else if (r.kind === 'host-usage') {
+      const n = billedMsByVersion({ periodStartMs: r.periodStartMs, startMs: s, endMs: e }, DEDICATED_HOST_BILLING, starts, versionIndexAt, pieces);
+      const family = r.hostFamily;
+      for (let i = 0; i < n; i += 2) {
+        const v = pieces[i];
+        bump(hosts, `${family}|${v}`, () => ({ family, v }), pieces[i + 1]);
+      }
+    } else {
+      // Volumes: prorated by the millisecond within each price version (no minimum, no rounding).
+      const { volumeType, sizeGiB, iops, throughputMiBps } = r;
+      let from = s;
+      let v = versionIndexAt(from);
+      while (from < e) {
+        const to = Math.min(e, v + 1 < starts.length ? starts[v + 1] : Infinity);
+        const ms = to - from;
+        const ebs = book.versions[v].ebs;
+        const vv = v;
+        bump(volumes, `storage|${volumeType}|${v}`, () => ({ product: 'ebs-storage' as const, volumeType, tier: 0, v: vv }), sizeGiB * ms);
+        if (volumeType === 'gp3') {
+          const extraIops = Math.max(0, iops - ebs.gp3.baselineIops);
+          const extraMiBps = Math.max(0, throughputMiBps - ebs.gp3.baselineMiBps);
+          if (extraIops > 0) bump(volumes, `iops|gp3|0|${v}`, () => ({ product: 'ebs-iops' as const, volumeType, tier: 0, v: vv }), extraIops * ms);
+          if (extraMiBps > 0) bump(volumes, `throughput|gp3|${v}`, () => ({ product: 'ebs-throughput' as const, volumeType, tier: 0, v: vv }), extraMiBps * ms);
+        } else if (volumeType === 'io2') {
+          let below = 0;
+          ebs.io2.iopsTiers.forEach((t, tier) => {
+            const inTier = Math.max(0, Math.min(iops, t.upTo ?? Infinity) - below);
+            if (inTier > 0) bump(volumes, `iops|io2|${tier}|${vv}`, () => ({ product: 'ebs-iops' as const, volumeType, tier, v: vv }), inTier * ms);
+            below = t.upTo ?? Infinity;
+          });
+        }
+        from = to;
+        v++;
+      }
+    }
+  }
+
+  const lines: PendingLine[] = [
+    ...instanceLines(instances, book),
+    ...[...hosts.values()].map(({ meta: { family, v }, sum }) => hostLine(family, v, sum, book)),
+    ...[...surplus.values()].map(({ meta: { platform, v }, sum }) => surplusLine(platform, v, sum, book)),
+    ...[...volumes.values()].map(({ meta, sum }) => volumeLine(meta, sum, book, monthLengthMs(month))),
+    ...transferLines(transfer, book),
+  ];
+  return { lines, segmentsByInstance, zonesInUse };
+}
+
+function instanceLines(instances: Map<string, InstanceAgg>, book: CompiledPriceBook): PendingLine[] {
+  // Compute and license lines aggregate the same billed ms along different keys.
+  const compute = new Map<string, { a: InstanceAgg; ms: ExactSum }>();
+  const license = new Map<string, { a: InstanceAgg; c: LicenseComponent; ms: ExactSum }>();
+  for (const a of instances.values()) {
+    if (a.tenancy !== 'host') {
+      const key = `${a.instanceType}|${a.platform}|${a.licenseModel}|${a.tenancy}|${a.v}`;
+      let c = compute.get(key);
+      if (!c) compute.set(key, (c = { a, ms: new ExactSum() }));
+      c.ms.addExact(a.ms);
+    }
+    // A Dedicated Host covers compute, not license-included software (as on EC2). BYOL pays no license.
+    if (a.licenseModel === 'license-included') {
+      for (const comp of book.licenseComponents(a.v, a.platform)) {
+        const key = `${comp.licenseProduct}|${a.instanceType}|${a.vcpus}|${a.v}`;
+        let l = license.get(key);
+        if (!l) license.set(key, (l = { a, c: comp, ms: new ExactSum() }));
+        l.ms.addExact(a.ms);
+      }
+    }
+  }
+  const out: PendingLine[] = [];
+  for (const { a, ms } of compute.values()) {
+    const version = book.versions[a.v].version;
+    const unitPrice = book.computeHourly(a.v, a.instanceType, a.tenancy);
+    const g = INSTANCE_BILLING[a.platform];
+    const byol = a.licenseModel === 'byol' ? ' (BYOL: license not included)' : '';
+    out.push({
+      lineId: `ec2-instance/${a.instanceType}/${a.platform}/${a.licenseModel}/${a.tenancy}/${version}`,
+      sortKey: `${a.instanceType}|${a.platform}|${a.licenseModel}|${a.tenancy}|${pad(a.v)}`,
+      product: 'ec2-instance',
+      description:
+        `${a.instanceType} ${PLATFORM_LABEL[a.platform]}${byol}, ${a.tenancy} tenancy: On-Demand compute at ${money(unitPrice)} per instance-hour, ` +
+        `${g.name === 'per-hour' ? 'billed per hour, partial hours rounded up' : 'billed per second, 60 s minimum per start'} (price book ${version})`,
+      unit: 'instance-hour',
+      unitPrice,
+      numerator: ms.toDecimal(),
+      denominator: MS_PER_HOUR,
+    });
+  }
+  for (const { a, c, ms } of license.values()) {
+    const version = book.versions[a.v].version;
+    const unitPrice = book.licenseHourly(a.v, c, a.instanceType, a.vcpus);
+    const label = LICENSE_LABEL[c.licenseProduct] ?? c.licenseProduct;
+    out.push({
+      lineId: `ec2-license/${c.licenseProduct}/${a.instanceType}/${a.vcpus}vcpu/${version}`,
+      sortKey: `${c.licenseProduct}|${a.instanceType}|${pad(a.vcpus)}|${pad(a.v)}`,
+      product: 'ec2-license',
+      licenseProduct: c.licenseProduct,
+      description: `${label} (license included) on ${a.instanceType}: ${licenseBasisText(c, a.vcpus, unitPrice)} (price book ${version})`,
+      unit: 'instance-hour',
+      unitPrice,
+      numerator: ms.toDecimal(),
+      denominator: MS_PER_HOUR,
+    });
+  }
+  return out;
+}
+
+function licenseBasisText(c: LicenseComponent, vcpus: number, perInstanceHour: Decimal): string {
+  const units = CompiledPriceBook.licensedUnits(c, vcpus);
+  const total = `${money(perInstanceHour)} per instance-hour`;
+  switch (c.basis) {
+    case 'folded':
+      return `${total}, folded into the ${c.column} hourly price`;
+    case 'per-instance-hour':
+      return `${total}, flat`;
+    case 'per-vcpu-hour': {
+      const clamp = units !== vcpus ? ` (licensed for ${units})` : '';
+      return `${vcpus} vCPUs${clamp} × ${money(new Money(c.ratePerUnitHour))} per vCPU-hour = ${total}`;
+    }
+    case 'per-core-hour': {
+      const minimum = c.minUnits !== undefined ? `, ${c.minUnits}-core minimum per VM` : '';
+      return `${vcpus} vCPUs licensed as ${units} cores${minimum}, × ${money(new Money(c.ratePerUnitHour))} per core-hour = ${total}`;
+    }
+  }
+}
+
+function hostLine(family: string, v: number, ms: ExactSum, book: CompiledPriceBook): PendingLine {
+  const version = book.versions[v].version;
+  const unitPrice = book.dedicatedHostHourly(v, family);
+  return {
+    lineId: `ec2-dedicated-host/${family}/${version}`,
+    sortKey: `${family}|${pad(v)}`,
+    product: 'ec2-dedicated-host',
+    description: `Dedicated Host, ${family} family: ${money(unitPrice)} per host-hour, billed per second, 60 s minimum per allocation (price book ${version})`,
+    unit: 'host-hour',
+    unitPrice,
+    numerator: ms.toDecimal(),
+    denominator: MS_PER_HOUR,
+  };
+}
+
+function surplusLine(platform: Platform, v: number, vcpuMs: ExactSum, book: CompiledPriceBook): PendingLine {
+  const version = book.versions[v].version;
+  const unitPrice = book.price(v, `surplus|${platform}`, (b) => b.burstableSurplusPerVcpuHour[platform]);
+  return {
+    lineId: `ec2-cpu-credits/${platform}/${version}`,
+    sortKey: `${platform}|${pad(v)}`,
+    product: 'ec2-cpu-credits',
+    description: `Burstable unlimited-mode surplus CPU credits, ${PLATFORM_LABEL[platform]}: ${money(unitPrice)} per vCPU-hour (price book ${version})`,
+    unit: 'vcpu-hour',
+    unitPrice,
+    numerator: vcpuMs.toDecimal(),
+    denominator: MS_PER_HOUR,
+  };
+}
+
+function volumeLine(
+  meta: { product: Product; volumeType: VolumeType; tier: number; v: number },
+  unitMs: ExactSum,
+  book: CompiledPriceBook,
+  monthMs: number,
+): PendingLine {
+  const { product, volumeType, tier, v } = meta;
+  const version = book.versions[v].version;
+  const common = { sortKey: `${volumeType}|${tier}|${pad(v)}`, product, numerator: unitMs.toDecimal(), denominator: monthMs };
+  const prorated = 'prorated by the second over the month';
+  if (product === 'ebs-storage') {
+    const unitPrice = book.price(v, `ebs|${volumeType}`, (b) => b.ebs[volumeType].perGiBMonth);
+    return {
+      ...common,
+      lineId: `ebs-storage/${volumeType}/${version}`,
+      description: `EBS ${volumeType} provisioned storage: ${money(unitPrice)} per GiB-month, ${prorated} (price book ${version})`,
+      unit: 'gib-month',
+      unitPrice,
+    };
+  }
+  if (product === 'ebs-throughput') {
+    const gp3 = book.versions[v].ebs.gp3;
+    const unitPrice = book.price(v, 'ebs|gp3|mibps', (b) => b.ebs.gp3.perMiBpsMonthAboveBaseline);
+    return {
+      ...common,
+      lineId: `ebs-throughput/gp3/${version}`,
+      description: `EBS gp3 provisioned throughput above ${gp3.baselineMiBps} MiB/s: ${money(unitPrice)} per MiB/s-month, ${prorated} (price book ${version})`,
+      unit: 'mibps-month',
+      unitPrice,
+    };
+  }
+  if (volumeType === 'gp3') {
+    const gp3 = book.versions[v].ebs.gp3;
+    const unitPrice = book.price(v, 'ebs|gp3|iops', (b) => b.ebs.gp3.perIopsMonthAboveBaseline);
+    return {
+      ...common,
+      lineId: `ebs-iops/gp3/${version}`,
+      description: `EBS gp3 provisioned IOPS above ${gp3.baselineIops}: ${money(unitPrice)} per IOPS-month, ${prorated} (price book ${version})`,
+      unit: 'iops-month',
+      unitPrice,
+    };
+  }
+  const tiers = book.versions[v].ebs.io2.iopsTiers;
+  const unitPrice = book.price(v, `ebs|io2|iops|${tier}`, (b) => b.ebs.io2.iopsTiers[tier].price);
+  const lower = tier === 0 ? 0 : (tiers[tier - 1].upTo as number);
+  const upper = tiers[tier].upTo;
+  return {
+    ...common,
+    lineId: `ebs-iops/io2/tier${tier + 1}/${version}`,
+    description: `EBS io2 provisioned IOPS ${upper === null ? `above ${lower}` : `${lower + 1}–${upper}`} per volume: ${money(unitPrice)} per IOPS-month, ${prorated} (price book ${version})`,
+    unit: 'iops-month',
+    unitPrice,
+  };
+}
+
+function transferLines(transfer: Map<string, Agg<{ direction: 'cross-az' | 'internet-out'; v: number }>>, book: CompiledPriceBook): PendingLine[] {
+  const out: PendingLine[] = [];
+  const internet = [...transfer.values()].filter((t) => t.meta.direction === 'internet-out').sort((a, b) => a.meta.v - b.meta.v);
+  for (const { meta, sum } of transfer.values()) {
+    if (meta.direction !== 'cross-az') continue;
+    const version = book.versions[meta.v].version;
+    const unitPrice = book.price(meta.v, 'transfer|cross-az', (b) => b.dataTransfer.crossAzPerGB);
+    out.push({
+      lineId: `data-transfer/cross-az/${version}`,
+      sortKey: `cross-az|${pad(meta.v)}`,
+      product: 'data-transfer',
+      description: `Data transfer between Availability Zones: ${money(unitPrice)} per GB in each direction, GB = ${book.versions[meta.v].dataTransfer.bytesPerGB} bytes (price book ${version})`,
+      unit: 'gb',
+      unitPrice,
+      numerator: sum.toDecimal(),
+      denominator: book.versions[meta.v].dataTransfer.bytesPerGB,
+    });
+  }
+  // Internet egress tiers are cumulative over the month; if the price changed mid-month, earlier
+  // versions' bytes fill the lower tiers first, each priced by its own version's table.
+  let used: Decimal = ZERO;
+  for (const { meta, sum } of internet) {
+    const prices = book.versions[meta.v];
+    const version = prices.version;
+    let gb = sum.toDecimal().div(prices.dataTransfer.bytesPerGB);
+    let lower = 0;
+    prices.dataTransfer.internetOutTiers.forEach((t, tier) => {
+      const upper = t.upTo === null ? null : new Money(t.upTo);
+      const room = upper === null ? gb : Decimal.max(ZERO, upper.minus(Decimal.max(used, lower)));
+      const take = Decimal.min(gb, room);
+      if (take.gt(0)) {
+        const unitPrice = book.price(meta.v, `transfer|internet|${tier}`, (b) => b.dataTransfer.internetOutTiers[tier].price);
+        const range = t.upTo === null ? `above ${lower} GB` : `${lower}–${t.upTo} GB`;
+        out.push({
+          lineId: `data-transfer/internet-out/tier${tier + 1}/${version}`,
+          sortKey: `internet-out|${pad(meta.v)}|${pad(tier)}`,
+          product: 'data-transfer',
+          description: `Data transfer out to the internet, ${range} per month${unitPrice.isZero() ? ' (free allowance)' : ''}: ${money(unitPrice)} per GB (price book ${version})`,
+          unit: 'gb',
+          unitPrice,
+          numerator: take,
+          denominator: 1,
+        });
+        gb = gb.minus(take);
+        used = used.plus(take);
+      }
+      lower = t.upTo ?? lower;
+    });
+  }
+  return out;
+}

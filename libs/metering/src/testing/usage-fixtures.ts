@@ -1,0 +1,132 @@
+import { Invoice } from '../invoice/invoice';
+import { InvoiceLine } from '../invoice/invoice-line';
+import { seedPriceBook } from '../pricing/price-book.seed';
+import { splitAtMonthBoundaries } from '../usage/usage.month-split';
+import {
+  CpuSurplusRecord,
+  DataTransferRecord,
+  HostUsageRecord,
+  InstanceUsageRecord,
+  VolumeUsageRecord,
+  cpuSurplusRecordId,
+  dataTransferRecordId,
+  hostUsageRecordId,
+  instanceUsageRecordId,
+  volumeUsageRecordId,
+} from '../usage/usage-record';
+
+/** Test fixtures: records as the app would write them, in April 2025 (30 days) unless told otherwise. */
+export const APRIL = '2025-04';
+export const APRIL_START = Date.UTC(2025, 3, 1);
+export const MAY_START = Date.UTC(2025, 4, 1);
+export const APRIL_MS = 30 * 86_400_000;
+export const BOOK = seedPriceBook();
+
+export const sec = (n: number): number => n * 1_000;
+export const min = (n: number): number => n * 60_000;
+export const hours = (n: number): number => n * 3_600_000;
+export const at = (offsetMs: number): number => APRIL_START + offsetMs;
+
+type InstanceOpts = Partial<Omit<InstanceUsageRecord, 'kind' | 'instanceId' | 'startMs' | 'endMs'>>;
+
+export function running(instanceId: string, startMs: number, endMs: number, opts: InstanceOpts = {}): InstanceUsageRecord {
+  const periodStartMs = opts.periodStartMs ?? startMs;
+  return {
+    kind: 'instance-usage',
+    recordId: instanceUsageRecordId(instanceId, startMs),
+    tenantId: 't-1',
+    instanceId,
+    instanceType: 'm5.large',
+    vcpus: 2,
+    platform: 'linux',
+    licenseModel: 'license-included',
+    tenancy: 'default',
+    availabilityZone: 'us-east-1a',
+    startsPeriod: periodStartMs === startMs,
+    ...opts,
+    periodStartMs,
+    startMs,
+    endMs,
+  };
+}
+
+export type LifecycleOp = { readonly atMs: number; readonly op: 'start' | 'stop' | 'reboot' };
+
+/**
+ * What the engine's usage writer does with a lifecycle: one record per running stretch, cut at a
+ * reboot (same period) and at month boundaries (same period). Ops must alternate sensibly.
+ */
+export function recordsOf(instanceId: string, ops: readonly LifecycleOp[], opts: InstanceOpts = {}): InstanceUsageRecord[] {
+  const out: InstanceUsageRecord[] = [];
+  let periodStart: number | undefined;
+  let since: number | undefined;
+  for (const { atMs, op } of ops) {
+    if (op === 'start' && since === undefined) {
+      periodStart = since = atMs;
+    } else if (op === 'reboot' && since !== undefined) {
+      out.push(...splitAtMonthBoundaries(running(instanceId, since, atMs, { ...opts, periodStartMs: periodStart })));
+      since = atMs;
+    } else if (op === 'stop' && since !== undefined) {
+      out.push(...splitAtMonthBoundaries(running(instanceId, since, atMs, { ...opts, periodStartMs: periodStart })));
+      since = periodStart = undefined;
+    }
+  }
+  return out;
+}
+
+export function volume(volumeId: string, startMs: number, endMs: number, opts: Partial<VolumeUsageRecord> = {}): VolumeUsageRecord {
+  return {
+    kind: 'volume-usage',
+    recordId: volumeUsageRecordId(volumeId, startMs),
+    tenantId: 't-1',
+    volumeId,
+    volumeType: 'gp3',
+    sizeGiB: 100,
+    iops: 3000,
+    throughputMiBps: 125,
+    availabilityZone: 'us-east-1a',
+    ...opts,
+    startMs,
+    endMs,
+  };
+}
+
+export function host(hostId: string, startMs: number, endMs: number, opts: Partial<HostUsageRecord> = {}): HostUsageRecord {
+  return {
+    kind: 'host-usage',
+    recordId: hostUsageRecordId(hostId, startMs),
+    tenantId: 't-1',
+    hostId,
+    hostFamily: 'm5',
+    availabilityZone: 'us-east-1a',
+    startsPeriod: true,
+    periodStartMs: startMs,
+    ...opts,
+    startMs,
+    endMs,
+  };
+}
+
+export function surplus(instanceId: string, atMs: number, surplusVcpuMs: number, opts: Partial<CpuSurplusRecord> = {}): CpuSurplusRecord {
+  return {
+    kind: 'cpu-surplus',
+    recordId: cpuSurplusRecordId(instanceId, atMs),
+    tenantId: 't-1',
+    instanceId,
+    instanceType: 't3.large',
+    platform: 'linux',
+    ...opts,
+    surplusVcpuMs,
+    atMs,
+  };
+}
+
+export function transfer(instanceId: string, direction: DataTransferRecord['direction'], atMs: number, bytes: number, opts: Partial<DataTransferRecord> = {}): DataTransferRecord {
+  return { kind: 'data-transfer', recordId: dataTransferRecordId(instanceId, direction, atMs), tenantId: 't-1', instanceId, direction, ...opts, bytes, atMs };
+}
+
+export function lineOf(invoice: Invoice, lineIdPrefix: string): InvoiceLine {
+  const found = invoice.lines.filter((l) => l.lineId.startsWith(lineIdPrefix));
+  if (found.length !== 1) throw new Error(`expected one line ${lineIdPrefix}, found ${found.map((l) => l.lineId).join(', ') || 'none'}`);
+  return found[0];
+}

@@ -1,0 +1,198 @@
+import { SimTimeMs } from '../calendar/billing-month';
+import { InvalidUsageRecord } from '../errors';
+
+/**
+ * Usage records: what the engine observed, in the units it observed them. Metering defines these
+ * types itself (it imports neither the hypervisor nor the scheduler); the app maps engine events
+ * onto them and stores them.
+ *
+ * Idempotency: every record carries a `recordId` derived from its source event (the builders
+ * below), never a random or sequence id. Replaying the event log after a crash writes the same
+ * ids again, and `dedupeUsage` / the invoice keep one record per id, so nothing is billed twice.
+ */
+
+export type Platform = 'linux' | 'windows' | 'rhel' | 'suse' | 'ubuntu-pro' | 'windows-sql-standard';
+export const PLATFORMS: readonly Platform[] = ['linux', 'windows', 'rhel', 'suse', 'ubuntu-pro', 'windows-sql-standard'];
+export type LicenseModel = 'license-included' | 'byol';
+export type Tenancy = 'default' | 'dedicated' | 'host';
+export type VolumeType = 'gp2' | 'gp3' | 'io2';
+export type TransferDirection = 'cross-az' | 'internet-out';
+
+/**
+ * One interval in which an instance was `running` (nothing else is billed). An interval is cut
+ * wherever its description changes or a boundary needs it: at a stop (the next start begins a new
+ * billing period), at a reboot and at a month boundary (neither begins a new period).
+ */
+export interface InstanceUsageRecord {
+  readonly kind: 'instance-usage';
+  readonly recordId: string;
+  readonly tenantId: string;
+  readonly instanceId: string;
+  readonly instanceType: string;
+  /** Active vCPUs (after any CPU options): per-vCPU and per-core licenses count these. */
+  readonly vcpus: number;
+  readonly platform: Platform;
+  readonly licenseModel: LicenseModel;
+  readonly tenancy: Tenancy;
+  readonly availabilityZone: string;
+  readonly startMs: SimTimeMs;
+  readonly endMs: SimTimeMs;
+  /** True when this interval begins with a start or launch (it pays a new minimum). */
+  readonly startsPeriod: boolean;
+  /**
+   * When the billing period this interval belongs to began (the start or launch): equals
+   * `startMs` when `startsPeriod`, earlier for a continuation. Per-hour products count their hours
+   * from here and a continuation pays only what is left of the minimum, so it must be carried.
+   */
+  readonly periodStartMs: SimTimeMs;
+}
+
+/**
+ * Surplus CPU credits a burstable instance in `unlimited` mode spent beyond what it earned, charged
+ * when EC2 charges them (stop, terminate, end of month, over the 24 h cap). One credit is one
+ * vCPU-minute = 60,000 vCPU-ms; integer vCPU-ms keep sums exact (see `creditsToVcpuMs`).
+ */
+export interface CpuSurplusRecord {
+  readonly kind: 'cpu-surplus';
+  readonly recordId: string;
+  readonly tenantId: string;
+  readonly instanceId: string;
+  readonly instanceType: string;
+  readonly platform: Platform;
+  readonly surplusVcpuMs: number;
+  readonly atMs: SimTimeMs;
+}
+
+/** An interval in which a volume existed with one configuration; a modification cuts a new record. */
+export interface VolumeUsageRecord {
+  readonly kind: 'volume-usage';
+  readonly recordId: string;
+  readonly tenantId: string;
+  readonly volumeId: string;
+  readonly volumeType: VolumeType;
+  readonly sizeGiB: number;
+  /** Provisioned IOPS (gp3, io2); informational for gp2. */
+  readonly iops: number;
+  /** Provisioned throughput (gp3); informational otherwise. */
+  readonly throughputMiBps: number;
+  readonly availabilityZone: string;
+  readonly startMs: SimTimeMs;
+  readonly endMs: SimTimeMs;
+}
+
+/** An interval in which a Dedicated Host was allocated to the tenant (billed whether or not instances run). */
+export interface HostUsageRecord {
+  readonly kind: 'host-usage';
+  readonly recordId: string;
+  readonly tenantId: string;
+  readonly hostId: string;
+  /** The instance family the host was allocated for (EC2's AllocateHosts `InstanceFamily`): the price key. */
+  readonly hostFamily: string;
+  readonly availabilityZone: string;
+  readonly startMs: SimTimeMs;
+  readonly endMs: SimTimeMs;
+  readonly startsPeriod: boolean;
+  readonly periodStartMs: SimTimeMs;
+}
+
+/**
+ * Bytes metered at one endpoint. `cross-az`: bytes this instance sent to or received from another
+ * AZ (EC2 charges each direction, so a transfer between two instances is metered at both ends);
+ * `internet-out`: bytes sent to the internet. Inbound internet and same-AZ traffic are free and not
+ * recorded.
+ */
+export interface DataTransferRecord {
+  readonly kind: 'data-transfer';
+  readonly recordId: string;
+  readonly tenantId: string;
+  readonly instanceId: string;
+  readonly direction: TransferDirection;
+  readonly bytes: number;
+  readonly atMs: SimTimeMs;
+}
+
+export type UsageRecord = InstanceUsageRecord | CpuSurplusRecord | VolumeUsageRecord | HostUsageRecord | DataTransferRecord;
+export type IntervalUsageRecord = InstanceUsageRecord | VolumeUsageRecord | HostUsageRecord;
+
+/*
+ * Idempotency keys. The rule: `<kind>:<source id>:<event time>` (plus the direction for transfer),
+ * where the event time is when the interval began or when the meter was read. A source cannot
+ * produce two intervals beginning at the same millisecond, so the key is unique per real usage and
+ * identical on every replay. Month-split continuations get `<recordId>#<YYYY-MM>`.
+ */
+export function instanceUsageRecordId(instanceId: string, startMs: SimTimeMs): string {
+  return `instance:${instanceId}:${startMs}`;
+}
+export function volumeUsageRecordId(volumeId: string, startMs: SimTimeMs): string {
+  return `volume:${volumeId}:${startMs}`;
+}
+export function hostUsageRecordId(hostId: string, startMs: SimTimeMs): string {
+  return `host:${hostId}:${startMs}`;
+}
+export function cpuSurplusRecordId(instanceId: string, atMs: SimTimeMs): string {
+  return `surplus:${instanceId}:${atMs}`;
+}
+export function dataTransferRecordId(instanceId: string, direction: TransferDirection, atMs: SimTimeMs): string {
+  return `transfer:${instanceId}:${direction}:${atMs}`;
+}
+
+/** Credits (vCPU-minutes, possibly fractional from ms accounting) to the integer vCPU-ms a record carries. */
+export function creditsToVcpuMs(credits: number): number {
+  return Math.round(credits * 60_000);
+}
+
+const isTime = (t: unknown): t is number => typeof t === 'number' && Number.isSafeInteger(t) && t >= 0;
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+
+function checkInterval(r: IntervalUsageRecord): void {
+  if (!isTime(r.startMs) || !isTime(r.endMs)) throw new InvalidUsageRecord(r.recordId, 'startMs and endMs must be non-negative integer milliseconds');
+  if (r.endMs < r.startMs) throw new InvalidUsageRecord(r.recordId, `endMs ${r.endMs} is before startMs ${r.startMs}`);
+}
+
+function checkPeriod(r: InstanceUsageRecord | HostUsageRecord): void {
+  if (!isTime(r.periodStartMs) || r.periodStartMs > r.startMs) {
+    throw new InvalidUsageRecord(r.recordId, 'periodStartMs must be an integer millisecond at or before startMs');
+  }
+  if (r.startsPeriod !== (r.periodStartMs === r.startMs)) {
+    throw new InvalidUsageRecord(r.recordId, 'startsPeriod must be true exactly when periodStartMs equals startMs');
+  }
+}
+
+/** Throws `InvalidUsageRecord` naming the record and what is wrong. Cheap: the rater calls it per record. */
+export function validateUsageRecord(r: UsageRecord): void {
+  if (typeof r.recordId !== 'string' || r.recordId === '') throw new InvalidUsageRecord(String(r.recordId), 'recordId is required');
+  if (typeof r.tenantId !== 'string' || r.tenantId === '') throw new InvalidUsageRecord(r.recordId, 'tenantId is required');
+  switch (r.kind) {
+    case 'instance-usage':
+      checkInterval(r);
+      checkPeriod(r);
+      if (!Number.isSafeInteger(r.vcpus) || r.vcpus < 1) throw new InvalidUsageRecord(r.recordId, 'vcpus must be a positive integer');
+      if (!PLATFORMS.includes(r.platform)) throw new InvalidUsageRecord(r.recordId, `unknown platform '${r.platform}'`);
+      if (r.licenseModel !== 'license-included' && r.licenseModel !== 'byol') throw new InvalidUsageRecord(r.recordId, `unknown licenseModel '${r.licenseModel}'`);
+      if (r.tenancy !== 'default' && r.tenancy !== 'dedicated' && r.tenancy !== 'host') throw new InvalidUsageRecord(r.recordId, `unknown tenancy '${r.tenancy}'`);
+      return;
+    case 'host-usage':
+      checkInterval(r);
+      checkPeriod(r);
+      return;
+    case 'volume-usage':
+      checkInterval(r);
+      if (r.volumeType !== 'gp2' && r.volumeType !== 'gp3' && r.volumeType !== 'io2') throw new InvalidUsageRecord(r.recordId, `unknown volumeType '${r.volumeType}'`);
+      if (!isCount(r.sizeGiB) || !isCount(r.iops) || !isCount(r.throughputMiBps)) {
+        throw new InvalidUsageRecord(r.recordId, 'sizeGiB, iops and throughputMiBps must be non-negative integers');
+      }
+      return;
+    case 'cpu-surplus':
+      if (!isTime(r.atMs)) throw new InvalidUsageRecord(r.recordId, 'atMs must be a non-negative integer millisecond');
+      if (!PLATFORMS.includes(r.platform)) throw new InvalidUsageRecord(r.recordId, `unknown platform '${r.platform}'`);
+      if (!isCount(r.surplusVcpuMs)) throw new InvalidUsageRecord(r.recordId, 'surplusVcpuMs must be a non-negative integer (1 credit = 60,000 vCPU-ms)');
+      return;
+    case 'data-transfer':
+      if (!isTime(r.atMs)) throw new InvalidUsageRecord(r.recordId, 'atMs must be a non-negative integer millisecond');
+      if (r.direction !== 'cross-az' && r.direction !== 'internet-out') throw new InvalidUsageRecord(r.recordId, `unknown direction '${r.direction}'`);
+      if (!isCount(r.bytes)) throw new InvalidUsageRecord(r.recordId, 'bytes must be a non-negative integer');
+      return;
+    default:
+      throw new InvalidUsageRecord((r as { recordId: string }).recordId, `unknown kind '${(r as { kind: string }).kind}'`);
+  }
+}
