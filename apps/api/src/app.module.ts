@@ -8,6 +8,7 @@ import { CatalogController } from './catalog/catalog.controller';
 import { ClockController } from './clock/clock.controller';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source';
+import { RejectNulMiddleware } from './common/reject-nul.middleware';
 import { DemoSeeder } from './demo/demo.seeder';
 import { EngineService } from './engine/engine.service';
 import { HealthController } from './health/health.controller';
@@ -29,12 +30,8 @@ export class AppModule implements NestModule {
           pinoHttp: {
             level: config.logLevel,
             // A caller's X-Request-Id is kept (so logs join across services); otherwise one is made.
-            genReqId: (req, res) => {
-              const given = req.headers['x-request-id'];
-              const id = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
-              res.setHeader('x-request-id', id);
-              return id;
-            },
+            // assignRequestId (bootstrap) has run first, before body parsing.
+            genReqId: (req) => (req as { id?: string }).id ?? randomUUID(),
             redact: ['req.headers.authorization'],
             autoLogging: { ignore: (req) => req.url === '/health' },
           },
@@ -51,5 +48,7 @@ export class AppModule implements NestModule {
     };
   }
 
-  configure(_: MiddlewareConsumer): void {}
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RejectNulMiddleware).forRoutes('*');
+  }
 }

@@ -1,12 +1,19 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AVAILABILITY_ZONES, IMAGES, INSTANCE_TYPES, REGION } from '@nimbus/hypervisor';
+import { hourlyPricesByPlatform, seedPriceBook } from '@nimbus/metering';
 import { TenantAuth } from '../auth/guards';
+import { EngineService } from '../engine/engine.service';
+
+/** Until the admin price book is persisted (metering issue), the catalog shows the seeded list prices. */
+const PRICE_BOOK = seedPriceBook(0);
 
 @ApiTags('catalog')
 @TenantAuth()
 @Controller('v1')
 export class CatalogController {
+  constructor(private readonly engine: EngineService) {}
+
   @Get('instance-types')
   instanceTypes() {
     return {
@@ -20,6 +27,7 @@ export class CatalogController {
           : {}),
         network: t.network,
         ebs: t.ebs,
+        hourlyPriceUsd: hourlyPricesByPlatform(PRICE_BOOK, this.engine.now, t.name, t.vcpus),
       })),
     };
   }

@@ -8,6 +8,22 @@ interface CodedError {
   message: string;
 }
 
+/** Bodies larger than this are refused (413): a RunInstances with 50 tags is a few KiB. */
+export const MAX_BODY = '1mb';
+
+/** body-parser's own errors: plain errors with an HTTP status, `expose` when safe to show. */
+interface ParserError {
+  expose: true;
+  status: number;
+  type?: string;
+}
+const isParserError = (e: unknown): e is ParserError =>
+  typeof e === 'object' && e !== null && (e as ParserError).expose === true && Number.isInteger((e as ParserError).status) && (e as ParserError).status >= 400 && (e as ParserError).status < 500;
+const PARSER_MESSAGES: Record<string, string> = {
+  'entity.parse.failed': 'The request body is not valid JSON.',
+  'entity.too.large': `The request body is larger than ${MAX_BODY}.`,
+};
+
 const isDomainError = (e: unknown): e is CodedError => typeof e === 'object' && e !== null && (e as CodedError).isDomainError === true;
 
 /** Nest's own HTTP exceptions (unknown route, bad JSON, payload size) in the same error shape. */
@@ -48,6 +64,10 @@ export class ErrorFilter implements ExceptionFilter {
       const body = exception.getResponse();
       message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
       if (status === 404 && code === 'NotFound') message = `No route for ${req.method} ${req.path}`;
+    } else if (isParserError(exception)) {
+      status = exception.status;
+      code = CODE_BY_STATUS[status] ?? 'ValidationError';
+      message = PARSER_MESSAGES[exception.type ?? ''] ?? 'The request body could not be read.';
     } else {
       status = HttpStatus.INTERNAL_SERVER_ERROR;
       code = 'InternalError';

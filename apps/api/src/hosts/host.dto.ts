@@ -8,6 +8,6 @@ export class AddHostsDto {
   @ApiProperty({ example: 'us-east-1a' }) @IsDefined() @IsString()
   availabilityZone!: string;
 
-  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 1000 }) @IsOptional() @IsInt() @Min(1) @Max(1000)
-  count = 1;
+  @ApiPropertyOptional({ type: Number, default: 1, minimum: 1, maximum: 1000 }) @IsOptional() @IsInt() @Min(1) @Max(1000)
+  count: number = 1;
 }

@@ -27,13 +27,13 @@ export class RunInstancesDto {
   @IsDefined() @IsString()
   instanceType!: string;
 
-  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 1000 })
+  @ApiPropertyOptional({ type: Number, default: 1, minimum: 1, maximum: 1000 })
   @IsOptional() @IsInt() @Min(1) @Max(1000)
-  minCount = 1;
+  minCount: number = 1;
 
-  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 1000 })
+  @ApiPropertyOptional({ type: Number, default: 1, minimum: 1, maximum: 1000 })
   @IsOptional() @IsInt() @Min(1) @Max(1000)
-  maxCount = 1;
+  maxCount: number = 1;
 
   @ApiPropertyOptional({ example: 'us-east-1a' })
   @IsOptional() @IsString()

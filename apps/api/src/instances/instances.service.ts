@@ -6,7 +6,8 @@ import {
 } from '@nimbus/hypervisor';
 import { checkVcpuQuota, InsufficientInstanceCapacity } from '@nimbus/scheduler';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { ID_PATTERN, resourceId } from '../common/ids';
 import { InstanceEntity, InstanceTagEntity, ReservationEntity, TenantEntity } from '../database/entities';
@@ -22,6 +23,16 @@ const DEFAULT_PAGE_SIZE = 1000;
 const USER_SHUTDOWN = 'Client.UserInitiatedShutdown';
 
 const instanceNotFound = (id: string) => notFound('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+
+/**
+ * One INSERT per batch: a request for 1,000 instances with 50 tags is 50,000 tag rows, past what
+ * one statement may bind (SQLite: 32,766 parameters; PostgreSQL: 65,535).
+ */
+const INSERT_BATCH_ROWS = 500;
+
+async function insertInBatches<T extends ObjectLiteral>(tx: EntityManager, entity: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_BATCH_ROWS) await tx.insert(entity, rows.slice(i, i + INSERT_BATCH_ROWS));
+}
 
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
@@ -71,9 +82,8 @@ export class InstancesService {
         const vm = e.fleet.launch({ vmId: resourceId('i'), tenantId: tenant.id, instanceType: type, image, cpu }, hostId);
         return this.newRow(vm, reservation.id, decision.availabilityZone, dto, e.now);
       });
-      await tx.insert(InstanceEntity, rows);
-      const tagRows = rows.flatMap((r) => Object.entries(tags).map(([key, value]) => ({ instanceId: r.id, key, value, tenantId: tenant.id })));
-      if (tagRows.length > 0) await tx.insert(InstanceTagEntity, tagRows);
+      await insertInBatches(tx, InstanceEntity, rows);
+      await insertInBatches(tx, InstanceTagEntity, rows.flatMap((r) => Object.entries(tags).map(([key, value]) => ({ instanceId: r.id, key, value, tenantId: tenant.id }))));
       return { reservationId: reservation.id, instances: rows.map((r) => mapInstance(r, tags)) };
     });
   }

@@ -118,6 +118,25 @@ describe('Fleet lifecycle (MODEL.md §3.6)', () => {
     expect(sut.vm('i-9')!.state).toBe('running');
   });
 
+  it('restores a stopped instance that is being terminated (it has no host) and finishes terminating it', () => {
+    const { engine, sut } = setup();
+    sut.launch(spec('i-1'), 'h-1');
+    engine.runUntil(60_000);
+    sut.stop('i-1');
+    engine.runUntil(120_000);
+    sut.terminate('i-1');
+    const vm = sut.vm('i-1')!;
+    expect({ state: vm.state, hostId: vm.hostId }).toEqual({ state: 'shutting-down', hostId: null });
+
+    const again = setup();
+    again.engine.runUntil(120_000);
+    again.sut.restore({ ...spec('i-1'), state: 'shutting-down', hostId: null, stateSince: vm.stateSince, transitionAt: vm.transitionAt });
+    expect(again.sut.vcpusInUse('t-1')).toBe(0);
+    again.engine.runUntil(vm.transitionAt!);
+    expect(again.sut.vm('i-1')).toBeUndefined();
+    expect(() => again.sut.restore({ ...spec('i-2'), state: 'running', hostId: null, stateSince: 0, transitionAt: null })).toThrow(/has no host/);
+  });
+
   it('a same-input run produces an identical event trace', () => {
     const run = () => {
       const { engine, sut, events } = setup();

@@ -136,10 +136,11 @@ export class Fleet {
     const { state, hostId, stateSince, transitionAt, ...spec } = r;
     const vm: Vm = { ...spec, state, hostId: null, stateSince, transitionAt };
     this.vms.set(vm.vmId, vm);
-    if (holdsHost(state)) {
-      if (hostId === null) throw new InvalidParameterValue(`instance '${r.vmId}' in state ${state} has no host`);
-      this.placeOn(vm, hostId);
-    }
+    // A stopped instance being terminated is shutting-down without a host; every other state
+    // that holds a host must name one.
+    if (hostId === null && holdsHost(state) && state !== 'shutting-down')
+      throw new InvalidParameterValue(`instance '${r.vmId}' in state ${state} has no host`);
+    if (hostId !== null) this.placeOn(vm, hostId);
     if (transitionAt !== null) this.scheduleCompletion(vm, Math.max(transitionAt, this.now));
     return vm;
   }

@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { PriceNotFound } from '../errors';
-import { Money, ZERO } from '../money/money';
-import { Platform, Tenancy } from '../usage/usage-record';
+import { formatPrice, Money, ZERO } from '../money/money';
+import { PLATFORMS, Platform, Tenancy } from '../usage/usage-record';
 import { LicenseComponent, PriceBookVersion, validatePriceBook } from './price-book';
 
 /**
@@ -117,4 +117,16 @@ export function compilePriceBook(versions: readonly PriceBookVersion[]): Compile
     compiled.set(versions, c);
   }
   return c;
+}
+
+/**
+ * The On-Demand hourly list price of an instance type on every platform (license included,
+ * default tenancy) at a moment: what a catalog shows. Unrounded decimal strings.
+ */
+export function hourlyPricesByPlatform(versions: readonly PriceBookVersion[], atMs: number, instanceType: string, vcpus: number): Record<Platform, string> {
+  const book = compilePriceBook(versions);
+  const v = book.versionIndexAt(atMs);
+  return Object.fromEntries(
+    PLATFORMS.map((platform) => [platform, formatPrice(book.instanceHourly(v, { instanceType, platform, licenseModel: 'license-included', tenancy: 'default', vcpus }))]),
+  ) as Record<Platform, string>;
 }
