@@ -9,6 +9,7 @@ interface InstanceTypeView {
   burstable?: { baselinePerVcpu: number; creditsPerHour: number };
   network: { baselineGbps: number; burstGbps: number };
   ebs: { baselineMbps: number; burstMbps: number; baselineIops: number; burstIops: number };
+  hourlyPriceUsd: Record<string, string>;
 }
 
 /** The tenant catalog: instance types, images and zones, with the figures AWS publishes. */

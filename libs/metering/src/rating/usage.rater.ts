@@ -6,22 +6,14 @@ import { ExactSum, Money, ZERO, formatPrice } from '../money/money';
 import { CompiledPriceBook } from '../pricing/price-book.compiled';
 import { LicenseComponent } from '../pricing/price-book';
 import { sameUsageRecord } from '../usage/usage.dedupe';
-import { LicenseModel, Platform, Tenancy, UsageRecord, VolumeType, validateUsageRecord } from '../usage/usage-record';
+import { InstanceUsageRecord, LicenseModel, Platform, Tenancy, UsageRecord, VolumeType, validateUsageRecord } from '../usage/usage-record';
 import { DEDICATED_HOST_BILLING, INSTANCE_BILLING, billedMsByVersion } from './billing-granularity';
 
 /** One instance's running time inside the month, kept only for instances the SLA inputs name. */
-export interface InstanceSegment {
-  readonly instanceId: string;
-  readonly instanceType: string;
-  readonly vcpus: number;
-  readonly platform: Platform;
-  readonly licenseModel: LicenseModel;
-  readonly tenancy: Tenancy;
-  readonly availabilityZone: string;
-  readonly periodStartMs: number;
-  readonly startMs: number;
-  readonly endMs: number;
-}
+export type InstanceSegment = Pick<
+  InstanceUsageRecord,
+  'instanceId' | 'instanceType' | 'vcpus' | 'platform' | 'licenseModel' | 'tenancy' | 'availabilityZone' | 'periodStartMs' | 'startMs' | 'endMs'
+>;
 
 export interface RatedUsage {
   /** Charge lines, unrounded and unsorted. */
