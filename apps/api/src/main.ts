@@ -3,6 +3,9 @@ import { AuthService } from './auth/auth.service';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
 import { DemoSeeder } from './demo/demo.seeder';
+import { EngineService } from './engine/engine.service';
+
+const clockLabel = (c: { mode: string; rate: number }) => (c.mode === 'manual' ? 'manual' : `${c.rate}x`);
 
 async function main(): Promise<void> {
   let config;
@@ -24,7 +27,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `Nimbus is running at ${url}  (API docs: ${url}/docs)`,
-    `  database: ${config.database.type === 'sqlite' ? `sqlite:${config.database.path}` : 'postgres'}; clock: ${config.clock.mode === 'manual' ? 'manual' : `${config.clock.rate}x`}`,
+    `  database: ${config.database.type === 'sqlite' ? `sqlite:${config.database.path}` : 'postgres'}; clock: ${clockLabel(app.get(EngineService).clock())}`,
     adminKey ? `  admin key (shown once, keep it): ${adminKey}` : '  admin key: as configured or printed on the first start',
     demo ? `  demo tenant ${demo.tenantId} key (shown once): ${demo.key}` : '',
     '',

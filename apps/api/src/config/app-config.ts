@@ -16,7 +16,7 @@ class EnvironmentVariables {
   NIMBUS_ADMIN_KEY?: string;
 
   @IsOptional() @IsString() @Matches(/^(manual|\d+(\.\d+)?)$/, { message: "NIMBUS_CLOCK must be 'manual' or a rate (simulated seconds per wall second)" })
-  NIMBUS_CLOCK = '1';
+  NIMBUS_CLOCK?: string;
 
   @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value === 'true' || value === '1' : value)) @IsBoolean()
   NIMBUS_DEMO = false;
@@ -26,13 +26,15 @@ class EnvironmentVariables {
 }
 
 export type ClockSetting = { mode: 'manual' } | { mode: 'realtime'; rate: number };
+export const DEFAULT_CLOCK: ClockSetting = { mode: 'realtime', rate: 1 };
 
 export interface AppConfig {
   readonly port: number;
   readonly database: { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
   readonly redisUrl?: string;
   readonly adminKey?: string;
-  readonly clock: ClockSetting;
+  /** Set only when NIMBUS_CLOCK is; otherwise the stored pacing, or DEFAULT_CLOCK on a fresh start. */
+  readonly clock?: ClockSetting;
   readonly demo: boolean;
   readonly logLevel: string;
 }
@@ -47,14 +49,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     throw new ConfigError(`Invalid configuration: ${errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ')}`);
   }
   const url = vars.DATABASE_URL;
-  const rate = Number(vars.NIMBUS_CLOCK);
-  if (vars.NIMBUS_CLOCK !== 'manual' && !(rate > 0)) throw new ConfigError('Invalid configuration: NIMBUS_CLOCK rate must be greater than 0');
+  const clock = vars.NIMBUS_CLOCK;
+  const rate = Number(clock);
+  if (clock !== undefined && clock !== 'manual' && !(rate > 0)) throw new ConfigError('Invalid configuration: NIMBUS_CLOCK rate must be greater than 0');
   return {
     port: vars.PORT,
     database: url.startsWith('sqlite:') ? { type: 'sqlite', path: url.slice('sqlite:'.length) } : { type: 'postgres', url },
     redisUrl: vars.REDIS_URL,
     adminKey: vars.NIMBUS_ADMIN_KEY,
-    clock: vars.NIMBUS_CLOCK === 'manual' ? { mode: 'manual' } : { mode: 'realtime', rate },
+    clock: clock === undefined ? undefined : clock === 'manual' ? { mode: 'manual' } : { mode: 'realtime', rate },
     demo: vars.NIMBUS_DEMO,
     logLevel: vars.LOG_LEVEL,
   };

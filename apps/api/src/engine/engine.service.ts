@@ -5,10 +5,12 @@ import {
 } from '@nimbus/hypervisor';
 import { Scheduler } from '@nimbus/scheduler';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { APP_CONFIG, AppConfig, ClockSetting } from '../config/app-config';
+import { APP_CONFIG, AppConfig, ClockSetting, DEFAULT_CLOCK } from '../config/app-config';
 import { HostEntity, InstanceEntity, SettingEntity } from '../database/entities';
 import { SerialQueue } from '../common/serial-queue';
 import { clockView } from './clock-state';
+
+type StateChange = Extract<FleetEvent, { type: 'vm.state-changed' }>;
 
 const CLOCK_KEY = 'clock';
 const PACER_INTERVAL_MS = 100;
@@ -33,7 +35,7 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
   private engine!: Engine<FleetEvent>;
   private fleetRef!: Fleet;
   private schedulerRef!: Scheduler;
-  private journal = new Map<string, Extract<FleetEvent, { type: 'vm.state-changed' }>>();
+  private journal = new Map<string, StateChange>();
   private setting!: ClockSetting;
   private anchor = { simMs: 0, wallMs: 0 };
   private lastPersistWallMs = 0;
@@ -63,11 +65,12 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
     const stored = await this.db.getRepository(SettingEntity).findOneBy({ key: CLOCK_KEY });
     const persisted = stored ? (JSON.parse(stored.value) as { nowMs: number; setting: ClockSetting }) : undefined;
     // A fresh simulation starts at the wall-clock second it was created; after that the clock is the
-    // simulation's own and resumes where it stopped. The configured pacing wins over the stored one.
+    // simulation's own and resumes where it stopped. NIMBUS_CLOCK, when set, overrides the pacing an
+    // admin chose before the restart; otherwise that choice stays.
     const startMs = persisted?.nowMs ?? Math.floor(Date.now() / 1000) * 1000;
-    this.setting = this.config.clock;
+    this.setting = this.config.clock ?? persisted?.setting ?? DEFAULT_CLOCK;
     await this.rebuild(startMs);
-    await this.db.transaction((tx) => this.flush(tx));
+    await this.persist();
     this.startPacer();
   }
 
@@ -81,11 +84,7 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
       this.catchUp();
       const emittedBefore = this.emitted;
       try {
-        return await this.db.transaction(async (tx) => {
-          const result = await fn(tx, this);
-          await this.flush(tx);
-          return result;
-        });
+        return await this.persist((tx) => fn(tx, this));
       } catch (err) {
         // The command changed the engine but its transaction did not commit: rebuild from the truth.
         if (this.emitted !== emittedBefore) await this.rebuild(this.engine.now);
@@ -99,7 +98,7 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
     return this.queue.run(async () => {
       this.engine.runUntil(this.engine.now + ms);
       this.anchor = { simMs: this.engine.now, wallMs: Date.now() };
-      await this.db.transaction((tx) => this.flush(tx));
+      await this.persist();
       return this.clock();
     });
   }
@@ -109,18 +108,13 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
       this.catchUp();
       this.setting = setting;
       this.anchor = { simMs: this.engine.now, wallMs: Date.now() };
-      await this.db.transaction((tx) => this.flush(tx));
+      await this.persist();
       return this.clock();
     });
   }
 
   clock() {
     return clockView(this.engine.now, this.setting);
-  }
-
-  /** Runs a read against a consistent engine state (after queued changes). */
-  read<T>(fn: () => T | Promise<T>): Promise<T> {
-    return this.queue.run(async () => fn());
   }
 
   private startPacer(): void {
@@ -132,7 +126,7 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
         .run(async () => {
           const processed = this.catchUp();
           if (processed > 0 || Date.now() - this.lastPersistWallMs >= CLOCK_PERSIST_EVERY_MS) {
-            await this.db.transaction((tx) => this.flush(tx));
+            await this.persist();
           }
         })
         .catch((err) => this.logger.error({ err }, 'clock tick failed'))
@@ -148,15 +142,25 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
     return target > this.engine.now ? this.engine.runUntil(target) : 0;
   }
 
-  /** Writes the engine's state transitions since the last flush, and the clock, in `tx`. */
-  private async flush(tx: EntityManager): Promise<void> {
-    const changes = [...this.journal.values()];
-    this.journal.clear();
-    for (const e of changes) {
-      await tx.update(InstanceEntity, { id: e.vmId }, { state: e.current, hostId: e.hostId, stateSince: e.time, transitionAt: e.transitionAt });
-    }
-    await tx.save(SettingEntity, this.clockRow());
+  /**
+   * One transaction: `work` (if any), then the engine's state transitions since the last commit and
+   * the clock. The journal is emptied only once the commit succeeded, so a failed write loses
+   * nothing: the next commit writes those transitions again.
+   */
+  private async persist<T>(work?: (tx: EntityManager) => Promise<T>): Promise<T> {
+    let written: StateChange[] = [];
+    const result = await this.db.transaction(async (tx) => {
+      const r = work ? await work(tx) : (undefined as T);
+      written = [...this.journal.values()];
+      for (const e of written) {
+        await tx.update(InstanceEntity, { id: e.vmId }, { state: e.current, hostId: e.hostId, stateSince: e.time, transitionAt: e.transitionAt });
+      }
+      await tx.save(SettingEntity, this.clockRow());
+      return r;
+    });
+    for (const e of written) if (this.journal.get(e.vmId) === e) this.journal.delete(e.vmId);
     this.lastPersistWallMs = Date.now();
+    return result;
   }
 
   private clockRow(): SettingEntity {
@@ -193,7 +197,7 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
       });
     }
     this.journal.clear();
-    // Transitions that fell due while the process was down complete now; the next flush writes them.
+    // Transitions that fell due while the process was down complete now; the next commit writes them.
     engine.runUntil(nowMs);
     this.engine = engine;
     this.fleetRef = fleet;
