@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { findHostType, Host, HOST_TYPES, isAvailabilityZone, hardwareThreads } from '@nimbus/hypervisor';
-import { DataSource } from 'typeorm';
 import { invalidParameter, notFound } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { HostEntity } from '../database/entities';
@@ -24,10 +22,7 @@ export function mapHost(h: Host) {
 
 @Injectable()
 export class HostsService {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly engine: EngineService,
-  ) {}
+  constructor(private readonly engine: EngineService) {}
 
   hostTypes() {
     return {
@@ -68,10 +63,6 @@ export class HostsService {
       e.fleet.removeHost(id);
       await tx.delete(HostEntity, { id });
     });
-  }
-
-  count(): Promise<number> {
-    return this.db.getRepository(HostEntity).count();
   }
 }
 

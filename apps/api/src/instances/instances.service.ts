@@ -123,7 +123,7 @@ export class InstancesService {
     return this.engine.command(async (tx, e) => {
       const row = await this.requireVisible(tx, tenant.id, id);
       if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'started');
-      if (!e.fleet.needsPlacementToStart(id)) return mapTransition(e.fleet.start(id, row.hostId ?? ''));
+      if (!e.fleet.needsPlacementToStart(id)) return mapTransition(e.fleet.start(id));
       const vm = e.fleet.vm(id)!;
       const quota = (await tx.findOneByOrFail(TenantEntity, { id: tenant.id })).quotaOnDemandVcpus;
       checkVcpuQuota({ limit: quota, used: e.fleet.vcpusInUse(tenant.id), vcpusPerInstance: vm.instanceType.vcpus, minCount: 1, maxCount: 1 });

@@ -53,6 +53,7 @@ describe('Fleet lifecycle (MODEL.md §3.6)', () => {
     expect(sut.vm('i-1')!.state).toBe('stopped');
     expect(sut.host('h-1')!.allocation).toEqual({ reservedMillicores: 0, limitMillicores: 0, memoryMiB: 0, vcpus: 0, vmCount: 0 });
     expect(sut.vcpusInUse('t-1')).toBe(0);
+    expect(() => sut.start('i-1')).toThrow(/needs a host/);
     sut.start('i-1', 'h-2');
     expect(sut.vm('i-1')!.hostId).toBe('h-2');
     expect(sut.vcpusInUse('t-1')).toBe(2);

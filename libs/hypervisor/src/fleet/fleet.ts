@@ -91,11 +91,15 @@ export class Fleet {
     return vm;
   }
 
-  /** stopped → pending on `hostId` (placed anew). A VM already pending or running is left as is. */
-  start(vmId: string, hostId: string): StateTransition {
+  /**
+   * stopped → pending on `hostId` (placed anew; see `needsPlacementToStart`). A VM already pending
+   * or running is left as is, and needs no host.
+   */
+  start(vmId: string, hostId?: string): StateTransition {
     const vm = this.requireVm(vmId);
     if (vm.state === 'pending' || vm.state === 'running') return { vmId, previous: vm.state, current: vm.state };
     if (vm.state !== 'stopped') throw new IncorrectInstanceState(vmId, vm.state, 'started');
+    if (hostId === undefined) throw new InvalidParameterValue(`starting stopped instance '${vmId}' needs a host`);
     this.placeOn(vm, hostId);
     return this.enter(vm, 'pending', seconds(vm.image.bootSeconds));
   }

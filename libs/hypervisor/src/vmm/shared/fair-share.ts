@@ -58,11 +58,22 @@ export function splitProportionalInt(
   return given;
 }
 
+/** What is left to split once every item whose cap is below its fair share has been given its cap. */
+interface Unsaturated {
+  /** Items still below their cap, in `active[from..]`. */
+  readonly active: Int32Array;
+  readonly from: number;
+  readonly left: number;
+  readonly weightLeft: number;
+}
+
 /**
- * Integer weighted water-filling of `capacity` over items 0..n-1 with `caps` and positive integer
- * `weights`. Writes x_i into `out` (length ≥ n) and returns Σ x_i = min(capacity, Σ caps).
+ * The common part of weighted water-filling: when everything fits, every item gets its cap and
+ * the total is returned; otherwise items with something to take are ordered by cap/weight ascending
+ * (then index), and the saturated ones, which are exactly a prefix of that order, get their caps.
+ * `exact` compares by cross-multiplication (integers) instead of division (floats).
  */
-export function waterFillInt(capacity: number, caps: ArrayLike<number>, weights: ArrayLike<number>, out: number[]): number {
+function saturate(capacity: number, caps: ArrayLike<number>, weights: ArrayLike<number>, out: number[], exact: boolean): Unsaturated | number {
   const n = caps.length;
   let totalCap = 0;
   for (let i = 0; i < n; i++) totalCap += caps[i];
@@ -70,7 +81,6 @@ export function waterFillInt(capacity: number, caps: ArrayLike<number>, weights:
     for (let i = 0; i < n; i++) out[i] = caps[i];
     return totalCap;
   }
-  // Items with something to take, by cap/weight ascending (exact cross-multiplication), then index.
   const order = new Int32Array(n);
   let m = 0;
   let weightLeft = 0;
@@ -81,7 +91,11 @@ export function waterFillInt(capacity: number, caps: ArrayLike<number>, weights:
     } else out[i] = 0;
   }
   const active = order.subarray(0, m);
-  active.sort((a, b) => caps[a] * weights[b] - caps[b] * weights[a] || a - b);
+  active.sort(
+    exact
+      ? (a, b) => caps[a] * weights[b] - caps[b] * weights[a] || a - b
+      : (a, b) => caps[a] / weights[a] - caps[b] / weights[b] || a - b,
+  );
   let left = capacity;
   let k = 0;
   // An item is saturated when its cap is at or below its share at the current level left/weightLeft.
@@ -93,43 +107,28 @@ export function waterFillInt(capacity: number, caps: ArrayLike<number>, weights:
     left -= caps[i];
     weightLeft -= weights[i];
   }
-  splitProportionalInt(left, active.subarray(k), m - k, weights, out);
+  return { active, from: k, left, weightLeft };
+}
+
+/**
+ * Integer weighted water-filling of `capacity` over items 0..n-1 with `caps` and positive integer
+ * `weights`. Writes x_i into `out` (length ≥ n) and returns Σ x_i = min(capacity, Σ caps).
+ */
+export function waterFillInt(capacity: number, caps: ArrayLike<number>, weights: ArrayLike<number>, out: number[]): number {
+  const rest = saturate(capacity, caps, weights, out, true);
+  if (typeof rest === 'number') return rest;
+  splitProportionalInt(rest.left, rest.active.subarray(rest.from), rest.active.length - rest.from, weights, out);
   return capacity;
 }
 
 /** Float weighted water-filling: same contract as `waterFillInt` for non-integral quantities. */
 export function waterFillFloat(capacity: number, caps: ArrayLike<number>, weights: ArrayLike<number>, out: number[]): number {
-  const n = caps.length;
-  let totalCap = 0;
-  for (let i = 0; i < n; i++) totalCap += caps[i];
-  if (totalCap <= capacity) {
-    for (let i = 0; i < n; i++) out[i] = caps[i];
-    return totalCap;
-  }
-  const order = new Int32Array(n);
-  let m = 0;
-  let weightLeft = 0;
-  for (let i = 0; i < n; i++) {
-    if (caps[i] > 0) {
-      order[m++] = i;
-      weightLeft += weights[i];
-    } else out[i] = 0;
-  }
-  const active = order.subarray(0, m);
-  active.sort((a, b) => caps[a] / weights[a] - caps[b] / weights[b] || a - b);
-  let left = capacity;
-  let k = 0;
-  for (; k < m; k++) {
-    const i = active[k];
-    if (caps[i] * weightLeft > left * weights[i]) break;
-    out[i] = caps[i];
-    left -= caps[i];
-    weightLeft -= weights[i];
-  }
-  for (; k < m; k++) {
-    const i = active[k];
-    // Strictly below its cap by the test above; min() guards the last ulp.
-    out[i] = Math.min(caps[i], (left * weights[i]) / weightLeft);
+  const rest = saturate(capacity, caps, weights, out, false);
+  if (typeof rest === 'number') return rest;
+  for (let k = rest.from; k < rest.active.length; k++) {
+    const i = rest.active[k];
+    // Strictly below its cap by the saturation test; min() guards the last ulp.
+    out[i] = Math.min(caps[i], (rest.left * weights[i]) / rest.weightLeft);
   }
   return capacity;
 }
