@@ -1,4 +1,5 @@
 import { Initial1763701200000 } from './1763701200000-Initial';
+import { Vmm1763900000000 } from './1763900000000-Vmm';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
-export const MIGRATIONS = [Initial1763701200000];
+export const MIGRATIONS = [Initial1763701200000, Vmm1763900000000];

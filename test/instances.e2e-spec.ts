@@ -72,6 +72,8 @@ describe('instances', () => {
           platform: 'linux',
           tenancy: 'default',
           cpu: { reservation: 2, limit: 2, weight: 2048 },
+          maintenanceOptions: { autoRecovery: 'default' },
+          statusCheck: 'ok',
           volumes: [],
           tags: { Name: 'web-1' },
         },

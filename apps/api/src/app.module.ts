@@ -19,6 +19,8 @@ import { InstancesService } from './instances/instances.service';
 import { QuotasController } from './instances/quotas.controller';
 import { TenantsController } from './tenants/tenants.controller';
 import { TenantsService } from './tenants/tenants.service';
+import { VolumesController } from './volumes/volumes.controller';
+import { VolumesService } from './volumes/volumes.service';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -39,11 +41,11 @@ export class AppModule implements NestModule {
         TypeOrmModule.forRoot(dataSourceOptions(config.database)),
       ],
       controllers: [
-        HealthController, CatalogController, InstancesController, QuotasController, TenantsController, HostsController, ClockController,
+        HealthController, CatalogController, InstancesController, QuotasController, TenantsController, HostsController, ClockController, VolumesController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder,
+        EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VolumesService,
       ],
     };
   }

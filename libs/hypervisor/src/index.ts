@@ -12,3 +12,5 @@ export * from './fleet/host';
 export * from './fleet/events';
 export * from './fleet/fleet';
 export * from './vmm';
+export * from './dataplane/data-plane';
+export * from './dataplane/metric-fields';

@@ -3,15 +3,41 @@ import { CpuParams, DomainError, InstanceType } from '@nimbus/hypervisor';
 /** Which soft weigher orders the hosts that pass every filter. */
 export type WeigherName = 'pack' | 'spread';
 
+
 export interface SchedulerConfig {
   readonly weigher: WeigherName;
   /** Σ limits on a host may reach its hardware threads × this ratio (reservations never exceed capacity). */
   readonly cpuAllocationRatio: number;
   /** Σ memory footprints may reach the host's guest memory × this ratio (1 = no oversubscription, Xen's choice). */
   readonly ramAllocationRatio: number;
+  /**
+   * Ratios an admin set for one host type or one availability zone (MODEL.md §3.2: "an admin may
+   * set a RAM overcommit ratio"). A host type's setting wins over its zone's, which wins over the default.
+   */
+  readonly overrides?: RatioOverrides;
+}
+
+export interface RatioOverrides {
+  readonly hostTypes?: Readonly<Record<string, Partial<AllocationRatios>>>;
+  readonly availabilityZones?: Readonly<Record<string, Partial<AllocationRatios>>>;
+}
+
+export interface AllocationRatios {
+  readonly cpuAllocationRatio: number;
+  readonly ramAllocationRatio: number;
 }
 
 export const DEFAULT_SCHEDULER_CONFIG: SchedulerConfig = { weigher: 'pack', cpuAllocationRatio: 2, ramAllocationRatio: 1 };
+
+/** The ratios that apply to hosts of `hostTypeName` in `availabilityZone` under `config`. */
+export function ratiosFor(config: SchedulerConfig, availabilityZone: string, hostTypeName: string): AllocationRatios {
+  const t = config.overrides?.hostTypes?.[hostTypeName];
+  const z = config.overrides?.availabilityZones?.[availabilityZone];
+  return {
+    cpuAllocationRatio: t?.cpuAllocationRatio ?? z?.cpuAllocationRatio ?? config.cpuAllocationRatio,
+    ramAllocationRatio: t?.ramAllocationRatio ?? z?.ramAllocationRatio ?? config.ramAllocationRatio,
+  };
+}
 
 export interface PlacementRequest {
   readonly tenantId: string;

@@ -1,5 +1,5 @@
 import { AVAILABILITY_ZONES, Fleet, FleetEvent, InvalidParameterValue, isAvailabilityZone } from '@nimbus/hypervisor';
-import { DEFAULT_SCHEDULER_CONFIG, PlacementDecision, PlacementRequest, SchedulerConfig, WeigherName } from './contract';
+import { DEFAULT_SCHEDULER_CONFIG, PlacementDecision, PlacementRequest, ratiosFor, SchedulerConfig, WeigherName } from './contract';
 import { CapacityIndex, ZoneCandidates } from './placement/capacity-index';
 import { Weigher } from './placement/weigher';
 import { packWeigher } from './placement/weigher.pack';
@@ -16,8 +16,8 @@ const ZONES_BY_NAME = [...AVAILABILITY_ZONES].sort();
  * capacity that fleet events keep in sync. `place` only decides; the caller launches each VM on
  * the host ids returned, and the fleet's allocation-changed events update the index.
  *
- * Host state has no fleet event yet: whoever drains, fails, repairs or powers a host must call
- * `reindexHost`.
+ * Host state changes arrive as fleet events too, so a draining, failed or switched-off host
+ * leaves the candidates at once.
  */
 export class Scheduler {
   private current: SchedulerConfig;
@@ -29,7 +29,7 @@ export class Scheduler {
     config: SchedulerConfig = DEFAULT_SCHEDULER_CONFIG,
   ) {
     this.current = validConfig({ ...config });
-    this.index = new CapacityIndex(this.current);
+    this.index = new CapacityIndex((az, type) => ratiosFor(this.current, az, type));
     for (const host of fleet.hosts()) this.index.sync(host);
     this.unsubscribe = fleet.engine.subscribe((event) => this.observe(event));
   }
@@ -41,9 +41,11 @@ export class Scheduler {
   setConfig(partial: Partial<SchedulerConfig>): void {
     const next = validConfig({ ...this.current, ...partial });
     const ratiosChanged =
-      next.cpuAllocationRatio !== this.current.cpuAllocationRatio || next.ramAllocationRatio !== this.current.ramAllocationRatio;
+      next.cpuAllocationRatio !== this.current.cpuAllocationRatio ||
+      next.ramAllocationRatio !== this.current.ramAllocationRatio ||
+      JSON.stringify(next.overrides ?? {}) !== JSON.stringify(this.current.overrides ?? {});
     this.current = next;
-    if (ratiosChanged) this.index.setRatios(next);
+    if (ratiosChanged) this.index.setRatios((az, type) => ratiosFor(this.current, az, type));
   }
 
   /** Re-reads one host (after its state changed); forgets it if the fleet no longer has it. */
@@ -90,6 +92,7 @@ export class Scheduler {
     switch (event.type) {
       case 'host.added':
       case 'host.allocation-changed':
+      case 'host.state-changed':
         this.reindexHost(event.hostId);
         break;
       case 'host.removed':
@@ -102,8 +105,19 @@ export class Scheduler {
 /** Ratios above 64 are no real policy, and would make the slot buckets needlessly large. */
 function validConfig(c: SchedulerConfig): SchedulerConfig {
   if (!Object.prototype.hasOwnProperty.call(WEIGHERS, c.weigher)) throw new InvalidParameterValue(`weigher must be one of ${Object.keys(WEIGHERS).join(', ')}, got '${c.weigher}'`);
-  for (const ratio of ['cpuAllocationRatio', 'ramAllocationRatio'] as const)
-    if (!Number.isFinite(c[ratio]) || c[ratio] <= 0 || c[ratio] > 64)
-      throw new InvalidParameterValue(`${ratio} must be more than 0 and at most 64, got ${c[ratio]}`);
+  checkRatios(c, 'the default');
+  for (const [name, r] of Object.entries(c.overrides?.hostTypes ?? {})) checkRatios(r, `host type '${name}'`);
+  for (const [name, r] of Object.entries(c.overrides?.availabilityZones ?? {})) {
+    if (!isAvailabilityZone(name)) throw new InvalidParameterValue(`availability zone '${name}' does not exist`);
+    checkRatios(r, `availability zone '${name}'`);
+  }
   return Object.freeze(c);
+}
+
+function checkRatios(r: Partial<Record<'cpuAllocationRatio' | 'ramAllocationRatio', number>>, where: string): void {
+  for (const ratio of ['cpuAllocationRatio', 'ramAllocationRatio'] as const) {
+    const v = r[ratio];
+    if (v === undefined) continue;
+    if (!Number.isFinite(v) || v <= 0 || v > 64) throw new InvalidParameterValue(`${ratio} for ${where} must be more than 0 and at most 64, got ${v}`);
+  }
 }

@@ -1,48 +1,87 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  Engine, Fleet, FleetEvent, findHostType, findImage, findInstanceType, MS_PER_DAY,
+  BucketSummary, CreditMode, CreditSnapshot, DataPlane, Engine, Fleet, FleetEvent, findHostType, findImage, findInstanceType, HostState,
+  mergeBuckets, MetricKind, MS_PER_DAY, TimelineEvent, Workload,
 } from '@nimbus/hypervisor';
-import { Scheduler } from '@nimbus/scheduler';
+import { AutoRecovery, Maintenance, ratiosFor, Scheduler, SchedulerConfig, DEFAULT_SCHEDULER_CONFIG } from '@nimbus/scheduler';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { APP_CONFIG, AppConfig, ClockSetting, DEFAULT_CLOCK } from '../config/app-config';
-import { HostEntity, InstanceEntity, SettingEntity } from '../database/entities';
+import { HostEntity, InstanceEntity, MetricBucketEntity, SettingEntity, SimEventEntity, VolumeEntity } from '../database/entities';
 import { SerialQueue } from '../common/serial-queue';
 import { clockView } from './clock-state';
+import { volumeSpecOf } from '../volumes/volume.mapper';
 
 type StateChange = Extract<FleetEvent, { type: 'vm.state-changed' }>;
+type HostChange = Extract<FleetEvent, { type: 'host.state-changed' }>;
 
 const CLOCK_KEY = 'clock';
+export const SCHEDULER_KEY = 'scheduler';
 const PACER_INTERVAL_MS = 100;
 /** In realtime mode the clock is persisted at least this often (wall ms), events or not. */
 const CLOCK_PERSIST_EVERY_MS = 5_000;
 /** One advance may cover at most this much simulated time. */
 export const MAX_ADVANCE_MS = 400 * MS_PER_DAY;
+/** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_BATCH = 200;
 
 /** A unit of control-plane work: it may change the fleet, and writes through the transaction. */
 export type Command<T> = (tx: EntityManager, engine: EngineService) => Promise<T>;
+/** Called in the commit that records instances reaching `terminated` (their volumes detach or go). */
+export type TerminationHandler = (tx: EntityManager, instanceIds: string[], now: number, engine: EngineService) => Promise<void>;
+
+/** What `instances.workload` holds: the workload and when its CPU model was set (its steps count from there). */
+export interface StoredWorkload {
+  readonly workload: Workload;
+  readonly cpuSetAtMs: number;
+}
+
+/** What `instances.runtime` holds: the CPU credit account, with the use it was integrating at. */
+interface StoredVmRuntime {
+  readonly credits: CreditSnapshot;
+  readonly useMillicores: number;
+}
+
+interface Journal {
+  states: Map<string, StateChange>;
+  statuses: Map<string, Extract<FleetEvent, { type: 'vm.status-changed' }>>;
+  moves: Map<string, Extract<FleetEvent, { type: 'vm.host-changed' }>>;
+  hosts: Map<string, HostChange>;
+  timeline: TimelineEvent[];
+  buckets: { kind: MetricKind; id: string; bucket: BucketSummary }[];
+}
+
+const emptyJournal = (): Journal => ({ states: new Map(), statuses: new Map(), moves: new Map(), hosts: new Map(), timeline: [], buckets: [] });
 
 /**
  * Hosts the live engine (MODEL.md §1, live mode). The database is the source of truth: on start
- * the fleet is rebuilt from it; every change is one transaction in which the engine's own state
- * transitions (the journal) and the clock are written too. Changes run one at a time
- * (SerialQueue), so the in-memory engine and the database never disagree at a commit.
+ * the fleet is rebuilt from it; every change is one transaction in which the engine's own changes
+ * (the journal: state transitions, host faults, moves, timeline events, closed metric buckets,
+ * data-plane snapshots) and the clock are written too. Changes run one at a time (SerialQueue), so
+ * the in-memory engine and the database never disagree at a commit.
  */
 @Injectable()
-export class EngineService implements OnModuleInit, OnApplicationShutdown {
+export class EngineService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(EngineService.name);
   private readonly queue = new SerialQueue();
   private engine!: Engine<FleetEvent>;
   private fleetRef!: Fleet;
   private schedulerRef!: Scheduler;
-  private journal = new Map<string, StateChange>();
+  private dataPlaneRef!: DataPlane;
+  private maintenanceRef!: Maintenance;
+  private recovery!: AutoRecovery;
+  private journal: Journal = emptyJournal();
   private setting!: ClockSetting;
+  private schedulerConfig: SchedulerConfig = DEFAULT_SCHEDULER_CONFIG;
   private anchor = { simMs: 0, wallMs: 0 };
   private lastPersistWallMs = 0;
   private pacer?: NodeJS.Timeout;
   private ticking = false;
   /** Fleet events emitted so far: tells whether a command changed the engine. */
   private emitted = 0;
+  /** The simulated time of the last rebuild: a bucket open then may already have a row (merge it). */
+  private rebuiltAt = 0;
+  private readonly terminationHandlers: TerminationHandler[] = [];
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -57,8 +96,21 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
     return this.schedulerRef;
   }
 
+  /** The hosts' VMMs: workloads, volumes, allocations, metrics, faults. */
+  get dataPlane(): DataPlane {
+    return this.dataPlaneRef;
+  }
+
+  get maintenance(): Maintenance {
+    return this.maintenanceRef;
+  }
+
   get now(): number {
     return this.engine.now;
+  }
+
+  onTerminated(handler: TerminationHandler): void {
+    this.terminationHandlers.push(handler);
   }
 
   async onModuleInit(): Promise<void> {
@@ -69,9 +121,23 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
     // admin chose before the restart; otherwise that choice stays.
     const startMs = persisted?.nowMs ?? Math.floor(Date.now() / 1000) * 1000;
     this.setting = this.config.clock ?? persisted?.setting ?? DEFAULT_CLOCK;
+    const sched = await this.db.getRepository(SettingEntity).findOneBy({ key: SCHEDULER_KEY });
+    if (sched) this.schedulerConfig = { ...DEFAULT_SCHEDULER_CONFIG, ...(JSON.parse(sched.value) as Partial<SchedulerConfig>) };
     await this.rebuild(startMs);
     await this.persist();
     this.startPacer();
+  }
+
+  /** A clean shutdown writes the open metric buckets, so a restart loses none of the metrics. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.pacer) clearInterval(this.pacer);
+    if (!this.engine) return;
+    await this.queue
+      .run(async () => {
+        this.journal.buckets.push(...this.dataPlane.openBuckets());
+        await this.persist();
+      })
+      .catch((err) => this.logger.error({ err }, 'final persist failed'));
   }
 
   onApplicationShutdown(): void {
@@ -90,6 +156,14 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
         if (this.emitted !== emittedBefore) await this.rebuild(this.engine.now);
         throw err;
       }
+    });
+  }
+
+  /** Reads through the queue: the engine caught up, nothing changing underneath. */
+  read<T>(fn: (engine: EngineService) => T | Promise<T>): Promise<T> {
+    return this.queue.run(async () => {
+      if (this.catchUp() > 0) await this.persist();
+      return fn(this);
     });
   }
 
@@ -115,6 +189,18 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
 
   clock() {
     return clockView(this.engine.now, this.setting);
+  }
+
+  /** Changes the scheduler's policy settings (ratios, weigher), persisted in the same transaction. */
+  setSchedulerConfig(partial: Partial<SchedulerConfig>) {
+    return this.command(async (tx, e) => {
+      e.scheduler.setConfig(partial);
+      this.schedulerConfig = e.scheduler.config;
+      await tx.save(SettingEntity, { key: SCHEDULER_KEY, value: JSON.stringify(this.schedulerConfig) });
+      // Memory reclamation depends on the RAM ratio: every host re-reads it.
+      for (const h of e.fleet.hosts()) e.dataPlane.refreshHost(h.id);
+      return this.schedulerConfig;
+    });
   }
 
   private startPacer(): void {
@@ -143,44 +229,122 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * One transaction: `work` (if any), then the engine's state transitions since the last commit and
-   * the clock. The journal is emptied only once the commit succeeded, so a failed write loses
-   * nothing: the next commit writes those transitions again.
+   * One transaction: `work` (if any), then the engine's changes since the last commit and the
+   * clock. The journal is replaced only once the commit succeeded, so a failed write loses
+   * nothing: the next commit writes those changes again.
    */
   private async persist<T>(work?: (tx: EntityManager) => Promise<T>): Promise<T> {
-    let written: StateChange[] = [];
+    let written: Journal | undefined;
     const result = await this.db.transaction(async (tx) => {
       const r = work ? await work(tx) : (undefined as T);
-      written = [...this.journal.values()];
-      for (const e of written) {
-        await tx.update(InstanceEntity, { id: e.vmId }, { state: e.current, hostId: e.hostId, stateSince: e.time, transitionAt: e.transitionAt });
+      written = this.journal;
+      this.journal = emptyJournal();
+      try {
+        await this.writeJournal(tx, written);
+        await tx.save(SettingEntity, this.clockRow());
+      } catch (err) {
+        this.journal = mergeJournals(written, this.journal);
+        written = undefined;
+        throw err;
       }
-      await tx.save(SettingEntity, this.clockRow());
       return r;
+    }).catch((err) => {
+      if (written) this.journal = mergeJournals(written, this.journal);
+      throw err;
     });
-    for (const e of written) if (this.journal.get(e.vmId) === e) this.journal.delete(e.vmId);
     this.lastPersistWallMs = Date.now();
     return result;
+  }
+
+  private async writeJournal(tx: EntityManager, j: Journal): Promise<void> {
+    const snaps = this.dataPlane.takeSnapshots();
+    const terminated: string[] = [];
+    for (const e of j.states.values()) {
+      await tx.update(InstanceEntity, { id: e.vmId }, { state: e.current, hostId: e.hostId, stateSince: e.time, transitionAt: e.transitionAt });
+      if (e.current === 'terminated') terminated.push(e.vmId);
+    }
+    for (const e of j.moves.values()) if (!j.states.has(e.vmId) || j.states.get(e.vmId)!.time < e.time) await tx.update(InstanceEntity, { id: e.vmId }, { hostId: e.to });
+    for (const e of j.statuses.values()) await tx.update(InstanceEntity, { id: e.vmId }, { status: e.status });
+    for (const e of j.hosts.values()) {
+      const host = this.fleet.host(e.hostId);
+      await tx.update(HostEntity, { id: e.hostId }, { state: e.current, stateSince: host?.stateSince ?? e.time, driverDomainState: e.driverDomain });
+    }
+    for (let i = 0; i < j.timeline.length; i += INSERT_BATCH) {
+      await tx.insert(
+        SimEventEntity,
+        j.timeline.slice(i, i + INSERT_BATCH).map((e) => ({
+          time: e.time, type: e.kind, hostId: e.hostId ?? null, instanceId: e.vmId ?? null, tenantId: e.tenantId ?? null, detail: JSON.stringify(e.detail),
+        })),
+      );
+    }
+    await this.writeBuckets(tx, j.buckets);
+    for (const s of snaps.vms) {
+      const runtime: StoredVmRuntime = { credits: s.credits, useMillicores: s.useMillicores };
+      await tx.update(InstanceEntity, { id: s.vmId }, { runtime: JSON.stringify(runtime) });
+    }
+    for (const s of snaps.volumes) await tx.update(VolumeEntity, { id: s.volumeId }, { runtime: JSON.stringify(s) });
+    for (const s of snaps.hosts) await tx.update(HostEntity, { id: s.hostId }, { runtime: JSON.stringify({ energyJoules: s.energyJoules, asOfMs: s.asOfMs }) });
+    if (terminated.length > 0) for (const h of this.terminationHandlers) await h(tx, terminated, this.engine.now, this);
+  }
+
+  /**
+   * Closed buckets are new rows, except a bucket that was open when the engine was rebuilt (or
+   * written at a clean shutdown): it may have a row already, and the two halves are merged.
+   */
+  private async writeBuckets(tx: EntityManager, buckets: Journal['buckets']): Promise<void> {
+    const fresh: MetricBucketEntity[] = [];
+    for (const { kind, id, bucket } of buckets) {
+      const row = { entityId: id, bucketStart: bucket.start, kind, summary: JSON.stringify(bucket) };
+      if (bucket.start <= this.rebuiltAt) {
+        const existing = await tx.findOneBy(MetricBucketEntity, { entityId: id, bucketStart: bucket.start });
+        if (existing) {
+          const merged = mergeBuckets(JSON.parse(existing.summary) as BucketSummary, bucket);
+          await tx.update(MetricBucketEntity, { entityId: id, bucketStart: bucket.start }, { summary: JSON.stringify(merged) });
+          continue;
+        }
+      }
+      fresh.push(row);
+    }
+    for (let i = 0; i < fresh.length; i += INSERT_BATCH) await tx.upsert(MetricBucketEntity, fresh.slice(i, i + INSERT_BATCH), ['entityId', 'bucketStart']);
   }
 
   private clockRow(): SettingEntity {
     return { key: CLOCK_KEY, value: JSON.stringify({ nowMs: this.engine.now, setting: this.setting }) };
   }
 
-  /** Builds the engine, fleet and scheduler from the database (on start, and after a failed commit). */
+  /** Builds the engine, fleet, scheduler and data plane from the database (on start, and after a failed commit). */
   private async rebuild(nowMs: number): Promise<void> {
+    this.dataPlaneRef?.dispose();
     const engine = new Engine<FleetEvent>(nowMs);
     const fleet = new Fleet(engine);
-    const scheduler = new Scheduler(fleet);
+    // Unwritten changes of the engine being replaced are dropped: the database is the truth.
+    this.journal = emptyJournal();
     engine.subscribe((e) => {
       this.emitted++;
-      if (e.type === 'vm.state-changed') this.journal.set(e.vmId, e);
+      const journal = this.journal;
+      switch (e.type) {
+        case 'vm.state-changed':
+          journal.states.set(e.vmId, e);
+          break;
+        case 'vm.status-changed':
+          journal.statuses.set(e.vmId, e);
+          break;
+        case 'vm.host-changed':
+          journal.moves.set(e.vmId, e);
+          break;
+        case 'host.state-changed':
+          journal.hosts.set(e.hostId, e);
+          break;
+        case 'timeline':
+          journal.timeline.push(e);
+          break;
+      }
     });
     const hosts = await this.db.getRepository(HostEntity).find({ order: { id: 'ASC' } });
     for (const h of hosts) {
       const type = findHostType(h.hostType);
       if (!type) throw new Error(`host ${h.id} has unknown host type ${h.hostType}`);
-      fleet.addHost(h.id, type, h.availabilityZone);
+      fleet.addHost(h.id, type, h.availabilityZone, { state: h.state as HostState, stateSince: h.stateSince, driverDomain: h.driverDomainState === 'failed' ? 'failed' : 'ok' });
     }
     const live = await this.db.getRepository(InstanceEntity).find({
       where: { state: In(['pending', 'running', 'stopping', 'stopped', 'shutting-down']) },
@@ -190,18 +354,71 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
       const instanceType = findInstanceType(i.instanceType);
       const image = findImage(i.imageId);
       if (!instanceType || !image) throw new Error(`instance ${i.id} references an unknown type or image`);
+      const host = i.hostId ? fleet.host(i.hostId) : undefined;
+      // The reason for an impaired status follows from where the VM is: a failed host, a failed
+      // driver domain, or else a reboot on new hardware after recovery.
+      const statusReason = i.status !== 'impaired' ? null : host?.state === 'failed' ? 'host-failure' : host?.driverDomain === 'failed' ? 'driver-domain-failure' : 'recovering';
       fleet.restore({
-        vmId: i.id, tenantId: i.tenantId, instanceType, image,
+        vmId: i.id, tenantId: i.tenantId, instanceType, image, autoRecovery: i.autoRecovery !== 'disabled',
         cpu: { reservationMillicores: i.cpuReservationMillicores, limitMillicores: i.cpuLimitMillicores, weight: i.cpuWeight },
         state: i.state as never, hostId: i.hostId, stateSince: i.stateSince, transitionAt: i.transitionAt,
+        status: i.status === 'impaired' ? 'impaired' : 'ok', statusReason,
       });
     }
-    this.journal.clear();
+    const scheduler = new Scheduler(fleet, this.schedulerConfig);
+    const dataPlane = new DataPlane(fleet, {
+      ramRatio: (host) => ratiosFor(scheduler.config, host.availabilityZone, host.type.name).ramAllocationRatio,
+      metrics: { onBucket: (kind, id, bucket) => this.journal.buckets.push({ kind, id, bucket }) },
+    });
+    for (const h of hosts) {
+      if (!h.runtime) continue;
+      const r = JSON.parse(h.runtime) as { energyJoules: number };
+      dataPlane.restoreEnergy(h.id, r.energyJoules);
+    }
+    for (const i of live) {
+      const stored = i.workload ? (JSON.parse(i.workload) as StoredWorkload) : undefined;
+      const runtime = i.runtime ? (JSON.parse(i.runtime) as StoredVmRuntime) : undefined;
+      dataPlane.initVm(i.id, {
+        workload: stored?.workload, workloadSetAtMs: stored?.cpuSetAtMs,
+        creditMode: (i.creditSpecification as CreditMode | null) ?? undefined, credits: runtime?.credits, creditUseMillicores: runtime?.useMillicores,
+      });
+    }
+    const volumes = await this.db.getRepository(VolumeEntity).find({ where: { state: In(['available', 'in-use']) }, order: { id: 'ASC' } });
+    const liveIds = new Set(live.map((i) => i.id));
+    for (const v of volumes) {
+      const r = v.runtime ? (JSON.parse(v.runtime) as { burstCredits: number; asOfMs: number }) : undefined;
+      dataPlane.addVolume({
+        volumeId: v.id, tenantId: v.tenantId, availabilityZone: v.availabilityZone, burstCredits: r?.burstCredits, asOfMs: r?.asOfMs,
+        spec: volumeSpecOf(v),
+      });
+      if (v.instanceId && liveIds.has(v.instanceId)) dataPlane.attachVolume(v.id, v.instanceId);
+    }
+    const recovery = new AutoRecovery(fleet, scheduler);
+    const maintenance = new Maintenance(fleet, dataPlane, scheduler);
     // Transitions that fell due while the process was down complete now; the next commit writes them.
+    recovery.resume();
+    for (const h of hosts) if (h.state === 'draining') maintenance.drain(h.id, true);
     engine.runUntil(nowMs);
     this.engine = engine;
     this.fleetRef = fleet;
     this.schedulerRef = scheduler;
-    this.logger.log({ hosts: hosts.length, instances: live.length, now: new Date(nowMs).toISOString() }, 'engine rebuilt from the database');
+    this.dataPlaneRef = dataPlane;
+    this.maintenanceRef = maintenance;
+    this.recovery = recovery;
+    this.rebuiltAt = nowMs;
+    this.logger.log({ hosts: hosts.length, instances: live.length, volumes: volumes.length, now: new Date(nowMs).toISOString() }, 'engine rebuilt from the database');
   }
+}
+
+function mergeJournals(a: Journal, b: Journal): Journal {
+  const out = emptyJournal();
+  for (const j of [a, b]) {
+    for (const [k, v] of j.states) out.states.set(k, v);
+    for (const [k, v] of j.statuses) out.statuses.set(k, v);
+    for (const [k, v] of j.moves) out.moves.set(k, v);
+    for (const [k, v] of j.hosts) out.hosts.set(k, v);
+    out.timeline.push(...j.timeline);
+    out.buckets.push(...j.buckets);
+  }
+  return out;
 }

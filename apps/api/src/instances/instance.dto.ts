@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
+  IsArray, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
+import { LaunchVolumeDto } from '../volumes/volume.dto';
 
 export class CpuOptionsDto {
   @ApiPropertyOptional({ description: 'Cores guaranteed (at most what the type reserves)', example: 1 })
@@ -16,6 +17,12 @@ export class CpuOptionsDto {
   @ApiPropertyOptional({ description: 'Shares (default 1024 per vCPU; may only be raised)', example: 4096 })
   @IsOptional() @IsInt() @Min(1)
   weight?: number;
+}
+
+export class MaintenanceOptionsDto {
+  @ApiPropertyOptional({ enum: ['default', 'disabled'], description: 'EC2 simplified automatic recovery: restart on healthy hardware after a host failure' })
+  @IsOptional() @IsIn(['default', 'disabled'])
+  autoRecovery?: 'default' | 'disabled';
 }
 
 export class RunInstancesDto {
@@ -50,6 +57,17 @@ export class RunInstancesDto {
   @ApiPropertyOptional({ enum: ['standard', 'unlimited'], description: 'burstable types only; EC2 launches T3 as unlimited by default' })
   @IsOptional() @IsIn(['standard', 'unlimited'])
   creditSpecification?: 'standard' | 'unlimited';
+
+  @ApiPropertyOptional({
+    type: [LaunchVolumeDto], maxItems: 28,
+    description: 'Volumes created with each instance in its zone, attached as /dev/xvda, /dev/sdf, /dev/sdg, … and deleted on termination',
+  })
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => LaunchVolumeDto)
+  volumes?: LaunchVolumeDto[];
+
+  @ApiPropertyOptional({ type: MaintenanceOptionsDto })
+  @IsOptional() @ValidateNested() @Type(() => MaintenanceOptionsDto)
+  maintenanceOptions?: MaintenanceOptionsDto;
 
   @ApiPropertyOptional({ example: { Name: 'web-1' } })
   @IsOptional() @IsObject()

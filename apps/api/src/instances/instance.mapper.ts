@@ -1,5 +1,6 @@
 import { INSTANCE_STATE_CODES, InstanceStateName, StateTransition } from '@nimbus/hypervisor';
 import { InstanceEntity } from '../database/entities';
+import { InstanceVolumeView } from '../volumes/volume.mapper';
 
 const STATE_REASONS: Record<string, string> = {
   'Client.UserInitiatedShutdown': 'User initiated shutdown',
@@ -8,7 +9,7 @@ const STATE_REASONS: Record<string, string> = {
 
 export const stateOf = (name: string) => ({ name, code: INSTANCE_STATE_CODES[name as InstanceStateName] });
 
-export function mapInstance(i: InstanceEntity, tags: Record<string, string>) {
+export function mapInstance(i: InstanceEntity, tags: Record<string, string>, volumes: InstanceVolumeView[] = []) {
   return {
     instanceId: i.id,
     reservationId: i.reservationId,
@@ -22,7 +23,10 @@ export function mapInstance(i: InstanceEntity, tags: Record<string, string>) {
     tenancy: i.tenancy,
     cpu: { reservation: i.cpuReservationMillicores / 1000, limit: i.cpuLimitMillicores / 1000, weight: i.cpuWeight },
     ...(i.creditSpecification ? { creditSpecification: i.creditSpecification } : {}),
-    volumes: [] as unknown[],
+    maintenanceOptions: { autoRecovery: i.autoRecovery },
+    // EC2's instance status check (DescribeInstanceStatus): impaired while its host or driver domain is down.
+    statusCheck: i.status,
+    volumes,
     tags,
   };
 }

@@ -12,6 +12,7 @@ import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { ID_PATTERN, resourceId } from '../common/ids';
 import { InstanceEntity, InstanceTagEntity, ReservationEntity, TenantEntity } from '../database/entities';
 import { EngineService } from '../engine/engine.service';
+import { VolumesService } from '../volumes/volumes.service';
 import { ListInstancesQueryDto, RunInstancesDto } from './instance.dto';
 import { mapInstance, mapTransition } from './instance.mapper';
 import { decodePageToken, encodePageToken } from './page-token';
@@ -45,6 +46,7 @@ export class InstancesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly engine: EngineService,
+    private readonly volumes: VolumesService,
   ) {}
 
   run(tenant: TenantEntity, dto: RunInstancesDto) {
@@ -59,6 +61,7 @@ export class InstancesService {
       throw new ApiError('InvalidParameterCombination', `creditSpecification applies only to burstable types, not ${type.name}`);
     const cpu = this.cpuParams(type, dto);
     const tags = validateTags(dto.tags ?? {});
+    const volumeSpecs = this.volumes.resolveLaunchVolumes(dto.volumes);
     const { clientToken, ...request } = dto;
     const requestHash = createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
 
@@ -72,19 +75,27 @@ export class InstancesService {
         }
       }
       const quota = (await tx.findOneByOrFail(TenantEntity, { id: tenant.id })).quotaOnDemandVcpus;
-      const allowed = checkVcpuQuota({ limit: quota, used: e.fleet.vcpusInUse(tenant.id), vcpusPerInstance: type.vcpus, minCount: dto.minCount, maxCount: dto.maxCount });
+      const vcpusAllow = checkVcpuQuota({ limit: quota, used: e.fleet.vcpusInUse(tenant.id), vcpusPerInstance: type.vcpus, minCount: dto.minCount, maxCount: dto.maxCount });
+      const allowed = await this.volumes.launchesWithinIopsQuota(tx, tenant.id, volumeSpecs, dto.minCount, vcpusAllow);
       const decision = e.scheduler.place({ tenantId: tenant.id, instanceType: type, cpu, availabilityZone: dto.availabilityZone, minCount: dto.minCount, maxCount: allowed });
       if (!decision.ok) throw new InsufficientInstanceCapacity(type.name, decision.refusals, dto.availabilityZone);
 
       const reservation = tx.create(ReservationEntity, { id: resourceId('r'), tenantId: tenant.id, clientToken: clientToken ?? null, requestHash, createdAt: e.now });
       await tx.insert(ReservationEntity, reservation);
       const rows = decision.hostIds.map((hostId) => {
-        const vm = e.fleet.launch({ vmId: resourceId('i'), tenantId: tenant.id, instanceType: type, image, cpu }, hostId);
+        const vm = e.fleet.launch(
+          { vmId: resourceId('i'), tenantId: tenant.id, instanceType: type, image, cpu, autoRecovery: dto.maintenanceOptions?.autoRecovery !== 'disabled' },
+          hostId,
+        );
+        if (isBurstable(type)) e.dataPlane.initVm(vm.vmId, { creditMode: dto.creditSpecification ?? 'unlimited' });
         return this.newRow(vm, reservation.id, decision.availabilityZone, dto, e.now);
       });
-      await insertInBatches(tx, InstanceEntity, rows);
+      // Copies: TypeORM writes re-read column defaults back into the inserted objects by position,
+      // which on SQLite can swap them between rows of one INSERT.
+      await insertInBatches(tx, InstanceEntity, rows.map((r) => ({ ...r })));
       await insertInBatches(tx, InstanceTagEntity, rows.flatMap((r) => Object.entries(tags).map(([key, value]) => ({ instanceId: r.id, key, value, tenantId: tenant.id }))));
-      return { reservationId: reservation.id, instances: rows.map((r) => mapInstance(r, tags)) };
+      const volumes = await this.volumes.createForInstances(tx, e, tenant.id, decision.availabilityZone, rows.map((r) => r.id), volumeSpecs);
+      return { reservationId: reservation.id, instances: rows.map((r) => mapInstance(r, tags, volumes.get(r.id))) };
     });
   }
 
@@ -108,15 +119,16 @@ export class InstancesService {
     const rows = await qb.orderBy('i.id', 'ASC').take(limit + 1).getMany();
     const page = rows.slice(0, limit);
     const tags = await this.tagsOf(this.db.manager, page.map((r) => r.id));
+    const volumes = await this.volumes.attachedTo(this.db.manager, page.map((r) => r.id));
     return {
-      instances: page.map((r) => mapInstance(r, tags.get(r.id) ?? {})),
+      instances: page.map((r) => mapInstance(r, tags.get(r.id) ?? {}, volumes.get(r.id))),
       ...(rows.length > limit ? { nextToken: encodePageToken(page[page.length - 1].id) } : {}),
     };
   }
 
   async get(tenant: TenantEntity, id: string) {
     const row = await this.requireVisible(this.db.manager, tenant.id, id);
-    return mapInstance(row, (await this.tagsOf(this.db.manager, [id])).get(id) ?? {});
+    return mapInstance(row, (await this.tagsOf(this.db.manager, [id])).get(id) ?? {}, (await this.volumes.attachedTo(this.db.manager, [id])).get(id));
   }
 
   start(tenant: TenantEntity, id: string) {
@@ -198,13 +210,15 @@ export class InstancesService {
       stateReason: null, stateSince: vm.stateSince, transitionAt: vm.transitionAt, launchTime: now,
       cpuReservationMillicores: vm.cpu.reservationMillicores, cpuLimitMillicores: vm.cpu.limitMillicores, cpuWeight: vm.cpu.weight,
       creditSpecification: isBurstable(vm.instanceType) ? (dto.creditSpecification ?? 'unlimited') : null,
+      workload: null, autoRecovery: dto.maintenanceOptions?.autoRecovery ?? 'default', status: 'ok', runtime: null,
     };
   }
 
   private async reservationView(tx: EntityManager, reservationId: string) {
     const rows = await tx.find(InstanceEntity, { where: { reservationId }, order: { id: 'ASC' } });
     const tags = await this.tagsOf(tx, rows.map((r) => r.id));
-    return { reservationId, instances: rows.map((r) => mapInstance(r, tags.get(r.id) ?? {})) };
+    const volumes = await this.volumes.attachedTo(tx, rows.map((r) => r.id));
+    return { reservationId, instances: rows.map((r) => mapInstance(r, tags.get(r.id) ?? {}, volumes.get(r.id))) };
   }
 
   /** Another tenant's instance, or one terminated over an hour ago, is indistinguishable from a missing one. */

@@ -3,19 +3,23 @@ import { ApiTags } from '@nestjs/swagger';
 import { CurrentTenant, TenantAuth } from '../auth/guards';
 import { TenantEntity } from '../database/entities';
 import { EngineService } from '../engine/engine.service';
+import { VolumesService } from '../volumes/volumes.service';
 
 @ApiTags('quotas')
 @TenantAuth()
 @Controller('v1/quotas')
 export class QuotasController {
-  constructor(private readonly engine: EngineService) {}
+  constructor(
+    private readonly engine: EngineService,
+    private readonly volumes: VolumesService,
+  ) {}
 
   @Get()
-  get(@CurrentTenant() tenant: TenantEntity) {
+  async get(@CurrentTenant() tenant: TenantEntity) {
     return {
       onDemandVcpus: { limit: tenant.quotaOnDemandVcpus, used: this.engine.fleet.vcpusInUse(tenant.id) },
-      // Volumes (and their provisioned IOPS) arrive with the VMM issue; nothing is provisioned yet.
-      provisionedIops: { limit: tenant.quotaProvisionedIops, used: 0 },
+      // Σ IOPS of the tenant's gp3 and io2 volumes (gp2's are not provisioned).
+      provisionedIops: { limit: tenant.quotaProvisionedIops, used: await this.volumes.provisionedIopsUsed(tenant.id) },
     };
   }
 }

@@ -1,5 +1,6 @@
 import { SimTime } from '../engine/sim-time';
-import { InstanceStateName } from './vm';
+import { DriverDomainState, HostState } from './host';
+import { InstanceStateName, InstanceStatus } from './vm';
 
 /** What the fleet publishes. Listeners (the app's persistence, the scheduler's index) observe these. */
 export type FleetEvent =
@@ -16,4 +17,64 @@ export type FleetEvent =
       readonly hostId: string | null;
       readonly transitionAt: SimTime | null;
     }
-  | { readonly type: 'vm.rebooted'; readonly time: SimTime; readonly vmId: string; readonly tenantId: string; readonly hostId: string };
+  | { readonly type: 'vm.rebooted'; readonly time: SimTime; readonly vmId: string; readonly tenantId: string; readonly hostId: string }
+  | {
+      readonly type: 'host.state-changed';
+      readonly time: SimTime;
+      readonly hostId: string;
+      readonly previous: HostState;
+      readonly current: HostState;
+      readonly driverDomain: DriverDomainState;
+    }
+  | {
+      readonly type: 'vm.status-changed';
+      readonly time: SimTime;
+      readonly vmId: string;
+      readonly tenantId: string;
+      readonly hostId: string | null;
+      readonly status: InstanceStatus;
+      readonly reason: string | null;
+    }
+  | {
+      readonly type: 'vm.host-changed';
+      readonly time: SimTime;
+      readonly vmId: string;
+      readonly tenantId: string;
+      readonly from: string | null;
+      readonly to: string;
+      readonly reason: 'migration' | 'recovery';
+    }
+  | TimelineEvent;
+
+/**
+ * A notable moment of the simulated timeline (a fault, a repair, a recovery, a migration, a
+ * guarantee violation), for operators and tenants to read back. `detail` is plain JSON.
+ */
+export interface TimelineEvent {
+  readonly type: 'timeline';
+  readonly time: SimTime;
+  readonly kind: TimelineKind;
+  readonly hostId?: string;
+  readonly vmId?: string;
+  readonly tenantId?: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+export type TimelineKind =
+  | 'host.failed'
+  | 'host.repaired'
+  | 'host.driver-domain-failed'
+  | 'host.driver-domain-repaired'
+  | 'host.drain-started'
+  | 'host.drained'
+  | 'vm.impaired'
+  | 'vm.recovery-started'
+  | 'vm.recovered'
+  | 'vm.recovery-deferred'
+  | 'vm.migration-started'
+  | 'vm.migration-completed'
+  | 'vm.migration-failed'
+  | 'vm.migration-aborted'
+  | 'vm.guarantee-violated'
+  | 'vm.cpu-credits-exhausted'
+  | 'volume.burst-credits-exhausted';

@@ -3,9 +3,9 @@ import { isAvailabilityZone } from '../catalog/region';
 import { Engine, Scheduled } from '../engine/engine';
 import { SimTime, seconds } from '../engine/sim-time';
 import { IncorrectInstanceState, InvalidParameterValue, NotFound, ResourceInUse } from '../errors';
-import { FleetEvent } from './events';
-import { Host } from './host';
-import { InstanceStateName, StateTransition, Vm, VmSpec, holdsHost } from './vm';
+import { FleetEvent, TimelineEvent } from './events';
+import { DriverDomainState, Host, HostState } from './host';
+import { InstanceStateName, InstanceStatus, StateTransition, Vm, VmSpec, holdsHost } from './vm';
 
 /** How long a stopped instance's shutting-down takes: nothing runs, so only bookkeeping. */
 const TERMINATE_STOPPED_MS = 1_000;
@@ -15,6 +15,14 @@ export interface RestoredVm extends VmSpec {
   readonly hostId: string | null;
   readonly stateSince: SimTime;
   readonly transitionAt: SimTime | null;
+  readonly status?: InstanceStatus;
+  readonly statusReason?: string | null;
+}
+
+export interface RestoredHost {
+  readonly state: HostState;
+  readonly stateSince: SimTime;
+  readonly driverDomain: DriverDomainState;
 }
 
 /**
@@ -29,6 +37,8 @@ export class Fleet {
   private readonly vms = new Map<string, Vm>();
   private readonly transitions = new Map<string, Scheduled>();
   private readonly tenantVcpus = new Map<string, number>();
+  /** VMs being live-migrated, and the host that holds their place. */
+  private readonly migrating = new Map<string, string>();
 
   constructor(readonly engine: Engine<FleetEvent>) {}
 
@@ -38,10 +48,16 @@ export class Fleet {
 
   // ---- hosts ----
 
-  addHost(hostId: string, type: HostType, availabilityZone: string): Host {
+  addHost(hostId: string, type: HostType, availabilityZone: string, restored?: RestoredHost): Host {
     if (this.hostsById.has(hostId)) throw new InvalidParameterValue(`host '${hostId}' already exists`);
     if (!isAvailabilityZone(availabilityZone)) throw new InvalidParameterValue(`availability zone '${availabilityZone}' does not exist`);
     const host = new Host(hostId, type, availabilityZone);
+    host.stateSince = this.now;
+    if (restored) {
+      host.state = restored.state;
+      host.stateSince = restored.stateSince;
+      host.driverDomain = restored.driverDomain;
+    }
     this.hostsById.set(hostId, host);
     this.engine.emit({ type: 'host.added', time: this.now, hostId });
     return host;
@@ -49,9 +65,22 @@ export class Fleet {
 
   removeHost(hostId: string): void {
     const host = this.requireHost(hostId);
-    if (host.vmIds.size > 0) throw new ResourceInUse('HostInUse', `host '${hostId}' still runs ${host.vmIds.size} instance(s)`);
+    const held = host.vmIds.size + host.incoming.size;
+    if (held > 0) throw new ResourceInUse('HostInUse', `host '${hostId}' still runs ${held} instance(s)`);
     this.hostsById.delete(hostId);
     this.engine.emit({ type: 'host.removed', time: this.now, hostId });
+  }
+
+  /** Changes a host's state (and/or its driver domain's); the scheduler reindexes on the event. */
+  setHostState(hostId: string, state: HostState, driverDomain?: DriverDomainState): void {
+    const host = this.requireHost(hostId);
+    const previous = host.state;
+    const dd = driverDomain ?? host.driverDomain;
+    if (previous === state && dd === host.driverDomain) return;
+    if (previous !== state) host.stateSince = this.now;
+    host.state = state;
+    host.driverDomain = dd;
+    this.engine.emit({ type: 'host.state-changed', time: this.now, hostId, previous, current: state, driverDomain: dd });
   }
 
   host(hostId: string): Host | undefined {
@@ -84,7 +113,7 @@ export class Fleet {
   /** A new VM on `hostId`, pending now, running after its image's boot time. */
   launch(spec: VmSpec, hostId: string): Vm {
     if (this.vms.has(spec.vmId)) throw new InvalidParameterValue(`instance '${spec.vmId}' already exists`);
-    const vm: Vm = { ...spec, state: 'stopped', hostId: null, stateSince: this.now, transitionAt: null };
+    const vm: Vm = { ...spec, state: 'stopped', hostId: null, stateSince: this.now, transitionAt: null, status: 'ok', statusReason: null };
     this.vms.set(vm.vmId, vm);
     this.placeOn(vm, hostId);
     this.enter(vm, 'pending', seconds(vm.image.bootSeconds));
@@ -137,8 +166,8 @@ export class Fleet {
    */
   restore(r: RestoredVm): Vm {
     if (r.state === 'terminated') throw new InvalidParameterValue(`terminated instance '${r.vmId}' is not restored`);
-    const { state, hostId, stateSince, transitionAt, ...spec } = r;
-    const vm: Vm = { ...spec, state, hostId: null, stateSince, transitionAt };
+    const { state, hostId, stateSince, transitionAt, status, statusReason, ...spec } = r;
+    const vm: Vm = { ...spec, state, hostId: null, stateSince, transitionAt, status: status ?? 'ok', statusReason: statusReason ?? null };
     this.vms.set(vm.vmId, vm);
     // A stopped instance being terminated is shutting-down without a host; every other state
     // that holds a host must name one.
@@ -147,6 +176,78 @@ export class Fleet {
     if (hostId !== null) this.placeOn(vm, hostId);
     if (transitionAt !== null) this.scheduleCompletion(vm, Math.max(transitionAt, this.now));
     return vm;
+  }
+
+  /** Sets a VM's status check (impaired by a fault, ok again after repair or recovery). */
+  setVmStatus(vmId: string, status: InstanceStatus, reason: string | null): void {
+    const vm = this.requireVm(vmId);
+    if (vm.status === status && vm.statusReason === reason) return;
+    vm.status = status;
+    vm.statusReason = reason;
+    this.engine.emit({ type: 'vm.status-changed', time: this.now, vmId, tenantId: vm.tenantId, hostId: vm.hostId, status, reason });
+  }
+
+  // ---- live migration and recovery (mechanism; the policies choose hosts) ----
+
+  /** The host a migrating VM is moving to, if it is migrating. */
+  migrationTarget(vmId: string): string | undefined {
+    return this.migrating.get(vmId);
+  }
+
+  /** Holds the VM's resources on `targetHostId` for the duration of a live migration. */
+  beginMigration(vmId: string, targetHostId: string): void {
+    const vm = this.requireVm(vmId);
+    if (vm.state !== 'running') throw new IncorrectInstanceState(vmId, vm.state, 'migrated');
+    if (this.migrating.has(vmId)) throw new InvalidParameterValue(`instance '${vmId}' is already migrating`);
+    if (vm.hostId === targetHostId) throw new InvalidParameterValue(`instance '${vmId}' already runs on host '${targetHostId}'`);
+    const target = this.requireHost(targetHostId);
+    target.reserveIncoming(vm);
+    this.migrating.set(vmId, targetHostId);
+    this.engine.emit({ type: 'host.allocation-changed', time: this.now, hostId: targetHostId });
+  }
+
+  /** The migration's stop-and-copy is done: the VM runs on the target, the source is free. */
+  completeMigration(vmId: string): void {
+    const vm = this.requireVm(vmId);
+    const targetId = this.migrating.get(vmId);
+    if (targetId === undefined) throw new InvalidParameterValue(`instance '${vmId}' is not migrating`);
+    this.migrating.delete(vmId);
+    const from = vm.hostId;
+    const source = from === null ? undefined : this.hostsById.get(from);
+    source?.detach(vm);
+    this.requireHost(targetId).acceptIncoming(vm);
+    vm.hostId = targetId;
+    if (from !== null) this.engine.emit({ type: 'host.allocation-changed', time: this.now, hostId: from });
+    this.engine.emit({ type: 'vm.host-changed', time: this.now, vmId, tenantId: vm.tenantId, from, to: targetId, reason: 'migration' });
+  }
+
+  /** Gives a migration up: the VM stays where it is and the target's held resources are freed. */
+  abortMigration(vmId: string): void {
+    const targetId = this.migrating.get(vmId);
+    if (targetId === undefined) return;
+    this.migrating.delete(vmId);
+    const vm = this.vms.get(vmId);
+    const target = this.hostsById.get(targetId);
+    if (vm && target) {
+      target.releaseIncoming(vm);
+      this.engine.emit({ type: 'host.allocation-changed', time: this.now, hostId: targetId });
+    }
+  }
+
+  /** Auto-recovery: moves a VM off failed hardware onto `hostId` (it reboots there; the state stays). */
+  relocate(vmId: string, hostId: string): void {
+    const vm = this.requireVm(vmId);
+    if (!holdsHost(vm.state)) throw new IncorrectInstanceState(vmId, vm.state, 'recovered');
+    this.abortMigration(vmId);
+    const from = vm.hostId;
+    this.release(vm);
+    this.placeOn(vm, hostId);
+    this.engine.emit({ type: 'vm.host-changed', time: this.now, vmId, tenantId: vm.tenantId, from, to: hostId, reason: 'recovery' });
+  }
+
+  /** Records a notable moment of the timeline (listeners persist it). */
+  notice(event: Omit<TimelineEvent, 'type' | 'time'>): void {
+    this.engine.emit({ type: 'timeline', time: this.now, ...event });
   }
 
   private enter(vm: Vm, state: InstanceStateName, durationMs: SimTime | null): StateTransition {
@@ -159,6 +260,7 @@ export class Fleet {
     vm.state = state;
     vm.stateSince = this.now;
     vm.transitionAt = durationMs === null ? null : this.now + durationMs;
+    if (state !== 'running') this.abortMigration(vm.vmId);
     if (!holdsHost(state)) this.release(vm);
     if (vm.transitionAt !== null) this.scheduleCompletion(vm, vm.transitionAt);
     this.engine.emit({

@@ -2,7 +2,13 @@ import { HostType, hardwareThreads } from '../catalog/host-types';
 import { VIRTUALIZATION_COSTS } from '../catalog/virtualization';
 import { Vm } from './vm';
 
+/**
+ * `available` takes new VMs; `draining` (maintenance) takes none and sheds its VMs by live
+ * migration; `failed` runs nothing until repaired; `off` is switched off (consolidation).
+ */
 export type HostState = 'available' | 'draining' | 'failed' | 'off';
+export const HOST_STATES: readonly HostState[] = ['available', 'draining', 'failed', 'off'];
+export type DriverDomainState = 'ok' | 'failed';
 
 /** What a host has handed out to the VMs placed on it (MODEL.md §3.1, §3.2). */
 export interface HostAllocation {
@@ -15,8 +21,13 @@ export interface HostAllocation {
 
 export class Host {
   state: HostState = 'available';
+  driverDomain: DriverDomainState = 'ok';
+  /** When `state` last changed. */
+  stateSince = 0;
   readonly allocation: HostAllocation = { reservedMillicores: 0, limitMillicores: 0, memoryMiB: 0, vcpus: 0, vmCount: 0 };
   readonly vmIds = new Set<string>();
+  /** VMs migrating here: their resources are held from the start of the migration. */
+  readonly incoming = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -51,6 +62,22 @@ export class Host {
 
   detach(vm: Vm): void {
     if (this.vmIds.delete(vm.vmId)) this.apply(vm, -1);
+  }
+
+  /** Holds a migrating VM's resources here before it arrives. */
+  reserveIncoming(vm: Vm): void {
+    this.incoming.add(vm.vmId);
+    this.apply(vm, +1);
+  }
+
+  /** The migration was abandoned: the held resources are free again. */
+  releaseIncoming(vm: Vm): void {
+    if (this.incoming.delete(vm.vmId)) this.apply(vm, -1);
+  }
+
+  /** The migrating VM arrived: it runs here on the resources already held. */
+  acceptIncoming(vm: Vm): void {
+    if (this.incoming.delete(vm.vmId)) this.vmIds.add(vm.vmId);
   }
 
   private apply(vm: Vm, sign: 1 | -1): void {

@@ -70,7 +70,12 @@ export interface VmSpec {
   readonly instanceType: InstanceType;
   readonly image: Image;
   readonly cpu: CpuParams;
+  /** EC2's maintenanceOptions.autoRecovery: restart on other hardware after a host failure (default true). */
+  readonly autoRecovery?: boolean;
 }
+
+/** EC2's instance status check: `impaired` while the VM's host or its driver domain is down. */
+export type InstanceStatus = 'ok' | 'impaired';
 
 export interface Vm extends VmSpec {
   state: InstanceStateName;
@@ -79,6 +84,9 @@ export interface Vm extends VmSpec {
   stateSince: SimTime;
   /** When a transient state (pending, stopping, shutting-down) completes; null otherwise. */
   transitionAt: SimTime | null;
+  status: InstanceStatus;
+  /** Why the status is impaired (a host failure, a driver-domain failure, a reboot on new hardware). */
+  statusReason: string | null;
 }
 
 export interface StateTransition {

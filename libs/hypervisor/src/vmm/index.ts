@@ -10,3 +10,5 @@ export * from './driver/driver-domain.cost';
 export * from './network/network-allocator';
 export * from './migration/pre-copy.planner';
 export * from './power/power-model';
+export * from './workload';
+export * from './metrics';

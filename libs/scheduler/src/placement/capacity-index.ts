@@ -27,6 +27,9 @@ export interface ZoneCandidates {
  */
 const MAX_CUSTOM_SHAPES = 32;
 
+/** The allocation ratios of a pool: per AZ and host type (an admin may set either). */
+export type RatioResolver = (availabilityZone: string, hostTypeName: string) => AllocationRatios;
+
 /**
  * The scheduler's view of free capacity: hosts grouped into pools per (AZ, host type), each pool
  * indexed per request shape (see SlotIndex). Kept in sync from fleet events; placement reads it
@@ -41,7 +44,7 @@ export class CapacityIndex {
   private readonly customShapes = new Map<string, Shape>();
 
   constructor(
-    private ratios: AllocationRatios,
+    private ratios: RatioResolver,
     catalog: readonly InstanceType[] = INSTANCE_TYPES,
   ) {
     // Every catalog type at its default CPU parameters is indexed up front, so the common request
@@ -71,9 +74,9 @@ export class CapacityIndex {
     this.locations.delete(hostId);
   }
 
-  setRatios(ratios: AllocationRatios): void {
+  setRatios(ratios: RatioResolver): void {
     this.ratios = ratios;
-    for (const pool of this.pools.values()) pool.setRatios(ratios);
+    for (const pool of this.pools.values()) pool.setRatios(ratios(pool.availabilityZone, pool.hostType.name));
   }
 
   shapeFor(instanceType: InstanceType, cpu: CpuParams): Shape {
@@ -108,7 +111,7 @@ export class CapacityIndex {
     const key = `${host.availabilityZone}/${host.type.name}`;
     let pool = this.pools.get(key);
     if (pool) return pool;
-    pool = HostPool.for(host, this.ratios);
+    pool = HostPool.for(host, this.ratios(host.availabilityZone, host.type.name));
     for (const shape of [...this.catalogShapes.values(), ...this.customShapes.values()]) if (pool.runs(shape)) pool.addShape(shape);
     this.pools.set(key, pool);
     const zonePools = this.poolsByZone.get(host.availabilityZone) ?? [];

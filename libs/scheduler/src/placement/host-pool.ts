@@ -2,11 +2,9 @@ import { Host, HostType } from '@nimbus/hypervisor';
 import { Shape } from './shape';
 import { Amounts, SlotIndex } from './slot-index';
 
-/** The allocation ratios that turn a host's physical capacity into what may be handed out. */
-export interface AllocationRatios {
-  readonly cpuAllocationRatio: number;
-  readonly ramAllocationRatio: number;
-}
+import { AllocationRatios } from '../contract';
+
+export type { AllocationRatios };
 
 /** What every host of one type has, as the hypervisor computes it. */
 interface PhysicalCapacity {

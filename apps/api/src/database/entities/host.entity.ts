@@ -9,4 +9,9 @@ export class HostEntity {
   @Column({ name: 'availability_zone', type: 'varchar', length: 32 }) availabilityZone!: string;
   @Column({ type: 'varchar', length: 16 }) state!: string;
   @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+  @Column({ name: 'state_since', type: 'bigint', default: 0, transformer: msTransformer }) stateSince!: number;
+  /** `ok` or `failed` (MODEL.md §3.4). */
+  @Column({ name: 'driver_domain_state', type: 'varchar', length: 16, default: 'ok' }) driverDomainState!: string;
+  /** The data plane's snapshot (energy meter), JSON. */
+  @Column({ type: 'text', nullable: true }) runtime!: string | null;
 }

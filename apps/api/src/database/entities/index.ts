@@ -2,9 +2,16 @@ import { ApiKeyEntity } from './api-key.entity';
 import { HostEntity } from './host.entity';
 import { InstanceTagEntity } from './instance-tag.entity';
 import { InstanceEntity } from './instance.entity';
+import { MetricBucketEntity } from './metric-bucket.entity';
 import { ReservationEntity } from './reservation.entity';
 import { SettingEntity } from './setting.entity';
+import { SimEventEntity } from './sim-event.entity';
 import { TenantEntity } from './tenant.entity';
+import { VolumeEntity } from './volume.entity';
 
-export { ApiKeyEntity, HostEntity, InstanceEntity, InstanceTagEntity, ReservationEntity, SettingEntity, TenantEntity };
-export const ENTITIES = [TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity];
+export {
+  ApiKeyEntity, HostEntity, InstanceEntity, InstanceTagEntity, MetricBucketEntity, ReservationEntity, SettingEntity, SimEventEntity, TenantEntity,
+  VolumeEntity,
+};
+export const ENTITIES = [TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity,
+  VolumeEntity, MetricBucketEntity, SimEventEntity];

@@ -32,4 +32,12 @@ export class InstanceEntity {
   @JoinColumn({ name: 'reservation_id', foreignKeyConstraintName: 'fk_instances_reservation' })
   reservation?: ReservationEntity;
   @Column({ name: 'credit_specification', type: 'varchar', length: 16, nullable: true }) creditSpecification!: string | null;
+  /** The guest's workload (JSON), as last set, with the simulated time it was set at. */
+  @Column({ type: 'text', nullable: true }) workload!: string | null;
+  /** EC2's maintenanceOptions.autoRecovery: `default` (recover on a host failure) or `disabled`. */
+  @Column({ name: 'auto_recovery', type: 'varchar', length: 16, default: 'default' }) autoRecovery!: string;
+  /** Instance status check: `ok`, or `impaired` while its host (or driver domain) is down. */
+  @Column({ type: 'varchar', length: 16, default: 'ok' }) status!: string;
+  /** The data plane's snapshot (CPU credits), JSON. */
+  @Column({ type: 'text', nullable: true }) runtime!: string | null;
 }

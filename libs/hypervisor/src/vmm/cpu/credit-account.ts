@@ -44,6 +44,16 @@ export interface CreditAccountOptions {
   readonly initialCredits?: number;
 }
 
+/** What survives a restart: the account's exact integers at `nowMs`. */
+export interface CreditSnapshot {
+  readonly mode: CreditMode;
+  readonly nowMs: SimTime;
+  readonly balance: number;
+  readonly charged: number;
+  readonly spent: number;
+  readonly stoppedAtMs: SimTime | null;
+}
+
 export class CreditAccount {
   readonly vcpus: number;
   /** b × n in millicores: the rate credits are earned at, and the standard-mode floor. */
@@ -72,6 +82,55 @@ export class CreditAccount {
     if (!(initial >= 0 && initial <= this.capMillicoreMs))
       throw new RangeError(`initialCredits must be between 0 and ${this.capMillicoreMs / MILLICORE_MS_PER_CREDIT}`);
     this.balance = initial;
+  }
+
+  /** An account as it was at `s.nowMs` (after a restart). */
+  static restore(options: { readonly vcpus: number; readonly baselinePerVcpu: number }, s: CreditSnapshot): CreditAccount {
+    const a = new CreditAccount({ ...options, mode: s.mode, startMs: s.nowMs });
+    if (!Number.isSafeInteger(s.balance) || Math.abs(s.balance) > a.capMillicoreMs) throw new RangeError(`credit balance out of range: ${s.balance}`);
+    a.balance = s.balance;
+    a.charged = s.charged;
+    a.spent = s.spent;
+    a.stoppedAtMs = s.stoppedAtMs ?? undefined;
+    return a;
+  }
+
+  snapshot(): CreditSnapshot {
+    return { mode: this.modeValue, nowMs: this.nowMs, balance: this.balance, charged: this.charged, spent: this.spent, stoppedAtMs: this.stoppedAtMs ?? null };
+  }
+
+  /**
+   * The next time, from now at a constant use, that the balance reaches a bound where its slope
+   * changes: 0 (standard: the limit drops; unlimited: surplus starts or is paid off), the 24-hour
+   * cap (earning stops), or minus the cap (unlimited: surplus is charged as it accrues).
+   * Milliseconds from now, rounded up; Infinity if none.
+   */
+  timeUntilKinkMs(usedMillicores: number): number {
+    if (this.stopped) return Infinity;
+    const rate = this.baselineMillicores - usedMillicores;
+    const b = this.balance;
+    if (rate > 0) {
+      if (b < 0) return Math.ceil(-b / rate);
+      return b < this.capMillicoreMs ? Math.ceil((this.capMillicoreMs - b) / rate) : Infinity;
+    }
+    if (rate < 0) {
+      if (b > 0) return Math.ceil(b / -rate);
+      if (this.modeValue === 'unlimited' && b > -this.capMillicoreMs) return Math.ceil((b + this.capMillicoreMs) / -rate);
+    }
+    return Infinity;
+  }
+
+  /**
+   * d(balance)/dt in millicore-ms per ms at a constant use, as it is right now (0 at a bound the use
+   * pushes against).
+   */
+  balanceSlope(usedMillicores: number): number {
+    if (this.stopped) return 0;
+    const rate = this.baselineMillicores - usedMillicores;
+    const b = this.balance;
+    if (rate > 0 && b >= this.capMillicoreMs) return 0;
+    if (rate < 0 && (this.modeValue === 'standard' ? b <= 0 : b <= -this.capMillicoreMs)) return 0;
+    return rate;
   }
 
   get mode(): CreditMode {

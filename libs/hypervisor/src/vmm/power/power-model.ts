@@ -82,6 +82,13 @@ export class EnergyMeter {
     return this.on ? interpolate(this.curve, this.utilizationValue) : 0;
   }
 
+  /** Sets the energy already metered (a restart resumes the total). */
+  restoreJoules(joules: number): void {
+    if (!(joules >= 0) || !Number.isFinite(joules)) throw new RangeError(`energy must be finite and ≥ 0, got ${joules}`);
+    this.joules = joules;
+    this.compensation = 0;
+  }
+
   get energyJoules(): number {
     return this.joules + this.compensation;
   }

@@ -1,0 +1,264 @@
+import { MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND } from '../engine/sim-time';
+import { hostCpuCapacityMillicores } from '../vmm/cpu/cpu-allocator';
+import { resolveVolume } from '../vmm/io/ebs-volume';
+import { planPreCopy } from '../vmm/migration/pre-copy.planner';
+import { findHostType } from '../catalog/host-types';
+import { DEFAULT_MIGRATION_SETTINGS } from './data-plane';
+import { LINUX, World } from './testing/world';
+
+const M5_CAPACITY = hostCpuCapacityMillicores(findHostType('m5-host')!) / 1000; // 109.76 cores
+
+describe('DataPlane: CPU (MODEL.md §3.1)', () => {
+  it('gives two VMs weighted 1:3 on a saturated host 25 % and 75 % of it', () => {
+    const w = new World();
+    const h = w.host();
+    const a = w.vm(h, 'm5.24xlarge', { reservationMillicores: 0, weight: 98_304 });
+    const b = w.vm(h, 'm5.24xlarge', { reservationMillicores: 0, weight: 3 * 98_304 });
+    w.dataPlane.setWorkload(a.vmId, { cpu: { model: 'constant', cores: 96 } });
+    w.dataPlane.setWorkload(b.vmId, { cpu: { model: 'constant', cores: 96 } });
+    w.run(1);
+    expect(w.cores(a.vmId)).toBeCloseTo(M5_CAPACITY * 0.25, 3);
+    expect(w.cores(b.vmId)).toBeCloseTo(M5_CAPACITY * 0.75, 3);
+    expect(w.dataPlane.vmView(a.vmId).stealCores).toBeCloseTo(96 - M5_CAPACITY * 0.25, 3);
+  });
+
+  it('gives a VM reserving 2 cores its 2 cores beside ten greedy neighbours', () => {
+    const w = new World();
+    const h = w.host();
+    const small = w.vm(h, 'm5.large');
+    const greedy = Array.from({ length: 10 }, () => w.vm(h, 'm5.24xlarge', { reservationMillicores: 0 }));
+    for (const g of greedy) w.dataPlane.setWorkload(g.vmId, { cpu: { model: 'constant', cores: 96 } });
+    w.dataPlane.setWorkload(small.vmId, { cpu: { model: 'constant', cores: 2 } });
+    w.run(1);
+    expect(w.cores(small.vmId)).toBe(2);
+    const total = [small, ...greedy].reduce((s, vm) => s + w.cores(vm.vmId), 0);
+    expect(total).toBeCloseTo(M5_CAPACITY, 6); // work-conserving, never above capacity
+  });
+
+  it('never lets a capped VM exceed its cap, even alone on an idle host', () => {
+    const w = new World();
+    const h = w.host();
+    const vm = w.vm(h, 'm5.xlarge', { reservationMillicores: 0, limitMillicores: 500 });
+    w.dataPlane.setWorkload(vm.vmId, { cpu: { model: 'random-walk', meanCores: 3, volatility: 1, seed: 7, stepSeconds: 60 } });
+    for (let i = 0; i < 200; i++) {
+      w.run(MS_PER_MINUTE);
+      expect(w.cores(vm.vmId)).toBeLessThanOrEqual(0.5);
+    }
+  });
+
+  it('drops a standard-mode t3.micro to its baseline at the exact millisecond its credits run out', () => {
+    const w = new World();
+    const h = w.host();
+    const vm = w.vm(h, 't3.micro');
+    w.dataPlane.setCreditMode(vm.vmId, 'standard');
+    // Idle for a day: it earns 0.1 × 2 × 60 = 12 credits an hour, up to the 24-hour cap of 288.
+    w.run(25 * MS_PER_HOUR);
+    expect(w.dataPlane.vmView(vm.vmId).creditBalance).toBeCloseTo(288, 9);
+    w.dataPlane.setWorkload(vm.vmId, { cpu: { model: 'constant', cores: 2 } });
+    const start = w.engine.now;
+    // Spending 2 − 0.2 = 1.8 credits a minute, 288 credits last exactly 160 minutes.
+    w.at(start + 160 * MS_PER_MINUTE - 1);
+    expect(w.cores(vm.vmId)).toBe(2);
+    w.at(start + 160 * MS_PER_MINUTE);
+    expect(w.cores(vm.vmId)).toBe(0.2);
+    expect(w.dataPlane.vmView(vm.vmId).creditBalance).toBe(0);
+    expect(w.timeline.filter((e) => e.kind === 'vm.cpu-credits-exhausted').map((e) => e.time)).toEqual([start + 160 * MS_PER_MINUTE]);
+  });
+
+  it('lets an unlimited t3 keep bursting on surplus credits, which are recorded', () => {
+    const w = new World();
+    const h = w.host();
+    const vm = w.vm(h, 't3.micro');
+    w.dataPlane.setWorkload(vm.vmId, { cpu: { model: 'constant', cores: 2 } });
+    w.run(MS_PER_HOUR);
+    const v = w.dataPlane.vmView(vm.vmId);
+    expect(v.allocatedCores).toBe(2);
+    expect(v.creditBalance).toBe(0);
+    // An hour at 1.8 vCPUs above the baseline: 108 surplus credits.
+    expect(v.surplusCredits).toBeCloseTo(108, 6);
+  });
+
+  it('takes the driver domain’s CPU off a paravirtual host’s capacity, in proportion to its IO', () => {
+    const w = new World();
+    const h = w.host('m5-xen-pv-host');
+    const vm = w.vm(h, 'm5.4xlarge');
+    w.dataPlane.addVolume({ volumeId: 'vol-00000000000000001', tenantId: 'tenant-a', availabilityZone: 'us-east-1a', spec: resolveVolume({ type: 'io2', sizeGiB: 100, iops: 10_000 }) });
+    w.dataPlane.attachVolume('vol-00000000000000001', vm.vmId);
+    const before = w.dataPlane.hostView(h).cpuCapacityCores;
+    w.dataPlane.setWorkload(vm.vmId, { io: [{ volumeId: 'vol-00000000000000001', iops: 10_000, throughputMiBps: 10 }] });
+    w.run(1);
+    const after = w.dataPlane.hostView(h);
+    // 10,000 IOPS × 20 µs = 0.2 of a core.
+    expect(after.driverDomainCores).toBeCloseTo(0.2, 9);
+    expect(after.cpuCapacityCores).toBeCloseTo(before - 0.2, 9);
+  });
+});
+
+describe('DataPlane: IO (MODEL.md §3.3)', () => {
+  it('bursts a gp2 volume at 3,000 IOPS until its bucket empties, then holds it at its baseline', () => {
+    const w = new World();
+    const h = w.host();
+    const vm = w.vm(h, 'm5.large');
+    const vol = 'vol-00000000000000002';
+    w.dataPlane.addVolume({ volumeId: vol, tenantId: 'tenant-a', availabilityZone: 'us-east-1a', spec: resolveVolume({ type: 'gp2', sizeGiB: 100 }) });
+    w.dataPlane.attachVolume(vol, vm.vmId);
+    w.dataPlane.setWorkload(vm.vmId, { io: [{ volumeId: vol, iops: 5_000, throughputMiBps: 10 }] });
+    const start = w.engine.now;
+    // 5.4 M credits drain at 3,000 − 300 per second: exactly 2,000 s.
+    w.at(start + 2_000 * MS_PER_SECOND - 1);
+    expect(w.dataPlane.volumeView(vol).iopsDelivered).toBe(3_000);
+    w.at(start + 2_000 * MS_PER_SECOND);
+    expect(w.dataPlane.volumeView(vol)).toMatchObject({ iopsDelivered: 300, iopsThrottled: 4_700, burstBalancePercent: 0 });
+    expect(w.timeline.some((e) => e.kind === 'volume.burst-credits-exhausted')).toBe(true);
+  });
+
+  it('reserves io2 IOPS for its volume when a gp3 neighbour saturates the host storage path', () => {
+    const w = new World();
+    const h = w.host('m5-xen-pv-host'); // 200,000 IOPS storage path
+    const vms = Array.from({ length: 20 }, () => w.vm(h, 'm5.4xlarge'));
+    vms.forEach((vm, i) => {
+      const id = `vol-${String(100 + i).padStart(17, '0')}`;
+      const spec = i === 0 ? resolveVolume({ type: 'io2', sizeGiB: 200, iops: 18_000 }) : resolveVolume({ type: 'gp3', sizeGiB: 200, iops: 16_000 });
+      w.dataPlane.addVolume({ volumeId: id, tenantId: 'tenant-a', availabilityZone: 'us-east-1a', spec });
+      w.dataPlane.attachVolume(id, vm.vmId);
+      w.dataPlane.setWorkload(vm.vmId, { io: [{ volumeId: id, iops: 18_000, throughputMiBps: 1 }] });
+    });
+    w.run(1);
+    expect(w.dataPlane.volumeView('vol-00000000000000100').iopsDelivered).toBeCloseTo(18_000, 6);
+    const total = vms.reduce((s, vm) => s + w.dataPlane.vmView(vm.vmId).io.iopsDelivered, 0);
+    expect(total).toBeLessThanOrEqual(200_000 * (1 + 1e-9));
+    expect(total).toBeGreaterThan(199_999);
+  });
+});
+
+describe('DataPlane: faults (MODEL.md §3.4, §3.8)', () => {
+  it('cuts the IO of every VM on a host whose driver domain fails, and of no other', () => {
+    const w = new World();
+    const a = w.host('m5-xen-pv-host');
+    const b = w.host('m5-xen-pv-host');
+    const vms = [w.vm(a, 'm5.large'), w.vm(a, 'm5.large'), w.vm(b, 'm5.large')];
+    vms.forEach((vm, i) => {
+      const id = `vol-${String(10 + i).padStart(17, '0')}`;
+      w.dataPlane.addVolume({ volumeId: id, tenantId: 'tenant-a', availabilityZone: 'us-east-1a', spec: resolveVolume({ type: 'gp3', sizeGiB: 50 }) });
+      w.dataPlane.attachVolume(id, vm.vmId);
+      w.dataPlane.setWorkload(vm.vmId, { cpu: { model: 'constant', cores: 1 }, io: [{ volumeId: id, iops: 1_000, throughputMiBps: 10 }], network: [{ to: 'internet', mbps: 100 }] });
+    });
+    w.run(1);
+    w.dataPlane.failDriverDomain(a);
+    w.run(1);
+    const [a1, a2, b1] = vms.map((vm) => w.dataPlane.vmView(vm.vmId));
+    for (const v of [a1, a2]) {
+      expect(v.io).toMatchObject({ iopsDelivered: 0, iopsThrottled: 1_000 });
+      expect(v.network.outMbps).toBe(0); // no SR-IOV on this host type: packets need the driver domain
+      expect(v.allocatedCores).toBe(1); // the CPU keeps running
+    }
+    expect(b1.io.iopsDelivered).toBeCloseTo(1_000, 9);
+    expect(b1.network.outMbps).toBe(100);
+    expect(vms.map((vm) => w.fleet.vm(vm.vmId)!.status)).toEqual(['impaired', 'impaired', 'ok']);
+    w.dataPlane.repairDriverDomain(a);
+    w.run(1);
+    expect(w.dataPlane.vmView(vms[0].vmId).io.iopsDelivered).toBeCloseTo(1_000, 9);
+    expect(w.fleet.vm(vms[0].vmId)!.status).toBe('ok');
+  });
+
+  it('stops every VM of a failed host, records the violation, and restores them on repair', () => {
+    const w = new World();
+    const h = w.host();
+    const vm = w.vm(h, 'm5.large');
+    w.dataPlane.setWorkload(vm.vmId, { cpu: { model: 'constant', cores: 2 } });
+    w.run(1);
+    w.dataPlane.failHost(h);
+    w.run(MS_PER_MINUTE);
+    expect(w.dataPlane.vmView(vm.vmId)).toMatchObject({ allocatedCores: 0, guaranteeViolated: true });
+    expect(w.dataPlane.hostView(h).powerWatts).toBe(0);
+    w.dataPlane.repairHost(h);
+    w.run(1);
+    expect(w.dataPlane.vmView(vm.vmId)).toMatchObject({ allocatedCores: 2, guaranteeViolated: false, guaranteeViolationMs: MS_PER_MINUTE });
+    expect(w.timeline.find((e) => e.kind === 'host.repaired')!.detail).toEqual({ timeToRepairMs: MS_PER_MINUTE });
+  });
+});
+
+describe('DataPlane: live migration (MODEL.md §3.7)', () => {
+  it('moves a VM after Σ rounds + downtime, pausing it only for the stop-and-copy', () => {
+    const w = new World();
+    const a = w.host();
+    const b = w.host();
+    const vm = w.vm(a, 'm5.2xlarge');
+    w.dataPlane.setWorkload(vm.vmId, { cpu: { model: 'constant', cores: 4 }, memory: { workingSetMiB: 16_000, dirtyRateMiBps: 200 } });
+    w.run(1);
+    const plan = w.dataPlane.migrate(vm.vmId, b, 'test')!;
+    const s = DEFAULT_MIGRATION_SETTINGS;
+    expect(plan).toEqual(
+      planPreCopy({
+        memoryMiB: 32 * 1024, dirtyRateMiBps: 200, bandwidthMiBps: s.bandwidthMiBps, stopThresholdMiB: (s.bandwidthMiBps * s.maxDowntimeMs) / 1000,
+        maxRounds: s.maxRounds, resumeCostMs: s.resumeCostMs, autoConverge: s.autoConverge,
+      }),
+    );
+    const start = w.engine.now;
+    const preCopy = plan.totalMs - plan.downtimeMs;
+    w.at(start + preCopy - 1);
+    expect(w.fleet.vm(vm.vmId)!.hostId).toBe(a);
+    expect(w.cores(vm.vmId)).toBe(4); // it runs during pre-copy
+    expect(w.fleet.host(b)!.allocation.vmCount).toBe(1); // the target holds its place
+    w.at(start + preCopy);
+    expect(w.cores(vm.vmId)).toBe(0); // paused for stop-and-copy
+    w.at(start + plan.totalMs);
+    expect(w.fleet.vm(vm.vmId)!.hostId).toBe(b);
+    expect(w.cores(vm.vmId)).toBe(4);
+    expect(w.fleet.host(a)!.allocation.vmCount).toBe(0);
+    const done = w.timeline.find((e) => e.kind === 'vm.migration-completed')!;
+    expect(done.time).toBe(start + plan.totalMs);
+    expect(done.detail).toMatchObject({ downtimeMs: plan.downtimeMs, totalMs: plan.totalMs, rounds: plan.rounds.length });
+  });
+
+  it('refuses to start a migration that cannot converge when auto-converge is off', () => {
+    const w = new World({ migration: { autoConverge: false } });
+    const a = w.host();
+    const b = w.host();
+    const vm = w.vm(a, 'm5.large');
+    w.dataPlane.setWorkload(vm.vmId, { memory: { workingSetMiB: 4000, dirtyRateMiBps: 5_000 } });
+    expect(w.dataPlane.migrate(vm.vmId, b, 'test')).toBeNull();
+    expect(w.fleet.vm(vm.vmId)!.hostId).toBe(a);
+    expect(w.fleet.host(b)!.allocation.vmCount).toBe(0);
+    expect(w.timeline.at(-1)).toMatchObject({ kind: 'vm.migration-failed' });
+  });
+});
+
+describe('DataPlane: memory (MODEL.md §3.2)', () => {
+  it('shares, balloons, then swaps on an overcommitted host, and reports it per VM', () => {
+    const w = new World({ ramRatio: () => 2 });
+    const h = w.host('c5-host'); // 248 GiB for guests
+    const vms = Array.from({ length: 40 }, () => w.vm(h, 'c5.xlarge', {}, LINUX)); // 40 × 8 GiB = 320 GiB
+    for (const vm of vms) w.dataPlane.setWorkload(vm.vmId, { memory: { workingSetMiB: 7_000, dirtyRateMiBps: 0 } });
+    w.run(1);
+    const host = w.dataPlane.hostView(h);
+    expect(host.memory.sharedMiB).toBeGreaterThan(0);
+    expect(host.memory.balloonedMiB).toBeGreaterThan(0);
+    expect(host.memory.swappedMiB).toBeGreaterThan(0);
+    expect(host.memory.residentMiB).toBeLessThanOrEqual(host.memory.capacityMiB);
+    expect(w.dataPlane.vmView(vms[0].vmId).memory.swapSlowdown).toBeGreaterThan(1);
+  });
+});
+
+describe('DataPlane: metrics and cost', () => {
+  it('recomputes only the host whose VM changed', () => {
+    const w = new World();
+    const hosts = Array.from({ length: 20 }, () => w.host());
+    const vms = hosts.map((h) => w.vm(h, 'm5.large'));
+    w.run(1);
+    const before = w.dataPlane.hostRecomputations;
+    w.dataPlane.setWorkload(vms[3].vmId, { cpu: { model: 'constant', cores: 1 } });
+    w.run(1);
+    expect(w.dataPlane.hostRecomputations - before).toBe(1);
+  });
+
+  it('writes a bucket only when something changed in it', () => {
+    const w = new World();
+    const h = w.host();
+    const vm = w.vm(h, 'm5.large');
+    w.dataPlane.setWorkload(vm.vmId, { cpu: { model: 'constant', cores: 1 } });
+    const before = w.buckets.filter((b) => b.id === vm.vmId).length;
+    w.run(24 * MS_PER_HOUR);
+    expect(w.buckets.filter((b) => b.id === vm.vmId).length - before).toBeLessThanOrEqual(1);
+  });
+});

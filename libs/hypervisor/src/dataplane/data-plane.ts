@@ -1,0 +1,1318 @@
+import { isBurstable } from '../catalog/instance-types';
+import { Engine, Scheduled } from '../engine/engine';
+import { SimTime } from '../engine/sim-time';
+import { InvalidParameterValue, NotFound } from '../errors';
+import { FleetEvent } from '../fleet/events';
+import { Fleet } from '../fleet/fleet';
+import { Host } from '../fleet/host';
+import { Vm } from '../fleet/vm';
+import { allocateCpu, CpuDemand, hostCpuCapacityMillicores } from '../vmm/cpu/cpu-allocator';
+import { CreditAccount, CreditMode, CreditSnapshot, MILLICORE_MS_PER_CREDIT } from '../vmm/cpu/credit-account';
+import { hostDriverDomainMillicores } from '../vmm/driver/driver-domain.cost';
+import { volumeQos, VolumeSpec } from '../vmm/io/ebs-volume';
+import { Gp2Bucket } from '../vmm/io/gp2-bucket';
+import { allocateIo, IoCapacity, VolumeIoDemand } from '../vmm/io/mclock.scheduler';
+import { MemoryVm, reclaimMemory } from '../vmm/memory/memory-reclaimer';
+import { BucketSummary, METRIC_BASE_PERIOD_MS, MetricSeries } from '../vmm/metrics';
+import { planPreCopy, PreCopyPlan } from '../vmm/migration/pre-copy.planner';
+import { allocateNetwork, INTERNET, NetworkFlow } from '../vmm/network/network-allocator';
+import { EnergyMeter } from '../vmm/power/power-model';
+import { CpuDemandCursor } from '../vmm/workload/cpu-demand';
+import { mergeWorkload, Workload } from '../vmm/workload/workload';
+import { FLEET, FLEET_METRICS, HOST, HOST_METRICS, MetricKind, VM, VM_METRICS } from './metric-fields';
+
+/**
+ * The hosts' VMMs (MODEL.md §3): the mechanism that hands each host's CPU, memory, IO and network
+ * to its VMs by reservation, limit and shares, with burst credits, burst buckets, the driver
+ * domain's cost, faults, live migration and power.
+ *
+ * A fluid, event-driven model (MODEL.md §1): allocations are constant between events, and usage
+ * (credits, bucket balances, energy, metrics) is integrated as rate × duration at the next event.
+ * Work happens only on a host whose inputs changed — a VM arrived, left or changed state, a
+ * workload stepped, a credit balance or burst bucket hit a bound, a fault — and a host is
+ * recomputed at most once per instant however many of its VMs changed (a dirty set flushed by one
+ * engine action). Each host has one timer, at the earliest of its VMs' next workload steps and
+ * credit/bucket bounds, so the engine's queue holds one entry per host, not per VM.
+ */
+
+/** Ethernet MTU: packets per second = Mbps × 10^6 / (8 × 1500) — what the driver domain pays per packet. */
+export const PACKET_BYTES = 1_500;
+/**
+ * An idle guest's working set when no memory workload is set: an OS with its daemons and page
+ * cache touches a few hundred MiB (an estimate; set `memory.workingSetMiB` to be exact).
+ */
+export const IDLE_WORKING_SET_MIB = 512;
+
+export interface MigrationSettings {
+  /** The migration network: a dedicated 10 Gbit/s link, as vMotion recommends. */
+  readonly bandwidthMiBps: number;
+  /** QEMU's default downtime limit (300 ms): pre-copy stops once the rest fits in it. */
+  readonly maxDowntimeMs: number;
+  /** Xen stopped pre-copy after 30 rounds (Clark et al. 2005). */
+  readonly maxRounds: number;
+  /** Resuming on the target: re-attaching devices, a gratuitous ARP. */
+  readonly resumeCostMs: number;
+  /** Throttle a guest that dirties memory faster than the link (QEMU's auto-converge), or give up. */
+  readonly autoConverge: boolean;
+}
+
+export const DEFAULT_MIGRATION_SETTINGS: MigrationSettings = {
+  bandwidthMiBps: (10e9 / 8) / (1024 * 1024),
+  maxDowntimeMs: 300,
+  maxRounds: 30,
+  resumeCostMs: 50,
+  autoConverge: true,
+};
+
+export interface DataPlaneOptions {
+  /** The admin's RAM allocation ratio for a host (overcommit); 1 = no oversubscription. */
+  readonly ramRatio?: (host: Host) => number;
+  readonly migration?: Partial<MigrationSettings>;
+  readonly metrics?: {
+    readonly periodMs?: number;
+    /** Record per-VM series (default true); hosts and the fleet are always recorded when `onBucket` is set. */
+    readonly vms?: boolean;
+    /** Receives every closed bucket. Without it, nothing is recorded. */
+    readonly onBucket?: (kind: MetricKind, id: string, bucket: BucketSummary) => void;
+  };
+}
+
+/** A volume as the data plane knows it. */
+export interface VolumeDefinition {
+  readonly volumeId: string;
+  readonly tenantId: string;
+  readonly availabilityZone: string;
+  readonly spec: VolumeSpec;
+  /** gp2: the bucket's balance in I/O credits at `asOfMs` (a restored volume); full when omitted. */
+  readonly burstCredits?: number;
+  readonly asOfMs?: SimTime;
+}
+
+/** What a VM's runtime needs beyond the fleet's Vm: its workload and credit state (restored after a restart). */
+export interface VmRuntimeInit {
+  readonly workload?: Workload;
+  /** When the workload was set (its CPU model's steps count from there). */
+  readonly workloadSetAtMs?: SimTime;
+  readonly creditMode?: CreditMode;
+  readonly credits?: CreditSnapshot;
+  /** The CPU use at the snapshot, to carry the balance forward to now. */
+  readonly creditUseMillicores?: number;
+}
+
+/** The data plane's state worth persisting, taken since the last call. */
+export interface DataPlaneSnapshots {
+  readonly vms: { readonly vmId: string; readonly credits: CreditSnapshot; readonly useMillicores: number }[];
+  readonly volumes: { readonly volumeId: string; readonly burstCredits: number; readonly deliveredIops: number; readonly asOfMs: SimTime }[];
+  readonly hosts: { readonly hostId: string; readonly energyJoules: number; readonly asOfMs: SimTime }[];
+}
+
+export interface VmView {
+  readonly vmId: string;
+  readonly hostId: string | null;
+  readonly demandCores: number;
+  readonly allocatedCores: number;
+  readonly stealCores: number;
+  readonly limitCores: number;
+  readonly guaranteeViolated: boolean;
+  readonly guaranteeViolationMs: number;
+  readonly creditMode: CreditMode | null;
+  readonly creditBalance: number | null;
+  readonly surplusCredits: number | null;
+  readonly surplusCreditsCharged: number | null;
+  readonly memory: { readonly residentMiB: number; readonly sharedMiB: number; readonly balloonedMiB: number; readonly swappedMiB: number; readonly swapSlowdown: number };
+  readonly io: { readonly iopsDemanded: number; readonly iopsDelivered: number; readonly iopsThrottled: number; readonly throughputMiBps: number };
+  readonly network: { readonly outMbps: number; readonly crossAzMbps: number; readonly internetMbps: number };
+  readonly migration: MigrationView | null;
+  readonly workload: Workload;
+}
+
+export interface MigrationView {
+  readonly targetHostId: string;
+  readonly reason: string;
+  readonly startedAt: SimTime;
+  readonly phase: 'pre-copy' | 'stop-and-copy';
+  readonly throttlePercent: number;
+  readonly rounds: number;
+  readonly expectedDowntimeMs: number;
+  readonly expectedTotalMs: number;
+}
+
+export interface HostView {
+  readonly hostId: string;
+  readonly cpuCapacityCores: number;
+  readonly cpuAllocatedCores: number;
+  readonly cpuUtilization: number;
+  readonly driverDomainCores: number;
+  readonly stealCores: number;
+  readonly memory: { readonly capacityMiB: number; readonly configuredMiB: number; readonly residentMiB: number; readonly sharedMiB: number; readonly balloonedMiB: number; readonly swappedMiB: number; readonly overcommitRatio: number };
+  readonly io: { readonly capacityIops: number; readonly iopsDelivered: number; readonly iopsThrottled: number };
+  readonly network: { readonly nicGbps: number; readonly nicMbps: number; readonly sameHostMbps: number; readonly crossAzMbps: number; readonly internetMbps: number; readonly sriov: boolean };
+  readonly powerWatts: number;
+  readonly energyKWh: number;
+  readonly guaranteeViolations: number;
+  readonly lastGuaranteeViolationAt: SimTime | null;
+  readonly migrationsOut: number;
+  readonly migrationsIn: number;
+}
+
+interface Migration {
+  readonly targetHostId: string;
+  readonly reason: string;
+  readonly startedAt: SimTime;
+  readonly plan: PreCopyPlan;
+  phase: 'pre-copy' | 'stop-and-copy';
+  round: number;
+  throttlePercent: number;
+  timer: Scheduled | null;
+}
+
+class VmRt {
+  workload: Workload = {};
+  cursor: CpuDemandCursor | null = null;
+  credit: CreditAccount | null = null;
+  demand = 0;
+  alloc = 0;
+  steal = 0;
+  limit = 0;
+  violated = false;
+  violatedSince = 0;
+  violationMs = 0;
+  resident = 0;
+  shared = 0;
+  ballooned = 0;
+  swapped = 0;
+  slowdown = 1;
+  iopsDemanded = 0;
+  iopsDelivered = 0;
+  iopsThrottled = 0;
+  mibps = 0;
+  netOut = 0;
+  netCrossAz = 0;
+  netInternet = 0;
+  migration: Migration | null = null;
+  creditsExhaustedNotified = false;
+  series: MetricSeries | null = null;
+  readonly values: number[] = new Array<number>(VM_METRICS.length).fill(0);
+  readonly slopes: number[] = new Array<number>(VM_METRICS.length).fill(0);
+  constructor(readonly vm: Vm) {}
+}
+
+class VolumeRt {
+  vmId: string | null = null;
+  delivered = 0;
+  deliveredMiBps = 0;
+  demanded = 0;
+  throttled = 0;
+  exhaustedNotified = false;
+  constructor(
+    readonly def: VolumeDefinition,
+    readonly bucket: Gp2Bucket | null,
+  ) {}
+}
+
+class HostRt {
+  timer: Scheduled | null = null;
+  timerAt = Infinity;
+  capacity = 0;
+  allocated = 0;
+  driverDomain = 0;
+  steal = 0;
+  configured = 0;
+  resident = 0;
+  sharedMem = 0;
+  ballooned = 0;
+  swapped = 0;
+  iops = 0;
+  iopsThrottled = 0;
+  nicMbps = 0;
+  sameHostMbps = 0;
+  crossAzMbps = 0;
+  internetMbps = 0;
+  violations = 0;
+  lastViolationAt: SimTime | null = null;
+  migrationsOut = 0;
+  migrationsIn = 0;
+  /** Membership or working sets changed: memory must be reclaimed anew. */
+  memoryDirty = true;
+  series: MetricSeries | null = null;
+  readonly values: number[] = new Array<number>(HOST_METRICS.length).fill(0);
+  readonly slopes: number[] = new Array<number>(HOST_METRICS.length).fill(0);
+  constructor(
+    readonly host: Host,
+    readonly energy: EnergyMeter,
+  ) {}
+}
+
+const KWH_PER_WATT_MS = 1 / 3_600_000_000;
+
+export class DataPlane {
+  readonly engine: Engine<FleetEvent>;
+  private readonly vms = new Map<string, VmRt>();
+  private readonly volumes = new Map<string, VolumeRt>();
+  private readonly vmVolumes = new Map<string, Set<string>>();
+  private readonly hostRts = new Map<string, HostRt>();
+  /** Who sends traffic to a VM: when it moves or stops, their hosts are recomputed. */
+  private readonly senders = new Map<string, Set<string>>();
+  private readonly dirty = new Set<HostRt>();
+  private flushScheduled = false;
+  private readonly migration: MigrationSettings;
+  private readonly ramRatio: (host: Host) => number;
+  private readonly periodMs: number;
+  private readonly onBucket?: (kind: MetricKind, id: string, bucket: BucketSummary) => void;
+  private readonly vmMetrics: boolean;
+  private readonly fleetValues = new Array<number>(FLEET_METRICS.length).fill(0);
+  private readonly fleetSlopes = new Array<number>(FLEET_METRICS.length).fill(0);
+  private fleetSeries: MetricSeries | null = null;
+  /** Σ over hosts of (energy at its meter's time − watts × that time), so fleet energy at t = this + W × t. */
+  private fleetEnergyBase = 0;
+  private fleetWatts = 0;
+  private readonly snapVms = new Set<VmRt>();
+  private readonly snapVolumes = new Set<VolumeRt>();
+  private readonly snapHosts = new Set<HostRt>();
+  private readonly unsubscribe: () => void;
+  private recomputes = 0;
+
+  constructor(
+    readonly fleet: Fleet,
+    options: DataPlaneOptions = {},
+  ) {
+    this.engine = fleet.engine;
+    this.migration = { ...DEFAULT_MIGRATION_SETTINGS, ...options.migration };
+    this.ramRatio = options.ramRatio ?? (() => 1);
+    this.periodMs = options.metrics?.periodMs ?? METRIC_BASE_PERIOD_MS;
+    this.onBucket = options.metrics?.onBucket;
+    this.vmMetrics = options.metrics?.vms ?? true;
+    if (this.onBucket) {
+      const sink = this.onBucket;
+      this.fleetSeries = new MetricSeries(FLEET_METRICS.length, this.periodMs, this.engine.now, (b) => sink('fleet', 'fleet', b));
+    }
+    for (const host of fleet.hosts()) this.addHostRt(host);
+    for (const vm of fleet.allVms()) this.vmRt(vm);
+    this.unsubscribe = this.engine.subscribe((e) => this.observe(e));
+  }
+
+  get now(): SimTime {
+    return this.engine.now;
+  }
+
+  /** Host recomputations so far (a cost measure). */
+  get hostRecomputations(): number {
+    return this.recomputes;
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    for (const h of this.hostRts.values()) if (h.timer) this.engine.cancel(h.timer);
+  }
+
+  // ---- VMs: workloads and credits ----
+
+  /**
+   * Gives a VM its runtime state (a new VM gets defaults on first sight; call this after a restart
+   * to restore its workload and credits).
+   */
+  initVm(vmId: string, init: VmRuntimeInit): void {
+    const vm = this.requireVm(vmId);
+    const rt = this.vmRt(vm);
+    if (init.workload) this.applyWorkload(rt, init.workload, init.workloadSetAtMs ?? this.now);
+    if (isBurstable(vm.instanceType)) {
+      const baselinePerVcpu = vm.instanceType.baselinePerVcpu!;
+      if (init.credits) {
+        rt.credit = CreditAccount.restore({ vcpus: vm.instanceType.vcpus, baselinePerVcpu }, init.credits);
+        carryCredits(rt.credit, this.now, init.creditUseMillicores ?? 0);
+      } else if (init.creditMode && rt.credit) rt.credit.setMode(init.creditMode);
+      else if (init.creditMode) rt.credit = this.newCreditAccount(vm, init.creditMode);
+    }
+    if (vm.hostId) this.markDirty(vm.hostId, true);
+  }
+
+  /** Sets what the guest does from now on; omitted parts keep their current value. */
+  setWorkload(vmId: string, update: Workload): Workload {
+    const rt = this.vmRt(this.requireVm(vmId));
+    for (const io of update.io ?? []) {
+      const v = this.volumes.get(io.volumeId);
+      if (!v || v.vmId !== vmId) throw new InvalidParameterValue(`volume '${io.volumeId}' is not attached to instance '${vmId}'`);
+    }
+    for (const f of update.network ?? []) {
+      if (f.to === vmId) throw new InvalidParameterValue(`instance '${vmId}' cannot send network traffic to itself`);
+    }
+    this.settle(rt);
+    this.applyWorkload(rt, mergeWorkload(rt.workload, update), this.now, update.cpu !== undefined);
+    if (rt.vm.hostId) this.markDirty(rt.vm.hostId, update.memory !== undefined);
+    return rt.workload;
+  }
+
+  workloadOf(vmId: string): Workload {
+    return this.vms.get(vmId)?.workload ?? {};
+  }
+
+  /** Switches a burstable VM between `standard` and `unlimited` (unlimited → standard charges the surplus). */
+  setCreditMode(vmId: string, mode: CreditMode): void {
+    const rt = this.vmRt(this.requireVm(vmId));
+    if (!rt.credit) throw new InvalidParameterValue(`instance '${vmId}' is not burstable`);
+    this.settle(rt);
+    rt.credit.setMode(mode);
+    if (rt.vm.hostId) this.markDirty(rt.vm.hostId);
+  }
+
+  // ---- volumes ----
+
+  /** Registers a volume (created, or restored after a restart). Unattached volumes do no IO. */
+  addVolume(def: VolumeDefinition): void {
+    if (this.volumes.has(def.volumeId)) throw new InvalidParameterValue(`volume '${def.volumeId}' already exists`);
+    let bucket: Gp2Bucket | null = null;
+    if (def.spec.type === 'gp2') {
+      bucket = new Gp2Bucket(def.spec.sizeGiB, def.asOfMs ?? this.now, def.burstCredits);
+      // A detached volume does no IO; an attached one is carried to now by `attachVolume`'s caller
+      // (restore) at its baseline or less, which only refills the bucket.
+      bucket.advance(this.now, 0);
+    }
+    this.volumes.set(def.volumeId, new VolumeRt(def, bucket));
+  }
+
+  /** Attaches a volume to a VM (same zone; the VM may be in any state but terminated). */
+  attachVolume(volumeId: string, vmId: string): void {
+    const v = this.requireVolume(volumeId);
+    const vm = this.requireVm(vmId);
+    if (v.vmId !== null) throw new InvalidParameterValue(`volume '${volumeId}' is already attached to '${v.vmId}'`);
+    v.vmId = vmId;
+    let set = this.vmVolumes.get(vmId);
+    if (!set) this.vmVolumes.set(vmId, (set = new Set()));
+    set.add(volumeId);
+    if (vm.hostId) this.markDirty(vm.hostId);
+  }
+
+  /** Detaches a volume: its IO stops, and workload IO entries for it are dropped. */
+  detachVolume(volumeId: string): void {
+    const v = this.requireVolume(volumeId);
+    if (v.vmId === null) return;
+    const rt = this.vms.get(v.vmId);
+    if (rt) {
+      this.settle(rt);
+      if (rt.workload.io) rt.workload = { ...rt.workload, io: rt.workload.io.filter((io) => io.volumeId !== volumeId) };
+      if (rt.vm.hostId) this.markDirty(rt.vm.hostId);
+    }
+    this.settleVolume(v);
+    this.vmVolumes.get(v.vmId)?.delete(volumeId);
+    v.vmId = null;
+    v.delivered = v.deliveredMiBps = v.demanded = v.throttled = 0;
+  }
+
+  /** Forgets a volume (detaching it first). */
+  removeVolume(volumeId: string): void {
+    if (!this.volumes.has(volumeId)) return;
+    this.detachVolume(volumeId);
+    this.volumes.delete(volumeId);
+  }
+
+  volumeView(volumeId: string) {
+    const v = this.requireVolume(volumeId);
+    this.settleVolume(v);
+    return {
+      volumeId, instanceId: v.vmId, iopsDemanded: v.demanded, iopsDelivered: v.delivered, iopsThrottled: v.throttled, throughputMiBps: v.deliveredMiBps,
+      burstBalancePercent: v.bucket ? v.bucket.burstBalancePercent : null, burstCredits: v.bucket ? v.bucket.balanceCredits : null,
+    };
+  }
+
+  // ---- faults (MODEL.md §3.4, §3.8) ----
+
+  /** The host fails: its VMs are impaired and get nothing until it is repaired or they are recovered elsewhere. */
+  failHost(hostId: string): void {
+    const host = this.requireHost(hostId);
+    if (host.state === 'failed') return;
+    const previous = host.state;
+    this.fleet.setHostState(hostId, 'failed');
+    for (const vmId of [...host.vmIds, ...host.incoming]) this.abortMigrationOf(vmId, 'host failed');
+    for (const vmId of host.vmIds) this.fleet.setVmStatus(vmId, 'impaired', 'host-failure');
+    this.fleet.notice({ kind: 'host.failed', hostId, detail: { previousState: previous, instances: host.vmIds.size } });
+    for (const vmId of host.vmIds) {
+      const vm = this.fleet.vm(vmId)!;
+      this.fleet.notice({ kind: 'vm.impaired', hostId, vmId, tenantId: vm.tenantId, detail: { cause: 'host-failure' } });
+    }
+    this.markDirty(hostId, true);
+  }
+
+  /** A failed host is back: its impaired VMs reboot in place; a draining host returns to service. */
+  repairHost(hostId: string): void {
+    const host = this.requireHost(hostId);
+    if (host.state !== 'failed' && host.state !== 'draining' && host.state !== 'off' && host.driverDomain === 'ok') return;
+    const failedSince = host.stateSince;
+    const wasFailed = host.state === 'failed';
+    this.fleet.setHostState(hostId, 'available', 'ok');
+    for (const vmId of host.vmIds) {
+      const vm = this.fleet.vm(vmId)!;
+      if (vm.status === 'impaired') this.fleet.setVmStatus(vmId, 'ok', null);
+    }
+    this.fleet.notice({ kind: 'host.repaired', hostId, detail: wasFailed ? { timeToRepairMs: this.now - failedSince } : {} });
+    this.markDirty(hostId, true);
+  }
+
+  /**
+   * The host's driver domain fails (MODEL.md §3.4): every VM on the host loses its block IO, and
+   * its network unless the NIC is SR-IOV (which bypasses the driver domain) — a host-wide failure domain.
+   */
+  failDriverDomain(hostId: string): void {
+    const host = this.requireHost(hostId);
+    if (host.driverDomain === 'failed') return;
+    this.fleet.setHostState(hostId, host.state, 'failed');
+    for (const vmId of host.vmIds) {
+      const vm = this.fleet.vm(vmId)!;
+      if (vm.status === 'ok') this.fleet.setVmStatus(vmId, 'impaired', 'driver-domain-failure');
+      this.fleet.notice({ kind: 'vm.impaired', hostId, vmId, tenantId: vm.tenantId, detail: { cause: 'driver-domain-failure' } });
+    }
+    this.fleet.notice({ kind: 'host.driver-domain-failed', hostId, detail: { instances: host.vmIds.size, networkBypassed: host.type.nic.sriov } });
+    this.markDirty(hostId);
+  }
+
+  repairDriverDomain(hostId: string): void {
+    const host = this.requireHost(hostId);
+    if (host.driverDomain === 'ok') return;
+    this.fleet.setHostState(hostId, host.state, 'ok');
+    if (host.state !== 'failed')
+      for (const vmId of host.vmIds) if (this.fleet.vm(vmId)!.statusReason === 'driver-domain-failure') this.fleet.setVmStatus(vmId, 'ok', null);
+    this.fleet.notice({ kind: 'host.driver-domain-repaired', hostId, detail: {} });
+    this.markDirty(hostId);
+  }
+
+  // ---- live migration (MODEL.md §3.7) ----
+
+  /**
+   * Live-migrates a running VM to `targetHostId` by pre-copy: the target holds its resources from
+   * now; each round runs while the guest does (throttled by auto-converge if it must); the VM pauses
+   * for stop-and-copy and resumes on the target. Returns the plan, or null when the migration cannot
+   * converge and auto-converge is off (it is then not started: the VM stays).
+   */
+  migrate(vmId: string, targetHostId: string, reason: string): PreCopyPlan | null {
+    const vm = this.requireVm(vmId);
+    const rt = this.vmRt(vm);
+    const target = this.requireHost(targetHostId);
+    if (target.state !== 'available') throw new InvalidParameterValue(`host '${targetHostId}' is ${target.state} and takes no instances`);
+    if (vm.hostId !== null && this.fleet.host(vm.hostId)?.state === 'failed')
+      throw new InvalidParameterValue(`instance '${vmId}' is on a failed host: it can only be recovered, not live-migrated`);
+    const plan = planPreCopy({
+      memoryMiB: vm.instanceType.memoryMiB,
+      dirtyRateMiBps: rt.workload.memory?.dirtyRateMiBps ?? 0,
+      bandwidthMiBps: this.migration.bandwidthMiBps,
+      stopThresholdMiB: (this.migration.bandwidthMiBps * this.migration.maxDowntimeMs) / 1000,
+      maxRounds: this.migration.maxRounds,
+      resumeCostMs: this.migration.resumeCostMs,
+      autoConverge: this.migration.autoConverge,
+    });
+    const detail = planDetail(plan);
+    if (!plan.completed) {
+      this.fleet.notice({ kind: 'vm.migration-failed', hostId: vm.hostId ?? undefined, vmId, tenantId: vm.tenantId, detail: { targetHostId, reason, ...detail, why: plan.reason } });
+      return null;
+    }
+    this.fleet.beginMigration(vmId, targetHostId);
+    this.settle(rt);
+    rt.migration = { targetHostId, reason, startedAt: this.now, plan, phase: 'pre-copy', round: 0, throttlePercent: plan.rounds[0]?.throttlePercent ?? 0, timer: null };
+    this.hostRt(vm.hostId!).migrationsOut++;
+    this.fleet.notice({ kind: 'vm.migration-started', hostId: vm.hostId!, vmId, tenantId: vm.tenantId, detail: { targetHostId, reason, ...detail } });
+    this.nextMigrationStep(rt);
+    this.markDirty(vm.hostId!);
+    return plan;
+  }
+
+  /** VMs migrating right now. */
+  get migrationsInFlight(): number {
+    let n = 0;
+    for (const rt of this.vms.values()) if (rt.migration) n++;
+    return n;
+  }
+
+  isMigrating(vmId: string): boolean {
+    return this.vms.get(vmId)?.migration != null;
+  }
+
+  private nextMigrationStep(rt: VmRt): void {
+    const m = rt.migration!;
+    const plan = m.plan;
+    if (m.phase === 'pre-copy' && m.round < plan.rounds.length) {
+      const round = plan.rounds[m.round];
+      m.throttlePercent = round.throttlePercent;
+      m.timer = this.engine.scheduleIn(round.durationMs, () => {
+        m.round++;
+        this.settle(rt);
+        this.nextMigrationStep(rt);
+        this.markDirty(rt.vm.hostId!);
+      });
+      return;
+    }
+    if (m.phase === 'pre-copy') {
+      m.phase = 'stop-and-copy';
+      m.throttlePercent = 0;
+      m.timer = this.engine.scheduleIn(plan.downtimeMs, () => this.completeMigration(rt));
+      return;
+    }
+  }
+
+  private completeMigration(rt: VmRt): void {
+    const m = rt.migration!;
+    const from = rt.vm.hostId!;
+    this.settle(rt);
+    rt.migration = null;
+    this.fleet.completeMigration(rt.vm.vmId);
+    this.hostRt(m.targetHostId).migrationsIn++;
+    this.fleet.notice({
+      kind: 'vm.migration-completed', hostId: m.targetHostId, vmId: rt.vm.vmId, tenantId: rt.vm.tenantId,
+      detail: { sourceHostId: from, reason: m.reason, ...planDetail(m.plan) },
+    });
+  }
+
+  private abortMigrationOf(vmId: string, why: string): void {
+    const rt = this.vms.get(vmId);
+    if (!rt?.migration) return;
+    const m = rt.migration;
+    if (m.timer) this.engine.cancel(m.timer);
+    this.settle(rt);
+    rt.migration = null;
+    this.fleet.abortMigration(vmId);
+    this.fleet.notice({ kind: 'vm.migration-aborted', hostId: rt.vm.hostId ?? undefined, vmId, tenantId: rt.vm.tenantId, detail: { targetHostId: m.targetHostId, reason: m.reason, why } });
+    if (rt.vm.hostId) this.markDirty(rt.vm.hostId);
+  }
+
+  // ---- views ----
+
+  vmView(vmId: string): VmView {
+    const rt = this.vmRt(this.requireVm(vmId));
+    this.settle(rt);
+    const c = rt.credit;
+    const m = rt.migration;
+    return {
+      vmId, hostId: rt.vm.hostId,
+      demandCores: rt.demand / 1000, allocatedCores: rt.alloc / 1000, stealCores: rt.steal / 1000, limitCores: rt.limit / 1000,
+      guaranteeViolated: rt.violated, guaranteeViolationMs: rt.violationMs + (rt.violated ? this.now - rt.violatedSince : 0),
+      creditMode: c ? c.mode : null, creditBalance: c ? c.balanceCredits : null, surplusCredits: c ? c.surplusCredits : null,
+      surplusCreditsCharged: c ? c.surplusCreditsCharged : null,
+      memory: { residentMiB: rt.resident, sharedMiB: rt.shared, balloonedMiB: rt.ballooned, swappedMiB: rt.swapped, swapSlowdown: rt.slowdown },
+      io: { iopsDemanded: rt.iopsDemanded, iopsDelivered: rt.iopsDelivered, iopsThrottled: rt.iopsThrottled, throughputMiBps: rt.mibps },
+      network: { outMbps: rt.netOut, crossAzMbps: rt.netCrossAz, internetMbps: rt.netInternet },
+      migration: m
+        ? {
+            targetHostId: m.targetHostId, reason: m.reason, startedAt: m.startedAt, phase: m.phase, throttlePercent: m.throttlePercent,
+            rounds: m.plan.rounds.length, expectedDowntimeMs: m.plan.downtimeMs, expectedTotalMs: m.plan.totalMs,
+          }
+        : null,
+      workload: rt.workload,
+    };
+  }
+
+  hostView(hostId: string): HostView {
+    const h = this.hostRt(hostId);
+    h.energy.advance(this.now);
+    const host = h.host;
+    return {
+      hostId, cpuCapacityCores: h.capacity / 1000, cpuAllocatedCores: h.allocated / 1000,
+      cpuUtilization: utilizationOf(h) * 100, driverDomainCores: h.driverDomain / 1000, stealCores: h.steal / 1000,
+      memory: {
+        capacityMiB: host.memoryCapacityMiB, configuredMiB: h.configured, residentMiB: h.resident, sharedMiB: h.sharedMem,
+        balloonedMiB: h.ballooned, swappedMiB: h.swapped, overcommitRatio: this.ramRatio(host),
+      },
+      io: { capacityIops: host.type.storage.iops, iopsDelivered: h.iops, iopsThrottled: h.iopsThrottled },
+      network: { nicGbps: host.type.nic.gbps, nicMbps: h.nicMbps, sameHostMbps: h.sameHostMbps, crossAzMbps: h.crossAzMbps, internetMbps: h.internetMbps, sriov: host.type.nic.sriov },
+      powerWatts: h.energy.watts, energyKWh: h.energy.energyKWh,
+      guaranteeViolations: h.violations, lastGuaranteeViolationAt: h.lastViolationAt, migrationsOut: h.migrationsOut, migrationsIn: h.migrationsIn,
+    };
+  }
+
+  /** Recomputes a host whose settings changed outside the fleet (its RAM ratio). */
+  refreshHost(hostId: string): void {
+    this.markDirty(hostId, true);
+  }
+
+  /** The open (not yet closed) metrics bucket of one series, integrated to now. */
+  openBucket(kind: MetricKind, id: string): BucketSummary | undefined {
+    const series = kind === 'vm' ? this.vms.get(id)?.series : kind === 'host' ? this.hostRts.get(id)?.series : this.fleetSeries;
+    return series?.peek(this.now);
+  }
+
+  /** When the host last failed a VM's guarantee (for policies that avoid such hosts). */
+  lastGuaranteeViolationAt(hostId: string): SimTime | null {
+    return this.hostRts.get(hostId)?.lastViolationAt ?? null;
+  }
+
+  /** Each open metrics bucket so far (for a clean shutdown to persist). */
+  openBuckets(): { kind: MetricKind; id: string; bucket: BucketSummary }[] {
+    const out: { kind: MetricKind; id: string; bucket: BucketSummary }[] = [];
+    const add = (kind: MetricKind, id: string, s: MetricSeries | null) => {
+      const b = s?.peek(this.now);
+      if (b) out.push({ kind, id, bucket: b });
+    };
+    for (const [id, rt] of this.vms) add('vm', id, rt.series);
+    for (const [id, h] of this.hostRts) add('host', id, h.series);
+    add('fleet', 'fleet', this.fleetSeries);
+    return out;
+  }
+
+  /** State worth persisting that changed since the last call (credits, gp2 buckets, energy). */
+  takeSnapshots(): DataPlaneSnapshots {
+    const out: DataPlaneSnapshots = { vms: [], volumes: [], hosts: [] };
+    for (const rt of this.snapVms) {
+      if (!rt.credit || !this.vms.has(rt.vm.vmId)) continue;
+      this.settle(rt);
+      out.vms.push({ vmId: rt.vm.vmId, credits: rt.credit.snapshot(), useMillicores: rt.alloc });
+    }
+    for (const v of this.snapVolumes) {
+      if (!v.bucket || !this.volumes.has(v.def.volumeId)) continue;
+      this.settleVolume(v);
+      out.volumes.push({ volumeId: v.def.volumeId, burstCredits: v.bucket.balanceCredits, deliveredIops: v.delivered, asOfMs: this.now });
+    }
+    for (const h of this.snapHosts) {
+      if (!this.hostRts.has(h.host.id)) continue;
+      h.energy.advance(this.now);
+      out.hosts.push({ hostId: h.host.id, energyJoules: h.energy.energyJoules, asOfMs: this.now });
+    }
+    this.snapVms.clear();
+    this.snapVolumes.clear();
+    this.snapHosts.clear();
+    return out;
+  }
+
+  /** Restores a host's metered energy (after a restart). */
+  restoreEnergy(hostId: string, joules: number): void {
+    const h = this.hostRt(hostId);
+    h.energy.advance(this.now);
+    this.fleetEnergyBase += (joules - h.energy.energyJoules) / 3_600_000;
+    h.energy.restoreJoules(joules);
+  }
+
+  // ---- fleet events ----
+
+  private observe(e: FleetEvent): void {
+    switch (e.type) {
+      case 'host.added':
+        this.addHostRt(this.fleet.host(e.hostId)!);
+        this.updateFleetCounts();
+        break;
+      case 'host.removed': {
+        const h = this.hostRts.get(e.hostId);
+        if (h) {
+          if (h.timer) this.engine.cancel(h.timer);
+          h.energy.advance(this.now);
+          this.fleetEnergyBase -= h.energy.energyKWh - h.energy.watts * h.energy.now * KWH_PER_WATT_MS;
+          this.fleetWatts -= h.energy.watts;
+          this.addHostValues(h, -1);
+          h.series?.end(this.now);
+          this.hostRts.delete(e.hostId);
+          this.dirty.delete(h);
+          this.updateFleetCounts();
+        }
+        break;
+      }
+      case 'host.allocation-changed':
+        this.markDirty(e.hostId, true);
+        break;
+      case 'host.state-changed':
+        this.markDirty(e.hostId, true);
+        this.updateFleetCounts();
+        break;
+      case 'vm.state-changed':
+        this.onVmState(e);
+        break;
+      case 'vm.host-changed':
+        this.onVmMoved(e.vmId, e.from, e.to);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private onVmState(e: Extract<FleetEvent, { type: 'vm.state-changed' }>): void {
+    const vm = this.fleet.vm(e.vmId);
+    const rt = vm ? this.vmRt(vm) : this.vms.get(e.vmId);
+    if (!rt) return;
+    this.settle(rt);
+    if (rt.credit) {
+      if (e.current === 'running') rt.credit.start(this.now);
+      else if (e.previous === 'running') rt.credit.stop();
+      this.snapVms.add(rt);
+    }
+    if (e.current === 'stopped' || e.current === 'terminated') {
+      if (rt.vm.status !== 'ok' && vm) this.fleet.setVmStatus(e.vmId, 'ok', null);
+      this.zeroVm(rt);
+    }
+    if (e.current === 'terminated') {
+      rt.series?.end(this.now);
+      rt.series = null;
+      this.vms.delete(e.vmId);
+      this.senders.delete(e.vmId);
+      for (const f of rt.workload.network ?? []) this.senders.get(f.to)?.delete(e.vmId);
+    }
+    this.markSendersDirty(e.vmId);
+    if (e.hostId) this.markDirty(e.hostId, true);
+  }
+
+  private onVmMoved(vmId: string, from: string | null, to: string): void {
+    const rt = this.vms.get(vmId);
+    if (rt) this.settle(rt);
+    if (from) this.markDirty(from, true);
+    this.markDirty(to, true);
+    this.markSendersDirty(vmId);
+  }
+
+  private markSendersDirty(vmId: string): void {
+    const s = this.senders.get(vmId);
+    if (!s) return;
+    for (const sender of s) {
+      const h = this.fleet.vm(sender)?.hostId;
+      if (h) this.markDirty(h);
+    }
+  }
+
+  // ---- recomputation ----
+
+  private markDirty(hostId: string, memory = false): void {
+    const h = this.hostRts.get(hostId);
+    if (!h) return;
+    if (memory) h.memoryDirty = true;
+    this.dirty.add(h);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      this.engine.schedule(this.now, () => this.flush());
+    }
+  }
+
+  /** Recomputes every dirty host once, at this instant. */
+  private flush(): void {
+    this.flushScheduled = false;
+    // Hosts may become dirty again while recomputing others (a migration completes, a sender's target moves): loop.
+    while (this.dirty.size > 0) {
+      const batch = [...this.dirty];
+      this.dirty.clear();
+      for (const h of batch) if (this.hostRts.has(h.host.id)) this.recompute(h);
+    }
+    this.setFleetSeries();
+  }
+
+  private recompute(h: HostRt): void {
+    const now = this.now;
+    const host = h.host;
+    this.recomputes++;
+    const failed = host.state === 'failed';
+    const ddFailed = host.driverDomain === 'failed';
+
+    // 1. Integrate what ran since the last event at the old rates, and step the workloads.
+    const rts: VmRt[] = [];
+    for (const vmId of host.vmIds) {
+      const vm = this.fleet.vm(vmId);
+      if (!vm) continue;
+      const rt = this.vmRt(vm);
+      this.settle(rt);
+      if (rt.cursor && rt.cursor.nextChangeMs <= now) rt.cursor.advanceTo(now);
+      rts.push(rt);
+    }
+    const n = rts.length;
+    // A VM runs unless its host is down, it is rebooting on new hardware, or it is paused for stop-and-copy.
+    // (A driver-domain failure takes its IO, not its CPU.)
+    const down = (rt: VmRt) => rt.vm.statusReason === 'host-failure' || rt.vm.statusReason === 'recovering';
+    const active = (rt: VmRt) => !failed && rt.vm.state === 'running' && !down(rt) && rt.migration?.phase !== 'stop-and-copy';
+    const ioUp = (rt: VmRt) => active(rt) && !ddFailed;
+
+    // 2. IO (§3.3): volumes of the running VMs, by mClock, under each instance's EBS cap and the host's path.
+    let iops = 0;
+    let iopsThrottled = 0;
+    for (const rt of rts) rt.iopsDemanded = rt.iopsDelivered = rt.iopsThrottled = rt.mibps = 0;
+    const demands: VolumeIoDemand[] = [];
+    const caps = new Map<string, IoCapacity>();
+    for (const rt of rts) {
+      const vols = this.vmVolumes.get(rt.vm.vmId);
+      if (!vols || vols.size === 0) continue;
+      const wanted = new Map((rt.workload.io ?? []).map((io) => [io.volumeId, io]));
+      for (const volumeId of vols) {
+        const v = this.volumes.get(volumeId)!;
+        this.settleVolume(v);
+        const w = wanted.get(volumeId);
+        v.demanded = rt.vm.state === 'running' ? (w?.iops ?? 0) : 0;
+        const mibps = rt.vm.state === 'running' ? (w?.throughputMiBps ?? 0) : 0;
+        rt.iopsDemanded += v.demanded;
+        if (!ioUp(rt)) {
+          v.delivered = v.deliveredMiBps = 0;
+          v.throttled = v.demanded;
+          continue;
+        }
+        const qos = volumeQos(v.def.spec, v.bucket ? v.bucket.hasCredits : true);
+        demands.push({
+          id: volumeId, instanceId: rt.vm.vmId, demandIops: v.demanded, demandMiBps: mibps,
+          reservationIops: qos.reservationIops, limitIops: qos.limitIops, limitMiBps: qos.limitMiBps, weight: Math.max(1, qos.weight),
+        });
+      }
+      const t = rt.vm.instanceType.ebs;
+      caps.set(rt.vm.vmId, { iops: t.burstIops, mibps: (t.burstMbps * 1e6) / 8 / (1024 * 1024) });
+    }
+    if (demands.length > 0) {
+      const io = allocateIo({ iops: host.type.storage.iops, mibps: host.type.storage.mibps }, demands, caps);
+      for (const g of io.volumes) {
+        const v = this.volumes.get(g.id)!;
+        v.delivered = g.deliveredIops;
+        v.deliveredMiBps = g.deliveredMiBps;
+        v.throttled = g.throttledIops;
+        if (v.bucket) this.snapVolumes.add(v);
+      }
+    }
+    for (const rt of rts) {
+      const vols = this.vmVolumes.get(rt.vm.vmId);
+      if (!vols) continue;
+      for (const volumeId of vols) {
+        const v = this.volumes.get(volumeId)!;
+        rt.iopsDelivered += v.delivered;
+        rt.iopsThrottled += v.throttled;
+        rt.mibps += v.deliveredMiBps;
+      }
+      iops += rt.iopsDelivered;
+      iopsThrottled += rt.iopsThrottled;
+    }
+
+    // 3. Network (§3.5): egress per VM under its type's cap; same-host flows bypass the NIC.
+    h.nicMbps = h.sameHostMbps = h.crossAzMbps = h.internetMbps = 0;
+    const flows: NetworkFlow[] = [];
+    const netCaps = new Map<string, number>();
+    for (const rt of rts) {
+      rt.netOut = rt.netCrossAz = rt.netInternet = 0;
+      const net = rt.workload.network;
+      if (!net || net.length === 0 || !active(rt)) continue;
+      if (ddFailed && !host.type.nic.sriov) continue;
+      netCaps.set(rt.vm.vmId, Math.floor(rt.vm.instanceType.network.burstGbps * 1000));
+      for (const f of net) {
+        if (f.to === INTERNET) {
+          flows.push({ id: `${rt.vm.vmId}>${f.to}`, fromVm: rt.vm.vmId, toVm: INTERNET, demandMbps: Math.round(f.mbps), sameHost: false, crossAz: false });
+          continue;
+        }
+        const target = this.fleet.vm(f.to);
+        if (!target || target.state !== 'running' || target.hostId === null) continue;
+        const targetHost = this.fleet.host(target.hostId)!;
+        flows.push({
+          id: `${rt.vm.vmId}>${f.to}`, fromVm: rt.vm.vmId, toVm: f.to, demandMbps: Math.round(f.mbps),
+          sameHost: target.hostId === host.id, crossAz: targetHost.availabilityZone !== host.availabilityZone,
+        });
+      }
+    }
+    if (flows.length > 0) {
+      const net = allocateNetwork(host.type.nic.gbps, flows, netCaps);
+      for (let i = 0; i < flows.length; i++) {
+        const rt = this.vms.get(flows[i].fromVm)!;
+        const g = net.flows[i];
+        rt.netOut += g.deliveredMbps;
+        if (g.metering === 'cross-az') rt.netCrossAz += g.deliveredMbps;
+        if (g.metering === 'internet') rt.netInternet += g.deliveredMbps;
+      }
+      h.nicMbps = net.nicMbps;
+      h.sameHostMbps = net.sameHostMbps;
+      h.crossAzMbps = net.crossAzMbps;
+      h.internetMbps = net.internetMbps;
+    }
+
+    // 4. The driver domain's CPU (§3.4) comes off the host's capacity (§3.1).
+    const packetsPerSec = ((h.nicMbps + h.sameHostMbps) * 1e6) / (8 * PACKET_BYTES);
+    h.driverDomain = failed || ddFailed ? 0 : hostDriverDomainMillicores(host.type, { iops, packetsPerSec });
+    h.capacity = failed ? 0 : hostCpuCapacityMillicores(host.type, { driverDomainMillicores: h.driverDomain });
+    h.iops = iops;
+    h.iopsThrottled = iopsThrottled;
+
+    // 5. Memory (§3.2): sharing, ballooning, swapping under pressure.
+    if (h.memoryDirty) {
+      h.memoryDirty = false;
+      this.reclaim(h, rts);
+    }
+
+    // 6. CPU (§3.1): reservation, limit, shares; credits cap burstable VMs; auto-converge throttles.
+    const cpu: CpuDemand[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const rt = rts[i];
+      const p = rt.vm.cpu;
+      let limit = p.limitMillicores;
+      if (rt.credit) limit = Math.min(limit, rt.credit.effectiveLimitMillicores());
+      if (rt.migration && rt.migration.throttlePercent > 0) limit = Math.floor((limit * (100 - rt.migration.throttlePercent)) / 100);
+      limit = Math.max(1, limit);
+      rt.demand = active(rt) && rt.cursor ? rt.cursor.current : 0;
+      rt.limit = limit;
+      cpu[i] = { id: rt.vm.vmId, demandMillicores: rt.demand, reservationMillicores: Math.min(p.reservationMillicores, limit), limitMillicores: limit, weight: p.weight };
+    }
+    const alloc = allocateCpu(h.capacity, cpu);
+    h.allocated = alloc.allocatedMillicores;
+    h.steal = 0;
+    h.violations = 0;
+    let next = Infinity;
+    for (let i = 0; i < n; i++) {
+      const rt = rts[i];
+      const g = alloc.vms[i];
+      rt.alloc = g.allocatedMillicores;
+      rt.steal = g.stealMillicores;
+      h.steal += g.stealMillicores;
+      // A fault breaks the guarantee too: what the VM reserved and wanted, it did not get.
+      const faulted = rt.vm.state === 'running' && (failed || down(rt)) && Math.min(rt.cursor?.current ?? 0, rt.vm.cpu.reservationMillicores) > 0;
+      const violated = g.guaranteeViolated || faulted;
+      this.setViolated(rt, h, violated);
+      if (violated) h.violations++;
+      if (rt.credit) {
+        this.snapVms.add(rt);
+        const kink = rt.credit.timeUntilKinkMs(rt.alloc);
+        if (kink < Infinity) next = Math.min(next, now + Math.max(1, kink));
+        if (rt.credit.balanceMillicoreMs > 0) rt.creditsExhaustedNotified = false;
+        else if (rt.credit.mode === 'standard' && rt.demand > rt.credit.baselineMillicores && !rt.creditsExhaustedNotified) this.creditsExhausted(rt);
+      }
+      if (rt.cursor && rt.cursor.nextChangeMs < Infinity && rt.vm.state === 'running') next = Math.min(next, Math.max(now + 1, rt.cursor.nextChangeMs));
+      const vols = this.vmVolumes.get(rt.vm.vmId);
+      if (vols)
+        for (const volumeId of vols) {
+          const v = this.volumes.get(volumeId)!;
+          if (!v.bucket) continue;
+          const empty = v.bucket.timeUntilEmptyMs(v.delivered);
+          if (empty < Infinity) next = Math.min(next, now + Math.max(1, empty));
+          if (v.bucket.hasCredits) v.exhaustedNotified = false;
+          else if (v.demanded > v.bucket.baselineIops && !v.exhaustedNotified) this.burstExhausted(v, rt);
+        }
+      this.recordVm(rt);
+    }
+
+    // 7. Power (§3.9) and the host's own series.
+    const wattsBefore = h.energy.watts;
+    const energyBefore = h.energy.energyKWh;
+    const tBefore = h.energy.now;
+    if (failed || host.state === 'off') {
+      if (h.energy.poweredOn) h.energy.switchOff(now);
+      else h.energy.advance(now);
+    } else {
+      if (!h.energy.poweredOn) h.energy.switchOn(now);
+      h.energy.setUtilization(now, Math.min(1, utilizationOf(h)));
+    }
+    this.fleetEnergyBase += h.energy.energyKWh - energyBefore - (h.energy.watts * now - wattsBefore * tBefore) * KWH_PER_WATT_MS;
+    this.fleetWatts += h.energy.watts - wattsBefore;
+    this.snapHosts.add(h);
+    this.recordHost(h, n);
+    this.setTimer(h, next);
+  }
+
+  private reclaim(h: HostRt, rts: VmRt[]): void {
+    const host = h.host;
+    const perVm = host.memoryFootprintMiB(0);
+    const members: MemoryVm[] = [];
+    const holders: VmRt[] = [];
+    let configured = 0;
+    for (const rt of rts) {
+      const t = rt.vm.instanceType;
+      configured += t.memoryMiB;
+      holders.push(rt);
+      members.push({ id: rt.vm.vmId, configuredMiB: t.memoryMiB, workingSetMiB: Math.min(t.memoryMiB, rt.workload.memory?.workingSetMiB ?? IDLE_WORKING_SET_MIB), imageId: rt.vm.image.imageId });
+    }
+    const capacity = Math.max(0, host.memoryCapacityMiB - perVm * rts.length);
+    h.configured = configured;
+    if (configured <= capacity) {
+      for (const rt of holders) {
+        rt.resident = rt.vm.instanceType.memoryMiB;
+        rt.shared = rt.ballooned = rt.swapped = 0;
+        rt.slowdown = 1;
+      }
+      h.resident = configured;
+      h.sharedMem = h.ballooned = h.swapped = 0;
+      return;
+    }
+    const r = reclaimMemory({ hostMemoryMiB: capacity, overcommitRatio: Math.max(1, this.ramRatio(host)), vms: members });
+    for (let i = 0; i < holders.length; i++) {
+      const s = r.vms[i];
+      const rt = holders[i];
+      rt.resident = s.residentMiB;
+      rt.shared = s.sharedMiB;
+      rt.ballooned = s.balloonedMiB;
+      rt.swapped = s.swappedMiB;
+      rt.slowdown = s.slowdownFactor;
+    }
+    h.resident = r.host.residentMiB;
+    h.sharedMem = r.host.sharedMiB;
+    h.ballooned = r.host.balloonedMiB;
+    h.swapped = r.host.swappedMiB;
+  }
+
+  private setViolated(rt: VmRt, h: HostRt, violated: boolean): void {
+    if (violated === rt.violated) return;
+    if (violated) {
+      rt.violatedSince = this.now;
+      h.lastViolationAt = this.now;
+      this.fleet.notice({
+        kind: 'vm.guarantee-violated', hostId: h.host.id, vmId: rt.vm.vmId, tenantId: rt.vm.tenantId,
+        detail: { demandCores: rt.demand / 1000, allocatedCores: rt.alloc / 1000, reservedCores: rt.vm.cpu.reservationMillicores / 1000, status: rt.vm.status },
+      });
+    } else rt.violationMs += this.now - rt.violatedSince;
+    rt.violated = violated;
+  }
+
+  private creditsExhausted(rt: VmRt): void {
+    rt.creditsExhaustedNotified = true;
+    this.fleet.notice({
+      kind: 'vm.cpu-credits-exhausted', hostId: rt.vm.hostId ?? undefined, vmId: rt.vm.vmId, tenantId: rt.vm.tenantId,
+      detail: { baselineCores: rt.credit!.baselineMillicores / 1000, demandCores: rt.demand / 1000 },
+    });
+  }
+
+  private burstExhausted(v: VolumeRt, rt: VmRt): void {
+    v.exhaustedNotified = true;
+    this.fleet.notice({
+      kind: 'volume.burst-credits-exhausted', vmId: rt.vm.vmId, tenantId: rt.vm.tenantId, hostId: rt.vm.hostId ?? undefined,
+      detail: { volumeId: v.def.volumeId, baselineIops: v.bucket!.baselineIops },
+    });
+  }
+
+  private setTimer(h: HostRt, at: number): void {
+    if (at === h.timerAt && h.timer) return;
+    if (h.timer) this.engine.cancel(h.timer);
+    h.timer = null;
+    h.timerAt = at;
+    if (at < Infinity) {
+      h.timer = this.engine.schedule(at, () => {
+        h.timer = null;
+        h.timerAt = Infinity;
+        this.markDirty(h.host.id);
+      });
+    }
+  }
+
+  /** Integrates a VM's credits (and its volumes' buckets) at its current rates up to now. */
+  private settle(rt: VmRt): void {
+    const c = rt.credit;
+    if (c && c.now < this.now) {
+      // Past a standard-mode exhaustion the use is held at the baseline (the host's event recomputes it).
+      carryCredits(c, this.now, c.stopped ? 0 : rt.alloc);
+    }
+    const vols = this.vmVolumes.get(rt.vm.vmId);
+    if (vols) for (const id of vols) this.settleVolume(this.volumes.get(id)!);
+  }
+
+  private settleVolume(v: VolumeRt): void {
+    const b = v.bucket;
+    if (!b || b.now >= this.now) return;
+    const empty = b.timeUntilEmptyMs(v.delivered);
+    if (b.now + empty < this.now) {
+      b.advance(b.now + empty, v.delivered);
+      v.delivered = Math.min(v.delivered, b.baselineIops);
+    }
+    b.advance(this.now, Math.min(v.delivered, b.burstIops));
+  }
+
+  private zeroVm(rt: VmRt): void {
+    rt.demand = rt.alloc = rt.steal = 0;
+    rt.resident = rt.shared = rt.ballooned = rt.swapped = 0;
+    rt.slowdown = 1;
+    rt.iopsDemanded = rt.iopsDelivered = rt.iopsThrottled = rt.mibps = 0;
+    rt.netOut = rt.netCrossAz = rt.netInternet = 0;
+    if (rt.violated) rt.violationMs += this.now - rt.violatedSince;
+    rt.violated = false;
+    const vols = this.vmVolumes.get(rt.vm.vmId);
+    if (vols) for (const id of vols) {
+      const v = this.volumes.get(id)!;
+      this.settleVolume(v);
+      v.delivered = v.deliveredMiBps = v.demanded = v.throttled = 0;
+    }
+    this.recordVm(rt);
+  }
+
+  // ---- metrics ----
+
+  private recordVm(rt: VmRt): void {
+    if (!this.onBucket || !this.vmMetrics) return;
+    const v = rt.values;
+    const s = rt.slopes;
+    const vcpus = rt.vm.instanceType.vcpus;
+    const next = [
+      rt.demand / 1000, rt.alloc / 1000, (rt.alloc / (vcpus * 1000)) * 100, rt.steal / 1000, 0, 0,
+      rt.resident, rt.shared, rt.ballooned, rt.swapped,
+      rt.iopsDemanded, rt.iopsDelivered, rt.iopsThrottled, rt.mibps, rt.netOut,
+      rt.slowdown, rt.violated ? 1 : 0, rt.migration ? 1 : 0, rt.migration?.phase === 'stop-and-copy' ? 1 : 0, rt.vm.status === 'ok' ? 0 : 1,
+    ];
+    const slopes = new Array<number>(VM_METRICS.length).fill(0);
+    const c = rt.credit;
+    if (c) {
+      const b = c.balanceMillicoreMs;
+      const slope = c.balanceSlope(rt.alloc);
+      next[VM.creditBalance] = Math.max(0, b) / MILLICORE_MS_PER_CREDIT;
+      next[VM.surplusCredits] = Math.max(0, -b) / MILLICORE_MS_PER_CREDIT;
+      if (b > 0 || (b === 0 && slope > 0)) slopes[VM.creditBalance] = slope / MILLICORE_MS_PER_CREDIT;
+      if (b < 0 || (b === 0 && slope < 0)) slopes[VM.surplusCredits] = -slope / MILLICORE_MS_PER_CREDIT;
+    }
+    let changed = !rt.series;
+    for (let i = 0; i < next.length && !changed; i++) if (next[i] !== v[i] || slopes[i] !== s[i]) changed = true;
+    if (!changed) return;
+    for (let i = 0; i < next.length; i++) {
+      v[i] = next[i];
+      s[i] = slopes[i];
+    }
+    if (!rt.series) {
+      const sink = this.onBucket;
+      const id = rt.vm.vmId;
+      rt.series = new MetricSeries(VM_METRICS.length, this.periodMs, this.now, (b) => sink('vm', id, b));
+    }
+    rt.series.set(this.now, v, s);
+  }
+
+  private recordHost(h: HostRt, instances: number): void {
+    const next = [
+      h.capacity / 1000, h.allocated / 1000, utilizationOf(h) * 100, h.driverDomain / 1000, h.steal / 1000,
+      h.host.memoryCapacityMiB, h.configured, h.resident, h.sharedMem, h.ballooned, h.swapped,
+      h.iops, h.iopsThrottled, h.nicMbps, h.crossAzMbps, h.internetMbps, h.energy.watts, h.energy.energyKWh, instances,
+      h.violations, h.host.state === 'failed' ? 1 : 0,
+    ];
+    this.addHostValues(h, -1);
+    let changed = !h.series;
+    for (let i = 0; i < next.length; i++) {
+      if (i !== HOST.energyKWh && next[i] !== h.values[i]) changed = true;
+      h.values[i] = next[i];
+    }
+    const slope = h.energy.watts * KWH_PER_WATT_MS;
+    if (slope !== h.slopes[HOST.energyKWh]) changed = true;
+    h.slopes[HOST.energyKWh] = slope;
+    this.addHostValues(h, +1);
+    if (!this.onBucket || !changed) return;
+    if (!h.series) {
+      const sink = this.onBucket;
+      const id = h.host.id;
+      h.series = new MetricSeries(HOST_METRICS.length, this.periodMs, this.now, (b) => sink('host', id, b));
+    }
+    h.series.set(this.now, h.values, h.slopes);
+  }
+
+  /** Adds (or removes) one host's contribution to the fleet's totals. */
+  private addHostValues(h: HostRt, sign: 1 | -1): void {
+    const f = this.fleetValues;
+    const v = h.values;
+    f[FLEET.cpuCapacityCores] += sign * v[HOST.cpuCapacityCores];
+    f[FLEET.cpuAllocatedCores] += sign * v[HOST.cpuAllocatedCores];
+    f[FLEET.memoryCapacityMiB] += sign * v[HOST.memoryCapacityMiB];
+    f[FLEET.memoryConfiguredMiB] += sign * v[HOST.memoryConfiguredMiB];
+    f[FLEET.memoryResidentMiB] += sign * v[HOST.memoryResidentMiB];
+    f[FLEET.memorySwappedMiB] += sign * v[HOST.memorySwappedMiB];
+    f[FLEET.guaranteeViolations] += sign * v[HOST.guaranteeViolations];
+    f[FLEET.crossAzMbps] += sign * v[HOST.crossAzMbps];
+    f[FLEET.internetMbps] += sign * v[HOST.internetMbps];
+  }
+
+  private updateFleetCounts(): void {
+    let hosts = 0;
+    let available = 0;
+    let failed = 0;
+    for (const h of this.hostRts.values()) {
+      hosts++;
+      if (h.host.state === 'available') available++;
+      if (h.host.state === 'failed') failed++;
+    }
+    this.fleetValues[FLEET.hosts] = hosts;
+    this.fleetValues[FLEET.hostsAvailable] = available;
+    this.fleetValues[FLEET.hostsFailed] = failed;
+  }
+
+  private setFleetSeries(): void {
+    const f = this.fleetValues;
+    let running = 0;
+    for (const h of this.hostRts.values()) running += h.values[HOST.instances];
+    f[FLEET.instancesRunning] = running;
+    f[FLEET.cpuUtilization] = f[FLEET.cpuCapacityCores] > 0 ? (100 * f[FLEET.cpuAllocatedCores]) / f[FLEET.cpuCapacityCores] : 0;
+    f[FLEET.powerWatts] = this.fleetWatts;
+    f[FLEET.energyKWh] = this.fleetEnergyBase + this.fleetWatts * this.now * KWH_PER_WATT_MS;
+    this.fleetSlopes[FLEET.energyKWh] = this.fleetWatts * KWH_PER_WATT_MS;
+    this.fleetSeries?.set(this.now, f, this.fleetSlopes);
+  }
+
+  /** The fleet's current totals, by FLEET_METRICS name. */
+  fleetTotals(): Record<string, number> {
+    this.setFleetSeriesValuesOnly();
+    return Object.fromEntries(FLEET_METRICS.map((name, i) => [name, this.fleetValues[i]]));
+  }
+
+  private setFleetSeriesValuesOnly(): void {
+    const f = this.fleetValues;
+    f[FLEET.powerWatts] = this.fleetWatts;
+    f[FLEET.energyKWh] = this.fleetEnergyBase + this.fleetWatts * this.now * KWH_PER_WATT_MS;
+    f[FLEET.cpuUtilization] = f[FLEET.cpuCapacityCores] > 0 ? (100 * f[FLEET.cpuAllocatedCores]) / f[FLEET.cpuCapacityCores] : 0;
+  }
+
+  // ---- internals ----
+
+  private applyWorkload(rt: VmRt, w: Workload, setAtMs: SimTime, cpuChanged = true): void {
+    for (const f of rt.workload.network ?? []) this.senders.get(f.to)?.delete(rt.vm.vmId);
+    rt.workload = w;
+    for (const f of w.network ?? []) {
+      if (f.to === INTERNET) continue;
+      let s = this.senders.get(f.to);
+      if (!s) this.senders.set(f.to, (s = new Set()));
+      s.add(rt.vm.vmId);
+    }
+    if (cpuChanged) {
+      rt.cursor = w.cpu ? new CpuDemandCursor(w.cpu, setAtMs, rt.vm.instanceType.vcpus) : null;
+      if (rt.cursor && setAtMs < this.now) rt.cursor.advanceTo(this.now);
+    }
+  }
+
+  private vmRt(vm: Vm): VmRt {
+    let rt = this.vms.get(vm.vmId);
+    if (!rt) {
+      rt = new VmRt(vm);
+      if (isBurstable(vm.instanceType)) {
+        rt.credit = this.newCreditAccount(vm, 'unlimited');
+        if (vm.state !== 'running') rt.credit.stop();
+      }
+      this.vms.set(vm.vmId, rt);
+    }
+    return rt;
+  }
+
+  private newCreditAccount(vm: Vm, mode: CreditMode): CreditAccount {
+    return new CreditAccount({ vcpus: vm.instanceType.vcpus, baselinePerVcpu: vm.instanceType.baselinePerVcpu!, mode, startMs: this.now });
+  }
+
+  private addHostRt(host: Host): void {
+    if (this.hostRts.has(host.id)) return;
+    const energy = new EnergyMeter(host.type.powerWatts, this.now, 0, host.state !== 'failed' && host.state !== 'off');
+    const h = new HostRt(host, energy);
+    this.hostRts.set(host.id, h);
+    this.fleetEnergyBase -= energy.watts * this.now * KWH_PER_WATT_MS;
+    this.fleetWatts += energy.watts;
+    this.markDirty(host.id, true);
+  }
+
+  private hostRt(hostId: string): HostRt {
+    const h = this.hostRts.get(hostId);
+    if (!h) throw new NotFound('InvalidHostID.NotFound', `host '${hostId}' does not exist`);
+    return h;
+  }
+
+  private requireHost(hostId: string): Host {
+    return this.hostRt(hostId).host;
+  }
+
+  private requireVm(vmId: string): Vm {
+    const vm = this.fleet.vm(vmId);
+    if (!vm) throw new NotFound('InvalidInstanceID.NotFound', `The instance ID '${vmId}' does not exist`);
+    return vm;
+  }
+
+  private requireVolume(volumeId: string): VolumeRt {
+    const v = this.volumes.get(volumeId);
+    if (!v) throw new NotFound('InvalidVolume.NotFound', `The volume '${volumeId}' does not exist.`);
+    return v;
+  }
+}
+
+/** Host CPU in use (VMs and the driver domain) as a fraction of its hardware threads. */
+function utilizationOf(h: HostRt): number {
+  const threads = h.host.threads * 1000;
+  return threads > 0 ? (h.allocated + h.driverDomain) / threads : 0;
+}
+
+/**
+ * Carries a credit account to `toMs` at a constant use; in standard mode, past the exhaustion the
+ * use falls to the baseline (what the VMM enforces from that millisecond).
+ */
+function carryCredits(c: CreditAccount, toMs: SimTime, usedMillicores: number): void {
+  if (c.now >= toMs) return;
+  const used = Math.min(usedMillicores, c.vcpus * 1000);
+  const until = c.now + c.timeUntilLimitChangeMs(used);
+  if (until < toMs) {
+    c.advance(until, used);
+    c.advance(toMs, Math.min(used, c.baselineMillicores));
+  } else c.advance(toMs, used);
+}
+
+function planDetail(plan: PreCopyPlan) {
+  return {
+    rounds: plan.rounds.length, converged: plan.converged, stopReason: plan.stopReason, downtimeMs: plan.downtimeMs,
+    totalMs: plan.totalMs, transferredMiB: Math.round(plan.transferredMiB), finalThrottlePercent: plan.finalThrottlePercent,
+  };
+}
+

@@ -1,0 +1,3 @@
+// Time-bucketed metric summaries (MODEL.md §1, API.md metrics): written by MetricSeries, read by aggregateBuckets.
+export * from './metric-series';
+export * from './metric-aggregate';

@@ -1,0 +1,271 @@
+import { SimTime, assertSimTime } from '../../engine/sim-time';
+
+/**
+ * Time-bucketed metric summaries for the fluid model (MODEL.md §1; API.md
+ * `GET /v1/instances/{id}/metrics`). The engine changes a VM's or a host's metric values only at
+ * events; between two events every value is constant ("level" fields), or moves at a constant slope
+ * per ms ("linear" fields, e.g. a CPU credit balance). So a metric is a sequence of segments, and we
+ * persist per-bucket summaries (count, time-weighted mean, max, end value), never samples:
+ *
+ * - a bucket is emitted (closed) only if something happened in it — the series began or a value was
+ *   set in it. A segment that crosses bucket boundaries contributes its first part to the bucket it
+ *   started in; the buckets wholly inside it get NO row, and readers carry the previous row's end
+ *   state forward (`aggregateBuckets`). Cost is O(width) per change, never O(buckets skipped).
+ * - so that the carry is exact, a closed row's `end` is each field's value at the bucket's end
+ *   (start + period) and `slope` the slope it continues with: the value at a later time t of a
+ *   bucket without a row is `end + slope × (t − (start + period))`.
+ * - a segment [t0, t1) of level value v adds v·(t1 − t0) to the integral; a linear field of value v0
+ *   and slope s at t0 adds v0·Δt + s·Δt²/2 and is worth v0 + s·Δt at t1; `max` takes both endpoints.
+ *   Zero-length segments (two sets at the same ms) cover nothing and are not counted.
+ * - the last row of a series has `final` = true: readers carry nothing past it.
+ */
+
+/** CloudWatch's detailed-monitoring resolution: one minute. Every persisted bucket is this long. */
+export const METRIC_BASE_PERIOD_MS = 60_000;
+
+export interface BucketSummary {
+  /** Bucket start, a multiple of the period. */
+  start: SimTime;
+  /** Ms of the bucket the series existed in (a series may begin or end mid-bucket). */
+  coveredMs: number;
+  /**
+   * Number of constant intervals (segments) summarized in this bucket: a segment crossing into the
+   * bucket counts once. ≥ 1, except a final row with `coveredMs` 0 (the series ended at `start`).
+   */
+  count: number;
+  /** Time-weighted mean of each field over the covered ms (the end value when nothing is covered). */
+  mean: number[];
+  /** Max of each field over the covered ms (linear fields: max of their segment endpoints). */
+  max: number[];
+  /**
+   * Each field's value at the end of the covered part, as a left limit (a value set at that very ms
+   * covers nothing here). For a closed, non-final row: the value at start + period.
+   */
+  end: number[];
+  /** Each field's slope (per ms) at the end (0 for level fields): what readers carry it forward with. */
+  slope: number[];
+  /** The series ended in this bucket: readers must not carry it forward. */
+  final: boolean;
+}
+
+/**
+ * One metric series (a VM's or a host's fields), summarized into buckets of `periodMs` as it goes.
+ * Closed buckets are handed to `onClose` (to persist); the open one is kept in O(width) memory.
+ *
+ * The series begins at its first `set` (at or after `startMs`; construct it with the initial values
+ * by an immediate `set(startMs, …)`): before the first set it has no value and covers nothing.
+ */
+export class MetricSeries {
+  readonly width: number;
+  readonly periodMs: number;
+  private readonly onClose: (b: BucketSummary) => void;
+  /** Everything is integrated up to here; the current segment's values are `value` at this time. */
+  private at: SimTime;
+  private began = false;
+  private isEnded = false;
+  private readonly value: Float64Array;
+  private readonly slope: Float64Array;
+  // The open bucket: [bucketStart, bucketStart + periodMs) ∋ at (at may equal its end only in end()).
+  private bucketStart = 0;
+  private covered = 0;
+  private count = 0;
+  /** A set happened in the open bucket (or the series began in it): it must be emitted when it closes. */
+  private dirty = false;
+  /** The current segment already counts in the open bucket's `count`. */
+  private segmentCounted = false;
+  private readonly integral: Float64Array;
+  private readonly maxima: Float64Array;
+  /** Value and slope at the end of the open bucket's covered part (the last stretch integrated). */
+  private readonly endValue: Float64Array;
+  private readonly endSlope: Float64Array;
+
+  constructor(width: number, periodMs: number, startMs: SimTime, onClose: (b: BucketSummary) => void) {
+    if (!Number.isSafeInteger(width) || width < 1) throw new RangeError(`width must be a positive integer, got ${width}`);
+    if (!Number.isSafeInteger(periodMs) || periodMs < 1) throw new RangeError(`periodMs must be a positive integer, got ${periodMs}`);
+    assertSimTime(startMs, 'startMs');
+    this.width = width;
+    this.periodMs = periodMs;
+    this.onClose = onClose;
+    this.at = startMs;
+    this.value = new Float64Array(width);
+    this.slope = new Float64Array(width);
+    this.integral = new Float64Array(width);
+    this.maxima = new Float64Array(width);
+    this.endValue = new Float64Array(width);
+    this.endSlope = new Float64Array(width);
+  }
+
+  /** The time the series is integrated up to (the last set, peek or end; `startMs` before any). */
+  get now(): SimTime {
+    return this.at;
+  }
+
+  get started(): boolean {
+    return this.began;
+  }
+
+  get ended(): boolean {
+    return this.isEnded;
+  }
+
+  /**
+   * A new segment starts at `nowMs` with `values` (and `slopes` per ms, default all 0). Every bucket
+   * that ended at or before `nowMs` and in which something happened is closed and emitted first.
+   * O(width), however many buckets lie between this call and the previous one.
+   */
+  set(nowMs: SimTime, values: ArrayLike<number>, slopes?: ArrayLike<number>): void {
+    if (this.isEnded) throw new Error('the metric series has ended');
+    this.checkTime(nowMs);
+    this.checkFields(values, 'values');
+    if (slopes !== undefined) this.checkFields(slopes, 'slopes');
+    if (!this.began) {
+      this.began = true;
+      this.at = nowMs;
+      this.openBucket(nowMs - (nowMs % this.periodMs));
+    } else {
+      this.advance(nowMs);
+    }
+    for (let i = 0; i < this.width; i++) {
+      this.value[i] = values[i];
+      this.slope[i] = slopes === undefined ? 0 : slopes[i];
+    }
+    this.segmentCounted = false;
+    this.dirty = true;
+  }
+
+  /**
+   * The open bucket's summary integrated to `nowMs` (not final), for persisting on shutdown; the
+   * next process's row of the same bucket is merged into it with `mergeBuckets`. Like `set`, it
+   * first closes (emits) the buckets that ended at or before `nowMs`, so that nothing is lost, but it
+   * does not close the open one. Undefined before the first set, after the end, or when the open
+   * bucket covers nothing yet.
+   */
+  peek(nowMs: SimTime): BucketSummary | undefined {
+    if (!this.began || this.isEnded) return undefined;
+    this.checkTime(nowMs);
+    this.advance(nowMs);
+    return this.covered > 0 ? this.summary(false) : undefined;
+  }
+
+  /**
+   * The series ends at `nowMs`: the bucket holding its last millisecond is emitted with
+   * `final` = true (after closing the earlier ones, as `set` does). If the series ends exactly where
+   * an already-emitted bucket ended (a set at that same ms), the final row is a marker of the next
+   * bucket with `coveredMs` 0. A series that never began emits nothing.
+   */
+  end(nowMs: SimTime): void {
+    if (this.isEnded) throw new Error('the metric series has ended');
+    this.checkTime(nowMs);
+    this.isEnded = true;
+    if (!this.began) return;
+    if (nowMs > this.at) {
+      const lastMs = nowMs - 1;
+      const lastBucket = lastMs - (lastMs % this.periodMs);
+      if (lastBucket > this.bucketStart) this.advance(lastBucket);
+      this.integrate(nowMs);
+    }
+    this.onClose(this.summary(true));
+  }
+
+  private checkTime(nowMs: SimTime): void {
+    assertSimTime(nowMs, 'nowMs');
+    if (nowMs < this.at) throw new RangeError(`a metric series cannot go backwards (${nowMs} < ${this.at})`);
+  }
+
+  private checkFields(xs: ArrayLike<number>, what: string): void {
+    if (xs.length !== this.width) throw new RangeError(`${what} must have ${this.width} fields, got ${xs.length}`);
+    for (let i = 0; i < xs.length; i++) if (!Number.isFinite(xs[i])) throw new RangeError(`${what} must be finite, got ${xs[i]} at ${i}`);
+  }
+
+  private openBucket(start: SimTime): void {
+    this.bucketStart = start;
+    this.covered = 0;
+    this.count = 0;
+    this.dirty = false;
+    this.segmentCounted = false;
+    this.integral.fill(0);
+    this.maxima.fill(-Infinity);
+  }
+
+  /** Adds the current segment's stretch [at, toMs) to the open bucket (toMs ≤ its end). */
+  private integrate(toMs: SimTime): void {
+    const dt = toMs - this.at;
+    if (dt <= 0) return;
+    for (let i = 0; i < this.width; i++) {
+      const v0 = this.value[i];
+      const s = this.slope[i];
+      const v1 = s === 0 ? v0 : v0 + s * dt;
+      this.integral[i] += v0 * dt + (s * dt * dt) / 2;
+      this.maxima[i] = Math.max(this.maxima[i], v0, v1);
+      this.value[i] = v1;
+      this.endValue[i] = v1;
+      this.endSlope[i] = s;
+    }
+    this.covered += dt;
+    if (!this.segmentCounted) {
+      this.count++;
+      this.segmentCounted = true;
+    }
+    this.at = toMs;
+  }
+
+  /**
+   * Integrates the current segment to `nowMs`. If that leaves the open bucket, the bucket is closed
+   * (emitted if something happened in it), the buckets wholly inside the segment are jumped over in
+   * one step (the value moves by slope × gap, exactly what a reader carries), and the bucket holding
+   * `nowMs` opens with the segment's remaining part.
+   */
+  private advance(nowMs: SimTime): void {
+    const bucketEnd = this.bucketStart + this.periodMs;
+    if (nowMs < bucketEnd) {
+      this.integrate(nowMs);
+      return;
+    }
+    this.integrate(bucketEnd);
+    if (this.dirty) this.onClose(this.summary(false));
+    const next = nowMs - (nowMs % this.periodMs);
+    if (next > bucketEnd) {
+      const gap = next - bucketEnd;
+      for (let i = 0; i < this.width; i++) if (this.slope[i] !== 0) this.value[i] += this.slope[i] * gap;
+    }
+    this.at = next;
+    this.openBucket(next);
+    this.integrate(nowMs);
+  }
+
+  private summary(final: boolean): BucketSummary {
+    const covered = this.covered;
+    // The end of the covered part is a left limit: a set at that very ms (zero length) is not in it.
+    const end = Array.from(covered > 0 ? this.endValue : this.value);
+    return {
+      start: this.bucketStart,
+      coveredMs: covered,
+      count: this.count,
+      mean: covered > 0 ? Array.from(this.integral, (x) => x / covered) : end.slice(),
+      max: covered > 0 ? Array.from(this.maxima) : end.slice(),
+      end,
+      slope: Array.from(covered > 0 ? this.endSlope : this.slope),
+      final,
+    };
+  }
+}
+
+/**
+ * Two summaries of the same bucket (e.g. before and after a process restart) combined: `coveredMs`
+ * and `count` added, means weighted by `coveredMs`, max of the maxima (of the parts that cover
+ * something), `end`/`slope`/`final` from the later one (`b`).
+ */
+export function mergeBuckets(a: BucketSummary, b: BucketSummary): BucketSummary {
+  if (a.start !== b.start) throw new RangeError(`cannot merge buckets of different starts (${a.start} ≠ ${b.start})`);
+  const width = b.end.length;
+  if (a.end.length !== width) throw new RangeError(`cannot merge buckets of different widths (${a.end.length} ≠ ${width})`);
+  const covered = a.coveredMs + b.coveredMs;
+  const mean = new Array<number>(width);
+  const max = new Array<number>(width);
+  for (let i = 0; i < width; i++) {
+    mean[i] = covered > 0 ? (a.mean[i] * a.coveredMs + b.mean[i] * b.coveredMs) / covered : b.mean[i];
+    if (a.coveredMs > 0 && b.coveredMs > 0) max[i] = Math.max(a.max[i], b.max[i]);
+    else max[i] = a.coveredMs > 0 ? a.max[i] : b.max[i];
+  }
+  return { start: b.start, coveredMs: covered, count: a.count + b.count, mean, max, end: b.end.slice(), slope: b.slope.slice(), final: b.final };
+}
