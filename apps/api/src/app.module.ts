@@ -18,6 +18,8 @@ import { InstancesController } from './instances/instances.controller';
 import { InstancesService } from './instances/instances.service';
 import { QuotasController } from './instances/quotas.controller';
 import { TenantsController } from './tenants/tenants.controller';
+import { AdminVmmController, InstanceVmmController } from './vmm/vmm.controller';
+import { VmmService } from './vmm/vmm.service';
 import { TenantsService } from './tenants/tenants.service';
 import { VolumesController } from './volumes/volumes.controller';
 import { VolumesService } from './volumes/volumes.service';
@@ -41,11 +43,12 @@ export class AppModule implements NestModule {
         TypeOrmModule.forRoot(dataSourceOptions(config.database)),
       ],
       controllers: [
-        HealthController, CatalogController, InstancesController, QuotasController, TenantsController, HostsController, ClockController, VolumesController,
+        HealthController, CatalogController, InstancesController, QuotasController, TenantsController, HostsController, ClockController,
+        InstanceVmmController, AdminVmmController, VolumesController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VolumesService,
+        EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
       ],
     };
   }

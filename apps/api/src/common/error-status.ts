@@ -14,6 +14,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   IdempotentParameterMismatch: 409,
   VolumeInUse: 409,
   HostInUse: 409,
+  IncorrectHostState: 409,
+  MigrationNotConverging: 409,
   RequestLimitExceeded: 429,
   InsufficientInstanceCapacity: 503,
   ServiceUnavailable: 503,

@@ -20,6 +20,5 @@ export class HostsController {
     return this.hosts.list({ availabilityZone, hostType });
   }
 
-  @Get('hosts/:id') get(@Param('id') id: string) { return this.hosts.get(id); }
   @Delete('hosts/:id') @HttpCode(204) remove(@Param('id') id: string) { return this.hosts.remove(id); }
 }

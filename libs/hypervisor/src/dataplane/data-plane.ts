@@ -1029,7 +1029,7 @@ export class DataPlane {
       h.lastViolationAt = this.now;
       this.fleet.notice({
         kind: 'vm.guarantee-violated', hostId: h.host.id, vmId: rt.vm.vmId, tenantId: rt.vm.tenantId,
-        detail: { demandCores: rt.demand / 1000, allocatedCores: rt.alloc / 1000, reservedCores: rt.vm.cpu.reservationMillicores / 1000, status: rt.vm.status },
+        detail: { demandCores: (rt.cursor?.current ?? 0) / 1000, allocatedCores: rt.alloc / 1000, reservedCores: rt.vm.cpu.reservationMillicores / 1000, status: rt.vm.status },
       });
     } else rt.violationMs += this.now - rt.violatedSince;
     rt.violated = violated;
