@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { MS_PER_HOUR, MS_PER_MINUTE } from '../engine/sim-time';
+import { resolveVolume } from '../vmm/io/ebs-volume';
+import { CpuWorkload } from '../vmm/workload/workload';
+import { World } from './testing/world';
+
+/** Instance types that fit the m5-host family, small enough for many per host. */
+const TYPES = ['t3.micro', 't3.large', 'm5.large', 'm5.xlarge', 'm5.4xlarge', 'm5.12xlarge'];
+
+const cpuModel = (vcpus: number): fc.Arbitrary<CpuWorkload> =>
+  fc.oneof(
+    fc.record({ model: fc.constant('constant' as const), cores: fc.double({ min: 0, max: vcpus, noNaN: true }) }),
+    fc.record({
+      model: fc.constant('random-walk' as const), meanCores: fc.double({ min: 0, max: vcpus, noNaN: true }),
+      volatility: fc.double({ min: 0, max: vcpus / 2, noNaN: true }), seed: fc.integer(), stepSeconds: fc.constantFrom(60, 300, 3600),
+    }),
+    fc.record({
+      model: fc.constant('trace' as const), periodSeconds: fc.constantFrom(60, 600),
+      cores: fc.array(fc.double({ min: 0, max: vcpus, noNaN: true }), { minLength: 1, maxLength: 8 }), repeat: fc.boolean(),
+    }),
+  );
+
+const vmArb = fc.record({
+  type: fc.constantFrom(...TYPES),
+  reservationShare: fc.constantFrom(0, 0.5, 1),
+  weightFactor: fc.integer({ min: 1, max: 4 }),
+});
+
+interface VmChoice {
+  type: string;
+  reservationShare: number;
+  weightFactor: number;
+}
+
+const VCPUS: Record<string, number> = { 't3.micro': 2, 't3.large': 2, 'm5.large': 2, 'm5.xlarge': 4, 'm5.4xlarge': 16, 'm5.12xlarge': 48 };
+const BASELINE: Record<string, number> = { 't3.micro': 0.1, 't3.large': 0.3 };
+/** What the VM reserves: T3 their baseline, others the chosen share of their vCPUs. */
+const reservationOf = (v: VmChoice) => (BASELINE[v.type] !== undefined ? Math.round(BASELINE[v.type] * VCPUS[v.type] * 1000) : Math.round(VCPUS[v.type] * 1000 * v.reservationShare));
+
+/** Launches the scenario's VMs on one host, with CPU workloads that change at events. */
+function build(choices: VmChoice[], cpu: CpuWorkload[]) {
+  const w = new World();
+  const h = w.host();
+  const vms = choices.map((v) => w.vm(h, v.type, { reservationMillicores: reservationOf(v), weight: VCPUS[v.type] * 1024 * v.weightFactor }));
+  vms.forEach((vm, i) => w.dataPlane.setWorkload(vm.vmId, { cpu: cpu[i] }));
+  return { w, h, vms };
+}
+
+const scenario = fc
+  .array(vmArb, { minLength: 1, maxLength: 12 })
+  .chain((vms) =>
+    fc.tuple(
+      fc.constant(vms),
+      fc.tuple(...vms.map((v) => cpuModel(VCPUS[v.type]))),
+    ),
+  );
+
+describe('DataPlane properties', () => {
+  it('never allocates more than a host has, is work-conserving, and meets every admitted reservation', () => {
+    fc.assert(
+      fc.property(scenario, fc.array(fc.integer({ min: 1, max: 90 * MS_PER_MINUTE }), { minLength: 1, maxLength: 6 }), ([vms, cpu], steps) => {
+        // Only what admission allows: Σ reservations within the host's capacity (109.76 cores).
+        fc.pre(vms.reduce((s, v) => s + reservationOf(v), 0) <= 109_760);
+        const { w, h, vms: launched } = build(vms, cpu);
+        for (const step of steps) {
+          w.run(step);
+          const host = w.dataPlane.hostView(h);
+          const views = launched.map((vm) => w.dataPlane.vmView(vm.vmId));
+          const total = views.reduce((s, v) => s + v.allocatedCores, 0);
+          expect(total).toBeLessThanOrEqual(host.cpuCapacityCores + 1e-9);
+          expect(Math.abs(total - host.cpuAllocatedCores)).toBeLessThan(1e-9);
+          const idle = host.cpuCapacityCores - total > 1e-6;
+          views.forEach((v, i) => {
+            const vm = launched[i];
+            // Nobody is held back while capacity idles (min(d, c) reached by all)…
+            if (idle) expect(v.allocatedCores).toBeCloseTo(Math.min(v.demandCores, v.limitCores), 9);
+            // …and what the admission allowed (Σ reservations ≤ capacity) is always delivered.
+            expect(v.allocatedCores + 1e-9).toBeGreaterThanOrEqual(Math.min(v.demandCores, vm.cpu.reservationMillicores / 1000, v.limitCores));
+            expect(v.allocatedCores).toBeLessThanOrEqual(v.limitCores + 1e-9);
+            expect(v.guaranteeViolated).toBe(false);
+          });
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('gives the same seed and input a byte-identical event trace and metrics', () => {
+    const run = (seed: number) => {
+      const w = new World({ ramRatio: () => 1.5 });
+      const a = w.host('m5-xen-pv-host');
+      const b = w.host('m5-host');
+      const vms = [w.vm(a, 't3.large'), w.vm(a, 'm5.xlarge'), w.vm(a, 'm5.large'), w.vm(b, 'm5.large')];
+      w.dataPlane.setCreditMode(vms[0].vmId, 'standard');
+      w.dataPlane.addVolume({ volumeId: 'vol-00000000000000001', tenantId: 'tenant-a', availabilityZone: 'us-east-1a', spec: resolveVolume({ type: 'gp2', sizeGiB: 20 }) });
+      w.dataPlane.attachVolume('vol-00000000000000001', vms[1].vmId);
+      vms.forEach((vm, i) =>
+        w.dataPlane.setWorkload(vm.vmId, {
+          cpu: { model: 'random-walk', meanCores: 1, volatility: 0.5, seed: seed + i, stepSeconds: 300 },
+          memory: { workingSetMiB: 1000, dirtyRateMiBps: 100 * i },
+          network: [{ to: 'internet', mbps: 50 }, ...(i > 0 ? [{ to: vms[0].vmId, mbps: 100 }] : [])],
+        }),
+      );
+      w.dataPlane.setWorkload(vms[1].vmId, { io: [{ volumeId: 'vol-00000000000000001', iops: 2_000, throughputMiBps: 20 }] });
+      w.run(2 * MS_PER_HOUR);
+      w.dataPlane.migrate(vms[2].vmId, b, 'test');
+      w.dataPlane.failDriverDomain(a);
+      w.run(MS_PER_HOUR);
+      w.dataPlane.repairDriverDomain(a);
+      w.run(3 * MS_PER_HOUR);
+      return JSON.stringify({ timeline: w.timeline, buckets: w.buckets, views: vms.map((vm) => w.dataPlane.vmView(vm.vmId)) });
+    };
+    const first = run(42);
+    expect(run(42)).toBe(first);
+    expect(run(43)).not.toBe(first);
+  });
+});
