@@ -78,6 +78,21 @@ describe('DataPlane: CPU (MODEL.md §3.1)', () => {
     expect(v.surplusCredits).toBeCloseTo(108, 6);
   });
 
+  it('loses the virtualization overhead of its mode from one table: hardware-assisted 2 %, paravirtual 4 %, trap-and-emulate 10 %', () => {
+    const w = new World();
+    const capacity = (type: string) => {
+      const h = w.host(type);
+      const vm = w.vm(h, 'm5.24xlarge', { reservationMillicores: 0 });
+      const vm2 = w.vm(h, 'm5.24xlarge', { reservationMillicores: 0 });
+      for (const v of [vm, vm2]) w.dataPlane.setWorkload(v.vmId, { cpu: { model: 'constant', cores: 96 } });
+      w.run(1);
+      return w.cores(vm.vmId) + w.cores(vm2.vmId);
+    };
+    expect(capacity('m5-host')).toBeCloseTo(112 * 0.98, 9);
+    expect(capacity('m5-xen-pv-host')).toBeCloseTo(112 * 0.96, 9);
+    expect(capacity('m5-bt-host')).toBeCloseTo(112 * 0.9, 9);
+  });
+
   it('takes the driver domain’s CPU off a paravirtual host’s capacity, in proportion to its IO', () => {
     const w = new World();
     const h = w.host('m5-xen-pv-host');
