@@ -191,6 +191,14 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     return clockView(this.engine.now, this.setting);
   }
 
+  /**
+   * Metric buckets of one series closed since the last commit (by the engine, or by a read's peek
+   * at the open bucket): not in the database yet, but a read must see them.
+   */
+  pendingBuckets(kind: MetricKind, id: string): BucketSummary[] {
+    return this.journal.buckets.filter((b) => b.kind === kind && b.id === id).map((b) => b.bucket);
+  }
+
   /** Changes the scheduler's policy settings (ratios, weigher), persisted in the same transaction. */
   setSchedulerConfig(partial: Partial<SchedulerConfig>) {
     return this.command(async (tx, e) => {
@@ -369,6 +377,11 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     const dataPlane = new DataPlane(fleet, {
       ramRatio: (host) => ratiosFor(scheduler.config, host.availabilityZone, host.type.name).ramAllocationRatio,
       metrics: { onBucket: (kind, id, bucket) => this.journal.buckets.push({ kind, id, bucket }) },
+    });
+    // A VM runs only while its status check is ok: the end of a recovery's reboot (a status change
+    // and nothing else) must recompute its host, or it would stay down there (DataPlane does not follow status changes).
+    engine.subscribe((e) => {
+      if (e.type === 'vm.status-changed' && e.hostId !== null && fleet.host(e.hostId)) dataPlane.refreshHost(e.hostId);
     });
     for (const h of hosts) {
       if (!h.runtime) continue;

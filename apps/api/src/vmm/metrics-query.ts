@@ -33,6 +33,8 @@ export function parseWindow(q: { from?: unknown; to?: unknown; period?: unknown 
   if (q.period === undefined || q.period === '') {
     const minimum = Math.ceil((toMs - fromMs) / MAX_POINTS / METRIC_BASE_PERIOD_MS) * METRIC_BASE_PERIOD_MS;
     periodMs = Math.max(METRIC_BASE_PERIOD_MS, minimum);
+    // The first point starts at a multiple of the period, before an unaligned `from`: that may take one more period.
+    while (Math.ceil((toMs - Math.floor(fromMs / periodMs) * periodMs) / periodMs) > MAX_POINTS) periodMs += METRIC_BASE_PERIOD_MS;
   } else {
     const seconds = Number(q.period);
     if (typeof q.period !== 'string' || !/^\d+$/.test(q.period) || !Number.isSafeInteger(seconds) || seconds < 60 || seconds % 60 !== 0)
@@ -41,21 +43,31 @@ export function parseWindow(q: { from?: unknown; to?: unknown; period?: unknown 
   }
   const points = Math.ceil((toMs - Math.floor(fromMs / periodMs) * periodMs) / periodMs);
   if (points > MAX_POINTS) throw invalidParameter(`the window holds ${points} points of ${periodMs / 1000} s; at most ${MAX_POINTS} (raise period or narrow from/to)`);
-  return { fromMs, toMs, periodMs };
+  // Nothing is known past now: a window reaching into the future is read up to now (and no value is carried there).
+  return { fromMs, toMs: Math.min(toMs, now), periodMs };
 }
 
 /**
- * Reads one series' buckets for the window (plus the row to carry in, and the open bucket the
- * engine holds) and aggregates them: count, mean and max per point, by field name.
+ * Reads one series' buckets for the window (plus the row to carry in, the buckets closed but not
+ * yet written, and the open bucket the engine holds) and aggregates them: count, mean and max per
+ * point, by field name. Peek the open bucket before taking the pending ones: the peek may close some.
  */
-export async function readMetrics(m: EntityManager, kind: MetricKind, id: string, w: MetricsWindow, open: BucketSummary | undefined) {
+export async function readMetrics(
+  m: EntityManager, kind: MetricKind, id: string, w: MetricsWindow, open: BucketSummary | undefined, pending: readonly BucketSummary[] = [],
+) {
+  if (w.toMs <= w.fromMs) return [];
   const firstStart = Math.floor(w.fromMs / w.periodMs) * w.periodMs;
   const rows = await m.find(MetricBucketEntity, { where: { entityId: id, bucketStart: Between(firstStart, w.toMs - 1) }, order: { bucketStart: 'ASC' } });
   const carryRow = await m.findOne(MetricBucketEntity, { where: { entityId: id, bucketStart: LessThan(firstStart) }, order: { bucketStart: 'DESC' } });
   const buckets = rows.map((r) => JSON.parse(r.summary) as BucketSummary);
-  if (open && open.start < w.toMs && open.start >= firstStart) buckets.push(open);
-  // The open bucket is the newest state: before the window, it is what carries into it.
-  const carry = open && open.start < firstStart ? open : carryRow ? (JSON.parse(carryRow.summary) as BucketSummary) : undefined;
+  // Newer than every row (a row of the same start is the half written before a restart): the stable sort keeps them after it.
+  const unwritten = open ? [...pending, open] : [...pending];
+  let carry = carryRow ? (JSON.parse(carryRow.summary) as BucketSummary) : undefined;
+  for (const b of unwritten) {
+    if (b.start >= firstStart && b.start < w.toMs) buckets.push(b);
+    // The newest state before the window is what carries into it.
+    else if (b.start < firstStart && (!carry || b.start >= carry.start)) carry = b;
+  }
   buckets.sort((a, b) => a.start - b.start);
   const fields = METRIC_FIELDS[kind];
   return aggregateBuckets(buckets, carry, w.fromMs, w.toMs, w.periodMs).map((p) => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { findHostType, InvalidParameterValue, mergeWorkload, MS_PER_HOUR, validateWorkload } from '@nimbus/hypervisor';
-import { SchedulerConfig } from '@nimbus/scheduler';
+import { ratiosFor, SchedulerConfig } from '@nimbus/scheduler';
 import { DataSource, EntityManager, FindOptionsWhere, LessThan } from 'typeorm';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { ID_PATTERN } from '../common/ids';
@@ -62,7 +62,7 @@ export class VmmService {
     return this.engine.read(async (e) => {
       await this.requireInstance(this.db.manager, tenant.id, id);
       const w = parseWindow(q, e.now);
-      const points = await readMetrics(this.db.manager, 'vm', id, w, e.dataPlane.openBucket('vm', id));
+      const points = await readMetrics(this.db.manager, 'vm', id, w, e.dataPlane.openBucket('vm', id), e.pendingBuckets('vm', id));
       return { instanceId: id, periodSeconds: w.periodMs / 1000, points };
     });
   }
@@ -118,6 +118,16 @@ export class VmmService {
         throw invalidParameter(`host '${targetHostId}' is in ${target.availabilityZone}; live migration stays in the instance's zone (${current.availabilityZone})`);
       if (!target.type.families.includes(vm.instanceType.family))
         throw invalidParameter(`host '${targetHostId}' (${target.type.name}) cannot run ${vm.instanceType.family} instances`);
+      // The target holds the VM's resources from the start: the placement's capacity rule (MODEL.md §4) applies to it too.
+      const r = ratiosFor(e.scheduler.config, target.availabilityZone, target.type.name);
+      const a = target.allocation;
+      if (
+        target !== current &&
+        (a.reservedMillicores + vm.cpu.reservationMillicores > target.cpuCapacityMillicores ||
+        a.limitMillicores + vm.cpu.limitMillicores > Math.floor(target.threads * 1000 * r.cpuAllocationRatio) ||
+        a.memoryMiB + target.memoryFootprintMiB(vm.instanceType.memoryMiB) > Math.floor(target.memoryCapacityMiB * r.ramAllocationRatio))
+      )
+        throw invalidParameter(`host '${targetHostId}' has no room for instance '${instanceId}' (${vm.instanceType.name})`);
       const plan = e.dataPlane.migrate(instanceId, targetHostId, 'operator');
       if (!plan) throw new ApiError('MigrationNotConverging', `The instance '${instanceId}' dirties memory faster than the migration link and auto-converge is off.`);
       return {
@@ -135,7 +145,7 @@ export class VmmService {
     const h = e.fleet.host(id);
     if (!h) throw hostNotFound(id);
     const w = parseWindow(q, e.now);
-    const metrics = await readMetrics(this.db.manager, 'host', id, w, e.dataPlane.openBucket('host', id));
+    const metrics = await readMetrics(this.db.manager, 'host', id, w, e.dataPlane.openBucket('host', id), e.pendingBuckets('host', id));
     return {
       ...mapHost(h),
       stateSince: new Date(h.stateSince).toISOString(),
@@ -154,7 +164,7 @@ export class VmmService {
   fleetUtilization(q: WindowQuery) {
     return this.engine.read(async (e) => {
       const w = parseWindow(q, e.now, 24 * MS_PER_HOUR);
-      const points = await readMetrics(this.db.manager, 'fleet', 'fleet', w, e.dataPlane.openBucket('fleet', 'fleet'));
+      const points = await readMetrics(this.db.manager, 'fleet', 'fleet', w, e.dataPlane.openBucket('fleet', 'fleet'), e.pendingBuckets('fleet', 'fleet'));
       return { now: new Date(e.now).toISOString(), current: e.dataPlane.fleetTotals(), periodSeconds: w.periodMs / 1000, points };
     });
   }

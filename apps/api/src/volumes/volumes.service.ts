@@ -6,7 +6,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { ID_PATTERN, resourceId } from '../common/ids';
 import { InstanceEntity, TenantEntity, VolumeEntity } from '../database/entities';
-import { EngineService } from '../engine/engine.service';
+import { EngineService, StoredWorkload } from '../engine/engine.service';
 import { compareDevices, DEFAULT_ATTACH_DEVICES, LAUNCH_DEVICES, MAX_ATTACHMENTS, validateDevice } from './devices';
 import { decodeVolumePageToken, encodePageToken } from './page-token';
 import { AttachVolumeDto, CreateVolumeDto, LaunchVolumeDto, ListVolumesQueryDto } from './volume.dto';
@@ -158,6 +158,13 @@ export class VolumesService {
       if (v.state !== 'in-use') throw new ApiError('IncorrectState', `Volume '${id}' is in the '${v.state}' state.`);
       await tx.update(VolumeEntity, { id }, { state: 'available', instanceId: null, device: null, attachTime: null, deleteOnTermination: false });
       e.dataPlane.detachVolume(id);
+      // The data plane dropped the workload's IO on this volume: the stored workload follows.
+      const instance = await tx.findOneBy(InstanceEntity, { id: v.instanceId! });
+      if (instance?.workload) {
+        const stored = JSON.parse(instance.workload) as StoredWorkload;
+        const workload = e.dataPlane.workloadOf(instance.id);
+        await tx.update(InstanceEntity, { id: instance.id }, { workload: JSON.stringify({ ...stored, workload }) });
+      }
       return mapAttachment(v, 'detached');
     });
   }
