@@ -198,6 +198,18 @@ describe('instance workload', () => {
   });
 
   describe('volumes', () => {
+    it('shows a volume’s delivered, demanded and throttled IO: a gp3 of 6,000 IOPS asked for 8,000', async () => {
+      const vol = await volume(a, main);
+      await put(a, main, { io: [{ volumeId: vol, iops: 8000, throughputMiBps: 50 }] }).expect(200);
+      await t.advance(1);
+      const { performance } = (await t.as(a).get(`/v1/volumes/${vol}`).expect(200)).body;
+      // Throttled IOs move no bytes: throughput falls with the IOPS, 50 × 6,000 / 8,000.
+      expect(performance).toEqual({ iopsDemanded: 8000, iopsDelivered: 6000, iopsThrottled: 2000, throughputMiBps: 37.5 });
+      await t.as(a).post(`/v1/volumes/${vol}/detach`).expect(200);
+      await t.advance(1);
+      expect((await t.as(a).get(`/v1/volumes/${vol}`).expect(200)).body.performance).toEqual({ iopsDemanded: 0, iopsDelivered: 0, iopsThrottled: 0, throughputMiBps: 0 });
+    });
+
     it('drops the IO of a detached volume from the stored workload, so it does not come back after a re-attach and a restart', async () => {
       const vol = await volume(a, main);
       await put(a, main, { io: [{ volumeId: vol, iops: 1000, throughputMiBps: 10 }] }).expect(200);

@@ -105,8 +105,19 @@ export class VolumesService {
     };
   }
 
-  async get(tenant: TenantEntity, id: string) {
-    return mapVolume(await this.requireVolume(this.db.manager, tenant.id, id));
+  /** A volume, with what its IO gets right now (MODEL.md §3.3: delivered, demanded, throttled; gp2's burst balance). */
+  get(tenant: TenantEntity, id: string) {
+    return this.engine.read(async (e) => {
+      const v = mapVolume(await this.requireVolume(this.db.manager, tenant.id, id));
+      const io = e.dataPlane.volumeView(id);
+      return {
+        ...v,
+        performance: {
+          iopsDemanded: io.iopsDemanded, iopsDelivered: io.iopsDelivered, iopsThrottled: io.iopsThrottled, throughputMiBps: io.throughputMiBps,
+          ...(io.burstBalancePercent !== null ? { burstBalancePercent: io.burstBalancePercent } : {}),
+        },
+      };
+    });
   }
 
   delete(tenant: TenantEntity, id: string) {
