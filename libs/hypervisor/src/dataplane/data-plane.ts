@@ -1,12 +1,12 @@
-import { isBurstable } from '../catalog/instance-types';
+import { InstanceType, isBurstable } from '../catalog/instance-types';
 import { Engine, Scheduled } from '../engine/engine';
 import { SimTime } from '../engine/sim-time';
 import { InvalidParameterValue, NotFound } from '../errors';
 import { FleetEvent } from '../fleet/events';
 import { Fleet } from '../fleet/fleet';
 import { Host } from '../fleet/host';
-import { Vm } from '../fleet/vm';
-import { allocateCpu, CpuDemand, hostCpuCapacityMillicores } from '../vmm/cpu/cpu-allocator';
+import { CpuParams, InstanceStateName, InstanceStatus, Vm } from '../fleet/vm';
+import { allocateCpuInto, cpuBuffers, CpuBuffers, hostCpuCapacityMillicores } from '../vmm/cpu/cpu-allocator';
 import { CreditAccount, CreditMode, CreditSnapshot, MILLICORE_MS_PER_CREDIT } from '../vmm/cpu/credit-account';
 import { hostDriverDomainMillicores } from '../vmm/driver/driver-domain.cost';
 import { volumeQos, VolumeSpec } from '../vmm/io/ebs-volume';
@@ -18,7 +18,7 @@ import { planPreCopy, PreCopyPlan } from '../vmm/migration/pre-copy.planner';
 import { allocateNetwork, INTERNET, NetworkFlow } from '../vmm/network/network-allocator';
 import { EnergyMeter } from '../vmm/power/power-model';
 import { CpuDemandCursor } from '../vmm/workload/cpu-demand';
-import { mergeWorkload, Workload } from '../vmm/workload/workload';
+import { IoWorkload, mergeWorkload, NetworkWorkload, Workload } from '../vmm/workload/workload';
 import { FLEET, FLEET_METRICS, HOST, HOST_METRICS, MetricKind, VM, VM_METRICS } from './metric-fields';
 
 /**
@@ -167,14 +167,43 @@ interface Migration {
 }
 
 class VmRt {
-  workload: Workload = {};
+  // The fields every recomputation of the VM's host reads come first, together (fewer cache lines).
   cursor: CpuDemandCursor | null = null;
+  /** `cursor.current` (0 without a cursor) and `cursor.nextChangeMs` (Infinity), kept whenever the cursor is made or moved. */
+  cursorNow = 0;
+  cursorNext = Infinity;
   credit: CreditAccount | null = null;
+  migration: Migration | null = null;
+  /** The VM's state and status reason, copied from its Vm (see `sync`). */
+  state: InstanceStateName = 'pending';
+  statusReason: string | null = null;
+  /** Recompute's scratch: the VM runs this interval (set at the start of each recompute of its host). */
+  active = false;
   demand = 0;
+  limit = 0;
   alloc = 0;
   steal = 0;
-  limit = 0;
   violated = false;
+  /** The Vm's CPU parameters (readonly there), copied. */
+  reservationMillicores = 0;
+  limitMillicores = 0;
+  weight = 0;
+  /** `workload.network`, kept with the workload. */
+  network: readonly NetworkWorkload[] | undefined = undefined;
+  /**
+   * The runtimes of `network`'s receivers, by flow (null: not resolved, or none yet). Dropped when
+   * the workload changes and when a receiver's runtime is deleted (its senders are known).
+   */
+  netTargets: (VmRt | null)[] | null = null;
+  /** The availability zone of `hostId` (set with it, by the data plane). */
+  zone: string | null = null;
+  /** `DataPlane.vmVolumes`' set for this VM (the same object), or null while it has none: saves a lookup per use. */
+  vols: Set<string> | null = null;
+  /** The volumes of `vols`, in its order (null: to be resolved again, after an attach or a detach). */
+  volRts: VolumeRt[] | null = null;
+  /** In `snapVms` (a flag, so that recomputation does not hash into the set each time). */
+  snapPending = false;
+  workload: Workload = {};
   violatedSince = 0;
   violationMs = 0;
   resident = 0;
@@ -189,12 +218,53 @@ class VmRt {
   netOut = 0;
   netCrossAz = 0;
   netInternet = 0;
-  migration: Migration | null = null;
   creditsExhaustedNotified = false;
   series: MetricSeries | null = null;
-  readonly values: number[] = new Array<number>(VM_METRICS.length).fill(0);
-  readonly slopes: number[] = new Array<number>(VM_METRICS.length).fill(0);
-  constructor(readonly vm: Vm) {}
+  /** The last values and slopes recorded (made with the series: only when per-VM metrics are on). */
+  values: number[] | null = null;
+  slopes: number[] | null = null;
+  /**
+   * The fleet VM's fields that recomputation reads, kept here so that it touches one object per VM
+   * instead of three: `id`, `type` and `cpu` are readonly in a Vm; the others are copied again on
+   * each fleet event about the VM (`vm.state-changed`, `vm.status-changed`, `vm.host-changed`),
+   * which the fleet emits for every change of them.
+   */
+  readonly id: string;
+  readonly type: InstanceType;
+  readonly cpu: CpuParams;
+  status!: InstanceStatus;
+  hostId!: string | null;
+  constructor(readonly vm: Vm) {
+    this.id = vm.vmId;
+    this.type = vm.instanceType;
+    this.cpu = vm.cpu;
+    this.reservationMillicores = vm.cpu.reservationMillicores;
+    this.limitMillicores = vm.cpu.limitMillicores;
+    this.weight = vm.cpu.weight;
+    this.sync();
+  }
+
+  /** Copies the VM's mutable fields (after a fleet event about it). */
+  sync(): void {
+    const vm = this.vm;
+    this.state = vm.state;
+    this.status = vm.status;
+    this.statusReason = vm.statusReason;
+    this.hostId = vm.hostId;
+  }
+
+  setWorkload(w: Workload): void {
+    this.workload = w;
+    this.network = w.network;
+    this.netTargets = null;
+  }
+
+  /** Copies the cursor's position (after it was made or moved). */
+  syncCursor(): void {
+    const c = this.cursor;
+    this.cursorNow = c ? c.current : 0;
+    this.cursorNext = c ? c.nextChangeMs : Infinity;
+  }
 }
 
 class VolumeRt {
@@ -204,6 +274,8 @@ class VolumeRt {
   demanded = 0;
   throttled = 0;
   exhaustedNotified = false;
+  /** In `snapVolumes`. */
+  snapPending = false;
   constructor(
     readonly def: VolumeDefinition,
     readonly bucket: Gp2Bucket | null,
@@ -234,13 +306,29 @@ class HostRt {
   migrationsIn = 0;
   /** Membership or working sets changed: memory must be reclaimed anew. */
   memoryDirty = true;
+  /**
+   * The runtimes of the host's VMs, in `host.vmIds` order, rebuilt (as a new array) at the next
+   * recompute after a membership change. Every change of `host.vmIds` reaches the data plane as an
+   * event that marks the host dirty with `memory` (allocation-changed, host-changed), which sets this.
+   */
+  members: VmRt[] = [];
+  membersStale = true;
+  /** In `snapHosts`. */
+  snapPending = false;
+  /** Its host was removed: it is no longer in `hostRts`. */
+  removed = false;
+  /** The timer's action, made once per host. */
+  readonly onTimer: () => void;
   series: MetricSeries | null = null;
   readonly values: number[] = new Array<number>(HOST_METRICS.length).fill(0);
   readonly slopes: number[] = new Array<number>(HOST_METRICS.length).fill(0);
   constructor(
     readonly host: Host,
     readonly energy: EnergyMeter,
-  ) {}
+    onTimer: (h: HostRt) => void,
+  ) {
+    this.onTimer = () => onTimer(this);
+  }
 }
 
 const KWH_PER_WATT_MS = 1 / 3_600_000_000;
@@ -253,7 +341,9 @@ export class DataPlane {
   private readonly hostRts = new Map<string, HostRt>();
   /** Who sends traffic to a VM: when it moves or stops, their hosts are recomputed. */
   private readonly senders = new Map<string, Set<string>>();
-  private readonly dirty = new Set<HostRt>();
+  private dirty = new Set<HostRt>();
+  /** The other half of the dirty set's double buffer (flush swaps them instead of copying). */
+  private dirtyBatch = new Set<HostRt>();
   private flushScheduled = false;
   private readonly migration: MigrationSettings;
   private readonly ramRatio: (host: Host) => number;
@@ -261,16 +351,24 @@ export class DataPlane {
   private readonly onBucket?: (kind: MetricKind, id: string, bucket: BucketSummary) => void;
   private readonly vmMetrics: boolean;
   private readonly fleetValues = new Array<number>(FLEET_METRICS.length).fill(0);
+  /** recordVm's scratch. */
+  private readonly vmNext = new Array<number>(VM_METRICS.length).fill(0);
+  private readonly vmSlopes = new Array<number>(VM_METRICS.length).fill(0);
   private readonly fleetSlopes = new Array<number>(FLEET_METRICS.length).fill(0);
   private fleetSeries: MetricSeries | null = null;
   /** Σ over hosts of (energy at its meter's time − watts × that time), so fleet energy at t = this + W × t. */
   private fleetEnergyBase = 0;
   private fleetWatts = 0;
+  /** Σ over hosts of their `instances` value (integers, so kept exactly by `addHostValues`). */
+  private fleetInstances = 0;
   private readonly snapVms = new Set<VmRt>();
   private readonly snapVolumes = new Set<VolumeRt>();
   private readonly snapHosts = new Set<HostRt>();
   private readonly unsubscribe: () => void;
   private recomputes = 0;
+  /** CPU division buffers by VM count, and whether a recompute is using them. */
+  private readonly cpuBuffersBySize: CpuBuffers[] = [];
+  private cpuBusy = false;
 
   constructor(
     readonly fleet: Fleet,
@@ -328,7 +426,8 @@ export class DataPlane {
 
   /** Sets what the guest does from now on; omitted parts keep their current value. */
   setWorkload(vmId: string, update: Workload): Workload {
-    const rt = this.vmRt(this.requireVm(vmId));
+    // (A VM with a runtime is in the fleet: both go when it terminates.)
+    const rt = this.vms.get(vmId) ?? this.vmRt(this.requireVm(vmId));
     for (const io of update.io ?? []) {
       const v = this.volumes.get(io.volumeId);
       if (!v || v.vmId !== vmId) throw new InvalidParameterValue(`volume '${io.volumeId}' is not attached to instance '${vmId}'`);
@@ -338,7 +437,7 @@ export class DataPlane {
     }
     this.settle(rt);
     this.applyWorkload(rt, mergeWorkload(rt.workload, update), this.now, update.cpu !== undefined);
-    if (rt.vm.hostId) this.markDirty(rt.vm.hostId, update.memory !== undefined);
+    if (rt.hostId) this.markDirty(rt.hostId, update.memory !== undefined);
     return rt.workload;
   }
 
@@ -377,8 +476,14 @@ export class DataPlane {
     if (v.vmId !== null) throw new InvalidParameterValue(`volume '${volumeId}' is already attached to '${v.vmId}'`);
     v.vmId = vmId;
     let set = this.vmVolumes.get(vmId);
-    if (!set) this.vmVolumes.set(vmId, (set = new Set()));
+    if (!set) {
+      this.vmVolumes.set(vmId, (set = new Set()));
+      const rt = this.vms.get(vmId);
+      if (rt) rt.vols = set;
+    }
     set.add(volumeId);
+    const rt = this.vms.get(vmId);
+    if (rt) rt.volRts = null;
     if (vm.hostId) this.markDirty(vm.hostId);
   }
 
@@ -389,11 +494,13 @@ export class DataPlane {
     const rt = this.vms.get(v.vmId);
     if (rt) {
       this.settle(rt);
-      if (rt.workload.io) rt.workload = { ...rt.workload, io: rt.workload.io.filter((io) => io.volumeId !== volumeId) };
+      if (rt.workload.io) rt.setWorkload({ ...rt.workload, io: rt.workload.io.filter((io) => io.volumeId !== volumeId) });
       if (rt.vm.hostId) this.markDirty(rt.vm.hostId);
     }
     this.settleVolume(v);
     this.vmVolumes.get(v.vmId)?.delete(volumeId);
+    const holder = this.vms.get(v.vmId);
+    if (holder) holder.volRts = null;
     v.vmId = null;
     v.delivered = v.deliveredMiBps = v.demanded = v.throttled = 0;
   }
@@ -662,6 +769,9 @@ export class DataPlane {
       h.energy.advance(this.now);
       out.hosts.push({ hostId: h.host.id, energyJoules: h.energy.energyJoules, asOfMs: this.now });
     }
+    for (const rt of this.snapVms) rt.snapPending = false;
+    for (const v of this.snapVolumes) v.snapPending = false;
+    for (const h of this.snapHosts) h.snapPending = false;
     this.snapVms.clear();
     this.snapVolumes.clear();
     this.snapHosts.clear();
@@ -694,6 +804,7 @@ export class DataPlane {
           this.addHostValues(h, -1);
           h.series?.end(this.now);
           this.hostRts.delete(e.hostId);
+          h.removed = true;
           this.dirty.delete(h);
           this.updateFleetCounts();
         }
@@ -709,6 +820,9 @@ export class DataPlane {
       case 'vm.state-changed':
         this.onVmState(e);
         break;
+      case 'vm.status-changed':
+        this.syncRt(this.vms.get(e.vmId));
+        break;
       case 'vm.host-changed':
         this.onVmMoved(e.vmId, e.from, e.to);
         break;
@@ -719,13 +833,25 @@ export class DataPlane {
 
   private onVmState(e: Extract<FleetEvent, { type: 'vm.state-changed' }>): void {
     const vm = this.fleet.vm(e.vmId);
-    const rt = vm ? this.vmRt(vm) : this.vms.get(e.vmId);
+    const known = this.vms.get(e.vmId);
+    if (!known && vm && e.current === 'pending') {
+      // A VM seen for the first time, just launched: its runtime is made by its host's recomputation
+      // at this instant (as it would be here: a new one has nothing to settle), so that the runtimes
+      // of a host's VMs are allocated together — recomputing a host then touches a few memory pages,
+      // not one per VM (what dominates the cost at 100,000 VMs). (A burstable VM's credit snapshot
+      // is then taken from that recomputation on.)
+      this.markSendersDirty(e.vmId);
+      if (e.hostId) this.markDirty(e.hostId, true);
+      return;
+    }
+    const rt = known ?? (vm ? this.vmRt(vm) : undefined);
     if (!rt) return;
+    this.syncRt(rt);
     this.settle(rt);
     if (rt.credit) {
       if (e.current === 'running') rt.credit.start(this.now);
       else if (e.previous === 'running') rt.credit.stop();
-      this.snapVms.add(rt);
+      this.snapVm(rt);
     }
     if (e.current === 'stopped' || e.current === 'terminated') {
       if (rt.vm.status !== 'ok' && vm) this.fleet.setVmStatus(e.vmId, 'ok', null);
@@ -735,6 +861,10 @@ export class DataPlane {
       rt.series?.end(this.now);
       rt.series = null;
       this.vms.delete(e.vmId);
+      for (const sender of this.senders.get(e.vmId) ?? []) {
+        const s = this.vms.get(sender);
+        if (s) s.netTargets = null;
+      }
       this.senders.delete(e.vmId);
       for (const f of rt.workload.network ?? []) this.senders.get(f.to)?.delete(e.vmId);
     }
@@ -744,6 +874,7 @@ export class DataPlane {
 
   private onVmMoved(vmId: string, from: string | null, to: string): void {
     const rt = this.vms.get(vmId);
+    this.syncRt(rt);
     if (rt) this.settle(rt);
     if (from) this.markDirty(from, true);
     this.markDirty(to, true);
@@ -761,10 +892,24 @@ export class DataPlane {
 
   // ---- recomputation ----
 
+  /** Adds to `snapVms` (a set keeps its first insertion order, so skipping a second add changes nothing). */
+  private snapVm(rt: VmRt): void {
+    if (rt.snapPending) return;
+    rt.snapPending = true;
+    this.snapVms.add(rt);
+  }
+
+  private cpuBuffersFor(n: number): CpuBuffers {
+    return (this.cpuBuffersBySize[n] ??= cpuBuffers(n));
+  }
+
   private markDirty(hostId: string, memory = false): void {
     const h = this.hostRts.get(hostId);
-    if (!h) return;
-    if (memory) h.memoryDirty = true;
+    if (h) this.markRtDirty(h, memory);
+  }
+
+  private markRtDirty(h: HostRt, memory: boolean): void {
+    if (memory) h.memoryDirty = h.membersStale = true;
     this.dirty.add(h);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -777,9 +922,12 @@ export class DataPlane {
     this.flushScheduled = false;
     // Hosts may become dirty again while recomputing others (a migration completes, a sender's target moves): loop.
     while (this.dirty.size > 0) {
-      const batch = [...this.dirty];
-      this.dirty.clear();
-      for (const h of batch) if (this.hostRts.has(h.host.id)) this.recompute(h);
+      const batch = this.dirty;
+      this.dirty = this.dirtyBatch;
+      this.dirtyBatch = batch;
+      // (A removed host is skipped, unless a host of the same id was added since: as `hostRts.has(id)` decides.)
+      for (const h of batch) if (!h.removed || this.hostRts.has(h.host.id)) this.recompute(h);
+      batch.clear();
     }
     this.setFleetSeries();
   }
@@ -792,68 +940,88 @@ export class DataPlane {
     const ddFailed = host.driverDomain === 'failed';
 
     // 1. Integrate what ran since the last event at the old rates, and step the workloads.
-    const rts: VmRt[] = [];
-    for (const vmId of host.vmIds) {
-      const vm = this.fleet.vm(vmId);
-      if (!vm) continue;
-      const rt = this.vmRt(vm);
-      this.settle(rt);
-      if (rt.cursor && rt.cursor.nextChangeMs <= now) rt.cursor.advanceTo(now);
-      rts.push(rt);
+    if (h.membersStale) {
+      h.membersStale = false;
+      const members: VmRt[] = [];
+      for (const vmId of host.vmIds) {
+        const vm = this.fleet.vm(vmId);
+        if (vm) members.push(this.vmRt(vm));
+      }
+      h.members = members;
     }
+    const rts = h.members;
     const n = rts.length;
-    // A VM runs unless its host is down, it is rebooting on new hardware, or it is paused for stop-and-copy.
-    // (A driver-domain failure takes its IO, not its CPU.)
-    const down = (rt: VmRt) => rt.vm.statusReason === 'host-failure' || rt.vm.statusReason === 'recovering';
-    const active = (rt: VmRt) => !failed && rt.vm.state === 'running' && !down(rt) && rt.migration?.phase !== 'stop-and-copy';
-    const ioUp = (rt: VmRt) => active(rt) && !ddFailed;
+    for (let i = 0; i < n; i++) {
+      const rt = rts[i];
+      this.settle(rt);
+      if (rt.cursorNext <= now) {
+        rt.cursor!.advanceTo(now);
+        rt.syncCursor();
+      }
+      // A VM runs unless its host is down, it is rebooting on new hardware, or it is paused for stop-and-copy.
+      // (A driver-domain failure takes its IO, not its CPU.) Nothing below changes these before the last use.
+      rt.active = !failed && rt.state === 'running' && !isDown(rt) && rt.migration?.phase !== 'stop-and-copy';
+    }
 
     // 2. IO (§3.3): volumes of the running VMs, by mClock, under each instance's EBS cap and the host's path.
     let iops = 0;
     let iopsThrottled = 0;
     for (const rt of rts) rt.iopsDemanded = rt.iopsDelivered = rt.iopsThrottled = rt.mibps = 0;
-    const demands: VolumeIoDemand[] = [];
-    const caps = new Map<string, IoCapacity>();
+    // (Made on first use: most hosts have no volume or flow to divide.)
+    let demands: VolumeIoDemand[] | null = null;
+    let demanded: VolumeRt[] | null = null;
+    let caps: Map<string, IoCapacity> | null = null;
     for (const rt of rts) {
-      const vols = this.vmVolumes.get(rt.vm.vmId);
-      if (!vols || vols.size === 0) continue;
-      const wanted = new Map((rt.workload.io ?? []).map((io) => [io.volumeId, io]));
-      for (const volumeId of vols) {
-        const v = this.volumes.get(volumeId)!;
+      const vols = this.volumesOf(rt);
+      if (!vols || vols.length === 0) continue;
+      if (caps === null) {
+        demands = [];
+        demanded = [];
+        caps = new Map();
+      }
+      const wanted = rt.workload.io;
+      for (const v of vols) {
+        const volumeId = v.def.volumeId;
         this.settleVolume(v);
-        const w = wanted.get(volumeId);
-        v.demanded = rt.vm.state === 'running' ? (w?.iops ?? 0) : 0;
-        const mibps = rt.vm.state === 'running' ? (w?.throughputMiBps ?? 0) : 0;
+        const w = wanted && findLast(wanted, volumeId);
+        v.demanded = rt.state === 'running' ? (w?.iops ?? 0) : 0;
+        const mibps = rt.state === 'running' ? (w?.throughputMiBps ?? 0) : 0;
         rt.iopsDemanded += v.demanded;
-        if (!ioUp(rt)) {
+        if (!rt.active || ddFailed) {
           v.delivered = v.deliveredMiBps = 0;
           v.throttled = v.demanded;
           continue;
         }
         const qos = volumeQos(v.def.spec, v.bucket ? v.bucket.hasCredits : true);
-        demands.push({
-          id: volumeId, instanceId: rt.vm.vmId, demandIops: v.demanded, demandMiBps: mibps,
+        demanded!.push(v);
+        demands!.push({
+          id: volumeId, instanceId: rt.id, demandIops: v.demanded, demandMiBps: mibps,
           reservationIops: qos.reservationIops, limitIops: qos.limitIops, limitMiBps: qos.limitMiBps, weight: Math.max(1, qos.weight),
         });
       }
-      const t = rt.vm.instanceType.ebs;
-      caps.set(rt.vm.vmId, { iops: t.burstIops, mibps: (t.burstMbps * 1e6) / 8 / (1024 * 1024) });
+      const t = rt.type.ebs;
+      caps.set(rt.id, { iops: t.burstIops, mibps: (t.burstMbps * 1e6) / 8 / (1024 * 1024) });
     }
-    if (demands.length > 0) {
-      const io = allocateIo({ iops: host.type.storage.iops, mibps: host.type.storage.mibps }, demands, caps);
-      for (const g of io.volumes) {
-        const v = this.volumes.get(g.id)!;
-        v.delivered = g.deliveredIops;
-        v.deliveredMiBps = g.deliveredMiBps;
-        v.throttled = g.throttledIops;
-        if (v.bucket) this.snapVolumes.add(v);
+    if (demands !== null && demands.length > 0) {
+      // Nothing demanded: mClock would deliver and throttle nothing (the same zeros, without the division).
+      const idle = demands.every((d) => d.demandIops === 0 && d.demandMiBps === 0);
+      const io = idle ? null : allocateIo({ iops: host.type.storage.iops, mibps: host.type.storage.mibps }, demands, caps!);
+      for (let i = 0; i < demands.length; i++) {
+        const g = io?.volumes[i]; // in the order of the demands
+        const v = demanded![i];
+        v.delivered = g ? g.deliveredIops : 0;
+        v.deliveredMiBps = g ? g.deliveredMiBps : 0;
+        v.throttled = g ? g.throttledIops : 0;
+        if (v.bucket && !v.snapPending) {
+          v.snapPending = true;
+          this.snapVolumes.add(v);
+        }
       }
     }
     for (const rt of rts) {
-      const vols = this.vmVolumes.get(rt.vm.vmId);
+      const vols = this.volumesOf(rt);
       if (!vols) continue;
-      for (const volumeId of vols) {
-        const v = this.volumes.get(volumeId)!;
+      for (const v of vols) {
         rt.iopsDelivered += v.delivered;
         rt.iopsThrottled += v.throttled;
         rt.mibps += v.deliveredMiBps;
@@ -864,32 +1032,58 @@ export class DataPlane {
 
     // 3. Network (§3.5): egress per VM under its type's cap; same-host flows bypass the NIC.
     h.nicMbps = h.sameHostMbps = h.crossAzMbps = h.internetMbps = 0;
-    const flows: NetworkFlow[] = [];
-    const netCaps = new Map<string, number>();
+    let flows: NetworkFlow[] | null = null;
+    let flowSenders: VmRt[] | null = null;
+    let netCaps: Map<string, number> | null = null;
     for (const rt of rts) {
       rt.netOut = rt.netCrossAz = rt.netInternet = 0;
-      const net = rt.workload.network;
-      if (!net || net.length === 0 || !active(rt)) continue;
+      const net = rt.network;
+      if (!net || net.length === 0 || !rt.active) continue;
       if (ddFailed && !host.type.nic.sriov) continue;
-      netCaps.set(rt.vm.vmId, Math.floor(rt.vm.instanceType.network.burstGbps * 1000));
-      for (const f of net) {
+      if (netCaps === null) {
+        flows = [];
+        flowSenders = [];
+        netCaps = new Map();
+      }
+      netCaps.set(rt.id, Math.floor(rt.type.network.burstGbps * 1000));
+      const targets = rt.netTargets ?? (rt.netTargets = new Array<VmRt | null>(net.length).fill(null));
+      for (let j = 0; j < net.length; j++) {
+        const f = net[j];
         if (f.to === INTERNET) {
-          flows.push({ id: `${rt.vm.vmId}>${f.to}`, fromVm: rt.vm.vmId, toVm: INTERNET, demandMbps: Math.round(f.mbps), sameHost: false, crossAz: false });
+          flows!.push({ id: `${rt.id}>${f.to}`, fromVm: rt.id, toVm: INTERNET, demandMbps: Math.round(f.mbps), sameHost: false, crossAz: false });
+          flowSenders!.push(rt);
           continue;
         }
-        const target = this.fleet.vm(f.to);
-        if (!target || target.state !== 'running' || target.hostId === null) continue;
-        const targetHost = this.fleet.host(target.hostId)!;
-        flows.push({
-          id: `${rt.vm.vmId}>${f.to}`, fromVm: rt.vm.vmId, toVm: f.to, demandMbps: Math.round(f.mbps),
-          sameHost: target.hostId === host.id, crossAz: targetHost.availabilityZone !== host.availabilityZone,
+        // The receiver's state, host and zone, from its runtime when it has one (the same values as its Vm's).
+        let receiver = targets[j];
+        if (receiver === null) receiver = targets[j] = this.vms.get(f.to) ?? null;
+        let state: InstanceStateName;
+        let hostId: string | null;
+        let zone: string | undefined;
+        if (receiver !== null) {
+          state = receiver.state;
+          hostId = receiver.hostId;
+          zone = receiver.zone ?? undefined;
+        } else {
+          const target = this.fleet.vm(f.to);
+          if (!target) continue;
+          state = target.state;
+          hostId = target.hostId;
+          zone = hostId === null ? undefined : this.fleet.host(hostId)!.availabilityZone;
+        }
+        if (state !== 'running' || hostId === null) continue;
+        flows!.push({
+          id: `${rt.id}>${f.to}`, fromVm: rt.id, toVm: f.to, demandMbps: Math.round(f.mbps),
+          sameHost: hostId === host.id, crossAz: zone !== host.availabilityZone,
         });
+        flowSenders!.push(rt);
       }
     }
-    if (flows.length > 0) {
-      const net = allocateNetwork(host.type.nic.gbps, flows, netCaps);
+    // Nothing demanded: every flow, the NIC and the meters would get 0 (as they already are).
+    if (flows !== null && flows.some((f) => f.demandMbps !== 0)) {
+      const net = allocateNetwork(host.type.nic.gbps, flows, netCaps!);
       for (let i = 0; i < flows.length; i++) {
-        const rt = this.vms.get(flows[i].fromVm)!;
+        const rt = flowSenders![i];
         const g = net.flows[i];
         rt.netOut += g.deliveredMbps;
         if (g.metering === 'cross-az') rt.netCrossAz += g.deliveredMbps;
@@ -915,46 +1109,49 @@ export class DataPlane {
     }
 
     // 6. CPU (§3.1): reservation, limit, shares; credits cap burstable VMs; auto-converge throttles.
-    const cpu: CpuDemand[] = new Array(n);
+    // Into buffers kept per VM count (no object per VM); fresh ones if a listener re-entered a recompute.
+    const cpu = this.cpuBusy ? cpuBuffers(n) : this.cpuBuffersFor(n);
     for (let i = 0; i < n; i++) {
       const rt = rts[i];
-      const p = rt.vm.cpu;
-      let limit = p.limitMillicores;
+      let limit = rt.limitMillicores;
       if (rt.credit) limit = Math.min(limit, rt.credit.effectiveLimitMillicores());
       if (rt.migration && rt.migration.throttlePercent > 0) limit = Math.floor((limit * (100 - rt.migration.throttlePercent)) / 100);
       limit = Math.max(1, limit);
-      rt.demand = active(rt) && rt.cursor ? rt.cursor.current : 0;
+      rt.demand = rt.active ? rt.cursorNow : 0;
       rt.limit = limit;
-      cpu[i] = { id: rt.vm.vmId, demandMillicores: rt.demand, reservationMillicores: Math.min(p.reservationMillicores, limit), limitMillicores: limit, weight: p.weight };
+      cpu.demand[i] = rt.demand;
+      cpu.reservation[i] = Math.min(rt.reservationMillicores, limit);
+      cpu.limit[i] = limit;
+      cpu.weight[i] = rt.weight;
     }
-    const alloc = allocateCpu(h.capacity, cpu);
-    h.allocated = alloc.allocatedMillicores;
+    h.allocated = allocateCpuInto(h.capacity, cpu, (i) => rts[i].id);
+    this.cpuBusy = true;
     h.steal = 0;
     h.violations = 0;
     let next = Infinity;
     for (let i = 0; i < n; i++) {
       const rt = rts[i];
-      const g = alloc.vms[i];
-      rt.alloc = g.allocatedMillicores;
-      rt.steal = g.stealMillicores;
-      h.steal += g.stealMillicores;
+      const allocated = cpu.allocated[i];
+      const steal = cpu.wanted[i] - allocated;
+      rt.alloc = allocated;
+      rt.steal = steal;
+      h.steal += steal;
       // A fault breaks the guarantee too: what the VM reserved and wanted, it did not get.
-      const faulted = rt.vm.state === 'running' && (failed || down(rt)) && Math.min(rt.cursor?.current ?? 0, rt.vm.cpu.reservationMillicores) > 0;
-      const violated = g.guaranteeViolated || faulted;
+      const faulted = rt.state === 'running' && (failed || isDown(rt)) && Math.min(rt.cursorNow, rt.reservationMillicores) > 0;
+      const violated = allocated < cpu.guaranteed[i] || faulted;
       this.setViolated(rt, h, violated);
       if (violated) h.violations++;
       if (rt.credit) {
-        this.snapVms.add(rt);
+        this.snapVm(rt);
         const kink = rt.credit.timeUntilKinkMs(rt.alloc);
         if (kink < Infinity) next = Math.min(next, now + Math.max(1, kink));
         if (rt.credit.balanceMillicoreMs > 0) rt.creditsExhaustedNotified = false;
         else if (rt.credit.mode === 'standard' && rt.demand > rt.credit.baselineMillicores && !rt.creditsExhaustedNotified) this.creditsExhausted(rt);
       }
-      if (rt.cursor && rt.cursor.nextChangeMs < Infinity && rt.vm.state === 'running') next = Math.min(next, Math.max(now + 1, rt.cursor.nextChangeMs));
-      const vols = this.vmVolumes.get(rt.vm.vmId);
+      if (rt.cursorNext < Infinity && rt.state === 'running') next = Math.min(next, Math.max(now + 1, rt.cursorNext));
+      const vols = this.volumesOf(rt);
       if (vols)
-        for (const volumeId of vols) {
-          const v = this.volumes.get(volumeId)!;
+        for (const v of vols) {
           if (!v.bucket) continue;
           const empty = v.bucket.timeUntilEmptyMs(v.delivered);
           if (empty < Infinity) next = Math.min(next, now + Math.max(1, empty));
@@ -963,6 +1160,8 @@ export class DataPlane {
         }
       this.recordVm(rt);
     }
+
+    this.cpuBusy = false;
 
     // 7. Power (§3.9) and the host's own series.
     const wattsBefore = h.energy.watts;
@@ -977,7 +1176,10 @@ export class DataPlane {
     }
     this.fleetEnergyBase += h.energy.energyKWh - energyBefore - (h.energy.watts * now - wattsBefore * tBefore) * KWH_PER_WATT_MS;
     this.fleetWatts += h.energy.watts - wattsBefore;
-    this.snapHosts.add(h);
+    if (!h.snapPending) {
+      h.snapPending = true;
+      this.snapHosts.add(h);
+    }
     this.recordHost(h, n);
     this.setTimer(h, next);
   }
@@ -1056,13 +1258,7 @@ export class DataPlane {
     if (h.timer) this.engine.cancel(h.timer);
     h.timer = null;
     h.timerAt = at;
-    if (at < Infinity) {
-      h.timer = this.engine.schedule(at, () => {
-        h.timer = null;
-        h.timerAt = Infinity;
-        this.markDirty(h.host.id);
-      });
-    }
+    if (at < Infinity) h.timer = this.engine.schedule(at, h.onTimer);
   }
 
   /** Integrates a VM's credits (and its volumes' buckets) at its current rates up to now. */
@@ -1072,8 +1268,21 @@ export class DataPlane {
       // Past a standard-mode exhaustion the use is held at the baseline (the host's event recomputes it).
       carryCredits(c, this.now, c.stopped ? 0 : rt.alloc);
     }
-    const vols = this.vmVolumes.get(rt.vm.vmId);
-    if (vols) for (const id of vols) this.settleVolume(this.volumes.get(id)!);
+    const vols = this.volumesOf(rt);
+    if (vols) for (const v of vols) this.settleVolume(v);
+  }
+
+  /** The VM's attached volumes, in attachment order; null when it never had one. */
+  private volumesOf(rt: VmRt): VolumeRt[] | null {
+    const ids = rt.vols;
+    if (!ids) return null;
+    let list = rt.volRts;
+    if (list === null) {
+      list = [];
+      for (const id of ids) list.push(this.volumes.get(id)!);
+      rt.volRts = list;
+    }
+    return list;
   }
 
   private settleVolume(v: VolumeRt): void {
@@ -1095,9 +1304,8 @@ export class DataPlane {
     rt.netOut = rt.netCrossAz = rt.netInternet = 0;
     if (rt.violated) rt.violationMs += this.now - rt.violatedSince;
     rt.violated = false;
-    const vols = this.vmVolumes.get(rt.vm.vmId);
-    if (vols) for (const id of vols) {
-      const v = this.volumes.get(id)!;
+    const vols = this.volumesOf(rt);
+    if (vols) for (const v of vols) {
       this.settleVolume(v);
       v.delivered = v.deliveredMiBps = v.demanded = v.throttled = 0;
     }
@@ -1108,16 +1316,31 @@ export class DataPlane {
 
   private recordVm(rt: VmRt): void {
     if (!this.onBucket || !this.vmMetrics) return;
-    const v = rt.values;
-    const s = rt.slopes;
-    const vcpus = rt.vm.instanceType.vcpus;
-    const next = [
-      rt.demand / 1000, rt.alloc / 1000, (rt.alloc / (vcpus * 1000)) * 100, rt.steal / 1000, 0, 0,
-      rt.resident, rt.shared, rt.ballooned, rt.swapped,
-      rt.iopsDemanded, rt.iopsDelivered, rt.iopsThrottled, rt.mibps, rt.netOut,
-      rt.slowdown, rt.violated ? 1 : 0, rt.migration ? 1 : 0, rt.migration?.phase === 'stop-and-copy' ? 1 : 0, rt.vm.status === 'ok' ? 0 : 1,
-    ];
-    const slopes = new Array<number>(VM_METRICS.length).fill(0);
+    // Into scratch arrays first (no arrays per call); kept only if something changed.
+    const next = this.vmNext;
+    const slopes = this.vmSlopes;
+    const vcpus = rt.type.vcpus;
+    next[VM.cpuDemandCores] = rt.demand / 1000;
+    next[VM.cpuCores] = rt.alloc / 1000;
+    next[VM.cpuUtilization] = (rt.alloc / (vcpus * 1000)) * 100;
+    next[VM.stealCores] = rt.steal / 1000;
+    next[VM.creditBalance] = 0;
+    next[VM.surplusCredits] = 0;
+    next[VM.memoryResidentMiB] = rt.resident;
+    next[VM.memorySharedMiB] = rt.shared;
+    next[VM.memoryBalloonedMiB] = rt.ballooned;
+    next[VM.memorySwappedMiB] = rt.swapped;
+    next[VM.iopsDemanded] = rt.iopsDemanded;
+    next[VM.iopsDelivered] = rt.iopsDelivered;
+    next[VM.iopsThrottled] = rt.iopsThrottled;
+    next[VM.throughputMiBps] = rt.mibps;
+    next[VM.networkOutMbps] = rt.netOut;
+    next[VM.swapSlowdown] = rt.slowdown;
+    next[VM.guaranteeViolated] = rt.violated ? 1 : 0;
+    next[VM.migrating] = rt.migration ? 1 : 0;
+    next[VM.paused] = rt.migration?.phase === 'stop-and-copy' ? 1 : 0;
+    next[VM.impaired] = rt.status === 'ok' ? 0 : 1;
+    slopes.fill(0);
     const c = rt.credit;
     if (c) {
       const b = c.balanceMillicoreMs;
@@ -1127,9 +1350,15 @@ export class DataPlane {
       if (b > 0 || (b === 0 && slope > 0)) slopes[VM.creditBalance] = slope / MILLICORE_MS_PER_CREDIT;
       if (b < 0 || (b === 0 && slope < 0)) slopes[VM.surplusCredits] = -slope / MILLICORE_MS_PER_CREDIT;
     }
-    let changed = !rt.series;
-    for (let i = 0; i < next.length && !changed; i++) if (next[i] !== v[i] || slopes[i] !== s[i]) changed = true;
+    let v = rt.values;
+    let s = rt.slopes;
+    let changed = !rt.series || !v || !s;
+    for (let i = 0; i < next.length && !changed; i++) if (next[i] !== v![i] || slopes[i] !== s![i]) changed = true;
     if (!changed) return;
+    if (!v || !s) {
+      v = rt.values = new Array<number>(VM_METRICS.length).fill(0);
+      s = rt.slopes = new Array<number>(VM_METRICS.length).fill(0);
+    }
     for (let i = 0; i < next.length; i++) {
       v[i] = next[i];
       s[i] = slopes[i];
@@ -1143,18 +1372,32 @@ export class DataPlane {
   }
 
   private recordHost(h: HostRt, instances: number): void {
-    const next = [
-      h.capacity / 1000, h.allocated / 1000, utilizationOf(h) * 100, h.driverDomain / 1000, h.steal / 1000,
-      h.host.memoryCapacityMiB, h.configured, h.resident, h.sharedMem, h.ballooned, h.swapped,
-      h.iops, h.iopsThrottled, h.nicMbps, h.crossAzMbps, h.internetMbps, h.energy.watts, h.energy.energyKWh, instances,
-      h.violations, h.host.state === 'failed' ? 1 : 0,
-    ];
     this.addHostValues(h, -1);
+    // In HOST_METRICS order, straight into the values (no array per call); energyKWh moves at its slope.
+    const v = h.values;
+    const host = h.host;
     let changed = !h.series;
-    for (let i = 0; i < next.length; i++) {
-      if (i !== HOST.energyKWh && next[i] !== h.values[i]) changed = true;
-      h.values[i] = next[i];
-    }
+    changed = put(v, HOST.cpuCapacityCores, h.capacity / 1000) || changed;
+    changed = put(v, HOST.cpuAllocatedCores, h.allocated / 1000) || changed;
+    changed = put(v, HOST.cpuUtilization, utilizationOf(h) * 100) || changed;
+    changed = put(v, HOST.driverDomainCores, h.driverDomain / 1000) || changed;
+    changed = put(v, HOST.stealCores, h.steal / 1000) || changed;
+    changed = put(v, HOST.memoryCapacityMiB, host.memoryCapacityMiB) || changed;
+    changed = put(v, HOST.memoryConfiguredMiB, h.configured) || changed;
+    changed = put(v, HOST.memoryResidentMiB, h.resident) || changed;
+    changed = put(v, HOST.memorySharedMiB, h.sharedMem) || changed;
+    changed = put(v, HOST.memoryBalloonedMiB, h.ballooned) || changed;
+    changed = put(v, HOST.memorySwappedMiB, h.swapped) || changed;
+    changed = put(v, HOST.iopsDelivered, h.iops) || changed;
+    changed = put(v, HOST.iopsThrottled, h.iopsThrottled) || changed;
+    changed = put(v, HOST.nicMbps, h.nicMbps) || changed;
+    changed = put(v, HOST.crossAzMbps, h.crossAzMbps) || changed;
+    changed = put(v, HOST.internetMbps, h.internetMbps) || changed;
+    changed = put(v, HOST.powerWatts, h.energy.watts) || changed;
+    v[HOST.energyKWh] = h.energy.energyKWh;
+    changed = put(v, HOST.instances, instances) || changed;
+    changed = put(v, HOST.guaranteeViolations, h.violations) || changed;
+    changed = put(v, HOST.failed, host.state === 'failed' ? 1 : 0) || changed;
     const slope = h.energy.watts * KWH_PER_WATT_MS;
     if (slope !== h.slopes[HOST.energyKWh]) changed = true;
     h.slopes[HOST.energyKWh] = slope;
@@ -1172,6 +1415,7 @@ export class DataPlane {
   private addHostValues(h: HostRt, sign: 1 | -1): void {
     const f = this.fleetValues;
     const v = h.values;
+    this.fleetInstances += sign * v[HOST.instances];
     f[FLEET.cpuCapacityCores] += sign * v[HOST.cpuCapacityCores];
     f[FLEET.cpuAllocatedCores] += sign * v[HOST.cpuAllocatedCores];
     f[FLEET.memoryCapacityMiB] += sign * v[HOST.memoryCapacityMiB];
@@ -1199,9 +1443,7 @@ export class DataPlane {
 
   private setFleetSeries(): void {
     const f = this.fleetValues;
-    let running = 0;
-    for (const h of this.hostRts.values()) running += h.values[HOST.instances];
-    f[FLEET.instancesRunning] = running;
+    f[FLEET.instancesRunning] = this.fleetInstances;
     f[FLEET.cpuUtilization] = f[FLEET.cpuCapacityCores] > 0 ? (100 * f[FLEET.cpuAllocatedCores]) / f[FLEET.cpuCapacityCores] : 0;
     f[FLEET.powerWatts] = this.fleetWatts;
     f[FLEET.energyKWh] = this.fleetEnergyBase + this.fleetWatts * this.now * KWH_PER_WATT_MS;
@@ -1225,24 +1467,35 @@ export class DataPlane {
   // ---- internals ----
 
   private applyWorkload(rt: VmRt, w: Workload, setAtMs: SimTime, cpuChanged = true): void {
-    for (const f of rt.workload.network ?? []) this.senders.get(f.to)?.delete(rt.vm.vmId);
-    rt.workload = w;
+    for (const f of rt.workload.network ?? []) this.senders.get(f.to)?.delete(rt.id);
+    rt.setWorkload(w);
     for (const f of w.network ?? []) {
       if (f.to === INTERNET) continue;
       let s = this.senders.get(f.to);
       if (!s) this.senders.set(f.to, (s = new Set()));
-      s.add(rt.vm.vmId);
+      s.add(rt.id);
     }
     if (cpuChanged) {
-      rt.cursor = w.cpu ? new CpuDemandCursor(w.cpu, setAtMs, rt.vm.instanceType.vcpus) : null;
+      rt.cursor = w.cpu ? new CpuDemandCursor(w.cpu, setAtMs, rt.type.vcpus) : null;
       if (rt.cursor && setAtMs < this.now) rt.cursor.advanceTo(this.now);
+      rt.syncCursor();
     }
+  }
+
+  /** Copies a VM's mutable fields into its runtime, after a fleet event about it. */
+  private syncRt(rt: VmRt | undefined): void {
+    if (!rt) return;
+    const hostBefore = rt.hostId;
+    rt.sync();
+    if (rt.hostId !== hostBefore) rt.zone = rt.hostId === null ? null : (this.fleet.host(rt.hostId)?.availabilityZone ?? null);
   }
 
   private vmRt(vm: Vm): VmRt {
     let rt = this.vms.get(vm.vmId);
     if (!rt) {
       rt = new VmRt(vm);
+      rt.zone = rt.hostId === null ? null : (this.fleet.host(rt.hostId)?.availabilityZone ?? null);
+      rt.vols = this.vmVolumes.get(vm.vmId) ?? null;
       if (isBurstable(vm.instanceType)) {
         rt.credit = this.newCreditAccount(vm, 'unlimited');
         if (vm.state !== 'running') rt.credit.stop();
@@ -1259,7 +1512,11 @@ export class DataPlane {
   private addHostRt(host: Host): void {
     if (this.hostRts.has(host.id)) return;
     const energy = new EnergyMeter(host.type.powerWatts, this.now, 0, host.state !== 'failed' && host.state !== 'off');
-    const h = new HostRt(host, energy);
+    const h = new HostRt(host, energy, (rt) => {
+      rt.timer = null;
+      rt.timerAt = Infinity;
+      this.markRtDirty(rt, false);
+    });
     this.hostRts.set(host.id, h);
     this.fleetEnergyBase -= energy.watts * this.now * KWH_PER_WATT_MS;
     this.fleetWatts += energy.watts;
@@ -1287,6 +1544,24 @@ export class DataPlane {
     if (!v) throw new NotFound('InvalidVolume.NotFound', `The volume '${volumeId}' does not exist.`);
     return v;
   }
+}
+
+/** Sets a metric value; true iff it changed. */
+function put(values: number[], i: number, x: number): boolean {
+  const changed = x !== values[i];
+  values[i] = x;
+  return changed;
+}
+
+/** The VM's host failed under it, or it is rebooting on new hardware (recovery). */
+function isDown(rt: VmRt): boolean {
+  return rt.statusReason === 'host-failure' || rt.statusReason === 'recovering';
+}
+
+/** The last IO entry for a volume (what a Map built from the entries would hold). */
+function findLast(io: readonly IoWorkload[], volumeId: string): IoWorkload | undefined {
+  for (let i = io.length - 1; i >= 0; i--) if (io[i].volumeId === volumeId) return io[i];
+  return undefined;
 }
 
 /** Host CPU in use (VMs and the driver domain) as a fraction of its hardware threads. */

@@ -49,51 +49,94 @@ export interface CpuAllocation {
 }
 
 export function allocateCpu(capacityMillicores: number, vms: readonly CpuDemand[]): CpuAllocation {
-  if (!Number.isSafeInteger(capacityMillicores) || capacityMillicores < 0)
-    throw new RangeError(`CPU capacity must be a non-negative integer of millicores, got ${capacityMillicores}`);
   const n = vms.length;
-  const wanted = new Array<number>(n);
-  const guaranteed = new Array<number>(n);
-  const weights = new Array<number>(n);
-  let guaranteedTotal = 0;
+  const b = cpuBuffers(n);
   for (let i = 0; i < n; i++) {
     const vm = vms[i];
-    checkDemand(vm);
-    wanted[i] = Math.min(vm.demandMillicores, vm.limitMillicores);
-    guaranteed[i] = Math.min(vm.demandMillicores, vm.reservationMillicores);
-    weights[i] = vm.weight;
+    b.demand[i] = vm.demandMillicores;
+    b.reservation[i] = vm.reservationMillicores;
+    b.limit[i] = vm.limitMillicores;
+    b.weight[i] = vm.weight;
+  }
+  const total = allocateCpuInto(capacityMillicores, b, (i) => vms[i].id);
+  const grants = new Array<CpuGrant>(n);
+  for (let i = 0; i < n; i++) {
+    const a = b.allocated[i];
+    grants[i] = { id: vms[i].id, allocatedMillicores: a, stealMillicores: b.wanted[i] - a, guaranteeViolated: a < b.guaranteed[i] };
+  }
+  return { vms: grants, allocatedMillicores: total, idleMillicores: capacityMillicores - total, reservationsScaled: b.reservationsScaled };
+}
+
+/**
+ * `allocateCpu` on parallel arrays, one entry per VM, all of the same length n (waterFillInt takes
+ * n from them): the inputs (demand, reservation, limit, weight) and what the division writes
+ * (wanted = min(d, c), guaranteed = min(d, r), allocated). A VMM recomputing hosts at a high rate
+ * keeps one set per n and reuses it, so that a recomputation makes no object per VM.
+ */
+export interface CpuBuffers {
+  readonly demand: number[];
+  readonly reservation: number[];
+  readonly limit: number[];
+  readonly weight: number[];
+  readonly wanted: number[];
+  readonly guaranteed: number[];
+  readonly headroom: number[];
+  readonly allocated: number[];
+  /** Set by `allocateCpuInto`: Σ min(d, r) exceeded the capacity. */
+  reservationsScaled: boolean;
+}
+
+export function cpuBuffers(n: number): CpuBuffers {
+  const zeros = () => new Array<number>(n).fill(0);
+  return {
+    demand: zeros(), reservation: zeros(), limit: zeros(), weight: zeros(),
+    wanted: zeros(), guaranteed: zeros(), headroom: zeros(), allocated: zeros(), reservationsScaled: false,
+  };
+}
+
+/**
+ * The division of `allocateCpu` on buffers (see `CpuBuffers`): validates the inputs, writes
+ * wanted, guaranteed and allocated, and returns Σ allocated. `idOf(i)` names VM i in an error.
+ * steal_i = wanted_i − allocated_i; the guarantee is violated iff allocated_i < guaranteed_i.
+ */
+export function allocateCpuInto(capacityMillicores: number, b: CpuBuffers, idOf: (i: number) => string): number {
+  if (!Number.isSafeInteger(capacityMillicores) || capacityMillicores < 0)
+    throw new RangeError(`CPU capacity must be a non-negative integer of millicores, got ${capacityMillicores}`);
+  const { demand, reservation, limit, weight, wanted, guaranteed, headroom, allocated } = b;
+  const n = demand.length;
+  let guaranteedTotal = 0;
+  for (let i = 0; i < n; i++) {
+    const d = demand[i];
+    const r = reservation[i];
+    const c = limit[i];
+    checkDemand(idOf, i, d, r, c, weight[i]);
+    wanted[i] = Math.min(d, c);
+    guaranteed[i] = Math.min(d, r);
     guaranteedTotal += guaranteed[i];
   }
 
-  const allocated = new Array<number>(n);
   const reservationsScaled = guaranteedTotal > capacityMillicores;
+  b.reservationsScaled = reservationsScaled;
   if (reservationsScaled) {
     const all = new Int32Array(n);
     for (let i = 0; i < n; i++) all[i] = i;
     splitProportionalInt(capacityMillicores, all, n, guaranteed, allocated);
   } else {
-    const headroom = new Array<number>(n);
     for (let i = 0; i < n; i++) headroom[i] = wanted[i] - guaranteed[i];
-    waterFillInt(capacityMillicores - guaranteedTotal, headroom, weights, allocated);
+    waterFillInt(capacityMillicores - guaranteedTotal, headroom, weight, allocated);
     for (let i = 0; i < n; i++) allocated[i] += guaranteed[i];
   }
 
   let total = 0;
-  const grants = new Array<CpuGrant>(n);
-  for (let i = 0; i < n; i++) {
-    const a = allocated[i];
-    total += a;
-    grants[i] = { id: vms[i].id, allocatedMillicores: a, stealMillicores: wanted[i] - a, guaranteeViolated: a < guaranteed[i] };
-  }
-  return { vms: grants, allocatedMillicores: total, idleMillicores: capacityMillicores - total, reservationsScaled };
+  for (let i = 0; i < n; i++) total += allocated[i];
+  return total;
 }
 
-function checkDemand(vm: CpuDemand): void {
-  const { demandMillicores: d, reservationMillicores: r, limitMillicores: c, weight: w } = vm;
-  if (!Number.isSafeInteger(d) || d < 0) throw new RangeError(`VM ${vm.id}: demand must be a non-negative integer of millicores, got ${d}`);
-  if (!Number.isSafeInteger(r) || r < 0) throw new RangeError(`VM ${vm.id}: reservation must be a non-negative integer of millicores, got ${r}`);
-  if (!Number.isSafeInteger(c) || c < r) throw new RangeError(`VM ${vm.id}: limit must be an integer of millicores ≥ its reservation (${r}), got ${c}`);
-  if (!Number.isSafeInteger(w) || w < 1) throw new RangeError(`VM ${vm.id}: weight must be a positive integer, got ${w}`);
+function checkDemand(idOf: (i: number) => string, i: number, d: number, r: number, c: number, w: number): void {
+  if (!Number.isSafeInteger(d) || d < 0) throw new RangeError(`VM ${idOf(i)}: demand must be a non-negative integer of millicores, got ${d}`);
+  if (!Number.isSafeInteger(r) || r < 0) throw new RangeError(`VM ${idOf(i)}: reservation must be a non-negative integer of millicores, got ${r}`);
+  if (!Number.isSafeInteger(c) || c < r) throw new RangeError(`VM ${idOf(i)}: limit must be an integer of millicores ≥ its reservation (${r}), got ${c}`);
+  if (!Number.isSafeInteger(w) || w < 1) throw new RangeError(`VM ${idOf(i)}: weight must be a positive integer, got ${w}`);
 }
 
 export interface HostCpuCapacityOptions {

@@ -63,8 +63,13 @@ export class MetricSeries {
   private at: SimTime;
   private began = false;
   private isEnded = false;
-  private readonly value: Float64Array;
-  private readonly slope: Float64Array;
+  /**
+   * The per-field state in one buffer (one allocation, contiguous: a VMM recording 100,000 series
+   * touches one block per series, not six), as six runs of `width`: the current segment's value
+   * (VALUE) and slope (SLOPE), and the open bucket's integral (INTEGRAL), maxima (MAX), and the
+   * value and slope at the end of its covered part (END_VALUE, END_SLOPE).
+   */
+  private readonly buf: Float64Array;
   // The open bucket: [bucketStart, bucketStart + periodMs) ∋ at (at may equal its end only in end()).
   private bucketStart = 0;
   private covered = 0;
@@ -73,11 +78,6 @@ export class MetricSeries {
   private dirty = false;
   /** The current segment already counts in the open bucket's `count`. */
   private segmentCounted = false;
-  private readonly integral: Float64Array;
-  private readonly maxima: Float64Array;
-  /** Value and slope at the end of the open bucket's covered part (the last stretch integrated). */
-  private readonly endValue: Float64Array;
-  private readonly endSlope: Float64Array;
 
   constructor(width: number, periodMs: number, startMs: SimTime, onClose: (b: BucketSummary) => void) {
     if (!Number.isSafeInteger(width) || width < 1) throw new RangeError(`width must be a positive integer, got ${width}`);
@@ -87,12 +87,7 @@ export class MetricSeries {
     this.periodMs = periodMs;
     this.onClose = onClose;
     this.at = startMs;
-    this.value = new Float64Array(width);
-    this.slope = new Float64Array(width);
-    this.integral = new Float64Array(width);
-    this.maxima = new Float64Array(width);
-    this.endValue = new Float64Array(width);
-    this.endSlope = new Float64Array(width);
+    this.buf = new Float64Array(6 * width);
   }
 
   /** The time the series is integrated up to (the last set, peek or end; `startMs` before any). */
@@ -125,9 +120,11 @@ export class MetricSeries {
     } else {
       this.advance(nowMs);
     }
-    for (let i = 0; i < this.width; i++) {
-      this.value[i] = values[i];
-      this.slope[i] = slopes === undefined ? 0 : slopes[i];
+    const buf = this.buf;
+    const w = this.width;
+    for (let i = 0; i < w; i++) {
+      buf[VALUE * w + i] = values[i];
+      buf[SLOPE * w + i] = slopes === undefined ? 0 : slopes[i];
     }
     this.segmentCounted = false;
     this.dirty = true;
@@ -183,23 +180,26 @@ export class MetricSeries {
     this.count = 0;
     this.dirty = false;
     this.segmentCounted = false;
-    this.integral.fill(0);
-    this.maxima.fill(-Infinity);
+    const w = this.width;
+    this.buf.fill(0, INTEGRAL * w, (INTEGRAL + 1) * w);
+    this.buf.fill(-Infinity, MAX * w, (MAX + 1) * w);
   }
 
   /** Adds the current segment's stretch [at, toMs) to the open bucket (toMs ≤ its end). */
   private integrate(toMs: SimTime): void {
     const dt = toMs - this.at;
     if (dt <= 0) return;
-    for (let i = 0; i < this.width; i++) {
-      const v0 = this.value[i];
-      const s = this.slope[i];
+    const buf = this.buf;
+    const w = this.width;
+    for (let i = 0; i < w; i++) {
+      const v0 = buf[VALUE * w + i];
+      const s = buf[SLOPE * w + i];
       const v1 = s === 0 ? v0 : v0 + s * dt;
-      this.integral[i] += v0 * dt + (s * dt * dt) / 2;
-      this.maxima[i] = Math.max(this.maxima[i], v0, v1);
-      this.value[i] = v1;
-      this.endValue[i] = v1;
-      this.endSlope[i] = s;
+      buf[INTEGRAL * w + i] += v0 * dt + (s * dt * dt) / 2;
+      buf[MAX * w + i] = Math.max(buf[MAX * w + i], v0, v1);
+      buf[VALUE * w + i] = v1;
+      buf[END_VALUE * w + i] = v1;
+      buf[END_SLOPE * w + i] = s;
     }
     this.covered += dt;
     if (!this.segmentCounted) {
@@ -226,7 +226,9 @@ export class MetricSeries {
     const next = nowMs - (nowMs % this.periodMs);
     if (next > bucketEnd) {
       const gap = next - bucketEnd;
-      for (let i = 0; i < this.width; i++) if (this.slope[i] !== 0) this.value[i] += this.slope[i] * gap;
+      const buf = this.buf;
+      const w = this.width;
+      for (let i = 0; i < w; i++) if (buf[SLOPE * w + i] !== 0) buf[VALUE * w + i] += buf[SLOPE * w + i] * gap;
     }
     this.at = next;
     this.openBucket(next);
@@ -235,19 +237,40 @@ export class MetricSeries {
 
   private summary(final: boolean): BucketSummary {
     const covered = this.covered;
+    const buf = this.buf;
+    const w = this.width;
     // The end of the covered part is a left limit: a set at that very ms (zero length) is not in it.
-    const end = Array.from(covered > 0 ? this.endValue : this.value);
+    const end = copy(buf, (covered > 0 ? END_VALUE : VALUE) * w, w);
+    let mean: number[];
+    if (covered > 0) {
+      mean = new Array<number>(w);
+      for (let i = 0; i < w; i++) mean[i] = buf[INTEGRAL * w + i] / covered;
+    } else mean = end.slice();
     return {
       start: this.bucketStart,
       coveredMs: covered,
       count: this.count,
-      mean: covered > 0 ? Array.from(this.integral, (x) => x / covered) : end.slice(),
-      max: covered > 0 ? Array.from(this.maxima) : end.slice(),
+      mean,
+      max: covered > 0 ? copy(buf, MAX * w, w) : end.slice(),
       end,
-      slope: Array.from(covered > 0 ? this.endSlope : this.slope),
+      slope: copy(buf, (covered > 0 ? END_SLOPE : SLOPE) * w, w),
       final,
     };
   }
+}
+
+// The runs of MetricSeries' buffer.
+const VALUE = 0;
+const SLOPE = 1;
+const INTEGRAL = 2;
+const MAX = 3;
+const END_VALUE = 4;
+const END_SLOPE = 5;
+
+function copy(buf: Float64Array, from: number, width: number): number[] {
+  const out = new Array<number>(width);
+  for (let i = 0; i < width; i++) out[i] = buf[from + i];
+  return out;
 }
 
 /**

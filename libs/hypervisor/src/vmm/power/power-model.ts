@@ -54,6 +54,8 @@ export class EnergyMeter {
   private on: boolean;
   private joules = 0;
   private compensation = 0;
+  /** The current draw, kept (a function of the curve, the utilization and on/off, recomputed when they change). */
+  private wattsNow: number;
 
   constructor(curve: readonly number[], startMs: SimTime, utilization = 0, poweredOn = true) {
     checkPowerCurve(curve);
@@ -63,6 +65,7 @@ export class EnergyMeter {
     this.nowMs = startMs;
     this.utilizationValue = utilization;
     this.on = poweredOn;
+    this.wattsNow = this.on ? interpolate(this.curve, this.utilizationValue) : 0;
   }
 
   get now(): SimTime {
@@ -79,7 +82,7 @@ export class EnergyMeter {
 
   /** Current draw: the curve at the current utilization, or 0 when switched off. */
   get watts(): number {
-    return this.on ? interpolate(this.curve, this.utilizationValue) : 0;
+    return this.wattsNow;
   }
 
   /** Sets the energy already metered (a restart resumes the total). */
@@ -113,15 +116,18 @@ export class EnergyMeter {
     interpolate(this.curve, utilization);
     this.advance(atMs);
     this.utilizationValue = utilization;
+    this.wattsNow = this.on ? interpolate(this.curve, utilization) : 0;
   }
 
   switchOff(atMs: SimTime): void {
     this.advance(atMs);
     this.on = false;
+    this.wattsNow = 0;
   }
 
   switchOn(atMs: SimTime): void {
     this.advance(atMs);
     this.on = true;
+    this.wattsNow = interpolate(this.curve, this.utilizationValue);
   }
 }
