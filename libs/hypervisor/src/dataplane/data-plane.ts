@@ -9,9 +9,9 @@ import { CpuParams, InstanceStateName, InstanceStatus, Vm } from '../fleet/vm';
 import { allocateCpuInto, cpuBuffers, CpuBuffers, hostCpuCapacityMillicores } from '../vmm/cpu/cpu-allocator';
 import { CreditAccount, CreditMode, CreditSnapshot, MILLICORE_MS_PER_CREDIT } from '../vmm/cpu/credit-account';
 import { hostDriverDomainMillicores } from '../vmm/driver/driver-domain.cost';
-import { volumeQos, VolumeSpec } from '../vmm/io/ebs-volume';
+import { volumeQos, VolumeQos, VolumeSpec } from '../vmm/io/ebs-volume';
 import { Gp2Bucket } from '../vmm/io/gp2-bucket';
-import { allocateIo, IoCapacity, VolumeIoDemand } from '../vmm/io/mclock.scheduler';
+import { allocateIo, IoAllocation, IoCapacity, VolumeIoDemand } from '../vmm/io/mclock.scheduler';
 import { MemoryVm, reclaimMemory } from '../vmm/memory/memory-reclaimer';
 import { BucketSummary, METRIC_BASE_PERIOD_MS, MetricSeries } from '../vmm/metrics';
 import { planPreCopy, PreCopyPlan } from '../vmm/migration/pre-copy.planner';
@@ -203,14 +203,9 @@ class VmRt {
   volRts: VolumeRt[] | null = null;
   /** In `snapVms` (a flag, so that recomputation does not hash into the set each time). */
   snapPending = false;
-  workload: Workload = {};
-  violatedSince = 0;
-  violationMs = 0;
-  resident = 0;
-  shared = 0;
-  ballooned = 0;
-  swapped = 0;
-  slowdown = 1;
+  /** The IO (network) fields below may be non-zero: recomputation sets them to 0 first only then. */
+  ioSet = false;
+  netSet = false;
   iopsDemanded = 0;
   iopsDelivered = 0;
   iopsThrottled = 0;
@@ -219,6 +214,15 @@ class VmRt {
   netCrossAz = 0;
   netInternet = 0;
   creditsExhaustedNotified = false;
+  // The rest is read on changes only.
+  workload: Workload = {};
+  violatedSince = 0;
+  violationMs = 0;
+  resident = 0;
+  shared = 0;
+  ballooned = 0;
+  swapped = 0;
+  slowdown = 1;
   series: MetricSeries | null = null;
   /** The last values and slopes recorded (made with the series: only when per-VM metrics are on). */
   values: number[] | null = null;
@@ -254,9 +258,10 @@ class VmRt {
   }
 
   setWorkload(w: Workload): void {
+    const before = this.network;
     this.workload = w;
     this.network = w.network;
-    this.netTargets = null;
+    if (!sameReceivers(before, w.network)) this.netTargets = null;
   }
 
   /** Copies the cursor's position (after it was made or moved). */
@@ -276,10 +281,24 @@ class VolumeRt {
   exhaustedNotified = false;
   /** In `snapVolumes`. */
   snapPending = false;
+  /** `volumeQos(def.spec, hasCredits)` for `qosCredits` (a function of the two: kept until the bucket's state flips). */
+  qos: VolumeQos | null = null;
+  qosCredits = false;
+  readonly id: string;
   constructor(
     readonly def: VolumeDefinition,
     readonly bucket: Gp2Bucket | null,
-  ) {}
+  ) {
+    this.id = def.volumeId;
+  }
+
+  qosFor(hasCredits: boolean): VolumeQos {
+    if (this.qos === null || this.qosCredits !== hasCredits) {
+      this.qos = volumeQos(this.def.spec, hasCredits);
+      this.qosCredits = hasCredits;
+    }
+    return this.qos;
+  }
 }
 
 class HostRt {
@@ -317,6 +336,11 @@ class HostRt {
   snapPending = false;
   /** Its host was removed: it is no longer in `hostRts`. */
   removed = false;
+  /** The last IO division: its inputs (the demands, and the VM of each, whose type sets its caps) and its result. */
+  ioMemo: { readonly demands: readonly VolumeIoDemand[]; readonly rts: readonly VmRt[]; readonly result: IoAllocation } | null = null;
+  /** The capacity when up, for the driver domain's use `capacityForDriverDomain` (NaN: not computed yet). */
+  capacityUp = 0;
+  capacityForDriverDomain = NaN;
   /** The timer's action, made once per host. */
   readonly onTimer: () => void;
   series: MetricSeries | null = null;
@@ -366,6 +390,12 @@ export class DataPlane {
   private readonly snapHosts = new Set<HostRt>();
   private readonly unsubscribe: () => void;
   private recomputes = 0;
+  /** Instance caps handed to allocateIo / allocateNetwork (read during the call only), reused. */
+  private readonly ioCaps = new Map<string, IoCapacity>();
+  private readonly netCaps = new Map<string, number>();
+  /** The VMs of the CPU division in progress (for its error messages). */
+  private cpuRts: VmRt[] = [];
+  private readonly cpuIdOf = (i: number): string => this.cpuRts[i].id;
   /** CPU division buffers by VM count, and whether a recompute is using them. */
   private readonly cpuBuffersBySize: CpuBuffers[] = [];
   private cpuBusy = false;
@@ -428,9 +458,9 @@ export class DataPlane {
   setWorkload(vmId: string, update: Workload): Workload {
     // (A VM with a runtime is in the fleet: both go when it terminates.)
     const rt = this.vms.get(vmId) ?? this.vmRt(this.requireVm(vmId));
+    // Attached to this VM ⟺ in its volume set (attach and detach keep both).
     for (const io of update.io ?? []) {
-      const v = this.volumes.get(io.volumeId);
-      if (!v || v.vmId !== vmId) throw new InvalidParameterValue(`volume '${io.volumeId}' is not attached to instance '${vmId}'`);
+      if (!rt.vols?.has(io.volumeId)) throw new InvalidParameterValue(`volume '${io.volumeId}' is not attached to instance '${vmId}'`);
     }
     for (const f of update.network ?? []) {
       if (f.to === vmId) throw new InvalidParameterValue(`instance '${vmId}' cannot send network traffic to itself`);
@@ -953,7 +983,8 @@ export class DataPlane {
     const n = rts.length;
     for (let i = 0; i < n; i++) {
       const rt = rts[i];
-      this.settle(rt);
+      // Credits here; the volumes' buckets are settled by the IO step below, before their rates change.
+      this.settleCredits(rt);
       if (rt.cursorNext <= now) {
         rt.cursor!.advanceTo(now);
         rt.syncCursor();
@@ -966,22 +997,28 @@ export class DataPlane {
     // 2. IO (§3.3): volumes of the running VMs, by mClock, under each instance's EBS cap and the host's path.
     let iops = 0;
     let iopsThrottled = 0;
-    for (const rt of rts) rt.iopsDemanded = rt.iopsDelivered = rt.iopsThrottled = rt.mibps = 0;
+    for (const rt of rts)
+      if (rt.ioSet) {
+        rt.iopsDemanded = rt.iopsDelivered = rt.iopsThrottled = rt.mibps = 0;
+        rt.ioSet = false;
+      }
     // (Made on first use: most hosts have no volume or flow to divide.)
     let demands: VolumeIoDemand[] | null = null;
     let demanded: VolumeRt[] | null = null;
-    let caps: Map<string, IoCapacity> | null = null;
+    /** The VM of each demand (its instance caps: its type's EBS bandwidth). */
+    let demandRts: VmRt[] | null = null;
     for (const rt of rts) {
       const vols = this.volumesOf(rt);
       if (!vols || vols.length === 0) continue;
-      if (caps === null) {
+      if (demands === null) {
         demands = [];
         demanded = [];
-        caps = new Map();
+        demandRts = [];
       }
       const wanted = rt.workload.io;
+      rt.ioSet = true;
       for (const v of vols) {
-        const volumeId = v.def.volumeId;
+        const volumeId = v.id;
         this.settleVolume(v);
         const w = wanted && findLast(wanted, volumeId);
         v.demanded = rt.state === 'running' ? (w?.iops ?? 0) : 0;
@@ -992,20 +1029,32 @@ export class DataPlane {
           v.throttled = v.demanded;
           continue;
         }
-        const qos = volumeQos(v.def.spec, v.bucket ? v.bucket.hasCredits : true);
+        const qos = v.qosFor(v.bucket ? v.bucket.hasCredits : true);
         demanded!.push(v);
+        demandRts!.push(rt);
         demands!.push({
           id: volumeId, instanceId: rt.id, demandIops: v.demanded, demandMiBps: mibps,
           reservationIops: qos.reservationIops, limitIops: qos.limitIops, limitMiBps: qos.limitMiBps, weight: Math.max(1, qos.weight),
         });
       }
-      const t = rt.type.ebs;
-      caps.set(rt.id, { iops: t.burstIops, mibps: (t.burstMbps * 1e6) / 8 / (1024 * 1024) });
     }
     if (demands !== null && demands.length > 0) {
       // Nothing demanded: mClock would deliver and throttle nothing (the same zeros, without the division).
       const idle = demands.every((d) => d.demandIops === 0 && d.demandMiBps === 0);
-      const io = idle ? null : allocateIo({ iops: host.type.storage.iops, mibps: host.type.storage.mibps }, demands, caps!);
+      let io: IoAllocation | null = null;
+      if (!idle) {
+        // allocateIo is a function of the demands and the instances' caps (the host's path is fixed):
+        // the same inputs as last time give the same division.
+        const memo = h.ioMemo;
+        if (memo !== null && sameIoInputs(memo.demands, memo.rts, demands, demandRts!)) io = memo.result;
+        else {
+          const caps = this.ioCaps;
+          caps.clear();
+          for (const rt of demandRts!) if (!caps.has(rt.id)) caps.set(rt.id, ebsCaps(rt.type));
+          io = allocateIo({ iops: host.type.storage.iops, mibps: host.type.storage.mibps }, demands, caps);
+          h.ioMemo = { demands, rts: demandRts!, result: io };
+        }
+      }
       for (let i = 0; i < demands.length; i++) {
         const g = io?.volumes[i]; // in the order of the demands
         const v = demanded![i];
@@ -1021,6 +1070,7 @@ export class DataPlane {
     for (const rt of rts) {
       const vols = this.volumesOf(rt);
       if (!vols) continue;
+      rt.ioSet = true;
       for (const v of vols) {
         rt.iopsDelivered += v.delivered;
         rt.iopsThrottled += v.throttled;
@@ -1036,14 +1086,21 @@ export class DataPlane {
     let flowSenders: VmRt[] | null = null;
     let netCaps: Map<string, number> | null = null;
     for (const rt of rts) {
-      rt.netOut = rt.netCrossAz = rt.netInternet = 0;
+      if (rt.netSet) {
+        rt.netOut = rt.netCrossAz = rt.netInternet = 0;
+        rt.netSet = false;
+      }
       const net = rt.network;
       if (!net || net.length === 0 || !rt.active) continue;
       if (ddFailed && !host.type.nic.sriov) continue;
+      // A flow demanding 0 Mbps gets 0 and takes no share from any other (water-filling leaves
+      // zero demands out): a VM whose flows all demand nothing is left out of the division.
+      if (allIdle(net)) continue;
       if (netCaps === null) {
         flows = [];
         flowSenders = [];
-        netCaps = new Map();
+        netCaps = this.netCaps;
+        netCaps.clear();
       }
       netCaps.set(rt.id, Math.floor(rt.type.network.burstGbps * 1000));
       const targets = rt.netTargets ?? (rt.netTargets = new Array<VmRt | null>(net.length).fill(null));
@@ -1085,6 +1142,7 @@ export class DataPlane {
       for (let i = 0; i < flows.length; i++) {
         const rt = flowSenders![i];
         const g = net.flows[i];
+        rt.netSet = true;
         rt.netOut += g.deliveredMbps;
         if (g.metering === 'cross-az') rt.netCrossAz += g.deliveredMbps;
         if (g.metering === 'internet') rt.netInternet += g.deliveredMbps;
@@ -1098,7 +1156,15 @@ export class DataPlane {
     // 4. The driver domain's CPU (§3.4) comes off the host's capacity (§3.1).
     const packetsPerSec = ((h.nicMbps + h.sameHostMbps) * 1e6) / (8 * PACKET_BYTES);
     h.driverDomain = failed || ddFailed ? 0 : hostDriverDomainMillicores(host.type, { iops, packetsPerSec });
-    h.capacity = failed ? 0 : hostCpuCapacityMillicores(host.type, { driverDomainMillicores: h.driverDomain });
+    if (failed) h.capacity = 0;
+    else {
+      // A function of the host type and the driver domain's use only: computed again when that changes.
+      if (h.capacityForDriverDomain !== h.driverDomain) {
+        h.capacityUp = hostCpuCapacityMillicores(host.type, { driverDomainMillicores: h.driverDomain });
+        h.capacityForDriverDomain = h.driverDomain;
+      }
+      h.capacity = h.capacityUp;
+    }
     h.iops = iops;
     h.iopsThrottled = iopsThrottled;
 
@@ -1124,7 +1190,8 @@ export class DataPlane {
       cpu.limit[i] = limit;
       cpu.weight[i] = rt.weight;
     }
-    h.allocated = allocateCpuInto(h.capacity, cpu, (i) => rts[i].id);
+    this.cpuRts = rts;
+    h.allocated = allocateCpuInto(h.capacity, cpu, this.cpuIdOf);
     this.cpuBusy = true;
     h.steal = 0;
     h.violations = 0;
@@ -1263,13 +1330,17 @@ export class DataPlane {
 
   /** Integrates a VM's credits (and its volumes' buckets) at its current rates up to now. */
   private settle(rt: VmRt): void {
+    this.settleCredits(rt);
+    const vols = this.volumesOf(rt);
+    if (vols) for (const v of vols) this.settleVolume(v);
+  }
+
+  private settleCredits(rt: VmRt): void {
     const c = rt.credit;
     if (c && c.now < this.now) {
       // Past a standard-mode exhaustion the use is held at the baseline (the host's event recomputes it).
       carryCredits(c, this.now, c.stopped ? 0 : rt.alloc);
     }
-    const vols = this.volumesOf(rt);
-    if (vols) for (const v of vols) this.settleVolume(v);
   }
 
   /** The VM's attached volumes, in attachment order; null when it never had one. */
@@ -1544,6 +1615,41 @@ export class DataPlane {
     if (!v) throw new NotFound('InvalidVolume.NotFound', `The volume '${volumeId}' does not exist.`);
     return v;
   }
+}
+
+/** An instance's EBS bandwidth as the IO division's cap. */
+function ebsCaps(t: InstanceType): IoCapacity {
+  return { iops: t.ebs.burstIops, mibps: (t.ebs.burstMbps * 1e6) / 8 / (1024 * 1024) };
+}
+
+/**
+ * The same IO division inputs: every demand's fields equal, and each demand's instance has the
+ * same type (so the same caps; the host's storage path is fixed).
+ */
+function sameIoInputs(demandsBefore: readonly VolumeIoDemand[], rtsBefore: readonly VmRt[], demands: readonly VolumeIoDemand[], rts: readonly VmRt[]): boolean {
+  if (demandsBefore.length !== demands.length) return false;
+  for (let i = 0; i < demands.length; i++) {
+    const a = demandsBefore[i];
+    const b = demands[i];
+    if (a.id !== b.id || a.instanceId !== b.instanceId || a.demandIops !== b.demandIops || a.demandMiBps !== b.demandMiBps) return false;
+    if (a.reservationIops !== b.reservationIops || a.limitIops !== b.limitIops || a.limitMiBps !== b.limitMiBps || a.weight !== b.weight) return false;
+    if (rtsBefore[i].type !== rts[i].type) return false;
+  }
+  return true;
+}
+
+/** Every flow demands 0 Mbps (as `Math.round` makes it for the division). */
+function allIdle(net: readonly NetworkWorkload[]): boolean {
+  for (let i = 0; i < net.length; i++) if (Math.round(net[i].mbps) !== 0) return false;
+  return true;
+}
+
+/** The same receivers, flow by flow (the resolved runtimes of one are those of the other). */
+function sameReceivers(a: readonly NetworkWorkload[] | undefined, b: readonly NetworkWorkload[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].to !== b[i].to) return false;
+  return true;
 }
 
 /** Sets a metric value; true iff it changed. */

@@ -90,7 +90,7 @@ export function allocateIo(host: IoCapacity, volumes: readonly VolumeIoDemand[],
   for (const [instanceId, members] of byInstance) {
     const cap = lookup(instanceCaps, instanceId);
     if (!cap) continue;
-    checkCapacity(cap, `instance ${instanceId}`);
+    checkCapacity(cap, 'instance', instanceId);
     divide(cap, members, volumeLimit, reservation, weight, sizeMiB, passed);
   }
 
@@ -109,7 +109,6 @@ export function allocateIo(host: IoCapacity, volumes: readonly VolumeIoDemand[],
     const mibps = v.demandIops > 0 ? iops * sizeMiB[i] : 0;
     totalIops += iops;
     totalMiBps += mibps;
-    const tol = (x: number) => EPSILON * Math.max(1, x);
     let throttledBy: IoThrottle = 'none';
     if (iops < v.demandIops - tol(v.demandIops)) {
       if (iops < passed[i] - tol(passed[i])) throttledBy = 'host';
@@ -186,19 +185,28 @@ function lookup(caps: InstanceIoCaps, instanceId: string): IoCapacity | undefine
   return Object.prototype.hasOwnProperty.call(caps, instanceId) ? (caps as Readonly<Record<string, IoCapacity>>)[instanceId] : undefined;
 }
 
-function checkCapacity(c: IoCapacity, what: string): void {
-  if (!(c.iops >= 0) || !(c.mibps >= 0)) throw new RangeError(`${what} IO capacity must be ≥ 0 in IOPS and MiB/s (Infinity allowed), got ${c.iops} IOPS / ${c.mibps} MiB/s`);
+/** A tolerance for comparing float IOPS. */
+function tol(x: number): number {
+  return EPSILON * Math.max(1, x);
+}
+
+/** `what` (and `id`, for an instance) name the capacity in the error; the message is built only then. */
+function checkCapacity(c: IoCapacity, what: string, id?: string): void {
+  if (!(c.iops >= 0) || !(c.mibps >= 0))
+    throw new RangeError(`${id === undefined ? what : `${what} ${id}`} IO capacity must be ≥ 0 in IOPS and MiB/s (Infinity allowed), got ${c.iops} IOPS / ${c.mibps} MiB/s`);
 }
 
 function checkVolume(v: VolumeIoDemand): void {
-  const fields: [string, number][] = [
-    ['demandIops', v.demandIops],
-    ['demandMiBps', v.demandMiBps],
-    ['reservationIops', v.reservationIops],
-    ['limitIops', v.limitIops],
-    ['limitMiBps', v.limitMiBps],
-  ];
-  for (const [name, value] of fields) if (!(value >= 0)) throw new RangeError(`volume ${v.id}: ${name} must be ≥ 0, got ${value}`);
+  // In this order, with these names (no array of pairs per call: this runs for every volume of every recomputation).
+  checkField(v, 'demandIops', v.demandIops);
+  checkField(v, 'demandMiBps', v.demandMiBps);
+  checkField(v, 'reservationIops', v.reservationIops);
+  checkField(v, 'limitIops', v.limitIops);
+  checkField(v, 'limitMiBps', v.limitMiBps);
   if (!(v.weight > 0) || !Number.isFinite(v.weight)) throw new RangeError(`volume ${v.id}: weight must be a positive number, got ${v.weight}`);
   if (v.demandIops === 0 && v.demandMiBps > 0) throw new RangeError(`volume ${v.id}: MiB/s demanded without IOPS`);
+}
+
+function checkField(v: VolumeIoDemand, name: string, value: number): void {
+  if (!(value >= 0)) throw new RangeError(`volume ${v.id}: ${name} must be ≥ 0, got ${value}`);
 }

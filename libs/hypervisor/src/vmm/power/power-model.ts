@@ -113,10 +113,10 @@ export class EnergyMeter {
 
   /** Utilization changes at `atMs` (the interval before it is integrated at the old value). */
   setUtilization(atMs: SimTime, utilization: number): void {
-    interpolate(this.curve, utilization);
+    const watts = interpolate(this.curve, utilization);
     this.advance(atMs);
     this.utilizationValue = utilization;
-    this.wattsNow = this.on ? interpolate(this.curve, utilization) : 0;
+    this.wattsNow = this.on ? watts : 0;
   }
 
   switchOff(atMs: SimTime): void {
