@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { PageQueryDto } from '../common/page-query.dto';
+import { Type } from 'class-transformer';
 import {
   IsArray, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
@@ -78,7 +79,7 @@ export class RunInstancesDto {
   clientToken?: string;
 }
 
-export class ListInstancesQueryDto {
+export class ListInstancesQueryDto extends PageQueryDto {
   @IsOptional() @IsIn(['pending', 'running', 'shutting-down', 'terminated', 'stopping', 'stopped'])
   state?: string;
 
@@ -87,12 +88,6 @@ export class ListInstancesQueryDto {
 
   @IsOptional() @IsString()
   availabilityZone?: string;
-
-  @IsOptional() @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value)) @IsInt() @Min(5) @Max(1000)
-  maxResults?: number;
-
-  @IsOptional() @IsString()
-  nextToken?: string;
 }
 
 export class PutTagsDto {

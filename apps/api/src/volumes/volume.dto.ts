@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { PageQueryDto } from '../common/page-query.dto';
+import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { VOLUME_TYPES, VolumeType } from '@nimbus/hypervisor';
 
 /** A volume created with an instance (RunInstances' `volumes`): deleted when the instance terminates. */
@@ -58,7 +58,7 @@ export class AttachVolumeDto {
   device?: string;
 }
 
-export class ListVolumesQueryDto {
+export class ListVolumesQueryDto extends PageQueryDto {
   @IsOptional() @IsIn(['available', 'in-use'])
   state?: string;
 
@@ -67,10 +67,4 @@ export class ListVolumesQueryDto {
 
   @IsOptional() @IsString()
   availabilityZone?: string;
-
-  @IsOptional() @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value)) @IsInt() @Min(5) @Max(1000)
-  maxResults?: number;
-
-  @IsOptional() @IsString()
-  nextToken?: string;
 }
