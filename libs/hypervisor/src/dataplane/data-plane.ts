@@ -17,7 +17,7 @@ import { BucketSummary, METRIC_BASE_PERIOD_MS, MetricSeries } from '../vmm/metri
 import { planPreCopy, PreCopyPlan } from '../vmm/migration/pre-copy.planner';
 import { allocateNetwork, INTERNET, NetworkFlow } from '../vmm/network/network-allocator';
 import { EnergyMeter } from '../vmm/power/power-model';
-import { CpuDemandCursor } from '../vmm/workload/cpu-demand';
+import { CpuDemandCursor, seekTrace, TraceShape } from '../vmm/workload/cpu-demand';
 import { IoWorkload, mergeWorkload, NetworkWorkload, Workload } from '../vmm/workload/workload';
 import { FLEET, FLEET_METRICS, HOST, HOST_METRICS, MetricKind, VM, VM_METRICS } from './metric-fields';
 
@@ -187,9 +187,14 @@ interface Migration {
 class VmRt {
   // The fields every recomputation of the VM's host reads come first, together (fewer cache lines).
   cursor: CpuDemandCursor | null = null;
-  /** `cursor.current` (0 without a cursor) and `cursor.nextChangeMs` (Infinity), kept whenever the cursor is made or moved. */
+  /**
+   * The demand now (millicores; 0 without a cursor) and when it may next change (Infinity). A trace
+   * (`trace`, its shape shared by the VMs running it) is stepped here with `seekTrace`, without
+   * touching the cursor; other models move the cursor, and these are copied from it.
+   */
   cursorNow = 0;
   cursorNext = Infinity;
+  trace: TraceShape | null = null;
   credit: CreditAccount | null = null;
   migration: Migration | null = null;
   /** The VM's state and status reason, copied from its Vm (see `sync`). */
@@ -208,6 +213,13 @@ class VmRt {
   weight = 0;
   /** `workload.network`, kept with the workload. */
   network: readonly NetworkWorkload[] | undefined = undefined;
+  /** Every flow of `network` demands 0 Mbps (or there is none): the VM sends nothing. */
+  netIdle = true;
+  /** Per flow of `network`: its demand as the division takes it (whole Mbps), and its kind in the last recomputation. */
+  netDemand: number[] | null = null;
+  netKind: Uint8Array | null = null;
+  /** Recompute's scratch: the Mbps of the flows that leave through the NIC. */
+  netNicDemand = 0;
   /**
    * The runtimes of `network`'s receivers, by flow (null: not resolved, or none yet). Dropped when
    * the workload changes and when a receiver's runtime is deleted (its senders are known).
@@ -258,12 +270,15 @@ class VmRt {
   readonly id: string;
   readonly type: InstanceType;
   readonly cpu: CpuParams;
+  /** The type's network bandwidth cap, whole Mbps. */
+  readonly netCapMbps: number;
   status!: InstanceStatus;
   hostId!: string | null;
   constructor(readonly vm: Vm) {
     this.id = vm.vmId;
     this.type = vm.instanceType;
     this.cpu = vm.cpu;
+    this.netCapMbps = Math.floor(vm.instanceType.network.burstGbps * 1000);
     this.reservationMillicores = vm.cpu.reservationMillicores;
     this.limitMillicores = vm.cpu.limitMillicores;
     this.weight = vm.cpu.weight;
@@ -282,8 +297,26 @@ class VmRt {
   setWorkload(w: Workload): void {
     const before = this.network;
     this.workload = w;
-    this.network = w.network;
-    if (!sameReceivers(before, w.network)) this.netTargets = null;
+    const net = w.network;
+    this.network = net;
+    if (net === before) return;
+    if (!sameReceivers(before, net)) this.netTargets = null;
+    const k = net ? net.length : 0;
+    this.netIdle = true;
+    if (k === 0) {
+      this.netDemand = null;
+      this.netKind = null;
+      return;
+    }
+    if (this.netDemand === null || this.netDemand.length !== k) {
+      this.netDemand = new Array<number>(k);
+      this.netKind = new Uint8Array(k);
+    }
+    for (let j = 0; j < k; j++) {
+      const mbps = Math.round(net![j].mbps);
+      this.netDemand[j] = mbps;
+      if (mbps !== 0) this.netIdle = false;
+    }
   }
 
   /** Copies the cursor's position (after it was made or moved). */
@@ -299,8 +332,13 @@ class VolumeRt {
   delivered = 0;
   deliveredMiBps = 0;
   demanded = 0;
+  demandedMiBps = 0;
   throttled = 0;
   exhaustedNotified = false;
+  /** Recompute's scratch: the QoS in force, and the IO size and upper bound of the uncontended shortcut. */
+  qosNow: VolumeQos | null = null;
+  ioSize = 0;
+  ioUpper = 0;
   /** In `snapVolumes`. */
   snapPending = false;
   /** `volumeQos(def.spec, hasCredits)` for `qosCredits` (a function of the two: kept until the bucket's state flips). */
@@ -1035,8 +1073,11 @@ export class DataPlane {
       // Credits here; the volumes' buckets are settled by the IO step below, before their rates change.
       this.settleCredits(rt);
       if (rt.cursorNext <= now) {
-        rt.cursor!.advanceTo(now);
-        rt.syncCursor();
+        if (rt.trace !== null) seekTrace(rt.trace, now, rt);
+        else {
+          rt.cursor!.advanceTo(now);
+          rt.syncCursor();
+        }
       }
       // A VM runs unless its host is down, it is rebooting on new hardware, or it is paused for stop-and-copy.
       // (A driver-domain failure takes its IO, not its CPU.) Nothing below changes these before the last use.
@@ -1046,77 +1087,58 @@ export class DataPlane {
     // 2. IO (§3.3): volumes of the running VMs, by mClock, under each instance's EBS cap and the host's path.
     let iops = 0;
     let iopsThrottled = 0;
-    for (const rt of rts)
+    for (let i = 0; i < n; i++) {
+      const rt = rts[i];
       if (rt.ioSet) {
         rt.iopsDemanded = rt.iopsDelivered = rt.iopsThrottled = rt.mibps = 0;
         rt.ioSet = false;
       }
-    // (Made on first use: most hosts have no volume or flow to divide.)
-    let demands: VolumeIoDemand[] | null = null;
-    let demanded: VolumeRt[] | null = null;
-    /** The VM of each demand (its instance caps: its type's EBS bandwidth). */
-    let demandRts: VmRt[] | null = null;
-    for (const rt of rts) {
+    }
+    // The volumes in the division, and the VM of each (made on first use: most hosts have none).
+    let ioVols: VolumeRt[] | null = null;
+    let ioRts: VmRt[] | null = null;
+    let ioDemanded = false;
+    for (let i = 0; i < n; i++) {
+      const rt = rts[i];
       const vols = this.volumesOf(rt);
       if (!vols || vols.length === 0) continue;
-      if (demands === null) {
-        demands = [];
-        demanded = [];
-        demandRts = [];
-      }
       const wanted = rt.workload.io;
+      const running = rt.state === 'running';
       rt.ioSet = true;
       for (const v of vols) {
-        const volumeId = v.id;
         this.settleVolume(v);
-        const w = wanted && findLast(wanted, volumeId);
-        v.demanded = rt.state === 'running' ? (w?.iops ?? 0) : 0;
-        const mibps = rt.state === 'running' ? (w?.throughputMiBps ?? 0) : 0;
+        const w = wanted && findLast(wanted, v.id);
+        v.demanded = running ? (w?.iops ?? 0) : 0;
+        v.demandedMiBps = running ? (w?.throughputMiBps ?? 0) : 0;
         rt.iopsDemanded += v.demanded;
         if (!rt.active || ddFailed) {
           v.delivered = v.deliveredMiBps = 0;
           v.throttled = v.demanded;
           continue;
         }
-        const qos = v.qosFor(v.bucket ? v.bucket.hasCredits : true);
-        demanded!.push(v);
-        demandRts!.push(rt);
-        demands!.push({
-          id: volumeId, instanceId: rt.id, demandIops: v.demanded, demandMiBps: mibps,
-          reservationIops: qos.reservationIops, limitIops: qos.limitIops, limitMiBps: qos.limitMiBps, weight: Math.max(1, qos.weight),
-        });
+        v.qosNow = v.qosFor(v.bucket ? v.bucket.hasCredits : true);
+        if (ioVols === null) {
+          ioVols = [];
+          ioRts = [];
+        }
+        ioVols.push(v);
+        ioRts!.push(rt);
+        if (v.demanded !== 0 || v.demandedMiBps !== 0) ioDemanded = true;
       }
     }
-    if (demands !== null && demands.length > 0) {
-      // Nothing demanded: mClock would deliver and throttle nothing (the same zeros, without the division).
-      const idle = demands.every((d) => d.demandIops === 0 && d.demandMiBps === 0);
-      let io: IoAllocation | null = null;
-      if (!idle) {
-        // allocateIo is a function of the demands and the instances' caps (the host's path is fixed):
-        // the same inputs as last time give the same division.
-        const memo = h.ioMemo;
-        if (memo !== null && sameIoInputs(memo.demands, memo.rts, demands, demandRts!)) io = memo.result;
-        else {
-          const caps = this.ioCaps;
-          caps.clear();
-          for (const rt of demandRts!) if (!caps.has(rt.id)) caps.set(rt.id, ebsCaps(rt.type));
-          io = allocateIo({ iops: host.type.storage.iops, mibps: host.type.storage.mibps }, demands, caps);
-          h.ioMemo = { demands, rts: demandRts!, result: io };
-        }
-      }
-      for (let i = 0; i < demands.length; i++) {
-        const g = io?.volumes[i]; // in the order of the demands
-        const v = demanded![i];
-        v.delivered = g ? g.deliveredIops : 0;
-        v.deliveredMiBps = g ? g.deliveredMiBps : 0;
-        v.throttled = g ? g.throttledIops : 0;
+    if (ioVols !== null) {
+      // Nothing demanded: mClock would deliver and throttle nothing. Within every cap: each volume
+      // gets what it asks, up to its own limit (what the division gives, without it).
+      if (!ioDemanded) for (const v of ioVols) v.delivered = v.deliveredMiBps = v.throttled = 0;
+      else if (!ioWithinCaps(host, ioVols, ioRts!)) this.divideIo(h, ioVols, ioRts!);
+      for (const v of ioVols)
         if (v.bucket && !v.snapPending) {
           v.snapPending = true;
           this.snapVolumes.add(v);
         }
-      }
     }
-    for (const rt of rts) {
+    for (let i = 0; i < n; i++) {
+      const rt = rts[i];
       const vols = this.volumesOf(rt);
       if (!vols) continue;
       rt.ioSet = true;
@@ -1131,79 +1153,41 @@ export class DataPlane {
 
     // 3. Network (§3.5): egress per VM under its type's cap; same-host flows bypass the NIC.
     h.nicMbps = h.sameHostMbps = h.crossAzMbps = h.internetMbps = 0;
-    let flows: NetworkFlow[] | null = null;
-    let flowSenders: VmRt[] | null = null;
-    let netCaps: Map<string, number> | null = null;
-    for (const rt of rts) {
+    let netSenders: VmRt[] | null = null;
+    let nicDemand = 0;
+    let withinVmCaps = true;
+    for (let i = 0; i < n; i++) {
+      const rt = rts[i];
       if (rt.netSet) {
         this.settleTransfer(rt);
         rt.netOut = rt.netCrossAz = rt.netInternet = 0;
         rt.netSet = false;
       }
-      const net = rt.network;
-      if (!net || net.length === 0 || !rt.active) continue;
+      // A VM whose flows all demand nothing is left out (water-filling gives a zero demand nothing,
+      // and takes no share from any other).
+      if (rt.netIdle || !rt.active) continue;
       if (ddFailed && !host.type.nic.sriov) continue;
-      // A flow demanding 0 Mbps gets 0 and takes no share from any other (water-filling leaves
-      // zero demands out): a VM whose flows all demand nothing is left out of the division.
-      if (allIdle(net)) continue;
-      if (netCaps === null) {
-        flows = [];
-        flowSenders = [];
-        netCaps = this.netCaps;
-        netCaps.clear();
-      }
-      netCaps.set(rt.id, Math.floor(rt.type.network.burstGbps * 1000));
-      const targets = rt.netTargets ?? (rt.netTargets = new Array<VmRt | null>(net.length).fill(null));
-      for (let j = 0; j < net.length; j++) {
-        const f = net[j];
-        if (f.to === INTERNET) {
-          flows!.push({ id: `${rt.id}>${f.to}`, fromVm: rt.id, toVm: INTERNET, demandMbps: Math.round(f.mbps), sameHost: false, crossAz: false });
-          flowSenders!.push(rt);
-          continue;
-        }
-        // The receiver's state, host and zone, from its runtime when it has one (the same values as its Vm's).
-        let receiver = targets[j];
-        if (receiver === null) receiver = targets[j] = this.vms.get(f.to) ?? null;
-        let state: InstanceStateName;
-        let hostId: string | null;
-        let zone: string | undefined;
-        if (receiver !== null) {
-          state = receiver.state;
-          hostId = receiver.hostId;
-          zone = receiver.zone ?? undefined;
-        } else {
-          const target = this.fleet.vm(f.to);
-          if (!target) continue;
-          state = target.state;
-          hostId = target.hostId;
-          zone = hostId === null ? undefined : this.fleet.host(hostId)!.availabilityZone;
-        }
-        if (state !== 'running' || hostId === null) continue;
-        flows!.push({
-          id: `${rt.id}>${f.to}`, fromVm: rt.id, toVm: f.to, demandMbps: Math.round(f.mbps),
-          sameHost: hostId === host.id, crossAz: zone !== host.availabilityZone,
-        });
-        flowSenders!.push(rt);
-      }
+      const sent = this.resolveFlows(rt, host);
+      if (sent > rt.netCapMbps) withinVmCaps = false;
+      nicDemand += rt.netNicDemand;
+      if (netSenders === null) netSenders = [];
+      netSenders.push(rt);
     }
-    // Nothing demanded: every flow, the NIC and the meters would get 0 (as they already are).
-    if (flows !== null && flows.some((f) => f.demandMbps !== 0)) {
-      const net = allocateNetwork(host.type.nic.gbps, flows, netCaps!);
-      for (let i = 0; i < flows.length; i++) {
-        const rt = flowSenders![i];
-        const g = net.flows[i];
-        if (!rt.netSet) {
-          rt.netSet = true;
-          rt.xferAt = now;
+    if (netSenders !== null) {
+      // Within every VM's cap and the NIC, each flow gets its demand (integers: exactly what the
+      // division gives); otherwise the division.
+      if (withinVmCaps && nicDemand <= Math.floor(host.type.nic.gbps * 1000)) {
+        for (const rt of netSenders) {
+          const kinds = rt.netKind!;
+          const demand = rt.netDemand!;
+          for (let j = 0; j < kinds.length; j++) {
+            const kind = kinds[j];
+            const mbps = demand[j];
+            if (kind === FLOW_SKIP || mbps === 0) continue;
+            this.grantFlow(h, rt, kind, mbps);
+          }
         }
-        rt.netOut += g.deliveredMbps;
-        if (g.metering === 'cross-az') rt.netCrossAz += g.deliveredMbps;
-        if (g.metering === 'internet') rt.netInternet += g.deliveredMbps;
-      }
-      h.nicMbps = net.nicMbps;
-      h.sameHostMbps = net.sameHostMbps;
-      h.crossAzMbps = net.crossAzMbps;
-      h.internetMbps = net.internetMbps;
+      } else this.divideNetwork(h, netSenders);
     }
 
     // 4. The driver domain's CPU (§3.4) comes off the host's capacity (§3.1).
@@ -1304,6 +1288,130 @@ export class DataPlane {
     this.setTimer(h, next);
   }
 
+  /** The mClock division (some cap binds), with the same inputs as last time giving the same result. */
+  private divideIo(h: HostRt, vols: readonly VolumeRt[], rts: readonly VmRt[]): void {
+    const m = vols.length;
+    const demands = new Array<VolumeIoDemand>(m);
+    for (let i = 0; i < m; i++) {
+      const v = vols[i];
+      const q = v.qosNow!;
+      demands[i] = {
+        id: v.id, instanceId: rts[i].id, demandIops: v.demanded, demandMiBps: v.demandedMiBps,
+        reservationIops: q.reservationIops, limitIops: q.limitIops, limitMiBps: q.limitMiBps, weight: Math.max(1, q.weight),
+      };
+    }
+    // allocateIo is a function of the demands and the instances' caps (the host's path is fixed).
+    let io: IoAllocation;
+    const memo = h.ioMemo;
+    if (memo !== null && sameIoInputs(memo.demands, memo.rts, demands, rts)) io = memo.result;
+    else {
+      const caps = this.ioCaps;
+      caps.clear();
+      for (const rt of rts) if (!caps.has(rt.id)) caps.set(rt.id, ebsCaps(rt.type));
+      io = allocateIo({ iops: h.host.type.storage.iops, mibps: h.host.type.storage.mibps }, demands, caps);
+      h.ioMemo = { demands, rts, result: io };
+    }
+    for (let i = 0; i < m; i++) {
+      const g = io.volumes[i]; // in the order of the demands
+      const v = vols[i];
+      v.delivered = g.deliveredIops;
+      v.deliveredMiBps = g.deliveredMiBps;
+      v.throttled = g.throttledIops;
+    }
+  }
+
+  /**
+   * Classifies the VM's flows for this recomputation into `netKind` (the receiver's state, host and
+   * zone, from its runtime when it has one: the same values as its Vm's) and returns the Mbps it
+   * demands in all; `netNicDemand` gets the part that leaves through the NIC.
+   */
+  private resolveFlows(rt: VmRt, host: Host): number {
+    const net = rt.network!;
+    const kinds = rt.netKind!;
+    const demand = rt.netDemand!;
+    const targets = rt.netTargets ?? (rt.netTargets = new Array<VmRt | null>(net.length).fill(null));
+    let sent = 0;
+    let nic = 0;
+    for (let j = 0; j < net.length; j++) {
+      const to = net[j].to;
+      let kind: number;
+      if (to === INTERNET) kind = FLOW_INTERNET;
+      else {
+        let receiver = targets[j];
+        if (receiver === null) receiver = targets[j] = this.vms.get(to) ?? null;
+        let state: InstanceStateName;
+        let hostId: string | null;
+        let zone: string | null;
+        if (receiver !== null) {
+          state = receiver.state;
+          hostId = receiver.hostId;
+          zone = receiver.zone;
+        } else {
+          const target = this.fleet.vm(to);
+          state = target ? target.state : 'terminated';
+          hostId = target ? target.hostId : null;
+          zone = hostId === null ? null : this.fleet.host(hostId)!.availabilityZone;
+        }
+        if (state !== 'running' || hostId === null) kind = FLOW_SKIP;
+        else if (hostId === host.id) kind = FLOW_SAME_HOST;
+        else kind = zone !== host.availabilityZone ? FLOW_CROSS_AZ : FLOW_SAME_AZ;
+      }
+      kinds[j] = kind;
+      if (kind === FLOW_SKIP) continue;
+      sent += demand[j];
+      if (kind !== FLOW_SAME_HOST) nic += demand[j];
+    }
+    rt.netNicDemand = nic;
+    return sent;
+  }
+
+  /** Adds one flow's delivered Mbps to its sender and its host's meters. */
+  private grantFlow(h: HostRt, rt: VmRt, kind: number, mbps: number): void {
+    if (!rt.netSet) {
+      rt.netSet = true;
+      rt.xferAt = this.now;
+    }
+    rt.netOut += mbps;
+    if (kind === FLOW_SAME_HOST) h.sameHostMbps += mbps;
+    else h.nicMbps += mbps;
+    if (kind === FLOW_CROSS_AZ) {
+      rt.netCrossAz += mbps;
+      h.crossAzMbps += mbps;
+    } else if (kind === FLOW_INTERNET) {
+      rt.netInternet += mbps;
+      h.internetMbps += mbps;
+    }
+  }
+
+  /** The max-min division of §3.5 (a VM's cap or the NIC binds). */
+  private divideNetwork(h: HostRt, senders: readonly VmRt[]): void {
+    const flows: NetworkFlow[] = [];
+    const flowSenders: VmRt[] = [];
+    const kindOf: number[] = [];
+    const caps = this.netCaps;
+    caps.clear();
+    for (const rt of senders) {
+      caps.set(rt.id, rt.netCapMbps);
+      const net = rt.network!;
+      const kinds = rt.netKind!;
+      for (let j = 0; j < net.length; j++) {
+        const kind = kinds[j];
+        if (kind === FLOW_SKIP) continue;
+        flows.push({
+          id: `${rt.id}>${net[j].to}`, fromVm: rt.id, toVm: net[j].to, demandMbps: rt.netDemand![j],
+          sameHost: kind === FLOW_SAME_HOST, crossAz: kind === FLOW_CROSS_AZ,
+        });
+        flowSenders.push(rt);
+        kindOf.push(kind);
+      }
+    }
+    const net = allocateNetwork(h.host.type.nic.gbps, flows, caps);
+    for (let i = 0; i < flows.length; i++) {
+      const mbps = net.flows[i].deliveredMbps;
+      if (mbps !== 0) this.grantFlow(h, flowSenders[i], kindOf[i], mbps);
+    }
+  }
+
   private reclaim(h: HostRt, rts: VmRt[]): void {
     const host = h.host;
     const perVm = host.memoryFootprintMiB(0);
@@ -1351,7 +1459,7 @@ export class DataPlane {
       h.lastViolationAt = this.now;
       this.fleet.notice({
         kind: 'vm.guarantee-violated', hostId: h.host.id, vmId: rt.vm.vmId, tenantId: rt.vm.tenantId,
-        detail: { demandCores: (rt.cursor?.current ?? 0) / 1000, allocatedCores: rt.alloc / 1000, reservedCores: rt.vm.cpu.reservationMillicores / 1000, status: rt.vm.status },
+        detail: { demandCores: rt.cursorNow / 1000, allocatedCores: rt.alloc / 1000, reservedCores: rt.vm.cpu.reservationMillicores / 1000, status: rt.vm.status },
       });
     } else rt.violationMs += this.now - rt.violatedSince;
     rt.violated = violated;
@@ -1606,18 +1714,22 @@ export class DataPlane {
   // ---- internals ----
 
   private applyWorkload(rt: VmRt, w: Workload, setAtMs: SimTime, cpuChanged = true): void {
-    for (const f of rt.workload.network ?? []) this.senders.get(f.to)?.delete(rt.id);
+    // The receivers' sets of senders change only with the receivers (not with the rates).
+    const receiversChanged = !sameReceivers(rt.workload.network, w.network);
+    if (receiversChanged) for (const f of rt.workload.network ?? []) this.senders.get(f.to)?.delete(rt.id);
     rt.setWorkload(w);
-    for (const f of w.network ?? []) {
-      if (f.to === INTERNET) continue;
-      let s = this.senders.get(f.to);
-      if (!s) this.senders.set(f.to, (s = new Set()));
-      s.add(rt.id);
-    }
+    if (receiversChanged)
+      for (const f of w.network ?? []) {
+        if (f.to === INTERNET) continue;
+        let s = this.senders.get(f.to);
+        if (!s) this.senders.set(f.to, (s = new Set()));
+        s.add(rt.id);
+      }
     if (cpuChanged) {
       rt.cursor = w.cpu ? new CpuDemandCursor(w.cpu, setAtMs, rt.type.vcpus) : null;
       if (rt.cursor && setAtMs < this.now) rt.cursor.advanceTo(this.now);
       rt.syncCursor();
+      rt.trace = rt.cursor ? rt.cursor.trace : null;
     }
   }
 
@@ -1685,6 +1797,59 @@ export class DataPlane {
   }
 }
 
+/** A flow's kind in a recomputation (`VmRt.netKind`). */
+const FLOW_SKIP = 0; // its receiver is not running
+const FLOW_SAME_HOST = 1;
+const FLOW_SAME_AZ = 2;
+const FLOW_CROSS_AZ = 3;
+const FLOW_INTERNET = 4;
+
+/** Margin under a capacity within which the uncontended shortcut applies (the division's tolerance). */
+const IO_FIT_MARGIN = 1e-9;
+
+/**
+ * When every instance's volumes fit within its EBS cap and all of them within the host's storage
+ * path, mClock gives each volume its upper bound (its demand, within its own IOPS and MiB/s limit):
+ * sets that, and returns true. Otherwise (some cap binds) returns false, changing nothing but the
+ * volumes' scratch fields. The test is the division's own: Σ upper × cost ≤ 1 in the normalised
+ * cost of an IO, max(1/IOPS, size/MiB/s), at each stage.
+ */
+function ioWithinCaps(host: Host, vols: readonly VolumeRt[], rts: readonly VmRt[]): boolean {
+  const hostIops = host.type.storage.iops;
+  const hostMiBps = host.type.storage.mibps;
+  if (!(hostIops > 0) || !(hostMiBps > 0)) return false;
+  const m = vols.length;
+  let hostCost = 0;
+  for (let i = 0; i < m; ) {
+    const rt = rts[i];
+    const capIops = rt.type.ebs.burstIops;
+    const capMiBps = (rt.type.ebs.burstMbps * 1e6) / 8 / (1024 * 1024);
+    if (!(capIops > 0) || !(capMiBps > 0)) return false;
+    let cost = 0;
+    for (; i < m && rts[i] === rt; i++) {
+      const v = vols[i];
+      const q = v.qosNow!;
+      const size = v.demanded > 0 ? v.demandedMiBps / v.demanded : 0;
+      const upper = Math.min(v.demanded, q.limitIops, size > 0 ? q.limitMiBps / size : Infinity);
+      v.ioSize = size;
+      v.ioUpper = upper;
+      if (upper > 0) {
+        cost += upper * Math.max(1 / capIops, size / capMiBps);
+        hostCost += upper * Math.max(1 / hostIops, size / hostMiBps);
+      }
+    }
+    if (!(cost <= 1 - IO_FIT_MARGIN)) return false;
+  }
+  if (!(hostCost <= 1 - IO_FIT_MARGIN)) return false;
+  for (let i = 0; i < m; i++) {
+    const v = vols[i];
+    v.delivered = v.ioUpper;
+    v.deliveredMiBps = v.demanded > 0 ? v.ioUpper * v.ioSize : 0;
+    v.throttled = v.demanded - v.ioUpper;
+  }
+  return true;
+}
+
 /** An instance's EBS bandwidth as the IO division's cap. */
 function ebsCaps(t: InstanceType): IoCapacity {
   return { iops: t.ebs.burstIops, mibps: (t.ebs.burstMbps * 1e6) / 8 / (1024 * 1024) };
@@ -1703,12 +1868,6 @@ function sameIoInputs(demandsBefore: readonly VolumeIoDemand[], rtsBefore: reado
     if (a.reservationIops !== b.reservationIops || a.limitIops !== b.limitIops || a.limitMiBps !== b.limitMiBps || a.weight !== b.weight) return false;
     if (rtsBefore[i].type !== rts[i].type) return false;
   }
-  return true;
-}
-
-/** Every flow demands 0 Mbps (as `Math.round` makes it for the division). */
-function allIdle(net: readonly NetworkWorkload[]): boolean {
-  for (let i = 0; i < net.length; i++) if (Math.round(net[i].mbps) !== 0) return false;
   return true;
 }
 

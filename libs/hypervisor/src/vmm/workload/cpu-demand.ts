@@ -46,33 +46,23 @@ type Seek = (t: SimTime) => Segment;
 
 export class CpuDemandCursor {
   private positionMs: SimTime;
-  /**
-   * The current segment, kept in the cursor itself: an engine steps 100,000 cursors an hour, and
-   * one object per cursor (no segment object, no closure for traces) is fewer memory accesses.
-   */
+  /** The current segment, kept in the cursor itself (no segment object per step). */
   private millicores = 0;
   private untilMs = 0;
-  /** The trace model's points in millicores (copied), stepped by `seekTrace`; null for the other models. */
-  private readonly points: Points | null = null;
-  private readonly setAtMs: SimTime;
-  private readonly periodMs: number = 0;
-  private readonly repeat: boolean = false;
-  /** A repeating trace whose points are all equal: it never changes. */
-  private readonly flat: boolean = false;
+  /** The trace model's shape (its points in millicores, shared): stepped by `seekTrace`; null for the other models. */
+  readonly trace: TraceShape | null = null;
   /** The other models step through a closure. */
   private readonly seek: Seek | null = null;
+  /** `seekTrace`'s output (for a trace). */
+  private readonly step: DemandStep = { cursorNow: 0, cursorNext: 0 };
 
   constructor(workload: CpuWorkload, setAtMs: SimTime, vcpus: number) {
     assertSimTime(setAtMs, 'setAtMs');
     if (!Number.isInteger(vcpus) || vcpus < 1) throw new RangeError(`vcpus must be a positive integer, got ${vcpus}`);
     this.positionMs = setAtMs;
-    this.setAtMs = setAtMs;
     if (workload.model === 'trace') {
       if (workload.cores.length === 0) throw new RangeError('a trace needs at least one point');
-      this.periodMs = stepToMs(workload.periodSeconds);
-      this.repeat = workload.repeat;
-      this.points = tracePoints(workload, vcpus);
-      this.flat = this.repeat && allEqual(this.points);
+      this.trace = traceShape(tracePoints(workload, vcpus), setAtMs, stepToMs(workload.periodSeconds), workload.repeat);
       this.seekTrace(setAtMs);
     } else {
       this.seek = seeker(workload, setAtMs, vcpus);
@@ -104,7 +94,7 @@ export class CpuDemandCursor {
     this.positionMs = nowMs;
     if (nowMs < this.untilMs) return false;
     const before = this.millicores;
-    if (this.points !== null) this.seekTrace(nowMs);
+    if (this.trace !== null) this.seekTrace(nowMs);
     else {
       const s = this.seek!(nowMs);
       this.millicores = s.millicores;
@@ -113,32 +103,75 @@ export class CpuDemandCursor {
     return this.millicores !== before;
   }
 
-  /** Point k holds on [setAt + k·period, setAt + (k+1)·period); the segment lasts to the next point that differs. */
   private seekTrace(t: SimTime): void {
-    const points = this.points!;
-    const n = points.length;
-    const k = Math.floor((t - this.setAtMs) / this.periodMs);
-    const i = this.repeat ? k % n : Math.min(k, n - 1);
-    this.millicores = points[i];
-    this.untilMs = this.setAtMs + (k + this.run(i)) * this.periodMs;
+    seekTrace(this.trace!, t, this.step);
+    this.millicores = this.step.cursorNow;
+    this.untilMs = this.step.cursorNext;
   }
+}
 
-  /**
-   * Points from i to the next point with a different value (cyclically when repeating); Infinity
-   * when there is none. Found by scanning forward at each step: a step lands in a run and the next
-   * one comes after it, so the scans cost O(points crossed) in all, and nothing is stored per point.
-   */
-  private run(i: number): number {
-    const points = this.points!;
-    const n = points.length;
-    const v = points[i];
-    if (this.repeat) {
-      if (this.flat) return Infinity;
-      for (let d = 1; ; d++) if (points[(i + d) % n] !== v) return d;
-    }
-    for (let j = i + 1; j < n; j++) if (points[j] !== v) return j - i;
-    return Infinity;
+/**
+ * A trace as its steps are read: its points in millicores and where they start, the period, and
+ * whether it repeats. Shared, read-only, by every cursor of the same points set at the same time
+ * with the same period: an engine stepping 100,000 VMs that run a few hundred traces reads a few
+ * hundred of these (see `seekTrace`).
+ */
+export interface TraceShape {
+  readonly points: Points;
+  readonly setAtMs: SimTime;
+  readonly periodMs: number;
+  readonly repeat: boolean;
+  /** A repeating trace whose points are all equal: it never changes. */
+  readonly flat: boolean;
+}
+
+/** A demand step as an engine keeps it: the demand (millicores) and when it may next change. */
+export interface DemandStep {
+  cursorNow: number;
+  cursorNext: number;
+}
+
+/**
+ * Point k of a trace holds on [setAt + k·period, setAt + (k+1)·period); the segment lasts to the
+ * next point that differs. Writes the step that contains `t` (≥ setAt) into `out`. The cursor's
+ * own stepping, exported so that an engine can step many traces without a cursor object each.
+ */
+export function seekTrace(shape: TraceShape, t: SimTime, out: DemandStep): void {
+  const points = shape.points;
+  const n = points.length;
+  const k = Math.floor((t - shape.setAtMs) / shape.periodMs);
+  const i = shape.repeat ? k % n : Math.min(k, n - 1);
+  out.cursorNow = points[i];
+  out.cursorNext = shape.setAtMs + (k + run(shape, i)) * shape.periodMs;
+}
+
+/**
+ * Points from i to the next point with a different value (cyclically when repeating); Infinity
+ * when there is none. Found by scanning forward at each step: a step lands in a run and the next
+ * one comes after it, so the scans cost O(points crossed) in all, and nothing is stored per point.
+ */
+function run(shape: TraceShape, i: number): number {
+  const points = shape.points;
+  const n = points.length;
+  const v = points[i];
+  if (shape.repeat) {
+    if (shape.flat) return Infinity;
+    for (let d = 1; ; d++) if (points[(i + d) % n] !== v) return d;
   }
+  for (let j = i + 1; j < n; j++) if (points[j] !== v) return j - i;
+  return Infinity;
+}
+
+/** Shapes by points, then by (setAt, period, repeat): see `TraceShape`. */
+const sharedShapes = new WeakMap<Points, Map<string, TraceShape>>();
+
+function traceShape(points: Points, setAtMs: SimTime, periodMs: number, repeat: boolean): TraceShape {
+  let byKey = sharedShapes.get(points);
+  if (!byKey) sharedShapes.set(points, (byKey = new Map()));
+  const key = `${setAtMs}/${periodMs}/${repeat}`;
+  let shape = byKey.get(key);
+  if (!shape) byKey.set(key, (shape = Object.freeze({ points, setAtMs, periodMs, repeat, flat: repeat && allEqual(points) })));
+  return shape;
 }
 
 type Points = Int32Array | Float64Array;
