@@ -4,7 +4,7 @@ import { SimTime } from '../engine/sim-time';
 import { InvalidParameterValue, NotFound } from '../errors';
 import { FleetEvent } from '../fleet/events';
 import { Fleet } from '../fleet/fleet';
-import { Host } from '../fleet/host';
+import { Host, HostState } from '../fleet/host';
 import { CpuParams, InstanceStateName, InstanceStatus, Vm } from '../fleet/vm';
 import { allocateCpuInto, cpuBuffers, CpuBuffers, hostCpuCapacityMillicores } from '../vmm/cpu/cpu-allocator';
 import { CreditAccount, CreditMode, CreditSnapshot, MILLICORE_MS_PER_CREDIT } from '../vmm/cpu/credit-account';
@@ -32,7 +32,9 @@ import { FLEET, FLEET_METRICS, HOST, HOST_METRICS, MetricKind, VM, VM_METRICS } 
  * workload stepped, a credit balance or burst bucket hit a bound, a fault — and a host is
  * recomputed at most once per instant however many of its VMs changed (a dirty set flushed by one
  * engine action). Each host has one timer, at the earliest of its VMs' next workload steps and
- * credit/bucket bounds, so the engine's queue holds one entry per host, not per VM.
+ * credit/bucket bounds; the hosts due at the same ms share one engine action (workloads that step
+ * on the hour put thousands of hosts on one instant), so the engine's queue holds one entry per
+ * distinct time, at most one per host, never one per VM.
  */
 
 /** Ethernet MTU: packets per second = Mbps × 10^6 / (8 × 1500) — what the driver domain pays per packet. */
@@ -186,7 +188,6 @@ interface Migration {
 
 class VmRt {
   // The fields every recomputation of the VM's host reads come first, together (fewer cache lines).
-  cursor: CpuDemandCursor | null = null;
   /**
    * The demand now (millicores; 0 without a cursor) and when it may next change (Infinity). A trace
    * (`trace`, its shape shared by the VMs running it) is stepped here with `seekTrace`, without
@@ -196,6 +197,13 @@ class VmRt {
   cursorNext = Infinity;
   trace: TraceShape | null = null;
   credit: CreditAccount | null = null;
+  /** `DataPlane.vmVolumes`' set for this VM (the same object), or null while it has none: saves a lookup per use. */
+  vols: Set<string> | null = null;
+  /** The IO (network) fields below may be non-zero: recomputation sets them to 0 first only then. */
+  ioSet = false;
+  netSet = false;
+  /** Every flow of `network` demands 0 Mbps (or there is none): the VM sends nothing. */
+  netIdle = true;
   migration: Migration | null = null;
   /** The VM's state and status reason, copied from its Vm (see `sync`). */
   state: InstanceStateName = 'pending';
@@ -211,10 +219,10 @@ class VmRt {
   reservationMillicores = 0;
   limitMillicores = 0;
   weight = 0;
+  // Read less often.
+  cursor: CpuDemandCursor | null = null;
   /** `workload.network`, kept with the workload. */
   network: readonly NetworkWorkload[] | undefined = undefined;
-  /** Every flow of `network` demands 0 Mbps (or there is none): the VM sends nothing. */
-  netIdle = true;
   /** Per flow of `network`: its demand as the division takes it (whole Mbps), and its kind in the last recomputation. */
   netDemand: number[] | null = null;
   netKind: Uint8Array | null = null;
@@ -227,15 +235,10 @@ class VmRt {
   netTargets: (VmRt | null)[] | null = null;
   /** The availability zone of `hostId` (set with it, by the data plane). */
   zone: string | null = null;
-  /** `DataPlane.vmVolumes`' set for this VM (the same object), or null while it has none: saves a lookup per use. */
-  vols: Set<string> | null = null;
   /** The volumes of `vols`, in its order (null: to be resolved again, after an attach or a detach). */
   volRts: VolumeRt[] | null = null;
   /** In `snapVms` (a flag, so that recomputation does not hash into the set each time). */
   snapPending = false;
-  /** The IO (network) fields below may be non-zero: recomputation sets them to 0 first only then. */
-  ioSet = false;
-  netSet = false;
   iopsDemanded = 0;
   iopsDelivered = 0;
   iopsThrottled = 0;
@@ -362,7 +365,7 @@ class VolumeRt {
 }
 
 class HostRt {
-  timer: Scheduled | null = null;
+  /** When its timer is due (Infinity: none): it is then in `timerGroups` under that time. */
   timerAt = Infinity;
   capacity = 0;
   allocated = 0;
@@ -396,26 +399,27 @@ class HostRt {
   snapPending = false;
   /** Its host was removed: it is no longer in `hostRts`. */
   removed = false;
+  /** In the data plane's dirty list (to be recomputed at this instant). */
+  dirty = false;
+  /** The host state its host is counted in, in the fleet's host counts. */
+  countedState: HostState | null = null;
   /** The last IO division: its inputs (the demands, and the VM of each, whose type sets its caps) and its result. */
   ioMemo: { readonly demands: readonly VolumeIoDemand[]; readonly rts: readonly VmRt[]; readonly result: IoAllocation } | null = null;
   /** The capacity when up, for the driver domain's use `capacityForDriverDomain` (NaN: not computed yet). */
   capacityUp = 0;
   capacityForDriverDomain = NaN;
-  /** The timer's action, made once per host. */
-  readonly onTimer: () => void;
   series: MetricSeries | null = null;
   readonly values: number[] = new Array<number>(HOST_METRICS.length).fill(0);
   readonly slopes: number[] = new Array<number>(HOST_METRICS.length).fill(0);
   constructor(
     readonly host: Host,
     readonly energy: EnergyMeter,
-    onTimer: (h: HostRt) => void,
-  ) {
-    this.onTimer = () => onTimer(this);
-  }
+  ) {}
 }
 
 const KWH_PER_WATT_MS = 1 / 3_600_000_000;
+/** Hosts per chunk of a flush: a few hundred VM runtimes, which stay in cache until their host is recomputed. */
+const FLUSH_CHUNK = 16;
 
 export class DataPlane {
   readonly engine: Engine<FleetEvent>;
@@ -425,9 +429,15 @@ export class DataPlane {
   private readonly hostRts = new Map<string, HostRt>();
   /** Who sends traffic to a VM: when it moves or stops, their hosts are recomputed. */
   private readonly senders = new Map<string, Set<string>>();
-  private dirty = new Set<HostRt>();
-  /** The other half of the dirty set's double buffer (flush swaps them instead of copying). */
-  private dirtyBatch = new Set<HostRt>();
+  /** The hosts to recompute at this instant, each once (`HostRt.dirty`), in the order they changed. */
+  private dirty: HostRt[] = [];
+  /** The hosts of the flush being recomputed, a chunk at a time (see `recomputeChunk`), and what its reads summed. */
+  private readonly flushChunk: (HostRt | null)[] = new Array<HostRt | null>(FLUSH_CHUNK).fill(null);
+  private prefetched = 0;
+  /** The hosts whose timers are due at each time, with the one engine action that fires them. */
+  private readonly timerGroups = new Map<number, { readonly hosts: HostRt[]; readonly action: Scheduled }>();
+  /** The other half of the dirty list's double buffer (flush swaps them instead of copying). */
+  private dirtyBatch: HostRt[] = [];
   private flushScheduled = false;
   private readonly migration: MigrationSettings;
   private readonly ramRatio: (host: Host) => number;
@@ -450,6 +460,7 @@ export class DataPlane {
   private readonly snapHosts = new Set<HostRt>();
   private readonly unsubscribe: () => void;
   private recomputes = 0;
+  private steps = 0;
   /** Instance caps handed to allocateIo / allocateNetwork (read during the call only), reused. */
   private readonly ioCaps = new Map<string, IoCapacity>();
   private readonly netCaps = new Map<string, number>();
@@ -488,9 +499,15 @@ export class DataPlane {
     return this.recomputes;
   }
 
+  /** CPU demand steps taken so far: a VM's workload moved to its next step (the model's events, §1). */
+  get demandSteps(): number {
+    return this.steps;
+  }
+
   dispose(): void {
     this.unsubscribe();
-    for (const h of this.hostRts.values()) if (h.timer) this.engine.cancel(h.timer);
+    for (const g of this.timerGroups.values()) this.engine.cancel(g.action);
+    this.timerGroups.clear();
   }
 
   // ---- VMs: workloads and credits ----
@@ -534,7 +551,8 @@ export class DataPlane {
     for (const f of update.network ?? []) {
       if (f.to === vmId) throw new InvalidParameterValue(`instance '${vmId}' cannot send network traffic to itself`);
     }
-    this.settle(rt);
+    // (Nothing to settle: the rates change only at the host's recomputation, at this instant, which
+    // integrates what ran up to now at the old ones first.)
     this.applyWorkload(rt, mergeWorkload(rt.workload, update), this.now, update.cpu !== undefined);
     if (rt.hostId) this.markDirty(rt.hostId, update.memory !== undefined);
     return rt.workload;
@@ -909,12 +927,11 @@ export class DataPlane {
     switch (e.type) {
       case 'host.added':
         this.addHostRt(this.fleet.host(e.hostId)!);
-        this.updateFleetCounts();
         break;
       case 'host.removed': {
         const h = this.hostRts.get(e.hostId);
         if (h) {
-          if (h.timer) this.engine.cancel(h.timer);
+          h.timerAt = Infinity;
           h.energy.advance(this.now);
           this.fleetEnergyBase -= h.energy.energyKWh - h.energy.watts * h.energy.now * KWH_PER_WATT_MS;
           this.fleetWatts -= h.energy.watts;
@@ -922,8 +939,7 @@ export class DataPlane {
           h.series?.end(this.now);
           this.hostRts.delete(e.hostId);
           h.removed = true;
-          this.dirty.delete(h);
-          this.updateFleetCounts();
+          this.countHost(h, -1);
         }
         break;
       }
@@ -932,7 +948,12 @@ export class DataPlane {
         break;
       case 'host.state-changed':
         this.markDirty(e.hostId, true);
-        this.updateFleetCounts();
+        const h = this.hostRts.get(e.hostId);
+        if (h) {
+          this.countHost(h, -1);
+          h.countedState = h.host.state;
+          this.countHost(h, +1);
+        }
         break;
       case 'vm.state-changed':
         this.onVmState(e);
@@ -1027,7 +1048,10 @@ export class DataPlane {
 
   private markRtDirty(h: HostRt, memory: boolean): void {
     if (memory) h.memoryDirty = h.membersStale = true;
-    this.dirty.add(h);
+    if (!h.dirty) {
+      h.dirty = true;
+      this.dirty.push(h);
+    }
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       this.engine.schedule(this.now, () => this.flush());
@@ -1038,15 +1062,50 @@ export class DataPlane {
   private flush(): void {
     this.flushScheduled = false;
     // Hosts may become dirty again while recomputing others (a migration completes, a sender's target moves): loop.
-    while (this.dirty.size > 0) {
+    while (this.dirty.length > 0) {
       const batch = this.dirty;
       this.dirty = this.dirtyBatch;
       this.dirtyBatch = batch;
-      // (A removed host is skipped, unless a host of the same id was added since: as `hostRts.has(id)` decides.)
-      for (const h of batch) if (!h.removed || this.hostRts.has(h.host.id)) this.recompute(h);
-      batch.clear();
+      const chunk = this.flushChunk;
+      let k = 0;
+      for (let i = 0; i < batch.length; i++) {
+        chunk[k++] = batch[i];
+        if (k === FLUSH_CHUNK) {
+          this.recomputeChunk(k);
+          k = 0;
+        }
+      }
+      if (k > 0) this.recomputeChunk(k);
+      batch.length = 0;
     }
     this.setFleetSeries();
+  }
+
+  /**
+   * Recomputes the first `k` hosts of `flushChunk`, in order. First, a loop that only reads each
+   * host's VM runtimes: its loads are independent, so the processor fetches them from memory
+   * together, and the recomputations that follow find them in cache (at 100,000 VMs the misses,
+   * one runtime after another, were most of a recomputation's cost).
+   */
+  private recomputeChunk(k: number): void {
+    const chunk = this.flushChunk;
+    let touched = 0;
+    for (let c = 0; c < k; c++) {
+      const h = chunk[c]!;
+      touched += h.values[HOST.instances];
+      if (h.membersStale) continue;
+      const rts = h.members;
+      for (let i = 0; i < rts.length; i++) touched += rts[i].cursorNow;
+    }
+    this.prefetched = touched;
+    for (let c = 0; c < k; c++) {
+      const h = chunk[c]!;
+      chunk[c] = null;
+      // Marked clean first: a recomputation that changes its own host again queues it for the next round.
+      h.dirty = false;
+      // (A removed host is skipped; a host added since with the same id has a runtime of its own.)
+      if (!h.removed) this.recompute(h);
+    }
   }
 
   private recompute(h: HostRt): void {
@@ -1068,11 +1127,23 @@ export class DataPlane {
     }
     const rts = h.members;
     const n = rts.length;
+    // The earliest step first, in a loop that does nothing else: its reads of the runtimes are
+    // independent, so the processor fetches them from memory together rather than one per VM in
+    // the loop below (where the misses dominated the cost of a recomputation at 100,000 VMs).
+    let soonest = Infinity;
+    for (let i = 0; i < n; i++) {
+      const next = rts[i].cursorNext;
+      if (next < soonest) soonest = next;
+    }
+    const stepping = soonest <= now;
+    let anyIo = false;
+    let anyNet = false;
     for (let i = 0; i < n; i++) {
       const rt = rts[i];
       // Credits here; the volumes' buckets are settled by the IO step below, before their rates change.
       this.settleCredits(rt);
-      if (rt.cursorNext <= now) {
+      if (stepping && rt.cursorNext <= now) {
+        this.steps++;
         if (rt.trace !== null) seekTrace(rt.trace, now, rt);
         else {
           rt.cursor!.advanceTo(now);
@@ -1082,117 +1153,22 @@ export class DataPlane {
       // A VM runs unless its host is down, it is rebooting on new hardware, or it is paused for stop-and-copy.
       // (A driver-domain failure takes its IO, not its CPU.) Nothing below changes these before the last use.
       rt.active = !failed && rt.state === 'running' && !isDown(rt) && rt.migration?.phase !== 'stop-and-copy';
+      // Whether the IO and network steps have anything to do on this host (most hosts: no).
+      if (rt.vols !== null || rt.ioSet) anyIo = true;
+      if (!rt.netIdle || rt.netSet) anyNet = true;
     }
 
     // 2. IO (§3.3): volumes of the running VMs, by mClock, under each instance's EBS cap and the host's path.
-    let iops = 0;
-    let iopsThrottled = 0;
-    for (let i = 0; i < n; i++) {
-      const rt = rts[i];
-      if (rt.ioSet) {
-        rt.iopsDemanded = rt.iopsDelivered = rt.iopsThrottled = rt.mibps = 0;
-        rt.ioSet = false;
-      }
-    }
-    // The volumes in the division, and the VM of each (made on first use: most hosts have none).
-    let ioVols: VolumeRt[] | null = null;
-    let ioRts: VmRt[] | null = null;
-    let ioDemanded = false;
-    for (let i = 0; i < n; i++) {
-      const rt = rts[i];
-      const vols = this.volumesOf(rt);
-      if (!vols || vols.length === 0) continue;
-      const wanted = rt.workload.io;
-      const running = rt.state === 'running';
-      rt.ioSet = true;
-      for (const v of vols) {
-        this.settleVolume(v);
-        const w = wanted && findLast(wanted, v.id);
-        v.demanded = running ? (w?.iops ?? 0) : 0;
-        v.demandedMiBps = running ? (w?.throughputMiBps ?? 0) : 0;
-        rt.iopsDemanded += v.demanded;
-        if (!rt.active || ddFailed) {
-          v.delivered = v.deliveredMiBps = 0;
-          v.throttled = v.demanded;
-          continue;
-        }
-        v.qosNow = v.qosFor(v.bucket ? v.bucket.hasCredits : true);
-        if (ioVols === null) {
-          ioVols = [];
-          ioRts = [];
-        }
-        ioVols.push(v);
-        ioRts!.push(rt);
-        if (v.demanded !== 0 || v.demandedMiBps !== 0) ioDemanded = true;
-      }
-    }
-    if (ioVols !== null) {
-      // Nothing demanded: mClock would deliver and throttle nothing. Within every cap: each volume
-      // gets what it asks, up to its own limit (what the division gives, without it).
-      if (!ioDemanded) for (const v of ioVols) v.delivered = v.deliveredMiBps = v.throttled = 0;
-      else if (!ioWithinCaps(host, ioVols, ioRts!)) this.divideIo(h, ioVols, ioRts!);
-      for (const v of ioVols)
-        if (v.bucket && !v.snapPending) {
-          v.snapPending = true;
-          this.snapVolumes.add(v);
-        }
-    }
-    for (let i = 0; i < n; i++) {
-      const rt = rts[i];
-      const vols = this.volumesOf(rt);
-      if (!vols) continue;
-      rt.ioSet = true;
-      for (const v of vols) {
-        rt.iopsDelivered += v.delivered;
-        rt.iopsThrottled += v.throttled;
-        rt.mibps += v.deliveredMiBps;
-      }
-      iops += rt.iopsDelivered;
-      iopsThrottled += rt.iopsThrottled;
-    }
+    h.iops = h.iopsThrottled = 0;
+    if (anyIo) this.recomputeIo(h, rts, ddFailed);
 
     // 3. Network (§3.5): egress per VM under its type's cap; same-host flows bypass the NIC.
     h.nicMbps = h.sameHostMbps = h.crossAzMbps = h.internetMbps = 0;
-    let netSenders: VmRt[] | null = null;
-    let nicDemand = 0;
-    let withinVmCaps = true;
-    for (let i = 0; i < n; i++) {
-      const rt = rts[i];
-      if (rt.netSet) {
-        this.settleTransfer(rt);
-        rt.netOut = rt.netCrossAz = rt.netInternet = 0;
-        rt.netSet = false;
-      }
-      // A VM whose flows all demand nothing is left out (water-filling gives a zero demand nothing,
-      // and takes no share from any other).
-      if (rt.netIdle || !rt.active) continue;
-      if (ddFailed && !host.type.nic.sriov) continue;
-      const sent = this.resolveFlows(rt, host);
-      if (sent > rt.netCapMbps) withinVmCaps = false;
-      nicDemand += rt.netNicDemand;
-      if (netSenders === null) netSenders = [];
-      netSenders.push(rt);
-    }
-    if (netSenders !== null) {
-      // Within every VM's cap and the NIC, each flow gets its demand (integers: exactly what the
-      // division gives); otherwise the division.
-      if (withinVmCaps && nicDemand <= Math.floor(host.type.nic.gbps * 1000)) {
-        for (const rt of netSenders) {
-          const kinds = rt.netKind!;
-          const demand = rt.netDemand!;
-          for (let j = 0; j < kinds.length; j++) {
-            const kind = kinds[j];
-            const mbps = demand[j];
-            if (kind === FLOW_SKIP || mbps === 0) continue;
-            this.grantFlow(h, rt, kind, mbps);
-          }
-        }
-      } else this.divideNetwork(h, netSenders);
-    }
+    if (anyNet) this.recomputeNetwork(h, rts, ddFailed);
 
     // 4. The driver domain's CPU (§3.4) comes off the host's capacity (§3.1).
     const packetsPerSec = ((h.nicMbps + h.sameHostMbps) * 1e6) / (8 * PACKET_BYTES);
-    h.driverDomain = failed || ddFailed ? 0 : hostDriverDomainMillicores(host.type, { iops, packetsPerSec });
+    h.driverDomain = failed || ddFailed ? 0 : hostDriverDomainMillicores(host.type, { iops: h.iops, packetsPerSec });
     if (failed) h.capacity = 0;
     else {
       // A function of the host type and the driver domain's use only: computed again when that changes.
@@ -1202,8 +1178,6 @@ export class DataPlane {
       }
       h.capacity = h.capacityUp;
     }
-    h.iops = iops;
-    h.iopsThrottled = iopsThrottled;
 
     // 5. Memory (§3.2): sharing, ballooning, swapping under pressure.
     if (h.memoryDirty) {
@@ -1286,6 +1260,121 @@ export class DataPlane {
     }
     this.recordHost(h, n);
     this.setTimer(h, next);
+  }
+
+  /** Step 2 of `recompute`: the IO of the host's VMs (into their runtimes, volumes and `h.iops`). */
+  private recomputeIo(h: HostRt, rts: readonly VmRt[], ddFailed: boolean): void {
+    const host = h.host;
+    const n = rts.length;
+    let iops = 0;
+    let iopsThrottled = 0;
+    for (let i = 0; i < n; i++) {
+      const rt = rts[i];
+      if (rt.ioSet) {
+        rt.iopsDemanded = rt.iopsDelivered = rt.iopsThrottled = rt.mibps = 0;
+        rt.ioSet = false;
+      }
+    }
+    // The volumes in the division, and the VM of each (made on first use: most hosts have none).
+    let ioVols: VolumeRt[] | null = null;
+    let ioRts: VmRt[] | null = null;
+    let ioDemanded = false;
+    for (let i = 0; i < n; i++) {
+      const rt = rts[i];
+      const vols = this.volumesOf(rt);
+      if (!vols || vols.length === 0) continue;
+      const wanted = rt.workload.io;
+      const running = rt.state === 'running';
+      rt.ioSet = true;
+      for (const v of vols) {
+        this.settleVolume(v);
+        const w = wanted && findLast(wanted, v.id);
+        v.demanded = running ? (w?.iops ?? 0) : 0;
+        v.demandedMiBps = running ? (w?.throughputMiBps ?? 0) : 0;
+        rt.iopsDemanded += v.demanded;
+        if (!rt.active || ddFailed) {
+          v.delivered = v.deliveredMiBps = 0;
+          v.throttled = v.demanded;
+          continue;
+        }
+        v.qosNow = v.qosFor(v.bucket ? v.bucket.hasCredits : true);
+        if (ioVols === null) {
+          ioVols = [];
+          ioRts = [];
+        }
+        ioVols.push(v);
+        ioRts!.push(rt);
+        if (v.demanded !== 0 || v.demandedMiBps !== 0) ioDemanded = true;
+      }
+    }
+    if (ioVols !== null) {
+      // Nothing demanded: mClock would deliver and throttle nothing. Within every cap: each volume
+      // gets what it asks, up to its own limit (what the division gives, without it).
+      if (!ioDemanded) for (const v of ioVols) v.delivered = v.deliveredMiBps = v.throttled = 0;
+      else if (!ioWithinCaps(host, ioVols, ioRts!)) this.divideIo(h, ioVols, ioRts!);
+      for (const v of ioVols)
+        if (v.bucket && !v.snapPending) {
+          v.snapPending = true;
+          this.snapVolumes.add(v);
+        }
+    }
+    for (let i = 0; i < n; i++) {
+      const rt = rts[i];
+      const vols = this.volumesOf(rt);
+      if (!vols) continue;
+      rt.ioSet = true;
+      for (const v of vols) {
+        rt.iopsDelivered += v.delivered;
+        rt.iopsThrottled += v.throttled;
+        rt.mibps += v.deliveredMiBps;
+      }
+      iops += rt.iopsDelivered;
+      iopsThrottled += rt.iopsThrottled;
+    }
+    h.iops = iops;
+    h.iopsThrottled = iopsThrottled;
+  }
+
+  /** Step 3 of `recompute`: the network of the host's VMs (into their runtimes and the host's meters). */
+  private recomputeNetwork(h: HostRt, rts: readonly VmRt[], ddFailed: boolean): void {
+    const host = h.host;
+    const n = rts.length;
+    let netSenders: VmRt[] | null = null;
+    let nicDemand = 0;
+    let withinVmCaps = true;
+    for (let i = 0; i < n; i++) {
+      const rt = rts[i];
+      if (rt.netSet) {
+        this.settleTransfer(rt);
+        rt.netOut = rt.netCrossAz = rt.netInternet = 0;
+        rt.netSet = false;
+      }
+      // A VM whose flows all demand nothing is left out (water-filling gives a zero demand nothing,
+      // and takes no share from any other).
+      if (rt.netIdle || !rt.active) continue;
+      if (ddFailed && !host.type.nic.sriov) continue;
+      const sent = this.resolveFlows(rt, host);
+      if (sent > rt.netCapMbps) withinVmCaps = false;
+      nicDemand += rt.netNicDemand;
+      if (netSenders === null) netSenders = [];
+      netSenders.push(rt);
+    }
+    if (netSenders !== null) {
+      // Within every VM's cap and the NIC, each flow gets its demand (integers: exactly what the
+      // division gives); otherwise the division.
+      if (withinVmCaps && nicDemand <= Math.floor(host.type.nic.gbps * 1000)) {
+        for (const rt of netSenders) {
+          const kinds = rt.netKind!;
+          const demand = rt.netDemand!;
+          for (let j = 0; j < kinds.length; j++) {
+            const kind = kinds[j];
+            const mbps = demand[j];
+            if (kind === FLOW_SKIP || mbps === 0) continue;
+            this.grantFlow(h, rt, kind, mbps);
+          }
+        }
+      } else this.divideNetwork(h, netSenders);
+    }
   }
 
   /** The mClock division (some cap binds), with the same inputs as last time giving the same result. */
@@ -1482,11 +1571,27 @@ export class DataPlane {
   }
 
   private setTimer(h: HostRt, at: number): void {
-    if (at === h.timerAt && h.timer) return;
-    if (h.timer) this.engine.cancel(h.timer);
-    h.timer = null;
+    if (at === h.timerAt) return;
+    // A host leaving a group stays in its list: the group skips it (its timerAt no longer matches).
     h.timerAt = at;
-    if (at < Infinity) h.timer = this.engine.schedule(at, h.onTimer);
+    if (at === Infinity) return;
+    let g = this.timerGroups.get(at);
+    if (!g) {
+      const hosts: HostRt[] = [];
+      g = { hosts, action: this.engine.schedule(at, () => this.fireTimers(at, hosts)) };
+      this.timerGroups.set(at, g);
+    }
+    g.hosts.push(h);
+  }
+
+  /** The hosts due at `at`: each one still due then is recomputed (at this instant, with the others). */
+  private fireTimers(at: number, hosts: readonly HostRt[]): void {
+    this.timerGroups.delete(at);
+    for (const h of hosts)
+      if (h.timerAt === at && !h.removed) {
+        h.timerAt = Infinity;
+        this.markRtDirty(h, false);
+      }
   }
 
   /** Integrates a VM's credits (and its volumes' buckets) at its current rates up to now. */
@@ -1674,18 +1779,12 @@ export class DataPlane {
     f[FLEET.internetMbps] += sign * v[HOST.internetMbps];
   }
 
-  private updateFleetCounts(): void {
-    let hosts = 0;
-    let available = 0;
-    let failed = 0;
-    for (const h of this.hostRts.values()) {
-      hosts++;
-      if (h.host.state === 'available') available++;
-      if (h.host.state === 'failed') failed++;
-    }
-    this.fleetValues[FLEET.hosts] = hosts;
-    this.fleetValues[FLEET.hostsAvailable] = available;
-    this.fleetValues[FLEET.hostsFailed] = failed;
+  /** Adds (or removes) a host in the fleet's host counts, by the state it was counted in. O(1) per host event. */
+  private countHost(h: HostRt, sign: 1 | -1): void {
+    const f = this.fleetValues;
+    f[FLEET.hosts] += sign;
+    if (h.countedState === 'available') f[FLEET.hostsAvailable] += sign;
+    if (h.countedState === 'failed') f[FLEET.hostsFailed] += sign;
   }
 
   private setFleetSeries(): void {
@@ -1763,12 +1862,10 @@ export class DataPlane {
   private addHostRt(host: Host): void {
     if (this.hostRts.has(host.id)) return;
     const energy = new EnergyMeter(host.type.powerWatts, this.now, 0, host.state !== 'failed' && host.state !== 'off');
-    const h = new HostRt(host, energy, (rt) => {
-      rt.timer = null;
-      rt.timerAt = Infinity;
-      this.markRtDirty(rt, false);
-    });
+    const h = new HostRt(host, energy);
     this.hostRts.set(host.id, h);
+    h.countedState = host.state;
+    this.countHost(h, +1);
     this.fleetEnergyBase -= energy.watts * this.now * KWH_PER_WATT_MS;
     this.fleetWatts += energy.watts;
     this.markDirty(host.id, true);

@@ -171,6 +171,10 @@ export class MetricSeries {
 
   private checkFields(xs: ArrayLike<number>, what: string): void {
     if (xs.length !== this.width) throw new RangeError(`${what} must have ${this.width} fields, got ${xs.length}`);
+    // x × 0 is 0 for every finite x and NaN otherwise: one sum tells (the loop that finds which runs only then).
+    let zero = 0;
+    for (let i = 0; i < xs.length; i++) zero += xs[i] * 0;
+    if (zero === 0) return;
     for (let i = 0; i < xs.length; i++) if (!Number.isFinite(xs[i])) throw new RangeError(`${what} must be finite, got ${xs[i]} at ${i}`);
   }
 
@@ -191,15 +195,29 @@ export class MetricSeries {
     if (dt <= 0) return;
     const buf = this.buf;
     const w = this.width;
+    const slopeAt = SLOPE * w;
+    const integralAt = INTEGRAL * w;
+    const maxAt = MAX * w;
+    const endValueAt = END_VALUE * w;
+    const endSlopeAt = END_SLOPE * w;
     for (let i = 0; i < w; i++) {
       const v0 = buf[VALUE * w + i];
-      const s = buf[SLOPE * w + i];
-      const v1 = s === 0 ? v0 : v0 + s * dt;
-      buf[INTEGRAL * w + i] += v0 * dt + (s * dt * dt) / 2;
-      buf[MAX * w + i] = Math.max(buf[MAX * w + i], v0, v1);
-      buf[VALUE * w + i] = v1;
-      buf[END_VALUE * w + i] = v1;
-      buf[END_SLOPE * w + i] = s;
+      const s = buf[slopeAt + i];
+      let max = buf[maxAt + i];
+      if (v0 > max) max = v0;
+      if (s === 0) {
+        // A level field (most are): its value stays.
+        buf[integralAt + i] += v0 * dt;
+        buf[endValueAt + i] = v0;
+      } else {
+        const v1 = v0 + s * dt;
+        buf[integralAt + i] += v0 * dt + (s * dt * dt) / 2;
+        if (v1 > max) max = v1;
+        buf[VALUE * w + i] = v1;
+        buf[endValueAt + i] = v1;
+      }
+      buf[maxAt + i] = max;
+      buf[endSlopeAt + i] = s;
     }
     this.covered += dt;
     if (!this.segmentCounted) {
