@@ -99,21 +99,28 @@ function readBitbrains(dir: string, hours: number): Source[] {
     const text = gunzipSync(readFileSync(join(dir, f))).toString('latin1');
     const sums = [new Float64Array(hours), new Float64Array(hours), new Float64Array(hours)];
     const counts = new Uint16Array(hours);
+    // The columns of a line by their offsets (no array of strings per line: 4 M lines).
+    const starts = new Int32Array(12);
+    const field = (k: number, end: number) => Number(text.slice(starts[k], k + 1 < 12 && starts[k + 1] > 0 ? starts[k + 1] - 1 : end));
     let pos = text.indexOf('\n') + 1; // skip the header
     while (pos < text.length) {
       let end = text.indexOf('\n', pos);
       if (end < 0) end = text.length;
-      const cols = text.slice(pos, end).split(';');
+      let cols = 1;
+      starts.fill(0);
+      starts[0] = pos;
+      for (let i = pos; i < end && cols < 12; i++) if (text.charCodeAt(i) === 59 /* ; */) starts[cols++] = i + 1;
+      const lineEnd = end;
       pos = end + 1;
-      if (cols.length < 11) continue;
-      const ts = Number(cols[0]);
+      if (cols < 11) continue;
+      const ts = field(0, lineEnd);
       if (!Number.isFinite(t0)) t0 = ts;
       const h = Math.floor((ts - t0) / 3600);
-      const cpu = Number(cols[4]);
+      const cpu = field(4, lineEnd);
       if (h < 0 || h >= hours || !Number.isFinite(cpu)) continue;
       sums[0][h] += cpu;
-      sums[1][h] += Number(cols[7]) + Number(cols[8]);
-      sums[2][h] += Number(cols[10]);
+      sums[1][h] += field(7, lineEnd) + field(8, lineEnd);
+      sums[2][h] += field(10, lineEnd);
       counts[h]++;
     }
     for (let h = 0; h < hours; h++) {
