@@ -5,3 +5,5 @@ export type { VcpuQuotaCheck } from './quota/vcpu-quota';
 export * from './policies/auto-recovery';
 export * from './policies/maintenance';
 export * from './policies/migration-executor';
+export * from './policies/rebalancer.config';
+export * from './policies/rebalancer';

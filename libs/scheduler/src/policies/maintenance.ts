@@ -8,6 +8,9 @@ export const DRAIN_RETRY_MS = 5 * MS_PER_MINUTE;
 /** Why a host is being emptied: an operator's maintenance, or consolidation (then switched off). */
 export type DrainPurpose = 'maintenance' | 'consolidation';
 
+/** Where a drain's VMs may go, besides the placement filters (consolidation's rules). */
+export type DestinationRules = Pick<MigrationRequest, 'maxTargetUtilization' | 'minTargetUtilization'>;
+
 /** How a drain ended: the host is empty, or (consolidation only) a VM had nowhere to go. */
 export type DrainOutcome = 'drained' | 'stuck';
 
@@ -26,11 +29,11 @@ export type DrainOutcome = 'drained' | 'stuck';
 export class Maintenance {
   private readonly unsubscribe: () => void;
   private readonly draining = new Map<string, DrainPurpose>();
+  /** For consolidation drains: the destination rules (see MigrationRequest). */
+  private readonly rules = new Map<string, DestinationRules>();
   private readonly retry = new Set<string>();
   private readonly listeners: ((hostId: string, purpose: DrainPurpose, outcome: DrainOutcome) => void)[] = [];
   readonly executor: MigrationExecutor;
-  /** For consolidation drains: the utilization a destination must stay below. */
-  consolidationMaxTargetUtilization: number | undefined;
 
   constructor(
     private readonly fleet: Fleet,
@@ -58,9 +61,10 @@ export class Maintenance {
    * Starts draining `hostId` (or resumes it after a restart). Draining a host that consolidation
    * is emptying turns it into maintenance: the host then stays drained for the operator.
    */
-  drain(hostId: string, resumed = false, purpose: DrainPurpose = 'maintenance'): void {
+  drain(hostId: string, resumed = false, purpose: DrainPurpose = 'maintenance', rules: DestinationRules = {}): void {
     const host = this.fleet.host(hostId);
     if (!host) return;
+    this.rules.set(hostId, rules);
     if (host.state !== 'draining') this.fleet.setHostState(hostId, 'draining');
     if (!resumed && purpose === 'maintenance') this.fleet.notice({ kind: 'host.drain-started', hostId, detail: { instances: host.vmIds.size } });
     this.draining.set(hostId, purpose);
@@ -104,7 +108,7 @@ export class Maintenance {
     for (const vm of candidates) {
       const request: MigrationRequest =
         purpose === 'consolidation'
-          ? { vmId: vm.vmId, reason: 'consolidation', maxTargetUtilization: this.consolidationMaxTargetUtilization, powerOn: false }
+          ? { vmId: vm.vmId, reason: 'consolidation', ...this.rules.get(hostId), powerOn: false }
           : { vmId: vm.vmId, reason: 'maintenance' };
       if (this.executor.destinationFor(request) === null) continue;
       if (this.executor.enqueue(request)) return;

@@ -22,6 +22,11 @@ export interface MigrationRequest {
    * would reach this fraction: a move must not make a new hot spot.
    */
   readonly maxTargetUtilization?: number;
+  /**
+   * Refuse a destination that is empty or whose demanded CPU utilization now is below this
+   * (consolidation moves load only onto busier hosts, so two hosts never trade VMs back and forth).
+   */
+  readonly minTargetUtilization?: number;
   /** Hosts never chosen (besides the VM's own). */
   readonly excludeHostIds?: readonly string[];
   /** May a host switched off by consolidation be switched on for this move (default true)? */
@@ -170,10 +175,15 @@ export class MigrationExecutor {
       const target = this.fleet.host(request.targetHostId);
       return target && target.state === 'available' && target.id !== vm.hostId ? target.id : null;
     }
-    const max = request.maxTargetUtilization;
+    const { maxTargetUtilization: max, minTargetUtilization: min } = request;
     const decision = this.scheduler.placeMigration(vm.vmId, {
       excludeHostIds: request.excludeHostIds,
-      accept: max === undefined ? undefined : (host) => this.predictedUtilization(host, vm) < max,
+      accept:
+        max === undefined && min === undefined
+          ? undefined
+          : (host) =>
+              (max === undefined || this.predictedUtilization(host, vm) < max) &&
+              (min === undefined || (host.vmIds.size > 0 && this.predictedUtilization(host) >= min)),
       powerOn: request.powerOn,
     });
     return decision.ok ? decision.hostIds[0] : null;
