@@ -151,7 +151,8 @@ export class MigrationExecutor {
    */
   startNow(request: MigrationRequest & { readonly targetHostId: string }): PreCopyPlan | null {
     const vm = this.fleet.vm(request.vmId);
-    if (!vm || vm.hostId === null) throw new InvalidParameterValue(`instance '${request.vmId}' runs on no host`);
+    // Not running: the data plane refuses it with the right error (IncorrectInstanceState, …).
+    if (!vm || vm.hostId === null || vm.state !== 'running') return this.dataPlane.migrate(request.vmId, request.targetHostId, request.reason);
     const entry: Entry = { request, sourceHostId: vm.hostId, targetHostId: request.targetHostId, started: true };
     return this.launch(vm, entry, request.targetHostId);
   }
