@@ -39,7 +39,7 @@ describe('Rebalancer: hot-spot relief', () => {
     const [started] = w.events('vm.migration-started');
     expect(started).toMatchObject({ time: t0 + WINDOW_S * SECOND, hostId: a, vmId: xl.vmId, detail: { reason: 'hot-spot', targetHostId: b } });
     expect(w.events('host.hot-spot')).toEqual([
-      expect.objectContaining({ hostId: a, vmId: xl.vmId, detail: expect.objectContaining({ reason: 'hot-spot', cpuThreshold: 0.9, overForMs: WINDOW_S * SECOND, targetHostId: b }) }),
+      expect.objectContaining({ hostId: a, detail: expect.objectContaining({ reason: 'hot-spot', cpuThreshold: 0.9, overForMs: WINDOW_S * SECOND, instanceId: xl.vmId, targetHostId: b }) }),
     ]);
     w.run(totals[1]);
     expect(w.hostOf(xl.vmId)).toBe(b);

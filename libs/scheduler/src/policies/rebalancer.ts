@@ -378,9 +378,11 @@ export class Rebalancer {
       const request: MigrationRequest = { vmId: vm.vmId, reason: 'hot-spot', maxTargetUtilization: hotSpot.cpuThreshold };
       const target = this.executor.destinationFor(request);
       if (target === null) continue;
+      // A host's event, not the tenant's (its neighbours' load is none of the tenant's business): the
+      // instance is named in the detail; its own migration events follow.
       this.fleet.notice({
-        kind: 'host.hot-spot', hostId, vmId: vm.vmId, tenantId: vm.tenantId,
-        detail: { reason: 'hot-spot', cpuUtilization: round4(u), cpuThreshold: hotSpot.cpuThreshold, overForMs: now - w.overSince, targetHostId: target },
+        kind: 'host.hot-spot', hostId,
+        detail: { reason: 'hot-spot', cpuUtilization: round4(u), cpuThreshold: hotSpot.cpuThreshold, overForMs: now - w.overSince, instanceId: vm.vmId, targetHostId: target },
       });
       this.executor.enqueue(request);
       this.setCooldown(hostId);
