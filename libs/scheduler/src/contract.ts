@@ -57,7 +57,9 @@ export type RefusalReason =
   | 'capacity: cpu-reservation'
   | 'capacity: cpu-limit'
   | 'capacity: memory'
-  | 'capacity: fragmented';
+  | 'capacity: fragmented'
+  /** A live migration's destination: hosts with room were refused by the mover (excluded, or would become a hot spot). */
+  | 'rebalancing: destination refused';
 
 export interface ZoneRefusal {
   readonly availabilityZone: string;

@@ -1,6 +1,7 @@
-import { AVAILABILITY_ZONES, Fleet, FleetEvent, InvalidParameterValue, isAvailabilityZone } from '@nimbus/hypervisor';
+import { AVAILABILITY_ZONES, Fleet, FleetEvent, Host, InvalidParameterValue, isAvailabilityZone, NotFound, Vm } from '@nimbus/hypervisor';
 import { DEFAULT_SCHEDULER_CONFIG, PlacementDecision, PlacementRequest, ratiosFor, SchedulerConfig, WeigherName } from './contract';
 import { CapacityIndex, ZoneCandidates } from './placement/capacity-index';
+import { SlotCursor } from './placement/slot-cursor';
 import { Weigher } from './placement/weigher';
 import { packWeigher } from './placement/weigher.pack';
 import { spreadWeigher } from './placement/weigher.spread';
@@ -23,6 +24,7 @@ export class Scheduler {
   private current: SchedulerConfig;
   private readonly index: CapacityIndex;
   private readonly unsubscribe: () => void;
+  private capacityFallback?: CapacityFallback;
 
   constructor(
     private readonly fleet: Fleet,
@@ -84,8 +86,68 @@ export class Scheduler {
       const order = best === undefined ? -1 : Math.min(best.fits, req.maxCount) - Math.min(zone.fits, req.maxCount) || best.fits - zone.fits;
       if (order < 0) best = zone;
     }
-    if (!best) return { ok: false, refusals: zones.map(zoneRefusal) };
+    if (!best) {
+      // Hosts switched off by consolidation come back on when nothing else fits (MODEL.md §3.9).
+      if (this.capacityFallback?.(req)) return this.placeWithoutFallback(req);
+      return { ok: false, refusals: zones.map(zoneRefusal) };
+    }
     return { ok: true, availabilityZone: best.availabilityZone, hostIds: weigher.pick(best, Math.min(best.fits, req.maxCount)) };
+  }
+
+  /**
+   * Where a running VM could be live-migrated to (rebalancing, maintenance): a host in its own zone
+   * that the placement filters admit for the VM's own request (its type, CPU parameters, tenant),
+   * never its current host nor one of `excludeHostIds`, and passing `accept` if given (the
+   * rebalancer's "does not become a hot spot"). The weigher's own choice first, as `place` makes
+   * it; if that one is refused, the next hosts in the weigher's order (at most
+   * `maxCandidates`, so the cost does not grow with the fleet). Decides only; reserves nothing.
+   */
+  placeMigration(vmId: string, options: MigrationPlacementOptions = {}): PlacementDecision {
+    const vm = this.fleet.vm(vmId);
+    if (!vm) throw new NotFound('InvalidInstanceID.NotFound', `The instance ID '${vmId}' does not exist`);
+    const source = vm.hostId === null ? undefined : this.fleet.host(vm.hostId);
+    if (!source) return { ok: false, refusals: [] };
+    const req = migrationRequest(vm, source.availabilityZone);
+    const excluded = new Set(options.excludeHostIds ?? []);
+    excluded.add(source.id);
+    const admits = (hostId: string): boolean => {
+      if (excluded.has(hostId)) return false;
+      const host = this.fleet.host(hostId);
+      return host !== undefined && host.state === 'available' && (options.accept === undefined || options.accept(host));
+    };
+    const attempt = (): PlacementDecision => {
+      const first = this.placeWithoutFallback(req);
+      if (first.ok && admits(first.hostIds[0])) return first;
+      const zone = this.index.zone(source.availabilityZone, this.index.shapeFor(req.instanceType, req.cpu));
+      const order = this.current.weigher === 'spread' ? 'most-slots-first' : 'fewest-slots-first';
+      let examined = 0;
+      for (const cursor = new SlotCursor(zone.pools, order); !cursor.done && examined < (options.maxCandidates ?? MIGRATION_CANDIDATES); cursor.advance(), examined++)
+        if (admits(cursor.hostId)) return { ok: true, availabilityZone: zone.availabilityZone, hostIds: [cursor.hostId] };
+      const refusal = zoneRefusal(zone);
+      return { ok: false, refusals: [zone.fits > 0 ? { ...refusal, fits: 0, reasons: [...refusal.reasons, 'rebalancing: destination refused'] } : refusal] };
+    };
+    const decision = attempt();
+    if (decision.ok || options.powerOn === false || !this.capacityFallback?.(req)) return decision;
+    return attempt();
+  }
+
+  /**
+   * Installs what `place` (and `placeMigration`) call when nothing fits: it may bring hosts back
+   * (switch on hosts that consolidation switched off) and answers whether it did; placement is
+   * then tried once more.
+   */
+  setCapacityFallback(fallback: CapacityFallback | undefined): void {
+    this.capacityFallback = fallback;
+  }
+
+  private placeWithoutFallback(req: PlacementRequest): PlacementDecision {
+    const fallback = this.capacityFallback;
+    this.capacityFallback = undefined;
+    try {
+      return this.place(req);
+    } finally {
+      this.capacityFallback = fallback;
+    }
   }
 
   private observe(event: FleetEvent): void {
@@ -100,6 +162,29 @@ export class Scheduler {
         break;
     }
   }
+}
+
+/** How many hosts past the weigher's first choice `placeMigration` looks at, at most. */
+export const MIGRATION_CANDIDATES = 64;
+
+export interface MigrationPlacementOptions {
+  readonly excludeHostIds?: Iterable<string>;
+  readonly accept?: (host: Host) => boolean;
+  readonly maxCandidates?: number;
+  /** Whether the capacity fallback may switch hosts on for this move (default true). */
+  readonly powerOn?: boolean;
+}
+
+/** See `Scheduler.setCapacityFallback`. */
+export type CapacityFallback = (req: PlacementRequest) => boolean;
+
+/**
+ * The placement request a running VM would make again: its own type, CPU parameters and tenant,
+ * in its own zone (live migration never leaves the zone). Filters that depend on more of the VM
+ * (tenancy, placement groups) read it from here.
+ */
+export function migrationRequest(vm: Vm, availabilityZone: string): PlacementRequest {
+  return { tenantId: vm.tenantId, instanceType: vm.instanceType, cpu: vm.cpu, availabilityZone, minCount: 1, maxCount: 1 };
 }
 
 /** Ratios above 64 are no real policy, and would make the slot buckets needlessly large. */

@@ -4,7 +4,10 @@ import {
   BucketSummary, CreditMode, CreditSnapshot, DataPlane, TransferSnapshot, Engine, Fleet, FleetEvent, findHostType, findImage, findInstanceType, HostState,
   mergeBuckets, MetricKind, MS_PER_DAY, TimelineEvent, Workload,
 } from '@nimbus/hypervisor';
-import { AutoRecovery, Maintenance, ratiosFor, Scheduler, SchedulerConfig, DEFAULT_SCHEDULER_CONFIG } from '@nimbus/scheduler';
+import {
+  AutoRecovery, DEFAULT_REBALANCER_CONFIG, DEFAULT_SCHEDULER_CONFIG, Maintenance, mergeRebalancerConfig, ratiosFor, Rebalancer, RebalancerConfig,
+  RebalancerConfigPatch, RebalancerState, Scheduler, SchedulerConfig,
+} from '@nimbus/scheduler';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { APP_CONFIG, AppConfig, ClockSetting, DEFAULT_CLOCK } from '../config/app-config';
 import { HostEntity, InstanceEntity, MetricBucketEntity, SettingEntity, SimEventEntity, VolumeEntity } from '../database/entities';
@@ -17,6 +20,9 @@ type HostChange = Extract<FleetEvent, { type: 'host.state-changed' }>;
 
 const CLOCK_KEY = 'clock';
 export const SCHEDULER_KEY = 'scheduler';
+export const REBALANCER_KEY = 'rebalancer';
+/** The rebalancer's episodes, evacuations and queued or in-flight migrations (written when they change). */
+const REBALANCER_STATE_KEY = 'rebalancer-state';
 const PACER_INTERVAL_MS = 100;
 /** In realtime mode the clock is persisted at least this often (wall ms), events or not. */
 const CLOCK_PERSIST_EVERY_MS = 5_000;
@@ -73,6 +79,11 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   private schedulerRef!: Scheduler;
   private dataPlaneRef!: DataPlane;
   private maintenanceRef!: Maintenance;
+  private rebalancerRef!: Rebalancer;
+  private rebalancerConfig: RebalancerConfig = DEFAULT_REBALANCER_CONFIG;
+  /** The rebalancer's state version last committed, and the one the commit in progress writes. */
+  private rebalancerWritten = -1;
+  private rebalancerWriting = -1;
   private recovery!: AutoRecovery;
   private journal: Journal = emptyJournal();
   private setting!: ClockSetting;
@@ -109,6 +120,11 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     return this.maintenanceRef;
   }
 
+  /** Hot-spot relief, consolidation, power, and the migration executor every live migration goes through. */
+  get rebalancer(): Rebalancer {
+    return this.rebalancerRef;
+  }
+
   get now(): number {
     return this.engine.now;
   }
@@ -127,6 +143,8 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     this.setting = this.config.clock ?? persisted?.setting ?? DEFAULT_CLOCK;
     const sched = await this.db.getRepository(SettingEntity).findOneBy({ key: SCHEDULER_KEY });
     if (sched) this.schedulerConfig = { ...DEFAULT_SCHEDULER_CONFIG, ...(JSON.parse(sched.value) as Partial<SchedulerConfig>) };
+    const rebal = await this.db.getRepository(SettingEntity).findOneBy({ key: REBALANCER_KEY });
+    if (rebal) this.rebalancerConfig = mergeRebalancerConfig(DEFAULT_REBALANCER_CONFIG, JSON.parse(rebal.value) as RebalancerConfigPatch);
     await this.rebuild(startMs);
     await this.persist();
     this.startPacer();
@@ -215,6 +233,16 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     });
   }
 
+  /** Changes the rebalancing policies' settings, persisted in the same transaction. */
+  setRebalancerConfig(patch: RebalancerConfigPatch) {
+    return this.command(async (tx, e) => {
+      const next = e.rebalancer.setConfig(patch);
+      await tx.save(SettingEntity, { key: REBALANCER_KEY, value: JSON.stringify(next) });
+      this.rebalancerConfig = next;
+      return next;
+    });
+  }
+
   private startPacer(): void {
     this.anchor = { simMs: this.engine.now, wallMs: Date.now() };
     this.pacer = setInterval(() => {
@@ -251,6 +279,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       const r = work ? await work(tx) : (undefined as T);
       written = this.journal;
       this.journal = emptyJournal();
+      this.rebalancerWriting = this.rebalancerWritten;
       try {
         await this.writeJournal(tx, written);
         await tx.save(SettingEntity, this.clockRow());
@@ -264,6 +293,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       if (written) this.journal = mergeJournals(written, this.journal);
       throw err;
     });
+    this.rebalancerWritten = this.rebalancerWriting;
     this.lastPersistWallMs = Date.now();
     return result;
   }
@@ -297,6 +327,11 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     for (const s of snaps.volumes) await tx.update(VolumeEntity, { id: s.volumeId }, { runtime: JSON.stringify(s) });
     for (const s of snaps.hosts) await tx.update(HostEntity, { id: s.hostId }, { runtime: JSON.stringify({ energyJoules: s.energyJoules, asOfMs: s.asOfMs }) });
     if (terminated.length > 0) for (const h of this.terminationHandlers) await h(tx, terminated, this.engine.now, this);
+    const version = this.rebalancer.version;
+    if (version !== this.rebalancerWritten) {
+      await tx.save(SettingEntity, { key: REBALANCER_STATE_KEY, value: JSON.stringify(this.rebalancer.snapshot()) });
+      this.rebalancerWriting = version;
+    }
   }
 
   /**
@@ -327,6 +362,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   /** Builds the engine, fleet, scheduler and data plane from the database (on start, and after a failed commit). */
   private async rebuild(nowMs: number): Promise<void> {
     this.dataPlaneRef?.dispose();
+    this.rebalancerRef?.dispose();
     const engine = new Engine<FleetEvent>(nowMs);
     const fleet = new Fleet(engine);
     // Unwritten changes of the engine being replaced are dropped: the database is the truth.
@@ -413,15 +449,21 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     }
     const recovery = new AutoRecovery(fleet, scheduler);
     const maintenance = new Maintenance(fleet, dataPlane, scheduler);
+    const rebalancer = new Rebalancer(fleet, dataPlane, scheduler, maintenance, this.rebalancerConfig);
     // Transitions that fell due while the process was down complete now; the next commit writes them.
     recovery.resume();
-    for (const h of hosts) if (h.state === 'draining') maintenance.drain(h.id, true);
+    // Migrations in flight start again, episodes keep their start, consolidation's drains resume as such.
+    const rebalancerState = await this.db.getRepository(SettingEntity).findOneBy({ key: REBALANCER_STATE_KEY });
+    if (rebalancerState) rebalancer.restore(JSON.parse(rebalancerState.value) as RebalancerState);
+    for (const h of hosts) if (h.state === 'draining' && !maintenance.isDraining(h.id)) maintenance.drain(h.id, true);
     engine.runUntil(nowMs);
     this.engine = engine;
     this.fleetRef = fleet;
     this.schedulerRef = scheduler;
     this.dataPlaneRef = dataPlane;
     this.maintenanceRef = maintenance;
+    this.rebalancerRef = rebalancer;
+    this.rebalancerWritten = -1;
     this.recovery = recovery;
     this.rebuiltAt = nowMs;
     this.logger.log({ hosts: hosts.length, instances: live.length, volumes: volumes.length, now: new Date(nowMs).toISOString() }, 'engine rebuilt from the database');

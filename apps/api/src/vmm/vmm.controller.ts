@@ -1,5 +1,5 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AdminAuth, CurrentTenant, TenantAuth } from '../auth/guards';
 import { invalidParameter } from '../common/api-errors';
 import { TenantEntity } from '../database/entities';
@@ -78,6 +78,18 @@ export class AdminVmmController {
     return this.vmm.drainHost(id);
   }
 
+  @Post('hosts/:id/power-off') @HttpCode(200)
+  @ApiOperation({ summary: 'Switch an empty, available host off (MODEL.md §3.9): it draws no power and takes no instances. 409 IncorrectHostState if it runs instances (drain it first) or is not available.' })
+  powerOff(@Param('id') id: string) {
+    return this.vmm.powerOffHost(id);
+  }
+
+  @Post('hosts/:id/power-on') @HttpCode(200)
+  @ApiOperation({ summary: 'Switch an off host on; it is available at once. Hosts that consolidation switched off also come back by themselves when a placement would otherwise fail.' })
+  powerOn(@Param('id') id: string) {
+    return this.vmm.powerOnHost(id);
+  }
+
   @Post('instances/:id/migrate') @HttpCode(200)
   @ApiBody({ schema: { example: { targetHostId: 'h-0123456789abcdef0' } } })
   migrate(@Param('id') id: string, @Body() body: Record<string, unknown>) {
@@ -109,5 +121,34 @@ export class AdminVmmController {
   @ApiBody({ schema: { example: { ramAllocationRatio: 1, overrides: { hostTypes: { 'r5-host': { ramAllocationRatio: 1.5 } } } } } })
   putScheduler(@Body() body: unknown) {
     return this.vmm.putSchedulerConfig(body);
+  }
+
+  @Get('rebalancer')
+  @ApiOperation({ summary: 'Rebalancing settings: hot-spot relief, consolidation, and the live-migration concurrency limit (drains included).' })
+  rebalancer() {
+    return this.vmm.rebalancerConfig();
+  }
+
+  @Put('rebalancer')
+  @ApiOperation({
+    summary: 'Change rebalancing settings (each block merged field by field; the whole is checked, 400 changes nothing). Persisted.',
+    description: [
+      'Utilization is *demanded* CPU: what the host\'s VMs ask (delivered or not) plus its driver domain, over its hardware threads, as a fraction (0.9 = 90 %).',
+      '`hotSpot`: a host above `cpuThreshold` for `windowSeconds` live-migrates the VM with the minimum migration time to a host of its zone that stays below the threshold; source and destination then rest `cooldownSeconds`.',
+      '`consolidation`: every `intervalSeconds`, hosts below `cpuThreshold` for `windowSeconds`: empty ones are switched off (with `powerOff`), the emptiest other one is evacuated onto busier hosts (none pushed above the hot-spot threshold) and switched off. Switched back on when a placement would otherwise fail.',
+      '`maxConcurrentMigrations`: live migrations in flight at once, fleet-wide (one per source host). Every migration event carries its `reason`: maintenance, hot-spot, consolidation or operator.',
+    ].join('\n\n'),
+  })
+  @ApiBody({
+    schema: {
+      example: {
+        hotSpot: { enabled: true, cpuThreshold: 0.9, windowSeconds: 300, cooldownSeconds: 600 },
+        consolidation: { enabled: true, cpuThreshold: 0.2, windowSeconds: 900, intervalSeconds: 300, powerOff: true },
+        maxConcurrentMigrations: 16,
+      },
+    },
+  })
+  putRebalancer(@Body() body: unknown) {
+    return this.vmm.putRebalancerConfig(body);
   }
 }

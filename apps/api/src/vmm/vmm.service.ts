@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { findHostType, InvalidParameterValue, mergeWorkload, MS_PER_HOUR, validateWorkload } from '@nimbus/hypervisor';
-import { ratiosFor, SchedulerConfig } from '@nimbus/scheduler';
+import { parseRebalancerPatch, ratiosFor, SchedulerConfig } from '@nimbus/scheduler';
 import { DataSource, EntityManager, FindOptionsWhere, LessThan } from 'typeorm';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { ID_PATTERN } from '../common/ids';
@@ -100,7 +100,29 @@ export class VmmService {
       if (!host) throw hostNotFound(id);
       if (host.state === 'failed' || host.state === 'off')
         throw new ApiError('IncorrectHostState', `The host '${id}' is ${host.state}: repair it before draining it.`);
-      if (host.state !== 'draining') e.maintenance.drain(id);
+      // A host consolidation is emptying becomes the operator's: it stays drained, not switched off.
+      if (host.state !== 'draining' || e.maintenance.purposeOf(id) !== 'maintenance') e.maintenance.drain(id);
+      return this.hostDetail(id, {});
+    });
+  }
+
+  /** Switches an empty available host off (it draws nothing and takes no instances until switched on). */
+  powerOffHost(id: string) {
+    return this.engine.command(async (_tx, e) => {
+      if (!e.fleet.host(id)) throw hostNotFound(id);
+      e.rebalancer.powerOff(id, 'operator');
+      return this.hostDetail(id, {});
+    });
+  }
+
+  /** Switches an off host on: available at once. */
+  powerOnHost(id: string) {
+    return this.engine.command(async (_tx, e) => {
+      const host = e.fleet.host(id);
+      if (!host) throw hostNotFound(id);
+      if (host.state === 'failed' || host.state === 'draining')
+        throw new ApiError('IncorrectHostState', `The host '${id}' is ${host.state}, not off: repair it to return it to service.`);
+      e.rebalancer.powerOn(id, 'operator');
       return this.hostDetail(id, {});
     });
   }
@@ -128,7 +150,7 @@ export class VmmService {
         a.memoryMiB + target.memoryFootprintMiB(vm.instanceType.memoryMiB) > Math.floor(target.memoryCapacityMiB * r.ramAllocationRatio))
       )
         throw invalidParameter(`host '${targetHostId}' has no room for instance '${instanceId}' (${vm.instanceType.name})`);
-      const plan = e.dataPlane.migrate(instanceId, targetHostId, 'operator');
+      const plan = e.rebalancer.executor.startNow({ vmId: instanceId, reason: 'operator', targetHostId });
       if (!plan) throw new ApiError('MigrationNotConverging', `The instance '${instanceId}' dirties memory faster than the migration link and auto-converge is off.`);
       return {
         instanceId, sourceHostId: current?.id ?? null, targetHostId, rounds: plan.rounds.length, converged: plan.converged,
@@ -186,6 +208,14 @@ export class VmmService {
 
   putSchedulerConfig(body: unknown) {
     return this.engine.setSchedulerConfig(parseSchedulerConfig(body));
+  }
+
+  rebalancerConfig() {
+    return this.engine.rebalancer.config;
+  }
+
+  putRebalancerConfig(body: unknown) {
+    return this.engine.setRebalancerConfig(parseRebalancerPatch(body));
   }
 
   // ---- helpers ----

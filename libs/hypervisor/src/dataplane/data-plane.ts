@@ -470,6 +470,8 @@ export class DataPlane {
   /** CPU division buffers by VM count, and whether a recompute is using them. */
   private readonly cpuBuffersBySize: CpuBuffers[] = [];
   private cpuBusy = false;
+  /** Told after each host recomputation (policies that watch utilization, e.g. rebalancing). */
+  private readonly recomputeListeners: ((hostId: string) => void)[] = [];
 
   constructor(
     readonly fleet: Fleet,
@@ -713,15 +715,7 @@ export class DataPlane {
     if (target.state !== 'available') throw new InvalidParameterValue(`host '${targetHostId}' is ${target.state} and takes no instances`);
     if (vm.hostId !== null && this.fleet.host(vm.hostId)?.state === 'failed')
       throw new InvalidParameterValue(`instance '${vmId}' is on a failed host: it can only be recovered, not live-migrated`);
-    const plan = planPreCopy({
-      memoryMiB: vm.instanceType.memoryMiB,
-      dirtyRateMiBps: rt.workload.memory?.dirtyRateMiBps ?? 0,
-      bandwidthMiBps: this.migration.bandwidthMiBps,
-      stopThresholdMiB: (this.migration.bandwidthMiBps * this.migration.maxDowntimeMs) / 1000,
-      maxRounds: this.migration.maxRounds,
-      resumeCostMs: this.migration.resumeCostMs,
-      autoConverge: this.migration.autoConverge,
-    });
+    const plan = this.planMigration(vmId);
     const detail = planDetail(plan);
     if (!plan.completed) {
       this.fleet.notice({ kind: 'vm.migration-failed', hostId: vm.hostId ?? undefined, vmId, tenantId: vm.tenantId, detail: { targetHostId, reason, ...detail, why: plan.reason } });
@@ -735,6 +729,23 @@ export class DataPlane {
     this.nextMigrationStep(rt);
     this.markDirty(vm.hostId!);
     return plan;
+  }
+
+  /**
+   * The pre-copy plan a live migration of this VM would follow now (its memory, its guest's dirty
+   * rate, the migration link): what minimum-migration-time policies compare. Changes nothing.
+   */
+  planMigration(vmId: string): PreCopyPlan {
+    const vm = this.requireVm(vmId);
+    return planPreCopy({
+      memoryMiB: vm.instanceType.memoryMiB,
+      dirtyRateMiBps: this.vmRt(vm).workload.memory?.dirtyRateMiBps ?? 0,
+      bandwidthMiBps: this.migration.bandwidthMiBps,
+      stopThresholdMiB: (this.migration.bandwidthMiBps * this.migration.maxDowntimeMs) / 1000,
+      maxRounds: this.migration.maxRounds,
+      resumeCostMs: this.migration.resumeCostMs,
+      autoConverge: this.migration.autoConverge,
+    });
   }
 
   /** VMs migrating right now. */
@@ -863,6 +874,36 @@ export class DataPlane {
   /** When the host last failed a VM's guarantee (for policies that avoid such hosts). */
   lastGuaranteeViolationAt(hostId: string): SimTime | null {
     return this.hostRts.get(hostId)?.lastViolationAt ?? null;
+  }
+
+  /**
+   * Calls `listener` with a host's id after each recomputation of that host (its allocation,
+   * demand or power may have changed): what a policy that watches utilization subscribes to,
+   * instead of polling every host. A listener must not change the fleet synchronously (schedule an
+   * engine action instead). Returns the unsubscribe.
+   */
+  onHostRecomputed(listener: (hostId: string) => void): () => void {
+    this.recomputeListeners.push(listener);
+    return () => {
+      const i = this.recomputeListeners.indexOf(listener);
+      if (i >= 0) this.recomputeListeners.splice(i, 1);
+    };
+  }
+
+  /**
+   * The CPU a host's VMs demand right now (what their workloads ask, whether or not it is
+   * delivered), plus its driver domain's use, in millicores: demanded utilization's numerator.
+   */
+  hostCpuDemandMillicores(hostId: string): number {
+    const h = this.hostRt(hostId);
+    let demand = h.driverDomain;
+    for (const vmId of h.host.vmIds) demand += this.vms.get(vmId)?.demand ?? 0;
+    return demand;
+  }
+
+  /** The CPU a VM's workload demands right now (0 unless it runs), in millicores. */
+  vmCpuDemandMillicores(vmId: string): number {
+    return this.vms.get(vmId)?.demand ?? 0;
   }
 
   /** Each open metrics bucket so far (for a clean shutdown to persist). */
@@ -1260,6 +1301,7 @@ export class DataPlane {
     }
     this.recordHost(h, n);
     this.setTimer(h, next);
+    for (let i = 0; i < this.recomputeListeners.length; i++) this.recomputeListeners[i](host.id);
   }
 
   /** Step 2 of `recompute`: the IO of the host's VMs (into their runtimes, volumes and `h.iops`). */

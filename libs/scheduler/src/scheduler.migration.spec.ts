@@ -1,0 +1,59 @@
+import { Scheduler } from './scheduler';
+import { fill, fleetOf, specFor, type } from './testing/fleet-fixture';
+
+describe('Scheduler.placeMigration', () => {
+  function scene() {
+    const { fleet } = fleetOf([
+      ['src', 'm5-host', 'us-east-1a'],
+      ['full', 'm5-host', 'us-east-1a'],
+      ['roomy', 'm5-host', 'us-east-1a'],
+      ['empty', 'm5-host', 'us-east-1a'],
+      ['far', 'm5-host', 'us-east-1b'],
+      ['c5', 'c5-host', 'us-east-1a'],
+    ]);
+    const sut = new Scheduler(fleet);
+    const vm = fleet.launch(specFor(type('m5.xlarge')), 'src');
+    fill(fleet, 'full', 'm5.24xlarge', 1); // 96 of 109.76 reserved cores: an m5.xlarge (4) still fits, the fullest
+    fill(fleet, 'roomy', 'm5.12xlarge', 1);
+    return { fleet, sut, vm };
+  }
+
+  it("takes the weigher's choice in the VM's own zone and family, never its own host", () => {
+    const { sut, vm } = scene();
+    expect(sut.placeMigration(vm.vmId)).toEqual({ ok: true, availabilityZone: 'us-east-1a', hostIds: ['full'] });
+  });
+
+  it('skips excluded and refused hosts for the next in the weigher\'s order', () => {
+    const { sut, vm } = scene();
+    expect(sut.placeMigration(vm.vmId, { excludeHostIds: ['full'] })).toMatchObject({ hostIds: ['roomy'] });
+    expect(sut.placeMigration(vm.vmId, { accept: (h) => h.vmIds.size === 0 })).toMatchObject({ hostIds: ['empty'] });
+  });
+
+  it('refuses, with a reason, when every host with room is refused; never another zone or family', () => {
+    const { sut, vm } = scene();
+    const d = sut.placeMigration(vm.vmId, { excludeHostIds: ['full', 'roomy', 'empty'] });
+    expect(d).toEqual({ ok: false, refusals: [expect.objectContaining({ availabilityZone: 'us-east-1a', fits: 0, reasons: expect.arrayContaining(['rebalancing: destination refused']) })] });
+  });
+
+  it('never a host that is not available', () => {
+    const { fleet, sut, vm } = scene();
+    for (const id of ['full', 'roomy']) fleet.setHostState(id, 'draining');
+    fleet.setHostState('empty', 'off');
+    expect(sut.placeMigration(vm.vmId).ok).toBe(false);
+  });
+
+  it('asks the capacity fallback once when nothing fits, unless told not to', () => {
+    const { fleet, sut, vm } = scene();
+    fleet.setHostState('empty', 'off');
+    const calls: string[] = [];
+    sut.setCapacityFallback((req) => {
+      calls.push(req.instanceType.name);
+      fleet.setHostState('empty', 'available');
+      return true;
+    });
+    expect(sut.placeMigration(vm.vmId, { excludeHostIds: ['full', 'roomy'], powerOn: false }).ok).toBe(false);
+    expect(calls).toEqual([]);
+    expect(sut.placeMigration(vm.vmId, { excludeHostIds: ['full', 'roomy'] })).toMatchObject({ ok: true, hostIds: ['empty'] });
+    expect(calls).toEqual(['m5.xlarge']);
+  });
+});
