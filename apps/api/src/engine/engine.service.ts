@@ -418,11 +418,6 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       ramRatio: (host) => ratiosFor(scheduler.config, host.availabilityZone, host.type.name).ramAllocationRatio,
       metrics: { onBucket: (kind, id, bucket) => this.journal.buckets.push({ kind, id, bucket }) },
     });
-    // A VM runs only while its status check is ok: the end of a recovery's reboot (a status change
-    // and nothing else) must recompute its host, or it would stay down there (DataPlane does not follow status changes).
-    engine.subscribe((e) => {
-      if (e.type === 'vm.status-changed' && e.hostId !== null && fleet.host(e.hostId)) dataPlane.refreshHost(e.hostId);
-    });
     for (const h of hosts) {
       if (!h.runtime) continue;
       const r = JSON.parse(h.runtime) as { energyJoules: number };

@@ -309,4 +309,17 @@ describe('DataPlane: metrics and cost', () => {
     // 8 Mbps for the 1 s since the snapshot = 1,000,000 bytes.
     expect(w2.dataPlane.dataTransferOf(vm2.vmId)).toEqual({ crossAzBytes: 1_000, internetBytes: 1_002_000 });
   });
+  it('recomputes a host when one of its VMs changes status alone (a recovery reboot ends)', () => {
+    const w = new World();
+    const h = w.host();
+    const vm = w.vm(h, 'm5.large');
+    w.dataPlane.setWorkload(vm.vmId, { cpu: { model: 'constant', cores: 1 } });
+    w.run(1);
+    w.fleet.setVmStatus(vm.vmId, 'impaired', 'recovering');
+    w.run(1);
+    expect(w.dataPlane.vmView(vm.vmId).allocatedCores).toBe(0);
+    w.fleet.setVmStatus(vm.vmId, 'ok', null);
+    w.run(1);
+    expect(w.dataPlane.vmView(vm.vmId).allocatedCores).toBe(1);
+  });
 });

@@ -1000,7 +1000,10 @@ export class DataPlane {
         this.onVmState(e);
         break;
       case 'vm.status-changed':
+        // A VM runs only while its status allows (a recovery's reboot ends with a status change and
+        // nothing else): its host is recomputed.
         this.syncRt(this.vms.get(e.vmId));
+        if (e.hostId !== null) this.markDirty(e.hostId, false);
         break;
       case 'vm.host-changed':
         this.onVmMoved(e.vmId, e.from, e.to);
