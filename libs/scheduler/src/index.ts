@@ -4,3 +4,4 @@ export { checkVcpuQuota } from './quota/vcpu-quota';
 export type { VcpuQuotaCheck } from './quota/vcpu-quota';
 export * from './policies/auto-recovery';
 export * from './policies/maintenance';
+export * from './licensing/license-rules';
