@@ -64,7 +64,7 @@ export class DedicatedHostsService {
   /** Refused while instances (running, stopped, …: anything not terminated) are on it. */
   release(tenant: TenantEntity, id: string) {
     return this.engine.command(async (tx, e) => {
-      const row = await this.require(tx, tenant.id, id);
+      await this.require(tx, tenant.id, id);
       const members = (await this.instancesOn(tx, [id])).get(id) ?? [];
       if (members.length > 0)
         throw new ApiError('IncorrectHostState', `The Dedicated Host '${id}' still has ${members.length} instance(s) (${members.map((m) => m.instanceId).join(', ')}); terminate them before releasing it.`);
