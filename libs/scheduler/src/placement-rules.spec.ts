@@ -85,6 +85,16 @@ describe('Dedicated Hosts', () => {
     expect(hostsOf(sut.place(request('m5.large', { tenantId: 'acme', tenancy: 'host', hostId: 'b' })))).toEqual(['b']);
   });
 
+  it('a host allocated for one family or type takes only that family or type', () => {
+    const { sut } = world();
+    sut.setHostOwner('a', { tenantId: 'acme', autoPlacement: true, instanceFamily: 'm5', instanceType: 'm5.xlarge' });
+    sut.setHostOwner('b', { tenantId: 'acme', autoPlacement: true, instanceFamily: 't3' });
+    expect(hostsOf(sut.place(request('m5.xlarge', { tenantId: 'acme', tenancy: 'host' })))).toEqual(['a']);
+    expect(hostsOf(sut.place(request('t3.micro', { tenantId: 'acme', tenancy: 'host' })))).toEqual(['b']);
+    expect(reasonsOf(sut.place(request('m5.large', { tenantId: 'acme', tenancy: 'host', availabilityZone: 'us-east-1a' })))).toEqual([['dedicated-host']]);
+    expect(reasonsOf(sut.place(request('m5.large', { tenantId: 'acme', tenancy: 'host', hostId: 'a' })))).toEqual([['instance-family']]);
+  });
+
   it('a full Dedicated Host refuses with the capacity dimension; the family must match the host type', () => {
     const { fleet, sut } = world();
     sut.setHostOwner('b', { tenantId: 'acme', autoPlacement: true });

@@ -1,4 +1,4 @@
-import { AVAILABILITY_ZONES, Fleet, FleetEvent, Host, InvalidParameterValue, isAvailabilityZone, SimTime, Tenancy } from '@nimbus/hypervisor';
+import { AVAILABILITY_ZONES, Fleet, FleetEvent, Host, InstanceType, INSTANCE_TYPES, InvalidParameterValue, isAvailabilityZone, SimTime, Tenancy } from '@nimbus/hypervisor';
 import {
   CLUSTER_MAX_HOSTS, DEFAULT_AVOID_VIOLATIONS_MS, DEFAULT_SCHEDULER_CONFIG, MAX_PARTITIONS, PlacementDecision, PlacementGroupDefinition, PlacementRequest, PLACEMENT_STRATEGIES,
   ratiosFor, RefusalReason, SchedulerConfig, WeigherName, ZoneRefusal,
@@ -25,11 +25,16 @@ export interface HostOwner {
   readonly tenantId: string;
   /** `on`: the tenant's host-tenancy launches that name no host may land here. */
   readonly autoPlacement: boolean;
+  /** What the host was allocated for (EC2: an instance family, or one instance type); absent: any its type runs. */
+  readonly instanceFamily?: string;
+  readonly instanceType?: string;
 }
 
 export interface SchedulerOptions {
   /** When each host last had a guarantee violation (the data plane knows); enables avoiding them. */
   readonly lastGuaranteeViolationAt?: (hostId: string) => SimTime | null;
+  /** Instance types whose default shapes are indexed up front (default: the catalog). For studies with shapes of their own. */
+  readonly catalog?: readonly InstanceType[];
 }
 
 /**
@@ -68,6 +73,7 @@ export class Scheduler {
     this.index = new CapacityIndex(
       (az, type) => ratiosFor(this.current, az, type),
       (host) => this.classOf(host),
+      options.catalog ?? INSTANCE_TYPES,
     );
     for (const host of fleet.hosts()) this.index.sync(host);
     this.unsubscribe = fleet.engine.subscribe((event) => this.observe(event));
@@ -173,7 +179,7 @@ export class Scheduler {
     const shape = this.index.shapeFor(req.instanceType, req.cpu);
     if (req.hostId !== undefined) return this.placeOnHost(req, req.hostId, shape);
 
-    const classes = classesFor(tenancy, req.tenantId);
+    const classes = classesFor(tenancy, req.tenantId, req.instanceType);
     const zones = (requested !== undefined ? [requested] : ZONES_BY_NAME).map((az) => this.index.zone(az, shape, classes));
     const weigher = WEIGHERS[this.current.weigher];
     const refuse = (zone: ZoneCandidates, plan?: GroupPlan): ZoneRefusal => {
@@ -282,7 +288,8 @@ export class Scheduler {
     const refuse = (reasons: RefusalReason[], fits = 0): PlacementDecision => ({ ok: false, refusals: [{ availabilityZone: az, fits, reasons }] });
     if (!host || !owner || owner.tenantId !== req.tenantId) return refuse(['dedicated-host']);
     if (req.availabilityZone !== undefined && req.availabilityZone !== host.availabilityZone) return refuse(['availability-zone']);
-    if (!host.type.families.includes(shape.family)) return refuse(['instance-family']);
+    const allocatedFor = (owner.instanceFamily === undefined || owner.instanceFamily === shape.family) && (owner.instanceType === undefined || owner.instanceType === shape.instanceType.name);
+    if (!host.type.families.includes(shape.family) || !allocatedFor) return refuse(['instance-family']);
     if (host.state !== 'available') return refuse(['host-state']);
     const at = this.index.slotsOn(hostId, shape);
     const slots = at?.slots ?? 0;
@@ -306,7 +313,7 @@ export class Scheduler {
   /** The tenancy class a host is in now (see host-class.ts). */
   private classOf(host: Host): string {
     const owner = this.owners.get(host.id);
-    if (owner) return dedicatedHostClass(owner.tenantId, owner.autoPlacement);
+    if (owner) return dedicatedHostClass(owner.tenantId, owner.autoPlacement, owner.instanceFamily, owner.instanceType);
     if (host.vmIds.size + host.incoming.size === 0) return EMPTY_CLASS;
     const tenant = this.occupancy.dedicatedTenantOf(host.id);
     return tenant !== undefined ? dedicatedClass(tenant) : SHARED_CLASS;
