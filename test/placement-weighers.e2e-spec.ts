@@ -19,21 +19,28 @@ describe('scheduler weighers', () => {
 
   const onHost = async (h: string) => (await t.admin().get(`/v1/admin/hosts/${h}`).expect(200)).body.instanceIds as string[];
 
-  it('balance: a memory-heavy instance goes where CPU is the more used resource', async () => {
-    await t.admin().put('/v1/admin/scheduler', { weigher: 'pack' }).expect(200);
-    // r5 does not run on m5 hosts: make one host CPU-heavy (c-like) and the other memory-heavy with m5/t3 shapes
-    const cpuHeavy = (await t.as(key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.8xlarge', availabilityZone: 'us-east-1a' }).expect(201)).body.instances[0].instanceId;
-    const cpuHost = (await onHost(hosts[0])).includes(cpuHeavy) ? hosts[0] : hosts[1];
-    const memHost = cpuHost === hosts[0] ? hosts[1] : hosts[0];
-    // t3.2xlarge reserves 3.2 cores but takes 32 GiB: with spread it lands on the empty host
+  it('balance keeps each host\'s CPU and memory shares close, where pack would take the fullest host', async () => {
+    const run = (instanceType: string, count = 1) =>
+      t.as(key).post('/v1/instances', { imageId: LINUX_AMI, instanceType, availabilityZone: 'us-east-1a', minCount: count, maxCount: count }).expect(201);
+    await t.admin().put('/v1/admin/scheduler', { weigher: 'pack', cpuAllocationRatio: 1 }).expect(200);
+    const nano = (await run('t3.nano', 20)).body.instances[0].instanceId; // 2 vCPUs, 0.5 GiB each: CPU 36 % of the limits, memory 2 %
+    const cpuHeavy = (await onHost(hosts[0])).includes(nano) ? hosts[0] : hosts[1];
+    const balanced = cpuHeavy === hosts[0] ? hosts[1] : hosts[0];
+    expect((await onHost(cpuHeavy)).length).toBe(20);
     await t.admin().put('/v1/admin/scheduler', { weigher: 'spread' }).expect(200);
-    for (let i = 0; i < 6; i++) await t.as(key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 't3.2xlarge', availabilityZone: 'us-east-1a' }).expect(201);
-    expect((await onHost(memHost)).length).toBeGreaterThan(0);
+    const big = (await run('m5.8xlarge')).body.instances[0].instanceId; // 29 % CPU, 25 % memory
+    expect(await onHost(balanced)).toEqual([big]);
+    // An m5.large takes 2 of 112 cores and 8 GiB. Slots left for it: 36 on the CPU-heavy host
+    // (limits bind), 38 on the other (reservations bind): pack takes the CPU-heavy one, balance
+    // the one whose shares (29 % CPU, 25 % memory) stay close.
     const res = await t.admin().put('/v1/admin/scheduler', { weigher: 'balance', avoidViolationsWithinMs: 600_000 }).expect(200);
     expect(res.body).toMatchObject({ weigher: 'balance', avoidViolationsWithinMs: 600_000 });
-    // an m5.large (2 vCPU, 8 GiB): on the memory-heavy host it would widen the gap, on the CPU-heavy one it narrows it
-    const placed = (await t.as(key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'r5.large'.replace('r5', 'm5'), availabilityZone: 'us-east-1a' }).expect(201)).body.instances[0].instanceId;
-    expect(await onHost(cpuHost)).toContain(placed);
+    const byBalance = (await run('m5.large')).body.instances[0].instanceId;
+    expect(await onHost(balanced)).toContain(byBalance);
+    await t.admin().put('/v1/admin/scheduler', { weigher: 'pack' }).expect(200);
+    const byPack = (await run('m5.large')).body.instances[0].instanceId;
+    expect(await onHost(cpuHeavy)).toContain(byPack);
+    await t.admin().put('/v1/admin/scheduler', { weigher: 'balance', cpuAllocationRatio: 2 }).expect(200);
   });
 
   it('refuses an unknown weigher or a negative window, changing nothing', async () => {
