@@ -56,6 +56,8 @@ export class Scheduler {
   private readonly owners = new Map<string, HostOwner>();
   private readonly groups = new Map<string, PlacementGroupDefinition>();
   private readonly unsubscribe: () => void;
+  /** Counts changes made by calls rather than fleet events (groups, host owners): a caller that must undo them can tell. */
+  private changes = 0;
 
   constructor(
     private readonly fleet: Fleet,
@@ -81,6 +83,11 @@ export class Scheduler {
 
   get config(): SchedulerConfig {
     return this.current;
+  }
+
+  /** How many group definitions and host-owner changes were made so far. */
+  get mutations(): number {
+    return this.changes;
   }
 
   setConfig(partial: Partial<SchedulerConfig>): void {
@@ -115,11 +122,12 @@ export class Scheduler {
       if (n === undefined || !Number.isInteger(n) || n < 1 || n > MAX_PARTITIONS) throw new InvalidParameterValue(`partitionCount must be an integer from 1 to ${MAX_PARTITIONS}, got ${n}`);
     } else if (group.partitionCount !== undefined) throw new InvalidParameterValue(`partitionCount applies only to the partition strategy`);
     this.groups.set(group.groupId, group);
+    this.changes++;
   }
 
   /** Forgets a group (deleted; it has no instances left). */
   removeGroup(groupId: string): void {
-    this.groups.delete(groupId);
+    if (this.groups.delete(groupId)) this.changes++;
   }
 
   group(groupId: string): PlacementGroupDefinition | undefined {
@@ -132,6 +140,7 @@ export class Scheduler {
   setHostOwner(hostId: string, owner: HostOwner | null): void {
     if (owner) this.owners.set(hostId, owner);
     else this.owners.delete(hostId);
+    this.changes++;
     this.reindexHost(hostId);
   }
 

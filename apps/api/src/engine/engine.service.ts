@@ -150,11 +150,14 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     return this.queue.run(async () => {
       this.catchUp();
       const emittedBefore = this.emitted;
+      const scheduler = this.schedulerRef;
+      const schedulerBefore = scheduler.mutations;
       try {
         return await this.persist((tx) => fn(tx, this));
       } catch (err) {
-        // The command changed the engine but its transaction did not commit: rebuild from the truth.
-        if (this.emitted !== emittedBefore) await this.rebuild(this.engine.now);
+        // The command changed the engine (or the scheduler's groups and host owners) but its
+        // transaction did not commit: rebuild from the truth.
+        if (this.emitted !== emittedBefore || scheduler.mutations !== schedulerBefore) await this.rebuild(this.engine.now);
         throw err;
       }
     });
