@@ -3,3 +3,5 @@ import { Vmm1763900000000 } from './1763900000000-Vmm';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
 export const MIGRATIONS = [Initial1763701200000, Vmm1763900000000];
+import { Scheduler1764000000000 } from './1764000000000-Scheduler';
+MIGRATIONS.push(Scheduler1764000000000);

@@ -33,4 +33,20 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.runMigrations();
     expect(await ds.query('SELECT COUNT(*) AS n FROM instances')).toEqual([{ n: expect.anything() }]);
   });
+
+  it('Scheduler1764000000000 adds placement groups, Dedicated Hosts, license configurations and the instance columns, and reverts alone', async () => {
+    const runner = ds.createQueryRunner();
+    const names = ['placement_groups', 'dedicated_hosts', 'license_configurations'];
+    expect((await runner.getTables(names)).map((t) => t.name).sort()).toEqual([...names].sort());
+    const instances = (await runner.getTable('instances'))!;
+    for (const c of ['placement_group_id', 'partition_number', 'dedicated_host_id', 'license_configuration_id']) expect(instances.findColumnByName(c)).toBeDefined();
+    expect(instances.indices.map((i) => i.name)).toEqual(expect.arrayContaining(['ix_instances_placement_group', 'ix_instances_dedicated_host', 'ix_instances_license_configuration']));
+    const undo = MIGRATIONS.length - MIGRATIONS.findIndex((m) => new m().name === 'Scheduler1764000000000');
+    for (let i = 0; i < undo; i++) await ds.undoLastMigration();
+    expect(await runner.getTables(names)).toEqual([]);
+    expect((await runner.getTable('instances'))!.findColumnByName('placement_group_id')).toBeUndefined();
+    await ds.runMigrations();
+    expect(await runner.getTables(names)).toHaveLength(3);
+    await runner.release();
+  });
 });

@@ -23,6 +23,12 @@ import { VmmService } from './vmm/vmm.service';
 import { TenantsService } from './tenants/tenants.service';
 import { VolumesController } from './volumes/volumes.controller';
 import { VolumesService } from './volumes/volumes.service';
+import { PlacementGroupsController } from './placement/placement-groups.controller';
+import { PlacementGroupsService } from './placement/placement-groups.service';
+import { DedicatedHostsController } from './placement/dedicated-hosts.controller';
+import { DedicatedHostsService } from './placement/dedicated-hosts.service';
+import { LicensesController } from './licenses/licenses.controller';
+import { LicensesService } from './licenses/licenses.service';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -45,10 +51,12 @@ export class AppModule implements NestModule {
       controllers: [
         HealthController, CatalogController, InstancesController, QuotasController, TenantsController, HostsController, ClockController,
         InstanceVmmController, AdminVmmController, VolumesController,
+        PlacementGroupsController, DedicatedHostsController, LicensesController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
+        PlacementGroupsService, DedicatedHostsService, LicensesService,
       ],
     };
   }

@@ -1,7 +1,11 @@
-import { CpuParams, DomainError, InstanceType } from '@nimbus/hypervisor';
+import { CpuParams, DomainError, InstanceType, Tenancy } from '@nimbus/hypervisor';
 
-/** Which soft weigher orders the hosts that pass every filter. */
-export type WeigherName = 'pack' | 'spread';
+/**
+ * Which soft weigher orders the hosts that pass every filter: best fit, worst fit, or CPU/RAM
+ * balance. Whichever it is, hosts with a recent guarantee violation go last (see
+ * `avoidViolationsWithinMs`).
+ */
+export type WeigherName = 'pack' | 'spread' | 'balance';
 
 
 export interface SchedulerConfig {
@@ -15,7 +19,16 @@ export interface SchedulerConfig {
    * set a RAM overcommit ratio"). A host type's setting wins over its zone's, which wins over the default.
    */
   readonly overrides?: RatioOverrides;
+  /**
+   * Hosts with a guarantee violation less than this long ago are used only when no other host
+   * can take the request (needs the data plane's lookup, given to the Scheduler). Absent:
+   * DEFAULT_AVOID_VIOLATIONS_MS; 0 turns it off.
+   */
+  readonly avoidViolationsWithinMs?: number;
 }
+
+/** 15 simulated minutes: three of EC2's 5-minute monitoring periods. */
+export const DEFAULT_AVOID_VIOLATIONS_MS = 15 * 60_000;
 
 export interface RatioOverrides {
   readonly hostTypes?: Readonly<Record<string, Partial<AllocationRatios>>>;
@@ -39,6 +52,23 @@ export function ratiosFor(config: SchedulerConfig, availabilityZone: string, hos
   };
 }
 
+export type PlacementStrategy = 'cluster' | 'spread' | 'partition';
+export const PLACEMENT_STRATEGIES: readonly PlacementStrategy[] = ['cluster', 'spread', 'partition'];
+
+/** A placement group as the scheduler knows it (the app keeps names and owners). */
+export interface PlacementGroupDefinition {
+  readonly groupId: string;
+  readonly strategy: PlacementStrategy;
+  /** Partition groups: 1 to MAX_PARTITIONS. */
+  readonly partitionCount?: number;
+}
+
+/** EC2's limits: seven running instances per zone in a spread group; seven partitions per zone. */
+export const SPREAD_MAX_PER_ZONE = 7;
+export const MAX_PARTITIONS = 7;
+/** A cluster group's instances share one rack: at most this many hosts (two-socket 2U servers in a 42U rack, less switches). */
+export const CLUSTER_MAX_HOSTS = 16;
+
 export interface PlacementRequest {
   readonly tenantId: string;
   readonly instanceType: InstanceType;
@@ -47,6 +77,17 @@ export interface PlacementRequest {
   readonly availabilityZone?: string;
   readonly minCount: number;
   readonly maxCount: number;
+  /** Default `default`. */
+  readonly tenancy?: Tenancy;
+  /** Tenancy `host`: this Dedicated Host (the tenant's); omitted, any of its hosts with auto-placement on. */
+  readonly hostId?: string;
+  /** A group defined with `Scheduler.defineGroup`; `partition` (1-based) only for partition groups. */
+  readonly placementGroup?: { readonly groupId: string; readonly partition?: number };
+  /**
+   * Set when an existing VM is re-placed (start after stop, recovery, migration): it is not
+   * counted against its own group's limits (see Scheduler.placeVm).
+   */
+  readonly vmId?: string;
 }
 
 /** Why a host (or a whole zone) was refused. Each reason reaches the user in the error message. */
@@ -58,6 +99,11 @@ export type RefusalReason =
   | 'capacity: cpu-limit'
   | 'capacity: memory'
   | 'capacity: fragmented'
+  | 'tenancy'
+  | 'dedicated-host'
+  | 'placement-group: cluster'
+  | 'placement-group: spread'
+  | 'placement-group: partition'
   /** A live migration's destination: hosts with room were refused by the mover (excluded, or would become a hot spot). */
   | 'rebalancing: destination refused';
 
@@ -69,7 +115,13 @@ export interface ZoneRefusal {
 }
 
 export type PlacementDecision =
-  | { readonly ok: true; readonly availabilityZone: string; readonly hostIds: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly availabilityZone: string;
+      readonly hostIds: readonly string[];
+      /** Partition groups: each instance's partition, in hostIds order. */
+      readonly partitions?: readonly number[];
+    }
   | { readonly ok: false; readonly refusals: readonly ZoneRefusal[] };
 
 export class InsufficientInstanceCapacity extends DomainError {
@@ -92,6 +144,33 @@ export class VcpuLimitExceeded extends DomainError {
     super(
       'VcpuLimitExceeded',
       `You have requested more vCPU capacity than your current vCPU limit of ${limit} allows: ${used} in use, ${requested} requested (quota).`,
+    );
+  }
+}
+
+/** EC2's code when a Dedicated Host the tenant named (or all its auto-placement hosts) has no room. */
+export class InsufficientCapacityOnHost extends DomainError {
+  constructor(instanceType: string, refusals: readonly ZoneRefusal[], hostId?: string) {
+    const why = refusals.map((r) => `${r.availabilityZone}: ${r.reasons.join(', ') || 'no capacity'}`).join('; ');
+    super(
+      'InsufficientCapacityOnHost',
+      `There is not enough capacity on ${hostId ? `the Dedicated Host '${hostId}'` : 'your Dedicated Hosts with auto-placement on'} to launch ${instanceType}. Refused by: ${why}.`,
+    );
+  }
+}
+
+/** Two parameters that are each valid but not together (EC2's InvalidParameterCombination). */
+export class InvalidParameterCombination extends DomainError {
+  constructor(message: string) {
+    super('InvalidParameterCombination', message);
+  }
+}
+
+export class LicenseLimitExceeded extends DomainError {
+  constructor(licenseConfigurationId: string, countingType: string, limit: number, consumed: number, requested: number) {
+    super(
+      'LicenseLimitExceeded',
+      `License configuration '${licenseConfigurationId}' has a hard limit of ${limit} ${countingType} licenses: ${consumed} in use, the request needs ${requested} more.`,
     );
   }
 }

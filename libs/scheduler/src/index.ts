@@ -7,3 +7,4 @@ export * from './policies/maintenance';
 export * from './policies/migration-executor';
 export * from './policies/rebalancer.config';
 export * from './policies/rebalancer';
+export * from './licensing/license-rules';

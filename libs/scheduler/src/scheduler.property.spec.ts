@@ -105,7 +105,7 @@ function checkDecision(fleet: Fleet, config: SchedulerConfig, req: PlacementRequ
   expect(d.hostIds).toHaveLength(take(d.availabilityZone));
   for (const az of zones) expect(take(az)).toBeLessThanOrEqual(d.hostIds.length);
   for (const id of d.hostIds) expect(fleet.host(id)?.availabilityZone).toBe(d.availabilityZone);
-  expect(firstWorsePick(fleet, d.availabilityZone, req, config, config.weigher, d.hostIds)).toBeNull();
+  expect(firstWorsePick(fleet, d.availabilityZone, req, config, config.weigher as 'pack' | 'spread', d.hostIds)).toBeNull();
 }
 
 /** Runs a scenario; returns every decision, for the determinism property. */

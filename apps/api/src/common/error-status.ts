@@ -27,3 +27,15 @@ export function statusForCode(code: string): number {
   if (code.endsWith('.Malformed')) return 400;
   return 400;
 }
+
+// Issue 4 (scheduler): placement groups, Dedicated Hosts, license configurations.
+Object.assign(STATUS_BY_CODE, {
+  'InvalidPlacementGroup.Unknown': 404,
+  'InvalidPlacementGroup.Duplicate': 409,
+  'InvalidPlacementGroup.InUse': 409,
+  'InvalidLicenseConfigurationId.NotFound': 404,
+  LicenseConfigurationInUse: 409,
+  InsufficientHostCapacity: 503,
+  InsufficientCapacityOnHost: 503,
+  UnsupportedHostConfiguration: 400,
+});

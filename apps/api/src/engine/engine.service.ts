@@ -2,15 +2,16 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShu
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   BucketSummary, CreditMode, CreditSnapshot, DataPlane, TransferSnapshot, Engine, Fleet, FleetEvent, findHostType, findImage, findInstanceType, HostState,
-  mergeBuckets, MetricKind, MS_PER_DAY, TimelineEvent, Workload,
+  mergeBuckets, MetricKind, MS_PER_DAY, Tenancy, TimelineEvent, Workload,
 } from '@nimbus/hypervisor';
 import {
-  AutoRecovery, DEFAULT_REBALANCER_CONFIG, DEFAULT_SCHEDULER_CONFIG, Maintenance, mergeRebalancerConfig, ratiosFor, Rebalancer, RebalancerConfig,
-  RebalancerConfigPatch, RebalancerState, Scheduler, SchedulerConfig,
+  AutoRecovery, DEFAULT_REBALANCER_CONFIG, DEFAULT_SCHEDULER_CONFIG, Maintenance, mergeRebalancerConfig, PlacementStrategy, ratiosFor, Rebalancer,
+  RebalancerConfig, RebalancerConfigPatch, RebalancerState, Scheduler, SchedulerConfig,
 } from '@nimbus/scheduler';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { APP_CONFIG, AppConfig, ClockSetting, DEFAULT_CLOCK } from '../config/app-config';
 import { HostEntity, InstanceEntity, MetricBucketEntity, SettingEntity, SimEventEntity, VolumeEntity } from '../database/entities';
+import { DedicatedHostEntity, PlacementGroupEntity } from '../database/entities';
 import { SerialQueue } from '../common/serial-queue';
 import { clockView } from './clock-state';
 import { volumeSpecOf } from '../volumes/volume.mapper';
@@ -171,11 +172,14 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     return this.queue.run(async () => {
       this.catchUp();
       const emittedBefore = this.emitted;
+      const scheduler = this.schedulerRef;
+      const schedulerBefore = scheduler.mutations;
       try {
         return await this.persist((tx) => fn(tx, this));
       } catch (err) {
-        // The command changed the engine but its transaction did not commit: rebuild from the truth.
-        if (this.emitted !== emittedBefore) await this.rebuild(this.engine.now);
+        // The command changed the engine (or the scheduler's groups and host owners) but its
+        // transaction did not commit: rebuild from the truth.
+        if (this.emitted !== emittedBefore || scheduler.mutations !== schedulerBefore) await this.rebuild(this.engine.now);
         throw err;
       }
     });
@@ -411,13 +415,24 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
         cpu: { reservationMillicores: i.cpuReservationMillicores, limitMillicores: i.cpuLimitMillicores, weight: i.cpuWeight },
         state: i.state as never, hostId: i.hostId, stateSince: i.stateSince, transitionAt: i.transitionAt,
         status: i.status === 'impaired' ? 'impaired' : 'ok', statusReason,
+        tenancy: i.tenancy as Tenancy,
+        ...(i.placementGroupId ? { placementGroup: { groupId: i.placementGroupId, ...(i.partitionNumber !== null ? { partition: i.partitionNumber } : {}) } } : {}),
       });
     }
-    const scheduler = new Scheduler(fleet, this.schedulerConfig);
+    // The scheduler's indexes come back from the fleet (tenancy, group members) and from the rows
+    // of its own: placement groups and Dedicated Host owners.
+    let lastViolationAt: (hostId: string) => number | null = () => null;
+    const scheduler = new Scheduler(fleet, this.schedulerConfig, { lastGuaranteeViolationAt: (id) => lastViolationAt(id) });
+    for (const g of await this.db.getRepository(PlacementGroupEntity).find({ order: { id: 'ASC' } }))
+      scheduler.defineGroup({ groupId: g.id, strategy: g.strategy as PlacementStrategy, ...(g.partitionCount !== null ? { partitionCount: g.partitionCount } : {}) });
+    for (const d of await this.db.getRepository(DedicatedHostEntity).find({ order: { hostId: 'ASC' } }))
+      if (fleet.host(d.hostId))
+        scheduler.setHostOwner(d.hostId, { tenantId: d.tenantId, autoPlacement: d.autoPlacement, instanceFamily: d.instanceFamily, ...(d.instanceType ? { instanceType: d.instanceType } : {}) });
     const dataPlane = new DataPlane(fleet, {
       ramRatio: (host) => ratiosFor(scheduler.config, host.availabilityZone, host.type.name).ramAllocationRatio,
       metrics: { onBucket: (kind, id, bucket) => this.journal.buckets.push({ kind, id, bucket }) },
     });
+    lastViolationAt = (id) => dataPlane.lastGuaranteeViolationAt(id);
     for (const h of hosts) {
       if (!h.runtime) continue;
       const r = JSON.parse(h.runtime) as { energyJoules: number };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { findHostType, Host, HOST_TYPES, isAvailabilityZone, hardwareThreads } from '@nimbus/hypervisor';
-import { invalidParameter, notFound } from '../common/api-errors';
+import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { HostEntity } from '../database/entities';
 import { EngineService } from '../engine/engine.service';
@@ -60,6 +60,8 @@ export class HostsService {
   remove(id: string) {
     return this.engine.command(async (tx, e) => {
       if (!e.fleet.host(id)) throw hostNotFound(id);
+      const owner = e.scheduler.hostOwner(id);
+      if (owner) throw new ApiError('IncorrectHostState', `host '${id}' is a Dedicated Host allocated to tenant '${owner.tenantId}'; it must be released first`);
       e.fleet.removeHost(id);
       await tx.delete(HostEntity, { id });
     });

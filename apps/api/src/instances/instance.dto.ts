@@ -47,9 +47,28 @@ export class RunInstancesDto {
   @IsOptional() @IsString()
   availabilityZone?: string;
 
-  @ApiPropertyOptional({ enum: ['default'], description: 'dedicated and host tenancy arrive with the scheduler issue' })
-  @IsOptional() @IsIn(['default'])
-  tenancy?: 'default';
+  @ApiPropertyOptional({
+    enum: ['default', 'dedicated', 'host'],
+    description: 'default: shared hosts; dedicated: hosts that hold no other tenant\'s instances; host: your Dedicated Hosts (hostId, or any with auto-placement on). Default: host when hostId is given, else default',
+  })
+  @IsOptional() @IsIn(['default', 'dedicated', 'host'])
+  tenancy?: 'default' | 'dedicated' | 'host';
+
+  @ApiPropertyOptional({ example: 'h-0123456789abcdef0', description: 'tenancy host: one of your Dedicated Hosts' })
+  @IsOptional() @IsString()
+  hostId?: string;
+
+  @ApiPropertyOptional({ example: 'web-spread', description: 'The name of one of your placement groups' })
+  @IsOptional() @IsString()
+  placementGroup?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 7, description: 'Partition placement groups: the partition (omitted: instances are spread evenly over the partitions)' })
+  @IsOptional() @IsInt() @Min(1) @Max(7)
+  partitionNumber?: number;
+
+  @ApiPropertyOptional({ example: 'lic-0123456789abcdef0', description: 'BYOL images: the license configuration the instances consume from (see /v1/license-configurations)' })
+  @IsOptional() @IsString()
+  licenseConfigurationId?: string;
 
   @ApiPropertyOptional({ type: CpuOptionsDto })
   @IsOptional() @ValidateNested() @Type(() => CpuOptionsDto)

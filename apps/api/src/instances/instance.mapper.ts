@@ -9,7 +9,10 @@ const STATE_REASONS: Record<string, string> = {
 
 export const stateOf = (name: string) => ({ name, code: INSTANCE_STATE_CODES[name as InstanceStateName] });
 
-export function mapInstance(i: InstanceEntity, tags: Record<string, string>, volumes: InstanceVolumeView[] = []) {
+/** Names of the placement groups instances are in, by group id (see placementGroupNames). */
+export type GroupNames = ReadonlyMap<string, string>;
+
+export function mapInstance(i: InstanceEntity, tags: Record<string, string>, volumes: InstanceVolumeView[] = [], groups: GroupNames = new Map()) {
   return {
     instanceId: i.id,
     reservationId: i.reservationId,
@@ -21,6 +24,10 @@ export function mapInstance(i: InstanceEntity, tags: Record<string, string>, vol
     launchTime: new Date(i.launchTime).toISOString(),
     platform: i.platform,
     tenancy: i.tenancy,
+    ...(i.placementGroupId && groups.has(i.placementGroupId) ? { placementGroup: groups.get(i.placementGroupId) } : {}),
+    ...(i.partitionNumber !== null && i.partitionNumber !== undefined ? { partitionNumber: i.partitionNumber } : {}),
+    ...(i.tenancy === 'host' && i.dedicatedHostId ? { hostId: i.dedicatedHostId } : {}),
+    ...(i.licenseConfigurationId ? { licenseConfigurationId: i.licenseConfigurationId } : {}),
     cpu: { reservation: i.cpuReservationMillicores / 1000, limit: i.cpuLimitMillicores / 1000, weight: i.cpuWeight },
     ...(i.creditSpecification ? { creditSpecification: i.creditSpecification } : {}),
     maintenanceOptions: { autoRecovery: i.autoRecovery },

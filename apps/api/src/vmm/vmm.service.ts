@@ -140,6 +140,9 @@ export class VmmService {
         throw invalidParameter(`host '${targetHostId}' is in ${target.availabilityZone}; live migration stays in the instance's zone (${current.availabilityZone})`);
       if (!target.type.families.includes(vm.instanceType.family))
         throw invalidParameter(`host '${targetHostId}' (${target.type.name}) cannot run ${vm.instanceType.family} instances`);
+      // Tenancy, Dedicated Hosts and placement groups bind an operator's move too (MODEL.md §4).
+      const refusal = target === current ? null : e.scheduler.refusalForMove(instanceId, targetHostId);
+      if (refusal) throw invalidParameter(`instance '${instanceId}' may not move to host '${targetHostId}': ${refusal}`);
       // The target holds the VM's resources from the start: the placement's capacity rule (MODEL.md §4) applies to it too.
       const r = ratiosFor(e.scheduler.config, target.availabilityZone, target.type.name);
       const a = target.allocation;
@@ -261,6 +264,7 @@ function tenantDetail(d: Record<string, unknown>): Record<string, unknown> {
 }
 
 const RATIO_KEYS = ['cpuAllocationRatio', 'ramAllocationRatio'];
+const NUMBER_KEYS = ['avoidViolationsWithinMs'];
 
 /** The shape of `PUT /v1/admin/scheduler`; the values themselves are checked by the scheduler. */
 function parseSchedulerConfig(body: unknown): Partial<SchedulerConfig> {
@@ -272,6 +276,9 @@ function parseSchedulerConfig(body: unknown): Partial<SchedulerConfig> {
       if (typeof v !== 'string') throw invalidParameter('weigher must be a string');
       out.weigher = v;
     } else if (RATIO_KEYS.includes(k)) {
+      if (typeof v !== 'number') throw invalidParameter(`${k} must be a number`);
+      out[k] = v;
+    } else if (NUMBER_KEYS.includes(k)) {
       if (typeof v !== 'number') throw invalidParameter(`${k} must be a number`);
       out[k] = v;
     } else if (k === 'overrides') {

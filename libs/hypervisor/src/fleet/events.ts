@@ -6,7 +6,8 @@ import { InstanceStateName, InstanceStatus } from './vm';
 export type FleetEvent =
   | { readonly type: 'host.added'; readonly time: SimTime; readonly hostId: string }
   | { readonly type: 'host.removed'; readonly time: SimTime; readonly hostId: string }
-  | { readonly type: 'host.allocation-changed'; readonly time: SimTime; readonly hostId: string }
+  /** `vmId`: the VM that arrived on or left the host (absent only when no single VM is the cause). */
+  | { readonly type: 'host.allocation-changed'; readonly time: SimTime; readonly hostId: string; readonly vmId?: string }
   | {
       readonly type: 'vm.state-changed';
       readonly time: SimTime;

@@ -203,7 +203,7 @@ export class Fleet {
     const target = this.requireHost(targetHostId);
     target.reserveIncoming(vm);
     this.migrating.set(vmId, targetHostId);
-    this.engine.emit({ type: 'host.allocation-changed', time: this.now, hostId: targetHostId });
+    this.engine.emit({ type: 'host.allocation-changed', time: this.now, hostId: targetHostId, vmId });
   }
 
   /** The migration's stop-and-copy is done: the VM runs on the target, the source is free. */
@@ -217,7 +217,7 @@ export class Fleet {
     source?.detach(vm);
     this.requireHost(targetId).acceptIncoming(vm);
     vm.hostId = targetId;
-    if (from !== null) this.engine.emit({ type: 'host.allocation-changed', time: this.now, hostId: from });
+    if (from !== null) this.engine.emit({ type: 'host.allocation-changed', time: this.now, hostId: from, vmId });
     this.engine.emit({ type: 'vm.host-changed', time: this.now, vmId, tenantId: vm.tenantId, from, to: targetId, reason: 'migration' });
   }
 
@@ -230,7 +230,7 @@ export class Fleet {
     const target = this.hostsById.get(targetId);
     if (vm && target) {
       target.releaseIncoming(vm);
-      this.engine.emit({ type: 'host.allocation-changed', time: this.now, hostId: targetId });
+      this.engine.emit({ type: 'host.allocation-changed', time: this.now, hostId: targetId, vmId });
     }
   }
 
@@ -287,7 +287,7 @@ export class Fleet {
     vm.hostId = hostId;
     host.attach(vm);
     this.tenantVcpus.set(vm.tenantId, this.vcpusInUse(vm.tenantId) + vm.instanceType.vcpus);
-    this.engine.emit({ type: 'host.allocation-changed', time: this.now, hostId });
+    this.engine.emit({ type: 'host.allocation-changed', time: this.now, hostId, vmId: vm.vmId });
   }
 
   private release(vm: Vm): void {
@@ -298,7 +298,7 @@ export class Fleet {
     this.tenantVcpus.set(vm.tenantId, this.vcpusInUse(vm.tenantId) - vm.instanceType.vcpus);
     if (host) {
       host.detach(vm);
-      this.engine.emit({ type: 'host.allocation-changed', time: this.now, hostId });
+      this.engine.emit({ type: 'host.allocation-changed', time: this.now, hostId, vmId: vm.vmId });
     }
   }
 

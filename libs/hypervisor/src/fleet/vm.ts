@@ -64,6 +64,17 @@ export function resolveCpuParams(t: InstanceType, requested: Partial<CpuParams> 
   return p;
 }
 
+/** EC2's tenancy: shared hardware, hardware dedicated to one tenant, or a tenant's Dedicated Host. */
+export type Tenancy = 'default' | 'dedicated' | 'host';
+export const TENANCIES: readonly Tenancy[] = ['default', 'dedicated', 'host'];
+
+/** A VM's membership of a placement group (the scheduler keeps the group's rules). */
+export interface PlacementGroupMembership {
+  readonly groupId: string;
+  /** Partition groups: the partition (1-based) the VM is in. */
+  readonly partition?: number;
+}
+
 export interface VmSpec {
   readonly vmId: string;
   readonly tenantId: string;
@@ -72,6 +83,9 @@ export interface VmSpec {
   readonly cpu: CpuParams;
   /** EC2's maintenanceOptions.autoRecovery: restart on other hardware after a host failure (default true). */
   readonly autoRecovery?: boolean;
+  /** Default `default`. The scheduler's placement rules read it; the VMM does not. */
+  readonly tenancy?: Tenancy;
+  readonly placementGroup?: PlacementGroupMembership;
 }
 
 /** EC2's instance status check: `impaired` while the VM's host or its driver domain is down. */

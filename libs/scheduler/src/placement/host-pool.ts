@@ -33,18 +33,37 @@ export class HostPool {
     readonly hostType: HostType,
     private readonly physical: PhysicalCapacity,
     ratios: AllocationRatios,
+    /** The tenancy class of every host here (see host-class.ts). */
+    readonly hostClass: string = 'shared',
   ) {
     this.capacity = this.capacityFor(ratios);
   }
 
-  static for(host: Host, ratios: AllocationRatios): HostPool {
+  /** What a host of this pool can hold in all, under the current ratios. */
+  get capacityAmounts(): Amounts {
+    return this.capacity;
+  }
+
+  /** Hosts in this pool (available or not). */
+  get size(): number {
+    return this.hosts.length - this.vacantNumbers.length;
+  }
+
+  /** Up to `n` available hosts, in host-number order (for allocating whole hosts). */
+  firstAvailable(n: number): Host[] {
+    const out: Host[] = [];
+    for (let no = 0; no < this.hosts.length && out.length < n; no++) if (this.hosts[no] && this.available[no]) out.push(this.hosts[no]!);
+    return out;
+  }
+
+  static for(host: Host, ratios: AllocationRatios, hostClass = 'shared'): HostPool {
     const physical: PhysicalCapacity = {
       threads: host.threads,
       cpuCapacityMillicores: host.cpuCapacityMillicores,
       memoryCapacityMiB: host.memoryCapacityMiB,
       overheadPerVmMiB: host.memoryFootprintMiB(0),
     };
-    return new HostPool(host.availabilityZone, host.type, physical, ratios);
+    return new HostPool(host.availabilityZone, host.type, physical, ratios, hostClass);
   }
 
   runs(shape: Shape): boolean {

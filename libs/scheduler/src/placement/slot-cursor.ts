@@ -1,3 +1,4 @@
+import { Host } from '@nimbus/hypervisor';
 import { PoolCandidates } from './capacity-index';
 
 export type WalkOrder = 'fewest-slots-first' | 'most-slots-first';
@@ -28,6 +29,15 @@ export class SlotCursor {
   /** Slots left on the current host (before this request takes any). */
   get slots(): number {
     return this.buckets[this.current];
+  }
+
+  /** The current host's pool and index (its capacity, the shape's need). */
+  get candidate(): PoolCandidates {
+    return this.pools[this.current];
+  }
+
+  get host(): Host {
+    return this.pools[this.current].pool.host(this.nodes[this.current]);
   }
 
   get hostId(): string {

@@ -32,6 +32,8 @@ export class SlotIndex {
   totalSlots = 0;
   /** Available hosts indexed (including those with no slot left). */
   indexedHosts = 0;
+  /** Indexed hosts with at least one slot. */
+  feasibleHosts = 0;
   /** Per dimension (DIMENSIONS order): indexed hosts that dimension bottlenecks. */
   readonly bottleneckHosts = [0, 0, 0];
 
@@ -91,6 +93,11 @@ export class SlotIndex {
     return prevSetBit(this.nonEmpty, Math.min(from, this.maxSlots));
   }
 
+  /** Slots of host `no` (-1 when it is not indexed: unavailable or removed). */
+  slotsAt(no: number): number {
+    return no < this.slots.length ? this.slots[no] : NOT_INDEXED;
+  }
+
   firstIn(bucket: number): number {
     return this.head[bucket];
   }
@@ -106,7 +113,10 @@ export class SlotIndex {
     this.totalSlots += k;
     for (let d = 0; d < 3; d++) if (mask & (1 << d)) this.bottleneckHosts[d]++;
     // Hosts with no slot are counted (for refusals) but never linked: no walk visits them.
-    if (k > 0) this.link(no, k);
+    if (k > 0) {
+      this.feasibleHosts++;
+      this.link(no, k);
+    }
   }
 
   private forget(no: number, k: number): void {
@@ -114,7 +124,10 @@ export class SlotIndex {
     this.indexedHosts--;
     this.totalSlots -= k;
     for (let d = 0; d < 3; d++) if (mask & (1 << d)) this.bottleneckHosts[d]--;
-    if (k > 0) this.unlink(no, k);
+    if (k > 0) {
+      this.feasibleHosts--;
+      this.unlink(no, k);
+    }
     this.slots[no] = NOT_INDEXED;
     this.masks[no] = 0;
   }

@@ -11,6 +11,8 @@ const CAPACITY_REASONS: readonly RefusalReason[] = DIMENSIONS.map((d) => `capaci
  * placed (with fits = 0, as it is now), and together they exclude every host of an eligible type:
  * - `instance-family`: no host in the zone has a type that runs the family (then it is the only
  *   reason; hosts of other types are implied by it whenever another reason is given);
+ * - `tenancy`: hosts of the family exist, but none the request's tenancy may use (dedicated to
+ *   another tenant, another tenant's Dedicated Hosts, shared hosts for a dedicated instance, …);
  * - `host-state`: some eligible hosts are draining, failed or off;
  * - `capacity: <dimension>`: no available eligible host has that dimension left for one more
  *   instance; every such dimension is listed;
@@ -26,7 +28,8 @@ export function zoneRefusal(zone: ZoneCandidates): ZoneRefusal {
     unavailable += pool.unavailableHosts;
     for (let d = 0; d < 3; d++) bottlenecked[d] += index.bottleneckHosts[d];
   }
-  if (available + unavailable === 0) return { availabilityZone: zone.availabilityZone, fits: 0, reasons: ['instance-family'] };
+  if (available + unavailable === 0)
+    return { availabilityZone: zone.availabilityZone, fits: 0, reasons: [zone.familyHosts > 0 ? 'tenancy' : 'instance-family'] };
   if (unavailable > 0) reasons.push('host-state');
   if (available > 0) {
     const short = CAPACITY_REASONS.filter((_, d) => bottlenecked[d] === available);

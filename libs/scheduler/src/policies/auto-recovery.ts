@@ -64,9 +64,8 @@ export class AutoRecovery {
     const from = this.fleet.host(vm.hostId);
     if (!from || from.state !== 'failed') return;
     if (vm.state !== 'running' && vm.state !== 'pending') return;
-    const decision = this.scheduler.place({
-      tenantId: vm.tenantId, instanceType: vm.instanceType, cpu: vm.cpu, availabilityZone: from.availabilityZone, minCount: 1, maxCount: 1,
-    });
+    // Under the VM's own rules (tenancy, placement group); an instance on a Dedicated Host keeps its host, and waits for its repair.
+    const decision = this.scheduler.placeVm(vmId, from.availabilityZone);
     if (!decision.ok) {
       this.fleet.notice({
         kind: 'vm.recovery-deferred', hostId: from.id, vmId, tenantId: vm.tenantId,

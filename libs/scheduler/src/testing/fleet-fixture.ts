@@ -25,8 +25,17 @@ export function request(typeName: string, opts: Partial<Omit<PlacementRequest, '
 }
 
 let vmSeq = 0;
-export function specFor(instanceType: InstanceType, cpu: CpuParams = defaultCpuParams(instanceType)): VmSpec {
-  return { vmId: `i-${(++vmSeq).toString(16).padStart(8, '0')}`, tenantId: 't-1', instanceType, image: linux, cpu };
+export function specFor(instanceType: InstanceType, cpu: CpuParams = defaultCpuParams(instanceType), extra: Partial<VmSpec> = {}): VmSpec {
+  return { vmId: `i-${(++vmSeq).toString(16).padStart(8, '0')}`, tenantId: 't-1', instanceType, image: linux, cpu, ...extra };
+}
+
+/** Launches one VM per host id of an accepted decision with the request's tenancy and group, as the API does. */
+export function launchPlaced(fleet: Fleet, req: PlacementRequest, decision: PlacementDecision): string[] {
+  if (!decision.ok) return [];
+  return decision.hostIds.map((hostId, i) => {
+    const group = req.placementGroup ? { groupId: req.placementGroup.groupId, ...(decision.partitions ? { partition: decision.partitions[i] } : {}) } : undefined;
+    return fleet.launch(specFor(req.instanceType, req.cpu, { tenantId: req.tenantId, tenancy: req.tenancy ?? 'default', ...(group ? { placementGroup: group } : {}) }), hostId).vmId;
+  });
 }
 
 /** Launches one VM per host id of an accepted decision, as the API will. */

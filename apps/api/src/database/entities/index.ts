@@ -15,3 +15,12 @@ export {
 };
 export const ENTITIES = [TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity,
   VolumeEntity, MetricBucketEntity, SimEventEntity];
+
+// Issue 4 (scheduler): placement groups, Dedicated Hosts, license configurations.
+export { PlacementGroupEntity } from './placement-group.entity';
+export { DedicatedHostEntity } from './dedicated-host.entity';
+export { LicenseConfigurationEntity } from './license-configuration.entity';
+import { PlacementGroupEntity } from './placement-group.entity';
+import { DedicatedHostEntity } from './dedicated-host.entity';
+import { LicenseConfigurationEntity } from './license-configuration.entity';
+(ENTITIES as unknown[]).push(PlacementGroupEntity, DedicatedHostEntity, LicenseConfigurationEntity);

@@ -7,6 +7,9 @@ import { TenantEntity } from './tenant.entity';
 @Index('ix_instances_tenant_state', ['tenantId', 'state'])
 @Index('ix_instances_host', ['hostId'])
 @Index('ix_instances_reservation', ['reservationId'])
+@Index('ix_instances_placement_group', ['placementGroupId'])
+@Index('ix_instances_dedicated_host', ['dedicatedHostId'])
+@Index('ix_instances_license_configuration', ['licenseConfigurationId'])
 export class InstanceEntity {
   @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
   @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
@@ -40,4 +43,11 @@ export class InstanceEntity {
   @Column({ type: 'varchar', length: 16, default: 'ok' }) status!: string;
   /** The data plane's snapshot (CPU credits), JSON. */
   @Column({ type: 'text', nullable: true }) runtime!: string | null;
+  @Column({ name: 'placement_group_id', type: 'varchar', length: 32, nullable: true }) placementGroupId!: string | null;
+  /** Partition groups: the instance's partition (1-based). */
+  @Column({ name: 'partition_number', type: 'integer', nullable: true }) partitionNumber!: number | null;
+  /** Tenancy host: its Dedicated Host, kept while it is stopped (it starts there again: host affinity). */
+  @Column({ name: 'dedicated_host_id', type: 'varchar', length: 32, nullable: true }) dedicatedHostId!: string | null;
+  /** BYOL: the license configuration it consumes until terminated. */
+  @Column({ name: 'license_configuration_id', type: 'varchar', length: 32, nullable: true }) licenseConfigurationId!: string | null;
 }

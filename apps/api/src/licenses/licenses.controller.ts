@@ -1,0 +1,18 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentTenant, TenantAuth } from '../auth/guards';
+import { TenantEntity } from '../database/entities';
+import { CreateLicenseConfigurationDto } from './license.dto';
+import { LicensesService } from './licenses.service';
+
+@ApiTags('license configurations')
+@TenantAuth()
+@Controller('v1/license-configurations')
+export class LicensesController {
+  constructor(private readonly licenses: LicensesService) {}
+
+  @Post() create(@CurrentTenant() tenant: TenantEntity, @Body() dto: CreateLicenseConfigurationDto) { return this.licenses.create(tenant, dto); }
+  @Get() list(@CurrentTenant() tenant: TenantEntity) { return this.licenses.list(tenant); }
+  @Get(':id') get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) { return this.licenses.get(tenant, id); }
+  @Delete(':id') @HttpCode(204) async delete(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string): Promise<void> { await this.licenses.delete(tenant, id); }
+}

@@ -1,0 +1,17 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentTenant, TenantAuth } from '../auth/guards';
+import { TenantEntity } from '../database/entities';
+import { CreatePlacementGroupDto } from './placement.dto';
+import { PlacementGroupsService } from './placement-groups.service';
+
+@ApiTags('placement groups')
+@TenantAuth()
+@Controller('v1/placement-groups')
+export class PlacementGroupsController {
+  constructor(private readonly groups: PlacementGroupsService) {}
+
+  @Post() create(@CurrentTenant() tenant: TenantEntity, @Body() dto: CreatePlacementGroupDto) { return this.groups.create(tenant, dto); }
+  @Get() list(@CurrentTenant() tenant: TenantEntity) { return this.groups.list(tenant); }
+  @Delete(':name') @HttpCode(204) async delete(@CurrentTenant() tenant: TenantEntity, @Param('name') name: string): Promise<void> { await this.groups.delete(tenant, name); }
+}
