@@ -25,6 +25,17 @@ const spec = (vmId: string, image = linux, type = m5large): VmSpec => ({
 });
 
 describe('Fleet lifecycle (MODEL.md §3.6)', () => {
+  it('a launched or restored VM keeps every field of its spec, with its keys in one order', () => {
+    const { sut } = setup();
+    const full: VmSpec = { ...spec('i-1'), autoRecovery: false, tenancy: 'dedicated', placementGroup: { groupId: 'pg-1', partition: 2 } };
+    const launched = sut.launch(full, 'h-1');
+    expect(launched).toMatchObject(full);
+    const restored = sut.restore({ ...spec('i-2'), tenancy: 'host', state: 'stopped', hostId: null, stateSince: 0, transitionAt: null });
+    expect(restored).toMatchObject({ vmId: 'i-2', tenancy: 'host', state: 'stopped', status: 'ok', statusReason: null });
+    // One order of keys for every Vm (one hidden class in V8), whatever the spec's own order or optional fields.
+    expect(Object.keys(restored)).toEqual(Object.keys(launched));
+  });
+
   it('pending becomes running after the image boot time, not a millisecond earlier', () => {
     const { engine, sut } = setup();
     sut.launch(spec('i-1'), 'h-1');
