@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  BucketSummary, CreditMode, CreditSnapshot, DataPlane, Engine, Fleet, FleetEvent, findHostType, findImage, findInstanceType, HostState,
+  BucketSummary, CreditMode, CreditSnapshot, DataPlane, TransferSnapshot, Engine, Fleet, FleetEvent, findHostType, findImage, findInstanceType, HostState,
   mergeBuckets, MetricKind, MS_PER_DAY, TimelineEvent, Workload,
 } from '@nimbus/hypervisor';
 import { AutoRecovery, Maintenance, ratiosFor, Scheduler, SchedulerConfig, DEFAULT_SCHEDULER_CONFIG } from '@nimbus/scheduler';
@@ -36,10 +36,14 @@ export interface StoredWorkload {
   readonly cpuSetAtMs: number;
 }
 
-/** What `instances.runtime` holds: the CPU credit account, with the use it was integrating at. */
+/**
+ * What `instances.runtime` holds: the CPU credit account (burstable types), with the use it was
+ * integrating at, and the metered data transfer with its rates.
+ */
 interface StoredVmRuntime {
-  readonly credits: CreditSnapshot;
+  readonly credits?: CreditSnapshot;
   readonly useMillicores: number;
+  readonly transfer?: TransferSnapshot;
 }
 
 interface Journal {
@@ -287,7 +291,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     }
     await this.writeBuckets(tx, j.buckets);
     for (const s of snaps.vms) {
-      const runtime: StoredVmRuntime = { credits: s.credits, useMillicores: s.useMillicores };
+      const runtime: StoredVmRuntime = { credits: s.credits, useMillicores: s.useMillicores, transfer: s.transfer };
       await tx.update(InstanceEntity, { id: s.vmId }, { runtime: JSON.stringify(runtime) });
     }
     for (const s of snaps.volumes) await tx.update(VolumeEntity, { id: s.volumeId }, { runtime: JSON.stringify(s) });
@@ -394,6 +398,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       dataPlane.initVm(i.id, {
         workload: stored?.workload, workloadSetAtMs: stored?.cpuSetAtMs,
         creditMode: (i.creditSpecification as CreditMode | null) ?? undefined, credits: runtime?.credits, creditUseMillicores: runtime?.useMillicores,
+        transfer: runtime?.transfer,
       });
     }
     const volumes = await this.db.getRepository(VolumeEntity).find({ where: { state: In(['available', 'in-use']) }, order: { id: 'ASC' } });

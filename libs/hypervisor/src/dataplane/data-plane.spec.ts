@@ -276,4 +276,37 @@ describe('DataPlane: metrics and cost', () => {
     w.run(24 * MS_PER_HOUR);
     expect(w.buckets.filter((b) => b.id === vm.vmId).length - before).toBeLessThanOrEqual(1);
   });
+  it('meters cross-AZ and internet egress exactly, not same-AZ traffic, and carries it across a restart', () => {
+    const w = new World();
+    const a = w.host('m5-host', 'us-east-1a');
+    const b = w.host('m5-host', 'us-east-1a');
+    const c = w.host('m5-host', 'us-east-1b');
+    const [src, sameAz, otherAz] = [w.vm(a, 'm5.large'), w.vm(b, 'm5.large'), w.vm(c, 'm5.large')];
+    w.dataPlane.setWorkload(src.vmId, {
+      network: [{ to: 'internet', mbps: 400 }, { to: sameAz.vmId, mbps: 300 }, { to: otherAz.vmId, mbps: 200 }],
+    });
+    w.run(10_000);
+    // 400 Mbps for 10 s = 4,000 Mbit = 500,000,000 bytes; 200 Mbps cross-AZ = 250,000,000 bytes.
+    expect(w.dataPlane.dataTransferOf(src.vmId)).toEqual({ internetBytes: 500_000_000, crossAzBytes: 250_000_000 });
+    expect(w.dataPlane.dataTransferOf(sameAz.vmId)).toEqual({ internetBytes: 0, crossAzBytes: 0 });
+    // The rate changes at +10 s: 100 Mbps more to the internet for 4 s.
+    w.dataPlane.setWorkload(src.vmId, { network: [{ to: 'internet', mbps: 100 }] });
+    w.run(4_000);
+    expect(w.dataPlane.dataTransferOf(src.vmId)).toEqual({ internetBytes: 550_000_000, crossAzBytes: 250_000_000 });
+    // A stopped VM sends nothing more.
+    w.fleet.stop(src.vmId);
+    w.run(60_000);
+    const stopped = w.dataPlane.dataTransferOf(src.vmId).internetBytes;
+    w.run(60_000);
+    expect(w.dataPlane.dataTransferOf(src.vmId).internetBytes).toBe(stopped);
+    // The snapshot holds the counters and their rates, and a new data plane restores them.
+    const snap = w.dataPlane.takeSnapshots().vms.find((s) => s.vmId === src.vmId)!;
+    expect(snap.transfer).toMatchObject({ internetBytes: stopped, crossAzBytes: 250_000_000, internetMbps: 0 });
+    const w2 = new World();
+    const h2 = w2.host('m5-host', 'us-east-1a');
+    const vm2 = w2.vm(h2, 'm5.large');
+    w2.dataPlane.initVm(vm2.vmId, { transfer: { crossAzBytes: 1_000, internetBytes: 2_000, crossAzMbps: 0, internetMbps: 8, asOfMs: w2.engine.now - 1_000 } });
+    // 8 Mbps for the 1 s since the snapshot = 1,000,000 bytes.
+    expect(w2.dataPlane.dataTransferOf(vm2.vmId)).toEqual({ crossAzBytes: 1_000, internetBytes: 1_002_000 });
+  });
 });

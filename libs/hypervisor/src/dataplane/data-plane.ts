@@ -97,11 +97,29 @@ export interface VmRuntimeInit {
   readonly credits?: CreditSnapshot;
   /** The CPU use at the snapshot, to carry the balance forward to now. */
   readonly creditUseMillicores?: number;
+  /** The metered data transfer at a snapshot, carried forward to now at the rates it had then. */
+  readonly transfer?: TransferSnapshot;
+}
+
+/** Cumulative metered egress of one VM (bytes), and the rates (Mbps) it was growing at, as of a time. */
+export interface TransferSnapshot {
+  readonly crossAzBytes: number;
+  readonly internetBytes: number;
+  readonly crossAzMbps: number;
+  readonly internetMbps: number;
+  readonly asOfMs: SimTime;
+}
+
+/** What a VM sent that is billed as data transfer (MODEL.md §5), in bytes since it was launched. */
+export interface DataTransfer {
+  readonly crossAzBytes: number;
+  readonly internetBytes: number;
 }
 
 /** The data plane's state worth persisting, taken since the last call. */
 export interface DataPlaneSnapshots {
-  readonly vms: { readonly vmId: string; readonly credits: CreditSnapshot; readonly useMillicores: number }[];
+  /** `credits` for burstable VMs; `transfer` for VMs whose metered egress changed. */
+  readonly vms: { readonly vmId: string; readonly credits?: CreditSnapshot; readonly useMillicores: number; readonly transfer?: TransferSnapshot }[];
   readonly volumes: { readonly volumeId: string; readonly burstCredits: number; readonly deliveredIops: number; readonly asOfMs: SimTime }[];
   readonly hosts: { readonly hostId: string; readonly energyJoules: number; readonly asOfMs: SimTime }[];
 }
@@ -213,6 +231,10 @@ class VmRt {
   netOut = 0;
   netCrossAz = 0;
   netInternet = 0;
+  /** Metered egress (bytes) up to `xferAt`; from there it grows at netCrossAz / netInternet. */
+  xferAt = 0;
+  crossAzBytes = 0;
+  internetBytes = 0;
   creditsExhaustedNotified = false;
   // The rest is read on changes only.
   workload: Workload = {};
@@ -450,6 +472,15 @@ export class DataPlane {
         carryCredits(rt.credit, this.now, init.creditUseMillicores ?? 0);
       } else if (init.creditMode && rt.credit) rt.credit.setMode(init.creditMode);
       else if (init.creditMode) rt.credit = this.newCreditAccount(vm, init.creditMode);
+    }
+    if (init.transfer) {
+      // Carried to now at the rates of the snapshot (they held until the next recomputation, which
+      // would have written a newer snapshot); the next recomputation sets the rates anew.
+      const t = init.transfer;
+      const dt = Math.max(0, this.now - t.asOfMs);
+      rt.crossAzBytes = t.crossAzBytes + mbpsToBytes(t.crossAzMbps, dt);
+      rt.internetBytes = t.internetBytes + mbpsToBytes(t.internetMbps, dt);
+      rt.xferAt = this.now;
     }
     if (vm.hostId) this.markDirty(vm.hostId, true);
   }
@@ -710,6 +741,16 @@ export class DataPlane {
 
   // ---- views ----
 
+  /** The VM's metered egress since launch (cross-AZ and to the internet), exact to now. */
+  dataTransferOf(vmId: string): DataTransfer {
+    const rt = this.vmRt(this.requireVm(vmId));
+    const dt = this.now - rt.xferAt;
+    return {
+      crossAzBytes: rt.crossAzBytes + (dt > 0 ? mbpsToBytes(rt.netCrossAz, dt) : 0),
+      internetBytes: rt.internetBytes + (dt > 0 ? mbpsToBytes(rt.netInternet, dt) : 0),
+    };
+  }
+
   vmView(vmId: string): VmView {
     const rt = this.vmRt(this.requireVm(vmId));
     this.settle(rt);
@@ -785,9 +826,17 @@ export class DataPlane {
   takeSnapshots(): DataPlaneSnapshots {
     const out: DataPlaneSnapshots = { vms: [], volumes: [], hosts: [] };
     for (const rt of this.snapVms) {
-      if (!rt.credit || !this.vms.has(rt.vm.vmId)) continue;
+      if (!this.vms.has(rt.vm.vmId)) continue;
       this.settle(rt);
-      out.vms.push({ vmId: rt.vm.vmId, credits: rt.credit.snapshot(), useMillicores: rt.alloc });
+      this.settleTransfer(rt);
+      const moved = rt.crossAzBytes > 0 || rt.internetBytes > 0;
+      if (!rt.credit && !moved) continue;
+      out.vms.push({
+        vmId: rt.vm.vmId, credits: rt.credit ? rt.credit.snapshot() : undefined, useMillicores: rt.alloc,
+        transfer: moved
+          ? { crossAzBytes: rt.crossAzBytes, internetBytes: rt.internetBytes, crossAzMbps: rt.netCrossAz, internetMbps: rt.netInternet, asOfMs: rt.xferAt }
+          : undefined,
+      });
     }
     for (const v of this.snapVolumes) {
       if (!v.bucket || !this.volumes.has(v.def.volumeId)) continue;
@@ -1087,6 +1136,7 @@ export class DataPlane {
     let netCaps: Map<string, number> | null = null;
     for (const rt of rts) {
       if (rt.netSet) {
+        this.settleTransfer(rt);
         rt.netOut = rt.netCrossAz = rt.netInternet = 0;
         rt.netSet = false;
       }
@@ -1142,7 +1192,10 @@ export class DataPlane {
       for (let i = 0; i < flows.length; i++) {
         const rt = flowSenders![i];
         const g = net.flows[i];
-        rt.netSet = true;
+        if (!rt.netSet) {
+          rt.netSet = true;
+          rt.xferAt = now;
+        }
         rt.netOut += g.deliveredMbps;
         if (g.metering === 'cross-az') rt.netCrossAz += g.deliveredMbps;
         if (g.metering === 'internet') rt.netInternet += g.deliveredMbps;
@@ -1339,6 +1392,19 @@ export class DataPlane {
     if (vols) for (const v of vols) this.settleVolume(v);
   }
 
+  /**
+   * Adds the metered egress since `xferAt` at the current rates (constant between recomputations),
+   * and marks the VM for a snapshot when it moved. Called before the rates change.
+   */
+  private settleTransfer(rt: VmRt): void {
+    const dt = this.now - rt.xferAt;
+    rt.xferAt = this.now;
+    if (dt <= 0 || (rt.netCrossAz === 0 && rt.netInternet === 0)) return;
+    rt.crossAzBytes += mbpsToBytes(rt.netCrossAz, dt);
+    rt.internetBytes += mbpsToBytes(rt.netInternet, dt);
+    this.snapVm(rt);
+  }
+
   private settleCredits(rt: VmRt): void {
     const c = rt.credit;
     if (c && c.now < this.now) {
@@ -1376,7 +1442,9 @@ export class DataPlane {
     rt.resident = rt.shared = rt.ballooned = rt.swapped = 0;
     rt.slowdown = 1;
     rt.iopsDemanded = rt.iopsDelivered = rt.iopsThrottled = rt.mibps = 0;
+    this.settleTransfer(rt);
     rt.netOut = rt.netCrossAz = rt.netInternet = 0;
+    rt.netSet = false;
     if (rt.violated) rt.violationMs += this.now - rt.violatedSince;
     rt.violated = false;
     const vols = this.volumesOf(rt);
@@ -1654,6 +1722,11 @@ function sameReceivers(a: readonly NetworkWorkload[] | undefined, b: readonly Ne
   if (!a || !b || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i].to !== b[i].to) return false;
   return true;
+}
+
+/** Bytes sent in `ms` at `mbps` (10^6 bits per second, as EC2 meters). */
+function mbpsToBytes(mbps: number, ms: number): number {
+  return (mbps * 1e6 * ms) / 8000;
 }
 
 /** Sets a metric value; true iff it changed. */
