@@ -15,3 +15,13 @@ export {
 };
 export const ENTITIES = [TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity,
   VolumeEntity, MetricBucketEntity, SimEventEntity];
+// Billing (issue 5): appended, so that other issues' entities merge without conflict.
+import { BillingMonthEntity } from './billing-month.entity';
+import { InvoiceLineEntity } from './invoice-line.entity';
+import { InvoiceEntity } from './invoice.entity';
+import { PriceBookVersionEntity } from './price-book-version.entity';
+import { SlaIntervalEntity } from './sla-interval.entity';
+import { UsageMeterEntity } from './usage-meter.entity';
+import { UsageRecordEntity } from './usage-record.entity';
+export { BillingMonthEntity, InvoiceEntity, InvoiceLineEntity, PriceBookVersionEntity, SlaIntervalEntity, UsageMeterEntity, UsageRecordEntity };
+(ENTITIES as (new () => object)[]).push(UsageRecordEntity, UsageMeterEntity, SlaIntervalEntity, PriceBookVersionEntity, InvoiceEntity, InvoiceLineEntity, BillingMonthEntity);
