@@ -23,6 +23,8 @@ import { VmmService } from './vmm/vmm.service';
 import { TenantsService } from './tenants/tenants.service';
 import { VolumesController } from './volumes/volumes.controller';
 import { VolumesService } from './volumes/volumes.service';
+import { AdminBillingController, BillingController } from './billing/billing.controller';
+import { BillingService } from './billing/billing.service';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -45,10 +47,12 @@ export class AppModule implements NestModule {
       controllers: [
         HealthController, CatalogController, InstancesController, QuotasController, TenantsController, HostsController, ClockController,
         InstanceVmmController, AdminVmmController, VolumesController,
+        BillingController, AdminBillingController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
+        BillingService,
       ],
     };
   }

@@ -19,6 +19,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   RequestLimitExceeded: 429,
   InsufficientInstanceCapacity: 503,
   ServiceUnavailable: 503,
+  // Billing (issue 5).
+  InvoiceAlreadyClosed: 409,
+  BillingMonthNotEnded: 409,
 };
 
 export function statusForCode(code: string): number {
