@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   billingMonthOf, BillingMonth, CreditPolicy, DEFAULT_CREDIT_POLICY, Invoice, MeteringError, parseBillingMonth, priceAt, PriceBookVersion,
-  seedPriceBook, summarize, toCsv, USAGE_GROUPINGS, UsageGrouping, usageReport, validateCreditPolicy, validatePriceBook, validatePriceBookVersion,
+  seedPriceBook, summarize, toCsv, USAGE_GROUPINGS, UsageGrouping, UsageRecord, usageReport, validateCreditPolicy, validatePriceBook, validatePriceBookVersion,
 } from '@nimbus/metering';
 import { MS_PER_DAY } from '@nimbus/hypervisor';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -170,6 +170,8 @@ export class BillingService implements OnModuleInit {
       if (fromMs > toMs) throw invalidParameter(`from (${iso(fromMs)}) must not be after to (${iso(toMs)})`);
       if (toMs - fromMs > MAX_USAGE_WINDOW_MS) throw invalidParameter(`the window may cover at most ${MAX_USAGE_WINDOW_MS / MS_PER_DAY} days`);
       const records = await loadUsage(this.db.manager, [tenant.id], fromMs, toMs, Math.min(toMs, e.now));
+      // Counters read now and not yet metered belong to a window that reaches now (its last millisecond, as windows are half-open).
+      if (toMs >= e.now && e.now > fromMs) for (const r of this.unmetered(tenant.id, e.now)) records.push({ ...r, atMs: e.now - 1 } as UsageRecord);
       const gp3 = priceAt(this.book, Math.min(toMs, e.now)).ebs.gp3;
       const usage = usageReport(records, { fromMs, toMs, groupBy, gp3BaselineIops: gp3.baselineIops, gp3BaselineMiBps: gp3.baselineMiBps });
       return { from: iso(fromMs), to: iso(toMs), groupBy, usage };
@@ -300,8 +302,16 @@ export class BillingService implements OnModuleInit {
 
   // ---- helpers ----
 
+  /** Counters not metered yet (bytes sent, surplus charged since the last reading), read now. */
+  private unmetered(tenantId: string, nowMs: number) {
+    const e = this.engine;
+    const vms = [...e.fleet.allVms()].filter((vm) => vm.tenantId === tenantId);
+    return e.usage.liveRecords(e.dataPlane, vms, nowMs);
+  }
+
   private async estimate(tenantId: string, month: BillingMonth, nowMs: number): Promise<InvoiceView> {
-    const inv = await invoiceFromStore(this.db.manager, tenantId, month, Math.min(nowMs, month.endMs), this.book, this.policy);
+    const live = nowMs < month.endMs ? this.unmetered(tenantId, nowMs) : [];
+    const inv = await invoiceFromStore(this.db.manager, tenantId, month, Math.min(nowMs, month.endMs), this.book, this.policy, live);
     return { invoiceId: `est-${month.month}-${tenantId}`, status: 'estimate', periodStart: iso(month.startMs), periodEnd: iso(month.endMs), asOf: iso(nowMs), ...inv };
   }
 

@@ -1,6 +1,6 @@
 import { DataPlane, findImage, findInstanceType, FleetEvent, MS_PER_DAY } from '@nimbus/hypervisor';
 import {
-  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, volumeUsageRecordId,
+  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, Platform, UsageRecord, volumeUsageRecordId,
 } from '@nimbus/metering';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { InstanceEntity, SlaIntervalEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity } from '../database/entities';
@@ -122,6 +122,30 @@ export class UsageCapture {
       if (vm.state === 'terminated') continue;
       const r = this.read(dataPlane, vm.vmId, vm.tenantId, time);
       if (r) out.push(r);
+    }
+    return out;
+  }
+
+  /**
+   * What the counters grew by since they were last metered, as point records at `now` (not stored):
+   * an estimate closes its open intervals at now, and reads its meters at now the same way.
+   */
+  liveRecords(dataPlane: DataPlane, vms: Iterable<{ vmId: string; tenantId: string; state: string; instanceType: { name: string }; image: { platform: Platform } }>, now: number): UsageRecord[] {
+    const out: UsageRecord[] = [];
+    for (const vm of vms) {
+      const r = this.read(dataPlane, vm.vmId, vm.tenantId, now);
+      if (!r) continue;
+      const since = (name: MeterName, value: number | undefined) => (value === undefined ? 0 : Math.max(0, value - (this.meters.get(`${vm.vmId}|${name}`) ?? 0)));
+      const base = { tenantId: vm.tenantId, instanceId: vm.vmId, atMs: now };
+      const surplus = since('surplus', r.surplusVcpuMs);
+      if (surplus > 0) out.push({ ...base, kind: 'cpu-surplus', recordId: `live:surplus:${vm.vmId}`, instanceType: vm.instanceType.name, platform: vm.image.platform, surplusVcpuMs: surplus });
+      const crossAz = since('cross-az', r.crossAzBytes);
+      if (crossAz > 0) {
+        out.push({ ...base, kind: 'data-transfer', recordId: `live:cross-az:${vm.vmId}`, direction: 'cross-az', bytes: crossAz });
+        out.push({ ...base, kind: 'data-transfer', recordId: `live:cross-az:${vm.vmId}#in`, direction: 'cross-az', bytes: crossAz });
+      }
+      const internet = since('internet-out', r.internetBytes);
+      if (internet > 0) out.push({ ...base, kind: 'data-transfer', recordId: `live:internet-out:${vm.vmId}`, direction: 'internet-out', bytes: internet });
     }
     return out;
   }

@@ -116,8 +116,9 @@ export function slaInputsOf(tenantId: string, usage: readonly UsageRecord[], fac
 /** One tenant's invoice for a month from its stored usage, open intervals closed at `closeAtMs`. */
 export async function invoiceFromStore(
   m: EntityManager, tenantId: string, month: { month: string; startMs: number; endMs: number }, closeAtMs: number, priceBook: readonly PriceBookVersion[], creditPolicy: CreditPolicy,
+  unmetered: readonly UsageRecord[] = [],
 ): Promise<Invoice> {
-  const usage = await loadUsage(m, [tenantId], month.startMs, month.endMs, closeAtMs);
+  const usage = [...(await loadUsage(m, [tenantId], month.startMs, month.endMs, closeAtMs)), ...unmetered];
   const facts = await loadSla(m, [tenantId], month.startMs, month.endMs, closeAtMs);
   return computeInvoice({ tenantId, month: month.month, usage, priceBook, creditPolicy, sla: slaInputsOf(tenantId, usage, facts) });
 }

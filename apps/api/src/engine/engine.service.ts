@@ -340,11 +340,11 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     // Unwritten changes of the engine being replaced are dropped: the database is the truth.
     this.journal = emptyJournal();
     // The data plane is built after the fleet is restored: usage readings start once it exists.
-    let plane: DataPlane | undefined;
+    const plane: { current?: DataPlane } = {};
     engine.subscribe((e) => {
       this.emitted++;
       const journal = this.journal;
-      const usage = this.usage.observe(e, plane);
+      const usage = this.usage.observe(e, plane.current);
       if (usage.length > 0) journal.usage.push(...usage);
       switch (e.type) {
         case 'vm.state-changed':
@@ -423,7 +423,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       });
       if (v.instanceId && liveIds.has(v.instanceId)) dataPlane.attachVolume(v.id, v.instanceId);
     }
-    plane = dataPlane;
+    plane.current = dataPlane;
     await this.usage.load(this.db, live.map((i) => i.id));
     // Meter readings at each UTC midnight: usage by day, and every month end metered exactly.
     const meterDaily = (at: number) =>
