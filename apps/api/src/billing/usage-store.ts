@@ -26,27 +26,42 @@ const num = (v: string | number): number => (typeof v === 'number' ? v : Number(
  * `closeAtMs`: now for an estimate, the month's end for a close (the rater cuts at the month
  * anyway, and units are counted from the period start, so the month's part is the same whenever
  * the interval later ends: a closed month re-rates to the same cents).
+ * Records are built field by field (one object shape per kind, no spreads), and `attrs` strings,
+ * which repeat across an instance's intervals and across instances, are parsed once per read.
  */
-export function toUsageRecord(r: UsageRow, closeAtMs: number): UsageRecord {
-  const a = JSON.parse(r.attrs);
+export function toUsageRecord(r: UsageRow, closeAtMs: number, parsed: Map<string, any> = new Map()): UsageRecord {
+  let a = parsed.get(r.attrs);
+  if (a === undefined) parsed.set(r.attrs, (a = JSON.parse(r.attrs)));
   const startMs = num(r.start_ms);
   const endMs = r.end_ms === null ? Math.max(startMs, closeAtMs) : num(r.end_ms);
-  const base = { recordId: r.record_id, tenantId: r.tenant_id };
   switch (r.kind) {
     case 'instance-usage': {
       const periodStartMs = num(r.period_start_ms ?? startMs);
-      return { ...base, kind: 'instance-usage', instanceId: r.resource_id, ...a, startMs, endMs, periodStartMs, startsPeriod: periodStartMs === startMs };
+      return {
+        kind: 'instance-usage', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, instanceType: a.instanceType, vcpus: a.vcpus,
+        platform: a.platform, licenseModel: a.licenseModel, tenancy: a.tenancy, availabilityZone: a.availabilityZone, startMs, endMs,
+        startsPeriod: periodStartMs === startMs, periodStartMs,
+      };
     }
     case 'host-usage': {
       const periodStartMs = num(r.period_start_ms ?? startMs);
-      return { ...base, kind: 'host-usage', hostId: r.resource_id, ...a, startMs, endMs, periodStartMs, startsPeriod: periodStartMs === startMs };
+      return {
+        kind: 'host-usage', recordId: r.record_id, tenantId: r.tenant_id, hostId: r.resource_id, hostFamily: a.hostFamily, availabilityZone: a.availabilityZone,
+        startMs, endMs, startsPeriod: periodStartMs === startMs, periodStartMs,
+      };
     }
     case 'volume-usage':
-      return { ...base, kind: 'volume-usage', volumeId: r.resource_id, ...a, startMs, endMs };
+      return {
+        kind: 'volume-usage', recordId: r.record_id, tenantId: r.tenant_id, volumeId: r.resource_id, volumeType: a.volumeType, sizeGiB: a.sizeGiB, iops: a.iops,
+        throughputMiBps: a.throughputMiBps, availabilityZone: a.availabilityZone, startMs, endMs,
+      };
     case 'cpu-surplus':
-      return { ...base, kind: 'cpu-surplus', instanceId: r.resource_id, ...a, surplusVcpuMs: num(r.quantity ?? 0), atMs: startMs };
+      return {
+        kind: 'cpu-surplus', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, instanceType: a.instanceType, platform: a.platform,
+        surplusVcpuMs: num(r.quantity ?? 0), atMs: startMs,
+      };
     default:
-      return { ...base, kind: 'data-transfer', instanceId: r.resource_id, direction: a.direction, bytes: num(r.quantity ?? 0), atMs: startMs };
+      return { kind: 'data-transfer', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, direction: a.direction, bytes: num(r.quantity ?? 0), atMs: startMs };
   }
 }
 
@@ -66,7 +81,8 @@ export async function loadUsage(m: EntityManager, tenantIds: readonly string[], 
     .andWhere('(u.end_ms IS NULL OR u.end_ms >= :fromMs)', { fromMs });
   const rows = await qb.getRawMany<UsageRow>();
   const out: UsageRecord[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = toUsageRecord(rows[i], closeAtMs);
+  const parsed = new Map<string, any>();
+  for (let i = 0; i < rows.length; i++) out[i] = toUsageRecord(rows[i], closeAtMs, parsed);
   return out;
 }
 
