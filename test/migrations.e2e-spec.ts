@@ -4,6 +4,8 @@ import { loadConfig } from '../apps/api/src/config/app-config';
 import { MIGRATIONS } from '../migrations';
 import { createTestDatabase, TestDatabase, usingPostgres } from './support/database';
 
+const BILLING_TABLES = ['usage_records', 'usage_meters', 'sla_intervals', 'price_book_versions', 'invoices', 'invoice_lines', 'billing_months'];
+
 /** Runs on SQLite by default and on PostgreSQL when DATABASE_URL points there (CI runs both). */
 describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
   let db: TestDatabase;
@@ -28,10 +30,18 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
 
   it('revert completely, and apply again', async () => {
     for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration();
-    const tables = await ds.createQueryRunner().getTables(['tenants', 'instances', 'hosts', 'settings']);
+    const tables = await ds.createQueryRunner().getTables(['tenants', 'instances', 'hosts', 'settings', ...BILLING_TABLES]);
     expect(tables).toEqual([]);
     await ds.runMigrations();
     expect(await ds.query('SELECT COUNT(*) AS n FROM instances')).toEqual([{ n: expect.anything() }]);
+    for (const t of BILLING_TABLES) expect(await ds.query(`SELECT COUNT(*) AS n FROM ${t}`)).toEqual([{ n: expect.anything() }]);
+  });
+
+  it('Billing: a usage record id is written once (insert-or-ignore on its key), on this database', async () => {
+    const row = { recordId: 'instance:i-0123456789abcdef0:1000', tenantId: 't-1', kind: 'instance-usage', resourceId: 'i-0123456789abcdef0', startMs: 1000, endMs: null, periodStartMs: 1000, quantity: null, attrs: '{}' };
+    await ds.createQueryBuilder().insert().into('usage_records').values(row).orIgnore().execute();
+    await ds.createQueryBuilder().insert().into('usage_records').values({ ...row, attrs: '{"replayed":true}' }).orIgnore().execute();
+    expect(await ds.query("SELECT attrs FROM usage_records WHERE record_id = 'instance:i-0123456789abcdef0:1000'")).toEqual([{ attrs: '{}' }]);
   });
 
   it('Scheduler1764000000000 adds placement groups, Dedicated Hosts, license configurations and the instance columns, and reverts alone', async () => {

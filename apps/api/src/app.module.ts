@@ -29,6 +29,8 @@ import { DedicatedHostsController } from './placement/dedicated-hosts.controller
 import { DedicatedHostsService } from './placement/dedicated-hosts.service';
 import { LicensesController } from './licenses/licenses.controller';
 import { LicensesService } from './licenses/licenses.service';
+import { AdminBillingController, BillingController } from './billing/billing.controller';
+import { BillingService } from './billing/billing.service';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -52,11 +54,13 @@ export class AppModule implements NestModule {
         HealthController, CatalogController, InstancesController, QuotasController, TenantsController, HostsController, ClockController,
         InstanceVmmController, AdminVmmController, VolumesController,
         PlacementGroupsController, DedicatedHostsController, LicensesController,
+        BillingController, AdminBillingController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
         PlacementGroupsService, DedicatedHostsService, LicensesService,
+        BillingService,
       ],
     };
   }

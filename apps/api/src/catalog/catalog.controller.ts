@@ -1,18 +1,19 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AVAILABILITY_ZONES, IMAGES, INSTANCE_TYPES, REGION } from '@nimbus/hypervisor';
-import { hourlyPricesByPlatform, seedPriceBook } from '@nimbus/metering';
+import { hourlyPricesByPlatform } from '@nimbus/metering';
 import { TenantAuth } from '../auth/guards';
+import { BillingService } from '../billing/billing.service';
 import { EngineService } from '../engine/engine.service';
-
-/** Until the admin price book is persisted (metering issue), the catalog shows the seeded list prices. */
-const PRICE_BOOK = seedPriceBook(0);
 
 @ApiTags('catalog')
 @TenantAuth()
 @Controller('v1')
 export class CatalogController {
-  constructor(private readonly engine: EngineService) {}
+  constructor(
+    private readonly engine: EngineService,
+    private readonly billing: BillingService,
+  ) {}
 
   @Get('instance-types')
   instanceTypes() {
@@ -27,7 +28,8 @@ export class CatalogController {
           : {}),
         network: t.network,
         ebs: t.ebs,
-        hourlyPriceUsd: hourlyPricesByPlatform(PRICE_BOOK, this.engine.now, t.name, t.vcpus),
+        // The price book version in effect now (admin-editable: PUT /v1/admin/prices).
+        hourlyPriceUsd: hourlyPricesByPlatform(this.billing.priceBook, this.engine.now, t.name, t.vcpus),
       })),
     };
   }

@@ -19,17 +19,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   RequestLimitExceeded: 429,
   InsufficientInstanceCapacity: 503,
   ServiceUnavailable: 503,
-};
-
-export function statusForCode(code: string): number {
-  if (STATUS_BY_CODE[code] !== undefined) return STATUS_BY_CODE[code];
-  if (code.endsWith('.NotFound')) return 404;
-  if (code.endsWith('.Malformed')) return 400;
-  return 400;
-}
-
-// Issue 4 (scheduler): placement groups, Dedicated Hosts, license configurations.
-Object.assign(STATUS_BY_CODE, {
+  // Placement groups, Dedicated Hosts, license configurations.
   'InvalidPlacementGroup.Unknown': 404,
   'InvalidPlacementGroup.Duplicate': 409,
   'InvalidPlacementGroup.InUse': 409,
@@ -38,4 +28,14 @@ Object.assign(STATUS_BY_CODE, {
   InsufficientHostCapacity: 503,
   InsufficientCapacityOnHost: 503,
   UnsupportedHostConfiguration: 400,
-});
+  // Billing.
+  InvoiceAlreadyClosed: 409,
+  BillingMonthNotEnded: 409,
+};
+
+export function statusForCode(code: string): number {
+  if (STATUS_BY_CODE[code] !== undefined) return STATUS_BY_CODE[code];
+  if (code.endsWith('.NotFound')) return 404;
+  if (code.endsWith('.Malformed')) return 400;
+  return 400;
+}

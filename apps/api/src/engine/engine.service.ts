@@ -15,6 +15,7 @@ import { DedicatedHostEntity, PlacementGroupEntity } from '../database/entities'
 import { SerialQueue } from '../common/serial-queue';
 import { clockView } from './clock-state';
 import { volumeSpecOf } from '../volumes/volume.mapper';
+import { UsageCapture, UsageEvent } from '../billing/usage-capture';
 
 type StateChange = Extract<FleetEvent, { type: 'vm.state-changed' }>;
 type HostChange = Extract<FleetEvent, { type: 'host.state-changed' }>;
@@ -60,9 +61,11 @@ interface Journal {
   hosts: Map<string, HostChange>;
   timeline: TimelineEvent[];
   buckets: { kind: MetricKind; id: string; bucket: BucketSummary }[];
+  /** Every transition billing needs, in order (`states` keeps only each VM's last). */
+  usage: UsageEvent[];
 }
 
-const emptyJournal = (): Journal => ({ states: new Map(), statuses: new Map(), moves: new Map(), hosts: new Map(), timeline: [], buckets: [] });
+const emptyJournal = (): Journal => ({ states: new Map(), statuses: new Map(), moves: new Map(), hosts: new Map(), timeline: [], buckets: [], usage: [] });
 
 /**
  * Hosts the live engine (MODEL.md §1, live mode). The database is the source of truth: on start
@@ -98,6 +101,8 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   /** The simulated time of the last rebuild: a bucket open then may already have a row (merge it). */
   private rebuiltAt = 0;
   private readonly terminationHandlers: TerminationHandler[] = [];
+  /** Usage records and SLA intervals from the journal, written in the journal's transaction. */
+  readonly usage = new UsageCapture();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -295,9 +300,11 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       return r;
     }).catch((err) => {
       if (written) this.journal = mergeJournals(written, this.journal);
+      this.usage.discard();
       throw err;
     });
     this.rebalancerWritten = this.rebalancerWriting;
+    this.usage.commit();
     this.lastPersistWallMs = Date.now();
     return result;
   }
@@ -309,6 +316,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       await tx.update(InstanceEntity, { id: e.vmId }, { state: e.current, hostId: e.hostId, stateSince: e.time, transitionAt: e.transitionAt });
       if (e.current === 'terminated') terminated.push(e.vmId);
     }
+    await this.usage.write(tx, j.usage, snaps.vms, this.engine.now);
     for (const e of j.moves.values()) if (!j.states.has(e.vmId) || j.states.get(e.vmId)!.time < e.time) await tx.update(InstanceEntity, { id: e.vmId }, { hostId: e.to });
     for (const e of j.statuses.values()) await tx.update(InstanceEntity, { id: e.vmId }, { status: e.status });
     for (const e of j.hosts.values()) {
@@ -371,9 +379,13 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     const fleet = new Fleet(engine);
     // Unwritten changes of the engine being replaced are dropped: the database is the truth.
     this.journal = emptyJournal();
+    // The data plane is built after the fleet is restored: usage readings start once it exists.
+    const plane: { current?: DataPlane } = {};
     engine.subscribe((e) => {
       this.emitted++;
       const journal = this.journal;
+      const usage = this.usage.observe(e, plane.current);
+      if (usage.length > 0) journal.usage.push(...usage);
       switch (e.type) {
         case 'vm.state-changed':
           journal.states.set(e.vmId, e);
@@ -457,6 +469,15 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       });
       if (v.instanceId && liveIds.has(v.instanceId)) dataPlane.attachVolume(v.id, v.instanceId);
     }
+    plane.current = dataPlane;
+    await this.usage.load(this.db, live.map((i) => i.id));
+    // Meter readings at each UTC midnight: usage by day, and every month end metered exactly.
+    const meterDaily = (at: number) =>
+      engine.schedule(at, () => {
+        this.journal.usage.push(...this.usage.dailyReadings(dataPlane, fleet.allVms(), at));
+        meterDaily(UsageCapture.nextMidnight(at));
+      });
+    meterDaily(UsageCapture.nextMidnight(nowMs));
     const recovery = new AutoRecovery(fleet, scheduler);
     const maintenance = new Maintenance(fleet, dataPlane, scheduler);
     const rebalancer = new Rebalancer(fleet, dataPlane, scheduler, maintenance, this.rebalancerConfig);
@@ -489,6 +510,7 @@ function mergeJournals(a: Journal, b: Journal): Journal {
     for (const [k, v] of j.hosts) out.hosts.set(k, v);
     out.timeline.push(...j.timeline);
     out.buckets.push(...j.buckets);
+    out.usage.push(...j.usage);
   }
   return out;
 }

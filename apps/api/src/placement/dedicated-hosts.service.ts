@@ -40,7 +40,11 @@ export class DedicatedHostsService {
         hostId: h.id, tenantId: tenant.id, autoPlacement: dto.autoPlacement === 'on', instanceFamily: family, instanceType: type?.name ?? null, allocatedAt: e.now,
       }));
       await tx.insert(DedicatedHostEntity, rows.map((r) => ({ ...r })));
-      for (const r of rows) e.scheduler.setHostOwner(r.hostId, ownerOf(r));
+      for (const r of rows) {
+        e.scheduler.setHostOwner(r.hostId, ownerOf(r));
+        // Billed per host-hour from now until released (MODEL.md §5); its instances pay no compute.
+        await this.engine.usage.openHost(tx, { hostId: r.hostId, tenantId: tenant.id, hostFamily: family, availabilityZone: dto.availabilityZone, startMs: e.now });
+      }
       return { hosts: rows.map((r) => this.view(r, e.fleet.host(r.hostId)!, [])) };
     });
   }
@@ -70,6 +74,7 @@ export class DedicatedHostsService {
         throw new ApiError('IncorrectHostState', `The Dedicated Host '${id}' still has ${members.length} instance(s) (${members.map((m) => m.instanceId).join(', ')}); terminate them before releasing it.`);
       await tx.delete(DedicatedHostEntity, { hostId: id });
       e.scheduler.setHostOwner(id, null);
+      await this.engine.usage.closeHost(tx, id, e.now);
     });
   }
 

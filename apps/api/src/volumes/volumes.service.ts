@@ -81,6 +81,7 @@ export class VolumesService {
       await this.checkIopsQuota(tx, tenant.id, provisionedIops(spec));
       const row = newVolumeRow(id, tenant.id, az, spec, e.now);
       await tx.insert(VolumeEntity, { ...row });
+      await e.usage.openVolumes(tx, [row]);
       e.dataPlane.addVolume({ volumeId: id, tenantId: tenant.id, availabilityZone: az, spec });
       return mapVolume(row);
     });
@@ -125,6 +126,7 @@ export class VolumesService {
       const v = await this.requireVolume(tx, tenant.id, id);
       if (v.state === 'in-use') throw new ApiError('VolumeInUse', `Volume ${id} is currently attached to ${v.instanceId}`);
       await tx.update(VolumeEntity, { id }, { state: 'deleted', deletedAt: e.now });
+      await e.usage.closeVolumes(tx, [id], e.now);
       e.dataPlane.removeVolume(id);
     });
   }
@@ -232,6 +234,7 @@ export class VolumesService {
     // Copies: on SQLite, TypeORM merges the re-read default columns back into the inserted objects by
     // position, not by id, and so may swap the ids of a multi-row insert.
     for (const batch of chunks(rows)) await tx.insert(VolumeEntity, batch.map((r) => ({ ...r })));
+    await e.usage.openVolumes(tx, rows);
     rows.forEach((r, n) => {
       e.dataPlane.addVolume({ volumeId: r.id, tenantId, availabilityZone, spec: specs[n % specs.length] });
       e.dataPlane.attachVolume(r.id, r.instanceId!);
@@ -263,6 +266,7 @@ export class VolumesService {
       const toDelete = rows.filter((r) => r.deleteOnTermination).map((r) => r.id);
       const toDetach = rows.filter((r) => !r.deleteOnTermination).map((r) => r.id);
       if (toDelete.length > 0) await tx.update(VolumeEntity, { id: In(toDelete) }, { ...detachedAttachment, state: 'deleted', deletedAt: now });
+      await this.engine.usage.closeVolumes(tx, toDelete, now);
       if (toDetach.length > 0) await tx.update(VolumeEntity, { id: In(toDetach) }, { ...detachedAttachment, state: 'available' });
       for (const id of [...toDelete, ...toDetach]) dataPlane.detachVolume(id);
       for (const id of toDelete) dataPlane.removeVolume(id);

@@ -1595,7 +1595,11 @@ export class DataPlane {
         kind: 'vm.guarantee-violated', hostId: h.host.id, vmId: rt.vm.vmId, tenantId: rt.vm.tenantId,
         detail: { demandCores: rt.cursorNow / 1000, allocatedCores: rt.alloc / 1000, reservedCores: rt.vm.cpu.reservationMillicores / 1000, status: rt.vm.status },
       });
-    } else rt.violationMs += this.now - rt.violatedSince;
+    } else {
+      rt.violationMs += this.now - rt.violatedSince;
+      // The end of a violation is an event too: metering credits violations by their duration.
+      this.fleet.notice({ kind: 'vm.guarantee-restored', hostId: h.host.id, vmId: rt.vm.vmId, tenantId: rt.vm.tenantId, detail: { violatedMs: this.now - rt.violatedSince } });
+    }
     rt.violated = violated;
   }
 

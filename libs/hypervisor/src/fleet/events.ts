@@ -83,5 +83,6 @@ export type TimelineKind =
   | 'vm.migration-failed'
   | 'vm.migration-aborted'
   | 'vm.guarantee-violated'
+  | 'vm.guarantee-restored'
   | 'vm.cpu-credits-exhausted'
   | 'volume.burst-credits-exhausted';

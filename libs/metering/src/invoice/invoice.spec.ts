@@ -331,6 +331,17 @@ describe('computeInvoice: SLA and guarantee credits', () => {
     expect(lineOf(generous, 'guarantee-credit/').amount).toBe('-0.58'); // 0.576
   });
 
+  it('does not credit a fault twice: time the instance was unavailable earns the SLA credit, not also a guarantee credit', () => {
+    // As the app bills it: the instance stays `running` (and billed) while its host is down.
+    const billedThroughout = [running('i-1', at(0), at(hours(720)))];
+    const violation = { tenantId: 't-1', instanceId: 'i-1', kind: 'cpu' as const, startMs: HOST_FAILED - hours(1), endMs: RECOVERED + hours(1), shortfall: 2 };
+    const sut = invoiceOf(billedThroughout, { sla: { ...sla, guaranteeViolations: [violation] } });
+    // Instance level: 8 h of 720 down → 98.89 % → 30 % of 720 h × 0.096 = 69.12 → −20.736 → −20.74.
+    expect(lineOf(sut, 'sla-credit/instance/30pct').amount).toBe('-20.74');
+    // Guarantee: only the 2 h around the outage, 2 × 0.096 × 10 % = 0.0192 → −0.02 (not 10 h → −0.10).
+    expect(lineOf(sut, 'guarantee-credit/')).toMatchObject({ quantity: '0.192', amount: '-0.02' });
+  });
+
   it('never credits more than the month charged', () => {
     const down = { tenantId: 't-1', instanceId: 'i-1', startMs: at(0), endMs: at(hours(700)) };
     const violation = { tenantId: 't-1', instanceId: 'i-1', kind: 'cpu' as const, startMs: at(0), endMs: at(hours(720)), shortfall: 1 };

@@ -29,6 +29,22 @@ export function clipIntervals(intervals: readonly TimeInterval[], window: TimeIn
   return out;
 }
 
+/** `from` minus `minus`; both sorted and non-overlapping (as mergeIntervals returns them). */
+export function subtractIntervals(from: readonly TimeInterval[], minus: readonly TimeInterval[]): TimeInterval[] {
+  const out: TimeInterval[] = [];
+  let j = 0;
+  for (const i of from) {
+    let start = i.startMs;
+    while (j < minus.length && minus[j].endMs <= start) j++;
+    for (let k = j; k < minus.length && minus[k].startMs < i.endMs; k++) {
+      if (minus[k].startMs > start) out.push({ startMs: start, endMs: minus[k].startMs });
+      start = Math.max(start, minus[k].endMs);
+    }
+    if (start < i.endMs) out.push({ startMs: start, endMs: i.endMs });
+  }
+  return out;
+}
+
 export function totalMs(intervals: readonly TimeInterval[]): number {
   return intervals.reduce((sum, i) => sum + (i.endMs - i.startMs), 0);
 }

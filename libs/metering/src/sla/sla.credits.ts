@@ -5,7 +5,7 @@ import { Money, ZERO } from '../money/money';
 import { CompiledPriceBook } from '../pricing/price-book.compiled';
 import { INSTANCE_BILLING, billedMsByVersion } from '../rating/billing-granularity';
 import { InstanceSegment, RatedUsage } from '../rating/usage.rater';
-import { TimeInterval, ZoneOutage, availability, clipIntervals, mergeIntervals, regionUnavailability } from './availability';
+import { TimeInterval, ZoneOutage, availability, clipIntervals, mergeIntervals, regionUnavailability, subtractIntervals } from './availability';
 import { CreditPolicy, GuaranteeViolation, InstanceUnavailability, slaCreditPercent } from './credit-policy';
 
 /** The facts the SLA is judged on. Inputs for other tenants are ignored, so one set can serve a whole month close. */
@@ -143,7 +143,9 @@ export function slaCreditLines(
     const segments = rated.segmentsByInstance.get(instanceId);
     if (!segments) continue;
     // cpu and memory violations at the same time are one degraded period, credited once.
-    const merged = mergeIntervals(clipIntervals(violations, month)).filter((i) => i.endMs - i.startMs >= g.minimumDurationMs);
+    // A fault also breaks the guarantee (the VM gets nothing): that time is the SLA's to credit, not credited twice.
+    const violated = subtractIntervals(mergeIntervals(clipIntervals(violations, month)), mergeIntervals(downByInstance.get(instanceId) ?? []));
+    const merged = violated.filter((i) => i.endMs - i.startMs >= g.minimumDurationMs);
     if (merged.length === 0) continue;
     violations.forEach((v) => kinds.add(v.kind));
     violatedMs += merged.reduce((s, i) => s + i.endMs - i.startMs, 0);

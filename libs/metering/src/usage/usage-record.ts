@@ -136,6 +136,20 @@ export function dataTransferRecordId(instanceId: string, direction: TransferDire
   return `transfer:${instanceId}:${direction}:${atMs}`;
 }
 
+/*
+ * Meter readings. Surplus credits and data transfer are cumulative counters on the VMM (they only
+ * grow); the app meters them as deltas between two readings. Keying the delta by the reading it
+ * ends at (`<counter value>`, not the time it was read) makes the key unique even when two
+ * readings fall in the same millisecond, and identical when a crash makes the app read again:
+ * two deltas that end at the same counter value cannot both be real usage.
+ */
+export function cpuSurplusMeterRecordId(instanceId: string, cumulativeVcpuMs: number): string {
+  return `surplus:${instanceId}:@${cumulativeVcpuMs}`;
+}
+export function dataTransferMeterRecordId(instanceId: string, direction: TransferDirection, cumulativeBytes: number): string {
+  return `transfer:${instanceId}:${direction}:@${cumulativeBytes}`;
+}
+
 /** Credits (vCPU-minutes, possibly fractional from ms accounting) to the integer vCPU-ms a record carries. */
 export function creditsToVcpuMs(credits: number): number {
   return Math.round(credits * 60_000);

@@ -1,26 +1,35 @@
 import { ApiKeyEntity } from './api-key.entity';
+import { BillingMonthEntity } from './billing-month.entity';
+import { DedicatedHostEntity } from './dedicated-host.entity';
 import { HostEntity } from './host.entity';
 import { InstanceTagEntity } from './instance-tag.entity';
 import { InstanceEntity } from './instance.entity';
+import { InvoiceLineEntity } from './invoice-line.entity';
+import { InvoiceEntity } from './invoice.entity';
+import { LicenseConfigurationEntity } from './license-configuration.entity';
 import { MetricBucketEntity } from './metric-bucket.entity';
+import { PlacementGroupEntity } from './placement-group.entity';
+import { PriceBookVersionEntity } from './price-book-version.entity';
 import { ReservationEntity } from './reservation.entity';
 import { SettingEntity } from './setting.entity';
 import { SimEventEntity } from './sim-event.entity';
+import { SlaIntervalEntity } from './sla-interval.entity';
 import { TenantEntity } from './tenant.entity';
+import { UsageMeterEntity } from './usage-meter.entity';
+import { UsageRecordEntity } from './usage-record.entity';
 import { VolumeEntity } from './volume.entity';
 
 export {
-  ApiKeyEntity, HostEntity, InstanceEntity, InstanceTagEntity, MetricBucketEntity, ReservationEntity, SettingEntity, SimEventEntity, TenantEntity,
-  VolumeEntity,
+  ApiKeyEntity, BillingMonthEntity, DedicatedHostEntity, HostEntity, InstanceEntity, InstanceTagEntity, InvoiceEntity, InvoiceLineEntity,
+  LicenseConfigurationEntity, MetricBucketEntity, PlacementGroupEntity, PriceBookVersionEntity, ReservationEntity, SettingEntity, SimEventEntity,
+  SlaIntervalEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity,
 };
-export const ENTITIES = [TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity,
-  VolumeEntity, MetricBucketEntity, SimEventEntity];
 
-// Issue 4 (scheduler): placement groups, Dedicated Hosts, license configurations.
-export { PlacementGroupEntity } from './placement-group.entity';
-export { DedicatedHostEntity } from './dedicated-host.entity';
-export { LicenseConfigurationEntity } from './license-configuration.entity';
-import { PlacementGroupEntity } from './placement-group.entity';
-import { DedicatedHostEntity } from './dedicated-host.entity';
-import { LicenseConfigurationEntity } from './license-configuration.entity';
-(ENTITIES as unknown[]).push(PlacementGroupEntity, DedicatedHostEntity, LicenseConfigurationEntity);
+export const ENTITIES = [
+  TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, MetricBucketEntity,
+  SimEventEntity,
+  // The scheduler's (issue 4): placement groups, Dedicated Hosts, license configurations.
+  PlacementGroupEntity, DedicatedHostEntity, LicenseConfigurationEntity,
+  // Billing's (issue 5).
+  UsageRecordEntity, UsageMeterEntity, SlaIntervalEntity, PriceBookVersionEntity, InvoiceEntity, InvoiceLineEntity, BillingMonthEntity,
+];

@@ -1,0 +1,42 @@
+import { InvalidUsageRecord } from '../errors';
+import { APRIL_START, MAY_START, at, hours, running, sec, surplus, transfer, volume } from '../testing/usage-fixtures';
+import { usageReport } from './usage.report';
+
+describe('usageReport', () => {
+  const records = [
+    running('i-1', at(0), at(sec(30))),
+    running('i-2', at(hours(23)), at(hours(26)), { platform: 'windows' }),
+    volume('v-1', at(0), at(hours(360)), { iops: 6000, throughputMiBps: 250 }),
+    surplus('i-1', at(hours(1)), 90 * 60_000),
+    transfer('i-1', 'internet-out', at(hours(1)), 5e9),
+  ];
+  const window = { fromMs: APRIL_START, toMs: MAY_START };
+
+  it('reports running time as it was, before any minimum, by usage type', () => {
+    const sut = usageReport(records, { ...window, groupBy: 'type' });
+    expect(sut).toEqual([
+      { usageType: 'BoxUsage:m5.large', product: 'ec2-instance', unit: 'instance-hour', quantity: '0.00833333' }, // 30 s, not the billed 60 s
+      { usageType: 'BoxUsage:m5.large:windows', product: 'ec2-instance', unit: 'instance-hour', quantity: '3' },
+      { usageType: 'CPUCredits:linux', product: 'ec2-cpu-credits', unit: 'vcpu-hour', quantity: '1.5' },
+      { usageType: 'DataTransfer-Out-Bytes', product: 'data-transfer', unit: 'gb', quantity: '5' },
+      // Half of a 30-day month: 100 GiB → 50 GiB-months; 3,000 IOPS and 125 MiB/s above the gp3 baseline → 1,500 and 62.5.
+      { usageType: 'EBS:VolumeP-IOPS.gp3', product: 'ebs-iops', unit: 'iops-month', quantity: '1500' },
+      { usageType: 'EBS:VolumeP-Throughput.gp3', product: 'ebs-throughput', unit: 'mibps-month', quantity: '62.5' },
+      { usageType: 'EBS:VolumeUsage.gp3', product: 'ebs-storage', unit: 'gib-month', quantity: '50' },
+    ]);
+  });
+
+  it('groups by product', () => {
+    expect(usageReport(records, { ...window, groupBy: 'product' }).find((r) => r.product === 'ec2-instance')).toEqual({ product: 'ec2-instance', unit: 'instance-hour', quantity: '3.00833333' });
+  });
+
+  it('cuts intervals at UTC midnight by day, and at the window', () => {
+    const sut = usageReport([records[1]], { fromMs: at(hours(24)), toMs: MAY_START, groupBy: 'day' });
+    expect(sut).toEqual([{ usageType: 'BoxUsage:m5.large:windows', product: 'ec2-instance', day: '2025-04-02', unit: 'instance-hour', quantity: '2' }]);
+    expect(usageReport([records[1]], { ...window, groupBy: 'day' }).map((r) => [r.day, r.quantity])).toEqual([['2025-04-01', '1'], ['2025-04-02', '2']]);
+  });
+
+  it('refuses a window that ends before it starts', () => {
+    expect(() => usageReport(records, { fromMs: MAY_START, toMs: APRIL_START, groupBy: 'type' })).toThrow(InvalidUsageRecord);
+  });
+});

@@ -1,0 +1,79 @@
+import { Decimal } from 'decimal.js';
+import { ADMIN_KEY, LINUX_AMI } from './support/app';
+import { createTestDatabase, TestDatabase } from './support/database';
+import { ServerProcess, startServerProcess } from './support/server-process';
+
+/**
+ * ARCHITECTURE.md, State: a crash double-bills nothing. Usage is written in the transaction of the
+ * state change it comes from, keyed by its source event, so that work replayed after a kill -9
+ * (the engine rebuilt from the database, transitions that fell due completed again, meters read
+ * again) writes no record twice. The server is killed in the middle of concurrent stops; every
+ * instance must be billed exactly the seconds it ran, once.
+ */
+describe('billing after kill -9', () => {
+  let db: TestDatabase;
+  let server: ServerProcess | undefined;
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  const call = (s: ServerProcess, key: string, method: string, path: string, body?: object) =>
+    fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  const json = async (res: Promise<Response>): Promise<any> => (await res).json();
+  const advance = async (s: ServerProcess, seconds: number) => expect((await call(s, ADMIN_KEY, 'POST', '/v1/admin/clock/advance', { seconds })).status).toBe(200);
+
+  it('bills every instance the seconds it ran, once, whatever was replayed', async () => {
+    db = await createTestDatabase();
+    server = await startServerProcess(db.url);
+    const s1 = server;
+    const tenant = await json(call(s1, ADMIN_KEY, 'POST', '/v1/admin/tenants', { name: 'crash-billing', quotas: { onDemandVcpus: 10000 } }));
+    const key: string = tenant.apiKey.key;
+    expect((await call(s1, ADMIN_KEY, 'POST', '/v1/admin/hosts', { hostType: 'm5-host', availabilityZone: 'us-east-1a', count: 2 })).status).toBe(201);
+    const N = 24;
+    const run = await json(call(s1, key, 'POST', '/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', minCount: N, maxCount: N }));
+    const ids: string[] = run.instances.map((i: { instanceId: string }) => i.instanceId);
+    await advance(s1, 15); // all running
+    await advance(s1, 100);
+
+    // Concurrent stops, the process killed after a third of the answers: each stop committed at +100 s, or never.
+    let answered = 0;
+    let killed: Promise<void> | undefined;
+    await Promise.all(ids.map(async (id) => {
+      try {
+        await call(s1, key, 'POST', `/v1/instances/${id}/stop`);
+      } catch {
+        // reset by the kill
+      }
+      if (++answered === N / 3) killed = s1.kill9();
+    }));
+    await killed;
+
+    server = await startServerProcess(db.url);
+    const s2 = server;
+    const states = new Map<string, string>();
+    for (const id of ids) states.set(id, (await json(call(s2, key, 'GET', `/v1/instances/${id}`))).state.name);
+    const stoppedFirst = ids.filter((id) => states.get(id) !== 'running');
+    expect(stoppedFirst.length).toBeGreaterThan(0);
+    expect(stoppedFirst.length).toBeLessThan(N);
+    await advance(s2, 10);
+    for (const id of ids.filter((x) => states.get(x) === 'running')) expect((await call(s2, key, 'POST', `/v1/instances/${id}/stop`)).status).toBe(200);
+    await advance(s2, 10);
+    // A second crash right after the last commit, and a third start: the rebuild replays again.
+    await server.kill9();
+    server = await startServerProcess(db.url);
+    const s3 = server;
+    await advance(s3, 60);
+
+    // Stopped at +100 s (committed before the kill) or at +110 s (after the restart): exact seconds, each once.
+    const expectedSeconds = stoppedFirst.length * 100 + (N - stoppedFirst.length) * 110;
+    const usage = await json(call(s3, key, 'GET', '/v1/usage?groupBy=type'));
+    expect(usage.usage).toEqual([{ usageType: 'BoxUsage:m5.large', product: 'ec2-instance', unit: 'instance-hour', quantity: new Decimal(expectedSeconds).div(3600).toDecimalPlaces(8).toFixed() }]);
+    const list = await json(call(s3, key, 'GET', '/v1/invoices'));
+    const estimate = await json(call(s3, key, 'GET', `/v1/invoices/${list.invoices[0].invoiceId}`));
+    // Every run is over the 60 s minimum: billed = ran; × $0.096 per hour, rounded once.
+    const line = estimate.lines.find((l: { product: string }) => l.product === 'ec2-instance');
+    expect(line.quantity).toBe(new Decimal(expectedSeconds).div(3600).toDecimalPlaces(8).toFixed());
+    expect(line.amount).toBe(new Decimal(expectedSeconds).div(3600).times('0.096').toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2));
+  });
+});
