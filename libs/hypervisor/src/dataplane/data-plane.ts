@@ -336,6 +336,9 @@ class VolumeRt {
   deliveredMiBps = 0;
   demanded = 0;
   demandedMiBps = 0;
+  /** What its VM's workload asks of it (`syncWants`: kept with the workload, so a recomputation does not look it up). */
+  wantIops = 0;
+  wantMiBps = 0;
   throttled = 0;
   exhaustedNotified = false;
   /** Recompute's scratch: the QoS in force, and the IO size and upper bound of the uncontended shortcut. */
@@ -602,7 +605,10 @@ export class DataPlane {
     }
     set.add(volumeId);
     const rt = this.vms.get(vmId);
-    if (rt) rt.volRts = null;
+    if (rt) {
+      rt.volRts = null;
+      this.syncWants(rt);
+    }
     if (vm.hostId) this.markDirty(vm.hostId);
   }
 
@@ -621,7 +627,7 @@ export class DataPlane {
     const holder = this.vms.get(v.vmId);
     if (holder) holder.volRts = null;
     v.vmId = null;
-    v.delivered = v.deliveredMiBps = v.demanded = v.throttled = 0;
+    v.delivered = v.deliveredMiBps = v.demanded = v.throttled = v.wantIops = v.wantMiBps = 0;
   }
 
   /** Forgets a volume (detaching it first). */
@@ -1328,14 +1334,12 @@ export class DataPlane {
       const rt = rts[i];
       const vols = this.volumesOf(rt);
       if (!vols || vols.length === 0) continue;
-      const wanted = rt.workload.io;
       const running = rt.state === 'running';
       rt.ioSet = true;
       for (const v of vols) {
         this.settleVolume(v);
-        const w = wanted && findLast(wanted, v.id);
-        v.demanded = running ? (w?.iops ?? 0) : 0;
-        v.demandedMiBps = running ? (w?.throughputMiBps ?? 0) : 0;
+        v.demanded = running ? v.wantIops : 0;
+        v.demandedMiBps = running ? v.wantMiBps : 0;
         rt.iopsDemanded += v.demanded;
         if (!rt.active || ddFailed) {
           v.delivered = v.deliveredMiBps = 0;
@@ -1865,7 +1869,9 @@ export class DataPlane {
     // The receivers' sets of senders change only with the receivers (not with the rates).
     const receiversChanged = !sameReceivers(rt.workload.network, w.network);
     if (receiversChanged) for (const f of rt.workload.network ?? []) this.senders.get(f.to)?.delete(rt.id);
+    const ioChanged = w.io !== rt.workload.io;
     rt.setWorkload(w);
+    if (ioChanged) this.syncWants(rt);
     if (receiversChanged)
       for (const f of w.network ?? []) {
         if (f.to === INTERNET) continue;
@@ -1878,6 +1884,18 @@ export class DataPlane {
       if (rt.cursor && setAtMs < this.now) rt.cursor.advanceTo(this.now);
       rt.syncCursor();
       rt.trace = rt.cursor ? rt.cursor.trace : null;
+    }
+  }
+
+  /** Copies what the VM's workload asks of each of its volumes onto the volume (after the workload or the attachments changed). */
+  private syncWants(rt: VmRt): void {
+    const vols = this.volumesOf(rt);
+    if (!vols) return;
+    const io = rt.workload.io;
+    for (const v of vols) {
+      const w = io && findLast(io, v.id);
+      v.wantIops = w?.iops ?? 0;
+      v.wantMiBps = w?.throughputMiBps ?? 0;
     }
   }
 
