@@ -252,6 +252,19 @@ describe('DataPlane: memory (MODEL.md §3.2)', () => {
     expect(host.memory.swappedMiB).toBeGreaterThan(0);
     expect(host.memory.residentMiB).toBeLessThanOrEqual(host.memory.capacityMiB);
     expect(w.dataPlane.vmView(vms[0].vmId).memory.swapSlowdown).toBeGreaterThan(1);
+    // Swapped memory is memory not delivered: a guarantee violation, with its event (billing credits it).
+    const swapped = vms.filter((vm) => w.dataPlane.vmView(vm.vmId).memory.swappedMiB > 0);
+    expect(swapped.length).toBeGreaterThan(0);
+    for (const vm of swapped) expect(w.dataPlane.vmView(vm.vmId).guaranteeViolated).toBe(true);
+    const notices = w.timeline.filter((e) => e.kind === 'vm.guarantee-violated' && e.vmId === swapped[0].vmId);
+    expect(notices).toHaveLength(1);
+    expect((notices[0].detail as { swappedMiB: number }).swappedMiB).toBeGreaterThan(0);
+    // Working sets shrink: nothing is swapped any more, and the violations end.
+    for (const vm of vms) w.dataPlane.setWorkload(vm.vmId, { memory: { workingSetMiB: 1_000, dirtyRateMiBps: 0 } });
+    w.run(1);
+    expect(w.dataPlane.hostView(h).memory.swappedMiB).toBe(0);
+    expect(w.dataPlane.vmView(swapped[0].vmId).guaranteeViolated).toBe(false);
+    expect(w.timeline.filter((e) => e.kind === 'vm.guarantee-restored' && e.vmId === swapped[0].vmId)).toHaveLength(1);
   });
 });
 

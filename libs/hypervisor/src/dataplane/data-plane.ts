@@ -226,6 +226,8 @@ class VmRt {
   /** Per flow of `network`: its demand as the division takes it (whole Mbps), and its kind in the last recomputation. */
   netDemand: number[] | null = null;
   netKind: Uint8Array | null = null;
+  /** `netKind` holds each flow's kind as of now (see `DataPlane.classifyFlows`). */
+  netKindsValid = false;
   /** Recompute's scratch: the Mbps of the flows that leave through the NIC. */
   netNicDemand = 0;
   /**
@@ -303,7 +305,10 @@ class VmRt {
     const net = w.network;
     this.network = net;
     if (net === before) return;
-    if (!sameReceivers(before, net)) this.netTargets = null;
+    if (!sameReceivers(before, net)) {
+      this.netTargets = null;
+      this.netKindsValid = false;
+    }
     const k = net ? net.length : 0;
     this.netIdle = true;
     if (k === 0) {
@@ -314,6 +319,7 @@ class VmRt {
     if (this.netDemand === null || this.netDemand.length !== k) {
       this.netDemand = new Array<number>(k);
       this.netKind = new Uint8Array(k);
+      this.netKindsValid = false;
     }
     for (let j = 0; j < k; j++) {
       const mbps = Math.round(net![j].mbps);
@@ -1073,6 +1079,8 @@ export class DataPlane {
     const s = this.senders.get(vmId);
     if (!s) return;
     for (const sender of s) {
+      const srt = this.vms.get(sender);
+      if (srt) srt.netKindsValid = false;
       const h = this.fleet.vm(sender)?.hostId;
       if (h) this.markDirty(h);
     }
@@ -1266,7 +1274,9 @@ export class DataPlane {
       h.steal += steal;
       // A fault breaks the guarantee too: what the VM reserved and wanted, it did not get.
       const faulted = rt.state === 'running' && (failed || isDown(rt)) && Math.min(rt.cursorNow, rt.reservationMillicores) > 0;
-      const violated = allocated < cpu.guaranteed[i] || faulted;
+      // Memory is guaranteed too (no oversubscription by default, §3.2): a VM the hypervisor swaps
+      // does not have the memory it was given (ballooning takes only idle pages, and is no violation).
+      const violated = allocated < cpu.guaranteed[i] || faulted || (rt.swapped > 0 && rt.state === 'running');
       this.setViolated(rt, h, violated);
       if (violated) h.violations++;
       if (rt.credit) {
@@ -1464,12 +1474,29 @@ export class DataPlane {
    * demands in all; `netNicDemand` gets the part that leaves through the NIC.
    */
   private resolveFlows(rt: VmRt, host: Host): number {
-    const net = rt.network!;
     const kinds = rt.netKind!;
     const demand = rt.netDemand!;
-    const targets = rt.netTargets ?? (rt.netTargets = new Array<VmRt | null>(net.length).fill(null));
+    if (!rt.netKindsValid) this.classifyFlows(rt, host);
     let sent = 0;
     let nic = 0;
+    for (let j = 0; j < kinds.length; j++) {
+      const kind = kinds[j];
+      if (kind === FLOW_SKIP) continue;
+      sent += demand[j];
+      if (kind !== FLOW_SAME_HOST) nic += demand[j];
+    }
+    rt.netNicDemand = nic;
+    return sent;
+  }
+
+  /**
+   * Each flow's kind into `netKind`, valid until the sender's receivers or host change or a
+   * receiver changes state or host (each of which clears `netKindsValid`: see `markSendersDirty`).
+   */
+  private classifyFlows(rt: VmRt, host: Host): void {
+    const net = rt.network!;
+    const kinds = rt.netKind!;
+    const targets = rt.netTargets ?? (rt.netTargets = new Array<VmRt | null>(net.length).fill(null));
     for (let j = 0; j < net.length; j++) {
       const to = net[j].to;
       let kind: number;
@@ -1495,12 +1522,8 @@ export class DataPlane {
         else kind = zone !== host.availabilityZone ? FLOW_CROSS_AZ : FLOW_SAME_AZ;
       }
       kinds[j] = kind;
-      if (kind === FLOW_SKIP) continue;
-      sent += demand[j];
-      if (kind !== FLOW_SAME_HOST) nic += demand[j];
     }
-    rt.netNicDemand = nic;
-    return sent;
+    rt.netKindsValid = true;
   }
 
   /** Adds one flow's delivered Mbps to its sender and its host's meters. */
@@ -1597,7 +1620,10 @@ export class DataPlane {
       h.lastViolationAt = this.now;
       this.fleet.notice({
         kind: 'vm.guarantee-violated', hostId: h.host.id, vmId: rt.vm.vmId, tenantId: rt.vm.tenantId,
-        detail: { demandCores: rt.cursorNow / 1000, allocatedCores: rt.alloc / 1000, reservedCores: rt.vm.cpu.reservationMillicores / 1000, status: rt.vm.status },
+        detail: {
+          demandCores: rt.cursorNow / 1000, allocatedCores: rt.alloc / 1000, reservedCores: rt.vm.cpu.reservationMillicores / 1000, status: rt.vm.status,
+          swappedMiB: rt.swapped,
+        },
       });
     } else {
       rt.violationMs += this.now - rt.violatedSince;
@@ -1904,7 +1930,10 @@ export class DataPlane {
     if (!rt) return;
     const hostBefore = rt.hostId;
     rt.sync();
-    if (rt.hostId !== hostBefore) rt.zone = rt.hostId === null ? null : (this.fleet.host(rt.hostId)?.availabilityZone ?? null);
+    if (rt.hostId !== hostBefore) {
+      rt.zone = rt.hostId === null ? null : (this.fleet.host(rt.hostId)?.availabilityZone ?? null);
+      rt.netKindsValid = false;
+    }
   }
 
   private vmRt(vm: Vm): VmRt {
