@@ -1,42 +1,15 @@
 import { expectError, LINUX_AMI, startApp, TestApp } from './support/app';
+import { iso, MINUTE, round, SimEvent as Event, simHarness } from './support/sim';
 
-const MINUTE = 60_000;
 const MISSING_HOST = 'h-0123456789abcdef0';
 const MISSING_INSTANCE = 'i-0123456789abcdef0';
 
-interface Event {
-  time: string;
-  type: string;
-  instanceId?: string;
-  hostId?: string;
-  detail: Record<string, number | string | boolean>;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-const round = (v: number) => Math.round(v * 1e9) / 1e9;
-
 function harness(get: () => TestApp) {
-  const h = {
-    nowMs: async () => Date.parse((await get().admin().get('/v1/admin/clock').expect(200)).body.now),
-    align: async () => {
-      const ms = (await h.nowMs()) % MINUTE;
-      if (ms !== 0) await get().advance((MINUTE - ms) / 1000);
-      return h.nowMs();
-    },
-    launch: async (key: string, body: object = {}): Promise<string> =>
-      (await get().as(key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', availabilityZone: 'us-east-1a', ...body }).expect(201)).body.instances[0].instanceId,
-    host: async (id: string) => (await get().admin().get(`/v1/admin/hosts/${id}`).expect(200)).body,
+  return {
+    ...simHarness(get),
     hostState: async (id: string) => (await get().admin().get('/v1/admin/hosts').expect(200)).body.hosts.find((x: { hostId: string }) => x.hostId === id).state as string,
-    placement: async (hostIds: string[]) => {
-      const out: Record<string, string> = {};
-      for (const hostId of hostIds) for (const i of (await h.host(hostId)).instanceIds) out[i] = hostId;
-      return out;
-    },
-    adminEvents: async (query: Record<string, string>): Promise<Event[]> =>
-      (await get().admin().get('/v1/admin/events').query({ maxResults: 1000, ...query }).expect(200)).body.events,
     migrate: (id: string, body: object) => get().admin().post(`/v1/admin/instances/${id}/migrate`, body),
   };
-  return h;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { expectError, LINUX_AMI, startApp, TestApp } from './support/app';
+import { expectError, startApp, TestApp } from './support/app';
+import { iso, MINUTE, round, SimEvent as Event, simHarness } from './support/sim';
 
-const MINUTE = 60_000;
 /** EC2's recovery alarm: two failed one-minute status checks, then the action (auto-recovery.ts). */
 const DETECTION_MS = 3 * MINUTE;
 /** Amazon Linux boots in 15 s. */
@@ -8,44 +8,16 @@ const BOOT_MS = 15_000;
 const RETRY_MS = 5 * MINUTE;
 const MISSING_HOST = 'h-0123456789abcdef0';
 
-interface Event {
-  time: string;
-  type: string;
-  instanceId?: string;
-  hostId?: string;
-  tenantId?: string;
-  detail: Record<string, unknown>;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-const round = (v: number) => Math.round(v * 1e9) / 1e9;
-
 /** Helpers over one app: the manual clock, instances, hosts and events. */
 function harness(get: () => TestApp) {
   const h = {
-    nowMs: async () => Date.parse((await get().admin().get('/v1/admin/clock').expect(200)).body.now),
-    /** Advances to the next whole minute (metric buckets are minutes). */
-    align: async () => {
-      const ms = (await h.nowMs()) % MINUTE;
-      if (ms !== 0) await get().advance((MINUTE - ms) / 1000);
-      return h.nowMs();
-    },
-    launch: async (key: string, body: object = {}): Promise<string> =>
-      (await get().as(key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', availabilityZone: 'us-east-1a', ...body }).expect(201)).body.instances[0].instanceId,
+    ...simHarness(get),
     instance: async (key: string, id: string) => (await get().as(key).get(`/v1/instances/${id}`).expect(200)).body,
     status: async (key: string, id: string) => {
       const i = await h.instance(key, id);
       return `${i.state.name}/${i.statusCheck}`;
     },
-    host: async (id: string) => (await get().admin().get(`/v1/admin/hosts/${id}`).expect(200)).body,
-    /** The host each given instance is on (by the admin's host views). */
-    placement: async (hostIds: string[]) => {
-      const out: Record<string, string> = {};
-      for (const hostId of hostIds) for (const i of (await h.host(hostId)).instanceIds) out[i] = hostId;
-      return out;
-    },
     tenantEvents: async (key: string, id: string): Promise<Event[]> => (await get().as(key).get(`/v1/instances/${id}/events`).expect(200)).body.events,
-    adminEvents: async (query: Record<string, string>): Promise<Event[]> => (await get().admin().get('/v1/admin/events').query(query).expect(200)).body.events,
     minutes: async (key: string, id: string, fromMs: number, count: number) =>
       (await get().as(key).get(`/v1/instances/${id}/metrics`).query({ from: iso(fromMs), to: iso(fromMs + count * MINUTE), period: 60 }).expect(200)).body.points as Record<string, number>[],
   };

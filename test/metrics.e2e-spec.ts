@@ -1,8 +1,8 @@
 import request from 'supertest';
-import { expectError, LINUX_AMI, startApp, TestApp } from './support/app';
+import { expectError, startApp, TestApp } from './support/app';
+import { iso, MINUTE, simHarness } from './support/sim';
 
 const MISSING_INSTANCE = 'i-0123456789abcdef0';
-const MINUTE = 60_000;
 
 type Point = Record<string, number | string | Record<string, number>> & { time: string };
 
@@ -14,28 +14,16 @@ function rounded<T>(v: T): T {
   return v;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 /** Helpers over one app: the manual clock, launches, workloads and metric reads. */
 function harness(get: () => TestApp) {
-  const h = {
-    nowMs: async () => Date.parse((await get().admin().get('/v1/admin/clock').expect(200)).body.now),
-    /** Advances until the clock is `second` seconds past a multiple of `everySeconds` (0 past a whole minute by default). */
-    align: async (everySeconds = 60, second = 0) => {
-      const period = everySeconds * 1000;
-      const wait = (((second * 1000 - (await h.nowMs())) % period) + period) % period;
-      if (wait > 0) await get().advance(wait / 1000);
-      return h.nowMs();
-    },
-    launch: async (key: string, body: object = {}): Promise<string> =>
-      (await get().as(key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', availabilityZone: 'us-east-1a', ...body }).expect(201)).body.instances[0].instanceId,
+  return {
+    ...simHarness(get),
     cpu: async (key: string, id: string, cores: number) => {
       await get().as(key).put(`/v1/instances/${id}/workload`, { cpu: { model: 'constant', cores } }).expect(200);
     },
     metrics: async (key: string, id: string, query: Record<string, string | number>): Promise<Point[]> =>
       rounded((await get().as(key).get(`/v1/instances/${id}/metrics`).query(query).expect(200)).body.points),
   };
-  return h;
 }
 
 /**

@@ -1,12 +1,5 @@
 import { expectError, LINUX_AMI, startApp, TestApp } from './support/app';
-
-interface Event {
-  time: string;
-  type: string;
-  instanceId?: string;
-  hostId?: string;
-  detail: Record<string, unknown>;
-}
+import { SimEvent as Event, simHarness } from './support/sim';
 
 const DEFAULTS = {
   hotSpot: { enabled: false, cpuThreshold: 0.9, windowSeconds: 300, cooldownSeconds: 600 },
@@ -16,19 +9,18 @@ const DEFAULTS = {
 const HOT = { hotSpot: { enabled: true, cpuThreshold: 0.9, windowSeconds: 300, cooldownSeconds: 600 } };
 
 function harness(get: () => TestApp) {
+  const base = simHarness(get);
   const h = {
-    nowMs: async () => Date.parse((await get().admin().get('/v1/admin/clock').expect(200)).body.now),
-    launch: async (key: string, instanceType: string): Promise<string> =>
-      (await get().as(key).post('/v1/instances', { imageId: LINUX_AMI, instanceType, availabilityZone: 'us-east-1a' }).expect(201)).body.instances[0].instanceId,
+    nowMs: base.nowMs,
+    host: base.host,
+    launch: (key: string, instanceType: string): Promise<string> => base.launch(key, { instanceType }),
     load: (key: string, id: string, cores: number, dirtyRateMiBps = 0) =>
       get().as(key).put(`/v1/instances/${id}/workload`, { cpu: { model: 'constant', cores }, memory: { workingSetMiB: 1024, dirtyRateMiBps } }).expect(200),
-    host: async (id: string) => (await get().admin().get(`/v1/admin/hosts/${id}`).expect(200)).body,
     hostOf: async (id: string, hostIds: string[]) => {
       for (const hostId of hostIds) if ((await h.host(hostId)).instanceIds.includes(id)) return hostId;
       return null;
     },
-    events: async (query: Record<string, string>): Promise<Event[]> =>
-      (await get().admin().get('/v1/admin/events').query({ maxResults: 1000, ...query }).expect(200)).body.events.reverse(),
+    events: async (query: Record<string, string>): Promise<Event[]> => (await base.adminEvents(query)).reverse(),
     config: (body: unknown) => get().admin().put('/v1/admin/rebalancer', body as object),
   };
   return h;
