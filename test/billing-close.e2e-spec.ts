@@ -184,3 +184,47 @@ describe('billing: the price book and the credit policy (admin)', () => {
     expectError(await t.admin().put('/v1/admin/billing/credit-policy', { guaranteeViolation: { creditPercent: '150', minimumDurationMs: 0 } }), 400, 'InvalidCreditPolicy');
   });
 });
+
+describe('billing: a guarantee violation is credited by the credit policy', () => {
+  let t: TestApp;
+  const h = billingHarness(() => t);
+  beforeAll(async () => {
+    t = await startApp();
+    await t.hosts('c5-host', 'us-east-1a', 1); // 248 GiB for guests
+  });
+  afterAll(() => t.close());
+
+  it('credits memory the hypervisor swapped (RAM overcommitted 2:1), by the admin policy, and reports it per tenant', async () => {
+    await t.admin().put('/v1/admin/scheduler', { overrides: { hostTypes: { 'c5-host': { ramAllocationRatio: 2 } } } }).expect(200);
+    await t.admin().put('/v1/admin/billing/credit-policy', { guaranteeViolation: { creditPercent: '50', minimumDurationMs: 0 } }).expect(200);
+    const [start, , month] = await h.nextMonth();
+    const { key, tenantId } = await h.tenant('swapped');
+    // 40 × c5.xlarge (8 GiB each): 320 GiB configured on 248 GiB (no CPU reserved, so that the CPU admits them).
+    const ids = (await t.as(key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'c5.xlarge', availabilityZone: 'us-east-1a', minCount: 40, maxCount: 40, cpu: { reservation: 0 } }).expect(201))
+      .body.instances.map((i: { instanceId: string }) => i.instanceId) as string[];
+    await h.advanceTo(start + 60_000); // all running (Amazon Linux boots in 15 s)
+    const workingSet = async (mib: number) => {
+      for (const id of ids) await t.as(key).put(`/v1/instances/${id}/workload`, { memory: { workingSetMiB: mib, dirtyRateMiBps: 0 } }).expect(200);
+    };
+    await workingSet(7_000); // 280 GiB of working sets: shared, ballooned, then swapped
+    await h.advanceTo(start + 60_000 + 2 * HOUR_MS);
+    await workingSet(1_000); // nothing swapped any more: the violations end
+    await h.advanceTo(start + 3 * HOUR_MS);
+    for (const id of ids) await h.op(key, id, 'stop');
+    await t.advance(60);
+
+    const summary = (await t.admin().get('/v1/admin/billing/summary').query({ month }).expect(200)).body;
+    const reported = summary.guaranteeViolations.find((v: { tenantId: string }) => v.tenantId === tenantId);
+    expect(reported.violations).toBeGreaterThan(0);
+    // Each violated instance was short for the 2 hours of big working sets, to the millisecond.
+    expect(reported.violatedSeconds).toBe(reported.violations * 2 * 3600);
+    const inv = await h.invoice(key, month);
+    const compute = h.line(inv, 'ec2-instance/c5.xlarge/linux');
+    const credit = h.line(inv, 'guarantee-credit/instances');
+    // 50 % of $0.17 per instance-hour for the violated instance-hours.
+    const expected = new Decimal(0.17).times(reported.violatedSeconds / 3600).times(0.5);
+    expect(credit.amount).toBe(expected.neg().toFixed(2));
+    expect(credit.description).toContain('memory');
+    expect(new Decimal(inv.total).toFixed(2)).toBe(new Decimal(compute.amount).plus(credit.amount).toFixed(2));
+  });
+});

@@ -105,9 +105,12 @@ export async function loadSla(m: EntityManager, tenantIds: readonly string[], fr
     const endMs = r.endMs ?? Math.max(r.startMs, closeAtMs);
     if (r.kind === 'unavailable') facts.unavailable.push({ tenantId: r.tenantId, instanceId: r.instanceId, startMs: r.startMs, endMs });
     else {
-      const d = JSON.parse(r.detail) as { reservedCores?: number; allocatedCores?: number };
+      // The VMM's event says what was short: reserved CPU (cores), or memory it swapped (MiB), or both.
+      const d = JSON.parse(r.detail) as { reservedCores?: number; allocatedCores?: number; swappedMiB?: number };
       const shortfall = Math.max(0, (d.reservedCores ?? 0) - (d.allocatedCores ?? 0));
-      facts.violations.push({ tenantId: r.tenantId, instanceId: r.instanceId, kind: 'cpu', startMs: r.startMs, endMs, shortfall });
+      const swapped = d.swappedMiB ?? 0;
+      if (swapped > 0) facts.violations.push({ tenantId: r.tenantId, instanceId: r.instanceId, kind: 'memory', startMs: r.startMs, endMs, shortfall: swapped });
+      if (shortfall > 0 || swapped === 0) facts.violations.push({ tenantId: r.tenantId, instanceId: r.instanceId, kind: 'cpu', startMs: r.startMs, endMs, shortfall });
     }
   }
   return facts;
