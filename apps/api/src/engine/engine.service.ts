@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  BucketSummary, CreditMode, CreditSnapshot, DataPlane, TransferSnapshot, Engine, Fleet, FleetEvent, findHostType, findImage, findInstanceType, HostState,
+  BucketSummary, CreditMode, CreditSnapshot, DataPlane, DataPlaneSnapshots, TransferSnapshot, Engine, Fleet, FleetEvent, findHostType, findImage, findInstanceType, HostState,
   mergeBuckets, MetricKind, MS_PER_DAY, Tenancy, TimelineEvent, Workload,
 } from '@nimbus/hypervisor';
 import {
@@ -284,13 +284,17 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
    */
   private async persist<T>(work?: (tx: EntityManager) => Promise<T>): Promise<T> {
     let written: Journal | undefined;
+    // The data plane's state that changed since the last commit: taken out for this one, and put
+    // back if it fails, so that the next commit writes it (as the journal is).
+    let snaps: DataPlaneSnapshots | undefined;
     const result = await this.db.transaction(async (tx) => {
       const r = work ? await work(tx) : (undefined as T);
       written = this.journal;
       this.journal = emptyJournal();
       this.rebalancerWriting = this.rebalancerWritten;
       try {
-        await this.writeJournal(tx, written);
+        snaps = this.dataPlane.takeSnapshots();
+        await this.writeJournal(tx, written, snaps);
         await tx.save(SettingEntity, this.clockRow());
       } catch (err) {
         this.journal = mergeJournals(written, this.journal);
@@ -300,6 +304,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       return r;
     }).catch((err) => {
       if (written) this.journal = mergeJournals(written, this.journal);
+      if (snaps) this.dataPlane.requeueSnapshots(snaps);
       this.usage.discard();
       throw err;
     });
@@ -309,8 +314,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     return result;
   }
 
-  private async writeJournal(tx: EntityManager, j: Journal): Promise<void> {
-    const snaps = this.dataPlane.takeSnapshots();
+  private async writeJournal(tx: EntityManager, j: Journal, snaps: DataPlaneSnapshots): Promise<void> {
     const terminated: string[] = [];
     for (const e of j.states.values()) {
       await tx.update(InstanceEntity, { id: e.vmId }, { state: e.current, hostId: e.hostId, stateSince: e.time, transitionAt: e.transitionAt });

@@ -335,4 +335,20 @@ describe('DataPlane: metrics and cost', () => {
     w.run(1);
     expect(w.dataPlane.vmView(vm.vmId).allocatedCores).toBe(1);
   });
+
+  it('takes each changed state once for a snapshot, and again after a failed write puts it back', () => {
+    const w = new World();
+    const h = w.host();
+    const vm = w.vm(h, 't3.micro');
+    w.dataPlane.setWorkload(vm.vmId, { cpu: { model: 'constant', cores: 1 } });
+    w.run(60_000);
+    const first = w.dataPlane.takeSnapshots();
+    expect(first.vms.map((v) => v.vmId)).toEqual([vm.vmId]);
+    expect(first.hosts.map((x) => x.hostId)).toEqual([h]);
+    expect(w.dataPlane.takeSnapshots()).toEqual({ vms: [], volumes: [], hosts: [] }); // nothing changed since
+    w.dataPlane.requeueSnapshots(first); // the write of `first` failed
+    const again = w.dataPlane.takeSnapshots();
+    expect(again.vms.map((v) => v.vmId)).toEqual([vm.vmId]);
+    expect(again.hosts.map((x) => x.hostId)).toEqual([h]);
+  });
 });

@@ -966,6 +966,31 @@ export class DataPlane {
     return out;
   }
 
+  /**
+   * Puts the state of a `takeSnapshots` whose write failed back among the changes, so that the next
+   * call takes it again (with the values of that time).
+   */
+  requeueSnapshots(s: DataPlaneSnapshots): void {
+    for (const v of s.vms) {
+      const rt = this.vms.get(v.vmId);
+      if (rt) this.snapVm(rt);
+    }
+    for (const v of s.volumes) {
+      const vol = this.volumes.get(v.volumeId);
+      if (vol && !vol.snapPending) {
+        vol.snapPending = true;
+        this.snapVolumes.add(vol);
+      }
+    }
+    for (const x of s.hosts) {
+      const h = this.hostRts.get(x.hostId);
+      if (h && !h.snapPending) {
+        h.snapPending = true;
+        this.snapHosts.add(h);
+      }
+    }
+  }
+
   /** Restores a host's metered energy (after a restart). */
   restoreEnergy(hostId: string, joules: number): void {
     const h = this.hostRt(hostId);
