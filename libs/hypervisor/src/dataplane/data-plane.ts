@@ -15,7 +15,7 @@ import { allocateIo, IoAllocation, IoCapacity, VolumeIoDemand } from '../vmm/io/
 import { MemoryVm, reclaimMemory } from '../vmm/memory/memory-reclaimer';
 import { BucketSummary, METRIC_BASE_PERIOD_MS, MetricSeries } from '../vmm/metrics';
 import { planPreCopy, PreCopyPlan } from '../vmm/migration/pre-copy.planner';
-import { allocateNetwork, INTERNET, NetworkFlow } from '../vmm/network/network-allocator';
+import { allocateNetwork, bytesTransferred, INTERNET, NetworkFlow } from '../vmm/network/network-allocator';
 import { EnergyMeter } from '../vmm/power/power-model';
 import { CpuDemandCursor, seekTrace, TraceShape } from '../vmm/workload/cpu-demand';
 import { IoWorkload, mergeWorkload, NetworkWorkload, Workload } from '../vmm/workload/workload';
@@ -544,8 +544,8 @@ export class DataPlane {
       // would have written a newer snapshot); the next recomputation sets the rates anew.
       const t = init.transfer;
       const dt = Math.max(0, this.now - t.asOfMs);
-      rt.crossAzBytes = t.crossAzBytes + mbpsToBytes(t.crossAzMbps, dt);
-      rt.internetBytes = t.internetBytes + mbpsToBytes(t.internetMbps, dt);
+      rt.crossAzBytes = t.crossAzBytes + bytesTransferred(t.crossAzMbps, dt);
+      rt.internetBytes = t.internetBytes + bytesTransferred(t.internetMbps, dt);
       rt.xferAt = this.now;
     }
     if (vm.hostId) this.markDirty(vm.hostId, true);
@@ -825,8 +825,8 @@ export class DataPlane {
     const rt = this.vmRt(this.requireVm(vmId));
     const dt = this.now - rt.xferAt;
     return {
-      crossAzBytes: rt.crossAzBytes + (dt > 0 ? mbpsToBytes(rt.netCrossAz, dt) : 0),
-      internetBytes: rt.internetBytes + (dt > 0 ? mbpsToBytes(rt.netInternet, dt) : 0),
+      crossAzBytes: rt.crossAzBytes + (dt > 0 ? bytesTransferred(rt.netCrossAz, dt) : 0),
+      internetBytes: rt.internetBytes + (dt > 0 ? bytesTransferred(rt.netInternet, dt) : 0),
     };
   }
 
@@ -1713,8 +1713,8 @@ export class DataPlane {
     const dt = this.now - rt.xferAt;
     rt.xferAt = this.now;
     if (dt <= 0 || (rt.netCrossAz === 0 && rt.netInternet === 0)) return;
-    rt.crossAzBytes += mbpsToBytes(rt.netCrossAz, dt);
-    rt.internetBytes += mbpsToBytes(rt.netInternet, dt);
+    rt.crossAzBytes += bytesTransferred(rt.netCrossAz, dt);
+    rt.internetBytes += bytesTransferred(rt.netInternet, dt);
     this.snapVm(rt);
   }
 
@@ -2095,11 +2095,6 @@ function sameReceivers(a: readonly NetworkWorkload[] | undefined, b: readonly Ne
   if (!a || !b || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i].to !== b[i].to) return false;
   return true;
-}
-
-/** Bytes sent in `ms` at `mbps` (10^6 bits per second, as EC2 meters). */
-function mbpsToBytes(mbps: number, ms: number): number {
-  return (mbps * 1e6 * ms) / 8000;
 }
 
 /** Sets a metric value; true iff it changed. */
