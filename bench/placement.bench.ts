@@ -100,6 +100,28 @@ interface Row {
   heapMiB: number;
 }
 
+/**
+ * A scheduler over `fleet`, the time its index took to build, and the time of its index upkeep on
+ * each allocation change while `upkeep.timing` is on. The engine calls listeners in subscription
+ * order, so two listeners around the scheduler's own time it without touching its code.
+ */
+function timedScheduler(engine: Engine<FleetEvent>, fleet: Fleet, weigher: WeigherName) {
+  const upkeep = { timing: false, ns: 0, count: 0 };
+  let start = 0n;
+  engine.subscribe((e) => {
+    if (upkeep.timing && e.type === 'host.allocation-changed') start = process.hrtime.bigint();
+  });
+  const t0 = process.hrtime.bigint();
+  const scheduler = new Scheduler(fleet, { weigher, ...CONFIG });
+  const buildMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  engine.subscribe((e) => {
+    if (!upkeep.timing || e.type !== 'host.allocation-changed') return;
+    upkeep.ns += Number(process.hrtime.bigint() - start);
+    upkeep.count++;
+  });
+  return { scheduler, buildMs, upkeep };
+}
+
 function runOne(hostCount: number, weigher: WeigherName, decisions: number, warmup: number): Row {
   const random = seededRandom(hostCount * 7 + (weigher === 'pack' ? 1 : 2));
   const engine = new Engine<FleetEvent>(0);
@@ -111,23 +133,7 @@ function runOne(hostCount: number, weigher: WeigherName, decisions: number, warm
     const type = HOST_TYPES.find((h) => h.name === name)!;
     fills.addHost(fleet.addHost(`h-${i}`, type, ZONES[i % ZONES.length]));
   }
-  // The engine calls listeners in subscription order, so two listeners around the scheduler's
-  // time its index upkeep on each allocation change without touching its code.
-  let upkeepStart = 0n;
-  let upkeepNs = 0;
-  let upkeepCount = 0;
-  let timing = false;
-  engine.subscribe((e) => {
-    if (timing && e.type === 'host.allocation-changed') upkeepStart = process.hrtime.bigint();
-  });
-  const t0 = process.hrtime.bigint();
-  const scheduler = new Scheduler(fleet, { weigher, ...CONFIG });
-  const buildMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  engine.subscribe((e) => {
-    if (!timing || e.type !== 'host.allocation-changed') return;
-    upkeepNs += Number(process.hrtime.bigint() - upkeepStart);
-    upkeepCount++;
-  });
+  const { scheduler, buildMs, upkeep } = timedScheduler(engine, fleet, weigher);
 
   let vmSeq = 0;
   const launch = (req: PlacementRequest, hostId: string) => {
@@ -157,7 +163,7 @@ function runOne(hostCount: number, weigher: WeigherName, decisions: number, warm
   let launched = 0;
   let refused = 0;
   for (let i = -warmup; i < decisions; i++) {
-    timing = i >= 0;
+    upkeep.timing = i >= 0;
     const t = nextType();
     const req = requestOf(t, random() < 0.5 ? ZONES[Math.floor(random() * 3)] : undefined);
     const start = process.hrtime.bigint();
@@ -189,7 +195,7 @@ function runOne(hostCount: number, weigher: WeigherName, decisions: number, warm
   const fill = HOST_MIX.map(([h]) => fills.fill(h)).reduce((a, b) => a + b) / HOST_MIX.length;
   return {
     hosts: hostCount, weigher, buildMs, vms: [...fills.live.values()].reduce((s, l) => s + l.length, 0), fill,
-    place: summarize(placeNs), launchMeanUs: launched ? launchNs / launched / 1000 : 0, upkeepMeanUs: upkeepCount ? upkeepNs / upkeepCount / 1000 : 0, refused,
+    place: summarize(placeNs), launchMeanUs: launched ? launchNs / launched / 1000 : 0, upkeepMeanUs: upkeep.count ? upkeep.ns / upkeep.count / 1000 : 0, refused,
     heapMiB: process.memoryUsage().heapUsed / 2 ** 20,
   };
 }
@@ -232,21 +238,7 @@ function runMixed(hostCount: number, weigher: WeigherName, decisions: number, wa
     const name = nextHostType();
     fills.addHost(fleet.addHost(`h-${i}`, findHostType(name)!, ZONES[i % ZONES.length]));
   }
-  let upkeepStart = 0n;
-  let upkeepNs = 0;
-  let upkeepCount = 0;
-  let timing = false;
-  engine.subscribe((e) => {
-    if (timing && e.type === 'host.allocation-changed') upkeepStart = process.hrtime.bigint();
-  });
-  const t0 = process.hrtime.bigint();
-  const scheduler = new Scheduler(fleet, { weigher, ...CONFIG });
-  const buildMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  engine.subscribe((e) => {
-    if (!timing || e.type !== 'host.allocation-changed') return;
-    upkeepNs += Number(process.hrtime.bigint() - upkeepStart);
-    upkeepCount++;
-  });
+  const { scheduler, buildMs, upkeep } = timedScheduler(engine, fleet, weigher);
 
   const tenant = (n: number) => `t-${n}`;
   const groups: { groupId: string; strategy: PlacementStrategy; tenantId: string; partitionCount?: number }[] = [];
@@ -303,7 +295,7 @@ function runMixed(hostCount: number, weigher: WeigherName, decisions: number, wa
   let launched = 0;
   let refused = 0;
   for (let i = -warmup; i < decisions; i++) {
-    timing = i >= 0;
+    upkeep.timing = i >= 0;
     const kind = nextKind();
     let t = nextType();
     const az = random() < 0.5 ? ZONES[Math.floor(random() * 3)] : undefined;
@@ -380,7 +372,7 @@ function runMixed(hostCount: number, weigher: WeigherName, decisions: number, wa
   const fill = HOST_MIX.map(([h]) => fills.fill(h)).reduce((a, b) => a + b) / HOST_MIX.length;
   return {
     hosts: hostCount, weigher, buildMs, vms: [...fills.live.values()].reduce((s, l) => s + l.length, 0), fill,
-    place: summarize(placeNs), launchMeanUs: launched ? launchNs / launched / 1000 : 0, upkeepMeanUs: upkeepCount ? upkeepNs / upkeepCount / 1000 : 0, refused,
+    place: summarize(placeNs), launchMeanUs: launched ? launchNs / launched / 1000 : 0, upkeepMeanUs: upkeep.count ? upkeep.ns / upkeep.count / 1000 : 0, refused,
     heapMiB: process.memoryUsage().heapUsed / 2 ** 20, byKind,
   };
 }

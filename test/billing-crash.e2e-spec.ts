@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { ADMIN_KEY, LINUX_AMI } from './support/app';
 import { createTestDatabase, TestDatabase } from './support/database';
-import { ServerProcess, startServerProcess } from './support/server-process';
+import { callServer, ServerProcess, startServerProcess } from './support/server-process';
 
 /**
  * ARCHITECTURE.md, State: a crash double-bills nothing. Usage is written in the transaction of the
@@ -18,8 +18,7 @@ describe('billing after kill -9', () => {
     await db?.drop();
   });
 
-  const call = (s: ServerProcess, key: string, method: string, path: string, body?: object) =>
-    fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  const call = callServer;
   const json = async (res: Promise<Response>): Promise<any> => (await res).json();
   const advance = async (s: ServerProcess, seconds: number) => expect((await call(s, ADMIN_KEY, 'POST', '/v1/admin/clock/advance', { seconds })).status).toBe(200);
 

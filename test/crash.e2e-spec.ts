@@ -1,6 +1,6 @@
 import { ADMIN_KEY, LINUX_AMI } from './support/app';
 import { createTestDatabase, TestDatabase } from './support/database';
-import { ServerProcess, startServerProcess } from './support/server-process';
+import { callServer, ServerProcess, startServerProcess } from './support/server-process';
 
 /**
  * ARCHITECTURE.md, State: a crash loses no acknowledged request, leaks no capacity, and leaves
@@ -15,12 +15,7 @@ describe('kill -9 during concurrent provisioning', () => {
     await db?.drop();
   });
 
-  const call = (s: ServerProcess, key: string, method: string, path: string, body?: object) =>
-    fetch(`${s.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: body ? JSON.stringify(body) : undefined,
-    });
+  const call = callServer;
 
   const body = async (res: Promise<Response>): Promise<any> => (await res).json();
 

@@ -58,3 +58,12 @@ export async function startServerProcess(databaseUrl: string): Promise<ServerPro
     },
   };
 }
+
+/** One JSON call to a server process, as a client would make it. */
+export function callServer(s: ServerProcess, key: string, method: string, path: string, body?: object): Promise<Response> {
+  return fetch(`${s.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+}
