@@ -12,14 +12,14 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@nimbus/(hypervisor|scheduler|metering)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@nimbus/(hypervisor|scheduler|metering|simulation)$': '<rootDir>/libs/$1/src/index.ts',
 };
 const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 
 module.exports = {
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,migrations}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,migrations,examples}/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

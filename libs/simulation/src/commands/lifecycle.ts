@@ -1,0 +1,62 @@
+import { IncorrectInstanceState, InstanceStateName, NotFound, StateTransition, Vm, Workload } from '@nimbus/hypervisor';
+import { InsufficientCapacityOnHost, InsufficientInstanceCapacity, VcpuLimitExceeded, checkVcpuQuota } from '@nimbus/scheduler';
+import { World } from '../world/world';
+
+/** The VM, which must be the tenant's: another tenant's VM is exactly as missing as a VM that never was. */
+export function requireVm(world: World, tenantId: string, vmId: string): Vm {
+  const vm = world.fleet.vm(vmId);
+  if (!vm || vm.tenantId !== tenantId) throw new NotFound('InvalidInstanceID.NotFound', `The instance ID '${vmId}' does not exist`);
+  return vm;
+}
+
+const refuseIfTerminated = (vmId: string, state: InstanceStateName, operation: string) => {
+  if (state === 'terminated') throw new IncorrectInstanceState(vmId, state, operation);
+};
+
+/**
+ * StartInstances: a stopped VM is placed anew (its zone, tenancy and group kept; its Dedicated
+ * Host, if it had one, kept too: host affinity), within the tenant's vCPU quota.
+ */
+export function startVm(world: World, tenantId: string, vmId: string, opts: { availabilityZone: string; dedicatedHostId?: string; vcpuQuota?: number }): StateTransition {
+  const vm = requireVm(world, tenantId, vmId);
+  refuseIfTerminated(vmId, vm.state, 'started');
+  if (!world.fleet.needsPlacementToStart(vmId)) return world.fleet.start(vmId);
+  if (opts.vcpuQuota !== undefined) {
+    try {
+      checkVcpuQuota({ limit: opts.vcpuQuota, used: world.fleet.vcpusInUse(tenantId), vcpusPerInstance: vm.instanceType.vcpus, minCount: 1, maxCount: 1 });
+    } catch (err) {
+      if (err instanceof VcpuLimitExceeded) world.reportRefusal({ time: world.now, tenantId, instanceType: vm.instanceType.name, availabilityZone: opts.availabilityZone, count: 1, code: err.code, reasons: ['quota'] });
+      throw err;
+    }
+  }
+  const decision = world.scheduler.placeVm(vmId, opts.availabilityZone, opts.dedicatedHostId);
+  if (!decision.ok) {
+    const err = vm.tenancy === 'host'
+      ? new InsufficientCapacityOnHost(vm.instanceType.name, decision.refusals, opts.dedicatedHostId)
+      : new InsufficientInstanceCapacity(vm.instanceType.name, decision.refusals, opts.availabilityZone);
+    world.reportRefusal({ time: world.now, tenantId, instanceType: vm.instanceType.name, availabilityZone: opts.availabilityZone, count: 1, code: err.code, reasons: [...new Set(decision.refusals.flatMap((r) => r.reasons))] });
+    throw err;
+  }
+  return world.fleet.start(vmId, decision.hostIds[0]);
+}
+
+export function stopVm(world: World, tenantId: string, vmId: string): StateTransition {
+  refuseIfTerminated(vmId, requireVm(world, tenantId, vmId).state, 'stopped');
+  return world.fleet.stop(vmId);
+}
+
+export function rebootVm(world: World, tenantId: string, vmId: string): StateTransition {
+  refuseIfTerminated(vmId, requireVm(world, tenantId, vmId).state, 'rebooted');
+  return world.fleet.reboot(vmId);
+}
+
+export function terminateVm(world: World, tenantId: string, vmId: string): StateTransition {
+  requireVm(world, tenantId, vmId);
+  return world.fleet.terminate(vmId);
+}
+
+/** What the guest does from now on; an omitted part keeps its current value. Returns the whole workload. */
+export function setWorkload(world: World, tenantId: string, vmId: string, update: Workload): Workload {
+  requireVm(world, tenantId, vmId);
+  return world.dataPlane.setWorkload(vmId, update);
+}

@@ -1,0 +1,10 @@
+// The public surface of @nimbus/simulation: the world (one construction, from a configuration or a
+// saved state), its commands, change sets, usage metering from fleet events, and the offline
+// runner. Framework-free; it may import @nimbus/hypervisor, @nimbus/scheduler and @nimbus/metering.
+export * from './world/world';
+export * from './world/world-state';
+export * from './world/change-set';
+export * from './metering/usage-meter';
+export * from './commands/launch';
+export * from './commands/lifecycle';
+export * from './run/runner';

@@ -1,0 +1,311 @@
+import { DataPlane, FleetEvent, MILLICORE_MS_PER_CREDIT, MS_PER_DAY, SimTime } from '@nimbus/hypervisor';
+import {
+  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, Platform, UsageRecord, volumeUsageRecordId,
+} from '@nimbus/metering';
+
+/**
+ * What the engine's events say that billing needs, in event order (docs/model.md §5).
+ * `running`/`not-running` bound a billed interval; `impaired`/`ok` an unavailability;
+ * `violated`/`restored` a guarantee violation; `meter` is a reading of a VM's cumulative counters.
+ */
+export type UsageEvent =
+  | { readonly kind: 'running' | 'not-running' | 'ok' | 'restored'; readonly vmId: string; readonly tenantId: string; readonly time: SimTime }
+  | { readonly kind: 'impaired'; readonly vmId: string; readonly tenantId: string; readonly time: SimTime; readonly reason: string | null }
+  | { readonly kind: 'violated'; readonly vmId: string; readonly tenantId: string; readonly time: SimTime; readonly detail: Readonly<Record<string, unknown>> }
+  | MeterReading;
+
+export interface MeterReading {
+  readonly kind: 'meter';
+  readonly vmId: string;
+  readonly tenantId: string;
+  readonly time: SimTime;
+  /** Cumulative surplus credits charged, vCPU-ms. */
+  readonly surplusVcpuMs?: number;
+  /** Cumulative bytes since launch. */
+  readonly crossAzBytes?: number;
+  readonly internetBytes?: number;
+}
+
+export type MeterName = 'surplus' | 'cross-az' | 'internet-out';
+
+/** What billing knows of an instance when it meters it (its attributes at launch). */
+export interface MeteredInstance {
+  readonly tenantId: string;
+  readonly instanceType: string;
+  readonly vcpus: number;
+  readonly platform: Platform;
+  readonly licenseModel: string;
+  readonly tenancy: string;
+  readonly availabilityZone: string;
+}
+
+/** A usage record as stored: an open interval (`endMs` null) or a point quantity. */
+export interface StoredUsageRecord {
+  readonly recordId: string;
+  readonly tenantId: string;
+  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'host-usage';
+  readonly resourceId: string;
+  readonly startMs: SimTime;
+  readonly endMs: SimTime | null;
+  readonly periodStartMs: SimTime | null;
+  readonly quantity: number | null;
+  readonly attrs: Readonly<Record<string, unknown>>;
+}
+
+export interface SlaIntervalRecord {
+  readonly id: string;
+  readonly kind: 'unavailable' | 'guarantee-violation';
+  readonly tenantId: string;
+  readonly instanceId: string;
+  readonly startMs: SimTime;
+  readonly endMs: null;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The writes that usage implies, in order. Inserts are idempotent (insert-or-ignore by key);
+ * closes end the one open interval (`… WHERE end_ms IS NULL`), so a replay closes nothing twice.
+ */
+export type UsageWrite =
+  | { readonly op: 'insert-usage'; readonly record: StoredUsageRecord }
+  | { readonly op: 'insert-sla'; readonly interval: SlaIntervalRecord }
+  | { readonly op: 'close-usage'; readonly kind: StoredUsageRecord['kind']; readonly resourceIds: readonly string[]; readonly endMs: SimTime }
+  | { readonly op: 'close-sla'; readonly kind: SlaIntervalRecord['kind']; readonly instanceId: string; readonly endMs: SimTime }
+  | { readonly op: 'meter'; readonly instanceId: string; readonly meter: MeterName; readonly value: number; readonly atMs: SimTime };
+
+/** A VM's data-plane state worth metering at a commit (DataPlaneSnapshots['vms'][number]). */
+export interface MeteredSnapshot {
+  readonly vmId: string;
+  readonly credits?: { readonly charged: number };
+  readonly transfer?: { readonly crossAzBytes: number; readonly internetBytes: number };
+}
+
+/** Integer vCPU-ms from the credit account's exact millicore-ms (floored: readings only grow, so floors telescope). */
+const vcpuMsOfMillicoreMs = (m: number): number => Math.floor(m / 1000);
+
+/** The next UTC midnight strictly after `now`: meters are read then (usage by day; month ends exact). */
+export const nextMidnight = (now: SimTime): SimTime => Math.floor(now / MS_PER_DAY) * MS_PER_DAY + MS_PER_DAY;
+
+/**
+ * Turns fleet events into usage records and SLA intervals (docs/model.md §5). Deterministic keys:
+ * an instance's interval is `instance:<id>:<running since>`; a meter's delta is keyed by the
+ * reading it ends at (`surplus:<id>:@<reading>`), so reading the same counter twice adds nothing.
+ * Meter readings become the base for the next delta only once the caller says they were stored
+ * (`commit`); a failed store (`discard`) meters again from the last stored readings.
+ */
+export class UsageMeter {
+  private readonly meters = new Map<string, number>();
+  private pending = new Map<string, number>();
+
+  /** The last stored readings (`<vmId>|<meter>` → value), e.g. loaded from the database. */
+  load(readings: Iterable<readonly [string, number]>): void {
+    this.meters.clear();
+    this.pending.clear();
+    for (const [k, v] of readings) this.meters.set(k, v);
+  }
+
+  /** Maps one engine event to the usage events it implies (none for most). */
+  observe(e: FleetEvent, dataPlane: DataPlane | undefined): UsageEvent[] {
+    switch (e.type) {
+      case 'vm.state-changed': {
+        const out: UsageEvent[] = [];
+        // A VM that was running reads its counters as it stops sending (still in the fleet and the data plane here).
+        if (dataPlane && (e.previous === 'running' || e.previous === 'stopping' || e.previous === 'shutting-down')) {
+          const reading = this.read(dataPlane, e.vmId, e.tenantId, e.time, false);
+          if (reading) out.push(reading);
+        }
+        if (e.current === 'running' && e.previous !== 'running') out.push({ kind: 'running', vmId: e.vmId, tenantId: e.tenantId, time: e.time });
+        if (e.previous === 'running' && e.current !== 'running') out.push({ kind: 'not-running', vmId: e.vmId, tenantId: e.tenantId, time: e.time });
+        return out;
+      }
+      case 'vm.status-changed':
+        return [e.status === 'impaired'
+          ? { kind: 'impaired', vmId: e.vmId, tenantId: e.tenantId, time: e.time, reason: e.reason }
+          : { kind: 'ok', vmId: e.vmId, tenantId: e.tenantId, time: e.time }];
+      case 'timeline':
+        if (!e.vmId || !e.tenantId) return [];
+        if (e.kind === 'vm.guarantee-violated') return [{ kind: 'violated', vmId: e.vmId, tenantId: e.tenantId, time: e.time, detail: e.detail }];
+        if (e.kind === 'vm.guarantee-restored') return [{ kind: 'restored', vmId: e.vmId, tenantId: e.tenantId, time: e.time }];
+        return [];
+      default:
+        return [];
+    }
+  }
+
+  /**
+   * A reading of one VM's counters now. Surplus credits come from the credit account's view
+   * (credits = exact millicore-ms / 6·10^7, so rounding recovers the integer); bytes from
+   * `dataTransferOf`.
+   */
+  read(dataPlane: DataPlane, vmId: string, tenantId: string, time: SimTime, withSurplus = true): MeterReading | undefined {
+    let t: { crossAzBytes: number; internetBytes: number };
+    let surplusVcpuMs: number | undefined;
+    try {
+      t = dataPlane.dataTransferOf(vmId);
+      if (withSurplus) {
+        const charged = dataPlane.vmView(vmId).surplusCreditsCharged;
+        if (charged !== null) surplusVcpuMs = vcpuMsOfMillicoreMs(Math.round(charged * MILLICORE_MS_PER_CREDIT));
+      }
+    } catch {
+      return undefined; // not (or no longer) known to the data plane: nothing to read
+    }
+    if (!surplusVcpuMs && t.crossAzBytes === 0 && t.internetBytes === 0) return undefined;
+    return { kind: 'meter', vmId, tenantId, time, surplusVcpuMs, crossAzBytes: Math.floor(t.crossAzBytes), internetBytes: Math.floor(t.internetBytes) };
+  }
+
+  /** Readings of every instance with a counter, at a UTC midnight. */
+  dailyReadings(dataPlane: DataPlane, vms: Iterable<{ vmId: string; tenantId: string; state: string }>, time: SimTime): MeterReading[] {
+    const out: MeterReading[] = [];
+    for (const vm of vms) {
+      if (vm.state === 'terminated') continue;
+      const r = this.read(dataPlane, vm.vmId, vm.tenantId, time);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
+  /**
+   * The writes that `events` imply, plus a reading of every VM in `snapshots` at `now`.
+   * `instances` answers what billing knows of a VM (its launch attributes); a VM it does not know
+   * is not metered.
+   */
+  plan(events: readonly UsageEvent[], snapshots: readonly MeteredSnapshot[], now: SimTime, instances: (vmId: string) => MeteredInstance | undefined): UsageWrite[] {
+    const all: UsageEvent[] = [...events];
+    for (const s of snapshots) {
+      const surplusVcpuMs = s.credits ? vcpuMsOfMillicoreMs(s.credits.charged) : undefined;
+      const t = s.transfer;
+      if (!surplusVcpuMs && !t) continue;
+      all.push({ kind: 'meter', vmId: s.vmId, tenantId: '', time: now, surplusVcpuMs, crossAzBytes: t ? Math.floor(t.crossAzBytes) : undefined, internetBytes: t ? Math.floor(t.internetBytes) : undefined });
+    }
+    const out: UsageWrite[] = [];
+    const closeSla = (instanceId: string, kind: SlaIntervalRecord['kind'], endMs: SimTime) => out.push({ op: 'close-sla', kind, instanceId, endMs });
+    for (const e of all) {
+      switch (e.kind) {
+        case 'running': {
+          const i = instances(e.vmId);
+          if (!i) break;
+          out.push({ op: 'insert-usage', record: {
+            recordId: instanceUsageRecordId(e.vmId, e.time), tenantId: i.tenantId, kind: 'instance-usage', resourceId: e.vmId, startMs: e.time, endMs: null, periodStartMs: e.time,
+            quantity: null, attrs: { instanceType: i.instanceType, vcpus: i.vcpus, platform: i.platform, licenseModel: i.licenseModel, tenancy: i.tenancy, availabilityZone: i.availabilityZone },
+          } });
+          break;
+        }
+        case 'not-running':
+          out.push({ op: 'close-usage', kind: 'instance-usage', resourceIds: [e.vmId], endMs: e.time });
+          closeSla(e.vmId, 'unavailable', e.time);
+          closeSla(e.vmId, 'guarantee-violation', e.time);
+          break;
+        case 'impaired':
+          out.push({ op: 'insert-sla', interval: { id: `unavailable:${e.vmId}:${e.time}`, kind: 'unavailable', tenantId: e.tenantId, instanceId: e.vmId, startMs: e.time, endMs: null, detail: { reason: e.reason } } });
+          break;
+        case 'ok':
+          closeSla(e.vmId, 'unavailable', e.time);
+          break;
+        case 'violated':
+          out.push({ op: 'insert-sla', interval: { id: `guarantee-violation:${e.vmId}:${e.time}`, kind: 'guarantee-violation', tenantId: e.tenantId, instanceId: e.vmId, startMs: e.time, endMs: null, detail: e.detail } });
+          break;
+        case 'restored':
+          closeSla(e.vmId, 'guarantee-violation', e.time);
+          break;
+        case 'meter':
+          this.planMeter(e, instances(e.vmId), out);
+          break;
+      }
+    }
+    return out;
+  }
+
+  private planMeter(e: MeterReading, i: MeteredInstance | undefined, out: UsageWrite[]): void {
+    if (!i) return;
+    const point = { tenantId: i.tenantId, resourceId: e.vmId, startMs: e.time, endMs: e.time, periodStartMs: null };
+    const meter = (name: MeterName, value: number | undefined): number => {
+      if (value === undefined) return 0;
+      const key = `${e.vmId}|${name}`;
+      const last = this.pending.get(key) ?? this.meters.get(key) ?? 0;
+      if (value <= last) return 0;
+      this.pending.set(key, value);
+      out.push({ op: 'meter', instanceId: e.vmId, meter: name, value, atMs: e.time });
+      return value - last;
+    };
+    const surplus = meter('surplus', e.surplusVcpuMs);
+    if (surplus > 0)
+      out.push({ op: 'insert-usage', record: { ...point, recordId: cpuSurplusMeterRecordId(e.vmId, e.surplusVcpuMs!), kind: 'cpu-surplus', quantity: surplus, attrs: { instanceType: i.instanceType, platform: i.platform } } });
+    const crossAz = meter('cross-az', e.crossAzBytes);
+    if (crossAz > 0) {
+      const record: StoredUsageRecord = { ...point, recordId: dataTransferMeterRecordId(e.vmId, 'cross-az', e.crossAzBytes!), kind: 'data-transfer', quantity: crossAz, attrs: { direction: 'cross-az' } };
+      for (const r of crossAzRecords(record)) out.push({ op: 'insert-usage', record: r });
+    }
+    const internet = meter('internet-out', e.internetBytes);
+    if (internet > 0)
+      out.push({ op: 'insert-usage', record: { ...point, recordId: dataTransferMeterRecordId(e.vmId, 'internet-out', e.internetBytes!), kind: 'data-transfer', quantity: internet, attrs: { direction: 'internet-out' } } });
+  }
+
+  /** The store that took the last `plan` committed: its readings are the new base. */
+  commit(): void {
+    for (const [k, v] of this.pending) this.meters.set(k, v);
+    this.pending = new Map();
+  }
+
+  /** It did not commit: the next plan meters again from the committed readings. */
+  discard(): void {
+    this.pending = new Map();
+  }
+
+  /**
+   * What the counters grew by since they were last metered, as point records at `now` (not stored):
+   * an estimate closes its open intervals at now, and reads its meters at now the same way.
+   */
+  liveRecords(dataPlane: DataPlane, vms: Iterable<{ vmId: string; tenantId: string; state: string; instanceType: { name: string }; image: { platform: Platform } }>, now: SimTime): UsageRecord[] {
+    const out: UsageRecord[] = [];
+    for (const vm of vms) {
+      const r = this.read(dataPlane, vm.vmId, vm.tenantId, now);
+      if (!r) continue;
+      const since = (name: MeterName, value: number | undefined) => (value === undefined ? 0 : Math.max(0, value - (this.meters.get(`${vm.vmId}|${name}`) ?? 0)));
+      const base = { tenantId: vm.tenantId, instanceId: vm.vmId, atMs: now };
+      const surplus = since('surplus', r.surplusVcpuMs);
+      if (surplus > 0) out.push({ ...base, kind: 'cpu-surplus', recordId: `live:surplus:${vm.vmId}`, instanceType: vm.instanceType.name, platform: vm.image.platform, surplusVcpuMs: surplus });
+      const crossAz = since('cross-az', r.crossAzBytes);
+      if (crossAz > 0)
+        for (const recordId of [`live:cross-az:${vm.vmId}`, `live:cross-az:${vm.vmId}#in`]) out.push({ ...base, kind: 'data-transfer', recordId, direction: 'cross-az', bytes: crossAz });
+      const internet = since('internet-out', r.internetBytes);
+      if (internet > 0) out.push({ ...base, kind: 'data-transfer', recordId: `live:internet-out:${vm.vmId}`, direction: 'internet-out', bytes: internet });
+    }
+    return out;
+  }
+
+  // ---- volumes and Dedicated Hosts ----
+
+  /** A volume created at `createdAt` begins a `volume-usage` interval (its configuration is fixed). */
+  static openVolume(v: { volumeId: string; tenantId: string; createdAt: SimTime; volumeType: string; sizeGiB: number; iops: number; throughputMiBps: number; availabilityZone: string }): UsageWrite {
+    return { op: 'insert-usage', record: {
+      recordId: volumeUsageRecordId(v.volumeId, v.createdAt), tenantId: v.tenantId, kind: 'volume-usage', resourceId: v.volumeId, startMs: v.createdAt, endMs: null,
+      periodStartMs: null, quantity: null,
+      attrs: { volumeType: v.volumeType, sizeGiB: v.sizeGiB, iops: v.iops, throughputMiBps: v.throughputMiBps, availabilityZone: v.availabilityZone },
+    } };
+  }
+
+  static closeVolumes(volumeIds: readonly string[], endMs: SimTime): UsageWrite {
+    return { op: 'close-usage', kind: 'volume-usage', resourceIds: volumeIds, endMs };
+  }
+
+  /** A Dedicated Host allocated to a tenant: a `host-usage` interval billed per host-hour; its instances pay no compute. */
+  static openHost(h: { hostId: string; tenantId: string; hostFamily: string; availabilityZone: string; startMs: SimTime }): UsageWrite {
+    return { op: 'insert-usage', record: {
+      recordId: hostUsageRecordId(h.hostId, h.startMs), tenantId: h.tenantId, kind: 'host-usage', resourceId: h.hostId, startMs: h.startMs, endMs: null,
+      periodStartMs: h.startMs, quantity: null, attrs: { hostFamily: h.hostFamily, availabilityZone: h.availabilityZone },
+    } };
+  }
+
+  static closeHost(hostId: string, endMs: SimTime): UsageWrite {
+    return { op: 'close-usage', kind: 'host-usage', resourceIds: [hostId], endMs };
+  }
+}
+
+/**
+ * Cross-AZ data transfer is charged in each direction (docs/model.md §5): the VMM meters the bytes
+ * at the sender, and a workload's peers are its tenant's own instances, so the receiving end is
+ * billed too, as a second record keyed `…#in`.
+ */
+export function crossAzRecords<T extends { recordId: string }>(sent: T): [T, T] {
+  return [sent, { ...sent, recordId: `${sent.recordId}#in` }];
+}
