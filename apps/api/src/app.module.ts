@@ -1,5 +1,6 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { DynamicModule, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown } from '@nestjs/common';
+import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AuthService } from './auth/auth.service';
@@ -7,7 +8,7 @@ import { AdminGuard, TenantGuard } from './auth/guards';
 import { CatalogController } from './catalog/catalog.controller';
 import { ClockController } from './clock/clock.controller';
 import { APP_CONFIG, AppConfig } from './config/app-config';
-import { dataSourceOptions } from './database/data-source';
+import { dataSourceOptions, READ_DB, readDataSource } from './database/data-source';
 import { RejectNulMiddleware } from './common/reject-nul.middleware';
 import { DemoSeeder } from './demo/demo.seeder';
 import { EngineService } from './engine/engine.service';
@@ -32,6 +33,19 @@ import { LicensesService } from './licenses/licenses.service';
 import { AdminBillingController, BillingController } from './billing/billing.controller';
 import { BillingService } from './billing/billing.service';
 
+/** Closes the read connection with the app (the writer is TypeORM's module's to close). */
+@Injectable()
+class ReadConnectionCloser implements OnApplicationShutdown {
+  constructor(
+    @InjectDataSource(READ_DB) private readonly reader: DataSource,
+    @InjectDataSource() private readonly writer: DataSource,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();
+  }
+}
+
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -49,6 +63,7 @@ export class AppModule implements NestModule {
           },
         }),
         TypeOrmModule.forRoot(dataSourceOptions(config.database)),
+
       ],
       controllers: [
         HealthController, CatalogController, InstancesController, QuotasController, TenantsController, HostsController, ClockController,
@@ -58,6 +73,9 @@ export class AppModule implements NestModule {
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        // Reads of the committed state: a connection made after the writer (which runs the migrations).
+        { provide: getDataSourceToken(READ_DB), inject: [getDataSourceToken()], useFactory: (writer: DataSource) => readDataSource(config.database, writer) },
+        ReadConnectionCloser,
         EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
         PlacementGroupsService, DedicatedHostsService, LicensesService,
         BillingService,

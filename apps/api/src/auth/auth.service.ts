@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { READ_DB } from '../database/data-source';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ApiKeyEntity, SettingEntity, TenantEntity } from '../database/entities';
@@ -16,7 +17,7 @@ export class AuthService implements OnModuleInit {
   generatedAdminKey?: string;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource(READ_DB) private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

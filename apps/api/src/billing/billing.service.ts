@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { READ_DB } from '../database/data-source';
 import {
   billingMonthOf, BillingMonth, CreditPolicy, DEFAULT_CREDIT_POLICY, Invoice, MeteringError, parseBillingMonth, priceAt, PriceBookVersion,
   seedPriceBook, summarize, toCsv, USAGE_GROUPINGS, UsageGrouping, UsageRecord, usageReport, validateCreditPolicy, validatePriceBook, validatePriceBookVersion,
@@ -71,7 +72,7 @@ export class BillingService implements OnModuleInit {
   private policy: CreditPolicy = DEFAULT_CREDIT_POLICY;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource(READ_DB) private readonly db: DataSource,
     private readonly engine: EngineService,
   ) {}
 

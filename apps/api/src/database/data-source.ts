@@ -1,15 +1,33 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../../migrations';
 import { AppConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 
-/** TypeORM options for the configured database: SQLite (WAL) by default, PostgreSQL by URL. */
+/** The connection that reads the committed state, without waiting behind the write path's transactions. */
+export const READ_DB = 'read';
+
+/**
+ * TypeORM options for the configured database: SQLite (WAL) by default, PostgreSQL by URL.
+ * SQLite runs on better-sqlite3: synchronous calls without a thread-pool hop per statement, which
+ * is most of a small query's cost on the asynchronous `sqlite3` driver.
+ */
 export function dataSourceOptions(db: AppConfig['database']): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false } as const;
   if (db.type === 'postgres') return { ...common, type: 'postgres', url: db.url };
   if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
-  // WAL lets readers proceed while the single writer commits; busy_timeout rides out a checkpoint.
-  return { ...common, type: 'sqlite', database: db.path, enableWAL: true, busyTimeout: 5000 };
+  // WAL lets readers proceed while the single writer commits; the timeout rides out a checkpoint.
+  return { ...common, type: 'better-sqlite3', database: db.path, enableWAL: true, timeout: 5000, statementCacheSize: 500 };
+}
+
+/**
+ * The read connection: on SQLite a second connection to the same file (WAL: it sees what has
+ * committed, never a transaction in progress, and never waits for one); on PostgreSQL a pool of
+ * its own. An in-memory SQLite database has one connection only: reads share the writer's.
+ */
+export async function readDataSource(db: AppConfig['database'], writer: DataSource): Promise<DataSource> {
+  if (db.type === 'sqlite' && db.path === ':memory:') return writer;
+  const options = { ...dataSourceOptions(db), migrationsRun: false, migrations: [] } as DataSourceOptions;
+  return new DataSource(options).initialize();
 }

@@ -20,6 +20,6 @@ export class HealthController {
     } catch {
       throw new ApiError('ServiceUnavailable', 'the database does not answer');
     }
-    return { status: 'ok', database: this.db.options.type, simulatedTime: this.engine.clock().now, hosts: this.engine.fleet.hostCount };
+    return { status: 'ok', database: this.db.options.type === 'postgres' ? 'postgres' : 'sqlite', simulatedTime: this.engine.clock().now, hosts: this.engine.fleet.hostCount };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { READ_DB } from '../database/data-source';
 import {
   CpuParams, findImage, findInstanceType, IncorrectInstanceState, InstanceType, isAvailabilityZone, isBurstable,
   MS_PER_HOUR, resolveCpuParams, Tenancy, Vm,
@@ -50,7 +51,7 @@ function canonical(v: unknown): unknown {
 @Injectable()
 export class InstancesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource(READ_DB) private readonly db: DataSource,
     private readonly engine: EngineService,
     private readonly volumes: VolumesService,
     private readonly groups: PlacementGroupsService,

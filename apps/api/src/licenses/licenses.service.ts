@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { READ_DB } from '../database/data-source';
 import { findImage, findInstanceType, Fleet } from '@nimbus/hypervisor';
 import { LicenseCountingType, LicensedHost, LicensedInstance, LicenseLimit, licenseUsage } from '@nimbus/scheduler';
 import { DataSource, EntityManager, Not } from 'typeorm';
@@ -31,7 +32,7 @@ export function licensedHost(fleet: Fleet, hostId: string): LicensedHost | undef
 @Injectable()
 export class LicensesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource(READ_DB) private readonly db: DataSource,
     private readonly engine: EngineService,
   ) {}
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { READ_DB } from '../database/data-source';
 import { findInstanceType, Host, INSTANCE_TYPES, isAvailabilityZone } from '@nimbus/hypervisor';
 import { InvalidParameterCombination } from '@nimbus/scheduler';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
@@ -15,7 +16,7 @@ const FAMILIES = [...new Set(INSTANCE_TYPES.map((t) => t.family))];
 @Injectable()
 export class DedicatedHostsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource(READ_DB) private readonly db: DataSource,
     private readonly engine: EngineService,
   ) {}
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { READ_DB } from '../database/data-source';
 import { InvalidParameterCombination, PlacementStrategy } from '@nimbus/scheduler';
 import { DataSource, EntityManager, Not } from 'typeorm';
 import { ApiError } from '../common/api-errors';
@@ -25,7 +26,7 @@ export function mapPlacementGroup(g: PlacementGroupEntity) {
 @Injectable()
 export class PlacementGroupsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource(READ_DB) private readonly db: DataSource,
     private readonly engine: EngineService,
   ) {}
 

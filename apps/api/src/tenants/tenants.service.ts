@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { READ_DB } from '../database/data-source';
 import { DataSource, EntityManager } from 'typeorm';
 import { hashKey, newSecretKey } from '../auth/key-hash';
 import { notFound } from '../common/api-errors';
@@ -17,7 +18,7 @@ const tenantNotFound = (id: string) => notFound('InvalidTenantID.NotFound', `The
 @Injectable()
 export class TenantsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource(READ_DB) private readonly db: DataSource,
     private readonly engine: EngineService,
   ) {}
 

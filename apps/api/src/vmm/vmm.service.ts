@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { READ_DB } from '../database/data-source';
 import { findHostType, InvalidParameterValue, mergeWorkload, MS_PER_HOUR, validateWorkload } from '@nimbus/hypervisor';
 import { parseRebalancerPatch, ratiosFor, SchedulerConfig } from '@nimbus/scheduler';
 import { DataSource, EntityManager, FindOptionsWhere, LessThan } from 'typeorm';
@@ -24,7 +25,7 @@ export type WindowQuery = { from?: unknown; to?: unknown; period?: unknown };
 @Injectable()
 export class VmmService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource(READ_DB) private readonly db: DataSource,
     private readonly engine: EngineService,
   ) {}
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { READ_DB } from '../database/data-source';
 import { isAvailabilityZone, MS_PER_HOUR, resolveVolume, VolumeSpec } from '@nimbus/hypervisor';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -54,7 +55,7 @@ function chunks<T>(xs: T[]): T[][] {
 @Injectable()
 export class VolumesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource(READ_DB) private readonly db: DataSource,
     private readonly engine: EngineService,
   ) {
     engine.onTerminated((tx, ids, now, e) => this.onInstancesTerminated(tx, ids, now, e.dataPlane));

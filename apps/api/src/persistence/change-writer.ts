@@ -1,0 +1,68 @@
+import { BucketSummary, mergeBuckets } from '@nimbus/hypervisor';
+import { Changes, ClosedBucket, World } from '@nimbus/simulation';
+import { EntityManager } from 'typeorm';
+import { HostEntity, InstanceEntity, MetricBucketEntity, SimEventEntity, VolumeEntity } from '../database/entities';
+import { StoredVmRuntime } from './stored-runtime';
+import { UsageWriter } from './usage-writer';
+
+/** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_BATCH = 200;
+
+/**
+ * Writes a change set of the world in the caller's transaction: state transitions, moves, status
+ * checks, host states, timeline events, closed metric buckets, usage, and the data plane's
+ * snapshots (credits, gp2 buckets, transfer, energy). Returns the instances that reached
+ * `terminated` (their volumes detach or go in the same transaction).
+ */
+export async function writeChanges(tx: EntityManager, world: World, taken: Changes, usage: UsageWriter, rebuiltAt: number): Promise<string[]> {
+  const { changes: j, snapshots: snaps } = taken;
+  const terminated: string[] = [];
+  for (const e of j.states.values()) {
+    await tx.update(InstanceEntity, { id: e.vmId }, { state: e.current, hostId: e.hostId, stateSince: e.time, transitionAt: e.transitionAt });
+    if (e.current === 'terminated') terminated.push(e.vmId);
+  }
+  await usage.write(tx, j.usage, snaps.vms, world.now);
+  for (const e of j.moves.values()) if (!j.states.has(e.vmId) || j.states.get(e.vmId)!.time < e.time) await tx.update(InstanceEntity, { id: e.vmId }, { hostId: e.to });
+  for (const e of j.statuses.values()) await tx.update(InstanceEntity, { id: e.vmId }, { status: e.status });
+  for (const e of j.hosts.values()) {
+    const host = world.fleet.host(e.hostId);
+    await tx.update(HostEntity, { id: e.hostId }, { state: e.current, stateSince: host?.stateSince ?? e.time, driverDomainState: e.driverDomain });
+  }
+  for (let i = 0; i < j.timeline.length; i += INSERT_BATCH) {
+    await tx.insert(
+      SimEventEntity,
+      j.timeline.slice(i, i + INSERT_BATCH).map((e) => ({
+        time: e.time, type: e.kind, hostId: e.hostId ?? null, instanceId: e.vmId ?? null, tenantId: e.tenantId ?? null, detail: JSON.stringify(e.detail),
+      })),
+    );
+  }
+  await writeBuckets(tx, j.buckets, rebuiltAt);
+  for (const s of snaps.vms) {
+    const runtime: StoredVmRuntime = { credits: s.credits, useMillicores: s.useMillicores, transfer: s.transfer };
+    await tx.update(InstanceEntity, { id: s.vmId }, { runtime: JSON.stringify(runtime) });
+  }
+  for (const s of snaps.volumes) await tx.update(VolumeEntity, { id: s.volumeId }, { runtime: JSON.stringify(s) });
+  for (const s of snaps.hosts) await tx.update(HostEntity, { id: s.hostId }, { runtime: JSON.stringify({ energyJoules: s.energyJoules, asOfMs: s.asOfMs }) });
+  return terminated;
+}
+
+/**
+ * Closed buckets are new rows, except a bucket that was open when the world was rebuilt (or
+ * written at a clean shutdown): it may have a row already, and the two halves are merged.
+ */
+async function writeBuckets(tx: EntityManager, buckets: readonly ClosedBucket[], rebuiltAt: number): Promise<void> {
+  const fresh: MetricBucketEntity[] = [];
+  for (const { kind, id, bucket } of buckets) {
+    const row = { entityId: id, bucketStart: bucket.start, kind, summary: JSON.stringify(bucket) };
+    if (bucket.start <= rebuiltAt) {
+      const existing = await tx.findOneBy(MetricBucketEntity, { entityId: id, bucketStart: bucket.start });
+      if (existing) {
+        const merged = mergeBuckets(JSON.parse(existing.summary) as BucketSummary, bucket);
+        await tx.update(MetricBucketEntity, { entityId: id, bucketStart: bucket.start }, { summary: JSON.stringify(merged) });
+        continue;
+      }
+    }
+    fresh.push(row);
+  }
+  for (let i = 0; i < fresh.length; i += INSERT_BATCH) await tx.upsert(MetricBucketEntity, fresh.slice(i, i + INSERT_BATCH), ['entityId', 'bucketStart']);
+}

@@ -1,0 +1,119 @@
+import { DataPlane } from '@nimbus/hypervisor';
+import { Platform, UsageRecord } from '@nimbus/metering';
+import { MeteredInstance, MeteredSnapshot, UsageEvent, UsageMeter, UsageWrite } from '@nimbus/simulation';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { findImage, findInstanceType } from '@nimbus/hypervisor';
+import { InstanceEntity, SlaIntervalEntity, UsageMeterEntity, UsageRecordEntity } from '../database/entities';
+
+const BATCH = 200;
+
+function chunks<T>(xs: readonly T[], n = BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+/** Insert-or-ignore (SQLite `INSERT OR IGNORE`, PostgreSQL `ON CONFLICT DO NOTHING`): a replayed key writes nothing. */
+async function insertIgnore(tx: EntityManager, entity: typeof UsageRecordEntity | typeof SlaIntervalEntity, rows: object[]): Promise<void> {
+  for (const batch of chunks(rows)) await tx.createQueryBuilder().insert().into(entity).values(batch).orIgnore().execute();
+}
+
+/**
+ * Stores what the world's usage meter plans (libs/simulation's UsageMeter: the rules and the keys
+ * live there), in the transaction of the change it comes from, so a crash and the replay after it
+ * bill nothing twice. Consecutive inserts are batched; closes run in order between them.
+ */
+export class UsageWriter {
+  constructor(private readonly meter: () => UsageMeter) {}
+
+  /** The last stored meter readings of these instances (for the world's meter at start). */
+  static async loadReadings(db: DataSource | EntityManager, instanceIds: readonly string[]): Promise<[string, number][]> {
+    const m = db instanceof DataSource ? db.manager : db;
+    const out: [string, number][] = [];
+    for (const ids of chunks(instanceIds, 500)) for (const r of await m.find(UsageMeterEntity, { where: { instanceId: In(ids) } })) out.push([`${r.instanceId}|${r.meter}`, r.value]);
+    return out;
+  }
+
+  /** Writes the usage that `events` and the VMs' snapshots imply. */
+  async write(tx: EntityManager, events: readonly UsageEvent[], snapshots: readonly MeteredSnapshot[], now: number): Promise<void> {
+    if (events.length === 0 && snapshots.length === 0) return;
+    const wanted = [...new Set([...events.filter((e) => e.kind === 'running' || e.kind === 'meter').map((e) => e.vmId), ...snapshots.map((s) => s.vmId)])];
+    const rows = new Map<string, InstanceEntity>();
+    for (const ids of chunks(wanted, 500)) for (const r of await tx.find(InstanceEntity, { where: { id: In(ids) } })) rows.set(r.id, r);
+    const instances = (vmId: string): MeteredInstance | undefined => {
+      const row = rows.get(vmId);
+      if (!row) return undefined;
+      const type = findInstanceType(row.instanceType);
+      return {
+        tenantId: row.tenantId, instanceType: row.instanceType, vcpus: type?.vcpus ?? 1, platform: row.platform as Platform,
+        licenseModel: findImage(row.imageId)?.licenseModel ?? 'license-included', tenancy: row.tenancy, availabilityZone: row.availabilityZone,
+      };
+    };
+    await this.apply(tx, this.meter().plan(events, snapshots, now, instances));
+  }
+
+  async apply(tx: EntityManager, writes: readonly UsageWrite[]): Promise<void> {
+    let usage: object[] = [];
+    let sla: object[] = [];
+    const meters = new Map<string, UsageMeterEntity>();
+    const flush = async () => {
+      if (usage.length) await insertIgnore(tx, UsageRecordEntity, usage);
+      if (sla.length) await insertIgnore(tx, SlaIntervalEntity, sla);
+      usage = [];
+      sla = [];
+    };
+    for (const w of writes) {
+      switch (w.op) {
+        case 'insert-usage':
+          usage.push({ ...w.record, attrs: JSON.stringify(w.record.attrs) });
+          break;
+        case 'insert-sla':
+          sla.push({ ...w.interval, detail: JSON.stringify(w.interval.detail) });
+          break;
+        case 'close-usage':
+          await flush();
+          for (const ids of chunks(w.resourceIds, 500)) await tx.update(UsageRecordEntity, { resourceId: In(ids), kind: w.kind, endMs: IsNull() }, { endMs: w.endMs });
+          break;
+        case 'close-sla':
+          await flush();
+          await tx.update(SlaIntervalEntity, { instanceId: w.instanceId, kind: w.kind, endMs: IsNull() }, { endMs: w.endMs });
+          break;
+        case 'meter':
+          meters.set(`${w.instanceId}|${w.meter}`, { instanceId: w.instanceId, meter: w.meter, value: w.value, atMs: w.atMs });
+          break;
+      }
+    }
+    await flush();
+    if (meters.size > 0) for (const batch of chunks([...meters.values()])) await tx.upsert(UsageMeterEntity, batch, ['instanceId', 'meter']);
+  }
+
+  /** Volumes created now: each begins a `volume-usage` interval. */
+  openVolumes(tx: EntityManager, volumes: readonly { id: string; tenantId: string; createdAt: number; volumeType: string; sizeGiB: number; iops: number; throughputMiBps: number; availabilityZone: string }[]): Promise<void> {
+    return this.apply(tx, volumes.map((v) => UsageMeter.openVolume({ ...v, volumeId: v.id })));
+  }
+
+  closeVolumes(tx: EntityManager, volumeIds: readonly string[], endMs: number): Promise<void> {
+    return this.apply(tx, [UsageMeter.closeVolumes(volumeIds, endMs)]);
+  }
+
+  openHost(tx: EntityManager, h: { hostId: string; tenantId: string; hostFamily: string; availabilityZone: string; startMs: number }): Promise<void> {
+    return this.apply(tx, [UsageMeter.openHost(h)]);
+  }
+
+  closeHost(tx: EntityManager, hostId: string, endMs: number): Promise<void> {
+    return this.apply(tx, [UsageMeter.closeHost(hostId, endMs)]);
+  }
+
+  /** Counters grown since they were last stored, as point records at `now` (an estimate). */
+  liveRecords(dataPlane: DataPlane, vms: Parameters<UsageMeter['liveRecords']>[1], now: number): UsageRecord[] {
+    return this.meter().liveRecords(dataPlane, vms, now);
+  }
+
+  commit(): void {
+    this.meter().commit();
+  }
+
+  discard(): void {
+    this.meter().discard();
+  }
+}
