@@ -130,14 +130,13 @@ export class World {
         ...(v.placementGroup ? { placementGroup: v.placementGroup } : {}),
       });
     }
-    let dataPlane: DataPlane | undefined;
     const schedulerConfig = { ...DEFAULT_SCHEDULER_CONFIG, ...(state.scheduler ?? {}) };
-    const scheduler = new Scheduler(fleet, schedulerConfig, { lastGuaranteeViolationAt: (id) => dataPlane?.lastGuaranteeViolationAt(id) ?? null });
+    const scheduler = new Scheduler(fleet, schedulerConfig, { lastGuaranteeViolationAt: (id) => (this.dataPlane as DataPlane | undefined)?.lastGuaranteeViolationAt(id) ?? null });
     this.scheduler = scheduler;
     for (const g of state.placementGroups ?? []) scheduler.defineGroup(g);
     for (const o of state.hostOwners ?? []) if (fleet.host(o.hostId)) scheduler.setHostOwner(o.hostId, o.owner);
     const metrics = options.metrics;
-    dataPlane = new DataPlane(fleet, {
+    const dataPlane = new DataPlane(fleet, {
       ramRatio: (host) => ratiosFor(scheduler.config, host.availabilityZone, host.type.name).ramAllocationRatio,
       ...(options.migration ? { migration: options.migration } : {}),
       ...(metrics === false
@@ -238,6 +237,27 @@ export class World {
       this.changes = outer;
       return { ok: false, error, changedWorld: this.emitted !== before || this.scheduler.mutations !== mutationsBefore };
     }
+  }
+
+  /** `isolate` for a command that awaits (reads a store) between its changes; commands must not overlap. */
+  async isolateAsync<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown; changedWorld: boolean }> {
+    const outer = this.changes;
+    const before = this.emitted;
+    const mutationsBefore = this.scheduler.mutations;
+    this.changes = emptyChangeSet();
+    try {
+      const value = await fn();
+      this.changes = mergeChangeSets(outer, this.changes);
+      return { ok: true, value };
+    } catch (error) {
+      this.changes = outer;
+      return { ok: false, error, changedWorld: this.emitted !== before || this.scheduler.mutations !== mutationsBefore };
+    }
+  }
+
+  /** The changes not yet taken (for a read that must see them before they are stored). */
+  peekChanges(): ChangeSet {
+    return this.changes;
   }
 
   /** Stops every policy and the data plane (the world is not used again). */
