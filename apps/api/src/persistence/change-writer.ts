@@ -2,6 +2,7 @@ import { BucketSummary, mergeBuckets } from '@nimbus/hypervisor';
 import { Changes, ClosedBucket, World } from '@nimbus/simulation';
 import { EntityManager } from 'typeorm';
 import { HostEntity, InstanceEntity, MetricBucketEntity, SimEventEntity, VolumeEntity } from '../database/entities';
+import { bulkUpdate } from './bulk-update';
 import { StoredVmRuntime } from './stored-runtime';
 import { UsageWriter } from './usage-writer';
 
@@ -17,17 +18,32 @@ const INSERT_BATCH = 200;
 export async function writeChanges(tx: EntityManager, world: World, taken: Changes, usage: UsageWriter, rebuiltAt: number): Promise<string[]> {
   const { changes: j, snapshots: snaps } = taken;
   const terminated: string[] = [];
+  // One row per instance: its last state, a later move, its status, its data plane's snapshot.
+  const instances = new Map<string, Partial<InstanceEntity> & { id: string }>();
+  const row = (id: string) => {
+    let r = instances.get(id);
+    if (!r) instances.set(id, (r = { id }));
+    return r;
+  };
   for (const e of j.states.values()) {
-    await tx.update(InstanceEntity, { id: e.vmId }, { state: e.current, hostId: e.hostId, stateSince: e.time, transitionAt: e.transitionAt });
+    Object.assign(row(e.vmId), { state: e.current, hostId: e.hostId, stateSince: e.time, transitionAt: e.transitionAt });
     if (e.current === 'terminated') terminated.push(e.vmId);
   }
   await usage.write(tx, j.usage, snaps.vms, world.now);
-  for (const e of j.moves.values()) if (!j.states.has(e.vmId) || j.states.get(e.vmId)!.time < e.time) await tx.update(InstanceEntity, { id: e.vmId }, { hostId: e.to });
-  for (const e of j.statuses.values()) await tx.update(InstanceEntity, { id: e.vmId }, { status: e.status });
+  for (const e of j.moves.values()) if (!j.states.has(e.vmId) || j.states.get(e.vmId)!.time < e.time) row(e.vmId).hostId = e.to;
+  for (const e of j.statuses.values()) row(e.vmId).status = e.status;
+  for (const s of snaps.vms) {
+    const runtime: StoredVmRuntime = { credits: s.credits, useMillicores: s.useMillicores, transfer: s.transfer };
+    row(s.vmId).runtime = JSON.stringify(runtime);
+  }
+  await bulkUpdate(tx, InstanceEntity, 'id', [...instances.values()]);
+  const hosts = new Map<string, Partial<HostEntity> & { id: string }>();
   for (const e of j.hosts.values()) {
     const host = world.fleet.host(e.hostId);
-    await tx.update(HostEntity, { id: e.hostId }, { state: e.current, stateSince: host?.stateSince ?? e.time, driverDomainState: e.driverDomain });
+    hosts.set(e.hostId, { id: e.hostId, state: e.current, stateSince: host?.stateSince ?? e.time, driverDomainState: e.driverDomain });
   }
+  for (const s of snaps.hosts) hosts.set(s.hostId, { ...(hosts.get(s.hostId) ?? { id: s.hostId }), runtime: JSON.stringify({ energyJoules: s.energyJoules, asOfMs: s.asOfMs }) });
+  await bulkUpdate(tx, HostEntity, 'id', [...hosts.values()]);
   for (let i = 0; i < j.timeline.length; i += INSERT_BATCH) {
     await tx.insert(
       SimEventEntity,
@@ -37,12 +53,7 @@ export async function writeChanges(tx: EntityManager, world: World, taken: Chang
     );
   }
   await writeBuckets(tx, j.buckets, rebuiltAt);
-  for (const s of snaps.vms) {
-    const runtime: StoredVmRuntime = { credits: s.credits, useMillicores: s.useMillicores, transfer: s.transfer };
-    await tx.update(InstanceEntity, { id: s.vmId }, { runtime: JSON.stringify(runtime) });
-  }
-  for (const s of snaps.volumes) await tx.update(VolumeEntity, { id: s.volumeId }, { runtime: JSON.stringify(s) });
-  for (const s of snaps.hosts) await tx.update(HostEntity, { id: s.hostId }, { runtime: JSON.stringify({ energyJoules: s.energyJoules, asOfMs: s.asOfMs }) });
+  await bulkUpdate(tx, VolumeEntity, 'id', snaps.volumes.map((s) => ({ id: s.volumeId, runtime: JSON.stringify(s) })));
   return terminated;
 }
 
