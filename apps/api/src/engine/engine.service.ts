@@ -83,6 +83,11 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Commands waiting for the next group. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   get world(): World {
     return this.worldRef;
   }
@@ -217,12 +222,20 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     });
   }
 
+  /**
+   * Starts the next group once this turn of the event loop has read what the sockets hold (a
+   * `setImmediate` runs after the poll phase): requests that arrived together commit together,
+   * also on a synchronous driver (better-sqlite3), whose commit never leaves the loop for others
+   * to queue behind it.
+   */
   private kick(): void {
     if (this.committing || this.queue.length === 0) return;
     this.committing = true;
-    void this.commitGroup().finally(() => {
-      this.committing = false;
-      this.kick();
+    setImmediate(() => {
+      void this.commitGroup().finally(() => {
+        this.committing = false;
+        this.kick();
+      });
     });
   }
 
