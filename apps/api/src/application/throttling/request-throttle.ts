@@ -42,12 +42,20 @@ export type ThrottleDecision =
 export class RequestThrottle {
   private readonly buckets = new Map<string, TokenBucket>();
 
-  constructor(private readonly clockMs: ThrottleClock) {}
+  /**
+   * `baseMultiplier` scales every tenant's limits on top of its own multiplier: 1 (EC2's figures)
+   * in service; a test rig whose subject is not throttling raises it.
+   */
+  constructor(
+    private readonly clockMs: ThrottleClock,
+    private readonly baseMultiplier = 1,
+  ) {}
 
   take(req: ThrottleRequest): ThrottleDecision {
     const spec = operationSpec(req.operation);
     const unfiltered = spec.unfiltered !== undefined && req.filteredOrPaginated === false;
-    const limits = req.limits ?? DEFAULT_REQUEST_LIMITS;
+    const own = req.limits ?? DEFAULT_REQUEST_LIMITS;
+    const limits = this.baseMultiplier === 1 ? own : { ...own, multiplier: own.multiplier * this.baseMultiplier };
     const effective = effectiveBuckets(spec, limits, unfiltered);
     const now = this.clockMs();
 
