@@ -5,8 +5,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Text rather than a JSON type, so that SQLite and PostgreSQL hold it alike.
  *
  * Plain ALTER TABLE, which both databases run in place: TypeORM's addColumn/dropColumn rebuild a
- * SQLite table (copy, drop, rename), and dropping `tenants` inside the migration's transaction,
- * where SQLite ignores `PRAGMA foreign_keys = OFF`, cascades to every tenant's API keys.
+ * SQLite table (copy, drop, rename). A revert runs inside its transaction, where SQLite ignores
+ * TypeORM's `PRAGMA foreign_keys = OFF`, so dropping the old `tenants` there cascaded to every
+ * tenant's API keys (the migration test keeps a key across down and up).
  */
 export class TenantRequestLimits1764300000000 implements MigrationInterface {
   name = 'TenantRequestLimits1764300000000';
