@@ -49,4 +49,11 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/libs/*/src/**', '../../libs/**'], message: 'import libs by their alias (@nimbus/…) through index.ts.' }] }],
     },
   },
+  {
+    // The throttle is shared by every protocol adapter: plain TypeScript, its clock injected
+    // (after the apps block, whose import rule this one replaces for these files).
+    files: ['apps/api/src/application/throttling/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: libRule([{ group: ['**/auth/**', '**/database/**', '**/common/**', '**/libs/*/src/**'], message: 'the throttle knows no HTTP or database; libs by their alias.' }]),
+  },
 );

@@ -2,6 +2,7 @@ import { Initial1763701200000 } from './1763701200000-Initial';
 import { Vmm1763900000000 } from './1763900000000-Vmm';
 import { Scheduler1764000000000 } from './1764000000000-Scheduler';
 import { Billing1764100000000 } from './1764100000000-Billing';
+import { TenantRequestLimits1764300000000 } from './1764300000000-TenantRequestLimits';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
-export const MIGRATIONS = [Initial1763701200000, Vmm1763900000000, Scheduler1764000000000, Billing1764100000000];
+export const MIGRATIONS = [Initial1763701200000, Vmm1763900000000, Scheduler1764000000000, Billing1764100000000, TenantRequestLimits1764300000000];

@@ -59,4 +59,28 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect(await runner.getTables(names)).toHaveLength(3);
     await runner.release();
   });
+  it('TenantRequestLimits1764300000000 adds the nullable request_limits column to tenants and reverts alone, keeping the tenants and their keys', async () => {
+    const runner = ds.createQueryRunner();
+    const column = (await runner.getTable('tenants'))!.findColumnByName('request_limits');
+    expect(column).toMatchObject({ isNullable: true, type: 'text' });
+    const limits = JSON.stringify({ multiplier: 10, operations: { RunInstances: { bucketSize: 20, refillPerSecond: 4 } } });
+    await ds.query(`INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, request_limits) VALUES ('t-raised', 'raised', 1, 1, 0, '${limits}')`);
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at) VALUES ('t-plain', 'plain', 1, 1, 0)");
+    // A key of the tenant: changing the tenants table must not cascade to it (a SQLite table rebuild would).
+    await ds.query("INSERT INTO api_keys (id, tenant_id, key_hash, created_at) VALUES ('key-raised', 't-raised', 'h', 0)");
+    expect(await ds.query("SELECT id, request_limits FROM tenants WHERE id IN ('t-raised', 't-plain') ORDER BY id")).toEqual([
+      { id: 't-plain', request_limits: null },
+      { id: 't-raised', request_limits: limits },
+    ]);
+    await ds.undoLastMigration();
+    expect((await runner.getTable('tenants'))!.findColumnByName('request_limits')).toBeUndefined();
+    expect(await ds.query("SELECT id, name FROM tenants WHERE id IN ('t-raised', 't-plain') ORDER BY id")).toEqual([{ id: 't-plain', name: 'plain' }, { id: 't-raised', name: 'raised' }]);
+    expect(await ds.query("SELECT id FROM api_keys WHERE tenant_id = 't-raised'")).toEqual([{ id: 'key-raised' }]);
+    await ds.runMigrations();
+    expect(await ds.query("SELECT request_limits FROM tenants WHERE id = 't-raised'")).toEqual([{ request_limits: null }]);
+    expect(await ds.query("SELECT id FROM api_keys WHERE tenant_id = 't-raised'")).toEqual([{ id: 'key-raised' }]);
+    await ds.query("DELETE FROM api_keys WHERE id = 'key-raised'");
+    await ds.query("DELETE FROM tenants WHERE id IN ('t-raised', 't-plain')");
+    await runner.release();
+  });
 });

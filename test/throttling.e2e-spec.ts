@@ -1,30 +1,143 @@
-import { expectError, startApp, TestApp } from './support/app';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { expectError, ManualClock, startApp, TestApp } from './support/app';
 
-describe('request throttling (EC2 token buckets)', () => {
+/**
+ * EC2's request throttling (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html)
+ * at EC2's own figures, on a throttle clock the test steps: nothing here depends on how fast the
+ * machine answers.
+ */
+describe('request throttling (EC2 token buckets per tenant and operation)', () => {
   let t: TestApp;
+  const clock = new ManualClock();
   beforeAll(async () => {
-    t = await startApp();
+    t = await startApp(undefined, {}, { throttle: { clockMs: clock.now } });
   });
   afterAll(() => t.close());
 
-  it('answers 429 RequestLimitExceeded past the bucket, per tenant and per action', async () => {
-    const a = await t.tenant('busy');
-    const b = await t.tenant('calm');
-    // 100 tokens at 20/s: 140 back-to-back describes cannot all pass.
-    const statuses: number[] = [];
-    for (let i = 0; i < 140; i++) {
-      const res = await t.as(a.key).get('/v1/instances');
-      statuses.push(res.status);
-      if (res.status === 429) {
-        const err = expectError(res, 429, 'RequestLimitExceeded');
-        expect(err.message).toContain('InstancesController.list');
-        expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-      }
+  type Send = () => Promise<request.Response>;
+  /** Sends until the first 429 (at most `max`); returns how many were not throttled, and that 429. */
+  async function untilThrottled(send: Send, max = 500) {
+    for (let passed = 0; passed < max; passed++) {
+      const res = await send();
+      if (res.status === 429) return { passed, res };
     }
-    expect(statuses.slice(0, 100).every((s) => s === 200)).toBe(true);
-    expect(statuses).toContain(429);
-    // Another action of the same tenant, and another tenant, have their own buckets.
-    await t.as(a.key).get('/v1/quotas').expect(200);
-    await t.as(b.key).get('/v1/instances').expect(200);
+    throw new Error(`not throttled after ${max} requests`);
+  }
+
+  it('answers 429 RequestLimitExceeded with Retry-After past a bucket, naming the operation, and refills at its rate', async () => {
+    const a = await t.tenant('describe-a');
+    // DescribeInstances with neither filter nor pagination: EC2's smaller bucket, 50 at 10/s.
+    const { passed, res } = await untilThrottled(() => t.as(a.key).get('/v1/instances'));
+    expect(passed).toBe(50);
+    const err = expectError(res, 429, 'RequestLimitExceeded');
+    expect(err.message).toContain('DescribeInstances');
+    expect(res.headers['retry-after']).toBe('1');
+    clock.advanceSeconds(2);
+    expect((await untilThrottled(() => t.as(a.key).get('/v1/instances'))).passed).toBe(20);
+  });
+
+  it('keeps the buckets apart: per operation, per tenant, and filtered or paginated describes apart from bare ones', async () => {
+    const a = await t.tenant('apart-a');
+    const b = await t.tenant('apart-b');
+    expect((await untilThrottled(() => t.as(a.key).get('/v1/instances'))).passed).toBe(50);
+    await t.as(a.key).get('/v1/volumes').expect(200); // DescribeVolumes
+    await t.as(a.key).get('/v1/dedicated-hosts').expect(200); // DescribeHosts
+    await t.as(b.key).get('/v1/instances').expect(200); // another tenant
+    // Filtered or paginated, DescribeInstances draws from its standard bucket: 100 at 20/s.
+    expect((await untilThrottled(() => t.as(a.key).get('/v1/instances?maxResults=5'))).passed).toBe(100);
+    expectError(await t.as(a.key).get('/v1/instances?state=running'), 429, 'RequestLimitExceeded');
+    expectError(await t.as(a.key).get('/v1/instances/i-0123456789abcdef0'), 429, 'RequestLimitExceeded'); // an id is a filter
+    await t.as(a.key).get('/v1/volumes?maxResults=5').expect(200);
+  });
+
+  it('sizes each bucket by its operation’s category on the page', async () => {
+    const c = await t.tenant('categories');
+    // Non-mutating (DescribeHosts): 100. Mutating (CreatePlacementGroup): 50. CreateTags, its own: 100.
+    // RunInstances, its own: 5. A request that is then refused for its content has still used its token.
+    expect((await untilThrottled(() => t.as(c.key).get('/v1/dedicated-hosts'))).passed).toBe(100);
+    expect((await untilThrottled(() => t.as(c.key).post('/v1/placement-groups', {}))).passed).toBe(50);
+    expect((await untilThrottled(() => t.as(c.key).put('/v1/instances/i-0123456789abcdef0/tags', { tags: { a: 'b' } }))).passed).toBe(100);
+    const run = await untilThrottled(() => t.as(c.key).post('/v1/instances', {}));
+    expect(run.passed).toBe(5);
+    expect(run.res.body.error.message).toBe('Request limit exceeded for RunInstances: its request bucket (5 tokens, refilled at 2/s) is empty; retry after 1 s.');
+    expect(run.res.headers['retry-after']).toBe('1');
+  });
+
+  it('takes one resource token per instance RunInstances may launch (maxCount, else 1): 1000 at 2/s', async () => {
+    const r = await t.tenant('resources');
+    const run = (maxCount?: number) => t.as(r.key).post('/v1/instances', { imageId: 'ami-00000000000000000', instanceType: 't3.micro', ...(maxCount ? { maxCount } : {}) });
+    expect((await run(600)).status).not.toBe(429); // 400 instances left
+    const refused = await run(500);
+    const err = expectError(refused, 429, 'RequestLimitExceeded');
+    expect(err.message).toContain('RunInstances: its resource bucket (1000 instances, refilled at 2/s) cannot cover 500 instances');
+    expect(refused.headers['retry-after']).toBe('50'); // 100 instances short, at 2 a second
+    expect((await run(400)).status).not.toBe(429); // the refusal took nothing
+    expect((await run()).status).toBe(429); // 0 left: even one instance waits
+    clock.advanceSeconds(50); // 100 instances back (and the request bucket full again)
+    expect((await run(100)).status).not.toBe(429);
+    expect((await run()).status).toBe(429);
+  });
+
+  it('lets an admin raise a tenant’s limits, at once and across a restart; bad input is a 400 that changes nothing', async () => {
+    const { tenantId, key } = await t.tenant('raised');
+    expect((await t.admin().get(`/v1/admin/tenants/${tenantId}`).expect(200)).body.requestLimits).toEqual({ multiplier: 1, operations: {} });
+    expect((await untilThrottled(() => t.as(key).get('/v1/dedicated-hosts'))).passed).toBe(100);
+
+    const limits = { multiplier: 2, operations: { RunInstances: { bucketSize: 20, refillPerSecond: 4 } } };
+    const patched = await t.admin().patch(`/v1/admin/tenants/${tenantId}`, { requestLimits: limits }).expect(200);
+    expect(patched.body).toMatchObject({ tenantId, quotas: { onDemandVcpus: 64, provisionedIops: 100000 }, requestLimits: limits });
+    // At once: the emptied bucket gains the raise's extra 100; RunInstances has 20 × 2.
+    expect((await untilThrottled(() => t.as(key).get('/v1/dedicated-hosts'))).passed).toBe(100);
+    expect((await untilThrottled(() => t.as(key).post('/v1/instances', {}))).passed).toBe(40);
+
+    for (const bad of [
+      { multiplier: 0 }, { multiplier: 100_001 }, { operations: { LaunchRockets: { bucketSize: 5 } } },
+      { operations: { RunInstances: { bucketSize: -1 } } }, { operations: { RunInstances: { burst: 5 } } }, 'fast',
+    ]) {
+      const err = expectError(await t.admin().patch(`/v1/admin/tenants/${tenantId}`, { requestLimits: bad }), 400, 'ValidationError');
+      expect(err.message).toContain('requestLimits');
+    }
+    // One part alone keeps the other.
+    const multiplierOnly = await t.admin().patch(`/v1/admin/tenants/${tenantId}`, { requestLimits: { multiplier: 3 } }).expect(200);
+    expect(multiplierOnly.body.requestLimits).toEqual({ ...limits, multiplier: 3 });
+
+    t = await t.restart();
+    expect((await t.admin().get(`/v1/admin/tenants/${tenantId}`).expect(200)).body.requestLimits).toEqual({ ...limits, multiplier: 3 });
+    expect((await untilThrottled(() => t.as(key).get('/v1/dedicated-hosts'), 1000)).passed).toBe(300);
+    expect((await untilThrottled(() => t.as(key).post('/v1/instances', {}))).passed).toBe(60);
+
+    // null gives EC2's figures back.
+    expect((await t.admin().patch(`/v1/admin/tenants/${tenantId}`, { requestLimits: null }).expect(200)).body.requestLimits).toEqual({ multiplier: 1, operations: {} });
+  });
+
+  it('refuses a throttled request, and a malformed key, without a database round trip', async () => {
+    const { key } = await t.tenant('cheap');
+    expect((await untilThrottled(() => t.as(key).get('/v1/dedicated-hosts'))).passed).toBe(100);
+    const db = t.app.get(DataSource);
+    const getRepository = jest.spyOn(db, 'getRepository');
+    const query = jest.spyOn(db, 'query');
+    try {
+      for (let i = 0; i < 20; i++) expectError(await t.as(key).get('/v1/dedicated-hosts'), 429, 'RequestLimitExceeded');
+      for (const bad of ['nope', `${key}x`, 'nmb_' + '!'.repeat(43), 'x'.repeat(5000)]) expectError(await t.as(bad).get('/v1/dedicated-hosts'), 401, 'AuthFailure');
+      expect([getRepository.mock.calls.length, query.mock.calls.length]).toEqual([0, 0]);
+      // The spies see the look-ups there are: a well-formed key not yet known is looked up.
+      expectError(await t.as(`nmb_${'A'.repeat(43)}`).get('/v1/dedicated-hosts'), 401, 'AuthFailure');
+      expect(getRepository.mock.calls.length).toBeGreaterThan(0);
+    } finally {
+      getRepository.mockRestore();
+      query.mockRestore();
+    }
+  });
+
+  it('refuses a revoked key at once; the tenant’s new key works', async () => {
+    const { tenantId } = await t.tenant('revoked');
+    const created = await t.admin().post(`/v1/admin/tenants/${tenantId}/api-keys`).expect(201);
+    const { keyId, key } = created.body.apiKey;
+    await t.as(key).get('/v1/quotas').expect(200); // known, and now cached
+    await t.admin().delete(`/v1/admin/tenants/${tenantId}/api-keys/${keyId}`).expect(204);
+    expectError(await t.as(key).get('/v1/quotas'), 401, 'AuthFailure');
+    const second = (await t.admin().post(`/v1/admin/tenants/${tenantId}/api-keys`).expect(201)).body.apiKey.key;
+    await t.as(second).get('/v1/quotas').expect(200);
   });
 });

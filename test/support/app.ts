@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { AppOptions } from '../../apps/api/src/app.module';
 import { createApp } from '../../apps/api/src/bootstrap';
 import { loadConfig } from '../../apps/api/src/config/app-config';
 import { createTestDatabase, TestDatabase } from './database';
@@ -39,11 +40,27 @@ function authed(app: INestApplication, key: string) {
   };
 }
 
+/** A clock a test steps by hand (the request throttle's: wall milliseconds, not simulated time). */
+export class ManualClock {
+  private ms = 0;
+  readonly now = (): number => this.ms;
+  advanceSeconds(seconds: number): void {
+    this.ms += seconds * 1000;
+  }
+}
+
+/**
+ * Throttling in tests whose subject is something else: its clock frozen, so nothing depends on how
+ * fast the machine is, and every tenant's limits raised 1000× (RunInstances: 5,000 requests, a
+ * million instances), as EC2 raises a busy account's. test/throttling.e2e-spec.ts uses EC2's own.
+ */
+const FROZEN_GENEROUS_THROTTLE: AppOptions = { throttle: { clockMs: () => 0, baseMultiplier: 1000 } };
+
 /** The real application on a real database, with the manual clock (tests advance time explicitly). */
-export async function startApp(existing?: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startApp(existing?: TestDatabase, env: Record<string, string> = {}, options: AppOptions = FROZEN_GENEROUS_THROTTLE): Promise<TestApp> {
   const db = existing ?? (await createTestDatabase());
   const config = loadConfig({ DATABASE_URL: db.url, NIMBUS_CLOCK: 'manual', NIMBUS_ADMIN_KEY: ADMIN_KEY, NIMBUS_DEMO: 'false', LOG_LEVEL: 'silent', ...env });
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.listen(0, '127.0.0.1');
   const t: TestApp = {
     app,
@@ -64,7 +81,7 @@ export async function startApp(existing?: TestDatabase, env: Record<string, stri
     },
     restart: async () => {
       await app.close();
-      return startApp(db, env);
+      return startApp(db, env, options);
     },
     close: async () => {
       await app.close();

@@ -5,6 +5,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AuthService } from './auth/auth.service';
 import { AdminGuard, TenantGuard } from './auth/guards';
+import { assertEveryTenantRouteHasAnOperation } from './auth/operation-check';
+import { throttleProvider, ThrottleOptions } from './auth/throttle.provider';
 import { CatalogController } from './catalog/catalog.controller';
 import { ClockController } from './clock/clock.controller';
 import { APP_CONFIG, AppConfig } from './config/app-config';
@@ -46,9 +48,23 @@ class ReadConnectionCloser implements OnApplicationShutdown {
   }
 }
 
+/** What only code (tests) sets, beside the environment's configuration. */
+export interface AppOptions {
+  readonly throttle?: ThrottleOptions;
+}
+
+export const CONTROLLERS = [
+  HealthController, CatalogController, InstancesController, QuotasController, TenantsController, HostsController, ClockController,
+  InstanceVmmController, AdminVmmController, VolumesController,
+  PlacementGroupsController, DedicatedHostsController, LicensesController,
+  BillingController, AdminBillingController,
+];
+
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: AppOptions = {}): DynamicModule {
+    // A tenant route that names no operation would go unthrottled: refuse to start.
+    assertEveryTenantRouteHasAnOperation(CONTROLLERS);
     return {
       module: AppModule,
       imports: [
@@ -65,17 +81,13 @@ export class AppModule implements NestModule {
         TypeOrmModule.forRoot(dataSourceOptions(config.database)),
 
       ],
-      controllers: [
-        HealthController, CatalogController, InstancesController, QuotasController, TenantsController, HostsController, ClockController,
-        InstanceVmmController, AdminVmmController, VolumesController,
-        PlacementGroupsController, DedicatedHostsController, LicensesController,
-        BillingController, AdminBillingController,
-      ],
+      controllers: CONTROLLERS,
       providers: [
         { provide: APP_CONFIG, useValue: config },
         // Reads of the committed state: a connection made after the writer (which runs the migrations).
         { provide: getDataSourceToken(READ_DB), inject: [getDataSourceToken()], useFactory: (writer: DataSource) => readDataSource(config.database, writer) },
         ReadConnectionCloser,
+        throttleProvider(options.throttle),
         EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
         PlacementGroupsService, DedicatedHostsService, LicensesService,
         BillingService,

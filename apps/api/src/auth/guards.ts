@@ -1,31 +1,60 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable, UseGuards, applyDecorators } from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, UseGuards, applyDecorators } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth } from '@nestjs/swagger';
-import { Request } from 'express';
+import { Request, Response } from 'express';
+import { RequestThrottle } from '../application/throttling';
 import { ApiError, authFailure, unauthorized } from '../common/api-errors';
-import { MUTATING, NON_MUTATING, RequestThrottle } from '../common/throttle';
 import { TenantEntity } from '../database/entities';
 import { AuthService } from './auth.service';
 import { bearerToken } from './key-hash';
+import { OPERATION_METADATA } from './operation';
 
 type AuthedRequest = Request & { tenant?: TenantEntity };
 
-/** Authenticates a tenant and applies EC2's per-tenant, per-action request throttling. */
+/** Operations whose resource bucket counts the instances a request affects, read from the request. */
+const RESOURCE_COUNT: Readonly<Record<string, (req: Request) => number>> = {
+  // As many instances as it may launch: maxCount (EC2 launches at most that many), 1 by default.
+  RunInstances: (req) => {
+    const n = (req.body as { maxCount?: unknown } | undefined)?.maxCount;
+    return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : 1;
+  },
+  // The REST routes act on one instance.
+  StartInstances: () => 1,
+  StopInstances: () => 1,
+  TerminateInstances: () => 1,
+};
+
+/**
+ * Authenticates a tenant, then applies EC2's request throttling for the route's operation
+ * (`@Operation`): its request bucket, the smaller "unfiltered and unpaginated" one for a Describe
+ * with neither filter nor page (REST: no query parameter and no id in the path), and the
+ * resource bucket of Run/Start/Stop/TerminateInstances.
+ */
 @Injectable()
 export class TenantGuard implements CanActivate {
-  private readonly throttle = new RequestThrottle();
-
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly throttle: RequestThrottle,
+    @Inject(Reflector) private readonly reflector: Reflector,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    const operation = this.reflector.get<string | undefined>(OPERATION_METADATA, ctx.getHandler());
+    if (!operation) throw new Error(`${ctx.getClass().name}.${ctx.getHandler().name} names no @Operation`); // start-up refuses this already
     const caller = await this.auth.identify(bearerToken(req.headers.authorization));
     if (caller.kind === 'unknown') throw authFailure();
     if (caller.kind === 'admin') throw unauthorized('Tenant routes take a tenant API key, not the admin key.');
-    const action = `${ctx.getClass().name}.${ctx.getHandler().name}`;
-    const waitSeconds = this.throttle.take(`${caller.tenant.id}:${action}`, req.method === 'GET' ? NON_MUTATING : MUTATING);
-    if (waitSeconds > 0) {
-      ctx.switchToHttp().getResponse().setHeader('Retry-After', String(waitSeconds));
-      throw new ApiError('RequestLimitExceeded', `Request limit exceeded for ${action}; retry after ${waitSeconds} s.`);
+    const decision = this.throttle.take({
+      tenantId: caller.tenant.id,
+      operation,
+      filteredOrPaginated: Object.keys(req.query ?? {}).length > 0 || Object.keys(req.params ?? {}).length > 0,
+      resourceCount: RESOURCE_COUNT[operation]?.(req),
+      limits: caller.tenant.requestLimits ?? undefined,
+    });
+    if (!decision.allowed) {
+      if (decision.retryAfterSeconds !== undefined) ctx.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(decision.retryAfterSeconds));
+      throw new ApiError('RequestLimitExceeded', decision.message);
     }
     req.tenant = caller.tenant;
     return true;

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res 
 import { ApiBody, ApiHeader, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { AdminAuth, CurrentTenant, TenantAuth } from '../auth/guards';
+import { Operation } from '../auth/operation';
 import { TenantEntity } from '../database/entities';
 import { BillingService, InvoiceView } from './billing.service';
 
@@ -21,6 +22,7 @@ function send(res: Response, accept: string | undefined, view: InvoiceView, csv:
 export class BillingController {
   constructor(private readonly billing: BillingService) {}
 
+  @Operation('GetUsage')
   @Get('usage')
   @ApiQuery({ name: 'from', required: false, description: 'ISO 8601 simulated time (default: the start of the month of `to`)' })
   @ApiQuery({ name: 'to', required: false, description: 'ISO 8601 simulated time (default: now)' })
@@ -29,11 +31,13 @@ export class BillingController {
     return this.billing.usage(tenant, q);
   }
 
+  @Operation('DescribeInvoices')
   @Get('invoices')
   invoices(@CurrentTenant() tenant: TenantEntity) {
     return this.billing.listInvoices(tenant);
   }
 
+  @Operation('GetInvoice')
   @Get('invoices/:id')
   @ApiProduces('application/json', 'text/csv')
   @ApiHeader({ name: 'Accept', required: false, description: '`text/csv` for the CSV download' })

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { AVAILABILITY_ZONES, IMAGES, INSTANCE_TYPES, REGION } from '@nimbus/hypervisor';
 import { hourlyPricesByPlatform } from '@nimbus/metering';
 import { TenantAuth } from '../auth/guards';
+import { Operation } from '../auth/operation';
 import { BillingService } from '../billing/billing.service';
 import { EngineService } from '../engine/engine.service';
 
@@ -15,6 +16,7 @@ export class CatalogController {
     private readonly billing: BillingService,
   ) {}
 
+  @Operation('DescribeInstanceTypes')
   @Get('instance-types')
   instanceTypes() {
     return {
@@ -34,11 +36,13 @@ export class CatalogController {
     };
   }
 
+  @Operation('DescribeImages')
   @Get('images')
   images() {
     return { images: IMAGES.map((i) => ({ ...i })) };
   }
 
+  @Operation('DescribeAvailabilityZones')
   @Get('availability-zones')
   availabilityZones() {
     return { availabilityZones: AVAILABILITY_ZONES.map((zoneName) => ({ zoneName, regionName: REGION, state: 'available' })) };

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentTenant, TenantAuth } from '../auth/guards';
+import { Operation } from '../auth/operation';
 import { createValidationPipe } from '../common/validation.pipe';
 import { TenantEntity } from '../database/entities';
 import { ListInstancesQueryDto, PutTagsDto, RunInstancesDto } from './instance.dto';
@@ -14,11 +15,13 @@ const listQueryPipe = createValidationPipe();
 export class InstancesController {
   constructor(private readonly instances: InstancesService) {}
 
+  @Operation('RunInstances')
   @Post()
   run(@CurrentTenant() tenant: TenantEntity, @Body() dto: RunInstancesDto) {
     return this.instances.run(tenant, dto);
   }
 
+  @Operation('DescribeInstances')
   @Get()
   @ApiQuery({ name: 'state', required: false })
   @ApiQuery({ name: 'instanceType', required: false })
@@ -36,36 +39,43 @@ export class InstancesController {
     return this.instances.list(tenant, q, tagFilters);
   }
 
+  @Operation('DescribeInstances')
   @Get(':id')
   get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return this.instances.get(tenant, id);
   }
 
+  @Operation('StartInstances')
   @Post(':id/start') @HttpCode(200)
   start(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return this.instances.start(tenant, id);
   }
 
+  @Operation('StopInstances')
   @Post(':id/stop') @HttpCode(200)
   stop(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return this.instances.stop(tenant, id);
   }
 
+  @Operation('RebootInstances')
   @Post(':id/reboot') @HttpCode(200)
   reboot(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return this.instances.reboot(tenant, id);
   }
 
+  @Operation('TerminateInstances')
   @Delete(':id')
   terminate(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return this.instances.terminate(tenant, id);
   }
 
+  @Operation('CreateTags')
   @Put(':id/tags')
   putTags(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Body() dto: PutTagsDto) {
     return this.instances.putTags(tenant, id, dto.tags);
   }
 
+  @Operation('DeleteTags')
   @Delete(':id/tags/:key') @HttpCode(204)
   deleteTag(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Param('key') key: string) {
     return this.instances.deleteTag(tenant, id, key);

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentTenant, TenantAuth } from '../auth/guards';
+import { Operation } from '../auth/operation';
 import { TenantEntity } from '../database/entities';
 import { EngineService } from '../engine/engine.service';
 import { VolumesService } from '../volumes/volumes.service';
@@ -14,6 +15,7 @@ export class QuotasController {
     private readonly volumes: VolumesService,
   ) {}
 
+  @Operation('DescribeQuotas')
   @Get()
   async get(@CurrentTenant() tenant: TenantEntity) {
     return {

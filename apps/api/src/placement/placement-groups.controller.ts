@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentTenant, TenantAuth } from '../auth/guards';
+import { Operation } from '../auth/operation';
 import { TenantEntity } from '../database/entities';
 import { CreatePlacementGroupDto } from './placement.dto';
 import { PlacementGroupsService } from './placement-groups.service';
@@ -11,7 +12,10 @@ import { PlacementGroupsService } from './placement-groups.service';
 export class PlacementGroupsController {
   constructor(private readonly groups: PlacementGroupsService) {}
 
+  @Operation('CreatePlacementGroup')
   @Post() create(@CurrentTenant() tenant: TenantEntity, @Body() dto: CreatePlacementGroupDto) { return this.groups.create(tenant, dto); }
+  @Operation('DescribePlacementGroups')
   @Get() list(@CurrentTenant() tenant: TenantEntity) { return this.groups.list(tenant); }
+  @Operation('DeletePlacementGroup')
   @Delete(':name') @HttpCode(204) async delete(@CurrentTenant() tenant: TenantEntity, @Param('name') name: string): Promise<void> { await this.groups.delete(tenant, name); }
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_REQUEST_LIMITS } from '../application/throttling';
 import { ApiKeyEntity, TenantEntity } from '../database/entities';
 
 export function mapTenant(t: TenantEntity) {
@@ -5,6 +6,7 @@ export function mapTenant(t: TenantEntity) {
     tenantId: t.id,
     name: t.name,
     quotas: { onDemandVcpus: t.quotaOnDemandVcpus, provisionedIops: t.quotaProvisionedIops },
+    requestLimits: t.requestLimits ?? DEFAULT_REQUEST_LIMITS,
     createdAt: new Date(t.createdAt).toISOString(),
   };
 }

@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { READ_DB } from '../database/data-source';
 import { DataSource, EntityManager } from 'typeorm';
+import { DEFAULT_REQUEST_LIMITS, parseRequestLimits } from '../application/throttling';
+import { AuthService } from '../auth/auth.service';
 import { hashKey, newSecretKey } from '../auth/key-hash';
-import { notFound } from '../common/api-errors';
+import { ApiError, notFound } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { ApiKeyEntity, TenantEntity } from '../database/entities';
 import { EngineService } from '../engine/engine.service';
@@ -20,6 +22,7 @@ export class TenantsService {
   constructor(
     @InjectDataSource(READ_DB) private readonly db: DataSource,
     private readonly engine: EngineService,
+    private readonly auth: AuthService,
   ) {}
 
   create(dto: CreateTenantDto) {
@@ -46,14 +49,23 @@ export class TenantsService {
     return mapTenant(await this.require(this.repo(), id));
   }
 
-  update(id: string, dto: UpdateTenantDto) {
-    return this.engine.command(async (tx) => {
+  async update(id: string, dto: UpdateTenantDto) {
+    const tenant = await this.engine.command(async (tx) => {
       const t = await this.require(tx.getRepository(TenantEntity), id);
-      if (dto.quotas.onDemandVcpus !== undefined) t.quotaOnDemandVcpus = dto.quotas.onDemandVcpus;
-      if (dto.quotas.provisionedIops !== undefined) t.quotaProvisionedIops = dto.quotas.provisionedIops;
+      if (dto.quotas?.onDemandVcpus !== undefined) t.quotaOnDemandVcpus = dto.quotas.onDemandVcpus;
+      if (dto.quotas?.provisionedIops !== undefined) t.quotaProvisionedIops = dto.quotas.provisionedIops;
+      if (dto.requestLimits === null) t.requestLimits = null;
+      else if (dto.requestLimits !== undefined) {
+        const parsed = parseRequestLimits(dto.requestLimits, t.requestLimits ?? DEFAULT_REQUEST_LIMITS);
+        if ('errors' in parsed) throw new ApiError('ValidationError', parsed.errors.join('; '));
+        t.requestLimits = parsed.limits;
+      }
       await tx.save(TenantEntity, t);
-      return mapTenant(t);
+      return t;
     });
+    // Committed: the tenant's next request sees its new quotas and limits.
+    this.auth.tenantChanged(tenant);
+    return mapTenant(tenant);
   }
 
   createKey(tenantId: string) {
@@ -63,11 +75,13 @@ export class TenantsService {
     });
   }
 
-  deleteKey(tenantId: string, keyId: string) {
-    return this.engine.command(async (tx) => {
+  async deleteKey(tenantId: string, keyId: string) {
+    await this.engine.command(async (tx) => {
       const r = await tx.delete(ApiKeyEntity, { id: keyId, tenantId });
       if (!r.affected) throw notFound('InvalidKeyID.NotFound', `The API key '${keyId}' does not exist for tenant '${tenantId}'`);
     });
+    // Committed: the key is refused from its next request on.
+    this.auth.keyRevoked(keyId);
   }
 
   private async insertKey(tx: EntityManager, tenantId: string, now: number) {

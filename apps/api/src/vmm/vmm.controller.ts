@@ -1,6 +1,7 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AdminAuth, CurrentTenant, TenantAuth } from '../auth/guards';
+import { Operation } from '../auth/operation';
 import { invalidParameter } from '../common/api-errors';
 import { TenantEntity } from '../database/entities';
 import { VmmService, WindowQuery } from './vmm.service';
@@ -19,6 +20,7 @@ const windowOf = (q: Record<string, unknown>): WindowQuery => ({ from: q.from, t
 export class InstanceVmmController {
   constructor(private readonly vmm: VmmService) {}
 
+  @Operation('PutInstanceWorkload')
   @Put(':id/workload')
   @ApiBody({
     description: 'What the guest does from now on (simulated time); each part is optional and an omitted part keeps its value.',
@@ -28,17 +30,20 @@ export class InstanceVmmController {
     return this.vmm.putWorkload(tenant, id, body);
   }
 
+  @Operation('GetInstanceWorkload')
   @Get(':id/workload')
   getWorkload(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return this.vmm.getWorkload(tenant, id);
   }
 
+  @Operation('GetInstanceMetrics')
   @Get(':id/metrics')
   @WindowDoc()
   metrics(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Query() q: Record<string, unknown>) {
     return this.vmm.instanceMetrics(tenant, id, windowOf(q));
   }
 
+  @Operation('GetInstanceEvents')
   @Get(':id/events')
   @ApiQuery({ name: 'maxResults', required: false }) @ApiQuery({ name: 'nextToken', required: false })
   events(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Query() q: Record<string, unknown>) {

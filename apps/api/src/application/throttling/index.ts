@@ -1,0 +1,3 @@
+export * from './operations';
+export * from './request-limits';
+export * from './request-throttle';

@@ -1,0 +1,101 @@
+import { BucketSpec, operationSpec } from './operations';
+import { DEFAULT_REQUEST_LIMITS, effectiveBuckets, RequestLimits } from './request-limits';
+import { TokenBucket } from './token-bucket';
+
+/** Milliseconds from a monotonic source: injected, so tests freeze and step it. */
+export type ThrottleClock = () => number;
+
+export interface ThrottleRequest {
+  readonly tenantId: string;
+  /** The EC2 action (operations.ts). */
+  readonly operation: string;
+  /**
+   * Whether the request filtered or paginated its results: the "unfiltered and unpaginated"
+   * Describe actions take the smaller bucket when it did neither. Ignored for other operations.
+   */
+  readonly filteredOrPaginated?: boolean;
+  /** Instances the request affects, for operations with resource rate limiting (default 1). */
+  readonly resourceCount?: number;
+  /** The tenant's raised limits, if any. */
+  readonly limits?: RequestLimits;
+}
+
+export type ThrottleDecision =
+  | { readonly allowed: true }
+  | {
+      readonly allowed: false;
+      readonly operation: string;
+      /** Which bucket refused: one token per request, or one per instance. */
+      readonly bucket: 'request' | 'resource';
+      readonly spec: BucketSpec;
+      /** Whole seconds until the request would pass; undefined if it never can (more than the bucket holds). */
+      readonly retryAfterSeconds?: number;
+      readonly message: string;
+    };
+
+/**
+ * EC2's request throttling, protocol-independent: one request bucket per (tenant, operation) —
+ * two for the Describe actions with an "unfiltered and unpaginated" bucket — and a resource bucket
+ * per (tenant, operation) for RunInstances and Start/Stop/TerminateInstances. A request passes only
+ * if every bucket it draws from holds its tokens, and a refused request takes none.
+ */
+export class RequestThrottle {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  /**
+   * `baseMultiplier` scales every tenant's limits on top of its own multiplier: 1 (EC2's figures)
+   * in service; a test rig whose subject is not throttling raises it.
+   */
+  constructor(
+    private readonly clockMs: ThrottleClock,
+    private readonly baseMultiplier = 1,
+  ) {}
+
+  take(req: ThrottleRequest): ThrottleDecision {
+    const spec = operationSpec(req.operation);
+    const unfiltered = spec.unfiltered !== undefined && req.filteredOrPaginated === false;
+    const own = req.limits ?? DEFAULT_REQUEST_LIMITS;
+    const limits = this.baseMultiplier === 1 ? own : { ...own, multiplier: own.multiplier * this.baseMultiplier };
+    const effective = effectiveBuckets(spec, limits, unfiltered);
+    const now = this.clockMs();
+
+    const requestKey = `${req.tenantId}\u0000${spec.name}\u0000${unfiltered ? 'unfiltered' : 'request'}`;
+    const request = this.bucket(requestKey, effective.request, now);
+    const requestWait = request.secondsUntil(1, effective.request);
+    let resource: TokenBucket | undefined;
+    let resourceWait = 0;
+    const count = Math.max(1, Math.floor(req.resourceCount ?? 1));
+    if (effective.resource) {
+      resource = this.bucket(`${req.tenantId}\u0000${spec.name}\u0000resource`, effective.resource, now);
+      resourceWait = resource.secondsUntil(count, effective.resource);
+    }
+    if (requestWait === 0 && resourceWait === 0) {
+      request.take(1);
+      resource?.take(count);
+      return { allowed: true };
+    }
+    const byResource = resourceWait > requestWait;
+    const bucket = byResource ? 'resource' : 'request';
+    const bucketSpec = byResource ? effective.resource! : effective.request;
+    const wait = Math.max(requestWait, resourceWait);
+    const what = byResource
+      ? `its resource bucket (${fmt(bucketSpec.bucketSize)} instances, refilled at ${fmt(bucketSpec.refillPerSecond)}/s) cannot cover ${count} instance${count === 1 ? '' : 's'}`
+      : `its ${unfiltered ? 'unfiltered and unpaginated ' : ''}request bucket (${fmt(bucketSpec.bucketSize)} tokens, refilled at ${fmt(bucketSpec.refillPerSecond)}/s) is empty`;
+    if (!Number.isFinite(wait)) {
+      return { allowed: false, operation: spec.name, bucket, spec: bucketSpec, message: `Request limit exceeded for ${spec.name}: ${what}, and never can; ask for fewer.` };
+    }
+    const retryAfterSeconds = Math.max(1, Math.ceil(wait - 1e-9));
+    return { allowed: false, operation: spec.name, bucket, spec: bucketSpec, retryAfterSeconds, message: `Request limit exceeded for ${spec.name}: ${what}; retry after ${retryAfterSeconds} s.` };
+  }
+
+  private bucket(key: string, spec: BucketSpec, now: number): TokenBucket {
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = new TokenBucket(spec, now);
+      this.buckets.set(key, b);
+    } else b.refill(spec, now);
+    return b;
+  }
+}
+
+const fmt = (n: number) => (Number.isInteger(n) ? String(n) : String(Number(n.toFixed(3))));
