@@ -1,5 +1,7 @@
 export * from './contract';
 export * from './scheduler';
+export { capacityShortfall, fitsOnHost, hostCapacity } from './placement/host-capacity';
+export type { AllocatedAmounts, CapacityAmounts, CapacityShortfall, HostHardware } from './placement/host-capacity';
 export { checkVcpuQuota } from './quota/vcpu-quota';
 export type { VcpuQuotaCheck } from './quota/vcpu-quota';
 export * from './policies/auto-recovery';

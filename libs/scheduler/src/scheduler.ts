@@ -5,6 +5,7 @@ import {
 } from './contract';
 import { CapacityIndex, ZoneCandidates } from './placement/capacity-index';
 import { planGroup, GroupPlan } from './placement/group-placement';
+import { capacityShortfall } from './placement/host-capacity';
 import { classesFor, dedicatedClass, dedicatedHostClass, EMPTY_CLASS, SHARED_CLASS } from './placement/host-class';
 import { HostPool } from './placement/host-pool';
 import { isTracked, Occupancy } from './placement/occupancy';
@@ -413,14 +414,9 @@ const CLUSTER_HOSTS_FOR_MOVE = CLUSTER_MAX_HOSTS;
 
 /** Which capacity dimensions keep one more instance off a host that has `slots` left. */
 function shortOf(pool: HostPool, host: Host, shape: Shape, slots: number): RefusalReason[] {
-  const cap = pool.capacityAmounts;
-  const a = host.allocation;
   const n = slots + 1;
-  const footprint = host.memoryFootprintMiB(shape.memoryMiB);
-  const reasons: RefusalReason[] = [];
-  if (a.reservedMillicores + n * shape.reservationMillicores > cap.reservationMillicores) reasons.push('capacity: cpu-reservation');
-  if (a.limitMillicores + n * shape.limitMillicores > cap.limitMillicores) reasons.push('capacity: cpu-limit');
-  if (a.memoryMiB + n * footprint > cap.memoryMiB) reasons.push('capacity: memory');
+  const need = { reservationMillicores: n * shape.reservationMillicores, limitMillicores: n * shape.limitMillicores, memoryMiB: n * host.memoryFootprintMiB(shape.memoryMiB) };
+  const reasons: RefusalReason[] = capacityShortfall(pool.capacityAmounts, host.allocation, need);
   return reasons.length > 0 ? reasons : ['capacity: fragmented'];
 }
 
