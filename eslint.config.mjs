@@ -40,6 +40,8 @@ const impureSyntax = [
   { selector: "MemberExpression[object.name='Date'][property.name='now']:not([computed=true])", message: WALL_CLOCK },
   { selector: "MemberExpression[object.name='Date'][computed=true]", message: WALL_CLOCK },
   { selector: "VariableDeclarator[id.type='ObjectPattern'][init.name='Date']", message: WALL_CLOCK },
+  // An alias would hide now/random from the selectors here (`const D = Date; D.now()`).
+  { selector: "VariableDeclarator[id.type='Identifier'][init.type='Identifier'][init.name=/^(Date|Math)$/]", message: 'libs must not alias Date or Math: the wall-clock and randomness rules must see every use.' },
   { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: WALL_CLOCK },
   { selector: "CallExpression[callee.name='Date']", message: WALL_CLOCK },
   { selector: "MemberExpression[object.name='Temporal'][property.name='Now']", message: WALL_CLOCK },

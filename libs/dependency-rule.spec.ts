@@ -73,6 +73,8 @@ describe('libs dependency rule (eslint.config.mjs)', () => {
     ['export const clock = Date.now;', SYNTAX],
     ["export const t = Date['now']();", SYNTAX],
     ['const { now } = Date; export const t = now();', SYNTAX],
+    ['const D = Date; export const t = D.now();', SYNTAX],
+    ['const M = Math; export const r = M.random();', SYNTAX],
     ['export const t = new Date();', SYNTAX],
     ['export const t = new Date;', SYNTAX],
     ['export const s = Date();', SYNTAX],
