@@ -1,21 +1,64 @@
 // The dependency rule of ARCHITECTURE.md, enforced: libs are plain TypeScript (no framework,
-// no environment, no wall clock), scheduler may use hypervisor, metering uses neither.
+// no environment, no wall clock, no I/O), scheduler may use hypervisor, metering uses neither,
+// simulation may use all three. libs/dependency-rule.spec.ts proves that each rule fires.
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
-const frameworks = ['@nestjs/*', 'typeorm', 'typeorm/*', 'bullmq', 'ioredis', 'class-validator', 'class-transformer', 'express', 'pg', 'sqlite3'];
+const PURE = 'libs are framework-free and do no I/O (ARCHITECTURE.md, the dependency rule)';
+// Frameworks, databases, queues, HTTP, loggers and configuration loaders: the adapters' business.
+const frameworks = [
+  '@nestjs/*', 'typeorm', 'typeorm/*', 'bullmq', 'bull', 'ioredis', 'redis', 'class-validator', 'class-transformer', 'reflect-metadata',
+  'express', 'express/*', 'fastify', 'koa', 'pg', 'pg/*', 'sqlite3', 'better-sqlite3', 'mysql', 'mysql2', 'knex', '@prisma/*', 'mongoose', 'sequelize',
+  'rxjs', 'rxjs/*', 'pino', 'pino-*', 'nestjs-pino', 'winston', 'bunyan', 'log4js', 'loglevel', 'debug', 'consola', 'signale',
+  'dotenv', 'dotenv/*', 'config', 'axios', 'node-fetch', 'undici', 'ws', 'socket.io', 'prom-client', '@opentelemetry/*', 'supertest',
+];
+// Every Node built-in, bare and `node:`, by exact name (a pattern such as 'util' would also match a
+// relative './util'). One exception: createHash from crypto, a pure function of its input, which a
+// lib may need for deterministic ids (e.g. an id derived from a client token, as volumes do today);
+// crypto's random functions stay out, since libs are deterministic.
+const nodeModules = builtinModules.filter((m) => !m.startsWith('_')).flatMap((m) => (m.startsWith('node:') ? [m] : [m, `node:${m}`]));
+const nodePaths = nodeModules.map((name) =>
+  name === 'crypto' || name === 'node:crypto'
+    ? { name, allowImportNames: ['createHash'], message: `${PURE}: only createHash (deterministic) may come from crypto.` }
+    : { name, message: `${PURE}: no Node built-ins (file system, network, processes, threads, timers, OS).` },
+);
+// Globals that reach the environment. Banned as globals (not by name), so every spelling is caught:
+// process['env'], const { env } = process, globalThis.Date.now(), global.Math.random, console.log …
+const impureGlobals = [
+  ...['process', 'require', 'module', 'exports', '__dirname', '__filename'].map((name) => ({ name, message: 'libs must not touch the process or load modules: take configuration as arguments.' })),
+  ...['globalThis', 'global', 'window', 'self'].map((name) => ({ name, message: 'libs must not reach the environment through the global object.' })),
+  { name: 'console', message: 'libs must not log: report through typed events and return values; adapters log.' },
+  { name: 'performance', message: 'libs must not read the wall clock: use the engine clock.' },
+  { name: 'crypto', message: 'libs must be deterministic: no Web Crypto randomness.' },
+  ...['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask', 'requestAnimationFrame'].map((name) => ({ name, message: 'libs must not use timers: the engine is driven by step()/runUntil().' })),
+  ...['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource'].map((name) => ({ name, message: `${PURE}: no network.` })),
+];
+const WALL_CLOCK = 'libs must not read the wall clock: use the engine clock.';
+const RANDOM = 'libs must be deterministic: use a seeded random source.';
 const impureSyntax = [
-  { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'libs must not read process.env: take configuration as arguments.' },
-  { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'libs must not read the wall clock: use the engine clock.' },
-  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'libs must not read the wall clock: use the engine clock.' },
-  { selector: "CallExpression[callee.name=/^(setTimeout|setInterval|setImmediate)$/]", message: 'libs must not use timers: the engine is driven by step()/runUntil().' },
-  { selector: "CallExpression[callee.object.name='performance'][callee.property.name='now']", message: 'libs must not read the wall clock.' },
-  { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'libs must be deterministic: use a seeded random source.' },
+  // Date: now (called, passed around or indexed), `new Date()` and `Date()` read the clock; `new Date(ms)` does not.
+  { selector: "MemberExpression[object.name='Date'][property.name='now']:not([computed=true])", message: WALL_CLOCK },
+  { selector: "MemberExpression[object.name='Date'][computed=true]", message: WALL_CLOCK },
+  { selector: "VariableDeclarator[id.type='ObjectPattern'][init.name='Date']", message: WALL_CLOCK },
+  // An alias would hide now/random from the selectors here (`const D = Date; D.now()`).
+  { selector: "VariableDeclarator[id.type='Identifier'][init.type='Identifier'][init.name=/^(Date|Math)$/]", message: 'libs must not alias Date or Math: the wall-clock and randomness rules must see every use.' },
+  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: WALL_CLOCK },
+  { selector: "CallExpression[callee.name='Date']", message: WALL_CLOCK },
+  { selector: "MemberExpression[object.name='Temporal'][property.name='Now']", message: WALL_CLOCK },
+  { selector: "MemberExpression[object.name='Math'][property.name='random']", message: RANDOM },
+  { selector: "MemberExpression[object.name='Math'][computed=true][property.type!='Literal']", message: RANDOM },
+  { selector: "MemberExpression[object.name='Math'][property.value='random']", message: RANDOM },
+  { selector: "VariableDeclarator[init.name='Math'] > ObjectPattern > Property[key.name='random']", message: RANDOM },
+  // Module loading at run time: import() and `import x = require()` (require itself is a banned global).
+  { selector: 'ImportExpression', message: `${PURE}: no dynamic import(); import statically, and only what the dependency rule allows.` },
+  { selector: "TSImportEqualsDeclaration[moduleReference.type='TSExternalModuleReference']", message: `${PURE}: use an ES import, which the dependency rule checks.` },
 ];
 const libRule = (extra) => ({
-  'no-restricted-imports': ['error', { patterns: [
-    { group: frameworks, message: 'libs are framework-free (ARCHITECTURE.md, the dependency rule).' },
-    ...extra,
-  ] }],
+  'no-restricted-imports': ['error', {
+    paths: nodePaths,
+    patterns: [{ group: frameworks, message: `${PURE}.` }, ...extra],
+  }],
+  'no-restricted-globals': ['error', ...impureGlobals],
   'no-restricted-syntax': ['error', ...impureSyntax],
 });
 
@@ -31,17 +74,25 @@ export default tseslint.config(
   {
     files: ['libs/hypervisor/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
-    rules: libRule([{ group: ['@nimbus/scheduler', '@nimbus/metering', '**/scheduler/**', '**/metering/**', '**/apps/**'], message: 'hypervisor depends on no other lib.' }]),
+    rules: libRule([{ group: ['@nimbus/*', '**/scheduler/**', '**/metering/**', '**/simulation/**', '**/apps/**'], message: 'hypervisor depends on no other lib.' }]),
   },
   {
     files: ['libs/scheduler/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
-    rules: libRule([{ group: ['@nimbus/metering', '**/metering/**', '**/apps/**', '**/hypervisor/src/*'], message: 'scheduler may import only @nimbus/hypervisor (by its alias).' }]),
+    rules: libRule([{ group: ['@nimbus/*', '!@nimbus/hypervisor', '**/metering/**', '**/simulation/**', '**/apps/**', '**/hypervisor/src/*'], message: 'scheduler may import only @nimbus/hypervisor (by its alias).' }]),
   },
   {
     files: ['libs/metering/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
-    rules: libRule([{ group: ['@nimbus/hypervisor', '@nimbus/scheduler', '**/hypervisor/**', '**/scheduler/**', '**/apps/**'], message: 'metering imports neither hypervisor nor scheduler.' }]),
+    rules: libRule([{ group: ['@nimbus/*', '**/hypervisor/**', '**/scheduler/**', '**/simulation/**', '**/apps/**'], message: 'metering imports neither hypervisor nor scheduler.' }]),
+  },
+  {
+    files: ['libs/simulation/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: libRule([{
+      group: ['@nimbus/*', '!@nimbus/hypervisor', '!@nimbus/scheduler', '!@nimbus/metering', '**/hypervisor/src/*', '**/scheduler/src/*', '**/metering/src/*', '**/apps/**'],
+      message: 'simulation may import only @nimbus/hypervisor, @nimbus/scheduler and @nimbus/metering (by their aliases).',
+    }]),
   },
   {
     files: ['apps/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],

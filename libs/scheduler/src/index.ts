@@ -1,5 +1,9 @@
 export * from './contract';
 export * from './scheduler';
+export { capacityShortfall, fitsOnHost, hostCapacity } from './placement/host-capacity';
+export type { AllocatedAmounts, CapacityAmounts, CapacityShortfall, HostHardware } from './placement/host-capacity';
+export { validateLaunch } from './admission/launch-validation';
+export type { LaunchValidationRequest } from './admission/launch-validation';
 export { checkVcpuQuota } from './quota/vcpu-quota';
 export type { VcpuQuotaCheck } from './quota/vcpu-quota';
 export * from './policies/auto-recovery';

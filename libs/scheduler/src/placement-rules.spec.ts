@@ -186,7 +186,7 @@ describe('placement groups', () => {
     const partitionsOn = new Map<string, Set<number>>();
     for (const vm of fleet.allVms()) partitionsOn.set(vm.hostId!, (partitionsOn.get(vm.hostId!) ?? new Set()).add(vm.placementGroup!.partition!));
     for (const parts of partitionsOn.values()) expect(parts.size).toBe(1);
-    expect(() => sut.place(request('m5.large', { placementGroup: { groupId: 'pg-p', partition: 4 } }))).toThrow(/partition 4/);
+    expect(() => sut.place(request('m5.large', { placementGroup: { groupId: 'pg-p', partition: 4 } }))).toThrow(/partitionNumber 4 is not a partition of 'pg-p'/);
   });
 
   it('partition: a named partition uses its own hosts first, then hosts no partition holds', () => {
@@ -233,5 +233,20 @@ describe('weighers: balance and recent guarantee violations', () => {
     // the 2-vCPU, 8 GiB m5.large: on cpu-heavy (more CPU than memory used) it narrows the gap
     expect(hostsOf(sut.place(request('m5.large')))).toEqual(['cpu-heavy']);
     expect(vmsOn(fleet, 'mem-heavy')).toHaveLength(4);
+  });
+});
+
+describe('launch rules in place() (admission/launch-validation.ts)', () => {
+  it('are the API\'s: spread refuses dedicated tenancy, a host id implies tenancy host, and the errors carry the API\'s codes', () => {
+    const { fleet } = fleetOf([['a', 'm5-host', 'us-east-1a'], ['b', 'm5-host', 'us-east-1a']]);
+    const sut = new Scheduler(fleet);
+    sut.defineGroup({ groupId: 'pg-s', strategy: 'spread' });
+    expect(() => sut.place(request('m5.large', { tenancy: 'dedicated', placementGroup: { groupId: 'pg-s' } }))).toThrow(
+      expect.objectContaining({ code: 'InvalidParameterCombination', message: 'spread placement groups do not take dedicated-tenancy instances (as on EC2)' }),
+    );
+    sut.setHostOwner('b', { tenantId: 'acme', autoPlacement: false });
+    expect(hostsOf(sut.place(request('m5.large', { tenantId: 'acme', hostId: 'b' })))).toEqual(['b']);
+    expect(() => sut.place(request('m5.large', { tenantId: 'acme', tenancy: 'default', hostId: 'b' }))).toThrow(expect.objectContaining({ code: 'InvalidParameterCombination' }));
+    expect(() => sut.place(request('m5.large', { minCount: 3, maxCount: 2 }))).toThrow('minCount (3) must not exceed maxCount (2)');
   });
 });

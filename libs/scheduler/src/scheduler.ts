@@ -1,10 +1,12 @@
-import { AVAILABILITY_ZONES, Fleet, FleetEvent, Host, InstanceType, INSTANCE_TYPES, InvalidParameterValue, isAvailabilityZone, NotFound, SimTime, Tenancy, Vm } from '@nimbus/hypervisor';
+import { AVAILABILITY_ZONES, Fleet, FleetEvent, Host, InstanceType, INSTANCE_TYPES, InvalidParameterValue, isAvailabilityZone, NotFound, SimTime, Vm } from '@nimbus/hypervisor';
 import {
   CLUSTER_MAX_HOSTS, DEFAULT_AVOID_VIOLATIONS_MS, DEFAULT_SCHEDULER_CONFIG, MAX_PARTITIONS, PlacementDecision, PlacementGroupDefinition, PlacementRequest, PLACEMENT_STRATEGIES,
   ratiosFor, RefusalReason, SchedulerConfig, WeigherName, ZoneRefusal,
 } from './contract';
+import { validateLaunch } from './admission/launch-validation';
 import { CapacityIndex, ZoneCandidates } from './placement/capacity-index';
 import { planGroup, GroupPlan } from './placement/group-placement';
+import { capacityShortfall } from './placement/host-capacity';
 import { classesFor, dedicatedClass, dedicatedHostClass, EMPTY_CLASS, SHARED_CLASS } from './placement/host-class';
 import { HostPool } from './placement/host-pool';
 import { isTracked, Occupancy } from './placement/occupancy';
@@ -181,16 +183,14 @@ export class Scheduler {
 
   /** `place` without the capacity fallback. */
   private placeWithoutFallback(req: PlacementRequest): PlacementDecision {
-    if (!Number.isSafeInteger(req.minCount) || !Number.isSafeInteger(req.maxCount) || req.minCount < 1 || req.maxCount < req.minCount)
-      throw new InvalidParameterValue(`need 1 ≤ MinCount ≤ MaxCount, got ${req.minCount} and ${req.maxCount}`);
-    const tenancy: Tenancy = req.tenancy ?? 'default';
     const group = req.placementGroup ? this.groups.get(req.placementGroup.groupId) : undefined;
     if (req.placementGroup && !group) throw new InvalidParameterValue(`placement group '${req.placementGroup.groupId}' is not defined`);
     const partition = req.placementGroup?.partition;
-    if (partition !== undefined && (group?.strategy !== 'partition' || !Number.isInteger(partition) || partition < 1 || partition > (group.partitionCount ?? 0)))
-      throw new InvalidParameterValue(`partition ${partition} is not a partition of group '${group?.groupId}'`);
-    if (tenancy === 'host' && group) throw new InvalidParameterValue('instances on Dedicated Hosts cannot be in a placement group');
-    if (req.hostId !== undefined && tenancy !== 'host') throw new InvalidParameterValue('a host id applies only to tenancy host');
+    // The launch rules (launch-validation.ts). An unknown zone is not an error here but a refusal (below).
+    const tenancy = validateLaunch({
+      instanceType: req.instanceType, tenancy: req.tenancy, hostId: req.hostId, minCount: req.minCount, maxCount: req.maxCount, partitionNumber: partition,
+      ...(group ? { placementGroup: { name: group.groupId, definition: group } } : {}),
+    });
 
     const requested = req.availabilityZone;
     if (requested !== undefined && !isAvailabilityZone(requested))
@@ -413,14 +413,9 @@ const CLUSTER_HOSTS_FOR_MOVE = CLUSTER_MAX_HOSTS;
 
 /** Which capacity dimensions keep one more instance off a host that has `slots` left. */
 function shortOf(pool: HostPool, host: Host, shape: Shape, slots: number): RefusalReason[] {
-  const cap = pool.capacityAmounts;
-  const a = host.allocation;
   const n = slots + 1;
-  const footprint = host.memoryFootprintMiB(shape.memoryMiB);
-  const reasons: RefusalReason[] = [];
-  if (a.reservedMillicores + n * shape.reservationMillicores > cap.reservationMillicores) reasons.push('capacity: cpu-reservation');
-  if (a.limitMillicores + n * shape.limitMillicores > cap.limitMillicores) reasons.push('capacity: cpu-limit');
-  if (a.memoryMiB + n * footprint > cap.memoryMiB) reasons.push('capacity: memory');
+  const need = { reservationMillicores: n * shape.reservationMillicores, limitMillicores: n * shape.limitMillicores, memoryMiB: n * host.memoryFootprintMiB(shape.memoryMiB) };
+  const reasons: RefusalReason[] = capacityShortfall(pool.capacityAmounts, host.allocation, need);
   return reasons.length > 0 ? reasons : ['capacity: fragmented'];
 }
 

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { READ_DB } from '../database/data-source';
 import {
-  CpuParams, findImage, findInstanceType, IncorrectInstanceState, InstanceType, isAvailabilityZone, isBurstable,
+  CpuParams, findImage, findInstanceType, IncorrectInstanceState, InstanceType, isBurstable,
   MS_PER_HOUR, resolveCpuParams, Tenancy, Vm,
 } from '@nimbus/hypervisor';
 import {
-  admitLicenses, checkLicensable, checkVcpuQuota, InsufficientCapacityOnHost, InsufficientInstanceCapacity, InvalidParameterCombination,
-  LicenseCountingType, LicensedInstance, PlacementDecision,
+  admitLicenses, checkVcpuQuota, InsufficientCapacityOnHost, InsufficientInstanceCapacity, LaunchValidationRequest,
+  LicenseCountingType, LicensedInstance, PlacementDecision, validateLaunch,
 } from '@nimbus/scheduler';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
@@ -64,21 +64,15 @@ export class InstancesService {
     if (!image) throw notFound('InvalidAMIID.NotFound', `The image id '[${dto.imageId}]' does not exist`);
     const type = findInstanceType(dto.instanceType);
     if (!type) throw invalidParameter(`instanceType '${dto.instanceType}' does not exist`);
-    if (dto.minCount > dto.maxCount) throw invalidParameter(`minCount (${dto.minCount}) must not exceed maxCount (${dto.maxCount})`);
-    if (dto.availabilityZone !== undefined && !isAvailabilityZone(dto.availabilityZone))
-      throw invalidParameter(`availabilityZone '${dto.availabilityZone}' does not exist`);
-    if (dto.creditSpecification && !isBurstable(type))
-      throw new ApiError('InvalidParameterCombination', `creditSpecification applies only to burstable types, not ${type.name}`);
+    // The launch rules (launch-validation.ts): here on the request alone, again below once the group and license configuration are found.
+    const launch: LaunchValidationRequest = {
+      instanceType: type, image, tenancy: dto.tenancy, hostId: dto.hostId, partitionNumber: dto.partitionNumber, availabilityZone: dto.availabilityZone,
+      minCount: dto.minCount, maxCount: dto.maxCount, creditSpecification: dto.creditSpecification,
+      ...(dto.placementGroup !== undefined ? { placementGroup: { name: dto.placementGroup } } : {}),
+      ...(dto.licenseConfigurationId !== undefined ? { licenseConfiguration: {} } : {}),
+    };
+    const tenancy = validateLaunch(launch);
     const cpu = this.cpuParams(type, dto);
-    // EC2 infers host tenancy from a host id.
-    const tenancy: Tenancy = dto.tenancy ?? (dto.hostId !== undefined ? 'host' : 'default');
-    if (dto.hostId !== undefined && tenancy !== 'host') throw new InvalidParameterCombination(`hostId applies only to tenancy 'host', not '${tenancy}'`);
-    if (dto.placementGroup !== undefined && tenancy === 'host') throw new InvalidParameterCombination('instances on Dedicated Hosts cannot be launched into a placement group');
-    if (dto.partitionNumber !== undefined && dto.placementGroup === undefined) throw new InvalidParameterCombination('partitionNumber needs a partition placementGroup');
-    if (dto.licenseConfigurationId !== undefined && !image.byolProduct)
-      throw new InvalidParameterCombination(`image '${image.imageId}' is license-included: licenseConfigurationId applies only to BYOL images`);
-    // BYOL terms that hold whatever the configuration (Windows Server needs a Dedicated Host).
-    if (image.byolProduct) checkLicensable('Instance', image.byolProduct, tenancy);
     const tags = validateTags(dto.tags ?? {});
     const volumeSpecs = this.volumes.resolveLaunchVolumes(dto.volumes);
     const { clientToken, ...request } = dto;
@@ -95,14 +89,13 @@ export class InstancesService {
       }
       // Another tenant's group, host or configuration answers exactly as a missing one.
       const group = dto.placementGroup !== undefined ? await this.groups.require(tx, tenant.id, dto.placementGroup) : undefined;
-      if (group?.strategy === 'spread' && tenancy === 'dedicated') throw new InvalidParameterCombination('spread placement groups do not take dedicated-tenancy instances (as on EC2)');
-      if (dto.partitionNumber !== undefined && group?.strategy !== 'partition')
-        throw new InvalidParameterCombination(`partitionNumber applies only to partition groups; '${dto.placementGroup}' is a ${group?.strategy} group`);
-      if (dto.partitionNumber !== undefined && dto.partitionNumber > (group?.partitionCount ?? 0))
-        throw invalidParameter(`partitionNumber ${dto.partitionNumber} is not a partition of '${dto.placementGroup}', which has ${group?.partitionCount}`);
       if (dto.hostId !== undefined) await this.dedicatedHosts.require(tx, tenant.id, dto.hostId);
       const license = dto.licenseConfigurationId !== undefined ? await this.licenses.require(tx, tenant.id, dto.licenseConfigurationId) : undefined;
-      if (license) checkLicensable(license.countingType as LicenseCountingType, image.byolProduct!, tenancy);
+      validateLaunch({
+        ...launch,
+        ...(group ? { placementGroup: { name: group.name, definition: e.scheduler.group(group.id) } } : {}),
+        ...(license ? { licenseConfiguration: { countingType: license.countingType as LicenseCountingType } } : {}),
+      });
 
       const quota = (await tx.findOneByOrFail(TenantEntity, { id: tenant.id })).quotaOnDemandVcpus;
       const vcpusAllow = checkVcpuQuota({ limit: quota, used: e.fleet.vcpusInUse(tenant.id), vcpusPerInstance: type.vcpus, minCount: dto.minCount, maxCount: dto.maxCount });

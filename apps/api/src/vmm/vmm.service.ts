@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { READ_DB } from '../database/data-source';
 import { findHostType, InvalidParameterValue, mergeWorkload, MS_PER_HOUR, validateWorkload } from '@nimbus/hypervisor';
-import { parseRebalancerPatch, ratiosFor, SchedulerConfig } from '@nimbus/scheduler';
+import { fitsOnHost, parseRebalancerPatch, ratiosFor, SchedulerConfig } from '@nimbus/scheduler';
 import { DataSource, EntityManager, FindOptionsWhere, LessThan } from 'typeorm';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { ID_PATTERN } from '../common/ids';
@@ -146,13 +146,8 @@ export class VmmService {
       if (refusal) throw invalidParameter(`instance '${instanceId}' may not move to host '${targetHostId}': ${refusal}`);
       // The target holds the VM's resources from the start: the placement's capacity rule (MODEL.md §4) applies to it too.
       const r = ratiosFor(e.scheduler.config, target.availabilityZone, target.type.name);
-      const a = target.allocation;
-      if (
-        target !== current &&
-        (a.reservedMillicores + vm.cpu.reservationMillicores > target.cpuCapacityMillicores ||
-        a.limitMillicores + vm.cpu.limitMillicores > Math.floor(target.threads * 1000 * r.cpuAllocationRatio) ||
-        a.memoryMiB + target.memoryFootprintMiB(vm.instanceType.memoryMiB) > Math.floor(target.memoryCapacityMiB * r.ramAllocationRatio))
-      )
+      const need = { reservationMillicores: vm.cpu.reservationMillicores, limitMillicores: vm.cpu.limitMillicores, memoryMiB: target.memoryFootprintMiB(vm.instanceType.memoryMiB) };
+      if (target !== current && !fitsOnHost(target, r, target.allocation, need))
         throw invalidParameter(`host '${targetHostId}' has no room for instance '${instanceId}' (${vm.instanceType.name})`);
       const plan = e.rebalancer.executor.startNow({ vmId: instanceId, reason: 'operator', targetHostId });
       if (!plan) throw new ApiError('MigrationNotConverging', `The instance '${instanceId}' dirties memory faster than the migration link and auto-converge is off.`);

@@ -1,4 +1,5 @@
 import { Host, HostType } from '@nimbus/hypervisor';
+import { hostCapacity } from './host-capacity';
 import { Shape } from './shape';
 import { Amounts, SlotIndex } from './slot-index';
 
@@ -146,16 +147,8 @@ export class HostPool {
     };
   }
 
-  /**
-   * Reservations are guarantees: never beyond the CPU the VMM can hand out. Limits may be
-   * oversubscribed up to threads × ratio, memory up to guest memory × ratio. Floored, because
-   * an integer sum ≤ x exactly when it is ≤ ⌊x⌋.
-   */
+  /** The placement capacity rule's bounds (host-capacity.ts) for this pool's hardware. */
   private capacityFor(r: AllocationRatios): Amounts {
-    return {
-      reservationMillicores: this.physical.cpuCapacityMillicores,
-      limitMillicores: Math.floor(this.physical.threads * 1000 * r.cpuAllocationRatio),
-      memoryMiB: Math.floor(this.physical.memoryCapacityMiB * r.ramAllocationRatio),
-    };
+    return hostCapacity(this.physical, r);
   }
 }

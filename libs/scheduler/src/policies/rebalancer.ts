@@ -1,5 +1,7 @@
 import { AVAILABILITY_ZONES, DataPlane, DomainError, Fleet, FleetEvent, Host, NotFound, Scheduled, SimTime, Vm } from '@nimbus/hypervisor';
 import { PlacementRequest, ratiosFor } from '../contract';
+import { fitsOnHost, hostCapacity } from '../placement/host-capacity';
+import { slotsOf } from '../placement/slot-index';
 import { Scheduler } from '../scheduler';
 import { byMigrationTime, DestinationRules, DrainOutcome, DrainPurpose, Maintenance } from './maintenance';
 import { MigrationExecutor, MigrationExecutorState, MigrationRequest } from './migration-executor';
@@ -256,15 +258,11 @@ export class Rebalancer {
     return false;
   }
 
-  /** How many instances of the request an empty host takes (the placement capacity rule, MODEL.md §4). */
+  /** How many instances of the request an empty host takes (the placement capacity rule, host-capacity.ts). */
   private emptySlots(host: Host, req: Pick<PlacementRequest, 'instanceType' | 'cpu'>): number {
-    const r = ratiosFor(this.scheduler.config, host.availabilityZone, host.type.name);
-    const res = req.cpu.reservationMillicores;
-    return Math.max(0, Math.min(
-      res > 0 ? Math.floor(host.cpuCapacityMillicores / res) : Infinity,
-      Math.floor(Math.floor(host.threads * 1000 * r.cpuAllocationRatio) / req.cpu.limitMillicores),
-      Math.floor(Math.floor(host.memoryCapacityMiB * r.ramAllocationRatio) / host.memoryFootprintMiB(req.instanceType.memoryMiB)),
-    ));
+    const capacity = hostCapacity(host, ratiosFor(this.scheduler.config, host.availabilityZone, host.type.name));
+    const need = { reservationMillicores: req.cpu.reservationMillicores, limitMillicores: req.cpu.limitMillicores, memoryMiB: host.memoryFootprintMiB(req.instanceType.memoryMiB) };
+    return slotsOf(capacity.reservationMillicores, capacity.limitMillicores, capacity.memoryMiB, need);
   }
 
   // ---- watching utilization ----
@@ -484,19 +482,18 @@ export class Rebalancer {
     return true;
   }
 
-  /** The placement capacity rule (MODEL.md §4) for `vms` added to `host` together. */
+  /** The placement capacity rule (host-capacity.ts) for `vms` added to `host` together. */
   private hasRoom(host: Host, vms: Vm[]): boolean {
-    const r = ratiosFor(this.scheduler.config, host.availabilityZone, host.type.name);
-    const a = host.allocation;
-    let res = a.reservedMillicores;
-    let lim = a.limitMillicores;
-    let mem = a.memoryMiB;
+    let reservationMillicores = 0;
+    let limitMillicores = 0;
+    let memoryMiB = 0;
     for (const vm of vms) {
-      res += vm.cpu.reservationMillicores;
-      lim += vm.cpu.limitMillicores;
-      mem += host.memoryFootprintMiB(vm.instanceType.memoryMiB);
+      reservationMillicores += vm.cpu.reservationMillicores;
+      limitMillicores += vm.cpu.limitMillicores;
+      memoryMiB += host.memoryFootprintMiB(vm.instanceType.memoryMiB);
     }
-    return res <= host.cpuCapacityMillicores && lim <= Math.floor(host.threads * 1000 * r.cpuAllocationRatio) && mem <= Math.floor(host.memoryCapacityMiB * r.ramAllocationRatio);
+    const ratios = ratiosFor(this.scheduler.config, host.availabilityZone, host.type.name);
+    return fitsOnHost(host, ratios, host.allocation, { reservationMillicores, limitMillicores, memoryMiB });
   }
 
   private onDrainEnded(hostId: string, purpose: DrainPurpose, outcome: DrainOutcome): void {
