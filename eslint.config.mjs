@@ -101,6 +101,16 @@ export default tseslint.config(
     },
   },
   {
+    // The examples show the libraries alone: a plain Node script, no framework, no database.
+    files: ['examples/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: frameworks, message: 'examples use the libraries alone: no framework, database or queue.' },
+        { group: ['**/apps/**', '**/libs/*/src/**'], message: 'examples import the libs by their alias (@nimbus/…).' },
+      ] }],
+    },
+  },
+  {
     // The throttle is shared by every protocol adapter: plain TypeScript, its clock injected
     // (after the apps block, whose import rule this one replaces for these files).
     files: ['apps/api/src/application/throttling/**/*.ts'],
