@@ -1,14 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { READ_DB } from '../database/data-source';
-import {
-  CpuParams, findImage, findInstanceType, IncorrectInstanceState, InstanceType, isBurstable,
-  MS_PER_HOUR, resolveCpuParams, Tenancy, Vm,
-} from '@nimbus/hypervisor';
-import {
-  admitLicenses, checkVcpuQuota, InsufficientCapacityOnHost, InsufficientInstanceCapacity, LaunchValidationRequest,
-  LicenseCountingType, LicensedInstance, PlacementDecision, validateLaunch,
-} from '@nimbus/scheduler';
+import { CpuParams, CreditMode, findImage, findInstanceType, IncorrectInstanceState, InstanceType, MS_PER_HOUR, resolveCpuParams, Vm } from '@nimbus/hypervisor';
+import { LaunchValidationRequest, LicenseCountingType, validateLaunch } from '@nimbus/scheduler';
+import { launch, rebootVm, startVm, stopVm, terminateVm } from '@nimbus/simulation';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -16,7 +11,7 @@ import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { ID_PATTERN, resourceId } from '../common/ids';
 import { InstanceEntity, InstanceTagEntity, PlacementGroupEntity, ReservationEntity, TenantEntity } from '../database/entities';
 import { EngineService } from '../engine/engine.service';
-import { licensedHost, limitOf, LicensesService } from '../licenses/licenses.service';
+import { limitOf, LicensesService } from '../licenses/licenses.service';
 import { DedicatedHostsService } from '../placement/dedicated-hosts.service';
 import { PlacementGroupsService } from '../placement/placement-groups.service';
 import { VolumesService } from '../volumes/volumes.service';
@@ -65,13 +60,13 @@ export class InstancesService {
     const type = findInstanceType(dto.instanceType);
     if (!type) throw invalidParameter(`instanceType '${dto.instanceType}' does not exist`);
     // The launch rules (launch-validation.ts): here on the request alone, again below once the group and license configuration are found.
-    const launch: LaunchValidationRequest = {
+    const launchRequest: LaunchValidationRequest = {
       instanceType: type, image, tenancy: dto.tenancy, hostId: dto.hostId, partitionNumber: dto.partitionNumber, availabilityZone: dto.availabilityZone,
       minCount: dto.minCount, maxCount: dto.maxCount, creditSpecification: dto.creditSpecification,
       ...(dto.placementGroup !== undefined ? { placementGroup: { name: dto.placementGroup } } : {}),
       ...(dto.licenseConfigurationId !== undefined ? { licenseConfiguration: {} } : {}),
     };
-    const tenancy = validateLaunch(launch);
+    const tenancy = validateLaunch(launchRequest);
     const cpu = this.cpuParams(type, dto);
     const tags = validateTags(dto.tags ?? {});
     const volumeSpecs = this.volumes.resolveLaunchVolumes(dto.volumes);
@@ -92,53 +87,40 @@ export class InstancesService {
       if (dto.hostId !== undefined) await this.dedicatedHosts.require(tx, tenant.id, dto.hostId);
       const license = dto.licenseConfigurationId !== undefined ? await this.licenses.require(tx, tenant.id, dto.licenseConfigurationId) : undefined;
       validateLaunch({
-        ...launch,
+        ...launchRequest,
         ...(group ? { placementGroup: { name: group.name, definition: e.scheduler.group(group.id) } } : {}),
         ...(license ? { licenseConfiguration: { countingType: license.countingType as LicenseCountingType } } : {}),
       });
 
+      // The world's launch: the vCPU quota, then the IOPS quota, placement and licence admission, all or nothing.
       const quota = (await tx.findOneByOrFail(TenantEntity, { id: tenant.id })).quotaOnDemandVcpus;
-      const vcpusAllow = checkVcpuQuota({ limit: quota, used: e.fleet.vcpusInUse(tenant.id), vcpusPerInstance: type.vcpus, minCount: dto.minCount, maxCount: dto.maxCount });
-      const allowed = await this.volumes.launchesWithinIopsQuota(tx, tenant.id, volumeSpecs, dto.minCount, vcpusAllow);
-      const decision = e.scheduler.place({
-        tenantId: tenant.id, instanceType: type, cpu, availabilityZone: dto.availabilityZone, minCount: dto.minCount, maxCount: allowed, tenancy,
+      const capByIops = await this.volumes.iopsAllowance(tx, tenant.id, volumeSpecs);
+      const licensed = license ? await this.licenses.licensedInstances(tx, e.fleet, license.id) : [];
+      const launched = launch(e.world, {
+        tenantId: tenant.id, instanceType: type, image, cpu, minCount: dto.minCount, maxCount: dto.maxCount, availabilityZone: dto.availabilityZone, tenancy,
         ...(dto.hostId !== undefined ? { hostId: dto.hostId } : {}),
         ...(group ? { placementGroup: { groupId: group.id, ...(dto.partitionNumber !== undefined ? { partition: dto.partitionNumber } : {}) } } : {}),
+        creditMode: dto.creditSpecification, autoRecovery: dto.maintenanceOptions?.autoRecovery !== 'disabled',
+        vcpuQuota: quota, capCount: (allowed) => capByIops(dto.minCount, allowed),
+        ...(license ? { license: { limit: limitOf(license), existing: licensed, product: image.byolProduct! } } : {}),
+        newVmId: () => resourceId('i'),
       });
-      if (!decision.ok) throw this.capacityError(tenancy, type.name, decision, dto.availabilityZone, dto.hostId);
-      const ids = decision.hostIds.map(() => resourceId('i'));
-      // License admission, all or nothing, on the hosts placement chose (core and socket counting depend on them).
-      if (license) {
-        const added = decision.hostIds.map((hostId, i): LicensedInstance => {
-          const host = tenancy === 'host' ? licensedHost(e.fleet, hostId) : undefined;
-          return { instanceId: ids[i], vcpus: type.vcpus, product: image.byolProduct!, ...(host ? { dedicatedHost: host } : {}) };
-        });
-        admitLicenses(limitOf(license), await this.licenses.licensedInstances(tx, e.fleet, license.id), added);
-      }
 
       const reservation = tx.create(ReservationEntity, { id: resourceId('r'), tenantId: tenant.id, clientToken: clientToken ?? null, requestHash, createdAt: e.now });
       await tx.insert(ReservationEntity, reservation);
-      const rows = decision.hostIds.map((hostId, i) => {
-        const partition = decision.partitions?.[i];
-        const vm = e.fleet.launch(
-          {
-            vmId: ids[i], tenantId: tenant.id, instanceType: type, image, cpu, autoRecovery: dto.maintenanceOptions?.autoRecovery !== 'disabled', tenancy,
-            ...(group ? { placementGroup: { groupId: group.id, ...(partition !== undefined ? { partition } : {}) } } : {}),
-          },
-          hostId,
-        );
-        if (isBurstable(type)) e.dataPlane.initVm(vm.vmId, { creditMode: dto.creditSpecification ?? 'unlimited' });
+      const rows = launched.vms.map((vm, i) => {
+        const partition = launched.partitions?.[i];
         return {
-          ...this.newRow(vm, reservation.id, decision.availabilityZone, dto, e.now),
+          ...this.newRow(vm, reservation.id, launched.availabilityZone, dto, launched.creditMode, e.now),
           tenancy, placementGroupId: group?.id ?? null, partitionNumber: partition ?? null,
-          dedicatedHostId: tenancy === 'host' ? hostId : null, licenseConfigurationId: license?.id ?? null,
+          dedicatedHostId: tenancy === 'host' ? vm.hostId : null, licenseConfigurationId: license?.id ?? null,
         };
       });
       // Copies: TypeORM writes re-read column defaults back into the inserted objects by position,
       // which on SQLite can swap them between rows of one INSERT.
       await insertInBatches(tx, InstanceEntity, rows.map((r) => ({ ...r })));
       await insertInBatches(tx, InstanceTagEntity, rows.flatMap((r) => Object.entries(tags).map(([key, value]) => ({ instanceId: r.id, key, value, tenantId: tenant.id }))));
-      const volumes = await this.volumes.createForInstances(tx, e, tenant.id, decision.availabilityZone, rows.map((r) => r.id), volumeSpecs);
+      const volumes = await this.volumes.createForInstances(tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs);
       const names: GroupNames = new Map(group ? [[group.id, group.name]] : []);
       return { reservationId: reservation.id, instances: rows.map((r) => mapInstance(r, tags, volumes.get(r.id), names)) };
     });
@@ -183,15 +165,12 @@ export class InstancesService {
     return this.engine.command(async (tx, e) => {
       const row = await this.requireVisible(tx, tenant.id, id);
       if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'started');
-      if (!e.fleet.needsPlacementToStart(id)) return mapTransition(e.fleet.start(id));
-      const vm = e.fleet.vm(id)!;
-      const quota = (await tx.findOneByOrFail(TenantEntity, { id: tenant.id })).quotaOnDemandVcpus;
-      checkVcpuQuota({ limit: quota, used: e.fleet.vcpusInUse(tenant.id), vcpusPerInstance: vm.instanceType.vcpus, minCount: 1, maxCount: 1 });
+      const placed = e.fleet.needsPlacementToStart(id);
+      const quota = placed ? (await tx.findOneByOrFail(TenantEntity, { id: tenant.id })).quotaOnDemandVcpus : undefined;
       // A stopped instance keeps its zone (its subnet), tenancy, group and partition, but not its
       // host, as on EC2 — except on a Dedicated Host, to which it returns (host affinity).
-      const decision = e.scheduler.placeVm(id, row.availabilityZone, row.dedicatedHostId ?? undefined);
-      if (!decision.ok) throw this.capacityError(row.tenancy as Tenancy, vm.instanceType.name, decision, row.availabilityZone, row.dedicatedHostId ?? undefined);
-      const transition = e.fleet.start(id, decision.hostIds[0]);
+      const transition = startVm(e.world, tenant.id, id, { availabilityZone: row.availabilityZone, dedicatedHostId: row.dedicatedHostId ?? undefined, vcpuQuota: quota });
+      if (!placed) return mapTransition(transition);
       await tx.update(InstanceEntity, { id }, { launchTime: e.now, stateReason: null });
       return mapTransition(transition);
     });
@@ -201,7 +180,7 @@ export class InstancesService {
     return this.engine.command(async (tx, e) => {
       const row = await this.requireVisible(tx, tenant.id, id);
       if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'stopped');
-      const t = e.fleet.stop(id);
+      const t = stopVm(e.world, tenant.id, id);
       if (t.previous !== t.current) await tx.update(InstanceEntity, { id }, { stateReason: USER_SHUTDOWN });
       return mapTransition(t);
     });
@@ -211,7 +190,7 @@ export class InstancesService {
     return this.engine.command(async (tx, e) => {
       const row = await this.requireVisible(tx, tenant.id, id);
       if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'rebooted');
-      return mapTransition(e.fleet.reboot(id));
+      return mapTransition(rebootVm(e.world, tenant.id, id));
     });
   }
 
@@ -219,7 +198,7 @@ export class InstancesService {
     return this.engine.command(async (tx, e) => {
       const row = await this.requireVisible(tx, tenant.id, id);
       if (row.state === 'terminated') return mapTransition({ vmId: id, previous: 'terminated', current: 'terminated' });
-      const t = e.fleet.terminate(id);
+      const t = terminateVm(e.world, tenant.id, id);
       if (t.previous !== t.current) await tx.update(InstanceEntity, { id }, { stateReason: USER_SHUTDOWN });
       return mapTransition(t);
     });
@@ -243,11 +222,6 @@ export class InstancesService {
     });
   }
 
-  /** No host fits: InsufficientCapacityOnHost for Dedicated Hosts (EC2's code), else InsufficientInstanceCapacity naming the zone. */
-  private capacityError(tenancy: Tenancy, typeName: string, decision: Extract<PlacementDecision, { ok: false }>, zone?: string, hostId?: string) {
-    return tenancy === 'host' ? new InsufficientCapacityOnHost(typeName, decision.refusals, hostId) : new InsufficientInstanceCapacity(typeName, decision.refusals, zone);
-  }
-
   private async groupNames(m: EntityManager, rows: InstanceEntity[]): Promise<GroupNames> {
     const ids = [...new Set(rows.map((r) => r.placementGroupId).filter((g): g is string => g !== null))];
     if (ids.length === 0) return new Map();
@@ -263,13 +237,13 @@ export class InstancesService {
     });
   }
 
-  private newRow(vm: Vm, reservationId: string, availabilityZone: string, dto: RunInstancesDto, now: number): InstanceEntity {
+  private newRow(vm: Vm, reservationId: string, availabilityZone: string, dto: RunInstancesDto, creditMode: CreditMode | undefined, now: number): InstanceEntity {
     return {
       id: vm.vmId, tenantId: vm.tenantId, reservationId, imageId: vm.image.imageId, instanceType: vm.instanceType.name,
       platform: vm.image.platform, tenancy: dto.tenancy ?? 'default', availabilityZone, hostId: vm.hostId, state: vm.state,
       stateReason: null, stateSince: vm.stateSince, transitionAt: vm.transitionAt, launchTime: now,
       cpuReservationMillicores: vm.cpu.reservationMillicores, cpuLimitMillicores: vm.cpu.limitMillicores, cpuWeight: vm.cpu.weight,
-      creditSpecification: isBurstable(vm.instanceType) ? (dto.creditSpecification ?? 'unlimited') : null,
+      creditSpecification: creditMode ?? null,
       workload: null, autoRecovery: dto.maintenanceOptions?.autoRecovery ?? 'default', status: 'ok', runtime: null,
       placementGroupId: null, partitionNumber: null, dedicatedHostId: null, licenseConfigurationId: null,
     };

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { licensedHost } from '@nimbus/simulation';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { READ_DB } from '../database/data-source';
 import { findImage, findInstanceType, Fleet } from '@nimbus/hypervisor';
-import { LicenseCountingType, LicensedHost, LicensedInstance, LicenseLimit, licenseUsage } from '@nimbus/scheduler';
+import { LicenseCountingType, LicensedInstance, LicenseLimit, licenseUsage } from '@nimbus/scheduler';
 import { DataSource, EntityManager, Not } from 'typeorm';
 import { ApiError } from '../common/api-errors';
 import { resourceId } from '../common/ids';
@@ -18,10 +19,6 @@ export const limitOf = (c: LicenseConfigurationEntity): LicenseLimit => ({
 });
 
 /** A Dedicated Host as its licenses see it: its physical sockets and cores. */
-export function licensedHost(fleet: Fleet, hostId: string): LicensedHost | undefined {
-  const h = fleet.host(hostId);
-  return h ? { hostId, sockets: h.type.sockets, cores: h.type.sockets * h.type.coresPerSocket } : undefined;
-}
 
 /**
  * AWS License Manager's self-managed licenses. An instance consumes from launch until it is

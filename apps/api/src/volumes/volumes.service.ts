@@ -208,13 +208,19 @@ export class VolumesService {
    * How many instances (at most maxCount) the tenant's provisioned-IOPS quota has room for, each
    * with these volumes; fewer than minCount throws MaxIOPSLimitExceeded.
    */
-  async launchesWithinIopsQuota(tx: EntityManager, tenantId: string, specs: VolumeSpec[], minCount: number, maxCount: number): Promise<number> {
+  /**
+   * How many instances the tenant's provisioned-IOPS quota lets launch with these volumes: a
+   * function of (minCount, at most) that throws MaxIOPSLimitExceeded below minCount.
+   */
+  async iopsAllowance(tx: EntityManager, tenantId: string, specs: VolumeSpec[]): Promise<(minCount: number, maxCount: number) => number> {
     const perInstance = specs.reduce((sum, s) => sum + provisionedIops(s), 0);
-    if (perInstance === 0) return maxCount;
+    if (perInstance === 0) return (_minCount, maxCount) => maxCount;
     const { limit, used } = await this.iopsQuota(tx, tenantId);
-    const allowed = Math.min(maxCount, Math.floor(Math.max(0, limit - used) / perInstance));
-    if (allowed < minCount) throw new MaxIopsLimitExceeded(limit, used, perInstance * minCount);
-    return allowed;
+    return (minCount, maxCount) => {
+      const allowed = Math.min(maxCount, Math.floor(Math.max(0, limit - used) / perInstance));
+      if (allowed < minCount) throw new MaxIopsLimitExceeded(limit, used, perInstance * minCount);
+      return allowed;
+    };
   }
 
   /**

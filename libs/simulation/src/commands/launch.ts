@@ -1,4 +1,4 @@
-import { CpuParams, CreditMode, defaultCpuParams, Image, InstanceType, isBurstable, LicensedProduct, Tenancy, Vm } from '@nimbus/hypervisor';
+import { CpuParams, CreditMode, defaultCpuParams, Fleet, Image, InstanceType, isBurstable, LicensedProduct, Tenancy, Vm } from '@nimbus/hypervisor';
 import {
   admitLicenses, checkVcpuQuota, InsufficientCapacityOnHost, InsufficientInstanceCapacity, LicensedHost, LicensedInstance, LicenseLimit, PlacementDecision,
 } from '@nimbus/scheduler';
@@ -53,8 +53,8 @@ export interface PlacementRefusal {
 export const creditModeOf = (type: InstanceType, requested?: CreditMode): CreditMode | undefined => (isBurstable(type) ? (requested ?? 'unlimited') : undefined);
 
 /** The Dedicated Host a licence counts (cores and sockets once per host). */
-export function licensedHost(world: World, hostId: string): LicensedHost | undefined {
-  const h = world.fleet.host(hostId);
+export function licensedHost(fleet: Fleet, hostId: string): LicensedHost | undefined {
+  const h = fleet.host(hostId);
   return h ? { hostId, sockets: h.type.sockets, cores: h.type.sockets * h.type.coresPerSocket } : undefined;
 }
 
@@ -98,7 +98,7 @@ export function launch(world: World, cmd: LaunchCommand): LaunchResult {
   if (cmd.license) {
     const { limit, existing, product } = cmd.license;
     const added = decision.hostIds.map((hostId, i): LicensedInstance => {
-      const host = tenancy === 'host' ? licensedHost(world, hostId) : undefined;
+      const host = tenancy === 'host' ? licensedHost(world.fleet, hostId) : undefined;
       return { instanceId: ids[i], vcpus: type.vcpus, product, ...(host ? { dedicatedHost: host } : {}) };
     });
     try {
