@@ -1,5 +1,7 @@
 import request from 'supertest';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { READ_DB } from '../apps/api/src/database/data-source';
 import { expectError, ManualClock, startApp, TestApp } from './support/app';
 
 /**
@@ -114,19 +116,22 @@ describe('request throttling (EC2 token buckets per tenant and operation)', () =
   it('refuses a throttled request, and a malformed key, without a database round trip', async () => {
     const { key } = await t.tenant('cheap');
     expect((await untilThrottled(() => t.as(key).get('/v1/dedicated-hosts'))).passed).toBe(100);
-    const db = t.app.get(DataSource);
-    const getRepository = jest.spyOn(db, 'getRepository');
-    const query = jest.spyOn(db, 'query');
+    // Reads go through the read connection (the committed state); watch it and the writer.
+    const reader: DataSource = t.app.get(getDataSourceToken(READ_DB));
+    const getRepository = jest.spyOn(reader, 'getRepository');
+    const query = jest.spyOn(reader, 'query');
+    const writerQuery = jest.spyOn(t.app.get(DataSource), 'query');
     try {
       for (let i = 0; i < 20; i++) expectError(await t.as(key).get('/v1/dedicated-hosts'), 429, 'RequestLimitExceeded');
       for (const bad of ['nope', `${key}x`, 'nmb_' + '!'.repeat(43), 'x'.repeat(5000)]) expectError(await t.as(bad).get('/v1/dedicated-hosts'), 401, 'AuthFailure');
-      expect([getRepository.mock.calls.length, query.mock.calls.length]).toEqual([0, 0]);
+      expect([getRepository.mock.calls.length, query.mock.calls.length, writerQuery.mock.calls.length]).toEqual([0, 0, 0]);
       // The spies see the look-ups there are: a well-formed key not yet known is looked up.
       expectError(await t.as(`nmb_${'A'.repeat(43)}`).get('/v1/dedicated-hosts'), 401, 'AuthFailure');
       expect(getRepository.mock.calls.length).toBeGreaterThan(0);
     } finally {
       getRepository.mockRestore();
       query.mockRestore();
+      writerQuery.mockRestore();
     }
   });
 
