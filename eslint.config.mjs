@@ -115,6 +115,6 @@ export default tseslint.config(
     // (after the apps block, whose import rule this one replaces for these files).
     files: ['apps/api/src/application/throttling/**/*.ts'],
     ignores: ['**/*.spec.ts'],
-    rules: libRule([{ group: ['**/auth/**', '**/database/**', '**/common/**', '**/libs/*/src/**'], message: 'the throttle knows no HTTP or database; libs by their alias.' }]),
+    rules: libRule([{ group: ['**/http/**', '**/persistence/**', '**/libs/*/src/**'], message: 'the throttle knows no HTTP or database; libs by their alias.' }]),
   },
 );

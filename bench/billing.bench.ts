@@ -25,8 +25,8 @@ import { DataSource } from 'typeorm';
 import { closeMonth } from '../apps/api/src/billing/billing-close';
 import { invoiceFromStore } from '../apps/api/src/billing/usage-store';
 import { loadConfig } from '../apps/api/src/config/app-config';
-import { dataSourceOptions } from '../apps/api/src/database/data-source';
-import { InvoiceEntity } from '../apps/api/src/database/entities';
+import { dataSourceOptions } from '../apps/api/src/persistence/data-source';
+import { InvoiceEntity } from '../apps/api/src/persistence/entities';
 import { seededRandom } from './lib/random';
 
 function arg(name: string, fallback: string): string {

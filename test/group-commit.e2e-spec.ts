@@ -1,4 +1,4 @@
-import { InstanceEntity, ReservationEntity } from '../apps/api/src/database/entities';
+import { InstanceEntity, ReservationEntity } from '../apps/api/src/persistence/entities';
 import { EngineService } from '../apps/api/src/engine/engine.service';
 import { findImage, findInstanceType } from '@nimbus/hypervisor';
 import { launch } from '@nimbus/simulation';

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../apps/api/src/database/data-source';
+import { dataSourceOptions } from '../apps/api/src/persistence/data-source';
 import { loadConfig } from '../apps/api/src/config/app-config';
 import { MIGRATIONS } from '../migrations';
 import { createTestDatabase, TestDatabase, usingPostgres } from './support/database';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { READ_DB } from '../apps/api/src/database/data-source';
+import { READ_DB } from '../apps/api/src/persistence/data-source';
 import { expectError, ManualClock, startApp, TestApp } from './support/app';
 
 /**

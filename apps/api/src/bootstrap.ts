@@ -4,10 +4,10 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
-import { ErrorFilter } from './common/error.filter';
-import { MAX_BODY } from './common/error.filter';
-import { assignRequestId } from './common/request-id.middleware';
-import { createValidationPipe } from './common/validation.pipe';
+import { ErrorFilter } from './http/error.filter';
+import { MAX_BODY } from './http/error.filter';
+import { assignRequestId } from './http/request-id.middleware';
+import { createValidationPipe } from './http/rest/validation.pipe';
 import { AppConfig } from './config/app-config';
 
 /** Builds the whole application (used by main and by the end-to-end tests alike). */

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AuthService } from './auth/auth.service';
+import { AuthService } from './application/auth/auth.service';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
 import { DemoSeeder } from './demo/demo.seeder';

@@ -1,8 +1,8 @@
 import { computeInvoice, CreditPolicy, Invoice, Money, parseBillingMonth, PriceBookVersion } from '@nimbus/metering';
 import { EntityManager } from 'typeorm';
-import { ApiError } from '../common/api-errors';
-import { resourceId } from '../common/ids';
-import { BillingMonthEntity, InvoiceEntity, InvoiceLineEntity, TenantEntity, UsageRecordEntity } from '../database/entities';
+import { ApiError } from '../application/common/api-errors';
+import { resourceId } from '../application/common/ids';
+import { BillingMonthEntity, InvoiceEntity, InvoiceLineEntity, TenantEntity, UsageRecordEntity } from '../persistence/entities';
 import { loadSla, loadUsage, slaInputsOf, TENANT_BATCH } from './usage-store';
 
 /** Rows per INSERT: under SQLite's and PostgreSQL's bound-parameter limits (11 columns a line). */

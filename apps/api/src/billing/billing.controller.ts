@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { AdminAuth, CurrentTenant, TenantAuth } from '../auth/guards';
-import { Operation } from '../auth/operation';
-import { TenantEntity } from '../database/entities';
+import { AdminAuth, CurrentTenant, TenantAuth } from '../application/auth/guards';
+import { Operation } from '../application/auth/operation';
+import { TenantEntity } from '../persistence/entities';
 import { BillingService, InvoiceView } from './billing.service';
 
 const wantsCsv = (accept: string | undefined) => /\btext\/csv\b/i.test(accept ?? '');

@@ -1,17 +1,17 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { READ_DB } from '../database/data-source';
+import { READ_DB } from '../persistence/data-source';
 import {
   billingMonthOf, BillingMonth, CreditPolicy, DEFAULT_CREDIT_POLICY, Invoice, MeteringError, parseBillingMonth, priceAt, PriceBookVersion,
   seedPriceBook, summarize, toCsv, USAGE_GROUPINGS, UsageGrouping, UsageRecord, usageReport, validateCreditPolicy, validatePriceBook, validatePriceBookVersion,
 } from '@nimbus/metering';
 import { MS_PER_DAY } from '@nimbus/hypervisor';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { ApiError, invalidParameter, notFound } from '../common/api-errors';
-import { ID_PATTERN } from '../common/ids';
+import { ApiError, invalidParameter, notFound } from '../application/common/api-errors';
+import { ID_PATTERN } from '../application/common/ids';
 import {
   BillingMonthEntity, InvoiceEntity, InvoiceLineEntity, PriceBookVersionEntity, SettingEntity, SlaIntervalEntity, TenantEntity, UsageRecordEntity,
-} from '../database/entities';
+} from '../persistence/entities';
 import { EngineService } from '../engine/engine.service';
 import { closeMonth, invoiceOfRows } from './billing-close';
 import { invoiceFromStore, loadUsage } from './usage-store';

@@ -2,7 +2,7 @@ import {
   computeInvoice, CreditPolicy, GuaranteeViolation, Invoice, InstanceUnavailability, PriceBookVersion, SlaInputs, tenantZoneOutages, UsageRecord,
 } from '@nimbus/metering';
 import { EntityManager } from 'typeorm';
-import { SlaIntervalEntity, UsageRecordEntity } from '../database/entities';
+import { SlaIntervalEntity, UsageRecordEntity } from '../persistence/entities';
 
 /** Rows per tenant batch read: bounds memory when a month close reads a million records. */
 export const TENANT_BATCH = 50;

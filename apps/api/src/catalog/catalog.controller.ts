@@ -2,8 +2,8 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AVAILABILITY_ZONES, IMAGES, INSTANCE_TYPES, REGION } from '@nimbus/hypervisor';
 import { hourlyPricesByPlatform } from '@nimbus/metering';
-import { TenantAuth } from '../auth/guards';
-import { Operation } from '../auth/operation';
+import { TenantAuth } from '../application/auth/guards';
+import { Operation } from '../application/auth/operation';
 import { BillingService } from '../billing/billing.service';
 import { EngineService } from '../engine/engine.service';
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsDefined, IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
-import { AdminAuth } from '../auth/guards';
-import { ApiError } from '../common/api-errors';
+import { AdminAuth } from '../application/auth/guards';
+import { ApiError } from '../application/common/api-errors';
 import { EngineService, MAX_ADVANCE_MS } from '../engine/engine.service';
 
 export class AdvanceClockDto {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AVAILABILITY_ZONES } from '@nimbus/hypervisor';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { HostEntity, TenantEntity } from '../database/entities';
+import { HostEntity, TenantEntity } from '../persistence/entities';
 import { HostsService } from '../hosts/hosts.service';
 import { TenantsService } from '../tenants/tenants.service';
 

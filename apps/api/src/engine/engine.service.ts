@@ -7,7 +7,7 @@ import {
 import { Changes, World } from '@nimbus/simulation';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, ClockSetting, DEFAULT_CLOCK } from '../config/app-config';
-import { SettingEntity } from '../database/entities';
+import { SettingEntity } from '../persistence/entities';
 import { writeChanges } from '../persistence/change-writer';
 import { UsageWriter } from '../persistence/usage-writer';
 import { loadWorldState } from '../persistence/world-loader';

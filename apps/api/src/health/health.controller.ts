@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ApiError } from '../common/api-errors';
+import { ApiError } from '../application/common/api-errors';
 import { EngineService } from '../engine/engine.service';
 
 @ApiTags('ops')

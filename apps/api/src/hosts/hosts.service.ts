@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { findHostType, Host, HOST_TYPES, isAvailabilityZone, hardwareThreads } from '@nimbus/hypervisor';
-import { ApiError, invalidParameter, notFound } from '../common/api-errors';
-import { resourceId } from '../common/ids';
-import { HostEntity } from '../database/entities';
+import { ApiError, invalidParameter, notFound } from '../application/common/api-errors';
+import { resourceId } from '../application/common/ids';
+import { HostEntity } from '../persistence/entities';
 import { EngineService } from '../engine/engine.service';
 import { AddHostsDto } from './host.dto';
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '../common/page-query.dto';
+import { PageQueryDto } from '../http/rest/page-query.dto';
 import { Type } from 'class-transformer';
 import {
   IsArray, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,

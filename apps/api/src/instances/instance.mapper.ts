@@ -1,5 +1,5 @@
 import { INSTANCE_STATE_CODES, InstanceStateName, StateTransition } from '@nimbus/hypervisor';
-import { InstanceEntity } from '../database/entities';
+import { InstanceEntity } from '../persistence/entities';
 import { InstanceVolumeView } from '../volumes/volume.mapper';
 
 const STATE_REASONS: Record<string, string> = {

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentTenant, TenantAuth } from '../auth/guards';
-import { Operation } from '../auth/operation';
-import { createValidationPipe } from '../common/validation.pipe';
-import { TenantEntity } from '../database/entities';
+import { CurrentTenant, TenantAuth } from '../application/auth/guards';
+import { Operation } from '../application/auth/operation';
+import { createValidationPipe } from '../http/rest/validation.pipe';
+import { TenantEntity } from '../persistence/entities';
 import { ListInstancesQueryDto, PutTagsDto, RunInstancesDto } from './instance.dto';
 import { InstancesService } from './instances.service';
 

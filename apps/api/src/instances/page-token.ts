@@ -1,4 +1,4 @@
-import { ApiError } from '../common/api-errors';
+import { ApiError } from '../application/common/api-errors';
 
 /** Opaque keyset pagination token: the last instance id of the previous page. */
 export function encodePageToken(lastId: string): string {

@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentTenant, TenantAuth } from '../auth/guards';
-import { Operation } from '../auth/operation';
-import { TenantEntity } from '../database/entities';
+import { CurrentTenant, TenantAuth } from '../application/auth/guards';
+import { Operation } from '../application/auth/operation';
+import { TenantEntity } from '../persistence/entities';
 import { EngineService } from '../engine/engine.service';
 import { VolumesService } from '../volumes/volumes.service';
 

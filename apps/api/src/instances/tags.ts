@@ -1,4 +1,4 @@
-import { invalidParameter } from '../common/api-errors';
+import { invalidParameter } from '../application/common/api-errors';
 
 /** EC2's tag rules: at most 50 per resource, keys 1–128 characters, values ≤ 256, no `aws:` prefix. */
 export const MAX_TAGS = 50;

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { licensedHost } from '@nimbus/simulation';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { READ_DB } from '../database/data-source';
+import { READ_DB } from '../persistence/data-source';
 import { findImage, findInstanceType, Fleet } from '@nimbus/hypervisor';
 import { LicenseCountingType, LicensedInstance, LicenseLimit, licenseUsage } from '@nimbus/scheduler';
 import { DataSource, EntityManager, Not } from 'typeorm';
-import { ApiError } from '../common/api-errors';
-import { resourceId } from '../common/ids';
-import { InstanceEntity, LicenseConfigurationEntity, TenantEntity } from '../database/entities';
+import { ApiError } from '../application/common/api-errors';
+import { resourceId } from '../application/common/ids';
+import { InstanceEntity, LicenseConfigurationEntity, TenantEntity } from '../persistence/entities';
 import { EngineService } from '../engine/engine.service';
 import { CreateLicenseConfigurationDto } from './license.dto';
 

@@ -1,7 +1,7 @@
 import { BucketSummary, mergeBuckets } from '@nimbus/hypervisor';
 import { Changes, ClosedBucket, World } from '@nimbus/simulation';
 import { EntityManager } from 'typeorm';
-import { HostEntity, InstanceEntity, MetricBucketEntity, SimEventEntity, VolumeEntity } from '../database/entities';
+import { HostEntity, InstanceEntity, MetricBucketEntity, SimEventEntity, VolumeEntity } from './entities';
 import { bulkUpdate } from './bulk-update';
 import { StoredVmRuntime } from './stored-runtime';
 import { UsageWriter } from './usage-writer';

@@ -3,7 +3,7 @@ import { Platform, UsageRecord } from '@nimbus/metering';
 import { MeteredInstance, MeteredSnapshot, UsageEvent, UsageMeter, UsageWrite } from '@nimbus/simulation';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { findImage, findInstanceType } from '@nimbus/hypervisor';
-import { InstanceEntity, SlaIntervalEntity, UsageMeterEntity, UsageRecordEntity } from '../database/entities';
+import { InstanceEntity, SlaIntervalEntity, UsageMeterEntity, UsageRecordEntity } from './entities';
 
 const BATCH = 200;
 

@@ -2,7 +2,7 @@ import { CreditMode, HostState, InstanceStateName, Tenancy, VolumeSpec } from '@
 import { PlacementStrategy, RebalancerConfig, RebalancerState, SchedulerConfig } from '@nimbus/scheduler';
 import { StoredVmRuntime, StoredWorkload, VmRecord, WorldState } from './stored-runtime';
 import { DataSource, In } from 'typeorm';
-import { DedicatedHostEntity, HostEntity, InstanceEntity, PlacementGroupEntity, SettingEntity, VolumeEntity } from '../database/entities';
+import { DedicatedHostEntity, HostEntity, InstanceEntity, PlacementGroupEntity, SettingEntity, VolumeEntity } from './entities';
 import { volumeSpecOf } from '../volumes/volume.mapper';
 import { UsageWriter } from './usage-writer';
 

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { READ_DB } from '../database/data-source';
+import { READ_DB } from '../persistence/data-source';
 import { findInstanceType, Host, INSTANCE_TYPES, isAvailabilityZone } from '@nimbus/hypervisor';
 import { InvalidParameterCombination } from '@nimbus/scheduler';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
-import { ApiError, invalidParameter } from '../common/api-errors';
-import { DedicatedHostEntity, InstanceEntity, TenantEntity } from '../database/entities';
+import { ApiError, invalidParameter } from '../application/common/api-errors';
+import { DedicatedHostEntity, InstanceEntity, TenantEntity } from '../persistence/entities';
 import { EngineService } from '../engine/engine.service';
 import { AllocateHostsDto } from './placement.dto';
 

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { READ_DB } from '../database/data-source';
+import { READ_DB } from '../persistence/data-source';
 import { InvalidParameterCombination, PlacementStrategy } from '@nimbus/scheduler';
 import { DataSource, EntityManager, Not } from 'typeorm';
-import { ApiError } from '../common/api-errors';
-import { resourceId } from '../common/ids';
-import { InstanceEntity, PlacementGroupEntity, TenantEntity } from '../database/entities';
+import { ApiError } from '../application/common/api-errors';
+import { resourceId } from '../application/common/ids';
+import { InstanceEntity, PlacementGroupEntity, TenantEntity } from '../persistence/entities';
 import { EngineService } from '../engine/engine.service';
 import { CreatePlacementGroupDto } from './placement.dto';
 

@@ -1,5 +1,5 @@
 import { DEFAULT_REQUEST_LIMITS } from '../application/throttling';
-import { ApiKeyEntity, TenantEntity } from '../database/entities';
+import { ApiKeyEntity, TenantEntity } from '../persistence/entities';
 
 export function mapTenant(t: TenantEntity) {
   return {

@@ -1,7 +1,7 @@
 import { aggregateBuckets, BucketSummary, METRIC_BASE_PERIOD_MS, METRIC_FIELDS, MetricKind, MS_PER_HOUR } from '@nimbus/hypervisor';
 import { EntityManager, LessThan, Between } from 'typeorm';
-import { invalidParameter } from '../common/api-errors';
-import { MetricBucketEntity } from '../database/entities';
+import { invalidParameter } from '../application/common/api-errors';
+import { MetricBucketEntity } from '../persistence/entities';
 
 /** CloudWatch answers at most 1,440 data points per request. */
 export const MAX_POINTS = 1_440;

@@ -1,9 +1,9 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AdminAuth, CurrentTenant, TenantAuth } from '../auth/guards';
-import { Operation } from '../auth/operation';
-import { invalidParameter } from '../common/api-errors';
-import { TenantEntity } from '../database/entities';
+import { AdminAuth, CurrentTenant, TenantAuth } from '../application/auth/guards';
+import { Operation } from '../application/auth/operation';
+import { invalidParameter } from '../application/common/api-errors';
+import { TenantEntity } from '../persistence/entities';
 import { VmmService, WindowQuery } from './vmm.service';
 
 const WindowDoc = () =>

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { READ_DB } from '../database/data-source';
+import { READ_DB } from '../persistence/data-source';
 import { findHostType, InvalidParameterValue, mergeWorkload, MS_PER_HOUR, validateWorkload } from '@nimbus/hypervisor';
 import { fitsOnHost, parseRebalancerPatch, ratiosFor, SchedulerConfig } from '@nimbus/scheduler';
 import { DataSource, EntityManager, FindOptionsWhere, LessThan } from 'typeorm';
-import { ApiError, invalidParameter, notFound } from '../common/api-errors';
-import { ID_PATTERN } from '../common/ids';
-import { InstanceEntity, SimEventEntity, TenantEntity } from '../database/entities';
+import { ApiError, invalidParameter, notFound } from '../application/common/api-errors';
+import { ID_PATTERN } from '../application/common/ids';
+import { InstanceEntity, SimEventEntity, TenantEntity } from '../persistence/entities';
 import { EngineService, StoredWorkload } from '../engine/engine.service';
 import { mapHost } from '../hosts/hosts.service';
 import { parseWindow, readMetrics } from './metrics-query';

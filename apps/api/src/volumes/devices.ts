@@ -1,4 +1,4 @@
-import { invalidParameter } from '../common/api-errors';
+import { invalidParameter } from '../application/common/api-errors';
 
 /**
  * Device names (EC2's Linux naming, "Device names on Linux instances"): the root volume is

@@ -1,5 +1,5 @@
-import { ApiError } from '../common/api-errors';
-import { ID_PATTERN } from '../common/ids';
+import { ApiError } from '../application/common/api-errors';
+import { ID_PATTERN } from '../application/common/ids';
 
 export { encodePageToken } from '../instances/page-token';
 

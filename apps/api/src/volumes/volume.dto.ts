@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '../common/page-query.dto';
+import { PageQueryDto } from '../http/rest/page-query.dto';
 import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { VOLUME_TYPES, VolumeType } from '@nimbus/hypervisor';
 

@@ -1,5 +1,5 @@
 import { resolveVolume, VolumeSpec, VolumeType } from '@nimbus/hypervisor';
-import { VolumeEntity } from '../database/entities';
+import { VolumeEntity } from '../persistence/entities';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { READ_DB } from '../database/data-source';
+import { READ_DB } from '../persistence/data-source';
 import { isAvailabilityZone, MS_PER_HOUR, resolveVolume, VolumeSpec } from '@nimbus/hypervisor';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { ApiError, invalidParameter, notFound } from '../common/api-errors';
-import { ID_PATTERN, resourceId } from '../common/ids';
-import { InstanceEntity, TenantEntity, VolumeEntity } from '../database/entities';
+import { ApiError, invalidParameter, notFound } from '../application/common/api-errors';
+import { ID_PATTERN, resourceId } from '../application/common/ids';
+import { InstanceEntity, TenantEntity, VolumeEntity } from '../persistence/entities';
 import { EngineService, StoredWorkload } from '../engine/engine.service';
 import { compareDevices, DEFAULT_ATTACH_DEVICES, LAUNCH_DEVICES, MAX_ATTACHMENTS, validateDevice } from './devices';
 import { decodeVolumePageToken, encodePageToken } from './page-token';

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import { isOperation } from '../application/throttling';
+import { isOperation } from '../throttling';
 
 export const OPERATION_METADATA = 'nimbus:operation';
 

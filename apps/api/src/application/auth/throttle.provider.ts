@@ -1,6 +1,6 @@
 import { Provider } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { RequestThrottle, ThrottleClock } from '../application/throttling';
+import { RequestThrottle, ThrottleClock } from '../throttling';
 
 /** How the app's throttle is built: in service, EC2's figures on a monotonic wall clock. */
 export interface ThrottleOptions {

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../config/app-config';
-import { ApiKeyEntity, TenantEntity } from '../database/entities';
+import { AppConfig } from '../../config/app-config';
+import { ApiKeyEntity, TenantEntity } from '../../persistence/entities';
 import { AuthService } from './auth.service';
 import { hashKey, newSecretKey } from './key-hash';
 

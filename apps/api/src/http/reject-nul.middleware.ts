@@ -1,6 +1,6 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import { NextFunction, Request, Response } from 'express';
-import { ApiError } from './api-errors';
+import { ApiError } from '../application/common/api-errors';
 
 function hasNul(v: unknown): boolean {
   if (typeof v === 'string') return v.includes('\u0000');

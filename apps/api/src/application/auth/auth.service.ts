@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { READ_DB } from '../database/data-source';
+import { READ_DB } from '../../persistence/data-source';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { ApiKeyEntity, SettingEntity, TenantEntity } from '../database/entities';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { ApiKeyEntity, SettingEntity, TenantEntity } from '../../persistence/entities';
 import { hashKey, isTenantKeyShaped, MAX_KEY_LENGTH, newSecretKey, sameHash } from './key-hash';
 
 const ADMIN_KEY_SETTING = 'admin_key_hash';

@@ -1,5 +1,5 @@
 import { Controller, Get, Post } from '@nestjs/common';
-import { CONTROLLERS } from '../app.module';
+import { CONTROLLERS } from '../../app.module';
 import { TenantAuth } from './guards';
 import { Operation, OPERATION_METADATA } from './operation';
 import { assertEveryTenantRouteHasAnOperation, tenantRoutesWithoutOperation } from './operation-check';

@@ -2,9 +2,9 @@ import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import { Request, Response } from 'express';
-import { RequestThrottle } from '../application/throttling';
+import { RequestThrottle } from '../throttling';
 import { ApiError, authFailure, unauthorized } from '../common/api-errors';
-import { TenantEntity } from '../database/entities';
+import { TenantEntity } from '../../persistence/entities';
 import { AuthService } from './auth.service';
 import { bearerToken } from './key-hash';
 import { OPERATION_METADATA } from './operation';

@@ -1,5 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { ApiError } from './api-errors';
+import { ApiError } from '../../application/common/api-errors';
 
 function flatten(errors: ValidationError[], prefix = ''): { path: string; value: unknown; constraints: Record<string, string> }[] {
   return errors.flatMap((e) => {
