@@ -7,7 +7,9 @@ import { Fleet } from '../fleet/fleet';
 import { Host, HostState } from '../fleet/host';
 import { CpuParams, InstanceStateName, InstanceStatus, Vm } from '../fleet/vm';
 import { allocateCpuInto, cpuBuffers, CpuBuffers, hostCpuCapacityMillicores } from '../vmm/cpu/cpu-allocator';
-import { CreditAccount, CreditMode, CreditSnapshot, MILLICORE_MS_PER_CREDIT } from '../vmm/cpu/credit-account';
+import { CreditAccount, CreditMode, CreditSnapshot, defaultCreditMode, MILLICORE_MS_PER_CREDIT } from '../vmm/cpu/credit-account';
+import { effectiveCpuLimitMillicores } from '../vmm/cpu/effective-limit';
+import { isGuaranteeViolated } from '../vmm/cpu/guarantee';
 import { hostDriverDomainMillicores } from '../vmm/driver/driver-domain.cost';
 import { volumeQos, VolumeQos, VolumeSpec } from '../vmm/io/ebs-volume';
 import { Gp2Bucket } from '../vmm/io/gp2-bucket';
@@ -535,7 +537,7 @@ export class DataPlane {
       const baselinePerVcpu = vm.instanceType.baselinePerVcpu!;
       if (init.credits) {
         rt.credit = CreditAccount.restore({ vcpus: vm.instanceType.vcpus, baselinePerVcpu }, init.credits);
-        carryCredits(rt.credit, this.now, init.creditUseMillicores ?? 0);
+        rt.credit.carry(this.now, init.creditUseMillicores ?? 0);
       } else if (init.creditMode && rt.credit) rt.credit.setMode(init.creditMode);
       else if (init.creditMode) rt.credit = this.newCreditAccount(vm, init.creditMode);
     }
@@ -1273,10 +1275,11 @@ export class DataPlane {
     const cpu = this.cpuBusy ? cpuBuffers(n) : this.cpuBuffersFor(n);
     for (let i = 0; i < n; i++) {
       const rt = rts[i];
-      let limit = rt.limitMillicores;
-      if (rt.credit) limit = Math.min(limit, rt.credit.effectiveLimitMillicores());
-      if (rt.migration && rt.migration.throttlePercent > 0) limit = Math.floor((limit * (100 - rt.migration.throttlePercent)) / 100);
-      limit = Math.max(1, limit);
+      const limit = effectiveCpuLimitMillicores(
+        rt.limitMillicores,
+        rt.credit ? rt.credit.effectiveLimitMillicores() : Infinity,
+        rt.migration ? rt.migration.throttlePercent : 0,
+      );
       rt.demand = rt.active ? rt.cursorNow : 0;
       rt.limit = limit;
       cpu.demand[i] = rt.demand;
@@ -1297,11 +1300,10 @@ export class DataPlane {
       rt.alloc = allocated;
       rt.steal = steal;
       h.steal += steal;
-      // A fault breaks the guarantee too: what the VM reserved and wanted, it did not get.
-      const faulted = rt.state === 'running' && (failed || isDown(rt)) && Math.min(rt.cursorNow, rt.reservationMillicores) > 0;
-      // Memory is guaranteed too (no oversubscription by default, §3.2): a VM the hypervisor swaps
-      // does not have the memory it was given (ballooning takes only idle pages, and is no violation).
-      const violated = allocated < cpu.guaranteed[i] || faulted || (rt.swapped > 0 && rt.state === 'running');
+      // CPU short of min(demand, reservation), a fault under it, or swapped memory (vmm/cpu/guarantee.ts).
+      const violated = isGuaranteeViolated(
+        rt.state === 'running', allocated, cpu.guaranteed[i], failed || isDown(rt), rt.cursorNow, rt.reservationMillicores, rt.swapped,
+      );
       this.setViolated(rt, h, violated);
       if (violated) h.violations++;
       if (rt.credit) {
@@ -1722,7 +1724,7 @@ export class DataPlane {
     const c = rt.credit;
     if (c && c.now < this.now) {
       // Past a standard-mode exhaustion the use is held at the baseline (the host's event recomputes it).
-      carryCredits(c, this.now, c.stopped ? 0 : rt.alloc);
+      c.carry(this.now, c.stopped ? 0 : rt.alloc);
     }
   }
 
@@ -1741,13 +1743,7 @@ export class DataPlane {
 
   private settleVolume(v: VolumeRt): void {
     const b = v.bucket;
-    if (!b || b.now >= this.now) return;
-    const empty = b.timeUntilEmptyMs(v.delivered);
-    if (b.now + empty < this.now) {
-      b.advance(b.now + empty, v.delivered);
-      v.delivered = Math.min(v.delivered, b.baselineIops);
-    }
-    b.advance(this.now, Math.min(v.delivered, b.burstIops));
+    if (b !== null && b.now < this.now) v.delivered = b.carry(this.now, v.delivered);
   }
 
   private zeroVm(rt: VmRt): void {
@@ -1968,7 +1964,7 @@ export class DataPlane {
       rt.zone = rt.hostId === null ? null : (this.fleet.host(rt.hostId)?.availabilityZone ?? null);
       rt.vols = this.vmVolumes.get(vm.vmId) ?? null;
       if (isBurstable(vm.instanceType)) {
-        rt.credit = this.newCreditAccount(vm, 'unlimited');
+        rt.credit = this.newCreditAccount(vm, defaultCreditMode(vm.instanceType));
         if (vm.state !== 'running') rt.credit.stop();
       }
       this.vms.set(vm.vmId, rt);
@@ -2119,20 +2115,6 @@ function findLast(io: readonly IoWorkload[], volumeId: string): IoWorkload | und
 function utilizationOf(h: HostRt): number {
   const threads = h.host.threads * 1000;
   return threads > 0 ? (h.allocated + h.driverDomain) / threads : 0;
-}
-
-/**
- * Carries a credit account to `toMs` at a constant use; in standard mode, past the exhaustion the
- * use falls to the baseline (what the VMM enforces from that millisecond).
- */
-function carryCredits(c: CreditAccount, toMs: SimTime, usedMillicores: number): void {
-  if (c.now >= toMs) return;
-  const used = Math.min(usedMillicores, c.vcpus * 1000);
-  const until = c.now + c.timeUntilLimitChangeMs(used);
-  if (until < toMs) {
-    c.advance(until, used);
-    c.advance(toMs, Math.min(used, c.baselineMillicores));
-  } else c.advance(toMs, used);
 }
 
 function planDetail(plan: PreCopyPlan) {
