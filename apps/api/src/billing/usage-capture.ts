@@ -1,4 +1,4 @@
-import { DataPlane, findImage, findInstanceType, FleetEvent, MS_PER_DAY } from '@nimbus/hypervisor';
+import { crossAzInboundRecord, DataPlane, findImage, findInstanceType, FleetEvent, MILLICORE_MS_PER_CREDIT, MS_PER_DAY } from '@nimbus/hypervisor';
 import {
   cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, Platform, UsageRecord, volumeUsageRecordId,
 } from '@nimbus/metering';
@@ -34,8 +34,6 @@ type VmSnapshot = ReturnType<DataPlane['takeSnapshots']>['vms'][number];
 type MeterName = 'surplus' | 'cross-az' | 'internet-out';
 
 const BATCH = 200;
-/** 1 credit = 1 vCPU-minute = 60,000 vCPU-ms = 6 × 10^7 millicore-ms (the credit account's unit). */
-const MILLICORE_MS_PER_CREDIT = 60_000_000;
 
 /** Integer vCPU-ms from the credit account's exact millicore-ms (floored: readings only grow, so floors telescope). */
 const vcpuMsOfMillicoreMs = (m: number): number => Math.floor(m / 1000);
@@ -141,8 +139,8 @@ export class UsageCapture {
       if (surplus > 0) out.push({ ...base, kind: 'cpu-surplus', recordId: `live:surplus:${vm.vmId}`, instanceType: vm.instanceType.name, platform: vm.image.platform, surplusVcpuMs: surplus });
       const crossAz = since('cross-az', r.crossAzBytes);
       if (crossAz > 0) {
-        out.push({ ...base, kind: 'data-transfer', recordId: `live:cross-az:${vm.vmId}`, direction: 'cross-az', bytes: crossAz });
-        out.push({ ...base, kind: 'data-transfer', recordId: `live:cross-az:${vm.vmId}#in`, direction: 'cross-az', bytes: crossAz });
+        const sent: UsageRecord = { ...base, kind: 'data-transfer', recordId: `live:cross-az:${vm.vmId}`, direction: 'cross-az', bytes: crossAz };
+        out.push(sent, crossAzInboundRecord(sent));
       }
       const internet = since('internet-out', r.internetBytes);
       if (internet > 0) out.push({ ...base, kind: 'data-transfer', recordId: `live:internet-out:${vm.vmId}`, direction: 'internet-out', bytes: internet });
@@ -262,9 +260,8 @@ export class UsageCapture {
           const crossAz = meter('cross-az', e.crossAzBytes, (delta) => ({
             ...point, recordId: dataTransferMeterRecordId(e.vmId, 'cross-az', e.crossAzBytes!), kind: 'data-transfer', quantity: delta, attrs: JSON.stringify({ direction: 'cross-az' }),
           }));
-          // The VMM meters cross-AZ bytes at the sender; EC2 charges them in each direction, and a
-          // workload's peers are its tenant's own instances, so the receiving end is billed here too.
-          if (crossAz) usageRows.push({ ...crossAz, recordId: `${crossAz.recordId}#in` });
+          // Billed in each direction: the receiving end too (crossAzInboundRecord).
+          if (crossAz) usageRows.push(crossAzInboundRecord(crossAz));
           meter('internet-out', e.internetBytes, (delta) => ({
             ...point, recordId: dataTransferMeterRecordId(e.vmId, 'internet-out', e.internetBytes!), kind: 'data-transfer', quantity: delta,
             attrs: JSON.stringify({ direction: 'internet-out' }),

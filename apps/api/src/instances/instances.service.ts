@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  CpuParams, findImage, findInstanceType, IncorrectInstanceState, InstanceType, isAvailabilityZone, isBurstable,
+  CpuParams, defaultCreditMode, findImage, findInstanceType, IncorrectInstanceState, InstanceType, isAvailabilityZone, isBurstable,
   MS_PER_HOUR, resolveCpuParams, Tenancy, Vm,
 } from '@nimbus/hypervisor';
 import {
@@ -133,7 +133,7 @@ export class InstancesService {
           },
           hostId,
         );
-        if (isBurstable(type)) e.dataPlane.initVm(vm.vmId, { creditMode: dto.creditSpecification ?? 'unlimited' });
+        if (isBurstable(type)) e.dataPlane.initVm(vm.vmId, { creditMode: dto.creditSpecification ?? defaultCreditMode(type) });
         return {
           ...this.newRow(vm, reservation.id, decision.availabilityZone, dto, e.now),
           tenancy, placementGroupId: group?.id ?? null, partitionNumber: partition ?? null,
@@ -275,7 +275,7 @@ export class InstancesService {
       platform: vm.image.platform, tenancy: dto.tenancy ?? 'default', availabilityZone, hostId: vm.hostId, state: vm.state,
       stateReason: null, stateSince: vm.stateSince, transitionAt: vm.transitionAt, launchTime: now,
       cpuReservationMillicores: vm.cpu.reservationMillicores, cpuLimitMillicores: vm.cpu.limitMillicores, cpuWeight: vm.cpu.weight,
-      creditSpecification: isBurstable(vm.instanceType) ? (dto.creditSpecification ?? 'unlimited') : null,
+      creditSpecification: isBurstable(vm.instanceType) ? (dto.creditSpecification ?? defaultCreditMode(vm.instanceType)) : null,
       workload: null, autoRecovery: dto.maintenanceOptions?.autoRecovery ?? 'default', status: 'ok', runtime: null,
       placementGroupId: null, partitionNumber: null, dedicatedHostId: null, licenseConfigurationId: null,
     };
