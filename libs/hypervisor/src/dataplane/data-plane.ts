@@ -39,10 +39,10 @@ export * from './types';
  * This class is the data plane's interface; the work is done by its parts, one job each:
  * - state.ts, runtime.ts: the runtime state (per VM, volume and host) and the operations on it;
  * - fleet-events.ts: reacting to the fleet's events; flush.ts: recomputing dirty hosts, and timers;
- * - recompute.ts: one host's recomputation, by io-step.ts, network-step.ts, memory-step.ts and
- *   cpu-step.ts (one step per resource), then power;
+ * - recompute.ts: one host's recomputation, by io.step.ts, network.step.ts, memory.step.ts and
+ *   cpu.step.ts (one step per resource), then power;
  * - workloads.ts, volumes.ts, migration.ts, faults.ts: what callers change;
- * - metrics-recorder.ts, snapshots.ts, views.ts: what it records, persists and shows.
+ * - metrics.recorder.ts, snapshots.ts, views.ts: what it records, persists and shows.
  * The rules of the resource models themselves are in vmm/.
  */
 export class DataPlane {

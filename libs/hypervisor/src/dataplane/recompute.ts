@@ -1,10 +1,10 @@
 import { hostCpuCapacityMillicores } from '../vmm/cpu/cpu-allocator';
 import { hostDriverDomainMillicores } from '../vmm/driver/driver-domain.cost';
 import { seekTrace } from '../vmm/workload/cpu-demand';
-import { CpuStep } from './cpu-step';
-import { IoStep } from './io-step';
-import { reclaimHostMemory } from './memory-step';
-import { NetworkStep } from './network-step';
+import { CpuStep } from './cpu.step';
+import { IoStep } from './io.step';
+import { reclaimHostMemory } from './memory.step';
+import { NetworkStep } from './network.step';
 import { HostRt, isDown, utilizationOf, VmRt } from './runtime';
 import { DataPlaneState } from './state';
 import { PACKET_BYTES } from './types';

@@ -43,7 +43,7 @@ export class VmRt {
   cursorNext = Infinity;
   trace: TraceShape | null = null;
   credit: CreditAccount | null = null;
-  /** `DataPlane.vmVolumes`' set for this VM (the same object), or null while it has none: saves a lookup per use. */
+  /** `DataPlaneState.vmVolumes`' set for this VM (the same object), or null while it has none: saves a lookup per use. */
   vols: Set<string> | null = null;
   /** The IO (network) fields below may be non-zero: recomputation sets them to 0 first only then. */
   ioSet = false;
@@ -72,7 +72,7 @@ export class VmRt {
   /** Per flow of `network`: its demand as the division takes it (whole Mbps), and its kind in the last recomputation. */
   netDemand: number[] | null = null;
   netKind: Uint8Array | null = null;
-  /** `netKind` holds each flow's kind as of now (see `DataPlane.classifyFlows`). */
+  /** `netKind` holds each flow's kind as of now (see `NetworkStep.classifyFlows`). */
   netKindsValid = false;
   /** Recompute's scratch: the Mbps of the flows that leave through the NIC. */
   netNicDemand = 0;

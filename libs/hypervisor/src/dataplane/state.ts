@@ -9,7 +9,7 @@ import { Vm } from '../fleet/vm';
 import { CreditAccount, CreditMode, defaultCreditMode } from '../vmm/cpu/credit-account';
 import { bytesTransferred } from '../vmm/network/network-allocator';
 import { EnergyMeter } from '../vmm/power/power-model';
-import { MetricsRecorder } from './metrics-recorder';
+import { MetricsRecorder } from './metrics.recorder';
 import { findLast, HostRt, VmRt, VolumeRt } from './runtime';
 import { DEFAULT_MIGRATION_SETTINGS, DataPlaneOptions, MigrationSettings } from './types';
 

@@ -1,7 +1,7 @@
 import { allocateCpuInto, cpuBuffers, CpuBuffers } from '../vmm/cpu/cpu-allocator';
 import { effectiveCpuLimitMillicores } from '../vmm/cpu/effective-limit';
 import { isGuaranteeViolated } from '../vmm/cpu/guarantee';
-import { IoStep } from './io-step';
+import { IoStep } from './io.step';
 import { HostRt, isDown, VmRt } from './runtime';
 import { DataPlaneState } from './state';
 
