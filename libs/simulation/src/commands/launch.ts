@@ -1,4 +1,4 @@
-import { CpuParams, CreditMode, defaultCpuParams, Fleet, Image, InstanceType, isBurstable, LicensedProduct, Tenancy, Vm } from '@nimbus/hypervisor';
+import { CpuParams, CreditMode, defaultCpuParams, defaultCreditMode, Fleet, Image, InstanceType, isBurstable, LicensedProduct, Tenancy, Vm } from '@nimbus/hypervisor';
 import {
   admitLicenses, checkVcpuQuota, InsufficientCapacityOnHost, InsufficientInstanceCapacity, LicensedHost, LicensedInstance, LicenseLimit, PlacementDecision,
 } from '@nimbus/scheduler';
@@ -49,8 +49,8 @@ export interface PlacementRefusal {
   readonly reasons: readonly string[];
 }
 
-/** EC2's default credit specification of a burstable type: T3 (and later) launch `unlimited`. */
-export const creditModeOf = (type: InstanceType, requested?: CreditMode): CreditMode | undefined => (isBurstable(type) ? (requested ?? 'unlimited') : undefined);
+/** A burstable type's credit mode: as requested, else its default (defaultCreditMode); none for other types. */
+export const creditModeOf = (type: InstanceType, requested?: CreditMode): CreditMode | undefined => (isBurstable(type) ? (requested ?? defaultCreditMode(type)) : undefined);
 
 /** The Dedicated Host a licence counts (cores and sockets once per host). */
 export function licensedHost(fleet: Fleet, hostId: string): LicensedHost | undefined {

@@ -1,4 +1,4 @@
-import { DataPlane, FleetEvent, MILLICORE_MS_PER_CREDIT, MS_PER_DAY, SimTime } from '@nimbus/hypervisor';
+import { crossAzInboundRecord, DataPlane, FleetEvent, MILLICORE_MS_PER_CREDIT, MS_PER_DAY, SimTime } from '@nimbus/hypervisor';
 import {
   cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, Platform, UsageRecord, volumeUsageRecordId,
 } from '@nimbus/metering';
@@ -233,7 +233,7 @@ export class UsageMeter {
     const crossAz = meter('cross-az', e.crossAzBytes);
     if (crossAz > 0) {
       const record: StoredUsageRecord = { ...point, recordId: dataTransferMeterRecordId(e.vmId, 'cross-az', e.crossAzBytes!), kind: 'data-transfer', quantity: crossAz, attrs: { direction: 'cross-az' } };
-      for (const r of crossAzRecords(record)) out.push({ op: 'insert-usage', record: r });
+      for (const r of [record, crossAzInboundRecord(record)]) out.push({ op: 'insert-usage', record: r });
     }
     const internet = meter('internet-out', e.internetBytes);
     if (internet > 0)
@@ -265,8 +265,10 @@ export class UsageMeter {
       const surplus = since('surplus', r.surplusVcpuMs);
       if (surplus > 0) out.push({ ...base, kind: 'cpu-surplus', recordId: `live:surplus:${vm.vmId}`, instanceType: vm.instanceType.name, platform: vm.image.platform, surplusVcpuMs: surplus });
       const crossAz = since('cross-az', r.crossAzBytes);
-      if (crossAz > 0)
-        for (const recordId of [`live:cross-az:${vm.vmId}`, `live:cross-az:${vm.vmId}#in`]) out.push({ ...base, kind: 'data-transfer', recordId, direction: 'cross-az', bytes: crossAz });
+      if (crossAz > 0) {
+        const sent: UsageRecord = { ...base, kind: 'data-transfer', recordId: `live:cross-az:${vm.vmId}`, direction: 'cross-az', bytes: crossAz };
+        out.push(sent, crossAzInboundRecord(sent));
+      }
       const internet = since('internet-out', r.internetBytes);
       if (internet > 0) out.push({ ...base, kind: 'data-transfer', recordId: `live:internet-out:${vm.vmId}`, direction: 'internet-out', bytes: internet });
     }
@@ -299,13 +301,4 @@ export class UsageMeter {
   static closeHost(hostId: string, endMs: SimTime): UsageWrite {
     return { op: 'close-usage', kind: 'host-usage', resourceIds: [hostId], endMs };
   }
-}
-
-/**
- * Cross-AZ data transfer is charged in each direction (docs/model.md §5): the VMM meters the bytes
- * at the sender, and a workload's peers are its tenant's own instances, so the receiving end is
- * billed too, as a second record keyed `…#in`.
- */
-export function crossAzRecords<T extends { recordId: string }>(sent: T): [T, T] {
-  return [sent, { ...sent, recordId: `${sent.recordId}#in` }];
 }

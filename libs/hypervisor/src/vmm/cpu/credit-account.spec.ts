@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { findInstanceType } from '../../catalog/instance-types';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../engine/sim-time';
-import { CreditAccount, MILLICORE_MS_PER_CREDIT } from './credit-account';
+import { CreditAccount, defaultCreditMode, MILLICORE_MS_PER_CREDIT } from './credit-account';
 
 // t3.micro: 2 vCPUs at a 10 % baseline → 200 millicores, earning 0.1 × 2 × 60 = 12 credits per hour,
 // capped at 24 × 12 = 288 credits (EC2's table for t3.micro).
@@ -143,5 +143,51 @@ describe('CreditAccount', () => {
 
   it('one credit is one vCPU-minute at 100 %', () => {
     expect(MILLICORE_MS_PER_CREDIT).toBe(1000 * MS_PER_MINUTE);
+  });
+
+  describe('carry: standard-mode exhaustion within an interval', () => {
+    // t3.micro with 1 credit = 60,000,000 millicore-ms, both vCPUs busy (2,000 millicores): the
+    // balance drains at 2,000 − 200 = 1,800 per ms, so it is gone after 60,000,000 / 1,800 =
+    // 33,333.3 ms, i.e. at the 33,334th ms.
+    it('standard: the use falls to the 200-millicore baseline at the exhaustion, then spends exactly what it earns', () => {
+      const sut = micro('standard', 1);
+      expect(() => micro('standard', 1).advance(60_000, FULL)).toThrow(RangeError); // what a plain advance refuses
+      sut.carry(60_000, FULL);
+      expect(sut.now).toBe(60_000);
+      expect(sut.balanceCredits).toBe(0);
+      expect(sut.effectiveLimitMillicores()).toBe(200);
+      // 2,000 × 33,334 + 200 × 26,666 = 66,668,000 + 5,333,200 = 72,001,200 millicore-ms = 1.20002 credits.
+      expect(sut.creditsSpent).toBeCloseTo(1.20002, 12);
+    });
+
+    it('unlimited: the use goes on, on surplus credits', () => {
+      const sut = micro('unlimited', 1);
+      sut.carry(60_000, FULL);
+      // 60,000,000 − 1,800 × 60,000 = −48,000,000 millicore-ms = 0.8 surplus credits; 2,000 × 60,000 spent = 2 credits.
+      expect(sut.balanceCredits).toBe(0);
+      expect(sut.surplusCredits).toBeCloseTo(0.8, 12);
+      expect(sut.creditsSpent).toBe(2);
+    });
+
+    it('standard below the baseline: earns, no exhaustion', () => {
+      const sut = micro('standard', 0);
+      sut.carry(60_000, 100); // (200 − 100) × 60,000 = 6,000,000 millicore-ms = 0.1 credits
+      expect(sut.balanceCredits).toBeCloseTo(0.1, 12);
+    });
+
+    it('caps the use at all vCPUs, and does nothing when already at the time', () => {
+      const sut = micro('unlimited', 0);
+      sut.carry(1000, 5000); // as 2,000: (200 − 2,000) × 1,000 = −1,800,000 = 0.03 surplus credits
+      expect(sut.surplusCredits).toBeCloseTo(0.03, 12);
+      sut.carry(1000, FULL);
+      sut.carry(500, FULL);
+      expect(sut.now).toBe(1000);
+      expect(sut.surplusCredits).toBeCloseTo(0.03, 12);
+    });
+  });
+
+  it('a burstable type launches unlimited unless told otherwise (EC2: T3 defaults to unlimited)', () => {
+    expect(defaultCreditMode(t3micro)).toBe('unlimited');
+    expect(defaultCreditMode(findInstanceType('t3.2xlarge')!)).toBe('unlimited');
   });
 });

@@ -1,3 +1,4 @@
+import { InstanceType } from '../../catalog/instance-types';
 import { MS_PER_DAY, SimTime, assertSimTime } from '../../engine/sim-time';
 
 /**
@@ -33,6 +34,15 @@ export const CREDIT_ACCRUAL_CAP_MS = MS_PER_DAY;
 export const CREDIT_PERSISTENCE_AFTER_STOP_MS = 7 * MS_PER_DAY;
 /** T3 launch credits: none (see above). */
 export const T3_LAUNCH_CREDITS = 0;
+
+/**
+ * The credit mode of a burstable instance launched without a credit specification. EC2 launches
+ * T3, T3a and T4g as `unlimited` by default (T2 as `standard`; the catalog has T3 only): AWS EC2
+ * User Guide, "Unlimited mode for burstable performance instances".
+ */
+export function defaultCreditMode(_type: InstanceType): CreditMode {
+  return 'unlimited';
+}
 
 export interface CreditAccountOptions {
   readonly vcpus: number;
@@ -238,6 +248,22 @@ export class CreditAccount {
     this.balance = next;
     this.spent += usedMillicores * dt;
     this.nowMs = toMs;
+  }
+
+  /**
+   * Carries the account to `toMs` at a constant use (capped at all vCPUs), with standard mode's
+   * exhaustion: when the earned balance runs out before `toMs`, the use falls to the baseline from
+   * that millisecond, as the VMM enforces (the host's event at that time recomputes the allocation;
+   * this covers an account settled before it, or restored past it). Unlimited mode keeps the use.
+   */
+  carry(toMs: SimTime, usedMillicores: number): void {
+    if (this.nowMs >= toMs) return;
+    const used = Math.min(usedMillicores, this.vcpus * 1000);
+    const until = this.nowMs + this.timeUntilLimitChangeMs(used);
+    if (until < toMs) {
+      this.advance(until, used);
+      this.advance(toMs, Math.min(used, this.baselineMillicores));
+    } else this.advance(toMs, used);
   }
 
   /** Switches credit mode now (advance first). Unlimited → standard charges the surplus (EC2). */

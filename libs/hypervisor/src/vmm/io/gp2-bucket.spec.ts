@@ -58,4 +58,30 @@ describe('Gp2Bucket', () => {
       }),
     );
   });
+
+  describe('carry: the bucket emptying within an interval', () => {
+    // 100 GiB: 300 IOPS baseline, 3,000 burst. With 2,700 credits left, 3,000 IOPS drain
+    // 3,000 − 300 = 2,700 credits per second: empty after exactly 1 s.
+    it('falls to the baseline from the millisecond it empties, and returns the rate at the end', () => {
+      expect(() => new Gp2Bucket(100, 0, 2700).advance(5000, 3000)).toThrow(RangeError); // what a plain advance refuses
+      const sut = new Gp2Bucket(100, 0, 2700);
+      expect(sut.carry(5000, 3000)).toBe(300);
+      expect(sut.now).toBe(5000);
+      expect(sut.balanceCredits).toBe(0); // 1 s at 3,000, then 4 s at 300: neither drains nor refills
+    });
+
+    it('keeps the rate when the bucket lasts the interval', () => {
+      const sut = new Gp2Bucket(100, 0, 2700);
+      expect(sut.carry(500, 3000)).toBe(3000);
+      expect(sut.balanceCredits).toBe(1350); // 2,700 − 2,700 × 0.5
+    });
+
+    it('refills below the baseline, and does nothing at its own time', () => {
+      const sut = new Gp2Bucket(100, 0, 0);
+      expect(sut.carry(10_000, 100)).toBe(100);
+      expect(sut.balanceCredits).toBe(2000); // (300 − 100) × 10 s
+      expect(sut.carry(10_000, 3000)).toBe(3000);
+      expect(sut.balanceCredits).toBe(2000);
+    });
+  });
 });

@@ -69,6 +69,23 @@ export class Gp2Bucket {
     return Math.ceil(this.balance / drain);
   }
 
+  /**
+   * Carries the bucket to `toMs` at a delivered rate, and returns the rate at `toMs`: when the
+   * bucket empties before then, the volume falls to its baseline from that millisecond (the rest of
+   * the interval runs at min(rate, baseline), which neither drains nor refills an empty bucket).
+   */
+  carry(toMs: SimTime, deliveredIops: number): number {
+    if (this.nowMs >= toMs) return deliveredIops;
+    let iops = deliveredIops;
+    const empty = this.timeUntilEmptyMs(iops);
+    if (this.nowMs + empty < toMs) {
+      this.advance(this.nowMs + empty, iops);
+      iops = Math.min(iops, this.baselineIops);
+    }
+    this.advance(toMs, Math.min(iops, this.burstIops));
+    return iops;
+  }
+
   /** Integrates a constant delivered rate to `toMs`; running above the baseline past empty is refused. */
   advance(toMs: SimTime, deliveredIops: number): void {
     assertSimTime(toMs, 'toMs');

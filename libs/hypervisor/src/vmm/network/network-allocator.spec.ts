@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { INTERNET, NetworkFlow, allocateNetwork, bytesTransferred } from './network-allocator';
+import { INTERNET, NetworkFlow, allocateNetwork, bytesTransferred, crossAzInboundRecord } from './network-allocator';
 
 const flow = (id: string, fromVm: string, toVm: string, demandMbps: number, o: Partial<NetworkFlow> = {}): NetworkFlow => ({
   id, fromVm, toVm, demandMbps, sameHost: false, crossAz: false, ...o,
@@ -69,5 +69,11 @@ describe('allocateNetwork', () => {
         });
       }),
     );
+  });
+
+  it('cross-AZ bytes metered at the sender are billed in each direction: the receiving end is the same bytes under `#in`', () => {
+    const sent = { recordId: 'live:cross-az:i-1', direction: 'cross-az', bytes: 125_000 * 60 }; // 1 Mbps for a minute
+    expect(crossAzInboundRecord(sent)).toEqual({ recordId: 'live:cross-az:i-1#in', direction: 'cross-az', bytes: 7_500_000 });
+    expect(sent.recordId).toBe('live:cross-az:i-1');
   });
 });

@@ -114,6 +114,18 @@ export function bytesTransferred(mbps: number, durationMs: number): number {
   return mbps * durationMs * 125;
 }
 
+/**
+ * Cross-AZ data transfer as billed (MODEL.md §5): the VMM meters a flow's bytes once, at its sender
+ * (`crossAzMbps`, `bytesTransferred`); EC2 charges data transfer between Availability Zones "in each
+ * direction" (EC2 On-Demand pricing, "Data Transfer within the same AWS Region"), out of one AZ and
+ * into the other, and a workload's peers are its tenant's own instances, so the receiving end is
+ * billed to the same tenant. Given the sender's record, returns the receiving end's: the same bytes,
+ * its id with `#in` appended (deterministic: a replayed record writes nothing twice).
+ */
+export function crossAzInboundRecord<T extends { readonly recordId: string }>(sent: T): T {
+  return { ...sent, recordId: `${sent.recordId}#in` };
+}
+
 function lookup(caps: VmNetworkCaps, vmId: string): number | undefined {
   if (caps instanceof Map) return caps.get(vmId);
   return Object.prototype.hasOwnProperty.call(caps, vmId) ? (caps as Readonly<Record<string, number>>)[vmId] : undefined;

@@ -1,0 +1,75 @@
+import { InvalidParameterValue } from '../errors';
+import { Gp2Bucket } from '../vmm/io/gp2-bucket';
+import { VolumeRt } from './runtime';
+import { DataPlaneState } from './state';
+import { VolumeDefinition } from './types';
+
+// EBS volumes (MODEL.md §3.3): registered, attached to a VM, detached, removed.
+
+/** Registers a volume (created, or restored after a restart). Unattached volumes do no IO. */
+export function addVolume(s: DataPlaneState, def: VolumeDefinition): void {
+  if (s.volumes.has(def.volumeId)) throw new InvalidParameterValue(`volume '${def.volumeId}' already exists`);
+  let bucket: Gp2Bucket | null = null;
+  if (def.spec.type === 'gp2') {
+    bucket = new Gp2Bucket(def.spec.sizeGiB, def.asOfMs ?? s.now, def.burstCredits);
+    // A detached volume does no IO; an attached one is carried to now by `attachVolume`'s caller
+    // (restore) at its baseline or less, which only refills the bucket.
+    bucket.advance(s.now, 0);
+  }
+  s.volumes.set(def.volumeId, new VolumeRt(def, bucket));
+}
+
+/** Attaches a volume to a VM (same zone; the VM may be in any state but terminated). */
+export function attachVolume(s: DataPlaneState, volumeId: string, vmId: string): void {
+  const v = s.requireVolume(volumeId);
+  const vm = s.requireVm(vmId);
+  if (v.vmId !== null) throw new InvalidParameterValue(`volume '${volumeId}' is already attached to '${v.vmId}'`);
+  v.vmId = vmId;
+  let set = s.vmVolumes.get(vmId);
+  if (!set) {
+    s.vmVolumes.set(vmId, (set = new Set()));
+    const rt = s.vms.get(vmId);
+    if (rt) rt.vols = set;
+  }
+  set.add(volumeId);
+  const rt = s.vms.get(vmId);
+  if (rt) {
+    rt.volRts = null;
+    s.syncWants(rt);
+  }
+  if (vm.hostId) s.markDirty(vm.hostId);
+}
+
+/** Detaches a volume: its IO stops, and workload IO entries for it are dropped. */
+export function detachVolume(s: DataPlaneState, volumeId: string): void {
+  const v = s.requireVolume(volumeId);
+  if (v.vmId === null) return;
+  const rt = s.vms.get(v.vmId);
+  if (rt) {
+    s.settle(rt);
+    if (rt.workload.io) rt.setWorkload({ ...rt.workload, io: rt.workload.io.filter((io) => io.volumeId !== volumeId) });
+    if (rt.vm.hostId) s.markDirty(rt.vm.hostId);
+  }
+  s.settleVolume(v);
+  s.vmVolumes.get(v.vmId)?.delete(volumeId);
+  const holder = s.vms.get(v.vmId);
+  if (holder) holder.volRts = null;
+  v.vmId = null;
+  v.delivered = v.deliveredMiBps = v.demanded = v.throttled = v.wantIops = v.wantMiBps = 0;
+}
+
+/** Forgets a volume (detaching it first). */
+export function removeVolume(s: DataPlaneState, volumeId: string): void {
+  if (!s.volumes.has(volumeId)) return;
+  detachVolume(s, volumeId);
+  s.volumes.delete(volumeId);
+}
+
+export function volumeView(s: DataPlaneState, volumeId: string) {
+  const v = s.requireVolume(volumeId);
+  s.settleVolume(v);
+  return {
+    volumeId, instanceId: v.vmId, iopsDemanded: v.demanded, iopsDelivered: v.delivered, iopsThrottled: v.throttled, throughputMiBps: v.deliveredMiBps,
+    burstBalancePercent: v.bucket ? v.bucket.burstBalancePercent : null, burstCredits: v.bucket ? v.bucket.balanceCredits : null,
+  };
+}
