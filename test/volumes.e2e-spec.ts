@@ -2,7 +2,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { VolumeEntity } from '../apps/api/src/persistence/entities';
-import { VolumesService } from '../apps/api/src/volumes/volumes.service';
+import { VolumesService } from '../apps/api/src/application/volumes/volumes.service';
 import { expectError, LINUX_AMI, startApp, TestApp } from './support/app';
 
 const VOLUME_ID = /^vol-[0-9a-f]{17}$/;

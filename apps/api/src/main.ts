@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { AuthService } from './application/auth/auth.service';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
-import { DemoSeeder } from './demo/demo.seeder';
+import { DemoSeeder } from './application/demo/demo.seeder';
 import { EngineService } from './engine/engine.service';
 
 const clockLabel = (c: { mode: string; rate: number }) => (c.mode === 'manual' ? 'manual' : `${c.rate}x`);

@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AVAILABILITY_ZONES } from '@nimbus/hypervisor';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { HostEntity, TenantEntity } from '../../persistence/entities';
+import { HostsService } from '../hosts/hosts.service';
+import { TenantsService } from '../tenants/tenants.service';
+
+/** Per zone: a few dozen hosts over the region, of every host type. */
+const DEMO_HOSTS_PER_ZONE: [string, number][] = [
+  ['m5-host', 6],
+  ['c5-host', 3],
+  ['r5-host', 2],
+  ['m5-xen-pv-host', 1],
+];
+
+/** Seeds the demo region and tenant into an empty database (NIMBUS_DEMO). */
+@Injectable()
+export class DemoSeeder {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly hosts: HostsService,
+    private readonly tenants: TenantsService,
+  ) {}
+
+  /** Returns the demo tenant's key when it seeded one (shown once). */
+  async seedIfEmpty(): Promise<{ tenantId: string; key: string } | undefined> {
+    if (!this.config.demo) return undefined;
+    const [hosts, tenants] = await Promise.all([this.db.getRepository(HostEntity).count(), this.db.getRepository(TenantEntity).count()]);
+    if (hosts > 0 || tenants > 0) return undefined;
+    for (const zone of AVAILABILITY_ZONES) {
+      for (const [hostType, count] of DEMO_HOSTS_PER_ZONE) await this.hosts.add({ hostType, availabilityZone: zone, count });
+    }
+    const { tenant, apiKey } = await this.tenants.create({ name: 'demo', quotas: { onDemandVcpus: 256, provisionedIops: 200_000 } });
+    return { tenantId: tenant.tenantId, key: apiKey.key };
+  }
+}

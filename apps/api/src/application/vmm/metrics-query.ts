@@ -1,0 +1,80 @@
+import { aggregateBuckets, BucketSummary, METRIC_BASE_PERIOD_MS, METRIC_FIELDS, MetricKind, MS_PER_HOUR } from '@nimbus/hypervisor';
+import { EntityManager, LessThan, Between } from 'typeorm';
+import { invalidParameter } from '../common/api-errors';
+import { MetricBucketEntity } from '../../persistence/entities';
+
+/** CloudWatch answers at most 1,440 data points per request. */
+export const MAX_POINTS = 1_440;
+/** Fields reported at the bucket's end rather than as its mean (a balance, not a rate). */
+const AT_END = new Set(['creditBalance', 'surplusCredits', 'energyKWh']);
+
+export interface MetricsWindow {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly periodMs: number;
+}
+
+/**
+ * `from`/`to` are ISO 8601 simulated times (default: the last hour up to now); `period` is in
+ * seconds, a multiple of 60 (CloudWatch's rule), by default the smallest that fits 1,440 points.
+ */
+export function parseWindow(q: { from?: unknown; to?: unknown; period?: unknown }, now: number, defaultSpanMs = MS_PER_HOUR): MetricsWindow {
+  const time = (v: unknown, name: string, fallback: number) => {
+    if (v === undefined || v === '') return fallback;
+    if (typeof v !== 'string') throw invalidParameter(`${name} must be an ISO 8601 time`);
+    const t = Date.parse(v);
+    if (!Number.isFinite(t)) throw invalidParameter(`${name} must be an ISO 8601 time, got '${v}'`);
+    return t;
+  };
+  const toMs = time(q.to, 'to', now);
+  const fromMs = time(q.from, 'from', toMs - defaultSpanMs);
+  if (fromMs >= toMs) throw invalidParameter(`from (${new Date(fromMs).toISOString()}) must be before to (${new Date(toMs).toISOString()})`);
+  let periodMs: number;
+  if (q.period === undefined || q.period === '') {
+    const minimum = Math.ceil((toMs - fromMs) / MAX_POINTS / METRIC_BASE_PERIOD_MS) * METRIC_BASE_PERIOD_MS;
+    periodMs = Math.max(METRIC_BASE_PERIOD_MS, minimum);
+    // The first point starts at a multiple of the period, before an unaligned `from`: that may take one more period.
+    while (Math.ceil((toMs - Math.floor(fromMs / periodMs) * periodMs) / periodMs) > MAX_POINTS) periodMs += METRIC_BASE_PERIOD_MS;
+  } else {
+    const seconds = Number(q.period);
+    if (typeof q.period !== 'string' || !/^\d+$/.test(q.period) || !Number.isSafeInteger(seconds) || seconds < 60 || seconds % 60 !== 0)
+      throw invalidParameter(`period must be a whole number of seconds, a multiple of 60, got '${String(q.period)}'`);
+    periodMs = seconds * 1000;
+  }
+  const points = Math.ceil((toMs - Math.floor(fromMs / periodMs) * periodMs) / periodMs);
+  if (points > MAX_POINTS) throw invalidParameter(`the window holds ${points} points of ${periodMs / 1000} s; at most ${MAX_POINTS} (raise period or narrow from/to)`);
+  // Nothing is known past now: a window reaching into the future is read up to now (and no value is carried there).
+  return { fromMs, toMs: Math.min(toMs, now), periodMs };
+}
+
+/**
+ * Reads one series' buckets for the window (plus the row to carry in, the buckets closed but not
+ * yet written, and the open bucket the engine holds) and aggregates them: count, mean and max per
+ * point, by field name. Peek the open bucket before taking the pending ones: the peek may close some.
+ */
+export async function readMetrics(
+  m: EntityManager, kind: MetricKind, id: string, w: MetricsWindow, open: BucketSummary | undefined, pending: readonly BucketSummary[] = [],
+) {
+  if (w.toMs <= w.fromMs) return [];
+  const firstStart = Math.floor(w.fromMs / w.periodMs) * w.periodMs;
+  const rows = await m.find(MetricBucketEntity, { where: { entityId: id, bucketStart: Between(firstStart, w.toMs - 1) }, order: { bucketStart: 'ASC' } });
+  const carryRow = await m.findOne(MetricBucketEntity, { where: { entityId: id, bucketStart: LessThan(firstStart) }, order: { bucketStart: 'DESC' } });
+  const buckets = rows.map((r) => JSON.parse(r.summary) as BucketSummary);
+  // Newer than every row (a row of the same start is the half written before a restart): the stable sort keeps them after it.
+  const unwritten = open ? [...pending, open] : [...pending];
+  let carry = carryRow ? (JSON.parse(carryRow.summary) as BucketSummary) : undefined;
+  for (const b of unwritten) {
+    if (b.start >= firstStart && b.start < w.toMs) buckets.push(b);
+    // The newest state before the window is what carries into it.
+    else if (b.start < firstStart && (!carry || b.start >= carry.start)) carry = b;
+  }
+  buckets.sort((a, b) => a.start - b.start);
+  const fields = METRIC_FIELDS[kind];
+  return aggregateBuckets(buckets, carry, w.fromMs, w.toMs, w.periodMs).map((p) => {
+    const point: Record<string, unknown> = { time: new Date(p.time).toISOString() };
+    fields.forEach((f, i) => (point[f] = AT_END.has(f) ? p.end[i] : p.mean[i]));
+    point.samples = p.count;
+    point.max = Object.fromEntries(fields.map((f, i) => [f, p.max[i]]));
+    return point;
+  });
+}

@@ -1,0 +1,106 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Response } from 'express';
+import { AdminAuth, CurrentTenant, TenantAuth } from '../../../application/auth/guards';
+import { Operation } from '../../../application/auth/operation';
+import { TenantEntity } from '../../../persistence/entities';
+import { BillingService, InvoiceView } from '../../../application/billing/billing.service';
+
+const wantsCsv = (accept: string | undefined) => /\btext\/csv\b/i.test(accept ?? '');
+
+function send(res: Response, accept: string | undefined, view: InvoiceView, csv: (v: InvoiceView) => string) {
+  if (!wantsCsv(accept)) return view;
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${view.invoiceId}.csv"`);
+  res.send(csv(view));
+  return undefined;
+}
+
+@ApiTags('billing')
+@TenantAuth()
+@Controller('v1')
+export class BillingController {
+  constructor(private readonly billing: BillingService) {}
+
+  @Operation('GetUsage')
+  @Get('usage')
+  @ApiQuery({ name: 'from', required: false, description: 'ISO 8601 simulated time (default: the start of the month of `to`)' })
+  @ApiQuery({ name: 'to', required: false, description: 'ISO 8601 simulated time (default: now)' })
+  @ApiQuery({ name: 'groupBy', required: false, enum: ['type', 'product', 'day'], description: 'usage type (default), product, or UTC day × usage type' })
+  usage(@CurrentTenant() tenant: TenantEntity, @Query() q: Record<string, unknown>) {
+    return this.billing.usage(tenant, q);
+  }
+
+  @Operation('DescribeInvoices')
+  @Get('invoices')
+  invoices(@CurrentTenant() tenant: TenantEntity) {
+    return this.billing.listInvoices(tenant);
+  }
+
+  @Operation('GetInvoice')
+  @Get('invoices/:id')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiHeader({ name: 'Accept', required: false, description: '`text/csv` for the CSV download' })
+  async invoice(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return send(res, accept, await this.billing.invoice(tenant, id), (v) => this.billing.csv(v));
+  }
+}
+
+@ApiTags('admin: billing')
+@AdminAuth()
+@Controller('v1/admin')
+export class AdminBillingController {
+  constructor(private readonly billing: BillingService) {}
+
+  @Get('prices')
+  prices() {
+    return this.billing.prices();
+  }
+
+  @Put('prices')
+  @ApiBody({
+    description: 'A new price book version: the fields given are merged onto the version in effect at `effectiveFrom` (default now; never in the past). Prices are decimal strings.',
+    schema: { example: { version: '2025-06', effectiveFrom: '2025-06-01T00:00:00Z', instanceTypes: { 'm5.large': { hourly: { linux: '0.1', windows: '0.192' } } } } },
+  })
+  putPrices(@Body() body: unknown) {
+    return this.billing.putPrices(body);
+  }
+
+  @Get('billing/credit-policy')
+  creditPolicy() {
+    return this.billing.creditPolicy();
+  }
+
+  @Put('billing/credit-policy')
+  @ApiBody({ schema: { example: { guaranteeViolation: { creditPercent: '25', minimumDurationMs: 60000 } } } })
+  putCreditPolicy(@Body() body: unknown) {
+    return this.billing.putCreditPolicy(body);
+  }
+
+  @Get('billing/summary')
+  @ApiQuery({ name: 'month', required: true, description: 'YYYY-MM' })
+  summary(@Query() q: Record<string, unknown>) {
+    return this.billing.summary(q);
+  }
+
+  @Post('billing/close') @HttpCode(200)
+  @ApiBody({ schema: { example: { month: '2025-04' } } })
+  close(@Body() body: unknown) {
+    return this.billing.close(body);
+  }
+
+  @Get('invoices')
+  @ApiQuery({ name: 'month', required: false, description: 'YYYY-MM; an unclosed month lists estimates' })
+  @ApiQuery({ name: 'tenantId', required: false })
+  invoices(@Query() q: Record<string, unknown>) {
+    return this.billing.adminInvoices(q);
+  }
+
+  @Get('invoices/:id')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiHeader({ name: 'Accept', required: false, description: '`text/csv` for the CSV download' })
+  @ApiQuery({ name: 'recompute', required: false, description: '`true`: re-rate the stored usage and say whether it gives the same cents' })
+  async invoice(@Param('id') id: string, @Query('recompute') recompute: string | undefined, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return send(res, accept, await this.billing.anyInvoice(id, recompute === 'true'), (v) => this.billing.csv(v));
+  }
+}

@@ -1,0 +1,24 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { AdminAuth } from '../../../application/auth/guards';
+import { AddHostsDto } from './host.dto';
+import { HostsService } from '../../../application/hosts/hosts.service';
+
+@ApiTags('admin: fleet')
+@AdminAuth()
+@Controller('v1/admin')
+export class HostsController {
+  constructor(private readonly hosts: HostsService) {}
+
+  @Get('host-types') hostTypes() { return this.hosts.hostTypes(); }
+  @Post('hosts') add(@Body() dto: AddHostsDto) { return this.hosts.add(dto); }
+
+  @Get('hosts')
+  @ApiQuery({ name: 'availabilityZone', required: false })
+  @ApiQuery({ name: 'hostType', required: false })
+  list(@Query('availabilityZone') availabilityZone?: string, @Query('hostType') hostType?: string) {
+    return this.hosts.list({ availabilityZone, hostType });
+  }
+
+  @Delete('hosts/:id') @HttpCode(204) remove(@Param('id') id: string) { return this.hosts.remove(id); }
+}

@@ -1,0 +1,83 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CurrentTenant, TenantAuth } from '../../../application/auth/guards';
+import { Operation } from '../../../application/auth/operation';
+import { createValidationPipe } from '../validation.pipe';
+import { TenantEntity } from '../../../persistence/entities';
+import { ListInstancesQueryDto, PutTagsDto, RunInstancesDto } from './instance.dto';
+import { InstancesService } from '../../../application/instances/instances.service';
+
+const listQueryPipe = createValidationPipe();
+
+@ApiTags('instances')
+@TenantAuth()
+@Controller('v1/instances')
+export class InstancesController {
+  constructor(private readonly instances: InstancesService) {}
+
+  @Operation('RunInstances')
+  @Post()
+  run(@CurrentTenant() tenant: TenantEntity, @Body() dto: RunInstancesDto) {
+    return this.instances.run(tenant, dto);
+  }
+
+  @Operation('DescribeInstances')
+  @Get()
+  @ApiQuery({ name: 'state', required: false })
+  @ApiQuery({ name: 'instanceType', required: false })
+  @ApiQuery({ name: 'availabilityZone', required: false })
+  @ApiQuery({ name: 'maxResults', required: false, description: '5 to 1000' })
+  @ApiQuery({ name: 'nextToken', required: false })
+  @ApiQuery({ name: 'tag:<key>', required: false, description: 'filter by tag value, e.g. tag:Name=web-1' })
+  async list(@CurrentTenant() tenant: TenantEntity, @Query() raw: Record<string, unknown>) {
+    // `tag:<key>` filters have open-ended names, so they are split off before the DTO is validated.
+    const tagFilters = Object.entries(raw)
+      .filter(([k]) => k.startsWith('tag:'))
+      .map(([k, v]) => [k.slice(4), String(v)] as [string, string]);
+    const rest = Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith('tag:')));
+    const q = (await listQueryPipe.transform(rest, { type: 'query', metatype: ListInstancesQueryDto })) as ListInstancesQueryDto;
+    return this.instances.list(tenant, q, tagFilters);
+  }
+
+  @Operation('DescribeInstances')
+  @Get(':id')
+  get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    return this.instances.get(tenant, id);
+  }
+
+  @Operation('StartInstances')
+  @Post(':id/start') @HttpCode(200)
+  start(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    return this.instances.start(tenant, id);
+  }
+
+  @Operation('StopInstances')
+  @Post(':id/stop') @HttpCode(200)
+  stop(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    return this.instances.stop(tenant, id);
+  }
+
+  @Operation('RebootInstances')
+  @Post(':id/reboot') @HttpCode(200)
+  reboot(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    return this.instances.reboot(tenant, id);
+  }
+
+  @Operation('TerminateInstances')
+  @Delete(':id')
+  terminate(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    return this.instances.terminate(tenant, id);
+  }
+
+  @Operation('CreateTags')
+  @Put(':id/tags')
+  putTags(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Body() dto: PutTagsDto) {
+    return this.instances.putTags(tenant, id, dto.tags);
+  }
+
+  @Operation('DeleteTags')
+  @Delete(':id/tags/:key') @HttpCode(204)
+  deleteTag(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Param('key') key: string) {
+    return this.instances.deleteTag(tenant, id, key);
+  }
+}

@@ -1,0 +1,159 @@
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { AdminAuth, CurrentTenant, TenantAuth } from '../../../application/auth/guards';
+import { Operation } from '../../../application/auth/operation';
+import { invalidParameter } from '../../../application/common/api-errors';
+import { TenantEntity } from '../../../persistence/entities';
+import { VmmService, WindowQuery } from '../../../application/vmm/vmm.service';
+
+const WindowDoc = () =>
+  applyDecorators(
+    ApiQuery({ name: 'from', required: false, description: 'ISO 8601 simulated time (default: an hour before `to`)' }),
+    ApiQuery({ name: 'to', required: false, description: 'ISO 8601 simulated time (default: now)' }),
+    ApiQuery({ name: 'period', required: false, description: 'seconds per point, a multiple of 60; at most 1,440 points' }),
+  );
+const windowOf = (q: Record<string, unknown>): WindowQuery => ({ from: q.from, to: q.to, period: q.period });
+
+@ApiTags('instances: workload and metrics')
+@TenantAuth()
+@Controller('v1/instances')
+export class InstanceVmmController {
+  constructor(private readonly vmm: VmmService) {}
+
+  @Operation('PutInstanceWorkload')
+  @Put(':id/workload')
+  @ApiBody({
+    description: 'What the guest does from now on (simulated time); each part is optional and an omitted part keeps its value.',
+    schema: { example: { cpu: { model: 'constant', cores: 1.5 }, memory: { workingSetMiB: 3000, dirtyRateMiBps: 50 }, network: [{ to: 'internet', mbps: 200 }] } },
+  })
+  putWorkload(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Body() body: unknown) {
+    return this.vmm.putWorkload(tenant, id, body);
+  }
+
+  @Operation('GetInstanceWorkload')
+  @Get(':id/workload')
+  getWorkload(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    return this.vmm.getWorkload(tenant, id);
+  }
+
+  @Operation('GetInstanceMetrics')
+  @Get(':id/metrics')
+  @WindowDoc()
+  metrics(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Query() q: Record<string, unknown>) {
+    return this.vmm.instanceMetrics(tenant, id, windowOf(q));
+  }
+
+  @Operation('GetInstanceEvents')
+  @Get(':id/events')
+  @ApiQuery({ name: 'maxResults', required: false }) @ApiQuery({ name: 'nextToken', required: false })
+  events(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Query() q: Record<string, unknown>) {
+    return this.vmm.instanceEvents(tenant, id, q);
+  }
+}
+
+@ApiTags('admin: fleet')
+@AdminAuth()
+@Controller('v1/admin')
+export class AdminVmmController {
+  constructor(private readonly vmm: VmmService) {}
+
+  @Get('hosts/:id')
+  @WindowDoc()
+  host(@Param('id') id: string, @Query() q: Record<string, unknown>) {
+    return this.vmm.host(id, windowOf(q));
+  }
+
+  @Post('hosts/:id/fail') @HttpCode(200)
+  @ApiBody({ required: false, schema: { example: { component: 'host' }, description: "`host` (default) or `driver-domain`" } })
+  fail(@Param('id') id: string, @Body() body: Record<string, unknown>) {
+    const keys = Object.keys(body ?? {});
+    if (keys.some((k) => k !== 'component')) throw invalidParameter(`unknown field(s): ${keys.filter((k) => k !== 'component').join(', ')}`);
+    const component = body?.component ?? 'host';
+    if (component !== 'host' && component !== 'driver-domain') throw invalidParameter("component must be 'host' or 'driver-domain'");
+    return this.vmm.failHost(id, component);
+  }
+
+  @Post('hosts/:id/repair') @HttpCode(200)
+  repair(@Param('id') id: string) {
+    return this.vmm.repairHost(id);
+  }
+
+  @Post('hosts/:id/drain') @HttpCode(200)
+  drain(@Param('id') id: string) {
+    return this.vmm.drainHost(id);
+  }
+
+  @Post('hosts/:id/power-off') @HttpCode(200)
+  @ApiOperation({ summary: 'Switch an empty, available host off (MODEL.md §3.9): it draws no power and takes no instances. 409 IncorrectHostState if it runs instances (drain it first) or is not available.' })
+  powerOff(@Param('id') id: string) {
+    return this.vmm.powerOffHost(id);
+  }
+
+  @Post('hosts/:id/power-on') @HttpCode(200)
+  @ApiOperation({ summary: 'Switch an off host on; it is available at once. Hosts that consolidation switched off also come back by themselves when a placement would otherwise fail.' })
+  powerOn(@Param('id') id: string) {
+    return this.vmm.powerOnHost(id);
+  }
+
+  @Post('instances/:id/migrate') @HttpCode(200)
+  @ApiBody({ schema: { example: { targetHostId: 'h-0123456789abcdef0' } } })
+  migrate(@Param('id') id: string, @Body() body: Record<string, unknown>) {
+    const keys = Object.keys(body ?? {});
+    if (keys.some((k) => k !== 'targetHostId')) throw invalidParameter(`unknown field(s): ${keys.filter((k) => k !== 'targetHostId').join(', ')}`);
+    if (typeof body?.targetHostId !== 'string') throw invalidParameter('targetHostId is required');
+    return this.vmm.migrate(id, body.targetHostId);
+  }
+
+  @Get('fleet/utilization')
+  @WindowDoc()
+  utilization(@Query() q: Record<string, unknown>) {
+    return this.vmm.fleetUtilization(windowOf(q));
+  }
+
+  @Get('events')
+  @ApiQuery({ name: 'hostId', required: false }) @ApiQuery({ name: 'instanceId', required: false }) @ApiQuery({ name: 'type', required: false })
+  @ApiQuery({ name: 'maxResults', required: false }) @ApiQuery({ name: 'nextToken', required: false })
+  events(@Query() q: Record<string, unknown>) {
+    return this.vmm.adminEvents(q);
+  }
+
+  @Get('scheduler')
+  scheduler() {
+    return this.vmm.schedulerConfig();
+  }
+
+  @Put('scheduler')
+  @ApiBody({ schema: { example: { ramAllocationRatio: 1, overrides: { hostTypes: { 'r5-host': { ramAllocationRatio: 1.5 } } } } } })
+  putScheduler(@Body() body: unknown) {
+    return this.vmm.putSchedulerConfig(body);
+  }
+
+  @Get('rebalancer')
+  @ApiOperation({ summary: 'Rebalancing settings: hot-spot relief, consolidation, and the live-migration concurrency limit (drains included).' })
+  rebalancer() {
+    return this.vmm.rebalancerConfig();
+  }
+
+  @Put('rebalancer')
+  @ApiOperation({
+    summary: 'Change rebalancing settings (each block merged field by field; the whole is checked, 400 changes nothing). Persisted.',
+    description: [
+      'Utilization is *demanded* CPU: what the host\'s VMs ask (delivered or not) plus its driver domain, over its hardware threads, as a fraction (0.9 = 90 %).',
+      '`hotSpot`: a host above `cpuThreshold` for `windowSeconds` live-migrates the VM with the minimum migration time to a host of its zone that stays below the threshold; source and destination then rest `cooldownSeconds`.',
+      '`consolidation`: every `intervalSeconds`, hosts below `cpuThreshold` for `windowSeconds`: empty ones are switched off (with `powerOff`), the emptiest other one is evacuated onto busier hosts (none pushed above the hot-spot threshold) and switched off. Switched back on when a placement would otherwise fail.',
+      '`maxConcurrentMigrations`: live migrations in flight at once, fleet-wide (one per source host). Every migration event carries its `reason`: maintenance, hot-spot, consolidation or operator.',
+    ].join('\n\n'),
+  })
+  @ApiBody({
+    schema: {
+      example: {
+        hotSpot: { enabled: true, cpuThreshold: 0.9, windowSeconds: 300, cooldownSeconds: 600 },
+        consolidation: { enabled: true, cpuThreshold: 0.2, windowSeconds: 900, intervalSeconds: 300, powerOff: true },
+        maxConcurrentMigrations: 16,
+      },
+    },
+  })
+  putRebalancer(@Body() body: unknown) {
+    return this.vmm.putRebalancerConfig(body);
+  }
+}

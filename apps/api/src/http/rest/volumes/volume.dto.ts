@@ -1,0 +1,70 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageQueryDto } from '../page-query.dto';
+import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { VOLUME_TYPES, VolumeType } from '@nimbus/hypervisor';
+
+/** A volume created with an instance (RunInstances' `volumes`): deleted when the instance terminates. */
+export class LaunchVolumeDto {
+  @ApiProperty({ example: 20, description: 'GiB (gp2, gp3: 1–16,384; io2: 4–16,384)' })
+  @IsDefined() @IsInt()
+  sizeGiB!: number;
+
+  @ApiProperty({ enum: VOLUME_TYPES, example: 'gp3' })
+  @IsDefined() @IsIn(VOLUME_TYPES)
+  type!: VolumeType;
+
+  @ApiPropertyOptional({ description: 'Provisioned IOPS: gp3 (3,000–16,000, default 3,000) and io2 (required, 100–64,000, ≤ 500/GiB); not gp2', example: 3000 })
+  @IsOptional() @IsInt()
+  iops?: number;
+
+  @ApiPropertyOptional({ description: 'gp3 only: 125–1,000 MiB/s (default 125)', example: 125 })
+  @IsOptional() @IsInt()
+  throughputMiBps?: number;
+}
+
+export class CreateVolumeDto {
+  @ApiProperty({ example: 'us-east-1a' })
+  @IsDefined() @IsString()
+  availabilityZone!: string;
+
+  @ApiProperty({ example: 100, description: 'GiB (gp2, gp3: 1–16,384; io2: 4–16,384)' })
+  @IsDefined() @IsInt()
+  sizeGiB!: number;
+
+  @ApiPropertyOptional({ enum: VOLUME_TYPES, default: 'gp2', description: 'gp2 by default, as EC2' })
+  @IsOptional() @IsIn(VOLUME_TYPES)
+  type: VolumeType = 'gp2';
+
+  @ApiPropertyOptional({ description: 'Provisioned IOPS: gp3 (3,000–16,000, default 3,000) and io2 (required, 100–64,000, ≤ 500/GiB); not gp2', example: 3000 })
+  @IsOptional() @IsInt()
+  iops?: number;
+
+  @ApiPropertyOptional({ description: 'gp3 only: 125–1,000 MiB/s (default 125)', example: 125 })
+  @IsOptional() @IsInt()
+  throughputMiBps?: number;
+
+  @ApiPropertyOptional({ description: 'Idempotency token: the same token and request return the same volume', maxLength: 64 })
+  @IsOptional() @IsString() @Length(1, 64) @Matches(/^[\x20-\x7e]+$/, { message: 'clientToken must be printable ASCII' })
+  clientToken?: string;
+}
+
+export class AttachVolumeDto {
+  @ApiProperty({ example: 'i-0123456789abcdef0' })
+  @IsDefined() @IsString()
+  instanceId!: string;
+
+  @ApiPropertyOptional({ example: '/dev/sdf', description: 'Default: the first free of /dev/sdf … /dev/sdp on the instance' })
+  @IsOptional() @IsString()
+  device?: string;
+}
+
+export class ListVolumesQueryDto extends PageQueryDto {
+  @IsOptional() @IsIn(['available', 'in-use'])
+  state?: string;
+
+  @IsOptional() @IsString()
+  instanceId?: string;
+
+  @IsOptional() @IsString()
+  availabilityZone?: string;
+}

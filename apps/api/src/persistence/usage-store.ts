@@ -1,0 +1,143 @@
+import {
+  computeInvoice, CreditPolicy, GuaranteeViolation, Invoice, InstanceUnavailability, PriceBookVersion, SlaInputs, tenantZoneOutages, UsageRecord,
+} from '@nimbus/metering';
+import { EntityManager } from 'typeorm';
+import { SlaIntervalEntity, UsageRecordEntity } from './entities';
+
+/** Rows per tenant batch read: bounds memory when a month close reads a million records. */
+export const TENANT_BATCH = 50;
+
+interface UsageRow {
+  record_id: string;
+  tenant_id: string;
+  kind: string;
+  resource_id: string;
+  start_ms: string | number;
+  end_ms: string | number | null;
+  period_start_ms: string | number | null;
+  quantity: string | number | null;
+  attrs: string;
+}
+
+const num = (v: string | number): number => (typeof v === 'number' ? v : Number(v));
+
+/**
+ * A stored row as libs/metering's record. An open interval (end_ms null) is read as ending at
+ * `closeAtMs`: now for an estimate, the month's end for a close (the rater cuts at the month
+ * anyway, and units are counted from the period start, so the month's part is the same whenever
+ * the interval later ends: a closed month re-rates to the same cents).
+ * Records are built field by field (one object shape per kind, no spreads), and `attrs` strings,
+ * which repeat across an instance's intervals and across instances, are parsed once per read.
+ */
+export function toUsageRecord(r: UsageRow, closeAtMs: number, parsed: Map<string, any> = new Map()): UsageRecord {
+  let a = parsed.get(r.attrs);
+  if (a === undefined) parsed.set(r.attrs, (a = JSON.parse(r.attrs)));
+  const startMs = num(r.start_ms);
+  const endMs = r.end_ms === null ? Math.max(startMs, closeAtMs) : num(r.end_ms);
+  switch (r.kind) {
+    case 'instance-usage': {
+      const periodStartMs = num(r.period_start_ms ?? startMs);
+      return {
+        kind: 'instance-usage', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, instanceType: a.instanceType, vcpus: a.vcpus,
+        platform: a.platform, licenseModel: a.licenseModel, tenancy: a.tenancy, availabilityZone: a.availabilityZone, startMs, endMs,
+        startsPeriod: periodStartMs === startMs, periodStartMs,
+      };
+    }
+    case 'host-usage': {
+      const periodStartMs = num(r.period_start_ms ?? startMs);
+      return {
+        kind: 'host-usage', recordId: r.record_id, tenantId: r.tenant_id, hostId: r.resource_id, hostFamily: a.hostFamily, availabilityZone: a.availabilityZone,
+        startMs, endMs, startsPeriod: periodStartMs === startMs, periodStartMs,
+      };
+    }
+    case 'volume-usage':
+      return {
+        kind: 'volume-usage', recordId: r.record_id, tenantId: r.tenant_id, volumeId: r.resource_id, volumeType: a.volumeType, sizeGiB: a.sizeGiB, iops: a.iops,
+        throughputMiBps: a.throughputMiBps, availabilityZone: a.availabilityZone, startMs, endMs,
+      };
+    case 'cpu-surplus':
+      return {
+        kind: 'cpu-surplus', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, instanceType: a.instanceType, platform: a.platform,
+        surplusVcpuMs: num(r.quantity ?? 0), atMs: startMs,
+      };
+    default:
+      return { kind: 'data-transfer', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, direction: a.direction, bytes: num(r.quantity ?? 0), atMs: startMs };
+  }
+}
+
+/**
+ * The usage of some tenants that touches [fromMs, toMs): intervals that overlap it (or are still
+ * open), point records inside it. Raw SQL with the bound list: one indexed range scan per tenant
+ * (tenant_id, start_ms), no entity hydration for a million rows.
+ */
+export async function loadUsage(m: EntityManager, tenantIds: readonly string[], fromMs: number, toMs: number, closeAtMs: number): Promise<UsageRecord[]> {
+  if (tenantIds.length === 0) return [];
+  const qb = m
+    .createQueryBuilder(UsageRecordEntity, 'u')
+    .select(['u.record_id AS record_id', 'u.tenant_id AS tenant_id', 'u.kind AS kind', 'u.resource_id AS resource_id', 'u.start_ms AS start_ms',
+      'u.end_ms AS end_ms', 'u.period_start_ms AS period_start_ms', 'u.quantity AS quantity', 'u.attrs AS attrs'])
+    .where('u.tenant_id IN (:...tenantIds)', { tenantIds })
+    .andWhere('u.start_ms < :toMs', { toMs })
+    .andWhere('(u.end_ms IS NULL OR u.end_ms >= :fromMs)', { fromMs });
+  const rows = await qb.getRawMany<UsageRow>();
+  const out: UsageRecord[] = new Array(rows.length);
+  const parsed = new Map<string, any>();
+  for (let i = 0; i < rows.length; i++) out[i] = toUsageRecord(rows[i], closeAtMs, parsed);
+  return out;
+}
+
+export interface SlaFacts {
+  readonly unavailable: InstanceUnavailability[];
+  readonly violations: GuaranteeViolation[];
+}
+
+/** SLA intervals of some tenants overlapping [fromMs, toMs); open ones end at `closeAtMs`. */
+export async function loadSla(m: EntityManager, tenantIds: readonly string[], fromMs: number, toMs: number, closeAtMs: number): Promise<SlaFacts> {
+  const facts: SlaFacts = { unavailable: [], violations: [] };
+  if (tenantIds.length === 0) return facts;
+  const rows = await m
+    .createQueryBuilder(SlaIntervalEntity, 's')
+    .where('s.tenantId IN (:...tenantIds)', { tenantIds })
+    .andWhere('s.startMs < :toMs', { toMs })
+    .andWhere('(s.endMs IS NULL OR s.endMs > :fromMs)', { fromMs })
+    .getMany();
+  for (const r of rows) {
+    const endMs = r.endMs ?? Math.max(r.startMs, closeAtMs);
+    if (r.kind === 'unavailable') facts.unavailable.push({ tenantId: r.tenantId, instanceId: r.instanceId, startMs: r.startMs, endMs });
+    else {
+      // The VMM's event says what was short: reserved CPU (cores), or memory it swapped (MiB), or both.
+      const d = JSON.parse(r.detail) as { reservedCores?: number; allocatedCores?: number; swappedMiB?: number };
+      const shortfall = Math.max(0, (d.reservedCores ?? 0) - (d.allocatedCores ?? 0));
+      const swapped = d.swappedMiB ?? 0;
+      if (swapped > 0) facts.violations.push({ tenantId: r.tenantId, instanceId: r.instanceId, kind: 'memory', startMs: r.startMs, endMs, shortfall: swapped });
+      if (shortfall > 0 || swapped === 0) facts.violations.push({ tenantId: r.tenantId, instanceId: r.instanceId, kind: 'cpu', startMs: r.startMs, endMs, shortfall });
+    }
+  }
+  return facts;
+}
+
+/**
+ * SLA inputs of one tenant: its instances' unavailability, its guarantee violations, and the zones
+ * that were unavailable to it (every instance it ran there impaired), from which the lib judges
+ * the region (more than one zone at once).
+ */
+export function slaInputsOf(tenantId: string, usage: readonly UsageRecord[], facts: SlaFacts): SlaInputs {
+  const unavailable = facts.unavailable.filter((u) => u.tenantId === tenantId);
+  const running = [];
+  for (const r of usage) if (r.kind === 'instance-usage' && r.tenantId === tenantId) running.push({ instanceId: r.instanceId, availabilityZone: r.availabilityZone, startMs: r.startMs, endMs: r.endMs });
+  return {
+    instanceUnavailability: unavailable,
+    guaranteeViolations: facts.violations.filter((v) => v.tenantId === tenantId),
+    zoneOutages: unavailable.length > 0 ? tenantZoneOutages(running, unavailable) : [],
+  };
+}
+
+/** One tenant's invoice for a month from its stored usage, open intervals closed at `closeAtMs`. */
+export async function invoiceFromStore(
+  m: EntityManager, tenantId: string, month: { month: string; startMs: number; endMs: number }, closeAtMs: number, priceBook: readonly PriceBookVersion[], creditPolicy: CreditPolicy,
+  unmetered: readonly UsageRecord[] = [],
+): Promise<Invoice> {
+  const usage = [...(await loadUsage(m, [tenantId], month.startMs, month.endMs, closeAtMs)), ...unmetered];
+  const facts = await loadSla(m, [tenantId], month.startMs, month.endMs, closeAtMs);
+  return computeInvoice({ tenantId, month: month.month, usage, priceBook, creditPolicy, sla: slaInputsOf(tenantId, usage, facts) });
+}
