@@ -55,6 +55,7 @@ export class CpuStep {
       const rt = rts[i];
       const allocated = cpu.allocated[i];
       const steal = cpu.wanted[i] - allocated;
+      const allocChanged = allocated !== rt.alloc;
       rt.alloc = allocated;
       rt.steal = steal;
       h.steal += steal;
@@ -65,7 +66,11 @@ export class CpuStep {
       this.setViolated(rt, h, violated);
       if (violated) h.violations++;
       if (rt.credit) {
-        s.snapVm(rt);
+        // A credit snapshot with the use it integrates at carries the balance forward exactly
+        // (CreditAccount.carry) until the use changes: only then is a new one worth storing. (A
+        // host is recomputed whenever any of its VMs changes; snapshotting all its burstable VMs
+        // each time made every launch on a busy host write hundreds of rows.)
+        if (allocChanged) s.snapVm(rt);
         const kink = rt.credit.timeUntilKinkMs(rt.alloc);
         if (kink < Infinity) next = Math.min(next, now + Math.max(1, kink));
         if (rt.credit.balanceMillicoreMs > 0) rt.creditsExhaustedNotified = false;
