@@ -14,6 +14,7 @@ import { dataSourceOptions, READ_DB, readDataSource } from './persistence/data-s
 import { RejectNulMiddleware } from './http/reject-nul.middleware';
 import { DemoSeeder } from './application/demo/demo.seeder';
 import { EngineService } from './engine/engine.service';
+import { WorldStore } from './persistence/world-store';
 import { HealthController } from './http/rest/health/health.controller';
 import { HostsController } from './http/rest/hosts/hosts.controller';
 import { HostsService } from './application/hosts/hosts.service';
@@ -88,7 +89,7 @@ export class AppModule implements NestModule {
         { provide: getDataSourceToken(READ_DB), inject: [getDataSourceToken()], useFactory: (writer: DataSource) => readDataSource(config.database, writer) },
         ReadConnectionCloser,
         throttleProvider(options.throttle),
-        EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
+        EngineService, WorldStore, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
         PlacementGroupsService, DedicatedHostsService, LicensesService,
         BillingService,
       ],

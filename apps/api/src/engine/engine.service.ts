@@ -1,16 +1,13 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { BucketSummary, DataPlane, Fleet, MetricKind, MS_PER_DAY } from '@nimbus/hypervisor';
 import {
   DEFAULT_REBALANCER_CONFIG, DEFAULT_SCHEDULER_CONFIG, Maintenance, mergeRebalancerConfig, Rebalancer, RebalancerConfig, RebalancerConfigPatch, Scheduler, SchedulerConfig,
 } from '@nimbus/scheduler';
 import { Changes, World } from '@nimbus/simulation';
-import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, ClockSetting, DEFAULT_CLOCK } from '../config/app-config';
-import { SettingEntity } from '../persistence/entities';
-import { writeChanges } from '../persistence/change-writer';
+import { Tx } from '../persistence/tx';
 import { UsageWriter } from '../persistence/usage-writer';
-import { loadWorldState } from '../persistence/world-loader';
+import { WorldStore } from '../persistence/world-store';
 import { clockView } from './clock-state';
 
 export type { StoredWorkload } from '../persistence/stored-runtime';
@@ -27,12 +24,12 @@ const CLOCK_PERSIST_EVERY_MS = 5_000;
 export const MAX_ADVANCE_MS = 400 * MS_PER_DAY;
 
 /** A unit of control-plane work: it may change the world, and writes through the transaction. */
-export type Command<T> = (tx: EntityManager, engine: EngineService) => Promise<T>;
+export type Command<T> = (tx: Tx, engine: EngineService) => Promise<T>;
 /** Called in the commit that records instances reaching `terminated` (their volumes detach or go). */
-export type TerminationHandler = (tx: EntityManager, instanceIds: string[], now: number, engine: EngineService) => Promise<void>;
+export type TerminationHandler = (tx: Tx, instanceIds: string[], now: number, engine: EngineService) => Promise<void>;
 
 interface Queued {
-  readonly run: (tx: EntityManager) => Promise<unknown>;
+  readonly run: (tx: Tx) => Promise<unknown>;
   readonly resolve: (v: unknown) => void;
   readonly reject: (e: unknown) => void;
 }
@@ -79,7 +76,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   readonly stats = { commits: 0, commands: 0, maxGroup: 0 };
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly store: WorldStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -123,18 +120,16 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   }
 
   async onModuleInit(): Promise<void> {
-    const settings = this.db.getRepository(SettingEntity);
-    const stored = await settings.findOneBy({ key: CLOCK_KEY });
-    const persisted = stored ? (JSON.parse(stored.value) as { nowMs: number; setting: ClockSetting }) : undefined;
+    const persisted = await this.store.setting<{ nowMs: number; setting: ClockSetting }>(CLOCK_KEY);
     // A fresh simulation starts at the wall-clock second it was created; after that the clock is the
     // simulation's own and resumes where it stopped. NIMBUS_CLOCK, when set, overrides the pacing an
     // admin chose before the restart; otherwise that choice stays.
     const startMs = persisted?.nowMs ?? Math.floor(Date.now() / 1000) * 1000;
     this.setting = this.config.clock ?? persisted?.setting ?? DEFAULT_CLOCK;
-    const sched = await settings.findOneBy({ key: SCHEDULER_KEY });
-    if (sched) this.schedulerConfig = { ...DEFAULT_SCHEDULER_CONFIG, ...(JSON.parse(sched.value) as Partial<SchedulerConfig>) };
-    const rebal = await settings.findOneBy({ key: REBALANCER_KEY });
-    if (rebal) this.rebalancerConfig = mergeRebalancerConfig(DEFAULT_REBALANCER_CONFIG, JSON.parse(rebal.value) as RebalancerConfigPatch);
+    const sched = await this.store.setting<Partial<SchedulerConfig>>(SCHEDULER_KEY);
+    if (sched) this.schedulerConfig = { ...DEFAULT_SCHEDULER_CONFIG, ...sched };
+    const rebal = await this.store.setting<RebalancerConfigPatch>(REBALANCER_KEY);
+    if (rebal) this.rebalancerConfig = mergeRebalancerConfig(DEFAULT_REBALANCER_CONFIG, rebal);
     await this.rebuild(startMs);
     await this.persist();
     this.startPacer();
@@ -198,7 +193,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     return this.command(async (tx, e) => {
       e.scheduler.setConfig(partial);
       this.schedulerConfig = e.scheduler.config;
-      await tx.save(SettingEntity, { key: SCHEDULER_KEY, value: JSON.stringify(this.schedulerConfig) });
+      await this.store.saveSetting(tx, SCHEDULER_KEY, this.schedulerConfig);
       // Memory reclamation depends on the RAM ratio: every host re-reads it.
       for (const h of e.fleet.hosts()) e.dataPlane.refreshHost(h.id);
       return this.schedulerConfig;
@@ -209,13 +204,13 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   setRebalancerConfig(patch: RebalancerConfigPatch) {
     return this.command(async (tx, e) => {
       const next = e.rebalancer.setConfig(patch);
-      await tx.save(SettingEntity, { key: REBALANCER_KEY, value: JSON.stringify(next) });
+      await this.store.saveSetting(tx, REBALANCER_KEY, next);
       this.rebalancerConfig = next;
       return next;
     });
   }
 
-  private enqueue<T>(run: (tx: EntityManager) => Promise<T>): Promise<T> {
+  private enqueue<T>(run: (tx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
       this.kick();
@@ -254,7 +249,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       await this.persist(async (tx) => {
         for (const q of group) {
           // Each command in a savepoint, with a change set of its own: a failure leaves nothing behind.
-          const r = await world.isolateAsync(() => tx.transaction((sp) => q.run(sp)));
+          const r = await world.isolateAsync(() => this.store.savepoint(tx, q.run));
           if (r.ok) outcomes.push({ ok: true, value: r.value });
           else {
             outcomes.push({ ok: false, error: r.error });
@@ -310,23 +305,23 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
    * One transaction: `work` (if any), then the world's changes since the last commit and the clock.
    * The changes are given back to the world if the commit fails, so a failed write loses nothing.
    */
-  private async persist<T>(work?: (tx: EntityManager) => Promise<T>): Promise<T> {
+  private async persist<T>(work?: (tx: Tx) => Promise<T>): Promise<T> {
     const world = this.worldRef;
     let taken: Changes | undefined;
     let rebalancerWriting = this.rebalancerWritten;
     try {
-      const result = await this.db.transaction(async (tx) => {
+      const result = await this.store.transaction(async (tx) => {
         const r = work ? await work(tx) : (undefined as T);
         taken = world.takeChanges();
         this.inFlight = taken;
-        const terminated = await writeChanges(tx, world, taken, this.usage, this.rebuiltAt);
+        const terminated = await this.store.writeChanges(tx, world, taken, this.usage, this.rebuiltAt);
         if (terminated.length > 0) for (const h of this.terminationHandlers) await h(tx, terminated, world.now, this);
         const version = world.rebalancer.version;
         if (version !== this.rebalancerWritten) {
-          await tx.save(SettingEntity, { key: REBALANCER_STATE_KEY, value: JSON.stringify(world.rebalancer.snapshot()) });
+          await this.store.saveSetting(tx, REBALANCER_STATE_KEY, world.rebalancer.snapshot());
           rebalancerWriting = version;
         }
-        await tx.save(SettingEntity, this.clockRow());
+        await this.store.saveSetting(tx, CLOCK_KEY, { nowMs: world.now, setting: this.setting });
         return r;
       });
       this.rebalancerWritten = rebalancerWriting;
@@ -342,14 +337,10 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     }
   }
 
-  private clockRow(): SettingEntity {
-    return { key: CLOCK_KEY, value: JSON.stringify({ nowMs: this.worldRef.now, setting: this.setting }) };
-  }
-
   /** Restores the world from the database (on start, and after a failed commit or command that had changed it). */
   private async rebuild(nowMs: number): Promise<void> {
     this.worldRef?.dispose();
-    const state = await loadWorldState(this.db, nowMs, this.schedulerConfig, this.rebalancerConfig, REBALANCER_STATE_KEY);
+    const state = await this.store.load(nowMs, this.schedulerConfig, this.rebalancerConfig, REBALANCER_STATE_KEY);
     this.worldRef = World.restore(state);
     this.rebalancerWritten = -1;
     this.rebuiltAt = nowMs;

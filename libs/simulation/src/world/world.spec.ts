@@ -20,7 +20,7 @@ class Store {
         ...(was ?? {}),
         vmId: vm.vmId, tenantId: vm.tenantId, instanceType: vm.instanceType.name, imageId: vm.image.imageId, autoRecovery: true, cpu: vm.cpu,
         state: changes.states.get(vm.vmId)?.current ?? was?.state ?? vm.state, hostId: vm.hostId, stateSince: vm.stateSince, transitionAt: vm.transitionAt,
-        status: vm.status, tenancy: vm.tenancy, creditMode: was?.creditMode ?? 'unlimited', workload: this.world.dataPlane.workloadOf(vm.vmId), workloadSetAtMs: T0,
+        status: vm.status, tenancy: vm.tenancy ?? 'default', creditMode: was?.creditMode ?? 'unlimited', workload: this.world.dataPlane.workloadOf(vm.vmId), workloadSetAtMs: T0,
       });
     }
     for (const s of snapshots.vms) this.vms.set(s.vmId, { ...this.vms.get(s.vmId)!, credits: s.credits, creditUseMillicores: s.useMillicores });
