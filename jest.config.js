@@ -12,6 +12,7 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
+  '^@nimbus/simulation/testing$': '<rootDir>/libs/simulation/src/testing/index.ts',
   '^@nimbus/(hypervisor|scheduler|metering|simulation)$': '<rootDir>/libs/$1/src/index.ts',
 };
 const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };

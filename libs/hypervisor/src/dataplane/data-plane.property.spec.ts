@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { MS_PER_HOUR, MS_PER_MINUTE } from '../engine/sim-time';
 import { resolveVolume } from '../vmm/io/ebs-volume';
 import { CpuWorkload } from '../vmm/workload/workload';
-import { World } from './testing/world';
+import { TestWorld as World } from '@nimbus/simulation/testing';
 
 /** Instance types that fit the m5-host family, small enough for many per host. */
 const TYPES = ['t3.micro', 't3.large', 'm5.large', 'm5.xlarge', 'm5.4xlarge', 'm5.12xlarge'];
@@ -87,7 +87,7 @@ describe('DataPlane properties', () => {
 
   it('gives the same seed and input a byte-identical event trace and metrics', () => {
     const run = (seed: number) => {
-      const w = new World({ ramRatio: () => 1.5 });
+      const w = new World({ ramRatio: 1.5 });
       const a = w.host('m5-xen-pv-host');
       const b = w.host('m5-host');
       const vms = [w.vm(a, 't3.large'), w.vm(a, 'm5.xlarge'), w.vm(a, 'm5.large'), w.vm(b, 'm5.large')];

@@ -4,7 +4,7 @@ import { resolveVolume } from '../vmm/io/ebs-volume';
 import { planPreCopy } from '../vmm/migration/pre-copy.planner';
 import { findHostType } from '../catalog/host-types';
 import { DEFAULT_MIGRATION_SETTINGS } from './data-plane';
-import { LINUX, World } from './testing/world';
+import { LINUX, TestWorld as World } from '@nimbus/simulation/testing';
 
 const M5_CAPACITY = hostCpuCapacityMillicores(findHostType('m5-host')!) / 1000; // 109.76 cores
 
@@ -241,7 +241,7 @@ describe('DataPlane: live migration (MODEL.md §3.7)', () => {
 
 describe('DataPlane: memory (MODEL.md §3.2)', () => {
   it('shares, balloons, then swaps on an overcommitted host, and reports it per VM', () => {
-    const w = new World({ ramRatio: () => 2 });
+    const w = new World({ ramRatio: 2 });
     const h = w.host('c5-host'); // 248 GiB for guests
     const vms = Array.from({ length: 40 }, () => w.vm(h, 'c5.xlarge', {}, LINUX)); // 40 × 8 GiB = 320 GiB
     for (const vm of vms) w.dataPlane.setWorkload(vm.vmId, { memory: { workingSetMiB: 7_000, dirtyRateMiBps: 0 } });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { defaultCpuParams, findInstanceType, Host } from '@nimbus/hypervisor';
 import { ratiosFor } from '../contract';
-import { RebalancingWorld } from '../testing/rebalancing-world';
+import { RebalancingWorld } from '@nimbus/simulation/testing';
 import { MIGRATION_REASONS, MigrationReason } from './migration-executor';
 
 const HOST_TYPES = ['m5-host', 'c5-host'] as const;
@@ -73,7 +73,7 @@ describe('Rebalancer (property): under random workloads and settings', () => {
           const t = findInstanceType(v.type)!;
           const d = w.scheduler.place({ tenantId: 't', instanceType: t, cpu: defaultCpuParams(t), minCount: 1, maxCount: 1 });
           if (!d.ok) continue;
-          const vm = w.vm(d.hostIds[0], v.type, v.load * t.vcpus, v.dirtyRateMiBps);
+          const vm = w.demandingVm(d.hostIds[0], v.type, v.load * t.vcpus, v.dirtyRateMiBps);
           vmIds.push(vm.vmId);
         }
         const t0 = w.now;

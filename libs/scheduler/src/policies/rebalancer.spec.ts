@@ -1,6 +1,6 @@
 import { InvalidParameterValue } from '@nimbus/hypervisor';
 import { request } from '../testing/fleet-fixture';
-import { RebalancingWorld } from '../testing/rebalancing-world';
+import { RebalancingWorld } from '@nimbus/simulation/testing';
 import { DEFAULT_REBALANCER_CONFIG, mergeRebalancerConfig, parseRebalancerPatch } from './rebalancer.config';
 
 // An m5-host has 112 hardware threads: demanded utilization = Σ demand (cores) / 112.
@@ -19,9 +19,9 @@ describe('Rebalancer: hot-spot relief', () => {
     const w = new RebalancingWorld({ ...HOT, ...extra });
     const a = w.host();
     const b = w.host();
-    const big = w.vm(a, 'm5.24xlarge', 96);
-    const xl = w.vm(a, 'm5.xlarge', 4);
-    const small = w.vm(a, 'm5.large', 2, 1000);
+    const big = w.demandingVm(a, 'm5.24xlarge', 96);
+    const xl = w.demandingVm(a, 'm5.xlarge', 4);
+    const small = w.demandingVm(a, 'm5.large', 2, 1000);
     return { w, a, b, big, xl, small, t0: w.now };
   }
 
@@ -53,8 +53,8 @@ describe('Rebalancer: hot-spot relief', () => {
     const w = new RebalancingWorld(HOT);
     const a = w.host();
     w.host();
-    w.vm(a, 'm5.24xlarge', 96);
-    w.vm(a, 'm5.xlarge', 4.8); // 100.8 / 112 = 0.9 exactly: not over
+    w.demandingVm(a, 'm5.24xlarge', 96);
+    w.demandingVm(a, 'm5.xlarge', 4.8); // 100.8 / 112 = 0.9 exactly: not over
     w.run(24 * 3600 * SECOND);
     expect(w.timeline.filter((e) => e.kind.startsWith('vm.migration') || e.kind === 'host.hot-spot')).toEqual([]);
   });
@@ -75,10 +75,10 @@ describe('Rebalancer: hot-spot relief', () => {
     const w = new RebalancingWorld(HOT);
     const a = w.host();
     const b = w.host();
-    w.vm(a, 'm5.24xlarge', 96);
-    w.vm(a, 'm5.xlarge', 4);
+    w.demandingVm(a, 'm5.24xlarge', 96);
+    w.demandingVm(a, 'm5.xlarge', 4);
     // 104 / 112 = 0.929; after one m5.large leaves, 102 / 112 = 0.911: still hot; after both, 0.893.
-    const larges = [w.vm(a, 'm5.large', 2), w.vm(a, 'm5.large', 2)];
+    const larges = [w.demandingVm(a, 'm5.large', 2), w.demandingVm(a, 'm5.large', 2)];
     w.run(WINDOW_S * SECOND);
     const firstAt = w.events('vm.migration-started')[0].time;
     w.at(firstAt + COOLDOWN_S * SECOND - 1);
@@ -100,11 +100,11 @@ describe('Rebalancer: hot-spot relief', () => {
     const busy = w.host();
     w.host('m5-host', 'us-east-1b');
     w.host('c5-host', 'us-east-1a');
-    w.vm(a, 'm5.24xlarge', 96);
-    w.vm(a, 'm5.xlarge', 4);
-    w.vm(a, 'm5.large', 2);
-    w.vm(busy, 'm5.24xlarge', 96);
-    w.vm(busy, 'm5.2xlarge', 3.7); // 99.7 / 112 = 0.890: 2 more cores would take it to 0.908
+    w.demandingVm(a, 'm5.24xlarge', 96);
+    w.demandingVm(a, 'm5.xlarge', 4);
+    w.demandingVm(a, 'm5.large', 2);
+    w.demandingVm(busy, 'm5.24xlarge', 96);
+    w.demandingVm(busy, 'm5.2xlarge', 3.7); // 99.7 / 112 = 0.890: 2 more cores would take it to 0.908
     w.run(3 * 3600 * SECOND);
     expect(w.events('vm.migration-started')).toEqual([]);
     const failed = w.events('vm.migration-failed');
@@ -115,11 +115,11 @@ describe('Rebalancer: hot-spot relief', () => {
     const w = new RebalancingWorld(HOT);
     const a = w.host();
     const b = w.host();
-    const big = w.vm(a, 'm5.24xlarge', 96);
-    const xl = w.vm(a, 'm5.xlarge', 4); // shortest plan, but 4 cores would take B to 0.903
-    const small = w.vm(a, 'm5.large', 2, 1000); // 2 cores: B at 0.884
-    w.vm(b, 'm5.24xlarge', 96);
-    w.vm(b, 'm5.large', 1); // 97 / 112
+    const big = w.demandingVm(a, 'm5.24xlarge', 96);
+    const xl = w.demandingVm(a, 'm5.xlarge', 4); // shortest plan, but 4 cores would take B to 0.903
+    const small = w.demandingVm(a, 'm5.large', 2, 1000); // 2 cores: B at 0.884
+    w.demandingVm(b, 'm5.24xlarge', 96);
+    w.demandingVm(b, 'm5.large', 1); // 97 / 112
     expect(w.dataPlane.planMigration(xl.vmId).totalMs).toBeLessThan(w.dataPlane.planMigration(small.vmId).totalMs);
     w.run(WINDOW_S * SECOND);
     expect(w.events('vm.migration-started').map((e) => e.vmId)).toEqual([small.vmId]);
@@ -130,8 +130,8 @@ describe('Rebalancer: hot-spot relief', () => {
     const w = new RebalancingWorld();
     const a = w.host();
     w.host();
-    w.vm(a, 'm5.24xlarge', 96);
-    w.vm(a, 'm5.4xlarge', 16);
+    w.demandingVm(a, 'm5.24xlarge', 96);
+    w.demandingVm(a, 'm5.4xlarge', 16);
     w.run(24 * 3600 * SECOND);
     expect(w.timeline.filter((e) => e.kind.startsWith('vm.migration') || e.kind.startsWith('host.'))).toEqual([]);
   });
@@ -145,8 +145,8 @@ describe('Rebalancer: consolidation and power (MODEL.md §3.9)', () => {
     const a = w.host();
     const b = w.host();
     const c = w.host();
-    const onA = w.vm(a, 'm5.large', 1); // the emptiest non-empty host: 1 / 112
-    const onB = [w.vm(b, 'm5.xlarge', 8), w.vm(b, 'm5.2xlarge', 8)]; // 16 / 112
+    const onA = w.demandingVm(a, 'm5.large', 1); // the emptiest non-empty host: 1 / 112
+    const onB = [w.demandingVm(b, 'm5.xlarge', 8), w.demandingVm(b, 'm5.2xlarge', 8)]; // 16 / 112
     return { w, a, b, c, onA, onB, t0: w.now };
   }
 
@@ -183,9 +183,9 @@ describe('Rebalancer: consolidation and power (MODEL.md §3.9)', () => {
     const w = new RebalancingWorld(CONSOLIDATE);
     const a = w.host();
     const b = w.host();
-    w.vm(a, 'm5.xlarge', 4); // 4 / 112 < 0.2: under-used
-    w.vm(b, 'm5.24xlarge', 96); // 97.5 / 112 + 4 would pass 0.9 on B
-    w.vm(b, 'm5.xlarge', 1.5);
+    w.demandingVm(a, 'm5.xlarge', 4); // 4 / 112 < 0.2: under-used
+    w.demandingVm(b, 'm5.24xlarge', 96); // 97.5 / 112 + 4 would pass 0.9 on B
+    w.demandingVm(b, 'm5.xlarge', 1.5);
     w.run(599 * SECOND);
     expect(w.events('host.consolidation-started')).toEqual([]);
     w.run(24 * 3600 * SECOND);
@@ -212,7 +212,7 @@ describe('Rebalancer: consolidation and power (MODEL.md §3.9)', () => {
     expect(w.scheduler.place(request('m5.large')).ok).toBe(false);
     w.rebalancer.powerOn(a, 'operator');
     expect(w.scheduler.place(request('m5.large')).ok).toBe(true);
-    w.vm(a, 'm5.large');
+    w.demandingVm(a, 'm5.large');
     expect(() => w.rebalancer.powerOff(a, 'operator')).toThrow(/drain it/);
   });
 });
@@ -222,7 +222,7 @@ describe('MigrationExecutor and drain', () => {
     const w = new RebalancingWorld();
     const a = w.host();
     const b = w.host();
-    const vms = [w.vm(a, 'm5.2xlarge', 1), w.vm(a, 'm5.large', 1), w.vm(a, 'm5.xlarge', 1)];
+    const vms = [w.demandingVm(a, 'm5.2xlarge', 1), w.demandingVm(a, 'm5.large', 1), w.demandingVm(a, 'm5.xlarge', 1)];
     w.maintenance.drain(a);
     w.run(600 * SECOND);
     const done = w.events('vm.migration-completed');
@@ -235,7 +235,7 @@ describe('MigrationExecutor and drain', () => {
   it('never runs more migrations at once than maxConcurrentMigrations, across drains', () => {
     const w = new RebalancingWorld({ maxConcurrentMigrations: 1 });
     const [a, b, c] = [w.host(), w.host(), w.host()];
-    for (const h of [a, b]) for (let i = 0; i < 2; i++) w.vm(h, 'm5.large', 1);
+    for (const h of [a, b]) for (let i = 0; i < 2; i++) w.demandingVm(h, 'm5.large', 1);
     let inFlight = 0;
     let most = 0;
     w.engine.subscribe((e) => {
@@ -254,7 +254,7 @@ describe('MigrationExecutor and drain', () => {
     const w = new RebalancingWorld();
     const a = w.host();
     w.host();
-    const vm = w.vm(a, 'm5.large', 1);
+    const vm = w.demandingVm(a, 'm5.large', 1);
     w.maintenance.executor.enqueue({ vmId: vm.vmId, reason: 'hot-spot' });
     w.run(1 * SECOND);
     const state = w.rebalancer.snapshot();
