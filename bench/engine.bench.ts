@@ -35,7 +35,7 @@
  *   compared exactly.
  */
 import {
-  AVAILABILITY_ZONES, BucketSummary, DataPlane, Engine, Fleet, FleetEvent, HOST_TYPES, HostType, IMAGES, INSTANCE_TYPES, InstanceType,
+  AVAILABILITY_ZONES, BucketSummary, FleetEvent, HOST_TYPES, HostType, IMAGES, INSTANCE_TYPES, InstanceType,
   MS_PER_HOUR, Workload, defaultCpuParams, isBurstable, resolveVolume, validateWorkload,
 } from '@nimbus/hypervisor';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -44,6 +44,7 @@ import { join, resolve } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
+import { HostRecord, World } from '@nimbus/simulation';
 import { seededRandom, weightedPicker } from './lib/random';
 import { fixed, int } from './lib/stats';
 
@@ -199,8 +200,6 @@ async function main(): Promise<void> {
   const reading = existsSync(dataDir) ? readOnWorker(dataDir, Math.max(hours, 1)) : Promise.resolve({ sources: [] as Source[], seconds: 0 });
 
   const setup0 = process.hrtime.bigint();
-  const engine = new Engine<FleetEvent>(START - BOOT_LEAD_MS);
-  const fleet = new Fleet(engine);
   const buckets = { vm: 0, host: 0, fleet: 0 };
   const digest = new Digest();
   const onBucket = digestOn
@@ -220,31 +219,36 @@ async function main(): Promise<void> {
     : (kind: 'vm' | 'host' | 'fleet') => {
         buckets[kind]++;
       };
-  const dataPlane = new DataPlane(fleet, { metrics: { vms: vmMetrics, onBucket } });
   let notices = 0;
-  engine.subscribe((e) => {
+  const observe = (e: FleetEvent) => {
     if (e.type !== 'timeline') return;
     notices++;
     if (!digestOn) return;
     digest.str(e.kind);
     digest.num(e.time);
     digest.str(`${e.hostId ?? ''}/${e.vmId ?? ''}/${JSON.stringify(e.detail)}`);
-  });
+  };
 
   // Hosts.
   const nextHostType = weightedPicker(random, HOST_MIX);
   const hostTypes: HostType[] = [];
   const hostIds: string[] = [];
   const hostCounts = new Map<string, number>();
+  const hostRecords: HostRecord[] = [];
   for (let i = 0; i < hostCount; i++) {
     const name = nextHostType();
     const type = HOST_TYPES.find((h) => h.name === name)!;
     const id = `h-${hex(i, 17)}`;
-    fleet.addHost(id, type, AVAILABILITY_ZONES[i % AVAILABILITY_ZONES.length]);
+    hostRecords.push({ hostId: id, hostType: type.name, availabilityZone: AVAILABILITY_ZONES[i % AVAILABILITY_ZONES.length] });
     hostTypes.push(type);
     hostIds.push(id);
     hostCounts.set(type.name, (hostCounts.get(type.name) ?? 0) + 1);
   }
+  // The world by its one construction (libs/simulation): no usage metering or change set (nothing
+  // is stored), metric buckets to the digest.
+  const world = World.create({ startMs: START - BOOT_LEAD_MS, hosts: hostRecords }, { journal: false, usage: false, metrics: { vms: vmMetrics, onBucket } });
+  world.observe(observe);
+  const { engine, fleet, dataPlane } = world;
 
   // VMs: each goes to a seeded-random host, first fit onward from it (so a host holds 10 on
   // average, not exactly 10). `--placement host` (the default) launches them host by host, the

@@ -263,7 +263,7 @@ describe('MigrationExecutor and drain', () => {
     const again = new RebalancingWorld();
     const a2 = again.host();
     again.host();
-    const vm2 = again.vm(a2, 'm5.large', 1);
+    const vm2 = again.demandingVm(a2, 'm5.large', 1);
     again.rebalancer.restore({ ...state, executor: { entries: [{ ...state.executor.entries[0], vmId: vm2.vmId, sourceHostId: a2 }] } });
     again.run(60 * SECOND);
     expect(again.events('vm.migration-aborted')).toEqual([expect.objectContaining({ vmId: vm2.vmId, detail: expect.objectContaining({ reason: 'hot-spot', why: expect.stringContaining('restart') }) })]);
