@@ -8,3 +8,5 @@ export * from './metering/usage-meter';
 export * from './commands/launch';
 export * from './commands/lifecycle';
 export * from './run/runner';
+export * from './commands/fleet';
+export * from './commands/resources';
