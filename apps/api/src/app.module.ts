@@ -34,6 +34,9 @@ import { LicensesController } from './http/rest/licenses/licenses.controller';
 import { LicensesService } from './application/licenses/licenses.service';
 import { AdminBillingController, BillingController } from './http/rest/billing/billing.controller';
 import { BillingService } from './application/billing/billing.service';
+import { LicensesRepository } from './persistence/licenses.repository';
+import { PlacementGroupsRepository } from './persistence/placement-groups.repository';
+import { DedicatedHostsRepository } from './persistence/dedicated-hosts.repository';
 
 /** Closes the read connection with the app (the writer is TypeORM's module's to close). */
 @Injectable()
@@ -91,6 +94,7 @@ export class AppModule implements NestModule {
         EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
         PlacementGroupsService, DedicatedHostsService, LicensesService,
         BillingService,
+        LicensesRepository, PlacementGroupsRepository, DedicatedHostsRepository,
       ],
     };
   }
