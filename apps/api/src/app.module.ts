@@ -34,6 +34,8 @@ import { LicensesController } from './http/rest/licenses/licenses.controller';
 import { LicensesService } from './application/licenses/licenses.service';
 import { AdminBillingController, BillingController } from './http/rest/billing/billing.controller';
 import { BillingService } from './application/billing/billing.service';
+import { DemoRepository } from './persistence/demo.repository';
+import { BillingRepository } from './persistence/billing.repository';
 import { LicensesRepository } from './persistence/licenses.repository';
 import { PlacementGroupsRepository } from './persistence/placement-groups.repository';
 import { DedicatedHostsRepository } from './persistence/dedicated-hosts.repository';
@@ -94,7 +96,7 @@ export class AppModule implements NestModule {
         EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
         PlacementGroupsService, DedicatedHostsService, LicensesService,
         BillingService,
-        LicensesRepository, PlacementGroupsRepository, DedicatedHostsRepository,
+        BillingRepository, LicensesRepository, PlacementGroupsRepository, DedicatedHostsRepository, DemoRepository,
       ],
     };
   }
