@@ -23,6 +23,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { closeMonth } from '../apps/api/src/application/billing/billing-close';
+import { BillingRepository } from '../apps/api/src/persistence/billing.repository';
 import { invoiceFromStore } from '../apps/api/src/persistence/usage-store';
 import { loadConfig } from '../apps/api/src/config/app-config';
 import { dataSourceOptions } from '../apps/api/src/persistence/data-source';
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
 
   const book = seedPriceBook(0);
   const started = process.hrtime.bigint();
-  const result = await ds.transaction((tx) => closeMonth(tx, MONTH, M1, book, DEFAULT_CREDIT_POLICY));
+  const result = await ds.transaction((tx) => closeMonth(new BillingRepository(ds), tx, MONTH, M1, book, DEFAULT_CREDIT_POLICY));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const rss = process.resourceUsage().maxRSS;
   const lines = (await ds.query('SELECT COUNT(*) AS n FROM invoice_lines'))[0].n;

@@ -35,6 +35,11 @@ import { LicensesController } from './http/rest/licenses/licenses.controller';
 import { LicensesService } from './application/licenses/licenses.service';
 import { AdminBillingController, BillingController } from './http/rest/billing/billing.controller';
 import { BillingService } from './application/billing/billing.service';
+import { DemoRepository } from './persistence/demo.repository';
+import { BillingRepository } from './persistence/billing.repository';
+import { LicensesRepository } from './persistence/licenses.repository';
+import { PlacementGroupsRepository } from './persistence/placement-groups.repository';
+import { DedicatedHostsRepository } from './persistence/dedicated-hosts.repository';
 
 /** Closes the read connection with the app (the writer is TypeORM's module's to close). */
 @Injectable()
@@ -92,6 +97,7 @@ export class AppModule implements NestModule {
         EngineService, WorldStore, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
         PlacementGroupsService, DedicatedHostsService, LicensesService,
         BillingService,
+        BillingRepository, LicensesRepository, PlacementGroupsRepository, DedicatedHostsRepository, DemoRepository,
       ],
     };
   }

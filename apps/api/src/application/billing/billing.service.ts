@@ -1,54 +1,81 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { READ_DB } from '../../persistence/data-source';
 import {
-  billingMonthOf, BillingMonth, CreditPolicy, DEFAULT_CREDIT_POLICY, Invoice, MeteringError, parseBillingMonth, priceAt, PriceBookVersion,
-  seedPriceBook, summarize, toCsv, USAGE_GROUPINGS, UsageGrouping, UsageRecord, usageReport, validateCreditPolicy, validatePriceBook, validatePriceBookVersion,
+  billingMonthOf, BillingMonth, BillingSummary, CreditPolicy, DEFAULT_CREDIT_POLICY, Invoice, MeteringError, parseBillingMonth, priceAt, PriceBookVersion,
+  seedPriceBook, summarize, UsageRecord, usageReport, UsageReportRow, UsageGrouping, validateCreditPolicy, validatePriceBook, validatePriceBookVersion,
 } from '@nimbus/metering';
 import { MS_PER_DAY } from '@nimbus/hypervisor';
-import { DataSource, EntityManager, In } from 'typeorm';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { ID_PATTERN } from '../common/ids';
-import {
-  BillingMonthEntity, InvoiceEntity, InvoiceLineEntity, PriceBookVersionEntity, SettingEntity, SlaIntervalEntity, TenantEntity, UsageRecordEntity,
-} from '../../persistence/entities';
+import { TenantEntity } from '../../persistence/entities';
+import { BillingRepository, StoredInvoice } from '../../persistence/billing.repository';
 import { EngineService } from '../../engine/engine.service';
-import { closeMonth, invoiceOfRows } from './billing-close';
-import { invoiceFromStore, loadUsage } from '../../persistence/usage-store';
+import { closeMonth, CloseResult } from './billing-close';
+import {
+  CloseMonthCommand, GetBillingSummaryCommand, GetInvoiceCommand, GetUsageCommand, ListAllInvoicesCommand, PutCreditPolicyCommand, PutPricesCommand,
+} from './billing.commands';
 
-const CREDIT_POLICY_KEY = 'billing.creditPolicy';
 /** `GET /v1/usage` covers at most this much simulated time per call. */
 const MAX_USAGE_WINDOW_MS = 400 * MS_PER_DAY;
 /** Unclosed months a tenant's invoice list estimates, newest first. */
 const MAX_ESTIMATED_MONTHS = 12;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const ESTIMATE_ID = /^est-(\d{4}-\d{2})-(t-[0-9a-f]{17})$/;
-const PRICE_FIELDS = ['version', 'effectiveFrom', 'region', 'instanceTypes', 'licenses', 'dedicatedInstanceMultiplier', 'dedicatedHostHourly', 'burstableSurplusPerVcpuHour', 'ebs', 'dataTransfer'];
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const invoiceNotFound = (id: string) => notFound('InvalidInvoiceID.NotFound', `The invoice '${id}' does not exist`);
 
 export type InvoiceStatus = 'closed' | 'estimate';
-export interface InvoiceView extends Invoice {
+/** An invoice with where it stands: closed (immutable), or an estimate of a month not closed. */
+export interface InvoiceView {
   readonly invoiceId: string;
   readonly status: InvoiceStatus;
-  readonly periodStart: string;
-  readonly periodEnd: string;
+  readonly periodStartMs: number;
+  readonly periodEndMs: number;
   /** Closed: when it was closed. Estimate: the simulated time it was computed at. */
-  readonly asOf: string;
+  readonly asOfMs: number;
+  readonly invoice: Invoice;
 }
 
-/** Parses YYYY-MM or throws a 400 naming the parameter. */
-export function parseMonthParam(value: unknown, name = 'month'): BillingMonth {
-  if (typeof value !== 'string' || !MONTH.test(value)) throw invalidParameter(`${name} must be a calendar month as YYYY-MM, got ${JSON.stringify(value ?? null)}`);
-  return parseBillingMonth(value);
+/** A closed invoice re-rated from its stored usage: the same cents, or not. */
+export interface Recomputation {
+  readonly subtotal: string;
+  readonly credits: string;
+  readonly total: string;
+  readonly matches: boolean;
 }
 
-function parseTime(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(value) ? Date.parse(value) : NaN;
-  if (!Number.isFinite(ms)) throw invalidParameter(`${name} must be an ISO 8601 time, got ${JSON.stringify(value)}`);
-  return ms;
+export interface PriceBookState {
+  /** The version in effect now. */
+  readonly current: string;
+  readonly versions: readonly PriceBookVersion[];
+}
+
+export interface UsageReport {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly groupBy: UsageGrouping;
+  readonly usage: readonly UsageReportRow[];
+}
+
+/** Invoices of a month (closed, or estimates) or of any months (closed only: no `month`). */
+export interface InvoiceList {
+  readonly month?: string;
+  readonly status?: InvoiceStatus;
+  readonly invoices: readonly InvoiceView[];
+}
+
+export interface TenantViolations {
+  readonly tenantId: string;
+  readonly violations: number;
+  readonly violatedSeconds: number;
+}
+
+export interface MonthSummary {
+  readonly month: string;
+  readonly status: InvoiceStatus;
+  readonly asOfMs: number;
+  readonly summary: Omit<BillingSummary, 'months'>;
+  readonly guaranteeViolations: readonly TenantViolations[];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -72,21 +99,16 @@ export class BillingService implements OnModuleInit {
   private policy: CreditPolicy = DEFAULT_CREDIT_POLICY;
 
   constructor(
-    @InjectDataSource(READ_DB) private readonly db: DataSource,
+    private readonly repo: BillingRepository,
     private readonly engine: EngineService,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const repo = this.db.getRepository(PriceBookVersionEntity);
-    if ((await repo.count()) === 0) {
-      // The seed (AWS us-east-1 On-Demand list prices, see libs/metering) from the epoch, so it covers any simulated time.
-      const [seed] = seedPriceBook(0);
-      const { version, effectiveFromMs, ...prices } = seed;
-      await repo.createQueryBuilder().insert().values({ version, effectiveFromMs, createdAt: 0, body: JSON.stringify(prices) }).orIgnore().execute();
-    }
-    await this.loadBook(this.db.manager);
-    const policy = await this.db.getRepository(SettingEntity).findOneBy({ key: CREDIT_POLICY_KEY });
-    if (policy) this.policy = JSON.parse(policy.value) as CreditPolicy;
+    // The seed (AWS us-east-1 On-Demand list prices, see libs/metering) from the epoch, so it covers any simulated time.
+    await this.repo.seedPriceBookIfEmpty(seedPriceBook(0)[0], 0);
+    this.book = validatePriceBook(await this.repo.priceBook());
+    const policy = await this.repo.creditPolicy();
+    if (policy) this.policy = policy;
   }
 
   /** Every price book version, validated, in time order (what the rater and the catalog use). */
@@ -94,57 +116,39 @@ export class BillingService implements OnModuleInit {
     return this.book;
   }
 
-  private async loadBook(m: EntityManager): Promise<void> {
-    const rows = await m.find(PriceBookVersionEntity, { order: { effectiveFromMs: 'ASC' } });
-    this.book = validatePriceBook(rows.map((r) => ({ ...(JSON.parse(r.body) as object), version: r.version, effectiveFromMs: r.effectiveFromMs }) as PriceBookVersion));
-  }
-
   // ---- prices and credit policy (admin) ----
 
-  prices() {
-    const now = this.engine.now;
-    const current = priceAt(this.book, now).version;
-    return {
-      current,
-      versions: this.book.map(({ version, effectiveFromMs, ...prices }) => ({ version, effectiveFrom: iso(effectiveFromMs), ...prices })),
-    };
+  prices(): PriceBookState {
+    return { current: priceAt(this.book, this.engine.now).version, versions: this.book };
   }
 
   /** A new version: the patch merged onto the version in effect at its effective time (now by default, never the past). */
-  putPrices(body: unknown) {
-    if (!isObject(body)) throw invalidParameter('the body must be a JSON object');
-    const unknown = Object.keys(body).filter((k) => !PRICE_FIELDS.includes(k));
-    if (unknown.length) throw invalidParameter(`unknown field(s): ${unknown.join(', ')} (allowed: ${PRICE_FIELDS.join(', ')})`);
+  putPrices(cmd: PutPricesCommand): Promise<PriceBookVersion> {
     return this.engine.command(async (tx, e) => {
-      const effectiveFromMs = parseTime(body.effectiveFrom, 'effectiveFrom') ?? e.now;
+      const effectiveFromMs = cmd.effectiveFromMs ?? e.now;
       if (effectiveFromMs < e.now)
         throw invalidParameter(`effectiveFrom ${iso(effectiveFromMs)} is in the past (now ${iso(e.now)}): a price change applies from now on, so that billed usage never re-rates`);
-      if (body.version !== undefined && (typeof body.version !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(body.version)))
+      if (cmd.version !== undefined && (typeof cmd.version !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(cmd.version)))
         throw invalidParameter('version must be 1 to 64 letters, digits, dots, dashes or underscores');
-      const version = (body.version as string | undefined) ?? `v${this.book.length + 1}-${iso(effectiveFromMs).replace(/[:.]/g, '')}`;
+      const version = (cmd.version as string | undefined) ?? `v${this.book.length + 1}-${iso(effectiveFromMs).replace(/[:.]/g, '')}`;
       if (this.book.some((v) => v.version === version)) throw new ApiError('InvalidParameterValue', `price book version '${version}' already exists`);
       if (this.book.some((v) => v.effectiveFromMs === effectiveFromMs)) throw invalidParameter(`a price book version already takes effect at ${iso(effectiveFromMs)}`);
       const { version: _v, effectiveFromMs: _e, ...base } = priceAt(this.book, effectiveFromMs);
-      const { version: _pv, effectiveFrom: _pe, ...patch } = body;
-      const next = { ...(deepMerge(base, patch) as object), version, effectiveFromMs } as PriceBookVersion;
+      const next = { ...(deepMerge(base, cmd.prices) as object), version, effectiveFromMs } as PriceBookVersion;
       validatePriceBookVersion(next);
       validatePriceBook([...this.book, next]);
-      const { version: _nv, effectiveFromMs: _ne, ...prices } = next;
-      await tx.insert(PriceBookVersionEntity, { version, effectiveFromMs, createdAt: e.now, body: JSON.stringify(prices) });
+      await this.repo.insertPriceBookVersion(tx, next, e.now);
       this.book = validatePriceBook([...this.book, next]);
-      return { version, effectiveFrom: iso(effectiveFromMs), ...prices };
+      return next;
     });
   }
 
-  creditPolicy() {
+  creditPolicy(): CreditPolicy {
     return this.policy;
   }
 
-  putCreditPolicy(body: unknown) {
-    if (!isObject(body)) throw invalidParameter('the body must be a JSON object');
-    const unknown = Object.keys(body).filter((k) => !['regionTiers', 'instanceTiers', 'guaranteeViolation'].includes(k));
-    if (unknown.length) throw invalidParameter(`unknown field(s): ${unknown.join(', ')}`);
-    const next = { ...this.policy, ...body } as CreditPolicy;
+  putCreditPolicy(cmd: PutCreditPolicyCommand): Promise<CreditPolicy> {
+    const next = { ...this.policy, ...cmd } as CreditPolicy;
     try {
       validateCreditPolicy(next);
     } catch (err) {
@@ -152,7 +156,7 @@ export class BillingService implements OnModuleInit {
       throw invalidParameter('the credit policy is malformed');
     }
     return this.engine.command(async (tx) => {
-      await tx.save(SettingEntity, { key: CREDIT_POLICY_KEY, value: JSON.stringify(next) });
+      await this.repo.saveCreditPolicy(tx, next);
       this.policy = next;
       return next;
     });
@@ -160,145 +164,120 @@ export class BillingService implements OnModuleInit {
 
   // ---- usage (tenant) ----
 
-  usage(tenant: TenantEntity, q: { from?: unknown; to?: unknown; groupBy?: unknown }) {
-    const groupBy = (q.groupBy ?? 'type') as UsageGrouping;
-    if (typeof groupBy !== 'string' || !USAGE_GROUPINGS.includes(groupBy)) throw invalidParameter(`groupBy must be one of ${USAGE_GROUPINGS.join(', ')}, got ${JSON.stringify(q.groupBy)}`);
-    const from = parseTime(q.from, 'from');
-    const to = parseTime(q.to, 'to');
+  usage(tenant: TenantEntity, cmd: GetUsageCommand): Promise<UsageReport> {
+    const { groupBy } = cmd;
     return this.engine.read(async (e) => {
-      const toMs = to ?? e.now;
-      const fromMs = from ?? billingMonthOf(Math.min(toMs, e.now)).startMs;
+      const toMs = cmd.toMs ?? e.now;
+      const fromMs = cmd.fromMs ?? billingMonthOf(Math.min(toMs, e.now)).startMs;
       if (fromMs > toMs) throw invalidParameter(`from (${iso(fromMs)}) must not be after to (${iso(toMs)})`);
       if (toMs - fromMs > MAX_USAGE_WINDOW_MS) throw invalidParameter(`the window may cover at most ${MAX_USAGE_WINDOW_MS / MS_PER_DAY} days`);
-      const records = await loadUsage(this.db.manager, [tenant.id], fromMs, toMs, Math.min(toMs, e.now));
+      const records = await this.repo.usage([tenant.id], fromMs, toMs, Math.min(toMs, e.now));
       // Counters read now and not yet metered belong to a window that reaches now (its last millisecond, as windows are half-open).
       if (toMs >= e.now && e.now > fromMs) for (const r of this.unmetered(tenant.id, e.now)) records.push({ ...r, atMs: e.now - 1 } as UsageRecord);
       const gp3 = priceAt(this.book, Math.min(toMs, e.now)).ebs.gp3;
       const usage = usageReport(records, { fromMs, toMs, groupBy, gp3BaselineIops: gp3.baselineIops, gp3BaselineMiBps: gp3.baselineMiBps });
-      return { from: iso(fromMs), to: iso(toMs), groupBy, usage };
+      return { fromMs, toMs, groupBy, usage };
     });
   }
 
   // ---- invoices ----
 
   /** Closed invoices and estimates of unclosed months with usage (the running month always), newest first. */
-  listInvoices(tenant: TenantEntity) {
+  listInvoices(tenant: TenantEntity): Promise<InvoiceView[]> {
     return this.engine.read(async (e) => {
-      const closed = await this.db.getRepository(InvoiceEntity).find({ where: { tenantId: tenant.id }, order: { month: 'DESC' } });
-      const closedMonths = new Set((await this.db.getRepository(BillingMonthEntity).find()).map((m) => m.month));
-      const first = await this.db
-        .createQueryBuilder(UsageRecordEntity, 'u').select('MIN(u.start_ms)', 'first').where('u.tenant_id = :t', { t: tenant.id }).getRawOne<{ first: string | number | null }>();
+      const closed = await this.repo.invoicesOf(tenant.id);
+      const closedMonths = await this.repo.closedMonths();
+      const firstMs = (await this.repo.firstUsageMs(tenant.id)) ?? e.now;
       const estimates: InvoiceView[] = [];
       let month = billingMonthOf(e.now);
-      const firstMs = first?.first === null || first?.first === undefined ? e.now : Number(first.first);
       while (estimates.length < MAX_ESTIMATED_MONTHS) {
         if (!closedMonths.has(month.month)) estimates.push(await this.estimate(tenant.id, month, e.now));
         if (month.startMs <= firstMs) break;
         month = billingMonthOf(month.startMs - 1);
       }
-      const views = [...estimates.map(summaryOf), ...closed.map((c) => summaryOf(this.closedView(c, [])))];
-      return { invoices: views.sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0)) };
+      const views = [...estimates, ...closed.map(closedView)];
+      return views.sort((a, b) => (a.invoice.month < b.invoice.month ? 1 : a.invoice.month > b.invoice.month ? -1 : 0));
     });
   }
 
   /** A tenant's invoice (closed or estimate); another tenant's is missing. */
   async invoice(tenant: TenantEntity, id: string): Promise<InvoiceView> {
-    const view = await this.anyInvoice(id);
-    if (view.tenantId !== tenant.id) throw invoiceNotFound(id);
+    const view = await this.anyInvoice({ invoiceId: id });
+    if (view.invoice.tenantId !== tenant.id) throw invoiceNotFound(id);
     return view;
   }
 
-  async anyInvoice(id: string, recompute = false): Promise<InvoiceView & { recomputed?: { subtotal: string; credits: string; total: string; matches: boolean } }> {
+  /** Any tenant's invoice; `recompute` re-rates a closed one from its stored usage. */
+  async anyInvoice(cmd: GetInvoiceCommand): Promise<InvoiceView & { recomputed?: Recomputation }> {
+    const id = cmd.invoiceId;
     const est = ESTIMATE_ID.exec(id);
     if (est) {
       if (!MONTH.test(est[1])) throw invoiceNotFound(id);
       const month = parseBillingMonth(est[1]);
       return this.engine.read(async (e) => {
         if (month.startMs > e.now) throw invoiceNotFound(id);
-        if (await this.db.getRepository(BillingMonthEntity).findOneBy({ month: month.month })) throw invoiceNotFound(id);
-        if (!(await this.db.getRepository(TenantEntity).findOneBy({ id: est[2] }))) throw invoiceNotFound(id);
+        if (await this.repo.closedMonth(month.month)) throw invoiceNotFound(id);
+        if (!(await this.repo.tenantExists(est[2]))) throw invoiceNotFound(id);
         return this.estimate(est[2], month, e.now);
       });
     }
     if (!ID_PATTERN('inv').test(id)) throw new ApiError('InvalidInvoiceID.Malformed', `Invalid id: '${id}' (expecting 'inv-' and 17 hex digits, or 'est-YYYY-MM-<tenantId>' for an estimate)`);
-    const row = await this.db.getRepository(InvoiceEntity).findOneBy({ id });
-    if (!row) throw invoiceNotFound(id);
-    const lines = await this.db.getRepository(InvoiceLineEntity).find({ where: { invoiceId: id }, order: { lineNo: 'ASC' } });
-    const view = this.closedView(row, lines);
-    if (!recompute) return view;
+    const stored = await this.repo.invoice(id);
+    if (!stored) throw invoiceNotFound(id);
+    const view = closedView(stored);
+    if (!cmd.recompute) return view;
     // Reproducibility: the same usage, re-rated now, gives the same cents.
-    const again = await invoiceFromStore(this.db.manager, row.tenantId, parseBillingMonth(row.month), parseBillingMonth(row.month).endMs, this.book, this.policy);
+    const row = stored.invoice;
+    const month = parseBillingMonth(row.month);
+    const again = await this.repo.invoiceFromStore(row.tenantId, month, month.endMs, this.book, this.policy);
     return {
       ...view,
       recomputed: { subtotal: again.subtotal, credits: again.credits, total: again.total, matches: again.total === row.total && again.subtotal === row.subtotal && again.credits === row.credits },
     };
   }
 
-  csv(view: Invoice): string {
-    return toCsv(view);
-  }
-
-  adminInvoices(q: { month?: unknown; tenantId?: unknown }) {
-    const month = q.month === undefined ? undefined : parseMonthParam(q.month);
-    if (q.tenantId !== undefined && (typeof q.tenantId !== 'string' || !ID_PATTERN('t').test(q.tenantId)))
-      throw invalidParameter(`tenantId must be a tenant id ('t-' and 17 hex digits), got ${JSON.stringify(q.tenantId)}`);
-    const tenantId = q.tenantId as string | undefined;
+  adminInvoices(cmd: ListAllInvoicesCommand): Promise<InvoiceList> {
+    const { month, tenantId } = cmd;
     return this.engine.read(async (e) => {
-      const closedMonth = month ? await this.db.getRepository(BillingMonthEntity).findOneBy({ month: month.month }) : undefined;
+      const closedMonth = month ? await this.repo.closedMonth(month.month) : undefined;
       if (month && !closedMonth) {
         if (month.startMs > e.now) return { month: month.month, status: 'estimate', invoices: [] };
-        const tenants = tenantId ? await this.db.getRepository(TenantEntity).findBy({ id: tenantId }) : await this.db.getRepository(TenantEntity).find({ order: { id: 'ASC' } });
         const views = [];
-        for (const t of tenants) views.push(summaryOf(await this.estimate(t.id, month, e.now)));
+        for (const t of await this.repo.tenantIds(tenantId)) views.push(await this.estimate(t, month, e.now));
         return { month: month.month, status: 'estimate', invoices: views };
       }
-      const rows = await this.db.getRepository(InvoiceEntity).find({
-        where: { ...(month ? { month: month.month } : {}), ...(tenantId ? { tenantId } : {}) },
-        order: { month: 'DESC', tenantId: 'ASC' },
-      });
-      return { ...(month ? { month: month.month, status: 'closed' } : {}), invoices: rows.map((r) => summaryOf(this.closedView(r, []))) };
+      const stored = await this.repo.invoices({ month: month?.month, tenantId });
+      return { ...(month ? { month: month.month, status: 'closed' as const } : {}), invoices: stored.map(closedView) };
     });
   }
 
   /** Revenue by tenant, product and license, credits, and guarantee violations: from the closed invoices, or estimated. */
-  summary(q: { month?: unknown }) {
-    const month = parseMonthParam(q.month);
+  summary(cmd: GetBillingSummaryCommand): Promise<MonthSummary> {
+    const { month } = cmd;
     return this.engine.read(async (e) => {
-      const closed = await this.db.getRepository(BillingMonthEntity).findOneBy({ month: month.month });
+      const closed = await this.repo.closedMonth(month.month);
       let invoices: Invoice[];
       if (closed) {
-        const rows = await this.db.getRepository(InvoiceEntity).find({ where: { month: month.month }, order: { tenantId: 'ASC' } });
-        const lines = new Map<string, InvoiceLineEntity[]>();
-        for (let i = 0; i < rows.length; i += 500) {
-          for (const l of await this.db.getRepository(InvoiceLineEntity).find({ where: { invoiceId: In(rows.slice(i, i + 500).map((r) => r.id)) } }))
-            lines.set(l.invoiceId, [...(lines.get(l.invoiceId) ?? []), l]);
-        }
-        invoices = rows.map((r) => invoiceOfRows(r, lines.get(r.id) ?? []));
+        invoices = (await this.repo.invoicesOfMonth(month.month)).map((s) => s.invoice);
       } else {
         if (month.startMs > e.now) throw invalidParameter(`${month.month} has not begun (now ${iso(e.now)})`);
         invoices = [];
-        for (const t of await this.db.getRepository(TenantEntity).find({ order: { id: 'ASC' } })) invoices.push(await this.estimate(t.id, month, e.now));
+        for (const t of await this.repo.tenantIds()) invoices.push((await this.estimate(t, month, e.now)).invoice);
       }
-      const { months: _months, ...s } = summarize(invoices);
+      const { months: _months, ...summary } = summarize(invoices);
       return {
-        month: month.month, status: closed ? 'closed' : 'estimate', asOf: iso(closed ? closed.closedAt : e.now),
-        ...s,
+        month: month.month, status: closed ? 'closed' : 'estimate', asOfMs: closed ? closed.closedAt : e.now,
+        summary,
         guaranteeViolations: await this.violationsByTenant(month, Math.min(e.now, month.endMs)),
       };
     });
   }
 
   /** Closes a month once it has ended: the invoices become immutable. */
-  async close(body: unknown) {
-    if (!isObject(body)) throw invalidParameter('the body must be a JSON object');
-    const unknown = Object.keys(body).filter((k) => k !== 'month');
-    if (unknown.length) throw invalidParameter(`unknown field(s): ${unknown.join(', ')}`);
-    if (body.month === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter month');
-    const month = parseMonthParam(body.month);
+  async close(cmd: CloseMonthCommand): Promise<CloseResult> {
     // First a commit of everything the engine has done, so the close reads every interval that ended in the month.
     await this.engine.command(async () => undefined);
-    const result = await this.engine.command((tx, e) => closeMonth(tx, month.month, e.now, this.book, this.policy));
-    return { month: result.month, closedAt: iso(result.closedAt), invoices: result.invoices, usageRecords: result.usageRecords, total: result.total, currency: 'USD' };
+    return this.engine.command((tx, e) => closeMonth(this.repo, tx, cmd.month.month, e.now, this.book, this.policy));
   }
 
   // ---- helpers ----
@@ -312,24 +291,13 @@ export class BillingService implements OnModuleInit {
 
   private async estimate(tenantId: string, month: BillingMonth, nowMs: number): Promise<InvoiceView> {
     const live = nowMs < month.endMs ? this.unmetered(tenantId, nowMs) : [];
-    const inv = await invoiceFromStore(this.db.manager, tenantId, month, Math.min(nowMs, month.endMs), this.book, this.policy, live);
-    return { invoiceId: `est-${month.month}-${tenantId}`, status: 'estimate', periodStart: iso(month.startMs), periodEnd: iso(month.endMs), asOf: iso(nowMs), ...inv };
+    const invoice = await this.repo.invoiceFromStore(tenantId, month, Math.min(nowMs, month.endMs), this.book, this.policy, live);
+    return { invoiceId: `est-${month.month}-${tenantId}`, status: 'estimate', periodStartMs: month.startMs, periodEndMs: month.endMs, asOfMs: nowMs, invoice };
   }
 
-  private closedView(row: InvoiceEntity, lines: readonly InvoiceLineEntity[]): InvoiceView {
-    const m = parseBillingMonth(row.month);
-    return { invoiceId: row.id, status: 'closed', periodStart: iso(m.startMs), periodEnd: iso(m.endMs), asOf: iso(row.closedAt), ...invoiceOfRows(row, lines) };
-  }
-
-  private async violationsByTenant(month: BillingMonth, closeAtMs: number) {
-    const rows = await this.db
-      .createQueryBuilder(SlaIntervalEntity, 's')
-      .where('s.kind = :kind', { kind: 'guarantee-violation' })
-      .andWhere('s.startMs < :end', { end: month.endMs })
-      .andWhere('(s.endMs IS NULL OR s.endMs > :start)', { start: month.startMs })
-      .getMany();
+  private async violationsByTenant(month: BillingMonth, closeAtMs: number): Promise<TenantViolations[]> {
     const by = new Map<string, { count: number; ms: number }>();
-    for (const r of rows) {
+    for (const r of await this.repo.guaranteeViolations(month)) {
       const t = by.get(r.tenantId) ?? { count: 0, ms: 0 };
       t.count++;
       t.ms += Math.min(r.endMs ?? closeAtMs, month.endMs) - Math.max(r.startMs, month.startMs);
@@ -339,8 +307,7 @@ export class BillingService implements OnModuleInit {
   }
 }
 
-/** An invoice without its lines, for lists. */
-function summaryOf(v: InvoiceView) {
-  const { lines: _lines, ...rest } = v;
-  return rest;
+function closedView(s: StoredInvoice): InvoiceView {
+  const m = parseBillingMonth(s.invoice.month);
+  return { invoiceId: s.invoiceId, status: 'closed', periodStartMs: m.startMs, periodEndMs: m.endMs, asOfMs: s.closedAt, invoice: s.invoice };
 }

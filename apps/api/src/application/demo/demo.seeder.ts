@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { AVAILABILITY_ZONES } from '@nimbus/hypervisor';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { HostEntity, TenantEntity } from '../../persistence/entities';
+import { DemoRepository } from '../../persistence/demo.repository';
 import { HostsService } from '../hosts/hosts.service';
 import { TenantsService } from '../tenants/tenants.service';
 
@@ -19,7 +17,7 @@ const DEMO_HOSTS_PER_ZONE: [string, number][] = [
 @Injectable()
 export class DemoSeeder {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly repo: DemoRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly hosts: HostsService,
     private readonly tenants: TenantsService,
@@ -28,8 +26,7 @@ export class DemoSeeder {
   /** Returns the demo tenant's key when it seeded one (shown once). */
   async seedIfEmpty(): Promise<{ tenantId: string; key: string } | undefined> {
     if (!this.config.demo) return undefined;
-    const [hosts, tenants] = await Promise.all([this.db.getRepository(HostEntity).count(), this.db.getRepository(TenantEntity).count()]);
-    if (hosts > 0 || tenants > 0) return undefined;
+    if (!(await this.repo.isEmpty())) return undefined;
     for (const zone of AVAILABILITY_ZONES) {
       for (const [hostType, count] of DEMO_HOSTS_PER_ZONE) await this.hosts.add({ hostType, availabilityZone: zone, count });
     }

@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { licensedHost } from '@nimbus/simulation';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { READ_DB } from '../../persistence/data-source';
 import { findImage, findInstanceType, Fleet } from '@nimbus/hypervisor';
-import { LicenseCountingType, LicensedInstance, LicenseLimit, licenseUsage } from '@nimbus/scheduler';
-import { DataSource, EntityManager, Not } from 'typeorm';
+import { LicenseCountingType, LicensedInstance, LicenseLimit, LicenseUsage, licenseUsage } from '@nimbus/scheduler';
 import { ApiError } from '../common/api-errors';
 import { resourceId } from '../common/ids';
-import { InstanceEntity, LicenseConfigurationEntity, TenantEntity } from '../../persistence/entities';
+import { LicenseConfigurationEntity, TenantEntity } from '../../persistence/entities';
+import { LicensesRepository } from '../../persistence/licenses.repository';
+import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
-import { CreateLicenseConfigurationDto } from '../../http/rest/licenses/license.dto';
+import { CreateLicenseConfigurationCommand } from './licenses.commands';
 
 export const licenseConfigurationNotFound = (id: string) =>
   new ApiError('InvalidLicenseConfigurationId.NotFound', `The license configuration '${id}' does not exist`);
@@ -18,7 +17,14 @@ export const limitOf = (c: LicenseConfigurationEntity): LicenseLimit => ({
   licenseConfigurationId: c.id, countingType: c.countingType as LicenseCountingType, limit: c.limit, hardLimit: c.hardLimit,
 });
 
-/** A Dedicated Host as its licenses see it: its physical sockets and cores. */
+/** A configuration with what its instances consume from it now. */
+export interface LicenseConfigurationState {
+  readonly configuration: LicenseConfigurationEntity;
+  readonly usage: readonly LicenseUsage[];
+  readonly consumedLicenses: number;
+  /** A soft limit admits launches past it; this says so. */
+  readonly limitExceeded: boolean;
+}
 
 /**
  * AWS License Manager's self-managed licenses. An instance consumes from launch until it is
@@ -29,57 +35,60 @@ export const limitOf = (c: LicenseConfigurationEntity): LicenseLimit => ({
 @Injectable()
 export class LicensesService {
   constructor(
-    @InjectDataSource(READ_DB) private readonly db: DataSource,
+    private readonly repo: LicensesRepository,
     private readonly engine: EngineService,
   ) {}
 
-  create(tenant: TenantEntity, dto: CreateLicenseConfigurationDto) {
+  create(tenant: TenantEntity, cmd: CreateLicenseConfigurationCommand): Promise<LicenseConfigurationState> {
     return this.engine.command(async (tx, e) => {
-      const row = tx.create(LicenseConfigurationEntity, {
-        id: resourceId('lic'), tenantId: tenant.id, name: dto.name, countingType: dto.countingType, limit: dto.limit, hardLimit: dto.hardLimit, createdAt: e.now,
-      });
-      await tx.insert(LicenseConfigurationEntity, { ...row });
-      return this.view(row, []);
+      const row: LicenseConfigurationEntity = {
+        id: resourceId('lic'), tenantId: tenant.id, name: cmd.name, countingType: cmd.countingType, limit: cmd.limit, hardLimit: cmd.hardLimit, createdAt: e.now,
+      };
+      await this.repo.insert(tx, row);
+      return stateOf(row, []);
     });
   }
 
-  async list(tenant: TenantEntity) {
-    const rows = await this.db.getRepository(LicenseConfigurationEntity).find({ where: { tenantId: tenant.id }, order: { id: 'ASC' } });
+  async list(tenant: TenantEntity): Promise<LicenseConfigurationState[]> {
+    const rows = await this.repo.listOf(tenant.id);
     return this.engine.read(async (e) => {
       const out = [];
-      for (const r of rows) out.push(this.view(r, await this.licensedInstances(this.db.manager, e.fleet, r.id)));
-      return { licenseConfigurations: out };
+      for (const r of rows) out.push(stateOf(r, await this.consumersOf(e.fleet, r.id)));
+      return out;
     });
   }
 
-  async get(tenant: TenantEntity, id: string) {
-    const row = await this.require(this.db.manager, tenant.id, id);
-    return this.engine.read(async (e) => this.view(row, await this.licensedInstances(this.db.manager, e.fleet, id)));
+  async get(tenant: TenantEntity, id: string): Promise<LicenseConfigurationState> {
+    const row = await this.repo.findOwned(tenant.id, id);
+    if (!row) throw licenseConfigurationNotFound(id);
+    return this.engine.read(async (e) => stateOf(row, await this.consumersOf(e.fleet, id)));
   }
 
   /** Refused while instances that are not terminated consume from it. */
-  delete(tenant: TenantEntity, id: string) {
+  delete(tenant: TenantEntity, id: string): Promise<void> {
     return this.engine.command(async (tx) => {
       await this.require(tx, tenant.id, id);
-      const users = await tx.countBy(InstanceEntity, { licenseConfigurationId: id, state: Not('terminated') });
+      const users = await this.repo.countConsumers(tx, id);
       if (users > 0) throw new ApiError('LicenseConfigurationInUse', `The license configuration '${id}' is used by ${users} instance(s) that are not terminated.`);
-      await tx.update(InstanceEntity, { licenseConfigurationId: id }, { licenseConfigurationId: null });
-      await tx.delete(LicenseConfigurationEntity, { id });
+      await this.repo.delete(tx, id);
     });
   }
 
   /** Another tenant's configuration is indistinguishable from a missing one. */
-  async require(m: EntityManager, tenantId: string, id: string): Promise<LicenseConfigurationEntity> {
-    const row = await m.findOneBy(LicenseConfigurationEntity, { id, tenantId });
+  async require(tx: Tx, tenantId: string, id: string): Promise<LicenseConfigurationEntity> {
+    const row = await this.repo.findOwned(tenantId, id, tx);
     if (!row) throw licenseConfigurationNotFound(id);
     return row;
   }
 
   /** The instances that consume from a configuration now: every one not terminated. */
-  async licensedInstances(m: EntityManager, fleet: Fleet, configId: string): Promise<LicensedInstance[]> {
-    const rows = await m.find(InstanceEntity, { where: { licenseConfigurationId: configId, state: Not('terminated') }, order: { id: 'ASC' } });
+  licensedInstances(tx: Tx, fleet: Fleet, configId: string): Promise<LicensedInstance[]> {
+    return this.consumersOf(fleet, configId, tx);
+  }
+
+  private async consumersOf(fleet: Fleet, configId: string, tx?: Tx): Promise<LicensedInstance[]> {
     const out: LicensedInstance[] = [];
-    for (const r of rows) {
+    for (const r of await this.repo.consumers(configId, tx)) {
       const product = findImage(r.imageId)?.byolProduct;
       const type = findInstanceType(r.instanceType);
       if (!product || !type) continue;
@@ -88,22 +97,10 @@ export class LicensesService {
     }
     return out;
   }
+}
 
-  private view(c: LicenseConfigurationEntity, instances: LicensedInstance[]) {
-    const usage = licenseUsage(c.countingType as LicenseCountingType, instances);
-    const consumed = usage.reduce((s, u) => s + u.consumedLicenses, 0);
-    return {
-      licenseConfigurationId: c.id,
-      name: c.name,
-      countingType: c.countingType,
-      limit: c.limit,
-      hardLimit: c.hardLimit,
-      consumedLicenses: consumed,
-      // A soft limit admits launches past it; this says so.
-      limitExceeded: consumed > c.limit,
-      status: 'AVAILABLE',
-      usage,
-      createdAt: new Date(c.createdAt).toISOString(),
-    };
-  }
+function stateOf(c: LicenseConfigurationEntity, instances: readonly LicensedInstance[]): LicenseConfigurationState {
+  const usage = licenseUsage(c.countingType as LicenseCountingType, instances);
+  const consumed = usage.reduce((s, u) => s + u.consumedLicenses, 0);
+  return { configuration: c, usage, consumedLicenses: consumed, limitExceeded: consumed > c.limit };
 }

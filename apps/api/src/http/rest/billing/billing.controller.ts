@@ -4,15 +4,20 @@ import { Response } from 'express';
 import { AdminAuth, CurrentTenant, TenantAuth } from '../../../application/auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { TenantEntity } from '../../../persistence/entities';
-import { BillingService, InvoiceView } from '../../../application/billing/billing.service';
+import { BillingService, InvoiceView, Recomputation } from '../../../application/billing/billing.service';
+import {
+  invoiceCsv, mapCloseResult, mapInvoice, mapInvoiceList, mapInvoiceSummary, mapMonthSummary, mapPriceBook, mapPriceBookVersion, mapUsageReport,
+  toCloseMonthCommand, toGetBillingSummaryCommand, toGetUsageCommand, toListAllInvoicesCommand, toPutCreditPolicyCommand, toPutPricesCommand,
+} from './billing.mapper';
 
 const wantsCsv = (accept: string | undefined) => /\btext\/csv\b/i.test(accept ?? '');
 
-function send(res: Response, accept: string | undefined, view: InvoiceView, csv: (v: InvoiceView) => string) {
-  if (!wantsCsv(accept)) return view;
+/** The invoice as JSON, or as a CSV download when the client asks for one. */
+function send(res: Response, accept: string | undefined, view: InvoiceView & { recomputed?: Recomputation }) {
+  if (!wantsCsv(accept)) return mapInvoice(view);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${view.invoiceId}.csv"`);
-  res.send(csv(view));
+  res.send(invoiceCsv(view.invoice));
   return undefined;
 }
 
@@ -27,14 +32,14 @@ export class BillingController {
   @ApiQuery({ name: 'from', required: false, description: 'ISO 8601 simulated time (default: the start of the month of `to`)' })
   @ApiQuery({ name: 'to', required: false, description: 'ISO 8601 simulated time (default: now)' })
   @ApiQuery({ name: 'groupBy', required: false, enum: ['type', 'product', 'day'], description: 'usage type (default), product, or UTC day × usage type' })
-  usage(@CurrentTenant() tenant: TenantEntity, @Query() q: Record<string, unknown>) {
-    return this.billing.usage(tenant, q);
+  async usage(@CurrentTenant() tenant: TenantEntity, @Query() q: Record<string, unknown>) {
+    return mapUsageReport(await this.billing.usage(tenant, toGetUsageCommand(q)));
   }
 
   @Operation('DescribeInvoices')
   @Get('invoices')
-  invoices(@CurrentTenant() tenant: TenantEntity) {
-    return this.billing.listInvoices(tenant);
+  async invoices(@CurrentTenant() tenant: TenantEntity) {
+    return { invoices: (await this.billing.listInvoices(tenant)).map(mapInvoiceSummary) };
   }
 
   @Operation('GetInvoice')
@@ -42,7 +47,7 @@ export class BillingController {
   @ApiProduces('application/json', 'text/csv')
   @ApiHeader({ name: 'Accept', required: false, description: '`text/csv` for the CSV download' })
   async invoice(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
-    return send(res, accept, await this.billing.invoice(tenant, id), (v) => this.billing.csv(v));
+    return send(res, accept, await this.billing.invoice(tenant, id));
   }
 }
 
@@ -54,7 +59,7 @@ export class AdminBillingController {
 
   @Get('prices')
   prices() {
-    return this.billing.prices();
+    return mapPriceBook(this.billing.prices());
   }
 
   @Put('prices')
@@ -62,8 +67,8 @@ export class AdminBillingController {
     description: 'A new price book version: the fields given are merged onto the version in effect at `effectiveFrom` (default now; never in the past). Prices are decimal strings.',
     schema: { example: { version: '2025-06', effectiveFrom: '2025-06-01T00:00:00Z', instanceTypes: { 'm5.large': { hourly: { linux: '0.1', windows: '0.192' } } } } },
   })
-  putPrices(@Body() body: unknown) {
-    return this.billing.putPrices(body);
+  async putPrices(@Body() body: unknown) {
+    return mapPriceBookVersion(await this.billing.putPrices(toPutPricesCommand(body)));
   }
 
   @Get('billing/credit-policy')
@@ -74,26 +79,26 @@ export class AdminBillingController {
   @Put('billing/credit-policy')
   @ApiBody({ schema: { example: { guaranteeViolation: { creditPercent: '25', minimumDurationMs: 60000 } } } })
   putCreditPolicy(@Body() body: unknown) {
-    return this.billing.putCreditPolicy(body);
+    return this.billing.putCreditPolicy(toPutCreditPolicyCommand(body));
   }
 
   @Get('billing/summary')
   @ApiQuery({ name: 'month', required: true, description: 'YYYY-MM' })
-  summary(@Query() q: Record<string, unknown>) {
-    return this.billing.summary(q);
+  async summary(@Query() q: Record<string, unknown>) {
+    return mapMonthSummary(await this.billing.summary(toGetBillingSummaryCommand(q)));
   }
 
   @Post('billing/close') @HttpCode(200)
   @ApiBody({ schema: { example: { month: '2025-04' } } })
-  close(@Body() body: unknown) {
-    return this.billing.close(body);
+  async close(@Body() body: unknown) {
+    return mapCloseResult(await this.billing.close(toCloseMonthCommand(body)));
   }
 
   @Get('invoices')
   @ApiQuery({ name: 'month', required: false, description: 'YYYY-MM; an unclosed month lists estimates' })
   @ApiQuery({ name: 'tenantId', required: false })
-  invoices(@Query() q: Record<string, unknown>) {
-    return this.billing.adminInvoices(q);
+  async invoices(@Query() q: Record<string, unknown>) {
+    return mapInvoiceList(await this.billing.adminInvoices(toListAllInvoicesCommand(q)));
   }
 
   @Get('invoices/:id')
@@ -101,6 +106,6 @@ export class AdminBillingController {
   @ApiHeader({ name: 'Accept', required: false, description: '`text/csv` for the CSV download' })
   @ApiQuery({ name: 'recompute', required: false, description: '`true`: re-rate the stored usage and say whether it gives the same cents' })
   async invoice(@Param('id') id: string, @Query('recompute') recompute: string | undefined, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
-    return send(res, accept, await this.billing.anyInvoice(id, recompute === 'true'), (v) => this.billing.csv(v));
+    return send(res, accept, await this.billing.anyInvoice({ invoiceId: id, recompute: recompute === 'true' }));
   }
 }

@@ -4,6 +4,7 @@ import { CurrentTenant, TenantAuth } from '../../../application/auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { TenantEntity } from '../../../persistence/entities';
 import { CreateLicenseConfigurationDto } from './license.dto';
+import { mapLicenseConfiguration, toCreateLicenseConfigurationCommand } from './license.mapper';
 import { LicensesService } from '../../../application/licenses/licenses.service';
 
 @ApiTags('license configurations')
@@ -13,11 +14,13 @@ export class LicensesController {
   constructor(private readonly licenses: LicensesService) {}
 
   @Operation('CreateLicenseConfiguration')
-  @Post() create(@CurrentTenant() tenant: TenantEntity, @Body() dto: CreateLicenseConfigurationDto) { return this.licenses.create(tenant, dto); }
+  @Post() async create(@CurrentTenant() tenant: TenantEntity, @Body() dto: CreateLicenseConfigurationDto) {
+    return mapLicenseConfiguration(await this.licenses.create(tenant, toCreateLicenseConfigurationCommand(dto)));
+  }
   @Operation('ListLicenseConfigurations')
-  @Get() list(@CurrentTenant() tenant: TenantEntity) { return this.licenses.list(tenant); }
+  @Get() async list(@CurrentTenant() tenant: TenantEntity) { return { licenseConfigurations: (await this.licenses.list(tenant)).map(mapLicenseConfiguration) }; }
   @Operation('GetLicenseConfiguration')
-  @Get(':id') get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) { return this.licenses.get(tenant, id); }
+  @Get(':id') async get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) { return mapLicenseConfiguration(await this.licenses.get(tenant, id)); }
   @Operation('DeleteLicenseConfiguration')
   @Delete(':id') @HttpCode(204) async delete(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string): Promise<void> { await this.licenses.delete(tenant, id); }
 }

@@ -5,6 +5,7 @@ import { Operation } from '../../../application/auth/operation';
 import { TenantEntity } from '../../../persistence/entities';
 import { DedicatedHostsService } from '../../../application/placement/dedicated-hosts.service';
 import { AllocateHostsDto } from './placement.dto';
+import { mapDedicatedHost, toAllocateHostsCommand } from './placement.mapper';
 
 @ApiTags('dedicated hosts')
 @TenantAuth()
@@ -13,11 +14,11 @@ export class DedicatedHostsController {
   constructor(private readonly hosts: DedicatedHostsService) {}
 
   @Operation('AllocateHosts')
-  @Post() allocate(@CurrentTenant() tenant: TenantEntity, @Body() dto: AllocateHostsDto) { return this.hosts.allocate(tenant, dto); }
+  @Post() async allocate(@CurrentTenant() tenant: TenantEntity, @Body() dto: AllocateHostsDto) { return { hosts: (await this.hosts.allocate(tenant, toAllocateHostsCommand(dto))).map(mapDedicatedHost) }; }
   @Operation('DescribeHosts')
-  @Get() list(@CurrentTenant() tenant: TenantEntity) { return this.hosts.list(tenant); }
+  @Get() async list(@CurrentTenant() tenant: TenantEntity) { return { hosts: (await this.hosts.list(tenant)).map(mapDedicatedHost) }; }
   @Operation('DescribeHosts')
-  @Get(':id') get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) { return this.hosts.get(tenant, id); }
+  @Get(':id') async get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) { return mapDedicatedHost(await this.hosts.get(tenant, id)); }
   @Operation('ReleaseHosts')
   @Delete(':id') @HttpCode(204) async release(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string): Promise<void> { await this.hosts.release(tenant, id); }
 }

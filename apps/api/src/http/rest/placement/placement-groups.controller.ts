@@ -4,6 +4,7 @@ import { CurrentTenant, TenantAuth } from '../../../application/auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { TenantEntity } from '../../../persistence/entities';
 import { CreatePlacementGroupDto } from './placement.dto';
+import { mapPlacementGroup, toCreatePlacementGroupCommand } from './placement.mapper';
 import { PlacementGroupsService } from '../../../application/placement/placement-groups.service';
 
 @ApiTags('placement groups')
@@ -13,9 +14,9 @@ export class PlacementGroupsController {
   constructor(private readonly groups: PlacementGroupsService) {}
 
   @Operation('CreatePlacementGroup')
-  @Post() create(@CurrentTenant() tenant: TenantEntity, @Body() dto: CreatePlacementGroupDto) { return this.groups.create(tenant, dto); }
+  @Post() async create(@CurrentTenant() tenant: TenantEntity, @Body() dto: CreatePlacementGroupDto) { return mapPlacementGroup(await this.groups.create(tenant, toCreatePlacementGroupCommand(dto))); }
   @Operation('DescribePlacementGroups')
-  @Get() list(@CurrentTenant() tenant: TenantEntity) { return this.groups.list(tenant); }
+  @Get() async list(@CurrentTenant() tenant: TenantEntity) { return { placementGroups: (await this.groups.list(tenant)).map(mapPlacementGroup) }; }
   @Operation('DeletePlacementGroup')
   @Delete(':name') @HttpCode(204) async delete(@CurrentTenant() tenant: TenantEntity, @Param('name') name: string): Promise<void> { await this.groups.delete(tenant, name); }
 }
