@@ -1,3 +1,4 @@
+import { setDedicatedHostOwner } from '@nimbus/simulation';
 import { Injectable } from '@nestjs/common';
 import { findInstanceType, Host, INSTANCE_TYPES, isAvailabilityZone } from '@nimbus/hypervisor';
 import { InvalidParameterCombination } from '@nimbus/scheduler';
@@ -55,7 +56,7 @@ export class DedicatedHostsService {
       }));
       await this.repo.insert(tx, rows);
       for (const r of rows) {
-        e.scheduler.setHostOwner(r.hostId, ownerOf(r));
+        setDedicatedHostOwner(e.world, r.hostId, ownerOf(r));
         // Billed per host-hour from now until released (MODEL.md §5); its instances pay no compute.
         await this.engine.usage.openHost(tx, { hostId: r.hostId, tenantId: tenant.id, hostFamily: family, availabilityZone: cmd.availabilityZone, startMs: e.now });
       }
@@ -88,7 +89,7 @@ export class DedicatedHostsService {
       if (members.length > 0)
         throw new ApiError('IncorrectHostState', `The Dedicated Host '${id}' still has ${members.length} instance(s) (${members.map((m) => m.instanceId).join(', ')}); terminate them before releasing it.`);
       await this.repo.delete(tx, id);
-      e.scheduler.setHostOwner(id, null);
+      setDedicatedHostOwner(e.world, id, null);
       await this.engine.usage.closeHost(tx, id, e.now);
     });
   }

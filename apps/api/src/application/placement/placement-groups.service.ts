@@ -1,3 +1,4 @@
+import { definePlacementGroup, deletePlacementGroup } from '@nimbus/simulation';
 import { Injectable } from '@nestjs/common';
 import { InvalidParameterCombination } from '@nimbus/scheduler';
 import { ApiError } from '../common/api-errors';
@@ -30,7 +31,7 @@ export class PlacementGroupsService {
         partitionCount: strategy === 'partition' ? (cmd.partitionCount ?? 2) : null, createdAt: e.now,
       };
       await this.repo.insert(tx, row);
-      e.scheduler.defineGroup({ groupId: row.id, strategy, ...(row.partitionCount !== null ? { partitionCount: row.partitionCount } : {}) });
+      definePlacementGroup(e.world, { groupId: row.id, strategy, ...(row.partitionCount !== null ? { partitionCount: row.partitionCount } : {}) });
       return row;
     });
   }
@@ -46,7 +47,7 @@ export class PlacementGroupsService {
       const members = await this.repo.countActiveMembers(tx, row.id);
       if (members > 0) throw new ApiError('InvalidPlacementGroup.InUse', `The placement group '${name}' is in use by ${members} instance(s); terminate them first.`);
       await this.repo.delete(tx, row.id);
-      e.scheduler.removeGroup(row.id);
+      deletePlacementGroup(e.world, row.id);
     });
   }
 
