@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AdminAuth } from '../../../application/auth/guards';
+import { AdminAuth } from '../auth/guards';
 import { AddHostsDto } from './host.dto';
 import { HostsService } from '../../../application/hosts/hosts.service';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { AdminAuth } from '../../../application/auth/guards';
+import { AdminAuth } from '../auth/guards';
 import { CreateTenantDto, UpdateTenantDto } from './tenant.dto';
 import { TenantsService } from '../../../application/tenants/tenants.service';
 
