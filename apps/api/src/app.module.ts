@@ -17,6 +17,7 @@ import { EngineService } from './engine/engine.service';
 import { HealthController } from './http/rest/health/health.controller';
 import { HostsController } from './http/rest/hosts/hosts.controller';
 import { HostsService } from './application/hosts/hosts.service';
+import { HostsRepository } from './persistence/hosts.repository';
 import { InstancesController } from './http/rest/instances/instances.controller';
 import { InstancesService } from './application/instances/instances.service';
 import { QuotasController } from './http/rest/instances/quotas.controller';
@@ -88,6 +89,7 @@ export class AppModule implements NestModule {
         { provide: getDataSourceToken(READ_DB), inject: [getDataSourceToken()], useFactory: (writer: DataSource) => readDataSource(config.database, writer) },
         ReadConnectionCloser,
         throttleProvider(options.throttle),
+        HostsRepository,
         EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
         PlacementGroupsService, DedicatedHostsService, LicensesService,
         BillingService,
