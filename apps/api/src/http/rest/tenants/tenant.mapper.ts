@@ -1,5 +1,6 @@
 import { DEFAULT_REQUEST_LIMITS } from '../../../application/throttling';
-import { ApiKeyEntity, TenantEntity } from '../../../persistence/entities';
+import { NewApiKey } from '../../../application/tenants/tenants.service';
+import { TenantEntity } from '../../../persistence/entities';
 
 export function mapTenant(t: TenantEntity) {
   return {
@@ -12,6 +13,6 @@ export function mapTenant(t: TenantEntity) {
 }
 
 /** The secret appears only in the answer that creates the key. */
-export function mapNewApiKey(k: ApiKeyEntity, key: string) {
-  return { keyId: k.id, key, createdAt: new Date(k.createdAt).toISOString() };
+export function mapNewApiKey(k: NewApiKey) {
+  return { keyId: k.row.id, key: k.key, createdAt: new Date(k.row.createdAt).toISOString() };
 }
