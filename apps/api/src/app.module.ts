@@ -20,6 +20,7 @@ import { HostsService } from './application/hosts/hosts.service';
 import { HostsRepository } from './persistence/hosts.repository';
 import { TenantsRepository } from './persistence/tenants.repository';
 import { ApiKeysRepository } from './persistence/api-keys.repository';
+import { InstancesRepository } from './persistence/instances.repository';
 import { InstancesController } from './http/rest/instances/instances.controller';
 import { InstancesService } from './application/instances/instances.service';
 import { QuotasController } from './http/rest/instances/quotas.controller';
@@ -91,7 +92,7 @@ export class AppModule implements NestModule {
         { provide: getDataSourceToken(READ_DB), inject: [getDataSourceToken()], useFactory: (writer: DataSource) => readDataSource(config.database, writer) },
         ReadConnectionCloser,
         throttleProvider(options.throttle),
-        HostsRepository, TenantsRepository, ApiKeysRepository,
+        InstancesRepository, TenantsRepository, ApiKeysRepository, HostsRepository,
         EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
         PlacementGroupsService, DedicatedHostsService, LicensesService,
         BillingService,
