@@ -20,6 +20,11 @@ export interface NewApiKey {
   readonly key: string;
 }
 
+export interface CreatedTenant {
+  readonly tenant: TenantEntity;
+  readonly apiKey: NewApiKey;
+}
+
 const tenantNotFound = (id: string) => notFound('InvalidTenantID.NotFound', `The tenant ID '${id}' does not exist`);
 
 @Injectable()
@@ -31,7 +36,7 @@ export class TenantsService {
     private readonly apiKeys: ApiKeysRepository,
   ) {}
 
-  create(cmd: CreateTenantCommand): Promise<{ tenant: TenantEntity; apiKey: NewApiKey }> {
+  create(cmd: CreateTenantCommand): Promise<CreatedTenant> {
     return this.engine.command(async (tx, e) => {
       const tenant = await this.tenants.insertTenant(tx, {
         id: resourceId('t'),

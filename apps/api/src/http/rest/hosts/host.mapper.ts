@@ -12,6 +12,10 @@ export function mapHost(h: Host) {
   };
 }
 
-export function mapHostType(t: HostType) {
-  return { ...t, threads: hardwareThreads(t) };
+export function mapHosts(hosts: readonly Host[]) {
+  return { hosts: hosts.map(mapHost) };
+}
+
+export function mapHostTypes(types: readonly HostType[]) {
+  return { hostTypes: types.map((t) => ({ ...t, threads: hardwareThreads(t) })) };
 }

@@ -3,7 +3,7 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AdminAuth } from '../auth/guards';
 import { AddHostsDto } from './host.dto';
 import { HostsService } from '../../../application/hosts/hosts.service';
-import { mapHost, mapHostType } from './host.mapper';
+import { mapHosts, mapHostTypes } from './host.mapper';
 
 @ApiTags('admin: fleet')
 @AdminAuth()
@@ -11,18 +11,18 @@ import { mapHost, mapHostType } from './host.mapper';
 export class HostsController {
   constructor(private readonly hosts: HostsService) {}
 
-  @Get('host-types') hostTypes() { return { hostTypes: this.hosts.hostTypes().map(mapHostType) }; }
+  @Get('host-types') hostTypes() { return mapHostTypes(this.hosts.hostTypes()); }
 
   @Post('hosts')
   async add(@Body() dto: AddHostsDto) {
-    return { hosts: (await this.hosts.add({ hostType: dto.hostType, availabilityZone: dto.availabilityZone, count: dto.count })).map(mapHost) };
+    return mapHosts(await this.hosts.add({ hostType: dto.hostType, availabilityZone: dto.availabilityZone, count: dto.count }));
   }
 
   @Get('hosts')
   @ApiQuery({ name: 'availabilityZone', required: false })
   @ApiQuery({ name: 'hostType', required: false })
   list(@Query('availabilityZone') availabilityZone?: string, @Query('hostType') hostType?: string) {
-    return { hosts: this.hosts.list({ availabilityZone, hostType }).map(mapHost) };
+    return mapHosts(this.hosts.list({ availabilityZone, hostType }));
   }
 
   @Delete('hosts/:id') @HttpCode(204) remove(@Param('id') id: string) { return this.hosts.remove({ hostId: id }); }

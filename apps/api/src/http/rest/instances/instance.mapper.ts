@@ -70,6 +70,11 @@ export function mapInstancePage(p: InstancePage) {
   return { instances: p.instances.map(mapInstance), ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
 }
 
+/** CreateTags: the instance's tags after the change. */
+export function mapTags(tags: Readonly<Record<string, string>>) {
+  return { tags };
+}
+
 export function mapTransition(t: StateTransition) {
   return { instanceId: t.vmId, previousState: stateOf(t.previous), currentState: stateOf(t.current) };
 }

@@ -6,7 +6,7 @@ import { createValidationPipe } from '../validation.pipe';
 import { TenantEntity } from '../../../persistence/entities';
 import { ListInstancesQueryDto, PutTagsDto, RunInstancesDto } from './instance.dto';
 import { InstancesService } from '../../../application/instances/instances.service';
-import { mapInstance, mapInstancePage, mapReservation, mapTransition, toListInstancesQuery, toRunInstancesCommand } from './instance.mapper';
+import { mapInstance, mapInstancePage, mapReservation, mapTags, mapTransition, toListInstancesQuery, toRunInstancesCommand } from './instance.mapper';
 
 const listQueryPipe = createValidationPipe();
 
@@ -73,7 +73,7 @@ export class InstancesController {
   @Operation('CreateTags')
   @Put(':id/tags')
   async putTags(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Body() dto: PutTagsDto) {
-    return { tags: await this.instances.putTags(tenant, { instanceId: id, tags: dto.tags }) };
+    return mapTags(await this.instances.putTags(tenant, { instanceId: id, tags: dto.tags }));
   }
 
   @Operation('DeleteTags')

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { AdminAuth } from '../auth/guards';
 import { CreateTenantDto, UpdateTenantDto } from './tenant.dto';
 import { TenantsService } from '../../../application/tenants/tenants.service';
-import { mapNewApiKey, mapTenant } from './tenant.mapper';
+import { mapCreatedApiKey, mapCreatedTenant, mapTenant, mapTenants } from './tenant.mapper';
 
 @ApiTags('admin: tenants')
 @AdminAuth()
@@ -13,11 +13,10 @@ export class TenantsController {
 
   @Post()
   async create(@Body() dto: CreateTenantDto) {
-    const { tenant, apiKey } = await this.tenants.create({ name: dto.name, quotas: dto.quotas });
-    return { tenant: mapTenant(tenant), apiKey: mapNewApiKey(apiKey) };
+    return mapCreatedTenant(await this.tenants.create({ name: dto.name, quotas: dto.quotas }));
   }
 
-  @Get() async list() { return { tenants: (await this.tenants.list()).map(mapTenant) }; }
+  @Get() async list() { return mapTenants(await this.tenants.list()); }
   @Get(':id') async get(@Param('id') id: string) { return mapTenant(await this.tenants.get({ tenantId: id })); }
 
   @Patch(':id')
@@ -25,6 +24,6 @@ export class TenantsController {
     return mapTenant(await this.tenants.update({ tenantId: id, quotas: dto.quotas, requestLimits: dto.requestLimits }));
   }
 
-  @Post(':id/api-keys') async createKey(@Param('id') id: string) { return { apiKey: mapNewApiKey(await this.tenants.createKey({ tenantId: id })) }; }
+  @Post(':id/api-keys') async createKey(@Param('id') id: string) { return mapCreatedApiKey(await this.tenants.createKey({ tenantId: id })); }
   @Delete(':id/api-keys/:keyId') @HttpCode(204) deleteKey(@Param('id') id: string, @Param('keyId') keyId: string) { return this.tenants.deleteKey({ tenantId: id, keyId }); }
 }
