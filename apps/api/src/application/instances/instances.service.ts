@@ -172,7 +172,7 @@ export class InstancesService {
     const id = cmd.instanceId;
     return this.engine.command(async (tx, e) => {
       const row = await this.requireVisible(tx, tenant.id, id);
-      if (row.state === 'terminated') return { vmId: id, previous: 'terminated', current: 'terminated' } as StateTransition;
+      if (row.state === 'terminated') return { vmId: id, previous: 'terminated', current: 'terminated' };
       const t = terminateVm(e.world, tenant.id, id);
       if (t.previous !== t.current) await this.instances.setStateReason(tx, id, USER_SHUTDOWN);
       return t;
