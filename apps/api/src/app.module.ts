@@ -4,8 +4,8 @@ import { DataSource } from 'typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AuthService } from './application/auth/auth.service';
-import { AdminGuard, TenantGuard } from './application/auth/guards';
-import { assertEveryTenantRouteHasAnOperation } from './application/auth/operation-check';
+import { AdminGuard, TenantGuard } from './http/rest/auth/guards';
+import { assertEveryTenantRouteHasAnOperation } from './http/rest/auth/operation-check';
 import { throttleProvider, ThrottleOptions } from './application/auth/throttle.provider';
 import { CatalogController } from './http/rest/catalog/catalog.controller';
 import { ClockController } from './http/rest/clock/clock.controller';
@@ -18,6 +18,10 @@ import { WorldStore } from './persistence/world-store';
 import { HealthController } from './http/rest/health/health.controller';
 import { HostsController } from './http/rest/hosts/hosts.controller';
 import { HostsService } from './application/hosts/hosts.service';
+import { HostsRepository } from './persistence/hosts.repository';
+import { TenantsRepository } from './persistence/tenants.repository';
+import { ApiKeysRepository } from './persistence/api-keys.repository';
+import { InstancesRepository } from './persistence/instances.repository';
 import { InstancesController } from './http/rest/instances/instances.controller';
 import { InstancesService } from './application/instances/instances.service';
 import { QuotasController } from './http/rest/instances/quotas.controller';
@@ -94,6 +98,7 @@ export class AppModule implements NestModule {
         { provide: getDataSourceToken(READ_DB), inject: [getDataSourceToken()], useFactory: (writer: DataSource) => readDataSource(config.database, writer) },
         ReadConnectionCloser,
         throttleProvider(options.throttle),
+        InstancesRepository, TenantsRepository, ApiKeysRepository, HostsRepository,
         EngineService, WorldStore, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
         PlacementGroupsService, DedicatedHostsService, LicensesService,
         BillingService,

@@ -1,26 +1,24 @@
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
-import { ApiKeyEntity, TenantEntity } from '../../persistence/entities';
+import { ApiKeysRepository } from '../../persistence/api-keys.repository';
+import { TenantEntity } from '../../persistence/entities';
+import { TenantsRepository } from '../../persistence/tenants.repository';
 import { AuthService } from './auth.service';
 import { hashKey, newSecretKey } from './key-hash';
 
-/** AuthService over a fake database that counts its look-ups and can hold one back. */
+/** AuthService over fake repositories that count their look-ups and can hold one back. */
 function rig() {
   const keys = new Map<string, { id: string; tenantId: string; keyHash: string }>();
   const tenants = new Map<string, TenantEntity>();
   let lookups = 0;
   let hold: Promise<void> | undefined;
-  const repo = (entity: unknown) => ({
-    findOneBy: async (where: { keyHash?: string; id?: string }) => {
-      lookups++;
-      if (entity !== ApiKeyEntity && entity !== TenantEntity) throw new Error('unexpected repository');
-      const row = entity === ApiKeyEntity ? keys.get(where.keyHash!) : tenants.get(where.id!);
-      if (hold) await hold; // the answer was read; it arrives later
-      return row ?? null;
-    },
-  });
-  const db = { getRepository: repo } as unknown as DataSource;
-  const sut = new AuthService(db, { adminKey: 'admin-key-0123456789' } as AppConfig);
+  const lookUp = async <T>(row: T | undefined): Promise<T | null> => {
+    lookups++;
+    if (hold) await hold; // the answer was read; it arrives later
+    return row ?? null;
+  };
+  const apiKeys = { findByHash: (keyHash: string) => lookUp(keys.get(keyHash)) } as unknown as ApiKeysRepository;
+  const tenantRows = { reader: {}, findById: (_m: unknown, id: string) => lookUp(tenants.get(id)) } as unknown as TenantsRepository;
+  const sut = new AuthService(apiKeys, tenantRows, { adminKey: 'admin-key-0123456789' } as AppConfig);
   const addTenant = (id: string, quota = 8) => {
     const t = Object.assign(new TenantEntity(), { id, name: id, quotaOnDemandVcpus: quota, quotaProvisionedIops: 0, requestLimits: null, createdAt: 0 });
     tenants.set(id, t);

@@ -1,12 +1,9 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { READ_DB } from '../../persistence/data-source';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { ApiKeyEntity, SettingEntity, TenantEntity } from '../../persistence/entities';
+import { ApiKeysRepository } from '../../persistence/api-keys.repository';
+import { TenantEntity } from '../../persistence/entities';
+import { TenantsRepository } from '../../persistence/tenants.repository';
 import { hashKey, isTenantKeyShaped, MAX_KEY_LENGTH, newSecretKey, sameHash } from './key-hash';
-
-const ADMIN_KEY_SETTING = 'admin_key_hash';
 
 export type Caller = { kind: 'admin' } | { kind: 'tenant'; tenant: TenantEntity } | { kind: 'unknown' };
 
@@ -36,7 +33,8 @@ export class AuthService implements OnModuleInit {
   private generation = 0;
 
   constructor(
-    @InjectDataSource(READ_DB) private readonly db: DataSource,
+    private readonly apiKeys: ApiKeysRepository,
+    private readonly tenantRows: TenantsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -45,15 +43,14 @@ export class AuthService implements OnModuleInit {
       this.adminKeyHash = hashKey(this.config.adminKey);
       return;
     }
-    const settings = this.db.getRepository(SettingEntity);
-    const stored = await settings.findOneBy({ key: ADMIN_KEY_SETTING });
-    if (stored) {
-      this.adminKeyHash = stored.value;
+    const stored = await this.apiKeys.storedAdminKeyHash();
+    if (stored !== undefined) {
+      this.adminKeyHash = stored;
       return;
     }
     this.generatedAdminKey = newSecretKey('nmbadmin');
     this.adminKeyHash = hashKey(this.generatedAdminKey);
-    await settings.insert({ key: ADMIN_KEY_SETTING, value: this.adminKeyHash });
+    await this.apiKeys.storeAdminKeyHash(this.adminKeyHash);
   }
 
   async identify(key: string | undefined): Promise<Caller> {
@@ -84,9 +81,9 @@ export class AuthService implements OnModuleInit {
 
   private async lookUp(h: string): Promise<Caller> {
     const generation = this.generation;
-    const apiKey = await this.db.getRepository(ApiKeyEntity).findOneBy({ keyHash: h });
+    const apiKey = await this.apiKeys.findByHash(h);
     if (!apiKey) return UNKNOWN;
-    const tenant = await this.db.getRepository(TenantEntity).findOneBy({ id: apiKey.tenantId });
+    const tenant = await this.tenantRows.findById(this.tenantRows.reader, apiKey.tenantId);
     if (!tenant) return UNKNOWN;
     if (generation === this.generation) {
       this.keys.set(h, { keyId: apiKey.id, tenantId: tenant.id });

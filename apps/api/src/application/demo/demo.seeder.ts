@@ -31,6 +31,6 @@ export class DemoSeeder {
       for (const [hostType, count] of DEMO_HOSTS_PER_ZONE) await this.hosts.add({ hostType, availabilityZone: zone, count });
     }
     const { tenant, apiKey } = await this.tenants.create({ name: 'demo', quotas: { onDemandVcpus: 256, provisionedIops: 200_000 } });
-    return { tenantId: tenant.tenantId, key: apiKey.key };
+    return { tenantId: tenant.id, key: apiKey.key };
   }
 }

@@ -8,7 +8,7 @@ import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { ID_PATTERN } from '../common/ids';
 import { InstanceEntity, SimEventEntity, TenantEntity } from '../../persistence/entities';
 import { EngineService, StoredWorkload } from '../../engine/engine.service';
-import { mapHost } from '../hosts/hosts.service';
+import { mapHost } from '../../http/rest/hosts/host.mapper';
 import { parseWindow, readMetrics } from './metrics-query';
 
 const DEFAULT_EVENTS_PAGE = 100;

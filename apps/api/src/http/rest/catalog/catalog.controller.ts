@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AVAILABILITY_ZONES, IMAGES, INSTANCE_TYPES, REGION } from '@nimbus/hypervisor';
 import { hourlyPricesByPlatform } from '@nimbus/metering';
-import { TenantAuth } from '../../../application/auth/guards';
+import { TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { BillingService } from '../../../application/billing/billing.service';
 import { EngineService } from '../../../engine/engine.service';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsDefined, IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
-import { AdminAuth } from '../../../application/auth/guards';
+import { AdminAuth } from '../auth/guards';
 import { ApiError } from '../../../application/common/api-errors';
 import { EngineService, MAX_ADVANCE_MS } from '../../../engine/engine.service';
 

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AdminAuth } from '../../../application/auth/guards';
+import { AdminAuth } from '../auth/guards';
 import { AddHostsDto } from './host.dto';
 import { HostsService } from '../../../application/hosts/hosts.service';
+import { mapHosts, mapHostTypes } from './host.mapper';
 
 @ApiTags('admin: fleet')
 @AdminAuth()
@@ -10,15 +11,19 @@ import { HostsService } from '../../../application/hosts/hosts.service';
 export class HostsController {
   constructor(private readonly hosts: HostsService) {}
 
-  @Get('host-types') hostTypes() { return this.hosts.hostTypes(); }
-  @Post('hosts') add(@Body() dto: AddHostsDto) { return this.hosts.add(dto); }
+  @Get('host-types') hostTypes() { return mapHostTypes(this.hosts.hostTypes()); }
+
+  @Post('hosts')
+  async add(@Body() dto: AddHostsDto) {
+    return mapHosts(await this.hosts.add({ hostType: dto.hostType, availabilityZone: dto.availabilityZone, count: dto.count }));
+  }
 
   @Get('hosts')
   @ApiQuery({ name: 'availabilityZone', required: false })
   @ApiQuery({ name: 'hostType', required: false })
   list(@Query('availabilityZone') availabilityZone?: string, @Query('hostType') hostType?: string) {
-    return this.hosts.list({ availabilityZone, hostType });
+    return mapHosts(this.hosts.list({ availabilityZone, hostType }));
   }
 
-  @Delete('hosts/:id') @HttpCode(204) remove(@Param('id') id: string) { return this.hosts.remove(id); }
+  @Delete('hosts/:id') @HttpCode(204) remove(@Param('id') id: string) { return this.hosts.remove({ hostId: id }); }
 }

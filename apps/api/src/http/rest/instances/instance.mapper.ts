@@ -1,6 +1,8 @@
 import { INSTANCE_STATE_CODES, InstanceStateName, StateTransition } from '@nimbus/hypervisor';
-import { InstanceEntity } from '../../../persistence/entities';
+import { InstanceDescription, InstancePage, QuotaUsage, Reservation } from '../../../application/instances/instance-description';
+import { ListInstancesQuery, RunInstancesCommand } from '../../../application/instances/instances.commands';
 import { InstanceVolumeView } from '../volumes/volume.mapper';
+import { ListInstancesQueryDto, RunInstancesDto } from './instance.dto';
 
 const STATE_REASONS: Record<string, string> = {
   'Client.UserInitiatedShutdown': 'User initiated shutdown',
@@ -9,10 +11,32 @@ const STATE_REASONS: Record<string, string> = {
 
 export const stateOf = (name: string) => ({ name, code: INSTANCE_STATE_CODES[name as InstanceStateName] });
 
-/** Names of the placement groups instances are in, by group id (see placementGroupNames). */
-export type GroupNames = ReadonlyMap<string, string>;
+/**
+ * The request as the command: every field the caller gave, and nothing more (a repeated client
+ * token is matched against this content).
+ */
+export function toRunInstancesCommand(dto: RunInstancesDto): RunInstancesCommand {
+  return {
+    imageId: dto.imageId, instanceType: dto.instanceType, minCount: dto.minCount, maxCount: dto.maxCount,
+    availabilityZone: dto.availabilityZone, tenancy: dto.tenancy, hostId: dto.hostId,
+    placementGroup: dto.placementGroup, partitionNumber: dto.partitionNumber, licenseConfigurationId: dto.licenseConfigurationId,
+    cpu: dto.cpu && { reservation: dto.cpu.reservation, limit: dto.cpu.limit, weight: dto.cpu.weight },
+    creditSpecification: dto.creditSpecification,
+    volumes: dto.volumes?.map((v) => ({ sizeGiB: v.sizeGiB, type: v.type, iops: v.iops, throughputMiBps: v.throughputMiBps })),
+    maintenanceOptions: dto.maintenanceOptions && { autoRecovery: dto.maintenanceOptions.autoRecovery },
+    tags: dto.tags,
+    clientToken: dto.clientToken,
+  };
+}
 
-export function mapInstance(i: InstanceEntity, tags: Record<string, string>, volumes: InstanceVolumeView[] = [], groups: GroupNames = new Map()) {
+export function toListInstancesQuery(q: ListInstancesQueryDto, tags: [string, string][]): ListInstancesQuery {
+  return { state: q.state, instanceType: q.instanceType, availabilityZone: q.availabilityZone, tags, maxResults: q.maxResults, nextToken: q.nextToken };
+}
+
+export function mapInstance(d: InstanceDescription) {
+  const i = d.row;
+  // Once VolumesService.attachedTo answers volume rows, map them here with mapInstanceVolume.
+  const volumes: InstanceVolumeView[] = [...d.volumes];
   return {
     instanceId: i.id,
     reservationId: i.reservationId,
@@ -24,7 +48,7 @@ export function mapInstance(i: InstanceEntity, tags: Record<string, string>, vol
     launchTime: new Date(i.launchTime).toISOString(),
     platform: i.platform,
     tenancy: i.tenancy,
-    ...(i.placementGroupId && groups.has(i.placementGroupId) ? { placementGroup: groups.get(i.placementGroupId) } : {}),
+    ...(d.placementGroupName !== undefined ? { placementGroup: d.placementGroupName } : {}),
     ...(i.partitionNumber !== null && i.partitionNumber !== undefined ? { partitionNumber: i.partitionNumber } : {}),
     ...(i.tenancy === 'host' && i.dedicatedHostId ? { hostId: i.dedicatedHostId } : {}),
     ...(i.licenseConfigurationId ? { licenseConfigurationId: i.licenseConfigurationId } : {}),
@@ -34,10 +58,27 @@ export function mapInstance(i: InstanceEntity, tags: Record<string, string>, vol
     // EC2's instance status check (DescribeInstanceStatus): impaired while its host or driver domain is down.
     statusCheck: i.status,
     volumes,
-    tags,
+    tags: d.tags,
   };
+}
+
+export function mapReservation(r: Reservation) {
+  return { reservationId: r.reservationId, instances: r.instances.map(mapInstance) };
+}
+
+export function mapInstancePage(p: InstancePage) {
+  return { instances: p.instances.map(mapInstance), ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
+}
+
+/** CreateTags: the instance's tags after the change. */
+export function mapTags(tags: Readonly<Record<string, string>>) {
+  return { tags };
 }
 
 export function mapTransition(t: StateTransition) {
   return { instanceId: t.vmId, previousState: stateOf(t.previous), currentState: stateOf(t.current) };
+}
+
+export function mapQuotas(q: QuotaUsage) {
+  return { onDemandVcpus: { limit: q.onDemandVcpus.limit, used: q.onDemandVcpus.used }, provisionedIops: { limit: q.provisionedIops.limit, used: q.provisionedIops.used } };
 }

@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentTenant, TenantAuth } from '../../../application/auth/guards';
+import { CurrentTenant, TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { createValidationPipe } from '../validation.pipe';
 import { TenantEntity } from '../../../persistence/entities';
 import { ListInstancesQueryDto, PutTagsDto, RunInstancesDto } from './instance.dto';
 import { InstancesService } from '../../../application/instances/instances.service';
+import { mapInstance, mapInstancePage, mapReservation, mapTags, mapTransition, toListInstancesQuery, toRunInstancesCommand } from './instance.mapper';
 
 const listQueryPipe = createValidationPipe();
 
@@ -17,8 +18,8 @@ export class InstancesController {
 
   @Operation('RunInstances')
   @Post()
-  run(@CurrentTenant() tenant: TenantEntity, @Body() dto: RunInstancesDto) {
-    return this.instances.run(tenant, dto);
+  async run(@CurrentTenant() tenant: TenantEntity, @Body() dto: RunInstancesDto) {
+    return mapReservation(await this.instances.run(tenant, toRunInstancesCommand(dto)));
   }
 
   @Operation('DescribeInstances')
@@ -36,48 +37,48 @@ export class InstancesController {
       .map(([k, v]) => [k.slice(4), String(v)] as [string, string]);
     const rest = Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith('tag:')));
     const q = (await listQueryPipe.transform(rest, { type: 'query', metatype: ListInstancesQueryDto })) as ListInstancesQueryDto;
-    return this.instances.list(tenant, q, tagFilters);
+    return mapInstancePage(await this.instances.list(tenant, toListInstancesQuery(q, tagFilters)));
   }
 
   @Operation('DescribeInstances')
   @Get(':id')
-  get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
-    return this.instances.get(tenant, id);
+  async get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    return mapInstance(await this.instances.get(tenant, { instanceId: id }));
   }
 
   @Operation('StartInstances')
   @Post(':id/start') @HttpCode(200)
-  start(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
-    return this.instances.start(tenant, id);
+  async start(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    return mapTransition(await this.instances.start(tenant, { instanceId: id }));
   }
 
   @Operation('StopInstances')
   @Post(':id/stop') @HttpCode(200)
-  stop(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
-    return this.instances.stop(tenant, id);
+  async stop(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    return mapTransition(await this.instances.stop(tenant, { instanceId: id }));
   }
 
   @Operation('RebootInstances')
   @Post(':id/reboot') @HttpCode(200)
-  reboot(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
-    return this.instances.reboot(tenant, id);
+  async reboot(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    return mapTransition(await this.instances.reboot(tenant, { instanceId: id }));
   }
 
   @Operation('TerminateInstances')
   @Delete(':id')
-  terminate(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
-    return this.instances.terminate(tenant, id);
+  async terminate(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    return mapTransition(await this.instances.terminate(tenant, { instanceId: id }));
   }
 
   @Operation('CreateTags')
   @Put(':id/tags')
-  putTags(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Body() dto: PutTagsDto) {
-    return this.instances.putTags(tenant, id, dto.tags);
+  async putTags(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Body() dto: PutTagsDto) {
+    return mapTags(await this.instances.putTags(tenant, { instanceId: id, tags: dto.tags }));
   }
 
   @Operation('DeleteTags')
   @Delete(':id/tags/:key') @HttpCode(204)
   deleteTag(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Param('key') key: string) {
-    return this.instances.deleteTag(tenant, id, key);
+    return this.instances.deleteTag(tenant, { instanceId: id, key });
   }
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_REQUEST_LIMITS } from '../../../application/throttling';
-import { ApiKeyEntity, TenantEntity } from '../../../persistence/entities';
+import { CreatedTenant, NewApiKey } from '../../../application/tenants/tenants.service';
+import { TenantEntity } from '../../../persistence/entities';
 
 export function mapTenant(t: TenantEntity) {
   return {
@@ -11,7 +12,21 @@ export function mapTenant(t: TenantEntity) {
   };
 }
 
+export function mapTenants(tenants: readonly TenantEntity[]) {
+  return { tenants: tenants.map(mapTenant) };
+}
+
+/** A new tenant and its first key (the only time the key is shown). */
+export function mapCreatedTenant(r: CreatedTenant) {
+  return { tenant: mapTenant(r.tenant), apiKey: mapNewApiKey(r.apiKey) };
+}
+
+/** A key added to a tenant (the only time it is shown). */
+export function mapCreatedApiKey(k: NewApiKey) {
+  return { apiKey: mapNewApiKey(k) };
+}
+
 /** The secret appears only in the answer that creates the key. */
-export function mapNewApiKey(k: ApiKeyEntity, key: string) {
-  return { keyId: k.id, key, createdAt: new Date(k.createdAt).toISOString() };
+export function mapNewApiKey(k: NewApiKey) {
+  return { keyId: k.row.id, key: k.key, createdAt: new Date(k.row.createdAt).toISOString() };
 }

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { AdminAuth } from '../../../application/auth/guards';
+import { AdminAuth } from '../auth/guards';
 import { CreateTenantDto, UpdateTenantDto } from './tenant.dto';
 import { TenantsService } from '../../../application/tenants/tenants.service';
+import { mapCreatedApiKey, mapCreatedTenant, mapTenant, mapTenants } from './tenant.mapper';
 
 @ApiTags('admin: tenants')
 @AdminAuth()
@@ -10,10 +11,19 @@ import { TenantsService } from '../../../application/tenants/tenants.service';
 export class TenantsController {
   constructor(private readonly tenants: TenantsService) {}
 
-  @Post() create(@Body() dto: CreateTenantDto) { return this.tenants.create(dto); }
-  @Get() list() { return this.tenants.list(); }
-  @Get(':id') get(@Param('id') id: string) { return this.tenants.get(id); }
-  @Patch(':id') update(@Param('id') id: string, @Body() dto: UpdateTenantDto) { return this.tenants.update(id, dto); }
-  @Post(':id/api-keys') createKey(@Param('id') id: string) { return this.tenants.createKey(id); }
-  @Delete(':id/api-keys/:keyId') @HttpCode(204) deleteKey(@Param('id') id: string, @Param('keyId') keyId: string) { return this.tenants.deleteKey(id, keyId); }
+  @Post()
+  async create(@Body() dto: CreateTenantDto) {
+    return mapCreatedTenant(await this.tenants.create({ name: dto.name, quotas: dto.quotas }));
+  }
+
+  @Get() async list() { return mapTenants(await this.tenants.list()); }
+  @Get(':id') async get(@Param('id') id: string) { return mapTenant(await this.tenants.get({ tenantId: id })); }
+
+  @Patch(':id')
+  async update(@Param('id') id: string, @Body() dto: UpdateTenantDto) {
+    return mapTenant(await this.tenants.update({ tenantId: id, quotas: dto.quotas, requestLimits: dto.requestLimits }));
+  }
+
+  @Post(':id/api-keys') async createKey(@Param('id') id: string) { return mapCreatedApiKey(await this.tenants.createKey({ tenantId: id })); }
+  @Delete(':id/api-keys/:keyId') @HttpCode(204) deleteKey(@Param('id') id: string, @Param('keyId') keyId: string) { return this.tenants.deleteKey({ tenantId: id, keyId }); }
 }

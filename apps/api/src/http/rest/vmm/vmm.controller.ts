@@ -1,6 +1,6 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AdminAuth, CurrentTenant, TenantAuth } from '../../../application/auth/guards';
+import { AdminAuth, CurrentTenant, TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { invalidParameter } from '../../../application/common/api-errors';
 import { TenantEntity } from '../../../persistence/entities';

@@ -2,14 +2,19 @@ import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import { Request, Response } from 'express';
-import { RequestThrottle } from '../throttling';
-import { ApiError, authFailure, unauthorized } from '../common/api-errors';
-import { TenantEntity } from '../../persistence/entities';
-import { AuthService } from './auth.service';
-import { bearerToken } from './key-hash';
-import { OPERATION_METADATA } from './operation';
+import { RequestThrottle } from '../../../application/throttling';
+import { ApiError, authFailure, unauthorized } from '../../../application/common/api-errors';
+import { TenantEntity } from '../../../persistence/entities';
+import { AuthService } from '../../../application/auth/auth.service';
+import { OPERATION_METADATA } from '../../../application/auth/operation';
 
 type AuthedRequest = Request & { tenant?: TenantEntity };
+
+/** The key of an `Authorization: Bearer <key>` header. */
+function bearerToken(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return m?.[1];
+}
 
 /** Operations whose resource bucket counts the instances a request affects, read from the request. */
 const RESOURCE_COUNT: Readonly<Record<string, (req: Request) => number>> = {

@@ -1,7 +1,7 @@
 import { Type } from '@nestjs/common';
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { TenantGuard } from './guards';
-import { OPERATION_METADATA } from './operation';
+import { OPERATION_METADATA } from '../../../application/auth/operation';
 
 /** The routes guarded by TenantGuard that name no operation ("Class.method"): must be none. */
 export function tenantRoutesWithoutOperation(controllers: readonly Type[]): string[] {

@@ -1,7 +1,7 @@
 import { Controller, Get, Post } from '@nestjs/common';
-import { CONTROLLERS } from '../../app.module';
+import { CONTROLLERS } from '../../../app.module';
 import { TenantAuth } from './guards';
-import { Operation, OPERATION_METADATA } from './operation';
+import { Operation, OPERATION_METADATA } from '../../../application/auth/operation';
 import { assertEveryTenantRouteHasAnOperation, tenantRoutesWithoutOperation } from './operation-check';
 
 describe('every tenant route names its operation', () => {

@@ -1,0 +1,32 @@
+import { InstanceEntity } from '../../persistence/entities';
+import type { VolumesService } from '../volumes/volumes.service';
+
+/** An instance's attached volume, as the volumes feature reports it (VolumesService.attachedTo). */
+export type AttachedVolume = NonNullable<ReturnType<Awaited<ReturnType<VolumesService['attachedTo']>>['get']>>[number];
+
+/** What DescribeInstances tells of one instance: its row, tags, attached volumes (root first) and group's name. */
+export interface InstanceDescription {
+  readonly row: InstanceEntity;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly volumes: readonly AttachedVolume[];
+  /** The name of its placement group, if it is in one. */
+  readonly placementGroupName?: string;
+}
+
+/** The instances of one RunInstances request (also what a repeated client token answers). */
+export interface Reservation {
+  readonly reservationId: string;
+  readonly instances: readonly InstanceDescription[];
+}
+
+export interface InstancePage {
+  readonly instances: readonly InstanceDescription[];
+  /** Present when there are more. */
+  readonly nextToken?: string;
+}
+
+/** A tenant's quotas and what it uses of them. */
+export interface QuotaUsage {
+  readonly onDemandVcpus: { readonly limit: number; readonly used: number };
+  readonly provisionedIops: { readonly limit: number; readonly used: number };
+}

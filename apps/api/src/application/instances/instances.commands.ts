@@ -1,0 +1,68 @@
+import { VolumeType } from '@nimbus/hypervisor';
+
+/** A tenant's commands and queries on its instances (InstancesService); the caller is passed beside them. */
+
+/** Cores (not millicores), as API.md's `cpu`. */
+export interface CpuOptions {
+  readonly reservation?: number;
+  readonly limit?: number;
+  readonly weight?: number;
+}
+
+/** A volume created with each instance, attached to it and deleted with it. */
+export interface LaunchVolume {
+  readonly sizeGiB: number;
+  readonly type: VolumeType;
+  readonly iops?: number;
+  readonly throughputMiBps?: number;
+}
+
+/**
+ * RunInstances. Its content (all but the client token) is the request that a repeated client
+ * token must match, so it carries exactly what the caller asked, no defaults added.
+ */
+export interface RunInstancesCommand {
+  readonly imageId: string;
+  readonly instanceType: string;
+  readonly minCount: number;
+  readonly maxCount: number;
+  readonly availabilityZone?: string;
+  readonly tenancy?: 'default' | 'dedicated' | 'host';
+  readonly hostId?: string;
+  readonly placementGroup?: string;
+  readonly partitionNumber?: number;
+  readonly licenseConfigurationId?: string;
+  readonly cpu?: CpuOptions;
+  readonly creditSpecification?: 'standard' | 'unlimited';
+  readonly volumes?: LaunchVolume[];
+  readonly maintenanceOptions?: { readonly autoRecovery?: 'default' | 'disabled' };
+  readonly tags?: Readonly<Record<string, unknown>>;
+  readonly clientToken?: string;
+}
+
+/** DescribeInstances, filtered and paged. */
+export interface ListInstancesQuery {
+  readonly state?: string;
+  readonly instanceType?: string;
+  readonly availabilityZone?: string;
+  /** `[key, value]`: instances with that tag value (every pair must hold). */
+  readonly tags: readonly (readonly [string, string])[];
+  readonly maxResults?: number;
+  readonly nextToken?: string;
+}
+
+/** One instance: DescribeInstances by id, Start/Stop/Reboot/TerminateInstances. */
+export interface InstanceIdCommand {
+  readonly instanceId: string;
+}
+
+/** CreateTags: adds or replaces these tags. */
+export interface CreateTagsCommand {
+  readonly instanceId: string;
+  readonly tags: Readonly<Record<string, unknown>>;
+}
+
+export interface DeleteTagCommand {
+  readonly instanceId: string;
+  readonly key: string;
+}

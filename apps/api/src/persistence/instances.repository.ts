@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityTarget, In, ObjectLiteral } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { READ_DB } from './data-source';
+import { InstanceEntity, InstanceTagEntity, PlacementGroupEntity, ReservationEntity } from './entities';
+import { Tx } from './tx';
+
+/**
+ * One INSERT per batch: a request for 1,000 instances with 50 tags is 50,000 tag rows, past what
+ * one statement may bind (SQLite: 32,766 parameters; PostgreSQL: 65,535).
+ */
+const INSERT_BATCH_ROWS = 500;
+
+async function insertInBatches<T extends ObjectLiteral>(tx: Tx, entity: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_BATCH_ROWS) await tx.insert(entity, rows.slice(i, i + INSERT_BATCH_ROWS));
+}
+
+/** A page of one tenant's instances, by id (keyset pagination). */
+export interface InstancePageFilter {
+  readonly tenantId: string;
+  /** Terminated instances whose state changed at or before this time (ms) are gone. */
+  readonly terminatedGoneBy: number;
+  readonly state?: string;
+  readonly instanceType?: string;
+  readonly availabilityZone?: string;
+  /** `[key, value]`: the instance has that tag with that value (every pair must hold). */
+  readonly tags: readonly (readonly [string, string])[];
+  /** Ids after this one only. */
+  readonly afterId?: string;
+  readonly take: number;
+}
+
+@Injectable()
+export class InstancesRepository {
+  constructor(@InjectDataSource(READ_DB) private readonly db: DataSource) {}
+
+  /** The committed state, for reads outside a command: it never waits behind the write path. */
+  get reader(): Tx {
+    return this.db.manager;
+  }
+
+  /** The tenant's instance with this id, whatever its state (another tenant's: none). */
+  findOwned(m: Tx, tenantId: string, id: string): Promise<InstanceEntity | null> {
+    return m.findOneBy(InstanceEntity, { id, tenantId });
+  }
+
+  /** The instances of the filter's page, by id, from the committed state. */
+  page(f: InstancePageFilter): Promise<InstanceEntity[]> {
+    const qb = this.db
+      .getRepository(InstanceEntity)
+      .createQueryBuilder('i')
+      .where('i.tenantId = :tenantId', { tenantId: f.tenantId })
+      .andWhere("NOT (i.state = 'terminated' AND i.stateSince <= :cutoff)", { cutoff: f.terminatedGoneBy });
+    if (f.state) qb.andWhere('i.state = :state', { state: f.state });
+    if (f.instanceType) qb.andWhere('i.instanceType = :type', { type: f.instanceType });
+    if (f.availabilityZone) qb.andWhere('i.availabilityZone = :az', { az: f.availabilityZone });
+    f.tags.forEach(([key, value], n) => {
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM instance_tags t${n} WHERE t${n}.instance_id = i.id AND t${n}.tag_key = :k${n} AND t${n}.tag_value = :v${n})`,
+        { [`k${n}`]: key, [`v${n}`]: value },
+      );
+    });
+    if (f.afterId) qb.andWhere('i.id > :after', { after: f.afterId });
+    return qb.orderBy('i.id', 'ASC').take(f.take).getMany();
+  }
+
+  /** The instances a reservation launched, by id. */
+  ofReservation(m: Tx, reservationId: string): Promise<InstanceEntity[]> {
+    return m.find(InstanceEntity, { where: { reservationId }, order: { id: 'ASC' } });
+  }
+
+  /** The tenant's reservation made with this client token, if any. */
+  reservationByClientToken(tx: Tx, tenantId: string, clientToken: string): Promise<ReservationEntity | null> {
+    return tx.findOneBy(ReservationEntity, { tenantId, clientToken });
+  }
+
+  async insertReservation(tx: Tx, fields: Omit<ReservationEntity, 'tenant'>): Promise<void> {
+    await tx.insert(ReservationEntity, tx.create(ReservationEntity, fields));
+  }
+
+  /** New instances and their tags (the same tags on each). */
+  async insertInstances(tx: Tx, rows: readonly InstanceEntity[], tags: Readonly<Record<string, string>>): Promise<void> {
+    // Copies: TypeORM writes re-read column defaults back into the inserted objects by position,
+    // which on SQLite can swap them between rows of one INSERT.
+    await insertInBatches(tx, InstanceEntity, rows.map((r) => ({ ...r })));
+    await insertInBatches(tx, InstanceTagEntity, rows.flatMap((r) => Object.entries(tags).map(([key, value]) => ({ instanceId: r.id, key, value, tenantId: r.tenantId }))));
+  }
+
+  /** An instance was started again (placed anew): its launch time is now, its state reason cleared. */
+  async markRelaunched(tx: Tx, id: string, now: number): Promise<void> {
+    await tx.update(InstanceEntity, { id }, { launchTime: now, stateReason: null });
+  }
+
+  async setStateReason(tx: Tx, id: string, stateReason: string): Promise<void> {
+    await tx.update(InstanceEntity, { id }, { stateReason });
+  }
+
+  /** Each instance's tags, keys in order (instances without tags are absent). */
+  async tagsOf(m: Tx, ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
+    const out = new Map<string, Record<string, string>>();
+    if (ids.length === 0) return out;
+    const rows = await m.find(InstanceTagEntity, { where: { instanceId: In([...ids]) }, order: { key: 'ASC' } });
+    for (const t of rows) out.set(t.instanceId, { ...(out.get(t.instanceId) ?? {}), [t.key]: t.value });
+    return out;
+  }
+
+  /** Sets these tags (adding or replacing values) on the tenant's instance. */
+  async saveTags(tx: Tx, tenantId: string, instanceId: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    await tx.save(InstanceTagEntity, Object.entries(tags).map(([key, value]) => ({ instanceId, key, value, tenantId })));
+  }
+
+  async deleteTag(tx: Tx, instanceId: string, key: string): Promise<void> {
+    await tx.delete(InstanceTagEntity, { instanceId, key });
+  }
+
+  /** Names of these placement groups, by id. */
+  async placementGroupNames(m: Tx, groupIds: readonly string[]): Promise<Map<string, string>> {
+    if (groupIds.length === 0) return new Map();
+    return new Map((await m.find(PlacementGroupEntity, { where: { id: In([...groupIds]) } })).map((g) => [g.id, g.name]));
+  }
+}
