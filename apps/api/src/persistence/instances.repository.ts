@@ -1,20 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityTarget, In, ObjectLiteral } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DataSource, In } from 'typeorm';
 import { READ_DB } from './data-source';
+import { insertRows, selectWhere } from './fast-sql';
 import { InstanceEntity, InstanceTagEntity, PlacementGroupEntity, ReservationEntity } from './entities';
 import { Tx } from './tx';
-
-/**
- * One INSERT per batch: a request for 1,000 instances with 50 tags is 50,000 tag rows, past what
- * one statement may bind (SQLite: 32,766 parameters; PostgreSQL: 65,535).
- */
-const INSERT_BATCH_ROWS = 500;
-
-async function insertInBatches<T extends ObjectLiteral>(tx: Tx, entity: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_BATCH_ROWS) await tx.insert(entity, rows.slice(i, i + INSERT_BATCH_ROWS));
-}
 
 /** A page of one tenant's instances, by id (keyset pagination). */
 export interface InstancePageFilter {
@@ -41,8 +31,8 @@ export class InstancesRepository {
   }
 
   /** The tenant's instance with this id, whatever its state (another tenant's: none). */
-  findOwned(m: Tx, tenantId: string, id: string): Promise<InstanceEntity | null> {
-    return m.findOneBy(InstanceEntity, { id, tenantId });
+  async findOwned(m: Tx, tenantId: string, id: string): Promise<InstanceEntity | null> {
+    return (await selectWhere(m, InstanceEntity, { id, tenantId }))[0] ?? null;
   }
 
   /** The instances of the filter's page, by id, from the committed state. */
@@ -67,24 +57,22 @@ export class InstancesRepository {
 
   /** The instances a reservation launched, by id. */
   ofReservation(m: Tx, reservationId: string): Promise<InstanceEntity[]> {
-    return m.find(InstanceEntity, { where: { reservationId }, order: { id: 'ASC' } });
+    return selectWhere(m, InstanceEntity, { reservationId }, { orderBy: 'id' });
   }
 
   /** The tenant's reservation made with this client token, if any. */
-  reservationByClientToken(tx: Tx, tenantId: string, clientToken: string): Promise<ReservationEntity | null> {
-    return tx.findOneBy(ReservationEntity, { tenantId, clientToken });
+  async reservationByClientToken(tx: Tx, tenantId: string, clientToken: string): Promise<ReservationEntity | null> {
+    return (await selectWhere(tx, ReservationEntity, { tenantId, clientToken }))[0] ?? null;
   }
 
   async insertReservation(tx: Tx, fields: Omit<ReservationEntity, 'tenant'>): Promise<void> {
-    await tx.insert(ReservationEntity, tx.create(ReservationEntity, fields));
+    await insertRows(tx, ReservationEntity, [fields]);
   }
 
   /** New instances and their tags (the same tags on each). */
   async insertInstances(tx: Tx, rows: readonly InstanceEntity[], tags: Readonly<Record<string, string>>): Promise<void> {
-    // Copies: TypeORM writes re-read column defaults back into the inserted objects by position,
-    // which on SQLite can swap them between rows of one INSERT.
-    await insertInBatches(tx, InstanceEntity, rows.map((r) => ({ ...r })));
-    await insertInBatches(tx, InstanceTagEntity, rows.flatMap((r) => Object.entries(tags).map(([key, value]) => ({ instanceId: r.id, key, value, tenantId: r.tenantId }))));
+    await insertRows(tx, InstanceEntity, rows);
+    await insertRows(tx, InstanceTagEntity, rows.flatMap((r) => Object.entries(tags).map(([key, value]) => ({ instanceId: r.id, key, value, tenantId: r.tenantId }))));
   }
 
   /** An instance was started again (placed anew): its launch time is now, its state reason cleared. */
@@ -100,7 +88,9 @@ export class InstancesRepository {
   async tagsOf(m: Tx, ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
     const out = new Map<string, Record<string, string>>();
     if (ids.length === 0) return out;
-    const rows = await m.find(InstanceTagEntity, { where: { instanceId: In([...ids]) }, order: { key: 'ASC' } });
+    const rows: InstanceTagEntity[] = [];
+    for (let i = 0; i < ids.length; i += 500) rows.push(...(await selectWhere(m, InstanceTagEntity, {}, { in: { prop: 'instanceId', values: ids.slice(i, i + 500) }, orderBy: 'key' })));
+    if (ids.length > 500) rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     for (const t of rows) out.set(t.instanceId, { ...(out.get(t.instanceId) ?? {}), [t.key]: t.value });
     return out;
   }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { READ_DB } from './data-source';
 import { TenantEntity } from './entities';
+import { selectWhere } from './fast-sql';
 import { Tx } from './tx';
 
 @Injectable()
@@ -31,7 +32,9 @@ export class TenantsRepository {
 
   /** The tenant's On-Demand vCPU quota, as committed before this transaction or changed in it. */
   async onDemandVcpuQuota(tx: Tx, tenantId: string): Promise<number> {
-    return (await tx.findOneByOrFail(TenantEntity, { id: tenantId })).quotaOnDemandVcpus;
+    const [t] = await selectWhere(tx, TenantEntity, { id: tenantId });
+    if (!t) throw new Error(`tenant ${tenantId} does not exist`);
+    return t.quotaOnDemandVcpus;
   }
 
   async save(tx: Tx, tenant: TenantEntity): Promise<void> {
