@@ -26,6 +26,11 @@ import { VmmService } from './application/vmm/vmm.service';
 import { TenantsService } from './application/tenants/tenants.service';
 import { VolumesController } from './http/rest/volumes/volumes.controller';
 import { VolumesService } from './application/volumes/volumes.service';
+import { VolumesRepository } from './persistence/volumes.repository';
+import { VmmRepository } from './persistence/vmm.repository';
+import { EventsRepository } from './persistence/events.repository';
+import { MetricsRepository } from './persistence/metrics.repository';
+import { HealthRepository } from './persistence/health.repository';
 import { PlacementGroupsController } from './http/rest/placement/placement-groups.controller';
 import { PlacementGroupsService } from './application/placement/placement-groups.service';
 import { DedicatedHostsController } from './http/rest/placement/dedicated-hosts.controller';
@@ -91,6 +96,7 @@ export class AppModule implements NestModule {
         EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
         PlacementGroupsService, DedicatedHostsService, LicensesService,
         BillingService,
+        VolumesRepository, VmmRepository, EventsRepository, MetricsRepository, HealthRepository,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { INSTANCE_STATE_CODES, InstanceStateName, StateTransition } from '@nimbus/hypervisor';
-import { InstanceEntity } from '../../../persistence/entities';
-import { InstanceVolumeView } from '../volumes/volume.mapper';
+import { InstanceEntity, VolumeEntity } from '../../../persistence/entities';
+import { mapInstanceVolume } from '../volumes/volume.mapper';
 
 const STATE_REASONS: Record<string, string> = {
   'Client.UserInitiatedShutdown': 'User initiated shutdown',
@@ -12,7 +12,7 @@ export const stateOf = (name: string) => ({ name, code: INSTANCE_STATE_CODES[nam
 /** Names of the placement groups instances are in, by group id (see placementGroupNames). */
 export type GroupNames = ReadonlyMap<string, string>;
 
-export function mapInstance(i: InstanceEntity, tags: Record<string, string>, volumes: InstanceVolumeView[] = [], groups: GroupNames = new Map()) {
+export function mapInstance(i: InstanceEntity, tags: Record<string, string>, volumes: VolumeEntity[] = [], groups: GroupNames = new Map()) {
   return {
     instanceId: i.id,
     reservationId: i.reservationId,
@@ -33,7 +33,7 @@ export function mapInstance(i: InstanceEntity, tags: Record<string, string>, vol
     maintenanceOptions: { autoRecovery: i.autoRecovery },
     // EC2's instance status check (DescribeInstanceStatus): impaired while its host or driver domain is down.
     statusCheck: i.status,
-    volumes,
+    volumes: volumes.map(mapInstanceVolume),
     tags,
   };
 }
