@@ -1,0 +1,72 @@
+import { METRIC_FIELDS } from '@nimbus/hypervisor';
+import { MetricSeries } from '../../../application/vmm/metrics-query';
+import {
+  EventsPage, FleetUtilization, HostDetail, InstanceMetrics, InstanceWorkload, MigrationStarted,
+} from '../../../application/vmm/vmm.service';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+/** Fields reported at the bucket's end rather than as its mean (a balance, not a rate). */
+const AT_END = new Set(['creditBalance', 'surplusCredits', 'energyKWh']);
+
+/** Points by field name: each field's mean (or end value), the samples, and the max of each field. */
+export function mapMetricPoints(s: MetricSeries) {
+  const fields = METRIC_FIELDS[s.kind];
+  return s.points.map((p) => {
+    const point: Record<string, unknown> = { time: iso(p.time) };
+    fields.forEach((f, i) => (point[f] = AT_END.has(f) ? p.end[i] : p.mean[i]));
+    point.samples = p.count;
+    point.max = Object.fromEntries(fields.map((f, i) => [f, p.max[i]]));
+    return point;
+  });
+}
+
+export function mapWorkload(w: InstanceWorkload) {
+  return { instanceId: w.instanceId, workload: w.workload, ...(w.cpuSetAtMs !== undefined ? { cpuSetAt: iso(w.cpuSetAtMs) } : {}) };
+}
+
+export function mapInstanceMetrics(m: InstanceMetrics) {
+  return { instanceId: m.instanceId, periodSeconds: m.series.periodMs / 1000, points: mapMetricPoints(m.series) };
+}
+
+export function mapEventsPage(p: EventsPage) {
+  return {
+    events: p.events.map((e) => ({
+      time: iso(e.time), type: e.type,
+      ...(e.instanceId !== undefined ? { instanceId: e.instanceId } : {}),
+      ...(e.hostId !== undefined ? { hostId: e.hostId } : {}),
+      ...(e.tenantId !== undefined ? { tenantId: e.tenantId } : {}),
+      detail: e.detail,
+    })),
+    ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}),
+  };
+}
+
+/** A host with its allocation and metrics; the host's own fields as the hosts' listing shows them. */
+export function mapHostDetail(h: HostDetail) {
+  const a = h.allocation;
+  return {
+    hostId: h.hostId,
+    hostType: h.hostType,
+    availabilityZone: h.availabilityZone,
+    state: h.state,
+    capacity: { threads: h.threads, cpuCores: h.cpuCapacityMillicores / 1000, memoryMiB: h.memoryCapacityMiB },
+    allocated: { reservedCores: a.reservedMillicores / 1000, limitCores: a.limitMillicores / 1000, memoryMiB: a.memoryMiB, vcpus: a.vcpus, instances: a.vmCount },
+    stateSince: iso(h.stateSince),
+    driverDomain: h.driverDomain,
+    instanceIds: h.instanceIds,
+    incomingInstanceIds: h.incomingInstanceIds,
+    utilization: h.utilization,
+    metrics: { periodSeconds: h.metrics.periodMs / 1000, points: mapMetricPoints(h.metrics) },
+  };
+}
+
+export function mapMigration(m: MigrationStarted) {
+  return {
+    instanceId: m.instanceId, sourceHostId: m.sourceHostId, targetHostId: m.targetHostId, rounds: m.rounds, converged: m.converged,
+    expectedDowntimeMs: m.downtimeMs, expectedTotalMs: m.totalMs, transferredMiB: m.transferredMiB, finalThrottlePercent: m.finalThrottlePercent,
+  };
+}
+
+export function mapFleetUtilization(f: FleetUtilization) {
+  return { now: iso(f.now), current: f.current, periodSeconds: f.series.periodMs / 1000, points: mapMetricPoints(f.series) };
+}
