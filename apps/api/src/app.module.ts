@@ -31,6 +31,9 @@ import { VmmRepository } from './persistence/vmm.repository';
 import { EventsRepository } from './persistence/events.repository';
 import { MetricsRepository } from './persistence/metrics.repository';
 import { HealthRepository } from './persistence/health.repository';
+import { HealthService } from './application/health/health.service';
+import { CatalogService } from './application/catalog/catalog.service';
+import { ClockService } from './application/clock/clock.service';
 import { PlacementGroupsController } from './http/rest/placement/placement-groups.controller';
 import { PlacementGroupsService } from './application/placement/placement-groups.service';
 import { DedicatedHostsController } from './http/rest/placement/dedicated-hosts.controller';
@@ -96,7 +99,7 @@ export class AppModule implements NestModule {
         EngineService, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
         PlacementGroupsService, DedicatedHostsService, LicensesService,
         BillingService,
-        VolumesRepository, VmmRepository, EventsRepository, MetricsRepository, HealthRepository,
+        VolumesRepository, VmmRepository, EventsRepository, MetricsRepository, HealthRepository, HealthService, CatalogService, ClockService,
       ],
     };
   }
