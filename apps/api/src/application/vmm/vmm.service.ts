@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DriverDomainState, findHostType, Host, HostState, HostView, InvalidParameterValue, mergeWorkload, MS_PER_HOUR, validateWorkload, Workload } from '@nimbus/hypervisor';
+import { DriverDomainState, findHostType, Host, HostAllocation, HostState, HostView, InvalidParameterValue, mergeWorkload, MS_PER_HOUR, validateWorkload, Workload } from '@nimbus/hypervisor';
 import { fitsOnHost, parseRebalancerPatch, ratiosFor, RebalancerConfig, SchedulerConfig } from '@nimbus/scheduler';
 import { setWorkload } from '@nimbus/simulation';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
@@ -48,21 +48,26 @@ export interface EventsPage {
   readonly nextToken?: string;
 }
 
-/**
- * A host as it stood when the operation read it (a copy: the world moves on after the command),
- * with its VMM's allocation and its metrics over a window.
- */
-export interface HostDetail {
-  readonly hostId: string;
-  readonly hostType: string;
+/** A host's fields as the hosts' listing shows them, copied (Host itself fits this type). */
+export interface HostSnapshot {
+  readonly id: string;
+  readonly type: { readonly name: string };
   readonly availabilityZone: string;
   readonly state: HostState;
-  readonly stateSince: number;
-  readonly driverDomain: DriverDomainState;
   readonly threads: number;
   readonly cpuCapacityMillicores: number;
   readonly memoryCapacityMiB: number;
-  readonly allocation: { readonly reservedMillicores: number; readonly limitMillicores: number; readonly memoryMiB: number; readonly vcpus: number; readonly vmCount: number };
+  readonly allocation: Readonly<HostAllocation>;
+}
+
+/**
+ * A host as it stood when the operation read it (a copy: the world moves on after the command,
+ * even within the same group commit), with its VMM's allocation and its metrics over a window.
+ */
+export interface HostDetail {
+  readonly host: HostSnapshot;
+  readonly stateSince: number;
+  readonly driverDomain: DriverDomainState;
   readonly instanceIds: string[];
   readonly incomingInstanceIds: string[];
   readonly utilization: HostView;
@@ -336,9 +341,13 @@ export class VmmService {
 function hostCopy(h: Host): Omit<HostDetail, 'utilization' | 'metrics'> {
   const a = h.allocation;
   return {
-    hostId: h.id, hostType: h.type.name, availabilityZone: h.availabilityZone, state: h.state, stateSince: h.stateSince, driverDomain: h.driverDomain,
-    threads: h.threads, cpuCapacityMillicores: h.cpuCapacityMillicores, memoryCapacityMiB: h.memoryCapacityMiB,
-    allocation: { reservedMillicores: a.reservedMillicores, limitMillicores: a.limitMillicores, memoryMiB: a.memoryMiB, vcpus: a.vcpus, vmCount: a.vmCount },
+    host: {
+      id: h.id, type: { name: h.type.name }, availabilityZone: h.availabilityZone, state: h.state,
+      threads: h.threads, cpuCapacityMillicores: h.cpuCapacityMillicores, memoryCapacityMiB: h.memoryCapacityMiB,
+      allocation: { reservedMillicores: a.reservedMillicores, limitMillicores: a.limitMillicores, memoryMiB: a.memoryMiB, vcpus: a.vcpus, vmCount: a.vmCount },
+    },
+    stateSince: h.stateSince,
+    driverDomain: h.driverDomain,
     instanceIds: [...h.vmIds].sort(),
     incomingInstanceIds: [...h.incoming].sort(),
   };

@@ -1,7 +1,7 @@
 import { METRIC_FIELDS } from '@nimbus/hypervisor';
 import { MetricSeries } from '../../../application/vmm/metrics-query';
 import {
-  EventsPage, FleetUtilization, HostDetail, InstanceMetrics, InstanceWorkload, MigrationStarted,
+  EventsPage, FleetUtilization, HostDetail, HostSnapshot, InstanceMetrics, InstanceWorkload, MigrationStarted,
 } from '../../../application/vmm/vmm.service';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -41,22 +41,32 @@ export function mapEventsPage(p: EventsPage) {
   };
 }
 
-/** A host with its allocation and metrics; the host's own fields as the hosts' listing shows them. */
-export function mapHostDetail(h: HostDetail) {
+/**
+ * A host as the hosts' listing shows it. The same as http/rest/hosts' mapHost: once that takes a
+ * HostSnapshot (Host fits it), call it here instead.
+ */
+function mapHostSnapshot(h: HostSnapshot) {
   const a = h.allocation;
   return {
-    hostId: h.hostId,
-    hostType: h.hostType,
+    hostId: h.id,
+    hostType: h.type.name,
     availabilityZone: h.availabilityZone,
     state: h.state,
     capacity: { threads: h.threads, cpuCores: h.cpuCapacityMillicores / 1000, memoryMiB: h.memoryCapacityMiB },
     allocated: { reservedCores: a.reservedMillicores / 1000, limitCores: a.limitMillicores / 1000, memoryMiB: a.memoryMiB, vcpus: a.vcpus, instances: a.vmCount },
-    stateSince: iso(h.stateSince),
-    driverDomain: h.driverDomain,
-    instanceIds: h.instanceIds,
-    incomingInstanceIds: h.incomingInstanceIds,
-    utilization: h.utilization,
-    metrics: { periodSeconds: h.metrics.periodMs / 1000, points: mapMetricPoints(h.metrics) },
+  };
+}
+
+/** A host with its VMM's allocation, and its metrics over a window. */
+export function mapHostDetail(d: HostDetail) {
+  return {
+    ...mapHostSnapshot(d.host),
+    stateSince: iso(d.stateSince),
+    driverDomain: d.driverDomain,
+    instanceIds: d.instanceIds,
+    incomingInstanceIds: d.incomingInstanceIds,
+    utilization: d.utilization,
+    metrics: { periodSeconds: d.metrics.periodMs / 1000, points: mapMetricPoints(d.metrics) },
   };
 }
 
