@@ -31,6 +31,14 @@ import { VmmService } from './application/vmm/vmm.service';
 import { TenantsService } from './application/tenants/tenants.service';
 import { VolumesController } from './http/rest/volumes/volumes.controller';
 import { VolumesService } from './application/volumes/volumes.service';
+import { VolumesRepository } from './persistence/volumes.repository';
+import { VmmRepository } from './persistence/vmm.repository';
+import { EventsRepository } from './persistence/events.repository';
+import { MetricsRepository } from './persistence/metrics.repository';
+import { HealthRepository } from './persistence/health.repository';
+import { HealthService } from './application/health/health.service';
+import { CatalogService } from './application/catalog/catalog.service';
+import { ClockService } from './application/clock/clock.service';
 import { PlacementGroupsController } from './http/rest/placement/placement-groups.controller';
 import { PlacementGroupsService } from './application/placement/placement-groups.service';
 import { DedicatedHostsController } from './http/rest/placement/dedicated-hosts.controller';
@@ -103,6 +111,7 @@ export class AppModule implements NestModule {
         PlacementGroupsService, DedicatedHostsService, LicensesService,
         BillingService,
         BillingRepository, LicensesRepository, PlacementGroupsRepository, DedicatedHostsRepository, DemoRepository,
+        VolumesRepository, VmmRepository, EventsRepository, MetricsRepository, HealthRepository, HealthService, CatalogService, ClockService,
       ],
     };
   }

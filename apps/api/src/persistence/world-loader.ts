@@ -3,7 +3,7 @@ import { PlacementStrategy, RebalancerConfig, RebalancerState, SchedulerConfig }
 import { StoredVmRuntime, StoredWorkload, VmRecord, WorldState } from './stored-runtime';
 import { DataSource, In } from 'typeorm';
 import { DedicatedHostEntity, HostEntity, InstanceEntity, PlacementGroupEntity, SettingEntity, VolumeEntity } from './entities';
-import { volumeSpecOf } from '../http/rest/volumes/volume.mapper';
+import { volumeSpecOf } from './volumes.repository';
 import { UsageWriter } from './usage-writer';
 
 /** Instances in these states are in the world (terminated ones are only rows). */

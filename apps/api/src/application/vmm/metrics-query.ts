@@ -1,12 +1,10 @@
-import { aggregateBuckets, BucketSummary, METRIC_BASE_PERIOD_MS, METRIC_FIELDS, MetricKind, MS_PER_HOUR } from '@nimbus/hypervisor';
-import { EntityManager, LessThan, Between } from 'typeorm';
+import { aggregateBuckets, BucketSummary, METRIC_BASE_PERIOD_MS, MetricKind, MetricPoint, MS_PER_HOUR } from '@nimbus/hypervisor';
 import { invalidParameter } from '../common/api-errors';
-import { MetricBucketEntity } from '../../persistence/entities';
+import { MetricsRepository } from '../../persistence/metrics.repository';
+import { MetricsWindowQuery } from './vmm.commands';
 
 /** CloudWatch answers at most 1,440 data points per request. */
 export const MAX_POINTS = 1_440;
-/** Fields reported at the bucket's end rather than as its mean (a balance, not a rate). */
-const AT_END = new Set(['creditBalance', 'surplusCredits', 'energyKWh']);
 
 export interface MetricsWindow {
   readonly fromMs: number;
@@ -14,11 +12,18 @@ export interface MetricsWindow {
   readonly periodMs: number;
 }
 
+/** One series' points over a window: count, mean, max and end value of each field, per period. */
+export interface MetricSeries {
+  readonly kind: MetricKind;
+  readonly periodMs: number;
+  readonly points: MetricPoint[];
+}
+
 /**
  * `from`/`to` are ISO 8601 simulated times (default: the last hour up to now); `period` is in
  * seconds, a multiple of 60 (CloudWatch's rule), by default the smallest that fits 1,440 points.
  */
-export function parseWindow(q: { from?: unknown; to?: unknown; period?: unknown }, now: number, defaultSpanMs = MS_PER_HOUR): MetricsWindow {
+export function parseWindow(q: MetricsWindowQuery, now: number, defaultSpanMs = MS_PER_HOUR): MetricsWindow {
   const time = (v: unknown, name: string, fallback: number) => {
     if (v === undefined || v === '') return fallback;
     if (typeof v !== 'string') throw invalidParameter(`${name} must be an ISO 8601 time`);
@@ -49,32 +54,23 @@ export function parseWindow(q: { from?: unknown; to?: unknown; period?: unknown 
 
 /**
  * Reads one series' buckets for the window (plus the row to carry in, the buckets closed but not
- * yet written, and the open bucket the engine holds) and aggregates them: count, mean and max per
- * point, by field name. Peek the open bucket before taking the pending ones: the peek may close some.
+ * yet written, and the open bucket the engine holds) and aggregates them: count, mean, max and end
+ * per point. Peek the open bucket before taking the pending ones: the peek may close some.
  */
 export async function readMetrics(
-  m: EntityManager, kind: MetricKind, id: string, w: MetricsWindow, open: BucketSummary | undefined, pending: readonly BucketSummary[] = [],
-) {
-  if (w.toMs <= w.fromMs) return [];
+  repo: MetricsRepository, kind: MetricKind, id: string, w: MetricsWindow, open: BucketSummary | undefined, pending: readonly BucketSummary[] = [],
+): Promise<MetricSeries> {
+  if (w.toMs <= w.fromMs) return { kind, periodMs: w.periodMs, points: [] };
   const firstStart = Math.floor(w.fromMs / w.periodMs) * w.periodMs;
-  const rows = await m.find(MetricBucketEntity, { where: { entityId: id, bucketStart: Between(firstStart, w.toMs - 1) }, order: { bucketStart: 'ASC' } });
-  const carryRow = await m.findOne(MetricBucketEntity, { where: { entityId: id, bucketStart: LessThan(firstStart) }, order: { bucketStart: 'DESC' } });
-  const buckets = rows.map((r) => JSON.parse(r.summary) as BucketSummary);
+  const buckets = await repo.bucketsBetween(id, firstStart, w.toMs);
+  let carry = await repo.lastBefore(id, firstStart);
   // Newer than every row (a row of the same start is the half written before a restart): the stable sort keeps them after it.
   const unwritten = open ? [...pending, open] : [...pending];
-  let carry = carryRow ? (JSON.parse(carryRow.summary) as BucketSummary) : undefined;
   for (const b of unwritten) {
     if (b.start >= firstStart && b.start < w.toMs) buckets.push(b);
     // The newest state before the window is what carries into it.
     else if (b.start < firstStart && (!carry || b.start >= carry.start)) carry = b;
   }
   buckets.sort((a, b) => a.start - b.start);
-  const fields = METRIC_FIELDS[kind];
-  return aggregateBuckets(buckets, carry, w.fromMs, w.toMs, w.periodMs).map((p) => {
-    const point: Record<string, unknown> = { time: new Date(p.time).toISOString() };
-    fields.forEach((f, i) => (point[f] = AT_END.has(f) ? p.end[i] : p.mean[i]));
-    point.samples = p.count;
-    point.max = Object.fromEntries(fields.map((f, i) => [f, p.max[i]]));
-    return point;
-  });
+  return { kind, periodMs: w.periodMs, points: aggregateBuckets(buckets, carry, w.fromMs, w.toMs, w.periodMs) };
 }

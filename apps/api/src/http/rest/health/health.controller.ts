@@ -1,25 +1,15 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { ApiError } from '../../../application/common/api-errors';
-import { EngineService } from '../../../engine/engine.service';
+import { HealthService } from '../../../application/health/health.service';
 
 @ApiTags('ops')
 @Controller('health')
 export class HealthController {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly engine: EngineService,
-  ) {}
+  constructor(private readonly healthService: HealthService) {}
 
   @Get()
   async health() {
-    try {
-      await this.db.query('SELECT 1');
-    } catch {
-      throw new ApiError('ServiceUnavailable', 'the database does not answer');
-    }
-    return { status: 'ok', database: this.db.options.type === 'postgres' ? 'postgres' : 'sqlite', simulatedTime: this.engine.clock().now, hosts: this.engine.fleet.hostCount };
+    const h = await this.healthService.check();
+    return { status: 'ok', database: h.database, simulatedTime: h.simulatedTime, hosts: h.hosts };
   }
 }

@@ -1,7 +1,7 @@
 import { INSTANCE_STATE_CODES, InstanceStateName, StateTransition } from '@nimbus/hypervisor';
 import { InstanceDescription, InstancePage, QuotaUsage, Reservation } from '../../../application/instances/instance-description';
 import { ListInstancesQuery, RunInstancesCommand } from '../../../application/instances/instances.commands';
-import { InstanceVolumeView } from '../volumes/volume.mapper';
+import { mapInstanceVolume } from '../volumes/volume.mapper';
 import { ListInstancesQueryDto, RunInstancesDto } from './instance.dto';
 
 const STATE_REASONS: Record<string, string> = {
@@ -35,8 +35,7 @@ export function toListInstancesQuery(q: ListInstancesQueryDto, tags: [string, st
 
 export function mapInstance(d: InstanceDescription) {
   const i = d.row;
-  // Once VolumesService.attachedTo answers volume rows, map them here with mapInstanceVolume.
-  const volumes: InstanceVolumeView[] = [...d.volumes];
+  const volumes = d.volumes.map(mapInstanceVolume);
   return {
     instanceId: i.id,
     reservationId: i.reservationId,

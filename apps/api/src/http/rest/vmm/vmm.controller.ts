@@ -4,7 +4,9 @@ import { AdminAuth, CurrentTenant, TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { invalidParameter } from '../../../application/common/api-errors';
 import { TenantEntity } from '../../../persistence/entities';
-import { VmmService, WindowQuery } from '../../../application/vmm/vmm.service';
+import { VmmService } from '../../../application/vmm/vmm.service';
+import { MetricsWindowQuery } from '../../../application/vmm/vmm.commands';
+import { mapEventsPage, mapFleetUtilization, mapHostDetail, mapInstanceMetrics, mapMigration, mapWorkload } from './vmm.mapper';
 
 const WindowDoc = () =>
   applyDecorators(
@@ -12,7 +14,7 @@ const WindowDoc = () =>
     ApiQuery({ name: 'to', required: false, description: 'ISO 8601 simulated time (default: now)' }),
     ApiQuery({ name: 'period', required: false, description: 'seconds per point, a multiple of 60; at most 1,440 points' }),
   );
-const windowOf = (q: Record<string, unknown>): WindowQuery => ({ from: q.from, to: q.to, period: q.period });
+const windowOf = (q: Record<string, unknown>): MetricsWindowQuery => ({ from: q.from, to: q.to, period: q.period });
 
 @ApiTags('instances: workload and metrics')
 @TenantAuth()
@@ -26,28 +28,28 @@ export class InstanceVmmController {
     description: 'What the guest does from now on (simulated time); each part is optional and an omitted part keeps its value.',
     schema: { example: { cpu: { model: 'constant', cores: 1.5 }, memory: { workingSetMiB: 3000, dirtyRateMiBps: 50 }, network: [{ to: 'internet', mbps: 200 }] } },
   })
-  putWorkload(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Body() body: unknown) {
-    return this.vmm.putWorkload(tenant, id, body);
+  async putWorkload(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Body() body: unknown) {
+    return mapWorkload(await this.vmm.putWorkload(tenant, { instanceId: id, workload: body }));
   }
 
   @Operation('GetInstanceWorkload')
   @Get(':id/workload')
-  getWorkload(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
-    return this.vmm.getWorkload(tenant, id);
+  async getWorkload(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    return mapWorkload(await this.vmm.getWorkload(tenant, { instanceId: id }));
   }
 
   @Operation('GetInstanceMetrics')
   @Get(':id/metrics')
   @WindowDoc()
-  metrics(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Query() q: Record<string, unknown>) {
-    return this.vmm.instanceMetrics(tenant, id, windowOf(q));
+  async metrics(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Query() q: Record<string, unknown>) {
+    return mapInstanceMetrics(await this.vmm.instanceMetrics(tenant, { instanceId: id, ...windowOf(q) }));
   }
 
   @Operation('GetInstanceEvents')
   @Get(':id/events')
   @ApiQuery({ name: 'maxResults', required: false }) @ApiQuery({ name: 'nextToken', required: false })
-  events(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Query() q: Record<string, unknown>) {
-    return this.vmm.instanceEvents(tenant, id, q);
+  async events(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Query() q: Record<string, unknown>) {
+    return mapEventsPage(await this.vmm.instanceEvents(tenant, { instanceId: id, maxResults: q.maxResults, nextToken: q.nextToken }));
   }
 }
 
@@ -59,62 +61,63 @@ export class AdminVmmController {
 
   @Get('hosts/:id')
   @WindowDoc()
-  host(@Param('id') id: string, @Query() q: Record<string, unknown>) {
-    return this.vmm.host(id, windowOf(q));
+  async host(@Param('id') id: string, @Query() q: Record<string, unknown>) {
+    return mapHostDetail(await this.vmm.host({ hostId: id, ...windowOf(q) }));
   }
 
   @Post('hosts/:id/fail') @HttpCode(200)
   @ApiBody({ required: false, schema: { example: { component: 'host' }, description: "`host` (default) or `driver-domain`" } })
-  fail(@Param('id') id: string, @Body() body: Record<string, unknown>) {
+  async fail(@Param('id') id: string, @Body() body: Record<string, unknown>) {
     const keys = Object.keys(body ?? {});
     if (keys.some((k) => k !== 'component')) throw invalidParameter(`unknown field(s): ${keys.filter((k) => k !== 'component').join(', ')}`);
     const component = body?.component ?? 'host';
     if (component !== 'host' && component !== 'driver-domain') throw invalidParameter("component must be 'host' or 'driver-domain'");
-    return this.vmm.failHost(id, component);
+    return mapHostDetail(await this.vmm.failHost({ hostId: id, component }));
   }
 
   @Post('hosts/:id/repair') @HttpCode(200)
-  repair(@Param('id') id: string) {
-    return this.vmm.repairHost(id);
+  async repair(@Param('id') id: string) {
+    return mapHostDetail(await this.vmm.repairHost({ hostId: id }));
   }
 
   @Post('hosts/:id/drain') @HttpCode(200)
-  drain(@Param('id') id: string) {
-    return this.vmm.drainHost(id);
+  async drain(@Param('id') id: string) {
+    return mapHostDetail(await this.vmm.drainHost({ hostId: id }));
   }
 
   @Post('hosts/:id/power-off') @HttpCode(200)
   @ApiOperation({ summary: 'Switch an empty, available host off (MODEL.md §3.9): it draws no power and takes no instances. 409 IncorrectHostState if it runs instances (drain it first) or is not available.' })
-  powerOff(@Param('id') id: string) {
-    return this.vmm.powerOffHost(id);
+  async powerOff(@Param('id') id: string) {
+    return mapHostDetail(await this.vmm.powerOffHost({ hostId: id }));
   }
 
   @Post('hosts/:id/power-on') @HttpCode(200)
   @ApiOperation({ summary: 'Switch an off host on; it is available at once. Hosts that consolidation switched off also come back by themselves when a placement would otherwise fail.' })
-  powerOn(@Param('id') id: string) {
-    return this.vmm.powerOnHost(id);
+  async powerOn(@Param('id') id: string) {
+    return mapHostDetail(await this.vmm.powerOnHost({ hostId: id }));
   }
 
   @Post('instances/:id/migrate') @HttpCode(200)
   @ApiBody({ schema: { example: { targetHostId: 'h-0123456789abcdef0' } } })
-  migrate(@Param('id') id: string, @Body() body: Record<string, unknown>) {
+  async migrate(@Param('id') id: string, @Body() body: Record<string, unknown>) {
     const keys = Object.keys(body ?? {});
     if (keys.some((k) => k !== 'targetHostId')) throw invalidParameter(`unknown field(s): ${keys.filter((k) => k !== 'targetHostId').join(', ')}`);
     if (typeof body?.targetHostId !== 'string') throw invalidParameter('targetHostId is required');
-    return this.vmm.migrate(id, body.targetHostId);
+    return mapMigration(await this.vmm.migrate({ instanceId: id, targetHostId: body.targetHostId }));
   }
 
   @Get('fleet/utilization')
   @WindowDoc()
-  utilization(@Query() q: Record<string, unknown>) {
-    return this.vmm.fleetUtilization(windowOf(q));
+  async utilization(@Query() q: Record<string, unknown>) {
+    return mapFleetUtilization(await this.vmm.fleetUtilization(windowOf(q)));
   }
 
   @Get('events')
   @ApiQuery({ name: 'hostId', required: false }) @ApiQuery({ name: 'instanceId', required: false }) @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'maxResults', required: false }) @ApiQuery({ name: 'nextToken', required: false })
-  events(@Query() q: Record<string, unknown>) {
-    return this.vmm.adminEvents(q);
+  async events(@Query() q: Record<string, unknown>) {
+    const { hostId, instanceId, type, maxResults, nextToken } = q;
+    return mapEventsPage(await this.vmm.adminEvents({ hostId, instanceId, type, maxResults, nextToken }));
   }
 
   @Get('scheduler')
@@ -125,7 +128,7 @@ export class AdminVmmController {
   @Put('scheduler')
   @ApiBody({ schema: { example: { ramAllocationRatio: 1, overrides: { hostTypes: { 'r5-host': { ramAllocationRatio: 1.5 } } } } } })
   putScheduler(@Body() body: unknown) {
-    return this.vmm.putSchedulerConfig(body);
+    return this.vmm.putSchedulerConfig({ settings: body });
   }
 
   @Get('rebalancer')
@@ -154,6 +157,6 @@ export class AdminVmmController {
     },
   })
   putRebalancer(@Body() body: unknown) {
-    return this.vmm.putRebalancerConfig(body);
+    return this.vmm.putRebalancerConfig({ settings: body });
   }
 }

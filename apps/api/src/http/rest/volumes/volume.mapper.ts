@@ -1,5 +1,5 @@
-import { resolveVolume, VolumeSpec, VolumeType } from '@nimbus/hypervisor';
 import { VolumeEntity } from '../../../persistence/entities';
+import { VolumeDetail, VolumePage } from '../../../application/volumes/volumes.service';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -20,6 +20,21 @@ export function mapVolume(v: VolumeEntity) {
   };
 }
 
+export function mapVolumePage(p: VolumePage) {
+  return { volumes: p.volumes.map(mapVolume), ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
+}
+
+/** A volume with what its IO gets right now (gp2's burst balance only for gp2). */
+export function mapVolumeDetail({ volume, performance: io }: VolumeDetail) {
+  return {
+    ...mapVolume(volume),
+    performance: {
+      iopsDemanded: io.iopsDemanded, iopsDelivered: io.iopsDelivered, iopsThrottled: io.iopsThrottled, throughputMiBps: io.throughputMiBps,
+      ...(io.burstBalancePercent !== null ? { burstBalancePercent: io.burstBalancePercent } : {}),
+    },
+  };
+}
+
 /** EC2's VolumeAttachment, as AttachVolume and DetachVolume answer it. */
 export function mapAttachment(v: VolumeEntity, state: 'attached' | 'detached') {
   return {
@@ -32,19 +47,8 @@ export function mapAttachment(v: VolumeEntity, state: 'attached' | 'detached') {
   };
 }
 
-/** An attached volume as the instance lists it. */
+/** An attached volume as the instance lists it (VolumesService.attachedTo and createForInstances give the rows). */
 export function mapInstanceVolume(v: VolumeEntity) {
   return { volumeId: v.id, device: v.device!, deleteOnTermination: v.deleteOnTermination };
 }
 export type InstanceVolumeView = ReturnType<typeof mapInstanceVolume>;
-
-/** The data plane's spec of a stored volume (for restoring the data plane after a restart). */
-export function volumeSpecOf(v: VolumeEntity): VolumeSpec {
-  const type = v.volumeType as VolumeType;
-  return resolveVolume({
-    type,
-    sizeGiB: v.sizeGiB,
-    iops: type === 'gp2' ? undefined : v.iops,
-    throughputMiBps: type === 'gp3' ? v.throughputMiBps : undefined,
-  });
-}

@@ -4,6 +4,7 @@ import { CurrentTenant, TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { TenantEntity } from '../../../persistence/entities';
 import { AttachVolumeDto, CreateVolumeDto, ListVolumesQueryDto } from './volume.dto';
+import { mapAttachment, mapVolume, mapVolumeDetail, mapVolumePage } from './volume.mapper';
 import { VolumesService } from '../../../application/volumes/volumes.service';
 
 @ApiTags('volumes')
@@ -14,8 +15,9 @@ export class VolumesController {
 
   @Operation('CreateVolume')
   @Post()
-  create(@CurrentTenant() tenant: TenantEntity, @Body() dto: CreateVolumeDto) {
-    return this.volumes.create(tenant, dto);
+  async create(@CurrentTenant() tenant: TenantEntity, @Body() dto: CreateVolumeDto) {
+    const { availabilityZone, sizeGiB, type, iops, throughputMiBps, clientToken } = dto;
+    return mapVolume(await this.volumes.create(tenant, { availabilityZone, sizeGiB, type, iops, throughputMiBps, clientToken }));
   }
 
   @Operation('DescribeVolumes')
@@ -25,31 +27,32 @@ export class VolumesController {
   @ApiQuery({ name: 'availabilityZone', required: false })
   @ApiQuery({ name: 'maxResults', required: false, description: '5 to 1000' })
   @ApiQuery({ name: 'nextToken', required: false })
-  list(@CurrentTenant() tenant: TenantEntity, @Query() q: ListVolumesQueryDto) {
-    return this.volumes.list(tenant, q);
+  async list(@CurrentTenant() tenant: TenantEntity, @Query() q: ListVolumesQueryDto) {
+    const { state, instanceId, availabilityZone, maxResults, nextToken } = q;
+    return mapVolumePage(await this.volumes.list(tenant, { state, instanceId, availabilityZone, maxResults, nextToken }));
   }
 
   @Operation('DescribeVolumes')
   @Get(':id')
-  get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
-    return this.volumes.get(tenant, id);
+  async get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    return mapVolumeDetail(await this.volumes.get(tenant, { volumeId: id }));
   }
 
   @Operation('DeleteVolume')
   @Delete(':id') @HttpCode(204)
   async delete(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string): Promise<void> {
-    await this.volumes.delete(tenant, id);
+    await this.volumes.delete(tenant, { volumeId: id });
   }
 
   @Operation('AttachVolume')
   @Post(':id/attach') @HttpCode(200)
-  attach(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Body() dto: AttachVolumeDto) {
-    return this.volumes.attach(tenant, id, dto);
+  async attach(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Body() dto: AttachVolumeDto) {
+    return mapAttachment(await this.volumes.attach(tenant, { volumeId: id, instanceId: dto.instanceId, device: dto.device }), 'attached');
   }
 
   @Operation('DetachVolume')
   @Post(':id/detach') @HttpCode(200)
-  detach(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
-    return this.volumes.detach(tenant, id);
+  async detach(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    return mapAttachment(await this.volumes.detach(tenant, { volumeId: id }), 'detached');
   }
 }

@@ -1,0 +1,42 @@
+import { VolumeType } from '@nimbus/hypervisor';
+
+/** CreateVolume: a volume of a type and size in a zone; the IOPS and throughput default by type. */
+export interface CreateVolumeCommand {
+  readonly availabilityZone: string;
+  readonly sizeGiB: number;
+  readonly type: VolumeType;
+  readonly iops?: number;
+  readonly throughputMiBps?: number;
+  /** Idempotency: the same token and request return the same volume. */
+  readonly clientToken?: string;
+}
+
+/** DescribeVolumes: the tenant's volumes that are not deleted, by id, in pages. */
+export interface ListVolumesQuery {
+  readonly state?: string;
+  readonly instanceId?: string;
+  readonly availabilityZone?: string;
+  /** Default 1,000. */
+  readonly maxResults?: number;
+  readonly nextToken?: string;
+}
+
+/** One volume, named by id (DescribeVolumes of one, DeleteVolume, DetachVolume). */
+export interface VolumeRef {
+  readonly volumeId: string;
+}
+
+/** AttachVolume: to the tenant's instance, at a device (default: the first free of /dev/sdf … /dev/sdp). */
+export interface AttachVolumeCommand {
+  readonly volumeId: string;
+  readonly instanceId: string;
+  readonly device?: string;
+}
+
+/** A volume launched with an instance (RunInstances' `volumes`): deleted when the instance terminates. */
+export interface LaunchVolume {
+  readonly sizeGiB: number;
+  readonly type: VolumeType;
+  readonly iops?: number;
+  readonly throughputMiBps?: number;
+}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { resolveVolume, VolumeSpec, VolumeType } from '@nimbus/hypervisor';
+import { DataSource, In } from 'typeorm';
+import { READ_DB } from './data-source';
+import { TenantEntity, VolumeEntity } from './entities';
+import { Tx } from './tx';
+
+/** Bound parameters per IN (...) list, well under SQLite's and PostgreSQL's limits. */
+const IN_BATCH = 500;
+
+/** Splits ids into lists short enough for one IN (...) each. */
+export function inBatches<T>(xs: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += IN_BATCH) out.push(xs.slice(i, i + IN_BATCH));
+  return out;
+}
+
+/** What DescribeVolumes filters by; `afterId` is the last id of the previous page. */
+export interface VolumeFilter {
+  readonly state?: string;
+  readonly instanceId?: string;
+  readonly availabilityZone?: string;
+  readonly afterId?: string;
+}
+
+/** A volume's attachment as stored: all null (and deleteOnTermination false) when it is not attached. */
+export type VolumeAttachmentRow = Pick<VolumeEntity, 'state' | 'instanceId' | 'device' | 'attachTime' | 'deleteOnTermination'>;
+
+/** The data plane's spec of a stored volume (for restoring the data plane after a restart). */
+export function volumeSpecOf(v: VolumeEntity): VolumeSpec {
+  const type = v.volumeType as VolumeType;
+  return resolveVolume({
+    type,
+    sizeGiB: v.sizeGiB,
+    iops: type === 'gp2' ? undefined : v.iops,
+    throughputMiBps: type === 'gp3' ? v.throughputMiBps : undefined,
+  });
+}
+
+/** The `volumes` table (and the tenant's provisioned-IOPS limit, which bounds it). */
+@Injectable()
+export class VolumesRepository {
+  constructor(@InjectDataSource(READ_DB) private readonly read: DataSource) {}
+
+  /** A volume by id, whoever's it is, deleted or not. */
+  findById(tx: Tx, id: string): Promise<VolumeEntity | null> {
+    return tx.findOneBy(VolumeEntity, { id });
+  }
+
+  /** The tenant's volume, deleted or not: in the command's transaction, or the committed state. */
+  findOwned(tenantId: string, id: string, tx?: Tx): Promise<VolumeEntity | null> {
+    return (tx ?? this.read.manager).findOneBy(VolumeEntity, { id, tenantId });
+  }
+
+  /** One page of the tenant's volumes that are not deleted, by id; `take` rows at most. */
+  page(tenantId: string, f: VolumeFilter, take: number): Promise<VolumeEntity[]> {
+    const qb = this.read
+      .getRepository(VolumeEntity)
+      .createQueryBuilder('v')
+      .where('v.tenantId = :tenantId', { tenantId })
+      .andWhere("v.state <> 'deleted'");
+    if (f.state) qb.andWhere('v.state = :state', { state: f.state });
+    if (f.instanceId) qb.andWhere('v.instanceId = :instanceId', { instanceId: f.instanceId });
+    if (f.availabilityZone) qb.andWhere('v.availabilityZone = :az', { az: f.availabilityZone });
+    if (f.afterId) qb.andWhere('v.id > :after', { after: f.afterId });
+    return qb.orderBy('v.id', 'ASC').take(take).getMany();
+  }
+
+  async insert(tx: Tx, rows: readonly VolumeEntity[]): Promise<void> {
+    // Copies: on SQLite, TypeORM merges the re-read default columns back into the inserted objects by
+    // position, not by id, and so may swap the ids of a multi-row insert.
+    for (const batch of inBatches(rows)) await tx.insert(VolumeEntity, batch.map((r) => ({ ...r })));
+  }
+
+  async setAttachment(tx: Tx, id: string, attachment: VolumeAttachmentRow): Promise<void> {
+    await tx.update(VolumeEntity, { id }, { ...attachment });
+  }
+
+  async markDeleted(tx: Tx, ids: readonly string[], now: number): Promise<void> {
+    if (ids.length === 0) return;
+    await tx.update(VolumeEntity, { id: In([...ids]) }, { state: 'deleted', instanceId: null, device: null, attachTime: null, deleteOnTermination: false, deletedAt: now });
+  }
+
+  /** Detached and available again. */
+  async markAvailable(tx: Tx, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await tx.update(VolumeEntity, { id: In([...ids]) }, { state: 'available', instanceId: null, device: null, attachTime: null, deleteOnTermination: false });
+  }
+
+  /** The volumes attached to these instances (one query per 500 ids), in no particular order. */
+  async attachedTo(m: Tx, instanceIds: readonly string[]): Promise<VolumeEntity[]> {
+    const out: VolumeEntity[] = [];
+    for (const ids of inBatches(instanceIds)) out.push(...(await m.find(VolumeEntity, { where: { instanceId: In(ids), state: 'in-use' } })));
+    return out;
+  }
+
+  /** Σ IOPS of the tenant's volumes of these types that are not deleted. */
+  async iopsOf(tenantId: string, types: readonly string[], tx?: Tx): Promise<number> {
+    const row = await (tx ?? this.read.manager)
+      .createQueryBuilder(VolumeEntity, 'v')
+      .select('COALESCE(SUM(v.iops), 0)', 'used')
+      .where('v.tenantId = :tenantId', { tenantId })
+      .andWhere('v.volumeType IN (:...types)', { types })
+      .andWhere("v.state <> 'deleted'")
+      .getRawOne<{ used: string | number }>();
+    return Number(row?.used ?? 0);
+  }
+
+  /** The tenant's provisioned-IOPS quota, as the command's transaction sees it. */
+  async iopsLimit(tx: Tx, tenantId: string): Promise<number> {
+    return (await tx.findOneByOrFail(TenantEntity, { id: tenantId })).quotaProvisionedIops;
+  }
+}
