@@ -23,12 +23,12 @@
  *   before, not counted. Each request is timed from its start to the end of its body. Every
  *   non-2xx answer (and every failed connection) is an error, counted by operation, status and
  *   code, and left out of the latency figures; a failed launch is followed by no describe.
- * - Scenario `ticking`: before the warm-up the clock goes to 60× (PUT /v1/admin/clock) and
- *   `--background` m5.large instances are launched (a quarter with a gp3 volume) and given
- *   workloads (PUT /v1/instances/{id}/workload: a random-walk or diurnal CPU stepping every
- *   simulated minute, memory, internet egress, every third a flow to a neighbour, IO on the
- *   volume), so that the clock's ticks (every 100 ms of wall time, a simulated minute per second)
- *   compete with the requests.
+ * - Scenario `ticking`: before the warm-up, `--background` m5.large instances are launched (a
+ *   quarter with a gp3 volume) and given workloads (PUT /v1/instances/{id}/workload: a random-walk
+ *   or diurnal CPU stepping every simulated minute, memory, internet egress, every third a flow to
+ *   a neighbour, IO on the volume); once they run, the clock goes to 60× (PUT /v1/admin/clock) and
+ *   ticks for 5 s, so that its ticks (every 100 ms of wall time, a simulated minute per second)
+ *   compete with the requests. Setup calls wait up to 300 s; measured requests 30 s.
  * - Printed per run: requests/s over the measured phase (all answered requests ÷ its wall time),
  *   count, p50, p99, p99.9 and max latency and errors per operation, the server process's CPU
  *   time over the measured phase (/proc/<pid>/stat) and its peak RSS (VmHWM), the machine's load
@@ -82,7 +82,9 @@ const BACKGROUND_TYPE = 'm5.large'; // 2 vCPUs, 8 GiB
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 /** vCPUs per m5-host the bench plans for: 112 hardware threads × CPU ratio 2 = 224 admitted; half of that, less than its memory's 504 GiB allow of m5.large. */
 const VCPUS_PER_HOST = 100;
+/** A measured request not answered in this time is an error ("no answer"); setup calls may take longer, they are not measured. */
 const REQUEST_TIMEOUT_MS = 30_000;
+const SETUP_TIMEOUT_MS = 300_000;
 const LIMIT_MULTIPLIER = 1000;
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
@@ -101,7 +103,7 @@ interface Reply {
 }
 
 /** One JSON request on `agent`'s connection to 127.0.0.1:port; never rejects. */
-function call(agent: Agent, port: number, key: string, method: string, path: string, body?: unknown): Promise<Reply> {
+function call(agent: Agent, port: number, key: string, method: string, path: string, body?: unknown, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Reply> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   const t0 = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -137,7 +139,7 @@ function call(agent: Agent, port: number, key: string, method: string, path: str
         });
       },
     );
-    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS / 1000} s`)));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)));
     req.on('error', (err: NodeJS.ErrnoException) => finish({ status: 0, body: undefined, ms: elapsed(), reused: req.reusedSocket, error: err.code ?? err.message }));
     req.end(payload);
   });
@@ -149,7 +151,7 @@ const errorMessage = (r: Reply) => (r.status === 0 ? r.error ?? 'no answer' : (r
 
 /** Setup calls must succeed: anything else stops the run with the API's own answer. */
 async function must(agent: Agent, port: number, key: string, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await call(agent, port, key, method, path, body);
+  const r = await call(agent, port, key, method, path, body, SETUP_TIMEOUT_MS);
   if (!ok(r)) throw new Error(`${method} ${path} answered ${r.status} ${errorCode(r)}: ${errorMessage(r)}`);
   return r.body;
 }
@@ -198,6 +200,8 @@ interface Server {
 }
 
 const live = new Set<ChildProcess>();
+/** Databases to remove if the bench is interrupted. */
+const liveDatabases = new Set<Database>();
 
 async function startServer(databaseUrl: string, adminKey: string): Promise<Server> {
   const port = await freePort();
@@ -255,9 +259,11 @@ function killAll(): void {
 process.on('exit', killAll);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    console.error(`\n${signal}: stopping the server(s)`);
+    console.error(`\n${signal}: stopping the server(s) and removing the database(s)`);
     killAll();
-    process.exit(130);
+    const drops = [...liveDatabases].map((d) => d.drop().catch(() => undefined));
+    const bound = new Promise((res) => setTimeout(res, 5_000).unref());
+    void Promise.race([Promise.all(drops), bound]).finally(() => process.exit(130));
   });
 }
 
@@ -316,7 +322,7 @@ async function setUp(port: number, adminKey: string, vcpus: number): Promise<{ t
     }
     const refusals: string[] = [];
     for (const t of tenants) {
-      const r = await call(agent, port, adminKey, 'PATCH', `/v1/admin/tenants/${t.tenantId}`, { requestLimits: { multiplier: LIMIT_MULTIPLIER } });
+      const r = await call(agent, port, adminKey, 'PATCH', `/v1/admin/tenants/${t.tenantId}`, { requestLimits: { multiplier: LIMIT_MULTIPLIER } }, SETUP_TIMEOUT_MS);
       if (!ok(r)) refusals.push(`${r.status} ${errorCode(r)}: ${errorMessage(r)}`);
     }
     if (refusals.length === 0) {
@@ -336,7 +342,6 @@ async function startBackground(port: number, adminKey: string, tenants: readonly
   const admin = new Agent({ keepAlive: true, maxSockets: 1 });
   const t0 = Date.now();
   try {
-    await must(admin, port, adminKey, 'PUT', '/v1/admin/clock', { rate: 60 });
     const launched = await Promise.all(
       tenants.map(async (t, ti) => {
         const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -377,9 +382,10 @@ async function startBackground(port: number, adminKey: string, tenants: readonly
       }),
     );
     const total = launched.reduce((s, n) => s + n, 0);
-    // Wait (bounded) until they all run: Linux boots in 15 simulated seconds, a quarter second at 60×.
+    // Wait (bounded) until they all run: Linux boots in 15 simulated seconds (at the server's 1×,
+    // 15 s; they were launched before their workloads were set, so mostly booted already).
     let running = 0;
-    for (let attempt = 0; attempt < 60; attempt++) {
+    for (let attempt = 0; attempt < 120; attempt++) {
       running = 0;
       for (const t of tenants) {
         let token: string | undefined;
@@ -392,8 +398,11 @@ async function startBackground(port: number, adminKey: string, tenants: readonly
         }
       }
       if (running >= total) break;
-      await new Promise((res) => setTimeout(res, 500));
+      await new Promise((res) => setTimeout(res, 1000));
     }
+    // Then the clock to 60×: set earlier, its ticks (a simulated minute per wall second, 1,000
+    // workloads stepping every simulated minute) slowed the setup's own calls past 30 s each.
+    await must(admin, port, adminKey, 'PUT', '/v1/admin/clock', { rate: 60 });
     // A few simulated minutes of ticking before the load: metric buckets closing, random walks stepping.
     await new Promise((res) => setTimeout(res, 5_000));
     const clock = await must(admin, port, adminKey, 'GET', '/v1/admin/clock');
@@ -491,6 +500,7 @@ async function runOne(db: Db, scenario: Scenario): Promise<RunResult> {
   console.log(`\n=== ${db === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${scenario === 'plain' ? 'plain (clock 1×, no other instances)' : `ticking (clock 60×, ${int(BACKGROUND)} running instances with workloads)`} ===`);
   console.log(`  load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const database = await createDatabase(db);
+  liveDatabases.add(database);
   const adminKey = `nmbadmin_bench_${randomBytes(16).toString('hex')}`;
   let server: Server | undefined;
   try {
@@ -552,6 +562,7 @@ async function runOne(db: Db, scenario: Scenario): Promise<RunResult> {
   } finally {
     if (server) await server.stop();
     await database.drop().catch((err) => console.error(`  could not remove the database: ${(err as Error).message}`));
+    liveDatabases.delete(database);
   }
 }
 
