@@ -113,6 +113,16 @@ describe('request throttling (EC2 token buckets per tenant and operation)', () =
     expect((await t.admin().patch(`/v1/admin/tenants/${tenantId}`, { requestLimits: null }).expect(200)).body.requestLimits).toEqual({ multiplier: 1, operations: {} });
   });
 
+  it('a tenant whose limits were raised launches, describes and is described with them', async () => {
+    await t.hosts('m5-host', 'us-east-1a');
+    const { tenantId, key } = await t.tenant('raised-and-running');
+    const limits = { multiplier: 10, operations: { RunInstances: { bucketSize: 7, refillPerSecond: 3 } } };
+    await t.admin().patch(`/v1/admin/tenants/${tenantId}`, { requestLimits: limits }).expect(200);
+    const id = (await t.as(key).post('/v1/instances', { imageId: 'ami-0a1e0c00000000a23', instanceType: 'm5.large' }).expect(201)).body.instances[0].instanceId;
+    await t.as(key).get(`/v1/instances/${id}`).expect(200);
+    expect((await t.admin().get(`/v1/admin/tenants/${tenantId}`).expect(200)).body.requestLimits).toMatchObject(limits);
+  });
+
   it('refuses a throttled request, and a malformed key, without a database round trip', async () => {
     const { key } = await t.tenant('cheap');
     expect((await untilThrottled(() => t.as(key).get('/v1/dedicated-hosts'))).passed).toBe(100);

@@ -6,7 +6,7 @@ import { Tx } from './tx';
  * Plain statements for the hot paths (a launch, a describe), where TypeORM's query builder costs
  * more than the database: one SQL text per (entity, columns) kept and prepared once by the driver,
  * values converted exactly as TypeORM converts them (the driver's preparePersistentValue and
- * prepareHydratedValue, and the columns' transformers).
+ * prepareHydratedValue, which apply the columns' transformers).
  */
 
 const sqlCache = new WeakMap<object, Map<string, string>>();
@@ -47,15 +47,14 @@ export async function selectWhere<T extends ObjectLiteral>(
     return `SELECT ${cols} FROM ${quote(meta.tableName)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}` +
       `${options.orderBy ? ` ORDER BY ${quote(columnOf(meta, options.orderBy).databaseName)} ASC` : ''}${options.limit !== undefined ? ` LIMIT ${options.limit}` : ''}`;
   });
-  const params = props.map((prop) => driver.preparePersistentValue(persistable(columnOf(meta, prop), (where as Record<string, unknown>)[prop]), columnOf(meta, prop)));
-  if (options.in) for (const v of options.in.values) params.push(driver.preparePersistentValue(persistable(columnOf(meta, options.in.prop), v), columnOf(meta, options.in.prop)));
+  const params = props.map((prop) => driver.preparePersistentValue((where as Record<string, unknown>)[prop], columnOf(meta, prop)));
+  if (options.in) for (const v of options.in.values) params.push(driver.preparePersistentValue(v, columnOf(meta, options.in.prop)));
   const raw = (await m.query(sql, params)) as Record<string, unknown>[];
   return raw.map((r) => {
     const out = meta.create() as T;
     for (const c of meta.columns) {
-      let v = driver.prepareHydratedValue(r[c.databaseName], c);
-      if (c.transformer && !Array.isArray(c.transformer)) v = c.transformer.from(v);
-      (out as Record<string, unknown>)[c.propertyName] = v;
+      // (prepareHydratedValue applies the column's transformer too.)
+      (out as Record<string, unknown>)[c.propertyName] = driver.prepareHydratedValue(r[c.databaseName], c);
     }
     return out;
   });
@@ -81,13 +80,10 @@ export async function insertRows<T extends ObjectLiteral>(tx: Tx, entity: Entity
       for (const c of columns) {
         let v = (r as Record<string, unknown>)[c.propertyName];
         if (v === undefined) v = typeof c.default === 'function' ? undefined : c.default;
-        params.push(driver.preparePersistentValue(persistable(c, v ?? null), c));
+        // (preparePersistentValue applies the column's transformer too.)
+        params.push(driver.preparePersistentValue(v ?? null, c));
       }
     }
     await tx.query(sql, params);
   }
-}
-
-function persistable(c: ColumnMetadata, v: unknown): unknown {
-  return c.transformer && !Array.isArray(c.transformer) ? c.transformer.to(v) : v;
 }
