@@ -18,7 +18,15 @@ export function dataSourceOptions(db: AppConfig['database']): DataSourceOptions 
   if (db.type === 'postgres') return { ...common, type: 'postgres', url: db.url };
   if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
   // WAL lets readers proceed while the single writer commits; the timeout rides out a checkpoint.
-  return { ...common, type: 'better-sqlite3', database: db.path, enableWAL: true, timeout: 5000, statementCacheSize: 500 };
+  // synchronous=NORMAL, SQLite's advice for WAL: a commit is in the log when it returns (a killed
+  // process loses nothing it acknowledged); the log is synced at checkpoints rather than at every
+  // commit, so a power cut may lose the last commits, never consistency.
+  return {
+    ...common, type: 'better-sqlite3', database: db.path, enableWAL: true, timeout: 5000, statementCacheSize: 500,
+    prepareDatabase: (conn: { pragma(s: string): unknown }) => {
+      conn.pragma('synchronous = NORMAL');
+    },
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import { resolveVolume, VolumeSpec, VolumeType } from '@nimbus/hypervisor';
 import { DataSource, In } from 'typeorm';
 import { READ_DB } from './data-source';
 import { TenantEntity, VolumeEntity } from './entities';
+import { selectWhere } from './fast-sql';
 import { Tx } from './tx';
 
 /** Bound parameters per IN (...) list, well under SQLite's and PostgreSQL's limits. */
@@ -91,7 +92,7 @@ export class VolumesRepository {
   /** The volumes attached to these instances (one query per 500 ids), in no particular order. */
   async attachedTo(m: Tx, instanceIds: readonly string[]): Promise<VolumeEntity[]> {
     const out: VolumeEntity[] = [];
-    for (const ids of inBatches(instanceIds)) out.push(...(await m.find(VolumeEntity, { where: { instanceId: In(ids), state: 'in-use' } })));
+    for (const ids of inBatches(instanceIds)) out.push(...(await selectWhere(m, VolumeEntity, { state: 'in-use' }, { in: { prop: 'instanceId', values: ids } })));
     return out;
   }
 

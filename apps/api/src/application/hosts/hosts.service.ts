@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { findHostType, Host, HOST_TYPES, HostType, isAvailabilityZone } from '@nimbus/hypervisor';
-import { ApiError, invalidParameter, notFound } from '../common/api-errors';
+import { hostNotFound } from '@nimbus/simulation';
+import { ApiError, invalidParameter } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { HostsRepository } from '../../persistence/hosts.repository';
 import { EngineService } from '../../engine/engine.service';
 import { AddHostsCommand, HostIdCommand, ListHostsQuery } from './hosts.commands';
-
-const hostNotFound = (id: string) => notFound('InvalidHostID.NotFound', `The host ID '${id}' does not exist`);
 
 @Injectable()
 export class HostsService {

@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DriverDomainState, findHostType, Host, HostAllocation, HostState, HostView, InvalidParameterValue, mergeWorkload, MS_PER_HOUR, validateWorkload, Workload } from '@nimbus/hypervisor';
-import { fitsOnHost, parseRebalancerPatch, ratiosFor, RebalancerConfig, SchedulerConfig } from '@nimbus/scheduler';
+import { parseRebalancerPatch, RebalancerConfig, SchedulerConfig } from '@nimbus/scheduler';
 import { setWorkload } from '@nimbus/simulation';
-import { ApiError, invalidParameter, notFound } from '../common/api-errors';
+import { ApiError, invalidParameter } from '../common/api-errors';
 import { ID_PATTERN } from '../common/ids';
 import { InstanceEntity, TenantEntity } from '../../persistence/entities';
 import { EventFilter, EventsRepository } from '../../persistence/events.repository';
 import { MetricsRepository } from '../../persistence/metrics.repository';
 import { Tx } from '../../persistence/tx';
+import { drainHost, failHost, hostNotFound as hostNotFoundError, migrateVm, powerOffHost, powerOnHost, repairHost } from '@nimbus/simulation';
+import { InstancesRepository } from '../../persistence/instances.repository';
+import { requireInstance } from '../instances/require-instance';
 import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repository';
 import { EngineService, StoredWorkload } from '../../engine/engine.service';
 import { MetricSeries, MetricsWindow, parseWindow, readMetrics } from './metrics-query';
@@ -17,8 +20,7 @@ import {
 } from './vmm.commands';
 
 const DEFAULT_EVENTS_PAGE = 100;
-const hostNotFound = (id: string) => notFound('InvalidHostID.NotFound', `The host ID '${id}' does not exist`);
-const instanceNotFound = (id: string) => notFound('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+const hostNotFound = hostNotFoundError;
 
 /** An instance's workload; `cpuSetAtMs` is when its CPU model was set (absent: never set). */
 export interface InstanceWorkload {
@@ -106,6 +108,7 @@ export class VmmService {
     private readonly eventLog: EventsRepository,
     private readonly metrics: MetricsRepository,
     private readonly engine: EngineService,
+    private readonly instanceRows: InstancesRepository,
   ) {}
 
   // ---- tenant ----
@@ -158,10 +161,7 @@ export class VmmService {
   failHost(cmd: FailHostCommand): Promise<HostDetail> {
     const id = cmd.hostId;
     return this.engine.command(async (_tx, e) => {
-      const host = e.fleet.host(id);
-      if (!host) throw hostNotFound(id);
-      if (cmd.component === 'driver-domain') e.dataPlane.failDriverDomain(id);
-      else e.dataPlane.failHost(id);
+      failHost(e.world, id, cmd.component);
       return this.hostDetail(id, {});
     });
   }
@@ -169,10 +169,7 @@ export class VmmService {
   repairHost(cmd: HostRef): Promise<HostDetail> {
     const id = cmd.hostId;
     return this.engine.command(async (_tx, e) => {
-      const host = e.fleet.host(id);
-      if (!host) throw hostNotFound(id);
-      if (host.driverDomain === 'failed') e.dataPlane.repairDriverDomain(id);
-      e.dataPlane.repairHost(id);
+      repairHost(e.world, id);
       return this.hostDetail(id, {});
     });
   }
@@ -180,12 +177,7 @@ export class VmmService {
   drainHost(cmd: HostRef): Promise<HostDetail> {
     const id = cmd.hostId;
     return this.engine.command(async (_tx, e) => {
-      const host = e.fleet.host(id);
-      if (!host) throw hostNotFound(id);
-      if (host.state === 'failed' || host.state === 'off')
-        throw new ApiError('IncorrectHostState', `The host '${id}' is ${host.state}: repair it before draining it.`);
-      // A host consolidation is emptying becomes the operator's: it stays drained, not switched off.
-      if (host.state !== 'draining' || e.maintenance.purposeOf(id) !== 'maintenance') e.maintenance.drain(id);
+      drainHost(e.world, id);
       return this.hostDetail(id, {});
     });
   }
@@ -194,8 +186,7 @@ export class VmmService {
   powerOffHost(cmd: HostRef): Promise<HostDetail> {
     const id = cmd.hostId;
     return this.engine.command(async (_tx, e) => {
-      if (!e.fleet.host(id)) throw hostNotFound(id);
-      e.rebalancer.powerOff(id, 'operator');
+      powerOffHost(e.world, id);
       return this.hostDetail(id, {});
     });
   }
@@ -204,11 +195,7 @@ export class VmmService {
   powerOnHost(cmd: HostRef): Promise<HostDetail> {
     const id = cmd.hostId;
     return this.engine.command(async (_tx, e) => {
-      const host = e.fleet.host(id);
-      if (!host) throw hostNotFound(id);
-      if (host.state === 'failed' || host.state === 'draining')
-        throw new ApiError('IncorrectHostState', `The host '${id}' is ${host.state}, not off: repair it to return it to service.`);
-      e.rebalancer.powerOn(id, 'operator');
+      powerOnHost(e.world, id);
       return this.hostDetail(id, {});
     });
   }
@@ -217,28 +204,10 @@ export class VmmService {
     const { instanceId, targetHostId } = cmd;
     return this.engine.command(async (_tx, e) => {
       if (!ID_PATTERN('i').test(instanceId)) throw new ApiError('InvalidInstanceID.Malformed', `Invalid id: '${instanceId}'`);
-      const vm = e.fleet.vm(instanceId);
-      if (!vm) throw instanceNotFound(instanceId);
-      if (!e.fleet.host(targetHostId)) throw hostNotFound(targetHostId);
-      if (e.dataPlane.isMigrating(instanceId)) throw new ApiError('IncorrectInstanceState', `The instance '${instanceId}' is already migrating.`);
-      const target = e.fleet.host(targetHostId)!;
-      const current = e.fleet.host(vm.hostId ?? '');
-      if (current && current.availabilityZone !== target.availabilityZone)
-        throw invalidParameter(`host '${targetHostId}' is in ${target.availabilityZone}; live migration stays in the instance's zone (${current.availabilityZone})`);
-      if (!target.type.families.includes(vm.instanceType.family))
-        throw invalidParameter(`host '${targetHostId}' (${target.type.name}) cannot run ${vm.instanceType.family} instances`);
-      // Tenancy, Dedicated Hosts and placement groups bind an operator's move too (MODEL.md §4).
-      const refusal = target === current ? null : e.scheduler.refusalForMove(instanceId, targetHostId);
-      if (refusal) throw invalidParameter(`instance '${instanceId}' may not move to host '${targetHostId}': ${refusal}`);
-      // The target holds the VM's resources from the start: the placement's capacity rule (MODEL.md §4) applies to it too.
-      const r = ratiosFor(e.scheduler.config, target.availabilityZone, target.type.name);
-      const need = { reservationMillicores: vm.cpu.reservationMillicores, limitMillicores: vm.cpu.limitMillicores, memoryMiB: target.memoryFootprintMiB(vm.instanceType.memoryMiB) };
-      if (target !== current && !fitsOnHost(target, r, target.allocation, need))
-        throw invalidParameter(`host '${targetHostId}' has no room for instance '${instanceId}' (${vm.instanceType.name})`);
-      const plan = e.rebalancer.executor.startNow({ vmId: instanceId, reason: 'operator', targetHostId });
-      if (!plan) throw new ApiError('MigrationNotConverging', `The instance '${instanceId}' dirties memory faster than the migration link and auto-converge is off.`);
+      // The target's zone, family, tenancy, group and capacity rules: libs/simulation's migrateVm.
+      const { sourceHostId, plan } = migrateVm(e.world, instanceId, targetHostId);
       return {
-        instanceId, sourceHostId: current?.id ?? null, targetHostId, rounds: plan.rounds.length, converged: plan.converged,
+        instanceId, sourceHostId, targetHostId, rounds: plan.rounds.length, converged: plan.converged,
         downtimeMs: plan.downtimeMs, totalMs: plan.totalMs, transferredMiB: plan.transferredMiB, finalThrottlePercent: plan.finalThrottlePercent,
       };
     });
@@ -328,12 +297,9 @@ export class VmmService {
     };
   }
 
-  // TODO(requireInstance): the instances feature's one visibility check replaces this at merge.
-  private async requireInstance(tenantId: string, id: string, tx?: Tx): Promise<InstanceEntity> {
-    if (!ID_PATTERN('i').test(id)) throw new ApiError('InvalidInstanceID.Malformed', `Invalid id: '${id}' (expecting 'i-' and 17 hex digits)`);
-    const row = await this.instances.findOwned(tenantId, id, tx);
-    if (!row || (row.state === 'terminated' && row.stateSince <= this.engine.now - MS_PER_HOUR)) throw instanceNotFound(id);
-    return row;
+  /** The one instance-visibility rule (application/instances/require-instance.ts), in a command or on the committed state. */
+  private requireInstance(tenantId: string, id: string, tx?: Tx): Promise<InstanceEntity> {
+    return requireInstance(this.instanceRows, tx ?? this.instanceRows.reader, tenantId, id, this.engine.now);
   }
 }
 

@@ -2,6 +2,7 @@ import { TenantEntity, VolumeEntity } from '../../persistence/entities';
 import { VmmRepository } from '../../persistence/vmm.repository';
 import { VolumeFilter, VolumesRepository } from '../../persistence/volumes.repository';
 import { EngineService } from '../../engine/engine.service';
+import { InstancesRepository } from '../../persistence/instances.repository';
 import { VolumesService } from './volumes.service';
 
 const tenant = { id: 't-1' } as TenantEntity;
@@ -25,7 +26,7 @@ function rig(stored: string[]) {
     onTerminated: () => undefined,
     command: () => { throw new Error('unexpected command'); },
   } as unknown as EngineService;
-  const sut = new VolumesService(repo, {} as VmmRepository, engine);
+  const sut = new VolumesService(repo, {} as VmmRepository, engine, {} as InstancesRepository);
   return { sut, pages };
 }
 

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataPlane, isAvailabilityZone, MS_PER_HOUR, resolveVolume, VolumeSpec } from '@nimbus/hypervisor';
+import { DataPlane, isAvailabilityZone, resolveVolume, VolumeSpec } from '@nimbus/hypervisor';
 import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { ID_PATTERN, resourceId } from '../common/ids';
 import { InstanceEntity, TenantEntity, VolumeEntity } from '../../persistence/entities';
 import { Tx } from '../../persistence/tx';
+import { InstancesRepository } from '../../persistence/instances.repository';
+import { requireInstance } from '../instances/require-instance';
 import { inBatches, VolumesRepository } from '../../persistence/volumes.repository';
 import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repository';
 import { EngineService } from '../../engine/engine.service';
@@ -13,15 +15,12 @@ import { decodeVolumePageToken, encodePageToken } from './page-token';
 import { AttachVolumeCommand, CreateVolumeCommand, LaunchVolume, ListVolumesQuery, VolumeRef } from './volumes.commands';
 
 const DEFAULT_PAGE_SIZE = 1000;
-/** Terminated instances stay visible for one simulated hour (MODEL.md §3.6), as in InstancesService. */
-const TERMINATED_VISIBLE_MS = MS_PER_HOUR;
 
 /** The volume types whose IOPS are provisioned, and count against the tenant's quota (gp2 is 3 IOPS/GiB with burst). */
 const PROVISIONED_TYPES = ['gp3', 'io2'];
 const provisionedIops = (spec: VolumeSpec) => (PROVISIONED_TYPES.includes(spec.type) ? spec.iops : 0);
 
 const volumeNotFound = (id: string) => notFound('InvalidVolume.NotFound', `The volume '${id}' does not exist.`);
-const instanceNotFound = (id: string) => notFound('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
 
 class MaxIopsLimitExceeded extends ApiError {
   constructor(limit: number, used: number, requested: number) {
@@ -61,6 +60,7 @@ export class VolumesService {
     private readonly repo: VolumesRepository,
     private readonly instances: VmmRepository,
     private readonly engine: EngineService,
+    private readonly instanceRows: InstancesRepository,
   ) {
     engine.onTerminated((tx, ids, now, e) => this.onInstancesTerminated(tx, ids, now, e.dataPlane));
   }
@@ -278,13 +278,9 @@ export class VolumesService {
     return row;
   }
 
-  // TODO(requireInstance): the instances feature's one visibility check replaces this at merge.
-  /** As InstancesService: another tenant's instance, or one terminated over an hour ago, is missing. */
-  private async requireInstance(tx: Tx, tenantId: string, id: string): Promise<InstanceEntity> {
-    if (!ID_PATTERN('i').test(id)) throw new ApiError('InvalidInstanceID.Malformed', `Invalid id: '${id}' (expecting 'i-' and 17 hex digits)`);
-    const row = await this.instances.findOwned(tenantId, id, tx);
-    if (!row || (row.state === 'terminated' && row.stateSince <= this.engine.now - TERMINATED_VISIBLE_MS)) throw instanceNotFound(id);
-    return row;
+  /** The one instance-visibility rule (application/instances/require-instance.ts). */
+  private requireInstance(tx: Tx, tenantId: string, id: string): Promise<InstanceEntity> {
+    return requireInstance(this.instanceRows, tx, tenantId, id, this.engine.now);
   }
 }
 
