@@ -53,6 +53,26 @@ const impureSyntax = [
   { selector: 'ImportExpression', message: `${PURE}: no dynamic import(); import statically, and only what the dependency rule allows.` },
   { selector: "TSImportEqualsDeclaration[moduleReference.type='TSExternalModuleReference']", message: `${PURE}: use an ES import, which the dependency rule checks.` },
 ];
+// apps/api's layers (ARCHITECTURE.md): only persistence/ touches TypeORM and the drivers; only
+// http/ (and the composition root: main, bootstrap, app.module) knows HTTP.
+const LIBS_BY_ALIAS = { group: ['**/libs/*/src/**', '../../libs/**'], message: 'import libs by their alias (@nimbus/…) through index.ts.' };
+const NO_DATABASE = { group: ['typeorm', 'typeorm/*', '@nestjs/typeorm', 'pg', 'pg/*', 'better-sqlite3', 'sqlite3'], message: 'only apps/api/src/persistence/ uses TypeORM and the database drivers (ARCHITECTURE.md).' };
+const NO_HTTP = {
+  group: ['express', 'express/*', '@nestjs/platform-express', '@nestjs/swagger', 'class-validator', 'class-transformer', 'supertest', '**/http/**'],
+  message: 'only apps/api/src/http/ knows HTTP: application methods take command objects and throw domain errors (ARCHITECTURE.md).',
+};
+const NEST_HTTP = {
+  name: '@nestjs/common',
+  importNames: [
+    'Controller', 'Get', 'Post', 'Put', 'Patch', 'Delete', 'Head', 'Options', 'All', 'Body', 'Param', 'Query', 'Req', 'Res', 'Headers', 'Header', 'HttpCode',
+    'Redirect', 'Render', 'Sse', 'UseGuards', 'UseFilters', 'UsePipes', 'UseInterceptors', 'HttpException', 'HttpStatus', 'BadRequestException',
+    'UnauthorizedException', 'ForbiddenException', 'NotFoundException', 'ConflictException', 'InternalServerErrorException', 'ExecutionContext',
+    'CanActivate', 'createParamDecorator', 'ValidationPipe', 'StreamableFile',
+  ],
+  message: 'only apps/api/src/http/ knows HTTP (ARCHITECTURE.md).',
+};
+const appLayer = (patterns, paths = []) => ({ 'no-restricted-imports': ['error', { paths, patterns: [LIBS_BY_ALIAS, ...patterns] }] });
+
 const libRule = (extra) => ({
   'no-restricted-imports': ['error', {
     paths: nodePaths,
@@ -99,6 +119,20 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/libs/*/src/**', '../../libs/**'], message: 'import libs by their alias (@nimbus/…) through index.ts.' }] }],
     },
+  },
+  {
+    files: ['apps/api/src/http/**/*.ts'],
+    rules: appLayer([NO_DATABASE]),
+  },
+  {
+    files: ['apps/api/src/application/**/*.ts', 'apps/api/src/engine/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: appLayer([NO_DATABASE, NO_HTTP], [NEST_HTTP]),
+  },
+  {
+    files: ['apps/api/src/persistence/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: appLayer([NO_HTTP], [NEST_HTTP]),
   },
   {
     // The examples show the libraries alone: a plain Node script, no framework, no database.

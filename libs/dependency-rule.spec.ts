@@ -128,6 +128,21 @@ describe('libs dependency rule (eslint.config.mjs)', () => {
   };
   const libDateFromMs = lint('libs/metering/src/ok.ts', 'export const d = (ms: number) => new Date(ms);');
   const appWallClock = lint('apps/api/src/ok.ts', "import { readFileSync } from 'node:fs';\nexport const t = Date.now();\nconsole.log(process.env.PORT, readFileSync);");
+  // apps/api's layers: only persistence/ uses TypeORM; only http/ knows HTTP.
+  const layers = {
+    applicationUsesTypeorm: lint('apps/api/src/application/x/x.service.ts', "import { EntityManager } from 'typeorm';\nexport type T = EntityManager;"),
+    engineUsesNestTypeorm: lint('apps/api/src/engine/x.ts', "import { InjectDataSource } from '@nestjs/typeorm';\nexport const d = InjectDataSource;"),
+    httpUsesTypeorm: lint('apps/api/src/http/rest/x/x.controller.ts', "import { DataSource } from 'typeorm';\nexport type T = DataSource;"),
+    applicationUsesExpress: lint('apps/api/src/application/x/x.service.ts', "import { Request } from 'express';\nexport type T = Request;"),
+    applicationUsesNestHttp: lint('apps/api/src/application/x/x.service.ts', "import { NotFoundException } from '@nestjs/common';\nexport const e = NotFoundException;"),
+    applicationUsesDto: lint('apps/api/src/application/x/x.service.ts', "import { RunInstancesDto } from '../../http/rest/instances/instance.dto';\nexport type T = RunInstancesDto;"),
+    persistenceUsesSwagger: lint('apps/api/src/persistence/x.repository.ts', "import { ApiProperty } from '@nestjs/swagger';\nexport const a = ApiProperty;"),
+  };
+  const layersAllowed = {
+    persistenceUsesTypeorm: lint('apps/api/src/persistence/x.repository.ts', "import { DataSource } from 'typeorm';\nimport { InjectDataSource } from '@nestjs/typeorm';\nexport const x = [DataSource, InjectDataSource];"),
+    applicationUsesNestDi: lint('apps/api/src/application/x/x.service.ts', "import { Injectable } from '@nestjs/common';\nimport { Tx } from '../../persistence/tx';\nexport type T = Tx;\nexport const i = Injectable;"),
+    httpUsesHttp: lint('apps/api/src/http/rest/x/x.controller.ts', "import { Controller, Get } from '@nestjs/common';\nimport { ApiProperty } from '@nestjs/swagger';\nexport const x = [Controller, Get, ApiProperty];"),
+  };
   const libSpecMayUseNode = lint('libs/scheduler/src/thing.spec.ts', "import { execFileSync } from 'node:child_process';\nexport const run = () => execFileSync('true');");
 
   beforeAll(() => {
@@ -148,6 +163,11 @@ describe('libs dependency rule (eslint.config.mjs)', () => {
     expect(schedulerUsesHypervisor()).toEqual([]);
     expect(simulationUsesAllThree()).toEqual([]);
     for (const [name, r] of Object.entries(bad)) expect({ name, rules: r() }).toEqual({ name, rules: [IMPORTS] });
+  });
+
+  it("keeps apps/api's layers: TypeORM only in persistence/, HTTP only in http/", () => {
+    for (const [name, r] of Object.entries(layers)) expect({ name, rules: r() }).toEqual({ name, rules: [IMPORTS] });
+    for (const [name, r] of Object.entries(layersAllowed)) expect({ name, rules: r() }).toEqual({ name, rules: [] });
   });
 
   it('lets a lib build dates from engine time, apps use the wall clock and I/O, and lib specs use Node', () => {
