@@ -445,7 +445,7 @@ async function main(): Promise<void> {
   if (process.stderr.isTTY) process.stderr.write('\n');
   const actions = engine.eventsProcessed - events0;
   const steps = dataPlane.demandSteps - steps0;
-  // The model's events (MODEL.md §1): every VM demand step, every workload change the bench made,
+  // The model's events (docs/model.md §1): every VM demand step, every workload change the bench made,
   // every notice; the engine runs them in fewer actions (hosts due at one instant share one).
   const events = steps + setWorkloads + (notices - notices0);
   const recomputes = dataPlane.hostRecomputations - recomputes0;

@@ -5,7 +5,7 @@ import { billingHarness, HOUR_MS, iso } from './support/billing';
 const half = (d: Decimal) => d.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
 
 /**
- * Closing a month (MODEL.md §5): a month with a host failure gets the availability and credit
+ * Closing a month (docs/model.md §5): a month with a host failure gets the availability and credit
  * tier by hand; close happens once and only after the month ended; a closed invoice is immutable,
  * reproducible from usage to the cent, and downloadable as CSV; tenants see only their own.
  */

@@ -11,7 +11,7 @@ const SHUTDOWN_MS = 10_000;
  * The invariant of metering, end to end (property, fast-check): for any lifecycle driven through
  * the API, the usage the engine's events produced is exactly the running time (before minimums),
  * and the invoice bills each start max(60 s, its run) — whatever reboots and refused calls came
- * in between. The model below is the lifecycle of MODEL.md §3.6 with its timings.
+ * in between. The model below is the lifecycle of docs/model.md §3.6 with its timings.
  */
 describe('billing (property): billed instance-seconds are the running seconds', () => {
   let t: TestApp;

@@ -3,7 +3,7 @@ import { LINUX_AMI, startApp, TestApp } from './support/app';
 import { billingHarness, HOUR_MS, SQL_AMI, SUSE_AMI } from './support/billing';
 
 /**
- * Billing through HTTP (MODEL.md §5), with worked examples computed by hand: the engine's events
+ * Billing through HTTP (docs/model.md §5), with worked examples computed by hand: the engine's events
  * become usage records, the price book rates them, the running month shows as an estimate. Each
  * test has its own tenant, and runs well inside one calendar month of simulated time.
  * Prices are the seeded AWS us-east-1 list prices (libs/metering/src/pricing/price-book.seed.ts).

@@ -12,7 +12,7 @@ interface DedicatedHost {
 }
 
 /**
- * `POST/GET /v1/dedicated-hosts`, `DELETE /v1/dedicated-hosts/{id}` and tenancy (MODEL.md §4): a
+ * `POST/GET /v1/dedicated-hosts`, `DELETE /v1/dedicated-hosts/{id}` and tenancy (docs/model.md §4): a
  * Dedicated Host is a fleet host allocated whole to one tenant; it shows its sockets and physical
  * cores, takes its owner's `host` tenancy instances (by hostId, or by auto-placement when on) and
  * no one else's; dedicated-tenancy instances never share a host with another tenant. Ownership,

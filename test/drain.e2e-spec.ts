@@ -13,7 +13,7 @@ function harness(get: () => TestApp) {
 }
 
 /**
- * Host maintenance (MODEL.md §2, §3.7) through `POST /v1/admin/hosts/{id}/drain | repair` and
+ * Host maintenance (docs/model.md §2, §3.7) through `POST /v1/admin/hosts/{id}/drain | repair` and
  * `POST /v1/admin/instances/{id}/migrate`: a draining host takes no new instances and live-migrates
  * its instances, one at a time and smallest first, to other hosts of its zone; each migration takes
  * the pre-copy plan's time and pauses the guest for its downtime only; the drained host waits for

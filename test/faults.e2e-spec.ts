@@ -25,7 +25,7 @@ function harness(get: () => TestApp) {
 }
 
 /**
- * Faults (MODEL.md §3.4, §3.8) through `POST /v1/admin/hosts/{id}/fail | repair`: a host failure
+ * Faults (docs/model.md §3.4, §3.8) through `POST /v1/admin/hosts/{id}/fail | repair`: a host failure
  * impairs its instances; auto-recovery moves them to another host of their zone after its
  * detection delay and they run again after their image's boot time (or, with no room, it defers
  * and retries); recovery can be disabled per instance; a driver-domain failure takes the IO of every

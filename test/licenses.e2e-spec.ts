@@ -15,7 +15,7 @@ interface LicenseConfiguration {
 }
 
 /**
- * License configurations and license-aware admission (MODEL.md §5): `POST/GET
+ * License configurations and license-aware admission (docs/model.md §5): `POST/GET
  * /v1/license-configurations`, `GET/DELETE .../{id}`; RunInstances with `licenseConfigurationId`.
  * SQL Server counts per core with a 4-core minimum per VM; Socket and Core on a Dedicated Host
  * count the host's physical sockets or cores once; vCPU counts vCPUs; Instance counts instances.

@@ -10,7 +10,7 @@ interface Instance {
 
 /**
  * `POST/GET /v1/placement-groups`, `DELETE /v1/placement-groups/{name}` and RunInstances with
- * `placementGroup` (MODEL.md §4): spread puts members on distinct hosts, at most seven per zone;
+ * `placementGroup` (docs/model.md §4): spread puts members on distinct hosts, at most seven per zone;
  * cluster keeps them in one zone on few hosts; partition keeps partitions on disjoint hosts. Groups
  * and membership survive a restart and keep deciding placement after it.
  */

@@ -1,7 +1,7 @@
 import { expectError, LINUX_AMI, startApp, TestApp } from './support/app';
 
 /**
- * The weighers through `PUT /v1/admin/scheduler` (MODEL.md §4): `balance` (CPU against RAM) is a
+ * The weighers through `PUT /v1/admin/scheduler` (docs/model.md §4): `balance` (CPU against RAM) is a
  * weigher like pack and spread; `avoidViolationsWithinMs` sets how long a host with a guarantee
  * violation goes last (0: off). Both are validated, persisted and kept across a restart.
  */

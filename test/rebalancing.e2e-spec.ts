@@ -27,7 +27,7 @@ function harness(get: () => TestApp) {
 }
 
 /**
- * Rebalancing through HTTP (`GET/PUT /v1/admin/rebalancer`, MODEL.md §3.7, §3.9): hot-spot relief
+ * Rebalancing through HTTP (`GET/PUT /v1/admin/rebalancer`, docs/model.md §3.7, §3.9): hot-spot relief
  * moves the VM with the minimum migration time off a host that stays over its CPU threshold for the
  * window, never to another zone; consolidation empties the emptiest under-used host onto busier ones
  * and switches it off (it then draws nothing), and such a host comes back when a launch needs it;

@@ -15,7 +15,7 @@ const FOOTPRINT_MIB = 32 * 1024 + 64;
 const fitting = (ramRatio: number) => Math.min(Math.floor((GUEST_MIB * ramRatio) / FOOTPRINT_MIB), Math.floor((112 * 2) / 8));
 
 /**
- * `GET/PUT /v1/admin/scheduler` (MODEL.md §3.2, §4): the allocation ratios, with overrides per host
+ * `GET/PUT /v1/admin/scheduler` (docs/model.md §3.2, §4): the allocation ratios, with overrides per host
  * type and per availability zone (a host type's wins over its zone's, which wins over the default).
  * A RAM ratio above 1 lets more memory be placed on the hosts it applies to, and only on them;
  * invalid settings are 400 and change nothing; the settings survive a restart and keep deciding

@@ -6,7 +6,7 @@ import { Scheduler } from './scheduler';
 import { fleetOf } from './testing/fleet-fixture';
 
 /*
- * Admission invariants (issue 4, MODEL.md §4-5) under random sequences of launches (random
+ * Admission invariants (issue 4, docs/model.md §4-5) under random sequences of launches (random
  * tenants, tenancies, groups, partitions, Dedicated Hosts, license configurations), stops,
  * starts, terminations, host failures with recovery (placeVm), repairs, host allocation and
  * release, and time. After every step, read from the fleet itself (not from the scheduler):
@@ -196,7 +196,7 @@ function run(s: Scenario): void {
         const list = hosts();
         const host = list[op.pick % list.length];
         fleet.setHostState(host.id, 'failed');
-        // Recovery (MODEL.md §3.8) through placeVm: each VM under its own rules.
+        // Recovery (docs/model.md §3.8) through placeVm: each VM under its own rules.
         for (const vmId of [...host.vmIds]) {
           const vm = fleet.vm(vmId)!;
           if (!holdsHost(vm.state)) continue;

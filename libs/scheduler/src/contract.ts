@@ -15,7 +15,7 @@ export interface SchedulerConfig {
   /** Σ memory footprints may reach the host's guest memory × this ratio (1 = no oversubscription, Xen's choice). */
   readonly ramAllocationRatio: number;
   /**
-   * Ratios an admin set for one host type or one availability zone (MODEL.md §3.2: "an admin may
+   * Ratios an admin set for one host type or one availability zone (docs/model.md §3.2: "an admin may
    * set a RAM overcommit ratio"). A host type's setting wins over its zone's, which wins over the default.
    */
   readonly overrides?: RatioOverrides;

@@ -12,7 +12,7 @@ function run(fleet: Fleet, sut: Scheduler, req: PlacementRequest): string[] {
   return launchPlaced(fleet, req, sut.place(req));
 }
 
-describe('tenancy (MODEL.md §4)', () => {
+describe('tenancy (docs/model.md §4)', () => {
   it('a dedicated instance takes an empty host and makes it its tenant\'s: other tenants\' default instances go elsewhere', () => {
     const { fleet } = fleetOf([['a', 'm5-host', 'us-east-1a'], ['b', 'm5-host', 'us-east-1a']]);
     const sut = new Scheduler(fleet);

@@ -9,7 +9,7 @@ import { allocations, fill, fleetOf, launchAll, request, type } from './testing/
 
 const hostsOf = (d: PlacementDecision) => (d.ok ? d.hostIds : []);
 
-describe('Scheduler filters (MODEL.md §4)', () => {
+describe('Scheduler filters (docs/model.md §4)', () => {
   it('runs an instance family only on host types that run it', () => {
     const { fleet } = fleetOf([['m5-a', 'm5-host', 'us-east-1a'], ['c5-a', 'c5-host', 'us-east-1a'], ['r5-a', 'r5-host', 'us-east-1a']]);
     const sut = new Scheduler(fleet);

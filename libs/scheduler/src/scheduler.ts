@@ -41,7 +41,7 @@ export interface SchedulerOptions {
 }
 
 /**
- * Placement policy (MODEL.md §4): hard filters, then a soft weigher, over an index of free
+ * Placement policy (docs/model.md §4): hard filters, then a soft weigher, over an index of free
  * capacity that fleet events keep in sync. `place` only decides; the caller launches each VM on
  * the host ids returned, and the fleet's allocation-changed events update the index.
  *
@@ -176,7 +176,7 @@ export class Scheduler {
    */
   place(req: PlacementRequest): PlacementDecision {
     const decision = this.placeWithoutFallback(req);
-    // Hosts switched off by consolidation come back on when nothing else fits (MODEL.md §3.9).
+    // Hosts switched off by consolidation come back on when nothing else fits (docs/model.md §3.9).
     if (!decision.ok && this.capacityFallback?.(req)) return this.placeWithoutFallback(req);
     return decision;
   }

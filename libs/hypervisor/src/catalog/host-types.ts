@@ -49,7 +49,7 @@ export const HOST_TYPES: readonly HostType[] = [
   },
   {
     // For teaching: the same server under a binary-translation VMM (pre-VT VMware), so the three
-    // virtualization modes of MODEL.md §3.1 can be compared side by side.
+    // virtualization modes of docs/model.md §3.1 can be compared side by side.
     name: 'm5-bt-host', description: '2 × 28-core Xeon, trap-and-emulate with binary translation (pre-VT era, for comparison)', sockets: 2,
     coresPerSocket: 28, threadsPerCore: 2, memoryMiB: 512 * GiB, hypervisorReserveMiB: 8 * GiB, families: ['m5', 't3'], virtualization: 'trap-and-emulate',
     nic: { gbps: 10, sriov: false }, storage: { iops: 100_000, mibps: 2_000 }, powerWatts: XEON_2S_POWER,

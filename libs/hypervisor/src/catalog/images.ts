@@ -9,7 +9,7 @@ export const PLATFORMS: readonly Platform[] = ['linux', 'windows', 'rhel', 'suse
 export type LicenseModel = 'license-included' | 'byol';
 /**
  * Software whose licenses the tenant brings (BYOL), counted against a license configuration
- * (MODEL.md §5). Each has its licensing rules in the scheduler (license admission).
+ * (docs/model.md §5). Each has its licensing rules in the scheduler (license admission).
  */
 export type LicensedProduct = 'windows-server' | 'sql-server-standard';
 

@@ -1,5 +1,5 @@
 /**
- * What each virtualization mode costs the host (MODEL.md §3.1, efficiency property).
+ * What each virtualization mode costs the host (docs/model.md §3.1, efficiency property).
  * One table, with the reasoning beside each figure:
  * - hardware-assisted (VT-x/AMD-V with EPT/NPT, as KVM or a Nitro-class host runs): CPU-bound
  *   guests run within ~2 % of native (Adams & Agesen, ASPLOS 2006, measured the remaining cost in

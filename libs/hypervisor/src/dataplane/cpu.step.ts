@@ -6,7 +6,7 @@ import { HostRt, isDown, VmRt } from './runtime';
 import { DataPlaneState } from './state';
 
 /**
- * A host recomputation's CPU step (MODEL.md §3.1), the last one: each VM's effective limit
+ * A host recomputation's CPU step (docs/model.md §3.1), the last one: each VM's effective limit
  * (credits, auto-converge), the division by reservation, limit and shares; then, per VM, its
  * guarantee (violated or restored), its credits' next bound and exhaustion, its volumes' buckets'
  * next bound (IoStep), and its metrics. Returns the host's next timer: the earliest of those

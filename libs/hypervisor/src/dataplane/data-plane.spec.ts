@@ -8,7 +8,7 @@ import { LINUX, TestWorld as World } from '@nimbus/simulation/testing';
 
 const M5_CAPACITY = hostCpuCapacityMillicores(findHostType('m5-host')!) / 1000; // 109.76 cores
 
-describe('DataPlane: CPU (MODEL.md §3.1)', () => {
+describe('DataPlane: CPU (docs/model.md §3.1)', () => {
   it('gives two VMs weighted 1:3 on a saturated host 25 % and 75 % of it', () => {
     const w = new World();
     const h = w.host();
@@ -109,7 +109,7 @@ describe('DataPlane: CPU (MODEL.md §3.1)', () => {
   });
 });
 
-describe('DataPlane: IO (MODEL.md §3.3)', () => {
+describe('DataPlane: IO (docs/model.md §3.3)', () => {
   it('bursts a gp2 volume at 3,000 IOPS until its bucket empties, then holds it at its baseline', () => {
     const w = new World();
     const h = w.host();
@@ -146,7 +146,7 @@ describe('DataPlane: IO (MODEL.md §3.3)', () => {
   });
 });
 
-describe('DataPlane: faults (MODEL.md §3.4, §3.8)', () => {
+describe('DataPlane: faults (docs/model.md §3.4, §3.8)', () => {
   it('cuts the IO of every VM on a host whose driver domain fails, and of no other', () => {
     const w = new World();
     const a = w.host('m5-xen-pv-host');
@@ -193,7 +193,7 @@ describe('DataPlane: faults (MODEL.md §3.4, §3.8)', () => {
   });
 });
 
-describe('DataPlane: live migration (MODEL.md §3.7)', () => {
+describe('DataPlane: live migration (docs/model.md §3.7)', () => {
   it('moves a VM after Σ rounds + downtime, pausing it only for the stop-and-copy', () => {
     const w = new World();
     const a = w.host();
@@ -239,7 +239,7 @@ describe('DataPlane: live migration (MODEL.md §3.7)', () => {
   });
 });
 
-describe('DataPlane: memory (MODEL.md §3.2)', () => {
+describe('DataPlane: memory (docs/model.md §3.2)', () => {
   it('shares, balloons, then swaps on an overcommitted host, and reports it per VM', () => {
     const w = new World({ ramRatio: 2 });
     const h = w.host('c5-host'); // 248 GiB for guests

@@ -22,11 +22,11 @@ import * as workloads from './workloads';
 export * from './types';
 
 /**
- * The hosts' VMMs (MODEL.md §3): the mechanism that hands each host's CPU, memory, IO and network
+ * The hosts' VMMs (docs/model.md §3): the mechanism that hands each host's CPU, memory, IO and network
  * to its VMs by reservation, limit and shares, with burst credits, burst buckets, the driver
  * domain's cost, faults, live migration and power.
  *
- * A fluid, event-driven model (MODEL.md §1): allocations are constant between events, and usage
+ * A fluid, event-driven model (docs/model.md §1): allocations are constant between events, and usage
  * (credits, bucket balances, energy, metrics) is integrated as rate × duration at the next event.
  * Work happens only on a host whose inputs changed — a VM arrived, left or changed state, a
  * workload stepped, a credit balance or burst bucket hit a bound, a fault — and a host is
@@ -134,7 +134,7 @@ export class DataPlane {
     return volumes.volumeView(this.state, volumeId);
   }
 
-  // ---- faults (faults.ts; MODEL.md §3.4, §3.8) ----
+  // ---- faults (faults.ts; docs/model.md §3.4, §3.8) ----
 
   /** The host fails: its VMs are impaired and get nothing until it is repaired or they are recovered elsewhere. */
   failHost(hostId: string): void {
@@ -147,7 +147,7 @@ export class DataPlane {
   }
 
   /**
-   * The host's driver domain fails (MODEL.md §3.4): every VM on the host loses its block IO, and
+   * The host's driver domain fails (docs/model.md §3.4): every VM on the host loses its block IO, and
    * its network unless the NIC is SR-IOV (which bypasses the driver domain) — a host-wide failure domain.
    */
   failDriverDomain(hostId: string): void {
@@ -158,7 +158,7 @@ export class DataPlane {
     faults.repairDriverDomain(this.state, hostId);
   }
 
-  // ---- live migration (migration.ts; MODEL.md §3.7) ----
+  // ---- live migration (migration.ts; docs/model.md §3.7) ----
 
   /**
    * Live-migrates a running VM to `targetHostId` by pre-copy: the target holds its resources from

@@ -1,7 +1,7 @@
 import { abortMigrationOf } from './migration';
 import { DataPlaneState } from './state';
 
-// Faults (MODEL.md §3.4, §3.8): a host or its driver domain fails and is repaired.
+// Faults (docs/model.md §3.4, §3.8): a host or its driver domain fails and is repaired.
 
 /** The host fails: its VMs are impaired and get nothing until it is repaired or they are recovered elsewhere. */
 export function failHost(s: DataPlaneState, hostId: string): void {
@@ -35,7 +35,7 @@ export function repairHost(s: DataPlaneState, hostId: string): void {
 }
 
 /**
- * The host's driver domain fails (MODEL.md §3.4): every VM on the host loses its block IO, and
+ * The host's driver domain fails (docs/model.md §3.4): every VM on the host loses its block IO, and
  * its network unless the NIC is SR-IOV (which bypasses the driver domain) — a host-wide failure domain.
  */
 export function failDriverDomain(s: DataPlaneState, hostId: string): void {

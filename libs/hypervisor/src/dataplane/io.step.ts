@@ -5,7 +5,7 @@ import { HostRt, VmRt, VolumeRt } from './runtime';
 import { DataPlaneState } from './state';
 
 /**
- * A host recomputation's IO step (MODEL.md §3.3): the volumes of the running VMs, divided by
+ * A host recomputation's IO step (docs/model.md §3.3): the volumes of the running VMs, divided by
  * mClock under each volume's QoS (gp2: by its burst bucket), each instance's EBS cap and the
  * host's storage path; and, per VM after the CPU step, when its gp2 buckets next empty.
  */

@@ -4,7 +4,7 @@ import { DataPlaneState } from './state';
 import { IDLE_WORKING_SET_MIB } from './types';
 
 /**
- * A host recomputation's memory step (MODEL.md §3.2), when its members or their working sets
+ * A host recomputation's memory step (docs/model.md §3.2), when its members or their working sets
  * changed: all resident while the configured memory fits; otherwise sharing, ballooning and
  * swapping under the admin's RAM ratio (`reclaimMemory`).
  */

@@ -3,7 +3,7 @@ import { planPreCopy, PreCopyPlan } from '../vmm/migration/pre-copy.planner';
 import { VmRt } from './runtime';
 import { DataPlaneState } from './state';
 
-// Live migration (MODEL.md §3.7): pre-copy rounds on engine timers, stop-and-copy, completion or abort.
+// Live migration (docs/model.md §3.7): pre-copy rounds on engine timers, stop-and-copy, completion or abort.
 
 /**
  * Live-migrates a running VM to `targetHostId` by pre-copy: the target holds its resources from

@@ -12,7 +12,7 @@ const FLOW_CROSS_AZ = 3;
 const FLOW_INTERNET = 4;
 
 /**
- * A host recomputation's network step (MODEL.md §3.5): each VM's egress under its type's cap and
+ * A host recomputation's network step (docs/model.md §3.5): each VM's egress under its type's cap and
  * the host's NIC, max-min fair when a cap binds; same-host flows bypass the NIC; cross-AZ and
  * internet egress are metered (the rates `DataPlaneState.settleTransfer` integrates).
  */

@@ -10,7 +10,7 @@ import { DataPlaneState } from './state';
 import { PACKET_BYTES } from './types';
 
 /**
- * One host's recomputation at this instant (MODEL.md §1, §3): what ran since the last event is
+ * One host's recomputation at this instant (docs/model.md §1, §3): what ran since the last event is
  * integrated at the old rates and the workloads are stepped; then IO, network, the driver
  * domain's CPU, memory and CPU are divided anew (one step per resource, each in its own file), and
  * the host's power and metrics follow.

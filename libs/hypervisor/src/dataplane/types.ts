@@ -84,7 +84,7 @@ export interface TransferSnapshot {
   readonly asOfMs: SimTime;
 }
 
-/** What a VM sent that is billed as data transfer (MODEL.md §5), in bytes since it was launched. */
+/** What a VM sent that is billed as data transfer (docs/model.md §5), in bytes since it was launched. */
 export interface DataTransfer {
   readonly crossAzBytes: number;
   readonly internetBytes: number;

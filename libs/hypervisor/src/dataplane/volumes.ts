@@ -4,7 +4,7 @@ import { VolumeRt } from './runtime';
 import { DataPlaneState } from './state';
 import { VolumeDefinition } from './types';
 
-// EBS volumes (MODEL.md §3.3): registered, attached to a VM, detached, removed.
+// EBS volumes (docs/model.md §3.3): registered, attached to a VM, detached, removed.
 
 /** Registers a volume (created, or restored after a restart). Unattached volumes do no IO. */
 export function addVolume(s: DataPlaneState, def: VolumeDefinition): void {

@@ -24,7 +24,7 @@ const spec = (vmId: string, image = linux, type = m5large): VmSpec => ({
   vmId, tenantId: 't-1', instanceType: type, image, cpu: defaultCpuParams(type),
 });
 
-describe('Fleet lifecycle (MODEL.md §3.6)', () => {
+describe('Fleet lifecycle (docs/model.md §3.6)', () => {
   it('a launched or restored VM keeps every field of its spec, with its keys in one order', () => {
     const { sut } = setup();
     const full: VmSpec = { ...spec('i-1'), autoRecovery: false, tenancy: 'dedicated', placementGroup: { groupId: 'pg-1', partition: 2 } };
@@ -162,7 +162,7 @@ describe('Fleet lifecycle (MODEL.md §3.6)', () => {
   });
 });
 
-describe('CPU parameters (MODEL.md §3.1)', () => {
+describe('CPU parameters (docs/model.md §3.1)', () => {
   it('fixed-performance types reserve all vCPUs; burstable types reserve their baseline', () => {
     expect(defaultCpuParams(m5large)).toEqual({ reservationMillicores: 2000, limitMillicores: 2000, weight: 2048 });
     expect(defaultCpuParams(findInstanceType('t3.micro')!)).toEqual({ reservationMillicores: 200, limitMillicores: 2000, weight: 2048 });

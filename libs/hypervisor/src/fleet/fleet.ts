@@ -44,7 +44,7 @@ export interface RestoredHost {
 }
 
 /**
- * The fleet's hosts and the VMs on them, with EC2's lifecycle (MODEL.md §3.6):
+ * The fleet's hosts and the VMs on them, with EC2's lifecycle (docs/model.md §3.6):
  * pending → running → stopping → stopped → pending …; running|stopped → shutting-down →
  * terminated; reboot stays running. Transitions take simulated time and are engine events.
  * A VM holds its host while pending, running, stopping or shutting-down; a stopped VM holds none,

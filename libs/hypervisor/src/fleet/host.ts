@@ -10,7 +10,7 @@ export type HostState = 'available' | 'draining' | 'failed' | 'off';
 export const HOST_STATES: readonly HostState[] = ['available', 'draining', 'failed', 'off'];
 export type DriverDomainState = 'ok' | 'failed';
 
-/** What a host has handed out to the VMs placed on it (MODEL.md §3.1, §3.2). */
+/** What a host has handed out to the VMs placed on it (docs/model.md §3.1, §3.2). */
 export interface HostAllocation {
   reservedMillicores: number;
   limitMillicores: number;

@@ -21,7 +21,7 @@ export function holdsHost(state: InstanceStateName): boolean {
 }
 
 /**
- * CPU parameters of MODEL.md §3.1, in integer millicores so that sums never drift:
+ * CPU parameters of docs/model.md §3.1, in integer millicores so that sums never drift:
  * reservation r (guaranteed), limit c (max, ≤ vCPUs), weight w (shares).
  */
 export interface CpuParams {

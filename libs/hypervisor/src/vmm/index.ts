@@ -1,4 +1,4 @@
-// The VMM's resource models (MODEL.md §3.1–3.5, §3.7, §3.9): pure, deterministic, framework-free.
+// The VMM's resource models (docs/model.md §3.1–3.5, §3.7, §3.9): pure, deterministic, framework-free.
 export * from './shared/fair-share';
 export * from './cpu/cpu-allocator';
 export * from './cpu/credit-account';

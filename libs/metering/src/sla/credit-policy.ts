@@ -84,7 +84,7 @@ export interface InstanceUnavailability {
   readonly endMs: SimTimeMs;
 }
 
-/** The VMM allocated less than the instance's reservation (MODEL.md 3.1, 3.2). */
+/** The VMM allocated less than the instance's reservation (docs/model.md §3.1, §3.2). */
 export interface GuaranteeViolation {
   readonly tenantId: string;
   readonly instanceId: string;

@@ -4,7 +4,7 @@ const host = (hostId: string) => ({ hostId, sockets: 2, cores: 56 });
 const sql = (id: string, vcpus: number, dedicatedHost?: ReturnType<typeof host>): LicensedInstance => ({ instanceId: id, vcpus, product: 'sql-server-standard', ...(dedicatedHost ? { dedicatedHost } : {}) });
 const win = (id: string, vcpus: number, dedicatedHost?: ReturnType<typeof host>): LicensedInstance => ({ instanceId: id, vcpus, product: 'windows-server', ...(dedicatedHost ? { dedicatedHost } : {}) });
 
-describe('license counting (MODEL.md §5)', () => {
+describe('license counting (docs/model.md §5)', () => {
   it('vCPU counts each instance\'s vCPUs; Instance counts instances, wherever they run', () => {
     const all = [sql('i-1', 2), sql('i-2', 16), win('i-3', 8, host('h-1'))];
     expect(consumedLicenses('vCPU', all)).toBe(26);

@@ -9,7 +9,7 @@ export const LICENSE_COUNTING_TYPES: readonly LicenseCountingType[] = ['vCPU', '
 const THREADS_PER_CORE = 2;
 
 /**
- * Per-product rules (MODEL.md §5), as the vendors' terms set them:
+ * Per-product rules (docs/model.md §5), as the vendors' terms set them:
  * - Windows Server is licensed per physical core with a 16-core minimum per server, and BYOL needs
  *   hardware dedicated to the tenant: a Dedicated Host (Microsoft's licence terms; EC2 refuses BYOL
  *   Windows on shared tenancy);

@@ -4,7 +4,7 @@ import { Occupancy } from './occupancy';
 import { SlotCursor, WalkOrder } from './slot-cursor';
 
 /**
- * Placement-group rules (MODEL.md §4), on top of the zone's tenancy-filtered candidates:
+ * Placement-group rules (docs/model.md §4), on top of the zone's tenancy-filtered candidates:
  * - spread: distinct hosts (no two members on one host), at most SPREAD_MAX_PER_ZONE members
  *   holding a host per zone;
  * - cluster: one zone (where its members are) and one rack: the members' hosts first, then new

@@ -28,7 +28,7 @@ export interface AllocatedAmounts {
 export type CapacityShortfall = 'capacity: cpu-reservation' | 'capacity: cpu-limit' | 'capacity: memory';
 
 /**
- * The placement capacity rule (MODEL.md §4), its bounds: what a host can hold in all under the
+ * The placement capacity rule (docs/model.md §4), its bounds: what a host can hold in all under the
  * allocation ratios. Reservations are guarantees: never beyond the CPU the VMM can hand out,
  * whatever the ratio. Limits may be oversubscribed up to threads × CPU allocation ratio, memory
  * up to guest memory × RAM allocation ratio. Floored, because an integer sum ≤ x exactly when it

@@ -1,7 +1,7 @@
 import { InstanceType, Tenancy } from '@nimbus/hypervisor';
 
 /**
- * Tenancy as an index key (MODEL.md §4). Every host is in exactly one class, and each request
+ * Tenancy as an index key (docs/model.md §4). Every host is in exactly one class, and each request
  * reads only the classes its tenancy may use, so tenancy filters hosts without visiting them:
  * - `empty`: no VM and no owner: anyone may start using it (a dedicated instance makes it its
  *   tenant's; a Dedicated Host allocation takes it whole);

@@ -11,7 +11,7 @@ export const RECOVERY_DETECTION_MS = 3 * MS_PER_MINUTE;
 export const RECOVERY_RETRY_MS = 5 * MS_PER_MINUTE;
 
 /**
- * Auto-recovery (MODEL.md §3.8; EC2's simplified automatic recovery): a VM impaired by a host
+ * Auto-recovery (docs/model.md §3.8; EC2's simplified automatic recovery): a VM impaired by a host
  * failure is, after the detection delay, placed on healthy hardware in its zone and rebooted there,
  * keeping its id, state and zone. Its downtime — failure to running again — is reported. A VM with
  * auto-recovery disabled waits for its host's repair.

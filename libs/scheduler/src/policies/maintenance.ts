@@ -15,7 +15,7 @@ export type DestinationRules = Pick<MigrationRequest, 'maxTargetUtilization' | '
 export type DrainOutcome = 'drained' | 'stuck';
 
 /**
- * Host maintenance (MODEL.md §2, §3.7): a draining host takes no new VMs and live-migrates the
+ * Host maintenance (docs/model.md §2, §3.7): a draining host takes no new VMs and live-migrates the
  * ones it runs to other hosts of its zone through the migration executor, one at a time (one
  * migration saturates the migration link), in order of minimum migration time (the pre-copy
  * plan's total: smallest memory and dirty rate first — Beloglazov & Buyya 2012, MMT). Instances

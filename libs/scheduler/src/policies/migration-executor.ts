@@ -54,7 +54,7 @@ interface Entry {
 }
 
 /**
- * The one way VMs are live-migrated (MODEL.md §3.7): a queue of migration requests, each with its
+ * The one way VMs are live-migrated (docs/model.md §3.7): a queue of migration requests, each with its
  * reason, started in order as the concurrency limits allow — at most `maxConcurrent` in flight
  * fleet-wide, one per source host. The destination is chosen by the scheduler when a migration
  * starts (so the placement filters and the capacity then in force apply), never at request time.

@@ -32,7 +32,7 @@ const scenario = fc.record({
   weigher: fc.constantFrom('pack' as const, 'spread' as const),
 });
 
-/** The placement capacity rule (MODEL.md §4), read from the host as it is. */
+/** The placement capacity rule (docs/model.md §4), read from the host as it is. */
 function withinCapacity(world: RebalancingWorld, host: Host): boolean {
   const r = ratiosFor(world.scheduler.config, host.availabilityZone, host.type.name);
   const a = host.allocation;

@@ -137,7 +137,7 @@ describe('Rebalancer: hot-spot relief', () => {
   });
 });
 
-describe('Rebalancer: consolidation and power (MODEL.md §3.9)', () => {
+describe('Rebalancer: consolidation and power (docs/model.md §3.9)', () => {
   const CONSOLIDATE = { consolidation: { enabled: true, cpuThreshold: 0.2, windowSeconds: 600, intervalSeconds: 300, powerOff: true } };
 
   function scene() {

@@ -50,7 +50,7 @@ export interface RebalancerState {
 }
 
 /**
- * Rebalancing (MODEL.md §3.7, §3.9): a family of policies run on the simulated clock, every move a
+ * Rebalancing (docs/model.md §3.7, §3.9): a family of policies run on the simulated clock, every move a
  * live migration through the shared executor with its reason.
  *
  * **Utilization** here is *demanded* CPU: what the host's VMs' workloads ask (delivered or not)
@@ -203,7 +203,7 @@ export class Rebalancer {
     if (this.current.consolidation.enabled && state.nextConsolidationAt !== null) this.scheduleConsolidation(Math.max(this.fleet.now, state.nextConsolidationAt));
   }
 
-  // ---- power (MODEL.md §3.9) ----
+  // ---- power (docs/model.md §3.9) ----
 
   /** Switches an empty, available host off (it then draws nothing and takes no VMs). */
   powerOff(hostId: string, reason: PowerReason): void {

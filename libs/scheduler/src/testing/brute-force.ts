@@ -2,7 +2,7 @@ import { AVAILABILITY_ZONES, Fleet, Host, InstanceType, CpuParams } from '@nimbu
 import { RefusalReason, SchedulerConfig } from '../contract';
 
 /**
- * A reference for the tests: the placement rules of MODEL.md §4 read literally, by scanning every
+ * A reference for the tests: the placement rules of docs/model.md §4 read literally, by scanning every
  * host and counting instances one at a time. Slow on purpose, and shares no code with the index.
  */
 export interface Need {

@@ -89,7 +89,7 @@ function deepMerge(base: unknown, patch: unknown): unknown {
 }
 
 /**
- * Billing (MODEL.md §5): the price book, the credit policy, usage, estimates, closing a month,
+ * Billing (docs/model.md §5): the price book, the credit policy, usage, estimates, closing a month,
  * invoices and the admin summary. Usage is written by the engine's journal (UsageCapture); this
  * service reads and rates it with libs/metering.
  */

@@ -5,7 +5,7 @@ import { InstanceEntity } from '../../persistence/entities';
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { Tx } from '../../persistence/tx';
 
-/** Terminated instances stay visible for one simulated hour (MODEL.md §3.6), then are gone. */
+/** Terminated instances stay visible for one simulated hour (docs/model.md §3.6), then are gone. */
 export const TERMINATED_VISIBLE_MS = MS_PER_HOUR;
 
 /** Instances terminated at or before this time are gone at `now`. */

@@ -57,7 +57,7 @@ export class DedicatedHostsService {
       await this.repo.insert(tx, rows);
       for (const r of rows) {
         setDedicatedHostOwner(e.world, r.hostId, ownerOf(r));
-        // Billed per host-hour from now until released (MODEL.md §5); its instances pay no compute.
+        // Billed per host-hour from now until released (docs/model.md §5); its instances pay no compute.
         await this.engine.usage.openHost(tx, { hostId: r.hostId, tenantId: tenant.id, hostFamily: family, availabilityZone: cmd.availabilityZone, startMs: e.now });
       }
       return rows.map((r) => viewOf(r, e.fleet.host(r.hostId)!, []));

@@ -97,7 +97,7 @@ export interface FleetUtilization {
 }
 
 /**
- * The VMM through the API (MODEL.md §3): tenants set workloads and read metrics and events;
+ * The VMM through the API (docs/model.md §3): tenants set workloads and read metrics and events;
  * operators fail, repair and drain hosts, migrate instances, tune the scheduler's ratios, and read
  * host and fleet utilization. Every change is one engine command (one transaction).
  */

@@ -50,7 +50,7 @@ export interface VolumeDetail {
 }
 
 /**
- * EBS-like volumes (MODEL.md §3.3): CreateVolume, Describe, Attach, Detach, Delete, the tenant's
+ * EBS-like volumes (docs/model.md §3.3): CreateVolume, Describe, Attach, Detach, Delete, the tenant's
  * provisioned-IOPS quota, and the volumes launched with instances. Every change runs as an engine
  * command (one serial transaction), and tells the data plane after the rows are written.
  */
@@ -101,7 +101,7 @@ export class VolumesService {
     return { volumes: page, ...(rows.length > limit ? { nextToken: encodePageToken(page[page.length - 1].id) } : {}) };
   }
 
-  /** A volume, with what its IO gets right now (MODEL.md §3.3: delivered, demanded, throttled; gp2's burst balance). */
+  /** A volume, with what its IO gets right now (docs/model.md §3.3: delivered, demanded, throttled; gp2's burst balance). */
   get(tenant: TenantEntity, q: VolumeRef): Promise<VolumeDetail> {
     return this.engine.read(async (e) => {
       const volume = await this.requireVolume(tenant.id, q.volumeId);

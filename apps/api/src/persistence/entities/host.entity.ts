@@ -10,7 +10,7 @@ export class HostEntity {
   @Column({ type: 'varchar', length: 16 }) state!: string;
   @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
   @Column({ name: 'state_since', type: 'bigint', default: 0, transformer: msTransformer }) stateSince!: number;
-  /** `ok` or `failed` (MODEL.md §3.4). */
+  /** `ok` or `failed` (docs/model.md §3.4). */
   @Column({ name: 'driver_domain_state', type: 'varchar', length: 16, default: 'ok' }) driverDomainState!: string;
   /** The data plane's snapshot (energy meter), JSON. */
   @Column({ type: 'text', nullable: true }) runtime!: string | null;

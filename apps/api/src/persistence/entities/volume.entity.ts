@@ -2,7 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { msTransformer } from './columns';
 import { TenantEntity } from './tenant.entity';
 
-/** An EBS-like volume (MODEL.md §3.3). `runtime` holds the data plane's snapshot (a gp2 bucket). */
+/** An EBS-like volume (docs/model.md §3.3). `runtime` holds the data plane's snapshot (a gp2 bucket). */
 @Entity('volumes')
 @Index('ix_volumes_tenant_state', ['tenantId', 'state'])
 @Index('ix_volumes_instance', ['instanceId'])

@@ -3,7 +3,7 @@ import { VIRTUALIZATION_COSTS } from '../../catalog/virtualization';
 import { splitProportionalInt, waterFillInt } from '../shared/fair-share';
 
 /**
- * CPU allocation of one host for one interval (MODEL.md §3.1): reservation, limit, shares — the
+ * CPU allocation of one host for one interval (docs/model.md §3.1): reservation, limit, shares — the
  * VMware/mClock triple (Gulati et al., mClock, OSDI 2010; ESX resource management).
  *
  * 1. every VM gets min(d, r) — its guarantee;
@@ -154,7 +154,7 @@ export const PRIV_OP_RATE_UNIT = 10_000;
 
 /**
  * C = hardware threads × 1000 × (1 − overhead(mode, privileged-op rate)) − driver domain use
- * (MODEL.md §3.1, §3.4), in whole millicores, never negative. With no privileged ops and no
+ * (docs/model.md §3.1, §3.4), in whole millicores, never negative. With no privileged ops and no
  * driver domain it equals `Host.cpuCapacityMillicores`.
  */
 export function hostCpuCapacityMillicores(hostType: HostType, options: HostCpuCapacityOptions = {}): number {

@@ -1,5 +1,5 @@
 /**
- * The CPU limit a VM runs under in an interval (MODEL.md §3.1, §3.7): the tenant's limit, lowered
+ * The CPU limit a VM runs under in an interval (docs/model.md §3.1, §3.7): the tenant's limit, lowered
  * by the VM's credits (a standard-mode burstable VM with no credits left is held to its baseline:
  * `CreditAccount.effectiveLimitMillicores`) and by live migration's auto-converge throttle (QEMU
  * cuts the guest's CPU by `throttlePercent` %, rounded down to whole millicores). Never below one

@@ -1,5 +1,5 @@
 /**
- * What counts as a violation of a running VM's guarantee (MODEL.md §3.1, §3.2, §3.8), for the SLA:
+ * What counts as a violation of a running VM's guarantee (docs/model.md §3.1, §3.2, §3.8), for the SLA:
  * - CPU: it got less than min(demand, reservation), the share the division guarantees it
  *   (`CpuBuffers.guaranteed`);
  * - a fault: its host failed under it, or it is rebooting on new hardware, while it wanted some of

@@ -1,7 +1,7 @@
 import { HostType } from '../../catalog/host-types';
 
 /**
- * The driver domain's own CPU use (MODEL.md §3.4). With paravirtual IO (Xen's split drivers,
+ * The driver domain's own CPU use (docs/model.md §3.4). With paravirtual IO (Xen's split drivers,
  * Barham et al., SOSP 2003) every block request and every packet crosses into the driver domain
  * (Dom0's blkback/netback): a grant map or copy, an event-channel notification, the real driver.
  * That CPU is the host's, so IO-heavy tenants steal it from everyone on the host.

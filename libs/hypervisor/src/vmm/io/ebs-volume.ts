@@ -1,10 +1,10 @@
 import { InvalidParameterValue } from '../../errors';
 
 /**
- * EBS-like volume types (MODEL.md §3.3) with the limits AWS documents for them (EC2 User Guide,
+ * EBS-like volume types (docs/model.md §3.3) with the limits AWS documents for them (EC2 User Guide,
  * "Amazon EBS volume types"; CreateVolume API reference). Where AWS has since raised a limit
  * (gp3 to 80,000 IOPS / 2,000 MiB/s / 64 TiB, io2 Block Express to 256,000 IOPS / 64 TiB) we keep
- * the figures MODEL.md names, which were AWS's until then: gp3 16,000 IOPS / 1,000 MiB/s,
+ * the figures the design brief names, which were AWS's until then: gp3 16,000 IOPS / 1,000 MiB/s,
  * io2 64,000 IOPS at 500 IOPS per GiB, every size up to 16 TiB (16,384 GiB).
  *
  * - gp2: baseline 3 IOPS per GiB, at least 100, at most 16,000; volumes below 1 TiB burst to 3,000

@@ -4,7 +4,7 @@ import { waterFillFloat } from '../shared/fair-share';
  * Divides a host's storage path among volumes for one interval with mClock's semantics
  * (Gulati, Merchant & Varman, "mClock: Handling Throughput Variability for Hypervisor IO
  * Scheduling", OSDI 2010): reservations first, then the spare by shares (weights), never above a
- * volume's limit — the fluid equivalent of its tag scheduler (MODEL.md §3.3).
+ * volume's limit — the fluid equivalent of its tag scheduler (docs/model.md §3.3).
  *
  * Two dimensions, IOPS and MiB/s: each volume's stream has a fixed IO size (its demanded MiB/s over
  * its demanded IOPS), and an IO costs the larger of its share of the capacity's IOPS and of its
@@ -148,7 +148,7 @@ function divide(
 ): void {
   const m = members.length;
   if (capacity.iops === 0 || capacity.mibps === 0) {
-    // A stopped storage path (e.g. the driver domain is down, MODEL.md §3.4) delivers nothing.
+    // A stopped storage path (e.g. the driver domain is down, docs/model.md §3.4) delivers nothing.
     for (let k = 0; k < m; k++) out[members[k]] = 0;
     return;
   }

@@ -1,7 +1,7 @@
 import { splitProportionalInt } from '../shared/fair-share';
 
 /**
- * Memory reclamation of one host (MODEL.md §3.2), after Waldspurger, "Memory Resource Management in
+ * Memory reclamation of one host (docs/model.md §3.2), after Waldspurger, "Memory Resource Management in
  * VMware ESX Server" (OSDI 2002) and Disco (Bugnion et al., SOSP 1997).
  *
  * With Σ configured ≤ capacity (the default admission, Xen's choice) there is no pressure and

@@ -1,3 +1,3 @@
-// Time-bucketed metric summaries (MODEL.md §1, API.md metrics): written by MetricSeries, read by aggregateBuckets.
+// Time-bucketed metric summaries (docs/model.md §1, API.md metrics): written by MetricSeries, read by aggregateBuckets.
 export * from './metric-series';
 export * from './metric-aggregate';

@@ -1,7 +1,7 @@
 import { SimTime, assertSimTime } from '../../engine/sim-time';
 
 /**
- * Time-bucketed metric summaries for the fluid model (MODEL.md §1; API.md
+ * Time-bucketed metric summaries for the fluid model (docs/model.md §1; API.md
  * `GET /v1/instances/{id}/metrics`). The engine changes a VM's or a host's metric values only at
  * events; between two events every value is constant ("level" fields), or moves at a constant slope
  * per ms ("linear" fields, e.g. a CPU credit balance). So a metric is a sequence of segments, and we

@@ -1,5 +1,5 @@
 /**
- * Pre-copy live migration (Clark et al., "Live Migration of Virtual Machines", NSDI 2005; MODEL.md
+ * Pre-copy live migration (Clark et al., "Live Migration of Virtual Machines", NSDI 2005; docs/model.md
  * §3.7). Memory M, dirty rate D, link bandwidth B:
  * - round 0 copies all of M while the guest runs; round i copies what the guest dirtied during
  *   round i−1: V(i) = V(i−1) × D / B (never more than M);

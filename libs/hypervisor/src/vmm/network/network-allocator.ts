@@ -1,7 +1,7 @@
 import { waterFillInt } from '../shared/fair-share';
 
 /**
- * Network bandwidth of one host's VMs for one interval (MODEL.md §3.5), in integer Mbps.
+ * Network bandwidth of one host's VMs for one interval (docs/model.md §3.5), in integer Mbps.
  *
  * - Every VM's outgoing flows together stay within its instance type's bandwidth (EC2 caps an
  *   instance's aggregate, enforced at the instance); flows of one VM share its cap max-min fairly.
@@ -115,7 +115,7 @@ export function bytesTransferred(mbps: number, durationMs: number): number {
 }
 
 /**
- * Cross-AZ data transfer as billed (MODEL.md §5): the VMM meters a flow's bytes once, at its sender
+ * Cross-AZ data transfer as billed (docs/model.md §5): the VMM meters a flow's bytes once, at its sender
  * (`crossAzMbps`, `bytesTransferred`); EC2 charges data transfer between Availability Zones "in each
  * direction" (EC2 On-Demand pricing, "Data Transfer within the same AWS Region"), out of one AZ and
  * into the other, and a workload's peers are its tenant's own instances, so the receiving end is

@@ -1,7 +1,7 @@
 import { SimTime, assertSimTime } from '../../engine/sim-time';
 
 /**
- * Host power (MODEL.md §3.9): a SPECpower_ssj2008-style table of watts at 0 %, 10 %, …, 100 % CPU
+ * Host power (docs/model.md §3.9): a SPECpower_ssj2008-style table of watts at 0 %, 10 %, …, 100 % CPU
  * utilization, interpolated linearly in between — what CloudSim's `PowerModelSpecPower` does
  * (Beloglazov & Buyya, "Optimal online deterministic algorithms and adaptive heuristics for energy
  * and performance efficient dynamic consolidation of virtual machines in Cloud data centers",
@@ -43,7 +43,7 @@ function interpolate(curve: readonly number[], utilization: number): number {
 }
 
 /**
- * A host's energy meter: power is constant between events (fluid model, MODEL.md §1), so energy
+ * A host's energy meter: power is constant between events (fluid model, docs/model.md §1), so energy
  * is watts × Δt added at each event. Joules are summed with Neumaier compensation so that millions
  * of small intervals add up to the same total as one long one (to ~1e-15 relative).
  */

@@ -3,7 +3,7 @@ import { NormalSource } from './prng';
 import { CpuWorkload } from './workload';
 
 /**
- * The CPU demand `d` of MODEL.md §3.1, as the engine consumes it: piecewise constant, in integer
+ * The CPU demand `d` of docs/model.md §3.1, as the engine consumes it: piecewise constant, in integer
  * millicores (round(cores × 1000), clamped to 0..vcpus × 1000), with the time of the next step
  * boundary so the engine schedules one event per change instead of ticking the VM (the fluid model
  * of §1). Moving the cursor costs O(steps crossed), never O(elapsed ms): constant, trace and

@@ -1,3 +1,3 @@
-// Guest workloads (API.md `PUT /v1/instances/{id}/workload`) and the CPU demand they produce (MODEL.md §3.1).
+// Guest workloads (API.md `PUT /v1/instances/{id}/workload`) and the CPU demand they produce (docs/model.md §3.1).
 export * from './workload';
 export * from './cpu-demand';

@@ -86,7 +86,7 @@ export class AdminVmmController {
   }
 
   @Post('hosts/:id/power-off') @HttpCode(200)
-  @ApiOperation({ summary: 'Switch an empty, available host off (MODEL.md §3.9): it draws no power and takes no instances. 409 IncorrectHostState if it runs instances (drain it first) or is not available.' })
+  @ApiOperation({ summary: 'Switch an empty, available host off (docs/model.md §3.9): it draws no power and takes no instances. 409 IncorrectHostState if it runs instances (drain it first) or is not available.' })
   async powerOff(@Param('id') id: string) {
     return mapHostDetail(await this.vmm.powerOffHost({ hostId: id }));
   }
