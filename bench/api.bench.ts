@@ -38,12 +38,12 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findInstanceType } from '@nimbus/hypervisor';
 import { Client } from 'pg';
 import { fixed, int, summarize, table } from './lib/stats';
+import { freePort } from '../test/support/server-process';
 
 // ---- options ----
 
@@ -157,17 +157,6 @@ async function must(agent: Agent, port: number, key: string, method: string, pat
 }
 
 // ---- the server process ----
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface ProcStats {
   readonly cpuSeconds: number;

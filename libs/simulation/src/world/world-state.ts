@@ -1,6 +1,4 @@
-import {
-  CpuParams, CreditMode, CreditSnapshot, DriverDomainState, HostState, InstanceStateName, InstanceStatus, SimTime, Tenancy, TransferSnapshot, VolumeSpec, Workload,
-} from '@nimbus/hypervisor';
+import { CpuParams, DriverDomainState, HostState, InstanceStateName, InstanceStatus, SimTime, Tenancy, VmRuntimeInit, VolumeSpec } from '@nimbus/hypervisor';
 import { HostOwner, PlacementGroupDefinition, RebalancerConfig, RebalancerConfigPatch, RebalancerState, SchedulerConfig } from '@nimbus/scheduler';
 
 /** A host as saved: its type and zone, and (restored) its state and energy so far. */
@@ -15,8 +13,8 @@ export interface HostRecord {
   readonly energyJoules?: number;
 }
 
-/** A VM as saved: what the fleet and the data plane need to carry it on. */
-export interface VmRecord {
+/** A VM as saved: what the fleet needs, and what the data plane needs to carry it on (VmRuntimeInit). */
+export interface VmRecord extends VmRuntimeInit {
   readonly vmId: string;
   readonly tenantId: string;
   readonly instanceType: string;
@@ -30,12 +28,6 @@ export interface VmRecord {
   readonly status: InstanceStatus;
   readonly tenancy: Tenancy;
   readonly placementGroup?: { readonly groupId: string; readonly partition?: number };
-  readonly workload?: Workload;
-  readonly workloadSetAtMs?: SimTime;
-  readonly creditMode?: CreditMode;
-  readonly credits?: CreditSnapshot;
-  readonly creditUseMillicores?: number;
-  readonly transfer?: TransferSnapshot;
 }
 
 /** A volume as saved, with its gp2 bucket and the VM it is attached to. */

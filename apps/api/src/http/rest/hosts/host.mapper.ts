@@ -1,6 +1,8 @@
-import { hardwareThreads, Host, HostType } from '@nimbus/hypervisor';
+import { hardwareThreads, HostType } from '@nimbus/hypervisor';
+import type { HostSnapshot } from '../../../application/vmm/vmm.service';
 
-export function mapHost(h: Host) {
+/** A host as the hosts' listing shows it (a live Host fits HostSnapshot). */
+export function mapHost(h: HostSnapshot) {
   const a = h.allocation;
   return {
     hostId: h.id,
@@ -12,7 +14,7 @@ export function mapHost(h: Host) {
   };
 }
 
-export function mapHosts(hosts: readonly Host[]) {
+export function mapHosts(hosts: readonly HostSnapshot[]) {
   return { hosts: hosts.map(mapHost) };
 }
 

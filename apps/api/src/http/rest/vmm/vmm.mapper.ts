@@ -1,7 +1,8 @@
+import { mapHost } from '../hosts/host.mapper';
 import { METRIC_FIELDS } from '@nimbus/hypervisor';
 import { MetricSeries } from '../../../application/vmm/metrics-query';
 import {
-  EventsPage, FleetUtilization, HostDetail, HostSnapshot, InstanceMetrics, InstanceWorkload, MigrationStarted,
+  EventsPage, FleetUtilization, HostDetail, InstanceMetrics, InstanceWorkload, MigrationStarted,
 } from '../../../application/vmm/vmm.service';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -41,26 +42,10 @@ export function mapEventsPage(p: EventsPage) {
   };
 }
 
-/**
- * A host as the hosts' listing shows it. The same as http/rest/hosts' mapHost: once that takes a
- * HostSnapshot (Host fits it), call it here instead.
- */
-function mapHostSnapshot(h: HostSnapshot) {
-  const a = h.allocation;
-  return {
-    hostId: h.id,
-    hostType: h.type.name,
-    availabilityZone: h.availabilityZone,
-    state: h.state,
-    capacity: { threads: h.threads, cpuCores: h.cpuCapacityMillicores / 1000, memoryMiB: h.memoryCapacityMiB },
-    allocated: { reservedCores: a.reservedMillicores / 1000, limitCores: a.limitMillicores / 1000, memoryMiB: a.memoryMiB, vcpus: a.vcpus, instances: a.vmCount },
-  };
-}
-
 /** A host with its VMM's allocation, and its metrics over a window. */
 export function mapHostDetail(d: HostDetail) {
   return {
-    ...mapHostSnapshot(d.host),
+    ...mapHost(d.host),
     stateSince: iso(d.stateSince),
     driverDomain: d.driverDomain,
     instanceIds: d.instanceIds,
