@@ -22,8 +22,9 @@ export class WorldStore {
     return row ? (JSON.parse(row.value) as T) : undefined;
   }
 
+  /** One statement (INSERT … ON CONFLICT DO UPDATE), not save's SELECT then UPDATE: the clock is written at every commit. */
   async saveSetting(tx: Tx, key: string, value: unknown): Promise<void> {
-    await tx.save(SettingEntity, { key, value: JSON.stringify(value) });
+    await tx.upsert(SettingEntity, { key, value: JSON.stringify(value) }, ['key']);
   }
 
   load(nowMs: number, scheduler: SchedulerConfig, rebalancer: RebalancerConfig, rebalancerStateKey: string): Promise<WorldState> {
