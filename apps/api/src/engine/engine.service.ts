@@ -240,7 +240,6 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     this.queue = [];
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     let changedAndFailed = false;
-    let changedWorld = false;
     const world = this.worldRef;
     const emittedBefore = world.eventsEmitted;
     const mutationsBefore = world.scheduler.mutations;
@@ -257,10 +256,9 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
           }
         }
       });
-      changedWorld = world.eventsEmitted !== emittedBefore || world.scheduler.mutations !== mutationsBefore;
     } catch (err) {
       // The commit failed: nothing of the group is stored. A world it changed is rebuilt from the truth.
-      changedWorld = world.eventsEmitted !== emittedBefore || world.scheduler.mutations !== mutationsBefore;
+      const changedWorld = world.eventsEmitted !== emittedBefore || world.scheduler.mutations !== mutationsBefore;
       if (changedWorld) await this.rebuild(world.now).catch((e) => this.logger.error({ err: e }, 'rebuild after a failed commit failed'));
       for (const q of group) q.reject(err);
       return;
