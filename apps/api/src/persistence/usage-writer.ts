@@ -1,8 +1,7 @@
-import { DataPlane } from '@nimbus/hypervisor';
+import { DataPlane, findImage, findInstanceType } from '@nimbus/hypervisor';
 import { Platform, UsageRecord } from '@nimbus/metering';
 import { MeteredInstance, MeteredSnapshot, UsageEvent, UsageMeter, UsageWrite } from '@nimbus/simulation';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { findImage, findInstanceType } from '@nimbus/hypervisor';
 import { InstanceEntity, SlaIntervalEntity, UsageMeterEntity, UsageRecordEntity } from './entities';
 
 const BATCH = 200;

@@ -63,6 +63,8 @@ export function setCreditMode(s: DataPlaneState, vmId: string, mode: CreditMode)
   if (!rt.credit) throw new InvalidParameterValue(`instance '${vmId}' is not burstable`);
   s.settle(rt);
   rt.credit.setMode(mode);
+  // A new mode changes what the stored snapshot carries forward, whether or not the use changes.
+  s.snapVm(rt);
   if (rt.vm.hostId) s.markDirty(rt.vm.hostId);
 }
 

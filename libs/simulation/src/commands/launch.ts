@@ -91,8 +91,7 @@ export function launch(world: World, cmd: LaunchCommand): LaunchResult {
     const err = tenancy === 'host'
       ? new InsufficientCapacityOnHost(type.name, decision.refusals, cmd.hostId)
       : new InsufficientInstanceCapacity(type.name, decision.refusals, cmd.availabilityZone);
-    refuse(err.code, [...new Set(decision.refusals.flatMap((r) => r.reasons))], err);
-    throw err; // unreachable: refuse throws
+    return refuse(err.code, [...new Set(decision.refusals.flatMap((r) => r.reasons))], err);
   }
   const ids = decision.hostIds.map(() => cmd.newVmId());
   if (cmd.license) {

@@ -32,10 +32,6 @@ export interface ChangeSet {
 
 export const emptyChangeSet = (): ChangeSet => ({ states: new Map(), statuses: new Map(), moves: new Map(), hosts: new Map(), timeline: [], buckets: [], usage: [] });
 
-export function isEmptyChangeSet(c: ChangeSet): boolean {
-  return c.states.size === 0 && c.statuses.size === 0 && c.moves.size === 0 && c.hosts.size === 0 && c.timeline.length === 0 && c.buckets.length === 0 && c.usage.length === 0;
-}
-
 /** Records one fleet event in a change set. */
 export function record(c: ChangeSet, e: FleetEvent): void {
   switch (e.type) {

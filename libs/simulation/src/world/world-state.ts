@@ -1,4 +1,4 @@
-import { CpuParams, DriverDomainState, HostState, InstanceStateName, InstanceStatus, SimTime, Tenancy, VmRuntimeInit, VolumeSpec } from '@nimbus/hypervisor';
+import { CpuParams, DriverDomainState, HostState, InstanceStateName, InstanceStatus, SimTime, Tenancy, VmRuntimeInit, VolumeDefinition } from '@nimbus/hypervisor';
 import { HostOwner, PlacementGroupDefinition, RebalancerConfig, RebalancerConfigPatch, RebalancerState, SchedulerConfig } from '@nimbus/scheduler';
 
 /** A host as saved: its type and zone, and (restored) its state and energy so far. */
@@ -31,13 +31,7 @@ export interface VmRecord extends VmRuntimeInit {
 }
 
 /** A volume as saved, with its gp2 bucket and the VM it is attached to. */
-export interface VolumeRecord {
-  readonly volumeId: string;
-  readonly tenantId: string;
-  readonly availabilityZone: string;
-  readonly spec: VolumeSpec;
-  readonly burstCredits?: number;
-  readonly asOfMs?: SimTime;
+export interface VolumeRecord extends VolumeDefinition {
   readonly attachedTo?: string | null;
 }
 

@@ -48,16 +48,16 @@ describe('World', () => {
     expect(again.changes.usage.map((u) => u.kind)).toEqual(['running']);
   });
 
-  it('isolates a command: a failure drops its changes and says whether it had changed the world', () => {
+  it('isolates a command: a failure drops its changes and says whether it had changed the world', async () => {
     const w = build();
-    const ok = w.isolate(() => run(w));
+    const ok = await w.isolateAsync(async () => run(w));
     expect(ok.ok).toBe(true);
-    const failed = w.isolate(() => {
+    const failed = await w.isolateAsync(async () => {
       run(w);
       throw new Error('after launching');
     });
     expect(failed).toMatchObject({ ok: false, changedWorld: true });
-    const clean = w.isolate(() => {
+    const clean = await w.isolateAsync(async () => {
       throw new Error('before changing anything');
     });
     expect(clean).toMatchObject({ ok: false, changedWorld: false });

@@ -152,7 +152,7 @@ export class World {
     }
     const live = new Set(vms.map((v) => v.vmId));
     for (const v of state.volumes ?? []) {
-      dataPlane.addVolume({ volumeId: v.volumeId, tenantId: v.tenantId, availabilityZone: v.availabilityZone, burstCredits: v.burstCredits, asOfMs: v.asOfMs, spec: v.spec });
+      dataPlane.addVolume(v);
       if (v.attachedTo && live.has(v.attachedTo)) dataPlane.attachVolume(v.volumeId, v.attachedTo);
     }
     this.usage.load(state.meters ?? []);
@@ -220,26 +220,11 @@ export class World {
   }
 
   /**
-   * Runs `fn` with a change set of its own. If it returns, its changes join the world's; if it
-   * throws, they are dropped, and `changedWorld` says whether it had already changed the world
-   * (then the caller must rebuild it from the truth).
+   * Runs `fn` (a command, which may await a store between its changes; commands must not overlap)
+   * with a change set of its own. If it returns, its changes join the world's; if it throws, they
+   * are dropped, and `changedWorld` says whether it had already changed the world (then the caller
+   * must restore it from the truth).
    */
-  isolate<T>(fn: () => T): { ok: true; value: T } | { ok: false; error: unknown; changedWorld: boolean } {
-    const outer = this.changes;
-    const before = this.emitted;
-    const mutationsBefore = this.scheduler.mutations;
-    this.changes = emptyChangeSet();
-    try {
-      const value = fn();
-      this.changes = mergeChangeSets(outer, this.changes);
-      return { ok: true, value };
-    } catch (error) {
-      this.changes = outer;
-      return { ok: false, error, changedWorld: this.emitted !== before || this.scheduler.mutations !== mutationsBefore };
-    }
-  }
-
-  /** `isolate` for a command that awaits (reads a store) between its changes; commands must not overlap. */
   async isolateAsync<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown; changedWorld: boolean }> {
     const outer = this.changes;
     const before = this.emitted;
