@@ -1,8 +1,6 @@
 import { DynamicModule, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown } from '@nestjs/common';
 import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
 import { AuthService } from './application/auth/auth.service';
 import { AdminGuard, TenantGuard } from './http/rest/auth/guards';
 import { assertEveryTenantRouteHasAnOperation } from './http/rest/auth/operation-check';
@@ -15,6 +13,7 @@ import { RejectNulMiddleware } from './http/reject-nul.middleware';
 import { DemoSeeder } from './application/demo/demo.seeder';
 import { EngineService } from './engine/engine.service';
 import { WorldStore } from './persistence/world-store';
+import { WalCheckpointer } from './persistence/wal-checkpointer';
 import { HealthController } from './http/rest/health/health.controller';
 import { HostsController } from './http/rest/hosts/hosts.controller';
 import { HostsService } from './application/hosts/hosts.service';
@@ -86,25 +85,14 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            // A caller's X-Request-Id is kept (so logs join across services); otherwise one is made.
-            // assignRequestId (bootstrap) has run first, before body parsing.
-            genReqId: (req) => (req as { id?: string }).id ?? randomUUID(),
-            redact: ['req.headers.authorization'],
-            autoLogging: { ignore: (req) => req.url === '/health' },
-          },
-        }),
         TypeOrmModule.forRoot(dataSourceOptions(config.database)),
-
       ],
       controllers: CONTROLLERS,
       providers: [
         { provide: APP_CONFIG, useValue: config },
         // Reads of the committed state: a connection made after the writer (which runs the migrations).
         { provide: getDataSourceToken(READ_DB), inject: [getDataSourceToken()], useFactory: (writer: DataSource) => readDataSource(config.database, writer) },
-        ReadConnectionCloser,
+        ReadConnectionCloser, WalCheckpointer,
         throttleProvider(options.throttle),
         InstancesRepository, TenantsRepository, ApiKeysRepository, HostsRepository,
         EngineService, WorldStore, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,

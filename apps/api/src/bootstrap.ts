@@ -2,20 +2,20 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { ErrorFilter } from './http/error.filter';
 import { MAX_BODY } from './http/error.filter';
 import { assignRequestId } from './http/request-id.middleware';
 import { createValidationPipe } from './http/rest/validation.pipe';
 import { AppConfig } from './config/app-config';
+import { configureLogger, PinoNestLogger } from './logging/logger';
 
 /** Builds the whole application (used by main and by the end-to-end tests alike). */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true, bodyParser: false });
+  configureLogger(config.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { logger: new PinoNestLogger(), bodyParser: false });
   app.use(assignRequestId);
   app.useBodyParser('json', { limit: MAX_BODY });
-  app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();
