@@ -4,6 +4,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../../migrations';
 import { AppConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
+import { WRITER_AUTOCHECKPOINT_PAGES } from './wal-checkpointer';
 
 /** The connection that reads the committed state, without waiting behind the write path's transactions. */
 export const READ_DB = 'read';
@@ -20,11 +21,13 @@ export function dataSourceOptions(db: AppConfig['database']): DataSourceOptions 
   // WAL lets readers proceed while the single writer commits; the timeout rides out a checkpoint.
   // synchronous=NORMAL, SQLite's advice for WAL: a commit is in the log when it returns (a killed
   // process loses nothing it acknowledged); the log is synced at checkpoints rather than at every
-  // commit, so a power cut may lose the last commits, never consistency.
+  // commit, so a power cut may lose the last commits, never consistency. Checkpoints run on a
+  // thread of their own (wal-checkpointer.ts), not inside a commit on the event loop.
   return {
     ...common, type: 'better-sqlite3', database: db.path, enableWAL: true, timeout: 5000, statementCacheSize: 500,
     prepareDatabase: (conn: { pragma(s: string): unknown }) => {
       conn.pragma('synchronous = NORMAL');
+      conn.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
     },
   };
 }
