@@ -58,7 +58,7 @@ const impureSyntax = [
 const LIBS_BY_ALIAS = { group: ['**/libs/*/src/**', '../../libs/**'], message: 'import libs by their alias (@nimbus/…) through index.ts.' };
 const NO_DATABASE = { group: ['typeorm', 'typeorm/*', '@nestjs/typeorm', 'pg', 'pg/*', 'better-sqlite3', 'sqlite3'], message: 'only apps/api/src/persistence/ uses TypeORM and the database drivers (ARCHITECTURE.md).' };
 const NO_HTTP = {
-  group: ['express', 'express/*', '@nestjs/platform-express', '@nestjs/swagger', 'class-validator', 'class-transformer', 'supertest', '**/http/**'],
+  group: ['express', 'express/*', 'fastify', '@fastify/*', '@nestjs/platform-express', '@nestjs/platform-fastify', '@nestjs/swagger', 'class-validator', 'class-transformer', 'supertest', '**/http/**'],
   message: 'only apps/api/src/http/ knows HTTP: application methods take command objects and throw domain errors (ARCHITECTURE.md).',
 };
 const NEST_HTTP = {

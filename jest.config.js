@@ -15,7 +15,15 @@ const moduleNameMapper = {
   '^@nimbus/simulation/testing$': '<rootDir>/libs/simulation/src/testing/index.ts',
   '^@nimbus/(hypervisor|scheduler|metering|simulation)$': '<rootDir>/libs/$1/src/index.ts',
 };
-const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+// @fastify/static (Swagger UI's files under Fastify) requires content-disposition 2, an ES module,
+// which Node loads through require() and Jest's module system does not: that one is compiled.
+// (Each node_modules/ segment of a path is tried: the nested one must not match either.)
+const common = {
+  transform: { '^.+\\.ts$': swc, '/@fastify/static/node_modules/content-disposition/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }] },
+  transformIgnorePatterns: ['/node_modules/(?!(@fastify/static/node_modules/)?content-disposition/)'],
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
 
 module.exports = {
   testTimeout: 60000,

@@ -1,4 +1,4 @@
-import { DynamicModule, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthService } from './application/auth/auth.service';
@@ -9,7 +9,6 @@ import { CatalogController } from './http/rest/catalog/catalog.controller';
 import { ClockController } from './http/rest/clock/clock.controller';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { dataSourceOptions, READ_DB, readDataSource } from './persistence/data-source';
-import { RejectNulMiddleware } from './http/reject-nul.middleware';
 import { DemoSeeder } from './application/demo/demo.seeder';
 import { EngineService } from './engine/engine.service';
 import { WorldStore } from './persistence/world-store';
@@ -78,7 +77,7 @@ export const CONTROLLERS = [
 ];
 
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   static forRoot(config: AppConfig, options: AppOptions = {}): DynamicModule {
     // A tenant route that names no operation would go unthrottled: refuse to start.
     assertEveryTenantRouteHasAnOperation(CONTROLLERS);
@@ -102,9 +101,5 @@ export class AppModule implements NestModule {
         VolumesRepository, VmmRepository, EventsRepository, MetricsRepository, HealthRepository, HealthService, CatalogService, ClockService,
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RejectNulMiddleware).forRoutes('*');
   }
 }

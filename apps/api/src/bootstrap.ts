@@ -1,11 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppOptions } from './app.module';
 import { ErrorFilter } from './http/error.filter';
-import { MAX_BODY } from './http/error.filter';
-import { assignRequestId } from './http/request-id.middleware';
+import { httpAdapter, registerBodyParsers, registerRequestHooks } from './http/server';
 import { createValidationPipe } from './http/rest/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { configureLogger, PinoNestLogger } from './logging/logger';
@@ -13,9 +12,9 @@ import { configureLogger, PinoNestLogger } from './logging/logger';
 /** Builds the whole application (used by main and by the end-to-end tests alike). */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
   configureLogger(config.logLevel);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { logger: new PinoNestLogger(), bodyParser: false });
-  app.use(assignRequestId);
-  app.useBodyParser('json', { limit: MAX_BODY });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), httpAdapter(), { logger: new PinoNestLogger(), bodyParser: false });
+  registerBodyParsers(app.getHttpAdapter().getInstance());
+  registerRequestHooks(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();
@@ -27,5 +26,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
   await app.init();
+  // Routes are final once Fastify is ready; tests then use app.getHttpServer() directly.
+  await app.getHttpAdapter().getInstance().ready();
   return app;
 }

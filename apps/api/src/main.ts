@@ -20,7 +20,11 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config);
   const demo = await app.get(DemoSeeder).seedIfEmpty();
-  await app.listen(config.port);
+  // Every interface, as Node's own default: IPv6 and IPv4 where the machine has IPv6, else IPv4.
+  await app.listen(config.port, '::').catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EAFNOSUPPORT' && err.code !== 'EADDRNOTAVAIL') throw err;
+    return app.listen(config.port, '0.0.0.0');
+  });
   const url = `http://localhost:${config.port}`;
   const adminKey = app.get(AuthService).generatedAdminKey;
   // Printed once, on the console only: keys are stored hashed and cannot be shown again.

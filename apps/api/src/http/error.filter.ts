@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { Request, Response } from 'express';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_BODY_BYTES } from './server';
 import { statusForCode } from './error-status';
 
 interface CodedError {
@@ -8,20 +9,22 @@ interface CodedError {
   message: string;
 }
 
-/** Bodies larger than this are refused (413): a RunInstances with 50 tags is a few KiB. */
-export const MAX_BODY = '1mb';
-
-/** body-parser's own errors: plain errors with an HTTP status, `expose` when safe to show. */
+/**
+ * A 4xx raised below Nest: Fastify's body parsing (a body that is not valid JSON, too large, of an
+ * unsupported type) and its own errors carry a status and a code; Nest turns the FastifyErrors
+ * among them into HttpExceptions, but not the JSON parser's SyntaxError.
+ */
 interface ParserError {
-  expose: true;
-  status: number;
-  type?: string;
+  statusCode: number;
+  code?: string;
 }
 const isParserError = (e: unknown): e is ParserError =>
-  typeof e === 'object' && e !== null && (e as ParserError).expose === true && Number.isInteger((e as ParserError).status) && (e as ParserError).status >= 400 && (e as ParserError).status < 500;
+  e instanceof Error && Number.isInteger((e as unknown as ParserError).statusCode) && (e as unknown as ParserError).statusCode >= 400 && (e as unknown as ParserError).statusCode < 500;
 const PARSER_MESSAGES: Record<string, string> = {
-  'entity.parse.failed': 'The request body is not valid JSON.',
-  'entity.too.large': `The request body is larger than ${MAX_BODY}.`,
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
+  FST_ERR_CTP_BODY_TOO_LARGE: `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`,
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty, but its content type says JSON.',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'The request body must be application/json.',
 };
 
 const isDomainError = (e: unknown): e is CodedError => typeof e === 'object' && e !== null && (e as CodedError).isDomainError === true;
@@ -48,8 +51,8 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<Request & { id?: string }>();
-    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<FastifyRequest>();
+    const res = ctx.getResponse<FastifyReply>();
     const requestId = String(req.id ?? '');
     let status: number;
     let code: string;
@@ -63,17 +66,17 @@ export class ErrorFilter implements ExceptionFilter {
       code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'InternalError' : 'ValidationError');
       const body = exception.getResponse();
       message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
-      if (status === 404 && code === 'NotFound') message = `No route for ${req.method} ${req.path}`;
+      if (status === 404 && code === 'NotFound') message = `No route for ${req.method} ${req.url.split('?', 1)[0]}`;
     } else if (isParserError(exception)) {
-      status = exception.status;
+      status = exception.statusCode;
       code = CODE_BY_STATUS[status] ?? 'ValidationError';
-      message = PARSER_MESSAGES[exception.type ?? ''] ?? 'The request body could not be read.';
+      message = PARSER_MESSAGES[exception.code ?? ''] ?? (exception instanceof SyntaxError ? PARSER_MESSAGES.FST_ERR_CTP_INVALID_JSON_BODY : 'The request body could not be read.');
     } else {
       status = HttpStatus.INTERNAL_SERVER_ERROR;
       code = 'InternalError';
       message = 'An internal error has occurred.';
       this.logger.error({ err: exception, requestId }, 'unhandled error');
     }
-    res.status(status).json({ error: { code, message, requestId } });
+    void res.status(status).send({ error: { code, message, requestId } });
   }
 }

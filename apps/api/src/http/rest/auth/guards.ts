@@ -1,14 +1,14 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, UseGuards, applyDecorators } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth } from '@nestjs/swagger';
-import { Request, Response } from 'express';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestThrottle } from '../../../application/throttling';
 import { ApiError, authFailure, unauthorized } from '../../../application/common/api-errors';
 import { TenantEntity } from '../../../persistence/entities';
 import { AuthService } from '../../../application/auth/auth.service';
 import { OPERATION_METADATA } from '../../../application/auth/operation';
 
-type AuthedRequest = Request & { tenant?: TenantEntity };
+type AuthedRequest = FastifyRequest & { tenant?: TenantEntity };
 
 /** The key of an `Authorization: Bearer <key>` header. */
 function bearerToken(header: string | undefined): string | undefined {
@@ -17,7 +17,7 @@ function bearerToken(header: string | undefined): string | undefined {
 }
 
 /** Operations whose resource bucket counts the instances a request affects, read from the request. */
-const RESOURCE_COUNT: Readonly<Record<string, (req: Request) => number>> = {
+const RESOURCE_COUNT: Readonly<Record<string, (req: FastifyRequest) => number>> = {
   // As many instances as it may launch: maxCount (EC2 launches at most that many), 1 by default.
   RunInstances: (req) => {
     const n = (req.body as { maxCount?: unknown } | undefined)?.maxCount;
@@ -58,7 +58,7 @@ export class TenantGuard implements CanActivate {
       limits: caller.tenant.requestLimits ?? undefined,
     });
     if (!decision.allowed) {
-      if (decision.retryAfterSeconds !== undefined) ctx.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(decision.retryAfterSeconds));
+      if (decision.retryAfterSeconds !== undefined) void ctx.switchToHttp().getResponse<FastifyReply>().header('Retry-After', String(decision.retryAfterSeconds));
       throw new ApiError('RequestLimitExceeded', decision.message);
     }
     req.tenant = caller.tenant;

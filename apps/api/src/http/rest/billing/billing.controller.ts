@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Response } from 'express';
+import { FastifyReply } from 'fastify';
 import { AdminAuth, CurrentTenant, TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { TenantEntity } from '../../../persistence/entities';
@@ -13,12 +13,10 @@ import {
 const wantsCsv = (accept: string | undefined) => /\btext\/csv\b/i.test(accept ?? '');
 
 /** The invoice as JSON, or as a CSV download when the client asks for one. */
-function send(res: Response, accept: string | undefined, view: InvoiceView & { recomputed?: Recomputation }) {
+function send(res: FastifyReply, accept: string | undefined, view: InvoiceView & { recomputed?: Recomputation }) {
   if (!wantsCsv(accept)) return mapInvoice(view);
-  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="${view.invoiceId}.csv"`);
-  res.send(invoiceCsv(view.invoice));
-  return undefined;
+  void res.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${view.invoiceId}.csv"`);
+  return invoiceCsv(view.invoice);
 }
 
 @ApiTags('billing')
@@ -46,7 +44,7 @@ export class BillingController {
   @Get('invoices/:id')
   @ApiProduces('application/json', 'text/csv')
   @ApiHeader({ name: 'Accept', required: false, description: '`text/csv` for the CSV download' })
-  async invoice(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async invoice(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     return send(res, accept, await this.billing.invoice(tenant, id));
   }
 }
@@ -105,7 +103,7 @@ export class AdminBillingController {
   @ApiProduces('application/json', 'text/csv')
   @ApiHeader({ name: 'Accept', required: false, description: '`text/csv` for the CSV download' })
   @ApiQuery({ name: 'recompute', required: false, description: '`true`: re-rate the stored usage and say whether it gives the same cents' })
-  async invoice(@Param('id') id: string, @Query('recompute') recompute: string | undefined, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async invoice(@Param('id') id: string, @Query('recompute') recompute: string | undefined, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     return send(res, accept, await this.billing.anyInvoice({ invoiceId: id, recompute: recompute === 'true' }));
   }
 }
