@@ -15,10 +15,13 @@ const moduleNameMapper = {
   '^@nimbus/simulation/testing$': '<rootDir>/libs/simulation/src/testing/index.ts',
   '^@nimbus/(hypervisor|scheduler|metering|simulation)$': '<rootDir>/libs/$1/src/index.ts',
 };
-const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+// One fast-check seed per run, from FC_SEED (test/support/fast-check-seed.ts): set in every test
+// file, printed once by the global setup with how to replay.
+const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', setupFiles: ['<rootDir>/test/support/fast-check-setup.ts'] };
 
 module.exports = {
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/support/fast-check-global-setup.ts',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,migrations,examples}/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
