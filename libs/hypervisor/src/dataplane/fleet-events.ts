@@ -1,4 +1,5 @@
 import { FleetEvent } from '../fleet/events';
+import { abortMigrationOf } from './migration';
 import { VmRt } from './runtime';
 import { DataPlaneState } from './state';
 
@@ -71,6 +72,10 @@ function onVmState(s: DataPlaneState, e: Extract<FleetEvent, { type: 'vm.state-c
   if (!rt) return;
   s.syncRt(rt);
   s.settle(rt);
+  // A VM that stops running (stop, terminate) mid-migration: the fleet has already released the
+  // target's hold; the migration itself ends here too, reported, and its timer with it (left
+  // running, it would complete a migration the fleet no longer knows, and throw in the engine).
+  if (e.current !== 'running' && rt.migration) abortMigrationOf(s, e.vmId, `instance ${e.current}`);
   if (rt.credit) {
     if (e.current === 'running') rt.credit.start(s.now);
     else if (e.previous === 'running') rt.credit.stop();

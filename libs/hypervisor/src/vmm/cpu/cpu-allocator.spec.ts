@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { Reach } from '../../../../../test/support/reach';
 import { HOST_TYPES, HostType, findHostType } from '../../catalog/host-types';
 import { Host } from '../../fleet/host';
 import { CpuDemand, allocateCpu, hostCpuCapacityMillicores } from './cpu-allocator';
@@ -69,10 +70,18 @@ describe('allocateCpu', () => {
       w: fc.integer({ min: 1, max: 100_000 }),
     })
     .map(({ d, r, c, w }) => ({ d, r: Math.min(r, c), c: Math.max(r, c), w }));
-  const scenario = fc.tuple(fc.integer({ min: 0, max: 200_000 }), fc.array(vmArb, { maxLength: 40 })).map(([capacity, xs]) => ({
-    capacity,
-    vms: xs.map((x, i) => vm(`vm${i}`, x.d, x.r, x.c, x.w)),
-  }));
+  /** A fraction in thousandths (fc.double is uniform over representable doubles: mostly tiny). */
+  const fraction = (max: number) => fc.integer({ min: 0, max: Math.round(max * 1000) }).map((n) => n / 1000);
+  const wantedOf = (vms: CpuDemand[]) => vms.reduce((s, v) => s + Math.min(v.demandMillicores, v.limitMillicores), 0);
+  const reservedOf = (vms: CpuDemand[]) => vms.reduce((s, v) => s + v.reservationMillicores, 0);
+  /**
+   * VMs, then a capacity around what they want (0–130 % of Σ min(d, c)), so that most hosts are
+   * contended and some idle. A capacity drawn independently of the VMs left the outcome to chance.
+   */
+  const scenario = fc.tuple(fc.array(vmArb, { minLength: 1, maxLength: 40 }), fraction(1.3)).map(([xs, f]) => {
+    const vms = xs.map((x, i) => vm(`vm${i}`, x.d, x.r, x.c, x.w));
+    return { capacity: Math.floor(wantedOf(vms) * f), vms };
+  });
 
   it('property: Σ allocations ≤ capacity and no VM above min(d, c)', () => {
     fc.assert(
@@ -90,18 +99,36 @@ describe('allocateCpu', () => {
   });
 
   it('property: work-conserving — capacity idles only when every VM is at min(d, c)', () => {
+    const idle = new Reach();
     fc.assert(
       fc.property(scenario, ({ capacity, vms }) => {
+        idle.run();
         const sut = allocateCpu(capacity, vms);
-        if (sut.idleMillicores > 0) sut.vms.forEach((g) => expect(g.stealMillicores).toBe(0));
+        // Exactly min(capacity, Σ min(d, c)) is handed out: contended hosts idle nothing.
+        expect(sut.allocatedMillicores).toBe(Math.min(capacity, wantedOf(vms)));
+        if (sut.idleMillicores > 0) {
+          idle.hit();
+          sut.vms.forEach((g) => expect(g.stealMillicores).toBe(0));
+        }
       }),
     );
+    idle.expectAtLeast(0.15, 'cpu: idle hosts');
   });
 
   it('property: every reservation is met when Σ r ≤ capacity', () => {
+    // Capacity from Σ r up to what the VMs want: admitted, and (mostly) contended, where a
+    // reservation has to be defended against the others' weights.
+    const admitted = fc.tuple(fc.array(vmArb, { minLength: 1, maxLength: 40 }), fraction(0.95)).map(([xs, f]) => {
+      const vms = xs.map((x, i) => vm(`vm${i}`, x.d, x.r, x.c, x.w));
+      const r = reservedOf(vms);
+      return { capacity: r + Math.floor(Math.max(0, wantedOf(vms) - r) * f), vms };
+    });
+    const contended = new Reach();
     fc.assert(
-      fc.property(scenario, ({ capacity, vms }) => {
-        fc.pre(vms.reduce((s, v) => s + v.reservationMillicores, 0) <= capacity);
+      fc.property(admitted, ({ capacity, vms }) => {
+        contended.run();
+        expect(reservedOf(vms)).toBeLessThanOrEqual(capacity);
+        if (wantedOf(vms) > capacity) contended.hit();
         const sut = allocateCpu(capacity, vms);
         sut.vms.forEach((g, i) => {
           expect(g.allocatedMillicores).toBeGreaterThanOrEqual(Math.min(vms[i].demandMillicores, vms[i].reservationMillicores));
@@ -110,6 +137,7 @@ describe('allocateCpu', () => {
         expect(sut.reservationsScaled).toBe(false);
       }),
     );
+    contended.expectAtLeast(0.5, 'cpu: reservations under contention');
   });
 
   it('property: deterministic — the same input gives the same output', () => {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { uniformIn } from '../../../../../test/support/arbitraries';
 import { EnergyMeter, HP_PROLIANT_ML110_G4_WATTS as G4, energyKWh, powerWatts } from './power-model';
 
 describe('powerWatts (CloudSim HP ProLiant ML110 G4)', () => {
@@ -20,7 +21,7 @@ describe('powerWatts (CloudSim HP ProLiant ML110 G4)', () => {
 
   it('property: power is monotone in utilization for a monotone curve', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (a, b) => {
+      fc.property(uniformIn(0, 1), uniformIn(0, 1), (a, b) => {
         const [lo, hi] = a <= b ? [a, b] : [b, a];
         expect(powerWatts(G4, lo)).toBeLessThanOrEqual(powerWatts(G4, hi) + 1e-12);
       }),
@@ -47,7 +48,7 @@ describe('EnergyMeter', () => {
 
   it('property: 200,000 small events add up to the same energy as one interval', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 7 }), (u, step) => {
+      fc.property(uniformIn(0, 1), fc.integer({ min: 1, max: 7 }), (u, step) => {
         const one = new EnergyMeter(G4, 0, u);
         const many = new EnergyMeter(G4, 0, u);
         const total = 200_000 * step;

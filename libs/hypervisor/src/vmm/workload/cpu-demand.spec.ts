@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { uniformIn } from '../../../../../test/support/arbitraries';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND } from '../../engine/sim-time';
 import { CpuDemandCursor, RANDOM_WALK_REVERSION } from './cpu-demand';
 import { CpuWorkload } from './workload';
@@ -184,11 +185,11 @@ describe('CpuDemandCursor', () => {
 
   const vcpusArb = fc.integer({ min: 1, max: 8 });
   const workloadArb = (vcpus: number): fc.Arbitrary<CpuWorkload> => {
-    const cores = fc.double({ min: 0, max: vcpus, noNaN: true });
+    const cores = uniformIn(0, vcpus);
     const step = fc.integer({ min: 60, max: 86_400 });
     return fc.oneof(
       fc.record({ model: fc.constant('constant' as const), cores }),
-      fc.record({ model: fc.constant('diurnal' as const), meanCores: cores, amplitudeCores: cores, peakHourUtc: fc.double({ min: 0, max: 23.99, noNaN: true }), stepSeconds: step }),
+      fc.record({ model: fc.constant('diurnal' as const), meanCores: cores, amplitudeCores: cores, peakHourUtc: uniformIn(0, 23.99), stepSeconds: step }),
       fc.record({
         model: fc.constant('trace' as const),
         periodSeconds: fc.integer({ min: 1, max: 86_400 }),
@@ -254,7 +255,7 @@ describe('CpuDemandCursor', () => {
 
   it('property: between two boundaries the value does not change', () => {
     fc.assert(
-      fc.property(scenario, fc.double({ min: 0, max: 1, noNaN: true }), ({ vcpus, workload, setAt }, f) => {
+      fc.property(scenario, uniformIn(0, 1), ({ vcpus, workload, setAt }, f) => {
         const sut = new CpuDemandCursor(workload, setAt, vcpus);
         const value = sut.current;
         if (!Number.isFinite(sut.nextChangeMs)) {
