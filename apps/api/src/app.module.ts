@@ -1,4 +1,5 @@
 import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthService } from './application/auth/auth.service';
@@ -13,6 +14,7 @@ import { DemoSeeder } from './application/demo/demo.seeder';
 import { EngineService } from './engine/engine.service';
 import { WorldStore } from './persistence/world-store';
 import { WalCheckpointer } from './persistence/wal-checkpointer';
+import { MetricsService } from './metrics/metrics.service';
 import { HealthController } from './http/rest/health/health.controller';
 import { HostsController } from './http/rest/hosts/hosts.controller';
 import { HostsService } from './application/hosts/hosts.service';
@@ -85,13 +87,15 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot(dataSourceOptions(config.database)),
+        // Readiness answers its own 503 with the failing dependency named; no log line per failed probe.
+        TerminusModule.forRoot({ logger: false }),
       ],
       controllers: CONTROLLERS,
       providers: [
         { provide: APP_CONFIG, useValue: config },
         // Reads of the committed state: a connection made after the writer (which runs the migrations).
         { provide: getDataSourceToken(READ_DB), inject: [getDataSourceToken()], useFactory: (writer: DataSource) => readDataSource(config.database, writer) },
-        ReadConnectionCloser, WalCheckpointer,
+        ReadConnectionCloser, WalCheckpointer, MetricsService,
         throttleProvider(options.throttle),
         InstancesRepository, TenantsRepository, ApiKeysRepository, HostsRepository,
         EngineService, WorldStore, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,

@@ -8,13 +8,14 @@ import { httpAdapter, registerBodyParsers, registerRequestHooks } from './http/s
 import { createValidationPipe } from './http/rest/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { configureLogger, PinoNestLogger } from './logging/logger';
+import { MetricsService } from './metrics/metrics.service';
 
 /** Builds the whole application (used by main and by the end-to-end tests alike). */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
   configureLogger(config.logLevel);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), httpAdapter(), { logger: new PinoNestLogger(), bodyParser: false });
   registerBodyParsers(app.getHttpAdapter().getInstance());
-  registerRequestHooks(app.getHttpAdapter().getInstance());
+  registerRequestHooks(app.getHttpAdapter().getInstance(), app.get(MetricsService));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();

@@ -73,7 +73,9 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   /** Usage records and SLA intervals from the change set, written in its transaction (the rules: libs/simulation's UsageMeter). */
   readonly usage = new UsageWriter(() => this.worldRef.usage);
   /** Commits and commands per commit, for the operator (and bench:api). */
-  readonly stats = { commits: 0, commands: 0, maxGroup: 0 };
+  readonly stats = { commits: 0, commands: 0, maxGroup: 0, failedCommits: 0 };
+  /** Told of each group's commit, committed or not: its commands and how long it took (metrics). */
+  onCommit?: (commands: number, seconds: number, committed: boolean) => void;
 
   constructor(
     private readonly store: WorldStore,
@@ -243,6 +245,8 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     const world = this.worldRef;
     const emittedBefore = world.eventsEmitted;
     const mutationsBefore = world.scheduler.mutations;
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
       this.catchUp();
       await this.persist(async (tx) => {
@@ -260,9 +264,12 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       // The commit failed: nothing of the group is stored. A world it changed is rebuilt from the truth.
       const changedWorld = world.eventsEmitted !== emittedBefore || world.scheduler.mutations !== mutationsBefore;
       if (changedWorld) await this.rebuild(world.now).catch((e) => this.logger.error({ err: e }, 'rebuild after a failed commit failed'));
+      this.stats.failedCommits++;
+      this.onCommit?.(group.length, seconds(), false);
       for (const q of group) q.reject(err);
       return;
     }
+    this.onCommit?.(group.length, seconds(), true);
     this.stats.commits++;
     this.stats.commands += group.length;
     this.stats.maxGroup = Math.max(this.stats.maxGroup, group.length);
@@ -287,6 +294,12 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       }
     }, PACER_INTERVAL_MS);
     this.pacer.unref();
+  }
+
+  /** How far the world is behind the wall-paced clock, in wall seconds (0 in manual mode): a tick that cannot keep up shows here. */
+  get pacingLagSeconds(): number {
+    if (this.setting.mode === 'manual') return 0;
+    return Math.max(0, this.catchUpTarget() - this.worldRef.now) / this.setting.rate / 1000;
   }
 
   private catchUpTarget(): number {

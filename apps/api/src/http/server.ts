@@ -4,6 +4,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../application/common/api-errors';
 import { logger } from '../logging/logger';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** Bodies larger than this are refused (413): a RunInstances with 50 tags is a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -99,10 +100,11 @@ export function holdsNul(v: unknown): boolean {
  * - once its body is parsed: no field of the API accepts a NUL character, and PostgreSQL cannot
  *   store one in text, so one anywhere (path, query, body) is refused as bad input up front, on
  *   both databases alike;
- * - at `info` and below (the level is fixed at start), one log line when the answer is sent: id, method, URL, status and time
- *   (`/health` is not logged).
+ * - when the answer is sent, its metrics (by route template, method and status) and, at `info`
+ *   and below (the level is fixed at start), one log line: id, method, URL, status and time
+ *   (the `/health` probes are not logged).
  */
-export function registerRequestHooks(app: FastifyInstance): void {
+export function registerRequestHooks(app: FastifyInstance, metrics: MetricsService): void {
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.header('x-request-id', request.id);
     done();
@@ -119,11 +121,15 @@ export function registerRequestHooks(app: FastifyInstance): void {
     done();
   });
   const log = logger();
-  if (!log.isLevelEnabled('info')) return;
+  const logging = log.isLevelEnabled('info');
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    if (request.url !== '/health') {
-      const line = { reqId: request.id, req: { method: request.method, url: request.url }, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime * 100) / 100 };
-      if (reply.statusCode >= 500) log.error(line, 'request failed');
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    metrics.httpRequests.inc({ route, method: request.method, status });
+    metrics.httpDuration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+    if (logging && !request.url.startsWith('/health')) {
+      const line = { reqId: request.id, req: { method: request.method, url: request.url }, res: { statusCode: status }, responseTime: Math.round(reply.elapsedTime * 100) / 100 };
+      if (status >= 500) log.error(line, 'request failed');
       else log.info(line, 'request completed');
     }
     done();

@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger as Pino } from 'pino';
+import pretty from 'pino-pretty';
 
 /**
  * The process's one logger: pino, JSON lines on stdout, at the configured level (`LOG_LEVEL`).
@@ -10,8 +11,12 @@ import pino, { Logger as Pino } from 'pino';
  */
 let root: Pino = pino({ level: 'info' });
 
-export function configureLogger(level: string): Pino {
-  root = pino({ level });
+/**
+ * JSON lines, as a log collector wants them; at a terminal (stdout a TTY) the same lines
+ * pretty-printed by pino-pretty, for a person.
+ */
+export function configureLogger(level: string, tty = process.stdout.isTTY === true): Pino {
+  root = tty ? pino({ level }, pretty({ colorize: true, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })) : pino({ level });
   return root;
 }
 

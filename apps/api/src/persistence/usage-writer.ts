@@ -23,6 +23,10 @@ async function insertIgnore(tx: EntityManager, entity: typeof UsageRecordEntity 
  * bill nothing twice. Consecutive inserts are batched; closes run in order between them.
  */
 export class UsageWriter {
+  /** Usage records inserted (or found already there) by transactions that committed, since start: an operator's metric. */
+  recordsWritten = 0;
+  private recordsPending = 0;
+
   constructor(private readonly meter: () => UsageMeter) {}
 
   /** The last stored meter readings of these instances (for the world's meter at start). */
@@ -64,6 +68,7 @@ export class UsageWriter {
     for (const w of writes) {
       switch (w.op) {
         case 'insert-usage':
+          this.recordsPending++;
           usage.push({ ...w.record, attrs: JSON.stringify(w.record.attrs) });
           break;
         case 'insert-sla':
@@ -110,9 +115,12 @@ export class UsageWriter {
 
   commit(): void {
     this.meter().commit();
+    this.recordsWritten += this.recordsPending;
+    this.recordsPending = 0;
   }
 
   discard(): void {
     this.meter().discard();
+    this.recordsPending = 0;
   }
 }

@@ -3,6 +3,12 @@ import { ApiError } from '../common/api-errors';
 import { HealthRepository } from '../../persistence/health.repository';
 import { EngineService } from '../../engine/engine.service';
 
+/** One dependency's state, for readiness: up, or down with why. */
+export type DependencyState = { readonly up: true; readonly detail?: Record<string, unknown> } | { readonly up: false; readonly reason: string };
+
+/** The engine may lag its wall-paced clock this long (wall seconds) and still be ready. */
+export const MAX_PACING_LAG_SECONDS = 5;
+
 /** Nimbus's health: the database answers; which database; where simulated time stands; how many hosts. */
 export interface Health {
   readonly database: 'postgres' | 'sqlite';
@@ -25,5 +31,28 @@ export class HealthService {
       throw new ApiError('ServiceUnavailable', 'the database does not answer');
     }
     return { database: this.db.databaseKind, simulatedTime: this.engine.clock().now, hosts: this.engine.fleet.hostCount };
+  }
+
+  /** The database answers a query (within `timeoutMs`). */
+  async database(timeoutMs = 2000): Promise<DependencyState> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.db.ping(),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs))),
+      ]);
+      return { up: true, detail: { kind: this.db.databaseKind } };
+    } catch (err) {
+      return { up: false, reason: `${this.db.databaseKind} does not answer: ${(err as Error).message}` };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The engine keeps up with its clock: it lags the wall-paced time by at most MAX_PACING_LAG_SECONDS. */
+  engineState(): DependencyState {
+    const lag = this.engine.pacingLagSeconds;
+    if (lag > MAX_PACING_LAG_SECONDS) return { up: false, reason: `the engine is ${lag.toFixed(1)} s behind its clock (at most ${MAX_PACING_LAG_SECONDS} s)` };
+    return { up: true, detail: { pacingLagSeconds: Math.round(lag * 1000) / 1000, queued: this.engine.queued } };
   }
 }

@@ -41,6 +41,8 @@ export type ThrottleDecision =
  */
 export class RequestThrottle {
   private readonly buckets = new Map<string, TokenBucket>();
+  /** Told of each refusal, by operation (metrics). */
+  onRefused?: (operation: string) => void;
 
   /**
    * `baseMultiplier` scales every tenant's limits on top of its own multiplier: 1 (EC2's figures)
@@ -74,6 +76,7 @@ export class RequestThrottle {
       resource?.take(count);
       return { allowed: true };
     }
+    this.onRefused?.(spec.name);
     const byResource = resourceWait > requestWait;
     const bucket = byResource ? 'resource' : 'request';
     const bucketSpec = byResource ? effective.resource! : effective.request;
