@@ -5,6 +5,8 @@ import { SimulationsRepository } from '../persistence/simulations.repository';
 import { producerConnectionOptions } from './redis';
 import { JOB_ATTEMPTS, JOB_BACKOFF_MS, JobName, SIMULATIONS_QUEUE } from './simulation-jobs';
 
+const ENQUEUE_WAIT_MS = 3000;
+
 export interface BullmqQueueOptions {
   readonly redisUrl: string;
   readonly prefix: string;
@@ -26,7 +28,7 @@ export interface BullmqQueueOptions {
 export class BullmqSimulationQueue extends SimulationQueue implements OnModuleInit, OnApplicationShutdown {
   readonly mode = 'bullmq' as const;
   private readonly logger = new Logger('SimulationQueue');
-  private readonly queue: Queue;
+  private queueRef?: Queue;
   private timer?: NodeJS.Timeout;
   private reconciling = false;
 
@@ -35,8 +37,15 @@ export class BullmqSimulationQueue extends SimulationQueue implements OnModuleIn
     private readonly runs: SimulationsRepository,
   ) {
     super();
-    this.queue = new Queue(SIMULATIONS_QUEUE, { connection: { url: options.redisUrl, ...producerConnectionOptions() }, prefix: options.prefix });
-    this.queue.on('error', (err) => this.logger.warn({ err: err.message }, 'simulation queue: Redis error'));
+  }
+
+  /** Connected on first use: an API that runs no simulation holds no Redis connection. */
+  private get queue(): Queue {
+    if (!this.queueRef) {
+      this.queueRef = new Queue(SIMULATIONS_QUEUE, { connection: { url: this.options.redisUrl, ...producerConnectionOptions() }, prefix: this.options.prefix });
+      this.queueRef.on('error', (err) => this.logger.warn({ err: err.message }, 'simulation queue: Redis error'));
+    }
+    return this.queueRef;
   }
 
   onModuleInit(): void {
@@ -48,16 +57,28 @@ export class BullmqSimulationQueue extends SimulationQueue implements OnModuleIn
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    const queue = this.queueRef;
+    if (!queue) return;
     // With Redis away, close would wait for it: give up after a while and drop the connection.
-    const closed = this.queue.close().then(() => true, () => true);
-    if (!(await Promise.race([closed, new Promise<false>((r) => setTimeout(() => r(false), 3000).unref())]))) await this.queue.disconnect().catch(() => undefined);
+    const closed = queue.close().then(() => true, () => true);
+    if (!(await Promise.race([closed, new Promise<false>((r) => setTimeout(() => r(false), 3000).unref())]))) await queue.disconnect().catch(() => undefined);
   }
 
   async enqueue(simulationId: string): Promise<void> {
     const data: { simulationId: string } = { simulationId };
-    await this.queue.add(JobName.RunSimulation, data, {
+    const added = this.queue.add(JobName.RunSimulation, data, {
       jobId: simulationId, attempts: JOB_ATTEMPTS, backoff: { type: 'fixed', delay: JOB_BACKOFF_MS }, removeOnComplete: true, removeOnFail: { count: 1000 },
     });
+    // Redis away: the submit answers anyway (the run is stored, queued); the add goes through when
+    // Redis is back, or reconciliation queues the run again.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('Redis did not answer in time')), ENQUEUE_WAIT_MS)));
+    try {
+      await Promise.race([added, timeout]);
+    } finally {
+      clearTimeout(timer);
+      added.catch(() => undefined);
+    }
   }
 
   async withdraw(simulationId: string): Promise<void> {
@@ -73,7 +94,8 @@ export class BullmqSimulationQueue extends SimulationQueue implements OnModuleIn
     try {
       const now = Date.now();
       const stale = this.options.staleAfterMs ?? 60_000;
-      for (const run of await this.runs.inStates(this.runs.reader, ['queued', 'running'])) {
+      const runs = await this.runs.inStates(this.runs.reader, ['queued', 'running']);
+      for (const run of runs) {
         if (run.state === 'running' && (run.heartbeatAt ?? 0) > now - stale) continue;
         if (run.state === 'queued' && run.createdAt > now - 2000) continue; // being queued by its submit
         const job = await this.queue.getJob(run.id);

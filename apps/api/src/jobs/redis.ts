@@ -36,7 +36,10 @@ export function workerConnectionOptions(): RedisOptions {
   return { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 2000) };
 }
 
-/** A producer's connection fails fast when Redis is away: the run stays queued in the database and is queued again later. */
+/**
+ * A producer's connection. Its offline queue stays on (BullMQ's start-up commands are sent before
+ * the connection is up); a submit does not wait on it for long (BullmqSimulationQueue.enqueue).
+ */
 export function producerConnectionOptions(): RedisOptions {
-  return { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: (times) => Math.min(times * 200, 2000) };
+  return { maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: (times) => Math.min(times * 200, 2000) };
 }
