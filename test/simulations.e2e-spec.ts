@@ -1,4 +1,4 @@
-import { expectError, startApp, TestApp } from './support/app';
+import { ADMIN_KEY, expectError, startApp, TestApp } from './support/app';
 import { eventually, scenario } from './support/simulations';
 
 /**
@@ -79,7 +79,7 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
 
   it('streams progress as server-sent events until the run ends', async () => {
     const id = (await submit({ scenario: scenario({ hours: 8, wallMsPerSlice: 60 }) })).body.simulationId;
-    const res = await fetch(`${await t.app.getUrl()}/v1/admin/simulations/${id}/events`.replace('[::1]', '127.0.0.1'), { headers: { authorization: 'Bearer test-admin-key-0123456789' } });
+    const res = await fetch(`${await t.app.getUrl()}/v1/admin/simulations/${id}/events`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const text = await res.text(); // the server closes the stream at the end
@@ -160,7 +160,14 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
     await t.admin().delete(`/v1/admin/simulations/${running}`).expect(204);
   });
 
-  it('is admin-only', async () => {
+  it('is admin-only, and described in OpenAPI', async () => {
+    const doc = (await t.anonymous().get('/docs-json').expect(200)).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
+      '/v1/admin/simulations', '/v1/admin/simulations/compare', '/v1/admin/simulations/{id}', '/v1/admin/simulations/{id}/events',
+      '/v1/admin/simulations/{id}/cancel', '/v1/admin/simulations/{id}/report', '/v1/admin/simulations/{id}/csv', '/v1/admin/simulations/{id}/series/{name}',
+    ]));
+    expect(doc.paths['/v1/admin/simulations'].post.responses['202'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SimulationResponseDto' });
+    expect(doc.paths['/v1/admin/simulations'].post.security).toEqual([{ bearer: [] }]);
     const { key } = await t.tenant('sims');
     expectError(await t.as(key).get('/v1/admin/simulations'), 403, 'UnauthorizedOperation');
     expectError(await t.as(key).post('/v1/admin/simulations', { scenario: scenario() }), 403, 'UnauthorizedOperation');
