@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { probeRedis } from '../apps/api/src/jobs/redis';
 import { startApp, TestApp } from './support/app';
 import { freePort } from './support/server-process';
 import { eventually, queuePrefix, redisForTests, scenario, startWorkerProcess, TEST_REDIS_URL, WorkerProcess } from './support/simulations';
@@ -102,7 +103,7 @@ describe('simulations on BullMQ workers', () => {
     const port = await freePort();
     const startRedis = async (): Promise<ChildProcess> => {
       const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-      await eventually(async () => ((await import('../apps/api/src/jobs/redis')).probeRedis(`redis://127.0.0.1:${port}`).then((ok) => (ok ? true : undefined))), 10_000, 'redis-server');
+      await eventually(async () => ((await probeRedis(`redis://127.0.0.1:${port}`)) ? true : undefined), 10_000, 'redis-server');
       return child;
     };
     let server = await startRedis();

@@ -4,6 +4,8 @@ import { SimulationRunner } from '../application/simulations/simulation-runner';
 import { SimulationQueue } from '../application/simulations/simulation-writes';
 import { SimulationsRepository } from '../persistence/simulations.repository';
 
+const RETRY_AFTER_MS = 5000;
+
 /**
  * The fallback when no Redis is reachable: runs execute in the API's own process, one at a time,
  * in the order they were queued, through the same SimulationRunner as a BullMQ worker. On start it
@@ -56,8 +58,9 @@ export class InProcessSimulationQueue extends SimulationQueue implements OnAppli
         const outcome = await this.runner.execute({ simulationId: next, worker: this.worker, stop: this.stop.signal });
         this.logger.log({ simulationId: next, outcome }, 'simulation run ended (in-process)');
       } catch (err) {
-        // The database failed under the run: it stays running in the database, taken up at the next start.
-        this.logger.error({ simulationId: next, err }, 'simulation run interrupted (in-process)');
+        // The database failed under the run: it is still running in the database; try it again shortly.
+        this.logger.error({ simulationId: next, err }, `simulation run interrupted (in-process): tried again in ${RETRY_AFTER_MS / 1000} s`);
+        setTimeout(() => void this.enqueue(next), RETRY_AFTER_MS).unref();
       } finally {
         this.active = undefined;
         // Later runs wait their turn behind the event loop, not behind this one's last promise.

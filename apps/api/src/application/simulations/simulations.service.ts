@@ -99,10 +99,11 @@ function decodeToken(token: string): RunPageCursor {
   throw new ApiError('InvalidPaginationToken', 'The nextToken is not valid');
 }
 
-/** The simulated span a scenario declares, if it says (the progress bar's end until the first progress). */
+/** The simulated span a scenario declares (durationMs, or the scenario library's durationHours), if it says: the progress bar's end until the first progress. */
 function declaredSpanMs(s: Scenario): number {
-  const d = (s as unknown as { durationMs?: unknown }).durationMs;
-  return typeof d === 'number' && Number.isFinite(d) && d > 0 ? d : 0;
+  const { durationMs, durationHours } = s as unknown as { durationMs?: unknown; durationHours?: unknown };
+  const ms = typeof durationMs === 'number' ? durationMs : typeof durationHours === 'number' ? durationHours * 3_600_000 : 0;
+  return Number.isFinite(ms) && ms > 0 ? ms : 0;
 }
 
 export function viewOf(r: SimulationRunEntity, now: number): SimulationView {

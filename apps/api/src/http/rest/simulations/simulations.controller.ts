@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { AdminAuth } from '../auth/guards';
@@ -22,6 +22,8 @@ function sendCsv(res: Response, filename: string, csv: string): void {
 @AdminAuth()
 @Controller('v1/admin/simulations')
 export class SimulationsController {
+  private readonly logger = new Logger(SimulationsController.name);
+
   constructor(private readonly simulations: SimulationsService) {}
 
   @Post()
@@ -71,6 +73,10 @@ export class SimulationsController {
         const event = FINAL_STATES.includes(run.state) ? 'end' : 'progress';
         res.write(`event: ${event}\nid: ${++n}\ndata: ${JSON.stringify(mapSimulation(run))}\n\n`);
       }
+    } catch (err) {
+      // The stream has begun: the error shape cannot be a status any more, so it is an event.
+      this.logger.error({ err, simulationId: id }, 'simulation event stream failed');
+      res.write(`event: error\ndata: ${JSON.stringify({ code: 'InternalError', message: 'An internal error has occurred.' })}\n\n`);
     } finally {
       clearInterval(keepalive);
       res.end();
