@@ -61,7 +61,9 @@ export class BullmqSimulationQueue extends SimulationQueue implements OnModuleIn
     if (!queue) return;
     // With Redis away, close would wait for it: give up after a while and drop the connection.
     const closed = queue.close().then(() => true, () => true);
-    if (!(await Promise.race([closed, new Promise<false>((r) => setTimeout(() => r(false), 3000).unref())]))) await queue.disconnect().catch(() => undefined);
+    if (!(await Promise.race([closed, new Promise<false>((r) => setTimeout(() => r(false), 3000).unref())]))) {
+      await Promise.race([queue.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
+    }
   }
 
   async enqueue(simulationId: string): Promise<void> {

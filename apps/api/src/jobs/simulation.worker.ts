@@ -7,6 +7,9 @@ import { JobName, RunSimulationJob, SIMULATIONS_QUEUE } from './simulation-jobs'
 
 const CLOSE_WAIT_MS = 5000;
 
+/** Whether `p` settled true within `ms`. */
+const within = (p: Promise<boolean>, ms: number) => Promise.race([p, new Promise<false>((r) => setTimeout(() => r(false), ms).unref())]);
+
 export interface SimulationWorkerOptions {
   readonly redisUrl: string;
   readonly prefix: string;
@@ -54,9 +57,11 @@ export class SimulationWorker implements BeforeApplicationShutdown {
     if (!this.worker) return;
     // With Redis away, a graceful close would wait for it forever: give up after a while.
     const closed = this.worker.close().then(() => true);
-    if (!(await Promise.race([closed, new Promise<false>((r) => setTimeout(() => r(false), CLOSE_WAIT_MS).unref())]))) {
+    if (!(await within(closed, CLOSE_WAIT_MS))) {
+      // Even a forced close waits for Redis to take the QUIT: drop the connections instead.
       this.logger.warn('Redis did not answer at shutdown: closing the worker without it');
-      await this.worker.close(true).catch(() => undefined);
+      this.worker.close(true).catch(() => undefined);
+      await within(this.worker.disconnect().then(() => true, () => true), 1000);
     }
   }
 
