@@ -71,6 +71,8 @@ const NEST_HTTP = {
   ],
   message: 'only apps/api/src/http/ knows HTTP (ARCHITECTURE.md).',
 };
+// BullMQ and its Redis client: only apps/api/src/jobs/ (the queue adapters) and apps/worker.
+const NO_QUEUE = { group: ['bullmq', 'ioredis'], message: 'only apps/api/src/jobs/ uses BullMQ and Redis (docs/architecture.md).' };
 const appLayer = (patterns, paths = []) => ({ 'no-restricted-imports': ['error', { paths, patterns: [LIBS_BY_ALIAS, ...patterns] }] });
 
 const libRule = (extra) => ({
@@ -122,17 +124,23 @@ export default tseslint.config(
   },
   {
     files: ['apps/api/src/http/**/*.ts'],
-    rules: appLayer([NO_DATABASE]),
+    rules: appLayer([NO_DATABASE, NO_QUEUE]),
   },
   {
     files: ['apps/api/src/application/**/*.ts', 'apps/api/src/engine/**/*.ts'],
     ignores: ['**/*.spec.ts'],
-    rules: appLayer([NO_DATABASE, NO_HTTP], [NEST_HTTP]),
+    rules: appLayer([NO_DATABASE, NO_HTTP, NO_QUEUE], [NEST_HTTP]),
   },
   {
     files: ['apps/api/src/persistence/**/*.ts'],
     ignores: ['**/*.spec.ts'],
-    rules: appLayer([NO_HTTP], [NEST_HTTP]),
+    rules: appLayer([NO_HTTP, NO_QUEUE], [NEST_HTTP]),
+  },
+  {
+    // The queue adapters (BullMQ, in-process): they call application methods; no database, no HTTP.
+    files: ['apps/api/src/jobs/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: appLayer([NO_DATABASE, NO_HTTP], [NEST_HTTP]),
   },
   {
     // The examples show the libraries alone: a plain Node script, no framework, no database.

@@ -139,11 +139,18 @@ describe('libs dependency rule (eslint.config.mjs)', () => {
     applicationUsesNestHttp: lint('apps/api/src/application/x/x.service.ts', "import { NotFoundException } from '@nestjs/common';\nexport const e = NotFoundException;"),
     applicationUsesDto: lint('apps/api/src/application/x/x.service.ts', "import { RunInstancesDto } from '../../http/rest/instances/instance.dto';\nexport type T = RunInstancesDto;"),
     persistenceUsesSwagger: lint('apps/api/src/persistence/x.repository.ts', "import { ApiProperty } from '@nestjs/swagger';\nexport const a = ApiProperty;"),
+    // BullMQ and Redis only in jobs/; jobs/ knows neither the database nor HTTP.
+    applicationUsesBullmq: lint('apps/api/src/application/x/x.service.ts', "import { Queue } from 'bullmq';\nexport const q = Queue;"),
+    httpUsesIoredis: lint('apps/api/src/http/rest/x/x.controller.ts', "import Redis from 'ioredis';\nexport const r = Redis;"),
+    persistenceUsesBullmq: lint('apps/api/src/persistence/x.repository.ts', "import { Worker } from 'bullmq';\nexport const w = Worker;"),
+    jobsUsesTypeorm: lint('apps/api/src/jobs/x.queue.ts', "import { DataSource } from 'typeorm';\nexport type T = DataSource;"),
+    jobsUsesExpress: lint('apps/api/src/jobs/x.queue.ts', "import { Response } from 'express';\nexport type T = Response;"),
   };
   const layersAllowed = {
     persistenceUsesTypeorm: lint('apps/api/src/persistence/x.repository.ts', "import { DataSource } from 'typeorm';\nimport { InjectDataSource } from '@nestjs/typeorm';\nexport const x = [DataSource, InjectDataSource];"),
     applicationUsesNestDi: lint('apps/api/src/application/x/x.service.ts', "import { Injectable } from '@nestjs/common';\nimport { Tx } from '../../persistence/tx';\nexport type T = Tx;\nexport const i = Injectable;"),
     httpUsesHttp: lint('apps/api/src/http/rest/x/x.controller.ts', "import { Controller, Get } from '@nestjs/common';\nimport { ApiProperty } from '@nestjs/swagger';\nexport const x = [Controller, Get, ApiProperty];"),
+    jobsUsesBullmq: lint('apps/api/src/jobs/x.queue.ts', "import { Queue } from 'bullmq';\nimport Redis from 'ioredis';\nimport { Tx } from '../persistence/tx';\nexport type T = Tx;\nexport const x = [Queue, Redis];"),
   };
   const libSpecMayUseNode = lint('libs/scheduler/src/thing.spec.ts', "import { execFileSync } from 'node:child_process';\nexport const run = () => execFileSync('true');");
 
@@ -167,7 +174,7 @@ describe('libs dependency rule (eslint.config.mjs)', () => {
     for (const [name, r] of Object.entries(bad)) expect({ name, rules: r() }).toEqual({ name, rules: [IMPORTS] });
   });
 
-  it("keeps apps/api's layers: TypeORM only in persistence/, HTTP only in http/", () => {
+  it("keeps apps/api's layers: TypeORM only in persistence/, HTTP only in http/, BullMQ and Redis only in jobs/", () => {
     for (const [name, r] of Object.entries(layers)) expect({ name, rules: r() }).toEqual({ name, rules: [IMPORTS] });
     for (const [name, r] of Object.entries(layersAllowed)) expect({ name, rules: r() }).toEqual({ name, rules: [] });
   });

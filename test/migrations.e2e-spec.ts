@@ -5,6 +5,7 @@ import { MIGRATIONS } from '../migrations';
 import { createTestDatabase, TestDatabase, usingPostgres } from './support/database';
 
 const BILLING_TABLES = ['usage_records', 'usage_meters', 'sla_intervals', 'price_book_versions', 'invoices', 'invoice_lines', 'billing_months'];
+const SIMULATION_TABLES = ['simulation_runs', 'simulation_reports'];
 
 /** Runs on SQLite by default and on PostgreSQL when DATABASE_URL points there (CI runs both). */
 describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
@@ -30,11 +31,11 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
 
   it('revert completely, and apply again', async () => {
     for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration();
-    const tables = await ds.createQueryRunner().getTables(['tenants', 'instances', 'hosts', 'settings', ...BILLING_TABLES]);
+    const tables = await ds.createQueryRunner().getTables(['tenants', 'instances', 'hosts', 'settings', ...BILLING_TABLES, ...SIMULATION_TABLES]);
     expect(tables).toEqual([]);
     await ds.runMigrations();
     expect(await ds.query('SELECT COUNT(*) AS n FROM instances')).toEqual([{ n: expect.anything() }]);
-    for (const t of BILLING_TABLES) expect(await ds.query(`SELECT COUNT(*) AS n FROM ${t}`)).toEqual([{ n: expect.anything() }]);
+    for (const t of [...BILLING_TABLES, ...SIMULATION_TABLES]) expect(await ds.query(`SELECT COUNT(*) AS n FROM ${t}`)).toEqual([{ n: expect.anything() }]);
   });
 
   it('Billing: a usage record id is written once (insert-or-ignore on its key), on this database', async () => {
@@ -72,7 +73,8 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
       { id: 't-plain', request_limits: null },
       { id: 't-raised', request_limits: limits },
     ]);
-    await ds.undoLastMigration();
+    // Later migrations first: this one is then the last applied.
+    for (let i = MIGRATIONS.findIndex((m) => new m().name === 'TenantRequestLimits1764300000000'); i < MIGRATIONS.length; i++) await ds.undoLastMigration();
     expect((await runner.getTable('tenants'))!.findColumnByName('request_limits')).toBeUndefined();
     expect(await ds.query("SELECT id, name FROM tenants WHERE id IN ('t-raised', 't-plain') ORDER BY id")).toEqual([{ id: 't-plain', name: 'plain' }, { id: 't-raised', name: 'raised' }]);
     expect(await ds.query("SELECT id FROM api_keys WHERE tenant_id = 't-raised'")).toEqual([{ id: 'key-raised' }]);
@@ -82,5 +84,21 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM api_keys WHERE id = 'key-raised'");
     await ds.query("DELETE FROM tenants WHERE id IN ('t-raised', 't-plain')");
     await runner.release();
+  });
+
+  it('Simulations1764400000000: a run\'s report is stored once (insert-or-ignore on the run id), and the tables revert alone', async () => {
+    await ds.query("INSERT INTO simulation_runs (id, state, scenario, until_ms, created_at) VALUES ('sim-0123456789abcdef0', 'running', '{}', 1000, 0)");
+    expect(await ds.query("SELECT attempt, simulated_ms, events, worker FROM simulation_runs WHERE id = 'sim-0123456789abcdef0'")).toEqual([
+      { attempt: 0, simulated_ms: expect.anything(), events: expect.anything(), worker: null },
+    ]);
+    const report = { runId: 'sim-0123456789abcdef0', attempt: 1, report: '{"first":true}', storedAt: 1 };
+    await ds.createQueryBuilder().insert().into('simulation_reports').values(report).orIgnore().execute();
+    await ds.createQueryBuilder().insert().into('simulation_reports').values({ ...report, attempt: 2, report: '{"second":true}' }).orIgnore().execute();
+    expect(await ds.query("SELECT attempt, report FROM simulation_reports WHERE run_id = 'sim-0123456789abcdef0'")).toEqual([{ attempt: 1, report: '{"first":true}' }]);
+    await ds.undoLastMigration();
+    expect(await ds.createQueryRunner().getTables(SIMULATION_TABLES)).toEqual([]);
+    expect(await ds.query('SELECT COUNT(*) AS n FROM tenants')).toEqual([{ n: expect.anything() }]);
+    await ds.runMigrations();
+    expect(await ds.query('SELECT COUNT(*) AS n FROM simulation_runs')).toEqual([{ n: expect.anything() }]);
   });
 });

@@ -1,4 +1,5 @@
 import { HealthService } from '../apps/api/src/application/health/health.service';
+import { SimulationQueue } from '../apps/api/src/application/simulations/simulation-writes';
 import { expectError, LINUX_AMI, startApp, TestApp } from './support/app';
 
 /** The value of one sample of a Prometheus text exposition (undefined when absent). */
@@ -30,16 +31,32 @@ describe('operations: liveness, readiness and Prometheus metrics', () => {
     expect((await t.anonymous().get('/health/live').expect(200)).body).toEqual({ status: 'ok' });
   });
 
-  it('GET /health/ready checks the database and the engine', async () => {
+  it('GET /health/ready checks the database, the engine, and Redis when simulations use it', async () => {
     const res = await t.anonymous().get('/health/ready').expect(200);
+    const viaRedis = t.app.get(SimulationQueue).mode === 'bullmq';
     expect(res.body).toEqual({
       status: 'ok',
       checks: {
         database: { status: 'up', kind: expect.stringMatching(/^(sqlite|postgres)$/) },
         // The manual clock never lags.
         engine: { status: 'up', pacingLagSeconds: 0, queued: 0 },
+        ...(viaRedis ? { redis: { status: 'up' } } : {}),
       },
     });
+    // CI runs with Redis (.ci/run starts it): there, simulations go through it.
+    if (process.env.CI === 'true') expect(viaRedis).toBe(true);
+  });
+
+  it('Redis down, when simulations use it, makes /health/ready 503 naming it', async () => {
+    const queue = t.app.get(SimulationQueue);
+    const real = { mode: queue.mode, unavailable: queue.unavailable.bind(queue) };
+    Object.assign(queue, { mode: 'bullmq', unavailable: async () => 'Redis at redis://127.0.0.1:6379 does not answer' });
+    try {
+      const res = await t.anonymous().get('/health/ready');
+      expect(expectError(res, 503, 'ServiceUnavailable').message).toBe('not ready: redis (Redis at redis://127.0.0.1:6379 does not answer)');
+    } finally {
+      Object.assign(queue, real);
+    }
   });
 
   it('a dependency that is down makes /health/ready 503 ServiceUnavailable naming it, with Retry-After', async () => {
@@ -82,6 +99,7 @@ describe('operations: liveness, readiness and Prometheus metrics', () => {
     expect(sample(text, 'nimbus_instances', { state: 'pending' })).toBe(2);
     expect(sample(text, 'nimbus_hosts', { state: 'available' })).toBe(2);
     expect(sample(text, 'nimbus_clock_rate')).toBe(0);
+    expect(sample(text, 'nimbus_simulation_runs', { state: 'completed' })).toBe(0);
     // Node's own metrics, under the same prefix.
     expect(sample(text, 'nimbus_process_cpu_seconds_total')).toBeGreaterThan(0);
 

@@ -52,6 +52,13 @@ import { BillingRepository } from './persistence/billing.repository';
 import { LicensesRepository } from './persistence/licenses.repository';
 import { PlacementGroupsRepository } from './persistence/placement-groups.repository';
 import { DedicatedHostsRepository } from './persistence/dedicated-hosts.repository';
+import { SimulationsController } from './http/rest/simulations/simulations.controller';
+import { SimulationsService } from './application/simulations/simulations.service';
+import { SimulationRunner } from './application/simulations/simulation-runner';
+import { SimulationWrites } from './application/simulations/simulation-writes';
+import { EngineSimulationWrites } from './application/simulations/engine-simulation-writes';
+import { SimulationsRepository } from './persistence/simulations.repository';
+import { simulationQueueProvider } from './jobs/simulation-queue.provider';
 
 /** Closes the read connection with the app (the writer is TypeORM's module's to close). */
 @Injectable()
@@ -76,6 +83,7 @@ export const CONTROLLERS = [
   InstanceVmmController, AdminVmmController, VolumesController,
   PlacementGroupsController, DedicatedHostsController, LicensesController,
   BillingController, AdminBillingController,
+  SimulationsController,
 ];
 
 @Module({})
@@ -103,6 +111,8 @@ export class AppModule {
         BillingService,
         BillingRepository, LicensesRepository, PlacementGroupsRepository, DedicatedHostsRepository, DemoRepository,
         VolumesRepository, VmmRepository, EventsRepository, MetricsRepository, HealthRepository, HealthService, CatalogService, ClockService,
+        // Load-simulation runs (issue 11): BullMQ or in-process, chosen at start (jobs/).
+        SimulationsRepository, SimulationsService, SimulationRunner, { provide: SimulationWrites, useClass: EngineSimulationWrites }, simulationQueueProvider,
       ],
     };
   }

@@ -12,6 +12,9 @@ class EnvironmentVariables {
   @IsOptional() @IsString() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be redis://…' })
   REDIS_URL?: string;
 
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'NIMBUS_QUEUE_PREFIX must be 1 to 64 letters, digits, _ . or -' })
+  NIMBUS_QUEUE_PREFIX?: string;
+
   @IsOptional() @IsString() @MinLength(16, { message: 'NIMBUS_ADMIN_KEY must be at least 16 characters' })
   NIMBUS_ADMIN_KEY?: string;
 
@@ -32,6 +35,8 @@ export interface AppConfig {
   readonly port: number;
   readonly database: { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
   readonly redisUrl?: string;
+  /** Where the simulation queue's keys live in Redis (deployments sharing a Redis keep apart); default `nimbus`. */
+  readonly queuePrefix?: string;
   readonly adminKey?: string;
   /** Set only when NIMBUS_CLOCK is; otherwise the stored pacing, or DEFAULT_CLOCK on a fresh start. */
   readonly clock?: ClockSetting;
@@ -56,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     port: vars.PORT,
     database: url.startsWith('sqlite:') ? { type: 'sqlite', path: url.slice('sqlite:'.length) } : { type: 'postgres', url },
     redisUrl: vars.REDIS_URL,
+    queuePrefix: vars.NIMBUS_QUEUE_PREFIX,
     adminKey: vars.NIMBUS_ADMIN_KEY,
     clock: clock === undefined ? undefined : clock === 'manual' ? { mode: 'manual' } : { mode: 'realtime', rate },
     demo: vars.NIMBUS_DEMO,

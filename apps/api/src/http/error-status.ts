@@ -31,6 +31,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   // Billing.
   InvoiceAlreadyClosed: 409,
   BillingMonthNotEnded: 409,
+  // Load-simulation runs.
+  InvalidScenario: 400,
+  IncorrectSimulationState: 409,
 };
 
 export function statusForCode(code: string): number {

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { RequestThrottle } from '../application/throttling';
 import { EngineService } from '../engine/engine.service';
+import { SimulationsRepository } from '../persistence/simulations.repository';
 
 /** Seconds: from a fast read (1 ms) to a slow commit or a long request. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -11,7 +12,8 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * Request metrics are observed as requests end (`http/server.ts`), throttling where it refuses
  * (the guard), commits by the engine's write path; the world's figures (fleet, clock, events) are
  * read when Prometheus scrapes, so they cost nothing in between. Node's own process metrics come
- * with them (`collectDefaultMetrics`), all under the `nimbus_` prefix.
+ * with them (`collectDefaultMetrics`), all under the `nimbus_` prefix. Load-simulation runs by state
+ * are counted in the database at each scrape (workers may run anywhere).
  */
 @Injectable()
 export class MetricsService implements OnModuleInit {
@@ -41,6 +43,7 @@ export class MetricsService implements OnModuleInit {
   constructor(
     private readonly engine: EngineService,
     private readonly throttle: RequestThrottle,
+    runs?: SimulationsRepository,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'nimbus_' });
     const engine_ = engine;
@@ -72,6 +75,16 @@ export class MetricsService implements OnModuleInit {
         for (const vm of engine_.fleet.allVms()) this.inc({ state: vm.state });
       },
     });
+    if (runs) {
+      new Gauge({
+        name: 'nimbus_simulation_runs', help: 'Load-simulation runs by state (queued: the queue\'s depth; running: active).', labelNames: ['state'] as const, registers: [this.registry],
+        async collect() {
+          const counts = await runs.countByState();
+          this.reset();
+          for (const state of ['queued', 'running', 'completed', 'failed', 'cancelled']) this.set({ state }, counts[state] ?? 0);
+        },
+      });
+    }
     new Gauge({
       name: 'nimbus_fleet_utilization_ratio', help: 'The fleet\'s use of its capacity: CPU delivered and memory resident, over hosts that are up.',
       labelNames: ['resource'] as const, registers: [this.registry],

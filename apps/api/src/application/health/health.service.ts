@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-errors';
 import { HealthRepository } from '../../persistence/health.repository';
 import { EngineService } from '../../engine/engine.service';
+import { SimulationQueue } from '../simulations/simulation-writes';
 
 /** One dependency's state, for readiness: up, or down with why. */
 export type DependencyState = { readonly up: true; readonly detail?: Record<string, unknown> } | { readonly up: false; readonly reason: string };
@@ -21,6 +22,7 @@ export class HealthService {
   constructor(
     private readonly db: HealthRepository,
     private readonly engine: EngineService,
+    private readonly queue: SimulationQueue,
   ) {}
 
   /** Throws ServiceUnavailable when the database does not answer. */
@@ -47,6 +49,13 @@ export class HealthService {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Redis answers, when load-simulation runs go through it (BullMQ); undefined when they run in-process. */
+  async redis(): Promise<DependencyState | undefined> {
+    if (this.queue.mode !== 'bullmq') return undefined;
+    const reason = await this.queue.unavailable();
+    return reason === undefined ? { up: true } : { up: false, reason };
   }
 
   /** The engine keeps up with its clock: it lags the wall-paced time by at most MAX_PACING_LAG_SECONDS. */

@@ -13,6 +13,8 @@ import { PriceBookVersionEntity } from './price-book-version.entity';
 import { ReservationEntity } from './reservation.entity';
 import { SettingEntity } from './setting.entity';
 import { SimEventEntity } from './sim-event.entity';
+import { SimulationReportEntity } from './simulation-report.entity';
+import { SimulationRunEntity } from './simulation-run.entity';
 import { SlaIntervalEntity } from './sla-interval.entity';
 import { TenantEntity } from './tenant.entity';
 import { UsageMeterEntity } from './usage-meter.entity';
@@ -24,6 +26,7 @@ export {
   LicenseConfigurationEntity, MetricBucketEntity, PlacementGroupEntity, PriceBookVersionEntity, ReservationEntity, SettingEntity, SimEventEntity,
   SlaIntervalEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity,
 };
+export { SimulationReportEntity, SimulationRunEntity };
 
 export const ENTITIES = [
   TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, MetricBucketEntity,
@@ -32,4 +35,6 @@ export const ENTITIES = [
   PlacementGroupEntity, DedicatedHostEntity, LicenseConfigurationEntity,
   // Billing's (issue 5).
   UsageRecordEntity, UsageMeterEntity, SlaIntervalEntity, PriceBookVersionEntity, InvoiceEntity, InvoiceLineEntity, BillingMonthEntity,
+  // Load-simulation runs (issue 11).
+  SimulationRunEntity, SimulationReportEntity,
 ];

@@ -34,16 +34,18 @@ export class HealthController {
   }
 
   @Get('health/ready')
-  @ApiOperation({ summary: 'Readiness: the database answers and the engine keeps up with its clock; 503 ServiceUnavailable naming what fails.' })
+  @ApiOperation({ summary: 'Readiness: the database answers, the engine keeps up with its clock, and Redis answers when simulation runs use it; 503 ServiceUnavailable naming what fails.' })
   async ready(@Res({ passthrough: true }) res: FastifyReply) {
     const as = (key: string, state: DependencyState) => {
       const session = this.indicator.check(key);
       return state.up ? session.up(state.detail ?? {}) : session.down({ reason: state.reason });
     };
     try {
+      const redis = await this.healthService.redis();
       const result = await this.health.check([
         async () => as('database', await this.healthService.database()),
         () => as('engine', this.healthService.engineState()),
+        ...(redis ? [() => as('redis', redis)] : []),
       ]);
       return { status: 'ok', checks: result.details };
     } catch (err) {

@@ -1,0 +1,25 @@
+import { Tx } from '../../persistence/tx';
+
+/**
+ * Where the bookkeeping of simulation runs is written, one transaction per call. In the API it is
+ * the engine's write path (on SQLite the one writer connection is the engine's: a second writer in
+ * the same process would wait, synchronously, for a lock the engine holds across awaits); in a
+ * worker, its own connection.
+ */
+export abstract class SimulationWrites {
+  abstract run<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Where runs go to be run: BullMQ when Redis is reachable, else the API's own process, one run at a
+ * time (jobs/). Both end in SimulationRunner.execute.
+ */
+export abstract class SimulationQueue {
+  abstract readonly mode: 'bullmq' | 'in-process';
+  /** Queues a stored run. A failure leaves the run queued in the database, to be queued again. */
+  abstract enqueue(simulationId: string): Promise<void>;
+  /** Takes a cancelled or deleted run off the queue, if it is still there (best effort). */
+  abstract withdraw(simulationId: string): Promise<void>;
+  /** Why the queue cannot take runs now (its Redis does not answer), or undefined when it can. */
+  abstract unavailable(): Promise<string | undefined>;
+}

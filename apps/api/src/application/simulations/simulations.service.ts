@@ -1,0 +1,305 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ApiError, invalidParameter } from '../common/api-errors';
+import { resourceId } from '../common/ids';
+import { SimulationRunEntity } from '../../persistence/entities';
+import { RunPageCursor, SimulationsRepository } from '../../persistence/simulations.repository';
+import {
+  applyScenarioOverrides, builtInScenario, builtInScenarioNames, resultToCsv, Scenario, ScenarioResult, validateScenario,
+} from './scenario-port';
+import { incorrectSimulationState, invalidScenario, simulationNotFound } from './simulation-errors';
+import { SimulationQueue, SimulationWrites } from './simulation-writes';
+import {
+  CompareSimulationsCommand, ListSimulationsCommand, SimulationCsvCommand, SimulationIdCommand, SimulationSeriesCommand, SubmitSimulationCommand,
+} from './simulations.commands';
+
+export type SimulationState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export const FINAL_STATES: readonly SimulationState[] = ['completed', 'failed', 'cancelled'];
+
+export interface SimulationProgress {
+  /** Simulated time reached, from the scenario's start. */
+  readonly simulatedMs: number;
+  /** The simulated span of the run. */
+  readonly untilMs: number;
+  /** 0 to 1. */
+  readonly fraction: number;
+  readonly events: number;
+  /** Wall time of the current attempt so far (or of the finished run). */
+  readonly wallMs: number;
+  /** Estimated wall time to the end; null when not running or nothing to go on yet. */
+  readonly etaMs: number | null;
+}
+
+/** A run as the operator sees it. */
+export interface SimulationView {
+  readonly id: string;
+  readonly state: SimulationState;
+  readonly builtIn: string | null;
+  readonly scenario: unknown;
+  readonly attempt: number;
+  readonly worker: string | null;
+  readonly progress: SimulationProgress;
+  readonly createdAt: number;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+  readonly cancelRequested: boolean;
+  readonly error: string | null;
+  readonly digest: string | null;
+}
+
+export interface SimulationPage {
+  readonly runs: SimulationView[];
+  readonly nextToken?: string;
+}
+
+/** A finished run's report. */
+export interface SimulationReport {
+  readonly run: SimulationView;
+  readonly result: ScenarioResult;
+}
+
+/** One series of a run, chart-ready: one x axis (bucket offsets), one dataset per group. */
+export interface ChartSeries {
+  readonly name: string;
+  readonly unit: string;
+  readonly bucketMs: number;
+  readonly offsetsMs: number[];
+  readonly datasets: { groupBy: string; group: string; values: number[] }[];
+}
+
+export interface HeadlineDelta {
+  readonly a: number | null;
+  readonly b: number | null;
+  /** b − a, when both have the figure. */
+  readonly delta: number | null;
+  /** (b − a) / |a|, when both have it and a ≠ 0. */
+  readonly relativeDelta: number | null;
+}
+
+export interface SimulationComparison {
+  readonly a: SimulationReport;
+  readonly b: SimulationReport;
+  readonly headline: Record<string, HeadlineDelta>;
+  /** The same series (name, groupBy, group) of both runs, side by side; null where a run lacks it. */
+  readonly series: { name: string; unit: string; bucketMs: number; groupBy: string; group: string; a: number[] | null; b: number[] | null }[];
+}
+
+const DEFAULT_PAGE = 50;
+
+function encodeToken(c: RunPageCursor): string {
+  return Buffer.from(JSON.stringify({ c: c.createdAt, id: c.id }), 'utf8').toString('base64url');
+}
+
+function decodeToken(token: string): RunPageCursor {
+  try {
+    const p = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { c?: unknown; id?: unknown };
+    if (typeof p.c === 'number' && Number.isSafeInteger(p.c) && typeof p.id === 'string' && /^sim-[0-9a-f]{17}$/.test(p.id)) return { createdAt: p.c, id: p.id };
+  } catch {
+    // fall through
+  }
+  throw new ApiError('InvalidPaginationToken', 'The nextToken is not valid');
+}
+
+/** The simulated span a scenario declares (durationMs, or the scenario library's durationHours), if it says: the progress bar's end until the first progress. */
+function declaredSpanMs(s: Scenario): number {
+  const { durationMs, durationHours } = s as unknown as { durationMs?: unknown; durationHours?: unknown };
+  const ms = typeof durationMs === 'number' ? durationMs : typeof durationHours === 'number' ? durationHours * 3_600_000 : 0;
+  return Number.isFinite(ms) && ms > 0 ? ms : 0;
+}
+
+export function viewOf(r: SimulationRunEntity, now: number): SimulationView {
+  const state = r.state as SimulationState;
+  const fraction = r.untilMs > 0 ? Math.min(1, r.simulatedMs / r.untilMs) : state === 'completed' ? 1 : 0;
+  const wallMs = r.startedAt === null || state === 'queued' ? 0 : Math.max(0, (r.finishedAt ?? now) - r.startedAt);
+  const etaMs = state === 'running' && fraction > 0 ? Math.round((wallMs * (1 - fraction)) / fraction) : null;
+  return {
+    id: r.id, state, builtIn: r.builtIn, scenario: JSON.parse(r.scenario), attempt: r.attempt, worker: r.worker,
+    progress: { simulatedMs: r.simulatedMs, untilMs: r.untilMs, fraction, events: r.events, wallMs, etaMs },
+    createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt, cancelRequested: r.cancelRequestedAt !== null, error: r.error, digest: r.digest,
+  };
+}
+
+/**
+ * Load-simulation runs (issue 11): submit, read, list, cancel, delete, and read back the results.
+ * Running a run is SimulationRunner's (called by a queue worker or the in-process fallback).
+ */
+@Injectable()
+export class SimulationsService {
+  private readonly logger = new Logger(SimulationsService.name);
+
+  constructor(
+    private readonly runs: SimulationsRepository,
+    private readonly writes: SimulationWrites,
+    private readonly queue: SimulationQueue,
+  ) {}
+
+  /** The built-in scenarios, by name. */
+  builtIns(): { name: string; scenario: Scenario }[] {
+    return builtInScenarioNames().map((name) => ({ name, scenario: builtInScenario(name)! }));
+  }
+
+  /** Validates the scenario, stores the run (queued) and queues it. */
+  async submit(cmd: SubmitSimulationCommand): Promise<SimulationView> {
+    const scenario = this.resolve(cmd);
+    const row = await this.writes.run((tx) =>
+      this.runs.insert(tx, { id: resourceId('sim'), builtIn: cmd.builtIn ?? null, scenario: JSON.stringify(scenario), untilMs: declaredSpanMs(scenario), createdAt: Date.now() }),
+    );
+    try {
+      await this.queue.enqueue(row.id);
+    } catch (err) {
+      // Stored and queued in the database: the queue's reconciliation queues it once Redis answers.
+      this.logger.warn({ simulationId: row.id, err }, 'simulation stored but not queued yet (queue unavailable)');
+    }
+    return viewOf(row, Date.now());
+  }
+
+  async get(q: SimulationIdCommand): Promise<SimulationView> {
+    return viewOf(await this.require(q.simulationId), Date.now());
+  }
+
+  async list(q: ListSimulationsCommand): Promise<SimulationPage> {
+    const limit = q.maxResults ?? DEFAULT_PAGE;
+    const after = q.nextToken !== undefined ? decodeToken(q.nextToken) : undefined;
+    const rows = await this.runs.page(this.runs.reader, limit + 1, after);
+    const page = rows.slice(0, limit);
+    const now = Date.now();
+    const last = page.at(-1);
+    return { runs: page.map((r) => viewOf(r, now)), ...(rows.length > limit && last ? { nextToken: encodeToken({ createdAt: last.createdAt, id: last.id }) } : {}) };
+  }
+
+  /**
+   * A queued run is cancelled at once; a running one is asked to stop, and its worker stores its
+   * partial results, marked cancelled (the answer shows `cancelRequested` until then).
+   */
+  async cancel(cmd: SimulationIdCommand): Promise<SimulationView> {
+    const id = cmd.simulationId;
+    const now = Date.now();
+    const outcome = await this.writes.run(async (tx) => {
+      const run = await this.runs.findById(tx, id);
+      if (!run) throw simulationNotFound(id);
+      if (run.state === 'queued') return (await this.runs.cancelQueued(tx, id, now)) ? 'withdraw' : 'none';
+      if (run.state === 'running') return run.cancelRequestedAt === null ? ((await this.runs.requestCancel(tx, id, now)) ? 'asked' : 'none') : 'asked';
+      throw incorrectSimulationState(id, run.state, 'only a queued or running simulation can be cancelled');
+    });
+    if (outcome === 'withdraw') await this.queue.withdraw(id).catch((err) => this.logger.warn({ simulationId: id, err }, 'could not take the cancelled run off the queue'));
+    return this.get({ simulationId: id });
+  }
+
+  /** Deletes a run that is not running, with its results. */
+  async delete(cmd: SimulationIdCommand): Promise<void> {
+    const id = cmd.simulationId;
+    const wasQueued = await this.writes.run(async (tx) => {
+      const run = await this.runs.findById(tx, id);
+      if (!run) throw simulationNotFound(id);
+      if (run.state === 'running') throw incorrectSimulationState(id, run.state, 'cancel it before deleting it');
+      if (!(await this.runs.delete(tx, id, ['queued', ...FINAL_STATES]))) throw incorrectSimulationState(id, 'running', 'cancel it before deleting it');
+      return run.state === 'queued';
+    });
+    if (wasQueued) await this.queue.withdraw(id).catch((err) => this.logger.warn({ simulationId: id, err }, 'could not take the deleted run off the queue'));
+  }
+
+  async report(q: SimulationIdCommand): Promise<SimulationReport> {
+    const run = viewOf(await this.require(q.simulationId), Date.now());
+    const stored = await this.runs.report(this.runs.reader, run.id);
+    if (stored === null) {
+      const why = run.state === 'failed' ? `it failed (${run.error ?? 'no detail'}) and has no results` : 'it has no results yet';
+      throw incorrectSimulationState(run.id, run.state, why);
+    }
+    return { run, result: JSON.parse(stored) as ScenarioResult };
+  }
+
+  /** The report, if the run has one (a finished run's answer carries it). */
+  async reportIfAny(run: SimulationView): Promise<ScenarioResult | null> {
+    if (run.state !== 'completed' && run.state !== 'cancelled') return null;
+    const stored = await this.runs.report(this.runs.reader, run.id);
+    return stored === null ? null : (JSON.parse(stored) as ScenarioResult);
+  }
+
+  async csv(q: SimulationCsvCommand): Promise<{ filename: string; csv: string }> {
+    if ((q.series === undefined) === (q.table === undefined)) throw invalidParameter('Give exactly one of series or table');
+    const { run, result } = await this.report(q);
+    const name = (q.series ?? q.table)!;
+    const known = q.series !== undefined ? new Set(result.series.map((s) => s.name)) : new Set(result.tables.map((t) => t.name));
+    if (!known.has(name)) throw invalidParameter(`The report has no ${q.series !== undefined ? 'series' : 'table'} '${name}' (it has: ${[...known].join(', ') || 'none'})`);
+    return { filename: `${run.id}-${name}.csv`, csv: resultToCsv(result, q.series !== undefined ? { series: name } : { table: name }) };
+  }
+
+  async series(q: SimulationSeriesCommand): Promise<ChartSeries> {
+    const { result } = await this.report(q);
+    const groups = result.series.filter((s) => s.name === q.name);
+    if (groups.length === 0) throw notFoundSeries(q.name, result);
+    const buckets = Math.max(...groups.map((g) => g.points.length));
+    return {
+      name: q.name, unit: groups[0].unit, bucketMs: groups[0].bucketMs,
+      offsetsMs: Array.from({ length: buckets }, (_, i) => i * groups[0].bucketMs),
+      datasets: groups.map((g) => ({ groupBy: g.groupBy, group: g.group, values: g.points })),
+    };
+  }
+
+  async compare(q: CompareSimulationsCommand): Promise<SimulationComparison> {
+    const [a, b] = await Promise.all([this.report({ simulationId: q.a }), this.report({ simulationId: q.b })]);
+    const names = [...new Set([...Object.keys(a.result.headline), ...Object.keys(b.result.headline)])];
+    const headline: Record<string, HeadlineDelta> = {};
+    for (const n of names) {
+      const va = a.result.headline[n] ?? null;
+      const vb = b.result.headline[n] ?? null;
+      const delta = va !== null && vb !== null ? vb - va : null;
+      headline[n] = { a: va, b: vb, delta, relativeDelta: delta !== null && va !== 0 ? delta / Math.abs(va!) : null };
+    }
+    const key = (s: { name: string; groupBy: string; group: string }) => `${s.name}\u0000${s.groupBy}\u0000${s.group}`;
+    const bByKey = new Map(b.result.series.map((s) => [key(s), s]));
+    const aKeys = new Set(a.result.series.map(key));
+    const series = [
+      ...a.result.series.map((s) => ({ name: s.name, unit: s.unit, bucketMs: s.bucketMs, groupBy: s.groupBy, group: s.group, a: s.points, b: bByKey.get(key(s))?.points ?? null })),
+      ...b.result.series.filter((s) => !aKeys.has(key(s))).map((s) => ({ name: s.name, unit: s.unit, bucketMs: s.bucketMs, groupBy: s.groupBy, group: s.group, a: null, b: s.points })),
+    ];
+    return { a, b, headline, series };
+  }
+
+  /**
+   * The run as it changes, until it ends (server-sent events): polls the committed state, which
+   * every worker writes, so it works the same with BullMQ workers on other machines and in-process.
+   */
+  async *watch(q: SimulationIdCommand, signal: AbortSignal, pollMs = 250): AsyncGenerator<SimulationView> {
+    let last = '';
+    while (!signal.aborted) {
+      const row = await this.runs.findById(this.runs.reader, q.simulationId);
+      if (!row) return;
+      const view = viewOf(row, Date.now());
+      const seen = JSON.stringify([view.state, view.progress.simulatedMs, view.progress.events, view.attempt, view.cancelRequested]);
+      if (seen !== last) {
+        last = seen;
+        yield view;
+      }
+      if (FINAL_STATES.includes(view.state)) return;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, pollMs);
+        signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      });
+    }
+  }
+
+  async require(id: string): Promise<SimulationRunEntity> {
+    const run = await this.runs.findById(this.runs.reader, id);
+    if (!run) throw simulationNotFound(id);
+    return run;
+  }
+
+  /** The scenario of a submission, validated: a document, or a built-in one with its overrides. */
+  private resolve(cmd: SubmitSimulationCommand): Scenario {
+    if ((cmd.scenario === undefined) === (cmd.builtIn === undefined)) throw invalidParameter('Give exactly one of scenario or builtIn');
+    if (cmd.overrides !== undefined && cmd.builtIn === undefined) throw invalidParameter('overrides apply to a builtIn scenario only');
+    let doc: unknown = cmd.scenario;
+    if (cmd.builtIn !== undefined) {
+      const base = builtInScenario(cmd.builtIn);
+      if (!base) throw invalidParameter(`builtIn '${cmd.builtIn}' is not a built-in scenario (built-in: ${builtInScenarioNames().join(', ')})`);
+      doc = cmd.overrides === undefined ? base : applyScenarioOverrides(base, cmd.overrides);
+    }
+    const v = validateScenario(doc);
+    if (!v.ok) throw invalidScenario(v.errors);
+    return v.scenario;
+  }
+}
+
+function notFoundSeries(name: string, r: ScenarioResult): ApiError {
+  return new ApiError('InvalidSeries.NotFound', `The report has no series '${name}' (it has: ${[...new Set(r.series.map((s) => s.name))].join(', ') || 'none'})`);
+}

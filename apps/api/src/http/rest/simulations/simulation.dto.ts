@@ -1,0 +1,75 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDefined, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { PageQueryDto } from '../page-query.dto';
+
+const SIMULATION_ID = /^sim-[0-9a-f]{17}$/;
+
+export class CreateSimulationDto {
+  @ApiPropertyOptional({
+    type: 'object', additionalProperties: true,
+    description: 'A scenario document ("version": 1; see docs/scenarios.md). Give this or builtIn.',
+  })
+  @IsOptional() @IsObject()
+  scenario?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'The name of a built-in scenario. Give this or scenario.', example: 'two-zones-day' })
+  @IsOptional() @IsString() @Length(1, 128)
+  builtIn?: string;
+
+  @ApiPropertyOptional({
+    type: 'object', additionalProperties: true,
+    description: 'With builtIn: a JSON Merge Patch (RFC 7396) applied to the built-in scenario before it is validated.',
+    example: { seed: 7, durationMs: 3600000 },
+  })
+  @IsOptional() @IsObject()
+  overrides?: Record<string, unknown>;
+}
+
+export class ListSimulationsQueryDto extends PageQueryDto {}
+
+export class SimulationCsvQueryDto {
+  @IsOptional() @IsString() @Length(1, 128)
+  series?: string;
+
+  @IsOptional() @IsString() @Length(1, 128)
+  table?: string;
+}
+
+export class CompareSimulationsQueryDto {
+  @IsDefined() @IsString() @Matches(SIMULATION_ID, { message: 'a must be a simulation ID (sim-…)' })
+  a!: string;
+
+  @IsDefined() @IsString() @Matches(SIMULATION_ID, { message: 'b must be a simulation ID (sim-…)' })
+  b!: string;
+}
+
+export class SimulationProgressResponseDto {
+  @ApiProperty({ description: 'Simulated seconds reached, from the scenario\'s start' }) simulatedTime!: number;
+  @ApiProperty({ description: 'The simulated span of the run, in seconds' }) simulatedDuration!: number;
+  @ApiProperty({ description: '0 to 1' }) fraction!: number;
+  @ApiProperty({ description: 'Engine events run so far' }) events!: number;
+  @ApiProperty({ description: 'Wall seconds of the current attempt (or of the finished run)' }) wallSeconds!: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Estimated wall seconds to the end; null when not running' }) etaSeconds!: number | null;
+}
+
+export class SimulationResponseDto {
+  @ApiProperty({ example: 'sim-0123456789abcdef0' }) simulationId!: string;
+  @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] }) state!: string;
+  @ApiProperty({ type: SimulationProgressResponseDto }) progress!: SimulationProgressResponseDto;
+  @ApiPropertyOptional({ description: 'The built-in scenario it came from' }) builtIn?: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The validated scenario, overrides applied' }) scenario!: object;
+  @ApiProperty({ description: 'Times a worker has started it (a run whose worker died is restarted)' }) attempt!: number;
+  @ApiPropertyOptional({ description: 'The worker (host:pid) of the current attempt' }) worker?: string;
+  @ApiProperty({ description: 'A cancellation was asked and the worker has not stopped yet, or it has' }) cancelRequested!: boolean;
+  @ApiProperty() createdAt!: string;
+  @ApiPropertyOptional() startedAt?: string;
+  @ApiPropertyOptional() finishedAt?: string;
+  @ApiPropertyOptional({ description: 'Why it failed' }) error?: string;
+  @ApiPropertyOptional({ description: 'The report\'s digest' }) digest?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The report, once completed or cancelled (GET of one run only)' }) report?: object;
+}
+
+export class SimulationPageResponseDto {
+  @ApiProperty({ type: [SimulationResponseDto] }) simulations!: SimulationResponseDto[];
+  @ApiPropertyOptional() nextToken?: string;
+}

@@ -1,0 +1,167 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, In } from 'typeorm';
+import { READ_DB } from './data-source';
+import { SimulationReportEntity, SimulationRunEntity } from './entities';
+import { Tx } from './tx';
+
+/** Where a run's worker has got to. */
+export interface RunProgressRow {
+  readonly simulatedMs: number;
+  readonly untilMs: number;
+  readonly events: number;
+}
+
+/** What a progress write tells the worker: whether the run is still its own, and whether it was asked to stop. */
+export interface ProgressAck {
+  readonly owned: boolean;
+  readonly cancelRequested: boolean;
+}
+
+export interface RunPageCursor {
+  readonly createdAt: number;
+  readonly id: string;
+}
+
+/**
+ * Load-simulation runs and their reports. Every write that a worker makes is conditional on the run
+ * still being its attempt (`id`, `attempt`, `state = 'running'`), so a worker that lost its run (its
+ * lock expired and another worker claimed it) changes nothing; the report is inserted once, in the
+ * transaction of that conditional update.
+ */
+@Injectable()
+export class SimulationsRepository {
+  constructor(@InjectDataSource(READ_DB) private readonly db: DataSource) {}
+
+  /** The committed state, for reads outside a write: it never waits behind the write path. */
+  get reader(): Tx {
+    return this.db.manager;
+  }
+
+  /** How many runs are in each state (committed state). */
+  async countByState(): Promise<Record<string, number>> {
+    const rows: { state: string; n: string | number }[] = await this.db.getRepository(SimulationRunEntity).createQueryBuilder('r').select('r.state', 'state').addSelect('COUNT(*)', 'n').groupBy('r.state').getRawMany();
+    return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  }
+
+  async insert(tx: Tx, run: Pick<SimulationRunEntity, 'id' | 'builtIn' | 'scenario' | 'untilMs' | 'createdAt'>): Promise<SimulationRunEntity> {
+    const row = tx.create(SimulationRunEntity, {
+      ...run, state: 'queued', attempt: 0, worker: null, simulatedMs: 0, events: 0, startedAt: null, heartbeatAt: null, finishedAt: null,
+      cancelRequestedAt: null, error: null, digest: null,
+    });
+    await tx.insert(SimulationRunEntity, row);
+    return row;
+  }
+
+  findById(m: Tx, id: string): Promise<SimulationRunEntity | null> {
+    return m.findOneBy(SimulationRunEntity, { id });
+  }
+
+  /** Newest first, keyset on (createdAt, id). */
+  page(m: Tx, limit: number, after?: RunPageCursor): Promise<SimulationRunEntity[]> {
+    const q = m.createQueryBuilder(SimulationRunEntity, 'r').orderBy('r.createdAt', 'DESC').addOrderBy('r.id', 'DESC').limit(limit);
+    if (after)
+      q.where(new Brackets((b) => b.where('r.createdAt < :c', { c: after.createdAt }).orWhere('r.createdAt = :c AND r.id < :id', { c: after.createdAt, id: after.id })));
+    return q.getMany();
+  }
+
+  /** Runs in these states, oldest first. */
+  inStates(m: Tx, states: readonly string[]): Promise<SimulationRunEntity[]> {
+    return m.find(SimulationRunEntity, { where: { state: In([...states]) }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /**
+   * A worker takes the run: a queued run, or a running one whose worker is gone (restarted from
+   * scratch, its progress reset). Returns the new attempt, or null when the run is not to be run
+   * (finished, cancelled, asked to stop, deleted).
+   */
+  async claim(tx: Tx, id: string, worker: string, now: number): Promise<number | null> {
+    const r = await tx.createQueryBuilder().update(SimulationRunEntity)
+      .set({ state: 'running', attempt: () => 'attempt + 1', worker, startedAt: now, heartbeatAt: now, simulatedMs: 0, events: 0 })
+      .where('id = :id AND state IN (:...states) AND cancel_requested_at IS NULL', { id, states: ['queued', 'running'] })
+      .execute();
+    if (r.affected !== 1) return null;
+    const row = await tx.findOneByOrFail(SimulationRunEntity, { id });
+    return row.attempt;
+  }
+
+  async progress(tx: Tx, id: string, attempt: number, p: RunProgressRow, now: number): Promise<ProgressAck> {
+    const r = await tx.createQueryBuilder().update(SimulationRunEntity)
+      .set({ simulatedMs: p.simulatedMs, untilMs: p.untilMs, events: p.events, heartbeatAt: now })
+      .where('id = :id AND attempt = :attempt AND state = :state', { id, attempt, state: 'running' })
+      .execute();
+    if (r.affected !== 1) return { owned: false, cancelRequested: false };
+    const row = await tx.findOneBy(SimulationRunEntity, { id });
+    return { owned: true, cancelRequested: row?.cancelRequestedAt != null };
+  }
+
+  /**
+   * Moves the run to its final state and stores its report, once: only while the run is still this
+   * attempt's, and the report only if none is stored. Returns whether this call stored it.
+   */
+  async finish(
+    tx: Tx, id: string, attempt: number, end: { state: 'completed' | 'cancelled'; report: string; digest: string; progress: RunProgressRow }, now: number,
+  ): Promise<boolean> {
+    const r = await tx.createQueryBuilder().update(SimulationRunEntity)
+      .set({ state: end.state, finishedAt: now, heartbeatAt: now, digest: end.digest, simulatedMs: end.progress.simulatedMs, untilMs: end.progress.untilMs, events: end.progress.events })
+      .where('id = :id AND attempt = :attempt AND state = :state', { id, attempt, state: 'running' })
+      .execute();
+    if (r.affected !== 1) return false;
+    // The run was this attempt's until now, so no report is stored; the key makes sure of it.
+    await tx.createQueryBuilder().insert().into(SimulationReportEntity).values({ runId: id, attempt, report: end.report, storedAt: now }).orIgnore().execute();
+    return true;
+  }
+
+  async fail(tx: Tx, id: string, attempt: number, error: string, now: number): Promise<boolean> {
+    const r = await tx.createQueryBuilder().update(SimulationRunEntity)
+      .set({ state: 'failed', finishedAt: now, heartbeatAt: now, error })
+      .where('id = :id AND attempt = :attempt AND state = :state', { id, attempt, state: 'running' })
+      .execute();
+    return r.affected === 1;
+  }
+
+  /** A queued run is cancelled at once. */
+  async cancelQueued(tx: Tx, id: string, now: number): Promise<boolean> {
+    const r = await tx.createQueryBuilder().update(SimulationRunEntity)
+      .set({ state: 'cancelled', cancelRequestedAt: now, finishedAt: now })
+      .where('id = :id AND state = :state', { id, state: 'queued' })
+      .execute();
+    return r.affected === 1;
+  }
+
+  /** A running run is asked to stop: its worker sees it at its next progress write. */
+  async requestCancel(tx: Tx, id: string, now: number): Promise<boolean> {
+    const r = await tx.createQueryBuilder().update(SimulationRunEntity)
+      .set({ cancelRequestedAt: now })
+      .where('id = :id AND state = :state AND cancel_requested_at IS NULL', { id, state: 'running' })
+      .execute();
+    return r.affected === 1;
+  }
+
+  /** A run that was asked to stop and whose worker is gone: cancelled, with no results. */
+  async cancelAbandoned(tx: Tx, id: string, now: number): Promise<boolean> {
+    const r = await tx.createQueryBuilder().update(SimulationRunEntity)
+      .set({ state: 'cancelled', finishedAt: now })
+      .where('id = :id AND state = :state AND cancel_requested_at IS NOT NULL', { id, state: 'running' })
+      .execute();
+    return r.affected === 1;
+  }
+
+  /** Deletes the run and its report, if the run is in one of `states`. */
+  async delete(tx: Tx, id: string, states: readonly string[]): Promise<boolean> {
+    const r = await tx.createQueryBuilder().delete().from(SimulationRunEntity).where('id = :id AND state IN (:...states)', { id, states: [...states] }).execute();
+    if (r.affected !== 1) return false;
+    await tx.delete(SimulationReportEntity, { runId: id });
+    return true;
+  }
+
+  async report(m: Tx, id: string): Promise<string | null> {
+    const row = await m.findOneBy(SimulationReportEntity, { runId: id });
+    return row?.report ?? null;
+  }
+
+  /** How many reports the run has (0 or 1: the key allows no more). */
+  reportCount(m: Tx, id: string): Promise<number> {
+    return m.countBy(SimulationReportEntity, { runId: id });
+  }
+}

@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { SimulationRunner } from '../../api/src/application/simulations/simulation-runner';
+import { SimulationWrites } from '../../api/src/application/simulations/simulation-writes';
+import { AppConfig } from '../../api/src/config/app-config';
+import { DEFAULT_REDIS_URL } from '../../api/src/jobs/redis';
+import { DEFAULT_QUEUE_PREFIX } from '../../api/src/jobs/simulation-jobs';
+import { SimulationWorker } from '../../api/src/jobs/simulation.worker';
+import { SerialTransactions } from '../../api/src/persistence/serial-transactions';
+import { SimulationsRepository } from '../../api/src/persistence/simulations.repository';
+import { workerDatabase } from '../../api/src/persistence/worker-database';
+import { WorkerSettings } from './worker-config';
+
+/**
+ * A worker: a Nest application context (no HTTP) that consumes the simulation queue. It holds no
+ * live world and no engine: it reads and writes the runs' rows, and runs scenarios offline.
+ */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, settings: WorkerSettings): DynamicModule {
+    const database = workerDatabase(config.database);
+    return {
+      module: WorkerModule,
+      imports: [...database.imports],
+      providers: [
+        ...database.providers,
+        SimulationsRepository, SerialTransactions, SimulationRunner,
+        { provide: SimulationWrites, useExisting: SerialTransactions },
+        {
+          provide: SimulationWorker,
+          inject: [SimulationRunner],
+          useFactory: (runner: SimulationRunner) =>
+            new SimulationWorker({ redisUrl: config.redisUrl ?? DEFAULT_REDIS_URL, prefix: config.queuePrefix ?? DEFAULT_QUEUE_PREFIX, ...settings }, runner),
+        },
+      ],
+    };
+  }
+}

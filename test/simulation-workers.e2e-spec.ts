@@ -1,0 +1,135 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { probeRedis } from '../apps/api/src/jobs/redis';
+import { startApp, TestApp } from './support/app';
+import { freePort } from './support/server-process';
+import { eventually, queuePrefix, redisForTests, scenario, startWorkerProcess, TEST_REDIS_URL, WorkerProcess } from './support/simulations';
+
+/**
+ * Load-simulation runs on BullMQ, against a real Redis, with apps/worker as separate processes
+ * (as `npm run worker` starts them). With CI=true a missing Redis fails these tests.
+ */
+describe('simulations on BullMQ workers', () => {
+  let redis = false;
+  let t: TestApp | undefined;
+  const workers: WorkerProcess[] = [];
+  beforeAll(async () => {
+    redis = await redisForTests();
+  });
+  afterEach(async () => {
+    for (const w of workers.splice(0)) await w.stop();
+    await t?.close();
+    t = undefined;
+  });
+
+  const start = async (redisUrl = TEST_REDIS_URL) => {
+    const prefix = queuePrefix();
+    t = await startApp(undefined, { REDIS_URL: redisUrl, NIMBUS_QUEUE_PREFIX: prefix });
+    const env = { DATABASE_URL: t.db.url, REDIS_URL: redisUrl, NIMBUS_QUEUE_PREFIX: prefix, NIMBUS_WORKER_LOCK_MS: '2000' };
+    return { app: t, worker: async () => workers[workers.push(await startWorkerProcess(env)) - 1] };
+  };
+  const get = async (id: string) => (await t!.admin().get(`/v1/admin/simulations/${id}`).expect(200)).body;
+  const until = (id: string, state: string, timeoutMs = 30_000) =>
+    eventually(async () => {
+      const run = await get(id);
+      return run.state === state ? run : undefined;
+    }, timeoutMs, `${id} to be ${state}`);
+  const submit = async (body: object) => (await t!.admin().post('/v1/admin/simulations', body).expect(202)).body.simulationId as string;
+  const reportRows = async (id: string) => {
+    const ds = t!.app.get<DataSource>(getDataSourceToken());
+    return Number((await ds.query(`SELECT COUNT(*) AS n FROM simulation_reports WHERE run_id = '${id}'`))[0].n);
+  };
+
+  it('a worker process runs a submitted run to completion; the report is stored once', async () => {
+    if (!redis) return;
+    const { worker } = await start();
+    const w = await worker();
+    const id = await submit({ scenario: scenario({ hours: 6 }) });
+    const done = await until(id, 'completed');
+    expect(done).toMatchObject({ attempt: 1, worker: expect.stringMatching(new RegExp(`:${w.child.pid}$`)), progress: { fraction: 1 } });
+    expect(done.report).toMatchObject({ cancelled: false, simulatedMs: 6 * 3_600_000 });
+    expect(await reportRows(id)).toBe(1);
+  });
+
+  it('a worker killed with SIGKILL mid-run: BullMQ\'s stalled-job check hands the run to another worker, which completes it; stored once, the same results', async () => {
+    if (!redis) return;
+    const { worker } = await start();
+    const a = await worker();
+    const id = await submit({ scenario: scenario({ hours: 40, wallMsPerSlice: 60, seed: 3 }) });
+    const mid = await eventually(async () => {
+      const run = await get(id);
+      return run.state === 'running' && run.progress.simulatedTime >= 4 * 3600 ? run : undefined;
+    }, 20_000, 'the run to be under way');
+    expect(mid.worker).toMatch(new RegExp(`:${a.child.pid}$`));
+    await a.kill9();
+
+    const b = await worker();
+    const done = await until(id, 'completed');
+    expect(done).toMatchObject({ attempt: 2, worker: expect.stringMatching(new RegExp(`:${b.child.pid}$`)) });
+    expect(done.report.simulatedMs).toBe(40 * 3_600_000);
+    expect(await reportRows(id)).toBe(1);
+    expect(b.output()).toContain('simulation run stored');
+
+    // Restarted from scratch, it is the run it would have been: the same digest as one never interrupted.
+    const again = await submit({ scenario: scenario({ hours: 40, seed: 3 }) });
+    expect((await until(again, 'completed')).digest).toBe(done.digest);
+  });
+
+  it('cancel: the worker stops the run and stores its partial results, marked cancelled', async () => {
+    if (!redis) return;
+    const { worker } = await start();
+    await worker();
+    const id = await submit({ scenario: scenario({ hours: 48, wallMsPerSlice: 60 }) });
+    await eventually(async () => ((await get(id)).progress.simulatedTime >= 3 * 3600 ? true : undefined), 20_000, 'progress');
+    await t!.admin().post(`/v1/admin/simulations/${id}/cancel`).expect(200);
+    const done = await until(id, 'cancelled');
+    expect(done.report.cancelled).toBe(true);
+    expect(done.report.simulatedMs).toBeLessThan(48 * 3_600_000);
+    expect(await reportRows(id)).toBe(1);
+    // A run cancelled while queued never reaches a worker.
+    const busy = await submit({ scenario: scenario({ hours: 48, wallMsPerSlice: 60 }) });
+    await until(busy, 'running');
+    const queued = await submit({ scenario: scenario({ hours: 1 }) });
+    await t!.admin().post(`/v1/admin/simulations/${queued}/cancel`).expect(200);
+    await t!.admin().post(`/v1/admin/simulations/${busy}/cancel`).expect(200);
+    await until(busy, 'cancelled');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await get(queued)).toMatchObject({ state: 'cancelled', attempt: 0 });
+  });
+
+  it('Redis restarted mid-run (its data lost): the run completes, and a run queued before the restart is queued again and completes', async () => {
+    if (!redis) return;
+    const port = await freePort();
+    const startRedis = async (): Promise<ChildProcess> => {
+      const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      await eventually(async () => ((await probeRedis(`redis://127.0.0.1:${port}`)) ? true : undefined), 10_000, 'redis-server');
+      return child;
+    };
+    let server = await startRedis();
+    try {
+      const { worker } = await start(`redis://127.0.0.1:${port}`);
+      await worker();
+      const id = await submit({ scenario: scenario({ hours: 40, wallMsPerSlice: 60 }) });
+      await eventually(async () => ((await get(id)).progress.simulatedTime >= 3 * 3600 ? true : undefined), 20_000, 'progress');
+      const queued = await submit({ scenario: scenario({ hours: 2 }) });
+      const stopped = new Promise((r) => server.once('exit', r));
+      server.kill('SIGKILL');
+      await stopped;
+      await new Promise((r) => setTimeout(r, 500));
+      server = await startRedis();
+      const done = await until(id, 'completed');
+      expect(done.report.simulatedMs).toBe(40 * 3_600_000);
+      expect(await reportRows(id)).toBe(1);
+      expect((await until(queued, 'completed', 30_000)).report.cancelled).toBe(false);
+    } finally {
+      // The app and the workers first, while their Redis is there to say goodbye to.
+      for (const w of workers.splice(0)) await w.stop();
+      await t?.close();
+      t = undefined;
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGKILL');
+      await exited;
+    }
+  });
+});
