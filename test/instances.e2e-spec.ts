@@ -253,17 +253,12 @@ describe('instances', () => {
       expectError(await run(key, { tags }), 400, 'InvalidParameterValue');
     });
 
-    it('a NUL character in a tag is kept as given or refused with 400, never a 500', async () => {
+    it('a NUL character in a tag is 400 InvalidParameterValue, and launches nothing', async () => {
       const { key: nul } = await t.tenant('nul-tag');
-      const res = await run(nul, { tags: { note: 'a\u0000b' } });
-      expect([201, 400]).toContain(res.status);
-      if (res.status === 400) {
-        expectError(res, 400, /^(ValidationError|InvalidParameterValue)$/);
-        expect(await listIds(nul)).toEqual([]);
-        expect((await t.as(nul).get('/v1/quotas').expect(200)).body.onDemandVcpus.used).toBe(0);
-      } else {
-        expect((await get(nul, res.body.instances[0].instanceId)).tags).toEqual({ note: 'a\u0000b' });
-      }
+      // No parameter accepts a NUL (PostgreSQL could not store it): refused before any controller.
+      expectError(await run(nul, { tags: { note: 'a\u0000b' } }), 400, 'InvalidParameterValue');
+      expect(await listIds(nul)).toEqual([]);
+      expect((await t.as(nul).get('/v1/quotas').expect(200)).body.onDemandVcpus.used).toBe(0);
     });
 
     it('50 tags, a 128-character key and a 256-character value are accepted', async () => {

@@ -112,13 +112,13 @@ describe('scheduler settings', () => {
       ['a valid setting beside an invalid one', { cpuAllocationRatio: 4, ramAllocationRatio: 0 }],
     ])('%s', async (_, body) => {
       const before = await config();
-      expectError(await put(body), 400, /^(InvalidParameterValue|ValidationError)$/);
+      expectError(await put(body), 400, 'InvalidParameterValue');
       expect(await config()).toEqual(before);
     });
 
     it('a body that is a list', async () => {
       const before = await config();
-      expectError(await put([{ ramAllocationRatio: 2 }]), 400, /^(InvalidParameterValue|ValidationError)$/);
+      expectError(await put([{ ramAllocationRatio: 2 }]), 400, 'InvalidParameterValue');
       expect(await config()).toEqual(before);
     });
 

@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_KEY } from './app';
 
@@ -7,6 +9,8 @@ import { ADMIN_KEY } from './app';
 export interface ServerProcess {
   readonly url: string;
   readonly child: ChildProcess;
+  /** Resolves with the first line of the process's output that matches (fails after `timeoutMs`). */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
   kill9(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -22,12 +26,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startServerProcess(databaseUrl: string): Promise<ServerProcess> {
+/** Starts the server on `databaseUrl`; `env` adds variables (e.g. NIMBUS_TEST_HOLD_ANSWERS_FILE). */
+export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
   const root = join(__dirname, '..', '..');
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps/api/src/main.ts')], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), NIMBUS_CLOCK: 'manual', NIMBUS_ADMIN_KEY: ADMIN_KEY, NIMBUS_DEMO: 'false', LOG_LEVEL: 'error' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), NIMBUS_CLOCK: 'manual', NIMBUS_ADMIN_KEY: ADMIN_KEY, NIMBUS_DEMO: 'false', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -48,6 +53,13 @@ export async function startServerProcess(databaseUrl: string): Promise<ServerPro
   return {
     url,
     child,
+    waitForOutput: async (pattern, timeoutMs = 20_000) => {
+      for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+        const line = output.split('\n').find((l) => pattern.test(l));
+        if (line !== undefined) return line;
+      }
+      throw new Error(`no output matching ${pattern} in ${timeoutMs} ms:\n${output}`);
+    },
     kill9: async () => {
       child.kill('SIGKILL');
       await exited;
@@ -66,4 +78,36 @@ export function callServer(s: ServerProcess, key: string, method: string, path: 
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: body ? JSON.stringify(body) : undefined,
   });
+}
+
+/**
+ * The engine's crash-test hook (NIMBUS_TEST_HOLD_ANSWERS_FILE, apps/api/src/config/app-config.ts):
+ * pass `env` to the server; `arm()` makes the next group that commits go unanswered and stop the
+ * queue; `held(s)` waits for the server to say so and returns how many commands that group held.
+ */
+export function answerHold() {
+  const dir = mkdtempSync(join(tmpdir(), 'nimbus-hold-'));
+  const path = join(dir, 'hold');
+  return {
+    env: { NIMBUS_TEST_HOLD_ANSWERS_FILE: path },
+    arm: () => writeFileSync(path, ''),
+    held: async (s: ServerProcess): Promise<number> => Number(/committed (\d+) command/.exec(await s.waitForOutput(/nimbus test hook: committed \d+ command/))![1]),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Sets a fresh server's manual clock to a fixed point of a month, 00:00 UTC on its 2nd day (the
+ * clock starts at the wall-clock second the database was made and only moves forward: this is the
+ * next such point), so that a test's run never straddles a month boundary. Returns the month's start (ms).
+ */
+export async function toFixedTimeOfMonth(s: ServerProcess): Promise<number> {
+  const clock = async (res: Promise<Response>) => Date.parse(((await (await res).json()) as { now: string }).now);
+  const now = await clock(callServer(s, ADMIN_KEY, 'GET', '/v1/admin/clock'));
+  const d = new Date(now);
+  const monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  const target = monthStart + 86_400_000;
+  const reached = await clock(callServer(s, ADMIN_KEY, 'POST', '/v1/admin/clock/advance', { seconds: (target - now) / 1000 }));
+  if (reached !== target) throw new Error(`clock at ${new Date(reached).toISOString()}, not ${new Date(target).toISOString()}`);
+  return monthStart;
 }

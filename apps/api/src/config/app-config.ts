@@ -26,6 +26,9 @@ class EnvironmentVariables {
 
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  @IsOptional() @IsString()
+  NIMBUS_TEST_HOLD_ANSWERS_FILE?: string;
 }
 
 export type ClockSetting = { mode: 'manual' } | { mode: 'realtime'; rate: number };
@@ -42,6 +45,12 @@ export interface AppConfig {
   readonly clock?: ClockSetting;
   readonly demo: boolean;
   readonly logLevel: string;
+  /**
+   * TEST ONLY (NIMBUS_TEST_HOLD_ANSWERS_FILE; crash tests): while a file at this path exists, the
+   * next group that commits is never answered and the write queue stops, so that a kill -9 then
+   * leaves requests that committed but were never answered. Unset (always, outside tests): inert.
+   */
+  readonly testHoldAnswersFile?: string;
 }
 
 export class ConfigError extends Error {}
@@ -66,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     clock: clock === undefined ? undefined : clock === 'manual' ? { mode: 'manual' } : { mode: 'realtime', rate },
     demo: vars.NIMBUS_DEMO,
     logLevel: vars.LOG_LEVEL,
+    testHoldAnswersFile: vars.NIMBUS_TEST_HOLD_ANSWERS_FILE,
   };
 }
 

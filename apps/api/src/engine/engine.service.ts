@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { BucketSummary, DataPlane, Fleet, MetricKind, MS_PER_DAY } from '@nimbus/hypervisor';
 import {
@@ -274,11 +275,23 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     this.stats.commands += group.length;
     this.stats.maxGroup = Math.max(this.stats.maxGroup, group.length);
     if (changedAndFailed) await this.rebuild(world.now).catch((e) => this.logger.error({ err: e }, 'rebuild after a failed command failed'));
+    if (this.config.testHoldAnswersFile !== undefined) await this.holdAnswersForTest(this.config.testHoldAnswersFile, group.length);
     group.forEach((q, i) => {
       const o = outcomes[i];
       if (o.ok) q.resolve(o.value);
       else q.reject(o.error);
     });
+  }
+
+  /**
+   * TEST ONLY (NIMBUS_TEST_HOLD_ANSWERS_FILE, see AppConfig.testHoldAnswersFile): with the file
+   * present, the group that has just committed is never answered and the queue never moves again;
+   * one line on stderr tells the crash test it may now kill the process.
+   */
+  private async holdAnswersForTest(file: string, commands: number): Promise<void> {
+    if (!existsSync(file)) return;
+    process.stderr.write(`nimbus test hook: committed ${commands} command(s), answers withheld\n`);
+    await new Promise<never>(() => undefined);
   }
 
   private startPacer(): void {
