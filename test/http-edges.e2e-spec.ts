@@ -41,9 +41,11 @@ describe('HTTP edges: bodies, URLs and paths', () => {
     expect(res.status).toBe(200);
   });
 
-  it('a body that is not JSON is 415 in the error shape', async () => {
+  it('a body that is not JSON is 415, one over 1 MiB 413, in the error shape', async () => {
     const res = await post('/v1/instances', 'text/plain', 'imageId=ami-0a1e0c00000000a23');
-    expectError(res, 415, 'ValidationError');
+    expect(expectError(res, 415, 'ValidationError').message).toBe('The request body must be application/json.');
+    const big = await post('/v1/instances', 'application/json', JSON.stringify({ imageId: LINUX_AMI, pad: 'x'.repeat(1024 * 1024) }));
+    expect(expectError(big, 413, 'ValidationError').message).toBe('The request body is larger than 1 MiB.');
   });
 
   it('__proto__ and constructor.prototype keys are refused, and pollute nothing', async () => {

@@ -67,6 +67,9 @@ export class ErrorFilter implements ExceptionFilter {
       const body = exception.getResponse();
       message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
       if (status === 404 && code === 'NotFound') message = `No route for ${req.method} ${req.url.split('?', 1)[0]}`;
+      // Fastify's own refusals of a body, which Nest hands over as HttpExceptions: our words for them.
+      if (status === 413) message = PARSER_MESSAGES.FST_ERR_CTP_BODY_TOO_LARGE;
+      if (status === 415) message = PARSER_MESSAGES.FST_ERR_CTP_INVALID_MEDIA_TYPE;
     } else if (isParserError(exception)) {
       status = exception.statusCode;
       code = CODE_BY_STATUS[status] ?? 'ValidationError';
