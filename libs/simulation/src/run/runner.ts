@@ -55,7 +55,8 @@ export function runWorld(world: World, options: RunOptions): RunOutcome {
   try {
     while (!run.done) {
       if (options.signal?.aborted) return run.finish(false);
-      options.onProgress?.(run.slice());
+      const progress = run.slice();
+      options.onProgress?.(progress);
     }
     return run.finish(true);
   } finally {
@@ -74,7 +75,8 @@ export async function runWorldAsync(world: World, options: AsyncRunOptions): Pro
   try {
     while (!run.done) {
       if (options.signal?.aborted) return run.finish(false);
-      await options.onProgress?.(run.slice());
+      const progress = run.slice();
+      await options.onProgress?.(progress);
     }
     return run.finish(true);
   } finally {

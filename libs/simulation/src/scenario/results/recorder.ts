@@ -471,7 +471,7 @@ export class ScenarioRecorder {
         sumOf(seriesKey('guaranteeViolatedInstances', 'tenant', id)) / MS_PER_HOUR,
         sumOf(seriesKey('impairedInstances', 'tenant', id)) / MS_PER_HOUR,
         (charges.get(id) ?? 0) / 100,
-        -(credits.get(id) ?? 0) / 100,
+        (0 - (credits.get(id) ?? 0)) / 100,
       ]);
     }
     const licences = new Map<string, number[]>();
