@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { builtInScenario, Scenario } from '@nimbus/simulation';
+import { builtInScenario, builtInScenarioNames, runScenario, Scenario } from '@nimbus/simulation';
 import { loadScenarioData } from './datasets';
 
 const bitbrainsCsv = [
@@ -49,5 +49,22 @@ describe('loadScenarioData', () => {
     await expect(loadScenarioData(withTrace({ kind: 'planetlab', day: '20110309' }), { NIMBUS_DATA_DIR: root })).rejects.toThrow(
       `the dataset 'planetlab/20110309' was not found: ${join(root, 'planetlab', '20110309')} is not a directory (NIMBUS_DATA_DIR=${root})`,
     );
+  });
+
+  it.each(builtInScenarioNames())('runs the built-in scenario %s from the data that ships', async (name) => {
+    const s = builtInScenario(name)!;
+    const r = await runScenario(s, await loadScenarioData(s, {}));
+    expect(r.cancelled).toBe(false);
+    expect(r.simulatedMs).toBe(24 * 3_600_000);
+    expect(r.headline.energyKWh).toBeGreaterThan(0);
+    if (name === 'planetlab-20110303') {
+      // One VM per trace file, all placed (RAM allows up to four per 4 GB host).
+      expect(r.headline.instancesLaunched).toBe(1052);
+      expect(r.headline.refused).toBe(0);
+      expect(r.headline.hostsPeak).toBe(800);
+    } else {
+      expect(r.headline.instancesLaunched).toBeGreaterThan(1000);
+      expect(r.headline.revenueUsd).toBeGreaterThan(0);
+    }
   });
 });
