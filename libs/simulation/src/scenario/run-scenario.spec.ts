@@ -82,6 +82,21 @@ describe('runScenario', () => {
     expect(table(r, 'tenants').rows).toEqual([['acme', 2, 1, 2, (2 * 3585) / 3600, (4 * 3585) / 3600, 0, 0, 0.19, 0]]);
   });
 
+  it('carries the hosts\' values through buckets in which nothing changed (no metric row)', async () => {
+    const r = await runScenario({ ...handWorked, durationHours: 3 }, {});
+    const g4 = HP_PROLIANT_ML110_G4_WATTS;
+    const watts25 = (g4[2] + g4[3]) / 2;
+    const power = series(r, 'powerWatts')!;
+    expect(power[0]).toBeCloseTo((2 * (g4[0] * 15 + watts25 * 3585)) / 3600, 9);
+    expect(power[1]).toBeCloseTo(2 * watts25, 9);
+    expect(power[2]).toBeCloseTo(2 * watts25, 9);
+    expect(series(r, 'energyKWh')![2]).toBeCloseTo((2 * watts25) / 1000, 12);
+    expect(series(r, 'cpuAllocatedCores')).toEqual([(2 * 3585) / 3600, 2, 2]);
+    expect(series(r, 'instances', 'tenant', 'acme')).toEqual([(2 * 3585) / 3600, 2, 2]);
+    expect(series(r, 'powerWatts', 'hostType', 'quad')).toEqual(power);
+    expect(r.headline.revenueUsd).toBe(0.58); // 2 × (3 h − 15 s) × $0.096 = $0.5752, to the cent
+  });
+
   const twoZones = (seed: number): Scenario =>
     valid({
       version: 1,
