@@ -43,6 +43,16 @@ describe('loadScenarioData', () => {
     const bb = await loadScenarioData(withTrace({ kind: 'bitbrains', path: 'bitbrains-rnd/2013-7' }), { NIMBUS_DATA_DIR: root });
     expect(bb.bitbrains!['bitbrains-rnd/2013-7'].map((v) => [v.name, v.cores, v.cpuPercent])).toEqual([['1.csv', 2, [1.5, 0.5]], ['2.csv', 2, [1.5, 0.5]]]);
 
+    // A Bitbrains run: each VM on the catalog type closest to its 2 cores and 8 GB (m5.large before t3.large by name).
+    const s: Scenario = {
+      version: 1, name: 'bitbrains', seed: 1, durationHours: 1,
+      fleet: { zones: [{ name: 'us-east-1b', hosts: [{ type: 'm5-host', count: 1 }] }] },
+      tenants: [{ id: 'bb', workloads: [{ kind: 'trace', zone: 'us-east-1b', dataset: { kind: 'bitbrains', path: 'bitbrains-rnd/2013-7' } }] }],
+    };
+    const r = await runScenario(s, await loadScenarioData(s, { NIMBUS_DATA_DIR: root }));
+    expect(r.headline.instancesLaunched).toBe(2);
+    expect(r.series.find((x) => x.name === 'instances' && x.groupBy === 'product')!.group).toBe('m5.large');
+
     await expect(loadScenarioData(withTrace({ kind: 'planetlab', day: '20110309' }), {})).rejects.toThrow(
       "the scenario needs the dataset 'planetlab/20110309', which does not ship with Nimbus: set NIMBUS_DATA_DIR to a directory that has planetlab/20110309/",
     );

@@ -153,13 +153,17 @@ describe('runScenario', () => {
   });
 
   it('splits a scenario whose zones do not interact into cells whose joined result equals the single run', async () => {
-    const s = twoZones(11);
+    // The whole scenario's outputs apply to the joined result; the cells keep everything (the join needs it).
+    const s: Scenario = { ...twoZones(11), outputs: { series: ['cpuUtilization', 'energyKWh', 'instances', 'revenueUsd'], groupBy: ['fleet', 'zone', 'tenant'], tables: ['tenants', 'revenue'] } };
     const cells = splitIntoCells(s)!;
+    expect(cells.every((c) => c.outputs === undefined)).toBe(true);
     expect(cells.map((c) => c.fleet.zones.map((z) => z.name))).toEqual([['us-east-1a'], ['us-east-1b']]);
     expect(cells.map((c) => c.tenants.map((t) => `${t.id}:${t.workloads.map((w) => w.name).join('+')}`))).toEqual([['acme:w0'], ['acme:w1', 'globex:w0']]);
     const single = await runScenario(s, DATA);
     const results = await Promise.all(cells.map((c) => runScenario(c, DATA)));
     const joined = joinCellResults(s, results.reverse());
+    expect(new Set(single.series.map((x) => x.name))).toEqual(new Set(['cpuUtilization', 'energyKWh', 'instances', 'revenueUsd']));
+    expect(single.tables.map((t) => t.name)).toEqual(['tenants', 'revenue']);
     expect(firstDifference(joined, single)).toBeNull();
     expect(JSON.stringify(joined) === JSON.stringify(single)).toBe(true);
     expect(joined.digest).toBe(single.digest);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { builtInScenario, builtInScenarioNames, formatScenarioError, validateScenario } from '@nimbus/simulation';
 import { applyScenarioOverrides } from './builtin';
 
@@ -105,5 +106,39 @@ describe('validateScenario', () => {
     expect(errorsOf(applyScenarioOverrides(s, { fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'm5-host', count: 0 }] }] } }))).toEqual([
       '/fleet/zones/0/hosts/0/count: must be ≥ 1',
     ]);
+  });
+
+  it('answers any JSON with a verdict, never a throw, every error with a JSON-pointer path (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (doc) => {
+        const v = validateScenario(doc);
+        expect(v.ok).toBe(false);
+        if (!v.ok) for (const e of v.errors) expect(e.path === '' || e.path.startsWith('/')).toBe(true);
+      }),
+      { seed: 13, numRuns: 300 },
+    );
+  });
+
+  it('names the path of a change to any field of a valid document (property)', () => {
+    // Replacing a leaf by a value of another type is an error at that leaf's path (or its parent's, for a tag).
+    const leaves: string[][] = [];
+    const walk = (v: unknown, path: string[]) => {
+      if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+      else leaves.push(path);
+    };
+    walk(base(), []);
+    fc.assert(
+      fc.property(fc.constantFrom(...leaves), (path) => {
+        const doc: any = base();
+        let at = doc;
+        for (const k of path.slice(0, -1)) at = at[k];
+        at[path[path.length - 1]] = { wrong: true };
+        const v = validateScenario(doc);
+        expect(v.ok).toBe(false);
+        const pointer = `/${path.join('/')}`;
+        if (!v.ok) expect(v.errors.some((e) => pointer.startsWith(e.path) || e.path.startsWith(pointer))).toBe(true);
+      }),
+      { seed: 17, numRuns: 100 },
+    );
   });
 });
