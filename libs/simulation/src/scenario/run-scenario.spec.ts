@@ -197,6 +197,10 @@ describe('runScenario', () => {
     expect(series(r, 'hostsOn')!.slice(6).every((x) => x === 0)).toBe(true);
   });
 
+  it('refuses to start without the datasets the scenario needs', async () => {
+    await expect(runScenario(twoZones(1), {})).rejects.toThrow("the scenario needs the dataset 'azure2019', which was not loaded (see datasetsNeeded)");
+  });
+
   it('writes a series and a table as CSV', async () => {
     const r = await runScenario(handWorked, {});
     expect(resultToCsv(r, { series: 'hostsOn' })).toBe('time,fleet (hosts),zone:us-east-1a (hosts),hostType:quad (hosts)\n2026-01-05T00:00:00.000Z,2,2,2\n');

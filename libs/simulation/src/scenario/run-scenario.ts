@@ -1,12 +1,12 @@
 import { runWorldAsync } from '../run/runner';
 import { World } from '../world/world';
-import { ScenarioData } from './datasets';
+import { DatasetRef, datasetsNeeded, ScenarioData } from './datasets';
 import { assembleResult } from './results/assemble';
 import { ScenarioRecorder } from './results/recorder';
 import { ScenarioResult } from './results/result';
 import { Scenario } from './scenario';
 import { resolveScenario } from './scenario.defaults';
-import { hostRecords, ScenarioDriver } from './scenario.driver';
+import { hostRecords, ScenarioDataMissing, ScenarioDriver } from './scenario.driver';
 
 /** Where a run stands: simulated time since the scenario's start, of how much, and fleet events so far. */
 export interface ScenarioProgress {
@@ -30,6 +30,7 @@ export interface RunScenarioOptions {
  */
 export async function runScenario(s: Scenario, data: ScenarioData, options: RunScenarioOptions = {}): Promise<ScenarioResult> {
   const r = resolveScenario(s);
+  for (const ref of datasetsNeeded(s)) if (!hasDataset(data, ref)) throw new ScenarioDataMissing(ref);
   const world = World.create(
     { startMs: r.startMs, hosts: hostRecords(r), scheduler: r.scheduler, rebalancer: r.rebalancer },
     { metrics: { vms: false, periodMs: r.bucketMs }, hostTypes: r.inlineHostTypes },
@@ -60,4 +61,10 @@ export async function runScenario(s: Scenario, data: ScenarioData, options: RunS
   } finally {
     world.dispose();
   }
+}
+
+function hasDataset(data: ScenarioData, ref: DatasetRef): boolean {
+  if (ref.kind === 'azure2019') return data.azure2019 !== undefined;
+  if (ref.kind === 'planetlab') return data.planetlab?.[ref.day] !== undefined;
+  return data.bitbrains?.[ref.path] !== undefined;
 }

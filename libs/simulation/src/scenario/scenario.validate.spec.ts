@@ -65,6 +65,14 @@ describe('validateScenario', () => {
     ['an unknown image', (d: any) => (d.tenants[0].workloads[0].image = 'ami-nope'), ["/tenants/0/workloads/0/image: unknown image 'ami-nope' (an AMI id of the catalog, or linux, windows, rhel, suse, ubuntu-pro, windows-sql-standard)"]],
     ['a start off the bucket grid', (d: any) => (d.start = '2026-01-05T00:30:00Z'), ['/start: must be a whole number of buckets (3600 s) since the epoch']],
     ['a duration off the bucket grid', (d: any) => (d.durationHours = 1.5), ['/durationHours: must be a whole number of buckets (3600 s)']],
+    [
+      'Azure sizes with nothing on sale',
+      (d: any) => {
+        d.instanceTypes = { catalog: [] };
+        d.tenants[0].workloads[0].size = { distribution: 'azure2019' };
+      },
+      ['/tenants/0/workloads/0/size: needs instance types on sale to choose from, and none is'],
+    ],
     ['a zone given twice', (d: any) => d.fleet.zones.push({ name: 'us-east-1a', hosts: [{ type: 'm5-host', count: 1 }] }), ["/fleet/zones/1/name: 'us-east-1a' is given twice (also at /fleet/zones/0)"]],
   ])('names the path of %s', (_what, breakIt, expected) => {
     const doc = base();

@@ -192,6 +192,8 @@ function semanticErrors(s: Scenario): ScenarioError[] {
       const image = imageFor(w.image);
       if (!image) err(at('image'), `unknown image '${w.image}' (an AMI id of the catalog, or linux, windows, rhel, suse, ubuntu-pro, windows-sql-standard)`);
       const types: [string, string][] = [];
+      if ((w.kind === 'synthetic' && w.size.distribution === 'azure2019') || (w.kind === 'trace' && w.dataset.kind === 'bitbrains' && !w.instanceTypes))
+        if (allowed.size === 0) err(at(w.kind === 'synthetic' ? 'size' : 'dataset'), 'needs instance types on sale to choose from, and none is');
       if (w.kind === 'synthetic') {
         if (w.size.distribution === 'fixed') types.push([w.size.instanceType, at('size', 'instanceType')]);
         if (w.size.distribution === 'mix') w.size.mix.forEach((m, k) => types.push([m.instanceType, at('size', 'mix', k, 'instanceType')]));
