@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { HP_PROLIANT_ML110_G4_WATTS } from '@nimbus/hypervisor';
 import {
   joinCellResults, parseAzureDistributions, resultToCsv, runScenario, Scenario, ScenarioData, ScenarioResult, splitIntoCells, validateScenario,
@@ -167,6 +168,30 @@ describe('runScenario', () => {
     expect(firstDifference(joined, single)).toBeNull();
     expect(JSON.stringify(joined) === JSON.stringify(single)).toBe(true);
     expect(joined.digest).toBe(single.digest);
+  });
+
+  it('joins cells to the single run for any seed, three zones (property, seeded)', async () => {
+    const threeZones = (seed: number): Scenario => {
+      const s = twoZones(seed);
+      return {
+        ...s,
+        durationHours: 6,
+        fleet: { zones: [...s.fleet.zones, { name: 'us-east-1c', hosts: [{ type: 'r5-host', count: 1 }, { type: 'm5-host', count: 1 }] }] },
+        tenants: [...s.tenants, { id: 'initech', workloads: [{ ...s.tenants[0].workloads[0], zone: 'us-east-1c', image: 'suse' }] }],
+      };
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 1_000_000 }), async (seed) => {
+        const s = threeZones(seed);
+        const cells = splitIntoCells(s)!;
+        expect(cells).toHaveLength(3);
+        const single = await runScenario(s, DATA);
+        const joined = joinCellResults(s, await Promise.all(cells.map((c) => runScenario(c, DATA))));
+        expect(firstDifference(joined, single)).toBeNull();
+        expect(joined.digest).toBe(single.digest);
+      }),
+      { seed: 21, numRuns: 3 },
+    );
   });
 
   it('does not split a scenario whose zones interact', () => {
