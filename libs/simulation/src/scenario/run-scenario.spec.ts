@@ -194,6 +194,29 @@ describe('runScenario', () => {
     );
   });
 
+  it('is deterministic with consolidation, hot-spot relief, power-off and drains', async () => {
+    const s = valid({
+      version: 1, name: 'rebalancing', seed: 9, durationHours: 12, bucketSeconds: 900,
+      fleet: { zones: [{ name: 'us-east-1c', hosts: [{ type: 'm5-host', count: 8 }] }] },
+      tenants: [{
+        id: 'batch',
+        workloads: [{
+          kind: 'synthetic', zone: 'us-east-1c', initial: 120, arrivals: { ratePerHour: 10 }, lifetime: { distribution: 'fixed', hours: 3 },
+          size: { distribution: 'mix', mix: [{ instanceType: 't3.large', weight: 1 }, { instanceType: 'm5.xlarge', weight: 1 }] },
+          utilization: { distribution: 'azure2019', model: 'random-walk' },
+        }],
+      }],
+      policies: { rebalancer: { hotSpot: { enabled: true, cpuThreshold: 0.85 }, consolidation: { enabled: true, cpuThreshold: 0.25, windowSeconds: 1800 }, maxConcurrentMigrations: 4 } },
+      faults: { drains: [{ atHours: 2, hosts: 2, durationHours: 3 }] },
+    });
+    const a = await runScenario(s, DATA);
+    const b = await runScenario(s, DATA);
+    expect(firstDifference(a, b)).toBeNull();
+    expect(a.headline.migrations).toBeGreaterThan(0);
+    expect(a.headline.hostsOffHours).toBeGreaterThan(0);
+    expect(table(a, 'migrations').rows.map((r) => r[1])).toEqual(expect.arrayContaining(['consolidation', 'maintenance']));
+  });
+
   it('does not split a scenario whose zones interact', () => {
     const s = twoZones(1);
     const anyZone = { ...s, tenants: [{ ...s.tenants[0], workloads: [{ ...s.tenants[0].workloads[0], zone: undefined }] }] };
