@@ -59,9 +59,12 @@ const KWH_PER_WATT_MS = 1 / 3_600_000_000;
 
 /** Host buckets of one group: exact direct terms per bucket, and carried levels as a difference array. */
 class HostGroup {
-  readonly direct = HOST_FIELDS.map(() => new ExactBuckets(this.buckets));
-  readonly carried = HOST_FIELDS.map(() => new ExactBuckets(this.buckets + 1));
-  constructor(private readonly buckets: number) {}
+  readonly direct: ExactBuckets[];
+  readonly carried: ExactBuckets[];
+  constructor(buckets: number) {
+    this.direct = HOST_FIELDS.map(() => new ExactBuckets(buckets));
+    this.carried = HOST_FIELDS.map(() => new ExactBuckets(buckets + 1));
+  }
 }
 
 interface HostTrack {
@@ -524,13 +527,24 @@ export class ScenarioRecorder {
     }
     const months: string[] = [];
     for (let m = billingMonthOf(this.r.startMs); m.startMs < reachedMs; m = billingMonthOf(m.endMs)) months.push(m.month);
-    const tenants = [...new Set(usage.map((u) => u.tenantId))].sort();
+    const byTenant = <T extends { tenantId: string }>(xs: readonly T[]): Map<string, T[]> => {
+      const out = new Map<string, T[]>();
+      for (const x of xs) {
+        let list = out.get(x.tenantId);
+        if (!list) out.set(x.tenantId, (list = []));
+        list.push(x);
+      }
+      return out;
+    };
+    const usageOf = byTenant(usage);
+    const downOf = byTenant(unavailable);
+    const violationsOf = byTenant(violations);
     const rows: (string | number)[][] = [];
-    for (const tenantId of tenants) {
-      const own = usage.filter((u) => u.tenantId === tenantId);
-      const down = unavailable.filter((u) => u.tenantId === tenantId);
+    for (const tenantId of [...usageOf.keys()].sort()) {
+      const own = usageOf.get(tenantId)!;
+      const down = downOf.get(tenantId) ?? [];
       const running = own.flatMap((r) => (r.kind === 'instance-usage' ? [{ instanceId: r.instanceId, availabilityZone: r.availabilityZone, startMs: r.startMs, endMs: r.endMs }] : []));
-      const sla = { instanceUnavailability: down, guaranteeViolations: violations.filter((v) => v.tenantId === tenantId), zoneOutages: down.length > 0 ? tenantZoneOutages(running, down) : [] };
+      const sla = { instanceUnavailability: down, guaranteeViolations: violationsOf.get(tenantId) ?? [], zoneOutages: down.length > 0 ? tenantZoneOutages(running, down) : [] };
       for (const month of months) {
         const invoice = computeInvoice({ tenantId, month, usage: own, priceBook: this.r.priceBook, creditPolicy: this.r.creditPolicy, sla });
         const byProduct = new Map<string, number>();
