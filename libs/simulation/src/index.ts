@@ -10,3 +10,4 @@ export * from './commands/lifecycle';
 export * from './run/runner';
 export * from './commands/fleet';
 export * from './commands/resources';
+export * from './scenario';

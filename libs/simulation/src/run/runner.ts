@@ -51,42 +51,96 @@ export interface RunOutcome {
  * (nothing else of the change set is kept: an offline run has no store).
  */
 export function runWorld(world: World, options: RunOptions): RunOutcome {
-  const sliceMs = options.sliceMs ?? MS_PER_HOUR;
-  if (!(sliceMs > 0)) throw new RangeError(`sliceMs must be positive, got ${sliceMs}`);
-  const sink = options.sink ?? {};
-  const startMs = world.now;
-  const untilMs = Math.max(options.until, startMs);
-  const off: (() => void)[] = [];
-  if (sink.event) off.push(world.observe((e) => sink.event!(e)));
-  if (sink.refusal) off.push(world.onRefusal((r) => sink.refusal!(r)));
-  let events = 0;
-  let slices = 0;
-  const drain = () => {
-    const { changes } = world.takeChanges();
-    if (sink.usage) for (const u of changes.usage) sink.usage(u);
-    if (sink.bucket) for (const b of changes.buckets) sink.bucket(b);
-  };
-  // A series' bucket closes when the series next changes: at the end the open ones are read as they stand.
-  const finish = (completed: boolean): RunOutcome => {
-    // (Peeking may close a bucket through the world's change set: drain it after.)
-    const open = world.dataPlane.openBuckets();
-    drain();
-    if (sink.bucket) for (const b of open) sink.bucket(b);
-    return { completed, reachedMs: world.now, events, slices };
-  };
+  const run = new SlicedRun(world, options);
   try {
-    drain();
-    while (world.now < untilMs) {
-      if (options.signal?.aborted) return finish(false);
-      const target = Math.min(untilMs, world.now + sliceMs);
-      events += world.runUntil(target);
-      slices++;
-      drain();
-      sink.slice?.(world, world.now);
-      options.onProgress?.({ startMs, untilMs, simulatedTime: world.now, fraction: untilMs === startMs ? 1 : (world.now - startMs) / (untilMs - startMs), events, slices });
+    while (!run.done) {
+      if (options.signal?.aborted) return run.finish(false);
+      const progress = run.slice();
+      options.onProgress?.(progress);
     }
-    return finish(true);
+    return run.finish(true);
   } finally {
-    for (const f of off) f();
+    run.close();
+  }
+}
+
+export interface AsyncRunOptions extends Omit<RunOptions, 'onProgress'> {
+  /** Awaited before the next slice (a job can report progress, or yield to its event loop). */
+  readonly onProgress?: (p: RunProgress) => void | Promise<void>;
+}
+
+/** `runWorld` for callers that await between slices: the same slices, sink and outcome. */
+export async function runWorldAsync(world: World, options: AsyncRunOptions): Promise<RunOutcome> {
+  const run = new SlicedRun(world, options);
+  try {
+    while (!run.done) {
+      if (options.signal?.aborted) return run.finish(false);
+      const progress = run.slice();
+      await options.onProgress?.(progress);
+    }
+    return run.finish(true);
+  } finally {
+    run.close();
+  }
+}
+
+/** One offline run, slice by slice: the sink subscribed on construction, until `close`. */
+class SlicedRun {
+  private readonly sliceMs: number;
+  private readonly sink: ResultsSink;
+  private readonly startMs: SimTime;
+  private readonly untilMs: SimTime;
+  private readonly off: (() => void)[] = [];
+  private events = 0;
+  private slices = 0;
+
+  constructor(
+    private readonly world: World,
+    options: Omit<RunOptions, 'onProgress'>,
+  ) {
+    this.sliceMs = options.sliceMs ?? MS_PER_HOUR;
+    if (!(this.sliceMs > 0)) throw new RangeError(`sliceMs must be positive, got ${this.sliceMs}`);
+    this.sink = options.sink ?? {};
+    this.startMs = world.now;
+    this.untilMs = Math.max(options.until, this.startMs);
+    const sink = this.sink;
+    if (sink.event) this.off.push(world.observe((e) => sink.event!(e)));
+    if (sink.refusal) this.off.push(world.onRefusal((r) => sink.refusal!(r)));
+    this.drain();
+  }
+
+  get done(): boolean {
+    return this.world.now >= this.untilMs;
+  }
+
+  /** Runs the next slice and says where the run stands. */
+  slice(): RunProgress {
+    const world = this.world;
+    const target = Math.min(this.untilMs, world.now + this.sliceMs);
+    this.events += world.runUntil(target);
+    this.slices++;
+    this.drain();
+    this.sink.slice?.(world, world.now);
+    const { startMs, untilMs } = this;
+    return { startMs, untilMs, simulatedTime: world.now, fraction: untilMs === startMs ? 1 : (world.now - startMs) / (untilMs - startMs), events: this.events, slices: this.slices };
+  }
+
+  // A series' bucket closes when the series next changes: at the end the open ones are read as they stand.
+  finish(completed: boolean): RunOutcome {
+    // (Peeking may close a bucket through the world's change set: drain it after.)
+    const open = this.world.dataPlane.openBuckets();
+    this.drain();
+    if (this.sink.bucket) for (const b of open) this.sink.bucket(b);
+    return { completed, reachedMs: this.world.now, events: this.events, slices: this.slices };
+  }
+
+  close(): void {
+    for (const f of this.off) f();
+  }
+
+  private drain(): void {
+    const { changes } = this.world.takeChanges();
+    if (this.sink.usage) for (const u of changes.usage) this.sink.usage(u);
+    if (this.sink.bucket) for (const b of changes.buckets) this.sink.bucket(b);
   }
 }

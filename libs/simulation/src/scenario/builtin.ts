@@ -1,0 +1,114 @@
+import { mergePatch } from './merge-patch';
+import { Scenario } from './scenario';
+
+/**
+ * Scenarios that ship with Nimbus (docs/scenarios.md). Their data ships too (data/), so they run
+ * on a fresh clone.
+ */
+const AZURE_SMALL: Scenario = {
+  version: 1,
+  name: 'azure-small',
+  description:
+    'Three zones of catalog hosts for one day. Three tenants, one per zone, launch VMs as Poisson arrivals (one diurnal), with sizes, ' +
+    'lifetimes and CPU utilization drawn from the Azure 2019 distributions.',
+  seed: 2019,
+  start: '2026-01-05T00:00:00Z',
+  durationHours: 24,
+  bucketSeconds: 3600,
+  fleet: {
+    zones: [
+      { name: 'us-east-1a', hosts: [{ type: 'm5-host', count: 6 }, { type: 'c5-host', count: 2 }, { type: 'r5-host', count: 2 }] },
+      { name: 'us-east-1b', hosts: [{ type: 'm5-host', count: 6 }, { type: 'c5-host', count: 2 }, { type: 'r5-host', count: 2 }] },
+      { name: 'us-east-1c', hosts: [{ type: 'm5-host', count: 6 }, { type: 'c5-host', count: 2 }, { type: 'r5-host', count: 2 }] },
+    ],
+  },
+  tenants: [
+    {
+      id: 'acme',
+      workloads: [{
+        kind: 'synthetic', zone: 'us-east-1a', image: 'linux', initial: 40, arrivals: { ratePerHour: 40 },
+        lifetime: { distribution: 'azure2019' }, size: { distribution: 'azure2019' }, utilization: { distribution: 'azure2019', model: 'random-walk' },
+      }],
+    },
+    {
+      id: 'globex',
+      workloads: [{
+        kind: 'synthetic', zone: 'us-east-1b', image: 'windows', initial: 20, arrivals: { ratePerHour: 25, diurnal: { amplitude: 0.6, peakHourUtc: 15 } },
+        lifetime: { distribution: 'azure2019' }, size: { distribution: 'azure2019' }, utilization: { distribution: 'azure2019', model: 'diurnal' },
+      }],
+    },
+    {
+      id: 'initech',
+      workloads: [{
+        kind: 'synthetic', zone: 'us-east-1c', image: 'rhel', initial: 30, arrivals: { ratePerHour: 30, deployments: 'azure2019', bursts: [{ atHours: 9, durationHours: 1, multiplier: 3 }] },
+        lifetime: { distribution: 'azure2019' }, size: { distribution: 'azure2019' }, utilization: { distribution: 'azure2019', model: 'constant' },
+      }],
+    },
+  ],
+  policies: { placement: { weigher: 'pack', cpuAllocationRatio: 2, ramAllocationRatio: 1 } },
+};
+
+/**
+ * CloudSim's PlanetLab setup (Beloglazov & Buyya, CCPE 2012) as data: 800 HP ProLiant ML110 hosts
+ * (400 G4, 400 G5) with their SPECpower curves, one VM per trace file of 3 March 2011 (1,052), in
+ * CloudSim's four types by position, 300 s buckets over 24 h. The consolidation policies of the
+ * paper (THR/IQR/MAD/LR/LRR with MMT) are not part of it yet: placement is Nimbus's.
+ */
+const PLANETLAB_20110303: Scenario = {
+  version: 1,
+  name: 'planetlab-20110303',
+  description: "CloudSim's PlanetLab workload of 3 March 2011 on 800 HP ProLiant ML110 G4/G5 hosts, 300 s buckets over 24 h (no consolidation policy yet).",
+  seed: 20110303,
+  start: '2011-03-03T00:00:00Z',
+  durationHours: 24,
+  bucketSeconds: 300,
+  hostTypes: [
+    {
+      name: 'hp-proliant-ml110-g4', description: 'HP ProLiant ML110 G4 (Xeon 3040, 2 × 1,860 MIPS, 4 GB)', sockets: 1, coresPerSocket: 2, threadsPerCore: 1,
+      memoryMiB: 4096, hypervisorReserveMiB: 0, families: ['m5'], virtualization: 'hardware-assisted', nic: { gbps: 1, sriov: false },
+      storage: { iops: 1000, mibps: 100 }, power: 'hp-proliant-ml110-g4', mipsPerCore: 1860,
+    },
+    {
+      name: 'hp-proliant-ml110-g5', description: 'HP ProLiant ML110 G5 (Xeon 3075, 2 × 2,660 MIPS, 4 GB)', sockets: 1, coresPerSocket: 2, threadsPerCore: 1,
+      memoryMiB: 4096, hypervisorReserveMiB: 0, families: ['m5'], virtualization: 'hardware-assisted', nic: { gbps: 1, sriov: false },
+      storage: { iops: 1000, mibps: 100 }, power: 'hp-proliant-ml110-g5', mipsPerCore: 2660,
+    },
+  ],
+  fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'hp-proliant-ml110-g4', count: 400 }, { type: 'hp-proliant-ml110-g5', count: 400 }] }] },
+  instanceTypes: {
+    catalog: [],
+    custom: [
+      { name: 'cloudsim-2500', family: 'm5', vcpus: 1, memoryMiB: 870, network: { baselineGbps: 0.1, burstGbps: 0.1 }, price: { linux: '0' }, mips: 2500 },
+      { name: 'cloudsim-2000', family: 'm5', vcpus: 1, memoryMiB: 1740, network: { baselineGbps: 0.1, burstGbps: 0.1 }, price: { linux: '0' }, mips: 2000 },
+      { name: 'cloudsim-1000', family: 'm5', vcpus: 1, memoryMiB: 1740, network: { baselineGbps: 0.1, burstGbps: 0.1 }, price: { linux: '0' }, mips: 1000 },
+      { name: 'cloudsim-500', family: 'm5', vcpus: 1, memoryMiB: 613, network: { baselineGbps: 0.1, burstGbps: 0.1 }, price: { linux: '0' }, mips: 500 },
+    ],
+  },
+  tenants: [
+    {
+      id: 'planetlab',
+      workloads: [{
+        kind: 'trace', name: 'vms', zone: 'us-east-1a', dataset: { kind: 'planetlab', day: '20110303' },
+        instanceTypes: ['cloudsim-2500', 'cloudsim-2000', 'cloudsim-1000', 'cloudsim-500'], assign: 'blocks', cpuReservation: 0,
+      }],
+    },
+  ],
+  policies: { placement: { weigher: 'pack', cpuAllocationRatio: 4, ramAllocationRatio: 1 } },
+};
+
+const BUILT_IN: ReadonlyMap<string, Scenario> = new Map([AZURE_SMALL, PLANETLAB_20110303].map((s) => [s.name, s]));
+
+export function builtInScenarioNames(): string[] {
+  return [...BUILT_IN.keys()].sort();
+}
+
+/** A copy of a built-in scenario (the caller may change it). */
+export function builtInScenario(name: string): Scenario | undefined {
+  const s = BUILT_IN.get(name);
+  return s === undefined ? undefined : (JSON.parse(JSON.stringify(s)) as Scenario);
+}
+
+/** `base` with `overrides` applied as a JSON Merge Patch (RFC 7386); the caller validates the result. */
+export function applyScenarioOverrides(base: Scenario, overrides: unknown): unknown {
+  return mergePatch(JSON.parse(JSON.stringify(base)), overrides);
+}

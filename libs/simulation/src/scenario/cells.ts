@@ -1,0 +1,54 @@
+import { assembleResult, partialOfCell } from './results/assemble';
+import { ScenarioResult } from './results/result';
+import { Scenario } from './scenario';
+import { resolveScenario } from './scenario.defaults';
+
+/**
+ * Why a scenario's zones interact (and so cannot run as separate cells), or null if they do not.
+ * Zones interact when a request may land in any zone, when a tenant's vCPU quota spans zones,
+ * or when a fleet-wide policy couples them: consolidation evacuates one host at a time fleet-wide,
+ * and live migrations (hot-spot relief, maintenance drains) share one fleet-wide concurrency limit.
+ */
+export function zonesInteract(s: Scenario): string | null {
+  if (s.fleet.zones.length === 1) return null;
+  for (const t of s.tenants) {
+    const zones = new Set(t.workloads.map((w) => w.zone));
+    if (zones.has(undefined)) return `a workload of tenant '${t.id}' names no zone: the scheduler may place it in any`;
+    if (t.vcpuQuota !== undefined && zones.size > 1) return `tenant '${t.id}' has a vCPU quota and workloads in ${zones.size} zones`;
+  }
+  const r = s.policies?.rebalancer;
+  if (r?.consolidation?.enabled) return 'consolidation is on (one evacuation at a time, fleet-wide)';
+  if (r?.hotSpot?.enabled) return 'hot-spot relief is on (live migrations share a fleet-wide limit)';
+  if ((s.faults?.drains ?? []).length > 0) return 'maintenance drains (live migrations share a fleet-wide limit)';
+  return null;
+}
+
+/**
+ * One scenario per zone when the zones do not interact (see `zonesInteract`), else null. Each
+ * cell keeps the seed, the policies and the workloads of its zone under their original names (so
+ * their random streams are the ones of the whole run), and keeps every output (the join needs
+ * them; the whole scenario's `outputs` apply to the joined result).
+ */
+export function splitIntoCells(s: Scenario): Scenario[] | null {
+  if (zonesInteract(s) !== null) return null;
+  return resolveScenario(s).zones.map((zone): Scenario => {
+    const tenants = s.tenants
+      .map((t) => ({ ...t, workloads: t.workloads.map((w, j) => ({ ...w, name: w.name ?? `w${j}` })).filter((w) => (w.zone ?? zone) === zone) }))
+      .filter((t) => t.workloads.length > 0);
+    const { outputs: _outputs, ...rest } = s;
+    return { ...rest, fleet: { zones: s.fleet.zones.filter((z) => z.name === zone) }, tenants };
+  });
+}
+
+/** The result of the whole scenario from its cells' results (in any order): equal to one run of the whole fleet. */
+export function joinCellResults(s: Scenario, cells: readonly ScenarioResult[]): ScenarioResult {
+  const r = resolveScenario(s);
+  if (cells.length === 0) throw new RangeError('no cell results to join');
+  return assembleResult(
+    {
+      scenario: s.name, seed: s.seed, startMs: r.startMs, bucketMs: r.bucketMs, buckets: r.buckets, cancelled: cells.some((c) => c.cancelled),
+      simulatedMs: Math.min(...cells.map((c) => c.simulatedMs)), outputs: s.outputs,
+    },
+    cells.map(partialOfCell),
+  );
+}

@@ -1,0 +1,337 @@
+import {
+  AVAILABILITY_ZONES, CpuWorkload, DomainError, Image, InstanceType, MS_PER_HOUR, resolveCpuParams, SimTime, validateWorkload, Workload, TRACE_MAX_POINTS,
+} from '@nimbus/hypervisor';
+import { launch } from '../commands/launch';
+import { drainHost, failHost, repairHost } from '../commands/fleet';
+import { setWorkload, terminateVm } from '../commands/lifecycle';
+import { HostRecord } from '../world/world-state';
+import { World } from '../world/world';
+import { AzureDistributions, datasetKey, DatasetRef, PLANETLAB_INTERVAL_SECONDS, ScenarioData } from './datasets';
+import { ArrivalProcess, quantile, RandomStream, streamSeed } from './random';
+import { ScenarioRecorder } from './results/recorder';
+import { ResolvedScenario, imageFor } from './scenario.defaults';
+import { SyntheticWorkloadSpec, TenantSpec, TraceWorkloadSpec, WorkloadSpec } from './scenario';
+
+/** A dataset the scenario needs was not given to the run. */
+export class ScenarioDataMissing extends Error {
+  constructor(readonly dataset: DatasetRef) {
+    super(`the scenario needs the dataset '${datasetKey(dataset)}', which was not loaded (see datasetsNeeded)`);
+    this.name = 'ScenarioDataMissing';
+  }
+}
+
+const zoneIndex = (zone: string | undefined): number => (zone === undefined ? 0 : AVAILABILITY_ZONES.indexOf(zone) + 1);
+
+/**
+ * The fleet's hosts. Ids depend only on the zone and the host's place in it
+ * (`h-` + the zone's number in two digits + 15 digits), so a zone's hosts have the same ids
+ * whether the zone runs alone (a cell) or with the others.
+ */
+export function hostRecords(r: ResolvedScenario): HostRecord[] {
+  const out: HostRecord[] = [];
+  for (const zone of r.zones) {
+    let n = 0;
+    const spec = r.scenario.fleet.zones.find((z) => z.name === zone)!;
+    for (const g of spec.hosts) {
+      for (let i = 0; i < g.count; i++) {
+        n++;
+        out.push({ hostId: `h-${String(zoneIndex(zone)).padStart(2, '0')}${String(n).padStart(15, '0')}`, hostType: g.type, availabilityZone: zone });
+      }
+    }
+  }
+  return out;
+}
+
+interface WorkloadContext {
+  readonly tenant: TenantSpec;
+  readonly name: string;
+  readonly image: Image;
+  /** Draws per VM: sizes, lifetimes, utilizations. */
+  readonly vms: RandomStream;
+}
+
+/**
+ * Makes a scenario happen in a world: launches the workloads' VMs (at the start, and as their
+ * arrivals come), gives them their CPU demand, terminates them when their lifetime ends, and
+ * fails, repairs and drains hosts. Everything goes through the world's commands (launch through
+ * the scheduler, faults through the data plane), as the API's requests do.
+ */
+export class ScenarioDriver {
+  /** Per zone (0: the scheduler chose): VM ids issued so far. */
+  private readonly vmCounters = new Map<number, number>();
+
+  constructor(
+    private readonly r: ResolvedScenario,
+    private readonly data: ScenarioData,
+    private readonly world: World,
+    private readonly recorder: ScenarioRecorder,
+  ) {}
+
+  start(): void {
+    const s = this.r.scenario;
+    for (const tenant of s.tenants) {
+      tenant.workloads.forEach((w, j) => {
+        const name = w.name ?? `w${j}`;
+        const ctx: WorkloadContext = { tenant, name, image: imageFor(w.image)!, vms: new RandomStream(streamSeed(s.seed, 'vms', tenant.id, name)) };
+        if (w.kind === 'synthetic') this.startSynthetic(ctx, w);
+        else this.startTrace(ctx, w);
+      });
+    }
+    this.scheduleFaults();
+    this.scheduleDrains();
+  }
+
+  // ---- synthetic workloads ----
+
+  private startSynthetic(ctx: WorkloadContext, w: SyntheticWorkloadSpec): void {
+    const s = this.r.scenario;
+    for (let i = 0; i < (w.initial ?? 0); i++) this.request(ctx, w);
+    const arrivals = new ArrivalProcess(w.arrivals, this.r.startMs, new RandomStream(streamSeed(s.seed, 'arrivals', ctx.tenant.id, ctx.name)));
+    const next = (after: SimTime) => {
+      const t = arrivals.next(after, this.r.endMs);
+      if (t === Infinity) return;
+      this.world.engine.schedule(t, () => {
+        this.request(ctx, w);
+        next(t);
+      });
+    };
+    next(this.r.startMs);
+  }
+
+  /** One launch request of the workload: a deployment of one or more VMs of one drawn type. */
+  private request(ctx: WorkloadContext, w: SyntheticWorkloadSpec): void {
+    const azure = this.data.azure2019;
+    const needAzure = (): AzureDistributions => {
+      if (!azure) throw new ScenarioDataMissing({ kind: 'azure2019' });
+      return azure;
+    };
+    const count = w.arrivals.deployments === 'azure2019' ? deploymentSize(needAzure(), ctx.vms) : 1;
+    const type = this.drawType(ctx, w, needAzure);
+    const ids = this.launch(ctx, w, type, count);
+    for (const vmId of ids) {
+      const hours = this.drawLifetime(w, ctx.vms, needAzure);
+      const cpu = this.drawCpu(w, type, ctx, needAzure);
+      this.setWorkload(ctx, vmId, type, { cpu });
+      const end = this.world.now + Math.round(hours * MS_PER_HOUR);
+      if (hours !== Infinity && end < this.r.endMs) this.world.engine.schedule(end, () => this.terminate(ctx, vmId));
+    }
+  }
+
+  private drawType(ctx: WorkloadContext, w: SyntheticWorkloadSpec, azure: () => AzureDistributions): InstanceType {
+    const size = w.size;
+    if (size.distribution === 'fixed') return this.r.instanceTypes.get(size.instanceType)!;
+    if (size.distribution === 'mix') return this.r.instanceTypes.get(size.mix[ctx.vms.weighted(size.mix.map((m) => m.weight))].instanceType)!;
+    const a = azure();
+    const cores = ctx.vms.pick(a.cores);
+    const memoryGiB = ctx.vms.pick(a.memoryGB);
+    return closestType([...this.r.instanceTypes.values()], cores, memoryGiB * 1024);
+  }
+
+  private drawLifetime(w: SyntheticWorkloadSpec, random: RandomStream, azure: () => AzureDistributions): number {
+    const l = w.lifetime;
+    switch (l.distribution) {
+      case 'azure2019':
+        return quantile(azure().lifetimeHours, random.uniform());
+      case 'exponential':
+        return random.exponential(l.meanHours);
+      case 'fixed':
+        return l.hours;
+      case 'forever':
+        return Infinity;
+    }
+  }
+
+  /** The VM's CPU demand: its average (and P95) utilization, shaped by the model. */
+  private drawCpu(w: SyntheticWorkloadSpec, type: InstanceType, ctx: WorkloadContext, azure: () => AzureDistributions): CpuWorkload {
+    const u = w.utilization;
+    let average: number;
+    let p95: number;
+    if (u.distribution === 'azure2019') {
+      // One draw for both: the VM at the q-th quantile of averages is at the q-th of P95s (comonotone), so P95 ≥ average.
+      const q = ctx.vms.uniform();
+      const a = azure();
+      average = Math.min(100, quantile(a.cpuAveragePercent, q));
+      p95 = Math.max(average, Math.min(100, quantile(a.cpuP95Percent, q)));
+    } else {
+      average = u.percent;
+      p95 = u.p95Percent ?? u.percent;
+    }
+    const v = type.vcpus;
+    const mean = (average / 100) * v;
+    const spread = ((p95 - average) / 100) * v;
+    switch (u.model ?? 'constant') {
+      case 'constant':
+        return { model: 'constant', cores: mean };
+      case 'diurnal':
+        // cos reaches its peak once a day: amplitude = P95 − average puts the daily peak at the P95.
+        return { model: 'diurnal', meanCores: mean, amplitudeCores: Math.min(spread, v - mean, mean), peakHourUtc: w.arrivals.diurnal?.peakHourUtc ?? 14, stepSeconds: 900 };
+      case 'random-walk':
+        // The walk's stationary deviation is about 2.3 σ (cpu-demand.ts); P95 ≈ mean + 1.645 deviations.
+        return { model: 'random-walk', meanCores: mean, volatility: Math.min(v, spread / (1.645 * 2.3)), seed: streamSeed(Math.floor(ctx.vms.uniform() * 2 ** 31), 'walk'), stepSeconds: 300 };
+    }
+  }
+
+  // ---- trace replay ----
+
+  private startTrace(ctx: WorkloadContext, w: TraceWorkloadSpec): void {
+    if (w.dataset.kind === 'planetlab') {
+      const day = this.data.planetlab?.[w.dataset.day];
+      if (!day) throw new ScenarioDataMissing({ kind: 'planetlab', day: w.dataset.day });
+      const vms = day.vms.slice(0, w.limit ?? day.vms.length);
+      const types = (w.instanceTypes ?? []).map((n) => this.r.instanceTypes.get(n)!);
+      // CloudSim's PlanetLabHelper: VM i gets type ⌊i / ⌈n / types⌉⌋ (blocks), unless round-robin.
+      const block = Math.ceil(vms.length / types.length);
+      vms.forEach((trace, i) => {
+        const type = types[w.assign === 'round-robin' ? i % types.length : Math.min(types.length - 1, Math.floor(i / block))];
+        for (const vmId of this.launch(ctx, w, type, 1)) {
+          const cores = trace.cpuPercent.slice(0, TRACE_MAX_POINTS).map((p) => (p / 100) * type.vcpus);
+          this.setWorkload(ctx, vmId, type, { cpu: { model: 'trace', periodSeconds: PLANETLAB_INTERVAL_SECONDS, cores, repeat: false } });
+        }
+      });
+      return;
+    }
+    const set = this.data.bitbrains?.[w.dataset.path];
+    if (!set) throw new ScenarioDataMissing({ kind: 'bitbrains', path: w.dataset.path });
+    const allowed = w.instanceTypes ? w.instanceTypes.map((n) => this.r.instanceTypes.get(n)!) : [...this.r.instanceTypes.values()];
+    for (const vm of set.slice(0, w.limit ?? set.length)) {
+      const type = closestType(allowed, vm.cores, vm.memoryProvisionedKB / 1024);
+      for (const vmId of this.launch(ctx, w, type, 1)) {
+        const cores = vm.cpuPercent.slice(0, TRACE_MAX_POINTS).map((p) => Math.min(type.vcpus, (p / 100) * vm.cores));
+        const workingSetMiB = Math.min(type.memoryMiB, Math.round(mean(vm.memoryUsageKB) / 1024));
+        const outMbps = (mean(vm.networkOutKBps) * 8) / 1000;
+        this.setWorkload(ctx, vmId, type, {
+          cpu: { model: 'trace', periodSeconds: vm.periodSeconds, cores, repeat: false },
+          memory: { workingSetMiB, dirtyRateMiBps: 0 },
+          ...(outMbps > 0 ? { network: [{ to: 'internet', mbps: outMbps }] } : {}),
+        });
+      }
+    }
+  }
+
+  // ---- commands ----
+
+  /** Launches `count` VMs of `type` for the workload, all or nothing; the ids launched (none if refused). */
+  private launch(ctx: WorkloadContext, w: WorkloadSpec, type: InstanceType, count: number): readonly string[] {
+    const zone = zoneIndex(w.zone);
+    const cpu = w.cpuReservation === undefined ? undefined : reservedCpu(type, w.cpuReservation);
+    try {
+      const result = launch(this.world, {
+        tenantId: ctx.tenant.id, instanceType: type, image: ctx.image, minCount: count, maxCount: count,
+        ...(w.zone ? { availabilityZone: w.zone } : {}),
+        ...(cpu ? { cpu } : {}),
+        ...(ctx.tenant.vcpuQuota !== undefined ? { vcpuQuota: ctx.tenant.vcpuQuota } : {}),
+        newVmId: () => this.nextVmId(zone),
+      });
+      const ids = result.vms.map((vm) => vm.vmId);
+      this.recorder.accepted(ids, this.recorder.vmInfo(result.availabilityZone, ctx.tenant.id, type, ctx.image, this.world.now), this.world.now);
+      return ids;
+    } catch (err) {
+      if (err instanceof DomainError) return []; // refused: the world reported it to the recorder
+      throw err;
+    }
+  }
+
+  /** `i-` + the zone's number (0: the scheduler chose) + 16 hex digits, counted per zone. */
+  private nextVmId(zone: number): string {
+    const n = (this.vmCounters.get(zone) ?? 0) + 1;
+    this.vmCounters.set(zone, n);
+    return `i-${zone.toString(16)}${n.toString(16).padStart(16, '0')}`;
+  }
+
+  private setWorkload(ctx: WorkloadContext, vmId: string, type: InstanceType, w: Workload): void {
+    setWorkload(this.world, ctx.tenant.id, vmId, validateWorkload(w, { vcpus: type.vcpus, memoryMiB: type.memoryMiB }));
+  }
+
+  private terminate(ctx: WorkloadContext, vmId: string): void {
+    const vm = this.world.fleet.vm(vmId);
+    if (!vm || vm.state === 'terminated' || vm.state === 'shutting-down') return;
+    terminateVm(this.world, ctx.tenant.id, vmId);
+  }
+
+  // ---- faults ----
+
+  private scheduleFaults(): void {
+    const f = this.r.scenario.faults;
+    if (!f?.hosts && !f?.driverDomains) return;
+    const hosts = [...this.world.fleet.hosts()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    for (const host of hosts) {
+      if (f.hosts) this.failures(host.id, 'host', f.hosts.mtbfHours, f.hosts.mttrHours);
+      if (f.driverDomains && host.type.virtualization === 'paravirtual') this.failures(host.id, 'driver-domain', f.driverDomains.mtbfHours, f.driverDomains.mttrHours);
+    }
+  }
+
+  /** Exponential times to failure and to repair, one stream per host and component. */
+  private failures(hostId: string, component: 'host' | 'driver-domain', mtbfHours: number, mttrHours: number): void {
+    const random = new RandomStream(streamSeed(this.r.scenario.seed, 'fault', component, hostId));
+    const fail = (after: SimTime) => {
+      const at = after + Math.max(1, Math.round(random.exponential(mtbfHours) * MS_PER_HOUR));
+      if (at >= this.r.endMs) return;
+      this.world.engine.schedule(at, () => {
+        const host = this.world.fleet.host(hostId)!;
+        const down = component === 'host' ? host.state === 'failed' : host.driverDomain === 'failed';
+        if (down || host.state === 'off') return fail(at);
+        failHost(this.world, hostId, component);
+        const repairAt = at + Math.max(1, Math.round(random.exponential(mttrHours) * MS_PER_HOUR));
+        if (repairAt >= this.r.endMs) return;
+        this.world.engine.schedule(repairAt, () => {
+          if (component === 'driver-domain') this.world.dataPlane.repairDriverDomain(hostId);
+          else if (this.world.fleet.host(hostId)!.state === 'failed') repairHost(this.world, hostId);
+          fail(repairAt);
+        });
+      });
+    };
+    fail(this.r.startMs);
+  }
+
+  private scheduleDrains(): void {
+    const s = this.r.scenario;
+    (s.faults?.drains ?? []).forEach((d, i) => {
+      const random = new RandomStream(streamSeed(s.seed, 'drain', String(i)));
+      const at = this.r.startMs + Math.round(d.atHours * MS_PER_HOUR);
+      this.world.engine.schedule(at, () => {
+        const candidates = [...this.world.fleet.hosts()]
+          .filter((h) => h.state === 'available' && (d.zone === undefined || h.availabilityZone === d.zone))
+          .sort((a, b) => (a.id < b.id ? -1 : 1));
+        const chosen: string[] = [];
+        while (chosen.length < d.hosts && candidates.length > 0) chosen.push(candidates.splice(Math.floor(random.uniform() * candidates.length), 1)[0].id);
+        for (const id of chosen) drainHost(this.world, id);
+        const back = at + Math.round(d.durationHours * MS_PER_HOUR);
+        if (back < this.r.endMs)
+          this.world.engine.schedule(back, () => {
+            for (const id of chosen) if (this.world.fleet.host(id)?.state === 'draining') repairHost(this.world, id);
+          });
+      });
+    });
+  }
+}
+
+/** Azure's VMs per deployment; the published CDF stops at 50 (97.4 %): larger ones count as 50. */
+function deploymentSize(a: AzureDistributions, random: RandomStream): number {
+  const n = quantile(a.deploymentSize, random.uniform(), 'step');
+  return n === Infinity ? a.deploymentSize.x[a.deploymentSize.x.length - 1] : n;
+}
+
+/**
+ * The type on sale closest to a VM's cores and memory: the fewest vCPUs that cover `cores` (else
+ * the most there are), then the memory closest to `memoryMiB` (ties: the smaller, then the name).
+ */
+export function closestType(types: readonly InstanceType[], cores: number, memoryMiB: number): InstanceType {
+  const maxVcpus = Math.max(...types.map((t) => t.vcpus));
+  const enough = types.filter((t) => t.vcpus >= Math.min(cores, maxVcpus));
+  const vcpus = Math.min(...enough.map((t) => t.vcpus));
+  return enough
+    .filter((t) => t.vcpus === vcpus)
+    .sort((a, b) => Math.abs(a.memoryMiB - memoryMiB) - Math.abs(b.memoryMiB - memoryMiB) || a.memoryMiB - b.memoryMiB || (a.name < b.name ? -1 : 1))[0];
+}
+
+function reservedCpu(type: InstanceType, fraction: number) {
+  const full = resolveCpuParams(type);
+  return resolveCpuParams(type, { reservationMillicores: Math.min(full.reservationMillicores, Math.round(fraction * type.vcpus * 1000)) });
+}
+
+function mean(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
+  let s = 0;
+  for (const x of xs) s += x;
+  return s / xs.length;
+}

@@ -1,0 +1,243 @@
+/**
+ * A scenario (docs/scenarios.md): a versioned JSON document that says what an offline run
+ * simulates: the fleet, the instance types on sale, the tenants and their workloads, the policies,
+ * the faults, how long, with which seed, and which results to keep. `SCENARIO_SCHEMA` is its JSON
+ * Schema; `validateScenario` checks a document against it and against the catalog.
+ *
+ * These types are the document as written (optional fields stay optional); the run fills in the
+ * defaults (`scenario.defaults.ts`).
+ */
+
+export type ZoneName = 'us-east-1a' | 'us-east-1b' | 'us-east-1c';
+export type InstanceFamilyName = 't3' | 'm5' | 'c5' | 'r5';
+export type VirtualizationModeName = 'hardware-assisted' | 'paravirtual' | 'trap-and-emulate';
+/** Power curves known by name: CloudSim's SPECpower tables (libs/hypervisor's power model). */
+export type NamedPowerCurve = 'hp-proliant-ml110-g4' | 'hp-proliant-ml110-g5';
+
+export interface Scenario {
+  readonly version: 1;
+  readonly name: string;
+  readonly description?: string;
+  /** Every random draw of the run comes from this seed (a safe integer). */
+  readonly seed: number;
+  /** When the run starts: an ISO 8601 UTC instant, a whole number of buckets since the epoch. Default 2026-01-05T00:00:00Z. */
+  readonly start?: string;
+  /** How long the run lasts: a whole number of buckets. */
+  readonly durationHours: number;
+  /** The results' bucket (default 3,600 s). */
+  readonly bucketSeconds?: number;
+  /** Host types defined here, beside the catalog's (`libs/hypervisor/src/catalog/host-types.ts`). */
+  readonly hostTypes?: readonly HostTypeSpec[];
+  readonly fleet: FleetSpec;
+  /** What is on sale: a subset of the catalog (default all of it) and custom types. */
+  readonly instanceTypes?: InstanceTypesSpec;
+  readonly tenants: readonly TenantSpec[];
+  readonly policies?: PoliciesSpec;
+  readonly faults?: FaultsSpec;
+  readonly outputs?: OutputsSpec;
+}
+
+export interface FleetSpec {
+  readonly zones: readonly ZoneSpec[];
+}
+
+export interface ZoneSpec {
+  readonly name: ZoneName;
+  readonly hosts: readonly HostGroupSpec[];
+}
+
+export interface HostGroupSpec {
+  /** A catalog host type or one of `hostTypes`. */
+  readonly type: string;
+  readonly count: number;
+}
+
+export interface HostTypeSpec {
+  readonly name: string;
+  readonly description?: string;
+  readonly sockets: number;
+  readonly coresPerSocket: number;
+  readonly threadsPerCore: number;
+  readonly memoryMiB: number;
+  /** Memory the hypervisor keeps (default 0). */
+  readonly hypervisorReserveMiB?: number;
+  readonly families: readonly InstanceFamilyName[];
+  readonly virtualization: VirtualizationModeName;
+  readonly nic: { readonly gbps: number; readonly sriov: boolean };
+  readonly storage: { readonly iops: number; readonly mibps: number };
+  /** Watts at 0 %, 10 %, …, 100 % CPU utilization, or a named curve. */
+  readonly power: readonly number[] | NamedPowerCurve;
+  /** CloudSim's speed of one core (MIPS), kept for the CloudSim reproduction; the engine counts cores. */
+  readonly mipsPerCore?: number;
+}
+
+export interface InstanceTypesSpec {
+  /** Catalog types on sale (default: every catalog type). */
+  readonly catalog?: readonly string[];
+  readonly custom?: readonly CustomInstanceTypeSpec[];
+}
+
+export interface CustomInstanceTypeSpec {
+  readonly name: string;
+  readonly family: InstanceFamilyName;
+  readonly vcpus: number;
+  readonly memoryMiB: number;
+  /** Burstable: the baseline fraction of each vCPU. */
+  readonly baselinePerVcpu?: number;
+  /** Default 1 Gbit/s baseline and burst. */
+  readonly network?: { readonly baselineGbps: number; readonly burstGbps: number };
+  /** Default 1,000 Mbit/s and 4,000 IOPS, baseline and burst. */
+  readonly ebs?: { readonly baselineMbps: number; readonly burstMbps: number; readonly baselineIops: number; readonly burstIops: number };
+  /** On-Demand USD per hour (decimal strings): `linux` is base compute; `windows` the full Windows price, if sold. */
+  readonly price: { readonly linux: string; readonly windows?: string };
+  /** CloudSim's MIPS of the VM, kept for the CloudSim reproduction. */
+  readonly mips?: number;
+}
+
+export interface TenantSpec {
+  readonly id: string;
+  /** On-Demand vCPU quota (default unlimited). */
+  readonly vcpuQuota?: number;
+  readonly workloads: readonly WorkloadSpec[];
+}
+
+export type WorkloadSpec = SyntheticWorkloadSpec | TraceWorkloadSpec;
+
+/** What every workload may say. */
+interface WorkloadCommon {
+  /** Names the workload within its tenant (default `w<index>`); its random streams are derived from it. */
+  readonly name?: string;
+  /** Where its VMs are launched; omitted, the scheduler chooses a zone per request. */
+  readonly zone?: ZoneName;
+  /** An image id of the catalog or a platform (`linux`, `windows`, …); default Amazon Linux. */
+  readonly image?: string;
+  /** CPU the VMs reserve, as a fraction of their vCPUs (default: the type's, EC2's default). */
+  readonly cpuReservation?: number;
+}
+
+export interface SyntheticWorkloadSpec extends WorkloadCommon {
+  readonly kind: 'synthetic';
+  /** VMs launched at the start (each with a lifetime drawn as for arrivals). */
+  readonly initial?: number;
+  readonly arrivals: ArrivalsSpec;
+  readonly lifetime: LifetimeSpec;
+  readonly size: SizeSpec;
+  readonly utilization: UtilizationSpec;
+}
+
+export interface ArrivalsSpec {
+  /** Mean requests per hour (Poisson), before modulation. */
+  readonly ratePerHour: number;
+  /** rate × (1 + amplitude × cos(2π (h − peakHourUtc) / 24)), h the UTC hour. */
+  readonly diurnal?: { readonly amplitude: number; readonly peakHourUtc: number };
+  /** Windows of the run where the rate is multiplied. */
+  readonly bursts?: readonly { readonly atHours: number; readonly durationHours: number; readonly multiplier: number }[];
+  /** VMs per request: one, or a deployment size drawn from Azure 2019 (`deployment.txt`). Default `single`. */
+  readonly deployments?: 'single' | 'azure2019';
+}
+
+export type LifetimeSpec =
+  | { readonly distribution: 'azure2019' }
+  | { readonly distribution: 'exponential'; readonly meanHours: number }
+  | { readonly distribution: 'fixed'; readonly hours: number }
+  | { readonly distribution: 'forever' };
+
+export type SizeSpec =
+  | { readonly distribution: 'azure2019' }
+  | { readonly distribution: 'fixed'; readonly instanceType: string }
+  | { readonly distribution: 'mix'; readonly mix: readonly { readonly instanceType: string; readonly weight: number }[] };
+
+/**
+ * The VM's CPU demand over time. `azure2019` draws each VM's average (and P95) CPU from `cpu.txt`;
+ * `fixed` gives every VM the same average. The model shapes it: constant at the average; diurnal
+ * with its peak at the P95; or a random walk around the average.
+ */
+export type UtilizationSpec =
+  | { readonly distribution: 'azure2019'; readonly model?: UtilizationModel }
+  | { readonly distribution: 'fixed'; readonly percent: number; readonly p95Percent?: number; readonly model?: UtilizationModel };
+export type UtilizationModel = 'constant' | 'diurnal' | 'random-walk';
+
+/** One VM per trace file (PlanetLab) or per VM file (Bitbrains), all launched at the start. */
+export interface TraceWorkloadSpec extends WorkloadCommon {
+  readonly kind: 'trace';
+  readonly dataset: TraceDatasetSpec;
+  /** Use only the first N VMs (files in name order). */
+  readonly limit?: number;
+  /**
+   * PlanetLab: the types, by position in equal blocks of the sorted files (CloudSim's rule), or
+   * round-robin. Bitbrains: omitted, each VM gets the allowed type closest to its provisioned cores
+   * and memory.
+   */
+  readonly instanceTypes?: readonly string[];
+  readonly assign?: 'blocks' | 'round-robin';
+}
+
+export type TraceDatasetSpec = { readonly kind: 'planetlab'; readonly day: string } | { readonly kind: 'bitbrains'; readonly path: string };
+
+export interface PoliciesSpec {
+  readonly placement?: PlacementPolicySpec;
+  readonly rebalancer?: RebalancerPolicySpec;
+  readonly credits?: CreditPolicySpec;
+  readonly priceBook?: PriceBookSpec;
+}
+
+export interface PlacementPolicySpec {
+  readonly weigher?: 'pack' | 'spread' | 'balance';
+  readonly cpuAllocationRatio?: number;
+  readonly ramAllocationRatio?: number;
+  readonly overrides?: {
+    readonly hostTypes?: Readonly<Record<string, { readonly cpuAllocationRatio?: number; readonly ramAllocationRatio?: number }>>;
+    readonly zones?: Readonly<Record<string, { readonly cpuAllocationRatio?: number; readonly ramAllocationRatio?: number }>>;
+  };
+  /** Hosts with a guarantee violation this recently are used last (0 turns it off). */
+  readonly avoidViolationsMinutes?: number;
+}
+
+/** libs/scheduler's RebalancerConfigPatch, as a document. */
+export interface RebalancerPolicySpec {
+  readonly hotSpot?: { readonly enabled?: boolean; readonly cpuThreshold?: number; readonly windowSeconds?: number; readonly cooldownSeconds?: number };
+  readonly consolidation?: { readonly enabled?: boolean; readonly cpuThreshold?: number; readonly windowSeconds?: number; readonly intervalSeconds?: number; readonly powerOff?: boolean };
+  readonly maxConcurrentMigrations?: number;
+}
+
+/** libs/metering's CreditPolicy, as a document (percentages as decimal strings). */
+export interface CreditPolicySpec {
+  readonly regionTiers?: readonly { readonly belowPercent: string; readonly creditPercent: string }[];
+  readonly instanceTiers?: readonly { readonly belowPercent: string; readonly creditPercent: string }[];
+  readonly guaranteeViolation?: { readonly creditPercent: string; readonly minimumDurationMs: number };
+}
+
+/** The seed price book (AWS us-east-1), with list prices replaced where the scenario says. */
+export interface PriceBookSpec {
+  readonly instanceTypes?: Readonly<Record<string, { readonly linux: string; readonly windows?: string }>>;
+}
+
+export interface FaultsSpec {
+  /** Whole-host failures: exponential times between failures and to repair, per host. */
+  readonly hosts?: { readonly mtbfHours: number; readonly mttrHours: number };
+  /** Driver-domain failures (paravirtual hosts' IO path), per host. */
+  readonly driverDomains?: { readonly mtbfHours: number; readonly mttrHours: number };
+  /** Maintenance: at `atHours`, `hosts` hosts (of `zone`, else of the fleet) are drained, and back in service `durationHours` later. */
+  readonly drains?: readonly { readonly atHours: number; readonly hosts: number; readonly durationHours: number; readonly zone?: ZoneName }[];
+}
+
+export const SERIES_NAMES = [
+  'cpuUtilization', 'cpuCapacityCores', 'cpuAllocatedCores', 'stealCores', 'memoryUtilization', 'memoryCapacityMiB', 'memoryAllocatedMiB', 'memoryResidentMiB',
+  'iopsThrottled', 'hostGuaranteeViolations', 'powerWatts', 'energyKWh', 'hostsOn', 'hostsOff', 'hostsFailed',
+  'instances', 'vcpus', 'requestsAccepted', 'requestsRefused', 'instancesLaunched', 'guaranteeViolatedInstances', 'impairedInstances',
+  'migrations', 'migrationDowntimeMs', 'revenueUsd', 'licensedInstances',
+] as const;
+export type SeriesName = (typeof SERIES_NAMES)[number];
+
+export const TABLE_NAMES = ['tenants', 'refusals', 'migrations', 'revenue', 'licences', 'hosts'] as const;
+export type TableName = (typeof TABLE_NAMES)[number];
+
+export const GROUP_BYS = ['fleet', 'zone', 'hostType', 'tenant', 'product'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+/** Which results to keep (default: all). */
+export interface OutputsSpec {
+  readonly series?: readonly SeriesName[];
+  readonly tables?: readonly TableName[];
+  readonly groupBy?: readonly GroupBy[];
+}

@@ -1,0 +1,152 @@
+import fc from 'fast-check';
+import { builtInScenario, builtInScenarioNames, formatScenarioError, validateScenario } from '@nimbus/simulation';
+import { applyScenarioOverrides } from './builtin';
+
+/** A small valid scenario; each test breaks one thing. */
+const base = () => ({
+  version: 1,
+  name: 'small',
+  seed: 1,
+  durationHours: 2,
+  fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'm5-host', count: 2 }, { type: 'c5-host', count: 1 }] }] },
+  tenants: [
+    {
+      id: 'acme',
+      workloads: [{
+        kind: 'synthetic', zone: 'us-east-1a', arrivals: { ratePerHour: 10 }, lifetime: { distribution: 'exponential', meanHours: 1 },
+        size: { distribution: 'fixed', instanceType: 'm5.large' }, utilization: { distribution: 'fixed', percent: 30 },
+      }],
+    },
+  ],
+});
+
+const errorsOf = (doc: unknown): string[] => {
+  const v = validateScenario(doc);
+  return v.ok ? [] : v.errors.map(formatScenarioError);
+};
+
+describe('validateScenario', () => {
+  it('accepts a valid document and returns a copy of it', () => {
+    const doc = base();
+    const v = validateScenario(doc);
+    expect(v.ok).toBe(true);
+    if (v.ok) {
+      expect(v.scenario).toEqual(doc);
+      expect(v.scenario).not.toBe(doc);
+    }
+  });
+
+  it.each([
+    ['a host count below 1', (d: any) => (d.fleet.zones[0].hosts[1].count = 0), ['/fleet/zones/0/hosts/1/count: must be ≥ 1']],
+    ['a missing seed', (d: any) => delete d.seed, ['/seed: is required']],
+    ['an unknown field', (d: any) => (d.fleet.zones[0].racks = 3), ['/fleet/zones/0/racks: is not a known field (expected name, hosts)']],
+    ['a wrong type', (d: any) => (d.durationHours = '2'), ['/durationHours: must be a number']],
+    ['another version', (d: any) => (d.version = 2), ['/version: must be 1']],
+    ['an unknown zone', (d: any) => (d.fleet.zones[0].name = 'eu-west-1a'), ['/fleet/zones/0/name: must be one of "us-east-1a", "us-east-1b", "us-east-1c"']],
+    ['an unknown workload kind', (d: any) => (d.tenants[0].workloads[0].kind = 'replay'), ['/tenants/0/workloads/0/kind: must be one of "synthetic", "trace"']],
+    [
+      'a lifetime without its parameter',
+      (d: any) => delete d.tenants[0].workloads[0].lifetime.meanHours,
+      ['/tenants/0/workloads/0/lifetime/meanHours: is required'],
+    ],
+    [
+      'a bad power curve',
+      (d: any) => (d.hostTypes = [{ name: 'tiny', sockets: 1, coresPerSocket: 2, threadsPerCore: 1, memoryMiB: 4096, families: ['m5'], virtualization: 'hardware-assisted', nic: { gbps: 1, sriov: false }, storage: { iops: 100, mibps: 10 }, power: [1, 2, 3] }]),
+      ["/hostTypes/0/power: must be a named curve ('hp-proliant-ml110-g4', 'hp-proliant-ml110-g5') or 11 watts figures (0 %, 10 %, …, 100 %)"],
+    ],
+    ['a bad price', (d: any) => (d.instanceTypes = { custom: [{ name: 'x1', family: 'm5', vcpus: 1, memoryMiB: 512, price: { linux: 0.1 } }] }), ['/instanceTypes/custom/0/price/linux: must be a string']],
+    [
+      'an unknown host type',
+      (d: any) => (d.fleet.zones[0].hosts[0].type = 'm6-host'),
+      ["/fleet/zones/0/hosts/0/type: unknown host type 'm6-host' (catalog: m5-host, c5-host, r5-host, m5-xen-pv-host, m5-bt-host)"],
+    ],
+    ['a type not on sale', (d: any) => (d.instanceTypes = { catalog: ['c5.large'] }), ["/tenants/0/workloads/0/size/instanceType: 'm5.large' is not an instance type on sale in this scenario"]],
+    ['a zone without hosts', (d: any) => (d.tenants[0].workloads[0].zone = 'us-east-1b'), ["/tenants/0/workloads/0/zone: 'us-east-1b' has no hosts in this fleet (zones: us-east-1a)"]],
+    ['an unknown image', (d: any) => (d.tenants[0].workloads[0].image = 'ami-nope'), ["/tenants/0/workloads/0/image: unknown image 'ami-nope' (an AMI id of the catalog, or linux, windows, rhel, suse, ubuntu-pro, windows-sql-standard)"]],
+    ['a start off the bucket grid', (d: any) => (d.start = '2026-01-05T00:30:00Z'), ['/start: must be a whole number of buckets (3600 s) since the epoch']],
+    ['a duration off the bucket grid', (d: any) => (d.durationHours = 1.5), ['/durationHours: must be a whole number of buckets (3600 s)']],
+    [
+      'Azure sizes with nothing on sale',
+      (d: any) => {
+        d.instanceTypes = { catalog: [] };
+        d.tenants[0].workloads[0].size = { distribution: 'azure2019' };
+      },
+      ['/tenants/0/workloads/0/size: needs instance types on sale to choose from, and none is'],
+    ],
+    ['a zone given twice', (d: any) => d.fleet.zones.push({ name: 'us-east-1a', hosts: [{ type: 'm5-host', count: 1 }] }), ["/fleet/zones/1/name: 'us-east-1a' is given twice (also at /fleet/zones/0)"]],
+  ])('names the path of %s', (_what, breakIt, expected) => {
+    const doc = base();
+    breakIt(doc);
+    expect(errorsOf(doc)).toEqual(expected);
+  });
+
+  it('reports every error of a document at once', () => {
+    const doc: any = base();
+    doc.seed = 1.5;
+    doc.fleet.zones[0].hosts[0].count = -1;
+    delete doc.tenants[0].workloads[0].arrivals;
+    expect(errorsOf(doc)).toEqual([
+      '/seed: must be an integer',
+      '/fleet/zones/0/hosts/0/count: must be ≥ 1',
+      '/tenants/0/workloads/0/arrivals: is required',
+    ]);
+  });
+
+  it('refuses what is not an object', () => {
+    expect(errorsOf(null)).toEqual(['/: must be an object']);
+    expect(errorsOf([])).toEqual(['/: must be an object']);
+  });
+
+  it('accepts every built-in scenario', () => {
+    expect(builtInScenarioNames()).toEqual(['azure-small', 'planetlab-20110303']);
+    for (const name of builtInScenarioNames()) expect(errorsOf(builtInScenario(name))).toEqual([]);
+  });
+
+  it('applies overrides as a JSON merge patch (RFC 7386) that the caller validates', () => {
+    const s = builtInScenario('azure-small')!;
+    const patched = applyScenarioOverrides(s, { seed: 7, durationHours: 12, policies: { placement: { weigher: 'spread' } }, description: null }) as any;
+    expect(patched.seed).toBe(7);
+    expect(patched.durationHours).toBe(12);
+    expect(patched.policies.placement).toEqual({ weigher: 'spread', cpuAllocationRatio: 2, ramAllocationRatio: 1 });
+    expect('description' in patched).toBe(false);
+    expect(s.seed).toBe(2019);
+    expect(errorsOf(patched)).toEqual([]);
+    expect(errorsOf(applyScenarioOverrides(s, { fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'm5-host', count: 0 }] }] } }))).toEqual([
+      '/fleet/zones/0/hosts/0/count: must be ≥ 1',
+    ]);
+  });
+
+  it('answers any JSON with a verdict, never a throw, every error with a JSON-pointer path (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (doc) => {
+        const v = validateScenario(doc);
+        expect(v.ok).toBe(false);
+        if (!v.ok) for (const e of v.errors) expect(e.path === '' || e.path.startsWith('/')).toBe(true);
+      }),
+      { seed: 13, numRuns: 300 },
+    );
+  });
+
+  it('names the path of a change to any field of a valid document (property)', () => {
+    // Replacing a leaf by a value of another type is an error at that leaf's path (or its parent's, for a tag).
+    const leaves: string[][] = [];
+    const walk = (v: unknown, path: string[]) => {
+      if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+      else leaves.push(path);
+    };
+    walk(base(), []);
+    fc.assert(
+      fc.property(fc.constantFrom(...leaves), (path) => {
+        const doc: any = base();
+        let at = doc;
+        for (const k of path.slice(0, -1)) at = at[k];
+        at[path[path.length - 1]] = { wrong: true };
+        const v = validateScenario(doc);
+        expect(v.ok).toBe(false);
+        const pointer = `/${path.join('/')}`;
+        if (!v.ok) expect(v.errors.some((e) => pointer.startsWith(e.path) || e.path.startsWith(pointer))).toBe(true);
+      }),
+      { seed: 17, numRuns: 100 },
+    );
+  });
+});
