@@ -2,12 +2,10 @@ import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { LINUX_AMI, startApp, TestApp } from './support/app';
-import { billingHarness, HOUR_MS } from './support/billing';
+import { billingHarness, HOUR_MS, BOOT_MS, SHUTDOWN_MS } from './support/billing';
 import { Reach } from './support/reach';
 
 type Op = 'start' | 'stop' | 'terminate';
-const BOOT_MS = 15_000; // Amazon Linux
-const SHUTDOWN_MS = 10_000;
 const N = 4;
 
 /**

@@ -1,11 +1,9 @@
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { expectError, LINUX_AMI, startApp, TestApp } from './support/app';
-import { billingHarness, HOUR_MS } from './support/billing';
+import { billingHarness, HOUR_MS, BOOT_MS, SHUTDOWN_MS } from './support/billing';
 
 type Op = 'start' | 'stop' | 'reboot';
-const BOOT_MS = 15_000; // Amazon Linux
-const SHUTDOWN_MS = 10_000;
 
 /**
  * The invariant of metering, end to end (property, fast-check): for any lifecycle driven through

@@ -4,6 +4,9 @@ export const SUSE_AMI = 'ami-0e0e0c00000000e15';
 export const SQL_AMI = 'ami-0f1d0c00000001f22';
 export const BYOL_WINDOWS_AMI = 'ami-0f2d0c00000002f22';
 export const HOUR_MS = 3_600_000;
+/** The lifecycle's timings the billing models use (docs/model.md §3.6): an Amazon Linux boot, a shutdown. */
+export const BOOT_MS = 15_000;
+export const SHUTDOWN_MS = 10_000;
 export const iso = (ms: number) => new Date(ms).toISOString();
 
 export interface Line {
