@@ -39,6 +39,8 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // DEBUG_SERVER=1: the server's whole output on stderr when it exits (to see why a test's server stopped).
+  if (process.env.DEBUG_SERVER) child.once('exit', () => process.stderr.write(`SERVER OUTPUT:\n${output}\n`));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);

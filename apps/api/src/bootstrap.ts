@@ -18,7 +18,6 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   registerRequestHooks(app.getHttpAdapter().getInstance(), app.get(MetricsService));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
-  app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle('Nimbus')
     .setDescription('A simulated multi-tenant, EC2-style cloud. Errors: {"error": {"code", "message", "requestId"}}.')
