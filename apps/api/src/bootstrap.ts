@@ -4,6 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppOptions } from './app.module';
 import { ErrorFilter } from './http/error.filter';
+import { asDatabaseUnavailable } from './persistence/database-errors';
 import { httpAdapter, registerBodyParsers, registerRequestHooks } from './http/server';
 import { createValidationPipe } from './http/rest/validation.pipe';
 import { AppConfig } from './config/app-config';
@@ -17,7 +18,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   registerBodyParsers(app.getHttpAdapter().getInstance());
   registerRequestHooks(app.getHttpAdapter().getInstance(), app.get(MetricsService));
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalFilters(new ErrorFilter(asDatabaseUnavailable));
   const doc = new DocumentBuilder()
     .setTitle('Nimbus')
     .setDescription('A simulated multi-tenant, EC2-style cloud. Errors: {"error": {"code", "message", "requestId"}}.')

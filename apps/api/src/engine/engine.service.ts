@@ -68,6 +68,8 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   private lastPersistWallMs = 0;
   private pacer?: NodeJS.Timeout;
   private tickQueued = false;
+  /** The world holds changes the database refused and could not be rebuilt yet (see rebuild). */
+  private stale = false;
   /** The simulated time of the last rebuild: a bucket open then may already have a row (merge it). */
   private rebuiltAt = 0;
   private readonly terminationHandlers: TerminationHandler[] = [];
@@ -241,6 +243,14 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   private async commitGroup(): Promise<void> {
     const group = this.queue;
     this.queue = [];
+    if (this.stale) {
+      try {
+        await this.rebuild(this.worldRef.now);
+      } catch (err) {
+        for (const q of group) q.reject(err);
+        return;
+      }
+    }
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     let changedAndFailed = false;
     const world = this.worldRef;
@@ -362,10 +372,23 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   }
 
   /** Restores the world from the database (on start, and after a failed commit or command that had changed it). */
+  /**
+   * Restores the world from the database. If the database cannot be read, the world as it stands
+   * (with changes that did not commit) is kept but marked stale, and the next group rebuilds it
+   * before it applies anything, or fails as a whole: nothing is applied to a world that has
+   * drifted from the database.
+   */
   private async rebuild(nowMs: number): Promise<void> {
+    let state;
+    try {
+      state = await this.store.load(nowMs, this.schedulerConfig, this.rebalancerConfig, REBALANCER_STATE_KEY);
+    } catch (err) {
+      this.stale = true;
+      throw err;
+    }
     this.worldRef?.dispose();
-    const state = await this.store.load(nowMs, this.schedulerConfig, this.rebalancerConfig, REBALANCER_STATE_KEY);
     this.worldRef = World.restore(state);
+    this.stale = false;
     this.rebalancerWritten = -1;
     this.rebuiltAt = nowMs;
     this.logger.log(

@@ -27,6 +27,9 @@ const PARSER_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'The request body must be application/json.',
 };
 
+/** Seconds a client should wait after a 503 ServiceUnavailable. */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 const isDomainError = (e: unknown): e is CodedError => typeof e === 'object' && e !== null && (e as CodedError).isDomainError === true;
 
 /** Nest's own HTTP exceptions (unknown route, bad JSON, payload size) in the same error shape. */
@@ -49,7 +52,14 @@ const CODE_BY_STATUS: Record<number, string> = {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ErrorFilter');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  /**
+   * `translate` turns an error from below the application (the database's) into the domain error
+   * it means, if any; the composition root passes persistence's (the filter knows no database).
+   */
+  constructor(private readonly translate: (err: unknown) => CodedError | undefined = () => undefined) {}
+
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    const exception = isDomainError(thrown) ? thrown : (this.translate(thrown) ?? thrown);
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<FastifyRequest>();
     const res = ctx.getResponse<FastifyReply>();
@@ -80,6 +90,8 @@ export class ErrorFilter implements ExceptionFilter {
       message = 'An internal error has occurred.';
       this.logger.error({ err: exception, requestId }, 'unhandled error');
     }
+    // A service that cannot serve now says when to come back.
+    if (code === 'ServiceUnavailable') void res.header('Retry-After', String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS));
     void res.status(status).send({ error: { code, message, requestId } });
   }
 }

@@ -7,9 +7,6 @@ import { ApiError } from '../../../application/common/api-errors';
 import { AdminAuth } from '../auth/guards';
 import { MetricsService } from '../../../metrics/metrics.service';
 
-/** Seconds a client should wait before asking again when Nimbus is not ready. */
-const RETRY_AFTER_SECONDS = 5;
-
 @ApiTags('ops')
 @Controller()
 export class HealthController {
@@ -35,7 +32,7 @@ export class HealthController {
 
   @Get('health/ready')
   @ApiOperation({ summary: 'Readiness: the database answers, the engine keeps up with its clock, and Redis answers when simulation runs use it; 503 ServiceUnavailable naming what fails.' })
-  async ready(@Res({ passthrough: true }) res: FastifyReply) {
+  async ready() {
     const as = (key: string, state: DependencyState) => {
       const session = this.indicator.check(key);
       return state.up ? session.up(state.detail ?? {}) : session.down({ reason: state.reason });
@@ -51,7 +48,6 @@ export class HealthController {
     } catch (err) {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       const { error = {} } = err.getResponse() as { error?: Record<string, { reason?: string }> };
-      void res.header('Retry-After', String(RETRY_AFTER_SECONDS));
       throw new ApiError('ServiceUnavailable', `not ready: ${Object.entries(error).map(([k, v]) => `${k} (${v.reason ?? 'down'})`).join('; ')}`);
     }
   }
