@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectError, LINUX_AMI, startApp, TestApp } from './support/app';
 import { TestDatabase, usingPostgres } from './support/database';
 import { freePort } from './support/server-process';
 
-const BIN = '/usr/lib/postgresql/15/bin';
+/** Debian's PostgreSQL server binaries, whichever version is installed. */
+const BIN = join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort().at(-1) ?? '15', 'bin');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
