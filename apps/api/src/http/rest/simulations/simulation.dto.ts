@@ -12,14 +12,14 @@ export class CreateSimulationDto {
   @IsOptional() @IsObject()
   scenario?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'The name of a built-in scenario. Give this or scenario.', example: 'two-zones-day' })
+  @ApiPropertyOptional({ description: 'The name of a built-in scenario. Give this or scenario.', example: 'azure-small' })
   @IsOptional() @IsString() @Length(1, 128)
   builtIn?: string;
 
   @ApiPropertyOptional({
     type: 'object', additionalProperties: true,
     description: 'With builtIn: a JSON Merge Patch (RFC 7396) applied to the built-in scenario before it is validated.',
-    example: { seed: 7, durationMs: 3600000 },
+    example: { seed: 7, durationHours: 6 },
   })
   @IsOptional() @IsObject()
   overrides?: Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { ScenarioResult } from '../../../application/simulations/scenario-port';
+import { ScenarioResult } from '@nimbus/simulation';
 import { ChartSeries, SimulationComparison, SimulationPage, SimulationReport, SimulationView } from '../../../application/simulations/simulations.service';
 import { ListSimulationsQueryDto } from './simulation.dto';
 import { ListSimulationsCommand } from '../../../application/simulations/simulations.commands';
