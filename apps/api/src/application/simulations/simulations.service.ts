@@ -308,8 +308,14 @@ export class SimulationsService {
       }
       if (FINAL_STATES.includes(view.state)) return;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, pollMs);
-        signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        // One listener at a time: each wait takes its own off again (a long stream would pile them up).
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, pollMs);
+        signal.addEventListener('abort', done, { once: true });
       });
     }
   }
