@@ -4,11 +4,17 @@ import { DataSource } from 'typeorm';
 import { probeRedis } from '../apps/api/src/jobs/redis';
 import { startApp, TestApp } from './support/app';
 import { freePort } from './support/server-process';
-import { eventually, queuePrefix, redisForTests, scenario, startWorkerProcess, TEST_REDIS_URL, WorkerProcess } from './support/simulations';
+import { eventually, LONG, queuePrefix, redisForTests, scenario, startWorkerProcess, TEST_REDIS_URL, WorkerProcess } from './support/simulations';
+
+const HOUR_MS = 3_600_000;
+/** Waits for a run of LONG (about 3.5 s alone on a worker, more on a busy machine) allow this much. */
+const LONG_RUN_TIMEOUT_MS = 60_000;
 
 /**
  * Load-simulation runs on BullMQ, against a real Redis, with apps/worker as separate processes
- * (as `npm run worker` starts them). With CI=true a missing Redis fails these tests.
+ * (as `npm run worker` starts them), running real scenarios (@nimbus/simulation). With CI=true a
+ * missing Redis fails these tests. Runs that are acted on mid-run are LONG (no slow-down knob:
+ * the tests wait for progress > 0, then act).
  */
 describe('simulations on BullMQ workers', () => {
   let redis = false;
@@ -36,6 +42,12 @@ describe('simulations on BullMQ workers', () => {
       return run.state === state ? run : undefined;
     }, timeoutMs, `${id} to be ${state}`);
   const submit = async (body: object) => (await t!.admin().post('/v1/admin/simulations', body).expect(202)).body.simulationId as string;
+  const underWay = (id: string) =>
+    eventually(async () => {
+      const run = await get(id);
+      return run.state === 'running' && run.progress.simulatedTime > 0 ? run : undefined;
+    }, 30_000, `${id} to be under way`);
+  const reportText = async (id: string) => (await t!.admin().get(`/v1/admin/simulations/${id}/report`).expect(200)).text;
   const reportRows = async (id: string) => {
     const ds = t!.app.get<DataSource>(getDataSourceToken());
     return Number((await ds.query(`SELECT COUNT(*) AS n FROM simulation_reports WHERE run_id = '${id}'`))[0].n);
@@ -48,47 +60,56 @@ describe('simulations on BullMQ workers', () => {
     const id = await submit({ scenario: scenario({ hours: 6 }) });
     const done = await until(id, 'completed');
     expect(done).toMatchObject({ attempt: 1, worker: expect.stringMatching(new RegExp(`:${w.child.pid}$`)), progress: { fraction: 1 } });
-    expect(done.report).toMatchObject({ cancelled: false, simulatedMs: 6 * 3_600_000 });
+    expect(done.report).toMatchObject({ scenario: 'test', cancelled: false, simulatedMs: 6 * HOUR_MS, digest: done.digest });
+    expect(done.progress.events).toBe(done.report.events);
     expect(await reportRows(id)).toBe(1);
+    // A built-in scenario with overrides, its data loaded by the worker (data/).
+    const builtIn = await submit({ builtIn: 'azure-small', overrides: { seed: 3, durationHours: 12 } });
+    expect((await until(builtIn, 'completed')).report).toMatchObject({ scenario: 'azure-small', seed: 3, cancelled: false, simulatedMs: 12 * HOUR_MS });
+    // A missing dataset fails the run, naming it; the worker carries on.
+    const missing = await submit({ scenario: { ...scenario({ hours: 1 }), tenants: [{ id: 'bb', workloads: [{ kind: 'trace', zone: 'us-east-1a', dataset: { kind: 'bitbrains', path: 'bitbrains-rnd/not-there' }, limit: 2 }] }] } });
+    expect((await until(missing, 'failed')).error).toMatch(/^a dataset the scenario needs is missing: .*'bitbrains\/bitbrains-rnd\/not-there'/);
+    await until(await submit({ scenario: scenario({ hours: 1 }) }), 'completed');
   });
 
   it('a worker killed with SIGKILL mid-run: BullMQ\'s stalled-job check hands the run to another worker, which completes it; stored once, the same results', async () => {
     if (!redis) return;
     const { worker } = await start();
     const a = await worker();
-    const id = await submit({ scenario: scenario({ hours: 40, wallMsPerSlice: 60, seed: 3 }) });
-    const mid = await eventually(async () => {
-      const run = await get(id);
-      return run.state === 'running' && run.progress.simulatedTime >= 4 * 3600 ? run : undefined;
-    }, 20_000, 'the run to be under way');
+    const id = await submit({ scenario: scenario({ ...LONG, seed: 3 }) });
+    const mid = await underWay(id);
     expect(mid.worker).toMatch(new RegExp(`:${a.child.pid}$`));
     await a.kill9();
+    expect(await get(id)).toMatchObject({ state: 'running', attempt: 1 }); // killed mid-run
 
     const b = await worker();
-    const done = await until(id, 'completed');
+    const done = await until(id, 'completed', LONG_RUN_TIMEOUT_MS);
     expect(done).toMatchObject({ attempt: 2, worker: expect.stringMatching(new RegExp(`:${b.child.pid}$`)) });
-    expect(done.report.simulatedMs).toBe(40 * 3_600_000);
+    expect(done.report.simulatedMs).toBe(LONG.hours! * HOUR_MS);
     expect(await reportRows(id)).toBe(1);
     expect(b.output()).toContain('simulation run stored');
 
-    // Restarted from scratch, it is the run it would have been: the same digest as one never interrupted.
-    const again = await submit({ scenario: scenario({ hours: 40, seed: 3 }) });
-    expect((await until(again, 'completed')).digest).toBe(done.digest);
-  });
+    // Restarted from scratch, it is the run it would have been: the same digest and the same
+    // report, byte for byte, as one never interrupted (determinism across workers and attempts).
+    const again = await submit({ scenario: scenario({ ...LONG, seed: 3 }) });
+    expect((await until(again, 'completed', LONG_RUN_TIMEOUT_MS)).digest).toBe(done.digest);
+    expect((await reportText(again)).replace(again, id)).toBe(await reportText(id));
+  }, 150_000);
 
   it('cancel: the worker stops the run and stores its partial results, marked cancelled', async () => {
     if (!redis) return;
     const { worker } = await start();
     await worker();
-    const id = await submit({ scenario: scenario({ hours: 48, wallMsPerSlice: 60 }) });
-    await eventually(async () => ((await get(id)).progress.simulatedTime >= 3 * 3600 ? true : undefined), 20_000, 'progress');
+    const id = await submit({ scenario: scenario(LONG) });
+    await underWay(id);
     await t!.admin().post(`/v1/admin/simulations/${id}/cancel`).expect(200);
     const done = await until(id, 'cancelled');
     expect(done.report.cancelled).toBe(true);
-    expect(done.report.simulatedMs).toBeLessThan(48 * 3_600_000);
+    expect(done.report.simulatedMs).toBeGreaterThan(0);
+    expect(done.report.simulatedMs).toBeLessThan(LONG.hours! * HOUR_MS);
     expect(await reportRows(id)).toBe(1);
     // A run cancelled while queued never reaches a worker.
-    const busy = await submit({ scenario: scenario({ hours: 48, wallMsPerSlice: 60 }) });
+    const busy = await submit({ scenario: scenario(LONG) });
     await until(busy, 'running');
     const queued = await submit({ scenario: scenario({ hours: 1 }) });
     await t!.admin().post(`/v1/admin/simulations/${queued}/cancel`).expect(200);
@@ -96,7 +117,7 @@ describe('simulations on BullMQ workers', () => {
     await until(busy, 'cancelled');
     await new Promise((r) => setTimeout(r, 500));
     expect(await get(queued)).toMatchObject({ state: 'cancelled', attempt: 0 });
-  });
+  }, 120_000);
 
   it('Redis restarted mid-run (its data lost): the run completes, and a run queued before the restart is queued again and completes', async () => {
     if (!redis) return;
@@ -110,16 +131,17 @@ describe('simulations on BullMQ workers', () => {
     try {
       const { worker } = await start(`redis://127.0.0.1:${port}`);
       await worker();
-      const id = await submit({ scenario: scenario({ hours: 40, wallMsPerSlice: 60 }) });
-      await eventually(async () => ((await get(id)).progress.simulatedTime >= 3 * 3600 ? true : undefined), 20_000, 'progress');
+      const id = await submit({ scenario: scenario(LONG) });
+      await underWay(id);
       const queued = await submit({ scenario: scenario({ hours: 2 }) });
       const stopped = new Promise((r) => server.once('exit', r));
       server.kill('SIGKILL');
       await stopped;
       await new Promise((r) => setTimeout(r, 500));
+      expect((await get(id)).state).toBe('running'); // the run goes on without Redis
       server = await startRedis();
-      const done = await until(id, 'completed');
-      expect(done.report.simulatedMs).toBe(40 * 3_600_000);
+      const done = await until(id, 'completed', LONG_RUN_TIMEOUT_MS);
+      expect(done.report.simulatedMs).toBe(LONG.hours! * HOUR_MS);
       expect(await reportRows(id)).toBe(1);
       expect((await until(queued, 'completed', 30_000)).report.cancelled).toBe(false);
     } finally {
@@ -131,5 +153,5 @@ describe('simulations on BullMQ workers', () => {
       server.kill('SIGKILL');
       await exited;
     }
-  });
+  }, 120_000);
 });

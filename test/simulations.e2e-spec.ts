@@ -1,10 +1,20 @@
+import { builtInScenario, builtInScenarioNames, formatScenarioError, runScenario, SCENARIO_SCHEMA, ScenarioError, validateScenario } from '@nimbus/simulation';
+import { loadScenarioData } from '../apps/api/src/datasets/datasets';
 import { ADMIN_KEY, expectError, startApp, TestApp } from './support/app';
-import { eventually, scenario } from './support/simulations';
+import { eventually, IN_JEST_LONG, scenario } from './support/simulations';
+
+const HOUR_MS = 3_600_000;
+
+/** A report as the API answers it, less the run's own fields: the scenario library's result. */
+const resultOf = (report: Record<string, unknown>) => {
+  const { simulationId: _id, state: _state, ...result } = report;
+  return result;
+};
 
 /**
  * Load-simulation runs through the REST API with no Redis reachable: the in-process fallback (the
- * same runner as a BullMQ worker, one run at a time). test/simulation-workers.e2e-spec.ts runs them
- * on BullMQ with worker processes.
+ * same runner as a BullMQ worker, one run at a time), running the scenario library
+ * (@nimbus/simulation). test/simulation-workers.e2e-spec.ts runs them on BullMQ with worker processes.
  */
 describe('simulations (in-process fallback: no Redis reachable)', () => {
   let t: TestApp;
@@ -19,66 +29,82 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
     return res;
   };
   const get = async (id: string) => (await t.admin().get(`/v1/admin/simulations/${id}`).expect(200)).body;
-  const until = (id: string, state: string, timeoutMs = 20_000) =>
+  const until = (id: string, state: string, timeoutMs = 30_000) =>
     eventually(async () => {
       const run = await get(id);
       return run.state === state ? run : undefined;
     }, timeoutMs, `${id} to be ${state}`);
+  const underWay = (id: string) =>
+    eventually(async () => {
+      const run = await get(id);
+      return run.state === 'running' && run.progress.simulatedTime > 0 ? run : undefined;
+    }, 30_000, `${id} to be under way`);
 
   it('submit → progress → completion; the report as JSON, CSV and chart-ready series; compare', async () => {
     const res = await submit({ scenario: scenario({ hours: 6, seed: 1 }) });
-    expect(res.body).toMatchObject({ simulationId: expect.stringMatching(/^sim-[0-9a-f]{17}$/), state: 'queued' });
+    expect(res.body).toMatchObject({ simulationId: expect.stringMatching(/^sim-[0-9a-f]{17}$/), state: 'queued', progress: { simulatedTime: 0, simulatedDuration: 6 * 3600, fraction: 0 } });
     expect(res.headers.location).toBe(`/v1/admin/simulations/${res.body.simulationId}`);
     const id = res.body.simulationId;
     const done = await until(id, 'completed');
     expect(done.progress).toEqual({ simulatedTime: 6 * 3600, simulatedDuration: 6 * 3600, fraction: 1, events: expect.any(Number), wallSeconds: expect.any(Number), etaSeconds: null });
     expect(done.progress.events).toBeGreaterThan(0);
     expect(done).toMatchObject({ attempt: 1, worker: expect.stringContaining(':api'), cancelRequested: false, digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(done.report).toMatchObject({ version: 1, cancelled: false, simulatedMs: 6 * 3_600_000, digest: done.digest });
+    expect(done.report).toMatchObject({ version: 1, scenario: 'test', seed: 1, cancelled: false, simulatedMs: 6 * HOUR_MS, bucketMs: HOUR_MS, digest: done.digest });
+    expect(done.progress.events).toBe(done.report.events);
 
     const report = (await t.admin().get(`/v1/admin/simulations/${id}/report`).expect(200)).body;
-    expect(report).toMatchObject({ simulationId: id, state: 'completed', cancelled: false, digest: done.digest, headline: { energyKWh: expect.any(Number) } });
-    expect(report.series.map((s: { name: string; group: string }) => `${s.name}/${s.group}`)).toEqual(
-      ['energyKWh/us-east-1a', 'energyKWh/us-east-1b', 'runningVms/us-east-1a', 'runningVms/us-east-1b'],
+    expect(report).toMatchObject({ simulationId: id, state: 'completed', cancelled: false, digest: done.digest });
+    expect(report.headline).toMatchObject({ energyKWh: expect.any(Number), instancesLaunched: expect.any(Number), revenueUsd: expect.any(Number) });
+    expect(report.headline.instancesLaunched).toBeGreaterThanOrEqual(40); // 20 per zone at the start
+    expect(report.series.filter((s: { name: string }) => s.name === 'energyKWh').map((s: { groupBy: string; group: string }) => `${s.groupBy}/${s.group}`)).toEqual(
+      ['fleet/fleet', 'zone/us-east-1a', 'zone/us-east-1b', 'hostType/m5-host'],
     );
+    expect(report.tables.map((x: { name: string }) => x.name)).toEqual(['tenants', 'refusals', 'migrations', 'revenue', 'licences', 'hosts']);
 
     const csv = await t.admin().get(`/v1/admin/simulations/${id}/csv?series=energyKWh`).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    const lines = csv.text.trim().split('\r\n');
-    expect(lines[0]).toBe('offsetMs,zone=us-east-1a,zone=us-east-1b');
+    expect(csv.headers['content-disposition']).toBe(`attachment; filename="${id}-energyKWh.csv"`);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe('time,fleet (kWh),zone:us-east-1a (kWh),zone:us-east-1b (kWh),hostType:m5-host (kWh)');
     expect(lines).toHaveLength(1 + 6);
-    const table = await t.admin().get(`/v1/admin/simulations/${id}/csv?table=zones`).expect(200);
-    expect(table.text.split('\r\n')[0]).toBe('zone,hosts,energyKWh');
+    expect(lines[1]).toMatch(/^2026-01-05T00:00:00\.000Z,/);
+    const table = await t.admin().get(`/v1/admin/simulations/${id}/csv?table=hosts`).expect(200);
+    expect(table.text.split('\n')[0]).toBe('zone,hostType,hosts,energyKWh,failures,drains,poweredOff');
     expectError(await t.admin().get(`/v1/admin/simulations/${id}/csv?series=nope`), 400, 'InvalidParameterValue');
     expectError(await t.admin().get(`/v1/admin/simulations/${id}/csv`), 400, 'InvalidParameterValue');
 
-    const chart = (await t.admin().get(`/v1/admin/simulations/${id}/series/runningVms`).expect(200)).body;
-    expect(chart).toMatchObject({ simulationId: id, name: 'runningVms', unit: 'count', bucketMs: 3_600_000, offsetsMs: [0, 3.6e6, 7.2e6, 1.08e7, 1.44e7, 1.8e7] });
+    const chart = (await t.admin().get(`/v1/admin/simulations/${id}/series/hostsOn`).expect(200)).body;
+    expect(chart).toMatchObject({ simulationId: id, name: 'hostsOn', unit: 'hosts', bucketMs: HOUR_MS, offsetsMs: [0, 1, 2, 3, 4, 5].map((h) => h * HOUR_MS) });
     expect(chart.datasets).toEqual([
-      { groupBy: 'zone', group: 'us-east-1a', values: expect.any(Array) },
-      { groupBy: 'zone', group: 'us-east-1b', values: expect.any(Array) },
+      { groupBy: 'fleet', group: 'fleet', values: [8, 8, 8, 8, 8, 8] },
+      { groupBy: 'zone', group: 'us-east-1a', values: [4, 4, 4, 4, 4, 4] },
+      { groupBy: 'zone', group: 'us-east-1b', values: [4, 4, 4, 4, 4, 4] },
+      { groupBy: 'hostType', group: 'm5-host', values: [8, 8, 8, 8, 8, 8] },
     ]);
-    const chartCsv = await t.admin().get(`/v1/admin/simulations/${id}/series/runningVms`).set('Accept', 'text/csv').expect(200);
-    expect(chartCsv.text.split('\r\n')[0]).toBe('offsetMs,zone=us-east-1a,zone=us-east-1b');
+    const chartCsv = await t.admin().get(`/v1/admin/simulations/${id}/series/hostsOn`).set('Accept', 'text/csv').expect(200);
+    expect(chartCsv.text.split('\n')[0]).toBe('time,fleet (hosts),zone:us-east-1a (hosts),zone:us-east-1b (hosts),hostType:m5-host (hosts)');
     expectError(await t.admin().get(`/v1/admin/simulations/${id}/series/nope`), 404, 'InvalidSeries.NotFound');
 
     // A bigger fleet, the same workload: the compare shows the series side by side and the deltas.
-    const other = (await submit({ scenario: scenario({ hours: 6, seed: 1, hostsPerZone: 3 }) })).body.simulationId;
+    const other = (await submit({ scenario: scenario({ hours: 6, seed: 1, hostsPerZone: 6 }) })).body.simulationId;
     await until(other, 'completed');
     const cmp = (await t.admin().get(`/v1/admin/simulations/compare?a=${id}&b=${other}`).expect(200)).body;
-    expect(cmp.a).toMatchObject({ simulationId: id, state: 'completed' });
+    expect(cmp.a).toMatchObject({ simulationId: id, state: 'completed', cancelled: false, digest: done.digest });
     expect(cmp.b).toMatchObject({ simulationId: other, state: 'completed' });
     const e = cmp.headline.energyKWh;
     expect(e.delta).toBeCloseTo(e.b - e.a, 9);
     expect(e.b).toBeGreaterThan(e.a); // more hosts draw more idle power
     expect(e.relativeDelta).toBeCloseTo((e.b - e.a) / e.a, 9);
-    expect(cmp.series).toHaveLength(4);
-    expect(cmp.series[0]).toEqual({ name: 'energyKWh', unit: 'kWh', bucketMs: 3_600_000, groupBy: 'zone', group: 'us-east-1a', a: expect.any(Array), b: expect.any(Array) });
+    expect(cmp.headline.hostsPeak).toMatchObject({ a: 8, b: 12, delta: 4, relativeDelta: 0.5 });
+    expect(cmp.series).toHaveLength(report.series.length);
+    expect(cmp.series.find((s: { name: string; groupBy: string }) => s.name === 'hostsOn' && s.groupBy === 'fleet')).toEqual(
+      { name: 'hostsOn', unit: 'hosts', bucketMs: HOUR_MS, groupBy: 'fleet', group: 'fleet', a: [8, 8, 8, 8, 8, 8], b: [12, 12, 12, 12, 12, 12] },
+    );
     expectError(await t.admin().get(`/v1/admin/simulations/compare?a=${id}`), 400, 'MissingParameter');
   });
 
   it('streams progress as server-sent events until the run ends', async () => {
-    const id = (await submit({ scenario: scenario({ hours: 24, wallMsPerSlice: 60 }) })).body.simulationId;
+    const id = (await submit({ scenario: scenario({ hours: 24 }) })).body.simulationId;
     const res = await fetch(`${await t.app.getUrl()}/v1/admin/simulations/${id}/events`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream');
@@ -87,17 +113,19 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
       event: /^event: (\w+)/.exec(b)![1],
       data: JSON.parse(/\ndata: (.*)$/m.exec(b)![1]),
     }));
-    expect(events.at(-1)).toMatchObject({ event: 'end', data: { simulationId: id, state: 'completed' } });
-    const progress = events.filter((e) => e.event === 'progress' && e.data.state === 'running').map((e) => e.data.progress.simulatedTime);
-    expect(progress.length).toBeGreaterThanOrEqual(2);
-    expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+    expect(events.at(-1)).toMatchObject({ event: 'end', data: { simulationId: id, state: 'completed', progress: { fraction: 1 } } });
+    const running = events.filter((e) => e.event === 'progress' && e.data.state === 'running').map((e) => e.data.progress);
+    expect(running.length).toBeGreaterThanOrEqual(2);
+    const times = running.map((p) => p.simulatedTime);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(running.some((p) => p.fraction > 0 && p.fraction < 1 && p.events > 0 && p.etaSeconds !== null)).toBe(true);
     expectError(await t.admin().get('/v1/admin/simulations/sim-00000000000000000/events'), 404, 'InvalidSimulationID.NotFound');
   });
 
   it('cancels: a running run keeps its partial results, marked cancelled; a queued one (behind it: one at a time) is cancelled at once', async () => {
-    const running = (await submit({ scenario: scenario({ hours: 48, wallMsPerSlice: 100 }) })).body.simulationId;
+    const running = (await submit({ scenario: scenario(IN_JEST_LONG) })).body.simulationId;
     const queued = (await submit({ scenario: scenario({ hours: 2 }) })).body.simulationId;
-    await eventually(async () => ((await get(running)).progress.simulatedTime >= 2 * 3600 ? true : undefined), 20_000, 'progress');
+    await underWay(running);
     expect((await get(queued)).state).toBe('queued');
 
     const q = (await t.admin().post(`/v1/admin/simulations/${queued}/cancel`).expect(200)).body;
@@ -106,10 +134,17 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
     expect(r).toMatchObject({ state: 'running', cancelRequested: true });
 
     const cancelled = await until(running, 'cancelled');
-    expect(cancelled.report).toMatchObject({ cancelled: true });
-    expect(cancelled.report.simulatedMs).toBeLessThan(48 * 3_600_000);
-    expect(cancelled.report.simulatedMs).toBeGreaterThanOrEqual(2 * 3_600_000);
-    expect(cancelled.report.series[0].points.length).toBe(cancelled.report.simulatedMs / 3_600_000);
+    const total = IN_JEST_LONG.hours! * HOUR_MS;
+    expect(cancelled.report).toMatchObject({ cancelled: true, digest: cancelled.digest });
+    expect(cancelled.report.simulatedMs).toBeGreaterThan(0);
+    expect(cancelled.report.simulatedMs).toBeLessThan(total);
+    expect(cancelled.progress.simulatedTime * 1000).toBe(cancelled.report.simulatedMs);
+    // Buckets past where it stopped are there, and empty.
+    const hostsOn = cancelled.report.series.find((s: { name: string; groupBy: string }) => s.name === 'hostsOn' && s.groupBy === 'fleet').points as number[];
+    const reached = cancelled.report.simulatedMs / HOUR_MS;
+    expect(hostsOn).toHaveLength(IN_JEST_LONG.hours!);
+    expect(hostsOn.slice(0, reached).every((x) => x === 8)).toBe(true);
+    expect(hostsOn.slice(reached).every((x) => x === 0)).toBe(true);
     expect((await t.admin().get(`/v1/admin/simulations/${running}/report`).expect(200)).body).toMatchObject({ state: 'cancelled', cancelled: true });
 
     expect((await get(queued)).state).toBe('cancelled'); // never run
@@ -117,26 +152,50 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
     expectError(await t.admin().get(`/v1/admin/simulations/${queued}/report`), 409, 'IncorrectSimulationState');
   });
 
-  it('a bad scenario is a 400 InvalidScenario that names the path of each bad field', async () => {
+  it('a bad scenario is a 400 InvalidScenario that lists the validator\'s errors, each naming the JSON path of a bad field', async () => {
     const bad = scenario();
-    (bad.fleet.zones[0] as { hosts: object[] }).hosts.push({ hostType: 'm5-host', count: 0 });
-    const e = expectError(await t.admin().post('/v1/admin/simulations', { scenario: { ...bad, durationMs: -1 } }), 400, 'InvalidScenario');
+    (bad.fleet.zones[0] as { hosts: object[] }).hosts.push({ type: 'm5-host', count: 0 });
+    const doc = { ...bad, durationHours: -1, tenants: [{ ...bad.tenants[0], workloads: [{ ...bad.tenants[0].workloads[0], color: 'red' }] }] };
+    const e = expectError(await t.admin().post('/v1/admin/simulations', { scenario: doc }), 400, 'InvalidScenario');
     expect(e.message).toContain('/fleet/zones/0/hosts/1/count: must be ≥ 1');
-    expect(e.message).toContain('/durationMs: must be ≥ 1');
+    expect(e.message).toContain('/durationHours: must be > 0');
+    expect(e.message).toContain('/tenants/0/workloads/0/color: is not a known field');
+    const v = validateScenario(doc);
+    expect(v.ok).toBe(false);
+    expect(e.message).toBe(`The scenario is not valid: ${(v as { errors: ScenarioError[] }).errors.map(formatScenarioError).join('; ')}`);
+    // What only the catalog can say is named by path too.
+    const unknownType = scenario();
+    unknownType.fleet.zones[1].hosts[0].type = 'nope-host';
+    expect(expectError(await t.admin().post('/v1/admin/simulations', { scenario: unknownType }), 400, 'InvalidScenario').message).toMatch(/\/fleet\/zones\/1\/hosts\/0\/type: /);
     // A built-in scenario's overrides are validated after they are applied.
-    const o = expectError(await t.admin().post('/v1/admin/simulations', { builtIn: 'two-zones-day', overrides: { fleet: { zones: [{ name: 'z', hosts: [{ hostType: 'm5-host', count: 0 }] }] } } }), 400, 'InvalidScenario');
+    const o = expectError(await t.admin().post('/v1/admin/simulations', { builtIn: 'azure-small', overrides: { fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'm5-host', count: 0 }] }] } } }), 400, 'InvalidScenario');
     expect(o.message).toContain('/fleet/zones/0/hosts/0/count: must be ≥ 1');
-    expectError(await t.admin().post('/v1/admin/simulations', { builtIn: 'nope' }), 400, 'InvalidParameterValue');
+    expect(expectError(await t.admin().post('/v1/admin/simulations', { builtIn: 'nope' }), 400, 'InvalidParameterValue').message).toContain('azure-small, planetlab-20110303');
     expectError(await t.admin().post('/v1/admin/simulations', {}), 400, 'InvalidParameterValue');
-    expectError(await t.admin().post('/v1/admin/simulations', { scenario: scenario(), builtIn: 'two-zones-day' }), 400, 'InvalidParameterValue');
+    expectError(await t.admin().post('/v1/admin/simulations', { scenario: scenario(), builtIn: 'azure-small' }), 400, 'InvalidParameterValue');
+    expectError(await t.admin().post('/v1/admin/simulations', { scenario: scenario(), overrides: { seed: 2 } }), 400, 'InvalidParameterValue');
     expectError(await t.admin().post('/v1/admin/simulations', { scenario: 'x' }), 400, 'ValidationError');
     expectError(await t.admin().post('/v1/admin/simulations', { scenario: scenario(), extra: 1 }), 400, 'ValidationError');
   });
 
+  it('a scenario whose dataset is missing is accepted, and its run fails saying which dataset', async () => {
+    const doc = { ...scenario({ hours: 2 }), tenants: [{ id: 'bb', workloads: [{ kind: 'trace', zone: 'us-east-1a', dataset: { kind: 'bitbrains', path: 'bitbrains-rnd/not-there' }, limit: 3 }] }] };
+    const id = (await submit({ scenario: doc })).body.simulationId;
+    const failed = await until(id, 'failed');
+    expect(failed.error).toMatch(/^a dataset the scenario needs is missing: .*'bitbrains\/bitbrains-rnd\/not-there'/);
+    expect(failed).not.toHaveProperty('report');
+    expect(expectError(await t.admin().get(`/v1/admin/simulations/${id}/report`), 409, 'IncorrectSimulationState').message).toContain('bitbrains/bitbrains-rnd/not-there');
+    // The runner carries on with the next run.
+    await until((await submit({ scenario: scenario({ hours: 1 }) })).body.simulationId, 'completed');
+  });
+
   it('a built-in scenario with overrides runs; runs list newest first, paged; delete', async () => {
-    const b = (await submit({ builtIn: 'two-zones-day', overrides: { durationMs: 2 * 3_600_000, seed: 9 } })).body;
-    expect(b).toMatchObject({ builtIn: 'two-zones-day', scenario: { seed: 9, durationMs: 7_200_000, name: 'two-zones-day' } });
-    await until(b.simulationId, 'completed');
+    const b = (await submit({ builtIn: 'azure-small', overrides: { seed: 7, durationHours: 12 } })).body;
+    expect(b).toMatchObject({ builtIn: 'azure-small', scenario: { name: 'azure-small', seed: 7, durationHours: 12 }, progress: { simulatedDuration: 12 * 3600 } });
+    expect(b.scenario.fleet).toEqual(builtInScenario('azure-small')!.fleet);
+    const done = await until(b.simulationId, 'completed');
+    expect(done.report).toMatchObject({ scenario: 'azure-small', seed: 7, cancelled: false, simulatedMs: 12 * HOUR_MS });
+    expect(done.report.headline.instancesLaunched).toBeGreaterThan(0);
 
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push((await submit({ scenario: scenario({ hours: 1, seed: i }) })).body.simulationId);
@@ -152,7 +211,7 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
     expectError(await t.admin().get(`/v1/admin/simulations/${ids[0]}`), 404, 'InvalidSimulationID.NotFound');
     expectError(await t.admin().delete(`/v1/admin/simulations/${ids[0]}`), 404, 'InvalidSimulationID.NotFound');
 
-    const running = (await submit({ scenario: scenario({ hours: 48, wallMsPerSlice: 50 }) })).body.simulationId;
+    const running = (await submit({ scenario: scenario(IN_JEST_LONG) })).body.simulationId;
     await until(running, 'running');
     expectError(await t.admin().delete(`/v1/admin/simulations/${running}`), 409, 'IncorrectSimulationState');
     await t.admin().post(`/v1/admin/simulations/${running}/cancel`).expect(200);
@@ -160,26 +219,67 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
     await t.admin().delete(`/v1/admin/simulations/${running}`).expect(204);
   });
 
+  it('is deterministic: the same scenario and seed, run twice, give byte-identical reports and the same digest, as the library alone does', async () => {
+    const doc = scenario({ hours: 24, seed: 5 });
+    const [a, b] = [(await submit({ scenario: doc })).body.simulationId, (await submit({ scenario: doc })).body.simulationId];
+    const [ra, rb] = [(await until(a, 'completed')).digest, (await until(b, 'completed')).digest];
+    expect(rb).toBe(ra);
+    const reportA = (await t.admin().get(`/v1/admin/simulations/${a}/report`).expect(200)).text;
+    const reportB = (await t.admin().get(`/v1/admin/simulations/${b}/report`).expect(200)).text;
+    expect(reportB.replace(b, a)).toBe(reportA);
+    // And it is the library's result, byte for byte, as runScenario gives it here.
+    const v = validateScenario(doc);
+    if (!v.ok) throw new Error('the test scenario does not validate');
+    const local = await runScenario(v.scenario, await loadScenarioData(v.scenario));
+    expect(local.digest).toBe(ra);
+    expect(JSON.stringify(resultOf(JSON.parse(reportA)))).toBe(JSON.stringify(local));
+    // Another seed, another run.
+    const other = (await submit({ scenario: { ...doc, seed: 6 } })).body.simulationId;
+    expect((await until(other, 'completed')).digest).not.toBe(ra);
+  });
+
+  it('lists the built-in scenarios and serves the scenario JSON Schema', async () => {
+    const list = (await t.admin().get('/v1/admin/scenarios').expect(200)).body;
+    expect(list.scenarios.map((s: { name: string }) => s.name)).toEqual(builtInScenarioNames());
+    expect(list.scenarios.map((s: { name: string }) => s.name)).toEqual(['azure-small', 'planetlab-20110303']);
+    const azure = list.scenarios[0];
+    expect(azure).toEqual({ name: 'azure-small', description: expect.any(String), scenario: builtInScenario('azure-small'), summary: {
+      durationHours: 24, bucketSeconds: 3600, zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'], hosts: 30, tenants: 3, workloads: 3, datasets: ['azure2019'],
+    } });
+    expect(list.scenarios[1].summary).toMatchObject({ hosts: 800, bucketSeconds: 300, datasets: ['planetlab/20110303'] });
+    for (const s of list.scenarios) expect(validateScenario(s.scenario).ok).toBe(true);
+
+    const schema = (await t.admin().get('/v1/admin/scenarios/schema').expect(200)).body;
+    expect(schema).toEqual(JSON.parse(JSON.stringify(SCENARIO_SCHEMA)));
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+  });
+
   it('is admin-only, and described in OpenAPI', async () => {
     const doc = (await t.anonymous().get('/docs-json').expect(200)).body;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
       '/v1/admin/simulations', '/v1/admin/simulations/compare', '/v1/admin/simulations/{id}', '/v1/admin/simulations/{id}/events',
       '/v1/admin/simulations/{id}/cancel', '/v1/admin/simulations/{id}/report', '/v1/admin/simulations/{id}/csv', '/v1/admin/simulations/{id}/series/{name}',
+      '/v1/admin/scenarios', '/v1/admin/scenarios/schema',
     ]));
     expect(doc.paths['/v1/admin/simulations'].post.responses['202'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SimulationResponseDto' });
-    expect(doc.paths['/v1/admin/simulations'].post.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/v1/admin/scenarios'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/BuiltInScenarioListResponseDto' });
+    for (const [path, method] of [['/v1/admin/simulations', 'post'], ['/v1/admin/scenarios', 'get'], ['/v1/admin/scenarios/schema', 'get']]) {
+      expect(doc.paths[path][method].security).toEqual([{ bearer: [] }]);
+    }
     const { key } = await t.tenant('sims');
-    expectError(await t.as(key).get('/v1/admin/simulations'), 403, 'UnauthorizedOperation');
+    for (const path of ['/v1/admin/simulations', '/v1/admin/scenarios', '/v1/admin/scenarios/schema']) {
+      expectError(await t.as(key).get(path), 403, 'UnauthorizedOperation');
+      expectError(await t.anonymous().get(path), 401, 'AuthFailure');
+    }
     expectError(await t.as(key).post('/v1/admin/simulations', { scenario: scenario() }), 403, 'UnauthorizedOperation');
-    expectError(await t.anonymous().get('/v1/admin/simulations'), 401, 'AuthFailure');
   });
 
   it('a run interrupted by a restart of the API is taken up again at the next start, and stored once', async () => {
-    const id = (await submit({ scenario: scenario({ hours: 24, wallMsPerSlice: 50 }) })).body.simulationId;
-    await eventually(async () => ((await get(id)).progress.simulatedTime > 0 ? true : undefined), 20_000, 'progress');
+    const id = (await submit({ scenario: scenario({ hours: 24 }) })).body.simulationId;
+    await underWay(id);
     t = await t.restart();
     const done = await until(id, 'completed');
     expect(done.attempt).toBe(2);
-    expect(done.report.simulatedMs).toBe(24 * 3_600_000);
+    expect(done.report.simulatedMs).toBe(24 * HOUR_MS);
   });
 });

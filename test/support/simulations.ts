@@ -3,19 +3,51 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { probeRedis } from '../../apps/api/src/jobs/redis';
 
+export interface TestScenarioOptions {
+  /** Simulated hours (hourly buckets). */
+  readonly hours?: number;
+  readonly seed?: number;
+  /** m5-host hosts in each of the two zones. */
+  readonly hostsPerZone?: number;
+  /** VMs each zone's workload launches at the start. */
+  readonly vmsPerZone?: number;
+  /** Further launch requests per hour and zone (Poisson). */
+  readonly ratePerHour?: number;
+}
+
 /**
- * Scenarios and workers for the simulation tests. The scenarios are the stand-in scenario library's
- * (apps/api/src/application/simulations/scenario-port.ts): when the real library is merged, only
- * `scenario` below changes (a scenario of the real schema that runs for a second or two).
+ * A real scenario (docs/scenarios.md): two zones of m5 hosts, one tenant with a synthetic
+ * workload in each (m5.large VMs, exponential lifetimes, a random walk around 40 % CPU), hourly
+ * buckets. It reads no dataset. The default (a day) runs in about 0.15 s on plain Node, 1.5 s in Jest.
  */
-export function scenario(o: { hours?: number; wallMsPerSlice?: number; seed?: number; hostsPerZone?: number } = {}) {
+export function scenario(o: TestScenarioOptions = {}) {
+  const zones = ['us-east-1a', 'us-east-1b'];
   return {
-    version: 1, name: 'test', seed: o.seed ?? 1, durationMs: (o.hours ?? 12) * 3_600_000, bucketMs: 3_600_000,
-    fleet: { zones: ['us-east-1a', 'us-east-1b'].map((name) => ({ name, hosts: [{ hostType: 'm5-host', count: o.hostsPerZone ?? 2 }] })) },
-    workload: { vmsPerZone: 6, instanceType: 'm5.large', meanCores: 1 },
-    ...(o.wallMsPerSlice ? { pacing: { wallMsPerSlice: o.wallMsPerSlice } } : {}),
+    version: 1, name: 'test', seed: o.seed ?? 1, durationHours: o.hours ?? 24, bucketSeconds: 3600,
+    fleet: { zones: zones.map((name) => ({ name, hosts: [{ type: 'm5-host', count: o.hostsPerZone ?? 4 }] })) },
+    tenants: [{
+      id: 'acme',
+      workloads: zones.map((zone) => ({
+        kind: 'synthetic', name: `web-${zone}`, zone, initial: o.vmsPerZone ?? 20, arrivals: { ratePerHour: o.ratePerHour ?? 8 },
+        lifetime: { distribution: 'exponential', meanHours: 4 }, size: { distribution: 'fixed', instanceType: 'm5.large' },
+        utilization: { distribution: 'fixed', percent: 40, p95Percent: 70, model: 'random-walk' },
+      })),
+    }],
   };
 }
+
+/**
+ * Runs long enough to act on mid-run (cancel one, kill its worker, restart Redis under it).
+ * Scenarios have no slow-down knob: tests wait for progress > 0, then act. Measured on the 2-core
+ * test machine, alone (a busy machine is slower):
+ *
+ * - LONG, on a worker process (plain Node): a week of a bigger fleet, about 3.5 s.
+ * - IN_JEST_LONG, in the Jest process (the in-process fallback): Jest's sandbox makes the engine's
+ *   hot loops about ten times slower than plain Node, so three days of the default fleet take
+ *   about 3.5 s there (and a day about 1.5 s).
+ */
+export const LONG: TestScenarioOptions = { hours: 168, hostsPerZone: 20, vmsPerZone: 150, ratePerHour: 60 };
+export const IN_JEST_LONG: TestScenarioOptions = { hours: 72 };
 
 /** REDIS_URL for the tests (the machine's Redis by default). */
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -53,6 +53,7 @@ import { LicensesRepository } from './persistence/licenses.repository';
 import { PlacementGroupsRepository } from './persistence/placement-groups.repository';
 import { DedicatedHostsRepository } from './persistence/dedicated-hosts.repository';
 import { SimulationsController } from './http/rest/simulations/simulations.controller';
+import { ScenariosController } from './http/rest/simulations/scenarios.controller';
 import { SimulationsService } from './application/simulations/simulations.service';
 import { SimulationRunner } from './application/simulations/simulation-runner';
 import { SimulationWrites } from './application/simulations/simulation-writes';
@@ -84,6 +85,7 @@ export const CONTROLLERS = [
   PlacementGroupsController, DedicatedHostsController, LicensesController,
   BillingController, AdminBillingController,
   SimulationsController,
+  ScenariosController,
 ];
 
 @Module({})

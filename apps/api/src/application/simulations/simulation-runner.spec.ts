@@ -8,12 +8,19 @@ import { SimulationWrites } from './simulation-writes';
 const TX = {} as Tx;
 const READER = {} as Tx;
 
-function scenario(hours: number, wallMsPerSlice = 0) {
+/** A real scenario (docs/scenarios.md): one zone of two hosts, a few VMs; a few milliseconds per simulated hour. */
+function scenario(hours: number) {
   return {
-    version: 1, seed: 1, durationMs: hours * 3_600_000, bucketMs: 3_600_000,
-    fleet: { zones: [{ name: 'us-east-1a', hosts: [{ hostType: 'm5-host', count: 1 }] }] },
-    workload: { vmsPerZone: 2, instanceType: 'm5.large', meanCores: 1 },
-    ...(wallMsPerSlice ? { pacing: { wallMsPerSlice } } : {}),
+    version: 1, name: 'unit', seed: 1, durationHours: hours,
+    fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'm5-host', count: 2 }] }] },
+    tenants: [{
+      id: 'acme',
+      workloads: [{
+        kind: 'synthetic', zone: 'us-east-1a', initial: 4, arrivals: { ratePerHour: 2 },
+        lifetime: { distribution: 'exponential', meanHours: 2 }, size: { distribution: 'fixed', instanceType: 'm5.large' },
+        utilization: { distribution: 'fixed', percent: 40 },
+      }],
+    }],
   };
 }
 
@@ -49,7 +56,7 @@ describe('SimulationRunner', () => {
     const [, , attempt, end] = finish.mock.calls[0];
     expect(attempt).toBe(1);
     expect(end).toMatchObject({ state: 'completed', progress: { simulatedMs: 3 * 3_600_000 } });
-    expect(JSON.parse(end.report)).toMatchObject({ cancelled: false, digest: end.digest });
+    expect(JSON.parse(end.report)).toMatchObject({ version: 1, scenario: 'unit', cancelled: false, simulatedMs: 3 * 3_600_000, digest: end.digest });
   });
 
   it('does nothing with a run it cannot claim (finished, cancelled, deleted)', async () => {
@@ -92,9 +99,32 @@ describe('SimulationRunner', () => {
 
   it('a stored scenario that no longer validates fails the run, saying why', async () => {
     const fail = jest.fn().mockResolvedValue(true);
-    const sut = new SimulationRunner(repository({ claim: jest.fn().mockResolvedValue(1), findById: jest.fn().mockResolvedValue(row({ ...scenario(1), durationMs: 0 })), fail }), writes);
+    const sut = new SimulationRunner(repository({ claim: jest.fn().mockResolvedValue(1), findById: jest.fn().mockResolvedValue(row({ ...scenario(1), durationHours: 0 })), fail }), writes);
     expect(await sut.execute({ simulationId: 'sim-0123456789abcdef0', worker: 'w1' })).toBe('failed');
-    expect(fail.mock.calls[0][3]).toContain('/durationMs: must be ≥ 1');
+    expect(fail.mock.calls[0][3]).toContain('/durationHours: must be > 0');
+  });
+
+  it('a dataset that cannot be loaded fails the run, naming it (the worker carries on)', async () => {
+    const fail = jest.fn().mockResolvedValue(true);
+    const doc = { ...scenario(1), tenants: [{ id: 'bb', workloads: [{ kind: 'trace', zone: 'us-east-1a', dataset: { kind: 'bitbrains', path: 'bitbrains-rnd/not-there' }, limit: 2 }] }] };
+    const sut = new SimulationRunner(repository({ claim: jest.fn().mockResolvedValue(1), findById: jest.fn().mockResolvedValue(row(doc)), progress: jest.fn().mockResolvedValue(owned), fail }), writes);
+    expect(await sut.execute({ simulationId: 'sim-0123456789abcdef0', worker: 'w1' })).toBe('failed');
+    expect(fail.mock.calls[0][3]).toMatch(/^a dataset the scenario needs is missing: .*'bitbrains\/bitbrains-rnd\/not-there'/);
+  });
+
+  it('lets the event loop turn between slices (BullMQ renews its lock, the API answers)', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const finish = jest.fn().mockResolvedValue(true);
+    const sut = new SimulationRunner(repository({ claim: jest.fn().mockResolvedValue(1), findById: jest.fn().mockResolvedValue(row(scenario(48))), progress: jest.fn().mockResolvedValue(owned), finish }), writes);
+    sut.configure({ flushEveryMs: 60_000 });
+    try {
+      expect(await sut.execute({ simulationId: 'sim-0123456789abcdef0', worker: 'w1' })).toBe('completed');
+    } finally {
+      clearInterval(timer);
+    }
+    // A timer fires at least once per slice turn: 48 slices (hourly buckets), so many turns.
+    expect(ticks).toBeGreaterThanOrEqual(24);
   });
 
   it('a database error while writing progress is thrown (the queue retries), not stored as a failed run', async () => {

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RunProgressRow, SimulationsRepository } from '../../persistence/simulations.repository';
 import { ExecuteSimulationCommand } from './simulations.commands';
-import { formatScenarioError, loadScenarioData, runScenario, ScenarioProgress, ScenarioResult, validateScenario } from './scenario-port';
+import { formatScenarioError, runScenario, ScenarioDataMissing, ScenarioProgress, ScenarioResult, validateScenario } from '@nimbus/simulation';
+import { DatasetNotFound, loadScenarioData } from '../../datasets/datasets';
 import { SimulationWrites } from './simulation-writes';
 
 /**
@@ -57,6 +58,8 @@ export class SimulationRunner {
     const parsed = validateScenario(JSON.parse(row.scenario));
     if (!parsed.ok) return this.failed(id, attempt, `the stored scenario is no longer valid: ${parsed.errors.map(formatScenarioError).join('; ')}`);
 
+    // Datasets (docs/scenarios.md, "Data") are loaded below, inside the run: one that is missing
+    // fails the run, naming it (DatasetNotFound, ScenarioDataMissing), as any error of the scenario.
     const abort = new AbortController();
     const onStop = () => abort.abort();
     cmd.stop?.addEventListener('abort', onStop);
@@ -90,6 +93,9 @@ export class SimulationRunner {
         onProgress: async (p: ScenarioProgress) => {
           latest = { simulatedMs: p.simulatedMs, untilMs: p.untilMs, events: p.events };
           if (Date.now() - flushedAt >= this.options.flushEveryMs) await flush();
+          // runScenario runs its slices back to back: let the event loop turn between them (BullMQ
+          // renews its job lock, the in-process API answers requests, the heartbeat fires).
+          await new Promise<void>((resolve) => setImmediate(resolve));
         },
       });
     } catch (err) {
@@ -97,7 +103,7 @@ export class SimulationRunner {
       if (bookkeepingError !== undefined) throw bookkeepingError;
       if (lost || cmd.stop?.aborted) return lost ? 'lost' : 'stopped';
       this.logger.warn({ simulationId: id, attempt, err }, 'simulation run failed');
-      return this.failed(id, attempt, err instanceof Error ? err.message : String(err));
+      return this.failed(id, attempt, failureMessage(err));
     } finally {
       clearInterval(heartbeat);
       cmd.stop?.removeEventListener('abort', onStop);
@@ -125,4 +131,10 @@ export class SimulationRunner {
     const stored = await this.writes.run((tx) => this.runs.fail(tx, id, attempt, message, Date.now()));
     return stored ? 'failed' : 'lost';
   }
+}
+
+/** Why a run failed, for its `error`: a missing dataset says which and where it was looked for. */
+function failureMessage(err: unknown): string {
+  if (err instanceof DatasetNotFound || err instanceof ScenarioDataMissing) return `a dataset the scenario needs is missing: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
 }

@@ -4,8 +4,8 @@ import { resourceId } from '../common/ids';
 import { SimulationRunEntity } from '../../persistence/entities';
 import { RunPageCursor, SimulationsRepository } from '../../persistence/simulations.repository';
 import {
-  applyScenarioOverrides, builtInScenario, builtInScenarioNames, resultToCsv, Scenario, ScenarioResult, validateScenario,
-} from './scenario-port';
+  applyScenarioOverrides, builtInScenario, builtInScenarioNames, datasetKey, datasetsNeeded, resolveScenario, resultToCsv, Scenario, SCENARIO_SCHEMA, ScenarioResult, SeriesName, TableName, validateScenario,
+} from '@nimbus/simulation';
 import { incorrectSimulationState, invalidScenario, simulationNotFound } from './simulation-errors';
 import { SimulationQueue, SimulationWrites } from './simulation-writes';
 import {
@@ -83,7 +83,25 @@ export interface SimulationComparison {
   readonly series: { name: string; unit: string; bucketMs: number; groupBy: string; group: string; a: number[] | null; b: number[] | null }[];
 }
 
+/** A built-in scenario: its document, and what it holds at a glance. */
+export interface BuiltInScenario {
+  readonly name: string;
+  readonly description: string | null;
+  readonly scenario: Scenario;
+  readonly summary: {
+    readonly durationHours: number;
+    readonly bucketSeconds: number;
+    readonly zones: string[];
+    readonly hosts: number;
+    readonly tenants: number;
+    readonly workloads: number;
+    /** What it reads (datasetsNeeded): `azure2019`, `planetlab/<day>`, `bitbrains/<path>`. */
+    readonly datasets: string[];
+  };
+}
+
 const DEFAULT_PAGE = 50;
+
 
 function encodeToken(c: RunPageCursor): string {
   return Buffer.from(JSON.stringify({ c: c.createdAt, id: c.id }), 'utf8').toString('base64url');
@@ -99,11 +117,10 @@ function decodeToken(token: string): RunPageCursor {
   throw new ApiError('InvalidPaginationToken', 'The nextToken is not valid');
 }
 
-/** The simulated span a scenario declares (durationMs, or the scenario library's durationHours), if it says: the progress bar's end until the first progress. */
+/** The simulated span a scenario declares (as the run computes it): the progress bar's end until the first progress. */
 function declaredSpanMs(s: Scenario): number {
-  const { durationMs, durationHours } = s as unknown as { durationMs?: unknown; durationHours?: unknown };
-  const ms = typeof durationMs === 'number' ? durationMs : typeof durationHours === 'number' ? durationHours * 3_600_000 : 0;
-  return Number.isFinite(ms) && ms > 0 ? ms : 0;
+  const r = resolveScenario(s);
+  return r.endMs - r.startMs;
 }
 
 export function viewOf(r: SimulationRunEntity, now: number): SimulationView {
@@ -132,9 +149,26 @@ export class SimulationsService {
     private readonly queue: SimulationQueue,
   ) {}
 
-  /** The built-in scenarios, by name. */
-  builtIns(): { name: string; scenario: Scenario }[] {
-    return builtInScenarioNames().map((name) => ({ name, scenario: builtInScenario(name)! }));
+  /** The built-in scenarios (docs/scenarios.md), in the library's order: each one's document and a summary of it. */
+  builtIns(): BuiltInScenario[] {
+    return builtInScenarioNames().map((name) => {
+      const scenario = builtInScenario(name)!;
+      const zones = scenario.fleet.zones;
+      return {
+        name, description: scenario.description ?? null, scenario,
+        summary: {
+          durationHours: scenario.durationHours, bucketSeconds: resolveScenario(scenario).bucketMs / 1000,
+          zones: zones.map((z) => z.name), hosts: zones.reduce((n, z) => n + z.hosts.reduce((m, h) => m + h.count, 0), 0),
+          tenants: scenario.tenants.length, workloads: scenario.tenants.reduce((n, t) => n + t.workloads.length, 0),
+          datasets: datasetsNeeded(scenario).map(datasetKey),
+        },
+      };
+    });
+  }
+
+  /** The scenario document's JSON Schema (draft-07), as the validator uses it. */
+  scenarioSchema(): Record<string, unknown> {
+    return SCENARIO_SCHEMA;
   }
 
   /** Validates the scenario, stores the run (queued) and queues it. */
@@ -218,9 +252,11 @@ export class SimulationsService {
     if ((q.series === undefined) === (q.table === undefined)) throw invalidParameter('Give exactly one of series or table');
     const { run, result } = await this.report(q);
     const name = (q.series ?? q.table)!;
-    const known = q.series !== undefined ? new Set(result.series.map((s) => s.name)) : new Set(result.tables.map((t) => t.name));
+    const known = new Set<string>(q.series !== undefined ? result.series.map((s) => s.name) : result.tables.map((t) => t.name));
     if (!known.has(name)) throw invalidParameter(`The report has no ${q.series !== undefined ? 'series' : 'table'} '${name}' (it has: ${[...known].join(', ') || 'none'})`);
-    return { filename: `${run.id}-${name}.csv`, csv: resultToCsv(result, q.series !== undefined ? { series: name } : { table: name }) };
+    // A name the report has is one of the library's names.
+    const what = q.series !== undefined ? { series: name as SeriesName } : { table: name as TableName };
+    return { filename: `${run.id}-${name}.csv`, csv: resultToCsv(result, what) };
   }
 
   async series(q: SimulationSeriesCommand): Promise<ChartSeries> {
@@ -272,8 +308,14 @@ export class SimulationsService {
       }
       if (FINAL_STATES.includes(view.state)) return;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, pollMs);
-        signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        // One listener at a time: each wait takes its own off again (a long stream would pile them up).
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, pollMs);
+        signal.addEventListener('abort', done, { once: true });
       });
     }
   }

@@ -12,14 +12,14 @@ export class CreateSimulationDto {
   @IsOptional() @IsObject()
   scenario?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'The name of a built-in scenario. Give this or scenario.', example: 'two-zones-day' })
+  @ApiPropertyOptional({ description: 'The name of a built-in scenario. Give this or scenario.', example: 'azure-small' })
   @IsOptional() @IsString() @Length(1, 128)
   builtIn?: string;
 
   @ApiPropertyOptional({
     type: 'object', additionalProperties: true,
     description: 'With builtIn: a JSON Merge Patch (RFC 7396) applied to the built-in scenario before it is validated.',
-    example: { seed: 7, durationMs: 3600000 },
+    example: { seed: 7, durationHours: 6 },
   })
   @IsOptional() @IsObject()
   overrides?: Record<string, unknown>;
@@ -72,4 +72,25 @@ export class SimulationResponseDto {
 export class SimulationPageResponseDto {
   @ApiProperty({ type: [SimulationResponseDto] }) simulations!: SimulationResponseDto[];
   @ApiPropertyOptional() nextToken?: string;
+}
+
+export class BuiltInScenarioSummaryDto {
+  @ApiProperty({ example: 24 }) durationHours!: number;
+  @ApiProperty({ example: 3600 }) bucketSeconds!: number;
+  @ApiProperty({ type: [String], example: ['us-east-1a', 'us-east-1b', 'us-east-1c'] }) zones!: string[];
+  @ApiProperty({ description: 'Hosts in the fleet' }) hosts!: number;
+  @ApiProperty() tenants!: number;
+  @ApiProperty() workloads!: number;
+  @ApiProperty({ type: [String], description: 'Datasets it reads (`azure2019`, `planetlab/<day>`, `bitbrains/<path>`)', example: ['azure2019'] }) datasets!: string[];
+}
+
+export class BuiltInScenarioResponseDto {
+  @ApiProperty({ example: 'azure-small', description: 'What `builtIn` names when submitting' }) name!: string;
+  @ApiPropertyOptional() description?: string;
+  @ApiProperty({ type: BuiltInScenarioSummaryDto }) summary!: BuiltInScenarioSummaryDto;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The scenario document (the base that `overrides` patch)' }) scenario!: object;
+}
+
+export class BuiltInScenarioListResponseDto {
+  @ApiProperty({ type: [BuiltInScenarioResponseDto] }) scenarios!: BuiltInScenarioResponseDto[];
 }

@@ -1,5 +1,5 @@
-import { ScenarioResult } from '../../../application/simulations/scenario-port';
-import { ChartSeries, SimulationComparison, SimulationPage, SimulationReport, SimulationView } from '../../../application/simulations/simulations.service';
+import { ScenarioResult } from '@nimbus/simulation';
+import { BuiltInScenario, ChartSeries, SimulationComparison, SimulationPage, SimulationReport, SimulationView } from '../../../application/simulations/simulations.service';
 import { ListSimulationsQueryDto } from './simulation.dto';
 import { ListSimulationsCommand } from '../../../application/simulations/simulations.commands';
 
@@ -48,4 +48,8 @@ export function mapChartSeries(simulationId: string, s: ChartSeries) {
 export function mapComparison(c: SimulationComparison) {
   const side = (r: SimulationReport) => ({ simulationId: r.run.id, state: r.run.state, cancelled: r.result.cancelled, simulatedMs: r.result.simulatedMs, digest: r.result.digest });
   return { a: side(c.a), b: side(c.b), headline: c.headline, series: c.series };
+}
+
+export function mapBuiltInScenarios(list: BuiltInScenario[]) {
+  return { scenarios: list.map((b) => ({ name: b.name, ...(b.description !== null ? { description: b.description } : {}), summary: b.summary, scenario: b.scenario })) };
 }
