@@ -20,7 +20,7 @@ function requestId(req: IncomingMessage): string {
 /**
  * The HTTP server: Fastify, under Nest. Its routing, parsing and reply path cost a fraction of
  * Express's per request (docs/benchmarks.md). Settings that keep the REST contract as it was: paths
- * match case-insensitively and with or without a trailing slash; JSON and form bodies up to 1 MiB;
+ * match case-insensitively and with or without a trailing slash; JSON bodies only, up to 1 MiB;
  * a JSON body with `__proto__` or `constructor.prototype` keys is refused (400) rather than parsed
  * (`registerBodyParsers`).
  */
