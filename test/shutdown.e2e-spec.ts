@@ -1,4 +1,5 @@
-import { ADMIN_KEY, LINUX_AMI } from './support/app';
+import { refuseNewRequests } from '../apps/api/src/http/server';
+import { ADMIN_KEY, expectError, LINUX_AMI, startApp } from './support/app';
 import { createTestDatabase, TestDatabase } from './support/database';
 import { callServer, ServerProcess, startServerProcess } from './support/server-process';
 
@@ -17,7 +18,7 @@ describe('SIGTERM during concurrent provisioning', () => {
 
   const body = async (res: Promise<Response>): Promise<any> => (await res).json();
 
-  it('answers or refuses every request, exits 0 within 10 s, and keeps every acknowledged instance', async () => {
+  it('answers or refuses every request (503 in the error shape, or a closed connection), exits 0 within 10 s, and keeps every acknowledged instance', async () => {
     db = await createTestDatabase();
     const s1 = await startServerProcess(db.url);
     const tenant = await body(callServer(s1, ADMIN_KEY, 'POST', '/v1/admin/tenants', { name: 'stop', quotas: { onDemandVcpus: 100000 } }));
@@ -41,7 +42,13 @@ describe('SIGTERM during concurrent provisioning', () => {
         }
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (res.status === 201) acknowledged.push(...(await body(Promise.resolve(res))).instances.map((x: { instanceId: string }) => x.instanceId));
-        else await res.text();
+        else {
+          // Refused because the server is stopping: in the error shape, with when to retry.
+          const b = await body(Promise.resolve(res));
+          expect({ status: res.status, code: b.error?.code, retryAfter: res.headers.get('retry-after') }).toEqual({ status: 503, code: 'ServiceUnavailable', retryAfter: '5' });
+          refused++;
+          break;
+        }
         if (acknowledged.length === 40 && !stopped) {
           const t0 = Date.now();
           stopped = new Promise((resolve) => s1.child.once('exit', (code) => resolve({ code, ms: Date.now() - t0 })));
@@ -53,8 +60,8 @@ describe('SIGTERM during concurrent provisioning', () => {
     const { code, ms } = await stopped!;
 
     expect({ code, withinDeadline: ms < 10_000 }).toEqual({ code: 0, withinDeadline: true });
-    // Every request the server took was answered, and answered well: no 5xx, nothing but 201.
-    expect([...statuses.keys()]).toEqual([201]);
+    // Every request was answered 201, or refused: 503 ServiceUnavailable (stopping) or a closed connection.
+    expect([...statuses.keys()].filter((s) => s !== 201 && s !== 503)).toEqual([]);
     expect(refused).toBeGreaterThan(0);
 
     // A new process on the same database has every acknowledged instance.
@@ -63,5 +70,18 @@ describe('SIGTERM during concurrent provisioning', () => {
     const ids = new Set(listed.instances.map((x: { instanceId: string }) => x.instanceId));
     expect(acknowledged.filter((id) => !ids.has(id))).toEqual([]);
     expect(ids.size).toBe(acknowledged.length);
+  });
+
+  it('once stopping, a new request on an open connection is 503 ServiceUnavailable in the error shape, with Connection: close', async () => {
+    const t = await startApp();
+    try {
+      await t.admin().get('/v1/admin/clock').expect(200);
+      refuseNewRequests();
+      const res = await t.admin().get('/v1/admin/clock');
+      expect(expectError(res, 503, 'ServiceUnavailable').message).toBe('Nimbus is stopping; retry shortly.');
+      expect({ retryAfter: res.headers['retry-after'], connection: res.headers.connection }).toEqual({ retryAfter: '5', connection: 'close' });
+    } finally {
+      await t.close();
+    }
   });
 });

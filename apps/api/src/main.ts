@@ -4,6 +4,7 @@ import { FastifyInstance } from 'fastify';
 import { Server } from 'node:http';
 import { AuthService } from './application/auth/auth.service';
 import { createApp } from './bootstrap';
+import { refuseNewRequests } from './http/server';
 import { ConfigError, loadConfig } from './config/app-config';
 import { DemoSeeder } from './application/demo/demo.seeder';
 import { EngineService } from './engine/engine.service';
@@ -64,6 +65,7 @@ function stopGracefullyOn(app: INestApplication, signals: NodeJS.Signals[]): voi
       // Fastify closes the connections idle when it starts closing and waits for the others; a
       // keep-alive connection whose request ends after that would hold the close until its timeout,
       // so the idle ones are swept until the server has closed.
+      refuseNewRequests();
       const http = app.getHttpServer() as Server;
       const sweep = setInterval(() => http.closeIdleConnections(), 50);
       await (app.getHttpAdapter().getInstance() as FastifyInstance).close();

@@ -37,7 +37,16 @@ export function httpAdapter(): FastifyAdapter {
     },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // While stopping, a request on a connection still open is refused by the hook below, in the error shape.
+    return503OnClosing: false,
   });
+}
+
+let stopping = false;
+
+/** From now on, new requests are refused (503 ServiceUnavailable, `Connection: close`); those in flight finish. */
+export function refuseNewRequests(): void {
+  stopping = true;
 }
 
 /**
@@ -96,7 +105,8 @@ export function holdsNul(v: unknown): boolean {
 /**
  * Hooks on every request:
  * - its id (the caller's X-Request-Id or a new one) in the `x-request-id` header, set first, so
- *   even a request whose body cannot be parsed is answered and logged with one;
+ *   even a request whose body cannot be parsed is answered and logged with one; once the server
+ *   is stopping, a new request is refused there, before anything of it runs;
  * - once its body is parsed: no field of the API accepts a NUL character, and PostgreSQL cannot
  *   store one in text, so one anywhere (path, query, body) is refused as bad input up front, on
  *   both databases alike;
@@ -107,6 +117,11 @@ export function holdsNul(v: unknown): boolean {
 export function registerRequestHooks(app: FastifyInstance, metrics: MetricsService): void {
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.header('x-request-id', request.id);
+    if (stopping) {
+      void reply.status(503).header('Connection', 'close').header('Retry-After', '5')
+        .send({ error: { code: 'ServiceUnavailable', message: 'Nimbus is stopping; retry shortly.', requestId: String(request.id) } });
+      return;
+    }
     done();
   });
   app.addHook('preHandler', (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
