@@ -36,6 +36,8 @@ interface Sent {
   op: string;
   label: string;
   who: string;
+  /** The start of the body sent, to show what a write that was accepted said. */
+  sentBody?: string;
   answer: Answer;
 }
 
@@ -288,7 +290,7 @@ describe('attack suite: every operation of the OpenAPI document', () => {
     const run = async (op: Operation, label: string, who: string, key: string | undefined, path: string, body?: RawBody) => {
       const headers = { ...auth(key), ...(body && body.type !== '' ? { 'content-type': body.type } : {}) };
       const answer = await send(port, op.method, path, headers, body?.bytes);
-      sent.push({ op: `${op.method} ${op.path}`, label, who, answer });
+      sent.push({ op: `${op.method} ${op.path}`, label, who, sentBody: body ? body.bytes.toString().slice(0, 60) : undefined, answer });
     };
     for (const op of ops) {
       const isAdmin = op.path.startsWith('/v1/admin') || op.path === '/metrics';
@@ -342,7 +344,7 @@ describe('attack suite: every operation of the OpenAPI document', () => {
     );
 
     const accepted = sent.filter((s) => s.answer.status < 300 && !s.op.startsWith('GET'));
-    const label = (s: Sent) => `${s.op} [${s.label.slice(0, 40)}] as ${s.who} → ${s.answer.status}`;
+    const label = (s: Sent) => `${s.op} [${s.label.slice(0, 40)}${s.sentBody ? ` ${s.sentBody}` : ''}] as ${s.who} → ${s.answer.status}`;
     process.stdout.write(`attack suite: writes accepted (${accepted.length}): ${accepted.map(label).join('; ') || 'none'}\n`);
     const throttled = sent.filter((s) => s.answer.status === 429);
     if (throttled.length > 0) process.stdout.write(`attack suite: throttled (${throttled.length}): ${throttled.slice(0, 5).map(label).join('; ')}\n`);
