@@ -371,9 +371,9 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     }
   }
 
-  /** Restores the world from the database (on start, and after a failed commit or command that had changed it). */
   /**
-   * Restores the world from the database. If the database cannot be read, the world as it stands
+   * Restores the world from the database (on start, and after a failed commit or command that had
+   * changed it). If the database cannot be read, the world as it stands
    * (with changes that did not commit) is kept but marked stale, and the next group rebuilds it
    * before it applies anything, or fails as a whole: nothing is applied to a world that has
    * drifted from the database.
