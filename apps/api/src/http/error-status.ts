@@ -42,3 +42,11 @@ export function statusForCode(code: string): number {
   if (code.endsWith('.Malformed')) return 400;
   return 400;
 }
+
+/** The API's error shape (API.md): the one place it is built. */
+export function errorBody(code: string, message: string, requestId: string) {
+  return { error: { code, message, requestId } };
+}
+
+/** Seconds a client should wait after a 503 ServiceUnavailable. */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;

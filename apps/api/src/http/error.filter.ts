@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_BODY_BYTES } from './server';
-import { statusForCode } from './error-status';
+import { errorBody, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS, statusForCode } from './error-status';
 
 interface CodedError {
   isDomainError: true;
@@ -26,9 +26,6 @@ const PARSER_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty, but its content type says JSON.',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'The request body must be application/json.',
 };
-
-/** Seconds a client should wait after a 503 ServiceUnavailable. */
-export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 const isDomainError = (e: unknown): e is CodedError => typeof e === 'object' && e !== null && (e as CodedError).isDomainError === true;
 
@@ -92,6 +89,6 @@ export class ErrorFilter implements ExceptionFilter {
     }
     // A service that cannot serve now says when to come back.
     if (code === 'ServiceUnavailable') void res.header('Retry-After', String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS));
-    void res.status(status).send({ error: { code, message, requestId } });
+    void res.status(status).send(errorBody(code, message, requestId));
   }
 }

@@ -3,6 +3,7 @@ import { IncomingMessage } from 'node:http';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../application/common/api-errors';
+import { errorBody, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS } from './error-status';
 import { logger } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
 
@@ -33,7 +34,7 @@ export function httpAdapter(): FastifyAdapter {
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 500 },
     // A URL that cannot be decoded is answered before routing, so in the error shape here.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
-      void reply.status(400).header('x-request-id', request.id).send({ error: { code: 'InvalidParameterValue', message: `The request URL is not valid: ${error.message}`, requestId: String(request.id) } });
+      void reply.status(400).header('x-request-id', request.id).send(errorBody('InvalidParameterValue', `The request URL is not valid: ${error.message}`, request.id));
     },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -52,7 +53,7 @@ export function refuseNewRequests(): void {
 /**
  * The body parsers (Nest's own are off): JSON only, as the REST contract has it. An empty body
  * that says it is JSON is no body, as clients send it on a POST without parameters; any other
- * content type is refused (415).
+ * content type is refused (415). A body too deep or holding a NUL is refused as it is parsed.
  */
 export function registerBodyParsers(app: FastifyInstance): void {
   const json = app.getDefaultJsonParser('error', 'error');
@@ -62,7 +63,9 @@ export function registerBodyParsers(app: FastifyInstance): void {
     if (text.trim() === '') return done(null, undefined);
     json(request, text, (err: Error | null, value?: unknown) => {
       if (err) return done(err);
-      if (depthExceeds(value, MAX_DEPTH)) return done(new ApiError('InvalidParameterValue', `The request body nests deeper than ${MAX_DEPTH} levels.`));
+      const bad = unacceptable(value, MAX_DEPTH);
+      if (bad === 'deep') return done(new ApiError('InvalidParameterValue', `The request body nests deeper than ${MAX_DEPTH} levels.`));
+      if (bad === 'nul') return done(new ApiError('InvalidParameterValue', NUL_MESSAGE));
       done(null, value);
     });
   });
@@ -71,35 +74,30 @@ export function registerBodyParsers(app: FastifyInstance): void {
 /** No request of the API nests deeper than a few levels; a deeper body is refused before anything recurses into it. */
 export const MAX_DEPTH = 32;
 
-/** Does `v` nest objects or arrays more than `max` deep? Iterative, so a body 20,000 levels deep costs no stack. */
-export function depthExceeds(v: unknown, max: number): boolean {
+const NUL_MESSAGE = 'the request contains a NUL character (\\u0000), which no parameter accepts';
+
+/**
+ * What makes a parsed value unacceptable, found in one iterative walk (a value 20,000 levels deep
+ * costs no stack): nesting deeper than `maxDepth`, or a NUL character in any string or key (no
+ * field of the API accepts one, and PostgreSQL cannot store one in text). Undefined when neither.
+ */
+export function unacceptable(v: unknown, maxDepth = Infinity): 'deep' | 'nul' | undefined {
   const stack: [unknown, number][] = [[v, 0]];
   while (stack.length > 0) {
     const [x, depth] = stack.pop()!;
-    if (x === null || typeof x !== 'object') continue;
-    if (depth + 1 > max) return true;
-    for (const e of Array.isArray(x) ? x : Object.values(x)) if (e !== null && typeof e === 'object') stack.push([e, depth + 1]);
-  }
-  return false;
-}
-
-/** Does `v` hold a NUL character in any string or key? Iterative: a deeply nested body cannot overflow the stack. */
-export function holdsNul(v: unknown): boolean {
-  const stack: unknown[] = [v];
-  while (stack.length > 0) {
-    const x = stack.pop();
     if (typeof x === 'string') {
-      if (x.includes('\u0000')) return true;
-    } else if (Array.isArray(x)) {
-      for (const e of x) stack.push(e);
+      if (x.includes('\u0000')) return 'nul';
     } else if (x !== null && typeof x === 'object') {
-      for (const [k, e] of Object.entries(x)) {
-        if (k.includes('\u0000')) return true;
-        stack.push(e);
-      }
+      if (depth + 1 > maxDepth) return 'deep';
+      if (Array.isArray(x)) for (const e of x) stack.push([e, depth + 1]);
+      else
+        for (const k of Object.keys(x)) {
+          if (k.includes('\u0000')) return 'nul';
+          stack.push([(x as Record<string, unknown>)[k], depth + 1]);
+        }
     }
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -107,9 +105,8 @@ export function holdsNul(v: unknown): boolean {
  * - its id (the caller's X-Request-Id or a new one) in the `x-request-id` header, set first, so
  *   even a request whose body cannot be parsed is answered and logged with one; once the server
  *   is stopping, a new request is refused there, before anything of it runs;
- * - once its body is parsed: no field of the API accepts a NUL character, and PostgreSQL cannot
- *   store one in text, so one anywhere (path, query, body) is refused as bad input up front, on
- *   both databases alike;
+ * - before its handler: a NUL character in the path or the query is refused as bad input (the
+ *   body's are refused by its parser), on both databases alike;
  * - when the answer is sent, its metrics (by route template, method and status) and, at `info`
  *   and below (the level is fixed at start), one log line: id, method, URL, status and time
  *   (the `/health` probes are not logged).
@@ -118,8 +115,8 @@ export function registerRequestHooks(app: FastifyInstance, metrics: MetricsServi
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.header('x-request-id', request.id);
     if (stopping) {
-      void reply.status(503).header('Connection', 'close').header('Retry-After', '5')
-        .send({ error: { code: 'ServiceUnavailable', message: 'Nimbus is stopping; retry shortly.', requestId: String(request.id) } });
+      void reply.status(503).header('Connection', 'close').header('Retry-After', String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS))
+        .send(errorBody('ServiceUnavailable', 'Nimbus is stopping; retry shortly.', request.id));
       return;
     }
     done();
@@ -131,8 +128,7 @@ export function registerRequestHooks(app: FastifyInstance, metrics: MetricsServi
     } catch {
       return done(new ApiError('InvalidParameterValue', 'the request path is not valid percent-encoding'));
     }
-    if (path.includes('\u0000') || holdsNul(request.query) || holdsNul(request.body))
-      return done(new ApiError('InvalidParameterValue', 'the request contains a NUL character (\\u0000), which no parameter accepts'));
+    if (path.includes('\u0000') || unacceptable(request.query) === 'nul') return done(new ApiError('InvalidParameterValue', NUL_MESSAGE));
     done();
   });
   const log = logger();

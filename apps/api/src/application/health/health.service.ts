@@ -25,13 +25,10 @@ export class HealthService {
     private readonly queue: SimulationQueue,
   ) {}
 
-  /** Throws ServiceUnavailable when the database does not answer. */
+  /** Throws ServiceUnavailable when the database does not answer (the readiness check's rule). */
   async check(): Promise<Health> {
-    try {
-      await this.db.ping();
-    } catch {
-      throw new ApiError('ServiceUnavailable', 'the database does not answer');
-    }
+    const db = await this.database();
+    if (!db.up) throw new ApiError('ServiceUnavailable', db.reason);
     return { database: this.db.databaseKind, simulatedTime: this.engine.clock().now, hosts: this.engine.fleet.hostCount };
   }
 

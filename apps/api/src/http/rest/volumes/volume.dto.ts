@@ -3,16 +3,8 @@ import { PageQueryDto } from '../page-query.dto';
 import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { VOLUME_TYPES, VolumeType } from '@nimbus/hypervisor';
 
-/** A volume created with an instance (RunInstances' `volumes`): deleted when the instance terminates. */
-export class LaunchVolumeDto {
-  @ApiProperty({ example: 20, description: 'GiB (gp2, gp3: 1–16,384; io2: 4–16,384)' })
-  @IsDefined() @IsInt()
-  sizeGiB!: number;
-
-  @ApiProperty({ enum: VOLUME_TYPES, example: 'gp3' })
-  @IsDefined() @IsIn(VOLUME_TYPES)
-  type!: VolumeType;
-
+/** A volume's performance settings, as both a launch's volumes and CreateVolume take them. */
+abstract class VolumePerformanceDto {
   @ApiPropertyOptional({ description: 'Provisioned IOPS: gp3 (3,000–16,000, default 3,000) and io2 (required, 100–64,000, ≤ 500/GiB); not gp2', example: 3000 })
   @IsOptional() @IsInt()
   iops?: number;
@@ -22,7 +14,18 @@ export class LaunchVolumeDto {
   throughputMiBps?: number;
 }
 
-export class CreateVolumeDto {
+/** A volume created with an instance (RunInstances' `volumes`): deleted when the instance terminates. */
+export class LaunchVolumeDto extends VolumePerformanceDto {
+  @ApiProperty({ example: 20, description: 'GiB (gp2, gp3: 1–16,384; io2: 4–16,384)' })
+  @IsDefined() @IsInt()
+  sizeGiB!: number;
+
+  @ApiProperty({ enum: VOLUME_TYPES, example: 'gp3' })
+  @IsDefined() @IsIn(VOLUME_TYPES)
+  type!: VolumeType;
+}
+
+export class CreateVolumeDto extends VolumePerformanceDto {
   @ApiProperty({ example: 'us-east-1a' })
   @IsDefined() @IsString()
   availabilityZone!: string;
@@ -34,14 +37,6 @@ export class CreateVolumeDto {
   @ApiPropertyOptional({ enum: VOLUME_TYPES, default: 'gp2', description: 'gp2 by default, as EC2' })
   @IsOptional() @IsIn(VOLUME_TYPES)
   type: VolumeType = 'gp2';
-
-  @ApiPropertyOptional({ description: 'Provisioned IOPS: gp3 (3,000–16,000, default 3,000) and io2 (required, 100–64,000, ≤ 500/GiB); not gp2', example: 3000 })
-  @IsOptional() @IsInt()
-  iops?: number;
-
-  @ApiPropertyOptional({ description: 'gp3 only: 125–1,000 MiB/s (default 125)', example: 125 })
-  @IsOptional() @IsInt()
-  throughputMiBps?: number;
 
   @ApiPropertyOptional({ description: 'Idempotency token: the same token and request return the same volume', maxLength: 64 })
   @IsOptional() @IsString() @Length(1, 64) @Matches(/^[\x20-\x7e]+$/, { message: 'clientToken must be printable ASCII' })
