@@ -1,0 +1,97 @@
+import type { Tx } from '../../persistence/tx';
+
+/**
+ * The seam between instances and their network (EC2's VPC, subnets, security groups, network
+ * interfaces). InstancesService calls an `InstanceNetworking` inside a launch's, a describe's and a
+ * termination's transaction; the networking feature (application/networking) implements it. Both
+ * protocols (REST and EC2 Query) reach it only through InstancesService.
+ */
+
+/** A security group as an instance or interface shows it (`groupSet`). */
+export interface GroupRef {
+  readonly groupId: string;
+  readonly groupName: string;
+}
+
+/** One network interface given in RunInstances' `NetworkInterfaces` (EC2's InstanceNetworkInterfaceSpecification). */
+export interface LaunchNetworkInterface {
+  readonly deviceIndex: number;
+  readonly networkInterfaceId?: string;
+  readonly subnetId?: string;
+  readonly groupIds?: readonly string[];
+  readonly privateIpAddress?: string;
+  readonly associatePublicIpAddress?: boolean;
+  readonly deleteOnTermination?: boolean;
+  readonly description?: string;
+}
+
+/** What a RunInstances request asks of the network. All optional: none means the default subnet of the chosen zone and the default group. */
+export interface LaunchNetworkRequest {
+  readonly subnetId?: string;
+  readonly securityGroupIds?: readonly string[];
+  /** EC2's `SecurityGroups` (names, default VPC only). */
+  readonly securityGroupNames?: readonly string[];
+  readonly privateIpAddress?: string;
+  readonly networkInterfaces?: readonly LaunchNetworkInterface[];
+  readonly keyName?: string;
+}
+
+/** A validated request: what placement must respect, and what `attach` will allocate. */
+export interface LaunchNetworkPlan {
+  /** The zone the request pins (its subnet's), if it names a subnet or an interface. */
+  readonly availabilityZone?: string;
+  /** Opaque to InstancesService; given back to `attach`. */
+  readonly detail: unknown;
+}
+
+/** One attached network interface, as DescribeInstances shows it (`networkInterfaceSet`). */
+export interface InstanceInterface {
+  readonly networkInterfaceId: string;
+  readonly attachmentId: string;
+  readonly deviceIndex: number;
+  readonly status: 'attaching' | 'attached' | 'detaching';
+  readonly deleteOnTermination: boolean;
+  readonly subnetId: string;
+  readonly vpcId: string;
+  readonly macAddress: string;
+  readonly privateIpAddress: string;
+  readonly privateDnsName: string;
+  readonly publicIpAddress?: string;
+  readonly publicDnsName?: string;
+  readonly sourceDestCheck: boolean;
+  readonly groups: readonly GroupRef[];
+  readonly description: string;
+}
+
+/** An instance's network, from its primary interface (device 0). */
+export interface InstanceNetwork {
+  readonly vpcId: string;
+  readonly subnetId: string;
+  readonly privateIpAddress: string;
+  readonly privateDnsName: string;
+  readonly publicIpAddress?: string;
+  readonly publicDnsName?: string;
+  readonly sourceDestCheck: boolean;
+  readonly groups: readonly GroupRef[];
+  readonly interfaces: readonly InstanceInterface[];
+  readonly keyName?: string;
+}
+
+export interface InstanceNetworking {
+  /**
+   * Checks a launch's network request for this tenant before placement: every id exists and is
+   * the tenant's (else the EC2 NotFound error, as for a missing one), the subnet is in the asked
+   * zone, an asked address is inside the subnet's CIDR and free, the key pair exists. Creates the
+   * tenant's default VPC, subnets and group on first use. Throws domain errors.
+   */
+  planLaunch(tx: Tx, tenantId: string, request: LaunchNetworkRequest, count: number, availabilityZone?: string): Promise<LaunchNetworkPlan>;
+  /** Allocates and attaches the interfaces and addresses of the instances just placed, in their order. */
+  attach(tx: Tx, tenantId: string, plan: LaunchNetworkPlan, instances: readonly { readonly instanceId: string; readonly availabilityZone: string }[], now: Date): Promise<void>;
+  /** The network of each of these instances (absent for one that has none). */
+  describe(m: Tx, instanceIds: readonly string[]): Promise<ReadonlyMap<string, InstanceNetwork>>;
+  /** Terminated instances: interfaces with deleteOnTermination are deleted, the others detached; public addresses released. */
+  released(tx: Tx, instanceIds: readonly string[], now: Date): Promise<void>;
+}
+
+/** Nest injection token for the InstanceNetworking implementation. */
+export const INSTANCE_NETWORKING = Symbol('InstanceNetworking');
