@@ -5,7 +5,7 @@ import { MIGRATIONS } from '../migrations';
 import { createTestDatabase, TestDatabase, usingPostgres } from './support/database';
 
 const BILLING_TABLES = ['usage_records', 'usage_meters', 'sla_intervals', 'price_book_versions', 'invoices', 'invoice_lines', 'billing_months'];
-const SIMULATION_TABLES = ['simulation_runs', 'simulation_reports'];
+const SIMULATION_TABLES = ['simulation_runs', 'simulation_reports', 'simulation_cells'];
 
 /** Runs on SQLite by default and on PostgreSQL when DATABASE_URL points there (CI runs both). */
 describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
@@ -95,10 +95,27 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.createQueryBuilder().insert().into('simulation_reports').values(report).orIgnore().execute();
     await ds.createQueryBuilder().insert().into('simulation_reports').values({ ...report, attempt: 2, report: '{"second":true}' }).orIgnore().execute();
     expect(await ds.query("SELECT attempt, report FROM simulation_reports WHERE run_id = 'sim-0123456789abcdef0'")).toEqual([{ attempt: 1, report: '{"first":true}' }]);
-    await ds.undoLastMigration();
+    // Later migrations first: this one is then the last applied.
+    for (let i = MIGRATIONS.findIndex((m) => new m().name === 'Simulations1764400000000'); i < MIGRATIONS.length; i++) await ds.undoLastMigration();
     expect(await ds.createQueryRunner().getTables(SIMULATION_TABLES)).toEqual([]);
     expect(await ds.query('SELECT COUNT(*) AS n FROM tenants')).toEqual([{ n: expect.anything() }]);
     await ds.runMigrations();
     expect(await ds.query('SELECT COUNT(*) AS n FROM simulation_runs')).toEqual([{ n: expect.anything() }]);
+  });
+
+  it('SimulationCells1764530000000 adds the cells table and runs\' cell count (1 for the runs there were), and reverts alone, keeping the runs', async () => {
+    await ds.query("INSERT INTO simulation_runs (id, state, scenario, until_ms, created_at) VALUES ('sim-00000000000000c01', 'completed', '{}', 1000, 0)");
+    expect(await ds.query("SELECT cells FROM simulation_runs WHERE id = 'sim-00000000000000c01'")).toEqual([{ cells: 1 }]);
+    await ds.query("INSERT INTO simulation_cells (run_id, cell, state) VALUES ('sim-00000000000000c01', 0, 'running')");
+    expect(await ds.query("SELECT attempt, worker, result FROM simulation_cells WHERE run_id = 'sim-00000000000000c01'")).toEqual([{ attempt: 0, worker: null, result: null }]);
+    for (let i = MIGRATIONS.findIndex((m) => new m().name === 'SimulationCells1764530000000'); i < MIGRATIONS.length; i++) await ds.undoLastMigration();
+    const runner = ds.createQueryRunner();
+    expect(await runner.getTables(['simulation_cells'])).toEqual([]);
+    expect((await runner.getTable('simulation_runs'))!.findColumnByName('cells')).toBeUndefined();
+    expect(await ds.query("SELECT id, state FROM simulation_runs WHERE id = 'sim-00000000000000c01'")).toEqual([{ id: 'sim-00000000000000c01', state: 'completed' }]);
+    await ds.runMigrations();
+    expect(await ds.query("SELECT cells FROM simulation_runs WHERE id = 'sim-00000000000000c01'")).toEqual([{ cells: 1 }]);
+    await ds.query("DELETE FROM simulation_runs WHERE id = 'sim-00000000000000c01'");
+    await runner.release();
   });
 });

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { probeRedis } from '../apps/api/src/jobs/redis';
 import { startApp, TestApp } from './support/app';
 import { freePort } from './support/server-process';
-import { eventually, LONG, queuePrefix, redisForTests, scenario, startWorkerProcess, TEST_REDIS_URL, WorkerProcess } from './support/simulations';
+import { eventually, LONG, queuePrefix, redisForTests, runWholeInChildProcess, scenario, startWorkerProcess, TEST_REDIS_URL, WorkerProcess } from './support/simulations';
 
 const HOUR_MS = 3_600_000;
 /** Waits for a run of LONG (about 3.5 s alone on a worker, more on a busy machine) allow this much. */
@@ -76,7 +76,8 @@ describe('simulations on BullMQ workers', () => {
     if (!redis) return;
     const { worker } = await start();
     const a = await worker();
-    const id = await submit({ scenario: scenario({ ...LONG, seed: 3 }) });
+    // One zone: the run runs whole (a run of cells is the test below).
+    const id = await submit({ scenario: scenario({ ...LONG, seed: 3, zones: 1 }) });
     const mid = await underWay(id);
     expect(mid.worker).toMatch(new RegExp(`:${a.child.pid}$`));
     await a.kill9();
@@ -91,7 +92,7 @@ describe('simulations on BullMQ workers', () => {
 
     // Restarted from scratch, it is the run it would have been: the same digest and the same
     // report, byte for byte, as one never interrupted (determinism across workers and attempts).
-    const again = await submit({ scenario: scenario({ ...LONG, seed: 3 }) });
+    const again = await submit({ scenario: scenario({ ...LONG, seed: 3, zones: 1 }) });
     expect((await until(again, 'completed', LONG_RUN_TIMEOUT_MS)).digest).toBe(done.digest);
     expect((await reportText(again)).replace(again, id)).toBe(await reportText(id));
   }, 150_000);
@@ -100,7 +101,7 @@ describe('simulations on BullMQ workers', () => {
     if (!redis) return;
     const { worker } = await start();
     await worker();
-    const id = await submit({ scenario: scenario(LONG) });
+    const id = await submit({ scenario: scenario({ ...LONG, zones: 1 }) });
     await underWay(id);
     await t!.admin().post(`/v1/admin/simulations/${id}/cancel`).expect(200);
     const done = await until(id, 'cancelled');
@@ -109,7 +110,7 @@ describe('simulations on BullMQ workers', () => {
     expect(done.report.simulatedMs).toBeLessThan(LONG.hours! * HOUR_MS);
     expect(await reportRows(id)).toBe(1);
     // A run cancelled while queued never reaches a worker.
-    const busy = await submit({ scenario: scenario(LONG) });
+    const busy = await submit({ scenario: scenario({ ...LONG, zones: 1 }) });
     await until(busy, 'running');
     const queued = await submit({ scenario: scenario({ hours: 1 }) });
     await t!.admin().post(`/v1/admin/simulations/${queued}/cancel`).expect(200);
@@ -118,6 +119,48 @@ describe('simulations on BullMQ workers', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(await get(queued)).toMatchObject({ state: 'cancelled', attempt: 0 });
   }, 120_000);
+
+  it('a fleet of three zones that do not interact runs as three cells on two workers (a BullMQ flow), joined into the result of one whole run; a worker killed mid-cell is taken over', async () => {
+    if (!redis) return;
+    const { worker } = await start();
+    const a = await worker();
+    const b = await worker();
+    const doc = scenario({ ...LONG, hours: 96, zones: 3, seed: 5 });
+    const id = await submit({ scenario: doc });
+    expect((await get(id)).execution).toMatchObject({ cells: 3, cellStates: [{ cell: 0, zone: 'us-east-1a' }, { cell: 1, zone: 'us-east-1b' }, { cell: 2, zone: 'us-east-1c' }] });
+    // Both workers take a cell at once.
+    const both = await eventually(async () => {
+      const run = await get(id);
+      const running = run.execution.cellStates.filter((c: { state: string }) => c.state === 'running');
+      return new Set(running.map((c: { worker: string }) => c.worker)).size === 2 ? run : undefined;
+    }, 30_000, 'two workers to run a cell each');
+    expect(both.state).toBe('running');
+    const done = await until(id, 'completed', LONG_RUN_TIMEOUT_MS);
+    const workersUsed = new Set(done.execution.cellStates.map((c: { worker: string }) => c.worker.split(':').pop()));
+    expect(workersUsed).toEqual(new Set([String(a.child.pid), String(b.child.pid)]));
+    expect(done.execution.cellStates.map((c: { state: string }) => c.state)).toEqual(['done', 'done', 'done']);
+    expect(await reportRows(id)).toBe(1);
+    // The joined result is the whole run's, byte for byte (the digest covers every figure).
+    const whole = await runWholeInChildProcess(done.scenario);
+    expect(done.digest).toBe(whole.digest);
+    expect(JSON.parse(await reportText(id))).toEqual(expect.objectContaining({ digest: whole.digest, simulatedMs: whole.simulatedMs }));
+    expect(JSON.stringify({ ...JSON.parse(await reportText(id)), simulationId: undefined, state: undefined })).toBe(JSON.stringify({ ...JSON.parse(whole.report), simulationId: undefined, state: undefined }));
+
+    // A worker killed mid-cell: its cell goes to the other worker (BullMQ's stalled-job check), restarted from scratch; the result is the same.
+    const again = await submit({ scenario: doc });
+    const mid = await eventually(async () => {
+      const run = await get(again);
+      const cell = run.execution.cellStates.find((c: { state: string; worker?: string; simulatedTime: number }) => c.state === 'running' && c.worker?.endsWith(`:${a.child.pid}`) && c.simulatedTime > 0);
+      return cell;
+    }, 30_000, 'a cell under way on worker a');
+    await a.kill9();
+    const redone = await until(again, 'completed', LONG_RUN_TIMEOUT_MS);
+    const taken = redone.execution.cellStates.find((c: { cell: number }) => c.cell === mid.cell);
+    expect(taken).toMatchObject({ state: 'done', worker: expect.stringMatching(new RegExp(`:${b.child.pid}$`)) });
+    expect(taken.attempt).toBeGreaterThanOrEqual(2);
+    expect(redone.digest).toBe(whole.digest);
+    expect(await reportRows(again)).toBe(1);
+  }, 240_000);
 
   it('Redis restarted mid-run (its data lost): the run completes, and a run queued before the restart is queued again and completes', async () => {
     if (!redis) return;

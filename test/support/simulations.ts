@@ -7,7 +7,9 @@ export interface TestScenarioOptions {
   /** Simulated hours (hourly buckets). */
   readonly hours?: number;
   readonly seed?: number;
-  /** m5-host hosts in each of the two zones. */
+  /** How many zones (us-east-1a, b, c…), 2 unless told. One zone runs whole; more run as one cell per zone on BullMQ. */
+  readonly zones?: number;
+  /** m5-host hosts in each zone. */
   readonly hostsPerZone?: number;
   /** VMs each zone's workload launches at the start. */
   readonly vmsPerZone?: number;
@@ -21,7 +23,7 @@ export interface TestScenarioOptions {
  * buckets. It reads no dataset. The default (a day) runs in about 0.15 s on plain Node, 1.5 s in Jest.
  */
 export function scenario(o: TestScenarioOptions = {}) {
-  const zones = ['us-east-1a', 'us-east-1b'];
+  const zones = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1e', 'us-east-1f'].slice(0, o.zones ?? 2);
   return {
     version: 1, name: 'test', seed: o.seed ?? 1, durationHours: o.hours ?? 24, bucketSeconds: 3600,
     fleet: { zones: zones.map((name) => ({ name, hosts: [{ type: 'm5-host', count: o.hostsPerZone ?? 4 }] })) },
@@ -122,4 +124,22 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/**
+ * The result of a scenario run whole, in one plain Node process (the library's runScenario, no
+ * queue, no cells): what a run split into cells must equal.
+ */
+export async function runWholeInChildProcess(doc: object): Promise<{ digest: string; simulatedMs: number; report: string }> {
+  const root = join(__dirname, '..', '..');
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'test/support/run-scenario-whole.ts')], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  child.stdin!.end(JSON.stringify(doc));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`run-scenario-whole exited ${code}:\n${err}`);
+  const result = JSON.parse(out) as { digest: string; simulatedMs: number };
+  return { digest: result.digest, simulatedMs: result.simulatedMs, report: out };
 }

@@ -1,9 +1,9 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { FlowProducer, Queue } from 'bullmq';
 import { SimulationQueue } from '../application/simulations/simulation-writes';
 import { SimulationsRepository } from '../persistence/simulations.repository';
 import { probeRedis, producerConnectionOptions, redisLabel } from './redis';
-import { JOB_ATTEMPTS, JOB_BACKOFF_MS, JobName, SIMULATIONS_QUEUE } from './simulation-jobs';
+import { cellJobId, JOB_ATTEMPTS, JOB_BACKOFF_MS, JobName, SIMULATIONS_QUEUE, SimulationJobData } from './simulation-jobs';
 
 const ENQUEUE_WAIT_MS = 3000;
 
@@ -29,6 +29,7 @@ export class BullmqSimulationQueue extends SimulationQueue implements OnModuleIn
   readonly mode = 'bullmq' as const;
   private readonly logger = new Logger('SimulationQueue');
   private queueRef?: Queue;
+  private flowRef?: FlowProducer;
   private timer?: NodeJS.Timeout;
   private reconciling = false;
 
@@ -48,6 +49,15 @@ export class BullmqSimulationQueue extends SimulationQueue implements OnModuleIn
     return this.queueRef;
   }
 
+  /** Adds a run split into cells as one flow: a JoinCells parent with one RunCell child per cell. */
+  private get flow(): FlowProducer {
+    if (!this.flowRef) {
+      this.flowRef = new FlowProducer({ connection: { url: this.options.redisUrl, ...producerConnectionOptions() }, prefix: this.options.prefix });
+      this.flowRef.on('error', (err) => this.logger.warn({ err: err.message }, 'simulation flow producer: Redis error'));
+    }
+    return this.flowRef;
+  }
+
   onModuleInit(): void {
     const every = this.options.reconcileEveryMs ?? 5000;
     this.timer = setInterval(() => void this.reconcile(), every);
@@ -57,12 +67,13 @@ export class BullmqSimulationQueue extends SimulationQueue implements OnModuleIn
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    const queue = this.queueRef;
-    if (!queue) return;
-    // With Redis away, close would wait for it: give up after a while and drop the connection.
-    const closed = queue.close().then(() => true, () => true);
-    if (!(await Promise.race([closed, new Promise<false>((r) => setTimeout(() => r(false), 3000).unref())]))) {
-      await Promise.race([queue.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
+    for (const q of [this.queueRef, this.flowRef]) {
+      if (!q) continue;
+      // With Redis away, close would wait for it: give up after a while and drop the connection.
+      const closed = q.close().then(() => true, () => true);
+      if (!(await Promise.race([closed, new Promise<false>((r) => setTimeout(() => r(false), 3000).unref())]))) {
+        await Promise.race([q.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
+      }
     }
   }
 
@@ -70,11 +81,21 @@ export class BullmqSimulationQueue extends SimulationQueue implements OnModuleIn
     return (await probeRedis(this.options.redisUrl)) ? undefined : `Redis at ${redisLabel(this.options.redisUrl)} does not answer`;
   }
 
-  async enqueue(simulationId: string): Promise<void> {
-    const data: { simulationId: string } = { simulationId };
-    const added = this.queue.add(JobName.RunSimulation, data, {
-      jobId: simulationId, attempts: JOB_ATTEMPTS, backoff: { type: 'fixed', delay: JOB_BACKOFF_MS }, removeOnComplete: true, removeOnFail: { count: 1000 },
-    });
+  async enqueue(run: { readonly id: string; readonly cells: number }): Promise<void> {
+    const simulationId = run.id;
+    const opts = { attempts: JOB_ATTEMPTS, backoff: { type: 'fixed' as const, delay: JOB_BACKOFF_MS }, removeOnComplete: true, removeOnFail: { count: 1000 } };
+    const data: SimulationJobData = { simulationId };
+    // A run split into cells: the cells on whichever workers are free, the join when all are done.
+    // A cell whose processing throws is retried as any job; one whose scenario fails fails the run
+    // and completes, so the join always comes (and finds the run failed).
+    const added: Promise<unknown> = run.cells > 1
+      ? this.flow.add({
+        name: JobName.JoinCells, queueName: SIMULATIONS_QUEUE, data, opts: { ...opts, jobId: simulationId },
+        children: Array.from({ length: run.cells }, (_, cell) => ({
+          name: JobName.RunCell, queueName: SIMULATIONS_QUEUE, data: { simulationId, cell } satisfies SimulationJobData, opts: { ...opts, jobId: cellJobId(simulationId, cell), failParentOnFailure: true },
+        })),
+      })
+      : this.queue.add(JobName.RunSimulation, data, { ...opts, jobId: simulationId });
     // Redis away: the submit answers anyway (the run is stored, queued); the add goes through when
     // Redis is back, or reconciliation queues the run again.
     let timer: NodeJS.Timeout | undefined;
@@ -102,13 +123,16 @@ export class BullmqSimulationQueue extends SimulationQueue implements OnModuleIn
       const stale = this.options.staleAfterMs ?? 60_000;
       const runs = await this.runs.inStates(this.runs.reader, ['queued', 'running']);
       for (const run of runs) {
-        if (run.state === 'running' && (run.heartbeatAt ?? 0) > now - stale) continue;
+        // A whole run's worker goes on without Redis and stores its results: only a silent one is
+        // queued again. A run of cells needs its cells' jobs, and the heartbeat says only that one
+        // cell is alive: its flow is added again at once (its done cells are skipped).
+        if (run.state === 'running' && run.cells <= 1 && (run.heartbeatAt ?? 0) > now - stale) continue;
         if (run.state === 'queued' && run.createdAt > now - 2000) continue; // being queued by its submit
         const job = await this.queue.getJob(run.id);
         const state = job ? await job.getState() : 'missing';
         if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') continue;
         if (job) await job.remove();
-        await this.enqueue(run.id);
+        await this.enqueue(run);
         this.logger.warn({ simulationId: run.id, runState: run.state, jobState: state }, 'simulation queued again (its job was missing from Redis)');
       }
     } catch (err) {

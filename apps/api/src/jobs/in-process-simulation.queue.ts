@@ -44,7 +44,9 @@ export class InProcessSimulationQueue extends SimulationQueue implements OnAppli
     await this.active;
   }
 
-  async enqueue(simulationId: string): Promise<void> {
+  /** In one process a run always runs whole: its cells would only take turns, and the result is the same (joinCellResults). */
+  async enqueue(run: { readonly id: string }): Promise<void> {
+    const simulationId = run.id;
     if (!this.pending.includes(simulationId)) this.pending.push(simulationId);
     this.drain();
   }
@@ -65,7 +67,7 @@ export class InProcessSimulationQueue extends SimulationQueue implements OnAppli
       } catch (err) {
         // The database failed under the run: it is still running in the database; try it again shortly.
         this.logger.error({ simulationId: next, err }, `simulation run interrupted (in-process): tried again in ${RETRY_AFTER_MS / 1000} s`);
-        setTimeout(() => void this.enqueue(next), RETRY_AFTER_MS).unref();
+        setTimeout(() => void this.enqueue({ id: next }), RETRY_AFTER_MS).unref();
       } finally {
         this.active = undefined;
         // Later runs wait their turn behind the event loop, not behind this one's last promise.

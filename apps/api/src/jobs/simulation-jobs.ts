@@ -2,14 +2,22 @@
 export const SIMULATIONS_QUEUE = 'simulations';
 
 export enum JobName {
+  /** A whole run. */
   RunSimulation = 'run-simulation',
+  /** One cell (zone) of a run split into cells: a child of the run's JoinCells job in a BullMQ flow. */
+  RunCell = 'run-cell',
+  /** The parent of a run's cells: runs once every cell's job has completed, and stores the joined result. */
+  JoinCells = 'join-cells',
 }
 
-/** A job carries only the run's id: the run (its scenario) is in the database. */
-export interface RunSimulationJob {
-  readonly name: JobName.RunSimulation;
-  readonly data: { readonly simulationId: string };
+/** A job carries only the run's id (and its cell's index): the run (its scenario) is in the database. */
+export interface SimulationJobData {
+  readonly simulationId: string;
+  readonly cell?: number;
 }
+
+/** A cell's job id: the run's id and the cell's index (BullMQ's custom ids may not hold ':'). */
+export const cellJobId = (simulationId: string, cell: number) => `${simulationId}-cell-${cell}`;
 
 /** Where the queue's keys live in Redis: deployments sharing a Redis keep apart by prefix (NIMBUS_QUEUE_PREFIX). */
 export const DEFAULT_QUEUE_PREFIX = 'nimbus';

@@ -3,7 +3,7 @@ import { Job, Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import { ExecutionOutcome, SimulationRunner } from '../application/simulations/simulation-runner';
 import { redisLabel, workerConnectionOptions } from './redis';
-import { JobName, RunSimulationJob, SIMULATIONS_QUEUE } from './simulation-jobs';
+import { JobName, SIMULATIONS_QUEUE, SimulationJobData } from './simulation-jobs';
 
 const CLOSE_WAIT_MS = 5000;
 
@@ -29,7 +29,7 @@ export interface SimulationWorkerOptions {
 export class SimulationWorker implements BeforeApplicationShutdown {
   private readonly logger = new Logger('SimulationWorker');
   private readonly stop = new AbortController();
-  private worker?: Worker<RunSimulationJob['data'], ExecutionOutcome, JobName>;
+  private worker?: Worker<SimulationJobData, ExecutionOutcome, JobName>;
   readonly name = `${hostname()}:${process.pid}`;
 
   constructor(
@@ -65,16 +65,25 @@ export class SimulationWorker implements BeforeApplicationShutdown {
     }
   }
 
-  private async handle(job: Job<RunSimulationJob['data'], ExecutionOutcome, JobName>): Promise<ExecutionOutcome> {
+  private async handle(job: Job<SimulationJobData, ExecutionOutcome, JobName>): Promise<ExecutionOutcome> {
+    const cmd = { simulationId: job.data.simulationId, worker: this.name, stop: this.stop.signal };
+    let outcome: ExecutionOutcome;
     switch (job.name) {
-      case JobName.RunSimulation: {
-        const outcome = await this.runner.execute({ simulationId: job.data.simulationId, worker: this.name, stop: this.stop.signal });
-        this.logger.log({ simulationId: job.data.simulationId, outcome, attemptsMade: job.attemptsMade }, 'simulation job done');
-        if (outcome === 'stopped') throw new Error('the worker is shutting down: the run goes back to the queue');
-        return outcome;
-      }
+      case JobName.RunSimulation:
+        outcome = await this.runner.execute(cmd);
+        break;
+      case JobName.RunCell:
+        if (!Number.isInteger(job.data.cell)) throw new Error(`job ${job.id}: a cell's job without its cell`);
+        outcome = await this.runner.executeCell({ ...cmd, cell: job.data.cell! });
+        break;
+      case JobName.JoinCells:
+        outcome = await this.runner.joinCells(cmd);
+        break;
       default:
         throw new Error(`no handler for job '${String(job.name)}'`);
     }
+    this.logger.log({ simulationId: job.data.simulationId, cell: job.data.cell, job: job.name, outcome, attemptsMade: job.attemptsMade }, 'simulation job done');
+    if (outcome === 'stopped') throw new Error('the worker is shutting down: the job goes back to the queue');
+    return outcome;
   }
 }

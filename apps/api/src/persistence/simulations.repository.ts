@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, In } from 'typeorm';
 import { READ_DB } from './data-source';
-import { SimulationReportEntity, SimulationRunEntity } from './entities';
+import { SimulationCellEntity, SimulationReportEntity, SimulationRunEntity } from './entities';
 import { Tx } from './tx';
 
 /** Where a run's worker has got to. */
@@ -44,7 +44,7 @@ export class SimulationsRepository {
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
 
-  async insert(tx: Tx, run: Pick<SimulationRunEntity, 'id' | 'builtIn' | 'scenario' | 'untilMs' | 'createdAt'>): Promise<SimulationRunEntity> {
+  async insert(tx: Tx, run: Pick<SimulationRunEntity, 'id' | 'builtIn' | 'scenario' | 'untilMs' | 'createdAt' | 'cells'>): Promise<SimulationRunEntity> {
     const row = tx.create(SimulationRunEntity, {
       ...run, state: 'queued', attempt: 0, worker: null, simulatedMs: 0, events: 0, startedAt: null, heartbeatAt: null, finishedAt: null,
       cancelRequestedAt: null, error: null, digest: null,
@@ -152,6 +152,7 @@ export class SimulationsRepository {
     const r = await tx.createQueryBuilder().delete().from(SimulationRunEntity).where('id = :id AND state IN (:...states)', { id, states: [...states] }).execute();
     if (r.affected !== 1) return false;
     await tx.delete(SimulationReportEntity, { runId: id });
+    await tx.delete(SimulationCellEntity, { runId: id });
     return true;
   }
 
@@ -163,5 +164,83 @@ export class SimulationsRepository {
   /** How many reports the run has (0 or 1: the key allows no more). */
   reportCount(m: Tx, id: string): Promise<number> {
     return m.countBy(SimulationReportEntity, { runId: id });
+  }
+
+  // ---- runs split into cells (one per zone, on parallel workers) ----
+
+  /**
+   * A run split into cells starts with its first cell: queued → running, a new attempt. Returns the
+   * run's attempt (also for the later cells of a running run), or null when it is not to run
+   * (finished, deleted, or asked to stop).
+   */
+  async startCells(tx: Tx, id: string, worker: string, now: number): Promise<number | null> {
+    await tx.createQueryBuilder().update(SimulationRunEntity)
+      .set({ state: 'running', attempt: () => 'attempt + 1', worker, startedAt: now, heartbeatAt: now, simulatedMs: 0, events: 0 })
+      .where('id = :id AND state = :state AND cancel_requested_at IS NULL', { id, state: 'queued' })
+      .execute();
+    const row = await tx.findOneBy(SimulationRunEntity, { id });
+    return row && row.state === 'running' && row.cancelRequestedAt === null ? row.attempt : null;
+  }
+
+  /** A worker takes a cell (again, from scratch, if its worker is gone). Null when the cell is done. */
+  async claimCell(tx: Tx, id: string, cell: number, worker: string, now: number): Promise<number | null> {
+    await tx.createQueryBuilder().insert().into(SimulationCellEntity)
+      .values({ runId: id, cell, attempt: 0, worker: null, state: 'running', simulatedMs: 0, events: 0, heartbeatAt: now, result: null })
+      .orIgnore().execute();
+    const r = await tx.createQueryBuilder().update(SimulationCellEntity)
+      .set({ attempt: () => 'attempt + 1', worker, state: 'running', simulatedMs: 0, events: 0, heartbeatAt: now })
+      .where('run_id = :id AND cell = :cell AND state = :state', { id, cell, state: 'running' })
+      .execute();
+    if (r.affected !== 1) return null;
+    return (await tx.findOneByOrFail(SimulationCellEntity, { runId: id, cell })).attempt;
+  }
+
+  /**
+   * A cell's progress, while the cell is this attempt's and the run still running as `runAttempt`;
+   * the run's progress is its cells': the least simulated time (0 while a cell has not started) and
+   * the sum of their events.
+   */
+  async cellProgress(tx: Tx, id: string, cell: number, attempt: number, runAttempt: number, p: Omit<RunProgressRow, 'untilMs'>, now: number): Promise<ProgressAck> {
+    const r = await tx.createQueryBuilder().update(SimulationCellEntity)
+      .set({ simulatedMs: p.simulatedMs, events: p.events, heartbeatAt: now })
+      .where('run_id = :id AND cell = :cell AND attempt = :attempt AND state = :state', { id, cell, attempt, state: 'running' })
+      .execute();
+    if (r.affected !== 1) return { owned: false, cancelRequested: false };
+    return this.rollUpCells(tx, id, runAttempt, now);
+  }
+
+  /** Stores a cell's result, once, while the cell is this attempt's. */
+  async finishCell(tx: Tx, id: string, cell: number, attempt: number, runAttempt: number, end: { result: string; simulatedMs: number; events: number }, now: number): Promise<boolean> {
+    const r = await tx.createQueryBuilder().update(SimulationCellEntity)
+      .set({ state: 'done', result: end.result, simulatedMs: end.simulatedMs, events: end.events, heartbeatAt: now })
+      .where('run_id = :id AND cell = :cell AND attempt = :attempt AND state = :state', { id, cell, attempt, state: 'running' })
+      .execute();
+    if (r.affected !== 1) return false;
+    await this.rollUpCells(tx, id, runAttempt, now);
+    return true;
+  }
+
+  /** The run's cells that have started, in cell order. */
+  cellsOf(m: Tx, id: string): Promise<SimulationCellEntity[]> {
+    return m.find(SimulationCellEntity, { where: { runId: id }, order: { cell: 'ASC' } });
+  }
+
+  /** A run asked to stop before every cell had run: cancelled, with no results (a part of the fleet is no answer). */
+  async cancelWithoutResults(tx: Tx, id: string, attempt: number, now: number): Promise<boolean> {
+    const r = await tx.createQueryBuilder().update(SimulationRunEntity)
+      .set({ state: 'cancelled', finishedAt: now, heartbeatAt: now })
+      .where('id = :id AND attempt = :attempt AND state = :state', { id, attempt, state: 'running' })
+      .execute();
+    return r.affected === 1;
+  }
+
+  private async rollUpCells(tx: Tx, id: string, runAttempt: number, now: number): Promise<ProgressAck> {
+    const run = await tx.findOneBy(SimulationRunEntity, { id });
+    if (!run || run.state !== 'running' || run.attempt !== runAttempt) return { owned: false, cancelRequested: false };
+    const cells = await tx.find(SimulationCellEntity, { where: { runId: id }, select: { cell: true, simulatedMs: true, events: true } });
+    const simulatedMs = cells.length < run.cells ? 0 : Math.min(...cells.map((c) => c.simulatedMs));
+    const events = cells.reduce((n, c) => n + c.events, 0);
+    await tx.createQueryBuilder().update(SimulationRunEntity).set({ simulatedMs, events, heartbeatAt: now }).where('id = :id AND attempt = :attempt', { id, attempt: runAttempt }).execute();
+    return { owned: true, cancelRequested: run.cancelRequestedAt !== null };
   }
 }

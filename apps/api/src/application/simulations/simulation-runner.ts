@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RunProgressRow, SimulationsRepository } from '../../persistence/simulations.repository';
-import { ExecuteSimulationCommand } from './simulations.commands';
-import { formatScenarioError, runScenario, ScenarioDataMissing, ScenarioProgress, ScenarioResult, validateScenario } from '@nimbus/simulation';
+import { ProgressAck, RunProgressRow, SimulationsRepository } from '../../persistence/simulations.repository';
+import { ExecuteCellCommand, ExecuteSimulationCommand } from './simulations.commands';
+import {
+  formatScenarioError, joinCellResults, runScenario, Scenario, ScenarioDataMissing, ScenarioProgress, ScenarioResult, splitIntoCells, validateScenario,
+} from '@nimbus/simulation';
 import { DatasetNotFound, loadScenarioData } from '../../datasets/datasets';
 import { SimulationWrites } from './simulation-writes';
 
@@ -58,12 +60,103 @@ export class SimulationRunner {
     const parsed = validateScenario(JSON.parse(row.scenario));
     if (!parsed.ok) return this.failed(id, attempt, `the stored scenario is no longer valid: ${parsed.errors.map(formatScenarioError).join('; ')}`);
 
+    const ran = await this.runKept(parsed.scenario, row.untilMs, cmd.stop, (p) => this.writes.run((tx) => this.runs.progress(tx, id, attempt, p, Date.now())), { simulationId: id, attempt });
+    if (ran.outcome === 'failed') return this.failed(id, attempt, ran.error);
+    if (ran.outcome !== 'ran') return ran.outcome;
+    const result = ran.result;
+    const state = result.cancelled ? 'cancelled' : 'completed';
+    const stored = await this.writes.run((tx) =>
+      this.runs.finish(tx, id, attempt, {
+        state, report: JSON.stringify(result), digest: result.digest,
+        progress: { simulatedMs: result.simulatedMs, untilMs: ran.untilMs, events: result.events },
+      }, Date.now()),
+    );
+    if (!stored) return 'lost';
+    this.logger.log({ simulationId: id, attempt, state, digest: result.digest }, 'simulation run stored');
+    return state;
+  }
+
+  /**
+   * Runs one cell (one zone) of a run split into cells (`simulation_runs.cells` > 1): the cell of
+   * `splitIntoCells`, with the same bookkeeping as a whole run, its result stored in its cell's row
+   * once. The run's join (`joinCells`) assembles the result when every cell is done.
+   */
+  async executeCell(cmd: ExecuteCellCommand): Promise<ExecutionOutcome> {
+    const { simulationId: id, cell } = cmd;
+    const row = await this.runs.findById(this.runs.reader, id);
+    if (!row) return 'skipped';
+    const parsed = validateScenario(JSON.parse(row.scenario));
+    const runAttempt = await this.writes.run((tx) => this.runs.startCells(tx, id, cmd.worker, Date.now()));
+    if (runAttempt === null) return 'skipped';
+    if (!parsed.ok) return this.failed(id, runAttempt, `the stored scenario is no longer valid: ${parsed.errors.map(formatScenarioError).join('; ')}`);
+    const cells = splitIntoCells(parsed.scenario);
+    if (!cells || cell < 0 || cell >= cells.length || cells.length !== row.cells) return this.failed(id, runAttempt, `the run has no cell ${cell} (its scenario splits into ${cells?.length ?? 1})`);
+    const attempt = await this.writes.run((tx) => this.runs.claimCell(tx, id, cell, cmd.worker, Date.now()));
+    if (attempt === null) return 'skipped'; // done already (a retried job)
+    this.logger.log({ simulationId: id, cell, attempt, worker: cmd.worker }, 'simulation cell started');
+    const ran = await this.runKept(cells[cell], row.untilMs, cmd.stop, (p) =>
+      this.writes.run((tx) => this.runs.cellProgress(tx, id, cell, attempt, runAttempt, p, Date.now())), { simulationId: id, cell, attempt },
+    );
+    if (ran.outcome === 'failed') return this.failed(id, runAttempt, `${ran.error} (in cell ${cell}, zone ${cells[cell].fleet.zones[0].name})`);
+    if (ran.outcome !== 'ran') return ran.outcome;
+    const result = ran.result;
+    const stored = await this.writes.run((tx) =>
+      this.runs.finishCell(tx, id, cell, attempt, runAttempt, { result: JSON.stringify(result), simulatedMs: result.simulatedMs, events: result.events }, Date.now()),
+    );
+    if (!stored) return 'lost';
+    this.logger.log({ simulationId: id, cell, attempt, cancelled: result.cancelled }, 'simulation cell stored');
+    return result.cancelled ? 'cancelled' : 'completed';
+  }
+
+  /**
+   * The end of a run split into cells, once every cell's job has ended: the cells' results joined
+   * into the run's (`joinCellResults`, equal to one run of the whole fleet), stored once. A run
+   * asked to stop before every cell ran is cancelled with no results.
+   */
+  async joinCells(cmd: ExecuteSimulationCommand): Promise<ExecutionOutcome> {
+    const id = cmd.simulationId;
+    const row = await this.runs.findById(this.runs.reader, id);
+    if (!row || row.state !== 'running') return 'skipped';
+    const parsed = validateScenario(JSON.parse(row.scenario));
+    if (!parsed.ok) return this.failed(id, row.attempt, 'the stored scenario is no longer valid');
+    const cells = await this.runs.cellsOf(this.runs.reader, id);
+    const done = cells.filter((c) => c.state === 'done' && c.result !== null);
+    if (done.length < row.cells) {
+      if (row.cancelRequestedAt !== null) {
+        const cancelled = await this.writes.run((tx) => this.runs.cancelWithoutResults(tx, id, row.attempt, Date.now()));
+        return cancelled ? 'cancelled' : 'lost';
+      }
+      // A cell's job ended without its result (it is being run again): BullMQ retries the join.
+      throw new Error(`simulation ${id}: ${done.length} of ${row.cells} cells have results`);
+    }
+    const result = joinCellResults(parsed.scenario, done.map((c) => JSON.parse(c.result!) as ScenarioResult));
+    const state = result.cancelled ? 'cancelled' : 'completed';
+    const stored = await this.writes.run((tx) =>
+      this.runs.finish(tx, id, row.attempt, {
+        state, report: JSON.stringify(result), digest: result.digest,
+        progress: { simulatedMs: result.simulatedMs, untilMs: row.untilMs, events: result.events },
+      }, Date.now()),
+    );
+    if (!stored) return 'lost';
+    this.logger.log({ simulationId: id, cells: row.cells, state, digest: result.digest }, 'simulation cells joined and stored');
+    return state;
+  }
+
+  /**
+   * Runs a scenario with the bookkeeping of a run: progress written every `flushEveryMs` (and a
+   * heartbeat while data loads), a cancellation or a lost ownership noticed at the next write,
+   * the process's stop honoured. `write` stores progress and says whether the run is still ours.
+   */
+  private async runKept(
+    scenario: Scenario, untilMs: number, stop: AbortSignal | undefined, write: (p: RunProgressRow) => Promise<ProgressAck>,
+    log: Record<string, unknown>,
+  ): Promise<{ outcome: 'ran'; result: ScenarioResult; untilMs: number } | { outcome: 'lost' } | { outcome: 'stopped' } | { outcome: 'failed'; error: string }> {
     // Datasets (docs/scenarios.md, "Data") are loaded below, inside the run: one that is missing
     // fails the run, naming it (DatasetNotFound, ScenarioDataMissing), as any error of the scenario.
     const abort = new AbortController();
     const onStop = () => abort.abort();
-    cmd.stop?.addEventListener('abort', onStop);
-    let latest: RunProgressRow = { simulatedMs: 0, untilMs: row.untilMs, events: 0 };
+    stop?.addEventListener('abort', onStop);
+    let latest: RunProgressRow = { simulatedMs: 0, untilMs, events: 0 };
     let flushedAt = 0;
     let flushing: Promise<void> | undefined;
     let lost = false;
@@ -72,7 +165,7 @@ export class SimulationRunner {
     const flush = (): Promise<void> =>
       (flushing ??= (async () => {
         try {
-          const ack = await this.writes.run((tx) => this.runs.progress(tx, id, attempt, latest, Date.now()));
+          const ack = await write(latest);
           flushedAt = Date.now();
           if (!ack.owned) lost = true;
           if (ack.cancelRequested) cancelRequested = true;
@@ -87,8 +180,8 @@ export class SimulationRunner {
     const heartbeat = setInterval(() => void flush(), Math.max(this.options.flushEveryMs, 1000));
     let result: ScenarioResult;
     try {
-      const data = await loadScenarioData(parsed.scenario);
-      result = await runScenario(parsed.scenario, data, {
+      const data = await loadScenarioData(scenario);
+      result = await runScenario(scenario, data, {
         signal: abort.signal,
         onProgress: async (p: ScenarioProgress) => {
           latest = { simulatedMs: p.simulatedMs, untilMs: p.untilMs, events: p.events };
@@ -101,30 +194,19 @@ export class SimulationRunner {
     } catch (err) {
       // A write of the bookkeeping failed (the database, not the scenario): the queue retries the run.
       if (bookkeepingError !== undefined) throw bookkeepingError;
-      if (lost || cmd.stop?.aborted) return lost ? 'lost' : 'stopped';
-      this.logger.warn({ simulationId: id, attempt, err }, 'simulation run failed');
-      return this.failed(id, attempt, failureMessage(err));
+      if (lost || stop?.aborted) return { outcome: lost ? 'lost' : 'stopped' };
+      this.logger.warn({ ...log, err }, 'simulation run failed');
+      return { outcome: 'failed', error: failureMessage(err) };
     } finally {
       clearInterval(heartbeat);
-      cmd.stop?.removeEventListener('abort', onStop);
+      stop?.removeEventListener('abort', onStop);
       await flushing;
     }
     if (bookkeepingError !== undefined) throw bookkeepingError;
-    if (lost) return 'lost';
-    if (result.cancelled && !cancelRequested) {
-      // Stopped by this process's shutdown, not by the operator: the run is to be run again.
-      if (cmd.stop?.aborted) return 'stopped';
-    }
-    const state = result.cancelled ? 'cancelled' : 'completed';
-    const stored = await this.writes.run((tx) =>
-      this.runs.finish(tx, id, attempt, {
-        state, report: JSON.stringify(result), digest: result.digest,
-        progress: { simulatedMs: result.simulatedMs, untilMs: latest.untilMs, events: result.events },
-      }, Date.now()),
-    );
-    if (!stored) return 'lost';
-    this.logger.log({ simulationId: id, attempt, state, digest: result.digest }, 'simulation run stored');
-    return state;
+    if (lost) return { outcome: 'lost' };
+    // Stopped by this process's shutdown, not by the operator: the run is to be run again.
+    if (result.cancelled && !cancelRequested && stop?.aborted) return { outcome: 'stopped' };
+    return { outcome: 'ran', result, untilMs: latest.untilMs };
   }
 
   private async failed(id: string, attempt: number, message: string): Promise<ExecutionOutcome> {

@@ -16,8 +16,11 @@ export abstract class SimulationWrites {
  */
 export abstract class SimulationQueue {
   abstract readonly mode: 'bullmq' | 'in-process';
-  /** Queues a stored run. A failure leaves the run queued in the database, to be queued again. */
-  abstract enqueue(simulationId: string): Promise<void>;
+  /**
+   * Queues a stored run: whole, or (cells > 1) as one job per cell and a join once all are done.
+   * A failure leaves the run queued in the database, to be queued again.
+   */
+  abstract enqueue(run: { readonly id: string; readonly cells: number }): Promise<void>;
   /** Takes a cancelled or deleted run off the queue, if it is still there (best effort). */
   abstract withdraw(simulationId: string): Promise<void>;
   /** Why the queue cannot take runs now (its Redis does not answer), or undefined when it can. */

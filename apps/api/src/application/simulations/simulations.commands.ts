@@ -41,3 +41,9 @@ export interface ExecuteSimulationCommand {
   /** Aborted when the process shuts down: the run stops and is left to be run again, nothing stored. */
   readonly stop?: AbortSignal;
 }
+
+/** Runs one cell of a run split into cells (SimulationRunner.executeCell). */
+export interface ExecuteCellCommand extends ExecuteSimulationCommand {
+  /** The cell's index in `splitIntoCells`' order (the scenario's zones in order). */
+  readonly cell: number;
+}

@@ -4,7 +4,7 @@ import { resourceId } from '../common/ids';
 import { SimulationRunEntity } from '../../persistence/entities';
 import { RunPageCursor, SimulationsRepository } from '../../persistence/simulations.repository';
 import {
-  applyScenarioOverrides, builtInScenario, builtInScenarioNames, datasetKey, datasetsNeeded, resolveScenario, resultToCsv, Scenario, SCENARIO_SCHEMA, ScenarioResult, SeriesName, TableName, validateScenario,
+  applyScenarioOverrides, builtInScenario, builtInScenarioNames, datasetKey, datasetsNeeded, resolveScenario, resultToCsv, Scenario, SCENARIO_SCHEMA, ScenarioResult, SeriesName, splitIntoCells, TableName, validateScenario,
 } from '@nimbus/simulation';
 import { incorrectSimulationState, invalidScenario, simulationNotFound } from './simulation-errors';
 import { SimulationQueue, SimulationWrites } from './simulation-writes';
@@ -44,6 +44,20 @@ export interface SimulationView {
   readonly cancelRequested: boolean;
   readonly error: string | null;
   readonly digest: string | null;
+  /** How it runs: whole (1 cell), or as one cell per zone on parallel workers; the cells' own state when asked for one run. */
+  readonly execution: { readonly cells: number; readonly cellStates?: readonly CellView[] };
+}
+
+/** One cell (zone) of a run split into cells. */
+export interface CellView {
+  readonly cell: number;
+  readonly zone: string;
+  /** pending (not started), running, done. */
+  readonly state: 'pending' | 'running' | 'done';
+  readonly attempt: number;
+  readonly worker: string | null;
+  readonly simulatedMs: number;
+  readonly events: number;
 }
 
 export interface SimulationPage {
@@ -132,6 +146,7 @@ export function viewOf(r: SimulationRunEntity, now: number): SimulationView {
     id: r.id, state, builtIn: r.builtIn, scenario: JSON.parse(r.scenario), attempt: r.attempt, worker: r.worker,
     progress: { simulatedMs: r.simulatedMs, untilMs: r.untilMs, fraction, events: r.events, wallMs, etaMs },
     createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt, cancelRequested: r.cancelRequestedAt !== null, error: r.error, digest: r.digest,
+    execution: { cells: r.cells },
   };
 }
 
@@ -174,11 +189,13 @@ export class SimulationsService {
   /** Validates the scenario, stores the run (queued) and queues it. */
   async submit(cmd: SubmitSimulationCommand): Promise<SimulationView> {
     const scenario = this.resolve(cmd);
+    // A fleet whose zones do not interact runs as one cell per zone, on parallel workers (docs/simulations.md, "Cells").
+    const cells = splitIntoCells(scenario)?.length ?? 1;
     const row = await this.writes.run((tx) =>
-      this.runs.insert(tx, { id: resourceId('sim'), builtIn: cmd.builtIn ?? null, scenario: JSON.stringify(scenario), untilMs: declaredSpanMs(scenario), createdAt: Date.now() }),
+      this.runs.insert(tx, { id: resourceId('sim'), builtIn: cmd.builtIn ?? null, scenario: JSON.stringify(scenario), untilMs: declaredSpanMs(scenario), createdAt: Date.now(), cells }),
     );
     try {
-      await this.queue.enqueue(row.id);
+      await this.queue.enqueue({ id: row.id, cells: row.cells });
     } catch (err) {
       // Stored and queued in the database: the queue's reconciliation queues it once Redis answers.
       this.logger.warn({ simulationId: row.id, err }, 'simulation stored but not queued yet (queue unavailable)');
@@ -188,6 +205,22 @@ export class SimulationsService {
 
   async get(q: SimulationIdCommand): Promise<SimulationView> {
     return viewOf(await this.require(q.simulationId), Date.now());
+  }
+
+  /** One run with its cells' state, when it runs as cells. */
+  async getWithCells(q: SimulationIdCommand): Promise<SimulationView> {
+    const row = await this.require(q.simulationId);
+    const view = viewOf(row, Date.now());
+    if (row.cells <= 1) return view;
+    const zones = resolveScenario(JSON.parse(row.scenario) as Scenario).zones;
+    const started = new Map((await this.runs.cellsOf(this.runs.reader, row.id)).map((c) => [c.cell, c]));
+    const cellStates = zones.map((zone, cell): CellView => {
+      const c = started.get(cell);
+      return c
+        ? { cell, zone, state: c.state === 'done' ? 'done' : 'running', attempt: c.attempt, worker: c.worker, simulatedMs: c.simulatedMs, events: c.events }
+        : { cell, zone, state: 'pending', attempt: 0, worker: null, simulatedMs: 0, events: 0 };
+    });
+    return { ...view, execution: { cells: row.cells, cellStates } };
   }
 
   async list(q: ListSimulationsCommand): Promise<SimulationPage> {

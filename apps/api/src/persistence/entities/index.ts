@@ -13,6 +13,7 @@ import { PriceBookVersionEntity } from './price-book-version.entity';
 import { ReservationEntity } from './reservation.entity';
 import { SettingEntity } from './setting.entity';
 import { SimEventEntity } from './sim-event.entity';
+import { SimulationCellEntity } from './simulation-cell.entity';
 import { SimulationReportEntity } from './simulation-report.entity';
 import { SimulationRunEntity } from './simulation-run.entity';
 import { SlaIntervalEntity } from './sla-interval.entity';
@@ -26,7 +27,7 @@ export {
   LicenseConfigurationEntity, MetricBucketEntity, PlacementGroupEntity, PriceBookVersionEntity, ReservationEntity, SettingEntity, SimEventEntity,
   SlaIntervalEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity,
 };
-export { SimulationReportEntity, SimulationRunEntity };
+export { SimulationCellEntity, SimulationReportEntity, SimulationRunEntity };
 
 export const ENTITIES = [
   TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, MetricBucketEntity,
@@ -36,5 +37,5 @@ export const ENTITIES = [
   // Billing's (issue 5).
   UsageRecordEntity, UsageMeterEntity, SlaIntervalEntity, PriceBookVersionEntity, InvoiceEntity, InvoiceLineEntity, BillingMonthEntity,
   // Load-simulation runs (issue 11).
-  SimulationRunEntity, SimulationReportEntity,
+  SimulationRunEntity, SimulationReportEntity, SimulationCellEntity,
 ];

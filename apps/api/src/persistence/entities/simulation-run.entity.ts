@@ -33,4 +33,6 @@ export class SimulationRunEntity {
   @Column({ type: 'text', nullable: true }) error!: string | null;
   /** The report's digest (set with the report). */
   @Column({ type: 'varchar', length: 128, nullable: true }) digest!: string | null;
+  /** How many cells (one per zone) it runs as on parallel workers; 1: it runs whole. */
+  @Column({ type: 'integer', default: 1 }) cells!: number;
 }

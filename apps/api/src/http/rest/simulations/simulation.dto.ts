@@ -52,6 +52,21 @@ export class SimulationProgressResponseDto {
   @ApiProperty({ nullable: true, type: Number, description: 'Estimated wall seconds to the end; null when not running' }) etaSeconds!: number | null;
 }
 
+export class SimulationCellResponseDto {
+  @ApiProperty({ description: 'Index of the cell (the scenario\'s zones in order)' }) cell!: number;
+  @ApiProperty({ example: 'us-east-1a' }) zone!: string;
+  @ApiProperty({ enum: ['pending', 'running', 'done'] }) state!: string;
+  @ApiProperty({ description: 'Times a worker has started this cell' }) attempt!: number;
+  @ApiPropertyOptional({ description: 'The worker (host:pid) of its current attempt' }) worker?: string;
+  @ApiProperty({ description: 'Simulated seconds the cell has reached' }) simulatedTime!: number;
+  @ApiProperty() events!: number;
+}
+
+export class SimulationExecutionResponseDto {
+  @ApiProperty({ description: 'How many cells (one per zone, on parallel workers) the run is split into; 1: it runs whole' }) cells!: number;
+  @ApiPropertyOptional({ type: [SimulationCellResponseDto], description: 'Each cell\'s state (GET of one run split into cells only)' }) cellStates?: SimulationCellResponseDto[];
+}
+
 export class SimulationResponseDto {
   @ApiProperty({ example: 'sim-0123456789abcdef0' }) simulationId!: string;
   @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] }) state!: string;
@@ -66,6 +81,7 @@ export class SimulationResponseDto {
   @ApiPropertyOptional() finishedAt?: string;
   @ApiPropertyOptional({ description: 'Why it failed' }) error?: string;
   @ApiPropertyOptional({ description: 'The report\'s digest' }) digest?: string;
+  @ApiProperty({ type: SimulationExecutionResponseDto }) execution!: SimulationExecutionResponseDto;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The report, once completed or cancelled (GET of one run only)' }) report?: object;
 }
 

@@ -24,6 +24,12 @@ export function mapSimulation(v: SimulationView, report?: ScenarioResult | null)
     ...(v.finishedAt !== null ? { finishedAt: iso(v.finishedAt) } : {}),
     ...(v.error !== null ? { error: v.error } : {}),
     ...(v.digest !== null ? { digest: v.digest } : {}),
+    execution: {
+      cells: v.execution.cells,
+      ...(v.execution.cellStates
+        ? { cellStates: v.execution.cellStates.map((c) => ({ cell: c.cell, zone: c.zone, state: c.state, attempt: c.attempt, ...(c.worker !== null ? { worker: c.worker } : {}), simulatedTime: seconds(c.simulatedMs), events: c.events })) }
+        : {}),
+    },
     ...(report ? { report } : {}),
   };
 }

@@ -52,7 +52,7 @@ export class SimulationsController {
   @Get(':id')
   @ApiOkResponse({ type: SimulationResponseDto, description: 'State and progress; once completed or cancelled, the report too' })
   async get(@Param('id') id: string) {
-    const run = await this.simulations.get({ simulationId: id });
+    const run = await this.simulations.getWithCells({ simulationId: id });
     return mapSimulation(run, await this.simulations.reportIfAny(run));
   }
 
