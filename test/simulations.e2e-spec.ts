@@ -176,6 +176,23 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
     expectError(await t.admin().post('/v1/admin/simulations', { scenario: scenario(), overrides: { seed: 2 } }), 400, 'InvalidParameterValue');
     expectError(await t.admin().post('/v1/admin/simulations', { scenario: 'x' }), 400, 'ValidationError');
     expectError(await t.admin().post('/v1/admin/simulations', { scenario: scenario(), extra: 1 }), 400, 'ValidationError');
+    expectError(await t.admin().post('/v1/admin/simulations', { scenario: scenario(), execution: { split: 'no' } }), 400, 'ValidationError');
+    expectError(await t.admin().post('/v1/admin/simulations', { scenario: scenario(), execution: { cells: 3 } }), 400, 'ValidationError');
+  });
+
+  it('a run of zones that do not interact is split into one cell per zone unless told not to; a run whose zones interact is whole; in-process, every run runs whole, to the same result', async () => {
+    const two = await submit({ scenario: scenario({ hours: 2, seed: 4 }) });
+    expect(two.body.execution).toEqual({ cells: 2 });
+    const whole = await submit({ scenario: scenario({ hours: 2, seed: 4 }), execution: { split: false } });
+    expect(whole.body.execution).toEqual({ cells: 1 });
+    // A workload with no zone may land in either: the zones interact, so the run is whole.
+    const anyZone = scenario({ hours: 2, seed: 4 });
+    delete (anyZone.tenants[0].workloads[0] as { zone?: string }).zone;
+    expect((await submit({ scenario: anyZone })).body.execution).toEqual({ cells: 1 });
+    const a = await until(two.body.simulationId, 'completed');
+    const b = await until(whole.body.simulationId, 'completed');
+    expect(a.execution.cells).toBe(2);
+    expect(a.digest).toBe(b.digest);
   });
 
   it('a scenario whose dataset is missing is accepted, and its run fails saying which dataset', async () => {

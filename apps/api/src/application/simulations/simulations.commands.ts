@@ -5,6 +5,8 @@ export interface SubmitSimulationCommand {
   readonly scenario?: unknown;
   readonly builtIn?: string;
   readonly overrides?: unknown;
+  /** false: run whole even when the zones could run as cells (default true). */
+  readonly split?: boolean;
 }
 
 export interface SimulationIdCommand {

@@ -190,7 +190,7 @@ export class SimulationsService {
   async submit(cmd: SubmitSimulationCommand): Promise<SimulationView> {
     const scenario = this.resolve(cmd);
     // A fleet whose zones do not interact runs as one cell per zone, on parallel workers (docs/simulations.md, "Cells").
-    const cells = splitIntoCells(scenario)?.length ?? 1;
+    const cells = cmd.split === false ? 1 : (splitIntoCells(scenario)?.length ?? 1);
     const row = await this.writes.run((tx) =>
       this.runs.insert(tx, { id: resourceId('sim'), builtIn: cmd.builtIn ?? null, scenario: JSON.stringify(scenario), untilMs: declaredSpanMs(scenario), createdAt: Date.now(), cells }),
     );

@@ -1,8 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDefined, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../page-query.dto';
 
 const SIMULATION_ID = /^sim-[0-9a-f]{17}$/;
+
+export class SimulationExecutionDto {
+  @ApiPropertyOptional({
+    description: 'Whether a scenario whose zones do not interact runs as one cell per zone on parallel workers (true, the default) or whole on one worker (false). The results are the same.',
+    default: true,
+  })
+  @IsOptional() @IsBoolean()
+  split?: boolean;
+}
 
 export class CreateSimulationDto {
   @ApiPropertyOptional({
@@ -23,6 +33,10 @@ export class CreateSimulationDto {
   })
   @IsOptional() @IsObject()
   overrides?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: SimulationExecutionDto, description: 'How the run executes (not what it computes)' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => SimulationExecutionDto)
+  execution?: SimulationExecutionDto;
 }
 
 export class ListSimulationsQueryDto extends PageQueryDto {}

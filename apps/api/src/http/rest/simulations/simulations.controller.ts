@@ -29,7 +29,7 @@ export class SimulationsController {
   @HttpCode(202)
   @ApiAcceptedResponse({ type: SimulationResponseDto, description: 'Validated, stored and queued (state `queued`). A bad scenario is 400 InvalidScenario naming the JSON path of each bad field.' })
   async submit(@Body() dto: CreateSimulationDto, @Res({ passthrough: true }) res: FastifyReply) {
-    const run = await this.simulations.submit({ scenario: dto.scenario, builtIn: dto.builtIn, overrides: dto.overrides });
+    const run = await this.simulations.submit({ scenario: dto.scenario, builtIn: dto.builtIn, overrides: dto.overrides, split: dto.execution?.split });
     void res.header('Location', `/v1/admin/simulations/${run.id}`);
     return mapSimulation(run);
   }
