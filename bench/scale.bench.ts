@@ -1,0 +1,194 @@
+/**
+ * Scale benchmark of load-simulation runs (issue 11, "Beyond one machine"): a fleet of three zones
+ * that do not interact, run on ONE worker whole, then as THREE CELLS (one per zone, a BullMQ flow)
+ * on TWO workers. Nimbus is started as a user starts it: the built API (`dist/apps/api/src/main.js`)
+ * and `apps/worker` processes (`dist/apps/worker/src/main.js`, concurrency 1 each), a real Redis
+ * and a SQLite file (or PostgreSQL with --db postgres).
+ *
+ *   npm run bench:scale [-- --scale 1 --days 30 --db sqlite|postgres --no-build]
+ *
+ * At --scale 1 the fleet is 30,000 m5 hosts and 300,000 m5.large VMs (10,000 hosts and 100,000
+ * VMs per zone; each zone's workload launches its VMs at the start and replaces departures, mean
+ * lifetime 30 days, a random walk around 40 % CPU), for --days 30 of simulated time, hourly
+ * buckets. --scale 0.1 is a tenth of the fleet.
+ *
+ * Printed per phase: the wall time from submission to the stored result, each worker's CPU time
+ * (user + system, /proc/<pid>/stat) and peak resident memory (VmHWM), and the digest. Then the
+ * speed-up (whole wall ÷ cells wall) and whether the two results are identical, byte for byte.
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { freePort } from '../test/support/server-process';
+
+const ROOT = join(__dirname, '..');
+const CLOCK_TICKS = 100;
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+const SCALE = Number(arg('scale', '1'));
+const DAYS = Number(arg('days', '30'));
+const DB = arg('db', 'sqlite');
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
+if (!(SCALE > 0 && SCALE <= 1) || !(DAYS > 0) || !['sqlite', 'postgres'].includes(DB)) throw new Error('--scale must be in (0, 1], --days > 0, --db sqlite|postgres');
+
+const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+const HOSTS_PER_ZONE = Math.round(10_000 * SCALE);
+const VMS_PER_ZONE = Math.round(100_000 * SCALE);
+const LIFETIME_HOURS = 720;
+
+function scenario() {
+  return {
+    version: 1, name: 'scale', seed: 11, durationHours: DAYS * 24, bucketSeconds: 3600,
+    fleet: { zones: ZONES.map((name) => ({ name, hosts: [{ type: 'm5-host', count: HOSTS_PER_ZONE }] })) },
+    tenants: ZONES.map((zone, i) => ({
+      id: `tenant-${i + 1}`,
+      workloads: [{
+        kind: 'synthetic', name: `fleet-${zone}`, zone, initial: VMS_PER_ZONE, arrivals: { ratePerHour: VMS_PER_ZONE / LIFETIME_HOURS },
+        lifetime: { distribution: 'exponential', meanHours: LIFETIME_HOURS }, size: { distribution: 'fixed', instanceType: 'm5.large' },
+        utilization: { distribution: 'fixed', percent: 40, p95Percent: 70, model: 'random-walk' },
+      }],
+    })),
+  };
+}
+
+interface ProcStats { readonly cpuSeconds: number; readonly hwmMiB: number }
+
+function procStats(pid: number): ProcStats {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return { cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS, hwmMiB: Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]) / 1024 };
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => { for (const c of live) c.kill('SIGKILL'); });
+process.on('SIGINT', () => process.exit(130));
+
+function startProcess(script: string, env: Record<string, string>, ready: (out: string) => boolean, what: string): Promise<{ child: ChildProcess; stop: () => Promise<void>; output: () => string }> {
+  const child = spawn(process.execPath, ['--max-old-space-size=12288', join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let out = '';
+  child.stdout!.on('data', (d) => (out = (out + d).slice(-50_000)));
+  child.stderr!.on('data', (d) => (out = (out + d).slice(-50_000)));
+  const exited = new Promise<void>((r) => child.once('exit', () => { live.delete(child); r(); }));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(t);
+  };
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (child.exitCode !== null) { clearInterval(poll); reject(new Error(`${what} exited at start:\n${out}`)); }
+      else if (ready(out)) { clearInterval(poll); resolve({ child, stop, output: () => out }); }
+      else if (Date.now() - started > 120_000) { clearInterval(poll); void stop(); reject(new Error(`${what} did not start in 120 s:\n${out}`)); }
+    }, 100);
+  });
+}
+
+async function api(port: number, key: string, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 500)}`);
+  return path.endsWith('/report') ? text : JSON.parse(text);
+}
+
+interface Phase { readonly name: string; readonly wallS: number; readonly workers: ProcStats[]; readonly digest: string; readonly report: string; readonly cells: number }
+
+async function phase(name: string, port: number, adminKey: string, env: Record<string, string>, workers: number, split: boolean): Promise<Phase> {
+  const ws = [];
+  for (let i = 0; i < workers; i++) ws.push(await startProcess('dist/apps/worker/src/main.js', { ...env, NIMBUS_WORKER_CONCURRENCY: '1', NIMBUS_WORKER_LOCK_MS: '120000', LOG_LEVEL: 'info' }, (o) => o.includes('simulation worker ready') || o.includes('"msg":"simulation worker ready'), `worker ${i + 1}`));
+  const before = ws.map((w) => procStats(w.child.pid!));
+  const started = Date.now();
+  const submitted = await api(port, adminKey, 'POST', '/v1/admin/simulations', { scenario: scenario(), execution: { split } });
+  const id = submitted.simulationId as string;
+  let run: any;
+  let lastPrint = 0;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
+    run = await api(port, adminKey, 'GET', `/v1/admin/simulations/${id}`);
+    if (['completed', 'failed', 'cancelled'].includes(run.state)) break;
+    if (Date.now() - lastPrint > 30_000) {
+      lastPrint = Date.now();
+      process.stdout.write(`  ${name}: ${run.state}, ${(run.progress.fraction * 100).toFixed(1)} % after ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    }
+  }
+  const wallS = (Date.now() - started) / 1000;
+  if (run.state !== 'completed') throw new Error(`${name}: the run ended ${run.state}: ${run.error ?? ''}`);
+  const after = ws.map((w) => procStats(w.child.pid!));
+  const report = (await api(port, adminKey, 'GET', `/v1/admin/simulations/${id}/report`)) as string;
+  for (const w of ws) await w.stop();
+  return {
+    name, wallS, cells: run.execution.cells, digest: run.digest, report: report.replace(id, 'sim'),
+    workers: after.map((a, i) => ({ cpuSeconds: a.cpuSeconds - before[i].cpuSeconds, hwmMiB: a.hwmMiB })),
+  };
+}
+
+async function main(): Promise<void> {
+  if (!process.argv.includes('--no-build')) {
+    process.stdout.write('building (npm run build)…\n');
+    const b = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('build failed');
+  }
+  const adminKey = `nmbadmin_${randomBytes(16).toString('hex')}`;
+  const prefix = `nimbus-bench-${randomBytes(4).toString('hex')}`;
+  const dir = mkdtempSync(join(tmpdir(), 'nimbus-scale-'));
+  let databaseUrl = `sqlite:${join(dir, 'nimbus.db')}`;
+  const pgName = `nimbus_scale_${randomBytes(4).toString('hex')}`;
+  if (DB === 'postgres') {
+    const c = new Client({ connectionString: PG_ADMIN });
+    await c.connect();
+    await c.query(`CREATE DATABASE ${pgName}`);
+    await c.end();
+    databaseUrl = `postgres://postgres@127.0.0.1:5432/${pgName}`;
+  }
+  const port = await freePort();
+  const env = { DATABASE_URL: databaseUrl, REDIS_URL, NIMBUS_QUEUE_PREFIX: prefix };
+  let healthy = false;
+  const check = setInterval(() => void fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => (healthy = r.status === 200), () => undefined), 200);
+  const server = await startProcess('dist/apps/api/src/main.js', { ...env, PORT: String(port), NIMBUS_ADMIN_KEY: adminKey, NIMBUS_DEMO: 'false', LOG_LEVEL: 'warn' }, () => healthy, 'the API');
+  clearInterval(check);
+  const phases: Phase[] = [];
+  try {
+    const fleet = `${ZONES.length} zones, ${(HOSTS_PER_ZONE * ZONES.length).toLocaleString('en-US')} m5 hosts, ${(VMS_PER_ZONE * ZONES.length).toLocaleString('en-US')} m5.large VMs, ${DAYS} days`;
+    process.stdout.write(`bench:scale — ${fleet}; ${DB}, Redis ${REDIS_URL}; workers at concurrency 1, --max-old-space-size=12288\n`);
+    phases.push(await phase('whole, one worker', port, adminKey, env, 1, false));
+    phases.push(await phase('three cells, two workers', port, adminKey, env, 2, true));
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+    if (DB === 'postgres') {
+      const c = new Client({ connectionString: PG_ADMIN });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${pgName}`);
+      await c.end();
+    }
+  }
+  const rows = phases.map((p) => [
+    p.name, String(p.cells), p.wallS.toFixed(1), p.workers.map((w) => w.cpuSeconds.toFixed(1)).join(' + '),
+    p.workers.reduce((n, w) => n + w.cpuSeconds, 0).toFixed(1), p.workers.map((w) => w.hwmMiB.toFixed(0)).join(' / '), p.digest.slice(0, 12),
+  ]);
+  const head = ['phase', 'cells', 'wall s', 'CPU s per worker', 'CPU s total', 'peak RSS MiB per worker', 'digest'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const r of [head, ...rows]) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join('  ') + '\n');
+  const [whole, cells] = phases;
+  const speedUp = whole.wallS / cells.wallS;
+  process.stdout.write(`speed-up with two workers: ×${speedUp.toFixed(2)} (target ≥ ×1.7)\n`);
+  process.stdout.write(`results identical: ${whole.digest === cells.digest && whole.report === cells.report ? 'yes (same digest, same report byte for byte)' : 'NO'}\n`);
+  if (whole.digest !== cells.digest || whole.report !== cells.report) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
