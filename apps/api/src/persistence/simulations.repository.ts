@@ -197,8 +197,8 @@ export class SimulationsRepository {
 
   /**
    * A cell's progress, while the cell is this attempt's and the run still running as `runAttempt`;
-   * the run's progress is its cells': the least simulated time (0 while a cell has not started) and
-   * the sum of their events.
+   * the run's progress is its cells': the mean of their simulated time (0 for a cell not started)
+   * and the sum of their events.
    */
   async cellProgress(tx: Tx, id: string, cell: number, attempt: number, runAttempt: number, p: Omit<RunProgressRow, 'untilMs'>, now: number): Promise<ProgressAck> {
     const r = await tx.createQueryBuilder().update(SimulationCellEntity)
@@ -238,7 +238,8 @@ export class SimulationsRepository {
     const run = await tx.findOneBy(SimulationRunEntity, { id });
     if (!run || run.state !== 'running' || run.attempt !== runAttempt) return { owned: false, cancelRequested: false };
     const cells = await tx.find(SimulationCellEntity, { where: { runId: id }, select: { cell: true, simulatedMs: true, events: true } });
-    const simulatedMs = cells.length < run.cells ? 0 : Math.min(...cells.map((c) => c.simulatedMs));
+    // The mean of the cells' simulated time (a cell not started counts 0): the run's fraction is then the share of its work done.
+    const simulatedMs = Math.floor(cells.reduce((n, c) => n + c.simulatedMs, 0) / Math.max(1, run.cells));
     const events = cells.reduce((n, c) => n + c.events, 0);
     await tx.createQueryBuilder().update(SimulationRunEntity).set({ simulatedMs, events, heartbeatAt: now }).where('id = :id AND attempt = :attempt', { id, attempt: runAttempt }).execute();
     return { owned: true, cancelRequested: run.cancelRequestedAt !== null };
