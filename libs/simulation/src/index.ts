@@ -11,3 +11,4 @@ export * from './run/runner';
 export * from './commands/fleet';
 export * from './commands/resources';
 export * from './scenario';
+export * from './experiment';

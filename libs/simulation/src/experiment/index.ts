@@ -1,0 +1,3 @@
+// Experiments (docs/experiments/): sets of scenario variants with one or two variables changed, and their report.
+export * from './experiment';
+export { builtInExperiment, builtInExperimentNames } from './builtin';
