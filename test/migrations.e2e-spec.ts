@@ -5,7 +5,7 @@ import { MIGRATIONS } from '../migrations';
 import { createTestDatabase, TestDatabase, usingPostgres } from './support/database';
 
 const BILLING_TABLES = ['usage_records', 'usage_meters', 'sla_intervals', 'price_book_versions', 'invoices', 'invoice_lines', 'billing_months'];
-const SIMULATION_TABLES = ['simulation_runs', 'simulation_reports', 'simulation_cells'];
+const SIMULATION_TABLES = ['simulation_runs', 'simulation_reports', 'simulation_cells', 'experiments', 'experiment_runs'];
 
 /** Runs on SQLite by default and on PostgreSQL when DATABASE_URL points there (CI runs both). */
 describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
@@ -116,6 +116,22 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.runMigrations();
     expect(await ds.query("SELECT cells FROM simulation_runs WHERE id = 'sim-00000000000000c01'")).toEqual([{ cells: 1 }]);
     await ds.query("DELETE FROM simulation_runs WHERE id = 'sim-00000000000000c01'");
+    await runner.release();
+  });
+
+  it('Experiments1764540000000 adds experiments, their runs and the runs\' cache key (null for the runs there were), and reverts alone, keeping the runs', async () => {
+    await ds.query("INSERT INTO simulation_runs (id, state, scenario, until_ms, created_at) VALUES ('sim-00000000000000e01', 'completed', '{}', 1000, 0)");
+    expect(await ds.query("SELECT cache_key FROM simulation_runs WHERE id = 'sim-00000000000000e01'")).toEqual([{ cache_key: null }]);
+    await ds.query("INSERT INTO experiments (id, name, document, state, runs, created_at) VALUES ('exp-00000000000000e01', 'x', '{}', 'running', 1, 0)");
+    await ds.query("INSERT INTO experiment_runs (experiment_id, run_index, variant, repetition, simulation_id, reused) VALUES ('exp-00000000000000e01', 0, 0, 0, 'sim-00000000000000e01', false)");
+    expect(await ds.query("SELECT simulation_id FROM experiment_runs WHERE experiment_id = 'exp-00000000000000e01'")).toEqual([{ simulation_id: 'sim-00000000000000e01' }]);
+    for (let i = MIGRATIONS.findIndex((m) => new m().name === 'Experiments1764540000000'); i < MIGRATIONS.length; i++) await ds.undoLastMigration();
+    const runner = ds.createQueryRunner();
+    expect(await runner.getTables(['experiments', 'experiment_runs'])).toEqual([]);
+    expect((await runner.getTable('simulation_runs'))!.findColumnByName('cache_key')).toBeUndefined();
+    expect(await ds.query("SELECT id FROM simulation_runs WHERE id = 'sim-00000000000000e01'")).toEqual([{ id: 'sim-00000000000000e01' }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM simulation_runs WHERE id = 'sim-00000000000000e01'");
     await runner.release();
   });
 });

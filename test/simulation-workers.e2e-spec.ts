@@ -162,6 +162,29 @@ describe('simulations on BullMQ workers', () => {
     expect(await reportRows(again)).toBe(1);
   }, 240_000);
 
+  it('an experiment runs as one BullMQ flow: its runs (one of them split into cells) as children, its report stored by the finish-experiment job on a worker', async () => {
+    if (!redis) return;
+    const { worker } = await start();
+    const w = await worker();
+    const experiment = {
+      version: 1, name: 'flow', seed: 3, repetitions: 1, headline: ['energyKWh'],
+      base: { scenario: scenario({ hours: 3, zones: 2, vmsPerZone: 10 }) },
+      variables: [{ name: 'weigher', path: '/policies/placement/weigher', values: ['pack', 'spread'] }],
+    };
+    const x = (await t!.admin().post('/v1/admin/experiments', { experiment }).expect(202)).body;
+    const done = await eventually(async () => {
+      // Read through the database, not GET (which would finish it itself): the worker's job must.
+      const ds = t!.app.get<DataSource>(getDataSourceToken());
+      const rows = await ds.query(`SELECT state FROM experiments WHERE id = '${x.experimentId}'`);
+      return rows[0]?.state === 'completed' ? rows[0] : undefined;
+    }, 60_000, 'the experiment to be completed by the worker');
+    expect(done.state).toBe('completed');
+    expect(w.output()).toContain('experiment job done');
+    const body = (await t!.admin().get(`/v1/admin/experiments/${x.experimentId}`).expect(200)).body;
+    expect(body.report.variants).toHaveLength(2);
+    for (const r of body.runs) expect((await get(r.simulationId)).execution.cells).toBe(2);
+  }, 120_000);
+
   it('Redis restarted mid-run (its data lost): the run completes, and a run queued before the restart is queued again and completes', async () => {
     if (!redis) return;
     const port = await freePort();

@@ -54,6 +54,10 @@ import { PlacementGroupsRepository } from './persistence/placement-groups.reposi
 import { DedicatedHostsRepository } from './persistence/dedicated-hosts.repository';
 import { SimulationsController } from './http/rest/simulations/simulations.controller';
 import { ScenariosController } from './http/rest/simulations/scenarios.controller';
+import { ExperimentsController } from './http/rest/experiments/experiments.controller';
+import { ExperimentsService } from './application/experiments/experiments.service';
+import { ExperimentFinisher } from './application/experiments/experiment-finisher';
+import { ExperimentsRepository } from './persistence/experiments.repository';
 import { SimulationsService } from './application/simulations/simulations.service';
 import { SimulationRunner } from './application/simulations/simulation-runner';
 import { SimulationWrites } from './application/simulations/simulation-writes';
@@ -86,6 +90,7 @@ export const CONTROLLERS = [
   BillingController, AdminBillingController,
   SimulationsController,
   ScenariosController,
+  ExperimentsController,
 ];
 
 @Module({})
@@ -115,6 +120,8 @@ export class AppModule {
         VolumesRepository, VmmRepository, EventsRepository, MetricsRepository, HealthRepository, HealthService, CatalogService, ClockService,
         // Load-simulation runs (issue 11): BullMQ or in-process, chosen at start (jobs/).
         SimulationsRepository, SimulationsService, SimulationRunner, { provide: SimulationWrites, useClass: EngineSimulationWrites }, simulationQueueProvider,
+        // Experiments (issue 12): sets of runs on the same queue.
+        ExperimentsRepository, ExperimentsService, ExperimentFinisher,
       ],
     };
   }

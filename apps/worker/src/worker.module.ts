@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { SimulationRunner } from '../../api/src/application/simulations/simulation-runner';
+import { ExperimentFinisher } from '../../api/src/application/experiments/experiment-finisher';
+import { ExperimentsRepository } from '../../api/src/persistence/experiments.repository';
 import { SimulationWrites } from '../../api/src/application/simulations/simulation-writes';
 import { AppConfig } from '../../api/src/config/app-config';
 import { DEFAULT_REDIS_URL } from '../../api/src/jobs/redis';
@@ -23,13 +25,13 @@ export class WorkerModule {
       imports: [...database.imports],
       providers: [
         ...database.providers,
-        SimulationsRepository, SerialTransactions, SimulationRunner,
+        SimulationsRepository, SerialTransactions, SimulationRunner, ExperimentsRepository, ExperimentFinisher,
         { provide: SimulationWrites, useExisting: SerialTransactions },
         {
           provide: SimulationWorker,
-          inject: [SimulationRunner],
-          useFactory: (runner: SimulationRunner) =>
-            new SimulationWorker({ redisUrl: config.redisUrl ?? DEFAULT_REDIS_URL, prefix: config.queuePrefix ?? DEFAULT_QUEUE_PREFIX, ...settings }, runner),
+          inject: [SimulationRunner, ExperimentFinisher],
+          useFactory: (runner: SimulationRunner, finisher: ExperimentFinisher) =>
+            new SimulationWorker({ redisUrl: config.redisUrl ?? DEFAULT_REDIS_URL, prefix: config.queuePrefix ?? DEFAULT_QUEUE_PREFIX, ...settings }, runner, finisher),
         },
       ],
     };

@@ -1,11 +1,12 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { FlowProducer, Queue } from 'bullmq';
+import { FlowJob, FlowProducer, Queue } from 'bullmq';
 import { SimulationQueue } from '../application/simulations/simulation-writes';
 import { SimulationsRepository } from '../persistence/simulations.repository';
 import { probeRedis, producerConnectionOptions, redisLabel } from './redis';
 import { cellJobId, JOB_ATTEMPTS, JOB_BACKOFF_MS, JobName, SIMULATIONS_QUEUE, SimulationJobData } from './simulation-jobs';
 
 const ENQUEUE_WAIT_MS = 3000;
+const JOB_OPTS = { attempts: JOB_ATTEMPTS, backoff: { type: 'fixed' as const, delay: JOB_BACKOFF_MS }, removeOnComplete: true, removeOnFail: { count: 1000 } };
 
 export interface BullmqQueueOptions {
   readonly redisUrl: string;
@@ -81,21 +82,37 @@ export class BullmqSimulationQueue extends SimulationQueue implements OnModuleIn
     return (await probeRedis(this.options.redisUrl)) ? undefined : `Redis at ${redisLabel(this.options.redisUrl)} does not answer`;
   }
 
-  async enqueue(run: { readonly id: string; readonly cells: number }): Promise<void> {
+  /** The flow node of a run: a whole run's job, or a run of cells' join with its cells as children. */
+  private nodeOf(run: { readonly id: string; readonly cells: number }): FlowJob {
     const simulationId = run.id;
-    const opts = { attempts: JOB_ATTEMPTS, backoff: { type: 'fixed' as const, delay: JOB_BACKOFF_MS }, removeOnComplete: true, removeOnFail: { count: 1000 } };
     const data: SimulationJobData = { simulationId };
     // A run split into cells: the cells on whichever workers are free, the join when all are done.
     // A cell whose processing throws is retried as any job; one whose scenario fails fails the run
     // and completes, so the join always comes (and finds the run failed).
-    const added: Promise<unknown> = run.cells > 1
-      ? this.flow.add({
-        name: JobName.JoinCells, queueName: SIMULATIONS_QUEUE, data, opts: { ...opts, jobId: simulationId },
+    if (run.cells > 1) {
+      return {
+        name: JobName.JoinCells, queueName: SIMULATIONS_QUEUE, data, opts: { ...JOB_OPTS, jobId: simulationId, failParentOnFailure: true },
         children: Array.from({ length: run.cells }, (_, cell) => ({
-          name: JobName.RunCell, queueName: SIMULATIONS_QUEUE, data: { simulationId, cell } satisfies SimulationJobData, opts: { ...opts, jobId: cellJobId(simulationId, cell), failParentOnFailure: true },
+          name: JobName.RunCell, queueName: SIMULATIONS_QUEUE, data: { simulationId, cell } satisfies SimulationJobData, opts: { ...JOB_OPTS, jobId: cellJobId(simulationId, cell), failParentOnFailure: true },
         })),
-      })
-      : this.queue.add(JobName.RunSimulation, data, { ...opts, jobId: simulationId });
+      };
+    }
+    return { name: JobName.RunSimulation, queueName: SIMULATIONS_QUEUE, data, opts: { ...JOB_OPTS, jobId: simulationId, failParentOnFailure: true } };
+  }
+
+  async enqueue(run: { readonly id: string; readonly cells: number }): Promise<void> {
+    const node = this.nodeOf(run);
+    const added: Promise<unknown> = run.cells > 1 ? this.flow.add(node) : this.queue.add(JobName.RunSimulation, node.data as SimulationJobData, { ...JOB_OPTS, jobId: run.id });
+    await this.bounded(added);
+  }
+
+  async enqueueExperiment(experimentId: string, runs: readonly { readonly id: string; readonly cells: number }[]): Promise<void> {
+    const data: SimulationJobData = { simulationId: '', experimentId };
+    await this.bounded(this.flow.add({ name: JobName.FinishExperiment, queueName: SIMULATIONS_QUEUE, data, opts: { ...JOB_OPTS, jobId: experimentId }, children: runs.map((r) => this.nodeOf(r)) }));
+  }
+
+  /** Waits for Redis a short while at most. */
+  private async bounded(added: Promise<unknown>): Promise<void> {
     // Redis away: the submit answers anyway (the run is stored, queued); the add goes through when
     // Redis is back, or reconciliation queues the run again.
     let timer: NodeJS.Timeout | undefined;

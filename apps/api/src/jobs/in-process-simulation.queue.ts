@@ -51,6 +51,10 @@ export class InProcessSimulationQueue extends SimulationQueue implements OnAppli
     this.drain();
   }
 
+  async enqueueExperiment(_experimentId: string, runs: readonly { readonly id: string }[]): Promise<void> {
+    for (const r of runs) await this.enqueue(r);
+  }
+
   async withdraw(simulationId: string): Promise<void> {
     const i = this.pending.indexOf(simulationId);
     if (i >= 0) this.pending.splice(i, 1);

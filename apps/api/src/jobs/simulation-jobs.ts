@@ -8,12 +8,16 @@ export enum JobName {
   RunCell = 'run-cell',
   /** The parent of a run's cells: runs once every cell's job has completed, and stores the joined result. */
   JoinCells = 'join-cells',
+  /** The parent of an experiment's runs: runs once every run's job has completed, and stores the experiment's report. */
+  FinishExperiment = 'finish-experiment',
 }
 
 /** A job carries only the run's id (and its cell's index): the run (its scenario) is in the database. */
 export interface SimulationJobData {
   readonly simulationId: string;
   readonly cell?: number;
+  /** FinishExperiment: the experiment (its simulationId is unused, empty). */
+  readonly experimentId?: string;
 }
 
 /** A cell's job id: the run's id and the cell's index (BullMQ's custom ids may not hold ':'). */

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import { ExecutionOutcome, SimulationRunner } from '../application/simulations/simulation-runner';
+import { ExperimentFinisher, FinishOutcome } from '../application/experiments/experiment-finisher';
 import { redisLabel, workerConnectionOptions } from './redis';
 import { JobName, SIMULATIONS_QUEUE, SimulationJobData } from './simulation-jobs';
 
@@ -29,12 +30,13 @@ export interface SimulationWorkerOptions {
 export class SimulationWorker implements BeforeApplicationShutdown {
   private readonly logger = new Logger('SimulationWorker');
   private readonly stop = new AbortController();
-  private worker?: Worker<SimulationJobData, ExecutionOutcome, JobName>;
+  private worker?: Worker<SimulationJobData, ExecutionOutcome | FinishOutcome, JobName>;
   readonly name = `${hostname()}:${process.pid}`;
 
   constructor(
     private readonly options: SimulationWorkerOptions,
     private readonly runner: SimulationRunner,
+    private readonly finisher?: ExperimentFinisher,
   ) {}
 
   /** Starts consuming; resolves once the worker is connected and waiting for jobs. */
@@ -65,7 +67,13 @@ export class SimulationWorker implements BeforeApplicationShutdown {
     }
   }
 
-  private async handle(job: Job<SimulationJobData, ExecutionOutcome, JobName>): Promise<ExecutionOutcome> {
+  private async handle(job: Job<SimulationJobData, ExecutionOutcome | FinishOutcome, JobName>): Promise<ExecutionOutcome | FinishOutcome> {
+    if (job.name === JobName.FinishExperiment) {
+      if (!this.finisher || !job.data.experimentId) throw new Error(`job ${job.id}: no experiment finisher here, or no experiment`);
+      const ended = await this.finisher.finish(job.data.experimentId);
+      this.logger.log({ experimentId: job.data.experimentId, outcome: ended }, 'experiment job done');
+      return ended;
+    }
     const cmd = { simulationId: job.data.simulationId, worker: this.name, stop: this.stop.signal };
     let outcome: ExecutionOutcome;
     switch (job.name) {

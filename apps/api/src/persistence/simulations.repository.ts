@@ -44,13 +44,23 @@ export class SimulationsRepository {
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
 
-  async insert(tx: Tx, run: Pick<SimulationRunEntity, 'id' | 'builtIn' | 'scenario' | 'untilMs' | 'createdAt' | 'cells'>): Promise<SimulationRunEntity> {
+  async insert(tx: Tx, run: Pick<SimulationRunEntity, 'id' | 'builtIn' | 'scenario' | 'untilMs' | 'createdAt' | 'cells'> & { cacheKey?: string }): Promise<SimulationRunEntity> {
     const row = tx.create(SimulationRunEntity, {
-      ...run, state: 'queued', attempt: 0, worker: null, simulatedMs: 0, events: 0, startedAt: null, heartbeatAt: null, finishedAt: null,
+      ...run, cacheKey: run.cacheKey ?? null, state: 'queued', attempt: 0, worker: null, simulatedMs: 0, events: 0, startedAt: null, heartbeatAt: null, finishedAt: null,
       cancelRequestedAt: null, error: null, digest: null,
     });
     await tx.insert(SimulationRunEntity, row);
     return row;
+  }
+
+  /** A run that computes (or has computed) the result of this cache key: completed first, then one under way; none if only failed or cancelled ones. */
+  async findReusable(m: Tx, cacheKey: string): Promise<SimulationRunEntity | null> {
+    const rows = await m.find(SimulationRunEntity, { where: { cacheKey, state: In(['completed', 'running', 'queued']) }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return rows.find((r) => r.state === 'completed') ?? rows.find((r) => r.cancelRequestedAt === null) ?? null;
+  }
+
+  findByIds(m: Tx, ids: readonly string[]): Promise<SimulationRunEntity[]> {
+    return ids.length === 0 ? Promise.resolve([]) : m.find(SimulationRunEntity, { where: { id: In([...new Set(ids)]) } });
   }
 
   findById(m: Tx, id: string): Promise<SimulationRunEntity | null> {

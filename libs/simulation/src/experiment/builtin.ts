@@ -1,3 +1,4 @@
+import { mergePatch } from '../scenario/merge-patch';
 import { Experiment } from './experiment';
 
 /**
@@ -37,4 +38,9 @@ export function builtInExperimentNames(): string[] {
 export function builtInExperiment(name: string): Experiment | undefined {
   const x = BUILT_IN.find((e) => e.name === name);
   return x === undefined ? undefined : (JSON.parse(JSON.stringify(x)) as Experiment);
+}
+
+/** A built-in experiment with overrides: a JSON Merge Patch (RFC 7386), as for scenarios. The result is validated by expandExperiment. */
+export function applyExperimentOverrides(base: Experiment, overrides: unknown): unknown {
+  return mergePatch(base, overrides);
 }

@@ -1,3 +1,3 @@
 // Experiments (docs/experiments/): sets of scenario variants with one or two variables changed, and their report.
 export * from './experiment';
-export { builtInExperiment, builtInExperimentNames } from './builtin';
+export { applyExperimentOverrides, builtInExperiment, builtInExperimentNames } from './builtin';

@@ -21,6 +21,12 @@ export abstract class SimulationQueue {
    * A failure leaves the run queued in the database, to be queued again.
    */
   abstract enqueue(run: { readonly id: string; readonly cells: number }): Promise<void>;
+  /**
+   * Queues an experiment's new runs as one unit: on BullMQ one flow, a `finish-experiment` parent
+   * (which stores the experiment's report) with each run's job as a child; in-process, the runs in
+   * turn (the report is then made when the experiment is next read).
+   */
+  abstract enqueueExperiment(experimentId: string, runs: readonly { readonly id: string; readonly cells: number }[]): Promise<void>;
   /** Takes a cancelled or deleted run off the queue, if it is still there (best effort). */
   abstract withdraw(simulationId: string): Promise<void>;
   /** Why the queue cannot take runs now (its Redis does not answer), or undefined when it can. */

@@ -8,6 +8,7 @@ import {
 } from '@nimbus/simulation';
 import { incorrectSimulationState, invalidScenario, simulationNotFound } from './simulation-errors';
 import { SimulationQueue, SimulationWrites } from './simulation-writes';
+import { scenarioCacheKey } from './cache-key';
 import {
   CompareSimulationsCommand, ListSimulationsCommand, SimulationCsvCommand, SimulationIdCommand, SimulationSeriesCommand, SubmitSimulationCommand,
 } from './simulations.commands';
@@ -132,7 +133,7 @@ function decodeToken(token: string): RunPageCursor {
 }
 
 /** The simulated span a scenario declares (as the run computes it): the progress bar's end until the first progress. */
-function declaredSpanMs(s: Scenario): number {
+export function declaredSpanMs(s: Scenario): number {
   const r = resolveScenario(s);
   return r.endMs - r.startMs;
 }
@@ -192,7 +193,7 @@ export class SimulationsService {
     // A fleet whose zones do not interact runs as one cell per zone, on parallel workers (docs/simulations.md, "Cells").
     const cells = cmd.split === false ? 1 : (splitIntoCells(scenario)?.length ?? 1);
     const row = await this.writes.run((tx) =>
-      this.runs.insert(tx, { id: resourceId('sim'), builtIn: cmd.builtIn ?? null, scenario: JSON.stringify(scenario), untilMs: declaredSpanMs(scenario), createdAt: Date.now(), cells }),
+      this.runs.insert(tx, { id: resourceId('sim'), builtIn: cmd.builtIn ?? null, scenario: JSON.stringify(scenario), untilMs: declaredSpanMs(scenario), createdAt: Date.now(), cells, cacheKey: scenarioCacheKey(scenario) }),
     );
     try {
       await this.queue.enqueue({ id: row.id, cells: row.cells });

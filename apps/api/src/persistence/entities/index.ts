@@ -13,6 +13,7 @@ import { PriceBookVersionEntity } from './price-book-version.entity';
 import { ReservationEntity } from './reservation.entity';
 import { SettingEntity } from './setting.entity';
 import { SimEventEntity } from './sim-event.entity';
+import { ExperimentEntity, ExperimentRunEntity } from './experiment.entity';
 import { SimulationCellEntity } from './simulation-cell.entity';
 import { SimulationReportEntity } from './simulation-report.entity';
 import { SimulationRunEntity } from './simulation-run.entity';
@@ -27,7 +28,7 @@ export {
   LicenseConfigurationEntity, MetricBucketEntity, PlacementGroupEntity, PriceBookVersionEntity, ReservationEntity, SettingEntity, SimEventEntity,
   SlaIntervalEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity,
 };
-export { SimulationCellEntity, SimulationReportEntity, SimulationRunEntity };
+export { ExperimentEntity, ExperimentRunEntity, SimulationCellEntity, SimulationReportEntity, SimulationRunEntity };
 
 export const ENTITIES = [
   TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, MetricBucketEntity,
@@ -38,4 +39,6 @@ export const ENTITIES = [
   UsageRecordEntity, UsageMeterEntity, SlaIntervalEntity, PriceBookVersionEntity, InvoiceEntity, InvoiceLineEntity, BillingMonthEntity,
   // Load-simulation runs (issue 11).
   SimulationRunEntity, SimulationReportEntity, SimulationCellEntity,
+  // Experiments (issue 12).
+  ExperimentEntity, ExperimentRunEntity,
 ];

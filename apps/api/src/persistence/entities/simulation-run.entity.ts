@@ -11,6 +11,7 @@ import { msTransformer } from './columns';
 @Entity('simulation_runs')
 @Index('ix_simulation_runs_created', ['createdAt', 'id'])
 @Index('ix_simulation_runs_state', ['state'])
+@Index('ix_simulation_runs_cache_key', ['cacheKey'])
 export class SimulationRunEntity {
   @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
   /** queued, running, completed, failed, cancelled. */
@@ -35,4 +36,6 @@ export class SimulationRunEntity {
   @Column({ type: 'varchar', length: 128, nullable: true }) digest!: string | null;
   /** How many cells (one per zone) it runs as on parallel workers; 1: it runs whole. */
   @Column({ type: 'integer', default: 1 }) cells!: number;
+  /** SHA-256 (hex) of the scenario's canonical JSON and the simulation code's version: runs with the same key compute the same result. */
+  @Column({ name: 'cache_key', type: 'varchar', length: 64, nullable: true }) cacheKey!: string | null;
 }
