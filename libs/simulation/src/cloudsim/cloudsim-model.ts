@@ -1,0 +1,903 @@
+import * as hypervisor from '@nimbus/hypervisor';
+import { countNonZeroBeginning, iqr, loessEstimates, mad, robustLoessEstimates } from './cloudsim-stats';
+
+/**
+ * CloudSim's power-aware data centre (`org.cloudbus.cloudsim.power`, CloudSim 3.0.3), re-implemented
+ * from its published semantics for the PlanetLab consolidation experiments of Beloglazov & Buyya
+ * (CCPE 2012). Hosts and VMs count MIPS, as CloudSim does; times are seconds since the run's start.
+ * The model is driven from outside (`interval`, `completeMigration`): it reads no clock.
+ *
+ * What decides the figures (docs/scenarios.md, "The CloudSim reproduction"):
+ * - each update, every host re-shares its MIPS among its VMs (`VmSchedulerTimeSharedOverSubscription`):
+ *   a VM gets what it asks, capped at one core; when the host is oversubscribed every VM gets its
+ *   share scaled down (floored); a VM migrating out gets 90 %, a VM migrating in 10 %;
+ * - energy between two updates is the trapezoid of the power at the two utilizations, 0 when the
+ *   first was 0 (an empty host is off);
+ * - a VM whose demand is exactly 0 at an update is destroyed for the rest of the run;
+ * - each interval the allocation policy picks overloaded hosts, takes VMs off them by minimum
+ *   migration time, places them power-aware best fit decreasing, then empties the least utilized
+ *   hosts one at a time when all their VMs fit elsewhere;
+ * - a migration lasts RAM ÷ (bandwidth ÷ 2) and its VM loses 10 % of its CPU meanwhile;
+ * - SLATAH, PDM and SLAV are computed from the hosts' and VMs' state histories as CloudSim's
+ *   `Helper.printResults` computes them.
+ */
+
+// Read once: a re-exported binding is a getter on every call.
+const powerWatts = hypervisor.powerWatts;
+
+/** CloudSim's `HISTORY_LENGTH`: utilization samples a VM keeps. */
+export const VM_HISTORY_LENGTH = 30;
+/** The performance a VM keeps while it migrates (CloudSim: 10 % degradation). */
+const MIGRATING_OUT_SHARE = 0.9;
+const MIGRATING_IN_SHARE = 0.1;
+
+export interface CloudSimHostSpec {
+  readonly type: string;
+  readonly pes: number;
+  readonly mipsPerPe: number;
+  readonly ramMiB: number;
+  /** Network bandwidth in CloudSim's unit (kbit/s: 1 Gbit/s is 1,000,000). */
+  readonly bwKbps: number;
+  /** Watts at 0 %, 10 %, …, 100 %. */
+  readonly powerCurve: readonly number[];
+}
+
+export interface CloudSimVmSpec {
+  readonly name: string;
+  readonly type: string;
+  readonly mips: number;
+  readonly pes: number;
+  readonly ramMiB: number;
+  readonly bwKbps: number;
+  /** CPU utilization (0..1) at each interval boundary; CloudSim repeats the last value once more. */
+  readonly utilization: Float64Array;
+}
+
+export type CloudSimPolicy =
+  | { readonly kind: 'npa' }
+  | { readonly kind: 'dvfs' }
+  | { readonly kind: 'thr'; readonly threshold: number }
+  | { readonly kind: 'iqr' | 'mad' | 'lr' | 'lrr'; readonly safety: number };
+
+export interface CloudSimConfig {
+  readonly hosts: readonly CloudSimHostSpec[];
+  readonly vms: readonly CloudSimVmSpec[];
+  readonly policy: CloudSimPolicy;
+  /** The scheduling interval, s (CloudSim: 300). */
+  readonly intervalSeconds: number;
+}
+
+export class CsVm {
+  host: CsHost | undefined;
+  alive = true;
+  inMigration = false;
+  /** Being created (CloudSim's `isBeingInstantiated`): asks for all its MIPS, RAM and bandwidth. */
+  instantiating = false;
+  /** Requested MIPS now. */
+  req = 0;
+  /** The request the host's CPU scheduler last allocated for. */
+  schedReq = 0;
+  /** Utilization samples, newest first (at most 30). */
+  readonly history: number[] = [];
+  /** When the last sample was taken (PowerVm's `previousTime`). */
+  historyTime = 0;
+  // State history, folded as it goes (CloudSim keeps the entries; the sums are what it reports).
+  private lastTime = -1;
+  private lastAlloc = 0;
+  private lastReq = 0;
+  private lastInMigration = false;
+  private pending = false;
+  private pTime = 0;
+  private pAlloc = 0;
+  private pReq = 0;
+  private pInMigration = false;
+  totalAllocated = 0;
+  totalRequested = 0;
+  underAllocatedDueToMigration = 0;
+  violationSum = 0;
+  violations = 0;
+
+  constructor(
+    readonly id: number,
+    readonly spec: CloudSimVmSpec,
+  ) {}
+
+  /** Requested MIPS at `t` s: the trace interpolated linearly between interval samples (UtilizationModelPlanetLabInMemory). */
+  utilizationAt(t: number, interval: number): number {
+    const u = this.spec.utilization;
+    if (t % interval === 0) return u[t / interval];
+    const t1 = Math.floor(t / interval);
+    const t2 = Math.ceil(t / interval);
+    const delta = (u[t2] - u[t1]) / ((t2 - t1) * interval);
+    return u[t1] + delta * (t - t1 * interval);
+  }
+
+  addStateHistory(time: number, allocated: number, requested: number, inMigration: boolean): void {
+    if (this.pending && this.pTime === time) {
+      this.pAlloc = allocated;
+      this.pReq = requested;
+      this.pInMigration = inMigration;
+      return;
+    }
+    if (this.pending) this.commit();
+    this.pending = true;
+    this.pTime = time;
+    this.pAlloc = allocated;
+    this.pReq = requested;
+    this.pInMigration = inMigration;
+  }
+
+  /** Folds the last entry in (at the end of the run). */
+  closeHistory(): void {
+    if (this.pending) this.commit();
+    this.pending = false;
+  }
+
+  private commit(): void {
+    if (this.lastTime !== -1) {
+      const dt = this.pTime - this.lastTime;
+      this.totalAllocated += this.lastAlloc * dt;
+      this.totalRequested += this.lastReq * dt;
+      if (this.lastAlloc < this.lastReq) {
+        this.violationSum += (this.lastReq - this.lastAlloc) / this.lastReq;
+        this.violations++;
+        if (this.lastInMigration) this.underAllocatedDueToMigration += (this.lastReq - this.lastAlloc) * dt;
+      }
+    }
+    this.lastTime = this.pTime;
+    this.lastAlloc = this.pAlloc;
+    this.lastReq = this.pReq;
+    this.lastInMigration = this.pInMigration;
+  }
+}
+
+/** Per host: what is folded from its state history, by bucket for the series. */
+export interface HostSpanSink {
+  /** A span [from, to) of this host's state: active or not, at `allocatedMips`. */
+  span(host: CsHost, from: number, to: number, active: boolean, allocatedMips: number): void;
+}
+
+export class CsHost {
+  readonly totalMips: number;
+  /** Guests in CloudSim's list order (VMs migrating in included). */
+  guests: CsVm[] = [];
+  readonly incoming = new Set<CsVm>();
+  /** MIPS allocated to `guests[i]` by the CPU scheduler. */
+  alloc: number[] = [];
+  availableMips: number;
+  /** CloudSim's `getUtilizationOfCpuMips`: allocations, with a migrating-in VM counted at its full share. */
+  allocatedForPlacement = 0;
+  /** Σ of the guests' requested MIPS, in list order. */
+  requestedMips = 0;
+  utilizationMips = 0;
+  previousUtilizationMips = 0;
+  ramFreeMiB: number;
+  bwFreeKbps: number;
+  freePes: number;
+  // State history, folded.
+  private pending = false;
+  private pTime = 0;
+  private pAlloc = 0;
+  private pReq = 0;
+  private pActive = false;
+  private lastTime = -1;
+  private lastAlloc = 0;
+  private lastReq = 0;
+  private lastActive = true;
+  private shutdownActive = true;
+  private lastSwitchedOn = 0;
+  activeSeconds = 0;
+  violationSeconds = 0;
+  shutdowns = 0;
+  secondsBeforeShutdown = 0;
+  energyJoules = 0;
+
+  constructor(
+    readonly id: number,
+    readonly spec: CloudSimHostSpec,
+  ) {
+    this.totalMips = spec.pes * spec.mipsPerPe;
+    this.availableMips = this.totalMips;
+    this.ramFreeMiB = spec.ramMiB;
+    this.bwFreeKbps = spec.bwKbps;
+    this.freePes = spec.pes;
+  }
+
+  /** Utilization 0..1 from MIPS, as `HostDynamicWorkload` clamps it (just above 1 is 1). */
+  utilizationOf(mips: number): number {
+    const u = mips / this.totalMips;
+    return u > 1 && u < 1.01 ? 1 : u;
+  }
+
+  get utilization(): number {
+    return this.utilizationOf(this.utilizationMips);
+  }
+
+  watts(utilization: number): number {
+    return powerWatts(this.spec.powerCurve, utilization);
+  }
+
+  /**
+   * The CPU scheduler's shares for the guests' last requests (`VmSchedulerTimeSharedOverSubscription`):
+   * each VM's request capped at one core per PE; if they do not all fit, every share is scaled
+   * to the host's MIPS and floored. Also refreshes the sums placement reads.
+   */
+  reallocate(): void {
+    const peMips = this.spec.mipsPerPe;
+    const n = this.guests.length;
+    const alloc = this.alloc;
+    alloc.length = n;
+    let available = this.totalMips;
+    let over = false;
+    const anyIncoming = this.incoming.size > 0;
+    for (let i = 0; i < n; i++) {
+      const g = this.guests[i];
+      const capped = capRequest(g, peMips);
+      const incoming = anyIncoming && this.incoming.has(g);
+      const weight = incoming ? capped * MIGRATING_IN_SHARE : capped;
+      if (!over && available >= weight) {
+        alloc[i] = incoming ? capped * MIGRATING_IN_SHARE : g.inMigration ? capped * MIGRATING_OUT_SHARE : capped;
+        available -= weight;
+      } else if (!(over && weight <= 0)) over = true;
+      else alloc[i] = 0;
+    }
+    if (over) {
+      let required = 0;
+      for (let i = 0; i < n; i++) {
+        const g = this.guests[i];
+        const capped = capRequest(g, peMips);
+        required += this.incoming.has(g) ? capped * MIGRATING_IN_SHARE : capped;
+      }
+      const scale = this.totalMips / required;
+      for (let i = 0; i < n; i++) {
+        const g = this.guests[i];
+        const perPe = Math.min(g.schedReq / g.spec.pes, peMips);
+        let share = 0;
+        for (let p = 0; p < g.spec.pes; p++) {
+          let mips = perPe;
+          if (this.incoming.has(g)) mips = mips * MIGRATING_IN_SHARE * scale;
+          else if (g.inMigration) mips = mips * scale * MIGRATING_OUT_SHARE;
+          else mips = mips * scale;
+          share += Math.floor(mips);
+        }
+        alloc[i] = share;
+      }
+      available = 0;
+    }
+    this.availableMips = available;
+    let forPlacement = 0;
+    let requested = 0;
+    for (let i = 0; i < n; i++) {
+      const g = this.guests[i];
+      if (anyIncoming && this.incoming.has(g)) forPlacement += (alloc[i] * 0.9) / 0.1;
+      forPlacement += alloc[i];
+      requested += g.req;
+    }
+    this.allocatedForPlacement = forPlacement;
+    this.requestedMips = requested;
+  }
+
+  /** `Host.isSuitableForGuest`: one core holds the VM's per-PE request, the free MIPS its total (RAM and bandwidth count only while it is created). */
+  suits(vm: CsVm): boolean {
+    if (this.spec.mipsPerPe < vm.req / vm.spec.pes || this.availableMips < vm.req) return false;
+    return !vm.instantiating || (this.ramFreeMiB >= vm.spec.ramMiB && this.bwFreeKbps >= vm.spec.bwKbps);
+  }
+
+  /** `guestCreate`: the VM joins the list (last) and the scheduler allocates its current request. */
+  add(vm: CsVm): void {
+    vm.schedReq = vm.req;
+    this.guests.push(vm);
+    if (vm.instantiating) {
+      this.ramFreeMiB -= vm.spec.ramMiB;
+      this.bwFreeKbps -= vm.spec.bwKbps;
+    }
+    this.reallocate();
+  }
+
+  remove(vm: CsVm): void {
+    const i = this.guests.indexOf(vm);
+    if (i < 0) return;
+    this.guests.splice(i, 1);
+    this.reallocate();
+  }
+
+  /** `HostDynamicWorkload.updateCloudletsProcessing` at `t`: shares re-allocated to the current requests, utilization and state histories recorded. */
+  update(t: number, interval: number): void {
+    if (this.guests.length === 0 && this.utilizationMips === 0) {
+      // Idle and staying idle: the same state again (an entry that changes nothing is not kept; spans are split by bucket anyway).
+      this.previousUtilizationMips = 0;
+      if (!(this.pending && this.pAlloc === 0 && this.pReq === 0 && !this.pActive)) this.addStateHistory(t, 0, 0, false);
+      return;
+    }
+    for (const g of this.guests) {
+      g.schedReq = g.req;
+      // PowerVm: a sample when a whole interval has passed since the last one (compared in floating point, as CloudSim does).
+      if (t - g.historyTime >= interval) {
+        g.history.unshift(g.req / (g.spec.mips * g.spec.pes));
+        if (g.history.length > VM_HISTORY_LENGTH) g.history.length = VM_HISTORY_LENGTH;
+        g.historyTime = t;
+      }
+    }
+    this.reallocate();
+    this.previousUtilizationMips = this.utilizationMips;
+    let utilization = 0;
+    let requested = 0;
+    for (let i = 0; i < this.guests.length; i++) {
+      const g = this.guests[i];
+      let allocated = this.alloc[i];
+      if (!this.incoming.has(g)) {
+        g.addStateHistory(t, allocated, g.req, g.inMigration);
+        if (g.inMigration) allocated /= MIGRATING_OUT_SHARE;
+      }
+      utilization += allocated;
+      requested += g.req;
+    }
+    this.utilizationMips = utilization;
+    this.addStateHistory(t, utilization, requested, utilization > 0);
+  }
+
+  /** The host's utilization history (newest first): its VMs' samples, in host MIPS, trailing zeros trimmed. */
+  utilizationHistory(extra?: CsVm): number[] {
+    const h = new Array<number>(VM_HISTORY_LENGTH).fill(0);
+    const add = (vm: CsVm) => {
+      const scale = vm.spec.mips / this.totalMips;
+      for (let i = 0; i < vm.history.length; i++) h[i] += vm.history[i] * scale;
+    };
+    for (const g of this.guests) add(g);
+    if (extra) add(extra);
+    return h.slice(0, countNonZeroBeginning(h));
+  }
+
+  private addStateHistory(time: number, allocated: number, requested: number, active: boolean): void {
+    if (this.pending && this.pTime === time) {
+      this.pAlloc = allocated;
+      this.pReq = requested;
+      this.pActive = active;
+      return;
+    }
+    if (this.pending) this.commit();
+    this.pending = true;
+    this.pTime = time;
+    this.pAlloc = allocated;
+    this.pReq = requested;
+    this.pActive = active;
+  }
+
+  /** Folds the last entry in, its span running to `end` for the series (CloudSim's metrics stop at the last entry). */
+  closeHistory(end: number, sink?: HostSpanSink): void {
+    if (this.pending) this.commit(sink);
+    this.pending = false;
+    if (this.lastTime !== -1 && end > this.lastTime) sink?.span(this, this.lastTime, end, this.lastActive, this.lastAlloc);
+  }
+
+  sink?: HostSpanSink;
+
+  private commit(sink = this.sink): void {
+    if (this.lastTime !== -1) {
+      const dt = this.pTime - this.lastTime;
+      if (this.lastActive) {
+        this.activeSeconds += dt;
+        if (this.lastAlloc < this.lastReq) this.violationSeconds += dt;
+      }
+      sink?.span(this, this.lastTime, this.pTime, this.lastActive, this.lastAlloc);
+    }
+    if (this.shutdownActive && !this.pActive) {
+      this.shutdowns++;
+      this.secondsBeforeShutdown += this.pTime - this.lastSwitchedOn;
+    }
+    if (!this.shutdownActive && this.pActive) this.lastSwitchedOn = this.pTime;
+    this.shutdownActive = this.pActive;
+    this.lastTime = this.pTime;
+    this.lastAlloc = this.pAlloc;
+    this.lastReq = this.pReq;
+    this.lastActive = this.pActive;
+  }
+}
+
+function capRequest(g: CsVm, peMips: number): number {
+  const pes = g.spec.pes;
+  const perPe = g.schedReq / pes;
+  return perPe > peMips ? peMips * pes : g.schedReq;
+}
+
+/** Overload detection: a policy family behind one question (CloudSim's `isHostOverUtilized`). */
+export interface OverloadDetector {
+  /** Whether `host` (with `extra` added, if given) is overloaded now. */
+  overloaded(host: CsHost, extra?: CsVm): boolean;
+}
+
+const requestedWith = (host: CsHost, extra?: CsVm) => {
+  let sum = 0;
+  for (const g of host.guests) sum += g.req;
+  if (extra) sum += extra.req;
+  return sum;
+};
+
+/** THR: the requested MIPS over the host's MIPS above a static threshold. */
+export class StaticThreshold implements OverloadDetector {
+  constructor(readonly threshold: number) {}
+  overloaded(host: CsHost, extra?: CsVm): boolean {
+    return requestedWith(host, extra) / host.totalMips > this.threshold;
+  }
+}
+
+/** CloudSim's history needs 12 samples before IQR or MAD are trusted; until then THR at 0.7. */
+const ADAPTIVE_MIN_HISTORY = 12;
+const FALLBACK = new StaticThreshold(0.7);
+
+/** IQR and MAD: threshold 1 − s × spread of the host's utilization history. */
+export class AdaptiveThreshold implements OverloadDetector {
+  constructor(
+    readonly spread: 'iqr' | 'mad',
+    readonly safety: number,
+  ) {}
+
+  threshold(history: readonly number[]): number | undefined {
+    if (countNonZeroBeginning(history) < ADAPTIVE_MIN_HISTORY) return undefined;
+    return 1 - this.safety * (this.spread === 'iqr' ? iqr(history) : mad(history));
+  }
+
+  overloaded(host: CsHost, extra?: CsVm): boolean {
+    const t = this.threshold(host.utilizationHistory(extra));
+    if (t === undefined) return FALLBACK.overloaded(host, extra);
+    return requestedWith(host, extra) / host.totalMips > t;
+  }
+}
+
+/** LR and LRR: the last 10 samples regressed, extrapolated past the longest migration, times s, ≥ 1. */
+export class LocalRegression implements OverloadDetector {
+  static readonly LENGTH = 10;
+  constructor(
+    readonly robust: boolean,
+    readonly safety: number,
+    readonly intervalSeconds: number,
+  ) {}
+
+  /** The predicted utilization, or undefined when there are fewer than 10 samples. */
+  predict(history: readonly number[], maxMigrationSeconds: number): number | undefined {
+    const n = LocalRegression.LENGTH;
+    if (history.length < n) return undefined;
+    const chronological = Array.from({ length: n }, (_, i) => history[n - i - 1]);
+    const [a, b] = this.robust ? robustLoessEstimates(chronological) : loessEstimates(chronological);
+    const migrationIntervals = Math.ceil(maxMigrationSeconds / this.intervalSeconds);
+    return (a + b * (n + migrationIntervals)) * this.safety;
+  }
+
+  overloaded(host: CsHost, extra?: CsVm): boolean {
+    let maxRam = Number.NEGATIVE_INFINITY;
+    for (const g of host.guests) maxRam = Math.max(maxRam, g.spec.ramMiB);
+    if (extra) maxRam = Math.max(maxRam, extra.spec.ramMiB);
+    const p = this.predict(host.utilizationHistory(extra), migrationSeconds(maxRam, host.spec.bwKbps));
+    if (p === undefined) return FALLBACK.overloaded(host, extra);
+    return p >= 1;
+  }
+}
+
+/** Migration time, s: RAM ÷ half the bandwidth (CloudSim: `ram / (bw / (2 × 8000))`). */
+export function migrationSeconds(ramMiB: number, bwKbps: number): number {
+  return ramMiB / (bwKbps / (2 * 8000));
+}
+
+export function detectorFor(policy: CloudSimPolicy, intervalSeconds: number): OverloadDetector | undefined {
+  switch (policy.kind) {
+    case 'thr':
+      return new StaticThreshold(policy.threshold);
+    case 'iqr':
+    case 'mad':
+      return new AdaptiveThreshold(policy.kind, policy.safety);
+    case 'lr':
+    case 'lrr':
+      return new LocalRegression(policy.kind === 'lrr', policy.safety, intervalSeconds);
+    default:
+      return undefined;
+  }
+}
+
+export interface Migration {
+  readonly vm: CsVm;
+  readonly target: CsHost;
+  /** Why: an overloaded host relieved, or an underloaded one emptied. */
+  readonly reason: 'overload' | 'underload';
+}
+
+/** Hooks the driver uses to follow the run (series by bucket). */
+export interface CloudSimObserver extends HostSpanSink {
+  energy(host: CsHost, from: number, to: number, joules: number): void;
+  migrationStarted(m: Migration, at: number, durationSeconds: number): void;
+  vmDestroyed(vm: CsVm, at: number): void;
+}
+
+/**
+ * The data centre: hosts, VMs, the allocation policy. `start()` places the VMs at time 0;
+ * `interval(t)` is the scheduling event (update, optimize, start migrations) and returns the
+ * migrations started with their durations; `completeMigration` ends one.
+ */
+export class CloudSimDatacenter {
+  readonly hosts: CsHost[];
+  readonly vms: CsVm[];
+  readonly detector?: OverloadDetector;
+  readonly interval: number;
+  migrations = 0;
+  vmsDestroyed = 0;
+  private lastProcessTime = 0;
+  /**
+   * Placement's candidates, by id: every host that is not idle (no guests, no utilization). Idle
+   * hosts of one type all answer placement alike, so only the first one of each type is asked.
+   */
+  private busy: CsHost[] = [];
+  private idleByType = new Map<string, CsHost[]>();
+
+  constructor(
+    readonly config: CloudSimConfig,
+    private readonly observer?: CloudSimObserver,
+  ) {
+    this.hosts = config.hosts.map((h, i) => new CsHost(i, h));
+    for (const h of this.hosts) h.sink = observer;
+    this.vms = config.vms.map((v, i) => new CsVm(i, v));
+    this.detector = detectorFor(config.policy, config.intervalSeconds);
+    this.interval = config.intervalSeconds;
+  }
+
+  get migrationsEnabled(): boolean {
+    return this.detector !== undefined;
+  }
+
+  /** Places every VM at time 0, in order, as it is created (asking for all of its MIPS, RAM and bandwidth). Returns the VMs that found no host. */
+  start(): CsVm[] {
+    this.refreshCandidates();
+    const unplaced: CsVm[] = [];
+    for (const vm of this.vms) {
+      vm.instantiating = true;
+      vm.req = vm.spec.mips * vm.spec.pes;
+      const host = this.initialHost(vm);
+      if (host) {
+        this.markBusy(host);
+        host.add(vm);
+        host.freePes -= vm.spec.pes;
+        vm.host = host;
+      } else {
+        vm.alive = false;
+        unplaced.push(vm);
+      }
+      vm.instantiating = false;
+      vm.req = 0; // created, no cloudlet yet: CloudSim's VM asks for nothing until the first update
+    }
+    return unplaced;
+  }
+
+  private initialHost(vm: CsVm): CsHost | undefined {
+    const p = this.config.policy.kind;
+    if (p === 'dvfs') return this.hosts.find((h) => h.suits(vm)); // VmAllocationPolicySimpler: first fit
+    if (p === 'npa') {
+      // VmAllocationPolicySimple: the host with the most free PEs (first on ties), retried while creation fails.
+      const tried = new Set<CsHost>();
+      while (tried.size < this.hosts.length) {
+        let best: CsHost | undefined;
+        for (const h of this.hosts) if (!tried.has(h) && (!best || h.freePes > best.freePes)) best = h;
+        if (!best) return undefined;
+        if (best.ramFreeMiB >= vm.spec.ramMiB && best.bwFreeKbps >= vm.spec.bwKbps) return best;
+        tried.add(best);
+      }
+      return undefined;
+    }
+    return this.findHost(vm, new Set());
+  }
+
+  /** The scheduling event at `t` s: every host updated, energy metered, then (migration policies) the allocation optimized. */
+  intervalAt(t: number): { migrations: Migration[]; durations: number[] } {
+    this.update(t);
+    if (!this.detector) return { migrations: [], durations: [] };
+    const plan = this.optimize();
+    const durations: number[] = [];
+    for (const m of plan) durations.push(this.startMigration(m, t));
+    return { migrations: plan, durations };
+  }
+
+  /** Ends a migration at `t` (its VM moves to the target); `lastAtThisTime`: no other migration ends at `t`. */
+  completeMigration(m: Migration, t: number, lastAtThisTime: boolean): void {
+    if (t > this.lastProcessTime) this.update(t);
+    const vm = m.vm;
+    vm.host?.remove(vm);
+    m.target.incoming.delete(vm);
+    vm.inMigration = false;
+    m.target.remove(vm);
+    m.target.add(vm);
+    vm.host = m.target;
+    if (lastAtThisTime) this.update(t);
+  }
+
+  /** Closes the histories at the end of the run (`end`, s). */
+  finish(end: number): void {
+    for (const h of this.hosts) h.closeHistory(end, this.observer);
+    for (const v of this.vms) v.closeHistory();
+  }
+
+  /** PowerDatacenter's update at `t`: hosts re-share CPU, energy of the span since the last update, VMs with no demand destroyed. */
+  private update(t: number): void {
+    for (const vm of this.vms) if (vm.alive && vm.host) vm.req = vm.utilizationAt(t, this.interval) * vm.spec.mips * vm.spec.pes;
+    const dt = t - this.lastProcessTime;
+    const nonPowerAware = this.config.policy.kind === 'npa';
+    if (nonPowerAware && dt > 0) {
+      // PowerDatacenterNonPowerAware: every host at full power, always.
+      for (const h of this.hosts) this.meter(h, this.lastProcessTime, t, h.watts(1) * dt);
+    }
+    for (const h of this.hosts) h.update(t, this.interval);
+    if (!nonPowerAware && dt > 0) {
+      for (const h of this.hosts) {
+        const from = h.utilizationOf(h.previousUtilizationMips);
+        if (from === 0) continue;
+        const p0 = h.watts(from);
+        const p1 = h.watts(h.utilization);
+        this.meter(h, this.lastProcessTime, t, (p0 + (p1 - p0) / 2) * dt);
+      }
+    }
+    for (const h of this.hosts) {
+      if (h.guests.length === 0) continue;
+      let done = true;
+      for (const g of h.guests) if (!g.inMigration && g.req === 0) done = false;
+      if (done) continue;
+      for (const g of h.guests.filter((x) => !x.inMigration && x.req === 0)) {
+        h.remove(g);
+        g.host = undefined;
+        g.alive = false;
+        this.vmsDestroyed++;
+        this.observer?.vmDestroyed(g, t);
+      }
+    }
+    this.lastProcessTime = t;
+  }
+
+  private meter(h: CsHost, from: number, to: number, joules: number): void {
+    h.energyJoules += joules;
+    this.observer?.energy(h, from, to, joules);
+  }
+
+  private startMigration(m: Migration, t: number): number {
+    const { vm, target } = m;
+    const source = vm.host!;
+    vm.inMigration = true;
+    if (!target.incoming.has(vm)) {
+      target.incoming.add(vm);
+      target.add(vm);
+      target.update(t, this.interval);
+      source.update(t, this.interval);
+    }
+    this.migrations++;
+    const duration = migrationSeconds(vm.spec.ramMiB, target.spec.bwKbps);
+    this.observer?.migrationStarted(m, t, duration);
+    return duration;
+  }
+
+  /** `PowerVmAllocationPolicyMigrationAbstract.optimizeAllocation`. */
+  private optimize(): Migration[] {
+    const detector = this.detector!;
+    this.refreshCandidates();
+    const saved = this.hosts.map((h) => h.guests.filter((g) => !h.incoming.has(g)));
+    const touched = new Set<CsHost>();
+    const overloaded = this.hosts.filter((h) => detector.overloaded(h));
+    const toMigrate: CsVm[] = [];
+    for (const h of overloaded) {
+      for (;;) {
+        const vm = minimumMigrationTime(h);
+        if (!vm) break;
+        toMigrate.push(vm);
+        h.remove(vm);
+        touched.add(h);
+        if (!detector.overloaded(h)) break;
+      }
+    }
+    const plan: Migration[] = [];
+    const excluded = new Set<CsHost>(overloaded);
+    for (const vm of byUtilizationDescending(toMigrate)) {
+      const target = this.findHost(vm, excluded);
+      if (!target) continue;
+      this.markBusy(target);
+      target.add(vm);
+      touched.add(target);
+      plan.push({ vm, target, reason: 'overload' });
+    }
+    plan.push(...this.emptyUnderloaded(overloaded, touched));
+    // restoreAllocation: the hosts as they were (migrations start from there).
+    for (const h of touched) {
+      const incoming = h.guests.filter((g) => h.incoming.has(g));
+      h.guests = [...incoming, ...saved[h.id]];
+      for (const g of h.guests) g.schedReq = g.req;
+      h.reallocate();
+    }
+    return plan;
+  }
+
+  /** `getMigrationMapFromUnderUtilizedHosts`: the least utilized host emptied if all its VMs fit elsewhere, repeatedly. */
+  private emptyUnderloaded(overloaded: readonly CsHost[], touched: Set<CsHost>): Migration[] {
+    const plan: Migration[] = [];
+    const off = this.hosts.filter((h) => h.utilization === 0);
+    const notUnderloaded = new Set<CsHost>([...overloaded, ...off]);
+    const excluded = new Set<CsHost>([...overloaded, ...off]);
+    while (notUnderloaded.size < this.hosts.length) {
+      const host = this.underloadedHost(notUnderloaded);
+      if (!host) break;
+      notUnderloaded.add(host);
+      excluded.add(host);
+      const vms = host.guests.filter((g) => !g.inMigration);
+      if (vms.length === 0) continue;
+      const placed: Migration[] = [];
+      for (const vm of byUtilizationDescending(vms)) {
+        const target = this.findHost(vm, excluded);
+        if (!target) {
+          for (const p of placed) p.target.remove(p.vm);
+          placed.length = 0;
+          break;
+        }
+        this.markBusy(target);
+        target.add(vm);
+        touched.add(target);
+        placed.push({ vm, target, reason: 'underload' });
+      }
+      for (const p of placed) notUnderloaded.add(p.target);
+      plan.push(...placed);
+    }
+    return plan;
+  }
+
+  private underloadedHost(excluded: ReadonlySet<CsHost>): CsHost | undefined {
+    let min = 1;
+    let found: CsHost | undefined;
+    for (const h of this.busy) {
+      if (excluded.has(h)) continue;
+      const u = h.utilization;
+      if (u > 0 && u < min && !allMigratingOutOrAnyIn(h)) {
+        min = u;
+        found = h;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Power-aware best fit (`findHostForGuest`): among the hosts that suit the VM and would not be
+   * overloaded with it (an idle host always may take it), the one whose power grows least.
+   */
+  findHost(vm: CsVm, excluded: ReadonlySet<CsHost>): CsHost | undefined {
+    let minPower = Number.MAX_VALUE;
+    let best: CsHost | undefined;
+    const firstIdle: CsHost[] = [];
+    for (const idle of this.idleByType.values()) {
+      const h = idle.find((x) => isIdle(x) && !excluded.has(x));
+      if (h) firstIdle.push(h);
+    }
+    firstIdle.sort((a, b) => a.id - b.id);
+    const busy = this.busy;
+    for (let i = 0, j = 0; i < busy.length || j < firstIdle.length; ) {
+      const h = j >= firstIdle.length || (i < busy.length && busy[i].id < firstIdle[j].id) ? busy[i++] : firstIdle[j++];
+      if (excluded.has(h) || !h.suits(vm)) continue;
+      if (h.allocatedForPlacement !== 0 && this.overloadedWith(h, vm)) continue;
+      const after = (h.allocatedForPlacement + vm.req) / h.totalMips;
+      if (after > 1) continue; // CloudSim's power model refuses it (its run would stop); suitability keeps it from happening
+      const diff = h.watts(after) - h.watts(h.utilization);
+      if (diff < minPower) {
+        minPower = diff;
+        best = h;
+      }
+    }
+    return best;
+  }
+
+  private refreshCandidates(): void {
+    this.busy = this.hosts.filter((h) => !isIdle(h));
+    this.idleByType.clear();
+    for (const h of this.hosts) {
+      if (!isIdle(h)) continue;
+      const list = this.idleByType.get(h.spec.type);
+      if (list) list.push(h);
+      else this.idleByType.set(h.spec.type, [h]);
+    }
+  }
+
+  /** A host about to take a guest joins the candidates (kept in id order). */
+  private markBusy(h: CsHost): void {
+    if (!isIdle(h)) return;
+    const busy = this.busy;
+    let lo = 0;
+    let hi = busy.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (busy[mid].id < h.id) lo = mid + 1;
+      else hi = mid;
+    }
+    if (busy[lo] !== h) busy.splice(lo, 0, h);
+  }
+
+  private overloadedWith(h: CsHost, vm: CsVm): boolean {
+    if (!this.detector) return false;
+    if (vm.instantiating && (h.ramFreeMiB < vm.spec.ramMiB || h.bwFreeKbps < vm.spec.bwKbps)) return true; // creation would fail
+    return this.detector.overloaded(h, vm);
+  }
+}
+
+/** MMT: the VM with the least RAM (first in the host's list on ties), not already migrating. */
+export function minimumMigrationTime(h: CsHost): CsVm | undefined {
+  let best: CsVm | undefined;
+  let min = Number.MAX_VALUE;
+  for (const g of h.guests) {
+    if (g.inMigration) continue;
+    if (g.spec.ramMiB < min) {
+      min = g.spec.ramMiB;
+      best = g;
+    }
+  }
+  return best;
+}
+
+/** VMs by requested MIPS, highest first; equal ones keep their order (Java's stable sort). */
+function byUtilizationDescending(vms: readonly CsVm[]): CsVm[] {
+  return vms.map((vm, i) => ({ vm, i })).sort((a, b) => b.vm.req - a.vm.req || a.i - b.i).map((x) => x.vm);
+}
+
+function isIdle(h: CsHost): boolean {
+  return h.guests.length === 0 && h.utilizationMips === 0 && h.allocatedForPlacement === 0;
+}
+
+function allMigratingOutOrAnyIn(h: CsHost): boolean {
+  for (const g of h.guests) {
+    if (!g.inMigration) return false;
+    if (h.incoming.has(g)) return true;
+  }
+  return true;
+}
+
+/** SLA and energy figures as CloudSim's `Helper.printResults` computes them. */
+export interface CloudSimMetrics {
+  readonly energyKWh: number;
+  readonly migrations: number;
+  /** SLA violation Time per Active Host: the share of hosts' active time with requests above allocations. */
+  readonly slatah: number;
+  /** Performance Degradation due to Migrations: MIPS requested but not allocated during migrations ÷ MIPS requested. */
+  readonly pdm: number;
+  readonly slav: number;
+  readonly overallSlaViolation: number;
+  readonly averageSlaViolation: number;
+  readonly hostShutdowns: number;
+  readonly meanTimeBeforeHostShutdownSeconds: number;
+  readonly vmsDestroyed: number;
+}
+
+export function metricsOf(dc: CloudSimDatacenter): CloudSimMetrics {
+  let joules = 0;
+  let active = 0;
+  let violation = 0;
+  let shutdowns = 0;
+  let beforeShutdown = 0;
+  for (const h of dc.hosts) {
+    joules += h.energyJoules;
+    active += h.activeSeconds;
+    violation += h.violationSeconds;
+    shutdowns += h.shutdowns;
+    beforeShutdown += h.secondsBeforeShutdown;
+  }
+  let allocated = 0;
+  let requested = 0;
+  let underMigration = 0;
+  let violationSum = 0;
+  let violations = 0;
+  for (const v of dc.vms) {
+    allocated += v.totalAllocated;
+    requested += v.totalRequested;
+    underMigration += v.underAllocatedDueToMigration;
+    violationSum += v.violationSum;
+    violations += v.violations;
+  }
+  const slatah = active > 0 ? violation / active : 0;
+  const pdm = requested > 0 ? underMigration / requested : 0;
+  return {
+    energyKWh: joules / (3600 * 1000),
+    migrations: dc.migrations,
+    slatah,
+    pdm,
+    slav: slatah * pdm,
+    overallSlaViolation: requested > 0 ? (requested - allocated) / requested : 0,
+    averageSlaViolation: violations > 0 ? violationSum / violations : 0,
+    hostShutdowns: shutdowns,
+    meanTimeBeforeHostShutdownSeconds: shutdowns > 0 ? beforeShutdown / shutdowns : 0,
+    vmsDestroyed: dc.vmsDestroyed,
+  };
+}
