@@ -176,10 +176,18 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
   const engine = new Engine(r.startMs);
   const seconds = (ms: number) => (ms - r.startMs) / 1000;
   const unplaced = dc.start();
+  for (const vm of dc.vms) {
+    b.add(vmRef(unplaced.includes(vm) ? 'requestsRefused' : 'requestsAccepted', vm), 0, 1);
+    if (!unplaced.includes(vm)) b.add(vmRef('instancesLaunched', vm), 0, 1);
+  }
   const pendingAt = new Map<number, number>();
   const vmSeconds = (from: number) => {
     const span = Math.min(CLOUDSIM_INTERVAL_SECONDS, seconds(r.endMs) - from);
-    for (const vm of dc.vms) if (vm.alive) b.add(vmRef('instances', vm), bucketOf(from), span / bucketSeconds);
+    for (const vm of dc.vms) {
+      if (!vm.alive) continue;
+      b.add(vmRef('instances', vm), bucketOf(from), span / bucketSeconds);
+      b.add(vmRef('vcpus', vm), bucketOf(from), (vm.spec.pes * span) / bucketSeconds);
+    }
   };
   vmSeconds(0);
   // The engine orders events by integer ms; the model reads CloudSim's clock (s, accumulated in floating point).
