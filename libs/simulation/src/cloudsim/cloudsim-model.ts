@@ -406,12 +406,8 @@ export interface OverloadDetector {
   overloaded(host: CsHost, extra?: CsVm): boolean;
 }
 
-const requestedWith = (host: CsHost, extra?: CsVm) => {
-  let sum = 0;
-  for (const g of host.guests) sum += g.req;
-  if (extra) sum += extra.req;
-  return sum;
-};
+/** The guests' requests summed in list order (kept by `reallocate`), the extra VM last, as CloudSim adds them. */
+const requestedWith = (host: CsHost, extra?: CsVm) => (extra ? host.requestedMips + extra.req : host.requestedMips);
 
 /** THR: the requested MIPS over the host's MIPS above a static threshold. */
 export class StaticThreshold implements OverloadDetector {
@@ -580,7 +576,7 @@ export class CloudSimDatacenter {
       }
       return undefined;
     }
-    return this.findHost(vm, new Set());
+    return this.findHost(vm, new Set(), true);
   }
 
   /** The scheduling event at `t` s: every host updated, energy metered, then (migration policies) the allocation optimized. */
@@ -672,35 +668,38 @@ export class CloudSimDatacenter {
   private optimize(): Migration[] {
     const detector = this.detector!;
     this.refreshCandidates();
-    const saved = this.hosts.map((h) => h.guests.filter((g) => !h.incoming.has(g)));
-    const touched = new Set<CsHost>();
-    const overloaded = this.hosts.filter((h) => detector.overloaded(h));
+    // saveAllocation, for the hosts this changes: their guests (less those migrating in) as they were.
+    const saved = new Map<CsHost, CsVm[]>();
+    const touch = (h: CsHost) => {
+      if (!saved.has(h)) saved.set(h, h.guests.filter((g) => !h.incoming.has(g)));
+    };
+    const overloaded = this.busy.filter((h) => detector.overloaded(h));
     const toMigrate: CsVm[] = [];
     for (const h of overloaded) {
       for (;;) {
         const vm = minimumMigrationTime(h);
         if (!vm) break;
         toMigrate.push(vm);
+        touch(h);
         h.remove(vm);
-        touched.add(h);
         if (!detector.overloaded(h)) break;
       }
     }
     const plan: Migration[] = [];
     const excluded = new Set<CsHost>(overloaded);
     for (const vm of byUtilizationDescending(toMigrate)) {
-      const target = this.findHost(vm, excluded);
+      const target = this.findHost(vm, excluded, true);
       if (!target) continue;
       this.markBusy(target);
+      touch(target);
       target.add(vm);
-      touched.add(target);
       plan.push({ vm, target, reason: 'overload' });
     }
-    plan.push(...this.emptyUnderloaded(overloaded, touched));
+    plan.push(...this.emptyUnderloaded(overloaded, touch));
     // restoreAllocation: the hosts as they were (migrations start from there).
-    for (const h of touched) {
+    for (const [h, guests] of saved) {
       const incoming = h.guests.filter((g) => h.incoming.has(g));
-      h.guests = [...incoming, ...saved[h.id]];
+      h.guests = [...incoming, ...guests];
       for (const g of h.guests) g.schedReq = g.req;
       h.reallocate();
     }
@@ -708,7 +707,7 @@ export class CloudSimDatacenter {
   }
 
   /** `getMigrationMapFromUnderUtilizedHosts`: the least utilized host emptied if all its VMs fit elsewhere, repeatedly. */
-  private emptyUnderloaded(overloaded: readonly CsHost[], touched: Set<CsHost>): Migration[] {
+  private emptyUnderloaded(overloaded: readonly CsHost[], touch: (h: CsHost) => void): Migration[] {
     const plan: Migration[] = [];
     const off = this.hosts.filter((h) => h.utilization === 0);
     const notUnderloaded = new Set<CsHost>([...overloaded, ...off]);
@@ -722,15 +721,16 @@ export class CloudSimDatacenter {
       if (vms.length === 0) continue;
       const placed: Migration[] = [];
       for (const vm of byUtilizationDescending(vms)) {
-        const target = this.findHost(vm, excluded);
+        // Idle hosts have no utilization: they are among the excluded (`off`) here.
+        const target = this.findHost(vm, excluded, false);
         if (!target) {
           for (const p of placed) p.target.remove(p.vm);
           placed.length = 0;
           break;
         }
         this.markBusy(target);
+        touch(target);
         target.add(vm);
-        touched.add(target);
         placed.push({ vm, target, reason: 'underload' });
       }
       for (const p of placed) notUnderloaded.add(p.target);
@@ -757,15 +757,10 @@ export class CloudSimDatacenter {
    * Power-aware best fit (`findHostForGuest`): among the hosts that suit the VM and would not be
    * overloaded with it (an idle host always may take it), the one whose power grows least.
    */
-  findHost(vm: CsVm, excluded: ReadonlySet<CsHost>): CsHost | undefined {
+  findHost(vm: CsVm, excluded: ReadonlySet<CsHost>, idleAllowed: boolean): CsHost | undefined {
     let minPower = Number.MAX_VALUE;
     let best: CsHost | undefined;
-    const firstIdle: CsHost[] = [];
-    for (const idle of this.idleByType.values()) {
-      const h = idle.find((x) => isIdle(x) && !excluded.has(x));
-      if (h) firstIdle.push(h);
-    }
-    firstIdle.sort((a, b) => a.id - b.id);
+    const firstIdle = idleAllowed ? this.firstIdleHosts(excluded) : NO_HOSTS;
     const busy = this.busy;
     for (let i = 0, j = 0; i < busy.length || j < firstIdle.length; ) {
       const h = j >= firstIdle.length || (i < busy.length && busy[i].id < firstIdle[j].id) ? busy[i++] : firstIdle[j++];
@@ -782,7 +777,24 @@ export class CloudSimDatacenter {
     return best;
   }
 
+  /** The first idle host of each type that is not excluded, by id (kept until a host stops being idle). */
+  private firstIdleHosts(excluded: ReadonlySet<CsHost>): readonly CsHost[] {
+    if (this.firstIdle && this.firstIdle.every((h) => isIdle(h) && !excluded.has(h))) return this.firstIdle;
+    const first: CsHost[] = [];
+    for (const idle of this.idleByType.values()) {
+      const h = idle.find((x) => isIdle(x) && !excluded.has(x));
+      if (h) first.push(h);
+    }
+    first.sort((a, b) => a.id - b.id);
+    // Kept only when no idle host is excluded (then it does not depend on `excluded`).
+    this.firstIdle = [...this.idleByType.values()].every((list) => !list.some((x) => isIdle(x) && excluded.has(x))) ? first : undefined;
+    return first;
+  }
+
+  private firstIdle: CsHost[] | undefined;
+
   private refreshCandidates(): void {
+    this.firstIdle = undefined;
     this.busy = this.hosts.filter((h) => !isIdle(h));
     this.idleByType.clear();
     for (const h of this.hosts) {
@@ -796,6 +808,7 @@ export class CloudSimDatacenter {
   /** A host about to take a guest joins the candidates (kept in id order). */
   private markBusy(h: CsHost): void {
     if (!isIdle(h)) return;
+    this.firstIdle = undefined;
     const busy = this.busy;
     let lo = 0;
     let hi = busy.length;
@@ -813,6 +826,8 @@ export class CloudSimDatacenter {
     return this.detector.overloaded(h, vm);
   }
 }
+
+const NO_HOSTS: readonly CsHost[] = [];
 
 /** MMT: the VM with the least RAM (first in the host's list on ties), not already migrating. */
 export function minimumMigrationTime(h: CsHost): CsVm | undefined {
