@@ -1,4 +1,4 @@
-import * as hypervisor from '@nimbus/hypervisor';
+import { checkPowerCurve } from '@nimbus/hypervisor';
 import { countNonZeroBeginning, iqr, loessEstimates, mad, robustLoessEstimates } from './cloudsim-stats';
 
 /**
@@ -22,8 +22,21 @@ import { countNonZeroBeginning, iqr, loessEstimates, mad, robustLoessEstimates }
  *   `Helper.printResults` computes them.
  */
 
-// Read once: a re-exported binding is a getter on every call.
-const powerWatts = hypervisor.powerWatts;
+/**
+ * Watts at `utilization` (0..1) as CloudSim's `PowerModelSpecPower.getPower` computes them: the
+ * table's value at a tenth, else linear between the two tenths around it, in CloudSim's order of
+ * operations. It is libs/hypervisor's interpolation (`powerWatts`, the same tables) but for the
+ * last bits, and those decide placement: PABFD takes the host whose power grows least, and hosts
+ * whose increase differs by 10⁻¹⁴ W are ordered by them.
+ */
+export function specPowerWatts(curve: readonly number[], utilization: number): number {
+  if (utilization < 0 || utilization > 1) throw new RangeError(`utilization must be within 0..1, got ${utilization}`);
+  if (utilization % 0.1 === 0) return curve[Math.trunc(utilization * 10)];
+  const u1 = Math.floor(utilization * 10);
+  const u2 = Math.ceil(utilization * 10);
+  const delta = (curve[u2] - curve[u1]) / 10;
+  return curve[u1] + delta * (utilization - u1 / 10) * 100;
+}
 
 /** CloudSim's `HISTORY_LENGTH`: utilization samples a VM keeps. */
 export const VM_HISTORY_LENGTH = 30;
@@ -196,6 +209,7 @@ export class CsHost {
     readonly id: number,
     readonly spec: CloudSimHostSpec,
   ) {
+    checkPowerCurve(spec.powerCurve);
     this.totalMips = spec.pes * spec.mipsPerPe;
     this.availableMips = this.totalMips;
     this.ramFreeMiB = spec.ramMiB;
@@ -214,7 +228,7 @@ export class CsHost {
   }
 
   watts(utilization: number): number {
-    return powerWatts(this.spec.powerCurve, utilization);
+    return specPowerWatts(this.spec.powerCurve, utilization);
   }
 
   /**
