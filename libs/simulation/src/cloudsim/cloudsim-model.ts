@@ -94,16 +94,8 @@ export class CsVm {
   readonly history: number[] = [];
   /** When the last sample was taken (PowerVm's `previousTime`). */
   historyTime = 0;
-  // State history, folded as it goes (CloudSim keeps the entries; the sums are what it reports).
-  private lastTime = -1;
-  private lastAlloc = 0;
-  private lastReq = 0;
-  private lastInMigration = false;
-  private pending = false;
-  private pTime = 0;
-  private pAlloc = 0;
-  private pReq = 0;
-  private pInMigration = false;
+  /** CloudSim's VM state history (the flag: migrating out), folded into the sums below as it is written. */
+  readonly stateHistory = new StateHistory((previous, entry) => this.fold(previous, entry));
   totalAllocated = 0;
   totalRequested = 0;
   underAllocatedDueToMigration = 0;
@@ -125,42 +117,76 @@ export class CsVm {
     return u[t1] + delta * (t - t1 * interval);
   }
 
-  addStateHistory(time: number, allocated: number, requested: number, inMigration: boolean): void {
-    if (this.pending && this.pTime === time) {
-      this.pAlloc = allocated;
-      this.pReq = requested;
-      this.pInMigration = inMigration;
-      return;
+  /** `Helper.getSlaMetrics`, one entry at a time: MIPS-seconds requested and given, and given short while migrating. */
+  private fold(previous: HistoryEntry | undefined, entry: HistoryEntry): void {
+    if (!previous) return;
+    const dt = entry.time - previous.time;
+    this.totalAllocated += previous.allocated * dt;
+    this.totalRequested += previous.requested * dt;
+    if (previous.allocated < previous.requested) {
+      this.violationSum += (previous.requested - previous.allocated) / previous.requested;
+      this.violations++;
+      if (previous.flag) this.underAllocatedDueToMigration += (previous.requested - previous.allocated) * dt;
     }
-    if (this.pending) this.commit();
-    this.pending = true;
-    this.pTime = time;
-    this.pAlloc = allocated;
-    this.pReq = requested;
-    this.pInMigration = inMigration;
+  }
+}
+
+/** One state-history entry: time (s), MIPS given and asked, and a flag (a host: active; a VM: migrating out). */
+export interface HistoryEntry {
+  time: number;
+  allocated: number;
+  requested: number;
+  flag: boolean;
+}
+
+/**
+ * A state history as CloudSim keeps one (an entry per update; a later entry at the same time
+ * replaces it), folded as it is written instead of kept: `fold(previous, entry)` sees each entry
+ * once it is final, with the one before it.
+ */
+export class StateHistory {
+  private readonly entries: [HistoryEntry, HistoryEntry] = [
+    { time: 0, allocated: 0, requested: 0, flag: false },
+    { time: 0, allocated: 0, requested: 0, flag: false },
+  ];
+  private hasPending = false;
+  private hasLast = false;
+
+  constructor(private readonly fold: (previous: HistoryEntry | undefined, entry: HistoryEntry) => void) {}
+
+  /** The newest entry, final or not. */
+  get latest(): HistoryEntry | undefined {
+    return this.hasPending ? this.entries[0] : this.hasLast ? this.entries[1] : undefined;
   }
 
-  /** Folds the last entry in (at the end of the run). */
-  closeHistory(): void {
-    if (this.pending) this.commit();
-    this.pending = false;
+  /** The newest final entry. */
+  get last(): HistoryEntry | undefined {
+    return this.hasLast ? this.entries[1] : undefined;
   }
 
-  private commit(): void {
-    if (this.lastTime !== -1) {
-      const dt = this.pTime - this.lastTime;
-      this.totalAllocated += this.lastAlloc * dt;
-      this.totalRequested += this.lastReq * dt;
-      if (this.lastAlloc < this.lastReq) {
-        this.violationSum += (this.lastReq - this.lastAlloc) / this.lastReq;
-        this.violations++;
-        if (this.lastInMigration) this.underAllocatedDueToMigration += (this.lastReq - this.lastAlloc) * dt;
-      }
-    }
-    this.lastTime = this.pTime;
-    this.lastAlloc = this.pAlloc;
-    this.lastReq = this.pReq;
-    this.lastInMigration = this.pInMigration;
+  add(time: number, allocated: number, requested: number, flag: boolean): void {
+    const p = this.entries[0];
+    if (this.hasPending && p.time !== time) this.settle();
+    const e = this.entries[0];
+    e.time = time;
+    e.allocated = allocated;
+    e.requested = requested;
+    e.flag = flag;
+    this.hasPending = true;
+  }
+
+  /** Makes the newest entry final (at the end of the run). */
+  close(): void {
+    if (this.hasPending) this.settle();
+  }
+
+  private settle(): void {
+    const [pending, last] = this.entries;
+    this.fold(this.hasLast ? last : undefined, pending);
+    this.entries[0] = last;
+    this.entries[1] = pending;
+    this.hasLast = true;
+    this.hasPending = false;
   }
 }
 
@@ -187,16 +213,8 @@ export class CsHost {
   ramFreeMiB: number;
   bwFreeKbps: number;
   freePes: number;
-  // State history, folded.
-  private pending = false;
-  private pTime = 0;
-  private pAlloc = 0;
-  private pReq = 0;
-  private pActive = false;
-  private lastTime = -1;
-  private lastAlloc = 0;
-  private lastReq = 0;
-  private lastActive = true;
+  /** CloudSim's host state history (the flag: active), folded into the figures below as it is written. */
+  readonly stateHistory = new StateHistory((previous, entry) => this.fold(previous, entry));
   private shutdownActive = true;
   private lastSwitchedOn = 0;
   activeSeconds = 0;
@@ -320,7 +338,8 @@ export class CsHost {
     if (this.guests.length === 0 && this.utilizationMips === 0) {
       // Idle and staying idle: the same state again (an entry that changes nothing is not kept; spans are split by bucket anyway).
       this.previousUtilizationMips = 0;
-      if (!(this.pending && this.pAlloc === 0 && this.pReq === 0 && !this.pActive)) this.addStateHistory(t, 0, 0, false);
+      const l = this.stateHistory.latest;
+      if (!(l && l.allocated === 0 && l.requested === 0 && !l.flag)) this.stateHistory.add(t, 0, 0, false);
       return;
     }
     for (const g of this.guests) {
@@ -340,14 +359,14 @@ export class CsHost {
       const g = this.guests[i];
       let allocated = this.alloc[i];
       if (!this.incoming.has(g)) {
-        g.addStateHistory(t, allocated, g.req, g.inMigration);
+        g.stateHistory.add(t, allocated, g.req, g.inMigration);
         if (g.inMigration) allocated /= MIGRATING_OUT_SHARE;
       }
       utilization += allocated;
       requested += g.req;
     }
     this.utilizationMips = utilization;
-    this.addStateHistory(t, utilization, requested, utilization > 0);
+    this.stateHistory.add(t, utilization, requested, utilization > 0);
   }
 
   /** The host's utilization history (newest first): its VMs' samples, in host MIPS, trailing zeros trimmed. */
@@ -362,49 +381,31 @@ export class CsHost {
     return h.slice(0, countNonZeroBeginning(h));
   }
 
-  private addStateHistory(time: number, allocated: number, requested: number, active: boolean): void {
-    if (this.pending && this.pTime === time) {
-      this.pAlloc = allocated;
-      this.pReq = requested;
-      this.pActive = active;
-      return;
-    }
-    if (this.pending) this.commit();
-    this.pending = true;
-    this.pTime = time;
-    this.pAlloc = allocated;
-    this.pReq = requested;
-    this.pActive = active;
-  }
-
-  /** Folds the last entry in, its span running to `end` for the series (CloudSim's metrics stop at the last entry). */
-  closeHistory(end: number, sink?: HostSpanSink): void {
-    if (this.pending) this.commit(sink);
-    this.pending = false;
-    if (this.lastTime !== -1 && end > this.lastTime) sink?.span(this, this.lastTime, end, this.lastActive, this.lastAlloc);
+  /** Makes the last entry final; its span runs to `end` for the series (CloudSim's metrics stop at the last entry). */
+  closeHistory(end: number): void {
+    this.stateHistory.close();
+    const last = this.stateHistory.last;
+    if (last && end > last.time) this.sink?.span(this, last.time, end, last.flag, last.allocated);
   }
 
   sink?: HostSpanSink;
 
-  private commit(sink = this.sink): void {
-    if (this.lastTime !== -1) {
-      const dt = this.pTime - this.lastTime;
-      if (this.lastActive) {
+  /** `Helper.getSlaTimePerActiveHost` and `getTimesBeforeHostShutdown`, one entry at a time. */
+  private fold(previous: HistoryEntry | undefined, entry: HistoryEntry): void {
+    if (previous) {
+      const dt = entry.time - previous.time;
+      if (previous.flag) {
         this.activeSeconds += dt;
-        if (this.lastAlloc < this.lastReq) this.violationSeconds += dt;
+        if (previous.allocated < previous.requested) this.violationSeconds += dt;
       }
-      sink?.span(this, this.lastTime, this.pTime, this.lastActive, this.lastAlloc);
+      this.sink?.span(this, previous.time, entry.time, previous.flag, previous.allocated);
     }
-    if (this.shutdownActive && !this.pActive) {
+    if (this.shutdownActive && !entry.flag) {
       this.shutdowns++;
-      this.secondsBeforeShutdown += this.pTime - this.lastSwitchedOn;
+      this.secondsBeforeShutdown += entry.time - this.lastSwitchedOn;
     }
-    if (!this.shutdownActive && this.pActive) this.lastSwitchedOn = this.pTime;
-    this.shutdownActive = this.pActive;
-    this.lastTime = this.pTime;
-    this.lastAlloc = this.pAlloc;
-    this.lastReq = this.pReq;
-    this.lastActive = this.pActive;
+    if (!this.shutdownActive && entry.flag) this.lastSwitchedOn = entry.time;
+    this.shutdownActive = entry.flag;
   }
 }
 
@@ -618,8 +619,8 @@ export class CloudSimDatacenter {
 
   /** Closes the histories at the end of the run (`end`, s). */
   finish(end: number): void {
-    for (const h of this.hosts) h.closeHistory(end, this.observer);
-    for (const v of this.vms) v.closeHistory();
+    for (const h of this.hosts) h.closeHistory(end);
+    for (const v of this.vms) v.stateHistory.close();
   }
 
   /** PowerDatacenter's update at `t`: hosts re-share CPU, energy of the span since the last update, VMs with no demand destroyed. */
