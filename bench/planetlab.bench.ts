@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   if (!v.ok) throw new Error(v.errors.map(formatScenarioError).join('\n'));
   const data = await loadScenarioData(v.scenario);
 
+  const rssBeforeMB = process.memoryUsage().rss / 1024 / 1024;
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
   // As the job runner does: yield to the event loop after each slice.
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   const ms = (us: number) => (us / 1000).toFixed(0);
   console.log(`bench:planetlab — ${v.scenario.name}, policy ${v.scenario.policies!.cloudsim!.policy}${v.scenario.policies!.cloudsim!.parameter !== undefined ? ` ${v.scenario.policies!.cloudsim!.parameter}` : ''}, ${h.vms} VMs, 24 h`);
   console.log(`simulation: CPU ${ms(simCpu.user + simCpu.system)} ms (user ${ms(simCpu.user)}, system ${ms(simCpu.system)}), wall ${simWallMs.toFixed(0)} ms`);
-  console.log(`process:    CPU ${ms(all.user + all.system)} ms, wall ${performance.now().toFixed(0)} ms, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB`);
+  console.log(`process:    CPU ${ms(all.user + all.system)} ms, wall ${performance.now().toFixed(0)} ms, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB (RSS ${rssBeforeMB.toFixed(1)} MB before the run)`);
   console.log(`figures:    energy ${h.energyKWh.toFixed(2)} kWh, migrations ${h.migrations}, SLATAH ${(h.slatah * 100).toFixed(2)} %, PDM ${(h.pdm * 100).toFixed(3)} %, ` +
     `SLAV ${(h.slav * 100).toFixed(5)} %, host shutdowns ${h.hostShutdowns}, VMs destroyed ${h.vmsDestroyed} (digest ${result.digest.slice(0, 12)})`);
 }
