@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { HP_PROLIANT_ML110_G4_WATTS, HP_PROLIANT_ML110_G5_WATTS } from '@nimbus/hypervisor';
+import { applyScenarioOverrides, builtInScenario, formatScenarioError, validateScenario } from '../scenario';
 import { CloudSimDatacenter, CloudSimHostSpec, CsHost, CsVm, LocalRegression, metricsOf, minimumMigrationTime } from './cloudsim-model';
 import { iqr, mad, median } from './cloudsim-stats';
 
@@ -103,5 +104,29 @@ describe('CloudSim data centre', () => {
       }),
       { numRuns: 50 },
     );
+  });
+});
+
+describe('a CloudSim scenario document', () => {
+  const base = () => builtInScenario('cloudsim-planetlab-20110303')!;
+  const errorsOf = (overrides: unknown) => {
+    const v = validateScenario(applyScenarioOverrides(base(), overrides));
+    return v.ok ? [] : v.errors.map(formatScenarioError);
+  };
+
+  it('the built-in is valid, and each policy may be given with or without its parameter', () => {
+    expect(errorsOf({})).toEqual([]);
+    for (const policy of ['npa', 'dvfs', 'iqr-mmt', 'mad-mmt', 'lr-mmt', 'lrr-mmt']) expect(errorsOf({ policies: { cloudsim: { policy, parameter: null } } })).toEqual([]);
+    expect(errorsOf({ policies: { cloudsim: { policy: 'iqr-mmt', parameter: 2 } } })).toEqual([]);
+  });
+
+  it('says which field makes it no CloudSim run', () => {
+    expect(errorsOf({ policies: { cloudsim: { policy: 'dvfs', parameter: 1 } } })).toEqual(["/policies/cloudsim/parameter: is not used by 'dvfs': remove it"]);
+    expect(errorsOf({ policies: { cloudsim: { policy: 'thr-mmt', parameter: 1.2 } } })).toEqual(['/policies/cloudsim/parameter: must be ≤ 1 (a utilization threshold) for thr-mmt']);
+    expect(errorsOf({ bucketSeconds: 600, durationHours: 24 })).toEqual([]);
+    expect(errorsOf({ bucketSeconds: 450, durationHours: 3 })).toEqual(['/bucketSeconds: must be a multiple of 300 s (the scheduling interval) for a CloudSim run']);
+    const { mipsPerCore: _, ...g4WithoutMips } = base().hostTypes![0];
+    expect(errorsOf({ hostTypes: [g4WithoutMips, base().hostTypes![1]] })).toEqual(['/hostTypes/0/mipsPerCore: is required for a CloudSim run']);
+    expect(errorsOf({ faults: { hosts: { mtbfHours: 100, mttrHours: 1 } } })).toEqual(['/faults: is not modelled by a CloudSim run: remove it']);
   });
 });
