@@ -255,6 +255,7 @@ export class CsHost {
    * to the host's MIPS and floored. Also refreshes the sums placement reads.
    */
   reallocate(): void {
+    this.guestsHistory = undefined;
     const peMips = this.spec.mipsPerPe;
     const n = this.guests.length;
     const alloc = this.alloc;
@@ -371,15 +372,19 @@ export class CsHost {
 
   /** The host's utilization history (newest first): its VMs' samples, in host MIPS, trailing zeros trimmed. */
   utilizationHistory(extra?: CsVm): number[] {
-    const h = new Array<number>(VM_HISTORY_LENGTH).fill(0);
-    const add = (vm: CsVm) => {
-      const scale = vm.spec.mips / this.totalMips;
-      for (let i = 0; i < vm.history.length; i++) h[i] += vm.history[i] * scale;
-    };
-    for (const g of this.guests) add(g);
-    if (extra) add(extra);
-    return h.slice(0, countNonZeroBeginning(h));
+    // The guests' sum is kept until the guests or their samples change (`reallocate` follows both); `extra` is added last, as CloudSim lists it.
+    if (!this.guestsHistory) {
+      const sum = new Array<number>(VM_HISTORY_LENGTH).fill(0);
+      for (const g of this.guests) addHistory(sum, g, this.totalMips);
+      this.guestsHistory = sum;
+    }
+    const h = this.guestsHistory.slice();
+    if (extra) addHistory(h, extra, this.totalMips);
+    h.length = countNonZeroBeginning(h);
+    return h;
   }
+
+  private guestsHistory: number[] | undefined;
 
   /** Makes the last entry final; its span runs to `end` for the series (CloudSim's metrics stop at the last entry). */
   closeHistory(end: number): void {
@@ -407,6 +412,11 @@ export class CsHost {
     if (!this.shutdownActive && entry.flag) this.lastSwitchedOn = entry.time;
     this.shutdownActive = entry.flag;
   }
+}
+
+function addHistory(sum: number[], vm: CsVm, hostMips: number): void {
+  const scale = vm.spec.mips / hostMips;
+  for (let i = 0; i < vm.history.length; i++) sum[i] += vm.history[i] * scale;
 }
 
 function capRequest(g: CsVm, peMips: number): number {
