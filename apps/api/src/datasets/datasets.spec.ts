@@ -72,6 +72,12 @@ describe('loadScenarioData', () => {
       expect(r.headline.instancesLaunched).toBe(1052);
       expect(r.headline.refused).toBe(0);
       expect(r.headline.hostsPeak).toBe(800);
+    } else if (name === 'cloudsim-planetlab-20110303') {
+      // CloudSim's experiment: every VM placed, consolidated onto a fraction of the hosts by THR-MMT.
+      expect(r.headline.instancesLaunched).toBe(1052);
+      expect(r.headline.migrations).toBeGreaterThan(1000);
+      expect(r.headline.hostsPeak).toBeLessThan(800);
+      expect(r.headline.slav).toBeCloseTo(r.headline.slatah * r.headline.pdm, 15);
     } else {
       expect(r.headline.instancesLaunched).toBeGreaterThan(1000);
       expect(r.headline.revenueUsd).toBeGreaterThan(0);

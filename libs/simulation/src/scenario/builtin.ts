@@ -96,7 +96,28 @@ const PLANETLAB_20110303: Scenario = {
   policies: { placement: { weigher: 'pack', cpuAllocationRatio: 4, ramAllocationRatio: 1 } },
 };
 
-const BUILT_IN: ReadonlyMap<string, Scenario> = new Map([AZURE_SMALL, PLANETLAB_20110303].map((s) => [s.name, s]));
+/**
+ * The reproduction of CloudSim's PlanetLab experiment (`org.cloudbus.cloudsim.examples.power.planetlab`,
+ * Beloglazov & Buyya, CCPE 2012) on the same data as `planetlab-20110303`: the same hosts (taken
+ * in turn, G4 and G5 alternating as in CloudSim) and VMs, run as CloudSim's data centre with
+ * THR-MMT at 0.8; another policy is an override (`{"policies": {"cloudsim": {"policy": "iqr-mmt"}}}`).
+ */
+const CLOUDSIM_PLANETLAB_20110303: Scenario = {
+  version: 1,
+  name: 'cloudsim-planetlab-20110303',
+  description: "CloudSim's PlanetLab consolidation experiment of 3 March 2011 (800 HP ProLiant ML110 G4/G5 hosts, 1,052 VMs, 300 s interval over 24 h), THR-MMT 0.8.",
+  seed: 20110303,
+  start: '2011-03-03T00:00:00Z',
+  durationHours: 24,
+  bucketSeconds: 3600,
+  hostTypes: PLANETLAB_20110303.hostTypes,
+  fleet: PLANETLAB_20110303.fleet,
+  instanceTypes: PLANETLAB_20110303.instanceTypes,
+  tenants: PLANETLAB_20110303.tenants,
+  policies: { cloudsim: { policy: 'thr-mmt', parameter: 0.8 } },
+};
+
+const BUILT_IN: ReadonlyMap<string, Scenario> = new Map([AZURE_SMALL, PLANETLAB_20110303, CLOUDSIM_PLANETLAB_20110303].map((s) => [s.name, s]));
 
 export function builtInScenarioNames(): string[] {
   return [...BUILT_IN.keys()].sort();

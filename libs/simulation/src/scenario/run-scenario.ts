@@ -1,3 +1,4 @@
+import { runCloudSimScenario } from '../cloudsim/cloudsim-scenario';
 import { runWorldAsync } from '../run/runner';
 import { World } from '../world/world';
 import { DatasetRef, datasetsNeeded, ScenarioData } from './datasets';
@@ -23,7 +24,8 @@ export interface RunScenarioOptions {
 }
 
 /**
- * Runs a scenario offline (docs/scenarios.md): builds its world (`World.create`, the same
+ * Runs a scenario offline (docs/scenarios.md): a scenario with `policies.cloudsim` runs as
+ * CloudSim's data centre (`runCloudSimScenario`); any other builds its world (`World.create`, the same
  * construction as the API's), drives its workloads, faults and drains through the world's
  * commands, runs it with the offline runner, and returns its results. The scenario must have
  * passed `validateScenario`; `data` must hold what `datasetsNeeded` lists.
@@ -31,6 +33,7 @@ export interface RunScenarioOptions {
 export async function runScenario(s: Scenario, data: ScenarioData, options: RunScenarioOptions = {}): Promise<ScenarioResult> {
   const r = resolveScenario(s);
   for (const ref of datasetsNeeded(s)) if (!hasDataset(data, ref)) throw new ScenarioDataMissing(ref);
+  if (s.policies?.cloudsim) return runCloudSimScenario(s, data, options);
   const world = World.create(
     { startMs: r.startMs, hosts: hostRecords(r), scheduler: r.scheduler, rebalancer: r.rebalancer },
     { metrics: { vms: false, periodMs: r.bucketMs }, hostTypes: r.inlineHostTypes },

@@ -345,6 +345,15 @@ export const SCENARIO_SCHEMA: Record<string, unknown> = {
             },
           },
         },
+        cloudsim: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['policy'],
+          properties: {
+            policy: { type: 'string', enum: ['npa', 'dvfs', 'thr-mmt', 'iqr-mmt', 'mad-mmt', 'lr-mmt', 'lrr-mmt'] },
+            parameter: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
+          },
+        },
         priceBook: {
           type: 'object',
           additionalProperties: false,

@@ -179,6 +179,23 @@ export interface PoliciesSpec {
   readonly rebalancer?: RebalancerPolicySpec;
   readonly credits?: CreditPolicySpec;
   readonly priceBook?: PriceBookSpec;
+  /**
+   * Run the scenario as CloudSim's power-aware data centre (docs/scenarios.md, "The CloudSim
+   * reproduction") instead of Nimbus's engine: its hosts, VMs and metrics, with this policy.
+   */
+  readonly cloudsim?: CloudSimPolicySpec;
+}
+
+/** CloudSim's PlanetLab policies: NonPowerAware, DVFS, or an overload detector with MMT VM selection. */
+export type CloudSimPolicyName = 'npa' | 'dvfs' | 'thr-mmt' | 'iqr-mmt' | 'mad-mmt' | 'lr-mmt' | 'lrr-mmt';
+
+export interface CloudSimPolicySpec {
+  readonly policy: CloudSimPolicyName;
+  /**
+   * THR: the utilization threshold (default 0.8); IQR, MAD, LR, LRR: the safety parameter
+   * (defaults 1.5, 2.5, 1.2, 1.2, CloudSim's examples). NPA and DVFS take none.
+   */
+  readonly parameter?: number;
 }
 
 export interface PlacementPolicySpec {

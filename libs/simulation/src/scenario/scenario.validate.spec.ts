@@ -98,7 +98,7 @@ describe('validateScenario', () => {
   });
 
   it('accepts every built-in scenario', () => {
-    expect(builtInScenarioNames()).toEqual(['azure-small', 'planetlab-20110303']);
+    expect(builtInScenarioNames()).toEqual(['azure-small', 'cloudsim-planetlab-20110303', 'planetlab-20110303']);
     for (const name of builtInScenarioNames()) expect(errorsOf(builtInScenario(name))).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import { findHostType, findInstanceType, HOST_TYPES, INSTANCE_TYPES, MS_PER_HOUR
 import { Scenario } from './scenario';
 import { SCENARIO_SCHEMA } from './scenario.schema';
 import { imageFor, parseStart } from './scenario.defaults';
+import { CLOUDSIM_INTERVAL_SECONDS } from '../cloudsim/cloudsim-scenario';
 
 /** What is wrong with a scenario: where (a JSON pointer, RFC 6901) and what. */
 export interface ScenarioError {
@@ -218,6 +219,7 @@ function semanticErrors(s: Scenario): ScenarioError[] {
     if (d.zone !== undefined && !zones.has(d.zone)) err(pointer('faults', 'drains', i, 'zone'), `'${d.zone}' has no hosts in this fleet`);
     if (d.atHours >= s.durationHours) err(pointer('faults', 'drains', i, 'atHours'), `must be within the run (< ${s.durationHours} h)`);
   });
+  if (s.policies?.cloudsim) errors.push(...cloudSimErrors(s));
   const c = s.policies?.rebalancer;
   const hot = c?.hotSpot?.cpuThreshold ?? 0.9;
   if (c?.consolidation?.cpuThreshold !== undefined && c.consolidation.cpuThreshold >= hot)
@@ -227,4 +229,42 @@ function semanticErrors(s: Scenario): ScenarioError[] {
 
 function allCatalogNames(): string[] {
   return INSTANCE_TYPES.map((t) => t.name);
+}
+
+/** What a CloudSim run needs (docs/scenarios.md, "The CloudSim reproduction"): one data centre of MIPS-rated hosts, PlanetLab VMs of MIPS-rated types. */
+function cloudSimErrors(s: Scenario): ScenarioError[] {
+  const errors: ScenarioError[] = [];
+  const err = (path: string, message: string) => errors.push({ path, message });
+  const c = s.policies!.cloudsim!;
+  if ((c.policy === 'npa' || c.policy === 'dvfs') && c.parameter !== undefined) err('/policies/cloudsim/parameter', `is not used by '${c.policy}': remove it`);
+  if (c.policy === 'thr-mmt' && c.parameter !== undefined && c.parameter > 1) err('/policies/cloudsim/parameter', 'must be ≤ 1 (a utilization threshold) for thr-mmt');
+  if (s.durationHours > 24) err('/durationHours', 'must be ≤ 24 for a CloudSim run (one PlanetLab day)');
+  if ((s.bucketSeconds ?? 3600) % CLOUDSIM_INTERVAL_SECONDS !== 0) err('/bucketSeconds', `must be a multiple of ${CLOUDSIM_INTERVAL_SECONDS} s (the scheduling interval) for a CloudSim run`);
+  if (s.fleet.zones.length !== 1) err('/fleet/zones', 'must have one zone for a CloudSim run (one data centre)');
+  const inline = new Map((s.hostTypes ?? []).map((h, i) => [h.name, { h, i }]));
+  s.fleet.zones.forEach((z, i) =>
+    z.hosts.forEach((g, j) => {
+      const t = inline.get(g.type);
+      if (!t) err(pointer('fleet', 'zones', i, 'hosts', j, 'type'), `'${g.type}' has no mipsPerCore: a CloudSim run needs host types defined in hostTypes with mipsPerCore`);
+      else if (t.h.mipsPerCore === undefined) err(pointer('hostTypes', t.i, 'mipsPerCore'), 'is required for a CloudSim run');
+    }),
+  );
+  const custom = new Map((s.instanceTypes?.custom ?? []).map((t, i) => [t.name, { t, i }]));
+  s.tenants.forEach((t, i) =>
+    t.workloads.forEach((w, j) => {
+      const at = (...rest: (string | number)[]) => pointer('tenants', i, 'workloads', j, ...rest);
+      if (w.kind !== 'trace' || w.dataset.kind !== 'planetlab') {
+        err(w.kind !== 'trace' ? at('kind') : at('dataset', 'kind'), 'must be a PlanetLab trace for a CloudSim run');
+        return;
+      }
+      (w.instanceTypes ?? []).forEach((n, k) => {
+        const ct = custom.get(n);
+        if (!ct) err(at('instanceTypes', k), `'${n}' has no mips: a CloudSim run needs custom instance types with mips`);
+        else if (ct.t.mips === undefined) err(pointer('instanceTypes', 'custom', ct.i, 'mips'), 'is required for a CloudSim run');
+      });
+    }),
+  );
+  if (s.faults) err('/faults', 'is not modelled by a CloudSim run: remove it');
+  if (s.policies?.rebalancer) err('/policies/rebalancer', "is not used by a CloudSim run (its policy is /policies/cloudsim): remove it");
+  return errors;
 }
