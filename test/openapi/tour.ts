@@ -161,7 +161,7 @@ export async function tour(t: TestApp): Promise<Exchange[]> {
   await admin('put', '/v1/admin/rebalancer', {}, { body: { maxConcurrentMigrations: 8 } });
   await admin('put', '/v1/admin/rebalancer', {}, { body: { maxConcurrentMigrations: -8 } });
   const described = (await admin('get', '/v1/admin/hosts', {}, { query: { availabilityZone: 'us-east-1a' } })).body.hosts as { hostId: string; allocated: { instances: number } }[];
-  const source = described.find((h) => h.allocated.instances > 0 && hosts.includes(h.hostId))?.hostId ?? host;
+  // Two of our hosts with nothing on them: one to migrate to, one to switch off, fail, repair, drain and remove.
   const idle = described.filter((h) => h.allocated.instances === 0 && hosts.includes(h.hostId)).map((h) => h.hostId);
   const target = idle[0];
   await admin('post', '/v1/admin/instances/{id}/migrate', { id }, { body: { targetHostId: target } });
