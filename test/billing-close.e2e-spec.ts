@@ -177,6 +177,13 @@ describe('billing: the price book and the credit policy (admin)', () => {
     expectError(await t.admin().put('/v1/admin/prices', { colour: 'blue' }), 400, 'InvalidParameterValue');
   });
 
+  it('refuses a price change that changes no price, and adds no version for it', async () => {
+    const before = (await t.admin().get('/v1/admin/prices').expect(200)).body;
+    expectError(await t.admin().put('/v1/admin/prices', {}), 400, 'MissingParameter');
+    expectError(await t.admin().put('/v1/admin/prices', { version: 'nothing-new' }), 400, 'MissingParameter');
+    expect((await t.admin().get('/v1/admin/prices').expect(200)).body).toEqual(before);
+  });
+
   it('sets the credit policy for guarantee violations', async () => {
     const policy = (await t.admin().put('/v1/admin/billing/credit-policy', { guaranteeViolation: { creditPercent: '25', minimumDurationMs: 60_000 } }).expect(200)).body;
     expect(policy.guaranteeViolation).toEqual({ creditPercent: '25', minimumDurationMs: 60_000 });
