@@ -71,7 +71,7 @@ describe('OpenAPI document', () => {
     expect(problems).toEqual([]);
   });
 
-  it('a tour of real calls: each answer is a documented status, its body valid against the schema the document gives it', async () => {
+  it('a tour of real calls: each answer is a documented status (an error, a documented code), its body valid against the schema the document gives it', async () => {
     const log = await tour(t);
     const problems: string[] = [];
     const byOp = new Map<string, Exchange[]>();
@@ -99,6 +99,9 @@ describe('OpenAPI document', () => {
         const wrong = validate(media.schema, e.body);
         if (wrong) problems.push(`${name} ${e.status}: ${wrong}`);
       }
+      // An error's code is one the document names for that status (an example each).
+      const code = (e.body as { error?: { code?: string } } | undefined)?.error?.code;
+      if (e.status >= 400 && code && !Object.keys(media.examples ?? {}).includes(code)) problems.push(`${name} ${e.status}: code ${code} is not among the documented ones`);
     }
     // Every operation of the document was called, and answered a success (the event stream: its 404).
     for (const { method, path } of operations(doc)) {
