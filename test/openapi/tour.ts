@@ -17,6 +17,8 @@ export interface Exchange {
  * A tour of the REST API as a user takes it: every feature, successes and the errors each route
  * really gives (a missing id, a wrong state, a bad body, no key, the wrong key), recorded with the
  * operation they belong to, so a test can hold each answer to the document's schema for its status.
+ * A new route adds its calls here: at least one success, and the errors it documents that a call
+ * can reach (test/openapi/openapi.e2e-spec.ts fails for an operation the tour does not call).
  */
 export async function tour(t: TestApp): Promise<Exchange[]> {
   const log: Exchange[] = [];
