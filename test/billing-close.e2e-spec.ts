@@ -175,6 +175,18 @@ describe('billing: the price book and the credit policy (admin)', () => {
     expectError(await t.admin().put('/v1/admin/prices', { instanceTypes: { 'm5.large': { hourly: { linux: 0.1 } } } }), 400, 'InvalidPriceBook');
     expectError(await t.admin().put('/v1/admin/prices', { version: 'm5-up' }), 400, 'InvalidParameterValue');
     expectError(await t.admin().put('/v1/admin/prices', { colour: 'blue' }), 400, 'InvalidParameterValue');
+    // JSON of the wrong shape: a clear 400, and no version added (a 500, and a version with `instanceTypes: 1`, before).
+    const before = (await t.admin().get('/v1/admin/prices').expect(200)).body;
+    for (const body of [{ instanceTypes: 'x' }, { instanceTypes: 1 }, { ebs: 1 }, { licenses: { linux: 'x' } }, { dataTransfer: { internetOutTiers: {} } }])
+      expectError(await t.admin().put('/v1/admin/prices', body), 400, 'InvalidPriceBook');
+    expect((await t.admin().get('/v1/admin/prices').expect(200)).body).toEqual(before);
+  });
+
+  it('refuses a price change that changes no price, and adds no version for it', async () => {
+    const before = (await t.admin().get('/v1/admin/prices').expect(200)).body;
+    expectError(await t.admin().put('/v1/admin/prices', {}), 400, 'MissingParameter');
+    expectError(await t.admin().put('/v1/admin/prices', { version: 'nothing-new' }), 400, 'MissingParameter');
+    expect((await t.admin().get('/v1/admin/prices').expect(200)).body).toEqual(before);
   });
 
   it('sets the credit policy for guarantee violations', async () => {

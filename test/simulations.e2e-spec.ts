@@ -42,7 +42,7 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
 
   it('submit → progress → completion; the report as JSON, CSV and chart-ready series; compare', async () => {
     const res = await submit({ scenario: scenario({ hours: 6, seed: 1 }) });
-    expect(res.body).toMatchObject({ simulationId: expect.stringMatching(/^sim-[0-9a-f]{17}$/), state: 'queued', progress: { simulatedTime: 0, simulatedDuration: 6 * 3600, fraction: 0 } });
+    expect(res.body).toMatchObject({ simulationId: expect.stringMatching(/^sim-[0-9a-f]{17}$/), state: 'queued', progress: { simulatedTime: 0, simulatedDuration: 6 * 3600, fraction: 0, events: 0 } });
     expect(res.headers.location).toBe(`/v1/admin/simulations/${res.body.simulationId}`);
     const id = res.body.simulationId;
     const done = await until(id, 'completed');

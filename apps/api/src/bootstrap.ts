@@ -1,12 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppOptions } from './app.module';
 import { ErrorFilter } from './http/error.filter';
 import { asDatabaseUnavailable } from './persistence/database-errors';
 import { httpAdapter, registerBodyParsers, registerRequestHooks } from './http/server';
 import { createValidationPipe } from './http/rest/validation.pipe';
+import { buildOpenApiDocument } from './http/rest/openapi/document';
 import { AppConfig } from './config/app-config';
 import { configureLogger, PinoNestLogger } from './logging/logger';
 import { MetricsService } from './metrics/metrics.service';
@@ -19,13 +20,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   registerRequestHooks(app.getHttpAdapter().getInstance(), app.get(MetricsService));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter(asDatabaseUnavailable));
-  const doc = new DocumentBuilder()
-    .setTitle('Nimbus')
-    .setDescription('A simulated multi-tenant, EC2-style cloud. Errors: {"error": {"code", "message", "requestId"}}.')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app));
   await app.init();
   // Routes are final once Fastify is ready; tests then use app.getHttpServer() directly.
   await app.getHttpAdapter().getInstance().ready();

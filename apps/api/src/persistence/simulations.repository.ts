@@ -49,7 +49,9 @@ export class SimulationsRepository {
       ...run, cacheKey: run.cacheKey ?? null, state: 'queued', attempt: 0, worker: null, simulatedMs: 0, events: 0, startedAt: null, heartbeatAt: null, finishedAt: null,
       cancelRequestedAt: null, error: null, digest: null,
     });
-    await tx.insert(SimulationRunEntity, row);
+    // A copy is inserted: on PostgreSQL, TypeORM writes the columns' defaults back into the object it
+    // inserts as the driver returns them (a bigint as a string, past the transformer).
+    await tx.insert(SimulationRunEntity, { ...row });
     return row;
   }
 

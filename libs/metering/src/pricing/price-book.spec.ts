@@ -61,6 +61,13 @@ describe('validatePriceBook', () => {
     ['a negative price', broken({ dedicatedInstanceMultiplier: '-1' })],
     ['a missing platform', broken({ licenses: { ...seed.licenses, suse: undefined as never } })],
     ['two versions at one instant', [seed, { ...seed, version: 'other' }]],
+    // Shapes JSON can have and a version cannot (PUT /v1/admin/prices takes JSON).
+    ['instance types that are a number', broken({ instanceTypes: 1 as never })],
+    ['instance types that are a string', broken({ instanceTypes: 'x' as never })],
+    ['an instance type without hourly prices', broken({ instanceTypes: { 'm5.large': { hourly: 'x' } } as never })],
+    ['licenses of a platform that are not a list', broken({ licenses: { ...seed.licenses, linux: 'x' as never } })],
+    ['EBS prices that are a number', broken({ ebs: 1 as never })],
+    ['tiers that are not a list', broken({ dataTransfer: { ...seed.dataTransfer, internetOutTiers: {} as never } })],
     ['tiers that do not increase', broken({ dataTransfer: { ...seed.dataTransfer, internetOutTiers: [{ upTo: 100, price: '0' }, { upTo: 50, price: '1' }, { upTo: null, price: '1' }] } })],
   ])('refuses %s', (_why, versions) => {
     expect(() => validatePriceBook(versions)).toThrow(InvalidPriceBook);

@@ -103,8 +103,31 @@ function checkTiers(tiers: readonly PriceTier[], what: string): void {
 }
 
 /** Checks one version completely, so a bad book fails when loaded, not in the middle of a month close. */
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * The version's shape, before its prices: it may come from JSON a person wrote (PUT prices), where
+ * `instanceTypes: 1` would otherwise pass (it has no entries) and `ebs: 1` would crash the checks.
+ */
+function checkShape(v: PriceBookVersion): void {
+  const need = (ok: boolean, what: string) => {
+    if (!ok) throw bad(`${v.version}: ${what}`);
+  };
+  need(isRecord(v.instanceTypes), 'instanceTypes must be an object of instance types');
+  for (const [type, p] of Object.entries(v.instanceTypes)) need(isRecord(p) && isRecord(p.hourly), `instanceTypes.${type} must be {"hourly": {"<platform>": "<price>"}}`);
+  need(isRecord(v.licenses), 'licenses must be an object of platforms');
+  for (const [platform, list] of Object.entries(v.licenses)) need(Array.isArray(list) && list.every(isRecord), `licenses.${platform} must be a list of license components`);
+  need(isRecord(v.burstableSurplusPerVcpuHour), 'burstableSurplusPerVcpuHour must be an object of platforms');
+  need(isRecord(v.dedicatedHostHourly), 'dedicatedHostHourly must be an object of instance families');
+  need(isRecord(v.ebs) && isRecord(v.ebs.gp2) && isRecord(v.ebs.gp3) && isRecord(v.ebs.io2), 'ebs must hold gp2, gp3 and io2 objects');
+  need(Array.isArray(v.ebs.io2.iopsTiers) && v.ebs.io2.iopsTiers.every(isRecord), 'ebs.io2.iopsTiers must be a list of tiers');
+  need(isRecord(v.dataTransfer), 'dataTransfer must be an object');
+  need(Array.isArray(v.dataTransfer.internetOutTiers) && v.dataTransfer.internetOutTiers.every(isRecord), 'dataTransfer.internetOutTiers must be a list of tiers');
+}
+
 export function validatePriceBookVersion(v: PriceBookVersion): void {
   if (typeof v.version !== 'string' || v.version === '') throw bad('version is required');
+  checkShape(v);
   if (!Number.isSafeInteger(v.effectiveFromMs)) throw bad(`${v.version}: effectiveFromMs must be integer milliseconds`);
   if (v.currency !== 'USD') throw bad(`${v.version}: only USD is supported`);
   for (const [type, p] of Object.entries(v.instanceTypes)) {

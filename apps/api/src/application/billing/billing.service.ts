@@ -133,6 +133,9 @@ export class BillingService implements OnModuleInit {
       const version = (cmd.version as string | undefined) ?? `v${this.book.length + 1}-${iso(effectiveFromMs).replace(/[:.]/g, '')}`;
       if (this.book.some((v) => v.version === version)) throw new ApiError('InvalidParameterValue', `price book version '${version}' already exists`);
       if (this.book.some((v) => v.effectiveFromMs === effectiveFromMs)) throw invalidParameter(`a price book version already takes effect at ${iso(effectiveFromMs)}`);
+      // A version that changes no price would only repeat the one before it.
+      if (Object.keys(cmd.prices).length === 0)
+        throw new ApiError('MissingParameter', 'The request must change at least one price (instanceTypes, licenses, dedicatedInstanceMultiplier, dedicatedHostHourly, burstableSurplusPerVcpuHour, ebs or dataTransfer)');
       const { version: _v, effectiveFromMs: _e, ...base } = priceAt(this.book, effectiveFromMs);
       const next = { ...(deepMerge(base, cmd.prices) as object), version, effectiveFromMs } as PriceBookVersion;
       validatePriceBookVersion(next);

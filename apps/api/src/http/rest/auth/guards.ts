@@ -7,6 +7,7 @@ import { ApiError, authFailure, unauthorized } from '../../../application/common
 import { TenantEntity } from '../../../persistence/entities';
 import { AuthService } from '../../../application/auth/auth.service';
 import { OPERATION_METADATA } from '../../../application/auth/operation';
+import { ApiErrors } from '../openapi/api-errors';
 
 type AuthedRequest = FastifyRequest & { tenant?: TenantEntity };
 
@@ -79,8 +80,11 @@ export class AdminGuard implements CanActivate {
   }
 }
 
-export const TenantAuth = () => applyDecorators(UseGuards(TenantGuard), ApiBearerAuth());
-export const AdminAuth = () => applyDecorators(UseGuards(AdminGuard), ApiBearerAuth());
+/** A tenant route: a tenant key (401 without one, 403 with the admin key) and EC2's throttling (429). */
+export const TenantAuth = () =>
+  applyDecorators(UseGuards(TenantGuard), ApiBearerAuth(), ApiErrors('AuthFailure', { code: 'UnauthorizedOperation', message: 'Tenant routes take a tenant API key, not the admin key.' }, 'RequestLimitExceeded'));
+/** An admin route: the admin key (401 without a known key, 403 with a tenant's). */
+export const AdminAuth = () => applyDecorators(UseGuards(AdminGuard), ApiBearerAuth(), ApiErrors('AuthFailure', { code: 'UnauthorizedOperation', message: 'Admin routes take the admin key.' }));
 
 /** The calling tenant, resolved by TenantGuard. */
 export const CurrentTenant = createParamDecorator((_: unknown, ctx: ExecutionContext): TenantEntity => {

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AvailabilityZoneListResponseDto, ImageListResponseDto, InstanceTypeListResponseDto } from './catalog-response.dto';
 import { TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { CatalogService } from '../../../application/catalog/catalog.service';
@@ -12,18 +13,21 @@ export class CatalogController {
   constructor(private readonly catalog: CatalogService) {}
 
   @Operation('DescribeInstanceTypes')
+  @ApiOkResponse({ type: InstanceTypeListResponseDto })
   @Get('instance-types')
   instanceTypes() {
     return { instanceTypes: this.catalog.instanceTypes().map(mapInstanceType) };
   }
 
   @Operation('DescribeImages')
+  @ApiOkResponse({ type: ImageListResponseDto })
   @Get('images')
   images() {
     return { images: this.catalog.images().map(mapImage) };
   }
 
   @Operation('DescribeAvailabilityZones')
+  @ApiOkResponse({ type: AvailabilityZoneListResponseDto })
   @Get('availability-zones')
   availabilityZones() {
     return { availabilityZones: this.catalog.availabilityZones().map(mapAvailabilityZone) };

@@ -1,5 +1,7 @@
 import { Controller, Get, Header, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors';
+import { HealthSummaryResponseDto, LivenessResponseDto, ReadinessResponseDto } from './health-response.dto';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { FastifyReply } from 'fastify';
 import { DependencyState, HealthService } from '../../../application/health/health.service';
@@ -17,6 +19,7 @@ export class HealthController {
     private readonly metrics: MetricsService,
   ) {}
 
+  @ApiOkResponse({ type: HealthSummaryResponseDto })
   @Get('health')
   @ApiOperation({ summary: 'A summary: the database answers; which one; the simulated time; how many hosts.' })
   async summary() {
@@ -24,12 +27,15 @@ export class HealthController {
     return { status: 'ok', database: h.database, simulatedTime: h.simulatedTime, hosts: h.hosts };
   }
 
+  @ApiOkResponse({ type: LivenessResponseDto })
   @Get('health/live')
   @ApiOperation({ summary: 'Liveness: the process runs and answers.' })
   live() {
     return { status: 'ok' };
   }
 
+  @ApiOkResponse({ type: ReadinessResponseDto })
+  @ApiErrors({ code: 'ServiceUnavailable', message: 'not ready: database (connect ECONNREFUSED 127.0.0.1:5432)' })
   @Get('health/ready')
   @ApiOperation({ summary: 'Readiness: the database answers, the engine keeps up with its clock, and Redis answers when simulation runs use it; 503 ServiceUnavailable naming what fails.' })
   async ready() {
@@ -52,6 +58,10 @@ export class HealthController {
     }
   }
 
+  @ApiOkResponse({
+    description: 'The Prometheus text exposition format',
+    content: { 'text/plain': { schema: { type: 'string' }, example: '# HELP nimbus_http_requests_total HTTP requests answered, by route template, method and status.\n# TYPE nimbus_http_requests_total counter\nnimbus_http_requests_total{route="/v1/instances",method="GET",status="200"} 12\n' } },
+  })
   @Get('metrics')
   @AdminAuth()
   @Header('Cache-Control', 'no-store')

@@ -89,7 +89,7 @@ export class RunInstancesDto {
   @IsOptional() @ValidateNested() @Type(() => MaintenanceOptionsDto)
   maintenanceOptions?: MaintenanceOptionsDto;
 
-  @ApiPropertyOptional({ example: { Name: 'web-1' } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { Name: 'web-1' } })
   @IsOptional() @IsObject()
   tags?: Record<string, string>;
 
@@ -110,7 +110,7 @@ export class ListInstancesQueryDto extends PageQueryDto {
 }
 
 export class PutTagsDto {
-  @ApiProperty({ example: { Name: 'web-1', team: 'infra' } })
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { Name: 'web-1', team: 'infra' } })
   @IsDefined() @IsObject()
   tags!: Record<string, string>;
 }

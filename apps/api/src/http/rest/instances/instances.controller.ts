@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors';
+import { InstancePageResponseDto, InstanceResponseDto, ReservationResponseDto, StateTransitionResponseDto, TagsResponseDto } from './instance-response.dto';
 import { CurrentTenant, TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { createValidationPipe } from '../validation.pipe';
@@ -17,12 +19,16 @@ export class InstancesController {
   constructor(private readonly instances: InstancesService) {}
 
   @Operation('RunInstances')
+  @ApiCreatedResponse({ type: ReservationResponseDto, description: 'The reservation: its instances, in state pending (all or nothing)' })
+  @ApiErrors('MissingParameter', 'ValidationError', 'InvalidParameterValue', 'VcpuLimitExceeded', 'LicenseLimitExceeded', 'InvalidAMIID.NotFound', 'InvalidPlacementGroup.Unknown', 'InvalidLicenseConfigurationId.NotFound', 'InvalidHostID.NotFound', 'IdempotentParameterMismatch', 'InsufficientInstanceCapacity', 'InsufficientCapacityOnHost')
   @Post()
   async run(@CurrentTenant() tenant: TenantEntity, @Body() dto: RunInstancesDto) {
     return mapReservation(await this.instances.run(tenant, toRunInstancesCommand(dto)));
   }
 
   @Operation('DescribeInstances')
+  @ApiOkResponse({ type: InstancePageResponseDto })
+  @ApiErrors('ValidationError', 'InvalidPaginationToken')
   @Get()
   @ApiQuery({ name: 'state', required: false })
   @ApiQuery({ name: 'instanceType', required: false })
@@ -41,42 +47,56 @@ export class InstancesController {
   }
 
   @Operation('DescribeInstances')
+  @ApiOkResponse({ type: InstanceResponseDto })
+  @ApiErrors('InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound')
   @Get(':id')
   async get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return mapInstance(await this.instances.get(tenant, { instanceId: id }));
   }
 
   @Operation('StartInstances')
+  @ApiOkResponse({ type: StateTransitionResponseDto })
+  @ApiErrors('InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound', 'IncorrectInstanceState', 'InsufficientInstanceCapacity', 'VcpuLimitExceeded')
   @Post(':id/start') @HttpCode(200)
   async start(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return mapTransition(await this.instances.start(tenant, { instanceId: id }));
   }
 
   @Operation('StopInstances')
+  @ApiOkResponse({ type: StateTransitionResponseDto })
+  @ApiErrors('InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound', 'IncorrectInstanceState')
   @Post(':id/stop') @HttpCode(200)
   async stop(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return mapTransition(await this.instances.stop(tenant, { instanceId: id }));
   }
 
   @Operation('RebootInstances')
+  @ApiOkResponse({ type: StateTransitionResponseDto })
+  @ApiErrors('InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound', 'IncorrectInstanceState')
   @Post(':id/reboot') @HttpCode(200)
   async reboot(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return mapTransition(await this.instances.reboot(tenant, { instanceId: id }));
   }
 
   @Operation('TerminateInstances')
+  @ApiOkResponse({ type: StateTransitionResponseDto, description: 'Terminating: shutting-down, then terminated' })
+  @ApiErrors('InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound')
   @Delete(':id')
   async terminate(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return mapTransition(await this.instances.terminate(tenant, { instanceId: id }));
   }
 
   @Operation('CreateTags')
+  @ApiOkResponse({ type: TagsResponseDto })
+  @ApiErrors('MissingParameter', 'ValidationError', 'InvalidParameterValue', 'InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound')
   @Put(':id/tags')
   async putTags(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Body() dto: PutTagsDto) {
     return mapTags(await this.instances.putTags(tenant, { instanceId: id, tags: dto.tags }));
   }
 
   @Operation('DeleteTags')
+  @ApiNoContentResponse({ description: 'The tag is gone (or was never there)' })
+  @ApiErrors('InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound')
   @Delete(':id/tags/:key') @HttpCode(204)
   deleteTag(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Param('key') key: string) {
     return this.instances.deleteTag(tenant, { instanceId: id, key });

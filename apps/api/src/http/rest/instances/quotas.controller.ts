@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { QuotasResponseDto } from './instance-response.dto';
 import { CurrentTenant, TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { TenantEntity } from '../../../persistence/entities';
@@ -14,6 +15,7 @@ export class QuotasController {
 
   @Operation('DescribeQuotas')
   @Get()
+  @ApiOkResponse({ type: QuotasResponseDto })
   async get(@CurrentTenant() tenant: TenantEntity) {
     return mapQuotas(await this.instances.quotas(tenant));
   }

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors';
+import { LicenseConfigurationListResponseDto, LicenseConfigurationResponseDto } from './license-response.dto';
 import { CurrentTenant, TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { TenantEntity } from '../../../persistence/entities';
@@ -13,14 +15,21 @@ import { LicensesService } from '../../../application/licenses/licenses.service'
 export class LicensesController {
   constructor(private readonly licenses: LicensesService) {}
 
+  @ApiCreatedResponse({ type: LicenseConfigurationResponseDto })
+  @ApiErrors('MissingParameter', 'ValidationError')
   @Operation('CreateLicenseConfiguration')
   @Post() async create(@CurrentTenant() tenant: TenantEntity, @Body() dto: CreateLicenseConfigurationDto) {
     return mapLicenseConfiguration(await this.licenses.create(tenant, toCreateLicenseConfigurationCommand(dto)));
   }
+  @ApiOkResponse({ type: LicenseConfigurationListResponseDto })
   @Operation('ListLicenseConfigurations')
   @Get() async list(@CurrentTenant() tenant: TenantEntity) { return { licenseConfigurations: (await this.licenses.list(tenant)).map(mapLicenseConfiguration) }; }
+  @ApiOkResponse({ type: LicenseConfigurationResponseDto })
+  @ApiErrors('InvalidLicenseConfigurationId.NotFound')
   @Operation('GetLicenseConfiguration')
   @Get(':id') async get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) { return mapLicenseConfiguration(await this.licenses.get(tenant, id)); }
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors('InvalidLicenseConfigurationId.NotFound', 'LicenseConfigurationInUse')
   @Operation('DeleteLicenseConfiguration')
   @Delete(':id') @HttpCode(204) async delete(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string): Promise<void> { await this.licenses.delete(tenant, id); }
 }

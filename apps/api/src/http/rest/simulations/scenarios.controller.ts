@@ -19,7 +19,7 @@ export class ScenariosController {
   }
 
   @Get('schema')
-  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true }, description: 'The scenario document\'s JSON Schema (draft-07), as the validator uses it' })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true, example: { $schema: 'http://json-schema.org/draft-07/schema#', title: 'Nimbus scenario, version 1', type: 'object' } }, description: 'The scenario document\'s JSON Schema (draft-07), as the validator uses it' })
   schema() {
     return this.simulations.scenarioSchema();
   }

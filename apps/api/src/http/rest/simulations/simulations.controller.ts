@@ -1,10 +1,12 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminAuth } from '../auth/guards';
 import { FINAL_STATES, SimulationsService } from '../../../application/simulations/simulations.service';
 import {
-  CompareSimulationsQueryDto, CreateSimulationDto, ListSimulationsQueryDto, SimulationCsvQueryDto, SimulationPageResponseDto, SimulationResponseDto,
+  ChartSeriesResponseDto, CompareSimulationsQueryDto, CreateSimulationDto, ListSimulationsQueryDto, SIMULATION_CSV_EXAMPLE, SimulationComparisonResponseDto, SimulationCsvQueryDto,
+  SimulationPageResponseDto, SimulationReportResponseDto, SimulationResponseDto,
 } from './simulation.dto';
 import { mapChartSeries, mapComparison, mapReport, mapSimulation, mapSimulationPage, toListSimulationsCommand } from './simulation.mapper';
 
@@ -27,6 +29,7 @@ export class SimulationsController {
 
   @Post()
   @HttpCode(202)
+  @ApiErrors('InvalidScenario', { code: 'InvalidParameterValue', message: "builtIn 'x' is not a built-in scenario (azure-small, planetlab-day, bitbrains-fast)" }, 'ValidationError')
   @ApiAcceptedResponse({ type: SimulationResponseDto, description: 'Validated, stored and queued (state `queued`). A bad scenario is 400 InvalidScenario naming the JSON path of each bad field.' })
   async submit(@Body() dto: CreateSimulationDto, @Res({ passthrough: true }) res: FastifyReply) {
     const run = await this.simulations.submit({ scenario: dto.scenario, builtIn: dto.builtIn, overrides: dto.overrides, split: dto.execution?.split });
@@ -36,6 +39,7 @@ export class SimulationsController {
 
   @Get()
   @ApiOkResponse({ type: SimulationPageResponseDto, description: 'Newest first' })
+  @ApiErrors('ValidationError', 'InvalidPaginationToken')
   @ApiQuery({ name: 'maxResults', required: false, description: '5 to 1000 (default 50)' })
   @ApiQuery({ name: 'nextToken', required: false })
   async list(@Query() q: ListSimulationsQueryDto) {
@@ -44,21 +48,26 @@ export class SimulationsController {
 
   // Before ':id', which would otherwise take 'compare' for an id.
   @Get('compare')
-  @ApiOkResponse({ description: 'The same series of both runs side by side, and the deltas (b − a) of the headline figures' })
+  @ApiOkResponse({ type: SimulationComparisonResponseDto, description: 'The same series of both runs side by side, and the deltas (b − a) of the headline figures' })
+  @ApiErrors('MissingParameter', 'ValidationError', 'InvalidSimulationID.NotFound', 'IncorrectSimulationState')
   async compare(@Query() q: CompareSimulationsQueryDto) {
     return mapComparison(await this.simulations.compare({ a: q.a, b: q.b }));
   }
 
   @Get(':id')
   @ApiOkResponse({ type: SimulationResponseDto, description: 'State and progress; once completed or cancelled, the report too' })
+  @ApiErrors('InvalidSimulationID.NotFound')
   async get(@Param('id') id: string) {
     const run = await this.simulations.getWithCells({ simulationId: id });
     return mapSimulation(run, await this.simulations.reportIfAny(run));
   }
 
   @Get(':id/events')
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'Server-sent events: `progress` (the run, as GET answers it, at each change), then `end` (the run in its final state); the stream then closes' })
+  @ApiOkResponse({
+    description: 'Server-sent events: `progress` (the run, as GET answers it, at each change), then `end` (the run in its final state); the stream then closes',
+    content: { 'text/event-stream': { schema: { type: 'string' }, example: 'event: progress\nid: 1\ndata: {"simulationId":"sim-0123456789abcdef0","state":"running"}\n\n' } },
+  })
+  @ApiErrors('InvalidSimulationID.NotFound')
   async events(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.simulations.get({ simulationId: id }); // a missing run is a 404, before the stream starts
     // The stream is written on the socket's response directly: Fastify is told it is handled.
@@ -87,6 +96,7 @@ export class SimulationsController {
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @ApiErrors('InvalidSimulationID.NotFound', 'IncorrectSimulationState')
   @ApiOkResponse({ type: SimulationResponseDto, description: 'A queued run is cancelled at once; a running one is asked to stop (cancelRequested) and its worker keeps its partial results, marked cancelled' })
   async cancel(@Param('id') id: string) {
     return mapSimulation(await this.simulations.cancel({ simulationId: id }));
@@ -95,18 +105,21 @@ export class SimulationsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted with its results; a running run is 409 (cancel it first)' })
+  @ApiErrors('InvalidSimulationID.NotFound', 'IncorrectSimulationState')
   delete(@Param('id') id: string) {
     return this.simulations.delete({ simulationId: id });
   }
 
   @Get(':id/report')
-  @ApiOkResponse({ description: 'The report (JSON): headline figures, series and tables, digest; `cancelled` when it holds partial results' })
+  @ApiOkResponse({ type: SimulationReportResponseDto, description: 'The report (JSON): headline figures, series and tables, digest; `cancelled` when it holds partial results' })
+  @ApiErrors('InvalidSimulationID.NotFound', 'IncorrectSimulationState')
   async report(@Param('id') id: string) {
     return mapReport(await this.simulations.report({ simulationId: id }));
   }
 
   @Get(':id/csv')
-  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'A series or a table of the report as CSV', content: { 'text/csv': { schema: { type: 'string' }, example: SIMULATION_CSV_EXAMPLE } } })
+  @ApiErrors('InvalidSimulationID.NotFound', 'InvalidSeries.NotFound', 'IncorrectSimulationState', 'ValidationError')
   @ApiQuery({ name: 'series', required: false, description: 'A series of the report: one column per group, one row per bucket' })
   @ApiQuery({ name: 'table', required: false, description: 'A table of the report' })
   async csv(@Param('id') id: string, @Query() q: SimulationCsvQueryDto, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
@@ -116,9 +129,13 @@ export class SimulationsController {
   }
 
   @Get(':id/series/:name')
-  @ApiProduces('application/json', 'text/csv')
   @ApiHeader({ name: 'Accept', required: false, description: '`text/csv` for CSV' })
-  @ApiOkResponse({ description: 'Chart-ready: one x axis (offsetsMs from the scenario\'s start) and one dataset per group' })
+  @ApiExtraModels(ChartSeriesResponseDto)
+  @ApiOkResponse({
+    description: 'Chart-ready: one x axis (offsetsMs from the scenario\'s start) and one dataset per group; CSV with `Accept: text/csv`',
+    content: { 'application/json': { schema: { $ref: getSchemaPath(ChartSeriesResponseDto) } }, 'text/csv': { schema: { type: 'string' }, example: SIMULATION_CSV_EXAMPLE } },
+  })
+  @ApiErrors('InvalidSimulationID.NotFound', 'InvalidSeries.NotFound', 'IncorrectSimulationState')
   async series(@Param('id') id: string, @Param('name') name: string, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     if (wantsCsv(accept)) {
       const { filename, csv } = await this.simulations.csv({ simulationId: id, series: name });

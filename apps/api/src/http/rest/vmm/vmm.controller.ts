@@ -1,5 +1,10 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors';
+import {
+  EventsPageResponseDto, FleetUtilizationResponseDto, HostDetailResponseDto, InstanceMetricsResponseDto, MigrationResponseDto, RebalancerConfigResponseDto,
+  SchedulerConfigResponseDto, WorkloadResponseDto,
+} from './vmm-response.dto';
 import { AdminAuth, CurrentTenant, TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { invalidParameter } from '../../../application/common/api-errors';
@@ -22,6 +27,8 @@ const windowOf = (q: Record<string, unknown>): MetricsWindowQuery => ({ from: q.
 export class InstanceVmmController {
   constructor(private readonly vmm: VmmService) {}
 
+  @ApiOkResponse({ type: WorkloadResponseDto, description: 'The workload now in force' })
+  @ApiErrors({ code: 'InvalidParameterValue', message: "cpu.model must be one of constant, diurnal, trace, random-walk" }, 'InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound', 'InvalidVolume.NotFound')
   @Operation('PutInstanceWorkload')
   @Put(':id/workload')
   @ApiBody({
@@ -32,12 +39,16 @@ export class InstanceVmmController {
     return mapWorkload(await this.vmm.putWorkload(tenant, { instanceId: id, workload: body }));
   }
 
+  @ApiOkResponse({ type: WorkloadResponseDto })
+  @ApiErrors('InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound')
   @Operation('GetInstanceWorkload')
   @Get(':id/workload')
   async getWorkload(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return mapWorkload(await this.vmm.getWorkload(tenant, { instanceId: id }));
   }
 
+  @ApiOkResponse({ type: InstanceMetricsResponseDto })
+  @ApiErrors({ code: 'InvalidParameterValue', message: 'period must be a multiple of 60 seconds, got 61' }, 'InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound')
   @Operation('GetInstanceMetrics')
   @Get(':id/metrics')
   @WindowDoc()
@@ -45,6 +56,8 @@ export class InstanceVmmController {
     return mapInstanceMetrics(await this.vmm.instanceMetrics(tenant, { instanceId: id, ...windowOf(q) }));
   }
 
+  @ApiOkResponse({ type: EventsPageResponseDto })
+  @ApiErrors('InvalidPaginationToken', 'InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound')
   @Operation('GetInstanceEvents')
   @Get(':id/events')
   @ApiQuery({ name: 'maxResults', required: false }) @ApiQuery({ name: 'nextToken', required: false })
@@ -59,12 +72,16 @@ export class InstanceVmmController {
 export class AdminVmmController {
   constructor(private readonly vmm: VmmService) {}
 
+  @ApiOkResponse({ type: HostDetailResponseDto })
+  @ApiErrors({ code: 'InvalidParameterValue', message: 'period must be a multiple of 60 seconds, got 61' }, 'InvalidHostID.NotFound')
   @Get('hosts/:id')
   @WindowDoc()
   async host(@Param('id') id: string, @Query() q: Record<string, unknown>) {
     return mapHostDetail(await this.vmm.host({ hostId: id, ...windowOf(q) }));
   }
 
+  @ApiOkResponse({ type: HostDetailResponseDto })
+  @ApiErrors({ code: 'InvalidParameterValue', message: "component must be 'host' or 'driver-domain'" }, 'InvalidHostID.NotFound', 'IncorrectHostState')
   @Post('hosts/:id/fail') @HttpCode(200)
   @ApiBody({ required: false, schema: { example: { component: 'host' }, description: "`host` (default) or `driver-domain`" } })
   async fail(@Param('id') id: string, @Body() body: Record<string, unknown>) {
@@ -75,28 +92,38 @@ export class AdminVmmController {
     return mapHostDetail(await this.vmm.failHost({ hostId: id, component }));
   }
 
+  @ApiOkResponse({ type: HostDetailResponseDto })
+  @ApiErrors('InvalidHostID.NotFound', 'IncorrectHostState')
   @Post('hosts/:id/repair') @HttpCode(200)
   async repair(@Param('id') id: string) {
     return mapHostDetail(await this.vmm.repairHost({ hostId: id }));
   }
 
+  @ApiOkResponse({ type: HostDetailResponseDto })
+  @ApiErrors('InvalidHostID.NotFound', 'IncorrectHostState')
   @Post('hosts/:id/drain') @HttpCode(200)
   async drain(@Param('id') id: string) {
     return mapHostDetail(await this.vmm.drainHost({ hostId: id }));
   }
 
+  @ApiOkResponse({ type: HostDetailResponseDto })
+  @ApiErrors('InvalidHostID.NotFound', 'IncorrectHostState')
   @Post('hosts/:id/power-off') @HttpCode(200)
   @ApiOperation({ summary: 'Switch an empty, available host off (docs/model.md §3.9): it draws no power and takes no instances. 409 IncorrectHostState if it runs instances (drain it first) or is not available.' })
   async powerOff(@Param('id') id: string) {
     return mapHostDetail(await this.vmm.powerOffHost({ hostId: id }));
   }
 
+  @ApiOkResponse({ type: HostDetailResponseDto })
+  @ApiErrors('InvalidHostID.NotFound', 'IncorrectHostState')
   @Post('hosts/:id/power-on') @HttpCode(200)
   @ApiOperation({ summary: 'Switch an off host on; it is available at once. Hosts that consolidation switched off also come back by themselves when a placement would otherwise fail.' })
   async powerOn(@Param('id') id: string) {
     return mapHostDetail(await this.vmm.powerOnHost({ hostId: id }));
   }
 
+  @ApiOkResponse({ type: MigrationResponseDto, description: 'The migration started: its pre-copy plan' })
+  @ApiErrors({ code: 'InvalidParameterValue', message: 'targetHostId is required' }, 'InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound', 'InvalidHostID.NotFound', 'IncorrectInstanceState', 'MigrationNotConverging')
   @Post('instances/:id/migrate') @HttpCode(200)
   @ApiBody({ schema: { example: { targetHostId: 'h-0123456789abcdef0' } } })
   async migrate(@Param('id') id: string, @Body() body: Record<string, unknown>) {
@@ -106,12 +133,16 @@ export class AdminVmmController {
     return mapMigration(await this.vmm.migrate({ instanceId: id, targetHostId: body.targetHostId }));
   }
 
+  @ApiOkResponse({ type: FleetUtilizationResponseDto })
+  @ApiErrors({ code: 'InvalidParameterValue', message: 'period must be a multiple of 60 seconds, got 61' })
   @Get('fleet/utilization')
   @WindowDoc()
   async utilization(@Query() q: Record<string, unknown>) {
     return mapFleetUtilization(await this.vmm.fleetUtilization(windowOf(q)));
   }
 
+  @ApiOkResponse({ type: EventsPageResponseDto })
+  @ApiErrors('InvalidPaginationToken', { code: 'InvalidParameterValue', message: 'maxResults must be an integer from 5 to 1000' })
   @Get('events')
   @ApiQuery({ name: 'hostId', required: false }) @ApiQuery({ name: 'instanceId', required: false }) @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'maxResults', required: false }) @ApiQuery({ name: 'nextToken', required: false })
@@ -120,23 +151,29 @@ export class AdminVmmController {
     return mapEventsPage(await this.vmm.adminEvents({ hostId, instanceId, type, maxResults, nextToken }));
   }
 
+  @ApiOkResponse({ type: SchedulerConfigResponseDto })
   @Get('scheduler')
   scheduler() {
     return this.vmm.schedulerConfig();
   }
 
+  @ApiOkResponse({ type: SchedulerConfigResponseDto, description: 'The settings now in force' })
+  @ApiErrors({ code: 'InvalidParameterValue', message: 'ramAllocationRatio must be a number from 0.5 to 10' })
   @Put('scheduler')
   @ApiBody({ schema: { example: { ramAllocationRatio: 1, overrides: { hostTypes: { 'r5-host': { ramAllocationRatio: 1.5 } } } } } })
   putScheduler(@Body() body: unknown) {
     return this.vmm.putSchedulerConfig({ settings: body });
   }
 
+  @ApiOkResponse({ type: RebalancerConfigResponseDto })
   @Get('rebalancer')
   @ApiOperation({ summary: 'Rebalancing settings: hot-spot relief, consolidation, and the live-migration concurrency limit (drains included).' })
   rebalancer() {
     return this.vmm.rebalancerConfig();
   }
 
+  @ApiOkResponse({ type: RebalancerConfigResponseDto, description: 'The settings now in force' })
+  @ApiErrors({ code: 'InvalidParameterValue', message: 'maxConcurrentMigrations must be an integer from 1 to 1000' })
   @Put('rebalancer')
   @ApiOperation({
     summary: 'Change rebalancing settings (each block merged field by field; the whole is checked, 400 changes nothing). Persisted.',

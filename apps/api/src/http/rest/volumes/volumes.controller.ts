@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors';
+import { VolumeAttachmentResponseDto, VolumeDetailResponseDto, VolumePageResponseDto, VolumeResponseDto } from './volume-response.dto';
 import { CurrentTenant, TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { TenantEntity } from '../../../persistence/entities';
@@ -13,6 +15,8 @@ import { VolumesService } from '../../../application/volumes/volumes.service';
 export class VolumesController {
   constructor(private readonly volumes: VolumesService) {}
 
+  @ApiCreatedResponse({ type: VolumeResponseDto })
+  @ApiErrors('MissingParameter', 'ValidationError', 'InvalidParameterValue', 'IdempotentParameterMismatch')
   @Operation('CreateVolume')
   @Post()
   async create(@CurrentTenant() tenant: TenantEntity, @Body() dto: CreateVolumeDto) {
@@ -20,6 +24,8 @@ export class VolumesController {
     return mapVolume(await this.volumes.create(tenant, { availabilityZone, sizeGiB, type, iops, throughputMiBps, clientToken }));
   }
 
+  @ApiOkResponse({ type: VolumePageResponseDto })
+  @ApiErrors('ValidationError', 'InvalidPaginationToken')
   @Operation('DescribeVolumes')
   @Get()
   @ApiQuery({ name: 'state', required: false, enum: ['available', 'in-use'] })
@@ -32,24 +38,32 @@ export class VolumesController {
     return mapVolumePage(await this.volumes.list(tenant, { state, instanceId, availabilityZone, maxResults, nextToken }));
   }
 
+  @ApiOkResponse({ type: VolumeDetailResponseDto })
+  @ApiErrors('InvalidVolumeID.Malformed', 'InvalidVolume.NotFound')
   @Operation('DescribeVolumes')
   @Get(':id')
   async get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return mapVolumeDetail(await this.volumes.get(tenant, { volumeId: id }));
   }
 
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors('InvalidVolumeID.Malformed', 'InvalidVolume.NotFound', 'VolumeInUse')
   @Operation('DeleteVolume')
   @Delete(':id') @HttpCode(204)
   async delete(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string): Promise<void> {
     await this.volumes.delete(tenant, { volumeId: id });
   }
 
+  @ApiOkResponse({ type: VolumeAttachmentResponseDto })
+  @ApiErrors('MissingParameter', 'ValidationError', 'InvalidParameterValue', 'InvalidVolumeID.Malformed', 'InvalidVolume.NotFound', 'InvalidInstanceID.NotFound', 'VolumeInUse', 'IncorrectInstanceState', 'AttachmentLimitExceeded')
   @Operation('AttachVolume')
   @Post(':id/attach') @HttpCode(200)
   async attach(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Body() dto: AttachVolumeDto) {
     return mapAttachment(await this.volumes.attach(tenant, { volumeId: id, instanceId: dto.instanceId, device: dto.device }), 'attached');
   }
 
+  @ApiOkResponse({ type: VolumeAttachmentResponseDto })
+  @ApiErrors('InvalidVolumeID.Malformed', 'InvalidVolume.NotFound', 'IncorrectState')
   @Operation('DetachVolume')
   @Post(':id/detach') @HttpCode(200)
   async detach(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {

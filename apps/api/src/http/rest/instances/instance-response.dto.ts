@@ -1,0 +1,85 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { INSTANCE_STATE_CODES } from '@nimbus/hypervisor';
+
+const STATE_NAMES = Object.keys(INSTANCE_STATE_CODES);
+
+export class InstanceStateDto {
+  @ApiProperty({ enum: STATE_NAMES, example: 'running' }) name!: string;
+  @ApiProperty({ description: "EC2's code: 0 pending, 16 running, 32 shutting-down, 48 terminated, 64 stopping, 80 stopped", example: 16 }) code!: number;
+}
+
+export class StateReasonDto {
+  @ApiProperty({ example: 'Client.UserInitiatedShutdown' }) code!: string;
+  @ApiProperty({ example: 'User initiated shutdown' }) message!: string;
+}
+
+export class InstanceCpuDto {
+  @ApiProperty({ description: 'Cores guaranteed', example: 0.2 }) reservation!: number;
+  @ApiProperty({ description: 'Cores at most', example: 2 }) limit!: number;
+  @ApiProperty({ description: 'Shares', example: 2048 }) weight!: number;
+}
+
+export class InstanceMaintenanceOptionsDto {
+  @ApiProperty({ enum: ['default', 'disabled'], example: 'default' }) autoRecovery!: string;
+}
+
+export class InstanceVolumeDto {
+  @ApiProperty({ example: 'vol-0123456789abcdef0' }) volumeId!: string;
+  @ApiProperty({ example: '/dev/xvda' }) device!: string;
+  @ApiProperty({ example: true }) deleteOnTermination!: boolean;
+}
+
+const TAGS = { type: 'object', additionalProperties: { type: 'string' }, example: { Name: 'web-1' } } as const;
+
+export class InstanceResponseDto {
+  @ApiProperty({ example: 'i-0123456789abcdef0' }) instanceId!: string;
+  @ApiProperty({ example: 'r-0123456789abcdef0' }) reservationId!: string;
+  @ApiProperty({ example: 'ami-0a1e0c00000000a23' }) imageId!: string;
+  @ApiProperty({ example: 't3.micro' }) instanceType!: string;
+  @ApiProperty({ type: InstanceStateDto }) state!: InstanceStateDto;
+  @ApiPropertyOptional({ type: StateReasonDto, description: 'Why it is in its state, when EC2 would say' }) stateReason?: StateReasonDto;
+  @ApiProperty({ example: 'us-east-1a' }) availabilityZone!: string;
+  @ApiProperty({ format: 'date-time', description: 'Simulated time' }) launchTime!: string;
+  @ApiProperty({ example: 'linux' }) platform!: string;
+  @ApiProperty({ enum: ['default', 'dedicated', 'host'] }) tenancy!: string;
+  @ApiPropertyOptional({ example: 'web-spread' }) placementGroup?: string;
+  @ApiPropertyOptional({ example: 2 }) partitionNumber?: number;
+  @ApiPropertyOptional({ example: 'h-0123456789abcdef0', description: 'tenancy host: its Dedicated Host' }) hostId?: string;
+  @ApiPropertyOptional({ example: 'lic-0123456789abcdef0' }) licenseConfigurationId?: string;
+  @ApiProperty({ type: InstanceCpuDto }) cpu!: InstanceCpuDto;
+  @ApiPropertyOptional({ enum: ['standard', 'unlimited'], description: 'burstable types only' }) creditSpecification?: string;
+  @ApiProperty({ type: InstanceMaintenanceOptionsDto }) maintenanceOptions!: InstanceMaintenanceOptionsDto;
+  @ApiProperty({ enum: ['ok', 'impaired'], description: "EC2's instance status check: impaired while its host or driver domain is down" }) statusCheck!: string;
+  @ApiProperty({ type: [InstanceVolumeDto] }) volumes!: InstanceVolumeDto[];
+  @ApiProperty(TAGS) tags!: Record<string, string>;
+}
+
+export class ReservationResponseDto {
+  @ApiProperty({ example: 'r-0123456789abcdef0' }) reservationId!: string;
+  @ApiProperty({ type: [InstanceResponseDto] }) instances!: InstanceResponseDto[];
+}
+
+export class InstancePageResponseDto {
+  @ApiProperty({ type: [InstanceResponseDto] }) instances!: InstanceResponseDto[];
+  @ApiPropertyOptional({ description: 'There are more: pass it as nextToken', example: 'i-0123456789abcdef0' }) nextToken?: string;
+}
+
+export class TagsResponseDto {
+  @ApiProperty({ ...TAGS, description: "The instance's tags after the change", example: { Name: 'web-1', team: 'infra' } }) tags!: Record<string, string>;
+}
+
+export class StateTransitionResponseDto {
+  @ApiProperty({ example: 'i-0123456789abcdef0' }) instanceId!: string;
+  @ApiProperty({ type: InstanceStateDto }) previousState!: InstanceStateDto;
+  @ApiProperty({ type: InstanceStateDto }) currentState!: InstanceStateDto;
+}
+
+export class QuotaDto {
+  @ApiProperty({ example: 64 }) limit!: number;
+  @ApiProperty({ example: 8 }) used!: number;
+}
+
+export class QuotasResponseDto {
+  @ApiProperty({ type: QuotaDto, description: 'Running On-Demand vCPUs' }) onDemandVcpus!: QuotaDto;
+  @ApiProperty({ type: QuotaDto, description: 'Provisioned IOPS across all volumes' }) provisionedIops!: QuotaDto;
+}
