@@ -136,12 +136,12 @@ const sha256 = Hash.bind(null, 'sha256');
 const signers = new Map<string, SignatureV4>();
 const MAX_SIGNERS = 10_000;
 
-function signerFor(accessKeyId: string, secretAccessKey: string, region: string): SignatureV4 {
-  const key = `${accessKeyId}\u0000${secretAccessKey}\u0000${region}`;
+function signerFor(accessKeyId: string, secretAccessKey: string, region: string, service: string): SignatureV4 {
+  const key = `${accessKeyId}\u0000${secretAccessKey}\u0000${region}\u0000${service}`;
   let signer = signers.get(key);
   if (!signer) {
     if (signers.size >= MAX_SIGNERS) signers.clear();
-    signer = new SignatureV4({ credentials: { accessKeyId, secretAccessKey }, region, service: SERVICE, sha256, uriEscapePath: true, applyChecksum: false });
+    signer = new SignatureV4({ credentials: { accessKeyId, secretAccessKey }, region, service, sha256, uriEscapePath: true, applyChecksum: false });
     signers.set(key, signer);
   }
   return signer;
@@ -164,7 +164,8 @@ export async function verifySignature(req: SignedRequest, claim: Claim, identity
   const query: Record<string, string | string[]> = { ...req.query };
   if (claim.presigned) delete query['X-Amz-Signature'];
   const request = new HttpRequest({ method: req.method, protocol: 'http:', hostname: req.host, path: req.path, query, headers, body: req.body });
-  const signer = signerFor(claim.accessKeyId, identity.secretAccessKey, claim.region);
+  // The claim's scope (checkScopeAndTime holds it to ec2 in us-east-1).
+  const signer = signerFor(claim.accessKeyId, identity.secretAccessKey, claim.region, claim.service);
   const signableHeaders = new Set(claim.signedHeaders);
   let expected: string | undefined;
   if (claim.presigned) {
