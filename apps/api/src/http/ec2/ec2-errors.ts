@@ -33,3 +33,24 @@ export function ec2StatusForCode(code: string): number {
 export function ec2Code(code: string): string {
   return code === 'ValidationError' ? 'InvalidParameterValue' : code;
 }
+
+/**
+ * Acts on each item alone, as EC2's batch actions with per-item results do (ReleaseHosts,
+ * ModifyInstanceCreditSpecification): a domain error becomes that item's failure; anything else
+ * fails the request.
+ */
+export async function eachWithOutcome<T>(list: readonly T[], act: (item: T) => Promise<void>): Promise<{ ok: T[]; failed: { item: T; code: string; message: string }[] }> {
+  const ok: T[] = [];
+  const failed: { item: T; code: string; message: string }[] = [];
+  for (const item of list) {
+    try {
+      await act(item);
+      ok.push(item);
+    } catch (err) {
+      const e = err as { isDomainError?: boolean; code: string; message: string };
+      if (!e.isDomainError) throw err;
+      failed.push({ item, code: e.code, message: e.message });
+    }
+  }
+  return { ok, failed };
+}

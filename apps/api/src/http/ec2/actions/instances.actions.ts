@@ -8,6 +8,7 @@ import { LaunchNetworkInterface, LaunchNetworkRequest } from '../../../applicati
 import { TenantEntity } from '../../../persistence/entities';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
+import { eachWithOutcome } from '../ec2-errors';
 import { filterMatcher, FilterField } from '../ec2-filters';
 import { architectureOf, billingIdentityOf, instanceXml, reservationsXml, stateXml } from './instance.xml';
 
@@ -371,22 +372,16 @@ export class InstancesEc2Actions implements Ec2ActionSource {
       handler: async (ctx, p) => {
         const specs = p.structs('InstanceCreditSpecification');
         if (specs.length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter InstanceCreditSpecification');
-        const ok: { instanceId: string }[] = [];
-        const failed: { instanceId: string; error: { code: string; message: string } }[] = [];
-        for (const s of specs) {
-          const instanceId = s.required('InstanceId');
+        const asked = specs.map((s) => {
           const cpuCredits = s.required('CpuCredits');
           if (cpuCredits !== 'standard' && cpuCredits !== 'unlimited') throw invalidParameter(`Value (${cpuCredits}) for parameter CpuCredits is invalid. It must be standard or unlimited.`);
-          try {
-            await this.instances.setCreditSpecification(ctx.tenant, { instanceId, cpuCredits });
-            ok.push({ instanceId });
-          } catch (err) {
-            const e = err as { isDomainError?: boolean; code: string; message: string };
-            if (!e.isDomainError) throw err;
-            failed.push({ instanceId, error: { code: e.code, message: e.message } });
-          }
-        }
-        return { successfulInstanceCreditSpecificationSet: items(ok), unsuccessfulInstanceCreditSpecificationSet: items(failed) };
+          return { instanceId: s.required('InstanceId'), cpuCredits: cpuCredits as 'standard' | 'unlimited' };
+        });
+        const { ok, failed } = await eachWithOutcome(asked, (cmd) => this.instances.setCreditSpecification(ctx.tenant, cmd));
+        return {
+          successfulInstanceCreditSpecificationSet: items(ok.map((c) => ({ instanceId: c.instanceId }))),
+          unsuccessfulInstanceCreditSpecificationSet: items(failed.map((f) => ({ instanceId: f.item.instanceId, error: { code: f.code, message: f.message } }))),
+        };
       },
     },
     GetConsoleOutput: {

@@ -6,6 +6,7 @@ import { PlacementGroupsService } from '../../../application/placement/placement
 import { PlacementGroupEntity } from '../../../persistence/entities';
 import { Ec2Actions, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
+import { eachWithOutcome } from '../ec2-errors';
 import { filterMatcher } from '../ec2-filters';
 import { pageOf } from '../ec2-pages';
 
@@ -115,19 +116,8 @@ export class PlacementEc2Actions implements Ec2ActionSource {
       handler: async (ctx, p) => {
         const ids = p.list('HostId');
         if (ids.length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter HostId');
-        const ok: string[] = [];
-        const failed: { resourceId: string; error: { code: string; message: string } }[] = [];
-        for (const id of ids) {
-          try {
-            await this.hosts.release(ctx.tenant, id);
-            ok.push(id);
-          } catch (err) {
-            const e = err as { isDomainError?: boolean; code: string; message: string };
-            if (!e.isDomainError) throw err;
-            failed.push({ resourceId: id, error: { code: e.code, message: e.message } });
-          }
-        }
-        return { successful: items(ok), unsuccessful: items(failed) };
+        const { ok, failed } = await eachWithOutcome(ids, (id) => this.hosts.release(ctx.tenant, id));
+        return { successful: items(ok), unsuccessful: items(failed.map((f) => ({ resourceId: f.item, error: { code: f.code, message: f.message } }))) };
       },
     },
   };
