@@ -143,12 +143,15 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
   });
 
   it('describes instance status (running only unless IncludeAllInstances) and credit specifications', async () => {
+    // The clock held while the instance is pending (at 600x it boots in 25 ms of wall time).
+    await t.admin().put('/v1/admin/clock', { mode: 'manual' }).expect(200);
     const run = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.small', MinCount: 1, MaxCount: 1, CreditSpecification: { CpuCredits: 'standard' } }));
     const id = run.Instances![0].InstanceId!;
     const pending = await client.send(new DescribeInstanceStatusCommand({ InstanceIds: [id] }));
     expect(pending.InstanceStatuses).toEqual([]);
     const all = await client.send(new DescribeInstanceStatusCommand({ InstanceIds: [id], IncludeAllInstances: true }));
     expect(all.InstanceStatuses![0]).toMatchObject({ InstanceId: id, InstanceState: { Name: 'pending' } });
+    await t.admin().put('/v1/admin/clock', { rate: 600 }).expect(200);
     await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });
     const ok = await client.send(new DescribeInstanceStatusCommand({ InstanceIds: [id] }));
     expect(ok.InstanceStatuses![0]).toMatchObject({ InstanceStatus: { Status: 'ok' }, SystemStatus: { Status: 'ok' } });
