@@ -129,7 +129,7 @@ describe('authentication and the error shape', () => {
       expect(secret.length).toBeGreaterThanOrEqual(32);
       const hash = createHash('sha256').update(secret).digest('hex');
       const one = await t.admin().get(`/v1/admin/tenants/${created.tenant.tenantId}`).expect(200);
-      expect(Object.keys(one.body).sort()).toEqual(['createdAt', 'name', 'quotas', 'requestLimits', 'tenantId']);
+      expect(Object.keys(one.body).sort()).toEqual(['accountId', 'createdAt', 'name', 'quotas', 'requestLimits', 'tenantId']);
       const all = await t.admin().get('/v1/admin/tenants').expect(200);
       for (const body of [one.body, all.body]) {
         const text = JSON.stringify(body);

@@ -73,6 +73,7 @@ describe('instances', () => {
           tenancy: 'default',
           cpu: { reservation: 2, limit: 2, weight: 2048 },
           maintenanceOptions: { autoRecovery: 'default' },
+          disableApiTermination: false, instanceInitiatedShutdownBehavior: 'stop', ebsOptimized: false,
           statusCheck: 'ok',
           volumes: [],
           tags: { Name: 'web-1' },

@@ -134,4 +134,21 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM simulation_runs WHERE id = 'sim-00000000000000e01'");
     await runner.release();
   });
+
+  it('Ec2Credentials1764500000000 gives each existing tenant its own 12-digit account id, and reverts alone, keeping the tenants', async () => {
+    const undoThroughEc2 = async () => {
+      for (let i = MIGRATIONS.findIndex((m) => new m().name === 'Ec2Credentials1764500000000'); i < MIGRATIONS.length; i++) await ds.undoLastMigration();
+    };
+    await undoThroughEc2();
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at) VALUES ('t-00000000000000a01', 'a', 1, 1, 0), ('t-00000000000000a02', 'b', 1, 1, 0)");
+    await ds.runMigrations();
+    const rows: { account_id: string }[] = await ds.query("SELECT account_id FROM tenants WHERE id IN ('t-00000000000000a01', 't-00000000000000a02')");
+    expect(rows).toEqual([{ account_id: expect.stringMatching(/^[1-9]\d{11}$/) }, { account_id: expect.stringMatching(/^[1-9]\d{11}$/) }]);
+    expect(rows[0].account_id).not.toBe(rows[1].account_id);
+    expect(await ds.query('SELECT COUNT(*) AS n FROM access_keys')).toEqual([{ n: expect.anything() }]);
+    await undoThroughEc2();
+    expect(await ds.createQueryRunner().getTables(['access_keys'])).toEqual([]);
+    expect((await ds.query("SELECT id FROM tenants WHERE id IN ('t-00000000000000a01', 't-00000000000000a02')")).length).toBe(2);
+    await ds.runMigrations();
+  });
 });

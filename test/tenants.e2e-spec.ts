@@ -18,7 +18,7 @@ describe('admin: tenants', () => {
       const now = await clockNow();
       const res = await t.admin().post('/v1/admin/tenants', { name: 'acme' }).expect(201);
       expect(res.body).toEqual({
-        tenant: { tenantId: expect.stringMatching(TENANT_ID), name: 'acme', quotas: { onDemandVcpus: 64, provisionedIops: 100000 }, requestLimits: { multiplier: 1, operations: {} }, createdAt: now },
+        tenant: { tenantId: expect.stringMatching(TENANT_ID), name: 'acme', accountId: expect.stringMatching(/^[1-9]\d{11}$/), quotas: { onDemandVcpus: 64, provisionedIops: 100000 }, requestLimits: { multiplier: 1, operations: {} }, createdAt: now },
         apiKey: { keyId: expect.any(String), key: expect.any(String), createdAt: now },
       });
       expect(res.body.apiKey.key.length).toBeGreaterThanOrEqual(32);
@@ -86,12 +86,12 @@ describe('admin: tenants', () => {
       expect(ids.indexOf(second.tenantId)).toBeGreaterThan(ids.indexOf(first.tenantId));
       expect(list.tenants).toContainEqual(second);
       for (const x of list.tenants) {
-        expect(Object.keys(x).sort()).toEqual(['createdAt', 'name', 'quotas', 'requestLimits', 'tenantId']);
+        expect(Object.keys(x).sort()).toEqual(['accountId', 'createdAt', 'name', 'quotas', 'requestLimits', 'tenantId']);
         expect(x.createdAt).toMatch(ISO);
       }
 
       const one = await t.admin().get(`/v1/admin/tenants/${second.tenantId}`).expect(200);
-      expect(one.body).toEqual({ tenantId: second.tenantId, name: 'list-2', quotas: { onDemandVcpus: 16, provisionedIops: 100000 }, requestLimits: { multiplier: 1, operations: {} }, createdAt: second.createdAt });
+      expect(one.body).toEqual({ tenantId: second.tenantId, name: 'list-2', accountId: second.accountId, quotas: { onDemandVcpus: 16, provisionedIops: 100000 }, requestLimits: { multiplier: 1, operations: {} }, createdAt: second.createdAt });
     });
 
     it('answers 404 with a .NotFound code for an unknown tenant', async () => {
@@ -105,7 +105,7 @@ describe('admin: tenants', () => {
     it('changes one quota and keeps the other; the change is persisted and enforced', async () => {
       const { tenantId, key } = await t.tenant('patch-me');
       const res = await t.admin().patch(`/v1/admin/tenants/${tenantId}`, { quotas: { onDemandVcpus: 8 } }).expect(200);
-      expect(res.body).toEqual({ tenantId, name: 'patch-me', quotas: { onDemandVcpus: 8, provisionedIops: 100000 }, requestLimits: { multiplier: 1, operations: {} }, createdAt: expect.stringMatching(ISO) });
+      expect(res.body).toEqual({ tenantId, name: 'patch-me', accountId: expect.stringMatching(/^[1-9]\d{11}$/), quotas: { onDemandVcpus: 8, provisionedIops: 100000 }, requestLimits: { multiplier: 1, operations: {} }, createdAt: expect.stringMatching(ISO) });
       const both = await t.admin().patch(`/v1/admin/tenants/${tenantId}`, { quotas: { onDemandVcpus: 12, provisionedIops: 5000 } }).expect(200);
       expect(both.body.quotas).toEqual({ onDemandVcpus: 12, provisionedIops: 5000 });
       const iopsOnly = await t.admin().patch(`/v1/admin/tenants/${tenantId}`, { quotas: { provisionedIops: 6000 } }).expect(200);

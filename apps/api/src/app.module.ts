@@ -64,6 +64,12 @@ import { SimulationWrites } from './application/simulations/simulation-writes';
 import { EngineSimulationWrites } from './application/simulations/engine-simulation-writes';
 import { SimulationsRepository } from './persistence/simulations.repository';
 import { simulationQueueProvider } from './jobs/simulation-queue.provider';
+import { AccessKeysController, AdminAccessKeysController } from './http/rest/credentials/access-keys.controller';
+import { CredentialsService } from './application/credentials/credentials.service';
+import { AccessKeysRepository } from './persistence/access-keys.repository';
+import { Ec2Adapter, Ec2Controller } from './http/ec2/ec2.adapter';
+import { EC2_ACTION_SOURCES } from './http/ec2/actions';
+import { TagsService } from './application/tags/tags.service';
 
 /** Closes the read connection with the app (the writer is TypeORM's module's to close). */
 @Injectable()
@@ -91,6 +97,8 @@ export const CONTROLLERS = [
   SimulationsController,
   ScenariosController,
   ExperimentsController,
+  // The EC2 Query protocol (issue 15): its access keys (REST) and its endpoint at `/`.
+  AccessKeysController, AdminAccessKeysController, Ec2Controller,
 ];
 
 @Module({})
@@ -122,6 +130,8 @@ export class AppModule {
         SimulationsRepository, SimulationsService, SimulationRunner, { provide: SimulationWrites, useClass: EngineSimulationWrites }, simulationQueueProvider,
         // Experiments (issue 12): sets of runs on the same queue.
         ExperimentsRepository, ExperimentsService, ExperimentFinisher,
+        // The EC2 Query protocol (issue 15): credentials, the adapter and every feature's actions.
+        AccessKeysRepository, CredentialsService, TagsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
       ],
     };
   }

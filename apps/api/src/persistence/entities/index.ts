@@ -1,3 +1,4 @@
+import { AccessKeyEntity } from './access-key.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { BillingMonthEntity } from './billing-month.entity';
 import { DedicatedHostEntity } from './dedicated-host.entity';
@@ -29,6 +30,7 @@ export {
   SlaIntervalEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity,
 };
 export { ExperimentEntity, ExperimentRunEntity, SimulationCellEntity, SimulationReportEntity, SimulationRunEntity };
+export { AccessKeyEntity };
 
 export const ENTITIES = [
   TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, MetricBucketEntity,
@@ -41,4 +43,6 @@ export const ENTITIES = [
   SimulationRunEntity, SimulationReportEntity, SimulationCellEntity,
   // Experiments (issue 12).
   ExperimentEntity, ExperimentRunEntity,
+  // The EC2 Query protocol's access keys (issue 15).
+  AccessKeyEntity,
 ];
