@@ -60,6 +60,11 @@ import { SimulationWrites } from './application/simulations/simulation-writes';
 import { EngineSimulationWrites } from './application/simulations/engine-simulation-writes';
 import { SimulationsRepository } from './persistence/simulations.repository';
 import { simulationQueueProvider } from './jobs/simulation-queue.provider';
+import { NetworkingRepository } from './persistence/networking.repository';
+import { NetworkingService } from './application/networking/networking.service';
+import { SecurityGroupsService } from './application/networking/security-groups.service';
+import { KeyPairsService } from './application/networking/key-pairs.service';
+import { INSTANCE_NETWORKING } from './application/networking/instance-networking';
 
 /** Closes the read connection with the app (the writer is TypeORM's module's to close). */
 @Injectable()
@@ -115,6 +120,8 @@ export class AppModule {
         VolumesRepository, VmmRepository, EventsRepository, MetricsRepository, HealthRepository, HealthService, CatalogService, ClockService,
         // Load-simulation runs (issue 11): BullMQ or in-process, chosen at start (jobs/).
         SimulationsRepository, SimulationsService, SimulationRunner, { provide: SimulationWrites, useClass: EngineSimulationWrites }, simulationQueueProvider,
+        // EC2 networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs; InstancesService's network.
+        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService },
       ],
     };
   }

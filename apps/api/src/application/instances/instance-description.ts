@@ -1,5 +1,6 @@
 import { InstanceEntity } from '../../persistence/entities';
 import type { VolumesService } from '../volumes/volumes.service';
+import type { InstanceNetwork } from '../networking/instance-networking';
 
 /** An instance's attached volume, as the volumes feature reports it (VolumesService.attachedTo). */
 export type AttachedVolume = NonNullable<ReturnType<Awaited<ReturnType<VolumesService['attachedTo']>>['get']>>[number];
@@ -11,6 +12,8 @@ export interface InstanceDescription {
   readonly volumes: readonly AttachedVolume[];
   /** The name of its placement group, if it is in one. */
   readonly placementGroupName?: string;
+  /** Its VPC, subnet, addresses, groups and interfaces (application/networking), absent once they are gone. */
+  readonly network?: InstanceNetwork;
 }
 
 /** The instances of one RunInstances request (also what a repeated client token answers). */

@@ -1,4 +1,5 @@
 import { VolumeType } from '@nimbus/hypervisor';
+import type { LaunchNetworkRequest } from '../networking/instance-networking';
 
 /** A tenant's commands and queries on its instances (InstancesService); the caller is passed beside them. */
 
@@ -37,6 +38,8 @@ export interface RunInstancesCommand {
   readonly volumes?: LaunchVolume[];
   readonly maintenanceOptions?: { readonly autoRecovery?: 'default' | 'disabled' };
   readonly tags?: Readonly<Record<string, unknown>>;
+  /** Subnet, security groups, private address, network interfaces and key pair (application/networking). */
+  readonly network?: LaunchNetworkRequest;
   readonly clientToken?: string;
 }
 

@@ -20,6 +20,7 @@ import { TenantEntity } from './tenant.entity';
 import { UsageMeterEntity } from './usage-meter.entity';
 import { UsageRecordEntity } from './usage-record.entity';
 import { VolumeEntity } from './volume.entity';
+import { NETWORKING_ENTITIES } from './networking.entity';
 
 export {
   ApiKeyEntity, BillingMonthEntity, DedicatedHostEntity, HostEntity, InstanceEntity, InstanceTagEntity, InvoiceEntity, InvoiceLineEntity,
@@ -27,6 +28,7 @@ export {
   SlaIntervalEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity,
 };
 export { SimulationReportEntity, SimulationRunEntity };
+export * from './networking.entity';
 
 export const ENTITIES = [
   TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, MetricBucketEntity,
@@ -37,4 +39,6 @@ export const ENTITIES = [
   UsageRecordEntity, UsageMeterEntity, SlaIntervalEntity, PriceBookVersionEntity, InvoiceEntity, InvoiceLineEntity, BillingMonthEntity,
   // Load-simulation runs (issue 11).
   SimulationRunEntity, SimulationReportEntity,
+  // Networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs.
+  ...NETWORKING_ENTITIES,
 ];
