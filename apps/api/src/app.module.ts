@@ -65,6 +65,11 @@ import { NetworkingService } from './application/networking/networking.service';
 import { SecurityGroupsService } from './application/networking/security-groups.service';
 import { KeyPairsService } from './application/networking/key-pairs.service';
 import { INSTANCE_NETWORKING } from './application/networking/instance-networking';
+import { AccessKeysController, AdminAccessKeysController } from './http/rest/credentials/access-keys.controller';
+import { CredentialsService } from './application/credentials/credentials.service';
+import { AccessKeysRepository } from './persistence/access-keys.repository';
+import { Ec2Adapter, Ec2Controller } from './http/ec2/ec2.adapter';
+import { EC2_ACTION_SOURCES } from './http/ec2/actions';
 
 /** Closes the read connection with the app (the writer is TypeORM's module's to close). */
 @Injectable()
@@ -91,6 +96,8 @@ export const CONTROLLERS = [
   BillingController, AdminBillingController,
   SimulationsController,
   ScenariosController,
+  // The EC2 Query protocol (issue 15): its access keys (REST) and its endpoint at `/`.
+  AccessKeysController, AdminAccessKeysController, Ec2Controller,
 ];
 
 @Module({})
@@ -122,6 +129,8 @@ export class AppModule {
         SimulationsRepository, SimulationsService, SimulationRunner, { provide: SimulationWrites, useClass: EngineSimulationWrites }, simulationQueueProvider,
         // EC2 networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs; InstancesService's network.
         NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService },
+        // The EC2 Query protocol (issue 15): credentials, the adapter and every feature's actions.
+        AccessKeysRepository, CredentialsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
       ],
     };
   }

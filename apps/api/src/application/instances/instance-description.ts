@@ -1,6 +1,6 @@
 import { InstanceEntity } from '../../persistence/entities';
-import type { VolumesService } from '../volumes/volumes.service';
 import type { InstanceNetwork } from '../networking/instance-networking';
+import type { VolumesService } from '../volumes/volumes.service';
 
 /** An instance's attached volume, as the volumes feature reports it (VolumesService.attachedTo). */
 export type AttachedVolume = NonNullable<ReturnType<Awaited<ReturnType<VolumesService['attachedTo']>>['get']>>[number];
@@ -12,7 +12,7 @@ export interface InstanceDescription {
   readonly volumes: readonly AttachedVolume[];
   /** The name of its placement group, if it is in one. */
   readonly placementGroupName?: string;
-  /** Its VPC, subnet, addresses, groups and interfaces (application/networking), absent once they are gone. */
+  /** Its network (VPC, subnet, addresses, groups, interfaces, key pair), from the networking feature; absent without one. */
   readonly network?: InstanceNetwork;
 }
 

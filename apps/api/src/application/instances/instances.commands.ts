@@ -38,7 +38,14 @@ export interface RunInstancesCommand {
   readonly volumes?: LaunchVolume[];
   readonly maintenanceOptions?: { readonly autoRecovery?: 'default' | 'disabled' };
   readonly tags?: Readonly<Record<string, unknown>>;
-  /** Subnet, security groups, private address, network interfaces and key pair (application/networking). */
+  /** EC2's UserData: base64, at most 16 KiB decoded. */
+  readonly userData?: string;
+  /** Termination protection (EC2's DisableApiTermination). */
+  readonly disableApiTermination?: boolean;
+  /** What a shutdown from inside the guest does: stored and shown (a guest shutdown is not simulated). */
+  readonly instanceInitiatedShutdownBehavior?: 'stop' | 'terminate';
+  readonly ebsOptimized?: boolean;
+  /** The network it asks (subnet, groups, address, interfaces, key pair): the networking feature's (InstanceNetworking). */
   readonly network?: LaunchNetworkRequest;
   readonly clientToken?: string;
 }

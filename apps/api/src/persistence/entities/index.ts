@@ -1,3 +1,4 @@
+import { AccessKeyEntity } from './access-key.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { BillingMonthEntity } from './billing-month.entity';
 import { DedicatedHostEntity } from './dedicated-host.entity';
@@ -28,6 +29,7 @@ export {
   SlaIntervalEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity,
 };
 export { SimulationReportEntity, SimulationRunEntity };
+export { AccessKeyEntity };
 export * from './networking.entity';
 
 export const ENTITIES = [
@@ -39,6 +41,8 @@ export const ENTITIES = [
   UsageRecordEntity, UsageMeterEntity, SlaIntervalEntity, PriceBookVersionEntity, InvoiceEntity, InvoiceLineEntity, BillingMonthEntity,
   // Load-simulation runs (issue 11).
   SimulationRunEntity, SimulationReportEntity,
+  // The EC2 Query protocol's access keys (issue 15).
+  AccessKeyEntity,
   // Networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs.
   ...NETWORKING_ENTITIES,
 ];
