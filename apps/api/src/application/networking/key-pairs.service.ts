@@ -6,7 +6,7 @@ import { NetworkingRepository } from '../../persistence/networking.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { validateTags } from '../instances/tags';
-import { describe, FilterFields, isWellFormed, KEY_PAIR_ID, Page } from './describe-query';
+import { describe, isWellFormed, KEY_PAIR_ID, Page } from './describe-query';
 import { createKey, importKey } from './key-material';
 import { CreateKeyPairCommand, DeleteKeyPairCommand, DescribeKeyPairsQuery, ImportKeyPairCommand } from './networking.commands';
 
@@ -67,14 +67,14 @@ export class KeyPairsService {
   }
 
   /** DescribeKeyPairs: by name (KeyName.N) or id (KeyPairId.N), each of which must exist, and filters. */
-  async describe(tenant: TenantEntity, q: DescribeKeyPairsQuery): Promise<Page<KeyPairView>> {
+  async describe(tenant: TenantEntity, q: DescribeKeyPairsQuery<KeyPairView>): Promise<Page<KeyPairView>> {
     const m = this.repo.reader;
     const rows = await this.repo.keyPairsOf(m, tenant.id);
     for (const name of q.names ?? []) if (!rows.some((r) => r.name === name)) throw keyPairNotFound(name);
     const tags = await this.repo.tagsOf(m, rows.map((r) => r.id));
     let views = rows.map((keyPair) => ({ keyPair, tags: tags.get(keyPair.id) ?? {} }));
     if (q.names && q.names.length > 0) views = views.filter((v) => q.names!.includes(v.keyPair.name));
-    const page = describe(views, (v) => v.keyPair.id, KEY_PAIR_ID, { ids: q.ids, filters: q.filters }, KEY_PAIR_FILTERS, (v) => v.tags);
+    const page = describe(views, (v) => v.keyPair.id, KEY_PAIR_ID, { ids: q.ids, match: q.match });
     // By name, as EC2 lists them.
     return { items: [...page.items].sort((a, b) => (a.keyPair.name < b.keyPair.name ? -1 : a.keyPair.name > b.keyPair.name ? 1 : 0)) };
   }
@@ -112,10 +112,3 @@ export class KeyPairsService {
     return row;
   }
 }
-
-const KEY_PAIR_FILTERS: FilterFields<KeyPairView> = {
-  'key-pair-id': (v) => v.keyPair.id,
-  'key-name': (v) => v.keyPair.name,
-  fingerprint: (v) => v.keyPair.fingerprint,
-  'key-type': (v) => v.keyPair.keyType,
-};

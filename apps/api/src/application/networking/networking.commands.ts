@@ -90,7 +90,7 @@ export interface SecurityGroupRulesCommand extends GroupRefCommand {
   readonly tags?: Readonly<Record<string, unknown>>;
 }
 
-export interface DescribeSecurityGroupsQuery extends DescribeQuery {
+export interface DescribeSecurityGroupsQuery<T> extends DescribeQuery<T> {
   /** Default VPC only, as EC2's GroupName.N. */
   readonly names?: readonly string[];
 }
@@ -109,7 +109,7 @@ export interface ImportKeyPairCommand {
   readonly tags?: Readonly<Record<string, unknown>>;
 }
 
-export interface DescribeKeyPairsQuery extends DescribeQuery {
+export interface DescribeKeyPairsQuery<T> extends DescribeQuery<T> {
   readonly names?: readonly string[];
   readonly includePublicKey?: boolean;
 }

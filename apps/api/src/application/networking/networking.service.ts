@@ -17,7 +17,7 @@ import {
   usableCount, within,
 } from './cidr';
 import {
-  describe, DescribeQuery, FilterFields, GROUP_ID, IdKind, INTERFACE_ID, isWellFormed, KEY_PAIR_ID, notFoundError, Page, requireWellFormed, SUBNET_ID, VPC_ID,
+  describe, DescribeQuery, GROUP_ID, IdKind, INTERFACE_ID, isWellFormed, KEY_PAIR_ID, notFoundError, Page, requireWellFormed, SUBNET_ID, VPC_ID,
   ATTACHMENT_ID,
 } from './describe-query';
 import {
@@ -162,13 +162,13 @@ export class NetworkingService implements InstanceNetworking {
     });
   }
 
-  async describeVpcs(tenant: TenantEntity, q: DescribeQuery): Promise<Page<VpcView>> {
+  async describeVpcs(tenant: TenantEntity, q: DescribeQuery<VpcView>): Promise<Page<VpcView>> {
     await this.ensureDefaultForRead(tenant.id);
     const m = this.repo.reader;
     const rows = await this.repo.vpcsOf(m, tenant.id);
     const tags = await this.repo.tagsOf(m, rows.map((r) => r.id));
     const views = rows.map((vpc) => ({ vpc, tags: tags.get(vpc.id) ?? {} }));
-    return describe(views, (v) => v.vpc.id, VPC_ID, q, VPC_FILTERS, (v) => v.tags);
+    return describe(views, (v) => v.vpc.id, VPC_ID, q);
   }
 
   deleteVpc(tenant: TenantEntity, vpcId: string): Promise<void> {
@@ -221,7 +221,7 @@ export class NetworkingService implements InstanceNetworking {
     });
   }
 
-  async describeSubnets(tenant: TenantEntity, q: DescribeQuery): Promise<Page<SubnetView>> {
+  async describeSubnets(tenant: TenantEntity, q: DescribeQuery<SubnetView>): Promise<Page<SubnetView>> {
     await this.ensureDefaultForRead(tenant.id);
     const m = this.repo.reader;
     const rows = await this.repo.subnetsOf(m, tenant.id);
@@ -230,7 +230,7 @@ export class NetworkingService implements InstanceNetworking {
     const views = rows.map((subnet) => ({
       subnet, availableIpAddressCount: usableCount(parseCidr(subnet.cidrBlock)!) - (used.get(subnet.id) ?? 0), tags: tags.get(subnet.id) ?? {},
     }));
-    return describe(views, (v) => v.subnet.id, SUBNET_ID, q, SUBNET_FILTERS, (v) => v.tags);
+    return describe(views, (v) => v.subnet.id, SUBNET_ID, q);
   }
 
   deleteSubnet(tenant: TenantEntity, subnetId: string): Promise<void> {
@@ -299,11 +299,11 @@ export class NetworkingService implements InstanceNetworking {
     });
   }
 
-  async describeNetworkInterfaces(tenant: TenantEntity, q: DescribeQuery): Promise<Page<NetworkInterfaceView>> {
+  async describeNetworkInterfaces(tenant: TenantEntity, q: DescribeQuery<NetworkInterfaceView>): Promise<Page<NetworkInterfaceView>> {
     await this.ensureDefaultForRead(tenant.id);
     const m = this.repo.reader;
     const views = await this.interfaceViews(m, await this.repo.interfacesOf(m, tenant.id));
-    return describe(views, (v) => v.networkInterface.id, INTERFACE_ID, q, INTERFACE_FILTERS, (v) => v.tags);
+    return describe(views, (v) => v.networkInterface.id, INTERFACE_ID, q);
   }
 
   /** AttachNetworkInterface: the attachment id. */
@@ -707,55 +707,3 @@ function instanceInterfaceOf(v: NetworkInterfaceView): InstanceInterface {
     sourceDestCheck: n.sourceDestCheck, groups: v.groups, description: n.description,
   };
 }
-
-/** DescribeVpcs' filters. */
-const VPC_FILTERS: FilterFields<VpcView> = {
-  'vpc-id': (v) => v.vpc.id,
-  cidr: (v) => v.vpc.cidrBlock,
-  'cidr-block-association.cidr-block': (v) => v.vpc.cidrBlock,
-  'is-default': (v) => v.vpc.isDefault,
-  state: () => 'available',
-  'instance-tenancy': (v) => v.vpc.instanceTenancy,
-};
-
-/** DescribeSubnets' filters (EC2 accepts both spellings of some). */
-const SUBNET_FILTERS: FilterFields<SubnetView> = {
-  'subnet-id': (v) => v.subnet.id,
-  'vpc-id': (v) => v.subnet.vpcId,
-  'cidr-block': (v) => v.subnet.cidrBlock,
-  cidr: (v) => v.subnet.cidrBlock,
-  cidrBlock: (v) => v.subnet.cidrBlock,
-  'availability-zone': (v) => v.subnet.availabilityZone,
-  availabilityZone: (v) => v.subnet.availabilityZone,
-  'default-for-az': (v) => v.subnet.defaultForAz,
-  defaultForAz: (v) => v.subnet.defaultForAz,
-  'map-public-ip-on-launch': (v) => v.subnet.mapPublicIpOnLaunch,
-  'available-ip-address-count': (v) => v.availableIpAddressCount,
-  state: () => 'available',
-};
-
-/** DescribeNetworkInterfaces' filters. */
-const INTERFACE_FILTERS: FilterFields<NetworkInterfaceView> = {
-  'network-interface-id': (v) => v.networkInterface.id,
-  'subnet-id': (v) => v.networkInterface.subnetId,
-  'vpc-id': (v) => v.networkInterface.vpcId,
-  'availability-zone': (v) => v.networkInterface.availabilityZone,
-  'private-ip-address': (v) => v.networkInterface.privateIpAddress,
-  'addresses.private-ip-address': (v) => v.networkInterface.privateIpAddress,
-  'private-dns-name': (v) => v.privateDnsName,
-  'mac-address': (v) => v.networkInterface.macAddress,
-  description: (v) => v.networkInterface.description,
-  status: (v) => (v.networkInterface.instanceId ? 'in-use' : 'available'),
-  'source-dest-check': (v) => v.networkInterface.sourceDestCheck,
-  'group-id': (v) => v.groups.map((g) => g.groupId),
-  'group-name': (v) => v.groups.map((g) => g.groupName),
-  'association.public-ip': (v) => v.publicIp,
-  'association.public-dns-name': (v) => v.publicDnsName,
-  'attachment.instance-id': (v) => v.networkInterface.instanceId ?? undefined,
-  'attachment.attachment-id': (v) => v.networkInterface.attachmentId ?? undefined,
-  'attachment.device-index': (v) => v.networkInterface.deviceIndex ?? undefined,
-  'attachment.status': (v) => (v.networkInterface.instanceId ? 'attached' : undefined),
-  'attachment.delete-on-termination': (v) => (v.networkInterface.instanceId ? v.networkInterface.deleteOnTermination : undefined),
-  'interface-type': () => 'interface',
-  'requester-managed': () => false,
-};

@@ -5,7 +5,7 @@ import { NetworkingRepository } from '../../persistence/networking.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { validateTags } from '../instances/tags';
-import { describe, FilterFields, GROUP_ID, notFoundError, Page, requireWellFormed, RULE_ID } from './describe-query';
+import { describe, GROUP_ID, notFoundError, Page, requireWellFormed, RULE_ID } from './describe-query';
 import { CreateSecurityGroupCommand, DescribeSecurityGroupsQuery, GroupRefCommand, SecurityGroupRulesCommand } from './networking.commands';
 import { NetworkingService } from './networking.service';
 import {
@@ -58,7 +58,7 @@ export class SecurityGroupsService {
     });
   }
 
-  async describe(tenant: TenantEntity, q: DescribeSecurityGroupsQuery): Promise<Page<SecurityGroupView>> {
+  async describe(tenant: TenantEntity, q: DescribeSecurityGroupsQuery<SecurityGroupView>): Promise<Page<SecurityGroupView>> {
     await this.networking.ensureDefaultForRead(tenant.id);
     const m = this.repo.reader;
     const groups = await this.repo.groupsOf(m, tenant.id);
@@ -78,7 +78,7 @@ export class SecurityGroupsService {
       const own = rules.filter((r) => r.groupId === group.id);
       return { group, ingress: permissionsOf(own.filter((r) => !r.isEgress)), egress: permissionsOf(own.filter((r) => r.isEgress)), tags: tags.get(group.id) ?? {} };
     });
-    return describe(views, (v) => v.group.id, GROUP_ID, q, GROUP_FILTERS, (v) => v.tags);
+    return describe(views, (v) => v.group.id, GROUP_ID, q);
   }
 
   /** DeleteSecurityGroup: not the default group (CannotDelete), nor one in use by an interface or named by another group's rule (DependencyViolation). */
@@ -162,29 +162,3 @@ export class SecurityGroupsService {
     return peer.id;
   }
 }
-
-const peersOf = (ps: readonly PermissionView[]) => ({
-  cidrs: ps.flatMap((p) => p.ipRanges.map((r) => r.cidrIp)),
-  ipv6: ps.flatMap((p) => p.ipv6Ranges.map((r) => r.cidrIpv6)),
-  groups: ps.flatMap((p) => p.groups.map((g) => g.groupId)),
-});
-
-/** DescribeSecurityGroups' filters. */
-const GROUP_FILTERS: FilterFields<SecurityGroupView> = {
-  'group-id': (v) => v.group.id,
-  'group-name': (v) => v.group.name,
-  description: (v) => v.group.description,
-  'vpc-id': (v) => v.group.vpcId,
-  'ip-permission.protocol': (v) => v.ingress.map((p) => p.ipProtocol),
-  'ip-permission.from-port': (v) => v.ingress.map((p) => (p.fromPort === undefined ? undefined : String(p.fromPort))),
-  'ip-permission.to-port': (v) => v.ingress.map((p) => (p.toPort === undefined ? undefined : String(p.toPort))),
-  'ip-permission.cidr': (v) => peersOf(v.ingress).cidrs,
-  'ip-permission.ipv6-cidr': (v) => peersOf(v.ingress).ipv6,
-  'ip-permission.group-id': (v) => peersOf(v.ingress).groups,
-  'egress.ip-permission.protocol': (v) => v.egress.map((p) => p.ipProtocol),
-  'egress.ip-permission.from-port': (v) => v.egress.map((p) => (p.fromPort === undefined ? undefined : String(p.fromPort))),
-  'egress.ip-permission.to-port': (v) => v.egress.map((p) => (p.toPort === undefined ? undefined : String(p.toPort))),
-  'egress.ip-permission.cidr': (v) => peersOf(v.egress).cidrs,
-  'egress.ip-permission.ipv6-cidr': (v) => peersOf(v.egress).ipv6,
-  'egress.ip-permission.group-id': (v) => peersOf(v.egress).groups,
-};

@@ -1,5 +1,6 @@
 import { Type } from '@nestjs/common';
 import type { Ec2ActionSource } from '../ec2-action-source';
+import { NetworkingEc2Actions } from './networking.actions';
 import { RegionsEc2Actions } from './regions.actions';
 
 /**
@@ -7,4 +8,4 @@ import { RegionsEc2Actions } from './regions.actions';
  * application services). The adapter merges their maps at start; a feature adds its class here
  * and to nothing else (app.module registers this list as providers).
  */
-export const EC2_ACTION_SOURCES: readonly Type<Ec2ActionSource>[] = [RegionsEc2Actions];
+export const EC2_ACTION_SOURCES: readonly Type<Ec2ActionSource>[] = [RegionsEc2Actions, NetworkingEc2Actions];
