@@ -21,6 +21,8 @@ export interface CreateNetworkInterfaceCommand {
   readonly groupIds?: readonly string[];
   readonly description?: string;
   readonly tags?: Readonly<Record<string, unknown>>;
+  /** Idempotency: the same token and request answer the same interface. */
+  readonly clientToken?: string;
 }
 
 export interface AttachNetworkInterfaceCommand {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AVAILABILITY_ZONES, isAvailabilityZone } from '@nimbus/hypervisor';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ApiError, invalidParameter } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import {
@@ -91,6 +91,9 @@ interface PlanDetail {
 
 const DEPENDENCY = (what: string, id: string) => new ApiError('DependencyViolation', `The ${what} '${id}' has dependencies and cannot be deleted.`);
 const combination = (message: string) => new ApiError('InvalidParameterCombination', message);
+
+/** An id a client token names: the prefix and 17 hex digits of a hash of what the token is scoped to. */
+const tokenId = (prefix: string, scope: string) => `${prefix}-${createHash('sha256').update(scope).digest('hex').slice(0, 17)}`;
 
 const macAddress = () => `0e:${randomBytes(5).toString('hex').match(/../g)!.join(':')}`;
 
@@ -287,11 +290,22 @@ export class NetworkingService implements InstanceNetworking {
     return this.engine.command(async (tx, e) => {
       await this.ensureDefaultVpc(tx, tenant.id);
       const subnet = await this.requireSubnet(tx, tenant.id, cmd.subnetId);
+      // Idempotency without a token column: the token names the interface (its id is derived from the tenant and the token).
+      const id = cmd.clientToken === undefined ? resourceId('eni') : tokenId('eni', `CreateNetworkInterface\0${tenant.id}\0${cmd.clientToken}`);
+      if (cmd.clientToken !== undefined) {
+        const previous = await this.repo.findInterface(tx, tenant.id, id);
+        if (previous) {
+          if (previous.subnetId !== subnet.id || (cmd.privateIpAddress !== undefined && previous.privateIpAddress !== cmd.privateIpAddress)) {
+            throw new ApiError('IdempotentParameterMismatch', `The client token '${cmd.clientToken}' was used with a different request`);
+          }
+          return (await this.interfaceViews(tx, [previous]))[0];
+        }
+      }
       const groupIds = cmd.groupIds && cmd.groupIds.length > 0
         ? (await this.requireGroupsIn(tx, tenant.id, subnet.vpcId, cmd.groupIds)).map((g) => g.id)
         : [await this.defaultGroupOf(tx, tenant.id, subnet.vpcId)];
       const [address] = await this.allocateAddresses(tx, subnet, 1, cmd.privateIpAddress);
-      const row = this.newInterface(tenant.id, subnet, address, cmd.description ?? '', 'interface', e.now);
+      const row = { ...this.newInterface(tenant.id, subnet, address, cmd.description ?? '', 'interface', e.now), id };
       await this.repo.insertInterfaces(tx, [row]);
       await this.repo.insertInterfaceGroups(tx, tenant.id, [[row.id, groupIds]]);
       await this.repo.saveTags(tx, tenant.id, row.id, tags);

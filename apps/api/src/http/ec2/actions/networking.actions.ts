@@ -295,10 +295,9 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       operation: 'CreateNetworkInterface',
       params: ['SubnetId', 'PrivateIpAddress', 'SecurityGroupId', 'Description', 'TagSpecification', 'ClientToken'],
       handler: async (ctx, p) => {
-        if (p.has('ClientToken')) unsupported('ClientToken');
         const v = await this.networking.createNetworkInterface(ctx.tenant, {
           subnetId: p.required('SubnetId'), privateIpAddress: p.string('PrivateIpAddress'), groupIds: p.list('SecurityGroupId'),
-          description: p.string('Description'), tags: tagSpecs(p, 'network-interface'),
+          description: p.string('Description'), tags: tagSpecs(p, 'network-interface'), clientToken: p.string('ClientToken'),
         });
         return { networkInterface: interfaceXml(v, ctx) };
       },
