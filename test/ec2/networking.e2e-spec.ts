@@ -240,26 +240,28 @@ describe('EC2 networking through the JS SDK', () => {
       const eni = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet.SubnetId }))).NetworkInterface!;
       await ec2.send(new CreateKeyPairCommand({ KeyName: 'alice-only', KeyType: 'ed25519' }));
       const missing = (id: string) => id.replace(/[0-9a-f]{17}$/, 'f'.repeat(17));
-      const same = async (theirs: Promise<unknown>, mine: Promise<unknown>, id: string) => {
-        const [a, b] = [await failure(theirs), await failure(mine)];
+      // Thunks: each call is sent only when awaited (a rejected promise left waiting would be an unhandled rejection).
+      const same = async (theirs: () => Promise<unknown>, mine: () => Promise<unknown>, id: string) => {
+        const a = await failure(theirs());
+        const b = await failure(mine());
         expect([a.name, a.message.replace(id, 'ID')]).toEqual([b.name, b.message.replace(missing(id), 'ID')]);
         return a.name;
       };
-      expect(await same(bobEc2.send(new DescribeVpcsCommand({ VpcIds: [vpc.VpcId!] })), bobEc2.send(new DescribeVpcsCommand({ VpcIds: [missing(vpc.VpcId!)] })), vpc.VpcId!)).toBe('InvalidVpcID.NotFound');
-      expect(await same(bobEc2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId })), bobEc2.send(new DeleteVpcCommand({ VpcId: missing(vpc.VpcId!) })), vpc.VpcId!)).toBe('InvalidVpcID.NotFound');
+      expect(await same(() => bobEc2.send(new DescribeVpcsCommand({ VpcIds: [vpc.VpcId!] })), () => bobEc2.send(new DescribeVpcsCommand({ VpcIds: [missing(vpc.VpcId!)] })), vpc.VpcId!)).toBe('InvalidVpcID.NotFound');
+      expect(await same(() => bobEc2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId })), () => bobEc2.send(new DeleteVpcCommand({ VpcId: missing(vpc.VpcId!) })), vpc.VpcId!)).toBe('InvalidVpcID.NotFound');
       expect(await same(
-        bobEc2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.7.1.0/24' })), bobEc2.send(new CreateSubnetCommand({ VpcId: missing(vpc.VpcId!), CidrBlock: '10.7.1.0/24' })), vpc.VpcId!,
+        () => bobEc2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.7.1.0/24' })), () => bobEc2.send(new CreateSubnetCommand({ VpcId: missing(vpc.VpcId!), CidrBlock: '10.7.1.0/24' })), vpc.VpcId!,
       )).toBe('InvalidVpcID.NotFound');
-      expect(await same(bobEc2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet.SubnetId!] })), bobEc2.send(new DescribeSubnetsCommand({ SubnetIds: [missing(subnet.SubnetId!)] })), subnet.SubnetId!)).toBe('InvalidSubnetID.NotFound');
-      expect(await same(bobEc2.send(new DescribeSecurityGroupsCommand({ GroupIds: [sg.GroupId!] })), bobEc2.send(new DescribeSecurityGroupsCommand({ GroupIds: [missing(sg.GroupId!)] })), sg.GroupId!)).toBe('InvalidGroup.NotFound');
-      expect(await same(bobEc2.send(new DeleteSecurityGroupCommand({ GroupId: sg.GroupId })), bobEc2.send(new DeleteSecurityGroupCommand({ GroupId: missing(sg.GroupId!) })), sg.GroupId!)).toBe('InvalidGroup.NotFound');
+      expect(await same(() => bobEc2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet.SubnetId!] })), () => bobEc2.send(new DescribeSubnetsCommand({ SubnetIds: [missing(subnet.SubnetId!)] })), subnet.SubnetId!)).toBe('InvalidSubnetID.NotFound');
+      expect(await same(() => bobEc2.send(new DescribeSecurityGroupsCommand({ GroupIds: [sg.GroupId!] })), () => bobEc2.send(new DescribeSecurityGroupsCommand({ GroupIds: [missing(sg.GroupId!)] })), sg.GroupId!)).toBe('InvalidGroup.NotFound');
+      expect(await same(() => bobEc2.send(new DeleteSecurityGroupCommand({ GroupId: sg.GroupId })), () => bobEc2.send(new DeleteSecurityGroupCommand({ GroupId: missing(sg.GroupId!) })), sg.GroupId!)).toBe('InvalidGroup.NotFound');
       expect(await same(
-        bobEc2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eni.NetworkInterfaceId!] })),
-        bobEc2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [missing(eni.NetworkInterfaceId!)] })), eni.NetworkInterfaceId!,
+        () => bobEc2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eni.NetworkInterfaceId!] })),
+        () => bobEc2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [missing(eni.NetworkInterfaceId!)] })), eni.NetworkInterfaceId!,
       )).toBe('InvalidNetworkInterfaceID.NotFound');
       expect(await same(
-        bobEc2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eni.NetworkInterfaceId })),
-        bobEc2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: missing(eni.NetworkInterfaceId!) })), eni.NetworkInterfaceId!,
+        () => bobEc2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eni.NetworkInterfaceId })),
+        () => bobEc2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: missing(eni.NetworkInterfaceId!) })), eni.NetworkInterfaceId!,
       )).toBe('InvalidNetworkInterfaceID.NotFound');
       expect(await codeOf(bobEc2.send(new DescribeKeyPairsCommand({ KeyNames: ['alice-only'] })))).toBe('InvalidKeyPair.NotFound');
       // Bob's lists hold none of Alice's; a launch into her subnet or with her key is NotFound.
