@@ -2,7 +2,7 @@ import {
   AttachNetworkInterfaceCommand, AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateKeyPairCommand, CreateNetworkInterfaceCommand,
   CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DeleteKeyPairCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand,
   DeleteSubnetCommand, DeleteVpcCommand, DescribeKeyPairsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand,
-  DescribeVpcsCommand, DetachNetworkInterfaceCommand, EC2Client, EC2ServiceException, ImportKeyPairCommand, paginateDescribeSubnets,
+  DescribeVpcsCommand, DetachNetworkInterfaceCommand, EC2Client, EC2ServiceException, ImportKeyPairCommand, ModifyNetworkInterfaceAttributeCommand, paginateDescribeSubnets,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { createHash, createPrivateKey } from 'node:crypto';
@@ -195,6 +195,18 @@ describe('EC2 networking through the JS SDK', () => {
       expect(res.body.instances[0].securityGroups).toEqual([{ groupId: sg.GroupId, groupName: 'used' }]);
       expect(res.body.instances[0].subnetId).toMatch(/^subnet-/);
       expect(await codeOf(ec2.send(new DeleteSecurityGroupCommand({ GroupId: sg.GroupId })))).toBe('DependencyViolation');
+
+      // The primary interface's attributes are the instance's: its source/destination check and its groups.
+      const instanceId = res.body.instances[0].instanceId;
+      const [eni] = (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [instanceId] }] }))).NetworkInterfaces!;
+      const [def] = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupNames: ['default'] }))).SecurityGroups!;
+      await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, SourceDestCheck: { Value: false } }));
+      await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, Groups: [def.GroupId!, sg.GroupId!] }));
+      const shown = (await t.as(alice.key).get(`/v1/instances/${instanceId}`).expect(200)).body;
+      expect({ sourceDestCheck: shown.sourceDestCheck, groups: shown.securityGroups.map((g: { groupName: string }) => g.groupName) }).toEqual({ sourceDestCheck: false, groups: ['default', 'used'] });
+      const other = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.8.0.0/16' }))).Vpc!;
+      const [otherDefault] = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [other.VpcId!] }] }))).SecurityGroups!;
+      expect(await codeOf(ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, Groups: [otherDefault.GroupId!] })))).toBe('InvalidParameter');
     });
   });
 
