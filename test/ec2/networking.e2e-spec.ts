@@ -189,6 +189,23 @@ describe('EC2 networking through the JS SDK', () => {
       expect(again.body.instances[0].privateIpAddress).toBe('172.31.16.4');
     });
 
+    it('a subnet without enough free addresses refuses the launch (InsufficientFreeAddressesInSubnet); a nondefault subnet maps no public IP', async () => {
+      const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.5.0.0/16' }))).Vpc!;
+      const small = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.5.0.0/28', AvailabilityZone: 'us-east-1a' }))).Subnet!;
+      expect(small.AvailableIpAddressCount).toBe(11);
+      await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: small.SubnetId }));
+      const launch = (n: number) => t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', subnetId: small.SubnetId, minCount: n, maxCount: n });
+      expectError(await launch(11), 400, 'InsufficientFreeAddressesInSubnet');
+      // An empty /28 too: 12 is one more than it has.
+      const empty = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.5.1.0/28', AvailabilityZone: 'us-east-1a' }))).Subnet!;
+      expectError(await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', subnetId: empty.SubnetId, minCount: 12, maxCount: 12 }), 400, 'InsufficientFreeAddressesInSubnet');
+      const res = await launch(2).expect(201);
+      expect(res.body.instances.map((i: { privateIpAddress: string }) => i.privateIpAddress).sort()).toEqual(['10.5.0.5', '10.5.0.6']);
+      expect(res.body.instances[0]).not.toHaveProperty('publicIpAddress');
+      expect(res.body.instances[0].vpcId).toBe(vpc.VpcId);
+      expect((await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [small.SubnetId!] }))).Subnets![0].AvailableIpAddressCount).toBe(8);
+    });
+
     it('a security group in use by an instance cannot be deleted (DependencyViolation)', async () => {
       const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'used', Description: 'used by an instance' }));
       const res = await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', availabilityZone: 'us-east-1a', securityGroupIds: [sg.GroupId] }).expect(201);

@@ -655,7 +655,7 @@ export class NetworkingService implements InstanceNetworking {
   }
 
   private async checkFree(tx: Tx, subnet: SubnetEntity, needed: number): Promise<void> {
-    const free = usableCount(parseCidr(subnet.cidrBlock)!) - (await this.repo.addressCounts(tx, [subnet.id])).get(subnet.id)!;
+    const free = usableCount(parseCidr(subnet.cidrBlock)!) - ((await this.repo.addressCounts(tx, [subnet.id])).get(subnet.id) ?? 0);
     if (free < needed) {
       throw new ApiError('InsufficientFreeAddressesInSubnet', `The specified subnet ${subnet.id} does not have enough free addresses to satisfy the request (${free} free, ${needed} needed).`);
     }
