@@ -257,8 +257,10 @@ export class NetworkingRepository {
     await tx.upsert(SettingEntity, { key: PUBLIC_IP_CURSOR_KEY, value: JSON.stringify(offset) }, ['key']);
   }
 
-  async publicIpTaken(tx: Tx, address: string): Promise<boolean> {
-    return (await tx.countBy(PublicIpAllocationEntity, { publicIp: address })) > 0;
+  /** Which of these addresses are held. */
+  async heldPublicIps(tx: Tx, addresses: readonly string[]): Promise<Set<string>> {
+    const rows = await byIds(addresses, (batch) => tx.find(PublicIpAllocationEntity, { select: { publicIp: true }, where: { publicIp: In(batch) } }));
+    return new Set(rows.map((r) => r.publicIp));
   }
 
   async insertPublicIps(tx: Tx, rows: readonly PublicIpAllocationEntity[]): Promise<void> {

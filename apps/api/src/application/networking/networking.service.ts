@@ -676,18 +676,21 @@ export class NetworkingService implements InstanceNetworking {
   private async allocatePublicIps(tx: Tx, tenantId: string, interfaces: readonly NetworkInterfaceEntity[], now: number): Promise<void> {
     if (interfaces.length === 0) return;
     let cursor = await this.repo.publicIpCursor(tx);
-    const rows = [];
-    for (const eni of interfaces) {
-      for (let tries = 0; ; tries++) {
-        if (tries >= PUBLIC_POOL_SIZE) throw new ApiError('AddressLimitExceeded', 'The public IPv4 address pool is exhausted');
-        const address = formatIpv4(PUBLIC_POOL.base + (cursor % PUBLIC_POOL_SIZE));
+    const addresses: string[] = [];
+    // Candidates from the cursor on, a batch at a time, less those held (one query a batch).
+    for (let tried = 0; addresses.length < interfaces.length; ) {
+      if (tried >= PUBLIC_POOL_SIZE) throw new ApiError('AddressLimitExceeded', 'The public IPv4 address pool is exhausted');
+      const batch: string[] = [];
+      while (batch.length < interfaces.length - addresses.length && tried < PUBLIC_POOL_SIZE) {
+        const address = formatIpv4(PUBLIC_POOL.base + cursor);
         cursor = (cursor + 1) % PUBLIC_POOL_SIZE;
-        if (address.endsWith('.0') || address.endsWith('.255') || (await this.repo.publicIpTaken(tx, address))) continue;
-        rows.push({ publicIp: address, tenantId, networkInterfaceId: eni.id, allocatedAt: now });
-        break;
+        tried++;
+        if (!address.endsWith('.0') && !address.endsWith('.255')) batch.push(address);
       }
+      const held = await this.repo.heldPublicIps(tx, batch);
+      addresses.push(...batch.filter((a) => !held.has(a)));
     }
-    await this.repo.insertPublicIps(tx, rows);
+    await this.repo.insertPublicIps(tx, interfaces.map((eni, i) => ({ publicIp: addresses[i], tenantId, networkInterfaceId: eni.id, allocatedAt: now })));
     await this.repo.savePublicIpCursor(tx, cursor);
   }
 
