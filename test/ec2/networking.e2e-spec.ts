@@ -6,6 +6,9 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { createHash, createPrivateKey } from 'node:crypto';
+import { NetworkingService } from '../../apps/api/src/application/networking/networking.service';
+import { EngineService } from '../../apps/api/src/engine/engine.service';
+import { TenantsRepository } from '../../apps/api/src/persistence/tenants.repository';
 import { LINUX_AMI, startApp, TestApp, expectError } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant } from './ec2-support';
 
@@ -258,6 +261,24 @@ describe('EC2 networking through the JS SDK', () => {
       expectError(await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', keyName: 'missing' }), 404, 'InvalidKeyPair.NotFound');
       const res = await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', keyName: 'deploy' }).expect(201);
       expect(res.body.instances[0].keyName).toBe('deploy');
+    });
+  });
+
+  describe('tags (the methods CreateTags, DeleteTags and DescribeTags call)', () => {
+    it('put, remove (by key, or key and value) and list the tags of networking resources, the tenant\'s only', async () => {
+      const networking = t.app.get(NetworkingService);
+      const engine = t.app.get(EngineService);
+      const tenantOf = async (id: string) => (await t.app.get(TenantsRepository).findById(t.app.get(TenantsRepository).reader, id))!;
+      const [alicesTenant, bobsTenant] = [await tenantOf(alice.tenantId), await tenantOf(bob.tenantId)];
+      const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.6.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'team', Value: 'net' }] }] }))).Vpc!;
+      await engine.command((tx) => networking.putTags(tx, alice.tenantId, vpc.VpcId!, { Name: 'six', env: 'test' }));
+      expect((await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: ['six'] }] }))).Vpcs!.map((v) => v.VpcId)).toEqual([vpc.VpcId]);
+      await engine.command((tx) => networking.removeTags(tx, alice.tenantId, vpc.VpcId!, [{ key: 'env', value: 'other' }, { key: 'team' }]));
+      const rows = (await networking.tagRows(alicesTenant)).filter((r) => r.resourceId === vpc.VpcId);
+      expect(rows).toEqual([{ resourceId: vpc.VpcId, resourceType: 'vpc', key: 'Name', value: 'six' }, { resourceId: vpc.VpcId, resourceType: 'vpc', key: 'env', value: 'test' }]);
+      await expect(engine.command((tx) => networking.putTags(tx, bob.tenantId, vpc.VpcId!, { x: 'y' }))).rejects.toMatchObject({ code: 'InvalidVpcID.NotFound' });
+      expect((await networking.tagRows(bobsTenant)).some((r) => r.resourceId === vpc.VpcId)).toBe(false);
+      expect(await networking.defaultVpcId(alicesTenant)).toMatch(/^vpc-/);
     });
   });
 

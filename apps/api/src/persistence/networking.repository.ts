@@ -310,6 +310,11 @@ export class NetworkingRepository {
     return out;
   }
 
+  /** Every tag of the tenant's networking resources, by resource id then key. */
+  tagsOfTenant(m: Tx, tenantId: string): Promise<NetworkTagEntity[]> {
+    return m.find(NetworkTagEntity, { where: { tenantId }, order: { resourceId: 'ASC', key: 'ASC' } });
+  }
+
   async saveTags(tx: Tx, tenantId: string, resourceId: string, tags: Readonly<Record<string, string>>): Promise<void> {
     const rows = Object.entries(tags).map(([key, value]) => ({ resourceId, key, value, tenantId }));
     if (rows.length > 0) await tx.save(NetworkTagEntity, rows);

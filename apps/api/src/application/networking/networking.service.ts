@@ -620,6 +620,18 @@ export class NetworkingService implements InstanceNetworking {
     if (keys.length > 0) await this.repo.deleteTags(tx, resourceId, keys);
   }
 
+  /** DescribeTags' rows for the networking resources: every tag of the tenant's, with EC2's resource type. */
+  async tagRows(tenant: TenantEntity): Promise<{ resourceId: string; resourceType: string; key: string; value: string }[]> {
+    const rows = await this.repo.tagsOfTenant(this.repo.reader, tenant.id);
+    return rows.map((r) => ({ resourceId: r.resourceId, resourceType: RESOURCE_TYPES.find(([prefix]) => r.resourceId.startsWith(`${prefix}-`))?.[1] ?? 'unknown', key: r.key, value: r.value }));
+  }
+
+  /** The tenant's default VPC id (made on first use), or undefined if it deleted it: DescribeAccountAttributes' `default-vpc`. */
+  async defaultVpcId(tenant: TenantEntity): Promise<string | undefined> {
+    await this.ensureDefaultForRead(tenant.id);
+    return (await this.repo.defaultMarker(this.repo.reader, tenant.id))?.vpcId ?? undefined;
+  }
+
   /** Each resource's tags (DescribeTags and the Describe actions). */
   tagsOf(m: Tx, resourceIds: readonly string[]): Promise<Map<string, Record<string, string>>> {
     return this.repo.tagsOf(m, resourceIds);
@@ -714,6 +726,11 @@ export class NetworkingService implements InstanceNetworking {
 }
 
 const TAGGABLE: readonly IdKind[] = [VPC_ID, SUBNET_ID, GROUP_ID, INTERFACE_ID, KEY_PAIR_ID];
+
+/** EC2's resource types (DescribeTags' resourceType) by id prefix; longest prefixes first. */
+const RESOURCE_TYPES: readonly (readonly [string, string])[] = [
+  ['subnet', 'subnet'], ['vpc', 'vpc'], ['sgr', 'security-group-rule'], ['sg', 'security-group'], ['eni', 'network-interface'], ['key', 'key-pair'],
+];
 
 function instanceInterfaceOf(v: NetworkInterfaceView): InstanceInterface {
   const n = v.networkInterface;
