@@ -70,6 +70,7 @@ import { CredentialsService } from './application/credentials/credentials.servic
 import { AccessKeysRepository } from './persistence/access-keys.repository';
 import { Ec2Adapter, Ec2Controller } from './http/ec2/ec2.adapter';
 import { EC2_ACTION_SOURCES } from './http/ec2/actions';
+import { TagsService } from './application/tags/tags.service';
 
 /** Closes the read connection with the app (the writer is TypeORM's module's to close). */
 @Injectable()
@@ -130,7 +131,7 @@ export class AppModule {
         // EC2 networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs; InstancesService's network.
         NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService },
         // The EC2 Query protocol (issue 15): credentials, the adapter and every feature's actions.
-        AccessKeysRepository, CredentialsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
+        AccessKeysRepository, CredentialsService, TagsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
       ],
     };
   }

@@ -128,6 +128,26 @@ export function checkScopeAndTime(claim: Claim, nowMs: number): void {
 const sha256 = Hash.bind(null, 'sha256');
 
 /**
+ * One signer per access key (and secret), kept: the signer caches the derived signing key per day,
+ * region and service, which saves four HMACs per request. Bounded; a revoked key's entry is only
+ * ever used again with its secret, which no request can then be verified against (the key is refused
+ * before its signature is checked).
+ */
+const signers = new Map<string, SignatureV4>();
+const MAX_SIGNERS = 10_000;
+
+function signerFor(accessKeyId: string, secretAccessKey: string, region: string, service: string): SignatureV4 {
+  const key = `${accessKeyId}\u0000${secretAccessKey}\u0000${region}\u0000${service}`;
+  let signer = signers.get(key);
+  if (!signer) {
+    if (signers.size >= MAX_SIGNERS) signers.clear();
+    signer = new SignatureV4({ credentials: { accessKeyId, secretAccessKey }, region, service, sha256, uriEscapePath: true, applyChecksum: false });
+    signers.set(key, signer);
+  }
+  return signer;
+}
+
+/**
  * Recomputes the signature with the key's secret, by AWS's own signer (@smithy/signature-v4) over
  * exactly the headers the client signed, and compares it in constant time.
  */
@@ -144,7 +164,8 @@ export async function verifySignature(req: SignedRequest, claim: Claim, identity
   const query: Record<string, string | string[]> = { ...req.query };
   if (claim.presigned) delete query['X-Amz-Signature'];
   const request = new HttpRequest({ method: req.method, protocol: 'http:', hostname: req.host, path: req.path, query, headers, body: req.body });
-  const signer = new SignatureV4({ credentials: { accessKeyId: claim.accessKeyId, secretAccessKey: identity.secretAccessKey }, region: claim.region, service: SERVICE, sha256, uriEscapePath: true, applyChecksum: false });
+  // The claim's scope (checkScopeAndTime holds it to ec2 in us-east-1).
+  const signer = signerFor(claim.accessKeyId, identity.secretAccessKey, claim.region, claim.service);
   const signableHeaders = new Set(claim.signedHeaders);
   let expected: string | undefined;
   if (claim.presigned) {

@@ -56,6 +56,10 @@ export function mapInstance(d: InstanceDescription) {
     cpu: { reservation: i.cpuReservationMillicores / 1000, limit: i.cpuLimitMillicores / 1000, weight: i.cpuWeight },
     ...(i.creditSpecification ? { creditSpecification: i.creditSpecification } : {}),
     maintenanceOptions: { autoRecovery: i.autoRecovery },
+    // Attributes the EC2 protocol sets (RunInstances, ModifyInstanceAttribute).
+    disableApiTermination: i.disableApiTermination,
+    instanceInitiatedShutdownBehavior: i.shutdownBehavior,
+    ebsOptimized: i.ebsOptimized,
     // EC2's instance status check (DescribeInstanceStatus): impaired while its host or driver domain is down.
     statusCheck: i.status,
     volumes,
