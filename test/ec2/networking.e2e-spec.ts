@@ -224,6 +224,15 @@ describe('EC2 networking through the JS SDK', () => {
       await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, Groups: [def.GroupId!, sg.GroupId!] }));
       const shown = (await t.as(alice.key).get(`/v1/instances/${instanceId}`).expect(200)).body;
       expect({ sourceDestCheck: shown.sourceDestCheck, groups: shown.securityGroups.map((g: { groupName: string }) => g.groupName) }).toEqual({ sourceDestCheck: false, groups: ['default', 'used'] });
+      // The application methods ModifyInstanceAttribute's sourceDestCheck and groupSet call.
+      const networking = t.app.get(NetworkingService);
+      const aliceTenant = (await t.app.get(TenantsRepository).findById(t.app.get(TenantsRepository).reader, alice.tenantId))!;
+      await networking.setSourceDestCheck(aliceTenant, instanceId, true);
+      await networking.setInstanceGroups(aliceTenant, instanceId, [sg.GroupId!]);
+      const after = (await t.as(alice.key).get(`/v1/instances/${instanceId}`).expect(200)).body;
+      expect({ sourceDestCheck: after.sourceDestCheck, groups: after.securityGroups.map((g: { groupName: string }) => g.groupName) }).toEqual({ sourceDestCheck: true, groups: ['used'] });
+      const bobTenant = (await t.app.get(TenantsRepository).findById(t.app.get(TenantsRepository).reader, bob.tenantId))!;
+      await expect(networking.setSourceDestCheck(bobTenant, instanceId, false)).rejects.toMatchObject({ code: 'InvalidInstanceID.NotFound' });
       const other = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.8.0.0/16' }))).Vpc!;
       const [otherDefault] = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [other.VpcId!] }] }))).SecurityGroups!;
       expect(await codeOf(ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, Groups: [otherDefault.GroupId!] })))).toBe('InvalidParameter');

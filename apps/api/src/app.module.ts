@@ -64,6 +64,7 @@ import { NetworkingRepository } from './persistence/networking.repository';
 import { NetworkingService } from './application/networking/networking.service';
 import { SecurityGroupsService } from './application/networking/security-groups.service';
 import { KeyPairsService } from './application/networking/key-pairs.service';
+import { NetworkTagsRegistrar } from './application/networking/network-tags.registrar';
 import { INSTANCE_NETWORKING } from './application/networking/instance-networking';
 import { AccessKeysController, AdminAccessKeysController } from './http/rest/credentials/access-keys.controller';
 import { CredentialsService } from './application/credentials/credentials.service';
@@ -129,7 +130,7 @@ export class AppModule {
         // Load-simulation runs (issue 11): BullMQ or in-process, chosen at start (jobs/).
         SimulationsRepository, SimulationsService, SimulationRunner, { provide: SimulationWrites, useClass: EngineSimulationWrites }, simulationQueueProvider,
         // EC2 networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs; InstancesService's network.
-        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService },
+        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService }, NetworkTagsRegistrar,
         // The EC2 Query protocol (issue 15): credentials, the adapter and every feature's actions.
         AccessKeysRepository, CredentialsService, TagsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
       ],

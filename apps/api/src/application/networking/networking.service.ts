@@ -113,6 +113,11 @@ export class NetworkingService implements InstanceNetworking {
     private readonly keyPairs: KeyPairsService,
   ) {}
 
+  /** The committed state, for reads outside a command. */
+  get reader(): Tx {
+    return this.repo.reader;
+  }
+
   // ---- the default VPC ----
 
   /**
