@@ -1,5 +1,5 @@
 import {
-  AttachNetworkInterfaceCommand, AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateKeyPairCommand, CreateNetworkInterfaceCommand,
+  AttachNetworkInterfaceCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateKeyPairCommand, CreateNetworkInterfaceCommand,
   CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DeleteKeyPairCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand,
   DeleteSubnetCommand, DeleteVpcCommand, DescribeKeyPairsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand,
   DescribeVpcsCommand, DetachNetworkInterfaceCommand, EC2Client, EC2ServiceException, ImportKeyPairCommand, ModifyNetworkInterfaceAttributeCommand, paginateDescribeSubnets,
@@ -288,6 +288,15 @@ describe('EC2 networking through the JS SDK', () => {
       await expect(engine.command((tx) => networking.putTags(tx, bob.tenantId, vpc.VpcId!, { x: 'y' }))).rejects.toMatchObject({ code: 'InvalidVpcID.NotFound' });
       expect((await networking.tagRows(bobsTenant)).some((r) => r.resourceId === vpc.VpcId)).toBe(false);
       expect(await networking.defaultVpcId(alicesTenant)).toMatch(/^vpc-/);
+
+      // Through CreateTags, DescribeTags and DeleteTags (TagsService reaches the networking resources).
+      const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'tagged', Description: 'tags' }));
+      await ec2.send(new CreateTagsCommand({ Resources: [vpc.VpcId!, sg.GroupId!], Tags: [{ Key: 'owner', Value: 'alice' }] }));
+      const described = await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'key', Values: ['owner'] }] }));
+      expect(described.Tags!.map((x) => [x.ResourceId, x.ResourceType, x.Value]).sort()).toEqual([[sg.GroupId, 'security-group', 'alice'], [vpc.VpcId, 'vpc', 'alice']].sort());
+      await ec2.send(new DeleteTagsCommand({ Resources: [sg.GroupId!], Tags: [{ Key: 'owner' }] }));
+      expect((await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [sg.GroupId!] }))).SecurityGroups![0].Tags).toEqual([]);
+      expect(await codeOf(bobEc2.send(new CreateTagsCommand({ Resources: [vpc.VpcId!], Tags: [{ Key: 'x', Value: 'y' }] })))).toBe('InvalidVpcID.NotFound');
     });
   });
 
