@@ -76,6 +76,16 @@ describe('instances', () => {
           disableApiTermination: false, instanceInitiatedShutdownBehavior: 'stop', ebsOptimized: false,
           statusCheck: 'ok',
           volumes: [],
+          // Its network: the tenant's default VPC and us-east-1a's default subnet (172.31.0.0/20), whose first free address it takes.
+          vpcId: expect.stringMatching(/^vpc-[0-9a-f]{17}$/),
+          subnetId: expect.stringMatching(/^subnet-[0-9a-f]{17}$/),
+          privateIpAddress: '172.31.0.4',
+          privateDnsName: 'ip-172-31-0-4.ec2.internal',
+          publicIpAddress: expect.stringMatching(/^3\.\d+\.\d+\.\d+$/),
+          publicDnsName: expect.stringMatching(/^ec2-3-\d+-\d+-\d+\.compute-1\.amazonaws\.com$/),
+          securityGroups: [{ groupId: expect.stringMatching(/^sg-[0-9a-f]{17}$/), groupName: 'default' }],
+          sourceDestCheck: true,
+          networkInterfaces: [expect.objectContaining({ deviceIndex: 0, privateIpAddress: '172.31.0.4', deleteOnTermination: true })],
           tags: { Name: 'web-1' },
         },
       ]);

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../apps/api/src/persistence/data-source';
 import { loadConfig } from '../apps/api/src/config/app-config';
 import { MIGRATIONS } from '../migrations';
+import { NETWORKING_TABLES } from '../migrations/1764510000000-Networking';
 import { createTestDatabase, TestDatabase, usingPostgres } from './support/database';
 
 const BILLING_TABLES = ['usage_records', 'usage_meters', 'sla_intervals', 'price_book_versions', 'invoices', 'invoice_lines', 'billing_months'];
@@ -16,6 +17,11 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     ds = new DataSource({ ...dataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database), migrationsRun: false });
     await ds.initialize();
   });
+  /** Reverts the later migrations, then this one: it is then the first not applied. */
+  const undoThrough = async (name: string) => {
+    const n = MIGRATIONS.length - MIGRATIONS.findIndex((m) => new m().name === name);
+    for (let i = 0; i < n; i++) await ds.undoLastMigration();
+  };
   afterAll(async () => {
     await ds.destroy();
     await db.drop();
@@ -95,8 +101,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.createQueryBuilder().insert().into('simulation_reports').values(report).orIgnore().execute();
     await ds.createQueryBuilder().insert().into('simulation_reports').values({ ...report, attempt: 2, report: '{"second":true}' }).orIgnore().execute();
     expect(await ds.query("SELECT attempt, report FROM simulation_reports WHERE run_id = 'sim-0123456789abcdef0'")).toEqual([{ attempt: 1, report: '{"first":true}' }]);
-    // Later migrations first: this one is then the last applied.
-    for (let i = MIGRATIONS.findIndex((m) => new m().name === 'Simulations1764400000000'); i < MIGRATIONS.length; i++) await ds.undoLastMigration();
+    await undoThrough('Simulations1764400000000');
     expect(await ds.createQueryRunner().getTables(SIMULATION_TABLES)).toEqual([]);
     expect(await ds.query('SELECT COUNT(*) AS n FROM tenants')).toEqual([{ n: expect.anything() }]);
     await ds.runMigrations();
@@ -108,7 +113,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect(await ds.query("SELECT cells FROM simulation_runs WHERE id = 'sim-00000000000000c01'")).toEqual([{ cells: 1 }]);
     await ds.query("INSERT INTO simulation_cells (run_id, cell, state) VALUES ('sim-00000000000000c01', 0, 'running')");
     expect(await ds.query("SELECT attempt, worker, result FROM simulation_cells WHERE run_id = 'sim-00000000000000c01'")).toEqual([{ attempt: 0, worker: null, result: null }]);
-    for (let i = MIGRATIONS.findIndex((m) => new m().name === 'SimulationCells1764530000000'); i < MIGRATIONS.length; i++) await ds.undoLastMigration();
+    await undoThrough('SimulationCells1764530000000');
     const runner = ds.createQueryRunner();
     expect(await runner.getTables(['simulation_cells'])).toEqual([]);
     expect((await runner.getTable('simulation_runs'))!.findColumnByName('cells')).toBeUndefined();
@@ -125,7 +130,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("INSERT INTO experiments (id, name, document, state, runs, created_at) VALUES ('exp-00000000000000e01', 'x', '{}', 'running', 1, 0)");
     await ds.query("INSERT INTO experiment_runs (experiment_id, run_index, variant, repetition, simulation_id, reused) VALUES ('exp-00000000000000e01', 0, 0, 0, 'sim-00000000000000e01', false)");
     expect(await ds.query("SELECT simulation_id FROM experiment_runs WHERE experiment_id = 'exp-00000000000000e01'")).toEqual([{ simulation_id: 'sim-00000000000000e01' }]);
-    for (let i = MIGRATIONS.findIndex((m) => new m().name === 'Experiments1764540000000'); i < MIGRATIONS.length; i++) await ds.undoLastMigration();
+    await undoThrough('Experiments1764540000000');
     const runner = ds.createQueryRunner();
     expect(await runner.getTables(['experiments', 'experiment_runs'])).toEqual([]);
     expect((await runner.getTable('simulation_runs'))!.findColumnByName('cache_key')).toBeUndefined();
@@ -136,19 +141,37 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
   });
 
   it('Ec2Credentials1764500000000 gives each existing tenant its own 12-digit account id, and reverts alone, keeping the tenants', async () => {
-    const undoThroughEc2 = async () => {
-      for (let i = MIGRATIONS.findIndex((m) => new m().name === 'Ec2Credentials1764500000000'); i < MIGRATIONS.length; i++) await ds.undoLastMigration();
-    };
-    await undoThroughEc2();
+    await undoThrough('Ec2Credentials1764500000000');
     await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at) VALUES ('t-00000000000000a01', 'a', 1, 1, 0), ('t-00000000000000a02', 'b', 1, 1, 0)");
     await ds.runMigrations();
     const rows: { account_id: string }[] = await ds.query("SELECT account_id FROM tenants WHERE id IN ('t-00000000000000a01', 't-00000000000000a02')");
     expect(rows).toEqual([{ account_id: expect.stringMatching(/^[1-9]\d{11}$/) }, { account_id: expect.stringMatching(/^[1-9]\d{11}$/) }]);
     expect(rows[0].account_id).not.toBe(rows[1].account_id);
     expect(await ds.query('SELECT COUNT(*) AS n FROM access_keys')).toEqual([{ n: expect.anything() }]);
-    await undoThroughEc2();
+    await undoThrough('Ec2Credentials1764500000000');
     expect(await ds.createQueryRunner().getTables(['access_keys'])).toEqual([]);
     expect((await ds.query("SELECT id FROM tenants WHERE id IN ('t-00000000000000a01', 't-00000000000000a02')")).length).toBe(2);
     await ds.runMigrations();
+  });
+
+  it('Networking1764510000000: an address is held once per subnet, a key name once per tenant; the tables revert alone', async () => {
+    const runner = ds.createQueryRunner();
+    expect((await runner.getTables(NETWORKING_TABLES)).map((t) => t.name).sort()).toEqual([...NETWORKING_TABLES].sort());
+    const eni = (id: string, subnet: string, ip: string) =>
+      `INSERT INTO network_interfaces (id, tenant_id, vpc_id, subnet_id, availability_zone, private_ip_address, mac_address, description, source_dest_check, origin, delete_on_termination, created_at)
+       VALUES ('${id}', 't-1', 'vpc-1', '${subnet}', 'us-east-1a', '${ip}', '0e:00:00:00:00:01', '', ${usingPostgres() ? 'true' : '1'}, 'interface', ${usingPostgres() ? 'false' : '0'}, 0)`;
+    await ds.query(eni('eni-1', 'subnet-1', '10.0.0.4'));
+    await ds.query(eni('eni-2', 'subnet-2', '10.0.0.4'));
+    await expect(ds.query(eni('eni-3', 'subnet-1', '10.0.0.4'))).rejects.toThrow();
+    const key = (id: string, tenant: string) => `INSERT INTO key_pairs (id, tenant_id, name, key_type, fingerprint, public_key, created_at) VALUES ('${id}', '${tenant}', 'k', 'rsa', 'f', 'p', 0)`;
+    await ds.query(key('key-1', 't-1'));
+    await ds.query(key('key-2', 't-2'));
+    await expect(ds.query(key('key-3', 't-1'))).rejects.toThrow();
+    await undoThrough('Networking1764510000000');
+    expect(await runner.getTables(NETWORKING_TABLES)).toEqual([]);
+    expect(await ds.query('SELECT COUNT(*) AS n FROM access_keys')).toEqual([{ n: expect.anything() }]);
+    await ds.runMigrations();
+    expect(await ds.query('SELECT COUNT(*) AS n FROM network_interfaces')).toEqual([{ n: expect.anything() }]);
+    await runner.release();
   });
 });

@@ -64,6 +64,12 @@ import { SimulationWrites } from './application/simulations/simulation-writes';
 import { EngineSimulationWrites } from './application/simulations/engine-simulation-writes';
 import { SimulationsRepository } from './persistence/simulations.repository';
 import { simulationQueueProvider } from './jobs/simulation-queue.provider';
+import { NetworkingRepository } from './persistence/networking.repository';
+import { NetworkingService } from './application/networking/networking.service';
+import { SecurityGroupsService } from './application/networking/security-groups.service';
+import { KeyPairsService } from './application/networking/key-pairs.service';
+import { NetworkTagsRegistrar } from './application/networking/network-tags.registrar';
+import { INSTANCE_NETWORKING } from './application/networking/instance-networking';
 import { AccessKeysController, AdminAccessKeysController } from './http/rest/credentials/access-keys.controller';
 import { CredentialsService } from './application/credentials/credentials.service';
 import { AccessKeysRepository } from './persistence/access-keys.repository';
@@ -130,6 +136,8 @@ export class AppModule {
         SimulationsRepository, SimulationsService, SimulationRunner, { provide: SimulationWrites, useClass: EngineSimulationWrites }, simulationQueueProvider,
         // Experiments (issue 12): sets of runs on the same queue.
         ExperimentsRepository, ExperimentsService, ExperimentFinisher,
+        // EC2 networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs; InstancesService's network.
+        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService }, NetworkTagsRegistrar,
         // The EC2 Query protocol (issue 15): credentials, the adapter and every feature's actions.
         AccessKeysRepository, CredentialsService, TagsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
       ],

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CpuParams, CreditMode, findImage, findInstanceType, IncorrectInstanceState, InstanceType, resolveCpuParams, StateTransition, Vm } from '@nimbus/hypervisor';
 import { LaunchValidationRequest, LicenseCountingType, validateLaunch } from '@nimbus/scheduler';
 import { launch, rebootVm, startVm, stopVm, terminateVm } from '@nimbus/simulation';
@@ -14,6 +14,7 @@ import { limitOf, LicensesService } from '../licenses/licenses.service';
 import { DedicatedHostsService } from '../placement/dedicated-hosts.service';
 import { PlacementGroupsService } from '../placement/placement-groups.service';
 import { VolumesService } from '../volumes/volumes.service';
+import { INSTANCE_NETWORKING, InstanceNetwork, InstanceNetworking } from '../networking/instance-networking';
 import { AttachedVolume, InstanceDescription, InstancePage, QuotaUsage, Reservation } from './instance-description';
 import { CreateTagsCommand, DeleteTagCommand, InstanceIdCommand, ListInstancesQuery, ModifyInstanceAttributeCommand, RunInstancesCommand, SetCreditSpecificationCommand } from './instances.commands';
 import { decodePageToken, encodePageToken } from './page-token';
@@ -23,6 +24,7 @@ import { MAX_TAGS, validateTags } from './tags';
 const DEFAULT_PAGE_SIZE = 1000;
 const USER_SHUTDOWN = 'Client.UserInitiatedShutdown';
 
+const withNetwork = (network: InstanceNetwork | undefined) => (network ? { network } : {});
 /** EC2's limit on user data: 16 KB before base64 encoding. */
 export const MAX_USER_DATA_BYTES = 16 * 1024;
 
@@ -82,7 +84,11 @@ export class InstancesService {
     private readonly groups: PlacementGroupsService,
     private readonly dedicatedHosts: DedicatedHostsService,
     private readonly licenses: LicensesService,
-  ) {}
+    @Inject(INSTANCE_NETWORKING) private readonly network: InstanceNetworking,
+  ) {
+    // Terminated instances' interfaces go (or are detached) and their public addresses return to the pool.
+    engine.onTerminated((tx, ids, now) => this.network.released(tx, ids, new Date(now)));
+  }
 
   run(tenant: TenantEntity, cmd: RunInstancesCommand): Promise<Reservation> {
     const image = findImage(cmd.imageId);
@@ -123,12 +129,16 @@ export class InstancesService {
         ...(license ? { licenseConfiguration: { countingType: license.countingType as LicenseCountingType } } : {}),
       });
 
+      // The network before placement: ids, addresses and the key pair checked; a subnet pins the zone.
+      const networkPlan = await this.network.planLaunch(tx, tenant.id, cmd.network ?? {}, cmd.maxCount, cmd.availabilityZone);
+      const availabilityZone = networkPlan.availabilityZone ?? cmd.availabilityZone;
+
       // The world's launch: the vCPU quota, then the IOPS quota, placement and licence admission, all or nothing.
       const quota = await this.tenants.onDemandVcpuQuota(tx, tenant.id);
       const capByIops = await this.volumes.iopsAllowance(tx, tenant.id, volumeSpecs);
       const licensed = license ? await this.licenses.licensedInstances(tx, e.fleet, license.id) : [];
       const launched = launch(e.world, {
-        tenantId: tenant.id, instanceType: type, image, cpu, minCount: cmd.minCount, maxCount: cmd.maxCount, availabilityZone: cmd.availabilityZone, tenancy,
+        tenantId: tenant.id, instanceType: type, image, cpu, minCount: cmd.minCount, maxCount: cmd.maxCount, availabilityZone, tenancy,
         ...(cmd.hostId !== undefined ? { hostId: cmd.hostId } : {}),
         ...(group ? { placementGroup: { groupId: group.id, ...(cmd.partitionNumber !== undefined ? { partition: cmd.partitionNumber } : {}) } } : {}),
         creditMode: cmd.creditSpecification, autoRecovery: cmd.maintenanceOptions?.autoRecovery !== 'disabled',
@@ -148,11 +158,15 @@ export class InstancesService {
         };
       });
       await this.instances.insertInstances(tx, rows, tags);
+      await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now));
+      const networks = await this.network.describe(tx, rows.map((r) => r.id));
       const keep = (cmd.volumes ?? []).map((v) => v.deleteOnTermination === false);
       const volumes = await this.volumes.createForInstances(tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs, keep);
       return {
         reservationId,
-        instances: rows.map((row) => ({ row, tags, volumes: volumes.get(row.id) ?? [], ...(group ? { placementGroupName: group.name } : {}) })),
+        instances: rows.map((row) => ({
+          row, tags, volumes: volumes.get(row.id) ?? [], ...(group ? { placementGroupName: group.name } : {}), ...withNetwork(networks.get(row.id)),
+        })),
       };
     });
   }
@@ -344,10 +358,11 @@ export class InstancesService {
     const tags = await this.instances.tagsOf(m, ids);
     const volumes = await this.volumes.attachedTo(m, ids);
     const names = await this.instances.placementGroupNames(m, [...new Set(rows.map((r) => r.placementGroupId).filter((g): g is string => g !== null))]);
+    const networks = await this.network.describe(m, ids);
     return rows.map((row) => {
       const groupName = row.placementGroupId ? names.get(row.placementGroupId) : undefined;
       const attached: readonly AttachedVolume[] = volumes.get(row.id) ?? [];
-      return { row, tags: tags.get(row.id) ?? {}, volumes: attached, ...(groupName !== undefined ? { placementGroupName: groupName } : {}) };
+      return { row, tags: tags.get(row.id) ?? {}, volumes: attached, ...(groupName !== undefined ? { placementGroupName: groupName } : {}), ...withNetwork(networks.get(row.id)) };
     });
   }
 

@@ -117,6 +117,7 @@ const ENTRIES: Record<string, Entry> = {
   DescribeNetworkInterfaces: { category: NON_MUTATING, unfiltered: true },
   AttachNetworkInterface: { category: MUTATING },
   DetachNetworkInterface: { category: MUTATING },
+  ModifyNetworkInterfaceAttribute: { category: MUTATING },
   CreateKeyPair: { category: RESOURCE_INTENSIVE },
   ImportKeyPair: { category: MUTATING },
   DescribeKeyPairs: { category: NON_MUTATING },

@@ -23,6 +23,7 @@ import { TenantEntity } from './tenant.entity';
 import { UsageMeterEntity } from './usage-meter.entity';
 import { UsageRecordEntity } from './usage-record.entity';
 import { VolumeEntity } from './volume.entity';
+import { NETWORKING_ENTITIES } from './networking.entity';
 
 export {
   ApiKeyEntity, BillingMonthEntity, DedicatedHostEntity, HostEntity, InstanceEntity, InstanceTagEntity, InvoiceEntity, InvoiceLineEntity,
@@ -31,6 +32,7 @@ export {
 };
 export { ExperimentEntity, ExperimentRunEntity, SimulationCellEntity, SimulationReportEntity, SimulationRunEntity };
 export { AccessKeyEntity };
+export * from './networking.entity';
 
 export const ENTITIES = [
   TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, MetricBucketEntity,
@@ -45,4 +47,6 @@ export const ENTITIES = [
   ExperimentEntity, ExperimentRunEntity,
   // The EC2 Query protocol's access keys (issue 15).
   AccessKeyEntity,
+  // Networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs.
+  ...NETWORKING_ENTITIES,
 ];

@@ -93,6 +93,22 @@ export class RunInstancesDto {
   @IsOptional() @IsObject()
   tags?: Record<string, string>;
 
+  @ApiPropertyOptional({ example: 'subnet-0123456789abcdef0', description: 'One of your subnets (its zone is then the instances\' zone). Default: the default subnet of the zone placement chooses' })
+  @IsOptional() @IsString()
+  subnetId?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['sg-0123456789abcdef0'], description: 'Security groups of the subnet\'s VPC. Default: the VPC\'s default group' })
+  @IsOptional() @IsArray() @IsString({ each: true })
+  securityGroupIds?: string[];
+
+  @ApiPropertyOptional({ example: '172.31.16.10', description: 'The primary private IPv4 address (one instance only): inside the subnet and free' })
+  @IsOptional() @IsString()
+  privateIpAddress?: string;
+
+  @ApiPropertyOptional({ example: 'my-key', description: 'The name of one of your key pairs' })
+  @IsOptional() @IsString()
+  keyName?: string;
+
   @ApiPropertyOptional({ description: 'Idempotency token: the same token returns the same reservation', maxLength: 64 })
   @IsOptional() @IsString() @Length(1, 64) @Matches(/^[\x20-\x7e]+$/, { message: 'clientToken must be printable ASCII' })
   clientToken?: string;

@@ -2,6 +2,7 @@ import { INSTANCE_STATE_CODES, InstanceStateName, StateTransition } from '@nimbu
 import { InstanceDescription, InstancePage, QuotaUsage, Reservation } from '../../../application/instances/instance-description';
 import { ListInstancesQuery, RunInstancesCommand } from '../../../application/instances/instances.commands';
 import { mapInstanceVolume } from '../volumes/volume.mapper';
+import { mapInstanceNetwork, toLaunchNetwork } from '../networking/network.mapper';
 import { ListInstancesQueryDto, RunInstancesDto } from './instance.dto';
 
 const STATE_REASONS: Record<string, string> = {
@@ -25,6 +26,7 @@ export function toRunInstancesCommand(dto: RunInstancesDto): RunInstancesCommand
     volumes: dto.volumes?.map((v) => ({ sizeGiB: v.sizeGiB, type: v.type, iops: v.iops, throughputMiBps: v.throughputMiBps })),
     maintenanceOptions: dto.maintenanceOptions && { autoRecovery: dto.maintenanceOptions.autoRecovery },
     tags: dto.tags,
+    network: toLaunchNetwork(dto),
     clientToken: dto.clientToken,
   };
 }
@@ -61,6 +63,7 @@ export function mapInstance(d: InstanceDescription) {
     // EC2's instance status check (DescribeInstanceStatus): impaired while its host or driver domain is down.
     statusCheck: i.status,
     volumes,
+    ...mapInstanceNetwork(d.network),
     tags: d.tags,
   };
 }

@@ -1,0 +1,128 @@
+import type { DescribeQuery } from './describe-query';
+
+/** The tenant's commands and queries on its networking (NetworkingService, SecurityGroupsService, KeyPairsService). */
+
+export interface CreateVpcCommand {
+  readonly cidrBlock: string;
+  readonly instanceTenancy?: 'default' | 'dedicated';
+  readonly tags?: Readonly<Record<string, unknown>>;
+}
+
+export interface CreateSubnetCommand {
+  readonly vpcId: string;
+  readonly cidrBlock: string;
+  readonly availabilityZone?: string;
+  readonly tags?: Readonly<Record<string, unknown>>;
+}
+
+export interface CreateNetworkInterfaceCommand {
+  readonly subnetId: string;
+  readonly privateIpAddress?: string;
+  readonly groupIds?: readonly string[];
+  readonly description?: string;
+  readonly tags?: Readonly<Record<string, unknown>>;
+  /** Idempotency: the same token and request answer the same interface. */
+  readonly clientToken?: string;
+}
+
+export interface AttachNetworkInterfaceCommand {
+  readonly networkInterfaceId: string;
+  readonly instanceId: string;
+  readonly deviceIndex: number;
+}
+
+export interface DetachNetworkInterfaceCommand {
+  readonly attachmentId: string;
+  readonly force?: boolean;
+}
+
+/** ModifyNetworkInterfaceAttribute's subset Nimbus keeps: the source/destination check, the groups, the description. */
+export interface ModifyNetworkInterfaceCommand {
+  readonly networkInterfaceId: string;
+  readonly sourceDestCheck?: boolean;
+  readonly groupIds?: readonly string[];
+  readonly description?: string;
+}
+
+export interface CreateSecurityGroupCommand {
+  readonly groupName: string;
+  readonly description: string;
+  /** Default: the tenant's default VPC. */
+  readonly vpcId?: string;
+  readonly tags?: Readonly<Record<string, unknown>>;
+}
+
+/** A group named by id, or by name (default VPC only), as EC2's GroupId / GroupName. */
+export interface GroupRefCommand {
+  readonly groupId?: string;
+  readonly groupName?: string;
+}
+
+export interface IpRange {
+  readonly cidrIp: string;
+  readonly description?: string;
+}
+
+export interface Ipv6Range {
+  readonly cidrIpv6: string;
+  readonly description?: string;
+}
+
+export interface GroupPair {
+  readonly groupId?: string;
+  readonly groupName?: string;
+  readonly description?: string;
+}
+
+/** EC2's IpPermission. */
+export interface IpPermission {
+  readonly ipProtocol: string;
+  readonly fromPort?: number;
+  readonly toPort?: number;
+  readonly ipRanges?: readonly IpRange[];
+  readonly ipv6Ranges?: readonly Ipv6Range[];
+  readonly groupPairs?: readonly GroupPair[];
+}
+
+export interface SecurityGroupRulesCommand extends GroupRefCommand {
+  readonly egress: boolean;
+  readonly permissions: readonly IpPermission[];
+  /** Revoke only: rules by id (`sgr-…`). */
+  readonly ruleIds?: readonly string[];
+  readonly tags?: Readonly<Record<string, unknown>>;
+}
+
+export interface DescribeSecurityGroupsQuery<T> extends DescribeQuery<T> {
+  /** Default VPC only, as EC2's GroupName.N. */
+  readonly names?: readonly string[];
+}
+
+export interface CreateKeyPairCommand {
+  readonly keyName: string;
+  readonly keyType?: 'rsa' | 'ed25519';
+  readonly keyFormat?: 'pem' | 'ppk';
+  readonly tags?: Readonly<Record<string, unknown>>;
+}
+
+export interface ImportKeyPairCommand {
+  readonly keyName: string;
+  /** The public key (OpenSSH, RFC 4716 or PEM), as bytes. */
+  readonly publicKeyMaterial: Buffer;
+  readonly tags?: Readonly<Record<string, unknown>>;
+}
+
+export interface DescribeKeyPairsQuery<T> extends DescribeQuery<T> {
+  readonly names?: readonly string[];
+  readonly includePublicKey?: boolean;
+}
+
+export interface DeleteKeyPairCommand {
+  readonly keyName?: string;
+  readonly keyPairId?: string;
+}
+
+/** A tag to delete: by key, or by key and value (deleted only if the value matches), as DeleteTags. */
+export interface TagToDelete {
+  readonly key: string;
+  readonly value?: string;
+}

@@ -1,0 +1,748 @@
+import { Injectable } from '@nestjs/common';
+import { AVAILABILITY_ZONES, isAvailabilityZone } from '@nimbus/hypervisor';
+import { createHash, randomBytes } from 'node:crypto';
+import { ApiError, invalidParameter } from '../common/api-errors';
+import { resourceId } from '../common/ids';
+import {
+  InstanceEntity, NetworkInterfaceEntity, SecurityGroupEntity, SubnetEntity, TenantEntity, VpcEntity,
+} from '../../persistence/entities';
+import { InstancesRepository } from '../../persistence/instances.repository';
+import { NetworkingRepository } from '../../persistence/networking.repository';
+import { Tx } from '../../persistence/tx';
+import { EngineService } from '../../engine/engine.service';
+import { requireInstance } from '../instances/require-instance';
+import { MAX_TAGS, validateTags } from '../instances/tags';
+import {
+  Cidr, contains, formatCidr, formatIpv4, isAssignable, lowestFree, overlaps, parseCidr, parseIpv4, privateDnsName, publicDnsName, requireBlock,
+  usableCount, within,
+} from './cidr';
+import {
+  describe, DescribeQuery, GROUP_ID, IdKind, INTERFACE_ID, isWellFormed, KEY_PAIR_ID, notFoundError, Page, requireWellFormed, SUBNET_ID, VPC_ID,
+  ATTACHMENT_ID,
+} from './describe-query';
+import {
+  GroupRef, InstanceInterface, InstanceNetwork, InstanceNetworking, LaunchNetworkPlan, LaunchNetworkRequest,
+} from './instance-networking';
+import { KeyPairsService } from './key-pairs.service';
+import {
+  AttachNetworkInterfaceCommand, CreateNetworkInterfaceCommand, CreateSubnetCommand, CreateVpcCommand, DetachNetworkInterfaceCommand,
+  ModifyNetworkInterfaceCommand, TagToDelete,
+} from './networking.commands';
+import { DEFAULT_GROUP_DESCRIPTION, DEFAULT_GROUP_NAME, newGroupRows } from './security-group-rules';
+
+/** The default VPC's block and its subnets' (one /20 per zone, in zone order), as EC2 makes them. */
+export const DEFAULT_VPC_CIDR = '172.31.0.0/16';
+export const defaultSubnetCidr = (zoneIndex: number) => `172.31.${zoneIndex * 16}.0/20`;
+
+/**
+ * The simulated pool of public IPv4 addresses: 3.80.0.0/12 (a block of Amazon's in us-east-1),
+ * handed out round-robin from a persisted cursor, skipping addresses ending in .0 and .255 and
+ * those held; a released address returns to the pool.
+ */
+const PUBLIC_POOL: Cidr = { base: parseIpv4('3.80.0.0')!, prefix: 12 };
+const PUBLIC_POOL_SIZE = 2 ** (32 - PUBLIC_POOL.prefix);
+
+/** How many interfaces an instance may have (the largest types' limit; Nimbus does not vary it by type). */
+const MAX_DEVICE_INDEX = 15;
+
+/** A VPC as Describe shows it. */
+export interface VpcView {
+  readonly vpc: VpcEntity;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** A subnet as Describe shows it, with its free addresses. */
+export interface SubnetView {
+  readonly subnet: SubnetEntity;
+  readonly availableIpAddressCount: number;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** An interface as Describe shows it. */
+export interface NetworkInterfaceView {
+  readonly networkInterface: NetworkInterfaceEntity;
+  readonly privateDnsName: string;
+  readonly publicIp?: string;
+  readonly publicDnsName?: string;
+  readonly groups: readonly GroupRef[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** One resolved interface of a launch: what `attach` creates (or attaches) on each instance. */
+interface PlannedInterface {
+  readonly deviceIndex: number;
+  /** An existing interface (one instance only). */
+  readonly existingId?: string;
+  /** Its subnet; undefined: the default subnet of the zone placement chooses. */
+  readonly subnetId?: string;
+  /** Undefined: the VPC's default group. */
+  readonly groupIds?: readonly string[];
+  readonly privateIp?: string;
+  readonly associatePublicIp?: boolean;
+  readonly deleteOnTermination: boolean;
+  readonly description: string;
+}
+
+interface PlanDetail {
+  readonly interfaces: readonly PlannedInterface[];
+  readonly keyName?: string;
+  readonly defaultVpcId?: string;
+}
+
+const DEPENDENCY = (what: string, id: string) => new ApiError('DependencyViolation', `The ${what} '${id}' has dependencies and cannot be deleted.`);
+const combination = (message: string) => new ApiError('InvalidParameterCombination', message);
+
+/** An id a client token names: the prefix and 17 hex digits of a hash of what the token is scoped to. */
+const tokenId = (prefix: string, scope: string) => `${prefix}-${createHash('sha256').update(scope).digest('hex').slice(0, 17)}`;
+
+const macAddress = () => `0e:${randomBytes(5).toString('hex').match(/../g)!.join(':')}`;
+
+/**
+ * EC2's VPC networking per tenant (docs/ec2.md, "Networking"): the default VPC (made on a tenant's
+ * first use, once), VPCs, subnets, network interfaces and their addresses, the seam with
+ * instances (InstanceNetworking: planned before placement, attached in the launch's transaction,
+ * released at termination), and the tags of these resources. Every change is an engine command
+ * (one serial transaction); reads see the committed state.
+ */
+@Injectable()
+export class NetworkingService implements InstanceNetworking {
+  constructor(
+    private readonly repo: NetworkingRepository,
+    private readonly engine: EngineService,
+    private readonly instances: InstancesRepository,
+    private readonly keyPairs: KeyPairsService,
+  ) {}
+
+  /** The committed state, for reads outside a command. */
+  get reader(): Tx {
+    return this.repo.reader;
+  }
+
+  // ---- the default VPC ----
+
+  /**
+   * The tenant's default VPC id (undefined if it deleted it), made on first use: 172.31.0.0/16, a
+   * /20 default subnet per zone mapping public IPs on launch, and its `default` group. Inside a
+   * command: commands run one at a time, and the marker's primary key refuses a second one.
+   */
+  async ensureDefaultVpc(tx: Tx, tenantId: string): Promise<string | undefined> {
+    const marker = await this.repo.defaultMarker(tx, tenantId);
+    if (marker) return marker.vpcId ?? undefined;
+    const now = this.engine.now;
+    const vpc: VpcEntity = { id: resourceId('vpc'), tenantId, cidrBlock: DEFAULT_VPC_CIDR, isDefault: true, instanceTenancy: 'default', createdAt: now };
+    await this.repo.insertVpc(tx, vpc);
+    await this.repo.insertSubnets(tx, AVAILABILITY_ZONES.map((availabilityZone, i) => ({
+      id: resourceId('subnet'), tenantId, vpcId: vpc.id, cidrBlock: defaultSubnetCidr(i), availabilityZone, defaultForAz: true, mapPublicIpOnLaunch: true, createdAt: now,
+    })));
+    await this.insertGroup(tx, newGroupRows(tenantId, vpc.id, DEFAULT_GROUP_NAME, DEFAULT_GROUP_DESCRIPTION, now, true));
+    await this.repo.insertDefaultMarker(tx, { tenantId, vpcId: vpc.id, createdAt: now });
+    return vpc.id;
+  }
+
+  /** Before a read: makes the default VPC through a command if the tenant has never had one. */
+  async ensureDefaultForRead(tenantId: string): Promise<void> {
+    if (await this.repo.defaultMarker(this.repo.reader, tenantId)) return;
+    await this.engine.command((tx) => this.ensureDefaultVpc(tx, tenantId));
+  }
+
+  /** The default VPC, or EC2's VPCIdNotSpecified when the tenant deleted it. */
+  async requireDefaultVpc(tx: Tx, tenantId: string): Promise<string> {
+    const id = await this.ensureDefaultVpc(tx, tenantId);
+    if (!id) throw new ApiError('VPCIdNotSpecified', 'No default VPC for this user');
+    return id;
+  }
+
+  // ---- VPCs ----
+
+  createVpc(tenant: TenantEntity, cmd: CreateVpcCommand): Promise<VpcView> {
+    const block = requireBlock(cmd.cidrBlock, 'cidrBlock');
+    const tags = this.validTags(cmd.tags);
+    const tenancy = cmd.instanceTenancy ?? 'default';
+    if (!['default', 'dedicated'].includes(tenancy)) throw invalidParameter(`Value (${tenancy}) for parameter instanceTenancy is invalid: default or dedicated`);
+    return this.engine.command(async (tx, e) => {
+      await this.ensureDefaultVpc(tx, tenant.id);
+      const vpc: VpcEntity = { id: resourceId('vpc'), tenantId: tenant.id, cidrBlock: formatCidr(block), isDefault: false, instanceTenancy: tenancy, createdAt: e.now };
+      await this.repo.insertVpc(tx, vpc);
+      // Every VPC has its default group.
+      await this.insertGroup(tx, newGroupRows(tenant.id, vpc.id, DEFAULT_GROUP_NAME, DEFAULT_GROUP_DESCRIPTION, e.now, true));
+      await this.repo.saveTags(tx, tenant.id, vpc.id, tags);
+      return { vpc, tags };
+    });
+  }
+
+  async describeVpcs(tenant: TenantEntity, q: DescribeQuery<VpcView>): Promise<Page<VpcView>> {
+    await this.ensureDefaultForRead(tenant.id);
+    const m = this.repo.reader;
+    const rows = await this.repo.vpcsOf(m, tenant.id);
+    const tags = await this.repo.tagsOf(m, rows.map((r) => r.id));
+    const views = rows.map((vpc) => ({ vpc, tags: tags.get(vpc.id) ?? {} }));
+    return describe(views, (v) => v.vpc.id, VPC_ID, q);
+  }
+
+  deleteVpc(tenant: TenantEntity, vpcId: string): Promise<void> {
+    return this.engine.command(async (tx) => {
+      await this.ensureDefaultVpc(tx, tenant.id);
+      const vpc = await this.requireVpc(tx, tenant.id, vpcId);
+      if ((await this.repo.subnetsInVpc(tx, vpc.id)).length > 0) throw DEPENDENCY('vpc', vpc.id);
+      if ((await this.repo.countInterfaces(tx, { vpcId: vpc.id })) > 0) throw DEPENDENCY('vpc', vpc.id);
+      const groups = await this.repo.groupsInVpc(tx, vpc.id);
+      if (groups.some((g) => g.name !== DEFAULT_GROUP_NAME)) throw DEPENDENCY('vpc', vpc.id);
+      await this.repo.deleteGroups(tx, groups.map((g) => g.id));
+      for (const g of groups) await this.repo.deleteTags(tx, g.id);
+      await this.repo.deleteTags(tx, vpc.id);
+      await this.repo.deleteVpc(tx, vpc.id);
+      if (vpc.isDefault) await this.repo.clearDefaultMarker(tx, tenant.id, vpc.id);
+    });
+  }
+
+  /** The tenant's VPC (another tenant's is NotFound, as a missing one). */
+  async requireVpc(m: Tx, tenantId: string, id: string): Promise<VpcEntity> {
+    requireWellFormed(VPC_ID, id);
+    const vpc = await this.repo.findVpc(m, tenantId, id);
+    if (!vpc) throw notFoundError(VPC_ID, id);
+    return vpc;
+  }
+
+  // ---- subnets ----
+
+  createSubnet(tenant: TenantEntity, cmd: CreateSubnetCommand): Promise<SubnetView> {
+    const block = requireBlock(cmd.cidrBlock, 'cidrBlock');
+    const tags = this.validTags(cmd.tags);
+    if (cmd.availabilityZone !== undefined && !isAvailabilityZone(cmd.availabilityZone)) {
+      throw invalidParameter(`Value (${cmd.availabilityZone}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: ${AVAILABILITY_ZONES.join(', ')}.`);
+    }
+    return this.engine.command(async (tx, e) => {
+      await this.ensureDefaultVpc(tx, tenant.id);
+      const vpc = await this.requireVpc(tx, tenant.id, cmd.vpcId);
+      const vpcBlock = parseCidr(vpc.cidrBlock)!;
+      if (!within(vpcBlock, block)) throw new ApiError('InvalidSubnet.Range', `The CIDR '${cmd.cidrBlock}' is invalid.`);
+      const siblings = await this.repo.subnetsInVpc(tx, vpc.id);
+      if (siblings.some((s) => overlaps(parseCidr(s.cidrBlock)!, block))) throw new ApiError('InvalidSubnet.Conflict', `The CIDR '${cmd.cidrBlock}' conflicts with another subnet`);
+      // Without a zone, EC2 picks one: here the zone with the fewest of the VPC's subnets.
+      const zone = cmd.availabilityZone ?? [...AVAILABILITY_ZONES].sort((a, b) => siblings.filter((s) => s.availabilityZone === a).length - siblings.filter((s) => s.availabilityZone === b).length)[0];
+      const subnet: SubnetEntity = {
+        id: resourceId('subnet'), tenantId: tenant.id, vpcId: vpc.id, cidrBlock: formatCidr(block), availabilityZone: zone, defaultForAz: false, mapPublicIpOnLaunch: false, createdAt: e.now,
+      };
+      await this.repo.insertSubnets(tx, [subnet]);
+      await this.repo.saveTags(tx, tenant.id, subnet.id, tags);
+      return { subnet, availableIpAddressCount: usableCount(block), tags };
+    });
+  }
+
+  async describeSubnets(tenant: TenantEntity, q: DescribeQuery<SubnetView>): Promise<Page<SubnetView>> {
+    await this.ensureDefaultForRead(tenant.id);
+    const m = this.repo.reader;
+    const rows = await this.repo.subnetsOf(m, tenant.id);
+    const tags = await this.repo.tagsOf(m, rows.map((r) => r.id));
+    const used = await this.repo.addressCounts(m, rows.map((r) => r.id));
+    const views = rows.map((subnet) => ({
+      subnet, availableIpAddressCount: usableCount(parseCidr(subnet.cidrBlock)!) - (used.get(subnet.id) ?? 0), tags: tags.get(subnet.id) ?? {},
+    }));
+    return describe(views, (v) => v.subnet.id, SUBNET_ID, q);
+  }
+
+  deleteSubnet(tenant: TenantEntity, subnetId: string): Promise<void> {
+    return this.engine.command(async (tx) => {
+      const subnet = await this.requireSubnet(tx, tenant.id, subnetId);
+      if ((await this.repo.countInterfaces(tx, { subnetId: subnet.id })) > 0) throw DEPENDENCY('subnet', subnet.id);
+      await this.repo.deleteTags(tx, subnet.id);
+      await this.repo.deleteSubnet(tx, subnet.id);
+    });
+  }
+
+  async requireSubnet(m: Tx, tenantId: string, id: string): Promise<SubnetEntity> {
+    requireWellFormed(SUBNET_ID, id);
+    const subnet = await this.repo.findSubnet(m, tenantId, id);
+    if (!subnet) throw notFoundError(SUBNET_ID, id);
+    return subnet;
+  }
+
+  // ---- security groups (the rules' own operations: SecurityGroupsService) ----
+
+  async insertGroup(tx: Tx, rows: ReturnType<typeof newGroupRows>): Promise<void> {
+    await this.repo.insertGroup(tx, rows.group);
+    await this.repo.insertRules(tx, rows.rules);
+  }
+
+  async requireGroup(m: Tx, tenantId: string, id: string): Promise<SecurityGroupEntity> {
+    requireWellFormed(GROUP_ID, id);
+    const group = await this.repo.findGroup(m, tenantId, id);
+    if (!group) throw notFoundError(GROUP_ID, id);
+    return group;
+  }
+
+  /** Groups by id, all of the VPC (else EC2's InvalidParameter: a group of another network). */
+  private async requireGroupsIn(tx: Tx, tenantId: string, vpcId: string, groupIds: readonly string[]): Promise<SecurityGroupEntity[]> {
+    const groups: SecurityGroupEntity[] = [];
+    for (const id of new Set(groupIds)) {
+      const g = await this.requireGroup(tx, tenantId, id);
+      if (g.vpcId !== vpcId) throw new ApiError('InvalidParameter', `Security group ${g.id} and the subnet belong to different networks.`);
+      groups.push(g);
+    }
+    return groups;
+  }
+
+  private async defaultGroupOf(tx: Tx, tenantId: string, vpcId: string): Promise<string> {
+    const g = await this.repo.findGroupByName(tx, tenantId, vpcId, DEFAULT_GROUP_NAME);
+    if (!g) throw new ApiError('InvalidGroup.NotFound', `The VPC '${vpcId}' has no default security group`);
+    return g.id;
+  }
+
+  // ---- network interfaces ----
+
+  createNetworkInterface(tenant: TenantEntity, cmd: CreateNetworkInterfaceCommand): Promise<NetworkInterfaceView> {
+    const tags = this.validTags(cmd.tags);
+    return this.engine.command(async (tx, e) => {
+      await this.ensureDefaultVpc(tx, tenant.id);
+      const subnet = await this.requireSubnet(tx, tenant.id, cmd.subnetId);
+      // Idempotency without a token column: the token names the interface (its id is derived from the tenant and the token).
+      const id = cmd.clientToken === undefined ? resourceId('eni') : tokenId('eni', `CreateNetworkInterface\0${tenant.id}\0${cmd.clientToken}`);
+      if (cmd.clientToken !== undefined) {
+        const previous = await this.repo.findInterface(tx, tenant.id, id);
+        if (previous) {
+          if (previous.subnetId !== subnet.id || (cmd.privateIpAddress !== undefined && previous.privateIpAddress !== cmd.privateIpAddress)) {
+            throw new ApiError('IdempotentParameterMismatch', `The client token '${cmd.clientToken}' was used with a different request`);
+          }
+          return (await this.interfaceViews(tx, [previous]))[0];
+        }
+      }
+      const groupIds = cmd.groupIds && cmd.groupIds.length > 0
+        ? (await this.requireGroupsIn(tx, tenant.id, subnet.vpcId, cmd.groupIds)).map((g) => g.id)
+        : [await this.defaultGroupOf(tx, tenant.id, subnet.vpcId)];
+      const [address] = await this.allocateAddresses(tx, subnet, 1, cmd.privateIpAddress);
+      const row = { ...this.newInterface(tenant.id, subnet, address, cmd.description ?? '', 'interface', e.now), id };
+      await this.repo.insertInterfaces(tx, [row]);
+      await this.repo.insertInterfaceGroups(tx, tenant.id, [[row.id, groupIds]]);
+      await this.repo.saveTags(tx, tenant.id, row.id, tags);
+      return (await this.interfaceViews(tx, [row]))[0];
+    });
+  }
+
+  async describeNetworkInterfaces(tenant: TenantEntity, q: DescribeQuery<NetworkInterfaceView>): Promise<Page<NetworkInterfaceView>> {
+    await this.ensureDefaultForRead(tenant.id);
+    const m = this.repo.reader;
+    const views = await this.interfaceViews(m, await this.repo.interfacesOf(m, tenant.id));
+    return describe(views, (v) => v.networkInterface.id, INTERFACE_ID, q);
+  }
+
+  /** AttachNetworkInterface: the attachment id. */
+  attachNetworkInterface(tenant: TenantEntity, cmd: AttachNetworkInterfaceCommand): Promise<string> {
+    if (!Number.isInteger(cmd.deviceIndex) || cmd.deviceIndex < 1 || cmd.deviceIndex > MAX_DEVICE_INDEX) {
+      throw invalidParameter(`Invalid value '${cmd.deviceIndex}' for deviceIndex: 1 to ${MAX_DEVICE_INDEX} (device 0 is the instance's primary interface)`);
+    }
+    return this.engine.command(async (tx, e) => {
+      const eni = await this.requireInterface(tx, tenant.id, cmd.networkInterfaceId);
+      const instance = await this.requireInstance(tx, tenant.id, cmd.instanceId);
+      const state = e.fleet.vm(instance.id)?.state ?? 'terminated';
+      if (state !== 'running' && state !== 'stopped') {
+        throw new ApiError('IncorrectInstanceState', `The instance '${instance.id}' is not in a valid state for this operation (${state}): it must be running or stopped.`);
+      }
+      if (eni.instanceId !== null) throw new ApiError('InvalidNetworkInterface.InUse', `Interface: [${eni.id}] in use.`);
+      if (eni.availabilityZone !== instance.availabilityZone) {
+        throw combination(`You may not attach a network interface to an instance if they are not in the same availability zone (${eni.availabilityZone}, ${instance.availabilityZone})`);
+      }
+      const attached = await this.repo.attachedTo(tx, [instance.id]);
+      if (attached.length > 0 && attached[0].vpcId !== eni.vpcId) throw combination(`The network interface '${eni.id}' and instance '${instance.id}' are in different VPCs`);
+      if (attached.some((a) => a.deviceIndex === cmd.deviceIndex)) {
+        throw invalidParameter(`Instance '${instance.id}' already has an interface attached at device index '${cmd.deviceIndex}'.`);
+      }
+      const attachmentId = resourceId('eni-attach');
+      await this.repo.updateInterface(tx, eni.id, { instanceId: instance.id, deviceIndex: cmd.deviceIndex, attachmentId, attachTime: e.now, deleteOnTermination: false });
+      return attachmentId;
+    });
+  }
+
+  detachNetworkInterface(tenant: TenantEntity, cmd: DetachNetworkInterfaceCommand): Promise<void> {
+    return this.engine.command(async (tx) => {
+      requireWellFormed(ATTACHMENT_ID, cmd.attachmentId);
+      const eni = await this.repo.findByAttachment(tx, tenant.id, cmd.attachmentId);
+      if (!eni) throw notFoundError(ATTACHMENT_ID, cmd.attachmentId);
+      if (eni.deviceIndex === 0) throw new ApiError('OperationNotPermitted', `The network interface at device index 0 cannot be detached.`);
+      await this.repo.detachInterfaces(tx, [eni.id]);
+    });
+  }
+
+  deleteNetworkInterface(tenant: TenantEntity, networkInterfaceId: string): Promise<void> {
+    return this.engine.command(async (tx) => {
+      const eni = await this.requireInterface(tx, tenant.id, networkInterfaceId);
+      if (eni.instanceId !== null) throw new ApiError('InvalidNetworkInterface.InUse', `The network interface '${eni.id}' is currently in use.`);
+      await this.repo.deleteInterfaces(tx, [eni.id]);
+    });
+  }
+
+  /** ModifyNetworkInterfaceAttribute: the source/destination check, the groups (same VPC), the description. */
+  modifyNetworkInterface(tenant: TenantEntity, cmd: ModifyNetworkInterfaceCommand): Promise<void> {
+    return this.engine.command(async (tx) => {
+      const eni = await this.requireInterface(tx, tenant.id, cmd.networkInterfaceId);
+      await this.modifyInterface(tx, tenant.id, eni, cmd);
+    });
+  }
+
+  async requireInterface(m: Tx, tenantId: string, id: string): Promise<NetworkInterfaceEntity> {
+    requireWellFormed(INTERFACE_ID, id);
+    const eni = await this.repo.findInterface(m, tenantId, id);
+    if (!eni) throw notFoundError(INTERFACE_ID, id);
+    return eni;
+  }
+
+  // ---- instances' attributes on their primary interface (ModifyInstanceAttribute) ----
+
+  /** ModifyInstanceAttribute sourceDestCheck: on the instance's primary interface. */
+  setSourceDestCheck(tenant: TenantEntity, instanceId: string, value: boolean): Promise<void> {
+    return this.engine.command(async (tx) => {
+      const eni = await this.primaryInterface(tx, tenant.id, instanceId);
+      await this.repo.updateInterface(tx, eni.id, { sourceDestCheck: value });
+    });
+  }
+
+  /** ModifyInstanceAttribute groupSet: replaces the primary interface's groups (of its VPC). */
+  setInstanceGroups(tenant: TenantEntity, instanceId: string, groupIds: readonly string[]): Promise<void> {
+    if (groupIds.length === 0) throw new ApiError('MissingParameter', 'The request must contain at least one security group id (GroupId.N)');
+    return this.engine.command(async (tx) => {
+      const eni = await this.primaryInterface(tx, tenant.id, instanceId);
+      await this.modifyInterface(tx, tenant.id, eni, { networkInterfaceId: eni.id, groupIds });
+    });
+  }
+
+  private async primaryInterface(tx: Tx, tenantId: string, instanceId: string): Promise<NetworkInterfaceEntity> {
+    const instance = await this.requireInstance(tx, tenantId, instanceId);
+    const eni = (await this.repo.attachedTo(tx, [instance.id])).find((n) => n.deviceIndex === 0);
+    if (!eni) throw new ApiError('IncorrectInstanceState', `The instance '${instance.id}' has no network interface (it is terminated).`);
+    return eni;
+  }
+
+  private async modifyInterface(tx: Tx, tenantId: string, eni: NetworkInterfaceEntity, cmd: ModifyNetworkInterfaceCommand): Promise<void> {
+    if (cmd.groupIds !== undefined) {
+      if (cmd.groupIds.length === 0) throw new ApiError('MissingParameter', 'At least one security group is required');
+      const groups = await this.requireGroupsIn(tx, tenantId, eni.vpcId, cmd.groupIds);
+      await this.repo.setInterfaceGroups(tx, tenantId, eni.id, groups.map((g) => g.id));
+    }
+    const change: Partial<NetworkInterfaceEntity> = {
+      ...(cmd.sourceDestCheck !== undefined ? { sourceDestCheck: cmd.sourceDestCheck } : {}),
+      ...(cmd.description !== undefined ? { description: cmd.description } : {}),
+    };
+    if (Object.keys(change).length > 0) await this.repo.updateInterface(tx, eni.id, change);
+  }
+
+  // ---- InstanceNetworking: the seam with InstancesService ----
+
+  async planLaunch(tx: Tx, tenantId: string, request: LaunchNetworkRequest, count: number, availabilityZone?: string): Promise<LaunchNetworkPlan> {
+    const defaultVpcId = await this.ensureDefaultVpc(tx, tenantId);
+    if (request.keyName !== undefined) await this.keyPairs.requireByName(tx, tenantId, request.keyName);
+    const specs = request.networkInterfaces ?? [];
+    if (specs.length > 0 && (request.subnetId !== undefined || request.privateIpAddress !== undefined || (request.securityGroupIds?.length ?? 0) > 0 || (request.securityGroupNames?.length ?? 0) > 0)) {
+      throw combination('Network interfaces and an instance-level subnet ID, private IP address or security groups may not be specified on the same request');
+    }
+    const asked = specs.length > 0 ? specs : [{ deviceIndex: 0, subnetId: request.subnetId, groupIds: request.securityGroupIds, privateIpAddress: request.privateIpAddress }];
+    const indexes = asked.map((s) => s.deviceIndex);
+    if (!indexes.includes(0)) throw invalidParameter('Each instance must have a network interface at device index 0');
+    if (new Set(indexes).size !== indexes.length) throw invalidParameter('Each network interface must have a distinct device index');
+
+    let zone = availabilityZone;
+    let vpcId: string | undefined;
+    const pin = (z: string, v: string, what: string) => {
+      if (zone !== undefined && zone !== z) throw combination(`The ${what} is in ${z}, not in the requested availability zone ${zone}`);
+      if (vpcId !== undefined && vpcId !== v) throw combination(`The network interfaces of an instance must be in one VPC`);
+      zone = z;
+      vpcId = v;
+    };
+    const planned: PlannedInterface[] = [];
+    for (const s of [...asked].sort((a, b) => a.deviceIndex - b.deviceIndex)) {
+      if (s.deviceIndex < 0 || s.deviceIndex > MAX_DEVICE_INDEX) throw invalidParameter(`Invalid value '${s.deviceIndex}' for deviceIndex: 0 to ${MAX_DEVICE_INDEX}`);
+      if (s.networkInterfaceId !== undefined) {
+        if (count !== 1) throw combination('An existing network interface can be attached to one instance only (MaxCount 1)');
+        if (s.subnetId !== undefined || s.privateIpAddress !== undefined || (s.groupIds?.length ?? 0) > 0) throw combination('An existing network interface takes no subnet, address or groups');
+        const eni = await this.requireInterface(tx, tenantId, s.networkInterfaceId);
+        if (eni.instanceId !== null) throw new ApiError('InvalidNetworkInterface.InUse', `Interface: [${eni.id}] in use.`);
+        pin(eni.availabilityZone, eni.vpcId, `network interface ${eni.id}`);
+        planned.push({ deviceIndex: s.deviceIndex, existingId: eni.id, deleteOnTermination: 'deleteOnTermination' in s ? (s.deleteOnTermination ?? false) : false, description: eni.description });
+        continue;
+      }
+      let subnet: SubnetEntity | undefined;
+      if (s.subnetId !== undefined) subnet = await this.requireSubnet(tx, tenantId, s.subnetId);
+      else if (s.privateIpAddress !== undefined && defaultVpcId !== undefined) {
+        // An address without a subnet: the default subnet that holds it.
+        const address = parseIpv4(s.privateIpAddress);
+        const defaults = (await this.repo.subnetsInVpc(tx, defaultVpcId)).filter((d) => d.defaultForAz);
+        subnet = defaults.find((d) => address !== undefined && contains(parseCidr(d.cidrBlock)!, address));
+        if (!subnet) throw invalidParameter(`Address ${s.privateIpAddress} does not fall within the subnet's address range`);
+      } else if (s.deviceIndex > 0 && planned[0]?.subnetId !== undefined) {
+        subnet = await this.requireSubnet(tx, tenantId, planned[0].subnetId);
+      }
+      if (subnet) pin(subnet.availabilityZone, subnet.vpcId, `subnet ${subnet.id}`);
+      else if (defaultVpcId === undefined) throw new ApiError('VPCIdNotSpecified', 'No default VPC for this user');
+      const groupVpc = subnet?.vpcId ?? defaultVpcId!;
+      let groupIds: string[] | undefined;
+      if (s.groupIds && s.groupIds.length > 0) groupIds = (await this.requireGroupsIn(tx, tenantId, groupVpc, s.groupIds)).map((g) => g.id);
+      if (s.deviceIndex === 0 && request.securityGroupNames && request.securityGroupNames.length > 0) {
+        if (groupVpc !== defaultVpcId) throw combination('The parameter groupName cannot be used with the parameter subnet (use security group ids in a nondefault VPC)');
+        groupIds = [...(groupIds ?? [])];
+        for (const name of request.securityGroupNames) {
+          const g = await this.repo.findGroupByName(tx, tenantId, groupVpc, name);
+          if (!g) throw new ApiError('InvalidGroup.NotFound', `The security group '${name}' does not exist in default VPC '${groupVpc}'`);
+          if (!groupIds.includes(g.id)) groupIds.push(g.id);
+        }
+      }
+      if (s.privateIpAddress !== undefined) {
+        if (count !== 1) throw combination('A private IP address can be given only when launching one instance (MaxCount 1)');
+        if (subnet) await this.checkAddress(tx, subnet, s.privateIpAddress);
+      }
+      if ('associatePublicIpAddress' in s && s.associatePublicIpAddress !== undefined && (s.deviceIndex !== 0 || asked.length > 1)) {
+        throw combination('The associatePublicIPAddress parameter can only be specified for the network interface with DeviceIndex 0, and only for a single network interface.');
+      }
+      planned.push({
+        deviceIndex: s.deviceIndex, subnetId: subnet?.id, groupIds, privateIp: s.privateIpAddress,
+        associatePublicIp: 'associatePublicIpAddress' in s ? s.associatePublicIpAddress : undefined,
+        deleteOnTermination: 'deleteOnTermination' in s ? (s.deleteOnTermination ?? true) : true,
+        description: 'description' in s ? (s.description ?? '') : '',
+      });
+    }
+    // Enough free addresses for every new interface of every instance, where the subnets are known.
+    const perSubnet = new Map<string, number>();
+    for (const p of planned) if (p.subnetId !== undefined && p.existingId === undefined) perSubnet.set(p.subnetId, (perSubnet.get(p.subnetId) ?? 0) + count);
+    for (const [subnetId, needed] of perSubnet) await this.checkFree(tx, (await this.repo.findSubnet(tx, tenantId, subnetId))!, needed);
+    const detail: PlanDetail = { interfaces: planned, keyName: request.keyName, defaultVpcId };
+    return { ...(zone !== undefined ? { availabilityZone: zone } : {}), detail };
+  }
+
+  async attach(tx: Tx, tenantId: string, plan: LaunchNetworkPlan, instances: readonly { readonly instanceId: string; readonly availabilityZone: string }[], now: Date): Promise<void> {
+    if (instances.length === 0) return;
+    const detail = plan.detail as PlanDetail;
+    const at = now.getTime();
+    const zone = instances[0].availabilityZone;
+    const subnets = new Map<string, SubnetEntity>();
+    const subnetOf = async (p: PlannedInterface): Promise<SubnetEntity> => {
+      if (p.subnetId !== undefined) {
+        if (!subnets.has(p.subnetId)) subnets.set(p.subnetId, (await this.repo.findSubnet(tx, tenantId, p.subnetId))!);
+        return subnets.get(p.subnetId)!;
+      }
+      const key = `default:${zone}`;
+      if (!subnets.has(key)) {
+        const found = (await this.repo.subnetsInVpc(tx, detail.defaultVpcId!)).find((s) => s.defaultForAz && s.availabilityZone === zone);
+        if (!found) throw new ApiError('InvalidSubnetID.NotFound', `No default subnet for availability zone '${zone}'`);
+        subnets.set(key, found);
+      }
+      return subnets.get(key)!;
+    };
+    const rows: NetworkInterfaceEntity[] = [];
+    const links: [string, string[]][] = [];
+    const publicFor: NetworkInterfaceEntity[] = [];
+    for (const p of detail.interfaces) {
+      if (p.existingId !== undefined) {
+        await this.repo.updateInterface(tx, p.existingId, {
+          instanceId: instances[0].instanceId, deviceIndex: p.deviceIndex, attachmentId: resourceId('eni-attach'), attachTime: at, deleteOnTermination: p.deleteOnTermination,
+        });
+        continue;
+      }
+      const subnet = await subnetOf(p);
+      if (p.privateIp !== undefined) await this.checkAddress(tx, subnet, p.privateIp);
+      const addresses = await this.allocateAddresses(tx, subnet, instances.length, p.privateIp);
+      const groupIds = p.groupIds ?? [await this.defaultGroupOf(tx, tenantId, subnet.vpcId)];
+      instances.forEach((instance, i) => {
+        const row = {
+          ...this.newInterface(tenantId, subnet, addresses[i], p.description, 'instance', at),
+          instanceId: instance.instanceId, deviceIndex: p.deviceIndex, attachmentId: resourceId('eni-attach'), attachTime: at, deleteOnTermination: p.deleteOnTermination,
+        };
+        rows.push(row);
+        links.push([row.id, [...groupIds]]);
+        if (p.deviceIndex === 0 && (p.associatePublicIp ?? subnet.mapPublicIpOnLaunch)) publicFor.push(row);
+      });
+    }
+    await this.repo.insertInterfaces(tx, rows);
+    await this.repo.insertInterfaceGroups(tx, tenantId, links);
+    await this.allocatePublicIps(tx, tenantId, publicFor, at);
+    if (detail.keyName !== undefined) {
+      await this.repo.insertInstanceKeyNames(tx, instances.map((i) => ({ instanceId: i.instanceId, tenantId, keyName: detail.keyName! })));
+    }
+  }
+
+  async describe(m: Tx, instanceIds: readonly string[]): Promise<ReadonlyMap<string, InstanceNetwork>> {
+    const out = new Map<string, InstanceNetwork>();
+    if (instanceIds.length === 0) return out;
+    const views = await this.interfaceViews(m, await this.repo.attachedTo(m, instanceIds));
+    const keyNames = await this.repo.instanceKeyNames(m, instanceIds);
+    const byInstance = new Map<string, NetworkInterfaceView[]>();
+    for (const v of views) byInstance.set(v.networkInterface.instanceId!, [...(byInstance.get(v.networkInterface.instanceId!) ?? []), v]);
+    for (const [instanceId, list] of byInstance) {
+      list.sort((a, b) => a.networkInterface.deviceIndex! - b.networkInterface.deviceIndex!);
+      const interfaces = list.map(instanceInterfaceOf);
+      const primary = interfaces.find((i) => i.deviceIndex === 0);
+      if (!primary) continue;
+      const keyName = keyNames.get(instanceId);
+      out.set(instanceId, {
+        vpcId: primary.vpcId, subnetId: primary.subnetId, privateIpAddress: primary.privateIpAddress, privateDnsName: primary.privateDnsName,
+        ...(primary.publicIpAddress !== undefined ? { publicIpAddress: primary.publicIpAddress, publicDnsName: primary.publicDnsName } : {}),
+        sourceDestCheck: primary.sourceDestCheck, groups: primary.groups, interfaces, ...(keyName !== undefined ? { keyName } : {}),
+      });
+    }
+    return out;
+  }
+
+  async released(tx: Tx, instanceIds: readonly string[], _now: Date): Promise<void> {
+    const attached = await this.repo.attachedTo(tx, instanceIds);
+    if (attached.length === 0) return;
+    // Public addresses go back to the pool; interfaces deleted on termination go, the others are detached.
+    await this.repo.releasePublicIps(tx, attached.map((a) => a.id));
+    await this.repo.deleteInterfaces(tx, attached.filter((a) => a.deleteOnTermination).map((a) => a.id));
+    await this.repo.detachInterfaces(tx, attached.filter((a) => !a.deleteOnTermination).map((a) => a.id));
+  }
+
+  // ---- tags of the networking resources ----
+
+  /** Resource ids whose tags live here (vpc-, subnet-, sg-, eni-, key-). */
+  ownsTagsOf(resourceId: string): boolean {
+    return TAGGABLE.some((k) => isWellFormed(k, resourceId));
+  }
+
+  /** Throws the resource kind's NotFound unless it is the tenant's. */
+  async requireTaggable(tx: Tx, tenantId: string, resourceId: string): Promise<void> {
+    const kind = TAGGABLE.find((k) => isWellFormed(k, resourceId));
+    if (!kind) throw invalidParameter(`The resource id '${resourceId}' is not a VPC, subnet, security group, network interface or key pair id`);
+    const found =
+      kind === VPC_ID ? await this.repo.findVpc(tx, tenantId, resourceId)
+      : kind === SUBNET_ID ? await this.repo.findSubnet(tx, tenantId, resourceId)
+      : kind === GROUP_ID ? await this.repo.findGroup(tx, tenantId, resourceId)
+      : kind === INTERFACE_ID ? await this.repo.findInterface(tx, tenantId, resourceId)
+      : await this.keyPairs.findById(tx, tenantId, resourceId);
+    if (!found) throw notFoundError(kind, resourceId);
+  }
+
+  /** CreateTags on networking resources, inside the caller's command: adds or replaces, at most 50 per resource. */
+  async putTags(tx: Tx, tenantId: string, resourceId: string, tags: Readonly<Record<string, unknown>>): Promise<void> {
+    const valid = validateTags({ ...tags });
+    await this.requireTaggable(tx, tenantId, resourceId);
+    const merged = { ...((await this.repo.tagsOf(tx, [resourceId])).get(resourceId) ?? {}), ...valid };
+    if (Object.keys(merged).length > MAX_TAGS) throw new ApiError('TagLimitExceeded', `The resource '${resourceId}' may have at most ${MAX_TAGS} tags`);
+    await this.repo.saveTags(tx, tenantId, resourceId, valid);
+  }
+
+  /** DeleteTags on networking resources, inside the caller's command: by key, or by key and value (deleted only if it matches); none given: all. */
+  async removeTags(tx: Tx, tenantId: string, resourceId: string, tags?: readonly TagToDelete[]): Promise<void> {
+    await this.requireTaggable(tx, tenantId, resourceId);
+    if (tags === undefined || tags.length === 0) return this.repo.deleteTags(tx, resourceId);
+    const current = (await this.repo.tagsOf(tx, [resourceId])).get(resourceId) ?? {};
+    const keys = tags.filter((t) => current[t.key] !== undefined && (t.value === undefined || current[t.key] === t.value)).map((t) => t.key);
+    if (keys.length > 0) await this.repo.deleteTags(tx, resourceId, keys);
+  }
+
+  /** DescribeTags' rows for the networking resources: every tag of the tenant's, with EC2's resource type. */
+  async tagRows(tenant: TenantEntity): Promise<{ resourceId: string; resourceType: string; key: string; value: string }[]> {
+    const rows = await this.repo.tagsOfTenant(this.repo.reader, tenant.id);
+    return rows.map((r) => ({ resourceId: r.resourceId, resourceType: RESOURCE_TYPES.find(([prefix]) => r.resourceId.startsWith(`${prefix}-`))?.[1] ?? 'unknown', key: r.key, value: r.value }));
+  }
+
+  /** The tenant's default VPC id (made on first use), or undefined if it deleted it: DescribeAccountAttributes' `default-vpc`. */
+  async defaultVpcId(tenant: TenantEntity): Promise<string | undefined> {
+    await this.ensureDefaultForRead(tenant.id);
+    return (await this.repo.defaultMarker(this.repo.reader, tenant.id))?.vpcId ?? undefined;
+  }
+
+  /** Each resource's tags (DescribeTags and the Describe actions). */
+  tagsOf(m: Tx, resourceIds: readonly string[]): Promise<Map<string, Record<string, string>>> {
+    return this.repo.tagsOf(m, resourceIds);
+  }
+
+  // ---- helpers ----
+
+  private validTags(tags: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
+    return validateTags({ ...(tags ?? {}) });
+  }
+
+  private requireInstance(tx: Tx, tenantId: string, id: string): Promise<InstanceEntity> {
+    return requireInstance(this.instances, tx, tenantId, id, this.engine.now);
+  }
+
+  private newInterface(tenantId: string, subnet: SubnetEntity, address: string, description: string, origin: string, now: number): NetworkInterfaceEntity {
+    return {
+      id: resourceId('eni'), tenantId, vpcId: subnet.vpcId, subnetId: subnet.id, availabilityZone: subnet.availabilityZone, privateIpAddress: address,
+      macAddress: macAddress(), description, sourceDestCheck: true, origin, instanceId: null, deviceIndex: null, attachmentId: null, attachTime: null,
+      deleteOnTermination: false, createdAt: now,
+    };
+  }
+
+  /** An asked address: inside the subnet and not reserved (InvalidParameterValue), and free (InvalidIPAddress.InUse). */
+  private async checkAddress(tx: Tx, subnet: SubnetEntity, text: string): Promise<number> {
+    const address = parseIpv4(text);
+    const block = parseCidr(subnet.cidrBlock)!;
+    if (address === undefined) throw invalidParameter(`Invalid value '${text}' for privateIpAddress: not an IPv4 address`);
+    if (!contains(block, address)) throw invalidParameter(`Address ${text} does not fall within the subnet's address range (${subnet.cidrBlock})`);
+    if (!isAssignable(block, address)) throw invalidParameter(`Address ${text} is reserved in subnet ${subnet.id} (the first four and the last address of a subnet are)`);
+    if ((await this.repo.addressesIn(tx, subnet.id)).includes(formatIpv4(address))) throw new ApiError('InvalidIPAddress.InUse', `Address ${text} is in use.`);
+    return address;
+  }
+
+  private async checkFree(tx: Tx, subnet: SubnetEntity, needed: number): Promise<void> {
+    const free = usableCount(parseCidr(subnet.cidrBlock)!) - ((await this.repo.addressCounts(tx, [subnet.id])).get(subnet.id) ?? 0);
+    if (free < needed) {
+      throw new ApiError('InsufficientFreeAddressesInSubnet', `The specified subnet ${subnet.id} does not have enough free addresses to satisfy the request (${free} free, ${needed} needed).`);
+    }
+  }
+
+  /** `count` addresses of the subnet: the asked one, or the lowest free ones (InsufficientFreeAddressesInSubnet when too few). */
+  private async allocateAddresses(tx: Tx, subnet: SubnetEntity, count: number, asked?: string): Promise<string[]> {
+    if (asked !== undefined) return [formatIpv4(await this.checkAddress(tx, subnet, asked))];
+    const block = parseCidr(subnet.cidrBlock)!;
+    const used = new Set((await this.repo.addressesIn(tx, subnet.id)).map((a) => parseIpv4(a)!));
+    const free = lowestFree(block, used, count);
+    if (free.length < count) {
+      throw new ApiError('InsufficientFreeAddressesInSubnet', `The specified subnet ${subnet.id} does not have enough free addresses to satisfy the request (${free.length} free, ${count} needed).`);
+    }
+    return free.map(formatIpv4);
+  }
+
+  private async allocatePublicIps(tx: Tx, tenantId: string, interfaces: readonly NetworkInterfaceEntity[], now: number): Promise<void> {
+    if (interfaces.length === 0) return;
+    let cursor = await this.repo.publicIpCursor(tx);
+    const addresses: string[] = [];
+    // Candidates from the cursor on, a batch at a time, less those held (one query a batch).
+    for (let tried = 0; addresses.length < interfaces.length; ) {
+      if (tried >= PUBLIC_POOL_SIZE) throw new ApiError('AddressLimitExceeded', 'The public IPv4 address pool is exhausted');
+      const batch: string[] = [];
+      while (batch.length < interfaces.length - addresses.length && tried < PUBLIC_POOL_SIZE) {
+        const address = formatIpv4(PUBLIC_POOL.base + cursor);
+        cursor = (cursor + 1) % PUBLIC_POOL_SIZE;
+        tried++;
+        if (!address.endsWith('.0') && !address.endsWith('.255')) batch.push(address);
+      }
+      const held = await this.repo.heldPublicIps(tx, batch);
+      addresses.push(...batch.filter((a) => !held.has(a)));
+    }
+    await this.repo.insertPublicIps(tx, interfaces.map((eni, i) => ({ publicIp: addresses[i], tenantId, networkInterfaceId: eni.id, allocatedAt: now })));
+    await this.repo.savePublicIpCursor(tx, cursor);
+  }
+
+  private async interfaceViews(m: Tx, rows: readonly NetworkInterfaceEntity[]): Promise<NetworkInterfaceView[]> {
+    const ids = rows.map((r) => r.id);
+    const groupIds = await this.repo.interfaceGroups(m, ids);
+    const groups = new Map((await this.repo.groupsById(m, [...new Set([...groupIds.values()].flat())])).map((g) => [g.id, g]));
+    const publicIps = await this.repo.publicIps(m, ids);
+    const tags = await this.repo.tagsOf(m, ids);
+    return rows.map((networkInterface) => {
+      const publicIp = publicIps.get(networkInterface.id);
+      return {
+        networkInterface,
+        privateDnsName: privateDnsName(networkInterface.privateIpAddress),
+        ...(publicIp !== undefined ? { publicIp, publicDnsName: publicDnsName(publicIp) } : {}),
+        groups: (groupIds.get(networkInterface.id) ?? []).map((id) => ({ groupId: id, groupName: groups.get(id)?.name ?? '' })),
+        tags: tags.get(networkInterface.id) ?? {},
+      };
+    });
+  }
+}
+
+const TAGGABLE: readonly IdKind[] = [VPC_ID, SUBNET_ID, GROUP_ID, INTERFACE_ID, KEY_PAIR_ID];
+
+/** EC2's resource types (DescribeTags' resourceType) by id prefix; longest prefixes first. */
+const RESOURCE_TYPES: readonly (readonly [string, string])[] = [
+  ['subnet', 'subnet'], ['vpc', 'vpc'], ['sgr', 'security-group-rule'], ['sg', 'security-group'], ['eni', 'network-interface'], ['key', 'key-pair'],
+];
+
+function instanceInterfaceOf(v: NetworkInterfaceView): InstanceInterface {
+  const n = v.networkInterface;
+  return {
+    networkInterfaceId: n.id, attachmentId: n.attachmentId!, deviceIndex: n.deviceIndex!, status: 'attached', deleteOnTermination: n.deleteOnTermination,
+    subnetId: n.subnetId, vpcId: n.vpcId, macAddress: n.macAddress, privateIpAddress: n.privateIpAddress, privateDnsName: v.privateDnsName,
+    ...(v.publicIp !== undefined ? { publicIpAddress: v.publicIp, publicDnsName: v.publicDnsName } : {}),
+    sourceDestCheck: n.sourceDestCheck, groups: v.groups, description: n.description,
+  };
+}

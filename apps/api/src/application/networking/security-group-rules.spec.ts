@@ -1,0 +1,48 @@
+import { SecurityGroupRuleEntity } from '../../persistence/entities';
+import { describeRule, expandPermissions, normalizeProtocol, permissionsOf, portsOf } from './security-group-rules';
+
+const rule = (over: Partial<SecurityGroupRuleEntity>): SecurityGroupRuleEntity => ({
+  id: 'sgr-1', groupId: 'sg-1', tenantId: 't', isEgress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: null, cidrIpv6: null,
+  referencedGroupId: null, description: null, position: 1, ...over,
+});
+
+describe('security group rules', () => {
+  it('names protocols as EC2 shows them: 6 is tcp, 17 udp, 1 icmp, 58 icmpv6, all is -1; other numbers stay numbers', () => {
+    expect(['TCP', '6', '17', '1', '58', 'all', '-1', '50'].map(normalizeProtocol)).toEqual(['tcp', 'tcp', 'udp', 'icmp', 'icmpv6', '-1', '-1', '50']);
+    for (const bad of ['256', 'http', '']) expect(() => normalizeProtocol(bad)).toThrow(expect.objectContaining({ code: 'InvalidParameterValue' }));
+  });
+
+  it('TCP and UDP need both ports in 0..65535, from ≤ to; ICMP keeps type and code (-1: all); -1 and other protocols keep none', () => {
+    expect(portsOf('tcp', 80, 443)).toEqual({ fromPort: 80, toPort: 443 });
+    expect(() => portsOf('tcp', 80, undefined)).toThrow();
+    expect(() => portsOf('udp', 443, 80)).toThrow();
+    expect(() => portsOf('tcp', 0, 65536)).toThrow();
+    expect(portsOf('icmp', 8, undefined)).toEqual({ fromPort: 8, toPort: -1 });
+    expect(portsOf('-1', 1, 2)).toEqual({ fromPort: null, toPort: null });
+    expect(portsOf('50', undefined, undefined)).toEqual({ fromPort: null, toPort: null });
+  });
+
+  it('an IpPermission expands into one rule per peer, and needs at least one', async () => {
+    const specs = await expandPermissions(false, [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: [{ cidrIp: '10.0.0.0/8' }], ipv6Ranges: [{ cidrIpv6: '2001:DB8::/32' }], groupPairs: [{ groupName: 'web' }] }], async () => 'sg-web');
+    expect(specs.map((s) => [s.cidrIpv4, s.cidrIpv6, s.referencedGroupId])).toEqual([['10.0.0.0/8', null, null], [null, '2001:db8::/32', null], [null, null, 'sg-web']]);
+    await expect(expandPermissions(false, [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22 }], async () => 'x')).rejects.toMatchObject({ code: 'MissingParameter' });
+    await expect(expandPermissions(false, [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: [{ cidrIp: '10.0.0.0/33' }] }], async () => 'x')).rejects.toMatchObject({ code: 'InvalidParameterValue' });
+  });
+
+  it("folds rules of one protocol and port range into one IpPermission, in the order they were first authorized", () => {
+    const folded = permissionsOf([
+      rule({ cidrIpv4: '10.0.0.0/8', description: 'office' }),
+      rule({ ipProtocol: '-1', fromPort: null, toPort: null, referencedGroupId: 'sg-self' }),
+      rule({ cidrIpv6: '::/0' }),
+    ]);
+    expect(folded).toEqual([
+      { ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: [{ cidrIp: '10.0.0.0/8', description: 'office' }], ipv6Ranges: [{ cidrIpv6: '::/0' }], groups: [] },
+      { ipProtocol: '-1', ipRanges: [], ipv6Ranges: [], groups: [{ groupId: 'sg-self' }] },
+    ]);
+  });
+
+  it("words a duplicate as EC2's message does", () => {
+    expect(describeRule(rule({ cidrIpv4: '0.0.0.0/0' }))).toBe('peer: 0.0.0.0/0, TCP, from port: 22, to port: 22, ALLOW');
+    expect(describeRule(rule({ ipProtocol: '-1', fromPort: null, toPort: null, referencedGroupId: 'sg-1' }))).toBe('peer: sg-1, ALL, ALLOW');
+  });
+});

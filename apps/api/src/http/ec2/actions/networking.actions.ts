@@ -1,0 +1,427 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError, invalidParameter } from '../../../application/common/api-errors';
+import { KeyPairsService, KeyPairView } from '../../../application/networking/key-pairs.service';
+import { IpPermission } from '../../../application/networking/networking.commands';
+import { NetworkInterfaceView, NetworkingService, SubnetView, VpcView } from '../../../application/networking/networking.service';
+import { PermissionView } from '../../../application/networking/security-group-rules';
+import { SecurityGroupsService, SecurityGroupView } from '../../../application/networking/security-groups.service';
+import { SecurityGroupRuleEntity } from '../../../persistence/entities';
+import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
+import { Ec2ActionSource } from '../ec2-action-source';
+import { FilterField, filterMatcher } from '../ec2-filters';
+
+/** MaxResults where EC2 pages these Describe actions: 5 to 1,000. */
+const PAGE = { min: 5, max: 1000 };
+
+const tagSet = (tags: Readonly<Record<string, string>>) => items(Object.entries(tags).map(([key, value]) => ({ key, value })));
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * `TagSpecification.N` for one resource type (EC2's ResourceType names): the tags to put on the
+ * created resource. A specification for another type is InvalidParameterValue, as on EC2.
+ */
+function tagSpecs(p: Ec2Params, resourceType: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const spec of p.structs('TagSpecification')) {
+    const type = spec.required('ResourceType');
+    if (type !== resourceType) throw invalidParameter(`'${type.slice(0, 64)}' is not a valid taggable resource type for this operation (${resourceType}).`);
+    for (const t of spec.structs('Tag')) out[t.required('Key')] = t.string('Value') ?? '';
+  }
+  return out;
+}
+
+/** Filters with tag-key and tag-value beside the table's names (tag:<key> is the matcher's). */
+function matcher<T extends { readonly tags: Readonly<Record<string, string>> }>(p: Ec2Params, fields: Readonly<Record<string, FilterField<T>>>) {
+  const filters = p.filters();
+  if (filters.length === 0) return undefined;
+  return filterMatcher<T>(filters, { ...fields, 'tag-key': (v) => Object.keys(v.tags), 'tag-value': (v) => Object.values(v.tags) }, (v) => v.tags);
+}
+
+function page(p: Ec2Params) {
+  return { maxResults: p.int('MaxResults', PAGE), nextToken: p.string('NextToken') };
+}
+
+/** `IpPermissions.N` as the application's permissions. */
+function permissions(p: Ec2Params): IpPermission[] {
+  return p.structs('IpPermissions').map((perm) => {
+    if (perm.structs('PrefixListIds').length > 0) unsupported('IpPermissions.N.PrefixListIds');
+    return {
+      ipProtocol: perm.required('IpProtocol'),
+      fromPort: perm.int('FromPort'),
+      toPort: perm.int('ToPort'),
+      ipRanges: perm.structs('IpRanges').map((r) => ({ cidrIp: r.required('CidrIp'), description: r.string('Description') })),
+      ipv6Ranges: perm.structs('Ipv6Ranges').map((r) => ({ cidrIpv6: r.required('CidrIpv6'), description: r.string('Description') })),
+      groupPairs: perm.structs('Groups').map((g) => ({ groupId: g.string('GroupId'), groupName: g.string('GroupName'), description: g.string('Description') })),
+    };
+  });
+}
+
+function unsupported(name: string): never {
+  throw new ApiError('InvalidParameterValue', `Nimbus does not support the parameter ${name}`);
+}
+
+/** A group rule request's top-level shorthand (CidrIp, IpProtocol, FromPort, ToPort), which EC2 still accepts for ingress. */
+function shorthandPermission(p: Ec2Params): IpPermission[] {
+  if (!p.has('IpProtocol') && !p.has('CidrIp')) return [];
+  return [{ ipProtocol: p.required('IpProtocol'), fromPort: p.int('FromPort'), toPort: p.int('ToPort'), ipRanges: [{ cidrIp: p.required('CidrIp') }] }];
+}
+
+// ---- answers ----
+
+function vpcXml(v: VpcView, ctx: Ec2Context) {
+  return {
+    vpcId: v.vpc.id, ownerId: ctx.accountId, state: 'available', cidrBlock: v.vpc.cidrBlock,
+    cidrBlockAssociationSet: items([{ cidrBlock: v.vpc.cidrBlock, associationId: `vpc-cidr-assoc-${v.vpc.id.slice(4)}`, cidrBlockState: { state: 'associated' } }]),
+    ipv6CidrBlockAssociationSet: items([]), dhcpOptionsId: 'default', tagSet: tagSet(v.tags), instanceTenancy: v.vpc.instanceTenancy, isDefault: v.vpc.isDefault,
+  };
+}
+
+function subnetXml(v: SubnetView, ctx: Ec2Context) {
+  const s = v.subnet;
+  return {
+    subnetId: s.id, subnetArn: `arn:aws:ec2:us-east-1:${ctx.accountId}:subnet/${s.id}`, state: 'available', ownerId: ctx.accountId, vpcId: s.vpcId, cidrBlock: s.cidrBlock,
+    ipv6CidrBlockAssociationSet: items([]), availableIpAddressCount: v.availableIpAddressCount, availabilityZone: s.availabilityZone,
+    availabilityZoneId: `use1-az${Number('abc'.indexOf(s.availabilityZone.slice(-1))) + 1}`,
+    defaultForAz: s.defaultForAz, mapPublicIpOnLaunch: s.mapPublicIpOnLaunch, assignIpv6AddressOnCreation: false, tagSet: tagSet(v.tags),
+  };
+}
+
+function permissionXml(perm: PermissionView, ctx: Ec2Context) {
+  return {
+    ipProtocol: perm.ipProtocol, fromPort: perm.fromPort, toPort: perm.toPort,
+    groups: items(perm.groups.map((g) => ({ userId: ctx.accountId, groupId: g.groupId, description: g.description }))),
+    ipRanges: items(perm.ipRanges.map((r) => ({ cidrIp: r.cidrIp, description: r.description }))),
+    ipv6Ranges: items(perm.ipv6Ranges.map((r) => ({ cidrIpv6: r.cidrIpv6, description: r.description }))),
+    prefixListIds: items([]),
+  };
+}
+
+function groupXml(v: SecurityGroupView, ctx: Ec2Context) {
+  return {
+    ownerId: ctx.accountId, groupId: v.group.id, groupName: v.group.name, groupDescription: v.group.description, vpcId: v.group.vpcId,
+    ipPermissions: items(v.ingress.map((x) => permissionXml(x, ctx))), ipPermissionsEgress: items(v.egress.map((x) => permissionXml(x, ctx))), tagSet: tagSet(v.tags),
+  };
+}
+
+function ruleXml(r: SecurityGroupRuleEntity, ctx: Ec2Context) {
+  return {
+    securityGroupRuleId: r.id, groupId: r.groupId, groupOwnerId: ctx.accountId, isEgress: r.isEgress, ipProtocol: r.ipProtocol,
+    fromPort: r.fromPort ?? -1, toPort: r.toPort ?? -1, cidrIpv4: r.cidrIpv4 ?? undefined, cidrIpv6: r.cidrIpv6 ?? undefined,
+    referencedGroupInfo: r.referencedGroupId !== null ? { groupId: r.referencedGroupId, userId: ctx.accountId } : undefined,
+    description: r.description ?? undefined, tagSet: items([]),
+  };
+}
+
+function interfaceXml(v: NetworkInterfaceView, ctx: Ec2Context) {
+  const n = v.networkInterface;
+  const association = v.publicIp !== undefined ? { publicIp: v.publicIp, publicDnsName: v.publicDnsName, ipOwnerId: 'amazon' } : undefined;
+  return {
+    networkInterfaceId: n.id, subnetId: n.subnetId, vpcId: n.vpcId, availabilityZone: n.availabilityZone, description: n.description, ownerId: ctx.accountId,
+    requesterManaged: false, status: n.instanceId ? 'in-use' : 'available', macAddress: n.macAddress, privateIpAddress: n.privateIpAddress,
+    privateDnsName: v.privateDnsName, sourceDestCheck: n.sourceDestCheck, groupSet: items(v.groups.map((g) => ({ groupId: g.groupId, groupName: g.groupName }))),
+    attachment: n.instanceId !== null ? {
+      attachmentId: n.attachmentId, instanceId: n.instanceId, instanceOwnerId: ctx.accountId, deviceIndex: n.deviceIndex, status: 'attached',
+      attachTime: iso(n.attachTime!), deleteOnTermination: n.deleteOnTermination, networkCardIndex: 0,
+    } : undefined,
+    association,
+    tagSet: tagSet(v.tags),
+    privateIpAddressesSet: items([{ privateIpAddress: n.privateIpAddress, privateDnsName: v.privateDnsName, primary: true, association }]),
+    ipv6AddressesSet: items([]), interfaceType: 'interface',
+  };
+}
+
+function keyPairXml(v: KeyPairView, includePublicKey: boolean) {
+  const k = v.keyPair;
+  return {
+    keyPairId: k.id, keyType: k.keyType, tagSet: tagSet(v.tags), keyName: k.name, keyFingerprint: k.fingerprint,
+    ...(includePublicKey ? { publicKey: k.publicKey } : {}), createTime: iso(k.createdAt),
+  };
+}
+
+// ---- filters ----
+
+const VPC_FILTERS: Readonly<Record<string, FilterField<VpcView>>> = {
+  'vpc-id': (v) => v.vpc.id, cidr: (v) => v.vpc.cidrBlock, 'cidr-block-association.cidr-block': (v) => v.vpc.cidrBlock,
+  'is-default': (v) => v.vpc.isDefault, state: () => 'available', 'dhcp-options-id': () => 'default',
+};
+
+const SUBNET_FILTERS: Readonly<Record<string, FilterField<SubnetView>>> = {
+  'subnet-id': (v) => v.subnet.id, 'vpc-id': (v) => v.subnet.vpcId, 'cidr-block': (v) => v.subnet.cidrBlock, cidr: (v) => v.subnet.cidrBlock,
+  cidrBlock: (v) => v.subnet.cidrBlock, 'availability-zone': (v) => v.subnet.availabilityZone, availabilityZone: (v) => v.subnet.availabilityZone,
+  'default-for-az': (v) => v.subnet.defaultForAz, defaultForAz: (v) => v.subnet.defaultForAz, 'map-public-ip-on-launch': (v) => v.subnet.mapPublicIpOnLaunch,
+  'available-ip-address-count': (v) => v.availableIpAddressCount, state: () => 'available',
+};
+
+const peers = (ps: readonly PermissionView[]) => ({
+  cidrs: ps.flatMap((x) => x.ipRanges.map((r) => r.cidrIp)), ipv6: ps.flatMap((x) => x.ipv6Ranges.map((r) => r.cidrIpv6)), groups: ps.flatMap((x) => x.groups.map((g) => g.groupId)),
+});
+const ports = (ps: readonly PermissionView[], which: 'fromPort' | 'toPort') => ps.flatMap((x) => (x[which] === undefined ? [] : [String(x[which])]));
+
+const GROUP_FILTERS: Readonly<Record<string, FilterField<SecurityGroupView>>> = {
+  'group-id': (v) => v.group.id, 'group-name': (v) => v.group.name, description: (v) => v.group.description, 'vpc-id': (v) => v.group.vpcId,
+  'ip-permission.protocol': (v) => v.ingress.map((x) => x.ipProtocol), 'ip-permission.from-port': (v) => ports(v.ingress, 'fromPort'),
+  'ip-permission.to-port': (v) => ports(v.ingress, 'toPort'), 'ip-permission.cidr': (v) => peers(v.ingress).cidrs,
+  'ip-permission.ipv6-cidr': (v) => peers(v.ingress).ipv6, 'ip-permission.group-id': (v) => peers(v.ingress).groups,
+  'egress.ip-permission.protocol': (v) => v.egress.map((x) => x.ipProtocol), 'egress.ip-permission.from-port': (v) => ports(v.egress, 'fromPort'),
+  'egress.ip-permission.to-port': (v) => ports(v.egress, 'toPort'), 'egress.ip-permission.cidr': (v) => peers(v.egress).cidrs,
+  'egress.ip-permission.ipv6-cidr': (v) => peers(v.egress).ipv6, 'egress.ip-permission.group-id': (v) => peers(v.egress).groups,
+};
+
+const INTERFACE_FILTERS: Readonly<Record<string, FilterField<NetworkInterfaceView>>> = {
+  'network-interface-id': (v) => v.networkInterface.id, 'subnet-id': (v) => v.networkInterface.subnetId, 'vpc-id': (v) => v.networkInterface.vpcId,
+  'availability-zone': (v) => v.networkInterface.availabilityZone, 'private-ip-address': (v) => v.networkInterface.privateIpAddress,
+  'addresses.private-ip-address': (v) => v.networkInterface.privateIpAddress, 'private-dns-name': (v) => v.privateDnsName,
+  'mac-address': (v) => v.networkInterface.macAddress, description: (v) => v.networkInterface.description,
+  status: (v) => (v.networkInterface.instanceId ? 'in-use' : 'available'), 'source-dest-check': (v) => v.networkInterface.sourceDestCheck,
+  'group-id': (v) => v.groups.map((g) => g.groupId), 'group-name': (v) => v.groups.map((g) => g.groupName),
+  'association.public-ip': (v) => v.publicIp, 'association.public-dns-name': (v) => v.publicDnsName,
+  'attachment.instance-id': (v) => v.networkInterface.instanceId ?? undefined, 'attachment.attachment-id': (v) => v.networkInterface.attachmentId ?? undefined,
+  'attachment.device-index': (v) => v.networkInterface.deviceIndex ?? undefined, 'attachment.status': (v) => (v.networkInterface.instanceId ? 'attached' : undefined),
+  'attachment.delete-on-termination': (v) => (v.networkInterface.instanceId ? v.networkInterface.deleteOnTermination : undefined),
+  'interface-type': () => 'interface', 'requester-managed': () => false,
+};
+
+const KEY_PAIR_FILTERS: Readonly<Record<string, FilterField<KeyPairView>>> = {
+  'key-pair-id': (v) => v.keyPair.id, 'key-name': (v) => v.keyPair.name, fingerprint: (v) => v.keyPair.fingerprint, 'key-type': (v) => v.keyPair.keyType,
+};
+
+/**
+ * EC2's networking actions (docs/ec2.md, "Networking"): VPCs, subnets, security groups and their
+ * rules, network interfaces, key pairs. Each handler reads the parameters, calls one application
+ * method, and shapes EC2's answer.
+ */
+@Injectable()
+export class NetworkingEc2Actions implements Ec2ActionSource {
+  constructor(
+    private readonly networking: NetworkingService,
+    private readonly groups: SecurityGroupsService,
+    private readonly keyPairs: KeyPairsService,
+  ) {}
+
+  readonly actions: Ec2Actions = {
+    // ---- VPCs ----
+    CreateVpc: {
+      operation: 'CreateVpc',
+      params: ['CidrBlock', 'InstanceTenancy', 'TagSpecification', 'AmazonProvidedIpv6CidrBlock'],
+      handler: async (ctx, p) => {
+        if (p.bool('AmazonProvidedIpv6CidrBlock')) unsupported('AmazonProvidedIpv6CidrBlock');
+        const tenancy = p.string('InstanceTenancy');
+        if (tenancy !== undefined && tenancy !== 'default' && tenancy !== 'dedicated') throw invalidParameter(`Value (${tenancy.slice(0, 40)}) for parameter InstanceTenancy is invalid: default or dedicated`);
+        const v = await this.networking.createVpc(ctx.tenant, { cidrBlock: p.required('CidrBlock'), instanceTenancy: tenancy, tags: tagSpecs(p, 'vpc') });
+        return { vpc: vpcXml(v, ctx) };
+      },
+    },
+    DescribeVpcs: {
+      operation: 'DescribeVpcs',
+      params: ['VpcId', 'Filter', 'MaxResults', 'NextToken'],
+      handler: async (ctx, p) => {
+        const r = await this.networking.describeVpcs(ctx.tenant, { ids: p.list('VpcId'), match: matcher(p, VPC_FILTERS), ...page(p) });
+        return { vpcSet: items(r.items.map((v) => vpcXml(v, ctx))), nextToken: r.nextToken };
+      },
+    },
+    DeleteVpc: {
+      operation: 'DeleteVpc',
+      params: ['VpcId'],
+      handler: async (ctx, p) => {
+        await this.networking.deleteVpc(ctx.tenant, p.required('VpcId'));
+        return { return: true };
+      },
+    },
+
+    // ---- subnets ----
+    CreateSubnet: {
+      operation: 'CreateSubnet',
+      params: ['VpcId', 'CidrBlock', 'AvailabilityZone', 'AvailabilityZoneId', 'TagSpecification'],
+      handler: async (ctx, p) => {
+        const zoneId = p.string('AvailabilityZoneId');
+        const zoneOfId = zoneId === undefined ? undefined : /^use1-az[1-3]$/.test(zoneId) ? `us-east-1${'abc'[Number(zoneId.slice(-1)) - 1]}` : undefined;
+        if (zoneId !== undefined && zoneOfId === undefined) throw invalidParameter(`Value (${zoneId.slice(0, 40)}) for parameter AvailabilityZoneId is invalid.`);
+        const v = await this.networking.createSubnet(ctx.tenant, {
+          vpcId: p.required('VpcId'), cidrBlock: p.required('CidrBlock'), availabilityZone: p.string('AvailabilityZone') ?? zoneOfId, tags: tagSpecs(p, 'subnet'),
+        });
+        return { subnet: subnetXml(v, ctx) };
+      },
+    },
+    DescribeSubnets: {
+      operation: 'DescribeSubnets',
+      params: ['SubnetId', 'Filter', 'MaxResults', 'NextToken'],
+      handler: async (ctx, p) => {
+        const r = await this.networking.describeSubnets(ctx.tenant, { ids: p.list('SubnetId'), match: matcher(p, SUBNET_FILTERS), ...page(p) });
+        return { subnetSet: items(r.items.map((v) => subnetXml(v, ctx))), nextToken: r.nextToken };
+      },
+    },
+    DeleteSubnet: {
+      operation: 'DeleteSubnet',
+      params: ['SubnetId'],
+      handler: async (ctx, p) => {
+        await this.networking.deleteSubnet(ctx.tenant, p.required('SubnetId'));
+        return { return: true };
+      },
+    },
+
+    // ---- security groups ----
+    CreateSecurityGroup: {
+      operation: 'CreateSecurityGroup',
+      params: ['GroupName', 'GroupDescription', 'VpcId', 'TagSpecification'],
+      handler: async (ctx, p) => {
+        const tags = tagSpecs(p, 'security-group');
+        const g = await this.groups.create(ctx.tenant, { groupName: p.required('GroupName'), description: p.required('GroupDescription'), vpcId: p.string('VpcId'), tags });
+        return { return: true, groupId: g.id, securityGroupArn: `arn:aws:ec2:us-east-1:${ctx.accountId}:security-group/${g.id}`, tagSet: tagSet(tags) };
+      },
+    },
+    DescribeSecurityGroups: {
+      operation: 'DescribeSecurityGroups',
+      params: ['GroupId', 'GroupName', 'Filter', 'MaxResults', 'NextToken'],
+      handler: async (ctx, p) => {
+        const r = await this.groups.describe(ctx.tenant, { ids: p.list('GroupId'), names: p.list('GroupName'), match: matcher(p, GROUP_FILTERS), ...page(p) });
+        return { securityGroupInfo: items(r.items.map((v) => groupXml(v, ctx))), nextToken: r.nextToken };
+      },
+    },
+    DeleteSecurityGroup: {
+      operation: 'DeleteSecurityGroup',
+      params: ['GroupId', 'GroupName'],
+      handler: async (ctx, p) => {
+        const groupId = await this.groups.delete(ctx.tenant, { groupId: p.string('GroupId'), groupName: p.string('GroupName') });
+        return { return: true, groupId };
+      },
+    },
+    AuthorizeSecurityGroupIngress: this.authorize('AuthorizeSecurityGroupIngress', false),
+    AuthorizeSecurityGroupEgress: this.authorize('AuthorizeSecurityGroupEgress', true),
+    RevokeSecurityGroupIngress: this.revoke('RevokeSecurityGroupIngress', false),
+    RevokeSecurityGroupEgress: this.revoke('RevokeSecurityGroupEgress', true),
+
+    // ---- network interfaces ----
+    CreateNetworkInterface: {
+      operation: 'CreateNetworkInterface',
+      params: ['SubnetId', 'PrivateIpAddress', 'SecurityGroupId', 'Description', 'TagSpecification', 'ClientToken'],
+      handler: async (ctx, p) => {
+        const v = await this.networking.createNetworkInterface(ctx.tenant, {
+          subnetId: p.required('SubnetId'), privateIpAddress: p.string('PrivateIpAddress'), groupIds: p.list('SecurityGroupId'),
+          description: p.string('Description'), tags: tagSpecs(p, 'network-interface'), clientToken: p.string('ClientToken'),
+        });
+        return { networkInterface: interfaceXml(v, ctx) };
+      },
+    },
+    DescribeNetworkInterfaces: {
+      operation: 'DescribeNetworkInterfaces',
+      params: ['NetworkInterfaceId', 'Filter', 'MaxResults', 'NextToken'],
+      handler: async (ctx, p) => {
+        const r = await this.networking.describeNetworkInterfaces(ctx.tenant, { ids: p.list('NetworkInterfaceId'), match: matcher(p, INTERFACE_FILTERS), ...page(p) });
+        return { networkInterfaceSet: items(r.items.map((v) => interfaceXml(v, ctx))), nextToken: r.nextToken };
+      },
+    },
+    AttachNetworkInterface: {
+      operation: 'AttachNetworkInterface',
+      params: ['NetworkInterfaceId', 'InstanceId', 'DeviceIndex', 'NetworkCardIndex'],
+      handler: async (ctx, p) => {
+        if ((p.int('NetworkCardIndex') ?? 0) !== 0) unsupported('NetworkCardIndex (other than 0)');
+        const deviceIndex = p.int('DeviceIndex');
+        if (deviceIndex === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter DeviceIndex');
+        const attachmentId = await this.networking.attachNetworkInterface(ctx.tenant, {
+          networkInterfaceId: p.required('NetworkInterfaceId'), instanceId: p.required('InstanceId'), deviceIndex,
+        });
+        return { attachmentId, networkCardIndex: 0 };
+      },
+    },
+    DetachNetworkInterface: {
+      operation: 'DetachNetworkInterface',
+      params: ['AttachmentId', 'Force'],
+      handler: async (ctx, p) => {
+        await this.networking.detachNetworkInterface(ctx.tenant, { attachmentId: p.required('AttachmentId'), force: p.bool('Force') });
+        return { return: true };
+      },
+    },
+    DeleteNetworkInterface: {
+      operation: 'DeleteNetworkInterface',
+      params: ['NetworkInterfaceId'],
+      handler: async (ctx, p) => {
+        await this.networking.deleteNetworkInterface(ctx.tenant, p.required('NetworkInterfaceId'));
+        return { return: true };
+      },
+    },
+    ModifyNetworkInterfaceAttribute: {
+      operation: 'ModifyNetworkInterfaceAttribute',
+      params: ['NetworkInterfaceId', 'SourceDestCheck', 'Description', 'SecurityGroupId'],
+      handler: async (ctx, p) => {
+        const groupIds = p.list('SecurityGroupId');
+        await this.networking.modifyNetworkInterface(ctx.tenant, {
+          networkInterfaceId: p.required('NetworkInterfaceId'), sourceDestCheck: p.struct('SourceDestCheck')?.bool('Value'),
+          description: p.struct('Description')?.string('Value'), groupIds: groupIds.length > 0 ? groupIds : undefined,
+        });
+        return { return: true };
+      },
+    },
+
+    // ---- key pairs ----
+    CreateKeyPair: {
+      operation: 'CreateKeyPair',
+      params: ['KeyName', 'KeyType', 'KeyFormat', 'TagSpecification'],
+      handler: async (ctx, p) => {
+        const keyType = p.string('KeyType');
+        const keyFormat = p.string('KeyFormat');
+        const k = await this.keyPairs.create(ctx.tenant, {
+          keyName: p.required('KeyName'), keyType: keyType as 'rsa' | 'ed25519' | undefined, keyFormat: keyFormat as 'pem' | 'ppk' | undefined, tags: tagSpecs(p, 'key-pair'),
+        });
+        return { keyName: k.keyPair.name, keyFingerprint: k.keyPair.fingerprint, keyMaterial: k.keyMaterial, keyPairId: k.keyPair.id, tagSet: tagSet(k.tags) };
+      },
+    },
+    ImportKeyPair: {
+      operation: 'ImportKeyPair',
+      params: ['KeyName', 'PublicKeyMaterial', 'TagSpecification'],
+      handler: async (ctx, p) => {
+        const material = p.required('PublicKeyMaterial');
+        // The Query protocol carries the key base64-encoded (the SDKs encode the blob).
+        if (!/^[A-Za-z0-9+/=\s]+$/.test(material)) throw invalidParameter('Value for parameter PublicKeyMaterial is invalid: it must be base64-encoded');
+        const k = await this.keyPairs.import(ctx.tenant, { keyName: p.required('KeyName'), publicKeyMaterial: Buffer.from(material, 'base64'), tags: tagSpecs(p, 'key-pair') });
+        return { keyFingerprint: k.keyPair.fingerprint, keyName: k.keyPair.name, keyPairId: k.keyPair.id, tagSet: tagSet(k.tags) };
+      },
+    },
+    DescribeKeyPairs: {
+      operation: 'DescribeKeyPairs',
+      params: ['KeyName', 'KeyPairId', 'Filter', 'IncludePublicKey'],
+      handler: async (ctx, p) => {
+        const includePublicKey = p.bool('IncludePublicKey') ?? false;
+        const r = await this.keyPairs.describe(ctx.tenant, { names: p.list('KeyName'), ids: p.list('KeyPairId'), match: matcher(p, KEY_PAIR_FILTERS) });
+        return { keySet: items(r.items.map((v) => keyPairXml(v, includePublicKey))) };
+      },
+    },
+    DeleteKeyPair: {
+      operation: 'DeleteKeyPair',
+      params: ['KeyName', 'KeyPairId'],
+      handler: async (ctx, p) => {
+        const keyPairId = await this.keyPairs.delete(ctx.tenant, { keyName: p.string('KeyName'), keyPairId: p.string('KeyPairId') });
+        return { return: true, keyPairId };
+      },
+    },
+  };
+
+  private authorize(operation: string, egress: boolean) {
+    return {
+      operation,
+      params: ['GroupId', 'GroupName', 'IpPermissions', 'TagSpecification', 'IpProtocol', 'FromPort', 'ToPort', 'CidrIp', 'SourceSecurityGroupName', 'SourceSecurityGroupOwnerId'],
+      handler: async (ctx: Ec2Context, p: Ec2Params) => {
+        if (p.has('SourceSecurityGroupName') || p.has('SourceSecurityGroupOwnerId')) unsupported('SourceSecurityGroupName (use IpPermissions.N.Groups)');
+        const r = await this.groups.authorize(ctx.tenant, {
+          egress, groupId: p.string('GroupId'), groupName: egress ? undefined : p.string('GroupName'),
+          permissions: [...permissions(p), ...shorthandPermission(p)], tags: tagSpecs(p, 'security-group-rule'),
+        });
+        return { return: true, securityGroupRuleSet: items(r.rules.map((x) => ruleXml(x, ctx))) };
+      },
+    };
+  }
+
+  private revoke(operation: string, egress: boolean) {
+    return {
+      operation,
+      params: ['GroupId', 'GroupName', 'IpPermissions', 'SecurityGroupRuleId', 'IpProtocol', 'FromPort', 'ToPort', 'CidrIp', 'SourceSecurityGroupName', 'SourceSecurityGroupOwnerId'],
+      handler: async (ctx: Ec2Context, p: Ec2Params) => {
+        if (p.has('SourceSecurityGroupName') || p.has('SourceSecurityGroupOwnerId')) unsupported('SourceSecurityGroupName (use IpPermissions.N.Groups)');
+        await this.groups.revoke(ctx.tenant, {
+          egress, groupId: p.string('GroupId'), groupName: egress ? undefined : p.string('GroupName'),
+          permissions: [...permissions(p), ...shorthandPermission(p)], ruleIds: p.list('SecurityGroupRuleId'),
+        });
+        return { return: true, unknownIpPermissionSet: items([]) };
+      },
+    };
+  }
+}

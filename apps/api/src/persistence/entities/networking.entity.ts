@@ -1,0 +1,161 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { msTransformer } from './columns';
+
+/**
+ * EC2's networking (issue 15): VPCs, subnets, security groups and their rules, network interfaces
+ * and their groups, public addresses, key pairs, these resources' tags, and each tenant's default
+ * VPC marker. Every row carries its tenant; the repository's queries all filter by it.
+ */
+
+/** A tenant's default VPC was made (once: deleting the default VPC does not bring it back on the next use). */
+@Entity('tenant_default_vpcs')
+export class TenantDefaultVpcEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'vpc_id', type: 'varchar', length: 32, nullable: true }) vpcId!: string | null;
+  @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+}
+
+@Entity('vpcs')
+@Index('ix_vpcs_tenant', ['tenantId'])
+export class VpcEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'cidr_block', type: 'varchar', length: 18 }) cidrBlock!: string;
+  @Column({ name: 'is_default', type: 'boolean' }) isDefault!: boolean;
+  @Column({ name: 'instance_tenancy', type: 'varchar', length: 16 }) instanceTenancy!: string;
+  @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+}
+
+@Entity('subnets')
+@Index('ix_subnets_tenant', ['tenantId'])
+@Index('ix_subnets_vpc', ['vpcId'])
+export class SubnetEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'vpc_id', type: 'varchar', length: 32 }) vpcId!: string;
+  @Column({ name: 'cidr_block', type: 'varchar', length: 18 }) cidrBlock!: string;
+  @Column({ name: 'availability_zone', type: 'varchar', length: 32 }) availabilityZone!: string;
+  @Column({ name: 'default_for_az', type: 'boolean' }) defaultForAz!: boolean;
+  @Column({ name: 'map_public_ip_on_launch', type: 'boolean' }) mapPublicIpOnLaunch!: boolean;
+  @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+}
+
+/** Names are unique per VPC. */
+@Entity('security_groups')
+@Index('ix_security_groups_tenant', ['tenantId'])
+@Index('ux_security_groups_name', ['vpcId', 'name'], { unique: true })
+export class SecurityGroupEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'vpc_id', type: 'varchar', length: 32 }) vpcId!: string;
+  @Column({ type: 'varchar', length: 255 }) name!: string;
+  @Column({ type: 'varchar', length: 255 }) description!: string;
+  @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+}
+
+/**
+ * One rule (EC2's SecurityGroupRule): one protocol and port range, and one peer (an IPv4 range, an
+ * IPv6 range or a group). Ports are null where the protocol has none (`-1`, or a protocol number).
+ */
+@Entity('security_group_rules')
+@Index('ix_security_group_rules_group', ['groupId'])
+@Index('ix_security_group_rules_peer', ['referencedGroupId'])
+export class SecurityGroupRuleEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'group_id', type: 'varchar', length: 32 }) groupId!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'is_egress', type: 'boolean' }) isEgress!: boolean;
+  @Column({ name: 'ip_protocol', type: 'varchar', length: 16 }) ipProtocol!: string;
+  @Column({ name: 'from_port', type: 'integer', nullable: true }) fromPort!: number | null;
+  @Column({ name: 'to_port', type: 'integer', nullable: true }) toPort!: number | null;
+  @Column({ name: 'cidr_ipv4', type: 'varchar', length: 18, nullable: true }) cidrIpv4!: string | null;
+  @Column({ name: 'cidr_ipv6', type: 'varchar', length: 64, nullable: true }) cidrIpv6!: string | null;
+  @Column({ name: 'referenced_group_id', type: 'varchar', length: 32, nullable: true }) referencedGroupId!: string | null;
+  @Column({ type: 'varchar', length: 255, nullable: true }) description!: string | null;
+  /** Rules in the order they were authorized (EC2 lists them so). */
+  @Column({ type: 'integer' }) position!: number;
+}
+
+/**
+ * An elastic network interface. Its private address is unique in its subnet (an index keeps two
+ * commands from taking the same one); attached, it names its instance, device index and attachment.
+ */
+@Entity('network_interfaces')
+@Index('ix_network_interfaces_tenant', ['tenantId'])
+@Index('ix_network_interfaces_instance', ['instanceId'])
+@Index('ux_network_interfaces_address', ['subnetId', 'privateIpAddress'], { unique: true })
+export class NetworkInterfaceEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'vpc_id', type: 'varchar', length: 32 }) vpcId!: string;
+  @Column({ name: 'subnet_id', type: 'varchar', length: 32 }) subnetId!: string;
+  @Column({ name: 'availability_zone', type: 'varchar', length: 32 }) availabilityZone!: string;
+  @Column({ name: 'private_ip_address', type: 'varchar', length: 15 }) privateIpAddress!: string;
+  @Column({ name: 'mac_address', type: 'varchar', length: 17 }) macAddress!: string;
+  @Column({ type: 'varchar', length: 255 }) description!: string;
+  @Column({ name: 'source_dest_check', type: 'boolean' }) sourceDestCheck!: boolean;
+  /** `interface` for one a tenant created, `instance` for one created with an instance (shown as interfaceType `interface` either way). */
+  @Column({ type: 'varchar', length: 16 }) origin!: string;
+  @Column({ name: 'instance_id', type: 'varchar', length: 32, nullable: true }) instanceId!: string | null;
+  @Column({ name: 'device_index', type: 'integer', nullable: true }) deviceIndex!: number | null;
+  @Column({ name: 'attachment_id', type: 'varchar', length: 32, nullable: true }) attachmentId!: string | null;
+  @Column({ name: 'attach_time', type: 'bigint', nullable: true, transformer: msTransformer }) attachTime!: number | null;
+  @Column({ name: 'delete_on_termination', type: 'boolean' }) deleteOnTermination!: boolean;
+  @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+}
+
+/** An interface's security groups, in the order given. */
+@Entity('network_interface_groups')
+@Index('ix_network_interface_groups_group', ['groupId'])
+export class NetworkInterfaceGroupEntity {
+  @PrimaryColumn({ name: 'network_interface_id', type: 'varchar', length: 32 }) networkInterfaceId!: string;
+  @PrimaryColumn({ name: 'group_id', type: 'varchar', length: 32 }) groupId!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ type: 'integer' }) position!: number;
+}
+
+/** A public IPv4 address of the simulated pool, held by an interface; released, the row is gone. */
+@Entity('public_ip_allocations')
+@Index('ux_public_ip_allocations_interface', ['networkInterfaceId'], { unique: true })
+export class PublicIpAllocationEntity {
+  @PrimaryColumn({ name: 'public_ip', type: 'varchar', length: 15 }) publicIp!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'network_interface_id', type: 'varchar', length: 32 }) networkInterfaceId!: string;
+  @Column({ name: 'allocated_at', type: 'bigint', transformer: msTransformer }) allocatedAt!: number;
+}
+
+/** Names are unique per tenant. `publicKey` is OpenSSH's one-line form. */
+@Entity('key_pairs')
+@Index('ux_key_pairs_name', ['tenantId', 'name'], { unique: true })
+export class KeyPairEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ type: 'varchar', length: 255 }) name!: string;
+  @Column({ name: 'key_type', type: 'varchar', length: 16 }) keyType!: string;
+  @Column({ type: 'varchar', length: 128 }) fingerprint!: string;
+  @Column({ name: 'public_key', type: 'text' }) publicKey!: string;
+  @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+}
+
+/** The key pair an instance was launched with, by name (EC2 keeps showing it after the key pair is deleted). */
+@Entity('instance_key_names')
+export class InstanceKeyNameEntity {
+  @PrimaryColumn({ name: 'instance_id', type: 'varchar', length: 32 }) instanceId!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'key_name', type: 'varchar', length: 255 }) keyName!: string;
+}
+
+/** Tags of the networking resources (VPCs, subnets, groups, interfaces, key pairs), by resource id. */
+@Entity('network_tags')
+@Index('ix_network_tags_lookup', ['tenantId', 'key', 'value'])
+export class NetworkTagEntity {
+  @PrimaryColumn({ name: 'resource_id', type: 'varchar', length: 32 }) resourceId!: string;
+  @PrimaryColumn({ name: 'tag_key', type: 'varchar', length: 128 }) key!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'tag_value', type: 'varchar', length: 256 }) value!: string;
+}
+
+export const NETWORKING_ENTITIES = [
+  TenantDefaultVpcEntity, VpcEntity, SubnetEntity, SecurityGroupEntity, SecurityGroupRuleEntity, NetworkInterfaceEntity,
+  NetworkInterfaceGroupEntity, PublicIpAllocationEntity, KeyPairEntity, InstanceKeyNameEntity, NetworkTagEntity,
+];

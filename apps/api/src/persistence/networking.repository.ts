@@ -1,0 +1,328 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, Not } from 'typeorm';
+import { READ_DB } from './data-source';
+import {
+  InstanceKeyNameEntity, KeyPairEntity, NetworkInterfaceEntity, NetworkInterfaceGroupEntity, NetworkTagEntity, PublicIpAllocationEntity,
+  SecurityGroupEntity, SecurityGroupRuleEntity, SettingEntity, SubnetEntity, TenantDefaultVpcEntity, VpcEntity,
+} from './entities';
+import { Tx } from './tx';
+import { inBatches } from './volumes.repository';
+
+/** The settings key of the public address pool's cursor (the next offset to try). */
+const PUBLIC_IP_CURSOR_KEY = 'public-ip-cursor';
+
+/** Rows of `ids` batched into IN lists. */
+async function byIds<T>(ids: readonly string[], load: (batch: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (const batch of inBatches([...new Set(ids)])) out.push(...(await load(batch)));
+  return out;
+}
+
+/**
+ * The networking tables (entities/networking.entity.ts). Every lookup of a tenant's resource takes
+ * the tenant id, so another tenant's row is never found. `m` is a command's transaction, or
+ * `reader` for a read of the committed state.
+ */
+@Injectable()
+export class NetworkingRepository {
+  constructor(@InjectDataSource(READ_DB) private readonly db: DataSource) {}
+
+  get reader(): Tx {
+    return this.db.manager;
+  }
+
+  // ---- the default VPC marker ----
+
+  async defaultMarker(m: Tx, tenantId: string): Promise<TenantDefaultVpcEntity | null> {
+    return m.findOneBy(TenantDefaultVpcEntity, { tenantId });
+  }
+
+  async insertDefaultMarker(tx: Tx, row: TenantDefaultVpcEntity): Promise<void> {
+    await tx.insert(TenantDefaultVpcEntity, { ...row });
+  }
+
+  async clearDefaultMarker(tx: Tx, tenantId: string, vpcId: string): Promise<void> {
+    await tx.update(TenantDefaultVpcEntity, { tenantId, vpcId }, { vpcId: null });
+  }
+
+  // ---- VPCs ----
+
+  findVpc(m: Tx, tenantId: string, id: string): Promise<VpcEntity | null> {
+    return m.findOneBy(VpcEntity, { tenantId, id });
+  }
+
+  vpcsOf(m: Tx, tenantId: string): Promise<VpcEntity[]> {
+    return m.find(VpcEntity, { where: { tenantId }, order: { id: 'ASC' } });
+  }
+
+  async insertVpc(tx: Tx, row: VpcEntity): Promise<void> {
+    await tx.insert(VpcEntity, { ...row });
+  }
+
+  async deleteVpc(tx: Tx, id: string): Promise<void> {
+    await tx.delete(VpcEntity, { id });
+  }
+
+  // ---- subnets ----
+
+  findSubnet(m: Tx, tenantId: string, id: string): Promise<SubnetEntity | null> {
+    return m.findOneBy(SubnetEntity, { tenantId, id });
+  }
+
+  subnetsOf(m: Tx, tenantId: string): Promise<SubnetEntity[]> {
+    return m.find(SubnetEntity, { where: { tenantId }, order: { id: 'ASC' } });
+  }
+
+  subnetsInVpc(m: Tx, vpcId: string): Promise<SubnetEntity[]> {
+    return m.find(SubnetEntity, { where: { vpcId }, order: { id: 'ASC' } });
+  }
+
+  async insertSubnets(tx: Tx, rows: readonly SubnetEntity[]): Promise<void> {
+    for (const r of rows) await tx.insert(SubnetEntity, { ...r });
+  }
+
+  async deleteSubnet(tx: Tx, id: string): Promise<void> {
+    await tx.delete(SubnetEntity, { id });
+  }
+
+  /** The private addresses held in a subnet. */
+  async addressesIn(m: Tx, subnetId: string): Promise<string[]> {
+    const rows = await m.find(NetworkInterfaceEntity, { select: { privateIpAddress: true }, where: { subnetId } });
+    return rows.map((r) => r.privateIpAddress);
+  }
+
+  /** How many addresses each of these subnets has in use. */
+  async addressCounts(m: Tx, subnetIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (subnetIds.length === 0) return out;
+    const rows = await m
+      .createQueryBuilder(NetworkInterfaceEntity, 'n')
+      .select('n.subnetId', 'subnetId')
+      .addSelect('COUNT(*)', 'used')
+      .where('n.subnetId IN (:...ids)', { ids: [...subnetIds] })
+      .groupBy('n.subnetId')
+      .getRawMany<{ subnetId: string; used: string | number }>();
+    for (const r of rows) out.set(r.subnetId, Number(r.used));
+    return out;
+  }
+
+  // ---- security groups and rules ----
+
+  findGroup(m: Tx, tenantId: string, id: string): Promise<SecurityGroupEntity | null> {
+    return m.findOneBy(SecurityGroupEntity, { tenantId, id });
+  }
+
+  findGroupByName(m: Tx, tenantId: string, vpcId: string, name: string): Promise<SecurityGroupEntity | null> {
+    return m.findOneBy(SecurityGroupEntity, { tenantId, vpcId, name });
+  }
+
+  groupsOf(m: Tx, tenantId: string): Promise<SecurityGroupEntity[]> {
+    return m.find(SecurityGroupEntity, { where: { tenantId }, order: { id: 'ASC' } });
+  }
+
+  groupsInVpc(m: Tx, vpcId: string): Promise<SecurityGroupEntity[]> {
+    return m.find(SecurityGroupEntity, { where: { vpcId }, order: { id: 'ASC' } });
+  }
+
+  groupsById(m: Tx, ids: readonly string[]): Promise<SecurityGroupEntity[]> {
+    return byIds(ids, (batch) => m.find(SecurityGroupEntity, { where: { id: In(batch) } }));
+  }
+
+  async insertGroup(tx: Tx, row: SecurityGroupEntity): Promise<void> {
+    await tx.insert(SecurityGroupEntity, { ...row });
+  }
+
+  /** Deletes groups and their own rules. */
+  async deleteGroups(tx: Tx, ids: readonly string[]): Promise<void> {
+    for (const batch of inBatches(ids)) {
+      await tx.delete(SecurityGroupRuleEntity, { groupId: In(batch) });
+      await tx.delete(SecurityGroupEntity, { id: In(batch) });
+    }
+  }
+
+  /** Rules of these groups, in the order they were authorized. */
+  rulesOf(m: Tx, groupIds: readonly string[]): Promise<SecurityGroupRuleEntity[]> {
+    return byIds(groupIds, (batch) => m.find(SecurityGroupRuleEntity, { where: { groupId: In(batch) }, order: { position: 'ASC', id: 'ASC' } }));
+  }
+
+  /** Rules of other groups that name this group as their peer. */
+  rulesReferencing(m: Tx, groupId: string): Promise<SecurityGroupRuleEntity[]> {
+    return m.find(SecurityGroupRuleEntity, { where: { referencedGroupId: groupId, groupId: Not(groupId) } });
+  }
+
+  async nextRulePosition(tx: Tx, groupId: string): Promise<number> {
+    const row = await tx
+      .createQueryBuilder(SecurityGroupRuleEntity, 'r')
+      .select('COALESCE(MAX(r.position), 0)', 'max')
+      .where('r.groupId = :groupId', { groupId })
+      .getRawOne<{ max: string | number }>();
+    return Number(row?.max ?? 0) + 1;
+  }
+
+  async insertRules(tx: Tx, rows: readonly SecurityGroupRuleEntity[]): Promise<void> {
+    for (const r of rows) await tx.insert(SecurityGroupRuleEntity, { ...r });
+  }
+
+  async deleteRules(tx: Tx, ids: readonly string[]): Promise<void> {
+    for (const batch of inBatches(ids)) await tx.delete(SecurityGroupRuleEntity, { id: In(batch) });
+  }
+
+  // ---- network interfaces ----
+
+  findInterface(m: Tx, tenantId: string, id: string): Promise<NetworkInterfaceEntity | null> {
+    return m.findOneBy(NetworkInterfaceEntity, { tenantId, id });
+  }
+
+  findByAttachment(m: Tx, tenantId: string, attachmentId: string): Promise<NetworkInterfaceEntity | null> {
+    return m.findOneBy(NetworkInterfaceEntity, { tenantId, attachmentId });
+  }
+
+  interfacesOf(m: Tx, tenantId: string): Promise<NetworkInterfaceEntity[]> {
+    return m.find(NetworkInterfaceEntity, { where: { tenantId }, order: { id: 'ASC' } });
+  }
+
+  /** The interfaces attached to these instances, by device index. */
+  attachedTo(m: Tx, instanceIds: readonly string[]): Promise<NetworkInterfaceEntity[]> {
+    return byIds(instanceIds, (batch) => m.find(NetworkInterfaceEntity, { where: { instanceId: In(batch) }, order: { deviceIndex: 'ASC' } }));
+  }
+
+  countInterfaces(m: Tx, where: { subnetId?: string; vpcId?: string }): Promise<number> {
+    return m.countBy(NetworkInterfaceEntity, where);
+  }
+
+  async insertInterfaces(tx: Tx, rows: readonly NetworkInterfaceEntity[]): Promise<void> {
+    for (const batch of inBatches(rows)) await tx.insert(NetworkInterfaceEntity, batch.map((r) => ({ ...r })));
+  }
+
+  async updateInterface(tx: Tx, id: string, change: Partial<NetworkInterfaceEntity>): Promise<void> {
+    await tx.update(NetworkInterfaceEntity, { id }, change);
+  }
+
+  /** Detached: available again. */
+  async detachInterfaces(tx: Tx, ids: readonly string[]): Promise<void> {
+    for (const batch of inBatches(ids)) {
+      await tx.update(NetworkInterfaceEntity, { id: In(batch) }, { instanceId: null, deviceIndex: null, attachmentId: null, attachTime: null, deleteOnTermination: false });
+    }
+  }
+
+  /** Deletes interfaces with their group links, public addresses and tags. */
+  async deleteInterfaces(tx: Tx, ids: readonly string[]): Promise<void> {
+    for (const batch of inBatches(ids)) {
+      await tx.delete(NetworkInterfaceGroupEntity, { networkInterfaceId: In(batch) });
+      await tx.delete(PublicIpAllocationEntity, { networkInterfaceId: In(batch) });
+      await tx.delete(NetworkTagEntity, { resourceId: In(batch) });
+      await tx.delete(NetworkInterfaceEntity, { id: In(batch) });
+    }
+  }
+
+  /** Each interface's group ids, in order. */
+  async interfaceGroups(m: Tx, interfaceIds: readonly string[]): Promise<Map<string, string[]>> {
+    const rows = await byIds(interfaceIds, (batch) => m.find(NetworkInterfaceGroupEntity, { where: { networkInterfaceId: In(batch) }, order: { position: 'ASC' } }));
+    const out = new Map<string, string[]>();
+    for (const r of rows) out.set(r.networkInterfaceId, [...(out.get(r.networkInterfaceId) ?? []), r.groupId]);
+    return out;
+  }
+
+  async setInterfaceGroups(tx: Tx, tenantId: string, interfaceId: string, groupIds: readonly string[]): Promise<void> {
+    await tx.delete(NetworkInterfaceGroupEntity, { networkInterfaceId: interfaceId });
+    await this.insertInterfaceGroups(tx, tenantId, [[interfaceId, groupIds]]);
+  }
+
+  async insertInterfaceGroups(tx: Tx, tenantId: string, links: readonly (readonly [string, readonly string[]])[]): Promise<void> {
+    const rows = links.flatMap(([networkInterfaceId, groupIds]) => groupIds.map((groupId, position) => ({ networkInterfaceId, groupId, tenantId, position })));
+    for (const batch of inBatches(rows)) await tx.insert(NetworkInterfaceGroupEntity, batch);
+  }
+
+  /** How many interfaces use this group. */
+  countGroupMembers(m: Tx, groupId: string): Promise<number> {
+    return m.countBy(NetworkInterfaceGroupEntity, { groupId });
+  }
+
+  // ---- public addresses ----
+
+  /** Each interface's public address. */
+  async publicIps(m: Tx, interfaceIds: readonly string[]): Promise<Map<string, string>> {
+    const rows = await byIds(interfaceIds, (batch) => m.find(PublicIpAllocationEntity, { where: { networkInterfaceId: In(batch) } }));
+    return new Map(rows.map((r) => [r.networkInterfaceId, r.publicIp]));
+  }
+
+  /** The pool's cursor: the offset to try next. */
+  async publicIpCursor(tx: Tx): Promise<number> {
+    const row = await tx.findOneBy(SettingEntity, { key: PUBLIC_IP_CURSOR_KEY });
+    return row ? Number(JSON.parse(row.value)) : 0;
+  }
+
+  async savePublicIpCursor(tx: Tx, offset: number): Promise<void> {
+    await tx.upsert(SettingEntity, { key: PUBLIC_IP_CURSOR_KEY, value: JSON.stringify(offset) }, ['key']);
+  }
+
+  /** Which of these addresses are held. */
+  async heldPublicIps(tx: Tx, addresses: readonly string[]): Promise<Set<string>> {
+    const rows = await byIds(addresses, (batch) => tx.find(PublicIpAllocationEntity, { select: { publicIp: true }, where: { publicIp: In(batch) } }));
+    return new Set(rows.map((r) => r.publicIp));
+  }
+
+  async insertPublicIps(tx: Tx, rows: readonly PublicIpAllocationEntity[]): Promise<void> {
+    for (const batch of inBatches(rows)) await tx.insert(PublicIpAllocationEntity, batch.map((r) => ({ ...r })));
+  }
+
+  async releasePublicIps(tx: Tx, interfaceIds: readonly string[]): Promise<void> {
+    for (const batch of inBatches(interfaceIds)) await tx.delete(PublicIpAllocationEntity, { networkInterfaceId: In(batch) });
+  }
+
+  // ---- key pairs ----
+
+  findKeyPairByName(m: Tx, tenantId: string, name: string): Promise<KeyPairEntity | null> {
+    return m.findOneBy(KeyPairEntity, { tenantId, name });
+  }
+
+  keyPairsOf(m: Tx, tenantId: string): Promise<KeyPairEntity[]> {
+    return m.find(KeyPairEntity, { where: { tenantId }, order: { name: 'ASC' } });
+  }
+
+  async insertKeyPair(tx: Tx, row: KeyPairEntity): Promise<void> {
+    await tx.insert(KeyPairEntity, { ...row });
+  }
+
+  async deleteKeyPair(tx: Tx, id: string): Promise<void> {
+    await tx.delete(NetworkTagEntity, { resourceId: id });
+    await tx.delete(KeyPairEntity, { id });
+  }
+
+  async insertInstanceKeyNames(tx: Tx, rows: readonly InstanceKeyNameEntity[]): Promise<void> {
+    for (const batch of inBatches(rows)) await tx.insert(InstanceKeyNameEntity, batch.map((r) => ({ ...r })));
+  }
+
+  async instanceKeyNames(m: Tx, instanceIds: readonly string[]): Promise<Map<string, string>> {
+    const rows = await byIds(instanceIds, (batch) => m.find(InstanceKeyNameEntity, { where: { instanceId: In(batch) } }));
+    return new Map(rows.map((r) => [r.instanceId, r.keyName]));
+  }
+
+  // ---- tags ----
+
+  /** Each resource's tags, keys in order (resources without tags are absent). */
+  async tagsOf(m: Tx, resourceIds: readonly string[]): Promise<Map<string, Record<string, string>>> {
+    const rows = await byIds(resourceIds, (batch) => m.find(NetworkTagEntity, { where: { resourceId: In(batch) } }));
+    rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const out = new Map<string, Record<string, string>>();
+    for (const t of rows) out.set(t.resourceId, { ...(out.get(t.resourceId) ?? {}), [t.key]: t.value });
+    return out;
+  }
+
+  /** Every tag of the tenant's networking resources, by resource id then key. */
+  tagsOfTenant(m: Tx, tenantId: string): Promise<NetworkTagEntity[]> {
+    return m.find(NetworkTagEntity, { where: { tenantId }, order: { resourceId: 'ASC', key: 'ASC' } });
+  }
+
+  async saveTags(tx: Tx, tenantId: string, resourceId: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const rows = Object.entries(tags).map(([key, value]) => ({ resourceId, key, value, tenantId }));
+    if (rows.length > 0) await tx.save(NetworkTagEntity, rows);
+  }
+
+  /** Deletes these keys of the resource's tags (all of them when `keys` is undefined). */
+  async deleteTags(tx: Tx, resourceId: string, keys?: readonly string[]): Promise<void> {
+    if (keys === undefined) await tx.delete(NetworkTagEntity, { resourceId });
+    else for (const batch of inBatches(keys)) await tx.delete(NetworkTagEntity, { resourceId, key: In(batch) });
+  }
+}

@@ -1,0 +1,345 @@
+import {
+  AttachNetworkInterfaceCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateKeyPairCommand, CreateNetworkInterfaceCommand,
+  CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DeleteKeyPairCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand,
+  DeleteSubnetCommand, DeleteVpcCommand, DescribeKeyPairsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand,
+  DescribeVpcsCommand, DetachNetworkInterfaceCommand, EC2Client, EC2ServiceException, ImportKeyPairCommand, ModifyNetworkInterfaceAttributeCommand, paginateDescribeSubnets,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
+import { createHash, createPrivateKey } from 'node:crypto';
+import { NetworkingService } from '../../apps/api/src/application/networking/networking.service';
+import { EngineService } from '../../apps/api/src/engine/engine.service';
+import { TenantsRepository } from '../../apps/api/src/persistence/tenants.repository';
+import { LINUX_AMI, startApp, TestApp, expectError } from '../support/app';
+import { ec2Client, ec2Tenant, Ec2Tenant } from './ec2-support';
+
+/** The SDK's error for a call, or a failure if it succeeded. */
+async function failure(p: Promise<unknown>): Promise<EC2ServiceException> {
+  try {
+    await p;
+  } catch (err) {
+    return err as EC2ServiceException;
+  }
+  throw new Error('the call succeeded');
+}
+
+const codeOf = async (p: Promise<unknown>) => (await failure(p)).name;
+
+/** A throwaway ED25519 key made by ssh-keygen (see apps/api/src/application/networking/key-material.spec.ts) and its fingerprint. */
+const ED25519_PUBLIC = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMB25bjJcW7d6ZSDrhyyQFjVuJZ9UxJqR4cn5N1b6FbX vector-ed';
+const ED25519_FINGERPRINT = 'M2wQNALDGgcGjO8tVX2u6Bip2Tlxpbd9ALtAoE6SyLw=';
+
+describe('EC2 networking through the JS SDK', () => {
+  let t: TestApp;
+  let alice: Ec2Tenant;
+  let bob: Ec2Tenant;
+  let ec2: EC2Client;
+  let bobEc2: EC2Client;
+  beforeAll(async () => {
+    t = await startApp();
+    await t.hosts('m5-host', 'us-east-1a', 2);
+    await t.hosts('m5-host', 'us-east-1b', 2);
+    alice = await ec2Tenant(t, 'alice');
+    bob = await ec2Tenant(t, 'bob');
+    ec2 = ec2Client(t, alice);
+    bobEc2 = ec2Client(t, bob);
+  });
+  afterAll(async () => {
+    ec2?.destroy();
+    bobEc2?.destroy();
+    await t?.close();
+  });
+
+  describe('the default VPC', () => {
+    it('is made on first use, once even when the first requests arrive together: 172.31.0.0/16, a /20 default subnet per zone, a default group', async () => {
+      const carol = await ec2Tenant(t, 'carol');
+      const c = ec2Client(t, carol);
+      const answers = await Promise.all(Array.from({ length: 6 }, () => c.send(new DescribeVpcsCommand({}))));
+      const ids = new Set(answers.map((a) => a.Vpcs!.map((v) => v.VpcId).join()));
+      expect(ids.size).toBe(1);
+      const [vpc] = answers[0].Vpcs!;
+      expect(vpc).toMatchObject({ CidrBlock: '172.31.0.0/16', IsDefault: true, State: 'available', OwnerId: carol.accountId });
+      const subnets = (await c.send(new DescribeSubnetsCommand({}))).Subnets!;
+      expect(subnets.map((s) => [s.AvailabilityZone, s.CidrBlock, s.AvailableIpAddressCount, s.DefaultForAz, s.MapPublicIpOnLaunch, s.VpcId]).sort()).toEqual([
+        ['us-east-1a', '172.31.0.0/20', 4091, true, true, vpc.VpcId],
+        ['us-east-1b', '172.31.16.0/20', 4091, true, true, vpc.VpcId],
+        ['us-east-1c', '172.31.32.0/20', 4091, true, true, vpc.VpcId],
+      ]);
+      const [group] = (await c.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups!;
+      expect(group).toMatchObject({ GroupName: 'default', VpcId: vpc.VpcId });
+      expect(group.IpPermissions).toEqual([expect.objectContaining({ IpProtocol: '-1', UserIdGroupPairs: [expect.objectContaining({ GroupId: group.GroupId })] })]);
+      expect(group.IpPermissionsEgress).toEqual([expect.objectContaining({ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] })]);
+      c.destroy();
+    });
+  });
+
+  describe('VPCs and subnets', () => {
+    it('validates blocks: /16 to /28, inside the VPC, no overlap', async () => {
+      expect(await codeOf(ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/15' })))).toBe('InvalidParameterValue');
+      expect(await codeOf(ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/29' })))).toBe('InvalidParameterValue');
+      const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'lab' }] }] }))).Vpc!;
+      expect(vpc).toMatchObject({ CidrBlock: '10.0.0.0/16', IsDefault: false, Tags: [{ Key: 'Name', Value: 'lab' }] });
+      const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1b' }))).Subnet!;
+      expect(subnet).toMatchObject({ CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1b', AvailableIpAddressCount: 251, DefaultForAz: false, MapPublicIpOnLaunch: false });
+      expect(await codeOf(ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.0.1.128/25' })))).toBe('InvalidSubnet.Conflict');
+      expect(await codeOf(ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.1.0.0/24' })))).toBe('InvalidSubnet.Range');
+      // A VPC with a subnet cannot go; without, it can, and is then NotFound.
+      expect(await codeOf(ec2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId })))).toBe('DependencyViolation');
+      await ec2.send(new DeleteSubnetCommand({ SubnetId: subnet.SubnetId }));
+      await ec2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId }));
+      expect(await codeOf(ec2.send(new DescribeVpcsCommand({ VpcIds: [vpc.VpcId!] })))).toBe('InvalidVpcID.NotFound');
+      expect(await codeOf(ec2.send(new DescribeVpcsCommand({ VpcIds: ['vpc-nope'] })))).toBe('InvalidVpcID.Malformed');
+    });
+
+    it('DescribeSubnets filters and pages (the SDK paginator, MaxResults 5)', async () => {
+      const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }))).Vpc!;
+      for (let i = 0; i < 7; i++) await ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: `10.9.${i}.0/24`, AvailabilityZone: 'us-east-1a' }));
+      const filtered = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'cidr-block', Values: ['10.9.[0-2]*', '10.9.1.*', '10.9.2.0/24'] }] }));
+      expect(filtered.Subnets!.map((s) => s.CidrBlock).sort()).toEqual(['10.9.1.0/24', '10.9.2.0/24']);
+      const pages: string[][] = [];
+      for await (const p of paginateDescribeSubnets({ client: ec2, pageSize: 5 }, { Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] })) pages.push(p.Subnets!.map((s) => s.SubnetId!));
+      expect(pages.map((p) => p.length)).toEqual([5, 2]);
+      expect(new Set(pages.flat()).size).toBe(7);
+      expect(await codeOf(ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'no-such-filter', Values: ['x'] }] })))).toBe('InvalidParameterValue');
+    });
+  });
+
+  describe('security groups', () => {
+    it('create, authorize (rules returned), duplicates refused, describe, revoke, and the default group cannot be deleted', async () => {
+      const created = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'web servers' }));
+      const groupId = created.GroupId!;
+      expect(await codeOf(ec2.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'again' })))).toBe('InvalidGroup.Duplicate');
+      const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '203.0.113.0/24', Description: 'office' }] };
+      const auth = await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh, { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+      expect(auth.Return).toBe(true);
+      expect(auth.SecurityGroupRules!.map((r) => [r.IpProtocol, r.FromPort, r.ToPort, r.CidrIpv4, r.IsEgress, r.GroupId])).toEqual([
+        ['tcp', 22, 22, '203.0.113.0/24', false, groupId], ['tcp', 443, 443, '0.0.0.0/0', false, groupId],
+      ]);
+      expect(auth.SecurityGroupRules![0].SecurityGroupRuleId).toMatch(/^sgr-[0-9a-f]{17}$/);
+      expect(await codeOf(ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] })))).toBe('InvalidPermission.Duplicate');
+      await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'udp', FromPort: 53, ToPort: 53, Ipv6Ranges: [{ CidrIpv6: '::/0' }] }] }));
+      const [g] = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups!;
+      expect(g.IpPermissions).toEqual([
+        expect.objectContaining({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '203.0.113.0/24', Description: 'office' }] }),
+        expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }),
+      ]);
+      expect(g.IpPermissionsEgress!.map((p) => p.IpProtocol)).toEqual(['-1', 'udp']);
+      const byFilter = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'ip-permission.from-port', Values: ['443'] }] }));
+      expect(byFilter.SecurityGroups!.map((x) => x.GroupId)).toEqual([groupId]);
+      await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }));
+      expect(await codeOf(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] })))).toBe('InvalidPermission.NotFound');
+      const [def] = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupNames: ['default'] }))).SecurityGroups!;
+      expect(await codeOf(ec2.send(new DeleteSecurityGroupCommand({ GroupId: def.GroupId })))).toBe('CannotDelete');
+      // A group another group's rule names is in use.
+      const app = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'app', Description: 'app servers' }));
+      await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: app.GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, UserIdGroupPairs: [{ GroupId: groupId }] }] }));
+      expect(await codeOf(ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId })))).toBe('DependencyViolation');
+      await ec2.send(new DeleteSecurityGroupCommand({ GroupId: app.GroupId }));
+      await ec2.send(new DeleteSecurityGroupCommand({ GroupName: 'web' }));
+      expect(await codeOf(ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })))).toBe('InvalidGroup.NotFound');
+    });
+  });
+
+  describe('network interfaces and instances', () => {
+    it('a launch gets the lowest free address of its subnet, DNS names, a public IP where the subnet maps one; termination frees them', async () => {
+      const [subnetB] = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'availability-zone', Values: ['us-east-1b'] }, { Name: 'default-for-az', Values: ['true'] }] }))).Subnets!;
+      const res = await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', subnetId: subnetB.SubnetId, minCount: 2, maxCount: 2 }).expect(201);
+      const [a, b] = res.body.instances;
+      expect([a.availabilityZone, b.availabilityZone]).toEqual(['us-east-1b', 'us-east-1b']);
+      expect([a.privateIpAddress, b.privateIpAddress].sort()).toEqual(['172.31.16.4', '172.31.16.5']);
+      expect(a.privateDnsName).toBe(`ip-${a.privateIpAddress.replaceAll('.', '-')}.ec2.internal`);
+      expect(a.publicIpAddress).toMatch(/^3\.(8\d|9[0-5])\.\d+\.\d+$/);
+      expect(a.publicDnsName).toBe(`ec2-${a.publicIpAddress.replaceAll('.', '-')}.compute-1.amazonaws.com`);
+      expect(a.publicIpAddress).not.toBe(b.publicIpAddress);
+      expect(a.securityGroups).toEqual([{ groupId: expect.stringMatching(/^sg-/), groupName: 'default' }]);
+      const eni = (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [a.instanceId] }] }))).NetworkInterfaces!;
+      expect(eni).toHaveLength(1);
+      expect(eni[0]).toMatchObject({ PrivateIpAddress: a.privateIpAddress, Status: 'in-use', Attachment: { DeviceIndex: 0, InstanceId: a.instanceId, DeleteOnTermination: true } });
+      expect(eni[0].Association).toMatchObject({ PublicIp: a.publicIpAddress });
+      expect((await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnetB.SubnetId!] }))).Subnets![0].AvailableIpAddressCount).toBe(4089);
+
+      // An address asked for: taken is InvalidIPAddress.InUse; outside the subnet, InvalidParameterValue.
+      expectError(await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', subnetId: subnetB.SubnetId, privateIpAddress: '172.31.16.4' }), 400, 'InvalidIPAddress.InUse');
+      expectError(await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', subnetId: subnetB.SubnetId, privateIpAddress: '172.31.0.9' }), 400, 'InvalidParameterValue');
+      const chosen = await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', subnetId: subnetB.SubnetId, privateIpAddress: '172.31.20.7' }).expect(201);
+      expect(chosen.body.instances[0].privateIpAddress).toBe('172.31.20.7');
+
+      // A second interface: attached to a running instance in its zone, detached, deleted.
+      await t.advance(120);
+      const extra = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetB.SubnetId, Description: 'second' }))).NetworkInterface!;
+      expect(extra).toMatchObject({ PrivateIpAddress: '172.31.16.6', Status: 'available', PrivateDnsName: 'ip-172-31-16-6.ec2.internal' });
+      const attached = await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: extra.NetworkInterfaceId, InstanceId: a.instanceId, DeviceIndex: 1 }));
+      expect(attached.AttachmentId).toMatch(/^eni-attach-[0-9a-f]{17}$/);
+      expect(await codeOf(ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: extra.NetworkInterfaceId })))).toBe('InvalidNetworkInterface.InUse');
+      const shown = (await t.as(alice.key).get(`/v1/instances/${a.instanceId}`).expect(200)).body;
+      expect(shown.networkInterfaces.map((n: { deviceIndex: number }) => n.deviceIndex)).toEqual([0, 1]);
+      await ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: attached.AttachmentId }));
+      await ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: extra.NetworkInterfaceId }));
+
+      // A group in use by an interface cannot be deleted; a subnet with interfaces neither.
+      expect(await codeOf(ec2.send(new DeleteSubnetCommand({ SubnetId: subnetB.SubnetId })))).toBe('DependencyViolation');
+
+      // Termination: the interfaces go, the addresses return.
+      for (const i of [a, b, chosen.body.instances[0]]) await t.as(alice.key).delete(`/v1/instances/${i.instanceId}`).expect(200);
+      await t.advance(120);
+      const left = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'subnet-id', Values: [subnetB.SubnetId!] }] }));
+      expect(left.NetworkInterfaces).toEqual([]);
+      expect((await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnetB.SubnetId!] }))).Subnets![0].AvailableIpAddressCount).toBe(4091);
+      const gone = (await t.as(alice.key).get(`/v1/instances/${a.instanceId}`).expect(200)).body;
+      expect(gone.state.name).toBe('terminated');
+      expect(gone.privateIpAddress).toBeUndefined();
+      // The next launch takes the lowest address again.
+      const again = await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', subnetId: subnetB.SubnetId }).expect(201);
+      expect(again.body.instances[0].privateIpAddress).toBe('172.31.16.4');
+    });
+
+    it('a subnet without enough free addresses refuses the launch (InsufficientFreeAddressesInSubnet); a nondefault subnet maps no public IP', async () => {
+      const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.5.0.0/16' }))).Vpc!;
+      const small = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.5.0.0/28', AvailabilityZone: 'us-east-1a' }))).Subnet!;
+      expect(small.AvailableIpAddressCount).toBe(11);
+      await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: small.SubnetId }));
+      const launch = (n: number) => t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', subnetId: small.SubnetId, minCount: n, maxCount: n });
+      expectError(await launch(11), 400, 'InsufficientFreeAddressesInSubnet');
+      // An empty /28 too: 12 is one more than it has.
+      const empty = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.5.1.0/28', AvailabilityZone: 'us-east-1a' }))).Subnet!;
+      expectError(await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', subnetId: empty.SubnetId, minCount: 12, maxCount: 12 }), 400, 'InsufficientFreeAddressesInSubnet');
+      const res = await launch(2).expect(201);
+      expect(res.body.instances.map((i: { privateIpAddress: string }) => i.privateIpAddress).sort()).toEqual(['10.5.0.5', '10.5.0.6']);
+      expect(res.body.instances[0]).not.toHaveProperty('publicIpAddress');
+      expect(res.body.instances[0].vpcId).toBe(vpc.VpcId);
+      expect((await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [small.SubnetId!] }))).Subnets![0].AvailableIpAddressCount).toBe(8);
+    });
+
+    it('a security group in use by an instance cannot be deleted (DependencyViolation)', async () => {
+      const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'used', Description: 'used by an instance' }));
+      const res = await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', availabilityZone: 'us-east-1a', securityGroupIds: [sg.GroupId] }).expect(201);
+      expect(res.body.instances[0].securityGroups).toEqual([{ groupId: sg.GroupId, groupName: 'used' }]);
+      expect(res.body.instances[0].subnetId).toMatch(/^subnet-/);
+      expect(await codeOf(ec2.send(new DeleteSecurityGroupCommand({ GroupId: sg.GroupId })))).toBe('DependencyViolation');
+
+      // The primary interface's attributes are the instance's: its source/destination check and its groups.
+      const instanceId = res.body.instances[0].instanceId;
+      const [eni] = (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [instanceId] }] }))).NetworkInterfaces!;
+      const [def] = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupNames: ['default'] }))).SecurityGroups!;
+      await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, SourceDestCheck: { Value: false } }));
+      await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, Groups: [def.GroupId!, sg.GroupId!] }));
+      const shown = (await t.as(alice.key).get(`/v1/instances/${instanceId}`).expect(200)).body;
+      expect({ sourceDestCheck: shown.sourceDestCheck, groups: shown.securityGroups.map((g: { groupName: string }) => g.groupName) }).toEqual({ sourceDestCheck: false, groups: ['default', 'used'] });
+      // The application methods ModifyInstanceAttribute's sourceDestCheck and groupSet call.
+      const networking = t.app.get(NetworkingService);
+      const aliceTenant = (await t.app.get(TenantsRepository).findById(t.app.get(TenantsRepository).reader, alice.tenantId))!;
+      await networking.setSourceDestCheck(aliceTenant, instanceId, true);
+      await networking.setInstanceGroups(aliceTenant, instanceId, [sg.GroupId!]);
+      const after = (await t.as(alice.key).get(`/v1/instances/${instanceId}`).expect(200)).body;
+      expect({ sourceDestCheck: after.sourceDestCheck, groups: after.securityGroups.map((g: { groupName: string }) => g.groupName) }).toEqual({ sourceDestCheck: true, groups: ['used'] });
+      const bobTenant = (await t.app.get(TenantsRepository).findById(t.app.get(TenantsRepository).reader, bob.tenantId))!;
+      await expect(networking.setSourceDestCheck(bobTenant, instanceId, false)).rejects.toMatchObject({ code: 'InvalidInstanceID.NotFound' });
+      const other = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.8.0.0/16' }))).Vpc!;
+      const [otherDefault] = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [other.VpcId!] }] }))).SecurityGroups!;
+      expect(await codeOf(ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, Groups: [otherDefault.GroupId!] })))).toBe('InvalidParameter');
+    });
+  });
+
+  describe('key pairs', () => {
+    it('CreateKeyPair returns the private key once, fingerprinted as EC2 does; RSA and ED25519', async () => {
+      const rsa = await ec2.send(new CreateKeyPairCommand({ KeyName: 'deploy' }));
+      const der = createPrivateKey(rsa.KeyMaterial!).export({ type: 'pkcs8', format: 'der' });
+      expect(rsa.KeyFingerprint).toBe(createHash('sha1').update(der).digest('hex').match(/../g)!.join(':'));
+      expect(rsa.KeyPairId).toMatch(/^key-[0-9a-f]{17}$/);
+      const ed = await ec2.send(new CreateKeyPairCommand({ KeyName: 'ed', KeyType: 'ed25519' }));
+      expect(ed.KeyMaterial).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----/);
+      expect(await codeOf(ec2.send(new CreateKeyPairCommand({ KeyName: 'deploy' })))).toBe('InvalidKeyPair.Duplicate');
+      const listed = (await ec2.send(new DescribeKeyPairsCommand({ IncludePublicKey: true }))).KeyPairs!;
+      expect(listed.map((k) => [k.KeyName, k.KeyType, k.KeyFingerprint])).toEqual([['deploy', 'rsa', rsa.KeyFingerprint], ['ed', 'ed25519', ed.KeyFingerprint]]);
+      expect(listed[0].PublicKey).toMatch(/^ssh-rsa AAAA/);
+      expect(listed[0]).not.toHaveProperty('KeyMaterial');
+    });
+
+    it('ImportKeyPair computes the fingerprint of a known key; Describe by a missing name is NotFound; Delete is idempotent', async () => {
+      const imported = await ec2.send(new ImportKeyPairCommand({ KeyName: 'laptop', PublicKeyMaterial: Buffer.from(ED25519_PUBLIC) }));
+      expect(imported.KeyFingerprint).toBe(ED25519_FINGERPRINT);
+      expect(await codeOf(ec2.send(new ImportKeyPairCommand({ KeyName: 'bad', PublicKeyMaterial: Buffer.from('not a key') })))).toBe('InvalidParameterValue');
+      expect(await codeOf(ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['nope'] })))).toBe('InvalidKeyPair.NotFound');
+      const byFilter = await ec2.send(new DescribeKeyPairsCommand({ Filters: [{ Name: 'fingerprint', Values: [ED25519_FINGERPRINT] }] }));
+      expect(byFilter.KeyPairs!.map((k) => k.KeyName)).toEqual(['laptop']);
+      await ec2.send(new DeleteKeyPairCommand({ KeyName: 'laptop' }));
+      expect((await ec2.send(new DeleteKeyPairCommand({ KeyName: 'laptop' }))).Return).toBe(true);
+      expect(await codeOf(ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['laptop'] })))).toBe('InvalidKeyPair.NotFound');
+    });
+
+    it("a launch's KeyName must name an existing key pair, and the instance shows it", async () => {
+      expectError(await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', keyName: 'missing' }), 404, 'InvalidKeyPair.NotFound');
+      const res = await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', keyName: 'deploy' }).expect(201);
+      expect(res.body.instances[0].keyName).toBe('deploy');
+    });
+  });
+
+  describe('tags (the methods CreateTags, DeleteTags and DescribeTags call)', () => {
+    it('put, remove (by key, or key and value) and list the tags of networking resources, the tenant\'s only', async () => {
+      const networking = t.app.get(NetworkingService);
+      const engine = t.app.get(EngineService);
+      const tenantOf = async (id: string) => (await t.app.get(TenantsRepository).findById(t.app.get(TenantsRepository).reader, id))!;
+      const [alicesTenant, bobsTenant] = [await tenantOf(alice.tenantId), await tenantOf(bob.tenantId)];
+      const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.6.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'team', Value: 'net' }] }] }))).Vpc!;
+      await engine.command((tx) => networking.putTags(tx, alice.tenantId, vpc.VpcId!, { Name: 'six', env: 'test' }));
+      expect((await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: ['six'] }] }))).Vpcs!.map((v) => v.VpcId)).toEqual([vpc.VpcId]);
+      await engine.command((tx) => networking.removeTags(tx, alice.tenantId, vpc.VpcId!, [{ key: 'env', value: 'other' }, { key: 'team' }]));
+      const rows = (await networking.tagRows(alicesTenant)).filter((r) => r.resourceId === vpc.VpcId);
+      expect(rows).toEqual([{ resourceId: vpc.VpcId, resourceType: 'vpc', key: 'Name', value: 'six' }, { resourceId: vpc.VpcId, resourceType: 'vpc', key: 'env', value: 'test' }]);
+      await expect(engine.command((tx) => networking.putTags(tx, bob.tenantId, vpc.VpcId!, { x: 'y' }))).rejects.toMatchObject({ code: 'InvalidVpcID.NotFound' });
+      expect((await networking.tagRows(bobsTenant)).some((r) => r.resourceId === vpc.VpcId)).toBe(false);
+      expect(await networking.defaultVpcId(alicesTenant)).toMatch(/^vpc-/);
+
+      // Through CreateTags, DescribeTags and DeleteTags (TagsService reaches the networking resources).
+      const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'tagged', Description: 'tags' }));
+      await ec2.send(new CreateTagsCommand({ Resources: [vpc.VpcId!, sg.GroupId!], Tags: [{ Key: 'owner', Value: 'alice' }] }));
+      const described = await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'key', Values: ['owner'] }] }));
+      expect(described.Tags!.map((x) => [x.ResourceId, x.ResourceType, x.Value]).sort()).toEqual([[sg.GroupId, 'security-group', 'alice'], [vpc.VpcId, 'vpc', 'alice']].sort());
+      await ec2.send(new DeleteTagsCommand({ Resources: [sg.GroupId!], Tags: [{ Key: 'owner' }] }));
+      expect((await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [sg.GroupId!] }))).SecurityGroups![0].Tags).toEqual([]);
+      expect(await codeOf(bobEc2.send(new CreateTagsCommand({ Resources: [vpc.VpcId!], Tags: [{ Key: 'x', Value: 'y' }] })))).toBe('InvalidVpcID.NotFound');
+    });
+  });
+
+  describe('isolation', () => {
+    it("another tenant's VPC, subnet, group, interface and key pair answer exactly as missing ones", async () => {
+      const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.7.0.0/16' }))).Vpc!;
+      const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.7.0.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!;
+      const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'private', Description: 'x', VpcId: vpc.VpcId }));
+      const eni = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet.SubnetId }))).NetworkInterface!;
+      await ec2.send(new CreateKeyPairCommand({ KeyName: 'alice-only', KeyType: 'ed25519' }));
+      const missing = (id: string) => id.replace(/[0-9a-f]{17}$/, 'f'.repeat(17));
+      // Thunks: each call is sent only when awaited (a rejected promise left waiting would be an unhandled rejection).
+      const same = async (theirs: () => Promise<unknown>, mine: () => Promise<unknown>, id: string) => {
+        const a = await failure(theirs());
+        const b = await failure(mine());
+        expect([a.name, a.message.replace(id, 'ID')]).toEqual([b.name, b.message.replace(missing(id), 'ID')]);
+        return a.name;
+      };
+      expect(await same(() => bobEc2.send(new DescribeVpcsCommand({ VpcIds: [vpc.VpcId!] })), () => bobEc2.send(new DescribeVpcsCommand({ VpcIds: [missing(vpc.VpcId!)] })), vpc.VpcId!)).toBe('InvalidVpcID.NotFound');
+      expect(await same(() => bobEc2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId })), () => bobEc2.send(new DeleteVpcCommand({ VpcId: missing(vpc.VpcId!) })), vpc.VpcId!)).toBe('InvalidVpcID.NotFound');
+      expect(await same(
+        () => bobEc2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.7.1.0/24' })), () => bobEc2.send(new CreateSubnetCommand({ VpcId: missing(vpc.VpcId!), CidrBlock: '10.7.1.0/24' })), vpc.VpcId!,
+      )).toBe('InvalidVpcID.NotFound');
+      expect(await same(() => bobEc2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet.SubnetId!] })), () => bobEc2.send(new DescribeSubnetsCommand({ SubnetIds: [missing(subnet.SubnetId!)] })), subnet.SubnetId!)).toBe('InvalidSubnetID.NotFound');
+      expect(await same(() => bobEc2.send(new DescribeSecurityGroupsCommand({ GroupIds: [sg.GroupId!] })), () => bobEc2.send(new DescribeSecurityGroupsCommand({ GroupIds: [missing(sg.GroupId!)] })), sg.GroupId!)).toBe('InvalidGroup.NotFound');
+      expect(await same(() => bobEc2.send(new DeleteSecurityGroupCommand({ GroupId: sg.GroupId })), () => bobEc2.send(new DeleteSecurityGroupCommand({ GroupId: missing(sg.GroupId!) })), sg.GroupId!)).toBe('InvalidGroup.NotFound');
+      expect(await same(
+        () => bobEc2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eni.NetworkInterfaceId!] })),
+        () => bobEc2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [missing(eni.NetworkInterfaceId!)] })), eni.NetworkInterfaceId!,
+      )).toBe('InvalidNetworkInterfaceID.NotFound');
+      expect(await same(
+        () => bobEc2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eni.NetworkInterfaceId })),
+        () => bobEc2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: missing(eni.NetworkInterfaceId!) })), eni.NetworkInterfaceId!,
+      )).toBe('InvalidNetworkInterfaceID.NotFound');
+      expect(await codeOf(bobEc2.send(new DescribeKeyPairsCommand({ KeyNames: ['alice-only'] })))).toBe('InvalidKeyPair.NotFound');
+      // Bob's lists hold none of Alice's; a launch into her subnet or with her key is NotFound.
+      expect((await bobEc2.send(new DescribeVpcsCommand({}))).Vpcs!.map((v) => v.VpcId)).not.toContain(vpc.VpcId);
+      expect((await bobEc2.send(new DescribeKeyPairsCommand({}))).KeyPairs).toEqual([]);
+      expectError(await t.as(bob.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', subnetId: subnet.SubnetId }), 404, 'InvalidSubnetID.NotFound');
+      expectError(await t.as(bob.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', keyName: 'alice-only' }), 404, 'InvalidKeyPair.NotFound');
+      // Bob may use the same names and blocks in his own account.
+      await bobEc2.send(new CreateKeyPairCommand({ KeyName: 'alice-only', KeyType: 'ed25519' }));
+      await bobEc2.send(new CreateVpcCommand({ CidrBlock: '10.7.0.0/16' }));
+    });
+  });
+});
