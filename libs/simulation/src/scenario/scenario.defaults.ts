@@ -4,6 +4,7 @@ import {
 } from '@nimbus/hypervisor';
 import { CreditPolicy, DEFAULT_CREDIT_POLICY, PriceBookVersion, seedPriceBook } from '@nimbus/metering';
 import { RebalancerConfigPatch, SchedulerConfig } from '@nimbus/scheduler';
+import { listedInstanceTypes } from '../metering/list-prices';
 import { CustomInstanceTypeSpec, HostTypeSpec, Scenario, ZoneName } from './scenario';
 
 export const DEFAULT_START = '2026-01-05T00:00:00Z';
@@ -113,7 +114,7 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
 
 /** The seed book (AWS us-east-1), plus the custom types' prices and the scenario's overrides. */
 function priceBookOf(s: Scenario): PriceBookVersion[] {
-  const [seed] = seedPriceBook(0);
+  const [seed] = seedPriceBook(0, listedInstanceTypes(INSTANCE_TYPES));
   const instanceTypes = { ...seed.instanceTypes };
   for (const c of s.instanceTypes?.custom ?? []) instanceTypes[c.name] = { hourly: { ...c.price } };
   for (const [name, hourly] of Object.entries(s.policies?.priceBook?.instanceTypes ?? {})) instanceTypes[name] = { hourly: { ...hourly } };
