@@ -95,10 +95,25 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.createQueryBuilder().insert().into('simulation_reports').values(report).orIgnore().execute();
     await ds.createQueryBuilder().insert().into('simulation_reports').values({ ...report, attempt: 2, report: '{"second":true}' }).orIgnore().execute();
     expect(await ds.query("SELECT attempt, report FROM simulation_reports WHERE run_id = 'sim-0123456789abcdef0'")).toEqual([{ attempt: 1, report: '{"first":true}' }]);
+    await ds.undoLastMigration(); // Ec2Credentials1764500000000
     await ds.undoLastMigration();
     expect(await ds.createQueryRunner().getTables(SIMULATION_TABLES)).toEqual([]);
     expect(await ds.query('SELECT COUNT(*) AS n FROM tenants')).toEqual([{ n: expect.anything() }]);
     await ds.runMigrations();
     expect(await ds.query('SELECT COUNT(*) AS n FROM simulation_runs')).toEqual([{ n: expect.anything() }]);
+  });
+
+  it('Ec2Credentials1764500000000 gives each existing tenant its own 12-digit account id, and reverts alone, keeping the tenants', async () => {
+    await ds.undoLastMigration();
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at) VALUES ('t-00000000000000a01', 'a', 1, 1, 0), ('t-00000000000000a02', 'b', 1, 1, 0)");
+    await ds.runMigrations();
+    const rows: { account_id: string }[] = await ds.query("SELECT account_id FROM tenants WHERE id IN ('t-00000000000000a01', 't-00000000000000a02')");
+    expect(rows).toEqual([{ account_id: expect.stringMatching(/^[1-9]\d{11}$/) }, { account_id: expect.stringMatching(/^[1-9]\d{11}$/) }]);
+    expect(rows[0].account_id).not.toBe(rows[1].account_id);
+    expect(await ds.query('SELECT COUNT(*) AS n FROM access_keys')).toEqual([{ n: expect.anything() }]);
+    await ds.undoLastMigration();
+    expect(await ds.createQueryRunner().getTables(['access_keys'])).toEqual([]);
+    expect((await ds.query("SELECT id FROM tenants WHERE id IN ('t-00000000000000a01', 't-00000000000000a02')")).length).toBe(2);
+    await ds.runMigrations();
   });
 });

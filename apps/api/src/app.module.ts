@@ -60,6 +60,11 @@ import { SimulationWrites } from './application/simulations/simulation-writes';
 import { EngineSimulationWrites } from './application/simulations/engine-simulation-writes';
 import { SimulationsRepository } from './persistence/simulations.repository';
 import { simulationQueueProvider } from './jobs/simulation-queue.provider';
+import { AccessKeysController, AdminAccessKeysController } from './http/rest/credentials/access-keys.controller';
+import { CredentialsService } from './application/credentials/credentials.service';
+import { AccessKeysRepository } from './persistence/access-keys.repository';
+import { Ec2Adapter, Ec2Controller } from './http/ec2/ec2.adapter';
+import { EC2_ACTION_SOURCES } from './http/ec2/actions';
 
 /** Closes the read connection with the app (the writer is TypeORM's module's to close). */
 @Injectable()
@@ -86,6 +91,8 @@ export const CONTROLLERS = [
   BillingController, AdminBillingController,
   SimulationsController,
   ScenariosController,
+  // The EC2 Query protocol (issue 15): its access keys (REST) and its endpoint at `/`.
+  AccessKeysController, AdminAccessKeysController, Ec2Controller,
 ];
 
 @Module({})
@@ -115,6 +122,8 @@ export class AppModule {
         VolumesRepository, VmmRepository, EventsRepository, MetricsRepository, HealthRepository, HealthService, CatalogService, ClockService,
         // Load-simulation runs (issue 11): BullMQ or in-process, chosen at start (jobs/).
         SimulationsRepository, SimulationsService, SimulationRunner, { provide: SimulationWrites, useClass: EngineSimulationWrites }, simulationQueueProvider,
+        // The EC2 Query protocol (issue 15): credentials, the adapter and every feature's actions.
+        AccessKeysRepository, CredentialsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
       ],
     };
   }

@@ -18,6 +18,9 @@ class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(16, { message: 'NIMBUS_ADMIN_KEY must be at least 16 characters' })
   NIMBUS_ADMIN_KEY?: string;
 
+  @IsOptional() @IsString() @MinLength(32, { message: 'NIMBUS_SECRET_KEY must be at least 32 characters' })
+  NIMBUS_SECRET_KEY?: string;
+
   @IsOptional() @IsString() @Matches(/^(manual|\d+(\.\d+)?)$/, { message: "NIMBUS_CLOCK must be 'manual' or a rate (simulated seconds per wall second)" })
   NIMBUS_CLOCK?: string;
 
@@ -41,6 +44,12 @@ export interface AppConfig {
   /** Where the simulation queue's keys live in Redis (deployments sharing a Redis keep apart); default `nimbus`. */
   readonly queuePrefix?: string;
   readonly adminKey?: string;
+  /**
+   * The server's key (NIMBUS_SECRET_KEY), under which the EC2 access keys' secrets are encrypted.
+   * Unset: generated on the first start and kept in a file beside the SQLite database (or in
+   * ./data for PostgreSQL), never in the database (config/server-key.ts).
+   */
+  readonly secretKey?: string;
   /** Set only when NIMBUS_CLOCK is; otherwise the stored pacing, or DEFAULT_CLOCK on a fresh start. */
   readonly clock?: ClockSetting;
   readonly demo: boolean;
@@ -72,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     redisUrl: vars.REDIS_URL,
     queuePrefix: vars.NIMBUS_QUEUE_PREFIX,
     adminKey: vars.NIMBUS_ADMIN_KEY,
+    secretKey: vars.NIMBUS_SECRET_KEY,
     clock: clock === undefined ? undefined : clock === 'manual' ? { mode: 'manual' } : { mode: 'realtime', rate },
     demo: vars.NIMBUS_DEMO,
     logLevel: vars.LOG_LEVEL,

@@ -28,6 +28,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   InsufficientHostCapacity: 503,
   InsufficientCapacityOnHost: 503,
   UnsupportedHostConfiguration: 400,
+  // The EC2 protocol's access keys.
+  AccessKeyLimitExceeded: 409,
+  'InvalidAccessKeyId.NotFound': 404,
   // Billing.
   InvoiceAlreadyClosed: 409,
   BillingMonthNotEnded: 409,

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { MAX_BODY_BYTES } from './server';
+import { isEc2Path, MAX_BODY_BYTES } from './server';
+import { sendEc2Error } from './ec2/ec2.adapter';
 import { errorBody, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS, statusForCode } from './error-status';
 
 interface CodedError {
@@ -87,6 +88,8 @@ export class ErrorFilter implements ExceptionFilter {
       message = 'An internal error has occurred.';
       this.logger.error({ err: exception, requestId }, 'unhandled error');
     }
+    // The EC2 endpoint's errors raised before its handler (its body's parsing): EC2's error document.
+    if (isEc2Path(req.url)) return sendEc2Error(res, code, message, requestId);
     // A service that cannot serve now says when to come back.
     if (code === 'ServiceUnavailable') void res.header('Retry-After', String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS));
     void res.status(status).send(errorBody(code, message, requestId));

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorCodes, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../application/common/api-errors';
 import { errorBody, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS } from './error-status';
 import { logger } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
+import { errorXml } from './ec2/ec2-xml';
 
 /** Bodies larger than this are refused (413): a RunInstances with 50 tags is a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -50,10 +51,22 @@ export function refuseNewRequests(): void {
   stopping = true;
 }
 
+/** The EC2 Query protocol's endpoint is `/` (its query string aside); REST lives under /v1. */
+export function isEc2Path(url: string): boolean {
+  return url === '/' || url.startsWith('/?');
+}
+
+/** A form-encoded body of an EC2 request, kept as received: its signature covers the exact bytes. */
+export class FormBody {
+  constructor(readonly text: string) {}
+}
+
 /**
  * The body parsers (Nest's own are off): JSON only, as the REST contract has it. An empty body
  * that says it is JSON is no body, as clients send it on a POST without parameters; any other
  * content type is refused (415). A body too deep or holding a NUL is refused as it is parsed.
+ * The one exception: the EC2 Query protocol's `POST /` takes a form-encoded body
+ * (application/x-www-form-urlencoded); anywhere else that type is refused as before.
  */
 export function registerBodyParsers(app: FastifyInstance): void {
   const json = app.getDefaultJsonParser('error', 'error');
@@ -68,6 +81,12 @@ export function registerBodyParsers(app: FastifyInstance): void {
       if (bad === 'nul') return done(new ApiError('InvalidParameterValue', NUL_MESSAGE));
       done(null, value);
     });
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (request, body, done) => {
+    if (!isEc2Path(request.url)) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(String(request.headers['content-type'])));
+    const text = body.toString();
+    if (text.includes('\u0000') || text.includes('%00')) return done(new ApiError('InvalidParameterValue', NUL_MESSAGE));
+    done(null, new FormBody(text));
   });
 }
 
@@ -115,8 +134,9 @@ export function registerRequestHooks(app: FastifyInstance, metrics: MetricsServi
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.header('x-request-id', request.id);
     if (stopping) {
-      void reply.status(503).header('Connection', 'close').header('Retry-After', String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS))
-        .send(errorBody('ServiceUnavailable', 'Nimbus is stopping; retry shortly.', request.id));
+      void reply.status(503).header('Connection', 'close').header('Retry-After', String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS));
+      if (isEc2Path(request.url)) void reply.header('content-type', 'text/xml;charset=UTF-8').send(errorXml('ServiceUnavailable', 'Nimbus is stopping; retry shortly.', request.id));
+      else void reply.send(errorBody('ServiceUnavailable', 'Nimbus is stopping; retry shortly.', request.id));
       return;
     }
     done();

@@ -1,4 +1,5 @@
 import { InstanceEntity } from '../../persistence/entities';
+import type { InstanceNetwork } from '../networking/instance-networking';
 import type { VolumesService } from '../volumes/volumes.service';
 
 /** An instance's attached volume, as the volumes feature reports it (VolumesService.attachedTo). */
@@ -11,6 +12,8 @@ export interface InstanceDescription {
   readonly volumes: readonly AttachedVolume[];
   /** The name of its placement group, if it is in one. */
   readonly placementGroupName?: string;
+  /** Its network (VPC, subnet, addresses, groups, interfaces, key pair), from the networking feature; absent without one. */
+  readonly network?: InstanceNetwork;
 }
 
 /** The instances of one RunInstances request (also what a repeated client token answers). */

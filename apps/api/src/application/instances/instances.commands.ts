@@ -1,4 +1,5 @@
 import { VolumeType } from '@nimbus/hypervisor';
+import type { LaunchNetworkRequest } from '../networking/instance-networking';
 
 /** A tenant's commands and queries on its instances (InstancesService); the caller is passed beside them. */
 
@@ -37,6 +38,15 @@ export interface RunInstancesCommand {
   readonly volumes?: LaunchVolume[];
   readonly maintenanceOptions?: { readonly autoRecovery?: 'default' | 'disabled' };
   readonly tags?: Readonly<Record<string, unknown>>;
+  /** EC2's UserData: base64, at most 16 KiB decoded. */
+  readonly userData?: string;
+  /** Termination protection (EC2's DisableApiTermination). */
+  readonly disableApiTermination?: boolean;
+  /** What a shutdown from inside the guest does: stored and shown (a guest shutdown is not simulated). */
+  readonly instanceInitiatedShutdownBehavior?: 'stop' | 'terminate';
+  readonly ebsOptimized?: boolean;
+  /** The network it asks (subnet, groups, address, interfaces, key pair): the networking feature's (InstanceNetworking). */
+  readonly network?: LaunchNetworkRequest;
   readonly clientToken?: string;
 }
 

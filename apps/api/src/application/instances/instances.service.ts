@@ -247,6 +247,8 @@ export class InstancesService {
       creditSpecification: creditMode ?? null,
       workload: null, autoRecovery: cmd.maintenanceOptions?.autoRecovery ?? 'default', status: 'ok', runtime: null,
       placementGroupId: null, partitionNumber: null, dedicatedHostId: null, licenseConfigurationId: null,
+      userData: cmd.userData ?? null, disableApiTermination: cmd.disableApiTermination ?? false,
+      shutdownBehavior: cmd.instanceInitiatedShutdownBehavior ?? 'stop', ebsOptimized: cmd.ebsOptimized ?? false,
     };
   }
 }

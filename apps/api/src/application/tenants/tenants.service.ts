@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DEFAULT_REQUEST_LIMITS, parseRequestLimits } from '../throttling';
 import { AuthService } from '../auth/auth.service';
+import { newAccountId } from '../credentials/account-id';
+import { CredentialsService } from '../credentials/credentials.service';
 import { hashKey, newSecretKey } from '../auth/key-hash';
 import { ApiError, notFound } from '../common/api-errors';
 import { resourceId } from '../common/ids';
@@ -34,6 +36,7 @@ export class TenantsService {
     private readonly auth: AuthService,
     private readonly tenants: TenantsRepository,
     private readonly apiKeys: ApiKeysRepository,
+    private readonly credentials: CredentialsService,
   ) {}
 
   create(cmd: CreateTenantCommand): Promise<CreatedTenant> {
@@ -41,6 +44,7 @@ export class TenantsService {
       const tenant = await this.tenants.insertTenant(tx, {
         id: resourceId('t'),
         name: cmd.name,
+        accountId: newAccountId(),
         quotaOnDemandVcpus: cmd.quotas?.onDemandVcpus ?? DEFAULT_QUOTAS.onDemandVcpus,
         quotaProvisionedIops: cmd.quotas?.provisionedIops ?? DEFAULT_QUOTAS.provisionedIops,
         createdAt: e.now,
@@ -74,6 +78,7 @@ export class TenantsService {
     });
     // Committed: the tenant's next request sees its new quotas and limits.
     this.auth.tenantChanged(tenant);
+    this.credentials.tenantChanged(tenant);
     return tenant;
   }
 

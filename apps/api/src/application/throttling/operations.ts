@@ -136,6 +136,10 @@ const ENTRIES: Record<string, Entry> = {
   ListLicenseConfigurations: { category: NON_MUTATING, nimbusOnly: true },
   GetLicenseConfiguration: { category: NON_MUTATING, nimbusOnly: true },
   DeleteLicenseConfiguration: { category: MUTATING, nimbusOnly: true },
+  // IAM's access-key actions (the EC2 protocol's credentials; categorized by EC2's rule).
+  CreateAccessKey: { category: MUTATING, nimbusOnly: true },
+  ListAccessKeys: { category: NON_MUTATING, nimbusOnly: true },
+  DeleteAccessKey: { category: MUTATING, nimbusOnly: true },
   // Nimbus-only routes with no EC2 twin.
   PutInstanceWorkload: { category: MUTATING, nimbusOnly: true },
   GetInstanceWorkload: { category: NON_MUTATING, nimbusOnly: true },

@@ -1,3 +1,4 @@
+import { AccessKeyEntity } from './access-key.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { BillingMonthEntity } from './billing-month.entity';
 import { DedicatedHostEntity } from './dedicated-host.entity';
@@ -27,6 +28,7 @@ export {
   SlaIntervalEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity,
 };
 export { SimulationReportEntity, SimulationRunEntity };
+export { AccessKeyEntity };
 
 export const ENTITIES = [
   TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, MetricBucketEntity,
@@ -37,4 +39,6 @@ export const ENTITIES = [
   UsageRecordEntity, UsageMeterEntity, SlaIntervalEntity, PriceBookVersionEntity, InvoiceEntity, InvoiceLineEntity, BillingMonthEntity,
   // Load-simulation runs (issue 11).
   SimulationRunEntity, SimulationReportEntity,
+  // The EC2 Query protocol's access keys (issue 15).
+  AccessKeyEntity,
 ];

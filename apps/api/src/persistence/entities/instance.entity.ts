@@ -50,4 +50,11 @@ export class InstanceEntity {
   @Column({ name: 'dedicated_host_id', type: 'varchar', length: 32, nullable: true }) dedicatedHostId!: string | null;
   /** BYOL: the license configuration it consumes until terminated. */
   @Column({ name: 'license_configuration_id', type: 'varchar', length: 32, nullable: true }) licenseConfigurationId!: string | null;
+  /** RunInstances' UserData, base64 as given (EC2 answers it base64); null when none. */
+  @Column({ name: 'user_data', type: 'text', nullable: true }) userData!: string | null;
+  /** Termination protection: TerminateInstances is refused (OperationNotPermitted) while set. */
+  @Column({ name: 'disable_api_termination', type: 'boolean', default: false }) disableApiTermination!: boolean;
+  /** InstanceInitiatedShutdownBehavior: `stop` or `terminate` (stored and shown; a guest shutdown is not simulated). */
+  @Column({ name: 'shutdown_behavior', type: 'varchar', length: 16, default: 'stop' }) shutdownBehavior!: string;
+  @Column({ name: 'ebs_optimized', type: 'boolean', default: false }) ebsOptimized!: boolean;
 }

@@ -6,6 +6,7 @@ export function mapTenant(t: TenantEntity) {
   return {
     tenantId: t.id,
     name: t.name,
+    accountId: t.accountId,
     quotas: { onDemandVcpus: t.quotaOnDemandVcpus, provisionedIops: t.quotaProvisionedIops },
     requestLimits: t.requestLimits ?? DEFAULT_REQUEST_LIMITS,
     createdAt: new Date(t.createdAt).toISOString(),
