@@ -5,6 +5,7 @@ import { Billing1764100000000 } from './1764100000000-Billing';
 import { TenantRequestLimits1764300000000 } from './1764300000000-TenantRequestLimits';
 import { Simulations1764400000000 } from './1764400000000-Simulations';
 import { Ec2Credentials1764500000000 } from './1764500000000-Ec2Credentials';
+import { Catalog1764520000000 } from './1764520000000-Catalog';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
-export const MIGRATIONS = [Initial1763701200000, Vmm1763900000000, Scheduler1764000000000, Billing1764100000000, TenantRequestLimits1764300000000, Simulations1764400000000, Ec2Credentials1764500000000];
+export const MIGRATIONS = [Initial1763701200000, Vmm1763900000000, Scheduler1764000000000, Billing1764100000000, TenantRequestLimits1764300000000, Simulations1764400000000, Ec2Credentials1764500000000, Catalog1764520000000];

@@ -23,6 +23,8 @@ export interface Image {
   readonly architecture?: Architecture;
   /** A tenant's own image (CreateImage): only that tenant sees and launches it. Absent: public (the catalog's, an operator's). */
   readonly ownerTenantId?: string;
+  /** A tenant's new image is pending until then (its snapshots complete, it registers): no launch before. */
+  readonly availableFromMs?: number;
   /** Of the platform (what billing charges for the OS): BYOL images pay no OS license. */
   readonly licenseModel: LicenseModel;
   /** The product whose licenses the tenant brings, if any (BYOL). */

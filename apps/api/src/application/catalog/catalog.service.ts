@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AVAILABILITY_ZONES, Image, IMAGES, INSTANCE_TYPES, InstanceType, REGION } from '@nimbus/hypervisor';
+import { AVAILABILITY_ZONES, InstanceType, REGION } from '@nimbus/hypervisor';
 import { hourlyPricesByPlatform } from '@nimbus/metering';
 import { BillingService } from '../billing/billing.service';
 import { EngineService } from '../../engine/engine.service';
@@ -10,7 +10,7 @@ export interface PricedInstanceType {
   readonly hourlyPriceUsd: ReturnType<typeof hourlyPricesByPlatform>;
 }
 
-/** What tenants can run, and where: instance types (priced now), images, availability zones. */
+/** What tenants can run, and where: instance types (priced now) and availability zones. Images: ImagesService. */
 @Injectable()
 export class CatalogService {
   constructor(
@@ -18,13 +18,16 @@ export class CatalogService {
     private readonly billing: BillingService,
   ) {}
 
+  /** The types on sale: the world's catalog (built-in and custom), priced by the version in effect now (PUT /v1/admin/prices). */
   instanceTypes(): PricedInstanceType[] {
-    // The price book version in effect now (admin-editable: PUT /v1/admin/prices).
-    return INSTANCE_TYPES.map((type) => ({ type, hourlyPriceUsd: hourlyPricesByPlatform(this.billing.priceBook, this.engine.now, type.name, type.vcpus) }));
+    const book = this.billing.priceBook;
+    return this.engine.world.catalog.instanceTypes().map((type) => ({ type, hourlyPriceUsd: hourlyPricesByPlatform(book, this.engine.now, type.name, type.vcpus) }));
   }
 
-  images(): readonly Image[] {
-    return IMAGES;
+  /** One type on sale, priced; undefined if there is none of that name. */
+  instanceType(name: string): PricedInstanceType | undefined {
+    const type = this.engine.world.catalog.launchableInstanceType(name);
+    return type ? { type, hourlyPriceUsd: hourlyPricesByPlatform(this.billing.priceBook, this.engine.now, type.name, type.vcpus) } : undefined;
   }
 
   availabilityZones(): { readonly zoneName: string; readonly regionName: string }[] {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { CpuParams, CreditMode, findImage, findInstanceType, IncorrectInstanceState, InstanceType, resolveCpuParams, StateTransition, Vm } from '@nimbus/hypervisor';
+import { CpuParams, CreditMode, IncorrectInstanceState, InstanceType, resolveCpuParams, StateTransition, Vm } from '@nimbus/hypervisor';
 import { LaunchValidationRequest, LicenseCountingType, validateLaunch } from '@nimbus/scheduler';
 import { launch, rebootVm, startVm, stopVm, terminateVm } from '@nimbus/simulation';
 import { createHash } from 'node:crypto';
-import { ApiError, invalidParameter, notFound } from '../common/api-errors';
+import { ApiError, invalidParameter } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { InstanceEntity, TenantEntity } from '../../persistence/entities';
 import { InstancesRepository } from '../../persistence/instances.repository';
@@ -14,6 +14,7 @@ import { limitOf, LicensesService } from '../licenses/licenses.service';
 import { DedicatedHostsService } from '../placement/dedicated-hosts.service';
 import { PlacementGroupsService } from '../placement/placement-groups.service';
 import { VolumesService } from '../volumes/volumes.service';
+import { launchableImage } from '../images/images.service';
 import { AttachedVolume, InstanceDescription, InstancePage, QuotaUsage, Reservation } from './instance-description';
 import { CreateTagsCommand, DeleteTagCommand, InstanceIdCommand, ListInstancesQuery, RunInstancesCommand } from './instances.commands';
 import { decodePageToken, encodePageToken } from './page-token';
@@ -42,9 +43,9 @@ export class InstancesService {
   ) {}
 
   run(tenant: TenantEntity, cmd: RunInstancesCommand): Promise<Reservation> {
-    const image = findImage(cmd.imageId);
-    if (!image) throw notFound('InvalidAMIID.NotFound', `The image id '[${cmd.imageId}]' does not exist`);
-    const type = findInstanceType(cmd.instanceType);
+    // The world's catalog: built-in, the operator's and the tenant's own images and types.
+    const image = launchableImage(this.engine, tenant.id, cmd.imageId);
+    const type = this.engine.world.catalog.launchableInstanceType(cmd.instanceType);
     if (!type) throw invalidParameter(`instanceType '${cmd.instanceType}' does not exist`);
     // The launch rules (launch-validation.ts): here on the request alone, again below once the group and license configuration are found.
     const launchRequest: LaunchValidationRequest = {

@@ -1,4 +1,7 @@
 import { AccessKeyEntity } from './access-key.entity';
+import { CatalogInstanceTypeEntity } from './catalog-instance-type.entity';
+import { ImageEntity } from './image.entity';
+import { SnapshotEntity } from './snapshot.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { BillingMonthEntity } from './billing-month.entity';
 import { DedicatedHostEntity } from './dedicated-host.entity';
@@ -29,6 +32,7 @@ export {
 };
 export { SimulationReportEntity, SimulationRunEntity };
 export { AccessKeyEntity };
+export { CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity };
 
 export const ENTITIES = [
   TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, MetricBucketEntity,
@@ -41,4 +45,6 @@ export const ENTITIES = [
   SimulationRunEntity, SimulationReportEntity,
   // The EC2 Query protocol's access keys (issue 15).
   AccessKeyEntity,
+  // The catalog beyond the built-in one: custom types, images, snapshots (issue 15).
+  CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity,
 ];

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { CatalogService } from '../../../application/catalog/catalog.service';
-import { mapAvailabilityZone, mapImage, mapInstanceType } from './catalog.mapper';
+import { mapAvailabilityZone, mapInstanceType } from './catalog.mapper';
 
 @ApiTags('catalog')
 @TenantAuth()
@@ -15,12 +15,6 @@ export class CatalogController {
   @Get('instance-types')
   instanceTypes() {
     return { instanceTypes: this.catalog.instanceTypes().map(mapInstanceType) };
-  }
-
-  @Operation('DescribeImages')
-  @Get('images')
-  images() {
-    return { images: this.catalog.images().map(mapImage) };
   }
 
   @Operation('DescribeAvailabilityZones')
