@@ -8,6 +8,8 @@ export interface CreateImageCommand {
   /** Without it a running instance is rebooted for a consistent image, as EC2 does. */
   readonly noReboot?: boolean;
   readonly tags?: Readonly<Record<string, unknown>>;
+  /** Tags for the snapshots it makes (EC2's TagSpecification of ResourceType `snapshot`). */
+  readonly snapshotTags?: Readonly<Record<string, unknown>>;
 }
 
 /** DescribeImages' selection: ids (each must be visible), owners (`self`, `amazon`, account ids), who may launch (`self`, `all`, account ids). */

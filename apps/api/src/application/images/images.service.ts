@@ -81,7 +81,8 @@ export class ImagesService {
     if (typeof cmd.name !== 'string' || !IMAGE_NAME.test(cmd.name))
       throw new ApiError('InvalidAMIName.Malformed', "AMI names must be 3 to 128 characters of letters, digits, ( ) [ ] space . / - ' @ _");
     if (cmd.description !== undefined && cmd.description.length > 255) throw new ApiError('InvalidParameterValue', 'description must be at most 255 characters');
-    const tags = validateTags(cmd.tags ?? {});
+    const tags = validateTags({ ...(cmd.tags ?? {}) });
+    const snapshotTags = JSON.stringify(validateTags({ ...(cmd.snapshotTags ?? {}) }));
     return this.engine.command(async (tx, e) => {
       const row = await requireInstance(this.instances, tx, tenant.id, cmd.instanceId, e.now);
       if (row.state !== 'running' && row.state !== 'stopped')
@@ -95,7 +96,7 @@ export class ImagesService {
       const attached = (await this.volumes.attachedTo(tx, [row.id])).get(row.id) ?? [];
       const snapshots: SnapshotEntity[] = attached.map((v) => ({
         id: resourceId('snap'), tenantId: tenant.id, volumeId: v.id, volumeSizeGiB: v.sizeGiB, description: `Created by CreateImage(${row.id}) for ${imageId}`,
-        imageId, tags: '{}', startedAt: e.now, completedAt: snapshotCompletesAt(e.now, v.sizeGiB),
+        imageId, tags: snapshotTags, startedAt: e.now, completedAt: snapshotCompletesAt(e.now, v.sizeGiB),
       }));
       const availableAt = Math.max(e.now, ...snapshots.map((s) => s.completedAt)) + IMAGE_REGISTRATION_MS;
       const image: Image = {
