@@ -49,7 +49,7 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect(arm.Images!.map((i) => i.Name)).toEqual(['Amazon Linux 2023 (arm64)']);
     const windows = await client.send(new DescribeImagesCommand({ Filters: [{ Name: 'platform', Values: ['windows'] }] }));
     expect(windows.Images!.length).toBeGreaterThanOrEqual(4);
-    expect(windows.Images!.every((i) => i.Platform === 'windows')).toBe(true);
+    expect(windows.Images!.every((i) => (i.Platform as string) === 'windows')).toBe(true);
 
     const all: string[] = [];
     for await (const p of paginateDescribeImages({ client, pageSize: 5 }, { Owners: ['amazon'] })) {
