@@ -95,6 +95,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.createQueryBuilder().insert().into('simulation_reports').values(report).orIgnore().execute();
     await ds.createQueryBuilder().insert().into('simulation_reports').values({ ...report, attempt: 2, report: '{"second":true}' }).orIgnore().execute();
     expect(await ds.query("SELECT attempt, report FROM simulation_reports WHERE run_id = 'sim-0123456789abcdef0'")).toEqual([{ attempt: 1, report: '{"first":true}' }]);
+    await ds.undoLastMigration(); // Catalog1764520000000
     await ds.undoLastMigration(); // Ec2Credentials1764500000000
     await ds.undoLastMigration();
     expect(await ds.createQueryRunner().getTables(SIMULATION_TABLES)).toEqual([]);
@@ -104,6 +105,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
   });
 
   it('Ec2Credentials1764500000000 gives each existing tenant its own 12-digit account id, and reverts alone, keeping the tenants', async () => {
+    await ds.undoLastMigration(); // Catalog1764520000000
     await ds.undoLastMigration();
     await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at) VALUES ('t-00000000000000a01', 'a', 1, 1, 0), ('t-00000000000000a02', 'b', 1, 1, 0)");
     await ds.runMigrations();
@@ -111,9 +113,22 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect(rows).toEqual([{ account_id: expect.stringMatching(/^[1-9]\d{11}$/) }, { account_id: expect.stringMatching(/^[1-9]\d{11}$/) }]);
     expect(rows[0].account_id).not.toBe(rows[1].account_id);
     expect(await ds.query('SELECT COUNT(*) AS n FROM access_keys')).toEqual([{ n: expect.anything() }]);
+    await ds.undoLastMigration(); // Catalog1764520000000
     await ds.undoLastMigration();
     expect(await ds.createQueryRunner().getTables(['access_keys'])).toEqual([]);
     expect((await ds.query("SELECT id FROM tenants WHERE id IN ('t-00000000000000a01', 't-00000000000000a02')")).length).toBe(2);
     await ds.runMigrations();
+  });
+
+  it('Catalog1764520000000 adds custom instance types, images and snapshots, and reverts alone, keeping the tenants', async () => {
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000c01', 'c', 1, 1, 0, '210987654321')");
+    await ds.query("INSERT INTO images (id, tenant_id, name, body, block_devices, tags, state, created_at, available_at) VALUES ('ami-0000000000000c001', 't-00000000000000c01', 'n', '{}', '[]', '{}', 'available', 0, 0)");
+    await ds.query("INSERT INTO snapshots (id, tenant_id, volume_size_gib, tags, started_at, completed_at) VALUES ('snap-0000000000000c001', 't-00000000000000c01', 8, '{}', 0, 1)");
+    await ds.query("INSERT INTO catalog_instance_types (name, family, body, created_at) VALUES ('m5.custom', 'm5', '{}', 0)");
+    await ds.undoLastMigration();
+    expect(await ds.createQueryRunner().getTables(['images', 'snapshots', 'catalog_instance_types'])).toEqual([]);
+    expect((await ds.query("SELECT id FROM tenants WHERE id = 't-00000000000000c01'")).length).toBe(1);
+    await ds.runMigrations();
+    expect(await ds.query('SELECT COUNT(*) AS n FROM images')).toEqual([{ n: expect.anything() }]);
   });
 });

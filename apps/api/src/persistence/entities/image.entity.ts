@@ -1,5 +1,6 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { msTransformer } from './columns';
+import { TenantEntity } from './tenant.entity';
 
 /**
  * An image beyond the built-in catalog: an operator's (no tenant: public) or a tenant's own
@@ -22,4 +23,7 @@ export class ImageEntity {
   @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
   @Column({ name: 'available_at', type: 'bigint', transformer: msTransformer }) availableAt!: number;
   @Column({ name: 'deregistered_at', type: 'bigint', nullable: true, transformer: msTransformer }) deregisteredAt!: number | null;
+  @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'fk_images_tenant' })
+  tenant?: TenantEntity;
 }

@@ -1,5 +1,6 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { msTransformer } from './columns';
+import { TenantEntity } from './tenant.entity';
 
 /** An EBS snapshot of a tenant's volume: pending from `startedAt` until `completedAt` (simulated time); `imageId` is the image it backs, if any. */
 @Entity('snapshots')
@@ -15,4 +16,7 @@ export class SnapshotEntity {
   @Column({ type: 'text' }) tags!: string;
   @Column({ name: 'started_at', type: 'bigint', transformer: msTransformer }) startedAt!: number;
   @Column({ name: 'completed_at', type: 'bigint', transformer: msTransformer }) completedAt!: number;
+  @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'fk_snapshots_tenant' })
+  tenant?: TenantEntity;
 }
