@@ -6,7 +6,7 @@ import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
  * the tenants that exist; its access keys for Signature Version 4 (at most two, the secret stored
  * encrypted under the server's key, never in clear); and the instance attributes EC2 shows and
  * RunInstances / ModifyInstanceAttribute set: user data, termination protection, the shutdown
- * behaviour and EBS optimization.
+ * behaviour, EBS optimization and the instance's position in its launch (amiLaunchIndex).
  *
  * Plain ALTER TABLE ADD/DROP COLUMN, which both databases run in place (see
  * TenantRequestLimits1764300000000 for why not TypeORM's addColumn on SQLite).
@@ -44,10 +44,11 @@ export class Ec2Credentials1764500000000 implements MigrationInterface {
     await q.query(`ALTER TABLE "instances" ADD COLUMN "disable_api_termination" boolean NOT NULL DEFAULT ${no}`);
     await q.query(`ALTER TABLE "instances" ADD COLUMN "shutdown_behavior" varchar(16) NOT NULL DEFAULT 'stop'`);
     await q.query(`ALTER TABLE "instances" ADD COLUMN "ebs_optimized" boolean NOT NULL DEFAULT ${no}`);
+    await q.query('ALTER TABLE "instances" ADD COLUMN "launch_index" integer NOT NULL DEFAULT 0');
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const column of ['ebs_optimized', 'shutdown_behavior', 'disable_api_termination', 'user_data']) await q.query(`ALTER TABLE "instances" DROP COLUMN "${column}"`);
+    for (const column of ['launch_index', 'ebs_optimized', 'shutdown_behavior', 'disable_api_termination', 'user_data']) await q.query(`ALTER TABLE "instances" DROP COLUMN "${column}"`);
     await q.dropTable('access_keys');
     await q.dropIndex('tenants', 'ux_tenants_account_id');
     await q.query('ALTER TABLE "tenants" DROP COLUMN "account_id"');

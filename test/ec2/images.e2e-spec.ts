@@ -1,5 +1,5 @@
 import {
-  CreateImageCommand, CreateSnapshotCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeSnapshotsCommand, EC2Client,
+  CreateImageCommand, CreateSnapshotCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeSnapshotsCommand, EC2Client,
   EC2ServiceException, paginateDescribeImages, waitUntilImageAvailable, waitUntilSnapshotCompleted,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
@@ -100,6 +100,13 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     await t.advance(48); // the 8 GiB snapshot (38 s), then registration (10 s)
     await waitUntilImageAvailable({ client, maxWaitTime: 10, minDelay: 1 }, { ImageIds: [ImageId!] });
     expect((await client.send(new DescribeImagesCommand({ Filters: [{ Name: 'tag:tier', Values: ['web'] }, { Name: 'state', Values: ['available'] }] }))).Images!.map((i) => i.ImageId)).toEqual([ImageId]);
+    // Tags through CreateTags / DeleteTags / DescribeTags, on the image and its snapshot.
+    await client.send(new CreateTagsCommand({ Resources: [ImageId!, snapshotId], Tags: [{ Key: 'owner', Value: 'alice' }] }));
+    const described = await client.send(new DescribeTagsCommand({ Filters: [{ Name: 'key', Values: ['owner'] }] }));
+    expect(described.Tags!.map((x) => [x.ResourceId, x.ResourceType]).sort()).toEqual([[ImageId, 'image'], [snapshotId, 'snapshot']].sort());
+    await client.send(new DeleteTagsCommand({ Resources: [snapshotId], Tags: [{ Key: 'owner' }] }));
+    expect((await client.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }))).Snapshots![0].Tags).toEqual([{ Key: 'of', Value: 'web-2026' }]);
+    expect((await failure(bobClient.send(new CreateTagsCommand({ Resources: [ImageId!], Tags: [{ Key: 'x', Value: 'y' }] })))).name).toBe('InvalidAMIID.NotFound');
     expect((await client.send(new DescribeImagesCommand({ ExecutableUsers: ['all'], Filters: [{ Name: 'image-id', Values: [ImageId!] }] }))).Images).toEqual([]);
 
     // Bob: alice's image is exactly as missing.

@@ -71,6 +71,7 @@ import { CredentialsService } from './application/credentials/credentials.servic
 import { AccessKeysRepository } from './persistence/access-keys.repository';
 import { Ec2Adapter, Ec2Controller } from './http/ec2/ec2.adapter';
 import { EC2_ACTION_SOURCES } from './http/ec2/actions';
+import { TagsService } from './application/tags/tags.service';
 
 /** Closes the read connection with the app (the writer is TypeORM's module's to close). */
 @Injectable()
@@ -131,7 +132,7 @@ export class AppModule {
         // Load-simulation runs (issue 11): BullMQ or in-process, chosen at start (jobs/).
         SimulationsRepository, SimulationsService, SimulationRunner, { provide: SimulationWrites, useClass: EngineSimulationWrites }, simulationQueueProvider,
         // The EC2 Query protocol (issue 15): credentials, the adapter and every feature's actions.
-        AccessKeysRepository, CredentialsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
+        AccessKeysRepository, CredentialsService, TagsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
         CatalogRepository, ImagesService, SnapshotsService, CatalogAdminService,
       ],
     };

@@ -39,6 +39,8 @@ async function main(): Promise<void> {
     `  database: ${config.database.type === 'sqlite' ? `sqlite:${config.database.path}` : 'postgres'}; clock: ${clockLabel(app.get(EngineService).clock())}`,
     adminKey ? `  admin key (shown once, keep it): ${adminKey}` : '  admin key: as configured or printed on the first start',
     demo ? `  demo tenant ${demo.tenantId} key (shown once): ${demo.key}` : '',
+    demo ? `  demo tenant's EC2 access key (shown once; docs/ec2.md): AWS_ACCESS_KEY_ID=${demo.accessKeyId} AWS_SECRET_ACCESS_KEY=${demo.secretAccessKey}` : '',
+    demo ? `  e.g. aws ec2 describe-instances --endpoint-url ${url} --region us-east-1` : '',
     '',
   ];
   process.stdout.write(lines.filter((l, i) => l !== '' || i === 0 || i === lines.length - 1).join('\n') + '\n');

@@ -29,3 +29,5 @@ export { computeInvoice, computeInvoices } from './invoice/invoice';
 export type { BillingSummary } from './invoice/invoice.summary';
 export { summarize } from './invoice/invoice.summary';
 export { toCsv } from './invoice/invoice.csv';
+export { PLATFORM_LABEL } from './rating/usage.rater';
+export { instanceBillingIdentity } from './rating/usage-operation';

@@ -80,6 +80,14 @@ export class InstancesRepository {
     await tx.update(InstanceEntity, { id }, { launchTime: now, stateReason: null });
   }
 
+  /** The attributes ModifyInstanceAttribute / ModifyInstanceCreditSpecification change. */
+  async saveAttributes(tx: Tx, row: InstanceEntity): Promise<void> {
+    await tx.update(InstanceEntity, { id: row.id }, {
+      userData: row.userData, disableApiTermination: row.disableApiTermination, shutdownBehavior: row.shutdownBehavior, ebsOptimized: row.ebsOptimized,
+      creditSpecification: row.creditSpecification,
+    });
+  }
+
   async setStateReason(tx: Tx, id: string, stateReason: string): Promise<void> {
     await tx.update(InstanceEntity, { id }, { stateReason });
   }

@@ -3,6 +3,7 @@ import { AVAILABILITY_ZONES } from '@nimbus/hypervisor';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DemoRepository } from '../../persistence/demo.repository';
 import { HostsService } from '../hosts/hosts.service';
+import { CredentialsService } from '../credentials/credentials.service';
 import { TenantsService } from '../tenants/tenants.service';
 
 /**
@@ -33,16 +34,18 @@ export class DemoSeeder {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly hosts: HostsService,
     private readonly tenants: TenantsService,
+    private readonly credentials: CredentialsService,
   ) {}
 
-  /** Returns the demo tenant's key when it seeded one (shown once). */
-  async seedIfEmpty(): Promise<{ tenantId: string; key: string } | undefined> {
+  /** Returns the demo tenant's key and EC2 access key when it seeded them (shown once). */
+  async seedIfEmpty(): Promise<{ tenantId: string; key: string; accessKeyId: string; secretAccessKey: string } | undefined> {
     if (!this.config.demo) return undefined;
     if (!(await this.repo.isEmpty())) return undefined;
     for (const zone of AVAILABILITY_ZONES) {
       for (const [hostType, count] of DEMO_HOSTS_PER_ZONE) await this.hosts.add({ hostType, availabilityZone: zone, count });
     }
     const { tenant, apiKey } = await this.tenants.create({ name: 'demo', quotas: { onDemandVcpus: 256, provisionedIops: 200_000 } });
-    return { tenantId: tenant.id, key: apiKey.key };
+    const accessKey = await this.credentials.create({ tenantId: tenant.id });
+    return { tenantId: tenant.id, key: apiKey.key, accessKeyId: accessKey.accessKeyId, secretAccessKey: accessKey.secretAccessKey };
   }
 }

@@ -1,4 +1,5 @@
 import { Architecture, Image, LicenseModel, Platform } from '@nimbus/hypervisor';
+import { instanceBillingIdentity } from '@nimbus/metering';
 
 /** The account EC2 shows as the owner of public catalog images (Amazon's own, alias `amazon`). */
 export const AMAZON_OWNER_ID = '137112412989';
@@ -36,17 +37,8 @@ export interface ImageView {
   readonly sourceInstanceId?: string;
 }
 
-/** EC2's `platformDetails` and `usageOperation` of an image: what billing charges for its platform (BYOL Windows pays no Windows license). */
+/** EC2's `platformDetails` and `usageOperation` of an image: metering's rule (what the rater charges for its platform and license model). */
 export function platformDetailsOf(image: Image): { readonly details: string; readonly usageOperation: string } {
-  if (image.platform === 'windows' && image.licenseModel === 'byol') return { details: 'Windows BYOL', usageOperation: 'RunInstances:0800' };
-  return PLATFORM_DETAILS[image.platform];
+  const b = instanceBillingIdentity(image.platform, image.licenseModel);
+  return { details: b.platformDetails, usageOperation: b.usageOperation };
 }
-
-const PLATFORM_DETAILS: Readonly<Record<Platform, { readonly details: string; readonly usageOperation: string }>> = {
-  linux: { details: 'Linux/UNIX', usageOperation: 'RunInstances' },
-  windows: { details: 'Windows', usageOperation: 'RunInstances:0002' },
-  rhel: { details: 'Red Hat Enterprise Linux', usageOperation: 'RunInstances:0010' },
-  suse: { details: 'SUSE Linux', usageOperation: 'RunInstances:000g' },
-  'ubuntu-pro': { details: 'Ubuntu Pro', usageOperation: 'RunInstances:0g00' },
-  'windows-sql-standard': { details: 'Windows with SQL Server Standard', usageOperation: 'RunInstances:0006' },
-};

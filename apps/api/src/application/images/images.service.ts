@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { architectureOf, Image, IMAGES } from '@nimbus/hypervisor';
 import { rebootVm } from '@nimbus/simulation';
-import { ApiError, notFound, unauthorized } from '../common/api-errors';
+import { ApiError, unauthorized } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { ImageEntity, SnapshotEntity, TenantEntity } from '../../persistence/entities';
 import { CatalogRepository } from '../../persistence/catalog.repository';
@@ -11,21 +11,17 @@ import { EngineService } from '../../engine/engine.service';
 import { requireInstance } from '../instances/require-instance';
 import { validateTags } from '../instances/tags';
 import { VolumesService } from '../volumes/volumes.service';
+import { TagsService } from '../tags/tags.service';
 import { CreateImageCommand, DescribeImagesQuery, ImageIdCommand } from './images.commands';
 import { AMAZON_OWNER_ID, BUILT_IN_IMAGES_CREATED_MS, ImageBlockDevice, ImageView } from './image-view';
 import { snapshotCompletesAt } from './snapshots.service';
+import { checkImageId, imageNotFound, launchableImage } from './launchable-image';
+
+export { checkImageId, imageNotFound, launchableImage };
 
 /** An image registers this long after its last snapshot completes (Nimbus's figure; EC2 publishes none). */
 export const IMAGE_REGISTRATION_MS = 10_000;
 const IMAGE_NAME = /^[A-Za-z0-9()[\] ./\-'@_]{3,128}$/;
-const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
-
-export const imageNotFound = (id: string) => notFound('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
-
-/** Malformed: InvalidAMIID.Malformed, as EC2 answers before it looks. */
-export function checkImageId(id: string): void {
-  if (!AMI_ID.test(id)) throw new ApiError('InvalidAMIID.Malformed', `Invalid id: "${id.slice(0, 64)}" (expecting "ami-" and 8 or 17 hex digits)`);
-}
 
 /**
  * Images (EC2's DescribeImages, CreateImage, DeregisterImage; GET/POST/DELETE /v1/images): the
@@ -41,7 +37,22 @@ export class ImagesService {
     private readonly repo: CatalogRepository,
     private readonly instances: InstancesRepository,
     private readonly volumes: VolumesService,
-  ) {}
+    tags: TagsService,
+  ) {
+    // CreateTags / DeleteTags / DescribeTags on the tenant's own images.
+    tags.register({
+      resourceType: 'image',
+      idPrefix: 'ami',
+      require: async (tenant, id) => void (await this.ownImage(tenant, id)),
+      put: async (tenant, id, t) => void (await this.putTags(tenant, id, t)),
+      tagsOf: async (tenant, id) => JSON.parse((await this.ownImage(tenant, id)).tags) as Record<string, string>,
+      deleteKey: (tenant, id, key) => this.deleteTag(tenant, id, key),
+      listAll: async (tenant) =>
+        (await this.repo.visibleImages(tenant.id))
+          .filter((r) => r.tenantId === tenant.id)
+          .flatMap((r) => Object.entries(JSON.parse(r.tags) as Record<string, string>).map(([key, value]) => ({ resourceId: r.id, resourceType: 'image', key, value }))),
+    });
+  }
 
   /** Images the tenant may see: public ones and its own, selected as DescribeImages asks. */
   async describe(tenant: TenantEntity, q: DescribeImagesQuery = {}): Promise<ImageView[]> {
@@ -149,24 +160,29 @@ export class ImagesService {
     });
   }
 
+  deleteTag(tenant: TenantEntity, imageId: string, key: string): Promise<void> {
+    checkImageId(imageId);
+    return this.engine.command(async (tx) => {
+      const row = await this.ownRow(tx, tenant, imageId);
+      const tags = JSON.parse(row.tags) as Record<string, string>;
+      delete tags[key];
+      await this.repo.setImageTags(tx, row.id, tags);
+    });
+  }
+
+  /** The tenant's own image, not deregistered (committed state). */
+  private async ownImage(tenant: TenantEntity, imageId: string): Promise<ImageEntity> {
+    checkImageId(imageId);
+    const row = await this.repo.imageRow(undefined, imageId);
+    if (!row || row.tenantId !== tenant.id || row.state === 'deregistered') throw imageNotFound(imageId);
+    return row;
+  }
+
   private async ownRow(tx: Tx, tenant: TenantEntity, imageId: string): Promise<ImageEntity> {
     const row = await this.repo.imageRow(tx, imageId);
     if (!row || row.tenantId !== tenant.id || row.state === 'deregistered') throw imageNotFound(imageId);
     return row;
   }
-}
-
-/**
- * The image a tenant's launch may use (the one rule, for REST and EC2 launches alike): known, not
- * deregistered, public or its own (another tenant's is InvalidAMIID.NotFound, as a missing one),
- * and available (a pending one is InvalidAMIID.Unavailable, as EC2 answers).
- */
-export function launchableImage(engine: EngineService, tenantId: string, imageId: string): Image {
-  const image = engine.world.catalog.launchableImage(imageId);
-  if (!image || (image.ownerTenantId !== undefined && image.ownerTenantId !== tenantId)) throw imageNotFound(imageId);
-  if (image.availableFromMs !== undefined && engine.now < image.availableFromMs)
-    throw new ApiError('InvalidAMIID.Unavailable', `The image '${imageId}' is pending and cannot be launched until it is available`);
-  return image;
 }
 
 function ownerMatches(owner: string, v: ImageView, tenant: TenantEntity): boolean {

@@ -6,6 +6,7 @@ import { CatalogRepository } from '../../persistence/catalog.repository';
 import { EngineService } from '../../engine/engine.service';
 import { validateTags } from '../instances/tags';
 import { VolumesService } from '../volumes/volumes.service';
+import { TagsService } from '../tags/tags.service';
 import { CreateSnapshotCommand, DescribeSnapshotsQuery } from './images.commands';
 
 /**
@@ -49,7 +50,20 @@ export class SnapshotsService {
     private readonly engine: EngineService,
     private readonly repo: CatalogRepository,
     private readonly volumes: VolumesService,
-  ) {}
+    tags: TagsService,
+  ) {
+    // CreateTags / DeleteTags / DescribeTags on the tenant's snapshots.
+    tags.register({
+      resourceType: 'snapshot',
+      idPrefix: 'snap',
+      require: async (tenant, id) => void (await this.describe(tenant, { snapshotIds: [id] })),
+      put: async (tenant, id, t) => void (await this.putTags(tenant, id, t)),
+      tagsOf: async (tenant, id) => (await this.describe(tenant, { snapshotIds: [id] }))[0].tags,
+      deleteKey: (tenant, id, key) => this.deleteTag(tenant, id, key),
+      listAll: async (tenant) =>
+        (await this.describe(tenant)).flatMap((v) => Object.entries(v.tags).map(([key, value]) => ({ resourceId: v.row.id, resourceType: 'snapshot', key, value }))),
+    });
+  }
 
   create(tenant: TenantEntity, cmd: CreateSnapshotCommand): Promise<SnapshotView> {
     if (cmd.description !== undefined && cmd.description.length > 255) throw new ApiError('InvalidParameterValue', 'description must be at most 255 characters');
@@ -88,6 +102,17 @@ export class SnapshotsService {
       const image = await this.repo.imageUsing(tx, row);
       if (image) throw new ApiError('InvalidSnapshot.InUse', `The snapshot ${snapshotId} is currently in use by ${image}`);
       await this.repo.deleteSnapshot(tx, snapshotId);
+    });
+  }
+
+  deleteTag(tenant: TenantEntity, snapshotId: string, key: string): Promise<void> {
+    checkSnapshotId(snapshotId);
+    return this.engine.command(async (tx) => {
+      const row = await this.repo.snapshotRow(tx, snapshotId);
+      if (!row || row.tenantId !== tenant.id) throw snapshotNotFound(snapshotId);
+      const tags = JSON.parse(row.tags) as Record<string, string>;
+      delete tags[key];
+      await this.repo.setSnapshotTags(tx, snapshotId, tags);
     });
   }
 

@@ -1,5 +1,6 @@
 import { VolumeType } from '@nimbus/hypervisor';
 import type { LaunchNetworkRequest } from '../networking/instance-networking';
+import type { InstanceDescription } from './instance-description';
 
 /** A tenant's commands and queries on its instances (InstancesService); the caller is passed beside them. */
 
@@ -10,12 +11,14 @@ export interface CpuOptions {
   readonly weight?: number;
 }
 
-/** A volume created with each instance, attached to it and deleted with it. */
+/** A volume created with each instance, attached to it and (unless asked otherwise) deleted with it. */
 export interface LaunchVolume {
   readonly sizeGiB: number;
   readonly type: VolumeType;
   readonly iops?: number;
   readonly throughputMiBps?: number;
+  /** Default true: deleted when the instance terminates; false keeps it (detached, available). */
+  readonly deleteOnTermination?: boolean;
 }
 
 /**
@@ -52,6 +55,13 @@ export interface RunInstancesCommand {
 
 /** DescribeInstances, filtered and paged. */
 export interface ListInstancesQuery {
+  /** Only these instances (each must be the tenant's and visible, else InvalidInstanceID.NotFound); not paged. */
+  readonly instanceIds?: readonly string[];
+  /**
+   * A further condition on each described instance (the EC2 protocol's filters): the page holds
+   * `maxResults` instances that pass, so the pages stay full.
+   */
+  readonly matches?: (d: InstanceDescription) => boolean;
   readonly state?: string;
   readonly instanceType?: string;
   readonly availabilityZone?: string;
@@ -75,4 +85,23 @@ export interface CreateTagsCommand {
 export interface DeleteTagCommand {
   readonly instanceId: string;
   readonly key: string;
+}
+
+/** ModifyInstanceAttribute: one attribute per request, as EC2 takes it. */
+export type InstanceAttributeChange =
+  | { readonly attribute: 'instanceType'; readonly value: string }
+  | { readonly attribute: 'userData'; readonly value: string }
+  | { readonly attribute: 'disableApiTermination'; readonly value: boolean }
+  | { readonly attribute: 'instanceInitiatedShutdownBehavior'; readonly value: 'stop' | 'terminate' }
+  | { readonly attribute: 'ebsOptimized'; readonly value: boolean };
+
+export interface ModifyInstanceAttributeCommand {
+  readonly instanceId: string;
+  readonly change: InstanceAttributeChange;
+}
+
+/** ModifyInstanceCreditSpecification for one instance. */
+export interface SetCreditSpecificationCommand {
+  readonly instanceId: string;
+  readonly cpuCredits: 'standard' | 'unlimited';
 }

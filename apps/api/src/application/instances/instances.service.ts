@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CpuParams, CreditMode, IncorrectInstanceState, InstanceType, resolveCpuParams, StateTransition, Vm } from '@nimbus/hypervisor';
+import { Catalog, CpuParams, CreditMode, IncorrectInstanceState, InstanceType, resolveCpuParams, StateTransition, Vm } from '@nimbus/hypervisor';
 import { LaunchValidationRequest, LicenseCountingType, validateLaunch } from '@nimbus/scheduler';
 import { launch, rebootVm, startVm, stopVm, terminateVm } from '@nimbus/simulation';
 import { createHash } from 'node:crypto';
@@ -14,15 +14,58 @@ import { limitOf, LicensesService } from '../licenses/licenses.service';
 import { DedicatedHostsService } from '../placement/dedicated-hosts.service';
 import { PlacementGroupsService } from '../placement/placement-groups.service';
 import { VolumesService } from '../volumes/volumes.service';
-import { launchableImage } from '../images/images.service';
+import { launchableImage } from '../images/launchable-image';
 import { AttachedVolume, InstanceDescription, InstancePage, QuotaUsage, Reservation } from './instance-description';
-import { CreateTagsCommand, DeleteTagCommand, InstanceIdCommand, ListInstancesQuery, RunInstancesCommand } from './instances.commands';
+import { CreateTagsCommand, DeleteTagCommand, InstanceIdCommand, ListInstancesQuery, ModifyInstanceAttributeCommand, RunInstancesCommand, SetCreditSpecificationCommand } from './instances.commands';
 import { decodePageToken, encodePageToken } from './page-token';
 import { requireInstance, terminatedGoneBy } from './require-instance';
 import { MAX_TAGS, validateTags } from './tags';
 
 const DEFAULT_PAGE_SIZE = 1000;
 const USER_SHUTDOWN = 'Client.UserInitiatedShutdown';
+
+/** EC2's limit on user data: 16 KB before base64 encoding. */
+export const MAX_USER_DATA_BYTES = 16 * 1024;
+
+/** User data is base64 (as EC2 takes and answers it), at most 16 KB decoded; '' clears it. */
+function validateUserData(userData: string | undefined): string | undefined {
+  if (userData === undefined || userData === '') return undefined;
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(userData) || userData.length % 4 !== 0) throw invalidParameter('userData must be base64-encoded');
+  if (Buffer.from(userData, 'base64').length > MAX_USER_DATA_BYTES) throw invalidParameter(`userData is limited to ${MAX_USER_DATA_BYTES} bytes (before base64 encoding)`);
+  return userData;
+}
+
+/**
+ * A console log as a Linux or Windows guest prints it on boot, built from what Nimbus knows of the
+ * instance: its image, type, zone, launch time and state. Nothing of it is recorded from a guest.
+ */
+function bootLog(row: InstanceEntity, catalog: Catalog): string {
+  if (row.state === 'pending') return '';
+  const image = catalog.image(row.imageId);
+  const type = catalog.instanceType(row.instanceType);
+  const at = new Date(row.launchTime).toISOString();
+  const windows = row.platform.startsWith('windows');
+  const lines = windows
+    ? [
+      `${at} Windows is starting (${image?.name ?? row.imageId}) on ${row.instanceType}`,
+      `${at} Ec2Launch: instance ${row.id} in ${row.availabilityZone}, ${type?.vcpus ?? '?'} vCPUs, ${type?.memoryMiB ?? '?'} MiB`,
+      `${at} Ec2Launch: user data ${row.userData ? 'found and run' : 'not present'}`,
+      `${at} Windows is Ready to use`,
+    ]
+    : [
+      `[    0.000000] Linux version 6.1.0 (${image?.name ?? row.imageId})`,
+      `[    0.000000] Command line: root=/dev/nvme0n1p1 console=ttyS0`,
+      `[    0.010000] smpboot: Allowing ${type?.vcpus ?? 1} CPUs`,
+      `[    0.020000] Memory: ${type?.memoryMiB ?? 0} MiB available`,
+      `[    1.200000] nvme nvme0: pci function 0000:00:04.0`,
+      `cloud-init: instance ${row.id} in ${row.availabilityZone} (${row.instanceType}), launched ${at}`,
+      `cloud-init: user data ${row.userData ? 'found and run' : 'not present'}`,
+      `cloud-init: finished; the instance is up`,
+    ];
+  if (row.state === 'stopping' || row.state === 'stopped' || row.state === 'shutting-down' || row.state === 'terminated')
+    lines.push(windows ? `${new Date(row.stateSince).toISOString()} Windows is shutting down` : `[  OK  ] Reached target Power-Off (${new Date(row.stateSince).toISOString()})`);
+  return lines.join('\n') + '\n';
+}
 
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
@@ -57,6 +100,7 @@ export class InstancesService {
     const tenancy = validateLaunch(launchRequest);
     const cpu = this.cpuParams(type, cmd);
     const tags = validateTags(cmd.tags ?? {});
+    validateUserData(cmd.userData);
     const volumeSpecs = this.volumes.resolveLaunchVolumes(cmd.volumes);
     const { clientToken, ...request } = cmd;
     const requestHash = createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
@@ -99,13 +143,14 @@ export class InstancesService {
       const rows = launched.vms.map((vm, i) => {
         const partition = launched.partitions?.[i];
         return {
-          ...this.newRow(vm, reservationId, launched.availabilityZone, cmd, launched.creditMode, e.now),
+          ...this.newRow(vm, reservationId, launched.availabilityZone, cmd, launched.creditMode, e.now), launchIndex: i,
           tenancy, placementGroupId: group?.id ?? null, partitionNumber: partition ?? null,
           dedicatedHostId: tenancy === 'host' ? vm.hostId : null, licenseConfigurationId: license?.id ?? null,
         };
       });
       await this.instances.insertInstances(tx, rows, tags);
-      const volumes = await this.volumes.createForInstances(tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs);
+      const keep = (cmd.volumes ?? []).map((v) => v.deleteOnTermination === false);
+      const volumes = await this.volumes.createForInstances(tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs, keep);
       return {
         reservationId,
         instances: rows.map((row) => ({ row, tags, volumes: volumes.get(row.id) ?? [], ...(group ? { placementGroupName: group.name } : {}) })),
@@ -114,18 +159,42 @@ export class InstancesService {
   }
 
   async list(tenant: TenantEntity, q: ListInstancesQuery): Promise<InstancePage> {
+    const m = this.instances.reader;
+    if (q.instanceIds !== undefined) {
+      // Every id must be visible (EC2 names the first missing one); the answer is in id order, as a page would be.
+      const rows: InstanceEntity[] = [];
+      for (const id of [...new Set(q.instanceIds)]) rows.push(await this.requireVisible(m, tenant.id, id));
+      rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+      const described = await this.describe(m, rows);
+      return { instances: q.matches ? described.filter(q.matches) : described };
+    }
     const limit = q.maxResults ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.instances.page({
+    const filter = {
       tenantId: tenant.id, terminatedGoneBy: terminatedGoneBy(this.engine.now),
       state: q.state, instanceType: q.instanceType, availabilityZone: q.availabilityZone, tags: q.tags,
-      ...(q.nextToken ? { afterId: decodePageToken(q.nextToken) } : {}),
-      take: limit + 1,
-    });
-    const page = rows.slice(0, limit);
-    return {
-      instances: await this.describe(this.instances.reader, page),
-      ...(rows.length > limit ? { nextToken: encodePageToken(page[page.length - 1].id) } : {}),
     };
+    let afterId = q.nextToken ? decodePageToken(q.nextToken) : undefined;
+    if (!q.matches) {
+      const rows = await this.instances.page({ ...filter, ...(afterId ? { afterId } : {}), take: limit + 1 });
+      const page = rows.slice(0, limit);
+      return {
+        instances: await this.describe(m, page),
+        ...(rows.length > limit ? { nextToken: encodePageToken(page[page.length - 1].id) } : {}),
+      };
+    }
+    // Filtered beyond the columns: read batches in id order until the page is full and one more passes.
+    const passed: InstanceDescription[] = [];
+    const batch = Math.max(limit + 1, 200);
+    for (;;) {
+      const rows = await this.instances.page({ ...filter, ...(afterId ? { afterId } : {}), take: batch });
+      for (const d of await this.describe(m, rows)) {
+        if (!q.matches(d)) continue;
+        if (passed.length === limit) return { instances: passed, nextToken: encodePageToken(passed[passed.length - 1].row.id) };
+        passed.push(d);
+      }
+      if (rows.length < batch) return { instances: passed };
+      afterId = rows[rows.length - 1].id;
+    }
   }
 
   async get(tenant: TenantEntity, q: InstanceIdCommand): Promise<InstanceDescription> {
@@ -174,10 +243,71 @@ export class InstancesService {
     return this.engine.command(async (tx, e) => {
       const row = await this.requireVisible(tx, tenant.id, id);
       if (row.state === 'terminated') return { vmId: id, previous: 'terminated', current: 'terminated' };
+      if (row.disableApiTermination)
+        throw new ApiError('OperationNotPermitted', `The instance '${id}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`);
       const t = terminateVm(e.world, tenant.id, id);
       if (t.previous !== t.current) await this.instances.setStateReason(tx, id, USER_SHUTDOWN);
       return t;
     });
+  }
+
+  /**
+   * ModifyInstanceAttribute, one attribute at a time, with EC2's state rules: the instance type,
+   * user data and EBS optimization change only while it is stopped (IncorrectInstanceState).
+   * Answers the instance as changed.
+   */
+  modifyAttribute(tenant: TenantEntity, cmd: ModifyInstanceAttributeCommand): Promise<InstanceDescription> {
+    const id = cmd.instanceId;
+    const change = cmd.change;
+    return this.engine.command(async (tx) => {
+      const row = await this.requireVisible(tx, tenant.id, id);
+      if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'modified');
+      const stoppedOnly = change.attribute === 'instanceType' || change.attribute === 'userData' || change.attribute === 'ebsOptimized';
+      if (stoppedOnly && row.state !== 'stopped')
+        throw new ApiError('IncorrectInstanceState', `The instance '${id}' is not in the 'stopped' state (it is '${row.state}'): its ${change.attribute} changes only while it is stopped.`);
+      switch (change.attribute) {
+        case 'instanceType': {
+          if (!this.engine.world.catalog.launchableInstanceType(change.value)) throw invalidParameter(`instanceType '${change.value}' does not exist`);
+          if (change.value !== row.instanceType)
+            throw new ApiError('UnsupportedOperation', `Nimbus does not change an instance's type yet (${row.instanceType} → ${change.value}): launch a new instance of that type.`);
+          break;
+        }
+        case 'userData':
+          row.userData = validateUserData(change.value) ?? null;
+          break;
+        case 'disableApiTermination':
+          row.disableApiTermination = change.value;
+          break;
+        case 'instanceInitiatedShutdownBehavior':
+          row.shutdownBehavior = change.value;
+          break;
+        case 'ebsOptimized':
+          row.ebsOptimized = change.value;
+          break;
+      }
+      await this.instances.saveAttributes(tx, row);
+      return (await this.describe(tx, [row]))[0];
+    });
+  }
+
+  /** ModifyInstanceCreditSpecification: a burstable instance's credit mode, in the data plane and on its row. */
+  setCreditSpecification(tenant: TenantEntity, cmd: SetCreditSpecificationCommand): Promise<void> {
+    const id = cmd.instanceId;
+    return this.engine.command(async (tx, e) => {
+      const row = await this.requireVisible(tx, tenant.id, id);
+      const type = e.world.catalog.instanceType(row.instanceType);
+      if (!type || type.baselinePerVcpu === undefined) throw invalidParameter(`The instance '${id}' (${row.instanceType}) is not a burstable performance instance: it has no credit specification.`);
+      if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'modified');
+      if (e.fleet.vm(id)) e.world.dataPlane.setCreditMode(id, cmd.cpuCredits);
+      row.creditSpecification = cmd.cpuCredits;
+      await this.instances.saveAttributes(tx, row);
+    });
+  }
+
+  /** GetConsoleOutput: a simulated boot log from the instance's image, type and launch (empty until it has booted once). */
+  async consoleOutput(tenant: TenantEntity, q: InstanceIdCommand): Promise<{ readonly output: string; readonly timestamp: number }> {
+    const row = await this.requireVisible(this.instances.reader, tenant.id, q.instanceId);
+    return { output: bootLog(row, this.engine.world.catalog), timestamp: row.state === 'pending' ? row.launchTime : Math.max(row.launchTime, row.stateSince) };
   }
 
   /** Adds or replaces tags; answers the instance's tags after the change. */
@@ -249,7 +379,7 @@ export class InstancesService {
       workload: null, autoRecovery: cmd.maintenanceOptions?.autoRecovery ?? 'default', status: 'ok', runtime: null,
       placementGroupId: null, partitionNumber: null, dedicatedHostId: null, licenseConfigurationId: null,
       userData: cmd.userData ?? null, disableApiTermination: cmd.disableApiTermination ?? false,
-      shutdownBehavior: cmd.instanceInitiatedShutdownBehavior ?? 'stop', ebsOptimized: cmd.ebsOptimized ?? false,
+      shutdownBehavior: cmd.instanceInitiatedShutdownBehavior ?? 'stop', ebsOptimized: cmd.ebsOptimized ?? false, launchIndex: 0,
     };
   }
 }

@@ -207,14 +207,14 @@ export class VolumesService {
    * with http/rest/volumes/volume.mapper's mapInstanceVolume).
    */
   async createForInstances(
-    tx: Tx, e: EngineService, tenantId: string, availabilityZone: string, instanceIds: string[], specs: VolumeSpec[],
+    tx: Tx, e: EngineService, tenantId: string, availabilityZone: string, instanceIds: string[], specs: VolumeSpec[], keepOnTermination: readonly boolean[] = [],
   ): Promise<Map<string, VolumeEntity[]>> {
     const out = new Map<string, VolumeEntity[]>();
     if (specs.length === 0) return out;
     const rows = instanceIds.flatMap((instanceId) =>
       specs.map((spec, n): VolumeEntity => ({
         ...newVolumeRow(resourceId('vol'), tenantId, availabilityZone, spec, e.now),
-        state: 'in-use', instanceId, device: LAUNCH_DEVICES[n], attachTime: e.now, deleteOnTermination: true,
+        state: 'in-use', instanceId, device: LAUNCH_DEVICES[n], attachTime: e.now, deleteOnTermination: !keepOnTermination[n],
       })),
     );
     await this.repo.insert(tx, rows);

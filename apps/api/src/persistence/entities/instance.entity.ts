@@ -57,4 +57,6 @@ export class InstanceEntity {
   /** InstanceInitiatedShutdownBehavior: `stop` or `terminate` (stored and shown; a guest shutdown is not simulated). */
   @Column({ name: 'shutdown_behavior', type: 'varchar', length: 16, default: 'stop' }) shutdownBehavior!: string;
   @Column({ name: 'ebs_optimized', type: 'boolean', default: false }) ebsOptimized!: boolean;
+  /** Its position in its RunInstances request (EC2's amiLaunchIndex), from 0. */
+  @Column({ name: 'launch_index', type: 'integer', default: 0 }) launchIndex!: number;
 }

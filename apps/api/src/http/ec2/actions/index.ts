@@ -1,11 +1,18 @@
 import { Type } from '@nestjs/common';
 import type { Ec2ActionSource } from '../ec2-action-source';
+import { CatalogEc2Actions } from './catalog.actions';
+import { InstancesEc2Actions } from './instances.actions';
+import { PlacementEc2Actions } from './placement.actions';
 import { RegionsEc2Actions } from './regions.actions';
 import { ImagesEc2Actions } from './images.actions';
+import { TagsEc2Actions } from './tags.actions';
+import { VolumesEc2Actions } from './volumes.actions';
 
 /**
  * Every feature's EC2 actions (each a Nest provider, so its handlers reach the feature's
  * application services). The adapter merges their maps at start; a feature adds its class here
  * and to nothing else (app.module registers this list as providers).
  */
-export const EC2_ACTION_SOURCES: readonly Type<Ec2ActionSource>[] = [RegionsEc2Actions, ImagesEc2Actions];
+export const EC2_ACTION_SOURCES: readonly Type<Ec2ActionSource>[] = [
+  RegionsEc2Actions, InstancesEc2Actions, TagsEc2Actions, VolumesEc2Actions, PlacementEc2Actions, CatalogEc2Actions, ImagesEc2Actions,
+];

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { AVAILABILITY_ZONES, InstanceType, REGION } from '@nimbus/hypervisor';
+import { ApiError, invalidParameter } from '../../../application/common/api-errors';
+import { CatalogService } from '../../../application/catalog/catalog.service';
+import { Ec2Actions, items } from '../ec2-action';
+import { Ec2ActionSource } from '../ec2-action-source';
+import { filterMatcher } from '../ec2-filters';
+import { pageOf } from '../ec2-pages';
+import { cpuOptionsOf } from './instance.xml';
+
+const gbps = (g: number) => (g >= 1 ? `${Number(g.toFixed(2))} Gigabit` : `${Math.round(g * 1000)} Megabit`);
+
+/** One type as DescribeInstanceTypes answers it, from the catalog's figures. */
+function typeXml(t: InstanceType) {
+  const cpu = cpuOptionsOf(t.name);
+  const burstable = t.baselinePerVcpu !== undefined;
+  const network = t.network.burstGbps > t.network.baselineGbps ? `Up to ${gbps(t.network.burstGbps)}` : gbps(t.network.baselineGbps);
+  return {
+    instanceType: t.name,
+    currentGeneration: true,
+    freeTierEligible: t.name === 't2.micro' || t.name === 't3.micro',
+    supportedUsageClasses: items(['on-demand']),
+    supportedRootDeviceTypes: items(['ebs']),
+    supportedVirtualizationTypes: items(['hvm']),
+    bareMetal: false,
+    hypervisor: 'nitro',
+    processorInfo: { supportedArchitectures: items(['x86_64']) },
+    vCpuInfo: { defaultVCpus: t.vcpus, defaultCores: cpu.coreCount, defaultThreadsPerCore: cpu.threadsPerCore },
+    memoryInfo: { sizeInMiB: t.memoryMiB },
+    instanceStorageSupported: false,
+    ebsInfo: {
+      ebsOptimizedSupport: 'default',
+      encryptionSupport: 'supported',
+      ebsOptimizedInfo: {
+        baselineBandwidthInMbps: t.ebs.baselineMbps, baselineThroughputInMBps: t.ebs.baselineMbps / 8, baselineIops: t.ebs.baselineIops,
+        maximumBandwidthInMbps: t.ebs.burstMbps, maximumThroughputInMBps: t.ebs.burstMbps / 8, maximumIops: t.ebs.burstIops,
+      },
+      nvmeSupport: 'required',
+    },
+    networkInfo: { networkPerformance: network, maximumNetworkInterfaces: 3, ipv4AddressesPerInterface: 10, ipv6Supported: true, enaSupport: 'required' },
+    placementGroupInfo: { supportedStrategies: items(['cluster', 'partition', 'spread']) },
+    hibernationSupported: false,
+    burstablePerformanceSupported: burstable,
+    dedicatedHostsSupported: true,
+    autoRecoverySupported: true,
+    supportedBootModes: items(['legacy-bios', 'uefi']),
+  };
+}
+
+const LOCATION_TYPES = ['region', 'availability-zone', 'availability-zone-id'];
+
+/** DescribeInstanceTypes and DescribeInstanceTypeOfferings, from the catalog (CatalogService, the hypervisor's catalog through its functions). */
+@Injectable()
+export class CatalogEc2Actions implements Ec2ActionSource {
+  constructor(private readonly catalog: CatalogService) {}
+
+  readonly actions: Ec2Actions = {
+    DescribeInstanceTypes: {
+      operation: 'DescribeInstanceTypes',
+      params: ['InstanceType', 'Filter', 'MaxResults', 'NextToken'],
+      handler: async (_ctx, p) => {
+        const names = p.list('InstanceType');
+        const types = this.catalog.instanceTypes().map((x) => x.type);
+        for (const n of names) if (!types.some((t) => t.name === n)) throw invalidParameter(`The following supplied instance types do not exist: [${n.slice(0, 64)}]`);
+        const match = filterMatcher(p.filters(), {
+          'instance-type': (t: InstanceType) => t.name,
+          'vcpu-info.default-vcpus': (t) => String(t.vcpus),
+          'memory-info.size-in-mib': (t) => String(t.memoryMiB),
+          'burstable-performance-supported': (t) => String(t.baselinePerVcpu !== undefined),
+          'current-generation': () => 'true',
+          'processor-info.supported-architecture': () => 'x86_64',
+          'bare-metal': () => 'false',
+          hypervisor: () => 'nitro',
+          'instance-storage-supported': () => 'false',
+          'supported-usage-class': () => 'on-demand',
+        });
+        const list = types.filter((t) => (names.length === 0 || names.includes(t.name)) && match(t));
+        const { page, nextToken } = pageOf(list, p.int('MaxResults', { min: 5, max: 100 }) ?? 100, p.string('NextToken') || undefined);
+        return { instanceTypeSet: items(page.map(typeXml)), nextToken };
+      },
+    },
+    DescribeInstanceTypeOfferings: {
+      operation: 'DescribeInstanceTypeOfferings',
+      params: ['LocationType', 'Filter', 'MaxResults', 'NextToken'],
+      handler: async (_ctx, p) => {
+        const locationType = p.string('LocationType') ?? 'region';
+        if (!LOCATION_TYPES.includes(locationType)) throw invalidParameter(`Value (${locationType}) for parameter LocationType is invalid. It must be one of ${LOCATION_TYPES.join(', ')}.`);
+        const locations = locationType === 'region' ? [REGION] : locationType === 'availability-zone' ? [...AVAILABILITY_ZONES] : AVAILABILITY_ZONES.map((_z, i) => `use1-az${i + 1}`);
+        const offerings = this.catalog.instanceTypes().flatMap((x) => locations.map((location) => ({ instanceType: x.type.name, locationType, location })));
+        const match = filterMatcher(p.filters(), { 'instance-type': (o: (typeof offerings)[number]) => o.instanceType, location: (o) => o.location });
+        const { page, nextToken } = pageOf(offerings.filter(match), p.int('MaxResults', { min: 5, max: 1000 }) ?? 1000, p.string('NextToken') || undefined);
+        if (page.length === 0 && p.string('NextToken')) throw new ApiError('InvalidPaginationToken', 'The NextToken is not valid');
+        return { instanceTypeOfferingSet: items(page), nextToken };
+      },
+    },
+  };
+}

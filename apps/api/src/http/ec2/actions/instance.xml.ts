@@ -1,0 +1,131 @@
+import { findImage, findInstanceType, INSTANCE_STATE_CODES, InstanceStateName } from '@nimbus/hypervisor';
+import { instanceBillingIdentity } from '@nimbus/metering';
+import { InstanceDescription } from '../../../application/instances/instance-description';
+import { items } from '../ec2-action';
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
+
+export const stateXml = (name: string) => ({ code: INSTANCE_STATE_CODES[name as InstanceStateName], name });
+
+const STATE_MESSAGES: Readonly<Record<string, string>> = {
+  'Client.UserInitiatedShutdown': 'Client.UserInitiatedShutdown: User initiated shutdown',
+  'Server.InsufficientInstanceCapacity': 'Server.InsufficientInstanceCapacity: Insufficient capacity',
+  'Server.InternalError': 'Server.InternalError: Internal error on launch',
+};
+
+/** EC2's `reason` (stateTransitionReason): "User initiated (2026-12-03 19:00:00 GMT)" after a user's stop or termination. */
+function transitionReason(d: InstanceDescription): string {
+  const r = d.row.stateReason;
+  if (!r) return '';
+  const when = new Date(d.row.stateSince).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' GMT');
+  return r === 'Client.UserInitiatedShutdown' ? `User initiated (${when})` : `${r} (${when})`;
+}
+
+export function architectureOf(imageId: string): string {
+  const image = findImage(imageId) as ({ architecture?: string } & object) | undefined;
+  return image?.architecture ?? 'x86_64';
+}
+
+/** vCPUs as cores × threads: two threads per core where the type has an even count, as EC2's default. */
+export function cpuOptionsOf(instanceType: string): { coreCount: number; threadsPerCore: number } {
+  const vcpus = findInstanceType(instanceType)?.vcpus ?? 1;
+  return vcpus >= 2 && vcpus % 2 === 0 ? { coreCount: vcpus / 2, threadsPerCore: 2 } : { coreCount: vcpus, threadsPerCore: 1 };
+}
+
+/** The billing identity as the rater prices it (metering's rule): platformDetails and usageOperation. */
+export function billingIdentityOf(d: InstanceDescription) {
+  const image = findImage(d.row.imageId);
+  return instanceBillingIdentity(d.row.platform as Parameters<typeof instanceBillingIdentity>[0], image?.licenseModel ?? 'license-included');
+}
+
+/** One instance as DescribeInstances / RunInstances show it (EC2's RunningInstancesItemType, in its element order). */
+export function instanceXml(d: InstanceDescription) {
+  const i = d.row;
+  const n = d.network;
+  const billing = billingIdentityOf(d);
+  const reasonCode = i.stateReason ?? undefined;
+  return {
+    instanceId: i.id,
+    imageId: i.imageId,
+    instanceState: stateXml(i.state),
+    privateDnsName: n?.privateDnsName ?? '',
+    dnsName: n?.publicDnsName ?? '',
+    reason: transitionReason(d),
+    keyName: n?.keyName,
+    amiLaunchIndex: i.launchIndex,
+    productCodes: items([]),
+    instanceType: i.instanceType,
+    launchTime: iso(i.launchTime),
+    placement: {
+      availabilityZone: i.availabilityZone,
+      groupName: d.placementGroupName ?? '',
+      partitionNumber: i.partitionNumber ?? undefined,
+      hostId: i.tenancy === 'host' ? (i.dedicatedHostId ?? undefined) : undefined,
+      tenancy: i.tenancy,
+    },
+    platform: i.platform.startsWith('windows') ? 'windows' : undefined,
+    monitoring: { state: 'disabled' },
+    subnetId: n?.subnetId,
+    vpcId: n?.vpcId,
+    privateIpAddress: n?.privateIpAddress,
+    ipAddress: n?.publicIpAddress,
+    sourceDestCheck: n?.sourceDestCheck,
+    groupSet: items((n?.groups ?? []).map((g) => ({ groupId: g.groupId, groupName: g.groupName }))),
+    stateReason: reasonCode ? { code: reasonCode, message: STATE_MESSAGES[reasonCode] ?? reasonCode } : undefined,
+    architecture: architectureOf(i.imageId),
+    rootDeviceType: 'ebs',
+    rootDeviceName: '/dev/xvda',
+    blockDeviceMapping: items(d.volumes.map((v) => ({
+      deviceName: v.device,
+      ebs: { volumeId: v.id, status: 'attached', attachTime: v.attachTime !== null ? iso(v.attachTime) : undefined, deleteOnTermination: v.deleteOnTermination },
+    }))),
+    virtualizationType: 'hvm',
+    tagSet: items(Object.entries(d.tags).map(([key, value]) => ({ key, value }))),
+    hypervisor: 'xen',
+    networkInterfaceSet: items((n?.interfaces ?? []).map((nic) => ({
+      networkInterfaceId: nic.networkInterfaceId,
+      subnetId: nic.subnetId,
+      vpcId: nic.vpcId,
+      description: nic.description,
+      ownerId: undefined,
+      status: 'in-use',
+      macAddress: nic.macAddress,
+      privateIpAddress: nic.privateIpAddress,
+      privateDnsName: nic.privateDnsName,
+      sourceDestCheck: nic.sourceDestCheck,
+      groupSet: items(nic.groups.map((g) => ({ groupId: g.groupId, groupName: g.groupName }))),
+      attachment: { attachmentId: nic.attachmentId, deviceIndex: nic.deviceIndex, status: nic.status, deleteOnTermination: nic.deleteOnTermination },
+      association: nic.publicIpAddress ? { publicIp: nic.publicIpAddress, publicDnsName: nic.publicDnsName ?? '', ipOwnerId: 'amazon' } : undefined,
+      privateIpAddressesSet: items([{ privateIpAddress: nic.privateIpAddress, privateDnsName: nic.privateDnsName, primary: true }]),
+      interfaceType: 'interface',
+    }))),
+    ebsOptimized: i.ebsOptimized,
+    enaSupport: true,
+    cpuOptions: cpuOptionsOf(i.instanceType),
+    capacityReservationSpecification: { capacityReservationPreference: 'open' },
+    hibernationOptions: { configured: false },
+    metadataOptions: { state: 'applied', httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled', httpProtocolIpv6: 'disabled', instanceMetadataTags: 'disabled' },
+    enclaveOptions: { enabled: false },
+    platformDetails: billing.platformDetails,
+    usageOperation: billing.usageOperation,
+    usageOperationUpdateTime: iso(i.launchTime),
+    maintenanceOptions: { autoRecovery: i.autoRecovery },
+    currentInstanceBootMode: 'legacy-bios',
+  };
+}
+
+/** Instances grouped into their reservations, in the order given (DescribeInstances' reservationSet). */
+export function reservationsXml(list: readonly InstanceDescription[], ownerId: string) {
+  const groups: { reservationId: string; instances: InstanceDescription[] }[] = [];
+  const byId = new Map<string, { reservationId: string; instances: InstanceDescription[] }>();
+  for (const d of list) {
+    let g = byId.get(d.row.reservationId);
+    if (!g) {
+      g = { reservationId: d.row.reservationId, instances: [] };
+      byId.set(d.row.reservationId, g);
+      groups.push(g);
+    }
+    g.instances.push(d);
+  }
+  return items(groups.map((g) => ({ reservationId: g.reservationId, ownerId, groupSet: items([]), instancesSet: items(g.instances.map(instanceXml)) })));
+}

@@ -1,0 +1,453 @@
+import { Injectable } from '@nestjs/common';
+import { findInstanceType, INSTANCE_STATE_CODES, InstanceStateName, StateTransition, VolumeType } from '@nimbus/hypervisor';
+import { ApiError, invalidParameter } from '../../../application/common/api-errors';
+import { InstanceDescription } from '../../../application/instances/instance-description';
+import { InstanceAttributeChange, LaunchVolume, RunInstancesCommand } from '../../../application/instances/instances.commands';
+import { InstancesService } from '../../../application/instances/instances.service';
+import { LaunchNetworkInterface, LaunchNetworkRequest } from '../../../application/networking/instance-networking';
+import { TenantEntity } from '../../../persistence/entities';
+import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
+import { Ec2ActionSource } from '../ec2-action-source';
+import { filterMatcher, FilterField } from '../ec2-filters';
+import { architectureOf, billingIdentityOf, instanceXml, reservationsXml, stateXml } from './instance.xml';
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
+const unsupported = (what: string) => new ApiError('UnsupportedOperation', `Nimbus does not support ${what}.`);
+const combination = (message: string) => new ApiError('InvalidParameterCombination', message);
+
+const VOLUME_TYPES: readonly VolumeType[] = ['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'] as VolumeType[];
+
+/** DescribeInstances' filters, read from an instance as Nimbus describes it (network fields from the networking feature). */
+function instanceFilters(ownerId: string): Record<string, FilterField<InstanceDescription>> {
+  return {
+    'instance-id': (d) => d.row.id,
+    'instance-state-name': (d) => d.row.state,
+    'instance-state-code': (d) => String(INSTANCE_STATE_CODES[d.row.state as InstanceStateName]),
+    'instance-type': (d) => d.row.instanceType,
+    'availability-zone': (d) => d.row.availabilityZone,
+    'image-id': (d) => d.row.imageId,
+    'tag-key': (d) => Object.keys(d.tags),
+    'tag-value': (d) => Object.values(d.tags),
+    'vpc-id': (d) => d.network?.vpcId,
+    'subnet-id': (d) => d.network?.subnetId,
+    'private-dns-name': (d) => d.network?.privateDnsName,
+    'private-ip-address': (d) => d.network?.privateIpAddress,
+    'dns-name': (d) => d.network?.publicDnsName,
+    'ip-address': (d) => d.network?.publicIpAddress,
+    architecture: (d) => architectureOf(d.row.imageId),
+    'owner-id': () => ownerId,
+    'reservation-id': (d) => d.row.reservationId,
+    'reason-code': (d) => d.row.stateReason ?? undefined,
+    'state-reason-code': (d) => d.row.stateReason ?? undefined,
+    'key-name': (d) => d.network?.keyName,
+    'instance.group-id': (d) => d.network?.groups.map((g) => g.groupId),
+    'instance.group-name': (d) => d.network?.groups.map((g) => g.groupName),
+    'network-interface.private-dns-name': (d) => d.network?.interfaces.map((i) => i.privateDnsName),
+    'network-interface.network-interface-id': (d) => d.network?.interfaces.map((i) => i.networkInterfaceId),
+    'source-dest-check': (d) => (d.network ? String(d.network.sourceDestCheck) : undefined),
+    'placement-group-name': (d) => d.placementGroupName,
+    'placement-partition-number': (d) => (d.row.partitionNumber !== null ? String(d.row.partitionNumber) : undefined),
+    tenancy: (d) => d.row.tenancy,
+    'host-id': (d) => d.row.dedicatedHostId ?? undefined,
+    'launch-index': (d) => String(d.row.launchIndex),
+    'launch-time': (d) => iso(d.row.launchTime),
+    'platform-details': (d) => billingIdentityOf(d).platformDetails,
+    'usage-operation': (d) => billingIdentityOf(d).usageOperation,
+    platform: (d) => (d.row.platform.startsWith('windows') ? 'windows' : undefined),
+    'root-device-type': () => 'ebs',
+    'root-device-name': () => '/dev/xvda',
+    'virtualization-type': () => 'hvm',
+    'block-device-mapping.volume-id': (d) => d.volumes.map((v) => v.id),
+    'block-device-mapping.device-name': (d) => d.volumes.map((v) => v.device ?? ''),
+    'ebs-optimized': (d) => String(d.row.ebsOptimized),
+  };
+}
+
+/** `MaxResults`/`NextToken` as EC2 takes them for a Describe, refused beside ids (InvalidParameterCombination). */
+function paging(p: Ec2Params, idParam: string, range: { min: number; max: number }) {
+  const maxResults = p.int('MaxResults', range);
+  const nextToken = p.string('NextToken');
+  if (p.list(idParam).length > 0 && maxResults !== undefined) throw combination(`The parameter ${idParam} cannot be used with the parameter MaxResults`);
+  return { maxResults, nextToken: nextToken === '' ? undefined : nextToken };
+}
+
+function instanceIds(p: Ec2Params): string[] {
+  const ids = p.list('InstanceId');
+  if (ids.length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter InstanceId');
+  return ids;
+}
+
+/** RunInstances' parameters as the application's command: what the caller asked, nothing added (a repeated ClientToken is matched on it). */
+export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
+  const imageId = p.required('ImageId');
+  const instanceType = p.string('InstanceType') ?? (findInstanceType('m1.small') ? 'm1.small' : p.required('InstanceType'));
+  const minCount = p.int('MinCount', { min: 1 }) ?? p.required('MinCount') as never;
+  const maxCount = p.int('MaxCount', { min: 1 }) ?? p.required('MaxCount') as never;
+  if (maxCount < minCount) throw invalidParameter(`Value (${maxCount}) for parameter MaxCount is invalid. It must be at least MinCount (${minCount}).`);
+
+  const placement = p.struct('Placement');
+  let availabilityZone: string | undefined;
+  let tenancy: RunInstancesCommand['tenancy'];
+  let placementGroup: string | undefined;
+  let hostId: string | undefined;
+  let partitionNumber: number | undefined;
+  if (placement) {
+    for (const unknown of ['Affinity', 'HostResourceGroupArn', 'SpreadDomain', 'AvailabilityZoneId', 'GroupId'])
+      if (placement.has(unknown)) throw unsupported(`Placement.${unknown}`);
+    availabilityZone = placement.string('AvailabilityZone') || undefined;
+    placementGroup = placement.string('GroupName') || undefined;
+    hostId = placement.string('HostId') || undefined;
+    partitionNumber = placement.int('PartitionNumber', { min: 1 });
+    const t = placement.string('Tenancy');
+    if (t !== undefined && t !== 'default' && t !== 'dedicated' && t !== 'host') throw invalidParameter(`Value (${t}) for parameter Placement.Tenancy is invalid. It must be default, dedicated or host.`);
+    tenancy = t as RunInstancesCommand['tenancy'];
+  }
+
+  const tags: Record<string, string> = {};
+  for (const spec of p.structs('TagSpecification')) {
+    const resourceType = spec.required('ResourceType');
+    if (resourceType !== 'instance') throw unsupported(`tagging a '${resourceType}' at launch (TagSpecification.ResourceType: only 'instance')`);
+    for (const t of spec.structs('Tag')) tags[t.required('Key')] = t.string('Value') ?? '';
+  }
+
+  const volumes: LaunchVolume[] = [];
+  for (const m of p.structs('BlockDeviceMapping')) {
+    if (m.has('NoDevice') || m.has('VirtualName')) throw unsupported('BlockDeviceMapping.NoDevice and VirtualName (instance store)');
+    const ebs = m.struct('Ebs');
+    if (!ebs) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.Ebs');
+    if (ebs.has('SnapshotId')) throw unsupported('BlockDeviceMapping.Ebs.SnapshotId: Nimbus has no snapshots to create a volume from yet');
+    if (ebs.has('KmsKeyId') || ebs.has('OutpostArn')) throw unsupported('BlockDeviceMapping.Ebs.KmsKeyId and OutpostArn');
+    ebs.bool('Encrypted');
+    const type = (ebs.string('VolumeType') ?? 'gp2') as VolumeType;
+    if (!VOLUME_TYPES.includes(type)) throw invalidParameter(`Value (${type}) for parameter BlockDeviceMapping.Ebs.VolumeType is invalid.`);
+    const sizeGiB = ebs.int('VolumeSize', { min: 1 });
+    if (sizeGiB === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.Ebs.VolumeSize (Nimbus has no snapshots to size a volume from)');
+    volumes.push({
+      sizeGiB, type, iops: ebs.int('Iops'), throughputMiBps: ebs.int('Throughput'),
+      ...(ebs.bool('DeleteOnTermination') === false ? { deleteOnTermination: false } : {}),
+    });
+  }
+
+  const credits = p.struct('CreditSpecification')?.required('CpuCredits');
+  if (credits !== undefined && credits !== 'standard' && credits !== 'unlimited') throw invalidParameter(`Value (${credits}) for parameter CreditSpecification.CpuCredits is invalid. It must be standard or unlimited.`);
+  const shutdown = p.string('InstanceInitiatedShutdownBehavior');
+  if (shutdown !== undefined && shutdown !== 'stop' && shutdown !== 'terminate') throw invalidParameter(`Value (${shutdown}) for parameter InstanceInitiatedShutdownBehavior is invalid. It must be stop or terminate.`);
+  const monitoring = p.struct('Monitoring')?.bool('Enabled');
+  if (monitoring === true) throw unsupported('detailed monitoring (Monitoring.Enabled=true)');
+  const autoRecovery = p.struct('MaintenanceOptions')?.string('AutoRecovery');
+  if (autoRecovery !== undefined && autoRecovery !== 'default' && autoRecovery !== 'disabled') throw invalidParameter(`Value (${autoRecovery}) for parameter MaintenanceOptions.AutoRecovery is invalid.`);
+
+  const network = toNetworkRequest(p);
+  return {
+    imageId, instanceType, minCount, maxCount,
+    ...(availabilityZone !== undefined ? { availabilityZone } : {}),
+    ...(tenancy !== undefined ? { tenancy } : {}),
+    ...(hostId !== undefined ? { hostId } : {}),
+    ...(placementGroup !== undefined ? { placementGroup } : {}),
+    ...(partitionNumber !== undefined ? { partitionNumber } : {}),
+    ...(credits !== undefined ? { creditSpecification: credits } : {}),
+    ...(volumes.length > 0 ? { volumes } : {}),
+    ...(autoRecovery !== undefined ? { maintenanceOptions: { autoRecovery } } : {}),
+    ...(Object.keys(tags).length > 0 ? { tags } : {}),
+    ...(p.string('UserData') ? { userData: p.string('UserData') } : {}),
+    ...(p.bool('DisableApiTermination') !== undefined ? { disableApiTermination: p.bool('DisableApiTermination') } : {}),
+    ...(shutdown !== undefined ? { instanceInitiatedShutdownBehavior: shutdown } : {}),
+    ...(p.bool('EbsOptimized') !== undefined ? { ebsOptimized: p.bool('EbsOptimized') } : {}),
+    ...(network ? { network } : {}),
+    ...(p.string('ClientToken') ? { clientToken: p.string('ClientToken') } : {}),
+  };
+}
+
+/** SubnetId, SecurityGroupId.N, SecurityGroup.N, PrivateIpAddress, NetworkInterface.N.*, KeyName: the networking feature's request. */
+function toNetworkRequest(p: Ec2Params): LaunchNetworkRequest | undefined {
+  const interfaces: LaunchNetworkInterface[] = p.structs('NetworkInterface').map((n) => ({
+    deviceIndex: n.int('DeviceIndex', { min: 0 }) ?? (n.required('DeviceIndex') as never),
+    ...(n.string('NetworkInterfaceId') ? { networkInterfaceId: n.string('NetworkInterfaceId') } : {}),
+    ...(n.string('SubnetId') ? { subnetId: n.string('SubnetId') } : {}),
+    ...(n.list('SecurityGroupId').length > 0 ? { groupIds: n.list('SecurityGroupId') } : {}),
+    ...(n.string('PrivateIpAddress') ? { privateIpAddress: n.string('PrivateIpAddress') } : {}),
+    ...(n.bool('AssociatePublicIpAddress') !== undefined ? { associatePublicIpAddress: n.bool('AssociatePublicIpAddress') } : {}),
+    ...(n.bool('DeleteOnTermination') !== undefined ? { deleteOnTermination: n.bool('DeleteOnTermination') } : {}),
+    ...(n.string('Description') !== undefined ? { description: n.string('Description') } : {}),
+  }));
+  const request: LaunchNetworkRequest = {
+    ...(p.string('SubnetId') ? { subnetId: p.string('SubnetId') } : {}),
+    ...(p.list('SecurityGroupId').length > 0 ? { securityGroupIds: p.list('SecurityGroupId') } : {}),
+    ...(p.list('SecurityGroup').length > 0 ? { securityGroupNames: p.list('SecurityGroup') } : {}),
+    ...(p.string('PrivateIpAddress') ? { privateIpAddress: p.string('PrivateIpAddress') } : {}),
+    ...(interfaces.length > 0 ? { networkInterfaces: interfaces } : {}),
+    ...(p.string('KeyName') ? { keyName: p.string('KeyName') } : {}),
+  };
+  if (interfaces.length > 0 && (request.subnetId || request.securityGroupIds || request.privateIpAddress))
+    throw combination('Network interfaces and an instance-level subnet, security groups or private IP address cannot be specified on the same request');
+  return Object.keys(request).length > 0 ? request : undefined;
+}
+
+function transitionsXml(list: readonly StateTransition[]) {
+  return items(list.map((t) => ({ instanceId: t.vmId, currentState: stateXml(t.current), previousState: stateXml(t.previous) })));
+}
+
+/** The attribute names DescribeInstanceAttribute and ModifyInstanceAttribute take. */
+const ATTRIBUTES = ['instanceType', 'kernel', 'ramdisk', 'userData', 'disableApiTermination', 'instanceInitiatedShutdownBehavior', 'rootDeviceName', 'blockDeviceMapping',
+  'productCodes', 'sourceDestCheck', 'groupSet', 'ebsOptimized', 'sriovNetSupport', 'enaSupport', 'enclaveOptions', 'disableApiStop'];
+
+/** The instance surface: RunInstances, DescribeInstances, Start/Stop/Reboot/Terminate, status, attributes, credits, console output. */
+@Injectable()
+export class InstancesEc2Actions implements Ec2ActionSource {
+  constructor(private readonly instances: InstancesService) {}
+
+  /** Every id must name a visible instance of the tenant before any of them is acted on (EC2 acts on all or none of a malformed or missing list). */
+  private async requireAll(tenant: TenantEntity, ids: readonly string[]): Promise<void> {
+    await this.instances.list(tenant, { instanceIds: ids, tags: [] });
+  }
+
+  private async transitions(ctx: Ec2Context, p: Ec2Params, act: (tenant: TenantEntity, id: string) => Promise<StateTransition>): Promise<StateTransition[]> {
+    const ids = instanceIds(p);
+    await this.requireAll(ctx.tenant, ids);
+    const out: StateTransition[] = [];
+    for (const id of ids) out.push(await act(ctx.tenant, id));
+    return out;
+  }
+
+  private readonly dryRunIds = async (ctx: Ec2Context, p: Ec2Params) => this.requireAll(ctx.tenant, instanceIds(p));
+
+  readonly actions: Ec2Actions = {
+    RunInstances: {
+      operation: 'RunInstances',
+      params: ['ImageId', 'InstanceType', 'MinCount', 'MaxCount', 'ClientToken', 'TagSpecification', 'Placement', 'BlockDeviceMapping', 'CreditSpecification',
+        'UserData', 'KeyName', 'SecurityGroupId', 'SecurityGroup', 'SubnetId', 'PrivateIpAddress', 'NetworkInterface', 'EbsOptimized',
+        'InstanceInitiatedShutdownBehavior', 'DisableApiTermination', 'Monitoring', 'MaintenanceOptions'],
+      dryRun: async (_ctx, p) => void toRunInstancesCommand(p),
+      handler: async (ctx, p) => {
+        const r = await this.instances.run(ctx.tenant, toRunInstancesCommand(p));
+        return { reservationId: r.reservationId, ownerId: ctx.accountId, groupSet: items([]), instancesSet: items(r.instances.map(instanceXml)) };
+      },
+    },
+    DescribeInstances: {
+      operation: 'DescribeInstances',
+      params: ['InstanceId', 'Filter', 'MaxResults', 'NextToken'],
+      handler: async (ctx, p) => {
+        const ids = p.list('InstanceId');
+        const { maxResults, nextToken } = paging(p, 'InstanceId', { min: 5, max: 1000 });
+        const filters = p.filters();
+        const matches = filters.length > 0 ? filterMatcher(filters, instanceFilters(ctx.accountId), (d) => d.tags) : undefined;
+        const page = await this.instances.list(ctx.tenant, { ...(ids.length > 0 ? { instanceIds: ids } : {}), ...(matches ? { matches } : {}), tags: [], maxResults, nextToken });
+        return { reservationSet: reservationsXml(page.instances, ctx.accountId), nextToken: page.nextToken };
+      },
+    },
+    StartInstances: {
+      operation: 'StartInstances',
+      params: ['InstanceId', 'AdditionalInfo'],
+      dryRun: this.dryRunIds,
+      handler: async (ctx, p) => ({ instancesSet: transitionsXml(await this.transitions(ctx, p, (t, id) => this.instances.start(t, { instanceId: id }))) }),
+    },
+    StopInstances: {
+      operation: 'StopInstances',
+      params: ['InstanceId', 'Force', 'Hibernate'],
+      dryRun: this.dryRunIds,
+      handler: async (ctx, p) => {
+        p.bool('Force');
+        if (p.bool('Hibernate') === true) throw unsupported('hibernation (Hibernate=true)');
+        return { instancesSet: transitionsXml(await this.transitions(ctx, p, (t, id) => this.instances.stop(t, { instanceId: id }))) };
+      },
+    },
+    RebootInstances: {
+      operation: 'RebootInstances',
+      params: ['InstanceId'],
+      dryRun: this.dryRunIds,
+      handler: async (ctx, p) => {
+        await this.transitions(ctx, p, (t, id) => this.instances.reboot(t, { instanceId: id }));
+        return { return: true };
+      },
+    },
+    TerminateInstances: {
+      operation: 'TerminateInstances',
+      params: ['InstanceId'],
+      dryRun: this.dryRunIds,
+      handler: async (ctx, p) => ({ instancesSet: transitionsXml(await this.transitions(ctx, p, (t, id) => this.instances.terminate(t, { instanceId: id }))) }),
+    },
+    DescribeInstanceStatus: {
+      operation: 'DescribeInstanceStatus',
+      params: ['InstanceId', 'Filter', 'MaxResults', 'NextToken', 'IncludeAllInstances'],
+      handler: async (ctx, p) => {
+        const ids = p.list('InstanceId');
+        const { maxResults, nextToken } = paging(p, 'InstanceId', { min: 5, max: 1000 });
+        const all = p.bool('IncludeAllInstances') === true;
+        const status = (d: InstanceDescription) => (d.row.state !== 'running' ? 'not-applicable' : d.row.status === 'ok' ? 'ok' : 'impaired');
+        const byFilter = filterMatcher(p.filters(), {
+          'availability-zone': (d: InstanceDescription) => d.row.availabilityZone,
+          'instance-state-name': (d) => d.row.state,
+          'instance-state-code': (d) => String(INSTANCE_STATE_CODES[d.row.state as InstanceStateName]),
+          'instance-status.status': status,
+          'instance-status.reachability': (d) => (status(d) === 'ok' ? 'passed' : status(d) === 'impaired' ? 'failed' : undefined),
+          'system-status.status': (d) => (d.row.state === 'running' ? 'ok' : 'not-applicable'),
+          'system-status.reachability': (d) => (d.row.state === 'running' ? 'passed' : undefined),
+        });
+        const matches = (d: InstanceDescription) => (all || d.row.state === 'running') && byFilter(d);
+        const page = await this.instances.list(ctx.tenant, { ...(ids.length > 0 ? { instanceIds: ids } : {}), matches, tags: [], maxResults, nextToken });
+        return {
+          instanceStatusSet: items(page.instances.map((d) => {
+            const s = status(d);
+            return {
+              instanceId: d.row.id,
+              availabilityZone: d.row.availabilityZone,
+              instanceState: stateXml(d.row.state),
+              systemStatus: { status: d.row.state === 'running' ? 'ok' : 'not-applicable', details: items(d.row.state === 'running' ? [{ name: 'reachability', status: 'passed' }] : []) },
+              instanceStatus: { status: s, details: items(s === 'not-applicable' ? [] : [{ name: 'reachability', status: s === 'ok' ? 'passed' : 'failed' }]) },
+            };
+          })),
+          nextToken: page.nextToken,
+        };
+      },
+    },
+    DescribeInstanceAttribute: {
+      operation: 'DescribeInstanceAttribute',
+      params: ['InstanceId', 'Attribute'],
+      handler: async (ctx, p) => {
+        const id = p.required('InstanceId');
+        const attribute = p.required('Attribute');
+        if (!ATTRIBUTES.includes(attribute)) throw invalidParameter(`Value (${attribute}) for parameter attribute is invalid. Unknown attribute.`);
+        const [d] = (await this.instances.list(ctx.tenant, { instanceIds: [id], tags: [] })).instances;
+        const value = (v: unknown) => ({ value: v });
+        const i = d.row;
+        const answers: Record<string, unknown> = {
+          instanceType: value(i.instanceType),
+          kernel: {},
+          ramdisk: {},
+          userData: i.userData ? value(i.userData) : {},
+          disableApiTermination: value(i.disableApiTermination),
+          instanceInitiatedShutdownBehavior: value(i.shutdownBehavior),
+          rootDeviceName: value('/dev/xvda'),
+          blockDeviceMapping: items(d.volumes.map((v) => ({ deviceName: v.device, ebs: { volumeId: v.id, status: 'attached', attachTime: v.attachTime !== null ? iso(v.attachTime) : undefined, deleteOnTermination: v.deleteOnTermination } }))),
+          productCodes: items([]),
+          sourceDestCheck: value(d.network?.sourceDestCheck ?? true),
+          groupSet: items((d.network?.groups ?? []).map((g) => ({ groupId: g.groupId }))),
+          ebsOptimized: value(i.ebsOptimized),
+          sriovNetSupport: {},
+          enaSupport: value(true),
+          enclaveOptions: { enabled: false },
+          disableApiStop: value(false),
+        };
+        return { instanceId: id, [attribute]: answers[attribute] };
+      },
+    },
+    ModifyInstanceAttribute: {
+      operation: 'ModifyInstanceAttribute',
+      params: ['InstanceId', 'Attribute', 'Value', 'InstanceType', 'UserData', 'DisableApiTermination', 'InstanceInitiatedShutdownBehavior', 'EbsOptimized',
+        'SourceDestCheck', 'GroupId', 'BlockDeviceMapping', 'Kernel', 'Ramdisk', 'SriovNetSupport', 'EnaSupport', 'DisableApiStop'],
+      dryRun: async (ctx, p) => this.requireAll(ctx.tenant, [p.required('InstanceId')]),
+      handler: async (ctx, p) => {
+        const instanceId = p.required('InstanceId');
+        const changes = modifications(p);
+        if (changes.length !== 1) throw combination('ModifyInstanceAttribute changes exactly one attribute per request');
+        const change = changes[0];
+        if (!('value' in change)) {
+          if (change.attribute === 'blockDeviceMapping') throw unsupported('modifying blockDeviceMapping (DeleteOnTermination of an attached volume) yet');
+          // TODO(ec2net): InstanceNetworking has no setter for these yet; the networking feature owns them.
+          throw unsupported(`modifying ${change.attribute} yet (the networking feature owns it)`);
+        }
+        await this.instances.modifyAttribute(ctx.tenant, { instanceId, change });
+        return { return: true };
+      },
+    },
+    DescribeInstanceCreditSpecifications: {
+      operation: 'DescribeInstanceCreditSpecifications',
+      params: ['InstanceId', 'Filter', 'MaxResults', 'NextToken'],
+      handler: async (ctx, p) => {
+        const ids = p.list('InstanceId');
+        const { maxResults, nextToken } = paging(p, 'InstanceId', { min: 5, max: 1000 });
+        const byFilter = filterMatcher(p.filters(), { 'instance-id': (d: InstanceDescription) => d.row.id });
+        const burstable = (d: InstanceDescription) => findInstanceType(d.row.instanceType)?.baselinePerVcpu !== undefined && d.row.state !== 'terminated';
+        const page = await this.instances.list(ctx.tenant, { ...(ids.length > 0 ? { instanceIds: ids } : {}), matches: (d) => burstable(d) && byFilter(d), tags: [], maxResults, nextToken });
+        return {
+          instanceCreditSpecificationSet: items(page.instances.map((d) => ({ instanceId: d.row.id, cpuCredits: d.row.creditSpecification ?? 'standard' }))),
+          nextToken: page.nextToken,
+        };
+      },
+    },
+    ModifyInstanceCreditSpecification: {
+      operation: 'ModifyInstanceCreditSpecification',
+      params: ['InstanceCreditSpecification', 'ClientToken'],
+      handler: async (ctx, p) => {
+        const specs = p.structs('InstanceCreditSpecification');
+        if (specs.length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter InstanceCreditSpecification');
+        const ok: { instanceId: string }[] = [];
+        const failed: { instanceId: string; error: { code: string; message: string } }[] = [];
+        for (const s of specs) {
+          const instanceId = s.required('InstanceId');
+          const cpuCredits = s.required('CpuCredits');
+          if (cpuCredits !== 'standard' && cpuCredits !== 'unlimited') throw invalidParameter(`Value (${cpuCredits}) for parameter CpuCredits is invalid. It must be standard or unlimited.`);
+          try {
+            await this.instances.setCreditSpecification(ctx.tenant, { instanceId, cpuCredits });
+            ok.push({ instanceId });
+          } catch (err) {
+            const e = err as { isDomainError?: boolean; code: string; message: string };
+            if (!e.isDomainError) throw err;
+            failed.push({ instanceId, error: { code: e.code, message: e.message } });
+          }
+        }
+        return { successfulInstanceCreditSpecificationSet: items(ok), unsuccessfulInstanceCreditSpecificationSet: items(failed) };
+      },
+    },
+    GetConsoleOutput: {
+      operation: 'GetConsoleOutput',
+      params: ['InstanceId', 'Latest'],
+      handler: async (ctx, p) => {
+        const instanceId = p.required('InstanceId');
+        p.bool('Latest');
+        const out = await this.instances.consoleOutput(ctx.tenant, { instanceId });
+        return { instanceId, timestamp: iso(out.timestamp), output: Buffer.from(out.output, 'utf8').toString('base64') };
+      },
+    },
+  };
+}
+
+type Modification = InstanceAttributeChange | { readonly attribute: 'sourceDestCheck' | 'groupSet' | 'blockDeviceMapping' };
+
+/** What a ModifyInstanceAttribute asks: `Attribute`+`Value`, or one `<Attribute>.Value` structure. */
+function modifications(p: Ec2Params): Modification[] {
+  const out: Modification[] = [];
+  const bool = (name: string, v: string | undefined): boolean => {
+    if (v === 'true') return true;
+    if (v === 'false') return false;
+    throw invalidParameter(`Value (${v ?? ''}) for parameter ${name} is invalid. It must be true or false.`);
+  };
+  const add = (attribute: string, raw: string | undefined) => {
+    switch (attribute) {
+      case 'instanceType':
+        out.push({ attribute, value: raw ?? '' });
+        break;
+      case 'userData':
+        out.push({ attribute, value: raw ?? '' });
+        break;
+      case 'disableApiTermination':
+      case 'ebsOptimized':
+        out.push({ attribute, value: bool(attribute, raw) });
+        break;
+      case 'instanceInitiatedShutdownBehavior':
+        if (raw !== 'stop' && raw !== 'terminate') throw invalidParameter(`Value (${raw ?? ''}) for parameter instanceInitiatedShutdownBehavior is invalid. It must be stop or terminate.`);
+        out.push({ attribute, value: raw });
+        break;
+      case 'sourceDestCheck':
+      case 'groupSet':
+      case 'blockDeviceMapping':
+        out.push({ attribute });
+        break;
+      default:
+        throw unsupported(`modifying the instance attribute '${attribute}'`);
+    }
+  };
+  const attribute = p.string('Attribute');
+  if (attribute !== undefined) add(attribute, p.string('Value'));
+  const structured: Record<string, string> = {
+    InstanceType: 'instanceType', UserData: 'userData', DisableApiTermination: 'disableApiTermination', InstanceInitiatedShutdownBehavior: 'instanceInitiatedShutdownBehavior',
+    EbsOptimized: 'ebsOptimized', SourceDestCheck: 'sourceDestCheck', Kernel: 'kernel', Ramdisk: 'ramdisk', SriovNetSupport: 'sriovNetSupport', EnaSupport: 'enaSupport', DisableApiStop: 'disableApiStop',
+  };
+  for (const [param, name] of Object.entries(structured)) {
+    const s = p.struct(param);
+    if (s) add(name, s.string('Value'));
+  }
+  if (p.list('GroupId').length > 0) add('groupSet', undefined);
+  if (p.structs('BlockDeviceMapping').length > 0) add('blockDeviceMapping', undefined);
+  return out;
+}

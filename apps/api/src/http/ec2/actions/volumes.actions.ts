@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { VolumeType } from '@nimbus/hypervisor';
+import { ApiError, invalidParameter } from '../../../application/common/api-errors';
+import { VolumesService } from '../../../application/volumes/volumes.service';
+import { TenantEntity, VolumeEntity } from '../../../persistence/entities';
+import { Ec2Actions, Ec2Params, items } from '../ec2-action';
+import { Ec2ActionSource } from '../ec2-action-source';
+import { filterMatcher } from '../ec2-filters';
+import { pageOf } from '../ec2-pages';
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
+const unsupported = (what: string) => new ApiError('UnsupportedOperation', `Nimbus does not support ${what}.`);
+
+function attachmentXml(v: VolumeEntity, status: string) {
+  return { volumeId: v.id, instanceId: v.instanceId ?? undefined, device: v.device ?? undefined, status, attachTime: v.attachTime !== null ? iso(v.attachTime) : undefined, deleteOnTermination: v.deleteOnTermination };
+}
+
+/** EC2's Volume item (CreateVolume answers the same fields at the top level). */
+function volumeXml(v: VolumeEntity) {
+  return {
+    volumeId: v.id, size: v.sizeGiB, snapshotId: '', availabilityZone: v.availabilityZone, status: v.state, createTime: iso(v.createdAt),
+    attachmentSet: items(v.state === 'in-use' && v.instanceId ? [attachmentXml(v, 'attached')] : []),
+    volumeType: v.volumeType, iops: v.iops, throughput: v.throughputMiBps, encrypted: false, multiAttachEnabled: false, tagSet: items([]),
+  };
+}
+
+function noSnapshotsOrTags(p: Ec2Params): void {
+  if (p.string('SnapshotId')) throw unsupported('SnapshotId: Nimbus has no snapshots to create a volume from yet');
+  if (p.bool('Encrypted') === true || p.string('KmsKeyId')) throw unsupported('encrypted volumes (Encrypted=true, KmsKeyId)');
+  if (p.bool('MultiAttachEnabled') === true) throw unsupported('Multi-Attach');
+  if (p.structs('TagSpecification').length > 0) throw unsupported('tagging volumes (TagSpecification)');
+}
+
+/** EBS volumes: CreateVolume, DescribeVolumes, DeleteVolume, AttachVolume, DetachVolume (VolumesService). */
+@Injectable()
+export class VolumesEc2Actions implements Ec2ActionSource {
+  constructor(private readonly volumes: VolumesService) {}
+
+  private async all(tenant: TenantEntity): Promise<VolumeEntity[]> {
+    const out: VolumeEntity[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.volumes.list(tenant, { ...(nextToken ? { nextToken } : {}) });
+      out.push(...page.volumes);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return out;
+  }
+
+  readonly actions: Ec2Actions = {
+    CreateVolume: {
+      operation: 'CreateVolume',
+      params: ['AvailabilityZone', 'Size', 'VolumeType', 'Iops', 'Throughput', 'ClientToken', 'SnapshotId', 'Encrypted', 'KmsKeyId', 'MultiAttachEnabled', 'TagSpecification'],
+      handler: async (ctx, p) => {
+        noSnapshotsOrTags(p);
+        const size = p.int('Size', { min: 1 });
+        if (size === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter Size (Nimbus has no snapshots to size a volume from)');
+        const v = await this.volumes.create(ctx.tenant, {
+          availabilityZone: p.required('AvailabilityZone'), sizeGiB: size, type: (p.string('VolumeType') ?? 'gp2') as VolumeType,
+          iops: p.int('Iops'), throughputMiBps: p.int('Throughput'), ...(p.string('ClientToken') ? { clientToken: p.string('ClientToken') } : {}),
+        });
+        const { attachmentSet: _a, ...fields } = volumeXml(v);
+        return fields;
+      },
+    },
+    DescribeVolumes: {
+      operation: 'DescribeVolumes',
+      params: ['VolumeId', 'Filter', 'MaxResults', 'NextToken'],
+      handler: async (ctx, p) => {
+        const ids = p.list('VolumeId');
+        const maxResults = p.int('MaxResults', { min: 5, max: 500 });
+        if (ids.length > 0 && maxResults !== undefined) throw new ApiError('InvalidParameterCombination', 'The parameter VolumeId cannot be used with the parameter MaxResults');
+        const match = filterMatcher(p.filters(), {
+          'volume-id': (v: VolumeEntity) => v.id, status: (v) => v.state, 'availability-zone': (v) => v.availabilityZone, 'volume-type': (v) => v.volumeType,
+          size: (v) => String(v.sizeGiB), 'create-time': (v) => iso(v.createdAt), encrypted: () => 'false', 'multi-attach-enabled': () => 'false',
+          'attachment.instance-id': (v) => v.instanceId ?? undefined, 'attachment.device': (v) => v.device ?? undefined,
+          'attachment.status': (v) => (v.state === 'in-use' ? 'attached' : undefined), 'attachment.delete-on-termination': (v) => (v.state === 'in-use' ? String(v.deleteOnTermination) : undefined),
+        });
+        const list = ids.length > 0
+          ? await Promise.all([...new Set(ids)].map(async (volumeId) => (await this.volumes.get(ctx.tenant, { volumeId })).volume))
+          : await this.all(ctx.tenant);
+        const { page, nextToken } = pageOf(list.filter(match), maxResults ?? 1000, p.string('NextToken') || undefined);
+        return { volumeSet: items(page.map(volumeXml)), nextToken };
+      },
+    },
+    DeleteVolume: {
+      operation: 'DeleteVolume',
+      params: ['VolumeId'],
+      handler: async (ctx, p) => {
+        await this.volumes.delete(ctx.tenant, { volumeId: p.required('VolumeId') });
+        return { return: true };
+      },
+    },
+    AttachVolume: {
+      operation: 'AttachVolume',
+      params: ['VolumeId', 'InstanceId', 'Device'],
+      handler: async (ctx, p) => {
+        const v = await this.volumes.attach(ctx.tenant, { volumeId: p.required('VolumeId'), instanceId: p.required('InstanceId'), device: p.required('Device') });
+        return attachmentXml(v, 'attaching');
+      },
+    },
+    DetachVolume: {
+      operation: 'DetachVolume',
+      params: ['VolumeId', 'InstanceId', 'Device', 'Force'],
+      handler: async (ctx, p) => {
+        p.bool('Force');
+        const volumeId = p.required('VolumeId');
+        const instanceId = p.string('InstanceId');
+        if (instanceId !== undefined) {
+          const { volume } = await this.volumes.get(ctx.tenant, { volumeId });
+          if (volume.instanceId !== instanceId) throw new ApiError('IncorrectState', `Volume '${volumeId}' is not attached to instance '${instanceId}'.`);
+        }
+        const v = await this.volumes.detach(ctx.tenant, { volumeId });
+        return attachmentXml(v, 'detaching');
+      },
+    },
+    ModifyVolume: {
+      operation: 'ModifyVolume',
+      params: ['VolumeId', 'Size', 'VolumeType', 'Iops', 'Throughput', 'MultiAttachEnabled'],
+      handler: async (ctx, p) => {
+        const volumeId = p.required('VolumeId');
+        await this.volumes.get(ctx.tenant, { volumeId }); // NotFound first, as EC2 answers
+        if (p.int('Size', { min: 1 }) === undefined && !p.string('VolumeType') && p.int('Iops') === undefined && p.int('Throughput') === undefined)
+          throw invalidParameter('ModifyVolume needs at least one of Size, VolumeType, Iops, Throughput');
+        // TODO: the data plane and usage metering have no in-place volume change yet.
+        throw unsupported('changing a volume in place yet (ModifyVolume): create a new volume of the size and type wanted');
+      },
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { LINUX_AMI, startApp, TestApp } from '../support/app';
+import { AWS_CLI, cleanAwsEnv, describeIf, haveAwsCli, run } from './clients';
+import { ec2Tenant, Ec2Tenant, endpointOf } from './ec2-support';
+
+// Each CLI run starts a Python interpreter: seconds apiece on a busy machine.
+jest.setTimeout(240_000);
+
+/** Debian's AWS CLI (awscli 2) pointed at Nimbus with --endpoint-url, credentials from the environment only. */
+describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
+  let t: TestApp;
+  let alice: Ec2Tenant;
+  let bob: Ec2Tenant;
+  const aws = async (who: Ec2Tenant | { accessKeyId: string; secretAccessKey: string }, ...args: string[]) => {
+    const r = await run(AWS_CLI, ['--endpoint-url', endpointOf(t), '--output', 'json', 'ec2', ...args], cleanAwsEnv(who));
+    return { ...r, json: r.code === 0 && r.stdout.trim() ? JSON.parse(r.stdout) : undefined };
+  };
+  beforeAll(async () => {
+    t = await startApp(undefined, { NIMBUS_CLOCK: '600' });
+    await t.hosts('m5-host', 'us-east-1a', 2);
+    alice = await ec2Tenant(t, 'alice');
+    bob = await ec2Tenant(t, 'bob');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('runs, waits for, filters, pages, tags, stops and terminates instances', async () => {
+    const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 't3.micro', '--count', '3',
+      '--placement', 'AvailabilityZone=us-east-1a', '--tag-specifications', 'ResourceType=instance,Tags=[{Key=app,Value=cli}]');
+    expect(ran.stderr).toBe('');
+    expect(ran.json.OwnerId).toBe(alice.accountId);
+    const ids: string[] = ran.json.Instances.map((i: { InstanceId: string }) => i.InstanceId);
+    expect(ids).toHaveLength(3);
+
+    const wait = await aws(alice, 'wait', 'instance-running', '--instance-ids', ...ids);
+    expect({ code: wait.code, stderr: wait.stderr }).toEqual({ code: 0, stderr: '' });
+    const q = await aws(alice, 'describe-instances', '--filters', 'Name=tag:app,Values=cli', 'Name=instance-state-name,Values=running', '--query', 'Reservations[].Instances[].InstanceId');
+    expect(q.json.sort()).toEqual([...ids].sort());
+
+    // The CLI pages with MaxResults / NextToken under --page-size and gathers every page.
+    const paged = await aws(alice, 'describe-instances', '--page-size', '5', '--filters', 'Name=tag:app,Values=cli', '--query', 'Reservations[].Instances[].InstanceId');
+    expect(paged.json.sort()).toEqual([...ids].sort());
+
+    expect((await aws(alice, 'create-tags', '--resources', ids[0], '--tags', 'Key=role,Value=primary')).code).toBe(0);
+    const tags = await aws(alice, 'describe-tags', '--filters', `Name=resource-id,Values=${ids[0]}`);
+    expect(tags.json.Tags).toEqual([
+      { Key: 'app', ResourceId: ids[0], ResourceType: 'instance', Value: 'cli' },
+      { Key: 'role', ResourceId: ids[0], ResourceType: 'instance', Value: 'primary' },
+    ]);
+
+    const stopped = await aws(alice, 'stop-instances', '--instance-ids', ids[0]);
+    expect(stopped.json.StoppingInstances[0]).toEqual({ InstanceId: ids[0], CurrentState: { Code: 64, Name: 'stopping' }, PreviousState: { Code: 16, Name: 'running' } });
+    expect((await aws(alice, 'wait', 'instance-stopped', '--instance-ids', ids[0])).code).toBe(0);
+    const term = await aws(alice, 'terminate-instances', '--instance-ids', ...ids);
+    expect(term.json.TerminatingInstances.map((x: { CurrentState: { Name: string } }) => x.CurrentState.Name)).toEqual(['shutting-down', 'shutting-down', 'shutting-down']);
+    const gone = await aws(alice, 'wait', 'instance-terminated', '--instance-ids', ...ids);
+    expect({ code: gone.code, stderr: gone.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
+  it('creates, describes and deletes a volume', async () => {
+    const v = await aws(alice, 'create-volume', '--availability-zone', 'us-east-1a', '--size', '8', '--volume-type', 'gp3');
+    expect(v.json).toMatchObject({ Size: 8, VolumeType: 'gp3', AvailabilityZone: 'us-east-1a' });
+    const d = await aws(alice, 'describe-volumes', '--volume-ids', v.json.VolumeId);
+    expect(d.json.Volumes[0]).toMatchObject({ VolumeId: v.json.VolumeId, State: 'available' });
+    expect((await aws(alice, 'delete-volume', '--volume-id', v.json.VolumeId)).code).toBe(0);
+  });
+
+  it("reports EC2's errors: another tenant's instance is NotFound as a missing one, a wrong secret fails the signature", async () => {
+    const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 'm5.large', '--count', '1');
+    const id = ran.json.Instances[0].InstanceId;
+    const theirs = await aws(bob, 'describe-instances', '--instance-ids', id);
+    expect(theirs.code).toBe(254);
+    expect(theirs.stderr).toContain('(InvalidInstanceID.NotFound)');
+    expect(theirs.stderr).toContain(`The instance ID '${id}' does not exist`);
+    const wrong = await aws({ accessKeyId: alice.accessKeyId, secretAccessKey: 'x'.repeat(40) }, 'describe-regions');
+    expect(wrong.code).toBe(254);
+    expect(wrong.stderr).toContain('(SignatureDoesNotMatch)');
+    const dry = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 't3.micro', '--dry-run');
+    expect(dry.stderr).toContain('(DryRunOperation)');
+  });
+});

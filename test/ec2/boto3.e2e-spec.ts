@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { LINUX_AMI, startApp, TestApp } from '../support/app';
+import { cleanAwsEnv, describeIf, haveBoto3, PYTHON, run } from './clients';
+import { ec2Tenant, endpointOf } from './ec2-support';
+
+jest.setTimeout(180_000);
+
+let available = false;
+beforeAll(async () => {
+  available = await haveBoto3();
+  if (!available && process.env.CI === 'true') throw new Error('python3-boto3 is not installed (.ci/run installs it)');
+});
+
+/** Debian's boto3 against Nimbus: test/ec2/boto3_client.py runs the scenario and prints what it saw. */
+describeIf(true)('boto3 against Nimbus', () => {
+  let t: TestApp;
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('runs the lifecycle with waiters, filters, a paginator, tags, volumes and EC2\'s errors, signatures included', async () => {
+    if (!available) return; // a developer's machine without python3-boto3 (CI fails above instead)
+    t = await startApp(undefined, { NIMBUS_CLOCK: '600' });
+    await t.hosts('m5-host', 'us-east-1a', 2);
+    const alice = await ec2Tenant(t, 'alice');
+    const bob = await ec2Tenant(t, 'bob');
+    const env = {
+      ...cleanAwsEnv(alice),
+      ALICE_ACCESS_KEY_ID: alice.accessKeyId, ALICE_SECRET_ACCESS_KEY: alice.secretAccessKey,
+      BOB_ACCESS_KEY_ID: bob.accessKeyId, BOB_SECRET_ACCESS_KEY: bob.secretAccessKey,
+    };
+    const r = await run(PYTHON, [join(__dirname, 'boto3_client.py'), endpointOf(t), LINUX_AMI], env);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const out = JSON.parse(r.stdout);
+    expect(out.run).toEqual({ owner: alice.accountId, states: ['pending', 'pending'], launchTimeIsDate: true });
+    expect(out.running).toBe(true);
+    expect(out.blockDevice).toBe(false);
+    expect(out.paginated).toBe(true);
+    expect(out.tags).toEqual([{ Key: 'role', ResourceId: expect.stringMatching(/^i-/), ResourceType: 'instance', Value: 'a' }]);
+    expect(out.volumeAttached).toBe(true);
+    expect(out.otherTenant).toMatchObject({ code: 'InvalidInstanceID.NotFound', status: 400 });
+    expect(out.otherTenant.message.replace(/i-[0-9a-f]{17}/, 'ID')).toBe(out.missing.message.replace(/i-[0-9a-f]{17}/, 'ID'));
+    expect(out.wrongSecret).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });
+    expect(out.tooOld).toMatchObject({ code: 'RequestExpired', status: 400 });
+    expect(out.console).toContain('cloud-init');
+    expect(out.terminated).toEqual([['stopped', 'shutting-down'], ['stopped', 'shutting-down']]);
+  });
+});

@@ -1,0 +1,94 @@
+"""boto3 (Debian's python3-boto3) against Nimbus: run by test/ec2/boto3.e2e-spec.ts, which checks what it prints.
+
+Usage: boto3_client.py <endpoint> <image id>; credentials in the environment (ALICE_* and BOB_*).
+Prints one JSON object of observations; any unexpected exception fails the run.
+"""
+import datetime
+import json
+import os
+import sys
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+endpoint, image = sys.argv[1], sys.argv[2]
+
+
+def client(prefix, secret=None):
+    return boto3.client(
+        "ec2", endpoint_url=endpoint, region_name="us-east-1",
+        aws_access_key_id=os.environ[prefix + "_ACCESS_KEY_ID"],
+        aws_secret_access_key=secret or os.environ[prefix + "_SECRET_ACCESS_KEY"],
+        config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+    )
+
+
+def error_of(call):
+    try:
+        call()
+    except ClientError as e:
+        return {"code": e.response["Error"]["Code"], "status": e.response["ResponseMetadata"]["HTTPStatusCode"], "message": e.response["Error"]["Message"]}
+    return None
+
+
+alice, bob = client("ALICE"), client("BOB")
+out = {}
+
+run = alice.run_instances(
+    ImageId=image, InstanceType="t3.micro", MinCount=2, MaxCount=2, Placement={"AvailabilityZone": "us-east-1a"},
+    TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "app", "Value": "boto3"}]}],
+    BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 10, "VolumeType": "gp3", "DeleteOnTermination": False}}],
+)
+ids = [i["InstanceId"] for i in run["Instances"]]
+out["run"] = {"owner": run["OwnerId"], "states": [i["State"]["Name"] for i in run["Instances"]], "launchTimeIsDate": isinstance(run["Instances"][0]["LaunchTime"], datetime.datetime)}
+
+alice.get_waiter("instance_running").wait(InstanceIds=ids, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+desc = alice.describe_instances(Filters=[{"Name": "tag:app", "Values": ["boto3"]}, {"Name": "instance-state-code", "Values": ["16"]}])
+out["running"] = sorted(i["InstanceId"] for r in desc["Reservations"] for i in r["Instances"]) == sorted(ids)
+out["blockDevice"] = desc["Reservations"][0]["Instances"][0]["BlockDeviceMappings"][0]["Ebs"]["DeleteOnTermination"]
+
+pages = list(alice.get_paginator("describe_instances").paginate(PaginationConfig={"PageSize": 5}))
+out["paginated"] = sorted(i["InstanceId"] for p in pages for r in p["Reservations"] for i in r["Instances"]) == sorted(ids)
+
+alice.create_tags(Resources=[ids[0]], Tags=[{"Key": "role", "Value": "a"}])
+out["tags"] = alice.describe_tags(Filters=[{"Name": "key", "Values": ["role"]}])["Tags"]
+
+vol = alice.create_volume(AvailabilityZone="us-east-1a", Size=5, VolumeType="gp2")
+alice.attach_volume(VolumeId=vol["VolumeId"], InstanceId=ids[1], Device="/dev/sdg")
+out["volumeAttached"] = alice.describe_volumes(VolumeIds=[vol["VolumeId"]])["Volumes"][0]["Attachments"][0]["InstanceId"] == ids[1]
+
+out["otherTenant"] = error_of(lambda: bob.describe_instances(InstanceIds=[ids[0]]))
+out["missing"] = error_of(lambda: bob.describe_instances(InstanceIds=["i-0123456789abcdef0"]))
+out["wrongSecret"] = error_of(lambda: client("ALICE", "w" * 40).describe_regions())
+
+
+real = datetime.datetime
+
+
+class _Skewed(real):
+    """A clock 16 minutes behind: what a client with a wrong clock signs with (botocore reads datetime.datetime's)."""
+
+    @classmethod
+    def utcnow(cls):
+        return real.utcnow() - datetime.timedelta(minutes=16)
+
+    @classmethod
+    def now(cls, tz=None):
+        return real.now(tz) - datetime.timedelta(minutes=16)
+
+
+skewed_client = client("ALICE")
+datetime.datetime = _Skewed
+try:
+    out["tooOld"] = error_of(lambda: skewed_client.describe_regions())
+finally:
+    datetime.datetime = real
+
+alice.stop_instances(InstanceIds=ids)
+alice.get_waiter("instance_stopped").wait(InstanceIds=ids, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+# botocore decodes the base64 Output itself, as it does against EC2.
+out["console"] = alice.get_console_output(InstanceId=ids[0])["Output"]
+term = alice.terminate_instances(InstanceIds=ids)
+out["terminated"] = [(t["PreviousState"]["Name"], t["CurrentState"]["Name"]) for t in term["TerminatingInstances"]]
+print(json.dumps(out))

@@ -1,0 +1,169 @@
+import {
+  DescribeInstancesCommand, DescribeInstanceStatusCommand, EC2Client, EC2ServiceException, GetConsoleOutputCommand, ModifyInstanceAttributeCommand,
+  DescribeInstanceAttributeCommand, paginateDescribeInstances, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
+  waitUntilInstanceRunning, waitUntilInstanceStopped, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
+} from '@aws-sdk/client-ec2';
+import { LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
+import { ec2Client, ec2Tenant, Ec2Tenant } from './ec2-support';
+
+async function failure(p: Promise<unknown>): Promise<EC2ServiceException> {
+  try {
+    await p;
+  } catch (err) {
+    return err as EC2ServiceException;
+  }
+  throw new Error('the call succeeded');
+}
+
+/** The instance lifecycle through the JS SDK, with the clock at 600x so waiters poll as against EC2 but briefly. */
+describe('EC2 instances through @aws-sdk/client-ec2', () => {
+  let t: TestApp;
+  let alice: Ec2Tenant;
+  let bob: Ec2Tenant;
+  let client: EC2Client;
+  let bobClient: EC2Client;
+  beforeAll(async () => {
+    t = await startApp(undefined, { NIMBUS_CLOCK: '600' });
+    await t.hosts('m5-host', 'us-east-1a', 2);
+    await t.hosts('m5-host', 'us-east-1b', 1);
+    alice = await ec2Tenant(t, 'alice');
+    bob = await ec2Tenant(t, 'bob');
+    client = ec2Client(t, alice);
+    bobClient = ec2Client(t, bob);
+  });
+  afterAll(async () => {
+    client?.destroy();
+    bobClient?.destroy();
+    await t?.close();
+  });
+
+  it('runs instances, waits until running, stops, starts and terminates them, with EC2 answer shapes', async () => {
+    const run = await client.send(new RunInstancesCommand({
+      ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 2, MaxCount: 2,
+      Placement: { AvailabilityZone: 'us-east-1a' },
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web' }, { Key: 'env', Value: 'test' }] }],
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 16, VolumeType: 'gp3', DeleteOnTermination: true } }],
+      UserData: Buffer.from('#!/bin/sh\necho hi\n').toString('base64'),
+      InstanceInitiatedShutdownBehavior: 'terminate',
+    }));
+    expect(run.OwnerId).toBe(alice.accountId);
+    expect(run.Instances).toHaveLength(2);
+    const [a, b] = run.Instances!;
+    expect(a).toMatchObject({
+      State: { Code: 0, Name: 'pending' }, InstanceType: 't3.micro', ImageId: LINUX_AMI, AmiLaunchIndex: 0,
+      Placement: { AvailabilityZone: 'us-east-1a', Tenancy: 'default' }, Architecture: 'x86_64', RootDeviceName: '/dev/xvda', RootDeviceType: 'ebs',
+      PlatformDetails: 'Linux/UNIX', UsageOperation: 'RunInstances', CpuOptions: { CoreCount: 1, ThreadsPerCore: 2 }, EbsOptimized: false,
+    });
+    expect(b.AmiLaunchIndex).toBe(1);
+    expect(a.Tags).toEqual(expect.arrayContaining([{ Key: 'Name', Value: 'web' }, { Key: 'env', Value: 'test' }]));
+    expect(a.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: expect.objectContaining({ VolumeId: expect.stringMatching(/^vol-/), DeleteOnTermination: true, Status: 'attached' }) }]);
+    expect(a.LaunchTime).toBeInstanceOf(Date);
+    const ids = [a.InstanceId!, b.InstanceId!];
+
+    await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: ids });
+    const running = await client.send(new DescribeInstancesCommand({ InstanceIds: ids }));
+    expect(running.Reservations).toHaveLength(1);
+    expect(running.Reservations![0]).toMatchObject({ ReservationId: run.ReservationId, OwnerId: alice.accountId });
+    expect(running.Reservations![0].Instances!.map((i) => i.State)).toEqual([{ Code: 16, Name: 'running' }, { Code: 16, Name: 'running' }]);
+
+    const attr = await client.send(new DescribeInstanceAttributeCommand({ InstanceId: a.InstanceId!, Attribute: 'instanceInitiatedShutdownBehavior' }));
+    expect(attr.InstanceInitiatedShutdownBehavior).toEqual({ Value: 'terminate' });
+    const ud = await client.send(new DescribeInstanceAttributeCommand({ InstanceId: a.InstanceId!, Attribute: 'userData' }));
+    expect(Buffer.from(ud.UserData!.Value!, 'base64').toString()).toBe('#!/bin/sh\necho hi\n');
+
+    const console = await client.send(new GetConsoleOutputCommand({ InstanceId: a.InstanceId! }));
+    expect(Buffer.from(console.Output!, 'base64').toString()).toContain(`cloud-init: instance ${a.InstanceId}`);
+
+    const stop = await client.send(new StopInstancesCommand({ InstanceIds: [a.InstanceId!] }));
+    expect(stop.StoppingInstances).toEqual([{ InstanceId: a.InstanceId, CurrentState: { Code: 64, Name: 'stopping' }, PreviousState: { Code: 16, Name: 'running' } }]);
+    await waitUntilInstanceStopped({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [a.InstanceId!] });
+    const stopped = (await client.send(new DescribeInstancesCommand({ InstanceIds: [a.InstanceId!] }))).Reservations![0].Instances![0];
+    expect(stopped.StateReason).toEqual({ Code: 'Client.UserInitiatedShutdown', Message: 'Client.UserInitiatedShutdown: User initiated shutdown' });
+    expect(stopped.StateTransitionReason).toMatch(/^User initiated \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT\)$/);
+
+    // The instance type changes only while stopped, as on EC2; a running one refuses.
+    const running2 = await failure(client.send(new ModifyInstanceAttributeCommand({ InstanceId: b.InstanceId!, EbsOptimized: { Value: true } })));
+    expect({ name: running2.name, status: running2.$metadata.httpStatusCode }).toEqual({ name: 'IncorrectInstanceState', status: 400 });
+    await client.send(new ModifyInstanceAttributeCommand({ InstanceId: a.InstanceId!, EbsOptimized: { Value: true } }));
+    await client.send(new ModifyInstanceAttributeCommand({ InstanceId: a.InstanceId!, DisableApiTermination: { Value: true } }));
+
+    const start = await client.send(new StartInstancesCommand({ InstanceIds: [a.InstanceId!] }));
+    expect(start.StartingInstances![0]).toMatchObject({ CurrentState: { Name: 'pending' }, PreviousState: { Name: 'stopped' } });
+    await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [a.InstanceId!] });
+
+    // Termination protection: OperationNotPermitted until it is lifted.
+    const protectedErr = await failure(client.send(new TerminateInstancesCommand({ InstanceIds: ids })));
+    expect(protectedErr.name).toBe('OperationNotPermitted');
+    expect((await client.send(new DescribeInstancesCommand({ InstanceIds: [b.InstanceId!] }))).Reservations![0].Instances![0].State!.Name).toBe('running');
+    await client.send(new ModifyInstanceAttributeCommand({ InstanceId: a.InstanceId!, DisableApiTermination: { Value: false } }));
+    const term = await client.send(new TerminateInstancesCommand({ InstanceIds: ids }));
+    expect(term.TerminatingInstances!.map((x) => [x.InstanceId, x.PreviousState!.Name, x.CurrentState!.Name])).toEqual([
+      [a.InstanceId, 'running', 'shutting-down'], [b.InstanceId, 'running', 'shutting-down'],
+    ]);
+  });
+
+  it('answers InvalidInstanceID.NotFound for another tenant\'s instance exactly as for a missing one, and Malformed for a bad id', async () => {
+    const run = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1 }));
+    const id = run.Instances![0].InstanceId!;
+    const theirs = await failure(bobClient.send(new DescribeInstancesCommand({ InstanceIds: [id] })));
+    const missing = await failure(bobClient.send(new DescribeInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'] })));
+    expect({ name: theirs.name, status: theirs.$metadata.httpStatusCode }).toEqual({ name: 'InvalidInstanceID.NotFound', status: 400 });
+    expect(theirs.message.replace(id, 'ID')).toBe(missing.message.replace('i-0123456789abcdef0', 'ID'));
+    expect((await failure(bobClient.send(new TerminateInstancesCommand({ InstanceIds: [id] })))).name).toBe('InvalidInstanceID.NotFound');
+    expect((await failure(client.send(new DescribeInstancesCommand({ InstanceIds: ['i-xyz'] })))).name).toBe('InvalidInstanceID.Malformed');
+    // Bob's own list does not show it either.
+    const bobs = await bobClient.send(new DescribeInstancesCommand({}));
+    expect(bobs.Reservations!.flatMap((r) => r.Instances!).map((i) => i.InstanceId)).not.toContain(id);
+  });
+
+  it('filters DescribeInstances and pages it with the SDK paginator', async () => {
+    const tagged = await client.send(new RunInstancesCommand({
+      ImageId: WINDOWS_AMI, InstanceType: 'm5.large', MinCount: 7, MaxCount: 7, Placement: { AvailabilityZone: 'us-east-1b' },
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'team', Value: 'blue' }] }],
+    }));
+    const blue = tagged.Instances!.map((i) => i.InstanceId!).sort();
+    expect(tagged.Instances![0]).toMatchObject({ Platform: 'windows', PlatformDetails: 'Windows', UsageOperation: 'RunInstances:0002' });
+    const byTag = await client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:team', Values: ['bl*'] }, { Name: 'availability-zone', Values: ['us-east-1b'] }] }));
+    expect(byTag.Reservations!.flatMap((r) => r.Instances!).map((i) => i.InstanceId).sort()).toEqual(blue);
+    const none = await client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag-key', Values: ['team'] }, { Name: 'instance-type', Values: ['t3.micro'] }] }));
+    expect(none.Reservations).toEqual([]);
+    const owner = await client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'owner-id', Values: [alice.accountId] }, { Name: 'platform-details', Values: ['Windows'] }] }));
+    expect(owner.Reservations!.flatMap((r) => r.Instances!)).toHaveLength(7);
+    const bad = await failure(client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'colour', Values: ['red'] }] })));
+    expect(bad.name).toBe('InvalidParameterValue');
+
+    const seen: string[] = [];
+    let pages = 0;
+    for await (const page of paginateDescribeInstances({ client, pageSize: 5 }, { Filters: [{ Name: 'tag:team', Values: ['blue'] }] })) {
+      pages++;
+      seen.push(...page.Reservations!.flatMap((r) => r.Instances!).map((i) => i.InstanceId!));
+    }
+    expect(pages).toBe(2);
+    expect(seen.sort()).toEqual(blue);
+  });
+
+  it('describes instance status (running only unless IncludeAllInstances) and credit specifications', async () => {
+    const run = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.small', MinCount: 1, MaxCount: 1, CreditSpecification: { CpuCredits: 'standard' } }));
+    const id = run.Instances![0].InstanceId!;
+    const pending = await client.send(new DescribeInstanceStatusCommand({ InstanceIds: [id] }));
+    expect(pending.InstanceStatuses).toEqual([]);
+    const all = await client.send(new DescribeInstanceStatusCommand({ InstanceIds: [id], IncludeAllInstances: true }));
+    expect(all.InstanceStatuses![0]).toMatchObject({ InstanceId: id, InstanceState: { Name: 'pending' } });
+    await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });
+    const ok = await client.send(new DescribeInstanceStatusCommand({ InstanceIds: [id] }));
+    expect(ok.InstanceStatuses![0]).toMatchObject({ InstanceStatus: { Status: 'ok' }, SystemStatus: { Status: 'ok' } });
+
+    expect((await client.send(new DescribeInstanceCreditSpecificationsCommand({ InstanceIds: [id] }))).InstanceCreditSpecifications).toEqual([{ InstanceId: id, CpuCredits: 'standard' }]);
+    const mod = await client.send(new ModifyInstanceCreditSpecificationCommand({ InstanceCreditSpecifications: [{ InstanceId: id, CpuCredits: 'unlimited' }] }));
+    expect(mod.SuccessfulInstanceCreditSpecifications).toEqual([{ InstanceId: id }]);
+    expect((await client.send(new DescribeInstanceCreditSpecificationsCommand({ InstanceIds: [id] }))).InstanceCreditSpecifications).toEqual([{ InstanceId: id, CpuCredits: 'unlimited' }]);
+  });
+
+  it('says so when a parameter is not supported, rather than ignoring it', async () => {
+    const e = await failure(client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, CpuOptions: { CoreCount: 1, ThreadsPerCore: 1 } })));
+    expect({ name: e.name, status: e.$metadata.httpStatusCode }).toEqual({ name: 'UnknownParameter', status: 400 });
+    expect(e.message).toContain('CpuOptions');
+    const dry = await failure(client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, DryRun: true })));
+    expect({ name: dry.name, status: dry.$metadata.httpStatusCode }).toEqual({ name: 'DryRunOperation', status: 412 });
+  });
+});

@@ -1,0 +1,98 @@
+import {
+  AllocateHostsCommand, AttachVolumeCommand, CreatePlacementGroupCommand, CreateTagsCommand, CreateVolumeCommand, DeletePlacementGroupCommand,
+  DeleteTagsCommand, DeleteVolumeCommand, DescribeAvailabilityZonesCommand, DescribeHostsCommand, DescribeInstancesCommand, DescribeInstanceTypeOfferingsCommand,
+  DescribeInstanceTypesCommand, DescribePlacementGroupsCommand, DescribeTagsCommand, DescribeVolumesCommand, DetachVolumeCommand, EC2Client, EC2ServiceException,
+  paginateDescribeInstanceTypes, ReleaseHostsCommand, RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { LINUX_AMI, startApp, TestApp } from '../support/app';
+import { ec2Client, ec2Tenant, Ec2Tenant } from './ec2-support';
+
+async function failure(p: Promise<unknown>): Promise<EC2ServiceException> {
+  try {
+    await p;
+  } catch (err) {
+    return err as EC2ServiceException;
+  }
+  throw new Error('the call succeeded');
+}
+
+describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog through @aws-sdk/client-ec2', () => {
+  let t: TestApp;
+  let alice: Ec2Tenant;
+  let client: EC2Client;
+  let bobClient: EC2Client;
+  beforeAll(async () => {
+    t = await startApp();
+    await t.hosts('m5-host', 'us-east-1a', 3);
+    alice = await ec2Tenant(t, 'alice');
+    client = ec2Client(t, alice);
+    bobClient = ec2Client(t, await ec2Tenant(t, 'bob'));
+  });
+  afterAll(async () => {
+    client?.destroy();
+    bobClient?.destroy();
+    await t?.close();
+  });
+
+  it('creates, describes and deletes tags on instances, with DeleteTags honouring a value', async () => {
+    const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1 }))).Instances![0].InstanceId!;
+    await client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'Name', Value: 'db' }, { Key: 'tier', Value: 'data' }] }));
+    const tags = await client.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [id] }] }));
+    expect(tags.Tags).toEqual([
+      { ResourceId: id, ResourceType: 'instance', Key: 'Name', Value: 'db' },
+      { ResourceId: id, ResourceType: 'instance', Key: 'tier', Value: 'data' },
+    ]);
+    await client.send(new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: 'tier', Value: 'other' }] })); // value differs: kept
+    await client.send(new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: 'Name' }] }));
+    const after = await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+    expect(after.Reservations![0].Instances![0].Tags).toEqual([{ Key: 'tier', Value: 'data' }]);
+    expect((await failure(bobClient.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'x', Value: 'y' }] })))).name).toBe('InvalidInstanceID.NotFound');
+    expect((await failure(client.send(new CreateTagsCommand({ Resources: ['zz-123'], Tags: [{ Key: 'x', Value: 'y' }] })))).name).toBe('InvalidID');
+  });
+
+  it('creates, attaches, describes, detaches and deletes volumes', async () => {
+    const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }))).Instances![0].InstanceId!;
+    const vol = await client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 20, VolumeType: 'gp3', Iops: 4000 }));
+    expect(vol).toMatchObject({ VolumeId: expect.stringMatching(/^vol-/), Size: 20, VolumeType: 'gp3', Iops: 4000, Throughput: 125, AvailabilityZone: 'us-east-1a', Encrypted: false });
+    const att = await client.send(new AttachVolumeCommand({ VolumeId: vol.VolumeId!, InstanceId: id, Device: '/dev/sdf' }));
+    expect(att).toMatchObject({ VolumeId: vol.VolumeId, InstanceId: id, Device: '/dev/sdf', State: 'attaching' });
+    const d = await client.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [id] }, { Name: 'volume-type', Values: ['gp3'] }] }));
+    expect(d.Volumes!.map((v) => [v.VolumeId, v.State, v.Attachments![0].Device])).toEqual([[vol.VolumeId, 'in-use', '/dev/sdf']]);
+    expect((await failure(client.send(new DeleteVolumeCommand({ VolumeId: vol.VolumeId! })))).name).toBe('VolumeInUse');
+    await client.send(new DetachVolumeCommand({ VolumeId: vol.VolumeId! }));
+    await client.send(new DeleteVolumeCommand({ VolumeId: vol.VolumeId! }));
+    expect((await failure(client.send(new DescribeVolumesCommand({ VolumeIds: [vol.VolumeId!] })))).name).toBe('InvalidVolume.NotFound');
+    expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: 'snap-0123456789abcdef0' })))).name).toBe('UnsupportedOperation');
+  });
+
+  it('creates, describes and deletes placement groups; allocates, describes and releases Dedicated Hosts', async () => {
+    const g = await client.send(new CreatePlacementGroupCommand({ GroupName: 'ring', Strategy: 'partition', PartitionCount: 3 }));
+    expect(g.PlacementGroup).toMatchObject({ GroupName: 'ring', Strategy: 'partition', PartitionCount: 3, State: 'available' });
+    expect((await client.send(new DescribePlacementGroupsCommand({ GroupNames: ['ring'] }))).PlacementGroups!.map((x) => x.GroupName)).toEqual(['ring']);
+    expect((await failure(bobClient.send(new DescribePlacementGroupsCommand({ GroupNames: ['ring'] })))).name).toBe('InvalidPlacementGroup.Unknown');
+    await client.send(new DeletePlacementGroupCommand({ GroupName: 'ring' }));
+    expect((await client.send(new DescribePlacementGroupsCommand({}))).PlacementGroups).toEqual([]);
+
+    const alloc = await client.send(new AllocateHostsCommand({ AvailabilityZone: 'us-east-1a', InstanceFamily: 'm5', Quantity: 1, AutoPlacement: 'off' }));
+    expect(alloc.HostIds).toHaveLength(1);
+    const hosts = await client.send(new DescribeHostsCommand({ HostIds: alloc.HostIds }));
+    expect(hosts.Hosts![0]).toMatchObject({ HostId: alloc.HostIds![0], AutoPlacement: 'off', AvailabilityZone: 'us-east-1a', State: 'available', OwnerId: alice.accountId });
+    const released = await client.send(new ReleaseHostsCommand({ HostIds: alloc.HostIds }));
+    expect(released.Successful).toEqual(alloc.HostIds);
+  });
+
+  it('answers the catalog: zones, instance types (paginated) and offerings', async () => {
+    expect((await client.send(new DescribeAvailabilityZonesCommand({}))).AvailabilityZones!.map((z) => [z.ZoneName, z.ZoneId, z.State])).toEqual([
+      ['us-east-1a', 'use1-az1', 'available'], ['us-east-1b', 'use1-az2', 'available'], ['us-east-1c', 'use1-az3', 'available'],
+    ]);
+    const one = await client.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['m5.large'] }));
+    expect(one.InstanceTypes![0]).toMatchObject({ InstanceType: 'm5.large', VCpuInfo: { DefaultVCpus: 2, DefaultCores: 1, DefaultThreadsPerCore: 2 }, MemoryInfo: { SizeInMiB: 8192 }, BurstablePerformanceSupported: false });
+    let count = 0;
+    for await (const page of paginateDescribeInstanceTypes({ client, pageSize: 10 }, {})) count += page.InstanceTypes!.length;
+    expect(count).toBeGreaterThanOrEqual(31);
+    const burst = await client.send(new DescribeInstanceTypesCommand({ Filters: [{ Name: 'burstable-performance-supported', Values: ['true'] }, { Name: 'instance-type', Values: ['t3.*'] }] }));
+    expect(burst.InstanceTypes!.map((x) => x.InstanceType)).toContain('t3.micro');
+    const offer = await client.send(new DescribeInstanceTypeOfferingsCommand({ LocationType: 'availability-zone', Filters: [{ Name: 'instance-type', Values: ['m5.large'] }] }));
+    expect(offer.InstanceTypeOfferings!.map((o) => o.Location)).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+  });
+});
