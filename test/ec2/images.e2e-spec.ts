@@ -1,18 +1,9 @@
 import {
   CreateImageCommand, CreateSnapshotCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeSnapshotsCommand, EC2Client,
-  EC2ServiceException, paginateDescribeImages, waitUntilImageAvailable, waitUntilSnapshotCompleted,
+  DescribeInstanceTypesCommand, paginateDescribeImages, RunInstancesCommand, waitUntilImageAvailable, waitUntilSnapshotCompleted,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
-import { ec2Client, ec2Tenant, Ec2Tenant } from './ec2-support';
-
-async function failure(p: Promise<unknown>): Promise<EC2ServiceException> {
-  try {
-    await p;
-  } catch (err) {
-    return err as EC2ServiceException;
-  }
-  throw new Error('the call succeeded');
-}
+import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
 
 /** Images and snapshots through the JS SDK: DescribeImages (owners, filters, pages), CreateImage with a waiter, DeregisterImage, snapshots. */
 describe('EC2 images and snapshots (JS SDK)', () => {
@@ -62,6 +53,14 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect((await failure(client.send(new DescribeImagesCommand({ ImageIds: ['ami-nope'] })))).name).toBe('InvalidAMIID.Malformed');
     expect((await failure(client.send(new DescribeImagesCommand({ ImageIds: ['ami-00000000000000000'] })))).name).toBe('InvalidAMIID.NotFound');
     expect((await failure(client.send(new DescribeImagesCommand({ Filters: [{ Name: 'bogus', Values: ['x'] }] })))).name).toBe('InvalidParameterValue');
+  });
+
+  it('answers DescribeInstanceTypes from the broad catalog (t2.micro, m4.large, t1.micro as AWS publishes them)', async () => {
+    const out = await client.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['t2.micro', 'm4.large', 't1.micro'] }));
+    const byName = Object.fromEntries(out.InstanceTypes!.map((x) => [x.InstanceType, x]));
+    expect(byName['t2.micro']).toMatchObject({ VCpuInfo: { DefaultVCpus: 1 }, MemoryInfo: { SizeInMiB: 1024 }, BurstablePerformanceSupported: true });
+    expect(byName['m4.large']).toMatchObject({ VCpuInfo: { DefaultVCpus: 2 }, MemoryInfo: { SizeInMiB: 8192 } });
+    expect(byName['t1.micro']).toMatchObject({ VCpuInfo: { DefaultVCpus: 1 }, MemoryInfo: { SizeInMiB: 627 } });
   });
 
   it('snapshots a volume, waits for it to complete, and deletes it; another tenant sees none of it', async () => {
@@ -117,6 +116,11 @@ describe('EC2 images and snapshots (JS SDK)', () => {
       expect((await failure(bobClient.send(new DeregisterImageCommand({ ImageId: id })))).name).toBe('InvalidAMIID.NotFound');
     }
     expect((await bobClient.send(new DescribeImagesCommand({ Owners: [alice.accountId] }))).Images).toEqual([]);
+
+    // RunInstances from the tenant's own image; bob cannot.
+    const run = await client.send(new RunInstancesCommand({ ImageId, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1 }));
+    expect(run.Instances![0]).toMatchObject({ ImageId, PlatformDetails: 'Linux/UNIX', UsageOperation: 'RunInstances' });
+    expect((await failure(bobClient.send(new RunInstancesCommand({ ImageId, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1 })))).name).toBe('InvalidAMIID.NotFound');
 
     expect((await failure(client.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })))).name).toBe('InvalidSnapshot.InUse');
     expect((await failure(client.send(new DeregisterImageCommand({ ImageId: LINUX_AMI })))).name).toBe('UnauthorizedOperation');
