@@ -89,7 +89,12 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
   const instanceTypes = new Map<string, InstanceType>();
   const catalog = s.instanceTypes?.catalog;
   if (catalog) for (const n of catalog) instanceTypes.set(n, findInstanceType(n)!);
-  else for (const t of INSTANCE_TYPES) instanceTypes.set(t.name, t);
+  else {
+    // By default, the catalog types the fleet can run: those of a family some host type of it runs
+    // (the catalog sells every EC2 family; a fleet of m5/c5/r5 hosts sells their 31 types).
+    const families = new Set([...hostTypes.values()].flatMap((h) => h.families));
+    for (const t of INSTANCE_TYPES) if (families.has(t.family)) instanceTypes.set(t.name, t);
+  }
   for (const c of s.instanceTypes?.custom ?? []) instanceTypes.set(c.name, instanceTypeOf(c));
   const zones = AVAILABILITY_ZONES.filter((z) => s.fleet.zones.some((f) => f.name === z)) as ZoneName[];
   const p = s.policies?.placement;
