@@ -17,7 +17,9 @@
  *   maximum resident set (getrusage), which includes the data generation before.
  * - Then one invoice is recomputed from the stored usage and compared to the cent.
  */
+import { INSTANCE_TYPES } from '@nimbus/hypervisor';
 import { DEFAULT_CREDIT_POLICY, seedPriceBook } from '@nimbus/metering';
+import { listedInstanceTypes } from '@nimbus/simulation';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
   await insertRows(ds, 'sla_intervals', ['id', 'kind', 'tenant_id', 'instance_id', 'start_ms', 'end_ms', 'detail'], sla);
   console.log(`generated and inserted ${written.toLocaleString('en-US')} usage records and ${sla.length} SLA intervals in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  const book = seedPriceBook(0);
+  const book = seedPriceBook(0, listedInstanceTypes(INSTANCE_TYPES));
   const started = process.hrtime.bigint();
   const result = await ds.transaction((tx) => closeMonth(new BillingRepository(ds), tx, MONTH, M1, book, DEFAULT_CREDIT_POLICY));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -51,7 +51,8 @@ function arg(name: string, fallback: string): string {
 }
 
 const typeByName = (name: string): InstanceType => INSTANCE_TYPES.find((t) => t.name === name)!;
-const hostTypeFor = (t: InstanceType) => ({ t3: 'm5-host', m5: 'm5-host', c5: 'c5-host', r5: 'r5-host' })[t.family];
+const HOST_TYPE_OF_FAMILY: Readonly<Record<string, string>> = { t3: 'm5-host', m5: 'm5-host', c5: 'c5-host', r5: 'r5-host' };
+const hostTypeFor = (t: InstanceType): string => HOST_TYPE_OF_FAMILY[t.family];
 
 /**
  * Fill of each host type, fleet-wide, by its fullest dimension (reservation, limit or memory);

@@ -60,8 +60,10 @@ describe('catalog', () => {
       expect(type('t3.nano').burstable).toEqual({ baselinePerVcpu: 0.05, creditsPerHour: 6 });
       expect(type('t3.large').burstable).toEqual({ baselinePerVcpu: 0.3, creditsPerHour: 36 });
       expect(type('t3.2xlarge').burstable).toEqual({ baselinePerVcpu: 0.4, creditsPerHour: 192 });
+      // t2.micro: 1 vCPU at 10 % (AWS's T2 table: 6 credits an hour).
+      expect(type('t2.micro').burstable).toEqual({ baselinePerVcpu: 0.1, creditsPerHour: 6 });
       for (const x of types) {
-        if (x.family !== 't3') {
+        if (!['t1', 't2', 't3', 't3a', 't4g'].includes(x.family)) {
           expect(x).not.toHaveProperty('burstable');
           continue;
         }

@@ -174,4 +174,16 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect(await ds.query('SELECT COUNT(*) AS n FROM network_interfaces')).toEqual([{ n: expect.anything() }]);
     await runner.release();
   });
+
+  it('Catalog1764520000000 adds custom instance types, images and snapshots, and reverts alone, keeping the tenants', async () => {
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000c01', 'c', 1, 1, 0, '210987654321')");
+    await ds.query("INSERT INTO images (id, tenant_id, name, body, block_devices, tags, state, created_at, available_at) VALUES ('ami-0000000000000c001', 't-00000000000000c01', 'n', '{}', '[]', '{}', 'available', 0, 0)");
+    await ds.query("INSERT INTO snapshots (id, tenant_id, volume_size_gib, tags, started_at, completed_at) VALUES ('snap-0000000000000c001', 't-00000000000000c01', 8, '{}', 0, 1)");
+    await ds.query("INSERT INTO catalog_instance_types (name, family, body, created_at) VALUES ('m5.custom', 'm5', '{}', 0)");
+    await undoThrough('Catalog1764520000000');
+    expect(await ds.createQueryRunner().getTables(['images', 'snapshots', 'catalog_instance_types'])).toEqual([]);
+    expect((await ds.query("SELECT id FROM tenants WHERE id = 't-00000000000000c01'")).length).toBe(1);
+    await ds.runMigrations();
+    expect(await ds.query('SELECT COUNT(*) AS n FROM images')).toEqual([{ n: expect.anything() }]);
+  });
 });

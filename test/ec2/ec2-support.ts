@@ -1,4 +1,4 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { AddressInfo } from 'node:net';
 import { TestApp } from '../support/app';
 
@@ -31,4 +31,14 @@ export function ec2Client(t: TestApp, who: Pick<Ec2Tenant, 'accessKeyId' | 'secr
     credentials: { accessKeyId: who.accessKeyId, secretAccessKey: who.secretAccessKey },
     maxAttempts: options.maxAttempts ?? 1,
   });
+}
+
+/** The SDK's error for a call, or a failure if it succeeded. */
+export async function failure(p: Promise<unknown>): Promise<EC2ServiceException> {
+  try {
+    await p;
+  } catch (err) {
+    return err as EC2ServiceException;
+  }
+  throw new Error('the call succeeded');
 }

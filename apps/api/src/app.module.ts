@@ -38,6 +38,12 @@ import { MetricsRepository } from './persistence/metrics.repository';
 import { HealthRepository } from './persistence/health.repository';
 import { HealthService } from './application/health/health.service';
 import { CatalogService } from './application/catalog/catalog.service';
+import { CatalogAdminService } from './application/catalog/catalog-admin.service';
+import { ImagesService } from './application/images/images.service';
+import { SnapshotsService } from './application/images/snapshots.service';
+import { CatalogRepository } from './persistence/catalog.repository';
+import { CatalogAdminController } from './http/rest/images/catalog-admin.controller';
+import { ImagesController, SnapshotsController } from './http/rest/images/images.controller';
 import { ClockService } from './application/clock/clock.service';
 import { PlacementGroupsController } from './http/rest/placement/placement-groups.controller';
 import { PlacementGroupsService } from './application/placement/placement-groups.service';
@@ -105,6 +111,8 @@ export const CONTROLLERS = [
   ExperimentsController,
   // The EC2 Query protocol (issue 15): its access keys (REST) and its endpoint at `/`.
   AccessKeysController, AdminAccessKeysController, Ec2Controller,
+  // The catalog beyond the built-in one, images and snapshots (issue 15).
+  ImagesController, SnapshotsController, CatalogAdminController,
 ];
 
 @Module({})
@@ -140,6 +148,7 @@ export class AppModule {
         NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService }, NetworkTagsRegistrar,
         // The EC2 Query protocol (issue 15): credentials, the adapter and every feature's actions.
         AccessKeysRepository, CredentialsService, TagsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
+        CatalogRepository, ImagesService, SnapshotsService, CatalogAdminService,
       ],
     };
   }

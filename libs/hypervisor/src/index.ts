@@ -7,6 +7,8 @@ export * from './catalog/images';
 export * from './catalog/host-types';
 export * from './catalog/virtualization';
 export * from './catalog/region';
+export * from './catalog/catalog';
+export type { InstanceTypeRow, ArchitectureCode } from './catalog/data/instance-types.data';
 export * from './fleet/vm';
 export * from './fleet/host';
 export * from './fleet/events';

@@ -74,7 +74,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   private rebuiltAt = 0;
   private readonly terminationHandlers: TerminationHandler[] = [];
   /** Usage records and SLA intervals from the change set, written in its transaction (the rules: libs/simulation's UsageMeter). */
-  readonly usage = new UsageWriter(() => this.worldRef.usage);
+  readonly usage = new UsageWriter(() => this.worldRef.usage, () => this.worldRef.catalog);
   /** Commits and commands per commit, for the operator (and bench:api). */
   readonly stats = { commits: 0, commands: 0, maxGroup: 0, failedCommits: 0 };
   /** Told of each group's commit, committed or not: its commands and how long it took (metrics). */
@@ -256,6 +256,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     const world = this.worldRef;
     const emittedBefore = world.eventsEmitted;
     const mutationsBefore = world.scheduler.mutations;
+    const catalogBefore = world.catalog.version;
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
@@ -273,7 +274,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       });
     } catch (err) {
       // The commit failed: nothing of the group is stored. A world it changed is rebuilt from the truth.
-      const changedWorld = world.eventsEmitted !== emittedBefore || world.scheduler.mutations !== mutationsBefore;
+      const changedWorld = world.eventsEmitted !== emittedBefore || world.scheduler.mutations !== mutationsBefore || world.catalog.version !== catalogBefore;
       if (changedWorld) await this.rebuild(world.now).catch((e) => this.logger.error({ err: e }, 'rebuild after a failed commit failed'));
       this.stats.failedCommits++;
       this.onCommit?.(group.length, seconds(), false);

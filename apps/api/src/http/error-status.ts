@@ -31,6 +31,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   // The EC2 protocol's access keys.
   AccessKeyLimitExceeded: 409,
   'InvalidAccessKeyId.NotFound': 404,
+  // Images, snapshots and the admin catalog.
+  'InvalidAMIID.Duplicate': 409,
+  'InvalidAMIName.Duplicate': 409,
+  'InvalidSnapshot.InUse': 409,
+  'InvalidInstanceType.Duplicate': 409,
   // Billing.
   InvoiceAlreadyClosed: 409,
   BillingMonthNotEnded: 409,

@@ -1,4 +1,4 @@
-import { DataPlane, findImage, findInstanceType } from '@nimbus/hypervisor';
+import { Catalog, DataPlane } from '@nimbus/hypervisor';
 import { Platform, UsageRecord } from '@nimbus/metering';
 import { MeteredInstance, MeteredSnapshot, UsageEvent, UsageMeter, UsageWrite } from '@nimbus/simulation';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
@@ -27,7 +27,11 @@ export class UsageWriter {
   recordsWritten = 0;
   private recordsPending = 0;
 
-  constructor(private readonly meter: () => UsageMeter) {}
+  constructor(
+    private readonly meter: () => UsageMeter,
+    /** The world's catalog (custom types and tenants' images too). */
+    private readonly catalog: () => Catalog,
+  ) {}
 
   /** The last stored meter readings of these instances (for the world's meter at start). */
   static async loadReadings(db: DataSource | EntityManager, instanceIds: readonly string[]): Promise<[string, number][]> {
@@ -43,13 +47,14 @@ export class UsageWriter {
     const wanted = [...new Set([...events.filter((e) => e.kind === 'running' || e.kind === 'meter').map((e) => e.vmId), ...snapshots.map((s) => s.vmId)])];
     const rows = new Map<string, InstanceEntity>();
     for (const ids of chunks(wanted, 500)) for (const r of await tx.find(InstanceEntity, { where: { id: In(ids) } })) rows.set(r.id, r);
+    const catalog = this.catalog();
     const instances = (vmId: string): MeteredInstance | undefined => {
       const row = rows.get(vmId);
       if (!row) return undefined;
-      const type = findInstanceType(row.instanceType);
+      const type = catalog.instanceType(row.instanceType);
       return {
         tenantId: row.tenantId, instanceType: row.instanceType, vcpus: type?.vcpus ?? 1, platform: row.platform as Platform,
-        licenseModel: findImage(row.imageId)?.licenseModel ?? 'license-included', tenancy: row.tenancy, availabilityZone: row.availabilityZone,
+        licenseModel: catalog.image(row.imageId)?.licenseModel ?? 'license-included', tenancy: row.tenancy, availabilityZone: row.availabilityZone,
       };
     };
     await this.apply(tx, this.meter().plan(events, snapshots, now, instances));

@@ -5,6 +5,7 @@ import { DataSource, In } from 'typeorm';
 import { DedicatedHostEntity, HostEntity, InstanceEntity, PlacementGroupEntity, SettingEntity, VolumeEntity } from './entities';
 import { volumeSpecOf } from './volumes.repository';
 import { UsageWriter } from './usage-writer';
+import { CatalogRepository } from './catalog.repository';
 
 /** Instances in these states are in the world (terminated ones are only rows). */
 export const LIVE_STATES: InstanceStateName[] = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'];
@@ -58,5 +59,6 @@ export async function loadWorldState(
     rebalancer,
     ...(rebalancerState ? { rebalancerState: JSON.parse(rebalancerState.value) as RebalancerState } : {}),
     meters: await UsageWriter.loadReadings(db, live.map((i) => i.id)),
+    catalog: await CatalogRepository.loadAdditions(db.manager),
   };
 }

@@ -1,3 +1,5 @@
+import { Architecture } from './instance-types';
+
 /**
  * Machine images. `platform` decides billing granularity and license charges (metering);
  * boot and shutdown times are the simulated durations of pending → running and of
@@ -17,6 +19,12 @@ export interface Image {
   readonly imageId: string;
   readonly name: string;
   readonly platform: Platform;
+  /** What it boots on (EC2's `architecture`): a type must support it. Default x86_64. */
+  readonly architecture?: Architecture;
+  /** A tenant's own image (CreateImage): only that tenant sees and launches it. Absent: public (the catalog's, an operator's). */
+  readonly ownerTenantId?: string;
+  /** A tenant's new image is pending until then (its snapshots complete, it registers): no launch before. */
+  readonly availableFromMs?: number;
   /** Of the platform (what billing charges for the OS): BYOL images pay no OS license. */
   readonly licenseModel: LicenseModel;
   /** The product whose licenses the tenant brings, if any (BYOL). */
@@ -40,10 +48,21 @@ export const IMAGES: readonly Image[] = [
     imageId: 'ami-0f3d0c00000003f22', name: 'Windows Server 2022 with SQL Server 2022 Standard (BYOL SQL Server)', platform: 'windows',
     licenseModel: 'license-included', byolProduct: 'sql-server-standard', bootSeconds: 240, shutdownSeconds: 90,
   },
+  // arm64 builds, for the Graviton families (a1, t4g, m6g, c7g, …), and macOS for the Mac types
+  // (AWS bills macOS as Linux/UNIX: the Mac Dedicated Host is the charge).
+  { imageId: 'ami-0a1e0c00000000a64', name: 'Amazon Linux 2023 (arm64)', platform: 'linux', architecture: 'arm64', licenseModel: 'license-included', bootSeconds: 15, shutdownSeconds: 10 },
+  { imageId: 'ami-0b0b0c00000000b64', name: 'Ubuntu Server 24.04 LTS (arm64)', platform: 'linux', architecture: 'arm64', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10 },
+  { imageId: 'ami-0c1a0c00000000c14', name: 'macOS Sonoma 14 (x86_64_mac)', platform: 'linux', architecture: 'x86_64_mac', licenseModel: 'license-included', bootSeconds: 420, shutdownSeconds: 60 },
+  { imageId: 'ami-0c1a0c00000000c15', name: 'macOS Sequoia 15 (arm64_mac)', platform: 'linux', architecture: 'arm64_mac', licenseModel: 'license-included', bootSeconds: 300, shutdownSeconds: 60 },
 ];
+
+export function architectureOf(image: Image): Architecture {
+  return image.architecture ?? 'x86_64';
+}
 
 const byId = new Map(IMAGES.map((i) => [i.imageId, i]));
 
+/** An image of the built-in catalog. The live world's catalog (operators' and tenants' images too) is `Catalog`. */
 export function findImage(imageId: string): Image | undefined {
   return byId.get(imageId);
 }

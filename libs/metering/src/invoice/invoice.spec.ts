@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import { InvalidBillingMonth, PriceNotFound, UsageRecordConflict } from '../errors';
 import { PriceBookVersion } from '../pricing/price-book';
 import { seedPriceBook } from '../pricing/price-book.seed';
+import { LISTED_TYPES } from '../testing/listed-types';
 import { DEFAULT_CREDIT_POLICY } from '../sla/credit-policy';
 import {
   APRIL,
@@ -226,7 +227,7 @@ describe('computeInvoice: price changes', () => {
 
   it('refuses usage no price covers', () => {
     expect(() => invoiceOf([running('i-1', at(0), at(hours(1)), { instanceType: 'x9.huge' })])).toThrow(PriceNotFound);
-    expect(() => invoiceOf([running('i-1', at(0), at(hours(1)))], { priceBook: seedPriceBook(at(hours(2))) })).toThrow(PriceNotFound);
+    expect(() => invoiceOf([running('i-1', at(0), at(hours(1)))], { priceBook: seedPriceBook(at(hours(2)), LISTED_TYPES) })).toThrow(PriceNotFound);
   });
 });
 

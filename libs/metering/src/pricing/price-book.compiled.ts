@@ -120,13 +120,20 @@ export function compilePriceBook(versions: readonly PriceBookVersion[]): Compile
 }
 
 /**
- * The On-Demand hourly list price of an instance type on every platform (license included,
- * default tenancy) at a moment: what a catalog shows. Unrounded decimal strings.
+ * The On-Demand hourly list price of an instance type on every platform it is sold with (license
+ * included, default tenancy) at a moment: what a catalog shows. A platform the book has no price
+ * for on that type (Windows on an arm64 type) is left out. Unrounded decimal strings.
  */
-export function hourlyPricesByPlatform(versions: readonly PriceBookVersion[], atMs: number, instanceType: string, vcpus: number): Record<Platform, string> {
+export function hourlyPricesByPlatform(versions: readonly PriceBookVersion[], atMs: number, instanceType: string, vcpus: number): Partial<Record<Platform, string>> {
   const book = compilePriceBook(versions);
   const v = book.versionIndexAt(atMs);
-  return Object.fromEntries(
-    PLATFORMS.map((platform) => [platform, formatPrice(book.instanceHourly(v, { instanceType, platform, licenseModel: 'license-included', tenancy: 'default', vcpus }))]),
-  ) as Record<Platform, string>;
+  const out: Partial<Record<Platform, string>> = {};
+  for (const platform of PLATFORMS) {
+    try {
+      out[platform] = formatPrice(book.instanceHourly(v, { instanceType, platform, licenseModel: 'license-included', tenancy: 'default', vcpus }));
+    } catch (err) {
+      if (!(err instanceof PriceNotFound)) throw err;
+    }
+  }
+  return out;
 }

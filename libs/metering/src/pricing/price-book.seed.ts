@@ -8,20 +8,23 @@ import { InstanceTypePrice, PriceBookVersion } from './price-book';
  * derived by the license rules below. Where a rule is an approximation it says so.
  */
 
-// name, vCPUs, Linux $/h, burstable baseline fraction per vCPU (t3 only: from the T3 credit table).
-// The vCPU and baseline columns repeat the hypervisor's catalogue on purpose: metering may not
-// import it (the dependency rule), and they are needed here only to derive the Windows prices.
-type Row = readonly [string, number, string, number?];
-const LINUX: readonly Row[] = [
-  ['t3.nano', 2, '0.0052', 0.05], ['t3.micro', 2, '0.0104', 0.1], ['t3.small', 2, '0.0208', 0.2], ['t3.medium', 2, '0.0416', 0.2],
-  ['t3.large', 2, '0.0832', 0.3], ['t3.xlarge', 4, '0.1664', 0.4], ['t3.2xlarge', 8, '0.3328', 0.4],
-  ['m5.large', 2, '0.096'], ['m5.xlarge', 4, '0.192'], ['m5.2xlarge', 8, '0.384'], ['m5.4xlarge', 16, '0.768'],
-  ['m5.8xlarge', 32, '1.536'], ['m5.12xlarge', 48, '2.304'], ['m5.16xlarge', 64, '3.072'], ['m5.24xlarge', 96, '4.608'],
-  ['c5.large', 2, '0.085'], ['c5.xlarge', 4, '0.17'], ['c5.2xlarge', 8, '0.34'], ['c5.4xlarge', 16, '0.68'],
-  ['c5.9xlarge', 36, '1.53'], ['c5.12xlarge', 48, '2.04'], ['c5.18xlarge', 72, '3.06'], ['c5.24xlarge', 96, '4.08'],
-  ['r5.large', 2, '0.126'], ['r5.xlarge', 4, '0.252'], ['r5.2xlarge', 8, '0.504'], ['r5.4xlarge', 16, '1.008'],
-  ['r5.8xlarge', 32, '2.016'], ['r5.12xlarge', 48, '3.024'], ['r5.16xlarge', 64, '4.032'], ['r5.24xlarge', 96, '6.048'],
-];
+/**
+ * An instance type as the catalog lists it (libs/hypervisor's catalog, passed in by the caller:
+ * metering may not import it): what its prices are derived from. The catalog's data file is the
+ * one table of Linux list prices.
+ */
+export interface ListedInstanceType {
+  readonly name: string;
+  readonly vcpus: number;
+  /** Burstable types: the baseline fraction of each vCPU. */
+  readonly baselinePerVcpu?: number;
+  /** Linux On-Demand USD per hour (decimal string). */
+  readonly linuxHourly: string;
+  /** The full Windows price where it is listed as such (custom types); otherwise derived below. */
+  readonly windowsHourly?: string;
+  /** Whether Windows is sold on it (x86_64 types); default true. */
+  readonly windows?: boolean;
+}
 
 /**
  * Windows Server license-included: AWS's Windows price is the Linux price plus $0.046 per
@@ -37,13 +40,54 @@ function windowsHourly(linux: string, vcpus: number, baseline?: number): string 
 }
 
 /**
- * @param effectiveFromMs when this book takes effect; the default, the epoch, covers any simulated time.
+ * A Dedicated Host of a family is priced as AWS lists most of them: the family's largest size's
+ * Linux price × 1.1, to the tenth of a cent (m5: 4.608 × 1.1 = $5.069, c5 $4.488, r5 $6.653, as
+ * listed). An approximation for families AWS lists otherwise; the seed names those it knows.
  */
-export function seedPriceBook(effectiveFromMs: SimTimeMs = 0): PriceBookVersion[] {
+const DEDICATED_HOST_UPLIFT = '1.1';
+
+/** What the catalog's list prices give a book: each type's hourly prices, and each family's Dedicated Host. */
+export interface ListPrices {
+  readonly instanceTypes: Readonly<Record<string, InstanceTypePrice>>;
+  readonly dedicatedHostHourly: Readonly<Record<string, string>>;
+}
+
+/** The list prices of catalog types: Linux as listed, Windows as listed or by the rule above (where Windows is sold). */
+export function listPrices(types: readonly ListedInstanceType[]): ListPrices {
   const instanceTypes: Record<string, InstanceTypePrice> = {};
-  for (const [name, vcpus, linux, baseline] of LINUX) {
-    instanceTypes[name] = { hourly: { linux, windows: windowsHourly(linux, vcpus, baseline) } };
+  const largest = new Map<string, Money>();
+  for (const t of types) {
+    const windows = t.windowsHourly ?? (t.windows === false ? undefined : windowsHourly(t.linuxHourly, t.vcpus, t.baselinePerVcpu));
+    instanceTypes[t.name] = { hourly: { linux: t.linuxHourly, ...(windows !== undefined ? { windows } : {}) } };
+    const family = t.name.split('.')[0];
+    const linux = new Money(t.linuxHourly);
+    const max = largest.get(family);
+    if (max === undefined || linux.gt(max)) largest.set(family, linux);
   }
+  const dedicatedHostHourly: Record<string, string> = {};
+  for (const [family, linux] of largest) dedicatedHostHourly[family] = linux.times(DEDICATED_HOST_UPLIFT).toDecimalPlaces(3, Money.ROUND_HALF_UP).toFixed();
+  return { instanceTypes, dedicatedHostHourly };
+}
+
+/**
+ * Every version with the list prices of what it does not name (a type added to the catalog after
+ * the version was written): a version's own prices always win, so nothing billed re-rates.
+ */
+export function withListPrices(versions: readonly PriceBookVersion[], listed: ListPrices): PriceBookVersion[] {
+  return versions.map((v) => ({
+    ...v,
+    instanceTypes: { ...listed.instanceTypes, ...v.instanceTypes },
+    dedicatedHostHourly: { ...listed.dedicatedHostHourly, ...v.dedicatedHostHourly },
+  }));
+}
+
+/**
+ * @param effectiveFromMs when this book takes effect; the epoch covers any simulated time.
+ * @param types the catalog's instance types with their list prices.
+ */
+export function seedPriceBook(effectiveFromMs: SimTimeMs, types: readonly ListedInstanceType[]): PriceBookVersion[] {
+  const listed = listPrices(types);
+  const instanceTypes = listed.instanceTypes;
   const windows = { licenseProduct: 'windows-server', basis: 'folded', column: 'windows' } as const;
   return [
     {
@@ -77,9 +121,9 @@ export function seedPriceBook(effectiveFromMs: SimTimeMs = 0): PriceBookVersion[
       // Dedicated Instances: AWS lists them about 10 % above default tenancy (m5.large $0.106 vs
       // $0.096). Approximation. The $2/h per-region Dedicated fee is not modelled.
       dedicatedInstanceMultiplier: '1.1',
-      // Dedicated Hosts per hour: the family's largest size × 1.1, as AWS lists them (m5 $5.069,
-      // c5 $4.488, r5 $6.653). t3 ($4.992) is an approximation.
-      dedicatedHostHourly: { m5: '5.069', c5: '4.488', r5: '6.653', t3: '4.992' },
+      // Dedicated Hosts per hour: the family's largest size × 1.1 (listPrices), as AWS lists them
+      // (m5 $5.069, c5 $4.488, r5 $6.653). t3 ($4.992) is an approximation.
+      dedicatedHostHourly: { ...listed.dedicatedHostHourly, m5: '5.069', c5: '4.488', r5: '6.653', t3: '4.992' },
       // AWS: surplus credits cost $0.05 per vCPU-hour for Linux, RHEL and SLES, and $0.096 for
       // Windows and Windows with SQL Server (T2/T3 Unlimited pricing). Ubuntu Pro is Linux.
       burstableSurplusPerVcpuHour: {

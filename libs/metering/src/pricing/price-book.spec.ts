@@ -1,13 +1,14 @@
 import { InvalidPriceBook, PriceNotFound } from '../errors';
 import { PriceBookVersion, priceAt, validatePriceBook } from './price-book';
 import { compilePriceBook } from './price-book.compiled';
-import { seedPriceBook } from './price-book.seed';
+import { listPrices, seedPriceBook, withListPrices } from './price-book.seed';
+import { LISTED_TYPES } from '../testing/listed-types';
 
-const [seed] = seedPriceBook();
+const [seed] = seedPriceBook(0, LISTED_TYPES);
 const hourly = (type: string, column = 'linux') => seed.instanceTypes[type].hourly[column];
 
 describe('seedPriceBook', () => {
-  it('carries AWS us-east-1 Linux On-Demand list prices', () => {
+  it('carries the Linux On-Demand list prices it is given verbatim (AWS us-east-1)', () => {
     expect(['nano', 'micro', 'small', 'medium', 'large', 'xlarge', '2xlarge'].map((s) => hourly(`t3.${s}`))).toEqual(['0.0052', '0.0104', '0.0208', '0.0416', '0.0832', '0.1664', '0.3328']);
     expect(['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge'].map((s) => hourly(`m5.${s}`))).toEqual(['0.096', '0.192', '0.384', '0.768', '1.536', '2.304', '3.072', '4.608']);
     expect(['large', 'xlarge', '2xlarge', '4xlarge', '9xlarge', '12xlarge', '18xlarge', '24xlarge'].map((s) => hourly(`c5.${s}`))).toEqual(['0.085', '0.17', '0.34', '0.68', '1.53', '2.04', '3.06', '4.08']);
@@ -26,14 +27,31 @@ describe('seedPriceBook', () => {
   });
 
   it('prices RHEL per vCPU to match both published points (c5.xlarge +0.0576, c5.4xlarge +0.1728)', () => {
-    const book = compilePriceBook(seedPriceBook());
+    const book = compilePriceBook(seedPriceBook(0, LISTED_TYPES));
     const [rhel] = book.licenseComponents(0, 'rhel');
     expect(book.licenseHourly(0, rhel, 'c5.xlarge', 4).toFixed()).toBe('0.0576');
     expect(book.licenseHourly(0, rhel, 'c5.4xlarge', 16).toFixed()).toBe('0.1728');
   });
 
+  it('prices a Dedicated Host as the family\'s largest size × 1.1 where AWS lists no other figure', () => {
+    const [book] = seedPriceBook(0, [...LISTED_TYPES, { name: 'm4.large', vcpus: 2, linuxHourly: '0.1' }, { name: 'm4.16xlarge', vcpus: 64, linuxHourly: '3.2' }]);
+    expect(book.dedicatedHostHourly.m4).toBe('3.52');
+    // The figures AWS lists win: m5 4.608 × 1.1 = 5.0688 → listed $5.069; t3 is listed $4.992.
+    expect(book.dedicatedHostHourly.m5).toBe('5.069');
+    expect(book.dedicatedHostHourly.t3).toBe('4.992');
+  });
+
+  it('completes a stored version with list prices of types it does not name, never over its own', () => {
+    const v2 = { ...seed, version: 'v2', instanceTypes: { 'm5.large': { hourly: { linux: '0.5' } } }, dedicatedHostHourly: {} };
+    const listed = listPrices([{ name: 'm5.large', vcpus: 2, linuxHourly: '0.096' }, { name: 'x9.large', vcpus: 2, linuxHourly: '1', windows: false }]);
+    const [sut] = withListPrices([v2], listed);
+    expect(sut.instanceTypes['m5.large'].hourly.linux).toBe('0.5');
+    expect(sut.instanceTypes['x9.large'].hourly).toEqual({ linux: '1' });
+    expect(sut.dedicatedHostHourly).toEqual({ m5: '0.106', x9: '1.1' });
+  });
+
   it('is a valid book', () => {
-    expect(() => validatePriceBook(seedPriceBook())).not.toThrow();
+    expect(() => validatePriceBook(seedPriceBook(0, LISTED_TYPES))).not.toThrow();
   });
 });
 

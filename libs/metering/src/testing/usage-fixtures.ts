@@ -1,6 +1,7 @@
 import { Invoice } from '../invoice/invoice';
 import { InvoiceLine } from '../invoice/invoice-line';
 import { seedPriceBook } from '../pricing/price-book.seed';
+import { LISTED_TYPES } from './listed-types';
 import { splitAtMonthBoundaries } from '../usage/usage.month-split';
 import {
   CpuSurplusRecord,
@@ -20,7 +21,7 @@ export const APRIL = '2025-04';
 export const APRIL_START = Date.UTC(2025, 3, 1);
 export const MAY_START = Date.UTC(2025, 4, 1);
 export const APRIL_MS = 30 * 86_400_000;
-export const BOOK = seedPriceBook();
+export const BOOK = seedPriceBook(0, LISTED_TYPES);
 
 export const sec = (n: number): number => n * 1_000;
 export const min = (n: number): number => n * 60_000;

@@ -1,4 +1,4 @@
-import { Image, InstanceType, InvalidParameterValue, isAvailabilityZone, isBurstable, Tenancy } from '@nimbus/hypervisor';
+import { architectureOf, architecturesOf, Image, InstanceType, InvalidParameterValue, isAvailabilityZone, isBurstable, Tenancy } from '@nimbus/hypervisor';
 import { InvalidParameterCombination, PlacementGroupDefinition } from '../contract';
 import { checkLicensable, LicenseCountingType } from '../licensing/license-rules';
 
@@ -58,6 +58,12 @@ export function validateLaunch(req: LaunchValidationRequest): Tenancy {
   if (placementGroup !== undefined && tenancy === 'host') throw new InvalidParameterCombination('instances on Dedicated Hosts cannot be launched into a placement group');
   if (partitionNumber !== undefined && placementGroup === undefined) throw new InvalidParameterCombination('partitionNumber needs a partition placementGroup');
   if (image !== undefined) {
+    // EC2's words for a type that cannot boot the image.
+    const arch = architectureOf(image);
+    if (!architecturesOf(req.instanceType).includes(arch))
+      throw new InvalidParameterValue(
+        `The architecture '${architecturesOf(req.instanceType).join(', ')}' of the specified instance type does not match the architecture '${arch}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again.`,
+      );
     if (req.licenseConfiguration !== undefined && !image.byolProduct)
       throw new InvalidParameterCombination(`image '${image.imageId}' is license-included: licenseConfigurationId applies only to BYOL images`);
     // BYOL terms that hold whatever the configuration (Windows Server needs a Dedicated Host).

@@ -31,12 +31,15 @@ export function zonesInteract(s: Scenario): string | null {
  */
 export function splitIntoCells(s: Scenario): Scenario[] | null {
   if (zonesInteract(s) !== null) return null;
-  return resolveScenario(s).zones.map((zone): Scenario => {
+  const resolved = resolveScenario(s);
+  // What is on sale is the whole fleet's (by default it follows the fleet's host types): each cell sells the same.
+  const catalog = s.instanceTypes?.catalog ?? [...resolved.instanceTypes.keys()].filter((n) => !(s.instanceTypes?.custom ?? []).some((c) => c.name === n));
+  return resolved.zones.map((zone): Scenario => {
     const tenants = s.tenants
       .map((t) => ({ ...t, workloads: t.workloads.map((w, j) => ({ ...w, name: w.name ?? `w${j}` })).filter((w) => (w.zone ?? zone) === zone) }))
       .filter((t) => t.workloads.length > 0);
     const { outputs: _outputs, ...rest } = s;
-    return { ...rest, fleet: { zones: s.fleet.zones.filter((z) => z.name === zone) }, tenants };
+    return { ...rest, instanceTypes: { ...s.instanceTypes, catalog }, fleet: { zones: s.fleet.zones.filter((z) => z.name === zone) }, tenants };
   });
 }
 

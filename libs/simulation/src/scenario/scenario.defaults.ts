@@ -4,6 +4,7 @@ import {
 } from '@nimbus/hypervisor';
 import { CreditPolicy, DEFAULT_CREDIT_POLICY, PriceBookVersion, seedPriceBook } from '@nimbus/metering';
 import { RebalancerConfigPatch, SchedulerConfig } from '@nimbus/scheduler';
+import { listedInstanceTypes } from '../metering/list-prices';
 import { CustomInstanceTypeSpec, HostTypeSpec, Scenario, ZoneName } from './scenario';
 
 export const DEFAULT_START = '2026-01-05T00:00:00Z';
@@ -88,7 +89,12 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
   const instanceTypes = new Map<string, InstanceType>();
   const catalog = s.instanceTypes?.catalog;
   if (catalog) for (const n of catalog) instanceTypes.set(n, findInstanceType(n)!);
-  else for (const t of INSTANCE_TYPES) instanceTypes.set(t.name, t);
+  else {
+    // By default, the catalog types the fleet can run: those of a family some host type of it runs
+    // (the catalog sells every EC2 family; a fleet of m5/c5/r5 hosts sells their 31 types).
+    const families = new Set([...hostTypes.values()].flatMap((h) => h.families));
+    for (const t of INSTANCE_TYPES) if (families.has(t.family)) instanceTypes.set(t.name, t);
+  }
   for (const c of s.instanceTypes?.custom ?? []) instanceTypes.set(c.name, instanceTypeOf(c));
   const zones = AVAILABILITY_ZONES.filter((z) => s.fleet.zones.some((f) => f.name === z)) as ZoneName[];
   const p = s.policies?.placement;
@@ -113,7 +119,7 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
 
 /** The seed book (AWS us-east-1), plus the custom types' prices and the scenario's overrides. */
 function priceBookOf(s: Scenario): PriceBookVersion[] {
-  const [seed] = seedPriceBook(0);
+  const [seed] = seedPriceBook(0, listedInstanceTypes(INSTANCE_TYPES));
   const instanceTypes = { ...seed.instanceTypes };
   for (const c of s.instanceTypes?.custom ?? []) instanceTypes[c.name] = { hourly: { ...c.price } };
   for (const [name, hourly] of Object.entries(s.policies?.priceBook?.instanceTypes ?? {})) instanceTypes[name] = { hourly: { ...hourly } };

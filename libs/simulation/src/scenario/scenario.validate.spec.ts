@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { builtInScenario, builtInScenarioNames, formatScenarioError, validateScenario } from '@nimbus/simulation';
+import { HOST_TYPES } from '@nimbus/hypervisor';
 import { applyScenarioOverrides } from './builtin';
 
 /** A small valid scenario; each test breaks one thing. */
@@ -58,7 +59,7 @@ describe('validateScenario', () => {
     [
       'an unknown host type',
       (d: any) => (d.fleet.zones[0].hosts[0].type = 'm6-host'),
-      ["/fleet/zones/0/hosts/0/type: unknown host type 'm6-host' (catalog: m5-host, c5-host, r5-host, m5-xen-pv-host, m5-bt-host)"],
+      [`/fleet/zones/0/hosts/0/type: unknown host type 'm6-host' (catalog: ${HOST_TYPES.length} types, m5-host, c5-host, r5-host, m5-xen-pv-host, m5-bt-host and '<family>-host' for each other family)`],
     ],
     ['a type not on sale', (d: any) => (d.instanceTypes = { catalog: ['c5.large'] }), ["/tenants/0/workloads/0/size/instanceType: 'm5.large' is not an instance type on sale in this scenario"]],
     ['a zone without hosts', (d: any) => (d.tenants[0].workloads[0].zone = 'us-east-1b'), ["/tenants/0/workloads/0/zone: 'us-east-1b' has no hosts in this fleet (zones: us-east-1a)"]],

@@ -158,7 +158,7 @@ function semanticErrors(s: Scenario): ScenarioError[] {
     zones.set(z.name, i);
     z.hosts.forEach((g, j) => {
       if (!findHostType(g.type) && !inline.has(g.type))
-        err(pointer('fleet', 'zones', i, 'hosts', j, 'type'), `unknown host type '${g.type}' (catalog: ${HOST_TYPES.map((h) => h.name).join(', ')}${inline.size ? `; defined here: ${[...inline.keys()].join(', ')}` : ''})`);
+        err(pointer('fleet', 'zones', i, 'hosts', j, 'type'), `unknown host type '${g.type}' (catalog: ${HOST_TYPES.length} types, m5-host, c5-host, r5-host, m5-xen-pv-host, m5-bt-host and '<family>-host' for each other family${inline.size ? `; defined here: ${[...inline.keys()].join(', ')}` : ''})`);
     });
   });
 

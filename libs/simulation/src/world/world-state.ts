@@ -1,4 +1,4 @@
-import { CpuParams, DriverDomainState, HostState, InstanceStateName, InstanceStatus, SimTime, Tenancy, VmRuntimeInit, VolumeDefinition } from '@nimbus/hypervisor';
+import { CatalogAdditions, CpuParams, DriverDomainState, HostState, InstanceStateName, InstanceStatus, SimTime, Tenancy, VmRuntimeInit, VolumeDefinition } from '@nimbus/hypervisor';
 import { HostOwner, PlacementGroupDefinition, RebalancerConfig, RebalancerConfigPatch, RebalancerState, SchedulerConfig } from '@nimbus/scheduler';
 
 /** A host as saved: its type and zone, and (restored) its state and energy so far. */
@@ -49,6 +49,8 @@ export interface WorldState {
   readonly scheduler?: Partial<SchedulerConfig>;
   readonly rebalancer?: RebalancerConfig | RebalancerConfigPatch;
   readonly rebalancerState?: RebalancerState;
+  /** What the catalog has beyond the built-in one (custom types, operators' and tenants' images). */
+  readonly catalog?: CatalogAdditions;
   /** Usage meters' last stored readings, `<vmId>|<meter>` → value. */
   readonly meters?: readonly (readonly [string, number])[];
 }

@@ -1,5 +1,5 @@
 import {
-  BucketSummary, DataPlane, DataPlaneSnapshots, Engine, findHostType, findImage, findInstanceType, Fleet, FleetEvent, HostType, MetricKind, MigrationSettings, SimTime,
+  BucketSummary, Catalog, DataPlane, DataPlaneSnapshots, Engine, findHostType, Fleet, FleetEvent, HostType, MetricKind, MigrationSettings, SimTime,
 } from '@nimbus/hypervisor';
 import {
   AutoRecovery, DEFAULT_REBALANCER_CONFIG, DEFAULT_SCHEDULER_CONFIG, Maintenance, mergeRebalancerConfig, ratiosFor, Rebalancer, RebalancerConfigPatch, Scheduler, SchedulerConfig,
@@ -66,6 +66,11 @@ export class World {
   readonly rebalancer: Rebalancer;
   readonly recovery: AutoRecovery;
   readonly usage = new UsageMeter();
+  /**
+   * The instance types and images this world knows: the built-in catalog plus the state's
+   * additions (custom types, operators' and tenants' images). Every lookup goes through it.
+   */
+  readonly catalog: Catalog;
   private changes: ChangeSet = emptyChangeSet();
   private emitted = 0;
   private readonly observers: ((e: FleetEvent) => void)[] = [];
@@ -105,6 +110,8 @@ export class World {
     this.journal = options.journal ?? true;
     this.metering = options.usage ?? true;
     this.hostTypes = new Map((options.hostTypes ?? []).map((t) => [t.name, t]));
+    const catalog = new Catalog(state.catalog ?? {});
+    this.catalog = catalog;
     const engine = new Engine<FleetEvent>(state.nowMs);
     this.engine = engine;
     engine.subscribe((e) => this.onEvent(e));
@@ -117,8 +124,8 @@ export class World {
     }
     const vms = state.vms ?? [];
     for (const v of vms) {
-      const instanceType = findInstanceType(v.instanceType);
-      const image = findImage(v.imageId);
+      const instanceType = catalog.instanceType(v.instanceType);
+      const image = catalog.image(v.imageId);
       if (!instanceType || !image) throw new RangeError(`instance ${v.vmId} references an unknown type or image`);
       const host = v.hostId ? fleet.host(v.hostId) : undefined;
       // The reason for an impaired status follows from where the VM is: a failed host, a failed
@@ -131,7 +138,7 @@ export class World {
       });
     }
     const schedulerConfig = { ...DEFAULT_SCHEDULER_CONFIG, ...(state.scheduler ?? {}) };
-    const scheduler = new Scheduler(fleet, schedulerConfig, { lastGuaranteeViolationAt: (id) => (this.dataPlane as DataPlane | undefined)?.lastGuaranteeViolationAt(id) ?? null });
+    const scheduler = new Scheduler(fleet, schedulerConfig, { catalog: catalog.instanceTypes(), lastGuaranteeViolationAt: (id) => (this.dataPlane as DataPlane | undefined)?.lastGuaranteeViolationAt(id) ?? null });
     this.scheduler = scheduler;
     for (const g of state.placementGroups ?? []) scheduler.defineGroup(g);
     for (const o of state.hostOwners ?? []) if (fleet.host(o.hostId)) scheduler.setHostOwner(o.hostId, o.owner);
@@ -229,6 +236,7 @@ export class World {
     const outer = this.changes;
     const before = this.emitted;
     const mutationsBefore = this.scheduler.mutations;
+    const catalogBefore = this.catalog.version;
     this.changes = emptyChangeSet();
     try {
       const value = await fn();
@@ -236,7 +244,7 @@ export class World {
       return { ok: true, value };
     } catch (error) {
       this.changes = outer;
-      return { ok: false, error, changedWorld: this.emitted !== before || this.scheduler.mutations !== mutationsBefore };
+      return { ok: false, error, changedWorld: this.emitted !== before || this.scheduler.mutations !== mutationsBefore || this.catalog.version !== catalogBefore };
     }
   }
 

@@ -1,9 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import {
   billingMonthOf, BillingMonth, BillingSummary, CreditPolicy, DEFAULT_CREDIT_POLICY, Invoice, MeteringError, parseBillingMonth, priceAt, PriceBookVersion,
-  seedPriceBook, summarize, UsageRecord, usageReport, UsageReportRow, UsageGrouping, validateCreditPolicy, validatePriceBook, validatePriceBookVersion,
+  seedPriceBook, summarize, withListPrices, UsageRecord, usageReport, UsageReportRow, UsageGrouping, validateCreditPolicy, validatePriceBook, validatePriceBookVersion,
 } from '@nimbus/metering';
-import { MS_PER_DAY } from '@nimbus/hypervisor';
+import { Catalog, INSTANCE_TYPES, MS_PER_DAY } from '@nimbus/hypervisor';
+import { catalogListPrices, listedInstanceTypes } from '@nimbus/simulation';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { ID_PATTERN } from '../common/ids';
 import { TenantEntity } from '../../persistence/entities';
@@ -95,7 +96,9 @@ function deepMerge(base: unknown, patch: unknown): unknown {
  */
 @Injectable()
 export class BillingService implements OnModuleInit {
-  private book: PriceBookVersion[] = seedPriceBook(0);
+  /** The versions as stored (validated). */
+  private stored: PriceBookVersion[] = [];
+  private effective?: { readonly stored: readonly PriceBookVersion[]; readonly catalog: Catalog; readonly catalogVersion: number; readonly book: PriceBookVersion[] };
   private policy: CreditPolicy = DEFAULT_CREDIT_POLICY;
 
   constructor(
@@ -105,8 +108,8 @@ export class BillingService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     // The seed (AWS us-east-1 On-Demand list prices, see libs/metering) from the epoch, so it covers any simulated time.
-    await this.repo.seedPriceBookIfEmpty(seedPriceBook(0)[0], 0);
-    this.book = validatePriceBook(await this.repo.priceBook());
+    await this.repo.seedPriceBookIfEmpty(seedPriceBook(0, listedInstanceTypes(INSTANCE_TYPES))[0], 0);
+    this.stored = validatePriceBook(await this.repo.priceBook());
     const policy = await this.repo.creditPolicy();
     if (policy) this.policy = policy;
   }
@@ -114,6 +117,20 @@ export class BillingService implements OnModuleInit {
   /** Every price book version, validated, in time order (what the rater and the catalog use). */
   get priceBook(): readonly PriceBookVersion[] {
     return this.book;
+  }
+
+  /**
+   * The stored versions, each completed with the list prices of the catalog's types it does not
+   * name (types added since it was written: the data file's, an operator's custom types). One
+   * array per (stored versions, catalog state), so the compiled book is cached across calls.
+   */
+  private get book(): PriceBookVersion[] {
+    const catalog = this.engine.world.catalog;
+    const e = this.effective;
+    if (e && e.stored === this.stored && e.catalog === catalog && e.catalogVersion === catalog.version) return e.book;
+    const book = validatePriceBook(withListPrices(this.stored, catalogListPrices(catalog.allInstanceTypes())));
+    this.effective = { stored: this.stored, catalog, catalogVersion: catalog.version, book };
+    return book;
   }
 
   // ---- prices and credit policy (admin) ----
@@ -141,7 +158,7 @@ export class BillingService implements OnModuleInit {
       validatePriceBookVersion(next);
       validatePriceBook([...this.book, next]);
       await this.repo.insertPriceBookVersion(tx, next, e.now);
-      this.book = validatePriceBook([...this.book, next]);
+      this.stored = validatePriceBook([...this.stored, next]);
       return next;
     });
   }

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CpuParams, CreditMode, findImage, findInstanceType, IncorrectInstanceState, InstanceType, resolveCpuParams, StateTransition, Vm } from '@nimbus/hypervisor';
+import { Catalog, CpuParams, CreditMode, IncorrectInstanceState, InstanceType, resolveCpuParams, StateTransition, Vm } from '@nimbus/hypervisor';
 import { LaunchValidationRequest, LicenseCountingType, validateLaunch } from '@nimbus/scheduler';
 import { launch, rebootVm, startVm, stopVm, terminateVm } from '@nimbus/simulation';
 import { createHash } from 'node:crypto';
-import { ApiError, invalidParameter, notFound } from '../common/api-errors';
+import { ApiError, invalidParameter } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { InstanceEntity, TenantEntity } from '../../persistence/entities';
 import { InstancesRepository } from '../../persistence/instances.repository';
@@ -15,6 +15,7 @@ import { DedicatedHostsService } from '../placement/dedicated-hosts.service';
 import { PlacementGroupsService } from '../placement/placement-groups.service';
 import { VolumesService } from '../volumes/volumes.service';
 import { INSTANCE_NETWORKING, InstanceNetwork, InstanceNetworking } from '../networking/instance-networking';
+import { launchableImage } from '../images/launchable-image';
 import { AttachedVolume, InstanceDescription, InstancePage, QuotaUsage, Reservation } from './instance-description';
 import { CreateTagsCommand, DeleteTagCommand, InstanceIdCommand, ListInstancesQuery, ModifyInstanceAttributeCommand, RunInstancesCommand, SetCreditSpecificationCommand } from './instances.commands';
 import { decodePageToken, encodePageToken } from './page-token';
@@ -40,10 +41,10 @@ function validateUserData(userData: string | undefined): string | undefined {
  * A console log as a Linux or Windows guest prints it on boot, built from what Nimbus knows of the
  * instance: its image, type, zone, launch time and state. Nothing of it is recorded from a guest.
  */
-function bootLog(row: InstanceEntity): string {
+function bootLog(row: InstanceEntity, catalog: Catalog): string {
   if (row.state === 'pending') return '';
-  const image = findImage(row.imageId);
-  const type = findInstanceType(row.instanceType);
+  const image = catalog.image(row.imageId);
+  const type = catalog.instanceType(row.instanceType);
   const at = new Date(row.launchTime).toISOString();
   const windows = row.platform.startsWith('windows');
   const lines = windows
@@ -91,9 +92,9 @@ export class InstancesService {
   }
 
   run(tenant: TenantEntity, cmd: RunInstancesCommand): Promise<Reservation> {
-    const image = findImage(cmd.imageId);
-    if (!image) throw notFound('InvalidAMIID.NotFound', `The image id '[${cmd.imageId}]' does not exist`);
-    const type = findInstanceType(cmd.instanceType);
+    // The world's catalog: built-in, the operator's and the tenant's own images and types.
+    const image = launchableImage(this.engine, tenant.id, cmd.imageId);
+    const type = this.engine.world.catalog.launchableInstanceType(cmd.instanceType);
     if (!type) throw invalidParameter(`instanceType '${cmd.instanceType}' does not exist`);
     // The launch rules (launch-validation.ts): here on the request alone, again below once the group and license configuration are found.
     const launchRequest: LaunchValidationRequest = {
@@ -280,7 +281,7 @@ export class InstancesService {
         throw new ApiError('IncorrectInstanceState', `The instance '${id}' is not in the 'stopped' state (it is '${row.state}'): its ${change.attribute} changes only while it is stopped.`);
       switch (change.attribute) {
         case 'instanceType': {
-          if (!findInstanceType(change.value)) throw invalidParameter(`instanceType '${change.value}' does not exist`);
+          if (!this.engine.world.catalog.launchableInstanceType(change.value)) throw invalidParameter(`instanceType '${change.value}' does not exist`);
           if (change.value !== row.instanceType)
             throw new ApiError('UnsupportedOperation', `Nimbus does not change an instance's type yet (${row.instanceType} → ${change.value}): launch a new instance of that type.`);
           break;
@@ -308,7 +309,7 @@ export class InstancesService {
     const id = cmd.instanceId;
     return this.engine.command(async (tx, e) => {
       const row = await this.requireVisible(tx, tenant.id, id);
-      const type = findInstanceType(row.instanceType);
+      const type = e.world.catalog.instanceType(row.instanceType);
       if (!type || type.baselinePerVcpu === undefined) throw invalidParameter(`The instance '${id}' (${row.instanceType}) is not a burstable performance instance: it has no credit specification.`);
       if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'modified');
       if (e.fleet.vm(id)) e.world.dataPlane.setCreditMode(id, cmd.cpuCredits);
@@ -320,7 +321,7 @@ export class InstancesService {
   /** GetConsoleOutput: a simulated boot log from the instance's image, type and launch (empty until it has booted once). */
   async consoleOutput(tenant: TenantEntity, q: InstanceIdCommand): Promise<{ readonly output: string; readonly timestamp: number }> {
     const row = await this.requireVisible(this.instances.reader, tenant.id, q.instanceId);
-    return { output: bootLog(row), timestamp: row.state === 'pending' ? row.launchTime : Math.max(row.launchTime, row.stateSince) };
+    return { output: bootLog(row, this.engine.world.catalog), timestamp: row.state === 'pending' ? row.launchTime : Math.max(row.launchTime, row.stateSince) };
   }
 
   /** Adds or replaces tags; answers the instance's tags after the change. */

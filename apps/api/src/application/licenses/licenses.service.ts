@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { licensedHost } from '@nimbus/simulation';
-import { findImage, findInstanceType, Fleet } from '@nimbus/hypervisor';
+import { Fleet } from '@nimbus/hypervisor';
 import { LicenseCountingType, LicensedInstance, LicenseLimit, LicenseUsage, licenseUsage } from '@nimbus/scheduler';
 import { ApiError } from '../common/api-errors';
 import { resourceId } from '../common/ids';
@@ -89,8 +89,8 @@ export class LicensesService {
   private async consumersOf(fleet: Fleet, configId: string, tx?: Tx): Promise<LicensedInstance[]> {
     const out: LicensedInstance[] = [];
     for (const r of await this.repo.consumers(configId, tx)) {
-      const product = findImage(r.imageId)?.byolProduct;
-      const type = findInstanceType(r.instanceType);
+      const product = this.engine.world.catalog.image(r.imageId)?.byolProduct;
+      const type = this.engine.world.catalog.instanceType(r.instanceType);
       if (!product || !type) continue;
       const host = r.dedicatedHostId ? licensedHost(fleet, r.dedicatedHostId) : undefined;
       out.push({ instanceId: r.id, vcpus: type.vcpus, product, ...(host ? { dedicatedHost: host } : {}) });

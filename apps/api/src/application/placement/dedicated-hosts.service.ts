@@ -1,6 +1,6 @@
 import { setDedicatedHostOwner } from '@nimbus/simulation';
 import { Injectable } from '@nestjs/common';
-import { findInstanceType, Host, INSTANCE_TYPES, isAvailabilityZone } from '@nimbus/hypervisor';
+import { HOST_TYPES, Host, isAvailabilityZone } from '@nimbus/hypervisor';
 import { InvalidParameterCombination } from '@nimbus/scheduler';
 import { ApiError, invalidParameter } from '../common/api-errors';
 import { DedicatedHostEntity, TenantEntity } from '../../persistence/entities';
@@ -10,7 +10,8 @@ import { EngineService } from '../../engine/engine.service';
 import { AllocateHostsCommand } from './placement.commands';
 
 export const dedicatedHostNotFound = (id: string) => new ApiError('InvalidHostID.NotFound', `The Dedicated Host ID '${id}' does not exist`);
-const FAMILIES = [...new Set(INSTANCE_TYPES.map((t) => t.family))];
+/** The families some host type runs: those a Dedicated Host can be allocated for. */
+const FAMILIES = [...new Set(HOST_TYPES.flatMap((h) => h.families))].sort();
 
 /** A Dedicated Host as its tenant sees it, taken from the fleet when it was read (EC2's DescribeHosts). */
 export interface DedicatedHostView {
@@ -38,7 +39,7 @@ export class DedicatedHostsService {
   allocate(tenant: TenantEntity, cmd: AllocateHostsCommand): Promise<DedicatedHostView[]> {
     if ((cmd.instanceType === undefined) === (cmd.instanceFamily === undefined))
       throw new InvalidParameterCombination('give exactly one of instanceType and instanceFamily');
-    const type = cmd.instanceType !== undefined ? findInstanceType(cmd.instanceType) : undefined;
+    const type = cmd.instanceType !== undefined ? this.engine.world.catalog.launchableInstanceType(cmd.instanceType) : undefined;
     if (cmd.instanceType !== undefined && !type) throw invalidParameter(`instanceType '${cmd.instanceType}' does not exist`);
     const family = type?.family ?? cmd.instanceFamily!;
     if (!FAMILIES.includes(family as never))

@@ -271,6 +271,11 @@ export class VolumesService {
   }
 
   /** Another tenant's volume, or a deleted one, is indistinguishable from a missing one. */
+  /** The tenant's volume, not deleted (InvalidVolume.NotFound otherwise, another tenant's too): CreateSnapshot's look-up. */
+  requireOwned(tenantId: string, id: string, tx?: Tx): Promise<VolumeEntity> {
+    return this.requireVolume(tenantId, id, tx);
+  }
+
   private async requireVolume(tenantId: string, id: string, tx?: Tx): Promise<VolumeEntity> {
     if (!ID_PATTERN('vol').test(id)) throw new ApiError('InvalidVolumeID.Malformed', `Invalid id: '${id}' (expecting 'vol-' and 17 hex digits)`);
     const row = await this.repo.findOwned(tenantId, id, tx);

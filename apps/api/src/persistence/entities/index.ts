@@ -1,4 +1,7 @@
 import { AccessKeyEntity } from './access-key.entity';
+import { CatalogInstanceTypeEntity } from './catalog-instance-type.entity';
+import { ImageEntity } from './image.entity';
+import { SnapshotEntity } from './snapshot.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { BillingMonthEntity } from './billing-month.entity';
 import { DedicatedHostEntity } from './dedicated-host.entity';
@@ -33,6 +36,7 @@ export {
 export { ExperimentEntity, ExperimentRunEntity, SimulationCellEntity, SimulationReportEntity, SimulationRunEntity };
 export { AccessKeyEntity };
 export * from './networking.entity';
+export { CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity };
 
 export const ENTITIES = [
   TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, MetricBucketEntity,
@@ -49,4 +53,6 @@ export const ENTITIES = [
   AccessKeyEntity,
   // Networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs.
   ...NETWORKING_ENTITIES,
+  // The catalog beyond the built-in one: custom types, images, snapshots (issue 15).
+  CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity,
 ];

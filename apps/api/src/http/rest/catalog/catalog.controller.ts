@@ -4,7 +4,7 @@ import { AvailabilityZoneListResponseDto, ImageListResponseDto, InstanceTypeList
 import { TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { CatalogService } from '../../../application/catalog/catalog.service';
-import { mapAvailabilityZone, mapImage, mapInstanceType } from './catalog.mapper';
+import { mapAvailabilityZone, mapInstanceType } from './catalog.mapper';
 
 @ApiTags('catalog')
 @TenantAuth()
@@ -17,13 +17,6 @@ export class CatalogController {
   @Get('instance-types')
   instanceTypes() {
     return { instanceTypes: this.catalog.instanceTypes().map(mapInstanceType) };
-  }
-
-  @Operation('DescribeImages')
-  @ApiOkResponse({ type: ImageListResponseDto })
-  @Get('images')
-  images() {
-    return { images: this.catalog.images().map(mapImage) };
   }
 
   @Operation('DescribeAvailabilityZones')

@@ -1,4 +1,3 @@
-import { Image } from '@nimbus/hypervisor';
 import { PricedInstanceType } from '../../../application/catalog/catalog.service';
 
 export function mapInstanceType({ type: t, hourlyPriceUsd }: PricedInstanceType) {
@@ -14,10 +13,6 @@ export function mapInstanceType({ type: t, hourlyPriceUsd }: PricedInstanceType)
     ebs: t.ebs,
     hourlyPriceUsd,
   };
-}
-
-export function mapImage(i: Image) {
-  return { ...i };
 }
 
 export function mapAvailabilityZone(z: { zoneName: string; regionName: string }) {

@@ -1,0 +1,213 @@
+import { Injectable } from '@nestjs/common';
+import { architectureOf, Image, IMAGES } from '@nimbus/hypervisor';
+import { rebootVm } from '@nimbus/simulation';
+import { ApiError, unauthorized } from '../common/api-errors';
+import { resourceId } from '../common/ids';
+import { ImageEntity, SnapshotEntity, TenantEntity } from '../../persistence/entities';
+import { CatalogRepository } from '../../persistence/catalog.repository';
+import { InstancesRepository } from '../../persistence/instances.repository';
+import { Tx } from '../../persistence/tx';
+import { EngineService } from '../../engine/engine.service';
+import { requireInstance } from '../instances/require-instance';
+import { validateTags } from '../instances/tags';
+import { VolumesService } from '../volumes/volumes.service';
+import { TagsService } from '../tags/tags.service';
+import { CreateImageCommand, DescribeImagesQuery, ImageIdCommand } from './images.commands';
+import { AMAZON_OWNER_ID, BUILT_IN_IMAGES_CREATED_MS, ImageBlockDevice, ImageView } from './image-view';
+import { snapshotCompletesAt } from './snapshots.service';
+import { checkImageId, imageNotFound, launchableImage } from './launchable-image';
+
+export { checkImageId, imageNotFound, launchableImage };
+
+/** An image registers this long after its last snapshot completes (Nimbus's figure; EC2 publishes none). */
+export const IMAGE_REGISTRATION_MS = 10_000;
+const IMAGE_NAME = /^[A-Za-z0-9()[\] ./\-'@_]{3,128}$/;
+
+/**
+ * Images (EC2's DescribeImages, CreateImage, DeregisterImage; GET/POST/DELETE /v1/images): the
+ * built-in catalog's and the operator's (public, owned by `amazon`), and each tenant's own
+ * (private: another tenant's image is InvalidAMIID.NotFound, exactly as a missing one). A tenant's
+ * image is pending until its snapshots complete and it registers (simulated time), then
+ * available; deregistered, it is gone for new launches but stays known to the instances it made.
+ */
+@Injectable()
+export class ImagesService {
+  constructor(
+    private readonly engine: EngineService,
+    private readonly repo: CatalogRepository,
+    private readonly instances: InstancesRepository,
+    private readonly volumes: VolumesService,
+    tags: TagsService,
+  ) {
+    // CreateTags / DeleteTags / DescribeTags on the tenant's own images.
+    tags.register({
+      resourceType: 'image',
+      idPrefix: 'ami',
+      require: async (tenant, id) => void (await this.ownImage(tenant, id)),
+      put: async (tenant, id, t) => void (await this.putTags(tenant, id, t)),
+      tagsOf: async (tenant, id) => JSON.parse((await this.ownImage(tenant, id)).tags) as Record<string, string>,
+      deleteKey: (tenant, id, key) => this.deleteTag(tenant, id, key),
+      listAll: async (tenant) =>
+        (await this.repo.visibleImages(tenant.id))
+          .filter((r) => r.tenantId === tenant.id)
+          .flatMap((r) => Object.entries(JSON.parse(r.tags) as Record<string, string>).map(([key, value]) => ({ resourceId: r.id, resourceType: 'image', key, value }))),
+    });
+  }
+
+  /** Images the tenant may see: public ones and its own, selected as DescribeImages asks. */
+  async describe(tenant: TenantEntity, q: DescribeImagesQuery = {}): Promise<ImageView[]> {
+    for (const id of q.imageIds ?? []) checkImageId(id);
+    const now = this.engine.now;
+    const rows = await this.repo.visibleImages(tenant.id);
+    const all = [...IMAGES.map(builtInView), ...rows.map((r) => rowView(r, tenant, now))];
+    const ids = q.imageIds ?? [];
+    if (ids.length > 0) {
+      const missing = ids.filter((id) => !all.some((v) => v.image.imageId === id));
+      if (missing.length > 0) throw imageNotFound(missing.join(', '));
+    }
+    const owners = q.owners ?? [];
+    const executableBy = q.executableBy ?? [];
+    return all.filter(
+      (v) =>
+        (ids.length === 0 || ids.includes(v.image.imageId)) &&
+        (owners.length === 0 || owners.some((o) => ownerMatches(o, v, tenant))) &&
+        (executableBy.length === 0 || executableBy.some((e) => (e === 'all' ? v.isPublic : e === 'self' || e === tenant.accountId))),
+    );
+  }
+
+  async get(tenant: TenantEntity, q: ImageIdCommand): Promise<ImageView> {
+    return (await this.describe(tenant, { imageIds: [q.imageId] }))[0];
+  }
+
+  /**
+   * The image a tenant's launch may use: known, not deregistered, public or its own, and available
+   * (a pending one is InvalidAMIID.Unavailable, as EC2 answers).
+   */
+  launchable(tenantId: string, imageId: string): Image {
+    return launchableImage(this.engine, tenantId, imageId);
+  }
+
+  /** CreateImage: a snapshot of each attached volume, a private image of the instance's platform and architecture. */
+  create(tenant: TenantEntity, cmd: CreateImageCommand): Promise<ImageView> {
+    if (typeof cmd.name !== 'string' || !IMAGE_NAME.test(cmd.name))
+      throw new ApiError('InvalidAMIName.Malformed', "AMI names must be 3 to 128 characters of letters, digits, ( ) [ ] space . / - ' @ _");
+    if (cmd.description !== undefined && cmd.description.length > 255) throw new ApiError('InvalidParameterValue', 'description must be at most 255 characters');
+    const tags = validateTags({ ...(cmd.tags ?? {}) });
+    const snapshotTags = JSON.stringify(validateTags({ ...(cmd.snapshotTags ?? {}) }));
+    return this.engine.command(async (tx, e) => {
+      const row = await requireInstance(this.instances, tx, tenant.id, cmd.instanceId, e.now);
+      if (row.state !== 'running' && row.state !== 'stopped')
+        throw new ApiError('IncorrectInstanceState', `The instance '${row.id}' is not in a state from which it can be imaged (${row.state})`);
+      if (await this.repo.ownImageNamed(tx, tenant.id, cmd.name)) throw new ApiError('InvalidAMIName.Duplicate', `AMI name ${cmd.name} is already in use by an image you own`);
+      const source = e.world.catalog.image(row.imageId);
+      if (!source) throw new ApiError('InvalidAMIID.Unavailable', `The image '${row.imageId}' the instance was launched from is not known`);
+      // A consistent image: the instance reboots (unless NoReboot), as CreateImage does on EC2.
+      if (!cmd.noReboot && row.state === 'running') rebootVm(e.world, tenant.id, row.id);
+      const imageId = resourceId('ami');
+      const attached = (await this.volumes.attachedTo(tx, [row.id])).get(row.id) ?? [];
+      const snapshots: SnapshotEntity[] = attached.map((v) => ({
+        id: resourceId('snap'), tenantId: tenant.id, volumeId: v.id, volumeSizeGiB: v.sizeGiB, description: `Created by CreateImage(${row.id}) for ${imageId}`,
+        imageId, tags: snapshotTags, startedAt: e.now, completedAt: snapshotCompletesAt(e.now, v.sizeGiB),
+      }));
+      const availableAt = Math.max(e.now, ...snapshots.map((s) => s.completedAt)) + IMAGE_REGISTRATION_MS;
+      const image: Image = {
+        imageId, name: cmd.name, platform: source.platform, architecture: architectureOf(source), licenseModel: source.licenseModel,
+        ...(source.byolProduct ? { byolProduct: source.byolProduct } : {}),
+        bootSeconds: source.bootSeconds, shutdownSeconds: source.shutdownSeconds, ownerTenantId: tenant.id, availableFromMs: availableAt,
+      };
+      const blockDevices: ImageBlockDevice[] = attached.map((v, i) => ({
+        deviceName: v.device ?? `/dev/xvd${String.fromCharCode(97 + i)}`, snapshotId: snapshots[i].id, volumeSizeGiB: v.sizeGiB, volumeType: v.volumeType,
+        deleteOnTermination: v.deleteOnTermination,
+      }));
+      const entity: ImageEntity = {
+        id: imageId, tenantId: tenant.id, name: cmd.name, description: cmd.description ?? null, body: JSON.stringify(image), sourceInstanceId: row.id,
+        blockDevices: JSON.stringify(blockDevices), tags: JSON.stringify(tags), state: 'available', createdAt: e.now, availableAt, deregisteredAt: null,
+      };
+      await this.repo.insertSnapshots(tx, snapshots);
+      await this.repo.insertImage(tx, entity);
+      e.world.catalog.addImage(image);
+      return rowView(entity, tenant, e.now);
+    });
+  }
+
+  /** DeregisterImage: only the owner; its snapshots stay (DeleteSnapshot them after). */
+  deregister(tenant: TenantEntity, cmd: ImageIdCommand): Promise<void> {
+    checkImageId(cmd.imageId);
+    return this.engine.command(async (tx, e) => {
+      const row = await this.repo.imageRow(tx, cmd.imageId);
+      if (row && row.tenantId === tenant.id) {
+        if (row.state === 'deregistered') throw new ApiError('InvalidAMIID.Unavailable', `The image '${cmd.imageId}' is already deregistered`);
+        await this.repo.deregisterImage(tx, row.id, e.now);
+        e.world.catalog.retireImage(row.id);
+        return;
+      }
+      // A public image is not the tenant's to deregister; another tenant's is as missing.
+      const publicImage = (row && row.tenantId === null && row.state !== 'deregistered') || (!row && IMAGES.some((i) => i.imageId === cmd.imageId));
+      if (publicImage) throw unauthorized(`You do not own the image '${cmd.imageId}'`);
+      throw imageNotFound(cmd.imageId);
+    });
+  }
+
+  /** Adds or replaces tags on the tenant's own image (CreateTags on an `ami-` id). */
+  putTags(tenant: TenantEntity, imageId: string, tags: Readonly<Record<string, unknown>>): Promise<Record<string, string>> {
+    checkImageId(imageId);
+    const valid = validateTags({ ...tags });
+    return this.engine.command(async (tx) => {
+      const row = await this.ownRow(tx, tenant, imageId);
+      const merged = validateTags({ ...(JSON.parse(row.tags) as Record<string, string>), ...valid });
+      await this.repo.setImageTags(tx, row.id, merged);
+      return merged;
+    });
+  }
+
+  deleteTag(tenant: TenantEntity, imageId: string, key: string): Promise<void> {
+    checkImageId(imageId);
+    return this.engine.command(async (tx) => {
+      const row = await this.ownRow(tx, tenant, imageId);
+      const tags = JSON.parse(row.tags) as Record<string, string>;
+      delete tags[key];
+      await this.repo.setImageTags(tx, row.id, tags);
+    });
+  }
+
+  /** The tenant's own image, not deregistered (committed state). */
+  private async ownImage(tenant: TenantEntity, imageId: string): Promise<ImageEntity> {
+    checkImageId(imageId);
+    const row = await this.repo.imageRow(undefined, imageId);
+    if (!row || row.tenantId !== tenant.id || row.state === 'deregistered') throw imageNotFound(imageId);
+    return row;
+  }
+
+  private async ownRow(tx: Tx, tenant: TenantEntity, imageId: string): Promise<ImageEntity> {
+    const row = await this.repo.imageRow(tx, imageId);
+    if (!row || row.tenantId !== tenant.id || row.state === 'deregistered') throw imageNotFound(imageId);
+    return row;
+  }
+}
+
+function ownerMatches(owner: string, v: ImageView, tenant: TenantEntity): boolean {
+  if (owner === 'self') return v.ownerTenantId === tenant.id;
+  if (owner === 'amazon') return v.ownerAlias === 'amazon';
+  return v.ownerId === owner;
+}
+
+function builtInView(image: Image): ImageView {
+  return {
+    image, name: image.name, platform: image.platform, architecture: architectureOf(image), licenseModel: image.licenseModel, ownerId: AMAZON_OWNER_ID,
+    ownerAlias: 'amazon', isPublic: true, state: 'available', creationMs: BUILT_IN_IMAGES_CREATED_MS, rootDeviceName: '/dev/xvda', blockDevices: [], tags: {},
+  };
+}
+
+/** A stored image as the tenant sees it (an operator's is public and Amazon's; its own carries its account id). */
+export function rowView(row: ImageEntity, tenant: TenantEntity | undefined, now: number): ImageView {
+  const image = JSON.parse(row.body) as Image;
+  const own = row.tenantId !== null;
+  const blockDevices = JSON.parse(row.blockDevices) as ImageBlockDevice[];
+  return {
+    image, name: row.name, ...(row.description !== null ? { description: row.description } : {}), platform: image.platform, architecture: architectureOf(image),
+    licenseModel: image.licenseModel, ownerId: own ? (tenant?.accountId ?? '') : AMAZON_OWNER_ID, ...(own ? { ownerTenantId: row.tenantId! } : { ownerAlias: 'amazon' }),
+    isPublic: !own, state: now < row.availableAt ? 'pending' : 'available', creationMs: row.createdAt, rootDeviceName: blockDevices[0]?.deviceName ?? '/dev/xvda',
+    blockDevices, tags: JSON.parse(row.tags) as Record<string, string>, ...(row.sourceInstanceId ? { sourceInstanceId: row.sourceInstanceId } : {}),
+  };
+}
+

@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError, notFound } from '../common/api-errors';
+import { resourceId } from '../common/ids';
+import { SnapshotEntity, TenantEntity } from '../../persistence/entities';
+import { CatalogRepository } from '../../persistence/catalog.repository';
+import { EngineService } from '../../engine/engine.service';
+import { validateTags } from '../instances/tags';
+import { VolumesService } from '../volumes/volumes.service';
+import { TagsService } from '../tags/tags.service';
+import { CreateSnapshotCommand, DescribeSnapshotsQuery } from './images.commands';
+
+/**
+ * How long a snapshot takes in simulated time: 30 s, plus 1 s per GiB of the volume (Nimbus's
+ * model: EC2 publishes no figure; an 8 GiB root volume completes in 38 s, 1 TiB in about 17 min).
+ */
+const SNAPSHOT_BASE_MS = 30_000;
+const SNAPSHOT_MS_PER_GIB = 1_000;
+const SNAPSHOT_ID = /^snap-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+export function snapshotCompletesAt(startMs: number, sizeGiB: number): number {
+  return startMs + SNAPSHOT_BASE_MS + sizeGiB * SNAPSHOT_MS_PER_GIB;
+}
+
+export const snapshotNotFound = (id: string) => notFound('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
+
+function checkSnapshotId(id: string): void {
+  if (!SNAPSHOT_ID.test(id)) throw new ApiError('InvalidSnapshotID.Malformed', `Invalid id: "${id.slice(0, 64)}" (expecting "snap-" and 8 or 17 hex digits)`);
+}
+
+/** A snapshot as DescribeSnapshots and GET /v1/snapshots show it: status and progress from simulated time. */
+export interface SnapshotView {
+  readonly row: SnapshotEntity;
+  readonly ownerId: string;
+  readonly status: 'pending' | 'completed';
+  /** Whole percent, as EC2's `progress` (`"45%"`). */
+  readonly progressPercent: number;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export function snapshotView(row: SnapshotEntity, accountId: string, now: number): SnapshotView {
+  const done = now >= row.completedAt;
+  const progressPercent = done ? 100 : Math.floor(((now - row.startedAt) / (row.completedAt - row.startedAt)) * 100);
+  return { row, ownerId: accountId, status: done ? 'completed' : 'pending', progressPercent, tags: JSON.parse(row.tags) as Record<string, string> };
+}
+
+/** EBS snapshots (CreateSnapshot, DescribeSnapshots, DeleteSnapshot; /v1/snapshots): private to their tenant. */
+@Injectable()
+export class SnapshotsService {
+  constructor(
+    private readonly engine: EngineService,
+    private readonly repo: CatalogRepository,
+    private readonly volumes: VolumesService,
+    tags: TagsService,
+  ) {
+    // CreateTags / DeleteTags / DescribeTags on the tenant's snapshots.
+    tags.register({
+      resourceType: 'snapshot',
+      idPrefix: 'snap',
+      require: async (tenant, id) => void (await this.describe(tenant, { snapshotIds: [id] })),
+      put: async (tenant, id, t) => void (await this.putTags(tenant, id, t)),
+      tagsOf: async (tenant, id) => (await this.describe(tenant, { snapshotIds: [id] }))[0].tags,
+      deleteKey: (tenant, id, key) => this.deleteTag(tenant, id, key),
+      listAll: async (tenant) =>
+        (await this.describe(tenant)).flatMap((v) => Object.entries(v.tags).map(([key, value]) => ({ resourceId: v.row.id, resourceType: 'snapshot', key, value }))),
+    });
+  }
+
+  create(tenant: TenantEntity, cmd: CreateSnapshotCommand): Promise<SnapshotView> {
+    if (cmd.description !== undefined && cmd.description.length > 255) throw new ApiError('InvalidParameterValue', 'description must be at most 255 characters');
+    const tags = validateTags({ ...(cmd.tags ?? {}) });
+    return this.engine.command(async (tx, e) => {
+      const volume = await this.volumes.requireOwned(tenant.id, cmd.volumeId, tx);
+      const row: SnapshotEntity = {
+        id: resourceId('snap'), tenantId: tenant.id, volumeId: volume.id, volumeSizeGiB: volume.sizeGiB, description: cmd.description ?? null, imageId: null,
+        tags: JSON.stringify(tags), startedAt: e.now, completedAt: snapshotCompletesAt(e.now, volume.sizeGiB),
+      };
+      await this.repo.insertSnapshots(tx, [row]);
+      return snapshotView(row, tenant.accountId, e.now);
+    });
+  }
+
+  /** The tenant's snapshots: EC2 has public snapshots too; Nimbus has none, so another owner selects nothing. */
+  async describe(tenant: TenantEntity, q: DescribeSnapshotsQuery = {}): Promise<SnapshotView[]> {
+    const ids = q.snapshotIds ?? [];
+    for (const id of ids) checkSnapshotId(id);
+    const now = this.engine.now;
+    const rows = await this.repo.snapshotsOf(tenant.id);
+    const missing = ids.filter((id) => !rows.some((r) => r.id === id));
+    if (missing.length > 0) throw snapshotNotFound(missing.join(', '));
+    const owners = q.owners ?? [];
+    const mine = owners.length === 0 || owners.some((o) => o === 'self' || o === tenant.accountId);
+    if (!mine) return [];
+    return rows.filter((r) => ids.length === 0 || ids.includes(r.id)).map((r) => snapshotView(r, tenant.accountId, now));
+  }
+
+  /** DeleteSnapshot: refused while an image (not deregistered) is backed by it. */
+  delete(tenant: TenantEntity, snapshotId: string): Promise<void> {
+    checkSnapshotId(snapshotId);
+    return this.engine.command(async (tx) => {
+      const row = await this.repo.snapshotRow(tx, snapshotId);
+      if (!row || row.tenantId !== tenant.id) throw snapshotNotFound(snapshotId);
+      const image = await this.repo.imageUsing(tx, row);
+      if (image) throw new ApiError('InvalidSnapshot.InUse', `The snapshot ${snapshotId} is currently in use by ${image}`);
+      await this.repo.deleteSnapshot(tx, snapshotId);
+    });
+  }
+
+  deleteTag(tenant: TenantEntity, snapshotId: string, key: string): Promise<void> {
+    checkSnapshotId(snapshotId);
+    return this.engine.command(async (tx) => {
+      const row = await this.repo.snapshotRow(tx, snapshotId);
+      if (!row || row.tenantId !== tenant.id) throw snapshotNotFound(snapshotId);
+      const tags = JSON.parse(row.tags) as Record<string, string>;
+      delete tags[key];
+      await this.repo.setSnapshotTags(tx, snapshotId, tags);
+    });
+  }
+
+  putTags(tenant: TenantEntity, snapshotId: string, tags: Readonly<Record<string, unknown>>): Promise<Record<string, string>> {
+    checkSnapshotId(snapshotId);
+    const valid = validateTags({ ...tags });
+    return this.engine.command(async (tx) => {
+      const row = await this.repo.snapshotRow(tx, snapshotId);
+      if (!row || row.tenantId !== tenant.id) throw snapshotNotFound(snapshotId);
+      const merged = validateTags({ ...(JSON.parse(row.tags) as Record<string, string>), ...valid });
+      await this.repo.setSnapshotTags(tx, snapshotId, merged);
+      return merged;
+    });
+  }
+}

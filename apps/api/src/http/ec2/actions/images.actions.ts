@@ -1,0 +1,198 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../../../application/common/api-errors';
+import { ImageView, platformDetailsOf } from '../../../application/images/image-view';
+import { ImagesService } from '../../../application/images/images.service';
+import { SnapshotsService, SnapshotView } from '../../../application/images/snapshots.service';
+import { Ec2Actions, Ec2Params, items } from '../ec2-action';
+import { Ec2ActionSource } from '../ec2-action-source';
+import { filterMatcher } from '../ec2-filters';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const tagSet = (tags: Readonly<Record<string, string>>) => items(Object.entries(tags).map(([key, value]) => ({ key, value })));
+
+/** `TagSpecification.N` (ResourceType, Tag.M.Key/Value) for the resource types an action tags; another type is InvalidParameterValue. */
+function tagSpecifications(p: Ec2Params, allowed: readonly string[]): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const spec of p.structs('TagSpecification')) {
+    const type = spec.required('ResourceType');
+    if (!allowed.includes(type)) throw new ApiError('InvalidParameterValue', `'${type.slice(0, 64)}' is not a valid taggable resource type for this operation (${allowed.join(', ')})`);
+    const tags = (out[type] ??= {});
+    for (const tag of spec.structs('Tag')) tags[tag.required('Key')] = tag.string('Value') ?? '';
+  }
+  return out;
+}
+
+/** EC2's `MaxResults` (5–1000) and `NextToken` over items sorted by id: the token is the last id of the previous page. */
+function page<T>(p: Ec2Params, all: readonly T[], idOf: (x: T) => string): { page: T[]; nextToken?: string } {
+  const max = p.int('MaxResults', { min: 5, max: 1000 });
+  const token = p.string('NextToken');
+  let after: string | undefined;
+  if (token !== undefined) {
+    after = Buffer.from(token, 'base64url').toString('utf8');
+    if (!/^(ami|snap)-[0-9a-f]{8,17}$/.test(after)) throw new ApiError('InvalidPaginationToken', `The pagination token '${token.slice(0, 64)}' is invalid`);
+  }
+  const sorted = [...all].sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
+  const rest = after === undefined ? sorted : sorted.filter((x) => idOf(x) > after!);
+  if (max === undefined || rest.length <= max) return { page: rest };
+  const out = rest.slice(0, max);
+  return { page: out, nextToken: Buffer.from(idOf(out[out.length - 1]), 'utf8').toString('base64url') };
+}
+
+function imageItem(v: ImageView) {
+  const { details, usageOperation } = platformDetailsOf(v.image);
+  return {
+    imageId: v.image.imageId,
+    imageLocation: `${v.ownerAlias ?? v.ownerId}/${v.name}`,
+    imageState: v.state,
+    imageOwnerId: v.ownerId,
+    creationDate: iso(v.creationMs),
+    isPublic: v.isPublic,
+    architecture: v.architecture,
+    imageType: 'machine',
+    platform: v.platform.startsWith('windows') ? 'windows' : undefined,
+    platformDetails: details,
+    usageOperation,
+    imageOwnerAlias: v.ownerAlias,
+    name: v.name,
+    description: v.description,
+    rootDeviceType: 'ebs',
+    rootDeviceName: v.rootDeviceName,
+    blockDeviceMapping: items(v.blockDevices.map((b) => ({
+      deviceName: b.deviceName,
+      ebs: { snapshotId: b.snapshotId, volumeSize: b.volumeSizeGiB, deleteOnTermination: b.deleteOnTermination, volumeType: b.volumeType, encrypted: false },
+    }))),
+    virtualizationType: 'hvm',
+    hypervisor: 'xen',
+    enaSupport: true,
+    tagSet: tagSet(v.tags),
+  };
+}
+
+function snapshotItem(v: SnapshotView) {
+  const r = v.row;
+  return {
+    snapshotId: r.id, volumeId: r.volumeId ?? 'vol-ffffffff', status: v.status, startTime: iso(r.startedAt), progress: `${v.progressPercent}%`, ownerId: v.ownerId,
+    volumeSize: r.volumeSizeGiB, description: r.description ?? '', encrypted: false, storageTier: 'standard', tagSet: tagSet(v.tags),
+  };
+}
+
+/** Images and snapshots (issue 15): DescribeImages, CreateImage, DeregisterImage, Create/Describe/DeleteSnapshot(s). */
+@Injectable()
+export class ImagesEc2Actions implements Ec2ActionSource {
+  constructor(
+    private readonly images: ImagesService,
+    private readonly snapshots: SnapshotsService,
+  ) {}
+
+  readonly actions: Ec2Actions = {
+    DescribeImages: {
+      operation: 'DescribeImages',
+      params: ['ImageId', 'Owner', 'ExecutableBy', 'Filter', 'MaxResults', 'NextToken', 'IncludeDeprecated', 'IncludeDisabled'],
+      handler: async (ctx, p) => {
+        p.bool('IncludeDeprecated');
+        p.bool('IncludeDisabled');
+        const imageIds = p.list('ImageId');
+        const owners = p.list('Owner');
+        for (const o of owners)
+          if (!['self', 'amazon', 'aws-marketplace', 'aws-backup-vault'].includes(o) && !/^\d{12}$/.test(o))
+            throw new ApiError('InvalidUserID.Malformed', `Invalid user id: '${o.slice(0, 64)}'`);
+        const executableBy = p.list('ExecutableBy');
+        const match = filterMatcher(p.filters(), {
+          architecture: (v: ImageView) => v.architecture,
+          'block-device-mapping.snapshot-id': (v) => v.blockDevices.map((b) => b.snapshotId),
+          'block-device-mapping.volume-size': (v) => v.blockDevices.map((b) => String(b.volumeSizeGiB)),
+          'block-device-mapping.volume-type': (v) => v.blockDevices.map((b) => b.volumeType),
+          'block-device-mapping.device-name': (v) => v.blockDevices.map((b) => b.deviceName),
+          description: (v) => v.description,
+          hypervisor: () => 'xen',
+          'image-id': (v) => v.image.imageId,
+          'image-type': () => 'machine',
+          'is-public': (v) => String(v.isPublic),
+          name: (v) => v.name,
+          'owner-alias': (v) => v.ownerAlias,
+          'owner-id': (v) => v.ownerId,
+          platform: (v) => (v.platform.startsWith('windows') ? 'windows' : undefined),
+          'platform-details': (v) => platformDetailsOf(v.image).details,
+          'usage-operation': (v) => platformDetailsOf(v.image).usageOperation,
+          'root-device-name': (v) => v.rootDeviceName,
+          'root-device-type': () => 'ebs',
+          state: (v) => v.state,
+          'virtualization-type': () => 'hvm',
+          'tag-key': (v) => Object.keys(v.tags),
+          'tag-value': (v) => Object.values(v.tags),
+        }, (v) => v.tags);
+        const found = (await this.images.describe(ctx.tenant, { imageIds, owners, executableBy })).filter(match);
+        const { page: shown, nextToken } = page(p, found, (v) => v.image.imageId);
+        return { imagesSet: items(shown.map(imageItem)), nextToken };
+      },
+    },
+    CreateImage: {
+      operation: 'CreateImage',
+      params: ['InstanceId', 'Name', 'Description', 'NoReboot', 'TagSpecification', 'BlockDeviceMapping'],
+      handler: async (ctx, p) => {
+        if (p.has('BlockDeviceMapping')) throw new ApiError('InvalidParameterValue', 'Nimbus does not support BlockDeviceMapping on CreateImage: the image has a snapshot of each attached volume');
+        const tags = tagSpecifications(p, ['image', 'snapshot']);
+        const image = await this.images.create(ctx.tenant, {
+          instanceId: p.required('InstanceId'), name: p.required('Name'), description: p.string('Description'), noReboot: p.bool('NoReboot'),
+          tags: tags.image ?? {}, snapshotTags: tags.snapshot ?? {},
+        });
+        return { imageId: image.image.imageId };
+      },
+    },
+    DeregisterImage: {
+      operation: 'DeregisterImage',
+      params: ['ImageId', 'DeleteAssociatedSnapshots'],
+      handler: async (ctx, p) => {
+        if (p.bool('DeleteAssociatedSnapshots')) throw new ApiError('InvalidParameterValue', 'Nimbus does not support DeleteAssociatedSnapshots: delete the snapshots with DeleteSnapshot');
+        await this.images.deregister(ctx.tenant, { imageId: p.required('ImageId') });
+        return { return: true };
+      },
+    },
+    CreateSnapshot: {
+      operation: 'CreateSnapshot',
+      params: ['VolumeId', 'Description', 'TagSpecification', 'OutpostArn', 'Location'],
+      handler: async (ctx, p) => {
+        if (p.has('OutpostArn') || p.has('Location')) throw new ApiError('InvalidParameterValue', 'Nimbus has no Outposts or Local Zones: omit OutpostArn and Location');
+        const tags = tagSpecifications(p, ['snapshot']);
+        const v = await this.snapshots.create(ctx.tenant, { volumeId: p.required('VolumeId'), description: p.string('Description'), tags: tags.snapshot ?? {} });
+        return snapshotItem(v);
+      },
+    },
+    DescribeSnapshots: {
+      operation: 'DescribeSnapshots',
+      params: ['SnapshotId', 'OwnerId', 'Owner', 'RestorableBy', 'Filter', 'MaxResults', 'NextToken'],
+      handler: async (ctx, p) => {
+        const owners = [...p.list('OwnerId'), ...p.list('Owner')];
+        for (const o of owners)
+          if (!['self', 'amazon'].includes(o) && !/^\d{12}$/.test(o)) throw new ApiError('InvalidUserID.Malformed', `Invalid user id: '${o.slice(0, 64)}'`);
+        const restorableBy = p.list('RestorableBy');
+        const match = filterMatcher(p.filters(), {
+          description: (v: SnapshotView) => v.row.description ?? '',
+          encrypted: () => 'false',
+          'owner-id': (v) => v.ownerId,
+          progress: (v) => `${v.progressPercent}%`,
+          'snapshot-id': (v) => v.row.id,
+          'start-time': (v) => iso(v.row.startedAt),
+          status: (v) => v.status,
+          'volume-id': (v) => v.row.volumeId ?? undefined,
+          'volume-size': (v) => String(v.row.volumeSizeGiB),
+          'storage-tier': () => 'standard',
+          'tag-key': (v) => Object.keys(v.tags),
+          'tag-value': (v) => Object.values(v.tags),
+        }, (v) => v.tags);
+        const mine = restorableBy.length === 0 || restorableBy.some((r) => r === 'self' || r === 'all' || r === ctx.accountId);
+        const found = mine ? (await this.snapshots.describe(ctx.tenant, { snapshotIds: p.list('SnapshotId'), owners })).filter(match) : [];
+        const { page: shown, nextToken } = page(p, found, (v) => v.row.id);
+        return { snapshotSet: items(shown.map(snapshotItem)), nextToken };
+      },
+    },
+    DeleteSnapshot: {
+      operation: 'DeleteSnapshot',
+      params: ['SnapshotId'],
+      handler: async (ctx, p) => {
+        await this.snapshots.delete(ctx.tenant, p.required('SnapshotId'));
+        return { return: true };
+      },
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { msTransformer } from './columns';
+import { TenantEntity } from './tenant.entity';
+
+/** An EBS snapshot of a tenant's volume: pending from `startedAt` until `completedAt` (simulated time); `imageId` is the image it backs, if any. */
+@Entity('snapshots')
+@Index('ix_snapshots_tenant', ['tenantId'])
+@Index('ix_snapshots_image', ['imageId'])
+export class SnapshotEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'volume_id', type: 'varchar', length: 32, nullable: true }) volumeId!: string | null;
+  @Column({ name: 'volume_size_gib', type: 'integer' }) volumeSizeGiB!: number;
+  @Column({ type: 'varchar', length: 255, nullable: true }) description!: string | null;
+  @Column({ name: 'image_id', type: 'varchar', length: 32, nullable: true }) imageId!: string | null;
+  @Column({ type: 'text' }) tags!: string;
+  @Column({ name: 'started_at', type: 'bigint', transformer: msTransformer }) startedAt!: number;
+  @Column({ name: 'completed_at', type: 'bigint', transformer: msTransformer }) completedAt!: number;
+  @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'fk_snapshots_tenant' })
+  tenant?: TenantEntity;
+}

@@ -1,0 +1,132 @@
+import {
+  CreateImageCommand, CreateSnapshotCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeSnapshotsCommand, EC2Client,
+  DescribeInstanceTypesCommand, paginateDescribeImages, RunInstancesCommand, waitUntilImageAvailable, waitUntilSnapshotCompleted,
+} from '@aws-sdk/client-ec2';
+import { LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
+import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
+
+/** Images and snapshots through the JS SDK: DescribeImages (owners, filters, pages), CreateImage with a waiter, DeregisterImage, snapshots. */
+describe('EC2 images and snapshots (JS SDK)', () => {
+  let t: TestApp;
+  let alice: Ec2Tenant;
+  let bob: Ec2Tenant;
+  let client: EC2Client;
+  let bobClient: EC2Client;
+  beforeAll(async () => {
+    t = await startApp();
+    await t.hosts('m5-host', 'us-east-1a', 2);
+    alice = await ec2Tenant(t, 'alice');
+    bob = await ec2Tenant(t, 'bob');
+    client = ec2Client(t, alice);
+    bobClient = ec2Client(t, bob);
+  });
+  afterAll(async () => {
+    client?.destroy();
+    bobClient?.destroy();
+    await t?.close();
+  });
+
+  it("lists the catalog's public images as Amazon's, with EC2's fields, filters and pages", async () => {
+    const out = await client.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
+    const al2023 = out.Images!.find((i) => i.ImageId === LINUX_AMI)!;
+    expect(al2023).toMatchObject({
+      Name: 'Amazon Linux 2023', State: 'available', OwnerId: '137112412989', ImageOwnerAlias: 'amazon', Public: true, Architecture: 'x86_64',
+      PlatformDetails: 'Linux/UNIX', UsageOperation: 'RunInstances', RootDeviceType: 'ebs', VirtualizationType: 'hvm', ImageType: 'machine',
+    });
+    expect(al2023.Platform).toBeUndefined();
+    expect(out.Images!.find((i) => i.ImageId === WINDOWS_AMI)).toMatchObject({ Platform: 'windows', PlatformDetails: 'Windows', UsageOperation: 'RunInstances:0002' });
+
+    const arm = await client.send(new DescribeImagesCommand({ Filters: [{ Name: 'architecture', Values: ['arm64'] }, { Name: 'name', Values: ['*Linux*'] }] }));
+    expect(arm.Images!.map((i) => i.Name)).toEqual(['Amazon Linux 2023 (arm64)']);
+    const windows = await client.send(new DescribeImagesCommand({ Filters: [{ Name: 'platform', Values: ['windows'] }] }));
+    expect(windows.Images!.length).toBeGreaterThanOrEqual(4);
+    expect(windows.Images!.every((i) => (i.Platform as string) === 'windows')).toBe(true);
+
+    const all: string[] = [];
+    for await (const p of paginateDescribeImages({ client, pageSize: 5 }, { Owners: ['amazon'] })) {
+      expect(p.Images!.length).toBeLessThanOrEqual(5);
+      all.push(...p.Images!.map((i) => i.ImageId!));
+    }
+    expect(all.sort()).toEqual(out.Images!.map((i) => i.ImageId!).sort());
+    expect(new Set(all).size).toBe(all.length);
+
+    expect((await failure(client.send(new DescribeImagesCommand({ ImageIds: ['ami-nope'] })))).name).toBe('InvalidAMIID.Malformed');
+    expect((await failure(client.send(new DescribeImagesCommand({ ImageIds: ['ami-00000000000000000'] })))).name).toBe('InvalidAMIID.NotFound');
+    expect((await failure(client.send(new DescribeImagesCommand({ Filters: [{ Name: 'bogus', Values: ['x'] }] })))).name).toBe('InvalidParameterValue');
+  });
+
+  it('answers DescribeInstanceTypes from the broad catalog (t2.micro, m4.large, t1.micro as AWS publishes them)', async () => {
+    const out = await client.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['t2.micro', 'm4.large', 't1.micro'] }));
+    const byName = Object.fromEntries(out.InstanceTypes!.map((x) => [x.InstanceType, x]));
+    expect(byName['t2.micro']).toMatchObject({ VCpuInfo: { DefaultVCpus: 1 }, MemoryInfo: { SizeInMiB: 1024 }, BurstablePerformanceSupported: true });
+    expect(byName['m4.large']).toMatchObject({ VCpuInfo: { DefaultVCpus: 2 }, MemoryInfo: { SizeInMiB: 8192 } });
+    expect(byName['t1.micro']).toMatchObject({ VCpuInfo: { DefaultVCpus: 1 }, MemoryInfo: { SizeInMiB: 627 } });
+  });
+
+  it('snapshots a volume, waits for it to complete, and deletes it; another tenant sees none of it', async () => {
+    const volumeId = (await t.as(alice.key).post('/v1/volumes', { availabilityZone: 'us-east-1a', sizeGiB: 10, type: 'gp3' }).expect(201)).body.volumeId;
+    const snap = await client.send(new CreateSnapshotCommand({ VolumeId: volumeId, Description: 'before upgrade', TagSpecifications: [{ ResourceType: 'snapshot', Tags: [{ Key: 'env', Value: 'test' }] }] }));
+    expect(snap).toMatchObject({ VolumeId: volumeId, State: 'pending', VolumeSize: 10, OwnerId: alice.accountId, Description: 'before upgrade', Tags: [{ Key: 'env', Value: 'test' }] });
+    const mine = await client.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: 'tag:env', Values: ['test'] }] }));
+    expect(mine.Snapshots!.map((s) => s.SnapshotId)).toEqual([snap.SnapshotId]);
+    await t.advance(40); // 30 s + 10 × 1 s
+    await waitUntilSnapshotCompleted({ client, maxWaitTime: 10, minDelay: 1 }, { SnapshotIds: [snap.SnapshotId!] });
+    expect((await client.send(new DescribeSnapshotsCommand({ SnapshotIds: [snap.SnapshotId!] }))).Snapshots![0]).toMatchObject({ State: 'completed', Progress: '100%' });
+
+    expect((await failure(bobClient.send(new DescribeSnapshotsCommand({ SnapshotIds: [snap.SnapshotId!] })))).name).toBe('InvalidSnapshot.NotFound');
+    expect((await bobClient.send(new DescribeSnapshotsCommand({ OwnerIds: [alice.accountId] }))).Snapshots).toEqual([]);
+    expect((await failure(bobClient.send(new DeleteSnapshotCommand({ SnapshotId: snap.SnapshotId! })))).name).toBe('InvalidSnapshot.NotFound');
+    expect((await failure(bobClient.send(new CreateSnapshotCommand({ VolumeId: volumeId })))).name).toBe('InvalidVolume.NotFound');
+    await client.send(new DeleteSnapshotCommand({ SnapshotId: snap.SnapshotId! }));
+    expect((await failure(client.send(new DeleteSnapshotCommand({ SnapshotId: snap.SnapshotId! })))).name).toBe('InvalidSnapshot.NotFound');
+  });
+
+  it('creates an image of an instance (pending, then available by the waiter), private to its owner, deregistered by its owner only', async () => {
+    const instanceId = (await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', availabilityZone: 'us-east-1a', volumes: [{ sizeGiB: 8, type: 'gp3' }] }).expect(201))
+      .body.instances[0].instanceId;
+    await t.advance(20);
+    const { ImageId } = await client.send(new CreateImageCommand({
+      InstanceId: instanceId, Name: 'web-2026', Description: 'the web tier', NoReboot: true,
+      TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'tier', Value: 'web' }] }, { ResourceType: 'snapshot', Tags: [{ Key: 'of', Value: 'web-2026' }] }],
+    }));
+    expect(ImageId).toMatch(/^ami-[0-9a-f]{17}$/);
+    const [pending] = (await client.send(new DescribeImagesCommand({ Owners: ['self'] }))).Images!;
+    expect(pending).toMatchObject({ ImageId, State: 'pending', Public: false, OwnerId: alice.accountId, Name: 'web-2026', Description: 'the web tier', Tags: [{ Key: 'tier', Value: 'web' }] });
+    const snapshotId = pending.BlockDeviceMappings![0].Ebs!.SnapshotId!;
+    expect(pending.BlockDeviceMappings![0].Ebs).toMatchObject({ VolumeSize: 8, VolumeType: 'gp3' });
+    expect((await client.send(new DescribeSnapshotsCommand({ Filters: [{ Name: 'tag:of', Values: ['web-2026'] }] }))).Snapshots!.map((s) => s.SnapshotId)).toEqual([snapshotId]);
+
+    await t.advance(48); // the 8 GiB snapshot (38 s), then registration (10 s)
+    await waitUntilImageAvailable({ client, maxWaitTime: 10, minDelay: 1 }, { ImageIds: [ImageId!] });
+    expect((await client.send(new DescribeImagesCommand({ Filters: [{ Name: 'tag:tier', Values: ['web'] }, { Name: 'state', Values: ['available'] }] }))).Images!.map((i) => i.ImageId)).toEqual([ImageId]);
+    // Tags through CreateTags / DeleteTags / DescribeTags, on the image and its snapshot.
+    await client.send(new CreateTagsCommand({ Resources: [ImageId!, snapshotId], Tags: [{ Key: 'owner', Value: 'alice' }] }));
+    const described = await client.send(new DescribeTagsCommand({ Filters: [{ Name: 'key', Values: ['owner'] }] }));
+    expect(described.Tags!.map((x) => [x.ResourceId, x.ResourceType]).sort()).toEqual([[ImageId, 'image'], [snapshotId, 'snapshot']].sort());
+    await client.send(new DeleteTagsCommand({ Resources: [snapshotId], Tags: [{ Key: 'owner' }] }));
+    expect((await client.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }))).Snapshots![0].Tags).toEqual([{ Key: 'of', Value: 'web-2026' }]);
+    expect((await failure(bobClient.send(new CreateTagsCommand({ Resources: [ImageId!], Tags: [{ Key: 'x', Value: 'y' }] })))).name).toBe('InvalidAMIID.NotFound');
+    expect((await client.send(new DescribeImagesCommand({ ExecutableUsers: ['all'], Filters: [{ Name: 'image-id', Values: [ImageId!] }] }))).Images).toEqual([]);
+
+    // Bob: alice's image is exactly as missing.
+    const missing = 'ami-00000000000000000';
+    for (const id of [ImageId!, missing]) {
+      const e = await failure(bobClient.send(new DescribeImagesCommand({ ImageIds: [id] })));
+      expect({ name: e.name, status: e.$metadata.httpStatusCode }).toEqual({ name: 'InvalidAMIID.NotFound', status: 400 });
+      expect((await failure(bobClient.send(new DeregisterImageCommand({ ImageId: id })))).name).toBe('InvalidAMIID.NotFound');
+    }
+    expect((await bobClient.send(new DescribeImagesCommand({ Owners: [alice.accountId] }))).Images).toEqual([]);
+
+    // RunInstances from the tenant's own image; bob cannot.
+    const run = await client.send(new RunInstancesCommand({ ImageId, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1 }));
+    expect(run.Instances![0]).toMatchObject({ ImageId, PlatformDetails: 'Linux/UNIX', UsageOperation: 'RunInstances' });
+    expect((await failure(bobClient.send(new RunInstancesCommand({ ImageId, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1 })))).name).toBe('InvalidAMIID.NotFound');
+
+    expect((await failure(client.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })))).name).toBe('InvalidSnapshot.InUse');
+    expect((await failure(client.send(new DeregisterImageCommand({ ImageId: LINUX_AMI })))).name).toBe('UnauthorizedOperation');
+    expect((await failure(client.send(new CreateImageCommand({ InstanceId: instanceId, Name: 'web-2026' })))).name).toBe('InvalidAMIName.Duplicate');
+    await client.send(new DeregisterImageCommand({ ImageId }));
+    expect((await client.send(new DescribeImagesCommand({ Owners: ['self'] }))).Images).toEqual([]);
+    await client.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
+  });
+});
