@@ -6,6 +6,7 @@ import { AppModule, AppOptions } from './app.module';
 import { ErrorFilter } from './http/error.filter';
 import { asDatabaseUnavailable } from './persistence/database-errors';
 import { httpAdapter, registerBodyParsers, registerRequestHooks } from './http/server';
+import { registerDashboard } from './http/dashboard';
 import { createValidationPipe } from './http/rest/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { configureLogger, PinoNestLogger } from './logging/logger';
@@ -26,6 +27,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     .addBearerAuth()
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  await registerDashboard(app.getHttpAdapter().getInstance());
   await app.init();
   // Routes are final once Fastify is ready; tests then use app.getHttpServer() directly.
   await app.getHttpAdapter().getInstance().ready();

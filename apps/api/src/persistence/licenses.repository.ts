@@ -22,6 +22,11 @@ export class LicensesRepository {
     await tx.insert(LicenseConfigurationEntity, { ...row });
   }
 
+  /** Every tenant's configurations, by tenant and id. */
+  all(): Promise<LicenseConfigurationEntity[]> {
+    return this.db.getRepository(LicenseConfigurationEntity).find({ order: { tenantId: 'ASC', id: 'ASC' } });
+  }
+
   /** A tenant's configurations, by id. */
   listOf(tenantId: string): Promise<LicenseConfigurationEntity[]> {
     return this.db.getRepository(LicenseConfigurationEntity).find({ where: { tenantId }, order: { id: 'ASC' } });

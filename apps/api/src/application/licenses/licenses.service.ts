@@ -49,8 +49,17 @@ export class LicensesService {
     });
   }
 
-  async list(tenant: TenantEntity): Promise<LicenseConfigurationState[]> {
-    const rows = await this.repo.listOf(tenant.id);
+  /** Every tenant's configurations with their consumption now (operators). */
+  listAll(): Promise<LicenseConfigurationState[]> {
+    return this.listRows(this.repo.all());
+  }
+
+  list(tenant: TenantEntity): Promise<LicenseConfigurationState[]> {
+    return this.listRows(this.repo.listOf(tenant.id));
+  }
+
+  private async listRows(query: Promise<LicenseConfigurationEntity[]>): Promise<LicenseConfigurationState[]> {
+    const rows = await query;
     return this.engine.read(async (e) => {
       const out = [];
       for (const r of rows) out.push(stateOf(r, await this.consumersOf(e.fleet, r.id)));

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AdminAuth, CurrentTenant, TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { TenantEntity } from '../../../persistence/entities';
 import { BillingService, InvoiceView, Recomputation } from '../../../application/billing/billing.service';
 import {
-  invoiceCsv, mapCloseResult, mapInvoice, mapInvoiceList, mapInvoiceSummary, mapMonthSummary, mapPriceBook, mapPriceBookVersion, mapUsageReport,
+  invoiceCsv, mapCloseResult, mapRevenue, mapInvoice, mapInvoiceList, mapInvoiceSummary, mapMonthSummary, mapPriceBook, mapPriceBookVersion, mapUsageReport,
   toCloseMonthCommand, toGetBillingSummaryCommand, toGetUsageCommand, toListAllInvoicesCommand, toPutCreditPolicyCommand, toPutPricesCommand,
 } from './billing.mapper';
 
@@ -84,6 +84,16 @@ export class AdminBillingController {
   @ApiQuery({ name: 'month', required: true, description: 'YYYY-MM' })
   async summary(@Query() q: Record<string, unknown>) {
     return mapMonthSummary(await this.billing.summary(toGetBillingSummaryCommand(q)));
+  }
+
+  @Get('billing/revenue')
+  @ApiOperation({
+    summary: "A month's revenue by UTC day, by product and by tenant (the top ten, the rest summed), and its credit lines by cause; figures are decimal strings",
+    description: "Each day's figure is the month's invoices rated as of that day's end less the same the day before, so the days add up to the month's invoices (or estimates) to the cent.",
+  })
+  @ApiQuery({ name: 'month', required: true, description: 'YYYY-MM' })
+  async revenue(@Query() q: Record<string, unknown>) {
+    return mapRevenue(await this.billing.revenue(toGetBillingSummaryCommand(q)));
   }
 
   @Post('billing/close') @HttpCode(200)

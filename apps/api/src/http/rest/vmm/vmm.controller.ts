@@ -6,7 +6,7 @@ import { invalidParameter } from '../../../application/common/api-errors';
 import { TenantEntity } from '../../../persistence/entities';
 import { VmmService } from '../../../application/vmm/vmm.service';
 import { MetricsWindowQuery } from '../../../application/vmm/vmm.commands';
-import { mapEventsPage, mapFleetUtilization, mapHostDetail, mapInstanceMetrics, mapMigration, mapWorkload } from './vmm.mapper';
+import { mapEventsPage, mapFleetHeatmap, mapFleetUtilization, mapHostDetail, mapInstanceMetrics, mapMigration, mapWorkload } from './vmm.mapper';
 
 const WindowDoc = () =>
   applyDecorators(
@@ -110,6 +110,14 @@ export class AdminVmmController {
   @WindowDoc()
   async utilization(@Query() q: Record<string, unknown>) {
     return mapFleetUtilization(await this.vmm.fleetUtilization(windowOf(q)));
+  }
+
+  @Get('fleet/heatmap')
+  @ApiOperation({ summary: "Every host's CPU (demanded over capacity) or memory (resident over capacity) utilization per period, as fractions: the dashboard's hosts × time heatmap" })
+  @WindowDoc()
+  @ApiQuery({ name: 'metric', required: false, enum: ['cpu', 'memory'], description: 'default cpu' })
+  async heatmap(@Query() q: Record<string, unknown>) {
+    return mapFleetHeatmap(await this.vmm.fleetHeatmap({ ...windowOf(q), metric: q.metric }));
   }
 
   @Get('events')
