@@ -88,7 +88,10 @@ export function Heatmap({ data, metric }: { data: HeatmapData; metric: string })
     if (!canvas.current) return;
     const t0 = performance.now();
     drawHeatmap(canvas.current, data, width, height);
-    canvas.current.dataset.renderMs = (performance.now() - t0).toFixed(1);
+    const t1 = performance.now();
+    // What the benchmark reads (bench/dashboard.bench.ts): the drawing's time, and when it ended.
+    canvas.current.dataset.renderMs = (t1 - t0).toFixed(1);
+    canvas.current.dataset.drawnAt = t1.toFixed(1);
   }, [data, width, height]);
 
   const cell = useMemo(() => {
