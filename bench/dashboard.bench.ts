@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Code passed to page.evaluate runs in the browser: DOM types for it.
 /**
  * Dashboard benchmark, in the browser (Debian's Chromium through playwright-core):
  *
