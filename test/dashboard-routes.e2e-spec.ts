@@ -110,4 +110,16 @@ describe('dashboard admin routes', () => {
     expect(list).toEqual([{ tenantId: beta.tenantId, ...created }]);
     expectError(await t.as(beta.key).get('/v1/admin/license-configurations'), 403, 'UnauthorizedOperation');
   });
+
+  it('availability per zone: the share of host-time not failed (one of two hosts failed 12 h of 24: 75 %)', async () => {
+    const idle = (await t.admin().get('/v1/admin/hosts').expect(200)).body.hosts.find((x: { hostId: string }) => x.hostId !== busyHost).hostId;
+    await t.admin().post(`/v1/admin/hosts/${idle}/fail`, {}).expect(200);
+    await t.advance(12 * 3600);
+    await t.admin().post(`/v1/admin/hosts/${idle}/repair`).expect(200);
+    await t.advance(12 * 3600);
+    const now = await h.nowMs();
+    const r = (await t.admin().get('/v1/admin/fleet/availability').query({ from: new Date(now - 86_400_000).toISOString() }).expect(200)).body;
+    expect(r.zones).toEqual([{ availabilityZone: 'us-east-1a', hosts: 2, hostHours: 48, failedHostHours: 12, availability: 0.75 }]);
+    expectError(await t.admin().get('/v1/admin/fleet/availability').query({ from: 'yesterday' }), 400, 'InvalidParameterValue');
+  });
 });

@@ -112,6 +112,13 @@ export interface FleetHeatmap {
   readonly hosts: { readonly hostId: string; readonly availabilityZone: string; readonly state: string; readonly values: (number | null)[] }[];
 }
 
+/** Per zone: the share of host-time its hosts were not failed, over a window. */
+export interface ZoneAvailability {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly zones: { readonly availabilityZone: string; readonly hosts: number; readonly hostHours: number; readonly failedHostHours: number; readonly availability: number | null }[];
+}
+
 /**
  * The VMM through the API (docs/model.md §3): tenants set workloads and read metrics and events;
  * operators fail, repair and drain hosts, migrate instances, tune the scheduler's ratios, and read
@@ -268,6 +275,31 @@ export class VmmService {
         out.push({ hostId: h.id, availabilityZone: h.availabilityZone, state: h.state, values });
       }
       return { metric, periodMs: w.periodMs, times, hosts: out };
+    });
+  }
+
+  /**
+   * Availability per zone over a window (default: the last 30 days): each host's metric series
+   * says how much of each period it was failed; a zone's availability is its hosts' time not
+   * failed over their time recorded.
+   */
+  zoneAvailability(q: MetricsWindowQuery): Promise<ZoneAvailability> {
+    return this.engine.read(async (e) => {
+      const w = parseWindow(q, e.now, 30 * 24 * MS_PER_HOUR);
+      const by = new Map<string, { hosts: number; ms: number; failedMs: number }>();
+      for (const h of [...e.fleet.hosts()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+        const z = by.get(h.availabilityZone) ?? { hosts: 0, ms: 0, failedMs: 0 };
+        z.hosts++;
+        for (const p of (await this.series('host', h.id, w)).points) {
+          z.ms += p.coveredMs;
+          z.failedMs += p.coveredMs * p.mean[HOST_FIELD.failed];
+        }
+        by.set(h.availabilityZone, z);
+      }
+      const zones = [...by.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([availabilityZone, z]) => ({
+        availabilityZone, hosts: z.hosts, hostHours: z.ms / MS_PER_HOUR, failedHostHours: z.failedMs / MS_PER_HOUR, availability: z.ms > 0 ? 1 - z.failedMs / z.ms : null,
+      }));
+      return { fromMs: w.fromMs, toMs: w.toMs, zones };
     });
   }
 

@@ -6,7 +6,7 @@ import { invalidParameter } from '../../../application/common/api-errors';
 import { TenantEntity } from '../../../persistence/entities';
 import { VmmService } from '../../../application/vmm/vmm.service';
 import { MetricsWindowQuery } from '../../../application/vmm/vmm.commands';
-import { mapEventsPage, mapFleetHeatmap, mapFleetUtilization, mapHostDetail, mapInstanceMetrics, mapMigration, mapWorkload } from './vmm.mapper';
+import { mapEventsPage, mapFleetHeatmap, mapZoneAvailability, mapFleetUtilization, mapHostDetail, mapInstanceMetrics, mapMigration, mapWorkload } from './vmm.mapper';
 
 const WindowDoc = () =>
   applyDecorators(
@@ -118,6 +118,13 @@ export class AdminVmmController {
   @ApiQuery({ name: 'metric', required: false, enum: ['cpu', 'memory'], description: 'default cpu' })
   async heatmap(@Query() q: Record<string, unknown>) {
     return mapFleetHeatmap(await this.vmm.fleetHeatmap({ ...windowOf(q), metric: q.metric }));
+  }
+
+  @Get('fleet/availability')
+  @ApiOperation({ summary: "Availability per zone over a window (default the last 30 days): the share of its hosts' recorded time they were not failed" })
+  @WindowDoc()
+  async availability(@Query() q: Record<string, unknown>) {
+    return mapZoneAvailability(await this.vmm.zoneAvailability(windowOf(q)));
   }
 
   @Get('events')

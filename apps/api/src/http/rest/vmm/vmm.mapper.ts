@@ -2,7 +2,7 @@ import { mapHost } from '../hosts/host.mapper';
 import { METRIC_FIELDS } from '@nimbus/hypervisor';
 import { MetricSeries } from '../../../application/vmm/metrics-query';
 import {
-  EventsPage, FleetHeatmap, FleetUtilization, HostDetail, InstanceMetrics, InstanceWorkload, MigrationStarted,
+  EventsPage, FleetHeatmap, FleetUtilization, ZoneAvailability, HostDetail, InstanceMetrics, InstanceWorkload, MigrationStarted,
 } from '../../../application/vmm/vmm.service';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -73,3 +73,5 @@ export function mapFleetHeatmap(h: FleetHeatmap) {
     hosts: h.hosts.map((x) => ({ ...x, values: x.values.map((v) => (v === null ? null : Math.round(v * 1000) / 1000)) })),
   };
 }
+
+export const mapZoneAvailability = (a: ZoneAvailability) => ({ from: iso(a.fromMs), to: iso(a.toMs), zones: a.zones });
