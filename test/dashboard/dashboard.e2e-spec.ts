@@ -191,6 +191,7 @@ describeBrowser('admin dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Advance' }).click();
     await page.waitForFunction((b) => !document.querySelector('[data-testid=clock-now]')?.textContent?.includes(b), before.slice(0, 16).replace('T', ' '));
     expect(Date.parse((await api('/v1/admin/clock')).now) - Date.parse(before)).toBe(3_600_000);
+    expect(await page.locator('tr', { has: page.locator('td', { hasText: /^operator$/ }) }).count()).toBe(1);
   });
 
   it('licences: the configuration past its soft limit stands out', async () => {

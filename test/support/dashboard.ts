@@ -109,9 +109,14 @@ export async function seedMonth(s: ServerProcess): Promise<SeededMonth> {
     for (const inst of r.instances) await tenant('PUT', `/v1/instances/${inst.instanceId}/workload`, { cpu: { model: 'diurnal', meanCores: 1, amplitudeCores: 0.8, peakHourUtc: 14 } });
   }
   await admin('POST', '/v1/admin/clock/advance', { seconds: 10 * 86400 });
-  // A host failure for a few hours: its instances are unavailable (SLA credits).
-  const hosts = (await admin('GET', '/v1/admin/hosts')).hosts as { hostId: string; allocated: { instances: number } }[];
+  // An operator's live migration (the Fleet page's migrations), to a host of the same type and zone.
+  const hosts = (await admin('GET', '/v1/admin/hosts')).hosts as { hostId: string; hostType: string; availabilityZone: string; allocated: { instances: number } }[];
   const busy = hosts.find((h) => h.allocated.instances > 0)!;
+  const target = hosts.find((h) => h.hostId !== busy.hostId && h.hostType === busy.hostType && h.availabilityZone === busy.availabilityZone)!;
+  const moved = (await admin('GET', `/v1/admin/hosts/${busy.hostId}`)).instanceIds[0];
+  await admin('POST', `/v1/admin/instances/${moved}/migrate`, { targetHostId: target.hostId });
+  await admin('POST', '/v1/admin/clock/advance', { seconds: 3600 });
+  // A host failure for a few hours: its instances are unavailable (SLA credits).
   await admin('POST', `/v1/admin/hosts/${busy.hostId}/fail`, {});
   await admin('POST', '/v1/admin/clock/advance', { seconds: 12 * 3600 });
   await admin('POST', `/v1/admin/hosts/${busy.hostId}/repair`, {});

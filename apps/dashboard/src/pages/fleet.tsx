@@ -103,7 +103,8 @@ export function Fleet() {
               <Table caption="Completed live migrations (newest first)" rows={d.migrations} empty="No migrations yet." columns={[
                 { header: 'Time', cell: (e) => formatDateTime(e.time) }, { header: 'Instance', cell: (e) => e.instanceId ?? '' },
                 { header: 'Reason', cell: (e) => String(e.detail.reason ?? '') },
-                { header: 'From → to', cell: (e) => `${String(e.detail.sourceHostId ?? e.detail.from ?? '')} → ${String(e.detail.targetHostId ?? e.detail.to ?? e.hostId ?? '')}` },
+                { header: 'From → to', cell: (e) => `${String(e.detail.sourceHostId ?? '')} → ${e.hostId ?? ''}` },
+                { header: 'Downtime', numeric: true, cell: (e) => (typeof e.detail.downtimeMs === 'number' ? `${formatNumber(e.detail.downtimeMs, 0)} ms` : '—'), csv: (e) => String(e.detail.downtimeMs ?? '') },
               ]} />
             </>
           );
