@@ -122,4 +122,18 @@ describe('dashboard admin routes', () => {
     expect(r.zones).toEqual([{ availabilityZone: 'us-east-1a', hosts: 2, hostHours: 48, failedHostHours: 12, availability: 0.75 }]);
     expectError(await t.admin().get('/v1/admin/fleet/availability').query({ from: 'yesterday' }), 400, 'InvalidParameterValue');
   });
+
+  it('revenue of a closed month: the closed invoices, its days adding up to them to the cent, the same on every read', async () => {
+    const [, next] = await h.nextMonth();
+    await h.advanceTo(next + 3600_000);
+    await t.admin().post('/v1/admin/billing/close', { month }).expect(200);
+    const r = (await t.admin().get('/v1/admin/billing/revenue').query({ month }).expect(200)).body;
+    expect(r.status).toBe('closed');
+    const closed = (await t.admin().get('/v1/admin/invoices').query({ month }).expect(200)).body.invoices;
+    const cents = (x: string) => Math.round(Number(x) * 100);
+    expect(r.topTenants.map((x: { invoiceId: string; total: string }) => [x.invoiceId, x.total]).sort()).toEqual(closed.map((i: { invoiceId: string; total: string }) => [i.invoiceId, i.total]).sort());
+    expect(r.days.reduce((c: number, d: { total: string }) => c + cents(d.total), 0)).toBe(cents(r.total));
+    expect(r.days).toHaveLength(new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate());
+    expect((await t.admin().get('/v1/admin/billing/revenue').query({ month }).expect(200)).body).toEqual(r);
+  });
 });

@@ -280,6 +280,22 @@ describeBrowser('admin dashboard in a browser', () => {
     await screenshot(page, 'simulation-compare');
   });
 
+  it('cancels a running simulation from its progress view', async () => {
+    await page.goto(admin('/simulations'));
+    await settle();
+    await page.getByLabel('Duration (hours)').fill('336');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    await page.waitForURL(/\/admin\/simulations\/sim-/);
+    await page.waitForFunction(() => Number(document.querySelector('progress')?.getAttribute('value')) > 0, undefined, { timeout: 60_000 });
+    // The progress line: simulated time of the run's length, and the ETA.
+    await page.waitForFunction(() => / left$/.test(document.querySelector('section[aria-label=Progress] p:nth-of-type(2)')?.textContent?.trim() ?? ''), undefined, { timeout: 30_000 });
+    expect(await page.locator('section[aria-label=Progress] p').nth(1).textContent()).toMatch(/simulated .+ of 14 d · .+ events · .+ of wall time · about .+ left/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=sim-state]')?.textContent === 'cancelled', undefined, { timeout: 60_000 });
+    const id = page.url().split('/').pop()!;
+    expect((await api(`/v1/admin/simulations/${id}`)).state).toBe('cancelled');
+  });
+
   it('is usable at 375 px: no page scrolls sideways', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
     for (const [name, path] of PAGES) {

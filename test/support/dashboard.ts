@@ -109,12 +109,19 @@ export async function seedMonth(s: ServerProcess): Promise<SeededMonth> {
     for (const inst of r.instances) await tenant('PUT', `/v1/instances/${inst.instanceId}/workload`, { cpu: { model: 'diurnal', meanCores: 1, amplitudeCores: 0.8, peakHourUtc: 14 } });
   }
   await admin('POST', '/v1/admin/clock/advance', { seconds: 10 * 86400 });
-  // An operator's live migration (the Fleet page's migrations), to a host of the same type and zone.
+  // An operator's live migration (the Fleet page's migrations): to the first host of the zone that takes it.
   const hosts = (await admin('GET', '/v1/admin/hosts')).hosts as { hostId: string; hostType: string; availabilityZone: string; allocated: { instances: number } }[];
   const busy = hosts.find((h) => h.allocated.instances > 0)!;
-  const target = hosts.find((h) => h.hostId !== busy.hostId && h.hostType === busy.hostType && h.availabilityZone === busy.availabilityZone)!;
   const moved = (await admin('GET', `/v1/admin/hosts/${busy.hostId}`)).instanceIds[0];
-  await admin('POST', `/v1/admin/instances/${moved}/migrate`, { targetHostId: target.hostId });
+  const candidates = hosts.filter((h) => h.hostId !== busy.hostId && h.availabilityZone === busy.availabilityZone);
+  let migrated = false;
+  for (const c of candidates) {
+    if ((await callServer(s, ADMIN_KEY, 'POST', `/v1/admin/instances/${moved}/migrate`, { targetHostId: c.hostId })).ok) {
+      migrated = true;
+      break;
+    }
+  }
+  if (!migrated) throw new Error(`no host of ${busy.availabilityZone} took ${moved}`);
   await admin('POST', '/v1/admin/clock/advance', { seconds: 3600 });
   // A host failure for a few hours: its instances are unavailable (SLA credits).
   await admin('POST', `/v1/admin/hosts/${busy.hostId}/fail`, {});

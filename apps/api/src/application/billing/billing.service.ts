@@ -153,6 +153,8 @@ function deepMerge(base: unknown, patch: unknown): unknown {
 export class BillingService implements OnModuleInit {
   private book: PriceBookVersion[] = seedPriceBook(0);
   private policy: CreditPolicy = DEFAULT_CREDIT_POLICY;
+  /** Revenue reports of closed months, by month and close time. */
+  private readonly closedRevenue = new Map<string, RevenueReport>();
 
   constructor(
     private readonly repo: BillingRepository,
@@ -340,43 +342,53 @@ export class BillingService implements OnModuleInit {
     return this.engine.read(async (e) => {
       const closed = await this.repo.closedMonth(month.month);
       if (!closed && month.startMs > e.now) throw invalidParameter(`${month.month} has not begun (now ${iso(e.now)})`);
-      const asOfMs = closed ? closed.closedAt : e.now;
-      const views: InvoiceView[] = [];
-      if (closed) views.push(...(await this.repo.invoicesOfMonth(month.month)).map(closedView));
-      else for (const t of await this.repo.tenantIds()) views.push(await this.estimate(t, month, e.now));
-      const lastMs = Math.min(month.endMs, e.now);
-      const days: (RevenueFigures & { day: string })[] = [];
-      let before: RevenueFigures = { subtotal: '0.00', credits: '0.00', total: '0.00' };
-      for (let dayStart = month.startMs; dayStart < lastMs; dayStart += MS_PER_DAY) {
-        const dayEnd = Math.min(dayStart + MS_PER_DAY, month.endMs);
-        const upTo: RevenueFigures[] = [];
-        for (const v of views) {
-          if (dayEnd >= lastMs) upTo.push(figures(v.invoice));
-          else upTo.push(figures(await this.repo.invoiceFromStore(v.invoice.tenantId, month, dayEnd, this.book, this.policy)));
-        }
-        const cumulative = sum(upTo);
-        days.push({ day: iso(dayStart).slice(0, 10), ...minus(cumulative, before) });
-        before = cumulative;
-      }
-      const ranked = views
-        .map((v) => ({ tenantId: v.invoice.tenantId, invoiceId: v.invoiceId, ...figures(v.invoice) }))
-        .sort((a, b) => new Decimal(b.total).comparedTo(a.total) || (a.tenantId < b.tenantId ? -1 : 1));
-      const rest = ranked.slice(REVENUE_TOP_TENANTS);
-      const credits: CreditLineView[] = [];
-      for (const v of views)
-        for (const l of v.invoice.lines)
-          if (l.product === 'sla-credit' || l.product === 'guarantee-credit')
-            credits.push({ tenantId: v.invoice.tenantId, invoiceId: v.invoiceId, lineId: l.lineId, ...creditCause(l), description: l.description, amount: l.amount });
-      return {
-        month: month.month, status: closed ? 'closed' : 'estimate', asOfMs,
-        total: sum(views.map((v) => figures(v.invoice))),
-        days,
-        byProduct: summarize(views.map((v) => v.invoice)).revenueByProduct,
-        topTenants: ranked.slice(0, REVENUE_TOP_TENANTS),
-        others: { tenants: rest.length, ...sum(rest) },
-        credits,
-      };
+      // A closed month's figures never change (its invoices and usage are final): rated once.
+      const key = closed ? `${month.month}|${closed.closedAt}` : undefined;
+      const cached = key ? this.closedRevenue.get(key) : undefined;
+      if (cached) return cached;
+      const report = await this.rateRevenue(month, closed, e.now);
+      if (key) this.closedRevenue.set(key, report);
+      return report;
     });
+  }
+
+  private async rateRevenue(month: BillingMonth, closed: { closedAt: number } | undefined | null, now: number): Promise<RevenueReport> {
+    const asOfMs = closed ? closed.closedAt : now;
+    const views: InvoiceView[] = [];
+    if (closed) views.push(...(await this.repo.invoicesOfMonth(month.month)).map(closedView));
+    else for (const t of await this.repo.tenantIds()) views.push(await this.estimate(t, month, now));
+    const lastMs = Math.min(month.endMs, now);
+    const days: (RevenueFigures & { day: string })[] = [];
+    let before: RevenueFigures = { subtotal: '0.00', credits: '0.00', total: '0.00' };
+    for (let dayStart = month.startMs; dayStart < lastMs; dayStart += MS_PER_DAY) {
+      const dayEnd = Math.min(dayStart + MS_PER_DAY, month.endMs);
+      const upTo: RevenueFigures[] = [];
+      for (const v of views) {
+        if (dayEnd >= lastMs) upTo.push(figures(v.invoice));
+        else upTo.push(figures(await this.repo.invoiceFromStore(v.invoice.tenantId, month, dayEnd, this.book, this.policy)));
+      }
+      const cumulative = sum(upTo);
+      days.push({ day: iso(dayStart).slice(0, 10), ...minus(cumulative, before) });
+      before = cumulative;
+    }
+    const ranked = views
+      .map((v) => ({ tenantId: v.invoice.tenantId, invoiceId: v.invoiceId, ...figures(v.invoice) }))
+      .sort((a, b) => new Decimal(b.total).comparedTo(a.total) || (a.tenantId < b.tenantId ? -1 : 1));
+    const rest = ranked.slice(REVENUE_TOP_TENANTS);
+    const credits: CreditLineView[] = [];
+    for (const v of views)
+      for (const l of v.invoice.lines)
+        if (l.product === 'sla-credit' || l.product === 'guarantee-credit')
+          credits.push({ tenantId: v.invoice.tenantId, invoiceId: v.invoiceId, lineId: l.lineId, ...creditCause(l), description: l.description, amount: l.amount });
+    return {
+      month: month.month, status: closed ? 'closed' : 'estimate', asOfMs,
+      total: sum(views.map((v) => figures(v.invoice))),
+      days,
+      byProduct: summarize(views.map((v) => v.invoice)).revenueByProduct,
+      topTenants: ranked.slice(0, REVENUE_TOP_TENANTS),
+      others: { tenants: rest.length, ...sum(rest) },
+      credits,
+    };
   }
 
   /** Closes a month once it has ended: the invoices become immutable. */
