@@ -111,6 +111,23 @@ describe('dashboard admin routes', () => {
     expectError(await t.as(beta.key).get('/v1/admin/license-configurations'), 403, 'UnauthorizedOperation');
   });
 
+  it("a licence configuration's consumption over time, counted by its rule (vCPUs) from launch to termination", async () => {
+    const lic = (await t.as(beta.key).post('/v1/license-configurations', { name: 'SQL 2', countingType: 'vCPU', limit: 1, hardLimit: false }).expect(201)).body;
+    const hour = Math.ceil((await h.nowMs()) / 3_600_000) * 3_600_000;
+    await h.advanceTo(hour);
+    const id = await h.launch(beta.key, { imageId: 'ami-0f3d0c00000003f22', instanceType: 'm5.large', licenseConfigurationId: lic.licenseConfigurationId });
+    await t.advance(2 * 3600);
+    await h.terminate(beta.key, id);
+    await t.advance(2 * 3600);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const r = (await t.admin().get(`/v1/admin/license-configurations/${lic.licenseConfigurationId}/history`).query({ from: iso(hour - 3_600_000), to: iso(hour + 4 * 3_600_000), period: '3600' }).expect(200)).body;
+    expect(r).toMatchObject({ licenseConfigurationId: lic.licenseConfigurationId, tenantId: beta.tenantId, countingType: 'vCPU', limit: 1, periodSeconds: 3600 });
+    // An m5.large is 2 vCPUs: from its launch (on the hour) until it terminated, 10 s after the third point.
+    expect(r.points).toEqual([0, 2, 2, 2, 0].map((consumedLicenses, i) => ({ time: iso(hour + (i - 1) * 3_600_000), consumedLicenses })));
+    expectError(await t.admin().get('/v1/admin/license-configurations/lic-0123456789abcdef0/history'), 404, 'InvalidLicenseConfigurationId.NotFound');
+    expectError(await t.admin().get(`/v1/admin/license-configurations/${lic.licenseConfigurationId}/history`).query({ period: '61' }), 400, 'InvalidParameterValue');
+  });
+
   it('availability per zone: the share of host-time not failed (one of two hosts failed 12 h of 24: 75 %)', async () => {
     const idle = (await t.admin().get('/v1/admin/hosts').expect(200)).body.hosts.find((x: { hostId: string }) => x.hostId !== busyHost).hostId;
     await t.admin().post(`/v1/admin/hosts/${idle}/fail`, {}).expect(200);

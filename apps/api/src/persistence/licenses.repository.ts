@@ -43,6 +43,20 @@ export class LicensesRepository {
     return rows.map((r) => ({ id: r.id, imageId: r.imageId, instanceType: r.instanceType, dedicatedHostId: r.dedicatedHostId }));
   }
 
+  /** Every instance that ever named the configuration, with when it was launched and (terminated) when it ended. */
+  async everConsumers(configId: string): Promise<(LicensedInstanceRow & { launchTimeMs: number; endedMs: number | null })[]> {
+    const rows = await this.db.manager.find(InstanceEntity, { where: { licenseConfigurationId: configId }, order: { id: 'ASC' } });
+    return rows.map((r) => ({
+      id: r.id, imageId: r.imageId, instanceType: r.instanceType, dedicatedHostId: r.dedicatedHostId,
+      launchTimeMs: Number(r.launchTime), endedMs: r.state === 'terminated' ? Number(r.stateSince) : null,
+    }));
+  }
+
+  /** Any tenant's configuration (operators). */
+  async findAny(id: string): Promise<LicenseConfigurationEntity | undefined> {
+    return (await this.db.manager.findOneBy(LicenseConfigurationEntity, { id })) ?? undefined;
+  }
+
   countConsumers(tx: Tx, configId: string): Promise<number> {
     return tx.countBy(InstanceEntity, { licenseConfigurationId: configId, state: Not('terminated') });
   }

@@ -63,4 +63,18 @@ export class AdminLicensesController {
   async list() {
     return { licenseConfigurations: (await this.licenses.listAll()).map((s) => ({ tenantId: s.configuration.tenantId, ...mapLicenseConfiguration(s) })) };
   }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: "A configuration's consumption over time: at the start of each period, what the instances launched and not yet terminated consume, against its limit" })
+  @ApiQuery({ name: 'from', required: false, description: 'ISO 8601 simulated time (default: 30 days before `to`)' })
+  @ApiQuery({ name: 'to', required: false, description: 'ISO 8601 simulated time (default: now)' })
+  @ApiQuery({ name: 'period', required: false, description: 'seconds per point, a multiple of 60; at most 1,440 points' })
+  async history(@Param('id') id: string, @Query() q: Record<string, unknown>) {
+    const h = await this.licenses.history({ licenseConfigurationId: id, from: q.from, to: q.to, period: q.period });
+    const c = h.configuration;
+    return {
+      licenseConfigurationId: c.id, tenantId: c.tenantId, name: c.name, countingType: c.countingType, limit: c.limit, hardLimit: c.hardLimit,
+      periodSeconds: h.periodMs / 1000, points: h.points.map((p) => ({ time: new Date(p.timeMs).toISOString(), consumedLicenses: p.consumedLicenses })),
+    };
+  }
 }
