@@ -16,7 +16,7 @@ const present = chromiumPresent();
 const describeBrowser = present ? describe : describe.skip;
 if (!present) process.stderr.write('dashboard browser tests skipped: /usr/bin/chromium is missing (CI=true makes this a failure)\n');
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 const PAGES: [string, string][] = [
   ['overview', '/'], ['tenants', '/tenants'], ['invoices', '/invoices'], ['licenses', '/licenses'], ['sla', '/sla'],
