@@ -48,7 +48,8 @@ describeBrowser('admin dashboard in a browser', () => {
     ensureDashboardBuilt();
     db = await createTestDatabase();
     // No Redis for this server: simulations run in-process, as on a machine without Redis.
-    server = await startServerProcess(db.url, { NIMBUS_DEMO: 'true', REDIS_URL: 'redis://127.0.0.1:1' });
+    // Compiled as it starts (swc): on a busy CI machine that can take longer than the usual 30 s.
+    server = await startServerProcess(db.url, { NIMBUS_DEMO: 'true', REDIS_URL: 'redis://127.0.0.1:1' }, 120);
     seeded = await seedMonth(server);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
