@@ -26,8 +26,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the server on `databaseUrl`; `env` adds variables (e.g. NIMBUS_TEST_HOLD_ANSWERS_FILE). */
-export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+/** Starts the server on `databaseUrl`; `env` adds variables (e.g. NIMBUS_TEST_HOLD_ANSWERS_FILE); it must answer within `startSeconds`. */
+export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}, startSeconds = 30): Promise<ServerProcess> {
   const port = await freePort();
   const root = join(__dirname, '..', '..');
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps/api/src/main.ts')], {
@@ -42,7 +42,8 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
   // DEBUG_SERVER=1: the server's whole output on stderr when it exits (to see why a test's server stopped).
   if (process.env.DEBUG_SERVER) child.once('exit', () => process.stderr.write(`SERVER OUTPUT:\n${output}\n`));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
+  const tries = startSeconds * 10;
+  for (let i = 0; i < tries; i++) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     try {
       if ((await fetch(`${url}/health`)).ok) break;
@@ -50,7 +51,7 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 100));
-    if (i === 299) throw new Error(`server did not start in 30 s:\n${output}`);
+    if (i === tries - 1) throw new Error(`server did not start in ${startSeconds} s:\n${output}`);
   }
   return {
     url,

@@ -26,6 +26,7 @@ import { InstancesController } from './http/rest/instances/instances.controller'
 import { InstancesService } from './application/instances/instances.service';
 import { QuotasController } from './http/rest/instances/quotas.controller';
 import { TenantsController } from './http/rest/tenants/tenants.controller';
+import { AdminLicensesController, AdminTenantActivityController } from './http/rest/tenants/tenant-activity.controller';
 import { AdminVmmController, InstanceVmmController } from './http/rest/vmm/vmm.controller';
 import { VmmService } from './application/vmm/vmm.service';
 import { TenantsService } from './application/tenants/tenants.service';
@@ -113,6 +114,7 @@ export const CONTROLLERS = [
   AccessKeysController, AdminAccessKeysController, Ec2Controller,
   // The catalog beyond the built-in one, images and snapshots (issue 15).
   ImagesController, SnapshotsController, CatalogAdminController,
+  AdminTenantActivityController, AdminLicensesController,
 ];
 
 @Module({})

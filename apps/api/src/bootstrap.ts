@@ -6,6 +6,7 @@ import { AppModule, AppOptions } from './app.module';
 import { ErrorFilter } from './http/error.filter';
 import { asDatabaseUnavailable } from './persistence/database-errors';
 import { httpAdapter, registerBodyParsers, registerRequestHooks } from './http/server';
+import { registerDashboard } from './http/dashboard';
 import { createValidationPipe } from './http/rest/validation.pipe';
 import { buildOpenApiDocument } from './http/rest/openapi/document';
 import { AppConfig } from './config/app-config';
@@ -21,6 +22,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter(asDatabaseUnavailable));
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app));
+  await registerDashboard(app.getHttpAdapter().getInstance());
   await app.init();
   // Routes are final once Fastify is ready; tests then use app.getHttpServer() directly.
   await app.getHttpAdapter().getInstance().ready();

@@ -23,6 +23,11 @@ export class ApiKeysRepository {
     return row;
   }
 
+  /** A tenant's keys (ids and creation times; the secrets are never stored), oldest first. */
+  keysOf(tenantId: string): Promise<ApiKeyEntity[]> {
+    return this.db.getRepository(ApiKeyEntity).find({ where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
   /** Deletes the tenant's key; false when the tenant has no such key. */
   async deleteKey(tx: Tx, tenantId: string, keyId: string): Promise<boolean> {
     const r = await tx.delete(ApiKeyEntity, { id: keyId, tenantId });

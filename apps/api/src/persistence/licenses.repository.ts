@@ -22,6 +22,11 @@ export class LicensesRepository {
     await tx.insert(LicenseConfigurationEntity, { ...row });
   }
 
+  /** Every tenant's configurations, by tenant and id. */
+  all(): Promise<LicenseConfigurationEntity[]> {
+    return this.db.getRepository(LicenseConfigurationEntity).find({ order: { tenantId: 'ASC', id: 'ASC' } });
+  }
+
   /** A tenant's configurations, by id. */
   listOf(tenantId: string): Promise<LicenseConfigurationEntity[]> {
     return this.db.getRepository(LicenseConfigurationEntity).find({ where: { tenantId }, order: { id: 'ASC' } });
@@ -36,6 +41,20 @@ export class LicensesRepository {
   async consumers(configId: string, tx: Tx = this.db.manager): Promise<LicensedInstanceRow[]> {
     const rows = await tx.find(InstanceEntity, { where: { licenseConfigurationId: configId, state: Not('terminated') }, order: { id: 'ASC' } });
     return rows.map((r) => ({ id: r.id, imageId: r.imageId, instanceType: r.instanceType, dedicatedHostId: r.dedicatedHostId }));
+  }
+
+  /** Every instance that ever named the configuration, with when it was launched and (terminated) when it ended. */
+  async everConsumers(configId: string): Promise<(LicensedInstanceRow & { launchTimeMs: number; endedMs: number | null })[]> {
+    const rows = await this.db.manager.find(InstanceEntity, { where: { licenseConfigurationId: configId }, order: { id: 'ASC' } });
+    return rows.map((r) => ({
+      id: r.id, imageId: r.imageId, instanceType: r.instanceType, dedicatedHostId: r.dedicatedHostId,
+      launchTimeMs: Number(r.launchTime), endedMs: r.state === 'terminated' ? Number(r.stateSince) : null,
+    }));
+  }
+
+  /** Any tenant's configuration (operators). */
+  async findAny(id: string): Promise<LicenseConfigurationEntity | undefined> {
+    return (await this.db.manager.findOneBy(LicenseConfigurationEntity, { id })) ?? undefined;
   }
 
   countConsumers(tx: Tx, configId: string): Promise<number> {

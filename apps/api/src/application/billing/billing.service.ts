@@ -5,6 +5,7 @@ import {
 } from '@nimbus/metering';
 import { Catalog, INSTANCE_TYPES, MS_PER_DAY } from '@nimbus/hypervisor';
 import { catalogListPrices, listedInstanceTypes } from '@nimbus/simulation';
+import { Decimal } from 'decimal.js';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { ID_PATTERN } from '../common/ids';
 import { TenantEntity } from '../../persistence/entities';
@@ -79,6 +80,61 @@ export interface MonthSummary {
   readonly guaranteeViolations: readonly TenantViolations[];
 }
 
+/** Tenants the revenue report names one by one; the others are summed as one row. */
+export const REVENUE_TOP_TENANTS = 10;
+
+export interface RevenueFigures {
+  readonly subtotal: string;
+  readonly credits: string;
+  readonly total: string;
+}
+
+/** A credit line of an invoice, with what caused it. */
+export interface CreditLineView {
+  readonly tenantId: string;
+  readonly invoiceId: string;
+  readonly lineId: string;
+  /** `zone-unavailability` (region-level SLA), `instance-unavailability` (host failure), `guarantee-violation`. */
+  readonly cause: 'zone-unavailability' | 'instance-unavailability' | 'guarantee-violation';
+  /** For guarantee violations: which resources fell below their reservation. */
+  readonly resources: readonly string[];
+  readonly description: string;
+  readonly amount: string;
+}
+
+/** A month's revenue by UTC day, product and tenant, and its credits by cause (docs/model.md §5). */
+export interface RevenueReport {
+  readonly month: string;
+  readonly status: InvoiceStatus;
+  readonly asOfMs: number;
+  readonly total: RevenueFigures;
+  /** Each day's change of the month's invoice totals: they add up to the month's figures to the cent. */
+  readonly days: readonly (RevenueFigures & { readonly day: string })[];
+  readonly byProduct: BillingSummary['revenueByProduct'];
+  /** The top tenants by total, then `others` (the rest summed). */
+  readonly topTenants: readonly (RevenueFigures & { readonly tenantId: string; readonly invoiceId: string })[];
+  readonly others: RevenueFigures & { readonly tenants: number };
+  readonly credits: readonly CreditLineView[];
+}
+
+const figures = (i: { subtotal: string; credits: string; total: string }): RevenueFigures => ({ subtotal: i.subtotal, credits: i.credits, total: i.total });
+const minus = (a: RevenueFigures, b: RevenueFigures): RevenueFigures => ({
+  subtotal: new Decimal(a.subtotal).minus(b.subtotal).toFixed(2), credits: new Decimal(a.credits).minus(b.credits).toFixed(2), total: new Decimal(a.total).minus(b.total).toFixed(2),
+});
+const sum = (list: readonly RevenueFigures[]): RevenueFigures => ({
+  subtotal: list.reduce((s, f) => s.plus(f.subtotal), new Decimal(0)).toFixed(2),
+  credits: list.reduce((s, f) => s.plus(f.credits), new Decimal(0)).toFixed(2),
+  total: list.reduce((s, f) => s.plus(f.total), new Decimal(0)).toFixed(2),
+});
+
+function creditCause(line: Invoice['lines'][number]): Pick<CreditLineView, 'cause' | 'resources'> {
+  if (line.product === 'guarantee-credit') {
+    const kinds = /\(([a-z ]+)\)/.exec(line.description)?.[1].split(' and ') ?? [];
+    return { cause: 'guarantee-violation', resources: kinds };
+  }
+  return { cause: line.lineId === 'sla-credit/region' ? 'zone-unavailability' : 'instance-unavailability', resources: [] };
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A price change: objects merge key by key, anything else (prices, tier arrays) replaces. */
@@ -100,6 +156,8 @@ export class BillingService implements OnModuleInit {
   private stored: PriceBookVersion[] = [];
   private effective?: { readonly stored: readonly PriceBookVersion[]; readonly catalog: Catalog; readonly catalogVersion: number; readonly book: PriceBookVersion[] };
   private policy: CreditPolicy = DEFAULT_CREDIT_POLICY;
+  /** Revenue reports of closed months, by month and close time. */
+  private readonly closedRevenue = new Map<string, RevenueReport>();
 
   constructor(
     private readonly repo: BillingRepository,
@@ -291,6 +349,66 @@ export class BillingService implements OnModuleInit {
         guaranteeViolations: await this.violationsByTenant(month, Math.min(e.now, month.endMs)),
       };
     });
+  }
+
+  /**
+   * Revenue of a month by UTC day, product and tenant, and its credit lines by cause. A day's
+   * figure is the month's invoices rated as of that day's end less the same as of the day before
+   * (the same rating as the invoices, so the days add up to them to the cent); the running day is
+   * the estimate's, unmetered counters included.
+   */
+  revenue(cmd: GetBillingSummaryCommand): Promise<RevenueReport> {
+    const { month } = cmd;
+    return this.engine.read(async (e) => {
+      const closed = await this.repo.closedMonth(month.month);
+      if (!closed && month.startMs > e.now) throw invalidParameter(`${month.month} has not begun (now ${iso(e.now)})`);
+      // A closed month's figures never change (its invoices and usage are final): rated once.
+      const key = closed ? `${month.month}|${closed.closedAt}` : undefined;
+      const cached = key ? this.closedRevenue.get(key) : undefined;
+      if (cached) return cached;
+      const report = await this.rateRevenue(month, closed, e.now);
+      if (key) this.closedRevenue.set(key, report);
+      return report;
+    });
+  }
+
+  private async rateRevenue(month: BillingMonth, closed: { closedAt: number } | undefined | null, now: number): Promise<RevenueReport> {
+    const asOfMs = closed ? closed.closedAt : now;
+    const views: InvoiceView[] = [];
+    if (closed) views.push(...(await this.repo.invoicesOfMonth(month.month)).map(closedView));
+    else for (const t of await this.repo.tenantIds()) views.push(await this.estimate(t, month, now));
+    const lastMs = Math.min(month.endMs, now);
+    const days: (RevenueFigures & { day: string })[] = [];
+    let before: RevenueFigures = { subtotal: '0.00', credits: '0.00', total: '0.00' };
+    for (let dayStart = month.startMs; dayStart < lastMs; dayStart += MS_PER_DAY) {
+      const dayEnd = Math.min(dayStart + MS_PER_DAY, month.endMs);
+      const upTo: RevenueFigures[] = [];
+      for (const v of views) {
+        if (dayEnd >= lastMs) upTo.push(figures(v.invoice));
+        else upTo.push(figures(await this.repo.invoiceFromStore(v.invoice.tenantId, month, dayEnd, this.book, this.policy)));
+      }
+      const cumulative = sum(upTo);
+      days.push({ day: iso(dayStart).slice(0, 10), ...minus(cumulative, before) });
+      before = cumulative;
+    }
+    const ranked = views
+      .map((v) => ({ tenantId: v.invoice.tenantId, invoiceId: v.invoiceId, ...figures(v.invoice) }))
+      .sort((a, b) => new Decimal(b.total).comparedTo(a.total) || (a.tenantId < b.tenantId ? -1 : 1));
+    const rest = ranked.slice(REVENUE_TOP_TENANTS);
+    const credits: CreditLineView[] = [];
+    for (const v of views)
+      for (const l of v.invoice.lines)
+        if (l.product === 'sla-credit' || l.product === 'guarantee-credit')
+          credits.push({ tenantId: v.invoice.tenantId, invoiceId: v.invoiceId, lineId: l.lineId, ...creditCause(l), description: l.description, amount: l.amount });
+    return {
+      month: month.month, status: closed ? 'closed' : 'estimate', asOfMs,
+      total: sum(views.map((v) => figures(v.invoice))),
+      days,
+      byProduct: summarize(views.map((v) => v.invoice)).revenueByProduct,
+      topTenants: ranked.slice(0, REVENUE_TOP_TENANTS),
+      others: { tenants: rest.length, ...sum(rest) },
+      credits,
+    };
   }
 
   /** Closes a month once it has ended: the invoices become immutable. */

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { licensedHost } from '@nimbus/simulation';
-import { Fleet } from '@nimbus/hypervisor';
+import { findImage, findInstanceType, Fleet, MS_PER_HOUR } from '@nimbus/hypervisor';
+import { parseWindow } from '../vmm/metrics-query';
+import { MetricsWindowQuery } from '../vmm/vmm.commands';
 import { LicenseCountingType, LicensedInstance, LicenseLimit, LicenseUsage, licenseUsage } from '@nimbus/scheduler';
 import { ApiError } from '../common/api-errors';
 import { resourceId } from '../common/ids';
@@ -26,6 +28,13 @@ export interface LicenseConfigurationState {
   readonly limitExceeded: boolean;
 }
 
+/** A configuration's consumption at the start of each period. */
+export interface LicenseHistory {
+  readonly configuration: LicenseConfigurationEntity;
+  readonly periodMs: number;
+  readonly points: readonly { readonly timeMs: number; readonly consumedLicenses: number }[];
+}
+
 /**
  * AWS License Manager's self-managed licenses. An instance consumes from launch until it is
  * terminated — stopped ones too: the license stays associated with the instance (and, for core or
@@ -49,8 +58,17 @@ export class LicensesService {
     });
   }
 
-  async list(tenant: TenantEntity): Promise<LicenseConfigurationState[]> {
-    const rows = await this.repo.listOf(tenant.id);
+  /** Every tenant's configurations with their consumption now (operators). */
+  listAll(): Promise<LicenseConfigurationState[]> {
+    return this.listRows(this.repo.all());
+  }
+
+  list(tenant: TenantEntity): Promise<LicenseConfigurationState[]> {
+    return this.listRows(this.repo.listOf(tenant.id));
+  }
+
+  private async listRows(query: Promise<LicenseConfigurationEntity[]>): Promise<LicenseConfigurationState[]> {
+    const rows = await query;
     return this.engine.read(async (e) => {
       const out = [];
       for (const r of rows) out.push(stateOf(r, await this.consumersOf(e.fleet, r.id)));
@@ -62,6 +80,33 @@ export class LicensesService {
     const row = await this.repo.findOwned(tenant.id, id);
     if (!row) throw licenseConfigurationNotFound(id);
     return this.engine.read(async (e) => stateOf(row, await this.consumersOf(e.fleet, id)));
+  }
+
+  /**
+   * A configuration's consumption over time (operators): at the start of each period, the
+   * instances launched and not yet terminated, counted by the same rule as now (licenseUsage).
+   */
+  history(q: MetricsWindowQuery & { licenseConfigurationId: string }): Promise<LicenseHistory> {
+    return this.engine.read(async (e) => {
+      const w = parseWindow(q, e.now, 30 * 24 * MS_PER_HOUR);
+      const row = await this.repo.findAny(q.licenseConfigurationId);
+      if (!row) throw licenseConfigurationNotFound(q.licenseConfigurationId);
+      const rows = await this.repo.everConsumers(row.id);
+      const points: { timeMs: number; consumedLicenses: number }[] = [];
+      for (let t = Math.floor(w.fromMs / w.periodMs) * w.periodMs; t < w.toMs; t += w.periodMs) {
+        const alive: LicensedInstance[] = [];
+        for (const r of rows) {
+          if (r.launchTimeMs > t || (r.endedMs !== null && r.endedMs <= t)) continue;
+          const product = findImage(r.imageId)?.byolProduct;
+          const type = findInstanceType(r.instanceType);
+          if (!product || !type) continue;
+          const host = r.dedicatedHostId ? licensedHost(e.fleet, r.dedicatedHostId) : undefined;
+          alive.push({ instanceId: r.id, vcpus: type.vcpus, product, ...(host ? { dedicatedHost: host } : {}) });
+        }
+        points.push({ timeMs: t, consumedLicenses: stateOf(row, alive).consumedLicenses });
+      }
+      return { configuration: row, periodMs: w.periodMs, points };
+    });
   }
 
   /** Refused while instances that are not terminated consume from it. */

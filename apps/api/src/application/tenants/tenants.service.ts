@@ -89,6 +89,12 @@ export class TenantsService {
     });
   }
 
+  /** The tenant's keys: ids and creation times (a key's secret is shown only when it is created). */
+  async listKeys(q: TenantIdCommand): Promise<{ keyId: string; createdAtMs: number }[]> {
+    await this.get(q);
+    return (await this.apiKeys.keysOf(q.tenantId)).map((k) => ({ keyId: k.id, createdAtMs: Number(k.createdAt) }));
+  }
+
   async deleteKey(cmd: DeleteApiKeyCommand): Promise<void> {
     const { tenantId, keyId } = cmd;
     await this.engine.command(async (tx) => {

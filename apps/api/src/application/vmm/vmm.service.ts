@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DriverDomainState, findHostType, Host, HostAllocation, HostState, HostView, InvalidParameterValue, mergeWorkload, MS_PER_HOUR, validateWorkload, Workload } from '@nimbus/hypervisor';
+import { DriverDomainState, findHostType, HOST_METRICS, Host, HostAllocation, HostState, HostView, InvalidParameterValue, mergeWorkload, MS_PER_HOUR, validateWorkload, Workload } from '@nimbus/hypervisor';
 import { parseRebalancerPatch, RebalancerConfig, SchedulerConfig } from '@nimbus/scheduler';
 import { setWorkload } from '@nimbus/simulation';
 import { ApiError, invalidParameter } from '../common/api-errors';
@@ -94,6 +94,29 @@ export interface FleetUtilization {
   readonly now: number;
   readonly current: Record<string, number>;
   readonly series: MetricSeries;
+}
+
+const HOST_FIELD = Object.fromEntries(HOST_METRICS.map((f, i) => [f, i])) as Record<(typeof HOST_METRICS)[number], number>;
+
+/** Heatmap metrics: CPU (demanded CPU over capacity) or memory (resident over capacity). */
+export const HEATMAP_METRICS = ['cpu', 'memory'] as const;
+export type HeatmapMetric = (typeof HEATMAP_METRICS)[number];
+/** Cells one heatmap answer holds at most (hosts × points). */
+export const MAX_HEATMAP_CELLS = 2_000_000;
+
+/** Hosts × time: each host's utilization per period, a fraction (null where nothing was recorded). */
+export interface FleetHeatmap {
+  readonly metric: HeatmapMetric;
+  readonly periodMs: number;
+  readonly times: number[];
+  readonly hosts: { readonly hostId: string; readonly availabilityZone: string; readonly state: string; readonly values: (number | null)[] }[];
+}
+
+/** Per zone: the share of host-time its hosts were not failed, over a window. */
+export interface ZoneAvailability {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly zones: { readonly availabilityZone: string; readonly hosts: number; readonly hostHours: number; readonly failedHostHours: number; readonly availability: number | null }[];
 }
 
 /**
@@ -224,6 +247,59 @@ export class VmmService {
       const w = parseWindow(q, e.now, 24 * MS_PER_HOUR);
       const series = await this.series('fleet', 'fleet', w);
       return { now: e.now, current: e.dataPlane.fleetTotals(), series };
+    });
+  }
+
+  /** Every host's CPU or memory utilization over a window, one value per period (the fleet heatmap). */
+  fleetHeatmap(q: MetricsWindowQuery & { metric?: unknown }): Promise<FleetHeatmap> {
+    const metric = (q.metric ?? 'cpu') as HeatmapMetric;
+    if (!HEATMAP_METRICS.includes(metric)) throw invalidParameter(`metric must be one of ${HEATMAP_METRICS.join(', ')}, got '${String(q.metric)}'`);
+    return this.engine.read(async (e) => {
+      const w = parseWindow(q, e.now, 24 * MS_PER_HOUR);
+      const hosts = [...e.fleet.hosts()].sort((a, b) => (a.id < b.id ? -1 : 1));
+      const first = Math.floor(w.fromMs / w.periodMs) * w.periodMs;
+      const times: number[] = [];
+      for (let t = first; t < w.toMs; t += w.periodMs) times.push(t);
+      if (times.length * hosts.length > MAX_HEATMAP_CELLS)
+        throw invalidParameter(`the heatmap would hold ${times.length * hosts.length} cells; at most ${MAX_HEATMAP_CELLS} (raise period or narrow from/to)`);
+      const slot = new Map(times.map((t, i) => [t, i]));
+      const out: FleetHeatmap['hosts'][number][] = [];
+      for (const h of hosts) {
+        const series = await this.series('host', h.id, w);
+        const values: (number | null)[] = times.map(() => null);
+        for (const p of series.points) {
+          const i = slot.get(p.time);
+          if (i === undefined) continue;
+          values[i] = metric === 'cpu' ? p.mean[HOST_FIELD.cpuUtilization] / 100 : p.mean[HOST_FIELD.memoryCapacityMiB] > 0 ? p.mean[HOST_FIELD.memoryResidentMiB] / p.mean[HOST_FIELD.memoryCapacityMiB] : 0;
+        }
+        out.push({ hostId: h.id, availabilityZone: h.availabilityZone, state: h.state, values });
+      }
+      return { metric, periodMs: w.periodMs, times, hosts: out };
+    });
+  }
+
+  /**
+   * Availability per zone over a window (default: the last 30 days): each host's metric series
+   * says how much of each period it was failed; a zone's availability is its hosts' time not
+   * failed over their time recorded.
+   */
+  zoneAvailability(q: MetricsWindowQuery): Promise<ZoneAvailability> {
+    return this.engine.read(async (e) => {
+      const w = parseWindow(q, e.now, 30 * 24 * MS_PER_HOUR);
+      const by = new Map<string, { hosts: number; ms: number; failedMs: number }>();
+      for (const h of [...e.fleet.hosts()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+        const z = by.get(h.availabilityZone) ?? { hosts: 0, ms: 0, failedMs: 0 };
+        z.hosts++;
+        for (const p of (await this.series('host', h.id, w)).points) {
+          z.ms += p.coveredMs;
+          z.failedMs += p.coveredMs * p.mean[HOST_FIELD.failed];
+        }
+        by.set(h.availabilityZone, z);
+      }
+      const zones = [...by.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([availabilityZone, z]) => ({
+        availabilityZone, hosts: z.hosts, hostHours: z.ms / MS_PER_HOUR, failedHostHours: z.failedMs / MS_PER_HOUR, availability: z.ms > 0 ? 1 - z.failedMs / z.ms : null,
+      }));
+      return { fromMs: w.fromMs, toMs: w.toMs, zones };
     });
   }
 

@@ -1,5 +1,5 @@
 import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors';
 import {
   AdminInvoiceListResponseDto, BillingSummaryResponseDto, CloseMonthResponseDto, CreditPolicyResponseDto, INVOICE_CSV_EXAMPLE, InvoiceListResponseDto, InvoiceResponseDto,
@@ -11,7 +11,7 @@ import { Operation } from '../../../application/auth/operation';
 import { TenantEntity } from '../../../persistence/entities';
 import { BillingService, InvoiceView, Recomputation } from '../../../application/billing/billing.service';
 import {
-  invoiceCsv, mapCloseResult, mapInvoice, mapInvoiceList, mapInvoiceSummary, mapMonthSummary, mapPriceBook, mapPriceBookVersion, mapUsageReport,
+  invoiceCsv, mapCloseResult, mapRevenue, mapInvoice, mapInvoiceList, mapInvoiceSummary, mapMonthSummary, mapPriceBook, mapPriceBookVersion, mapUsageReport,
   toCloseMonthCommand, toGetBillingSummaryCommand, toGetUsageCommand, toListAllInvoicesCommand, toPutCreditPolicyCommand, toPutPricesCommand,
 } from './billing.mapper';
 
@@ -115,6 +115,16 @@ export class AdminBillingController {
 
   @ApiOkResponse({ type: CloseMonthResponseDto })
   @ApiErrors('MissingParameter', { code: 'InvalidParameterValue', message: 'month must be a calendar month as YYYY-MM, got "2025-13"' }, 'InvoiceAlreadyClosed', 'BillingMonthNotEnded')
+  @Get('billing/revenue')
+  @ApiOperation({
+    summary: "A month's revenue by UTC day, by product and by tenant (the top ten, the rest summed), and its credit lines by cause; figures are decimal strings",
+    description: "Each day's figure is the month's invoices rated as of that day's end less the same the day before, so the days add up to the month's invoices (or estimates) to the cent.",
+  })
+  @ApiQuery({ name: 'month', required: true, description: 'YYYY-MM' })
+  async revenue(@Query() q: Record<string, unknown>) {
+    return mapRevenue(await this.billing.revenue(toGetBillingSummaryCommand(q)));
+  }
+
   @Post('billing/close') @HttpCode(200)
   @ApiBody({ schema: { example: { month: '2025-04' } } })
   async close(@Body() body: unknown) {

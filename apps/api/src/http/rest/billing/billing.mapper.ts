@@ -5,7 +5,7 @@ import {
   CloseMonthCommand, GetBillingSummaryCommand, GetUsageCommand, ListAllInvoicesCommand, PutCreditPolicyCommand, PutPricesCommand,
 } from '../../../application/billing/billing.commands';
 import { CloseResult } from '../../../application/billing/billing-close';
-import { InvoiceList, InvoiceView, MonthSummary, PriceBookState, Recomputation, UsageReport } from '../../../application/billing/billing.service';
+import { InvoiceList, InvoiceView, MonthSummary, PriceBookState, Recomputation, RevenueReport, UsageReport } from '../../../application/billing/billing.service';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const PRICE_FIELDS = ['version', 'effectiveFrom', 'region', 'instanceTypes', 'licenses', 'dedicatedInstanceMultiplier', 'dedicatedHostHourly', 'burstableSurplusPerVcpuHour', 'ebs', 'dataTransfer'];
@@ -98,6 +98,11 @@ export const mapInvoiceList = (l: InvoiceList) => ({
 
 export const mapMonthSummary = (s: MonthSummary) => ({
   month: s.month, status: s.status, asOf: iso(s.asOfMs), ...s.summary, guaranteeViolations: s.guaranteeViolations,
+});
+
+export const mapRevenue = (r: RevenueReport) => ({
+  month: r.month, status: r.status, asOf: iso(r.asOfMs), currency: 'USD', ...r.total,
+  days: r.days, byProduct: r.byProduct, topTenants: r.topTenants, others: r.others, creditLines: r.credits,
 });
 
 export const mapCloseResult = (r: CloseResult) => ({

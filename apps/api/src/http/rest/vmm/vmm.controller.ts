@@ -11,7 +11,7 @@ import { invalidParameter } from '../../../application/common/api-errors';
 import { TenantEntity } from '../../../persistence/entities';
 import { VmmService } from '../../../application/vmm/vmm.service';
 import { MetricsWindowQuery } from '../../../application/vmm/vmm.commands';
-import { mapEventsPage, mapFleetUtilization, mapHostDetail, mapInstanceMetrics, mapMigration, mapWorkload } from './vmm.mapper';
+import { mapEventsPage, mapFleetHeatmap, mapZoneAvailability, mapFleetUtilization, mapHostDetail, mapInstanceMetrics, mapMigration, mapWorkload } from './vmm.mapper';
 
 const WindowDoc = () =>
   applyDecorators(
@@ -143,6 +143,21 @@ export class AdminVmmController {
 
   @ApiOkResponse({ type: EventsPageResponseDto })
   @ApiErrors('InvalidPaginationToken', { code: 'InvalidParameterValue', message: 'maxResults must be an integer from 5 to 1000' })
+  @Get('fleet/heatmap')
+  @ApiOperation({ summary: "Every host's CPU (demanded over capacity) or memory (resident over capacity) utilization per period, as fractions: the dashboard's hosts × time heatmap" })
+  @WindowDoc()
+  @ApiQuery({ name: 'metric', required: false, enum: ['cpu', 'memory'], description: 'default cpu' })
+  async heatmap(@Query() q: Record<string, unknown>) {
+    return mapFleetHeatmap(await this.vmm.fleetHeatmap({ ...windowOf(q), metric: q.metric }));
+  }
+
+  @Get('fleet/availability')
+  @ApiOperation({ summary: "Availability per zone over a window (default the last 30 days): the share of its hosts' recorded time they were not failed" })
+  @WindowDoc()
+  async availability(@Query() q: Record<string, unknown>) {
+    return mapZoneAvailability(await this.vmm.zoneAvailability(windowOf(q)));
+  }
+
   @Get('events')
   @ApiQuery({ name: 'hostId', required: false }) @ApiQuery({ name: 'instanceId', required: false }) @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'maxResults', required: false }) @ApiQuery({ name: 'nextToken', required: false })

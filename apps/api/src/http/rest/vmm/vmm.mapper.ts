@@ -2,7 +2,7 @@ import { mapHost } from '../hosts/host.mapper';
 import { METRIC_FIELDS } from '@nimbus/hypervisor';
 import { MetricSeries } from '../../../application/vmm/metrics-query';
 import {
-  EventsPage, FleetUtilization, HostDetail, InstanceMetrics, InstanceWorkload, MigrationStarted,
+  EventsPage, FleetHeatmap, FleetUtilization, ZoneAvailability, HostDetail, InstanceMetrics, InstanceWorkload, MigrationStarted,
 } from '../../../application/vmm/vmm.service';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -65,3 +65,13 @@ export function mapMigration(m: MigrationStarted) {
 export function mapFleetUtilization(f: FleetUtilization) {
   return { now: iso(f.now), current: f.current, periodSeconds: f.series.periodMs / 1000, points: mapMetricPoints(f.series) };
 }
+
+/** The heatmap: times as ISO strings, each host's values as fractions rounded to 0.1 % (null: no data). */
+export function mapFleetHeatmap(h: FleetHeatmap) {
+  return {
+    metric: h.metric, periodSeconds: h.periodMs / 1000, times: h.times.map(iso),
+    hosts: h.hosts.map((x) => ({ ...x, values: x.values.map((v) => (v === null ? null : Math.round(v * 1000) / 1000)) })),
+  };
+}
+
+export const mapZoneAvailability = (a: ZoneAvailability) => ({ from: iso(a.fromMs), to: iso(a.toMs), zones: a.zones });

@@ -1,0 +1,54 @@
+import { get } from './api';
+
+/** Shapes of the admin API's answers the pages read (API.md; OpenAPI at /docs). */
+export interface Clock { now: string; mode: string; rate: number }
+export interface Figures { subtotal: string; credits: string; total: string }
+export interface CreditLine { tenantId: string; invoiceId: string; lineId: string; cause: string; resources: string[]; description: string; amount: string }
+export interface Revenue extends Figures {
+  month: string; status: 'closed' | 'estimate'; asOf: string; currency: string;
+  days: (Figures & { day: string })[];
+  byProduct: { product: string; amount: string }[];
+  topTenants: (Figures & { tenantId: string; invoiceId: string })[];
+  others: Figures & { tenants: number };
+  creditLines: CreditLine[];
+}
+export interface Tenant { tenantId: string; name: string; quotas: { onDemandVcpus: number; provisionedIops: number }; createdAt: string }
+export interface InvoiceLine { lineId: string; product: string; licenseProduct?: string; description: string; quantity: string; unit: string; unitPrice: string; amount: string }
+export interface Invoice extends Figures {
+  invoiceId: string; status: 'closed' | 'estimate'; periodStart: string; periodEnd: string; asOf: string; tenantId: string; month: string; currency: string;
+  lines?: InvoiceLine[]; priceBookVersions: string[]; recomputed?: Figures & { matches: boolean };
+}
+export interface MetricPoint { time: string; [field: string]: unknown }
+export interface FleetUtilization { now: string; current: Record<string, number>; periodSeconds: number; points: MetricPoint[] }
+export interface Simulation {
+  simulationId: string; state: string; builtIn?: string; createdAt?: string; cancelRequested: boolean;
+  progress: { simulatedTime: number; simulatedDuration: number; fraction: number; events: number; wallSeconds: number; etaSeconds: number | null };
+  error?: { message?: string } | string; report?: any;
+}
+
+export const getClock = () => get<Clock>('/v1/admin/clock');
+
+let tenantNames: Promise<Map<string, string>> | null = null;
+/** Tenant names by id (fetched once per page view; tenants are few next to their resources). */
+export function tenantNameMap(refresh = false): Promise<Map<string, string>> {
+  if (!tenantNames || refresh) {
+    tenantNames = get<{ tenants: Tenant[] }>('/v1/admin/tenants').then((r) => new Map(r.tenants.map((t) => [t.tenantId, t.name])));
+    tenantNames.catch(() => (tenantNames = null));
+  }
+  return tenantNames;
+}
+
+/** The rule that priced an invoice line, as its product and description (written by the rater) say. */
+export function pricingRule(line: Pick<InvoiceLine, 'product' | 'description'>): string {
+  if (line.product === 'sla-credit' || line.product === 'guarantee-credit') return 'credit';
+  if (line.product === 'ec2-license') return 'licence';
+  if (/billed per hour/i.test(line.description)) return 'per-hour';
+  if (/per second, 60 s minimum/i.test(line.description)) return 'per-second, 60 s minimum';
+  return 'per unit';
+}
+
+export const CAUSES: Record<string, string> = {
+  'instance-unavailability': 'host failure (instance unavailable)',
+  'zone-unavailability': 'zone unavailability',
+  'guarantee-violation': 'guarantee violation',
+};
