@@ -1,5 +1,5 @@
 import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors';
 import {
   AdminInvoiceListResponseDto, BillingSummaryResponseDto, CloseMonthResponseDto, CreditPolicyResponseDto, INVOICE_CSV_EXAMPLE, InvoiceListResponseDto, InvoiceResponseDto,
@@ -113,8 +113,6 @@ export class AdminBillingController {
     return mapMonthSummary(await this.billing.summary(toGetBillingSummaryCommand(q)));
   }
 
-  @ApiOkResponse({ type: CloseMonthResponseDto })
-  @ApiErrors('MissingParameter', { code: 'InvalidParameterValue', message: 'month must be a calendar month as YYYY-MM, got "2025-13"' }, 'InvoiceAlreadyClosed', 'BillingMonthNotEnded')
   @Get('billing/revenue')
   @ApiOperation({
     summary: "A month's revenue by UTC day, by product and by tenant (the top ten, the rest summed), and its credit lines by cause; figures are decimal strings",
@@ -125,6 +123,8 @@ export class AdminBillingController {
     return mapRevenue(await this.billing.revenue(toGetBillingSummaryCommand(q)));
   }
 
+  @ApiOkResponse({ type: CloseMonthResponseDto })
+  @ApiErrors('MissingParameter', { code: 'InvalidParameterValue', message: 'month must be a calendar month as YYYY-MM, got "2025-13"' }, 'InvoiceAlreadyClosed', 'BillingMonthNotEnded')
   @Post('billing/close') @HttpCode(200)
   @ApiBody({ schema: { example: { month: '2025-04' } } })
   async close(@Body() body: unknown) {

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AvailabilityZoneListResponseDto, ImageListResponseDto, InstanceTypeListResponseDto } from './catalog-response.dto';
+import { AvailabilityZoneListResponseDto, InstanceTypeListResponseDto } from './catalog-response.dto';
 import { TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { CatalogService } from '../../../application/catalog/catalog.service';

@@ -141,8 +141,6 @@ export class AdminVmmController {
     return mapFleetUtilization(await this.vmm.fleetUtilization(windowOf(q)));
   }
 
-  @ApiOkResponse({ type: EventsPageResponseDto })
-  @ApiErrors('InvalidPaginationToken', { code: 'InvalidParameterValue', message: 'maxResults must be an integer from 5 to 1000' })
   @Get('fleet/heatmap')
   @ApiOperation({ summary: "Every host's CPU (demanded over capacity) or memory (resident over capacity) utilization per period, as fractions: the dashboard's hosts × time heatmap" })
   @WindowDoc()
@@ -158,6 +156,8 @@ export class AdminVmmController {
     return mapZoneAvailability(await this.vmm.zoneAvailability(windowOf(q)));
   }
 
+  @ApiOkResponse({ type: EventsPageResponseDto })
+  @ApiErrors('InvalidPaginationToken', { code: 'InvalidParameterValue', message: 'maxResults must be an integer from 5 to 1000' })
   @Get('events')
   @ApiQuery({ name: 'hostId', required: false }) @ApiQuery({ name: 'instanceId', required: false }) @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'maxResults', required: false }) @ApiQuery({ name: 'nextToken', required: false })
