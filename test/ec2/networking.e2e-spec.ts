@@ -3,7 +3,7 @@ import {
   CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DeleteKeyPairCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand,
   DeleteSubnetCommand, DeleteVpcCommand, DescribeKeyPairsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand,
   DescribeVpcsCommand, DetachNetworkInterfaceCommand, EC2Client, EC2ServiceException, ImportKeyPairCommand, ModifyNetworkInterfaceAttributeCommand, paginateDescribeSubnets,
-  RevokeSecurityGroupIngressCommand,
+  RevokeSecurityGroupIngressCommand, ModifyInstanceAttributeCommand, DescribeInstanceAttributeCommand, DescribeAccountAttributesCommand,
 } from '@aws-sdk/client-ec2';
 import { createHash, createPrivateKey } from 'node:crypto';
 import { NetworkingService } from '../../apps/api/src/application/networking/networking.service';
@@ -224,19 +224,25 @@ describe('EC2 networking through the JS SDK', () => {
       await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, Groups: [def.GroupId!, sg.GroupId!] }));
       const shown = (await t.as(alice.key).get(`/v1/instances/${instanceId}`).expect(200)).body;
       expect({ sourceDestCheck: shown.sourceDestCheck, groups: shown.securityGroups.map((g: { groupName: string }) => g.groupName) }).toEqual({ sourceDestCheck: false, groups: ['default', 'used'] });
-      // The application methods ModifyInstanceAttribute's sourceDestCheck and groupSet call.
-      const networking = t.app.get(NetworkingService);
-      const aliceTenant = (await t.app.get(TenantsRepository).findById(t.app.get(TenantsRepository).reader, alice.tenantId))!;
-      await networking.setSourceDestCheck(aliceTenant, instanceId, true);
-      await networking.setInstanceGroups(aliceTenant, instanceId, [sg.GroupId!]);
+      // ModifyInstanceAttribute's sourceDestCheck and groupSet act on the primary interface.
+      await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: instanceId, SourceDestCheck: { Value: true } }));
+      await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: instanceId, Groups: [sg.GroupId!] }));
       const after = (await t.as(alice.key).get(`/v1/instances/${instanceId}`).expect(200)).body;
       expect({ sourceDestCheck: after.sourceDestCheck, groups: after.securityGroups.map((g: { groupName: string }) => g.groupName) }).toEqual({ sourceDestCheck: true, groups: ['used'] });
-      const bobTenant = (await t.app.get(TenantsRepository).findById(t.app.get(TenantsRepository).reader, bob.tenantId))!;
-      await expect(networking.setSourceDestCheck(bobTenant, instanceId, false)).rejects.toMatchObject({ code: 'InvalidInstanceID.NotFound' });
+      const attr = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute: 'groupSet' }));
+      expect(attr.Groups!.map((g) => g.GroupId)).toEqual([sg.GroupId]);
+      // Another tenant's instance is a missing one.
+      expect(await codeOf(bobEc2.send(new ModifyInstanceAttributeCommand({ InstanceId: instanceId, SourceDestCheck: { Value: false } })))).toBe('InvalidInstanceID.NotFound');
       const other = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.8.0.0/16' }))).Vpc!;
       const [otherDefault] = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [other.VpcId!] }] }))).SecurityGroups!;
       expect(await codeOf(ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, Groups: [otherDefault.GroupId!] })))).toBe('InvalidParameter');
     });
+  });
+
+  it('DescribeAccountAttributes names the tenant\'s default VPC', async () => {
+    const [vpc] = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs!;
+    const attrs = (await ec2.send(new DescribeAccountAttributesCommand({ AttributeNames: ['default-vpc'] }))).AccountAttributes!;
+    expect(attrs).toEqual([{ AttributeName: 'default-vpc', AttributeValues: [{ AttributeValue: vpc.VpcId }] }]);
   });
 
   describe('key pairs', () => {

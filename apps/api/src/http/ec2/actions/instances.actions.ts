@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { NetworkingService } from '../../../application/networking/networking.service';
 import { findInstanceType, INSTANCE_STATE_CODES, InstanceStateName, StateTransition, VolumeType } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { InstanceDescription } from '../../../application/instances/instance-description';
@@ -195,7 +196,10 @@ const ATTRIBUTES = ['instanceType', 'kernel', 'ramdisk', 'userData', 'disableApi
 /** The instance surface: RunInstances, DescribeInstances, Start/Stop/Reboot/Terminate, status, attributes, credits, console output. */
 @Injectable()
 export class InstancesEc2Actions implements Ec2ActionSource {
-  constructor(private readonly instances: InstancesService) {}
+  constructor(
+    private readonly instances: InstancesService,
+    private readonly networking: NetworkingService,
+  ) {}
 
   /** Every id must name a visible instance of the tenant before any of them is acted on (EC2 acts on all or none of a malformed or missing list). */
   private async requireAll(tenant: TenantEntity, ids: readonly string[]): Promise<void> {
@@ -342,10 +346,15 @@ export class InstancesEc2Actions implements Ec2ActionSource {
         const changes = modifications(p);
         if (changes.length !== 1) throw combination('ModifyInstanceAttribute changes exactly one attribute per request');
         const change = changes[0];
-        if (!('value' in change)) {
-          if (change.attribute === 'blockDeviceMapping') throw unsupported('modifying blockDeviceMapping (DeleteOnTermination of an attached volume) yet');
-          // TODO(ec2net): InstanceNetworking has no setter for these yet; the networking feature owns them.
-          throw unsupported(`modifying ${change.attribute} yet (the networking feature owns it)`);
+        if (change.attribute === 'blockDeviceMapping') throw unsupported('modifying blockDeviceMapping (DeleteOnTermination of an attached volume) yet');
+        // The instance's primary network interface holds these (the networking feature's rules).
+        if (change.attribute === 'sourceDestCheck') {
+          await this.networking.setSourceDestCheck(ctx.tenant, instanceId, change.check);
+          return { return: true };
+        }
+        if (change.attribute === 'groupSet') {
+          await this.networking.setInstanceGroups(ctx.tenant, instanceId, change.groupIds);
+          return { return: true };
         }
         await this.instances.modifyAttribute(ctx.tenant, { instanceId, change });
         return { return: true };
@@ -397,7 +406,11 @@ export class InstancesEc2Actions implements Ec2ActionSource {
   };
 }
 
-type Modification = InstanceAttributeChange | { readonly attribute: 'sourceDestCheck' | 'groupSet' | 'blockDeviceMapping' };
+type Modification =
+  | InstanceAttributeChange
+  | { readonly attribute: 'sourceDestCheck'; readonly check: boolean }
+  | { readonly attribute: 'groupSet'; readonly groupIds: readonly string[] }
+  | { readonly attribute: 'blockDeviceMapping' };
 
 /** What a ModifyInstanceAttribute asks: `Attribute`+`Value`, or one `<Attribute>.Value` structure. */
 function modifications(p: Ec2Params): Modification[] {
@@ -424,7 +437,11 @@ function modifications(p: Ec2Params): Modification[] {
         out.push({ attribute, value: raw });
         break;
       case 'sourceDestCheck':
+        out.push({ attribute, check: bool(attribute, raw) });
+        break;
       case 'groupSet':
+        out.push({ attribute, groupIds: raw !== undefined ? [raw] : p.list('GroupId') });
+        break;
       case 'blockDeviceMapping':
         out.push({ attribute });
         break;

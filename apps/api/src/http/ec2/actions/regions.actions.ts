@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { NetworkingService } from '../../../application/networking/networking.service';
 import { AVAILABILITY_ZONES, REGION } from '@nimbus/hypervisor';
 import { ApiError } from '../../../application/common/api-errors';
 import { Ec2Actions, items } from '../ec2-action';
@@ -16,6 +17,8 @@ const ZONES: readonly Zone[] = AVAILABILITY_ZONES.map((zoneName, i) => ({ zoneNa
 /** The region Nimbus simulates, its zones and the account's attributes. */
 @Injectable()
 export class RegionsEc2Actions implements Ec2ActionSource {
+  constructor(private readonly networking: NetworkingService) {}
+
   readonly actions: Ec2Actions = {
     DescribeRegions: {
       operation: 'DescribeRegions',
@@ -58,7 +61,7 @@ export class RegionsEc2Actions implements Ec2ActionSource {
       handler: async (ctx, p) => {
         const all: Record<string, string[]> = {
           'supported-platforms': ['VPC'],
-          'default-vpc': ['none'],
+          'default-vpc': [(await this.networking.defaultVpcId(ctx.tenant)) ?? 'none'],
           'max-instances': [String(ctx.tenant.quotaOnDemandVcpus)],
           'vpc-max-security-groups-per-interface': ['5'],
           'max-elastic-ips': ['5'],
