@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AdminAuth } from '../auth/guards';
 import { ApiErrors } from '../openapi/api-errors';
@@ -65,7 +65,6 @@ export class ExperimentsController {
   }
 
   @Get(':id/csv')
-  @ApiProduces('text/csv')
   @ApiOkResponse({
     description: 'The report\'s table: a row per variant, its variable values, then each figure\'s mean and 95 % interval',
     content: { 'text/csv': { schema: { type: 'string' }, example: 'variant,placement,cpuUtilization.mean,cpuUtilization.ci95Low,cpuUtilization.ci95High\n0,spread,0.41,0.39,0.43\n' } },

@@ -49,3 +49,12 @@ export class CreatedTenantResponseDto {
 export class CreatedApiKeyResponseDto {
   @ApiProperty({ type: NewApiKeyDto }) apiKey!: NewApiKeyDto;
 }
+
+export class ApiKeySummaryDto {
+  @ApiProperty({ example: 'key-0123456789abcdef0' }) keyId!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class ApiKeyListResponseDto {
+  @ApiProperty({ type: [ApiKeySummaryDto] }) apiKeys!: ApiKeySummaryDto[];
+}
