@@ -42,7 +42,7 @@ export class ImagesController {
   }
 
   @ApiNoContentResponse({ description: 'Deregistered' })
-  @ApiErrors({ code: 'InvalidAMIID.NotFound', message: "The image id '[ami-0abcdef1234567890]' does not exist" }, { code: 'InvalidAMIID.Malformed', message: "Invalid id: 'ami-bad'" })
+  @ApiErrors({ code: 'InvalidAMIID.Unavailable', message: "The image 'ami-0abcdef1234567890' is already deregistered" }, { code: 'InvalidAMIID.NotFound', message: "The image id '[ami-0abcdef1234567890]' does not exist" }, { code: 'InvalidAMIID.Malformed', message: "Invalid id: 'ami-bad'" })
   @Operation('DeregisterImage')
   @Delete(':id') @HttpCode(204)
   async deregister(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string): Promise<void> {
