@@ -240,6 +240,78 @@ export async function tour(t: TestApp): Promise<Exchange[]> {
   await admin('delete', '/v1/admin/simulations/{id}', { id: sim2 });
   await admin('delete', '/v1/admin/simulations/{id}', { id: sim2 });
 
+  // Experiments (a small real one, run in-process).
+  await admin('get', '/v1/admin/experiments/built-in');
+  await admin('get', '/v1/admin/experiments/schema');
+  const experiment = {
+    version: 1, name: 'tour-weigher', question: 'Does the weigher change the energy?', seed: 7, repetitions: 1, headline: ['energyKWh'],
+    base: { scenario: scenario({ hours: 2, zones: 1, vmsPerZone: 4 }) },
+    variables: [{ name: 'weigher', path: '/policies/placement/weigher', values: ['pack', 'spread'] }],
+  };
+  const exp = (await admin('post', '/v1/admin/experiments', {}, { body: { experiment } })).body.experimentId;
+  await admin('post', '/v1/admin/experiments', {}, { body: { builtIn: 'no-such-experiment' } });
+  await eventually(async () => ((await request(server).get(`/v1/admin/experiments/${exp}`).set('Authorization', `Bearer ${ADMIN_KEY}`)).body.state === 'completed' ? true : undefined), 60_000, 'the tour experiment to complete');
+  await admin('get', '/v1/admin/experiments', {}, { query: { maxResults: '5' } });
+  await admin('get', '/v1/admin/experiments/{id}', { id: exp });
+  await admin('get', '/v1/admin/experiments/{id}', { id: 'exp-00000000000000000' });
+  await admin('get', '/v1/admin/experiments/{id}/csv', { id: exp });
+  await admin('get', '/v1/admin/experiments/{id}/csv', { id: 'exp-00000000000000000' });
+
+  // Access keys (EC2 protocol): the tenant's own, and the admin's for any tenant.
+  const ak = (await tenant('post', '/v1/access-keys')).body.accessKeyId;
+  await tenant('get', '/v1/access-keys');
+  await tenant('delete', '/v1/access-keys/{accessKeyId}', { accessKeyId: ak });
+  await tenant('delete', '/v1/access-keys/{accessKeyId}', { accessKeyId: ak });
+  const adminAk = (await admin('post', '/v1/admin/tenants/{id}/access-keys', { id: tenantId })).body.accessKeyId;
+  await admin('post', '/v1/admin/tenants/{id}/access-keys', { id: 't-00000000000000000' });
+  await admin('get', '/v1/admin/tenants/{id}/access-keys', { id: tenantId });
+  await admin('get', '/v1/admin/tenants/{id}/access-keys', { id: 't-00000000000000000' });
+  await admin('delete', '/v1/admin/tenants/{id}/access-keys/{accessKeyId}', { id: tenantId, accessKeyId: adminAk });
+  await admin('delete', '/v1/admin/tenants/{id}/access-keys/{accessKeyId}', { id: tenantId, accessKeyId: adminAk });
+
+  // A tenant as operators see it (the dashboard's tenant page).
+  await admin('get', '/v1/admin/tenants/{id}/api-keys', { id: tenantId });
+  await admin('get', '/v1/admin/tenants/{id}/api-keys', { id: 't-00000000000000000' });
+  await admin('get', '/v1/admin/tenants/{id}/usage', { id: tenantId });
+  await admin('get', '/v1/admin/tenants/{id}/usage', { id: 't-00000000000000000' });
+  await admin('get', '/v1/admin/tenants/{id}/instances', { id: tenantId });
+  await admin('get', '/v1/admin/tenants/{id}/instances', { id: 't-00000000000000000' });
+  await admin('get', '/v1/admin/license-configurations');
+  await admin('get', '/v1/admin/license-configurations/{id}/history', { id: lic });
+  await admin('get', '/v1/admin/license-configurations/{id}/history', { id: 'lic-00000000000000000' });
+  await admin('get', '/v1/admin/fleet/heatmap');
+  await admin('get', '/v1/admin/fleet/availability');
+  await admin('get', '/v1/admin/billing/revenue', {}, { query: { month } });
+  await admin('get', '/v1/admin/billing/revenue', {}, { query: { month: '2025-13' } });
+
+  // The operator's catalog: an image and a custom instance type.
+  const adminImage = (await admin('post', '/v1/admin/images', {}, { body: { name: 'tour-base', platform: 'linux' } })).body.imageId;
+  await admin('post', '/v1/admin/images', {}, { body: { name: 'tour-base', platform: 'linux', imageId: adminImage } });
+  await admin('get', '/v1/admin/images');
+  await admin('delete', '/v1/admin/images/{id}', { id: adminImage });
+  await admin('delete', '/v1/admin/images/{id}', { id: adminImage });
+  await admin('post', '/v1/admin/instance-types', {}, { body: { name: 'm5.tour', vcpus: 2, memoryMiB: 8192, hourlyPrices: { linux: '0.1' } } });
+  await admin('post', '/v1/admin/instance-types', {}, { body: { name: 'm5.tour', vcpus: 2, memoryMiB: 8192, hourlyPrices: { linux: '0.1' } } });
+  await admin('get', '/v1/admin/instance-types');
+  await admin('delete', '/v1/admin/instance-types/{name}', { name: 'm5.tour' });
+  await admin('delete', '/v1/admin/instance-types/{name}', { name: 'm5.tour' });
+
+  // The tenant's images and snapshots.
+  const image = (await tenant('post', '/v1/images', {}, { body: { instanceId: id, name: 'tour-image', noReboot: true } })).body.imageId;
+  await tenant('post', '/v1/images', {}, { body: { instanceId: 'i-00000000000000000', name: 'tour-image-2' } });
+  await tenant('get', '/v1/images/{id}', { id: image });
+  await tenant('get', '/v1/images/{id}', { id: 'ami-00000000000000000' });
+  const snap = (await tenant('post', '/v1/snapshots', {}, { body: { volumeId: launched.instances[0].volumes[0].volumeId, description: 'tour' } })).body.snapshotId;
+  await tenant('post', '/v1/snapshots', {}, { body: { volumeId: 'vol-00000000000000000' } });
+  await tenant('get', '/v1/snapshots');
+  await tenant('get', '/v1/snapshots/{id}', { id: snap });
+  await tenant('get', '/v1/snapshots/{id}', { id: 'snap-00000000000000000' });
+  await t.advance(600);
+  await tenant('delete', '/v1/snapshots/{id}', { id: snap });
+  await tenant('delete', '/v1/snapshots/{id}', { id: snap });
+  await tenant('delete', '/v1/images/{id}', { id: image });
+  await tenant('delete', '/v1/images/{id}', { id: image });
+
   // Teardown of the tenant's resources: each delete route's success.
   await tenant('delete', '/v1/instances/{id}/tags/{key}', { id: 'i-00000000000000000', key: 'Name' });
   await tenant('delete', '/v1/instances/{id}', { id });

@@ -208,3 +208,50 @@ export class CloseMonthResponseDto {
 export const INVOICE_CSV_EXAMPLE =
   'tenantId,month,lineId,product,licenseProduct,description,quantity,unit,unitPrice,amount,currency\n' +
   't-0123456789abcdef0,2025-05,ec2-instance/m5.large/linux/license-included/default/aws-us-east-1-seed,ec2-instance,,m5.large Linux/UNIX: On-Demand compute,10.5,instance-hour,0.096,1.01,USD\n';
+
+export class RevenueDayDto {
+  @ApiProperty({ example: '2025-05-01' }) day!: string;
+  @ApiProperty(money('1.27')) subtotal!: string;
+  @ApiProperty(money('0.00')) credits!: string;
+  @ApiProperty(money('1.27')) total!: string;
+}
+
+export class RevenueTenantDto {
+  @ApiProperty({ example: 't-0123456789abcdef0' }) tenantId!: string;
+  @ApiProperty({ example: 'inv-0123456789abcdef0' }) invoiceId!: string;
+  @ApiProperty(money('1.27')) subtotal!: string;
+  @ApiProperty(money('0.00')) credits!: string;
+  @ApiProperty(money('1.27')) total!: string;
+}
+
+export class RevenueOthersDto {
+  @ApiProperty({ example: 0, description: 'Tenants past the top ten' }) tenants!: number;
+  @ApiProperty(money('0.00')) subtotal!: string;
+  @ApiProperty(money('0.00')) credits!: string;
+  @ApiProperty(money('0.00')) total!: string;
+}
+
+export class RevenueCreditLineDto {
+  @ApiProperty({ example: 't-0123456789abcdef0' }) tenantId!: string;
+  @ApiProperty({ example: 'inv-0123456789abcdef0' }) invoiceId!: string;
+  @ApiProperty({ example: 'sla-credit/instance/i-0123456789abcdef0' }) lineId!: string;
+  @ApiProperty({ enum: ['zone-unavailability', 'instance-unavailability', 'guarantee-violation'], example: 'instance-unavailability' }) cause!: string;
+  @ApiProperty({ type: [String], example: [], description: 'Guarantee violations: which resources fell below their reservation' }) resources!: string[];
+  @ApiProperty({ example: 'SLA credit: instance unavailable' }) description!: string;
+  @ApiProperty(money('-0.10')) amount!: string;
+}
+
+export class RevenueResponseDto {
+  @ApiProperty({ example: '2025-05' }) month!: string;
+  @ApiProperty({ enum: ['closed', 'estimate'] }) status!: string;
+  @ApiProperty({ format: 'date-time' }) asOf!: string;
+  @ApiProperty({ enum: ['USD'] }) currency!: string;
+  @ApiProperty(money('1.27')) subtotal!: string;
+  @ApiProperty(money('0.00')) credits!: string;
+  @ApiProperty(money('1.27')) total!: string;
+  @ApiProperty({ type: [RevenueDayDto], description: "Each UTC day's change of the month's invoice totals" }) days!: RevenueDayDto[];
+  @ApiProperty({ type: [ProductAmountDto] }) byProduct!: ProductAmountDto[];
+  @ApiProperty({ type: [RevenueTenantDto], description: 'The top ten tenants by total' }) topTenants!: RevenueTenantDto[];
+  @ApiProperty({ type: RevenueOthersDto, description: 'The rest, summed' }) others!: RevenueOthersDto;
+  @ApiProperty({ type: [RevenueCreditLineDto] }) creditLines!: RevenueCreditLineDto[];
+}

@@ -3,7 +3,7 @@ import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiQue
 import { ApiErrors } from '../openapi/api-errors';
 import {
   AdminInvoiceListResponseDto, BillingSummaryResponseDto, CloseMonthResponseDto, CreditPolicyResponseDto, INVOICE_CSV_EXAMPLE, InvoiceListResponseDto, InvoiceResponseDto,
-  PriceBookResponseDto, PriceBookVersionResponseDto, UsageReportResponseDto,
+  PriceBookResponseDto, PriceBookVersionResponseDto, RevenueResponseDto, UsageReportResponseDto,
 } from './billing-response.dto';
 import { FastifyReply } from 'fastify';
 import { AdminAuth, CurrentTenant, TenantAuth } from '../auth/guards';
@@ -113,6 +113,8 @@ export class AdminBillingController {
     return mapMonthSummary(await this.billing.summary(toGetBillingSummaryCommand(q)));
   }
 
+  @ApiOkResponse({ type: RevenueResponseDto })
+  @ApiErrors({ code: 'InvalidParameterValue', message: 'month must be a calendar month as YYYY-MM, got "2025-13"' })
   @Get('billing/revenue')
   @ApiOperation({
     summary: "A month's revenue by UTC day, by product and by tenant (the top ten, the rest summed), and its credit lines by cause; figures are decimal strings",

@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors';
 import { AdminAuth, CurrentTenant, TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { CredentialsService } from '../../../application/credentials/credentials.service';
@@ -17,6 +18,7 @@ export class AccessKeysController {
   @Operation('CreateAccessKey')
   @ApiOperation({ summary: 'Creates an access key (at most two); the secret is shown only in this answer' })
   @ApiCreatedResponse({ type: CreatedAccessKeyResponseDto })
+  @ApiErrors({ code: 'AccessKeyLimitExceeded', message: 'A tenant may have at most 2 access keys; delete one (AKIAIOSFODNN7EXAMPLE, AKIAI44QH8DHBEXAMPLE) first.' })
   @Post() async create(@CurrentTenant() tenant: TenantEntity) { return mapNewAccessKey(await this.credentials.create({ tenantId: tenant.id })); }
 
   @Operation('ListAccessKeys')
@@ -25,6 +27,7 @@ export class AccessKeysController {
 
   @Operation('DeleteAccessKey')
   @ApiNoContentResponse({ description: 'Revoked: refused from its next request on' })
+  @ApiErrors({ code: 'InvalidAccessKeyId.NotFound', message: "The access key 'AKIAIOSFODNN7EXAMPLE' does not exist" })
   @Delete(':accessKeyId') @HttpCode(204) async delete(@CurrentTenant() tenant: TenantEntity, @Param('accessKeyId') accessKeyId: string): Promise<void> {
     await this.credentials.delete({ tenantId: tenant.id, accessKeyId });
   }
@@ -39,12 +42,15 @@ export class AdminAccessKeysController {
 
   @ApiOperation({ summary: "Issues an access key for the tenant (at most two); the secret is shown only in this answer" })
   @ApiCreatedResponse({ type: CreatedAccessKeyResponseDto })
+  @ApiErrors('InvalidTenantID.NotFound', { code: 'AccessKeyLimitExceeded', message: 'A tenant may have at most 2 access keys; delete one (AKIAIOSFODNN7EXAMPLE, AKIAI44QH8DHBEXAMPLE) first.' })
   @Post() async create(@Param('id') id: string) { return mapNewAccessKey(await this.credentials.create({ tenantId: id })); }
 
   @ApiOkResponse({ type: AccessKeyListResponseDto })
+  @ApiErrors('InvalidTenantID.NotFound')
   @Get() async list(@Param('id') id: string) { return mapAccessKeys(await this.credentials.list({ tenantId: id })); }
 
   @ApiNoContentResponse({ description: 'Revoked: refused from its next request on' })
+  @ApiErrors('InvalidTenantID.NotFound', { code: 'InvalidAccessKeyId.NotFound', message: "The access key 'AKIAIOSFODNN7EXAMPLE' does not exist" })
   @Delete(':accessKeyId') @HttpCode(204) async delete(@Param('id') id: string, @Param('accessKeyId') accessKeyId: string): Promise<void> {
     await this.credentials.delete({ tenantId: id, accessKeyId });
   }

@@ -29,6 +29,26 @@ export class InstanceVolumeDto {
   @ApiProperty({ example: true }) deleteOnTermination!: boolean;
 }
 
+export class InstanceGroupDto {
+  @ApiProperty({ example: 'sg-0123456789abcdef0' }) groupId!: string;
+  @ApiProperty({ example: 'default' }) groupName!: string;
+}
+
+export class InstanceNetworkInterfaceDto {
+  @ApiProperty({ example: 'eni-0123456789abcdef0' }) networkInterfaceId!: string;
+  @ApiProperty({ example: 'eni-attach-0123456789abcdef0' }) attachmentId!: string;
+  @ApiProperty({ example: 0 }) deviceIndex!: number;
+  @ApiProperty({ example: 'subnet-0123456789abcdef0' }) subnetId!: string;
+  @ApiProperty({ example: 'vpc-0123456789abcdef0' }) vpcId!: string;
+  @ApiProperty({ example: '02:00:00:00:00:01' }) macAddress!: string;
+  @ApiProperty({ example: '172.31.16.10' }) privateIpAddress!: string;
+  @ApiProperty({ example: 'ip-172-31-16-10.ec2.internal' }) privateDnsName!: string;
+  @ApiPropertyOptional({ example: '54.0.0.10' }) publicIpAddress?: string;
+  @ApiPropertyOptional({ example: 'ec2-54-0-0-10.compute-1.amazonaws.com' }) publicDnsName?: string;
+  @ApiProperty({ example: true }) deleteOnTermination!: boolean;
+  @ApiProperty({ type: [InstanceGroupDto] }) securityGroups!: InstanceGroupDto[];
+}
+
 const TAGS = { type: 'object', additionalProperties: { type: 'string' }, example: { Name: 'web-1' } } as const;
 
 export class InstanceResponseDto {
@@ -49,8 +69,21 @@ export class InstanceResponseDto {
   @ApiProperty({ type: InstanceCpuDto }) cpu!: InstanceCpuDto;
   @ApiPropertyOptional({ enum: ['standard', 'unlimited'], description: 'burstable types only' }) creditSpecification?: string;
   @ApiProperty({ type: InstanceMaintenanceOptionsDto }) maintenanceOptions!: InstanceMaintenanceOptionsDto;
+  @ApiProperty({ example: false, description: 'EC2 attribute: termination is refused while true' }) disableApiTermination!: boolean;
+  @ApiProperty({ enum: ['stop', 'terminate'], example: 'stop', description: 'EC2 attribute: what a shutdown from inside does' }) instanceInitiatedShutdownBehavior!: string;
+  @ApiProperty({ example: false, description: 'EC2 attribute' }) ebsOptimized!: boolean;
   @ApiProperty({ enum: ['ok', 'impaired'], description: "EC2's instance status check: impaired while its host or driver domain is down" }) statusCheck!: string;
   @ApiProperty({ type: [InstanceVolumeDto] }) volumes!: InstanceVolumeDto[];
+  @ApiPropertyOptional({ example: 'vpc-0123456789abcdef0', description: 'Its network (absent for an instance launched without one)' }) vpcId?: string;
+  @ApiPropertyOptional({ example: 'subnet-0123456789abcdef0' }) subnetId?: string;
+  @ApiPropertyOptional({ example: '172.31.16.10' }) privateIpAddress?: string;
+  @ApiPropertyOptional({ example: 'ip-172-31-16-10.ec2.internal' }) privateDnsName?: string;
+  @ApiPropertyOptional({ example: '54.0.0.10', description: 'Only with a public address' }) publicIpAddress?: string;
+  @ApiPropertyOptional({ example: 'ec2-54-0-0-10.compute-1.amazonaws.com' }) publicDnsName?: string;
+  @ApiPropertyOptional({ type: [InstanceGroupDto] }) securityGroups?: InstanceGroupDto[];
+  @ApiPropertyOptional({ example: true }) sourceDestCheck?: boolean;
+  @ApiPropertyOptional({ example: 'my-key' }) keyName?: string;
+  @ApiPropertyOptional({ type: [InstanceNetworkInterfaceDto] }) networkInterfaces?: InstanceNetworkInterfaceDto[];
   @ApiProperty(TAGS) tags!: Record<string, string>;
 }
 

@@ -23,3 +23,27 @@ export class LicenseConfigurationResponseDto {
 export class LicenseConfigurationListResponseDto {
   @ApiProperty({ type: [LicenseConfigurationResponseDto] }) licenseConfigurations!: LicenseConfigurationResponseDto[];
 }
+
+export class AdminLicenseConfigurationResponseDto extends LicenseConfigurationResponseDto {
+  @ApiProperty({ example: 't-0123456789abcdef0', description: 'The tenant it belongs to' }) tenantId!: string;
+}
+
+export class AdminLicenseConfigurationListResponseDto {
+  @ApiProperty({ type: [AdminLicenseConfigurationResponseDto] }) licenseConfigurations!: AdminLicenseConfigurationResponseDto[];
+}
+
+export class LicenseHistoryPointDto {
+  @ApiProperty({ format: 'date-time' }) time!: string;
+  @ApiProperty({ example: 8 }) consumedLicenses!: number;
+}
+
+export class LicenseHistoryResponseDto {
+  @ApiProperty({ example: 'lic-0123456789abcdef0' }) licenseConfigurationId!: string;
+  @ApiProperty({ example: 't-0123456789abcdef0' }) tenantId!: string;
+  @ApiProperty({ example: 'sql-server-standard-cores' }) name!: string;
+  @ApiProperty({ enum: LICENSE_COUNTING_TYPES, example: 'vCPU' }) countingType!: string;
+  @ApiProperty({ example: 64 }) limit!: number;
+  @ApiProperty({ example: false }) hardLimit!: boolean;
+  @ApiProperty({ example: 3600 }) periodSeconds!: number;
+  @ApiProperty({ type: [LicenseHistoryPointDto] }) points!: LicenseHistoryPointDto[];
+}

@@ -1,5 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors';
+import { ApiKeyListResponseDto } from './tenant-response.dto';
+import { UsageReportResponseDto } from '../billing/billing-response.dto';
+import { InstancePageResponseDto } from '../instances/instance-response.dto';
+import { AdminLicenseConfigurationListResponseDto, LicenseHistoryResponseDto } from '../licenses/license-response.dto';
 import { AdminAuth } from '../auth/guards';
 import { TenantsService } from '../../../application/tenants/tenants.service';
 import { BillingService } from '../../../application/billing/billing.service';
@@ -27,12 +32,16 @@ export class AdminTenantActivityController {
     private readonly instances: InstancesService,
   ) {}
 
+  @ApiOkResponse({ type: ApiKeyListResponseDto })
+  @ApiErrors('InvalidTenantID.NotFound')
   @Get('api-keys')
   @ApiOperation({ summary: "The tenant's API keys: ids and creation times (a key's secret is shown only when it is created)" })
   async keys(@Param('id') id: string) {
     return { apiKeys: (await this.tenants.listKeys({ tenantId: id })).map((k) => ({ keyId: k.keyId, createdAt: new Date(k.createdAtMs).toISOString() })) };
   }
 
+  @ApiOkResponse({ type: UsageReportResponseDto })
+  @ApiErrors('InvalidTenantID.NotFound', { code: 'InvalidParameterValue', message: 'groupBy must be one of type, product, day, got "color"' })
   @Get('usage')
   @ApiOperation({ summary: "The tenant's usage, as `GET /v1/usage` answers the tenant" })
   @ApiQuery({ name: 'from', required: false }) @ApiQuery({ name: 'to', required: false })
@@ -42,6 +51,8 @@ export class AdminTenantActivityController {
     return mapUsageReport(await this.billing.usage(tenant, toGetUsageCommand(q)));
   }
 
+  @ApiOkResponse({ type: InstancePageResponseDto })
+  @ApiErrors('InvalidTenantID.NotFound', 'ValidationError', 'InvalidPaginationToken')
   @Get('instances')
   @ApiOperation({ summary: "The tenant's instances, as `GET /v1/instances` answers the tenant" })
   @ApiQuery({ name: 'state', required: false }) @ApiQuery({ name: 'maxResults', required: false }) @ApiQuery({ name: 'nextToken', required: false })
@@ -58,12 +69,15 @@ export class AdminTenantActivityController {
 export class AdminLicensesController {
   constructor(private readonly licenses: LicensesService) {}
 
+  @ApiOkResponse({ type: AdminLicenseConfigurationListResponseDto })
   @Get()
   @ApiOperation({ summary: "Every tenant's license configurations, each with its consumption now, where it is consumed (instances, hosts), and whether it is past its limit" })
   async list() {
     return { licenseConfigurations: (await this.licenses.listAll()).map((s) => ({ tenantId: s.configuration.tenantId, ...mapLicenseConfiguration(s) })) };
   }
 
+  @ApiOkResponse({ type: LicenseHistoryResponseDto })
+  @ApiErrors('InvalidLicenseConfigurationId.NotFound', { code: 'InvalidParameterValue', message: 'period must be a multiple of 60 seconds, got 61' })
   @Get(':id/history')
   @ApiOperation({ summary: "A configuration's consumption over time: at the start of each period, what the instances launched and not yet terminated consume, against its limit" })
   @ApiQuery({ name: 'from', required: false, description: 'ISO 8601 simulated time (default: 30 days before `to`)' })

@@ -25,6 +25,7 @@ export class RequestLimitsDto {
 export class TenantResponseDto {
   @ApiProperty({ example: 't-0123456789abcdef0' }) tenantId!: string;
   @ApiProperty({ example: 'acme' }) name!: string;
+  @ApiProperty({ example: '123456789012', description: 'Its 12-digit AWS account id (owner of its EC2 resources)' }) accountId!: string;
   @ApiProperty({ type: TenantQuotasDto }) quotas!: TenantQuotasDto;
   @ApiProperty({ type: RequestLimitsDto, description: "Its request limits (EC2's published figures unless raised)" }) requestLimits!: RequestLimitsDto;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
@@ -47,4 +48,13 @@ export class CreatedTenantResponseDto {
 
 export class CreatedApiKeyResponseDto {
   @ApiProperty({ type: NewApiKeyDto }) apiKey!: NewApiKeyDto;
+}
+
+export class ApiKeySummaryDto {
+  @ApiProperty({ example: 'key-0123456789abcdef0' }) keyId!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class ApiKeyListResponseDto {
+  @ApiProperty({ type: [ApiKeySummaryDto] }) apiKeys!: ApiKeySummaryDto[];
 }

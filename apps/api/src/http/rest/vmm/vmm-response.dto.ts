@@ -176,3 +176,31 @@ export class RebalancerConfigResponseDto {
   @ApiProperty({ type: ConsolidationSettingsDto }) consolidation!: ConsolidationSettingsDto;
   @ApiProperty({ example: 16, description: 'Live migrations in flight at once, fleet-wide' }) maxConcurrentMigrations!: number;
 }
+
+export class HeatmapHostDto {
+  @ApiProperty({ example: 'h-0123456789abcdef0' }) hostId!: string;
+  @ApiProperty({ example: 'us-east-1a' }) availabilityZone!: string;
+  @ApiProperty({ example: 'available' }) state!: string;
+  @ApiProperty({ type: 'array', items: { type: 'number', nullable: true }, example: [0.412, null], description: 'Per period, a fraction rounded to 0.1 %; null: no data' }) values!: (number | null)[];
+}
+
+export class FleetHeatmapResponseDto {
+  @ApiProperty({ enum: ['cpu', 'memory'], example: 'cpu' }) metric!: string;
+  @ApiProperty({ example: 300 }) periodSeconds!: number;
+  @ApiProperty({ type: [String], format: 'date-time', example: ['2025-01-01T00:00:00.000Z', '2025-01-01T00:05:00.000Z'] }) times!: string[];
+  @ApiProperty({ type: [HeatmapHostDto] }) hosts!: HeatmapHostDto[];
+}
+
+export class ZoneAvailabilityDto {
+  @ApiProperty({ example: 'us-east-1a' }) availabilityZone!: string;
+  @ApiProperty({ example: 4 }) hosts!: number;
+  @ApiProperty({ example: 2880 }) hostHours!: number;
+  @ApiProperty({ example: 0 }) failedHostHours!: number;
+  @ApiProperty({ type: 'number', nullable: true, example: 1, description: 'Share of host-time not failed; null: no recorded time' }) availability!: number | null;
+}
+
+export class ZoneAvailabilityResponseDto {
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ format: 'date-time' }) to!: string;
+  @ApiProperty({ type: [ZoneAvailabilityDto] }) zones!: ZoneAvailabilityDto[];
+}

@@ -2,7 +2,7 @@ import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Put, Que
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors';
 import {
-  EventsPageResponseDto, FleetUtilizationResponseDto, HostDetailResponseDto, InstanceMetricsResponseDto, MigrationResponseDto, RebalancerConfigResponseDto,
+  EventsPageResponseDto, FleetHeatmapResponseDto, FleetUtilizationResponseDto, ZoneAvailabilityResponseDto, HostDetailResponseDto, InstanceMetricsResponseDto, MigrationResponseDto, RebalancerConfigResponseDto,
   SchedulerConfigResponseDto, WorkloadResponseDto,
 } from './vmm-response.dto';
 import { AdminAuth, CurrentTenant, TenantAuth } from '../auth/guards';
@@ -141,6 +141,8 @@ export class AdminVmmController {
     return mapFleetUtilization(await this.vmm.fleetUtilization(windowOf(q)));
   }
 
+  @ApiOkResponse({ type: FleetHeatmapResponseDto })
+  @ApiErrors({ code: 'InvalidParameterValue', message: 'period must be a multiple of 60 seconds, got 61' })
   @Get('fleet/heatmap')
   @ApiOperation({ summary: "Every host's CPU (demanded over capacity) or memory (resident over capacity) utilization per period, as fractions: the dashboard's hosts × time heatmap" })
   @WindowDoc()
@@ -149,6 +151,8 @@ export class AdminVmmController {
     return mapFleetHeatmap(await this.vmm.fleetHeatmap({ ...windowOf(q), metric: q.metric }));
   }
 
+  @ApiOkResponse({ type: ZoneAvailabilityResponseDto })
+  @ApiErrors({ code: 'InvalidParameterValue', message: 'period must be a multiple of 60 seconds, got 61' })
   @Get('fleet/availability')
   @ApiOperation({ summary: "Availability per zone over a window (default the last 30 days): the share of its hosts' recorded time they were not failed" })
   @WindowDoc()
