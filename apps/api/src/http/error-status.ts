@@ -42,6 +42,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   // Load-simulation runs.
   InvalidScenario: 400,
   IncorrectSimulationState: 409,
+  IncorrectExperimentState: 409,
 };
 
 export function statusForCode(code: string): number {
