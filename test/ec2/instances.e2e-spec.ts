@@ -1,19 +1,11 @@
 import {
-  DescribeInstancesCommand, DescribeInstanceStatusCommand, EC2Client, EC2ServiceException, GetConsoleOutputCommand, ModifyInstanceAttributeCommand,
+  DescribeInstancesCommand, DescribeInstanceStatusCommand, EC2Client, GetConsoleOutputCommand, ModifyInstanceAttributeCommand,
   DescribeInstanceAttributeCommand, paginateDescribeInstances, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
   waitUntilInstanceRunning, waitUntilInstanceStopped, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
-import { ec2Client, ec2Tenant, Ec2Tenant } from './ec2-support';
+import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
 
-async function failure(p: Promise<unknown>): Promise<EC2ServiceException> {
-  try {
-    await p;
-  } catch (err) {
-    return err as EC2ServiceException;
-  }
-  throw new Error('the call succeeded');
-}
 
 /** The instance lifecycle through the JS SDK, with the clock at 600x so waiters poll as against EC2 but briefly. */
 describe('EC2 instances through @aws-sdk/client-ec2', () => {

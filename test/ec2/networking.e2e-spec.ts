@@ -2,7 +2,7 @@ import {
   AttachNetworkInterfaceCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateKeyPairCommand, CreateNetworkInterfaceCommand,
   CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DeleteKeyPairCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand,
   DeleteSubnetCommand, DeleteVpcCommand, DescribeKeyPairsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand,
-  DescribeVpcsCommand, DetachNetworkInterfaceCommand, EC2Client, EC2ServiceException, ImportKeyPairCommand, ModifyNetworkInterfaceAttributeCommand, paginateDescribeSubnets,
+  DescribeVpcsCommand, DetachNetworkInterfaceCommand, EC2Client, ImportKeyPairCommand, ModifyNetworkInterfaceAttributeCommand, paginateDescribeSubnets,
   RevokeSecurityGroupIngressCommand, ModifyInstanceAttributeCommand, DescribeInstanceAttributeCommand, DescribeAccountAttributesCommand,
 } from '@aws-sdk/client-ec2';
 import { createHash, createPrivateKey } from 'node:crypto';
@@ -10,17 +10,9 @@ import { NetworkingService } from '../../apps/api/src/application/networking/net
 import { EngineService } from '../../apps/api/src/engine/engine.service';
 import { TenantsRepository } from '../../apps/api/src/persistence/tenants.repository';
 import { LINUX_AMI, startApp, TestApp, expectError } from '../support/app';
-import { ec2Client, ec2Tenant, Ec2Tenant } from './ec2-support';
+import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
 
 /** The SDK's error for a call, or a failure if it succeeded. */
-async function failure(p: Promise<unknown>): Promise<EC2ServiceException> {
-  try {
-    await p;
-  } catch (err) {
-    return err as EC2ServiceException;
-  }
-  throw new Error('the call succeeded');
-}
 
 const codeOf = async (p: Promise<unknown>) => (await failure(p)).name;
 

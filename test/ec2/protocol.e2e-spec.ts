@@ -5,19 +5,11 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { XMLParser } from 'fast-xml-parser';
 import { DataSource } from 'typeorm';
 import { startApp, TestApp } from '../support/app';
-import { ec2Client, ec2Tenant, Ec2Tenant, endpointOf } from './ec2-support';
+import { ec2Client, ec2Tenant, Ec2Tenant, endpointOf, failure } from './ec2-support';
 
 const xml = new XMLParser();
 
 /** The SDK's error for a call, or a failure if it succeeded. */
-async function failure(p: Promise<unknown>): Promise<EC2ServiceException> {
-  try {
-    await p;
-  } catch (err) {
-    return err as EC2ServiceException;
-  }
-  throw new Error('the call succeeded');
-}
 
 describe('EC2 Query protocol', () => {
   let t: TestApp;

@@ -1,20 +1,12 @@
 import {
   AllocateHostsCommand, AttachVolumeCommand, CreatePlacementGroupCommand, CreateTagsCommand, CreateVolumeCommand, DeletePlacementGroupCommand,
   DeleteTagsCommand, DeleteVolumeCommand, DescribeAvailabilityZonesCommand, DescribeHostsCommand, DescribeInstancesCommand, DescribeInstanceTypeOfferingsCommand,
-  DescribeInstanceTypesCommand, DescribePlacementGroupsCommand, DescribeTagsCommand, DescribeVolumesCommand, DetachVolumeCommand, EC2Client, EC2ServiceException,
+  DescribeInstanceTypesCommand, DescribePlacementGroupsCommand, DescribeTagsCommand, DescribeVolumesCommand, DetachVolumeCommand, EC2Client,
   paginateDescribeInstanceTypes, ReleaseHostsCommand, RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp } from '../support/app';
-import { ec2Client, ec2Tenant, Ec2Tenant } from './ec2-support';
+import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
 
-async function failure(p: Promise<unknown>): Promise<EC2ServiceException> {
-  try {
-    await p;
-  } catch (err) {
-    return err as EC2ServiceException;
-  }
-  throw new Error('the call succeeded');
-}
 
 describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog through @aws-sdk/client-ec2', () => {
   let t: TestApp;
