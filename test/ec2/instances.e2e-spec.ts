@@ -1,7 +1,7 @@
 import {
   DescribeInstancesCommand, DescribeInstanceStatusCommand, EC2Client, GetConsoleOutputCommand, ModifyInstanceAttributeCommand,
   DescribeInstanceAttributeCommand, paginateDescribeInstances, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
-  waitUntilInstanceRunning, waitUntilInstanceStopped, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
+  waitUntilInstanceRunning, waitUntilInstanceStopped, waitUntilInstanceTerminated, DescribeVolumesCommand, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
@@ -152,6 +152,25 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     const mod = await client.send(new ModifyInstanceCreditSpecificationCommand({ InstanceCreditSpecifications: [{ InstanceId: id, CpuCredits: 'unlimited' }] }));
     expect(mod.SuccessfulInstanceCreditSpecifications).toEqual([{ InstanceId: id }]);
     expect((await client.send(new DescribeInstanceCreditSpecificationsCommand({ InstanceIds: [id] }))).InstanceCreditSpecifications).toEqual([{ InstanceId: id, CpuCredits: 'unlimited' }]);
+  });
+
+  it('keeps a launch volume after termination once its DeleteOnTermination is turned off (ModifyInstanceAttribute BlockDeviceMapping)', async () => {
+    const run = await client.send(new RunInstancesCommand({
+      ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' },
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 8, VolumeType: 'gp3', DeleteOnTermination: true } }],
+    }));
+    const id = run.Instances![0].InstanceId!;
+    const volumeId = run.Instances![0].BlockDeviceMappings![0].Ebs!.VolumeId!;
+    await client.send(new ModifyInstanceAttributeCommand({ InstanceId: id, BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: false } }] }));
+    const attr = await client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'blockDeviceMapping' }));
+    expect(attr.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: expect.objectContaining({ VolumeId: volumeId, DeleteOnTermination: false }) }]);
+    const wrong = await failure(client.send(new ModifyInstanceAttributeCommand({ InstanceId: id, BlockDeviceMappings: [{ DeviceName: '/dev/sdz', Ebs: { DeleteOnTermination: true } }] })));
+    expect(wrong.name).toBe('InvalidParameterValue');
+    const stranger = await failure(bobClient.send(new ModifyInstanceAttributeCommand({ InstanceId: id, BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true } }] })));
+    expect(stranger.name).toBe('InvalidInstanceID.NotFound');
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+    await waitUntilInstanceTerminated({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });
+    expect((await client.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }))).Volumes![0]).toMatchObject({ VolumeId: volumeId, State: 'available' });
   });
 
   it('says so when a parameter is not supported, rather than ignoring it', async () => {

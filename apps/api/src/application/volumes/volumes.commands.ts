@@ -52,3 +52,11 @@ export interface ModifyVolumeCommand {
   readonly iops?: number;
   readonly throughputMiBps?: number;
 }
+
+/** ModifyInstanceAttribute's blockDeviceMapping: whether the volume attached at a device is deleted when the instance terminates. */
+export interface DeleteOnTerminationChange {
+  readonly device: string;
+  readonly deleteOnTermination: boolean;
+  /** When given, the volume at the device must be this one. */
+  readonly volumeId?: string;
+}

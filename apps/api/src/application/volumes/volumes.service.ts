@@ -14,7 +14,7 @@ import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repositor
 import { EngineService } from '../../engine/engine.service';
 import { compareDevices, DEFAULT_ATTACH_DEVICES, LAUNCH_DEVICES, MAX_ATTACHMENTS, validateDevice } from './devices';
 import { decodeVolumePageToken, encodePageToken } from './page-token';
-import { AttachVolumeCommand, CreateVolumeCommand, LaunchVolume, ListVolumesQuery, ModifyVolumeCommand, VolumeRef } from './volumes.commands';
+import { AttachVolumeCommand, CreateVolumeCommand, DeleteOnTerminationChange, LaunchVolume, ListVolumesQuery, ModifyVolumeCommand, VolumeRef } from './volumes.commands';
 
 const DEFAULT_PAGE_SIZE = 1000;
 
@@ -184,6 +184,26 @@ export class VolumesService {
       const stored = instance && storedWorkloadOf(instance);
       if (instance && stored) await this.instances.saveWorkload(tx, instance.id, { ...stored, workload: e.dataPlane.workloadOf(instance.id) });
       return v;
+    });
+  }
+
+  /**
+   * ModifyInstanceAttribute's blockDeviceMapping: whether each volume attached to the instance at
+   * a device is deleted when the instance terminates. Every device must hold a volume (all or none
+   * change).
+   */
+  setDeleteOnTermination(tenant: TenantEntity, instanceId: string, changes: readonly DeleteOnTerminationChange[]): Promise<void> {
+    return this.engine.command(async (tx) => {
+      const instance = await this.requireInstance(tx, tenant.id, instanceId);
+      const attached = await this.repo.attachedTo(tx, [instance.id]);
+      const planned = changes.map((c) => {
+        const v = attached.find((a) => a.device === c.device);
+        if (!v) throw invalidParameter(`No volume is attached to instance '${instance.id}' at ${c.device}.`);
+        if (c.volumeId !== undefined && c.volumeId !== v.id) throw invalidParameter(`The volume at ${c.device} of instance '${instance.id}' is '${v.id}', not '${c.volumeId}'.`);
+        return { v, deleteOnTermination: c.deleteOnTermination };
+      });
+      for (const { v, deleteOnTermination } of planned)
+        await this.repo.setAttachment(tx, v.id, { state: v.state, instanceId: v.instanceId, device: v.device, attachTime: v.attachTime, deleteOnTermination });
     });
   }
 

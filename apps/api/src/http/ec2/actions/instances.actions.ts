@@ -5,6 +5,8 @@ import { ApiError, invalidParameter } from '../../../application/common/api-erro
 import { InstanceDescription } from '../../../application/instances/instance-description';
 import { InstanceAttributeChange, LaunchVolume, RunInstancesCommand } from '../../../application/instances/instances.commands';
 import { InstancesService } from '../../../application/instances/instances.service';
+import { VolumesService } from '../../../application/volumes/volumes.service';
+import { DeleteOnTerminationChange } from '../../../application/volumes/volumes.commands';
 import { LaunchNetworkInterface, LaunchNetworkRequest } from '../../../application/networking/instance-networking';
 import { TenantEntity } from '../../../persistence/entities';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
@@ -199,6 +201,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
   constructor(
     private readonly instances: InstancesService,
     private readonly networking: NetworkingService,
+    private readonly volumes: VolumesService,
   ) {}
 
   /** Every id must name a visible instance of the tenant before any of them is acted on (EC2 acts on all or none of a malformed or missing list). */
@@ -346,7 +349,10 @@ export class InstancesEc2Actions implements Ec2ActionSource {
         const changes = modifications(p);
         if (changes.length !== 1) throw combination('ModifyInstanceAttribute changes exactly one attribute per request');
         const change = changes[0];
-        if (change.attribute === 'blockDeviceMapping') throw unsupported('modifying blockDeviceMapping (DeleteOnTermination of an attached volume) yet');
+        if (change.attribute === 'blockDeviceMapping') {
+          await this.volumes.setDeleteOnTermination(ctx.tenant, instanceId, change.mappings);
+          return { return: true };
+        }
         // The instance's primary network interface holds these (the networking feature's rules).
         if (change.attribute === 'sourceDestCheck') {
           await this.networking.setSourceDestCheck(ctx.tenant, instanceId, change.check);
@@ -410,7 +416,7 @@ type Modification =
   | InstanceAttributeChange
   | { readonly attribute: 'sourceDestCheck'; readonly check: boolean }
   | { readonly attribute: 'groupSet'; readonly groupIds: readonly string[] }
-  | { readonly attribute: 'blockDeviceMapping' };
+  | { readonly attribute: 'blockDeviceMapping'; readonly mappings: readonly DeleteOnTerminationChange[] };
 
 /** What a ModifyInstanceAttribute asks: `Attribute`+`Value`, or one `<Attribute>.Value` structure. */
 function modifications(p: Ec2Params): Modification[] {
@@ -443,7 +449,17 @@ function modifications(p: Ec2Params): Modification[] {
         out.push({ attribute, groupIds: raw !== undefined ? [raw] : p.list('GroupId') });
         break;
       case 'blockDeviceMapping':
-        out.push({ attribute });
+        out.push({
+          attribute,
+          mappings: p.structs('BlockDeviceMapping').map((m) => {
+            if (m.has('NoDevice') || m.has('VirtualName')) throw unsupported('BlockDeviceMapping.NoDevice and VirtualName (instance store)');
+            const ebs = m.struct('Ebs');
+            const deleteOnTermination = ebs?.bool('DeleteOnTermination');
+            if (deleteOnTermination === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.Ebs.DeleteOnTermination');
+            const volumeId = ebs!.string('VolumeId');
+            return { device: m.required('DeviceName'), deleteOnTermination, ...(volumeId ? { volumeId } : {}) };
+          }),
+        });
         break;
       default:
         throw unsupported(`modifying the instance attribute '${attribute}'`);
