@@ -1,12 +1,51 @@
-import { useEffect, useRef, useState } from 'react';
-import * as echarts from 'echarts/core';
-import { BarChart, CustomChart, LineChart } from 'echarts/charts';
-import { AriaComponent, DataZoomComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+import { RefObject, useEffect, useRef, useState } from 'react';
+import type { ECharts } from 'echarts/core';
 import { Column, CsvButton, csvOf, Empty, Table } from './ui';
 
-// Only what the pages draw is bundled (tree-shaken ECharts: ~half of the full build).
-echarts.use([BarChart, CustomChart, LineChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, AriaComponent, CanvasRenderer]);
+/**
+ * ECharts is a chunk of its own (echarts.ts, most of the bundle's bytes). Its download starts when
+ * a page with charts loads this module, so that it arrives while the page's API calls are on
+ * their way instead of before them.
+ */
+let echartsChunk: Promise<typeof import('./echarts')> | null = null;
+export const loadECharts = () => (echartsChunk ??= import('./echarts'));
+void loadECharts();
+
+/**
+ * A chart drawn once it is near the viewport (IntersectionObserver): a page of many charts draws
+ * the ones in sight first. Returns the instance, null until then (or when `empty`).
+ */
+function useECharts(el: RefObject<HTMLDivElement | null>, empty: boolean): ECharts | null {
+  const [visible, setVisible] = useState(false);
+  const [chart, setChart] = useState<ECharts | null>(null);
+  useEffect(() => {
+    const node = el.current;
+    if (!node || empty || visible) return;
+    if (typeof IntersectionObserver === 'undefined') return setVisible(true);
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setVisible(true), { rootMargin: '200px' });
+    io.observe(node);
+    return () => io.disconnect();
+  }, [el, empty, visible]);
+  useEffect(() => {
+    if (!el.current || empty || !visible) return;
+    let made: ECharts | null = null;
+    let gone = false;
+    const onResize = () => made?.resize();
+    loadECharts().then(({ echarts }) => {
+      if (gone || !el.current) return;
+      made = echarts.init(el.current, undefined, { renderer: 'canvas' });
+      setChart(made);
+      window.addEventListener('resize', onResize);
+    });
+    return () => {
+      gone = true;
+      window.removeEventListener('resize', onResize);
+      made?.dispose();
+      setChart(null);
+    };
+  }, [el, empty, visible]);
+  return chart;
+}
 
 /** Colours with at least 3:1 contrast against the white chart background (WCAG 1.4.11, graphics). */
 export const PALETTE = ['#1f5fa8', '#b0470c', '#2e7d32', '#7b1fa2', '#c62828', '#00695c', '#5d4037', '#ad1457', '#455a64', '#6d6a00', '#3949ab'];
@@ -36,25 +75,11 @@ export interface ChartProps {
 /** A chart with axes (units in their names), a legend, tooltips, and its numbers as a table and CSV. */
 export function Chart(p: ChartProps) {
   const el = useRef<HTMLDivElement>(null);
-  const inst = useRef<echarts.ECharts | null>(null);
   const [showTable, setShowTable] = useState(false);
   const empty = p.categories.length === 0 || p.series.every((s) => s.values.every((v) => v === null));
+  const chart = useECharts(el, empty);
 
   useEffect(() => {
-    if (!el.current || empty) return;
-    const chart = echarts.init(el.current, undefined, { renderer: 'canvas' });
-    inst.current = chart;
-    const onResize = () => chart.resize();
-    window.addEventListener('resize', onResize);
-    return () => {
-      window.removeEventListener('resize', onResize);
-      chart.dispose();
-      inst.current = null;
-    };
-  }, [empty]);
-
-  useEffect(() => {
-    const chart = inst.current;
     if (!chart) return;
     const catAxis = { type: 'category' as const, data: p.categories, name: p.xName, nameLocation: 'middle' as const, nameGap: p.horizontal ? 70 : 28, axisLabel: { color: '#333' } };
     const valAxis = { type: 'value' as const, name: p.yName, nameTextStyle: { color: '#333', align: 'left' as const }, axisLabel: { color: '#333', formatter: (v: number) => p.format(v) } };
@@ -119,9 +144,10 @@ export function IntervalChart(p: IntervalChartProps) {
   const [showTable, setShowTable] = useState(false);
   const empty = p.categories.length === 0 || p.means.every((v) => !Number.isFinite(v));
 
+  const chart = useECharts(el, empty);
+
   useEffect(() => {
-    if (!el.current || empty) return;
-    const chart = echarts.init(el.current, undefined, { renderer: 'canvas' });
+    if (!chart) return;
     const intervals = p.intervals.map((ci, i) => (ci ? [i, ci[0], ci[1]] : [i, NaN, NaN]));
     chart.setOption({
       color: PALETTE,
@@ -162,14 +188,8 @@ export function IntervalChart(p: IntervalChartProps) {
           },
         },
       ],
-    } as any);
-    const onResize = () => chart.resize();
-    window.addEventListener('resize', onResize);
-    return () => {
-      window.removeEventListener('resize', onResize);
-      chart.dispose();
-    };
-  }, [empty, p.title, p.categories.join('\u0000'), p.means.join(','), JSON.stringify(p.intervals)]);
+    } as any, true);
+  }, [chart, p.title, p.categories.join('\u0000'), p.means.join(','), JSON.stringify(p.intervals)]);
 
   const columns: Column<number>[] = [
     { header: p.xName, cell: (i) => p.categories[i] },

@@ -3,15 +3,16 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter, NavLink, Navigate, Route, Routes } from 'react-router-dom';
 import { adminKey, forgetAdminKey } from './api';
 import { SignIn } from './pages/sign-in';
+// The landing page is in the first chunk: no second round trip before its API calls start.
+import { Overview } from './pages/overview';
 import './styles.css';
 
 /**
- * Each page is its own chunk, loaded when first shown (React.lazy): the first page fetches React,
- * the router and its own code, not every page's; ECharts (chart.tsx) is a chunk of its own that
- * the charting pages share.
+ * Each other page is its own chunk, loaded when first shown (React.lazy): the first page fetches
+ * React, the router and its own code, not every page's; ECharts (echarts.ts) is a chunk of its
+ * own, loaded by chart.tsx alongside a page's API calls.
  */
 const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) => lazy(() => load().then((m) => ({ default: m[name] })));
-const Overview = page(() => import('./pages/overview'), 'Overview');
 const Tenants = page(() => import('./pages/tenants'), 'Tenants');
 const TenantDetail = page(() => import('./pages/tenants'), 'TenantDetail');
 const Invoices = page(() => import('./pages/invoices'), 'Invoices');

@@ -45,13 +45,17 @@ export function RevenueCharts({ rev, names, idPrefix }: { rev: Revenue; names: M
 
 export function Overview() {
   const [loaded, reload] = useLoad(async (signal) => {
-    const clock = await getClock();
-    const month = monthOf(clock.now);
-    const [names, current, last, fleet, sims] = await Promise.all([
-      tenantNameMap(), revenueOrNone(month), revenueOrNone(previousMonth(month)),
+    // No waterfall: everything that does not need the month is asked at once with the clock; the
+    // two months' revenue as soon as the clock says which month it is.
+    const rest = Promise.all([
+      tenantNameMap(),
       get<FleetUtilization>('/v1/admin/fleet/utilization', { period: 3600 }, signal),
       get<{ simulations: Simulation[] }>('/v1/admin/simulations', { maxResults: 50 }, signal),
     ]);
+    rest.catch(() => undefined); // awaited below; a failure there is the one reported
+    const clock = await getClock();
+    const month = monthOf(clock.now);
+    const [[names, fleet, sims], current, last] = await Promise.all([rest, revenueOrNone(month), revenueOrNone(previousMonth(month))]);
     return { clock, month, names, current, last, fleet, sims: sims.simulations.filter((s) => s.state === 'running' || s.state === 'queued') };
   }, []);
   return (
