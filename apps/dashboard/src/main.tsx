@@ -4,7 +4,7 @@ import { BrowserRouter, NavLink, Navigate, Route, Routes } from 'react-router-do
 import { adminKey, forgetAdminKey } from './api';
 import { SignIn } from './pages/sign-in';
 // The landing page is in the first chunk: no second round trip before its API calls start.
-import { Overview } from './pages/overview';
+import { Overview, prefetchOverview } from './pages/overview';
 import './styles.css';
 
 /**
@@ -71,6 +71,8 @@ function App() {
     </>
   );
 }
+
+if (adminKey() !== null && /^\/admin\/?$/.test(location.pathname)) prefetchOverview();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
