@@ -3,7 +3,7 @@
 /**
  * Dashboard benchmark, in the browser (Debian's Chromium through playwright-core):
  *
- *   npm run bench:dashboard [-- --runs 5 --hosts 10000 --hours 24 --no-build]
+ *   npm run bench:dashboard [-- --runs 5 --hosts 10000 --hours 24 --no-build --baseline DIR]
  *
  * Method (also in docs/benchmarks.md, "Dashboard (bench:dashboard)"):
  * - `npm run build:dashboard` (unless `--no-build`); the bundle's size is the gzip (level 9) of
@@ -18,17 +18,23 @@
  *   of `--hosts` hosts × `--hours` hourly values (seeded, 5 % nulls); the time drawHeatmap takes
  *   (the canvas's data-render-ms, measured in the page around the drawing), and the time from the
  *   answer's arrival to the heatmap drawn (parse, React render and drawing), `--runs` times.
+ * - `--baseline DIR`: another build of the dashboard (e.g. the commit before a change, built and
+ *   copied aside) measured in the same run, against the same server, interleaved with this one
+ *   (baseline, current, baseline, …) so that both see the same load; each build's files are then
+ *   served to the page from its directory (page.route), the same way for both, and the ratio
+ *   baseline / current of each median is printed.
  * Prints min / median / max of each, and the machine's load average.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ADMIN_KEY } from '../test/support/app';
 import { createTestDatabase } from '../test/support/database';
 import { launchChromium } from '../test/support/dashboard';
 import { startServerProcess } from '../test/support/server-process';
+import type { BrowserContext } from 'playwright-core';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number) => {
@@ -38,13 +44,30 @@ const opt = (name: string, fallback: number) => {
 const RUNS = opt('runs', 5);
 const HOSTS = opt('hosts', 10_000);
 const HOURS = opt('hours', 24);
+const BASELINE = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : null;
 const ROOT = join(__dirname, '..');
 const DIST = join(ROOT, 'apps', 'dashboard', 'dist');
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return `min ${s[0].toFixed(1)}  median ${s[Math.floor(s.length / 2)].toFixed(1)}  max ${s[s.length - 1].toFixed(1)} ms`;
+  return `min ${s[0].toFixed(1)}  median ${median(s).toFixed(1)}  max ${s[s.length - 1].toFixed(1)} ms`;
 };
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
+
+/** Serves the dashboard's files to the context from `dir` (index.html for the app's own routes), as the API would. */
+async function serveFrom(ctx: BrowserContext, dir: string): Promise<void> {
+  await ctx.route((u) => u.pathname === '/admin' || u.pathname.startsWith('/admin/'), async (route) => {
+    const path = new URL(route.request().url()).pathname.replace(/^\/admin\/?/, '');
+    const file = path && statSync(join(dir, path), { throwIfNoEntry: false })?.isFile() ? join(dir, path) : join(dir, 'index.html');
+    await route.fulfill({ status: 200, contentType: TYPES[extname(file)] ?? 'application/octet-stream', body: readFileSync(file) });
+  });
+}
+
+function gzipTotal(dir: string): number {
+  return files(dir).reduce((s, f) => s + gzipSync(readFileSync(f), { level: 9 }).length, 0);
+}
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
@@ -76,58 +99,116 @@ async function main() {
   console.log('bundle (apps/dashboard/dist):');
   for (const s of sizes) console.log(`  ${s.f}: ${(s.raw / 1024).toFixed(1)} kB, ${(s.gz / 1024).toFixed(1)} kB gzipped`);
   console.log(`  total gzipped: ${(totalGz / 1024).toFixed(1)} kB (budget 500 kB)`);
+  const firstPageFiles = (dir: string) => {
+    // What the first page fetches: index.html's script and style, and the chunks they import statically.
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    const seen = new Set<string>();
+    const visit = (f: string) => {
+      if (seen.has(f) || !statSync(join(dir, f), { throwIfNoEntry: false })) return;
+      seen.add(f);
+      if (f.endsWith('.js')) for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/(?:from|import)\s*["']\.\/([\w.-]+\.js)["']/g)) visit(`assets/${m[1]}`);
+    };
+    for (const m of html.matchAll(/(?:src|href)="\/admin\/(assets\/[^"]+)"/g)) visit(m[1]);
+    return [...seen].reduce((n, f) => n + gzipSync(readFileSync(join(dir, f)), { level: 9 }).length, 0);
+  };
+  console.log(`  loaded before the app starts (index.html's script and style and their static imports): ${(firstPageFiles(DIST) / 1024).toFixed(1)} kB gzipped`);
+  if (BASELINE) console.log(`  baseline ${BASELINE}: total ${(gzipTotal(BASELINE) / 1024).toFixed(1)} kB gzipped, before the app starts ${(firstPageFiles(BASELINE) / 1024).toFixed(1)} kB`);
 
   const db = await createTestDatabase();
   const server = await startServerProcess(db.url, { NIMBUS_DEMO: 'true', REDIS_URL: 'redis://127.0.0.1:1' });
   const browser = await launchChromium();
   try {
     await fetch(`${server.url}/v1/admin/clock/advance`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ seconds: 86_400 }) });
-    const first: number[] = [];
-    const dcl: number[] = [];
-    const load: number[] = [];
+    const builds = BASELINE ? [{ name: 'baseline', dir: BASELINE }, { name: 'current', dir: DIST }] : [{ name: 'current', dir: null as string | null }];
+    const firstOf = new Map(builds.map((b) => [b.name, [] as number[]]));
+    const drawOf = new Map(builds.map((b) => [b.name, [] as number[]]));
+    const totalOf = new Map(builds.map((b) => [b.name, [] as number[]]));
+    const dclOf = new Map(builds.map((b) => [b.name, [] as number[]]));
+    const loadOf = new Map(builds.map((b) => [b.name, [] as number[]]));
+    // Interleaved (baseline, current, baseline, …): both builds see the same load on the machine.
     for (let i = 0; i < RUNS + 1; i++) {
-      const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-      await ctx.addInitScript((key) => sessionStorage.setItem('nimbus.adminKey', key), ADMIN_KEY);
-      const page = await ctx.newPage();
-      await page.goto(`${server.url}/admin`);
-      await page.waitForFunction(() => document.querySelector('[data-testid=chart] canvas') && !document.querySelector('[role=status].status'), undefined, { timeout: 30_000, polling: 'raf' });
-      const t = await page.evaluate(() => {
-        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-        return { drawn: performance.now(), dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd };
-      });
-      // The first run warms the server's code paths (JIT), as a user's second visit would find them.
-      if (i > 0) {
-        first.push(t.drawn);
-        dcl.push(t.dcl);
-        load.push(t.load);
+      for (const b of builds) {
+        const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+        if (b.dir) await serveFrom(ctx, b.dir);
+        await ctx.addInitScript((key) => sessionStorage.setItem('nimbus.adminKey', key), ADMIN_KEY);
+        await ctx.addInitScript(() => {
+          const tasks: [number, number][] = ((window as any).__longTasks = []);
+          new PerformanceObserver((l) => l.getEntries().forEach((e) => tasks.push([e.startTime, e.duration]))).observe({ type: 'longtask' });
+        });
+        const page = await ctx.newPage();
+        await page.goto(`${server.url}/admin`);
+        await page.waitForFunction(() => document.querySelector('[data-testid=chart] canvas') && !document.querySelector('[role=status].status'), undefined, { timeout: 30_000, polling: 'raf' });
+        const t = await page.evaluate(() => {
+          const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+          return { drawn: performance.now(), dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd };
+        });
+        // Where the time goes, for the last run: each request's start and end, and the main thread's long tasks.
+        if (i === RUNS) {
+          const b2 = await page.evaluate(() => ({
+            resources: performance.getEntriesByType('resource').map((e) => {
+              const r = e as PerformanceResourceTiming;
+              return `${new URL(r.name).pathname.replace(/^\/admin\/assets\//, '').replace(/^\/v1\/admin\//, 'api ')} ${r.startTime.toFixed(0)}→${r.responseEnd.toFixed(0)}`;
+            }),
+            longTasks: ((window as any).__longTasks ?? []) as [number, number][],
+          }));
+          const busy = b2.longTasks.reduce((n, [, d]) => n + d, 0);
+          console.log(`  ${b.name}, run ${i}: drawn at ${t.drawn.toFixed(0)} ms; requests (start→end ms): ${b2.resources.join('; ')}`);
+          console.log(`    long tasks (≥ 50 ms): ${b2.longTasks.length}, ${busy.toFixed(0)} ms in all: ${b2.longTasks.map(([s0, d]) => `${d.toFixed(0)} ms at ${s0.toFixed(0)}`).join(', ')}`);
+        }
+        // The first run warms the server's code paths (JIT), as a user's second visit would find them.
+        if (i > 0) {
+          firstOf.get(b.name)!.push(t.drawn);
+          dclOf.get(b.name)!.push(t.dcl);
+          loadOf.get(b.name)!.push(t.load);
+        }
+        await ctx.close();
       }
-      await ctx.close();
     }
-    console.log(`first page load, Overview drawn (${RUNS} runs, fresh context each): ${stats(first)}`);
-    console.log(`  DOMContentLoaded: ${stats(dcl)}; load: ${stats(load)}`);
+    for (const b of builds) {
+      console.log(`${b.name}: first page load, Overview drawn (${RUNS} runs, fresh context each): ${stats(firstOf.get(b.name)!)}`);
+      console.log(`  DOMContentLoaded: ${stats(dclOf.get(b.name)!)}; load: ${stats(loadOf.get(b.name)!)}`);
+    }
+
+    // The real route, on the demo fleet: does the API's answer or the drawing dominate?
+    const routeMs: number[] = [];
+    let routeHosts = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = performance.now();
+      const res = await fetch(`${server.url}/v1/admin/fleet/heatmap?metric=cpu&period=3600`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+      routeHosts = ((await res.json()) as { hosts: unknown[] }).hosts.length;
+      routeMs.push(performance.now() - t0);
+    }
+    console.log(`GET /v1/admin/fleet/heatmap on the demo fleet, ${routeHosts} hosts × 24 h: ${stats(routeMs)} (${(median(routeMs) / Math.max(1, routeHosts)).toFixed(2)} ms per host)`);
 
     const body = JSON.stringify(syntheticHeatmap(HOSTS, HOURS));
     console.log(`heatmap answer: ${HOSTS} hosts × ${HOURS} h, ${(body.length / 1024 / 1024).toFixed(1)} MB of JSON`);
-    const draw: number[] = [];
-    const total: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-      await ctx.addInitScript((key) => sessionStorage.setItem('nimbus.adminKey', key), ADMIN_KEY);
-      const page = await ctx.newPage();
-      await page.route('**/v1/admin/fleet/heatmap**', (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
-      await page.goto(`${server.url}/admin/fleet`);
-      await page.waitForSelector('[data-testid=heatmap][data-render-ms]', { timeout: 60_000 });
-      const t = await page.evaluate(() => {
-        const answer = performance.getEntriesByType('resource').find((e) => e.name.includes('/fleet/heatmap')) as PerformanceResourceTiming;
-        const canvas = document.querySelector('[data-testid=heatmap]') as HTMLCanvasElement;
-        return { renderMs: Number(canvas.dataset.renderMs), sinceAnswer: Number(canvas.dataset.drawnAt) - answer.responseEnd };
-      });
-      draw.push(t.renderMs);
-      total.push(t.sinceAnswer);
-      await ctx.close();
+      for (const b of builds) {
+        const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+        if (b.dir) await serveFrom(ctx, b.dir);
+        await ctx.addInitScript((key) => sessionStorage.setItem('nimbus.adminKey', key), ADMIN_KEY);
+        const page = await ctx.newPage();
+        await page.route('**/v1/admin/fleet/heatmap**', (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
+        await page.goto(`${server.url}/admin/fleet`);
+        await page.waitForSelector('[data-testid=heatmap][data-render-ms]', { timeout: 60_000 });
+        const t = await page.evaluate(() => {
+          const answer = performance.getEntriesByType('resource').find((e) => e.name.includes('/fleet/heatmap')) as PerformanceResourceTiming;
+          const canvas = document.querySelector('[data-testid=heatmap]') as HTMLCanvasElement;
+          return { renderMs: Number(canvas.dataset.renderMs), sinceAnswer: Number(canvas.dataset.drawnAt) - answer.responseEnd };
+        });
+        drawOf.get(b.name)!.push(t.renderMs);
+        totalOf.get(b.name)!.push(t.sinceAnswer);
+        await ctx.close();
+      }
     }
-    console.log(`heatmap ${HOSTS} × ${HOURS}: drawing ${stats(draw)}`);
-    console.log(`  answer received → heatmap drawn (parse, render, draw): ${stats(total)}`);
+    for (const b of builds) {
+      console.log(`${b.name}: heatmap ${HOSTS} × ${HOURS}: drawing ${stats(drawOf.get(b.name)!)}`);
+      console.log(`  answer received → heatmap drawn (parse, render, draw): ${stats(totalOf.get(b.name)!)}`);
+    }
+    if (BASELINE) {
+      const ratio = (m: Map<string, number[]>) => `${median(m.get('baseline')!).toFixed(1)} → ${median(m.get('current')!).toFixed(1)} ms, ×${(median(m.get('baseline')!) / median(m.get('current')!)).toFixed(2)} faster`;
+      console.log(`baseline → current (medians): first page ${ratio(firstOf)}; heatmap drawing ${ratio(drawOf)}; heatmap answer → drawn ${ratio(totalOf)}`);
+    }
     console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
     await browser.close();

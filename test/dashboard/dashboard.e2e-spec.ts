@@ -20,7 +20,7 @@ jest.setTimeout(300_000);
 
 const PAGES: [string, string][] = [
   ['overview', '/'], ['tenants', '/tenants'], ['invoices', '/invoices'], ['licenses', '/licenses'], ['sla', '/sla'],
-  ['fleet', '/fleet'], ['prices', '/prices'], ['simulations', '/simulations'],
+  ['fleet', '/fleet'], ['prices', '/prices'], ['simulations', '/simulations'], ['experiments', '/experiments'],
 ];
 
 describeBrowser('admin dashboard in a browser', () => {
@@ -89,15 +89,8 @@ describeBrowser('admin dashboard in a browser', () => {
     const charts = await page.locator('[data-testid=chart]').count();
     for (let i = 0; i < charts; i++) {
       const sel = `[data-testid=chart] >> nth=${i}`;
-      await page.waitForFunction((n) => !!document.querySelectorAll('[data-testid=chart]')[n]?.querySelector('canvas'), i);
-      const handle = await page.locator(sel).elementHandle();
-      const ink = await handle!.evaluate((el) => {
-        const c = el.querySelector('canvas') as HTMLCanvasElement;
-        const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
-        let n = 0;
-        for (let k = 0; k < data.length; k += 4) if (data[k + 3] > 0 && !(data[k] > 245 && data[k + 1] > 245 && data[k + 2] > 245)) n++;
-        return n;
-      });
+      // Charts draw as they come near the viewport (chart.tsx): canvasInkPixels scrolls to each, as a user would.
+      const ink = await canvasInkPixels(page, sel);
       expect({ chart: await page.locator(sel).getAttribute('data-chart'), inked: ink > 500 }).toEqual({ chart: expect.any(String), inked: true });
     }
     await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
@@ -279,6 +272,95 @@ describeBrowser('admin dashboard in a browser', () => {
     expect(cells[3]).toBe(`${cmp.headline.energyKWh.delta > 0 ? '+' : ''}${fmt(cmp.headline.energyKWh.delta)}`);
     expect(await canvasInkPixels(page, '[data-testid=chart] >> nth=0')).toBeGreaterThan(500);
     await screenshot(page, 'simulation-compare');
+  });
+
+  it('experiments: a bad document is shown beside the field, naming the JSON path', async () => {
+    await page.goto(admin('/experiments'));
+    await settle();
+    collecting = false; // the API's 400 is logged by the browser as a failed resource: expected here
+    await page.getByLabel('JSON document (paste or upload)').check();
+    await page.getByLabel('Experiment document (JSON)').fill('{"version": 1, "name": "x", "base": {"builtIn": "azure-small"}');
+    await page.getByRole('button', { name: 'Run experiment' }).click();
+    expect(await page.locator('#err-exp-document').textContent()).toMatch(/^not valid JSON: /);
+    await page.getByLabel('Experiment document (JSON)').fill(JSON.stringify({ version: 1, name: 'bad', base: { builtIn: 'azure-small' }, repetitions: 0, variables: [{ name: 'w', path: '/policies/placement/weigher', values: ['pack'] }] }));
+    await page.getByRole('button', { name: 'Run experiment' }).click();
+    await page.locator('#err-experiment').waitFor();
+    expect(await page.locator('#err-experiment li').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^\/repetitions: ./)]));
+    expect(await page.getByLabel('Experiment document (JSON)').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('[role=alert]').textContent()).toMatch(/^InvalidExperiment: The experiment is not valid: .*Request id: /);
+    collecting = true;
+  });
+
+  it('experiments: a posted experiment is watched to completion; its table is the API’s report, its charts drawn, its CSV the API’s', async () => {
+    // The azure-small scenario cut to 2 hours (its bursts after that dropped: a JSON Merge Patch replaces arrays whole, so the document is posted).
+    const scenario = (await api('/v1/admin/scenarios')).scenarios.find((x: { name: string }) => x.name === 'azure-small').scenario;
+    scenario.durationHours = 2;
+    for (const t of scenario.tenants) for (const w of t.workloads ?? []) if (w.arrivals?.bursts) w.arrivals.bursts = w.arrivals.bursts.filter((b: { atHours: number }) => b.atHours < 2);
+    const experiment = {
+      version: 1, name: 'weigher-small', question: 'Does the weigher change the energy on a small fleet?', seed: 3, repetitions: 2, headline: ['energyKWh', 'instanceHours'],
+      base: { scenario },
+      variables: [{ name: 'weigher', path: '/policies/placement/weigher', values: ['pack', 'spread'] }],
+    };
+    await page.goto(admin('/experiments'));
+    await settle();
+    await page.getByLabel('JSON document (paste or upload)').check();
+    await page.getByLabel('Experiment document (JSON)').fill(JSON.stringify(experiment, null, 2));
+    await page.getByRole('button', { name: 'Run experiment' }).click();
+    await page.waitForURL(/\/admin\/experiments\/exp-[0-9a-f]{17}$/);
+    const id = page.url().split('/').pop()!;
+    // Progress, as the page shows it while polling, until the report.
+    await page.waitForFunction(() => document.querySelector('[data-testid=experiment-state]')?.textContent === 'completed', undefined, { timeout: 180_000 });
+    await settle();
+    await noAlert();
+    const x = await api(`/v1/admin/experiments/${id}`);
+    expect(x.state).toBe('completed');
+    expect(await page.getByTestId('experiment-progress').textContent()).toBe(`4 of 4 runs finished (100.0 %), ${x.progress.reused} reused from earlier runs`);
+    expect(await page.locator('progress').getAttribute('value')).toBe('1');
+    expect(await page.getByTestId('experiment-question').textContent()).toBe(experiment.question);
+    // Each run links to its simulation page.
+    const runLinks = await page.locator('table', { has: page.locator('caption', { hasText: /^Runs:/ }) }).getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(runLinks).toEqual(x.runs.map((r: { simulationId: string }) => `/admin/simulations/${r.simulationId}`));
+    // The table: a row per variant, each figure's mean and 95 % interval as the API's report has them.
+    const fmt = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 3 });
+    const table = page.locator('table', { has: page.locator('caption', { hasText: /^Headline figures by variant/ }) });
+    expect(await table.locator('thead th').allTextContents()).toEqual(['weigher', 'energyKWh mean', 'energyKWh 95 % interval', 'instanceHours mean', 'instanceHours 95 % interval']);
+    const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
+    expect(rows).toEqual(x.report.variants.map((v: { values: { weigher: string }; figures: Record<string, { mean: number; ci95: [number, number] }> }) => [
+      v.values.weigher,
+      ...['energyKWh', 'instanceHours'].flatMap((f) => [fmt(v.figures[f].mean), `${fmt(v.figures[f].ci95[0])} to ${fmt(v.figures[f].ci95[1])}`]),
+    ]));
+    expect(rows.map((r) => r[0])).toEqual(['pack', 'spread']);
+    // A bar chart with error bars per figure, drawn with data.
+    const charts = page.locator('[data-testid=chart]');
+    expect(await charts.evaluateAll((cs) => cs.map((c) => c.getAttribute('data-chart')))).toEqual(['energyKWh by variant', 'instanceHours by variant']);
+    for (let i = 0; i < 2; i++) {
+      expect(await canvasInkPixels(page, `[data-testid=chart] >> nth=${i}`)).toBeGreaterThan(500);
+    }
+    // The chart's numbers are the report's series.
+    const chart = page.locator('figure', { has: page.locator('figcaption', { hasText: 'energyKWh by variant' }) });
+    const [chartCsv] = await Promise.all([page.waitForEvent('download'), chart.getByRole('button', { name: 'Download CSV' }).click()]);
+    const chartRows = readFileSync((await chartCsv.path())!, 'utf8').trim().split('\r\n').slice(1).map((l) => l.split(','));
+    const energy = x.report.series.find((s: { figure: string }) => s.figure === 'energyKWh');
+    expect(chartRows.map((r) => [r[0], Number(r[1]), Number(r[2]), Number(r[3])])).toEqual(energy.labels.map((l: string, i: number) => [l, energy.means[i], energy.ci95[i][0], energy.ci95[i][1]]));
+    // The report's CSV is the API's, byte for byte.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Download the report’s CSV/ }).click()]);
+    expect(readFileSync((await download.path())!, 'utf8')).toBe(await api(`/v1/admin/experiments/${id}/csv`, 'text/csv'));
+    await screenshot(page, 'experiment-detail');
+    // Listed, linked to its page (a deep link).
+    await page.goto(admin('/experiments'));
+    await settle();
+    await page.getByRole('link', { name: id }).click();
+    await page.getByRole('heading', { name: `Experiment ${id}` }).waitFor();
+    await page.locator('[data-testid=experiment-state]').waitFor();
+    expect(await page.getByTestId('experiment-state').textContent()).toBe('completed');
+  });
+
+  it('experiments: an unknown experiment shows the API’s error and request id', async () => {
+    collecting = false; // the 404 is logged by the browser as a failed resource: expected here
+    await page.goto(admin('/experiments/exp-0123456789abcdef0'));
+    await page.locator('[role=alert]').waitFor();
+    expect(await page.locator('[role=alert]').textContent()).toMatch(/^InvalidExperimentID\.NotFound: The experiment ID 'exp-0123456789abcdef0' does not exist.*Request id: /);
+    collecting = true;
   });
 
   it('cancels a running simulation from its progress view', async () => {

@@ -54,8 +54,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** Whether a canvas has pixels other than its background (a chart drew marks). */
+/**
+ * Whether a canvas has pixels other than its background (a chart drew marks). Charts are drawn
+ * when they come near the viewport (chart.tsx), so the chart is scrolled into view first, as a
+ * user would, and given two frames to draw.
+ */
 export async function canvasInkPixels(page: Page, selector: string): Promise<number> {
+  const target = page.locator(selector).first();
+  await target.scrollIntoViewIfNeeded();
+  if (await target.evaluate((el) => el.tagName !== 'CANVAS')) await target.locator('canvas').first().waitFor();
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   return page.$eval(selector, (el) => {
     const canvas = (el.tagName === 'CANVAS' ? el : el.querySelector('canvas')) as HTMLCanvasElement;
     const ctx = canvas.getContext('2d')!;

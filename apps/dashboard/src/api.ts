@@ -29,6 +29,21 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * "The scenario is not valid: /durationHours: must be ≥ 1; /fleet/zones/0: …" → path → message.
+ * InvalidScenario and InvalidExperiment name each bad field by its JSON path in the message.
+ */
+export function problemPaths(e: ApiError): Map<string, string> {
+  const out = new Map<string, string>();
+  const text = e.message.replace(/^The (scenario|experiment) is not valid:\s*/, '');
+  for (const part of text.split('; ')) {
+    const m = /^(\/[^:]*|\(root\)|)\s*:\s*(.*)$/.exec(part.trim());
+    if (m) out.set(m[1] || '/', m[2]);
+    else out.set('/', part);
+  }
+  return out;
+}
+
 type Query = Record<string, string | number | undefined | null>;
 
 export function url(path: string, query?: Query): string {

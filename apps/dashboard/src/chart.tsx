@@ -1,12 +1,51 @@
-import { useEffect, useRef, useState } from 'react';
-import * as echarts from 'echarts/core';
-import { BarChart, LineChart } from 'echarts/charts';
-import { AriaComponent, DataZoomComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+import { RefObject, useEffect, useRef, useState } from 'react';
+import type { ECharts } from 'echarts/core';
 import { Column, CsvButton, csvOf, Empty, Table } from './ui';
 
-// Only what the pages draw is bundled (tree-shaken ECharts: ~half of the full build).
-echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, AriaComponent, CanvasRenderer]);
+/**
+ * ECharts is a chunk of its own (echarts.ts, most of the bundle's bytes). Its download starts when
+ * a page with charts loads this module, so that it arrives while the page's API calls are on
+ * their way instead of before them.
+ */
+let echartsChunk: Promise<typeof import('./echarts')> | null = null;
+export const loadECharts = () => (echartsChunk ??= import('./echarts'));
+void loadECharts();
+
+/**
+ * A chart drawn once it is near the viewport (IntersectionObserver): a page of many charts draws
+ * the ones in sight first. Returns the instance, null until then (or when `empty`).
+ */
+function useECharts(el: RefObject<HTMLDivElement | null>, empty: boolean): ECharts | null {
+  const [visible, setVisible] = useState(false);
+  const [chart, setChart] = useState<ECharts | null>(null);
+  useEffect(() => {
+    const node = el.current;
+    if (!node || empty || visible) return;
+    if (typeof IntersectionObserver === 'undefined') return setVisible(true);
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setVisible(true), { rootMargin: '200px' });
+    io.observe(node);
+    return () => io.disconnect();
+  }, [el, empty, visible]);
+  useEffect(() => {
+    if (!el.current || empty || !visible) return;
+    let made: ECharts | null = null;
+    let gone = false;
+    const onResize = () => made?.resize();
+    loadECharts().then(({ echarts }) => {
+      if (gone || !el.current) return;
+      made = echarts.init(el.current, undefined, { renderer: 'canvas' });
+      setChart(made);
+      window.addEventListener('resize', onResize);
+    });
+    return () => {
+      gone = true;
+      window.removeEventListener('resize', onResize);
+      made?.dispose();
+      setChart(null);
+    };
+  }, [el, empty, visible]);
+  return chart;
+}
 
 /** Colours with at least 3:1 contrast against the white chart background (WCAG 1.4.11, graphics). */
 export const PALETTE = ['#1f5fa8', '#b0470c', '#2e7d32', '#7b1fa2', '#c62828', '#00695c', '#5d4037', '#ad1457', '#455a64', '#6d6a00', '#3949ab'];
@@ -36,25 +75,11 @@ export interface ChartProps {
 /** A chart with axes (units in their names), a legend, tooltips, and its numbers as a table and CSV. */
 export function Chart(p: ChartProps) {
   const el = useRef<HTMLDivElement>(null);
-  const inst = useRef<echarts.ECharts | null>(null);
   const [showTable, setShowTable] = useState(false);
   const empty = p.categories.length === 0 || p.series.every((s) => s.values.every((v) => v === null));
+  const chart = useECharts(el, empty);
 
   useEffect(() => {
-    if (!el.current || empty) return;
-    const chart = echarts.init(el.current, undefined, { renderer: 'canvas' });
-    inst.current = chart;
-    const onResize = () => chart.resize();
-    window.addEventListener('resize', onResize);
-    return () => {
-      window.removeEventListener('resize', onResize);
-      chart.dispose();
-      inst.current = null;
-    };
-  }, [empty]);
-
-  useEffect(() => {
-    const chart = inst.current;
     if (!chart) return;
     const catAxis = { type: 'category' as const, data: p.categories, name: p.xName, nameLocation: 'middle' as const, nameGap: p.horizontal ? 70 : 28, axisLabel: { color: '#333' } };
     const valAxis = { type: 'value' as const, name: p.yName, nameTextStyle: { color: '#333', align: 'left' as const }, axisLabel: { color: '#333', formatter: (v: number) => p.format(v) } };
@@ -89,6 +114,99 @@ export function Chart(p: ChartProps) {
         <Empty>No data for this chart yet.</Empty>
       ) : (
         <div ref={el} className="chart-canvas" data-testid="chart" data-chart={p.title} style={{ height: p.height ?? 280 }} role="img" aria-label={`${p.title}: ${p.series.map((s) => s.name).join(', ')} by ${p.xName}`} />
+      )}
+      {!empty && (
+        <div className="chart-actions">
+          <button type="button" aria-expanded={showTable} onClick={() => setShowTable(!showTable)}>{showTable ? 'Hide' : 'Show'} numbers</button>
+          <CsvButton filename={file} csv={() => csvOf(rows, columns)} />
+        </div>
+      )}
+      {showTable && <Table rows={rows} columns={columns} caption={`${p.title}: numbers`} pageSize={31} />}
+    </figure>
+  );
+}
+
+export interface IntervalChartProps {
+  title: string;
+  categories: string[];
+  means: number[];
+  /** Each category's 95 % interval, or null (one repetition: no interval). */
+  intervals: ([number, number] | null)[];
+  xName: string;
+  yName: string;
+  format: (v: number) => string;
+  height?: number;
+}
+
+/** Bars of means with error bars (an I-beam per interval), a legend, tooltips, and its numbers as a table and CSV. */
+export function IntervalChart(p: IntervalChartProps) {
+  const el = useRef<HTMLDivElement>(null);
+  const [showTable, setShowTable] = useState(false);
+  const empty = p.categories.length === 0 || p.means.every((v) => !Number.isFinite(v));
+
+  const chart = useECharts(el, empty);
+
+  useEffect(() => {
+    if (!chart) return;
+    const intervals = p.intervals.map((ci, i) => (ci ? [i, ci[0], ci[1]] : [i, NaN, NaN]));
+    chart.setOption({
+      color: PALETTE,
+      aria: { enabled: true, label: { description: p.title } },
+      animation: false,
+      grid: { left: 80, right: 20, top: 40, bottom: 60, containLabel: false },
+      legend: { top: 0, textStyle: { color: '#222' } },
+      tooltip: {
+        trigger: 'axis',
+        formatter: (items: any) => {
+          const i = (Array.isArray(items) ? items[0] : items).dataIndex as number;
+          const ci = p.intervals[i];
+          return `${p.categories[i]}<br/>mean ${p.format(p.means[i])}${ci ? `<br/>95 % interval ${p.format(ci[0])} to ${p.format(ci[1])}` : ''}`;
+        },
+      },
+      xAxis: { type: 'category', data: p.categories, name: p.xName, nameLocation: 'middle', nameGap: 28, axisLabel: { color: '#333' } },
+      yAxis: { type: 'value', name: p.yName, scale: false, nameTextStyle: { color: '#333', align: 'left' }, axisLabel: { color: '#333', formatter: (v: number) => p.format(v) } },
+      series: [
+        { name: 'mean', type: 'bar', data: p.means, barMaxWidth: 80 },
+        {
+          name: '95 % interval', type: 'custom', data: intervals, z: 3, itemStyle: { color: '#222' }, encode: { x: 0, y: [1, 2] },
+          renderItem: (_params: any, api: any) => {
+            const lo = api.value(1);
+            const hi = api.value(2);
+            if (!Number.isFinite(lo) || !Number.isFinite(hi)) return null;
+            const top = api.coord([api.value(0), hi]);
+            const bottom = api.coord([api.value(0), lo]);
+            const half = Math.min(12, api.size([1, 0])[0] * 0.15);
+            const style = { stroke: '#222', lineWidth: 2 };
+            return {
+              type: 'group',
+              children: [
+                { type: 'line', shape: { x1: top[0], y1: top[1], x2: bottom[0], y2: bottom[1] }, style },
+                { type: 'line', shape: { x1: top[0] - half, y1: top[1], x2: top[0] + half, y2: top[1] }, style },
+                { type: 'line', shape: { x1: bottom[0] - half, y1: bottom[1], x2: bottom[0] + half, y2: bottom[1] }, style },
+              ],
+            };
+          },
+        },
+      ],
+    } as any, true);
+  }, [chart, p.title, p.categories.join('\u0000'), p.means.join(','), JSON.stringify(p.intervals)]);
+
+  const columns: Column<number>[] = [
+    { header: p.xName, cell: (i) => p.categories[i] },
+    { header: 'mean', numeric: true, cell: (i) => p.format(p.means[i]), csv: (i) => p.means[i] },
+    { header: '95 % interval, low', numeric: true, cell: (i) => (p.intervals[i] ? p.format(p.intervals[i]![0]) : '—'), csv: (i) => p.intervals[i]?.[0] ?? '' },
+    { header: '95 % interval, high', numeric: true, cell: (i) => (p.intervals[i] ? p.format(p.intervals[i]![1]) : '—'), csv: (i) => p.intervals[i]?.[1] ?? '' },
+  ];
+  const rows = p.categories.map((_, i) => i);
+  const file = `${p.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.csv`;
+  return (
+    <figure className="chart">
+      <figcaption>{p.title} <span className="unit">({p.yName})</span></figcaption>
+      {empty ? (
+        <Empty>No data for this chart yet.</Empty>
+      ) : (
+        <div ref={el} className="chart-canvas" data-testid="chart" data-chart={p.title} style={{ height: p.height ?? 280 }} role="img"
+          aria-label={`${p.title}: the mean of each ${p.xName} with its 95 % interval`} />
       )}
       {!empty && (
         <div className="chart-actions">

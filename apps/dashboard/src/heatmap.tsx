@@ -1,4 +1,4 @@
-import { KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { KeyboardEvent, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { formatDateTime, formatPercent, toCsv } from './format';
 import { download } from './api';
 
@@ -72,20 +72,21 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData, width:
 export function Heatmap({ data, metric }: { data: HeatmapData; metric: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(600);
+  // Measured before the first paint (layout effect), so that the matrix is drawn once, at its size.
+  const [width, setWidth] = useState<number | null>(null);
   const [cursor, setCursor] = useState<{ row: number; col: number } | null>(null);
   const group = rowGroups(data.hosts.length);
   const rows = Math.ceil(data.hosts.length / group);
   const height = Math.min(600, Math.max(120, rows * Math.max(1, Math.floor(600 / Math.max(1, rows)))));
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const measure = () => box.current && setWidth(Math.max(200, box.current.clientWidth - 4));
     measure();
     window.addEventListener('resize', measure);
     return () => window.removeEventListener('resize', measure);
   }, []);
   useEffect(() => {
-    if (!canvas.current) return;
+    if (!canvas.current || width === null) return;
     const t0 = performance.now();
     drawHeatmap(canvas.current, data, width, height);
     const t1 = performance.now();
@@ -117,7 +118,7 @@ export function Heatmap({ data, metric }: { data: HeatmapData; metric: string })
     const c = cursor ?? { row: 0, col: 0 };
     setCursor({ row: Math.max(0, Math.min(rows - 1, c.row + m[0])), col: Math.max(0, Math.min(data.times.length - 1, c.col + m[1])) });
   };
-  const pick = (x: number, y: number) => setCursor({ row: Math.min(rows - 1, Math.floor((y / height) * rows)), col: Math.min(data.times.length - 1, Math.floor((x / width) * data.times.length)) });
+  const pick = (x: number, y: number) => setCursor({ row: Math.min(rows - 1, Math.floor((y / height) * rows)), col: Math.min(data.times.length - 1, Math.floor((x / (width ?? 600)) * data.times.length)) });
   const csv = () => toCsv(['hostId', ...data.times], data.hosts.map((h, i) => [h, ...data.values[i].map((v) => (v === null ? '' : v))]));
 
   return (

@@ -1,21 +1,34 @@
-import { StrictMode, useState } from 'react';
+import { ComponentType, lazy, StrictMode, Suspense, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, NavLink, Navigate, Route, Routes } from 'react-router-dom';
 import { adminKey, forgetAdminKey } from './api';
 import { SignIn } from './pages/sign-in';
-import { Overview } from './pages/overview';
-import { TenantDetail, Tenants } from './pages/tenants';
-import { Invoices } from './pages/invoices';
-import { Licenses } from './pages/licenses';
-import { Sla } from './pages/sla';
-import { Fleet } from './pages/fleet';
-import { Prices } from './pages/prices';
-import { Simulations, SimulationDetail, SimulationCompare } from './pages/simulations';
+// The landing page is in the first chunk: no second round trip before its API calls start.
+import { Overview, prefetchOverview } from './pages/overview';
 import './styles.css';
+
+/**
+ * Each other page is its own chunk, loaded when first shown (React.lazy): the first page fetches
+ * React, the router and its own code, not every page's; ECharts (echarts.ts) is a chunk of its
+ * own, loaded by chart.tsx alongside a page's API calls.
+ */
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) => lazy(() => load().then((m) => ({ default: m[name] })));
+const Tenants = page(() => import('./pages/tenants'), 'Tenants');
+const TenantDetail = page(() => import('./pages/tenants'), 'TenantDetail');
+const Invoices = page(() => import('./pages/invoices'), 'Invoices');
+const Licenses = page(() => import('./pages/licenses'), 'Licenses');
+const Sla = page(() => import('./pages/sla'), 'Sla');
+const Fleet = page(() => import('./pages/fleet'), 'Fleet');
+const Prices = page(() => import('./pages/prices'), 'Prices');
+const Simulations = page(() => import('./pages/simulations'), 'Simulations');
+const SimulationDetail = page(() => import('./pages/simulations'), 'SimulationDetail');
+const SimulationCompare = page(() => import('./pages/simulations'), 'SimulationCompare');
+const Experiments = page(() => import('./pages/experiments'), 'Experiments');
+const ExperimentDetail = page(() => import('./pages/experiments'), 'ExperimentDetail');
 
 const PAGES: [string, string][] = [
   ['/', 'Overview'], ['/tenants', 'Tenants'], ['/invoices', 'Invoices'], ['/licenses', 'Licences'], ['/sla', 'SLA'],
-  ['/fleet', 'Fleet'], ['/prices', 'Prices'], ['/simulations', 'Simulations'],
+  ['/fleet', 'Fleet'], ['/prices', 'Prices'], ['/simulations', 'Simulations'], ['/experiments', 'Experiments'],
 ];
 
 function App() {
@@ -36,24 +49,30 @@ function App() {
         <button type="button" className="sign-out" onClick={() => { forgetAdminKey(); setSignedIn(false); }}>Sign out</button>
       </header>
       <main id="main" tabIndex={-1}>
-        <Routes>
-          <Route path="/" element={<Overview />} />
-          <Route path="/tenants" element={<Tenants />} />
-          <Route path="/tenants/:id" element={<TenantDetail />} />
-          <Route path="/invoices" element={<Invoices />} />
-          <Route path="/licenses" element={<Licenses />} />
-          <Route path="/sla" element={<Sla />} />
-          <Route path="/fleet" element={<Fleet />} />
-          <Route path="/prices" element={<Prices />} />
-          <Route path="/simulations" element={<Simulations />} />
-          <Route path="/simulations/compare" element={<SimulationCompare />} />
-          <Route path="/simulations/:id" element={<SimulationDetail />} />
-          <Route path="*" element={<Navigate to="/" replace />} />
-        </Routes>
+        <Suspense fallback={<p className="status" role="status">Loading the page…</p>}>
+          <Routes>
+            <Route path="/" element={<Overview />} />
+            <Route path="/tenants" element={<Tenants />} />
+            <Route path="/tenants/:id" element={<TenantDetail />} />
+            <Route path="/invoices" element={<Invoices />} />
+            <Route path="/licenses" element={<Licenses />} />
+            <Route path="/sla" element={<Sla />} />
+            <Route path="/fleet" element={<Fleet />} />
+            <Route path="/prices" element={<Prices />} />
+            <Route path="/simulations" element={<Simulations />} />
+            <Route path="/simulations/compare" element={<SimulationCompare />} />
+            <Route path="/simulations/:id" element={<SimulationDetail />} />
+            <Route path="/experiments" element={<Experiments />} />
+            <Route path="/experiments/:id" element={<ExperimentDetail />} />
+            <Route path="*" element={<Navigate to="/" replace />} />
+          </Routes>
+        </Suspense>
       </main>
     </>
   );
 }
+
+if (adminKey() !== null && /^\/admin\/?$/.test(location.pathname)) prefetchOverview();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

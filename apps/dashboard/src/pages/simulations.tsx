@@ -1,6 +1,6 @@
 import { ChangeEvent, FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { ApiError, download, get, getCsv, post, streamEvents } from '../api';
+import { ApiError, download, get, getCsv, post, problemPaths, streamEvents } from '../api';
 import { Chart } from '../chart';
 import { Simulation } from '../data';
 import { formatDuration, formatNumber, formatPercent } from '../format';
@@ -15,18 +15,6 @@ interface Comparison {
 }
 
 const FINAL = ['completed', 'failed', 'cancelled'];
-
-/** "/durationHours: must be ≥ 1; /fleet/zones/0: …" → path → message (the API names each bad field by its JSON path). */
-export function scenarioErrors(e: ApiError): Map<string, string> {
-  const out = new Map<string, string>();
-  const text = e.message.replace(/^The scenario is not valid:\s*/, '');
-  for (const part of text.split('; ')) {
-    const m = /^(\/[^:]*|\(root\)|)\s*:\s*(.*)$/.exec(part.trim());
-    if (m) out.set(m[1] || '/', m[2]);
-    else out.set('/', part);
-  }
-  return out;
-}
 
 function SubmitForm() {
   const navigate = useNavigate();
@@ -61,7 +49,7 @@ function SubmitForm() {
       const run = await post<Simulation>('/v1/admin/simulations', body);
       navigate(`/simulations/${run.simulationId}`);
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'InvalidScenario') setFieldErrors(scenarioErrors(err));
+      if (err instanceof ApiError && err.code === 'InvalidScenario') setFieldErrors(problemPaths(err));
       setError(err as Error);
     } finally {
       setBusy(false);
