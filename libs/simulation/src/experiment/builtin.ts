@@ -1,5 +1,6 @@
 import { mergePatch } from '../scenario/merge-patch';
 import { Experiment } from './experiment';
+import { LIVE_MIGRATION } from './builtins/live-migration';
 
 /**
  * Experiments that ship with Nimbus (docs/experiments/). Each one's doc states the question, the
@@ -29,7 +30,10 @@ const PLACEMENT_POLICY: Experiment = {
   answer: 'energyKWh',
 };
 
-const BUILT_IN: readonly Experiment[] = [PLACEMENT_POLICY];
+const BUILT_IN: readonly Experiment[] = [
+  PLACEMENT_POLICY,
+  LIVE_MIGRATION,
+];
 
 export function builtInExperimentNames(): string[] {
   return BUILT_IN.map((x) => x.name);

@@ -111,7 +111,8 @@ export class ScenarioDriver {
     for (const vmId of ids) {
       const hours = this.drawLifetime(w, ctx.vms, needAzure);
       const cpu = this.drawCpu(w, type, ctx, needAzure);
-      this.setWorkload(ctx, vmId, type, { cpu });
+      const memory = w.memory ? { memory: { workingSetMiB: Math.round((w.memory.workingSetFraction ?? 0) * type.memoryMiB), dirtyRateMiBps: w.memory.dirtyRateMiBps ?? 0 } } : {};
+      this.setWorkload(ctx, vmId, type, { cpu, ...memory });
       const end = this.world.now + Math.round(hours * MS_PER_HOUR);
       if (hours !== Infinity && end < this.r.endMs) this.world.engine.schedule(end, () => this.terminate(ctx, vmId));
     }
@@ -294,11 +295,16 @@ export class ScenarioDriver {
           .sort((a, b) => (a.id < b.id ? -1 : 1));
         const chosen: string[] = [];
         while (chosen.length < d.hosts && candidates.length > 0) chosen.push(candidates.splice(Math.floor(random.uniform() * candidates.length), 1)[0].id);
-        for (const id of chosen) drainHost(this.world, id);
+        // live-migrate: drained (VMs live-migrated away); restart (crash-only): failed, its VMs auto-recovered elsewhere.
+        const restart = d.mode === 'restart';
+        for (const id of chosen) {
+          if (restart) failHost(this.world, id, 'host');
+          else drainHost(this.world, id);
+        }
         const back = at + Math.round(d.durationHours * MS_PER_HOUR);
         if (back < this.r.endMs)
           this.world.engine.schedule(back, () => {
-            for (const id of chosen) if (this.world.fleet.host(id)?.state === 'draining') repairHost(this.world, id);
+            for (const id of chosen) if (this.world.fleet.host(id)?.state === (restart ? 'failed' : 'draining')) repairHost(this.world, id);
           });
       });
     });

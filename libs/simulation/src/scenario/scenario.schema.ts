@@ -129,6 +129,12 @@ const synthetic = {
         },
       ],
     },
+    // live-migration experiment (issue 12): the guests' memory, as live migration sees it
+    memory: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { workingSetFraction: fraction, dirtyRateMiBps: { type: 'number', minimum: 0, maximum: 100_000 } },
+    },
   },
 } as const;
 
@@ -380,7 +386,7 @@ export const SCENARIO_SCHEMA: Record<string, unknown> = {
             type: 'object',
             additionalProperties: false,
             required: ['atHours', 'hosts', 'durationHours'],
-            properties: { atHours: nonNegativeNumber, hosts: positiveInteger, durationHours: positiveNumber, zone },
+            properties: { atHours: nonNegativeNumber, hosts: positiveInteger, durationHours: positiveNumber, zone, mode: { enum: ['live-migrate', 'restart'] } },
           },
         },
       },

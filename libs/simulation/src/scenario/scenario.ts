@@ -123,6 +123,9 @@ export interface SyntheticWorkloadSpec extends WorkloadCommon {
   readonly lifetime: LifetimeSpec;
   readonly size: SizeSpec;
   readonly utilization: UtilizationSpec;
+  // ---- live-migration experiment (issue 12) ----
+  /** The guests' memory: the working set (a fraction of the type's memory, default 0) and the rate they dirty it (default 0), which live migration's pre-copy sees (§3.7). */
+  readonly memory?: { readonly workingSetFraction?: number; readonly dirtyRateMiBps?: number };
 }
 
 export interface ArrivalsSpec {
@@ -235,14 +238,31 @@ export interface FaultsSpec {
   /** Driver-domain failures (paravirtual hosts' IO path), per host. */
   readonly driverDomains?: { readonly mtbfHours: number; readonly mttrHours: number };
   /** Maintenance: at `atHours`, `hosts` hosts (of `zone`, else of the fleet) are drained, and back in service `durationHours` later. */
-  readonly drains?: readonly { readonly atHours: number; readonly hosts: number; readonly durationHours: number; readonly zone?: ZoneName }[];
+  readonly drains?: readonly DrainSpec[];
 }
+
+export interface DrainSpec {
+  readonly atHours: number;
+  readonly hosts: number;
+  readonly durationHours: number;
+  readonly zone?: ZoneName;
+  // ---- live-migration experiment (issue 12): how the maintenance is handled ----
+  /**
+   * `live-migrate` (default): the hosts are drained, their VMs live-migrated away (§3.7).
+   * `restart` (crash-only): the hosts are taken down as a failure; auto-recovery restarts their
+   * VMs on other hosts of the zone after detection and a boot (§3.8).
+   */
+  readonly mode?: DrainMode;
+}
+export type DrainMode = 'live-migrate' | 'restart';
 
 export const SERIES_NAMES = [
   'cpuUtilization', 'cpuCapacityCores', 'cpuAllocatedCores', 'stealCores', 'memoryUtilization', 'memoryCapacityMiB', 'memoryAllocatedMiB', 'memoryResidentMiB',
   'iopsThrottled', 'hostGuaranteeViolations', 'powerWatts', 'energyKWh', 'hostsOn', 'hostsOff', 'hostsFailed',
   'instances', 'vcpus', 'requestsAccepted', 'requestsRefused', 'instancesLaunched', 'guaranteeViolatedInstances', 'impairedInstances',
   'migrations', 'migrationDowntimeMs', 'revenueUsd', 'licensedInstances',
+  // live-migration experiment (issue 12)
+  'migrationMiB',
 ] as const;
 export type SeriesName = (typeof SERIES_NAMES)[number];
 

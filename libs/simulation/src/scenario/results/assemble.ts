@@ -122,6 +122,12 @@ export function assembleResult(meta: RunMeta, partials: readonly ZonePartial[]):
     hostsOffHours: total(fleet('hostsOff')) * hours,
     meanCpuUtilization: capacity > 0 ? (100 * total(fleet('cpuAllocatedCores'))) / capacity : 0,
   };
+  // ---- live-migration experiment (issue 12): availability and the migrations' network cost ----
+  // Unavailable: instance-hours impaired (a host failure until recovery) plus the migrations' downtime (the VM paused for stop-and-copy).
+  const unavailableHours = total(fleet('impairedInstances')) * hours + headline.migrationDowntimeMs / 3_600_000;
+  headline.unavailableHours = unavailableHours;
+  headline.availabilityPercent = headline.instanceHours > 0 ? 100 * (1 - unavailableHours / headline.instanceHours) : 100;
+  headline.migrationGiB = total(fleet('migrationMiB')) / 1024;
 
   const keepSeries = new Set<string>(meta.outputs?.series ?? SERIES_NAMES);
   const keepGroups = new Set<GroupBy>(meta.outputs?.groupBy ?? GROUP_BYS);

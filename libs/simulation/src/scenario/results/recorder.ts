@@ -89,7 +89,8 @@ class ZoneAcc {
   readonly usage = new Map<string, StoredUsageRecord>();
   /** `kind|resourceId` → the record id of its open interval. */
   readonly openUsage = new Map<string, string>();
-  readonly openSla = new Map<string, string>();
+  /** `kind|instanceId` → the ids of its open SLA intervals (a VM impaired by a failure, then again while recovering, has two: a close ends both, as the API's store does). */
+  readonly openSla = new Map<string, string[]>();
   readonly sla = new Map<string, { id: string; kind: 'unavailable' | 'guarantee-violation'; tenantId: string; instanceId: string; startMs: number; endMs: number | null; detail: Record<string, unknown> }>();
 
   constructor(
@@ -148,6 +149,8 @@ export class ScenarioRecorder {
   private readonly hosts = new Map<string, HostTrack>();
   private readonly vms = new Map<string, VmInfo>();
   private pendingUsage: UsageEvent[] = [];
+  /** VMs impaired now. */
+  private readonly impaired = new Set<string>();
   private readonly licenceComponents: (platform: Platform) => readonly string[];
 
   constructor(
@@ -250,6 +253,7 @@ export class ScenarioRecorder {
         if (outcome === 'completed' && vm) {
           zone.vmCount('migrations', vm.tenantId, vm.instanceType.name, e.time, 1);
           zone.vmCount('migrationDowntimeMs', vm.tenantId, vm.instanceType.name, e.time, downtimeMs);
+          zone.vmCount('migrationMiB', vm.tenantId, vm.instanceType.name, e.time, Number(e.detail.transferredMiB ?? 0));
         }
       }
     }
@@ -294,6 +298,10 @@ export class ScenarioRecorder {
         lv.vcpus.change(u.time, sign * vm.instanceType.vcpus);
       }
     } else if (u.kind === 'impaired' || u.kind === 'ok') {
+      // A VM is impaired by a failure, then again (reason `recovering`) while it reboots elsewhere: one level, not two.
+      if ((u.kind === 'impaired') === this.impaired.has(u.vmId)) return;
+      if (u.kind === 'impaired') this.impaired.add(u.vmId);
+      else this.impaired.delete(u.vmId);
       z.vmLevel('impairedInstances', vm, u.time, sign);
     } else {
       z.vmLevel('guaranteeViolatedInstances', vm, u.time, sign);
@@ -385,17 +393,18 @@ export class ScenarioRecorder {
         const z = this.zone(this.vms.get(w.interval.instanceId)?.zone ?? '');
         if (z.sla.has(w.interval.id)) break;
         z.sla.set(w.interval.id, { ...w.interval, detail: { ...w.interval.detail } });
-        z.openSla.set(`${w.interval.kind}|${w.interval.instanceId}`, w.interval.id);
+        const key = `${w.interval.kind}|${w.interval.instanceId}`;
+        z.openSla.set(key, [...(z.openSla.get(key) ?? []), w.interval.id]);
         break;
       }
       case 'close-sla': {
         const z = this.zones.get(this.vms.get(w.instanceId)?.zone ?? '');
         if (!z) break;
         const open = `${w.kind}|${w.instanceId}`;
-        const id = z.openSla.get(open);
-        if (id === undefined) break;
+        const ids = z.openSla.get(open);
+        if (ids === undefined) break;
         z.openSla.delete(open);
-        z.sla.get(id)!.endMs = w.endMs;
+        for (const id of ids) z.sla.get(id)!.endMs = w.endMs;
         break;
       }
       case 'meter':

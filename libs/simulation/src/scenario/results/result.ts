@@ -81,6 +81,8 @@ export const SERIES: Readonly<Record<SeriesName, SeriesInfo>> = {
   migrationDowntimeMs: { unit: 'ms', groupBys: VMS, product: 'instance type', description: 'downtime of the migrations completed' },
   revenueUsd: { unit: 'USD', groupBys: VMS, product: 'instance type', description: 'list price accrued by running instances (before billing minimums and rounding)' },
   licensedInstances: { unit: 'instances', groupBys: ['fleet', 'zone', 'product'], product: 'licence', description: 'running instances using a licence (included or BYOL), by licence (mean)' },
+  // live-migration experiment (issue 12)
+  migrationMiB: { unit: 'MiB', groupBys: VMS, product: 'instance type', description: 'memory sent over the migration link by the migrations completed (pre-copy rounds and stop-and-copy)' },
 };
 
 export const TABLE_COLUMNS: Readonly<Record<TableName, readonly string[]>> = {
