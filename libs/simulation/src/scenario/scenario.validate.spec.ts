@@ -150,4 +150,18 @@ describe('validateScenario', () => {
       { seed: 17, numRuns: 100 },
     );
   });
+
+  // ---- live-migration experiment (issue 12): drains' mode, workloads' memory ----
+  it('accepts a drain mode and a workload memory, and names what is wrong with them', () => {
+    const doc = (mode: unknown, memory: unknown) => ({
+      ...base(),
+      tenants: [{ id: 'acme', workloads: [{ ...base().tenants[0].workloads[0], memory }] }],
+      faults: { drains: [{ atHours: 1, hosts: 1, durationHours: 1, mode }] },
+    });
+    expect(errorsOf(doc('restart', { workingSetFraction: 0.5, dirtyRateMiBps: 100 }))).toEqual([]);
+    expect(errorsOf(doc('live-migrate', {}))).toEqual([]);
+    expect(errorsOf(doc('reboot', {})).join('\n')).toMatch(/faults\/drains\/0\/mode/);
+    expect(errorsOf(doc('restart', { workingSetFraction: 1.5 })).join('\n')).toMatch(/memory\/workingSetFraction/);
+    expect(errorsOf(doc('restart', { dirtyRateMiBps: -1 })).join('\n')).toMatch(/memory\/dirtyRateMiBps/);
+  });
 });

@@ -56,4 +56,11 @@ export const LIVE_MIGRATION: Experiment = {
   repetitions: 3,
   headline: ['availabilityPercent', 'unavailableHours', 'instanceHours', 'migrations', 'migrationDowntimeMs', 'migrationGiB', 'slaCreditsUsd', 'revenueUsd', 'netRevenueUsd'],
   answer: 'availabilityPercent',
+  derived: [
+    {
+      name: 'unavailabilityRestartOverLive', kind: 'ratio', figure: 'unavailableHours',
+      numerator: { maintenance: 'restart' }, denominator: { maintenance: 'live-migrate' },
+      description: 'instance-hours lost with crash-only restart ÷ those lost with live migration (its stop-and-copy pauses)',
+    },
+  ],
 };
