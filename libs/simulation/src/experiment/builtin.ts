@@ -1,6 +1,7 @@
 import { mergePatch } from '../scenario/merge-patch';
 import { Experiment } from './experiment';
 import { LIVE_MIGRATION } from './builtins/live-migration';
+import { LICENSING_MODELS } from './builtins/licensing-models';
 
 /**
  * Experiments that ship with Nimbus (docs/experiments/). Each one's doc states the question, the
@@ -33,6 +34,7 @@ const PLACEMENT_POLICY: Experiment = {
 const BUILT_IN: readonly Experiment[] = [
   PLACEMENT_POLICY,
   LIVE_MIGRATION,
+  LICENSING_MODELS,
 ];
 
 export function builtInExperimentNames(): string[] {

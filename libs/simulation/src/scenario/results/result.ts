@@ -92,4 +92,6 @@ export const TABLE_COLUMNS: Readonly<Record<TableName, readonly string[]>> = {
   revenue: ['zone', 'tenant', 'month', 'product', 'licenceProduct', 'amountUsd'],
   licences: ['licence', 'model', 'instanceHours', 'vcpuHours'],
   hosts: ['zone', 'hostType', 'hosts', 'energyKWh', 'failures', 'drains', 'poweredOff'],
+  // licensing-models experiment (issue 12)
+  byolLicences: ['zone', 'tenant', 'licence', 'countingType', 'licences', 'costUsd'],
 };
