@@ -83,6 +83,9 @@ describe('experiments (in-process fallback)', () => {
     const builtIns = (await t.admin().get('/v1/admin/experiments/built-in').expect(200)).body.experiments;
     expect(builtIns.map((b: { name: string }) => b.name)).toContain('placement-policy');
     expect(builtIns.find((b: { name: string }) => b.name === 'placement-policy').runs).toBe(18);
+    // The memory experiments: 2 packings × 2 page-sharing settings × 3 seeds; 5 RAM ratios × 2 series × 5 seeds.
+    expect(builtIns.find((b: { name: string }) => b.name === 'consolidation').runs).toBe(12);
+    expect(builtIns.find((b: { name: string }) => b.name === 'memory-overcommit').runs).toBe(50);
     expect(builtIns.find((b: { name: string }) => b.name === 'live-migration').runs).toBe(6);
     expect(builtIns.find((b: { name: string }) => b.name === 'licensing-models').runs).toBe(32);
     expect((await t.admin().get('/v1/admin/experiments/schema').expect(200)).body.required).toEqual(['version', 'name', 'base', 'variables']);

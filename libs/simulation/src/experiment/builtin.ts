@@ -1,5 +1,7 @@
 import { mergePatch } from '../scenario/merge-patch';
 import { Experiment } from './experiment';
+import { CONSOLIDATION } from './builtins/consolidation';
+import { MEMORY_OVERCOMMIT } from './builtins/memory-overcommit';
 import { LIVE_MIGRATION } from './builtins/live-migration';
 import { LICENSING_MODELS } from './builtins/licensing-models';
 
@@ -33,6 +35,8 @@ const PLACEMENT_POLICY: Experiment = {
 
 const BUILT_IN: readonly Experiment[] = [
   PLACEMENT_POLICY,
+  CONSOLIDATION,
+  MEMORY_OVERCOMMIT,
   LIVE_MIGRATION,
   LICENSING_MODELS,
 ];

@@ -36,6 +36,33 @@ const mtbf = {
   properties: { mtbfHours: positiveNumber, mttrHours: positiveNumber },
 } as const;
 
+/** A workload's memory: the guest OS and the applications of each VM (docs/scenarios.md, "Memory and applications"). */
+const memory = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['workingSet'],
+  properties: {
+    applicationsPerVm: { type: 'integer', minimum: 1, maximum: 1000 },
+    // live-migration experiment (issue 12)
+    dirtyRateMiBps: { type: 'number', minimum: 0, maximum: 100_000 },
+    guestOsMiB: { type: 'integer', minimum: 0, maximum: 1024 * 1024 },
+    workingSet: {
+      type: 'object',
+      required: ['distribution'],
+      discriminator: { propertyName: 'distribution' },
+      oneOf: [
+        { type: 'object', additionalProperties: false, required: ['mib'], properties: { distribution: { const: 'fixed' }, mib: { type: 'integer', minimum: 0, maximum: 64 * 1024 * 1024 } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['minMiB', 'maxMiB'],
+          properties: { distribution: { const: 'uniform' }, minMiB: { type: 'integer', minimum: 0, maximum: 64 * 1024 * 1024 }, maxMiB: { type: 'integer', minimum: 0, maximum: 64 * 1024 * 1024 } },
+        },
+        { type: 'object', additionalProperties: false, required: ['min', 'max'], properties: { distribution: { const: 'fraction' }, min: fraction, max: fraction } },
+      ],
+    },
+  },
+} as const;
 // licensing-models experiment (issue 12): licence prices a scenario may set
 const units = { type: 'integer', minimum: 1, maximum: 1024 } as const;
 const licenseComponents = {
@@ -146,6 +173,7 @@ const synthetic = {
             },
           },
         },
+        { type: 'object', additionalProperties: false, properties: { distribution: { const: 'fit' } } },
       ],
     },
     utilization: {
@@ -167,12 +195,7 @@ const synthetic = {
         },
       ],
     },
-    // live-migration experiment (issue 12): the guests' memory, as live migration sees it
-    memory: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { workingSetFraction: fraction, dirtyRateMiBps: { type: 'number', minimum: 0, maximum: 100_000 } },
-    },
+    memory,
   },
 } as const;
 
@@ -426,6 +449,9 @@ export const SCENARIO_SCHEMA: Record<string, unknown> = {
             },
           },
         },
+        // ---- memory and host cost ----
+        memory: { type: 'object', additionalProperties: false, properties: { pageSharing: { type: 'boolean' } } },
+        hostCost: { type: 'object', additionalProperties: false, required: ['monthlyUsd'], properties: { monthlyUsd: price } },
       },
     },
     faults: {

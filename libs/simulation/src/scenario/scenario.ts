@@ -143,10 +143,37 @@ export interface SyntheticWorkloadSpec extends WorkloadCommon {
   readonly lifetime: LifetimeSpec;
   readonly size: SizeSpec;
   readonly utilization: UtilizationSpec;
-  // ---- live-migration experiment (issue 12) ----
-  /** The guests' memory: the working set (a fraction of the type's memory, default 0) and the rate they dirty it (default 0), which live migration's pre-copy sees (§3.7). */
-  readonly memory?: { readonly workingSetFraction?: number; readonly dirtyRateMiBps?: number };
+  /** The VMs' memory working sets, and the applications each VM runs on its one guest OS (default: the idle working set, one per VM). */
+  readonly memory?: MemorySpec;
 }
+
+/**
+ * What a VM's memory holds (docs/scenarios.md, "Memory and applications"): one guest OS and
+ * `applicationsPerVm` applications, each with its working set. The VM's working set is the guest
+ * OS's plus its applications', capped at its memory. With more than one application per VM, the
+ * workload's counts are of applications: `initial` applications make ⌈initial ÷ k⌉ VMs, a request
+ * of n applications ⌈n ÷ k⌉ VMs, filled in order (the last may hold fewer).
+ */
+export interface MemorySpec {
+  /** Applications sharing each VM's guest OS (default 1). */
+  readonly applicationsPerVm?: number;
+  /** The guest OS's own working set per VM, MiB (default 512, the idle working set of docs/model.md §3.2). */
+  readonly guestOsMiB?: number;
+  /** Each application's working set. */
+  readonly workingSet: WorkingSetSpec;  // live-migration experiment (issue 12)
+  /** The rate the guest dirties memory, MiB/s (default 0), which live migration's pre-copy sees (docs/model.md §3.7). */
+  readonly dirtyRateMiBps?: number;
+}
+
+/**
+ * An application's working set: a fixed size, a size drawn uniformly, or a fraction (drawn
+ * uniformly) of the memory the guest OS leaves in the VM, shared among its applications (not with
+ * `size: fit`, where the type follows from the working set).
+ */
+export type WorkingSetSpec =
+  | { readonly distribution: 'fixed'; readonly mib: number }
+  | { readonly distribution: 'uniform'; readonly minMiB: number; readonly maxMiB: number }
+  | { readonly distribution: 'fraction'; readonly min: number; readonly max: number };
 
 export interface ArrivalsSpec {
   /** Mean requests per hour (Poisson), before modulation. */
@@ -168,7 +195,9 @@ export type LifetimeSpec =
 export type SizeSpec =
   | { readonly distribution: 'azure2019' }
   | { readonly distribution: 'fixed'; readonly instanceType: string }
-  | { readonly distribution: 'mix'; readonly mix: readonly { readonly instanceType: string; readonly weight: number }[] };
+  | { readonly distribution: 'mix'; readonly mix: readonly { readonly instanceType: string; readonly weight: number }[] }
+  /** The type on sale with the least memory that holds the VM's working set (`memory`; ties: fewer vCPUs, then the name). */
+  | { readonly distribution: 'fit' };
 
 /**
  * The VM's CPU demand over time. `azure2019` draws each VM's average (and P95) CPU from `cpu.txt`;
@@ -207,6 +236,21 @@ export interface PoliciesSpec {
    * reproduction") instead of Nimbus's engine: its hosts, VMs and metrics, with this policy.
    */
   readonly cloudsim?: CloudSimPolicySpec;
+  // ---- memory and host cost (experiments consolidation, memory-overcommit) ----
+  /** The VMMs' memory reclamation. */
+  readonly memory?: MemoryPolicySpec;
+  /** What a host costs its operator, for the results' host-cost figures (default: not modelled, 0). */
+  readonly hostCost?: HostCostSpec;
+}
+
+export interface MemoryPolicySpec {
+  /** Content-based page sharing under memory pressure (docs/model.md §3.2), default true. */
+  readonly pageSharing?: boolean;
+}
+
+export interface HostCostSpec {
+  /** One host's cost per month (730 hours), USD as a decimal string: amortized purchase, power, space. */
+  readonly monthlyUsd: string;
 }
 
 /** CloudSim's PlanetLab policies: NonPowerAware, DVFS, or an overload detector with MMT VM selection. */
@@ -303,6 +347,8 @@ export const SERIES_NAMES = [
   'iopsThrottled', 'hostGuaranteeViolations', 'powerWatts', 'energyKWh', 'hostsOn', 'hostsOff', 'hostsFailed',
   'instances', 'vcpus', 'requestsAccepted', 'requestsRefused', 'instancesLaunched', 'guaranteeViolatedInstances', 'impairedInstances',
   'migrations', 'migrationDowntimeMs', 'revenueUsd', 'licensedInstances',
+  // memory and applications (experiments consolidation, memory-overcommit)
+  'hostsUsed', 'swappedInstances', 'vmmMemoryMiB', 'applications', 'hostsUsedPowerWatts',
   // live-migration experiment (issue 12)
   'migrationMiB',
 ] as const;

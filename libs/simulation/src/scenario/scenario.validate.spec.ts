@@ -75,6 +75,24 @@ describe('validateScenario', () => {
       ['/tenants/0/workloads/0/size: needs instance types on sale to choose from, and none is'],
     ],
     ['a zone given twice', (d: any) => d.fleet.zones.push({ name: 'us-east-1a', hosts: [{ type: 'm5-host', count: 1 }] }), ["/fleet/zones/1/name: 'us-east-1a' is given twice (also at /fleet/zones/0)"]],
+    // ---- memory and applications ----
+    ['a fitted size without memory', (d: any) => (d.tenants[0].workloads[0].size = { distribution: 'fit' }), ["/tenants/0/workloads/0/size: 'fit' needs the workload's memory (the working set the type must hold)"]],
+    [
+      'a fitted size with working sets as fractions of the memory',
+      (d: any) => {
+        d.tenants[0].workloads[0].size = { distribution: 'fit' };
+        d.tenants[0].workloads[0].memory = { workingSet: { distribution: 'fraction', min: 0.2, max: 0.5 } };
+      },
+      ["/tenants/0/workloads/0/memory/workingSet/distribution: 'fraction' is of the VM's memory, which 'fit' chooses from the working set: give a size in MiB"],
+    ],
+    [
+      'a uniform working set upside down',
+      (d: any) => (d.tenants[0].workloads[0].memory = { workingSet: { distribution: 'uniform', minMiB: 2048, maxMiB: 1024 } }),
+      ['/tenants/0/workloads/0/memory/workingSet/maxMiB: must be ≥ minMiB'],
+    ],
+    ['no applications per VM', (d: any) => (d.tenants[0].workloads[0].memory = { applicationsPerVm: 0, workingSet: { distribution: 'fixed', mib: 1 } }), ['/tenants/0/workloads/0/memory/applicationsPerVm: must be ≥ 1']],
+    ['an unknown memory policy', (d: any) => (d.policies = { memory: { pageSharing: 'yes' } }), ['/policies/memory/pageSharing: must be a boolean']],
+    ['a host cost as a number', (d: any) => (d.policies = { hostCost: { monthlyUsd: 300 } }), ['/policies/hostCost/monthlyUsd: must be a string']],
   ])('names the path of %s', (_what, breakIt, expected) => {
     const doc = base();
     breakIt(doc);
@@ -99,7 +117,7 @@ describe('validateScenario', () => {
   });
 
   it('accepts every built-in scenario', () => {
-    expect(builtInScenarioNames()).toEqual(['azure-small', 'cloudsim-planetlab-20110303', 'planetlab-20110303']);
+    expect(builtInScenarioNames()).toEqual(['azure-small', 'cloudsim-planetlab-20110303', 'consolidation-apps', 'overcommit-fleet', 'planetlab-20110303']);
     for (const name of builtInScenarioNames()) expect(errorsOf(builtInScenario(name))).toEqual([]);
   });
 
@@ -158,11 +176,11 @@ describe('validateScenario', () => {
       tenants: [{ id: 'acme', workloads: [{ ...base().tenants[0].workloads[0], memory }] }],
       faults: { drains: [{ atHours: 1, hosts: 1, durationHours: 1, mode }] },
     });
-    expect(errorsOf(doc('restart', { workingSetFraction: 0.5, dirtyRateMiBps: 100 }))).toEqual([]);
-    expect(errorsOf(doc('live-migrate', {}))).toEqual([]);
-    expect(errorsOf(doc('reboot', {})).join('\n')).toMatch(/faults\/drains\/0\/mode/);
-    expect(errorsOf(doc('restart', { workingSetFraction: 1.5 })).join('\n')).toMatch(/memory\/workingSetFraction/);
-    expect(errorsOf(doc('restart', { dirtyRateMiBps: -1 })).join('\n')).toMatch(/memory\/dirtyRateMiBps/);
+    const ws = { distribution: 'fixed', mib: 0 };
+    expect(errorsOf(doc('restart', { workingSet: ws, dirtyRateMiBps: 100 }))).toEqual([]);
+    expect(errorsOf(doc('live-migrate', { workingSet: ws }))).toEqual([]);
+    expect(errorsOf(doc('reboot', { workingSet: ws })).join('\n')).toMatch(/faults\/drains\/0\/mode/);
+    expect(errorsOf(doc('restart', { workingSet: ws, dirtyRateMiBps: -1 })).join('\n')).toMatch(/memory\/dirtyRateMiBps/);
   });
 
   // ---- licensing-models experiment (issue 12): schedules, Dedicated Hosts, licence prices ----

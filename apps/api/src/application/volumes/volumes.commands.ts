@@ -1,9 +1,12 @@
 import { VolumeType } from '@nimbus/hypervisor';
 
-/** CreateVolume: a volume of a type and size in a zone; the IOPS and throughput default by type. */
+/** CreateVolume: a volume of a type and size (or a snapshot's size) in a zone; the IOPS and throughput default by type. */
 export interface CreateVolumeCommand {
   readonly availabilityZone: string;
-  readonly sizeGiB: number;
+  /** GiB; optional from a snapshot (default: the snapshot's size, and never smaller). */
+  readonly sizeGiB?: number;
+  /** The tenant's completed snapshot to create it from. */
+  readonly snapshotId?: string;
   readonly type: VolumeType;
   readonly iops?: number;
   readonly throughputMiBps?: number;
@@ -37,6 +40,15 @@ export interface AttachVolumeCommand {
 export interface LaunchVolume {
   readonly sizeGiB: number;
   readonly type: VolumeType;
+  readonly iops?: number;
+  readonly throughputMiBps?: number;
+}
+
+/** ModifyVolume: any of the type, size (never smaller), IOPS and throughput; the rest kept when the type stays. */
+export interface ModifyVolumeCommand {
+  readonly volumeId: string;
+  readonly type?: VolumeType;
+  readonly sizeGiB?: number;
   readonly iops?: number;
   readonly throughputMiBps?: number;
 }

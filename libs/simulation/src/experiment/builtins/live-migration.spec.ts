@@ -21,7 +21,7 @@ function smallCase(): Experiment {
           id: 't', workloads: [{
             kind: 'synthetic', zone: 'us-east-1a', image: 'windows', initial: 2, arrivals: { ratePerHour: 0 }, lifetime: { distribution: 'forever' },
             size: { distribution: 'fixed', instanceType: 'm5.large' }, utilization: { distribution: 'fixed', percent: 10 },
-            memory: { dirtyRateMiBps: 200 },
+            memory: { workingSet: { distribution: 'fixed', mib: 0 }, dirtyRateMiBps: 200 },
           }],
         }],
         policies: { placement: { weigher: 'spread' } },

@@ -30,7 +30,7 @@ const BASE: Scenario = {
         lifetime: { distribution: 'forever' },
         size: { distribution: 'mix', mix: [{ instanceType: 'm5.large', weight: 2 }, { instanceType: 'm5.xlarge', weight: 2 }, { instanceType: 'm5.2xlarge', weight: 1 }] },
         utilization: { distribution: 'fixed', percent: 40, p95Percent: 70, model: 'random-walk' },
-        memory: { workingSetFraction: 0.6, dirtyRateMiBps: 200 },
+        memory: { workingSet: { distribution: 'fraction', min: 0.6, max: 0.6 }, dirtyRateMiBps: 200 },
       }],
     },
   ],

@@ -21,6 +21,8 @@ export interface VmInfo {
   readonly licences: readonly { readonly licence: string; readonly model: 'license-included' | 'byol' }[];
   /** Its list price, micro-USD per hour. */
   readonly priceMicroUsdPerHour: number;
+  /** Applications it runs on its guest OS (default 1). */
+  readonly applications?: number;
   /** `host`: on the tenant's Dedicated Host (licensing-models experiment); default shared. */
   readonly tenancy?: 'default' | 'host';
 }
@@ -59,8 +61,13 @@ const HOST_FIELDS: readonly { readonly index: number; readonly scale: number; re
   { index: HOST.iopsThrottled, scale: 1, series: 'iopsThrottled' },
   { index: HOST.guaranteeViolations, scale: 1000, series: 'hostGuaranteeViolations' },
   { index: HOST.powerWatts, scale: 1000, series: 'powerWatts' },
+  // memory and applications
+  { index: HOST.occupied, scale: 1000, series: 'hostsUsed' },
+  { index: HOST.swappedInstances, scale: 1000, series: 'swappedInstances' },
+  { index: HOST.vmmMemoryMiB, scale: 1, series: 'vmmMemoryMiB' },
+  { index: HOST.occupiedPowerWatts, scale: 1000, series: 'hostsUsedPowerWatts' },
 ];
-const POWER = HOST_FIELDS.length - 1;
+const POWER = HOST_FIELDS.findIndex((f) => f.series === 'powerWatts');
 const KWH_PER_WATT_MS = 1 / 3_600_000_000;
 
 /** Host buckets of one group: exact direct terms per bucket, and carried levels as a difference array. */
@@ -239,6 +246,12 @@ export class ScenarioRecorder {
     return { dedicatedHost: { hostId: h.id, sockets: h.type.sockets, cores: h.type.sockets * h.type.coresPerSocket } };
   }
 
+  /** A VM placed by `accepted` runs `n` applications on its guest OS (the scenario's `memory.applicationsPerVm`). */
+  applications(vmId: string, n: number): void {
+    const info = this.vms.get(vmId);
+    if (info && n !== 1) this.vms.set(vmId, { ...info, applications: n });
+  }
+
   refusal(r: PlacementRefusal): void {
     const z = this.zone(r.availabilityZone ?? '');
     z.vmCount('requestsRefused', r.tenantId, r.instanceType, r.time, 1);
@@ -323,6 +336,7 @@ export class ScenarioRecorder {
       z.vmLevel('instances', vm, u.time, sign);
       z.vmLevel('vcpus', vm, u.time, sign * vm.instanceType.vcpus);
       z.vmLevel('revenueUsd', vm, u.time, sign * vm.priceMicroUsdPerHour);
+      z.vmLevel('applications', vm, u.time, sign * (vm.applications ?? 1));
       for (const l of vm.licences) {
         z.level('licensedInstances', 'zone', z.zone).change(u.time, sign);
         z.level('licensedInstances', 'product', l.licence).change(u.time, sign);
