@@ -86,6 +86,8 @@ describe('experiments (in-process fallback)', () => {
     // The memory experiments: 2 packings × 2 page-sharing settings × 3 seeds; 5 RAM ratios × 2 series × 5 seeds.
     expect(builtIns.find((b: { name: string }) => b.name === 'consolidation').runs).toBe(12);
     expect(builtIns.find((b: { name: string }) => b.name === 'memory-overcommit').runs).toBe(50);
+    expect(builtIns.find((b: { name: string }) => b.name === 'live-migration').runs).toBe(6);
+    expect(builtIns.find((b: { name: string }) => b.name === 'licensing-models').runs).toBe(32);
     expect((await t.admin().get('/v1/admin/experiments/schema').expect(200)).body.required).toEqual(['version', 'name', 'base', 'variables']);
     // A built-in with overrides is validated after they apply.
     expect(expectError(await t.admin().post('/v1/admin/experiments', { builtIn: 'placement-policy', overrides: { repetitions: 100 } }), 400, 'InvalidExperiment').message).toContain('/repetitions');

@@ -59,7 +59,7 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
     expect(report.series.filter((s: { name: string }) => s.name === 'energyKWh').map((s: { groupBy: string; group: string }) => `${s.groupBy}/${s.group}`)).toEqual(
       ['fleet/fleet', 'zone/us-east-1a', 'zone/us-east-1b', 'hostType/m5-host'],
     );
-    expect(report.tables.map((x: { name: string }) => x.name)).toEqual(['tenants', 'refusals', 'migrations', 'revenue', 'licences', 'hosts']);
+    expect(report.tables.map((x: { name: string }) => x.name)).toEqual(['tenants', 'refusals', 'migrations', 'revenue', 'licences', 'hosts', 'byolLicences']);
 
     const csv = await t.admin().get(`/v1/admin/simulations/${id}/csv?series=energyKWh`).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);

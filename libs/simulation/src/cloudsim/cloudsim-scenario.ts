@@ -266,6 +266,7 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
     revenue: [],
     licences: new Map(),
     hosts: [...byType.keys()].sort().map((type) => [zone, type, byType.get(type)!.hosts, byType.get(type)!.joules / 3_600_000, 0, 0, byType.get(type)!.shutdowns]),
+    byolLicences: [],
   };
   const base = assembleResult(
     { scenario: s.name, seed: s.seed, startMs: r.startMs, bucketMs: r.bucketMs, buckets: r.buckets, cancelled, simulatedMs: reached - r.startMs, outputs: s.outputs },

@@ -2,6 +2,8 @@ import { mergePatch } from '../scenario/merge-patch';
 import { Experiment } from './experiment';
 import { CONSOLIDATION } from './builtins/consolidation';
 import { MEMORY_OVERCOMMIT } from './builtins/memory-overcommit';
+import { LIVE_MIGRATION } from './builtins/live-migration';
+import { LICENSING_MODELS } from './builtins/licensing-models';
 
 /**
  * Experiments that ship with Nimbus (docs/experiments/). Each one's doc states the question, the
@@ -35,6 +37,8 @@ const BUILT_IN: readonly Experiment[] = [
   PLACEMENT_POLICY,
   CONSOLIDATION,
   MEMORY_OVERCOMMIT,
+  LIVE_MIGRATION,
+  LICENSING_MODELS,
 ];
 
 export function builtInExperimentNames(): string[] {

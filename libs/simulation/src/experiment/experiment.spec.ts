@@ -137,4 +137,23 @@ describe('experiments', () => {
       expect(x.ok ? x.runs.length : x.errors).toBeGreaterThan(0);
     }
   });
+
+  // ---- a variable that sets several fields (licensing-models, issue 12) ----
+  it('sets a variable\'s further pointers (also) with the same value index, and refuses lists of another length', () => {
+    const x = expandExperiment({
+      version: 1, name: 'a', base: { scenario },
+      variables: [{
+        name: 'size', path: '/tenants/0/workloads/0/size/instanceType', values: ['m5.large', 'm5.xlarge'],
+        also: [{ path: '/policies/placement/weigher', values: ['pack', 'spread'] }],
+      }],
+    });
+    if (!x.ok) throw new Error(JSON.stringify(x.errors));
+    expect(x.runs.map((r) => [(r.scenario.tenants[0].workloads[0] as { size: { instanceType: string } }).size.instanceType, r.scenario.policies?.placement?.weigher]))
+      .toEqual([['m5.large', 'pack'], ['m5.xlarge', 'spread']]);
+    const bad = expandExperiment({
+      version: 1, name: 'a', base: { scenario },
+      variables: [{ name: 'size', path: '/tenants/0/workloads/0/size/instanceType', values: ['m5.large', 'm5.xlarge'], also: [{ path: '/policies/placement/weigher', values: ['pack'] }] }],
+    });
+    expect(bad.ok ? [] : bad.errors).toEqual([{ path: '/variables/0/also/0/values', message: 'must have one value per value of the variable' }]);
+  });
 });

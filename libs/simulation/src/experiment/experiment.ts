@@ -19,6 +19,8 @@ export interface ExperimentVariable {
   readonly values: readonly unknown[];
   /** Labels for the values in the report (default: the values as JSON). */
   readonly labels?: readonly string[];
+  /** Further places the variable sets, each with one value per value of the variable (a variant that changes several fields together, e.g. the image and the price book). */
+  readonly also?: readonly { readonly path: string; readonly values: readonly unknown[] }[];
 }
 
 export interface Experiment {
@@ -84,6 +86,10 @@ export const EXPERIMENT_SCHEMA = {
           path: { type: 'string', pattern: '^(/[^/]+)+$' },
           values: { type: 'array', minItems: 1, maxItems: 20 },
           labels: { type: 'array', items: { type: 'string', maxLength: 64 } },
+          also: {
+            type: 'array', maxItems: 8,
+            items: { type: 'object', additionalProperties: false, required: ['path', 'values'], properties: { path: { type: 'string', pattern: '^(/[^/]+)+$' }, values: { type: 'array', maxItems: 20 } } },
+          },
         },
       },
     },
@@ -153,6 +159,9 @@ export function expandExperiment(doc: unknown): ExperimentExpansion {
   } else base = x.base.scenario;
   x.variables.forEach((v, i) => {
     if (v.labels !== undefined && v.labels.length !== v.values.length) errors.push({ path: `/variables/${i}/labels`, message: 'must have one label per value' });
+    (v.also ?? []).forEach((a, j) => {
+      if (a.values.length !== v.values.length) errors.push({ path: `/variables/${i}/also/${j}/values`, message: 'must have one value per value of the variable' });
+    });
   });
   if (new Set(x.variables.map((v) => v.name)).size !== x.variables.length) errors.push({ path: '/variables', message: 'variable names must differ' });
   (x.derived ?? []).forEach((d, i) => errors.push(...derivedErrors(x, d, `/derived/${i}`)));
@@ -168,7 +177,10 @@ export function expandExperiment(doc: unknown): ExperimentExpansion {
   const runs: ExperimentRunSpec[] = [];
   combos.forEach((combo, variant) => {
     let doc: unknown = base;
-    x.variables.forEach((v, k) => (doc = setPointer(doc, v.path, v.values[combo[k]])));
+    x.variables.forEach((v, k) => {
+      doc = setPointer(doc, v.path, v.values[combo[k]]);
+      for (const a of v.also ?? []) doc = setPointer(doc, a.path, a.values[combo[k]]);
+    });
     for (let r = 0; r < repetitions; r++) {
       const withSeed = { ...(doc as object), seed: baseSeed + r };
       const checked = validateScenario(withSeed);

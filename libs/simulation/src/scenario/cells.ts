@@ -15,6 +15,8 @@ export function zonesInteract(s: Scenario): string | null {
     const zones = new Set(t.workloads.map((w) => w.zone));
     if (zones.has(undefined)) return `a workload of tenant '${t.id}' names no zone: the scheduler may place it in any`;
     if (t.vcpuQuota !== undefined && zones.size > 1) return `tenant '${t.id}' has a vCPU quota and workloads in ${zones.size} zones`;
+    // licensing-models experiment (issue 12): a cell holds a tenant's Dedicated Hosts only with its workloads there
+    for (const d of t.dedicatedHosts ?? []) if (!zones.has(d.zone)) return `tenant '${t.id}' has Dedicated Hosts in ${d.zone}, where it runs no workload`;
   }
   const r = s.policies?.rebalancer;
   if (r?.consolidation?.enabled) return 'consolidation is on (one evacuation at a time, fleet-wide)';
@@ -36,7 +38,11 @@ export function splitIntoCells(s: Scenario): Scenario[] | null {
   const catalog = s.instanceTypes?.catalog ?? [...resolved.instanceTypes.keys()].filter((n) => !(s.instanceTypes?.custom ?? []).some((c) => c.name === n));
   return resolved.zones.map((zone): Scenario => {
     const tenants = s.tenants
-      .map((t) => ({ ...t, workloads: t.workloads.map((w, j) => ({ ...w, name: w.name ?? `w${j}` })).filter((w) => (w.zone ?? zone) === zone) }))
+      .map((t) => ({
+        ...t,
+        workloads: t.workloads.map((w, j) => ({ ...w, name: w.name ?? `w${j}` })).filter((w) => (w.zone ?? zone) === zone),
+        ...(t.dedicatedHosts ? { dedicatedHosts: t.dedicatedHosts.filter((d) => d.zone === zone) } : {}),
+      }))
       .filter((t) => t.workloads.length > 0);
     const { outputs: _outputs, ...rest } = s;
     return { ...rest, instanceTypes: { ...s.instanceTypes, catalog }, fleet: { zones: s.fleet.zones.filter((z) => z.name === zone) }, tenants };

@@ -287,4 +287,30 @@ describe('runScenario', () => {
     expect(resultToCsv(r, { series: 'hostsOn' })).toBe('time,fleet (hosts),zone:us-east-1a (hosts),hostType:quad (hosts)\n2026-01-05T00:00:00.000Z,2,2,2\n');
     expect(resultToCsv(r, { table: 'revenue' })).toBe('zone,tenant,month,product,licenceProduct,amountUsd\nus-east-1a,acme,2026-01,ec2-instance,,0.19\n');
   });
+
+  // ---- licensing-models experiment (issue 12): schedules, Dedicated Hosts and BYOL licences in cells ----
+  it('joins cells with daily schedules, Dedicated Hosts and priced BYOL licences to the single run, byte for byte', async () => {
+    const workload = (zone: string, image: string, tenancy: 'default' | 'host') => ({
+      kind: 'synthetic', zone, image, tenancy, initial: 3, arrivals: { ratePerHour: 0.5 }, lifetime: { distribution: 'exponential', meanHours: 20 },
+      size: { distribution: 'mix', mix: [{ instanceType: 'm5.large', weight: 1 }, { instanceType: 'm5.xlarge', weight: 1 }] }, utilization: { distribution: 'fixed', percent: 30 },
+      schedule: { runFraction: 0.4, startHourUtc: 6 },
+    });
+    const s = valid({
+      version: 1, name: 'licensing-cells', seed: 3, durationHours: 48,
+      fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'm5-host', count: 2 }] }, { name: 'us-east-1b', hosts: [{ type: 'm5-host', count: 2 }] }] },
+      tenants: [
+        { id: 'acme', dedicatedHosts: [{ zone: 'us-east-1a', hostType: 'm5-host', count: 1 }], workloads: [workload('us-east-1a', 'ami-0f3d0c00000003f22', 'host'), workload('us-east-1b', 'ami-0f3d0c00000003f22', 'default')] },
+        { id: 'globex', workloads: [workload('us-east-1b', 'windows-sql-standard', 'default')] },
+      ],
+      policies: { priceBook: { byolLicenses: { 'sql-server-standard': { countingType: 'Core', monthlyUsd: '36.5' } } } },
+    });
+    const cells = splitIntoCells(s)!;
+    expect(cells).toHaveLength(2);
+    const single = await runScenario(s, DATA);
+    expect(single.headline.byolLicenceUsd).toBeGreaterThan(0);
+    expect(table(single, 'revenue').rows.some((r) => r[3] === 'ec2-dedicated-host')).toBe(true);
+    const joined = joinCellResults(s, await Promise.all(cells.map((c) => runScenario(c, DATA))));
+    expect(firstDifference(joined, single)).toBeNull();
+    expect(joined.digest).toBe(single.digest);
+  });
 });

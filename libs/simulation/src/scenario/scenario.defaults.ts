@@ -123,5 +123,7 @@ function priceBookOf(s: Scenario): PriceBookVersion[] {
   const instanceTypes = { ...seed.instanceTypes };
   for (const c of s.instanceTypes?.custom ?? []) instanceTypes[c.name] = { hourly: { ...c.price } };
   for (const [name, hourly] of Object.entries(s.policies?.priceBook?.instanceTypes ?? {})) instanceTypes[name] = { hourly: { ...hourly } };
-  return [{ ...seed, version: `${seed.version}+scenario`, instanceTypes }];
+  // licensing-models experiment (issue 12): licence components replaced per platform
+  const licenses = { ...seed.licenses, ...(s.policies?.priceBook?.licenses ?? {}) } as PriceBookVersion['licenses'];
+  return [{ ...seed, version: `${seed.version}+scenario`, instanceTypes, licenses }];
 }

@@ -3,7 +3,8 @@ import {
 } from '@nimbus/hypervisor';
 import { launch } from '../commands/launch';
 import { drainHost, failHost, repairHost } from '../commands/fleet';
-import { setWorkload, terminateVm } from '../commands/lifecycle';
+import { setDedicatedHostOwner } from '../commands/resources';
+import { setWorkload, startVm, stopVm, terminateVm } from '../commands/lifecycle';
 import { HostRecord } from '../world/world-state';
 import { World } from '../world/world';
 import { AzureDistributions, datasetKey, DatasetRef, PLANETLAB_INTERVAL_SECONDS, ScenarioData } from './datasets';
@@ -71,6 +72,7 @@ export class ScenarioDriver {
 
   start(): void {
     const s = this.r.scenario;
+    this.allocateDedicatedHosts();
     for (const tenant of s.tenants) {
       tenant.workloads.forEach((w, j) => {
         const name = w.name ?? `w${j}`;
@@ -127,7 +129,7 @@ export class ScenarioDriver {
       this.recorder.applications(vmId, perVm[i]);
       const hours = this.drawLifetime(w, ctx.vms, needAzure);
       const cpu = this.drawCpu(w, type, ctx, needAzure);
-      const memory = w.memory ? { workingSetMiB: Math.min(type.memoryMiB, workingSetMiB(w.memory, draws[i], type.memoryMiB)), dirtyRateMiBps: 0 } : undefined;
+      const memory = w.memory ? { workingSetMiB: Math.min(type.memoryMiB, workingSetMiB(w.memory, draws[i], type.memoryMiB)), dirtyRateMiBps: w.memory.dirtyRateMiBps ?? 0 } : undefined;
       this.setWorkload(ctx, vmId, type, memory ? { cpu, memory } : { cpu });
       const end = this.world.now + Math.round(hours * MS_PER_HOUR);
       if (hours !== Infinity && end < this.r.endMs) this.world.engine.schedule(end, () => this.terminate(ctx, vmId));
@@ -244,11 +246,13 @@ export class ScenarioDriver {
         tenantId: ctx.tenant.id, instanceType: type, image: ctx.image, minCount: count, maxCount: count,
         ...(w.zone ? { availabilityZone: w.zone } : {}),
         ...(cpu ? { cpu } : {}),
+        ...(w.tenancy === 'host' ? { tenancy: 'host' as const } : {}),
         ...(ctx.tenant.vcpuQuota !== undefined ? { vcpuQuota: ctx.tenant.vcpuQuota } : {}),
         newVmId: () => this.nextVmId(zone),
       });
       const ids = result.vms.map((vm) => vm.vmId);
-      this.recorder.accepted(ids, this.recorder.vmInfo(result.availabilityZone, ctx.tenant.id, type, ctx.image, this.world.now), this.world.now);
+      this.recorder.accepted(ids, this.recorder.vmInfo(result.availabilityZone, ctx.tenant.id, type, ctx.image, this.world.now, w.tenancy ?? 'default'), this.world.now);
+      if (w.schedule && w.schedule.runFraction < 1) for (const id of ids) this.dutyCycle(ctx, w.schedule, id, result.availabilityZone);
       return ids;
     } catch (err) {
       if (err instanceof DomainError) return []; // refused: the world reported it to the recorder
@@ -265,6 +269,75 @@ export class ScenarioDriver {
 
   private setWorkload(ctx: WorkloadContext, vmId: string, type: InstanceType, w: Workload): void {
     setWorkload(this.world, ctx.tenant.id, vmId, validateWorkload(w, { vcpus: type.vcpus, memoryMiB: type.memoryMiB }));
+  }
+
+  // ---- licensing-models experiment (issue 12): Dedicated Hosts and a daily duty cycle ----
+
+  /** Each tenant's Dedicated Hosts: the first free hosts of the type in the zone (by id), allocated for its family with auto-placement, for the whole run. */
+  private allocateDedicatedHosts(): void {
+    const taken = new Set<string>();
+    const hosts = [...this.world.fleet.hosts()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    for (const tenant of this.r.scenario.tenants) {
+      for (const d of tenant.dedicatedHosts ?? []) {
+        const free = hosts.filter((h) => h.availabilityZone === d.zone && h.type.name === d.hostType && !taken.has(h.id)).slice(0, d.count);
+        for (const h of free) {
+          taken.add(h.id);
+          const family = h.type.families[0];
+          setDedicatedHostOwner(this.world, h.id, { tenantId: tenant.id, autoPlacement: true, instanceFamily: family });
+          this.recorder.hostAllocated(h.id, tenant.id, family, d.zone, this.world.now);
+        }
+      }
+    }
+  }
+
+  /**
+   * Stops the VM at the end of each day's run window (`startHourUtc` + `runFraction` × 24 h) and
+   * starts it at the next window's start, through the world's StopInstances and StartInstances
+   * (a start is placed again by the scheduler). A VM launched outside its window is stopped at once.
+   */
+  private dutyCycle(ctx: WorkloadContext, schedule: { readonly runFraction: number; readonly startHourUtc?: number }, vmId: string, zone: string): void {
+    const DAY = 24 * MS_PER_HOUR;
+    const offset = Math.round((schedule.startHourUtc ?? 0) * MS_PER_HOUR);
+    const onMs = Math.round(schedule.runFraction * DAY);
+    const windowStart = (t: SimTime) => Math.floor((t - offset) / DAY) * DAY + offset;
+    let dedicatedHostId: string | undefined;
+    const alive = () => {
+      const vm = this.world.fleet.vm(vmId);
+      return vm !== undefined && vm.state !== 'terminated' && vm.state !== 'shutting-down';
+    };
+    const stopAt = (t: SimTime) => {
+      if (t >= this.r.endMs) return;
+      this.world.engine.schedule(t, () => {
+        if (!alive()) return;
+        // EC2 stops only a running instance: one still booting is stopped a minute later.
+        const vm = this.world.fleet.vm(vmId)!;
+        if (vm.state !== 'running') return stopAt(t + 60_000);
+        // A stopped instance with host tenancy starts on its Dedicated Host again (EC2's host affinity).
+        if (vm.tenancy === 'host' && vm.hostId) dedicatedHostId = vm.hostId;
+        stopVm(this.world, ctx.tenant.id, vmId);
+        startAt(windowStart(t) + DAY);
+      });
+    };
+    const startAt = (t: SimTime) => {
+      if (t >= this.r.endMs) return;
+      this.world.engine.schedule(t, () => {
+        if (!alive()) return;
+        // Still stopping (the guest's shutdown): start it as soon as it has stopped.
+        if (this.world.fleet.vm(vmId)!.state !== 'stopped') return startAt(t + 60_000);
+        try {
+          startVm(this.world, ctx.tenant.id, vmId, {
+            availabilityZone: zone, ...(dedicatedHostId !== undefined ? { dedicatedHostId } : {}), ...(ctx.tenant.vcpuQuota !== undefined ? { vcpuQuota: ctx.tenant.vcpuQuota } : {}),
+          });
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          return startAt(t + 5 * 60_000); // no room: tried again in 5 minutes, as auto-recovery does
+        }
+        stopAt(Math.max(t, windowStart(t) + onMs));
+      });
+    };
+    const now = this.world.now;
+    const end = windowStart(now) + onMs;
+    stopAt(now < end ? end : now);
   }
 
   private terminate(ctx: WorkloadContext, vmId: string): void {
@@ -319,11 +392,16 @@ export class ScenarioDriver {
           .sort((a, b) => (a.id < b.id ? -1 : 1));
         const chosen: string[] = [];
         while (chosen.length < d.hosts && candidates.length > 0) chosen.push(candidates.splice(Math.floor(random.uniform() * candidates.length), 1)[0].id);
-        for (const id of chosen) drainHost(this.world, id);
+        // live-migrate: drained (VMs live-migrated away); restart (crash-only): failed, its VMs auto-recovered elsewhere.
+        const restart = d.mode === 'restart';
+        for (const id of chosen) {
+          if (restart) failHost(this.world, id, 'host');
+          else drainHost(this.world, id);
+        }
         const back = at + Math.round(d.durationHours * MS_PER_HOUR);
         if (back < this.r.endMs)
           this.world.engine.schedule(back, () => {
-            for (const id of chosen) if (this.world.fleet.host(id)?.state === 'draining') repairHost(this.world, id);
+            for (const id of chosen) if (this.world.fleet.host(id)?.state === (restart ? 'failed' : 'draining')) repairHost(this.world, id);
           });
       });
     });

@@ -43,6 +43,8 @@ const memory = {
   required: ['workingSet'],
   properties: {
     applicationsPerVm: { type: 'integer', minimum: 1, maximum: 1000 },
+    // live-migration experiment (issue 12)
+    dirtyRateMiBps: { type: 'number', minimum: 0, maximum: 100_000 },
     guestOsMiB: { type: 'integer', minimum: 0, maximum: 1024 * 1024 },
     workingSet: {
       type: 'object',
@@ -61,12 +63,49 @@ const memory = {
     },
   },
 } as const;
+// licensing-models experiment (issue 12): licence prices a scenario may set
+const units = { type: 'integer', minimum: 1, maximum: 1024 } as const;
+const licenseComponents = {
+  type: 'array',
+  maxItems: 8,
+  items: {
+    type: 'object',
+    required: ['licenseProduct', 'basis'],
+    discriminator: { propertyName: 'basis' },
+    oneOf: [
+      { type: 'object', additionalProperties: false, required: ['column'], properties: { licenseProduct: name, basis: { const: 'folded' }, column: { const: 'windows' } } },
+      { type: 'object', additionalProperties: false, required: ['ratePerHour'], properties: { licenseProduct: name, basis: { const: 'per-instance-hour' }, ratePerHour: price } },
+      {
+        type: 'object', additionalProperties: false, required: ['ratePerUnitHour'],
+        properties: { licenseProduct: name, basis: { const: 'per-vcpu-hour' }, ratePerUnitHour: price, minUnits: units, maxUnits: units },
+      },
+      {
+        type: 'object', additionalProperties: false, required: ['ratePerUnitHour', 'vcpusPerCore'],
+        properties: { licenseProduct: name, basis: { const: 'per-core-hour' }, ratePerUnitHour: price, vcpusPerCore: { type: 'integer', minimum: 1, maximum: 2 }, minUnits: units, maxUnits: units },
+      },
+    ],
+  },
+} as const;
+const byolLicense = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['countingType', 'monthlyUsd'],
+  properties: { countingType: { enum: ['vCPU', 'Core', 'Socket', 'Instance'] }, monthlyUsd: price },
+} as const;
 
 const workloadCommon = {
   name,
   zone,
   image: { type: 'string', minLength: 1, maxLength: 64 },
   cpuReservation: fraction,
+  // licensing-models experiment (issue 12): a daily duty cycle
+  schedule: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['runFraction'],
+    properties: { runFraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 }, startHourUtc: { type: 'number', minimum: 0, exclusiveMaximum: 24 } },
+  },
+  tenancy: { enum: ['default', 'host'] },
 } as const;
 
 const synthetic = {
@@ -306,6 +345,12 @@ export const SCENARIO_SCHEMA: Record<string, unknown> = {
             maxItems: 100,
             items: { type: 'object', required: ['kind'], discriminator: { propertyName: 'kind' }, oneOf: [synthetic, trace] },
           },
+          // licensing-models experiment (issue 12)
+          dedicatedHosts: {
+            type: 'array',
+            maxItems: 100,
+            items: { type: 'object', additionalProperties: false, required: ['zone', 'hostType', 'count'], properties: { zone, hostType: name, count: positiveInteger } },
+          },
         },
       },
     },
@@ -391,6 +436,17 @@ export const SCENARIO_SCHEMA: Record<string, unknown> = {
               propertyNames: name,
               additionalProperties: { type: 'object', additionalProperties: false, required: ['linux'], properties: { linux: price, windows: price } },
             },
+            // licensing-models experiment (issue 12)
+            licenses: {
+              type: 'object',
+              additionalProperties: false,
+              properties: Object.fromEntries(['windows', 'windows-sql-standard', 'rhel', 'suse', 'ubuntu-pro'].map((p) => [p, licenseComponents])),
+            },
+            byolLicenses: {
+              type: 'object',
+              additionalProperties: false,
+              properties: Object.fromEntries(['windows-server', 'sql-server-standard'].map((p) => [p, byolLicense])),
+            },
           },
         },
         // ---- memory and host cost ----
@@ -411,7 +467,7 @@ export const SCENARIO_SCHEMA: Record<string, unknown> = {
             type: 'object',
             additionalProperties: false,
             required: ['atHours', 'hosts', 'durationHours'],
-            properties: { atHours: nonNegativeNumber, hosts: positiveInteger, durationHours: positiveNumber, zone },
+            properties: { atHours: nonNegativeNumber, hosts: positiveInteger, durationHours: positiveNumber, zone, mode: { enum: ['live-migrate', 'restart'] } },
           },
         },
       },

@@ -99,6 +99,15 @@ export interface TenantSpec {
   /** On-Demand vCPU quota (default unlimited). */
   readonly vcpuQuota?: number;
   readonly workloads: readonly WorkloadSpec[];
+  // ---- licensing-models experiment (issue 12) ----
+  /** Dedicated Hosts allocated to the tenant for the whole run (AllocateHosts, auto-placement on): `count` hosts of `hostType` in `zone`, billed per hour whether or not instances run. */
+  readonly dedicatedHosts?: readonly DedicatedHostsSpec[];
+}
+
+export interface DedicatedHostsSpec {
+  readonly zone: ZoneName;
+  readonly hostType: string;
+  readonly count: number;
 }
 
 export type WorkloadSpec = SyntheticWorkloadSpec | TraceWorkloadSpec;
@@ -113,6 +122,17 @@ interface WorkloadCommon {
   readonly image?: string;
   /** CPU the VMs reserve, as a fraction of their vCPUs (default: the type's, EC2's default). */
   readonly cpuReservation?: number;
+  // ---- licensing-models experiment (issue 12) ----
+  /** A daily schedule: each VM runs `runFraction` of every UTC day from `startHourUtc` (default 0) and is stopped (StopInstances) the rest, then started again (StartInstances). */
+  readonly schedule?: ScheduleSpec;
+  /** `host`: the VMs run on the tenant's Dedicated Hosts in the workload's zone (default `default`, shared). */
+  readonly tenancy?: 'default' | 'host';
+}
+
+/** A duty cycle: the fraction of each day the VMs run. 1 is always on. */
+export interface ScheduleSpec {
+  readonly runFraction: number;
+  readonly startHourUtc?: number;
 }
 
 export interface SyntheticWorkloadSpec extends WorkloadCommon {
@@ -140,7 +160,9 @@ export interface MemorySpec {
   /** The guest OS's own working set per VM, MiB (default 512, the idle working set of docs/model.md §3.2). */
   readonly guestOsMiB?: number;
   /** Each application's working set. */
-  readonly workingSet: WorkingSetSpec;
+  readonly workingSet: WorkingSetSpec;  // live-migration experiment (issue 12)
+  /** The rate the guest dirties memory, MiB/s (default 0), which live migration's pre-copy sees (docs/model.md §3.7). */
+  readonly dirtyRateMiBps?: number;
 }
 
 /**
@@ -272,6 +294,28 @@ export interface CreditPolicySpec {
 /** The seed price book (AWS us-east-1), with list prices replaced where the scenario says. */
 export interface PriceBookSpec {
   readonly instanceTypes?: Readonly<Record<string, { readonly linux: string; readonly windows?: string }>>;
+  // ---- licensing-models experiment (issue 12) ----
+  /** Replaces the licence components a license-included platform pays per running hour (libs/metering's LicenseComponent). */
+  readonly licenses?: Readonly<Partial<Record<LicensedPlatform, readonly LicenseComponentSpec[]>>>;
+  /**
+   * What the tenant pays the vendor for the licences it brings (BYOL), per licence product: each
+   * licence a month, counted by AWS License Manager's counting type (libs/scheduler's
+   * licenseUsage: `vCPU`, `Core`, `Instance`, `Socket`). Not AWS revenue: a tenant cost.
+   */
+  readonly byolLicenses?: Readonly<Partial<Record<'windows-server' | 'sql-server-standard', ByolLicenseSpec>>>;
+}
+
+export type LicensedPlatform = 'windows' | 'windows-sql-standard' | 'rhel' | 'suse' | 'ubuntu-pro';
+export type LicenseComponentSpec =
+  | { readonly licenseProduct: string; readonly basis: 'folded'; readonly column: 'windows' }
+  | { readonly licenseProduct: string; readonly basis: 'per-instance-hour'; readonly ratePerHour: string }
+  | { readonly licenseProduct: string; readonly basis: 'per-vcpu-hour'; readonly ratePerUnitHour: string; readonly minUnits?: number; readonly maxUnits?: number }
+  | { readonly licenseProduct: string; readonly basis: 'per-core-hour'; readonly ratePerUnitHour: string; readonly vcpusPerCore: number; readonly minUnits?: number; readonly maxUnits?: number };
+
+export interface ByolLicenseSpec {
+  readonly countingType: 'vCPU' | 'Core' | 'Socket' | 'Instance';
+  /** USD per licence per month (a decimal string). */
+  readonly monthlyUsd: string;
 }
 
 export interface FaultsSpec {
@@ -280,8 +324,23 @@ export interface FaultsSpec {
   /** Driver-domain failures (paravirtual hosts' IO path), per host. */
   readonly driverDomains?: { readonly mtbfHours: number; readonly mttrHours: number };
   /** Maintenance: at `atHours`, `hosts` hosts (of `zone`, else of the fleet) are drained, and back in service `durationHours` later. */
-  readonly drains?: readonly { readonly atHours: number; readonly hosts: number; readonly durationHours: number; readonly zone?: ZoneName }[];
+  readonly drains?: readonly DrainSpec[];
 }
+
+export interface DrainSpec {
+  readonly atHours: number;
+  readonly hosts: number;
+  readonly durationHours: number;
+  readonly zone?: ZoneName;
+  // ---- live-migration experiment (issue 12): how the maintenance is handled ----
+  /**
+   * `live-migrate` (default): the hosts are drained, their VMs live-migrated away (§3.7).
+   * `restart` (crash-only): the hosts are taken down as a failure; auto-recovery restarts their
+   * VMs on other hosts of the zone after detection and a boot (§3.8).
+   */
+  readonly mode?: DrainMode;
+}
+export type DrainMode = 'live-migrate' | 'restart';
 
 export const SERIES_NAMES = [
   'cpuUtilization', 'cpuCapacityCores', 'cpuAllocatedCores', 'stealCores', 'memoryUtilization', 'memoryCapacityMiB', 'memoryAllocatedMiB', 'memoryResidentMiB',
@@ -290,10 +349,16 @@ export const SERIES_NAMES = [
   'migrations', 'migrationDowntimeMs', 'revenueUsd', 'licensedInstances',
   // memory and applications (experiments consolidation, memory-overcommit)
   'hostsUsed', 'swappedInstances', 'vmmMemoryMiB', 'applications', 'hostsUsedPowerWatts',
+  // live-migration experiment (issue 12)
+  'migrationMiB',
 ] as const;
 export type SeriesName = (typeof SERIES_NAMES)[number];
 
-export const TABLE_NAMES = ['tenants', 'refusals', 'migrations', 'revenue', 'licences', 'hosts'] as const;
+export const TABLE_NAMES = [
+  'tenants', 'refusals', 'migrations', 'revenue', 'licences', 'hosts',
+  // licensing-models experiment (issue 12)
+  'byolLicences',
+] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 export const GROUP_BYS = ['fleet', 'zone', 'hostType', 'tenant', 'product'] as const;

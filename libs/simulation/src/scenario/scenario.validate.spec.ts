@@ -168,4 +168,47 @@ describe('validateScenario', () => {
       { seed: 17, numRuns: 100 },
     );
   });
+
+  // ---- live-migration experiment (issue 12): drains' mode, workloads' memory ----
+  it('accepts a drain mode and a workload memory, and names what is wrong with them', () => {
+    const doc = (mode: unknown, memory: unknown) => ({
+      ...base(),
+      tenants: [{ id: 'acme', workloads: [{ ...base().tenants[0].workloads[0], memory }] }],
+      faults: { drains: [{ atHours: 1, hosts: 1, durationHours: 1, mode }] },
+    });
+    const ws = { distribution: 'fixed', mib: 0 };
+    expect(errorsOf(doc('restart', { workingSet: ws, dirtyRateMiBps: 100 }))).toEqual([]);
+    expect(errorsOf(doc('live-migrate', { workingSet: ws }))).toEqual([]);
+    expect(errorsOf(doc('reboot', { workingSet: ws })).join('\n')).toMatch(/faults\/drains\/0\/mode/);
+    expect(errorsOf(doc('restart', { workingSet: ws, dirtyRateMiBps: -1 })).join('\n')).toMatch(/memory\/dirtyRateMiBps/);
+  });
+
+  // ---- licensing-models experiment (issue 12): schedules, Dedicated Hosts, licence prices ----
+  it('accepts a schedule, Dedicated Hosts with host tenancy and licence prices, and names what is wrong with them', () => {
+    const doc = (patch: { schedule?: unknown; tenancy?: unknown; dedicatedHosts?: unknown; priceBook?: unknown; zone?: unknown }) => ({
+      ...base(),
+      tenants: [{
+        id: 'acme',
+        ...(patch.dedicatedHosts !== undefined ? { dedicatedHosts: patch.dedicatedHosts } : {}),
+        workloads: [{ ...base().tenants[0].workloads[0], zone: patch.zone ?? 'us-east-1a', schedule: patch.schedule ?? { runFraction: 0.5 }, ...(patch.tenancy ? { tenancy: patch.tenancy } : {}) }],
+      }],
+      ...(patch.priceBook ? { policies: { priceBook: patch.priceBook } } : {}),
+    });
+    const dh = [{ zone: 'us-east-1a', hostType: 'm5-host', count: 2 }];
+    const book = {
+      byolLicenses: { 'sql-server-standard': { countingType: 'Core', monthlyUsd: '36.5' } },
+      licenses: { 'windows-sql-standard': [{ licenseProduct: 'windows-server', basis: 'folded', column: 'windows' }, { licenseProduct: 'sql-server-standard', basis: 'per-vcpu-hour', ratePerUnitHour: '0.1' }] },
+    };
+    expect(errorsOf(doc({ tenancy: 'host', dedicatedHosts: dh, priceBook: book }))).toEqual([]);
+    expect(errorsOf(doc({ schedule: { runFraction: 0 } })).join('\n')).toMatch(/schedule\/runFraction/);
+    expect(errorsOf(doc({ schedule: { runFraction: 0.5, startHourUtc: 24 } })).join('\n')).toMatch(/schedule\/startHourUtc/);
+    // The fleet has two m5 hosts in the zone.
+    expect(errorsOf(doc({ dedicatedHosts: [{ zone: 'us-east-1a', hostType: 'm5-host', count: 3 }] }))).toEqual([
+      "/tenants/0/dedicatedHosts/0/count: us-east-1a has 2 'm5-host' hosts, fewer than the tenants' Dedicated Hosts of that type there",
+    ]);
+    expect(errorsOf(doc({ tenancy: 'host' }))).toEqual(['/tenants/0/workloads/0/tenancy: the tenant has no Dedicated Host in us-east-1a']);
+    expect(errorsOf(doc({ priceBook: { byolLicenses: { 'sql-server-standard': { countingType: 'Cores', monthlyUsd: '1' } } } })).join('\n')).toMatch(/byolLicenses\/sql-server-standard\/countingType/);
+    expect(errorsOf(doc({ priceBook: { byolLicenses: { 'sql-server-standard': { countingType: 'Core', monthlyUsd: 36.5 } } } })).join('\n')).toMatch(/monthlyUsd/);
+    expect(errorsOf(doc({ priceBook: { licenses: { windows: [{ licenseProduct: 'x', basis: 'per-socket-hour' }] } } })).join('\n')).toMatch(/licenses\/windows\/0/);
+  });
 });

@@ -224,6 +224,21 @@ function semanticErrors(s: Scenario): ScenarioError[] {
       }
     });
   });
+  // licensing-models experiment (issue 12): Dedicated Hosts come out of the fleet; host tenancy needs them
+  const dedicated = new Map<string, number>();
+  s.tenants.forEach((t, i) => {
+    (t.dedicatedHosts ?? []).forEach((d, k) => {
+      const inZone = s.fleet.zones.find((z) => z.name === d.zone)?.hosts.filter((g) => g.type === d.hostType).reduce((n, g) => n + g.count, 0) ?? 0;
+      const key = `${d.zone}|${d.hostType}`;
+      dedicated.set(key, (dedicated.get(key) ?? 0) + d.count);
+      if (dedicated.get(key)! > inZone) err(pointer('tenants', i, 'dedicatedHosts', k, 'count'), `${d.zone} has ${inZone} '${d.hostType}' hosts, fewer than the tenants' Dedicated Hosts of that type there`);
+    });
+    t.workloads.forEach((w, j) => {
+      if (w.tenancy !== 'host') return;
+      if (w.zone === undefined) err(pointer('tenants', i, 'workloads', j, 'zone'), 'is required with host tenancy (the zone of the tenant\'s Dedicated Hosts)');
+      else if (!(t.dedicatedHosts ?? []).some((d) => d.zone === w.zone)) err(pointer('tenants', i, 'workloads', j, 'tenancy'), `the tenant has no Dedicated Host in ${w.zone}`);
+    });
+  });
   (s.faults?.drains ?? []).forEach((d, i) => {
     if (d.zone !== undefined && !zones.has(d.zone)) err(pointer('faults', 'drains', i, 'zone'), `'${d.zone}' has no hosts in this fleet`);
     if (d.atHours >= s.durationHours) err(pointer('faults', 'drains', i, 'atHours'), `must be within the run (< ${s.durationHours} h)`);

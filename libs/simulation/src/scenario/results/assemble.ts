@@ -96,6 +96,7 @@ export function assembleResult(meta: RunMeta, partials: readonly ZonePartial[]):
     revenue: zones.flatMap((p) => p.revenue),
     licences: sorted(licences).map(([key, row]) => [...key.split('|'), ...row]),
     hosts: zones.flatMap((p) => p.hosts),
+    byolLicences: zones.flatMap((p) => p.byolLicences),
   };
 
   const fleet = (name: SeriesName): number[] => byKey.get(seriesKey(name, 'fleet', 'fleet')) ?? new Array<number>(n).fill(0);
@@ -142,6 +143,17 @@ export function assembleResult(meta: RunMeta, partials: readonly ZonePartial[]):
     netOfHostCostUsd: (charges - credits - hostCents) / 100,
     instancesMonthlyUsd: n > 0 ? (total(fleet('revenueUsd')) * HOURS_PER_MONTH) / (n * hours) : 0,
   });
+  // ---- live-migration experiment (issue 12): availability and the migrations' network cost ----
+  // Unavailable: instance-hours impaired (a host failure until recovery) plus the migrations' downtime (the VM paused for stop-and-copy).
+  const unavailableHours = total(fleet('impairedInstances')) * hours + headline.migrationDowntimeMs / 3_600_000;
+  headline.unavailableHours = unavailableHours;
+  headline.availabilityPercent = headline.instanceHours > 0 ? 100 * (1 - unavailableHours / headline.instanceHours) : 100;
+  headline.migrationGiB = total(fleet('migrationMiB')) / 1024;
+  // ---- licensing-models experiment (issue 12): what tenants pay, AWS and the licences they bring ----
+  let byolCents = 0;
+  for (const row of tables.byolLicences) byolCents += cents(row[5]);
+  headline.byolLicenceUsd = byolCents / 100;
+  headline.tenantCostUsd = (charges - credits + byolCents) / 100;
 
   const keepSeries = new Set<string>(meta.outputs?.series ?? SERIES_NAMES);
   const keepGroups = new Set<GroupBy>(meta.outputs?.groupBy ?? GROUP_BYS);
@@ -200,5 +212,6 @@ export function partialOfCell(result: ScenarioResult): ZonePartial {
     revenue: table('revenue'),
     licences: new Map(table('licences').map((row) => [`${row[0]}|${row[1]}`, row.slice(2) as number[]])),
     hosts: table('hosts'),
+    byolLicences: table('byolLicences'),
   };
 }

@@ -1,10 +1,11 @@
 import { ClosedBucket } from '../../world/change-set';
 import { FleetEvent, HOST, Image, InstanceType, MS_PER_HOUR } from '@nimbus/hypervisor';
 import {
-  billingMonthOf, compilePriceBook, computeInvoice, GuaranteeViolation, InstanceUnavailability, Platform, tenantZoneOutages, UsageRecord,
+  billingMonthOf, compilePriceBook, computeInvoice, GuaranteeViolation, InstanceUnavailability, Money, Platform, roundToCent, tenantZoneOutages, UsageRecord,
 } from '@nimbus/metering';
+import { consumedLicenses, LicensedInstance } from '@nimbus/scheduler';
 import { PlacementRefusal } from '../../commands/launch';
-import { MeteredInstance, StoredUsageRecord, UsageEvent, UsageWrite } from '../../metering/usage-meter';
+import { MeteredInstance, StoredUsageRecord, UsageEvent, UsageMeter, UsageWrite } from '../../metering/usage-meter';
 import { World } from '../../world/world';
 import { ResolvedScenario } from '../scenario.defaults';
 import { SeriesName } from '../scenario';
@@ -22,6 +23,8 @@ export interface VmInfo {
   readonly priceMicroUsdPerHour: number;
   /** Applications it runs on its guest OS (default 1). */
   readonly applications?: number;
+  /** `host`: on the tenant's Dedicated Host (licensing-models experiment); default shared. */
+  readonly tenancy?: 'default' | 'host';
 }
 
 /**
@@ -40,6 +43,9 @@ export interface ZonePartial {
   readonly revenue: (string | number)[][];
   readonly licences: Map<string, number[]>;
   readonly hosts: (string | number)[][];
+  // licensing-models experiment (issue 12)
+  /** Licences brought (BYOL): zone, tenant, licence, countingType, licences, costUsd. */
+  readonly byolLicences: (string | number)[][];
 }
 
 export const seriesKey = (name: SeriesName, groupBy: string, group: string): string => `${name}|${groupBy}|${group}`;
@@ -96,7 +102,8 @@ class ZoneAcc {
   readonly usage = new Map<string, StoredUsageRecord>();
   /** `kind|resourceId` → the record id of its open interval. */
   readonly openUsage = new Map<string, string>();
-  readonly openSla = new Map<string, string>();
+  /** `kind|instanceId` → the ids of its open SLA intervals (a VM impaired by a failure, then again while recovering, has two: a close ends both, as the API's store does). */
+  readonly openSla = new Map<string, string[]>();
   readonly sla = new Map<string, { id: string; kind: 'unavailable' | 'guarantee-violation'; tenantId: string; instanceId: string; startMs: number; endMs: number | null; detail: Record<string, unknown> }>();
 
   constructor(
@@ -155,6 +162,10 @@ export class ScenarioRecorder {
   private readonly hosts = new Map<string, HostTrack>();
   private readonly vms = new Map<string, VmInfo>();
   private pendingUsage: UsageEvent[] = [];
+  /** VMs impaired now. */
+  private readonly impaired = new Set<string>();
+  /** BYOL licences held (licensing-models experiment): `zone|tenant|licence` → the instances counted and the most licences they needed at once. */
+  private readonly byol = new Map<string, { readonly instances: Map<string, LicensedInstance>; peak: number }>();
   private readonly licenceComponents: (platform: Platform) => readonly string[];
 
   constructor(
@@ -191,15 +202,20 @@ export class ScenarioRecorder {
   }
 
   /** What the results need of a VM, at its launch. */
-  vmInfo(zone: string, tenantId: string, instanceType: InstanceType, image: Image, atMs: number): VmInfo {
+  vmInfo(zone: string, tenantId: string, instanceType: InstanceType, image: Image, atMs: number, tenancy: 'default' | 'host' = 'default'): VmInfo {
     const licences: { licence: string; model: 'license-included' | 'byol' }[] = [];
     if (image.licenseModel === 'license-included') for (const l of this.licenceComponents(image.platform)) licences.push({ licence: l, model: 'license-included' });
     if (image.byolProduct) licences.push({ licence: image.byolProduct, model: 'byol' });
     const book = compilePriceBook(this.r.priceBook);
     const price = book.instanceHourly(book.versionIndexAt(atMs), {
-      instanceType: instanceType.name, platform: image.platform, licenseModel: image.licenseModel, tenancy: 'default', vcpus: instanceType.vcpus,
+      instanceType: instanceType.name, platform: image.platform, licenseModel: image.licenseModel, tenancy, vcpus: instanceType.vcpus,
     });
-    return { zone, tenantId, instanceType, image, licences, priceMicroUsdPerHour: microUsd(price.toFixed()) };
+    return { zone, tenantId, instanceType, image, licences, priceMicroUsdPerHour: microUsd(price.toFixed()), ...(tenancy === 'host' ? { tenancy } : {}) };
+  }
+
+  /** A Dedicated Host allocated to a tenant (licensing-models experiment): its host-usage interval opens, as the API's AllocateHosts opens it. */
+  hostAllocated(hostId: string, tenantId: string, hostFamily: string, zone: string, atMs: number): void {
+    this.apply(UsageMeter.openHost({ hostId, tenantId, hostFamily, availabilityZone: zone, startMs: atMs }));
   }
 
   /** A launch request the scheduler placed. */
@@ -211,6 +227,23 @@ export class ScenarioRecorder {
     const tenant = z.tenant(info.tenantId);
     tenant.accepted++;
     tenant.launched += vms.length;
+    const product = info.image.byolProduct;
+    const price = product ? this.r.scenario.policies?.priceBook?.byolLicenses?.[product] : undefined;
+    if (product && price) {
+      const key = `${info.zone}|${info.tenantId}|${product}`;
+      let held = this.byol.get(key);
+      if (!held) this.byol.set(key, (held = { instances: new Map(), peak: 0 }));
+      for (const id of vms) held.instances.set(id, { instanceId: id, vcpus: info.instanceType.vcpus, product, ...this.dedicatedHostOf(id) });
+      held.peak = Math.max(held.peak, consumedLicenses(price.countingType, [...held.instances.values()]));
+    }
+  }
+
+  /** The Dedicated Host a VM is on, as the licence rules count it (none on shared tenancy). */
+  private dedicatedHostOf(vmId: string): { dedicatedHost?: LicensedInstance['dedicatedHost'] } {
+    const vm = this.world.fleet.vm(vmId);
+    if (vm?.tenancy !== 'host' || !vm.hostId) return {};
+    const h = this.world.fleet.host(vm.hostId)!;
+    return { dedicatedHost: { hostId: h.id, sockets: h.type.sockets, cores: h.type.sockets * h.type.coresPerSocket } };
   }
 
   /** A VM placed by `accepted` runs `n` applications on its guest OS (the scenario's `memory.applicationsPerVm`). */
@@ -237,6 +270,10 @@ export class ScenarioRecorder {
     const zone = this.zoneOfEvent(e);
     if (!zone) return;
     zone.events++;
+    if (e.type === 'vm.state-changed' && e.current === 'terminated') {
+      // A terminated instance no longer holds BYOL licences (a stopped one still does).
+      for (const held of this.byol.values()) held.instances.delete(e.vmId);
+    }
     if (e.type === 'host.state-changed') {
       const track = this.hosts.get(e.hostId)!;
       this.hostLevel(track, track.state, e.time, -1);
@@ -263,6 +300,7 @@ export class ScenarioRecorder {
         if (outcome === 'completed' && vm) {
           zone.vmCount('migrations', vm.tenantId, vm.instanceType.name, e.time, 1);
           zone.vmCount('migrationDowntimeMs', vm.tenantId, vm.instanceType.name, e.time, downtimeMs);
+          zone.vmCount('migrationMiB', vm.tenantId, vm.instanceType.name, e.time, Number(e.detail.transferredMiB ?? 0));
         }
       }
     }
@@ -308,6 +346,10 @@ export class ScenarioRecorder {
         lv.vcpus.change(u.time, sign * vm.instanceType.vcpus);
       }
     } else if (u.kind === 'impaired' || u.kind === 'ok') {
+      // A VM is impaired by a failure, then again (reason `recovering`) while it reboots elsewhere: one level, not two.
+      if ((u.kind === 'impaired') === this.impaired.has(u.vmId)) return;
+      if (u.kind === 'impaired') this.impaired.add(u.vmId);
+      else this.impaired.delete(u.vmId);
       z.vmLevel('impairedInstances', vm, u.time, sign);
     } else {
       z.vmLevel('guaranteeViolatedInstances', vm, u.time, sign);
@@ -365,7 +407,7 @@ export class ScenarioRecorder {
       if (!vm) return undefined;
       return {
         tenantId: vm.tenantId, instanceType: vm.instanceType.name, vcpus: vm.instanceType.vcpus, platform: vm.image.platform,
-        licenseModel: vm.image.licenseModel, tenancy: 'default', availabilityZone: vm.zone,
+        licenseModel: vm.image.licenseModel, tenancy: vm.tenancy ?? 'default', availabilityZone: vm.zone,
       };
     };
     const writes = this.world.usage.plan(this.pendingUsage, [], now, instances);
@@ -399,17 +441,18 @@ export class ScenarioRecorder {
         const z = this.zone(this.vms.get(w.interval.instanceId)?.zone ?? '');
         if (z.sla.has(w.interval.id)) break;
         z.sla.set(w.interval.id, { ...w.interval, detail: { ...w.interval.detail } });
-        z.openSla.set(`${w.interval.kind}|${w.interval.instanceId}`, w.interval.id);
+        const key = `${w.interval.kind}|${w.interval.instanceId}`;
+        z.openSla.set(key, [...(z.openSla.get(key) ?? []), w.interval.id]);
         break;
       }
       case 'close-sla': {
         const z = this.zones.get(this.vms.get(w.instanceId)?.zone ?? '');
         if (!z) break;
         const open = `${w.kind}|${w.instanceId}`;
-        const id = z.openSla.get(open);
-        if (id === undefined) break;
+        const ids = z.openSla.get(open);
+        if (ids === undefined) break;
         z.openSla.delete(open);
-        z.sla.get(id)!.endMs = w.endMs;
+        for (const id of ids) z.sla.get(id)!.endMs = w.endMs;
         break;
       }
       case 'meter':
@@ -515,7 +558,29 @@ export class ScenarioRecorder {
         const energy = series.get(seriesKey('energyKWh', 'hostType', type)) ?? [];
         return [z.zone, type, h.hosts, energy.reduce((s, x) => s + x, 0), h.failures, h.drains, h.poweredOff];
       }),
+      byolLicences: this.byolRows(z.zone, reachedMs),
     };
+  }
+
+  /**
+   * The licences each tenant brought to this zone and what they cost it: the most licences its
+   * instances needed at once (libs/scheduler's licence counting), each at the scenario's monthly
+   * price, for the part of each calendar month the run covers.
+   */
+  private byolRows(zone: string, reachedMs: number): (string | number)[][] {
+    let monthFraction = new Money(0);
+    for (let m = billingMonthOf(this.r.startMs); m.startMs < reachedMs; m = billingMonthOf(m.endMs)) {
+      monthFraction = monthFraction.plus(new Money(Math.min(m.endMs, reachedMs) - Math.max(m.startMs, this.r.startMs)).div(m.endMs - m.startMs));
+    }
+    const rows: (string | number)[][] = [];
+    for (const key of [...this.byol.keys()].sort()) {
+      const [z, tenantId, licence] = key.split('|');
+      if (z !== zone) continue;
+      const price = this.r.scenario.policies!.priceBook!.byolLicenses![licence as 'windows-server' | 'sql-server-standard']!;
+      const peak = this.byol.get(key)!.peak;
+      rows.push([zone, tenantId, licence, price.countingType, peak, roundToCent(new Money(price.monthlyUsd).times(peak).times(monthFraction)).toNumber()]);
+    }
+    return rows;
   }
 
   /**
@@ -585,6 +650,13 @@ function toUsageRecord(r: StoredUsageRecord, closeAtMs: number): UsageRecord {
     return {
       kind: 'instance-usage', recordId: r.recordId, tenantId: r.tenantId, instanceId: r.resourceId, instanceType: a.instanceType, vcpus: a.vcpus, platform: a.platform,
       licenseModel: a.licenseModel, tenancy: a.tenancy, availabilityZone: a.availabilityZone, startMs: r.startMs, endMs, startsPeriod: periodStartMs === r.startMs, periodStartMs,
+    };
+  }
+  if (r.kind === 'host-usage') {
+    const periodStartMs = r.periodStartMs ?? r.startMs;
+    return {
+      kind: 'host-usage', recordId: r.recordId, tenantId: r.tenantId, hostId: r.resourceId, hostFamily: a.hostFamily, availabilityZone: a.availabilityZone,
+      startMs: r.startMs, endMs, startsPeriod: periodStartMs === r.startMs, periodStartMs,
     };
   }
   if (r.kind === 'cpu-surplus')

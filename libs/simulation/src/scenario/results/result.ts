@@ -87,6 +87,8 @@ export const SERIES: Readonly<Record<SeriesName, SeriesInfo>> = {
   vmmMemoryMiB: { unit: 'MiB', groupBys: HOSTS, description: "the VMMs' per-VM memory overhead (mean)" },
   hostsUsedPowerWatts: { unit: 'W', groupBys: HOSTS, description: 'power drawn by hosts with at least one VM (mean)' },
   applications: { unit: 'applications', groupBys: VMS, product: 'instance type', description: 'applications running in running instances (mean)' },
+  // live-migration experiment (issue 12)
+  migrationMiB: { unit: 'MiB', groupBys: VMS, product: 'instance type', description: 'memory sent over the migration link by the migrations completed (pre-copy rounds and stop-and-copy)' },
 };
 
 export const TABLE_COLUMNS: Readonly<Record<TableName, readonly string[]>> = {
@@ -96,4 +98,6 @@ export const TABLE_COLUMNS: Readonly<Record<TableName, readonly string[]>> = {
   revenue: ['zone', 'tenant', 'month', 'product', 'licenceProduct', 'amountUsd'],
   licences: ['licence', 'model', 'instanceHours', 'vcpuHours'],
   hosts: ['zone', 'hostType', 'hosts', 'energyKWh', 'failures', 'drains', 'poweredOff'],
+  // licensing-models experiment (issue 12)
+  byolLicences: ['zone', 'tenant', 'licence', 'countingType', 'licences', 'costUsd'],
 };
