@@ -36,7 +36,7 @@ export async function runScenario(s: Scenario, data: ScenarioData, options: RunS
   if (s.policies?.cloudsim) return runCloudSimScenario(s, data, options);
   const world = World.create(
     { startMs: r.startMs, hosts: hostRecords(r), scheduler: r.scheduler, rebalancer: r.rebalancer },
-    { metrics: { vms: false, periodMs: r.bucketMs }, hostTypes: r.inlineHostTypes },
+    { metrics: { vms: s.outputs?.instanceMetrics === true, periodMs: r.bucketMs }, hostTypes: r.inlineHostTypes },
   );
   try {
     const recorder = new ScenarioRecorder(r, world);
