@@ -16,21 +16,14 @@
  * (user + system, /proc/<pid>/stat) and peak resident memory (VmHWM), and the digest. Then the
  * speed-up (whole wall ÷ cells wall) and whether the two results are identical, byte for byte.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '../test/support/server-process';
+import { adminApi, arg, buildUnlessTold, procStats, ProcStats, startApi, startWorkers } from './lib/processes';
 
-const ROOT = join(__dirname, '..');
-const CLOCK_TICKS = 100;
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 const SCALE = Number(arg('scale', '1'));
 const DAYS = Number(arg('days', '30'));
 const DB = arg('db', 'sqlite');
@@ -58,65 +51,19 @@ function scenario() {
   };
 }
 
-interface ProcStats { readonly cpuSeconds: number; readonly hwmMiB: number }
-
-function procStats(pid: number): ProcStats {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return { cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS, hwmMiB: Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]) / 1024 };
-}
-
-const live = new Set<ChildProcess>();
-process.on('exit', () => { for (const c of live) c.kill('SIGKILL'); });
-process.on('SIGINT', () => process.exit(130));
-
-function startProcess(script: string, env: Record<string, string>, ready: (out: string) => boolean, what: string): Promise<{ child: ChildProcess; stop: () => Promise<void>; output: () => string }> {
-  const child = spawn(process.execPath, ['--max-old-space-size=12288', join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out = (out + d).slice(-50_000)));
-  child.stderr!.on('data', (d) => (out = (out + d).slice(-50_000)));
-  const exited = new Promise<void>((r) => child.once('exit', () => { live.delete(child); r(); }));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    await exited;
-    clearTimeout(t);
-  };
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const poll = setInterval(() => {
-      if (child.exitCode !== null) { clearInterval(poll); reject(new Error(`${what} exited at start:\n${out}`)); }
-      else if (ready(out)) { clearInterval(poll); resolve({ child, stop, output: () => out }); }
-      else if (Date.now() - started > 120_000) { clearInterval(poll); void stop(); reject(new Error(`${what} did not start in 120 s:\n${out}`)); }
-    }, 100);
-  });
-}
-
-async function api(port: number, key: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 500)}`);
-  return path.endsWith('/report') ? text : JSON.parse(text);
-}
-
 interface Phase { readonly name: string; readonly wallS: number; readonly workers: ProcStats[]; readonly digest: string; readonly report: string; readonly cells: number }
 
 async function phase(name: string, port: number, adminKey: string, env: Record<string, string>, workers: number, split: boolean): Promise<Phase> {
-  const ws = [];
-  for (let i = 0; i < workers; i++) ws.push(await startProcess('dist/apps/worker/src/main.js', { ...env, NIMBUS_WORKER_CONCURRENCY: '1', NIMBUS_WORKER_LOCK_MS: '120000', LOG_LEVEL: 'info' }, (o) => o.includes('simulation worker ready') || o.includes('"msg":"simulation worker ready'), `worker ${i + 1}`));
+  const ws = await startWorkers(workers, env);
   const before = ws.map((w) => procStats(w.child.pid!));
   const started = Date.now();
-  const submitted = await api(port, adminKey, 'POST', '/v1/admin/simulations', { scenario: scenario(), execution: { split } });
+  const submitted = await adminApi(port, adminKey, 'POST', '/v1/admin/simulations', { scenario: scenario(), execution: { split } });
   const id = submitted.simulationId as string;
   let run: any;
   let lastPrint = 0;
   for (;;) {
     await new Promise((r) => setTimeout(r, 500));
-    run = await api(port, adminKey, 'GET', `/v1/admin/simulations/${id}`);
+    run = await adminApi(port, adminKey, 'GET', `/v1/admin/simulations/${id}`);
     if (['completed', 'failed', 'cancelled'].includes(run.state)) break;
     if (Date.now() - lastPrint > 30_000) {
       lastPrint = Date.now();
@@ -126,7 +73,7 @@ async function phase(name: string, port: number, adminKey: string, env: Record<s
   const wallS = (Date.now() - started) / 1000;
   if (run.state !== 'completed') throw new Error(`${name}: the run ended ${run.state}: ${run.error ?? ''}`);
   const after = ws.map((w) => procStats(w.child.pid!));
-  const report = (await api(port, adminKey, 'GET', `/v1/admin/simulations/${id}/report`)) as string;
+  const report = JSON.stringify(await adminApi(port, adminKey, 'GET', `/v1/admin/simulations/${id}/report`));
   for (const w of ws) await w.stop();
   return {
     name, wallS, cells: run.execution.cells, digest: run.digest, report: report.replace(id, 'sim'),
@@ -135,11 +82,7 @@ async function phase(name: string, port: number, adminKey: string, env: Record<s
 }
 
 async function main(): Promise<void> {
-  if (!process.argv.includes('--no-build')) {
-    process.stdout.write('building (npm run build)…\n');
-    const b = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-    if (b.status !== 0) throw new Error('build failed');
-  }
+  buildUnlessTold();
   const adminKey = `nmbadmin_${randomBytes(16).toString('hex')}`;
   const prefix = `nimbus-bench-${randomBytes(4).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), 'nimbus-scale-'));
@@ -154,10 +97,7 @@ async function main(): Promise<void> {
   }
   const port = await freePort();
   const env = { DATABASE_URL: databaseUrl, REDIS_URL, NIMBUS_QUEUE_PREFIX: prefix };
-  let healthy = false;
-  const check = setInterval(() => void fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => (healthy = r.status === 200), () => undefined), 200);
-  const server = await startProcess('dist/apps/api/src/main.js', { ...env, PORT: String(port), NIMBUS_ADMIN_KEY: adminKey, NIMBUS_DEMO: 'false', LOG_LEVEL: 'warn' }, () => healthy, 'the API');
-  clearInterval(check);
+  const server = await startApi(port, adminKey, env);
   const phases: Phase[] = [];
   try {
     const fleet = `${ZONES.length} zones, ${(HOSTS_PER_ZONE * ZONES.length).toLocaleString('en-US')} m5 hosts, ${(VMS_PER_ZONE * ZONES.length).toLocaleString('en-US')} m5.large VMs, ${DAYS} days`;

@@ -150,6 +150,29 @@ describe('DataPlane: IO (docs/model.md §3.3)', () => {
     expect(w.timeline.some((e) => e.kind === 'volume.burst-credits-exhausted')).toBe(true);
   });
 
+  it('a modified volume runs at its new spec from the change: a gp2 bucket keeps its balance, a gp3 one provisions its IOPS', () => {
+    const w = new World();
+    const h = w.host();
+    const vm = w.vm(h, 'm5.large');
+    const vol = 'vol-00000000000000003';
+    w.dataPlane.addVolume({ volumeId: vol, tenantId: 'tenant-a', availabilityZone: 'us-east-1a', spec: resolveVolume({ type: 'gp2', sizeGiB: 100 }) });
+    w.dataPlane.attachVolume(vol, vm.vmId);
+    w.dataPlane.setWorkload(vm.vmId, { io: [{ volumeId: vol, iops: 5_000, throughputMiBps: 10 }] });
+    const start = w.engine.now;
+    // 1,000 s at 3,000 IOPS against a 300 IOPS baseline: 2.7 M of the 5.4 M credits left.
+    w.at(start + 1_000 * MS_PER_SECOND);
+    w.dataPlane.modifyVolume(vol, resolveVolume({ type: 'gp2', sizeGiB: 200 }));
+    // 200 GiB: a 600 IOPS baseline, so 2.7 M credits drain at 3,000 − 600 per second: 1,125 s more.
+    w.at(start + 2_125 * MS_PER_SECOND - 1);
+    expect(w.dataPlane.volumeView(vol).iopsDelivered).toBe(3_000);
+    w.at(start + 2_125 * MS_PER_SECOND);
+    expect(w.dataPlane.volumeView(vol)).toMatchObject({ iopsDelivered: 600, iopsThrottled: 4_400, burstBalancePercent: 0 });
+    // gp3 with 4,000 provisioned IOPS: no bucket; the demand of 5,000 gets 4,000 at once.
+    w.dataPlane.modifyVolume(vol, resolveVolume({ type: 'gp3', sizeGiB: 200, iops: 4_000 }));
+    w.run(1);
+    expect(w.dataPlane.volumeView(vol)).toMatchObject({ instanceId: vm.vmId, iopsDelivered: 4_000, iopsThrottled: 1_000, burstBalancePercent: null });
+  });
+
   it('reserves io2 IOPS for its volume when a gp3 neighbour saturates the host storage path', () => {
     const w = new World();
     const h = w.host('m5-xen-pv-host'); // 200,000 IOPS storage path

@@ -14,6 +14,7 @@ import * as migration from './migration';
 import { HostRecomputer } from './recompute';
 import * as snapshots from './snapshots';
 import { DataPlaneState } from './state';
+import { VolumeSpec } from '../vmm/io/ebs-volume';
 import { DataPlaneOptions, DataPlaneSnapshots, DataTransfer, HostView, VmRuntimeInit, VmView, VolumeDefinition } from './types';
 import * as views from './views';
 import * as volumes from './volumes';
@@ -128,6 +129,11 @@ export class DataPlane {
   /** Forgets a volume (detaching it first). */
   removeVolume(volumeId: string): void {
     volumes.removeVolume(this.state, volumeId);
+  }
+
+  /** Changes a volume's spec in place (ModifyVolume): IO runs at the new spec from now; a gp2 bucket keeps its balance. */
+  modifyVolume(volumeId: string, spec: VolumeSpec): void {
+    volumes.modifyVolume(this.state, volumeId, spec);
   }
 
   volumeView(volumeId: string) {

@@ -3,6 +3,7 @@ import { Gp2Bucket } from '../vmm/io/gp2-bucket';
 import { VolumeRt } from './runtime';
 import { DataPlaneState } from './state';
 import { VolumeDefinition } from './types';
+import { VolumeSpec } from '../vmm/io/ebs-volume';
 
 // EBS volumes (docs/model.md §3.3): registered, attached to a VM, detached, removed.
 
@@ -56,6 +57,33 @@ export function detachVolume(s: DataPlaneState, volumeId: string): void {
   if (holder) holder.volRts = null;
   v.vmId = null;
   v.delivered = v.deliveredMiBps = v.demanded = v.throttled = v.wantIops = v.wantMiBps = 0;
+}
+
+/**
+ * Changes a volume's type, size, IOPS or throughput in place (EC2's ModifyVolume, docs/model.md
+ * §3.3): its IO is settled at the old spec up to now and runs at the new one from now. A gp2
+ * volume that stays gp2 keeps its bucket's balance (the baseline follows the new size); a volume
+ * that becomes gp2 starts with a full bucket, as a new one; other types have none.
+ */
+export function modifyVolume(s: DataPlaneState, volumeId: string, spec: VolumeSpec): void {
+  const old = s.requireVolume(volumeId);
+  const holder = old.vmId === null ? undefined : s.vms.get(old.vmId);
+  if (holder) s.settle(holder);
+  s.settleVolume(old);
+  let bucket: Gp2Bucket | null = null;
+  if (spec.type === 'gp2') {
+    bucket = new Gp2Bucket(spec.sizeGiB, s.now, old.bucket ? old.bucket.balanceCredits : undefined);
+    bucket.advance(s.now, 0);
+  }
+  const next = new VolumeRt({ volumeId, tenantId: old.def.tenantId, availabilityZone: old.def.availabilityZone, spec }, bucket);
+  next.vmId = old.vmId;
+  s.volumes.set(volumeId, next);
+  if (old.snapPending) s.snapVolumes.delete(old);
+  if (bucket) s.snapVolume(next);
+  if (!holder) return;
+  holder.volRts = null;
+  s.syncWants(holder);
+  if (holder.vm.hostId) s.markDirty(holder.vm.hostId);
 }
 
 /** Forgets a volume (detaching it first). */

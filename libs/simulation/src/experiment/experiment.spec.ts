@@ -87,6 +87,50 @@ describe('experiments', () => {
     expect(Number(csv[1].split(',')[2])).toBeCloseTo(12 - 4.968676, 5);
   });
 
+  it('derived figures: ratios between variants, crossovers of two series and thresholds, from the means (hand-worked)', () => {
+    const doc = {
+      version: 1, name: 'd', base: { scenario }, headline: ['cost'],
+      variables: [
+        { name: 'model', path: '/policies/placement/weigher', values: ['pack', 'spread'], labels: ['byol', 'included'] },
+        { name: 'u', path: '/policies/placement/cpuAllocationRatio', values: [1, 2, 4] },
+      ],
+      derived: [
+        { name: 'r', kind: 'ratio', figure: 'cost', numerator: { model: 'included' }, denominator: { model: 'byol' } },
+        { name: 'c', kind: 'crossover', figure: 'cost', x: 'u' },
+        { name: 't', kind: 'threshold', figure: 'cost', x: 'u', level: 15 },
+      ],
+    };
+    const x = expandExperiment(doc);
+    if (!x.ok) throw new Error(JSON.stringify(x.errors));
+    // Variants in order: byol·1, byol·2, byol·4, included·1, included·2, included·4.
+    // byol costs 20 whatever u; included costs 5 × u: 5, 10, 20.
+    const costs = [20, 20, 20, 5, 10, 20];
+    const r = experimentReport(x.experiment, x.runs, x.variants, costs.map((c) => result({ cost: c })));
+    const [ratio, crossover, threshold] = r.derived;
+    // included ÷ byol at u = 1, 2, 4: 5/20, 10/20, 20/20.
+    expect(ratio.values).toEqual([{ label: '1', value: 0.25 }, { label: '2', value: 0.5 }, { label: '4', value: 1 }]);
+    // byol − included: 15, 10, 0 → they meet at u = 4 exactly.
+    expect(crossover.values).toEqual([{ label: 'byol × included', value: 4 }]);
+    // cost reaches 15: byol never (20 throughout); included between u = 2 (10) and 4 (20): 2 + 2 × 5/10 = 3.
+    expect(threshold.values).toEqual([{ label: 'byol', value: null }, { label: 'included', value: 3 }]);
+    // A crossing between points: byol 20 and included 5, 10, 30 → differences 15, 10, −10: 2 + 2 × 10/20 = 3.
+    const r2 = experimentReport(x.experiment, x.runs, x.variants, [20, 20, 20, 5, 10, 30].map((c) => result({ cost: c })));
+    expect(r2.derived[1].values).toEqual([{ label: 'byol × included', value: 3 }]);
+  });
+
+  it('derived figures must name the experiment\'s variables and labels, and a crossover\'s x must be numeric', () => {
+    const base = { version: 1, name: 'd', base: { scenario }, variables: [{ name: 'w', path: '/policies/placement/weigher', values: ['pack', 'spread'] }] };
+    const bad = (derived: unknown) => {
+      const x = expandExperiment({ ...base, derived: [derived] });
+      return x.ok ? [] : x.errors.map((e) => e.path);
+    };
+    expect(bad({ name: 'r', kind: 'ratio', figure: 'f', numerator: { w: 'pack' }, denominator: { w: 'sideways' } })).toEqual(['/derived/0/denominator/w']);
+    expect(bad({ name: 'r', kind: 'ratio', figure: 'f', numerator: { nope: 'pack' }, denominator: { w: 'pack' } })).toEqual(['/derived/0/numerator/nope']);
+    expect(bad({ name: 'c', kind: 'crossover', figure: 'f', x: 'w' })).toEqual(['/derived/0/x']);
+    expect(bad({ name: 't', kind: 'threshold', figure: 'f', x: 'w' }).length).toBeGreaterThan(0); // no level
+    expect(bad({ name: 'r', kind: 'ratio', figure: 'f', numerator: { w: 'pack' }, denominator: { w: 'spread' } })).toEqual([]);
+  });
+
   it('every built-in experiment expands into valid scenarios', () => {
     for (const name of builtInExperimentNames()) {
       const x = expandExperiment(builtInExperiment(name));

@@ -37,9 +37,27 @@ export interface Experiment {
   readonly repetitions?: number;
   /** The headline figures the report leads with (default: every headline figure of the results). */
   readonly headline?: readonly string[];
-  /** The figure the answer turns on, if one does (e.g. the consolidation ratio). */
+  /** The figure the answer turns on, if one does: a headline figure or a derived one (e.g. the consolidation ratio). */
   readonly answer?: string;
+  /** Figures across variants: ratios of one variant's figure to another's, crossover and threshold points. */
+  readonly derived?: readonly DerivedSpec[];
 }
+
+/**
+ * A figure computed across variants, from the variants' means (docs/experiments/README.md, "Derived figures"):
+ * - `ratio`: the figure of the numerator variant ÷ that of the denominator variant. Selectors map a
+ *   variable's name to one of its labels. With two variables, one named in neither selector is
+ *   iterated: one value per its label.
+ * - `crossover`: `x` is a variable whose values are numbers. For each pair of values of the other
+ *   variable (the series), each x where their curves of the figure cross, by linear interpolation
+ *   between adjacent x; none: null.
+ * - `threshold`: `x` as above. For each value of the other variable (or once, with one variable),
+ *   the first x at which the figure's curve reaches `level`, by linear interpolation; none: null.
+ */
+export type DerivedSpec =
+  | { readonly name: string; readonly kind: 'ratio'; readonly figure: string; readonly numerator: Readonly<Record<string, string>>; readonly denominator: Readonly<Record<string, string>>; readonly description?: string }
+  | { readonly name: string; readonly kind: 'crossover'; readonly figure: string; readonly x: string; readonly description?: string }
+  | { readonly name: string; readonly kind: 'threshold'; readonly figure: string; readonly x: string; readonly level: number; readonly description?: string };
 
 export const EXPERIMENT_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -73,6 +91,27 @@ export const EXPERIMENT_SCHEMA = {
     repetitions: { type: 'integer', minimum: 1, maximum: 30 },
     headline: { type: 'array', items: { type: 'string' }, maxItems: 32 },
     answer: { type: 'string' },
+    derived: {
+      type: 'array', maxItems: 16,
+      items: {
+        type: 'object', required: ['name', 'kind', 'figure'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 64 },
+          kind: { enum: ['ratio', 'crossover', 'threshold'] },
+          figure: { type: 'string', minLength: 1 },
+          description: { type: 'string', maxLength: 1024 },
+          numerator: { type: 'object', additionalProperties: { type: 'string' } },
+          denominator: { type: 'object', additionalProperties: { type: 'string' } },
+          x: { type: 'string', minLength: 1 },
+          level: { type: 'number' },
+        },
+        oneOf: [
+          { additionalProperties: false, required: ['numerator', 'denominator'], properties: { name: {}, kind: { const: 'ratio' }, figure: {}, description: {}, numerator: {}, denominator: {} } },
+          { additionalProperties: false, required: ['x'], properties: { name: {}, kind: { const: 'crossover' }, figure: {}, description: {}, x: {} } },
+          { additionalProperties: false, required: ['x', 'level'], properties: { name: {}, kind: { const: 'threshold' }, figure: {}, description: {}, x: {}, level: {} } },
+        ],
+      },
+    },
   },
 } as const;
 
@@ -116,6 +155,8 @@ export function expandExperiment(doc: unknown): ExperimentExpansion {
     if (v.labels !== undefined && v.labels.length !== v.values.length) errors.push({ path: `/variables/${i}/labels`, message: 'must have one label per value' });
   });
   if (new Set(x.variables.map((v) => v.name)).size !== x.variables.length) errors.push({ path: '/variables', message: 'variable names must differ' });
+  (x.derived ?? []).forEach((d, i) => errors.push(...derivedErrors(x, d, `/derived/${i}`)));
+  if (x.derived && new Set(x.derived.map((d) => d.name)).size !== x.derived.length) errors.push({ path: '/derived', message: 'derived figure names must differ' });
   const repetitions = x.repetitions ?? 1;
   const variantCount = x.variables.reduce((n, v) => n * v.values.length, 1);
   if (variantCount * repetitions > MAX_EXPERIMENT_RUNS) errors.push({ path: '/repetitions', message: `variants × repetitions is ${variantCount * repetitions}, more than ${MAX_EXPERIMENT_RUNS}` });
@@ -139,6 +180,28 @@ export function expandExperiment(doc: unknown): ExperimentExpansion {
     }
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, experiment: x, runs, variants };
+}
+
+/** What is wrong with a derived figure's references to the experiment's variables, by path. */
+function derivedErrors(x: Experiment, d: DerivedSpec, path: string): ExperimentError[] {
+  const errors: ExperimentError[] = [];
+  const variable = (name: string) => x.variables.find((v) => v.name === name);
+  if (d.kind === 'ratio') {
+    for (const side of ['numerator', 'denominator'] as const) {
+      for (const [name, label] of Object.entries(d[side])) {
+        const v = variable(name);
+        if (!v) errors.push({ path: `${path}/${side}/${name}`, message: `is not a variable (variables: ${x.variables.map((vv) => vv.name).join(', ')})` });
+        else if (!v.values.some((_, i) => labelOf(v, i) === label)) errors.push({ path: `${path}/${side}/${name}`, message: `'${label}' is not one of the variable's labels` });
+      }
+    }
+    const free = x.variables.filter((v) => !(v.name in d.numerator) && !(v.name in d.denominator));
+    if (free.length > 1 || (free.length === 1 && x.variables.length === 1)) errors.push({ path, message: 'the selectors must name every variable but at most one (of two)' });
+  } else {
+    const v = variable(d.x);
+    if (!v) errors.push({ path: `${path}/x`, message: `is not a variable (variables: ${x.variables.map((vv) => vv.name).join(', ')})` });
+    else if (!v.values.every((value) => typeof value === 'number' && Number.isFinite(value))) errors.push({ path: `${path}/x`, message: "the variable's values must be numbers" });
+  }
+  return errors;
 }
 
 function labelOf(v: ExperimentVariable, i: number): string {
@@ -202,6 +265,17 @@ export interface ExperimentReport {
   readonly variants: readonly { readonly variant: number; readonly values: Readonly<Record<string, string>>; readonly figures: Readonly<Record<string, FigureSummary>>; readonly digests: readonly string[] }[];
   /** Chart-ready: per figure, the variants' means (x: the variant labels), with their intervals. */
   readonly series: readonly { readonly figure: string; readonly labels: readonly string[]; readonly means: readonly number[]; readonly ci95: readonly (readonly [number, number] | null)[] }[];
+  /** The derived figures, from the variants' means: a value per label (the iterated variable's, or the pair of series). */
+  readonly derived: readonly DerivedFigure[];
+}
+
+export interface DerivedFigure {
+  readonly name: string;
+  readonly kind: DerivedSpec['kind'];
+  readonly figure: string;
+  readonly description: string | null;
+  /** For a ratio, one per label of the iterated variable (`''` when none); for a crossover, one per crossing of a pair of series (`a × b`, null when they do not cross); for a threshold, one per series (`''` with one variable). */
+  readonly values: readonly { readonly label: string; readonly value: number | null }[];
 }
 
 /** The report of an expanded experiment from its runs' results (`results[i]` is `runs[i]`'s). */
@@ -221,7 +295,67 @@ export function experimentReport(x: Experiment, runs: readonly ExperimentRunSpec
     repetitions: x.repetitions ?? 1, figures, answer: x.answer ?? null,
     variants: rows,
     series: figures.map((f) => ({ figure: f, labels: rows.map((r) => label(r.values)), means: rows.map((r) => r.figures[f].mean), ci95: rows.map((r) => r.figures[f].ci95) })),
+    derived: (x.derived ?? []).map((d) => derive(x, d, rows.map((r) => ({ values: r.values, mean: summarize(runs.map((run, i) => [run, results[i]] as const).filter(([run]) => run.variant === r.variant).map(([, res]) => res.headline[d.figure] ?? NaN)).mean })))),
   };
+}
+
+/** A derived figure from each variant's mean of its figure. */
+export function derive(x: Experiment, d: DerivedSpec, means: readonly { readonly values: Readonly<Record<string, string>>; readonly mean: number }[]): DerivedFigure {
+  const head = { name: d.name, kind: d.kind, figure: d.figure, description: d.description ?? null };
+  const finite = (v: number) => (Number.isFinite(v) ? v : null);
+  const meanWhere = (sel: Readonly<Record<string, string>>) => means.find((m) => Object.entries(sel).every(([k, v]) => m.values[k] === v))?.mean ?? NaN;
+  if (d.kind === 'ratio') {
+    const free = x.variables.find((v) => !(v.name in d.numerator) && !(v.name in d.denominator));
+    const labels = free ? free.values.map((_, i) => labelOf(free, i)) : [''];
+    return {
+      ...head,
+      values: labels.map((label) => {
+        const extra = free ? { [free.name]: label } : {};
+        const den = meanWhere({ ...d.denominator, ...extra });
+        return { label, value: den === 0 ? null : finite(meanWhere({ ...d.numerator, ...extra }) / den) };
+      }),
+    };
+  }
+  const xv = x.variables.find((v) => v.name === d.x)!;
+  const other = x.variables.find((v) => v.name !== d.x);
+  const seriesLabels = other ? other.values.map((_, i) => labelOf(other, i)) : [''];
+  const order = xv.values.map((value, i) => ({ x: value as number, label: labelOf(xv, i) })).sort((a, b) => a.x - b.x);
+  const curve = (s: string) => order.map((p) => ({ x: p.x, y: meanWhere({ [xv.name]: p.label, ...(other ? { [other.name]: s } : {}) }) }));
+  if (d.kind === 'threshold') {
+    return { ...head, values: seriesLabels.map((s) => ({ label: s, value: firstCrossing(curve(s).map((p) => ({ x: p.x, y: p.y - d.level }))) })) };
+  }
+  const values: { label: string; value: number | null }[] = [];
+  for (let i = 0; i < seriesLabels.length; i++) {
+    for (let j = i + 1; j < seriesLabels.length; j++) {
+      const a = curve(seriesLabels[i]);
+      const b = curve(seriesLabels[j]);
+      const crossings = allCrossings(a.map((p, k) => ({ x: p.x, y: p.y - b[k].y })));
+      const label = `${seriesLabels[i]} × ${seriesLabels[j]}`;
+      if (crossings.length === 0) values.push({ label, value: null });
+      else for (const c of crossings) values.push({ label, value: c });
+    }
+  }
+  return { ...head, values };
+}
+
+/** The x values where a piecewise-linear curve (points in x order) reaches 0: a point at 0, or a sign change between neighbours (interpolated); a run of zeros counts once, at its start. */
+function allCrossings(points: readonly { x: number; y: number }[]): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < points.length; k++) {
+    const p = points[k];
+    if (!Number.isFinite(p.y)) continue;
+    if (p.y === 0) {
+      if (k === 0 || points[k - 1].y !== 0) out.push(p.x);
+      continue;
+    }
+    const q = points[k + 1];
+    if (q && Number.isFinite(q.y) && q.y !== 0 && Math.sign(q.y) !== Math.sign(p.y)) out.push(p.x + ((q.x - p.x) * p.y) / (p.y - q.y));
+  }
+  return out;
+}
+
+function firstCrossing(points: readonly { x: number; y: number }[]): number | null {
+  return allCrossings(points)[0] ?? null;
 }
 
 /** The report's table as CSV: one row per variant, its variable values, then each figure's mean and 95 % interval. */

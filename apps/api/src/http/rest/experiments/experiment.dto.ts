@@ -45,7 +45,7 @@ export class ExperimentResponseDto {
   @ApiPropertyOptional({ format: 'date-time', example: '2025-01-01T00:05:00.000Z' }) finishedAt?: string;
   @ApiPropertyOptional({ example: 'a run failed', description: 'Why it failed' }) error?: string;
   @ApiPropertyOptional({ type: [ExperimentRunResponseDto], description: 'Its runs (GET of one experiment)' }) runs?: ExperimentRunResponseDto[];
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The report, once completed: per variant the headline figures (mean, s.d., 95 % interval), chart series' }) report?: object;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The report, once completed: per variant the headline figures (mean, s.d., 95 % interval), chart series, and the derived figures across variants (ratios, crossovers, thresholds)' }) report?: object;
 }
 
 export class ExperimentPageResponseDto {

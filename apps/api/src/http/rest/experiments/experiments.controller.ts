@@ -67,7 +67,7 @@ export class ExperimentsController {
   @Get(':id/csv')
   @ApiOkResponse({
     description: 'The report\'s table: a row per variant, its variable values, then each figure\'s mean and 95 % interval',
-    content: { 'text/csv': { schema: { type: 'string' }, example: 'variant,placement,cpuUtilization.mean,cpuUtilization.ci95Low,cpuUtilization.ci95High\n0,spread,0.41,0.39,0.43\n' } },
+    content: { 'text/csv': { schema: { type: 'string' }, example: 'weigher,energyKWh_mean,energyKWh_ci95_low,energyKWh_ci95_high\npack,12,7.031324,16.968676\nspread,20,20,20\n' } },
   })
   @ApiErrors({ code: 'InvalidExperimentID.NotFound', message: "The experiment ID 'exp-0123456789abcdef0' does not exist" }, { code: 'IncorrectExperimentState', message: "The experiment 'exp-0123456789abcdef0' is running: it has no report yet" })
   async csv(@Param('id') id: string, @Res({ passthrough: true }) res: FastifyReply) {
