@@ -1,5 +1,7 @@
 import { mergePatch } from '../scenario/merge-patch';
 import { Experiment } from './experiment';
+import { DRIVER_DOMAIN_EXPERIMENT } from './builtins/driver-domain';
+import { VIRTUALIZATION_OVERHEAD_EXPERIMENT } from './builtins/virtualization-overhead';
 
 /**
  * Experiments that ship with Nimbus (docs/experiments/). Each one's doc states the question, the
@@ -29,7 +31,11 @@ const PLACEMENT_POLICY: Experiment = {
   answer: 'energyKWh',
 };
 
-const BUILT_IN: readonly Experiment[] = [PLACEMENT_POLICY];
+const BUILT_IN: readonly Experiment[] = [
+  PLACEMENT_POLICY,
+  DRIVER_DOMAIN_EXPERIMENT,
+  VIRTUALIZATION_OVERHEAD_EXPERIMENT,
+];
 
 export function builtInExperimentNames(): string[] {
   return BUILT_IN.map((x) => x.name);

@@ -121,7 +121,7 @@ const CLOUDSIM_PLANETLAB_20110303: Scenario = {
 
 /** A one-socket server of 16 cores and 2 threads per core (32 hardware threads), 160 GiB: paravirtual with a driver domain, no SR-IOV. */
 const SMALL_PV_HOST = {
-  name: 'pv-32', description: 'Xen-style paravirtual host: IO through a driver domain, no SR-IOV', sockets: 1, coresPerSocket: 16, threadsPerCore: 2, memoryMiB: 163_840,
+  name: 'host-32', description: 'Xen-style paravirtual host: IO through a driver domain, no SR-IOV', sockets: 1, coresPerSocket: 16, threadsPerCore: 2, memoryMiB: 163_840,
   families: ['m5'], virtualization: 'paravirtual', nic: { gbps: 25, sriov: false }, storage: { iops: 200_000, mibps: 4_000 },
   power: [60, 80, 92, 103, 114, 125, 137, 151, 166, 183, 203],
 } as const;
@@ -140,7 +140,7 @@ const DRIVER_DOMAIN: Scenario = {
   durationHours: 24,
   bucketSeconds: 3600,
   hostTypes: [SMALL_PV_HOST],
-  fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'pv-32', count: 3 }] }] },
+  fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'host-32', count: 3 }] }] },
   tenants: [
     {
       id: 'io-heavy',
@@ -176,7 +176,7 @@ const VIRTUALIZATION_OVERHEAD: Scenario = {
   start: '2026-01-05T00:00:00Z',
   durationHours: 24,
   bucketSeconds: 3600,
-  hostTypes: [{ ...SMALL_PV_HOST, name: 'host-32', description: 'a 32-thread host; its virtualization mode is the variable', virtualization: 'hardware-assisted' }],
+  hostTypes: [{ ...SMALL_PV_HOST, description: 'a 32-thread host; its virtualization mode is the variable', virtualization: 'hardware-assisted' }],
   fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'host-32', count: 3 }] }] },
   tenants: [{
     id: 'cpu-bound',

@@ -153,6 +153,8 @@ export function assembleResult(meta: RunMeta, partials: readonly ZonePartial[]):
  * - `stealCoreHours`: CPU demanded within limits and not given;
  * - `virtualizationOverheadCores`, `driverDomainCores`: means over the run of the hardware threads
  *   less capacity less the driver domains, and of the driver domains;
+ * - `hostsForCpuDemand`: hosts of the fleet's mean capacity per host on that would give all of that
+ *   demand (mean hosts on × (given + steal) ÷ capacity): what a capacity planner would buy;
  * - `driverDomainFailures`, and `instancesImpairedPerDriverDomainFailure` (the blast radius; 0 with none).
  */
 function overheadFigures(fleet: (name: SeriesName) => number[], buckets: number, hours: number): Record<string, number> {
@@ -161,11 +163,13 @@ function overheadFigures(fleet: (name: SeriesName) => number[], buckets: number,
   const steal = total(fleet('stealCores'));
   const failures = total(fleet('driverDomainFailures'));
   const driverDomain = total(fleet('driverDomainCores'));
+  const capacity = total(fleet('cpuCapacityCores'));
   return {
     cpuEfficiencyPercent: given + steal > 0 ? (100 * given) / (given + steal) : 100,
     stealCoreHours: steal * hours,
     virtualizationOverheadCores: buckets > 0 ? (total(fleet('cpuHardwareCores')) - total(fleet('cpuCapacityCores')) - driverDomain) / buckets : 0,
     driverDomainCores: buckets > 0 ? driverDomain / buckets : 0,
+    hostsForCpuDemand: capacity > 0 ? (total(fleet('hostsOn')) * (given + steal)) / (buckets * capacity) : 0,
     driverDomainFailures: failures,
     instancesImpairedPerDriverDomainFailure: failures > 0 ? total(fleet('driverDomainImpairments')) / failures : 0,
   };
