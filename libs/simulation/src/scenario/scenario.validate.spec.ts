@@ -99,7 +99,7 @@ describe('validateScenario', () => {
   });
 
   it('accepts every built-in scenario', () => {
-    expect(builtInScenarioNames()).toEqual(['azure-small', 'cloudsim-planetlab-20110303', 'planetlab-20110303']);
+    expect(builtInScenarioNames()).toEqual(['azure-small', 'cloudsim-planetlab-20110303', 'driver-domain', 'planetlab-20110303', 'virtualization-overhead']);
     for (const name of builtInScenarioNames()) expect(errorsOf(builtInScenario(name))).toEqual([]);
   });
 
