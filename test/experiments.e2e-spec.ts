@@ -83,8 +83,8 @@ describe('experiments (in-process fallback)', () => {
     const builtIns = (await t.admin().get('/v1/admin/experiments/built-in').expect(200)).body.experiments;
     expect(builtIns.map((b: { name: string }) => b.name)).toContain('placement-policy');
     expect(builtIns.find((b: { name: string }) => b.name === 'placement-policy').runs).toBe(18);
-    // ---- driver-domain and virtualization-overhead (2 × 2 and 3 × 2 variants, one repetition) ----
-    expect(builtIns.find((b: { name: string }) => b.name === 'driver-domain').runs).toBe(4);
+    // ---- driver-domain and virtualization-overhead (3 × 2 variants each, one repetition) ----
+    expect(builtIns.find((b: { name: string }) => b.name === 'driver-domain').runs).toBe(6);
     expect(builtIns.find((b: { name: string }) => b.name === 'virtualization-overhead').runs).toBe(6);
     expect((await t.admin().get('/v1/admin/experiments/schema').expect(200)).body.required).toEqual(['version', 'name', 'base', 'variables']);
     // A built-in with overrides is validated after they apply.

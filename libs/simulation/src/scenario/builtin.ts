@@ -134,7 +134,7 @@ const SMALL_PV_HOST = {
 const DRIVER_DOMAIN: Scenario = {
   version: 1,
   name: 'driver-domain',
-  description: 'Three 32-thread paravirtual hosts; per host two m5.xlarge doing 10,000 IOPS and 2 Gbit/s to the internet beside seven CPU-bound m5.xlarge; one driver-domain failure at hour 12.',
+  description: 'Three 32-thread paravirtual hosts; per host two m5.xlarge using 1.25 cores, 10,000 IOPS and 2 Gbit/s to the internet beside seven CPU-bound m5.xlarge; one driver-domain failure at hour 12.',
   seed: 1,
   start: '2026-01-05T00:00:00Z',
   durationHours: 24,
@@ -146,7 +146,7 @@ const DRIVER_DOMAIN: Scenario = {
       id: 'io-heavy',
       workloads: [{
         kind: 'synthetic', zone: 'us-east-1a', cpuReservation: 0, initial: 6, arrivals: { ratePerHour: 0 }, lifetime: { distribution: 'forever' },
-        size: { distribution: 'fixed', instanceType: 'm5.xlarge' }, utilization: { distribution: 'fixed', percent: 25 },
+        size: { distribution: 'fixed', instanceType: 'm5.xlarge' }, utilization: { distribution: 'fixed', percent: 31.25 },
         io: { iops: 10_000, throughputMiBps: 40 }, network: { internetMbps: 2_000 },
       }],
     },
