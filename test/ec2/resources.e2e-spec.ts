@@ -1,7 +1,8 @@
 import {
   AllocateHostsCommand, AttachVolumeCommand, CreatePlacementGroupCommand, CreateTagsCommand, CreateVolumeCommand, DeletePlacementGroupCommand,
   DeleteTagsCommand, DeleteVolumeCommand, DescribeAvailabilityZonesCommand, DescribeHostsCommand, DescribeInstancesCommand, DescribeInstanceTypeOfferingsCommand,
-  DescribeInstanceTypesCommand, DescribePlacementGroupsCommand, DescribeTagsCommand, DescribeVolumesCommand, DetachVolumeCommand, EC2Client,
+  DescribeInstanceTypesCommand, DescribePlacementGroupsCommand, DescribeTagsCommand, DescribeVolumesCommand, DescribeVolumesModificationsCommand, DetachVolumeCommand, EC2Client,
+  ModifyVolumeCommand,
   paginateDescribeInstanceTypes, ReleaseHostsCommand, RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp } from '../support/app';
@@ -55,6 +56,27 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     await client.send(new DeleteVolumeCommand({ VolumeId: vol.VolumeId! }));
     expect((await failure(client.send(new DescribeVolumesCommand({ VolumeIds: [vol.VolumeId!] })))).name).toBe('InvalidVolume.NotFound');
     expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: 'snap-0123456789abcdef0' })))).name).toBe('UnsupportedOperation');
+  });
+
+  it('modifies a volume in place (ModifyVolume) and follows the modification to completed (DescribeVolumesModifications)', async () => {
+    const vol = await client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 100, VolumeType: 'gp2' }));
+    expect((await failure(client.send(new DescribeVolumesModificationsCommand({ VolumeIds: [vol.VolumeId!] })))).name).toBe('InvalidVolumeModification.NotFound');
+    const m = await client.send(new ModifyVolumeCommand({ VolumeId: vol.VolumeId!, VolumeType: 'gp3', Size: 200, Iops: 4000 }));
+    expect(m.VolumeModification).toMatchObject({
+      VolumeId: vol.VolumeId, ModificationState: 'modifying', Progress: 0,
+      OriginalSize: 100, OriginalVolumeType: 'gp2', OriginalIops: 300, TargetSize: 200, TargetVolumeType: 'gp3', TargetIops: 4000, TargetThroughput: 125,
+    });
+    expect(m.VolumeModification!.StartTime).toBeInstanceOf(Date);
+    expect((await client.send(new DescribeVolumesCommand({ VolumeIds: [vol.VolumeId!] }))).Volumes![0]).toMatchObject({ Size: 200, VolumeType: 'gp3', Iops: 4000 });
+    expect((await failure(client.send(new ModifyVolumeCommand({ VolumeId: vol.VolumeId!, Size: 300 })))).name).toBe('IncorrectModificationState');
+    await t.advance(560); // 60 s modifying, then 300 s + 1 s per GiB optimizing
+    const d = await client.send(new DescribeVolumesModificationsCommand({ Filters: [{ Name: 'modification-state', Values: ['completed'] }] }));
+    expect(d.VolumesModifications!.map((x) => [x.VolumeId, x.ModificationState, x.Progress])).toEqual([[vol.VolumeId, 'completed', 100]]);
+    expect(d.VolumesModifications![0].EndTime).toBeInstanceOf(Date);
+    expect((await failure(client.send(new ModifyVolumeCommand({ VolumeId: vol.VolumeId!, Size: 50 })))).name).toBe('InvalidParameterValue');
+    expect((await failure(bobClient.send(new ModifyVolumeCommand({ VolumeId: vol.VolumeId!, Size: 500 })))).name).toBe('InvalidVolume.NotFound');
+    expect((await failure(bobClient.send(new DescribeVolumesModificationsCommand({ VolumeIds: [vol.VolumeId!] })))).name).toBe('InvalidVolume.NotFound');
+    await client.send(new DeleteVolumeCommand({ VolumeId: vol.VolumeId! }));
   });
 
   it('creates, describes and deletes placement groups; allocates, describes and releases Dedicated Hosts', async () => {

@@ -144,6 +144,11 @@ export async function tour(t: TestApp): Promise<Exchange[]> {
   await tenant('post', '/v1/volumes/{id}/attach', { id: vol }, { body: { instanceId: id } });
   await tenant('post', '/v1/volumes/{id}/attach', { id: vol }, { body: { instanceId: id } });
   await tenant('get', '/v1/volumes/{id}', { id: vol });
+  await tenant('get', '/v1/volumes/{id}/modification', { id: vol });
+  await tenant('post', '/v1/volumes/{id}/modify', { id: vol }, { body: { sizeGiB: 200, iops: 5000 } });
+  await tenant('post', '/v1/volumes/{id}/modify', { id: vol }, { body: { sizeGiB: 300 } });
+  await tenant('post', '/v1/volumes/{id}/modify', { id: 'vol-00000000000000000' }, { body: { sizeGiB: 50 } });
+  await tenant('get', '/v1/volumes/{id}/modification', { id: vol });
   await tenant('delete', '/v1/volumes/{id}', { id: vol });
   await tenant('post', '/v1/volumes/{id}/detach', { id: vol });
   await tenant('post', '/v1/volumes/{id}/detach', { id: vol });

@@ -13,6 +13,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   IncorrectInstanceState: 409,
   IdempotentParameterMismatch: 409,
   VolumeInUse: 409,
+  IncorrectModificationState: 409,
   HostInUse: 409,
   IncorrectHostState: 409,
   MigrationNotConverging: 409,

@@ -1,5 +1,5 @@
 import { Catalog, DataPlane } from '@nimbus/hypervisor';
-import { Platform, UsageRecord } from '@nimbus/metering';
+import { Platform, UsageRecord, volumeUsageRecordId } from '@nimbus/metering';
 import { MeteredInstance, MeteredSnapshot, UsageEvent, UsageMeter, UsageWrite } from '@nimbus/simulation';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { InstanceEntity, SlaIntervalEntity, UsageMeterEntity, UsageRecordEntity } from './entities';
@@ -99,6 +99,19 @@ export class UsageWriter {
   /** Volumes created now: each begins a `volume-usage` interval. */
   openVolumes(tx: EntityManager, volumes: readonly { id: string; tenantId: string; createdAt: number; volumeType: string; sizeGiB: number; iops: number; throughputMiBps: number; availabilityZone: string }[]): Promise<void> {
     return this.apply(tx, volumes.map((v) => UsageMeter.openVolume({ ...v, volumeId: v.id })));
+  }
+
+  /**
+   * A volume modified now (ModifyVolume): its `volume-usage` interval at the old configuration ends
+   * now and one at the new begins. An interval that began now is changed in place instead.
+   */
+  async modifyVolume(tx: EntityManager, v: { id: string; tenantId: string; volumeType: string; sizeGiB: number; iops: number; throughputMiBps: number; availabilityZone: string }, openedAtMs: number, now: number): Promise<void> {
+    if (openedAtMs === now) {
+      const attrs = { volumeType: v.volumeType, sizeGiB: v.sizeGiB, iops: v.iops, throughputMiBps: v.throughputMiBps, availabilityZone: v.availabilityZone };
+      await tx.update(UsageRecordEntity, { recordId: volumeUsageRecordId(v.id, now) }, { attrs: JSON.stringify(attrs) });
+      return;
+    }
+    await this.apply(tx, [UsageMeter.closeVolumes([v.id], now), UsageMeter.openVolume({ ...v, volumeId: v.id, createdAt: now })]);
   }
 
   closeVolumes(tx: EntityManager, volumeIds: readonly string[], endMs: number): Promise<void> {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { resolveVolume, VolumeSpec, VolumeType } from '@nimbus/hypervisor';
 import { DataSource, In } from 'typeorm';
 import { READ_DB } from './data-source';
-import { TenantEntity, VolumeEntity } from './entities';
+import { TenantEntity, VolumeEntity, VolumeModificationEntity } from './entities';
 import { selectWhere } from './fast-sql';
 import { Tx } from './tx';
 
@@ -111,5 +111,32 @@ export class VolumesRepository {
   /** The tenant's provisioned-IOPS quota, as the command's transaction sees it. */
   async iopsLimit(tx: Tx, tenantId: string): Promise<number> {
     return (await tx.findOneByOrFail(TenantEntity, { id: tenantId })).quotaProvisionedIops;
+  }
+
+  /** A volume's new type, size, IOPS and throughput (ModifyVolume). */
+  async setSpec(tx: Tx, id: string, spec: { volumeType: string; sizeGiB: number; iops: number; throughputMiBps: number }): Promise<void> {
+    await tx.update(VolumeEntity, { id }, spec);
+  }
+
+  async insertModification(tx: Tx, row: VolumeModificationEntity): Promise<void> {
+    await tx.insert(VolumeModificationEntity, { ...row });
+  }
+
+  /** The volume's modifications, oldest first. */
+  modificationsOf(tx: Tx, volumeId: string): Promise<VolumeModificationEntity[]> {
+    return tx.find(VolumeModificationEntity, { where: { volumeId }, order: { startMs: 'ASC' } });
+  }
+
+  /** The latest modification of each of the tenant's volumes (all of them, or these), by volume id. */
+  async latestModifications(tenantId: string, volumeIds?: readonly string[]): Promise<VolumeModificationEntity[]> {
+    const qb = this.read.getRepository(VolumeModificationEntity).createQueryBuilder('m').where('m.tenantId = :tenantId', { tenantId });
+    if (volumeIds) {
+      if (volumeIds.length === 0) return [];
+      qb.andWhere('m.volumeId IN (:...ids)', { ids: [...volumeIds] });
+    }
+    const rows = await qb.orderBy('m.volumeId', 'ASC').addOrderBy('m.startMs', 'DESC').getMany();
+    const latest = new Map<string, VolumeModificationEntity>();
+    for (const r of rows) if (!latest.has(r.volumeId)) latest.set(r.volumeId, r);
+    return [...latest.values()];
   }
 }

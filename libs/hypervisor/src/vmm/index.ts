@@ -7,6 +7,7 @@ export * from './cpu/guarantee';
 export * from './memory/memory-reclaimer';
 export * from './io/ebs-volume';
 export * from './io/gp2-bucket';
+export * from './io/volume-modification';
 export * from './io/mclock.scheduler';
 export * from './driver/driver-domain.cost';
 export * from './network/network-allocator';

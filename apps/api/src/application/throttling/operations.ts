@@ -92,6 +92,7 @@ const ENTRIES: Record<string, Entry> = {
   AttachVolume: { category: MUTATING },
   DetachVolume: { category: MUTATING },
   ModifyVolume: { category: MUTATING },
+  DescribeVolumesModifications: { category: NON_MUTATING },
   CreateSnapshot: own(100, 5),
   DeleteSnapshot: own(100, 5),
   DescribeSnapshots: { category: NON_MUTATING, unfiltered: true },

@@ -40,3 +40,12 @@ export interface LaunchVolume {
   readonly iops?: number;
   readonly throughputMiBps?: number;
 }
+
+/** ModifyVolume: any of the type, size (never smaller), IOPS and throughput; the rest kept when the type stays. */
+export interface ModifyVolumeCommand {
+  readonly volumeId: string;
+  readonly type?: VolumeType;
+  readonly sizeGiB?: number;
+  readonly iops?: number;
+  readonly throughputMiBps?: number;
+}

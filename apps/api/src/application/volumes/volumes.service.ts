@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataPlane, isAvailabilityZone, resolveVolume, VolumeSpec } from '@nimbus/hypervisor';
+import { DataPlane, isAvailabilityZone, modificationSchedule, modificationStatus, modifiedSpec, resolveVolume, VolumeModificationState, VolumeSpec, VolumeType } from '@nimbus/hypervisor';
 import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { ID_PATTERN, resourceId } from '../common/ids';
-import { InstanceEntity, TenantEntity, VolumeEntity } from '../../persistence/entities';
+import { InstanceEntity, TenantEntity, VolumeEntity, VolumeModificationEntity } from '../../persistence/entities';
 import { Tx } from '../../persistence/tx';
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { requireInstance } from '../instances/require-instance';
@@ -12,7 +12,7 @@ import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repositor
 import { EngineService } from '../../engine/engine.service';
 import { compareDevices, DEFAULT_ATTACH_DEVICES, LAUNCH_DEVICES, MAX_ATTACHMENTS, validateDevice } from './devices';
 import { decodeVolumePageToken, encodePageToken } from './page-token';
-import { AttachVolumeCommand, CreateVolumeCommand, LaunchVolume, ListVolumesQuery, VolumeRef } from './volumes.commands';
+import { AttachVolumeCommand, CreateVolumeCommand, LaunchVolume, ListVolumesQuery, ModifyVolumeCommand, VolumeRef } from './volumes.commands';
 
 const DEFAULT_PAGE_SIZE = 1000;
 
@@ -270,10 +270,45 @@ export class VolumesService {
     if (used + requested > limit) throw new MaxIopsLimitExceeded(limit, used, requested);
   }
 
-  /** Another tenant's volume, or a deleted one, is indistinguishable from a missing one. */
   /** The tenant's volume, not deleted (InvalidVolume.NotFound otherwise, another tenant's too): CreateSnapshot's look-up. */
   requireOwned(tenantId: string, id: string, tx?: Tx): Promise<VolumeEntity> {
     return this.requireVolume(tenantId, id, tx);
+  }
+
+  // ---- Elastic Volumes (ModifyVolume) ----
+
+  /**
+   * ModifyVolume: the volume's new type, size, IOPS or throughput (libs/hypervisor's Elastic
+   * Volumes rules), delivered and billed from now. The modification is then `modifying`,
+   * `optimizing` and `completed` on the engine's clock.
+   */
+  modify(tenant: TenantEntity, cmd: ModifyVolumeCommand): Promise<VolumeModification> {
+    return this.engine.command(async (tx, e) => {
+      const v = await this.requireVolume(tenant.id, cmd.volumeId, tx);
+      const history = await this.repo.modificationsOf(tx, v.id);
+      const current = specOf(v);
+      const spec = modifiedSpec(current, { type: cmd.type, sizeGiB: cmd.sizeGiB, iops: cmd.iops, throughputMiBps: cmd.throughputMiBps }, history, e.now);
+      await this.checkIopsQuota(tx, tenant.id, Math.max(0, provisionedIops(spec) - provisionedIops(current)));
+      const row: VolumeModificationEntity = {
+        volumeId: v.id, tenantId: tenant.id, startMs: e.now, ...modificationSchedule(e.now, spec.sizeGiB),
+        originalType: v.volumeType, originalSizeGiB: v.sizeGiB, originalIops: v.iops, originalThroughputMiBps: v.throughputMiBps,
+        targetType: spec.type, targetSizeGiB: spec.sizeGiB, targetIops: spec.iops, targetThroughputMiBps: spec.throughputMiBps,
+      };
+      await this.repo.insertModification(tx, row);
+      const changed = { volumeType: spec.type, sizeGiB: spec.sizeGiB, iops: spec.iops, throughputMiBps: spec.throughputMiBps };
+      await this.repo.setSpec(tx, v.id, changed);
+      await e.usage.modifyVolume(tx, { ...v, ...changed }, history.length > 0 ? history[history.length - 1].startMs : v.createdAt, e.now);
+      e.dataPlane.modifyVolume(v.id, spec);
+      return modificationOf(row, e.now);
+    });
+  }
+
+  /** DescribeVolumesModifications: the latest modification of each of the tenant's volumes (these, or all that were modified). */
+  async modifications(tenant: TenantEntity, volumeIds?: readonly string[]): Promise<VolumeModification[]> {
+    if (volumeIds) for (const id of volumeIds) await this.requireVolume(tenant.id, id);
+    const rows = await this.repo.latestModifications(tenant.id, volumeIds);
+    const now = this.engine.now;
+    return rows.map((r) => modificationOf(r, now));
   }
 
   private async requireVolume(tenantId: string, id: string, tx?: Tx): Promise<VolumeEntity> {
@@ -287,6 +322,33 @@ export class VolumesService {
   private requireInstance(tx: Tx, tenantId: string, id: string): Promise<InstanceEntity> {
     return requireInstance(this.instanceRows, tx, tenantId, id, this.engine.now);
   }
+}
+
+/** A modification as clients see it: its state and progress at `now`. */
+export interface VolumeModification {
+  readonly volumeId: string;
+  readonly state: VolumeModificationState;
+  readonly progress: number;
+  readonly startMs: number;
+  /** When it completed; null while it has not. */
+  readonly endMs: number | null;
+  readonly original: { readonly type: VolumeType; readonly sizeGiB: number; readonly iops: number; readonly throughputMiBps: number };
+  readonly target: { readonly type: VolumeType; readonly sizeGiB: number; readonly iops: number; readonly throughputMiBps: number };
+}
+
+function modificationOf(r: VolumeModificationEntity, now: number): VolumeModification {
+  const { state, progress } = modificationStatus(r, now);
+  return {
+    volumeId: r.volumeId, state, progress, startMs: r.startMs, endMs: state === 'completed' ? r.completedAtMs : null,
+    original: { type: r.originalType as VolumeType, sizeGiB: r.originalSizeGiB, iops: r.originalIops, throughputMiBps: r.originalThroughputMiBps },
+    target: { type: r.targetType as VolumeType, sizeGiB: r.targetSizeGiB, iops: r.targetIops, throughputMiBps: r.targetThroughputMiBps },
+  };
+}
+
+/** A stored volume's spec, as CreateVolume resolved it (gp2's IOPS and throughput follow from its size). */
+function specOf(v: VolumeEntity): VolumeSpec {
+  const type = v.volumeType as VolumeType;
+  return resolveVolume({ type, sizeGiB: v.sizeGiB, iops: type === 'gp2' ? undefined : v.iops, throughputMiBps: type === 'gp3' ? v.throughputMiBps : undefined });
 }
 
 /** The volume id a client token names: `vol-` and 17 hex digits of a hash of the tenant and the token. */

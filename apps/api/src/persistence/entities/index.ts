@@ -25,13 +25,13 @@ import { SlaIntervalEntity } from './sla-interval.entity';
 import { TenantEntity } from './tenant.entity';
 import { UsageMeterEntity } from './usage-meter.entity';
 import { UsageRecordEntity } from './usage-record.entity';
-import { VolumeEntity } from './volume.entity';
+import { VolumeEntity, VolumeModificationEntity } from './volume.entity';
 import { NETWORKING_ENTITIES } from './networking.entity';
 
 export {
   ApiKeyEntity, BillingMonthEntity, DedicatedHostEntity, HostEntity, InstanceEntity, InstanceTagEntity, InvoiceEntity, InvoiceLineEntity,
   LicenseConfigurationEntity, MetricBucketEntity, PlacementGroupEntity, PriceBookVersionEntity, ReservationEntity, SettingEntity, SimEventEntity,
-  SlaIntervalEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity,
+  SlaIntervalEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity, VolumeModificationEntity,
 };
 export { ExperimentEntity, ExperimentRunEntity, SimulationCellEntity, SimulationReportEntity, SimulationRunEntity };
 export { AccessKeyEntity };
@@ -39,7 +39,7 @@ export * from './networking.entity';
 export { CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity };
 
 export const ENTITIES = [
-  TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, MetricBucketEntity,
+  TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, VolumeModificationEntity, MetricBucketEntity,
   SimEventEntity,
   // The scheduler's (issue 4): placement groups, Dedicated Hosts, license configurations.
   PlacementGroupEntity, DedicatedHostEntity, LicenseConfigurationEntity,

@@ -26,3 +26,22 @@ export class VolumeEntity {
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'fk_volumes_tenant' })
   tenant?: TenantEntity;
 }
+
+/** A change of a volume's type, size, IOPS or throughput (ModifyVolume): what it was, what it became, and when each state begins. */
+@Entity('volume_modifications')
+@Index('ix_volume_modifications_tenant', ['tenantId', 'volumeId'])
+export class VolumeModificationEntity {
+  @PrimaryColumn({ name: 'volume_id', type: 'varchar', length: 32 }) volumeId!: string;
+  @PrimaryColumn({ name: 'start_ms', type: 'bigint', transformer: msTransformer }) startMs!: number;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'optimizing_at_ms', type: 'bigint', transformer: msTransformer }) optimizingAtMs!: number;
+  @Column({ name: 'completed_at_ms', type: 'bigint', transformer: msTransformer }) completedAtMs!: number;
+  @Column({ name: 'original_type', type: 'varchar', length: 8 }) originalType!: string;
+  @Column({ name: 'original_size_gib', type: 'integer' }) originalSizeGiB!: number;
+  @Column({ name: 'original_iops', type: 'integer' }) originalIops!: number;
+  @Column({ name: 'original_throughput_mibps', type: 'integer' }) originalThroughputMiBps!: number;
+  @Column({ name: 'target_type', type: 'varchar', length: 8 }) targetType!: string;
+  @Column({ name: 'target_size_gib', type: 'integer' }) targetSizeGiB!: number;
+  @Column({ name: 'target_iops', type: 'integer' }) targetIops!: number;
+  @Column({ name: 'target_throughput_mibps', type: 'integer' }) targetThroughputMiBps!: number;
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { VolumeType } from '@nimbus/hypervisor';
-import { ApiError, invalidParameter } from '../../../application/common/api-errors';
-import { VolumesService } from '../../../application/volumes/volumes.service';
+import { ApiError } from '../../../application/common/api-errors';
+import { VolumeModification, VolumesService } from '../../../application/volumes/volumes.service';
 import { TenantEntity, VolumeEntity } from '../../../persistence/entities';
 import { Ec2Actions, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
@@ -24,6 +24,16 @@ function volumeXml(v: VolumeEntity) {
   };
 }
 
+/** EC2's VolumeModification. */
+function modificationXml(m: VolumeModification) {
+  return {
+    volumeId: m.volumeId, modificationState: m.state,
+    targetSize: m.target.sizeGiB, targetIops: m.target.iops, targetVolumeType: m.target.type, targetThroughput: m.target.throughputMiBps, targetMultiAttachEnabled: false,
+    originalSize: m.original.sizeGiB, originalIops: m.original.iops, originalVolumeType: m.original.type, originalThroughput: m.original.throughputMiBps, originalMultiAttachEnabled: false,
+    progress: m.progress, startTime: iso(m.startMs), endTime: m.endMs !== null ? iso(m.endMs) : undefined,
+  };
+}
+
 function noSnapshotsOrTags(p: Ec2Params): void {
   if (p.string('SnapshotId')) throw unsupported('SnapshotId: Nimbus has no snapshots to create a volume from yet');
   if (p.bool('Encrypted') === true || p.string('KmsKeyId')) throw unsupported('encrypted volumes (Encrypted=true, KmsKeyId)');
@@ -31,7 +41,7 @@ function noSnapshotsOrTags(p: Ec2Params): void {
   if (p.structs('TagSpecification').length > 0) throw unsupported('tagging volumes (TagSpecification)');
 }
 
-/** EBS volumes: CreateVolume, DescribeVolumes, DeleteVolume, AttachVolume, DetachVolume (VolumesService). */
+/** EBS volumes: CreateVolume, DescribeVolumes, DeleteVolume, AttachVolume, DetachVolume, ModifyVolume, DescribeVolumesModifications (VolumesService). */
 @Injectable()
 export class VolumesEc2Actions implements Ec2ActionSource {
   constructor(private readonly volumes: VolumesService) {}
@@ -118,12 +128,31 @@ export class VolumesEc2Actions implements Ec2ActionSource {
       operation: 'ModifyVolume',
       params: ['VolumeId', 'Size', 'VolumeType', 'Iops', 'Throughput', 'MultiAttachEnabled'],
       handler: async (ctx, p) => {
-        const volumeId = p.required('VolumeId');
-        await this.volumes.get(ctx.tenant, { volumeId }); // NotFound first, as EC2 answers
-        if (p.int('Size', { min: 1 }) === undefined && !p.string('VolumeType') && p.int('Iops') === undefined && p.int('Throughput') === undefined)
-          throw invalidParameter('ModifyVolume needs at least one of Size, VolumeType, Iops, Throughput');
-        // TODO: the data plane and usage metering have no in-place volume change yet.
-        throw unsupported('changing a volume in place yet (ModifyVolume): create a new volume of the size and type wanted');
+        if (p.bool('MultiAttachEnabled') === true) throw unsupported('Multi-Attach');
+        const m = await this.volumes.modify(ctx.tenant, {
+          volumeId: p.required('VolumeId'), sizeGiB: p.int('Size', { min: 1 }), type: p.string('VolumeType') as VolumeType | undefined,
+          iops: p.int('Iops', { min: 0 }), throughputMiBps: p.int('Throughput', { min: 0 }),
+        });
+        return { volumeModification: modificationXml(m) };
+      },
+    },
+    DescribeVolumesModifications: {
+      operation: 'DescribeVolumesModifications',
+      params: ['VolumeId', 'Filter', 'MaxResults', 'NextToken'],
+      handler: async (ctx, p) => {
+        const ids = [...new Set(p.list('VolumeId'))];
+        const maxResults = p.int('MaxResults', { min: 5, max: 500 });
+        const match = filterMatcher(p.filters(), {
+          'volume-id': (m: VolumeModification) => m.volumeId, 'modification-state': (m) => m.state, 'start-time': (m) => iso(m.startMs),
+          'original-size': (m) => String(m.original.sizeGiB), 'original-iops': (m) => String(m.original.iops), 'original-volume-type': (m) => m.original.type,
+          'target-size': (m) => String(m.target.sizeGiB), 'target-iops': (m) => String(m.target.iops), 'target-volume-type': (m) => m.target.type,
+          'original-multi-attach-enabled': () => 'false', 'target-multi-attach-enabled': () => 'false',
+        });
+        const list = await this.volumes.modifications(ctx.tenant, ids.length > 0 ? ids : undefined);
+        const missing = ids.find((id) => !list.some((m) => m.volumeId === id));
+        if (missing) throw new ApiError('InvalidVolumeModification.NotFound', `Modification for volume '${missing}' does not exist.`);
+        const { page, nextToken } = pageOf(list.filter(match), maxResults ?? 500, p.string('NextToken') || undefined);
+        return { volumeModificationSet: items(page.map(modificationXml)), nextToken };
       },
     },
   };

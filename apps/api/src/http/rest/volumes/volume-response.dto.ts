@@ -48,3 +48,21 @@ export class VolumeAttachmentResponseDto {
   @ApiProperty({ format: 'date-time' }) attachTime!: string;
   @ApiProperty({ example: false }) deleteOnTermination!: boolean;
 }
+
+class VolumeConfigurationDto {
+  @ApiProperty({ enum: VOLUME_TYPES, example: 'gp3' }) type!: string;
+  @ApiProperty({ example: 200 }) sizeGiB!: number;
+  @ApiProperty({ example: 3000 }) iops!: number;
+  @ApiProperty({ example: 125 }) throughputMiBps!: number;
+}
+
+/** EC2's VolumeModification, camelCase: what the volume was and became, and how far the change is. */
+export class VolumeModificationResponseDto {
+  @ApiProperty({ example: 'vol-0123456789abcdef0' }) volumeId!: string;
+  @ApiProperty({ enum: ['modifying', 'optimizing', 'completed'], description: 'The new configuration is delivered and billed from the start' }) state!: string;
+  @ApiProperty({ example: 40, description: '0–100 % of the whole modification' }) progress!: number;
+  @ApiProperty({ format: 'date-time' }) startTime!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Once completed' }) endTime?: string;
+  @ApiProperty({ type: VolumeConfigurationDto }) original!: VolumeConfigurationDto;
+  @ApiProperty({ type: VolumeConfigurationDto }) target!: VolumeConfigurationDto;
+}

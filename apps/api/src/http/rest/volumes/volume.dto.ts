@@ -63,3 +63,14 @@ export class ListVolumesQueryDto extends PageQueryDto {
   @IsOptional() @IsString()
   availabilityZone?: string;
 }
+
+/** ModifyVolume: any of these; a field left out keeps its value when the type stays, else takes the new type's default. */
+export class ModifyVolumeDto extends VolumePerformanceDto {
+  @ApiPropertyOptional({ enum: VOLUME_TYPES, example: 'gp3' })
+  @IsOptional() @IsIn(VOLUME_TYPES)
+  type?: VolumeType;
+
+  @ApiPropertyOptional({ example: 200, description: 'GiB, never smaller than now (gp2, gp3: up to 16,384; io2: up to 16,384)' })
+  @IsOptional() @IsInt()
+  sizeGiB?: number;
+}

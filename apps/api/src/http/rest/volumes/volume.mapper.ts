@@ -1,5 +1,5 @@
 import { VolumeEntity } from '../../../persistence/entities';
-import { VolumeDetail, VolumePage } from '../../../application/volumes/volumes.service';
+import { VolumeDetail, VolumeModification, VolumePage } from '../../../application/volumes/volumes.service';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -52,3 +52,12 @@ export function mapInstanceVolume(v: VolumeEntity) {
   return { volumeId: v.id, device: v.device!, deleteOnTermination: v.deleteOnTermination };
 }
 export type InstanceVolumeView = ReturnType<typeof mapInstanceVolume>;
+
+/** EC2's VolumeModification, camelCase. */
+export function mapVolumeModification(m: VolumeModification) {
+  return {
+    volumeId: m.volumeId, state: m.state, progress: m.progress, startTime: iso(m.startMs),
+    ...(m.endMs !== null ? { endTime: iso(m.endMs) } : {}),
+    original: { ...m.original }, target: { ...m.target },
+  };
+}

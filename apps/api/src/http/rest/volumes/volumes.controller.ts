@@ -1,12 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors';
-import { VolumeAttachmentResponseDto, VolumeDetailResponseDto, VolumePageResponseDto, VolumeResponseDto } from './volume-response.dto';
+import { VolumeAttachmentResponseDto, VolumeDetailResponseDto, VolumeModificationResponseDto, VolumePageResponseDto, VolumeResponseDto } from './volume-response.dto';
 import { CurrentTenant, TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { TenantEntity } from '../../../persistence/entities';
-import { AttachVolumeDto, CreateVolumeDto, ListVolumesQueryDto } from './volume.dto';
-import { mapAttachment, mapVolume, mapVolumeDetail, mapVolumePage } from './volume.mapper';
+import { AttachVolumeDto, CreateVolumeDto, ListVolumesQueryDto, ModifyVolumeDto } from './volume.dto';
+import { mapAttachment, mapVolume, mapVolumeDetail, mapVolumeModification, mapVolumePage } from './volume.mapper';
+import { ApiError } from '../../../application/common/api-errors';
 import { VolumesService } from '../../../application/volumes/volumes.service';
 
 @ApiTags('volumes')
@@ -68,5 +69,24 @@ export class VolumesController {
   @Post(':id/detach') @HttpCode(200)
   async detach(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return mapAttachment(await this.volumes.detach(tenant, { volumeId: id }), 'detached');
+  }
+
+  @ApiOkResponse({ type: VolumeModificationResponseDto })
+  @ApiErrors('MissingParameter', 'ValidationError', 'InvalidParameterValue', 'InvalidVolumeID.Malformed', 'InvalidVolume.NotFound', 'IncorrectModificationState', 'MaxIOPSLimitExceeded')
+  @Operation('ModifyVolume')
+  @Post(':id/modify') @HttpCode(200)
+  async modify(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Body() dto: ModifyVolumeDto) {
+    const { type, sizeGiB, iops, throughputMiBps } = dto;
+    return mapVolumeModification(await this.volumes.modify(tenant, { volumeId: id, type, sizeGiB, iops, throughputMiBps }));
+  }
+
+  @ApiOkResponse({ type: VolumeModificationResponseDto })
+  @ApiErrors('InvalidVolumeID.Malformed', 'InvalidVolume.NotFound', 'InvalidVolumeModification.NotFound')
+  @Operation('DescribeVolumesModifications')
+  @Get(':id/modification')
+  async modification(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    const [m] = await this.volumes.modifications(tenant, [id]);
+    if (!m) throw new ApiError('InvalidVolumeModification.NotFound', `Modification for volume '${id}' does not exist.`);
+    return mapVolumeModification(m);
   }
 }
