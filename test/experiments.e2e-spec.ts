@@ -110,6 +110,9 @@ describe('experiments (in-process fallback)', () => {
     const builtIns = (await t.admin().get('/v1/admin/experiments/built-in').expect(200)).body.experiments;
     expect(builtIns.map((b: { name: string }) => b.name)).toContain('placement-policy');
     expect(builtIns.find((b: { name: string }) => b.name === 'placement-policy').runs).toBe(18);
+    // The memory experiments: 2 packings × 2 page-sharing settings × 3 seeds; 5 RAM ratios × 2 series × 5 seeds.
+    expect(builtIns.find((b: { name: string }) => b.name === 'consolidation').runs).toBe(12);
+    expect(builtIns.find((b: { name: string }) => b.name === 'memory-overcommit').runs).toBe(50);
     // ---- driver-domain and virtualization-overhead (3 × 2 variants each, one repetition) ----
     expect(builtIns.find((b: { name: string }) => b.name === 'driver-domain').runs).toBe(6);
     expect(builtIns.find((b: { name: string }) => b.name === 'virtualization-overhead').runs).toBe(6);

@@ -187,13 +187,14 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect(await ds.query('SELECT COUNT(*) AS n FROM images')).toEqual([{ n: expect.anything() }]);
   });
 
-  it('VolumeModifications1764550000000 adds volume modifications, and reverts alone, keeping the volumes', async () => {
+  it('ElasticVolumes1764550000000 adds volume modifications and the snapshot of a volume, and reverts alone, keeping the volumes', async () => {
     await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000d01', 'd', 1, 1, 0, '210987654322')");
     await ds.query("INSERT INTO volumes (id, tenant_id, availability_zone, volume_type, size_gib, iops, throughput_mibps, state, delete_on_termination, created_at) VALUES ('vol-0000000000000d001', 't-00000000000000d01', 'us-east-1a', 'gp3', 200, 3000, 125, 'available', false, 0)");
     await ds.query("INSERT INTO volume_modifications (volume_id, start_ms, tenant_id, optimizing_at_ms, completed_at_ms, original_type, original_size_gib, original_iops, original_throughput_mibps, target_type, target_size_gib, target_iops, target_throughput_mibps) VALUES ('vol-0000000000000d001', 5, 't-00000000000000d01', 60005, 560005, 'gp2', 100, 300, 128, 'gp3', 200, 3000, 125)");
     expect(await ds.query("SELECT target_size_gib FROM volume_modifications WHERE volume_id = 'vol-0000000000000d001'")).toEqual([{ target_size_gib: 200 }]);
-    await undoThrough('VolumeModifications1764550000000');
+    await undoThrough('ElasticVolumes1764550000000');
     expect(await ds.createQueryRunner().getTables(['volume_modifications'])).toEqual([]);
+    expect((await ds.createQueryRunner().getTable('volumes'))!.findColumnByName('snapshot_id')).toBeUndefined();
     expect(await ds.query("SELECT size_gib FROM volumes WHERE id = 'vol-0000000000000d001'")).toEqual([{ size_gib: 200 }]);
     await ds.runMigrations();
     expect(await ds.query('SELECT COUNT(*) AS n FROM volume_modifications')).toEqual([{ n: expect.anything() }]);

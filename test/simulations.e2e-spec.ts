@@ -258,13 +258,16 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
   it('lists the built-in scenarios and serves the scenario JSON Schema', async () => {
     const list = (await t.admin().get('/v1/admin/scenarios').expect(200)).body;
     expect(list.scenarios.map((s: { name: string }) => s.name)).toEqual(builtInScenarioNames());
-    expect(list.scenarios.map((s: { name: string }) => s.name)).toEqual(['azure-small', 'cloudsim-planetlab-20110303', 'driver-domain', 'planetlab-20110303', 'virtualization-overhead']);
+    expect(list.scenarios.map((s: { name: string }) => s.name)).toEqual(['azure-small', 'cloudsim-planetlab-20110303', 'consolidation-apps', 'driver-domain', 'overcommit-fleet', 'planetlab-20110303', 'virtualization-overhead']);
     const azure = list.scenarios[0];
     expect(azure).toEqual({ name: 'azure-small', description: expect.any(String), scenario: builtInScenario('azure-small'), summary: {
       durationHours: 24, bucketSeconds: 3600, zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'], hosts: 30, tenants: 3, workloads: 3, datasets: ['azure2019'],
     } });
     expect(list.scenarios[1].summary).toMatchObject({ hosts: 800, bucketSeconds: 3600, datasets: ['planetlab/20110303'] });
     expect(list.scenarios.find((s: { name: string }) => s.name === 'planetlab-20110303').summary).toMatchObject({ hosts: 800, bucketSeconds: 300, datasets: ['planetlab/20110303'] });
+    // The memory experiments' scenarios need no dataset.
+    expect(list.scenarios.find((s: { name: string }) => s.name === 'consolidation-apps').summary).toMatchObject({ hosts: 12, tenants: 1, datasets: [] });
+    expect(list.scenarios.find((s: { name: string }) => s.name === 'overcommit-fleet').summary).toMatchObject({ hosts: 12, tenants: 1, datasets: [] });
     expect(list.scenarios.find((s: { name: string }) => s.name === 'driver-domain').summary).toMatchObject({ hosts: 3, tenants: 2, workloads: 2, datasets: [] });
     for (const s of list.scenarios) expect(validateScenario(s.scenario).ok).toBe(true);
 

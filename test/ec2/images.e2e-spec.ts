@@ -1,5 +1,5 @@
 import {
-  CreateImageCommand, CreateSnapshotCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeSnapshotsCommand, EC2Client,
+  CreateImageCommand, CreateSnapshotCommand, CreateVolumeCommand, DescribeVolumesCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeSnapshotsCommand, EC2Client,
   DescribeInstanceTypesCommand, paginateDescribeImages, RunInstancesCommand, waitUntilImageAvailable, waitUntilSnapshotCompleted,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
@@ -69,9 +69,19 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect(snap).toMatchObject({ VolumeId: volumeId, State: 'pending', VolumeSize: 10, OwnerId: alice.accountId, Description: 'before upgrade', Tags: [{ Key: 'env', Value: 'test' }] });
     const mine = await client.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: 'tag:env', Values: ['test'] }] }));
     expect(mine.Snapshots!.map((s) => s.SnapshotId)).toEqual([snap.SnapshotId]);
+    // A volume from a snapshot still pending is refused, as EC2 refuses it.
+    expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: snap.SnapshotId! })))).name).toBe('IncorrectState');
     await t.advance(40); // 30 s + 10 × 1 s
     await waitUntilSnapshotCompleted({ client, maxWaitTime: 10, minDelay: 1 }, { SnapshotIds: [snap.SnapshotId!] });
     expect((await client.send(new DescribeSnapshotsCommand({ SnapshotIds: [snap.SnapshotId!] }))).Snapshots![0]).toMatchObject({ State: 'completed', Progress: '100%' });
+    // Completed: a volume from it takes its size (or a larger one, never a smaller).
+    const restored = await client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1b', SnapshotId: snap.SnapshotId!, VolumeType: 'gp3' }));
+    expect(restored).toMatchObject({ SnapshotId: snap.SnapshotId, Size: 10, VolumeType: 'gp3', AvailabilityZone: 'us-east-1b' });
+    expect((await client.send(new DescribeVolumesCommand({ VolumeIds: [restored.VolumeId!] }))).Volumes![0].SnapshotId).toBe(snap.SnapshotId);
+    expect((await client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: snap.SnapshotId!, Size: 20 }))).Size).toBe(20);
+    expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: snap.SnapshotId!, Size: 5 })))).name).toBe('InvalidParameterValue');
+    expect((await failure(bobClient.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: snap.SnapshotId! })))).name).toBe('InvalidSnapshot.NotFound');
+    expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: 'snap-bad' })))).name).toBe('InvalidSnapshotID.Malformed');
 
     expect((await failure(bobClient.send(new DescribeSnapshotsCommand({ SnapshotIds: [snap.SnapshotId!] })))).name).toBe('InvalidSnapshot.NotFound');
     expect((await bobClient.send(new DescribeSnapshotsCommand({ OwnerIds: [alice.accountId] }))).Snapshots).toEqual([]);

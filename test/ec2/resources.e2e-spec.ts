@@ -55,7 +55,8 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     await client.send(new DetachVolumeCommand({ VolumeId: vol.VolumeId! }));
     await client.send(new DeleteVolumeCommand({ VolumeId: vol.VolumeId! }));
     expect((await failure(client.send(new DescribeVolumesCommand({ VolumeIds: [vol.VolumeId!] })))).name).toBe('InvalidVolume.NotFound');
-    expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: 'snap-0123456789abcdef0' })))).name).toBe('UnsupportedOperation');
+    expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: 'snap-0123456789abcdef0' })))).name).toBe('InvalidSnapshot.NotFound');
+    expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a' })))).name).toBe('MissingParameter');
   });
 
   it('modifies a volume in place (ModifyVolume) and follows the modification to completed (DescribeVolumesModifications)', async () => {

@@ -4,6 +4,7 @@ import { resolveVolume } from '../vmm/io/ebs-volume';
 import { planPreCopy } from '../vmm/migration/pre-copy.planner';
 import { findHostType } from '../catalog/host-types';
 import { DEFAULT_MIGRATION_SETTINGS } from './data-plane';
+import { HOST } from './metric-fields';
 import { LINUX, TestWorld as World } from '@nimbus/simulation/testing';
 
 const M5_CAPACITY = hostCpuCapacityMillicores(findHostType('m5-host')!) / 1000; // 109.76 cores
@@ -311,6 +312,36 @@ describe('DataPlane: memory (docs/model.md §3.2)', () => {
     expect(w.dataPlane.hostView(h).memory.swappedMiB).toBe(0);
     expect(w.dataPlane.vmView(swapped[0].vmId).guaranteeViolated).toBe(false);
     expect(w.timeline.filter((e) => e.kind === 'vm.guarantee-restored' && e.vmId === swapped[0].vmId)).toHaveLength(1);
+  });
+
+  it('shares no pages when page sharing is off, so what sharing covered is swapped; the host counts its swapping VMs', () => {
+    // m5-host: 512 − 8 GiB reserve = 516,096 MiB for guests. 63 m5.large (8,192 MiB, working set = all of it, nothing to balloon)
+    // at ratio 1.1: configured 516,096, capacity 516,096 − 63 × 64 = 512,064: 4,032 MiB of pressure.
+    // Sharing on: 62 × 256 = 15,872 MiB saved ≥ 4,032, nothing swapped. Off: all 4,032 swapped, from every VM.
+    // (The test world places VMs where it is told, past the scheduler's CPU admission.)
+    const swappedWith = (pageSharing: boolean) => {
+      const w = new World({ ramRatio: 1.1, pageSharing });
+      const h = w.host('m5-host');
+      const vms = Array.from({ length: 63 }, () => w.vm(h, 'm5.large', {}, LINUX));
+      for (const vm of vms) w.dataPlane.setWorkload(vm.vmId, { memory: { workingSetMiB: 8192, dirtyRateMiBps: 0 } });
+      w.run(MS_PER_HOUR);
+      const host = w.dataPlane.hostView(h);
+      // A bucket closes at the host's next change: its end values are the state above.
+      w.dataPlane.setWorkload(vms[0].vmId, { cpu: { model: 'constant', cores: 0.1 } });
+      w.run(1);
+      const last = w.buckets.filter((b) => b.kind === 'host' && b.id === h).at(-1)!.bucket.end;
+      return { host, swappingVms: last[HOST.swappedInstances], vmm: last[HOST.vmmMemoryMiB], occupied: last[HOST.occupied] };
+    };
+    const on = swappedWith(true);
+    expect(on.host.memory.sharedMiB).toBe(63 * 256);
+    expect(on.host.memory.swappedMiB).toBe(0);
+    expect(on.swappingVms).toBe(0);
+    const off = swappedWith(false);
+    expect(off.host.memory.sharedMiB).toBe(0);
+    expect(off.host.memory.swappedMiB).toBe(4032);
+    expect(off.swappingVms).toBe(63);
+    expect(off.vmm).toBe(63 * 64);
+    expect(off.occupied).toBe(1);
   });
 });
 

@@ -6,7 +6,8 @@ import { IDLE_WORKING_SET_MIB } from './types';
 /**
  * A host recomputation's memory step (docs/model.md §3.2), when its members or their working sets
  * changed: all resident while the configured memory fits; otherwise sharing, ballooning and
- * swapping under the admin's RAM ratio (`reclaimMemory`).
+ * swapping under the admin's RAM ratio (`reclaimMemory`); sharing only if the data plane's
+ * `pageSharing` is on.
  */
 export function reclaimHostMemory(s: DataPlaneState, h: HostRt, rts: VmRt[]): void {
   const host = h.host;
@@ -29,10 +30,11 @@ export function reclaimHostMemory(s: DataPlaneState, h: HostRt, rts: VmRt[]): vo
       rt.slowdown = 1;
     }
     h.resident = configured;
-    h.sharedMem = h.ballooned = h.swapped = 0;
+    h.sharedMem = h.ballooned = h.swapped = h.swappedVms = 0;
     return;
   }
-  const r = reclaimMemory({ hostMemoryMiB: capacity, overcommitRatio: Math.max(1, s.ramRatio(host)), vms: members });
+  const r = reclaimMemory({ hostMemoryMiB: capacity, overcommitRatio: Math.max(1, s.ramRatio(host)), vms: members, ...(s.pageSharing ? {} : { shareableMiBPerVm: 0 }) });
+  let swappedVms = 0;
   for (let i = 0; i < holders.length; i++) {
     const m = r.vms[i];
     const rt = holders[i];
@@ -41,7 +43,9 @@ export function reclaimHostMemory(s: DataPlaneState, h: HostRt, rts: VmRt[]): vo
     rt.ballooned = m.balloonedMiB;
     rt.swapped = m.swappedMiB;
     rt.slowdown = m.slowdownFactor;
+    if (m.swappedMiB > 0) swappedVms++;
   }
+  h.swappedVms = swappedVms;
   h.resident = r.host.residentMiB;
   h.sharedMem = r.host.sharedMiB;
   h.ballooned = r.host.balloonedMiB;

@@ -15,6 +15,8 @@ export const HOST_METRICS = [
   'memoryCapacityMiB', 'memoryConfiguredMiB', 'memoryResidentMiB', 'memorySharedMiB', 'memoryBalloonedMiB', 'memorySwappedMiB',
   'iopsDelivered', 'iopsThrottled', 'nicMbps', 'crossAzMbps', 'internetMbps', 'powerWatts', 'energyKWh', 'instances',
   'guaranteeViolations', 'failed',
+  // Memory per application and overcommit (experiments): hosts with a VM, VMs swapping, the VMM's per-VM memory.
+  'occupied', 'swappedInstances', 'vmmMemoryMiB', 'occupiedPowerWatts',
 ] as const;
 
 export const FLEET_METRICS = [

@@ -133,6 +133,10 @@ export class MetricsRecorder {
     changed = put(v, HOST.instances, instances) || changed;
     changed = put(v, HOST.guaranteeViolations, h.violations) || changed;
     changed = put(v, HOST.failed, host.state === 'failed' ? 1 : 0) || changed;
+    changed = put(v, HOST.occupied, instances > 0 ? 1 : 0) || changed;
+    changed = put(v, HOST.swappedInstances, h.swappedVms) || changed;
+    changed = put(v, HOST.vmmMemoryMiB, instances * host.memoryFootprintMiB(0)) || changed;
+    changed = put(v, HOST.occupiedPowerWatts, instances > 0 ? h.energy.watts : 0) || changed;
     const slope = h.energy.watts * KWH_PER_WATT_MS;
     if (slope !== h.slopes[HOST.energyKWh]) changed = true;
     h.slopes[HOST.energyKWh] = slope;

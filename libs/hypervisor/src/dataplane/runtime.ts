@@ -234,6 +234,8 @@ export class HostRt {
   sharedMem = 0;
   ballooned = 0;
   swapped = 0;
+  /** VMs with any memory swapped out. */
+  swappedVms = 0;
   iops = 0;
   iopsThrottled = 0;
   nicMbps = 0;

@@ -37,6 +37,8 @@ export class DataPlaneState {
   readonly snapHosts = new Set<HostRt>();
   readonly migration: MigrationSettings;
   readonly ramRatio: (host: Host) => number;
+  /** Content-based page sharing under pressure (DataPlaneOptions.pageSharing). */
+  readonly pageSharing: boolean;
   readonly metrics: MetricsRecorder;
 
   constructor(
@@ -47,6 +49,7 @@ export class DataPlaneState {
     this.engine = fleet.engine;
     this.migration = { ...DEFAULT_MIGRATION_SETTINGS, ...options.migration };
     this.ramRatio = options.ramRatio ?? (() => 1);
+    this.pageSharing = options.pageSharing ?? true;
     this.metrics = new MetricsRecorder(this.engine, options.metrics);
     this.flushDirty = () => {
       this.flushScheduled = false;

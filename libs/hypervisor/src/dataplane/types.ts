@@ -42,6 +42,11 @@ export interface DataPlaneOptions {
   /** The admin's RAM allocation ratio for a host (overcommit); 1 = no oversubscription. */
   readonly ramRatio?: (host: Host) => number;
   readonly migration?: Partial<MigrationSettings>;
+  /**
+   * Content-based page sharing under memory pressure (docs/model.md §3.2), default on. Off, the
+   * reclaimer shares nothing and goes straight to ballooning and swapping.
+   */
+  readonly pageSharing?: boolean;
   readonly metrics?: {
     readonly periodMs?: number;
     /** Record per-VM series (default true); hosts and the fleet are always recorded when `onBucket` is set. */

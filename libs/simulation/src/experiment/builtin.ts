@@ -1,5 +1,7 @@
 import { mergePatch } from '../scenario/merge-patch';
 import { Experiment } from './experiment';
+import { CONSOLIDATION } from './builtins/consolidation';
+import { MEMORY_OVERCOMMIT } from './builtins/memory-overcommit';
 import { DRIVER_DOMAIN_EXPERIMENT } from './builtins/driver-domain';
 import { VIRTUALIZATION_OVERHEAD_EXPERIMENT } from './builtins/virtualization-overhead';
 
@@ -33,6 +35,8 @@ const PLACEMENT_POLICY: Experiment = {
 
 const BUILT_IN: readonly Experiment[] = [
   PLACEMENT_POLICY,
+  CONSOLIDATION,
+  MEMORY_OVERCOMMIT,
   DRIVER_DOMAIN_EXPERIMENT,
   VIRTUALIZATION_OVERHEAD_EXPERIMENT,
 ];

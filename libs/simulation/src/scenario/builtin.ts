@@ -1,5 +1,5 @@
 import { mergePatch } from './merge-patch';
-import { Scenario } from './scenario';
+import { HostTypeSpec, Scenario } from './scenario';
 
 /**
  * Scenarios that ship with Nimbus (docs/scenarios.md). Their data ships too (data/), so they run
@@ -117,6 +117,96 @@ const CLOUDSIM_PLANETLAB_20110303: Scenario = {
   policies: { cloudsim: { policy: 'thr-mmt', parameter: 0.8 } },
 };
 
+// ---- memory: consolidation and overcommit (docs/experiments/consolidation.md, memory-overcommit.md) ----
+
+/**
+ * A small one-socket virtualization host for the memory experiments: 18 cores × 2 threads and
+ * 64 GiB for guests plus 512 MiB, so that eight 8 GiB VMs fit exactly with their 64 MiB of VMM
+ * overhead each (8 × 8,256 MiB = 66,048 MiB). Its power curve is an estimate for a one-socket
+ * server (SPECpower_ssj2008 results of one-socket Xeon servers idle near 50 W and peak near 140 W).
+ */
+const SMALL_HOST: HostTypeSpec = {
+  name: 'small-host', description: '1 × 18-core Xeon, 64.5 GiB, hardware-assisted (memory experiments)', sockets: 1, coresPerSocket: 18, threadsPerCore: 2,
+  memoryMiB: 66_048, hypervisorReserveMiB: 0, families: ['m5'], virtualization: 'hardware-assisted', nic: { gbps: 25, sriov: true },
+  storage: { iops: 100_000, mibps: 2_000 }, power: [50, 62, 70, 77, 84, 91, 99, 108, 118, 129, 140],
+};
+
+/** An estimate of one such host's monthly cost: ≈ $8,000 amortized over four years, plus power, space and operations (docs/experiments/consolidation.md). */
+const SMALL_HOST_MONTHLY_USD = '300';
+
+/**
+ * VMs sized to the GiB, as a private cloud sizes them (1–32 GiB, one vCPU per 4 GiB as m5, priced
+ * as m5 per GiB: $0.096 ÷ 8 GiB = $0.012 per GiB-hour), so that `size: fit` wastes less than a GiB.
+ */
+const GIB_TYPES = Array.from({ length: 32 }, (_, i) => ({
+  name: `vm-${i + 1}g`, family: 'm5' as const, vcpus: Math.ceil((i + 1) / 4), memoryMiB: (i + 1) * 1024, price: { linux: (0.012 * (i + 1)).toFixed(3) },
+}));
+
+/**
+ * 160 applications (working sets uniform in 256–3,840 MiB, 10 % of a vCPU each) on one guest OS
+ * per VM, VMs sized to fit (`size: fit`), packed on up to 12 small hosts for a day. The experiment
+ * `consolidation` sets `memory.applicationsPerVm` (1: a VM per application; 8: shared OS) and
+ * page sharing.
+ */
+const CONSOLIDATION_APPS: Scenario = {
+  version: 1,
+  name: 'consolidation-apps',
+  description: '160 applications for a day, one per VM or eight per VM on one guest OS, VMs sized to their working set, on up to 12 small hosts (RAM ratio 1.2).',
+  seed: 2019,
+  start: '2026-01-05T00:00:00Z',
+  durationHours: 24,
+  bucketSeconds: 3600,
+  hostTypes: [SMALL_HOST],
+  fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'small-host', count: 12 }] }] },
+  instanceTypes: { catalog: [], custom: GIB_TYPES },
+  tenants: [
+    {
+      id: 'apps',
+      workloads: [{
+        kind: 'synthetic', name: 'apps', zone: 'us-east-1a', image: 'linux', initial: 160, arrivals: { ratePerHour: 0 }, lifetime: { distribution: 'forever' },
+        size: { distribution: 'fit' }, utilization: { distribution: 'fixed', percent: 10 },
+        memory: { applicationsPerVm: 1, guestOsMiB: 512, workingSet: { distribution: 'uniform', minMiB: 256, maxMiB: 3840 } },
+      }],
+    },
+  ],
+  policies: { placement: { weigher: 'pack', cpuAllocationRatio: 4, ramAllocationRatio: 1.2 }, memory: { pageSharing: true }, hostCost: { monthlyUsd: SMALL_HOST_MONTHLY_USD } },
+};
+
+/**
+ * 96 m5.large VMs (8 GiB) for a day on 12 small hosts: at RAM ratio 1.0 they fill all 12 exactly
+ * (eight each). Each VM's working set is its guest OS's 512 MiB plus a fraction, uniform in
+ * 0.2–0.8, of the rest. A provider that sells memory as guaranteed credits swapped time in full
+ * (guarantee-violation credit 100 %). The experiment `memory-overcommit` raises the RAM ratio.
+ */
+const OVERCOMMIT_FLEET: Scenario = {
+  version: 1,
+  name: 'overcommit-fleet',
+  description: '96 m5.large VMs (working sets 20–80 % of their memory) for a day on 12 small hosts that hold them exactly at RAM ratio 1.0; swapped time credited in full.',
+  seed: 2019,
+  start: '2026-01-05T00:00:00Z',
+  durationHours: 24,
+  bucketSeconds: 3600,
+  hostTypes: [SMALL_HOST],
+  fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'small-host', count: 12 }] }] },
+  instanceTypes: { catalog: ['m5.large'] },
+  tenants: [
+    {
+      id: 'tenants',
+      workloads: [{
+        kind: 'synthetic', name: 'vms', zone: 'us-east-1a', image: 'linux', initial: 96, arrivals: { ratePerHour: 0 }, lifetime: { distribution: 'forever' },
+        size: { distribution: 'fixed', instanceType: 'm5.large' }, utilization: { distribution: 'fixed', percent: 10 },
+        memory: { guestOsMiB: 512, workingSet: { distribution: 'fraction', min: 0.3, max: 0.9 } },
+      }],
+    },
+  ],
+  policies: {
+    placement: { weigher: 'pack', cpuAllocationRatio: 4, ramAllocationRatio: 1 },
+    credits: { guaranteeViolation: { creditPercent: '100', minimumDurationMs: 0 } },
+    memory: { pageSharing: true },
+    hostCost: { monthlyUsd: SMALL_HOST_MONTHLY_USD },
+  },
+};
+
 // ---- driver domain and virtualization overhead (docs/experiments/driver-domain.md, virtualization-overhead.md) ----
 
 /** A one-socket server of 16 cores and 2 threads per core (32 hardware threads), 160 GiB: paravirtual with a driver domain, no SR-IOV. */
@@ -188,7 +278,9 @@ const VIRTUALIZATION_OVERHEAD: Scenario = {
   policies: { placement: { weigher: 'spread' } },
 };
 
-const BUILT_IN: ReadonlyMap<string, Scenario> = new Map([AZURE_SMALL, PLANETLAB_20110303, CLOUDSIM_PLANETLAB_20110303, DRIVER_DOMAIN, VIRTUALIZATION_OVERHEAD].map((s) => [s.name, s]));
+const BUILT_IN: ReadonlyMap<string, Scenario> = new Map(
+  [AZURE_SMALL, PLANETLAB_20110303, CLOUDSIM_PLANETLAB_20110303, CONSOLIDATION_APPS, OVERCOMMIT_FLEET, DRIVER_DOMAIN, VIRTUALIZATION_OVERHEAD].map((s) => [s.name, s]),
+);
 
 export function builtInScenarioNames(): string[] {
   return [...BUILT_IN.keys()].sort();

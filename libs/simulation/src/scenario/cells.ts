@@ -53,7 +53,7 @@ export function joinCellResults(s: Scenario, cells: readonly ScenarioResult[]): 
   return assembleResult(
     {
       scenario: s.name, seed: s.seed, startMs: r.startMs, bucketMs: r.bucketMs, buckets: r.buckets, cancelled: cells.some((c) => c.cancelled),
-      simulatedMs: Math.min(...cells.map((c) => c.simulatedMs)), outputs: s.outputs,
+      simulatedMs: Math.min(...cells.map((c) => c.simulatedMs)), outputs: s.outputs, hostMonthlyUsd: s.policies?.hostCost?.monthlyUsd,
     },
     cells.map(partialOfCell),
   );

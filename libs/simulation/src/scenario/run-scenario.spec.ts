@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { HP_PROLIANT_ML110_G4_WATTS } from '@nimbus/hypervisor';
 import {
-  joinCellResults, parseAzureDistributions, resultToCsv, runScenario, Scenario, ScenarioData, ScenarioResult, splitIntoCells, validateScenario,
+  builtInScenario, joinCellResults, parseAzureDistributions, resultToCsv, runScenario, Scenario, ScenarioData, ScenarioResult, splitIntoCells, validateScenario,
 } from '@nimbus/simulation';
 
 const azure = parseAzureDistributions(JSON.parse(gunzipSync(readFileSync(join(__dirname, '../../../../data/azure2019-distributions.json.gz'))).toString()).files);
@@ -192,6 +192,39 @@ describe('runScenario', () => {
       }),
       { seed: 21, numRuns: 3 },
     );
+  });
+
+  it('joins cells to the single run with memory working sets, applications per VM, swapping and host cost', async () => {
+    // The memory experiments' figures (hosts used, swapped guests, VMM memory, applications, host cost) add across zones.
+    const base = builtInScenario('overcommit-fleet')!;
+    const w = base.tenants[0].workloads[0];
+    const s = valid({
+      ...base,
+      durationHours: 6,
+      fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'small-host', count: 4 }] }, { name: 'us-east-1b', hosts: [{ type: 'small-host', count: 4 }] }] },
+      instanceTypes: { catalog: ['m5.large', 'm5.2xlarge', 'm5.4xlarge'] },
+      tenants: [
+        { id: 'a', workloads: [{ ...w, initial: 40 }] },
+        {
+          id: 'b',
+          workloads: [{
+            ...w, zone: 'us-east-1b', initial: 30, size: { distribution: 'fit' }, arrivals: { ratePerHour: 4 }, lifetime: { distribution: 'exponential', meanHours: 3 },
+            memory: { applicationsPerVm: 4, guestOsMiB: 512, workingSet: { distribution: 'uniform', minMiB: 1024, maxMiB: 6144 } },
+          }],
+        },
+      ],
+      policies: { ...base.policies, placement: { weigher: 'pack', cpuAllocationRatio: 4, ramAllocationRatio: 2 }, memory: { pageSharing: false } },
+    });
+    const cells = splitIntoCells(s)!;
+    expect(cells).toHaveLength(2);
+    const single = await runScenario(s, DATA);
+    const joined = joinCellResults(s, await Promise.all(cells.map((c) => runScenario(c, DATA))));
+    expect(firstDifference(joined, single)).toBeNull();
+    expect(joined.digest).toBe(single.digest);
+    // The run exercised what it is about: swapping, several applications per VM, a host cost.
+    expect(single.headline.swappedGuestHours).toBeGreaterThan(0);
+    expect(series(single, 'applications', 'tenant', 'b')!.some((x, i) => x > series(single, 'instances', 'tenant', 'b')![i])).toBe(true);
+    expect(single.headline.hostCostUsd).toBeGreaterThan(0);
   });
 
   it('is deterministic with consolidation, hot-spot relief, power-off and drains', async () => {

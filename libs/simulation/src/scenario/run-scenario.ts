@@ -36,7 +36,10 @@ export async function runScenario(s: Scenario, data: ScenarioData, options: RunS
   if (s.policies?.cloudsim) return runCloudSimScenario(s, data, options);
   const world = World.create(
     { startMs: r.startMs, hosts: hostRecords(r), scheduler: r.scheduler, rebalancer: r.rebalancer },
-    { metrics: { vms: s.outputs?.instanceMetrics === true, periodMs: r.bucketMs }, hostTypes: r.inlineHostTypes },
+    {
+      metrics: { vms: s.outputs?.instanceMetrics === true, periodMs: r.bucketMs }, hostTypes: r.inlineHostTypes,
+      ...(s.policies?.memory?.pageSharing !== undefined ? { pageSharing: s.policies.memory.pageSharing } : {}),
+    },
   );
   try {
     const recorder = new ScenarioRecorder(r, world);
@@ -57,7 +60,7 @@ export async function runScenario(s: Scenario, data: ScenarioData, options: RunS
     return assembleResult(
       {
         scenario: s.name, seed: s.seed, startMs: r.startMs, bucketMs: r.bucketMs, buckets: r.buckets, cancelled: !outcome.completed,
-        simulatedMs: outcome.reachedMs - r.startMs, outputs: s.outputs,
+        simulatedMs: outcome.reachedMs - r.startMs, outputs: s.outputs, hostMonthlyUsd: s.policies?.hostCost?.monthlyUsd,
       },
       partials,
     );

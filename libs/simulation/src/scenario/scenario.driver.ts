@@ -1,5 +1,5 @@
 import {
-  AVAILABILITY_ZONES, CpuWorkload, DomainError, Image, InstanceType, MS_PER_HOUR, resolveCpuParams, resolveVolume, SimTime, validateWorkload, Workload, TRACE_MAX_POINTS,
+  AVAILABILITY_ZONES, CpuWorkload, DomainError, IDLE_WORKING_SET_MIB, Image, InstanceType, MS_PER_HOUR, resolveCpuParams, resolveVolume, SimTime, validateWorkload, Workload, TRACE_MAX_POINTS,
 } from '@nimbus/hypervisor';
 import { attachVolume, createVolume, deleteVolume } from '../commands/resources';
 import { launch } from '../commands/launch';
@@ -11,7 +11,7 @@ import { AzureDistributions, datasetKey, DatasetRef, PLANETLAB_INTERVAL_SECONDS,
 import { ArrivalProcess, quantile, RandomStream, streamSeed } from './random';
 import { ScenarioRecorder } from './results/recorder';
 import { ResolvedScenario, imageFor, ioVolumeRequest } from './scenario.defaults';
-import { SyntheticWorkloadSpec, TenantSpec, TraceWorkloadSpec, WorkloadSpec } from './scenario';
+import { MemorySpec, SyntheticWorkloadSpec, TenantSpec, TraceWorkloadSpec, WorkloadSpec } from './scenario';
 
 /** A dataset the scenario needs was not given to the run. */
 export class ScenarioDataMissing extends Error {
@@ -49,6 +49,8 @@ interface WorkloadContext {
   readonly image: Image;
   /** Draws per VM: sizes, lifetimes, utilizations. */
   readonly vms: RandomStream;
+  /** Draws per application (working sets), apart from the VMs' so that every packing of the same applications sees the same ones. */
+  readonly apps: RandomStream;
 }
 
 /**
@@ -73,7 +75,9 @@ export class ScenarioDriver {
     for (const tenant of s.tenants) {
       tenant.workloads.forEach((w, j) => {
         const name = w.name ?? `w${j}`;
-        const ctx: WorkloadContext = { tenant, name, image: imageFor(w.image)!, vms: new RandomStream(streamSeed(s.seed, 'vms', tenant.id, name)) };
+        const ctx: WorkloadContext = {
+          tenant, name, image: imageFor(w.image)!, vms: new RandomStream(streamSeed(s.seed, 'vms', tenant.id, name)), apps: new RandomStream(streamSeed(s.seed, 'apps', tenant.id, name)),
+        };
         if (w.kind === 'synthetic') this.startSynthetic(ctx, w);
         else this.startTrace(ctx, w);
       });
@@ -87,7 +91,10 @@ export class ScenarioDriver {
 
   private startSynthetic(ctx: WorkloadContext, w: SyntheticWorkloadSpec): void {
     const s = this.r.scenario;
-    for (let i = 0; i < (w.initial ?? 0); i++) this.request(ctx, w);
+    const k = w.memory?.applicationsPerVm ?? 1;
+    // With k applications per VM, `initial` counts applications: ⌈initial ÷ k⌉ VMs, one request each.
+    if (k > 1) for (let left = w.initial ?? 0; left > 0; left -= k) this.request(ctx, w, Math.min(k, left));
+    else for (let i = 0; i < (w.initial ?? 0); i++) this.request(ctx, w);
     const arrivals = new ArrivalProcess(w.arrivals, this.r.startMs, new RandomStream(streamSeed(s.seed, 'arrivals', ctx.tenant.id, ctx.name)));
     const next = (after: SimTime) => {
       const t = arrivals.next(after, this.r.endMs);
@@ -100,23 +107,41 @@ export class ScenarioDriver {
     next(this.r.startMs);
   }
 
-  /** One launch request of the workload: a deployment of one or more VMs of one drawn type. */
-  private request(ctx: WorkloadContext, w: SyntheticWorkloadSpec): void {
+  /**
+   * One launch request of the workload: a deployment of one or more VMs of one type. Without
+   * `applications` given, the deployment's size is drawn (one, or Azure's), in applications; they
+   * are packed `memory.applicationsPerVm` to a VM.
+   */
+  private request(ctx: WorkloadContext, w: SyntheticWorkloadSpec, applications?: number): void {
     const azure = this.data.azure2019;
     const needAzure = (): AzureDistributions => {
       if (!azure) throw new ScenarioDataMissing({ kind: 'azure2019' });
       return azure;
     };
-    const count = w.arrivals.deployments === 'azure2019' ? deploymentSize(needAzure(), ctx.vms) : 1;
-    const type = this.drawType(ctx, w, needAzure);
-    const ids = this.launch(ctx, w, type, count);
-    for (const vmId of ids) {
+    const apps = applications ?? (w.arrivals.deployments === 'azure2019' ? deploymentSize(needAzure(), ctx.vms) : 1);
+    const k = w.memory?.applicationsPerVm ?? 1;
+    const perVm = Array.from({ length: Math.ceil(apps / k) }, (_, i) => Math.min(k, apps - i * k));
+    // Each application's working-set draw (uniform in [0, 1)), VM by VM, from the applications' own stream.
+    const draws = w.memory ? perVm.map((n) => Array.from({ length: n }, () => ctx.apps.uniform())) : [];
+    const type = w.size.distribution === 'fit' ? this.fitType(Math.max(...draws.map((d) => workingSetMiB(w.memory!, d, 0)))) : this.drawType(ctx, w, needAzure);
+    const ids = this.launch(ctx, w, type, perVm.length);
+    ids.forEach((vmId, i) => {
+      this.recorder.applications(vmId, perVm[i]);
       const hours = this.drawLifetime(w, ctx.vms, needAzure);
       const cpu = this.drawCpu(w, type, ctx, needAzure);
-      this.setWorkload(ctx, vmId, type, { cpu, ...this.deviceWorkload(ctx, w, vmId) });
+      const memory = w.memory ? { workingSetMiB: Math.min(type.memoryMiB, workingSetMiB(w.memory, draws[i], type.memoryMiB)), dirtyRateMiBps: 0 } : undefined;
+      this.setWorkload(ctx, vmId, type, { cpu, ...(memory ? { memory } : {}), ...this.deviceWorkload(ctx, w, vmId) });
       const end = this.world.now + Math.round(hours * MS_PER_HOUR);
       if (hours !== Infinity && end < this.r.endMs) this.world.engine.schedule(end, () => this.terminate(ctx, vmId));
-    }
+    });
+  }
+
+  /** `size: fit`: the type on sale with the least memory that holds the working set (ties: fewer vCPUs, then the name); none holds it: the largest. */
+  private fitType(workingSetMiB: number): InstanceType {
+    const types = [...this.r.instanceTypes.values()];
+    const fits = types.filter((t) => t.memoryMiB >= workingSetMiB);
+    const order = (a: InstanceType, b: InstanceType) => a.memoryMiB - b.memoryMiB || a.vcpus - b.vcpus || (a.name < b.name ? -1 : 1);
+    return fits.length > 0 ? fits.sort(order)[0] : types.sort(order)[types.length - 1];
   }
 
   private drawType(ctx: WorkloadContext, w: SyntheticWorkloadSpec, azure: () => AzureDistributions): InstanceType {
@@ -361,6 +386,23 @@ export class ScenarioDriver {
 /** The volume of a VM's workload IO: `vol-` and the VM id's 17 hex digits. */
 function volumeIdOf(vmId: string): string {
   return `vol-${vmId.slice(2)}`;
+}
+
+/**
+ * A VM's working set, MiB: its guest OS's plus each application's, from that application's
+ * uniform draw `u` (docs/scenarios.md, "Memory and applications"). `fraction` is of the memory the
+ * guest OS leaves in a VM of `memoryMiB`, divided among its applications.
+ */
+export function workingSetMiB(m: MemorySpec, draws: readonly number[], memoryMiB: number): number {
+  const os = m.guestOsMiB ?? IDLE_WORKING_SET_MIB;
+  const ws = m.workingSet;
+  let total = os;
+  for (const u of draws) {
+    if (ws.distribution === 'fixed') total += ws.mib;
+    else if (ws.distribution === 'uniform') total += Math.round(ws.minMiB + u * (ws.maxMiB - ws.minMiB));
+    else total += Math.round(((ws.min + u * (ws.max - ws.min)) * Math.max(0, memoryMiB - os)) / draws.length);
+  }
+  return total;
 }
 
 /** Azure's VMs per deployment; the published CDF stops at 50 (97.4 %): larger ones count as 50. */

@@ -36,6 +36,32 @@ const mtbf = {
   properties: { mtbfHours: positiveNumber, mttrHours: positiveNumber },
 } as const;
 
+/** A workload's memory: the guest OS and the applications of each VM (docs/scenarios.md, "Memory and applications"). */
+const memory = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['workingSet'],
+  properties: {
+    applicationsPerVm: { type: 'integer', minimum: 1, maximum: 1000 },
+    guestOsMiB: { type: 'integer', minimum: 0, maximum: 1024 * 1024 },
+    workingSet: {
+      type: 'object',
+      required: ['distribution'],
+      discriminator: { propertyName: 'distribution' },
+      oneOf: [
+        { type: 'object', additionalProperties: false, required: ['mib'], properties: { distribution: { const: 'fixed' }, mib: { type: 'integer', minimum: 0, maximum: 64 * 1024 * 1024 } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['minMiB', 'maxMiB'],
+          properties: { distribution: { const: 'uniform' }, minMiB: { type: 'integer', minimum: 0, maximum: 64 * 1024 * 1024 }, maxMiB: { type: 'integer', minimum: 0, maximum: 64 * 1024 * 1024 } },
+        },
+        { type: 'object', additionalProperties: false, required: ['min', 'max'], properties: { distribution: { const: 'fraction' }, min: fraction, max: fraction } },
+      ],
+    },
+  },
+} as const;
+
 const workloadCommon = {
   name,
   zone,
@@ -108,6 +134,7 @@ const synthetic = {
             },
           },
         },
+        { type: 'object', additionalProperties: false, properties: { distribution: { const: 'fit' } } },
       ],
     },
     utilization: {
@@ -129,6 +156,7 @@ const synthetic = {
         },
       ],
     },
+    memory,
     // ---- IO, network and privileged operations ----
     io: {
       type: 'object',
@@ -388,6 +416,9 @@ export const SCENARIO_SCHEMA: Record<string, unknown> = {
             },
           },
         },
+        // ---- memory and host cost ----
+        memory: { type: 'object', additionalProperties: false, properties: { pageSharing: { type: 'boolean' } } },
+        hostCost: { type: 'object', additionalProperties: false, required: ['monthlyUsd'], properties: { monthlyUsd: price } },
       },
     },
     faults: {

@@ -123,6 +123,8 @@ export interface SyntheticWorkloadSpec extends WorkloadCommon {
   readonly lifetime: LifetimeSpec;
   readonly size: SizeSpec;
   readonly utilization: UtilizationSpec;
+  /** The VMs' memory working sets, and the applications each VM runs on its one guest OS (default: the idle working set, one per VM). */
+  readonly memory?: MemorySpec;
   // ---- IO, network and privileged operations (the VMM's workload parts beyond CPU, docs/scenarios.md) ----
   /** Block IO on one EBS volume per VM, created and attached at launch and deleted at termination. */
   readonly io?: IoDemandSpec;
@@ -138,6 +140,32 @@ export interface IoDemandSpec {
   readonly throughputMiBps: number;
   readonly volume?: { readonly type: 'gp2' | 'gp3' | 'io2'; readonly sizeGiB: number; readonly iops?: number; readonly throughputMiBps?: number };
 }
+
+/**
+ * What a VM's memory holds (docs/scenarios.md, "Memory and applications"): one guest OS and
+ * `applicationsPerVm` applications, each with its working set. The VM's working set is the guest
+ * OS's plus its applications', capped at its memory. With more than one application per VM, the
+ * workload's counts are of applications: `initial` applications make ⌈initial ÷ k⌉ VMs, a request
+ * of n applications ⌈n ÷ k⌉ VMs, filled in order (the last may hold fewer).
+ */
+export interface MemorySpec {
+  /** Applications sharing each VM's guest OS (default 1). */
+  readonly applicationsPerVm?: number;
+  /** The guest OS's own working set per VM, MiB (default 512, the idle working set of docs/model.md §3.2). */
+  readonly guestOsMiB?: number;
+  /** Each application's working set. */
+  readonly workingSet: WorkingSetSpec;
+}
+
+/**
+ * An application's working set: a fixed size, a size drawn uniformly, or a fraction (drawn
+ * uniformly) of the memory the guest OS leaves in the VM, shared among its applications (not with
+ * `size: fit`, where the type follows from the working set).
+ */
+export type WorkingSetSpec =
+  | { readonly distribution: 'fixed'; readonly mib: number }
+  | { readonly distribution: 'uniform'; readonly minMiB: number; readonly maxMiB: number }
+  | { readonly distribution: 'fraction'; readonly min: number; readonly max: number };
 
 export interface ArrivalsSpec {
   /** Mean requests per hour (Poisson), before modulation. */
@@ -159,7 +187,9 @@ export type LifetimeSpec =
 export type SizeSpec =
   | { readonly distribution: 'azure2019' }
   | { readonly distribution: 'fixed'; readonly instanceType: string }
-  | { readonly distribution: 'mix'; readonly mix: readonly { readonly instanceType: string; readonly weight: number }[] };
+  | { readonly distribution: 'mix'; readonly mix: readonly { readonly instanceType: string; readonly weight: number }[] }
+  /** The type on sale with the least memory that holds the VM's working set (`memory`; ties: fewer vCPUs, then the name). */
+  | { readonly distribution: 'fit' };
 
 /**
  * The VM's CPU demand over time. `azure2019` draws each VM's average (and P95) CPU from `cpu.txt`;
@@ -198,6 +228,21 @@ export interface PoliciesSpec {
    * reproduction") instead of Nimbus's engine: its hosts, VMs and metrics, with this policy.
    */
   readonly cloudsim?: CloudSimPolicySpec;
+  // ---- memory and host cost (experiments consolidation, memory-overcommit) ----
+  /** The VMMs' memory reclamation. */
+  readonly memory?: MemoryPolicySpec;
+  /** What a host costs its operator, for the results' host-cost figures (default: not modelled, 0). */
+  readonly hostCost?: HostCostSpec;
+}
+
+export interface MemoryPolicySpec {
+  /** Content-based page sharing under memory pressure (docs/model.md §3.2), default true. */
+  readonly pageSharing?: boolean;
+}
+
+export interface HostCostSpec {
+  /** One host's cost per month (730 hours), USD as a decimal string: amortized purchase, power, space. */
+  readonly monthlyUsd: string;
 }
 
 /** CloudSim's PlanetLab policies: NonPowerAware, DVFS, or an overload detector with MMT VM selection. */
@@ -268,6 +313,8 @@ export const SERIES_NAMES = [
   'iopsThrottled', 'hostGuaranteeViolations', 'powerWatts', 'energyKWh', 'hostsOn', 'hostsOff', 'hostsFailed',
   'instances', 'vcpus', 'requestsAccepted', 'requestsRefused', 'instancesLaunched', 'guaranteeViolatedInstances', 'impairedInstances',
   'migrations', 'migrationDowntimeMs', 'revenueUsd', 'licensedInstances',
+  // memory and applications (experiments consolidation, memory-overcommit)
+  'hostsUsed', 'swappedInstances', 'vmmMemoryMiB', 'applications', 'hostsUsedPowerWatts',
   // ---- driver domain, virtualization overhead, per-instance metrics (docs/scenarios.md) ----
   'cpuHardwareCores', 'driverDomainCores', 'driverDomainFailures', 'driverDomainImpairments',
   ...INSTANCE_SERIES_NAMES,

@@ -75,6 +75,24 @@ describe('validateScenario', () => {
       ['/tenants/0/workloads/0/size: needs instance types on sale to choose from, and none is'],
     ],
     ['a zone given twice', (d: any) => d.fleet.zones.push({ name: 'us-east-1a', hosts: [{ type: 'm5-host', count: 1 }] }), ["/fleet/zones/1/name: 'us-east-1a' is given twice (also at /fleet/zones/0)"]],
+    // ---- memory and applications ----
+    ['a fitted size without memory', (d: any) => (d.tenants[0].workloads[0].size = { distribution: 'fit' }), ["/tenants/0/workloads/0/size: 'fit' needs the workload's memory (the working set the type must hold)"]],
+    [
+      'a fitted size with working sets as fractions of the memory',
+      (d: any) => {
+        d.tenants[0].workloads[0].size = { distribution: 'fit' };
+        d.tenants[0].workloads[0].memory = { workingSet: { distribution: 'fraction', min: 0.2, max: 0.5 } };
+      },
+      ["/tenants/0/workloads/0/memory/workingSet/distribution: 'fraction' is of the VM's memory, which 'fit' chooses from the working set: give a size in MiB"],
+    ],
+    [
+      'a uniform working set upside down',
+      (d: any) => (d.tenants[0].workloads[0].memory = { workingSet: { distribution: 'uniform', minMiB: 2048, maxMiB: 1024 } }),
+      ['/tenants/0/workloads/0/memory/workingSet/maxMiB: must be ≥ minMiB'],
+    ],
+    ['no applications per VM', (d: any) => (d.tenants[0].workloads[0].memory = { applicationsPerVm: 0, workingSet: { distribution: 'fixed', mib: 1 } }), ['/tenants/0/workloads/0/memory/applicationsPerVm: must be ≥ 1']],
+    ['an unknown memory policy', (d: any) => (d.policies = { memory: { pageSharing: 'yes' } }), ['/policies/memory/pageSharing: must be a boolean']],
+    ['a host cost as a number', (d: any) => (d.policies = { hostCost: { monthlyUsd: 300 } }), ['/policies/hostCost/monthlyUsd: must be a string']],
   ])('names the path of %s', (_what, breakIt, expected) => {
     const doc = base();
     breakIt(doc);
@@ -99,7 +117,7 @@ describe('validateScenario', () => {
   });
 
   it('accepts every built-in scenario', () => {
-    expect(builtInScenarioNames()).toEqual(['azure-small', 'cloudsim-planetlab-20110303', 'driver-domain', 'planetlab-20110303', 'virtualization-overhead']);
+    expect(builtInScenarioNames()).toEqual(['azure-small', 'cloudsim-planetlab-20110303', 'consolidation-apps', 'driver-domain', 'overcommit-fleet', 'planetlab-20110303', 'virtualization-overhead']);
     for (const name of builtInScenarioNames()) expect(errorsOf(builtInScenario(name))).toEqual([]);
   });
 

@@ -203,6 +203,15 @@ function semanticErrors(s: Scenario): ScenarioError[] {
         });
         if (w.utilization.distribution === 'fixed' && w.utilization.p95Percent !== undefined && w.utilization.p95Percent < w.utilization.percent)
           err(at('utilization', 'p95Percent'), 'must be ≥ percent');
+        // ---- memory and applications ----
+        const ws = w.memory?.workingSet;
+        if (w.size.distribution === 'fit') {
+          if (!w.memory) err(at('size'), "'fit' needs the workload's memory (the working set the type must hold)");
+          else if (ws?.distribution === 'fraction') err(at('memory', 'workingSet', 'distribution'), "'fraction' is of the VM's memory, which 'fit' chooses from the working set: give a size in MiB");
+          if (allowed.size === 0) err(at('size'), 'needs instance types on sale to choose from, and none is');
+        }
+        if (ws?.distribution === 'uniform' && ws.maxMiB < ws.minMiB) err(at('memory', 'workingSet', 'maxMiB'), 'must be ≥ minMiB');
+        if (ws?.distribution === 'fraction' && ws.max < ws.min) err(at('memory', 'workingSet', 'max'), 'must be ≥ min');
         if (w.io) {
           try {
             resolveVolume(ioVolumeRequest(w.io));

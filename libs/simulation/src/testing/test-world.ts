@@ -17,6 +17,8 @@ export interface TestWorldOptions {
   readonly metrics?: boolean;
   readonly scheduler?: Partial<SchedulerConfig>;
   readonly rebalancer?: RebalancerConfigPatch;
+  /** The VMMs' page sharing under pressure (default on). */
+  readonly pageSharing?: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export class TestWorld {
       {
         usage: false, journal: false,
         ...(options.migration ? { migration: options.migration } : {}),
+        ...(options.pageSharing !== undefined ? { pageSharing: options.pageSharing } : {}),
         metrics: options.metrics === false ? false : { onBucket: (kind, id, bucket) => this.buckets.push({ kind, id, bucket }) },
       },
     );

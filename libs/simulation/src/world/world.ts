@@ -37,6 +37,8 @@ export interface WorldOptions {
   readonly migration?: Partial<MigrationSettings>;
   /** Host types beyond the catalog's, by name (a scenario's own). */
   readonly hostTypes?: readonly HostType[];
+  /** The VMMs' content-based page sharing under memory pressure (docs/model.md §3.2; default on). */
+  readonly pageSharing?: boolean;
 }
 
 /** What one write takes out of the world: its change set and the data plane's snapshots. */
@@ -146,6 +148,7 @@ export class World {
     const dataPlane = new DataPlane(fleet, {
       ramRatio: (host) => ratiosFor(scheduler.config, host.availabilityZone, host.type.name).ramAllocationRatio,
       ...(options.migration ? { migration: options.migration } : {}),
+      ...(options.pageSharing !== undefined ? { pageSharing: options.pageSharing } : {}),
       ...(metrics === false
         ? {}
         : { metrics: { vms: metrics?.vms, periodMs: metrics?.periodMs, onBucket: metrics?.onBucket ?? ((kind, id, bucket) => this.changes.buckets.push({ kind, id, bucket })) } }),

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError, notFound } from '../common/api-errors';
+import { ApiError } from '../common/api-errors';
+import { checkSnapshotId, snapshotCompletesAt, snapshotNotFound } from './snapshot-rules';
 import { resourceId } from '../common/ids';
 import { SnapshotEntity, TenantEntity } from '../../persistence/entities';
 import { CatalogRepository } from '../../persistence/catalog.repository';
@@ -9,23 +10,7 @@ import { VolumesService } from '../volumes/volumes.service';
 import { TagsService } from '../tags/tags.service';
 import { CreateSnapshotCommand, DescribeSnapshotsQuery } from './images.commands';
 
-/**
- * How long a snapshot takes in simulated time: 30 s, plus 1 s per GiB of the volume (Nimbus's
- * model: EC2 publishes no figure; an 8 GiB root volume completes in 38 s, 1 TiB in about 17 min).
- */
-const SNAPSHOT_BASE_MS = 30_000;
-const SNAPSHOT_MS_PER_GIB = 1_000;
-const SNAPSHOT_ID = /^snap-([0-9a-f]{8}|[0-9a-f]{17})$/;
-
-export function snapshotCompletesAt(startMs: number, sizeGiB: number): number {
-  return startMs + SNAPSHOT_BASE_MS + sizeGiB * SNAPSHOT_MS_PER_GIB;
-}
-
-export const snapshotNotFound = (id: string) => notFound('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
-
-function checkSnapshotId(id: string): void {
-  if (!SNAPSHOT_ID.test(id)) throw new ApiError('InvalidSnapshotID.Malformed', `Invalid id: "${id.slice(0, 64)}" (expecting "snap-" and 8 or 17 hex digits)`);
-}
+export { snapshotCompletesAt, snapshotNotFound } from './snapshot-rules';
 
 /** A snapshot as DescribeSnapshots and GET /v1/snapshots show it: status and progress from simulated time. */
 export interface SnapshotView {

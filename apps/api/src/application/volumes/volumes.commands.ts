@@ -1,9 +1,12 @@
 import { VolumeType } from '@nimbus/hypervisor';
 
-/** CreateVolume: a volume of a type and size in a zone; the IOPS and throughput default by type. */
+/** CreateVolume: a volume of a type and size (or a snapshot's size) in a zone; the IOPS and throughput default by type. */
 export interface CreateVolumeCommand {
   readonly availabilityZone: string;
-  readonly sizeGiB: number;
+  /** GiB; optional from a snapshot (default: the snapshot's size, and never smaller). */
+  readonly sizeGiB?: number;
+  /** The tenant's completed snapshot to create it from. */
+  readonly snapshotId?: string;
   readonly type: VolumeType;
   readonly iops?: number;
   readonly throughputMiBps?: number;

@@ -2,13 +2,14 @@ import { TenantEntity, VolumeEntity } from '../../persistence/entities';
 import { VmmRepository } from '../../persistence/vmm.repository';
 import { VolumeFilter, VolumesRepository } from '../../persistence/volumes.repository';
 import { EngineService } from '../../engine/engine.service';
+import { CatalogRepository } from '../../persistence/catalog.repository';
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { VolumesService } from './volumes.service';
 
 const tenant = { id: 't-1' } as TenantEntity;
 const volume = (id: string): VolumeEntity => ({
   id, tenantId: 't-1', availabilityZone: 'us-east-1a', volumeType: 'gp2', sizeGiB: 8, iops: 100, throughputMiBps: 128,
-  state: 'available', instanceId: null, device: null, attachTime: null, deleteOnTermination: false, createdAt: 0, deletedAt: null, runtime: null,
+  state: 'available', instanceId: null, device: null, attachTime: null, deleteOnTermination: false, createdAt: 0, deletedAt: null, runtime: null, snapshotId: null,
 });
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `vol-${i.toString(16).padStart(17, '0')}`);
 
@@ -26,7 +27,7 @@ function rig(stored: string[]) {
     onTerminated: () => undefined,
     command: () => { throw new Error('unexpected command'); },
   } as unknown as EngineService;
-  const sut = new VolumesService(repo, {} as VmmRepository, engine, {} as InstancesRepository);
+  const sut = new VolumesService(repo, {} as VmmRepository, engine, {} as InstancesRepository, {} as CatalogRepository);
   return { sut, pages };
 }
 

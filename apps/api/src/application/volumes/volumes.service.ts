@@ -7,6 +7,8 @@ import { InstanceEntity, TenantEntity, VolumeEntity, VolumeModificationEntity } 
 import { Tx } from '../../persistence/tx';
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { requireInstance } from '../instances/require-instance';
+import { CatalogRepository } from '../../persistence/catalog.repository';
+import { requireCompletedSnapshot } from '../images/snapshot-rules';
 import { inBatches, VolumesRepository } from '../../persistence/volumes.repository';
 import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repository';
 import { EngineService } from '../../engine/engine.service';
@@ -61,31 +63,44 @@ export class VolumesService {
     private readonly instances: VmmRepository,
     private readonly engine: EngineService,
     private readonly instanceRows: InstancesRepository,
+    private readonly catalog: CatalogRepository,
   ) {
     engine.onTerminated((tx, ids, now, e) => this.onInstancesTerminated(tx, ids, now, e.dataPlane));
   }
 
-  /** CreateVolume: the volume as stored (the stored one again for a repeated client token). */
+  /**
+   * CreateVolume: the volume as stored (the stored one again for a repeated client token). From a
+   * snapshot, it is the tenant's completed snapshot's size unless a larger size is asked.
+   */
   create(tenant: TenantEntity, cmd: CreateVolumeCommand): Promise<VolumeEntity> {
-    const spec = resolveVolume({ type: cmd.type, sizeGiB: cmd.sizeGiB, iops: cmd.iops, throughputMiBps: cmd.throughputMiBps });
+    if (cmd.sizeGiB === undefined && cmd.snapshotId === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter size or snapshotId');
+    if (cmd.sizeGiB !== undefined) resolveVolume({ type: cmd.type, sizeGiB: cmd.sizeGiB, iops: cmd.iops, throughputMiBps: cmd.throughputMiBps });
     const az = cmd.availabilityZone;
     if (!isAvailabilityZone(az)) throw invalidParameter(`availabilityZone '${az}' does not exist`);
     const { clientToken } = cmd;
 
     return this.engine.command(async (tx, e) => {
+      let sizeGiB = cmd.sizeGiB;
+      if (cmd.snapshotId !== undefined) {
+        const snapshot = await requireCompletedSnapshot(this.catalog, tx, tenant.id, cmd.snapshotId, e.now);
+        if (sizeGiB !== undefined && sizeGiB < snapshot.volumeSizeGiB)
+          throw invalidParameter(`Volume of ${sizeGiB} GiB is smaller than snapshot '${snapshot.id}', expect size >= ${snapshot.volumeSizeGiB}`);
+        sizeGiB ??= snapshot.volumeSizeGiB;
+      }
+      const spec = resolveVolume({ type: cmd.type, sizeGiB: sizeGiB!, iops: cmd.iops, throughputMiBps: cmd.throughputMiBps });
       // Idempotency without a token column: a token names its volume (the id is derived from the
       // tenant and the token), and the stored volume is the request it was used with.
       const id = clientToken === undefined ? resourceId('vol') : tokenVolumeId(tenant.id, clientToken);
       if (clientToken !== undefined) {
         const previous = await this.repo.findById(tx, id);
         if (previous) {
-          if (previous.tenantId !== tenant.id || !sameVolume(previous, az, spec))
+          if (previous.tenantId !== tenant.id || !sameVolume(previous, az, spec) || previous.snapshotId !== (cmd.snapshotId ?? null))
             throw new ApiError('IdempotentParameterMismatch', `The client token '${clientToken}' was used with a different request`);
           return previous;
         }
       }
       await this.checkIopsQuota(tx, tenant.id, provisionedIops(spec));
-      const row = newVolumeRow(id, tenant.id, az, spec, e.now);
+      const row = newVolumeRow(id, tenant.id, az, spec, e.now, cmd.snapshotId ?? null);
       await this.repo.insert(tx, [row]);
       await e.usage.openVolumes(tx, [row]);
       e.dataPlane.addVolume({ volumeId: id, tenantId: tenant.id, availabilityZone: az, spec });
@@ -362,9 +377,9 @@ function sameVolume(v: VolumeEntity, availabilityZone: string, spec: VolumeSpec)
     && v.iops === spec.iops && v.throughputMiBps === spec.throughputMiBps;
 }
 
-function newVolumeRow(id: string, tenantId: string, availabilityZone: string, spec: VolumeSpec, now: number): VolumeEntity {
+function newVolumeRow(id: string, tenantId: string, availabilityZone: string, spec: VolumeSpec, now: number, snapshotId: string | null = null): VolumeEntity {
   return {
     id, tenantId, availabilityZone, volumeType: spec.type, sizeGiB: spec.sizeGiB, iops: spec.iops, throughputMiBps: spec.throughputMiBps,
-    state: 'available', instanceId: null, device: null, attachTime: null, deleteOnTermination: false, createdAt: now, deletedAt: null, runtime: null,
+    state: 'available', instanceId: null, device: null, attachTime: null, deleteOnTermination: false, createdAt: now, deletedAt: null, runtime: null, snapshotId,
   };
 }

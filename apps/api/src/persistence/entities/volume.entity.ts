@@ -22,6 +22,8 @@ export class VolumeEntity {
   @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
   @Column({ name: 'deleted_at', type: 'bigint', nullable: true, transformer: msTransformer }) deletedAt!: number | null;
   @Column({ type: 'text', nullable: true }) runtime!: string | null;
+  /** The snapshot it was created from, if any. */
+  @Column({ name: 'snapshot_id', type: 'varchar', length: 32, nullable: true }) snapshotId!: string | null;
   @ManyToOne(() => TenantEntity)
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'fk_volumes_tenant' })
   tenant?: TenantEntity;

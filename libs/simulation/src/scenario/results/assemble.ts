@@ -2,7 +2,7 @@ import { sha256 } from '@noble/hashes/sha256';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import { GroupBy, GROUP_BYS, OutputsSpec, SERIES_NAMES, SeriesName, TABLE_NAMES, TableName } from '../scenario';
 import { ResultSeries, ResultTable, ScenarioResult, SERIES, TABLE_COLUMNS } from './result';
-import { seriesKey, ZonePartial } from './recorder';
+import { microUsd, seriesKey, ZonePartial } from './recorder';
 
 export interface RunMeta {
   readonly scenario: string;
@@ -13,7 +13,12 @@ export interface RunMeta {
   readonly cancelled: boolean;
   readonly simulatedMs: number;
   readonly outputs?: OutputsSpec;
+  /** One host's monthly cost, USD decimal (the scenario's `policies.hostCost`); default not modelled. */
+  readonly hostMonthlyUsd?: string;
 }
+
+/** Hours in a month of the host-cost figures (365 × 24 ÷ 12). */
+export const HOURS_PER_MONTH = 730;
 
 const cents = (usd: number | string): number => Math.round(Number(usd) * 100);
 
@@ -124,6 +129,21 @@ export function assembleResult(meta: RunMeta, partials: readonly ZonePartial[]):
     ...overheadFigures(fleet, n, hours),
     ...instanceFigures(byKey, hours),
   };
+  // ---- memory, applications and host cost (docs/scenarios.md, "Headline figures") ----
+  const hostsUsedPeak = Math.max(0, ...fleet('hostsUsed'));
+  const applicationMeans = total(fleet('applications'));
+  const monthlyHostCents = Math.round((hostsUsedPeak * microUsd(meta.hostMonthlyUsd ?? '0')) / 10_000);
+  const hostCents = Math.round((monthlyHostCents * n * hours) / HOURS_PER_MONTH);
+  Object.assign(headline, {
+    hostsUsedPeak,
+    energyHostsUsedKWh: (total(fleet('hostsUsedPowerWatts')) * hours) / 1000,
+    swappedGuestHours: total(fleet('swappedInstances')) * hours,
+    memoryPerApplicationMiB: applicationMeans > 0 ? (total(fleet('memoryResidentMiB')) + total(fleet('vmmMemoryMiB'))) / applicationMeans : 0,
+    monthlyHostCostUsd: monthlyHostCents / 100,
+    hostCostUsd: hostCents / 100,
+    netOfHostCostUsd: (charges - credits - hostCents) / 100,
+    instancesMonthlyUsd: n > 0 ? (total(fleet('revenueUsd')) * HOURS_PER_MONTH) / (n * hours) : 0,
+  });
 
   const keepSeries = new Set<string>(meta.outputs?.series ?? SERIES_NAMES);
   const keepGroups = new Set<GroupBy>(meta.outputs?.groupBy ?? GROUP_BYS);

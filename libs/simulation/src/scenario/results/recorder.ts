@@ -20,6 +20,8 @@ export interface VmInfo {
   readonly licences: readonly { readonly licence: string; readonly model: 'license-included' | 'byol' }[];
   /** Its list price, micro-USD per hour. */
   readonly priceMicroUsdPerHour: number;
+  /** Applications it runs on its guest OS (default 1). */
+  readonly applications?: number;
 }
 
 /**
@@ -53,6 +55,11 @@ const HOST_FIELDS: readonly { readonly index: number; readonly scale: number; re
   { index: HOST.iopsThrottled, scale: 1, series: 'iopsThrottled' },
   { index: HOST.guaranteeViolations, scale: 1000, series: 'hostGuaranteeViolations' },
   { index: HOST.powerWatts, scale: 1000, series: 'powerWatts' },
+  // memory and applications
+  { index: HOST.occupied, scale: 1000, series: 'hostsUsed' },
+  { index: HOST.swappedInstances, scale: 1000, series: 'swappedInstances' },
+  { index: HOST.vmmMemoryMiB, scale: 1, series: 'vmmMemoryMiB' },
+  { index: HOST.occupiedPowerWatts, scale: 1000, series: 'hostsUsedPowerWatts' },
   // ---- the driver domain's CPU (§3.4) ----
   { index: HOST.driverDomainCores, scale: 1000, series: 'driverDomainCores' },
 ];
@@ -240,6 +247,12 @@ export class ScenarioRecorder {
     tenant.launched += vms.length;
   }
 
+  /** A VM placed by `accepted` runs `n` applications on its guest OS (the scenario's `memory.applicationsPerVm`). */
+  applications(vmId: string, n: number): void {
+    const info = this.vms.get(vmId);
+    if (info && n !== 1) this.vms.set(vmId, { ...info, applications: n });
+  }
+
   refusal(r: PlacementRefusal): void {
     const z = this.zone(r.availabilityZone ?? '');
     z.vmCount('requestsRefused', r.tenantId, r.instanceType, r.time, 1);
@@ -332,6 +345,7 @@ export class ScenarioRecorder {
       z.vmLevel('instances', vm, u.time, sign);
       z.vmLevel('vcpus', vm, u.time, sign * vm.instanceType.vcpus);
       z.vmLevel('revenueUsd', vm, u.time, sign * vm.priceMicroUsdPerHour);
+      z.vmLevel('applications', vm, u.time, sign * (vm.applications ?? 1));
       for (const l of vm.licences) {
         z.level('licensedInstances', 'zone', z.zone).change(u.time, sign);
         z.level('licensedInstances', 'product', l.licence).change(u.time, sign);

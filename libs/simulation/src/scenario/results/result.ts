@@ -81,6 +81,12 @@ export const SERIES: Readonly<Record<SeriesName, SeriesInfo>> = {
   migrationDowntimeMs: { unit: 'ms', groupBys: VMS, product: 'instance type', description: 'downtime of the migrations completed' },
   revenueUsd: { unit: 'USD', groupBys: VMS, product: 'instance type', description: 'list price accrued by running instances (before billing minimums and rounding)' },
   licensedInstances: { unit: 'instances', groupBys: ['fleet', 'zone', 'product'], product: 'licence', description: 'running instances using a licence (included or BYOL), by licence (mean)' },
+  // memory and applications
+  hostsUsed: { unit: 'hosts', groupBys: HOSTS, description: 'hosts with at least one VM (mean)' },
+  swappedInstances: { unit: 'instances', groupBys: HOSTS, description: 'VMs with any memory swapped out by the VMM, counted on hosts (mean)' },
+  vmmMemoryMiB: { unit: 'MiB', groupBys: HOSTS, description: "the VMMs' per-VM memory overhead (mean)" },
+  hostsUsedPowerWatts: { unit: 'W', groupBys: HOSTS, description: 'power drawn by hosts with at least one VM (mean)' },
+  applications: { unit: 'applications', groupBys: VMS, product: 'instance type', description: 'applications running in running instances (mean)' },
   // ---- driver domain, virtualization overhead, per-instance metrics ----
   cpuHardwareCores: { unit: 'cores', groupBys: HOSTS, description: 'hardware threads of the hosts on (mean): capacity plus the VMM overhead plus the driver domain' },
   driverDomainCores: { unit: 'cores', groupBys: HOSTS, description: "the driver domains' CPU for IO and packets, off the hosts' capacity (mean)" },

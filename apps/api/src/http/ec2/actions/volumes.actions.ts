@@ -18,7 +18,7 @@ function attachmentXml(v: VolumeEntity, status: string) {
 /** EC2's Volume item (CreateVolume answers the same fields at the top level). */
 function volumeXml(v: VolumeEntity) {
   return {
-    volumeId: v.id, size: v.sizeGiB, snapshotId: '', availabilityZone: v.availabilityZone, status: v.state, createTime: iso(v.createdAt),
+    volumeId: v.id, size: v.sizeGiB, snapshotId: v.snapshotId ?? '', availabilityZone: v.availabilityZone, status: v.state, createTime: iso(v.createdAt),
     attachmentSet: items(v.state === 'in-use' && v.instanceId ? [attachmentXml(v, 'attached')] : []),
     volumeType: v.volumeType, iops: v.iops, throughput: v.throughputMiBps, encrypted: false, multiAttachEnabled: false, tagSet: items([]),
   };
@@ -34,8 +34,7 @@ function modificationXml(m: VolumeModification) {
   };
 }
 
-function noSnapshotsOrTags(p: Ec2Params): void {
-  if (p.string('SnapshotId')) throw unsupported('SnapshotId: Nimbus has no snapshots to create a volume from yet');
+function noEncryptionOrTags(p: Ec2Params): void {
   if (p.bool('Encrypted') === true || p.string('KmsKeyId')) throw unsupported('encrypted volumes (Encrypted=true, KmsKeyId)');
   if (p.bool('MultiAttachEnabled') === true) throw unsupported('Multi-Attach');
   if (p.structs('TagSpecification').length > 0) throw unsupported('tagging volumes (TagSpecification)');
@@ -62,11 +61,12 @@ export class VolumesEc2Actions implements Ec2ActionSource {
       operation: 'CreateVolume',
       params: ['AvailabilityZone', 'Size', 'VolumeType', 'Iops', 'Throughput', 'ClientToken', 'SnapshotId', 'Encrypted', 'KmsKeyId', 'MultiAttachEnabled', 'TagSpecification'],
       handler: async (ctx, p) => {
-        noSnapshotsOrTags(p);
+        noEncryptionOrTags(p);
         const size = p.int('Size', { min: 1 });
-        if (size === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter Size (Nimbus has no snapshots to size a volume from)');
+        const snapshotId = p.string('SnapshotId') || undefined;
+        if (size === undefined && snapshotId === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter Size or SnapshotId');
         const v = await this.volumes.create(ctx.tenant, {
-          availabilityZone: p.required('AvailabilityZone'), sizeGiB: size, type: (p.string('VolumeType') ?? 'gp2') as VolumeType,
+          availabilityZone: p.required('AvailabilityZone'), sizeGiB: size, snapshotId, type: (p.string('VolumeType') ?? 'gp2') as VolumeType,
           iops: p.int('Iops'), throughputMiBps: p.int('Throughput'), ...(p.string('ClientToken') ? { clientToken: p.string('ClientToken') } : {}),
         });
         const { attachmentSet: _a, ...fields } = volumeXml(v);

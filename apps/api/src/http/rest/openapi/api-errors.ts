@@ -56,6 +56,8 @@ export const EXAMPLE_MESSAGES: Readonly<Record<string, string>> = {
   IncorrectState: "Volume 'vol-0123456789abcdef0' is in the 'available' state.",
   IncorrectModificationState: 'The volume is being modified (until 2026-01-05T00:10:00.000Z): a modification must complete before the next one.',
   MaxIOPSLimitExceeded: 'You have requested more provisioned IOPS than your current limit of 100000 allows: 98000 provisioned, 4000 requested (quota).',
+  'InvalidSnapshot.NotFound': "The snapshot 'snap-0123456789abcdef0' does not exist.",
+  'InvalidSnapshotID.Malformed': 'Invalid id: "snap-bad" (expecting "snap-" and 8 or 17 hex digits)',
   'InvalidVolumeModification.NotFound': "Modification for volume 'vol-0123456789abcdef0' does not exist.",
   AttachmentLimitExceeded: "Instance 'i-0123456789abcdef0' already has 28 volumes attached, the most it may have.",
   IncorrectHostState: "Host 'h-0123456789abcdef0' runs instances: drain it first.",

@@ -20,6 +20,7 @@ export class VolumeResponseDto {
   @ApiProperty({ enum: ['available', 'in-use'] }) state!: string;
   @ApiProperty({ format: 'date-time' }) createTime!: string;
   @ApiProperty({ type: [VolumeAttachmentDto], description: 'One while attached, none while available' }) attachments!: VolumeAttachmentDto[];
+  @ApiPropertyOptional({ example: 'snap-0123456789abcdef0', description: 'The snapshot it was created from, if any' }) snapshotId?: string;
 }
 
 export class VolumePageResponseDto {

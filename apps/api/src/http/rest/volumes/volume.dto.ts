@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from '../page-query.dto';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { VOLUME_TYPES, VolumeType } from '@nimbus/hypervisor';
 
 /** A volume's performance settings, as both a launch's volumes and CreateVolume take them. */
@@ -30,9 +30,13 @@ export class CreateVolumeDto extends VolumePerformanceDto {
   @IsDefined() @IsString()
   availabilityZone!: string;
 
-  @ApiProperty({ example: 100, description: 'GiB (gp2, gp3: 1–16,384; io2: 4–16,384)' })
-  @IsDefined() @IsInt()
-  sizeGiB!: number;
+  @ApiPropertyOptional({ example: 100, description: 'GiB (gp2, gp3: 1–16,384; io2: 4–16,384). Required unless `snapshotId` is given (default: the snapshot\'s size; never smaller)' })
+  @ValidateIf((o: CreateVolumeDto) => o.snapshotId === undefined) @IsDefined() @IsInt()
+  sizeGiB?: number;
+
+  @ApiPropertyOptional({ example: 'snap-0123456789abcdef0', description: 'A completed snapshot of the tenant\'s to create the volume from' })
+  @IsOptional() @IsString()
+  snapshotId?: string;
 
   @ApiPropertyOptional({ enum: VOLUME_TYPES, default: 'gp2', description: 'gp2 by default, as EC2' })
   @IsOptional() @IsIn(VOLUME_TYPES)

@@ -17,6 +17,7 @@ export function mapVolume(v: VolumeEntity) {
     attachments: v.state === 'in-use' && v.instanceId
       ? [{ instanceId: v.instanceId, device: v.device, state: 'attached', attachTime: iso(v.attachTime!), deleteOnTermination: v.deleteOnTermination }]
       : [],
+    ...(v.snapshotId ? { snapshotId: v.snapshotId } : {}),
   };
 }
 

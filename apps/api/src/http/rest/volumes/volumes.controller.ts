@@ -17,12 +17,12 @@ export class VolumesController {
   constructor(private readonly volumes: VolumesService) {}
 
   @ApiCreatedResponse({ type: VolumeResponseDto })
-  @ApiErrors('MissingParameter', 'ValidationError', 'InvalidParameterValue', 'IdempotentParameterMismatch')
+  @ApiErrors('MissingParameter', 'ValidationError', 'InvalidParameterValue', 'IdempotentParameterMismatch', 'InvalidSnapshotID.Malformed', 'InvalidSnapshot.NotFound', 'IncorrectState', 'MaxIOPSLimitExceeded')
   @Operation('CreateVolume')
   @Post()
   async create(@CurrentTenant() tenant: TenantEntity, @Body() dto: CreateVolumeDto) {
-    const { availabilityZone, sizeGiB, type, iops, throughputMiBps, clientToken } = dto;
-    return mapVolume(await this.volumes.create(tenant, { availabilityZone, sizeGiB, type, iops, throughputMiBps, clientToken }));
+    const { availabilityZone, sizeGiB, snapshotId, type, iops, throughputMiBps, clientToken } = dto;
+    return mapVolume(await this.volumes.create(tenant, { availabilityZone, sizeGiB, snapshotId, type, iops, throughputMiBps, clientToken }));
   }
 
   @ApiOkResponse({ type: VolumePageResponseDto })

@@ -1,14 +1,16 @@
-import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 
 /**
- * Volume modifications (EC2's ModifyVolume, issue 15): each change of a volume's type, size, IOPS
+ * Elastic Volumes and volumes from snapshots (issue 15). A volume's snapshot (CreateVolume with
+ * SnapshotId). Volume modifications (EC2's ModifyVolume): each change of a volume's type, size, IOPS
  * or throughput, with what it was and what it became, when it started, and when it reaches
  * `optimizing` and `completed` (its state follows from the engine's clock).
  */
-export class VolumeModifications1764550000000 implements MigrationInterface {
-  name = 'VolumeModifications1764550000000';
+export class ElasticVolumes1764550000000 implements MigrationInterface {
+  name = 'ElasticVolumes1764550000000';
 
   async up(q: QueryRunner): Promise<void> {
+    await q.addColumn('volumes', new TableColumn({ name: 'snapshot_id', type: 'varchar', length: '32', isNullable: true }));
     await q.createTable(new Table({
       name: 'volume_modifications',
       columns: [
@@ -32,5 +34,6 @@ export class VolumeModifications1764550000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.dropTable('volume_modifications');
+    await q.dropColumn('volumes', 'snapshot_id');
   }
 }
