@@ -69,6 +69,33 @@ describe('experiments (in-process fallback)', () => {
     expect(list.map((x: { experimentId: string }) => x.experimentId).slice(0, 2)).toEqual([again.experimentId, done.experimentId]);
   }, 120_000);
 
+  // ---- driver-domain and virtualization-overhead, end to end ----
+  it('runs the built-in virtualization-overhead and driver-domain experiments: the model\'s figures, the derived ratios, per-tenant figures in the CSV', async () => {
+    const vo = (await t.admin().post('/v1/admin/experiments', { builtIn: 'virtualization-overhead' }).expect(202)).body;
+    const voDone = await until(vo.experimentId, 'completed');
+    type Row = { values: Record<string, string>; figures: Record<string, { mean: number }> };
+    const efficiency = Object.fromEntries(voDone.report.variants.map((v: Row) => [`${v.values.mode}·${v.values.workload}`, v.figures.cpuEfficiencyPercent.mean]));
+    // Capacity ÷ demand: 1 − base − per-op term × 2 (20,000 ops/s per thread), docs/model.md §3.1.
+    expect(efficiency).toEqual({
+      'hardware-assisted·cpu-bound': expect.closeTo(98, 9), 'hardware-assisted·syscall-heavy': expect.closeTo(97, 9),
+      'paravirtual·cpu-bound': expect.closeTo(96, 9), 'paravirtual·syscall-heavy': expect.closeTo(94, 9),
+      'trap-and-emulate·cpu-bound': expect.closeTo(90, 9), 'trap-and-emulate·syscall-heavy': expect.closeTo(80, 9),
+    });
+    expect(voDone.report.answer).toBe('efficiencyTrapAndEmulateVsHardwareAssisted');
+    expect(voDone.report.derived.find((d: { name: string }) => d.name === voDone.report.answer).values).toEqual([
+      { label: 'cpu-bound', value: expect.closeTo(90 / 98, 9) }, { label: 'syscall-heavy', value: expect.closeTo(80 / 97, 9) },
+    ]);
+
+    const dd = (await t.admin().post('/v1/admin/experiments', { builtIn: 'driver-domain' }).expect(202)).body;
+    const ddDone = await until(dd.experimentId, 'completed');
+    const pv = ddDone.report.variants.find((v: Row) => v.values.platform === 'paravirtual' && v.values.iops === '10000');
+    // 2,067 − 220 millicores stolen per host for 3 × 86,385 s − 1 h, of 84 cores demanded for 86,385 s.
+    expect(pv.figures['cpuLostPercent:neighbours'].mean).toBeCloseTo((100 * 1.847 * ((3 * 86_385) / 3600 - 1)) / ((84 * 86_385) / 3600), 9);
+    expect(pv.figures.instancesImpairedPerDriverDomainFailure.mean).toBe(9);
+    const csv = (await t.admin().get(`/v1/admin/experiments/${ddDone.experimentId}/csv`).expect(200)).text;
+    expect(csv.split('\n')[0]).toMatch(/^platform,iops,cpuLostPercent:neighbours_mean,cpuLostPercent:neighbours_ci95_low,/);
+  }, 120_000);
+
   it('a bad experiment is a 400 InvalidExperiment naming the JSON path; unknown ones are 404; built-ins are listed and valid', async () => {
     const e = expectError(await t.admin().post('/v1/admin/experiments', { experiment: { ...small(), variables: [{ name: 'w', path: '/policies/placement/weigher', values: ['pack', 'sideways'] }] } }), 400, 'InvalidExperiment');
     expect(e.message).toContain('/variants/1/policies/placement/weigher');
@@ -88,6 +115,9 @@ describe('experiments (in-process fallback)', () => {
     expect(builtIns.find((b: { name: string }) => b.name === 'memory-overcommit').runs).toBe(50);
     expect(builtIns.find((b: { name: string }) => b.name === 'live-migration').runs).toBe(6);
     expect(builtIns.find((b: { name: string }) => b.name === 'licensing-models').runs).toBe(32);
+    // ---- driver-domain and virtualization-overhead (3 × 2 variants each, one repetition) ----
+    expect(builtIns.find((b: { name: string }) => b.name === 'driver-domain').runs).toBe(6);
+    expect(builtIns.find((b: { name: string }) => b.name === 'virtualization-overhead').runs).toBe(6);
     expect((await t.admin().get('/v1/admin/experiments/schema').expect(200)).body.required).toEqual(['version', 'name', 'base', 'variables']);
     // A built-in with overrides is validated after they apply.
     expect(expectError(await t.admin().post('/v1/admin/experiments', { builtIn: 'placement-policy', overrides: { repetitions: 100 } }), 400, 'InvalidExperiment').message).toContain('/repetitions');

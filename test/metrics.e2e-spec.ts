@@ -409,4 +409,40 @@ describe('instance metrics', () => {
       expect((await t.admin().get('/v1/admin/scheduler').expect(200)).body.ramAllocationRatio).toBe(1);
     });
   });
+
+  // ---- a workload's privileged operations (docs/model.md §3.1) ----
+  describe('a workload with privileged operations on a trap-and-emulate host', () => {
+    let t: TestApp;
+    let key: string;
+    let id: string;
+    let hostId: string;
+    const h = harness(() => t);
+
+    beforeAll(async () => {
+      t = await startApp();
+      [hostId] = await t.hosts('m5-bt-host', 'us-east-1a', 1);
+      ({ key } = await t.tenant('syscalls'));
+      id = await h.launch(key);
+      await t.advance(15);
+    });
+    afterAll(() => t.close());
+
+    it('costs the host CPU by the rate: 1,120,000 ops/s per core × 2 cores ÷ 112 threads = 20,000, so 10 % + 2 × 5 %', async () => {
+      const workload = { cpu: { model: 'constant', cores: 2 }, privileged: { opsPerSecPerCore: 1_120_000 } };
+      expect((await t.as(key).put(`/v1/instances/${id}/workload`, workload).expect(200)).body.workload).toEqual(workload);
+      await t.advance(60);
+      expect((await t.as(key).get(`/v1/instances/${id}/workload`).expect(200)).body.workload.privileged).toEqual({ opsPerSecPerCore: 1_120_000 });
+      expect((await h.host(hostId)).utilization.cpuCapacityCores).toBeCloseTo(112 * 0.8, 6);
+      // Idle, the guest makes none: the mode's base 10 % again.
+      await t.as(key).put(`/v1/instances/${id}/workload`, { cpu: { model: 'constant', cores: 0 } }).expect(200);
+      await t.advance(60);
+      expect((await h.host(hostId)).utilization.cpuCapacityCores).toBeCloseTo(112 * 0.9, 6);
+    });
+
+    it('refuses a bad rate with 400 InvalidParameterValue naming the field', async () => {
+      const bad = async (privileged: unknown) => expectError(await t.as(key).put(`/v1/instances/${id}/workload`, { privileged }), 400, 'InvalidParameterValue').message;
+      expect(await bad({ opsPerSecPerCore: -1 })).toContain('workload.privileged.opsPerSecPerCore');
+      expect(await bad({ rate: 1 })).toContain('workload.privileged.rate is not a known field');
+    });
+  });
 });

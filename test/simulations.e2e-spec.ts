@@ -170,7 +170,7 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
     // A built-in scenario's overrides are validated after they are applied.
     const o = expectError(await t.admin().post('/v1/admin/simulations', { builtIn: 'azure-small', overrides: { fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'm5-host', count: 0 }] }] } } }), 400, 'InvalidScenario');
     expect(o.message).toContain('/fleet/zones/0/hosts/0/count: must be ≥ 1');
-    expect(expectError(await t.admin().post('/v1/admin/simulations', { builtIn: 'nope' }), 400, 'InvalidParameterValue').message).toContain('azure-small, cloudsim-planetlab-20110303, consolidation-apps, overcommit-fleet, planetlab-20110303');
+    expect(expectError(await t.admin().post('/v1/admin/simulations', { builtIn: 'nope' }), 400, 'InvalidParameterValue').message).toContain(`(built-in: ${builtInScenarioNames().join(', ')})`);
     expectError(await t.admin().post('/v1/admin/simulations', {}), 400, 'InvalidParameterValue');
     expectError(await t.admin().post('/v1/admin/simulations', { scenario: scenario(), builtIn: 'azure-small' }), 400, 'InvalidParameterValue');
     expectError(await t.admin().post('/v1/admin/simulations', { scenario: scenario(), overrides: { seed: 2 } }), 400, 'InvalidParameterValue');
@@ -258,16 +258,17 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
   it('lists the built-in scenarios and serves the scenario JSON Schema', async () => {
     const list = (await t.admin().get('/v1/admin/scenarios').expect(200)).body;
     expect(list.scenarios.map((s: { name: string }) => s.name)).toEqual(builtInScenarioNames());
-    expect(list.scenarios.map((s: { name: string }) => s.name)).toEqual(['azure-small', 'cloudsim-planetlab-20110303', 'consolidation-apps', 'overcommit-fleet', 'planetlab-20110303']);
+    expect(list.scenarios.map((s: { name: string }) => s.name)).toEqual(['azure-small', 'cloudsim-planetlab-20110303', 'consolidation-apps', 'driver-domain', 'overcommit-fleet', 'planetlab-20110303', 'virtualization-overhead']);
     const azure = list.scenarios[0];
     expect(azure).toEqual({ name: 'azure-small', description: expect.any(String), scenario: builtInScenario('azure-small'), summary: {
       durationHours: 24, bucketSeconds: 3600, zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'], hosts: 30, tenants: 3, workloads: 3, datasets: ['azure2019'],
     } });
     expect(list.scenarios[1].summary).toMatchObject({ hosts: 800, bucketSeconds: 3600, datasets: ['planetlab/20110303'] });
-    expect(list.scenarios[4].summary).toMatchObject({ hosts: 800, bucketSeconds: 300, datasets: ['planetlab/20110303'] });
+    expect(list.scenarios.find((s: { name: string }) => s.name === 'planetlab-20110303').summary).toMatchObject({ hosts: 800, bucketSeconds: 300, datasets: ['planetlab/20110303'] });
     // The memory experiments' scenarios need no dataset.
-    expect(list.scenarios[2].summary).toMatchObject({ hosts: 12, tenants: 1, datasets: [] });
-    expect(list.scenarios[3].summary).toMatchObject({ hosts: 12, tenants: 1, datasets: [] });
+    expect(list.scenarios.find((s: { name: string }) => s.name === 'consolidation-apps').summary).toMatchObject({ hosts: 12, tenants: 1, datasets: [] });
+    expect(list.scenarios.find((s: { name: string }) => s.name === 'overcommit-fleet').summary).toMatchObject({ hosts: 12, tenants: 1, datasets: [] });
+    expect(list.scenarios.find((s: { name: string }) => s.name === 'driver-domain').summary).toMatchObject({ hosts: 3, tenants: 2, workloads: 2, datasets: [] });
     for (const s of list.scenarios) expect(validateScenario(s.scenario).ok).toBe(true);
 
     const schema = (await t.admin().get('/v1/admin/scenarios/schema').expect(200)).body;

@@ -108,6 +108,29 @@ describe('DataPlane: CPU (docs/model.md §3.1)', () => {
     expect(after.driverDomainCores).toBeCloseTo(0.2, 9);
     expect(after.cpuCapacityCores).toBeCloseTo(before - 0.2, 9);
   });
+
+  it('takes the guests’ privileged operations off the capacity by mode, in proportion to the cores they run (§3.1)', () => {
+    // m5-bt-host: 112 threads, trap-and-emulate, 10 % + 5 % per 10,000 ops/s/core.
+    // One m5.24xlarge demanding 56 cores at 20,000 ops/s per core: 56 × 20,000 / 112 = 10,000 ops/s per thread,
+    // so the overhead is 10 % + 5 % = 15 %: 112 × 0.85 = 95.2 cores.
+    const w = new World();
+    const h = w.host('m5-bt-host');
+    const vm = w.vm(h, 'm5.24xlarge', { reservationMillicores: 0 });
+    w.dataPlane.setWorkload(vm.vmId, { cpu: { model: 'constant', cores: 56 }, privileged: { opsPerSecPerCore: 20_000 } });
+    w.run(1);
+    expect(w.dataPlane.hostView(h).cpuCapacityCores).toBeCloseTo(95.2, 9);
+    // The same on a hardware-assisted host: 2 % + 0.5 % = 2.5 %, 112 × 0.975 = 109.2 cores.
+    const w2 = new World();
+    const h2 = w2.host('m5-host');
+    const vm2 = w2.vm(h2, 'm5.24xlarge', { reservationMillicores: 0 });
+    w2.dataPlane.setWorkload(vm2.vmId, { cpu: { model: 'constant', cores: 56 }, privileged: { opsPerSecPerCore: 20_000 } });
+    w2.run(1);
+    expect(w2.dataPlane.hostView(h2).cpuCapacityCores).toBeCloseTo(109.2, 9);
+    // An idle guest makes no privileged operations: the base 10 % again.
+    w.dataPlane.setWorkload(vm.vmId, { cpu: { model: 'constant', cores: 0 } });
+    w.run(1);
+    expect(w.dataPlane.hostView(h).cpuCapacityCores).toBeCloseTo(100.8, 9);
+  });
 });
 
 describe('DataPlane: IO (docs/model.md §3.3)', () => {

@@ -1,3 +1,4 @@
+import { hardwareThreads } from '../catalog/host-types';
 import { hostCpuCapacityMillicores } from '../vmm/cpu/cpu-allocator';
 import { hostDriverDomainMillicores } from '../vmm/driver/driver-domain.cost';
 import { seekTrace } from '../vmm/workload/cpu-demand';
@@ -62,6 +63,8 @@ export class HostRecomputer {
     const stepping = soonest <= now;
     let anyIo = false;
     let anyNet = false;
+    // Σ privileged ops/s × millicores demanded of the running VMs (§3.1's per-privileged-op-rate term).
+    let privOpsMillicores = 0;
     for (let i = 0; i < n; i++) {
       const rt = rts[i];
       // Credits here; the volumes' buckets are settled by the IO step below, before their rates change.
@@ -80,6 +83,7 @@ export class HostRecomputer {
       // Whether the IO and network steps have anything to do on this host (most hosts: no).
       if (rt.vols !== null || rt.ioSet) anyIo = true;
       if (!rt.netIdle || rt.netSet) anyNet = true;
+      if (rt.privOps > 0 && rt.active) privOpsMillicores += rt.privOps * rt.cursorNow;
     }
 
     // 2. IO (§3.3): volumes of the running VMs, by mClock, under each instance's EBS cap and the host's path.
@@ -95,10 +99,13 @@ export class HostRecomputer {
     h.driverDomain = failed || ddFailed ? 0 : hostDriverDomainMillicores(host.type, { iops: h.iops, packetsPerSec });
     if (failed) h.capacity = 0;
     else {
-      // A function of the host type and the driver domain's use only: computed again when that changes.
-      if (h.capacityForDriverDomain !== h.driverDomain) {
-        h.capacityUp = hostCpuCapacityMillicores(host.type, { driverDomainMillicores: h.driverDomain });
+      // The host's privileged-op rate per hardware thread: the guests' ops/s per core × the cores they demand, over the threads.
+      const privOps = privOpsMillicores / 1000 / hardwareThreads(host.type);
+      // A function of the host type, the driver domain's use and that rate only: computed again when they change.
+      if (h.capacityForDriverDomain !== h.driverDomain || h.capacityForPrivOps !== privOps) {
+        h.capacityUp = hostCpuCapacityMillicores(host.type, { driverDomainMillicores: h.driverDomain, privOpsPerSecPerCore: privOps });
         h.capacityForDriverDomain = h.driverDomain;
+        h.capacityForPrivOps = privOps;
       }
       h.capacity = h.capacityUp;
     }

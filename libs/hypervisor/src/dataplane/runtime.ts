@@ -108,6 +108,8 @@ export class VmRt {
   ballooned = 0;
   swapped = 0;
   slowdown = 1;
+  /** `workload.privileged`'s operations per second per core of CPU run (0: none). */
+  privOps = 0;
   series: MetricSeries | null = null;
   /** The last values and slopes recorded (made with the series: only when per-VM metrics are on). */
   values: number[] | null = null;
@@ -148,6 +150,7 @@ export class VmRt {
   setWorkload(w: Workload): void {
     const before = this.network;
     this.workload = w;
+    this.privOps = w.privileged?.opsPerSecPerCore ?? 0;
     const net = w.network;
     this.network = net;
     if (net === before) return;
@@ -265,6 +268,8 @@ export class HostRt {
   /** The capacity when up, for the driver domain's use `capacityForDriverDomain` (NaN: not computed yet). */
   capacityUp = 0;
   capacityForDriverDomain = NaN;
+  /** … and for the guests' privileged operations per second per hardware thread. */
+  capacityForPrivOps = 0;
   series: MetricSeries | null = null;
   readonly values: number[] = new Array<number>(HOST_METRICS.length).fill(0);
   readonly slopes: number[] = new Array<number>(HOST_METRICS.length).fill(0);

@@ -4,6 +4,8 @@ import { CONSOLIDATION } from './builtins/consolidation';
 import { MEMORY_OVERCOMMIT } from './builtins/memory-overcommit';
 import { LIVE_MIGRATION } from './builtins/live-migration';
 import { LICENSING_MODELS } from './builtins/licensing-models';
+import { DRIVER_DOMAIN_EXPERIMENT } from './builtins/driver-domain';
+import { VIRTUALIZATION_OVERHEAD_EXPERIMENT } from './builtins/virtualization-overhead';
 
 /**
  * Experiments that ship with Nimbus (docs/experiments/). Each one's doc states the question, the
@@ -39,6 +41,8 @@ const BUILT_IN: readonly Experiment[] = [
   MEMORY_OVERCOMMIT,
   LIVE_MIGRATION,
   LICENSING_MODELS,
+  DRIVER_DOMAIN_EXPERIMENT,
+  VIRTUALIZATION_OVERHEAD_EXPERIMENT,
 ];
 
 export function builtInExperimentNames(): string[] {

@@ -207,8 +207,79 @@ const OVERCOMMIT_FLEET: Scenario = {
   },
 };
 
+// ---- driver domain and virtualization overhead (docs/experiments/driver-domain.md, virtualization-overhead.md) ----
+
+/** A one-socket server of 16 cores and 2 threads per core (32 hardware threads), 160 GiB: paravirtual with a driver domain, no SR-IOV. */
+const SMALL_PV_HOST = {
+  name: 'host-32', description: 'Xen-style paravirtual host: IO through a driver domain, no SR-IOV', sockets: 1, coresPerSocket: 16, threadsPerCore: 2, memoryMiB: 163_840,
+  families: ['m5'], virtualization: 'paravirtual', nic: { gbps: 25, sriov: false }, storage: { iops: 200_000, mibps: 4_000 },
+  power: [60, 80, 92, 103, 114, 125, 137, 151, 166, 183, 203],
+} as const;
+
+/**
+ * An IO- and network-heavy tenant next to CPU-bound neighbours on three paravirtual hosts, spread
+ * so that each host runs two heavy VMs and seven neighbours (nine m5.xlarge fill its memory); at
+ * hour 12 one driver domain fails for an hour. Everything is constant: one run tells all.
+ */
+const DRIVER_DOMAIN: Scenario = {
+  version: 1,
+  name: 'driver-domain',
+  description: 'Three 32-thread paravirtual hosts; per host two m5.xlarge using 1.25 cores, 10,000 IOPS and 2 Gbit/s to the internet beside seven CPU-bound m5.xlarge; one driver-domain failure at hour 12.',
+  seed: 1,
+  start: '2026-01-05T00:00:00Z',
+  durationHours: 24,
+  bucketSeconds: 3600,
+  hostTypes: [SMALL_PV_HOST],
+  fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'host-32', count: 3 }] }] },
+  tenants: [
+    {
+      id: 'io-heavy',
+      workloads: [{
+        kind: 'synthetic', zone: 'us-east-1a', cpuReservation: 0, initial: 6, arrivals: { ratePerHour: 0 }, lifetime: { distribution: 'forever' },
+        size: { distribution: 'fixed', instanceType: 'm5.xlarge' }, utilization: { distribution: 'fixed', percent: 31.25 },
+        io: { iops: 10_000, throughputMiBps: 40 }, network: { internetMbps: 2_000 },
+      }],
+    },
+    {
+      id: 'neighbours',
+      workloads: [{
+        kind: 'synthetic', zone: 'us-east-1a', cpuReservation: 0, initial: 21, arrivals: { ratePerHour: 0 }, lifetime: { distribution: 'forever' },
+        size: { distribution: 'fixed', instanceType: 'm5.xlarge' }, utilization: { distribution: 'fixed', percent: 100 },
+      }],
+    },
+  ],
+  policies: { placement: { weigher: 'spread' } },
+  faults: { failures: [{ atHours: 12, hosts: 1, component: 'driver-domain', durationHours: 1 }] },
+  outputs: { instanceMetrics: true },
+};
+
+/**
+ * The same CPU-bound workload on three 32-thread hosts of one virtualization mode (hardware-assisted
+ * here; the experiment changes it): 24 m5.xlarge at 100 %, spread eight per host, so their vCPUs
+ * equal the hosts' hardware threads. `privilegedOpsPerSecPerCore` makes it system-call heavy.
+ */
+const VIRTUALIZATION_OVERHEAD: Scenario = {
+  version: 1,
+  name: 'virtualization-overhead',
+  description: 'Three 32-thread hosts of one virtualization mode, 24 CPU-bound m5.xlarge (as many vCPUs as hardware threads).',
+  seed: 1,
+  start: '2026-01-05T00:00:00Z',
+  durationHours: 24,
+  bucketSeconds: 3600,
+  hostTypes: [{ ...SMALL_PV_HOST, description: 'a 32-thread host; its virtualization mode is the variable', virtualization: 'hardware-assisted' }],
+  fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'host-32', count: 3 }] }] },
+  tenants: [{
+    id: 'cpu-bound',
+    workloads: [{
+      kind: 'synthetic', zone: 'us-east-1a', cpuReservation: 0, initial: 24, arrivals: { ratePerHour: 0 }, lifetime: { distribution: 'forever' },
+      size: { distribution: 'fixed', instanceType: 'm5.xlarge' }, utilization: { distribution: 'fixed', percent: 100 }, privilegedOpsPerSecPerCore: 0,
+    }],
+  }],
+  policies: { placement: { weigher: 'spread' } },
+};
+
 const BUILT_IN: ReadonlyMap<string, Scenario> = new Map(
-  [AZURE_SMALL, PLANETLAB_20110303, CLOUDSIM_PLANETLAB_20110303, CONSOLIDATION_APPS, OVERCOMMIT_FLEET].map((s) => [s.name, s]),
+  [AZURE_SMALL, PLANETLAB_20110303, CLOUDSIM_PLANETLAB_20110303, CONSOLIDATION_APPS, OVERCOMMIT_FLEET, DRIVER_DOMAIN, VIRTUALIZATION_OVERHEAD].map((s) => [s.name, s]),
 );
 
 export function builtInScenarioNames(): string[] {

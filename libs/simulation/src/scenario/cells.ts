@@ -22,6 +22,7 @@ export function zonesInteract(s: Scenario): string | null {
   if (r?.consolidation?.enabled) return 'consolidation is on (one evacuation at a time, fleet-wide)';
   if (r?.hotSpot?.enabled) return 'hot-spot relief is on (live migrations share a fleet-wide limit)';
   if ((s.faults?.drains ?? []).length > 0) return 'maintenance drains (live migrations share a fleet-wide limit)';
+  if ((s.faults?.failures ?? []).some((f) => f.zone === undefined)) return 'a scheduled failure names no zone: its hosts are drawn from the whole fleet';
   return null;
 }
 
@@ -44,8 +45,10 @@ export function splitIntoCells(s: Scenario): Scenario[] | null {
         ...(t.dedicatedHosts ? { dedicatedHosts: t.dedicatedHosts.filter((d) => d.zone === zone) } : {}),
       }))
       .filter((t) => t.workloads.length > 0);
-    const { outputs: _outputs, ...rest } = s;
-    return { ...rest, instanceTypes: { ...s.instanceTypes, catalog }, fleet: { zones: s.fleet.zones.filter((z) => z.name === zone) }, tenants };
+    const { outputs, ...rest } = s;
+    // Every output is kept, and per-instance metrics are recorded if the whole run records them.
+    const keep = outputs?.instanceMetrics ? { outputs: { instanceMetrics: true } } : {};
+    return { ...rest, ...keep, instanceTypes: { ...s.instanceTypes, catalog }, fleet: { zones: s.fleet.zones.filter((z) => z.name === zone) }, tenants };
   });
 }
 

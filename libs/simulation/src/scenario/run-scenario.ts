@@ -37,7 +37,7 @@ export async function runScenario(s: Scenario, data: ScenarioData, options: RunS
   const world = World.create(
     { startMs: r.startMs, hosts: hostRecords(r), scheduler: r.scheduler, rebalancer: r.rebalancer },
     {
-      metrics: { vms: false, periodMs: r.bucketMs }, hostTypes: r.inlineHostTypes,
+      metrics: { vms: s.outputs?.instanceMetrics === true, periodMs: r.bucketMs }, hostTypes: r.inlineHostTypes,
       ...(s.policies?.memory?.pageSharing !== undefined ? { pageSharing: s.policies.memory.pageSharing } : {}),
     },
   );

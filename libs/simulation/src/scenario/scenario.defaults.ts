@@ -1,11 +1,11 @@
 import {
   AVAILABILITY_ZONES, findHostType, findImage, findInstanceType, HostType, HP_PROLIANT_ML110_G4_WATTS, HP_PROLIANT_ML110_G5_WATTS, Image, IMAGES, INSTANCE_TYPES, InstanceType,
-  MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, SimTime,
+  MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, SimTime, VolumeRequest,
 } from '@nimbus/hypervisor';
 import { CreditPolicy, DEFAULT_CREDIT_POLICY, PriceBookVersion, seedPriceBook } from '@nimbus/metering';
 import { RebalancerConfigPatch, SchedulerConfig } from '@nimbus/scheduler';
 import { listedInstanceTypes } from '../metering/list-prices';
-import { CustomInstanceTypeSpec, HostTypeSpec, Scenario, ZoneName } from './scenario';
+import { CustomInstanceTypeSpec, HostTypeSpec, IoDemandSpec, Scenario, ZoneName } from './scenario';
 
 export const DEFAULT_START = '2026-01-05T00:00:00Z';
 export const DEFAULT_BUCKET_SECONDS = 3600;
@@ -20,6 +20,17 @@ export function parseStart(start: string | undefined): SimTime {
 export function imageFor(ref: string | undefined): Image | undefined {
   if (ref === undefined || ref === 'linux') return findImage(AMAZON_LINUX);
   return findImage(ref) ?? IMAGES.find((i) => i.platform === ref && i.licenseModel === 'license-included' && i.byolProduct === undefined);
+}
+
+/**
+ * The volume a workload's IO runs on: the one it names, else an io2 volume provisioned for its
+ * demand (IOPS rounded up, at least 100; the smallest size that allows them at 500 IOPS per GiB,
+ * at least 4 GiB). `resolveVolume` checks it against EBS's limits.
+ */
+export function ioVolumeRequest(io: IoDemandSpec): VolumeRequest {
+  if (io.volume) return io.volume;
+  const iops = Math.max(100, Math.ceil(io.iops));
+  return { type: 'io2', sizeGiB: Math.max(4, Math.ceil(iops / 500)), iops };
 }
 
 /** A scenario with its defaults filled in and its names resolved against the catalog. */

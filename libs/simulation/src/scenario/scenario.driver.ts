@@ -1,6 +1,7 @@
 import {
-  AVAILABILITY_ZONES, CpuWorkload, DomainError, IDLE_WORKING_SET_MIB, Image, InstanceType, MS_PER_HOUR, resolveCpuParams, SimTime, validateWorkload, Workload, TRACE_MAX_POINTS,
+  AVAILABILITY_ZONES, CpuWorkload, DomainError, IDLE_WORKING_SET_MIB, Image, InstanceType, MS_PER_HOUR, resolveCpuParams, resolveVolume, SimTime, validateWorkload, Workload, TRACE_MAX_POINTS,
 } from '@nimbus/hypervisor';
+import { attachVolume, createVolume, deleteVolume } from '../commands/resources';
 import { launch } from '../commands/launch';
 import { drainHost, failHost, repairHost } from '../commands/fleet';
 import { setDedicatedHostOwner } from '../commands/resources';
@@ -10,7 +11,7 @@ import { World } from '../world/world';
 import { AzureDistributions, datasetKey, DatasetRef, PLANETLAB_INTERVAL_SECONDS, ScenarioData } from './datasets';
 import { ArrivalProcess, quantile, RandomStream, streamSeed } from './random';
 import { ScenarioRecorder } from './results/recorder';
-import { ResolvedScenario, imageFor } from './scenario.defaults';
+import { ResolvedScenario, imageFor, ioVolumeRequest } from './scenario.defaults';
 import { MemorySpec, SyntheticWorkloadSpec, TenantSpec, TraceWorkloadSpec, WorkloadSpec } from './scenario';
 
 /** A dataset the scenario needs was not given to the run. */
@@ -85,6 +86,7 @@ export class ScenarioDriver {
     }
     this.scheduleFaults();
     this.scheduleDrains();
+    this.scheduleFailures();
   }
 
   // ---- synthetic workloads ----
@@ -130,7 +132,7 @@ export class ScenarioDriver {
       const hours = this.drawLifetime(w, ctx.vms, needAzure);
       const cpu = this.drawCpu(w, type, ctx, needAzure);
       const memory = w.memory ? { workingSetMiB: Math.min(type.memoryMiB, workingSetMiB(w.memory, draws[i], type.memoryMiB)), dirtyRateMiBps: w.memory.dirtyRateMiBps ?? 0 } : undefined;
-      this.setWorkload(ctx, vmId, type, memory ? { cpu, memory } : { cpu });
+      this.setWorkload(ctx, vmId, type, { cpu, ...(memory ? { memory } : {}), ...this.deviceWorkload(ctx, w, vmId) });
       const end = this.world.now + Math.round(hours * MS_PER_HOUR);
       if (hours !== Infinity && end < this.r.endMs) this.world.engine.schedule(end, () => this.terminate(ctx, vmId));
     });
@@ -196,6 +198,25 @@ export class ScenarioDriver {
         // The walk's stationary deviation is about 2.3 σ (cpu-demand.ts); P95 ≈ mean + 1.645 deviations.
         return { model: 'random-walk', meanCores: mean, volatility: Math.min(v, spread / (1.645 * 2.3)), seed: streamSeed(Math.floor(ctx.vms.uniform() * 2 ** 31), 'walk'), stepSeconds: 300 };
     }
+  }
+
+  /**
+   * The workload's parts beyond CPU: its IO on a volume of its own (created in the VM's zone and
+   * attached, as CreateVolume and AttachVolume do), its egress to the internet, its privileged
+   * operations.
+   */
+  private deviceWorkload(ctx: WorkloadContext, w: SyntheticWorkloadSpec, vmId: string): Workload {
+    const out: Workload = {};
+    if (w.io) {
+      const volumeId = volumeIdOf(vmId);
+      const zone = this.world.fleet.host(this.world.fleet.vm(vmId)!.hostId!)!.availabilityZone;
+      createVolume(this.world, { volumeId, tenantId: ctx.tenant.id, availabilityZone: zone, spec: resolveVolume(ioVolumeRequest(w.io)) });
+      attachVolume(this.world, volumeId, vmId);
+      out.io = [{ volumeId, iops: w.io.iops, throughputMiBps: w.io.throughputMiBps }];
+    }
+    if (w.network && w.network.internetMbps > 0) out.network = [{ to: 'internet', mbps: w.network.internetMbps }];
+    if (w.privilegedOpsPerSecPerCore) out.privileged = { opsPerSecPerCore: w.privilegedOpsPerSecPerCore };
+    return out;
   }
 
   // ---- trace replay ----
@@ -344,6 +365,8 @@ export class ScenarioDriver {
     const vm = this.world.fleet.vm(vmId);
     if (!vm || vm.state === 'terminated' || vm.state === 'shutting-down') return;
     terminateVm(this.world, ctx.tenant.id, vmId);
+    // Its volume goes with it (DeleteOnTermination, as for a root volume).
+    deleteVolume(this.world, volumeIdOf(vmId)); // (none: nothing to do)
   }
 
   // ---- faults ----
@@ -406,6 +429,41 @@ export class ScenarioDriver {
       });
     });
   }
+
+  /**
+   * Scheduled failures: at `atHours`, `hosts` hosts drawn among those that can fail that way (up, of
+   * `zone` or of the fleet; for a driver domain, paravirtual hosts whose driver domain is up) fail,
+   * and are repaired `durationHours` later.
+   */
+  private scheduleFailures(): void {
+    const s = this.r.scenario;
+    (s.faults?.failures ?? []).forEach((d, i) => {
+      const random = new RandomStream(streamSeed(s.seed, 'failure', String(i)));
+      const at = this.r.startMs + Math.round(d.atHours * MS_PER_HOUR);
+      this.world.engine.schedule(at, () => {
+        const candidates = [...this.world.fleet.hosts()]
+          .filter((h) => (d.zone === undefined || h.availabilityZone === d.zone) && (h.state === 'available' || h.state === 'draining'))
+          .filter((h) => d.component === 'host' || (h.type.virtualization === 'paravirtual' && h.driverDomain === 'ok'))
+          .sort((a, b) => (a.id < b.id ? -1 : 1));
+        const chosen: string[] = [];
+        while (chosen.length < d.hosts && candidates.length > 0) chosen.push(candidates.splice(Math.floor(random.uniform() * candidates.length), 1)[0].id);
+        for (const id of chosen) failHost(this.world, id, d.component);
+        const back = at + Math.round(d.durationHours * MS_PER_HOUR);
+        if (back < this.r.endMs)
+          this.world.engine.schedule(back, () => {
+            for (const id of chosen) {
+              if (d.component === 'driver-domain') this.world.dataPlane.repairDriverDomain(id);
+              else if (this.world.fleet.host(id)?.state === 'failed') repairHost(this.world, id);
+            }
+          });
+      });
+    });
+  }
+}
+
+/** The volume of a VM's workload IO: `vol-` and the VM id's 17 hex digits. */
+function volumeIdOf(vmId: string): string {
+  return `vol-${vmId.slice(2)}`;
 }
 
 /**

@@ -196,6 +196,29 @@ const synthetic = {
       ],
     },
     memory,
+    // ---- IO, network and privileged operations ----
+    io: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['iops', 'throughputMiBps'],
+      properties: {
+        iops: { type: 'number', minimum: 0, maximum: 256_000 },
+        throughputMiBps: { type: 'number', minimum: 0, maximum: 10_000 },
+        volume: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'sizeGiB'],
+          properties: {
+            type: { type: 'string', enum: ['gp2', 'gp3', 'io2'] },
+            sizeGiB: { type: 'integer', minimum: 1, maximum: 16_384 },
+            iops: { type: 'integer', minimum: 1, maximum: 256_000 },
+            throughputMiBps: { type: 'integer', minimum: 1, maximum: 10_000 },
+          },
+        },
+      },
+    },
+    network: { type: 'object', additionalProperties: false, required: ['internetMbps'], properties: { internetMbps: { type: 'number', minimum: 0, maximum: 100_000 } } },
+    privilegedOpsPerSecPerCore: { type: 'number', minimum: 0, maximum: 10_000_000 },
   },
 } as const;
 
@@ -470,6 +493,16 @@ export const SCENARIO_SCHEMA: Record<string, unknown> = {
             properties: { atHours: nonNegativeNumber, hosts: positiveInteger, durationHours: positiveNumber, zone, mode: { enum: ['live-migrate', 'restart'] } },
           },
         },
+        failures: {
+          type: 'array',
+          maxItems: 10_000,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['atHours', 'hosts', 'component', 'durationHours'],
+            properties: { atHours: nonNegativeNumber, hosts: positiveInteger, component: { type: 'string', enum: ['host', 'driver-domain'] }, durationHours: positiveNumber, zone },
+          },
+        },
       },
     },
     outputs: {
@@ -479,6 +512,7 @@ export const SCENARIO_SCHEMA: Record<string, unknown> = {
         series: { type: 'array', uniqueItems: true, items: { type: 'string', enum: [...SERIES_NAMES] } },
         tables: { type: 'array', uniqueItems: true, items: { type: 'string', enum: [...TABLE_NAMES] } },
         groupBy: { type: 'array', uniqueItems: true, items: { type: 'string', enum: [...GROUP_BYS] } },
+        instanceMetrics: { type: 'boolean' },
       },
     },
   },

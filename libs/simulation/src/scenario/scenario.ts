@@ -145,6 +145,20 @@ export interface SyntheticWorkloadSpec extends WorkloadCommon {
   readonly utilization: UtilizationSpec;
   /** The VMs' memory working sets, and the applications each VM runs on its one guest OS (default: the idle working set, one per VM). */
   readonly memory?: MemorySpec;
+  // ---- IO, network and privileged operations (the VMM's workload parts beyond CPU, docs/scenarios.md) ----
+  /** Block IO on one EBS volume per VM, created and attached at launch and deleted at termination. */
+  readonly io?: IoDemandSpec;
+  /** Egress to the internet per VM. */
+  readonly network?: { readonly internetMbps: number };
+  /** Privileged operations (system calls, page-table updates) per second per core the guest runs (§3.1's per-op term). */
+  readonly privilegedOpsPerSecPerCore?: number;
+}
+
+/** A VM's block IO demand, and the volume it runs on (default: an io2 volume provisioned for the demand). */
+export interface IoDemandSpec {
+  readonly iops: number;
+  readonly throughputMiBps: number;
+  readonly volume?: { readonly type: 'gp2' | 'gp3' | 'io2'; readonly sizeGiB: number; readonly iops?: number; readonly throughputMiBps?: number };
 }
 
 /**
@@ -325,6 +339,12 @@ export interface FaultsSpec {
   readonly driverDomains?: { readonly mtbfHours: number; readonly mttrHours: number };
   /** Maintenance: at `atHours`, `hosts` hosts (of `zone`, else of the fleet) are drained, and back in service `durationHours` later. */
   readonly drains?: readonly DrainSpec[];
+  /**
+   * Scheduled failures: at `atHours`, `hosts` hosts (of `zone`, else of the fleet; for a driver
+   * domain, hosts that have one) fail (the whole host, or its driver domain) and are repaired
+   * `durationHours` later.
+   */
+  readonly failures?: readonly { readonly atHours: number; readonly hosts: number; readonly component: 'host' | 'driver-domain'; readonly durationHours: number; readonly zone?: ZoneName }[];
 }
 
 export interface DrainSpec {
@@ -342,6 +362,11 @@ export interface DrainSpec {
 }
 export type DrainMode = 'live-migrate' | 'restart';
 
+/** Series summed from per-instance metrics: recorded only with `outputs.instanceMetrics` (they cost time on large fleets). */
+export const INSTANCE_SERIES_NAMES = [
+  'instanceCpuDemandCores', 'instanceCpuCores', 'instanceStealCores', 'instanceIopsDemanded', 'instanceIopsDelivered', 'instanceThroughputMiBps', 'instanceNetworkOutMbps',
+] as const;
+
 export const SERIES_NAMES = [
   'cpuUtilization', 'cpuCapacityCores', 'cpuAllocatedCores', 'stealCores', 'memoryUtilization', 'memoryCapacityMiB', 'memoryAllocatedMiB', 'memoryResidentMiB',
   'iopsThrottled', 'hostGuaranteeViolations', 'powerWatts', 'energyKWh', 'hostsOn', 'hostsOff', 'hostsFailed',
@@ -351,6 +376,9 @@ export const SERIES_NAMES = [
   'hostsUsed', 'swappedInstances', 'vmmMemoryMiB', 'applications', 'hostsUsedPowerWatts',
   // live-migration experiment (issue 12)
   'migrationMiB',
+  // ---- driver domain, virtualization overhead, per-instance metrics (docs/scenarios.md) ----
+  'cpuHardwareCores', 'driverDomainCores', 'driverDomainFailures', 'driverDomainImpairments',
+  ...INSTANCE_SERIES_NAMES,
 ] as const;
 export type SeriesName = (typeof SERIES_NAMES)[number];
 
@@ -369,4 +397,10 @@ export interface OutputsSpec {
   readonly series?: readonly SeriesName[];
   readonly tables?: readonly TableName[];
   readonly groupBy?: readonly GroupBy[];
+  /**
+   * Record each instance's metrics (CPU demanded, delivered and stolen; IOPS demanded and delivered;
+   * throughput; network out), summed by zone, tenant and product: the `instance…` series and their
+   * headline figures. Off by default: per-instance metrics slow a run of a large fleet.
+   */
+  readonly instanceMetrics?: boolean;
 }

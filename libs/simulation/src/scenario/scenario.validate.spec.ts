@@ -117,7 +117,7 @@ describe('validateScenario', () => {
   });
 
   it('accepts every built-in scenario', () => {
-    expect(builtInScenarioNames()).toEqual(['azure-small', 'cloudsim-planetlab-20110303', 'consolidation-apps', 'overcommit-fleet', 'planetlab-20110303']);
+    expect(builtInScenarioNames()).toEqual(['azure-small', 'cloudsim-planetlab-20110303', 'consolidation-apps', 'driver-domain', 'overcommit-fleet', 'planetlab-20110303', 'virtualization-overhead']);
     for (const name of builtInScenarioNames()) expect(errorsOf(builtInScenario(name))).toEqual([]);
   });
 

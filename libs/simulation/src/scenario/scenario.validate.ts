@@ -1,8 +1,8 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { findHostType, findInstanceType, HOST_TYPES, INSTANCE_TYPES, MS_PER_HOUR, MS_PER_SECOND } from '@nimbus/hypervisor';
+import { DomainError, findHostType, findInstanceType, HOST_TYPES, INSTANCE_TYPES, MS_PER_HOUR, MS_PER_SECOND, resolveVolume } from '@nimbus/hypervisor';
 import { Scenario } from './scenario';
 import { SCENARIO_SCHEMA } from './scenario.schema';
-import { imageFor, parseStart } from './scenario.defaults';
+import { imageFor, ioVolumeRequest, parseStart } from './scenario.defaults';
 import { CLOUDSIM_INTERVAL_SECONDS } from '../cloudsim/cloudsim-scenario';
 
 /** What is wrong with a scenario: where (a JSON pointer, RFC 6901) and what. */
@@ -212,6 +212,14 @@ function semanticErrors(s: Scenario): ScenarioError[] {
         }
         if (ws?.distribution === 'uniform' && ws.maxMiB < ws.minMiB) err(at('memory', 'workingSet', 'maxMiB'), 'must be ≥ minMiB');
         if (ws?.distribution === 'fraction' && ws.max < ws.min) err(at('memory', 'workingSet', 'max'), 'must be ≥ min');
+        if (w.io) {
+          try {
+            resolveVolume(ioVolumeRequest(w.io));
+          } catch (e) {
+            if (!(e instanceof DomainError)) throw e;
+            err(at('io', w.io.volume ? 'volume' : 'iops'), w.io.volume ? e.message : `${e.message} (the default volume is io2 provisioned for the demand: give a volume)`);
+          }
+        }
       } else {
         (w.instanceTypes ?? []).forEach((n, k) => types.push([n, at('instanceTypes', k)]));
         if (w.dataset.kind === 'planetlab' && !w.instanceTypes) err(at('instanceTypes'), 'is required for a PlanetLab trace (the VM types, by position)');
@@ -242,6 +250,10 @@ function semanticErrors(s: Scenario): ScenarioError[] {
   (s.faults?.drains ?? []).forEach((d, i) => {
     if (d.zone !== undefined && !zones.has(d.zone)) err(pointer('faults', 'drains', i, 'zone'), `'${d.zone}' has no hosts in this fleet`);
     if (d.atHours >= s.durationHours) err(pointer('faults', 'drains', i, 'atHours'), `must be within the run (< ${s.durationHours} h)`);
+  });
+  (s.faults?.failures ?? []).forEach((d, i) => {
+    if (d.zone !== undefined && !zones.has(d.zone)) err(pointer('faults', 'failures', i, 'zone'), `'${d.zone}' has no hosts in this fleet`);
+    if (d.atHours >= s.durationHours) err(pointer('faults', 'failures', i, 'atHours'), `must be within the run (< ${s.durationHours} h)`);
   });
   if (s.policies?.cloudsim) errors.push(...cloudSimErrors(s));
   const c = s.policies?.rebalancer;

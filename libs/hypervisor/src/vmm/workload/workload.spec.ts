@@ -229,3 +229,22 @@ describe('mergeWorkload', () => {
     expect(mergeWorkload({ cpu: constant }, { cpu: undefined })).toEqual({ cpu: constant });
   });
 });
+
+// ---- privileged operations (docs/model.md §3.1) ----
+describe('workload.privileged', () => {
+  it('validates the rate per core, bounded, with no other field', () => {
+    expect(validateWorkload({ privileged: { opsPerSecPerCore: 20_000 } }, limits)).toEqual({ privileged: { opsPerSecPerCore: 20_000 } });
+    expect(validateWorkload({ privileged: { opsPerSecPerCore: 0 } }, limits)).toEqual({ privileged: { opsPerSecPerCore: 0 } });
+    rejects({ privileged: { opsPerSecPerCore: -1 } }, /workload\.privileged\.opsPerSecPerCore/);
+    rejects({ privileged: { opsPerSecPerCore: 10_000_001 } }, /workload\.privileged\.opsPerSecPerCore/);
+    rejects({ privileged: {} }, /workload\.privileged\.opsPerSecPerCore is required/);
+    rejects({ privileged: { opsPerSecPerCore: 1, perVcpu: 2 } }, /workload\.privileged\.perVcpu is not a known field/);
+    rejects({ privileged: 5 }, /workload\.privileged must be an object/);
+  });
+
+  it('is a part like the others: kept when an update omits it, replaced when it names it', () => {
+    const current: Workload = { cpu: { model: 'constant', cores: 1 }, privileged: { opsPerSecPerCore: 5 } };
+    expect(mergeWorkload(current, { cpu: { model: 'constant', cores: 2 } })).toEqual({ cpu: { model: 'constant', cores: 2 }, privileged: { opsPerSecPerCore: 5 } });
+    expect(mergeWorkload(current, { privileged: { opsPerSecPerCore: 0 } })).toEqual({ cpu: { model: 'constant', cores: 1 }, privileged: { opsPerSecPerCore: 0 } });
+  });
+});

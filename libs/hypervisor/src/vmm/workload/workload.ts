@@ -31,11 +31,21 @@ export interface NetworkWorkload {
   mbps: number;
 }
 
+/**
+ * The guest's privileged operations (system calls, page-table updates, IO port writes) per second
+ * for each core of CPU it runs: they cost the VMM extra CPU by mode (docs/model.md §3.1, the
+ * per-privileged-op-rate term of the virtualization table).
+ */
+export interface PrivilegedOpsWorkload {
+  opsPerSecPerCore: number;
+}
+
 export interface Workload {
   cpu?: CpuWorkload;
   io?: IoWorkload[];
   memory?: MemoryWorkload;
   network?: NetworkWorkload[];
+  privileged?: PrivilegedOpsWorkload;
 }
 
 /** What the instance's type allows: demand is bounded by its vCPUs and its memory. */
@@ -62,6 +72,8 @@ export const WORKLOAD_MAX_IOPS = 256_000;
 export const WORKLOAD_MAX_THROUGHPUT_MIBPS = 10_000;
 export const WORKLOAD_MAX_DIRTY_RATE_MIBPS = 100_000;
 export const WORKLOAD_MAX_MBPS = 100_000;
+/** A generous bound: a core doing nothing but system calls manages a few million per second. */
+export const WORKLOAD_MAX_PRIVILEGED_OPS_PER_SEC_PER_CORE = 10_000_000;
 
 const VOLUME_ID = /^vol-[0-9a-f]{17}$/;
 /** A flow's destination: the internet or another instance (`i-` and 17 hex digits). */
@@ -71,7 +83,7 @@ export function validateWorkload(input: unknown, limits: WorkloadLimits): Worklo
   const { vcpus, memoryMiB } = limits;
   if (!Number.isInteger(vcpus) || vcpus < 1) throw new RangeError(`limits.vcpus must be a positive integer, got ${vcpus}`);
   if (!Number.isInteger(memoryMiB) || memoryMiB < 1) throw new RangeError(`limits.memoryMiB must be a positive integer, got ${memoryMiB}`);
-  const o = record(input, 'workload', ['cpu', 'io', 'memory', 'network']);
+  const o = record(input, 'workload', ['cpu', 'io', 'memory', 'network', 'privileged']);
   const out: Workload = {};
   if (o.cpu !== undefined) out.cpu = cpuWorkload(o.cpu, vcpus);
   if (o.io !== undefined) out.io = ioWorkload(o.io);
@@ -83,6 +95,10 @@ export function validateWorkload(input: unknown, limits: WorkloadLimits): Worklo
     };
   }
   if (o.network !== undefined) out.network = networkWorkload(o.network);
+  if (o.privileged !== undefined) {
+    const p = record(o.privileged, 'workload.privileged', ['opsPerSecPerCore']);
+    out.privileged = { opsPerSecPerCore: num(p, 'workload.privileged', 'opsPerSecPerCore', 0, WORKLOAD_MAX_PRIVILEGED_OPS_PER_SEC_PER_CORE) };
+  }
   return out;
 }
 
@@ -93,10 +109,12 @@ export function mergeWorkload(current: Workload, update: Workload): Workload {
   const io = update.io ?? current.io;
   const memory = update.memory ?? current.memory;
   const network = update.network ?? current.network;
+  const privileged = update.privileged ?? current.privileged;
   if (cpu !== undefined) out.cpu = cpu;
   if (io !== undefined) out.io = io;
   if (memory !== undefined) out.memory = memory;
   if (network !== undefined) out.network = network;
+  if (privileged !== undefined) out.privileged = privileged;
   return out;
 }
 

@@ -127,6 +127,8 @@ export function assembleResult(meta: RunMeta, partials: readonly ZonePartial[]):
     hostsPeak: Math.max(0, ...fleet('hostsOn')),
     hostsOffHours: total(fleet('hostsOff')) * hours,
     meanCpuUtilization: capacity > 0 ? (100 * total(fleet('cpuAllocatedCores'))) / capacity : 0,
+    ...overheadFigures(fleet, n, hours),
+    ...instanceFigures(byKey, hours),
   };
   // ---- memory, applications and host cost (docs/scenarios.md, "Headline figures") ----
   const hostsUsedPeak = Math.max(0, ...fleet('hostsUsed'));
@@ -173,6 +175,59 @@ export function assembleResult(meta: RunMeta, partials: readonly ZonePartial[]):
     tables: TABLE_NAMES.filter((t) => keepTables.has(t)).map((name): ResultTable => ({ name, columns: [...TABLE_COLUMNS[name]], rows: tables[name] })),
   };
   return { ...result, digest: digestOf(result) };
+}
+
+// ---- driver domain, virtualization overhead, per-instance figures ----
+
+/**
+ * The VMM's and the driver domain's cost, and what CPU demand was not met (docs/scenarios.md):
+ * - `cpuEfficiencyPercent`: CPU given ÷ CPU demanded within limits (given + steal), the hosts' sums;
+ * - `stealCoreHours`: CPU demanded within limits and not given;
+ * - `virtualizationOverheadCores`, `driverDomainCores`: means over the run of the hardware threads
+ *   less capacity less the driver domains, and of the driver domains;
+ * - `hostsForCpuDemand`: hosts of the fleet's mean capacity per host on that would give all of that
+ *   demand (mean hosts on × (given + steal) ÷ capacity): what a capacity planner would buy;
+ * - `driverDomainFailures`, and `instancesImpairedPerDriverDomainFailure` (the blast radius; 0 with none).
+ */
+function overheadFigures(fleet: (name: SeriesName) => number[], buckets: number, hours: number): Record<string, number> {
+  const total = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
+  const given = total(fleet('cpuAllocatedCores'));
+  const steal = total(fleet('stealCores'));
+  const failures = total(fleet('driverDomainFailures'));
+  const driverDomain = total(fleet('driverDomainCores'));
+  const capacity = total(fleet('cpuCapacityCores'));
+  return {
+    cpuEfficiencyPercent: given + steal > 0 ? (100 * given) / (given + steal) : 100,
+    stealCoreHours: steal * hours,
+    virtualizationOverheadCores: buckets > 0 ? (total(fleet('cpuHardwareCores')) - total(fleet('cpuCapacityCores')) - driverDomain) / buckets : 0,
+    driverDomainCores: buckets > 0 ? driverDomain / buckets : 0,
+    hostsForCpuDemand: capacity > 0 ? (total(fleet('hostsOn')) * (given + steal)) / (buckets * capacity) : 0,
+    driverDomainFailures: failures,
+    instancesImpairedPerDriverDomainFailure: failures > 0 ? total(fleet('driverDomainImpairments')) / failures : 0,
+  };
+}
+
+/**
+ * With `outputs.instanceMetrics`, per tenant (`<figure>:<tenant>`): CPU lost (steal ÷ (given +
+ * steal), %), steal in core-hours, IOPS demanded and delivered and throughput (means over the run).
+ */
+function instanceFigures(byKey: ReadonlyMap<string, number[]>, hours: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  const total = (xs: readonly number[] | undefined) => (xs ?? []).reduce((s, x) => s + x, 0);
+  const prefix = `${'instanceCpuCores' satisfies SeriesName}|tenant|`;
+  const tenants = [...byKey.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).sort();
+  for (const t of tenants) {
+    const get = (name: SeriesName) => byKey.get(seriesKey(name, 'tenant', t));
+    const given = total(get('instanceCpuCores'));
+    const steal = total(get('instanceStealCores'));
+    const buckets = get('instanceCpuCores')!.length;
+    out[`cpuLostPercent:${t}`] = given + steal > 0 ? (100 * steal) / (given + steal) : 0;
+    out[`stealCoreHours:${t}`] = steal * hours;
+    out[`iopsDemanded:${t}`] = buckets > 0 ? total(get('instanceIopsDemanded')) / buckets : 0;
+    out[`iopsDelivered:${t}`] = buckets > 0 ? total(get('instanceIopsDelivered')) / buckets : 0;
+    out[`throughputMiBps:${t}`] = buckets > 0 ? total(get('instanceThroughputMiBps')) / buckets : 0;
+  }
+  return out;
 }
 
 function groupsOf(zones: readonly ZonePartial[], name: SeriesName, groupBy: string): string[] {

@@ -1,5 +1,5 @@
 import { ClosedBucket } from '../../world/change-set';
-import { FleetEvent, HOST, Image, InstanceType, MS_PER_HOUR } from '@nimbus/hypervisor';
+import { FleetEvent, hardwareThreads, HOST, Image, InstanceType, MS_PER_HOUR, VM } from '@nimbus/hypervisor';
 import {
   billingMonthOf, compilePriceBook, computeInvoice, GuaranteeViolation, InstanceUnavailability, Money, Platform, roundToCent, tenantZoneOutages, UsageRecord,
 } from '@nimbus/metering';
@@ -66,23 +66,47 @@ const HOST_FIELDS: readonly { readonly index: number; readonly scale: number; re
   { index: HOST.swappedInstances, scale: 1000, series: 'swappedInstances' },
   { index: HOST.vmmMemoryMiB, scale: 1, series: 'vmmMemoryMiB' },
   { index: HOST.occupiedPowerWatts, scale: 1000, series: 'hostsUsedPowerWatts' },
+  // ---- the driver domain's CPU (§3.4) ----
+  { index: HOST.driverDomainCores, scale: 1000, series: 'driverDomainCores' },
 ];
 const POWER = HOST_FIELDS.findIndex((f) => f.series === 'powerWatts');
+
+/** Per-instance metric fields kept with `outputs.instanceMetrics`, summed by zone, tenant and product. */
+const VM_FIELDS: readonly { readonly index: number; readonly scale: number; readonly series: SeriesName }[] = [
+  { index: VM.cpuDemandCores, scale: 1000, series: 'instanceCpuDemandCores' },
+  { index: VM.cpuCores, scale: 1000, series: 'instanceCpuCores' },
+  { index: VM.stealCores, scale: 1000, series: 'instanceStealCores' },
+  { index: VM.iopsDemanded, scale: 1000, series: 'instanceIopsDemanded' },
+  { index: VM.iopsDelivered, scale: 1000, series: 'instanceIopsDelivered' },
+  { index: VM.throughputMiBps, scale: 1000, series: 'instanceThroughputMiBps' },
+  { index: VM.networkOutMbps, scale: 1000, series: 'instanceNetworkOutMbps' },
+];
 const KWH_PER_WATT_MS = 1 / 3_600_000_000;
 
 /** Host buckets of one group: exact direct terms per bucket, and carried levels as a difference array. */
 class HostGroup {
   readonly direct: ExactBuckets[];
   readonly carried: ExactBuckets[];
-  constructor(buckets: number) {
-    this.direct = HOST_FIELDS.map(() => new ExactBuckets(buckets));
-    this.carried = HOST_FIELDS.map(() => new ExactBuckets(buckets + 1));
+  constructor(buckets: number, fields: number = HOST_FIELDS.length) {
+    this.direct = Array.from({ length: fields }, () => new ExactBuckets(buckets));
+    this.carried = Array.from({ length: fields }, () => new ExactBuckets(buckets + 1));
   }
+}
+
+/** An instance's metric rows so far (with `outputs.instanceMetrics`): where its sums go, and what it carries. */
+interface VmTrack {
+  readonly groups: readonly HostGroup[];
+  lastRow: number;
+  carry: number[];
+  /** Its series ended: nothing is carried past its last row. */
+  ended: boolean;
 }
 
 interface HostTrack {
   readonly zone: ZoneAcc;
   readonly hostType: string;
+  /** Hardware threads (cores counted by `cpuHardwareCores` while the host is on). */
+  readonly threads: number;
   lastRow: number;
   carry: number[];
   state: string;
@@ -93,6 +117,8 @@ const HOST_LEVELS = { available: 'hostsOn', draining: 'hostsOn', off: 'hostsOff'
 class ZoneAcc {
   events = 0;
   readonly hostGroups = new Map<string, HostGroup>();
+  /** Per-instance sums: `zone|<zone>`, `tenant|<id>`, `product|<type>` (with `outputs.instanceMetrics`). */
+  readonly vmGroups = new Map<string, HostGroup>();
   readonly levels = new Map<string, LevelIntegral>();
   readonly counts = new Map<string, Float64Array>();
   readonly tenants = new Map<string, { accepted: number; refused: number; launched: number }>();
@@ -114,6 +140,13 @@ class ZoneAcc {
   hostGroup(key: string): HostGroup {
     let g = this.hostGroups.get(key);
     if (!g) this.hostGroups.set(key, (g = new HostGroup(this.r.buckets)));
+    return g;
+  }
+
+  vmGroup(groupBy: string, group: string): HostGroup {
+    const key = `${groupBy}|${group}`;
+    let g = this.vmGroups.get(key);
+    if (!g) this.vmGroups.set(key, (g = new HostGroup(this.r.buckets, VM_FIELDS.length)));
     return g;
   }
 
@@ -161,6 +194,7 @@ export class ScenarioRecorder {
   private readonly zones = new Map<string, ZoneAcc>();
   private readonly hosts = new Map<string, HostTrack>();
   private readonly vms = new Map<string, VmInfo>();
+  private readonly vmTracks = new Map<string, VmTrack>();
   private pendingUsage: UsageEvent[] = [];
   /** VMs impaired now. */
   private readonly impaired = new Set<string>();
@@ -175,7 +209,7 @@ export class ScenarioRecorder {
     for (const z of r.zones) this.zone(z);
     for (const host of world.fleet.hosts()) {
       const zone = this.zone(host.availabilityZone);
-      const track: HostTrack = { zone, hostType: host.type.name, lastRow: -1, carry: HOST_FIELDS.map(() => 0), state: host.state };
+      const track: HostTrack = { zone, hostType: host.type.name, threads: hardwareThreads(host.type), lastRow: -1, carry: HOST_FIELDS.map(() => 0), state: host.state };
       this.hosts.set(host.id, track);
       zone.hostGroup('');
       zone.hostGroup(host.type.name);
@@ -285,6 +319,15 @@ export class ScenarioRecorder {
       if (row && e.kind === 'host.failed') row.failures++;
       if (row && e.kind === 'host.drain-started') row.drains++;
       if (row && e.kind === 'host.powered-off') row.poweredOff++;
+      // The driver domain's failures, and the instances each one impaired (its blast radius, §3.4).
+      if (track && e.kind === 'host.driver-domain-failed') {
+        zone.count('driverDomainFailures', 'zone', zone.zone, e.time, 1);
+        zone.count('driverDomainFailures', 'hostType', track.hostType, e.time, 1);
+      }
+      if (track && e.kind === 'vm.impaired' && e.detail.cause === 'driver-domain-failure') {
+        zone.count('driverDomainImpairments', 'zone', zone.zone, e.time, 1);
+        zone.count('driverDomainImpairments', 'hostType', track.hostType, e.time, 1);
+      }
       if (e.kind === 'vm.migration-completed' || e.kind === 'vm.migration-aborted' || e.kind === 'vm.migration-failed') {
         const outcome = e.kind.slice('vm.migration-'.length);
         const reason = String(e.detail.reason ?? '');
@@ -323,6 +366,10 @@ export class ScenarioRecorder {
     if (!name) return;
     track.zone.level(name, 'zone', track.zone.zone).change(t, delta);
     track.zone.level(name, 'hostType', track.hostType).change(t, delta);
+    if (name === 'hostsOn') {
+      track.zone.level('cpuHardwareCores', 'zone', track.zone.zone).change(t, delta * track.threads);
+      track.zone.level('cpuHardwareCores', 'hostType', track.hostType).change(t, delta * track.threads);
+    }
   }
 
   usage(u: UsageEvent): void {
@@ -371,6 +418,7 @@ export class ScenarioRecorder {
   }
 
   bucket(b: ClosedBucket): void {
+    if (b.kind === 'vm') return this.vmBucket(b);
     if (b.kind !== 'host') return;
     const track = this.hosts.get(b.id);
     if (!track) return;
@@ -387,6 +435,39 @@ export class ScenarioRecorder {
       track.carry[k] = Math.round(end[f.index] * this.r.bucketMs * f.scale);
     });
     track.lastRow = i;
+  }
+
+  /** An instance's metric row (`outputs.instanceMetrics`): summed into its zone's, tenant's and product's groups, as a host's row is. */
+  private vmBucket(b: ClosedBucket): void {
+    let track = this.vmTracks.get(b.id);
+    if (!track) {
+      const vm = this.vms.get(b.id);
+      if (!vm) return;
+      const z = this.zone(vm.zone);
+      track = { groups: [z.vmGroup('zone', z.zone), z.vmGroup('tenant', vm.tenantId), z.vmGroup('product', vm.instanceType.name)], lastRow: -1, carry: VM_FIELDS.map(() => 0), ended: false };
+      this.vmTracks.set(b.id, track);
+    }
+    const i = Math.floor((b.bucket.start - this.r.startMs) / this.r.bucketMs);
+    if (i < 0 || i >= this.r.buckets) return;
+    if (track.lastRow >= 0 && i > track.lastRow + 1) this.carryVm(track, i);
+    const { mean, end, coveredMs } = b.bucket;
+    VM_FIELDS.forEach((f, k) => {
+      const term = Math.round(mean[f.index] * coveredMs * f.scale);
+      for (const g of track.groups) g.direct[k].add(i, term);
+      track.carry[k] = Math.round(end[f.index] * this.r.bucketMs * f.scale);
+    });
+    track.lastRow = i;
+    track.ended = b.bucket.final;
+  }
+
+  private carryVm(track: VmTrack, until: number): void {
+    if (track.ended) return;
+    VM_FIELDS.forEach((_, k) => {
+      for (const g of track.groups) {
+        g.carried[k].add(track.lastRow + 1, track.carry[k]);
+        g.carried[k].add(until, -track.carry[k]);
+      }
+    });
   }
 
   /** Buckets lastRow+1 … until-1 had no row: the host held its last row's end values through them. */
@@ -470,6 +551,12 @@ export class ScenarioRecorder {
         track.lastRow = reachedBucket - 1;
       }
     }
+    for (const track of this.vmTracks.values()) {
+      if (track.lastRow >= 0 && track.lastRow + 1 < reachedBucket) {
+        this.carryVm(track, reachedBucket);
+        track.lastRow = reachedBucket - 1;
+      }
+    }
     const out: ZonePartial[] = [];
     for (const name of [...this.zones.keys()].sort()) out.push(this.partial(this.zones.get(name)!, reachedMs));
     return out;
@@ -493,6 +580,16 @@ export class ScenarioRecorder {
         }
         series.set(seriesKey(f.series, groupBy, group), points);
         if (k === POWER) series.set(seriesKey('energyKWh', groupBy, group), energy);
+      });
+    }
+    for (const [key, g] of z.vmGroups) {
+      const [groupBy, group] = [key.slice(0, key.indexOf('|')), key.slice(key.indexOf('|') + 1)];
+      VM_FIELDS.forEach((f, k) => {
+        const carried = g.carried[k];
+        carried.prefixSums();
+        const points: number[] = [];
+        for (let i = 0; i < buckets; i++) points.push((g.direct[k].value(i) + carried.value(i)) / (f.scale * bucketMs));
+        series.set(seriesKey(f.series, groupBy, group), points);
       });
     }
     for (const [key, l] of z.levels) {

@@ -89,6 +89,18 @@ export const SERIES: Readonly<Record<SeriesName, SeriesInfo>> = {
   applications: { unit: 'applications', groupBys: VMS, product: 'instance type', description: 'applications running in running instances (mean)' },
   // live-migration experiment (issue 12)
   migrationMiB: { unit: 'MiB', groupBys: VMS, product: 'instance type', description: 'memory sent over the migration link by the migrations completed (pre-copy rounds and stop-and-copy)' },
+  // ---- driver domain, virtualization overhead, per-instance metrics ----
+  cpuHardwareCores: { unit: 'cores', groupBys: HOSTS, description: 'hardware threads of the hosts on (mean): capacity plus the VMM overhead plus the driver domain' },
+  driverDomainCores: { unit: 'cores', groupBys: HOSTS, description: "the driver domains' CPU for IO and packets, off the hosts' capacity (mean)" },
+  driverDomainFailures: { unit: 'failures', groupBys: HOSTS, description: 'driver domains that failed' },
+  driverDomainImpairments: { unit: 'instances', groupBys: HOSTS, description: 'instances impaired by a driver-domain failure (at the failure)' },
+  instanceCpuDemandCores: { unit: 'cores', groupBys: VMS, product: 'instance type', description: "instances' CPU demand (mean; with outputs.instanceMetrics)" },
+  instanceCpuCores: { unit: 'cores', groupBys: VMS, product: 'instance type', description: 'CPU the instances got (mean; with outputs.instanceMetrics)' },
+  instanceStealCores: { unit: 'cores', groupBys: VMS, product: 'instance type', description: 'CPU demanded within limits and not given (mean; with outputs.instanceMetrics)' },
+  instanceIopsDemanded: { unit: 'IOPS', groupBys: VMS, product: 'instance type', description: 'IOPS demanded (mean; with outputs.instanceMetrics)' },
+  instanceIopsDelivered: { unit: 'IOPS', groupBys: VMS, product: 'instance type', description: 'IOPS delivered (mean; with outputs.instanceMetrics)' },
+  instanceThroughputMiBps: { unit: 'MiB/s', groupBys: VMS, product: 'instance type', description: 'block IO throughput delivered (mean; with outputs.instanceMetrics)' },
+  instanceNetworkOutMbps: { unit: 'Mbit/s', groupBys: VMS, product: 'instance type', description: 'network egress delivered (mean; with outputs.instanceMetrics)' },
 };
 
 export const TABLE_COLUMNS: Readonly<Record<TableName, readonly string[]>> = {

@@ -34,7 +34,7 @@ export class InstanceMetricsResponseDto {
 
 const WORKLOAD = {
   type: 'object', additionalProperties: true,
-  description: 'What the guest does (API.md): cpu (constant, diurnal, trace, random-walk), io, memory, network',
+  description: 'What the guest does (API.md): cpu (constant, diurnal, trace, random-walk), io, memory, network, privileged ({opsPerSecPerCore}: privileged operations per second per core run, docs/model.md §3.1)',
   example: { cpu: { model: 'constant', cores: 1.5 }, memory: { workingSetMiB: 3000, dirtyRateMiBps: 50 }, network: [{ to: 'internet', mbps: 200 }] },
 } as const;
 
