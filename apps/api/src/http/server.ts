@@ -7,6 +7,8 @@ import { errorBody, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS } from './error-stat
 import { logger } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { errorXml } from './ec2/ec2-xml';
+import { RequestThrottle } from '../application/throttling';
+import { bearerToken, refusalKey } from './rest/auth/guards';
 
 /** Bodies larger than this are refused (413): a RunInstances with 50 tags is a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -130,13 +132,22 @@ export function unacceptable(v: unknown, maxDepth = Infinity): 'deep' | 'nul' | 
  *   and below (the level is fixed at start), one log line: id, method, URL, status and time
  *   (the `/health` probes are not logged).
  */
-export function registerRequestHooks(app: FastifyInstance, metrics: MetricsService): void {
+export function registerRequestHooks(app: FastifyInstance, metrics: MetricsService, throttle?: RequestThrottle): void {
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.header('x-request-id', request.id);
     if (stopping) {
       void reply.status(503).header('Connection', 'close').header('Retry-After', String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS));
       if (isEc2Path(request.url)) void reply.header('content-type', 'text/xml;charset=UTF-8').send(errorXml('ServiceUnavailable', 'Nimbus is stopping; retry shortly.', request.id));
       else void reply.send(errorBody('ServiceUnavailable', 'Nimbus is stopping; retry shortly.', request.id));
+      return;
+    }
+    // A key its bucket refused a moment ago, on the same route, is refused again here, before its
+    // body is read, before Nest's guards, pipes and filter: a flood costs microseconds per request.
+    const key = throttle && bearerToken(request.headers.authorization);
+    const refused = key ? throttle!.refusalFor(refusalKey(request, key)) : undefined;
+    if (refused) {
+      if (refused.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(refused.retryAfterSeconds));
+      void reply.status(429).send(errorBody('RequestLimitExceeded', refused.message, request.id));
       return;
     }
     done();
