@@ -308,8 +308,9 @@ describe('attack suite: every EC2 action of the Query adapter', () => {
           ['SignedHeaders naming an absent header', auth.replace(/SignedHeaders=([^,]+)/, 'SignedHeaders=$1;x-absent')],
           ['Credential malformed', auth.replace(/Credential=[^,]+/, 'Credential=%ZZ//x')],
           ['Credential date 99999999', auth.replace(/Credential=([^/]+)\/\d{8}/, 'Credential=$1/99999999')],
-          // (Under Node's 16 KB limit on headers, past which its HTTP parser answers 431 and closes the connection.)
-          ['Signature huge', auth.replace(/Signature=[0-9a-f]+/, 'Signature=' + 'f'.repeat(12_000))],
+          ['Signature long', auth.replace(/Signature=[0-9a-f]+/, 'Signature=' + 'f'.repeat(12_000))],
+          // Past Node's 16 KiB limit on headers: 431, in EC2's document, and the connection closed.
+          ['Signature huge', auth.replace(/Signature=[0-9a-f]+/, 'Signature=' + 'f'.repeat(100_000))],
           ['Authorization: Bearer', `Bearer ${a.key}`],
           ['Authorization: garbage', 'AWS4-HMAC-SHA256 ,,,==,='],
           ['Authorization: other algorithm', auth.replace('AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA1')],
@@ -359,7 +360,7 @@ describe('attack suite: every EC2 action of the Query adapter', () => {
     process.stdout.write(`EC2 attack suite: accepted (${accepted.length}): ${accepted.map((s) => `${s.action} [${s.label.slice(0, 40)}]`).join('; ')}\n`);
 
     const describe = (s: Sent) => `${s.action} [${s.label}]: ${s.answer.status} ${s.answer.text.slice(0, 300)}`;
-    expect(sent.filter((s) => s.answer.status >= 500 || s.answer.status === 0 || s.answer.status === 431).map(describe)).toEqual([]);
+    expect(sent.filter((s) => s.answer.status >= 500 || s.answer.status === 0).map(describe)).toEqual([]);
     expect(sent.filter((s) => s.answer.status >= 400 && !errorCode(s.answer.text)).map(describe)).toEqual([]);
     expect(sent.filter((s) => s.answer.status < 300 && !/^<\?xml[^>]*>\s*<\w+Response xmlns=/.test(s.answer.text)).map(describe)).toEqual([]);
     expect(sent.filter((s) => s.answer.ms > SLOW_MS).map((s) => `${describe(s)} in ${s.answer.ms.toFixed(0)} ms`)).toEqual([]);
