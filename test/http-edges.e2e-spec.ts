@@ -1,3 +1,4 @@
+import http from 'node:http';
 import request from 'supertest';
 import { ADMIN_KEY, expectError, LINUX_AMI, startApp, TestApp } from './support/app';
 
@@ -69,5 +70,36 @@ describe('HTTP edges: bodies, URLs and paths', () => {
   it('an unknown route is 404 NotFound naming the path without its query', async () => {
     const res = await request(t.app.getHttpServer()).get('/v1/nothing-here?x=1');
     expect(expectError(res, 404, 'NotFound').message).toBe('No route for GET /v1/nothing-here');
+  });
+});
+
+describe('HTTP edges: a request Node refuses before routing', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp();
+  });
+  afterAll(() => t?.close());
+
+  /** One request with a 20 KiB header (Node's limit is 16 KiB), on a socket of its own. */
+  const oversized = (method: string, path: string): Promise<{ status: number; type: string; connection: string; body: string }> =>
+    new Promise((resolve, reject) => {
+      const port = (t.app.getHttpServer().address() as { port: number }).port;
+      const req = http.request({ host: '127.0.0.1', port, method, path, headers: { 'x-big': 'x'.repeat(20 * 1024) }, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), connection: String(res.headers.connection), body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('answers headers over 16 KiB with 431 in the error shape, and closes the connection', async () => {
+    const rest = await oversized('GET', '/v1/instances');
+    expect({ status: rest.status, connection: rest.connection }).toEqual({ status: 431, connection: 'close' });
+    expect(JSON.parse(rest.body)).toEqual({ error: { code: 'InvalidParameterValue', message: 'The request headers are larger than 16 KiB.', requestId: expect.any(String) } });
+    const ec2 = await oversized('POST', '/');
+    expect({ status: ec2.status, type: ec2.type }).toEqual({ status: 431, type: 'text/xml;charset=UTF-8' });
+    expect(ec2.body).toMatch(/<Response><Errors><Error><Code>InvalidParameterValue<\/Code><Message>The request headers are larger than 16 KiB.<\/Message><\/Error><\/Errors><RequestID>[^<]+<\/RequestID><\/Response>/);
+    await t.anonymous().get('/health/live').expect(200);
   });
 });

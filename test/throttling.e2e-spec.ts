@@ -2,6 +2,7 @@ import request from 'supertest';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../apps/api/src/persistence/data-source';
+import { AuthService } from '../apps/api/src/application/auth/auth.service';
 import { expectError, ManualClock, startApp, TestApp } from './support/app';
 
 /**
@@ -143,6 +144,46 @@ describe('request throttling (EC2 token buckets per tenant and operation)', () =
       query.mockRestore();
       writerQuery.mockRestore();
     }
+  });
+
+  it('refuses a key its bucket just refused at the door, before its body is read or it is authenticated, until the bucket refills', async () => {
+    const { tenantId, key } = await t.tenant('door');
+    expect((await untilThrottled(() => t.as(key).post('/v1/placement-groups', { groupName: 'x', strategy: 'nonsense' }))).passed).toBe(50);
+    const identify = jest.spyOn(t.app.get(AuthService), 'identify');
+    try {
+      // Malformed JSON: a request that got as far as its body would be a 400.
+      const res = await t.as(key).post('/v1/placement-groups').set('content-type', 'application/json').send('{"groupName":');
+      const err = expectError(res, 429, 'RequestLimitExceeded');
+      expect(err.message).toContain('CreatePlacementGroup');
+      expect(res.headers['retry-after']).toBe('1');
+      expect(identify).not.toHaveBeenCalled();
+      // Another route, or a stranger's key, is not refused by it.
+      await t.as(key).get('/v1/placement-groups').expect(200);
+      expectError(await t.as('nope').post('/v1/placement-groups', {}), 401, 'AuthFailure');
+      identify.mockClear();
+      // Just before the bucket holds a token again (5/s for a mutating action: 0.2 s), still refused; then it goes through.
+      clock.advanceSeconds(0.19);
+      expectError(await t.as(key).post('/v1/placement-groups', {}), 429, 'RequestLimitExceeded');
+      expect(identify).not.toHaveBeenCalled();
+      clock.advanceSeconds(0.01);
+      expectError(await t.as(key).post('/v1/placement-groups', { groupName: 'x', strategy: 'nonsense' }), 400, 'ValidationError');
+      expect(identify).toHaveBeenCalledTimes(1);
+      // Refused again at once; an admin raising the tenant's limits ends that at once too.
+      expectError(await t.as(key).post('/v1/placement-groups', {}), 429, 'RequestLimitExceeded');
+      await t.admin().patch(`/v1/admin/tenants/${tenantId}`, { requestLimits: { multiplier: 10 } }).expect(200);
+      expectError(await t.as(key).post('/v1/placement-groups', { groupName: 'x', strategy: 'nonsense' }), 400, 'ValidationError');
+    } finally {
+      identify.mockRestore();
+    }
+  });
+
+  it('a revoked key is a 401 at once, even while its refusal is remembered', async () => {
+    const { tenantId } = await t.tenant('door-revoked');
+    const { keyId, key } = (await t.admin().post(`/v1/admin/tenants/${tenantId}/api-keys`).expect(201)).body.apiKey;
+    await untilThrottled(() => t.as(key).get('/v1/dedicated-hosts'));
+    expectError(await t.as(key).get('/v1/dedicated-hosts'), 429, 'RequestLimitExceeded');
+    await t.admin().delete(`/v1/admin/tenants/${tenantId}/api-keys/${keyId}`).expect(204);
+    expectError(await t.as(key).get('/v1/dedicated-hosts'), 401, 'AuthFailure');
   });
 
   it('refuses a revoked key at once; the tenant’s new key works', async () => {

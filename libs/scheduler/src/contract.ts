@@ -27,6 +27,16 @@ export interface SchedulerConfig {
   readonly avoidViolationsWithinMs?: number;
 }
 
+/**
+ * The range of an allocation ratio (docs/model.md §3.2). At most 64 (VMware's and OpenStack's
+ * ceilings are of that order); at least 0.1, selling a tenth of a host: an operator may hold
+ * capacity back with a ratio below 1, but 2.5e-114 is a typo, not a policy.
+ */
+export const MIN_ALLOCATION_RATIO = 0.1;
+export const MAX_ALLOCATION_RATIO = 64;
+/** The longest `avoidViolationsWithinMs`: a day of simulated time (the default is 15 minutes). */
+export const MAX_AVOID_VIOLATIONS_MS = 24 * 3600 * 1000;
+
 /** 15 simulated minutes: three of EC2's 5-minute monitoring periods. */
 export const DEFAULT_AVOID_VIOLATIONS_MS = 15 * 60_000;
 

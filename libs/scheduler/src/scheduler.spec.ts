@@ -274,4 +274,19 @@ describe('Scheduler index follows the fleet', () => {
     expect(() => sut.setConfig({ weigher: 'random' as never })).toThrow(InvalidParameterValue);
     expect(sut.config).toEqual({ weigher: 'pack', cpuAllocationRatio: 2, ramAllocationRatio: 1 });
   });
+
+  it('holds every allocation ratio to 0.1–64 and the violation window to a day (docs/model.md §3.2, §4)', () => {
+    const { fleet } = fleetOf([]);
+    const sut = new Scheduler(fleet);
+    for (const bad of [2.5e-114, 0.0999, 64.001, Infinity, NaN]) {
+      expect(() => sut.setConfig({ ramAllocationRatio: bad })).toThrow(/ramAllocationRatio for the default must be from 0.1 to 64/);
+      expect(() => sut.setConfig({ cpuAllocationRatio: bad })).toThrow(InvalidParameterValue);
+      expect(() => sut.setConfig({ overrides: { hostTypes: { 'm5-host': { ramAllocationRatio: bad } } } })).toThrow(/host type 'm5-host' must be from 0.1 to 64/);
+      expect(() => sut.setConfig({ overrides: { availabilityZones: { 'us-east-1a': { cpuAllocationRatio: bad } } } })).toThrow(InvalidParameterValue);
+    }
+    expect(() => sut.setConfig({ avoidViolationsWithinMs: 86_400_001 })).toThrow(/avoidViolationsWithinMs/);
+    expect(sut.config).toEqual({ weigher: 'pack', cpuAllocationRatio: 2, ramAllocationRatio: 1 });
+    sut.setConfig({ cpuAllocationRatio: 0.1, ramAllocationRatio: 64, avoidViolationsWithinMs: 86_400_000 });
+    expect(sut.config).toMatchObject({ cpuAllocationRatio: 0.1, ramAllocationRatio: 64, avoidViolationsWithinMs: 86_400_000 });
+  });
 });

@@ -1,6 +1,6 @@
 import { AVAILABILITY_ZONES, Fleet, FleetEvent, Host, InstanceType, INSTANCE_TYPES, InvalidParameterValue, isAvailabilityZone, NotFound, SimTime, Vm } from '@nimbus/hypervisor';
 import {
-  CLUSTER_MAX_HOSTS, DEFAULT_AVOID_VIOLATIONS_MS, DEFAULT_SCHEDULER_CONFIG, MAX_PARTITIONS, PlacementDecision, PlacementGroupDefinition, PlacementRequest, PLACEMENT_STRATEGIES,
+  CLUSTER_MAX_HOSTS, DEFAULT_AVOID_VIOLATIONS_MS, DEFAULT_SCHEDULER_CONFIG, MAX_ALLOCATION_RATIO, MAX_AVOID_VIOLATIONS_MS, MAX_PARTITIONS, MIN_ALLOCATION_RATIO, PlacementDecision, PlacementGroupDefinition, PlacementRequest, PLACEMENT_STRATEGIES,
   ratiosFor, RefusalReason, SchedulerConfig, WeigherName, ZoneRefusal,
 } from './contract';
 import { validateLaunch } from './admission/launch-validation';
@@ -456,7 +456,8 @@ function validConfig(c: SchedulerConfig): SchedulerConfig {
     checkRatios(r, `availability zone '${name}'`);
   }
   const w = c.avoidViolationsWithinMs;
-  if (w !== undefined && (!Number.isSafeInteger(w) || w < 0)) throw new InvalidParameterValue(`avoidViolationsWithinMs must be a non-negative integer of milliseconds, got ${w}`);
+  if (w !== undefined && (!Number.isSafeInteger(w) || w < 0 || w > MAX_AVOID_VIOLATIONS_MS))
+    throw new InvalidParameterValue(`avoidViolationsWithinMs must be an integer of milliseconds from 0 to ${MAX_AVOID_VIOLATIONS_MS} (a day), got ${w}`);
   return Object.freeze(c);
 }
 
@@ -464,6 +465,7 @@ function checkRatios(r: Partial<Record<'cpuAllocationRatio' | 'ramAllocationRati
   for (const ratio of ['cpuAllocationRatio', 'ramAllocationRatio'] as const) {
     const v = r[ratio];
     if (v === undefined) continue;
-    if (!Number.isFinite(v) || v <= 0 || v > 64) throw new InvalidParameterValue(`${ratio} for ${where} must be more than 0 and at most 64, got ${v}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < MIN_ALLOCATION_RATIO || v > MAX_ALLOCATION_RATIO)
+      throw new InvalidParameterValue(`${ratio} for ${where} must be from ${MIN_ALLOCATION_RATIO} to ${MAX_ALLOCATION_RATIO}, got ${v}`);
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, STATUS_CODES } from 'node:http';
+import { Duplex } from 'node:stream';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { errorCodes, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../application/common/api-errors';
@@ -7,6 +8,8 @@ import { errorBody, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS } from './error-stat
 import { logger } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { errorXml } from './ec2/ec2-xml';
+import { RequestThrottle } from '../application/throttling';
+import { bearerToken, refusalKey } from './rest/auth/guards';
 
 /** Bodies larger than this are refused (413): a RunInstances with 50 tags is a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -37,11 +40,38 @@ export function httpAdapter(): FastifyAdapter {
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       void reply.status(400).header('x-request-id', request.id).send(errorBody('InvalidParameterValue', `The request URL is not valid: ${error.message}`, request.id));
     },
+    clientErrorHandler: answerClientError,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // While stopping, a request on a connection still open is refused by the hook below, in the error shape.
     return503OnClosing: false,
   });
+}
+
+/**
+ * A request Node's HTTP parser refuses before Fastify sees it (headers over 16 KiB, a malformed
+ * request line, a timeout) is still answered in the error shape — EC2's document when its request
+ * line names the EC2 endpoint — and the connection is closed (Fastify's own answer is another
+ * JSON shape).
+ */
+function answerClientError(err: { code?: string; rawPacket?: unknown }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'The request headers are larger than 16 KiB.']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'The request was not received in time.']
+        : [400, 'The request is not valid HTTP.'];
+  const requestId = randomUUID();
+  // Node hands the bytes it read as a Buffer (Fastify's types say otherwise).
+  const raw = Buffer.isBuffer(err.rawPacket) ? err.rawPacket : Buffer.alloc(0);
+  const line = raw.subarray(0, 200).toString('latin1').split('\r\n', 1)[0];
+  const ec2 = /^(GET|POST) \/(\?| )/.test(line);
+  const body = ec2 ? errorXml('InvalidParameterValue', message, requestId) : JSON.stringify(errorBody('InvalidParameterValue', message, requestId));
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${ec2 ? 'text/xml;charset=UTF-8' : 'application/json; charset=utf-8'}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy();
 }
 
 let stopping = false;
@@ -130,13 +160,22 @@ export function unacceptable(v: unknown, maxDepth = Infinity): 'deep' | 'nul' | 
  *   and below (the level is fixed at start), one log line: id, method, URL, status and time
  *   (the `/health` probes are not logged).
  */
-export function registerRequestHooks(app: FastifyInstance, metrics: MetricsService): void {
+export function registerRequestHooks(app: FastifyInstance, metrics: MetricsService, throttle?: RequestThrottle): void {
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.header('x-request-id', request.id);
     if (stopping) {
       void reply.status(503).header('Connection', 'close').header('Retry-After', String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS));
       if (isEc2Path(request.url)) void reply.header('content-type', 'text/xml;charset=UTF-8').send(errorXml('ServiceUnavailable', 'Nimbus is stopping; retry shortly.', request.id));
       else void reply.send(errorBody('ServiceUnavailable', 'Nimbus is stopping; retry shortly.', request.id));
+      return;
+    }
+    // A key its bucket refused a moment ago, on the same route, is refused again here, before its
+    // body is read, before Nest's guards, pipes and filter: a flood costs microseconds per request.
+    const key = throttle && bearerToken(request.headers.authorization);
+    const refused = key ? throttle!.refusalFor(refusalKey(request, key)) : undefined;
+    if (refused) {
+      if (refused.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(refused.retryAfterSeconds));
+      void reply.status(429).send(errorBody('RequestLimitExceeded', refused.message, request.id));
       return;
     }
     done();

@@ -36,10 +36,22 @@ export function formatQuantity(x: Decimal): string {
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 
-/** Parses a non-negative decimal string from a price book; floats are refused so no binary rounding creeps in. */
+/** The most decimal places a price may have: AWS's price list uses up to 8 (`0.0000166667`-style rates, 10); more is a typo. */
+export const MAX_PRICE_DECIMALS = 10;
+/** The largest unit price: EC2's dearest instance costs a few hundred dollars an hour; a million is a typo, not a price. */
+export const MAX_PRICE = 1_000_000;
+
+/**
+ * Parses a non-negative decimal string from a price book (or a percentage of a credit policy);
+ * floats are refused so no binary rounding creeps in. At most MAX_PRICE, with at most
+ * MAX_PRICE_DECIMALS places.
+ */
 export function parsePrice(value: unknown, what: string, fail: (reason: string) => Error): Decimal {
-  if (typeof value !== 'string' || !DECIMAL.test(value)) throw fail(`${what} must be a non-negative decimal string, got ${JSON.stringify(value)}`);
-  return new Money(value);
+  if (typeof value !== 'string' || value.length > 40 || !DECIMAL.test(value)) throw fail(`${what} must be a non-negative decimal string, got ${JSON.stringify(typeof value === 'string' ? value.slice(0, 40) : value)}`);
+  const d = new Money(value);
+  if (d.decimalPlaces() > MAX_PRICE_DECIMALS) throw fail(`${what} has more than ${MAX_PRICE_DECIMALS} decimal places: ${value}`);
+  if (d.gt(MAX_PRICE)) throw fail(`${what} must be at most ${MAX_PRICE}, got ${value}`);
+  return d;
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;

@@ -77,6 +77,10 @@ describe('validatePriceBook', () => {
     ['no versions', []],
     ['a float price', broken({ dedicatedHostHourly: { m5: 5.069 as unknown as string } })],
     ['a negative price', broken({ dedicatedInstanceMultiplier: '-1' })],
+    ['a price of 23 decimal places', broken({ dedicatedHostHourly: { ...seed.dedicatedHostHourly, m5: '0.00000000000000000000001' } })],
+    ['a price of 11 decimal places', broken({ dedicatedHostHourly: { ...seed.dedicatedHostHourly, m5: '5.06900000001' } })],
+    ['a price above a million', broken({ dedicatedHostHourly: { ...seed.dedicatedHostHourly, m5: '1000000.01' } })],
+    ['a price of 26 digits', broken({ dedicatedHostHourly: { ...seed.dedicatedHostHourly, m5: '99999999999999999999999999' } })],
     ['a missing platform', broken({ licenses: { ...seed.licenses, suse: undefined as never } })],
     ['two versions at one instant', [seed, { ...seed, version: 'other' }]],
     // Shapes JSON can have and a version cannot (PUT /v1/admin/prices takes JSON).
@@ -89,5 +93,10 @@ describe('validatePriceBook', () => {
     ['tiers that do not increase', broken({ dataTransfer: { ...seed.dataTransfer, internetOutTiers: [{ upTo: 100, price: '0' }, { upTo: 50, price: '1' }, { upTo: null, price: '1' }] } })],
   ])('refuses %s', (_why, versions) => {
     expect(() => validatePriceBook(versions)).toThrow(InvalidPriceBook);
+  });
+
+  it('accepts prices at the bounds: 10 decimal places, a million', () => {
+    expect(() => validatePriceBook(broken({ dedicatedHostHourly: { ...seed.dedicatedHostHourly, m5: '0.0000000001' } }))).not.toThrow();
+    expect(() => validatePriceBook(broken({ dedicatedHostHourly: { ...seed.dedicatedHostHourly, m5: '1000000' } }))).not.toThrow();
   });
 });

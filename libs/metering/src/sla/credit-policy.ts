@@ -49,6 +49,9 @@ export const DEFAULT_CREDIT_POLICY: CreditPolicy = {
 
 const fail = (reason: string) => new InvalidCreditPolicy(reason);
 
+/** A violation is credited within its month's invoice: a minimum longer than the longest month could never be met. */
+export const MAX_MINIMUM_DURATION_MS = 31 * 24 * 3600 * 1000;
+
 function checkPercent(value: string, what: string): Decimal {
   const d = parsePrice(value, what, fail);
   if (d.gt(100)) throw fail(`${what} must be at most 100`);
@@ -64,7 +67,8 @@ export function validateCreditPolicy(p: CreditPolicy): void {
   }
   checkPercent(p.guaranteeViolation.creditPercent, 'guaranteeViolation.creditPercent');
   const min = p.guaranteeViolation.minimumDurationMs;
-  if (!Number.isSafeInteger(min) || min < 0) throw fail('guaranteeViolation.minimumDurationMs must be a non-negative integer');
+  if (!Number.isSafeInteger(min) || min < 0 || min > MAX_MINIMUM_DURATION_MS)
+    throw fail(`guaranteeViolation.minimumDurationMs must be an integer from 0 to ${MAX_MINIMUM_DURATION_MS} (31 days)`);
 }
 
 /** The credit percent an uptime earns: the largest credit among the tiers it falls below (0 if none). */

@@ -53,6 +53,7 @@ export const DEFAULT_REBALANCER_CONFIG: RebalancerConfig = Object.freeze({
 });
 
 const MAX_SECONDS = 7 * 24 * 3600;
+const MIN_CPU_THRESHOLD = 0.01;
 const HOT_SPOT_KEYS = ['enabled', 'cpuThreshold', 'windowSeconds', 'cooldownSeconds'] as const;
 const CONSOLIDATION_KEYS = ['enabled', 'cpuThreshold', 'windowSeconds', 'intervalSeconds', 'powerOff'] as const;
 
@@ -87,16 +88,17 @@ export function mergeRebalancerConfig(base: RebalancerConfig, patch: RebalancerC
     consolidation: { ...base.consolidation, ...(patch.consolidation ?? {}) },
     maxConcurrentMigrations: patch.maxConcurrentMigrations ?? base.maxConcurrentMigrations,
   };
-  const fraction = (name: string, v: number, min: number, max: number) => {
-    if (!Number.isFinite(v) || v <= min || v > max) throw new InvalidParameterValue(`${name} must be more than ${min} and at most ${max} (a fraction of the host's CPU), got ${v}`);
+  // A threshold is a fraction of the host's CPU from 1 % to 100 %: below 1 % every host is a hot spot (or none is idle).
+  const fraction = (name: string, v: number) => {
+    if (!Number.isFinite(v) || v < MIN_CPU_THRESHOLD || v > 1) throw new InvalidParameterValue(`${name} must be from ${MIN_CPU_THRESHOLD} to 1 (a fraction of the host's CPU), got ${v}`);
   };
   const secs = (name: string, v: number, min: number) => {
     if (!Number.isInteger(v) || v < min || v > MAX_SECONDS) throw new InvalidParameterValue(`${name} must be a whole number of seconds from ${min} to ${MAX_SECONDS}, got ${v}`);
   };
-  fraction('hotSpot.cpuThreshold', c.hotSpot.cpuThreshold, 0, 1);
+  fraction('hotSpot.cpuThreshold', c.hotSpot.cpuThreshold);
   secs('hotSpot.windowSeconds', c.hotSpot.windowSeconds, 0);
   secs('hotSpot.cooldownSeconds', c.hotSpot.cooldownSeconds, 0);
-  fraction('consolidation.cpuThreshold', c.consolidation.cpuThreshold, 0, 1);
+  fraction('consolidation.cpuThreshold', c.consolidation.cpuThreshold);
   secs('consolidation.windowSeconds', c.consolidation.windowSeconds, 0);
   secs('consolidation.intervalSeconds', c.consolidation.intervalSeconds, 1);
   // Below the hot-spot threshold, or consolidating would make the hot spots relief then undoes.

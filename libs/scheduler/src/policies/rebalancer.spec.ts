@@ -281,6 +281,8 @@ describe('rebalancer settings', () => {
   it.each([
     [{ hotSpot: { cpuThreshold: 1.5 } }, /hotSpot.cpuThreshold/],
     [{ hotSpot: { cpuThreshold: 0 } }, /hotSpot.cpuThreshold/],
+    [{ hotSpot: { cpuThreshold: 0.009 }, consolidation: { cpuThreshold: 1e-300 } }, /cpuThreshold must be from 0.01 to 1/],
+    [{ hotSpot: { cpuThreshold: 2.5e-114 }, consolidation: { cpuThreshold: 1e-300 } }, /cpuThreshold must be from 0.01 to 1/],
     [{ hotSpot: { windowSeconds: -1 } }, /windowSeconds/],
     [{ hotSpot: { windowSeconds: 1.5 } }, /windowSeconds/],
     [{ consolidation: { intervalSeconds: 0 } }, /intervalSeconds/],

@@ -2,6 +2,7 @@ import { AppConfig } from '../../config/app-config';
 import { ApiKeysRepository } from '../../persistence/api-keys.repository';
 import { TenantEntity } from '../../persistence/entities';
 import { TenantsRepository } from '../../persistence/tenants.repository';
+import { RequestThrottle } from '../throttling';
 import { AuthService } from './auth.service';
 import { hashKey, newSecretKey } from './key-hash';
 
@@ -18,7 +19,7 @@ function rig() {
   };
   const apiKeys = { findByHash: (keyHash: string) => lookUp(keys.get(keyHash)) } as unknown as ApiKeysRepository;
   const tenantRows = { reader: {}, findById: (_m: unknown, id: string) => lookUp(tenants.get(id)) } as unknown as TenantsRepository;
-  const sut = new AuthService(apiKeys, tenantRows, { adminKey: 'admin-key-0123456789' } as AppConfig);
+  const sut = new AuthService(apiKeys, tenantRows, { adminKey: 'admin-key-0123456789' } as AppConfig, new RequestThrottle(() => 0));
   const addTenant = (id: string, quota = 8) => {
     const t = Object.assign(new TenantEntity(), { id, name: id, quotaOnDemandVcpus: quota, quotaProvisionedIops: 0, requestLimits: null, createdAt: 0 });
     tenants.set(id, t);

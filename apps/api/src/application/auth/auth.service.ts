@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ApiKeysRepository } from '../../persistence/api-keys.repository';
 import { TenantEntity } from '../../persistence/entities';
 import { TenantsRepository } from '../../persistence/tenants.repository';
+import { RequestThrottle } from '../throttling';
 import { hashKey, isTenantKeyShaped, MAX_KEY_LENGTH, newSecretKey, sameHash } from './key-hash';
 
 export type Caller = { kind: 'admin' } | { kind: 'tenant'; tenant: TenantEntity } | { kind: 'unknown' };
@@ -36,6 +37,7 @@ export class AuthService implements OnModuleInit {
     private readonly apiKeys: ApiKeysRepository,
     private readonly tenantRows: TenantsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly throttle: RequestThrottle,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -67,6 +69,8 @@ export class AuthService implements OnModuleInit {
   /** A key was deleted (committed): it is refused from now on. */
   keyRevoked(keyId: string): void {
     this.generation++;
+    // A refusal remembered for the key (RequestThrottle.remember) must not outlive it: it is a 401 now.
+    this.throttle.forgetRefusals();
     const h = this.hashByKeyId.get(keyId);
     if (h === undefined) return;
     this.hashByKeyId.delete(keyId);
@@ -76,6 +80,8 @@ export class AuthService implements OnModuleInit {
   /** A tenant changed (committed): its requests see the new quotas and limits from now on. */
   tenantChanged(tenant: TenantEntity): void {
     this.generation++;
+    // Its limits may have been raised: refusals remembered under the old ones are dropped.
+    this.throttle.forgetRefusals();
     if (this.tenants.has(tenant.id)) this.tenants.set(tenant.id, tenant);
   }
 

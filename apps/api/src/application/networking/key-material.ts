@@ -1,4 +1,5 @@
-import { createHash, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPair, KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import sshpk from 'sshpk';
 import { invalidParameter } from '../common/api-errors';
 
@@ -44,8 +45,14 @@ export interface CreatedKey {
   readonly fingerprint: string;
 }
 
-export function createKey(keyType: KeyType, format: KeyFormat, comment: string): CreatedKey {
-  const { privateKey } = keyType === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519');
+const generate = promisify(generateKeyPair);
+
+/**
+ * Generated on libuv's thread pool, not the event loop: an RSA-2048 key takes 50 ms to seconds of
+ * CPU, and done synchronously it stalled every other request (a CreateKeyPair flood took 2 s answers).
+ */
+export async function createKey(keyType: KeyType, format: KeyFormat, comment: string): Promise<CreatedKey> {
+  const { privateKey } = keyType === 'rsa' ? await generate('rsa', { modulusLength: 2048 }) : await generate('ed25519');
   const parsed = sshpk.parsePrivateKey(privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 'pem');
   parsed.comment = comment;
   const publicKey = parsed.toPublic().toString('ssh');

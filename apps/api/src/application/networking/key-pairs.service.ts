@@ -10,6 +10,8 @@ import { describe, isWellFormed, KEY_PAIR_ID, Page } from './describe-query';
 import { createKey, importKey } from './key-material';
 import { CreateKeyPairCommand, DeleteKeyPairCommand, DescribeKeyPairsQuery, ImportKeyPairCommand } from './networking.commands';
 
+const duplicateKeyPair = (name: string) => new ApiError('InvalidKeyPair.Duplicate', `The keypair '${name}' already exists.`);
+
 /** A key pair as Describe shows it. */
 export interface KeyPairView {
   readonly keyPair: KeyPairEntity;
@@ -41,15 +43,18 @@ export class KeyPairsService {
     private readonly engine: EngineService,
   ) {}
 
-  create(tenant: TenantEntity, cmd: CreateKeyPairCommand): Promise<CreatedKeyPair> {
+  async create(tenant: TenantEntity, cmd: CreateKeyPairCommand): Promise<CreatedKeyPair> {
     validateKeyName(cmd.keyName);
     const tags = validateTags({ ...(cmd.tags ?? {}) });
     const keyType = cmd.keyType ?? 'rsa';
     if (!['rsa', 'ed25519'].includes(keyType)) throw invalidParameter(`Value (${keyType}) for parameter keyType is invalid: rsa or ed25519`);
     const format = cmd.keyFormat ?? 'pem';
     if (!['pem', 'ppk'].includes(format)) throw invalidParameter(`Value (${format}) for parameter keyFormat is invalid: pem or ppk`);
-    // Generated outside the command: an RSA key takes tens of milliseconds, which the write path should not wait for.
-    const key = createKey(keyType, format, cmd.keyName);
+    // A name taken is refused before a key is made (the command checks again): generating an RSA key
+    // costs 50 ms to seconds of CPU, which a stream of duplicate requests must not be able to buy.
+    if (await this.repo.findKeyPairByName(this.repo.reader, tenant.id, cmd.keyName)) throw duplicateKeyPair(cmd.keyName);
+    // Generated outside the command: the write path should not wait for it.
+    const key = await createKey(keyType, format, cmd.keyName);
     return this.engine.command(async (tx, e) => {
       const row = await this.insert(tx, tenant.id, cmd.keyName, key.keyType, key.fingerprint, key.publicKey, e.now, tags);
       return { keyPair: row, tags, keyMaterial: key.privateKeyMaterial };
@@ -105,7 +110,7 @@ export class KeyPairsService {
   private async insert(
     tx: Tx, tenantId: string, name: string, keyType: string, fingerprint: string, publicKey: string, now: number, tags: Record<string, string>,
   ): Promise<KeyPairEntity> {
-    if (await this.repo.findKeyPairByName(tx, tenantId, name)) throw new ApiError('InvalidKeyPair.Duplicate', `The keypair '${name}' already exists.`);
+    if (await this.repo.findKeyPairByName(tx, tenantId, name)) throw duplicateKeyPair(name);
     const row: KeyPairEntity = { id: resourceId('key'), tenantId, name, keyType, fingerprint, publicKey, createdAt: now };
     await this.repo.insertKeyPair(tx, row);
     await this.repo.saveTags(tx, tenantId, row.id, tags);

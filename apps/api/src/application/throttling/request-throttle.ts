@@ -30,6 +30,8 @@ export type ThrottleDecision =
       readonly spec: BucketSpec;
       /** Whole seconds until the request would pass; undefined if it never can (more than the bucket holds). */
       readonly retryAfterSeconds?: number;
+      /** The exact wait behind `retryAfterSeconds`, in seconds, if no other request of the bucket takes a token first. */
+      readonly waitSeconds?: number;
       readonly message: string;
     };
 
@@ -41,6 +43,7 @@ export type ThrottleDecision =
  */
 export class RequestThrottle {
   private readonly buckets = new Map<string, TokenBucket>();
+  private readonly refusals = new Map<string, { readonly untilMs: number; readonly decision: Extract<ThrottleDecision, { allowed: false }> }>();
   /** Told of each refusal, by operation (metrics). */
   onRefused?: (operation: string) => void;
 
@@ -88,7 +91,36 @@ export class RequestThrottle {
       return { allowed: false, operation: spec.name, bucket, spec: bucketSpec, message: `Request limit exceeded for ${spec.name}: ${what}, and never can; ask for fewer.` };
     }
     const retryAfterSeconds = Math.max(1, Math.ceil(wait - 1e-9));
-    return { allowed: false, operation: spec.name, bucket, spec: bucketSpec, retryAfterSeconds, message: `Request limit exceeded for ${spec.name}: ${what}; retry after ${retryAfterSeconds} s.` };
+    return { allowed: false, operation: spec.name, bucket, spec: bucketSpec, retryAfterSeconds, waitSeconds: wait, message: `Request limit exceeded for ${spec.name}: ${what}; retry after ${retryAfterSeconds} s.` };
+  }
+
+  /**
+   * Remembers a refusal by the request bucket under `key` (the adapter's: the caller's key and the
+   * route) until that bucket could hold a token again. Until then `refusalFor(key)` answers the
+   * same refusal without authenticating or routing the request: a bucket only refills at its rate,
+   * and other requests only take from it, so nothing it would have allowed is refused. Forgotten
+   * at once when a key is revoked or a tenant's limits change (`forgetRefusals`).
+   */
+  remember(key: string, decision: ThrottleDecision): void {
+    if (decision.allowed || decision.bucket !== 'request' || decision.waitSeconds === undefined) return;
+    if (this.refusals.size >= MAX_REMEMBERED_REFUSALS) this.refusals.clear();
+    this.refusals.set(key, { untilMs: this.clockMs() + decision.waitSeconds * 1000, decision });
+  }
+
+  /** The refusal remembered under `key`, while it holds (counted as a refusal, as `take`'s are). */
+  refusalFor(key: string): Extract<ThrottleDecision, { allowed: false }> | undefined {
+    const r = this.refusals.get(key);
+    if (!r) return undefined;
+    if (this.clockMs() >= r.untilMs) {
+      this.refusals.delete(key);
+      return undefined;
+    }
+    this.onRefused?.(r.decision.operation);
+    return r.decision;
+  }
+
+  forgetRefusals(): void {
+    this.refusals.clear();
   }
 
   private bucket(key: string, spec: BucketSpec, now: number): TokenBucket {
@@ -100,5 +132,8 @@ export class RequestThrottle {
     return b;
   }
 }
+
+/** Remembered refusals kept at most (each lives a fraction of a second; past this many, all are dropped). */
+const MAX_REMEMBERED_REFUSALS = 10_000;
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : String(Number(n.toFixed(3))));

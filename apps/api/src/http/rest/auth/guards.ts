@@ -12,9 +12,21 @@ import { ApiErrors } from '../openapi/api-errors';
 type AuthedRequest = FastifyRequest & { tenant?: TenantEntity };
 
 /** The key of an `Authorization: Bearer <key>` header. */
-function bearerToken(header: string | undefined): string | undefined {
+export function bearerToken(header: string | undefined): string | undefined {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return m?.[1];
+}
+
+/** EC2's "filtered or paginated" for a REST request: any query parameter, or an id in the path. */
+const filteredOrPaginated = (req: FastifyRequest): boolean => Object.keys(req.query ?? {}).length > 0 || Object.keys(req.params ?? {}).length > 0;
+
+/**
+ * What a remembered refusal is filed under (RequestThrottle.remember): the caller's key, the route
+ * and whether the request filters, which together decide the bucket. Computable as soon as the
+ * request is routed, before its body is read or anything of Nest runs (`registerRequestHooks`).
+ */
+export function refusalKey(req: FastifyRequest, key: string): string {
+  return `${key}\u0000${req.method}\u0000${req.routeOptions.url ?? ''}\u0000${filteredOrPaginated(req) ? 1 : 0}`;
 }
 
 /** Operations whose resource bucket counts the instances a request affects, read from the request. */
@@ -48,17 +60,20 @@ export class TenantGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const operation = this.reflector.get<string | undefined>(OPERATION_METADATA, ctx.getHandler());
     if (!operation) throw new Error(`${ctx.getClass().name}.${ctx.getHandler().name} names no @Operation`); // start-up refuses this already
-    const caller = await this.auth.identify(bearerToken(req.headers.authorization));
+    const key = bearerToken(req.headers.authorization);
+    const caller = await this.auth.identify(key);
     if (caller.kind === 'unknown') throw authFailure();
     if (caller.kind === 'admin') throw unauthorized('Tenant routes take a tenant API key, not the admin key.');
     const decision = this.throttle.take({
       tenantId: caller.tenant.id,
       operation,
-      filteredOrPaginated: Object.keys(req.query ?? {}).length > 0 || Object.keys(req.params ?? {}).length > 0,
+      filteredOrPaginated: filteredOrPaginated(req),
       resourceCount: RESOURCE_COUNT[operation]?.(req),
       limits: caller.tenant.requestLimits ?? undefined,
     });
     if (!decision.allowed) {
+      // The same key on the same route is refused at the door until the bucket refills (server.ts).
+      this.throttle.remember(refusalKey(req, key!), decision);
       if (decision.retryAfterSeconds !== undefined) void ctx.switchToHttp().getResponse<FastifyReply>().header('Retry-After', String(decision.retryAfterSeconds));
       throw new ApiError('RequestLimitExceeded', decision.message);
     }

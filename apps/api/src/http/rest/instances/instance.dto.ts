@@ -2,17 +2,18 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from '../page-query.dto';
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
+  IsArray, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
 import { LaunchVolumeDto } from '../volumes/volume.dto';
+import { IsDecimalNumber } from '../decimal-number';
 
 export class CpuOptionsDto {
   @ApiPropertyOptional({ description: 'Cores guaranteed (at most what the type reserves)', example: 1 })
-  @IsOptional() @IsNumber({ maxDecimalPlaces: 3 }) @Min(0)
+  @IsOptional() @IsDecimalNumber(3) @Min(0)
   reservation?: number;
 
   @ApiPropertyOptional({ description: 'Cores at most (at most the vCPUs, not below the reservation)', example: 2 })
-  @IsOptional() @IsNumber({ maxDecimalPlaces: 3 }) @Min(0.001)
+  @IsOptional() @IsDecimalNumber(3) @Min(0.001)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Shares (default 1024 per vCPU; may only be raised)', example: 4096 })

@@ -177,7 +177,7 @@ export class AdminVmmController {
   }
 
   @ApiOkResponse({ type: SchedulerConfigResponseDto, description: 'The settings now in force' })
-  @ApiErrors({ code: 'InvalidParameterValue', message: 'ramAllocationRatio must be a number from 0.5 to 10' })
+  @ApiErrors({ code: 'InvalidParameterValue', message: 'ramAllocationRatio for the default must be from 0.1 to 64, got 2.5e-114' })
   @Put('scheduler')
   @ApiBody({ schema: { example: { ramAllocationRatio: 1, overrides: { hostTypes: { 'r5-host': { ramAllocationRatio: 1.5 } } } } } })
   putScheduler(@Body() body: unknown) {
