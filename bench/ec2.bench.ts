@@ -4,7 +4,7 @@
  * by the server), each its own tenant with its own access key, doing rounds of RunInstances (one
  * t3.micro) then DescribeInstances (InstanceId.1 = the instance it got).
  *
- *   npm run bench:ec2 [-- --rounds 200 --warmup 10 --clients 16 --db sqlite|postgres --built --cpu-prof DIR --count-queries]
+ *   npm run bench:ec2 [-- --rounds 200 --warmup 10 --clients 16 --db sqlite|postgres --built --cpu-prof DIR --count-queries --clock 1|manual]
  *
  * Method (also in docs/benchmarks.md, "EC2 protocol load (bench:ec2)"):
  * - The server: `node -r @swc-node/register apps/api/src/main.ts` (the same code as the built
@@ -55,6 +55,8 @@ const BUILT = process.argv.includes('--built');
 const CPU_PROF = arg('cpu-prof', '');
 /** `--count-queries`: the server counts its SQL statements (bench/lib/query-counter.ts, preloaded); printed per request. */
 const COUNT_QUERIES = process.argv.includes('--count-queries');
+/** NIMBUS_CLOCK of the server: `1` (the default pacing) or `manual` (no ticks: only the requests' own work is measured). */
+const CLOCK = arg('clock', '1');
 const PG_BASE = arg('pg', 'postgres://postgres@127.0.0.1:5432');
 const IMAGE = 'ami-0a1e0c00000000a23';
 const TYPE = 't3.micro';
@@ -81,7 +83,7 @@ async function startServer(databaseUrl: string, adminKey: string): Promise<Serve
     cwd: ROOT,
     env: {
       ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, NIMBUS_ADMIN_KEY: adminKey, NIMBUS_SECRET_KEY: randomBytes(32).toString('hex'),
-      NIMBUS_DEMO: 'false', NIMBUS_CLOCK: '1', LOG_LEVEL: 'warn', NIMBUS_BENCH_QUERY_FILE: queryFile(port),
+      NIMBUS_DEMO: 'false', NIMBUS_CLOCK: CLOCK, LOG_LEVEL: 'warn', NIMBUS_BENCH_QUERY_FILE: queryFile(port),
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -143,7 +145,7 @@ async function main(): Promise<void> {
   try {
     console.log(`bench:ec2 — ${CLIENTS} JS SDK clients (SigV4), each its own tenant; ${ROUNDS} rounds (+${WARMUP} warm-up) of RunInstances(1 ${TYPE}) then DescribeInstances(its id)`);
     console.log(`  machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; Node ${process.version}`);
-    console.log(`  server: ${BUILT ? 'dist/apps/api/src/main.js' : 'apps/api/src/main.ts via @swc-node/register'} on ${database.label}, NIMBUS_CLOCK=1`);
+    console.log(`  server: ${BUILT ? 'dist/apps/api/src/main.js' : 'apps/api/src/main.ts via @swc-node/register'} on ${database.label}, NIMBUS_CLOCK=${CLOCK}`);
     server = await startServer(database.url, adminKey);
 
     const instances = CLIENTS * (ROUNDS + WARMUP);
