@@ -4,7 +4,8 @@
  * clients, each its own tenant, each doing launch-then-describe rounds.
  *
  *   npm run bench:api [-- --db sqlite|postgres|both --rounds 200 --warmup 10 --clients 16
- *                         --background 1000 --plain | --ticking --no-build --max-seconds 600]
+ *                         --background 1000 --plain | --ticking --no-build --max-seconds 600
+ *                         --cpu-prof DIR --count-queries]
  *
  * Method (also in docs/benchmarks.md, "API load (bench:api)"):
  * - `npm run build` (unless `--no-build`), then per database and scenario a fresh server: PORT a
@@ -43,6 +44,7 @@ import { join } from 'node:path';
 import { findInstanceType } from '@nimbus/hypervisor';
 import { Client } from 'pg';
 import { fixed, int, summarize, table } from './lib/stats';
+import { queryReport, readQueryCounts } from './lib/query-count';
 import { freePort } from '../test/support/server-process';
 
 // ---- options ----
@@ -74,6 +76,8 @@ const BUILD = !flag('no-build');
 const CLOCK = arg('clock', '1');
 /** `--cpu-prof DIR`: the server writes a V8 CPU profile (.cpuprofile) per run into DIR when it stops. */
 const CPU_PROF = arg('cpu-prof', '');
+/** `--count-queries`: the server counts its SQL statements (bench/lib/query-counter.ts, preloaded); printed per request. */
+const COUNT_QUERIES = flag('count-queries');
 
 const IMAGE = 'ami-0a1e0c00000000a23';
 /** The measured launches' type: t3.micro (2 vCPUs, 1 GiB), the README's, by default. */
@@ -189,15 +193,17 @@ interface Server {
 }
 
 const live = new Set<ChildProcess>();
+const queryFile = (port: number) => join(tmpdir(), `nimbus-bench-queries-${process.pid}-${port}.json`);
 /** Databases to remove if the bench is interrupted. */
 const liveDatabases = new Set<Database>();
 
 async function startServer(databaseUrl: string, adminKey: string): Promise<Server> {
   const port = await freePort();
   const profile = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : [];
-  const child = spawn(process.execPath, [...profile, join(ROOT, 'dist/apps/api/src/main.js')], {
+  const counter = COUNT_QUERIES ? ['-r', '@swc-node/register', '-r', join(ROOT, 'bench/lib/query-counter.ts')] : [];
+  const child = spawn(process.execPath, [...profile, ...counter, join(ROOT, 'dist/apps/api/src/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, NIMBUS_ADMIN_KEY: adminKey, NIMBUS_DEMO: 'false', LOG_LEVEL: 'warn', NIMBUS_CLOCK: CLOCK },
+    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, NIMBUS_ADMIN_KEY: adminKey, NIMBUS_DEMO: 'false', LOG_LEVEL: 'warn', NIMBUS_CLOCK: CLOCK, NIMBUS_BENCH_QUERY_FILE: queryFile(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);
@@ -515,9 +521,11 @@ async function runOne(db: Db, scenario: Scenario): Promise<RunResult> {
       }
       const admin = new Agent({ keepAlive: true, maxSockets: 1 });
       const clock0 = await must(admin, server.port, adminKey, 'GET', '/v1/admin/clock');
+      const queries0 = COUNT_QUERIES ? await readQueryCounts(server.child, queryFile(server.port)) : undefined;
       const before = procStats(server.child.pid);
       const phase = await runPhase(server.port, setup.tenants, agents, ROUNDS, 'measured');
       const after = procStats(server.child.pid);
+      const queries1 = COUNT_QUERIES ? await readQueryCounts(server.child, queryFile(server.port)) : undefined;
       const clock1 = await must(admin, server.port, adminKey, 'GET', '/v1/admin/clock');
       admin.destroy();
 
@@ -540,6 +548,7 @@ async function runOne(db: Db, scenario: Scenario): Promise<RunResult> {
       if (cpu !== undefined && after) {
         console.log(`  server process: ${fixed(cpu, 1)} s CPU over the measured phase (${fixed((100 * cpu) / phase.wallSeconds, 0)} % of one core; ${fixed((cpu * 1000) / Math.max(1, succeeded), 2)} ms per request), peak RSS ${int(after.hwmKiB / 1024)} MiB`);
       } else console.log('  server process: /proc not readable, no CPU time or RSS');
+      if (queries0 && queries1) for (const line of queryReport(queries0, queries1, succeeded)) console.log(`  ${line}`);
       const simSeconds = (Date.parse(clock1.now) - Date.parse(clock0.now)) / 1000;
       console.log(`  simulated time over the measured phase: ${int(simSeconds)} s (clock ${clock1.mode === 'manual' ? 'manual' : `${clock1.rate}×`})`);
       console.log(`  server warnings/errors logged: ${server.warnings.count}${server.warnings.first.length ? `; first: ${server.warnings.first.join('\n    ')}` : ''}`);

@@ -4,7 +4,7 @@
  * by the server), each its own tenant with its own access key, doing rounds of RunInstances (one
  * t3.micro) then DescribeInstances (InstanceId.1 = the instance it got).
  *
- *   npm run bench:ec2 [-- --rounds 200 --warmup 10 --clients 16 --db sqlite|postgres --built --cpu-prof DIR]
+ *   npm run bench:ec2 [-- --rounds 200 --warmup 10 --clients 16 --db sqlite|postgres --built --cpu-prof DIR --count-queries --clock 1|manual]
  *
  * Method (also in docs/benchmarks.md, "EC2 protocol load (bench:ec2)"):
  * - The server: `node -r @swc-node/register apps/api/src/main.ts` (the same code as the built
@@ -31,6 +31,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { fixed, int, summarize, table } from './lib/stats';
+import { queryReport, readQueryCounts } from './lib/query-count';
 import { freePort } from '../test/support/server-process';
 
 function arg(name: string, fallback: string): string {
@@ -52,6 +53,10 @@ if (DB !== 'sqlite' && DB !== 'postgres') throw new Error('--db must be sqlite o
 const BUILT = process.argv.includes('--built');
 /** `--cpu-prof DIR`: the server writes a V8 CPU profile into DIR when it stops. */
 const CPU_PROF = arg('cpu-prof', '');
+/** `--count-queries`: the server counts its SQL statements (bench/lib/query-counter.ts, preloaded); printed per request. */
+const COUNT_QUERIES = process.argv.includes('--count-queries');
+/** NIMBUS_CLOCK of the server: `1` (the default pacing) or `manual` (no ticks: only the requests' own work is measured). */
+const CLOCK = arg('clock', '1');
 const PG_BASE = arg('pg', 'postgres://postgres@127.0.0.1:5432');
 const IMAGE = 'ami-0a1e0c00000000a23';
 const TYPE = 't3.micro';
@@ -59,6 +64,8 @@ const LIMIT_MULTIPLIER = 1000;
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 /** vCPUs per m5-host the bench plans for (as bench:api): half of what the CPU allocation ratio admits. */
 const VCPUS_PER_HOST = 100;
+
+const queryFile = (port: number) => join(tmpdir(), `nimbus-bench-queries-${process.pid}-${port}.json`);
 
 interface Server {
   readonly child: ChildProcess;
@@ -69,13 +76,14 @@ async function startServer(databaseUrl: string, adminKey: string): Promise<Serve
   const port = await freePort();
   const args = [
     ...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []),
+    ...(COUNT_QUERIES ? ['-r', '@swc-node/register', '-r', join(ROOT, 'bench/lib/query-counter.ts')] : []),
     ...(BUILT ? [join(ROOT, 'dist/apps/api/src/main.js')] : ['-r', '@swc-node/register', join(ROOT, 'apps/api/src/main.ts')]),
   ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, NIMBUS_ADMIN_KEY: adminKey, NIMBUS_SECRET_KEY: randomBytes(32).toString('hex'),
-      NIMBUS_DEMO: 'false', NIMBUS_CLOCK: '1', LOG_LEVEL: 'warn',
+      NIMBUS_DEMO: 'false', NIMBUS_CLOCK: CLOCK, LOG_LEVEL: 'warn', NIMBUS_BENCH_QUERY_FILE: queryFile(port),
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -137,7 +145,7 @@ async function main(): Promise<void> {
   try {
     console.log(`bench:ec2 — ${CLIENTS} JS SDK clients (SigV4), each its own tenant; ${ROUNDS} rounds (+${WARMUP} warm-up) of RunInstances(1 ${TYPE}) then DescribeInstances(its id)`);
     console.log(`  machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; Node ${process.version}`);
-    console.log(`  server: ${BUILT ? 'dist/apps/api/src/main.js' : 'apps/api/src/main.ts via @swc-node/register'} on ${database.label}, NIMBUS_CLOCK=1`);
+    console.log(`  server: ${BUILT ? 'dist/apps/api/src/main.js' : 'apps/api/src/main.ts via @swc-node/register'} on ${database.label}, NIMBUS_CLOCK=${CLOCK}`);
     server = await startServer(database.url, adminKey);
 
     const instances = CLIENTS * (ROUNDS + WARMUP);
@@ -185,6 +193,8 @@ async function main(): Promise<void> {
     await Promise.all(clients.map(async (c) => {
       for (let r = 0; r < WARMUP; r++) await round(c, false);
     }));
+    const queryPath = queryFile(Number(new URL(server.url).port));
+    const queries0 = COUNT_QUERIES ? await readQueryCounts(server.child, queryPath) : undefined;
     const cpu0 = cpuSeconds(server.child.pid!);
     const start = process.hrtime.bigint();
     await Promise.all(clients.map(async (c) => {
@@ -192,6 +202,7 @@ async function main(): Promise<void> {
     }));
     const wallS = Number(process.hrtime.bigint() - start) / 1e9;
     const cpu = cpuSeconds(server.child.pid!) - cpu0;
+    const queries1 = COUNT_QUERIES ? await readQueryCounts(server.child, queryPath) : undefined;
     clients.forEach((c) => c.destroy());
     agents.forEach((a) => a.destroy());
 
@@ -206,7 +217,8 @@ async function main(): Promise<void> {
     console.log(table(['action', 'count', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms'], rows));
     console.log('');
     console.log(`  ${fixed(answered / wallS, 1)} requests/s (${int(answered)} answered in ${fixed(wallS, 2)} s); errors: ${errors.size === 0 ? 'none' : [...errors].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
-    console.log(`  server CPU: ${fixed(cpu, 1)} s over the measured phase (${fixed((cpu / wallS) * 100, 0)}% of one core); load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(`  server CPU: ${fixed(cpu, 1)} s over the measured phase (${fixed((cpu / wallS) * 100, 0)}% of one core, ${fixed((cpu * 1000) / Math.max(1, all.length), 2)} ms per request); load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    if (queries0 && queries1) for (const line of queryReport(queries0, queries1, all.length)) console.log(`  ${line}`);
   } finally {
     stop();
     await new Promise((r) => setTimeout(r, CPU_PROF ? 3000 : 500));

@@ -64,6 +64,32 @@ describe('group commit and the read path', () => {
     expect(listed).toEqual([ok1.body.instances[0].instanceId, ok2.body.instances[0].instanceId].sort());
   });
 
+  it('after-commit callbacks run once the group has committed, only for the commands that succeeded, before their answers', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const holding = engine.command(() => gate);
+    while (engine.queued > 0) await new Promise((r) => setTimeout(r, 5));
+    const ran: { name: string; afterCommit: boolean }[] = [];
+    const ok = engine.command(async (_tx, e) => {
+      const commits = engine.stats.commits;
+      e.afterCommit(() => ran.push({ name: 'ok', afterCommit: engine.stats.commits > commits }));
+      return 'ok';
+    });
+    const answered = ok.then(() => ran.map((r) => r.name));
+    const failing = engine.command(async (_tx, e) => {
+      e.afterCommit(() => ran.push({ name: 'failed', afterCommit: true }));
+      throw new Error('this command fails');
+    });
+    failing.catch(() => undefined);
+    while (engine.queued < 2) await new Promise((r) => setTimeout(r, 5));
+    release();
+    await holding;
+    expect(await answered).toEqual(['ok']); // run before the answer
+    await expect(failing).rejects.toThrow('this command fails');
+    expect(ran).toEqual([{ name: 'ok', afterCommit: true }]);
+    expect(() => engine.afterCommit(() => undefined)).toThrow('afterCommit is only for a running command');
+  });
+
   it('two requests with one client token in one group answer the same reservation', async () => {
     const { key } = await t.tenant('twins');
     const [a, b] = await Promise.all([

@@ -3,7 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../apps/api/src/persistence/data-source';
 import { AuthService } from '../apps/api/src/application/auth/auth.service';
-import { expectError, ManualClock, startApp, TestApp } from './support/app';
+import { expectError, LINUX_AMI, ManualClock, startApp, TestApp } from './support/app';
 
 /**
  * EC2's request throttling (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html)
@@ -70,16 +70,31 @@ describe('request throttling (EC2 token buckets per tenant and operation)', () =
   it('takes one resource token per instance RunInstances may launch (maxCount, else 1): 1000 at 2/s', async () => {
     const r = await t.tenant('resources');
     const run = (maxCount?: number) => t.as(r.key).post('/v1/instances', { imageId: 'ami-00000000000000000', instanceType: 't3.micro', ...(maxCount ? { maxCount } : {}) });
-    expect((await run(600)).status).not.toBe(429); // 400 instances left
-    const refused = await run(500);
+    // More instances than the bucket holds: refused for good.
+    const never = expectError(await run(1001), 429, 'RequestLimitExceeded');
+    expect(never.message).toBe('Request limit exceeded for RunInstances: its resource bucket (1000 instances, refilled at 2/s) cannot cover 1001 instances, and never can; ask for fewer.');
+    // A launch that fails (here: no such image) affected no instance, so its tokens come back: 1000 may be asked again and again.
+    for (let i = 0; i < 3; i++) {
+      const failed = await run(1000);
+      expect(failed.status).toBeGreaterThanOrEqual(400);
+      expect(failed.status).not.toBe(429);
+    }
+
+    // Launches that succeed keep their tokens: a tenant whose bucket is 10 instances at 1/s.
+    await t.hosts('m5-host', 'us-east-1a', 1);
+    const small = await t.tenant('resources-small');
+    await t.admin().patch(`/v1/admin/tenants/${small.tenantId}`, { requestLimits: { multiplier: 1, operations: { RunInstances: { resourceBucketSize: 10, resourceRefillPerSecond: 1 } } } }).expect(200);
+    const launch = (maxCount?: number) => t.as(small.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 't3.micro', ...(maxCount ? { maxCount } : {}) });
+    expect((await launch(6)).status).toBe(201); // 4 instances left
+    const refused = await launch(5);
     const err = expectError(refused, 429, 'RequestLimitExceeded');
-    expect(err.message).toContain('RunInstances: its resource bucket (1000 instances, refilled at 2/s) cannot cover 500 instances');
-    expect(refused.headers['retry-after']).toBe('50'); // 100 instances short, at 2 a second
-    expect((await run(400)).status).not.toBe(429); // the refusal took nothing
-    expect((await run()).status).toBe(429); // 0 left: even one instance waits
-    clock.advanceSeconds(50); // 100 instances back (and the request bucket full again)
-    expect((await run(100)).status).not.toBe(429);
-    expect((await run()).status).toBe(429);
+    expect(err.message).toContain('RunInstances: its resource bucket (10 instances, refilled at 1/s) cannot cover 5 instances');
+    expect(refused.headers['retry-after']).toBe('1'); // 1 instance short, at 1 a second
+    expect((await launch(4)).status).toBe(201); // the refusal took nothing
+    expect((await launch()).status).toBe(429); // 0 left: even one instance waits
+    clock.advanceSeconds(2); // 2 instances back (and 4 requests)
+    expect((await launch(2)).status).toBe(201);
+    expect((await launch()).status).toBe(429);
   });
 
   it('lets an admin raise a tenant’s limits, at once and across a restart; bad input is a 400 that changes nothing', async () => {

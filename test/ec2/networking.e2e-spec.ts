@@ -231,6 +231,40 @@ describe('EC2 networking through the JS SDK', () => {
     });
   });
 
+  it('a launch sees at once that the tenant deleted its default subnet, then its default VPC (what launches remember is forgotten)', async () => {
+    const dave = await ec2Tenant(t, 'dave');
+    const daveEc2 = ec2Client(t, dave);
+    try {
+      const launch = (zone: string) => t.as(dave.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', availabilityZone: zone });
+      // Two launches in us-east-1a: the second uses the default VPC, subnet and group the first found.
+      const first = (await launch('us-east-1a').expect(201)).body.instances[0];
+      const second = (await launch('us-east-1a').expect(201)).body.instances[0];
+      expect([first.privateIpAddress, second.privateIpAddress]).toEqual(['172.31.0.4', '172.31.0.5']);
+      expect(second.subnetId).toBe(first.subnetId);
+      for (const i of [first, second]) await t.as(dave.key).delete(`/v1/instances/${i.instanceId}`).expect(200);
+      await t.advance(120);
+      // The freed addresses are handed out again from the bottom.
+      const third = (await launch('us-east-1a').expect(201)).body.instances[0];
+      expect(third.privateIpAddress).toBe('172.31.0.4');
+      await t.as(dave.key).delete(`/v1/instances/${third.instanceId}`).expect(200);
+      await t.advance(120);
+
+      await daveEc2.send(new DeleteSubnetCommand({ SubnetId: first.subnetId }));
+      expectError(await launch('us-east-1a'), 404, 'InvalidSubnetID.NotFound');
+      const inB = (await launch('us-east-1b').expect(201)).body.instances[0];
+      expect(inB.vpcId).toBe(first.vpcId);
+      await t.as(dave.key).delete(`/v1/instances/${inB.instanceId}`).expect(200);
+      await t.advance(120);
+
+      const subnets = (await daveEc2.send(new DescribeSubnetsCommand({}))).Subnets!;
+      for (const s of subnets) await daveEc2.send(new DeleteSubnetCommand({ SubnetId: s.SubnetId }));
+      await daveEc2.send(new DeleteVpcCommand({ VpcId: first.vpcId }));
+      expectError(await launch('us-east-1b'), 400, 'VPCIdNotSpecified');
+    } finally {
+      daveEc2.destroy();
+    }
+  });
+
   it('DescribeAccountAttributes names the tenant\'s default VPC', async () => {
     const [vpc] = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs!;
     const attrs = (await ec2.send(new DescribeAccountAttributesCommand({ AttributeNames: ['default-vpc'] }))).AccountAttributes!;

@@ -73,6 +73,8 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   /** The simulated time of the last rebuild: a bucket open then may already have a row (merge it). */
   private rebuiltAt = 0;
   private readonly terminationHandlers: TerminationHandler[] = [];
+  /** The running command's after-commit callbacks (see afterCommit); undefined outside a command. */
+  private afterCommitHooks: (() => void)[] | undefined;
   /** Usage records and SLA intervals from the change set, written in its transaction (the rules: libs/simulation's UsageMeter). */
   readonly usage = new UsageWriter(() => this.worldRef.usage, () => this.worldRef.catalog);
   /** Commits and commands per commit, for the operator (and bench:api). */
@@ -156,6 +158,16 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   /** Runs a control-plane change in the next group commit; answers once that group has committed. */
   command<T>(fn: Command<T>): Promise<T> {
     return this.enqueue((tx) => fn(tx, this));
+  }
+
+  /**
+   * Inside a command: runs `fn` once the command's group has committed, if the command succeeded
+   * (before its caller is answered). For in-memory caches of committed state: what a command read
+   * or wrote becomes the truth only then, and not at all if it or its group fails.
+   */
+  afterCommit(fn: () => void): void {
+    if (!this.afterCommitHooks) throw new Error('afterCommit is only for a running command');
+    this.afterCommitHooks.push(fn);
   }
 
   /** Reads the world as it stands, without waiting for writes. */
@@ -251,7 +263,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
         return;
       }
     }
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const outcomes: ({ ok: true; value: unknown; hooks: (() => void)[] } | { ok: false; error: unknown })[] = [];
     let changedAndFailed = false;
     const world = this.worldRef;
     const emittedBefore = world.eventsEmitted;
@@ -264,8 +276,10 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       await this.persist(async (tx) => {
         for (const q of group) {
           // Each command in a savepoint, with a change set of its own: a failure leaves nothing behind.
-          const r = await world.isolateAsync(() => this.store.savepoint(tx, q.run));
-          if (r.ok) outcomes.push({ ok: true, value: r.value });
+          const hooks: (() => void)[] = [];
+          this.afterCommitHooks = hooks;
+          const r = await world.isolateAsync(() => this.store.savepoint(tx, q.run)).finally(() => (this.afterCommitHooks = undefined));
+          if (r.ok) outcomes.push({ ok: true, value: r.value, hooks });
           else {
             outcomes.push({ ok: false, error: r.error });
             if (r.changedWorld) changedAndFailed = true;
@@ -286,6 +300,16 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     this.stats.commands += group.length;
     this.stats.maxGroup = Math.max(this.stats.maxGroup, group.length);
     if (changedAndFailed) await this.rebuild(world.now).catch((e) => this.logger.error({ err: e }, 'rebuild after a failed command failed'));
+    for (const o of outcomes) {
+      if (!o.ok) continue;
+      for (const hook of o.hooks) {
+        try {
+          hook();
+        } catch (err) {
+          this.logger.error({ err }, 'an after-commit callback failed');
+        }
+      }
+    }
     if (this.config.testHoldAnswersFile !== undefined) await this.holdAnswersForTest(this.config.testHoldAnswersFile, group.length);
     group.forEach((q, i) => {
       const o = outcomes[i];

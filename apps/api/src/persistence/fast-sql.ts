@@ -87,3 +87,24 @@ export async function insertRows<T extends ObjectLiteral>(tx: Tx, entity: Entity
     await tx.query(sql, params);
   }
 }
+
+/** `alias."col" AS "prefixcol", …` for every column of `entity`: a joined select's part for it. */
+export function selectList<T extends ObjectLiteral>(m: Tx, entity: EntityTarget<T>, alias: string, prefix: string): string {
+  const meta = m.connection.getMetadata(entity);
+  return cached(meta, `selectList:${alias}:${prefix}`, () => meta.columns.map((c) => `${alias}.${quote(c.databaseName)} AS ${quote(prefix + c.databaseName)}`).join(', '));
+}
+
+/** The `entity` of a raw row selected with `selectList(…, prefix)`, values converted as TypeORM converts them. */
+export function hydrate<T extends ObjectLiteral>(m: Tx, entity: EntityTarget<T>, raw: Record<string, unknown>, prefix: string): T {
+  const meta = m.connection.getMetadata(entity);
+  const driver = m.connection.driver;
+  const out = meta.create() as T;
+  for (const c of meta.columns) (out as Record<string, unknown>)[c.propertyName] = driver.prepareHydratedValue(raw[prefix + c.databaseName], c);
+  return out;
+}
+
+/** `$1, $2, …` (PostgreSQL) or `?, ?, …` (SQLite) for `count` parameters after the first `from`. */
+export function placeholders(m: Tx, count: number, from = 0): string {
+  const postgres = m.connection.options.type === 'postgres';
+  return Array.from({ length: count }, (_, i) => (postgres ? `$${from + i + 1}` : '?')).join(', ');
+}

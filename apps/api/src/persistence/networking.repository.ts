@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Not } from 'typeorm';
 import { READ_DB } from './data-source';
+import { hydrate, insertRows, placeholders, selectList, selectWhere } from './fast-sql';
 import {
   InstanceKeyNameEntity, KeyPairEntity, NetworkInterfaceEntity, NetworkInterfaceGroupEntity, NetworkTagEntity, PublicIpAllocationEntity,
   SecurityGroupEntity, SecurityGroupRuleEntity, SettingEntity, SubnetEntity, TenantDefaultVpcEntity, VpcEntity,
@@ -11,6 +12,14 @@ import { inBatches } from './volumes.repository';
 
 /** The settings key of the public address pool's cursor (the next offset to try). */
 const PUBLIC_IP_CURSOR_KEY = 'public-ip-cursor';
+
+/** An attached interface of an instance, with what DescribeInstances shows of it (one joined read). */
+export interface AttachedInterfaceRow {
+  readonly networkInterface: NetworkInterfaceEntity;
+  readonly publicIp?: string;
+  /** The instance's key pair name (instance_key_names), if it was launched with one. */
+  readonly keyName?: string;
+}
 
 /** Rows of `ids` batched into IN lists. */
 async function byIds<T>(ids: readonly string[], load: (batch: string[]) => Promise<T[]>): Promise<T[]> {
@@ -35,7 +44,7 @@ export class NetworkingRepository {
   // ---- the default VPC marker ----
 
   async defaultMarker(m: Tx, tenantId: string): Promise<TenantDefaultVpcEntity | null> {
-    return m.findOneBy(TenantDefaultVpcEntity, { tenantId });
+    return (await selectWhere(m, TenantDefaultVpcEntity, { tenantId }))[0] ?? null;
   }
 
   async insertDefaultMarker(tx: Tx, row: TenantDefaultVpcEntity): Promise<void> {
@@ -75,7 +84,7 @@ export class NetworkingRepository {
   }
 
   subnetsInVpc(m: Tx, vpcId: string): Promise<SubnetEntity[]> {
-    return m.find(SubnetEntity, { where: { vpcId }, order: { id: 'ASC' } });
+    return selectWhere(m, SubnetEntity, { vpcId }, { orderBy: 'id' });
   }
 
   async insertSubnets(tx: Tx, rows: readonly SubnetEntity[]): Promise<void> {
@@ -90,6 +99,12 @@ export class NetworkingRepository {
   async addressesIn(m: Tx, subnetId: string): Promise<string[]> {
     const rows = await m.find(NetworkInterfaceEntity, { select: { privateIpAddress: true }, where: { subnetId } });
     return rows.map((r) => r.privateIpAddress);
+  }
+
+  /** Which of these addresses of the subnet are held (the unique index on subnet and address answers it). */
+  async heldAddresses(m: Tx, subnetId: string, addresses: readonly string[]): Promise<Set<string>> {
+    const rows = await selectWhere(m, NetworkInterfaceEntity, { subnetId }, { in: { prop: 'privateIpAddress', values: addresses } });
+    return new Set(rows.map((r) => r.privateIpAddress));
   }
 
   /** How many addresses each of these subnets has in use. */
@@ -113,8 +128,8 @@ export class NetworkingRepository {
     return m.findOneBy(SecurityGroupEntity, { tenantId, id });
   }
 
-  findGroupByName(m: Tx, tenantId: string, vpcId: string, name: string): Promise<SecurityGroupEntity | null> {
-    return m.findOneBy(SecurityGroupEntity, { tenantId, vpcId, name });
+  async findGroupByName(m: Tx, tenantId: string, vpcId: string, name: string): Promise<SecurityGroupEntity | null> {
+    return (await selectWhere(m, SecurityGroupEntity, { tenantId, vpcId, name }, { limit: 1 }))[0] ?? null;
   }
 
   groupsOf(m: Tx, tenantId: string): Promise<SecurityGroupEntity[]> {
@@ -192,7 +207,43 @@ export class NetworkingRepository {
   }
 
   async insertInterfaces(tx: Tx, rows: readonly NetworkInterfaceEntity[]): Promise<void> {
-    for (const batch of inBatches(rows)) await tx.insert(NetworkInterfaceEntity, batch.map((r) => ({ ...r })));
+    await insertRows(tx, NetworkInterfaceEntity, rows);
+  }
+
+  /**
+   * The interfaces attached to these instances (by device index), each with its public address and
+   * its instance's key name, and each interface's groups (id and name, in order): two statements
+   * for DescribeInstances' network, however many instances.
+   */
+  async instanceNetworks(m: Tx, instanceIds: readonly string[]): Promise<{ readonly interfaces: AttachedInterfaceRow[]; readonly groups: Map<string, { groupId: string; groupName: string }[]> }> {
+    const interfaces: AttachedInterfaceRow[] = [];
+    for (const batch of inBatches([...new Set(instanceIds)])) {
+      const raw = (await m.query(
+        `SELECT ${selectList(m, NetworkInterfaceEntity, 'n', 'n_')}, p."public_ip" AS "p_public_ip", k."key_name" AS "k_key_name" FROM "network_interfaces" n ` +
+          `LEFT JOIN "public_ip_allocations" p ON p."network_interface_id" = n."id" LEFT JOIN "instance_key_names" k ON k."instance_id" = n."instance_id" ` +
+          `WHERE n."instance_id" IN (${placeholders(m, batch.length)}) ORDER BY n."device_index" ASC`,
+        batch,
+      )) as Record<string, unknown>[];
+      for (const r of raw) {
+        const publicIp = r.p_public_ip as string | null;
+        const keyName = r.k_key_name as string | null;
+        interfaces.push({ networkInterface: hydrate(m, NetworkInterfaceEntity, r, 'n_'), ...(publicIp !== null ? { publicIp } : {}), ...(keyName !== null ? { keyName } : {}) });
+      }
+    }
+    const groups = new Map<string, { groupId: string; groupName: string }[]>();
+    for (const batch of inBatches(interfaces.map((i) => i.networkInterface.id))) {
+      const raw = (await m.query(
+        `SELECT g."network_interface_id" AS "eni", g."group_id" AS "gid", s."name" AS "name" FROM "network_interface_groups" g LEFT JOIN "security_groups" s ON s."id" = g."group_id" ` +
+          `WHERE g."network_interface_id" IN (${placeholders(m, batch.length)}) ORDER BY g."position" ASC`,
+        batch,
+      )) as { eni: string; gid: string; name: string | null }[];
+      for (const r of raw) {
+        let list = groups.get(r.eni);
+        if (!list) groups.set(r.eni, (list = []));
+        list.push({ groupId: r.gid, groupName: r.name ?? '' });
+      }
+    }
+    return { interfaces, groups };
   }
 
   async updateInterface(tx: Tx, id: string, change: Partial<NetworkInterfaceEntity>): Promise<void> {
@@ -231,7 +282,7 @@ export class NetworkingRepository {
 
   async insertInterfaceGroups(tx: Tx, tenantId: string, links: readonly (readonly [string, readonly string[]])[]): Promise<void> {
     const rows = links.flatMap(([networkInterfaceId, groupIds]) => groupIds.map((groupId, position) => ({ networkInterfaceId, groupId, tenantId, position })));
-    for (const batch of inBatches(rows)) await tx.insert(NetworkInterfaceGroupEntity, batch);
+    await insertRows(tx, NetworkInterfaceGroupEntity, rows);
   }
 
   /** How many interfaces use this group. */
@@ -249,22 +300,22 @@ export class NetworkingRepository {
 
   /** The pool's cursor: the offset to try next. */
   async publicIpCursor(tx: Tx): Promise<number> {
-    const row = await tx.findOneBy(SettingEntity, { key: PUBLIC_IP_CURSOR_KEY });
+    const row = (await selectWhere(tx, SettingEntity, { key: PUBLIC_IP_CURSOR_KEY }))[0];
     return row ? Number(JSON.parse(row.value)) : 0;
   }
 
   async savePublicIpCursor(tx: Tx, offset: number): Promise<void> {
-    await tx.upsert(SettingEntity, { key: PUBLIC_IP_CURSOR_KEY, value: JSON.stringify(offset) }, ['key']);
+    await tx.query(`INSERT INTO "settings" ("key", "value") VALUES (${placeholders(tx, 2)}) ON CONFLICT ("key") DO UPDATE SET "value" = EXCLUDED."value"`, [PUBLIC_IP_CURSOR_KEY, JSON.stringify(offset)]);
   }
 
   /** Which of these addresses are held. */
   async heldPublicIps(tx: Tx, addresses: readonly string[]): Promise<Set<string>> {
-    const rows = await byIds(addresses, (batch) => tx.find(PublicIpAllocationEntity, { select: { publicIp: true }, where: { publicIp: In(batch) } }));
+    const rows = await byIds(addresses, (batch) => selectWhere(tx, PublicIpAllocationEntity, {}, { in: { prop: 'publicIp', values: batch } }));
     return new Set(rows.map((r) => r.publicIp));
   }
 
   async insertPublicIps(tx: Tx, rows: readonly PublicIpAllocationEntity[]): Promise<void> {
-    for (const batch of inBatches(rows)) await tx.insert(PublicIpAllocationEntity, batch.map((r) => ({ ...r })));
+    await insertRows(tx, PublicIpAllocationEntity, rows);
   }
 
   async releasePublicIps(tx: Tx, interfaceIds: readonly string[]): Promise<void> {
@@ -294,10 +345,6 @@ export class NetworkingRepository {
     for (const batch of inBatches(rows)) await tx.insert(InstanceKeyNameEntity, batch.map((r) => ({ ...r })));
   }
 
-  async instanceKeyNames(m: Tx, instanceIds: readonly string[]): Promise<Map<string, string>> {
-    const rows = await byIds(instanceIds, (batch) => m.find(InstanceKeyNameEntity, { where: { instanceId: In(batch) } }));
-    return new Map(rows.map((r) => [r.instanceId, r.keyName]));
-  }
 
   // ---- tags ----
 

@@ -96,7 +96,8 @@ export class InstancesService {
     const image = launchableImage(this.engine, tenant.id, cmd.imageId);
     const type = this.engine.world.catalog.launchableInstanceType(cmd.instanceType);
     if (!type) throw invalidParameter(`instanceType '${cmd.instanceType}' does not exist`);
-    // The launch rules (launch-validation.ts): here on the request alone, again below once the group and license configuration are found.
+    // The launch rules (launch-validation.ts): here on the request alone; again below only when a
+    // placement group or license configuration is named, the inputs it adds once they are found.
     const launchRequest: LaunchValidationRequest = {
       instanceType: type, image, tenancy: cmd.tenancy, hostId: cmd.hostId, partitionNumber: cmd.partitionNumber, availabilityZone: cmd.availabilityZone,
       minCount: cmd.minCount, maxCount: cmd.maxCount, creditSpecification: cmd.creditSpecification,
@@ -124,11 +125,13 @@ export class InstancesService {
       const group = cmd.placementGroup !== undefined ? await this.groups.require(tx, tenant.id, cmd.placementGroup) : undefined;
       if (cmd.hostId !== undefined) await this.dedicatedHosts.require(tx, tenant.id, cmd.hostId);
       const license = cmd.licenseConfigurationId !== undefined ? await this.licenses.require(tx, tenant.id, cmd.licenseConfigurationId) : undefined;
-      validateLaunch({
-        ...launchRequest,
-        ...(group ? { placementGroup: { name: group.name, definition: e.scheduler.group(group.id) } } : {}),
-        ...(license ? { licenseConfiguration: { countingType: license.countingType as LicenseCountingType } } : {}),
-      });
+      if (group || license) {
+        validateLaunch({
+          ...launchRequest,
+          ...(group ? { placementGroup: { name: group.name, definition: e.scheduler.group(group.id) } } : {}),
+          ...(license ? { licenseConfiguration: { countingType: license.countingType as LicenseCountingType } } : {}),
+        });
+      }
 
       // The network before placement: ids, addresses and the key pair checked; a subnet pins the zone.
       const networkPlan = await this.network.planLaunch(tx, tenant.id, cmd.network ?? {}, cmd.maxCount, cmd.availabilityZone);

@@ -91,9 +91,14 @@ export function isAssignable(subnet: Cidr, address: number): boolean {
  */
 export function lowestFree(subnet: Cidr, used: ReadonlySet<number>, count: number): number[] {
   const out: number[] = [];
-  const last = subnet.base + size(subnet) - 1 - RESERVED_LAST;
-  for (let a = subnet.base + RESERVED_FIRST; a <= last && out.length < count; a++) if (!used.has(a)) out.push(a);
+  const { first, last } = assignableRange(subnet);
+  for (let a = first; a <= last && out.length < count; a++) if (!used.has(a)) out.push(a);
   return out;
+}
+
+/** The first and last address an interface may hold in this subnet (the first four and the last are reserved). */
+export function assignableRange(subnet: Cidr): { readonly first: number; readonly last: number } {
+  return { first: subnet.base + RESERVED_FIRST, last: subnet.base + size(subnet) - 1 - RESERVED_LAST };
 }
 
 /**

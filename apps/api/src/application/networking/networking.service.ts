@@ -14,7 +14,7 @@ import { requireInstance } from '../instances/require-instance';
 import { MAX_TAGS, validateTags } from '../instances/tags';
 import {
   Cidr, contains, formatCidr, formatIpv4, isAssignable, lowestFree, overlaps, parseCidr, parseIpv4, privateDnsName, publicDnsName, requireBlock,
-  usableCount, within,
+  assignableRange, usableCount, within,
 } from './cidr';
 import {
   describe, DescribeQuery, GROUP_ID, IdKind, INTERFACE_ID, isWellFormed, KEY_PAIR_ID, notFoundError, Page, requireWellFormed, SUBNET_ID, VPC_ID,
@@ -24,6 +24,7 @@ import {
   GroupRef, InstanceInterface, InstanceNetwork, InstanceNetworking, LaunchNetworkPlan, LaunchNetworkRequest,
 } from './instance-networking';
 import { KeyPairsService } from './key-pairs.service';
+import { NetworkDefaultsCache } from './network-defaults.cache';
 import {
   AttachNetworkInterfaceCommand, CreateNetworkInterfaceCommand, CreateSubnetCommand, CreateVpcCommand, DetachNetworkInterfaceCommand,
   ModifyNetworkInterfaceCommand, TagToDelete,
@@ -41,6 +42,9 @@ export const defaultSubnetCidr = (zoneIndex: number) => `172.31.${zoneIndex * 16
  */
 const PUBLIC_POOL: Cidr = { base: parseIpv4('3.80.0.0')!, prefix: 12 };
 const PUBLIC_POOL_SIZE = 2 ** (32 - PUBLIC_POOL.prefix);
+
+/** Candidate private addresses checked per statement when searching a subnet from its floor. */
+const ADDRESS_BATCH = 16;
 
 /** How many interfaces an instance may have (the largest types' limit; Nimbus does not vary it by type). */
 const MAX_DEVICE_INDEX = 15;
@@ -106,6 +110,9 @@ const macAddress = () => `0e:${randomBytes(5).toString('hex').match(/../g)!.join
  */
 @Injectable()
 export class NetworkingService implements InstanceNetworking {
+  /** Default VPCs, subnets and groups, and address floors, as committed (read by every launch). */
+  private readonly defaults = new NetworkDefaultsCache();
+
   constructor(
     private readonly repo: NetworkingRepository,
     private readonly engine: EngineService,
@@ -126,6 +133,15 @@ export class NetworkingService implements InstanceNetworking {
    * command: commands run one at a time, and the marker's primary key refuses a second one.
    */
   async ensureDefaultVpc(tx: Tx, tenantId: string): Promise<string | undefined> {
+    const known = this.defaults.defaultVpc(tenantId);
+    if (known !== undefined) return known ?? undefined;
+    const generation = this.defaults.generation(tenantId);
+    const vpcId = await this.readOrMakeDefaultVpc(tx, tenantId);
+    this.engine.afterCommit(() => this.defaults.rememberDefaultVpc(tenantId, generation, vpcId ?? null));
+    return vpcId;
+  }
+
+  private async readOrMakeDefaultVpc(tx: Tx, tenantId: string): Promise<string | undefined> {
     const marker = await this.repo.defaultMarker(tx, tenantId);
     if (marker) return marker.vpcId ?? undefined;
     const now = this.engine.now;
@@ -141,7 +157,7 @@ export class NetworkingService implements InstanceNetworking {
 
   /** Before a read: makes the default VPC through a command if the tenant has never had one. */
   async ensureDefaultForRead(tenantId: string): Promise<void> {
-    if (await this.repo.defaultMarker(this.repo.reader, tenantId)) return;
+    if (this.defaults.defaultVpc(tenantId) !== undefined || (await this.repo.defaultMarker(this.repo.reader, tenantId))) return;
     await this.engine.command((tx) => this.ensureDefaultVpc(tx, tenantId));
   }
 
@@ -192,6 +208,7 @@ export class NetworkingService implements InstanceNetworking {
       await this.repo.deleteTags(tx, vpc.id);
       await this.repo.deleteVpc(tx, vpc.id);
       if (vpc.isDefault) await this.repo.clearDefaultMarker(tx, tenant.id, vpc.id);
+      this.defaults.forgetTenant(tenant.id);
     });
   }
 
@@ -247,6 +264,8 @@ export class NetworkingService implements InstanceNetworking {
       if ((await this.repo.countInterfaces(tx, { subnetId: subnet.id })) > 0) throw DEPENDENCY('subnet', subnet.id);
       await this.repo.deleteTags(tx, subnet.id);
       await this.repo.deleteSubnet(tx, subnet.id);
+      this.defaults.forgetTenant(tenant.id);
+      this.defaults.forgetAddressFloor(subnet.id);
     });
   }
 
@@ -282,9 +301,14 @@ export class NetworkingService implements InstanceNetworking {
     return groups;
   }
 
+  /** A VPC's default group (it lives as long as the VPC: CannotDelete). */
   private async defaultGroupOf(tx: Tx, tenantId: string, vpcId: string): Promise<string> {
+    const known = this.defaults.defaultGroup(tenantId, vpcId);
+    if (known !== undefined) return known;
+    const generation = this.defaults.generation(tenantId);
     const g = await this.repo.findGroupByName(tx, tenantId, vpcId, DEFAULT_GROUP_NAME);
     if (!g) throw new ApiError('InvalidGroup.NotFound', `The VPC '${vpcId}' has no default security group`);
+    this.engine.afterCommit(() => this.defaults.rememberDefaultGroup(tenantId, generation, vpcId, g.id));
     return g.id;
   }
 
@@ -367,6 +391,7 @@ export class NetworkingService implements InstanceNetworking {
       const eni = await this.requireInterface(tx, tenant.id, networkInterfaceId);
       if (eni.instanceId !== null) throw new ApiError('InvalidNetworkInterface.InUse', `The network interface '${eni.id}' is currently in use.`);
       await this.repo.deleteInterfaces(tx, [eni.id]);
+      this.defaults.forgetAddressFloor(eni.subnetId);
     });
   }
 
@@ -518,9 +543,15 @@ export class NetworkingService implements InstanceNetworking {
       }
       const key = `default:${zone}`;
       if (!subnets.has(key)) {
-        const found = (await this.repo.subnetsInVpc(tx, detail.defaultVpcId!)).find((s) => s.defaultForAz && s.availabilityZone === zone);
-        if (!found) throw new ApiError('InvalidSubnetID.NotFound', `No default subnet for availability zone '${zone}'`);
-        subnets.set(key, found);
+        const known = this.defaults.defaultSubnet(tenantId, zone);
+        if (known !== undefined && known.vpcId === detail.defaultVpcId) subnets.set(key, known);
+        else {
+          const generation = this.defaults.generation(tenantId);
+          const found = (await this.repo.subnetsInVpc(tx, detail.defaultVpcId!)).find((s) => s.defaultForAz && s.availabilityZone === zone);
+          if (!found) throw new ApiError('InvalidSubnetID.NotFound', `No default subnet for availability zone '${zone}'`);
+          this.engine.afterCommit(() => this.defaults.rememberDefaultSubnet(tenantId, generation, zone, found));
+          subnets.set(key, found);
+        }
       }
       return subnets.get(key)!;
     };
@@ -559,10 +590,22 @@ export class NetworkingService implements InstanceNetworking {
   async describe(m: Tx, instanceIds: readonly string[]): Promise<ReadonlyMap<string, InstanceNetwork>> {
     const out = new Map<string, InstanceNetwork>();
     if (instanceIds.length === 0) return out;
-    const views = await this.interfaceViews(m, await this.repo.attachedTo(m, instanceIds));
-    const keyNames = await this.repo.instanceKeyNames(m, instanceIds);
+    // Two statements: the interfaces with their public addresses and key names, then their groups.
+    const { interfaces: attached, groups } = await this.repo.instanceNetworks(m, instanceIds);
     const byInstance = new Map<string, NetworkInterfaceView[]>();
-    for (const v of views) byInstance.set(v.networkInterface.instanceId!, [...(byInstance.get(v.networkInterface.instanceId!) ?? []), v]);
+    const keyNames = new Map<string, string>();
+    for (const a of attached) {
+      const n = a.networkInterface;
+      const view: NetworkInterfaceView = {
+        networkInterface: n, privateDnsName: privateDnsName(n.privateIpAddress),
+        ...(a.publicIp !== undefined ? { publicIp: a.publicIp, publicDnsName: publicDnsName(a.publicIp) } : {}),
+        groups: groups.get(n.id) ?? [], tags: {},
+      };
+      let list = byInstance.get(n.instanceId!);
+      if (!list) byInstance.set(n.instanceId!, (list = []));
+      list.push(view);
+      if (a.keyName !== undefined) keyNames.set(n.instanceId!, a.keyName);
+    }
     for (const [instanceId, list] of byInstance) {
       list.sort((a, b) => a.networkInterface.deviceIndex! - b.networkInterface.deviceIndex!);
       const interfaces = list.map(instanceInterfaceOf);
@@ -583,7 +626,9 @@ export class NetworkingService implements InstanceNetworking {
     if (attached.length === 0) return;
     // Public addresses go back to the pool; interfaces deleted on termination go, the others are detached.
     await this.repo.releasePublicIps(tx, attached.map((a) => a.id));
-    await this.repo.deleteInterfaces(tx, attached.filter((a) => a.deleteOnTermination).map((a) => a.id));
+    const deleted = attached.filter((a) => a.deleteOnTermination);
+    await this.repo.deleteInterfaces(tx, deleted.map((a) => a.id));
+    for (const subnetId of new Set(deleted.map((a) => a.subnetId))) this.defaults.forgetAddressFloor(subnetId);
     await this.repo.detachInterfaces(tx, attached.filter((a) => !a.deleteOnTermination).map((a) => a.id));
   }
 
@@ -667,7 +712,7 @@ export class NetworkingService implements InstanceNetworking {
     if (address === undefined) throw invalidParameter(`Invalid value '${text}' for privateIpAddress: not an IPv4 address`);
     if (!contains(block, address)) throw invalidParameter(`Address ${text} does not fall within the subnet's address range (${subnet.cidrBlock})`);
     if (!isAssignable(block, address)) throw invalidParameter(`Address ${text} is reserved in subnet ${subnet.id} (the first four and the last address of a subnet are)`);
-    if ((await this.repo.addressesIn(tx, subnet.id)).includes(formatIpv4(address))) throw new ApiError('InvalidIPAddress.InUse', `Address ${text} is in use.`);
+    if ((await this.repo.heldAddresses(tx, subnet.id, [formatIpv4(address)])).size > 0) throw new ApiError('InvalidIPAddress.InUse', `Address ${text} is in use.`);
     return address;
   }
 
@@ -682,12 +727,42 @@ export class NetworkingService implements InstanceNetworking {
   private async allocateAddresses(tx: Tx, subnet: SubnetEntity, count: number, asked?: string): Promise<string[]> {
     if (asked !== undefined) return [formatIpv4(await this.checkAddress(tx, subnet, asked))];
     const block = parseCidr(subnet.cidrBlock)!;
-    const used = new Set((await this.repo.addressesIn(tx, subnet.id)).map((a) => parseIpv4(a)!));
-    const free = lowestFree(block, used, count);
+    const generation = this.defaults.floorGeneration(subnet.id);
+    const floor = this.defaults.addressFloor(subnet.id);
+    let free: number[];
+    if (floor === undefined) {
+      // Not known here (first launch in the subnet since start, or addresses were freed): read them all once.
+      const used = new Set((await this.repo.addressesIn(tx, subnet.id)).map((a) => parseIpv4(a)!));
+      free = lowestFree(block, used, count);
+    } else {
+      free = await this.lowestFreeFrom(tx, subnet.id, block, floor, count);
+    }
+    // Every assignable address below the last one given is now held: the next search starts after it.
+    if (free.length === count && count > 0) {
+      const next = free[free.length - 1] + 1;
+      this.engine.afterCommit(() => this.defaults.rememberAddressFloor(subnet.id, generation, next));
+    }
     if (free.length < count) {
       throw new ApiError('InsufficientFreeAddressesInSubnet', `The specified subnet ${subnet.id} does not have enough free addresses to satisfy the request (${free.length} free, ${count} needed).`);
     }
     return free.map(formatIpv4);
+  }
+
+  /**
+   * The lowest `count` free addresses at or above `floor` (below it every assignable address is
+   * held): the candidates a batch at a time, less those held (one indexed statement a batch).
+   */
+  private async lowestFreeFrom(tx: Tx, subnetId: string, block: Cidr, floor: number, count: number): Promise<number[]> {
+    const { first, last } = assignableRange(block);
+    const out: number[] = [];
+    let next = Math.max(floor, first);
+    while (out.length < count && next <= last) {
+      const candidates: number[] = [];
+      for (; candidates.length < Math.max(ADDRESS_BATCH, count - out.length) && next <= last; next++) candidates.push(next);
+      const held = await this.repo.heldAddresses(tx, subnetId, candidates.map(formatIpv4));
+      for (const a of candidates) if (out.length < count && !held.has(formatIpv4(a))) out.push(a);
+    }
+    return out;
   }
 
   private async allocatePublicIps(tx: Tx, tenantId: string, interfaces: readonly NetworkInterfaceEntity[], now: number): Promise<void> {

@@ -92,6 +92,31 @@ describe('RequestThrottle: the bucket math', () => {
     expect(burst(start(1))).toBe(4);
   });
 
+  it('a failed RunInstances gives its resource tokens back, once, never beyond the bucket; the request token stays spent', () => {
+    const { sut, advance } = rig();
+    const run = (n: number) => ({ tenantId: T, operation: 'RunInstances', resourceCount: n });
+    const failed = sut.take(run(600));
+    expect(failed.allowed).toBe(true);
+    // 400 instances left: 500 do not fit, until the failed launch's 600 come back.
+    expect(sut.take(run(500))).toMatchObject({ allowed: false, bucket: 'resource' });
+    if (!failed.allowed) throw new Error('unreachable');
+    failed.refundResources!();
+    failed.refundResources!(); // a second call gives nothing more
+    expect(sut.take(run(1000)).allowed).toBe(true); // 1000 exactly, not 1600
+    expect(sut.take(run(1))).toMatchObject({ allowed: false, bucket: 'resource' });
+    // A refund after the bucket refilled is capped at its size: 700 left, refilled to 1000, plus 300 back, is 1000.
+    advance(500);
+    const drawn = sut.take(run(300));
+    if (!drawn.allowed) throw new Error('expected to pass');
+    advance(500);
+    drawn.refundResources!();
+    expect(sut.take(run(1000)).allowed).toBe(true);
+    expect(sut.take(run(1))).toMatchObject({ allowed: false, bucket: 'resource' });
+    // Operations without a resource bucket have nothing to give back.
+    const describe = sut.take({ tenantId: T, operation: 'DescribeInstances' });
+    expect(describe).toEqual({ allowed: true });
+  });
+
   it('Stop and TerminateInstances refill their resource buckets at 20 instances/s', () => {
     const { sut, advance } = rig();
     for (const operation of ['StopInstances', 'TerminateInstances']) {

@@ -21,7 +21,14 @@ export interface ThrottleRequest {
 }
 
 export type ThrottleDecision =
-  | { readonly allowed: true }
+  | {
+      readonly allowed: true;
+      /**
+       * Gives the resource tokens back (capped at the bucket's size): the request failed, so it
+       * affected no instance. Present only when the request drew on a resource bucket; call it once.
+       */
+      readonly refundResources?: () => void;
+    }
   | {
       readonly allowed: false;
       readonly operation: string;
@@ -76,8 +83,18 @@ export class RequestThrottle {
     }
     if (requestWait === 0 && resourceWait === 0) {
       request.take(1);
-      resource?.take(count);
-      return { allowed: true };
+      if (!resource) return { allowed: true };
+      resource.take(count);
+      const drawn = resource;
+      let refunded = false;
+      return {
+        allowed: true,
+        refundResources: () => {
+          if (refunded) return;
+          refunded = true;
+          drawn.give(count);
+        },
+      };
     }
     this.onRefused?.(spec.name);
     const byResource = resourceWait > requestWait;

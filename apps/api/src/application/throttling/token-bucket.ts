@@ -39,6 +39,11 @@ export class TokenBucket {
     this.tokens = Math.max(0, this.tokens - count);
   }
 
+  /** Tokens given back (a refund), never beyond the bucket's size. */
+  give(count: number): void {
+    this.tokens = Math.min(this.capacity, this.tokens + count);
+  }
+
   get available(): number {
     return this.tokens;
   }

@@ -127,11 +127,17 @@ export class Ec2Adapter implements OnModuleInit {
     });
     if (!decision.allowed) throw new ApiError('RequestLimitExceeded', decision.message);
 
-    if (params.bool('DryRun') === true) {
-      await action.dryRun?.(ctx, params);
-      throw new ApiError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.');
+    try {
+      if (params.bool('DryRun') === true) {
+        await action.dryRun?.(ctx, params);
+        throw new ApiError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.');
+      }
+      return answerXml(actionName, requestId, await action.handler(ctx, params));
+    } catch (err) {
+      // A request that fails (a dry run included) affects no instance: its resource tokens come back.
+      decision.refundResources?.();
+      throw err;
     }
-    return answerXml(actionName, requestId, await action.handler(ctx, params));
   }
 }
 

@@ -77,6 +77,14 @@ export class TenantGuard implements CanActivate {
       if (decision.retryAfterSeconds !== undefined) void ctx.switchToHttp().getResponse<FastifyReply>().header('Retry-After', String(decision.retryAfterSeconds));
       throw new ApiError('RequestLimitExceeded', decision.message);
     }
+    const refund = decision.refundResources;
+    if (refund) {
+      // A request that fails affects no instance: its resource tokens come back once it is answered.
+      const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+      reply.raw.once('finish', () => {
+        if (reply.raw.statusCode >= 400) refund();
+      });
+    }
     req.tenant = caller.tenant;
     return true;
   }

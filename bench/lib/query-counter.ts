@@ -1,0 +1,33 @@
+/**
+ * Preloaded into a bench's server process (`node -r @swc-node/register -r bench/lib/query-counter.ts
+ * …`, the benches' `--count-queries`): counts the SQL statements the server sends through TypeORM's
+ * query runners (better-sqlite3 and PostgreSQL: every repository, query builder and plain statement,
+ * transaction control included), by statement text. On SIGUSR2 it writes the counts so far as JSON
+ * to the file named by NIMBUS_BENCH_QUERY_FILE; the bench reads them before and after its measured
+ * phase. Measurement only: nothing in the server imports it.
+ */
+import { writeFileSync } from 'node:fs';
+import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+
+const counts = new Map<string, number>();
+let total = 0;
+
+function patch(proto: { query: (...args: never[]) => unknown }): void {
+  const original = proto.query as (...args: unknown[]) => unknown;
+  (proto as { query: unknown }).query = function (this: unknown, ...args: unknown[]) {
+    total++;
+    // Statements differing only in their IN-list length count as one kind.
+    const text = String(args[0]).replace(/\s+/g, ' ').replace(/(\?|\$\d+)(, (\?|\$\d+))+/g, '…').slice(0, 160);
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+    return original.apply(this, args);
+  };
+}
+
+patch(BetterSqlite3QueryRunner.prototype);
+patch(PostgresQueryRunner.prototype);
+
+process.on('SIGUSR2', () => {
+  const file = process.env.NIMBUS_BENCH_QUERY_FILE;
+  if (file) writeFileSync(file, JSON.stringify({ total, byStatement: Object.fromEntries(counts) }));
+});
