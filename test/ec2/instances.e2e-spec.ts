@@ -173,6 +173,37 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect((await client.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }))).Volumes![0]).toMatchObject({ VolumeId: volumeId, State: 'available' });
   });
 
+  it('changes a stopped instance\'s type (ModifyInstanceAttribute InstanceType): it starts as the new type and is billed as it from then on', async () => {
+    const run = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }));
+    const id = run.Instances![0].InstanceId!;
+    await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });
+    const running = await failure(client.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: 'm5.large' } })));
+    expect(running.name).toBe('IncorrectInstanceState');
+    await t.advance(3600);
+    await client.send(new StopInstancesCommand({ InstanceIds: [id] }));
+    await waitUntilInstanceStopped({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });
+
+    // A type that cannot boot the x86_64 image, and one that does not exist: refused, nothing changes.
+    expect((await failure(client.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: 'm6g.large' } })))).name).toBe('InvalidParameterValue');
+    expect((await failure(client.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: 'm5.huge' } })))).name).toBe('InvalidParameterValue');
+    expect((await failure(bobClient.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: 'm5.large' } })))).name).toBe('InvalidInstanceID.NotFound');
+    await client.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: 'm5.large' } }));
+    expect((await client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'instanceType' }))).InstanceType).toEqual({ Value: 'm5.large' });
+
+    await client.send(new StartInstancesCommand({ InstanceIds: [id] }));
+    await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });
+    const started = (await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0].Instances![0];
+    expect(started).toMatchObject({ InstanceType: 'm5.large', CpuOptions: { CoreCount: 1, ThreadsPerCore: 2 } });
+    // No longer burstable: no credit specification.
+    expect((await client.send(new DescribeInstanceCreditSpecificationsCommand({ Filters: [{ Name: 'instance-id', Values: [id] }] }))).InstanceCreditSpecifications).toEqual([]);
+    await t.advance(3600);
+    const usage = (await t.as(alice.key).get('/v1/usage').expect(200)).body.usage as { usageType: string; quantity: string }[];
+    const hours = (type: string) => Number(usage.find((u) => u.usageType === type)?.quantity ?? 0);
+    expect(hours('BoxUsage:t3.micro')).toBeGreaterThanOrEqual(1);
+    expect(hours('BoxUsage:m5.large')).toBeGreaterThanOrEqual(1);
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+  });
+
   it('says so when a parameter is not supported, rather than ignoring it', async () => {
     const e = await failure(client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, CpuOptions: { CoreCount: 1, ThreadsPerCore: 1 } })));
     expect({ name: e.name, status: e.$metadata.httpStatusCode }).toEqual({ name: 'UnknownParameter', status: 400 });

@@ -84,7 +84,8 @@ export class InstancesRepository {
   async saveAttributes(tx: Tx, row: InstanceEntity): Promise<void> {
     await tx.update(InstanceEntity, { id: row.id }, {
       userData: row.userData, disableApiTermination: row.disableApiTermination, shutdownBehavior: row.shutdownBehavior, ebsOptimized: row.ebsOptimized,
-      creditSpecification: row.creditSpecification,
+      creditSpecification: row.creditSpecification, instanceType: row.instanceType,
+      cpuReservationMillicores: row.cpuReservationMillicores, cpuLimitMillicores: row.cpuLimitMillicores, cpuWeight: row.cpuWeight,
     });
   }
 

@@ -1,3 +1,5 @@
+import { isBurstable } from '../catalog/instance-types';
+import { defaultCreditMode } from '../vmm/cpu/credit-account';
 import { FleetEvent } from '../fleet/events';
 import { abortMigrationOf } from './migration';
 import { VmRt } from './runtime';
@@ -50,6 +52,9 @@ export function observeFleet(s: DataPlaneState, e: FleetEvent): void {
     case 'vm.host-changed':
       onVmMoved(s, e.vmId, e.from, e.to);
       break;
+    case 'vm.type-changed':
+      onVmRetyped(s, e.vmId);
+      break;
     default:
       break;
   }
@@ -98,6 +103,22 @@ function onVmState(s: DataPlaneState, e: Extract<FleetEvent, { type: 'vm.state-c
   }
   markSendersDirty(s, e.vmId);
   if (e.hostId) s.markDirty(e.hostId, true);
+}
+
+/**
+ * A stopped VM's type changed: its runtime takes the type's limits; a burstable type starts a new
+ * credit account in the old one's mode (its default when the old type had none), a fixed one has
+ * none. (Stopped, it runs nothing: there is nothing to settle at the old type.)
+ */
+function onVmRetyped(s: DataPlaneState, vmId: string): void {
+  const rt = s.vms.get(vmId);
+  if (!rt) return;
+  const vm = rt.vm;
+  rt.retype();
+  const mode = rt.credit?.mode;
+  rt.credit = isBurstable(vm.instanceType) ? s.newCreditAccount(vm, mode ?? defaultCreditMode(vm.instanceType)) : null;
+  rt.credit?.stop();
+  s.snapVm(rt);
 }
 
 function onVmMoved(s: DataPlaneState, vmId: string, from: string | null, to: string): void {

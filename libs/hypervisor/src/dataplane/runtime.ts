@@ -121,10 +121,10 @@ export class VmRt {
    * which the fleet emits for every change of them.
    */
   readonly id: string;
-  readonly type: InstanceType;
-  readonly cpu: CpuParams;
+  type: InstanceType;
+  cpu: CpuParams;
   /** The type's network bandwidth cap, whole Mbps. */
-  readonly netCapMbps: number;
+  netCapMbps: number;
   status!: InstanceStatus;
   hostId!: string | null;
   constructor(readonly vm: Vm) {
@@ -136,6 +136,17 @@ export class VmRt {
     this.limitMillicores = vm.cpu.limitMillicores;
     this.weight = vm.cpu.weight;
     this.sync();
+  }
+
+  /** Copies the VM's type and CPU parameters again (a stopped VM's type changed). */
+  retype(): void {
+    const vm = this.vm;
+    this.type = vm.instanceType;
+    this.cpu = vm.cpu;
+    this.netCapMbps = Math.floor(vm.instanceType.network.burstGbps * 1000);
+    this.reservationMillicores = vm.cpu.reservationMillicores;
+    this.limitMillicores = vm.cpu.limitMillicores;
+    this.weight = vm.cpu.weight;
   }
 
   /** Copies the VM's mutable fields (after a fleet event about it). */

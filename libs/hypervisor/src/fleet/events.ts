@@ -45,6 +45,8 @@ export type FleetEvent =
       readonly to: string;
       readonly reason: 'migration' | 'recovery';
     }
+  /** A stopped VM's instance type changed (EC2's ModifyInstanceAttribute instanceType). */
+  | { readonly type: 'vm.type-changed'; readonly time: SimTime; readonly vmId: string; readonly tenantId: string; readonly previous: string; readonly current: string }
   | TimelineEvent;
 
 /**

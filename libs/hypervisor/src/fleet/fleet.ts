@@ -5,7 +5,8 @@ import { SimTime, seconds } from '../engine/sim-time';
 import { IncorrectInstanceState, InvalidParameterValue, NotFound, ResourceInUse } from '../errors';
 import { FleetEvent, TimelineEvent } from './events';
 import { DriverDomainState, Host, HostState } from './host';
-import { InstanceStateName, InstanceStatus, StateTransition, Vm, VmSpec, holdsHost } from './vm';
+import { InstanceType } from '../catalog/instance-types';
+import { defaultCpuParams, InstanceStateName, InstanceStatus, StateTransition, Vm, VmSpec, holdsHost } from './vm';
 
 /** How long a stopped instance's shutting-down takes: nothing runs, so only bookkeeping. */
 const TERMINATE_STOPPED_MS = 1_000;
@@ -154,6 +155,23 @@ export class Fleet {
   /** Whether starting this VM needs a host (it is stopped). */
   needsPlacementToStart(vmId: string): boolean {
     return this.requireVm(vmId).state === 'stopped';
+  }
+
+  /**
+   * A stopped VM's new instance type (EC2's ModifyInstanceAttribute `instanceType`): it takes the
+   * type's default CPU parameters (docs/model.md §3.1) and keeps everything else; the next start
+   * places it as the new type. `vm.type-changed` tells the data plane.
+   */
+  changeInstanceType(vmId: string, type: InstanceType): Vm {
+    const vm = this.requireVm(vmId);
+    if (vm.state !== 'stopped') throw new IncorrectInstanceState(vmId, vm.state, 'resized');
+    const previous = vm.instanceType.name;
+    // The VM object stays the same (the data plane's runtime holds it); only these two fields change.
+    const mutable = vm as { -readonly [K in 'instanceType' | 'cpu']: Vm[K] };
+    mutable.instanceType = type;
+    mutable.cpu = defaultCpuParams(type);
+    this.engine.emit({ type: 'vm.type-changed', time: this.now, vmId, tenantId: vm.tenantId, previous, current: type.name });
+    return vm;
   }
 
   stop(vmId: string): StateTransition {

@@ -1,5 +1,5 @@
-import { IncorrectInstanceState, InstanceStateName, NotFound, StateTransition, Vm, Workload } from '@nimbus/hypervisor';
-import { InsufficientCapacityOnHost, InsufficientInstanceCapacity, VcpuLimitExceeded, checkVcpuQuota } from '@nimbus/scheduler';
+import { IncorrectInstanceState, InstanceStateName, InstanceType, InvalidParameterValue, NotFound, StateTransition, validateWorkload, Vm, Workload } from '@nimbus/hypervisor';
+import { InsufficientCapacityOnHost, InsufficientInstanceCapacity, InvalidParameterCombination, VcpuLimitExceeded, checkVcpuQuota, validateLaunch } from '@nimbus/scheduler';
 import { World } from '../world/world';
 
 /** The VM, which must be the tenant's: another tenant's VM is exactly as missing as a VM that never was. */
@@ -53,6 +53,27 @@ export function rebootVm(world: World, tenantId: string, vmId: string): StateTra
 export function terminateVm(world: World, tenantId: string, vmId: string): StateTransition {
   requireVm(world, tenantId, vmId);
   return world.fleet.terminate(vmId);
+}
+
+/**
+ * ModifyInstanceAttribute `instanceType`: a stopped VM becomes the new type (its default CPU
+ * parameters; the data plane follows). The VM's workload must fit the new type's vCPUs and memory,
+ * and the type must boot its image and keep its tenancy's host family; otherwise nothing changes.
+ */
+export function changeInstanceType(world: World, tenantId: string, vmId: string, type: InstanceType): Vm {
+  const vm = requireVm(world, tenantId, vmId);
+  if (vm.state !== 'stopped') throw new IncorrectInstanceState(vmId, vm.state, 'resized (only a stopped instance changes type)');
+  validateLaunch({ instanceType: type, image: vm.image, tenancy: vm.tenancy ?? 'default', minCount: 1, maxCount: 1 });
+  if (vm.tenancy === 'host' && type.family !== vm.instanceType.family)
+    throw new InvalidParameterCombination(`an instance on a Dedicated Host keeps its host's family: ${vm.instanceType.family}, not ${type.family}`);
+  try {
+    validateWorkload(world.dataPlane.workloadOf(vmId), { vcpus: type.vcpus, memoryMiB: type.memoryMiB });
+  } catch (err) {
+    if (err instanceof RangeError || err instanceof InvalidParameterValue)
+      throw new InvalidParameterValue(`The instance's workload does not fit ${type.name} (${type.vcpus} vCPUs, ${type.memoryMiB} MiB): ${err.message} Change the workload first.`);
+    throw err;
+  }
+  return world.fleet.changeInstanceType(vmId, type);
 }
 
 /** What the guest does from now on; an omitted part keeps its current value. Returns the whole workload. */

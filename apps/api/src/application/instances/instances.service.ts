@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Catalog, CpuParams, CreditMode, IncorrectInstanceState, InstanceType, resolveCpuParams, StateTransition, Vm } from '@nimbus/hypervisor';
 import { LaunchValidationRequest, LicenseCountingType, validateLaunch } from '@nimbus/scheduler';
-import { launch, rebootVm, startVm, stopVm, terminateVm } from '@nimbus/simulation';
+import { changeInstanceType, launch, rebootVm, startVm, stopVm, terminateVm } from '@nimbus/simulation';
 import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter } from '../common/api-errors';
 import { resourceId } from '../common/ids';
@@ -276,7 +276,7 @@ export class InstancesService {
   modifyAttribute(tenant: TenantEntity, cmd: ModifyInstanceAttributeCommand): Promise<InstanceDescription> {
     const id = cmd.instanceId;
     const change = cmd.change;
-    return this.engine.command(async (tx) => {
+    return this.engine.command(async (tx, e) => {
       const row = await this.requireVisible(tx, tenant.id, id);
       if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'modified');
       const stoppedOnly = change.attribute === 'instanceType' || change.attribute === 'userData' || change.attribute === 'ebsOptimized';
@@ -284,9 +284,16 @@ export class InstancesService {
         throw new ApiError('IncorrectInstanceState', `The instance '${id}' is not in the 'stopped' state (it is '${row.state}'): its ${change.attribute} changes only while it is stopped.`);
       switch (change.attribute) {
         case 'instanceType': {
-          if (!this.engine.world.catalog.launchableInstanceType(change.value)) throw invalidParameter(`instanceType '${change.value}' does not exist`);
-          if (change.value !== row.instanceType)
-            throw new ApiError('UnsupportedOperation', `Nimbus does not change an instance's type yet (${row.instanceType} → ${change.value}): launch a new instance of that type.`);
+          const type = e.world.catalog.launchableInstanceType(change.value);
+          if (!type) throw invalidParameter(`instanceType '${change.value}' does not exist`);
+          if (type.name === row.instanceType) break;
+          // The world's rule (stopped, boots the image, keeps a Dedicated Host's family, the workload fits).
+          const vm = changeInstanceType(e.world, tenant.id, id, type);
+          row.instanceType = type.name;
+          row.cpuReservationMillicores = vm.cpu.reservationMillicores;
+          row.cpuLimitMillicores = vm.cpu.limitMillicores;
+          row.cpuWeight = vm.cpu.weight;
+          if (type.baselinePerVcpu === undefined) row.creditSpecification = null;
           break;
         }
         case 'userData':
