@@ -1,6 +1,6 @@
 import {
   CreateImageCommand, CreateSnapshotCommand, CreateVolumeCommand, DescribeVolumesCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeSnapshotsCommand, EC2Client,
-  DescribeInstanceTypesCommand, paginateDescribeImages, RunInstancesCommand, waitUntilImageAvailable, waitUntilSnapshotCompleted,
+  DescribeInstancesCommand, DescribeInstanceTypesCommand, paginateDescribeImages, RunInstancesCommand, waitUntilImageAvailable, waitUntilSnapshotCompleted,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
@@ -82,6 +82,22 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: snap.SnapshotId!, Size: 5 })))).name).toBe('InvalidParameterValue');
     expect((await failure(bobClient.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: snap.SnapshotId! })))).name).toBe('InvalidSnapshot.NotFound');
     expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: 'snap-bad' })))).name).toBe('InvalidSnapshotID.Malformed');
+    // RunInstances' BlockDeviceMapping from the snapshot: the volume takes its size; a smaller one, or another tenant's snapshot, refuses the launch.
+    const launched = await client.send(new RunInstancesCommand({
+      ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' },
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: snap.SnapshotId!, VolumeType: 'gp3' } }],
+    }));
+    const rootId = launched.Instances![0].BlockDeviceMappings![0].Ebs!.VolumeId!;
+    expect((await client.send(new DescribeVolumesCommand({ VolumeIds: [rootId] }))).Volumes![0]).toMatchObject({ Size: 10, SnapshotId: snap.SnapshotId, VolumeType: 'gp3' });
+    const small = await failure(client.send(new RunInstancesCommand({
+      ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: snap.SnapshotId!, VolumeSize: 4 } }],
+    })));
+    expect(small.name).toBe('InvalidParameterValue');
+    const foreign = await failure(bobClient.send(new RunInstancesCommand({
+      ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: snap.SnapshotId! } }],
+    })));
+    expect(foreign.name).toBe('InvalidSnapshot.NotFound');
+    expect((await bobClient.send(new DescribeInstancesCommand({}))).Reservations).toEqual([]);
 
     expect((await failure(bobClient.send(new DescribeSnapshotsCommand({ SnapshotIds: [snap.SnapshotId!] })))).name).toBe('InvalidSnapshot.NotFound');
     expect((await bobClient.send(new DescribeSnapshotsCommand({ OwnerIds: [alice.accountId] }))).Snapshots).toEqual([]);

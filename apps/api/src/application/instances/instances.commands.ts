@@ -1,4 +1,3 @@
-import { VolumeType } from '@nimbus/hypervisor';
 import type { LaunchNetworkRequest } from '../networking/instance-networking';
 import type { InstanceDescription } from './instance-description';
 
@@ -12,14 +11,8 @@ export interface CpuOptions {
 }
 
 /** A volume created with each instance, attached to it and (unless asked otherwise) deleted with it. */
-export interface LaunchVolume {
-  readonly sizeGiB: number;
-  readonly type: VolumeType;
-  readonly iops?: number;
-  readonly throughputMiBps?: number;
-  /** Default true: deleted when the instance terminates; false keeps it (detached, available). */
-  readonly deleteOnTermination?: boolean;
-}
+import type { LaunchVolume } from '../volumes/volumes.commands';
+export type { LaunchVolume };
 
 /**
  * RunInstances. Its content (all but the client token) is the request that a repeated client

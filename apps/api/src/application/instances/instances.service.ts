@@ -108,7 +108,7 @@ export class InstancesService {
     const cpu = this.cpuParams(type, cmd);
     const tags = validateTags(cmd.tags ?? {});
     validateUserData(cmd.userData);
-    const volumeSpecs = this.volumes.resolveLaunchVolumes(cmd.volumes);
+    this.volumes.resolveLaunchVolumes(cmd.volumes);
     const { clientToken, ...request } = cmd;
     const requestHash = createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
 
@@ -139,6 +139,7 @@ export class InstancesService {
 
       // The world's launch: the vCPU quota, then the IOPS quota, placement and licence admission, all or nothing.
       const quota = await this.tenants.onDemandVcpuQuota(tx, tenant.id);
+      const { specs: volumeSpecs, snapshotIds } = await this.volumes.launchVolumeSpecs(tx, tenant.id, cmd.volumes, e.now);
       const capByIops = await this.volumes.iopsAllowance(tx, tenant.id, volumeSpecs);
       const licensed = license ? await this.licenses.licensedInstances(tx, e.fleet, license.id) : [];
       const launched = launch(e.world, {
@@ -165,7 +166,7 @@ export class InstancesService {
       await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now));
       const networks = await this.network.describe(tx, rows.map((r) => r.id));
       const keep = (cmd.volumes ?? []).map((v) => v.deleteOnTermination === false);
-      const volumes = await this.volumes.createForInstances(tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs, keep);
+      const volumes = await this.volumes.createForInstances(tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs, keep, snapshotIds);
       return {
         reservationId,
         instances: rows.map((row) => ({

@@ -38,10 +38,15 @@ export interface AttachVolumeCommand {
 
 /** A volume launched with an instance (RunInstances' `volumes`): deleted when the instance terminates. */
 export interface LaunchVolume {
-  readonly sizeGiB: number;
+  /** GiB; optional from a snapshot (default: the snapshot's size, and never smaller). */
+  readonly sizeGiB?: number;
   readonly type: VolumeType;
   readonly iops?: number;
   readonly throughputMiBps?: number;
+  /** The tenant's completed snapshot to create it from. */
+  readonly snapshotId?: string;
+  /** Default true: deleted when the instance terminates; false keeps it (detached, available). */
+  readonly deleteOnTermination?: boolean;
 }
 
 /** ModifyVolume: any of the type, size (never smaller), IOPS and throughput; the rest kept when the type stays. */

@@ -8,7 +8,7 @@ import { Tx } from '../../persistence/tx';
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { requireInstance } from '../instances/require-instance';
 import { CatalogRepository } from '../../persistence/catalog.repository';
-import { requireCompletedSnapshot } from '../images/snapshot-rules';
+import { checkSnapshotId, requireCompletedSnapshot } from '../images/snapshot-rules';
 import { inBatches, VolumesRepository } from '../../persistence/volumes.repository';
 import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repository';
 import { EngineService } from '../../engine/engine.service';
@@ -80,14 +80,8 @@ export class VolumesService {
     const { clientToken } = cmd;
 
     return this.engine.command(async (tx, e) => {
-      let sizeGiB = cmd.sizeGiB;
-      if (cmd.snapshotId !== undefined) {
-        const snapshot = await requireCompletedSnapshot(this.catalog, tx, tenant.id, cmd.snapshotId, e.now);
-        if (sizeGiB !== undefined && sizeGiB < snapshot.volumeSizeGiB)
-          throw invalidParameter(`Volume of ${sizeGiB} GiB is smaller than snapshot '${snapshot.id}', expect size >= ${snapshot.volumeSizeGiB}`);
-        sizeGiB ??= snapshot.volumeSizeGiB;
-      }
-      const spec = resolveVolume({ type: cmd.type, sizeGiB: sizeGiB!, iops: cmd.iops, throughputMiBps: cmd.throughputMiBps });
+      const sizeGiB = cmd.snapshotId === undefined ? cmd.sizeGiB! : await this.sizeFromSnapshot(tx, tenant.id, cmd.snapshotId, cmd.sizeGiB, e.now);
+      const spec = resolveVolume({ type: cmd.type, sizeGiB, iops: cmd.iops, throughputMiBps: cmd.throughputMiBps });
       // Idempotency without a token column: a token names its volume (the id is derived from the
       // tenant and the token), and the stored volume is the request it was used with.
       const id = clientToken === undefined ? resourceId('vol') : tokenVolumeId(tenant.id, clientToken);
@@ -214,11 +208,39 @@ export class VolumesService {
 
   // ---- launching with volumes (RunInstances' `volumes`) ----
 
-  /** Validates a launch's volumes as CreateVolume would, before anything is placed. */
-  resolveLaunchVolumes(volumes: readonly LaunchVolume[] | undefined): VolumeSpec[] {
+  /**
+   * Validates a launch's volumes as CreateVolume would, before anything is looked up: those with a
+   * size fully, those from a snapshot as far as they can be without it (the id's form; the rest in
+   * `launchVolumeSpecs`).
+   */
+  resolveLaunchVolumes(volumes: readonly LaunchVolume[] | undefined): void {
     const list = volumes ?? [];
     if (list.length > MAX_ATTACHMENTS) throw new ApiError('AttachmentLimitExceeded', `An instance may have at most ${MAX_ATTACHMENTS} volumes, got ${list.length}.`);
-    return list.map((v) => resolveVolume({ type: v.type, sizeGiB: v.sizeGiB, iops: v.iops, throughputMiBps: v.throughputMiBps }));
+    for (const v of list) {
+      if (v.snapshotId !== undefined) checkSnapshotId(v.snapshotId);
+      else if (v.sizeGiB === undefined) throw new ApiError('MissingParameter', 'A launch volume needs its sizeGiB or a snapshotId');
+      if (v.sizeGiB !== undefined) resolveVolume({ type: v.type, sizeGiB: v.sizeGiB, iops: v.iops, throughputMiBps: v.throughputMiBps });
+    }
+  }
+
+  /** A launch's volume specs and snapshots, in the command's transaction: a volume from a snapshot as CreateVolume makes one. */
+  async launchVolumeSpecs(tx: Tx, tenantId: string, volumes: readonly LaunchVolume[] | undefined, now: number): Promise<{ specs: VolumeSpec[]; snapshotIds: (string | null)[] }> {
+    const specs: VolumeSpec[] = [];
+    const snapshotIds: (string | null)[] = [];
+    for (const v of volumes ?? []) {
+      const sizeGiB = v.snapshotId === undefined ? v.sizeGiB! : await this.sizeFromSnapshot(tx, tenantId, v.snapshotId, v.sizeGiB, now);
+      specs.push(resolveVolume({ type: v.type, sizeGiB, iops: v.iops, throughputMiBps: v.throughputMiBps }));
+      snapshotIds.push(v.snapshotId ?? null);
+    }
+    return { specs, snapshotIds };
+  }
+
+  /** A volume's size from the tenant's completed snapshot: the snapshot's, or a larger one asked. */
+  private async sizeFromSnapshot(tx: Tx, tenantId: string, snapshotId: string, sizeGiB: number | undefined, now: number): Promise<number> {
+    const snapshot = await requireCompletedSnapshot(this.catalog, tx, tenantId, snapshotId, now);
+    if (sizeGiB !== undefined && sizeGiB < snapshot.volumeSizeGiB)
+      throw invalidParameter(`Volume of ${sizeGiB} GiB is smaller than snapshot '${snapshot.id}', expect size >= ${snapshot.volumeSizeGiB}`);
+    return sizeGiB ?? snapshot.volumeSizeGiB;
   }
 
   /**
@@ -243,12 +265,13 @@ export class VolumesService {
    */
   async createForInstances(
     tx: Tx, e: EngineService, tenantId: string, availabilityZone: string, instanceIds: string[], specs: VolumeSpec[], keepOnTermination: readonly boolean[] = [],
+    snapshotIds: readonly (string | null)[] = [],
   ): Promise<Map<string, VolumeEntity[]>> {
     const out = new Map<string, VolumeEntity[]>();
     if (specs.length === 0) return out;
     const rows = instanceIds.flatMap((instanceId) =>
       specs.map((spec, n): VolumeEntity => ({
-        ...newVolumeRow(resourceId('vol'), tenantId, availabilityZone, spec, e.now),
+        ...newVolumeRow(resourceId('vol'), tenantId, availabilityZone, spec, e.now, snapshotIds[n] ?? null),
         state: 'in-use', instanceId, device: LAUNCH_DEVICES[n], attachTime: e.now, deleteOnTermination: !keepOnTermination[n],
       })),
     );

@@ -119,15 +119,15 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
     if (m.has('NoDevice') || m.has('VirtualName')) throw unsupported('BlockDeviceMapping.NoDevice and VirtualName (instance store)');
     const ebs = m.struct('Ebs');
     if (!ebs) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.Ebs');
-    if (ebs.has('SnapshotId')) throw unsupported('BlockDeviceMapping.Ebs.SnapshotId: Nimbus has no snapshots to create a volume from yet');
     if (ebs.has('KmsKeyId') || ebs.has('OutpostArn')) throw unsupported('BlockDeviceMapping.Ebs.KmsKeyId and OutpostArn');
     ebs.bool('Encrypted');
     const type = (ebs.string('VolumeType') ?? 'gp2') as VolumeType;
     if (!VOLUME_TYPES.includes(type)) throw invalidParameter(`Value (${type}) for parameter BlockDeviceMapping.Ebs.VolumeType is invalid.`);
     const sizeGiB = ebs.int('VolumeSize', { min: 1 });
-    if (sizeGiB === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.Ebs.VolumeSize (Nimbus has no snapshots to size a volume from)');
+    const snapshotId = ebs.string('SnapshotId') || undefined;
+    if (sizeGiB === undefined && snapshotId === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.Ebs.VolumeSize or BlockDeviceMapping.N.Ebs.SnapshotId');
     volumes.push({
-      sizeGiB, type, iops: ebs.int('Iops'), throughputMiBps: ebs.int('Throughput'),
+      ...(sizeGiB !== undefined ? { sizeGiB } : {}), ...(snapshotId !== undefined ? { snapshotId } : {}), type, iops: ebs.int('Iops'), throughputMiBps: ebs.int('Throughput'),
       ...(ebs.bool('DeleteOnTermination') === false ? { deleteOnTermination: false } : {}),
     });
   }

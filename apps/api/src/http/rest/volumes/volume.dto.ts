@@ -16,9 +16,13 @@ abstract class VolumePerformanceDto {
 
 /** A volume created with an instance (RunInstances' `volumes`): deleted when the instance terminates. */
 export class LaunchVolumeDto extends VolumePerformanceDto {
-  @ApiProperty({ example: 20, description: 'GiB (gp2, gp3: 1–16,384; io2: 4–16,384)' })
-  @IsDefined() @IsInt()
-  sizeGiB!: number;
+  @ApiPropertyOptional({ example: 20, description: 'GiB (gp2, gp3: 1–16,384; io2: 4–16,384). Required unless `snapshotId` is given (default: the snapshot\'s size; never smaller)' })
+  @ValidateIf((o: LaunchVolumeDto) => o.snapshotId === undefined) @IsDefined() @IsInt()
+  sizeGiB?: number;
+
+  @ApiPropertyOptional({ example: 'snap-0123456789abcdef0', description: 'A completed snapshot of the tenant\'s to create the volume from' })
+  @IsOptional() @IsString()
+  snapshotId?: string;
 
   @ApiProperty({ enum: VOLUME_TYPES, example: 'gp3' })
   @IsDefined() @IsIn(VOLUME_TYPES)
