@@ -121,24 +121,19 @@ export class VmRt {
    * which the fleet emits for every change of them.
    */
   readonly id: string;
-  type: InstanceType;
-  cpu: CpuParams;
+  type!: InstanceType;
+  cpu!: CpuParams;
   /** The type's network bandwidth cap, whole Mbps. */
-  netCapMbps: number;
+  netCapMbps!: number;
   status!: InstanceStatus;
   hostId!: string | null;
   constructor(readonly vm: Vm) {
     this.id = vm.vmId;
-    this.type = vm.instanceType;
-    this.cpu = vm.cpu;
-    this.netCapMbps = Math.floor(vm.instanceType.network.burstGbps * 1000);
-    this.reservationMillicores = vm.cpu.reservationMillicores;
-    this.limitMillicores = vm.cpu.limitMillicores;
-    this.weight = vm.cpu.weight;
+    this.retype();
     this.sync();
   }
 
-  /** Copies the VM's type and CPU parameters again (a stopped VM's type changed). */
+  /** Copies the VM's type and CPU parameters (at construction, and when a stopped VM's type changed). */
   retype(): void {
     const vm = this.vm;
     this.type = vm.instanceType;

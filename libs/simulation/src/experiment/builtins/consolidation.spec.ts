@@ -1,7 +1,6 @@
+import { runExperimentInProcess } from '../run-experiment';
 import { builtInExperiment } from '../builtin';
-import { expandExperiment, Experiment, experimentReport } from '../experiment';
-import { runScenario } from '../../scenario/run-scenario';
-import { ScenarioResult } from '../../scenario/results/result';
+import { Experiment } from '../experiment';
 
 /**
  * The built-in `consolidation` on a small case whose every figure is worked by hand from the
@@ -48,11 +47,8 @@ describe('built-in experiment consolidation (small case, hand-worked)', () => {
   let figures: Record<string, Record<string, number>>;
   let derived: Record<string, Record<string, number | null>>;
   beforeAll(async () => {
-    const x = expandExperiment(SMALL);
-    if (!x.ok) throw new Error(JSON.stringify(x.errors));
-    const results: ScenarioResult[] = [];
-    for (const run of x.runs) results.push(await runScenario(run.scenario, {}));
-    const report = experimentReport(x.experiment, x.runs, x.variants, results);
+    const x = await runExperimentInProcess(SMALL);
+    const { report } = x;
     figures = Object.fromEntries(report.variants.map((v) => [`${v.values.packing}/${v.values.pageSharing}`, Object.fromEntries(Object.entries(v.figures).map(([k, f]) => [k, f.mean as number]))]));
     derived = Object.fromEntries(report.derived.map((d) => [d.name, Object.fromEntries(d.values.map((v) => [v.label, v.value]))]));
   });

@@ -1,4 +1,4 @@
-import { builtInExperiment, expandExperiment, experimentReport, runScenario } from '@nimbus/simulation';
+import { builtInExperiment, runExperimentInProcess } from '@nimbus/simulation';
 
 /**
  * The built-in experiment's figures against the model's published rules (docs/model.md §3.1,
@@ -16,12 +16,9 @@ const NEIGHBOUR_CORE_HOURS = (84 * LOADED) / 3600;
 
 describe('built-in experiment: driver-domain', () => {
   it('gives the hand-worked steal, driver-domain CPU, IO delivered and blast radius per platform', async () => {
-    const x = expandExperiment(builtInExperiment('driver-domain'));
-    if (!x.ok) throw new Error(JSON.stringify(x.errors));
+    const x = await runExperimentInProcess(builtInExperiment('driver-domain'));
     expect(x.runs).toHaveLength(6);
-    const results = [];
-    for (const run of x.runs) results.push(await runScenario(run.scenario, {}));
-    const report = experimentReport(x.experiment, x.runs, x.variants, results);
+    const { report } = x;
 
     const expected: Record<string, Record<string, number>> = {};
     for (const iops of [2_500, 10_000]) {

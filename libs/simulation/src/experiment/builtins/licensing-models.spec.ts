@@ -1,5 +1,5 @@
-import { runScenario } from '../../scenario/run-scenario';
-import { expandExperiment, experimentReport, Experiment, setPointer } from '../experiment';
+import { runExperimentInProcess } from '../run-experiment';
+import { expandExperiment, Experiment, setPointer } from '../experiment';
 import { LICENSING_MODELS } from './licensing-models';
 
 /**
@@ -27,11 +27,8 @@ describe('licensing-models (built-in experiment)', () => {
   });
 
   it('gives, on a small case, the costs and crossovers worked by hand', async () => {
-    const e = expandExperiment(smallCase());
-    if (!e.ok) throw new Error(JSON.stringify(e.errors));
-    const results = [];
-    for (const run of e.runs) results.push(await runScenario(run.scenario, {}));
-    const report = experimentReport(e.experiment, e.runs, e.variants, results);
+    const e = await runExperimentInProcess(smallCase());
+    const { report } = e;
     const fig = (model: string, u: string, f: string) => report.variants.find((v) => v.values.model === model && v.values.utilization === u)!.figures[f].mean;
     // Both servers: 2 × 2 days × (6 h − 4 min), 2 × 2 × (12 h − 4 min), 2 × (48 h − 4 min).
     const T: Record<string, number> = { '0.25': 4 * (6 - 4 / 60), '0.5': 4 * (12 - 4 / 60), '1': 2 * (48 - 4 / 60) };

@@ -1,5 +1,5 @@
-import { runScenario } from '../../scenario/run-scenario';
-import { expandExperiment, experimentReport, Experiment } from '../experiment';
+import { runExperimentInProcess } from '../run-experiment';
+import { expandExperiment, Experiment } from '../experiment';
 import { LIVE_MIGRATION } from './live-migration';
 
 /**
@@ -41,11 +41,8 @@ describe('live-migration (built-in experiment)', () => {
   });
 
   it('gives, on a small case, the figures worked by hand from the model', async () => {
-    const e = expandExperiment(smallCase());
-    if (!e.ok) throw new Error(JSON.stringify(e.errors));
-    const results = [];
-    for (const run of e.runs) results.push(await runScenario(run.scenario, {}));
-    const report = experimentReport(e.experiment, e.runs, e.variants, results);
+    const e = await runExperimentInProcess(smallCase());
+    const { report } = e;
     const [live, restart] = report.variants.map((v) => Object.fromEntries(Object.entries(v.figures).map(([k, f]) => [k, f.mean])));
 
     // Both VMs run from the end of their boot (180 s) to the end: 2 × (4 h − 0.05 h) = 7.9 instance-hours, either way.

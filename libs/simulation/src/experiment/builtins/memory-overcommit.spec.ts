@@ -1,7 +1,6 @@
+import { runExperimentInProcess } from '../run-experiment';
 import { builtInExperiment } from '../builtin';
-import { expandExperiment, Experiment, experimentReport } from '../experiment';
-import { runScenario } from '../../scenario/run-scenario';
-import { ScenarioResult } from '../../scenario/results/result';
+import { Experiment } from '../experiment';
 
 /**
  * The built-in `memory-overcommit` on a small case worked by hand from the model's published rules
@@ -47,11 +46,8 @@ describe('built-in experiment memory-overcommit (small case, hand-worked)', () =
   let figures: Record<string, Record<string, number>>;
   let derived: Record<string, readonly { readonly label: string; readonly value: number | null }[]>;
   beforeAll(async () => {
-    const x = expandExperiment(SMALL);
-    if (!x.ok) throw new Error(JSON.stringify(x.errors));
-    const results: ScenarioResult[] = [];
-    for (const run of x.runs) results.push(await runScenario(run.scenario, {}));
-    const report = experimentReport(x.experiment, x.runs, x.variants, results);
+    const x = await runExperimentInProcess(SMALL);
+    const { report } = x;
     figures = Object.fromEntries(report.variants.map((v) => [`${v.values.ramRatio}/${v.values.reference}`, Object.fromEntries(Object.entries(v.figures).map(([k, f]) => [k, f.mean as number]))]));
     derived = Object.fromEntries(report.derived.map((d) => [d.name, d.values]));
   });

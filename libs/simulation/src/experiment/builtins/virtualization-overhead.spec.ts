@@ -1,4 +1,4 @@
-import { builtInExperiment, expandExperiment, experimentReport, runScenario } from '@nimbus/simulation';
+import { builtInExperiment, runExperimentInProcess } from '@nimbus/simulation';
 
 /**
  * The built-in experiment's figures against the model's published rule (docs/model.md §3.1), worked
@@ -13,12 +13,9 @@ const DAY = 86_400;
 
 describe('built-in experiment: virtualization-overhead', () => {
   it('gives the hand-worked efficiency, overhead, steal, hosts and ratios per mode', async () => {
-    const x = expandExperiment(builtInExperiment('virtualization-overhead'));
-    if (!x.ok) throw new Error(JSON.stringify(x.errors));
+    const x = await runExperimentInProcess(builtInExperiment('virtualization-overhead'));
     expect(x.runs).toHaveLength(6);
-    const results = [];
-    for (const run of x.runs) results.push(await runScenario(run.scenario, {}));
-    const report = experimentReport(x.experiment, x.runs, x.variants, results);
+    const { report } = x;
 
     const expected: Record<string, Record<string, number>> = {};
     for (const mode of ['hardware-assisted', 'paravirtual', 'trap-and-emulate'] as const) {
