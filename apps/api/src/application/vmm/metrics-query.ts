@@ -52,6 +52,12 @@ export function parseWindow(q: MetricsWindowQuery, now: number, defaultSpanMs = 
   return { fromMs, toMs: Math.min(toMs, now), periodMs };
 }
 
+/** A series' buckets not committed yet: the closed ones waiting for their write, and the open one. */
+export interface UnwrittenBuckets {
+  readonly open: BucketSummary | undefined;
+  readonly pending: readonly BucketSummary[];
+}
+
 /**
  * Reads one series' buckets for the window (plus the row to carry in, the buckets closed but not
  * yet written, and the open bucket the engine holds) and aggregates them: count, mean, max and end
@@ -61,12 +67,49 @@ export async function readMetrics(
   repo: MetricsRepository, kind: MetricKind, id: string, w: MetricsWindow, open: BucketSummary | undefined, pending: readonly BucketSummary[] = [],
 ): Promise<MetricSeries> {
   if (w.toMs <= w.fromMs) return { kind, periodMs: w.periodMs, points: [] };
-  const firstStart = Math.floor(w.fromMs / w.periodMs) * w.periodMs;
+  const firstStart = windowStart(w);
   const buckets = await repo.bucketsBetween(id, firstStart, w.toMs);
-  let carry = await repo.lastBefore(id, firstStart);
+  const carry = await repo.lastBefore(id, firstStart);
+  return seriesOf(kind, w, buckets, carry, { open, pending });
+}
+
+/**
+ * `readMetrics` of many series of one kind (a fleet's hosts) in a fixed number of queries, whatever
+ * their number: every series' buckets in the window at once, and every series' row to carry in at
+ * once; then each series exactly as `readMetrics` makes it. `unwritten` has each series' open and
+ * pending buckets, taken before the call (peek every open bucket before taking the pending ones).
+ */
+export async function readMetricsMany(
+  repo: MetricsRepository, kind: MetricKind, ids: readonly string[], w: MetricsWindow, unwritten: (id: string) => UnwrittenBuckets,
+): Promise<Map<string, MetricSeries>> {
+  const out = new Map<string, MetricSeries>();
+  if (w.toMs <= w.fromMs || ids.length === 0) {
+    for (const id of ids) out.set(id, { kind, periodMs: w.periodMs, points: [] });
+    return out;
+  }
+  const firstStart = windowStart(w);
+  const buckets = await repo.bucketsBetweenMany(ids, firstStart, w.toMs);
+  const carries = await repo.lastBeforeMany(ids, firstStart);
+  for (const id of ids) out.set(id, seriesOf(kind, w, buckets.get(id) ?? [], carries.get(id), unwritten(id)));
+  return out;
+}
+
+/** The start of the window's first period: the buckets read start here, the carried row before it. */
+function windowStart(w: MetricsWindow): number {
+  return Math.floor(w.fromMs / w.periodMs) * w.periodMs;
+}
+
+/**
+ * One series from its committed buckets in the window (oldest first; taken over) and the last one
+ * before it, with the buckets not written yet: the one rule both readers follow.
+ */
+function seriesOf(kind: MetricKind, w: MetricsWindow, buckets: BucketSummary[], committedCarry: BucketSummary | undefined, unwritten: UnwrittenBuckets): MetricSeries {
+  const firstStart = windowStart(w);
+  let carry = committedCarry;
   // Newer than every row (a row of the same start is the half written before a restart): the stable sort keeps them after it.
-  const unwritten = open ? [...pending, open] : [...pending];
-  for (const b of unwritten) {
+  const { open, pending } = unwritten;
+  const rest = open ? [...pending, open] : [...pending];
+  for (const b of rest) {
     if (b.start >= firstStart && b.start < w.toMs) buckets.push(b);
     // The newest state before the window is what carries into it.
     else if (b.start < firstStart && (!carry || b.start >= carry.start)) carry = b;

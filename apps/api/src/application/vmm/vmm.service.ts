@@ -13,7 +13,7 @@ import { InstancesRepository } from '../../persistence/instances.repository';
 import { requireInstance } from '../instances/require-instance';
 import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repository';
 import { EngineService, StoredWorkload } from '../../engine/engine.service';
-import { MetricSeries, MetricsWindow, parseWindow, readMetrics } from './metrics-query';
+import { MetricSeries, MetricsWindow, parseWindow, readMetrics, readMetricsMany } from './metrics-query';
 import {
   AdminEventsQuery, EventsPageQuery, FailHostCommand, HostQuery, HostRef, InstanceEventsQuery, InstanceRef, MetricsQuery, MetricsWindowQuery,
   MigrateInstanceCommand, SetWorkloadCommand, UpdateRebalancerConfigCommand, UpdateSchedulerConfigCommand,
@@ -263,9 +263,10 @@ export class VmmService {
       if (times.length * hosts.length > MAX_HEATMAP_CELLS)
         throw invalidParameter(`the heatmap would hold ${times.length * hosts.length} cells; at most ${MAX_HEATMAP_CELLS} (raise period or narrow from/to)`);
       const slot = new Map(times.map((t, i) => [t, i]));
+      const all = await this.hostSeries(hosts.map((h) => h.id), w);
       const out: FleetHeatmap['hosts'][number][] = [];
       for (const h of hosts) {
-        const series = await this.series('host', h.id, w);
+        const series = all.get(h.id)!;
         const values: (number | null)[] = times.map(() => null);
         for (const p of series.points) {
           const i = slot.get(p.time);
@@ -287,10 +288,12 @@ export class VmmService {
     return this.engine.read(async (e) => {
       const w = parseWindow(q, e.now, 30 * 24 * MS_PER_HOUR);
       const by = new Map<string, { hosts: number; ms: number; failedMs: number }>();
-      for (const h of [...e.fleet.hosts()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      const hosts = [...e.fleet.hosts()].sort((a, b) => (a.id < b.id ? -1 : 1));
+      const all = await this.hostSeries(hosts.map((h) => h.id), w);
+      for (const h of hosts) {
         const z = by.get(h.availabilityZone) ?? { hosts: 0, ms: 0, failedMs: 0 };
         z.hosts++;
-        for (const p of (await this.series('host', h.id, w)).points) {
+        for (const p of all.get(h.id)!.points) {
           z.ms += p.coveredMs;
           z.failedMs += p.coveredMs * p.mean[HOST_FIELD.failed];
         }
@@ -348,6 +351,15 @@ export class VmmService {
     // Peek the open bucket before taking the pending ones: the peek may close some.
     const open = e.dataPlane.openBucket(kind, id);
     return readMetrics(this.metrics, kind, id, w, open, e.pendingBuckets(kind, id));
+  }
+
+  /** Many hosts' series over a window, as `series` makes each, in a fixed number of queries. */
+  private hostSeries(ids: readonly string[], w: MetricsWindow): Promise<Map<string, MetricSeries>> {
+    const e = this.engine;
+    // Every open bucket peeked before the pending ones are taken: a peek may close some.
+    const open = new Map(ids.map((id) => [id, e.dataPlane.openBucket('host', id)]));
+    const pending = e.pendingBucketsByKind('host');
+    return readMetricsMany(this.metrics, 'host', ids, w, (id) => ({ open: open.get(id), pending: pending.get(id) ?? [] }));
   }
 
   private async events(filter: EventFilter, q: EventsPageQuery, admin: boolean): Promise<EventsPage> {
