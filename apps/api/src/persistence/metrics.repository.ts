@@ -55,13 +55,18 @@ export class MetricsRepository {
   async lastBeforeMany(entityIds: readonly string[], beforeMs: number): Promise<Map<string, BucketSummary>> {
     const out = new Map<string, BucketSummary>();
     for (const ids of chunks(entityIds)) {
-      // Per id, the newest start before `beforeMs` is one descent of the primary key (entity_id, bucket_start).
-      const rows: { id: string; summary: string }[] = await this.read.manager
-        .createQueryBuilder(MetricBucketEntity, 'b')
-        .select('b.entity_id', 'id').addSelect('b.summary', 'summary')
-        .where('b.entity_id IN (:...ids)', { ids })
-        .andWhere('b.bucket_start = (SELECT MAX(p.bucket_start) FROM metric_buckets p WHERE p.entity_id = b.entity_id AND p.bucket_start < :beforeMs)', { beforeMs })
-        .getRawMany();
+      // The ids as a table, so that each one's newest start before `beforeMs` is one descent of the
+      // primary key (entity_id, bucket_start) and its row one more (SQLite and PostgreSQL plan it so);
+      // a subquery correlated with metric_buckets itself would be run for every row of the series.
+      const params: Record<string, unknown> = { beforeMs };
+      ids.forEach((id, i) => (params[`id${i}`] = id));
+      const [sql, values] = this.read.driver.escapeQueryWithParameters(
+        `WITH ids(id) AS (VALUES ${ids.map((_, i) => `(:id${i})`).join(', ')}) ` +
+          'SELECT b.entity_id AS id, b.summary AS summary FROM ids JOIN metric_buckets b ON b.entity_id = ids.id ' +
+          'AND b.bucket_start = (SELECT MAX(p.bucket_start) FROM metric_buckets p WHERE p.entity_id = ids.id AND p.bucket_start < :beforeMs)',
+        params, {},
+      );
+      const rows: { id: string; summary: string }[] = await this.read.query(sql, values);
       for (const r of rows) out.set(r.id, JSON.parse(r.summary) as BucketSummary);
     }
     return out;

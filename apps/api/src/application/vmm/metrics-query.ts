@@ -73,25 +73,32 @@ export async function readMetrics(
   return seriesOf(kind, w, buckets, carry, { open, pending });
 }
 
+/** Series whose buckets one step of `readMetricsMany` holds in memory at once. */
+export const SERIES_PER_READ = 2_000;
+
 /**
- * `readMetrics` of many series of one kind (a fleet's hosts) in a fixed number of queries, whatever
- * their number: every series' buckets in the window at once, and every series' row to carry in at
- * once; then each series exactly as `readMetrics` makes it. `unwritten` has each series' open and
- * pending buckets, taken before the call (peek every open bucket before taking the pending ones).
+ * `readMetrics` of many series of one kind (a fleet's hosts), in a number of queries that does not
+ * grow with their rows: SERIES_PER_READ series at a time, all their buckets in the window at once
+ * and all their rows to carry in at once; then each series exactly as `readMetrics` makes it, handed
+ * to `each` in `ids`' order and not kept (a 10,000-host fleet's series of 1,440 points would not
+ * fit in memory together). `unwritten` gives each series' open and pending buckets, taken before
+ * the call (every open bucket peeked before the pending ones are taken).
  */
 export async function readMetricsMany(
   repo: MetricsRepository, kind: MetricKind, ids: readonly string[], w: MetricsWindow, unwritten: (id: string) => UnwrittenBuckets,
-): Promise<Map<string, MetricSeries>> {
-  const out = new Map<string, MetricSeries>();
-  if (w.toMs <= w.fromMs || ids.length === 0) {
-    for (const id of ids) out.set(id, { kind, periodMs: w.periodMs, points: [] });
-    return out;
+  each: (id: string, series: MetricSeries) => void,
+): Promise<void> {
+  if (w.toMs <= w.fromMs) {
+    for (const id of ids) each(id, { kind, periodMs: w.periodMs, points: [] });
+    return;
   }
   const firstStart = windowStart(w);
-  const buckets = await repo.bucketsBetweenMany(ids, firstStart, w.toMs);
-  const carries = await repo.lastBeforeMany(ids, firstStart);
-  for (const id of ids) out.set(id, seriesOf(kind, w, buckets.get(id) ?? [], carries.get(id), unwritten(id)));
-  return out;
+  for (let i = 0; i < ids.length; i += SERIES_PER_READ) {
+    const part = ids.slice(i, i + SERIES_PER_READ);
+    const buckets = await repo.bucketsBetweenMany(part, firstStart, w.toMs);
+    const carries = await repo.lastBeforeMany(part, firstStart);
+    for (const id of part) each(id, seriesOf(kind, w, buckets.get(id) ?? [], carries.get(id), unwritten(id)));
+  }
 }
 
 /** The start of the window's first period: the buckets read start here, the carried row before it. */
