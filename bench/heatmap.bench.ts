@@ -128,8 +128,9 @@ async function main() {
   const db = await createTestDatabase();
   let baseDir: string | null = null;
   const env = { REDIS_URL: 'redis://127.0.0.1:1' };
+  let server: ServerProcess | null = null;
   try {
-    let server = await startServerProcess(db.url, env, START_SECONDS);
+    server = await startServerProcess(db.url, env, START_SECONDS);
     await buildFleet(server);
     const results: { name: string; r: Awaited<ReturnType<typeof measure>> }[] = [];
     results.push({ name: 'current', r: await measure(server, 'current') });
@@ -146,6 +147,7 @@ async function main() {
       results.push({ name: 'current (again)', r: await measure(server, 'current (again)') });
     }
     await server.stop();
+    server = null;
     if (BASELINE) {
       const [cur, base, cur2] = results.map((x) => x.r);
       for (const route of ['heatmap', 'availability']) {
@@ -156,6 +158,7 @@ async function main() {
       }
     }
   } finally {
+    await server?.stop();
     if (baseDir) rmSync(baseDir, { recursive: true, force: true });
     await db.drop();
   }
