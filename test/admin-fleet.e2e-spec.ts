@@ -156,6 +156,13 @@ describe('admin: fleet, clock and the HTTP surface', () => {
       expect(expectError(await t.admin().post('/v1/admin/hosts', body), 400, code).message).toContain(named);
       expect(await hosts()).toHaveLength(before);
     });
+
+    it('POST with count 1000, the most one call adds, adds 1000 hosts (was a 500 on SQLite)', async () => {
+      const before = (await hosts()).length;
+      const res = await t.admin().post('/v1/admin/hosts', { hostType: 'c5-host', availabilityZone: 'us-east-1b', count: 1000 }).expect(201);
+      expect(new Set(res.body.hosts.map((h: HostView) => h.hostId)).size).toBe(1000);
+      expect(await hosts()).toHaveLength(before + 1000);
+    });
   });
 
   describe('clock', () => {

@@ -26,10 +26,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the server on `databaseUrl`; `env` adds variables (e.g. NIMBUS_TEST_HOLD_ANSWERS_FILE); it must answer within `startSeconds`. */
-export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}, startSeconds = 30): Promise<ServerProcess> {
+/**
+ * Starts the server on `databaseUrl`; `env` adds variables (e.g. NIMBUS_TEST_HOLD_ANSWERS_FILE); it must answer within `startSeconds`.
+ * `root`: another checkout's source to run (a benchmark's baseline), by default this one.
+ */
+export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}, startSeconds = 30, root = join(__dirname, '..', '..')): Promise<ServerProcess> {
   const port = await freePort();
-  const root = join(__dirname, '..', '..');
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps/api/src/main.ts')], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), NIMBUS_CLOCK: 'manual', NIMBUS_ADMIN_KEY: ADMIN_KEY, NIMBUS_DEMO: 'false', LOG_LEVEL: 'error', ...env },

@@ -201,8 +201,24 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
    * at the open bucket): not in the database yet, but a read must see them.
    */
   pendingBuckets(kind: MetricKind, id: string): BucketSummary[] {
-    const all = [...(this.inFlight?.changes.buckets ?? []), ...this.worldRef.peekChanges().buckets];
-    return all.filter((b) => b.kind === kind && b.id === id).map((b) => b.bucket);
+    return this.unwrittenBuckets().filter((b) => b.kind === kind && b.id === id).map((b) => b.bucket);
+  }
+
+  /** `pendingBuckets` of every series of a kind at once, by series id (oldest first, as there). */
+  pendingBucketsByKind(kind: MetricKind): Map<string, BucketSummary[]> {
+    const out = new Map<string, BucketSummary[]>();
+    for (const b of this.unwrittenBuckets()) {
+      if (b.kind !== kind) continue;
+      const list = out.get(b.id);
+      if (list) list.push(b.bucket);
+      else out.set(b.id, [b.bucket]);
+    }
+    return out;
+  }
+
+  /** The group being committed's buckets, then those of the next group. */
+  private unwrittenBuckets() {
+    return [...(this.inFlight?.changes.buckets ?? []), ...this.worldRef.peekChanges().buckets];
   }
 
   /** Changes the scheduler's policy settings (ratios, weigher), persisted in the same transaction. */

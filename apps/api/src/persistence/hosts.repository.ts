@@ -8,7 +8,9 @@ export class HostsRepository {
   /** Stores new hosts, in state `available`. */
   async insertHosts(tx: Tx, hosts: readonly { id: string; hostType: string; availabilityZone: string }[], now: number): Promise<void> {
     const rows = hosts.map((h) => tx.create(HostEntity, { ...h, state: 'available', createdAt: now }));
-    await tx.insert(HostEntity, rows);
+    // Nothing to read back: TypeORM's read-back of defaults is one OR term per row, past SQLite's
+    // expression depth (1,000) at the 1,000 hosts one call may add.
+    await tx.createQueryBuilder().insert().into(HostEntity).values(rows).updateEntity(false).execute();
   }
 
   async deleteHost(tx: Tx, id: string): Promise<void> {

@@ -13,7 +13,7 @@ import { InstancesRepository } from '../../persistence/instances.repository';
 import { requireInstance } from '../instances/require-instance';
 import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repository';
 import { EngineService, StoredWorkload } from '../../engine/engine.service';
-import { MetricSeries, MetricsWindow, parseWindow, readMetrics } from './metrics-query';
+import { MetricSeries, MetricsWindow, parseWindow, readMetrics, readMetricsMany } from './metrics-query';
 import {
   AdminEventsQuery, EventsPageQuery, FailHostCommand, HostQuery, HostRef, InstanceEventsQuery, InstanceRef, MetricsQuery, MetricsWindowQuery,
   MigrateInstanceCommand, SetWorkloadCommand, UpdateRebalancerConfigCommand, UpdateSchedulerConfigCommand,
@@ -264,16 +264,17 @@ export class VmmService {
         throw invalidParameter(`the heatmap would hold ${times.length * hosts.length} cells; at most ${MAX_HEATMAP_CELLS} (raise period or narrow from/to)`);
       const slot = new Map(times.map((t, i) => [t, i]));
       const out: FleetHeatmap['hosts'][number][] = [];
-      for (const h of hosts) {
-        const series = await this.series('host', h.id, w);
+      // The fields read, in this order: [cpuUtilization] or [memoryResidentMiB, memoryCapacityMiB].
+      const fields = metric === 'cpu' ? [HOST_FIELD.cpuUtilization] : [HOST_FIELD.memoryResidentMiB, HOST_FIELD.memoryCapacityMiB];
+      await this.eachHostSeries(hosts, w, fields, (h, series) => {
         const values: (number | null)[] = times.map(() => null);
         for (const p of series.points) {
           const i = slot.get(p.time);
           if (i === undefined) continue;
-          values[i] = metric === 'cpu' ? p.mean[HOST_FIELD.cpuUtilization] / 100 : p.mean[HOST_FIELD.memoryCapacityMiB] > 0 ? p.mean[HOST_FIELD.memoryResidentMiB] / p.mean[HOST_FIELD.memoryCapacityMiB] : 0;
+          values[i] = metric === 'cpu' ? p.mean[0] / 100 : p.mean[1] > 0 ? p.mean[0] / p.mean[1] : 0;
         }
         out.push({ hostId: h.id, availabilityZone: h.availabilityZone, state: h.state, values });
-      }
+      });
       return { metric, periodMs: w.periodMs, times, hosts: out };
     });
   }
@@ -287,15 +288,17 @@ export class VmmService {
     return this.engine.read(async (e) => {
       const w = parseWindow(q, e.now, 30 * 24 * MS_PER_HOUR);
       const by = new Map<string, { hosts: number; ms: number; failedMs: number }>();
-      for (const h of [...e.fleet.hosts()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      const hosts = [...e.fleet.hosts()].sort((a, b) => (a.id < b.id ? -1 : 1));
+      // Only `failed` is read.
+      await this.eachHostSeries(hosts, w, [HOST_FIELD.failed], (h, series) => {
         const z = by.get(h.availabilityZone) ?? { hosts: 0, ms: 0, failedMs: 0 };
         z.hosts++;
-        for (const p of (await this.series('host', h.id, w)).points) {
+        for (const p of series.points) {
           z.ms += p.coveredMs;
-          z.failedMs += p.coveredMs * p.mean[HOST_FIELD.failed];
+          z.failedMs += p.coveredMs * p.mean[0];
         }
         by.set(h.availabilityZone, z);
-      }
+      });
       const zones = [...by.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([availabilityZone, z]) => ({
         availabilityZone, hosts: z.hosts, hostHours: z.ms / MS_PER_HOUR, failedHostHours: z.failedMs / MS_PER_HOUR, availability: z.ms > 0 ? 1 - z.failedMs / z.ms : null,
       }));
@@ -348,6 +351,19 @@ export class VmmService {
     // Peek the open bucket before taking the pending ones: the peek may close some.
     const open = e.dataPlane.openBucket(kind, id);
     return readMetrics(this.metrics, kind, id, w, open, e.pendingBuckets(kind, id));
+  }
+
+  /**
+   * Each host's series over a window, as `series` makes it, handed to `each` in the hosts' order:
+   * a few queries for the whole fleet (readMetricsMany), not two per host. Its points hold `fields` only, in that order.
+   */
+  private eachHostSeries(hosts: readonly Host[], w: MetricsWindow, fields: readonly number[], each: (h: Host, series: MetricSeries) => void): Promise<void> {
+    const e = this.engine;
+    // Every open bucket peeked before the pending ones are taken: a peek may close some.
+    const open = new Map(hosts.map((h) => [h.id, e.dataPlane.openBucket('host', h.id)]));
+    const pending = e.pendingBucketsByKind('host');
+    const byId = new Map(hosts.map((h) => [h.id, h]));
+    return readMetricsMany(this.metrics, 'host', hosts.map((h) => h.id), w, (id) => ({ open: open.get(id), pending: pending.get(id) ?? [] }), (id, s) => each(byId.get(id)!, s), fields);
   }
 
   private async events(filter: EventFilter, q: EventsPageQuery, admin: boolean): Promise<EventsPage> {
