@@ -9,7 +9,7 @@ import { InstancesRepository } from '../../persistence/instances.repository';
 import { requireInstance } from '../instances/require-instance';
 import { CatalogRepository } from '../../persistence/catalog.repository';
 import { checkSnapshotId, requireCompletedSnapshot } from '../images/snapshot-rules';
-import { inBatches, VolumesRepository } from '../../persistence/volumes.repository';
+import { inBatches, volumeSpecOf, VolumesRepository } from '../../persistence/volumes.repository';
 import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repository';
 import { EngineService } from '../../engine/engine.service';
 import { compareDevices, DEFAULT_ATTACH_DEVICES, LAUNCH_DEVICES, MAX_ATTACHMENTS, validateDevice } from './devices';
@@ -344,7 +344,7 @@ export class VolumesService {
     return this.engine.command(async (tx, e) => {
       const v = await this.requireVolume(tenant.id, cmd.volumeId, tx);
       const history = await this.repo.modificationsOf(tx, v.id);
-      const current = specOf(v);
+      const current = volumeSpecOf(v);
       const spec = modifiedSpec(current, { type: cmd.type, sizeGiB: cmd.sizeGiB, iops: cmd.iops, throughputMiBps: cmd.throughputMiBps }, history, e.now);
       await this.checkIopsQuota(tx, tenant.id, Math.max(0, provisionedIops(spec) - provisionedIops(current)));
       const row: VolumeModificationEntity = {
@@ -401,12 +401,6 @@ function modificationOf(r: VolumeModificationEntity, now: number): VolumeModific
     original: { type: r.originalType as VolumeType, sizeGiB: r.originalSizeGiB, iops: r.originalIops, throughputMiBps: r.originalThroughputMiBps },
     target: { type: r.targetType as VolumeType, sizeGiB: r.targetSizeGiB, iops: r.targetIops, throughputMiBps: r.targetThroughputMiBps },
   };
-}
-
-/** A stored volume's spec, as CreateVolume resolved it (gp2's IOPS and throughput follow from its size). */
-function specOf(v: VolumeEntity): VolumeSpec {
-  const type = v.volumeType as VolumeType;
-  return resolveVolume({ type, sizeGiB: v.sizeGiB, iops: type === 'gp2' ? undefined : v.iops, throughputMiBps: type === 'gp3' ? v.throughputMiBps : undefined });
 }
 
 /** The volume id a client token names: `vol-` and 17 hex digits of a hash of the tenant and the token. */
