@@ -37,12 +37,12 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findInstanceType } from '@nimbus/hypervisor';
-import { Client } from 'pg';
+import { BenchDatabase as Database, createBenchDatabase } from './lib/database';
 import { fixed, int, summarize, table } from './lib/stats';
 import { queryReport, readQueryCounts } from './lib/query-count';
 import { freePort } from '../test/support/server-process';
@@ -264,30 +264,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 // ---- databases ----
 
-interface Database {
-  readonly url: string;
-  readonly label: string;
-  drop(): Promise<void>;
-}
-
 async function createDatabase(db: Db): Promise<Database> {
-  if (db === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'nimbus-bench-api-'));
-    const path = join(dir, 'nimbus.sqlite');
-    return { url: `sqlite:${path}`, label: `SQLite file in ${dir} (removed afterwards)`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const name = `nimbus_bench_api_${process.pid}_${Date.now()}`;
-  const admin = async (sql: string) => {
-    const c = new Client({ connectionString: `${PG_BASE}/postgres` });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  return { url: `${PG_BASE}/${name}`, label: `PostgreSQL database ${name} (dropped afterwards)`, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return createBenchDatabase(db, 'bench-api', PG_BASE);
 }
 
 // ---- setup ----

@@ -25,13 +25,13 @@ import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-s
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { fixed, int, summarize, table } from './lib/stats';
 import { queryReport, readQueryCounts } from './lib/query-count';
+import { createBenchDatabase } from './lib/database';
 import { freePort } from '../test/support/server-process';
 
 function arg(name: string, fallback: string): string {
@@ -118,24 +118,7 @@ function cpuSeconds(pid: number): number {
 
 async function main(): Promise<void> {
   const adminKey = `bench-admin-${randomBytes(16).toString('hex')}`;
-  let database: { url: string; label: string; drop: () => Promise<void> };
-  if (DB === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'nimbus-bench-ec2-'));
-    database = { url: `sqlite:${join(dir, 'nimbus.sqlite')}`, label: 'SQLite in a temp directory', drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  } else {
-    const name = `bench_ec2_${randomBytes(4).toString('hex')}`;
-    const admin = async (sql: string) => {
-      const c = new Client({ connectionString: `${PG_BASE}/postgres` });
-      await c.connect();
-      try {
-        await c.query(sql);
-      } finally {
-        await c.end();
-      }
-    };
-    await admin(`CREATE DATABASE ${name}`);
-    database = { url: `${PG_BASE}/${name}`, label: `PostgreSQL database ${name} (dropped afterwards)`, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-  }
+  const database = await createBenchDatabase(DB === 'sqlite' ? 'sqlite' : 'postgres', 'bench-ec2', PG_BASE);
   let server: Server | undefined;
   const stop = () => server?.child.kill('SIGTERM');
   process.once('SIGINT', () => {

@@ -17,10 +17,7 @@
  * speed-up (whole wall ÷ cells wall) and whether the two results are identical, byte for byte.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
+import { createBenchDatabase } from './lib/database';
 import { freePort } from '../test/support/server-process';
 import { adminApi, arg, buildUnlessTold, procStats, ProcStats, startApi, startWorkers } from './lib/processes';
 
@@ -28,7 +25,6 @@ const SCALE = Number(arg('scale', '1'));
 const DAYS = Number(arg('days', '30'));
 const DB = arg('db', 'sqlite');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 if (!(SCALE > 0 && SCALE <= 1) || !(DAYS > 0) || !['sqlite', 'postgres'].includes(DB)) throw new Error('--scale must be in (0, 1], --days > 0, --db sqlite|postgres');
 
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
@@ -85,18 +81,9 @@ async function main(): Promise<void> {
   buildUnlessTold();
   const adminKey = `nmbadmin_${randomBytes(16).toString('hex')}`;
   const prefix = `nimbus-bench-${randomBytes(4).toString('hex')}`;
-  const dir = mkdtempSync(join(tmpdir(), 'nimbus-scale-'));
-  let databaseUrl = `sqlite:${join(dir, 'nimbus.db')}`;
-  const pgName = `nimbus_scale_${randomBytes(4).toString('hex')}`;
-  if (DB === 'postgres') {
-    const c = new Client({ connectionString: PG_ADMIN });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${pgName}`);
-    await c.end();
-    databaseUrl = `postgres://postgres@127.0.0.1:5432/${pgName}`;
-  }
+  const database = await createBenchDatabase(DB as 'sqlite' | 'postgres', 'scale');
   const port = await freePort();
-  const env = { DATABASE_URL: databaseUrl, REDIS_URL, NIMBUS_QUEUE_PREFIX: prefix };
+  const env = { DATABASE_URL: database.url, REDIS_URL, NIMBUS_QUEUE_PREFIX: prefix };
   const server = await startApi(port, adminKey, env);
   const phases: Phase[] = [];
   try {
@@ -106,13 +93,7 @@ async function main(): Promise<void> {
     phases.push(await phase('three cells, two workers', port, adminKey, env, 2, true));
   } finally {
     await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-    if (DB === 'postgres') {
-      const c = new Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${pgName}`);
-      await c.end();
-    }
+    await database.drop();
   }
   const rows = phases.map((p) => [
     p.name, String(p.cells), p.wallS.toFixed(1), p.workers.map((w) => w.cpuSeconds.toFixed(1)).join(' + '),
