@@ -1,8 +1,9 @@
-import { ChangeEvent, FormEvent, useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError, download, get, getCsv, post, problemPaths } from '../api';
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { download, get, getCsv } from '../api';
 import { IntervalChart } from '../chart';
 import { formatDateTime, formatNumber, formatPercent } from '../format';
+import { useJsonSubmit } from '../json-submit';
 import { ErrorBox, Show, Table, useLoad } from '../ui';
 
 /** Shapes of the experiments API's answers (docs/experiments/README.md). */
@@ -26,50 +27,20 @@ interface BuiltInExperiment { name: string; experiment: ExperimentDoc; runs: num
 const POLL_MS = 1000;
 
 function SubmitForm() {
-  const navigate = useNavigate();
   const [builtIns] = useLoad(() => get<{ experiments: BuiltInExperiment[] }>('/v1/admin/experiments/built-in'), []);
   const [mode, setMode] = useState<'builtIn' | 'json'>('builtIn');
   const [name, setName] = useState('');
   const [repetitions, setRepetitions] = useState('');
   const [seed, setSeed] = useState('');
   const [overrides, setOverrides] = useState('');
-  const [doc, setDoc] = useState('');
-  const [error, setError] = useState<Error | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Map<string, string>>(new Map());
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    setFieldErrors(new Map());
-    let body: Record<string, unknown>;
-    try {
-      if (mode === 'json') body = { experiment: JSON.parse(doc) };
-      else {
-        const extra = overrides.trim() ? JSON.parse(overrides) : {};
-        const chosen = name || (builtIns.state === 'ok' ? builtIns.data.experiments[0]?.name : '');
-        body = { builtIn: chosen, overrides: { ...extra, ...(repetitions ? { repetitions: Number(repetitions) } : {}), ...(seed ? { seed: Number(seed) } : {}) } };
-      }
-    } catch (err) {
-      setFieldErrors(new Map([[mode === 'json' ? 'document' : 'overrides', `not valid JSON: ${(err as Error).message}`]]));
-      return;
-    }
-    setBusy(true);
-    try {
-      const x = await post<ExperimentView>('/v1/admin/experiments', body);
-      navigate(`/experiments/${x.experimentId}`);
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'InvalidExperiment') setFieldErrors(problemPaths(err));
-      setError(err as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const upload = async (e: ChangeEvent<HTMLInputElement>) => {
-    const f = e.target.files?.[0];
-    if (f) setDoc(await f.text());
-  };
-  const fieldError = (path: string, id: string) => (fieldErrors.has(path) ? <span id={id} className="field-error">{fieldErrors.get(path)}</span> : null);
+  const { doc, setDoc, error, fieldErrors, busy, submit: submitWith, upload, fieldError } =
+    useJsonSubmit<ExperimentView>({ path: '/v1/admin/experiments', invalidCode: 'InvalidExperiment', to: (x) => `/experiments/${x.experimentId}` });
+  const submit = submitWith(() => {
+    if (mode === 'json') return { experiment: JSON.parse(doc) };
+    const extra = overrides.trim() ? JSON.parse(overrides) : {};
+    const chosen = name || (builtIns.state === 'ok' ? builtIns.data.experiments[0]?.name : '');
+    return { builtIn: chosen, overrides: { ...extra, ...(repetitions ? { repetitions: Number(repetitions) } : {}), ...(seed ? { seed: Number(seed) } : {}) } };
+  }, mode === 'json' ? 'document' : 'overrides');
   // Problems at paths without a field of their own are listed beside the JSON they came from.
   const own = mode === 'json' ? ['document'] : ['/repetitions', '/seed', 'overrides'];
   const others = [...fieldErrors].filter(([p]) => !own.includes(p));

@@ -1,9 +1,10 @@
-import { ChangeEvent, FormEvent, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { ApiError, download, get, getCsv, post, problemPaths, streamEvents } from '../api';
+import { download, get, getCsv, post, streamEvents } from '../api';
 import { Chart } from '../chart';
 import { Simulation } from '../data';
 import { formatDuration, formatNumber, formatPercent } from '../format';
+import { useJsonSubmit } from '../json-submit';
 import { ErrorBox, Show, Table, useLoad, useParam } from '../ui';
 
 interface BuiltIn { name: string; description?: string; summary: Record<string, unknown>; scenario: Record<string, unknown> }
@@ -17,49 +18,19 @@ interface Comparison {
 const FINAL = ['completed', 'failed', 'cancelled'];
 
 function SubmitForm() {
-  const navigate = useNavigate();
   const [builtIns] = useLoad(() => get<{ scenarios: BuiltIn[] }>('/v1/admin/scenarios'), []);
   const [mode, setMode] = useState<'builtIn' | 'json'>('builtIn');
   const [name, setName] = useState('');
   const [duration, setDuration] = useState('');
   const [seed, setSeed] = useState('');
   const [overrides, setOverrides] = useState('');
-  const [doc, setDoc] = useState('');
-  const [error, setError] = useState<Error | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Map<string, string>>(new Map());
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    setFieldErrors(new Map());
-    let body: Record<string, unknown>;
-    try {
-      if (mode === 'json') body = { scenario: JSON.parse(doc) };
-      else {
-        const extra = overrides.trim() ? JSON.parse(overrides) : {};
-        body = { builtIn: name || (builtIns.state === 'ok' ? builtIns.data.scenarios[0]?.name : ''), overrides: { ...extra, ...(duration ? { durationHours: Number(duration) } : {}), ...(seed ? { seed: Number(seed) } : {}) } };
-      }
-    } catch (err) {
-      setFieldErrors(new Map([[mode === 'json' ? '/' : 'overrides', `not valid JSON: ${(err as Error).message}`]]));
-      return;
-    }
-    setBusy(true);
-    try {
-      const run = await post<Simulation>('/v1/admin/simulations', body);
-      navigate(`/simulations/${run.simulationId}`);
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'InvalidScenario') setFieldErrors(problemPaths(err));
-      setError(err as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const upload = async (e: ChangeEvent<HTMLInputElement>) => {
-    const f = e.target.files?.[0];
-    if (f) setDoc(await f.text());
-  };
-  const fieldError = (path: string, id: string) => (fieldErrors.has(path) ? <span id={id} className="field-error">{fieldErrors.get(path)}</span> : null);
+  const { doc, setDoc, error, fieldErrors, busy, submit: submitWith, upload, fieldError } =
+    useJsonSubmit<Simulation>({ path: '/v1/admin/simulations', invalidCode: 'InvalidScenario', to: (run) => `/simulations/${run.simulationId}` });
+  const submit = submitWith(() => {
+    if (mode === 'json') return { scenario: JSON.parse(doc) };
+    const extra = overrides.trim() ? JSON.parse(overrides) : {};
+    return { builtIn: name || (builtIns.state === 'ok' ? builtIns.data.scenarios[0]?.name : ''), overrides: { ...extra, ...(duration ? { durationHours: Number(duration) } : {}), ...(seed ? { seed: Number(seed) } : {}) } };
+  }, mode === 'json' ? '/' : 'overrides');
   const others = [...fieldErrors].filter(([p]) => !['/durationHours', '/seed'].includes(p));
   return (
     <form onSubmit={submit} aria-label="Submit a simulation">
