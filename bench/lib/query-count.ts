@@ -5,6 +5,8 @@ import { ChildProcess } from 'node:child_process';
 export interface QueryCounts {
   readonly total: number;
   readonly byStatement: Record<string, number>;
+  /** SQLite only: microseconds spent executing each statement (better-sqlite3's calls). */
+  readonly microsByStatement?: Record<string, number>;
 }
 
 /** Asks the server (SIGUSR2) for its statement counts so far and reads them from `file`. */
@@ -29,8 +31,13 @@ export function queryReport(before: QueryCounts, after: QueryCounts, requests: n
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1]);
   const per = (n: number) => (n / Math.max(1, requests)).toFixed(2);
+  const micros = (sql: string) => (after.microsByStatement?.[sql] ?? 0) - (before.microsByStatement?.[sql] ?? 0);
+  const timed = after.microsByStatement !== undefined;
+  const totalMicros = delta.reduce((s, [sql]) => s + micros(sql), 0);
   return [
-    `SQL statements over the measured phase: ${after.total - before.total} (${per(after.total - before.total)} per request)`,
-    ...delta.slice(0, top).map(([sql, n]) => `    ${per(n).padStart(6)}  ${sql}`),
+    `SQL statements over the measured phase: ${after.total - before.total} (${per(after.total - before.total)} per request)` +
+      (timed ? `; executing them took ${per(totalMicros)} µs per request` : ''),
+    `    per request${timed ? '   µs/req' : ''}  statement`,
+    ...delta.slice(0, top).map(([sql, n]) => `    ${per(n).padStart(11)}${timed ? per(micros(sql)).padStart(10) : ''}  ${sql}`),
   ];
 }

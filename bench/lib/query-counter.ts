@@ -7,27 +7,51 @@
  * phase. Measurement only: nothing in the server imports it.
  */
 import { writeFileSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 
 const counts = new Map<string, number>();
 let total = 0;
+/** Microseconds spent inside better-sqlite3's statement calls (run/all/get), by statement text. */
+const micros = new Map<string, number>();
+
+const kind = (sql: string) => sql.replace(/\s+/g, ' ').replace(/(\?|\$\d+)(, (\?|\$\d+))+/g, '…').slice(0, 160);
 
 function patch(proto: { query: (...args: never[]) => unknown }): void {
   const original = proto.query as (...args: unknown[]) => unknown;
   (proto as { query: unknown }).query = function (this: unknown, ...args: unknown[]) {
     total++;
     // Statements differing only in their IN-list length count as one kind.
-    const text = String(args[0]).replace(/\s+/g, ' ').replace(/(\?|\$\d+)(, (\?|\$\d+))+/g, '…').slice(0, 160);
+    const text = kind(String(args[0]));
     counts.set(text, (counts.get(text) ?? 0) + 1);
     return original.apply(this, args);
   };
 }
 
 patch(BetterSqlite3QueryRunner.prototype);
+
+// Time each better-sqlite3 statement's execution (synchronous, so the call's duration is the database's).
+{
+  const probe = new BetterSqlite3(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...a: unknown[]) => unknown>;
+  probe.close();
+  for (const method of ['run', 'all', 'get'] as const) {
+    const original = proto[method];
+    proto[method] = function (this: { source: string }, ...args: unknown[]) {
+      const t0 = process.hrtime.bigint();
+      try {
+        return original.apply(this, args);
+      } finally {
+        const text = kind(this.source);
+        micros.set(text, (micros.get(text) ?? 0) + Number(process.hrtime.bigint() - t0) / 1000);
+      }
+    };
+  }
+}
 patch(PostgresQueryRunner.prototype);
 
 process.on('SIGUSR2', () => {
   const file = process.env.NIMBUS_BENCH_QUERY_FILE;
-  if (file) writeFileSync(file, JSON.stringify({ total, byStatement: Object.fromEntries(counts) }));
+  if (file) writeFileSync(file, JSON.stringify({ total, byStatement: Object.fromEntries(counts), microsByStatement: Object.fromEntries(micros) }));
 });
