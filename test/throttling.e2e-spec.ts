@@ -192,6 +192,23 @@ describe('request throttling (EC2 token buckets per tenant and operation)', () =
     }
   });
 
+  it('holds a refusal at the door until the bucket could hold a token again, so that a looping client is paced to its rate', async () => {
+    const { key } = await t.tenant('door-held');
+    await untilThrottled(() => t.as(key).get('/v1/dedicated-hosts'));
+    // DescribeHosts (non-mutating) refills at 20/s: the throttle clock is still where the first
+    // refusal was, so a door refusal now waits the whole 50 ms for its answer.
+    const t0 = performance.now();
+    expectError(await t.as(key).get('/v1/dedicated-hosts'), 429, 'RequestLimitExceeded');
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(48);
+    // 40 ms of those 50 pass: the next refusal waits only the rest.
+    clock.advanceSeconds(0.04);
+    const t1 = performance.now();
+    expectError(await t.as(key).get('/v1/dedicated-hosts'), 429, 'RequestLimitExceeded');
+    expect(performance.now() - t1).toBeGreaterThanOrEqual(8);
+    clock.advanceSeconds(0.01);
+    await t.as(key).get('/v1/dedicated-hosts').expect(200);
+  });
+
   it('a revoked key is a 401 at once, even while its refusal is remembered', async () => {
     const { tenantId } = await t.tenant('door-revoked');
     const { keyId, key } = (await t.admin().post(`/v1/admin/tenants/${tenantId}/api-keys`).expect(201)).body.apiKey;

@@ -149,6 +149,30 @@ export function unacceptable(v: unknown, maxDepth = Infinity): 'deep' | 'nul' | 
   return undefined;
 }
 
+/** Refusals held back at once at most; past this many, a refusal is answered at once. */
+export const MAX_HELD_REFUSALS = 1024;
+/** The longest a refusal is held back. */
+export const MAX_REFUSAL_HOLD_MS = 1000;
+let heldRefusals = 0;
+
+/**
+ * Answers a refusal at the door when its bucket could hold a token again (at most
+ * MAX_REFUSAL_HOLD_MS later), not at once. A client that loops on a refused key, as a flood does,
+ * then waits for its answer instead of sending the next request at once: each of its connections
+ * is paced to the bucket's refill rate, and a held answer costs a timer, not the CPU that other
+ * tenants' requests need. (Its answer says the same as an immediate one; the request after it may
+ * find a token.) Past MAX_HELD_REFUSALS held at once, refusals are answered immediately.
+ */
+function holdRefusal(remainingMs: number, answer: () => void): void {
+  const holdMs = Math.min(Math.ceil(remainingMs), MAX_REFUSAL_HOLD_MS);
+  if (holdMs <= 0 || heldRefusals >= MAX_HELD_REFUSALS) return answer();
+  heldRefusals++;
+  setTimeout(() => {
+    heldRefusals--;
+    answer();
+  }, holdMs);
+}
+
 /**
  * Hooks on every request:
  * - its id (the caller's X-Request-Id or a new one) in the `x-request-id` header, set first, so
@@ -174,8 +198,10 @@ export function registerRequestHooks(app: FastifyInstance, metrics: MetricsServi
     const key = throttle && bearerToken(request.headers.authorization);
     const refused = key ? throttle!.refusalFor(refusalKey(request, key)) : undefined;
     if (refused) {
-      if (refused.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(refused.retryAfterSeconds));
-      void reply.status(429).send(errorBody('RequestLimitExceeded', refused.message, request.id));
+      const { decision, remainingMs } = refused;
+      if (decision.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(decision.retryAfterSeconds));
+      void reply.status(429);
+      holdRefusal(remainingMs, () => void reply.send(errorBody('RequestLimitExceeded', decision.message, request.id)));
       return;
     }
     done();

@@ -124,16 +124,20 @@ export class RequestThrottle {
     this.refusals.set(key, { untilMs: this.clockMs() + decision.waitSeconds * 1000, decision });
   }
 
-  /** The refusal remembered under `key`, while it holds (counted as a refusal, as `take`'s are). */
-  refusalFor(key: string): Extract<ThrottleDecision, { allowed: false }> | undefined {
+  /**
+   * The refusal remembered under `key`, while it holds (counted as a refusal, as `take`'s are), and
+   * the milliseconds until its bucket could hold a token again.
+   */
+  refusalFor(key: string): { decision: Extract<ThrottleDecision, { allowed: false }>; remainingMs: number } | undefined {
     const r = this.refusals.get(key);
     if (!r) return undefined;
-    if (this.clockMs() >= r.untilMs) {
+    const now = this.clockMs();
+    if (now >= r.untilMs) {
       this.refusals.delete(key);
       return undefined;
     }
     this.onRefused?.(r.decision.operation);
-    return r.decision;
+    return { decision: r.decision, remainingMs: r.untilMs - now };
   }
 
   forgetRefusals(): void {
