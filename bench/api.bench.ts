@@ -501,7 +501,9 @@ async function runOne(db: Db, scenario: Scenario): Promise<RunResult> {
       const clock0 = await must(admin, server.port, adminKey, 'GET', '/v1/admin/clock');
       const queries0 = COUNT_QUERIES ? await readQueryCounts(server.child, queryFile(server.port)) : undefined;
       const before = procStats(server.child.pid);
+      const clientCpu0 = process.cpuUsage();
       const phase = await runPhase(server.port, setup.tenants, agents, ROUNDS, 'measured');
+      const clientCpu = process.cpuUsage(clientCpu0);
       const after = procStats(server.child.pid);
       const queries1 = COUNT_QUERIES ? await readQueryCounts(server.child, queryFile(server.port)) : undefined;
       const clock1 = await must(admin, server.port, adminKey, 'GET', '/v1/admin/clock');
@@ -526,6 +528,9 @@ async function runOne(db: Db, scenario: Scenario): Promise<RunResult> {
       if (cpu !== undefined && after) {
         console.log(`  server process: ${fixed(cpu, 1)} s CPU over the measured phase (${fixed((100 * cpu) / phase.wallSeconds, 0)} % of one core; ${fixed((cpu * 1000) / Math.max(1, succeeded), 2)} ms per request), peak RSS ${int(after.hwmKiB / 1024)} MiB`);
       } else console.log('  server process: /proc not readable, no CPU time or RSS');
+      const clientSeconds = (clientCpu.user + clientCpu.system) / 1e6;
+      // The clients share the machine with the server: what they use is not the server's to use.
+      console.log(`  bench clients (this process): ${fixed(clientSeconds, 1)} s CPU over the measured phase (${fixed((100 * clientSeconds) / phase.wallSeconds, 0)} % of one core; ${fixed((clientSeconds * 1000) / Math.max(1, answered), 2)} ms per request)`);
       if (queries0 && queries1) for (const line of queryReport(queries0, queries1, succeeded)) console.log(`  ${line}`);
       const simSeconds = (Date.parse(clock1.now) - Date.parse(clock0.now)) / 1000;
       console.log(`  simulated time over the measured phase: ${int(simSeconds)} s (clock ${clock1.mode === 'manual' ? 'manual' : `${clock1.rate}×`})`);
