@@ -8,7 +8,6 @@ import { asDatabaseUnavailable } from './persistence/database-errors';
 import { httpAdapter, registerBodyParsers, registerRequestHooks } from './http/server';
 import { registerDashboard } from './http/dashboard';
 import { createValidationPipe } from './http/rest/validation.pipe';
-import { UnknownQueryParamsInterceptor } from './http/rest/query-params.interceptor';
 import { buildOpenApiDocument } from './http/rest/openapi/document';
 import { AppConfig } from './config/app-config';
 import { configureLogger, PinoNestLogger } from './logging/logger';
@@ -22,7 +21,6 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   registerBodyParsers(app.getHttpAdapter().getInstance());
   registerRequestHooks(app.getHttpAdapter().getInstance(), app.get(MetricsService), app.get(RequestThrottle));
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new UnknownQueryParamsInterceptor());
   app.useGlobalFilters(new ErrorFilter(asDatabaseUnavailable));
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app));
   await registerDashboard(app.getHttpAdapter().getInstance());

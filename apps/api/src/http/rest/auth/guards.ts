@@ -8,6 +8,7 @@ import { TenantEntity } from '../../../persistence/entities';
 import { AuthService } from '../../../application/auth/auth.service';
 import { OPERATION_METADATA } from '../../../application/auth/operation';
 import { ApiErrors } from '../openapi/api-errors';
+import { KnownQueryParamsGuard } from '../query-params.guard';
 
 type AuthedRequest = FastifyRequest & { tenant?: TenantEntity };
 
@@ -103,11 +104,14 @@ export class AdminGuard implements CanActivate {
   }
 }
 
-/** A tenant route: a tenant key (401 without one, 403 with the admin key) and EC2's throttling (429). */
+/**
+ * A tenant route: a tenant key (401 without one, 403 with the admin key) and EC2's throttling
+ * (429), then no query parameter the route does not take (400).
+ */
 export const TenantAuth = () =>
-  applyDecorators(UseGuards(TenantGuard), ApiBearerAuth(), ApiErrors('AuthFailure', { code: 'UnauthorizedOperation', message: 'Tenant routes take a tenant API key, not the admin key.' }, 'RequestLimitExceeded'));
-/** An admin route: the admin key (401 without a known key, 403 with a tenant's). */
-export const AdminAuth = () => applyDecorators(UseGuards(AdminGuard), ApiBearerAuth(), ApiErrors('AuthFailure', { code: 'UnauthorizedOperation', message: 'Admin routes take the admin key.' }));
+  applyDecorators(UseGuards(TenantGuard, KnownQueryParamsGuard), ApiBearerAuth(), ApiErrors('AuthFailure', { code: 'UnauthorizedOperation', message: 'Tenant routes take a tenant API key, not the admin key.' }, 'RequestLimitExceeded'));
+/** An admin route: the admin key (401 without a known key, 403 with a tenant's), then no query parameter the route does not take (400). */
+export const AdminAuth = () => applyDecorators(UseGuards(AdminGuard, KnownQueryParamsGuard), ApiBearerAuth(), ApiErrors('AuthFailure', { code: 'UnauthorizedOperation', message: 'Admin routes take the admin key.' }));
 
 /** The calling tenant, resolved by TenantGuard. */
 export const CurrentTenant = createParamDecorator((_: unknown, ctx: ExecutionContext): TenantEntity => {
