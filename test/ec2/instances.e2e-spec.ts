@@ -3,7 +3,7 @@ import {
   DescribeInstanceAttributeCommand, paginateDescribeInstances, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
   waitUntilInstanceRunning, waitUntilInstanceStopped, waitUntilInstanceTerminated, DescribeVolumesCommand, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
 } from '@aws-sdk/client-ec2';
-import { LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
+import { expectError, LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
 
 
@@ -202,6 +202,40 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect(hours('BoxUsage:t3.micro')).toBeGreaterThanOrEqual(1);
     expect(hours('BoxUsage:m5.large')).toBeGreaterThanOrEqual(1);
     await client.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+  });
+
+  it('re-checks a BYOL instance\'s license configuration when its type changes: over a hard limit, LicenseLimitExceeded as at launch, and nothing changes', async () => {
+    const SQL_BYOL = 'ami-0f3d0c00000003f22'; // SQL Server Standard BYOL: counted per core, 4 cores at least per VM
+    // Through REST: a Core configuration with a hard limit of 12, and two m5.large counted by it: 2 × max(2 vCPUs ÷ 2, 4) = 8.
+    const lic = (await t.as(alice.key).post('/v1/license-configurations', { name: 'SQL cores', countingType: 'Core', limit: 12, hardLimit: true }).expect(201)).body.licenseConfigurationId as string;
+    const launch = () => t.as(alice.key).post('/v1/instances', { imageId: SQL_BYOL, instanceType: 'm5.large', licenseConfigurationId: lic, availabilityZone: 'us-east-1a' });
+    const ids = [(await launch().expect(201)).body.instances[0].instanceId as string, (await launch().expect(201)).body.instances[0].instanceId as string];
+    const [a, b] = ids;
+    const consumed = async () => (await t.as(alice.key).get(`/v1/license-configurations/${lic}`).expect(200)).body.consumedLicenses as number;
+    const typeOf = async (id: string) => (await client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'instanceType' }))).InstanceType!.Value;
+    await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: ids });
+    await client.send(new StopInstancesCommand({ InstanceIds: ids }));
+    await waitUntilInstanceStopped({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: ids });
+    expect(await consumed()).toBe(8);
+
+    // b to m5.4xlarge: 16 vCPUs ÷ 2 = 8 cores → 4 + 8 = 12, at the limit: admitted.
+    await client.send(new ModifyInstanceAttributeCommand({ InstanceId: b, InstanceType: { Value: 'm5.4xlarge' } }));
+    expect(await consumed()).toBe(12);
+    // a to m5.4xlarge too: 8 + 8 = 16 > 12: refused, 4 more than the 12 in use; a keeps its type.
+    const over = await failure(client.send(new ModifyInstanceAttributeCommand({ InstanceId: a, InstanceType: { Value: 'm5.4xlarge' } })));
+    expect({ name: over.name, status: over.$metadata.httpStatusCode, message: over.message }).toEqual({
+      name: 'LicenseLimitExceeded', status: 400, message: `License configuration '${lic}' has a hard limit of 12 Core licenses: 12 in use, the request needs 4 more.`,
+    });
+    expect(await typeOf(a)).toBe('m5.large');
+    expect(await consumed()).toBe(12);
+    // The same error a launch over the limit gets through REST: one more m5.large would also need 4 more.
+    const launchOver = expectError(await launch(), 400, 'LicenseLimitExceeded');
+    expect(launchOver.message).toBe(over.message);
+    // b back down to m5.xlarge (4 vCPUs = 2 cores, below the minimum: 4): 8, admitted; and then a fits (4 + 8 = 12).
+    await client.send(new ModifyInstanceAttributeCommand({ InstanceId: b, InstanceType: { Value: 'm5.xlarge' } }));
+    await client.send(new ModifyInstanceAttributeCommand({ InstanceId: a, InstanceType: { Value: 'm5.4xlarge' } }));
+    expect([await typeOf(a), await typeOf(b), await consumed()]).toEqual(['m5.4xlarge', 'm5.xlarge', 12]);
+    await client.send(new TerminateInstancesCommand({ InstanceIds: ids }));
   });
 
   it('says so when a parameter is not supported, rather than ignoring it', async () => {

@@ -109,9 +109,31 @@ export interface LicenseAdmission {
  * LicenseLimitExceeded and nothing may launch; a soft limit admits and reports.
  */
 export function admitLicenses(config: LicenseLimit, existing: readonly LicensedInstance[], added: readonly LicensedInstance[]): LicenseAdmission {
+  return admitConsumption(config, existing, [...existing, ...added]);
+}
+
+/**
+ * License-aware admission for a change of instance type (ModifyInstanceAttribute `instanceType`):
+ * the same rule as a launch, with the instance counted at its new vCPUs instead of its old ones.
+ * `existing` holds every instance the configuration counts now, the changed one included (a
+ * stopped instance consumes). Whether the change adds anything depends on the counting type: vCPU
+ * counts the difference in vCPUs, Core the difference in cores above the product's minimum, and an
+ * instance on a Dedicated Host under Core or Socket counting (its host is counted) or any instance
+ * under Instance counting adds nothing.
+ */
+export function admitLicenseChange(config: LicenseLimit, existing: readonly LicensedInstance[], instanceId: string, vcpus: number): LicenseAdmission {
+  if (!existing.some((i) => i.instanceId === instanceId)) throw new RangeError(`instance '${instanceId}' is not counted by license configuration '${config.licenseConfigurationId}'`);
+  return admitConsumption(config, existing, existing.map((i) => (i.instanceId === instanceId ? { ...i, vcpus } : i)));
+}
+
+/**
+ * The one admission rule: `after` is refused when it is above the limit and above `existing`'s
+ * consumption (a change that lowers or keeps consumption is admitted even over the limit).
+ */
+function admitConsumption(config: LicenseLimit, existing: readonly LicensedInstance[], after: readonly LicensedInstance[]): LicenseAdmission {
   if (!LICENSE_COUNTING_TYPES.includes(config.countingType)) throw new InvalidParameterValue(`countingType must be one of ${LICENSE_COUNTING_TYPES.join(', ')}`);
   const consumedBefore = consumedLicenses(config.countingType, existing);
-  const consumedAfter = consumedLicenses(config.countingType, [...existing, ...added]);
+  const consumedAfter = consumedLicenses(config.countingType, after);
   const overLimit = consumedAfter > config.limit && consumedAfter > consumedBefore;
   if (overLimit && config.hardLimit)
     throw new LicenseLimitExceeded(config.licenseConfigurationId, config.countingType, config.limit, consumedBefore, consumedAfter - consumedBefore);

@@ -1,5 +1,7 @@
 import { IncorrectInstanceState, InstanceStateName, InstanceType, InvalidParameterValue, NotFound, StateTransition, validateWorkload, Vm, Workload } from '@nimbus/hypervisor';
-import { InsufficientCapacityOnHost, InsufficientInstanceCapacity, InvalidParameterCombination, VcpuLimitExceeded, checkVcpuQuota, validateLaunch } from '@nimbus/scheduler';
+import {
+  admitLicenseChange, InsufficientCapacityOnHost, InsufficientInstanceCapacity, InvalidParameterCombination, LicensedInstance, LicenseLimit, VcpuLimitExceeded, checkVcpuQuota, validateLaunch,
+} from '@nimbus/scheduler';
 import { World } from '../world/world';
 
 /** The VM, which must be the tenant's: another tenant's VM is exactly as missing as a VM that never was. */
@@ -58,9 +60,15 @@ export function terminateVm(world: World, tenantId: string, vmId: string): State
 /**
  * ModifyInstanceAttribute `instanceType`: a stopped VM becomes the new type (its default CPU
  * parameters; the data plane follows). The VM's workload must fit the new type's vCPUs and memory,
- * and the type must boot its image and keep its tenancy's host family; otherwise nothing changes.
+ * the type must boot its image and keep its tenancy's host family, and, when a license
+ * configuration counts the VM (BYOL), the new type's consumption must pass the same licence
+ * admission as a launch (admitLicenseChange: a hard limit refuses with LicenseLimitExceeded);
+ * otherwise nothing changes.
  */
-export function changeInstanceType(world: World, tenantId: string, vmId: string, type: InstanceType): Vm {
+export function changeInstanceType(
+  world: World, tenantId: string, vmId: string, type: InstanceType,
+  opts: { readonly license?: { readonly limit: LicenseLimit; readonly existing: readonly LicensedInstance[] } } = {},
+): Vm {
   const vm = requireVm(world, tenantId, vmId);
   if (vm.state !== 'stopped') throw new IncorrectInstanceState(vmId, vm.state, 'resized (only a stopped instance changes type)');
   validateLaunch({ instanceType: type, image: vm.image, tenancy: vm.tenancy ?? 'default', minCount: 1, maxCount: 1 });
@@ -73,6 +81,7 @@ export function changeInstanceType(world: World, tenantId: string, vmId: string,
       throw new InvalidParameterValue(`The instance's workload does not fit ${type.name} (${type.vcpus} vCPUs, ${type.memoryMiB} MiB): ${err.message} Change the workload first.`);
     throw err;
   }
+  if (opts.license) admitLicenseChange(opts.license.limit, opts.license.existing, vmId, type.vcpus);
   return world.fleet.changeInstanceType(vmId, type);
 }
 

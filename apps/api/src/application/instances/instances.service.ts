@@ -288,8 +288,10 @@ export class InstancesService {
           const type = e.world.catalog.launchableInstanceType(change.value);
           if (!type) throw invalidParameter(`instanceType '${change.value}' does not exist`);
           if (type.name === row.instanceType) break;
-          // The world's rule (stopped, boots the image, keeps a Dedicated Host's family, the workload fits).
-          const vm = changeInstanceType(e.world, tenant.id, id, type);
+          // The world's rule (stopped, boots the image, keeps a Dedicated Host's family, the workload
+          // fits, and a BYOL instance's license configuration admits the new type as it would a launch).
+          const license = row.licenseConfigurationId !== null ? await this.licenses.require(tx, tenant.id, row.licenseConfigurationId) : undefined;
+          const vm = changeInstanceType(e.world, tenant.id, id, type, license ? { license: { limit: limitOf(license), existing: await this.licenses.licensedInstances(tx, e.fleet, license.id) } } : {});
           row.instanceType = type.name;
           row.cpuReservationMillicores = vm.cpu.reservationMillicores;
           row.cpuLimitMillicores = vm.cpu.limitMillicores;
