@@ -265,8 +265,8 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
     } });
     expect(list.scenarios[1].summary).toMatchObject({ hosts: 800, bucketSeconds: 3600, datasets: ['planetlab/20110303'] });
     expect(list.scenarios.find((s: { name: string }) => s.name === 'planetlab-20110303').summary).toMatchObject({ hosts: 800, bucketSeconds: 300, datasets: ['planetlab/20110303'] });
-    // The memory experiments' scenarios need no dataset.
-    expect(list.scenarios.find((s: { name: string }) => s.name === 'consolidation-apps').summary).toMatchObject({ hosts: 12, tenants: 1, datasets: [] });
+    // The consolidation experiment's applications come from the Azure 2019 distributions; the overcommit experiment's VMs need no dataset.
+    expect(list.scenarios.find((s: { name: string }) => s.name === 'consolidation-apps').summary).toMatchObject({ hosts: 240, tenants: 1, datasets: ['azure2019'] });
     expect(list.scenarios.find((s: { name: string }) => s.name === 'overcommit-fleet').summary).toMatchObject({ hosts: 12, tenants: 1, datasets: [] });
     expect(list.scenarios.find((s: { name: string }) => s.name === 'driver-domain').summary).toMatchObject({ hosts: 3, tenants: 2, workloads: 2, datasets: [] });
     for (const s of list.scenarios) expect(validateScenario(s.scenario).ok).toBe(true);

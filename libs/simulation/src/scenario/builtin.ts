@@ -135,41 +135,47 @@ const SMALL_HOST: HostTypeSpec = {
 const SMALL_HOST_MONTHLY_USD = '300';
 
 /**
- * VMs sized to the GiB, as a private cloud sizes them (1–32 GiB, one vCPU per 4 GiB as m5, priced
- * as m5 per GiB: $0.096 ÷ 8 GiB = $0.012 per GiB-hour), so that `size: fit` wastes less than a GiB.
+ * VMs sized to the GiB, as a private cloud sizes them (1–384 GiB, the largest m5's memory; one
+ * vCPU per 4 GiB as m5; priced as m5 per GiB: $0.096 ÷ 8 GiB = $0.012 per GiB-hour), so that
+ * `size: fit` wastes less than a GiB.
  */
-const GIB_TYPES = Array.from({ length: 32 }, (_, i) => ({
+const GIB_TYPES = Array.from({ length: 384 }, (_, i) => ({
   name: `vm-${i + 1}g`, family: 'm5' as const, vcpus: Math.ceil((i + 1) / 4), memoryMiB: (i + 1) * 1024, price: { linux: (0.012 * (i + 1)).toFixed(3) },
 }));
 
+/** An estimate of one `m5-host`'s monthly cost (2 × 28 cores, 512 GiB): ≈ $30,000 amortized over four years, plus power, space and operations (docs/experiments/consolidation.md). */
+const M5_HOST_MONTHLY_USD = '800';
+
 /**
- * 160 applications (working sets uniform in 256–3,840 MiB, 10 % of a vCPU each) on one guest OS
- * per VM, VMs sized to fit (`size: fit`), packed on up to 12 small hosts for a day. The experiment
- * `consolidation` sets `memory.applicationsPerVm` (1: a VM per application; 8: shared OS) and
- * page sharing.
+ * 5,000 applications drawn from the Azure 2019 distributions (each one Azure VM: its memory less a
+ * 512 MiB guest OS as its working set, its cores and CPU utilization; docs/scenarios.md "Memory
+ * and applications"), one guest OS per VM, VMs sized to fit (`size: fit`), packed on up to 240
+ * `m5-host`s for a day at RAM ratio 1.01. The experiment `consolidation` sets
+ * `memory.applicationsPerVm` (1: a VM per application; 8: shared OS) and page sharing.
  */
 const CONSOLIDATION_APPS: Scenario = {
   version: 1,
   name: 'consolidation-apps',
-  description: '160 applications for a day, one per VM or eight per VM on one guest OS, VMs sized to their working set, on up to 12 small hosts (RAM ratio 1.2).',
+  description:
+    '5,000 applications with memory, cores and CPU from the Azure 2019 distributions, for a day, one per VM or eight per VM on one guest OS, ' +
+    'VMs sized to fit, on up to 240 m5 hosts (RAM ratio 1.01).',
   seed: 2019,
   start: '2026-01-05T00:00:00Z',
   durationHours: 24,
   bucketSeconds: 3600,
-  hostTypes: [SMALL_HOST],
-  fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'small-host', count: 12 }] }] },
+  fleet: { zones: [{ name: 'us-east-1a', hosts: [{ type: 'm5-host', count: 240 }] }] },
   instanceTypes: { catalog: [], custom: GIB_TYPES },
   tenants: [
     {
       id: 'apps',
       workloads: [{
-        kind: 'synthetic', name: 'apps', zone: 'us-east-1a', image: 'linux', initial: 160, arrivals: { ratePerHour: 0 }, lifetime: { distribution: 'forever' },
-        size: { distribution: 'fit' }, utilization: { distribution: 'fixed', percent: 10 },
-        memory: { applicationsPerVm: 1, guestOsMiB: 512, workingSet: { distribution: 'uniform', minMiB: 256, maxMiB: 3840 } },
+        kind: 'synthetic', name: 'apps', zone: 'us-east-1a', image: 'linux', initial: 5000, arrivals: { ratePerHour: 0 }, lifetime: { distribution: 'forever' },
+        size: { distribution: 'fit' }, utilization: { distribution: 'azure2019', per: 'application' }, cpuReservation: 0,
+        memory: { applicationsPerVm: 1, guestOsMiB: 512, workingSet: { distribution: 'azure2019' } },
       }],
     },
   ],
-  policies: { placement: { weigher: 'pack', cpuAllocationRatio: 4, ramAllocationRatio: 1.2 }, memory: { pageSharing: true }, hostCost: { monthlyUsd: SMALL_HOST_MONTHLY_USD } },
+  policies: { placement: { weigher: 'pack', cpuAllocationRatio: 4, ramAllocationRatio: 1.01 }, memory: { pageSharing: true }, hostCost: { monthlyUsd: M5_HOST_MONTHLY_USD } },
 };
 
 /**

@@ -46,6 +46,12 @@ describe('datasetsNeeded', () => {
   it('lists each dataset once, a Bitbrains folder with the largest limit asked', () => {
     expect(datasetsNeeded(builtInScenario('azure-small')!)).toEqual([{ kind: 'azure2019' }]);
     expect(datasetsNeeded(builtInScenario('planetlab-20110303')!)).toEqual([{ kind: 'planetlab', day: '20110303' }]);
+    // Applications from Azure: their working sets alone need the distributions.
+    expect(datasetsNeeded(builtInScenario('consolidation-apps')!)).toEqual([{ kind: 'azure2019' }]);
+    const apps = builtInScenario('consolidation-apps')!;
+    const w = apps.tenants[0].workloads[0] as any;
+    expect(datasetsNeeded({ ...apps, tenants: [{ id: 'a', workloads: [{ ...w, utilization: { distribution: 'fixed', percent: 10 } }] }] })).toEqual([{ kind: 'azure2019' }]);
+    expect(datasetsNeeded({ ...apps, tenants: [{ id: 'a', workloads: [{ ...w, utilization: { distribution: 'fixed', percent: 10 }, memory: { workingSet: { distribution: 'fixed', mib: 1 } } }] }] })).toEqual([]);
     const s = builtInScenario('planetlab-20110303')!;
     const bb = (limit?: number) => ({ kind: 'trace', zone: 'us-east-1a', dataset: { kind: 'bitbrains', path: 'bitbrains-rnd/2013-7' }, ...(limit ? { limit } : {}) });
     const two: Scenario = { ...s, tenants: [{ id: 'a', workloads: [bb(10), bb(30)] as any }] };

@@ -82,7 +82,9 @@ export function datasetsNeeded(s: Scenario): DatasetRef[] {
   for (const t of s.tenants) {
     for (const w of t.workloads) {
       if (w.kind === 'synthetic') {
-        const azure = w.lifetime.distribution === 'azure2019' || w.size.distribution === 'azure2019' || w.utilization.distribution === 'azure2019' || w.arrivals.deployments === 'azure2019';
+        const azure =
+          w.lifetime.distribution === 'azure2019' || w.size.distribution === 'azure2019' || w.utilization.distribution === 'azure2019' || w.arrivals.deployments === 'azure2019' ||
+          w.memory?.workingSet.distribution === 'azure2019';
         if (azure) out.set('azure2019', { kind: 'azure2019' });
       } else if (w.dataset.kind === 'planetlab') {
         const ref: DatasetRef = { kind: 'planetlab', day: w.dataset.day };

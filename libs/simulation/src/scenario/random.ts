@@ -46,19 +46,33 @@ export class RandomStream {
 
   /** An index drawn with these weights (not necessarily normalized). */
   weighted(weights: readonly number[]): number {
-    let total = 0;
-    for (const w of weights) total += w;
-    let u = this.uniform() * total;
-    for (let i = 0; i < weights.length; i++) {
-      u -= weights[i];
-      if (u < 0) return i;
-    }
-    return weights.length - 1;
+    return weightedIndex(weights, this.uniform());
   }
 
   pick<T>(d: Pmf<T>): T {
-    return d.values[this.weighted(d.probabilities)];
+    return valueAt(d, this.uniform());
   }
+}
+
+/**
+ * The index at cumulative share `u` (in [0, 1)) of these weights (not necessarily normalized):
+ * the first whose running sum passes u × total. With the weights in their published order it is
+ * the step quantile of a discrete distribution.
+ */
+export function weightedIndex(weights: readonly number[], u: number): number {
+  let total = 0;
+  for (const w of weights) total += w;
+  let left = u * total;
+  for (let i = 0; i < weights.length; i++) {
+    left -= weights[i];
+    if (left < 0) return i;
+  }
+  return weights.length - 1;
+}
+
+/** The value of a discrete distribution at cumulative probability `u`, its values taken in their published order (ascending for numbers). */
+export function valueAt<T>(d: Pmf<T>, u: number): T {
+  return d.values[weightedIndex(d.probabilities, u)];
 }
 
 /**

@@ -9,7 +9,7 @@ import { setWorkload, startVm, stopVm, terminateVm } from '../commands/lifecycle
 import { HostRecord } from '../world/world-state';
 import { World } from '../world/world';
 import { AzureDistributions, datasetKey, DatasetRef, PLANETLAB_INTERVAL_SECONDS, ScenarioData } from './datasets';
-import { ArrivalProcess, quantile, RandomStream, streamSeed } from './random';
+import { ArrivalProcess, quantile, RandomStream, streamSeed, valueAt } from './random';
 import { ScenarioRecorder } from './results/recorder';
 import { ResolvedScenario, imageFor, ioVolumeRequest } from './scenario.defaults';
 import { MemorySpec, SyntheticWorkloadSpec, TenantSpec, TraceWorkloadSpec, WorkloadSpec } from './scenario';
@@ -94,8 +94,8 @@ export class ScenarioDriver {
   private startSynthetic(ctx: WorkloadContext, w: SyntheticWorkloadSpec): void {
     const s = this.r.scenario;
     const k = w.memory?.applicationsPerVm ?? 1;
-    // With k applications per VM, `initial` counts applications: ⌈initial ÷ k⌉ VMs, one request each.
-    if (k > 1) for (let left = w.initial ?? 0; left > 0; left -= k) this.request(ctx, w, Math.min(k, left));
+    // With k applications per VM, `initial` counts applications: drawn in order and packed k to a VM (fewer where no type would hold more), one request per VM.
+    if (k > 1) for (const vm of this.packApplications(w, w.memory!, this.drawApplications(ctx, w, w.initial ?? 0))) this.request(ctx, w, [vm]);
     else for (let i = 0; i < (w.initial ?? 0); i++) this.request(ctx, w);
     const arrivals = new ArrivalProcess(w.arrivals, this.r.startMs, new RandomStream(streamSeed(s.seed, 'arrivals', ctx.tenant.id, ctx.name)));
     const next = (after: SimTime) => {
@@ -110,40 +110,87 @@ export class ScenarioDriver {
   }
 
   /**
-   * One launch request of the workload: a deployment of one or more VMs of one type. Without
-   * `applications` given, the deployment's size is drawn (one, or Azure's), in applications; they
-   * are packed `memory.applicationsPerVm` to a VM.
+   * One launch request of the workload: a deployment of one or more VMs of one type. Without `vms`
+   * (its applications, VM by VM) given, the deployment's size is drawn (one, or Azure's), in
+   * applications, and they are packed `memory.applicationsPerVm` to a VM (with `size: fit`, fewer
+   * where no type would hold more).
    */
-  private request(ctx: WorkloadContext, w: SyntheticWorkloadSpec, applications?: number): void {
-    const azure = this.data.azure2019;
-    const needAzure = (): AzureDistributions => {
-      if (!azure) throw new ScenarioDataMissing({ kind: 'azure2019' });
-      return azure;
-    };
-    const apps = applications ?? (w.arrivals.deployments === 'azure2019' ? deploymentSize(needAzure(), ctx.vms) : 1);
-    const k = w.memory?.applicationsPerVm ?? 1;
-    const perVm = Array.from({ length: Math.ceil(apps / k) }, (_, i) => Math.min(k, apps - i * k));
-    // Each application's working-set draw (uniform in [0, 1)), VM by VM, from the applications' own stream.
-    const draws = w.memory ? perVm.map((n) => Array.from({ length: n }, () => ctx.apps.uniform())) : [];
-    const type = w.size.distribution === 'fit' ? this.fitType(Math.max(...draws.map((d) => workingSetMiB(w.memory!, d, 0)))) : this.drawType(ctx, w, needAzure);
-    const ids = this.launch(ctx, w, type, perVm.length);
+  private request(ctx: WorkloadContext, w: SyntheticWorkloadSpec, vms?: readonly (readonly ApplicationDraw[])[]): void {
+    const needAzure = () => this.azure();
+    const m = w.memory;
+    if (!vms) {
+      const apps = w.arrivals.deployments === 'azure2019' ? deploymentSize(this.azure(), ctx.vms) : 1;
+      vms = m ? this.packApplications(w, m, this.drawApplications(ctx, w, apps)) : Array.from({ length: apps }, () => []);
+    }
+    const type = w.size.distribution === 'fit' ? this.fitType(vms.map((a) => needOf(m!, a, this.workingSetAzure(w)))) : this.drawType(ctx, w, needAzure);
+    const ids = this.launch(ctx, w, type, vms.length);
     ids.forEach((vmId, i) => {
-      this.recorder.applications(vmId, perVm[i]);
+      this.recorder.applications(vmId, m ? vms[i].length : 1);
       const hours = this.drawLifetime(w, ctx.vms, needAzure);
-      const cpu = this.drawCpu(w, type, ctx, needAzure);
-      const memory = w.memory ? { workingSetMiB: Math.min(type.memoryMiB, workingSetMiB(w.memory, draws[i], type.memoryMiB)), dirtyRateMiBps: w.memory.dirtyRateMiBps ?? 0 } : undefined;
+      const cpu = cpuPerApplication(w) ? applicationsCpu(w, type, vms[i], ctx) : this.drawCpu(w, type, ctx, needAzure);
+      const memory = m ? { workingSetMiB: Math.min(type.memoryMiB, workingSetMiB(m, vms[i].map((a) => a.u), type.memoryMiB, this.workingSetAzure(w))), dirtyRateMiBps: m.dirtyRateMiBps ?? 0 } : undefined;
       this.setWorkload(ctx, vmId, type, { cpu, ...(memory ? { memory } : {}), ...this.deviceWorkload(ctx, w, vmId) });
       const end = this.world.now + Math.round(hours * MS_PER_HOUR);
       if (hours !== Infinity && end < this.r.endMs) this.world.engine.schedule(end, () => this.terminate(ctx, vmId));
     });
   }
 
-  /** `size: fit`: the type on sale with the least memory that holds the working set (ties: fewer vCPUs, then the name); none holds it: the largest. */
-  private fitType(workingSetMiB: number): InstanceType {
-    const types = [...this.r.instanceTypes.values()];
-    const fits = types.filter((t) => t.memoryMiB >= workingSetMiB);
-    const order = (a: InstanceType, b: InstanceType) => a.memoryMiB - b.memoryMiB || a.vcpus - b.vcpus || (a.name < b.name ? -1 : 1);
-    return fits.length > 0 ? fits.sort(order)[0] : types.sort(order)[types.length - 1];
+  /** `n` applications' draws, in order, from the applications' own stream, so that every packing of the same applications sees the same ones. */
+  private drawApplications(ctx: WorkloadContext, w: SyntheticWorkloadSpec, n: number): ApplicationDraw[] {
+    return Array.from({ length: n }, () => drawApplication(ctx.apps, cpuPerApplication(w) ? this.azure() : undefined));
+  }
+
+  /** The Azure distributions when the workload's working sets are drawn from them. */
+  private workingSetAzure(w: SyntheticWorkloadSpec): AzureDistributions | undefined {
+    return w.memory?.workingSet.distribution === 'azure2019' ? this.azure() : undefined;
+  }
+
+  /** The Azure distributions, which the scenario's `azure2019` draws need. */
+  private azure(): AzureDistributions {
+    if (!this.data.azure2019) throw new ScenarioDataMissing({ kind: 'azure2019' });
+    return this.data.azure2019;
+  }
+
+  /**
+   * The request's applications, VM by VM, in order: `applicationsPerVm` to a VM. With `size: fit`
+   * a VM that holds some already takes the next one only if a type on sale would still hold them
+   * all, so heterogeneous applications never lose memory to the largest type's cap (unless one
+   * alone is larger).
+   */
+  private packApplications(w: SyntheticWorkloadSpec, m: MemorySpec, drawn: readonly ApplicationDraw[]): ApplicationDraw[][] {
+    const azure = this.workingSetAzure(w);
+    const k = m.applicationsPerVm ?? 1;
+    const fit = w.size.distribution === 'fit';
+    const out: ApplicationDraw[][] = [];
+    let vm: ApplicationDraw[] = [];
+    let need: VmNeed | undefined; // the VM's so far (fit only)
+    for (const a of drawn) {
+      const withA = fit ? needOf(m, [a], azure, need) : undefined;
+      if (vm.length === k || (vm.length > 0 && withA && !this.fittingType(withA))) {
+        out.push(vm);
+        vm = [];
+        need = fit ? needOf(m, [a], azure) : undefined;
+      } else need = withA;
+      vm.push(a);
+    }
+    if (vm.length > 0) out.push(vm);
+    return out;
+  }
+
+  /** The type on sale with the least memory that holds the working set and has the vCPUs (ties: fewer vCPUs, then the name), if any. */
+  private fittingType(need: VmNeed): InstanceType | undefined {
+    let best: InstanceType | undefined;
+    for (const t of this.r.instanceTypes.values()) if (t.memoryMiB >= need.workingSetMiB && t.vcpus >= need.vcpus && (!best || byFit(t, best) < 0)) best = t;
+    return best;
+  }
+
+  /** `size: fit` for a request's VMs: the type that fits the most any of them needs; none does: the largest. */
+  private fitType(needs: readonly VmNeed[]): InstanceType {
+    const fitting = this.fittingType({ workingSetMiB: Math.max(...needs.map((n) => n.workingSetMiB)), vcpus: Math.max(...needs.map((n) => n.vcpus)), cores: 0 });
+    if (fitting) return fitting;
+    let largest: InstanceType | undefined;
+    for (const t of this.r.instanceTypes.values()) if (!largest || byFit(t, largest) > 0) largest = t;
+    return largest!;
   }
 
   private drawType(ctx: WorkloadContext, w: SyntheticWorkloadSpec, azure: () => AzureDistributions): InstanceType {
@@ -170,34 +217,12 @@ export class ScenarioDriver {
     }
   }
 
-  /** The VM's CPU demand: its average (and P95) utilization, shaped by the model. */
+  /** The VM's CPU demand: its average (and P95) utilization, of its vCPUs, shaped by the model. */
   private drawCpu(w: SyntheticWorkloadSpec, type: InstanceType, ctx: WorkloadContext, azure: () => AzureDistributions): CpuWorkload {
     const u = w.utilization;
-    let average: number;
-    let p95: number;
-    if (u.distribution === 'azure2019') {
-      // One draw for both: the VM at the q-th quantile of averages is at the q-th of P95s (comonotone), so P95 ≥ average.
-      const q = ctx.vms.uniform();
-      const a = azure();
-      average = Math.min(100, quantile(a.cpuAveragePercent, q));
-      p95 = Math.max(average, Math.min(100, quantile(a.cpuP95Percent, q)));
-    } else {
-      average = u.percent;
-      p95 = u.p95Percent ?? u.percent;
-    }
+    const { average, p95 } = u.distribution === 'azure2019' ? azureCpuPercent(azure(), ctx.vms.uniform()) : { average: u.percent, p95: u.p95Percent ?? u.percent };
     const v = type.vcpus;
-    const mean = (average / 100) * v;
-    const spread = ((p95 - average) / 100) * v;
-    switch (u.model ?? 'constant') {
-      case 'constant':
-        return { model: 'constant', cores: mean };
-      case 'diurnal':
-        // cos reaches its peak once a day: amplitude = P95 − average puts the daily peak at the P95.
-        return { model: 'diurnal', meanCores: mean, amplitudeCores: Math.min(spread, v - mean, mean), peakHourUtc: w.arrivals.diurnal?.peakHourUtc ?? 14, stepSeconds: 900 };
-      case 'random-walk':
-        // The walk's stationary deviation is about 2.3 σ (cpu-demand.ts); P95 ≈ mean + 1.645 deviations.
-        return { model: 'random-walk', meanCores: mean, volatility: Math.min(v, spread / (1.645 * 2.3)), seed: streamSeed(Math.floor(ctx.vms.uniform() * 2 ** 31), 'walk'), stepSeconds: 300 };
-    }
+    return shapeCpu(w, v, (average / 100) * v, ((p95 - average) / 100) * v, ctx);
   }
 
   /**
@@ -469,18 +494,103 @@ function volumeIdOf(vmId: string): string {
 /**
  * A VM's working set, MiB: its guest OS's plus each application's, from that application's
  * uniform draw `u` (docs/scenarios.md, "Memory and applications"). `fraction` is of the memory the
- * guest OS leaves in a VM of `memoryMiB`, divided among its applications.
+ * guest OS leaves in a VM of `memoryMiB`, divided among its applications; `azure2019` is an Azure
+ * VM's memory at probability u (`azure`'s `memory.txt`, GB read as GiB) less the guest OS's.
  */
-export function workingSetMiB(m: MemorySpec, draws: readonly number[], memoryMiB: number): number {
+export function workingSetMiB(m: MemorySpec, draws: readonly number[], memoryMiB: number, azure?: AzureDistributions): number {
   const os = m.guestOsMiB ?? IDLE_WORKING_SET_MIB;
   const ws = m.workingSet;
   let total = os;
   for (const u of draws) {
     if (ws.distribution === 'fixed') total += ws.mib;
     else if (ws.distribution === 'uniform') total += Math.round(ws.minMiB + u * (ws.maxMiB - ws.minMiB));
-    else total += Math.round(((ws.min + u * (ws.max - ws.min)) * Math.max(0, memoryMiB - os)) / draws.length);
+    else if (ws.distribution === 'azure2019') {
+      if (!azure) throw new ScenarioDataMissing({ kind: 'azure2019' });
+      total += Math.max(0, valueAt(azure.memoryGB, u) * 1024 - os);
+    } else total += Math.round(((ws.min + u * (ws.max - ws.min)) * Math.max(0, memoryMiB - os)) / draws.length);
   }
   return total;
+}
+
+/** What a VM of some applications needs of its type (`size: fit`): their working set with the guest OS's, and vCPUs for their average demand (CPU per application). */
+interface VmNeed {
+  readonly workingSetMiB: number;
+  readonly vcpus: number;
+  /** Their average demand, cores. */
+  readonly cores: number;
+}
+
+/** A VM's need with `apps` (added to `before`'s, a VM's need so far, when given). Not for `fraction` working sets, which depend on the type. */
+function needOf(m: MemorySpec, apps: readonly ApplicationDraw[], azure: AzureDistributions | undefined, before?: VmNeed): VmNeed {
+  let cores = before?.cores ?? 0;
+  for (const a of apps) cores += a.cpu?.meanCores ?? 0;
+  const os = m.guestOsMiB ?? IDLE_WORKING_SET_MIB;
+  // workingSetMiB counts the guest OS once; `before` has it already.
+  const workingSet = (before?.workingSetMiB ?? os) + workingSetMiB(m, apps.map((a) => a.u), 0, azure) - os;
+  // A hair's tolerance, so that a sum landing a rounding error above a whole number of cores does not ask for one more vCPU.
+  return { workingSetMiB: workingSet, vcpus: Math.ceil(cores - 1e-9), cores };
+}
+
+/** Whether the workload's CPU demand is its applications' (docs/scenarios.md, "Memory and applications"). */
+function cpuPerApplication(w: SyntheticWorkloadSpec): boolean {
+  return w.utilization.distribution === 'azure2019' && w.utilization.per === 'application';
+}
+
+/** Orders types for `size: fit`: less memory first, then fewer vCPUs, then the name. */
+function byFit(a: InstanceType, b: InstanceType): number {
+  return a.memoryMiB - b.memoryMiB || a.vcpus - b.vcpus || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/**
+ * One application's draws from the workload's applications' stream: its size quantile `u` (its
+ * working set; with CPU per application also its vCPUs, the Azure core count at the same
+ * quantile: larger in memory, larger in cores, as Azure's sizes are) and, with CPU per
+ * application (`azure` given), its CPU quantile, for its average and P95 from `cpu.txt`.
+ */
+export interface ApplicationDraw {
+  readonly u: number;
+  /** With CPU per application: its average demand and the P95's excess over it, in cores. */
+  readonly cpu?: { readonly meanCores: number; readonly spreadCores: number };
+}
+
+export function drawApplication(random: RandomStream, azure?: AzureDistributions): ApplicationDraw {
+  const u = random.uniform();
+  if (!azure) return { u };
+  const vcpus = valueAt(azure.cores, u);
+  const { average, p95 } = azureCpuPercent(azure, random.uniform());
+  return { u, cpu: { meanCores: (average / 100) * vcpus, spreadCores: ((p95 - average) / 100) * vcpus } };
+}
+
+/** An Azure VM's average and P95 CPU, %, at probability `q` of both of `cpu.txt`'s CDFs (comonotone: the P95 is never below the average). */
+function azureCpuPercent(a: AzureDistributions, q: number): { average: number; p95: number } {
+  const average = Math.min(100, quantile(a.cpuAveragePercent, q));
+  return { average, p95: Math.max(average, Math.min(100, quantile(a.cpuP95Percent, q))) };
+}
+
+/** A VM's CPU demand with CPU per application: its applications' demands summed (at most its vCPUs), shaped by the model. */
+function applicationsCpu(w: SyntheticWorkloadSpec, type: InstanceType, apps: readonly ApplicationDraw[], ctx: WorkloadContext): CpuWorkload {
+  let mean = 0;
+  let spread = 0;
+  for (const a of apps) {
+    mean += a.cpu!.meanCores;
+    spread += a.cpu!.spreadCores;
+  }
+  const v = type.vcpus;
+  return shapeCpu(w, v, Math.min(v, mean), Math.min(v, spread), ctx);
+}
+
+/** CPU demand of `mean` cores on `v` vCPUs, with the P95 `spread` cores above it, in the workload's model. */
+function shapeCpu(w: SyntheticWorkloadSpec, v: number, mean: number, spread: number, ctx: WorkloadContext): CpuWorkload {
+  switch (w.utilization.model ?? 'constant') {
+    case 'constant':
+      return { model: 'constant', cores: mean };
+    case 'diurnal':
+      // cos reaches its peak once a day: amplitude = P95 − average puts the daily peak at the P95.
+      return { model: 'diurnal', meanCores: mean, amplitudeCores: Math.min(spread, v - mean, mean), peakHourUtc: w.arrivals.diurnal?.peakHourUtc ?? 14, stepSeconds: 900 };
+    case 'random-walk':
+      // The walk's stationary deviation is about 2.3 σ (cpu-demand.ts); P95 ≈ mean + 1.645 deviations.
+      return { model: 'random-walk', meanCores: mean, volatility: Math.min(v, spread / (1.645 * 2.3)), seed: streamSeed(Math.floor(ctx.vms.uniform() * 2 ** 31), 'walk'), stepSeconds: 300 };
+  }
 }
 
 /** Azure's VMs per deployment; the published CDF stops at 50 (97.4 %): larger ones count as 50. */

@@ -59,6 +59,7 @@ const memory = {
           properties: { distribution: { const: 'uniform' }, minMiB: { type: 'integer', minimum: 0, maximum: 64 * 1024 * 1024 }, maxMiB: { type: 'integer', minimum: 0, maximum: 64 * 1024 * 1024 } },
         },
         { type: 'object', additionalProperties: false, required: ['min', 'max'], properties: { distribution: { const: 'fraction' }, min: fraction, max: fraction } },
+        { type: 'object', additionalProperties: false, properties: { distribution: { const: 'azure2019' } } },
       ],
     },
   },
@@ -181,7 +182,11 @@ const synthetic = {
       required: ['distribution'],
       discriminator: { propertyName: 'distribution' },
       oneOf: [
-        { type: 'object', additionalProperties: false, properties: { distribution: { const: 'azure2019' }, model: { type: 'string', enum: ['constant', 'diurnal', 'random-walk'] } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          properties: { distribution: { const: 'azure2019' }, model: { type: 'string', enum: ['constant', 'diurnal', 'random-walk'] }, per: { type: 'string', enum: ['vm', 'application'] } },
+        },
         {
           type: 'object',
           additionalProperties: false,
@@ -327,7 +332,7 @@ export const SCENARIO_SCHEMA: Record<string, unknown> = {
         catalog: { type: 'array', uniqueItems: true, maxItems: 1000, items: name },
         custom: {
           type: 'array',
-          maxItems: 100,
+          maxItems: 1000,
           items: {
             type: 'object',
             additionalProperties: false,

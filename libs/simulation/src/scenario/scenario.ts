@@ -166,7 +166,9 @@ export interface IoDemandSpec {
  * `applicationsPerVm` applications, each with its working set. The VM's working set is the guest
  * OS's plus its applications', capped at its memory. With more than one application per VM, the
  * workload's counts are of applications: `initial` applications make ⌈initial ÷ k⌉ VMs, a request
- * of n applications ⌈n ÷ k⌉ VMs, filled in order (the last may hold fewer).
+ * of n applications ⌈n ÷ k⌉ VMs, filled in order (the last may hold fewer). With `size: fit` a VM
+ * also takes no further application once no type on sale would hold them all: the request then
+ * makes more VMs (one application larger than every type has the largest to itself).
  */
 export interface MemorySpec {
   /** Applications sharing each VM's guest OS (default 1). */
@@ -180,14 +182,17 @@ export interface MemorySpec {
 }
 
 /**
- * An application's working set: a fixed size, a size drawn uniformly, or a fraction (drawn
+ * An application's working set: a fixed size, a size drawn uniformly, a fraction (drawn
  * uniformly) of the memory the guest OS leaves in the VM, shared among its applications (not with
- * `size: fit`, where the type follows from the working set).
+ * `size: fit`, where the type follows from the working set), or one of Azure 2019's VMs: the
+ * memory its owner gave it (`memory.txt`, the bucket's published GB read as GiB) less the guest
+ * OS's working set, so that alone in a VM with its guest OS it needs exactly that VM's memory.
  */
 export type WorkingSetSpec =
   | { readonly distribution: 'fixed'; readonly mib: number }
   | { readonly distribution: 'uniform'; readonly minMiB: number; readonly maxMiB: number }
-  | { readonly distribution: 'fraction'; readonly min: number; readonly max: number };
+  | { readonly distribution: 'fraction'; readonly min: number; readonly max: number }
+  | { readonly distribution: 'azure2019' };
 
 export interface ArrivalsSpec {
   /** Mean requests per hour (Poisson), before modulation. */
@@ -210,16 +215,26 @@ export type SizeSpec =
   | { readonly distribution: 'azure2019' }
   | { readonly distribution: 'fixed'; readonly instanceType: string }
   | { readonly distribution: 'mix'; readonly mix: readonly { readonly instanceType: string; readonly weight: number }[] }
-  /** The type on sale with the least memory that holds the VM's working set (`memory`; ties: fewer vCPUs, then the name). */
+  /**
+   * The type on sale with the least memory that holds the VM's working set (`memory`) and, with CPU
+   * per application, whose vCPUs cover its applications' average demand (ties: fewer vCPUs, then
+   * the name).
+   */
   | { readonly distribution: 'fit' };
 
 /**
  * The VM's CPU demand over time. `azure2019` draws each VM's average (and P95) CPU from `cpu.txt`;
  * `fixed` gives every VM the same average. The model shapes it: constant at the average; diurnal
  * with its peak at the P95; or a random walk around the average.
+ *
+ * `per: 'application'` (with `memory`) draws it per application instead: each application has
+ * the vCPUs of an Azure VM (`cores.txt`, at its working set's quantile, so the applications with
+ * more memory have more cores, as Azure's sizes do) and an average and P95 from `cpu.txt`; its
+ * demand is that share of its vCPUs, in cores, and a VM's is the sum of its applications'
+ * (at most its vCPUs). So the same applications demand the same CPU however they are packed.
  */
 export type UtilizationSpec =
-  | { readonly distribution: 'azure2019'; readonly model?: UtilizationModel }
+  | { readonly distribution: 'azure2019'; readonly model?: UtilizationModel; readonly per?: 'vm' | 'application' }
   | { readonly distribution: 'fixed'; readonly percent: number; readonly p95Percent?: number; readonly model?: UtilizationModel };
 export type UtilizationModel = 'constant' | 'diurnal' | 'random-walk';
 

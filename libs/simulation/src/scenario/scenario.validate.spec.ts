@@ -90,6 +90,17 @@ describe('validateScenario', () => {
       (d: any) => (d.tenants[0].workloads[0].memory = { workingSet: { distribution: 'uniform', minMiB: 2048, maxMiB: 1024 } }),
       ['/tenants/0/workloads/0/memory/workingSet/maxMiB: must be ≥ minMiB'],
     ],
+    [
+      'CPU per application without applications',
+      (d: any) => (d.tenants[0].workloads[0].utilization = { distribution: 'azure2019', per: 'application' }),
+      ["/tenants/0/workloads/0/utilization/per: 'application' needs the workload's memory (its applications and their working sets)"],
+    ],
+    ['CPU per something else', (d: any) => (d.tenants[0].workloads[0].utilization = { distribution: 'azure2019', per: 'host' }), ['/tenants/0/workloads/0/utilization/per: must be one of "vm", "application"']],
+    [
+      'an Azure working set with a parameter',
+      (d: any) => (d.tenants[0].workloads[0].memory = { workingSet: { distribution: 'azure2019', mib: 1024 } }),
+      ['/tenants/0/workloads/0/memory/workingSet/mib: is not a known field (expected distribution)'],
+    ],
     ['no applications per VM', (d: any) => (d.tenants[0].workloads[0].memory = { applicationsPerVm: 0, workingSet: { distribution: 'fixed', mib: 1 } }), ['/tenants/0/workloads/0/memory/applicationsPerVm: must be ≥ 1']],
     ['an unknown memory policy', (d: any) => (d.policies = { memory: { pageSharing: 'yes' } }), ['/policies/memory/pageSharing: must be a boolean']],
     ['a host cost as a number', (d: any) => (d.policies = { hostCost: { monthlyUsd: 300 } }), ['/policies/hostCost/monthlyUsd: must be a string']],
@@ -97,6 +108,15 @@ describe('validateScenario', () => {
     const doc = base();
     breakIt(doc);
     expect(errorsOf(doc)).toEqual(expected);
+  });
+
+  it('accepts applications from Azure: their working sets and CPU, VMs sized to fit them', () => {
+    const doc: any = base();
+    doc.tenants[0].workloads[0] = {
+      ...doc.tenants[0].workloads[0], size: { distribution: 'fit' }, utilization: { distribution: 'azure2019', per: 'application', model: 'diurnal' },
+      memory: { applicationsPerVm: 8, workingSet: { distribution: 'azure2019' } },
+    };
+    expect(errorsOf(doc)).toEqual([]);
   });
 
   it('reports every error of a document at once', () => {

@@ -210,6 +210,8 @@ function semanticErrors(s: Scenario): ScenarioError[] {
           else if (ws?.distribution === 'fraction') err(at('memory', 'workingSet', 'distribution'), "'fraction' is of the VM's memory, which 'fit' chooses from the working set: give a size in MiB");
           if (allowed.size === 0) err(at('size'), 'needs instance types on sale to choose from, and none is');
         }
+        if (w.utilization.distribution === 'azure2019' && w.utilization.per === 'application' && !w.memory)
+          err(at('utilization', 'per'), "'application' needs the workload's memory (its applications and their working sets)");
         if (ws?.distribution === 'uniform' && ws.maxMiB < ws.minMiB) err(at('memory', 'workingSet', 'maxMiB'), 'must be ≥ minMiB');
         if (ws?.distribution === 'fraction' && ws.max < ws.min) err(at('memory', 'workingSet', 'max'), 'must be ≥ min');
         if (w.io) {
