@@ -163,8 +163,7 @@ export class InstancesService {
         };
       });
       await this.instances.insertInstances(tx, rows, tags);
-      await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now));
-      const networks = await this.network.describe(tx, rows.map((r) => r.id));
+      const networks = await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now));
       const keep = (cmd.volumes ?? []).map((v) => v.deleteOnTermination === false);
       const volumes = await this.volumes.createForInstances(tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs, keep, snapshotIds);
       return {
