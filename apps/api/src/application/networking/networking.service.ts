@@ -562,6 +562,7 @@ export class NetworkingService implements InstanceNetworking {
     const groupsOf = new Map<string, readonly GroupRef[]>();
     const publicFor: NetworkInterfaceEntity[] = [];
     let attachedExisting = false;
+    const takenIn = new Map<string, Set<string>>();
     for (const p of detail.interfaces) {
       if (p.existingId !== undefined) {
         attachedExisting = true;
@@ -571,8 +572,11 @@ export class NetworkingService implements InstanceNetworking {
         continue;
       }
       const subnet = await subnetOf(p);
-      if (p.privateIp !== undefined) await this.checkAddress(tx, subnet, p.privateIp);
-      const addresses = await this.allocateAddresses(tx, subnet, instances.length, p.privateIp);
+      // Addresses this launch already took in the subnet (its rows are inserted after the loop) are held too.
+      let taken = takenIn.get(subnet.id);
+      if (!taken) takenIn.set(subnet.id, (taken = new Set()));
+      const addresses = await this.allocateAddresses(tx, subnet, instances.length, p.privateIp, taken);
+      for (const a of addresses) taken.add(a);
       const groups = p.groups ?? [{ groupId: await this.defaultGroupOf(tx, tenantId, subnet.vpcId), groupName: DEFAULT_GROUP_NAME }];
       instances.forEach((instance, i) => {
         const row = {
@@ -691,13 +695,13 @@ export class NetworkingService implements InstanceNetworking {
   }
 
   /** An asked address: inside the subnet and not reserved (InvalidParameterValue), and free (InvalidIPAddress.InUse). */
-  private async checkAddress(tx: Tx, subnet: SubnetEntity, text: string): Promise<number> {
+  private async checkAddress(tx: Tx, subnet: SubnetEntity, text: string, taken: ReadonlySet<string> = new Set()): Promise<number> {
     const address = parseIpv4(text);
     const block = parseCidr(subnet.cidrBlock)!;
     if (address === undefined) throw invalidParameter(`Invalid value '${text}' for privateIpAddress: not an IPv4 address`);
     if (!contains(block, address)) throw invalidParameter(`Address ${text} does not fall within the subnet's address range (${subnet.cidrBlock})`);
     if (!isAssignable(block, address)) throw invalidParameter(`Address ${text} is reserved in subnet ${subnet.id} (the first four and the last address of a subnet are)`);
-    if ((await this.repo.heldAddresses(tx, subnet.id, [formatIpv4(address)])).size > 0) throw new ApiError('InvalidIPAddress.InUse', `Address ${text} is in use.`);
+    if (taken.has(formatIpv4(address)) || (await this.repo.heldAddresses(tx, subnet.id, [formatIpv4(address)])).size > 0) throw new ApiError('InvalidIPAddress.InUse', `Address ${text} is in use.`);
     return address;
   }
 
@@ -708,19 +712,22 @@ export class NetworkingService implements InstanceNetworking {
     }
   }
 
-  /** `count` addresses of the subnet: the asked one, or the lowest free ones (InsufficientFreeAddressesInSubnet when too few). */
-  private async allocateAddresses(tx: Tx, subnet: SubnetEntity, count: number, asked?: string): Promise<string[]> {
-    if (asked !== undefined) return [formatIpv4(await this.checkAddress(tx, subnet, asked))];
+  /**
+   * `count` addresses of the subnet: the asked one, or the lowest free ones (InsufficientFreeAddressesInSubnet
+   * when too few). `taken`: addresses not yet written but already given (to another interface of the same launch).
+   */
+  private async allocateAddresses(tx: Tx, subnet: SubnetEntity, count: number, asked?: string, taken: ReadonlySet<string> = new Set()): Promise<string[]> {
+    if (asked !== undefined) return [formatIpv4(await this.checkAddress(tx, subnet, asked, taken))];
     const block = parseCidr(subnet.cidrBlock)!;
     const generation = this.defaults.floorGeneration(subnet.id);
     const floor = this.defaults.addressFloor(subnet.id);
     let free: number[];
     if (floor === undefined) {
       // Not known here (first launch in the subnet since start, or addresses were freed): read them all once.
-      const used = new Set((await this.repo.addressesIn(tx, subnet.id)).map((a) => parseIpv4(a)!));
+      const used = new Set([...(await this.repo.addressesIn(tx, subnet.id)), ...taken].map((a) => parseIpv4(a)!));
       free = lowestFree(block, used, count);
     } else {
-      free = await this.lowestFreeFrom(tx, subnet.id, block, floor, count);
+      free = await this.lowestFreeFrom(tx, subnet.id, block, floor, count, taken);
     }
     // Every assignable address below the last one given is now held: the next search starts after it.
     if (free.length === count && count > 0) {
@@ -737,7 +744,7 @@ export class NetworkingService implements InstanceNetworking {
    * The lowest `count` free addresses at or above `floor` (below it every assignable address is
    * held): the candidates a batch at a time, less those held (one indexed statement a batch).
    */
-  private async lowestFreeFrom(tx: Tx, subnetId: string, block: Cidr, floor: number, count: number): Promise<number[]> {
+  private async lowestFreeFrom(tx: Tx, subnetId: string, block: Cidr, floor: number, count: number, taken: ReadonlySet<string>): Promise<number[]> {
     const { first, last } = assignableRange(block);
     const out: number[] = [];
     let next = Math.max(floor, first);
@@ -745,7 +752,7 @@ export class NetworkingService implements InstanceNetworking {
       const candidates: number[] = [];
       for (; candidates.length < Math.max(ADDRESS_BATCH, count - out.length) && next <= last; next++) candidates.push(next);
       const held = await this.repo.heldAddresses(tx, subnetId, candidates.map(formatIpv4));
-      for (const a of candidates) if (out.length < count && !held.has(formatIpv4(a))) out.push(a);
+      for (const a of candidates) if (out.length < count && !held.has(formatIpv4(a)) && !taken.has(formatIpv4(a))) out.push(a);
     }
     return out;
   }
