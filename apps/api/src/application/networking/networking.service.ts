@@ -589,12 +589,15 @@ export class NetworkingService implements InstanceNetworking {
         if (p.deviceIndex === 0 && (p.associatePublicIp ?? subnet.mapPublicIpOnLaunch)) publicFor.push(row);
       });
     }
-    await this.repo.insertInterfaces(tx, rows);
-    await this.repo.insertInterfaceGroups(tx, tenantId, links);
-    const publicIps = await this.allocatePublicIps(tx, tenantId, publicFor, at);
-    if (detail.keyName !== undefined) {
-      await this.repo.insertInstanceKeyNames(tx, instances.map((i) => ({ instanceId: i.instanceId, tenantId, keyName: detail.keyName! })));
-    }
+    // The public addresses chosen (reads), then every row written at once (one statement on PostgreSQL).
+    const { addresses: publicAddresses, cursor } = await this.choosePublicIps(tx, publicFor.length);
+    const publicIps = new Map(publicFor.map((eni, i) => [eni.id, publicAddresses[i]]));
+    await this.repo.insertAttached(tx, tenantId, {
+      interfaces: rows, links,
+      publicIps: publicFor.map((eni) => ({ publicIp: publicIps.get(eni.id)!, tenantId, networkInterfaceId: eni.id, allocatedAt: at })),
+      keyNames: detail.keyName !== undefined ? instances.map((i) => ({ instanceId: i.instanceId, tenantId, keyName: detail.keyName! })) : [],
+    });
+    if (publicFor.length > 0) await this.repo.savePublicIpCursor(tx, cursor);
     // The answer: from the rows just written; an existing interface (one instance only) is read back.
     if (attachedExisting) return this.describe(tx, instances.map((i) => i.instanceId));
     const views = rows.map((networkInterface) => interfaceView(networkInterface, publicIps.get(networkInterface.id), groupsOf.get(networkInterface.id)!));
@@ -757,16 +760,16 @@ export class NetworkingService implements InstanceNetworking {
     return out;
   }
 
-  /** Public addresses for these interfaces, by interface id. */
-  private async allocatePublicIps(tx: Tx, tenantId: string, interfaces: readonly NetworkInterfaceEntity[], now: number): Promise<ReadonlyMap<string, string>> {
-    if (interfaces.length === 0) return new Map();
+  /** `count` free public addresses, and the pool's cursor after them (to save once they are written). */
+  private async choosePublicIps(tx: Tx, count: number): Promise<{ readonly addresses: readonly string[]; readonly cursor: number }> {
+    if (count === 0) return { addresses: [], cursor: 0 };
     let cursor = await this.repo.publicIpCursor(tx);
     const addresses: string[] = [];
     // Candidates from the cursor on, a batch at a time, less those held (one query a batch).
-    for (let tried = 0; addresses.length < interfaces.length; ) {
+    for (let tried = 0; addresses.length < count; ) {
       if (tried >= PUBLIC_POOL_SIZE) throw new ApiError('AddressLimitExceeded', 'The public IPv4 address pool is exhausted');
       const batch: string[] = [];
-      while (batch.length < interfaces.length - addresses.length && tried < PUBLIC_POOL_SIZE) {
+      while (batch.length < count - addresses.length && tried < PUBLIC_POOL_SIZE) {
         const address = formatIpv4(PUBLIC_POOL.base + cursor);
         cursor = (cursor + 1) % PUBLIC_POOL_SIZE;
         tried++;
@@ -775,9 +778,7 @@ export class NetworkingService implements InstanceNetworking {
       const held = await this.repo.heldPublicIps(tx, batch);
       addresses.push(...batch.filter((a) => !held.has(a)));
     }
-    await this.repo.insertPublicIps(tx, interfaces.map((eni, i) => ({ publicIp: addresses[i], tenantId, networkInterfaceId: eni.id, allocatedAt: now })));
-    await this.repo.savePublicIpCursor(tx, cursor);
-    return new Map(interfaces.map((eni, i) => [eni.id, addresses[i]]));
+    return { addresses, cursor };
   }
 
   private async interfaceViews(m: Tx, rows: readonly NetworkInterfaceEntity[]): Promise<NetworkInterfaceView[]> {
