@@ -19,7 +19,7 @@ describe(`insertTogether on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () =>
     await db?.drop();
   });
 
-  const tenant = (id: string): TenantEntity => ({ id, name: id, quotaOnDemandVcpus: 5, quotaProvisionedIops: 7, requestLimits: { multiplier: 3 }, accountId: `1234567890${id.slice(-2)}`, createdAt: 1_000 });
+  const tenant = (id: string): TenantEntity => ({ id, name: id, quotaOnDemandVcpus: 5, quotaProvisionedIops: 7, requestLimits: { multiplier: 3, operations: {} }, accountId: `1234567890${id.slice(-2)}`, createdAt: 1_000 });
   const reservation = (id: string, tenantId: string): Omit<ReservationEntity, 'tenant'> => ({ id, tenantId, clientToken: null, requestHash: 'h', createdAt: 2_000 });
 
   it('writes a parent and its children (foreign keys hold), values converted as TypeORM converts them; one statement on PostgreSQL, one per table on SQLite', async () => {
