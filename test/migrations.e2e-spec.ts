@@ -3,6 +3,7 @@ import { dataSourceOptions } from '../apps/api/src/persistence/data-source';
 import { loadConfig } from '../apps/api/src/config/app-config';
 import { MIGRATIONS } from '../migrations';
 import { NETWORKING_TABLES } from '../migrations/1764510000000-Networking';
+import { PARTIAL_INSTANCE_INDEXES } from '../migrations/1764560000000-PartialInstanceIndexes';
 import { createTestDatabase, TestDatabase, usingPostgres } from './support/database';
 
 const BILLING_TABLES = ['usage_records', 'usage_meters', 'sla_intervals', 'price_book_versions', 'invoices', 'invoice_lines', 'billing_months'];
@@ -198,5 +199,27 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect(await ds.query("SELECT size_gib FROM volumes WHERE id = 'vol-0000000000000d001'")).toEqual([{ size_gib: 200 }]);
     await ds.runMigrations();
     expect(await ds.query('SELECT COUNT(*) AS n FROM volume_modifications')).toEqual([{ n: expect.anything() }]);
+  });
+
+  it('PartialInstanceIndexes1764560000000 makes the placement group, Dedicated Host and license indexes partial (NULLs not indexed), still used by `col = ?`, and reverts alone', async () => {
+    /** Each index's WHERE clause as the database keeps it (undefined: a full index). */
+    const conditions = async () => {
+      const table = (await ds.createQueryRunner().getTable('instances'))!;
+      return Object.fromEntries(PARTIAL_INSTANCE_INDEXES.map(([name]) => [name, table.indices.find((i) => i.name === name)?.where?.replace(/[()"]/g, '') || undefined]));
+    };
+    expect(await conditions()).toEqual(Object.fromEntries(PARTIAL_INSTANCE_INDEXES.map(([name, column]) => [name, `${column} IS NOT NULL`])));
+    // The queries that use them ask for `col = ?`, which implies `col IS NOT NULL`: the planner still picks the index.
+    const plan = usingPostgres()
+      ? (await ds.transaction(async (m) => {
+        await m.query('SET LOCAL enable_seqscan = off');
+        return m.query('EXPLAIN SELECT id FROM instances WHERE placement_group_id = $1', ['pg-0123456789abcdef0']);
+      })).map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')
+      : (await ds.query('EXPLAIN QUERY PLAN SELECT id FROM instances WHERE placement_group_id = ?', ['pg-0123456789abcdef0'])).map((r: { detail: string }) => r.detail).join('\n');
+    expect(plan).toContain('ix_instances_placement_group');
+    await undoThrough('PartialInstanceIndexes1764560000000');
+    expect(await conditions()).toEqual(Object.fromEntries(PARTIAL_INSTANCE_INDEXES.map(([name]) => [name, undefined])));
+    expect((await ds.query('SELECT COUNT(*) AS n FROM instances')).length).toBe(1);
+    await ds.runMigrations();
+    expect(Object.values(await conditions()).every((w) => w !== undefined)).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import {
   DeleteSubnetCommand, DeleteVpcCommand, DescribeKeyPairsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand,
   DescribeVpcsCommand, DetachNetworkInterfaceCommand, EC2Client, ImportKeyPairCommand, ModifyNetworkInterfaceAttributeCommand, paginateDescribeSubnets,
   RevokeSecurityGroupIngressCommand, ModifyInstanceAttributeCommand, DescribeInstanceAttributeCommand, DescribeAccountAttributesCommand,
+  RunInstancesCommand, DescribeInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { createHash, createPrivateKey } from 'node:crypto';
 import { NetworkingService } from '../../apps/api/src/application/networking/networking.service';
@@ -132,6 +133,53 @@ describe('EC2 networking through the JS SDK', () => {
   });
 
   describe('network interfaces and instances', () => {
+    it("a launch's answer shows the network exactly as a describe right after it (the answer is built from what the launch wrote)", async () => {
+      // A tenant of its own: the other tests count this one's addresses and key pairs.
+      const carol = await ec2Tenant(t, 'carol');
+      const ec2 = ec2Client(t, carol);
+      const web = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'answer-web', Description: 'w' }))).GroupId!;
+      const db = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'answer-db', Description: 'd' }))).GroupId!;
+      const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.40.0.0/16' }))).Vpc!;
+      const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.40.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!;
+      const [vpcDefault] = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }))).SecurityGroups!;
+      await ec2.send(new CreateKeyPairCommand({ KeyName: 'answer-key' }));
+      const spare = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet.SubnetId, Description: 'spare', Groups: [vpcDefault.GroupId!] }))).NetworkInterface!;
+      const launches = [
+        // The default subnet and group, two instances, public addresses.
+        { MinCount: 2, MaxCount: 2 },
+        // Groups by id (one twice) and by name, in the asked order; a key pair.
+        { MinCount: 1, MaxCount: 1, SecurityGroupIds: [db, web, db], SecurityGroups: ['default'], KeyName: 'answer-key' },
+        // Two new interfaces in a nondefault subnet (no public address), descriptions, the VPC's default group on the second.
+        { MinCount: 1, MaxCount: 1, NetworkInterfaces: [
+          { DeviceIndex: 1, SubnetId: subnet.SubnetId, Description: 'second', DeleteOnTermination: false },
+          { DeviceIndex: 0, SubnetId: subnet.SubnetId, Groups: [vpcDefault.GroupId!] },
+        ] },
+        // A public address asked for in a subnet that maps none.
+        { MinCount: 1, MaxCount: 1, NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.SubnetId, AssociatePublicIpAddress: true }] },
+        // An existing interface attached by id beside a new one.
+        { MinCount: 1, MaxCount: 1, NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.SubnetId }, { DeviceIndex: 1, NetworkInterfaceId: spare.NetworkInterfaceId }] },
+      ];
+      for (const launch of launches) {
+        const run = await ec2.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', ...launch }));
+        const ids = run.Instances!.map((i) => i.InstanceId!);
+        const [described] = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: ids }))).Reservations!;
+        // (Describe answers in id order.)
+        expect([...run.Instances!].sort((a, b) => (a.InstanceId! < b.InstanceId! ? -1 : 1))).toEqual(described.Instances);
+        // Two new interfaces of one launch in one subnet get two addresses (this was a 500: both were given the same).
+        for (const i of run.Instances!) {
+          const addresses = i.NetworkInterfaces!.map((n) => n.PrivateIpAddress);
+          expect(new Set(addresses).size).toBe(addresses.length);
+        }
+      }
+      const [named] = (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'key-name', Values: ['answer-key'] }] }))).Reservations!;
+      expect(named.Instances![0].SecurityGroups!.map((g) => g.GroupName)).toEqual(['answer-db', 'answer-web', 'default']);
+      // The REST answer of a launch is its describe too.
+      const res = await t.as(carol.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', securityGroupIds: [web], keyName: 'answer-key' }).expect(201);
+      const got = (await t.as(carol.key).get(`/v1/instances/${res.body.instances[0].instanceId}`).expect(200)).body;
+      expect(res.body.instances[0]).toEqual(got);
+      ec2.destroy();
+    });
+
     it('a launch gets the lowest free address of its subnet, DNS names, a public IP where the subnet maps one; termination frees them', async () => {
       const [subnetB] = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'availability-zone', Values: ['us-east-1b'] }, { Name: 'default-for-az', Values: ['true'] }] }))).Subnets!;
       const res = await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', subnetId: subnetB.SubnetId, minCount: 2, maxCount: 2 }).expect(201);

@@ -60,32 +60,92 @@ export async function selectWhere<T extends ObjectLiteral>(
   });
 }
 
+/** Every column an insert gives (its value, or its default). */
+const insertColumns = (meta: EntityMetadataLike) => meta.columns.filter((c) => !c.isGenerated);
+
+type EntityMetadataLike = ReturnType<Tx['connection']['getMetadata']>;
+
+/** `INSERT INTO t (cols) VALUES (…), …` for `count` rows, placeholders numbered from `from` + 1 on PostgreSQL. */
+function insertSql(meta: EntityMetadataLike, count: number, postgres: boolean, from = 0): string {
+  const columns = insertColumns(meta);
+  let n = from;
+  const row = () => `(${columns.map(() => (postgres ? `$${++n}` : '?')).join(', ')})`;
+  return `INSERT INTO ${quote(meta.tableName)} (${columns.map((c) => quote(c.databaseName)).join(', ')}) VALUES ${Array.from({ length: count }, row).join(', ')}`;
+}
+
+/** The parameters of `rows` for insertSql, converted as TypeORM converts them. */
+function insertParams<T extends ObjectLiteral>(tx: Tx, meta: EntityMetadataLike, rows: readonly Partial<T>[], params: unknown[] = []): unknown[] {
+  const driver = tx.connection.driver;
+  const columns = insertColumns(meta);
+  for (const r of rows) {
+    for (const c of columns) {
+      let v = (r as Record<string, unknown>)[c.propertyName];
+      if (v === undefined) v = typeof c.default === 'function' ? undefined : c.default;
+      // (preparePersistentValue applies the column's transformer too.)
+      params.push(driver.preparePersistentValue(v ?? null, c));
+    }
+  }
+  return params;
+}
+
+/** At most this many parameters in one statement (PostgreSQL allows 65,535). */
+const MAX_PARAMS = 30_000;
+
 /** Inserts rows of `entity` (every column given, or its default), in one statement per chunk. */
 export async function insertRows<T extends ObjectLiteral>(tx: Tx, entity: EntityTarget<T>, rows: readonly Partial<T>[]): Promise<void> {
   if (rows.length === 0) return;
   const meta = tx.connection.getMetadata(entity);
-  const driver = tx.connection.driver;
   const postgres = tx.connection.options.type === 'postgres';
-  const columns = meta.columns.filter((c) => !c.isGenerated);
-  const perStatement = Math.max(1, Math.floor(30_000 / columns.length));
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / insertColumns(meta).length));
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
-    const sql = cached(meta, `insert:${chunk.length}`, () => {
-      let n = 0;
-      const row = () => `(${columns.map(() => (postgres ? `$${++n}` : '?')).join(', ')})`;
-      return `INSERT INTO ${quote(meta.tableName)} (${columns.map((c) => quote(c.databaseName)).join(', ')}) VALUES ${chunk.map(row).join(', ')}`;
-    });
-    const params: unknown[] = [];
-    for (const r of chunk) {
-      for (const c of columns) {
-        let v = (r as Record<string, unknown>)[c.propertyName];
-        if (v === undefined) v = typeof c.default === 'function' ? undefined : c.default;
-        // (preparePersistentValue applies the column's transformer too.)
-        params.push(driver.preparePersistentValue(v ?? null, c));
-      }
-    }
-    await tx.query(sql, params);
+    const sql = cached(meta, `insert:${chunk.length}`, () => insertSql(meta, chunk.length, postgres));
+    await tx.query(sql, insertParams(tx, meta, chunk));
   }
+}
+
+/** Rows for one table of insertTogether. */
+export interface InsertPart<T extends ObjectLiteral = ObjectLiteral> {
+  readonly entity: EntityTarget<T>;
+  readonly rows: readonly Partial<T>[];
+}
+
+/** A part of insertTogether, typed by its entity. */
+export const part = <T extends ObjectLiteral>(entity: EntityTarget<T>, rows: readonly Partial<T>[]): InsertPart => ({ entity, rows: rows as readonly ObjectLiteral[] });
+
+const togetherCache = new Map<string, string>();
+
+/**
+ * Rows of several tables inserted as insertRows would, in the order given. On PostgreSQL, where
+ * every statement is a round trip, in one statement: each table's INSERT but the last a
+ * data-modifying CTE (`WITH w0 AS (INSERT …), … INSERT …`; foreign keys are checked at the
+ * statement's end, so a child may come with its parent). On SQLite, one statement per table (no
+ * round trip to save); on either, too many parameters for one statement, the same.
+ */
+export async function insertTogether(tx: Tx, parts: readonly InsertPart[]): Promise<void> {
+  const present = parts.filter((p) => p.rows.length > 0);
+  const postgres = tx.connection.options.type === 'postgres';
+  const metas = present.map((p) => tx.connection.getMetadata(p.entity));
+  const paramCount = present.reduce((n, p, i) => n + p.rows.length * insertColumns(metas[i]).length, 0);
+  if (!postgres || present.length < 2 || paramCount > MAX_PARAMS) {
+    for (const p of present) await insertRows(tx, p.entity, p.rows);
+    return;
+  }
+  const key = present.map((p, i) => `${metas[i].tableName}:${p.rows.length}`).join(',');
+  let sql = togetherCache.get(key);
+  if (sql === undefined) {
+    let from = 0;
+    const statements = present.map((p, i) => {
+      const text = insertSql(metas[i], p.rows.length, true, from);
+      from += p.rows.length * insertColumns(metas[i]).length;
+      return text;
+    });
+    sql = `WITH ${statements.slice(0, -1).map((text, i) => `w${i} AS (${text})`).join(', ')} ${statements[statements.length - 1]}`;
+    togetherCache.set(key, sql);
+  }
+  const params: unknown[] = [];
+  present.forEach((p, i) => insertParams(tx, metas[i], p.rows, params));
+  await tx.query(sql, params);
 }
 
 /** `alias."col" AS "prefixcol", …` for every column of `entity`: a joined select's part for it. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { READ_DB } from './data-source';
-import { insertRows, selectWhere } from './fast-sql';
+import { insertTogether, part, selectWhere } from './fast-sql';
 import { InstanceEntity, InstanceTagEntity, PlacementGroupEntity, ReservationEntity } from './entities';
 import { Tx } from './tx';
 
@@ -65,14 +65,13 @@ export class InstancesRepository {
     return (await selectWhere(tx, ReservationEntity, { tenantId, clientToken }))[0] ?? null;
   }
 
-  async insertReservation(tx: Tx, fields: Omit<ReservationEntity, 'tenant'>): Promise<void> {
-    await insertRows(tx, ReservationEntity, [fields]);
-  }
-
-  /** New instances and their tags (the same tags on each). */
-  async insertInstances(tx: Tx, rows: readonly InstanceEntity[], tags: Readonly<Record<string, string>>): Promise<void> {
-    await insertRows(tx, InstanceEntity, rows);
-    await insertRows(tx, InstanceTagEntity, rows.flatMap((r) => Object.entries(tags).map(([key, value]) => ({ instanceId: r.id, key, value, tenantId: r.tenantId }))));
+  /** A launch's reservation, its instances and their tags (the same tags on each): one statement on PostgreSQL. */
+  async insertLaunch(tx: Tx, reservation: Omit<ReservationEntity, 'tenant'>, rows: readonly InstanceEntity[], tags: Readonly<Record<string, string>>): Promise<void> {
+    await insertTogether(tx, [
+      part(ReservationEntity, [reservation]),
+      part(InstanceEntity, rows),
+      part(InstanceTagEntity, rows.flatMap((r) => Object.entries(tags).map(([key, value]) => ({ instanceId: r.id, key, value, tenantId: r.tenantId })))),
+    ]);
   }
 
   /** An instance was started again (placed anew): its launch time is now, its state reason cleared. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Not } from 'typeorm';
 import { READ_DB } from './data-source';
-import { hydrate, insertRows, placeholders, selectList, selectWhere } from './fast-sql';
+import { hydrate, insertRows, insertTogether, part, placeholders, selectList, selectWhere } from './fast-sql';
 import {
   InstanceKeyNameEntity, KeyPairEntity, NetworkInterfaceEntity, NetworkInterfaceGroupEntity, NetworkTagEntity, PublicIpAllocationEntity,
   SecurityGroupEntity, SecurityGroupRuleEntity, SettingEntity, SubnetEntity, TenantDefaultVpcEntity, VpcEntity,
@@ -281,8 +281,18 @@ export class NetworkingRepository {
   }
 
   async insertInterfaceGroups(tx: Tx, tenantId: string, links: readonly (readonly [string, readonly string[]])[]): Promise<void> {
-    const rows = links.flatMap(([networkInterfaceId, groupIds]) => groupIds.map((groupId, position) => ({ networkInterfaceId, groupId, tenantId, position })));
-    await insertRows(tx, NetworkInterfaceGroupEntity, rows);
+    await insertRows(tx, NetworkInterfaceGroupEntity, groupLinkRows(tenantId, links));
+  }
+
+  /** A launch's new interfaces, their groups (in order), public addresses and the instances' key name: one statement on PostgreSQL. */
+  async insertAttached(tx: Tx, tenantId: string, attached: {
+    readonly interfaces: readonly NetworkInterfaceEntity[]; readonly links: readonly (readonly [string, readonly string[]])[];
+    readonly publicIps: readonly PublicIpAllocationEntity[]; readonly keyNames: readonly InstanceKeyNameEntity[];
+  }): Promise<void> {
+    await insertTogether(tx, [
+      part(NetworkInterfaceEntity, attached.interfaces), part(NetworkInterfaceGroupEntity, groupLinkRows(tenantId, attached.links)),
+      part(PublicIpAllocationEntity, attached.publicIps), part(InstanceKeyNameEntity, attached.keyNames),
+    ]);
   }
 
   /** How many interfaces use this group. */
@@ -314,9 +324,6 @@ export class NetworkingRepository {
     return new Set(rows.map((r) => r.publicIp));
   }
 
-  async insertPublicIps(tx: Tx, rows: readonly PublicIpAllocationEntity[]): Promise<void> {
-    await insertRows(tx, PublicIpAllocationEntity, rows);
-  }
 
   async releasePublicIps(tx: Tx, interfaceIds: readonly string[]): Promise<void> {
     for (const batch of inBatches(interfaceIds)) await tx.delete(PublicIpAllocationEntity, { networkInterfaceId: In(batch) });
@@ -341,9 +348,6 @@ export class NetworkingRepository {
     await tx.delete(KeyPairEntity, { id });
   }
 
-  async insertInstanceKeyNames(tx: Tx, rows: readonly InstanceKeyNameEntity[]): Promise<void> {
-    for (const batch of inBatches(rows)) await tx.insert(InstanceKeyNameEntity, batch.map((r) => ({ ...r })));
-  }
 
 
   // ---- tags ----
@@ -372,4 +376,9 @@ export class NetworkingRepository {
     if (keys === undefined) await tx.delete(NetworkTagEntity, { resourceId });
     else for (const batch of inBatches(keys)) await tx.delete(NetworkTagEntity, { resourceId, key: In(batch) });
   }
+}
+
+/** Each interface's group links, in the order given. */
+function groupLinkRows(tenantId: string, links: readonly (readonly [string, readonly string[]])[]): Partial<NetworkInterfaceGroupEntity>[] {
+  return links.flatMap(([networkInterfaceId, groupIds]) => groupIds.map((groupId, position) => ({ networkInterfaceId, groupId, tenantId, position })));
 }

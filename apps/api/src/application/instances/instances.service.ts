@@ -153,7 +153,6 @@ export class InstancesService {
       });
 
       const reservationId = resourceId('r');
-      await this.instances.insertReservation(tx, { id: reservationId, tenantId: tenant.id, clientToken: clientToken ?? null, requestHash, createdAt: e.now });
       const rows = launched.vms.map((vm, i) => {
         const partition = launched.partitions?.[i];
         return {
@@ -162,9 +161,8 @@ export class InstancesService {
           dedicatedHostId: tenancy === 'host' ? vm.hostId : null, licenseConfigurationId: license?.id ?? null,
         };
       });
-      await this.instances.insertInstances(tx, rows, tags);
-      await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now));
-      const networks = await this.network.describe(tx, rows.map((r) => r.id));
+      await this.instances.insertLaunch(tx, { id: reservationId, tenantId: tenant.id, clientToken: clientToken ?? null, requestHash, createdAt: e.now }, rows, tags);
+      const networks = await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now));
       const keep = (cmd.volumes ?? []).map((v) => v.deleteOnTermination === false);
       const volumes = await this.volumes.createForInstances(tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs, keep, snapshotIds);
       return {

@@ -85,8 +85,13 @@ export interface InstanceNetworking {
    * tenant's default VPC, subnets and group on first use. Throws domain errors.
    */
   planLaunch(tx: Tx, tenantId: string, request: LaunchNetworkRequest, count: number, availabilityZone?: string): Promise<LaunchNetworkPlan>;
-  /** Allocates and attaches the interfaces and addresses of the instances just placed, in their order. */
-  attach(tx: Tx, tenantId: string, plan: LaunchNetworkPlan, instances: readonly { readonly instanceId: string; readonly availabilityZone: string }[], now: Date): Promise<void>;
+  /**
+   * Allocates and attaches the interfaces and addresses of the instances just placed, in their
+   * order; answers their networks as `describe` would after it (from what it wrote, without reading it back).
+   */
+  attach(
+    tx: Tx, tenantId: string, plan: LaunchNetworkPlan, instances: readonly { readonly instanceId: string; readonly availabilityZone: string }[], now: Date,
+  ): Promise<ReadonlyMap<string, InstanceNetwork>>;
   /** The network of each of these instances (absent for one that has none). */
   describe(m: Tx, instanceIds: readonly string[]): Promise<ReadonlyMap<string, InstanceNetwork>>;
   /** Terminated instances: interfaces with deleteOnTermination are deleted, the others detached; public addresses released. */

@@ -79,8 +79,8 @@ interface PlannedInterface {
   readonly existingId?: string;
   /** Its subnet; undefined: the default subnet of the zone placement chooses. */
   readonly subnetId?: string;
-  /** Undefined: the VPC's default group. */
-  readonly groupIds?: readonly string[];
+  /** With their names (for the launch's answer); undefined: the VPC's default group. */
+  readonly groups?: readonly GroupRef[];
   readonly privateIp?: string;
   readonly associatePublicIp?: boolean;
   readonly deleteOnTermination: boolean;
@@ -497,15 +497,15 @@ export class NetworkingService implements InstanceNetworking {
       if (subnet) pin(subnet.availabilityZone, subnet.vpcId, `subnet ${subnet.id}`);
       else if (defaultVpcId === undefined) throw new ApiError('VPCIdNotSpecified', 'No default VPC for this user');
       const groupVpc = subnet?.vpcId ?? defaultVpcId!;
-      let groupIds: string[] | undefined;
-      if (s.groupIds && s.groupIds.length > 0) groupIds = (await this.requireGroupsIn(tx, tenantId, groupVpc, s.groupIds)).map((g) => g.id);
+      let groups: GroupRef[] | undefined;
+      if (s.groupIds && s.groupIds.length > 0) groups = (await this.requireGroupsIn(tx, tenantId, groupVpc, s.groupIds)).map(groupRefOf);
       if (s.deviceIndex === 0 && request.securityGroupNames && request.securityGroupNames.length > 0) {
         if (groupVpc !== defaultVpcId) throw combination('The parameter groupName cannot be used with the parameter subnet (use security group ids in a nondefault VPC)');
-        groupIds = [...(groupIds ?? [])];
+        groups = [...(groups ?? [])];
         for (const name of request.securityGroupNames) {
           const g = await this.repo.findGroupByName(tx, tenantId, groupVpc, name);
           if (!g) throw new ApiError('InvalidGroup.NotFound', `The security group '${name}' does not exist in default VPC '${groupVpc}'`);
-          if (!groupIds.includes(g.id)) groupIds.push(g.id);
+          if (!groups.some((r) => r.groupId === g.id)) groups.push(groupRefOf(g));
         }
       }
       if (s.privateIpAddress !== undefined) {
@@ -516,7 +516,7 @@ export class NetworkingService implements InstanceNetworking {
         throw combination('The associatePublicIPAddress parameter can only be specified for the network interface with DeviceIndex 0, and only for a single network interface.');
       }
       planned.push({
-        deviceIndex: s.deviceIndex, subnetId: subnet?.id, groupIds, privateIp: s.privateIpAddress,
+        deviceIndex: s.deviceIndex, subnetId: subnet?.id, groups, privateIp: s.privateIpAddress,
         associatePublicIp: 'associatePublicIpAddress' in s ? s.associatePublicIpAddress : undefined,
         deleteOnTermination: 'deleteOnTermination' in s ? (s.deleteOnTermination ?? true) : true,
         description: 'description' in s ? (s.description ?? '') : '',
@@ -530,8 +530,10 @@ export class NetworkingService implements InstanceNetworking {
     return { ...(zone !== undefined ? { availabilityZone: zone } : {}), detail };
   }
 
-  async attach(tx: Tx, tenantId: string, plan: LaunchNetworkPlan, instances: readonly { readonly instanceId: string; readonly availabilityZone: string }[], now: Date): Promise<void> {
-    if (instances.length === 0) return;
+  async attach(
+    tx: Tx, tenantId: string, plan: LaunchNetworkPlan, instances: readonly { readonly instanceId: string; readonly availabilityZone: string }[], now: Date,
+  ): Promise<ReadonlyMap<string, InstanceNetwork>> {
+    if (instances.length === 0) return new Map();
     const detail = plan.detail as PlanDetail;
     const at = now.getTime();
     const zone = instances[0].availabilityZone;
@@ -557,68 +559,58 @@ export class NetworkingService implements InstanceNetworking {
     };
     const rows: NetworkInterfaceEntity[] = [];
     const links: [string, string[]][] = [];
+    const groupsOf = new Map<string, readonly GroupRef[]>();
     const publicFor: NetworkInterfaceEntity[] = [];
+    let attachedExisting = false;
+    const takenIn = new Map<string, Set<string>>();
     for (const p of detail.interfaces) {
       if (p.existingId !== undefined) {
+        attachedExisting = true;
         await this.repo.updateInterface(tx, p.existingId, {
           instanceId: instances[0].instanceId, deviceIndex: p.deviceIndex, attachmentId: resourceId('eni-attach'), attachTime: at, deleteOnTermination: p.deleteOnTermination,
         });
         continue;
       }
       const subnet = await subnetOf(p);
-      if (p.privateIp !== undefined) await this.checkAddress(tx, subnet, p.privateIp);
-      const addresses = await this.allocateAddresses(tx, subnet, instances.length, p.privateIp);
-      const groupIds = p.groupIds ?? [await this.defaultGroupOf(tx, tenantId, subnet.vpcId)];
+      // Addresses this launch already took in the subnet (its rows are inserted after the loop) are held too.
+      let taken = takenIn.get(subnet.id);
+      if (!taken) takenIn.set(subnet.id, (taken = new Set()));
+      const addresses = await this.allocateAddresses(tx, subnet, instances.length, p.privateIp, taken);
+      for (const a of addresses) taken.add(a);
+      const groups = p.groups ?? [{ groupId: await this.defaultGroupOf(tx, tenantId, subnet.vpcId), groupName: DEFAULT_GROUP_NAME }];
       instances.forEach((instance, i) => {
         const row = {
           ...this.newInterface(tenantId, subnet, addresses[i], p.description, 'instance', at),
           instanceId: instance.instanceId, deviceIndex: p.deviceIndex, attachmentId: resourceId('eni-attach'), attachTime: at, deleteOnTermination: p.deleteOnTermination,
         };
         rows.push(row);
-        links.push([row.id, [...groupIds]]);
+        links.push([row.id, groups.map((g) => g.groupId)]);
+        groupsOf.set(row.id, groups);
         if (p.deviceIndex === 0 && (p.associatePublicIp ?? subnet.mapPublicIpOnLaunch)) publicFor.push(row);
       });
     }
-    await this.repo.insertInterfaces(tx, rows);
-    await this.repo.insertInterfaceGroups(tx, tenantId, links);
-    await this.allocatePublicIps(tx, tenantId, publicFor, at);
-    if (detail.keyName !== undefined) {
-      await this.repo.insertInstanceKeyNames(tx, instances.map((i) => ({ instanceId: i.instanceId, tenantId, keyName: detail.keyName! })));
-    }
+    // The public addresses chosen (reads), then every row written at once (one statement on PostgreSQL).
+    const { addresses: publicAddresses, cursor } = await this.choosePublicIps(tx, publicFor.length);
+    const publicIps = new Map(publicFor.map((eni, i) => [eni.id, publicAddresses[i]]));
+    await this.repo.insertAttached(tx, tenantId, {
+      interfaces: rows, links,
+      publicIps: publicFor.map((eni) => ({ publicIp: publicIps.get(eni.id)!, tenantId, networkInterfaceId: eni.id, allocatedAt: at })),
+      keyNames: detail.keyName !== undefined ? instances.map((i) => ({ instanceId: i.instanceId, tenantId, keyName: detail.keyName! })) : [],
+    });
+    if (publicFor.length > 0) await this.repo.savePublicIpCursor(tx, cursor);
+    // The answer: from the rows just written; an existing interface (one instance only) is read back.
+    if (attachedExisting) return this.describe(tx, instances.map((i) => i.instanceId));
+    const views = rows.map((networkInterface) => interfaceView(networkInterface, publicIps.get(networkInterface.id), groupsOf.get(networkInterface.id)!));
+    return networksOf(views, new Map(detail.keyName !== undefined ? instances.map((i) => [i.instanceId, detail.keyName!]) : []));
   }
 
   async describe(m: Tx, instanceIds: readonly string[]): Promise<ReadonlyMap<string, InstanceNetwork>> {
-    const out = new Map<string, InstanceNetwork>();
-    if (instanceIds.length === 0) return out;
+    if (instanceIds.length === 0) return new Map();
     // Two statements: the interfaces with their public addresses and key names, then their groups.
     const { interfaces: attached, groups } = await this.repo.instanceNetworks(m, instanceIds);
-    const byInstance = new Map<string, NetworkInterfaceView[]>();
     const keyNames = new Map<string, string>();
-    for (const a of attached) {
-      const n = a.networkInterface;
-      const view: NetworkInterfaceView = {
-        networkInterface: n, privateDnsName: privateDnsName(n.privateIpAddress),
-        ...(a.publicIp !== undefined ? { publicIp: a.publicIp, publicDnsName: publicDnsName(a.publicIp) } : {}),
-        groups: groups.get(n.id) ?? [], tags: {},
-      };
-      let list = byInstance.get(n.instanceId!);
-      if (!list) byInstance.set(n.instanceId!, (list = []));
-      list.push(view);
-      if (a.keyName !== undefined) keyNames.set(n.instanceId!, a.keyName);
-    }
-    for (const [instanceId, list] of byInstance) {
-      list.sort((a, b) => a.networkInterface.deviceIndex! - b.networkInterface.deviceIndex!);
-      const interfaces = list.map(instanceInterfaceOf);
-      const primary = interfaces.find((i) => i.deviceIndex === 0);
-      if (!primary) continue;
-      const keyName = keyNames.get(instanceId);
-      out.set(instanceId, {
-        vpcId: primary.vpcId, subnetId: primary.subnetId, privateIpAddress: primary.privateIpAddress, privateDnsName: primary.privateDnsName,
-        ...(primary.publicIpAddress !== undefined ? { publicIpAddress: primary.publicIpAddress, publicDnsName: primary.publicDnsName } : {}),
-        sourceDestCheck: primary.sourceDestCheck, groups: primary.groups, interfaces, ...(keyName !== undefined ? { keyName } : {}),
-      });
-    }
-    return out;
+    for (const a of attached) if (a.keyName !== undefined) keyNames.set(a.networkInterface.instanceId!, a.keyName);
+    return networksOf(attached.map((a) => interfaceView(a.networkInterface, a.publicIp, groups.get(a.networkInterface.id) ?? [])), keyNames);
   }
 
   async released(tx: Tx, instanceIds: readonly string[], _now: Date): Promise<void> {
@@ -706,13 +698,13 @@ export class NetworkingService implements InstanceNetworking {
   }
 
   /** An asked address: inside the subnet and not reserved (InvalidParameterValue), and free (InvalidIPAddress.InUse). */
-  private async checkAddress(tx: Tx, subnet: SubnetEntity, text: string): Promise<number> {
+  private async checkAddress(tx: Tx, subnet: SubnetEntity, text: string, taken: ReadonlySet<string> = new Set()): Promise<number> {
     const address = parseIpv4(text);
     const block = parseCidr(subnet.cidrBlock)!;
     if (address === undefined) throw invalidParameter(`Invalid value '${text}' for privateIpAddress: not an IPv4 address`);
     if (!contains(block, address)) throw invalidParameter(`Address ${text} does not fall within the subnet's address range (${subnet.cidrBlock})`);
     if (!isAssignable(block, address)) throw invalidParameter(`Address ${text} is reserved in subnet ${subnet.id} (the first four and the last address of a subnet are)`);
-    if ((await this.repo.heldAddresses(tx, subnet.id, [formatIpv4(address)])).size > 0) throw new ApiError('InvalidIPAddress.InUse', `Address ${text} is in use.`);
+    if (taken.has(formatIpv4(address)) || (await this.repo.heldAddresses(tx, subnet.id, [formatIpv4(address)])).size > 0) throw new ApiError('InvalidIPAddress.InUse', `Address ${text} is in use.`);
     return address;
   }
 
@@ -723,19 +715,22 @@ export class NetworkingService implements InstanceNetworking {
     }
   }
 
-  /** `count` addresses of the subnet: the asked one, or the lowest free ones (InsufficientFreeAddressesInSubnet when too few). */
-  private async allocateAddresses(tx: Tx, subnet: SubnetEntity, count: number, asked?: string): Promise<string[]> {
-    if (asked !== undefined) return [formatIpv4(await this.checkAddress(tx, subnet, asked))];
+  /**
+   * `count` addresses of the subnet: the asked one, or the lowest free ones (InsufficientFreeAddressesInSubnet
+   * when too few). `taken`: addresses not yet written but already given (to another interface of the same launch).
+   */
+  private async allocateAddresses(tx: Tx, subnet: SubnetEntity, count: number, asked?: string, taken: ReadonlySet<string> = new Set()): Promise<string[]> {
+    if (asked !== undefined) return [formatIpv4(await this.checkAddress(tx, subnet, asked, taken))];
     const block = parseCidr(subnet.cidrBlock)!;
     const generation = this.defaults.floorGeneration(subnet.id);
     const floor = this.defaults.addressFloor(subnet.id);
     let free: number[];
     if (floor === undefined) {
       // Not known here (first launch in the subnet since start, or addresses were freed): read them all once.
-      const used = new Set((await this.repo.addressesIn(tx, subnet.id)).map((a) => parseIpv4(a)!));
+      const used = new Set([...(await this.repo.addressesIn(tx, subnet.id)), ...taken].map((a) => parseIpv4(a)!));
       free = lowestFree(block, used, count);
     } else {
-      free = await this.lowestFreeFrom(tx, subnet.id, block, floor, count);
+      free = await this.lowestFreeFrom(tx, subnet.id, block, floor, count, taken);
     }
     // Every assignable address below the last one given is now held: the next search starts after it.
     if (free.length === count && count > 0) {
@@ -752,7 +747,7 @@ export class NetworkingService implements InstanceNetworking {
    * The lowest `count` free addresses at or above `floor` (below it every assignable address is
    * held): the candidates a batch at a time, less those held (one indexed statement a batch).
    */
-  private async lowestFreeFrom(tx: Tx, subnetId: string, block: Cidr, floor: number, count: number): Promise<number[]> {
+  private async lowestFreeFrom(tx: Tx, subnetId: string, block: Cidr, floor: number, count: number, taken: ReadonlySet<string>): Promise<number[]> {
     const { first, last } = assignableRange(block);
     const out: number[] = [];
     let next = Math.max(floor, first);
@@ -760,20 +755,21 @@ export class NetworkingService implements InstanceNetworking {
       const candidates: number[] = [];
       for (; candidates.length < Math.max(ADDRESS_BATCH, count - out.length) && next <= last; next++) candidates.push(next);
       const held = await this.repo.heldAddresses(tx, subnetId, candidates.map(formatIpv4));
-      for (const a of candidates) if (out.length < count && !held.has(formatIpv4(a))) out.push(a);
+      for (const a of candidates) if (out.length < count && !held.has(formatIpv4(a)) && !taken.has(formatIpv4(a))) out.push(a);
     }
     return out;
   }
 
-  private async allocatePublicIps(tx: Tx, tenantId: string, interfaces: readonly NetworkInterfaceEntity[], now: number): Promise<void> {
-    if (interfaces.length === 0) return;
+  /** `count` free public addresses, and the pool's cursor after them (to save once they are written). */
+  private async choosePublicIps(tx: Tx, count: number): Promise<{ readonly addresses: readonly string[]; readonly cursor: number }> {
+    if (count === 0) return { addresses: [], cursor: 0 };
     let cursor = await this.repo.publicIpCursor(tx);
     const addresses: string[] = [];
     // Candidates from the cursor on, a batch at a time, less those held (one query a batch).
-    for (let tried = 0; addresses.length < interfaces.length; ) {
+    for (let tried = 0; addresses.length < count; ) {
       if (tried >= PUBLIC_POOL_SIZE) throw new ApiError('AddressLimitExceeded', 'The public IPv4 address pool is exhausted');
       const batch: string[] = [];
-      while (batch.length < interfaces.length - addresses.length && tried < PUBLIC_POOL_SIZE) {
+      while (batch.length < count - addresses.length && tried < PUBLIC_POOL_SIZE) {
         const address = formatIpv4(PUBLIC_POOL.base + cursor);
         cursor = (cursor + 1) % PUBLIC_POOL_SIZE;
         tried++;
@@ -782,8 +778,7 @@ export class NetworkingService implements InstanceNetworking {
       const held = await this.repo.heldPublicIps(tx, batch);
       addresses.push(...batch.filter((a) => !held.has(a)));
     }
-    await this.repo.insertPublicIps(tx, interfaces.map((eni, i) => ({ publicIp: addresses[i], tenantId, networkInterfaceId: eni.id, allocatedAt: now })));
-    await this.repo.savePublicIpCursor(tx, cursor);
+    return { addresses, cursor };
   }
 
   private async interfaceViews(m: Tx, rows: readonly NetworkInterfaceEntity[]): Promise<NetworkInterfaceView[]> {
@@ -811,6 +806,42 @@ const TAGGABLE: readonly IdKind[] = [VPC_ID, SUBNET_ID, GROUP_ID, INTERFACE_ID, 
 const RESOURCE_TYPES: readonly (readonly [string, string])[] = [
   ['subnet', 'subnet'], ['vpc', 'vpc'], ['sgr', 'security-group-rule'], ['sg', 'security-group'], ['eni', 'network-interface'], ['key', 'key-pair'],
 ];
+
+const groupRefOf = (g: SecurityGroupEntity): GroupRef => ({ groupId: g.id, groupName: g.name });
+
+/** An attached interface as an instance shows it (its tags are not shown there). */
+function interfaceView(networkInterface: NetworkInterfaceEntity, publicIp: string | undefined, groups: readonly GroupRef[]): NetworkInterfaceView {
+  return {
+    networkInterface, privateDnsName: privateDnsName(networkInterface.privateIpAddress),
+    ...(publicIp !== undefined ? { publicIp, publicDnsName: publicDnsName(publicIp) } : {}),
+    groups, tags: {},
+  };
+}
+
+/** Each instance's network from its attached interfaces (any order): the primary's addresses and groups, every interface by device index. */
+function networksOf(attached: readonly NetworkInterfaceView[], keyNames: ReadonlyMap<string, string>): Map<string, InstanceNetwork> {
+  const byInstance = new Map<string, NetworkInterfaceView[]>();
+  for (const view of attached) {
+    const instanceId = view.networkInterface.instanceId!;
+    let list = byInstance.get(instanceId);
+    if (!list) byInstance.set(instanceId, (list = []));
+    list.push(view);
+  }
+  const out = new Map<string, InstanceNetwork>();
+  for (const [instanceId, list] of byInstance) {
+    list.sort((a, b) => a.networkInterface.deviceIndex! - b.networkInterface.deviceIndex!);
+    const interfaces = list.map(instanceInterfaceOf);
+    const primary = interfaces.find((i) => i.deviceIndex === 0);
+    if (!primary) continue;
+    const keyName = keyNames.get(instanceId);
+    out.set(instanceId, {
+      vpcId: primary.vpcId, subnetId: primary.subnetId, privateIpAddress: primary.privateIpAddress, privateDnsName: primary.privateDnsName,
+      ...(primary.publicIpAddress !== undefined ? { publicIpAddress: primary.publicIpAddress, publicDnsName: primary.publicDnsName } : {}),
+      sourceDestCheck: primary.sourceDestCheck, groups: primary.groups, interfaces, ...(keyName !== undefined ? { keyName } : {}),
+    });
+  }
+  return out;
+}
 
 function instanceInterfaceOf(v: NetworkInterfaceView): InstanceInterface {
   const n = v.networkInterface;

@@ -7,9 +7,10 @@ import { TenantEntity } from './tenant.entity';
 @Index('ix_instances_tenant_state', ['tenantId', 'state'])
 @Index('ix_instances_host', ['hostId'])
 @Index('ix_instances_reservation', ['reservationId'])
-@Index('ix_instances_placement_group', ['placementGroupId'])
-@Index('ix_instances_dedicated_host', ['dedicatedHostId'])
-@Index('ix_instances_license_configuration', ['licenseConfigurationId'])
+// Partial: most instances have none of these (migration PartialInstanceIndexes1764560000000).
+@Index('ix_instances_placement_group', ['placementGroupId'], { where: '"placement_group_id" IS NOT NULL' })
+@Index('ix_instances_dedicated_host', ['dedicatedHostId'], { where: '"dedicated_host_id" IS NOT NULL' })
+@Index('ix_instances_license_configuration', ['licenseConfigurationId'], { where: '"license_configuration_id" IS NOT NULL' })
 export class InstanceEntity {
   @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
   @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
