@@ -90,12 +90,16 @@ export class CsVm {
   req = 0;
   /** The request the host's CPU scheduler last allocated for. */
   schedReq = 0;
-  /** Utilization samples, newest first (at most 30). */
-  readonly history: number[] = [];
+  /** Utilization samples (at most 30), in a ring: `historyAt(0)` is the newest. */
+  private readonly samples = new Float64Array(VM_HISTORY_LENGTH);
+  private newest = 0;
+  historyLength = 0;
   /** When the last sample was taken (PowerVm's `previousTime`). */
   historyTime = 0;
+  /** The MIPS it asks at 100 % (`mips × pes`). */
+  readonly fullMips: number;
   /** CloudSim's VM state history (the flag: migrating out), folded into the sums below as it is written. */
-  readonly stateHistory = new StateHistory((previous, entry) => this.fold(previous, entry));
+  readonly stateHistory: StateHistory = new StateHistory(this);
   totalAllocated = 0;
   totalRequested = 0;
   underAllocatedDueToMigration = 0;
@@ -105,7 +109,22 @@ export class CsVm {
   constructor(
     readonly id: number,
     readonly spec: CloudSimVmSpec,
-  ) {}
+  ) {
+    this.fullMips = spec.mips * spec.pes;
+  }
+
+  /** The `i`th newest utilization sample (0: the newest). */
+  historyAt(i: number): number {
+    return this.samples[(this.newest + i) % VM_HISTORY_LENGTH];
+  }
+
+  /** PowerVm's sample of its utilization at `t` (the oldest beyond 30 dropped). */
+  sample(t: number): void {
+    this.newest = (this.newest + VM_HISTORY_LENGTH - 1) % VM_HISTORY_LENGTH;
+    this.samples[this.newest] = this.req / this.fullMips;
+    if (this.historyLength < VM_HISTORY_LENGTH) this.historyLength++;
+    this.historyTime = t;
+  }
 
   /** Requested MIPS at `t` s: the trace interpolated linearly between interval samples (UtilizationModelPlanetLabInMemory). */
   utilizationAt(t: number, interval: number): number {
@@ -118,75 +137,74 @@ export class CsVm {
   }
 
   /** `Helper.getSlaMetrics`, one entry at a time: MIPS-seconds requested and given, and given short while migrating. */
-  private fold(previous: HistoryEntry | undefined, entry: HistoryEntry): void {
-    if (!previous) return;
-    const dt = entry.time - previous.time;
-    this.totalAllocated += previous.allocated * dt;
-    this.totalRequested += previous.requested * dt;
-    if (previous.allocated < previous.requested) {
-      this.violationSum += (previous.requested - previous.allocated) / previous.requested;
+  settled(h: StateHistory): void {
+    if (!h.hasLast) return;
+    const dt = h.time - h.lastTime;
+    const allocated = h.lastAllocated;
+    const requested = h.lastRequested;
+    this.totalAllocated += allocated * dt;
+    this.totalRequested += requested * dt;
+    if (allocated < requested) {
+      this.violationSum += (requested - allocated) / requested;
       this.violations++;
-      if (previous.flag) this.underAllocatedDueToMigration += (previous.requested - previous.allocated) * dt;
+      if (h.lastFlag) this.underAllocatedDueToMigration += (requested - allocated) * dt;
     }
   }
 }
 
-/** One state-history entry: time (s), MIPS given and asked, and a flag (a host: active; a VM: migrating out). */
-export interface HistoryEntry {
-  time: number;
-  allocated: number;
-  requested: number;
-  flag: boolean;
+/** What a state history is folded into: `settled(h)` sees each entry once it is final (`h.time`, …), with the one before it (`h.lastTime`, …, if `h.hasLast`). */
+export interface HistoryFold {
+  settled(h: StateHistory): void;
 }
 
 /**
  * A state history as CloudSim keeps one (an entry per update; a later entry at the same time
- * replaces it), folded as it is written instead of kept: `fold(previous, entry)` sees each entry
- * once it is final, with the one before it.
+ * replaces it), folded as it is written instead of kept. An entry is a time (s), the MIPS given
+ * and asked, and a flag (a host: active; a VM: migrating out); only two are held, in fields: the
+ * newest (`pending` until an entry at a later time comes) and the last final one.
  */
 export class StateHistory {
-  private readonly entries: [HistoryEntry, HistoryEntry] = [
-    { time: 0, allocated: 0, requested: 0, flag: false },
-    { time: 0, allocated: 0, requested: 0, flag: false },
-  ];
-  private hasPending = false;
-  private hasLast = false;
+  time = 0;
+  allocated = 0;
+  requested = 0;
+  flag = false;
+  pending = false;
+  lastTime = 0;
+  lastAllocated = 0;
+  lastRequested = 0;
+  lastFlag = false;
+  hasLast = false;
 
-  constructor(private readonly fold: (previous: HistoryEntry | undefined, entry: HistoryEntry) => void) {}
+  constructor(private readonly owner: HistoryFold) {}
 
-  /** The newest entry, final or not. */
-  get latest(): HistoryEntry | undefined {
-    return this.hasPending ? this.entries[0] : this.hasLast ? this.entries[1] : undefined;
-  }
-
-  /** The newest final entry. */
-  get last(): HistoryEntry | undefined {
-    return this.hasLast ? this.entries[1] : undefined;
+  /** Whether the newest entry, final or not, is (`allocated`, `requested`, `flag`). */
+  latestIs(allocated: number, requested: number, flag: boolean): boolean {
+    if (this.pending) return this.allocated === allocated && this.requested === requested && this.flag === flag;
+    return this.hasLast && this.lastAllocated === allocated && this.lastRequested === requested && this.lastFlag === flag;
   }
 
   add(time: number, allocated: number, requested: number, flag: boolean): void {
-    const p = this.entries[0];
-    if (this.hasPending && p.time !== time) this.settle();
-    const e = this.entries[0];
-    e.time = time;
-    e.allocated = allocated;
-    e.requested = requested;
-    e.flag = flag;
-    this.hasPending = true;
+    if (this.pending && this.time !== time) this.settle();
+    this.time = time;
+    this.allocated = allocated;
+    this.requested = requested;
+    this.flag = flag;
+    this.pending = true;
   }
 
   /** Makes the newest entry final (at the end of the run). */
   close(): void {
-    if (this.hasPending) this.settle();
+    if (this.pending) this.settle();
   }
 
   private settle(): void {
-    const [pending, last] = this.entries;
-    this.fold(this.hasLast ? last : undefined, pending);
-    this.entries[0] = last;
-    this.entries[1] = pending;
+    this.owner.settled(this);
+    this.lastTime = this.time;
+    this.lastAllocated = this.allocated;
+    this.lastRequested = this.requested;
+    this.lastFlag = this.flag;
     this.hasLast = true;
-    this.hasPending = false;
+    this.pending = false;
   }
 }
 
@@ -198,9 +216,11 @@ export interface HostSpanSink {
 
 export class CsHost {
   readonly totalMips: number;
+  readonly mipsPerPe: number;
   /** Guests in CloudSim's list order (VMs migrating in included). */
   guests: CsVm[] = [];
-  readonly incoming = new Set<CsVm>();
+  /** The guests migrating in (CloudSim's set; seldom more than one). A VM may migrate in to two hosts at once. */
+  readonly incoming: CsVm[] = [];
   /** MIPS allocated to `guests[i]` by the CPU scheduler. */
   alloc: number[] = [];
   availableMips: number;
@@ -208,13 +228,15 @@ export class CsHost {
   allocatedForPlacement = 0;
   /** Σ of the guests' requested MIPS, in list order. */
   requestedMips = 0;
+  /** MIPS in use at the last update, and that as a utilization (0..1, `utilizationOf`). */
   utilizationMips = 0;
+  utilization = 0;
   previousUtilizationMips = 0;
   ramFreeMiB: number;
   bwFreeKbps: number;
   freePes: number;
   /** CloudSim's host state history (the flag: active), folded into the figures below as it is written. */
-  readonly stateHistory = new StateHistory((previous, entry) => this.fold(previous, entry));
+  readonly stateHistory: StateHistory = new StateHistory(this);
   private shutdownActive = true;
   private lastSwitchedOn = 0;
   activeSeconds = 0;
@@ -222,12 +244,25 @@ export class CsHost {
   shutdowns = 0;
   secondsBeforeShutdown = 0;
   energyJoules = 0;
+  /** The last power `wattsAtMips` computed, and for what (the power at one update's utilization is asked again at the next). */
+  private wattsMips = Number.NaN;
+  private wattsThen = 0;
+  /** Changed since its last update: its shares were re-allocated, or a guest's migration started or ended. */
+  stale = true;
+  /** Set while the data centre's allocation policy leaves this host out (a round's number; see CloudSimDatacenter). */
+  excludedIn = 0;
+  notUnderloadedIn = 0;
+  /** Among the idle hosts placement may take (idle when the candidates were last listed). */
+  idleCandidate = false;
+  /** Its guests (less those migrating in) before an optimization changed them. */
+  saved: CsVm[] | undefined;
 
   constructor(
     readonly id: number,
     readonly spec: CloudSimHostSpec,
   ) {
     checkPowerCurve(spec.powerCurve);
+    this.mipsPerPe = spec.mipsPerPe;
     this.totalMips = spec.pes * spec.mipsPerPe;
     this.availableMips = this.totalMips;
     this.ramFreeMiB = spec.ramMiB;
@@ -241,12 +276,22 @@ export class CsHost {
     return u > 1 && u < 1.01 ? 1 : u;
   }
 
-  get utilization(): number {
-    return this.utilizationOf(this.utilizationMips);
-  }
-
   watts(utilization: number): number {
     return specPowerWatts(this.spec.powerCurve, utilization);
+  }
+
+  /** Watts with `mips` in use (`watts(utilizationOf(mips))`), the last answer kept. */
+  wattsAtMips(mips: number): number {
+    if (mips !== this.wattsMips) {
+      this.wattsThen = this.watts(this.utilizationOf(mips));
+      this.wattsMips = mips;
+    }
+    return this.wattsThen;
+  }
+
+  /** Whether `vm` is a guest migrating in. */
+  isIncoming(vm: CsVm): boolean {
+    return this.incoming.length !== 0 && this.incoming.includes(vm);
   }
 
   /**
@@ -256,17 +301,21 @@ export class CsHost {
    */
   reallocate(): void {
     this.guestsHistory = undefined;
-    const peMips = this.spec.mipsPerPe;
-    const n = this.guests.length;
+    this.stale = true;
+    const peMips = this.mipsPerPe;
+    const guests = this.guests;
+    const n = guests.length;
     const alloc = this.alloc;
-    alloc.length = n;
+    if (alloc.length !== n) alloc.length = n;
+    const anyIncoming = this.incoming.length !== 0;
     let available = this.totalMips;
     let over = false;
-    const anyIncoming = this.incoming.size > 0;
+    let requested = 0;
     for (let i = 0; i < n; i++) {
-      const g = this.guests[i];
+      const g = guests[i];
+      requested += g.req;
       const capped = capRequest(g, peMips);
-      const incoming = anyIncoming && this.incoming.has(g);
+      const incoming = anyIncoming && this.incoming.includes(g);
       const weight = incoming ? capped * MIGRATING_IN_SHARE : capped;
       if (!over && available >= weight) {
         alloc[i] = incoming ? capped * MIGRATING_IN_SHARE : g.inMigration ? capped * MIGRATING_OUT_SHARE : capped;
@@ -277,18 +326,20 @@ export class CsHost {
     if (over) {
       let required = 0;
       for (let i = 0; i < n; i++) {
-        const g = this.guests[i];
+        const g = guests[i];
         const capped = capRequest(g, peMips);
-        required += this.incoming.has(g) ? capped * MIGRATING_IN_SHARE : capped;
+        required += this.isIncoming(g) ? capped * MIGRATING_IN_SHARE : capped;
       }
       const scale = this.totalMips / required;
       for (let i = 0; i < n; i++) {
-        const g = this.guests[i];
-        const perPe = Math.min(g.schedReq / g.spec.pes, peMips);
+        const g = guests[i];
+        const pes = g.spec.pes;
+        const perPe = Math.min(g.schedReq / pes, peMips);
+        const incoming = this.isIncoming(g);
         let share = 0;
-        for (let p = 0; p < g.spec.pes; p++) {
+        for (let p = 0; p < pes; p++) {
           let mips = perPe;
-          if (this.incoming.has(g)) mips = mips * MIGRATING_IN_SHARE * scale;
+          if (incoming) mips = mips * MIGRATING_IN_SHARE * scale;
           else if (g.inMigration) mips = mips * scale * MIGRATING_OUT_SHARE;
           else mips = mips * scale;
           share += Math.floor(mips);
@@ -299,12 +350,9 @@ export class CsHost {
     }
     this.availableMips = available;
     let forPlacement = 0;
-    let requested = 0;
     for (let i = 0; i < n; i++) {
-      const g = this.guests[i];
-      if (anyIncoming && this.incoming.has(g)) forPlacement += (alloc[i] * 0.9) / 0.1;
+      if (anyIncoming && this.incoming.includes(guests[i])) forPlacement += (alloc[i] * 0.9) / 0.1;
       forPlacement += alloc[i];
-      requested += g.req;
     }
     this.allocatedForPlacement = forPlacement;
     this.requestedMips = requested;
@@ -312,7 +360,7 @@ export class CsHost {
 
   /** `Host.isSuitableForGuest`: one core holds the VM's per-PE request, the free MIPS its total (RAM and bandwidth count only while it is created). */
   suits(vm: CsVm): boolean {
-    if (this.spec.mipsPerPe < vm.req / vm.spec.pes || this.availableMips < vm.req) return false;
+    if (this.mipsPerPe < vm.req / vm.spec.pes || this.availableMips < vm.req) return false;
     return !vm.instantiating || (this.ramFreeMiB >= vm.spec.ramMiB && this.bwFreeKbps >= vm.spec.bwKbps);
   }
 
@@ -334,32 +382,46 @@ export class CsHost {
     this.reallocate();
   }
 
+  /** A migration to here starts: the VM joins the list, migrating in. */
+  addIncoming(vm: CsVm): void {
+    this.incoming.push(vm);
+    this.add(vm);
+  }
+
+  /** A migration to here ends: the VM is no longer migrating in (it stays a guest). */
+  endIncoming(vm: CsVm): void {
+    const i = this.incoming.indexOf(vm);
+    if (i < 0) return;
+    this.incoming.splice(i, 1);
+    this.stale = true;
+  }
+
   /** `HostDynamicWorkload.updateCloudletsProcessing` at `t`: shares re-allocated to the current requests, utilization and state histories recorded. */
   update(t: number, interval: number): void {
-    if (this.guests.length === 0 && this.utilizationMips === 0) {
+    const guests = this.guests;
+    const n = guests.length;
+    if (n === 0 && this.utilizationMips === 0) {
       // Idle and staying idle: the same state again (an entry that changes nothing is not kept; spans are split by bucket anyway).
       this.previousUtilizationMips = 0;
-      const l = this.stateHistory.latest;
-      if (!(l && l.allocated === 0 && l.requested === 0 && !l.flag)) this.stateHistory.add(t, 0, 0, false);
+      if (!this.stateHistory.latestIs(0, 0, false)) this.stateHistory.add(t, 0, 0, false);
+      this.stale = false;
       return;
     }
-    for (const g of this.guests) {
+    for (let i = 0; i < n; i++) {
+      const g = guests[i];
       g.schedReq = g.req;
       // PowerVm: a sample when a whole interval has passed since the last one (compared in floating point, as CloudSim does).
-      if (t - g.historyTime >= interval) {
-        g.history.unshift(g.req / (g.spec.mips * g.spec.pes));
-        if (g.history.length > VM_HISTORY_LENGTH) g.history.length = VM_HISTORY_LENGTH;
-        g.historyTime = t;
-      }
+      if (t - g.historyTime >= interval) g.sample(t);
     }
     this.reallocate();
     this.previousUtilizationMips = this.utilizationMips;
+    const alloc = this.alloc;
     let utilization = 0;
     let requested = 0;
-    for (let i = 0; i < this.guests.length; i++) {
-      const g = this.guests[i];
-      let allocated = this.alloc[i];
-      if (!this.incoming.has(g)) {
+    for (let i = 0; i < n; i++) {
+      const g = guests[i];
+      let allocated = alloc[i];
+      if (!this.isIncoming(g)) {
         g.stateHistory.add(t, allocated, g.req, g.inMigration);
         if (g.inMigration) allocated /= MIGRATING_OUT_SHARE;
       }
@@ -367,7 +429,9 @@ export class CsHost {
       requested += g.req;
     }
     this.utilizationMips = utilization;
+    this.utilization = this.utilizationOf(utilization);
     this.stateHistory.add(t, utilization, requested, utilization > 0);
+    this.stale = false;
   }
 
   /** The host's utilization history (newest first): its VMs' samples, in host MIPS, trailing zeros trimmed. */
@@ -388,35 +452,35 @@ export class CsHost {
 
   /** Makes the last entry final; its span runs to `end` for the series (CloudSim's metrics stop at the last entry). */
   closeHistory(end: number): void {
-    this.stateHistory.close();
-    const last = this.stateHistory.last;
-    if (last && end > last.time) this.sink?.span(this, last.time, end, last.flag, last.allocated);
+    const h = this.stateHistory;
+    h.close();
+    if (h.hasLast && end > h.lastTime) this.sink?.span(this, h.lastTime, end, h.lastFlag, h.lastAllocated);
   }
 
   sink?: HostSpanSink;
 
   /** `Helper.getSlaTimePerActiveHost` and `getTimesBeforeHostShutdown`, one entry at a time. */
-  private fold(previous: HistoryEntry | undefined, entry: HistoryEntry): void {
-    if (previous) {
-      const dt = entry.time - previous.time;
-      if (previous.flag) {
+  settled(h: StateHistory): void {
+    if (h.hasLast) {
+      const dt = h.time - h.lastTime;
+      if (h.lastFlag) {
         this.activeSeconds += dt;
-        if (previous.allocated < previous.requested) this.violationSeconds += dt;
+        if (h.lastAllocated < h.lastRequested) this.violationSeconds += dt;
       }
-      this.sink?.span(this, previous.time, entry.time, previous.flag, previous.allocated);
+      this.sink?.span(this, h.lastTime, h.time, h.lastFlag, h.lastAllocated);
     }
-    if (this.shutdownActive && !entry.flag) {
+    if (this.shutdownActive && !h.flag) {
       this.shutdowns++;
-      this.secondsBeforeShutdown += entry.time - this.lastSwitchedOn;
+      this.secondsBeforeShutdown += h.time - this.lastSwitchedOn;
     }
-    if (!this.shutdownActive && entry.flag) this.lastSwitchedOn = entry.time;
-    this.shutdownActive = entry.flag;
+    if (!this.shutdownActive && h.flag) this.lastSwitchedOn = h.time;
+    this.shutdownActive = h.flag;
   }
 }
 
 function addHistory(sum: number[], vm: CsVm, hostMips: number): void {
   const scale = vm.spec.mips / hostMips;
-  for (let i = 0; i < vm.history.length; i++) sum[i] += vm.history[i] * scale;
+  for (let i = 0; i < vm.historyLength; i++) sum[i] += vm.historyAt(i) * scale;
 }
 
 function capRequest(g: CsVm, peMips: number): number {
@@ -541,12 +605,21 @@ export class CloudSimDatacenter {
   migrations = 0;
   vmsDestroyed = 0;
   private lastProcessTime = 0;
+  /** When the last update was (NaN: none yet). */
+  private updatedAt = Number.NaN;
   /**
    * Placement's candidates, by id: every host that is not idle (no guests, no utilization). Idle
    * hosts of one type all answer placement alike, so only the first one of each type is asked.
    */
   private busy: CsHost[] = [];
   private idleByType = new Map<string, CsHost[]>();
+  /**
+   * The allocation policy's round: a host whose `excludedIn` (`notUnderloadedIn`) equals it is
+   * left out as a target (as an underloaded source) in this round.
+   */
+  private round = 0;
+  /** The hosts excluded in this round. */
+  private readonly excluded: CsHost[] = [];
 
   constructor(
     readonly config: CloudSimConfig,
@@ -567,9 +640,10 @@ export class CloudSimDatacenter {
   start(): CsVm[] {
     this.refreshCandidates();
     const unplaced: CsVm[] = [];
+    this.newRound();
     for (const vm of this.vms) {
       vm.instantiating = true;
-      vm.req = vm.spec.mips * vm.spec.pes;
+      vm.req = vm.fullMips;
       const host = this.initialHost(vm);
       if (host) {
         this.markBusy(host);
@@ -601,7 +675,7 @@ export class CloudSimDatacenter {
       }
       return undefined;
     }
-    return this.findHost(vm, new Set(), true);
+    return this.findHost(vm, true);
   }
 
   /** The scheduling event at `t` s: every host updated, energy metered, then (migration policies) the allocation optimized. */
@@ -619,12 +693,15 @@ export class CloudSimDatacenter {
     if (t > this.lastProcessTime) this.update(t);
     const vm = m.vm;
     vm.host?.remove(vm);
-    m.target.incoming.delete(vm);
+    m.target.endIncoming(vm);
     vm.inMigration = false;
     m.target.remove(vm);
     m.target.add(vm);
     vm.host = m.target;
-    if (lastAtThisTime) this.update(t);
+    if (!lastAtThisTime) return;
+    // CloudSim updates every host again; a host not changed since its update at `t` would record the same state.
+    if (t === this.updatedAt) this.updateAgain(t);
+    else this.update(t);
   }
 
   /** Closes the histories at the end of the run (`end`, s). */
@@ -635,37 +712,51 @@ export class CloudSimDatacenter {
 
   /** PowerDatacenter's update at `t`: hosts re-share CPU, energy of the span since the last update, VMs with no demand destroyed. */
   private update(t: number): void {
-    for (const vm of this.vms) if (vm.alive && vm.host) vm.req = vm.utilizationAt(t, this.interval) * vm.spec.mips * vm.spec.pes;
+    const interval = this.interval;
+    for (const vm of this.vms) if (vm.alive && vm.host) vm.req = vm.utilizationAt(t, interval) * vm.spec.mips * vm.spec.pes;
     const dt = t - this.lastProcessTime;
     const nonPowerAware = this.config.policy.kind === 'npa';
     if (nonPowerAware && dt > 0) {
       // PowerDatacenterNonPowerAware: every host at full power, always.
       for (const h of this.hosts) this.meter(h, this.lastProcessTime, t, h.watts(1) * dt);
     }
-    for (const h of this.hosts) h.update(t, this.interval);
+    for (const h of this.hosts) h.update(t, interval);
     if (!nonPowerAware && dt > 0) {
       for (const h of this.hosts) {
         const from = h.utilizationOf(h.previousUtilizationMips);
         if (from === 0) continue;
-        const p0 = h.watts(from);
-        const p1 = h.watts(h.utilization);
+        const p0 = h.wattsAtMips(h.previousUtilizationMips);
+        const p1 = h.wattsAtMips(h.utilizationMips);
         this.meter(h, this.lastProcessTime, t, (p0 + (p1 - p0) / 2) * dt);
       }
     }
-    for (const h of this.hosts) {
-      if (h.guests.length === 0) continue;
-      let done = true;
-      for (const g of h.guests) if (!g.inMigration && g.req === 0) done = false;
-      if (done) continue;
-      for (const g of h.guests.filter((x) => !x.inMigration && x.req === 0)) {
-        h.remove(g);
-        g.host = undefined;
-        g.alive = false;
-        this.vmsDestroyed++;
-        this.observer?.vmDestroyed(g, t);
-      }
-    }
+    for (const h of this.hosts) this.destroyIdleVms(h, t);
     this.lastProcessTime = t;
+    this.updatedAt = t;
+  }
+
+  /**
+   * `update` again at the time of the last one: the VMs ask what they asked then and no time has
+   * passed to meter, so only the hosts whose shares changed since their last update are updated.
+   */
+  private updateAgain(t: number): void {
+    for (const h of this.hosts) if (h.stale) h.update(t, this.interval);
+    for (const h of this.hosts) this.destroyIdleVms(h, t);
+  }
+
+  /** The host's VMs that ask for nothing (and are not migrating) are destroyed for the rest of the run. */
+  private destroyIdleVms(h: CsHost, t: number): void {
+    const guests = h.guests;
+    let any = false;
+    for (let i = 0; i < guests.length; i++) if (!guests[i].inMigration && guests[i].req === 0) any = true;
+    if (!any) return;
+    for (const g of guests.filter((x) => !x.inMigration && x.req === 0)) {
+      h.remove(g);
+      g.host = undefined;
+      g.alive = false;
+      this.vmsDestroyed++;
+      this.observer?.vmDestroyed(g, t);
+    }
   }
 
   private meter(h: CsHost, from: number, to: number, joules: number): void {
@@ -677,9 +768,9 @@ export class CloudSimDatacenter {
     const { vm, target } = m;
     const source = vm.host!;
     vm.inMigration = true;
-    if (!target.incoming.has(vm)) {
-      target.incoming.add(vm);
-      target.add(vm);
+    source.stale = true;
+    if (!target.isIncoming(vm)) {
+      target.addIncoming(vm);
       target.update(t, this.interval);
       source.update(t, this.interval);
     }
@@ -694,9 +785,11 @@ export class CloudSimDatacenter {
     const detector = this.detector!;
     this.refreshCandidates();
     // saveAllocation, for the hosts this changes: their guests (less those migrating in) as they were.
-    const saved = new Map<CsHost, CsVm[]>();
+    const touched: CsHost[] = [];
     const touch = (h: CsHost) => {
-      if (!saved.has(h)) saved.set(h, h.guests.filter((g) => !h.incoming.has(g)));
+      if (h.saved) return;
+      h.saved = h.guests.filter((g) => !h.isIncoming(g));
+      touched.push(h);
     };
     const overloaded = this.busy.filter((h) => detector.overloaded(h));
     const toMigrate: CsVm[] = [];
@@ -711,20 +804,22 @@ export class CloudSimDatacenter {
       }
     }
     const plan: Migration[] = [];
-    const excluded = new Set<CsHost>(overloaded);
+    this.newRound();
+    for (const h of overloaded) this.exclude(h);
     for (const vm of byUtilizationDescending(toMigrate)) {
-      const target = this.findHost(vm, excluded, true);
+      const target = this.findHost(vm, true);
       if (!target) continue;
       this.markBusy(target);
       touch(target);
       target.add(vm);
       plan.push({ vm, target, reason: 'overload' });
     }
-    plan.push(...this.emptyUnderloaded(overloaded, touch));
+    for (const m of this.emptyUnderloaded(overloaded, touch)) plan.push(m);
     // restoreAllocation: the hosts as they were (migrations start from there).
-    for (const [h, guests] of saved) {
-      const incoming = h.guests.filter((g) => h.incoming.has(g));
-      h.guests = [...incoming, ...guests];
+    for (const h of touched) {
+      const incoming = h.guests.filter((g) => h.isIncoming(g));
+      h.guests = incoming.length === 0 ? h.saved! : [...incoming, ...h.saved!];
+      h.saved = undefined;
       for (const g of h.guests) g.schedReq = g.req;
       h.reallocate();
     }
@@ -734,20 +829,25 @@ export class CloudSimDatacenter {
   /** `getMigrationMapFromUnderUtilizedHosts`: the least utilized host emptied if all its VMs fit elsewhere, repeatedly. */
   private emptyUnderloaded(overloaded: readonly CsHost[], touch: (h: CsHost) => void): Migration[] {
     const plan: Migration[] = [];
-    const off = this.hosts.filter((h) => h.utilization === 0);
-    const notUnderloaded = new Set<CsHost>([...overloaded, ...off]);
-    const excluded = new Set<CsHost>([...overloaded, ...off]);
-    while (notUnderloaded.size < this.hosts.length) {
-      const host = this.underloadedHost(notUnderloaded);
+    // Neither targets nor sources: the overloaded hosts and those off (idle hosts have no utilization, so they are among these).
+    const round = this.newRound();
+    for (const h of overloaded) this.exclude(h);
+    for (const h of this.hosts) if (h.utilization === 0) this.exclude(h);
+    for (const h of this.excluded) h.notUnderloadedIn = round;
+    // The candidates, least utilized first (ties by id, as a scan by id finds them): utilizations do not change while the policy runs.
+    const candidates = this.busy.filter((h) => h.utilization > 0 && h.utilization < 1).sort((a, b) => a.utilization - b.utilization || a.id - b.id);
+    let next = 0;
+    for (;;) {
+      const host = this.underloadedHost(candidates, next, round);
       if (!host) break;
-      notUnderloaded.add(host);
-      excluded.add(host);
+      while (next < candidates.length && candidates[next].notUnderloadedIn === round) next++;
+      host.notUnderloadedIn = round;
+      this.exclude(host);
       const vms = host.guests.filter((g) => !g.inMigration);
       if (vms.length === 0) continue;
       const placed: Migration[] = [];
       for (const vm of byUtilizationDescending(vms)) {
-        // Idle hosts have no utilization: they are among the excluded (`off`) here.
-        const target = this.findHost(vm, excluded, false);
+        const target = this.findHost(vm, false);
         if (!target) {
           for (const p of placed) p.target.remove(p.vm);
           placed.length = 0;
@@ -758,42 +858,42 @@ export class CloudSimDatacenter {
         target.add(vm);
         placed.push({ vm, target, reason: 'underload' });
       }
-      for (const p of placed) notUnderloaded.add(p.target);
-      plan.push(...placed);
+      for (const p of placed) {
+        p.target.notUnderloadedIn = round;
+        plan.push(p);
+      }
     }
     return plan;
   }
 
-  private underloadedHost(excluded: ReadonlySet<CsHost>): CsHost | undefined {
-    let min = 1;
-    let found: CsHost | undefined;
-    for (const h of this.busy) {
-      if (excluded.has(h)) continue;
-      const u = h.utilization;
-      if (u > 0 && u < min && !allMigratingOutOrAnyIn(h)) {
-        min = u;
-        found = h;
-      }
+  /** The least utilized of the candidates (from `from` on) not left out in this round, unless all its VMs migrate out or one migrates in. */
+  private underloadedHost(candidates: readonly CsHost[], from: number, round: number): CsHost | undefined {
+    for (let i = from; i < candidates.length; i++) {
+      const h = candidates[i];
+      if (h.notUnderloadedIn !== round && !allMigratingOutOrAnyIn(h)) return h;
     }
-    return found;
+    return undefined;
   }
 
   /**
-   * Power-aware best fit (`findHostForGuest`): among the hosts that suit the VM and would not be
-   * overloaded with it (an idle host always may take it), the one whose power grows least.
+   * Power-aware best fit (`findHostForGuest`): among the hosts that suit the VM, are not excluded
+   * in this round and would not be overloaded with it (an idle host always may take it), the one
+   * whose power grows least.
    */
-  findHost(vm: CsVm, excluded: ReadonlySet<CsHost>, idleAllowed: boolean): CsHost | undefined {
+  findHost(vm: CsVm, idleAllowed: boolean): CsHost | undefined {
     let minPower = Number.MAX_VALUE;
     let best: CsHost | undefined;
-    const firstIdle = idleAllowed ? this.firstIdleHosts(excluded) : NO_HOSTS;
+    const round = this.round;
+    const firstIdle = idleAllowed ? this.firstIdleHosts() : NO_HOSTS;
     const busy = this.busy;
+    const req = vm.req;
     for (let i = 0, j = 0; i < busy.length || j < firstIdle.length; ) {
       const h = j >= firstIdle.length || (i < busy.length && busy[i].id < firstIdle[j].id) ? busy[i++] : firstIdle[j++];
-      if (excluded.has(h) || !h.suits(vm)) continue;
+      if (h.excludedIn === round || !h.suits(vm)) continue;
       if (h.allocatedForPlacement !== 0 && this.overloadedWith(h, vm)) continue;
-      const after = (h.allocatedForPlacement + vm.req) / h.totalMips;
+      const after = (h.allocatedForPlacement + req) / h.totalMips;
       if (after > 1) continue; // CloudSim's power model refuses it (its run would stop); suitability keeps it from happening
-      const diff = h.watts(after) - h.watts(h.utilization);
+      const diff = h.watts(after) - h.wattsAtMips(h.utilizationMips);
       if (diff < minPower) {
         minPower = diff;
         best = h;
@@ -802,18 +902,32 @@ export class CloudSimDatacenter {
     return best;
   }
 
-  /** The first idle host of each type that is not excluded, by id (kept until a host stops being idle). */
-  private firstIdleHosts(excluded: ReadonlySet<CsHost>): readonly CsHost[] {
-    if (this.firstIdle && this.firstIdle.every((h) => isIdle(h) && !excluded.has(h))) return this.firstIdle;
+  /** The first idle host of each type that is not excluded in this round, by id (kept until a host stops being idle). */
+  private firstIdleHosts(): readonly CsHost[] {
+    const round = this.round;
+    if (this.firstIdle && this.firstIdle.every((h) => isIdle(h) && h.excludedIn !== round)) return this.firstIdle;
     const first: CsHost[] = [];
     for (const idle of this.idleByType.values()) {
-      const h = idle.find((x) => isIdle(x) && !excluded.has(x));
+      const h = idle.find((x) => isIdle(x) && x.excludedIn !== round);
       if (h) first.push(h);
     }
     first.sort((a, b) => a.id - b.id);
-    // Kept only when no idle host is excluded (then it does not depend on `excluded`).
-    this.firstIdle = [...this.idleByType.values()].every((list) => !list.some((x) => isIdle(x) && excluded.has(x))) ? first : undefined;
+    // Kept only when no idle host (of the candidates) is excluded: then it does not depend on the round.
+    this.firstIdle = this.excluded.some((x) => x.idleCandidate && isIdle(x)) ? undefined : first;
     return first;
+  }
+
+  /** Leaves `h` out of this round's placement. */
+  private exclude(h: CsHost): void {
+    if (h.excludedIn === this.round) return;
+    h.excludedIn = this.round;
+    this.excluded.push(h);
+  }
+
+  /** Starts a round of placement with no host excluded. */
+  private newRound(): number {
+    this.excluded.length = 0;
+    return ++this.round;
   }
 
   private firstIdle: CsHost[] | undefined;
@@ -823,7 +937,8 @@ export class CloudSimDatacenter {
     this.busy = this.hosts.filter((h) => !isIdle(h));
     this.idleByType.clear();
     for (const h of this.hosts) {
-      if (!isIdle(h)) continue;
+      h.idleCandidate = isIdle(h);
+      if (!h.idleCandidate) continue;
       const list = this.idleByType.get(h.spec.type);
       if (list) list.push(h);
       else this.idleByType.set(h.spec.type, [h]);
@@ -880,7 +995,7 @@ function isIdle(h: CsHost): boolean {
 function allMigratingOutOrAnyIn(h: CsHost): boolean {
   for (const g of h.guests) {
     if (!g.inMigration) return false;
-    if (h.incoming.has(g)) return true;
+    if (h.isIncoming(g)) return true;
   }
   return true;
 }

@@ -138,10 +138,20 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
     if (!out) memo.set(key, (out = groups.map(([by, g]) => b.points(name, by, g))));
     return out;
   };
-  const hostRefs: Partial<Record<SeriesName, number[][]>>[] = [];
-  const vmRefs: Partial<Record<SeriesName, number[][]>>[] = [];
-  const hostRef = (name: SeriesName, h: CsHost) => ((hostRefs[h.id] ??= {})[name] ??= refsByKey(name, hostGroups(h)));
-  const vmRef = (name: SeriesName, vm: CsVm) => ((vmRefs[vm.id] ??= {})[name] ??= refsByKey(name, vmGroups(vm)));
+  /** A series' points for each host (VM), resolved on first use. */
+  const hostSeries = (name: SeriesName) => {
+    const refs = new Array<number[][] | undefined>(config.hosts.length).fill(undefined);
+    return (h: CsHost) => (refs[h.id] ??= refsByKey(name, hostGroups(h)));
+  };
+  const vmSeries = (name: SeriesName) => {
+    const refs = new Array<number[][] | undefined>(config.vms.length).fill(undefined);
+    return (vm: CsVm) => (refs[vm.id] ??= refsByKey(name, vmGroups(vm)));
+  };
+  const ofHost = {
+    energyKWh: hostSeries('energyKWh'), powerWatts: hostSeries('powerWatts'), hostsOn: hostSeries('hostsOn'), hostsOff: hostSeries('hostsOff'),
+    cpuAllocatedCores: hostSeries('cpuAllocatedCores'), cpuCapacityCores: hostSeries('cpuCapacityCores'),
+  };
+  const ofVm = { migrations: vmSeries('migrations'), instances: vmSeries('instances'), vcpus: vmSeries('vcpus') };
   /** Adds `value` over [from, to) s, split across the buckets it spans. */
   const spread = (groups: number[][], from: number, to: number, perSecond: number) => {
     for (let t = from; t < to; ) {
@@ -154,15 +164,15 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
   const migrationRows = new Map<string, { count: number; durationMs: number }>();
   const observer: CloudSimObserver = {
     energy(h, from, _to, joules) {
-      b.add(hostRef('energyKWh', h), bucketOf(from), joules / 3_600_000);
-      b.add(hostRef('powerWatts', h), bucketOf(from), joules / bucketSeconds);
+      b.add(ofHost.energyKWh(h), bucketOf(from), joules / 3_600_000);
+      b.add(ofHost.powerWatts(h), bucketOf(from), joules / bucketSeconds);
     },
     span(h, from, to, active, allocatedMips) {
-      spread(hostRef(active ? 'hostsOn' : 'hostsOff', h), from, to, 1);
-      if (allocatedMips > 0) spread(hostRef('cpuAllocatedCores', h), from, to, allocatedMips / h.spec.mipsPerPe);
+      spread(active ? ofHost.hostsOn(h) : ofHost.hostsOff(h), from, to, 1);
+      if (allocatedMips > 0) spread(ofHost.cpuAllocatedCores(h), from, to, allocatedMips / h.spec.mipsPerPe);
     },
     migrationStarted(m: Migration, at, durationSeconds) {
-      b.add(vmRef('migrations', m.vm), bucketOf(at), 1);
+      b.add(ofVm.migrations(m.vm), bucketOf(at), 1);
       const done = r.startMs + Math.round((at + durationSeconds) * 1000) <= r.endMs;
       const key = `${m.reason}|${done ? 'completed' : 'in-flight'}`;
       const row = migrationRows.get(key) ?? { count: 0, durationMs: 0 };
@@ -177,16 +187,16 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
   const seconds = (ms: number) => (ms - r.startMs) / 1000;
   const unplaced = dc.start();
   for (const vm of dc.vms) {
-    b.add(vmRef(unplaced.includes(vm) ? 'requestsRefused' : 'requestsAccepted', vm), 0, 1);
-    if (!unplaced.includes(vm)) b.add(vmRef('instancesLaunched', vm), 0, 1);
+    b.add(refsByKey(unplaced.includes(vm) ? 'requestsRefused' : 'requestsAccepted', vmGroups(vm)), 0, 1);
+    if (!unplaced.includes(vm)) b.add(refsByKey('instancesLaunched', vmGroups(vm)), 0, 1);
   }
   const pendingAt = new Map<number, number>();
   const vmSeconds = (from: number) => {
     const span = Math.min(CLOUDSIM_INTERVAL_SECONDS, seconds(r.endMs) - from);
     for (const vm of dc.vms) {
       if (!vm.alive) continue;
-      b.add(vmRef('instances', vm), bucketOf(from), span / bucketSeconds);
-      b.add(vmRef('vcpus', vm), bucketOf(from), (vm.spec.pes * span) / bucketSeconds);
+      b.add(ofVm.instances(vm), bucketOf(from), span / bucketSeconds);
+      b.add(ofVm.vcpus(vm), bucketOf(from), (vm.spec.pes * span) / bucketSeconds);
     }
   };
   vmSeconds(0);
@@ -230,7 +240,7 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
 
   // Capacity: every host's cores over every bucket simulated.
   const simulatedBuckets = Math.ceil((reached - r.startMs) / r.bucketMs);
-  for (const h of dc.hosts) for (let i = 0; i < simulatedBuckets; i++) b.add(hostRef('cpuCapacityCores', h), i, h.spec.pes);
+  for (const h of dc.hosts) for (let i = 0; i < simulatedBuckets; i++) b.add(ofHost.cpuCapacityCores(h), i, h.spec.pes);
 
   const byType = new Map<string, { hosts: number; joules: number; shutdowns: number }>();
   for (const h of dc.hosts) {
