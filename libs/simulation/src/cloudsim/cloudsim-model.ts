@@ -31,11 +31,65 @@ import { countNonZeroBeginning, iqr, loessEstimates, mad, robustLoessEstimates }
  */
 export function specPowerWatts(curve: readonly number[], utilization: number): number {
   if (utilization < 0 || utilization > 1) throw new RangeError(`utilization must be within 0..1, got ${utilization}`);
-  if (utilization % 0.1 === 0) return curve[Math.trunc(utilization * 10)];
+  if (utilization === EXACT_TENTHS[Math.round(utilization * 10)]) return curve[Math.trunc(utilization * 10)]; // utilization % 0.1 === 0
   const u1 = Math.floor(utilization * 10);
   const u2 = Math.ceil(utilization * 10);
   const delta = (curve[u2] - curve[u1]) / 10;
   return curve[u1] + delta * (utilization - u1 / 10) * 100;
+}
+
+/**
+ * The utilizations in 0..1 for which CloudSim's `utilization % 0.1 == 0` holds, by tenth: k × 0.1
+ * where that product is exact, NaN where it is not. `u % 0.1` is a slow floating-point remainder,
+ * and placement asks for thousands of powers per interval.
+ */
+const EXACT_TENTHS: readonly number[] = Array.from({ length: 11 }, (_, k) => ((k * 0.1) % 0.1 === 0 ? k * 0.1 : Number.NaN));
+
+/**
+ * V8 types an object's field by the first value stored in it: a field that starts at 0 is kept as
+ * a small integer until the first fraction arrives, which changes the shape of every such object in
+ * turn and throws away the optimized code that read them (a recompilation each time). The model's
+ * fields that hold MIPS, watts and seconds are made doubles from the start: 0.5, then their value.
+ */
+function startAsDoubles<T extends object>(o: T, fields: readonly (keyof T)[]): void {
+  // Once per class: later objects take the shape the first one was given.
+  if (shaped.has(o.constructor)) return;
+  shaped.add(o.constructor);
+  const fractional = o as Record<keyof T, unknown>;
+  for (const f of fields) {
+    const value = o[f];
+    fractional[f] = 0.5;
+    o[f] = value;
+  }
+}
+
+const shaped = new WeakSet<object>();
+
+/**
+ * Where a time `t` (s) falls in a trace sampled every `interval` s: on a sample (`index`), or
+ * `offset` s past sample `t1`, with the next `t2` `span` s after it. Computed once per update.
+ */
+export interface TracePosition {
+  readonly onSample: boolean;
+  readonly index: number;
+  readonly t1: number;
+  readonly t2: number;
+  readonly span: number;
+  readonly offset: number;
+}
+
+export function tracePosition(t: number, interval: number): TracePosition {
+  if (t % interval === 0) return { onSample: true, index: t / interval, t1: 0, t2: 0, span: 0, offset: 0 };
+  const t1 = Math.floor(t / interval);
+  const t2 = Math.ceil(t / interval);
+  return { onSample: false, index: 0, t1, t2, span: (t2 - t1) * interval, offset: t - t1 * interval };
+}
+
+/** The trace's value at `p`: linear between two samples (UtilizationModelPlanetLabInMemory). */
+export function traceAt(u: Float64Array, p: TracePosition): number {
+  if (p.onSample) return u[p.index];
+  const delta = (u[p.t2] - u[p.t1]) / p.span;
+  return u[p.t1] + delta * p.offset;
 }
 
 /** CloudSim's `HISTORY_LENGTH`: utilization samples a VM keeps. */
@@ -81,7 +135,7 @@ export interface CloudSimConfig {
 }
 
 export class CsVm {
-  host: CsHost | undefined;
+  host: CsHost | undefined = undefined;
   alive = true;
   inMigration = false;
   /** Being created (CloudSim's `isBeingInstantiated`): asks for all its MIPS, RAM and bandwidth. */
@@ -111,6 +165,7 @@ export class CsVm {
     readonly spec: CloudSimVmSpec,
   ) {
     this.fullMips = spec.mips * spec.pes;
+    startAsDoubles(this, ['req', 'schedReq', 'historyTime', 'totalAllocated', 'totalRequested', 'underAllocatedDueToMigration', 'violationSum']);
   }
 
   /** The `i`th newest utilization sample (0: the newest). */
@@ -128,12 +183,7 @@ export class CsVm {
 
   /** Requested MIPS at `t` s: the trace interpolated linearly between interval samples (UtilizationModelPlanetLabInMemory). */
   utilizationAt(t: number, interval: number): number {
-    const u = this.spec.utilization;
-    if (t % interval === 0) return u[t / interval];
-    const t1 = Math.floor(t / interval);
-    const t2 = Math.ceil(t / interval);
-    const delta = (u[t2] - u[t1]) / ((t2 - t1) * interval);
-    return u[t1] + delta * (t - t1 * interval);
+    return traceAt(this.spec.utilization, tracePosition(t, interval));
   }
 
   /** `Helper.getSlaMetrics`, one entry at a time: MIPS-seconds requested and given, and given short while migrating. */
@@ -175,7 +225,9 @@ export class StateHistory {
   lastFlag = false;
   hasLast = false;
 
-  constructor(private readonly owner: HistoryFold) {}
+  constructor(private readonly owner: HistoryFold) {
+    startAsDoubles(this, ['time', 'allocated', 'requested', 'lastTime', 'lastAllocated', 'lastRequested']);
+  }
 
   /** Whether the newest entry, final or not, is (`allocated`, `requested`, `flag`). */
   latestIs(allocated: number, requested: number, flag: boolean): boolean {
@@ -238,7 +290,7 @@ export class CsHost {
   /** CloudSim's host state history (the flag: active), folded into the figures below as it is written. */
   readonly stateHistory: StateHistory = new StateHistory(this);
   private shutdownActive = true;
-  private lastSwitchedOn = 0;
+  lastSwitchedOn = 0;
   activeSeconds = 0;
   violationSeconds = 0;
   shutdowns = 0;
@@ -246,16 +298,18 @@ export class CsHost {
   energyJoules = 0;
   /** The last power `wattsAtMips` computed, and for what (the power at one update's utilization is asked again at the next). */
   private wattsMips = Number.NaN;
-  private wattsThen = 0;
+  wattsThen = 0;
   /** Changed since its last update: its shares were re-allocated, or a guest's migration started or ended. */
   stale = true;
+  /** Idle at its last update (no guests, no utilization). */
+  idle = false;
   /** Set while the data centre's allocation policy leaves this host out (a round's number; see CloudSimDatacenter). */
   excludedIn = 0;
   notUnderloadedIn = 0;
   /** Among the idle hosts placement may take (idle when the candidates were last listed). */
   idleCandidate = false;
   /** Its guests (less those migrating in) before an optimization changed them. */
-  saved: CsVm[] | undefined;
+  saved: CsVm[] | undefined = undefined;
 
   constructor(
     readonly id: number,
@@ -268,6 +322,10 @@ export class CsHost {
     this.ramFreeMiB = spec.ramMiB;
     this.bwFreeKbps = spec.bwKbps;
     this.freePes = spec.pes;
+    startAsDoubles(this, [
+      'availableMips', 'allocatedForPlacement', 'requestedMips', 'utilizationMips', 'utilization', 'previousUtilizationMips', 'activeSeconds', 'violationSeconds',
+      'secondsBeforeShutdown', 'energyJoules', 'lastSwitchedOn', 'wattsThen',
+    ]);
   }
 
   /** Utilization 0..1 from MIPS, as `HostDynamicWorkload` clamps it (just above 1 is 1). */
@@ -359,8 +417,8 @@ export class CsHost {
   }
 
   /** `Host.isSuitableForGuest`: one core holds the VM's per-PE request, the free MIPS its total (RAM and bandwidth count only while it is created). */
-  suits(vm: CsVm): boolean {
-    if (this.mipsPerPe < vm.req / vm.spec.pes || this.availableMips < vm.req) return false;
+  suits(vm: CsVm, perPe = vm.req / vm.spec.pes): boolean {
+    if (this.mipsPerPe < perPe || this.availableMips < vm.req) return false;
     return !vm.instantiating || (this.ramFreeMiB >= vm.spec.ramMiB && this.bwFreeKbps >= vm.spec.bwKbps);
   }
 
@@ -402,11 +460,14 @@ export class CsHost {
     const n = guests.length;
     if (n === 0 && this.utilizationMips === 0) {
       // Idle and staying idle: the same state again (an entry that changes nothing is not kept; spans are split by bucket anyway).
+      if (this.idle && !this.stale) return; // as below, again: nothing to change
       this.previousUtilizationMips = 0;
       if (!this.stateHistory.latestIs(0, 0, false)) this.stateHistory.add(t, 0, 0, false);
       this.stale = false;
+      this.idle = true;
       return;
     }
+    this.idle = false;
     for (let i = 0; i < n; i++) {
       const g = guests[i];
       g.schedReq = g.req;
@@ -448,7 +509,7 @@ export class CsHost {
     return h;
   }
 
-  private guestsHistory: number[] | undefined;
+  private guestsHistory: number[] | undefined = undefined;
 
   /** Makes the last entry final; its span runs to `end` for the series (CloudSim's metrics stop at the last entry). */
   closeHistory(end: number): void {
@@ -457,7 +518,7 @@ export class CsHost {
     if (h.hasLast && end > h.lastTime) this.sink?.span(this, h.lastTime, end, h.lastFlag, h.lastAllocated);
   }
 
-  sink?: HostSpanSink;
+  sink: HostSpanSink | undefined = undefined;
 
   /** `Helper.getSlaTimePerActiveHost` and `getTimesBeforeHostShutdown`, one entry at a time. */
   settled(h: StateHistory): void {
@@ -713,7 +774,8 @@ export class CloudSimDatacenter {
   /** PowerDatacenter's update at `t`: hosts re-share CPU, energy of the span since the last update, VMs with no demand destroyed. */
   private update(t: number): void {
     const interval = this.interval;
-    for (const vm of this.vms) if (vm.alive && vm.host) vm.req = vm.utilizationAt(t, interval) * vm.spec.mips * vm.spec.pes;
+    const at = tracePosition(t, interval);
+    for (const vm of this.vms) if (vm.alive && vm.host) vm.req = traceAt(vm.spec.utilization, at) * vm.spec.mips * vm.spec.pes;
     const dt = t - this.lastProcessTime;
     const nonPowerAware = this.config.policy.kind === 'npa';
     if (nonPowerAware && dt > 0) {
@@ -723,6 +785,7 @@ export class CloudSimDatacenter {
     for (const h of this.hosts) h.update(t, interval);
     if (!nonPowerAware && dt > 0) {
       for (const h of this.hosts) {
+        if (h.previousUtilizationMips === 0) continue; // off since the last update
         const from = h.utilizationOf(h.previousUtilizationMips);
         if (from === 0) continue;
         const p0 = h.wattsAtMips(h.previousUtilizationMips);
@@ -887,9 +950,10 @@ export class CloudSimDatacenter {
     const firstIdle = idleAllowed ? this.firstIdleHosts() : NO_HOSTS;
     const busy = this.busy;
     const req = vm.req;
+    const perPe = req / vm.spec.pes;
     for (let i = 0, j = 0; i < busy.length || j < firstIdle.length; ) {
       const h = j >= firstIdle.length || (i < busy.length && busy[i].id < firstIdle[j].id) ? busy[i++] : firstIdle[j++];
-      if (h.excludedIn === round || !h.suits(vm)) continue;
+      if (h.excludedIn === round || !h.suits(vm, perPe)) continue;
       if (h.allocatedForPlacement !== 0 && this.overloadedWith(h, vm)) continue;
       const after = (h.allocatedForPlacement + req) / h.totalMips;
       if (after > 1) continue; // CloudSim's power model refuses it (its run would stop); suitability keeps it from happening
@@ -930,7 +994,7 @@ export class CloudSimDatacenter {
     return ++this.round;
   }
 
-  private firstIdle: CsHost[] | undefined;
+  private firstIdle: CsHost[] | undefined = undefined;
 
   private refreshCandidates(): void {
     this.firstIdle = undefined;
