@@ -65,6 +65,24 @@ function startAsDoubles<T extends object>(o: T, fields: readonly (keyof T)[]): v
 
 const shaped = new WeakSet<object>();
 
+/** An empty array V8 stores as objects from the start (an empty `[]` holds small integers, and changes its kind at its first object). */
+export function objects<T>(): T[] {
+  const a: (T | null)[] = [null];
+  a.length = 0;
+  return a as T[];
+}
+
+/**
+ * `n` zeros in an array V8 stores as (packed) doubles from the start, for the same reason as
+ * `startAsDoubles`: an array of small integers changes its kind at its first fraction.
+ */
+export function doubles(n: number): number[] {
+  const a = [0.5];
+  a.pop();
+  for (let i = 0; i < n; i++) a.push(0);
+  return a;
+}
+
 /**
  * Where a time `t` (s) falls in a trace sampled every `interval` s: on a sample (`index`), or
  * `offset` s past sample `t1`, with the next `t2` `span` s after it. Computed once per update.
@@ -273,8 +291,8 @@ export class CsHost {
   guests: CsVm[] = [];
   /** The guests migrating in (CloudSim's set; seldom more than one). A VM may migrate in to two hosts at once. */
   readonly incoming: CsVm[] = [];
-  /** MIPS allocated to `guests[i]` by the CPU scheduler. */
-  alloc: number[] = [];
+  /** MIPS allocated to `guests[i]` by the CPU scheduler (an array of doubles from the start, grown by push: see startAsDoubles). */
+  alloc: number[] = doubles(0);
   availableMips: number;
   /** CloudSim's `getUtilizationOfCpuMips`: allocations, with a migrating-in VM counted at its full share. */
   allocatedForPlacement = 0;
@@ -364,7 +382,8 @@ export class CsHost {
     const guests = this.guests;
     const n = guests.length;
     const alloc = this.alloc;
-    if (alloc.length !== n) alloc.length = n;
+    while (alloc.length < n) alloc.push(0);
+    if (alloc.length > n) alloc.length = n;
     const anyIncoming = this.incoming.length !== 0;
     let available = this.totalMips;
     let over = false;
@@ -424,13 +443,17 @@ export class CsHost {
 
   /** `guestCreate`: the VM joins the list (last) and the scheduler allocates its current request. */
   add(vm: CsVm): void {
+    this.join(vm);
+    this.reallocate();
+  }
+
+  private join(vm: CsVm): void {
     vm.schedReq = vm.req;
     this.guests.push(vm);
     if (vm.instantiating) {
       this.ramFreeMiB -= vm.spec.ramMiB;
       this.bwFreeKbps -= vm.spec.bwKbps;
     }
-    this.reallocate();
   }
 
   remove(vm: CsVm): void {
@@ -440,9 +463,17 @@ export class CsHost {
     this.reallocate();
   }
 
-  /** A migration to here starts: the VM joins the list, migrating in. */
-  addIncoming(vm: CsVm): void {
+  /** A migration to here starts at `t`: the VM joins the list, migrating in, and the host is updated (which re-allocates). */
+  startIncoming(vm: CsVm, t: number, interval: number): void {
     this.incoming.push(vm);
+    this.join(vm);
+    this.update(t, interval);
+  }
+
+  /** The VM that migrated in is created again (CloudSim destroys it and creates it anew): last in the list, `remove` then `add`. */
+  recreate(vm: CsVm): void {
+    const i = this.guests.indexOf(vm);
+    if (i >= 0) this.guests.splice(i, 1);
     this.add(vm);
   }
 
@@ -665,7 +696,7 @@ export class CloudSimDatacenter {
   readonly interval: number;
   migrations = 0;
   vmsDestroyed = 0;
-  private lastProcessTime = 0;
+  lastProcessTime = 0;
   /** When the last update was (NaN: none yet). */
   private updatedAt = Number.NaN;
   /**
@@ -680,7 +711,9 @@ export class CloudSimDatacenter {
    */
   private round = 0;
   /** The hosts excluded in this round. */
-  private readonly excluded: CsHost[] = [];
+  private readonly excluded = objects<CsHost>();
+  /** The hosts this optimization changed (their allocations saved). */
+  private readonly touched = objects<CsHost>();
 
   constructor(
     readonly config: CloudSimConfig,
@@ -691,6 +724,7 @@ export class CloudSimDatacenter {
     this.vms = config.vms.map((v, i) => new CsVm(i, v));
     this.detector = detectorFor(config.policy, config.intervalSeconds);
     this.interval = config.intervalSeconds;
+    startAsDoubles(this, ['lastProcessTime']);
   }
 
   get migrationsEnabled(): boolean {
@@ -756,8 +790,7 @@ export class CloudSimDatacenter {
     vm.host?.remove(vm);
     m.target.endIncoming(vm);
     vm.inMigration = false;
-    m.target.remove(vm);
-    m.target.add(vm);
+    m.target.recreate(vm);
     vm.host = m.target;
     if (!lastAtThisTime) return;
     // CloudSim updates every host again; a host not changed since its update at `t` would record the same state.
@@ -782,18 +815,21 @@ export class CloudSimDatacenter {
       // PowerDatacenterNonPowerAware: every host at full power, always.
       for (const h of this.hosts) this.meter(h, this.lastProcessTime, t, h.watts(1) * dt);
     }
-    for (const h of this.hosts) h.update(t, interval);
-    if (!nonPowerAware && dt > 0) {
-      for (const h of this.hosts) {
-        if (h.previousUtilizationMips === 0) continue; // off since the last update
+    // Every host updated, then metered, then its idle VMs destroyed: CloudSim does each for all hosts
+    // in turn, but a host's update, energy and VMs concern no other host, so one pass does the same.
+    const meterEnergy = !nonPowerAware && dt > 0;
+    for (const h of this.hosts) {
+      h.update(t, interval);
+      if (meterEnergy && h.previousUtilizationMips !== 0) {
         const from = h.utilizationOf(h.previousUtilizationMips);
-        if (from === 0) continue;
-        const p0 = h.wattsAtMips(h.previousUtilizationMips);
-        const p1 = h.wattsAtMips(h.utilizationMips);
-        this.meter(h, this.lastProcessTime, t, (p0 + (p1 - p0) / 2) * dt);
+        if (from !== 0) {
+          const p0 = h.wattsAtMips(h.previousUtilizationMips);
+          const p1 = h.wattsAtMips(h.utilizationMips);
+          this.meter(h, this.lastProcessTime, t, (p0 + (p1 - p0) / 2) * dt);
+        }
       }
+      if (h.guests.length !== 0) this.destroyIdleVms(h, t);
     }
-    for (const h of this.hosts) this.destroyIdleVms(h, t);
     this.lastProcessTime = t;
     this.updatedAt = t;
   }
@@ -803,8 +839,10 @@ export class CloudSimDatacenter {
    * passed to meter, so only the hosts whose shares changed since their last update are updated.
    */
   private updateAgain(t: number): void {
-    for (const h of this.hosts) if (h.stale) h.update(t, this.interval);
-    for (const h of this.hosts) this.destroyIdleVms(h, t);
+    for (const h of this.hosts) {
+      if (h.stale) h.update(t, this.interval);
+      if (h.guests.length !== 0) this.destroyIdleVms(h, t);
+    }
   }
 
   /** The host's VMs that ask for nothing (and are not migrating) are destroyed for the rest of the run. */
@@ -833,8 +871,7 @@ export class CloudSimDatacenter {
     vm.inMigration = true;
     source.stale = true;
     if (!target.isIncoming(vm)) {
-      target.addIncoming(vm);
-      target.update(t, this.interval);
+      target.startIncoming(vm, t, this.interval);
       source.update(t, this.interval);
     }
     this.migrations++;
@@ -847,58 +884,70 @@ export class CloudSimDatacenter {
   private optimize(): Migration[] {
     const detector = this.detector!;
     this.refreshCandidates();
-    // saveAllocation, for the hosts this changes: their guests (less those migrating in) as they were.
-    const touched: CsHost[] = [];
-    const touch = (h: CsHost) => {
-      if (h.saved) return;
-      h.saved = h.guests.filter((g) => !h.isIncoming(g));
-      touched.push(h);
-    };
-    const overloaded = this.busy.filter((h) => detector.overloaded(h));
-    const toMigrate: CsVm[] = [];
+    const overloaded = objects<CsHost>();
+    for (const h of this.busy) if (detector.overloaded(h)) overloaded.push(h);
+    const toMigrate = objects<CsVm>();
     for (const h of overloaded) {
       for (;;) {
         const vm = minimumMigrationTime(h);
         if (!vm) break;
         toMigrate.push(vm);
-        touch(h);
+        this.touch(h);
         h.remove(vm);
         if (!detector.overloaded(h)) break;
       }
     }
-    const plan: Migration[] = [];
+    const plan = objects<Migration>();
     this.newRound();
     for (const h of overloaded) this.exclude(h);
     for (const vm of byUtilizationDescending(toMigrate)) {
       const target = this.findHost(vm, true);
       if (!target) continue;
       this.markBusy(target);
-      touch(target);
+      this.touch(target);
       target.add(vm);
       plan.push({ vm, target, reason: 'overload' });
     }
-    for (const m of this.emptyUnderloaded(overloaded, touch)) plan.push(m);
+    this.emptyUnderloaded(overloaded, plan);
     // restoreAllocation: the hosts as they were (migrations start from there).
-    for (const h of touched) {
-      const incoming = h.guests.filter((g) => h.isIncoming(g));
-      h.guests = incoming.length === 0 ? h.saved! : [...incoming, ...h.saved!];
+    for (const h of this.touched) {
+      const saved = h.saved!;
       h.saved = undefined;
+      if (h.incoming.length === 0) h.guests = saved;
+      else {
+        const guests = objects<CsVm>();
+        for (const g of h.guests) if (h.isIncoming(g)) guests.push(g);
+        for (const g of saved) guests.push(g);
+        h.guests = guests;
+      }
       for (const g of h.guests) g.schedReq = g.req;
       h.reallocate();
     }
+    this.touched.length = 0;
     return plan;
   }
 
-  /** `getMigrationMapFromUnderUtilizedHosts`: the least utilized host emptied if all its VMs fit elsewhere, repeatedly. */
-  private emptyUnderloaded(overloaded: readonly CsHost[], touch: (h: CsHost) => void): Migration[] {
-    const plan: Migration[] = [];
+  /** saveAllocation, for a host the optimization changes: its guests (less those migrating in) as they were. */
+  private touch(h: CsHost): void {
+    if (h.saved) return;
+    const saved = objects<CsVm>();
+    for (const g of h.guests) if (!h.isIncoming(g)) saved.push(g);
+    h.saved = saved;
+    this.touched.push(h);
+  }
+
+  /** `getMigrationMapFromUnderUtilizedHosts`: the least utilized host emptied if all its VMs fit elsewhere, repeatedly (added to `plan`). */
+  private emptyUnderloaded(overloaded: readonly CsHost[], plan: Migration[]): void {
     // Neither targets nor sources: the overloaded hosts and those off (idle hosts have no utilization, so they are among these).
     const round = this.newRound();
     for (const h of overloaded) this.exclude(h);
     for (const h of this.hosts) if (h.utilization === 0) this.exclude(h);
     for (const h of this.excluded) h.notUnderloadedIn = round;
     // The candidates, least utilized first (ties by id, as a scan by id finds them): utilizations do not change while the policy runs.
-    const candidates = this.busy.filter((h) => h.utilization > 0 && h.utilization < 1).sort((a, b) => a.utilization - b.utilization || a.id - b.id);
+    const candidates = objects<CsHost>();
+    for (const h of this.busy) if (h.utilization > 0 && h.utilization < 1) candidates.push(h);
+    candidates.sort(byUtilizationThenId);
+    const placed = objects<Migration>();
     let next = 0;
     for (;;) {
       const host = this.underloadedHost(candidates, next, round);
@@ -906,9 +955,10 @@ export class CloudSimDatacenter {
       while (next < candidates.length && candidates[next].notUnderloadedIn === round) next++;
       host.notUnderloadedIn = round;
       this.exclude(host);
-      const vms = host.guests.filter((g) => !g.inMigration);
+      const vms = objects<CsVm>();
+      for (const g of host.guests) if (!g.inMigration) vms.push(g);
       if (vms.length === 0) continue;
-      const placed: Migration[] = [];
+      placed.length = 0;
       for (const vm of byUtilizationDescending(vms)) {
         const target = this.findHost(vm, false);
         if (!target) {
@@ -917,7 +967,7 @@ export class CloudSimDatacenter {
           break;
         }
         this.markBusy(target);
-        touch(target);
+        this.touch(target);
         target.add(vm);
         placed.push({ vm, target, reason: 'underload' });
       }
@@ -926,7 +976,6 @@ export class CloudSimDatacenter {
         plan.push(p);
       }
     }
-    return plan;
   }
 
   /** The least utilized of the candidates (from `from` on) not left out in this round, unless all its VMs migrate out or one migrates in. */
@@ -1049,8 +1098,21 @@ export function minimumMigrationTime(h: CsHost): CsVm | undefined {
 
 /** VMs by requested MIPS, highest first; equal ones keep their order (Java's stable sort). */
 function byUtilizationDescending(vms: readonly CsVm[]): CsVm[] {
-  return vms.map((vm, i) => ({ vm, i })).sort((a, b) => b.vm.req - a.vm.req || a.i - b.i).map((x) => x.vm);
+  // Insertion sort: stable, and these lists are short.
+  const out = objects<CsVm>();
+  for (const vm of vms) {
+    let i = out.length;
+    out.push(vm);
+    while (i > 0 && out[i - 1].req < vm.req) {
+      out[i] = out[i - 1];
+      i--;
+    }
+    out[i] = vm;
+  }
+  return out;
 }
+
+const byUtilizationThenId = (a: CsHost, b: CsHost) => a.utilization - b.utilization || a.id - b.id;
 
 function isIdle(h: CsHost): boolean {
   return h.guests.length === 0 && h.utilizationMips === 0 && h.allocatedForPlacement === 0;

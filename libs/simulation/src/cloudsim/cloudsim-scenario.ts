@@ -7,7 +7,7 @@ import type { RunScenarioOptions } from '../scenario/run-scenario';
 import { CloudSimPolicySpec, Scenario, SeriesName } from '../scenario/scenario';
 import { namedPowerCurve, resolveScenario } from '../scenario/scenario.defaults';
 import {
-  CloudSimConfig, CloudSimDatacenter, CloudSimHostSpec, CloudSimObserver, CloudSimPolicy, CloudSimVmSpec, CsHost, CsVm, metricsOf, Migration,
+  CloudSimConfig, CloudSimDatacenter, CloudSimHostSpec, CloudSimObserver, CloudSimPolicy, CloudSimVmSpec, CsHost, CsVm, doubles, metricsOf, Migration,
 } from './cloudsim-model';
 
 /** CloudSim's scheduling interval, which is the PlanetLab traces' sampling period (s). */
@@ -103,7 +103,7 @@ class Buckets {
   points(name: SeriesName, groupBy: string, group: string): number[] {
     const key = seriesKey(name, groupBy, group);
     let points = this.series.get(key);
-    if (!points) this.series.set(key, (points = new Array<number>(this.n).fill(0)));
+    if (!points) this.series.set(key, (points = doubles(this.n)));
     return points;
   }
   /** Adds to the points of every group of `groups` (out-of-run buckets are dropped). */
