@@ -7,7 +7,7 @@ import type { RunScenarioOptions } from '../scenario/run-scenario';
 import { CloudSimPolicySpec, Scenario, SeriesName } from '../scenario/scenario';
 import { namedPowerCurve, resolveScenario } from '../scenario/scenario.defaults';
 import {
-  CloudSimConfig, CloudSimDatacenter, CloudSimHostSpec, CloudSimObserver, CloudSimPolicy, CloudSimVmSpec, CsHost, CsVm, doubles, metricsOf, Migration,
+  CloudSimConfig, CloudSimDatacenter, CloudSimHostSpec, CloudSimObserver, CloudSimPolicy, CloudSimVmSpec, CsVm, doubles, metricsOf, Migration,
 } from './cloudsim-model';
 
 /** CloudSim's scheduling interval, which is the PlanetLab traces' sampling period (s). */
@@ -128,8 +128,6 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
   const bucketSeconds = r.bucketMs / 1000;
   const b = new Buckets(r.buckets);
   const bucketOf = (t: number) => Math.floor(t / bucketSeconds);
-  const hostGroups = (h: CsHost): [string, string][] => [['zone', zone], ['hostType', h.spec.type]];
-  const vmGroups = (vm: CsVm): [string, string][] => [['zone', zone], ['tenant', origins[vm.id].tenant], ['product', origins[vm.id].type]];
   // Each host's and VM's series points, resolved once (by type and by tenant and type).
   const memo = new Map<string, number[][]>();
   const refsByKey = (name: SeriesName, groups: [string, string][]): number[][] => {
@@ -138,15 +136,33 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
     if (!out) memo.set(key, (out = groups.map(([by, g]) => b.points(name, by, g))));
     return out;
   };
-  /** A series' points for each host (VM), resolved on first use. */
-  const hostSeries = (name: SeriesName) => {
-    const refs = new Array<number[][] | undefined>(config.hosts.length).fill(undefined);
-    return (h: CsHost) => (refs[h.id] ??= refsByKey(name, hostGroups(h)));
+  // Hosts fall in a few groups (their type), VMs too (their tenant and product): each host's and
+  // VM's group, by id, and a series' points for a group resolved on its first use.
+  const groupsBy = <T>(items: readonly T[], groupsOf: (item: T) => [string, string][]) => {
+    const index = new Map<string, number>();
+    const groups: [string, string][][] = [];
+    const of = new Int32Array(items.length);
+    items.forEach((item, i) => {
+      const g = groupsOf(item);
+      const key = g.map((x) => x[1]).join('|');
+      let k = index.get(key);
+      if (k === undefined) {
+        index.set(key, (k = groups.length));
+        groups.push(g);
+      }
+      of[i] = k;
+    });
+    return { groups, of };
   };
-  const vmSeries = (name: SeriesName) => {
-    const refs = new Array<number[][] | undefined>(config.vms.length).fill(undefined);
-    return (vm: CsVm) => (refs[vm.id] ??= refsByKey(name, vmGroups(vm)));
+  const hostGroupsById = groupsBy(config.hosts, (h) => [['zone', zone], ['hostType', h.type]]);
+  const vmGroupsById = groupsBy(origins, (o) => [['zone', zone], ['tenant', o.tenant], ['product', o.type]]);
+  const vmGroups = (vm: CsVm) => vmGroupsById.groups[vmGroupsById.of[vm.id]];
+  const seriesBy = (name: SeriesName, { groups, of }: { groups: [string, string][][]; of: Int32Array }) => {
+    const points = new Array<number[][] | undefined>(groups.length).fill(undefined);
+    return (id: number) => (points[of[id]] ??= refsByKey(name, groups[of[id]]));
   };
+  const hostSeries = (name: SeriesName) => seriesBy(name, hostGroupsById);
+  const vmSeries = (name: SeriesName) => seriesBy(name, vmGroupsById);
   const ofHost = {
     energyKWh: hostSeries('energyKWh'), powerWatts: hostSeries('powerWatts'), hostsOn: hostSeries('hostsOn'), hostsOff: hostSeries('hostsOff'),
     cpuAllocatedCores: hostSeries('cpuAllocatedCores'), cpuCapacityCores: hostSeries('cpuCapacityCores'),
@@ -164,15 +180,15 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
   const migrationRows = new Map<string, { count: number; durationMs: number }>();
   const observer: CloudSimObserver = {
     energy(h, from, _to, joules) {
-      b.add(ofHost.energyKWh(h), bucketOf(from), joules / 3_600_000);
-      b.add(ofHost.powerWatts(h), bucketOf(from), joules / bucketSeconds);
+      b.add(ofHost.energyKWh(h.id), bucketOf(from), joules / 3_600_000);
+      b.add(ofHost.powerWatts(h.id), bucketOf(from), joules / bucketSeconds);
     },
     span(h, from, to, active, allocatedMips) {
-      spread(active ? ofHost.hostsOn(h) : ofHost.hostsOff(h), from, to, 1);
-      if (allocatedMips > 0) spread(ofHost.cpuAllocatedCores(h), from, to, allocatedMips / h.spec.mipsPerPe);
+      spread(active ? ofHost.hostsOn(h.id) : ofHost.hostsOff(h.id), from, to, 1);
+      if (allocatedMips > 0) spread(ofHost.cpuAllocatedCores(h.id), from, to, allocatedMips / h.spec.mipsPerPe);
     },
     migrationStarted(m: Migration, at, durationSeconds) {
-      b.add(ofVm.migrations(m.vm), bucketOf(at), 1);
+      b.add(ofVm.migrations(m.vm.id), bucketOf(at), 1);
       const done = r.startMs + Math.round((at + durationSeconds) * 1000) <= r.endMs;
       const key = `${m.reason}|${done ? 'completed' : 'in-flight'}`;
       const row = migrationRows.get(key) ?? { count: 0, durationMs: 0 };
@@ -195,8 +211,8 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
     const span = Math.min(CLOUDSIM_INTERVAL_SECONDS, seconds(r.endMs) - from);
     for (const vm of dc.vms) {
       if (!vm.alive) continue;
-      b.add(ofVm.instances(vm), bucketOf(from), span / bucketSeconds);
-      b.add(ofVm.vcpus(vm), bucketOf(from), (vm.spec.pes * span) / bucketSeconds);
+      b.add(ofVm.instances(vm.id), bucketOf(from), span / bucketSeconds);
+      b.add(ofVm.vcpus(vm.id), bucketOf(from), (vm.spec.pes * span) / bucketSeconds);
     }
   };
   vmSeconds(0);
@@ -240,7 +256,7 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
 
   // Capacity: every host's cores over every bucket simulated.
   const simulatedBuckets = Math.ceil((reached - r.startMs) / r.bucketMs);
-  for (const h of dc.hosts) for (let i = 0; i < simulatedBuckets; i++) b.add(ofHost.cpuCapacityCores(h), i, h.spec.pes);
+  for (const h of dc.hosts) for (let i = 0; i < simulatedBuckets; i++) b.add(ofHost.cpuCapacityCores(h.id), i, h.spec.pes);
 
   const byType = new Map<string, { hosts: number; joules: number; shutdowns: number }>();
   for (const h of dc.hosts) {
