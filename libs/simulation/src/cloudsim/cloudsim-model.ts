@@ -699,6 +699,9 @@ export class CloudSimDatacenter {
   lastProcessTime = 0;
   /** When the last update was (NaN: none yet). */
   private updatedAt = Number.NaN;
+  /** The VMs not destroyed (as of `liveAt` destroyed): the others ask for nothing. */
+  private live: CsVm[];
+  private liveAt = 0;
   /**
    * Placement's candidates, by id: every host that is not idle (no guests, no utilization). Idle
    * hosts of one type all answer placement alike, so only the first one of each type is asked.
@@ -722,6 +725,7 @@ export class CloudSimDatacenter {
     this.hosts = config.hosts.map((h, i) => new CsHost(i, h));
     for (const h of this.hosts) h.sink = observer;
     this.vms = config.vms.map((v, i) => new CsVm(i, v));
+    this.live = this.vms;
     this.detector = detectorFor(config.policy, config.intervalSeconds);
     this.interval = config.intervalSeconds;
     startAsDoubles(this, ['lastProcessTime']);
@@ -808,7 +812,11 @@ export class CloudSimDatacenter {
   private update(t: number): void {
     const interval = this.interval;
     const at = tracePosition(t, interval);
-    for (const vm of this.vms) if (vm.alive && vm.host) vm.req = traceAt(vm.spec.utilization, at) * vm.spec.mips * vm.spec.pes;
+    if (this.liveAt !== this.vmsDestroyed) {
+      this.live = this.live.filter((vm) => vm.alive);
+      this.liveAt = this.vmsDestroyed;
+    }
+    for (const vm of this.live) if (vm.alive && vm.host) vm.req = traceAt(vm.spec.utilization, at) * vm.spec.mips * vm.spec.pes;
     const dt = t - this.lastProcessTime;
     const nonPowerAware = this.config.policy.kind === 'npa';
     if (nonPowerAware && dt > 0) {

@@ -95,6 +95,9 @@ export function cloudSimConfigOf(s: Scenario, data: ScenarioData): { config: Clo
   return { config: { hosts, vms, policy: cloudSimPolicy(s.policies!.cloudsim!), intervalSeconds: CLOUDSIM_INTERVAL_SECONDS }, origins };
 }
 
+/** The migrations table's rows, by reason and whether the migration ends within the run. */
+const MIGRATION_ROWS = { overload: ['overload|completed', 'overload|in-flight'], underload: ['underload|completed', 'underload|in-flight'] } as const;
+
 /** Sums by bucket and group, as the results keep them. */
 class Buckets {
   readonly series = new Map<string, number[]>();
@@ -190,7 +193,7 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
     migrationStarted(m: Migration, at, durationSeconds) {
       b.add(ofVm.migrations(m.vm.id), bucketOf(at), 1);
       const done = r.startMs + Math.round((at + durationSeconds) * 1000) <= r.endMs;
-      const key = `${m.reason}|${done ? 'completed' : 'in-flight'}`;
+      const key = MIGRATION_ROWS[m.reason][done ? 0 : 1];
       const row = migrationRows.get(key) ?? { count: 0, durationMs: 0 };
       row.count++;
       row.durationMs += Math.round(durationSeconds * 1000);
@@ -207,12 +210,15 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
     if (!unplaced.includes(vm)) b.add(refsByKey('instancesLaunched', vmGroups(vm)), 0, 1);
   }
   const pendingAt = new Map<number, number>();
+  // A VM alive at any time was alive from the start (VMs only leave): their points, resolved now.
+  const instancesOf = dc.vms.map((vm) => (vm.alive ? ofVm.instances(vm.id) : []));
+  const vcpusOf = dc.vms.map((vm) => (vm.alive ? ofVm.vcpus(vm.id) : []));
   const vmSeconds = (from: number) => {
     const span = Math.min(CLOUDSIM_INTERVAL_SECONDS, seconds(r.endMs) - from);
     for (const vm of dc.vms) {
       if (!vm.alive) continue;
-      b.add(ofVm.instances(vm.id), bucketOf(from), span / bucketSeconds);
-      b.add(ofVm.vcpus(vm.id), bucketOf(from), (vm.spec.pes * span) / bucketSeconds);
+      b.add(instancesOf[vm.id], bucketOf(from), span / bucketSeconds);
+      b.add(vcpusOf[vm.id], bucketOf(from), (vm.spec.pes * span) / bucketSeconds);
     }
   };
   vmSeconds(0);
