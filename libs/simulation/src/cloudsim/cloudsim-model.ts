@@ -328,6 +328,8 @@ export class CsHost {
   idleCandidate = false;
   /** Its guests (less those migrating in) before an optimization changed them. */
   saved: CsVm[] | undefined = undefined;
+  /** To be updated once the migrations of this interval have started. */
+  arrivalQueued = false;
 
   constructor(
     readonly id: number,
@@ -463,11 +465,10 @@ export class CsHost {
     this.reallocate();
   }
 
-  /** A migration to here starts at `t`: the VM joins the list, migrating in, and the host is updated (which re-allocates). */
-  startIncoming(vm: CsVm, t: number, interval: number): void {
+  /** A migration to here starts: the VM joins the list, migrating in (the host is to be updated, which re-allocates). */
+  startIncoming(vm: CsVm): void {
     this.incoming.push(vm);
     this.join(vm);
-    this.update(t, interval);
   }
 
   /** The VM that migrated in is created again (CloudSim destroys it and creates it anew): last in the list, `remove` then `add`. */
@@ -717,6 +718,8 @@ export class CloudSimDatacenter {
   private readonly excluded = objects<CsHost>();
   /** The hosts this optimization changed (their allocations saved). */
   private readonly touched = objects<CsHost>();
+  /** The migrations' targets and sources to update, in the order the migrations met them. */
+  private readonly arriving = objects<CsHost>();
 
   constructor(
     readonly config: CloudSimConfig,
@@ -782,8 +785,16 @@ export class CloudSimDatacenter {
     this.update(t);
     if (!this.detector) return { migrations: [], durations: [] };
     const plan = this.optimize();
-    const durations: number[] = [];
+    const durations = doubles(0);
     for (const m of plan) durations.push(this.startMigration(m, t));
+    // CloudSim updates a migration's target and source as it starts each one. A host's inputs change
+    // only when it is one of them, so updating each once, after all have started, in the order they
+    // were first met, leaves every host, VM and series as those updates did.
+    for (const h of this.arriving) {
+      h.update(t, this.interval);
+      h.arrivalQueued = false;
+    }
+    this.arriving.length = 0;
     return { migrations: plan, durations };
   }
 
@@ -879,13 +890,20 @@ export class CloudSimDatacenter {
     vm.inMigration = true;
     source.stale = true;
     if (!target.isIncoming(vm)) {
-      target.startIncoming(vm, t, this.interval);
-      source.update(t, this.interval);
+      target.startIncoming(vm);
+      this.queueArrival(target);
+      this.queueArrival(source);
     }
     this.migrations++;
     const duration = migrationSeconds(vm.spec.ramMiB, target.spec.bwKbps);
     this.observer?.migrationStarted(m, t, duration);
     return duration;
+  }
+
+  private queueArrival(h: CsHost): void {
+    if (h.arrivalQueued) return;
+    h.arrivalQueued = true;
+    this.arriving.push(h);
   }
 
   /** `PowerVmAllocationPolicyMigrationAbstract.optimizeAllocation`. */
