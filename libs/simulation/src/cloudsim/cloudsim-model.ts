@@ -288,9 +288,9 @@ export class CsHost {
   readonly totalMips: number;
   readonly mipsPerPe: number;
   /** Guests in CloudSim's list order (VMs migrating in included). */
-  guests: CsVm[] = [];
+  guests = objects<CsVm>();
   /** The guests migrating in (CloudSim's set; seldom more than one). A VM may migrate in to two hosts at once. */
-  readonly incoming: CsVm[] = [];
+  readonly incoming = objects<CsVm>();
   /** MIPS allocated to `guests[i]` by the CPU scheduler (an array of doubles from the start, grown by push: see startAsDoubles). */
   alloc: number[] = doubles(0);
   availableMips: number;
@@ -492,7 +492,9 @@ export class CsHost {
     const n = guests.length;
     if (n === 0 && this.utilizationMips === 0) {
       // Idle and staying idle: the same state again (an entry that changes nothing is not kept; spans are split by bucket anyway).
-      if (this.idle && !this.stale) return; // as below, again: nothing to change
+      const quiet = this.idle; // (both read every time: V8 optimizes this early, and would throw away code that never read one)
+      const unchanged = !this.stale;
+      if (quiet && unchanged) return; // as below, again: nothing to change
       this.previousUtilizationMips = 0;
       if (!this.stateHistory.latestIs(0, 0, false)) this.stateHistory.add(t, 0, 0, false);
       this.stale = false;

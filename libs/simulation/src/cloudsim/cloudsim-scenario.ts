@@ -96,7 +96,7 @@ export function cloudSimConfigOf(s: Scenario, data: ScenarioData): { config: Clo
 }
 
 /** The migrations table's rows, by reason and whether the migration ends within the run. */
-const MIGRATION_ROWS = { overload: ['overload|completed', 'overload|in-flight'], underload: ['underload|completed', 'underload|in-flight'] } as const;
+const MIGRATION_ROWS = ['overload|completed', 'overload|in-flight', 'underload|completed', 'underload|in-flight'] as const;
 
 /** Sums by bucket and group, as the results keep them. */
 class Buckets {
@@ -193,7 +193,7 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
     migrationStarted(m: Migration, at, durationSeconds) {
       b.add(ofVm.migrations(m.vm.id), bucketOf(at), 1);
       const done = r.startMs + Math.round((at + durationSeconds) * 1000) <= r.endMs;
-      const key = MIGRATION_ROWS[m.reason][done ? 0 : 1];
+      const key = MIGRATION_ROWS[(m.reason === 'overload' ? 0 : 2) + (done ? 0 : 1)];
       const row = migrationRows.get(key) ?? { count: 0, durationMs: 0 };
       row.count++;
       row.durationMs += Math.round(durationSeconds * 1000);
