@@ -321,6 +321,13 @@ export class CsHost {
   stale = true;
   /** Idle at its last update (no guests, no utilization). */
   idle = false;
+
+  /** Idle at its last update and unchanged since: an update would change nothing. */
+  get quiet(): boolean {
+    const idle = this.idle; // (both read every time: V8 optimizes this early, and throws away code at a field it never read)
+    const unchanged = !this.stale;
+    return idle && unchanged;
+  }
   /** Set while the data centre's allocation policy leaves this host out (a round's number; see CloudSimDatacenter). */
   excludedIn = 0;
   notUnderloadedIn = 0;
@@ -461,7 +468,7 @@ export class CsHost {
   remove(vm: CsVm): void {
     const i = this.guests.indexOf(vm);
     if (i < 0) return;
-    this.guests.splice(i, 1);
+    removeAt(this.guests, i);
     this.reallocate();
   }
 
@@ -474,7 +481,7 @@ export class CsHost {
   /** The VM that migrated in is created again (CloudSim destroys it and creates it anew): last in the list, `remove` then `add`. */
   recreate(vm: CsVm): void {
     const i = this.guests.indexOf(vm);
-    if (i >= 0) this.guests.splice(i, 1);
+    if (i >= 0) removeAt(this.guests, i);
     this.add(vm);
   }
 
@@ -482,7 +489,7 @@ export class CsHost {
   endIncoming(vm: CsVm): void {
     const i = this.incoming.indexOf(vm);
     if (i < 0) return;
-    this.incoming.splice(i, 1);
+    removeAt(this.incoming, i);
     this.stale = true;
   }
 
@@ -492,9 +499,7 @@ export class CsHost {
     const n = guests.length;
     if (n === 0 && this.utilizationMips === 0) {
       // Idle and staying idle: the same state again (an entry that changes nothing is not kept; spans are split by bucket anyway).
-      const quiet = this.idle; // (both read every time: V8 optimizes this early, and would throw away code that never read one)
-      const unchanged = !this.stale;
-      if (quiet && unchanged) return; // as below, again: nothing to change
+      if (this.quiet) return; // as below, again: nothing to change
       this.previousUtilizationMips = 0;
       if (!this.stateHistory.latestIs(0, 0, false)) this.stateHistory.add(t, 0, 0, false);
       this.stale = false;
@@ -571,6 +576,12 @@ export class CsHost {
     if (!this.shutdownActive && h.flag) this.lastSwitchedOn = h.time;
     this.shutdownActive = h.flag;
   }
+}
+
+/** `list.splice(i, 1)`, without the array splice returns. */
+function removeAt<T>(list: T[], i: number): void {
+  for (let j = i + 1; j < list.length; j++) list[j - 1] = list[j];
+  list.pop();
 }
 
 function addHistory(sum: number[], vm: CsVm, hostMips: number): void {
@@ -709,7 +720,7 @@ export class CloudSimDatacenter {
    * Placement's candidates, by id: every host that is not idle (no guests, no utilization). Idle
    * hosts of one type all answer placement alike, so only the first one of each type is asked.
    */
-  private busy: CsHost[] = [];
+  private readonly busy = objects<CsHost>();
   private idleByType = new Map<string, CsHost[]>();
   /**
    * The allocation policy's round: a host whose `excludedIn` (`notUnderloadedIn`) equals it is
@@ -722,6 +733,9 @@ export class CloudSimDatacenter {
   private readonly touched = objects<CsHost>();
   /** The migrations' targets and sources to update, in the order the migrations met them. */
   private readonly arriving = objects<CsHost>();
+  /** An underloaded host's VMs to place, and in placement order. */
+  private readonly scratch = objects<CsVm>();
+  private readonly sorted = objects<CsVm>();
 
   constructor(
     readonly config: CloudSimConfig,
@@ -840,6 +854,7 @@ export class CloudSimDatacenter {
     // in turn, but a host's update, energy and VMs concern no other host, so one pass does the same.
     const meterEnergy = !nonPowerAware && dt > 0;
     for (const h of this.hosts) {
+      if (h.quiet) continue; // off, and would stay so (no energy, no VMs)
       h.update(t, interval);
       if (meterEnergy && h.previousUtilizationMips !== 0) {
         const from = h.utilizationOf(h.previousUtilizationMips);
@@ -928,7 +943,7 @@ export class CloudSimDatacenter {
     const plan = objects<Migration>();
     this.newRound();
     for (const h of overloaded) this.exclude(h);
-    for (const vm of byUtilizationDescending(toMigrate)) {
+    for (const vm of byUtilizationDescending(toMigrate, objects())) {
       const target = this.findHost(vm, true);
       if (!target) continue;
       this.markBusy(target);
@@ -983,11 +998,12 @@ export class CloudSimDatacenter {
       while (next < candidates.length && candidates[next].notUnderloadedIn === round) next++;
       host.notUnderloadedIn = round;
       this.exclude(host);
-      const vms = objects<CsVm>();
+      const vms = this.scratch;
+      vms.length = 0;
       for (const g of host.guests) if (!g.inMigration) vms.push(g);
       if (vms.length === 0) continue;
       placed.length = 0;
-      for (const vm of byUtilizationDescending(vms)) {
+      for (const vm of byUtilizationDescending(vms, this.sorted)) {
         const target = this.findHost(vm, false);
         if (!target) {
           for (const p of placed) p.target.remove(p.vm);
@@ -1075,11 +1091,15 @@ export class CloudSimDatacenter {
 
   private refreshCandidates(): void {
     this.firstIdle = undefined;
-    this.busy = this.hosts.filter((h) => !isIdle(h));
-    this.idleByType.clear();
+    const busy = this.busy;
+    busy.length = 0;
+    for (const list of this.idleByType.values()) list.length = 0;
     for (const h of this.hosts) {
       h.idleCandidate = isIdle(h);
-      if (!h.idleCandidate) continue;
+      if (!h.idleCandidate) {
+        busy.push(h);
+        continue;
+      }
       const list = this.idleByType.get(h.spec.type);
       if (list) list.push(h);
       else this.idleByType.set(h.spec.type, [h]);
@@ -1098,7 +1118,10 @@ export class CloudSimDatacenter {
       if (busy[mid].id < h.id) lo = mid + 1;
       else hi = mid;
     }
-    if (busy[lo] !== h) busy.splice(lo, 0, h);
+    if (busy[lo] === h) return;
+    busy.push(h);
+    for (let i = busy.length - 1; i > lo; i--) busy[i] = busy[i - 1];
+    busy[lo] = h;
   }
 
   private overloadedWith(h: CsHost, vm: CsVm): boolean {
@@ -1125,9 +1148,9 @@ export function minimumMigrationTime(h: CsHost): CsVm | undefined {
 }
 
 /** VMs by requested MIPS, highest first; equal ones keep their order (Java's stable sort). */
-function byUtilizationDescending(vms: readonly CsVm[]): CsVm[] {
+function byUtilizationDescending(vms: readonly CsVm[], out: CsVm[]): CsVm[] {
   // Insertion sort: stable, and these lists are short.
-  const out = objects<CsVm>();
+  out.length = 0;
   for (const vm of vms) {
     let i = out.length;
     out.push(vm);
