@@ -478,11 +478,33 @@ export class CsHost {
     this.join(vm);
   }
 
-  /** The VM that migrated in is created again (CloudSim destroys it and creates it anew): last in the list, `remove` then `add`. */
+  /**
+   * The VM that migrated in is created again (CloudSim destroys it and creates it anew): last in the
+   * list, as `remove` then `add` leave it, the shares re-allocated at the host's next update.
+   */
   recreate(vm: CsVm): void {
     const i = this.guests.indexOf(vm);
     if (i >= 0) removeAt(this.guests, i);
-    this.add(vm);
+    this.join(vm);
+    this.guestsChanged();
+  }
+
+  /**
+   * A VM whose migration out ended leaves the list. The shares are re-allocated at the host's next
+   * update, which comes before anything reads them (it is stale); at once if the list is empty
+   * (an empty host's update does not re-allocate).
+   */
+  leave(vm: CsVm): void {
+    const i = this.guests.indexOf(vm);
+    if (i < 0) return;
+    removeAt(this.guests, i);
+    if (this.guests.length === 0) this.reallocate();
+    else this.guestsChanged();
+  }
+
+  private guestsChanged(): void {
+    this.guestsHistory = undefined;
+    this.stale = true;
   }
 
   /** A migration to here ends: the VM is no longer migrating in (it stays a guest). */
@@ -818,7 +840,8 @@ export class CloudSimDatacenter {
   completeMigration(m: Migration, t: number, lastAtThisTime: boolean): void {
     if (t > this.lastProcessTime) this.update(t);
     const vm = m.vm;
-    vm.host?.remove(vm);
+    // The source and the target are updated at `t` (`lastAtThisTime`) before anything reads their shares.
+    vm.host?.leave(vm);
     m.target.endIncoming(vm);
     vm.inMigration = false;
     m.target.recreate(vm);
