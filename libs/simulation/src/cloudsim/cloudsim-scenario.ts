@@ -82,7 +82,7 @@ export function cloudSimConfigOf(s: Scenario, data: ScenarioData): { config: Clo
         const typeName = names[w.assign === 'round-robin' ? i % names.length : Math.floor(i / block)];
         const type = custom.get(typeName)!;
         const utilization = new Float64Array(f.cpuPercent.length + 1);
-        f.cpuPercent.forEach((p, k) => (utilization[k] = p / 100));
+        for (let k = 0; k < f.cpuPercent.length; k++) utilization[k] = f.cpuPercent[k] / 100;
         utilization[f.cpuPercent.length] = utilization[f.cpuPercent.length - 1];
         vms.push({
           name: f.name, type: typeName, mips: type.mips!, pes: type.vcpus, ramMiB: type.memoryMiB,
