@@ -828,7 +828,8 @@ export class CloudSimDatacenter {
     // CloudSim updates a migration's target and source as it starts each one. A host's inputs change
     // only when it is one of them, so updating each once, after all have started, in the order they
     // were first met, leaves every host, VM and series as those updates did.
-    for (const h of this.arriving) {
+    for (let i = 0; i < this.arriving.length; i++) {
+      const h = this.arriving[i];
       h.update(t, this.interval);
       h.arrivalQueued = false;
     }
@@ -866,7 +867,11 @@ export class CloudSimDatacenter {
       this.live = this.live.filter((vm) => vm.alive);
       this.liveAt = this.vmsDestroyed;
     }
-    for (const vm of this.live) if (vm.alive && vm.host) vm.req = traceAt(vm.spec.utilization, at) * vm.spec.mips * vm.spec.pes;
+    const live = this.live;
+    for (let i = 0; i < live.length; i++) {
+      const vm = live[i];
+      if (vm.alive && vm.host) vm.req = traceAt(vm.spec.utilization, at) * vm.spec.mips * vm.spec.pes;
+    }
     const dt = t - this.lastProcessTime;
     const nonPowerAware = this.config.policy.kind === 'npa';
     if (nonPowerAware && dt > 0) {
@@ -876,7 +881,9 @@ export class CloudSimDatacenter {
     // Every host updated, then metered, then its idle VMs destroyed: CloudSim does each for all hosts
     // in turn, but a host's update, energy and VMs concern no other host, so one pass does the same.
     const meterEnergy = !nonPowerAware && dt > 0;
-    for (const h of this.hosts) {
+    const hosts = this.hosts;
+    for (let i = 0; i < hosts.length; i++) {
+      const h = hosts[i];
       if (h.quiet) continue; // off, and would stay so (no energy, no VMs)
       h.update(t, interval);
       if (meterEnergy && h.previousUtilizationMips !== 0) {
@@ -898,7 +905,9 @@ export class CloudSimDatacenter {
    * passed to meter, so only the hosts whose shares changed since their last update are updated.
    */
   private updateAgain(t: number): void {
-    for (const h of this.hosts) {
+    const hosts = this.hosts;
+    for (let i = 0; i < hosts.length; i++) {
+      const h = hosts[i];
       if (h.stale) h.update(t, this.interval);
       if (h.guests.length !== 0) this.destroyIdleVms(h, t);
     }
@@ -951,7 +960,7 @@ export class CloudSimDatacenter {
     const detector = this.detector!;
     this.refreshCandidates();
     const overloaded = objects<CsHost>();
-    for (const h of this.busy) if (detector.overloaded(h)) overloaded.push(h);
+    for (let i = 0; i < this.busy.length; i++) if (detector.overloaded(this.busy[i])) overloaded.push(this.busy[i]);
     const toMigrate = objects<CsVm>();
     for (const h of overloaded) {
       for (;;) {
@@ -1007,11 +1016,14 @@ export class CloudSimDatacenter {
     // Neither targets nor sources: the overloaded hosts and those off (idle hosts have no utilization, so they are among these).
     const round = this.newRound();
     for (const h of overloaded) this.exclude(h);
-    for (const h of this.hosts) if (h.utilization === 0) this.exclude(h);
+    for (let i = 0; i < this.hosts.length; i++) if (this.hosts[i].utilization === 0) this.exclude(this.hosts[i]);
     for (const h of this.excluded) h.notUnderloadedIn = round;
     // The candidates, least utilized first (ties by id, as a scan by id finds them): utilizations do not change while the policy runs.
     const candidates = objects<CsHost>();
-    for (const h of this.busy) if (h.utilization > 0 && h.utilization < 1) candidates.push(h);
+    for (let i = 0; i < this.busy.length; i++) {
+      const h = this.busy[i];
+      if (h.utilization > 0 && h.utilization < 1) candidates.push(h);
+    }
     candidates.sort(byUtilizationThenId);
     const placed = objects<Migration>();
     let next = 0;
@@ -1023,7 +1035,7 @@ export class CloudSimDatacenter {
       this.exclude(host);
       const vms = this.scratch;
       vms.length = 0;
-      for (const g of host.guests) if (!g.inMigration) vms.push(g);
+      for (let i = 0; i < host.guests.length; i++) if (!host.guests[i].inMigration) vms.push(host.guests[i]);
       if (vms.length === 0) continue;
       placed.length = 0;
       for (const vm of byUtilizationDescending(vms, this.sorted)) {
@@ -1117,7 +1129,8 @@ export class CloudSimDatacenter {
     const busy = this.busy;
     busy.length = 0;
     for (const list of this.idleByType.values()) list.length = 0;
-    for (const h of this.hosts) {
+    for (let i = 0; i < this.hosts.length; i++) {
+      const h = this.hosts[i];
       h.idleCandidate = isIdle(h);
       if (!h.idleCandidate) {
         busy.push(h);

@@ -112,7 +112,7 @@ class Buckets {
   /** Adds to the points of every group of `groups` (out-of-run buckets are dropped). */
   add(groups: readonly number[][], bucket: number, value: number): void {
     if (bucket < 0 || bucket >= this.n) return;
-    for (const points of groups) points[bucket] += value;
+    for (let i = 0; i < groups.length; i++) groups[i][bucket] += value;
   }
 }
 
@@ -215,7 +215,8 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
   const vcpusOf = dc.vms.map((vm) => (vm.alive ? ofVm.vcpus(vm.id) : []));
   const vmSeconds = (from: number) => {
     const span = Math.min(CLOUDSIM_INTERVAL_SECONDS, seconds(r.endMs) - from);
-    for (const vm of dc.vms) {
+    for (let i = 0; i < dc.vms.length; i++) {
+      const vm = dc.vms[i];
       if (!vm.alive) continue;
       b.add(instancesOf[vm.id], bucketOf(from), span / bucketSeconds);
       b.add(vcpusOf[vm.id], bucketOf(from), (vm.spec.pes * span) / bucketSeconds);
