@@ -199,11 +199,6 @@ export class CsVm {
     this.historyTime = t;
   }
 
-  /** Requested MIPS at `t` s: the trace interpolated linearly between interval samples (UtilizationModelPlanetLabInMemory). */
-  utilizationAt(t: number, interval: number): number {
-    return traceAt(this.spec.utilization, tracePosition(t, interval));
-  }
-
   /** `Helper.getSlaMetrics`, one entry at a time: MIPS-seconds requested and given, and given short while migrating. */
   settled(h: StateHistory): void {
     if (!h.hasLast) return;
@@ -317,7 +312,7 @@ export class CsHost {
   /** The last power `wattsAtMips` computed, and for what (the power at one update's utilization is asked again at the next). */
   private wattsMips = Number.NaN;
   wattsThen = 0;
-  /** Changed since its last update: its shares were re-allocated, or a guest's migration started or ended. */
+  /** Changed since its last update: its guests, or their shares, or a guest's migration (started, ended). */
   stale = true;
   /** Idle at its last update (no guests, no utilization). */
   idle = false;
