@@ -471,6 +471,7 @@ export class CsHost {
   startIncoming(vm: CsVm): void {
     this.incoming.push(vm);
     this.join(vm);
+    this.stale = true;
   }
 
   /**
@@ -823,11 +824,8 @@ export class CloudSimDatacenter {
     // CloudSim updates a migration's target and source as it starts each one. A host's inputs change
     // only when it is one of them, so updating each once, after all have started, in the order they
     // were first met, leaves every host, VM and series as those updates did.
-    for (let i = 0; i < this.arriving.length; i++) {
-      const h = this.arriving[i];
-      h.update(t, this.interval);
-      h.arrivalQueued = false;
-    }
+    this.updateHosts(this.arriving, t, false, Number.NaN, false);
+    for (let i = 0; i < this.arriving.length; i++) this.arriving[i].arrivalQueued = false;
     this.arriving.length = 0;
     return { migrations: plan, durations };
   }
@@ -873,24 +871,7 @@ export class CloudSimDatacenter {
       // PowerDatacenterNonPowerAware: every host at full power, always.
       for (const h of this.hosts) this.meter(h, this.lastProcessTime, t, h.watts(1) * dt);
     }
-    // Every host updated, then metered, then its idle VMs destroyed: CloudSim does each for all hosts
-    // in turn, but a host's update, energy and VMs concern no other host, so one pass does the same.
-    const meterEnergy = !nonPowerAware && dt > 0;
-    const hosts = this.hosts;
-    for (let i = 0; i < hosts.length; i++) {
-      const h = hosts[i];
-      if (h.quiet) continue; // off, and would stay so (no energy, no VMs)
-      h.update(t, interval);
-      if (meterEnergy && h.previousUtilizationMips !== 0) {
-        const from = h.utilizationOf(h.previousUtilizationMips);
-        if (from !== 0) {
-          const p0 = h.wattsAtMips(h.previousUtilizationMips);
-          const p1 = h.wattsAtMips(h.utilizationMips);
-          this.meter(h, this.lastProcessTime, t, (p0 + (p1 - p0) / 2) * dt);
-        }
-      }
-      if (h.guests.length !== 0) this.destroyIdleVms(h, t);
-    }
+    this.updateHosts(this.hosts, t, false, nonPowerAware ? Number.NaN : this.lastProcessTime, true);
     this.lastProcessTime = t;
     this.updatedAt = t;
   }
@@ -900,11 +881,30 @@ export class CloudSimDatacenter {
    * passed to meter, so only the hosts whose shares changed since their last update are updated.
    */
   private updateAgain(t: number): void {
-    const hosts = this.hosts;
+    this.updateHosts(this.hosts, t, true, Number.NaN, true);
+  }
+
+  /**
+   * Each host of `hosts` updated at `t` (or, `onlyStale`, each changed since its last update), then
+   * metered since `meterFrom` (unless NaN), then, `destroyIdle`, its VMs that ask for nothing
+   * destroyed. CloudSim does each for all hosts in turn, but a host's update, energy and VMs concern
+   * no other host, so one pass does the same. Quiet hosts are skipped: off, they would stay so.
+   */
+  private updateHosts(hosts: readonly CsHost[], t: number, onlyStale: boolean, meterFrom: number, destroyIdle: boolean): void {
+    const dt = t - meterFrom;
     for (let i = 0; i < hosts.length; i++) {
       const h = hosts[i];
-      if (h.stale) h.update(t, this.interval);
-      if (h.guests.length !== 0) this.destroyIdleVms(h, t);
+      if (h.quiet) continue;
+      if (!onlyStale || h.stale) h.update(t, this.interval);
+      if (dt > 0 && h.previousUtilizationMips !== 0) {
+        const from = h.utilizationOf(h.previousUtilizationMips);
+        if (from !== 0) {
+          const p0 = h.wattsAtMips(h.previousUtilizationMips);
+          const p1 = h.wattsAtMips(h.utilizationMips);
+          this.meter(h, meterFrom, t, (p0 + (p1 - p0) / 2) * dt);
+        }
+      }
+      if (destroyIdle && h.guests.length !== 0) this.destroyIdleVms(h, t);
     }
   }
 
