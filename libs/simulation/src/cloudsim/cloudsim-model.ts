@@ -31,11 +31,83 @@ import { countNonZeroBeginning, iqr, loessEstimates, mad, robustLoessEstimates }
  */
 export function specPowerWatts(curve: readonly number[], utilization: number): number {
   if (utilization < 0 || utilization > 1) throw new RangeError(`utilization must be within 0..1, got ${utilization}`);
-  if (utilization % 0.1 === 0) return curve[Math.trunc(utilization * 10)];
+  if (utilization === EXACT_TENTHS[Math.round(utilization * 10)]) return curve[Math.trunc(utilization * 10)]; // utilization % 0.1 === 0
   const u1 = Math.floor(utilization * 10);
   const u2 = Math.ceil(utilization * 10);
   const delta = (curve[u2] - curve[u1]) / 10;
   return curve[u1] + delta * (utilization - u1 / 10) * 100;
+}
+
+/**
+ * The utilizations in 0..1 for which CloudSim's `utilization % 0.1 == 0` holds, by tenth: k × 0.1
+ * where that product is exact, NaN where it is not. `u % 0.1` is a slow floating-point remainder,
+ * and placement asks for thousands of powers per interval.
+ */
+const EXACT_TENTHS: readonly number[] = Array.from({ length: 11 }, (_, k) => ((k * 0.1) % 0.1 === 0 ? k * 0.1 : Number.NaN));
+
+/**
+ * V8 types an object's field by the first value stored in it: a field that starts at 0 is kept as
+ * a small integer until the first fraction arrives, which changes the shape of every such object in
+ * turn and throws away the optimized code that read them (a recompilation each time). The model's
+ * fields that hold MIPS, watts and seconds are made doubles from the start: 0.5, then their value.
+ */
+function startAsDoubles<T extends object>(o: T, fields: readonly (keyof T)[]): void {
+  // Once per class: later objects take the shape the first one was given.
+  if (shaped.has(o.constructor)) return;
+  shaped.add(o.constructor);
+  const fractional = o as Record<keyof T, unknown>;
+  for (const f of fields) {
+    const value = o[f];
+    fractional[f] = 0.5;
+    o[f] = value;
+  }
+}
+
+const shaped = new WeakSet<object>();
+
+/** An empty array V8 stores as objects from the start (an empty `[]` holds small integers, and changes its kind at its first object). */
+export function objects<T>(): T[] {
+  const a: (T | null)[] = [null];
+  a.length = 0;
+  return a as T[];
+}
+
+/**
+ * `n` zeros in an array V8 stores as (packed) doubles from the start, for the same reason as
+ * `startAsDoubles`: an array of small integers changes its kind at its first fraction.
+ */
+export function doubles(n: number): number[] {
+  const a = [0.5];
+  a.pop();
+  for (let i = 0; i < n; i++) a.push(0);
+  return a;
+}
+
+/**
+ * Where a time `t` (s) falls in a trace sampled every `interval` s: on a sample (`index`), or
+ * `offset` s past sample `t1`, with the next `t2` `span` s after it. Computed once per update.
+ */
+export interface TracePosition {
+  readonly onSample: boolean;
+  readonly index: number;
+  readonly t1: number;
+  readonly t2: number;
+  readonly span: number;
+  readonly offset: number;
+}
+
+export function tracePosition(t: number, interval: number): TracePosition {
+  if (t % interval === 0) return { onSample: true, index: t / interval, t1: 0, t2: 0, span: 0, offset: 0 };
+  const t1 = Math.floor(t / interval);
+  const t2 = Math.ceil(t / interval);
+  return { onSample: false, index: 0, t1, t2, span: (t2 - t1) * interval, offset: t - t1 * interval };
+}
+
+/** The trace's value at `p`: linear between two samples (UtilizationModelPlanetLabInMemory). */
+export function traceAt(u: Float64Array, p: TracePosition): number {
+  if (p.onSample) return u[p.index];
+  const delta = (u[p.t2] - u[p.t1]) / p.span;
+  return u[p.t1] + delta * p.offset;
 }
 
 /** CloudSim's `HISTORY_LENGTH`: utilization samples a VM keeps. */
@@ -81,7 +153,7 @@ export interface CloudSimConfig {
 }
 
 export class CsVm {
-  host: CsHost | undefined;
+  host: CsHost | undefined = undefined;
   alive = true;
   inMigration = false;
   /** Being created (CloudSim's `isBeingInstantiated`): asks for all its MIPS, RAM and bandwidth. */
@@ -90,12 +162,16 @@ export class CsVm {
   req = 0;
   /** The request the host's CPU scheduler last allocated for. */
   schedReq = 0;
-  /** Utilization samples, newest first (at most 30). */
-  readonly history: number[] = [];
+  /** Utilization samples (at most 30), in a ring: `historyAt(0)` is the newest. */
+  private readonly samples = new Float64Array(VM_HISTORY_LENGTH);
+  private newest = 0;
+  historyLength = 0;
   /** When the last sample was taken (PowerVm's `previousTime`). */
   historyTime = 0;
+  /** The MIPS it asks at 100 % (`mips × pes`). */
+  readonly fullMips: number;
   /** CloudSim's VM state history (the flag: migrating out), folded into the sums below as it is written. */
-  readonly stateHistory = new StateHistory((previous, entry) => this.fold(previous, entry));
+  readonly stateHistory: StateHistory = new StateHistory(this);
   totalAllocated = 0;
   totalRequested = 0;
   underAllocatedDueToMigration = 0;
@@ -105,88 +181,95 @@ export class CsVm {
   constructor(
     readonly id: number,
     readonly spec: CloudSimVmSpec,
-  ) {}
+  ) {
+    this.fullMips = spec.mips * spec.pes;
+    startAsDoubles(this, ['req', 'schedReq', 'historyTime', 'totalAllocated', 'totalRequested', 'underAllocatedDueToMigration', 'violationSum']);
+  }
 
-  /** Requested MIPS at `t` s: the trace interpolated linearly between interval samples (UtilizationModelPlanetLabInMemory). */
-  utilizationAt(t: number, interval: number): number {
-    const u = this.spec.utilization;
-    if (t % interval === 0) return u[t / interval];
-    const t1 = Math.floor(t / interval);
-    const t2 = Math.ceil(t / interval);
-    const delta = (u[t2] - u[t1]) / ((t2 - t1) * interval);
-    return u[t1] + delta * (t - t1 * interval);
+  /** The `i`th newest utilization sample (0: the newest). */
+  historyAt(i: number): number {
+    return this.samples[(this.newest + i) % VM_HISTORY_LENGTH];
+  }
+
+  /** PowerVm's sample of its utilization at `t` (the oldest beyond 30 dropped). */
+  sample(t: number): void {
+    this.newest = (this.newest + VM_HISTORY_LENGTH - 1) % VM_HISTORY_LENGTH;
+    this.samples[this.newest] = this.req / this.fullMips;
+    if (this.historyLength < VM_HISTORY_LENGTH) this.historyLength++;
+    this.historyTime = t;
   }
 
   /** `Helper.getSlaMetrics`, one entry at a time: MIPS-seconds requested and given, and given short while migrating. */
-  private fold(previous: HistoryEntry | undefined, entry: HistoryEntry): void {
-    if (!previous) return;
-    const dt = entry.time - previous.time;
-    this.totalAllocated += previous.allocated * dt;
-    this.totalRequested += previous.requested * dt;
-    if (previous.allocated < previous.requested) {
-      this.violationSum += (previous.requested - previous.allocated) / previous.requested;
+  settled(h: StateHistory): void {
+    if (!h.hasLast) return;
+    const dt = h.time - h.lastTime;
+    const allocated = h.lastAllocated;
+    const requested = h.lastRequested;
+    this.totalAllocated += allocated * dt;
+    this.totalRequested += requested * dt;
+    if (allocated < requested) {
+      this.violationSum += (requested - allocated) / requested;
       this.violations++;
-      if (previous.flag) this.underAllocatedDueToMigration += (previous.requested - previous.allocated) * dt;
+      if (h.lastFlag) this.underAllocatedDueToMigration += (requested - allocated) * dt;
     }
   }
 }
 
-/** One state-history entry: time (s), MIPS given and asked, and a flag (a host: active; a VM: migrating out). */
-export interface HistoryEntry {
-  time: number;
-  allocated: number;
-  requested: number;
-  flag: boolean;
+/** What a state history is folded into: `settled(h)` sees each entry once it is final (`h.time`, …), with the one before it (`h.lastTime`, …, if `h.hasLast`). */
+export interface HistoryFold {
+  settled(h: StateHistory): void;
 }
 
 /**
  * A state history as CloudSim keeps one (an entry per update; a later entry at the same time
- * replaces it), folded as it is written instead of kept: `fold(previous, entry)` sees each entry
- * once it is final, with the one before it.
+ * replaces it), folded as it is written instead of kept. An entry is a time (s), the MIPS given
+ * and asked, and a flag (a host: active; a VM: migrating out); only two are held, in fields: the
+ * newest (`pending` until an entry at a later time comes) and the last final one.
  */
 export class StateHistory {
-  private readonly entries: [HistoryEntry, HistoryEntry] = [
-    { time: 0, allocated: 0, requested: 0, flag: false },
-    { time: 0, allocated: 0, requested: 0, flag: false },
-  ];
-  private hasPending = false;
-  private hasLast = false;
+  time = 0;
+  allocated = 0;
+  requested = 0;
+  flag = false;
+  pending = false;
+  lastTime = 0;
+  lastAllocated = 0;
+  lastRequested = 0;
+  lastFlag = false;
+  hasLast = false;
 
-  constructor(private readonly fold: (previous: HistoryEntry | undefined, entry: HistoryEntry) => void) {}
-
-  /** The newest entry, final or not. */
-  get latest(): HistoryEntry | undefined {
-    return this.hasPending ? this.entries[0] : this.hasLast ? this.entries[1] : undefined;
+  constructor(private readonly owner: HistoryFold) {
+    startAsDoubles(this, ['time', 'allocated', 'requested', 'lastTime', 'lastAllocated', 'lastRequested']);
   }
 
-  /** The newest final entry. */
-  get last(): HistoryEntry | undefined {
-    return this.hasLast ? this.entries[1] : undefined;
+  /** Whether the newest entry, final or not, is (`allocated`, `requested`, `flag`). */
+  latestIs(allocated: number, requested: number, flag: boolean): boolean {
+    if (this.pending) return this.allocated === allocated && this.requested === requested && this.flag === flag;
+    return this.hasLast && this.lastAllocated === allocated && this.lastRequested === requested && this.lastFlag === flag;
   }
 
   add(time: number, allocated: number, requested: number, flag: boolean): void {
-    const p = this.entries[0];
-    if (this.hasPending && p.time !== time) this.settle();
-    const e = this.entries[0];
-    e.time = time;
-    e.allocated = allocated;
-    e.requested = requested;
-    e.flag = flag;
-    this.hasPending = true;
+    if (this.pending && this.time !== time) this.settle();
+    this.time = time;
+    this.allocated = allocated;
+    this.requested = requested;
+    this.flag = flag;
+    this.pending = true;
   }
 
   /** Makes the newest entry final (at the end of the run). */
   close(): void {
-    if (this.hasPending) this.settle();
+    if (this.pending) this.settle();
   }
 
   private settle(): void {
-    const [pending, last] = this.entries;
-    this.fold(this.hasLast ? last : undefined, pending);
-    this.entries[0] = last;
-    this.entries[1] = pending;
+    this.owner.settled(this);
+    this.lastTime = this.time;
+    this.lastAllocated = this.allocated;
+    this.lastRequested = this.requested;
+    this.lastFlag = this.flag;
     this.hasLast = true;
-    this.hasPending = false;
+    this.pending = false;
   }
 }
 
@@ -198,41 +281,73 @@ export interface HostSpanSink {
 
 export class CsHost {
   readonly totalMips: number;
+  readonly mipsPerPe: number;
   /** Guests in CloudSim's list order (VMs migrating in included). */
-  guests: CsVm[] = [];
-  readonly incoming = new Set<CsVm>();
-  /** MIPS allocated to `guests[i]` by the CPU scheduler. */
-  alloc: number[] = [];
+  guests = objects<CsVm>();
+  /** The guests migrating in (CloudSim's set; seldom more than one). A VM may migrate in to two hosts at once. */
+  readonly incoming = objects<CsVm>();
+  /** MIPS allocated to `guests[i]` by the CPU scheduler (an array of doubles from the start, grown by push: see startAsDoubles). */
+  alloc: number[] = doubles(0);
   availableMips: number;
   /** CloudSim's `getUtilizationOfCpuMips`: allocations, with a migrating-in VM counted at its full share. */
   allocatedForPlacement = 0;
   /** Σ of the guests' requested MIPS, in list order. */
   requestedMips = 0;
+  /** MIPS in use at the last update, and that as a utilization (0..1, `utilizationOf`). */
   utilizationMips = 0;
+  utilization = 0;
   previousUtilizationMips = 0;
   ramFreeMiB: number;
   bwFreeKbps: number;
   freePes: number;
   /** CloudSim's host state history (the flag: active), folded into the figures below as it is written. */
-  readonly stateHistory = new StateHistory((previous, entry) => this.fold(previous, entry));
+  readonly stateHistory: StateHistory = new StateHistory(this);
   private shutdownActive = true;
-  private lastSwitchedOn = 0;
+  lastSwitchedOn = 0;
   activeSeconds = 0;
   violationSeconds = 0;
   shutdowns = 0;
   secondsBeforeShutdown = 0;
   energyJoules = 0;
+  /** The last power `wattsAtMips` computed, and for what (the power at one update's utilization is asked again at the next). */
+  private wattsMips = Number.NaN;
+  wattsThen = 0;
+  /** Changed since its last update: its guests, or their shares, or a guest's migration (started, ended). */
+  stale = true;
+  /** Idle at its last update (no guests, no utilization). */
+  idle = false;
+
+  /** Idle at its last update and unchanged since: an update would change nothing. */
+  get quiet(): boolean {
+    const idle = this.idle; // (both read every time: V8 optimizes this early, and throws away code at a field it never read)
+    const unchanged = !this.stale;
+    return idle && unchanged;
+  }
+  /** Set while the data centre's allocation policy leaves this host out (a round's number; see CloudSimDatacenter). */
+  excludedIn = 0;
+  notUnderloadedIn = 0;
+  /** Among the idle hosts placement may take (idle when the candidates were last listed). */
+  idleCandidate = false;
+  /** Its guests (less those migrating in) before an optimization changed them. */
+  saved: CsVm[] | undefined = undefined;
+  /** To be updated once the migrations of this interval have started. */
+  arrivalQueued = false;
 
   constructor(
     readonly id: number,
     readonly spec: CloudSimHostSpec,
   ) {
     checkPowerCurve(spec.powerCurve);
+    this.mipsPerPe = spec.mipsPerPe;
     this.totalMips = spec.pes * spec.mipsPerPe;
     this.availableMips = this.totalMips;
     this.ramFreeMiB = spec.ramMiB;
     this.bwFreeKbps = spec.bwKbps;
     this.freePes = spec.pes;
+    startAsDoubles(this, [
+      'availableMips', 'allocatedForPlacement', 'requestedMips', 'utilizationMips', 'utilization', 'previousUtilizationMips', 'activeSeconds', 'violationSeconds',
+      'secondsBeforeShutdown', 'energyJoules', 'lastSwitchedOn', 'wattsThen',
+    ]);
   }
 
   /** Utilization 0..1 from MIPS, as `HostDynamicWorkload` clamps it (just above 1 is 1). */
@@ -241,12 +356,22 @@ export class CsHost {
     return u > 1 && u < 1.01 ? 1 : u;
   }
 
-  get utilization(): number {
-    return this.utilizationOf(this.utilizationMips);
-  }
-
   watts(utilization: number): number {
     return specPowerWatts(this.spec.powerCurve, utilization);
+  }
+
+  /** Watts with `mips` in use (`watts(utilizationOf(mips))`), the last answer kept. */
+  wattsAtMips(mips: number): number {
+    if (mips !== this.wattsMips) {
+      this.wattsThen = this.watts(this.utilizationOf(mips));
+      this.wattsMips = mips;
+    }
+    return this.wattsThen;
+  }
+
+  /** Whether `vm` is a guest migrating in. */
+  isIncoming(vm: CsVm): boolean {
+    return this.incoming.length !== 0 && this.incoming.includes(vm);
   }
 
   /**
@@ -256,17 +381,22 @@ export class CsHost {
    */
   reallocate(): void {
     this.guestsHistory = undefined;
-    const peMips = this.spec.mipsPerPe;
-    const n = this.guests.length;
+    this.stale = true;
+    const peMips = this.mipsPerPe;
+    const guests = this.guests;
+    const n = guests.length;
     const alloc = this.alloc;
-    alloc.length = n;
+    while (alloc.length < n) alloc.push(0);
+    if (alloc.length > n) alloc.length = n;
+    const anyIncoming = this.incoming.length !== 0;
     let available = this.totalMips;
     let over = false;
-    const anyIncoming = this.incoming.size > 0;
+    let requested = 0;
     for (let i = 0; i < n; i++) {
-      const g = this.guests[i];
+      const g = guests[i];
+      requested += g.req;
       const capped = capRequest(g, peMips);
-      const incoming = anyIncoming && this.incoming.has(g);
+      const incoming = anyIncoming && this.incoming.includes(g);
       const weight = incoming ? capped * MIGRATING_IN_SHARE : capped;
       if (!over && available >= weight) {
         alloc[i] = incoming ? capped * MIGRATING_IN_SHARE : g.inMigration ? capped * MIGRATING_OUT_SHARE : capped;
@@ -277,18 +407,20 @@ export class CsHost {
     if (over) {
       let required = 0;
       for (let i = 0; i < n; i++) {
-        const g = this.guests[i];
+        const g = guests[i];
         const capped = capRequest(g, peMips);
-        required += this.incoming.has(g) ? capped * MIGRATING_IN_SHARE : capped;
+        required += this.isIncoming(g) ? capped * MIGRATING_IN_SHARE : capped;
       }
       const scale = this.totalMips / required;
       for (let i = 0; i < n; i++) {
-        const g = this.guests[i];
-        const perPe = Math.min(g.schedReq / g.spec.pes, peMips);
+        const g = guests[i];
+        const pes = g.spec.pes;
+        const perPe = Math.min(g.schedReq / pes, peMips);
+        const incoming = this.isIncoming(g);
         let share = 0;
-        for (let p = 0; p < g.spec.pes; p++) {
+        for (let p = 0; p < pes; p++) {
           let mips = perPe;
-          if (this.incoming.has(g)) mips = mips * MIGRATING_IN_SHARE * scale;
+          if (incoming) mips = mips * MIGRATING_IN_SHARE * scale;
           else if (g.inMigration) mips = mips * scale * MIGRATING_OUT_SHARE;
           else mips = mips * scale;
           share += Math.floor(mips);
@@ -299,67 +431,115 @@ export class CsHost {
     }
     this.availableMips = available;
     let forPlacement = 0;
-    let requested = 0;
     for (let i = 0; i < n; i++) {
-      const g = this.guests[i];
-      if (anyIncoming && this.incoming.has(g)) forPlacement += (alloc[i] * 0.9) / 0.1;
+      if (anyIncoming && this.incoming.includes(guests[i])) forPlacement += (alloc[i] * 0.9) / 0.1;
       forPlacement += alloc[i];
-      requested += g.req;
     }
     this.allocatedForPlacement = forPlacement;
     this.requestedMips = requested;
   }
 
   /** `Host.isSuitableForGuest`: one core holds the VM's per-PE request, the free MIPS its total (RAM and bandwidth count only while it is created). */
-  suits(vm: CsVm): boolean {
-    if (this.spec.mipsPerPe < vm.req / vm.spec.pes || this.availableMips < vm.req) return false;
+  suits(vm: CsVm, perPe = vm.req / vm.spec.pes): boolean {
+    if (this.mipsPerPe < perPe || this.availableMips < vm.req) return false;
     return !vm.instantiating || (this.ramFreeMiB >= vm.spec.ramMiB && this.bwFreeKbps >= vm.spec.bwKbps);
   }
 
   /** `guestCreate`: the VM joins the list (last) and the scheduler allocates its current request. */
   add(vm: CsVm): void {
+    this.join(vm);
+    this.reallocate();
+  }
+
+  private join(vm: CsVm): void {
     vm.schedReq = vm.req;
     this.guests.push(vm);
     if (vm.instantiating) {
       this.ramFreeMiB -= vm.spec.ramMiB;
       this.bwFreeKbps -= vm.spec.bwKbps;
     }
-    this.reallocate();
   }
 
   remove(vm: CsVm): void {
     const i = this.guests.indexOf(vm);
     if (i < 0) return;
-    this.guests.splice(i, 1);
+    removeAt(this.guests, i);
     this.reallocate();
+  }
+
+  /** A migration to here starts: the VM joins the list, migrating in (the host is to be updated, which re-allocates). */
+  startIncoming(vm: CsVm): void {
+    this.incoming.push(vm);
+    this.join(vm);
+    this.stale = true;
+  }
+
+  /**
+   * The VM that migrated in is created again (CloudSim destroys it and creates it anew): last in the
+   * list, as `remove` then `add` leave it, the shares re-allocated at the host's next update.
+   */
+  recreate(vm: CsVm): void {
+    const i = this.guests.indexOf(vm);
+    if (i >= 0) removeAt(this.guests, i);
+    this.join(vm);
+    this.guestsChanged();
+  }
+
+  /**
+   * A VM whose migration out ended leaves the list. The shares are re-allocated at the host's next
+   * update, which comes before anything reads them (it is stale); at once if the list is empty
+   * (an empty host's update does not re-allocate).
+   */
+  leave(vm: CsVm): void {
+    const i = this.guests.indexOf(vm);
+    if (i < 0) return;
+    removeAt(this.guests, i);
+    if (this.guests.length === 0) this.reallocate();
+    else this.guestsChanged();
+  }
+
+  private guestsChanged(): void {
+    this.guestsHistory = undefined;
+    this.stale = true;
+  }
+
+  /** A migration to here ends: the VM is no longer migrating in (it stays a guest). */
+  endIncoming(vm: CsVm): void {
+    const i = this.incoming.indexOf(vm);
+    if (i < 0) return;
+    removeAt(this.incoming, i);
+    this.stale = true;
   }
 
   /** `HostDynamicWorkload.updateCloudletsProcessing` at `t`: shares re-allocated to the current requests, utilization and state histories recorded. */
   update(t: number, interval: number): void {
-    if (this.guests.length === 0 && this.utilizationMips === 0) {
+    const guests = this.guests;
+    const n = guests.length;
+    if (n === 0 && this.utilizationMips === 0) {
       // Idle and staying idle: the same state again (an entry that changes nothing is not kept; spans are split by bucket anyway).
+      if (this.quiet) return; // as below, again: nothing to change
       this.previousUtilizationMips = 0;
-      const l = this.stateHistory.latest;
-      if (!(l && l.allocated === 0 && l.requested === 0 && !l.flag)) this.stateHistory.add(t, 0, 0, false);
+      if (!this.stateHistory.latestIs(0, 0, false)) this.stateHistory.add(t, 0, 0, false);
+      this.stale = false;
+      this.idle = true;
       return;
     }
-    for (const g of this.guests) {
+    this.idle = false;
+    for (let i = 0; i < n; i++) {
+      const g = guests[i];
       g.schedReq = g.req;
       // PowerVm: a sample when a whole interval has passed since the last one (compared in floating point, as CloudSim does).
-      if (t - g.historyTime >= interval) {
-        g.history.unshift(g.req / (g.spec.mips * g.spec.pes));
-        if (g.history.length > VM_HISTORY_LENGTH) g.history.length = VM_HISTORY_LENGTH;
-        g.historyTime = t;
-      }
+      if (t - g.historyTime >= interval) g.sample(t);
     }
     this.reallocate();
     this.previousUtilizationMips = this.utilizationMips;
+    const alloc = this.alloc;
     let utilization = 0;
     let requested = 0;
-    for (let i = 0; i < this.guests.length; i++) {
-      const g = this.guests[i];
-      let allocated = this.alloc[i];
-      if (!this.incoming.has(g)) {
+    for (let i = 0; i < n; i++) {
+      const g = guests[i];
+      let allocated = alloc[i];
+      if (!this.isIncoming(g)) {
         g.stateHistory.add(t, allocated, g.req, g.inMigration);
         if (g.inMigration) allocated /= MIGRATING_OUT_SHARE;
       }
@@ -367,7 +547,9 @@ export class CsHost {
       requested += g.req;
     }
     this.utilizationMips = utilization;
+    this.utilization = this.utilizationOf(utilization);
     this.stateHistory.add(t, utilization, requested, utilization > 0);
+    this.stale = false;
   }
 
   /** The host's utilization history (newest first): its VMs' samples, in host MIPS, trailing zeros trimmed. */
@@ -384,39 +566,45 @@ export class CsHost {
     return h;
   }
 
-  private guestsHistory: number[] | undefined;
+  private guestsHistory: number[] | undefined = undefined;
 
   /** Makes the last entry final; its span runs to `end` for the series (CloudSim's metrics stop at the last entry). */
   closeHistory(end: number): void {
-    this.stateHistory.close();
-    const last = this.stateHistory.last;
-    if (last && end > last.time) this.sink?.span(this, last.time, end, last.flag, last.allocated);
+    const h = this.stateHistory;
+    h.close();
+    if (h.hasLast && end > h.lastTime) this.sink?.span(this, h.lastTime, end, h.lastFlag, h.lastAllocated);
   }
 
-  sink?: HostSpanSink;
+  sink: HostSpanSink | undefined = undefined;
 
   /** `Helper.getSlaTimePerActiveHost` and `getTimesBeforeHostShutdown`, one entry at a time. */
-  private fold(previous: HistoryEntry | undefined, entry: HistoryEntry): void {
-    if (previous) {
-      const dt = entry.time - previous.time;
-      if (previous.flag) {
+  settled(h: StateHistory): void {
+    if (h.hasLast) {
+      const dt = h.time - h.lastTime;
+      if (h.lastFlag) {
         this.activeSeconds += dt;
-        if (previous.allocated < previous.requested) this.violationSeconds += dt;
+        if (h.lastAllocated < h.lastRequested) this.violationSeconds += dt;
       }
-      this.sink?.span(this, previous.time, entry.time, previous.flag, previous.allocated);
+      this.sink?.span(this, h.lastTime, h.time, h.lastFlag, h.lastAllocated);
     }
-    if (this.shutdownActive && !entry.flag) {
+    if (this.shutdownActive && !h.flag) {
       this.shutdowns++;
-      this.secondsBeforeShutdown += entry.time - this.lastSwitchedOn;
+      this.secondsBeforeShutdown += h.time - this.lastSwitchedOn;
     }
-    if (!this.shutdownActive && entry.flag) this.lastSwitchedOn = entry.time;
-    this.shutdownActive = entry.flag;
+    if (!this.shutdownActive && h.flag) this.lastSwitchedOn = h.time;
+    this.shutdownActive = h.flag;
   }
+}
+
+/** `list.splice(i, 1)`, without the array splice returns. */
+function removeAt<T>(list: T[], i: number): void {
+  for (let j = i + 1; j < list.length; j++) list[j - 1] = list[j];
+  list.pop();
 }
 
 function addHistory(sum: number[], vm: CsVm, hostMips: number): void {
   const scale = vm.spec.mips / hostMips;
-  for (let i = 0; i < vm.history.length; i++) sum[i] += vm.history[i] * scale;
+  for (let i = 0; i < vm.historyLength; i++) sum[i] += vm.historyAt(i) * scale;
 }
 
 function capRequest(g: CsVm, peMips: number): number {
@@ -540,13 +728,32 @@ export class CloudSimDatacenter {
   readonly interval: number;
   migrations = 0;
   vmsDestroyed = 0;
-  private lastProcessTime = 0;
+  lastProcessTime = 0;
+  /** When the last update was (NaN: none yet). */
+  private updatedAt = Number.NaN;
+  /** The VMs not destroyed (as of `liveAt` destroyed): the others ask for nothing. */
+  private live: CsVm[];
+  private liveAt = 0;
   /**
    * Placement's candidates, by id: every host that is not idle (no guests, no utilization). Idle
    * hosts of one type all answer placement alike, so only the first one of each type is asked.
    */
-  private busy: CsHost[] = [];
+  private readonly busy = objects<CsHost>();
   private idleByType = new Map<string, CsHost[]>();
+  /**
+   * The allocation policy's round: a host whose `excludedIn` (`notUnderloadedIn`) equals it is
+   * left out as a target (as an underloaded source) in this round.
+   */
+  private round = 0;
+  /** The hosts excluded in this round. */
+  private readonly excluded = objects<CsHost>();
+  /** The hosts this optimization changed (their allocations saved). */
+  private readonly touched = objects<CsHost>();
+  /** The migrations' targets and sources to update, in the order the migrations met them. */
+  private readonly arriving = objects<CsHost>();
+  /** An underloaded host's VMs to place, and in placement order. */
+  private readonly scratch = objects<CsVm>();
+  private readonly sorted = objects<CsVm>();
 
   constructor(
     readonly config: CloudSimConfig,
@@ -555,8 +762,10 @@ export class CloudSimDatacenter {
     this.hosts = config.hosts.map((h, i) => new CsHost(i, h));
     for (const h of this.hosts) h.sink = observer;
     this.vms = config.vms.map((v, i) => new CsVm(i, v));
+    this.live = this.vms;
     this.detector = detectorFor(config.policy, config.intervalSeconds);
     this.interval = config.intervalSeconds;
+    startAsDoubles(this, ['lastProcessTime']);
   }
 
   get migrationsEnabled(): boolean {
@@ -567,9 +776,10 @@ export class CloudSimDatacenter {
   start(): CsVm[] {
     this.refreshCandidates();
     const unplaced: CsVm[] = [];
+    this.newRound();
     for (const vm of this.vms) {
       vm.instantiating = true;
-      vm.req = vm.spec.mips * vm.spec.pes;
+      vm.req = vm.fullMips;
       const host = this.initialHost(vm);
       if (host) {
         this.markBusy(host);
@@ -601,7 +811,7 @@ export class CloudSimDatacenter {
       }
       return undefined;
     }
-    return this.findHost(vm, new Set(), true);
+    return this.findHost(vm, true);
   }
 
   /** The scheduling event at `t` s: every host updated, energy metered, then (migration policies) the allocation optimized. */
@@ -609,8 +819,14 @@ export class CloudSimDatacenter {
     this.update(t);
     if (!this.detector) return { migrations: [], durations: [] };
     const plan = this.optimize();
-    const durations: number[] = [];
+    const durations = doubles(0);
     for (const m of plan) durations.push(this.startMigration(m, t));
+    // CloudSim updates a migration's target and source as it starts each one. A host's inputs change
+    // only when it is one of them, so updating each once, after all have started, in the order they
+    // were first met, leaves every host, VM and series as those updates did.
+    this.updateHosts(this.arriving, t, false, Number.NaN, false);
+    for (let i = 0; i < this.arriving.length; i++) this.arriving[i].arrivalQueued = false;
+    this.arriving.length = 0;
     return { migrations: plan, durations };
   }
 
@@ -618,13 +834,16 @@ export class CloudSimDatacenter {
   completeMigration(m: Migration, t: number, lastAtThisTime: boolean): void {
     if (t > this.lastProcessTime) this.update(t);
     const vm = m.vm;
-    vm.host?.remove(vm);
-    m.target.incoming.delete(vm);
+    // The source and the target are updated at `t` (`lastAtThisTime`) before anything reads their shares.
+    vm.host?.leave(vm);
+    m.target.endIncoming(vm);
     vm.inMigration = false;
-    m.target.remove(vm);
-    m.target.add(vm);
+    m.target.recreate(vm);
     vm.host = m.target;
-    if (lastAtThisTime) this.update(t);
+    if (!lastAtThisTime) return;
+    // CloudSim updates every host again; a host not changed since its update at `t` would record the same state.
+    if (t === this.updatedAt) this.updateAgain(t);
+    else this.update(t);
   }
 
   /** Closes the histories at the end of the run (`end`, s). */
@@ -635,37 +854,73 @@ export class CloudSimDatacenter {
 
   /** PowerDatacenter's update at `t`: hosts re-share CPU, energy of the span since the last update, VMs with no demand destroyed. */
   private update(t: number): void {
-    for (const vm of this.vms) if (vm.alive && vm.host) vm.req = vm.utilizationAt(t, this.interval) * vm.spec.mips * vm.spec.pes;
+    const interval = this.interval;
+    const at = tracePosition(t, interval);
+    if (this.liveAt !== this.vmsDestroyed) {
+      this.live = this.live.filter((vm) => vm.alive);
+      this.liveAt = this.vmsDestroyed;
+    }
+    const live = this.live;
+    for (let i = 0; i < live.length; i++) {
+      const vm = live[i];
+      if (vm.alive && vm.host) vm.req = traceAt(vm.spec.utilization, at) * vm.spec.mips * vm.spec.pes;
+    }
     const dt = t - this.lastProcessTime;
     const nonPowerAware = this.config.policy.kind === 'npa';
     if (nonPowerAware && dt > 0) {
       // PowerDatacenterNonPowerAware: every host at full power, always.
       for (const h of this.hosts) this.meter(h, this.lastProcessTime, t, h.watts(1) * dt);
     }
-    for (const h of this.hosts) h.update(t, this.interval);
-    if (!nonPowerAware && dt > 0) {
-      for (const h of this.hosts) {
-        const from = h.utilizationOf(h.previousUtilizationMips);
-        if (from === 0) continue;
-        const p0 = h.watts(from);
-        const p1 = h.watts(h.utilization);
-        this.meter(h, this.lastProcessTime, t, (p0 + (p1 - p0) / 2) * dt);
-      }
-    }
-    for (const h of this.hosts) {
-      if (h.guests.length === 0) continue;
-      let done = true;
-      for (const g of h.guests) if (!g.inMigration && g.req === 0) done = false;
-      if (done) continue;
-      for (const g of h.guests.filter((x) => !x.inMigration && x.req === 0)) {
-        h.remove(g);
-        g.host = undefined;
-        g.alive = false;
-        this.vmsDestroyed++;
-        this.observer?.vmDestroyed(g, t);
-      }
-    }
+    this.updateHosts(this.hosts, t, false, nonPowerAware ? Number.NaN : this.lastProcessTime, true);
     this.lastProcessTime = t;
+    this.updatedAt = t;
+  }
+
+  /**
+   * `update` again at the time of the last one: the VMs ask what they asked then and no time has
+   * passed to meter, so only the hosts whose shares changed since their last update are updated.
+   */
+  private updateAgain(t: number): void {
+    this.updateHosts(this.hosts, t, true, Number.NaN, true);
+  }
+
+  /**
+   * Each host of `hosts` updated at `t` (or, `onlyStale`, each changed since its last update), then
+   * metered since `meterFrom` (unless NaN), then, `destroyIdle`, its VMs that ask for nothing
+   * destroyed. CloudSim does each for all hosts in turn, but a host's update, energy and VMs concern
+   * no other host, so one pass does the same. Quiet hosts are skipped: off, they would stay so.
+   */
+  private updateHosts(hosts: readonly CsHost[], t: number, onlyStale: boolean, meterFrom: number, destroyIdle: boolean): void {
+    const dt = t - meterFrom;
+    for (let i = 0; i < hosts.length; i++) {
+      const h = hosts[i];
+      if (h.quiet) continue;
+      if (!onlyStale || h.stale) h.update(t, this.interval);
+      if (dt > 0 && h.previousUtilizationMips !== 0) {
+        const from = h.utilizationOf(h.previousUtilizationMips);
+        if (from !== 0) {
+          const p0 = h.wattsAtMips(h.previousUtilizationMips);
+          const p1 = h.wattsAtMips(h.utilizationMips);
+          this.meter(h, meterFrom, t, (p0 + (p1 - p0) / 2) * dt);
+        }
+      }
+      if (destroyIdle && h.guests.length !== 0) this.destroyIdleVms(h, t);
+    }
+  }
+
+  /** The host's VMs that ask for nothing (and are not migrating) are destroyed for the rest of the run. */
+  private destroyIdleVms(h: CsHost, t: number): void {
+    const guests = h.guests;
+    let any = false;
+    for (let i = 0; i < guests.length; i++) if (!guests[i].inMigration && guests[i].req === 0) any = true;
+    if (!any) return;
+    for (const g of guests.filter((x) => !x.inMigration && x.req === 0)) {
+      h.remove(g);
+      g.host = undefined;
+      g.alive = false;
+      this.vmsDestroyed++;
+      this.observer?.vmDestroyed(g, t);
+    }
   }
 
   private meter(h: CsHost, from: number, to: number, joules: number): void {
@@ -677,11 +932,11 @@ export class CloudSimDatacenter {
     const { vm, target } = m;
     const source = vm.host!;
     vm.inMigration = true;
-    if (!target.incoming.has(vm)) {
-      target.incoming.add(vm);
-      target.add(vm);
-      target.update(t, this.interval);
-      source.update(t, this.interval);
+    source.stale = true;
+    if (!target.isIncoming(vm)) {
+      target.startIncoming(vm);
+      this.queueArrival(target);
+      this.queueArrival(source);
     }
     this.migrations++;
     const duration = migrationSeconds(vm.spec.ramMiB, target.spec.bwKbps);
@@ -689,111 +944,143 @@ export class CloudSimDatacenter {
     return duration;
   }
 
+  private queueArrival(h: CsHost): void {
+    if (h.arrivalQueued) return;
+    h.arrivalQueued = true;
+    this.arriving.push(h);
+  }
+
   /** `PowerVmAllocationPolicyMigrationAbstract.optimizeAllocation`. */
   private optimize(): Migration[] {
     const detector = this.detector!;
     this.refreshCandidates();
-    // saveAllocation, for the hosts this changes: their guests (less those migrating in) as they were.
-    const saved = new Map<CsHost, CsVm[]>();
-    const touch = (h: CsHost) => {
-      if (!saved.has(h)) saved.set(h, h.guests.filter((g) => !h.incoming.has(g)));
-    };
-    const overloaded = this.busy.filter((h) => detector.overloaded(h));
-    const toMigrate: CsVm[] = [];
+    const overloaded = objects<CsHost>();
+    for (let i = 0; i < this.busy.length; i++) if (detector.overloaded(this.busy[i])) overloaded.push(this.busy[i]);
+    const toMigrate = objects<CsVm>();
     for (const h of overloaded) {
       for (;;) {
         const vm = minimumMigrationTime(h);
         if (!vm) break;
         toMigrate.push(vm);
-        touch(h);
+        this.touch(h);
         h.remove(vm);
         if (!detector.overloaded(h)) break;
       }
     }
-    const plan: Migration[] = [];
-    const excluded = new Set<CsHost>(overloaded);
-    for (const vm of byUtilizationDescending(toMigrate)) {
-      const target = this.findHost(vm, excluded, true);
+    const plan = objects<Migration>();
+    this.newRound();
+    for (const h of overloaded) this.exclude(h);
+    for (const vm of byUtilizationDescending(toMigrate, objects())) {
+      const target = this.findHost(vm, true);
       if (!target) continue;
       this.markBusy(target);
-      touch(target);
+      this.touch(target);
       target.add(vm);
       plan.push({ vm, target, reason: 'overload' });
     }
-    plan.push(...this.emptyUnderloaded(overloaded, touch));
+    this.emptyUnderloaded(overloaded, plan);
     // restoreAllocation: the hosts as they were (migrations start from there).
-    for (const [h, guests] of saved) {
-      const incoming = h.guests.filter((g) => h.incoming.has(g));
-      h.guests = [...incoming, ...guests];
+    for (const h of this.touched) {
+      const saved = h.saved!;
+      h.saved = undefined;
+      if (h.incoming.length === 0) h.guests = saved;
+      else {
+        const guests = objects<CsVm>();
+        for (const g of h.guests) if (h.isIncoming(g)) guests.push(g);
+        for (const g of saved) guests.push(g);
+        h.guests = guests;
+      }
       for (const g of h.guests) g.schedReq = g.req;
       h.reallocate();
     }
+    this.touched.length = 0;
     return plan;
   }
 
-  /** `getMigrationMapFromUnderUtilizedHosts`: the least utilized host emptied if all its VMs fit elsewhere, repeatedly. */
-  private emptyUnderloaded(overloaded: readonly CsHost[], touch: (h: CsHost) => void): Migration[] {
-    const plan: Migration[] = [];
-    const off = this.hosts.filter((h) => h.utilization === 0);
-    const notUnderloaded = new Set<CsHost>([...overloaded, ...off]);
-    const excluded = new Set<CsHost>([...overloaded, ...off]);
-    while (notUnderloaded.size < this.hosts.length) {
-      const host = this.underloadedHost(notUnderloaded);
+  /** saveAllocation, for a host the optimization changes: its guests (less those migrating in) as they were. */
+  private touch(h: CsHost): void {
+    if (h.saved) return;
+    const saved = objects<CsVm>();
+    for (const g of h.guests) if (!h.isIncoming(g)) saved.push(g);
+    h.saved = saved;
+    this.touched.push(h);
+  }
+
+  /** `getMigrationMapFromUnderUtilizedHosts`: the least utilized host emptied if all its VMs fit elsewhere, repeatedly (added to `plan`). */
+  private emptyUnderloaded(overloaded: readonly CsHost[], plan: Migration[]): void {
+    // Neither targets nor sources: the overloaded hosts and those off (idle hosts have no utilization, so they are among these).
+    const round = this.newRound();
+    for (const h of overloaded) this.exclude(h);
+    for (let i = 0; i < this.hosts.length; i++) if (this.hosts[i].utilization === 0) this.exclude(this.hosts[i]);
+    for (const h of this.excluded) h.notUnderloadedIn = round;
+    // The candidates, least utilized first (ties by id, as a scan by id finds them): utilizations do not change while the policy runs.
+    const candidates = objects<CsHost>();
+    for (let i = 0; i < this.busy.length; i++) {
+      const h = this.busy[i];
+      if (h.utilization > 0 && h.utilization < 1) candidates.push(h);
+    }
+    candidates.sort(byUtilizationThenId);
+    const placed = objects<Migration>();
+    let next = 0;
+    for (;;) {
+      const host = this.underloadedHost(candidates, next, round);
       if (!host) break;
-      notUnderloaded.add(host);
-      excluded.add(host);
-      const vms = host.guests.filter((g) => !g.inMigration);
+      while (next < candidates.length && candidates[next].notUnderloadedIn === round) next++;
+      host.notUnderloadedIn = round;
+      this.exclude(host);
+      const vms = this.scratch;
+      vms.length = 0;
+      for (let i = 0; i < host.guests.length; i++) if (!host.guests[i].inMigration) vms.push(host.guests[i]);
       if (vms.length === 0) continue;
-      const placed: Migration[] = [];
-      for (const vm of byUtilizationDescending(vms)) {
-        // Idle hosts have no utilization: they are among the excluded (`off`) here.
-        const target = this.findHost(vm, excluded, false);
+      placed.length = 0;
+      for (const vm of byUtilizationDescending(vms, this.sorted)) {
+        const target = this.findHost(vm, false);
         if (!target) {
           for (const p of placed) p.target.remove(p.vm);
           placed.length = 0;
           break;
         }
         this.markBusy(target);
-        touch(target);
+        this.touch(target);
         target.add(vm);
         placed.push({ vm, target, reason: 'underload' });
       }
-      for (const p of placed) notUnderloaded.add(p.target);
-      plan.push(...placed);
-    }
-    return plan;
-  }
-
-  private underloadedHost(excluded: ReadonlySet<CsHost>): CsHost | undefined {
-    let min = 1;
-    let found: CsHost | undefined;
-    for (const h of this.busy) {
-      if (excluded.has(h)) continue;
-      const u = h.utilization;
-      if (u > 0 && u < min && !allMigratingOutOrAnyIn(h)) {
-        min = u;
-        found = h;
+      for (const p of placed) {
+        p.target.notUnderloadedIn = round;
+        plan.push(p);
       }
     }
-    return found;
+  }
+
+  /** The least utilized of the candidates (from `from` on) not left out in this round, unless all its VMs migrate out or one migrates in. */
+  private underloadedHost(candidates: readonly CsHost[], from: number, round: number): CsHost | undefined {
+    for (let i = from; i < candidates.length; i++) {
+      const h = candidates[i];
+      if (h.notUnderloadedIn !== round && !allMigratingOutOrAnyIn(h)) return h;
+    }
+    return undefined;
   }
 
   /**
-   * Power-aware best fit (`findHostForGuest`): among the hosts that suit the VM and would not be
-   * overloaded with it (an idle host always may take it), the one whose power grows least.
+   * Power-aware best fit (`findHostForGuest`): among the hosts that suit the VM, are not excluded
+   * in this round and would not be overloaded with it (an idle host always may take it), the one
+   * whose power grows least.
    */
-  findHost(vm: CsVm, excluded: ReadonlySet<CsHost>, idleAllowed: boolean): CsHost | undefined {
+  findHost(vm: CsVm, idleAllowed: boolean): CsHost | undefined {
     let minPower = Number.MAX_VALUE;
     let best: CsHost | undefined;
-    const firstIdle = idleAllowed ? this.firstIdleHosts(excluded) : NO_HOSTS;
+    const round = this.round;
+    const firstIdle = idleAllowed ? this.firstIdleHosts() : NO_HOSTS;
     const busy = this.busy;
+    const req = vm.req;
+    const perPe = req / vm.spec.pes;
     for (let i = 0, j = 0; i < busy.length || j < firstIdle.length; ) {
       const h = j >= firstIdle.length || (i < busy.length && busy[i].id < firstIdle[j].id) ? busy[i++] : firstIdle[j++];
-      if (excluded.has(h) || !h.suits(vm)) continue;
+      if (h.excludedIn === round || !h.suits(vm, perPe)) continue;
       if (h.allocatedForPlacement !== 0 && this.overloadedWith(h, vm)) continue;
-      const after = (h.allocatedForPlacement + vm.req) / h.totalMips;
+      const after = (h.allocatedForPlacement + req) / h.totalMips;
       if (after > 1) continue; // CloudSim's power model refuses it (its run would stop); suitability keeps it from happening
-      const diff = h.watts(after) - h.watts(h.utilization);
+      const diff = h.watts(after) - h.wattsAtMips(h.utilizationMips);
       if (diff < minPower) {
         minPower = diff;
         best = h;
@@ -802,28 +1089,48 @@ export class CloudSimDatacenter {
     return best;
   }
 
-  /** The first idle host of each type that is not excluded, by id (kept until a host stops being idle). */
-  private firstIdleHosts(excluded: ReadonlySet<CsHost>): readonly CsHost[] {
-    if (this.firstIdle && this.firstIdle.every((h) => isIdle(h) && !excluded.has(h))) return this.firstIdle;
+  /** The first idle host of each type that is not excluded in this round, by id (kept until a host stops being idle). */
+  private firstIdleHosts(): readonly CsHost[] {
+    const round = this.round;
+    if (this.firstIdle && this.firstIdle.every((h) => isIdle(h) && h.excludedIn !== round)) return this.firstIdle;
     const first: CsHost[] = [];
     for (const idle of this.idleByType.values()) {
-      const h = idle.find((x) => isIdle(x) && !excluded.has(x));
+      const h = idle.find((x) => isIdle(x) && x.excludedIn !== round);
       if (h) first.push(h);
     }
     first.sort((a, b) => a.id - b.id);
-    // Kept only when no idle host is excluded (then it does not depend on `excluded`).
-    this.firstIdle = [...this.idleByType.values()].every((list) => !list.some((x) => isIdle(x) && excluded.has(x))) ? first : undefined;
+    // Kept only when no idle host (of the candidates) is excluded: then it does not depend on the round.
+    this.firstIdle = this.excluded.some((x) => x.idleCandidate && isIdle(x)) ? undefined : first;
     return first;
   }
 
-  private firstIdle: CsHost[] | undefined;
+  /** Leaves `h` out of this round's placement. */
+  private exclude(h: CsHost): void {
+    if (h.excludedIn === this.round) return;
+    h.excludedIn = this.round;
+    this.excluded.push(h);
+  }
+
+  /** Starts a round of placement with no host excluded. */
+  private newRound(): number {
+    this.excluded.length = 0;
+    return ++this.round;
+  }
+
+  private firstIdle: CsHost[] | undefined = undefined;
 
   private refreshCandidates(): void {
     this.firstIdle = undefined;
-    this.busy = this.hosts.filter((h) => !isIdle(h));
-    this.idleByType.clear();
-    for (const h of this.hosts) {
-      if (!isIdle(h)) continue;
+    const busy = this.busy;
+    busy.length = 0;
+    for (const list of this.idleByType.values()) list.length = 0;
+    for (let i = 0; i < this.hosts.length; i++) {
+      const h = this.hosts[i];
+      h.idleCandidate = isIdle(h);
+      if (!h.idleCandidate) {
+        busy.push(h);
+        continue;
+      }
       const list = this.idleByType.get(h.spec.type);
       if (list) list.push(h);
       else this.idleByType.set(h.spec.type, [h]);
@@ -842,7 +1149,10 @@ export class CloudSimDatacenter {
       if (busy[mid].id < h.id) lo = mid + 1;
       else hi = mid;
     }
-    if (busy[lo] !== h) busy.splice(lo, 0, h);
+    if (busy[lo] === h) return;
+    busy.push(h);
+    for (let i = busy.length - 1; i > lo; i--) busy[i] = busy[i - 1];
+    busy[lo] = h;
   }
 
   private overloadedWith(h: CsHost, vm: CsVm): boolean {
@@ -869,9 +1179,22 @@ export function minimumMigrationTime(h: CsHost): CsVm | undefined {
 }
 
 /** VMs by requested MIPS, highest first; equal ones keep their order (Java's stable sort). */
-function byUtilizationDescending(vms: readonly CsVm[]): CsVm[] {
-  return vms.map((vm, i) => ({ vm, i })).sort((a, b) => b.vm.req - a.vm.req || a.i - b.i).map((x) => x.vm);
+function byUtilizationDescending(vms: readonly CsVm[], out: CsVm[]): CsVm[] {
+  // Insertion sort: stable, and these lists are short.
+  out.length = 0;
+  for (const vm of vms) {
+    let i = out.length;
+    out.push(vm);
+    while (i > 0 && out[i - 1].req < vm.req) {
+      out[i] = out[i - 1];
+      i--;
+    }
+    out[i] = vm;
+  }
+  return out;
 }
+
+const byUtilizationThenId = (a: CsHost, b: CsHost) => a.utilization - b.utilization || a.id - b.id;
 
 function isIdle(h: CsHost): boolean {
   return h.guests.length === 0 && h.utilizationMips === 0 && h.allocatedForPlacement === 0;
@@ -880,7 +1203,7 @@ function isIdle(h: CsHost): boolean {
 function allMigratingOutOrAnyIn(h: CsHost): boolean {
   for (const g of h.guests) {
     if (!g.inMigration) return false;
-    if (h.incoming.has(g)) return true;
+    if (h.isIncoming(g)) return true;
   }
   return true;
 }

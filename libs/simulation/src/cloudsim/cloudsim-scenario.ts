@@ -7,7 +7,7 @@ import type { RunScenarioOptions } from '../scenario/run-scenario';
 import { CloudSimPolicySpec, Scenario, SeriesName } from '../scenario/scenario';
 import { namedPowerCurve, resolveScenario } from '../scenario/scenario.defaults';
 import {
-  CloudSimConfig, CloudSimDatacenter, CloudSimHostSpec, CloudSimObserver, CloudSimPolicy, CloudSimVmSpec, CsHost, CsVm, metricsOf, Migration,
+  CloudSimConfig, CloudSimDatacenter, CloudSimHostSpec, CloudSimObserver, CloudSimPolicy, CloudSimVmSpec, CsVm, doubles, metricsOf, Migration,
 } from './cloudsim-model';
 
 /** CloudSim's scheduling interval, which is the PlanetLab traces' sampling period (s). */
@@ -82,7 +82,7 @@ export function cloudSimConfigOf(s: Scenario, data: ScenarioData): { config: Clo
         const typeName = names[w.assign === 'round-robin' ? i % names.length : Math.floor(i / block)];
         const type = custom.get(typeName)!;
         const utilization = new Float64Array(f.cpuPercent.length + 1);
-        f.cpuPercent.forEach((p, k) => (utilization[k] = p / 100));
+        for (let k = 0; k < f.cpuPercent.length; k++) utilization[k] = f.cpuPercent[k] / 100;
         utilization[f.cpuPercent.length] = utilization[f.cpuPercent.length - 1];
         vms.push({
           name: f.name, type: typeName, mips: type.mips!, pes: type.vcpus, ramMiB: type.memoryMiB,
@@ -95,6 +95,9 @@ export function cloudSimConfigOf(s: Scenario, data: ScenarioData): { config: Clo
   return { config: { hosts, vms, policy: cloudSimPolicy(s.policies!.cloudsim!), intervalSeconds: CLOUDSIM_INTERVAL_SECONDS }, origins };
 }
 
+/** The migrations table's rows, by reason and whether the migration ends within the run. */
+const MIGRATION_ROWS = ['overload|completed', 'overload|in-flight', 'underload|completed', 'underload|in-flight'] as const;
+
 /** Sums by bucket and group, as the results keep them. */
 class Buckets {
   readonly series = new Map<string, number[]>();
@@ -103,13 +106,13 @@ class Buckets {
   points(name: SeriesName, groupBy: string, group: string): number[] {
     const key = seriesKey(name, groupBy, group);
     let points = this.series.get(key);
-    if (!points) this.series.set(key, (points = new Array<number>(this.n).fill(0)));
+    if (!points) this.series.set(key, (points = doubles(this.n)));
     return points;
   }
   /** Adds to the points of every group of `groups` (out-of-run buckets are dropped). */
   add(groups: readonly number[][], bucket: number, value: number): void {
     if (bucket < 0 || bucket >= this.n) return;
-    for (const points of groups) points[bucket] += value;
+    for (let i = 0; i < groups.length; i++) groups[i][bucket] += value;
   }
 }
 
@@ -128,8 +131,6 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
   const bucketSeconds = r.bucketMs / 1000;
   const b = new Buckets(r.buckets);
   const bucketOf = (t: number) => Math.floor(t / bucketSeconds);
-  const hostGroups = (h: CsHost): [string, string][] => [['zone', zone], ['hostType', h.spec.type]];
-  const vmGroups = (vm: CsVm): [string, string][] => [['zone', zone], ['tenant', origins[vm.id].tenant], ['product', origins[vm.id].type]];
   // Each host's and VM's series points, resolved once (by type and by tenant and type).
   const memo = new Map<string, number[][]>();
   const refsByKey = (name: SeriesName, groups: [string, string][]): number[][] => {
@@ -138,10 +139,38 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
     if (!out) memo.set(key, (out = groups.map(([by, g]) => b.points(name, by, g))));
     return out;
   };
-  const hostRefs: Partial<Record<SeriesName, number[][]>>[] = [];
-  const vmRefs: Partial<Record<SeriesName, number[][]>>[] = [];
-  const hostRef = (name: SeriesName, h: CsHost) => ((hostRefs[h.id] ??= {})[name] ??= refsByKey(name, hostGroups(h)));
-  const vmRef = (name: SeriesName, vm: CsVm) => ((vmRefs[vm.id] ??= {})[name] ??= refsByKey(name, vmGroups(vm)));
+  // Hosts fall in a few groups (their type), VMs too (their tenant and product): each host's and
+  // VM's group, by id, and a series' points for a group resolved on its first use.
+  const groupsBy = <T>(items: readonly T[], groupsOf: (item: T) => [string, string][]) => {
+    const index = new Map<string, number>();
+    const groups: [string, string][][] = [];
+    const of = new Int32Array(items.length);
+    items.forEach((item, i) => {
+      const g = groupsOf(item);
+      const key = g.map((x) => x[1]).join('|');
+      let k = index.get(key);
+      if (k === undefined) {
+        index.set(key, (k = groups.length));
+        groups.push(g);
+      }
+      of[i] = k;
+    });
+    return { groups, of };
+  };
+  const hostGroupsById = groupsBy(config.hosts, (h) => [['zone', zone], ['hostType', h.type]]);
+  const vmGroupsById = groupsBy(origins, (o) => [['zone', zone], ['tenant', o.tenant], ['product', o.type]]);
+  const vmGroups = (vm: CsVm) => vmGroupsById.groups[vmGroupsById.of[vm.id]];
+  const seriesBy = (name: SeriesName, { groups, of }: { groups: [string, string][][]; of: Int32Array }) => {
+    const points = new Array<number[][] | undefined>(groups.length).fill(undefined);
+    return (id: number) => (points[of[id]] ??= refsByKey(name, groups[of[id]]));
+  };
+  const hostSeries = (name: SeriesName) => seriesBy(name, hostGroupsById);
+  const vmSeries = (name: SeriesName) => seriesBy(name, vmGroupsById);
+  const ofHost = {
+    energyKWh: hostSeries('energyKWh'), powerWatts: hostSeries('powerWatts'), hostsOn: hostSeries('hostsOn'), hostsOff: hostSeries('hostsOff'),
+    cpuAllocatedCores: hostSeries('cpuAllocatedCores'), cpuCapacityCores: hostSeries('cpuCapacityCores'),
+  };
+  const ofVm = { migrations: vmSeries('migrations'), instances: vmSeries('instances'), vcpus: vmSeries('vcpus') };
   /** Adds `value` over [from, to) s, split across the buckets it spans. */
   const spread = (groups: number[][], from: number, to: number, perSecond: number) => {
     for (let t = from; t < to; ) {
@@ -154,17 +183,17 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
   const migrationRows = new Map<string, { count: number; durationMs: number }>();
   const observer: CloudSimObserver = {
     energy(h, from, _to, joules) {
-      b.add(hostRef('energyKWh', h), bucketOf(from), joules / 3_600_000);
-      b.add(hostRef('powerWatts', h), bucketOf(from), joules / bucketSeconds);
+      b.add(ofHost.energyKWh(h.id), bucketOf(from), joules / 3_600_000);
+      b.add(ofHost.powerWatts(h.id), bucketOf(from), joules / bucketSeconds);
     },
     span(h, from, to, active, allocatedMips) {
-      spread(hostRef(active ? 'hostsOn' : 'hostsOff', h), from, to, 1);
-      if (allocatedMips > 0) spread(hostRef('cpuAllocatedCores', h), from, to, allocatedMips / h.spec.mipsPerPe);
+      spread(active ? ofHost.hostsOn(h.id) : ofHost.hostsOff(h.id), from, to, 1);
+      if (allocatedMips > 0) spread(ofHost.cpuAllocatedCores(h.id), from, to, allocatedMips / h.spec.mipsPerPe);
     },
     migrationStarted(m: Migration, at, durationSeconds) {
-      b.add(vmRef('migrations', m.vm), bucketOf(at), 1);
+      b.add(ofVm.migrations(m.vm.id), bucketOf(at), 1);
       const done = r.startMs + Math.round((at + durationSeconds) * 1000) <= r.endMs;
-      const key = `${m.reason}|${done ? 'completed' : 'in-flight'}`;
+      const key = MIGRATION_ROWS[(m.reason === 'overload' ? 0 : 2) + (done ? 0 : 1)];
       const row = migrationRows.get(key) ?? { count: 0, durationMs: 0 };
       row.count++;
       row.durationMs += Math.round(durationSeconds * 1000);
@@ -177,16 +206,20 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
   const seconds = (ms: number) => (ms - r.startMs) / 1000;
   const unplaced = dc.start();
   for (const vm of dc.vms) {
-    b.add(vmRef(unplaced.includes(vm) ? 'requestsRefused' : 'requestsAccepted', vm), 0, 1);
-    if (!unplaced.includes(vm)) b.add(vmRef('instancesLaunched', vm), 0, 1);
+    b.add(refsByKey(unplaced.includes(vm) ? 'requestsRefused' : 'requestsAccepted', vmGroups(vm)), 0, 1);
+    if (!unplaced.includes(vm)) b.add(refsByKey('instancesLaunched', vmGroups(vm)), 0, 1);
   }
   const pendingAt = new Map<number, number>();
+  // A VM alive at any time was alive from the start (VMs only leave): their points, resolved now.
+  const instancesOf = dc.vms.map((vm) => (vm.alive ? ofVm.instances(vm.id) : []));
+  const vcpusOf = dc.vms.map((vm) => (vm.alive ? ofVm.vcpus(vm.id) : []));
   const vmSeconds = (from: number) => {
     const span = Math.min(CLOUDSIM_INTERVAL_SECONDS, seconds(r.endMs) - from);
-    for (const vm of dc.vms) {
+    for (let i = 0; i < dc.vms.length; i++) {
+      const vm = dc.vms[i];
       if (!vm.alive) continue;
-      b.add(vmRef('instances', vm), bucketOf(from), span / bucketSeconds);
-      b.add(vmRef('vcpus', vm), bucketOf(from), (vm.spec.pes * span) / bucketSeconds);
+      b.add(instancesOf[vm.id], bucketOf(from), span / bucketSeconds);
+      b.add(vcpusOf[vm.id], bucketOf(from), (vm.spec.pes * span) / bucketSeconds);
     }
   };
   vmSeconds(0);
@@ -230,7 +263,7 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
 
   // Capacity: every host's cores over every bucket simulated.
   const simulatedBuckets = Math.ceil((reached - r.startMs) / r.bucketMs);
-  for (const h of dc.hosts) for (let i = 0; i < simulatedBuckets; i++) b.add(hostRef('cpuCapacityCores', h), i, h.spec.pes);
+  for (const h of dc.hosts) for (let i = 0; i < simulatedBuckets; i++) b.add(ofHost.cpuCapacityCores(h.id), i, h.spec.pes);
 
   const byType = new Map<string, { hosts: number; joules: number; shutdowns: number }>();
   for (const h of dc.hosts) {

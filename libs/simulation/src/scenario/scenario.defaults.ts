@@ -122,9 +122,14 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
     instanceTiers: c?.instanceTiers ?? DEFAULT_CREDIT_POLICY.instanceTiers,
     guaranteeViolation: c?.guaranteeViolation ?? DEFAULT_CREDIT_POLICY.guaranteeViolation,
   };
+  let priceBook: readonly PriceBookVersion[] | undefined;
   return {
     scenario: s, startMs, endMs, bucketMs, buckets: Math.round((endMs - startMs) / bucketMs), zones, hostTypes, inlineHostTypes, instanceTypes,
-    priceBook: priceBookOf(s), creditPolicy, scheduler, rebalancer: (s.policies?.rebalancer ?? {}) as RebalancerConfigPatch,
+    // Built when first read: a CloudSim run, and callers that want only the zones or the buckets, price nothing.
+    get priceBook() {
+      return (priceBook ??= priceBookOf(s));
+    },
+    creditPolicy, scheduler, rebalancer: (s.policies?.rebalancer ?? {}) as RebalancerConfigPatch,
   };
 }
 
