@@ -19,11 +19,15 @@ import { HostMetricBucketEntity } from './entities/host-metric-bucket.entity';
  *   (group_concat / string_agg): one string per host crosses into JavaScript, not 25 rows.
  * - Not an hourly rollup of values: the routes take any window and any period (a multiple of
  *   60 s), and must answer to the bit as the JSON buckets do; pre-aggregated hours would be a
- *   second aggregation rule, right for one period only. Not WITHOUT ROWID on SQLite: that reads a
- *   fleet's window ~30 % faster, but each host's new row then lands in a page of its own, and the
- *   commits that write them cost ~15 % more CPU again. Not a binary column: TypeORM has no
+ *   second aggregation rule, right for one period only. Not a binary column: TypeORM has no
  *   binary type common to SQLite (blob) and PostgreSQL (bytea); hex text is both's, and
  *   concatenates alike in both.
+ * - On SQLite the table is WITHOUT ROWID, its rows in (host, start) order, a host's window a few
+ *   neighbouring pages. A rowid table keeps rows in the order they were written, each page holding
+ *   one minute of many hosts: a 10,000-host × 24 h read then visits every page once per host on
+ *   it, 1.2 s of SQLite's CPU against 0.15 s. The price is in the commits, where each host's new
+ *   row goes to its own page: about 10 % more CPU on a fleet's 24 hourly commits than before this
+ *   table (its rows and metric_buckets' written with plain upserts, fast-sql.ts).
  */
 
 /** The host fields stored in `host_metric_buckets`: the entity's property, its column, its index in HOST_METRICS. */

@@ -6,9 +6,10 @@ import { msTransformer } from './columns';
  * memory utilization; availability: `failed`), beside its whole JSON summary in `metric_buckets`
  * and written with it (host-metric-buckets.ts has the encoding and the reasons). Each column is the
  * hex of little-endian float64s: `head` [start, coveredMs, count, final as 0 or 1], each field
- * [mean, max, end, slope].
+ * [mean, max, end, slope]. On SQLite the rows lie in key order (no rowid): a host's window is a few
+ * neighbouring pages.
  */
-@Entity('host_metric_buckets')
+@Entity('host_metric_buckets', { withoutRowid: true })
 export class HostMetricBucketEntity {
   @PrimaryColumn({ name: 'host_id', type: 'varchar', length: 32 }) hostId!: string;
   @PrimaryColumn({ name: 'bucket_start', type: 'bigint', transformer: msTransformer }) bucketStart!: number;
