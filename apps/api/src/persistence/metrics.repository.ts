@@ -4,6 +4,7 @@ import { BucketSummary, MetricKind, projectBucket } from '@nimbus/hypervisor';
 import { Between, DataSource, LessThan } from 'typeorm';
 import { READ_DB } from './data-source';
 import { MetricBucketEntity } from './entities';
+import { placeholders } from './fast-sql';
 import { decodeHostBuckets, hostBucketColumns } from './host-metric-buckets';
 
 /**
@@ -62,13 +63,12 @@ export class MetricsRepository {
     const carries = new Map<string, string>();
     const concat = this.read.options.type === 'postgres' ? 'string_agg' : 'group_concat';
     const record = ['b.head', ...columns.map((c) => `b.${c}`)].join(' || ');
+    const at = (i: number) => placeholders(this.read.manager, 1, i);
     for (const part of chunks(ids)) {
-      const [sql, values] = this.read.driver.escapeQueryWithParameters(
-        `SELECT b.host_id AS id, ${concat}(${record}, '' ORDER BY b.bucket_start) AS data FROM host_metric_buckets b ` +
-          `WHERE b.host_id IN (${part.map((_, i) => `:id${i}`).join(', ')}) AND b.bucket_start >= :fromMs AND b.bucket_start < :toMs GROUP BY b.host_id`,
-        { ...idParams(part), fromMs, toMs }, {},
-      );
-      for (const r of (await this.read.query(sql, values)) as { id: string; data: string }[]) buckets.set(r.id, r.data);
+      const n = part.length;
+      const sql = `SELECT b.host_id AS id, ${concat}(${record}, '' ORDER BY b.bucket_start) AS data FROM host_metric_buckets b ` +
+        `WHERE b.host_id IN (${placeholders(this.read.manager, n)}) AND b.bucket_start >= ${at(n)} AND b.bucket_start < ${at(n + 1)} GROUP BY b.host_id`;
+      for (const r of (await this.read.query(sql, [...part, fromMs, toMs])) as { id: string; data: string }[]) buckets.set(r.id, r.data);
       for (const r of await this.newestBefore('host_metric_buckets', 'host_id', record, part, fromMs)) carries.set(r.id, r.data);
     }
     const decode = (data: string | undefined) => (data === undefined ? [] : decodeHostBuckets(data, columns.length));
@@ -115,13 +115,12 @@ export class MetricsRepository {
    * for every row of the series.
    */
   private async newestBefore(table: string, key: string, select: string, ids: readonly string[], beforeMs: number): Promise<{ id: string; data: string }[]> {
-    const [sql, values] = this.read.driver.escapeQueryWithParameters(
-      `WITH ids(id) AS (VALUES ${ids.map((_, i) => `(:id${i})`).join(', ')}) ` +
-        `SELECT b.${key} AS id, ${select} AS data FROM ids JOIN ${table} b ON b.${key} = ids.id ` +
-        `AND b.bucket_start = (SELECT MAX(p.bucket_start) FROM ${table} p WHERE p.${key} = ids.id AND p.bucket_start < :beforeMs)`,
-      { ...idParams(ids), beforeMs }, {},
-    );
-    return this.read.query(sql, values);
+    const m = this.read.manager;
+    const before = placeholders(m, 1, ids.length);
+    const sql = `WITH ids(id) AS (VALUES ${ids.map((_, i) => `(${placeholders(m, 1, i)})`).join(', ')}) ` +
+      `SELECT b.${key} AS id, ${select} AS data FROM ids JOIN ${table} b ON b.${key} = ids.id ` +
+      `AND b.bucket_start = (SELECT MAX(p.bucket_start) FROM ${table} p WHERE p.${key} = ids.id AND p.bucket_start < ${before})`;
+    return this.read.query(sql, [...ids, beforeMs]);
   }
 }
 
@@ -135,11 +134,6 @@ export interface SeriesWindows {
   buckets(id: string): BucketSummary[];
   /** The series' last bucket before the window. */
   carry(id: string): BucketSummary | undefined;
-}
-
-/** `ids` as the named parameters id0, id1, … */
-function idParams(ids: readonly string[]): Record<string, string> {
-  return Object.fromEntries(ids.map((id, i) => [`id${i}`, id]));
 }
 
 function* chunks(ids: readonly string[]): Generator<string[]> {
