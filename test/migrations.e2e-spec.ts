@@ -25,6 +25,15 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     const n = MIGRATIONS.length - MIGRATIONS.findIndex((m) => new m().name === name);
     for (let i = 0; i < n; i++) await ds.undoLastMigration();
   };
+  /** Tables as the database describes them, through a query runner released after (each holds one of PostgreSQL's pooled connections). */
+  const describeTables = async (names: string[]) => {
+    const runner = ds.createQueryRunner();
+    try {
+      return await runner.getTables(names);
+    } finally {
+      await runner.release();
+    }
+  };
   afterAll(async () => {
     await ds.destroy();
     await db.drop();
@@ -206,7 +215,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
   it('PartialInstanceIndexes1764560000000 makes the placement group, Dedicated Host and license indexes partial (NULLs not indexed), still used by `col = ?`, and reverts alone', async () => {
     /** Each index's WHERE clause as the database keeps it (undefined: a full index). */
     const conditions = async () => {
-      const table = (await ds.createQueryRunner().getTable('instances'))!;
+      const [table] = await describeTables(['instances']);
       return Object.fromEntries(PARTIAL_INSTANCE_INDEXES.map(([name]) => [name, table.indices.find((i) => i.name === name)?.where?.replace(/[()"]/g, '') || undefined]));
     };
     expect(await conditions()).toEqual(Object.fromEntries(PARTIAL_INSTANCE_INDEXES.map(([name, column]) => [name, `${column} IS NOT NULL`])));
@@ -227,7 +236,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
 
   it('HostMetricBuckets1764570000000 copies every host bucket already stored into host_metric_buckets, and reverts alone, keeping metric_buckets', async () => {
     await undoThrough('HostMetricBuckets1764570000000');
-    expect(await ds.createQueryRunner().getTables(['host_metric_buckets'])).toEqual([]);
+    expect(await describeTables(['host_metric_buckets'])).toEqual([]);
     // 3 hosts × 700 minutes (more than one page of the copy's 2,000 rows), one instance's bucket and the fleet's.
     const width = HOST_METRICS.length;
     const summary = (start: number, v: number) => JSON.stringify({
@@ -259,7 +268,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     const hex = (xs: number[]) => Buffer.from(new Float64Array(xs).buffer).toString('hex');
     expect(copied[1]).toMatchObject({ head: `00000000004ced40${hex([60_000, 1, 0])}`, cpu_utilization: hex([1 / 7, 1 / 7 + 1, 1 / 7 / 3, 0]) });
     await undoThrough('HostMetricBuckets1764570000000');
-    expect(await ds.createQueryRunner().getTables(['host_metric_buckets'])).toEqual([]);
+    expect(await describeTables(['host_metric_buckets'])).toEqual([]);
     expect(await ds.query("SELECT COUNT(*) AS n FROM metric_buckets WHERE entity_id IN ('h-m1', 'h-m2', 'h-m3', 'i-m1', 'fleet')")).toEqual([{ n: usingPostgres() ? '2102' : 2102 }]);
     await ds.runMigrations();
     expect(await ds.query('SELECT COUNT(*) AS n FROM host_metric_buckets')).toEqual([{ n: usingPostgres() ? '2100' : 2100 }]);
