@@ -4,6 +4,8 @@ import { loadConfig } from '../apps/api/src/config/app-config';
 import { MIGRATIONS } from '../migrations';
 import { NETWORKING_TABLES } from '../migrations/1764510000000-Networking';
 import { PARTIAL_INSTANCE_INDEXES } from '../migrations/1764560000000-PartialInstanceIndexes';
+import { HOST_METRICS } from '@nimbus/hypervisor';
+import { hostBucketRow } from '../apps/api/src/persistence/host-metric-buckets';
 import { createTestDatabase, TestDatabase, usingPostgres } from './support/database';
 
 const BILLING_TABLES = ['usage_records', 'usage_meters', 'sla_intervals', 'price_book_versions', 'invoices', 'invoice_lines', 'billing_months'];
@@ -22,6 +24,15 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
   const undoThrough = async (name: string) => {
     const n = MIGRATIONS.length - MIGRATIONS.findIndex((m) => new m().name === name);
     for (let i = 0; i < n; i++) await ds.undoLastMigration();
+  };
+  /** Tables as the database describes them, through a query runner released after (each holds one of PostgreSQL's pooled connections). */
+  const describeTables = async (names: string[]) => {
+    const runner = ds.createQueryRunner();
+    try {
+      return await runner.getTables(names);
+    } finally {
+      await runner.release();
+    }
   };
   afterAll(async () => {
     await ds.destroy();
@@ -204,7 +215,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
   it('PartialInstanceIndexes1764560000000 makes the placement group, Dedicated Host and license indexes partial (NULLs not indexed), still used by `col = ?`, and reverts alone', async () => {
     /** Each index's WHERE clause as the database keeps it (undefined: a full index). */
     const conditions = async () => {
-      const table = (await ds.createQueryRunner().getTable('instances'))!;
+      const [table] = await describeTables(['instances']);
       return Object.fromEntries(PARTIAL_INSTANCE_INDEXES.map(([name]) => [name, table.indices.find((i) => i.name === name)?.where?.replace(/[()"]/g, '') || undefined]));
     };
     expect(await conditions()).toEqual(Object.fromEntries(PARTIAL_INSTANCE_INDEXES.map(([name, column]) => [name, `${column} IS NOT NULL`])));
@@ -221,5 +232,47 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect((await ds.query('SELECT COUNT(*) AS n FROM instances')).length).toBe(1);
     await ds.runMigrations();
     expect(Object.values(await conditions()).every((w) => w !== undefined)).toBe(true);
+  });
+
+  it('HostMetricBuckets1764570000000 copies every host bucket already stored into host_metric_buckets, and reverts alone, keeping metric_buckets', async () => {
+    await undoThrough('HostMetricBuckets1764570000000');
+    expect(await describeTables(['host_metric_buckets'])).toEqual([]);
+    // 3 hosts × 700 minutes (more than one page of the copy's 2,000 rows), one instance's bucket and the fleet's.
+    const width = HOST_METRICS.length;
+    const summary = (start: number, v: number) => JSON.stringify({
+      start, coveredMs: 60_000, count: 1, mean: Array(width).fill(v), max: Array(width).fill(v + 1), end: Array(width).fill(v / 3), slope: Array(width).fill(0), final: false,
+    });
+    const rows: [string, number, string, string][] = [];
+    for (const host of ['h-m1', 'h-m2', 'h-m3']) for (let k = 0; k < 700; k++) rows.push([host, k * 60_000, 'host', summary(k * 60_000, k / 7)]);
+    rows.push(['i-m1', 0, 'vm', summary(0, 1)], ['fleet', 0, 'fleet', summary(0, 2)]);
+    const p = (i: number) => (usingPostgres() ? `$${i + 1}` : '?');
+    for (let i = 0; i < rows.length; i += 300) {
+      const batch = rows.slice(i, i + 300);
+      await ds.query(`INSERT INTO metric_buckets (entity_id, bucket_start, kind, summary) VALUES ${batch.map((_, k) => `(${p(4 * k)}, ${p(4 * k + 1)}, ${p(4 * k + 2)}, ${p(4 * k + 3)})`).join(', ')}`, batch.flat());
+    }
+    await ds.runMigrations();
+    // SQLite keeps the rows in key order (no rowid): a host's window is a few neighbouring pages.
+    if (!usingPostgres()) expect((await ds.query("SELECT sql FROM sqlite_master WHERE name = 'host_metric_buckets'"))[0].sql).toMatch(/WITHOUT ROWID$/);
+    const copied: Record<string, unknown>[] = await ds.query('SELECT host_id, bucket_start, head, cpu_utilization, memory_resident_mib, memory_capacity_mib, failed FROM host_metric_buckets ORDER BY host_id, bucket_start');
+    expect(copied).toHaveLength(2100);
+    // Each row is the change writer's row of the stored summary, to the digit.
+    copied.forEach((c, i) => {
+      const [host, start, , json] = rows[i];
+      const row = hostBucketRow(host, JSON.parse(json));
+      expect({ ...c, bucket_start: Number(c.bucket_start) }).toEqual({
+        host_id: host, bucket_start: start, head: row.head, cpu_utilization: row.cpuUtilization, memory_resident_mib: row.memoryResidentMiB, memory_capacity_mib: row.memoryCapacityMiB, failed: row.failed,
+      });
+    });
+    // By hand, the second minute of h-m1: start 60,000 (0x40ED4C0000000000), covered 60,000, count 1, not final;
+    // CPU mean 1/7, max 8/7, end 1/21, slope 0 — the float64s JSON.parse reads from those numbers.
+    const hex = (xs: number[]) => Buffer.from(new Float64Array(xs).buffer).toString('hex');
+    expect(copied[1]).toMatchObject({ head: `00000000004ced40${hex([60_000, 1, 0])}`, cpu_utilization: hex([1 / 7, 1 / 7 + 1, 1 / 7 / 3, 0]) });
+    await undoThrough('HostMetricBuckets1764570000000');
+    expect(await describeTables(['host_metric_buckets'])).toEqual([]);
+    expect(await ds.query("SELECT COUNT(*) AS n FROM metric_buckets WHERE entity_id IN ('h-m1', 'h-m2', 'h-m3', 'i-m1', 'fleet')")).toEqual([{ n: usingPostgres() ? '2102' : 2102 }]);
+    await ds.runMigrations();
+    expect(await ds.query('SELECT COUNT(*) AS n FROM host_metric_buckets')).toEqual([{ n: usingPostgres() ? '2100' : 2100 }]);
+    await ds.query("DELETE FROM host_metric_buckets WHERE host_id IN ('h-m1', 'h-m2', 'h-m3')");
+    await ds.query("DELETE FROM metric_buckets WHERE entity_id IN ('h-m1', 'h-m2', 'h-m3', 'i-m1', 'fleet')");
   });
 });

@@ -73,6 +73,12 @@ function insertSql(meta: EntityMetadataLike, count: number, postgres: boolean, f
   return `INSERT INTO ${quote(meta.tableName)} (${columns.map((c) => quote(c.databaseName)).join(', ')}) VALUES ${Array.from({ length: count }, row).join(', ')}`;
 }
 
+/** ` ON CONFLICT (primary key) DO UPDATE SET` every other column to the row given: insertSql's upsert. */
+function upsertClause(meta: EntityMetadataLike): string {
+  return ` ON CONFLICT (${meta.primaryColumns.map((c) => quote(c.databaseName)).join(', ')}) DO UPDATE SET ` +
+    insertColumns(meta).filter((c) => !c.isPrimary).map((c) => `${quote(c.databaseName)} = excluded.${quote(c.databaseName)}`).join(', ');
+}
+
 /** The parameters of `rows` for insertSql, converted as TypeORM converts them. */
 function insertParams<T extends ObjectLiteral>(tx: Tx, meta: EntityMetadataLike, rows: readonly Partial<T>[], params: unknown[] = []): unknown[] {
   const driver = tx.connection.driver;
@@ -91,15 +97,19 @@ function insertParams<T extends ObjectLiteral>(tx: Tx, meta: EntityMetadataLike,
 /** At most this many parameters in one statement (PostgreSQL allows 65,535). */
 const MAX_PARAMS = 30_000;
 
-/** Inserts rows of `entity` (every column given, or its default), in one statement per chunk. */
-export async function insertRows<T extends ObjectLiteral>(tx: Tx, entity: EntityTarget<T>, rows: readonly Partial<T>[]): Promise<void> {
+/**
+ * Inserts rows of `entity` (every column given, or its default), in one statement per chunk.
+ * `upsert`: a row whose primary key is taken replaces that row's other columns (ON CONFLICT … DO
+ * UPDATE, which SQLite and PostgreSQL both run); a chunk must then name each key once.
+ */
+export async function insertRows<T extends ObjectLiteral>(tx: Tx, entity: EntityTarget<T>, rows: readonly Partial<T>[], options: { upsert?: boolean } = {}): Promise<void> {
   if (rows.length === 0) return;
   const meta = tx.connection.getMetadata(entity);
   const postgres = tx.connection.options.type === 'postgres';
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / insertColumns(meta).length));
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
-    const sql = cached(meta, `insert:${chunk.length}`, () => insertSql(meta, chunk.length, postgres));
+    const sql = cached(meta, `insert:${chunk.length}:${options.upsert ? 'upsert' : ''}`, () => insertSql(meta, chunk.length, postgres) + (options.upsert ? upsertClause(meta) : ''));
     await tx.query(sql, insertParams(tx, meta, chunk));
   }
 }

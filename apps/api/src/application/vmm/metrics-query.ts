@@ -1,4 +1,4 @@
-import { aggregateBuckets, BucketSummary, METRIC_BASE_PERIOD_MS, MetricKind, MetricPoint, MS_PER_HOUR } from '@nimbus/hypervisor';
+import { aggregateBuckets, BucketSummary, METRIC_BASE_PERIOD_MS, MetricKind, MetricPoint, MS_PER_HOUR, projectBucket } from '@nimbus/hypervisor';
 import { invalidParameter } from '../common/api-errors';
 import { MetricsRepository } from '../../persistence/metrics.repository';
 import { MetricsWindowQuery } from './vmm.commands';
@@ -74,18 +74,19 @@ export async function readMetrics(
 }
 
 /** Series whose buckets one step of `readMetricsMany` holds in memory at once. */
-export const SERIES_PER_READ = 2_000;
+export const SERIES_PER_READ = 500;
 
 /**
  * `readMetrics` of many series of one kind (a fleet's hosts), in a number of queries that does not
- * grow with their rows: SERIES_PER_READ series at a time, all their buckets in the window at once
- * and all their rows to carry in at once; then each series exactly as `readMetrics` makes it, handed
- * to `each` in `ids`' order and not kept (a 10,000-host fleet's series of 1,440 points would not
- * fit in memory together). `unwritten` gives each series' open and pending buckets, taken before
- * the call (every open bucket peeked before the pending ones are taken).
+ * grow with their rows: SERIES_PER_READ series at a time, all their buckets in the window and all
+ * their rows to carry in at once (MetricsRepository.windowMany); then each series exactly as
+ * `readMetrics` makes it, handed to `each` in `ids`' order and not kept (a 10,000-host fleet's
+ * series of 1,440 points would not fit in memory together). `unwritten` gives each series' open
+ * and pending buckets, taken before the call (every open bucket peeked before the pending ones are taken).
  * `fields`: the only fields (indices) the caller reads, in that order; each point then holds those
- * alone (the rule aggregates every field on its own, so they are the same numbers), and a fleet's
- * aggregation costs one or two fields per row instead of every one.
+ * alone (the rule aggregates every field on its own, so they are the same numbers), a fleet's
+ * aggregation costs one or two fields per row instead of every one, and hosts' fields are read
+ * from `host_metric_buckets` when it holds them (no JSON to parse).
  */
 export async function readMetricsMany(
   repo: MetricsRepository, kind: MetricKind, ids: readonly string[], w: MetricsWindow, unwritten: (id: string) => UnwrittenBuckets,
@@ -98,26 +99,13 @@ export async function readMetricsMany(
   const firstStart = windowStart(w);
   for (let i = 0; i < ids.length; i += SERIES_PER_READ) {
     const part = ids.slice(i, i + SERIES_PER_READ);
-    const buckets = await repo.bucketsBetweenMany(part, firstStart, w.toMs);
-    const carries = await repo.lastBeforeMany(part, firstStart);
+    const read = await repo.windowMany(kind, part, firstStart, w.toMs, fields);
     for (const id of part) {
-      let rows = buckets.get(id) ?? [];
-      let carry = carries.get(id);
       let rest = unwritten(id);
-      if (fields) {
-        rows = rows.map((b) => project(b, fields));
-        carry = carry && project(carry, fields);
-        rest = { open: rest.open && project(rest.open, fields), pending: rest.pending.map((b) => project(b, fields)) };
-      }
-      each(id, seriesOf(kind, w, rows, carry, rest));
+      if (fields) rest = { open: rest.open && projectBucket(rest.open, fields), pending: rest.pending.map((b) => projectBucket(b, fields)) };
+      each(id, seriesOf(kind, w, read.buckets(id), read.carry(id), rest));
     }
   }
-}
-
-/** A bucket with only `fields` (indices), in that order. */
-function project(b: BucketSummary, fields: readonly number[]): BucketSummary {
-  const pick = (xs: readonly number[]) => fields.map((k) => xs[k]);
-  return { ...b, mean: pick(b.mean), max: pick(b.max), end: pick(b.end), slope: pick(b.slope) };
 }
 
 /** The start of the window's first period: the buckets read start here, the carried row before it. */

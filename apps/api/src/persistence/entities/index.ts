@@ -6,6 +6,7 @@ import { ApiKeyEntity } from './api-key.entity';
 import { BillingMonthEntity } from './billing-month.entity';
 import { DedicatedHostEntity } from './dedicated-host.entity';
 import { HostEntity } from './host.entity';
+import { HostMetricBucketEntity } from './host-metric-bucket.entity';
 import { InstanceTagEntity } from './instance-tag.entity';
 import { InstanceEntity } from './instance.entity';
 import { InvoiceLineEntity } from './invoice-line.entity';
@@ -29,7 +30,7 @@ import { VolumeEntity, VolumeModificationEntity } from './volume.entity';
 import { NETWORKING_ENTITIES } from './networking.entity';
 
 export {
-  ApiKeyEntity, BillingMonthEntity, DedicatedHostEntity, HostEntity, InstanceEntity, InstanceTagEntity, InvoiceEntity, InvoiceLineEntity,
+  ApiKeyEntity, BillingMonthEntity, DedicatedHostEntity, HostEntity, HostMetricBucketEntity, InstanceEntity, InstanceTagEntity, InvoiceEntity, InvoiceLineEntity,
   LicenseConfigurationEntity, MetricBucketEntity, PlacementGroupEntity, PriceBookVersionEntity, ReservationEntity, SettingEntity, SimEventEntity,
   SlaIntervalEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity, VolumeModificationEntity,
 };
@@ -41,6 +42,8 @@ export { CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity };
 export const ENTITIES = [
   TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, VolumeModificationEntity, MetricBucketEntity,
   SimEventEntity,
+  // The host fields the fleet views read, beside metric_buckets (issue 13).
+  HostMetricBucketEntity,
   // The scheduler's (issue 4): placement groups, Dedicated Hosts, license configurations.
   PlacementGroupEntity, DedicatedHostEntity, LicenseConfigurationEntity,
   // Billing's (issue 5).

@@ -77,6 +77,8 @@ export function aggregateBuckets(
   while (i < stream.length && stream[i].start < first) follow(take());
 
   const points: MetricPoint[] = [];
+  // One accumulator, emptied for each output bucket (a fleet's read makes millions of points).
+  const acc = new Accumulator(width);
   for (let q = first; q < toMs; q += periodMs) {
     if (source === undefined) {
       // Nothing to carry: jump to the bucket of the next row (the buckets before it have no coverage).
@@ -85,7 +87,7 @@ export function aggregateBuckets(
       if (next >= q + periodMs) q = next - (next % periodMs);
     }
     const stop = Math.min(q + periodMs, toMs);
-    const acc = new Accumulator(width);
+    acc.reset();
     let pos = q;
     while (i < stream.length && stream[i].start < stop) {
       const row = take();
@@ -131,9 +133,21 @@ class Accumulator {
   private readonly end: number[];
 
   constructor(private readonly width: number) {
-    this.integral = new Array<number>(width).fill(0);
-    this.max = new Array<number>(width).fill(-Infinity);
-    this.end = new Array<number>(width).fill(0);
+    this.integral = new Array<number>(width);
+    this.max = new Array<number>(width);
+    this.end = new Array<number>(width);
+    this.reset();
+  }
+
+  /** Empty again, for the next output bucket. */
+  reset(): void {
+    this.coveredMs = 0;
+    this.count = 0;
+    for (let k = 0; k < this.width; k++) {
+      this.integral[k] = 0;
+      this.max[k] = -Infinity;
+      this.end[k] = 0;
+    }
   }
 
   /** A persisted row: its mean × covered ms, its max, its end. */
@@ -166,6 +180,8 @@ class Accumulator {
 
   point(time: SimTime): MetricPoint {
     const covered = this.coveredMs;
-    return { time, coveredMs: covered, count: this.count, mean: this.integral.map((x) => x / covered), max: this.max.slice(), end: this.end.slice() };
+    const mean = new Array<number>(this.width);
+    for (let k = 0; k < this.width; k++) mean[k] = this.integral[k] / covered;
+    return { time, coveredMs: covered, count: this.count, mean, max: this.max.slice(), end: this.end.slice() };
   }
 }

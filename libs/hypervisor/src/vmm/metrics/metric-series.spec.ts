@@ -1,5 +1,5 @@
 import { aggregateBuckets } from './metric-aggregate';
-import { BucketSummary, METRIC_BASE_PERIOD_MS as P, MetricSeries, mergeBuckets } from './metric-series';
+import { BucketSummary, METRIC_BASE_PERIOD_MS as P, MetricSeries, mergeBuckets, projectBucket } from './metric-series';
 
 function recorder(width: number, startMs = 0, periodMs = P): { series: MetricSeries; rows: BucketSummary[] } {
   const rows: BucketSummary[] = [];
@@ -196,5 +196,25 @@ describe('MetricSeries', () => {
     expect(() => series.end(4999)).toThrow(RangeError);
     expect(() => new MetricSeries(0, P, 0, () => undefined)).toThrow(RangeError);
     expect(() => new MetricSeries(1, 0, 0, () => undefined)).toThrow(RangeError);
+  });
+});
+
+describe('projectBucket', () => {
+  // Three fields: 2 then 8 for 30 s each (mean 5, max 8, end 8); 1 rising at 0.001/ms; 7 throughout.
+  const b: BucketSummary = { start: P, coveredMs: P, count: 2, mean: [5, 31, 7], max: [8, 61, 7], end: [8, 61, 7], slope: [0, 0.001, 0], final: false };
+
+  it('keeps the chosen fields, in the order asked, and everything else of the bucket', () => {
+    expect(projectBucket(b, [2, 0])).toEqual({ start: P, coveredMs: P, count: 2, mean: [7, 5], max: [7, 8], end: [7, 8], slope: [0, 0], final: false });
+    expect(projectBucket({ ...b, final: true }, [1])).toEqual({ start: P, coveredMs: P, count: 2, mean: [31], max: [61], end: [61], slope: [0.001], final: true });
+    expect(b.mean).toEqual([5, 31, 7]); // the bucket itself is left alone
+  });
+
+  it('aggregates to the same numbers as the whole bucket, field by field', () => {
+    const rows = [b, { ...b, start: 3 * P, mean: [1, 3, 2], max: [1, 3, 2], end: [1, 3, 2], slope: [0, 0, 0], final: true }];
+    const whole = aggregateBuckets(rows, undefined, 0, 5 * P, P);
+    const projected = aggregateBuckets(rows.map((r) => projectBucket(r, [1])), undefined, 0, 5 * P, P);
+    expect(projected).toEqual(whole.map((p) => ({ ...p, mean: [p.mean[1]], max: [p.max[1]], end: [p.end[1]] })));
+    // The minute after the first row carries its rising field: 61 + 0.001 × 30,000 = 91 on average.
+    expect(projected.map((p) => p.mean[0])).toEqual([31, 91, 3]);
   });
 });

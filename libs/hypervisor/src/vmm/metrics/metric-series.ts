@@ -310,3 +310,13 @@ export function mergeBuckets(a: BucketSummary, b: BucketSummary): BucketSummary 
   }
   return { start: b.start, coveredMs: covered, count: a.count + b.count, mean, max, end: b.end.slice(), slope: b.slope.slice(), final: b.final };
 }
+
+/**
+ * The bucket with only `fields` (indices), in that order: what a reader of those fields alone
+ * needs. `aggregateBuckets` treats every field on its own, so the projection's points hold the same
+ * numbers for those fields as the whole bucket's.
+ */
+export function projectBucket(b: BucketSummary, fields: readonly number[]): BucketSummary {
+  const pick = (xs: readonly number[]) => fields.map((k) => xs[k]);
+  return { ...b, mean: pick(b.mean), max: pick(b.max), end: pick(b.end), slope: pick(b.slope) };
+}
