@@ -179,7 +179,8 @@ describe('simulations on BullMQ workers', () => {
       return rows[0]?.state === 'completed' ? rows[0] : undefined;
     }, 60_000, 'the experiment to be completed by the worker');
     expect(done.state).toBe('completed');
-    expect(w.output()).toContain('experiment job done');
+    // The job stores the report, then BullMQ completes it and the worker logs it: the line follows the row.
+    await eventually(async () => (w.output().includes('experiment job done') ? true : undefined), 10_000, 'the worker to log its finish-experiment job done');
     const body = (await t!.admin().get(`/v1/admin/experiments/${x.experimentId}`).expect(200)).body;
     expect(body.report.variants).toHaveLength(2);
     for (const r of body.runs) expect((await get(r.simulationId)).execution.cells).toBe(2);
