@@ -161,10 +161,13 @@ let heldRefusals = 0;
  * then waits for its answer instead of sending the next request at once: each of its connections
  * is paced to the bucket's refill rate, and a held answer costs a timer, not the CPU that other
  * tenants' requests need. (Its answer says the same as an immediate one; the request after it may
- * find a token.) Past MAX_HELD_REFUSALS held at once, refusals are answered immediately.
+ * find a token.) Each hold also gets a random part of up to one refill interval (`intervalMs`), so
+ * that a flood's loops, refused together, do not all come back at the same instant as a burst that
+ * other tenants' requests would queue behind. Past MAX_HELD_REFUSALS held at once, refusals are
+ * answered immediately.
  */
-function holdRefusal(remainingMs: number, answer: () => void): void {
-  const holdMs = Math.min(Math.ceil(remainingMs), MAX_REFUSAL_HOLD_MS);
+function holdRefusal(remainingMs: number, intervalMs: number, answer: () => void): void {
+  const holdMs = Math.min(Math.ceil(remainingMs + Math.random() * intervalMs), MAX_REFUSAL_HOLD_MS);
   if (holdMs <= 0 || heldRefusals >= MAX_HELD_REFUSALS) return answer();
   heldRefusals++;
   setTimeout(() => {
@@ -201,7 +204,7 @@ export function registerRequestHooks(app: FastifyInstance, metrics: MetricsServi
       const { decision, remainingMs } = refused;
       if (decision.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(decision.retryAfterSeconds));
       void reply.status(429);
-      holdRefusal(remainingMs, () => void reply.send(errorBody('RequestLimitExceeded', decision.message, request.id)));
+      holdRefusal(remainingMs, 1000 / decision.spec.refillPerSecond, () => void reply.send(errorBody('RequestLimitExceeded', decision.message, request.id)));
       return;
     }
     done();
