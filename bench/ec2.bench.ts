@@ -166,6 +166,8 @@ interface Measured {
   readonly answered: number;
   readonly wallS: number;
   readonly cpuS: number;
+  /** CPU of this process (the SDK clients) over the measured phase. */
+  readonly clientCpuS: number;
   readonly loadAtEnd: string;
 }
 
@@ -216,15 +218,18 @@ async function measure(clients: readonly EC2Client[], image: string, serverPid: 
   }));
   await measuring.before?.();
   const cpu0 = cpuSeconds(serverPid);
+  const clientCpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   await Promise.all(clients.map(async (c) => {
     for (let r = 0; r < ROUNDS; r++) await round(c, true);
   }));
   const wallS = Number(process.hrtime.bigint() - start) / 1e9;
   const cpuS = cpuSeconds(serverPid) - cpu0;
+  const clientCpu = process.cpuUsage(clientCpu0);
+  const clientCpuS = (clientCpu.user + clientCpu.system) / 1e6;
   await measuring.after?.();
   const answered = samples.RunInstances.length + samples.DescribeInstances.length + [...errors.values()].reduce((s, n) => s + n, 0);
-  return { samples, errors, answered, wallS, cpuS, loadAtEnd: load() };
+  return { samples, errors, answered, wallS, cpuS, clientCpuS, loadAtEnd: load() };
 }
 
 const ms = (us: number) => fixed(us / 1000, 2);
@@ -242,6 +247,7 @@ function report(m: Measured): void {
   console.log('');
   console.log(`  ${fixed(perSecond(m), 1)} requests/s (${int(m.answered)} answered in ${fixed(m.wallS, 2)} s); errors: ${m.errors.size === 0 ? 'none' : [...m.errors].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
   console.log(`  server CPU: ${fixed(m.cpuS, 1)} s over the measured phase (${fixed((m.cpuS / m.wallS) * 100, 0)}% of one core, ${fixed((m.cpuS * 1000) / Math.max(1, requests), 2)} ms per request); load average at end ${m.loadAtEnd}`);
+  console.log(`  clients' CPU (this process: the SDKs signing, sending and parsing): ${fixed(m.clientCpuS, 1)} s (${fixed((m.clientCpuS / m.wallS) * 100, 0)}% of one core, ${fixed((m.clientCpuS * 1000) / Math.max(1, requests), 2)} ms per request)`);
 }
 
 /** Nimbus as its own process: hosts, tenants with their limits raised and an access key each; the load; the server stopped and its database dropped. */
