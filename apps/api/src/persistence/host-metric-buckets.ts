@@ -28,6 +28,10 @@ import { HostMetricBucketEntity } from './entities/host-metric-bucket.entity';
  *   it, 1.2 s of SQLite's CPU against 0.15 s. The price is in the commits, where each host's new
  *   row goes to its own page: about 10 % more CPU on a fleet's 24 hourly commits than before this
  *   table (its rows and metric_buckets' written with plain upserts, fast-sql.ts).
+ * - On PostgreSQL the table is a heap in insertion order: the change writer inserts a commit's rows
+ *   in (host, start) order, so that the hosts one read asks for (500 in id order) lie on the same
+ *   pages of each commit's rows, not scattered over all of them (about 600 pages of an hour-by-hour
+ *   fleet's window against 7,600).
  */
 
 /** The host fields stored in `host_metric_buckets`: the entity's property, its column, its index in HOST_METRICS. */
