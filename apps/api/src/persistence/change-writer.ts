@@ -79,5 +79,8 @@ async function writeBuckets(tx: EntityManager, buckets: readonly ClosedBucket[],
   }
   // Plain statements (fast-sql.ts): a busy fleet writes rows per host and instance every minute, and TypeORM's upsert costs more than the database.
   for (let i = 0; i < fresh.length; i += INSERT_BATCH) await insertRows(tx, MetricBucketEntity, fresh.slice(i, i + INSERT_BATCH), { upsert: true });
+  // In the order the fleet views read them (host by host, in id order): on PostgreSQL, whose table
+  // is a heap in insertion order, a commit's rows of the hosts read together then share pages.
+  hostRows.sort((a, b) => (a.hostId < b.hostId ? -1 : a.hostId > b.hostId ? 1 : a.bucketStart - b.bucketStart));
   for (let i = 0; i < hostRows.length; i += INSERT_BATCH) await insertRows(tx, HostMetricBucketEntity, hostRows.slice(i, i + INSERT_BATCH), { upsert: true });
 }

@@ -46,9 +46,15 @@ describe('host_metric_buckets rows (hand-worked)', () => {
     const properties = ['memoryResidentMiB', 'memoryCapacityMiB'];
     const text = [a, b].map((x) => record(hostBucketRow('h-1', x) as unknown as Record<string, unknown>, properties)).join('');
     expect(decodeHostBuckets(text, 2)).toEqual([projectBucket(a, fields), projectBucket(b, fields)]);
+    // The database concatenates a host's rows in the order it reads them: they come back oldest first.
+    const reversed = [b, a].map((x) => record(hostBucketRow('h-1', x) as unknown as Record<string, unknown>, properties)).join('');
+    expect(decodeHostBuckets(reversed, 2)).toEqual([projectBucket(a, fields), projectBucket(b, fields)]);
     expect(decodeHostBuckets('', 1)).toEqual([]);
     // A record cut short is an error, not a shorter bucket.
     expect(() => decodeHostBuckets(text.slice(0, -16), 2)).toThrow(/whole/);
+    // So is a character that is not a hex digit, even the last.
+    expect(() => decodeHostBuckets(`${text.slice(0, -1)}g`, 2)).toThrow(/whole/);
+    expect(() => decodeHostBuckets(`x${text.slice(1)}`, 2)).toThrow(/whole/);
   });
 
   it('names the columns of the fields it holds, and none for a set with a field it does not', () => {
@@ -84,7 +90,8 @@ describe('host_metric_buckets rows (property)', () => {
     fc.assert(
       fc.property(fc.array(bucket, { minLength: 1, maxLength: 5 }), subsets, (buckets, chosen) => {
         const text = buckets.map((b) => record(hostBucketRow('h-1', b) as unknown as Record<string, unknown>, chosen.map((f) => f.property))).join('');
-        const expected = buckets.map((b) => projectBucket(JSON.parse(JSON.stringify(b)) as BucketSummary, chosen.map((f) => f.index)));
+        // Oldest first, whatever the order of the records (a host has one row per start; equal ones keep their order).
+        const expected = buckets.map((b) => projectBucket(JSON.parse(JSON.stringify(b)) as BucketSummary, chosen.map((f) => f.index))).sort((a, b) => a.start - b.start);
         // toEqual tells 0 from -0 (Object.is): the numbers are the same to the bit.
         expect(decodeHostBuckets(text, chosen.length)).toEqual(expected);
       }),

@@ -54,9 +54,12 @@ export class MetricsRepository {
 
   /**
    * `windowMany` from `host_metric_buckets` (`columns` of it): per MAX_IDS_PER_QUERY hosts, one
-   * query for the window, which concatenates each host's rows in it, oldest first, into one string
-   * (host-metric-buckets.ts), and one for the rows to carry in; an index range per host each. The
-   * strings are decoded when a series is asked for.
+   * query for the window, which concatenates each host's rows in it into one string
+   * (host-metric-buckets.ts), and one for the rows to carry in, at once (on PostgreSQL two
+   * connections of the pool); an index range per host each. The strings are decoded when a series
+   * is asked for. The concatenation takes the rows in the order the database reads them (on
+   * PostgreSQL an ORDER BY in string_agg sorted every host's rows apart, a third of the query's
+   * time); decoding puts them in time order (a host has one row per start).
    */
   private async hostWindowMany(ids: readonly string[], fromMs: number, toMs: number, columns: readonly string[]): Promise<SeriesWindows> {
     const buckets = new Map<string, string>();
@@ -66,10 +69,14 @@ export class MetricsRepository {
     const at = (i: number) => placeholders(this.read.manager, 1, i);
     for (const part of chunks(ids)) {
       const n = part.length;
-      const sql = `SELECT b.host_id AS id, ${concat}(${record}, '' ORDER BY b.bucket_start) AS data FROM host_metric_buckets b ` +
+      const sql = `SELECT b.host_id AS id, ${concat}(${record}, '') AS data FROM host_metric_buckets b ` +
         `WHERE b.host_id IN (${placeholders(this.read.manager, n)}) AND b.bucket_start >= ${at(n)} AND b.bucket_start < ${at(n + 1)} GROUP BY b.host_id`;
-      for (const r of (await this.read.query(sql, [...part, fromMs, toMs])) as { id: string; data: string }[]) buckets.set(r.id, r.data);
-      for (const r of await this.newestBefore('host_metric_buckets', 'host_id', record, part, fromMs)) carries.set(r.id, r.data);
+      const [window, carry] = await Promise.all([
+        this.read.query(sql, [...part, fromMs, toMs]) as Promise<{ id: string; data: string }[]>,
+        this.newestBefore('host_metric_buckets', 'host_id', record, part, fromMs),
+      ]);
+      for (const r of window) buckets.set(r.id, r.data);
+      for (const r of carry) carries.set(r.id, r.data);
     }
     const decode = (data: string | undefined) => (data === undefined ? [] : decodeHostBuckets(data, columns.length));
     return { buckets: (id) => decode(buckets.get(id)), carry: (id) => decode(carries.get(id))[0] };
@@ -117,7 +124,7 @@ export class MetricsRepository {
   private async newestBefore(table: string, key: string, select: string, ids: readonly string[], beforeMs: number): Promise<{ id: string; data: string }[]> {
     const m = this.read.manager;
     const before = placeholders(m, 1, ids.length);
-    const sql = `WITH ids(id) AS (VALUES ${ids.map((_, i) => `(${placeholders(m, 1, i)})`).join(', ')}) ` +
+    const sql = `WITH ids(id) AS (VALUES (${placeholders(m, ids.length).replaceAll(', ', '), (')})) ` +
       `SELECT b.${key} AS id, ${select} AS data FROM ids JOIN ${table} b ON b.${key} = ids.id ` +
       `AND b.bucket_start = (SELECT MAX(p.bucket_start) FROM ${table} p WHERE p.${key} = ids.id AND p.bucket_start < ${before})`;
     return this.read.query(sql, [...ids, beforeMs]);
