@@ -13,7 +13,7 @@ import { BillingRepository, StoredInvoice } from '../../persistence/billing.repo
 import { EngineService } from '../../engine/engine.service';
 import { closeMonth, CloseResult } from './billing-close';
 import {
-  CloseMonthCommand, GetBillingSummaryCommand, GetInvoiceCommand, GetUsageCommand, ListAllInvoicesCommand, PutCreditPolicyCommand, PutPricesCommand,
+  CloseMonthCommand, GetBillingSummaryCommand, GetInvoiceCommand, GetRevenueCommand, GetUsageCommand, ListAllInvoicesCommand, PutCreditPolicyCommand, PutPricesCommand,
 } from './billing.commands';
 
 /** `GET /v1/usage` covers at most this much simulated time per call. */
@@ -357,9 +357,10 @@ export class BillingService implements OnModuleInit {
    * (the same rating as the invoices, so the days add up to them to the cent); the running day is
    * the estimate's, unmetered counters included.
    */
-  revenue(cmd: GetBillingSummaryCommand): Promise<RevenueReport> {
-    const { month } = cmd;
+  revenue(cmd: GetRevenueCommand): Promise<RevenueReport> {
     return this.engine.read(async (e) => {
+      const current = billingMonthOf(e.now);
+      const month = cmd.month === 'current' ? current : cmd.month === 'previous' ? billingMonthOf(current.startMs - 1) : cmd.month;
       const closed = await this.repo.closedMonth(month.month);
       if (!closed && month.startMs > e.now) throw invalidParameter(`${month.month} has not begun (now ${iso(e.now)})`);
       // A closed month's figures never change (its invoices and usage are final): rated once.
