@@ -379,15 +379,17 @@ export class BillingService implements OnModuleInit {
     if (closed) views.push(...(await this.repo.invoicesOfMonth(month.month)).map(closedView));
     else for (const t of await this.repo.tenantIds()) views.push(await this.estimate(t, month, now));
     const lastMs = Math.min(month.endMs, now);
+    const dayStarts: number[] = [];
+    for (let dayStart = month.startMs; dayStart < lastMs; dayStart += MS_PER_DAY) dayStarts.push(dayStart);
+    const dayEnds = dayStarts.map((dayStart) => Math.min(dayStart + MS_PER_DAY, month.endMs));
+    // Each tenant's invoice as of each earlier day's end, from one read of its usage; the last day's is the view's own.
+    const earlierEnds = dayEnds.filter((dayEnd) => dayEnd < lastMs);
+    const asOfDayEnds: RevenueFigures[][] = [];
+    for (const v of views) asOfDayEnds.push((await this.repo.invoicesFromStore(v.invoice.tenantId, month, earlierEnds, this.book, this.policy)).map(figures));
     const days: (RevenueFigures & { day: string })[] = [];
     let before: RevenueFigures = { subtotal: '0.00', credits: '0.00', total: '0.00' };
-    for (let dayStart = month.startMs; dayStart < lastMs; dayStart += MS_PER_DAY) {
-      const dayEnd = Math.min(dayStart + MS_PER_DAY, month.endMs);
-      const upTo: RevenueFigures[] = [];
-      for (const v of views) {
-        if (dayEnd >= lastMs) upTo.push(figures(v.invoice));
-        else upTo.push(figures(await this.repo.invoiceFromStore(v.invoice.tenantId, month, dayEnd, this.book, this.policy)));
-      }
+    for (const [i, dayStart] of dayStarts.entries()) {
+      const upTo = views.map((v, j) => (dayEnds[i] >= lastMs ? figures(v.invoice) : asOfDayEnds[j][i]));
       const cumulative = sum(upTo);
       days.push({ day: iso(dayStart).slice(0, 10), ...minus(cumulative, before) });
       before = cumulative;
