@@ -3,7 +3,7 @@
 /**
  * Dashboard benchmark, in the browser (Debian's Chromium through playwright-core):
  *
- *   npm run bench:dashboard [-- --runs 5 --hosts 10000 --hours 24 --no-build --baseline DIR]
+ *   npm run bench:dashboard [-- --runs 5 --hosts 10000 --hours 24 --no-build --baseline DIR [--baseline-server ROOT]]
  *
  * Method (also in docs/benchmarks.md, "Dashboard (bench:dashboard)"):
  * - `npm run build:dashboard` (unless `--no-build`); the bundle's size is the gzip (level 9) of
@@ -12,21 +12,30 @@
  *   directory, NIMBUS_DEMO=true: the demo fleet and tenant, manual clock advanced one day).
  * - First page load: `--runs` times, each in a fresh browser context (empty cache), with the
  *   admin key already in sessionStorage: the time from navigation start to the Overview drawn
- *   (its first chart's canvas painted and no loading state left), and the browser's
- *   DOMContentLoaded and load times.
+ *   (its first chart's canvas painted and no loading state left), then to every chart in the
+ *   viewport drawn (charts are drawn one per frame, so the first comes before the others), and
+ *   the browser's DOMContentLoaded and load times.
  * - Heatmap: the Fleet page with the heatmap's API answer replaced (page.route) by a synthetic one
  *   of `--hosts` hosts × `--hours` hourly values (seeded, 5 % nulls); the time drawHeatmap takes
  *   (the canvas's data-render-ms, measured in the page around the drawing), and the time from the
  *   answer's arrival to the heatmap drawn (parse, React render and drawing), `--runs` times.
  * - `--baseline DIR`: another build of the dashboard (e.g. the commit before a change, built and
  *   copied aside) measured in the same run, against the same server, interleaved with this one
- *   (baseline, current, baseline, …) so that both see the same load; each build's files are then
- *   served to the page from its directory (page.route), the same way for both, and the ratio
- *   baseline / current of each median is printed.
+ *   (baseline, current, baseline, …) so that both see the same load; each build is then served by
+ *   a small front of its own in this process (its files under /admin, every other path passed to
+ *   the server), the same way for both, and the ratio baseline / current of each median is
+ *   printed. Not page.route: with a route, Chromium hands every request of the page, the API
+ *   calls included, to this process before sending it, which delayed each call 50–200 ms here.
+ * - `--baseline-server ROOT`: the baseline is another checkout (e.g. `git archive` of the base
+ *   commit, node_modules linked, its dashboard built), started as a user starts it on a database
+ *   of its own seeded the same way; each build is then served by its own server, as a user gets
+ *   it (the API's changes measured too, and the files in the same queue as the API calls).
  * Prints min / median / max of each, and the machine's load average.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -34,7 +43,6 @@ import { ADMIN_KEY } from '../test/support/app';
 import { createTestDatabase } from '../test/support/database';
 import { launchChromium } from '../test/support/dashboard';
 import { startServerProcess } from '../test/support/server-process';
-import type { BrowserContext } from 'playwright-core';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number) => {
@@ -44,7 +52,8 @@ const opt = (name: string, fallback: number) => {
 const RUNS = opt('runs', 5);
 const HOSTS = opt('hosts', 10_000);
 const HOURS = opt('hours', 24);
-const BASELINE = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : null;
+const BASELINE_SERVER = args.includes('--baseline-server') ? args[args.indexOf('--baseline-server') + 1] : null;
+const BASELINE = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : BASELINE_SERVER && join(BASELINE_SERVER, 'apps', 'dashboard', 'dist');
 const ROOT = join(__dirname, '..');
 const DIST = join(ROOT, 'apps', 'dashboard', 'dist');
 
@@ -56,13 +65,33 @@ const stats = (xs: number[]) => {
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
 
-/** Serves the dashboard's files to the context from `dir` (index.html for the app's own routes), as the API would. */
-async function serveFrom(ctx: BrowserContext, dir: string): Promise<void> {
-  await ctx.route((u) => u.pathname === '/admin' || u.pathname.startsWith('/admin/'), async (route) => {
-    const path = new URL(route.request().url()).pathname.replace(/^\/admin\/?/, '');
-    const file = path && statSync(join(dir, path), { throwIfNoEntry: false })?.isFile() ? join(dir, path) : join(dir, 'index.html');
-    await route.fulfill({ status: 200, contentType: TYPES[extname(file)] ?? 'application/octet-stream', body: readFileSync(file) });
+/**
+ * A front for one build: the dashboard's files from `dir` under /admin (index.html for the app's
+ * own routes), as the API would serve them, and every other request passed on to `apiUrl`.
+ */
+async function frontFor(dir: string, apiUrl: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const api = new URL(apiUrl);
+  const agent = new Agent({ keepAlive: true });
+  const front = createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://front');
+    if (pathname === '/admin' || pathname.startsWith('/admin/')) {
+      const path = pathname.replace(/^\/admin\/?/, '');
+      const file = path && statSync(join(dir, path), { throwIfNoEntry: false })?.isFile() ? join(dir, path) : join(dir, 'index.html');
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+      return;
+    }
+    const upstream = request({ host: api.hostname, port: api.port, method: req.method, path: req.url, headers: { ...req.headers, host: api.host }, agent }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', (err) => res.writeHead(502).end(String(err)));
+    req.pipe(upstream);
   });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(front.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => { agent.destroy(); front.closeAllConnections(); front.close(() => resolve()); }),
+  };
 }
 
 function gzipTotal(dir: string): number {
@@ -112,15 +141,31 @@ async function main() {
     return [...seen].reduce((n, f) => n + gzipSync(readFileSync(join(dir, f)), { level: 9 }).length, 0);
   };
   console.log(`  loaded before the app starts (index.html's script and style and their static imports): ${(firstPageFiles(DIST) / 1024).toFixed(1)} kB gzipped`);
-  if (BASELINE) console.log(`  baseline ${BASELINE}: total ${(gzipTotal(BASELINE) / 1024).toFixed(1)} kB gzipped, before the app starts ${(firstPageFiles(BASELINE) / 1024).toFixed(1)} kB`);
+  if (BASELINE) console.log(`  baseline ${BASELINE}: total ${(gzipTotal(BASELINE) / 1024).toFixed(1)} kB gzipped, before the app starts ${(firstPageFiles(BASELINE) / 1024).toFixed(1)} kB; its API: ${BASELINE_SERVER ? `the server of ${BASELINE_SERVER}` : "this checkout's server"}`);
 
-  const db = await createTestDatabase();
-  const server = await startServerProcess(db.url, { NIMBUS_DEMO: 'true', REDIS_URL: 'redis://127.0.0.1:1' });
-  const browser = await launchChromium();
-  try {
+  const started: { close: () => Promise<void> }[] = [];
+  /** Nimbus as a user starts it (from `root`), on a database of its own, the clock advanced a day. */
+  const startNimbus = async (root?: string) => {
+    const db = await createTestDatabase();
+    const server = await startServerProcess(db.url, { NIMBUS_DEMO: 'true', REDIS_URL: 'redis://127.0.0.1:1' }, 60, root);
+    started.push({ close: async () => { await server.stop(); await db.drop(); } });
     await fetch(`${server.url}/v1/admin/clock/advance`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ seconds: 86_400 }) });
-    const builds = BASELINE ? [{ name: 'baseline', dir: BASELINE }, { name: 'current', dir: DIST }] : [{ name: 'current', dir: null as string | null }];
+    return server;
+  };
+  const server = await startNimbus();
+  const baselineServer = BASELINE_SERVER ? await startNimbus(BASELINE_SERVER) : server;
+  const browser = await launchChromium();
+  const fronts: { close: () => Promise<void> }[] = [];
+  try {
+    // Without a baseline (or with a baseline server), each server serves its own build, as for a user.
+    const builds = BASELINE_SERVER
+      ? [{ name: 'baseline', url: baselineServer.url, close: async () => undefined }, { name: 'current', url: server.url, close: async () => undefined }]
+      : BASELINE
+      ? [{ name: 'baseline', ...(await frontFor(BASELINE, server.url)) }, { name: 'current', ...(await frontFor(DIST, server.url)) }]
+      : [{ name: 'current', url: server.url, close: async () => undefined }];
+    fronts.push(...builds);
     const firstOf = new Map(builds.map((b) => [b.name, [] as number[]]));
+    const inSightOf = new Map(builds.map((b) => [b.name, [] as number[]]));
     const drawOf = new Map(builds.map((b) => [b.name, [] as number[]]));
     const totalOf = new Map(builds.map((b) => [b.name, [] as number[]]));
     const dclOf = new Map(builds.map((b) => [b.name, [] as number[]]));
@@ -129,19 +174,24 @@ async function main() {
     for (let i = 0; i < RUNS + 1; i++) {
       for (const b of builds) {
         const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-        if (b.dir) await serveFrom(ctx, b.dir);
         await ctx.addInitScript((key) => sessionStorage.setItem('nimbus.adminKey', key), ADMIN_KEY);
         await ctx.addInitScript(() => {
           const tasks: [number, number][] = ((window as any).__longTasks = []);
           new PerformanceObserver((l) => l.getEntries().forEach((e) => tasks.push([e.startTime, e.duration]))).observe({ type: 'longtask' });
         });
         const page = await ctx.newPage();
-        await page.goto(`${server.url}/admin`);
+        await page.goto(`${b.url}/admin`);
         await page.waitForFunction(() => document.querySelector('[data-testid=chart] canvas') && !document.querySelector('[role=status].status'), undefined, { timeout: 30_000, polling: 'raf' });
         const t = await page.evaluate(() => {
           const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
           return { drawn: performance.now(), dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd };
         });
+        // Every chart in the viewport drawn (a canvas in each), not only the first.
+        await page.waitForFunction(
+          () => Array.from(document.querySelectorAll('[data-testid=chart]')).every((c) => { const r = c.getBoundingClientRect(); return r.bottom <= 0 || r.top >= innerHeight || c.querySelector('canvas'); }),
+          undefined, { timeout: 30_000, polling: 'raf' },
+        );
+        const inSight = await page.evaluate(() => performance.now());
         // Where the time goes, for the last run: each request's start and end, and the main thread's long tasks.
         if (i === RUNS) {
           const b2 = await page.evaluate(() => ({
@@ -158,6 +208,7 @@ async function main() {
         // The first run warms the server's code paths (JIT), as a user's second visit would find them.
         if (i > 0) {
           firstOf.get(b.name)!.push(t.drawn);
+          inSightOf.get(b.name)!.push(inSight);
           dclOf.get(b.name)!.push(t.dcl);
           loadOf.get(b.name)!.push(t.load);
         }
@@ -166,6 +217,7 @@ async function main() {
     }
     for (const b of builds) {
       console.log(`${b.name}: first page load, Overview drawn (${RUNS} runs, fresh context each): ${stats(firstOf.get(b.name)!)}`);
+      console.log(`  every chart in the viewport drawn: ${stats(inSightOf.get(b.name)!)}`);
       console.log(`  DOMContentLoaded: ${stats(dclOf.get(b.name)!)}; load: ${stats(loadOf.get(b.name)!)}`);
     }
 
@@ -185,11 +237,10 @@ async function main() {
     for (let i = 0; i < RUNS; i++) {
       for (const b of builds) {
         const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-        if (b.dir) await serveFrom(ctx, b.dir);
         await ctx.addInitScript((key) => sessionStorage.setItem('nimbus.adminKey', key), ADMIN_KEY);
         const page = await ctx.newPage();
         await page.route('**/v1/admin/fleet/heatmap**', (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
-        await page.goto(`${server.url}/admin/fleet`);
+        await page.goto(`${b.url}/admin/fleet`);
         await page.waitForSelector('[data-testid=heatmap][data-render-ms]', { timeout: 60_000 });
         const t = await page.evaluate(() => {
           const answer = performance.getEntriesByType('resource').find((e) => e.name.includes('/fleet/heatmap')) as PerformanceResourceTiming;
@@ -207,13 +258,13 @@ async function main() {
     }
     if (BASELINE) {
       const ratio = (m: Map<string, number[]>) => `${median(m.get('baseline')!).toFixed(1)} → ${median(m.get('current')!).toFixed(1)} ms, ×${(median(m.get('baseline')!) / median(m.get('current')!)).toFixed(2)} faster`;
-      console.log(`baseline → current (medians): first page ${ratio(firstOf)}; heatmap drawing ${ratio(drawOf)}; heatmap answer → drawn ${ratio(totalOf)}`);
+      console.log(`baseline → current (medians): first page ${ratio(firstOf)}; every chart in the viewport ${ratio(inSightOf)}; heatmap drawing ${ratio(drawOf)}; heatmap answer → drawn ${ratio(totalOf)}`);
     }
     console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
+    for (const f of fronts) await f.close();
     await browser.close();
-    await server.stop();
-    await db.drop();
+    for (const s of started) await s.close();
   }
 }
 

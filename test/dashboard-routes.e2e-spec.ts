@@ -55,8 +55,23 @@ describe('dashboard admin routes', () => {
     }
   });
 
+  it('revenue of month=current and month=previous: the simulated clock\'s month and the one before, the same answers as by YYYY-MM', async () => {
+    const [year, m] = month.split('-').map(Number);
+    const before = m === 1 ? `${year - 1}-12` : `${year}-${String(m - 1).padStart(2, '0')}`;
+    const current = (await t.admin().get('/v1/admin/billing/revenue').query({ month: 'current' }).expect(200)).body;
+    expect(current).toMatchObject({ month, total: '13.83' });
+    expect(current).toEqual((await t.admin().get('/v1/admin/billing/revenue').query({ month }).expect(200)).body);
+    const previous = (await t.admin().get('/v1/admin/billing/revenue').query({ month: 'previous' }).expect(200)).body;
+    // Nothing ran before the harness's month began: the month before has no revenue, every day of it zero.
+    expect(previous).toMatchObject({ month: before, status: 'estimate', subtotal: '0.00', credits: '0.00', total: '0.00' });
+    expect(previous.days.every((d: { total: string }) => d.total === '0.00')).toBe(true);
+    expect(previous).toEqual((await t.admin().get('/v1/admin/billing/revenue').query({ month: before }).expect(200)).body);
+  });
+
   it('revenue: a bad or future month is a 400, a tenant key a 403', async () => {
     expectError(await t.admin().get('/v1/admin/billing/revenue').query({ month: '2025-13' }), 400, 'InvalidParameterValue');
+    expect(expectError(await t.admin().get('/v1/admin/billing/revenue').query({ month: 'last' }), 400, 'InvalidParameterValue').message)
+      .toBe('month must be a calendar month as YYYY-MM, current or previous, got "last"');
     expectError(await t.admin().get('/v1/admin/billing/revenue'), 400, /InvalidParameterValue|MissingParameter/);
     expectError(await t.admin().get('/v1/admin/billing/revenue').query({ month: '2999-01' }), 400, 'InvalidParameterValue');
     expectError(await t.as(alpha.key).get('/v1/admin/billing/revenue').query({ month }), 403, 'UnauthorizedOperation');

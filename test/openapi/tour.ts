@@ -288,6 +288,7 @@ export async function tour(t: TestApp): Promise<Exchange[]> {
   await admin('get', '/v1/admin/fleet/availability');
   await admin('get', '/v1/admin/billing/revenue', {}, { query: { month } });
   await admin('get', '/v1/admin/billing/revenue', {}, { query: { month: '2025-13' } });
+  await admin('get', '/v1/admin/billing/revenue', {}, { query: { month: 'previous' } });
 
   // The operator's catalog: an image and a custom instance type.
   const adminImage = (await admin('post', '/v1/admin/images', {}, { body: { name: 'tour-base', platform: 'linux' } })).body.imageId;

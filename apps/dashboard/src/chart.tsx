@@ -1,50 +1,77 @@
 import { RefObject, useEffect, useRef, useState } from 'react';
 import type { ECharts } from 'echarts/core';
+import { loadECharts } from './echarts-chunk';
 import { Column, CsvButton, csvOf, Empty, Table } from './ui';
 
+
+/** Charts waiting to be drawn, in the order they came near the viewport. */
+const drawQueue: (() => void)[] = [];
+
 /**
- * ECharts is a chunk of its own (echarts.ts, most of the bundle's bytes). Its download starts when
- * a page with charts loads this module, so that it arrives while the page's API calls are on
- * their way instead of before them.
+ * Draws one chart per animation frame: each chart (ECharts' init and first setOption, 10–100 ms)
+ * is painted in the frame it is drawn in, the first before the next is started, instead of every
+ * chart in sight in one long task with nothing on screen until the last.
  */
-let echartsChunk: Promise<typeof import('./echarts')> | null = null;
-export const loadECharts = () => (echartsChunk ??= import('./echarts'));
-void loadECharts();
+function drawInTurn(draw: () => void): void {
+  drawQueue.push(draw);
+  if (drawQueue.length > 1) return;
+  const next = () =>
+    requestAnimationFrame(() => {
+      try {
+        drawQueue[0]();
+      } finally {
+        drawQueue.shift();
+        if (drawQueue.length > 0) next();
+      }
+    });
+  next();
+}
 
 /**
  * A chart drawn once it is near the viewport (IntersectionObserver): a page of many charts draws
- * the ones in sight first. Returns the instance, null until then (or when `empty`).
+ * the ones in sight first. `draw` sets its options (the latest props'), when it is first drawn and
+ * after each render (or, given `deps`, when they change). No React state: drawing does not render
+ * the component again.
  */
-function useECharts(el: RefObject<HTMLDivElement | null>, empty: boolean): ECharts | null {
-  const [visible, setVisible] = useState(false);
-  const [chart, setChart] = useState<ECharts | null>(null);
+function useECharts(el: RefObject<HTMLDivElement | null>, empty: boolean, draw: (chart: ECharts) => void, deps?: unknown[]): void {
+  const drawRef = useRef(draw);
+  drawRef.current = draw;
+  const chartRef = useRef<ECharts | null>(null);
   useEffect(() => {
     const node = el.current;
-    if (!node || empty || visible) return;
-    if (typeof IntersectionObserver === 'undefined') return setVisible(true);
-    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setVisible(true), { rootMargin: '200px' });
-    io.observe(node);
-    return () => io.disconnect();
-  }, [el, empty, visible]);
-  useEffect(() => {
-    if (!el.current || empty || !visible) return;
-    let made: ECharts | null = null;
+    if (!node || empty) return;
     let gone = false;
-    const onResize = () => made?.resize();
-    loadECharts().then(({ echarts }) => {
-      if (gone || !el.current) return;
-      made = echarts.init(el.current, undefined, { renderer: 'canvas' });
-      setChart(made);
-      window.addEventListener('resize', onResize);
-    });
+    const onResize = () => chartRef.current?.resize();
+    const create = () =>
+      loadECharts().then(({ echarts }) =>
+        drawInTurn(() => {
+          if (gone) return;
+          chartRef.current = echarts.init(node, undefined, { renderer: 'canvas' });
+          drawRef.current(chartRef.current);
+          window.addEventListener('resize', onResize);
+        }),
+      );
+    let io: IntersectionObserver | undefined;
+    if (typeof IntersectionObserver === 'undefined') void create();
+    else {
+      io = new IntersectionObserver((entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        io!.disconnect();
+        void create();
+      }, { rootMargin: '200px' });
+      io.observe(node);
+    }
     return () => {
       gone = true;
+      io?.disconnect();
       window.removeEventListener('resize', onResize);
-      made?.dispose();
-      setChart(null);
+      chartRef.current?.dispose();
+      chartRef.current = null;
     };
-  }, [el, empty, visible]);
-  return chart;
+  }, [el, empty]);
+  useEffect(() => {
+    if (chartRef.current) drawRef.current(chartRef.current);
+  }, deps);
 }
 
 /** Colours with at least 3:1 contrast against the white chart background (WCAG 1.4.11, graphics). */
@@ -77,10 +104,7 @@ export function Chart(p: ChartProps) {
   const el = useRef<HTMLDivElement>(null);
   const [showTable, setShowTable] = useState(false);
   const empty = p.categories.length === 0 || p.series.every((s) => s.values.every((v) => v === null));
-  const chart = useECharts(el, empty);
-
-  useEffect(() => {
-    if (!chart) return;
+  useECharts(el, empty, (chart) => {
     const catAxis = { type: 'category' as const, data: p.categories, name: p.xName, nameLocation: 'middle' as const, nameGap: p.horizontal ? 70 : 28, axisLabel: { color: '#333' } };
     const valAxis = { type: 'value' as const, name: p.yName, nameTextStyle: { color: '#333', align: 'left' as const }, axisLabel: { color: '#333', formatter: (v: number) => p.format(v) } };
     chart.setOption(
@@ -144,10 +168,7 @@ export function IntervalChart(p: IntervalChartProps) {
   const [showTable, setShowTable] = useState(false);
   const empty = p.categories.length === 0 || p.means.every((v) => !Number.isFinite(v));
 
-  const chart = useECharts(el, empty);
-
-  useEffect(() => {
-    if (!chart) return;
+  useECharts(el, empty, (chart) => {
     const intervals = p.intervals.map((ci, i) => (ci ? [i, ci[0], ci[1]] : [i, NaN, NaN]));
     chart.setOption({
       color: PALETTE,
@@ -189,7 +210,7 @@ export function IntervalChart(p: IntervalChartProps) {
         },
       ],
     } as any, true);
-  }, [chart, p.title, p.categories.join('\u0000'), p.means.join(','), JSON.stringify(p.intervals)]);
+  }, [p.title, p.categories.join('\u0000'), p.means.join(','), JSON.stringify(p.intervals)]);
 
   const columns: Column<number>[] = [
     { header: p.xName, cell: (i) => p.categories[i] },

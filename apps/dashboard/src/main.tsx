@@ -1,16 +1,18 @@
+// First: it starts the Overview's API calls and the ECharts chunk before the rest is evaluated.
+import './boot';
 import { ComponentType, lazy, StrictMode, Suspense, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, NavLink, Navigate, Route, Routes } from 'react-router-dom';
 import { adminKey, forgetAdminKey } from './api';
 import { SignIn } from './pages/sign-in';
 // The landing page is in the first chunk: no second round trip before its API calls start.
-import { Overview, prefetchOverview } from './pages/overview';
+import { Overview } from './pages/overview';
 import './styles.css';
 
 /**
  * Each other page is its own chunk, loaded when first shown (React.lazy): the first page fetches
  * React, the router and its own code, not every page's; ECharts (echarts.ts) is a chunk of its
- * own, loaded by chart.tsx alongside a page's API calls.
+ * own, loaded (boot.ts) alongside a page's API calls.
  */
 const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) => lazy(() => load().then((m) => ({ default: m[name] })));
 const Tenants = page(() => import('./pages/tenants'), 'Tenants');
@@ -71,8 +73,6 @@ function App() {
     </>
   );
 }
-
-if (adminKey() !== null && /^\/admin\/?$/.test(location.pathname)) prefetchOverview();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -71,6 +71,11 @@ export function toUsageRecord(r: UsageRow, closeAtMs: number, parsed: Map<string
  * (tenant_id, start_ms), no entity hydration for a million rows.
  */
 export async function loadUsage(m: EntityManager, tenantIds: readonly string[], fromMs: number, toMs: number, closeAtMs: number): Promise<UsageRecord[]> {
+  return usageRecordsOf(await usageRows(m, tenantIds, fromMs, toMs), closeAtMs);
+}
+
+/** The rows loadUsage reads: which rows does not depend on the close time, only their records' ends do. */
+async function usageRows(m: EntityManager, tenantIds: readonly string[], fromMs: number, toMs: number): Promise<UsageRow[]> {
   if (tenantIds.length === 0) return [];
   const qb = m
     .createQueryBuilder(UsageRecordEntity, 'u')
@@ -79,7 +84,10 @@ export async function loadUsage(m: EntityManager, tenantIds: readonly string[], 
     .where('u.tenant_id IN (:...tenantIds)', { tenantIds })
     .andWhere('u.start_ms < :toMs', { toMs })
     .andWhere('(u.end_ms IS NULL OR u.end_ms >= :fromMs)', { fromMs });
-  const rows = await qb.getRawMany<UsageRow>();
+  return qb.getRawMany<UsageRow>();
+}
+
+function usageRecordsOf(rows: readonly UsageRow[], closeAtMs: number): UsageRecord[] {
   const out: UsageRecord[] = new Array(rows.length);
   const parsed = new Map<string, any>();
   for (let i = 0; i < rows.length; i++) out[i] = toUsageRecord(rows[i], closeAtMs, parsed);
@@ -93,14 +101,22 @@ export interface SlaFacts {
 
 /** SLA intervals of some tenants overlapping [fromMs, toMs); open ones end at `closeAtMs`. */
 export async function loadSla(m: EntityManager, tenantIds: readonly string[], fromMs: number, toMs: number, closeAtMs: number): Promise<SlaFacts> {
-  const facts: SlaFacts = { unavailable: [], violations: [] };
-  if (tenantIds.length === 0) return facts;
-  const rows = await m
+  return slaFactsOf(await slaRows(m, tenantIds, fromMs, toMs), closeAtMs);
+}
+
+/** The rows loadSla reads (which rows does not depend on the close time). */
+async function slaRows(m: EntityManager, tenantIds: readonly string[], fromMs: number, toMs: number): Promise<SlaIntervalEntity[]> {
+  if (tenantIds.length === 0) return [];
+  return m
     .createQueryBuilder(SlaIntervalEntity, 's')
     .where('s.tenantId IN (:...tenantIds)', { tenantIds })
     .andWhere('s.startMs < :toMs', { toMs })
     .andWhere('(s.endMs IS NULL OR s.endMs > :fromMs)', { fromMs })
     .getMany();
+}
+
+function slaFactsOf(rows: readonly SlaIntervalEntity[], closeAtMs: number): SlaFacts {
+  const facts: SlaFacts = { unavailable: [], violations: [] };
   for (const r of rows) {
     const endMs = r.endMs ?? Math.max(r.startMs, closeAtMs);
     if (r.kind === 'unavailable') facts.unavailable.push({ tenantId: r.tenantId, instanceId: r.instanceId, startMs: r.startMs, endMs });
@@ -137,7 +153,23 @@ export async function invoiceFromStore(
   m: EntityManager, tenantId: string, month: { month: string; startMs: number; endMs: number }, closeAtMs: number, priceBook: readonly PriceBookVersion[], creditPolicy: CreditPolicy,
   unmetered: readonly UsageRecord[] = [],
 ): Promise<Invoice> {
-  const usage = [...(await loadUsage(m, [tenantId], month.startMs, month.endMs, closeAtMs)), ...unmetered];
-  const facts = await loadSla(m, [tenantId], month.startMs, month.endMs, closeAtMs);
-  return computeInvoice({ tenantId, month: month.month, usage, priceBook, creditPolicy, sla: slaInputsOf(tenantId, usage, facts) });
+  return (await invoicesFromStore(m, tenantId, month, [closeAtMs], priceBook, creditPolicy, unmetered))[0];
+}
+
+/**
+ * The same invoice as of each of several close times (the revenue report's day ends), from one
+ * read of the tenant's usage and SLA rows: the rows do not depend on the close time, so each
+ * invoice is the one invoiceFromStore gives, without two queries per close time.
+ */
+export async function invoicesFromStore(
+  m: EntityManager, tenantId: string, month: { month: string; startMs: number; endMs: number }, closeAtMs: readonly number[], priceBook: readonly PriceBookVersion[], creditPolicy: CreditPolicy,
+  unmetered: readonly UsageRecord[] = [],
+): Promise<Invoice[]> {
+  const usageRead = await usageRows(m, [tenantId], month.startMs, month.endMs);
+  const slaRead = await slaRows(m, [tenantId], month.startMs, month.endMs);
+  return closeAtMs.map((closeAt) => {
+    const usage = [...usageRecordsOf(usageRead, closeAt), ...unmetered];
+    const facts = slaFactsOf(slaRead, closeAt);
+    return computeInvoice({ tenantId, month: month.month, usage, priceBook, creditPolicy, sla: slaInputsOf(tenantId, usage, facts) });
+  });
 }

@@ -1,20 +1,9 @@
 import { Link, useNavigate } from 'react-router-dom';
-import { get } from '../api';
 import { Chart } from '../chart';
-import { CAUSES, FleetUtilization, getClock, Revenue, Simulation, tenantNameMap } from '../data';
-import { formatDateTime, formatMoney, formatMonth, formatNumber, formatPercent, formatWatts, monthOf, previousMonth } from '../format';
-import { ApiError } from '../api';
+import { CAUSES, Revenue } from '../data';
+import { formatDateTime, formatMoney, formatMonth, formatNumber, formatPercent, formatWatts, previousMonth } from '../format';
 import { Empty, Show, Table, useLoad } from '../ui';
-
-async function revenueOrNone(month: string): Promise<Revenue | null> {
-  try {
-    return await get<Revenue>('/v1/admin/billing/revenue', { month });
-  } catch (e) {
-    // A month before the simulated world began has no revenue.
-    if (e instanceof ApiError && e.status === 400 && /has not begun/.test(e.message)) return null;
-    throw e;
-  }
-}
+import { takeOverview } from './overview-data';
 
 const money = (v: number) => formatMoney(v.toFixed(2));
 
@@ -43,38 +32,8 @@ export function RevenueCharts({ rev, names, idPrefix }: { rev: Revenue; names: M
   );
 }
 
-/** The Overview's data: the API calls at once, the two months' revenue as soon as the clock says which month it is. */
-async function loadOverview(signal?: AbortSignal) {
-  // No waterfall: everything that does not need the month is asked at once with the clock; the
-  // two months' revenue as soon as the clock says which month it is.
-  const rest = Promise.all([
-    tenantNameMap(),
-    get<FleetUtilization>('/v1/admin/fleet/utilization', { period: 3600 }, signal),
-    get<{ simulations: Simulation[] }>('/v1/admin/simulations', { maxResults: 50 }, signal),
-  ]);
-  rest.catch(() => undefined); // awaited below; a failure there is the one reported
-  const clock = await getClock();
-  const month = monthOf(clock.now);
-  const [[names, fleet, sims], current, last] = await Promise.all([rest, revenueOrNone(month), revenueOrNone(previousMonth(month))]);
-  return { clock, month, names, current, last, fleet, sims: sims.simulations.filter((s) => s.state === 'running' || s.state === 'queued') };
-}
-
-let early: ReturnType<typeof loadOverview> | null = null;
-/**
- * Starts the Overview's API calls before React first renders (main.tsx, when the first page is the
- * Overview), so that the server works on them while the browser runs the app's and ECharts' code.
- */
-export function prefetchOverview(): void {
-  early = loadOverview();
-  early.catch(() => undefined); // the page's load reports it
-}
-
 export function Overview() {
-  const [loaded, reload] = useLoad((signal) => {
-    const pending = early;
-    early = null;
-    return pending ?? loadOverview(signal);
-  }, []);
+  const [loaded, reload] = useLoad(takeOverview, []);
   return (
     <>
       <h1>Overview</h1>

@@ -41,6 +41,14 @@ export interface GetBillingSummaryCommand {
   readonly month: BillingMonth;
 }
 
+/** `current` / `previous`: the simulated clock's month and the one before it, when the request is served. */
+export type RelativeMonth = 'current' | 'previous';
+
+/** A month's revenue report: a given month, or one relative to the simulated clock (no clock read first). */
+export interface GetRevenueCommand {
+  readonly month: BillingMonth | RelativeMonth;
+}
+
 /** CloseMonth: the month's invoices become immutable. */
 export interface CloseMonthCommand {
   readonly month: BillingMonth;

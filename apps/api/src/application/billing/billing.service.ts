@@ -13,7 +13,7 @@ import { BillingRepository, StoredInvoice } from '../../persistence/billing.repo
 import { EngineService } from '../../engine/engine.service';
 import { closeMonth, CloseResult } from './billing-close';
 import {
-  CloseMonthCommand, GetBillingSummaryCommand, GetInvoiceCommand, GetUsageCommand, ListAllInvoicesCommand, PutCreditPolicyCommand, PutPricesCommand,
+  CloseMonthCommand, GetBillingSummaryCommand, GetInvoiceCommand, GetRevenueCommand, GetUsageCommand, ListAllInvoicesCommand, PutCreditPolicyCommand, PutPricesCommand,
 } from './billing.commands';
 
 /** `GET /v1/usage` covers at most this much simulated time per call. */
@@ -357,9 +357,10 @@ export class BillingService implements OnModuleInit {
    * (the same rating as the invoices, so the days add up to them to the cent); the running day is
    * the estimate's, unmetered counters included.
    */
-  revenue(cmd: GetBillingSummaryCommand): Promise<RevenueReport> {
-    const { month } = cmd;
+  revenue(cmd: GetRevenueCommand): Promise<RevenueReport> {
     return this.engine.read(async (e) => {
+      const current = billingMonthOf(e.now);
+      const month = cmd.month === 'current' ? current : cmd.month === 'previous' ? billingMonthOf(current.startMs - 1) : cmd.month;
       const closed = await this.repo.closedMonth(month.month);
       if (!closed && month.startMs > e.now) throw invalidParameter(`${month.month} has not begun (now ${iso(e.now)})`);
       // A closed month's figures never change (its invoices and usage are final): rated once.
@@ -378,15 +379,17 @@ export class BillingService implements OnModuleInit {
     if (closed) views.push(...(await this.repo.invoicesOfMonth(month.month)).map(closedView));
     else for (const t of await this.repo.tenantIds()) views.push(await this.estimate(t, month, now));
     const lastMs = Math.min(month.endMs, now);
+    const dayStarts: number[] = [];
+    for (let dayStart = month.startMs; dayStart < lastMs; dayStart += MS_PER_DAY) dayStarts.push(dayStart);
+    const dayEnds = dayStarts.map((dayStart) => Math.min(dayStart + MS_PER_DAY, month.endMs));
+    // Each tenant's invoice as of each earlier day's end, from one read of its usage; the last day's is the view's own.
+    const earlierEnds = dayEnds.filter((dayEnd) => dayEnd < lastMs);
+    const asOfDayEnds: RevenueFigures[][] = [];
+    for (const v of views) asOfDayEnds.push((await this.repo.invoicesFromStore(v.invoice.tenantId, month, earlierEnds, this.book, this.policy)).map(figures));
     const days: (RevenueFigures & { day: string })[] = [];
     let before: RevenueFigures = { subtotal: '0.00', credits: '0.00', total: '0.00' };
-    for (let dayStart = month.startMs; dayStart < lastMs; dayStart += MS_PER_DAY) {
-      const dayEnd = Math.min(dayStart + MS_PER_DAY, month.endMs);
-      const upTo: RevenueFigures[] = [];
-      for (const v of views) {
-        if (dayEnd >= lastMs) upTo.push(figures(v.invoice));
-        else upTo.push(figures(await this.repo.invoiceFromStore(v.invoice.tenantId, month, dayEnd, this.book, this.policy)));
-      }
+    for (const [i, dayStart] of dayStarts.entries()) {
+      const upTo = views.map((v, j) => (dayEnds[i] >= lastMs ? figures(v.invoice) : asOfDayEnds[j][i]));
       const cumulative = sum(upTo);
       days.push({ day: iso(dayStart).slice(0, 10), ...minus(cumulative, before) });
       before = cumulative;

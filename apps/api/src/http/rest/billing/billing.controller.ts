@@ -12,7 +12,7 @@ import { TenantEntity } from '../../../persistence/entities';
 import { BillingService, InvoiceView, Recomputation } from '../../../application/billing/billing.service';
 import {
   invoiceCsv, mapCloseResult, mapRevenue, mapInvoice, mapInvoiceList, mapInvoiceSummary, mapMonthSummary, mapPriceBook, mapPriceBookVersion, mapUsageReport,
-  toCloseMonthCommand, toGetBillingSummaryCommand, toGetUsageCommand, toListAllInvoicesCommand, toPutCreditPolicyCommand, toPutPricesCommand,
+  toCloseMonthCommand, toGetBillingSummaryCommand, toGetRevenueCommand, toGetUsageCommand, toListAllInvoicesCommand, toPutCreditPolicyCommand, toPutPricesCommand,
 } from './billing.mapper';
 
 /** The invoice as JSON (InvoiceResponseDto) or, asked with `Accept: text/csv`, as CSV. */
@@ -114,15 +114,18 @@ export class AdminBillingController {
   }
 
   @ApiOkResponse({ type: RevenueResponseDto })
-  @ApiErrors({ code: 'InvalidParameterValue', message: 'month must be a calendar month as YYYY-MM, got "2025-13"' })
+  @ApiErrors({ code: 'InvalidParameterValue', message: 'month must be a calendar month as YYYY-MM, current or previous, got "2025-13"' })
   @Get('billing/revenue')
   @ApiOperation({
     summary: "A month's revenue by UTC day, by product and by tenant (the top ten, the rest summed), and its credit lines by cause; figures are decimal strings",
     description: "Each day's figure is the month's invoices rated as of that day's end less the same the day before, so the days add up to the month's invoices (or estimates) to the cent.",
   })
-  @ApiQuery({ name: 'month', required: true, description: 'YYYY-MM' })
+  @ApiQuery({
+    name: 'month', required: true,
+    description: "YYYY-MM, or `current` / `previous`: the simulated clock's month and the one before it, as the request is served (the answer's `month` says which), so a client need not ask the clock first",
+  })
   async revenue(@Query() q: Record<string, unknown>) {
-    return mapRevenue(await this.billing.revenue(toGetBillingSummaryCommand(q)));
+    return mapRevenue(await this.billing.revenue(toGetRevenueCommand(q)));
   }
 
   @ApiOkResponse({ type: CloseMonthResponseDto })

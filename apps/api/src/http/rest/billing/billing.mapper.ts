@@ -2,7 +2,7 @@ import { BillingMonth, Invoice, parseBillingMonth, PriceBookVersion, toCsv, USAG
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { ID_PATTERN } from '../../../application/common/ids';
 import {
-  CloseMonthCommand, GetBillingSummaryCommand, GetUsageCommand, ListAllInvoicesCommand, PutCreditPolicyCommand, PutPricesCommand,
+  CloseMonthCommand, GetBillingSummaryCommand, GetRevenueCommand, GetUsageCommand, ListAllInvoicesCommand, PutCreditPolicyCommand, PutPricesCommand,
 } from '../../../application/billing/billing.commands';
 import { CloseResult } from '../../../application/billing/billing-close';
 import { InvoiceList, InvoiceView, MonthSummary, PriceBookState, Recomputation, RevenueReport, UsageReport } from '../../../application/billing/billing.service';
@@ -16,9 +16,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 // ---- requests → commands (billing's bodies and queries are free-form JSON: checked here, in the API's order) ----
 
-/** Parses YYYY-MM or throws a 400 naming the parameter. */
-export function parseMonthParam(value: unknown, name = 'month'): BillingMonth {
-  if (typeof value !== 'string' || !MONTH.test(value)) throw invalidParameter(`${name} must be a calendar month as YYYY-MM, got ${JSON.stringify(value ?? null)}`);
+/** Parses YYYY-MM or throws a 400 naming the parameter (and `alternatives`, the other values its route takes). */
+export function parseMonthParam(value: unknown, name = 'month', alternatives = ''): BillingMonth {
+  if (typeof value !== 'string' || !MONTH.test(value)) throw invalidParameter(`${name} must be a calendar month as YYYY-MM${alternatives}, got ${JSON.stringify(value ?? null)}`);
   return parseBillingMonth(value);
 }
 
@@ -60,6 +60,10 @@ export function toListAllInvoicesCommand(q: { month?: unknown; tenantId?: unknow
 }
 
 export const toGetBillingSummaryCommand = (q: { month?: unknown }): GetBillingSummaryCommand => ({ month: parseMonthParam(q.month) });
+
+export const toGetRevenueCommand = (q: { month?: unknown }): GetRevenueCommand => ({
+  month: q.month === 'current' || q.month === 'previous' ? q.month : parseMonthParam(q.month, 'month', ', current or previous'),
+});
 
 export function toCloseMonthCommand(body: unknown): CloseMonthCommand {
   const b = objectBody(body, ['month'], false);
