@@ -1,5 +1,5 @@
 import { expectError, LINUX_AMI, startApp, TestApp } from './support/app';
-import { billingHarness } from './support/billing';
+import { billingHarness, HOUR_MS } from './support/billing';
 
 /**
  * The admin routes the dashboard reads that the API did not have: revenue by day, product and
@@ -167,5 +167,47 @@ describe('dashboard admin routes', () => {
     expect(r.days.reduce((c: number, d: { total: string }) => c + cents(d.total), 0)).toBe(cents(r.total));
     expect(r.days).toHaveLength(new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate());
     expect((await t.admin().get('/v1/admin/billing/revenue').query({ month }).expect(200)).body).toEqual(r);
+  });
+});
+
+/**
+ * Revenue by day puts each usage interval's charge on the days it ran: a day's figure is the
+ * invoices as they stood at its end less the day before's, so an interval closed later in the
+ * month counts to each day's end only, and one that began later not at all. Hand-worked from the
+ * seed price book (m5.large Linux $0.096/h, per second), each instance running from its boot (15 s).
+ */
+describe('revenue by day: intervals closed later and begun later', () => {
+  let t: TestApp;
+  const h = billingHarness(() => t);
+  beforeAll(async () => {
+    t = await startApp();
+    await t.hosts('m5-host', 'us-east-1a', 1);
+  });
+  afterAll(() => t.close());
+
+  it('a stopped instance and one that ran on the third day only: each day the part that ran in it', async () => {
+    const [start, , month] = await h.nextMonth();
+    const gamma = await h.tenant('gamma');
+    const delta = await h.tenant('delta');
+    const a = await h.launch(gamma.key, { imageId: LINUX_AMI, instanceType: 'm5.large' });
+    await h.advanceTo(start + 36 * HOUR_MS);
+    await h.op(gamma.key, a, 'stop');
+    await h.advanceTo(start + 48 * HOUR_MS);
+    const b = await h.launch(delta.key, { imageId: LINUX_AMI, instanceType: 'm5.large' });
+    await h.advanceTo(start + 54 * HOUR_MS);
+    await h.terminate(delta.key, b);
+    await h.advanceTo(start + 84 * HOUR_MS);
+    // gamma ran 15 s → 36 h: 129,585 s × 0.096 / 3,600 = 3.4556 → 3.46; of it, day 1's 86,385 s = 2.3036 → 2.30.
+    // delta ran 48 h 15 s → 54 h: 21,585 s = 0.5756 → 0.58, all of it on day 3.
+    expect((await h.invoice(gamma.key, month)).subtotal).toBe('3.46');
+    expect((await h.invoice(delta.key, month)).subtotal).toBe('0.58');
+    const r = (await t.admin().get('/v1/admin/billing/revenue').query({ month }).expect(200)).body;
+    expect(r.subtotal).toBe('4.04');
+    expect(r.days.map((d: { day: string; subtotal: string }) => [d.day, d.subtotal])).toEqual([
+      [`${month}-01`, '2.30'],
+      [`${month}-02`, '1.16'],
+      [`${month}-03`, '0.58'],
+      [`${month}-04`, '0.00'],
+    ]);
   });
 });

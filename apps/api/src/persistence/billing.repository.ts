@@ -7,7 +7,7 @@ import {
   BillingMonthEntity, InvoiceEntity, InvoiceLineEntity, PriceBookVersionEntity, SettingEntity, SlaIntervalEntity, TenantEntity, UsageRecordEntity,
 } from './entities';
 import { Tx } from './tx';
-import { invoiceFromStore, invoicesFromStore, loadSla, loadUsage, SlaFacts } from './usage-store';
+import { invoiceFromStore, invoicesAsOf, loadSla, loadUsage, SlaFacts } from './usage-store';
 
 const CREDIT_POLICY_KEY = 'billing.creditPolicy';
 /** Rows per INSERT: under SQLite's and PostgreSQL's bound-parameter limits (11 columns a line). */
@@ -155,9 +155,9 @@ export class BillingRepository {
     return invoiceFromStore(this.db.manager, tenantId, month, closeAtMs, priceBook, creditPolicy, unmetered);
   }
 
-  /** The same as of each of several close times, from one read of the tenant's usage. */
-  invoicesFromStore(tenantId: string, month: MonthWindow, closeAtMs: readonly number[], priceBook: readonly PriceBookVersion[], creditPolicy: CreditPolicy): Promise<Invoice[]> {
-    return invoicesFromStore(this.db.manager, tenantId, month, closeAtMs, priceBook, creditPolicy);
+  /** The tenant's invoice as it stood at each of several earlier times (usage-store.ts), from one read of its usage. */
+  invoicesAsOf(tenantId: string, month: MonthWindow, asOfMs: readonly number[], priceBook: readonly PriceBookVersion[], creditPolicy: CreditPolicy): Promise<Invoice[]> {
+    return invoicesAsOf(this.db.manager, tenantId, month, asOfMs, priceBook, creditPolicy);
   }
 
   /** Guarantee-violation intervals that overlap the month. */

@@ -153,23 +153,38 @@ export async function invoiceFromStore(
   m: EntityManager, tenantId: string, month: { month: string; startMs: number; endMs: number }, closeAtMs: number, priceBook: readonly PriceBookVersion[], creditPolicy: CreditPolicy,
   unmetered: readonly UsageRecord[] = [],
 ): Promise<Invoice> {
-  return (await invoicesFromStore(m, tenantId, month, [closeAtMs], priceBook, creditPolicy, unmetered))[0];
+  const usage = [...usageRecordsOf(await usageRows(m, [tenantId], month.startMs, month.endMs), closeAtMs), ...unmetered];
+  const facts = slaFactsOf(await slaRows(m, [tenantId], month.startMs, month.endMs), closeAtMs);
+  return computeInvoice({ tenantId, month: month.month, usage, priceBook, creditPolicy, sla: slaInputsOf(tenantId, usage, facts) });
 }
 
 /**
- * The same invoice as of each of several close times (the revenue report's day ends), from one
- * read of the tenant's usage and SLA rows: the rows do not depend on the close time, so each
- * invoice is the one invoiceFromStore gives, without two queries per close time.
+ * The tenant's invoice for the month as it stood at each of several earlier times (the revenue
+ * report's day ends), from one read of its usage and SLA rows. As of a time, an interval that
+ * began after it was not there yet, and one still open then (open now, or closed later) ends
+ * there, as an open interval ends at `closeAtMs` in an estimate: each invoice is the estimate
+ * that would have been made at that time, so that the days' differences put each interval's
+ * charge on the days it ran.
  */
-export async function invoicesFromStore(
-  m: EntityManager, tenantId: string, month: { month: string; startMs: number; endMs: number }, closeAtMs: readonly number[], priceBook: readonly PriceBookVersion[], creditPolicy: CreditPolicy,
-  unmetered: readonly UsageRecord[] = [],
+export async function invoicesAsOf(
+  m: EntityManager, tenantId: string, month: { month: string; startMs: number; endMs: number }, asOfMs: readonly number[], priceBook: readonly PriceBookVersion[], creditPolicy: CreditPolicy,
 ): Promise<Invoice[]> {
   const usageRead = await usageRows(m, [tenantId], month.startMs, month.endMs);
   const slaRead = await slaRows(m, [tenantId], month.startMs, month.endMs);
-  return closeAtMs.map((closeAt) => {
-    const usage = [...usageRecordsOf(usageRead, closeAt), ...unmetered];
-    const facts = slaFactsOf(slaRead, closeAt);
+  return asOfMs.map((t) => {
+    const usage = usageRecordsOf(rowsAsOf(usageRead, t, (r) => num(r.start_ms), (r) => (r.end_ms === null ? null : num(r.end_ms)), (r) => ({ ...r, end_ms: null })), t);
+    const facts = slaFactsOf(rowsAsOf(slaRead, t, (r) => r.startMs, (r) => r.endMs, (r) => ({ ...r, endMs: null })), t);
     return computeInvoice({ tenantId, month: month.month, usage, priceBook, creditPolicy, sla: slaInputsOf(tenantId, usage, facts) });
   });
+}
+
+/** Rows as they stood at `t`: those begun by then, the ones that ended after it still open. */
+function rowsAsOf<R>(rows: readonly R[], t: number, start: (r: R) => number, end: (r: R) => number | null, reopened: (r: R) => R): R[] {
+  const out: R[] = [];
+  for (const r of rows) {
+    if (start(r) > t) continue;
+    const e = end(r);
+    out.push(e !== null && e > t ? reopened(r) : r);
+  }
+  return out;
 }

@@ -382,10 +382,10 @@ export class BillingService implements OnModuleInit {
     const dayStarts: number[] = [];
     for (let dayStart = month.startMs; dayStart < lastMs; dayStart += MS_PER_DAY) dayStarts.push(dayStart);
     const dayEnds = dayStarts.map((dayStart) => Math.min(dayStart + MS_PER_DAY, month.endMs));
-    // Each tenant's invoice as of each earlier day's end, from one read of its usage; the last day's is the view's own.
+    // Each tenant's invoice as it stood at each earlier day's end (what began later left out, what ended later cut there), from one read of its usage; the last day's is the view's own.
     const earlierEnds = dayEnds.filter((dayEnd) => dayEnd < lastMs);
     const asOfDayEnds: RevenueFigures[][] = [];
-    for (const v of views) asOfDayEnds.push((await this.repo.invoicesFromStore(v.invoice.tenantId, month, earlierEnds, this.book, this.policy)).map(figures));
+    for (const v of views) asOfDayEnds.push((await this.repo.invoicesAsOf(v.invoice.tenantId, month, earlierEnds, this.book, this.policy)).map(figures));
     const days: (RevenueFigures & { day: string })[] = [];
     let before: RevenueFigures = { subtotal: '0.00', credits: '0.00', total: '0.00' };
     for (const [i, dayStart] of dayStarts.entries()) {
