@@ -24,8 +24,7 @@ describe('fleet heatmap and availability: every host at once, as each host alone
     t = await startApp();
     await t.hosts('m5-host', 'us-east-1a', 2);
     await t.hosts('m5-host', 'us-east-1b', 2);
-    start = Math.ceil(((await h.nowMs()) + 1) / HOUR) * HOUR;
-    await h.advanceTo(start);
+    start = await h.nextHour();
     const alpha = await h.tenant('alpha');
     const a = await h.launch(alpha.key, { imageId: LINUX_AMI, instanceType: 'm5.large' });
     const b = await h.launch(alpha.key, { imageId: LINUX_AMI, instanceType: 'm5.xlarge' });

@@ -61,8 +61,7 @@ describe('host_metric_buckets: the fleet views\' fields, as the JSON buckets say
     t = await startApp();
     await t.hosts('m5-host', 'us-east-1a', 2);
     await t.hosts('m5-host', 'us-east-1b', 2);
-    start = Math.ceil(((await h.nowMs()) + 1) / HOUR) * HOUR;
-    await h.advanceTo(start);
+    start = await h.nextHour();
     const alpha = await h.tenant('alpha');
     const a = await h.launch(alpha.key, { imageId: LINUX_AMI, instanceType: 'm5.large' });
     const b = await h.launch(alpha.key, { availabilityZone: 'us-east-1b', imageId: LINUX_AMI, instanceType: 'm5.xlarge' });

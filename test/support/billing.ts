@@ -29,6 +29,12 @@ export function billingHarness(get: () => TestApp) {
       const now = await h.nowMs();
       if (t > now) await get().advance((t - now) / 1000);
     },
+    /** The start of the next whole hour after now, reached; returned. */
+    nextHour: async (): Promise<number> => {
+      const start = Math.ceil(((await h.nowMs()) + 1) / HOUR_MS) * HOUR_MS;
+      await h.advanceTo(start);
+      return start;
+    },
     /** The start of the next UTC month, reached. Returns [monthStart, nextMonthStart, 'YYYY-MM']. */
     nextMonth: async (): Promise<[number, number, string]> => {
       const d = new Date(await h.nowMs());
