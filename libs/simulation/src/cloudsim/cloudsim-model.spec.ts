@@ -98,7 +98,8 @@ describe('CloudSim data centre', () => {
         for (let k = 1; k <= 4; k++) {
           const t = 0.1 + 300 * k;
           const { migrations, durations } = dc.intervalAt(t);
-          migrations.forEach((m, i) => dc.completeMigration(m, t + durations[i], i === migrations.length - 1 || durations[i + 1] !== durations[i]));
+          const ends = migrations.map((m, i) => ({ m, end: t + durations[i] })).sort((a, b) => a.end - b.end);
+          for (const { m, end } of ends) dc.completeMigration(m, end);
           for (const h of dc.hosts) expect(h.alloc.reduce((s, x) => s + x, 0)).toBeLessThanOrEqual(h.totalMips + 1e-6);
         }
       }),

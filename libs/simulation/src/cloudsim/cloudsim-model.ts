@@ -754,6 +754,11 @@ export class CloudSimDatacenter {
   /** An underloaded host's VMs to place, and in placement order. */
   private readonly scratch = objects<CsVm>();
   private readonly sorted = objects<CsVm>();
+  /**
+   * How many migrations in flight end at each time (s, as `intervalAt` computed it): the last of
+   * them to complete updates the hosts, as CloudSim's data centre does once its clock has moved.
+   */
+  private readonly endingAt = new Map<number, number>();
 
   constructor(
     readonly config: CloudSimConfig,
@@ -820,7 +825,12 @@ export class CloudSimDatacenter {
     if (!this.detector) return { migrations: [], durations: [] };
     const plan = this.optimize();
     const durations = doubles(0);
-    for (const m of plan) durations.push(this.startMigration(m, t));
+    for (let i = 0; i < plan.length; i++) {
+      const duration = this.startMigration(plan[i], t);
+      durations.push(duration);
+      const end = t + duration;
+      this.endingAt.set(end, (this.endingAt.get(end) ?? 0) + 1);
+    }
     // CloudSim updates a migration's target and source as it starts each one. A host's inputs change
     // only when it is one of them, so updating each once, after all have started, in the order they
     // were first met, leaves every host, VM and series as those updates did.
@@ -830,17 +840,25 @@ export class CloudSimDatacenter {
     return { migrations: plan, durations };
   }
 
-  /** Ends a migration at `t` (its VM moves to the target); `lastAtThisTime`: no other migration ends at `t`. */
-  completeMigration(m: Migration, t: number, lastAtThisTime: boolean): void {
+  /**
+   * Ends a migration at `t`, the time `intervalAt` gave it (start + duration): its VM moves to the
+   * target. Migrations that end at the same time are completed one after another (CloudSim: in the
+   * order they started); the model counts them, and the last one updates the hosts.
+   */
+  completeMigration(m: Migration, t: number): void {
+    const ending = this.endingAt.get(t);
+    if (ending === undefined) throw new RangeError(`no migration in flight ends at ${t} s`);
+    if (ending > 1) this.endingAt.set(t, ending - 1);
+    else this.endingAt.delete(t);
     if (t > this.lastProcessTime) this.update(t);
     const vm = m.vm;
-    // The source and the target are updated at `t` (`lastAtThisTime`) before anything reads their shares.
+    // The source and the target re-share their CPU at the update below, before anything reads their shares.
     vm.host?.leave(vm);
     m.target.endIncoming(vm);
     vm.inMigration = false;
     m.target.recreate(vm);
     vm.host = m.target;
-    if (!lastAtThisTime) return;
+    if (ending > 1) return;
     // CloudSim updates every host again; a host not changed since its update at `t` would record the same state.
     if (t === this.updatedAt) this.updateAgain(t);
     else this.update(t);
