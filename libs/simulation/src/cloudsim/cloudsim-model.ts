@@ -46,20 +46,28 @@ export function specPowerWatts(curve: readonly number[], utilization: number): n
 const EXACT_TENTHS: readonly number[] = Array.from({ length: 11 }, (_, k) => ((k * 0.1) % 0.1 === 0 ? k * 0.1 : Number.NaN));
 
 /**
- * V8 types an object's field by the first value stored in it: a field that starts at 0 is kept as
- * a small integer until the first fraction arrives, which changes the shape of every such object in
- * turn and throws away the optimized code that read them (a recompilation each time). The model's
- * fields that hold MIPS, watts and seconds are made doubles from the start: 0.5, then their value.
+ * V8 types an object's field by the values stored in it, and its optimized code relies on that
+ * type: when a later store breaks it, that code is thrown away and compiled again. Two such stores
+ * come once the model runs, so their fields are given their final type at the first object built:
+ * - a field that starts at 0 is kept as a small integer until the first fraction arrives: the
+ *   fields that hold MIPS, watts and seconds (`doubles`) are made doubles: 0.5, then their value;
+ * - a field written only by the constructor is taken as a constant: every field of a primitive
+ *   value, or an array, is written once more with another value of its kind, then its own.
+ * Other objects in fields are never replaced. Done once per class: later objects take the shape
+ * the first one was given.
  */
-function startAsDoubles<T extends object>(o: T, fields: readonly (keyof T)[]): void {
-  // Once per class: later objects take the shape the first one was given.
+function settleFields<T extends object>(o: T, doubles: readonly (keyof T)[]): void {
   if (shaped.has(o.constructor)) return;
   shaped.add(o.constructor);
-  const fractional = o as Record<keyof T, unknown>;
-  for (const f of fields) {
-    const value = o[f];
-    fractional[f] = 0.5;
-    o[f] = value;
+  const fields = o as Record<string, unknown>;
+  const fractional = new Set<unknown>(doubles);
+  for (const f of Object.keys(fields)) {
+    const value = fields[f];
+    if (typeof value === 'number') fields[f] = fractional.has(f) || !Number.isInteger(value) ? 0.5 : value + 1;
+    else if (typeof value === 'boolean') fields[f] = !value;
+    else if (value === undefined || Array.isArray(value)) fields[f] = null;
+    else continue;
+    fields[f] = value;
   }
 }
 
@@ -74,7 +82,7 @@ export function objects<T>(): T[] {
 
 /**
  * `n` zeros in an array V8 stores as (packed) doubles from the start, for the same reason as
- * `startAsDoubles`: an array of small integers changes its kind at its first fraction.
+ * `settleFields`: an array of small integers changes its kind at its first fraction.
  */
 export function doubles(n: number): number[] {
   const a = [0.5];
@@ -183,7 +191,7 @@ export class CsVm {
     readonly spec: CloudSimVmSpec,
   ) {
     this.fullMips = spec.mips * spec.pes;
-    startAsDoubles(this, ['req', 'schedReq', 'historyTime', 'totalAllocated', 'totalRequested', 'underAllocatedDueToMigration', 'violationSum']);
+    settleFields(this, ['req', 'schedReq', 'historyTime', 'totalAllocated', 'totalRequested', 'underAllocatedDueToMigration', 'violationSum']);
   }
 
   /** The `i`th newest utilization sample (0: the newest). */
@@ -239,7 +247,7 @@ export class StateHistory {
   hasLast = false;
 
   constructor(private readonly owner: HistoryFold) {
-    startAsDoubles(this, ['time', 'allocated', 'requested', 'lastTime', 'lastAllocated', 'lastRequested']);
+    settleFields(this, ['time', 'allocated', 'requested', 'lastTime', 'lastAllocated', 'lastRequested']);
   }
 
   /** Whether the newest entry, final or not, is (`allocated`, `requested`, `flag`). */
@@ -286,7 +294,7 @@ export class CsHost {
   guests = objects<CsVm>();
   /** The guests migrating in (CloudSim's set; seldom more than one). A VM may migrate in to two hosts at once. */
   readonly incoming = objects<CsVm>();
-  /** MIPS allocated to `guests[i]` by the CPU scheduler (an array of doubles from the start, grown by push: see startAsDoubles). */
+  /** MIPS allocated to `guests[i]` by the CPU scheduler (an array of doubles from the start, grown by push: see settleFields). */
   alloc: number[] = doubles(0);
   availableMips: number;
   /** CloudSim's `getUtilizationOfCpuMips`: allocations, with a migrating-in VM counted at its full share. */
@@ -344,7 +352,7 @@ export class CsHost {
     this.ramFreeMiB = spec.ramMiB;
     this.bwFreeKbps = spec.bwKbps;
     this.freePes = spec.pes;
-    startAsDoubles(this, [
+    settleFields(this, [
       'availableMips', 'allocatedForPlacement', 'requestedMips', 'utilizationMips', 'utilization', 'previousUtilizationMips', 'activeSeconds', 'violationSeconds',
       'secondsBeforeShutdown', 'energyJoules', 'lastSwitchedOn', 'wattsThen',
     ]);
@@ -739,7 +747,9 @@ export class CloudSimDatacenter {
    * hosts of one type all answer placement alike, so only the first one of each type is asked.
    */
   private readonly busy = objects<CsHost>();
-  private idleByType = new Map<string, CsHost[]>();
+  private readonly idleByType: CsHost[][];
+  /** Each host's type, by host id: an index into `idleByType`. */
+  private readonly typeOf: readonly number[];
   /**
    * The allocation policy's round: a host whose `excludedIn` (`notUnderloadedIn`) equals it is
    * left out as a target (as an underloaded source) in this round.
@@ -765,12 +775,19 @@ export class CloudSimDatacenter {
     private readonly observer?: CloudSimObserver,
   ) {
     this.hosts = config.hosts.map((h, i) => new CsHost(i, h));
+    const types = new Map<string, number>();
+    this.typeOf = config.hosts.map((h) => {
+      const k = types.get(h.type) ?? types.size;
+      types.set(h.type, k);
+      return k;
+    });
+    this.idleByType = Array.from({ length: types.size }, () => objects<CsHost>());
     for (const h of this.hosts) h.sink = observer;
     this.vms = config.vms.map((v, i) => new CsVm(i, v));
     this.live = this.vms;
     this.detector = detectorFor(config.policy, config.intervalSeconds);
     this.interval = config.intervalSeconds;
-    startAsDoubles(this, ['lastProcessTime']);
+    settleFields(this, ['lastProcessTime']);
   }
 
   get migrationsEnabled(): boolean {
@@ -932,7 +949,10 @@ export class CloudSimDatacenter {
     let any = false;
     for (let i = 0; i < guests.length; i++) if (!guests[i].inMigration && guests[i].req === 0) any = true;
     if (!any) return;
-    for (const g of guests.filter((x) => !x.inMigration && x.req === 0)) {
+    const idle = objects<CsVm>();
+    for (let i = 0; i < guests.length; i++) if (!guests[i].inMigration && guests[i].req === 0) idle.push(guests[i]);
+    for (let i = 0; i < idle.length; i++) {
+      const g = idle[i];
       h.remove(g);
       g.host = undefined;
       g.alive = false;
@@ -975,7 +995,8 @@ export class CloudSimDatacenter {
     const overloaded = objects<CsHost>();
     for (let i = 0; i < this.busy.length; i++) if (detector.overloaded(this.busy[i])) overloaded.push(this.busy[i]);
     const toMigrate = objects<CsVm>();
-    for (const h of overloaded) {
+    for (let i = 0; i < overloaded.length; i++) {
+      const h = overloaded[i];
       for (;;) {
         const vm = minimumMigrationTime(h);
         if (!vm) break;
@@ -987,8 +1008,10 @@ export class CloudSimDatacenter {
     }
     const plan = objects<Migration>();
     this.newRound();
-    for (const h of overloaded) this.exclude(h);
-    for (const vm of byUtilizationDescending(toMigrate, objects())) {
+    for (let i = 0; i < overloaded.length; i++) this.exclude(overloaded[i]);
+    const ordered = byUtilizationDescending(toMigrate, objects());
+    for (let i = 0; i < ordered.length; i++) {
+      const vm = ordered[i];
       const target = this.findHost(vm, true);
       if (!target) continue;
       this.markBusy(target);
@@ -998,17 +1021,20 @@ export class CloudSimDatacenter {
     }
     this.emptyUnderloaded(overloaded, plan);
     // restoreAllocation: the hosts as they were (migrations start from there).
-    for (const h of this.touched) {
+    const touched = this.touched;
+    for (let i = 0; i < touched.length; i++) {
+      const h = touched[i];
       const saved = h.saved!;
       h.saved = undefined;
       if (h.incoming.length === 0) h.guests = saved;
       else {
         const guests = objects<CsVm>();
-        for (const g of h.guests) if (h.isIncoming(g)) guests.push(g);
-        for (const g of saved) guests.push(g);
+        for (let j = 0; j < h.guests.length; j++) if (h.isIncoming(h.guests[j])) guests.push(h.guests[j]);
+        for (let j = 0; j < saved.length; j++) guests.push(saved[j]);
         h.guests = guests;
       }
-      for (const g of h.guests) g.schedReq = g.req;
+      const guests = h.guests;
+      for (let j = 0; j < guests.length; j++) guests[j].schedReq = guests[j].req;
       h.reallocate();
     }
     this.touched.length = 0;
@@ -1019,7 +1045,8 @@ export class CloudSimDatacenter {
   private touch(h: CsHost): void {
     if (h.saved) return;
     const saved = objects<CsVm>();
-    for (const g of h.guests) if (!h.isIncoming(g)) saved.push(g);
+    const guests = h.guests;
+    for (let i = 0; i < guests.length; i++) if (!h.isIncoming(guests[i])) saved.push(guests[i]);
     h.saved = saved;
     this.touched.push(h);
   }
@@ -1028,9 +1055,9 @@ export class CloudSimDatacenter {
   private emptyUnderloaded(overloaded: readonly CsHost[], plan: Migration[]): void {
     // Neither targets nor sources: the overloaded hosts and those off (idle hosts have no utilization, so they are among these).
     const round = this.newRound();
-    for (const h of overloaded) this.exclude(h);
+    for (let i = 0; i < overloaded.length; i++) this.exclude(overloaded[i]);
     for (let i = 0; i < this.hosts.length; i++) if (this.hosts[i].utilization === 0) this.exclude(this.hosts[i]);
-    for (const h of this.excluded) h.notUnderloadedIn = round;
+    for (let i = 0; i < this.excluded.length; i++) this.excluded[i].notUnderloadedIn = round;
     // The candidates, least utilized first (ties by id, as a scan by id finds them): utilizations do not change while the policy runs.
     const candidates = objects<CsHost>();
     for (let i = 0; i < this.busy.length; i++) {
@@ -1051,10 +1078,12 @@ export class CloudSimDatacenter {
       for (let i = 0; i < host.guests.length; i++) if (!host.guests[i].inMigration) vms.push(host.guests[i]);
       if (vms.length === 0) continue;
       placed.length = 0;
-      for (const vm of byUtilizationDescending(vms, this.sorted)) {
+      const ordered = byUtilizationDescending(vms, this.sorted);
+      for (let i = 0; i < ordered.length; i++) {
+        const vm = ordered[i];
         const target = this.findHost(vm, false);
         if (!target) {
-          for (const p of placed) p.target.remove(p.vm);
+          for (let j = 0; j < placed.length; j++) placed[j].target.remove(placed[j].vm);
           placed.length = 0;
           break;
         }
@@ -1063,9 +1092,9 @@ export class CloudSimDatacenter {
         target.add(vm);
         placed.push({ vm, target, reason: 'underload' });
       }
-      for (const p of placed) {
-        p.target.notUnderloadedIn = round;
-        plan.push(p);
+      for (let i = 0; i < placed.length; i++) {
+        placed[i].target.notUnderloadedIn = round;
+        plan.push(placed[i]);
       }
     }
   }
@@ -1110,15 +1139,33 @@ export class CloudSimDatacenter {
   /** The first idle host of each type that is not excluded in this round, by id (kept until a host stops being idle). */
   private firstIdleHosts(): readonly CsHost[] {
     const round = this.round;
-    if (this.firstIdle && this.firstIdle.every((h) => isIdle(h) && h.excludedIn !== round)) return this.firstIdle;
-    const first: CsHost[] = [];
-    for (const idle of this.idleByType.values()) {
-      const h = idle.find((x) => isIdle(x) && x.excludedIn !== round);
-      if (h) first.push(h);
+    const kept = this.firstIdle;
+    if (kept) {
+      let valid = true;
+      for (let i = 0; i < kept.length; i++) if (!isIdle(kept[i]) || kept[i].excludedIn === round) valid = false;
+      if (valid) return kept;
     }
-    first.sort((a, b) => a.id - b.id);
+    const first = objects<CsHost>();
+    for (let k = 0; k < this.idleByType.length; k++) {
+      const idle = this.idleByType[k];
+      for (let i = 0; i < idle.length; i++) {
+        const h = idle[i];
+        if (!isIdle(h) || h.excludedIn === round) continue;
+        // By id (a type's idle hosts are): a few types, so an insertion.
+        let j = first.length;
+        first.push(h);
+        while (j > 0 && first[j - 1].id > h.id) {
+          first[j] = first[j - 1];
+          j--;
+        }
+        first[j] = h;
+        break;
+      }
+    }
     // Kept only when no idle host (of the candidates) is excluded: then it does not depend on the round.
-    this.firstIdle = this.excluded.some((x) => x.idleCandidate && isIdle(x)) ? undefined : first;
+    let anyIdleExcluded = false;
+    for (let i = 0; i < this.excluded.length; i++) if (this.excluded[i].idleCandidate && isIdle(this.excluded[i])) anyIdleExcluded = true;
+    this.firstIdle = anyIdleExcluded ? undefined : first;
     return first;
   }
 
@@ -1141,7 +1188,7 @@ export class CloudSimDatacenter {
     this.firstIdle = undefined;
     const busy = this.busy;
     busy.length = 0;
-    for (const list of this.idleByType.values()) list.length = 0;
+    for (let k = 0; k < this.idleByType.length; k++) this.idleByType[k].length = 0;
     for (let i = 0; i < this.hosts.length; i++) {
       const h = this.hosts[i];
       h.idleCandidate = isIdle(h);
@@ -1149,9 +1196,7 @@ export class CloudSimDatacenter {
         busy.push(h);
         continue;
       }
-      const list = this.idleByType.get(h.spec.type);
-      if (list) list.push(h);
-      else this.idleByType.set(h.spec.type, [h]);
+      this.idleByType[this.typeOf[i]].push(h);
     }
   }
 
@@ -1180,13 +1225,15 @@ export class CloudSimDatacenter {
   }
 }
 
-const NO_HOSTS: readonly CsHost[] = [];
+const NO_HOSTS: readonly CsHost[] = objects<CsHost>(); // of the kind the idle hosts listed are
 
 /** MMT: the VM with the least RAM (first in the host's list on ties), not already migrating. */
 export function minimumMigrationTime(h: CsHost): CsVm | undefined {
   let best: CsVm | undefined;
   let min = Number.MAX_VALUE;
-  for (const g of h.guests) {
+  const guests = h.guests;
+  for (let i = 0; i < guests.length; i++) {
+    const g = guests[i];
     if (g.inMigration) continue;
     if (g.spec.ramMiB < min) {
       min = g.spec.ramMiB;
@@ -1200,7 +1247,8 @@ export function minimumMigrationTime(h: CsHost): CsVm | undefined {
 function byUtilizationDescending(vms: readonly CsVm[], out: CsVm[]): CsVm[] {
   // Insertion sort: stable, and these lists are short.
   out.length = 0;
-  for (const vm of vms) {
+  for (let k = 0; k < vms.length; k++) {
+    const vm = vms[k];
     let i = out.length;
     out.push(vm);
     while (i > 0 && out[i - 1].req < vm.req) {
@@ -1219,7 +1267,9 @@ function isIdle(h: CsHost): boolean {
 }
 
 function allMigratingOutOrAnyIn(h: CsHost): boolean {
-  for (const g of h.guests) {
+  const guests = h.guests;
+  for (let i = 0; i < guests.length; i++) {
+    const g = guests[i];
     if (!g.inMigration) return false;
     if (h.isIncoming(g)) return true;
   }
