@@ -56,7 +56,7 @@ describe('CloudSim host state history', () => {
     const at = (t: number, ra: number, rb: number) => {
       a.req = ra;
       b.req = rb;
-      host.update(t, 300);
+      host.update(t, 300, Number.NaN);
     };
     at(300, 1500, 1000); // 2,500 asked of 2,000: a's 1,500 is capped at one 1,000-MIPS core, so 2,000 is given
     expect(host.alloc).toEqual([1000, 1000]);
