@@ -235,7 +235,8 @@ export interface HistoryFold {
  * newest (`pending` until an entry at a later time comes) and the last final one.
  */
 export class StateHistory {
-  time = 0;
+  /** The newest entry's time (NaN before the first). */
+  time = Number.NaN;
   allocated = 0;
   requested = 0;
   flag = false;
@@ -257,7 +258,8 @@ export class StateHistory {
   }
 
   add(time: number, allocated: number, requested: number, flag: boolean): void {
-    if (this.pending && this.time !== time) this.settle();
+    // (settle checks `pending`: this way the first entries already run the call, and V8's code for it is not thrown away at the second)
+    if (this.time !== time) this.settle();
     this.time = time;
     this.allocated = allocated;
     this.requested = requested;
@@ -267,10 +269,11 @@ export class StateHistory {
 
   /** Makes the newest entry final (at the end of the run). */
   close(): void {
-    if (this.pending) this.settle();
+    this.settle();
   }
 
   private settle(): void {
+    if (!this.pending) return;
     this.owner.settled(this);
     this.lastTime = this.time;
     this.lastAllocated = this.allocated;
