@@ -46,15 +46,14 @@ export function specPowerWatts(curve: readonly number[], utilization: number): n
 const EXACT_TENTHS: readonly number[] = Array.from({ length: 11 }, (_, k) => ((k * 0.1) % 0.1 === 0 ? k * 0.1 : Number.NaN));
 
 /**
- * V8 types an object's field by the values stored in it, and its optimized code relies on that
- * type: when a later store breaks it, that code is thrown away and compiled again. Two such stores
- * come once the model runs, so their fields are given their final type at the first object built:
- * - a field that starts at 0 is kept as a small integer until the first fraction arrives: the
- *   fields that hold MIPS, watts and seconds (`doubles`) are made doubles: 0.5, then their value;
- * - a field written only by the constructor is taken as a constant: every field of a primitive
- *   value, or an array, is written once more with another value of its kind, then its own.
- * Other objects in fields are never replaced. Done once per class: later objects take the shape
- * the first one was given.
+ * V8 types an object's fields by the values stored so far, and its optimized code relies on those
+ * types: a later store that breaks one throws that code away, to be compiled again. So the first
+ * object of each class is given its fields' final types at construction:
+ * - a field that starts at 0 is a small integer until its first fraction: the fields that hold
+ *   MIPS, watts and seconds (`doubles`) are made doubles (0.5, then their value);
+ * - a field only the constructor has written is taken as a constant until its first change: every
+ *   field holding a primitive or an array is written with another value, then its own again.
+ * (Fields holding other objects are never replaced.) Later objects take the first one's shape.
  */
 function settleFields<T extends object>(o: T, doubles: readonly (keyof T)[]): void {
   if (shaped.has(o.constructor)) return;
