@@ -818,17 +818,15 @@ export class CloudSimDatacenter {
     this.refreshCandidates();
     const unplaced: CsVm[] = [];
     this.newRound();
-    const bestFit = this.detector ? new StartPlacement(this) : undefined;
     for (const vm of this.vms) {
       vm.instantiating = true;
       vm.req = vm.fullMips;
-      const host = bestFit ? bestFit.hostFor(vm) : this.initialHost(vm);
+      const host = this.initialHost(vm);
       if (host) {
         this.markBusy(host);
         host.add(vm);
         host.freePes -= vm.spec.pes;
         vm.host = host;
-        bestFit?.changed(host);
       } else {
         vm.alive = false;
         unplaced.push(vm);
@@ -1123,30 +1121,24 @@ export class CloudSimDatacenter {
   findHost(vm: CsVm, idleAllowed: boolean): CsHost | undefined {
     let minPower = Number.MAX_VALUE;
     let best: CsHost | undefined;
+    const round = this.round;
     const firstIdle = idleAllowed ? this.firstIdleHosts() : NO_HOSTS;
     const busy = this.busy;
-    const perPe = vm.req / vm.spec.pes;
+    const req = vm.req;
+    const perPe = req / vm.spec.pes;
     for (let i = 0, j = 0; i < busy.length || j < firstIdle.length; ) {
       const h = j >= firstIdle.length || (i < busy.length && busy[i].id < firstIdle[j].id) ? busy[i++] : firstIdle[j++];
-      const diff = this.powerIncrease(h, vm, perPe);
+      if (h.excludedIn === round || !h.suits(vm, perPe)) continue;
+      if (h.allocatedForPlacement !== 0 && this.overloadedWith(h, vm)) continue;
+      const after = (h.allocatedForPlacement + req) / h.totalMips;
+      if (after > 1) continue; // CloudSim's power model refuses it (its run would stop); suitability keeps it from happening
+      const diff = h.watts(after) - h.wattsAtMips(h.utilizationMips);
       if (diff < minPower) {
         minPower = diff;
         best = h;
       }
     }
     return best;
-  }
-
-  /**
-   * What placing `vm` on `h` adds to its power (W), for best fit; +∞ if `h` may not take it (it is
-   * excluded in this round, does not suit it, or would be overloaded with it).
-   */
-  powerIncrease(h: CsHost, vm: CsVm, perPe: number): number {
-    if (h.excludedIn === this.round || !h.suits(vm, perPe)) return Number.POSITIVE_INFINITY;
-    if (h.allocatedForPlacement !== 0 && this.overloadedWith(h, vm)) return Number.POSITIVE_INFINITY;
-    const after = (h.allocatedForPlacement + vm.req) / h.totalMips;
-    if (after > 1) return Number.POSITIVE_INFINITY; // CloudSim's power model refuses it (its run would stop); suitability keeps it from happening
-    return h.watts(after) - h.wattsAtMips(h.utilizationMips);
   }
 
   /** The first idle host of each type that is not excluded in this round, by id (kept until a host stops being idle). */
@@ -1238,62 +1230,7 @@ export class CloudSimDatacenter {
   }
 }
 
-const NO_HOSTS: readonly CsHost[] = objects<CsHost>();
-
-/**
- * Start-up placement by power-aware best fit: the host `findHost` would choose for each VM in turn,
- * without a scan of every host per VM. Before the first update a host's power increase for a VM
- * depends only on the host and on the VM's request, PEs, RAM and bandwidth (no VM has a history,
- * no host a utilization), and a placement changes one host. So the increases are kept per kind of
- * VM in a tournament tree over all hosts, least at the root, the lowest id on ties (as a scan by
- * id keeps the first); a placement marks its host to be priced again in every tree, at that kind's
- * next VM. Idle hosts are all in the trees: those of one type price alike, so the first wins, as
- * `findHost`'s first idle host of each type does.
- */
-class StartPlacement {
-  private readonly trees = new Map<string, { readonly increase: Float64Array; readonly host: Int32Array; readonly stale: number[] }>();
-  private readonly leaves: number;
-
-  constructor(private readonly dc: CloudSimDatacenter) {
-    let leaves = 1;
-    while (leaves < dc.hosts.length) leaves *= 2;
-    this.leaves = leaves;
-  }
-
-  hostFor(vm: CsVm): CsHost | undefined {
-    const kind = `${vm.req}|${vm.spec.pes}|${vm.spec.ramMiB}|${vm.spec.bwKbps}`;
-    let tree = this.trees.get(kind);
-    const perPe = vm.req / vm.spec.pes;
-    const hosts = this.dc.hosts;
-    if (!tree) {
-      tree = { increase: new Float64Array(2 * this.leaves).fill(Number.POSITIVE_INFINITY), host: new Int32Array(2 * this.leaves).fill(-1), stale: [] };
-      for (let i = 0; i < hosts.length; i++) {
-        tree.increase[this.leaves + i] = this.dc.powerIncrease(hosts[i], vm, perPe);
-        tree.host[this.leaves + i] = i;
-      }
-      for (let k = this.leaves - 1; k >= 1; k--) this.pick(tree.increase, tree.host, k);
-      this.trees.set(kind, tree);
-    }
-    for (const i of tree.stale) {
-      tree.increase[this.leaves + i] = this.dc.powerIncrease(hosts[i], vm, perPe);
-      for (let k = (this.leaves + i) >> 1; k >= 1; k >>= 1) this.pick(tree.increase, tree.host, k);
-    }
-    tree.stale.length = 0;
-    return tree.increase[1] < Number.MAX_VALUE ? hosts[tree.host[1]] : undefined;
-  }
-
-  /** `host` took a VM: it is priced again at each kind's next VM. */
-  changed(host: CsHost): void {
-    for (const tree of this.trees.values()) tree.stale.push(host.id);
-  }
-
-  /** Node `k` holds the lesser of its children, the left (lower ids) on ties. */
-  private pick(increase: Float64Array, host: Int32Array, k: number): void {
-    const from = increase[2 * k + 1] < increase[2 * k] ? 2 * k + 1 : 2 * k;
-    increase[k] = increase[from];
-    host[k] = host[from];
-  }
-} // of the kind the idle hosts listed are
+const NO_HOSTS: readonly CsHost[] = objects<CsHost>(); // of the kind the idle hosts listed are
 
 /** MMT: the VM with the least RAM (first in the host's list on ties), not already migrating. */
 export function minimumMigrationTime(h: CsHost): CsVm | undefined {
