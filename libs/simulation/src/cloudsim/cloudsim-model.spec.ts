@@ -56,7 +56,7 @@ describe('CloudSim host state history', () => {
     const at = (t: number, ra: number, rb: number) => {
       a.req = ra;
       b.req = rb;
-      host.update(t, 300);
+      host.update(t, 300, Number.NaN);
     };
     at(300, 1500, 1000); // 2,500 asked of 2,000: a's 1,500 is capped at one 1,000-MIPS core, so 2,000 is given
     expect(host.alloc).toEqual([1000, 1000]);
@@ -88,6 +88,30 @@ describe('CloudSim data centre', () => {
     expect(metricsOf(dc).energyKWh).toBeCloseTo(((2 * 117 + 2 * 135) * 300.1) / 3_600_000, 12);
   });
 
+  it('hosts re-share their CPU once the last migration ending at a time completes, found by the model itself', () => {
+    // Three VMs asking 300 MIPS (30 % of 1,000), one per host after placement: THR-MMT empties the
+    // two least utilized hosts onto host 1, two migrations of 613 MB at 1 Gbit/s ÷ 2: 9.808 s each.
+    const vms = [0, 1, 2].map(() => vmSpec(1000, 613, [0.3, 0.3, 0.3]));
+    const dc = new CloudSimDatacenter({ hosts: [g5, g5, g5], vms, policy: { kind: 'thr', threshold: 0.8 }, intervalSeconds: 300 });
+    dc.start();
+    const { migrations, durations } = dc.intervalAt(300.1);
+    expect(migrations.map((m) => [m.vm.id, m.target.id])).toEqual([[0, 1], [2, 1]]);
+    expect(durations).toEqual([9.808, 9.808]);
+    const end = 300.1 + 9.808;
+    expect(() => dc.completeMigration(migrations[0], end + 1)).toThrow(RangeError);
+    dc.completeMigration(migrations[0], end);
+    dc.completeMigration(migrations[1], end);
+    const [h0, h1, h2] = dc.hosts;
+    expect(h1.guests.map((g) => g.id)).toEqual([1, 0, 2]);
+    expect(h1.alloc).toEqual([300, 300, 300]);
+    expect(h1.utilizationMips).toBe(900);
+    for (const h of [h0, h2]) {
+      expect(h.guests).toEqual([]);
+      expect(h.alloc).toEqual([]);
+      expect(h.utilizationMips).toBe(0);
+    }
+  });
+
   it('no host is given more than its MIPS after THR placement, whatever the demand (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 6, maxLength: 6 }), { minLength: 4, maxLength: 24 }), (traces) => {
@@ -98,7 +122,8 @@ describe('CloudSim data centre', () => {
         for (let k = 1; k <= 4; k++) {
           const t = 0.1 + 300 * k;
           const { migrations, durations } = dc.intervalAt(t);
-          migrations.forEach((m, i) => dc.completeMigration(m, t + durations[i], i === migrations.length - 1 || durations[i + 1] !== durations[i]));
+          const ends = migrations.map((m, i) => ({ m, end: t + durations[i] })).sort((a, b) => a.end - b.end);
+          for (const { m, end } of ends) dc.completeMigration(m, end);
           for (const h of dc.hosts) expect(h.alloc.reduce((s, x) => s + x, 0)).toBeLessThanOrEqual(h.totalMips + 1e-6);
         }
       }),

@@ -46,20 +46,27 @@ export function specPowerWatts(curve: readonly number[], utilization: number): n
 const EXACT_TENTHS: readonly number[] = Array.from({ length: 11 }, (_, k) => ((k * 0.1) % 0.1 === 0 ? k * 0.1 : Number.NaN));
 
 /**
- * V8 types an object's field by the first value stored in it: a field that starts at 0 is kept as
- * a small integer until the first fraction arrives, which changes the shape of every such object in
- * turn and throws away the optimized code that read them (a recompilation each time). The model's
- * fields that hold MIPS, watts and seconds are made doubles from the start: 0.5, then their value.
+ * V8 types an object's fields by the values stored so far, and its optimized code relies on those
+ * types: a later store that breaks one throws that code away, to be compiled again. So the first
+ * object of each class is given its fields' final types at construction:
+ * - a field that starts at 0 is a small integer until its first fraction: the fields that hold
+ *   MIPS, watts and seconds (`doubles`) are made doubles (0.5, then their value);
+ * - a field only the constructor has written is taken as a constant until its first change: every
+ *   field holding a primitive or an array is written with another value, then its own again.
+ * (Fields holding other objects are never replaced.) Later objects take the first one's shape.
  */
-function startAsDoubles<T extends object>(o: T, fields: readonly (keyof T)[]): void {
-  // Once per class: later objects take the shape the first one was given.
+function settleFields<T extends object>(o: T, doubles: readonly (keyof T)[]): void {
   if (shaped.has(o.constructor)) return;
   shaped.add(o.constructor);
-  const fractional = o as Record<keyof T, unknown>;
-  for (const f of fields) {
-    const value = o[f];
-    fractional[f] = 0.5;
-    o[f] = value;
+  const fields = o as Record<string, unknown>;
+  const fractional = new Set<unknown>(doubles);
+  for (const f of Object.keys(fields)) {
+    const value = fields[f];
+    if (typeof value === 'number') fields[f] = fractional.has(f) || !Number.isInteger(value) ? 0.5 : value + 1;
+    else if (typeof value === 'boolean') fields[f] = !value;
+    else if (value === undefined || Array.isArray(value)) fields[f] = null;
+    else continue;
+    fields[f] = value;
   }
 }
 
@@ -74,7 +81,7 @@ export function objects<T>(): T[] {
 
 /**
  * `n` zeros in an array V8 stores as (packed) doubles from the start, for the same reason as
- * `startAsDoubles`: an array of small integers changes its kind at its first fraction.
+ * `settleFields`: an array of small integers changes its kind at its first fraction.
  */
 export function doubles(n: number): number[] {
   const a = [0.5];
@@ -183,7 +190,7 @@ export class CsVm {
     readonly spec: CloudSimVmSpec,
   ) {
     this.fullMips = spec.mips * spec.pes;
-    startAsDoubles(this, ['req', 'schedReq', 'historyTime', 'totalAllocated', 'totalRequested', 'underAllocatedDueToMigration', 'violationSum']);
+    settleFields(this, ['req', 'schedReq', 'historyTime', 'totalAllocated', 'totalRequested', 'underAllocatedDueToMigration', 'violationSum']);
   }
 
   /** The `i`th newest utilization sample (0: the newest). */
@@ -227,7 +234,8 @@ export interface HistoryFold {
  * newest (`pending` until an entry at a later time comes) and the last final one.
  */
 export class StateHistory {
-  time = 0;
+  /** The newest entry's time (NaN before the first). */
+  time = Number.NaN;
   allocated = 0;
   requested = 0;
   flag = false;
@@ -239,7 +247,7 @@ export class StateHistory {
   hasLast = false;
 
   constructor(private readonly owner: HistoryFold) {
-    startAsDoubles(this, ['time', 'allocated', 'requested', 'lastTime', 'lastAllocated', 'lastRequested']);
+    settleFields(this, ['time', 'allocated', 'requested', 'lastTime', 'lastAllocated', 'lastRequested']);
   }
 
   /** Whether the newest entry, final or not, is (`allocated`, `requested`, `flag`). */
@@ -249,7 +257,8 @@ export class StateHistory {
   }
 
   add(time: number, allocated: number, requested: number, flag: boolean): void {
-    if (this.pending && this.time !== time) this.settle();
+    // (settle checks `pending`: this way the first entries already run the call, and V8's code for it is not thrown away at the second)
+    if (this.time !== time) this.settle();
     this.time = time;
     this.allocated = allocated;
     this.requested = requested;
@@ -259,10 +268,11 @@ export class StateHistory {
 
   /** Makes the newest entry final (at the end of the run). */
   close(): void {
-    if (this.pending) this.settle();
+    this.settle();
   }
 
   private settle(): void {
+    if (!this.pending) return;
     this.owner.settled(this);
     this.lastTime = this.time;
     this.lastAllocated = this.allocated;
@@ -273,8 +283,10 @@ export class StateHistory {
   }
 }
 
-/** Per host: what is folded from its state history, by bucket for the series. */
-export interface HostSpanSink {
+/** Per host: its energy, and what is folded from its state history, by bucket for the series. */
+export interface HostSink {
+  /** The energy drawn over [from, to) s. */
+  energy(host: CsHost, from: number, to: number, joules: number): void;
   /** A span [from, to) of this host's state: active or not, at `allocatedMips`. */
   span(host: CsHost, from: number, to: number, active: boolean, allocatedMips: number): void;
 }
@@ -286,7 +298,7 @@ export class CsHost {
   guests = objects<CsVm>();
   /** The guests migrating in (CloudSim's set; seldom more than one). A VM may migrate in to two hosts at once. */
   readonly incoming = objects<CsVm>();
-  /** MIPS allocated to `guests[i]` by the CPU scheduler (an array of doubles from the start, grown by push: see startAsDoubles). */
+  /** MIPS allocated to `guests[i]` by the CPU scheduler (an array of doubles from the start, grown by push: see settleFields). */
   alloc: number[] = doubles(0);
   availableMips: number;
   /** CloudSim's `getUtilizationOfCpuMips`: allocations, with a migrating-in VM counted at its full share. */
@@ -344,7 +356,7 @@ export class CsHost {
     this.ramFreeMiB = spec.ramMiB;
     this.bwFreeKbps = spec.bwKbps;
     this.freePes = spec.pes;
-    startAsDoubles(this, [
+    settleFields(this, [
       'availableMips', 'allocatedForPlacement', 'requestedMips', 'utilizationMips', 'utilization', 'previousUtilizationMips', 'activeSeconds', 'violationSeconds',
       'secondsBeforeShutdown', 'energyJoules', 'lastSwitchedOn', 'wattsThen',
     ]);
@@ -511,8 +523,13 @@ export class CsHost {
     this.stale = true;
   }
 
-  /** `HostDynamicWorkload.updateCloudletsProcessing` at `t`: shares re-allocated to the current requests, utilization and state histories recorded. */
-  update(t: number, interval: number): void {
+  /**
+   * `HostDynamicWorkload.updateCloudletsProcessing` at `t`: shares re-allocated to the current
+   * requests, utilization and state histories recorded; then, unless `meterFrom` is NaN, the energy
+   * since `meterFrom` metered (the trapezoid of the power at the last two utilizations, none when
+   * the host was off). One method for all of it: V8 compiles it once, not into each of its callers.
+   */
+  update(t: number, interval: number, meterFrom: number): void {
     const guests = this.guests;
     const n = guests.length;
     if (n === 0 && this.utilizationMips === 0) {
@@ -550,6 +567,17 @@ export class CsHost {
     this.utilization = this.utilizationOf(utilization);
     this.stateHistory.add(t, utilization, requested, utilization > 0);
     this.stale = false;
+    const dt = t - meterFrom;
+    if (dt > 0 && this.previousUtilizationMips !== 0 && this.utilizationOf(this.previousUtilizationMips) !== 0) {
+      const p0 = this.wattsAtMips(this.previousUtilizationMips);
+      const p1 = this.wattsAtMips(this.utilizationMips);
+      this.meter(meterFrom, t, (p0 + (p1 - p0) / 2) * dt);
+    }
+  }
+
+  meter(from: number, to: number, joules: number): void {
+    this.energyJoules += joules;
+    this.sink?.energy(this, from, to, joules);
   }
 
   /** The host's utilization history (newest first): its VMs' samples, in host MIPS, trailing zeros trimmed. */
@@ -575,7 +603,7 @@ export class CsHost {
     if (h.hasLast && end > h.lastTime) this.sink?.span(this, h.lastTime, end, h.lastFlag, h.lastAllocated);
   }
 
-  sink: HostSpanSink | undefined = undefined;
+  sink: HostSink | undefined = undefined;
 
   /** `Helper.getSlaTimePerActiveHost` and `getTimesBeforeHostShutdown`, one entry at a time. */
   settled(h: StateHistory): void {
@@ -710,8 +738,7 @@ export interface Migration {
 }
 
 /** Hooks the driver uses to follow the run (series by bucket). */
-export interface CloudSimObserver extends HostSpanSink {
-  energy(host: CsHost, from: number, to: number, joules: number): void;
+export interface CloudSimObserver extends HostSink {
   migrationStarted(m: Migration, at: number, durationSeconds: number): void;
   vmDestroyed(vm: CsVm, at: number): void;
 }
@@ -739,7 +766,9 @@ export class CloudSimDatacenter {
    * hosts of one type all answer placement alike, so only the first one of each type is asked.
    */
   private readonly busy = objects<CsHost>();
-  private idleByType = new Map<string, CsHost[]>();
+  private readonly idleByType: CsHost[][];
+  /** Each host's type, by host id: an index into `idleByType`. */
+  private readonly typeOf: readonly number[];
   /**
    * The allocation policy's round: a host whose `excludedIn` (`notUnderloadedIn`) equals it is
    * left out as a target (as an underloaded source) in this round.
@@ -754,18 +783,30 @@ export class CloudSimDatacenter {
   /** An underloaded host's VMs to place, and in placement order. */
   private readonly scratch = objects<CsVm>();
   private readonly sorted = objects<CsVm>();
+  /**
+   * How many migrations in flight end at each time (s, as `intervalAt` computed it): the last of
+   * them to complete updates the hosts, as CloudSim's data centre does once its clock has moved.
+   */
+  private readonly endingAt = new Map<number, number>();
 
   constructor(
     readonly config: CloudSimConfig,
     private readonly observer?: CloudSimObserver,
   ) {
     this.hosts = config.hosts.map((h, i) => new CsHost(i, h));
+    const types = new Map<string, number>();
+    this.typeOf = config.hosts.map((h) => {
+      const k = types.get(h.type) ?? types.size;
+      types.set(h.type, k);
+      return k;
+    });
+    this.idleByType = Array.from({ length: types.size }, () => objects<CsHost>());
     for (const h of this.hosts) h.sink = observer;
     this.vms = config.vms.map((v, i) => new CsVm(i, v));
     this.live = this.vms;
     this.detector = detectorFor(config.policy, config.intervalSeconds);
     this.interval = config.intervalSeconds;
-    startAsDoubles(this, ['lastProcessTime']);
+    settleFields(this, ['lastProcessTime']);
   }
 
   get migrationsEnabled(): boolean {
@@ -820,7 +861,12 @@ export class CloudSimDatacenter {
     if (!this.detector) return { migrations: [], durations: [] };
     const plan = this.optimize();
     const durations = doubles(0);
-    for (const m of plan) durations.push(this.startMigration(m, t));
+    for (let i = 0; i < plan.length; i++) {
+      const duration = this.startMigration(plan[i], t);
+      durations.push(duration);
+      const end = t + duration;
+      this.endingAt.set(end, (this.endingAt.get(end) ?? 0) + 1);
+    }
     // CloudSim updates a migration's target and source as it starts each one. A host's inputs change
     // only when it is one of them, so updating each once, after all have started, in the order they
     // were first met, leaves every host, VM and series as those updates did.
@@ -830,17 +876,25 @@ export class CloudSimDatacenter {
     return { migrations: plan, durations };
   }
 
-  /** Ends a migration at `t` (its VM moves to the target); `lastAtThisTime`: no other migration ends at `t`. */
-  completeMigration(m: Migration, t: number, lastAtThisTime: boolean): void {
+  /**
+   * Ends a migration at `t`, the time `intervalAt` gave it (start + duration): its VM moves to the
+   * target. Migrations that end at the same time are completed one after another (CloudSim: in the
+   * order they started); the model counts them, and the last one updates the hosts.
+   */
+  completeMigration(m: Migration, t: number): void {
+    const ending = this.endingAt.get(t);
+    if (ending === undefined) throw new RangeError(`no migration in flight ends at ${t} s`);
+    if (ending > 1) this.endingAt.set(t, ending - 1);
+    else this.endingAt.delete(t);
     if (t > this.lastProcessTime) this.update(t);
     const vm = m.vm;
-    // The source and the target are updated at `t` (`lastAtThisTime`) before anything reads their shares.
+    // The source and the target re-share their CPU at the update below, before anything reads their shares.
     vm.host?.leave(vm);
     m.target.endIncoming(vm);
     vm.inMigration = false;
     m.target.recreate(vm);
     vm.host = m.target;
-    if (!lastAtThisTime) return;
+    if (ending > 1) return;
     // CloudSim updates every host again; a host not changed since its update at `t` would record the same state.
     if (t === this.updatedAt) this.updateAgain(t);
     else this.update(t);
@@ -869,7 +923,7 @@ export class CloudSimDatacenter {
     const nonPowerAware = this.config.policy.kind === 'npa';
     if (nonPowerAware && dt > 0) {
       // PowerDatacenterNonPowerAware: every host at full power, always.
-      for (const h of this.hosts) this.meter(h, this.lastProcessTime, t, h.watts(1) * dt);
+      for (const h of this.hosts) h.meter(this.lastProcessTime, t, h.watts(1) * dt);
     }
     this.updateHosts(this.hosts, t, false, nonPowerAware ? Number.NaN : this.lastProcessTime, true);
     this.lastProcessTime = t;
@@ -891,19 +945,10 @@ export class CloudSimDatacenter {
    * no other host, so one pass does the same. Quiet hosts are skipped: off, they would stay so.
    */
   private updateHosts(hosts: readonly CsHost[], t: number, onlyStale: boolean, meterFrom: number, destroyIdle: boolean): void {
-    const dt = t - meterFrom;
     for (let i = 0; i < hosts.length; i++) {
       const h = hosts[i];
       if (h.quiet) continue;
-      if (!onlyStale || h.stale) h.update(t, this.interval);
-      if (dt > 0 && h.previousUtilizationMips !== 0) {
-        const from = h.utilizationOf(h.previousUtilizationMips);
-        if (from !== 0) {
-          const p0 = h.wattsAtMips(h.previousUtilizationMips);
-          const p1 = h.wattsAtMips(h.utilizationMips);
-          this.meter(h, meterFrom, t, (p0 + (p1 - p0) / 2) * dt);
-        }
-      }
+      if (!onlyStale || h.stale) h.update(t, this.interval, meterFrom);
       if (destroyIdle && h.guests.length !== 0) this.destroyIdleVms(h, t);
     }
   }
@@ -914,18 +959,16 @@ export class CloudSimDatacenter {
     let any = false;
     for (let i = 0; i < guests.length; i++) if (!guests[i].inMigration && guests[i].req === 0) any = true;
     if (!any) return;
-    for (const g of guests.filter((x) => !x.inMigration && x.req === 0)) {
+    const idle = objects<CsVm>();
+    for (let i = 0; i < guests.length; i++) if (!guests[i].inMigration && guests[i].req === 0) idle.push(guests[i]);
+    for (let i = 0; i < idle.length; i++) {
+      const g = idle[i];
       h.remove(g);
       g.host = undefined;
       g.alive = false;
       this.vmsDestroyed++;
       this.observer?.vmDestroyed(g, t);
     }
-  }
-
-  private meter(h: CsHost, from: number, to: number, joules: number): void {
-    h.energyJoules += joules;
-    this.observer?.energy(h, from, to, joules);
   }
 
   private startMigration(m: Migration, t: number): number {
@@ -957,7 +1000,8 @@ export class CloudSimDatacenter {
     const overloaded = objects<CsHost>();
     for (let i = 0; i < this.busy.length; i++) if (detector.overloaded(this.busy[i])) overloaded.push(this.busy[i]);
     const toMigrate = objects<CsVm>();
-    for (const h of overloaded) {
+    for (let i = 0; i < overloaded.length; i++) {
+      const h = overloaded[i];
       for (;;) {
         const vm = minimumMigrationTime(h);
         if (!vm) break;
@@ -969,8 +1013,10 @@ export class CloudSimDatacenter {
     }
     const plan = objects<Migration>();
     this.newRound();
-    for (const h of overloaded) this.exclude(h);
-    for (const vm of byUtilizationDescending(toMigrate, objects())) {
+    for (let i = 0; i < overloaded.length; i++) this.exclude(overloaded[i]);
+    const ordered = byUtilizationDescending(toMigrate, objects());
+    for (let i = 0; i < ordered.length; i++) {
+      const vm = ordered[i];
       const target = this.findHost(vm, true);
       if (!target) continue;
       this.markBusy(target);
@@ -980,17 +1026,20 @@ export class CloudSimDatacenter {
     }
     this.emptyUnderloaded(overloaded, plan);
     // restoreAllocation: the hosts as they were (migrations start from there).
-    for (const h of this.touched) {
+    const touched = this.touched;
+    for (let i = 0; i < touched.length; i++) {
+      const h = touched[i];
       const saved = h.saved!;
       h.saved = undefined;
       if (h.incoming.length === 0) h.guests = saved;
       else {
         const guests = objects<CsVm>();
-        for (const g of h.guests) if (h.isIncoming(g)) guests.push(g);
-        for (const g of saved) guests.push(g);
+        for (let j = 0; j < h.guests.length; j++) if (h.isIncoming(h.guests[j])) guests.push(h.guests[j]);
+        for (let j = 0; j < saved.length; j++) guests.push(saved[j]);
         h.guests = guests;
       }
-      for (const g of h.guests) g.schedReq = g.req;
+      const guests = h.guests;
+      for (let j = 0; j < guests.length; j++) guests[j].schedReq = guests[j].req;
       h.reallocate();
     }
     this.touched.length = 0;
@@ -1001,7 +1050,8 @@ export class CloudSimDatacenter {
   private touch(h: CsHost): void {
     if (h.saved) return;
     const saved = objects<CsVm>();
-    for (const g of h.guests) if (!h.isIncoming(g)) saved.push(g);
+    const guests = h.guests;
+    for (let i = 0; i < guests.length; i++) if (!h.isIncoming(guests[i])) saved.push(guests[i]);
     h.saved = saved;
     this.touched.push(h);
   }
@@ -1010,9 +1060,9 @@ export class CloudSimDatacenter {
   private emptyUnderloaded(overloaded: readonly CsHost[], plan: Migration[]): void {
     // Neither targets nor sources: the overloaded hosts and those off (idle hosts have no utilization, so they are among these).
     const round = this.newRound();
-    for (const h of overloaded) this.exclude(h);
+    for (let i = 0; i < overloaded.length; i++) this.exclude(overloaded[i]);
     for (let i = 0; i < this.hosts.length; i++) if (this.hosts[i].utilization === 0) this.exclude(this.hosts[i]);
-    for (const h of this.excluded) h.notUnderloadedIn = round;
+    for (let i = 0; i < this.excluded.length; i++) this.excluded[i].notUnderloadedIn = round;
     // The candidates, least utilized first (ties by id, as a scan by id finds them): utilizations do not change while the policy runs.
     const candidates = objects<CsHost>();
     for (let i = 0; i < this.busy.length; i++) {
@@ -1033,10 +1083,12 @@ export class CloudSimDatacenter {
       for (let i = 0; i < host.guests.length; i++) if (!host.guests[i].inMigration) vms.push(host.guests[i]);
       if (vms.length === 0) continue;
       placed.length = 0;
-      for (const vm of byUtilizationDescending(vms, this.sorted)) {
+      const ordered = byUtilizationDescending(vms, this.sorted);
+      for (let i = 0; i < ordered.length; i++) {
+        const vm = ordered[i];
         const target = this.findHost(vm, false);
         if (!target) {
-          for (const p of placed) p.target.remove(p.vm);
+          for (let j = 0; j < placed.length; j++) placed[j].target.remove(placed[j].vm);
           placed.length = 0;
           break;
         }
@@ -1045,9 +1097,9 @@ export class CloudSimDatacenter {
         target.add(vm);
         placed.push({ vm, target, reason: 'underload' });
       }
-      for (const p of placed) {
-        p.target.notUnderloadedIn = round;
-        plan.push(p);
+      for (let i = 0; i < placed.length; i++) {
+        placed[i].target.notUnderloadedIn = round;
+        plan.push(placed[i]);
       }
     }
   }
@@ -1092,15 +1144,33 @@ export class CloudSimDatacenter {
   /** The first idle host of each type that is not excluded in this round, by id (kept until a host stops being idle). */
   private firstIdleHosts(): readonly CsHost[] {
     const round = this.round;
-    if (this.firstIdle && this.firstIdle.every((h) => isIdle(h) && h.excludedIn !== round)) return this.firstIdle;
-    const first: CsHost[] = [];
-    for (const idle of this.idleByType.values()) {
-      const h = idle.find((x) => isIdle(x) && x.excludedIn !== round);
-      if (h) first.push(h);
+    const kept = this.firstIdle;
+    if (kept) {
+      let valid = true;
+      for (let i = 0; i < kept.length; i++) if (!isIdle(kept[i]) || kept[i].excludedIn === round) valid = false;
+      if (valid) return kept;
     }
-    first.sort((a, b) => a.id - b.id);
+    const first = objects<CsHost>();
+    for (let k = 0; k < this.idleByType.length; k++) {
+      const idle = this.idleByType[k];
+      for (let i = 0; i < idle.length; i++) {
+        const h = idle[i];
+        if (!isIdle(h) || h.excludedIn === round) continue;
+        // By id (a type's idle hosts are): a few types, so an insertion.
+        let j = first.length;
+        first.push(h);
+        while (j > 0 && first[j - 1].id > h.id) {
+          first[j] = first[j - 1];
+          j--;
+        }
+        first[j] = h;
+        break;
+      }
+    }
     // Kept only when no idle host (of the candidates) is excluded: then it does not depend on the round.
-    this.firstIdle = this.excluded.some((x) => x.idleCandidate && isIdle(x)) ? undefined : first;
+    let anyIdleExcluded = false;
+    for (let i = 0; i < this.excluded.length; i++) if (this.excluded[i].idleCandidate && isIdle(this.excluded[i])) anyIdleExcluded = true;
+    this.firstIdle = anyIdleExcluded ? undefined : first;
     return first;
   }
 
@@ -1123,7 +1193,7 @@ export class CloudSimDatacenter {
     this.firstIdle = undefined;
     const busy = this.busy;
     busy.length = 0;
-    for (const list of this.idleByType.values()) list.length = 0;
+    for (let k = 0; k < this.idleByType.length; k++) this.idleByType[k].length = 0;
     for (let i = 0; i < this.hosts.length; i++) {
       const h = this.hosts[i];
       h.idleCandidate = isIdle(h);
@@ -1131,9 +1201,7 @@ export class CloudSimDatacenter {
         busy.push(h);
         continue;
       }
-      const list = this.idleByType.get(h.spec.type);
-      if (list) list.push(h);
-      else this.idleByType.set(h.spec.type, [h]);
+      this.idleByType[this.typeOf[i]].push(h);
     }
   }
 
@@ -1162,13 +1230,15 @@ export class CloudSimDatacenter {
   }
 }
 
-const NO_HOSTS: readonly CsHost[] = [];
+const NO_HOSTS: readonly CsHost[] = objects<CsHost>(); // of the kind the idle hosts listed are
 
 /** MMT: the VM with the least RAM (first in the host's list on ties), not already migrating. */
 export function minimumMigrationTime(h: CsHost): CsVm | undefined {
   let best: CsVm | undefined;
   let min = Number.MAX_VALUE;
-  for (const g of h.guests) {
+  const guests = h.guests;
+  for (let i = 0; i < guests.length; i++) {
+    const g = guests[i];
     if (g.inMigration) continue;
     if (g.spec.ramMiB < min) {
       min = g.spec.ramMiB;
@@ -1182,7 +1252,8 @@ export function minimumMigrationTime(h: CsHost): CsVm | undefined {
 function byUtilizationDescending(vms: readonly CsVm[], out: CsVm[]): CsVm[] {
   // Insertion sort: stable, and these lists are short.
   out.length = 0;
-  for (const vm of vms) {
+  for (let k = 0; k < vms.length; k++) {
+    const vm = vms[k];
     let i = out.length;
     out.push(vm);
     while (i > 0 && out[i - 1].req < vm.req) {
@@ -1201,7 +1272,9 @@ function isIdle(h: CsHost): boolean {
 }
 
 function allMigratingOutOrAnyIn(h: CsHost): boolean {
-  for (const g of h.guests) {
+  const guests = h.guests;
+  for (let i = 0; i < guests.length; i++) {
+    const g = guests[i];
     if (!g.inMigration) return false;
     if (h.isIncoming(g)) return true;
   }

@@ -209,7 +209,6 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
     b.add(refsByKey(unplaced.includes(vm) ? 'requestsRefused' : 'requestsAccepted', vmGroups(vm)), 0, 1);
     if (!unplaced.includes(vm)) b.add(refsByKey('instancesLaunched', vmGroups(vm)), 0, 1);
   }
-  const pendingAt = new Map<number, number>();
   // A VM alive at any time was alive from the start (VMs only leave): their points, resolved now.
   const instancesOf = dc.vms.map((vm) => (vm.alive ? ofVm.instances(vm.id) : []));
   const vcpusOf = dc.vms.map((vm) => (vm.alive ? ofVm.vcpus(vm.id) : []));
@@ -232,14 +231,7 @@ export async function runCloudSimScenario(s: Scenario, data: ScenarioData, optio
       vmSeconds(t);
       migrations.forEach((m, i) => {
         const end = t + durations[i];
-        const endMs = at(end);
-        pendingAt.set(endMs, (pendingAt.get(endMs) ?? 0) + 1);
-        engine.schedule(endMs, (now) => {
-          const left = pendingAt.get(now)! - 1;
-          if (left === 0) pendingAt.delete(now);
-          else pendingAt.set(now, left);
-          dc.completeMigration(m, end, left === 0);
-        });
+        engine.schedule(at(end), () => dc.completeMigration(m, end));
       });
       scheduleInterval(t + CLOUDSIM_INTERVAL_SECONDS);
     });
