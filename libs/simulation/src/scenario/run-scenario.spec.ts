@@ -259,6 +259,13 @@ describe('runScenario', () => {
     expect(splitIntoCells({ ...s, tenants: [{ ...s.tenants[0], vcpuQuota: 64 }] })).toBeNull();
   });
 
+  it('reports its progress after each bucket, so that a caller turns its event loop at least once per bucket of simulated time', async () => {
+    // 51 h in 30-minute buckets: 102 of them, each its own slice (not one slice per 1 % of the run).
+    const seen: number[] = [];
+    await runScenario({ ...twoZones(7), durationHours: 51 }, DATA, { onProgress: (p) => void seen.push(p.simulatedMs) });
+    expect(seen).toEqual(Array.from({ length: 102 }, (_, i) => (i + 1) * 1_800_000));
+  });
+
   it('stops when cancelled and keeps the partial results, marked so', async () => {
     const controller = new AbortController();
     const seen: number[] = [];
