@@ -46,7 +46,7 @@ export function Overview() {
               <p>Simulated time: {formatDateTime(d.clock.now)} ({d.clock.mode === 'manual' ? 'manual clock' : `${d.clock.rate}× real time`})</p>
               <div className="cards">
                 <div className="card"><div className="label">Revenue {formatMonth(d.month)} so far ({d.current?.status ?? '—'})</div><div className="value" data-testid="revenue-this-month">{d.current ? formatMoney(d.current.total) : '—'}</div></div>
-                <div className="card"><div className="label">Revenue {formatMonth(previousMonth(d.month))} ({d.last?.status ?? 'none'})</div><div className="value">{d.last ? formatMoney(d.last.total) : '—'}</div></div>
+                <div className="card"><div className="label">Revenue {formatMonth(d.last?.month ?? previousMonth(d.month))} ({d.last?.status ?? 'none'})</div><div className="value">{d.last ? formatMoney(d.last.total) : '—'}</div></div>
                 <div className="card"><div className="label">CPU utilization now</div><div className="value">{formatPercent((d.fleet.current.cpuUtilization ?? 0) / 100)}</div></div>
                 <div className="card"><div className="label">Power now</div><div className="value">{formatWatts(d.fleet.current.powerWatts ?? 0)}</div></div>
                 <div className="card"><div className="label">Open SLA credits ({formatMonth(d.month)})</div><div className="value">{openCredits.length}</div></div>
