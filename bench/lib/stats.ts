@@ -35,3 +35,11 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 export const int = (n: number) => Math.round(n).toLocaleString('en-US');
 export const fixed = (n: number, digits = 1) => n.toFixed(digits);
+
+/** The median of some numbers (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new RangeError('the median of no numbers');
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
