@@ -1,12 +1,15 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../apps/api/src/persistence/data-source';
 import { loadConfig } from '../apps/api/src/config/app-config';
-import { ReservationEntity, TenantEntity } from '../apps/api/src/persistence/entities';
-import { insertTogether, part } from '../apps/api/src/persistence/fast-sql';
+import { ReservationEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity } from '../apps/api/src/persistence/entities';
+import { insertRows, insertTogether, part, selectWhere } from '../apps/api/src/persistence/fast-sql';
 import { createTestDatabase, TestDatabase, usingPostgres } from './support/database';
 
-/** insertTogether (a launch's inserts): the rows insertRows would write, one statement on PostgreSQL. */
-describe(`insertTogether on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
+/**
+ * fast-sql's plain statements: insertTogether (a launch's inserts: the rows insertRows would write,
+ * one statement on PostgreSQL), insertRows' ignore and upsert (usage at every tick), selectWhere's columns.
+ */
+describe(`fast-sql on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
   let db: TestDatabase;
   let ds: DataSource;
   beforeAll(async () => {
@@ -41,5 +44,33 @@ describe(`insertTogether on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () =>
     // A reservation of a missing tenant: the foreign key refuses the statement.
     await expect(ds.transaction((tx) => insertTogether(tx, [part(TenantEntity, [tenant('t-00000000000000f03')]), part(ReservationEntity, [reservation('r-3', 't-missing')])]))).rejects.toThrow();
     expect(await ds.manager.countBy(TenantEntity, { id: 't-00000000000000f03' })).toBe(0);
+  });
+
+  const usage = (recordId: string, startMs: number, attrs: string) => ({ recordId, tenantId: 't-00000000000000f04', kind: 'instance-usage', resourceId: 'i-1', startMs, endMs: null, periodStartMs: null, quantity: null, attrs });
+
+  it('insertRows ignore: a row whose key is taken is skipped, the others of the statement are written (a replayed usage record writes nothing)', async () => {
+    await insertRows(ds.manager, UsageRecordEntity, [usage('u-1', 1_000, '{"a":1}')], { ignore: true });
+    // u-1 again with other values, and u-2 new, in one statement.
+    await insertRows(ds.manager, UsageRecordEntity, [usage('u-1', 9_999, '{"a":2}'), usage('u-2', 2_000, '{"b":1}')], { ignore: true });
+    const rows = await ds.manager.find(UsageRecordEntity, { where: { tenantId: 't-00000000000000f04' }, order: { recordId: 'ASC' } });
+    expect(rows.map((r) => [r.recordId, r.startMs, r.attrs, r.endMs])).toEqual([['u-1', 1_000, '{"a":1}', null], ['u-2', 2_000, '{"b":1}', null]]);
+    // Without ignore a taken key fails the statement.
+    await expect(insertRows(ds.manager, UsageRecordEntity, [usage('u-2', 3_000, '{}')])).rejects.toThrow();
+  });
+
+  it('insertRows upsert replaces a taken key\'s other columns (usage meters)', async () => {
+    await insertRows(ds.manager, UsageMeterEntity, [{ instanceId: 'i-m', meter: 'transfer', value: 5, atMs: 100 }], { upsert: true });
+    await insertRows(ds.manager, UsageMeterEntity, [{ instanceId: 'i-m', meter: 'transfer', value: 8, atMs: 200 }, { instanceId: 'i-m', meter: 'surplus', value: 1, atMs: 200 }], { upsert: true });
+    const rows = await ds.manager.find(UsageMeterEntity, { where: { instanceId: 'i-m' }, order: { meter: 'ASC' } });
+    expect(rows.map((r) => [r.meter, r.value, r.atMs])).toEqual([['surplus', 1, 200], ['transfer', 8, 200]]);
+  });
+
+  it('selectWhere columns reads only the columns asked for, converted as TypeORM converts them', async () => {
+    await insertRows(ds.manager, TenantEntity, [tenant('t-00000000000000f05'), tenant('t-00000000000000f06')]);
+    const rows = await selectWhere(ds.manager, TenantEntity, {}, { in: { prop: 'id', values: ['t-00000000000000f05', 't-00000000000000f06', 't-missing'] }, orderBy: 'id', columns: ['id', 'requestLimits', 'createdAt'] });
+    expect(rows.map((r) => ({ ...r }))).toEqual([
+      { id: 't-00000000000000f05', requestLimits: { multiplier: 3, operations: {} }, createdAt: 1_000 },
+      { id: 't-00000000000000f06', requestLimits: { multiplier: 3, operations: {} }, createdAt: 1_000 },
+    ]);
   });
 });

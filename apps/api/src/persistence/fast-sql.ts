@@ -27,9 +27,13 @@ function columnOf(meta: { findColumnWithPropertyName(p: string): ColumnMetadata 
   return c;
 }
 
-/** Rows of `entity` whose columns equal `where` (properties, not column names); `in` matches one column against a list. */
+/**
+ * Rows of `entity` whose columns equal `where` (properties, not column names); `in` matches one
+ * column against a list; `columns` reads only those properties (the others are left undefined).
+ */
 export async function selectWhere<T extends ObjectLiteral>(
-  m: Tx, entity: EntityTarget<T>, where: Partial<Record<keyof T & string, unknown>>, options: { in?: { prop: keyof T & string; values: readonly unknown[] }; orderBy?: keyof T & string; limit?: number } = {},
+  m: Tx, entity: EntityTarget<T>, where: Partial<Record<keyof T & string, unknown>>,
+  options: { in?: { prop: keyof T & string; values: readonly unknown[] }; orderBy?: keyof T & string; limit?: number; columns?: readonly (keyof T & string)[] } = {},
 ): Promise<T[]> {
   const meta = m.connection.getMetadata(entity);
   const driver = m.connection.driver;
@@ -37,13 +41,14 @@ export async function selectWhere<T extends ObjectLiteral>(
   const props = Object.keys(where);
   const inCount = options.in?.values.length ?? 0;
   if (options.in && inCount === 0) return [];
-  const id = `${props.join(',')}|${options.in ? `${options.in.prop}:${inCount}` : ''}|${options.orderBy ?? ''}|${options.limit ?? ''}`;
+  const columns = options.columns ? options.columns.map((prop) => columnOf(meta, prop)) : meta.columns;
+  const id = `${props.join(',')}|${options.in ? `${options.in.prop}:${inCount}` : ''}|${options.orderBy ?? ''}|${options.limit ?? ''}|${options.columns?.join(',') ?? '*'}`;
   const sql = cached(meta, `select:${id}`, () => {
     let n = 0;
     const p = () => (postgres ? `$${++n}` : '?');
     const conds = props.map((prop) => `${quote(columnOf(meta, prop).databaseName)} = ${p()}`);
     if (options.in) conds.push(`${quote(columnOf(meta, options.in.prop).databaseName)} IN (${Array.from({ length: inCount }, p).join(', ')})`);
-    const cols = meta.columns.map((c) => quote(c.databaseName)).join(', ');
+    const cols = columns.map((c) => quote(c.databaseName)).join(', ');
     return `SELECT ${cols} FROM ${quote(meta.tableName)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}` +
       `${options.orderBy ? ` ORDER BY ${quote(columnOf(meta, options.orderBy).databaseName)} ASC` : ''}${options.limit !== undefined ? ` LIMIT ${options.limit}` : ''}`;
   });
@@ -52,7 +57,7 @@ export async function selectWhere<T extends ObjectLiteral>(
   const raw = (await m.query(sql, params)) as Record<string, unknown>[];
   return raw.map((r) => {
     const out = meta.create() as T;
-    for (const c of meta.columns) {
+    for (const c of columns) {
       // (prepareHydratedValue applies the column's transformer too.)
       (out as Record<string, unknown>)[c.propertyName] = driver.prepareHydratedValue(r[c.databaseName], c);
     }
@@ -101,15 +106,20 @@ const MAX_PARAMS = 30_000;
  * Inserts rows of `entity` (every column given, or its default), in one statement per chunk.
  * `upsert`: a row whose primary key is taken replaces that row's other columns (ON CONFLICT … DO
  * UPDATE, which SQLite and PostgreSQL both run); a chunk must then name each key once.
+ * `ignore`: a row whose primary or unique key is taken is skipped (ON CONFLICT DO NOTHING).
  */
-export async function insertRows<T extends ObjectLiteral>(tx: Tx, entity: EntityTarget<T>, rows: readonly Partial<T>[], options: { upsert?: boolean } = {}): Promise<void> {
+export async function insertRows<T extends ObjectLiteral>(tx: Tx, entity: EntityTarget<T>, rows: readonly Partial<T>[], options: { upsert?: boolean; ignore?: boolean } = {}): Promise<void> {
   if (rows.length === 0) return;
+  if (options.upsert && options.ignore) throw new Error('insertRows: upsert or ignore, not both');
   const meta = tx.connection.getMetadata(entity);
   const postgres = tx.connection.options.type === 'postgres';
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / insertColumns(meta).length));
+  const mode = options.upsert ? 'upsert' : options.ignore ? 'ignore' : '';
+  // ON CONFLICT DO NOTHING (SQLite and PostgreSQL alike): a row whose key (any unique one) is taken is skipped.
+  const clause = () => (options.upsert ? upsertClause(meta) : options.ignore ? ' ON CONFLICT DO NOTHING' : '');
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
-    const sql = cached(meta, `insert:${chunk.length}:${options.upsert ? 'upsert' : ''}`, () => insertSql(meta, chunk.length, postgres) + (options.upsert ? upsertClause(meta) : ''));
+    const sql = cached(meta, `insert:${chunk.length}:${mode}`, () => insertSql(meta, chunk.length, postgres) + clause());
     await tx.query(sql, insertParams(tx, meta, chunk));
   }
 }

@@ -3,6 +3,7 @@ import { Platform, UsageRecord, volumeUsageRecordId } from '@nimbus/metering';
 import { MeteredInstance, MeteredSnapshot, UsageEvent, UsageMeter, UsageWrite } from '@nimbus/simulation';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { InstanceEntity, SlaIntervalEntity, UsageMeterEntity, UsageRecordEntity } from './entities';
+import { insertRows, selectWhere } from './fast-sql';
 
 const BATCH = 200;
 
@@ -12,10 +13,17 @@ function chunks<T>(xs: readonly T[], n = BATCH): T[][] {
   return out;
 }
 
-/** Insert-or-ignore (SQLite `INSERT OR IGNORE`, PostgreSQL `ON CONFLICT DO NOTHING`): a replayed key writes nothing. */
+/**
+ * Insert-or-ignore (`ON CONFLICT DO NOTHING`): a replayed key writes nothing. Plain statements
+ * (fast-sql.ts): a busy fleet writes usage at every tick, where TypeORM's query builder cost more
+ * than the database.
+ */
 async function insertIgnore(tx: EntityManager, entity: typeof UsageRecordEntity | typeof SlaIntervalEntity, rows: object[]): Promise<void> {
-  for (const batch of chunks(rows)) await tx.createQueryBuilder().insert().into(entity).values(batch).orIgnore().execute();
+  await insertRows(tx, entity, rows, { ignore: true });
 }
+
+/** What metering needs of an instance's row. */
+const METERED_COLUMNS = ['id', 'tenantId', 'instanceType', 'platform', 'imageId', 'tenancy', 'availabilityZone'] as const;
 
 /**
  * Stores what the world's usage meter plans (libs/simulation's UsageMeter: the rules and the keys
@@ -46,7 +54,8 @@ export class UsageWriter {
     if (events.length === 0 && snapshots.length === 0) return;
     const wanted = [...new Set([...events.filter((e) => e.kind === 'running' || e.kind === 'meter').map((e) => e.vmId), ...snapshots.map((s) => s.vmId)])];
     const rows = new Map<string, InstanceEntity>();
-    for (const ids of chunks(wanted, 500)) for (const r of await tx.find(InstanceEntity, { where: { id: In(ids) } })) rows.set(r.id, r);
+    for (const ids of chunks(wanted, 500))
+      for (const r of await selectWhere(tx, InstanceEntity, {}, { in: { prop: 'id', values: ids }, columns: METERED_COLUMNS })) rows.set(r.id, r);
     const catalog = this.catalog();
     const instances = (vmId: string): MeteredInstance | undefined => {
       const row = rows.get(vmId);
@@ -93,7 +102,7 @@ export class UsageWriter {
       }
     }
     await flush();
-    if (meters.size > 0) for (const batch of chunks([...meters.values()])) await tx.upsert(UsageMeterEntity, batch, ['instanceId', 'meter']);
+    if (meters.size > 0) await insertRows(tx, UsageMeterEntity, [...meters.values()], { upsert: true });
   }
 
   /** Volumes created now: each begins a `volume-usage` interval. */
