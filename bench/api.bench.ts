@@ -160,6 +160,37 @@ async function must(agent: Agent, port: number, key: string, method: string, pat
   return r.body;
 }
 
+// ---- what the server's metrics say about the phase ----
+
+/** A sample's value from Prometheus text: `name{labels} value` (labels matched as given, in order). */
+function sample(text: string, name: string, labels = ''): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/**
+ * The event loop's delay over the phase (Node's monitorEventLoopDelay, as prom-client exports it:
+ * reset at each scrape, so the scrape after the phase covers the phase alone), and the group
+ * commits' durations over the phase (the histogram's buckets after minus before): how long the
+ * server stood still, for everyone, while one thing ran.
+ */
+function stallReport(before: string, after: string): string[] {
+  const ms = (s: number | undefined) => (s === undefined ? '?' : fixed(s * 1000, 1));
+  const out = [`event loop delay over the phase: p50 ${ms(sample(after, 'nimbus_nodejs_eventloop_lag_p50_seconds'))} ms, ` +
+    `p99 ${ms(sample(after, 'nimbus_nodejs_eventloop_lag_p99_seconds'))} ms, max ${ms(sample(after, 'nimbus_nodejs_eventloop_lag_max_seconds'))} ms`];
+  const buckets = (text: string) => text.split('\n').filter((l) => l.startsWith('nimbus_commit_duration_seconds_bucket{') && l.includes('outcome="committed"'))
+    .map((l) => ({ le: l.match(/le="([^"]+)"/)![1], n: Number(l.slice(l.lastIndexOf(' ') + 1)) }));
+  const b0 = new Map(buckets(before).map((b) => [b.le, b.n]));
+  const diff = buckets(after).map((b) => ({ le: b.le, n: b.n - (b0.get(b.le) ?? 0) }));
+  const total = diff.find((b) => b.le === '+Inf')?.n ?? 0;
+  if (total > 0) {
+    const within = (q: number) => diff.find((b) => b.n >= q * total)?.le ?? '+Inf';
+    const sum = (sample(after, 'nimbus_commit_duration_seconds_sum', 'outcome="committed"') ?? 0) - (sample(before, 'nimbus_commit_duration_seconds_sum', 'outcome="committed"') ?? 0);
+    out.push(`group commits over the phase: ${int(total)}, mean ${fixed((sum / total) * 1000, 1)} ms; p50 ≤ ${within(0.5)} s, p99 ≤ ${within(0.99)} s (histogram buckets)`);
+  }
+  return out;
+}
+
 // ---- the server process ----
 
 interface ProcStats {
@@ -499,6 +530,8 @@ async function runOne(db: Db, scenario: Scenario): Promise<RunResult> {
       }
       const admin = new Agent({ keepAlive: true, maxSockets: 1 });
       const clock0 = await must(admin, server.port, adminKey, 'GET', '/v1/admin/clock');
+      // A scrape resets the event loop's delay histogram: the one after the phase covers the phase alone.
+      const metrics0 = String(await must(admin, server.port, adminKey, 'GET', '/metrics'));
       const queries0 = COUNT_QUERIES ? await readQueryCounts(server.child, queryFile(server.port)) : undefined;
       const before = procStats(server.child.pid);
       const clientCpu0 = process.cpuUsage();
@@ -507,6 +540,7 @@ async function runOne(db: Db, scenario: Scenario): Promise<RunResult> {
       const after = procStats(server.child.pid);
       const queries1 = COUNT_QUERIES ? await readQueryCounts(server.child, queryFile(server.port)) : undefined;
       const clock1 = await must(admin, server.port, adminKey, 'GET', '/v1/admin/clock');
+      const metrics1 = String(await must(admin, server.port, adminKey, 'GET', '/metrics'));
       admin.destroy();
 
       const answered = phase.launch.samplesMs.length + phase.describe.samplesMs.length + phase.launch.errorCount + phase.describe.errorCount;
@@ -534,6 +568,7 @@ async function runOne(db: Db, scenario: Scenario): Promise<RunResult> {
       if (queries0 && queries1) for (const line of queryReport(queries0, queries1, succeeded)) console.log(`  ${line}`);
       const simSeconds = (Date.parse(clock1.now) - Date.parse(clock0.now)) / 1000;
       console.log(`  simulated time over the measured phase: ${int(simSeconds)} s (clock ${clock1.mode === 'manual' ? 'manual' : `${clock1.rate}×`})`);
+      for (const line of stallReport(metrics0, metrics1)) console.log(`  ${line}`);
       console.log(`  server warnings/errors logged: ${server.warnings.count}${server.warnings.first.length ? `; first: ${server.warnings.first.join('\n    ')}` : ''}`);
       console.log(`  load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
       return { db, scenario, phase, serverCpuSeconds: cpu, peakRssMiB: after ? after.hwmKiB / 1024 : undefined, limitsRaised: setup.limitsRaised };
