@@ -127,15 +127,46 @@ describe('CpuDemandCursor', () => {
     expect(sut.nextChangeMs).toBe(Infinity);
   });
 
-  it('random walk: steps aligned to setAt, starting at the mean', () => {
+  it('random walk: steps on the epoch grid, starting at the mean until the first boundary after setAt', () => {
+    // T0 (midnight) is a multiple of 300 s, so the grid is T0 + k × 5 min. Set 7 ms past T0, the mean
+    // (2 cores) holds for a short first step, to T0 + 5 min (not setAt + 5 min), then every 5 min.
     const setAt = T0 + 7;
     const sut = new CpuDemandCursor(walk(42), setAt, 4);
     expect(sut.current).toBe(2000);
-    expect(sut.nextChangeMs).toBe(setAt + 5 * MS_PER_MINUTE);
-    sut.advanceTo(setAt + 5 * MS_PER_MINUTE - 1);
+    expect(sut.nextChangeMs).toBe(T0 + 5 * MS_PER_MINUTE);
+    expect(sut.advanceTo(T0 + 5 * MS_PER_MINUTE - 1)).toBe(false);
     expect(sut.current).toBe(2000);
-    expect(sut.advanceTo(setAt + 5 * MS_PER_MINUTE)).toBe(true);
-    expect(sut.nextChangeMs).toBe(setAt + 10 * MS_PER_MINUTE);
+    expect(sut.advanceTo(T0 + 5 * MS_PER_MINUTE)).toBe(true);
+    expect(sut.nextChangeMs).toBe(T0 + 10 * MS_PER_MINUTE);
+    // Set 4 min 59.999 s past a boundary, the first step lasts 1 ms.
+    const late = new CpuDemandCursor(walk(42), T0 + 5 * MS_PER_MINUTE - 1, 4);
+    expect(late.nextChangeMs).toBe(T0 + 5 * MS_PER_MINUTE);
+    // Set on a boundary, a full first step, as when steps were counted from setAt.
+    const onGrid = new CpuDemandCursor(walk(42), T0 + 5 * MS_PER_MINUTE, 4);
+    expect(onGrid.nextChangeMs).toBe(T0 + 10 * MS_PER_MINUTE);
+  });
+
+  it('random walk: two VMs with the same step but different setAt change at the same instants, each through its own sequence', () => {
+    // Steps of 300 s, set at T0 + 1 min 40 s and T0 + 13 min 20.5 s: both change at T0 + 15 min,
+    // T0 + 20 min, … (multiples of 5 min); a is at 2 cores until T0 + 5 min, b until T0 + 15 min.
+    const a = new CpuDemandCursor(walk(42), T0 + 100_000, 4);
+    const b = new CpuDemandCursor(walk(42), T0 + 800_500, 4);
+    a.advanceTo(T0 + 800_500);
+    const instants = (c: CpuDemandCursor) => {
+      const out: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        out.push(c.nextChangeMs);
+        c.advanceTo(c.nextChangeMs);
+      }
+      return out;
+    };
+    const expected = Array.from({ length: 12 }, (_, i) => T0 + (15 + 5 * i) * MS_PER_MINUTE);
+    expect(instants(a)).toEqual(expected);
+    expect(instants(b)).toEqual(expected);
+    // Same seed, but at T0 + 70 min a has crossed 14 boundaries (5, 10, …, 70 min) and b 12
+    // (15, …, 70 min): each is at the value of a walk set on the grid after as many steps.
+    const fromSetAt = sequence(new CpuDemandCursor(walk(42), T0, 4), 14);
+    expect([a.current, b.current]).toEqual([fromSetAt[14], fromSetAt[12]]);
   });
 
   it('random walk: the same seed gives the same sequence, another seed another one', () => {
@@ -249,6 +280,43 @@ describe('CpuDemandCursor', () => {
         const once = new CpuDemandCursor(workload, setAt, vcpus);
         once.advanceTo(now);
         expect([once.current, once.nextChangeMs]).toEqual([stepwise.current, stepwise.nextChangeMs]);
+      }),
+    );
+  });
+
+  it('property: random walk set on or off the grid: boundaries fall on multiples of the step, and a cursor rebuilt at setAt and advanced to t equals one advanced boundary by boundary', () => {
+    const walkCase = vcpusArb.chain((vcpus) =>
+      fc.record({
+        vcpus: fc.constant(vcpus),
+        workload: fc.record({ model: fc.constant('random-walk' as const), meanCores: uniformIn(0, vcpus), volatility: uniformIn(0.01, vcpus), seed: fc.maxSafeInteger(), stepSeconds: fc.integer({ min: 60, max: 86_400 }) }),
+        gridIndex: fc.integer({ min: 0, max: 20_000 }), // the step that contains setAt (up to 20,000 days in)
+        offset: fc.oneof(fc.constant(0), uniformIn(0, 0.999)), // where in it: on the grid, or past it
+        boundaries: fc.integer({ min: 0, max: 150 }),
+        into: uniformIn(0, 0.999), // where t falls between the last boundary (or setAt) and the next
+      }),
+    );
+    fc.assert(
+      fc.property(walkCase, ({ vcpus, workload, gridIndex, offset, boundaries, into }) => {
+        const stepMs = workload.stepSeconds * MS_PER_SECOND;
+        const gridMs = gridIndex * stepMs;
+        const setAt = gridMs + Math.floor(offset * stepMs);
+        const stepwise = new CpuDemandCursor(workload, setAt, vcpus);
+        expect(stepwise.nextChangeMs).toBe(gridMs + stepMs); // the first boundary after setAt
+        for (let i = 0; i < boundaries; i++) {
+          const next = stepwise.nextChangeMs;
+          expect(next % stepMs).toBe(0);
+          stepwise.advanceTo(next);
+        }
+        const from = boundaries === 0 ? setAt : gridMs + boundaries * stepMs; // the last boundary, or setAt
+        const t = from + Math.floor(into * (gridMs + (boundaries + 1) * stepMs - from)); // before the next one
+        stepwise.advanceTo(t);
+        const rebuilt = new CpuDemandCursor(workload, setAt, vcpus);
+        rebuilt.advanceTo(t);
+        expect([rebuilt.current, rebuilt.nextChangeMs]).toEqual([stepwise.current, stepwise.nextChangeMs]);
+        // The value depends on the boundaries crossed, not on where in its first step the walk was set.
+        const fromGrid = new CpuDemandCursor(workload, gridMs, vcpus);
+        fromGrid.advanceTo(t);
+        expect([fromGrid.current, fromGrid.nextChangeMs]).toEqual([stepwise.current, stepwise.nextChangeMs]);
       }),
     );
   });

@@ -18,10 +18,13 @@ import { CpuWorkload } from './workload';
  *   is mean + amplitude · cos(2π (h − peakHourUtc) / 24), h = the UTC hour of day of the step's
  *   midpoint, clamped to 0..vcpus. Steps never line up with the exact peak, so the two steps either
  *   side of it share the maximum.
- * - random-walk: steps aligned to setAt; x0 = mean, x(k+1) = clamp(x(k) + θ (mean − x(k)) + σ z(k),
- *   0, vcpus), z(k) standard normals from the seed in order. The value at step k depends only on
- *   (seed, k, mean, σ, vcpus), so a cursor rebuilt after a restart (new cursor at setAt,
- *   advanceTo(now)) lands on the same value.
+ * - random-walk: steps on the same absolute grid as diurnal (multiples of `stepSeconds` since the
+ *   epoch), so VMs with the same step change together whatever their setAt, and a host recomputes
+ *   once per boundary rather than once per VM. x0 = mean holds from setAt to the first boundary
+ *   after it (a shorter first step unless setAt is on the grid); at the k-th boundary after setAt,
+ *   x(k) = clamp(x(k−1) + θ (mean − x(k−1)) + σ z(k−1), 0, vcpus), z standard normals from the seed
+ *   in order. The value at t depends only on (seed, boundaries crossed since setAt, mean, σ, vcpus),
+ *   so a cursor rebuilt after a restart (new cursor at setAt, advanceTo(now)) lands on the same value.
  *
  * A cursor without change ahead (constant; zero amplitude or volatility; a finished or flat trace)
  * reports `nextChangeMs` = Infinity. Others report every step boundary; advanceTo then returns false
@@ -230,12 +233,14 @@ function seeker(w: Exclude<CpuWorkload, { model: 'trace' }>, setAt: SimTime, vcp
       const stepMs = stepToMs(w.stepSeconds);
       const { meanCores: mean, volatility } = w;
       const normals = new NormalSource(w.seed);
-      let k = 0;
+      const first = Math.floor(setAt / stepMs); // the grid step that contains setAt
+      let k = 0; // boundaries crossed since setAt
       let x = clamp(mean, vcpus);
       return (t) => {
-        for (const target = Math.floor((t - setAt) / stepMs); k < target; k++)
+        const index = Math.floor(t / stepMs);
+        for (const target = index - first; k < target; k++)
           x = clamp(x + RANDOM_WALK_REVERSION * (mean - x) + volatility * normals.next(), vcpus);
-        return { millicores: mc(x), untilMs: volatility === 0 ? Infinity : setAt + (k + 1) * stepMs };
+        return { millicores: mc(x), untilMs: volatility === 0 ? Infinity : (index + 1) * stepMs };
       };
     }
   }
