@@ -69,6 +69,31 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect((await aws(alice, 'delete-volume', '--volume-id', v.json.VolumeId)).code).toBe(0);
   });
 
+  it('describes instance types as the catalog publishes them: architectures, generation, cores and threads', async () => {
+    // EC2's DescribeInstanceTypes: m6g.large is Graviton (arm64, 2 cores of 1 thread), t2.medium
+    // runs i386 and x86_64 on 2 cores of 1 thread, m1.small is a previous generation.
+    const types = await aws(alice, 'describe-instance-types', '--instance-types', 'm6g.large', 't2.medium', 'm1.small',
+      '--query', 'sort_by(InstanceTypes, &InstanceType)[].[InstanceType, ProcessorInfo.SupportedArchitectures, VCpuInfo.DefaultCores, VCpuInfo.DefaultThreadsPerCore, CurrentGeneration]');
+    expect(types.json).toEqual([
+      ['m1.small', ['i386', 'x86_64'], 1, 1, false],
+      ['m6g.large', ['arm64'], 2, 1, true],
+      ['t2.medium', ['i386', 'x86_64'], 2, 1, true],
+    ]);
+    const arm = await aws(alice, 'describe-instance-types', '--filters', 'Name=processor-info.supported-architecture,Values=arm64',
+      'Name=instance-type,Values=m6g.large,m5.large', '--query', 'InstanceTypes[].InstanceType');
+    expect(arm.json).toEqual(['m6g.large']);
+    const previous = await aws(alice, 'describe-instance-types', '--filters', 'Name=current-generation,Values=false',
+      'Name=instance-type,Values=m1.small,m6g.large', '--query', 'InstanceTypes[].InstanceType');
+    expect(previous.json).toEqual(['m1.small']);
+
+    // A t2.medium instance shows the same cores and threads (CpuOptions).
+    await t.hosts('t2-host', 'us-east-1b');
+    const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 't2.medium', '--placement', 'AvailabilityZone=us-east-1b');
+    expect(ran.stderr).toBe('');
+    expect(ran.json.Instances[0].CpuOptions).toEqual({ CoreCount: 2, ThreadsPerCore: 1 });
+    expect((await aws(alice, 'terminate-instances', '--instance-ids', ran.json.Instances[0].InstanceId)).code).toBe(0);
+  });
+
   it("reports EC2's errors: another tenant's instance is NotFound as a missing one, a wrong secret fails the signature", async () => {
     const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 'm5.large', '--count', '1');
     const id = ran.json.Instances[0].InstanceId;
