@@ -94,6 +94,35 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect((await aws(alice, 'terminate-instances', '--instance-ids', ran.json.Instances[0].InstanceId)).code).toBe(0);
   });
 
+  it('filters with escaped wildcards, DescribeTags by tag:<key>, and takes 8-digit ids as well formed', async () => {
+    const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 't3.micro', '--count', '2', '--placement', 'AvailabilityZone=us-east-1a');
+    const [literal, other] = ran.json.Instances.map((i: { InstanceId: string }) => i.InstanceId);
+    expect((await aws(alice, 'create-tags', '--resources', literal, '--tags', 'Key=glob,Value=a*b', 'Key=owner,Value=team-x')).code).toBe(0);
+    expect((await aws(alice, 'create-tags', '--resources', other, '--tags', 'Key=glob,Value=axxb')).code).toBe(0);
+
+    // EC2: "a value of \*amazon\?\\ searches for the literal string *amazon?\": `a\*b` is only 'a*b'; `a*b` both.
+    const escaped = await aws(alice, 'describe-instances', '--filters', 'Name=tag:glob,Values=a\\*b', '--query', 'Reservations[].Instances[].InstanceId');
+    expect(escaped.json).toEqual([literal]);
+    const glob = await aws(alice, 'describe-instances', '--filters', 'Name=tag:glob,Values=a*b', '--query', 'Reservations[].Instances[].InstanceId');
+    expect(glob.json.sort()).toEqual([literal, other].sort());
+
+    // DescribeTags' tag:<key>: the tags of the resources that carry owner=team-x (the literal one's two).
+    const byTag = await aws(alice, 'describe-tags', '--filters', 'Name=tag:owner,Values=team-x');
+    expect(byTag.json.Tags).toEqual([
+      { Key: 'glob', ResourceId: literal, ResourceType: 'instance', Value: 'a*b' },
+      { Key: 'owner', ResourceId: literal, ResourceType: 'instance', Value: 'team-x' },
+    ]);
+
+    // Instances and volumes made before 2016 have 8-digit ids (EC2's "Resource IDs"): well formed, not found here.
+    const oldInstance = await aws(alice, 'describe-instances', '--instance-ids', 'i-1a2b3c4d');
+    expect(oldInstance.stderr).toContain('(InvalidInstanceID.NotFound)');
+    const oldVolume = await aws(alice, 'describe-volumes', '--volume-ids', 'vol-1a2b3c4d');
+    expect(oldVolume.stderr).toContain('(InvalidVolume.NotFound)');
+    const malformed = await aws(alice, 'describe-instances', '--instance-ids', 'i-1a2b3c4');
+    expect(malformed.stderr).toContain('(InvalidInstanceID.Malformed)');
+    expect((await aws(alice, 'terminate-instances', '--instance-ids', literal, other)).code).toBe(0);
+  });
+
   it("reports EC2's errors: another tenant's instance is NotFound as a missing one, a wrong secret fails the signature", async () => {
     const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 'm5.large', '--count', '1');
     const id = ran.json.Instances[0].InstanceId;

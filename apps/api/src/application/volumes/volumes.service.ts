@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataPlane, isAvailabilityZone, modificationSchedule, modificationStatus, modifiedSpec, resolveVolume, VolumeModificationState, VolumeSpec, VolumeType } from '@nimbus/hypervisor';
 import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
-import { ID_PATTERN, resourceId } from '../common/ids';
+import { EC2_ID_PATTERN, resourceId } from '../common/ids';
 import { InstanceEntity, TenantEntity, VolumeEntity, VolumeModificationEntity } from '../../persistence/entities';
 import { Tx } from '../../persistence/tx';
 import { InstancesRepository } from '../../persistence/instances.repository';
@@ -370,7 +370,7 @@ export class VolumesService {
   }
 
   private async requireVolume(tenantId: string, id: string, tx?: Tx): Promise<VolumeEntity> {
-    if (!ID_PATTERN('vol').test(id)) throw new ApiError('InvalidVolumeID.Malformed', `Invalid id: '${id}' (expecting 'vol-' and 17 hex digits)`);
+    if (!EC2_ID_PATTERN('vol').test(id)) throw new ApiError('InvalidVolumeID.Malformed', `Invalid id: '${id}' (expecting 'vol-' and 8 or 17 hex digits)`);
     const row = await this.repo.findOwned(tenantId, id, tx);
     if (!row || row.state === 'deleted') throw volumeNotFound(id);
     return row;
