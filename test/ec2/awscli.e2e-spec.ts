@@ -69,6 +69,37 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect((await aws(alice, 'delete-volume', '--volume-id', v.json.VolumeId)).code).toBe(0);
   });
 
+  it('tags volumes: at creation, with CreateTags and DeleteTags, in DescribeVolumes and its tag filters, and in DescribeTags', async () => {
+    const v = await aws(alice, 'create-volume', '--availability-zone', 'us-east-1a', '--size', '4', '--tag-specifications', 'ResourceType=volume,Tags=[{Key=Name,Value=data}]');
+    expect(v.stderr).toBe('');
+    expect(v.json.Tags).toEqual([{ Key: 'Name', Value: 'data' }]);
+    const id = v.json.VolumeId;
+    const other = (await aws(alice, 'create-volume', '--availability-zone', 'us-east-1a', '--size', '4')).json.VolumeId;
+    expect((await aws(alice, 'create-tags', '--resources', id, '--tags', 'Key=team,Value=storage')).code).toBe(0);
+
+    const tagged = await aws(alice, 'describe-volumes', '--volume-ids', id, '--query', 'Volumes[0].Tags');
+    expect(tagged.json.sort((a: { Key: string }, b: { Key: string }) => a.Key.localeCompare(b.Key))).toEqual([{ Key: 'Name', Value: 'data' }, { Key: 'team', Value: 'storage' }]);
+    for (const filter of ['Name=tag:Name,Values=da*', 'Name=tag-key,Values=team', 'Name=tag-value,Values=storage']) {
+      const found = await aws(alice, 'describe-volumes', '--filters', filter, '--query', 'Volumes[].VolumeId');
+      expect({ filter, ids: found.json }).toEqual({ filter, ids: [id] });
+    }
+    const listed = await aws(alice, 'describe-tags', '--filters', 'Name=resource-type,Values=volume');
+    expect(listed.json.Tags).toEqual([
+      { Key: 'Name', ResourceId: id, ResourceType: 'volume', Value: 'data' },
+      { Key: 'team', ResourceId: id, ResourceType: 'volume', Value: 'storage' },
+    ]);
+    // Another tenant's volume is NotFound, as a missing one.
+    const theirs = await aws(bob, 'create-tags', '--resources', id, '--tags', 'Key=x,Value=y');
+    expect(theirs.stderr).toContain('(InvalidVolume.NotFound)');
+
+    expect((await aws(alice, 'delete-tags', '--resources', id, '--tags', 'Key=team')).code).toBe(0);
+    expect((await aws(alice, 'describe-volumes', '--volume-ids', id, '--query', 'Volumes[0].Tags')).json).toEqual([{ Key: 'Name', Value: 'data' }]);
+    // A deleted volume's tags go with it.
+    expect((await aws(alice, 'delete-volume', '--volume-id', id)).code).toBe(0);
+    expect((await aws(alice, 'describe-tags', '--filters', 'Name=resource-type,Values=volume')).json.Tags).toEqual([]);
+    expect((await aws(alice, 'delete-volume', '--volume-id', other)).code).toBe(0);
+  });
+
   it('describes instance types as the catalog publishes them: architectures, generation, cores and threads', async () => {
     // EC2's DescribeInstanceTypes: m6g.large is Graviton (arm64, 2 cores of 1 thread), t2.medium
     // runs i386 and x86_64 on 2 cores of 1 thread, m1.small is a previous generation.

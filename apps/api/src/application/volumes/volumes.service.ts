@@ -14,6 +14,8 @@ import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repositor
 import { EngineService } from '../../engine/engine.service';
 import { compareDevices, DEFAULT_ATTACH_DEVICES, LAUNCH_DEVICES, MAX_ATTACHMENTS, validateDevice } from './devices';
 import { decodeVolumePageToken, encodePageToken } from './page-token';
+import { MAX_TAGS, validateTags } from '../instances/tags';
+import type { ResourceTag } from '../tags/tags.service';
 import { AttachVolumeCommand, CreateVolumeCommand, DeleteOnTerminationChange, LaunchVolume, ListVolumesQuery, ModifyVolumeCommand, VolumeRef } from './volumes.commands';
 
 const DEFAULT_PAGE_SIZE = 1000;
@@ -78,6 +80,7 @@ export class VolumesService {
     const az = cmd.availabilityZone;
     if (!isAvailabilityZone(az)) throw invalidParameter(`availabilityZone '${az}' does not exist`);
     const { clientToken } = cmd;
+    const tags = validateTags({ ...(cmd.tags ?? {}) });
 
     return this.engine.command(async (tx, e) => {
       const sizeGiB = cmd.snapshotId === undefined ? cmd.sizeGiB! : await this.sizeFromSnapshot(tx, tenant.id, cmd.snapshotId, cmd.sizeGiB, e.now);
@@ -96,6 +99,7 @@ export class VolumesService {
       await this.checkIopsQuota(tx, tenant.id, provisionedIops(spec));
       const row = newVolumeRow(id, tenant.id, az, spec, e.now, cmd.snapshotId ?? null);
       await this.repo.insert(tx, [row]);
+      await this.repo.saveTags(tx, tenant.id, id, tags);
       await e.usage.openVolumes(tx, [row]);
       e.dataPlane.addVolume({ volumeId: id, tenantId: tenant.id, availabilityZone: az, spec });
       return row;
@@ -367,6 +371,47 @@ export class VolumesService {
     const rows = await this.repo.latestModifications(tenant.id, volumeIds);
     const now = this.engine.now;
     return rows.map((r) => modificationOf(r, now));
+  }
+
+  // ---- tags (CreateTags / DeleteTags / DescribeTags reach them through VolumeTagsRegistrar) ----
+
+  /** These volumes' tags, by id (the committed state; ids the caller has already found). */
+  tagsOf(volumeIds: readonly string[]): Promise<Map<string, Record<string, string>>> {
+    return this.repo.tagsOf(volumeIds);
+  }
+
+  /** Adds or replaces tags of the tenant's volume: at most 50 a volume (TagLimitExceeded), EC2's rules for each. */
+  putTags(tenant: TenantEntity, volumeId: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const valid = validateTags({ ...tags });
+    return this.engine.command(async (tx) => {
+      await this.requireVolume(tenant.id, volumeId, tx);
+      const merged = { ...((await this.repo.tagsOf([volumeId], tx)).get(volumeId) ?? {}), ...valid };
+      if (Object.keys(merged).length > MAX_TAGS) throw new ApiError('TagLimitExceeded', `The resource '${volumeId}' may have at most ${MAX_TAGS} tags`);
+      await this.repo.saveTags(tx, tenant.id, volumeId, valid);
+    });
+  }
+
+  deleteTag(tenant: TenantEntity, volumeId: string, key: string): Promise<void> {
+    return this.engine.command(async (tx) => {
+      await this.requireVolume(tenant.id, volumeId, tx);
+      await this.repo.deleteTag(tx, volumeId, key);
+    });
+  }
+
+  /** The tags of the tenant's volume (InvalidVolume.NotFound / .Malformed otherwise). */
+  async tagsOfVolume(tenant: TenantEntity, volumeId: string): Promise<Readonly<Record<string, string>>> {
+    await this.requireVolume(tenant.id, volumeId);
+    return (await this.repo.tagsOf([volumeId])).get(volumeId) ?? {};
+  }
+
+  /** Every tag of the tenant's volumes (a deleted volume has none). */
+  async tagRows(tenant: TenantEntity): Promise<ResourceTag[]> {
+    return (await this.repo.tagsOfTenant(tenant.id)).map((t) => ({ resourceId: t.volumeId, resourceType: 'volume', key: t.key, value: t.value }));
+  }
+
+  /** The tenant's volume, not deleted (InvalidVolume.NotFound / .Malformed otherwise). */
+  async require(tenant: TenantEntity, volumeId: string): Promise<void> {
+    await this.requireVolume(tenant.id, volumeId);
   }
 
   private async requireVolume(tenantId: string, id: string, tx?: Tx): Promise<VolumeEntity> {
