@@ -98,6 +98,16 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect((await aws(alice, 'delete-volume', '--volume-id', id)).code).toBe(0);
     expect((await aws(alice, 'describe-tags', '--filters', 'Name=resource-type,Values=volume')).json.Tags).toEqual([]);
     expect((await aws(alice, 'delete-volume', '--volume-id', other)).code).toBe(0);
+
+    // RunInstances' TagSpecification with ResourceType=volume tags each of the launch's volumes.
+    const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 't3.micro', '--placement', 'AvailabilityZone=us-east-1a',
+      '--block-device-mappings', 'DeviceName=/dev/xvda,Ebs={VolumeSize=8}',
+      '--tag-specifications', 'ResourceType=instance,Tags=[{Key=app,Value=vt}]', 'ResourceType=volume,Tags=[{Key=app,Value=vt-disk}]');
+    expect(ran.stderr).toBe('');
+    const instanceId = ran.json.Instances[0].InstanceId;
+    const launched = await aws(alice, 'describe-volumes', '--filters', `Name=attachment.instance-id,Values=${instanceId}`, '--query', 'Volumes[].Tags');
+    expect(launched.json).toEqual([[{ Key: 'app', Value: 'vt-disk' }]]);
+    expect((await aws(alice, 'terminate-instances', '--instance-ids', instanceId)).code).toBe(0);
   });
 
   it('describes instance types as the catalog publishes them: architectures, generation, cores and threads', async () => {

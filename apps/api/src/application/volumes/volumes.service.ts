@@ -375,6 +375,11 @@ export class VolumesService {
 
   // ---- tags (CreateTags / DeleteTags / DescribeTags reach them through VolumeTagsRegistrar) ----
 
+  /** Puts these (valid) tags on volumes just created in the caller's command (a launch's: EC2's TagSpecification with ResourceType=volume). */
+  async tagVolumes(tx: Tx, tenantId: string, volumeIds: readonly string[], tags: Readonly<Record<string, string>>): Promise<void> {
+    for (const id of volumeIds) await this.repo.saveTags(tx, tenantId, id, tags);
+  }
+
   /** These volumes' tags, by id (the committed state; ids the caller has already found). */
   tagsOf(volumeIds: readonly string[]): Promise<Map<string, Record<string, string>>> {
     return this.repo.tagsOf(volumeIds);
