@@ -69,6 +69,101 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect((await aws(alice, 'delete-volume', '--volume-id', v.json.VolumeId)).code).toBe(0);
   });
 
+  it('tags volumes: at creation, with CreateTags and DeleteTags, in DescribeVolumes and its tag filters, and in DescribeTags', async () => {
+    const v = await aws(alice, 'create-volume', '--availability-zone', 'us-east-1a', '--size', '4', '--tag-specifications', 'ResourceType=volume,Tags=[{Key=Name,Value=data}]');
+    expect(v.stderr).toBe('');
+    expect(v.json.Tags).toEqual([{ Key: 'Name', Value: 'data' }]);
+    const id = v.json.VolumeId;
+    const other = (await aws(alice, 'create-volume', '--availability-zone', 'us-east-1a', '--size', '4')).json.VolumeId;
+    expect((await aws(alice, 'create-tags', '--resources', id, '--tags', 'Key=team,Value=storage')).code).toBe(0);
+
+    const tagged = await aws(alice, 'describe-volumes', '--volume-ids', id, '--query', 'Volumes[0].Tags');
+    expect(tagged.json.sort((a: { Key: string }, b: { Key: string }) => a.Key.localeCompare(b.Key))).toEqual([{ Key: 'Name', Value: 'data' }, { Key: 'team', Value: 'storage' }]);
+    for (const filter of ['Name=tag:Name,Values=da*', 'Name=tag-key,Values=team', 'Name=tag-value,Values=storage']) {
+      const found = await aws(alice, 'describe-volumes', '--filters', filter, '--query', 'Volumes[].VolumeId');
+      expect({ filter, ids: found.json }).toEqual({ filter, ids: [id] });
+    }
+    const listed = await aws(alice, 'describe-tags', '--filters', 'Name=resource-type,Values=volume');
+    expect(listed.json.Tags).toEqual([
+      { Key: 'Name', ResourceId: id, ResourceType: 'volume', Value: 'data' },
+      { Key: 'team', ResourceId: id, ResourceType: 'volume', Value: 'storage' },
+    ]);
+    // Another tenant's volume is NotFound, as a missing one.
+    const theirs = await aws(bob, 'create-tags', '--resources', id, '--tags', 'Key=x,Value=y');
+    expect(theirs.stderr).toContain('(InvalidVolume.NotFound)');
+
+    expect((await aws(alice, 'delete-tags', '--resources', id, '--tags', 'Key=team')).code).toBe(0);
+    expect((await aws(alice, 'describe-volumes', '--volume-ids', id, '--query', 'Volumes[0].Tags')).json).toEqual([{ Key: 'Name', Value: 'data' }]);
+    // A deleted volume's tags go with it.
+    expect((await aws(alice, 'delete-volume', '--volume-id', id)).code).toBe(0);
+    expect((await aws(alice, 'describe-tags', '--filters', 'Name=resource-type,Values=volume')).json.Tags).toEqual([]);
+    expect((await aws(alice, 'delete-volume', '--volume-id', other)).code).toBe(0);
+
+    // RunInstances' TagSpecification with ResourceType=volume tags each of the launch's volumes.
+    const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 't3.micro', '--placement', 'AvailabilityZone=us-east-1a',
+      '--block-device-mappings', 'DeviceName=/dev/xvda,Ebs={VolumeSize=8}',
+      '--tag-specifications', 'ResourceType=instance,Tags=[{Key=app,Value=vt}]', 'ResourceType=volume,Tags=[{Key=app,Value=vt-disk}]');
+    expect(ran.stderr).toBe('');
+    const instanceId = ran.json.Instances[0].InstanceId;
+    const launched = await aws(alice, 'describe-volumes', '--filters', `Name=attachment.instance-id,Values=${instanceId}`, '--query', 'Volumes[].Tags');
+    expect(launched.json).toEqual([[{ Key: 'app', Value: 'vt-disk' }]]);
+    expect((await aws(alice, 'terminate-instances', '--instance-ids', instanceId)).code).toBe(0);
+  });
+
+  it('describes instance types as the catalog publishes them: architectures, generation, cores and threads', async () => {
+    // EC2's DescribeInstanceTypes: m6g.large is Graviton (arm64, 2 cores of 1 thread), t2.medium
+    // runs i386 and x86_64 on 2 cores of 1 thread, m1.small is a previous generation.
+    const types = await aws(alice, 'describe-instance-types', '--instance-types', 'm6g.large', 't2.medium', 'm1.small',
+      '--query', 'sort_by(InstanceTypes, &InstanceType)[].[InstanceType, ProcessorInfo.SupportedArchitectures, VCpuInfo.DefaultCores, VCpuInfo.DefaultThreadsPerCore, CurrentGeneration]');
+    expect(types.json).toEqual([
+      ['m1.small', ['i386', 'x86_64'], 1, 1, false],
+      ['m6g.large', ['arm64'], 2, 1, true],
+      ['t2.medium', ['i386', 'x86_64'], 2, 1, true],
+    ]);
+    const arm = await aws(alice, 'describe-instance-types', '--filters', 'Name=processor-info.supported-architecture,Values=arm64',
+      'Name=instance-type,Values=m6g.large,m5.large', '--query', 'InstanceTypes[].InstanceType');
+    expect(arm.json).toEqual(['m6g.large']);
+    const previous = await aws(alice, 'describe-instance-types', '--filters', 'Name=current-generation,Values=false',
+      'Name=instance-type,Values=m1.small,m6g.large', '--query', 'InstanceTypes[].InstanceType');
+    expect(previous.json).toEqual(['m1.small']);
+
+    // A t2.medium instance shows the same cores and threads (CpuOptions).
+    await t.hosts('t2-host', 'us-east-1b');
+    const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 't2.medium', '--placement', 'AvailabilityZone=us-east-1b');
+    expect(ran.stderr).toBe('');
+    expect(ran.json.Instances[0].CpuOptions).toEqual({ CoreCount: 2, ThreadsPerCore: 1 });
+    expect((await aws(alice, 'terminate-instances', '--instance-ids', ran.json.Instances[0].InstanceId)).code).toBe(0);
+  });
+
+  it('filters with escaped wildcards, DescribeTags by tag:<key>, and takes 8-digit ids as well formed', async () => {
+    const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 't3.micro', '--count', '2', '--placement', 'AvailabilityZone=us-east-1a');
+    const [literal, other] = ran.json.Instances.map((i: { InstanceId: string }) => i.InstanceId);
+    expect((await aws(alice, 'create-tags', '--resources', literal, '--tags', 'Key=glob,Value=a*b', 'Key=owner,Value=team-x')).code).toBe(0);
+    expect((await aws(alice, 'create-tags', '--resources', other, '--tags', 'Key=glob,Value=axxb')).code).toBe(0);
+
+    // EC2: "a value of \*amazon\?\\ searches for the literal string *amazon?\": `a\*b` is only 'a*b'; `a*b` both.
+    const escaped = await aws(alice, 'describe-instances', '--filters', 'Name=tag:glob,Values=a\\*b', '--query', 'Reservations[].Instances[].InstanceId');
+    expect(escaped.json).toEqual([literal]);
+    const glob = await aws(alice, 'describe-instances', '--filters', 'Name=tag:glob,Values=a*b', '--query', 'Reservations[].Instances[].InstanceId');
+    expect(glob.json.sort()).toEqual([literal, other].sort());
+
+    // DescribeTags' tag:<key>: the tags of the resources that carry owner=team-x (the literal one's two).
+    const byTag = await aws(alice, 'describe-tags', '--filters', 'Name=tag:owner,Values=team-x');
+    expect(byTag.json.Tags).toEqual([
+      { Key: 'glob', ResourceId: literal, ResourceType: 'instance', Value: 'a*b' },
+      { Key: 'owner', ResourceId: literal, ResourceType: 'instance', Value: 'team-x' },
+    ]);
+
+    // Instances and volumes made before 2016 have 8-digit ids (EC2's "Resource IDs"): well formed, not found here.
+    const oldInstance = await aws(alice, 'describe-instances', '--instance-ids', 'i-1a2b3c4d');
+    expect(oldInstance.stderr).toContain('(InvalidInstanceID.NotFound)');
+    const oldVolume = await aws(alice, 'describe-volumes', '--volume-ids', 'vol-1a2b3c4d');
+    expect(oldVolume.stderr).toContain('(InvalidVolume.NotFound)');
+    const malformed = await aws(alice, 'describe-instances', '--instance-ids', 'i-1a2b3c4');
+    expect(malformed.stderr).toContain('(InvalidInstanceID.Malformed)');
+    expect((await aws(alice, 'terminate-instances', '--instance-ids', literal, other)).code).toBe(0);
+  });
+
   it("reports EC2's errors: another tenant's instance is NotFound as a missing one, a wrong secret fails the signature", async () => {
     const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 'm5.large', '--count', '1');
     const id = ran.json.Instances[0].InstanceId;

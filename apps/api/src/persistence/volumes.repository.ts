@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { resolveVolume, VolumeSpec, VolumeType } from '@nimbus/hypervisor';
 import { DataSource, In } from 'typeorm';
 import { READ_DB } from './data-source';
-import { TenantEntity, VolumeEntity, VolumeModificationEntity } from './entities';
+import { TenantEntity, VolumeEntity, VolumeModificationEntity, VolumeTagEntity } from './entities';
 import { selectWhere } from './fast-sql';
 import { Tx } from './tx';
 
@@ -81,6 +81,34 @@ export class VolumesRepository {
   async markDeleted(tx: Tx, ids: readonly string[], now: number): Promise<void> {
     if (ids.length === 0) return;
     await tx.update(VolumeEntity, { id: In([...ids]) }, { state: 'deleted', instanceId: null, device: null, attachTime: null, deleteOnTermination: false, deletedAt: now });
+    // A deleted volume is gone, its tags with it (DescribeTags never lists them).
+    for (const batch of inBatches(ids)) await tx.delete(VolumeTagEntity, { volumeId: In(batch) });
+  }
+
+  /** These volumes' tags, by volume id, keys in order: in the command's transaction, or the committed state. */
+  async tagsOf(volumeIds: readonly string[], tx?: Tx): Promise<Map<string, Record<string, string>>> {
+    const out = new Map<string, Record<string, string>>();
+    const m = tx ?? this.read.manager;
+    for (const batch of inBatches(volumeIds)) {
+      const rows = await m.find(VolumeTagEntity, { where: { volumeId: In(batch) }, order: { volumeId: 'ASC', key: 'ASC' } });
+      for (const t of rows) out.set(t.volumeId, { ...(out.get(t.volumeId) ?? {}), [t.key]: t.value });
+    }
+    return out;
+  }
+
+  /** Every tag of the tenant's volumes, by volume id then key. */
+  tagsOfTenant(tenantId: string): Promise<VolumeTagEntity[]> {
+    return this.read.manager.find(VolumeTagEntity, { where: { tenantId }, order: { volumeId: 'ASC', key: 'ASC' } });
+  }
+
+  /** Adds or replaces these tags of the volume. */
+  async saveTags(tx: Tx, tenantId: string, volumeId: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const rows = Object.entries(tags).map(([key, value]) => ({ volumeId, key, value, tenantId }));
+    if (rows.length > 0) await tx.save(VolumeTagEntity, rows);
+  }
+
+  async deleteTag(tx: Tx, volumeId: string, key: string): Promise<void> {
+    await tx.delete(VolumeTagEntity, { volumeId, key });
   }
 
   /** Detached and available again. */

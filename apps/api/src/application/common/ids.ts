@@ -19,3 +19,10 @@ export function resourceId(prefix: string): string {
 }
 
 export const ID_PATTERN = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{17}$`);
+
+/**
+ * An id EC2 takes as well formed: the prefix and 8 or 17 hex digits ("Resource IDs", EC2 User
+ * Guide: resources created before the longer format, e.g. `i-1a2b3c4d`, keep their 8-character ids).
+ * Nimbus makes 17-digit ids only, so an 8-digit one is well formed but never found.
+ */
+export const EC2_ID_PATTERN = (prefix: string) => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`);

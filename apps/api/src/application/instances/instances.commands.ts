@@ -34,6 +34,8 @@ export interface RunInstancesCommand {
   readonly volumes?: LaunchVolume[];
   readonly maintenanceOptions?: { readonly autoRecovery?: 'default' | 'disabled' };
   readonly tags?: Readonly<Record<string, unknown>>;
+  /** Tags for each of the launch's volumes (EC2's TagSpecification with ResourceType=volume): EC2's tag rules. */
+  readonly volumeTags?: Readonly<Record<string, unknown>>;
   /** EC2's UserData: base64, at most 16 KiB decoded. */
   readonly userData?: string;
   /** Termination protection (EC2's DisableApiTermination). */

@@ -107,6 +107,7 @@ export class InstancesService {
     const tenancy = validateLaunch(launchRequest);
     const cpu = this.cpuParams(type, cmd);
     const tags = validateTags(cmd.tags ?? {});
+    const volumeTags = validateTags({ ...(cmd.volumeTags ?? {}) });
     validateUserData(cmd.userData);
     this.volumes.resolveLaunchVolumes(cmd.volumes);
     const { clientToken, ...request } = cmd;
@@ -165,6 +166,7 @@ export class InstancesService {
       const networks = await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now));
       const keep = (cmd.volumes ?? []).map((v) => v.deleteOnTermination === false);
       const volumes = await this.volumes.createForInstances(tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs, keep, snapshotIds);
+      await this.volumes.tagVolumes(tx, tenant.id, [...volumes.values()].flat().map((v) => v.id), volumeTags);
       return {
         reservationId,
         instances: rows.map((row) => ({

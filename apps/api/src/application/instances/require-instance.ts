@@ -1,6 +1,6 @@
 import { MS_PER_HOUR } from '@nimbus/hypervisor';
 import { ApiError, notFound } from '../common/api-errors';
-import { ID_PATTERN } from '../common/ids';
+import { EC2_ID_PATTERN } from '../common/ids';
 import { InstanceEntity } from '../../persistence/entities';
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { Tx } from '../../persistence/tx';
@@ -20,7 +20,7 @@ export const instanceNotFound = (id: string) => notFound('InvalidInstanceID.NotF
  * transaction, or `instances.reader` for a read of the committed state.
  */
 export async function requireInstance(instances: InstancesRepository, m: Tx, tenantId: string, id: string, now: number): Promise<InstanceEntity> {
-  if (!ID_PATTERN('i').test(id)) throw new ApiError('InvalidInstanceID.Malformed', `Invalid id: '${id}' (expecting 'i-' and 17 hex digits)`);
+  if (!EC2_ID_PATTERN('i').test(id)) throw new ApiError('InvalidInstanceID.Malformed', `Invalid id: '${id}' (expecting 'i-' and 8 or 17 hex digits)`);
   const row = await instances.findOwned(m, tenantId, id);
   if (!row || (row.state === 'terminated' && row.stateSince <= terminatedGoneBy(now))) throw instanceNotFound(id);
   return row;

@@ -1,4 +1,5 @@
 import { ApiError, notFound } from '../common/api-errors';
+import { EC2_ID_PATTERN } from '../common/ids';
 import { encodePageToken } from '../instances/page-token';
 
 /**
@@ -41,7 +42,7 @@ export const RULE_ID: IdKind = { prefix: 'sgr', notFound: 'InvalidSecurityGroupR
 
 /** EC2's ids: the prefix and 8 (older resources) or 17 hex digits. */
 export function isWellFormed(kind: IdKind, id: string): boolean {
-  return new RegExp(`^${kind.prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`).test(id);
+  return EC2_ID_PATTERN(kind.prefix).test(id);
 }
 
 export function notFoundError(kind: IdKind, id: string): ApiError {

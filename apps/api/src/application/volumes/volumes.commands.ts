@@ -12,6 +12,8 @@ export interface CreateVolumeCommand {
   readonly throughputMiBps?: number;
   /** Idempotency: the same token and request return the same volume. */
   readonly clientToken?: string;
+  /** Tags to put on it (EC2's TagSpecification; EC2's tag rules). */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** DescribeVolumes: the tenant's volumes that are not deleted, by id, in pages. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataPlane, isAvailabilityZone, modificationSchedule, modificationStatus, modifiedSpec, resolveVolume, VolumeModificationState, VolumeSpec, VolumeType } from '@nimbus/hypervisor';
 import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
-import { ID_PATTERN, resourceId } from '../common/ids';
+import { EC2_ID_PATTERN, resourceId } from '../common/ids';
 import { InstanceEntity, TenantEntity, VolumeEntity, VolumeModificationEntity } from '../../persistence/entities';
 import { Tx } from '../../persistence/tx';
 import { InstancesRepository } from '../../persistence/instances.repository';
@@ -14,6 +14,8 @@ import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repositor
 import { EngineService } from '../../engine/engine.service';
 import { compareDevices, DEFAULT_ATTACH_DEVICES, LAUNCH_DEVICES, MAX_ATTACHMENTS, validateDevice } from './devices';
 import { decodeVolumePageToken, encodePageToken } from './page-token';
+import { MAX_TAGS, validateTags } from '../instances/tags';
+import type { ResourceTag } from '../tags/tags.service';
 import { AttachVolumeCommand, CreateVolumeCommand, DeleteOnTerminationChange, LaunchVolume, ListVolumesQuery, ModifyVolumeCommand, VolumeRef } from './volumes.commands';
 
 const DEFAULT_PAGE_SIZE = 1000;
@@ -78,6 +80,7 @@ export class VolumesService {
     const az = cmd.availabilityZone;
     if (!isAvailabilityZone(az)) throw invalidParameter(`availabilityZone '${az}' does not exist`);
     const { clientToken } = cmd;
+    const tags = validateTags({ ...(cmd.tags ?? {}) });
 
     return this.engine.command(async (tx, e) => {
       const sizeGiB = cmd.snapshotId === undefined ? cmd.sizeGiB! : await this.sizeFromSnapshot(tx, tenant.id, cmd.snapshotId, cmd.sizeGiB, e.now);
@@ -96,6 +99,7 @@ export class VolumesService {
       await this.checkIopsQuota(tx, tenant.id, provisionedIops(spec));
       const row = newVolumeRow(id, tenant.id, az, spec, e.now, cmd.snapshotId ?? null);
       await this.repo.insert(tx, [row]);
+      await this.repo.saveTags(tx, tenant.id, id, tags);
       await e.usage.openVolumes(tx, [row]);
       e.dataPlane.addVolume({ volumeId: id, tenantId: tenant.id, availabilityZone: az, spec });
       return row;
@@ -369,8 +373,54 @@ export class VolumesService {
     return rows.map((r) => modificationOf(r, now));
   }
 
+  // ---- tags (CreateTags / DeleteTags / DescribeTags reach them through VolumeTagsRegistrar) ----
+
+  /** Puts these (valid) tags on volumes just created in the caller's command (a launch's: EC2's TagSpecification with ResourceType=volume). */
+  async tagVolumes(tx: Tx, tenantId: string, volumeIds: readonly string[], tags: Readonly<Record<string, string>>): Promise<void> {
+    for (const id of volumeIds) await this.repo.saveTags(tx, tenantId, id, tags);
+  }
+
+  /** These volumes' tags, by id (the committed state; ids the caller has already found). */
+  tagsOf(volumeIds: readonly string[]): Promise<Map<string, Record<string, string>>> {
+    return this.repo.tagsOf(volumeIds);
+  }
+
+  /** Adds or replaces tags of the tenant's volume: at most 50 a volume (TagLimitExceeded), EC2's rules for each. */
+  putTags(tenant: TenantEntity, volumeId: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const valid = validateTags({ ...tags });
+    return this.engine.command(async (tx) => {
+      await this.requireVolume(tenant.id, volumeId, tx);
+      const merged = { ...((await this.repo.tagsOf([volumeId], tx)).get(volumeId) ?? {}), ...valid };
+      if (Object.keys(merged).length > MAX_TAGS) throw new ApiError('TagLimitExceeded', `The resource '${volumeId}' may have at most ${MAX_TAGS} tags`);
+      await this.repo.saveTags(tx, tenant.id, volumeId, valid);
+    });
+  }
+
+  deleteTag(tenant: TenantEntity, volumeId: string, key: string): Promise<void> {
+    return this.engine.command(async (tx) => {
+      await this.requireVolume(tenant.id, volumeId, tx);
+      await this.repo.deleteTag(tx, volumeId, key);
+    });
+  }
+
+  /** The tags of the tenant's volume (InvalidVolume.NotFound / .Malformed otherwise). */
+  async tagsOfVolume(tenant: TenantEntity, volumeId: string): Promise<Readonly<Record<string, string>>> {
+    await this.requireVolume(tenant.id, volumeId);
+    return (await this.repo.tagsOf([volumeId])).get(volumeId) ?? {};
+  }
+
+  /** Every tag of the tenant's volumes (a deleted volume has none). */
+  async tagRows(tenant: TenantEntity): Promise<ResourceTag[]> {
+    return (await this.repo.tagsOfTenant(tenant.id)).map((t) => ({ resourceId: t.volumeId, resourceType: 'volume', key: t.key, value: t.value }));
+  }
+
+  /** The tenant's volume, not deleted (InvalidVolume.NotFound / .Malformed otherwise). */
+  async require(tenant: TenantEntity, volumeId: string): Promise<void> {
+    await this.requireVolume(tenant.id, volumeId);
+  }
+
   private async requireVolume(tenantId: string, id: string, tx?: Tx): Promise<VolumeEntity> {
-    if (!ID_PATTERN('vol').test(id)) throw new ApiError('InvalidVolumeID.Malformed', `Invalid id: '${id}' (expecting 'vol-' and 17 hex digits)`);
+    if (!EC2_ID_PATTERN('vol').test(id)) throw new ApiError('InvalidVolumeID.Malformed', `Invalid id: '${id}' (expecting 'vol-' and 8 or 17 hex digits)`);
     const row = await this.repo.findOwned(tenantId, id, tx);
     if (!row || row.state === 'deleted') throw volumeNotFound(id);
     return row;

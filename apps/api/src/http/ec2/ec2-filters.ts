@@ -39,11 +39,25 @@ export function filterMatcher<T>(
 
 const cache = new Map<string, RegExp>();
 
-function wildcard(pattern: string): RegExp {
+/**
+ * A filter value as a regular expression: `*` any run, `?` one character, and a backslash makes the
+ * next character literal (EC2: "a value of \*amazon\?\\ searches for the literal string *amazon?\").
+ */
+export function wildcard(pattern: string): RegExp {
   let re = cache.get(pattern);
   if (!re) {
-    re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 's');
+    let source = '';
+    for (let i = 0; i < pattern.length; i++) {
+      const c = pattern[i];
+      if (c === '\\' && i + 1 < pattern.length) source += escapeRegExp(pattern[++i]);
+      else if (c === '*') source += '.*';
+      else if (c === '?') source += '.';
+      else source += escapeRegExp(c);
+    }
+    re = new RegExp('^' + source + '$', 's');
     if (cache.size < 10_000) cache.set(pattern, re);
   }
   return re;
 }
+
+const escapeRegExp = (c: string): string => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

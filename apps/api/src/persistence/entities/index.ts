@@ -26,13 +26,13 @@ import { SlaIntervalEntity } from './sla-interval.entity';
 import { TenantEntity } from './tenant.entity';
 import { UsageMeterEntity } from './usage-meter.entity';
 import { UsageRecordEntity } from './usage-record.entity';
-import { VolumeEntity, VolumeModificationEntity } from './volume.entity';
+import { VolumeEntity, VolumeModificationEntity, VolumeTagEntity } from './volume.entity';
 import { NETWORKING_ENTITIES } from './networking.entity';
 
 export {
   ApiKeyEntity, BillingMonthEntity, DedicatedHostEntity, HostEntity, HostMetricBucketEntity, InstanceEntity, InstanceTagEntity, InvoiceEntity, InvoiceLineEntity,
   LicenseConfigurationEntity, MetricBucketEntity, PlacementGroupEntity, PriceBookVersionEntity, ReservationEntity, SettingEntity, SimEventEntity,
-  SlaIntervalEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity, VolumeModificationEntity,
+  SlaIntervalEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity, VolumeModificationEntity, VolumeTagEntity,
 };
 export { ExperimentEntity, ExperimentRunEntity, SimulationCellEntity, SimulationReportEntity, SimulationRunEntity };
 export { AccessKeyEntity };
@@ -40,7 +40,7 @@ export * from './networking.entity';
 export { CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity };
 
 export const ENTITIES = [
-  TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, VolumeModificationEntity, MetricBucketEntity,
+  TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, VolumeModificationEntity, VolumeTagEntity, MetricBucketEntity,
   SimEventEntity,
   // The host fields the fleet views read, beside metric_buckets (issue 13).
   HostMetricBucketEntity,

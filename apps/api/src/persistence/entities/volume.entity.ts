@@ -47,3 +47,13 @@ export class VolumeModificationEntity {
   @Column({ name: 'target_iops', type: 'integer' }) targetIops!: number;
   @Column({ name: 'target_throughput_mibps', type: 'integer' }) targetThroughputMiBps!: number;
 }
+
+/** Tags of a volume (EC2's CreateTags / DeleteTags / DescribeTags, CreateVolume's TagSpecification), by volume id and key. */
+@Entity('volume_tags')
+@Index('ix_volume_tags_tenant', ['tenantId'])
+export class VolumeTagEntity {
+  @PrimaryColumn({ name: 'volume_id', type: 'varchar', length: 32 }) volumeId!: string;
+  @PrimaryColumn({ name: 'tag_key', type: 'varchar', length: 128 }) key!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'tag_value', type: 'varchar', length: 256 }) value!: string;
+}

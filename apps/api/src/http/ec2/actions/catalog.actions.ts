@@ -8,6 +8,10 @@ import { filterMatcher } from '../ec2-filters';
 import { pageOf } from '../ec2-pages';
 import { cpuOptionsOf } from './instance.xml';
 
+/** The catalog's published figures (EC2's CurrentGeneration and SupportedArchitectures); a custom type without them is a current x86_64 one. */
+const currentGeneration = (t: InstanceType): boolean => t.currentGeneration ?? true;
+const architectures = (t: InstanceType): readonly string[] => t.architectures ?? ['x86_64'];
+
 const gbps = (g: number) => (g >= 1 ? `${Number(g.toFixed(2))} Gigabit` : `${Math.round(g * 1000)} Megabit`);
 
 /** One type as DescribeInstanceTypes answers it, from the catalog's figures. */
@@ -17,14 +21,14 @@ function typeXml(t: InstanceType) {
   const network = t.network.burstGbps > t.network.baselineGbps ? `Up to ${gbps(t.network.burstGbps)}` : gbps(t.network.baselineGbps);
   return {
     instanceType: t.name,
-    currentGeneration: true,
+    currentGeneration: currentGeneration(t),
     freeTierEligible: t.name === 't2.micro' || t.name === 't3.micro',
     supportedUsageClasses: items(['on-demand']),
     supportedRootDeviceTypes: items(['ebs']),
     supportedVirtualizationTypes: items(['hvm']),
     bareMetal: false,
     hypervisor: 'nitro',
-    processorInfo: { supportedArchitectures: items(['x86_64']) },
+    processorInfo: { supportedArchitectures: items(architectures(t)) },
     vCpuInfo: { defaultVCpus: t.vcpus, defaultCores: cpu.coreCount, defaultThreadsPerCore: cpu.threadsPerCore },
     memoryInfo: { sizeInMiB: t.memoryMiB },
     instanceStorageSupported: false,
@@ -67,8 +71,8 @@ export class CatalogEc2Actions implements Ec2ActionSource {
           'vcpu-info.default-vcpus': (t) => String(t.vcpus),
           'memory-info.size-in-mib': (t) => String(t.memoryMiB),
           'burstable-performance-supported': (t) => String(t.baselinePerVcpu !== undefined),
-          'current-generation': () => 'true',
-          'processor-info.supported-architecture': () => 'x86_64',
+          'current-generation': (t) => String(currentGeneration(t)),
+          'processor-info.supported-architecture': architectures,
           'bare-metal': () => 'false',
           hypervisor: () => 'nitro',
           'instance-storage-supported': () => 'false',

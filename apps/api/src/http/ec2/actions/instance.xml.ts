@@ -26,9 +26,15 @@ export function architectureOf(imageId: string): string {
   return image?.architecture ?? 'x86_64';
 }
 
-/** vCPUs as cores × threads: two threads per core where the type has an even count, as EC2's default. */
+/**
+ * vCPUs as cores × threads: the catalog's published default cores and threads per core (EC2's
+ * `VCpuInfo`: t2.medium is 2 cores of 1 thread, m6g.large too); for a type without them (an
+ * operator's custom type), two threads per core where the count is even.
+ */
 export function cpuOptionsOf(instanceType: string): { coreCount: number; threadsPerCore: number } {
-  const vcpus = findInstanceType(instanceType)?.vcpus ?? 1;
+  const type = findInstanceType(instanceType);
+  if (type?.defaultCores !== undefined && type.threadsPerCore !== undefined) return { coreCount: type.defaultCores, threadsPerCore: type.threadsPerCore };
+  const vcpus = type?.vcpus ?? 1;
   return vcpus >= 2 && vcpus % 2 === 0 ? { coreCount: vcpus / 2, threadsPerCore: 2 } : { coreCount: vcpus, threadsPerCore: 1 };
 }
 

@@ -108,10 +108,12 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
   }
 
   const tags: Record<string, string> = {};
+  const volumeTags: Record<string, string> = {};
   for (const spec of p.structs('TagSpecification')) {
     const resourceType = spec.required('ResourceType');
-    if (resourceType !== 'instance') throw unsupported(`tagging a '${resourceType}' at launch (TagSpecification.ResourceType: only 'instance')`);
-    for (const t of spec.structs('Tag')) tags[t.required('Key')] = t.string('Value') ?? '';
+    if (resourceType !== 'instance' && resourceType !== 'volume') throw unsupported(`tagging a '${resourceType}' at launch (TagSpecification.ResourceType: 'instance' or 'volume')`);
+    const into = resourceType === 'instance' ? tags : volumeTags;
+    for (const t of spec.structs('Tag')) into[t.required('Key')] = t.string('Value') ?? '';
   }
 
   const volumes: LaunchVolume[] = [];
@@ -153,6 +155,7 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
     ...(volumes.length > 0 ? { volumes } : {}),
     ...(autoRecovery !== undefined ? { maintenanceOptions: { autoRecovery } } : {}),
     ...(Object.keys(tags).length > 0 ? { tags } : {}),
+    ...(Object.keys(volumeTags).length > 0 ? { volumeTags } : {}),
     ...(p.string('UserData') ? { userData: p.string('UserData') } : {}),
     ...(p.bool('DisableApiTermination') !== undefined ? { disableApiTermination: p.bool('DisableApiTermination') } : {}),
     ...(shutdown !== undefined ? { instanceInitiatedShutdownBehavior: shutdown } : {}),

@@ -20,7 +20,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * `TagSpecification.N` for one resource type (EC2's ResourceType names): the tags to put on the
  * created resource. A specification for another type is InvalidParameterValue, as on EC2.
  */
-function tagSpecs(p: Ec2Params, resourceType: string): Record<string, string> {
+export function tagSpecs(p: Ec2Params, resourceType: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const spec of p.structs('TagSpecification')) {
     const type = spec.required('ResourceType');

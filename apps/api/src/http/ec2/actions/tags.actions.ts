@@ -37,11 +37,17 @@ export class TagsEc2Actions implements Ec2ActionSource {
       params: ['Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
         const maxResults = p.int('MaxResults', { min: 5, max: 1000 }) ?? 1000;
-        const match = filterMatcher(p.filters(), {
-          key: (t: ResourceTag) => t.key, value: (t) => t.value, 'resource-id': (t) => t.resourceId, 'resource-type': (t) => t.resourceType,
-        });
         const types = p.filters().find((f) => f.name === 'resource-type')?.values;
-        const all = (await this.tags.list(ctx.tenant, types && !types.some((v) => /[*?]/.test(v)) ? types : undefined)).filter(match);
+        const listed = await this.tags.list(ctx.tenant, types && !types.some((v) => /[*?\\]/.test(v)) ? types : undefined);
+        // `tag:<key>` selects the tags of resources that have that tag (EC2's DescribeTags filter "tag:Owner" = "TeamA").
+        const byResource = new Map<string, Record<string, string>>();
+        for (const t of listed) byResource.set(t.resourceId, { ...byResource.get(t.resourceId), [t.key]: t.value });
+        const match = filterMatcher(
+          p.filters(),
+          { key: (t: ResourceTag) => t.key, value: (t) => t.value, 'resource-id': (t) => t.resourceId, 'resource-type': (t) => t.resourceType },
+          (t) => byResource.get(t.resourceId) ?? {},
+        );
+        const all = listed.filter(match);
         const from = p.string('NextToken') ? decodeIndexToken(p.string('NextToken')!) : 0;
         const page = all.slice(from, from + maxResults);
         return { tagSet: items(page), nextToken: from + maxResults < all.length ? encodeIndexToken(from + maxResults) : undefined };

@@ -7,6 +7,7 @@ import { Ec2Actions, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { filterMatcher } from '../ec2-filters';
 import { pageOf } from '../ec2-pages';
+import { tagSpecs } from './networking.actions';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
 const unsupported = (what: string) => new ApiError('UnsupportedOperation', `Nimbus does not support ${what}.`);
@@ -15,12 +16,15 @@ function attachmentXml(v: VolumeEntity, status: string) {
   return { volumeId: v.id, instanceId: v.instanceId ?? undefined, device: v.device ?? undefined, status, attachTime: v.attachTime !== null ? iso(v.attachTime) : undefined, deleteOnTermination: v.deleteOnTermination };
 }
 
+type Tags = Readonly<Record<string, string>>;
+
 /** EC2's Volume item (CreateVolume answers the same fields at the top level). */
-function volumeXml(v: VolumeEntity) {
+function volumeXml(v: VolumeEntity, tags: Tags) {
   return {
     volumeId: v.id, size: v.sizeGiB, snapshotId: v.snapshotId ?? '', availabilityZone: v.availabilityZone, status: v.state, createTime: iso(v.createdAt),
     attachmentSet: items(v.state === 'in-use' && v.instanceId ? [attachmentXml(v, 'attached')] : []),
-    volumeType: v.volumeType, iops: v.iops, throughput: v.throughputMiBps, encrypted: false, multiAttachEnabled: false, tagSet: items([]),
+    volumeType: v.volumeType, iops: v.iops, throughput: v.throughputMiBps, encrypted: false, multiAttachEnabled: false,
+    tagSet: items(Object.entries(tags).map(([key, value]) => ({ key, value }))),
   };
 }
 
@@ -34,10 +38,9 @@ function modificationXml(m: VolumeModification) {
   };
 }
 
-function noEncryptionOrTags(p: Ec2Params): void {
+function noEncryption(p: Ec2Params): void {
   if (p.bool('Encrypted') === true || p.string('KmsKeyId')) throw unsupported('encrypted volumes (Encrypted=true, KmsKeyId)');
   if (p.bool('MultiAttachEnabled') === true) throw unsupported('Multi-Attach');
-  if (p.structs('TagSpecification').length > 0) throw unsupported('tagging volumes (TagSpecification)');
 }
 
 /** EBS volumes: CreateVolume, DescribeVolumes, DeleteVolume, AttachVolume, DetachVolume, ModifyVolume, DescribeVolumesModifications (VolumesService). */
@@ -61,15 +64,17 @@ export class VolumesEc2Actions implements Ec2ActionSource {
       operation: 'CreateVolume',
       params: ['AvailabilityZone', 'Size', 'VolumeType', 'Iops', 'Throughput', 'ClientToken', 'SnapshotId', 'Encrypted', 'KmsKeyId', 'MultiAttachEnabled', 'TagSpecification'],
       handler: async (ctx, p) => {
-        noEncryptionOrTags(p);
+        noEncryption(p);
+        const tags = tagSpecs(p, 'volume');
         const size = p.int('Size', { min: 1 });
         const snapshotId = p.string('SnapshotId') || undefined;
         if (size === undefined && snapshotId === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter Size or SnapshotId');
         const v = await this.volumes.create(ctx.tenant, {
           availabilityZone: p.required('AvailabilityZone'), sizeGiB: size, snapshotId, type: (p.string('VolumeType') ?? 'gp2') as VolumeType,
           iops: p.int('Iops'), throughputMiBps: p.int('Throughput'), ...(p.string('ClientToken') ? { clientToken: p.string('ClientToken') } : {}),
+          ...(Object.keys(tags).length > 0 ? { tags } : {}),
         });
-        const { attachmentSet: _a, ...fields } = volumeXml(v);
+        const { attachmentSet: _a, ...fields } = volumeXml(v, (await this.volumes.tagsOf([v.id])).get(v.id) ?? {});
         return fields;
       },
     },
@@ -80,17 +85,20 @@ export class VolumesEc2Actions implements Ec2ActionSource {
         const ids = p.list('VolumeId');
         const maxResults = p.int('MaxResults', { min: 5, max: 500 });
         if (ids.length > 0 && maxResults !== undefined) throw new ApiError('InvalidParameterCombination', 'The parameter VolumeId cannot be used with the parameter MaxResults');
-        const match = filterMatcher(p.filters(), {
-          'volume-id': (v: VolumeEntity) => v.id, status: (v) => v.state, 'availability-zone': (v) => v.availabilityZone, 'volume-type': (v) => v.volumeType,
-          size: (v) => String(v.sizeGiB), 'create-time': (v) => iso(v.createdAt), encrypted: () => 'false', 'multi-attach-enabled': () => 'false',
-          'attachment.instance-id': (v) => v.instanceId ?? undefined, 'attachment.device': (v) => v.device ?? undefined,
-          'attachment.status': (v) => (v.state === 'in-use' ? 'attached' : undefined), 'attachment.delete-on-termination': (v) => (v.state === 'in-use' ? String(v.deleteOnTermination) : undefined),
-        });
         const list = ids.length > 0
           ? await Promise.all([...new Set(ids)].map(async (volumeId) => (await this.volumes.get(ctx.tenant, { volumeId })).volume))
           : await this.all(ctx.tenant);
+        const tags = await this.volumes.tagsOf(list.map((v) => v.id));
+        const tagsOf = (v: VolumeEntity): Tags => tags.get(v.id) ?? {};
+        const match = filterMatcher(p.filters(), {
+          'tag-key': (v: VolumeEntity) => Object.keys(tagsOf(v)), 'tag-value': (v) => Object.values(tagsOf(v)),
+          'volume-id': (v) => v.id, status: (v) => v.state, 'availability-zone': (v) => v.availabilityZone, 'volume-type': (v) => v.volumeType,
+          size: (v) => String(v.sizeGiB), 'create-time': (v) => iso(v.createdAt), encrypted: () => 'false', 'multi-attach-enabled': () => 'false',
+          'attachment.instance-id': (v) => v.instanceId ?? undefined, 'attachment.device': (v) => v.device ?? undefined,
+          'attachment.status': (v) => (v.state === 'in-use' ? 'attached' : undefined), 'attachment.delete-on-termination': (v) => (v.state === 'in-use' ? String(v.deleteOnTermination) : undefined),
+        }, tagsOf);
         const { page, nextToken } = pageOf(list.filter(match), maxResults ?? 1000, p.string('NextToken') || undefined);
-        return { volumeSet: items(page.map(volumeXml)), nextToken };
+        return { volumeSet: items(page.map((v) => volumeXml(v, tagsOf(v)))), nextToken };
       },
     },
     DeleteVolume: {
