@@ -22,18 +22,6 @@ export function procStats(pid: number): ProcStats {
   return { cpuSeconds: statCpuSeconds(`/proc/${pid}/stat`), hwmMiB: Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]) / 1024 };
 }
 
-/**
- * This process's main thread's CPU time so far (user + system, in clock ticks of 10 ms): the rest of
- * `process.cpuUsage()` is V8's other threads (its optimizing compiler, parallel GC). Undefined off Linux.
- */
-export function mainThreadCpuSeconds(): number | undefined {
-  try {
-    return statCpuSeconds(`/proc/self/task/${process.pid}/stat`);
-  } catch {
-    return undefined;
-  }
-}
-
 /** User + system CPU time, s, from a /proc …/stat file (utime and stime, fields 14 and 15). */
 function statCpuSeconds(path: string): number {
   const stat = readFileSync(path, 'utf8');
