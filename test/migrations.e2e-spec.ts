@@ -275,4 +275,44 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM host_metric_buckets WHERE host_id IN ('h-m1', 'h-m2', 'h-m3')");
     await ds.query("DELETE FROM metric_buckets WHERE entity_id IN ('h-m1', 'h-m2', 'h-m3', 'i-m1', 'fleet')");
   });
+
+  it('PublicIpOnStart1764590000000 marks the interfaces holding a public address, releases those of stopped instances, and reverts alone, keeping the interfaces', async () => {
+    await undoThrough('PublicIpOnStart1764590000000');
+    const [yes, no] = usingPostgres() ? ['true', 'false'] : ['1', '0'];
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000f01', 'f', 1, 1, 0, '210987654323')");
+    await ds.query("INSERT INTO reservations (id, tenant_id, request_hash, created_at) VALUES ('r-00000000000000f01', 't-00000000000000f01', 'h', 0)");
+    const instance = (id: string, state: string) =>
+      `INSERT INTO instances (id, tenant_id, reservation_id, image_id, instance_type, platform, tenancy, availability_zone, state, state_since, launch_time, cpu_reservation_millicores, cpu_limit_millicores, cpu_weight)
+       VALUES ('${id}', 't-00000000000000f01', 'r-00000000000000f01', 'ami-1', 'm5.large', 'linux', 'default', 'us-east-1a', '${state}', 0, 0, 0, 2000, 256)`;
+    await ds.query(instance('i-0000000000000f001', 'running'));
+    await ds.query(instance('i-0000000000000f002', 'stopped'));
+    const eni = (id: string, ip: string, instanceId: string | null) =>
+      `INSERT INTO network_interfaces (id, tenant_id, vpc_id, subnet_id, availability_zone, private_ip_address, mac_address, description, source_dest_check, origin, instance_id, device_index, delete_on_termination, created_at)
+       VALUES ('${id}', 't-00000000000000f01', 'vpc-f', 'subnet-f', 'us-east-1a', '${ip}', '0e:00:00:00:00:01', '', ${yes}, 'instance', ${instanceId === null ? 'NULL' : `'${instanceId}'`}, ${instanceId === null ? 'NULL' : '0'}, ${yes}, 0)`;
+    await ds.query(eni('eni-f1', '172.31.0.4', 'i-0000000000000f001'));
+    await ds.query(eni('eni-f2', '172.31.0.5', 'i-0000000000000f002'));
+    await ds.query(eni('eni-f3', '172.31.0.6', null));
+    const address = (ip: string, eniId: string) => `INSERT INTO public_ip_allocations (public_ip, tenant_id, network_interface_id, allocated_at) VALUES ('${ip}', 't-00000000000000f01', '${eniId}', 0)`;
+    await ds.query(address('3.80.0.1', 'eni-f1'));
+    await ds.query(address('3.80.0.2', 'eni-f2'));
+    await ds.runMigrations();
+    const flags = async () => (await ds.query("SELECT id, auto_public_ip FROM network_interfaces WHERE id IN ('eni-f1', 'eni-f2', 'eni-f3') ORDER BY id"))
+      .map((r: { id: string; auto_public_ip: unknown }) => [r.id, Boolean(r.auto_public_ip)]);
+    // Both launched with one; the running instance keeps its address, the stopped one's goes back to the pool.
+    expect(await flags()).toEqual([['eni-f1', true], ['eni-f2', true], ['eni-f3', false]]);
+    expect(await ds.query("SELECT public_ip, network_interface_id FROM public_ip_allocations WHERE tenant_id = 't-00000000000000f01'")).toEqual([{ public_ip: '3.80.0.1', network_interface_id: 'eni-f1' }]);
+    // A new row without the column: false.
+    await ds.query(`INSERT INTO network_interfaces (id, tenant_id, vpc_id, subnet_id, availability_zone, private_ip_address, mac_address, description, source_dest_check, origin, delete_on_termination, created_at)
+      VALUES ('eni-f4', 't-00000000000000f01', 'vpc-f', 'subnet-f', 'us-east-1a', '172.31.0.7', '0e:00:00:00:00:01', '', ${yes}, 'interface', ${no}, 0)`);
+    expect((await ds.query("SELECT auto_public_ip FROM network_interfaces WHERE id = 'eni-f4'")).map((r: { auto_public_ip: unknown }) => Boolean(r.auto_public_ip))).toEqual([false]);
+    await undoThrough('PublicIpOnStart1764590000000');
+    expect((await describeTables(['network_interfaces']))[0].findColumnByName('auto_public_ip')).toBeUndefined();
+    expect(await ds.query("SELECT COUNT(*) AS n FROM network_interfaces WHERE tenant_id = 't-00000000000000f01'")).toEqual([{ n: usingPostgres() ? '4' : 4 }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM public_ip_allocations WHERE tenant_id = 't-00000000000000f01'");
+    await ds.query("DELETE FROM network_interfaces WHERE tenant_id = 't-00000000000000f01'");
+    await ds.query("DELETE FROM instances WHERE tenant_id = 't-00000000000000f01'");
+    await ds.query("DELETE FROM reservations WHERE tenant_id = 't-00000000000000f01'");
+    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000f01'");
+  });
 });

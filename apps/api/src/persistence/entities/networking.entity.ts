@@ -102,6 +102,8 @@ export class NetworkInterfaceEntity {
   @Column({ name: 'attach_time', type: 'bigint', nullable: true, transformer: msTransformer }) attachTime!: number | null;
   @Column({ name: 'delete_on_termination', type: 'boolean' }) deleteOnTermination!: boolean;
   @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+  /** Given an auto-assigned public address at launch: it loses it when its instance stops and gets a new one when it starts. */
+  @Column({ name: 'auto_public_ip', type: 'boolean', default: false }) autoPublicIp!: boolean;
 }
 
 /** An interface's security groups, in the order given. */
