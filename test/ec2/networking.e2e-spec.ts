@@ -4,12 +4,15 @@ import {
   DeleteSubnetCommand, DeleteVpcCommand, DescribeKeyPairsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand,
   DescribeVpcsCommand, DetachNetworkInterfaceCommand, EC2Client, ImportKeyPairCommand, ModifyNetworkInterfaceAttributeCommand, paginateDescribeSubnets,
   RevokeSecurityGroupIngressCommand, ModifyInstanceAttributeCommand, DescribeInstanceAttributeCommand, DescribeAccountAttributesCommand,
-  RunInstancesCommand, DescribeInstancesCommand,
+  RunInstancesCommand, DescribeInstancesCommand, Instance, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { createHash, createPrivateKey } from 'node:crypto';
 import { NetworkingService } from '../../apps/api/src/application/networking/networking.service';
 import { EngineService } from '../../apps/api/src/engine/engine.service';
 import { TenantsRepository } from '../../apps/api/src/persistence/tenants.repository';
+import { NetworkingRepository } from '../../apps/api/src/persistence/networking.repository';
+import { InstancesService } from '../../apps/api/src/application/instances/instances.service';
+import { parseIpv4 } from '../../apps/api/src/application/networking/cidr';
 import { LINUX_AMI, startApp, TestApp, expectError } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
 
@@ -276,6 +279,151 @@ describe('EC2 networking through the JS SDK', () => {
       const other = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.8.0.0/16' }))).Vpc!;
       const [otherDefault] = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [other.VpcId!] }] }))).SecurityGroups!;
       expect(await codeOf(ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, Groups: [otherDefault.GroupId!] })))).toBe('InvalidParameter');
+    });
+  });
+
+  describe('public addresses across a stop and start (EC2 User Guide, "Public IPv4 addresses")', () => {
+    const POOL = /^3\.(8\d|9[0-5])\.\d+\.\d+$/;
+    const dnsOf = (ip: string) => `ec2-${ip.replaceAll('.', '-')}.compute-1.amazonaws.com`;
+    /** As if the pool's round robin had come around: the next launch or start tries `address` first (held ones are skipped). */
+    const rewindPoolTo = (address: string) =>
+      t.app.get(EngineService).command((tx) => t.app.get(NetworkingRepository).savePublicIpCursor(tx, parseIpv4(address)! - parseIpv4('3.80.0.0')!));
+
+    it('a stop releases the address at stopped, another launch can take it, a start gives a new one, termination releases it (EC2 and REST alike)', async () => {
+      const erin = await ec2Tenant(t, 'erin');
+      const c = ec2Client(t, erin);
+      try {
+        const describeOne = async (id: string): Promise<Instance> => (await c.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0].Instances![0];
+        const byFilter = async (name: string, value: string) =>
+          (await c.send(new DescribeInstancesCommand({ Filters: [{ Name: name, Values: [value] }] }))).Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId));
+        const launched = await c.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }));
+        const a = launched.Instances![0].InstanceId!;
+        const first = launched.Instances![0].PublicIpAddress!;
+        expect(first).toMatch(POOL);
+        await t.advance(120);
+
+        // Stopping: EC2 releases the address when the instance is stopped, so it still shows while stopping.
+        await c.send(new StopInstancesCommand({ InstanceIds: [a] }));
+        expect(await describeOne(a)).toMatchObject({ State: { Name: 'stopping' }, PublicIpAddress: first, PublicDnsName: dnsOf(first) });
+        await t.advance(120);
+        const stopped = await describeOne(a);
+        expect(stopped.State!.Name).toBe('stopped');
+        // As for an instance launched without one: no ipAddress, an empty dnsName, no association on the interface.
+        expect(stopped.PublicIpAddress).toBeUndefined();
+        expect(stopped.PublicDnsName).toBe('');
+        expect(stopped.NetworkInterfaces![0].Association).toBeUndefined();
+        expect(stopped.PrivateIpAddress).toBe(launched.Instances![0].PrivateIpAddress);
+        const rest = (await t.as(erin.key).get(`/v1/instances/${a}`).expect(200)).body;
+        expect(rest).not.toHaveProperty('publicIpAddress');
+        expect(rest).not.toHaveProperty('publicDnsName');
+        expect(rest.networkInterfaces[0]).not.toHaveProperty('publicIpAddress');
+        expect(await byFilter('ip-address', first)).toEqual([]);
+        expect(await byFilter('dns-name', dnsOf(first))).toEqual([]);
+        expect((await c.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'association.public-ip', Values: [first] }] }))).NetworkInterfaces).toEqual([]);
+
+        // The address is back in the pool: another launch takes it.
+        await rewindPoolTo(first);
+        const b = (await t.as(erin.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', availabilityZone: 'us-east-1a' }).expect(201)).body.instances[0];
+        expect(b.publicIpAddress).toBe(first);
+
+        // Started (EC2): a new address from the pool, shown once it is pending; the filters find it by that one only.
+        await rewindPoolTo(first);
+        await c.send(new StartInstancesCommand({ InstanceIds: [a] }));
+        const pending = await describeOne(a);
+        expect(pending.State!.Name).toBe('pending');
+        const second = pending.PublicIpAddress!;
+        expect(second).toMatch(POOL);
+        expect(second).not.toBe(first);
+        expect(pending.PublicDnsName).toBe(dnsOf(second));
+        expect(pending.NetworkInterfaces![0].Association).toMatchObject({ PublicIp: second, PublicDnsName: dnsOf(second) });
+        await t.advance(120);
+        expect(await byFilter('ip-address', second)).toEqual([a]);
+        expect(await byFilter('dns-name', dnsOf(second))).toEqual([a]);
+        expect(await byFilter('ip-address', first)).toEqual([b.instanceId]);
+
+        // The same through REST: stop, nothing public; start, a new address.
+        await t.as(erin.key).post(`/v1/instances/${a}/stop`).expect(200);
+        await t.advance(120);
+        expect((await t.as(erin.key).get(`/v1/instances/${a}`).expect(200)).body).not.toHaveProperty('publicIpAddress');
+        await t.as(erin.key).post(`/v1/instances/${a}/start`).expect(200);
+        const third = (await t.as(erin.key).get(`/v1/instances/${a}`).expect(200)).body;
+        expect(third.publicIpAddress).toMatch(POOL);
+        expect(third.publicDnsName).toBe(dnsOf(third.publicIpAddress));
+        expect([first, second]).not.toContain(third.publicIpAddress);
+
+        // Termination releases it: the next launch can take it.
+        await c.send(new TerminateInstancesCommand({ InstanceIds: [a] }));
+        await t.advance(120);
+        expect(await byFilter('ip-address', third.publicIpAddress)).toEqual([]);
+        await rewindPoolTo(third.publicIpAddress);
+        const d = (await t.as(erin.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', availabilityZone: 'us-east-1a' }).expect(201)).body.instances[0];
+        expect(d.publicIpAddress).toBe(third.publicIpAddress);
+        for (const i of [b, d]) await t.as(erin.key).delete(`/v1/instances/${i.instanceId}`).expect(200);
+        await t.advance(120);
+      } finally {
+        c.destroy();
+      }
+    });
+
+    it('stopped and started in one group commit: the start releases the old address and gives a new one', async () => {
+      const gil = await t.tenant('gil');
+      const a = (await t.as(gil.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', availabilityZone: 'us-east-1a' }).expect(201)).body.instances[0];
+      await t.advance(120);
+      await t.as(gil.key).post(`/v1/instances/${a.instanceId}/stop`).expect(200);
+      // Queued in one turn, so one group: the stop completes in the advance, the start sees it stopped,
+      // and the change set keeps only the last state (pending): no release at stopped runs.
+      const tenant = (await t.app.get(TenantsRepository).findById(t.app.get(TenantsRepository).reader, gil.tenantId))!;
+      const engine = t.app.get(EngineService);
+      const commitsBefore = engine.stats.commits;
+      const [, started] = await Promise.all([engine.advance(120_000), t.app.get(InstancesService).start(tenant, { instanceId: a.instanceId })]);
+      expect(engine.stats.commits).toBe(commitsBefore + 1);
+      expect(started).toMatchObject({ previous: 'stopped', current: 'pending' });
+      const shown = (await t.as(gil.key).get(`/v1/instances/${a.instanceId}`).expect(200)).body;
+      expect(shown.publicIpAddress).toMatch(POOL);
+      expect(shown.publicIpAddress).not.toBe(a.publicIpAddress);
+      await rewindPoolTo(a.publicIpAddress);
+      const b = (await t.as(gil.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', availabilityZone: 'us-east-1a' }).expect(201)).body.instances[0];
+      expect(b.publicIpAddress).toBe(a.publicIpAddress);
+      for (const i of [a, b]) await t.as(gil.key).delete(`/v1/instances/${i.instanceId}`).expect(200);
+      await t.advance(120);
+    });
+
+    it('only an interface given one at launch gets one at a start (AssociatePublicIpAddress too), and none with a second interface attached', async () => {
+      const fay = await ec2Tenant(t, 'fay');
+      const c = ec2Client(t, fay);
+      try {
+        const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }))).Vpc!;
+        const subnet = (await c.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.9.0.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!;
+        const run = async (associate?: boolean) => (await c.send(new RunInstancesCommand({
+          ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1,
+          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.SubnetId, ...(associate !== undefined ? { AssociatePublicIpAddress: associate } : {}) }],
+        }))).Instances![0];
+        const none = await run();
+        const asked = await run(true);
+        const twoInterfaces = await run(true);
+        expect([none.PublicIpAddress, asked.PublicIpAddress, twoInterfaces.PublicIpAddress].map((ip) => ip !== undefined)).toEqual([false, true, true]);
+        await t.advance(120);
+        const extra = (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet.SubnetId }))).NetworkInterface!;
+        await c.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: extra.NetworkInterfaceId, InstanceId: twoInterfaces.InstanceId, DeviceIndex: 1 }));
+        const ids = [none, asked, twoInterfaces].map((i) => i.InstanceId!);
+        await c.send(new StopInstancesCommand({ InstanceIds: ids }));
+        await t.advance(120);
+        await c.send(new StartInstancesCommand({ InstanceIds: ids }));
+        await t.advance(120);
+        const after = (await c.send(new DescribeInstancesCommand({ InstanceIds: ids }))).Reservations!.flatMap((r) => r.Instances!);
+        const byId = new Map(after.map((i) => [i.InstanceId, i]));
+        expect(ids.map((id) => byId.get(id)!.State!.Name)).toEqual(['running', 'running', 'running']);
+        expect(byId.get(none.InstanceId)!.PublicIpAddress).toBeUndefined();
+        expect(byId.get(asked.InstanceId)!.PublicIpAddress).toMatch(POOL);
+        expect(byId.get(asked.InstanceId)!.PublicIpAddress).not.toBe(asked.PublicIpAddress);
+        // "it will not receive a new one if there is more than one network interface attached to your instance"
+        expect(byId.get(twoInterfaces.InstanceId)!.PublicIpAddress).toBeUndefined();
+        expect(byId.get(twoInterfaces.InstanceId)!.NetworkInterfaces!.map((n) => n.Association)).toEqual([undefined, undefined]);
+        await c.send(new TerminateInstancesCommand({ InstanceIds: ids }));
+        await t.advance(120);
+      } finally {
+        c.destroy();
+      }
     });
   });
 

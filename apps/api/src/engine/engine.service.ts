@@ -28,6 +28,8 @@ export const MAX_ADVANCE_MS = 400 * MS_PER_DAY;
 export type Command<T> = (tx: Tx, engine: EngineService) => Promise<T>;
 /** Called in the commit that records instances reaching `terminated` (their volumes detach or go). */
 export type TerminationHandler = (tx: Tx, instanceIds: string[], now: number, engine: EngineService) => Promise<void>;
+/** Called in the commit that records instances reaching `stopped` (their public addresses are released). */
+export type StopHandler = (tx: Tx, instanceIds: string[], now: number) => Promise<void>;
 
 interface Queued {
   readonly run: (tx: Tx) => Promise<unknown>;
@@ -73,6 +75,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   /** The simulated time of the last rebuild: a bucket open then may already have a row (merge it). */
   private rebuiltAt = 0;
   private readonly terminationHandlers: TerminationHandler[] = [];
+  private readonly stopHandlers: StopHandler[] = [];
   /** The running command's after-commit callbacks (see afterCommit); undefined outside a command. */
   private afterCommitHooks: (() => void)[] | undefined;
   /** Usage records and SLA intervals from the change set, written in its transaction (the rules: libs/simulation's UsageMeter). */
@@ -124,6 +127,11 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
 
   onTerminated(handler: TerminationHandler): void {
     this.terminationHandlers.push(handler);
+  }
+
+  /** Instances reaching `stopped`, however they got there (a stop, or one completed after a restart), in the commit that records it. */
+  onStopped(handler: StopHandler): void {
+    this.stopHandlers.push(handler);
   }
 
   async onModuleInit(): Promise<void> {
@@ -389,8 +397,9 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
         const r = work ? await work(tx) : (undefined as T);
         taken = world.takeChanges();
         this.inFlight = taken;
-        const terminated = await this.store.writeChanges(tx, world, taken, this.usage, this.rebuiltAt);
+        const { terminated, stopped } = await this.store.writeChanges(tx, world, taken, this.usage, this.rebuiltAt);
         if (terminated.length > 0) for (const h of this.terminationHandlers) await h(tx, terminated, world.now, this);
+        if (stopped.length > 0) for (const h of this.stopHandlers) await h(tx, stopped, world.now);
         const version = world.rebalancer.version;
         if (version !== this.rebalancerWritten) {
           await this.store.saveSetting(tx, REBALANCER_STATE_KEY, world.rebalancer.snapshot());

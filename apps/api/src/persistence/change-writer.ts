@@ -15,11 +15,13 @@ const INSERT_BATCH = 200;
  * Writes a change set of the world in the caller's transaction: state transitions, moves, status
  * checks, host states, timeline events, closed metric buckets, usage, and the data plane's
  * snapshots (credits, gp2 buckets, transfer, energy). Returns the instances that reached
- * `terminated` (their volumes detach or go in the same transaction).
+ * `terminated` (their volumes detach or go in the same transaction) and those whose last state is
+ * `stopped` (their public addresses are released in the same transaction).
  */
-export async function writeChanges(tx: EntityManager, world: World, taken: Changes, usage: UsageWriter, rebuiltAt: number): Promise<string[]> {
+export async function writeChanges(tx: EntityManager, world: World, taken: Changes, usage: UsageWriter, rebuiltAt: number): Promise<WrittenStates> {
   const { changes: j, snapshots: snaps } = taken;
   const terminated: string[] = [];
+  const stopped: string[] = [];
   // One row per instance: its last state, a later move, its status, its data plane's snapshot.
   const instances = new Map<string, Partial<InstanceEntity> & { id: string }>();
   const row = (id: string) => {
@@ -30,6 +32,7 @@ export async function writeChanges(tx: EntityManager, world: World, taken: Chang
   for (const e of j.states.values()) {
     Object.assign(row(e.vmId), { state: e.current, hostId: e.hostId, stateSince: e.time, transitionAt: e.transitionAt });
     if (e.current === 'terminated') terminated.push(e.vmId);
+    else if (e.current === 'stopped') stopped.push(e.vmId);
   }
   await usage.write(tx, j.usage, snaps.vms, world.now);
   for (const e of j.moves.values()) if (!j.states.has(e.vmId) || j.states.get(e.vmId)!.time < e.time) row(e.vmId).hostId = e.to;
@@ -56,7 +59,17 @@ export async function writeChanges(tx: EntityManager, world: World, taken: Chang
   }
   await writeBuckets(tx, j.buckets, rebuiltAt);
   await bulkUpdate(tx, VolumeEntity, 'id', snaps.volumes.map((s) => ({ id: s.volumeId, runtime: JSON.stringify(s) })));
-  return terminated;
+  return { terminated, stopped };
+}
+
+/**
+ * Instances by their last state in a change set. The set keeps only each VM's last transition, so
+ * a VM that stopped and was started again in one group is not among `stopped`: its start
+ * (InstancesService.start) saw it stopped and did what a stop leaves undone.
+ */
+export interface WrittenStates {
+  readonly terminated: string[];
+  readonly stopped: string[];
 }
 
 /**

@@ -324,9 +324,22 @@ export class NetworkingRepository {
     return new Set(rows.map((r) => r.publicIp));
   }
 
+  async insertPublicIps(tx: Tx, rows: readonly PublicIpAllocationEntity[]): Promise<void> {
+    await insertRows(tx, PublicIpAllocationEntity, rows);
+  }
 
   async releasePublicIps(tx: Tx, interfaceIds: readonly string[]): Promise<void> {
     for (const batch of inBatches(interfaceIds)) await tx.delete(PublicIpAllocationEntity, { networkInterfaceId: In(batch) });
+  }
+
+  /** The public addresses of every interface attached to these instances go back to the pool: one statement a batch. */
+  async releasePublicIpsOfInstances(tx: Tx, instanceIds: readonly string[]): Promise<void> {
+    for (const batch of inBatches([...new Set(instanceIds)])) {
+      await tx.query(
+        `DELETE FROM "public_ip_allocations" WHERE "network_interface_id" IN (SELECT "id" FROM "network_interfaces" WHERE "instance_id" IN (${placeholders(tx, batch.length)}))`,
+        batch,
+      );
+    }
   }
 
   // ---- key pairs ----

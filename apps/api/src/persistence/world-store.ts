@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { RebalancerConfig, SchedulerConfig } from '@nimbus/scheduler';
 import { Changes, World, WorldState } from '@nimbus/simulation';
 import { DataSource } from 'typeorm';
-import { writeChanges } from './change-writer';
+import { writeChanges, WrittenStates } from './change-writer';
 import { SettingEntity } from './entities';
 import { Tx } from './tx';
 import { UsageWriter } from './usage-writer';
@@ -40,7 +40,7 @@ export class WorldStore {
     return tx.transaction(fn);
   }
 
-  writeChanges(tx: Tx, world: World, taken: Changes, usage: UsageWriter, rebuiltAt: number): Promise<string[]> {
+  writeChanges(tx: Tx, world: World, taken: Changes, usage: UsageWriter, rebuiltAt: number): Promise<WrittenStates> {
     return writeChanges(tx, world, taken, usage, rebuiltAt);
   }
 }

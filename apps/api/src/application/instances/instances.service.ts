@@ -89,6 +89,8 @@ export class InstancesService {
   ) {
     // Terminated instances' interfaces go (or are detached) and their public addresses return to the pool.
     engine.onTerminated((tx, ids, now) => this.network.released(tx, ids, new Date(now)));
+    // Stopped instances' public addresses return to the pool (a start gives a new one: start below).
+    engine.onStopped((tx, ids) => this.network.stopped(tx, ids));
   }
 
   run(tenant: TenantEntity, cmd: RunInstancesCommand): Promise<Reservation> {
@@ -231,7 +233,10 @@ export class InstancesService {
       // A stopped instance keeps its zone (its subnet), tenancy, group and partition, but not its
       // host, as on EC2 — except on a Dedicated Host, to which it returns (host affinity).
       const transition = startVm(e.world, tenant.id, id, { availabilityZone: row.availabilityZone, dedicatedHostId: row.dedicatedHostId ?? undefined, vcpuQuota: quota });
-      if (placed) await this.instances.markRelaunched(tx, id, e.now);
+      if (placed) {
+        await this.instances.markRelaunched(tx, id, e.now);
+        await this.network.started(tx, id, new Date(e.now));
+      }
       return transition;
     });
   }

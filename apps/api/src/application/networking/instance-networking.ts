@@ -96,6 +96,13 @@ export interface InstanceNetworking {
   describe(m: Tx, instanceIds: readonly string[]): Promise<ReadonlyMap<string, InstanceNetwork>>;
   /** Terminated instances: interfaces with deleteOnTermination are deleted, the others detached; public addresses released. */
   released(tx: Tx, instanceIds: readonly string[], now: Date): Promise<void>;
+  /** Stopped instances: their public addresses return to the pool (EC2 releases them at `stopped`). */
+  stopped(tx: Tx, instanceIds: readonly string[]): Promise<void>;
+  /**
+   * An instance started from `stopped`: a primary interface that was given a public address at
+   * launch gets a new one from the pool, unless the instance has more than one interface (EC2's rule).
+   */
+  started(tx: Tx, instanceId: string, now: Date): Promise<void>;
 }
 
 /** Nest injection token for the InstanceNetworking implementation. */

@@ -578,15 +578,18 @@ export class NetworkingService implements InstanceNetworking {
       const addresses = await this.allocateAddresses(tx, subnet, instances.length, p.privateIp, taken);
       for (const a of addresses) taken.add(a);
       const groups = p.groups ?? [{ groupId: await this.defaultGroupOf(tx, tenantId, subnet.vpcId), groupName: DEFAULT_GROUP_NAME }];
+      // Remembered on the interface: a stop releases the address, and each start gives it a new one.
+      const autoPublicIp = p.deviceIndex === 0 && (p.associatePublicIp ?? subnet.mapPublicIpOnLaunch);
       instances.forEach((instance, i) => {
         const row = {
           ...this.newInterface(tenantId, subnet, addresses[i], p.description, 'instance', at),
           instanceId: instance.instanceId, deviceIndex: p.deviceIndex, attachmentId: resourceId('eni-attach'), attachTime: at, deleteOnTermination: p.deleteOnTermination,
+          autoPublicIp,
         };
         rows.push(row);
         links.push([row.id, groups.map((g) => g.groupId)]);
         groupsOf.set(row.id, groups);
-        if (p.deviceIndex === 0 && (p.associatePublicIp ?? subnet.mapPublicIpOnLaunch)) publicFor.push(row);
+        if (autoPublicIp) publicFor.push(row);
       });
     }
     // The public addresses chosen (reads), then every row written at once (one statement on PostgreSQL).
@@ -622,6 +625,24 @@ export class NetworkingService implements InstanceNetworking {
     await this.repo.deleteInterfaces(tx, deleted.map((a) => a.id));
     for (const subnetId of new Set(deleted.map((a) => a.subnetId))) this.defaults.forgetAddressFloor(subnetId);
     await this.repo.detachInterfaces(tx, attached.filter((a) => !a.deleteOnTermination).map((a) => a.id));
+  }
+
+  async stopped(tx: Tx, instanceIds: readonly string[]): Promise<void> {
+    await this.repo.releasePublicIpsOfInstances(tx, instanceIds);
+  }
+
+  async started(tx: Tx, instanceId: string, now: Date): Promise<void> {
+    const attached = await this.repo.attachedTo(tx, [instanceId]);
+    // Still held only if it stopped in this same group (the stop's release had not run yet), or it
+    // stopped before Nimbus released addresses at a stop: released now, so the start gives a new one.
+    await this.repo.releasePublicIps(tx, attached.map((a) => a.id));
+    // "If the public IP address of your instance in a VPC has been released, it will not receive a
+    // new one if there is more than one network interface attached to your instance." (EC2 User Guide)
+    if (attached.length !== 1 || attached[0].deviceIndex !== 0 || !attached[0].autoPublicIp) return;
+    const primary = attached[0];
+    const { addresses: [publicIp], cursor } = await this.choosePublicIps(tx, 1);
+    await this.repo.insertPublicIps(tx, [{ publicIp, tenantId: primary.tenantId, networkInterfaceId: primary.id, allocatedAt: now.getTime() }]);
+    await this.repo.savePublicIpCursor(tx, cursor);
   }
 
   // ---- tags of the networking resources ----
@@ -693,7 +714,7 @@ export class NetworkingService implements InstanceNetworking {
     return {
       id: resourceId('eni'), tenantId, vpcId: subnet.vpcId, subnetId: subnet.id, availabilityZone: subnet.availabilityZone, privateIpAddress: address,
       macAddress: macAddress(), description, sourceDestCheck: true, origin, instanceId: null, deviceIndex: null, attachmentId: null, attachTime: null,
-      deleteOnTermination: false, createdAt: now,
+      deleteOnTermination: false, createdAt: now, autoPublicIp: false,
     };
   }
 
