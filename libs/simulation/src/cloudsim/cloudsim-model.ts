@@ -1143,16 +1143,23 @@ export class CloudSimDatacenter {
 
   /** The first idle host of each type that is not excluded in this round, by id (kept until a host stops being idle). */
   private firstIdleHosts(): readonly CsHost[] {
+    // Every field this reads, read first: a call that returns the kept list reads nothing below, and
+    // V8's optimized code, compiled after many such calls, has no feedback for what it never saw.
+    // It leaves that code at a read it never saw, and resumes the interpreter after the read, so the
+    // feedback would never come (the optimized code left again at every call).
     const round = this.round;
     const kept = this.firstIdle;
+    const idleByType = this.idleByType;
+    const excluded = this.excluded;
+    const excludedCount = excluded.length;
     if (kept) {
       let valid = true;
       for (let i = 0; i < kept.length; i++) if (!isIdle(kept[i]) || kept[i].excludedIn === round) valid = false;
       if (valid) return kept;
     }
     const first = objects<CsHost>();
-    for (let k = 0; k < this.idleByType.length; k++) {
-      const idle = this.idleByType[k];
+    for (let k = 0; k < idleByType.length; k++) {
+      const idle = idleByType[k];
       for (let i = 0; i < idle.length; i++) {
         const h = idle[i];
         if (!isIdle(h) || h.excludedIn === round) continue;
@@ -1169,7 +1176,7 @@ export class CloudSimDatacenter {
     }
     // Kept only when no idle host (of the candidates) is excluded: then it does not depend on the round.
     let anyIdleExcluded = false;
-    for (let i = 0; i < this.excluded.length; i++) if (this.excluded[i].idleCandidate && isIdle(this.excluded[i])) anyIdleExcluded = true;
+    for (let i = 0; i < excludedCount; i++) if (excluded[i].idleCandidate && isIdle(excluded[i])) anyIdleExcluded = true;
     this.firstIdle = anyIdleExcluded ? undefined : first;
     return first;
   }
