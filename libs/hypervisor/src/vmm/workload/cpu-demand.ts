@@ -1,5 +1,6 @@
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_SECOND, SimTime, assertSimTime } from '../../engine/sim-time';
-import { NormalSource } from './prng';
+import { RandomGenerator } from 'pure-rand';
+import { NormalState, nextNormal, seededGenerator } from './prng';
 import { CpuWorkload } from './workload';
 
 /**
@@ -54,8 +55,28 @@ export class CpuDemandCursor {
   private untilMs = 0;
   /** The trace model's shape (its points in millicores, shared): stepped by `seekTrace`; null for the other models. */
   readonly trace: TraceShape | null = null;
-  /** The other models step through a closure. */
+  /** Constant and diurnal demand step through a closure. */
   private readonly seek: Seek | null = null;
+  // The random walk's state, in the cursor itself (`rng` is null for the other models), its normal
+  // source's too (`NormalState`): a step reads the cursor and its generator, and allocates nothing.
+  // (A closure held it before: five objects per VM read at each step, scattered over the heap for
+  // the VMs launched during a run, which made a simulated day cost more as a run went on; and a
+  // segment allocated per step.)
+  /** @internal (NormalState) */
+  readonly rng: RandomGenerator | null = null;
+  /** @internal (NormalState) */
+  spare = 0.5;
+  /** @internal (NormalState) */
+  hasSpare = false;
+  private readonly walkStepMs: number = 0;
+  private readonly walkMean: number = 0;
+  private readonly walkVolatility: number = 0;
+  private readonly walkVcpus: number = 0;
+  /** The grid step that contains setAt. */
+  private readonly walkFirst: number = 0;
+  /** Boundaries crossed since setAt. */
+  private walkK = 0;
+  private walkX = 0;
   /** `seekTrace`'s output (for a trace). */
   private readonly step: DemandStep = { cursorNow: 0, cursorNext: 0 };
 
@@ -67,8 +88,17 @@ export class CpuDemandCursor {
       if (workload.cores.length === 0) throw new RangeError('a trace needs at least one point');
       this.trace = traceShape(tracePoints(workload, vcpus), setAtMs, stepToMs(workload.periodSeconds), workload.repeat);
       this.seekTrace(setAtMs);
+    } else if (workload.model === 'random-walk') {
+      this.walkStepMs = stepToMs(workload.stepSeconds);
+      this.walkMean = workload.meanCores;
+      this.walkVolatility = workload.volatility;
+      this.walkVcpus = vcpus;
+      this.walkFirst = Math.floor(setAtMs / this.walkStepMs);
+      this.walkX = clamp(workload.meanCores, vcpus);
+      this.rng = seededGenerator(workload.seed);
+      this.stepWalk(setAtMs);
     } else {
-      this.seek = seeker(workload, setAtMs, vcpus);
+      this.seek = seeker(workload, vcpus);
       const s = this.seek(setAtMs);
       this.millicores = s.millicores;
       this.untilMs = s.untilMs;
@@ -98,12 +128,35 @@ export class CpuDemandCursor {
     if (nowMs < this.untilMs) return false;
     const before = this.millicores;
     if (this.trace !== null) this.seekTrace(nowMs);
+    else if (this.rng !== null) this.stepWalk(nowMs);
     else {
       const s = this.seek!(nowMs);
       this.millicores = s.millicores;
       this.untilMs = s.untilMs;
     }
     return this.millicores !== before;
+  }
+
+  /**
+   * The random walk to the step that contains `t`: x(k) = clamp(x(k−1) + θ (mean − x(k−1)) + σ z(k−1), 0, vcpus)
+   * at each boundary crossed (see the model above).
+   */
+  private stepWalk(t: SimTime): void {
+    const stepMs = this.walkStepMs;
+    const index = Math.floor(t / stepMs);
+    const target = index - this.walkFirst;
+    const volatility = this.walkVolatility;
+    let x = this.walkX;
+    if (this.walkK < target) {
+      const normals = this as NormalState; // rng is set for a random walk
+      const mean = this.walkMean;
+      const vcpus = this.walkVcpus;
+      for (let k = this.walkK; k < target; k++) x = clamp(x + RANDOM_WALK_REVERSION * (mean - x) + volatility * nextNormal(normals), vcpus);
+      this.walkK = target;
+      this.walkX = x;
+    }
+    this.millicores = toMillicores(x, this.walkVcpus);
+    this.untilMs = volatility === 0 ? Infinity : (index + 1) * stepMs;
   }
 
   private seekTrace(t: SimTime): void {
@@ -212,7 +265,7 @@ function allEqual(xs: ArrayLike<number>): boolean {
   return true;
 }
 
-function seeker(w: Exclude<CpuWorkload, { model: 'trace' }>, setAt: SimTime, vcpus: number): Seek {
+function seeker(w: Exclude<CpuWorkload, { model: 'trace' | 'random-walk' }>, vcpus: number): Seek {
   const mc = (cores: number) => toMillicores(cores, vcpus);
   switch (w.model) {
     case 'constant': {
@@ -227,20 +280,6 @@ function seeker(w: Exclude<CpuWorkload, { model: 'trace' }>, setAt: SimTime, vcp
         const hour = ((start + stepMs / 2) % MS_PER_DAY) / MS_PER_HOUR;
         const cores = w.meanCores + w.amplitudeCores * Math.cos((2 * Math.PI * (hour - w.peakHourUtc)) / 24);
         return { millicores: mc(cores), untilMs: flat ? Infinity : start + stepMs };
-      };
-    }
-    case 'random-walk': {
-      const stepMs = stepToMs(w.stepSeconds);
-      const { meanCores: mean, volatility } = w;
-      const normals = new NormalSource(w.seed);
-      const first = Math.floor(setAt / stepMs); // the grid step that contains setAt
-      let k = 0; // boundaries crossed since setAt
-      let x = clamp(mean, vcpus);
-      return (t) => {
-        const index = Math.floor(t / stepMs);
-        for (const target = index - first; k < target; k++)
-          x = clamp(x + RANDOM_WALK_REVERSION * (mean - x) + volatility * normals.next(), vcpus);
-        return { millicores: mc(x), untilMs: volatility === 0 ? Infinity : (index + 1) * stepMs };
       };
     }
   }

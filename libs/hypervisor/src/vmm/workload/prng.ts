@@ -35,26 +35,43 @@ export function nextUniform(rng: RandomGenerator): number {
   return (a * 0x400_0000 + b) / 0x20_0000_0000_0000;
 }
 
-/** Standard normals by Box–Muller; each pair of uniforms gives two normals, used in order. */
-export class NormalSource {
-  private readonly rng: RandomGenerator;
-  private spare: number | undefined;
+/**
+ * What a source of standard normals keeps: its generator, and the second normal of the last pair
+ * (`spare`, while `hasSpare`). A demand cursor keeps these in itself (one object fewer per VM).
+ */
+export interface NormalState {
+  readonly rng: RandomGenerator;
+  spare: number;
+  hasSpare: boolean;
+}
+
+/** The next standard normal of `s`, by Box–Muller: each pair of uniforms gives two normals, used in order. */
+export function nextNormal(s: NormalState): number {
+  if (s.hasSpare) {
+    s.hasSpare = false;
+    return s.spare;
+  }
+  const u1 = 1 - nextUniform(s.rng); // (0, 1]: log(0) would be -Infinity
+  const u2 = nextUniform(s.rng);
+  const r = Math.sqrt(-2 * Math.log(u1));
+  const theta = 2 * Math.PI * u2;
+  s.spare = r * Math.sin(theta);
+  s.hasSpare = true;
+  return r * Math.cos(theta);
+}
+
+/** Standard normals from a seed (`nextNormal` on a state of its own). */
+export class NormalSource implements NormalState {
+  readonly rng: RandomGenerator;
+  /** A number field always (0.5: a double from the start), so a store allocates no box. */
+  spare = 0.5;
+  hasSpare = false;
 
   constructor(seed: number) {
     this.rng = seededGenerator(seed);
   }
 
   next(): number {
-    if (this.spare !== undefined) {
-      const z = this.spare;
-      this.spare = undefined;
-      return z;
-    }
-    const u1 = 1 - nextUniform(this.rng); // (0, 1]: log(0) would be -Infinity
-    const u2 = nextUniform(this.rng);
-    const r = Math.sqrt(-2 * Math.log(u1));
-    const theta = 2 * Math.PI * u2;
-    this.spare = r * Math.sin(theta);
-    return r * Math.cos(theta);
+    return nextNormal(this);
   }
 }
