@@ -104,7 +104,8 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
   });
 
   it('streams progress as server-sent events until the run ends', async () => {
-    const id = (await submit({ scenario: scenario({ hours: 24 }) })).body.simulationId;
+    // Long enough for several progress writes (every 250 ms) whatever the machine's speed: a day ran in under half a second once the random walk got faster.
+    const id = (await submit({ scenario: scenario(IN_JEST_LONG) })).body.simulationId;
     const res = await fetch(`${await t.app.getUrl()}/v1/admin/simulations/${id}/events`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream');

@@ -20,7 +20,7 @@ export interface TestScenarioOptions {
 /**
  * A real scenario (docs/scenarios.md): two zones of m5 hosts, one tenant with a synthetic
  * workload in each (m5.large VMs, exponential lifetimes, a random walk around 40 % CPU), hourly
- * buckets. It reads no dataset. The default (a day) runs in about 0.15 s on plain Node, 1.5 s in Jest.
+ * buckets. It reads no dataset. The default (a day) runs in about 0.1 s on plain Node, 0.25-0.45 s in Jest.
  */
 export function scenario(o: TestScenarioOptions = {}) {
   const zones = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1e', 'us-east-1f'].slice(0, o.zones ?? 2);
@@ -39,17 +39,19 @@ export function scenario(o: TestScenarioOptions = {}) {
 }
 
 /**
- * Runs long enough to act on mid-run (cancel one, kill its worker, restart Redis under it).
- * Scenarios have no slow-down knob: tests wait for progress > 0, then act. Measured on the 2-core
- * test machine, alone (a busy machine is slower):
+ * Runs long enough to act on mid-run (cancel one, kill its worker, restart Redis under it), and to
+ * see several progress writes (every 250 ms). Scenarios have no slow-down knob: tests wait for
+ * progress > 0, then act. Measured on the 2-core test machine, alone (a busy machine is slower),
+ * since the random walk's state moved into its cursor (4 December 2026), which made these runs
+ * faster:
  *
- * - LONG, on a worker process (plain Node): a week of a bigger fleet, about 3.5 s.
+ * - LONG, on a worker process (plain Node): a week of a bigger fleet, about 2-2.8 s.
  * - IN_JEST_LONG, in the Jest process (the in-process fallback): Jest's sandbox makes the engine's
- *   hot loops about ten times slower than plain Node, so three days of the default fleet take
- *   about 3.5 s there (and a day about 1.5 s).
+ *   hot loops several times slower than plain Node; ten days of the default fleet take about
+ *   2.6-4 s there (three days took 0.7-0.8 s: too short to cancel one reliably).
  */
 export const LONG: TestScenarioOptions = { hours: 168, hostsPerZone: 20, vmsPerZone: 150, ratePerHour: 60 };
-export const IN_JEST_LONG: TestScenarioOptions = { hours: 72 };
+export const IN_JEST_LONG: TestScenarioOptions = { hours: 240 };
 
 /** REDIS_URL for the tests (the machine's Redis by default). */
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
