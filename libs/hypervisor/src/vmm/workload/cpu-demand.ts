@@ -77,8 +77,6 @@ export class CpuDemandCursor {
   /** Boundaries crossed since setAt. */
   private walkK = 0;
   private walkX = 0;
-  /** `seekTrace`'s output (for a trace). */
-  private readonly step: DemandStep = { cursorNow: 0, cursorNext: 0 };
 
   constructor(workload: CpuWorkload, setAtMs: SimTime, vcpus: number) {
     assertSimTime(setAtMs, 'setAtMs');
@@ -160,11 +158,14 @@ export class CpuDemandCursor {
   }
 
   private seekTrace(t: SimTime): void {
-    seekTrace(this.trace!, t, this.step);
-    this.millicores = this.step.cursorNow;
-    this.untilMs = this.step.cursorNext;
+    seekTrace(this.trace!, t, traceStep);
+    this.millicores = traceStep.cursorNow;
+    this.untilMs = traceStep.cursorNext;
   }
 }
+
+/** `seekTrace`'s output for a cursor, read back at once: one for all cursors, not an object per VM. */
+const traceStep: DemandStep = { cursorNow: 0, cursorNext: 0 };
 
 /**
  * A trace as its steps are read: its points in millicores and where they start, the period, and
