@@ -2,10 +2,13 @@
  * Scale benchmark of load-simulation runs (issue 11, "Beyond one machine"): a fleet of three zones
  * that do not interact, run on ONE worker whole, then as THREE CELLS (one per zone, a BullMQ flow)
  * on TWO workers. Nimbus is started as a user starts it: the built API (`dist/apps/api/src/main.js`)
- * and `apps/worker` processes (`dist/apps/worker/src/main.js`, concurrency 1 each), a real Redis
- * and a SQLite file (or PostgreSQL with --db postgres).
+ * and `apps/worker` processes (`dist/apps/worker/src/main.js`), a real Redis and a SQLite file (or
+ * PostgreSQL with --db postgres). Each worker runs up to `--concurrency` runs or cells at once
+ * (NIMBUS_WORKER_CONCURRENCY; default 2, this machine's cores), each on a thread of its own: so the
+ * three cells run at once on the two workers and share the machine's cores, where at concurrency 1
+ * the third cell waits for one of the first two (three equal cells then take two cells' time).
  *
- *   npm run bench:scale [-- --scale 1 --days 30 --db sqlite|postgres --no-build]
+ *   npm run bench:scale [-- --scale 1 --days 30 --db sqlite|postgres --concurrency 2 --no-build]
  *
  * At --scale 1 the fleet is 30,000 m5 hosts and 300,000 m5.large VMs (10,000 hosts and 100,000
  * VMs per zone; each zone's workload launches its VMs at the start and replaces departures, mean
@@ -24,8 +27,10 @@ import { adminApi, arg, buildUnlessTold, procStats, ProcStats, startApi, startWo
 const SCALE = Number(arg('scale', '1'));
 const DAYS = Number(arg('days', '30'));
 const DB = arg('db', 'sqlite');
+const CONCURRENCY = Number(arg('concurrency', '2'));
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 if (!(SCALE > 0 && SCALE <= 1) || !(DAYS > 0) || !['sqlite', 'postgres'].includes(DB)) throw new Error('--scale must be in (0, 1], --days > 0, --db sqlite|postgres');
+if (!(Number.isInteger(CONCURRENCY) && CONCURRENCY >= 1)) throw new Error('--concurrency must be a whole number ≥ 1');
 
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 const HOSTS_PER_ZONE = Math.round(10_000 * SCALE);
@@ -50,7 +55,7 @@ function scenario() {
 interface Phase { readonly name: string; readonly wallS: number; readonly workers: ProcStats[]; readonly digest: string; readonly report: string; readonly cells: number }
 
 async function phase(name: string, port: number, adminKey: string, env: Record<string, string>, workers: number, split: boolean): Promise<Phase> {
-  const ws = await startWorkers(workers, env);
+  const ws = await startWorkers(workers, env, CONCURRENCY);
   const before = ws.map((w) => procStats(w.child.pid!));
   const started = Date.now();
   const submitted = await adminApi(port, adminKey, 'POST', '/v1/admin/simulations', { scenario: scenario(), execution: { split } });
@@ -88,7 +93,7 @@ async function main(): Promise<void> {
   const phases: Phase[] = [];
   try {
     const fleet = `${ZONES.length} zones, ${(HOSTS_PER_ZONE * ZONES.length).toLocaleString('en-US')} m5 hosts, ${(VMS_PER_ZONE * ZONES.length).toLocaleString('en-US')} m5.large VMs, ${DAYS} days`;
-    process.stdout.write(`bench:scale — ${fleet}; ${DB}, Redis ${REDIS_URL}; workers at concurrency 1, --max-old-space-size=12288\n`);
+    process.stdout.write(`bench:scale — ${fleet}; ${DB}, Redis ${REDIS_URL}; workers at concurrency ${CONCURRENCY} (each run or cell on a thread of its own), --max-old-space-size=12288\n`);
     phases.push(await phase('whole, one worker', port, adminKey, env, 1, false));
     phases.push(await phase('three cells, two workers', port, adminKey, env, 2, true));
   } finally {

@@ -70,11 +70,11 @@ export async function startApi(port: number, adminKey: string, env: Record<strin
   }
 }
 
-/** `count` simulation workers (concurrency 1 each), ready once each says so. */
-export async function startWorkers(count: number, env: Record<string, string>): Promise<Started[]> {
+/** `count` simulation workers (`concurrency` runs at once each, on threads of their own; default 1), ready once each says so. */
+export async function startWorkers(count: number, env: Record<string, string>, concurrency = 1): Promise<Started[]> {
   const ws: Started[] = [];
   for (let i = 0; i < count; i++) {
-    ws.push(await startProcess('dist/apps/worker/src/main.js', { ...env, NIMBUS_WORKER_CONCURRENCY: '1', NIMBUS_WORKER_LOCK_MS: '120000', LOG_LEVEL: 'info' }, (o) => o.includes('simulation worker ready'), `worker ${i + 1}`));
+    ws.push(await startProcess('dist/apps/worker/src/main.js', { ...env, NIMBUS_WORKER_CONCURRENCY: String(concurrency), NIMBUS_WORKER_LOCK_MS: '120000', LOG_LEVEL: 'info' }, (o) => o.includes('simulation worker ready'), `worker ${i + 1}`));
   }
   return ws;
 }

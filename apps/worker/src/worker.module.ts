@@ -3,6 +3,8 @@ import { SimulationRunner } from '../../api/src/application/simulations/simulati
 import { ExperimentFinisher } from '../../api/src/application/experiments/experiment-finisher';
 import { ExperimentsRepository } from '../../api/src/persistence/experiments.repository';
 import { SimulationWrites } from '../../api/src/application/simulations/simulation-writes';
+import { SCENARIO_EXECUTOR } from '../../api/src/application/simulations/scenario-executor';
+import { WorkerThreadExecutor } from '../../api/src/jobs/worker-thread-executor';
 import { AppConfig } from '../../api/src/config/app-config';
 import { DEFAULT_REDIS_URL } from '../../api/src/jobs/redis';
 import { DEFAULT_QUEUE_PREFIX } from '../../api/src/jobs/simulation-jobs';
@@ -27,6 +29,7 @@ export class WorkerModule {
         ...database.providers,
         SimulationsRepository, SerialTransactions, SimulationRunner, ExperimentsRepository, ExperimentFinisher,
         { provide: SimulationWrites, useExisting: SerialTransactions },
+        ...(settings.threads ? [{ provide: SCENARIO_EXECUTOR, useValue: new WorkerThreadExecutor() }] : []),
         {
           provide: SimulationWorker,
           inject: [SimulationRunner, ExperimentFinisher],

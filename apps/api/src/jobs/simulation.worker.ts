@@ -21,6 +21,8 @@ export interface SimulationWorkerOptions {
    * its event loop blocked) has its job moved back to the queue by another worker's stalled-job check.
    */
   readonly lockMs: number;
+  /** Whether each run has a thread of its own (WorkerThreadExecutor); only said in the log here. */
+  readonly threads?: boolean;
 }
 
 /**
@@ -50,7 +52,7 @@ export class SimulationWorker implements BeforeApplicationShutdown {
     this.worker.on('failed', (job, err) => this.logger.warn({ simulationId: job?.id, err: err.message, attemptsMade: job?.attemptsMade }, 'simulation job failed (retried while attempts remain)'));
     this.worker.on('error', (err) => this.logger.warn({ err: err.message }, 'simulation worker: Redis error (reconnecting)'));
     await this.worker.waitUntilReady();
-    this.logger.log(`simulation worker ready: ${this.name}, queue '${SIMULATIONS_QUEUE}' at ${redisLabel(o.redisUrl)} (prefix '${o.prefix}'), concurrency ${o.concurrency}`);
+    this.logger.log(`simulation worker ready: ${this.name}, queue '${SIMULATIONS_QUEUE}' at ${redisLabel(o.redisUrl)} (prefix '${o.prefix}'), concurrency ${o.concurrency}${o.threads ? ', each run on a thread of its own' : ', runs on the event loop'}`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

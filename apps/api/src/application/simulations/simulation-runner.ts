@@ -1,10 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ProgressAck, RunProgressRow, SimulationsRepository } from '../../persistence/simulations.repository';
 import { ExecuteCellCommand, ExecuteSimulationCommand } from './simulations.commands';
-import {
-  formatScenarioError, joinCellResults, runScenario, Scenario, ScenarioDataMissing, ScenarioProgress, ScenarioResult, splitIntoCells, validateScenario,
-} from '@nimbus/simulation';
-import { DatasetNotFound, loadScenarioData } from '../../datasets/datasets';
+import { formatScenarioError, joinCellResults, Scenario, ScenarioProgress, ScenarioResult, splitIntoCells, validateScenario } from '@nimbus/simulation';
+import { failureMessage, IN_THIS_THREAD, SCENARIO_EXECUTOR, ScenarioExecutor } from './scenario-executor';
 import { SimulationWrites } from './simulation-writes';
 
 /**
@@ -40,6 +38,8 @@ export class SimulationRunner {
   constructor(
     private readonly runs: SimulationsRepository,
     private readonly writes: SimulationWrites,
+    /** Where scenarios run: this thread (the API's in-process fallback) unless a worker provides threads. */
+    @Optional() @Inject(SCENARIO_EXECUTOR) private readonly executor: ScenarioExecutor = IN_THIS_THREAD,
   ) {}
 
   configure(options: Partial<RunnerOptions>): void {
@@ -151,8 +151,6 @@ export class SimulationRunner {
     scenario: Scenario, untilMs: number, stop: AbortSignal | undefined, write: (p: RunProgressRow) => Promise<ProgressAck>,
     log: Record<string, unknown>,
   ): Promise<{ outcome: 'ran'; result: ScenarioResult; untilMs: number } | { outcome: 'lost' } | { outcome: 'stopped' } | { outcome: 'failed'; error: string }> {
-    // Datasets (docs/scenarios.md, "Data") are loaded below, inside the run: one that is missing
-    // fails the run, naming it (DatasetNotFound, ScenarioDataMissing), as any error of the scenario.
     const abort = new AbortController();
     const onStop = () => abort.abort();
     stop?.addEventListener('abort', onStop);
@@ -180,8 +178,7 @@ export class SimulationRunner {
     const heartbeat = setInterval(() => void flush(), Math.max(this.options.flushEveryMs, 1000));
     let result: ScenarioResult;
     try {
-      const data = await loadScenarioData(scenario);
-      result = await runScenario(scenario, data, {
+      result = await this.executor.run(scenario, {
         signal: abort.signal,
         onProgress: async (p: ScenarioProgress) => {
           latest = { simulatedMs: p.simulatedMs, untilMs: p.untilMs, events: p.events };
@@ -213,10 +210,4 @@ export class SimulationRunner {
     const stored = await this.writes.run((tx) => this.runs.fail(tx, id, attempt, message, Date.now()));
     return stored ? 'failed' : 'lost';
   }
-}
-
-/** Why a run failed, for its `error`: a missing dataset says which and where it was looked for. */
-function failureMessage(err: unknown): string {
-  if (err instanceof DatasetNotFound || err instanceof ScenarioDataMissing) return `a dataset the scenario needs is missing: ${err.message}`;
-  return err instanceof Error ? err.message : String(err);
 }

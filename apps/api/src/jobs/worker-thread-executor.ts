@@ -1,0 +1,54 @@
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Scenario, ScenarioProgress, ScenarioResult } from '@nimbus/simulation';
+import { ScenarioExecutor, ScenarioFailure } from '../application/simulations/scenario-executor';
+
+/** What a scenario's thread posts (scenario-thread.ts). */
+export type FromScenarioThread =
+  | { readonly kind: 'progress'; readonly progress: ScenarioProgress }
+  | { readonly kind: 'result'; readonly json: string }
+  | { readonly kind: 'failed'; readonly message: string };
+
+/** scenario-thread beside this file, in the same form (.js when built, .ts under a TypeScript loader). */
+const THREAD_FILE = join(__dirname, `scenario-thread${extname(__filename)}`);
+
+/**
+ * Each scenario on a worker thread of its own (apps/worker): a run's CPU-bound slices never hold up
+ * the worker's event loop (BullMQ's lock renewals, progress writes, shutdown), and a worker with
+ * `NIMBUS_WORKER_CONCURRENCY` N runs N scenarios on N cores at once, where on one event loop they
+ * would only take turns. The result is the same as on the calling thread: the same executor
+ * (IN_THIS_THREAD) runs there, and the result comes back as the JSON the run stores.
+ */
+export class WorkerThreadExecutor implements ScenarioExecutor {
+  /** `execArgv`: the thread's Node options; by default the process's own (a TypeScript loader among them). */
+  constructor(private readonly options: { readonly execArgv?: string[] } = {}) {}
+
+  run(scenario: Scenario, run: { readonly signal: AbortSignal; readonly onProgress: (p: ScenarioProgress) => Promise<void> }): Promise<ScenarioResult> {
+    return new Promise<ScenarioResult>((resolve, reject) => {
+      // Loaded by `require` so that a TypeScript loader the process runs under (its execArgv, which a
+      // thread inherits) compiles it as it compiled this file; a Worker takes only .js files by path.
+      const thread = new Worker(`require(${JSON.stringify(THREAD_FILE)})`, {
+        eval: true, workerData: { scenario }, ...(this.options.execArgv ? { execArgv: this.options.execArgv } : {}),
+      });
+      let progress: Promise<void> = Promise.resolve();
+      let ended = false;
+      const onAbort = () => thread.postMessage('abort');
+      // Every progress reported before the end is handled before the run ends, as on one thread.
+      const end = (settle: () => void) => {
+        if (ended) return;
+        ended = true;
+        run.signal.removeEventListener('abort', onAbort);
+        progress.then(settle, reject);
+      };
+      if (run.signal.aborted) onAbort();
+      else run.signal.addEventListener('abort', onAbort);
+      thread.on('message', (m: FromScenarioThread) => {
+        if (m.kind === 'progress') progress = progress.then(() => run.onProgress(m.progress));
+        else if (m.kind === 'result') end(() => resolve(JSON.parse(m.json) as ScenarioResult));
+        else end(() => reject(new ScenarioFailure(m.message)));
+      });
+      thread.on('error', (err) => end(() => reject(err)));
+      thread.on('exit', (code) => end(() => reject(new Error(`the scenario's thread ended (exit code ${code}) without a result`))));
+    });
+  }
+}
