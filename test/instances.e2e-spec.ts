@@ -256,12 +256,17 @@ describe('instances', () => {
     it.each([
       ['a key with the aws: prefix', { 'aws:cloudformation:stack': 'x' }],
       ['a key with the AWS: prefix in upper case', { 'AWS:owner': 'x' }],
-      ['51 tags', Object.fromEntries(Array.from({ length: 51 }, (_, n) => [`k${n}`, 'v']))],
       ['a key of 129 characters', { ['k'.repeat(129)]: 'v' }],
       ['a value of 257 characters', { k: 'v'.repeat(257) }],
       ['a numeric value', { k: 1 }],
     ])('tags with %s are 400 InvalidParameterValue', async (_, tags) => {
       expectError(await run(key, { tags }), 400, 'InvalidParameterValue');
+    });
+
+    it('51 tags are 400 TagLimitExceeded (EC2: at most 50 a resource), and launch nothing', async () => {
+      const { key: many } = await t.tenant('fifty-one-tags');
+      expectError(await run(many, { tags: Object.fromEntries(Array.from({ length: 51 }, (_, n) => [`k${n}`, 'v'])) }), 400, 'TagLimitExceeded');
+      expect(await listIds(many)).toEqual([]);
     });
 
     it('a NUL character in a tag is 400 InvalidParameterValue, and launches nothing', async () => {
@@ -688,10 +693,10 @@ describe('instances', () => {
       expect((await get(key, id)).tags).toEqual(before);
     });
 
-    it('PUT that would take an instance above 50 tags is 400, and changes nothing', async () => {
+    it('PUT that would take an instance above 50 tags is 400 TagLimitExceeded (as EC2 CreateTags), and changes nothing', async () => {
       const target = await launchOne(key, { tags: Object.fromEntries(Array.from({ length: 45 }, (_, n) => [`k${n}`, 'v'])) });
       const extra = Object.fromEntries(Array.from({ length: 6 }, (_, n) => [`new${n}`, 'v']));
-      expectError(await t.as(key).put(`/v1/instances/${target}/tags`, { tags: extra }), 400, 'InvalidParameterValue');
+      expect(expectError(await t.as(key).put(`/v1/instances/${target}/tags`, { tags: extra }), 400, 'TagLimitExceeded').message).toContain(target);
       expect(Object.keys((await get(key, target)).tags)).toHaveLength(45);
       // overwriting existing keys does not count twice
       const overwrite = Object.fromEntries(Array.from({ length: 45 }, (_, n) => [`k${n}`, 'w']));

@@ -43,6 +43,26 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     expect((await failure(client.send(new CreateTagsCommand({ Resources: ['zz-123'], Tags: [{ Key: 'x', Value: 'y' }] })))).name).toBe('InvalidID');
   });
 
+  it('an instance takes at most 50 tags: the 51st is TagLimitExceeded, as on volumes and network interfaces; a value at 50 may still change', async () => {
+    const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1 }))).Instances![0].InstanceId!;
+    const vol = (await client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 1 }))).VolumeId!;
+    const fifty = Array.from({ length: 50 }, (_, n) => ({ Key: `k${n}`, Value: 'v' }));
+    await client.send(new CreateTagsCommand({ Resources: [id, vol], Tags: fifty }));
+    for (const resource of [id, vol]) {
+      const err = await failure(client.send(new CreateTagsCommand({ Resources: [resource], Tags: [{ Key: 'one-more', Value: 'v' }] })));
+      expect([err.name, err.$metadata.httpStatusCode]).toEqual(['TagLimitExceeded', 400]);
+    }
+    await client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'k0', Value: 'changed' }] }));
+    const tags = (await client.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [id] }] }))).Tags!;
+    expect(tags).toHaveLength(50);
+    expect(tags.find((x) => x.Key === 'k0')?.Value).toBe('changed');
+    // 51 at launch: the same code, and nothing is launched.
+    const launch = await failure(client.send(new RunInstancesCommand({
+      ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: [...fifty, { Key: 'k50', Value: 'v' }] }],
+    })));
+    expect(launch.name).toBe('TagLimitExceeded');
+  });
+
   it('creates, attaches, describes, detaches and deletes volumes', async () => {
     const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }))).Instances![0].InstanceId!;
     const vol = await client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 20, VolumeType: 'gp3', Iops: 4000 }));

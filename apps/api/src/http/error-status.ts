@@ -6,6 +6,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   ValidationError: 400,
   InvalidPaginationToken: 400,
   VcpuLimitExceeded: 400,
+  TagLimitExceeded: 400,
+  AttachmentLimitExceeded: 400,
   LicenseLimitExceeded: 400,
   AuthFailure: 401,
   UnauthorizedOperation: 403,

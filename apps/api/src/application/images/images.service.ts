@@ -9,7 +9,7 @@ import { InstancesRepository } from '../../persistence/instances.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { requireInstance } from '../instances/require-instance';
-import { validateTags } from '../instances/tags';
+import { mergeTags, validateTags } from '../instances/tags';
 import { VolumesService } from '../volumes/volumes.service';
 import { TagsService } from '../tags/tags.service';
 import { CreateImageCommand, DescribeImagesQuery, ImageIdCommand } from './images.commands';
@@ -154,7 +154,7 @@ export class ImagesService {
     const valid = validateTags({ ...tags });
     return this.engine.command(async (tx) => {
       const row = await this.ownRow(tx, tenant, imageId);
-      const merged = validateTags({ ...(JSON.parse(row.tags) as Record<string, string>), ...valid });
+      const merged = mergeTags(imageId, JSON.parse(row.tags) as Record<string, string>, valid);
       await this.repo.setImageTags(tx, row.id, merged);
       return merged;
     });

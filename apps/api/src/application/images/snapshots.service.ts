@@ -5,7 +5,7 @@ import { resourceId } from '../common/ids';
 import { SnapshotEntity, TenantEntity } from '../../persistence/entities';
 import { CatalogRepository } from '../../persistence/catalog.repository';
 import { EngineService } from '../../engine/engine.service';
-import { validateTags } from '../instances/tags';
+import { mergeTags, validateTags } from '../instances/tags';
 import { VolumesService } from '../volumes/volumes.service';
 import { TagsService } from '../tags/tags.service';
 import { CreateSnapshotCommand, DescribeSnapshotsQuery } from './images.commands';
@@ -107,7 +107,7 @@ export class SnapshotsService {
     return this.engine.command(async (tx) => {
       const row = await this.repo.snapshotRow(tx, snapshotId);
       if (!row || row.tenantId !== tenant.id) throw snapshotNotFound(snapshotId);
-      const merged = validateTags({ ...(JSON.parse(row.tags) as Record<string, string>), ...valid });
+      const merged = mergeTags(snapshotId, JSON.parse(row.tags) as Record<string, string>, valid);
       await this.repo.setSnapshotTags(tx, snapshotId, merged);
       return merged;
     });

@@ -20,7 +20,7 @@ import { AttachedVolume, InstanceDescription, InstancePage, QuotaUsage, Reservat
 import { CreateTagsCommand, DeleteTagCommand, InstanceIdCommand, ListInstancesQuery, ModifyInstanceAttributeCommand, RunInstancesCommand, SetCreditSpecificationCommand } from './instances.commands';
 import { decodePageToken, encodePageToken } from './page-token';
 import { requireInstance, terminatedGoneBy } from './require-instance';
-import { MAX_TAGS, validateTags } from './tags';
+import { mergeTags, validateTags } from './tags';
 
 const DEFAULT_PAGE_SIZE = 1000;
 const USER_SHUTDOWN = 'Client.UserInitiatedShutdown';
@@ -348,8 +348,7 @@ export class InstancesService {
     const valid = validateTags(cmd.tags);
     return this.engine.command(async (tx) => {
       await this.requireVisible(tx, tenant.id, id);
-      const merged = { ...((await this.instances.tagsOf(tx, [id])).get(id) ?? {}), ...valid };
-      if (Object.keys(merged).length > MAX_TAGS) throw invalidParameter(`an instance may have at most ${MAX_TAGS} tags`);
+      const merged = mergeTags(id, (await this.instances.tagsOf(tx, [id])).get(id) ?? {}, valid);
       await this.instances.saveTags(tx, tenant.id, id, valid);
       return merged;
     });

@@ -11,7 +11,7 @@ import { NetworkingRepository } from '../../persistence/networking.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { requireInstance } from '../instances/require-instance';
-import { MAX_TAGS, validateTags } from '../instances/tags';
+import { mergeTags, validateTags } from '../instances/tags';
 import {
   Cidr, contains, formatCidr, formatIpv4, isAssignable, lowestFree, overlaps, parseCidr, parseIpv4, privateDnsName, publicDnsName, requireBlock,
   assignableRange, usableCount, within,
@@ -669,8 +669,7 @@ export class NetworkingService implements InstanceNetworking {
   async putTags(tx: Tx, tenantId: string, resourceId: string, tags: Readonly<Record<string, unknown>>): Promise<void> {
     const valid = validateTags({ ...tags });
     await this.requireTaggable(tx, tenantId, resourceId);
-    const merged = { ...((await this.repo.tagsOf(tx, [resourceId])).get(resourceId) ?? {}), ...valid };
-    if (Object.keys(merged).length > MAX_TAGS) throw new ApiError('TagLimitExceeded', `The resource '${resourceId}' may have at most ${MAX_TAGS} tags`);
+    mergeTags(resourceId, (await this.repo.tagsOf(tx, [resourceId])).get(resourceId) ?? {}, valid);
     await this.repo.saveTags(tx, tenantId, resourceId, valid);
   }
 

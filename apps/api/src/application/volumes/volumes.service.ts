@@ -14,7 +14,7 @@ import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repositor
 import { EngineService } from '../../engine/engine.service';
 import { compareDevices, DEFAULT_ATTACH_DEVICES, LAUNCH_DEVICES, MAX_ATTACHMENTS, validateDevice } from './devices';
 import { decodeVolumePageToken, encodePageToken } from './page-token';
-import { MAX_TAGS, validateTags } from '../instances/tags';
+import { mergeTags, validateTags } from '../instances/tags';
 import type { ResourceTag } from '../tags/tags.service';
 import { AttachVolumeCommand, CreateVolumeCommand, DeleteOnTerminationChange, LaunchVolume, ListVolumesQuery, ModifyVolumeCommand, VolumeRef } from './volumes.commands';
 
@@ -390,8 +390,7 @@ export class VolumesService {
     const valid = validateTags({ ...tags });
     return this.engine.command(async (tx) => {
       await this.requireVolume(tenant.id, volumeId, tx);
-      const merged = { ...((await this.repo.tagsOf([volumeId], tx)).get(volumeId) ?? {}), ...valid };
-      if (Object.keys(merged).length > MAX_TAGS) throw new ApiError('TagLimitExceeded', `The resource '${volumeId}' may have at most ${MAX_TAGS} tags`);
+      mergeTags(volumeId, (await this.repo.tagsOf([volumeId], tx)).get(volumeId) ?? {}, valid);
       await this.repo.saveTags(tx, tenant.id, volumeId, valid);
     });
   }

@@ -20,7 +20,7 @@ export class InstancesController {
 
   @Operation('RunInstances')
   @ApiCreatedResponse({ type: ReservationResponseDto, description: 'The reservation: its instances, in state pending (all or nothing)' })
-  @ApiErrors('MissingParameter', 'ValidationError', 'InvalidParameterValue', 'VcpuLimitExceeded', 'LicenseLimitExceeded', 'InvalidAMIID.NotFound', 'InvalidPlacementGroup.Unknown', 'InvalidLicenseConfigurationId.NotFound', 'InvalidHostID.NotFound', 'IdempotentParameterMismatch', 'InsufficientInstanceCapacity', 'InsufficientCapacityOnHost')
+  @ApiErrors('MissingParameter', 'ValidationError', 'InvalidParameterValue', 'TagLimitExceeded', 'VcpuLimitExceeded', 'LicenseLimitExceeded', 'InvalidAMIID.NotFound', 'InvalidPlacementGroup.Unknown', 'InvalidLicenseConfigurationId.NotFound', 'InvalidHostID.NotFound', 'IdempotentParameterMismatch', 'InsufficientInstanceCapacity', 'InsufficientCapacityOnHost')
   @Post()
   async run(@CurrentTenant() tenant: TenantEntity, @Body() dto: RunInstancesDto) {
     return mapReservation(await this.instances.run(tenant, toRunInstancesCommand(dto)));
@@ -88,7 +88,7 @@ export class InstancesController {
 
   @Operation('CreateTags')
   @ApiOkResponse({ type: TagsResponseDto })
-  @ApiErrors('MissingParameter', 'ValidationError', 'InvalidParameterValue', 'InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound')
+  @ApiErrors('MissingParameter', 'ValidationError', 'InvalidParameterValue', 'TagLimitExceeded', 'InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound')
   @Put(':id/tags')
   async putTags(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string, @Body() dto: PutTagsDto) {
     return mapTags(await this.instances.putTags(tenant, { instanceId: id, tags: dto.tags }));

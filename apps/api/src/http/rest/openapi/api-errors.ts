@@ -59,6 +59,7 @@ export const EXAMPLE_MESSAGES: Readonly<Record<string, string>> = {
   'InvalidSnapshot.NotFound': "The snapshot 'snap-0123456789abcdef0' does not exist.",
   'InvalidSnapshotID.Malformed': 'Invalid id: "snap-bad" (expecting "snap-" and 8 or 17 hex digits)',
   'InvalidVolumeModification.NotFound': "Modification for volume 'vol-0123456789abcdef0' does not exist.",
+  TagLimitExceeded: "The maximum number of tags for a resource has been reached: 'i-0123456789abcdef0' may have at most 50 tags.",
   AttachmentLimitExceeded: "Instance 'i-0123456789abcdef0' already has 28 volumes attached, the most it may have.",
   IncorrectHostState: "Host 'h-0123456789abcdef0' runs instances: drain it first.",
   HostInUse: "Host 'h-0123456789abcdef0' runs instances.",
