@@ -526,6 +526,37 @@ describe('EC2 networking through the JS SDK', () => {
       expect((await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [sg.GroupId!] }))).SecurityGroups![0].Tags).toEqual([]);
       expect(await codeOf(bobEc2.send(new CreateTagsCommand({ Resources: [vpc.VpcId!], Tags: [{ Key: 'x', Value: 'y' }] })))).toBe('InvalidVpcID.NotFound');
     });
+
+    it("a launch's TagSpecification with ResourceType=network-interface tags each interface it creates, not an existing one it attaches", async () => {
+      const dave = await ec2Tenant(t, 'dave');
+      const c = ec2Client(t, dave);
+      const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: '10.50.0.0/16' }))).Vpc!;
+      const subnet = (await c.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.50.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!;
+      const spare = (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet.SubnetId }))).NetworkInterface!;
+      const tagSpecs = [{ ResourceType: 'network-interface' as const, Tags: [{ Key: 'team', Value: 'net' }, { Key: 'Name', Value: 'web-eni' }] }, { ResourceType: 'instance' as const, Tags: [{ Key: 'Name', Value: 'web' }] }];
+      // Two instances in the default subnet: two interfaces, both tagged.
+      const two = await c.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 2, MaxCount: 2, TagSpecifications: tagSpecs }));
+      const created = two.Instances!.map((i) => i.NetworkInterfaces![0].NetworkInterfaceId!);
+      // A new interface and an existing one: only the new one is tagged.
+      const mixed = await c.send(new RunInstancesCommand({
+        ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, TagSpecifications: tagSpecs,
+        NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.SubnetId }, { DeviceIndex: 1, NetworkInterfaceId: spare.NetworkInterfaceId }],
+      }));
+      const primary = mixed.Instances![0].NetworkInterfaces!.find((n) => n.Attachment!.DeviceIndex === 0)!.NetworkInterfaceId!;
+      const enis = (await c.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'tag:team', Values: ['net'] }] }))).NetworkInterfaces!;
+      expect(enis.map((n) => n.NetworkInterfaceId).sort()).toEqual([...created, primary].sort());
+      for (const n of enis) expect(n.TagSet).toEqual([{ Key: 'Name', Value: 'web-eni' }, { Key: 'team', Value: 'net' }]);
+      const listed = (await c.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-type', Values: ['network-interface'] }] }))).Tags!;
+      expect(listed.map((x) => x.ResourceId).sort()).toEqual([...created, ...created, primary, primary].sort());
+      // The instance's own tags stay the instance's.
+      expect(two.Instances![0].Tags).toEqual([{ Key: 'Name', Value: 'web' }]);
+      // EC2's tag rules hold here too: 51 is TagLimitExceeded, and nothing is launched.
+      const before = (await c.send(new DescribeInstancesCommand({}))).Reservations!.length;
+      const many = Array.from({ length: 51 }, (_, n) => ({ Key: `k${n}`, Value: 'v' }));
+      expect(await codeOf(c.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'network-interface', Tags: many }] })))).toBe('TagLimitExceeded');
+      expect((await c.send(new DescribeInstancesCommand({}))).Reservations!.length).toBe(before);
+      c.destroy();
+    });
   });
 
   describe('isolation', () => {

@@ -288,10 +288,14 @@ export class NetworkingRepository {
   async insertAttached(tx: Tx, tenantId: string, attached: {
     readonly interfaces: readonly NetworkInterfaceEntity[]; readonly links: readonly (readonly [string, readonly string[]])[];
     readonly publicIps: readonly PublicIpAllocationEntity[]; readonly keyNames: readonly InstanceKeyNameEntity[];
+    /** The same tags on every interface inserted (a launch's TagSpecification). */
+    readonly tags?: Readonly<Record<string, string>>;
   }): Promise<void> {
+    const tags = Object.entries(attached.tags ?? {});
     await insertTogether(tx, [
       part(NetworkInterfaceEntity, attached.interfaces), part(NetworkInterfaceGroupEntity, groupLinkRows(tenantId, attached.links)),
       part(PublicIpAllocationEntity, attached.publicIps), part(InstanceKeyNameEntity, attached.keyNames),
+      part(NetworkTagEntity, attached.interfaces.flatMap((eni) => tags.map(([key, value]) => ({ resourceId: eni.id, key, value, tenantId })))),
     ]);
   }
 

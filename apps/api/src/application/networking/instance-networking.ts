@@ -34,6 +34,8 @@ export interface LaunchNetworkRequest {
   readonly privateIpAddress?: string;
   readonly networkInterfaces?: readonly LaunchNetworkInterface[];
   readonly keyName?: string;
+  /** Tags for each interface the launch creates (EC2's TagSpecification with ResourceType=network-interface); not for an existing one it attaches. */
+  readonly interfaceTags?: Readonly<Record<string, unknown>>;
 }
 
 /** A validated request: what placement must respect, and what `attach` will allocate. */

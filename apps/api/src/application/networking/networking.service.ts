@@ -90,6 +90,7 @@ interface PlannedInterface {
 interface PlanDetail {
   readonly interfaces: readonly PlannedInterface[];
   readonly keyName?: string;
+  readonly interfaceTags: Readonly<Record<string, string>>;
   readonly defaultVpcId?: string;
 }
 
@@ -452,6 +453,7 @@ export class NetworkingService implements InstanceNetworking {
   // ---- InstanceNetworking: the seam with InstancesService ----
 
   async planLaunch(tx: Tx, tenantId: string, request: LaunchNetworkRequest, count: number, availabilityZone?: string): Promise<LaunchNetworkPlan> {
+    const interfaceTags = validateTags({ ...(request.interfaceTags ?? {}) });
     const defaultVpcId = await this.ensureDefaultVpc(tx, tenantId);
     if (request.keyName !== undefined) await this.keyPairs.requireByName(tx, tenantId, request.keyName);
     const specs = request.networkInterfaces ?? [];
@@ -526,7 +528,7 @@ export class NetworkingService implements InstanceNetworking {
     const perSubnet = new Map<string, number>();
     for (const p of planned) if (p.subnetId !== undefined && p.existingId === undefined) perSubnet.set(p.subnetId, (perSubnet.get(p.subnetId) ?? 0) + count);
     for (const [subnetId, needed] of perSubnet) await this.checkFree(tx, (await this.repo.findSubnet(tx, tenantId, subnetId))!, needed);
-    const detail: PlanDetail = { interfaces: planned, keyName: request.keyName, defaultVpcId };
+    const detail: PlanDetail = { interfaces: planned, keyName: request.keyName, defaultVpcId, interfaceTags };
     return { ...(zone !== undefined ? { availabilityZone: zone } : {}), detail };
   }
 
@@ -599,6 +601,7 @@ export class NetworkingService implements InstanceNetworking {
       interfaces: rows, links,
       publicIps: publicFor.map((eni) => ({ publicIp: publicIps.get(eni.id)!, tenantId, networkInterfaceId: eni.id, allocatedAt: at })),
       keyNames: detail.keyName !== undefined ? instances.map((i) => ({ instanceId: i.instanceId, tenantId, keyName: detail.keyName! })) : [],
+      tags: detail.interfaceTags,
     });
     if (publicFor.length > 0) await this.repo.savePublicIpCursor(tx, cursor);
     // The answer: from the rows just written; an existing interface (one instance only) is read back.

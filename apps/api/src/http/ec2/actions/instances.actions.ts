@@ -109,10 +109,11 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
 
   const tags: Record<string, string> = {};
   const volumeTags: Record<string, string> = {};
+  const interfaceTags: Record<string, string> = {};
   for (const spec of p.structs('TagSpecification')) {
     const resourceType = spec.required('ResourceType');
-    if (resourceType !== 'instance' && resourceType !== 'volume') throw unsupported(`tagging a '${resourceType}' at launch (TagSpecification.ResourceType: 'instance' or 'volume')`);
-    const into = resourceType === 'instance' ? tags : volumeTags;
+    const into = resourceType === 'instance' ? tags : resourceType === 'volume' ? volumeTags : resourceType === 'network-interface' ? interfaceTags : undefined;
+    if (!into) throw unsupported(`tagging a '${resourceType}' at launch (TagSpecification.ResourceType: 'instance', 'volume' or 'network-interface')`);
     for (const t of spec.structs('Tag')) into[t.required('Key')] = t.string('Value') ?? '';
   }
 
@@ -143,7 +144,8 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
   const autoRecovery = p.struct('MaintenanceOptions')?.string('AutoRecovery');
   if (autoRecovery !== undefined && autoRecovery !== 'default' && autoRecovery !== 'disabled') throw invalidParameter(`Value (${autoRecovery}) for parameter MaintenanceOptions.AutoRecovery is invalid.`);
 
-  const network = toNetworkRequest(p);
+  const asked = toNetworkRequest(p);
+  const network = Object.keys(interfaceTags).length > 0 ? { ...asked, interfaceTags } : asked;
   return {
     imageId, instanceType, minCount, maxCount,
     ...(availabilityZone !== undefined ? { availabilityZone } : {}),
