@@ -105,6 +105,27 @@ describe('catalog: admin images and instance types, tenant images and snapshots'
     await h.op(key, id, 'start');
   });
 
+  it('a custom type takes its capabilities (hypervisor, interfaces, ENA, …), validated; omitted ones are a virtualized Nitro type\'s', async () => {
+    const base = { vcpus: 2, memoryMiB: 4096, hourlyPrices: { linux: '0.1' } };
+    const plain = (await t.admin().post('/v1/admin/instance-types', { ...base, name: 'm5.plaincaps' }).expect(201)).body;
+    expect(plain.capabilities).toEqual({
+      hypervisor: 'nitro', bareMetal: false, maxNetworkInterfaces: 3, ipv4AddressesPerInterface: 10, ipv6AddressesPerInterface: 10,
+      enaSupport: 'required', nvmeSupport: 'required', ebsOptimizedSupport: 'default', virtualizationTypes: ['hvm'], instanceStorageSupported: false,
+    });
+    const metal = await t.admin().post('/v1/admin/instance-types', { ...base, name: 'm5.metalcaps', capabilities: { bareMetal: true, maxNetworkInterfaces: 4, ipv4AddressesPerInterface: 6, ipv6AddressesPerInterface: 0, instanceStorageSupported: true } }).expect(201);
+    expect(metal.body.capabilities).toEqual({
+      bareMetal: true, maxNetworkInterfaces: 4, ipv4AddressesPerInterface: 6, ipv6AddressesPerInterface: 0,
+      enaSupport: 'required', nvmeSupport: 'required', ebsOptimizedSupport: 'default', virtualizationTypes: ['hvm'], instanceStorageSupported: true,
+    });
+    expect((await t.admin().get('/v1/admin/instance-types').expect(200)).body.instanceTypes.find((x: { name: string }) => x.name === 'm5.metalcaps').capabilities).toEqual(metal.body.capabilities);
+    expectError(await t.admin().post('/v1/admin/instance-types', { ...base, name: 'm5.bad1', capabilities: { bareMetal: true, hypervisor: 'nitro' } }), 400, 'InvalidParameterValue');
+    expectError(await t.admin().post('/v1/admin/instance-types', { ...base, name: 'm5.bad2', capabilities: { maxNetworkInterfaces: 0 } }), 400, 'ValidationError');
+    expectError(await t.admin().post('/v1/admin/instance-types', { ...base, name: 'm5.bad3', capabilities: { enaSupport: 'maybe' } }), 400, 'ValidationError');
+    expectError(await t.admin().post('/v1/admin/instance-types', { ...base, name: 'm5.bad4', capabilities: { colour: 'red' } }), 400, 'ValidationError');
+    await t.admin().delete('/v1/admin/instance-types/m5.plaincaps').expect(204);
+    await t.admin().delete('/v1/admin/instance-types/m5.metalcaps').expect(204);
+  });
+
   it("makes a tenant's image from its instance: pending, then available, launched with its source's platform; private to its tenant", async () => {
     const { key } = await h.tenant('image-maker');
     const other = await h.tenant('neighbour');

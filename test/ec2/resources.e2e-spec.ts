@@ -130,4 +130,44 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     const offer = await client.send(new DescribeInstanceTypeOfferingsCommand({ LocationType: 'availability-zone', Filters: [{ Name: 'instance-type', Values: ['m5.large'] }] }));
     expect(offer.InstanceTypeOfferings!.map((o) => o.Location)).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
   });
+
+  it("describes each type's hypervisor, interfaces, ENA, NVMe, EBS optimization and virtualization as EC2 does, and filters on them", async () => {
+    const { InstanceTypes: types } = await client.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['t2.micro', 'm5.large', 'c5.metal', 'm3.xlarge'] }));
+    const by = new Map(types!.map((x) => [x.InstanceType, x]));
+    expect(by.get('t2.micro')).toMatchObject({
+      Hypervisor: 'xen', BareMetal: false, SupportedVirtualizationTypes: ['hvm'], InstanceStorageSupported: false,
+      NetworkInfo: { MaximumNetworkInterfaces: 2, Ipv4AddressesPerInterface: 2, Ipv6AddressesPerInterface: 2, Ipv6Supported: true, EnaSupport: 'unsupported' },
+      EbsInfo: { EbsOptimizedSupport: 'unsupported', NvmeSupport: 'unsupported' },
+    });
+    expect(by.get('t2.micro')!.EbsInfo!.EbsOptimizedInfo).toBeUndefined();
+    expect(by.get('m5.large')).toMatchObject({
+      Hypervisor: 'nitro', BareMetal: false,
+      NetworkInfo: { MaximumNetworkInterfaces: 3, Ipv4AddressesPerInterface: 10, EnaSupport: 'required' },
+      EbsInfo: { EbsOptimizedSupport: 'default', NvmeSupport: 'required', EbsOptimizedInfo: { BaselineBandwidthInMbps: 650 } },
+    });
+    expect(by.get('c5.metal')).toMatchObject({ BareMetal: true, NetworkInfo: { MaximumNetworkInterfaces: 15, Ipv4AddressesPerInterface: 50 } });
+    expect(by.get('c5.metal')!.Hypervisor).toBeUndefined();
+    expect(by.get('m3.xlarge')).toMatchObject({
+      SupportedVirtualizationTypes: ['hvm', 'paravirtual'], InstanceStorageSupported: true,
+      NetworkInfo: { Ipv6Supported: false, Ipv6AddressesPerInterface: 0 }, EbsInfo: { EbsOptimizedSupport: 'supported' },
+    });
+
+    const names = async (...filters: [string, string[]][]) => {
+      const out: string[] = [];
+      for await (const page of paginateDescribeInstanceTypes({ client, pageSize: 100 }, { Filters: filters.map(([Name, Values]) => ({ Name, Values })) })) out.push(...page.InstanceTypes!.map((x) => x.InstanceType!));
+      return out.sort();
+    };
+    expect(await names(['instance-type', ['t2.*']], ['hypervisor', ['xen']])).toEqual(['t2.2xlarge', 't2.large', 't2.medium', 't2.micro', 't2.nano', 't2.small', 't2.xlarge']);
+    expect(await names(['instance-type', ['c5.*']], ['bare-metal', ['true']])).toEqual(['c5.metal']);
+    expect(await names(['instance-type', ['m5.*']], ['hypervisor', ['nitro']], ['bare-metal', ['true']])).toEqual([]);
+    expect(await names(['instance-type', ['m4.*']], ['network-info.ena-support', ['supported']])).toEqual(['m4.16xlarge']);
+    expect(await names(['instance-type', ['t3.*']], ['network-info.maximum-network-interfaces', ['2']])).toEqual(['t3.micro', 't3.nano']);
+    expect(await names(['instance-type', ['m5.*']], ['network-info.ipv4-addresses-per-interface', ['10']])).toEqual(['m5.large']);
+    expect(await names(['instance-type', ['m1.*', 'm3.*']], ['network-info.ipv6-supported', ['true']])).toEqual([]);
+    expect(await names(['instance-type', ['c3.*']], ['ebs-info.ebs-optimized-support', ['supported']])).toEqual(['c3.2xlarge', 'c3.4xlarge', 'c3.xlarge']);
+    expect(await names(['instance-type', ['i3.*']], ['ebs-info.nvme-support', ['supported']])).toEqual(['i3.16xlarge', 'i3.2xlarge', 'i3.4xlarge', 'i3.8xlarge', 'i3.large', 'i3.xlarge']);
+    expect(await names(['instance-type', ['t1.*', 't2.*']], ['supported-virtualization-type', ['paravirtual']])).toEqual(['t1.micro']);
+    expect(await names(['instance-type', ['c5d.l*', 'c5.l*']], ['instance-storage-supported', ['true']])).toEqual(['c5d.large']);
+    expect(await names(['instance-type', ['m6g.medium']], ['processor-info.supported-architecture', ['arm64']])).toEqual(['m6g.medium']);
+  });
 });

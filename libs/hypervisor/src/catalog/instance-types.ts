@@ -1,4 +1,4 @@
-import { ArchitectureCode, INSTANCE_TYPE_ROWS } from './data/instance-types.data';
+import { ArchitectureCode, CAPABILITY_CODES, CapabilityCode, INSTANCE_TYPE_ROWS } from './data/instance-types.data';
 
 /**
  * EC2 instance types as AWS sells them in us-east-1: every family, previous generations included.
@@ -33,13 +33,63 @@ export interface InstanceType {
   readonly onDemandLinuxHourlyUsd?: string;
   /** The full Windows price, where it is listed as such (custom types); otherwise the price book derives it. */
   readonly onDemandWindowsHourlyUsd?: string;
+  /** Hypervisor, network interfaces, ENA, NVMe, EBS optimization…; absent (a custom type of before): DEFAULT_CAPABILITIES. */
+  readonly capabilities?: InstanceTypeCapabilities;
+}
+
+export type Hypervisor = 'nitro' | 'xen';
+/** EC2's `EnaSupport` and `NvmeSupport` values. */
+export type SupportLevel = 'unsupported' | 'supported' | 'required';
+export type EbsOptimizedSupport = 'unsupported' | 'supported' | 'default';
+export type VirtualizationType = 'hvm' | 'paravirtual';
+
+/** What EC2's DescribeInstanceTypes says a type's hardware can do (data/instance-types.data.ts cites the sources). */
+export interface InstanceTypeCapabilities {
+  /** Absent on bare metal: EC2 describes a `.metal` type without a hypervisor. */
+  readonly hypervisor?: Hypervisor;
+  readonly bareMetal: boolean;
+  /** Network interfaces an instance may have attached, over all its network cards (EC2's `MaximumNetworkInterfaces`). */
+  readonly maxNetworkInterfaces: number;
+  /** Private IPv4 addresses an interface may have, its primary included. */
+  readonly ipv4AddressesPerInterface: number;
+  /** 0: the type has no IPv6. */
+  readonly ipv6AddressesPerInterface: number;
+  readonly enaSupport: SupportLevel;
+  readonly nvmeSupport: SupportLevel;
+  readonly ebsOptimizedSupport: EbsOptimizedSupport;
+  readonly virtualizationTypes: readonly VirtualizationType[];
+  /** Whether it has instance store volumes (d2, i3, c5d, …). */
+  readonly instanceStorageSupported: boolean;
+}
+
+/** A custom type's capabilities unless its operator says otherwise: a virtualized Nitro type with m5.large's interfaces. */
+export const DEFAULT_CAPABILITIES: InstanceTypeCapabilities = {
+  hypervisor: 'nitro', bareMetal: false, maxNetworkInterfaces: 3, ipv4AddressesPerInterface: 10, ipv6AddressesPerInterface: 10,
+  enaSupport: 'required', nvmeSupport: 'required', ebsOptimizedSupport: 'default', virtualizationTypes: ['hvm'], instanceStorageSupported: false,
+};
+
+export function capabilitiesOf(t: InstanceType): InstanceTypeCapabilities {
+  return t.capabilities ?? DEFAULT_CAPABILITIES;
+}
+
+const HVM: readonly VirtualizationType[] = ['hvm'];
+const HVM_AND_PARAVIRTUAL: readonly VirtualizationType[] = ['hvm', 'paravirtual'];
+
+function capabilitiesFromRow(code: CapabilityCode, enis: number, ipv4: number, store: 0 | 1): InstanceTypeCapabilities {
+  const [hypervisor, ena, nvme, ebsOptimized, paravirtual, ipv6] = CAPABILITY_CODES[code];
+  return {
+    ...(hypervisor !== null ? { hypervisor } : {}), bareMetal: hypervisor === null,
+    maxNetworkInterfaces: enis, ipv4AddressesPerInterface: ipv4, ipv6AddressesPerInterface: ipv6 ? ipv4 : 0,
+    enaSupport: ena, nvmeSupport: nvme, ebsOptimizedSupport: ebsOptimized, virtualizationTypes: paravirtual ? HVM_AND_PARAVIRTUAL : HVM,
+    instanceStorageSupported: store === 1,
+  };
 }
 
 const ARCH: Readonly<Record<ArchitectureCode, readonly Architecture[]>> = {
   x: ['x86_64'], a: ['arm64'], i: ['i386', 'x86_64'], xm: ['x86_64_mac'], am: ['arm64_mac'],
 };
 
-export const INSTANCE_TYPES: readonly InstanceType[] = INSTANCE_TYPE_ROWS.map(([name, vcpus, memoryMiB, cores, threads, arch, current, base, nb, nx, eb, ex, ib, ix, price]) => ({
+export const INSTANCE_TYPES: readonly InstanceType[] = INSTANCE_TYPE_ROWS.map(([name, vcpus, memoryMiB, cores, threads, arch, current, base, nb, nx, eb, ex, ib, ix, price, enis, ipv4, code, store]) => ({
   name,
   family: familyOf(name),
   vcpus,
@@ -52,6 +102,7 @@ export const INSTANCE_TYPES: readonly InstanceType[] = INSTANCE_TYPE_ROWS.map(([
   defaultCores: cores,
   threadsPerCore: threads,
   onDemandLinuxHourlyUsd: price,
+  capabilities: capabilitiesFromRow(code, enis, ipv4, store),
 }));
 
 const byName = new Map(INSTANCE_TYPES.map((t) => [t.name, t]));

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ARCHITECTURES, familyOf, HOST_TYPES, Image, InstanceType, PLATFORMS } from '@nimbus/hypervisor';
+import {
+  ARCHITECTURES, DEFAULT_CAPABILITIES, EbsOptimizedSupport, familyOf, HOST_TYPES, Image, InstanceType, InstanceTypeCapabilities, PLATFORMS, SupportLevel, VirtualizationType,
+} from '@nimbus/hypervisor';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { ImageEntity } from '../../persistence/entities';
@@ -144,6 +146,42 @@ export class CatalogAdminService {
       ebs: { baselineMbps: ebs.baselineMbps, burstMbps: ebs.burstMbps, baselineIops: ebs.baselineIops, burstIops: ebs.burstIops },
       architectures: [...architectures], currentGeneration: true, onDemandLinuxHourlyUsd: prices.linux,
       ...(prices.windows !== undefined ? { onDemandWindowsHourlyUsd: prices.windows } : {}),
+      capabilities: customCapabilities(cmd.capabilities ?? {}),
     };
   }
+}
+
+const SUPPORT_LEVELS: readonly SupportLevel[] = ['unsupported', 'supported', 'required'];
+const EBS_OPTIMIZED: readonly EbsOptimizedSupport[] = ['unsupported', 'supported', 'default'];
+const VIRTUALIZATION: readonly VirtualizationType[] = ['hvm', 'paravirtual'];
+const isIntIn = (n: unknown, min: number, max: number) => Number.isInteger(n) && (n as number) >= min && (n as number) <= max;
+
+/** A custom type's capabilities: those given, checked as EC2 states them, the rest DEFAULT_CAPABILITIES'. */
+function customCapabilities(c: Partial<InstanceTypeCapabilities>): InstanceTypeCapabilities {
+  const d = DEFAULT_CAPABILITIES;
+  const bareMetal = c.bareMetal ?? false;
+  if (typeof bareMetal !== 'boolean') throw invalidParameter('capabilities.bareMetal must be true or false');
+  if (bareMetal && c.hypervisor !== undefined) throw invalidParameter('capabilities.hypervisor: a bare metal type has none');
+  if (c.hypervisor !== undefined && c.hypervisor !== 'nitro' && c.hypervisor !== 'xen') throw invalidParameter("capabilities.hypervisor must be 'nitro' or 'xen'");
+  const maxNetworkInterfaces = c.maxNetworkInterfaces ?? d.maxNetworkInterfaces;
+  const ipv4 = c.ipv4AddressesPerInterface ?? d.ipv4AddressesPerInterface;
+  const ipv6 = c.ipv6AddressesPerInterface ?? ipv4;
+  // EC2's largest: 64 interfaces (p5.48xlarge over its cards), 50 addresses an interface.
+  if (!isIntIn(maxNetworkInterfaces, 1, 64)) throw invalidParameter('capabilities.maxNetworkInterfaces must be an integer from 1 to 64');
+  if (!isIntIn(ipv4, 1, 50)) throw invalidParameter('capabilities.ipv4AddressesPerInterface must be an integer from 1 to 50');
+  if (!isIntIn(ipv6, 0, 50)) throw invalidParameter('capabilities.ipv6AddressesPerInterface must be an integer from 0 (no IPv6) to 50');
+  const enaSupport = c.enaSupport ?? d.enaSupport;
+  const nvmeSupport = c.nvmeSupport ?? d.nvmeSupport;
+  const ebsOptimizedSupport = c.ebsOptimizedSupport ?? d.ebsOptimizedSupport;
+  if (!SUPPORT_LEVELS.includes(enaSupport) || !SUPPORT_LEVELS.includes(nvmeSupport)) throw invalidParameter(`capabilities.enaSupport and nvmeSupport must be ${SUPPORT_LEVELS.join(', ')}`);
+  if (!EBS_OPTIMIZED.includes(ebsOptimizedSupport)) throw invalidParameter(`capabilities.ebsOptimizedSupport must be ${EBS_OPTIMIZED.join(', ')}`);
+  const virtualizationTypes = c.virtualizationTypes ?? d.virtualizationTypes;
+  if (!Array.isArray(virtualizationTypes) || virtualizationTypes.length === 0 || !virtualizationTypes.every((v) => VIRTUALIZATION.includes(v)))
+    throw invalidParameter(`capabilities.virtualizationTypes must be some of ${VIRTUALIZATION.join(', ')}`);
+  const instanceStorageSupported = c.instanceStorageSupported ?? d.instanceStorageSupported;
+  if (typeof instanceStorageSupported !== 'boolean') throw invalidParameter('capabilities.instanceStorageSupported must be true or false');
+  return {
+    ...(bareMetal ? {} : { hypervisor: c.hypervisor ?? 'nitro' }), bareMetal, maxNetworkInterfaces, ipv4AddressesPerInterface: ipv4, ipv6AddressesPerInterface: ipv6,
+    enaSupport, nvmeSupport, ebsOptimizedSupport, virtualizationTypes: [...new Set(virtualizationTypes)], instanceStorageSupported,
+  };
 }

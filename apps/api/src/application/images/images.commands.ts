@@ -1,4 +1,4 @@
-import { Architecture, LicenseModel, LicensedProduct, Platform } from '@nimbus/hypervisor';
+import { Architecture, InstanceTypeCapabilities, LicenseModel, LicensedProduct, Platform } from '@nimbus/hypervisor';
 
 /** CreateImage: an image of the tenant's instance, a snapshot per attached volume. */
 export interface CreateImageCommand {
@@ -46,6 +46,8 @@ export interface AddInstanceTypeCommand {
   readonly network?: { readonly baselineGbps: number; readonly burstGbps: number };
   readonly ebs?: { readonly baselineMbps: number; readonly burstMbps: number; readonly baselineIops: number; readonly burstIops: number };
   readonly hourlyPrices: { readonly linux: string; readonly windows?: string };
+  /** Any of them; the others are DEFAULT_CAPABILITIES' (a bare metal type has no hypervisor). */
+  readonly capabilities?: Partial<InstanceTypeCapabilities>;
 }
 
 export interface CreateSnapshotCommand {

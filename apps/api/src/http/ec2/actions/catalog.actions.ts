@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AVAILABILITY_ZONES, InstanceType, REGION } from '@nimbus/hypervisor';
+import { AVAILABILITY_ZONES, capabilitiesOf, InstanceType, REGION } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { CatalogService } from '../../../application/catalog/catalog.service';
 import { Ec2Actions, items } from '../ec2-action';
@@ -18,6 +18,7 @@ const gbps = (g: number) => (g >= 1 ? `${Number(g.toFixed(2))} Gigabit` : `${Mat
 function typeXml(t: InstanceType) {
   const cpu = cpuOptionsOf(t.name);
   const burstable = t.baselinePerVcpu !== undefined;
+  const c = capabilitiesOf(t);
   const network = t.network.burstGbps > t.network.baselineGbps ? `Up to ${gbps(t.network.burstGbps)}` : gbps(t.network.baselineGbps);
   return {
     instanceType: t.name,
@@ -25,23 +26,30 @@ function typeXml(t: InstanceType) {
     freeTierEligible: t.name === 't2.micro' || t.name === 't3.micro',
     supportedUsageClasses: items(['on-demand']),
     supportedRootDeviceTypes: items(['ebs']),
-    supportedVirtualizationTypes: items(['hvm']),
-    bareMetal: false,
-    hypervisor: 'nitro',
+    supportedVirtualizationTypes: items(c.virtualizationTypes),
+    bareMetal: c.bareMetal,
+    // EC2 gives a bare metal type no hypervisor.
+    ...(c.hypervisor !== undefined ? { hypervisor: c.hypervisor } : {}),
     processorInfo: { supportedArchitectures: items(architectures(t)) },
     vCpuInfo: { defaultVCpus: t.vcpus, defaultCores: cpu.coreCount, defaultThreadsPerCore: cpu.threadsPerCore },
     memoryInfo: { sizeInMiB: t.memoryMiB },
-    instanceStorageSupported: false,
+    instanceStorageSupported: c.instanceStorageSupported,
     ebsInfo: {
-      ebsOptimizedSupport: 'default',
+      ebsOptimizedSupport: c.ebsOptimizedSupport,
       encryptionSupport: 'supported',
-      ebsOptimizedInfo: {
-        baselineBandwidthInMbps: t.ebs.baselineMbps, baselineThroughputInMBps: t.ebs.baselineMbps / 8, baselineIops: t.ebs.baselineIops,
-        maximumBandwidthInMbps: t.ebs.burstMbps, maximumThroughputInMBps: t.ebs.burstMbps / 8, maximumIops: t.ebs.burstIops,
-      },
-      nvmeSupport: 'required',
+      // A type that cannot be EBS-optimized has no EBS-optimized figures (EC2 omits them: t2, m1.small…).
+      ...(c.ebsOptimizedSupport !== 'unsupported' ? {
+        ebsOptimizedInfo: {
+          baselineBandwidthInMbps: t.ebs.baselineMbps, baselineThroughputInMBps: t.ebs.baselineMbps / 8, baselineIops: t.ebs.baselineIops,
+          maximumBandwidthInMbps: t.ebs.burstMbps, maximumThroughputInMBps: t.ebs.burstMbps / 8, maximumIops: t.ebs.burstIops,
+        },
+      } : {}),
+      nvmeSupport: c.nvmeSupport,
     },
-    networkInfo: { networkPerformance: network, maximumNetworkInterfaces: 3, ipv4AddressesPerInterface: 10, ipv6Supported: true, enaSupport: 'required' },
+    networkInfo: {
+      networkPerformance: network, maximumNetworkInterfaces: c.maxNetworkInterfaces, ipv4AddressesPerInterface: c.ipv4AddressesPerInterface,
+      ipv6AddressesPerInterface: c.ipv6AddressesPerInterface, ipv6Supported: c.ipv6AddressesPerInterface > 0, enaSupport: c.enaSupport,
+    },
     placementGroupInfo: { supportedStrategies: items(['cluster', 'partition', 'spread']) },
     hibernationSupported: false,
     burstablePerformanceSupported: burstable,
@@ -73,9 +81,17 @@ export class CatalogEc2Actions implements Ec2ActionSource {
           'burstable-performance-supported': (t) => String(t.baselinePerVcpu !== undefined),
           'current-generation': (t) => String(currentGeneration(t)),
           'processor-info.supported-architecture': architectures,
-          'bare-metal': () => 'false',
-          hypervisor: () => 'nitro',
-          'instance-storage-supported': () => 'false',
+          'bare-metal': (t) => String(capabilitiesOf(t).bareMetal),
+          hypervisor: (t) => capabilitiesOf(t).hypervisor,
+          'instance-storage-supported': (t) => String(capabilitiesOf(t).instanceStorageSupported),
+          'network-info.maximum-network-interfaces': (t) => String(capabilitiesOf(t).maxNetworkInterfaces),
+          'network-info.ipv4-addresses-per-interface': (t) => String(capabilitiesOf(t).ipv4AddressesPerInterface),
+          'network-info.ipv6-addresses-per-interface': (t) => String(capabilitiesOf(t).ipv6AddressesPerInterface),
+          'network-info.ipv6-supported': (t) => String(capabilitiesOf(t).ipv6AddressesPerInterface > 0),
+          'network-info.ena-support': (t) => capabilitiesOf(t).enaSupport,
+          'ebs-info.ebs-optimized-support': (t) => capabilitiesOf(t).ebsOptimizedSupport,
+          'ebs-info.nvme-support': (t) => capabilitiesOf(t).nvmeSupport,
+          'supported-virtualization-type': (t) => capabilitiesOf(t).virtualizationTypes,
           'supported-usage-class': () => 'on-demand',
         });
         const list = types.filter((t) => (names.length === 0 || names.includes(t.name)) && match(t));

@@ -71,6 +71,19 @@ export class CustomTypePricesDto {
   @ApiPropertyOptional({ example: '0.188' }) windows?: string;
 }
 
+export class CustomTypeCapabilitiesDto {
+  @ApiPropertyOptional({ enum: ['nitro', 'xen'], example: 'nitro', description: 'Absent on bare metal' }) hypervisor?: string;
+  @ApiProperty({ example: false }) bareMetal!: boolean;
+  @ApiProperty({ example: 3 }) maxNetworkInterfaces!: number;
+  @ApiProperty({ example: 10 }) ipv4AddressesPerInterface!: number;
+  @ApiProperty({ example: 10, description: '0: no IPv6' }) ipv6AddressesPerInterface!: number;
+  @ApiProperty({ enum: ['unsupported', 'supported', 'required'], example: 'required' }) enaSupport!: string;
+  @ApiProperty({ enum: ['unsupported', 'supported', 'required'], example: 'required' }) nvmeSupport!: string;
+  @ApiProperty({ enum: ['unsupported', 'supported', 'default'], example: 'default' }) ebsOptimizedSupport!: string;
+  @ApiProperty({ enum: ['hvm', 'paravirtual'], isArray: true, example: ['hvm'] }) virtualizationTypes!: string[];
+  @ApiProperty({ example: false }) instanceStorageSupported!: boolean;
+}
+
 export class CustomInstanceTypeResponseDto {
   @ApiProperty({ example: 'm5.custom' }) name!: string;
   @ApiProperty({ example: 'm5' }) family!: string;
@@ -81,6 +94,7 @@ export class CustomInstanceTypeResponseDto {
   @ApiProperty({ type: CustomTypeNetworkDto }) network!: CustomTypeNetworkDto;
   @ApiProperty({ type: CustomTypeEbsDto }) ebs!: CustomTypeEbsDto;
   @ApiProperty({ type: CustomTypePricesDto }) hourlyPrices!: CustomTypePricesDto;
+  @ApiProperty({ type: CustomTypeCapabilitiesDto }) capabilities!: CustomTypeCapabilitiesDto;
 }
 
 export class CustomInstanceTypeListResponseDto {

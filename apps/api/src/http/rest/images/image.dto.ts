@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ARCHITECTURES, Architecture, LicensedProduct, LicenseModel, Platform, PLATFORMS } from '@nimbus/hypervisor';
+import { ARCHITECTURES, Architecture, EbsOptimizedSupport, LicensedProduct, LicenseModel, Platform, PLATFORMS, SupportLevel, VirtualizationType } from '@nimbus/hypervisor';
 import { ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 
 /** POST /v1/images: CreateImage of one of your instances. */
@@ -102,6 +102,22 @@ export class HourlyPricesDto {
   windows?: string;
 }
 
+/** What DescribeInstanceTypes says of a custom type's hardware; each omitted field takes the default shown. */
+export class InstanceTypeCapabilitiesDto {
+  @ApiPropertyOptional({ enum: ['nitro', 'xen'], default: 'nitro', description: 'None on bare metal' }) @IsOptional() @IsIn(['nitro', 'xen']) hypervisor?: 'nitro' | 'xen';
+  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() bareMetal?: boolean;
+  @ApiPropertyOptional({ default: 3, minimum: 1, maximum: 64 }) @IsOptional() @IsInt() @Min(1) @Max(64) maxNetworkInterfaces?: number;
+  @ApiPropertyOptional({ default: 10, minimum: 1, maximum: 50 }) @IsOptional() @IsInt() @Min(1) @Max(50) ipv4AddressesPerInterface?: number;
+  @ApiPropertyOptional({ description: 'Default: as IPv4; 0: no IPv6', minimum: 0, maximum: 50 }) @IsOptional() @IsInt() @Min(0) @Max(50) ipv6AddressesPerInterface?: number;
+  @ApiPropertyOptional({ enum: ['unsupported', 'supported', 'required'], default: 'required' }) @IsOptional() @IsIn(['unsupported', 'supported', 'required']) enaSupport?: SupportLevel;
+  @ApiPropertyOptional({ enum: ['unsupported', 'supported', 'required'], default: 'required' }) @IsOptional() @IsIn(['unsupported', 'supported', 'required']) nvmeSupport?: SupportLevel;
+  @ApiPropertyOptional({ enum: ['unsupported', 'supported', 'default'], default: 'default' }) @IsOptional() @IsIn(['unsupported', 'supported', 'default']) ebsOptimizedSupport?: EbsOptimizedSupport;
+  @ApiPropertyOptional({ enum: ['hvm', 'paravirtual'], isArray: true, default: ['hvm'] })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @IsIn(['hvm', 'paravirtual'], { each: true })
+  virtualizationTypes?: VirtualizationType[];
+  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() instanceStorageSupported?: boolean;
+}
+
 /** POST /v1/admin/instance-types: a custom instance type of a family some host type runs. */
 export class AddInstanceTypeDto {
   @ApiProperty({ example: 'm5.custom', description: "'<family>.<size>': the family decides which hosts run it" })
@@ -130,4 +146,8 @@ export class AddInstanceTypeDto {
   @ApiProperty({ type: HourlyPricesDto })
   @IsDefined() @ValidateNested() @Type(() => HourlyPricesDto)
   hourlyPrices!: HourlyPricesDto;
+
+  @ApiPropertyOptional({ type: InstanceTypeCapabilitiesDto, description: 'Hypervisor, network interfaces, ENA, NVMe…; default a virtualized Nitro type with 3 interfaces of 10 addresses' })
+  @IsOptional() @ValidateNested() @Type(() => InstanceTypeCapabilitiesDto)
+  capabilities?: InstanceTypeCapabilitiesDto;
 }

@@ -1,4 +1,4 @@
-import { InstanceType } from '@nimbus/hypervisor';
+import { capabilitiesOf, InstanceType } from '@nimbus/hypervisor';
 import { ImageView } from '../../../application/images/image-view';
 import { SnapshotView } from '../../../application/images/snapshots.service';
 
@@ -57,5 +57,6 @@ export function mapCustomInstanceType(t: InstanceType) {
     network: t.network,
     ebs: t.ebs,
     hourlyPrices: { linux: t.onDemandLinuxHourlyUsd, ...(t.onDemandWindowsHourlyUsd !== undefined ? { windows: t.onDemandWindowsHourlyUsd } : {}) },
+    capabilities: capabilitiesOf(t),
   };
 }
