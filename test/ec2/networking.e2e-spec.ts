@@ -4,7 +4,7 @@ import {
   DeleteSubnetCommand, DeleteVpcCommand, DescribeKeyPairsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand,
   DescribeVpcsCommand, DetachNetworkInterfaceCommand, EC2Client, ImportKeyPairCommand, ModifyNetworkInterfaceAttributeCommand, paginateDescribeSubnets,
   RevokeSecurityGroupIngressCommand, ModifyInstanceAttributeCommand, DescribeInstanceAttributeCommand, DescribeAccountAttributesCommand,
-  RunInstancesCommand, DescribeInstancesCommand, Instance, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
+  RunInstancesCommand, DescribeInstancesCommand, Instance, _InstanceType, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { createHash, createPrivateKey } from 'node:crypto';
 import { NetworkingService } from '../../apps/api/src/application/networking/networking.service';
@@ -279,6 +279,42 @@ describe('EC2 networking through the JS SDK', () => {
       const other = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.8.0.0/16' }))).Vpc!;
       const [otherDefault] = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [other.VpcId!] }] }))).SecurityGroups!;
       expect(await codeOf(ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, Groups: [otherDefault.GroupId!] })))).toBe('InvalidParameter');
+    });
+
+    it("an instance has at most its type's interfaces (m5.large 3, m5.xlarge 4): at launch, attach and type change, AttachmentLimitExceeded", async () => {
+      const erin = await ec2Tenant(t, 'erin');
+      const c = ec2Client(t, erin);
+      const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: '10.60.0.0/16' }))).Vpc!;
+      const subnet = (await c.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.60.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+      const interfaces = (n: number) => Array.from({ length: n }, (_, i) => ({ DeviceIndex: i, SubnetId: subnet }));
+      const launch = (type: _InstanceType, n: number) => c.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: type, MinCount: 1, MaxCount: 1, NetworkInterfaces: interfaces(n) }));
+      const before = (await c.send(new DescribeNetworkInterfacesCommand({}))).NetworkInterfaces!.length;
+      // Four on an m5.large: refused ("Interface count 4 exceeds the limit for m5.large"), and nothing is created.
+      const tooMany = await failure(launch('m5.large', 4));
+      expect([tooMany.name, tooMany.$metadata.httpStatusCode]).toEqual(['AttachmentLimitExceeded', 400]);
+      expect(tooMany.message).toContain('Interface count 4 exceeds the limit for m5.large');
+      expect((await c.send(new DescribeNetworkInterfacesCommand({}))).NetworkInterfaces!.length).toBe(before);
+
+      // Three: its limit. A fourth attached is refused; detach one and another fits.
+      const id = (await launch('m5.large', 3)).Instances![0].InstanceId!;
+      await t.advance(120);
+      const spare = (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet }))).NetworkInterface!.NetworkInterfaceId!;
+      const refused = await failure(c.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: spare, InstanceId: id, DeviceIndex: 3 })));
+      expect([refused.name, refused.message]).toEqual(['AttachmentLimitExceeded', 'Interface count 4 exceeds the limit for m5.large (at most 3).']);
+      const attached = (await c.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [id] }] }))).NetworkInterfaces!;
+      const second = attached.find((n) => n.Attachment!.DeviceIndex === 2)!;
+      await c.send(new DetachNetworkInterfaceCommand({ AttachmentId: second.Attachment!.AttachmentId }));
+      await c.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: spare, InstanceId: id, DeviceIndex: 2 }));
+
+      // Four on an m5.xlarge; stopped, it may not become an m5.large (3), but may become an m5.2xlarge (4).
+      const big = (await launch('m5.xlarge', 4)).Instances![0].InstanceId!;
+      await t.advance(120);
+      await c.send(new StopInstancesCommand({ InstanceIds: [big] }));
+      await t.advance(120);
+      expect(await codeOf(c.send(new ModifyInstanceAttributeCommand({ InstanceId: big, InstanceType: { Value: 'm5.large' } })))).toBe('AttachmentLimitExceeded');
+      await c.send(new ModifyInstanceAttributeCommand({ InstanceId: big, InstanceType: { Value: 'm5.2xlarge' } }));
+      expect((await c.send(new DescribeInstancesCommand({ InstanceIds: [big] }))).Reservations![0].Instances![0].InstanceType).toBe('m5.2xlarge');
+      c.destroy();
     });
   });
 

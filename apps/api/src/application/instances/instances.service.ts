@@ -137,7 +137,7 @@ export class InstancesService {
       }
 
       // The network before placement: ids, addresses and the key pair checked; a subnet pins the zone.
-      const networkPlan = await this.network.planLaunch(tx, tenant.id, cmd.network ?? {}, cmd.maxCount, cmd.availabilityZone);
+      const networkPlan = await this.network.planLaunch(tx, tenant.id, cmd.network ?? {}, cmd.maxCount, type, cmd.availabilityZone);
       const availabilityZone = networkPlan.availabilityZone ?? cmd.availabilityZone;
 
       // The world's launch: the vCPU quota, then the IOPS quota, placement and licence admission, all or nothing.
@@ -293,6 +293,7 @@ export class InstancesService {
           const type = e.world.catalog.launchableInstanceType(change.value);
           if (!type) throw invalidParameter(`instanceType '${change.value}' does not exist`);
           if (type.name === row.instanceType) break;
+          await this.network.requireInterfacesFit(tx, id, type);
           // The world's rule (stopped, boots the image, keeps a Dedicated Host's family, the workload
           // fits, and a BYOL instance's license configuration admits the new type as it would a launch).
           const license = row.licenseConfigurationId !== null ? await this.licenses.require(tx, tenant.id, row.licenseConfigurationId) : undefined;

@@ -1,3 +1,4 @@
+import type { InstanceType } from '@nimbus/hypervisor';
 import type { Tx } from '../../persistence/tx';
 
 /**
@@ -86,7 +87,9 @@ export interface InstanceNetworking {
    * zone, an asked address is inside the subnet's CIDR and free, the key pair exists. Creates the
    * tenant's default VPC, subnets and group on first use. Throws domain errors.
    */
-  planLaunch(tx: Tx, tenantId: string, request: LaunchNetworkRequest, count: number, availabilityZone?: string): Promise<LaunchNetworkPlan>;
+  planLaunch(tx: Tx, tenantId: string, request: LaunchNetworkRequest, count: number, instanceType: InstanceType, availabilityZone?: string): Promise<LaunchNetworkPlan>;
+  /** A type change (the instance stopped): AttachmentLimitExceeded if the new type takes fewer interfaces than are attached. */
+  requireInterfacesFit(tx: Tx, instanceId: string, type: InstanceType): Promise<void>;
   /**
    * Allocates and attaches the interfaces and addresses of the instances just placed, in their
    * order; answers their networks as `describe` would after it (from what it wrote, without reading it back).

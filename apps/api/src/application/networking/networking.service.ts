@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AVAILABILITY_ZONES, isAvailabilityZone } from '@nimbus/hypervisor';
+import { AVAILABILITY_ZONES, capabilitiesOf, InstanceType, isAvailabilityZone } from '@nimbus/hypervisor';
 import { createHash, randomBytes } from 'node:crypto';
 import { ApiError, invalidParameter } from '../common/api-errors';
 import { resourceId } from '../common/ids';
@@ -92,6 +92,16 @@ interface PlanDetail {
   readonly keyName?: string;
   readonly interfaceTags: Readonly<Record<string, string>>;
   readonly defaultVpcId?: string;
+}
+
+/**
+ * EC2's rule at a launch, an attach and a type change alike: an instance has at most its type's
+ * maximum network interfaces (over all its network cards). EC2's words: "AttachmentLimitExceeded:
+ * Interface count 3 exceeds the limit for m1.small".
+ */
+export function requireInterfaceLimit(type: InstanceType, interfaceCount: number): void {
+  const max = capabilitiesOf(type).maxNetworkInterfaces;
+  if (interfaceCount > max) throw new ApiError('AttachmentLimitExceeded', `Interface count ${interfaceCount} exceeds the limit for ${type.name} (at most ${max}).`);
 }
 
 const DEPENDENCY = (what: string, id: string) => new ApiError('DependencyViolation', `The ${what} '${id}' has dependencies and cannot be deleted.`);
@@ -371,6 +381,8 @@ export class NetworkingService implements InstanceNetworking {
       if (attached.some((a) => a.deviceIndex === cmd.deviceIndex)) {
         throw invalidParameter(`Instance '${instance.id}' already has an interface attached at device index '${cmd.deviceIndex}'.`);
       }
+      const type = e.world.catalog.instanceType(instance.instanceType);
+      if (type) requireInterfaceLimit(type, attached.length + 1);
       const attachmentId = resourceId('eni-attach');
       await this.repo.updateInterface(tx, eni.id, { instanceId: instance.id, deviceIndex: cmd.deviceIndex, attachmentId, attachTime: e.now, deleteOnTermination: false });
       return attachmentId;
@@ -413,6 +425,11 @@ export class NetworkingService implements InstanceNetworking {
 
   // ---- instances' attributes on their primary interface (ModifyInstanceAttribute) ----
 
+  /** ModifyInstanceAttribute instanceType, inside the caller's command: the new type must take the interfaces attached. */
+  async requireInterfacesFit(tx: Tx, instanceId: string, type: InstanceType): Promise<void> {
+    requireInterfaceLimit(type, (await this.repo.attachedTo(tx, [instanceId])).length);
+  }
+
   /** ModifyInstanceAttribute sourceDestCheck: on the instance's primary interface. */
   setSourceDestCheck(tenant: TenantEntity, instanceId: string, value: boolean): Promise<void> {
     return this.engine.command(async (tx) => {
@@ -452,8 +469,9 @@ export class NetworkingService implements InstanceNetworking {
 
   // ---- InstanceNetworking: the seam with InstancesService ----
 
-  async planLaunch(tx: Tx, tenantId: string, request: LaunchNetworkRequest, count: number, availabilityZone?: string): Promise<LaunchNetworkPlan> {
+  async planLaunch(tx: Tx, tenantId: string, request: LaunchNetworkRequest, count: number, instanceType: InstanceType, availabilityZone?: string): Promise<LaunchNetworkPlan> {
     const interfaceTags = validateTags({ ...(request.interfaceTags ?? {}) });
+    requireInterfaceLimit(instanceType, Math.max(1, request.networkInterfaces?.length ?? 0));
     const defaultVpcId = await this.ensureDefaultVpc(tx, tenantId);
     if (request.keyName !== undefined) await this.keyPairs.requireByName(tx, tenantId, request.keyName);
     const specs = request.networkInterfaces ?? [];
