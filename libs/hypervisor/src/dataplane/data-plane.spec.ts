@@ -174,6 +174,40 @@ describe('DataPlane: IO (docs/model.md §3.3)', () => {
     expect(w.dataPlane.volumeView(vol)).toMatchObject({ instanceId: vm.vmId, iopsDelivered: 4_000, iopsThrottled: 1_000, burstBalancePercent: null });
   });
 
+  it('bursts an st1 volume at its burst MiB/s until its throughput credits run out, then holds it at its baseline', () => {
+    const w = new World();
+    const h = w.host();
+    const vm = w.vm(h, 'm5.2xlarge');
+    const vol = 'vol-00000000000000004';
+    // 1 TiB st1: 40 MiB/s baseline, 250 MiB/s burst; restored with 2,100 MiB of credit, which 250 MiB/s
+    // drains at 250 − 40 = 210 MiB/s: 10 s.
+    w.dataPlane.addVolume({ volumeId: vol, tenantId: 'tenant-a', availabilityZone: 'us-east-1a', spec: resolveVolume({ type: 'st1', sizeGiB: 1024 }), burstCredits: 2100 });
+    w.dataPlane.attachVolume(vol, vm.vmId);
+    w.dataPlane.setWorkload(vm.vmId, { io: [{ volumeId: vol, iops: 400, throughputMiBps: 400 }] }); // 1 MiB I/Os
+    const start = w.engine.now;
+    w.at(start + 10 * MS_PER_SECOND - 1);
+    expect(w.dataPlane.volumeView(vol)).toMatchObject({ iopsDelivered: 250, throughputMiBps: 250 });
+    w.at(start + 10 * MS_PER_SECOND);
+    expect(w.dataPlane.volumeView(vol)).toMatchObject({ iopsDelivered: 40, throughputMiBps: 40, iopsThrottled: 360, burstBalancePercent: 0 });
+    expect(w.timeline.some((e) => e.kind === 'volume.burst-credits-exhausted' && e.detail.baselineMiBps === 40)).toBe(true);
+  });
+
+  it('counts every st1 I/O as at least 1 MiB: small I/Os are held to the type\'s 500 IOPS and drain credits at 500 MiB/s', () => {
+    const w = new World();
+    const h = w.host();
+    const vm = w.vm(h, 'm5.2xlarge');
+    const vol = 'vol-00000000000000005';
+    // 2 TiB st1: 80 MiB/s baseline, 500 burst. 4,200 MiB of credit at 500 − 80 = 420 MiB/s: 10 s.
+    w.dataPlane.addVolume({ volumeId: vol, tenantId: 'tenant-a', availabilityZone: 'us-east-1a', spec: resolveVolume({ type: 'st1', sizeGiB: 2048 }), burstCredits: 4200 });
+    w.dataPlane.attachVolume(vol, vm.vmId);
+    w.dataPlane.setWorkload(vm.vmId, { io: [{ volumeId: vol, iops: 1000, throughputMiBps: 15.625 }] }); // 16 KiB I/Os
+    const start = w.engine.now;
+    w.at(start + 5 * MS_PER_SECOND);
+    expect(w.dataPlane.volumeView(vol)).toMatchObject({ iopsDelivered: 500, burstCredits: 2100 });
+    w.at(start + 10 * MS_PER_SECOND);
+    expect(w.dataPlane.volumeView(vol)).toMatchObject({ iopsDelivered: 80, burstCredits: 0 });
+  });
+
   it('reserves io2 IOPS for its volume when a gp3 neighbour saturates the host storage path', () => {
     const w = new World();
     const h = w.host('m5-xen-pv-host'); // 200,000 IOPS storage path

@@ -93,11 +93,12 @@ export class IoStep {
     if (vols) {
       const now = this.s.now;
       for (const v of vols) {
-        if (!v.bucket) continue;
-        const empty = v.bucket.timeUntilEmptyMs(v.delivered);
+        const b = v.bucket;
+        if (!b) continue;
+        const empty = b.timeUntilEmptyMs(b.kind === 'gp2' ? v.delivered : v.creditRate());
         if (empty < Infinity) next = Math.min(next, now + Math.max(1, empty));
-        if (v.bucket.hasCredits) v.exhaustedNotified = false;
-        else if (v.demanded > v.bucket.baselineIops && !v.exhaustedNotified) this.burstExhausted(v, rt);
+        if (b.hasCredits) v.exhaustedNotified = false;
+        else if ((b.kind === 'gp2' ? v.demanded : v.demandedCreditRate()) > b.baselineRate && !v.exhaustedNotified) this.burstExhausted(v, rt);
       }
     }
     return next;
@@ -107,7 +108,7 @@ export class IoStep {
     v.exhaustedNotified = true;
     this.s.fleet.notice({
       kind: 'volume.burst-credits-exhausted', vmId: rt.vm.vmId, tenantId: rt.vm.tenantId, hostId: rt.vm.hostId ?? undefined,
-      detail: { volumeId: v.def.volumeId, baselineIops: v.bucket!.baselineIops },
+      detail: v.bucket!.kind === 'gp2' ? { volumeId: v.def.volumeId, baselineIops: v.bucket!.baselineIops } : { volumeId: v.def.volumeId, baselineMiBps: v.bucket!.baselineRate },
     });
   }
 

@@ -6,6 +6,7 @@ import { CpuParams, InstanceStateName, InstanceStatus, Vm } from '../fleet/vm';
 import { CreditAccount } from '../vmm/cpu/credit-account';
 import { volumeQos, VolumeQos } from '../vmm/io/ebs-volume';
 import { Gp2Bucket } from '../vmm/io/gp2-bucket';
+import { HddBucket } from '../vmm/io/hdd-bucket';
 import { IoAllocation, VolumeIoDemand } from '../vmm/io/mclock.scheduler';
 import { MetricSeries } from '../vmm/metrics';
 import { PreCopyPlan } from '../vmm/migration/pre-copy.planner';
@@ -214,9 +215,21 @@ export class VolumeRt {
   readonly id: string;
   constructor(
     readonly def: VolumeDefinition,
-    readonly bucket: Gp2Bucket | null,
+    /** gp2's I/O credits or st1/sc1's throughput credits; none for other types. */
+    readonly bucket: Gp2Bucket | HddBucket | null,
   ) {
     this.id = def.volumeId;
+  }
+
+  /** The rate its bucket is spent at now (gp2: IOPS; st1/sc1: MiB/s of credit, every I/O at least 1 MiB). */
+  creditRate(): number {
+    const b = this.bucket!;
+    return b.kind === 'gp2' ? this.delivered : b.creditRate(this.delivered, this.deliveredMiBps);
+  }
+
+  /** What its demand would spend, in the same unit (for the notice that the bucket is empty while more is asked). */
+  demandedCreditRate(): number {
+    return this.bucket!.kind === 'gp2' ? this.demanded : Math.max(this.demandedMiBps, this.demanded);
   }
 
   qosFor(hasCredits: boolean): VolumeQos {

@@ -23,7 +23,7 @@ export function takeSnapshots(s: DataPlaneState): DataPlaneSnapshots {
   for (const v of s.snapVolumes) {
     if (!v.bucket || !s.volumes.has(v.def.volumeId)) continue;
     s.settleVolume(v);
-    out.volumes.push({ volumeId: v.def.volumeId, burstCredits: v.bucket.balanceCredits, deliveredIops: v.delivered, asOfMs: s.now });
+    out.volumes.push({ volumeId: v.def.volumeId, burstCredits: v.bucket.balanceUnits, deliveredIops: v.delivered, asOfMs: s.now });
   }
   for (const h of s.snapHosts) {
     if (!s.hostRts.has(h.host.id)) continue;

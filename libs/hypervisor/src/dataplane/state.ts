@@ -118,10 +118,25 @@ export class DataPlaneState {
     }
   }
 
-  /** Carries a gp2 volume's bucket to now at its delivered rate (which falls to the baseline if the bucket empties). */
+  /**
+   * Carries a volume's bucket to now at its delivered rate (which falls to the baseline if the
+   * bucket empties): gp2's in IOPS; st1/sc1's in MiB/s of credit, its IOPS and MiB/s scaled down
+   * together when it falls to the baseline.
+   */
   settleVolume(v: VolumeRt): void {
     const b = v.bucket;
-    if (b !== null && b.now < this.now) v.delivered = b.carry(this.now, v.delivered);
+    if (b === null || b.now >= this.now) return;
+    if (b.kind === 'gp2') {
+      v.delivered = b.carry(this.now, v.delivered);
+      return;
+    }
+    const rate = v.creditRate();
+    const after = b.carry(this.now, rate);
+    if (after < rate) {
+      const f = after / rate;
+      v.delivered *= f;
+      v.deliveredMiBps *= f;
+    }
   }
 
   /**

@@ -62,7 +62,7 @@ export interface VolumeDefinition {
   readonly tenantId: string;
   readonly availabilityZone: string;
   readonly spec: VolumeSpec;
-  /** gp2: the bucket's balance in I/O credits at `asOfMs` (a restored volume); full when omitted. */
+  /** gp2: the bucket's balance in I/O credits, st1/sc1: in MiB of throughput credit, at `asOfMs` (a restored volume); full when omitted. */
   readonly burstCredits?: number;
   readonly asOfMs?: SimTime;
 }

@@ -1,22 +1,23 @@
 import { InvalidParameterValue } from '../errors';
 import { Gp2Bucket } from '../vmm/io/gp2-bucket';
+import { HddBucket } from '../vmm/io/hdd-bucket';
 import { VolumeRt } from './runtime';
 import { DataPlaneState } from './state';
 import { VolumeDefinition } from './types';
-import { VolumeSpec } from '../vmm/io/ebs-volume';
+import { isHddVolumeType, VolumeSpec } from '../vmm/io/ebs-volume';
 
 // EBS volumes (docs/model.md §3.3): registered, attached to a VM, detached, removed.
 
 /** Registers a volume (created, or restored after a restart). Unattached volumes do no IO. */
 export function addVolume(s: DataPlaneState, def: VolumeDefinition): void {
   if (s.volumes.has(def.volumeId)) throw new InvalidParameterValue(`volume '${def.volumeId}' already exists`);
-  let bucket: Gp2Bucket | null = null;
-  if (def.spec.type === 'gp2') {
-    bucket = new Gp2Bucket(def.spec.sizeGiB, def.asOfMs ?? s.now, def.burstCredits);
-    // A detached volume does no IO; an attached one is carried to now by `attachVolume`'s caller
-    // (restore) at its baseline or less, which only refills the bucket.
-    bucket.advance(s.now, 0);
-  }
+  let bucket: Gp2Bucket | HddBucket | null = null;
+  const type = def.spec.type;
+  if (type === 'gp2') bucket = new Gp2Bucket(def.spec.sizeGiB, def.asOfMs ?? s.now, def.burstCredits);
+  else if (isHddVolumeType(type)) bucket = new HddBucket(type, def.spec.sizeGiB, def.asOfMs ?? s.now, def.burstCredits);
+  // A detached volume does no IO; an attached one is carried to now by `attachVolume`'s caller
+  // (restore) at its baseline or less, which only refills the bucket.
+  if (bucket) bucket.advance(s.now, 0);
   s.volumes.set(def.volumeId, new VolumeRt(def, bucket));
 }
 
@@ -62,17 +63,22 @@ export function detachVolume(s: DataPlaneState, volumeId: string): void {
 /**
  * Changes a volume's type, size, IOPS or throughput in place (EC2's ModifyVolume, docs/model.md
  * §3.3): its IO is settled at the old spec up to now and runs at the new one from now. A gp2
- * volume that stays gp2 keeps its bucket's balance (the baseline follows the new size); a volume
- * that becomes gp2 starts with a full bucket, as a new one; other types have none.
+ * volume that stays gp2 (an st1 that stays st1, an sc1 that stays sc1) keeps its bucket's balance
+ * (the rates follow the new size); a volume that becomes gp2, st1 or sc1 starts with a full
+ * bucket, as a new one; other types have none.
  */
 export function modifyVolume(s: DataPlaneState, volumeId: string, spec: VolumeSpec): void {
   const old = s.requireVolume(volumeId);
   const holder = old.vmId === null ? undefined : s.vms.get(old.vmId);
   if (holder) s.settle(holder);
   s.settleVolume(old);
-  let bucket: Gp2Bucket | null = null;
+  let bucket: Gp2Bucket | HddBucket | null = null;
+  const kept = old.def.spec.type === spec.type && old.bucket ? old.bucket.balanceUnits : undefined;
   if (spec.type === 'gp2') {
-    bucket = new Gp2Bucket(spec.sizeGiB, s.now, old.bucket ? old.bucket.balanceCredits : undefined);
+    bucket = new Gp2Bucket(spec.sizeGiB, s.now, old.bucket && old.bucket.kind === 'gp2' ? old.bucket.balanceCredits : undefined);
+    bucket.advance(s.now, 0);
+  } else if (isHddVolumeType(spec.type)) {
+    bucket = new HddBucket(spec.type, spec.sizeGiB, s.now, kept);
     bucket.advance(s.now, 0);
   }
   const next = new VolumeRt({ volumeId, tenantId: old.def.tenantId, availabilityZone: old.def.availabilityZone, spec }, bucket);
@@ -98,6 +104,6 @@ export function volumeView(s: DataPlaneState, volumeId: string) {
   s.settleVolume(v);
   return {
     volumeId, instanceId: v.vmId, iopsDemanded: v.demanded, iopsDelivered: v.delivered, iopsThrottled: v.throttled, throughputMiBps: v.deliveredMiBps,
-    burstBalancePercent: v.bucket ? v.bucket.burstBalancePercent : null, burstCredits: v.bucket ? v.bucket.balanceCredits : null,
+    burstBalancePercent: v.bucket ? v.bucket.burstBalancePercent : null, burstCredits: v.bucket ? v.bucket.balanceUnits : null,
   };
 }

@@ -1,4 +1,4 @@
-import { InvalidParameterValue } from '../../errors';
+import { DomainError, InvalidParameterValue } from '../../errors';
 
 /**
  * EBS-like volume types (docs/model.md §3.3) with the limits AWS documents for them (EC2 User Guide,
@@ -14,9 +14,35 @@ import { InvalidParameterValue } from '../../errors';
  *   500 IOPS per GiB above the included 3,000) and 1,000 MiB/s (at most 0.25 MiB/s per IOPS).
  * - io2: provisioned IOPS 100–64,000, at most 500 per GiB, delivered as a reservation; throughput
  *   256 KiB/s per provisioned IOPS up to 1,000 MiB/s (AWS's io1/io2 rule).
+ * - io1 ("Provisioned IOPS SSD volumes"): as io2 but at most 50 IOPS per GiB (so 64,000 IOPS from
+ *   1,280 GiB); 4 GiB–16 TiB, 100–64,000 IOPS, 256 KiB/s per IOPS up to 1,000 MiB/s.
+ * - st1 / sc1 ("Throughput Optimized HDD and Cold HDD volumes"): 125 GiB–16 TiB; performance is
+ *   throughput from a burst bucket (see `HddBucket`): baseline 40 / 12 MiB/s per TiB, burst 250 / 80
+ *   MiB/s per TiB, at most 500 / 250 MiB/s, and a bucket of 1 TiB of credit per TiB of volume.
+ *   Every I/O counts as at least 1 MiB (AWS: "an I/O request of 1 MiB or less counts as a 1 MiB I/O
+ *   credit"), so at most 500 / 250 IOPS, and no more IOPS than the MiB/s in force. IOPS and
+ *   throughput cannot be set; neither type can be a boot volume.
+ * - standard (Magnetic, "Previous generation volumes"): 1 GiB–1 TiB; AWS gives 40–200 IOPS ("about
+ *   100 IOPS on average, with burst capability of up to hundreds") and 40–90 MiB/s. Nimbus's rule:
+ *   best effort up to the top of both ranges, 200 IOPS and 90 MiB/s, with the shares of 100 IOPS;
+ *   no bucket. Its I/O requests are metered (it is billed per million of them).
  */
-export type VolumeType = 'gp2' | 'gp3' | 'io2';
-export const VOLUME_TYPES: readonly VolumeType[] = ['gp2', 'gp3', 'io2'];
+export type VolumeType = 'gp2' | 'gp3' | 'io1' | 'io2' | 'st1' | 'sc1' | 'standard';
+export const VOLUME_TYPES: readonly VolumeType[] = ['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'];
+
+/** The types whose IOPS are provisioned (set by the tenant, and counted against its provisioned-IOPS quota). */
+export const PROVISIONED_IOPS_TYPES: readonly VolumeType[] = ['gp3', 'io1', 'io2'];
+/** The types whose IOPS are a reservation (Provisioned IOPS SSD). */
+export const RESERVED_IOPS_TYPES: readonly VolumeType[] = ['io1', 'io2'];
+export type HddVolumeType = 'st1' | 'sc1';
+export const isHddVolumeType = (type: VolumeType): type is HddVolumeType => type === 'st1' || type === 'sc1';
+/** Types that cannot be a boot (root) volume: AWS, "Bootable st1/sc1 volumes are not supported". */
+export const NON_BOOT_VOLUME_TYPES: readonly VolumeType[] = ['st1', 'sc1'];
+/** The I/O size HDD volumes count each I/O as at least (MiB): their IOPS limits are at this size. */
+export const HDD_IO_MIB = 1;
+/** MiB per TiB of volume (the HDD rates are quoted per TiB). */
+const MIB_PER_TIB = 1_048_576;
+const GIB_PER_TIB = 1_024;
 
 export const EBS_LIMITS = {
   gp2: {
@@ -27,13 +53,17 @@ export const EBS_LIMITS = {
     minSizeGiB: 1, maxSizeGiB: 16_384, baselineIops: 3_000, maxIops: 16_000, maxIopsPerGiB: 500,
     baselineThroughputMiBps: 125, maxThroughputMiBps: 1_000, maxMiBpsPerIops: 0.25,
   },
+  io1: { minSizeGiB: 4, maxSizeGiB: 16_384, minIops: 100, maxIops: 64_000, maxIopsPerGiB: 50, mibpsPerIops: 0.25, maxThroughputMiBps: 1_000 },
   io2: { minSizeGiB: 4, maxSizeGiB: 16_384, minIops: 100, maxIops: 64_000, maxIopsPerGiB: 500, mibpsPerIops: 0.25, maxThroughputMiBps: 1_000 },
+  st1: { minSizeGiB: 125, maxSizeGiB: 16_384, baselineMiBpsPerTiB: 40, burstMiBpsPerTiB: 250, maxThroughputMiBps: 500, maxIops: 500, bucketMiBPerTiB: MIB_PER_TIB },
+  sc1: { minSizeGiB: 125, maxSizeGiB: 16_384, baselineMiBpsPerTiB: 12, burstMiBpsPerTiB: 80, maxThroughputMiBps: 250, maxIops: 250, bucketMiBPerTiB: MIB_PER_TIB },
+  standard: { minSizeGiB: 1, maxSizeGiB: 1_024, maxIops: 200, maxThroughputMiBps: 90, shareIops: 100 },
 } as const;
 
 export interface VolumeRequest {
   readonly type: VolumeType;
   readonly sizeGiB: number;
-  /** gp3 (default 3,000) and io2 (required); not settable on gp2. */
+  /** gp3 (default 3,000), io1 and io2 (required); not settable on gp2, st1, sc1, standard. */
   readonly iops?: number;
   /** gp3 only (default 125). */
   readonly throughputMiBps?: number;
@@ -42,11 +72,14 @@ export interface VolumeRequest {
 export interface VolumeSpec {
   readonly type: VolumeType;
   readonly sizeGiB: number;
-  /** Provisioned IOPS (gp3, io2) or the baseline (gp2). */
+  /** Provisioned IOPS (gp3, io1, io2), the baseline (gp2), or the most the type delivers (st1, sc1, standard). */
   readonly iops: number;
   /** gp2's burst ceiling while credits last; equal to `iops` for other types. */
   readonly burstIops: number;
-  /** Throughput limit, MiB/s (gp2: with burst credits). */
+  /**
+   * Throughput limit, MiB/s (gp2: with burst credits). st1/sc1: the burst throughput in whole MiB/s
+   * (informational: their exact limits are `hddThroughputMiBps`, fractions of a MiB/s on small volumes).
+   */
   readonly throughputMiBps: number;
 }
 
@@ -57,6 +90,17 @@ export function resolveVolume(request: VolumeRequest): VolumeSpec {
   const limits = EBS_LIMITS[type];
   if (!Number.isInteger(sizeGiB) || sizeGiB < limits.minSizeGiB || sizeGiB > limits.maxSizeGiB)
     throw new InvalidParameterValue(`Size of a ${type} volume must be an integer between ${limits.minSizeGiB} and ${limits.maxSizeGiB} GiB, got ${sizeGiB}.`);
+  if (type === 'st1' || type === 'sc1' || type === 'standard') {
+    // As EC2 answers CreateVolume: the parameter does not apply to the type (InvalidParameterCombination).
+    if (request.iops !== undefined) throw new DomainError('InvalidParameterCombination', `The parameter iops is not supported for ${type} volumes.`);
+    if (request.throughputMiBps !== undefined) throw new DomainError('InvalidParameterCombination', `The parameter throughput is not supported for ${type} volumes.`);
+    if (type === 'standard') {
+      const l = EBS_LIMITS.standard;
+      return { type, sizeGiB, iops: l.maxIops, burstIops: l.maxIops, throughputMiBps: l.maxThroughputMiBps };
+    }
+    const iops = EBS_LIMITS[type].maxIops;
+    return { type, sizeGiB, iops, burstIops: iops, throughputMiBps: Math.floor(hddThroughputMiBps(type, sizeGiB).burst) };
+  }
   if (type !== 'gp3' && request.throughputMiBps !== undefined)
     throw new InvalidParameterValue(`Throughput can be provisioned only for gp3 volumes, not ${type}.`);
 
@@ -87,14 +131,31 @@ export function resolveVolume(request: VolumeRequest): VolumeSpec {
     return { type, sizeGiB, iops, burstIops: iops, throughputMiBps: throughput };
   }
 
-  const l = EBS_LIMITS.io2;
+  // io1 and io2: the same rule with their own limits.
+  const l = EBS_LIMITS[type];
   const iops = request.iops;
-  if (iops === undefined) throw new InvalidParameterValue('IOPS is required for io2 volumes.');
+  if (iops === undefined) throw new InvalidParameterValue(`IOPS is required for ${type} volumes.`);
   if (!Number.isInteger(iops) || iops < l.minIops || iops > l.maxIops)
-    throw new InvalidParameterValue(`IOPS of an io2 volume must be an integer between ${l.minIops} and ${l.maxIops}, got ${iops}.`);
+    throw new InvalidParameterValue(`IOPS of an ${type} volume must be an integer between ${l.minIops} and ${l.maxIops}, got ${iops}.`);
   if (iops > l.maxIopsPerGiB * sizeGiB)
-    throw new InvalidParameterValue(`A ${sizeGiB} GiB io2 volume supports at most ${l.maxIopsPerGiB * sizeGiB} IOPS (${l.maxIopsPerGiB} IOPS per GiB), got ${iops}.`);
+    throw new InvalidParameterValue(`A ${sizeGiB} GiB ${type} volume supports at most ${l.maxIopsPerGiB * sizeGiB} IOPS (${l.maxIopsPerGiB} IOPS per GiB), got ${iops}.`);
   return { type, sizeGiB, iops, burstIops: iops, throughputMiBps: Math.min(l.maxThroughputMiBps, iops * l.mibpsPerIops) };
+}
+
+/**
+ * An st1/sc1 volume's throughput (MiB/s): its baseline (the rate its bucket refills) and its burst
+ * (while the bucket holds credits), each in proportion to its size and capped at the type's maximum
+ * (AWS's tables: a 2 TiB st1 has 80 / 500 MiB/s, a 0.5 TiB sc1 6 / 40 MiB/s), and its bucket's size:
+ * 1 TiB of credit per TiB (a full bucket scans the whole volume).
+ */
+export function hddThroughputMiBps(type: HddVolumeType, sizeGiB: number): { baseline: number; burst: number; bucketMiB: number } {
+  const l = EBS_LIMITS[type];
+  const tib = sizeGiB / GIB_PER_TIB;
+  return {
+    baseline: Math.min(l.maxThroughputMiBps, tib * l.baselineMiBpsPerTiB),
+    burst: Math.min(l.maxThroughputMiBps, tib * l.burstMiBpsPerTiB),
+    bucketMiB: sizeGiB * (l.bucketMiBPerTiB / GIB_PER_TIB),
+  };
 }
 
 /** 3 IOPS per GiB, clamped to 100..16,000. */
@@ -121,15 +182,24 @@ export interface VolumeQos {
 }
 
 /**
- * How a volume is sold maps onto scheduler parameters: io2 is "provisioned IOPS", a reservation;
- * gp2/gp3 are best effort up to their limit (a gp2 volume's limit is its burst ceiling while its
- * bucket holds credits, else its baseline).
+ * How a volume is sold maps onto scheduler parameters: io1/io2 are "provisioned IOPS", a
+ * reservation; gp2/gp3 are best effort up to their limit (a gp2 volume's limit is its burst ceiling
+ * while its bucket holds credits, else its baseline). st1/sc1 are best effort up to their burst
+ * throughput while their bucket holds credits, else their baseline, at no more IOPS than that many
+ * 1 MiB I/Os (and the type's maximum); their shares are their baseline MiB/s. standard: up to
+ * 200 IOPS / 90 MiB/s with the shares of 100 IOPS.
  */
-export function volumeQos(volume: VolumeSpec, gp2HasBurstCredits = true): VolumeQos {
+export function volumeQos(volume: VolumeSpec, hasBurstCredits = true): VolumeQos {
   if (volume.type === 'gp2') {
-    const limitIops = gp2HasBurstCredits ? volume.burstIops : volume.iops;
-    return { reservationIops: 0, limitIops, limitMiBps: gp2ThroughputMiBps(volume.sizeGiB, gp2HasBurstCredits), weight: volume.iops };
+    const limitIops = hasBurstCredits ? volume.burstIops : volume.iops;
+    return { reservationIops: 0, limitIops, limitMiBps: gp2ThroughputMiBps(volume.sizeGiB, hasBurstCredits), weight: volume.iops };
   }
-  const reservationIops = volume.type === 'io2' ? volume.iops : 0;
+  if (isHddVolumeType(volume.type)) {
+    const t = hddThroughputMiBps(volume.type, volume.sizeGiB);
+    const limitMiBps = hasBurstCredits ? t.burst : t.baseline;
+    return { reservationIops: 0, limitIops: Math.min(volume.iops, limitMiBps / HDD_IO_MIB), limitMiBps, weight: t.baseline };
+  }
+  if (volume.type === 'standard') return { reservationIops: 0, limitIops: volume.iops, limitMiBps: volume.throughputMiBps, weight: EBS_LIMITS.standard.shareIops };
+  const reservationIops = RESERVED_IOPS_TYPES.includes(volume.type) ? volume.iops : 0;
   return { reservationIops, limitIops: volume.iops, limitMiBps: volume.throughputMiBps, weight: volume.iops };
 }

@@ -19,6 +19,32 @@ describe('Elastic Volumes: ModifyVolume rules (docs/model.md §3.3)', () => {
     expect(modifiedSpec(gp3, { type: 'io2', iops: 5000 }, [], 0)).toMatchObject({ type: 'io2', iops: 5000 });
   });
 
+  it('moves between gp2, gp3, io1, io2, st1 and sc1 within the target type\'s limits', () => {
+    // gp2 100 GiB → st1: st1's minimum is 125 GiB (CreateVolume's rule), so it must grow too.
+    expect(() => modifiedSpec(gp2, { type: 'st1' }, [], 0)).toThrow(/st1 volume must be an integer between 125 and 16384 GiB, got 100/);
+    expect(modifiedSpec(gp2, { type: 'st1', sizeGiB: 2048 }, [], 0)).toEqual({ type: 'st1', sizeGiB: 2048, iops: 500, burstIops: 500, throughputMiBps: 500 });
+    // st1 → sc1, st1 grown; IOPS cannot be set on them.
+    const st1 = resolveVolume({ type: 'st1', sizeGiB: 500 });
+    expect(modifiedSpec(st1, { type: 'sc1' }, [], 0)).toMatchObject({ type: 'sc1', sizeGiB: 500, iops: 250 });
+    expect(modifiedSpec(st1, { sizeGiB: 1024 }, [], 0)).toMatchObject({ type: 'st1', sizeGiB: 1024, throughputMiBps: 250 });
+    expect(() => modifiedSpec(st1, { iops: 500 }, [], 0)).toThrow(expect.objectContaining({ code: 'InvalidParameterCombination' }));
+    // io1 keeps its IOPS when it grows; io2 → io1 must fit io1's 50 IOPS per GiB.
+    const io1 = resolveVolume({ type: 'io1', sizeGiB: 100, iops: 5000 });
+    expect(modifiedSpec(io1, { sizeGiB: 200 }, [], 0)).toMatchObject({ type: 'io1', sizeGiB: 200, iops: 5000 });
+    const io2 = resolveVolume({ type: 'io2', sizeGiB: 20, iops: 10_000 });
+    expect(() => modifiedSpec(io2, { type: 'io1', iops: 10_000 }, [], 0)).toThrow(/at most 1000 IOPS \(50 IOPS per GiB\)/);
+    expect(modifiedSpec(st1, { type: 'io1', iops: 25_000 }, [], 0)).toMatchObject({ type: 'io1', sizeGiB: 500, iops: 25_000 });
+  });
+
+  it('never makes a root volume st1 or sc1; never modifies standard, nor makes one', () => {
+    expect(() => modifiedSpec(gp2, { type: 'sc1', sizeGiB: 500 }, [], 0, { rootVolume: true })).toThrow(/root volume cannot be modified to sc1/);
+    expect(modifiedSpec(gp2, { type: 'sc1', sizeGiB: 500 }, [], 0, { rootVolume: false }).type).toBe('sc1');
+    const standard = resolveVolume({ type: 'standard', sizeGiB: 8 });
+    expect(() => modifiedSpec(standard, { sizeGiB: 16 }, [], 0)).toThrow(expect.objectContaining({ code: 'InvalidParameterValue', message: expect.stringMatching(/standard .* cannot be modified/) }));
+    expect(() => modifiedSpec(standard, { type: 'gp3' }, [], 0)).toThrow(/cannot be modified/);
+    expect(() => modifiedSpec(gp2, { type: 'standard' }, [], 0)).toThrow(/cannot be modified to type standard/);
+  });
+
   it('refuses to shrink, to change nothing, or to ask for nothing', () => {
     expect(() => modifiedSpec(gp2, { sizeGiB: 99 }, [], 0)).toThrow(expect.objectContaining({ code: 'InvalidParameterValue', message: expect.stringMatching(/cannot shrink/) }));
     expect(() => modifiedSpec(gp2, { sizeGiB: 100, type: 'gp2' }, [], 0)).toThrow(/already has/);
