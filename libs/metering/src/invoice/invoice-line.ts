@@ -10,6 +10,7 @@ export const PRODUCTS = [
   'ebs-storage',
   'ebs-iops',
   'ebs-throughput',
+  'ebs-io-requests',
   'data-transfer',
   'sla-credit',
   'guarantee-credit',

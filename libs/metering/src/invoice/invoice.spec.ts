@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { InvalidBillingMonth, PriceNotFound, UsageRecordConflict } from '../errors';
 import { PriceBookVersion } from '../pricing/price-book';
-import { seedPriceBook } from '../pricing/price-book.seed';
+import { seedPriceBook, withListPrices } from '../pricing/price-book.seed';
 import { LISTED_TYPES } from '../testing/listed-types';
 import { DEFAULT_CREDIT_POLICY } from '../sla/credit-policy';
 import {
@@ -18,6 +18,7 @@ import {
   sec,
   surplus,
   transfer,
+  volumeIo,
   volume,
 } from '../testing/usage-fixtures';
 import { UsageRecord, creditsToVcpuMs } from '../usage/usage-record';
@@ -182,6 +183,50 @@ describe('computeInvoice: EBS', () => {
     expect(lineOf(sut, 'ebs-iops/io2/tier3').amount).toBe('192.00');
     expect(lineOf(sut, 'ebs-storage/io2').amount).toBe('12.50');
     expect(lineOf(sut, 'ebs-storage/gp2').amount).toBe('1.00');
+  });
+});
+
+describe('computeInvoice: io1, st1, sc1 and standard volumes (EBS pricing, us-east-1)', () => {
+  // April: 30 days = 720 hours, so a volume for hours(720) is one whole month.
+  it('a month of a 500 GiB st1 is 500 × $0.045 = $22.50 exactly; sc1 $0.015 per GiB-month', () => {
+    const sut = invoiceOf([volume('v-1', at(0), at(hours(720)), { volumeType: 'st1', sizeGiB: 500, iops: 500, throughputMiBps: 122 })]);
+    expect(sut.lines.map((l) => [l.lineId, l.quantity, l.unitPrice, l.amount])).toEqual([['ebs-storage/st1/aws-us-east-1-seed', '500', '0.045', '22.50']]);
+    expect(sut.total).toBe('22.50');
+    // sc1 16 TiB for half the month: 16,384 × 0.5 × 0.015 = 122.88.
+    expect(invoiceOf([volume('v-2', at(0), at(hours(360)), { volumeType: 'sc1', sizeGiB: 16_384, iops: 250, throughputMiBps: 250 })]).total).toBe('122.88');
+  });
+
+  it('io1 1,000 GiB with 10,000 IOPS for a month: 1,000 × $0.125 + 10,000 × $0.065 = $125.00 + $650.00, IOPS untiered', () => {
+    const sut = invoiceOf([volume('v-1', at(0), at(hours(720)), { volumeType: 'io1', sizeGiB: 1000, iops: 10_000, throughputMiBps: 1000 })]);
+    expect(lineOf(sut, 'ebs-storage/io1').amount).toBe('125.00');
+    expect(lineOf(sut, 'ebs-iops/io1')).toMatchObject({ quantity: '10000', unit: 'iops-month', unitPrice: '0.065', amount: '650.00' });
+    expect(lineOf(sut, 'ebs-iops/io1').description).toMatch(/^EBS io1 provisioned IOPS: \$0\.065 per IOPS-month/);
+    expect(sut.total).toBe('775.00');
+    // 64,000 IOPS stay at $0.065 (io1 has no tiers, unlike io2): 4,160.00.
+    expect(lineOf(invoiceOf([volume('v-2', at(0), at(hours(720)), { volumeType: 'io1', sizeGiB: 1280, iops: 64_000 })]), 'ebs-iops/io1').amount).toBe('4160.00');
+  });
+
+  it('standard: $0.05 per GiB-month and $0.05 per million I/O requests, summed over the month and rounded once', () => {
+    // 100 GiB for the month: $5.00. Requests: 2,000,000 + 1,456,789 = 3,456,789 → 3.456789 M × 0.05 = 0.17283945 → $0.17.
+    const sut = invoiceOf([
+      volume('v-1', at(0), at(hours(720)), { volumeType: 'standard', sizeGiB: 100, iops: 200, throughputMiBps: 90 }),
+      volumeIo('v-1', at(hours(24)), 2_000_000, 2_000_000),
+      volumeIo('v-1', at(hours(48)), 3_456_789, 1_456_789),
+      volumeIo('v-1', at(hours(48)), 3_456_789, 1_456_789), // a replay: the same key counts once
+      volumeIo('v-1', at(hours(721)), 4_000_000, 543_211), // May: not this invoice
+    ]);
+    expect(lineOf(sut, 'ebs-storage/standard').amount).toBe('5.00');
+    expect(lineOf(sut, 'ebs-io-requests/standard')).toMatchObject({ quantity: '3.456789', unit: 'million-requests', unitPrice: '0.05', amount: '0.17' });
+    expect(sut.total).toBe('5.17');
+  });
+
+  it('a version that predates the new types cannot price them (PriceNotFound), and the list prices complete it', () => {
+    const [seed] = BOOK;
+    const { io1: _io1, st1: _st1, sc1: _sc1, standard: _standard, ...older } = seed.ebs;
+    const old: PriceBookVersion = { ...seed, ebs: older };
+    const usage = [volume('v-1', at(0), at(hours(720)), { volumeType: 'st1', sizeGiB: 500 })];
+    expect(() => computeInvoice({ tenantId: 't-1', month: APRIL, usage, priceBook: [old] })).toThrow(PriceNotFound);
+    expect(computeInvoice({ tenantId: 't-1', month: APRIL, usage, priceBook: withListPrices([old], { instanceTypes: {}, dedicatedHostHourly: {} }) }).total).toBe('22.50');
   });
 });
 

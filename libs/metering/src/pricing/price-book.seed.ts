@@ -1,6 +1,6 @@
 import { SimTimeMs } from '../calendar/billing-month';
 import { Money } from '../money/money';
-import { InstanceTypePrice, PriceBookVersion } from './price-book';
+import { EbsPrices, InstanceTypePrice, PriceBookVersion } from './price-book';
 
 /*
  * The seed: AWS us-east-1 On-Demand list prices (USD), as published on the EC2, EBS and data
@@ -70,14 +70,37 @@ export function listPrices(types: readonly ListedInstanceType[]): ListPrices {
 }
 
 /**
+ * EBS list prices, us-east-1 (Amazon EBS pricing page): gp2 $0.10, gp3 $0.08 per GB-month with
+ * 3,000 IOPS and 125 MiB/s included ($0.005 per IOPS-month, $0.04 per MiB/s-month above); io1
+ * $0.125 per GB-month and $0.065 per provisioned IOPS-month; io2 the same storage with IOPS tiers;
+ * st1 $0.045, sc1 $0.015 per GB-month; previous-generation Magnetic (standard) $0.05 per GB-month
+ * and $0.05 per million I/O requests. AWS's "GB-month" is billed per GiB provisioned.
+ */
+export const EBS_LIST_PRICES: Required<EbsPrices> = {
+  gp2: { perGiBMonth: '0.10' },
+  gp3: { perGiBMonth: '0.08', baselineIops: 3000, perIopsMonthAboveBaseline: '0.005', baselineMiBps: 125, perMiBpsMonthAboveBaseline: '0.04' },
+  io1: { perGiBMonth: '0.125', perIopsMonth: '0.065' },
+  io2: {
+    perGiBMonth: '0.125',
+    // Per volume: the first 32,000 provisioned IOPS, the next 32,000, and the rest.
+    iopsTiers: [{ upTo: 32_000, price: '0.065' }, { upTo: 64_000, price: '0.0455' }, { upTo: null, price: '0.032' }],
+  },
+  st1: { perGiBMonth: '0.045' },
+  sc1: { perGiBMonth: '0.015' },
+  standard: { perGiBMonth: '0.05', perMillionIoRequests: '0.05' },
+};
+
+/**
  * Every version with the list prices of what it does not name (a type added to the catalog after
- * the version was written): a version's own prices always win, so nothing billed re-rates.
+ * the version was written, an EBS volume type added after it): a version's own prices always win,
+ * so nothing billed re-rates (nothing of a type could be billed before the type existed).
  */
 export function withListPrices(versions: readonly PriceBookVersion[], listed: ListPrices): PriceBookVersion[] {
   return versions.map((v) => ({
     ...v,
     instanceTypes: { ...listed.instanceTypes, ...v.instanceTypes },
     dedicatedHostHourly: { ...listed.dedicatedHostHourly, ...v.dedicatedHostHourly },
+    ebs: { ...EBS_LIST_PRICES, ...v.ebs },
   }));
 }
 
@@ -129,15 +152,7 @@ export function seedPriceBook(effectiveFromMs: SimTimeMs, types: readonly Listed
       burstableSurplusPerVcpuHour: {
         linux: '0.05', rhel: '0.05', suse: '0.05', 'ubuntu-pro': '0.05', windows: '0.096', 'windows-sql-standard': '0.096',
       },
-      ebs: {
-        gp2: { perGiBMonth: '0.10' },
-        gp3: { perGiBMonth: '0.08', baselineIops: 3000, perIopsMonthAboveBaseline: '0.005', baselineMiBps: 125, perMiBpsMonthAboveBaseline: '0.04' },
-        io2: {
-          perGiBMonth: '0.125',
-          // Per volume: the first 32,000 provisioned IOPS, the next 32,000, and the rest.
-          iopsTiers: [{ upTo: 32_000, price: '0.065' }, { upTo: 64_000, price: '0.0455' }, { upTo: null, price: '0.032' }],
-        },
-      },
+      ebs: EBS_LIST_PRICES,
       dataTransfer: {
         // GB = 10^9 bytes, the SI unit the pricing page names. (AWS's meters are widely reported
         // to count 2^30; the choice is one number here.)

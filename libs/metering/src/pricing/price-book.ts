@@ -61,6 +61,14 @@ export interface EbsPrices {
     readonly perMiBpsMonthAboveBaseline: string;
   };
   readonly io2: { readonly perGiBMonth: string; readonly iopsTiers: readonly PriceTier[] };
+  /**
+   * Types added after the first versions were written (so a stored version may lack them; the app
+   * completes it with the list prices, as for catalog types, see `withListPrices`).
+   */
+  readonly io1?: { readonly perGiBMonth: string; readonly perIopsMonth: string };
+  readonly st1?: { readonly perGiBMonth: string };
+  readonly sc1?: { readonly perGiBMonth: string };
+  readonly standard?: { readonly perGiBMonth: string; readonly perMillionIoRequests: string };
 }
 
 export interface DataTransferPrices {
@@ -162,6 +170,18 @@ export function validatePriceBookVersion(v: PriceBookVersion): void {
   parsePrice(v.ebs.gp3.perMiBpsMonthAboveBaseline, `${v.version} gp3 throughput`, bad);
   parsePrice(v.ebs.io2.perGiBMonth, `${v.version} io2`, bad);
   checkTiers(v.ebs.io2.iopsTiers, `${v.version} io2 IOPS`);
+  const { io1, st1, sc1, standard } = v.ebs;
+  for (const [type, p] of Object.entries({ io1, st1, sc1, standard })) if (p !== undefined && !isRecord(p)) throw bad(`${v.version}: ebs.${type} must be an object`);
+  if (io1) {
+    parsePrice(io1.perGiBMonth, `${v.version} io1`, bad);
+    parsePrice(io1.perIopsMonth, `${v.version} io1 IOPS`, bad);
+  }
+  if (st1) parsePrice(st1.perGiBMonth, `${v.version} st1`, bad);
+  if (sc1) parsePrice(sc1.perGiBMonth, `${v.version} sc1`, bad);
+  if (standard) {
+    parsePrice(standard.perGiBMonth, `${v.version} standard`, bad);
+    parsePrice(standard.perMillionIoRequests, `${v.version} standard I/O requests`, bad);
+  }
   if (!Number.isSafeInteger(v.dataTransfer.bytesPerGB) || v.dataTransfer.bytesPerGB < 1) throw bad(`${v.version}: bytesPerGB must be a positive integer`);
   parsePrice(v.dataTransfer.crossAzPerGB, `${v.version} cross-AZ transfer`, bad);
   checkTiers(v.dataTransfer.internetOutTiers, `${v.version} internet out`);

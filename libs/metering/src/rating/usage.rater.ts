@@ -4,7 +4,8 @@ import { UsageRecordConflict } from '../errors';
 import { PendingLine, Product } from '../invoice/invoice-line';
 import { ExactSum, Money, ZERO, formatPrice } from '../money/money';
 import { CompiledPriceBook } from '../pricing/price-book.compiled';
-import { LicenseComponent } from '../pricing/price-book';
+import { EbsPrices, LicenseComponent, PriceBookVersion } from '../pricing/price-book';
+import { PriceNotFound } from '../errors';
 import { sameUsageRecord } from '../usage/usage.dedupe';
 import { InstanceUsageRecord, LicenseModel, Platform, Tenancy, UsageRecord, VolumeType, validateUsageRecord } from '../usage/usage-record';
 import { DEDICATED_HOST_BILLING, INSTANCE_BILLING, billedMsByVersion } from './billing-granularity';
@@ -85,6 +86,7 @@ export function rateUsage(
   const hosts = new Map<string, Agg<{ family: string; v: number }>>();
   const surplus = new Map<string, Agg<{ platform: Platform; v: number }>>();
   const transfer = new Map<string, Agg<{ direction: 'cross-az' | 'internet-out'; v: number }>>();
+  const ioRequests = new Map<string, Agg<{ v: number }>>();
   const volumes = new Map<string, Agg<{ product: Product; volumeType: VolumeType; tier: number; v: number }>>();
   const segmentsByInstance = new Map<string, InstanceSegment[]>();
   const zonesInUse = new Set<string>();
@@ -100,12 +102,14 @@ export function rateUsage(
     seen.set(r.recordId, r);
     validateUsageRecord(r);
 
-    if (r.kind === 'cpu-surplus' || r.kind === 'data-transfer') {
+    if (r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'volume-io') {
       if (r.atMs < m0 || r.atMs >= m1) continue;
       const v = versionIndexAt(r.atMs);
       if (r.kind === 'cpu-surplus') {
         const { platform } = r;
         bump(surplus, `${platform}|${v}`, () => ({ platform, v }), r.surplusVcpuMs);
+      } else if (r.kind === 'volume-io') {
+        bump(ioRequests, `${v}`, () => ({ v }), r.requests);
       } else {
         const { direction } = r;
         bump(transfer, `${direction}|${v}`, () => ({ direction, v }), r.bytes);
@@ -165,6 +169,8 @@ export function rateUsage(
           const extraMiBps = Math.max(0, throughputMiBps - ebs.gp3.baselineMiBps);
           if (extraIops > 0) bump(volumes, `iops|gp3|0|${v}`, () => ({ product: 'ebs-iops' as const, volumeType, tier: 0, v: vv }), extraIops * ms);
           if (extraMiBps > 0) bump(volumes, `throughput|gp3|${v}`, () => ({ product: 'ebs-throughput' as const, volumeType, tier: 0, v: vv }), extraMiBps * ms);
+        } else if (volumeType === 'io1') {
+          if (iops > 0) bump(volumes, `iops|io1|0|${v}`, () => ({ product: 'ebs-iops' as const, volumeType, tier: 0, v: vv }), iops * ms);
         } else if (volumeType === 'io2') {
           let below = 0;
           ebs.io2.iopsTiers.forEach((t, tier) => {
@@ -184,6 +190,7 @@ export function rateUsage(
     ...[...hosts.values()].map(({ meta: { family, v }, sum }) => hostLine(family, v, sum, book)),
     ...[...surplus.values()].map(({ meta: { platform, v }, sum }) => surplusLine(platform, v, sum, book)),
     ...[...volumes.values()].map(({ meta, sum }) => volumeLine(meta, sum, book, monthLengthMs(month))),
+    ...[...ioRequests.values()].map(({ meta: { v }, sum }) => ioRequestsLine(v, sum, book)),
     ...transferLines(transfer, book),
   ];
   return { lines, segmentsByInstance, zonesInUse };
@@ -308,7 +315,7 @@ function volumeLine(
   const common = { sortKey: `${volumeType}|${tier}|${pad(v)}`, product, numerator: unitMs.toDecimal(), denominator: monthMs };
   const prorated = 'prorated by the second over the month';
   if (product === 'ebs-storage') {
-    const unitPrice = book.price(v, `ebs|${volumeType}`, (b) => b.ebs[volumeType].perGiBMonth);
+    const unitPrice = book.price(v, `ebs|${volumeType}`, (b) => ebsPrices(b, volumeType).perGiBMonth);
     return {
       ...common,
       lineId: `ebs-storage/${volumeType}/${version}`,
@@ -339,6 +346,16 @@ function volumeLine(
       unitPrice,
     };
   }
+  if (volumeType === 'io1') {
+    const unitPrice = book.price(v, 'ebs|io1|iops', (b) => ebsPrices(b, 'io1').perIopsMonth);
+    return {
+      ...common,
+      lineId: `ebs-iops/io1/${version}`,
+      description: `EBS io1 provisioned IOPS: ${money(unitPrice)} per IOPS-month, ${prorated} (price book ${version})`,
+      unit: 'iops-month',
+      unitPrice,
+    };
+  }
   const tiers = book.versions[v].ebs.io2.iopsTiers;
   const unitPrice = book.price(v, `ebs|io2|iops|${tier}`, (b) => b.ebs.io2.iopsTiers[tier].price);
   const lower = tier === 0 ? 0 : (tiers[tier - 1].upTo as number);
@@ -349,6 +366,29 @@ function volumeLine(
     description: `EBS io2 provisioned IOPS ${upper === null ? `above ${lower}` : `${lower + 1}–${upper}`} per volume: ${money(unitPrice)} per IOPS-month, ${prorated} (price book ${version})`,
     unit: 'iops-month',
     unitPrice,
+  };
+}
+
+/** A version's prices for one volume type; PriceNotFound when the version does not list the type. */
+function ebsPrices<T extends VolumeType>(b: PriceBookVersion, volumeType: T): NonNullable<EbsPrices[T]> {
+  const p = b.ebs[volumeType];
+  if (p === undefined) throw new PriceNotFound(`EBS ${volumeType} volumes in price book version '${b.version}'`);
+  return p as NonNullable<EbsPrices[T]>;
+}
+
+/** Magnetic (standard) volumes' I/O requests: per million, to the cent on the amount only. */
+function ioRequestsLine(v: number, requests: ExactSum, book: CompiledPriceBook): PendingLine {
+  const version = book.versions[v].version;
+  const unitPrice = book.price(v, 'ebs|standard|io', (b) => ebsPrices(b, 'standard').perMillionIoRequests);
+  return {
+    lineId: `ebs-io-requests/standard/${version}`,
+    sortKey: `standard|${pad(v)}`,
+    product: 'ebs-io-requests',
+    description: `EBS Magnetic (standard) I/O requests: ${money(unitPrice)} per million requests (price book ${version})`,
+    unit: 'million-requests',
+    unitPrice,
+    numerator: requests.toDecimal(),
+    denominator: 1_000_000,
   };
 }
 

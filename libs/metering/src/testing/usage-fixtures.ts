@@ -8,11 +8,13 @@ import {
   DataTransferRecord,
   HostUsageRecord,
   InstanceUsageRecord,
+  VolumeIoRecord,
   VolumeUsageRecord,
   cpuSurplusRecordId,
   dataTransferRecordId,
   hostUsageRecordId,
   instanceUsageRecordId,
+  volumeIoMeterRecordId,
   volumeUsageRecordId,
 } from '../usage/usage-record';
 
@@ -124,6 +126,10 @@ export function surplus(instanceId: string, atMs: number, surplusVcpuMs: number,
 
 export function transfer(instanceId: string, direction: DataTransferRecord['direction'], atMs: number, bytes: number, opts: Partial<DataTransferRecord> = {}): DataTransferRecord {
   return { kind: 'data-transfer', recordId: dataTransferRecordId(instanceId, direction, atMs), tenantId: 't-1', instanceId, direction, ...opts, bytes, atMs };
+}
+
+export function volumeIo(volumeId: string, atMs: number, cumulativeRequests: number, requests: number, opts: Partial<VolumeIoRecord> = {}): VolumeIoRecord {
+  return { kind: 'volume-io', recordId: volumeIoMeterRecordId(volumeId, cumulativeRequests), tenantId: 't-1', volumeId, volumeType: 'standard', ...opts, requests, atMs };
 }
 
 export function lineOf(invoice: Invoice, lineIdPrefix: string): InvoiceLine {

@@ -15,7 +15,8 @@ export type Platform = 'linux' | 'windows' | 'rhel' | 'suse' | 'ubuntu-pro' | 'w
 export const PLATFORMS: readonly Platform[] = ['linux', 'windows', 'rhel', 'suse', 'ubuntu-pro', 'windows-sql-standard'];
 export type LicenseModel = 'license-included' | 'byol';
 export type Tenancy = 'default' | 'dedicated' | 'host';
-export type VolumeType = 'gp2' | 'gp3' | 'io2';
+export type VolumeType = 'gp2' | 'gp3' | 'io1' | 'io2' | 'st1' | 'sc1' | 'standard';
+export const VOLUME_TYPES: readonly VolumeType[] = ['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'];
 export type TransferDirection = 'cross-az' | 'internet-out';
 
 /**
@@ -71,7 +72,7 @@ export interface VolumeUsageRecord {
   readonly volumeId: string;
   readonly volumeType: VolumeType;
   readonly sizeGiB: number;
-  /** Provisioned IOPS (gp3, io2); informational for gp2. */
+  /** Provisioned IOPS (gp3, io1, io2); informational for the other types. */
   readonly iops: number;
   /** Provisioned throughput (gp3); informational otherwise. */
   readonly throughputMiBps: number;
@@ -111,7 +112,24 @@ export interface DataTransferRecord {
   readonly atMs: SimTimeMs;
 }
 
-export type UsageRecord = InstanceUsageRecord | CpuSurplusRecord | VolumeUsageRecord | HostUsageRecord | DataTransferRecord;
+/**
+ * I/O requests a volume served, metered where EC2 bills them: previous-generation Magnetic
+ * (`standard`) volumes, per million requests. A delta of the volume's cumulative counter.
+ */
+export interface VolumeIoRecord {
+  readonly kind: 'volume-io';
+  readonly recordId: string;
+  readonly tenantId: string;
+  readonly volumeId: string;
+  readonly volumeType: 'standard';
+  readonly requests: number;
+  readonly atMs: SimTimeMs;
+}
+
+export type UsageRecord = InstanceUsageRecord | CpuSurplusRecord | VolumeUsageRecord | HostUsageRecord | DataTransferRecord | VolumeIoRecord;
+/** Records of a quantity at one instant (the others are intervals). */
+export type PointUsageRecord = CpuSurplusRecord | DataTransferRecord | VolumeIoRecord;
+export const isPointRecord = (r: UsageRecord): r is PointUsageRecord => r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'volume-io';
 export type IntervalUsageRecord = InstanceUsageRecord | VolumeUsageRecord | HostUsageRecord;
 
 /*
@@ -148,6 +166,9 @@ export function cpuSurplusMeterRecordId(instanceId: string, cumulativeVcpuMs: nu
 }
 export function dataTransferMeterRecordId(instanceId: string, direction: TransferDirection, cumulativeBytes: number): string {
   return `transfer:${instanceId}:${direction}:@${cumulativeBytes}`;
+}
+export function volumeIoMeterRecordId(volumeId: string, cumulativeRequests: number): string {
+  return `volume-io:${volumeId}:@${cumulativeRequests}`;
 }
 
 /** Credits (vCPU-minutes, possibly fractional from ms accounting) to the integer vCPU-ms a record carries. */
@@ -191,7 +212,7 @@ export function validateUsageRecord(r: UsageRecord): void {
       return;
     case 'volume-usage':
       checkInterval(r);
-      if (r.volumeType !== 'gp2' && r.volumeType !== 'gp3' && r.volumeType !== 'io2') throw new InvalidUsageRecord(r.recordId, `unknown volumeType '${r.volumeType}'`);
+      if (!VOLUME_TYPES.includes(r.volumeType)) throw new InvalidUsageRecord(r.recordId, `unknown volumeType '${r.volumeType}'`);
       if (!isCount(r.sizeGiB) || !isCount(r.iops) || !isCount(r.throughputMiBps)) {
         throw new InvalidUsageRecord(r.recordId, 'sizeGiB, iops and throughputMiBps must be non-negative integers');
       }
@@ -205,6 +226,11 @@ export function validateUsageRecord(r: UsageRecord): void {
       if (!isTime(r.atMs)) throw new InvalidUsageRecord(r.recordId, 'atMs must be a non-negative integer millisecond');
       if (r.direction !== 'cross-az' && r.direction !== 'internet-out') throw new InvalidUsageRecord(r.recordId, `unknown direction '${r.direction}'`);
       if (!isCount(r.bytes)) throw new InvalidUsageRecord(r.recordId, 'bytes must be a non-negative integer');
+      return;
+    case 'volume-io':
+      if (!isTime(r.atMs)) throw new InvalidUsageRecord(r.recordId, 'atMs must be a non-negative integer millisecond');
+      if ((r.volumeType as string) !== 'standard') throw new InvalidUsageRecord(r.recordId, `I/O requests are metered for standard volumes only, not '${r.volumeType as string}'`);
+      if (!isCount(r.requests)) throw new InvalidUsageRecord(r.recordId, 'requests must be a non-negative integer');
       return;
     default:
       throw new InvalidUsageRecord((r as { recordId: string }).recordId, `unknown kind '${(r as { kind: string }).kind}'`);

@@ -1,15 +1,15 @@
 import { billingMonthOf } from '../calendar/billing-month';
-import { UsageRecord } from './usage-record';
+import { isPointRecord, UsageRecord } from './usage-record';
 
 /**
  * Cuts an interval record at every UTC month boundary it crosses, so each piece falls in exactly
  * one invoice. The first piece keeps the record's id and `startsPeriod`; later pieces are
  * continuations (`startsPeriod: false`, same `periodStartMs`, id `<recordId>#<YYYY-MM>`), so they
  * pay no new minimum and per-hour products keep counting hours from the original start.
- * Point records (surplus credits, data transfer) belong to the month of `atMs` and come back whole.
+ * Point records (surplus credits, data transfer, volume I/O requests) belong to the month of `atMs` and come back whole.
  */
 export function splitAtMonthBoundaries<R extends UsageRecord>(record: R): R[] {
-  if (record.kind === 'cpu-surplus' || record.kind === 'data-transfer') return [record];
+  if (isPointRecord(record)) return [record];
   const pieces: R[] = [];
   let startMs = record.startMs;
   for (;;) {

@@ -66,9 +66,10 @@ export function usageReport(records: readonly UsageRecord[], o: UsageReportOptio
 
   for (const r of dedupeUsage(records)) {
     validateUsageRecord(r);
-    if (r.kind === 'cpu-surplus' || r.kind === 'data-transfer') {
+    if (r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'volume-io') {
       if (r.atMs < o.fromMs || r.atMs >= o.toMs) continue;
       if (r.kind === 'cpu-surplus') add({ usageType: `CPUCredits:${r.platform}`, product: 'ec2-cpu-credits', unit: 'vcpu-hour' }, r.atMs, new Money(r.surplusVcpuMs).div(MS_PER_HOUR));
+      else if (r.kind === 'volume-io') add({ usageType: 'EBS:VolumeIOUsage', product: 'ebs-io-requests', unit: 'million-requests' }, r.atMs, new Money(r.requests).div(1_000_000));
       else {
         const p: Piece = r.direction === 'cross-az'
           ? { usageType: 'DataTransfer-Regional-Bytes', product: 'data-transfer', unit: 'gb' }
@@ -94,7 +95,7 @@ export function usageReport(records: readonly UsageRecord[], o: UsageReportOptio
         const monthMs = month.endMs - month.startMs;
         const share = (units: number) => new Money(units).times(ms).div(monthMs);
         add({ usageType: `EBS:VolumeUsage.${r.volumeType}`, product: 'ebs-storage', unit: 'gib-month' }, from, share(r.sizeGiB));
-        const iops = r.volumeType === 'gp3' ? Math.max(0, r.iops - baseIops) : r.volumeType === 'io2' ? r.iops : 0;
+        const iops = r.volumeType === 'gp3' ? Math.max(0, r.iops - baseIops) : r.volumeType === 'io1' || r.volumeType === 'io2' ? r.iops : 0;
         add({ usageType: `EBS:VolumeP-IOPS.${r.volumeType}`, product: 'ebs-iops', unit: 'iops-month' }, from, share(iops));
         if (r.volumeType === 'gp3') add({ usageType: 'EBS:VolumeP-Throughput.gp3', product: 'ebs-throughput', unit: 'mibps-month' }, from, share(Math.max(0, r.throughputMiBps - baseMiBps)));
       }
