@@ -60,6 +60,8 @@ export function toUsageRecord(r: UsageRow, closeAtMs: number, parsed: Map<string
         kind: 'cpu-surplus', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, instanceType: a.instanceType, platform: a.platform,
         surplusVcpuMs: num(r.quantity ?? 0), atMs: startMs,
       };
+    case 'volume-io':
+      return { kind: 'volume-io', recordId: r.record_id, tenantId: r.tenant_id, volumeId: r.resource_id, volumeType: 'standard', requests: num(r.quantity ?? 0), atMs: startMs };
     default:
       return { kind: 'data-transfer', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, direction: a.direction, bytes: num(r.quantity ?? 0), atMs: startMs };
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { resolveVolume, VolumeSpec, VolumeType } from '@nimbus/hypervisor';
+import { PROVISIONED_IOPS_TYPES, resolveVolume, VolumeSpec, VolumeType } from '@nimbus/hypervisor';
 import { DataSource, In } from 'typeorm';
 import { READ_DB } from './data-source';
 import { TenantEntity, VolumeEntity, VolumeModificationEntity, VolumeTagEntity } from './entities';
@@ -34,7 +34,7 @@ export function volumeSpecOf(v: VolumeEntity): VolumeSpec {
   return resolveVolume({
     type,
     sizeGiB: v.sizeGiB,
-    iops: type === 'gp2' ? undefined : v.iops,
+    iops: PROVISIONED_IOPS_TYPES.includes(type) ? v.iops : undefined,
     throughputMiBps: type === 'gp3' ? v.throughputMiBps : undefined,
   });
 }

@@ -43,7 +43,7 @@ export interface MeteredInstance {
 export interface StoredUsageRecord {
   readonly recordId: string;
   readonly tenantId: string;
-  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'host-usage';
+  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'host-usage' | 'volume-io';
   readonly resourceId: string;
   readonly startMs: SimTime;
   readonly endMs: SimTime | null;

@@ -214,7 +214,7 @@ const synthetic = {
           additionalProperties: false,
           required: ['type', 'sizeGiB'],
           properties: {
-            type: { type: 'string', enum: ['gp2', 'gp3', 'io2'] },
+            type: { type: 'string', enum: ['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'] },
             sizeGiB: { type: 'integer', minimum: 1, maximum: 16_384 },
             iops: { type: 'integer', minimum: 1, maximum: 256_000 },
             throughputMiBps: { type: 'integer', minimum: 1, maximum: 10_000 },

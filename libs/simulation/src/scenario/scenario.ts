@@ -158,7 +158,7 @@ export interface SyntheticWorkloadSpec extends WorkloadCommon {
 export interface IoDemandSpec {
   readonly iops: number;
   readonly throughputMiBps: number;
-  readonly volume?: { readonly type: 'gp2' | 'gp3' | 'io2'; readonly sizeGiB: number; readonly iops?: number; readonly throughputMiBps?: number };
+  readonly volume?: { readonly type: 'gp2' | 'gp3' | 'io1' | 'io2' | 'st1' | 'sc1' | 'standard'; readonly sizeGiB: number; readonly iops?: number; readonly throughputMiBps?: number };
 }
 
 /**

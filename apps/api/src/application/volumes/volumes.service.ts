@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataPlane, isAvailabilityZone, modificationSchedule, modificationStatus, modifiedSpec, resolveVolume, VolumeModificationState, VolumeSpec, VolumeType } from '@nimbus/hypervisor';
+import {
+  DataPlane, isAvailabilityZone, modificationSchedule, modificationStatus, modifiedSpec, NON_BOOT_VOLUME_TYPES, PROVISIONED_IOPS_TYPES, resolveVolume, VolumeModificationState, VolumeSpec, VolumeType,
+} from '@nimbus/hypervisor';
 import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { EC2_ID_PATTERN, resourceId } from '../common/ids';
@@ -12,7 +14,7 @@ import { checkSnapshotId, requireCompletedSnapshot } from '../images/snapshot-ru
 import { inBatches, volumeSpecOf, VolumesRepository } from '../../persistence/volumes.repository';
 import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repository';
 import { EngineService } from '../../engine/engine.service';
-import { compareDevices, DEFAULT_ATTACH_DEVICES, LAUNCH_DEVICES, MAX_ATTACHMENTS, validateDevice } from './devices';
+import { compareDevices, DEFAULT_ATTACH_DEVICES, LAUNCH_DEVICES, MAX_ATTACHMENTS, ROOT_DEVICE, validateDevice } from './devices';
 import { decodeVolumePageToken, encodePageToken } from './page-token';
 import { mergeTags, validateTags } from '../instances/tags';
 import type { ResourceTag } from '../tags/tags.service';
@@ -20,9 +22,15 @@ import { AttachVolumeCommand, CreateVolumeCommand, DeleteOnTerminationChange, La
 
 const DEFAULT_PAGE_SIZE = 1000;
 
-/** The volume types whose IOPS are provisioned, and count against the tenant's quota (gp2 is 3 IOPS/GiB with burst). */
-const PROVISIONED_TYPES = ['gp3', 'io2'];
+/** The volume types whose IOPS are provisioned count them against the tenant's quota (gp2 is 3 IOPS/GiB with burst; HDD and Magnetic have none to set). */
+const PROVISIONED_TYPES = PROVISIONED_IOPS_TYPES;
 const provisionedIops = (spec: VolumeSpec) => (PROVISIONED_TYPES.includes(spec.type) ? spec.iops : 0);
+
+/** EC2 refuses st1/sc1 as a boot volume (EC2 User Guide: "Bootable st1/sc1 volumes are not supported"). */
+function checkBootable(type: VolumeType, what: string): void {
+  if (NON_BOOT_VOLUME_TYPES.includes(type))
+    throw new ApiError('InvalidBlockDeviceMapping', `${what}: a ${type} volume cannot be a root (boot) volume; ${NON_BOOT_VOLUME_TYPES.join(' and ')} volumes can only be data volumes.`);
+}
 
 const volumeNotFound = (id: string) => notFound('InvalidVolume.NotFound', `The volume '${id}' does not exist.`);
 
@@ -162,6 +170,7 @@ export class VolumesService {
       } else if (taken.has(device)) {
         throw invalidParameter(`Invalid value '${device}' for unixDevice. Attachment point ${device} is already in use`);
       }
+      if (device === ROOT_DEVICE) checkBootable(v.volumeType as VolumeType, `Volume '${id}' at ${ROOT_DEVICE}`);
       const change = { state: 'in-use', instanceId: instance.id, device, attachTime: e.now, deleteOnTermination: false };
       await this.repo.setAttachment(tx, id, change);
       e.dataPlane.attachVolume(id, instance.id);
@@ -220,6 +229,7 @@ export class VolumesService {
   resolveLaunchVolumes(volumes: readonly LaunchVolume[] | undefined): void {
     const list = volumes ?? [];
     if (list.length > MAX_ATTACHMENTS) throw new ApiError('AttachmentLimitExceeded', `An instance may have at most ${MAX_ATTACHMENTS} volumes, got ${list.length}.`);
+    if (list.length > 0) checkBootable(list[0].type, `The root device ${ROOT_DEVICE}`);
     for (const v of list) {
       if (v.snapshotId !== undefined) checkSnapshotId(v.snapshotId);
       else if (v.sizeGiB === undefined) throw new ApiError('MissingParameter', 'A launch volume needs its sizeGiB or a snapshotId');
@@ -349,7 +359,8 @@ export class VolumesService {
       const v = await this.requireVolume(tenant.id, cmd.volumeId, tx);
       const history = await this.repo.modificationsOf(tx, v.id);
       const current = volumeSpecOf(v);
-      const spec = modifiedSpec(current, { type: cmd.type, sizeGiB: cmd.sizeGiB, iops: cmd.iops, throughputMiBps: cmd.throughputMiBps }, history, e.now);
+      const rootVolume = v.state === 'in-use' && v.device === ROOT_DEVICE;
+      const spec = modifiedSpec(current, { type: cmd.type, sizeGiB: cmd.sizeGiB, iops: cmd.iops, throughputMiBps: cmd.throughputMiBps }, history, e.now, { rootVolume });
       await this.checkIopsQuota(tx, tenant.id, Math.max(0, provisionedIops(spec) - provisionedIops(current)));
       const row: VolumeModificationEntity = {
         volumeId: v.id, tenantId: tenant.id, startMs: e.now, ...modificationSchedule(e.now, spec.sizeGiB),

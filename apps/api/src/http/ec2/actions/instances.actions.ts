@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NetworkingService } from '../../../application/networking/networking.service';
-import { findInstanceType, INSTANCE_STATE_CODES, InstanceStateName, StateTransition, VolumeType } from '@nimbus/hypervisor';
+import { findInstanceType, INSTANCE_STATE_CODES, InstanceStateName, StateTransition, VOLUME_TYPES, VolumeType } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { InstanceDescription } from '../../../application/instances/instance-description';
 import { InstanceAttributeChange, LaunchVolume, RunInstancesCommand } from '../../../application/instances/instances.commands';
@@ -19,7 +19,6 @@ const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.00
 const unsupported = (what: string) => new ApiError('UnsupportedOperation', `Nimbus does not support ${what}.`);
 const combination = (message: string) => new ApiError('InvalidParameterCombination', message);
 
-const VOLUME_TYPES: readonly VolumeType[] = ['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'] as VolumeType[];
 
 /** DescribeInstances' filters, read from an instance as Nimbus describes it (network fields from the networking feature). */
 function instanceFilters(ownerId: string): Record<string, FilterField<InstanceDescription>> {
