@@ -111,7 +111,7 @@ describe('volumes', () => {
     });
 
     it.each([
-      ['an unknown type', { type: 'io1' }, 400, 'ValidationError'],
+      ['an unknown type', { type: 'gp4' }, 400, 'ValidationError'],
       ['a size of 0', { sizeGiB: 0 }, 400, 'InvalidParameterValue'],
       ['a size above 16 TiB', { sizeGiB: 16_385 }, 400, 'InvalidParameterValue'],
       ['a fractional size', { sizeGiB: 1.5 }, 400, 'ValidationError'],
@@ -442,7 +442,7 @@ describe('volumes', () => {
       ['gp2 with iops', [{ type: 'gp2', sizeGiB: 10, iops: 3000 }], 'InvalidParameterValue'],
       ['a size out of range', [{ type: 'gp3', sizeGiB: 0 }], 'InvalidParameterValue'],
       ['no type', [{ sizeGiB: 10 }], 'MissingParameter'],
-      ['an unknown type', [{ type: 'st1', sizeGiB: 500 }], 'ValidationError'],
+      ['an unknown type', [{ type: 'gp4', sizeGiB: 500 }], 'ValidationError'],
       ['an unknown field', [{ type: 'gp3', sizeGiB: 10, encrypted: true }], 'ValidationError'],
       ['not an array', { type: 'gp3', sizeGiB: 10 }, 'ValidationError'],
       ['29 volumes', Array.from({ length: 29 }, () => ({ type: 'gp2', sizeGiB: 1 })), 'AttachmentLimitExceeded'],
