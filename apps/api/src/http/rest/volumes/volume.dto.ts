@@ -5,7 +5,7 @@ import { VOLUME_TYPES, VolumeType } from '@nimbus/hypervisor';
 
 /** A volume's performance settings, as both a launch's volumes and CreateVolume take them. */
 abstract class VolumePerformanceDto {
-  @ApiPropertyOptional({ description: 'Provisioned IOPS: gp3 (3,000–16,000, default 3,000) and io2 (required, 100–64,000, ≤ 500/GiB); not gp2', example: 3000 })
+  @ApiPropertyOptional({ description: 'Provisioned IOPS: gp3 (3,000–16,000, default 3,000), io1 (required, 100–64,000, ≤ 50/GiB) and io2 (required, 100–64,000, ≤ 500/GiB); not gp2, st1, sc1, standard', example: 3000 })
   @IsOptional() @IsInt()
   iops?: number;
 
@@ -16,7 +16,7 @@ abstract class VolumePerformanceDto {
 
 /** A volume created with an instance (RunInstances' `volumes`): deleted when the instance terminates. */
 export class LaunchVolumeDto extends VolumePerformanceDto {
-  @ApiPropertyOptional({ example: 20, description: 'GiB (gp2, gp3: 1–16,384; io2: 4–16,384). Required unless `snapshotId` is given (default: the snapshot\'s size; never smaller)' })
+  @ApiPropertyOptional({ example: 20, description: 'GiB (gp2, gp3: 1–16,384; io1, io2: 4–16,384; st1, sc1: 125–16,384; standard: 1–1,024). Required unless `snapshotId` is given (default: the snapshot\'s size; never smaller)' })
   @ValidateIf((o: LaunchVolumeDto) => o.snapshotId === undefined) @IsDefined() @IsInt()
   sizeGiB?: number;
 
@@ -34,7 +34,7 @@ export class CreateVolumeDto extends VolumePerformanceDto {
   @IsDefined() @IsString()
   availabilityZone!: string;
 
-  @ApiPropertyOptional({ example: 100, description: 'GiB (gp2, gp3: 1–16,384; io2: 4–16,384). Required unless `snapshotId` is given (default: the snapshot\'s size; never smaller)' })
+  @ApiPropertyOptional({ example: 100, description: 'GiB (gp2, gp3: 1–16,384; io1, io2: 4–16,384; st1, sc1: 125–16,384; standard: 1–1,024). Required unless `snapshotId` is given (default: the snapshot\'s size; never smaller)' })
   @ValidateIf((o: CreateVolumeDto) => o.snapshotId === undefined) @IsDefined() @IsInt()
   sizeGiB?: number;
 
@@ -78,7 +78,7 @@ export class ModifyVolumeDto extends VolumePerformanceDto {
   @IsOptional() @IsIn(VOLUME_TYPES)
   type?: VolumeType;
 
-  @ApiPropertyOptional({ example: 200, description: 'GiB, never smaller than now (gp2, gp3: up to 16,384; io2: up to 16,384)' })
+  @ApiPropertyOptional({ example: 200, description: 'GiB, never smaller than now (gp2, gp3, io1, io2, st1, sc1: up to 16,384; st1, sc1 at least 125; standard volumes are not modified)' })
   @IsOptional() @IsInt()
   sizeGiB?: number;
 }
