@@ -208,6 +208,65 @@ describe('DataPlane: IO (docs/model.md §3.3)', () => {
     expect(w.dataPlane.volumeView(vol)).toMatchObject({ iopsDelivered: 80, burstCredits: 0 });
   });
 
+  it('counts a standard volume\'s I/O requests as delivered IOPS × time, only while attached to a running VM, and carries the count across a restart', () => {
+    const w = new World();
+    const h = w.host();
+    const vm = w.vm(h, 'm5.large');
+    const vol = 'vol-0000000000000000a';
+    const gp3 = 'vol-0000000000000000b';
+    w.dataPlane.addVolume({ volumeId: vol, tenantId: 'tenant-a', availabilityZone: 'us-east-1a', spec: resolveVolume({ type: 'standard', sizeGiB: 100 }) });
+    w.dataPlane.addVolume({ volumeId: gp3, tenantId: 'tenant-a', availabilityZone: 'us-east-1a', spec: resolveVolume({ type: 'gp3', sizeGiB: 100 }) });
+    w.dataPlane.attachVolume(vol, vm.vmId);
+    w.dataPlane.attachVolume(gp3, vm.vmId);
+    const requests = (dp = w.dataPlane) => dp.ioRequestCounters().find((c) => c.volumeId === vol)!.ioIopsMs / 1000;
+    // 16 KiB I/Os: 150 IOPS is 2.34375 MiB/s.
+    w.dataPlane.setWorkload(vm.vmId, { io: [{ volumeId: vol, iops: 150, throughputMiBps: 2.34375 }, { volumeId: gp3, iops: 1000, throughputMiBps: 15.625 }] });
+    w.run(MS_PER_HOUR);
+    // 150 IOPS × 3,600 s = 540,000 requests; gp3's I/O is not counted (it is in its price).
+    expect(requests()).toBe(540_000);
+    expect(w.dataPlane.ioRequestCounters().map((c) => c.volumeId)).toEqual([vol]);
+    // Asked for 500, it gets its 200 IOPS: 200 × 60 s = 12,000 more.
+    w.dataPlane.setWorkload(vm.vmId, { io: [{ volumeId: vol, iops: 500, throughputMiBps: 7.8125 }] });
+    w.run(MS_PER_MINUTE);
+    expect(requests()).toBe(552_000);
+    // The snapshot holds the count and the rate it grows at.
+    expect(w.dataPlane.takeSnapshots().volumes.find((s) => s.volumeId === vol)).toMatchObject({ ioIopsMs: 552_000_000, deliveredIops: 200, asOfMs: w.now });
+    // Detached, it serves nothing.
+    w.dataPlane.detachVolume(vol);
+    w.run(MS_PER_MINUTE);
+    expect(requests()).toBe(552_000);
+    w.dataPlane.attachVolume(vol, vm.vmId);
+    w.dataPlane.setWorkload(vm.vmId, { io: [{ volumeId: vol, iops: 100, throughputMiBps: 1.5625 }] });
+    w.run(10_000); // + 1,000
+    // Detached and deleted at once, it still gives its count in the next snapshot (its last requests are billed).
+    w.dataPlane.takeSnapshots();
+    const other = w.vm(h, 'm5.large'); // (runs the clock 15 s on: + 1,500)
+    w.dataPlane.detachVolume(vol);
+    w.dataPlane.removeVolume(vol);
+    expect(w.dataPlane.takeSnapshots().volumes.find((s) => s.volumeId === vol)).toMatchObject({ ioIopsMs: 554_500_000, deliveredIops: 0 });
+    expect(w.dataPlane.ioRequestCounters()).toEqual([]);
+    // Attached to a VM that stops, it serves nothing once the VM is stopped.
+    w.dataPlane.addVolume({ volumeId: vol, tenantId: 'tenant-a', availabilityZone: 'us-east-1a', spec: resolveVolume({ type: 'standard', sizeGiB: 100 }) });
+    w.dataPlane.attachVolume(vol, other.vmId);
+    w.dataPlane.setWorkload(other.vmId, { io: [{ volumeId: vol, iops: 100, throughputMiBps: 1.5625 }] });
+    w.run(10_000);
+    expect(requests()).toBe(1_000);
+    w.fleet.stop(other.vmId);
+    w.run(MS_PER_MINUTE);
+    const stopped = requests();
+    expect(stopped).toBeGreaterThanOrEqual(1_000);
+    expect(stopped).toBeLessThanOrEqual(1_000 + 100 * 60); // what ran while it was stopping, at most
+    w.run(MS_PER_HOUR);
+    expect(requests()).toBe(stopped);
+    // Restored 1 s after a snapshot at 200 IOPS: carried to now at that rate, + 200.
+    const w2 = new World();
+    w2.dataPlane.addVolume({
+      volumeId: vol, tenantId: 'tenant-a', availabilityZone: 'us-east-1a', spec: resolveVolume({ type: 'standard', sizeGiB: 100 }),
+      ioIopsMs: 552_000_000, deliveredIops: 200, asOfMs: w2.now - 1_000,
+    });
+    expect(requests(w2.dataPlane)).toBe(552_200);
+  });
+
   it('reserves io2 IOPS for its volume when a gp3 neighbour saturates the host storage path', () => {
     const w = new World();
     const h = w.host('m5-xen-pv-host'); // 200,000 IOPS storage path

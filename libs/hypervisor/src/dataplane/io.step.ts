@@ -64,7 +64,8 @@ export class IoStep {
       // gets what it asks, up to its own limit (what the division gives, without it).
       if (!ioDemanded) for (const v of ioVols) v.delivered = v.deliveredMiBps = v.throttled = 0;
       else if (!ioWithinCaps(host, ioVols, ioRts!)) this.divide(h, ioVols, ioRts!);
-      for (const v of ioVols) if (v.bucket) s.snapVolume(v);
+      // (A metered volume's new rate is stored with its count; one that falls to 0 was marked as it settled.)
+      for (const v of ioVols) if (v.bucket || (v.ioMetered && v.delivered !== 0)) s.snapVolume(v);
     }
     for (let i = 0; i < n; i++) {
       const rt = rts[i];

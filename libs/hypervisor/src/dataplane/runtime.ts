@@ -4,7 +4,7 @@ import { SimTime } from '../engine/sim-time';
 import { Host, HostState } from '../fleet/host';
 import { CpuParams, InstanceStateName, InstanceStatus, Vm } from '../fleet/vm';
 import { CreditAccount } from '../vmm/cpu/credit-account';
-import { volumeQos, VolumeQos } from '../vmm/io/ebs-volume';
+import { IO_REQUEST_METERED_TYPES, volumeQos, VolumeQos } from '../vmm/io/ebs-volume';
 import { Gp2Bucket } from '../vmm/io/gp2-bucket';
 import { HddBucket } from '../vmm/io/hdd-bucket';
 import { IoAllocation, VolumeIoDemand } from '../vmm/io/mclock.scheduler';
@@ -212,6 +212,14 @@ export class VolumeRt {
   /** `volumeQos(def.spec, hasCredits)` for `qosCredits` (a function of the two: kept until the bucket's state flips). */
   qos: VolumeQos | null = null;
   qosCredits = false;
+  /** Its I/O requests are counted (IO_REQUEST_METERED_TYPES: Magnetic volumes, billed per million). */
+  readonly ioMetered: boolean;
+  /**
+   * The I/O requests it served, as Σ delivered IOPS × ms (requests × 1,000: exact for whole IOPS),
+   * integrated up to `ioAt` (`DataPlaneState.settleVolume`); counted only when `ioMetered`.
+   */
+  ioIopsMs = 0;
+  ioAt: SimTime = 0;
   readonly id: string;
   constructor(
     readonly def: VolumeDefinition,
@@ -219,6 +227,7 @@ export class VolumeRt {
     readonly bucket: Gp2Bucket | HddBucket | null,
   ) {
     this.id = def.volumeId;
+    this.ioMetered = IO_REQUEST_METERED_TYPES.includes(def.spec.type);
   }
 
   /** The rate its bucket is spent at now (gp2: IOPS; st1/sc1: MiB/s of credit, every I/O at least 1 MiB). */

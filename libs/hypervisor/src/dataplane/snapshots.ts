@@ -1,12 +1,12 @@
 import { DataPlaneState } from './state';
-import { DataPlaneSnapshots } from './types';
+import { DataPlaneSnapshots, VolumeSnapshot } from './types';
 
 // The data plane's state worth persisting (credits, metered egress, gp2 buckets, energy): what
 // changed since the last call is taken, and put back if its write failed.
 
 /** State worth persisting that changed since the last call (credits, gp2 buckets, energy). */
 export function takeSnapshots(s: DataPlaneState): DataPlaneSnapshots {
-  const out: DataPlaneSnapshots = { vms: [], volumes: [], hosts: [] };
+  const out = { vms: [] as DataPlaneSnapshots['vms'], volumes: [] as VolumeSnapshot[], hosts: [] as DataPlaneSnapshots['hosts'] };
   for (const rt of s.snapVms) {
     if (!s.vms.has(rt.vm.vmId)) continue;
     s.settle(rt);
@@ -21,9 +21,15 @@ export function takeSnapshots(s: DataPlaneState): DataPlaneSnapshots {
     });
   }
   for (const v of s.snapVolumes) {
-    if (!v.bucket || !s.volumes.has(v.def.volumeId)) continue;
-    s.settleVolume(v);
-    out.volumes.push({ volumeId: v.def.volumeId, burstCredits: v.bucket.balanceUnits, deliveredIops: v.delivered, asOfMs: s.now });
+    // A metered volume deleted since it was marked still gives its count (its last requests are billed).
+    const live = s.volumes.has(v.def.volumeId);
+    if (!(v.bucket && live) && !v.ioMetered) continue;
+    if (live) s.settleVolume(v);
+    const { volumeId, tenantId, availabilityZone } = v.def;
+    out.volumes.push({
+      volumeId, tenantId, availabilityZone, deliveredIops: v.delivered, asOfMs: s.now,
+      ...(v.bucket ? { burstCredits: v.bucket.balanceUnits } : {}), ...(v.ioMetered ? { ioIopsMs: v.ioIopsMs } : {}),
+    });
   }
   for (const h of s.snapHosts) {
     if (!s.hostRts.has(h.host.id)) continue;

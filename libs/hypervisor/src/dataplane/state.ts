@@ -124,6 +124,7 @@ export class DataPlaneState {
    * together when it falls to the baseline.
    */
   settleVolume(v: VolumeRt): void {
+    if (v.ioMetered) this.settleIoRequests(v);
     const b = v.bucket;
     if (b === null || b.now >= this.now) return;
     if (b.kind === 'gp2') {
@@ -137,6 +138,20 @@ export class DataPlaneState {
       v.delivered *= f;
       v.deliveredMiBps *= f;
     }
+  }
+
+  /**
+   * Adds the I/O requests a metered volume served since `ioAt` at its delivered rate (constant
+   * between recomputations, and it has no bucket to change it in between). Called before the rate
+   * changes; a volume with a rate is marked for a snapshot, so the stored count and the rate it
+   * grows at are always those of the last change (a restart carries it forward from them).
+   */
+  settleIoRequests(v: VolumeRt): void {
+    const dt = this.now - v.ioAt;
+    v.ioAt = this.now;
+    if (v.delivered === 0) return;
+    if (dt > 0) v.ioIopsMs += v.delivered * dt;
+    this.snapVolume(v);
   }
 
   /**

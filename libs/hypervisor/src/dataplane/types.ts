@@ -65,6 +65,13 @@ export interface VolumeDefinition {
   /** gp2: the bucket's balance in I/O credits, st1/sc1: in MiB of throughput credit, at `asOfMs` (a restored volume); full when omitted. */
   readonly burstCredits?: number;
   readonly asOfMs?: SimTime;
+  /**
+   * A metered (standard) volume: its I/O requests × 1,000 (Σ delivered IOPS × ms) at `asOfMs`, and
+   * the IOPS it was delivering then, which held until `asOfMs` of the next snapshot (none was
+   * written, so they held until now): the count is carried forward at that rate.
+   */
+  readonly ioIopsMs?: number;
+  readonly deliveredIops?: number;
 }
 
 /** What a VM's runtime needs beyond the fleet's Vm: its workload and credit state (restored after a restart). */
@@ -95,11 +102,35 @@ export interface DataTransfer {
   readonly internetBytes: number;
 }
 
+export interface VolumeSnapshot {
+  readonly volumeId: string;
+  readonly tenantId: string;
+  readonly availabilityZone: string;
+  /** gp2, st1, sc1: the bucket's balance. */
+  readonly burstCredits?: number;
+  readonly deliveredIops: number;
+  readonly asOfMs: SimTime;
+  /** Metered (standard) volumes: I/O requests × 1,000 since creation (Σ delivered IOPS × ms). */
+  readonly ioIopsMs?: number;
+}
+
+/** A metered (standard) volume's I/O request count now: requests × 1,000 (Σ delivered IOPS × ms). */
+export interface VolumeIoCounter {
+  readonly volumeId: string;
+  readonly tenantId: string;
+  readonly availabilityZone: string;
+  readonly ioIopsMs: number;
+}
+
 /** The data plane's state worth persisting, taken since the last call. */
 export interface DataPlaneSnapshots {
   /** `credits` for burstable VMs; `transfer` for VMs whose metered egress changed. */
   readonly vms: { readonly vmId: string; readonly credits?: CreditSnapshot; readonly useMillicores: number; readonly transfer?: TransferSnapshot }[];
-  readonly volumes: { readonly volumeId: string; readonly burstCredits: number; readonly deliveredIops: number; readonly asOfMs: SimTime }[];
+  /**
+   * Volumes with a bucket (`burstCredits`) or a metered I/O request count (`ioIopsMs`, standard
+   * volumes; also in the snapshot taken as such a volume is deleted, so its last requests are metered).
+   */
+  readonly volumes: readonly VolumeSnapshot[];
   readonly hosts: { readonly hostId: string; readonly energyJoules: number; readonly asOfMs: SimTime }[];
 }
 

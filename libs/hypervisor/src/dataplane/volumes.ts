@@ -3,7 +3,7 @@ import { Gp2Bucket } from '../vmm/io/gp2-bucket';
 import { HddBucket } from '../vmm/io/hdd-bucket';
 import { VolumeRt } from './runtime';
 import { DataPlaneState } from './state';
-import { VolumeDefinition } from './types';
+import { VolumeDefinition, VolumeIoCounter } from './types';
 import { isHddVolumeType, VolumeSpec } from '../vmm/io/ebs-volume';
 
 // EBS volumes (docs/model.md §3.3): registered, attached to a VM, detached, removed.
@@ -18,7 +18,11 @@ export function addVolume(s: DataPlaneState, def: VolumeDefinition): void {
   // A detached volume does no IO; an attached one is carried to now by `attachVolume`'s caller
   // (restore) at its baseline or less, which only refills the bucket.
   if (bucket) bucket.advance(s.now, 0);
-  s.volumes.set(def.volumeId, new VolumeRt(def, bucket));
+  const v = new VolumeRt(def, bucket);
+  v.ioAt = s.now;
+  // A restored count is carried to now at the rate of its snapshot (see VolumeDefinition.ioIopsMs).
+  if (v.ioMetered && def.ioIopsMs !== undefined) v.ioIopsMs = def.ioIopsMs + (def.deliveredIops ?? 0) * Math.max(0, s.now - (def.asOfMs ?? s.now));
+  s.volumes.set(def.volumeId, v);
 }
 
 /** Attaches a volume to a VM (same zone; the VM may be in any state but terminated). */
@@ -83,9 +87,12 @@ export function modifyVolume(s: DataPlaneState, volumeId: string, spec: VolumeSp
   }
   const next = new VolumeRt({ volumeId, tenantId: old.def.tenantId, availabilityZone: old.def.availabilityZone, spec }, bucket);
   next.vmId = old.vmId;
+  // (Magnetic volumes are neither modified nor made by a modification: the count just carries.)
+  next.ioIopsMs = old.ioIopsMs;
+  next.ioAt = s.now;
   s.volumes.set(volumeId, next);
   if (old.snapPending) s.snapVolumes.delete(old);
-  if (bucket) s.snapVolume(next);
+  if (bucket || next.ioMetered) s.snapVolume(next);
   if (!holder) return;
   holder.volRts = null;
   s.syncWants(holder);
@@ -97,6 +104,17 @@ export function removeVolume(s: DataPlaneState, volumeId: string): void {
   if (!s.volumes.has(volumeId)) return;
   detachVolume(s, volumeId);
   s.volumes.delete(volumeId);
+}
+
+/** Each metered (standard) volume's I/O request count now (read without settling, as dataTransferOf). */
+export function ioRequestCounters(s: DataPlaneState): VolumeIoCounter[] {
+  const out: VolumeIoCounter[] = [];
+  for (const v of s.volumes.values()) {
+    if (!v.ioMetered) continue;
+    const dt = s.now - v.ioAt;
+    out.push({ volumeId: v.id, tenantId: v.def.tenantId, availabilityZone: v.def.availabilityZone, ioIopsMs: v.ioIopsMs + (dt > 0 ? v.delivered * dt : 0) });
+  }
+  return out;
 }
 
 export function volumeView(s: DataPlaneState, volumeId: string) {

@@ -38,6 +38,12 @@ export type HddVolumeType = 'st1' | 'sc1';
 export const isHddVolumeType = (type: VolumeType): type is HddVolumeType => type === 'st1' || type === 'sc1';
 /** Types that cannot be a boot (root) volume: AWS, "Bootable st1/sc1 volumes are not supported". */
 export const NON_BOOT_VOLUME_TYPES: readonly VolumeType[] = ['st1', 'sc1'];
+/**
+ * Types whose I/O requests are metered, because EC2 bills them per million requests (Amazon EBS
+ * pricing: Magnetic volumes, "$0.05 per 1 million I/O requests"); every other type's I/O is in
+ * its storage and provisioned-IOPS price.
+ */
+export const IO_REQUEST_METERED_TYPES: readonly VolumeType[] = ['standard'];
 /** The I/O size HDD volumes count each I/O as at least (MiB): their IOPS limits are at this size. */
 export const HDD_IO_MIB = 1;
 /** MiB per TiB of volume (the HDD rates are quoted per TiB). */
