@@ -6,7 +6,7 @@
  *   node -r @swc-node/register examples/offline-month.ts [--hosts 4] [--vms 20] [--days 30]
  */
 import { findImage, findInstanceType, FLEET, MS_PER_DAY, MS_PER_SECOND } from '@nimbus/hypervisor';
-import { launch, PlacementRefusal, runWorld, setWorkload, UsageEvent, World } from '@nimbus/simulation';
+import { launch, PlacementRefusal, runWorld, setWorkload, InstanceUsageEvent, World } from '@nimbus/simulation';
 
 export interface OfflineMonthOptions {
   readonly hostsPerZone: number;
@@ -60,7 +60,7 @@ export function offlineMonth(o: OfflineMonthOptions, onProgress?: (fraction: num
   const end = START + o.days * MS_PER_DAY;
   const since = new Map<string, number>();
   const running: Record<string, number> = {};
-  const addRunning = (e: UsageEvent, until: number) => {
+  const addRunning = (e: InstanceUsageEvent, until: number) => {
     const from = since.get(e.vmId);
     if (from === undefined) return;
     running[e.tenantId] = (running[e.tenantId] ?? 0) + (until - from) / MS_PER_SECOND;

@@ -1,6 +1,6 @@
 import { CreateVolumeCommand, DescribeVolumesCommand, EC2Client, ModifyVolumeCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { expectError, LINUX_AMI, startApp, TestApp } from './support/app';
-import { billingHarness } from './support/billing';
+import { billingHarness, iso } from './support/billing';
 import { ec2Client, ec2Tenant, failure } from './ec2/ec2-support';
 
 /**
@@ -137,5 +137,37 @@ describe('volume types io1, st1, sc1 and standard', () => {
     expect(h.line(invoice, 'ebs-iops/io1')).toMatchObject({ quantity: '10000', unit: 'iops-month', unitPrice: '0.065', amount: '650.00' });
     expect(h.line(invoice, 'ebs-storage/standard')).toMatchObject({ quantity: '100', unitPrice: '0.05', amount: '5.00' });
     expect(invoice.total).toBe('817.50');
+  });
+
+  it('bills a standard volume\'s I/O requests: 150 IOPS for an hour is 540,000 requests, $0.027 → $0.03, once across a restart', async () => {
+    const { key } = await h.tenant('magnetic-io');
+    const [start, end, month] = await h.nextMonth();
+    const instanceId = await h.launch(key, { imageId: LINUX_AMI, instanceType: 'm5.large' });
+    await t.advance(15); // running
+    const volumeId = (await create(key, { type: 'standard', sizeGiB: 100 }).expect(201)).body.volumeId;
+    await t.as(key).post(`/v1/volumes/${volumeId}/attach`, { instanceId, device: '/dev/sdf' }).expect(200);
+    // 20 KiB I/Os: 150 IOPS is 3 MiB/s, within the volume's 200 IOPS and 90 MiB/s.
+    const workload = (iops: number) => t.as(key).put(`/v1/instances/${instanceId}/workload`, { io: iops > 0 ? [{ volumeId, iops, throughputMiBps: iops / 50 }] : [] }).expect(200);
+    await workload(150);
+    await t.advance(1800);
+    // The same workload again: the host is recomputed, and the 270,000 requests so far are metered and stored.
+    await workload(150);
+    expect((await t.as(key).get(`/v1/volumes/${volumeId}`).expect(200)).body.performance).toMatchObject({ iopsDelivered: 150 });
+    t = await t.restart();
+    await t.advance(1800);
+    await workload(0);
+    // The estimate: 540,000 requests = 0.54 million × $0.05 = $0.027 → $0.03 (half up, once on the line).
+    const estimate = await h.invoice(key, month);
+    expect(estimate.status).toBe('estimate');
+    expect(h.line(estimate, 'ebs-io-requests/standard')).toMatchObject({ quantity: '0.54', unit: 'million-requests', unitPrice: '0.05', amount: '0.03' });
+    // Nothing more once it asks for none; the usage report and the closed month say the same.
+    await h.advanceTo(end);
+    const usage = (await h.usage(key, { groupBy: 'product', from: iso(start), to: iso(end) })).usage.find((u: { product: string }) => u.product === 'ebs-io-requests');
+    expect(usage).toEqual({ product: 'ebs-io-requests', unit: 'million-requests', quantity: '0.54' });
+    await t.admin().post('/v1/admin/billing/close', { month }).expect(200);
+    const closed = await h.invoice(key, month);
+    expect(closed.status).toBe('closed');
+    expect(h.line(closed, 'ebs-io-requests/standard')).toMatchObject({ quantity: '0.54', amount: '0.03' });
+    expect(h.line(closed, 'ebs-storage/standard')).toMatchObject({ amount: '5.00' }); // 100 GiB for the month less its first 15 s
   });
 });

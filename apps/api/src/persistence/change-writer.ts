@@ -5,7 +5,7 @@ import { HostEntity, HostMetricBucketEntity, InstanceEntity, MetricBucketEntity,
 import { bulkUpdate } from './bulk-update';
 import { insertRows } from './fast-sql';
 import { hostBucketRow } from './host-metric-buckets';
-import { StoredVmRuntime } from './stored-runtime';
+import { StoredVmRuntime, storedVolumeRuntime } from './stored-runtime';
 import { UsageWriter } from './usage-writer';
 
 /** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -14,7 +14,7 @@ const INSERT_BATCH = 200;
 /**
  * Writes a change set of the world in the caller's transaction: state transitions, moves, status
  * checks, host states, timeline events, closed metric buckets, usage, and the data plane's
- * snapshots (credits, gp2 buckets, transfer, energy). Returns the instances that reached
+ * snapshots (credits, gp2/st1/sc1 buckets, standard volumes' I/O request counts, transfer, energy). Returns the instances that reached
  * `terminated` (their volumes detach or go in the same transaction) and those whose last state is
  * `stopped` (their public addresses are released in the same transaction).
  */
@@ -34,7 +34,7 @@ export async function writeChanges(tx: EntityManager, world: World, taken: Chang
     if (e.current === 'terminated') terminated.push(e.vmId);
     else if (e.current === 'stopped') stopped.push(e.vmId);
   }
-  await usage.write(tx, j.usage, snaps.vms, world.now);
+  await usage.write(tx, j.usage, snaps.vms, world.now, snaps.volumes);
   for (const e of j.moves.values()) if (!j.states.has(e.vmId) || j.states.get(e.vmId)!.time < e.time) row(e.vmId).hostId = e.to;
   for (const e of j.statuses.values()) row(e.vmId).status = e.status;
   for (const s of snaps.vms) {
@@ -58,7 +58,7 @@ export async function writeChanges(tx: EntityManager, world: World, taken: Chang
     );
   }
   await writeBuckets(tx, j.buckets, rebuiltAt);
-  await bulkUpdate(tx, VolumeEntity, 'id', snaps.volumes.map((s) => ({ id: s.volumeId, runtime: JSON.stringify(s) })));
+  await bulkUpdate(tx, VolumeEntity, 'id', snaps.volumes.map((s) => ({ id: s.volumeId, runtime: JSON.stringify(storedVolumeRuntime(s)) })));
   return { terminated, stopped };
 }
 

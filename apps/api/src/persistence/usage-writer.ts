@@ -1,6 +1,6 @@
 import { Catalog, DataPlane } from '@nimbus/hypervisor';
 import { Platform, UsageRecord, volumeUsageRecordId } from '@nimbus/metering';
-import { MeteredInstance, MeteredSnapshot, UsageEvent, UsageMeter, UsageWrite } from '@nimbus/simulation';
+import { isInstanceUsageEvent, MeteredInstance, MeteredSnapshot, MeteredVolumeSnapshot, UsageEvent, UsageMeter, UsageWrite } from '@nimbus/simulation';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { InstanceEntity, SlaIntervalEntity, UsageMeterEntity, UsageRecordEntity } from './entities';
 import { insertRows, selectWhere } from './fast-sql';
@@ -41,18 +41,18 @@ export class UsageWriter {
     private readonly catalog: () => Catalog,
   ) {}
 
-  /** The last stored meter readings of these instances (for the world's meter at start). */
-  static async loadReadings(db: DataSource | EntityManager, instanceIds: readonly string[]): Promise<[string, number][]> {
+  /** The last stored meter readings of these instances and volumes (for the world's meter at start). */
+  static async loadReadings(db: DataSource | EntityManager, resourceIds: readonly string[]): Promise<[string, number][]> {
     const m = db instanceof DataSource ? db.manager : db;
     const out: [string, number][] = [];
-    for (const ids of chunks(instanceIds, 500)) for (const r of await m.find(UsageMeterEntity, { where: { instanceId: In(ids) } })) out.push([`${r.instanceId}|${r.meter}`, r.value]);
+    for (const ids of chunks(resourceIds, 500)) for (const r of await m.find(UsageMeterEntity, { where: { instanceId: In(ids) } })) out.push([`${r.instanceId}|${r.meter}`, r.value]);
     return out;
   }
 
-  /** Writes the usage that `events` and the VMs' snapshots imply. */
-  async write(tx: EntityManager, events: readonly UsageEvent[], snapshots: readonly MeteredSnapshot[], now: number): Promise<void> {
-    if (events.length === 0 && snapshots.length === 0) return;
-    const wanted = [...new Set([...events.filter((e) => e.kind === 'running' || e.kind === 'meter').map((e) => e.vmId), ...snapshots.map((s) => s.vmId)])];
+  /** Writes the usage that `events` and the VMs' and metered volumes' snapshots imply. */
+  async write(tx: EntityManager, events: readonly UsageEvent[], snapshots: readonly MeteredSnapshot[], now: number, volumes: readonly MeteredVolumeSnapshot[] = []): Promise<void> {
+    if (events.length === 0 && snapshots.length === 0 && volumes.length === 0) return;
+    const wanted = [...new Set([...events.filter(isInstanceUsageEvent).filter((e) => e.kind === 'running' || e.kind === 'meter').map((e) => e.vmId), ...snapshots.map((s) => s.vmId)])];
     const rows = new Map<string, InstanceEntity>();
     for (const ids of chunks(wanted, 500))
       for (const r of await selectWhere(tx, InstanceEntity, {}, { in: { prop: 'id', values: ids }, columns: METERED_COLUMNS })) rows.set(r.id, r);
@@ -66,7 +66,7 @@ export class UsageWriter {
         licenseModel: catalog.image(row.imageId)?.licenseModel ?? 'license-included', tenancy: row.tenancy, availabilityZone: row.availabilityZone,
       };
     };
-    await this.apply(tx, this.meter().plan(events, snapshots, now, instances));
+    await this.apply(tx, this.meter().plan(events, snapshots, now, instances, volumes));
   }
 
   async apply(tx: EntityManager, writes: readonly UsageWrite[]): Promise<void> {
@@ -136,8 +136,8 @@ export class UsageWriter {
   }
 
   /** Counters grown since they were last stored, as point records at `now` (an estimate). */
-  liveRecords(dataPlane: DataPlane, vms: Parameters<UsageMeter['liveRecords']>[1], now: number): UsageRecord[] {
-    return this.meter().liveRecords(dataPlane, vms, now);
+  liveRecords(dataPlane: DataPlane, vms: Parameters<UsageMeter['liveRecords']>[1], now: number, volumes: Parameters<UsageMeter['liveRecords']>[3] = []): UsageRecord[] {
+    return this.meter().liveRecords(dataPlane, vms, now, volumes);
   }
 
   commit(): void {

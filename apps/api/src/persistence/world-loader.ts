@@ -1,6 +1,6 @@
 import { CreditMode, HostState, InstanceStateName, Tenancy, VolumeSpec } from '@nimbus/hypervisor';
 import { PlacementStrategy, RebalancerConfig, RebalancerState, SchedulerConfig } from '@nimbus/scheduler';
-import { StoredVmRuntime, StoredWorkload, VmRecord, WorldState } from './stored-runtime';
+import { StoredVmRuntime, StoredVolumeRuntime, StoredWorkload, VmRecord, WorldState } from './stored-runtime';
 import { DataSource, In } from 'typeorm';
 import { DedicatedHostEntity, HostEntity, InstanceEntity, PlacementGroupEntity, SettingEntity, VolumeEntity } from './entities';
 import { volumeSpecOf } from './volumes.repository';
@@ -12,8 +12,8 @@ export const LIVE_STATES: InstanceStateName[] = ['pending', 'running', 'stopping
 
 /**
  * Reads the world's saved state from the database (the source of truth): hosts with their energy,
- * live instances with their workloads and credit and transfer state, volumes with their gp2
- * buckets and attachments, placement groups, Dedicated Host owners, the rebalancer's state and the
+ * live instances with their workloads and credit and transfer state, volumes with their buckets,
+ * I/O request counts and attachments, placement groups, Dedicated Host owners, the rebalancer's state and the
  * usage meters' last readings.
  */
 export async function loadWorldState(
@@ -47,8 +47,11 @@ export async function loadWorldState(
     })),
     vms,
     volumes: volumes.map((v) => {
-      const r = v.runtime ? (JSON.parse(v.runtime) as { burstCredits: number; asOfMs: number }) : undefined;
-      return { volumeId: v.id, tenantId: v.tenantId, availabilityZone: v.availabilityZone, spec: volumeSpecOf(v) as VolumeSpec, burstCredits: r?.burstCredits, asOfMs: r?.asOfMs, attachedTo: v.instanceId };
+      const r = v.runtime ? (JSON.parse(v.runtime) as StoredVolumeRuntime) : undefined;
+      return {
+        volumeId: v.id, tenantId: v.tenantId, availabilityZone: v.availabilityZone, spec: volumeSpecOf(v) as VolumeSpec, burstCredits: r?.burstCredits, asOfMs: r?.asOfMs,
+        ioIopsMs: r?.ioIopsMs, deliveredIops: r?.deliveredIops, attachedTo: v.instanceId,
+      };
     }),
     placementGroups: groups.map((g) => ({ groupId: g.id, strategy: g.strategy as PlacementStrategy, ...(g.partitionCount !== null ? { partitionCount: g.partitionCount } : {}) })),
     hostOwners: owners.map((d) => ({
@@ -58,7 +61,7 @@ export async function loadWorldState(
     scheduler,
     rebalancer,
     ...(rebalancerState ? { rebalancerState: JSON.parse(rebalancerState.value) as RebalancerState } : {}),
-    meters: await UsageWriter.loadReadings(db, live.map((i) => i.id)),
+    meters: await UsageWriter.loadReadings(db, [...live.map((i) => i.id), ...volumes.map((v) => v.id)]),
     catalog: await CatalogRepository.loadAdditions(db.manager),
   };
 }

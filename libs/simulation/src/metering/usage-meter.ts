@@ -1,18 +1,24 @@
-import { crossAzInboundRecord, DataPlane, FleetEvent, MILLICORE_MS_PER_CREDIT, MS_PER_DAY, SimTime } from '@nimbus/hypervisor';
+import { crossAzInboundRecord, DataPlane, FleetEvent, MILLICORE_MS_PER_CREDIT, MS_PER_DAY, MS_PER_SECOND, SimTime, VolumeIoCounter } from '@nimbus/hypervisor';
 import {
-  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, Platform, UsageRecord, volumeUsageRecordId,
+  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, Platform, UsageRecord, volumeIoMeterRecordId, volumeUsageRecordId,
 } from '@nimbus/metering';
 
 /**
  * What the engine's events say that billing needs, in event order (docs/model.md §5).
  * `running`/`not-running` bound a billed interval; `impaired`/`ok` an unavailability;
- * `violated`/`restored` a guarantee violation; `meter` is a reading of a VM's cumulative counters.
+ * `violated`/`restored` a guarantee violation; `meter` is a reading of a VM's cumulative counters,
+ * `volume-meter` of a metered volume's.
  */
 export type UsageEvent =
   | { readonly kind: 'running' | 'not-running' | 'ok' | 'restored'; readonly vmId: string; readonly tenantId: string; readonly time: SimTime }
   | { readonly kind: 'impaired'; readonly vmId: string; readonly tenantId: string; readonly time: SimTime; readonly reason: string | null }
   | { readonly kind: 'violated'; readonly vmId: string; readonly tenantId: string; readonly time: SimTime; readonly detail: Readonly<Record<string, unknown>> }
-  | MeterReading;
+  | MeterReading
+  | VolumeMeterReading;
+
+/** The usage events about an instance (all but a volume's reading). */
+export type InstanceUsageEvent = Exclude<UsageEvent, VolumeMeterReading>;
+export const isInstanceUsageEvent = (e: UsageEvent): e is InstanceUsageEvent => e.kind !== 'volume-meter';
 
 export interface MeterReading {
   readonly kind: 'meter';
@@ -26,7 +32,32 @@ export interface MeterReading {
   readonly internetBytes?: number;
 }
 
-export type MeterName = 'surplus' | 'cross-az' | 'internet-out';
+/**
+ * A reading of a metered (standard) volume's I/O requests since it was created (whole requests:
+ * the floor of the data plane's count, so readings only grow and their floors telescope).
+ */
+export interface VolumeMeterReading {
+  readonly kind: 'volume-meter';
+  readonly volumeId: string;
+  readonly tenantId: string;
+  readonly availabilityZone: string;
+  readonly time: SimTime;
+  readonly ioRequests: number;
+}
+
+/** A metered volume's data-plane state at a commit (DataPlaneSnapshots['volumes'][number]; `ioIopsMs` only on metered volumes). */
+export interface MeteredVolumeSnapshot {
+  readonly volumeId: string;
+  readonly tenantId: string;
+  readonly availabilityZone: string;
+  readonly ioIopsMs?: number;
+}
+
+/** Meters of an instance's counters, and `volume-io` of a volume's (the meters' table keys both by the resource id). */
+export type MeterName = 'surplus' | 'cross-az' | 'internet-out' | 'volume-io';
+
+/** Whole I/O requests in the data plane's count (requests × 1,000). */
+export const ioRequestsOf = (ioIopsMs: number): number => Math.floor(ioIopsMs / MS_PER_SECOND);
 
 /** What billing knows of an instance when it meters it (its attributes at launch). */
 export interface MeteredInstance {
@@ -153,29 +184,46 @@ export class UsageMeter {
     return { kind: 'meter', vmId, tenantId, time, surplusVcpuMs, crossAzBytes: Math.floor(t.crossAzBytes), internetBytes: Math.floor(t.internetBytes) };
   }
 
-  /** Readings of every instance with a counter, at a UTC midnight. */
-  dailyReadings(dataPlane: DataPlane, vms: Iterable<{ vmId: string; tenantId: string; state: string }>, time: SimTime): MeterReading[] {
-    const out: MeterReading[] = [];
+  /**
+   * Readings of every instance with a counter and of every metered volume, taken at a UTC midnight
+   * `time` (the data plane is there) and stamped at the last ms of the day that ends there
+   * (`time − 1`): what they count was used in that day, and a point record belongs to the day and
+   * month of its time, so a month's last day is billed in that month.
+   */
+  dailyReadings(dataPlane: DataPlane, vms: Iterable<{ vmId: string; tenantId: string; state: string }>, time: SimTime): (MeterReading | VolumeMeterReading)[] {
+    const out: (MeterReading | VolumeMeterReading)[] = [];
+    const stamp = time - 1;
     for (const vm of vms) {
       if (vm.state === 'terminated') continue;
-      const r = this.read(dataPlane, vm.vmId, vm.tenantId, time);
+      const r = this.read(dataPlane, vm.vmId, vm.tenantId, stamp);
       if (r) out.push(r);
+    }
+    for (const c of dataPlane.ioRequestCounters()) {
+      const ioRequests = ioRequestsOf(c.ioIopsMs);
+      if (ioRequests > 0) out.push({ kind: 'volume-meter', volumeId: c.volumeId, tenantId: c.tenantId, availabilityZone: c.availabilityZone, time: stamp, ioRequests });
     }
     return out;
   }
 
   /**
-   * The writes that `events` imply, plus a reading of every VM in `snapshots` at `now`.
-   * `instances` answers what billing knows of a VM (its launch attributes); a VM it does not know
-   * is not metered.
+   * The writes that `events` imply, plus a reading of every VM in `snapshots` and of every
+   * metered volume in `volumes` at `now`. `instances` answers what billing knows of a VM (its
+   * launch attributes); a VM it does not know is not metered.
    */
-  plan(events: readonly UsageEvent[], snapshots: readonly MeteredSnapshot[], now: SimTime, instances: (vmId: string) => MeteredInstance | undefined): UsageWrite[] {
+  plan(
+    events: readonly UsageEvent[], snapshots: readonly MeteredSnapshot[], now: SimTime, instances: (vmId: string) => MeteredInstance | undefined,
+    volumes: readonly MeteredVolumeSnapshot[] = [],
+  ): UsageWrite[] {
     const all: UsageEvent[] = [...events];
     for (const s of snapshots) {
       const surplusVcpuMs = s.credits ? vcpuMsOfMillicoreMs(s.credits.charged) : undefined;
       const t = s.transfer;
       if (!surplusVcpuMs && !t) continue;
       all.push({ kind: 'meter', vmId: s.vmId, tenantId: '', time: now, surplusVcpuMs, crossAzBytes: t ? Math.floor(t.crossAzBytes) : undefined, internetBytes: t ? Math.floor(t.internetBytes) : undefined });
+    }
+    for (const v of volumes) {
+      if (v.ioIopsMs === undefined) continue;
+      all.push({ kind: 'volume-meter', volumeId: v.volumeId, tenantId: v.tenantId, availabilityZone: v.availabilityZone, time: now, ioRequests: ioRequestsOf(v.ioIopsMs) });
     }
     const out: UsageWrite[] = [];
     const closeSla = (instanceId: string, kind: SlaIntervalRecord['kind'], endMs: SimTime) => out.push({ op: 'close-sla', kind, instanceId, endMs });
@@ -210,23 +258,38 @@ export class UsageMeter {
         case 'meter':
           this.planMeter(e, instances(e.vmId), out);
           break;
+        case 'volume-meter':
+          this.planVolumeMeter(e, out);
+          break;
       }
     }
     return out;
   }
 
+  /** The value a meter last reached (planned in this batch, else stored), and `value` as its new reading if it grew. */
+  private advanceMeter(resourceId: string, name: MeterName, value: number, atMs: SimTime, out: UsageWrite[]): number {
+    const key = `${resourceId}|${name}`;
+    const last = this.pending.get(key) ?? this.meters.get(key) ?? 0;
+    if (value <= last) return 0;
+    this.pending.set(key, value);
+    out.push({ op: 'meter', instanceId: resourceId, meter: name, value, atMs });
+    return value - last;
+  }
+
+  /** A `volume-io` point record of the requests since the last reading, keyed by the reading (a replay adds nothing). */
+  private planVolumeMeter(e: VolumeMeterReading, out: UsageWrite[]): void {
+    const requests = this.advanceMeter(e.volumeId, 'volume-io', e.ioRequests, e.time, out);
+    if (requests > 0)
+      out.push({ op: 'insert-usage', record: {
+        recordId: volumeIoMeterRecordId(e.volumeId, e.ioRequests), tenantId: e.tenantId, kind: 'volume-io', resourceId: e.volumeId, startMs: e.time, endMs: e.time,
+        periodStartMs: null, quantity: requests, attrs: { volumeType: 'standard', availabilityZone: e.availabilityZone },
+      } });
+  }
+
   private planMeter(e: MeterReading, i: MeteredInstance | undefined, out: UsageWrite[]): void {
     if (!i) return;
     const point = { tenantId: i.tenantId, resourceId: e.vmId, startMs: e.time, endMs: e.time, periodStartMs: null };
-    const meter = (name: MeterName, value: number | undefined): number => {
-      if (value === undefined) return 0;
-      const key = `${e.vmId}|${name}`;
-      const last = this.pending.get(key) ?? this.meters.get(key) ?? 0;
-      if (value <= last) return 0;
-      this.pending.set(key, value);
-      out.push({ op: 'meter', instanceId: e.vmId, meter: name, value, atMs: e.time });
-      return value - last;
-    };
+    const meter = (name: MeterName, value: number | undefined): number => (value === undefined ? 0 : this.advanceMeter(e.vmId, name, value, e.time, out));
     const surplus = meter('surplus', e.surplusVcpuMs);
     if (surplus > 0)
       out.push({ op: 'insert-usage', record: { ...point, recordId: cpuSurplusMeterRecordId(e.vmId, e.surplusVcpuMs!), kind: 'cpu-surplus', quantity: surplus, attrs: { instanceType: i.instanceType, platform: i.platform } } });
@@ -254,9 +317,17 @@ export class UsageMeter {
   /**
    * What the counters grew by since they were last metered, as point records at `now` (not stored):
    * an estimate closes its open intervals at now, and reads its meters at now the same way.
+   * `volumes`: the metered volumes' counters (DataPlane.ioRequestCounters) to read as well.
    */
-  liveRecords(dataPlane: DataPlane, vms: Iterable<{ vmId: string; tenantId: string; state: string; instanceType: { name: string }; image: { platform: Platform } }>, now: SimTime): UsageRecord[] {
+  liveRecords(
+    dataPlane: DataPlane, vms: Iterable<{ vmId: string; tenantId: string; state: string; instanceType: { name: string }; image: { platform: Platform } }>, now: SimTime,
+    volumes: Iterable<VolumeIoCounter> = [],
+  ): UsageRecord[] {
     const out: UsageRecord[] = [];
+    for (const c of volumes) {
+      const requests = ioRequestsOf(c.ioIopsMs) - (this.meters.get(`${c.volumeId}|volume-io`) ?? 0);
+      if (requests > 0) out.push({ kind: 'volume-io', recordId: `live:volume-io:${c.volumeId}`, tenantId: c.tenantId, volumeId: c.volumeId, volumeType: 'standard', requests, atMs: now });
+    }
     for (const vm of vms) {
       const r = this.read(dataPlane, vm.vmId, vm.tenantId, now);
       if (!r) continue;

@@ -423,11 +423,12 @@ export class BillingService implements OnModuleInit {
 
   // ---- helpers ----
 
-  /** Counters not metered yet (bytes sent, surplus charged since the last reading), read now. */
+  /** Counters not metered yet (bytes sent, surplus charged, standard volumes' I/O requests since the last reading), read now. */
   private unmetered(tenantId: string, nowMs: number) {
     const e = this.engine;
     const vms = [...e.fleet.allVms()].filter((vm) => vm.tenantId === tenantId);
-    return e.usage.liveRecords(e.dataPlane, vms, nowMs);
+    const volumes = e.dataPlane.ioRequestCounters().filter((v) => v.tenantId === tenantId);
+    return e.usage.liveRecords(e.dataPlane, vms, nowMs, volumes);
   }
 
   private async estimate(tenantId: string, month: BillingMonth, nowMs: number): Promise<InvoiceView> {

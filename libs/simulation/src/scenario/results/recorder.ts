@@ -374,6 +374,7 @@ export class ScenarioRecorder {
 
   usage(u: UsageEvent): void {
     this.pendingUsage.push(u);
+    if (u.kind === 'volume-meter') return;
     const vm = this.vms.get(u.vmId);
     if (!vm) return;
     const z = this.zone(vm.zone);
@@ -758,6 +759,7 @@ function toUsageRecord(r: StoredUsageRecord, closeAtMs: number): UsageRecord {
   }
   if (r.kind === 'cpu-surplus')
     return { kind: 'cpu-surplus', recordId: r.recordId, tenantId: r.tenantId, instanceId: r.resourceId, instanceType: a.instanceType, platform: a.platform, surplusVcpuMs: r.quantity ?? 0, atMs: r.startMs };
+  if (r.kind === 'volume-io') return { kind: 'volume-io', recordId: r.recordId, tenantId: r.tenantId, volumeId: r.resourceId, volumeType: 'standard', requests: r.quantity ?? 0, atMs: r.startMs };
   return { kind: 'data-transfer', recordId: r.recordId, tenantId: r.tenantId, instanceId: r.resourceId, direction: a.direction, bytes: r.quantity ?? 0, atMs: r.startMs };
 }
 

@@ -1,0 +1,91 @@
+import { findImage, findInstanceType, MS_PER_HOUR, MS_PER_MINUTE, resolveVolume } from '@nimbus/hypervisor';
+import { computeInvoice, seedPriceBook, UsageRecord } from '@nimbus/metering';
+import { launch } from '../commands/launch';
+import { setWorkload } from '../commands/lifecycle';
+import { World } from '../world/world';
+import { StoredUsageRecord, UsageMeter, UsageWrite } from './usage-meter';
+
+const LINUX = findImage('ami-0a1e0c00000000a23')!;
+const VOL = 'vol-0000000000000000a';
+const BOOK = seedPriceBook(0, []);
+
+/** A world with one running m5.large and a 100 GiB standard volume attached to it, from `startMs`. */
+function standardVolumeWorld(startMs: number) {
+  const w = World.create({ startMs, hosts: [{ hostType: 'm5-host', availabilityZone: 'us-east-1a', count: 1 }] });
+  const vm = launch(w, { tenantId: 'tenant-a', instanceType: findInstanceType('m5.large')!, image: LINUX, minCount: 1, maxCount: 1, newVmId: () => 'i-00000000000000001' }).vms[0];
+  w.runUntil(startMs + MS_PER_MINUTE); // booted
+  w.dataPlane.addVolume({ volumeId: VOL, tenantId: 'tenant-a', availabilityZone: 'us-east-1a', spec: resolveVolume({ type: 'standard', sizeGiB: 100 }) });
+  w.dataPlane.attachVolume(VOL, vm.vmId);
+  w.takeChanges();
+  /** `iops` of 16 KiB I/Os on the volume from now. */
+  const io = (iops: number) => setWorkload(w, 'tenant-a', vm.vmId, { io: [{ volumeId: VOL, iops, throughputMiBps: iops / 64 }] });
+  /** What a store would write for the changes since the last take (UsageWriter.write's plan). */
+  const plan = (): UsageWrite[] => {
+    const { changes, snapshots } = w.takeChanges();
+    return w.usage.plan(changes.usage, snapshots.vms, w.now, () => undefined, snapshots.volumes);
+  };
+  return { w, io, plan };
+}
+
+const records = (writes: readonly UsageWrite[]): StoredUsageRecord[] => writes.flatMap((x) => (x.op === 'insert-usage' && x.record.kind === 'volume-io' ? [x.record] : []));
+const asUsage = (r: StoredUsageRecord): UsageRecord => ({ kind: 'volume-io', recordId: r.recordId, tenantId: r.tenantId, volumeId: r.resourceId, volumeType: 'standard', requests: r.quantity!, atMs: r.startMs });
+
+describe('UsageMeter: standard volumes\' I/O requests (EBS Magnetic, $0.05 per million)', () => {
+  it('meters 150 IOPS for an hour as 540,000 requests, one record keyed by the reading, billed $0.027 → $0.03', () => {
+    const start = Date.UTC(2026, 3, 10, 12); // noon, 10 April 2026
+    const { w, io, plan } = standardVolumeWorld(start);
+    io(150);
+    w.runUntil(start + MS_PER_MINUTE + MS_PER_HOUR);
+    const writes = plan();
+    // 150 IOPS × 3,600 s = 540,000 requests.
+    expect(records(writes)).toEqual([{
+      recordId: `volume-io:${VOL}:@540000`, tenantId: 'tenant-a', kind: 'volume-io', resourceId: VOL, startMs: w.now, endMs: w.now, periodStartMs: null,
+      quantity: 540_000, attrs: { volumeType: 'standard', availabilityZone: 'us-east-1a' },
+    }]);
+    expect(writes).toContainEqual({ op: 'meter', instanceId: VOL, meter: 'volume-io', value: 540_000, atMs: w.now });
+    // 0.54 million × $0.05 = $0.027, rounded half up to the cent once on the line: $0.03.
+    const invoice = computeInvoice({ tenantId: 'tenant-a', month: '2026-04', usage: records(writes).map(asUsage), priceBook: BOOK });
+    expect(invoice.lines.map((l) => [l.lineId.split('/').slice(0, 2).join('/'), l.quantity, l.unitPrice, l.amount])).toEqual([['ebs-io-requests/standard', '0.54', '0.05', '0.03']]);
+  });
+
+  it('bills nothing twice: a reading already stored adds nothing; one whose store failed is planned again with the same key', () => {
+    const start = Date.UTC(2026, 3, 10, 12);
+    const { w, io, plan } = standardVolumeWorld(start);
+    io(100);
+    w.runUntil(start + MS_PER_MINUTE + 10_000); // 1,000 requests
+    const first = records(plan());
+    expect(first.map((r) => [r.recordId, r.quantity])).toEqual([[`volume-io:${VOL}:@1000`, 1000]]);
+    // The store failed: the same reading again is the same record (its insert is idempotent by key).
+    w.usage.discard();
+    expect(records(w.usage.plan([], [], w.now, () => undefined, [{ volumeId: VOL, tenantId: 'tenant-a', availabilityZone: 'us-east-1a', ioIopsMs: 1_000_000 }]))).toEqual(first);
+    w.usage.commit();
+    // Stored: the same reading (a replay after a crash) adds nothing; the next delta starts from it.
+    expect(records(w.usage.plan([], [], w.now, () => undefined, [{ volumeId: VOL, tenantId: 'tenant-a', availabilityZone: 'us-east-1a', ioIopsMs: 1_000_000 }]))).toEqual([]);
+    w.runUntil(w.now + 10_000);
+    // (A steady rate is read at the next change of it, the next UTC midnight, or for an estimate: here a change.)
+    io(50);
+    w.engine.runUntil(w.now); // the host's recomputation at this instant
+    expect(records(plan()).map((r) => [r.recordId, r.quantity])).toEqual([[`volume-io:${VOL}:@2000`, 1000]]);
+    // A meter loaded from the store (a restart) starts from the stored reading.
+    const restarted = new UsageMeter();
+    restarted.load([[`${VOL}|volume-io`, 2000]]);
+    expect(records(restarted.plan([], [], w.now, () => undefined, [{ volumeId: VOL, tenantId: 'tenant-a', availabilityZone: 'us-east-1a', ioIopsMs: 2_500_000 }])).map((r) => r.quantity)).toEqual([500]);
+  });
+
+  it('reads the count at each UTC midnight, so each month gets the requests served in it', () => {
+    const start = Date.UTC(2026, 3, 30, 23); // 23:00 on 30 April
+    const { w, io, plan } = standardVolumeWorld(start);
+    io(200);
+    w.runUntil(Date.UTC(2026, 4, 1, 0, 30) + MS_PER_MINUTE); // 00:31 on 1 May
+    const got = records(plan());
+    // April: 59 min × 60 s × 200 = 708,000, read at midnight and stamped at April's last ms;
+    // May: 31 min = 372,000 more (a reading of 1,080,000).
+    expect(got.map((r) => [r.startMs, r.quantity, r.recordId])).toEqual([
+      [Date.UTC(2026, 4, 1) - 1, 708_000, `volume-io:${VOL}:@708000`],
+      [w.now, 372_000, `volume-io:${VOL}:@1080000`],
+    ]);
+    const april = computeInvoice({ tenantId: 'tenant-a', month: '2026-04', usage: got.map(asUsage), priceBook: BOOK });
+    // 0.708 M × $0.05 = $0.0354 → $0.04.
+    expect(april.lines.map((l) => [l.quantity, l.amount])).toEqual([['0.708', '0.04']]);
+  });
+});
