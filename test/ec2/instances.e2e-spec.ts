@@ -154,6 +154,40 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect((await client.send(new DescribeInstanceCreditSpecificationsCommand({ InstanceIds: [id] }))).InstanceCreditSpecifications).toEqual([{ InstanceId: id, CpuCredits: 'unlimited' }]);
   });
 
+  it('matches each BlockDeviceMapping by its DeviceName: the image\'s default root plus a data volume, a root override, duplicates refused', async () => {
+    const devicesOf = async (id: string) => {
+      const described = await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+      const mappings = described.Reservations![0].Instances![0].BlockDeviceMappings!;
+      const volumes = (await client.send(new DescribeVolumesCommand({ VolumeIds: mappings.map((m) => m.Ebs!.VolumeId!) }))).Volumes!;
+      return mappings.map((m) => {
+        const v = volumes.find((x) => x.VolumeId === m.Ebs!.VolumeId)!;
+        return [m.DeviceName, v.VolumeType, v.Size, m.Ebs!.DeleteOnTermination];
+      });
+    };
+    const launch = (BlockDeviceMappings: object[]) =>
+      client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' }, BlockDeviceMappings }));
+
+    // Only /dev/sdf mapped: the image's default root (gp2, 8 GiB) at /dev/xvda, and the st1 data volume at /dev/sdf.
+    const withData = (await launch([{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 500, VolumeType: 'st1' } }])).Instances![0].InstanceId!;
+    expect(await devicesOf(withData)).toEqual([['/dev/xvda', 'gp2', 8, true], ['/dev/sdf', 'st1', 500, true]]);
+
+    // A mapping at the root device changes the root, wherever it is in the list; a size it omits is the default's.
+    const overridden = (await launch([
+      { DeviceName: '/dev/sdg', Ebs: { VolumeSize: 20, VolumeType: 'gp3', DeleteOnTermination: false } },
+      { DeviceName: '/dev/xvda', Ebs: { VolumeSize: 30, VolumeType: 'io1', Iops: 1500 } },
+    ])).Instances![0].InstanceId!;
+    expect(await devicesOf(overridden)).toEqual([['/dev/xvda', 'io1', 30, true], ['/dev/sdg', 'gp3', 20, false]]);
+    const typeOnly = (await launch([{ DeviceName: '/dev/xvda', Ebs: { VolumeType: 'gp3' } }])).Instances![0].InstanceId!;
+    expect(await devicesOf(typeOnly)).toEqual([['/dev/xvda', 'gp3', 8, true]]);
+
+    // Refused, launching nothing: a device named twice, a device name that is not one, an HDD root.
+    const twice = await failure(launch([{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 10 } }, { DeviceName: '/dev/sdf', Ebs: { VolumeSize: 20 } }]));
+    expect([twice.name, twice.message]).toEqual(['InvalidBlockDeviceMapping', "The device 'sdf' is used in more than one block-device mapping"]);
+    expect((await failure(launch([{ DeviceName: '/dev/sde1', Ebs: { VolumeSize: 10 } }]))).name).toBe('InvalidBlockDeviceMapping');
+    expect((await failure(launch([{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 500, VolumeType: 'sc1' } }]))).name).toBe('InvalidBlockDeviceMapping');
+    expect((await failure(launch([{ DeviceName: '/dev/sdf', Ebs: { VolumeType: 'gp3' } }]))).name).toBe('MissingParameter');
+  });
+
   it('keeps a launch volume after termination once its DeleteOnTermination is turned off (ModifyInstanceAttribute BlockDeviceMapping)', async () => {
     const run = await client.send(new RunInstancesCommand({
       ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' },

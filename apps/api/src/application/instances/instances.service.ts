@@ -111,7 +111,7 @@ export class InstancesService {
     const tags = validateTags(cmd.tags ?? {});
     const volumeTags = validateTags({ ...(cmd.volumeTags ?? {}) });
     validateUserData(cmd.userData);
-    this.volumes.resolveLaunchVolumes(cmd.volumes);
+    const launchVolumes = this.volumes.resolveLaunchVolumes(cmd.volumes, image);
     const { clientToken, ...request } = cmd;
     const requestHash = createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
 
@@ -142,7 +142,7 @@ export class InstancesService {
 
       // The world's launch: the vCPU quota, then the IOPS quota, placement and licence admission, all or nothing.
       const quota = await this.tenants.onDemandVcpuQuota(tx, tenant.id);
-      const { specs: volumeSpecs, snapshotIds } = await this.volumes.launchVolumeSpecs(tx, tenant.id, cmd.volumes, e.now);
+      const { specs: volumeSpecs, snapshotIds } = await this.volumes.launchVolumeSpecs(tx, tenant.id, launchVolumes, e.now);
       const capByIops = await this.volumes.iopsAllowance(tx, tenant.id, volumeSpecs);
       const licensed = license ? await this.licenses.licensedInstances(tx, e.fleet, license.id) : [];
       const launched = launch(e.world, {
@@ -166,8 +166,10 @@ export class InstancesService {
       });
       await this.instances.insertLaunch(tx, { id: reservationId, tenantId: tenant.id, clientToken: clientToken ?? null, requestHash, createdAt: e.now }, rows, tags);
       const networks = await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now));
-      const keep = (cmd.volumes ?? []).map((v) => v.deleteOnTermination === false);
-      const volumes = await this.volumes.createForInstances(tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs, keep, snapshotIds);
+      const keep = launchVolumes.map((v) => v.deleteOnTermination === false);
+      const volumes = await this.volumes.createForInstances(
+        tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs, keep, snapshotIds, launchVolumes.map((v) => v.device),
+      );
       await this.volumes.tagVolumes(tx, tenant.id, [...volumes.values()].flat().map((v) => v.id), volumeTags);
       return {
         reservationId,

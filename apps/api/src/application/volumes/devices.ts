@@ -24,6 +24,8 @@ export const LAUNCH_DEVICES = [
   ...letters('a', 'z').map((c) => `/dev/xvdb${c}`),
 ].slice(0, MAX_ATTACHMENTS);
 
+export const isDeviceName = (device: string): boolean => DEVICE_PATTERN.test(device);
+
 export function validateDevice(device: string): string {
   if (!DEVICE_PATTERN.test(device))
     throw invalidParameter(`Value (${device}) for parameter device is invalid: use /dev/sd[b-z], /dev/xvd[b-z], /dev/xvd[b-c][a-z] or /dev/xvda`);

@@ -49,6 +49,16 @@ export interface LaunchVolume {
   readonly snapshotId?: string;
   /** Default true: deleted when the instance terminates; false keeps it (detached, available). */
   readonly deleteOnTermination?: boolean;
+  /**
+   * Where it is attached (EC2's BlockDeviceMapping.N.DeviceName): given for every volume of a
+   * launch or for none (REST: the first is the root, the others /dev/sdf, /dev/sdg, …).
+   */
+  readonly device?: string;
+}
+
+/** A launch volume placed on its device (VolumesService.resolveLaunchVolumes), root first. */
+export interface PlacedLaunchVolume extends LaunchVolume {
+  readonly device: string;
 }
 
 /** ModifyVolume: any of the type, size (never smaller), IOPS and throughput; the rest kept when the type stays. */

@@ -4,7 +4,9 @@ import { VolumeFilter, VolumesRepository } from '../../persistence/volumes.repos
 import { EngineService } from '../../engine/engine.service';
 import { CatalogRepository } from '../../persistence/catalog.repository';
 import { InstancesRepository } from '../../persistence/instances.repository';
+import { findImage } from '@nimbus/hypervisor';
 import { VolumesService } from './volumes.service';
+import { LaunchVolume } from './volumes.commands';
 
 const tenant = { id: 't-1' } as TenantEntity;
 const volume = (id: string): VolumeEntity => ({
@@ -51,5 +53,26 @@ describe('VolumesService, called without HTTP', () => {
     await expect(sut.list(tenant, { nextToken: 'not-a-token' })).rejects.toMatchObject({ code: 'InvalidPaginationToken' });
     expect(() => sut.create(tenant, { availabilityZone: 'us-east-1z', sizeGiB: 8, type: 'gp2' })).toThrow(expect.objectContaining({ code: 'InvalidParameterValue' }));
     expect(pages).toEqual([]);
+  });
+
+  it('places a launch\'s volumes: REST\'s by position, EC2\'s by DeviceName against the root device, with the image\'s default root when none is mapped there', () => {
+    const { sut } = rig([]);
+    const linux = findImage('ami-0a1e0c00000000a23')!;
+    const windows = findImage('ami-0f0d0c00000000f22')!;
+    const place = (volumes: LaunchVolume[], image = linux) => sut.resolveLaunchVolumes(volumes, image).map((v) => [v.device, v.type, v.sizeGiB]);
+    // No devices (REST): the first is the root, then /dev/sdf, /dev/sdg.
+    expect(place([{ type: 'gp3', sizeGiB: 10 }, { type: 'st1', sizeGiB: 500 }, { type: 'gp2', sizeGiB: 1 }])).toEqual([['/dev/xvda', 'gp3', 10], ['/dev/sdf', 'st1', 500], ['/dev/sdg', 'gp2', 1]]);
+    // Devices (EC2): only /dev/sdf mapped, the default root (gp2, 8 GiB; 30 GiB for Windows) comes first.
+    expect(place([{ type: 'st1', sizeGiB: 500, device: '/dev/sdf' }])).toEqual([['/dev/xvda', 'gp2', 8], ['/dev/sdf', 'st1', 500]]);
+    expect(place([{ type: 'gp3', sizeGiB: 50, device: '/dev/sdh' }], windows)).toEqual([['/dev/xvda', 'gp2', 30], ['/dev/sdh', 'gp3', 50]]);
+    // The root mapping anywhere in the list is the root; without a size, the default's.
+    expect(place([{ type: 'gp2', sizeGiB: 5, device: '/dev/sdg' }, { type: 'io1', sizeGiB: 30, iops: 1500, device: '/dev/xvda' }])).toEqual([['/dev/xvda', 'io1', 30], ['/dev/sdg', 'gp2', 5]]);
+    expect(place([{ type: 'gp3', device: '/dev/xvda' }])).toEqual([['/dev/xvda', 'gp3', 8]]);
+    // Refused: a device twice, a bad name, an HDD root, a data volume without a size.
+    expect(() => place([{ type: 'gp2', sizeGiB: 1, device: '/dev/sdf' }, { type: 'gp2', sizeGiB: 2, device: '/dev/sdf' }]))
+      .toThrow(expect.objectContaining({ code: 'InvalidBlockDeviceMapping', message: "The device 'sdf' is used in more than one block-device mapping" }));
+    expect(() => place([{ type: 'gp2', sizeGiB: 1, device: '/dev/sda1' }])).toThrow(expect.objectContaining({ code: 'InvalidBlockDeviceMapping' }));
+    expect(() => place([{ type: 'sc1', sizeGiB: 500, device: '/dev/xvda' }])).toThrow(expect.objectContaining({ code: 'InvalidBlockDeviceMapping' }));
+    expect(() => place([{ type: 'gp2', device: '/dev/sdf' }])).toThrow(expect.objectContaining({ code: 'MissingParameter' }));
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
-  DataPlane, isAvailabilityZone, modificationSchedule, modificationStatus, modifiedSpec, NON_BOOT_VOLUME_TYPES, PROVISIONED_IOPS_TYPES, resolveVolume, VolumeModificationState, VolumeSpec, VolumeType,
+  DataPlane, defaultRootVolume, Image, isAvailabilityZone, modificationSchedule, modificationStatus, modifiedSpec, NON_BOOT_VOLUME_TYPES, PROVISIONED_IOPS_TYPES, resolveVolume, VolumeModificationState, VolumeSpec, VolumeType,
 } from '@nimbus/hypervisor';
 import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
@@ -14,11 +14,11 @@ import { checkSnapshotId, requireCompletedSnapshot } from '../images/snapshot-ru
 import { inBatches, volumeSpecOf, VolumesRepository } from '../../persistence/volumes.repository';
 import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repository';
 import { EngineService } from '../../engine/engine.service';
-import { compareDevices, DEFAULT_ATTACH_DEVICES, LAUNCH_DEVICES, MAX_ATTACHMENTS, ROOT_DEVICE, validateDevice } from './devices';
+import { compareDevices, DEFAULT_ATTACH_DEVICES, isDeviceName, LAUNCH_DEVICES, MAX_ATTACHMENTS, ROOT_DEVICE, validateDevice } from './devices';
 import { decodeVolumePageToken, encodePageToken } from './page-token';
 import { mergeTags, validateTags } from '../instances/tags';
 import type { ResourceTag } from '../tags/tags.service';
-import { AttachVolumeCommand, CreateVolumeCommand, DeleteOnTerminationChange, LaunchVolume, ListVolumesQuery, ModifyVolumeCommand, VolumeRef } from './volumes.commands';
+import { AttachVolumeCommand, CreateVolumeCommand, DeleteOnTerminationChange, LaunchVolume, ListVolumesQuery, ModifyVolumeCommand, PlacedLaunchVolume, VolumeRef } from './volumes.commands';
 
 const DEFAULT_PAGE_SIZE = 1000;
 
@@ -222,19 +222,28 @@ export class VolumesService {
   // ---- launching with volumes (RunInstances' `volumes`) ----
 
   /**
-   * Validates a launch's volumes as CreateVolume would, before anything is looked up: those with a
-   * size fully, those from a snapshot as far as they can be without it (the id's form; the rest in
-   * `launchVolumeSpecs`).
+   * Places a launch's volumes on their devices, root first, and validates them as CreateVolume
+   * would, before anything is looked up: those with a size fully, those from a snapshot as far as
+   * they can be without it (the id's form; the rest in `launchVolumeSpecs`).
+   *
+   * Without devices (REST's `volumes`) the first is the root and the others take /dev/sdf,
+   * /dev/sdg, …. With devices (EC2's BlockDeviceMapping), as EC2 matches them: the one at the
+   * image's root device name (/dev/xvda) changes the root volume (a size it omits is the
+   * default's), any other device is a data volume, and with none at the root device the image's
+   * default root volume (`defaultRootVolume`) is the root. A device named twice, or not a device
+   * name, is `InvalidBlockDeviceMapping`. A launch with no volumes has none (Nimbus's images carry
+   * no root snapshot).
    */
-  resolveLaunchVolumes(volumes: readonly LaunchVolume[] | undefined): void {
-    const list = volumes ?? [];
+  resolveLaunchVolumes(volumes: readonly LaunchVolume[] | undefined, image: Image): PlacedLaunchVolume[] {
+    const list = placeLaunchVolumes(volumes ?? [], image);
     if (list.length > MAX_ATTACHMENTS) throw new ApiError('AttachmentLimitExceeded', `An instance may have at most ${MAX_ATTACHMENTS} volumes, got ${list.length}.`);
     if (list.length > 0) checkBootable(list[0].type, `The root device ${ROOT_DEVICE}`);
     for (const v of list) {
       if (v.snapshotId !== undefined) checkSnapshotId(v.snapshotId);
-      else if (v.sizeGiB === undefined) throw new ApiError('MissingParameter', 'A launch volume needs its sizeGiB or a snapshotId');
+      else if (v.sizeGiB === undefined) throw new ApiError('MissingParameter', `The launch volume at ${v.device} needs its size (sizeGiB, Ebs.VolumeSize) or a snapshot (snapshotId, Ebs.SnapshotId)`);
       if (v.sizeGiB !== undefined) resolveVolume({ type: v.type, sizeGiB: v.sizeGiB, iops: v.iops, throughputMiBps: v.throughputMiBps });
     }
+    return list;
   }
 
   /** A launch's volume specs and snapshots, in the command's transaction: a volume from a snapshot as CreateVolume makes one. */
@@ -273,20 +282,21 @@ export class VolumesService {
   }
 
   /**
-   * Creates each instance's volumes in its zone, attached as /dev/xvda, /dev/sdf, /dev/sdg, … and
-   * deleted on termination; call after the VMs were launched. Returns them by instance (map them
-   * with http/rest/volumes/volume.mapper's mapInstanceVolume).
+   * Creates each instance's volumes in its zone, attached at their devices (`resolveLaunchVolumes`;
+   * /dev/xvda, /dev/sdf, /dev/sdg, … when none are given) and deleted on termination unless kept;
+   * call after the VMs were launched. Returns them by instance (map them with
+   * http/rest/volumes/volume.mapper's mapInstanceVolume).
    */
   async createForInstances(
     tx: Tx, e: EngineService, tenantId: string, availabilityZone: string, instanceIds: string[], specs: VolumeSpec[], keepOnTermination: readonly boolean[] = [],
-    snapshotIds: readonly (string | null)[] = [],
+    snapshotIds: readonly (string | null)[] = [], devices: readonly string[] = [],
   ): Promise<Map<string, VolumeEntity[]>> {
     const out = new Map<string, VolumeEntity[]>();
     if (specs.length === 0) return out;
     const rows = instanceIds.flatMap((instanceId) =>
       specs.map((spec, n): VolumeEntity => ({
         ...newVolumeRow(resourceId('vol'), tenantId, availabilityZone, spec, e.now, snapshotIds[n] ?? null),
-        state: 'in-use', instanceId, device: LAUNCH_DEVICES[n], attachTime: e.now, deleteOnTermination: !keepOnTermination[n],
+        state: 'in-use', instanceId, device: devices[n] ?? LAUNCH_DEVICES[n], attachTime: e.now, deleteOnTermination: !keepOnTermination[n],
       })),
     );
     await this.repo.insert(tx, rows);
@@ -479,4 +489,24 @@ function newVolumeRow(id: string, tenantId: string, availabilityZone: string, sp
     id, tenantId, availabilityZone, volumeType: spec.type, sizeGiB: spec.sizeGiB, iops: spec.iops, throughputMiBps: spec.throughputMiBps,
     state: 'available', instanceId: null, device: null, attachTime: null, deleteOnTermination: false, createdAt: now, deletedAt: null, runtime: null, snapshotId,
   };
+}
+
+/** A launch's volumes on their devices, root first (the rule: VolumesService.resolveLaunchVolumes). */
+function placeLaunchVolumes(volumes: readonly LaunchVolume[], image: Image): PlacedLaunchVolume[] {
+  if (!volumes.some((v) => v.device !== undefined)) return volumes.map((v, n) => ({ ...v, device: LAUNCH_DEVICES[n] }));
+  const seen = new Set<string>();
+  for (const v of volumes) {
+    const device = v.device;
+    if (device === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.DeviceName');
+    if (!isDeviceName(device)) throw new ApiError('InvalidBlockDeviceMapping', `Invalid device name ${device}`);
+    // EC2 names the device without its /dev/ ("The device 'xvdb' is used in more than one block-device mapping").
+    if (seen.has(device)) throw new ApiError('InvalidBlockDeviceMapping', `The device '${device.replace(/^\/dev\//, '')}' is used in more than one block-device mapping`);
+    seen.add(device);
+  }
+  const fallback = defaultRootVolume(image);
+  const mapped = volumes.find((v) => v.device === ROOT_DEVICE);
+  const root: PlacedLaunchVolume = mapped
+    ? { ...mapped, device: ROOT_DEVICE, ...(mapped.sizeGiB === undefined && mapped.snapshotId === undefined ? { sizeGiB: fallback.sizeGiB } : {}) }
+    : { type: fallback.type, sizeGiB: fallback.sizeGiB, device: ROOT_DEVICE };
+  return [root, ...volumes.filter((v) => v !== mapped).map((v) => ({ ...v, device: v.device! }))];
 }

@@ -116,9 +116,12 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
     for (const t of spec.structs('Tag')) into[t.required('Key')] = t.string('Value') ?? '';
   }
 
+  // Each mapping at its DeviceName: the application matches them against the image's root device (VolumesService.resolveLaunchVolumes).
   const volumes: LaunchVolume[] = [];
   for (const m of p.structs('BlockDeviceMapping')) {
     if (m.has('NoDevice') || m.has('VirtualName')) throw unsupported('BlockDeviceMapping.NoDevice and VirtualName (instance store)');
+    const device = m.string('DeviceName');
+    if (!device) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.DeviceName');
     const ebs = m.struct('Ebs');
     if (!ebs) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.Ebs');
     if (ebs.has('KmsKeyId') || ebs.has('OutpostArn')) throw unsupported('BlockDeviceMapping.Ebs.KmsKeyId and OutpostArn');
@@ -127,9 +130,8 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
     if (!VOLUME_TYPES.includes(type)) throw invalidParameter(`Value (${type}) for parameter BlockDeviceMapping.Ebs.VolumeType is invalid.`);
     const sizeGiB = ebs.int('VolumeSize', { min: 1 });
     const snapshotId = ebs.string('SnapshotId') || undefined;
-    if (sizeGiB === undefined && snapshotId === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.Ebs.VolumeSize or BlockDeviceMapping.N.Ebs.SnapshotId');
     volumes.push({
-      ...(sizeGiB !== undefined ? { sizeGiB } : {}), ...(snapshotId !== undefined ? { snapshotId } : {}), type, iops: ebs.int('Iops'), throughputMiBps: ebs.int('Throughput'),
+      device, ...(sizeGiB !== undefined ? { sizeGiB } : {}), ...(snapshotId !== undefined ? { snapshotId } : {}), type, iops: ebs.int('Iops'), throughputMiBps: ebs.int('Throughput'),
       ...(ebs.bool('DeleteOnTermination') === false ? { deleteOnTermination: false } : {}),
     });
   }
