@@ -8,7 +8,7 @@
  * three cells run at once on the two workers and share the machine's cores, where at concurrency 1
  * the third cell waits for one of the first two (three equal cells then take two cells' time).
  *
- *   npm run bench:scale [-- --scale 1 --days 30 --db sqlite|postgres --concurrency 2 --no-build]
+ *   npm run bench:scale [-- --scale 1 --days 30 --db sqlite|postgres --concurrency 2 --cells-first --no-build]
  *
  * At --scale 1 the fleet is 30,000 m5 hosts and 300,000 m5.large VMs (10,000 hosts and 100,000
  * VMs per zone; each zone's workload launches its VMs at the start and replaces departures, mean
@@ -20,6 +20,7 @@
  * speed-up (whole wall ÷ cells wall) and whether the two results are identical, byte for byte.
  */
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { createBenchDatabase } from './lib/database';
 import { freePort } from '../test/support/server-process';
 import { adminApi, arg, buildUnlessTold, procStats, ProcStats, startApi, startWorkers } from './lib/processes';
@@ -28,6 +29,8 @@ const SCALE = Number(arg('scale', '1'));
 const DAYS = Number(arg('days', '30'));
 const DB = arg('db', 'sqlite');
 const CONCURRENCY = Number(arg('concurrency', '2'));
+/** The cells' phase first (a machine that gets quieter as the bench goes on then favours the whole run, not the cells). */
+const CELLS_FIRST = process.argv.includes('--cells-first');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 if (!(SCALE > 0 && SCALE <= 1) || !(DAYS > 0) || !['sqlite', 'postgres'].includes(DB)) throw new Error('--scale must be in (0, 1], --days > 0, --db sqlite|postgres');
 if (!(Number.isInteger(CONCURRENCY) && CONCURRENCY >= 1)) throw new Error('--concurrency must be a whole number ≥ 1');
@@ -52,11 +55,12 @@ function scenario() {
   };
 }
 
-interface Phase { readonly name: string; readonly wallS: number; readonly workers: ProcStats[]; readonly digest: string; readonly report: string; readonly cells: number }
+interface Phase { readonly name: string; readonly wallS: number; readonly workers: ProcStats[]; readonly digest: string; readonly report: string; readonly cells: number; readonly load: string }
 
 async function phase(name: string, port: number, adminKey: string, env: Record<string, string>, workers: number, split: boolean): Promise<Phase> {
   const ws = await startWorkers(workers, env, CONCURRENCY);
   const before = ws.map((w) => procStats(w.child.pid!));
+  const load0 = loadavg()[0];
   const started = Date.now();
   const submitted = await adminApi(port, adminKey, 'POST', '/v1/admin/simulations', { scenario: scenario(), execution: { split } });
   const id = submitted.simulationId as string;
@@ -77,7 +81,7 @@ async function phase(name: string, port: number, adminKey: string, env: Record<s
   const report = JSON.stringify(await adminApi(port, adminKey, 'GET', `/v1/admin/simulations/${id}/report`));
   for (const w of ws) await w.stop();
   return {
-    name, wallS, cells: run.execution.cells, digest: run.digest, report: report.replace(id, 'sim'),
+    name, wallS, cells: run.execution.cells, digest: run.digest, report: report.replace(id, 'sim'), load: `${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}`,
     workers: after.map((a, i) => ({ cpuSeconds: a.cpuSeconds - before[i].cpuSeconds, hwmMiB: a.hwmMiB })),
   };
 }
@@ -94,17 +98,24 @@ async function main(): Promise<void> {
   try {
     const fleet = `${ZONES.length} zones, ${(HOSTS_PER_ZONE * ZONES.length).toLocaleString('en-US')} m5 hosts, ${(VMS_PER_ZONE * ZONES.length).toLocaleString('en-US')} m5.large VMs, ${DAYS} days`;
     process.stdout.write(`bench:scale — ${fleet}; ${DB}, Redis ${REDIS_URL}; workers at concurrency ${CONCURRENCY} (each run or cell on a thread of its own), --max-old-space-size=12288\n`);
-    phases.push(await phase('whole, one worker', port, adminKey, env, 1, false));
-    phases.push(await phase('three cells, two workers', port, adminKey, env, 2, true));
+    const whole = () => phase('whole, one worker', port, adminKey, env, 1, false);
+    const cells = () => phase('three cells, two workers', port, adminKey, env, 2, true);
+    if (CELLS_FIRST) {
+      const c = await cells();
+      phases.push(await whole(), c);
+    } else {
+      const w = await whole();
+      phases.push(w, await cells());
+    }
   } finally {
     await server.stop();
     await database.drop();
   }
   const rows = phases.map((p) => [
     p.name, String(p.cells), p.wallS.toFixed(1), p.workers.map((w) => w.cpuSeconds.toFixed(1)).join(' + '),
-    p.workers.reduce((n, w) => n + w.cpuSeconds, 0).toFixed(1), p.workers.map((w) => w.hwmMiB.toFixed(0)).join(' / '), p.digest.slice(0, 12),
+    p.workers.reduce((n, w) => n + w.cpuSeconds, 0).toFixed(1), p.workers.map((w) => w.hwmMiB.toFixed(0)).join(' / '), p.digest.slice(0, 12), p.load,
   ]);
-  const head = ['phase', 'cells', 'wall s', 'CPU s per worker', 'CPU s total', 'peak RSS MiB per worker', 'digest'];
+  const head = ['phase', 'cells', 'wall s', 'CPU s per worker', 'CPU s total', 'peak RSS MiB per worker', 'digest', 'load average (1 min) start → end'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const r of [head, ...rows]) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join('  ') + '\n');
   const [whole, cells] = phases;
