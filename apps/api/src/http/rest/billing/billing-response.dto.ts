@@ -119,9 +119,14 @@ export class PriceBookVersionResponseDto {
       properties: {
         perGiBMonth: { type: 'string' }, baselineIops: { type: 'number' }, perIopsMonthAboveBaseline: { type: 'string' },
         baselineMiBps: { type: 'number' }, perMiBpsMonthAboveBaseline: { type: 'string' }, iopsTiers: TIERS,
+        perIopsMonth: { type: 'string', description: 'io1: per provisioned IOPS-month' },
+        perMillionIoRequests: { type: 'string', description: 'standard (Magnetic): per million I/O requests' },
       },
     },
-    example: { gp2: { perGiBMonth: '0.10' }, gp3: { perGiBMonth: '0.08', baselineIops: 3000, perIopsMonthAboveBaseline: '0.005', baselineMiBps: 125, perMiBpsMonthAboveBaseline: '0.04' } },
+    example: {
+      gp2: { perGiBMonth: '0.10' }, gp3: { perGiBMonth: '0.08', baselineIops: 3000, perIopsMonthAboveBaseline: '0.005', baselineMiBps: 125, perMiBpsMonthAboveBaseline: '0.04' },
+      io1: { perGiBMonth: '0.125', perIopsMonth: '0.065' }, st1: { perGiBMonth: '0.045' }, standard: { perGiBMonth: '0.05', perMillionIoRequests: '0.05' },
+    },
   })
   ebs!: Record<string, unknown>;
   @ApiProperty({ type: () => DataTransferPricesDto }) dataTransfer!: DataTransferPricesDto;
