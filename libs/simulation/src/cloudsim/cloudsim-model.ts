@@ -338,6 +338,8 @@ export class CsHost {
   /** Set while the data centre's allocation policy leaves this host out (a round's number; see CloudSimDatacenter). */
   excludedIn = 0;
   notUnderloadedIn = 0;
+  /** The allocation policy's last optimization that found this host overloaded (CloudSimDatacenter's `optimizations`). */
+  overloadedIn = 0;
   /** Among the idle hosts placement may take (idle when the candidates were last listed). */
   idleCandidate = false;
   /** Its guests (less those migrating in) before an optimization changed them. */
@@ -774,6 +776,8 @@ export class CloudSimDatacenter {
    * left out as a target (as an underloaded source) in this round.
    */
   private round = 0;
+  /** How many times the allocation was optimized (`optimize`). */
+  private optimizations = 0;
   /** The hosts excluded in this round. */
   private readonly excluded = objects<CsHost>();
   /** The hosts this optimization changed (their allocations saved). */
@@ -998,7 +1002,13 @@ export class CloudSimDatacenter {
     const detector = this.detector!;
     this.refreshCandidates();
     const overloaded = objects<CsHost>();
-    for (let i = 0; i < this.busy.length; i++) if (detector.overloaded(this.busy[i])) overloaded.push(this.busy[i]);
+    const optimization = ++this.optimizations;
+    for (let i = 0; i < this.busy.length; i++) {
+      const h = this.busy[i];
+      if (!detector.overloaded(h)) continue;
+      h.overloadedIn = optimization;
+      overloaded.push(h);
+    }
     const toMigrate = objects<CsVm>();
     for (let i = 0; i < overloaded.length; i++) {
       const h = overloaded[i];
@@ -1024,7 +1034,7 @@ export class CloudSimDatacenter {
       target.add(vm);
       plan.push({ vm, target, reason: 'overload' });
     }
-    this.emptyUnderloaded(overloaded, plan);
+    this.emptyUnderloaded(plan);
     // restoreAllocation: the hosts as they were (migrations start from there).
     const touched = this.touched;
     for (let i = 0; i < touched.length; i++) {
@@ -1057,11 +1067,15 @@ export class CloudSimDatacenter {
   }
 
   /** `getMigrationMapFromUnderUtilizedHosts`: the least utilized host emptied if all its VMs fit elsewhere, repeatedly (added to `plan`). */
-  private emptyUnderloaded(overloaded: readonly CsHost[], plan: Migration[]): void {
+  private emptyUnderloaded(plan: Migration[]): void {
     // Neither targets nor sources: the overloaded hosts and those off (idle hosts have no utilization, so they are among these).
+    // (One loop for both: a loop over the overloaded hosts alone has run no iteration when V8 first optimizes this.)
     const round = this.newRound();
-    for (let i = 0; i < overloaded.length; i++) this.exclude(overloaded[i]);
-    for (let i = 0; i < this.hosts.length; i++) if (this.hosts[i].utilization === 0) this.exclude(this.hosts[i]);
+    const optimization = this.optimizations;
+    for (let i = 0; i < this.hosts.length; i++) {
+      const h = this.hosts[i];
+      if (h.utilization === 0 || h.overloadedIn === optimization) this.exclude(h);
+    }
     for (let i = 0; i < this.excluded.length; i++) this.excluded[i].notUnderloadedIn = round;
     // The candidates, least utilized first (ties by id, as a scan by id finds them): utilizations do not change while the policy runs.
     const candidates = objects<CsHost>();
@@ -1143,21 +1157,15 @@ export class CloudSimDatacenter {
 
   /** The first idle host of each type that is not excluded in this round, by id (kept until a host stops being idle). */
   private firstIdleHosts(): readonly CsHost[] {
-    // Every field this reads, read first: a call that returns the kept list reads nothing below, and
-    // V8's optimized code, compiled after many such calls, has no feedback for what it never saw.
-    // It leaves that code at a read it never saw, and resumes the interpreter after the read, so the
-    // feedback would never come (the optimized code left again at every call).
     const round = this.round;
     const kept = this.firstIdle;
-    const idleByType = this.idleByType;
-    const excluded = this.excluded;
-    const excludedCount = excluded.length;
-    if (kept) {
-      let valid = true;
-      for (let i = 0; i < kept.length; i++) if (!isIdle(kept[i]) || kept[i].excludedIn === round) valid = false;
-      if (valid) return kept;
-    }
+    // The last list is checked even when it is known to be stale (a few hosts): V8 optimizes this
+    // early, and code it never ran before would be thrown away (and compiled again) at first use.
+    let valid = this.firstIdleValid;
+    for (let i = 0; i < kept.length; i++) if (!isIdle(kept[i]) || kept[i].excludedIn === round) valid = false;
+    if (valid) return kept;
     const first = objects<CsHost>();
+    const idleByType = this.idleByType;
     for (let k = 0; k < idleByType.length; k++) {
       const idle = idleByType[k];
       for (let i = 0; i < idle.length; i++) {
@@ -1174,10 +1182,9 @@ export class CloudSimDatacenter {
         break;
       }
     }
+    this.firstIdle = first;
     // Kept only when no idle host (of the candidates) is excluded: then it does not depend on the round.
-    let anyIdleExcluded = false;
-    for (let i = 0; i < excludedCount; i++) if (excluded[i].idleCandidate && isIdle(excluded[i])) anyIdleExcluded = true;
-    this.firstIdle = anyIdleExcluded ? undefined : first;
+    this.firstIdleValid = this.idleExcludedIn !== round;
     return first;
   }
 
@@ -1186,6 +1193,8 @@ export class CloudSimDatacenter {
     if (h.excludedIn === this.round) return;
     h.excludedIn = this.round;
     this.excluded.push(h);
+    // An excluded host takes no guest and loses none in its round: idle now, idle until the round ends.
+    if (h.idleCandidate && isIdle(h)) this.idleExcludedIn = this.round;
   }
 
   /** Starts a round of placement with no host excluded. */
@@ -1194,10 +1203,14 @@ export class CloudSimDatacenter {
     return ++this.round;
   }
 
-  private firstIdle: CsHost[] | undefined = undefined;
+  /** The idle hosts `firstIdleHosts` listed last, and whether that list still holds. */
+  private firstIdle = objects<CsHost>();
+  private firstIdleValid = false;
+  /** The last round that excluded an idle candidate. */
+  private idleExcludedIn = 0;
 
   private refreshCandidates(): void {
-    this.firstIdle = undefined;
+    this.firstIdleValid = false;
     const busy = this.busy;
     busy.length = 0;
     for (let k = 0; k < this.idleByType.length; k++) this.idleByType[k].length = 0;
@@ -1215,7 +1228,7 @@ export class CloudSimDatacenter {
   /** A host about to take a guest joins the candidates (kept in id order). */
   private markBusy(h: CsHost): void {
     if (!isIdle(h)) return;
-    this.firstIdle = undefined;
+    this.firstIdleValid = false;
     const busy = this.busy;
     let lo = 0;
     let hi = busy.length;
