@@ -2,6 +2,8 @@ import { builtInScenario, builtInScenarioNames, formatScenarioError, runScenario
 import { loadScenarioData } from '../apps/api/src/datasets/datasets';
 import { ADMIN_KEY, expectError, startApp, TestApp } from './support/app';
 import { eventually, IN_JEST_LONG, scenario } from './support/simulations';
+import { SCENARIO_EXECUTOR } from '../apps/api/src/application/simulations/scenario-executor';
+import { WorkerThreadExecutor } from '../apps/api/src/jobs/worker-thread-executor';
 
 const HOUR_MS = 3_600_000;
 
@@ -39,6 +41,11 @@ describe('simulations (in-process fallback: no Redis reachable)', () => {
       const run = await get(id);
       return run.state === 'running' && run.progress.simulatedTime > 0 ? run : undefined;
     }, 30_000, `${id} to be under way`);
+
+  it('runs each scenario on a worker thread of its own (NIMBUS_WORKER_THREADS, default true): the API\'s event loop never runs a slice', () => {
+    // Every run in this file goes through it; `false` puts runs back on the event loop (config spec).
+    expect(t.app.get(SCENARIO_EXECUTOR)).toBeInstanceOf(WorkerThreadExecutor);
+  });
 
   it('submit → progress → completion; the report as JSON, CSV and chart-ready series; compare', async () => {
     const res = await submit({ scenario: scenario({ hours: 6, seed: 1 }) });

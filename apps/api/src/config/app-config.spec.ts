@@ -3,7 +3,7 @@ import { loadConfig } from './app-config';
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const sut = loadConfig({});
-    expect(sut).toMatchObject({ port: 3000, database: { type: 'sqlite', path: './data/nimbus.sqlite' }, demo: false });
+    expect(sut).toMatchObject({ port: 3000, database: { type: 'sqlite', path: './data/nimbus.sqlite' }, demo: false, simulationThreads: true });
     expect(sut.clock).toBeUndefined(); // the stored pacing, or 1x on a fresh start
   });
 
@@ -13,6 +13,16 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    ['false', false],
+    ['0', false],
+    ['true', true],
+    ['1', true],
+  ])('NIMBUS_WORKER_THREADS=%s: in-process runs on a thread of their own: %s', (value, threads) => {
+    expect(loadConfig({ NIMBUS_WORKER_THREADS: value }).simulationThreads).toBe(threads);
+  });
+
+  it.each([
+    [{ NIMBUS_WORKER_THREADS: 'yes' }, /NIMBUS_WORKER_THREADS must be true or false/],
     [{ PORT: 'abc' }, /PORT/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
     [{ NIMBUS_CLOCK: 'fast' }, /NIMBUS_CLOCK/],

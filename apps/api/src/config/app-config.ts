@@ -30,6 +30,9 @@ class EnvironmentVariables {
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  @IsOptional() @IsIn(['true', 'false', '1', '0'], { message: 'NIMBUS_WORKER_THREADS must be true or false' })
+  NIMBUS_WORKER_THREADS = 'true';
+
   @IsOptional() @IsString()
   NIMBUS_TEST_HOLD_ANSWERS_FILE?: string;
 }
@@ -54,6 +57,12 @@ export interface AppConfig {
   readonly clock?: ClockSetting;
   readonly demo: boolean;
   readonly logLevel: string;
+  /**
+   * Each load-simulation run the API executes itself (the in-process fallback, no Redis) on a
+   * worker thread of its own (NIMBUS_WORKER_THREADS, default true, as for `npm run worker`): the
+   * API's event loop never waits on a run's slice. `false`: on the event loop, between requests.
+   */
+  readonly simulationThreads: boolean;
   /**
    * TEST ONLY (NIMBUS_TEST_HOLD_ANSWERS_FILE; crash tests): while a file at this path exists, the
    * next group that commits is never answered and the write queue stops, so that a kill -9 then
@@ -85,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     clock: clock === undefined ? undefined : clock === 'manual' ? { mode: 'manual' } : { mode: 'realtime', rate },
     demo: vars.NIMBUS_DEMO,
     logLevel: vars.LOG_LEVEL,
+    simulationThreads: vars.NIMBUS_WORKER_THREADS === 'true' || vars.NIMBUS_WORKER_THREADS === '1',
     testHoldAnswersFile: vars.NIMBUS_TEST_HOLD_ANSWERS_FILE,
   };
 }

@@ -1,9 +1,21 @@
 import { ScenarioProgress, validateScenario } from '@nimbus/simulation';
 import { IN_THIS_THREAD, ScenarioFailure, failureMessage } from '../application/simulations/scenario-executor';
-import { WorkerThreadExecutor } from './worker-thread-executor';
+import { defaultThreadExecArgv, WorkerThreadExecutor } from './worker-thread-executor';
 
-/** Jest compiles this process's TypeScript itself; the thread gets the loader the worker processes run under. */
-const executor = new WorkerThreadExecutor({ execArgv: ['-r', '@swc-node/register'] });
+/** As the API and the worker make it: Jest compiles this process's TypeScript itself, so the thread is given the loader (defaultThreadExecArgv). */
+const executor = new WorkerThreadExecutor();
+
+describe('defaultThreadExecArgv: a thread can load the code it runs', () => {
+  it('built code (.js): the process\'s own options, which a thread inherits', () => {
+    expect(defaultThreadExecArgv('/app/dist/apps/api/src/jobs/scenario-thread.js', ['--max-old-space-size=4096'])).toBeUndefined();
+  });
+  it('TypeScript under the process\'s loader (`npm run worker` from source): inherited as they are', () => {
+    expect(defaultThreadExecArgv('/app/apps/api/src/jobs/scenario-thread.ts', ['-r', '@swc-node/register'])).toBeUndefined();
+  });
+  it('TypeScript with no loader in the options (Jest): the loader added after the process\'s own', () => {
+    expect(defaultThreadExecArgv('/app/apps/api/src/jobs/scenario-thread.ts', ['--expose-gc'])).toEqual(['--expose-gc', '-r', '@swc-node/register']);
+  });
+});
 
 /** A real scenario (docs/scenarios.md): one zone of four hosts, a few dozen VMs coming and going. */
 function scenario(hours: number, extra: object = {}) {

@@ -13,15 +13,26 @@ export type FromScenarioThread =
 const THREAD_FILE = join(__dirname, `scenario-thread${extname(__filename)}`);
 
 /**
- * Each scenario on a worker thread of its own (apps/worker): a run's CPU-bound slices never hold up
- * the worker's event loop (BullMQ's lock renewals, progress writes, shutdown), and a worker with
+ * A thread's Node options by default: the process's own, which a thread inherits (`npm run worker`
+ * from source runs under `-r @swc-node/register`). Running from TypeScript without that loader in
+ * them (Jest compiles its own process's TypeScript itself), the thread is given it.
+ */
+export function defaultThreadExecArgv(threadFile = THREAD_FILE, execArgv: readonly string[] = process.execArgv): string[] | undefined {
+  if (extname(threadFile) !== '.ts' || execArgv.some((a) => a.includes('@swc-node/register'))) return undefined;
+  return [...execArgv, '-r', '@swc-node/register'];
+}
+
+/**
+ * Each scenario on a worker thread of its own (apps/worker, and the API's in-process fallback): a
+ * run's CPU-bound slices never hold up the event loop (BullMQ's lock renewals, progress writes,
+ * shutdown; the API's requests), and a worker with
  * `NIMBUS_WORKER_CONCURRENCY` N runs N scenarios on N cores at once, where on one event loop they
  * would only take turns. The result is the same as on the calling thread: the same executor
  * (IN_THIS_THREAD) runs there, and the result comes back as the JSON the run stores.
  */
 export class WorkerThreadExecutor implements ScenarioExecutor {
-  /** `execArgv`: the thread's Node options; by default the process's own (a TypeScript loader among them). */
-  constructor(private readonly options: { readonly execArgv?: string[] } = {}) {}
+  /** `execArgv`: the thread's Node options; by default the process's own, with a TypeScript loader when the code is TypeScript (defaultThreadExecArgv). */
+  constructor(private readonly options: { readonly execArgv?: string[] } = { execArgv: defaultThreadExecArgv() }) {}
 
   run(scenario: Scenario, run: { readonly signal: AbortSignal; readonly onProgress: (p: ScenarioProgress) => Promise<void> }): Promise<ScenarioResult> {
     return new Promise<ScenarioResult>((resolve, reject) => {
