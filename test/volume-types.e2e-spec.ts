@@ -1,5 +1,5 @@
 import { CreateVolumeCommand, DescribeVolumesCommand, EC2Client, ModifyVolumeCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { expectError, LINUX_AMI, startApp, TestApp } from './support/app';
+import { expectError, LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from './support/app';
 import { billingHarness, iso } from './support/billing';
 import { ec2Client, ec2Tenant, failure } from './ec2/ec2-support';
 
@@ -7,7 +7,7 @@ import { ec2Client, ec2Tenant, failure } from './ec2/ec2-support';
  * The volume types io1, st1, sc1 and standard (issue 15) end to end: REST create/describe/attach
  * with each type's limits and EC2's refusals, the EC2 protocol (CreateVolume, DescribeVolumes'
  * volume-type filter, RunInstances with an io1 data volume, st1 refused as the root), and a
- * month's invoice lines at the us-east-1 list prices.
+ * month's invoice lines at the us-east-1 list prices (with the gp2 root an EC2 launch always gets).
  */
 describe('volume types io1, st1, sc1 and standard', () => {
   let t: TestApp;
@@ -169,5 +169,20 @@ describe('volume types io1, st1, sc1 and standard', () => {
     expect(closed.status).toBe('closed');
     expect(h.line(closed, 'ebs-io-requests/standard')).toMatchObject({ quantity: '0.54', amount: '0.03' });
     expect(h.line(closed, 'ebs-storage/standard')).toMatchObject({ amount: '5.00' }); // 100 GiB for the month less its first 15 s
+  });
+
+  it('bills the root volume EC2 gives a launch without a BlockDeviceMapping: a month of gp2, 8 GiB (Linux) and 30 GiB (Windows), 38 × $0.10 = $3.80', async () => {
+    const tenant = await ec2Tenant(t, 'ec2-root-billed');
+    const client = ec2Client(t, tenant);
+    try {
+      const [, end, month] = await h.nextMonth();
+      for (const ImageId of [LINUX_AMI, WINDOWS_AMI])
+        await client.send(new RunInstancesCommand({ ImageId, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }));
+      await h.advanceTo(end);
+      const invoice = await h.invoice(tenant.key, month);
+      expect(h.line(invoice, 'ebs-storage/gp2')).toMatchObject({ quantity: '38', unitPrice: '0.10', amount: '3.80' });
+    } finally {
+      client.destroy();
+    }
   });
 });

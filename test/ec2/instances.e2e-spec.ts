@@ -1,6 +1,6 @@
 import {
   DescribeInstancesCommand, DescribeInstanceStatusCommand, EC2Client, GetConsoleOutputCommand, ModifyInstanceAttributeCommand,
-  DescribeInstanceAttributeCommand, paginateDescribeInstances, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
+  CreateImageCommand, DescribeImagesCommand, DescribeInstanceAttributeCommand, paginateDescribeInstances, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
   waitUntilInstanceRunning, waitUntilInstanceStopped, waitUntilInstanceTerminated, DescribeVolumesCommand, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
 } from '@aws-sdk/client-ec2';
 import { expectError, LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
@@ -186,6 +186,67 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect((await failure(launch([{ DeviceName: '/dev/sde1', Ebs: { VolumeSize: 10 } }]))).name).toBe('InvalidBlockDeviceMapping');
     expect((await failure(launch([{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 500, VolumeType: 'sc1' } }]))).name).toBe('InvalidBlockDeviceMapping');
     expect((await failure(launch([{ DeviceName: '/dev/sdf', Ebs: { VolumeType: 'gp3' } }]))).name).toBe('MissingParameter');
+  });
+
+  it('gives an instance launched without a BlockDeviceMapping the image\'s root volume: /dev/xvda, gp2, 8 GiB, attached, described, imaged, deleted with it', async () => {
+    const request = { ImageId: LINUX_AMI, InstanceType: 't3.micro' as const, MinCount: 2, MaxCount: 2, Placement: { AvailabilityZone: 'us-east-1a' }, ClientToken: 'root-volume-1' };
+    const run = await client.send(new RunInstancesCommand(request));
+    const ids = run.Instances!.map((i) => i.InstanceId!);
+    // Each of the two instances has its own root volume, attached at /dev/xvda since the launch.
+    for (const i of run.Instances!) {
+      expect(i).toMatchObject({ RootDeviceName: '/dev/xvda', RootDeviceType: 'ebs' });
+      expect(i.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: { VolumeId: expect.stringMatching(/^vol-[0-9a-f]{17}$/), AttachTime: i.LaunchTime, DeleteOnTermination: true, Status: 'attached' } }]);
+    }
+    const volumeIds = run.Instances!.map((i) => i.BlockDeviceMappings![0].Ebs!.VolumeId!);
+    expect(new Set(volumeIds).size).toBe(2);
+
+    // A retry with the client token is the same launch: the same instances and volumes, no others.
+    const retry = await client.send(new RunInstancesCommand(request));
+    expect(retry.ReservationId).toBe(run.ReservationId);
+    const rootOf = (r: typeof run) => Object.fromEntries(r.Instances!.map((i) => [i.InstanceId, i.BlockDeviceMappings!.map((m) => m.Ebs!.VolumeId)]));
+    expect(rootOf(retry)).toEqual(rootOf(run));
+    const attached = await client.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: ids }] }));
+    expect(attached.Volumes!.map((v) => v.VolumeId).sort()).toEqual([...volumeIds].sort());
+
+    // DescribeVolumes: the image's root as Amazon Linux's AMI has it, gp2 (3 IOPS per GiB, at least 100) of 8 GiB, in use.
+    const described = await client.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }));
+    for (const [n, id] of volumeIds.entries()) {
+      const v = described.Volumes!.find((x) => x.VolumeId === id)!;
+      expect(v).toMatchObject({ Size: 8, VolumeType: 'gp2', Iops: 100, State: 'in-use', AvailabilityZone: 'us-east-1a' });
+      expect(v.Attachments).toEqual([expect.objectContaining({ VolumeId: id, InstanceId: ids[n], Device: '/dev/xvda', State: 'attached', DeleteOnTermination: true })]);
+    }
+    // DescribeInstances and DescribeInstanceAttribute name it; another tenant sees no such volume.
+    const instances = (await client.send(new DescribeInstancesCommand({ InstanceIds: ids }))).Reservations![0].Instances!;
+    expect(instances.map((i) => [i.InstanceId, i.RootDeviceName, i.BlockDeviceMappings!.map((m) => [m.DeviceName, m.Ebs!.VolumeId, m.Ebs!.Status])]))
+      .toEqual(ids.map((id, n) => [id, '/dev/xvda', [['/dev/xvda', volumeIds[n], 'attached']]]));
+    const attr = await client.send(new DescribeInstanceAttributeCommand({ InstanceId: ids[0], Attribute: 'blockDeviceMapping' }));
+    expect(attr.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: expect.objectContaining({ VolumeId: volumeIds[0], DeleteOnTermination: true, Status: 'attached' }) }]);
+    expect((await failure(bobClient.send(new DescribeVolumesCommand({ VolumeIds: [volumeIds[0]] })))).name).toBe('InvalidVolume.NotFound');
+
+    // CreateImage snapshots it: the image's root mapping is that 8 GiB gp2 volume.
+    await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: ids });
+    const { ImageId } = await client.send(new CreateImageCommand({ InstanceId: ids[0], Name: 'root-volume-image', NoReboot: true }));
+    const image = (await client.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images![0];
+    expect(image.RootDeviceName).toBe('/dev/xvda');
+    expect(image.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: expect.objectContaining({ SnapshotId: expect.stringMatching(/^snap-/), VolumeSize: 8, VolumeType: 'gp2', DeleteOnTermination: true }) }]);
+
+    // Terminated, the instances take their root volumes with them (DeleteOnTermination).
+    await client.send(new TerminateInstancesCommand({ InstanceIds: ids }));
+    await waitUntilInstanceTerminated({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: ids });
+    for (const id of volumeIds) expect((await failure(client.send(new DescribeVolumesCommand({ VolumeIds: [id] })))).name).toBe('InvalidVolume.NotFound');
+    expect((await client.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: ids }] }))).Volumes).toEqual([]);
+  });
+
+  it('gives a Windows instance launched without a BlockDeviceMapping the 30 GiB gp2 root of the Windows Server AMI', async () => {
+    const run = await client.send(new RunInstancesCommand({ ImageId: WINDOWS_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }));
+    const instance = run.Instances![0];
+    expect(instance.BlockDeviceMappings!.map((m) => m.DeviceName)).toEqual(['/dev/xvda']);
+    const volumeId = instance.BlockDeviceMappings![0].Ebs!.VolumeId!;
+    // gp2 of 30 GiB: 3 IOPS per GiB, 90, below gp2's floor of 100.
+    expect((await client.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }))).Volumes![0]).toMatchObject({ Size: 30, VolumeType: 'gp2', Iops: 100, State: 'in-use' });
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [instance.InstanceId!] }));
+    await waitUntilInstanceTerminated({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [instance.InstanceId!] });
+    expect((await failure(client.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] })))).name).toBe('InvalidVolume.NotFound');
   });
 
   it('keeps a launch volume after termination once its DeleteOnTermination is turned off (ModifyInstanceAttribute BlockDeviceMapping)', async () => {

@@ -11,8 +11,8 @@ export interface CpuOptions {
 }
 
 /** A volume created with each instance, attached to it and (unless asked otherwise) deleted with it. */
-import type { LaunchVolume } from '../volumes/volumes.commands';
-export type { LaunchVolume };
+import type { LaunchBlockDeviceMapping, LaunchVolume } from '../volumes/volumes.commands';
+export type { LaunchBlockDeviceMapping, LaunchVolume };
 
 /**
  * RunInstances. Its content (all but the client token) is the request that a repeated client
@@ -31,7 +31,14 @@ export interface RunInstancesCommand {
   readonly licenseConfigurationId?: string;
   readonly cpu?: CpuOptions;
   readonly creditSpecification?: 'standard' | 'unlimited';
+  /** REST's volumes: exactly these, the first the root, the others /dev/sdf, /dev/sdg, …; none, no volume. */
   readonly volumes?: LaunchVolume[];
+  /**
+   * EC2's BlockDeviceMapping.N, given by the EC2 protocol on every launch (empty when none): the
+   * image's root volume at /dev/xvda unless one is mapped there, and a data volume at each other
+   * device. Never beside `volumes` (VolumesService.resolveLaunchVolumes).
+   */
+  readonly blockDeviceMappings?: LaunchBlockDeviceMapping[];
   readonly maintenanceOptions?: { readonly autoRecovery?: 'default' | 'disabled' };
   readonly tags?: Readonly<Record<string, unknown>>;
   /** Tags for each of the launch's volumes (EC2's TagSpecification with ResourceType=volume): EC2's tag rules. */

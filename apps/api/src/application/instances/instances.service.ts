@@ -111,7 +111,7 @@ export class InstancesService {
     const tags = validateTags(cmd.tags ?? {});
     const volumeTags = validateTags({ ...(cmd.volumeTags ?? {}) });
     validateUserData(cmd.userData);
-    const launchVolumes = this.volumes.resolveLaunchVolumes(cmd.volumes, image);
+    const launchVolumes = this.volumes.resolveLaunchVolumes(cmd, image);
     const { clientToken, ...request } = cmd;
     const requestHash = createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
 

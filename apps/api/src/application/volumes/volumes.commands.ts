@@ -49,11 +49,22 @@ export interface LaunchVolume {
   readonly snapshotId?: string;
   /** Default true: deleted when the instance terminates; false keeps it (detached, available). */
   readonly deleteOnTermination?: boolean;
-  /**
-   * Where it is attached (EC2's BlockDeviceMapping.N.DeviceName): given for every volume of a
-   * launch or for none (REST: the first is the root, the others /dev/sdf, /dev/sdg, …).
-   */
-  readonly device?: string;
+}
+
+/** EC2's BlockDeviceMapping.N: a launch volume at the device it names (DeviceName). */
+export interface LaunchBlockDeviceMapping extends LaunchVolume {
+  readonly device: string;
+}
+
+/**
+ * A launch's volumes, in one of the two forms (VolumesService.resolveLaunchVolumes has the rules):
+ * REST's `volumes`, exactly the volumes launched, the first the root (none: no volume); or EC2's
+ * `blockDeviceMappings`, changes to the image's own mapping, whose root volume every launch gets
+ * (also with no mapping at all). At most one of them.
+ */
+export interface LaunchVolumes {
+  readonly volumes?: readonly LaunchVolume[];
+  readonly blockDeviceMappings?: readonly LaunchBlockDeviceMapping[];
 }
 
 /** A launch volume placed on its device (VolumesService.resolveLaunchVolumes), root first. */

@@ -6,7 +6,7 @@ import { CatalogRepository } from '../../persistence/catalog.repository';
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { findImage } from '@nimbus/hypervisor';
 import { VolumesService } from './volumes.service';
-import { LaunchVolume } from './volumes.commands';
+import { LaunchBlockDeviceMapping, LaunchVolume, PlacedLaunchVolume } from './volumes.commands';
 
 const tenant = { id: 't-1' } as TenantEntity;
 const volume = (id: string): VolumeEntity => ({
@@ -59,10 +59,12 @@ describe('VolumesService, called without HTTP', () => {
     const { sut } = rig([]);
     const linux = findImage('ami-0a1e0c00000000a23')!;
     const windows = findImage('ami-0f0d0c00000000f22')!;
-    const place = (volumes: LaunchVolume[], image = linux) => sut.resolveLaunchVolumes(volumes, image).map((v) => [v.device, v.type, v.sizeGiB]);
-    // No devices (REST): the first is the root, then /dev/sdf, /dev/sdg.
-    expect(place([{ type: 'gp3', sizeGiB: 10 }, { type: 'st1', sizeGiB: 500 }, { type: 'gp2', sizeGiB: 1 }])).toEqual([['/dev/xvda', 'gp3', 10], ['/dev/sdf', 'st1', 500], ['/dev/sdg', 'gp2', 1]]);
-    // Devices (EC2): only /dev/sdf mapped, the default root (gp2, 8 GiB; 30 GiB for Windows) comes first.
+    const rows = (list: PlacedLaunchVolume[]) => list.map((v) => [v.device, v.type, v.sizeGiB]);
+    const rest = (volumes: LaunchVolume[], image = linux) => rows(sut.resolveLaunchVolumes({ volumes }, image));
+    const place = (blockDeviceMappings: LaunchBlockDeviceMapping[], image = linux) => rows(sut.resolveLaunchVolumes({ blockDeviceMappings }, image));
+    // REST: the first is the root, then /dev/sdf, /dev/sdg.
+    expect(rest([{ type: 'gp3', sizeGiB: 10 }, { type: 'st1', sizeGiB: 500 }, { type: 'gp2', sizeGiB: 1 }])).toEqual([['/dev/xvda', 'gp3', 10], ['/dev/sdf', 'st1', 500], ['/dev/sdg', 'gp2', 1]]);
+    // EC2: only /dev/sdf mapped, the default root (gp2, 8 GiB; 30 GiB for Windows) comes first.
     expect(place([{ type: 'st1', sizeGiB: 500, device: '/dev/sdf' }])).toEqual([['/dev/xvda', 'gp2', 8], ['/dev/sdf', 'st1', 500]]);
     expect(place([{ type: 'gp3', sizeGiB: 50, device: '/dev/sdh' }], windows)).toEqual([['/dev/xvda', 'gp2', 30], ['/dev/sdh', 'gp3', 50]]);
     // The root mapping anywhere in the list is the root; without a size, the default's.
@@ -74,5 +76,34 @@ describe('VolumesService, called without HTTP', () => {
     expect(() => place([{ type: 'gp2', sizeGiB: 1, device: '/dev/sda1' }])).toThrow(expect.objectContaining({ code: 'InvalidBlockDeviceMapping' }));
     expect(() => place([{ type: 'sc1', sizeGiB: 500, device: '/dev/xvda' }])).toThrow(expect.objectContaining({ code: 'InvalidBlockDeviceMapping' }));
     expect(() => place([{ type: 'gp2', device: '/dev/sdf' }])).toThrow(expect.objectContaining({ code: 'MissingParameter' }));
+  });
+
+  it('gives every EC2 launch the image\'s root volume, no mapping at all included; a REST launch without volumes has none', () => {
+    const { sut } = rig([]);
+    const image = (id: string) => findImage(id)!;
+    // EC2's rule: the AMI's root mapping, /dev/xvda, gp2, 8 GiB (Amazon Linux, Ubuntu, arm64, macOS)
+    // or 30 GiB (Windows Server, with SQL Server too), deleted on termination.
+    const ec2 = (imageId: string) => sut.resolveLaunchVolumes({ blockDeviceMappings: [] }, image(imageId));
+    expect(ec2('ami-0a1e0c00000000a23')).toEqual([{ device: '/dev/xvda', type: 'gp2', sizeGiB: 8 }]);
+    expect(ec2('ami-0b0b0c00000000b64')).toEqual([{ device: '/dev/xvda', type: 'gp2', sizeGiB: 8 }]);
+    expect(ec2('ami-0f0d0c00000000f22')).toEqual([{ device: '/dev/xvda', type: 'gp2', sizeGiB: 30 }]);
+    expect(ec2('ami-0f1d0c00000001f22')).toEqual([{ device: '/dev/xvda', type: 'gp2', sizeGiB: 30 }]);
+    expect(ec2('ami-0a1e0c00000000a23')[0].deleteOnTermination).not.toBe(false);
+    // REST: exactly the volumes asked.
+    expect(sut.resolveLaunchVolumes({}, image('ami-0a1e0c00000000a23'))).toEqual([]);
+    expect(sut.resolveLaunchVolumes({ volumes: [] }, image('ami-0a1e0c00000000a23'))).toEqual([]);
+    // The two forms are exclusive.
+    expect(() => sut.resolveLaunchVolumes({ volumes: [], blockDeviceMappings: [] }, image('ami-0a1e0c00000000a23')))
+      .toThrow(expect.objectContaining({ code: 'InvalidParameterCombination' }));
+  });
+
+  it('counts the image\'s root volume against the 28 attachments of an EC2 launch', () => {
+    const { sut } = rig([]);
+    const linux = findImage('ami-0a1e0c00000000a23')!;
+    // 27 data devices besides the default root: 28 volumes, the most; 28 data devices: 29.
+    const data = [...'bcdefghijklmnopqrstuvwxyz'].map((c) => `/dev/sd${c}`).concat(['/dev/xvdba', '/dev/xvdbb', '/dev/xvdbc']);
+    const mappings = (n: number): LaunchBlockDeviceMapping[] => data.slice(0, n).map((device) => ({ device, type: 'gp2', sizeGiB: 1 }));
+    expect(sut.resolveLaunchVolumes({ blockDeviceMappings: mappings(27) }, linux)).toHaveLength(28);
+    expect(() => sut.resolveLaunchVolumes({ blockDeviceMappings: mappings(28) }, linux)).toThrow(expect.objectContaining({ code: 'AttachmentLimitExceeded' }));
   });
 });

@@ -18,7 +18,7 @@ import { compareDevices, DEFAULT_ATTACH_DEVICES, isDeviceName, LAUNCH_DEVICES, M
 import { decodeVolumePageToken, encodePageToken } from './page-token';
 import { mergeTags, validateTags } from '../instances/tags';
 import type { ResourceTag } from '../tags/tags.service';
-import { AttachVolumeCommand, CreateVolumeCommand, DeleteOnTerminationChange, LaunchVolume, ListVolumesQuery, ModifyVolumeCommand, PlacedLaunchVolume, VolumeRef } from './volumes.commands';
+import { AttachVolumeCommand, CreateVolumeCommand, DeleteOnTerminationChange, LaunchVolume, LaunchVolumes, ListVolumesQuery, ModifyVolumeCommand, PlacedLaunchVolume, VolumeRef } from './volumes.commands';
 
 const DEFAULT_PAGE_SIZE = 1000;
 
@@ -226,16 +226,16 @@ export class VolumesService {
    * would, before anything is looked up: those with a size fully, those from a snapshot as far as
    * they can be without it (the id's form; the rest in `launchVolumeSpecs`).
    *
-   * Without devices (REST's `volumes`) the first is the root and the others take /dev/sdf,
-   * /dev/sdg, …. With devices (EC2's BlockDeviceMapping), as EC2 matches them: the one at the
-   * image's root device name (/dev/xvda) changes the root volume (a size it omits is the
-   * default's), any other device is a data volume, and with none at the root device the image's
-   * default root volume (`defaultRootVolume`) is the root. A device named twice, or not a device
-   * name, is `InvalidBlockDeviceMapping`. A launch with no volumes has none (Nimbus's images carry
-   * no root snapshot).
+   * REST's `volumes` are exactly the volumes launched: the first is the root and the others take
+   * /dev/sdf, /dev/sdg, …; none asked, the instance has none. EC2's `blockDeviceMappings` change
+   * the image's own mapping, as EC2 matches them: the one at the image's root device name
+   * (/dev/xvda) changes the root volume (a size it omits is the default's), any other device is a
+   * data volume, and with none at the root device — no mapping at all included — the image's
+   * default root volume (`defaultRootVolume`) is the root, so every EC2 launch has a root volume.
+   * A device named twice, or not a device name, is `InvalidBlockDeviceMapping`.
    */
-  resolveLaunchVolumes(volumes: readonly LaunchVolume[] | undefined, image: Image): PlacedLaunchVolume[] {
-    const list = placeLaunchVolumes(volumes ?? [], image);
+  resolveLaunchVolumes(launch: LaunchVolumes, image: Image): PlacedLaunchVolume[] {
+    const list = placeLaunchVolumes(launch, image);
     if (list.length > MAX_ATTACHMENTS) throw new ApiError('AttachmentLimitExceeded', `An instance may have at most ${MAX_ATTACHMENTS} volumes, got ${list.length}.`);
     if (list.length > 0) checkBootable(list[0].type, `The root device ${ROOT_DEVICE}`);
     for (const v of list) {
@@ -492,21 +492,20 @@ function newVolumeRow(id: string, tenantId: string, availabilityZone: string, sp
 }
 
 /** A launch's volumes on their devices, root first (the rule: VolumesService.resolveLaunchVolumes). */
-function placeLaunchVolumes(volumes: readonly LaunchVolume[], image: Image): PlacedLaunchVolume[] {
-  if (!volumes.some((v) => v.device !== undefined)) return volumes.map((v, n) => ({ ...v, device: LAUNCH_DEVICES[n] }));
+function placeLaunchVolumes({ volumes, blockDeviceMappings: mappings }: LaunchVolumes, image: Image): PlacedLaunchVolume[] {
+  if (mappings === undefined) return (volumes ?? []).map((v, n) => ({ ...v, device: LAUNCH_DEVICES[n] }));
+  if (volumes !== undefined) throw new ApiError('InvalidParameterCombination', 'A launch takes volumes or block device mappings, not both');
   const seen = new Set<string>();
-  for (const v of volumes) {
-    const device = v.device;
-    if (device === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.DeviceName');
+  for (const { device } of mappings) {
     if (!isDeviceName(device)) throw new ApiError('InvalidBlockDeviceMapping', `Invalid device name ${device}`);
     // EC2 names the device without its /dev/ ("The device 'xvdb' is used in more than one block-device mapping").
     if (seen.has(device)) throw new ApiError('InvalidBlockDeviceMapping', `The device '${device.replace(/^\/dev\//, '')}' is used in more than one block-device mapping`);
     seen.add(device);
   }
   const fallback = defaultRootVolume(image);
-  const mapped = volumes.find((v) => v.device === ROOT_DEVICE);
+  const mapped = mappings.find((v) => v.device === ROOT_DEVICE);
   const root: PlacedLaunchVolume = mapped
-    ? { ...mapped, device: ROOT_DEVICE, ...(mapped.sizeGiB === undefined && mapped.snapshotId === undefined ? { sizeGiB: fallback.sizeGiB } : {}) }
+    ? { ...mapped, ...(mapped.sizeGiB === undefined && mapped.snapshotId === undefined ? { sizeGiB: fallback.sizeGiB } : {}) }
     : { type: fallback.type, sizeGiB: fallback.sizeGiB, device: ROOT_DEVICE };
-  return [root, ...volumes.filter((v) => v !== mapped).map((v) => ({ ...v, device: v.device! }))];
+  return [root, ...mappings.filter((v) => v !== mapped)];
 }

@@ -3,7 +3,7 @@ import { NetworkingService } from '../../../application/networking/networking.se
 import { findInstanceType, INSTANCE_STATE_CODES, InstanceStateName, StateTransition, VOLUME_TYPES, VolumeType } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { InstanceDescription } from '../../../application/instances/instance-description';
-import { InstanceAttributeChange, LaunchVolume, RunInstancesCommand } from '../../../application/instances/instances.commands';
+import { InstanceAttributeChange, LaunchBlockDeviceMapping, RunInstancesCommand } from '../../../application/instances/instances.commands';
 import { InstancesService } from '../../../application/instances/instances.service';
 import { VolumesService } from '../../../application/volumes/volumes.service';
 import { DeleteOnTerminationChange } from '../../../application/volumes/volumes.commands';
@@ -116,8 +116,9 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
     for (const t of spec.structs('Tag')) into[t.required('Key')] = t.string('Value') ?? '';
   }
 
-  // Each mapping at its DeviceName: the application matches them against the image's root device (VolumesService.resolveLaunchVolumes).
-  const volumes: LaunchVolume[] = [];
+  // Each mapping at its DeviceName, none too: EC2's rule, the image's root volume and changes to it
+  // or data volumes beside it, is the application's (VolumesService.resolveLaunchVolumes).
+  const blockDeviceMappings: LaunchBlockDeviceMapping[] = [];
   for (const m of p.structs('BlockDeviceMapping')) {
     if (m.has('NoDevice') || m.has('VirtualName')) throw unsupported('BlockDeviceMapping.NoDevice and VirtualName (instance store)');
     const device = m.string('DeviceName');
@@ -130,7 +131,7 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
     if (!VOLUME_TYPES.includes(type)) throw invalidParameter(`Value (${type}) for parameter BlockDeviceMapping.Ebs.VolumeType is invalid.`);
     const sizeGiB = ebs.int('VolumeSize', { min: 1 });
     const snapshotId = ebs.string('SnapshotId') || undefined;
-    volumes.push({
+    blockDeviceMappings.push({
       device, ...(sizeGiB !== undefined ? { sizeGiB } : {}), ...(snapshotId !== undefined ? { snapshotId } : {}), type, iops: ebs.int('Iops'), throughputMiBps: ebs.int('Throughput'),
       ...(ebs.bool('DeleteOnTermination') === false ? { deleteOnTermination: false } : {}),
     });
@@ -155,7 +156,7 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
     ...(placementGroup !== undefined ? { placementGroup } : {}),
     ...(partitionNumber !== undefined ? { partitionNumber } : {}),
     ...(credits !== undefined ? { creditSpecification: credits } : {}),
-    ...(volumes.length > 0 ? { volumes } : {}),
+    blockDeviceMappings,
     ...(autoRecovery !== undefined ? { maintenanceOptions: { autoRecovery } } : {}),
     ...(Object.keys(tags).length > 0 ? { tags } : {}),
     ...(Object.keys(volumeTags).length > 0 ? { volumeTags } : {}),
