@@ -57,11 +57,12 @@ export const IMAGES: readonly Image[] = [
 ];
 
 /**
- * The root volume a launch of the image gets when its block device mapping maps nothing at the
- * root device (EC2's rule: the AMI's own root mapping is used). Nimbus's images carry no root
- * snapshot, so this is the catalog's default for every image: gp2 (RunInstances' default
- * `Ebs.VolumeType`), 8 GiB, and 30 GiB for Windows, the sizes of the Amazon Linux and Windows
- * Server AMIs' roots. An estimate: each real AMI names its own size and type.
+ * The root volume an EC2 launch of the image gets when its block device mapping maps nothing at
+ * the root device, or there is no mapping at all (EC2's rule: the AMI's own root mapping is used;
+ * REST's `volumes` launch exactly what they list). Nimbus's images carry no root snapshot, so
+ * this is the catalog's default for every image: gp2 (RunInstances' default `Ebs.VolumeType`),
+ * 8 GiB, and 30 GiB for Windows, the sizes of the Amazon Linux and Windows Server AMIs' roots. An
+ * estimate: each real AMI names its own size and type.
  */
 export function defaultRootVolume(image: Image): { readonly type: 'gp2'; readonly sizeGiB: number } {
   return { type: 'gp2', sizeGiB: image.platform === 'windows' || image.platform === 'windows-sql-standard' ? 30 : 8 };
