@@ -32,6 +32,15 @@ describe('idempotent RunInstances (clientToken)', () => {
     expect((await t.as(key).get('/v1/quotas').expect(200)).body.onDemandVcpus.used).toBe(4);
   });
 
+  it('a retry answers the instances in launch order, as the launch did (not in id order)', async () => {
+    const { key } = await t.tenant('ordered');
+    const req = body({ minCount: 6, maxCount: 6, clientToken: 'ordered-1' });
+    const first: Reservation = (await run(key, req).expect(201)).body;
+    const again: Reservation = (await run(key, req).expect(201)).body;
+    // Ids are random: six in id order by chance is 1 in 720.
+    expect(again.instances.map((i) => i.instanceId)).toEqual(first.instances.map((i) => i.instanceId));
+  });
+
   it('a retry after the instances changed state still answers the same reservation, with their current state', async () => {
     const { key } = await t.tenant('later');
     const req = body({ clientToken: 'later-1' });

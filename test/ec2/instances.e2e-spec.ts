@@ -203,8 +203,8 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     // A retry with the client token is the same launch: the same instances and volumes, no others.
     const retry = await client.send(new RunInstancesCommand(request));
     expect(retry.ReservationId).toBe(run.ReservationId);
-    const rootOf = (r: typeof run) => Object.fromEntries(r.Instances!.map((i) => [i.InstanceId, i.BlockDeviceMappings!.map((m) => m.Ebs!.VolumeId)]));
-    expect(rootOf(retry)).toEqual(rootOf(run));
+    // In the same order, as docs/ec2.md says (AmiLaunchIndex 0, 1).
+    expect(retry.Instances!.map((i) => [i.InstanceId, i.AmiLaunchIndex, i.BlockDeviceMappings![0].Ebs!.VolumeId])).toEqual(ids.map((id, n) => [id, n, volumeIds[n]]));
     const attached = await client.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: ids }] }));
     expect(attached.Volumes!.map((v) => v.VolumeId).sort()).toEqual([...volumeIds].sort());
 

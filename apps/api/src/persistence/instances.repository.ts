@@ -55,9 +55,9 @@ export class InstancesRepository {
     return qb.orderBy('i.id', 'ASC').take(f.take).getMany();
   }
 
-  /** The instances a reservation launched, by id. */
+  /** The instances a reservation launched, in launch order (a ClientToken retry answers as the launch did). */
   ofReservation(m: Tx, reservationId: string): Promise<InstanceEntity[]> {
-    return selectWhere(m, InstanceEntity, { reservationId }, { orderBy: 'id' });
+    return selectWhere(m, InstanceEntity, { reservationId }, { orderBy: 'launchIndex' });
   }
 
   /** The tenant's reservation made with this client token, if any. */
