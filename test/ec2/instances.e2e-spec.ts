@@ -217,8 +217,9 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     }
     // DescribeInstances and DescribeInstanceAttribute name it; another tenant sees no such volume.
     const instances = (await client.send(new DescribeInstancesCommand({ InstanceIds: ids }))).Reservations![0].Instances!;
-    expect(instances.map((i) => [i.InstanceId, i.RootDeviceName, i.BlockDeviceMappings!.map((m) => [m.DeviceName, m.Ebs!.VolumeId, m.Ebs!.Status])]))
-      .toEqual(ids.map((id, n) => [id, '/dev/xvda', [['/dev/xvda', volumeIds[n], 'attached']]]));
+    // (By id, DescribeInstances answers in id order.)
+    expect(Object.fromEntries(instances.map((i) => [i.InstanceId, [i.RootDeviceName, i.BlockDeviceMappings!.map((m) => [m.DeviceName, m.Ebs!.VolumeId, m.Ebs!.Status])]])))
+      .toEqual(Object.fromEntries(ids.map((id, n) => [id, ['/dev/xvda', [['/dev/xvda', volumeIds[n], 'attached']]]])));
     const attr = await client.send(new DescribeInstanceAttributeCommand({ InstanceId: ids[0], Attribute: 'blockDeviceMapping' }));
     expect(attr.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: expect.objectContaining({ VolumeId: volumeIds[0], DeleteOnTermination: true, Status: 'attached' }) }]);
     expect((await failure(bobClient.send(new DescribeVolumesCommand({ VolumeIds: [volumeIds[0]] })))).name).toBe('InvalidVolume.NotFound');
