@@ -238,13 +238,18 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect((await client.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: ids }] }))).Volumes).toEqual([]);
   });
 
-  it('gives a Windows instance launched without a BlockDeviceMapping the 30 GiB gp2 root of the Windows Server AMI', async () => {
-    const run = await client.send(new RunInstancesCommand({ ImageId: WINDOWS_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }));
+  it('gives a Windows instance launched without a BlockDeviceMapping the 30 GiB gp2 root of the Windows Server AMI, tagged as the launch\'s volumes are', async () => {
+    const run = await client.send(new RunInstancesCommand({
+      ImageId: WINDOWS_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' },
+      TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'disk', Value: 'root' }] }],
+    }));
     const instance = run.Instances![0];
     expect(instance.BlockDeviceMappings!.map((m) => m.DeviceName)).toEqual(['/dev/xvda']);
     const volumeId = instance.BlockDeviceMappings![0].Ebs!.VolumeId!;
     // gp2 of 30 GiB: 3 IOPS per GiB, 90, below gp2's floor of 100.
-    expect((await client.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }))).Volumes![0]).toMatchObject({ Size: 30, VolumeType: 'gp2', Iops: 100, State: 'in-use' });
+    // TagSpecification's ResourceType=volume tags it, the launch's one volume.
+    expect((await client.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }))).Volumes![0])
+      .toMatchObject({ Size: 30, VolumeType: 'gp2', Iops: 100, State: 'in-use', Tags: [{ Key: 'disk', Value: 'root' }] });
     await client.send(new TerminateInstancesCommand({ InstanceIds: [instance.InstanceId!] }));
     await waitUntilInstanceTerminated({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [instance.InstanceId!] });
     expect((await failure(client.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] })))).name).toBe('InvalidVolume.NotFound');
