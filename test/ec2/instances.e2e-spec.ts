@@ -1,7 +1,7 @@
 import {
   DescribeInstancesCommand, DescribeInstanceStatusCommand, EC2Client, GetConsoleOutputCommand, ModifyInstanceAttributeCommand,
   CreateImageCommand, DescribeImagesCommand, DescribeInstanceAttributeCommand, paginateDescribeInstances, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
-  waitUntilInstanceRunning, waitUntilInstanceStopped, waitUntilInstanceTerminated, DescribeVolumesCommand, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
+  waitUntilInstanceRunning, waitUntilInstanceStopped, waitUntilInstanceTerminated, DescribeVolumesCommand, DetachVolumeCommand, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
 } from '@aws-sdk/client-ec2';
 import { expectError, LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
@@ -236,6 +236,21 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     await waitUntilInstanceTerminated({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: ids });
     for (const id of volumeIds) expect((await failure(client.send(new DescribeVolumesCommand({ VolumeIds: [id] })))).name).toBe('InvalidVolume.NotFound');
     expect((await client.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: ids }] }))).Volumes).toEqual([]);
+  });
+
+  it('detaches a root volume only from a stopped instance (EC2: IncorrectState, "Unable to detach root volume")', async () => {
+    const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }))).Instances![0].InstanceId!;
+    await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });
+    const root = (await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0].Instances![0].BlockDeviceMappings![0].Ebs!.VolumeId!;
+    const refused = await failure(client.send(new DetachVolumeCommand({ VolumeId: root })));
+    expect({ name: refused.name, message: refused.message, status: refused.$metadata.httpStatusCode })
+      .toEqual({ name: 'IncorrectState', message: `Unable to detach root volume '${root}' from instance '${id}'`, status: 400 });
+    expect((await client.send(new DescribeVolumesCommand({ VolumeIds: [root] }))).Volumes![0]).toMatchObject({ State: 'in-use', Attachments: [expect.objectContaining({ InstanceId: id, Device: '/dev/xvda' })] });
+    await client.send(new StopInstancesCommand({ InstanceIds: [id] }));
+    await waitUntilInstanceStopped({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });
+    expect(await client.send(new DetachVolumeCommand({ VolumeId: root }))).toMatchObject({ VolumeId: root, InstanceId: id, Device: '/dev/xvda' });
+    expect((await client.send(new DescribeVolumesCommand({ VolumeIds: [root] }))).Volumes![0]).toMatchObject({ State: 'available', Attachments: [] });
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
   });
 
   it('gives a Windows instance launched without a BlockDeviceMapping the 30 GiB gp2 root of the Windows Server AMI, tagged as the launch\'s volumes are', async () => {

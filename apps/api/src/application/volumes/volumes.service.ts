@@ -184,10 +184,14 @@ export class VolumesService {
     return this.engine.command(async (tx, e) => {
       const v = await this.requireVolume(tenant.id, id, tx);
       if (v.state !== 'in-use') throw new ApiError('IncorrectState', `Volume '${id}' is in the '${v.state}' state.`);
+      const instance = await this.instances.findById(tx, v.instanceId!);
+      // EC2: a root volume leaves only a stopped instance (its words, IncorrectState).
+      if (v.device === ROOT_DEVICE && instance && instance.state !== 'stopped') {
+        throw new ApiError('IncorrectState', `Unable to detach root volume '${id}' from instance '${instance.id}'`);
+      }
       await this.repo.markAvailable(tx, [id]);
       e.dataPlane.detachVolume(id);
       // The data plane dropped the workload's IO on this volume: the stored workload follows.
-      const instance = await this.instances.findById(tx, v.instanceId!);
       const stored = instance && storedWorkloadOf(instance);
       if (instance && stored) await this.instances.saveWorkload(tx, instance.id, { ...stored, workload: e.dataPlane.workloadOf(instance.id) });
       return v;
