@@ -315,4 +315,18 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM reservations WHERE tenant_id = 't-00000000000000f01'");
     await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000f01'");
   });
+  it('SecondaryPrivateIps1764600000000 adds the secondary addresses, each held once per subnet, and reverts alone', async () => {
+    const row = (ip: string, eniId: string) =>
+      `INSERT INTO network_interface_private_ips (subnet_id, private_ip_address, network_interface_id, tenant_id, assigned_at) VALUES ('subnet-s', '${ip}', '${eniId}', 't-s', 0)`;
+    await ds.query(row('10.0.0.5', 'eni-s1'));
+    await ds.query(row('10.0.0.6', 'eni-s1'));
+    // The same address in the same subnet a second time: refused by the primary key.
+    await expect(ds.query(row('10.0.0.5', 'eni-s2'))).rejects.toThrow();
+    expect((await describeTables(['network_interface_private_ips']))[0].indices.map((i) => i.name)).toContain('ix_network_interface_private_ips_interface');
+    await undoThrough('SecondaryPrivateIps1764600000000');
+    expect(await describeTables(['network_interface_private_ips'])).toEqual([]);
+    expect(await describeTables(['network_interfaces'])).toHaveLength(1);
+    await ds.runMigrations();
+    expect(await ds.query('SELECT COUNT(*) AS n FROM network_interface_private_ips')).toEqual([{ n: usingPostgres() ? '0' : 0 }]);
+  });
 });

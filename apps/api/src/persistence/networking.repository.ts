@@ -4,7 +4,7 @@ import { DataSource, In, Not } from 'typeorm';
 import { READ_DB } from './data-source';
 import { hydrate, insertRows, insertTogether, part, placeholders, selectList, selectWhere } from './fast-sql';
 import {
-  InstanceKeyNameEntity, KeyPairEntity, NetworkInterfaceEntity, NetworkInterfaceGroupEntity, NetworkTagEntity, PublicIpAllocationEntity,
+  InstanceKeyNameEntity, KeyPairEntity, NetworkInterfaceEntity, NetworkInterfaceGroupEntity, NetworkInterfacePrivateIpEntity, NetworkTagEntity, PublicIpAllocationEntity,
   SecurityGroupEntity, SecurityGroupRuleEntity, SettingEntity, SubnetEntity, TenantDefaultVpcEntity, VpcEntity,
 } from './entities';
 import { Tx } from './tx';
@@ -95,31 +95,58 @@ export class NetworkingRepository {
     await tx.delete(SubnetEntity, { id });
   }
 
-  /** The private addresses held in a subnet. */
+  /** The private addresses held in a subnet: the interfaces' primaries and their secondaries. */
   async addressesIn(m: Tx, subnetId: string): Promise<string[]> {
     const rows = await m.find(NetworkInterfaceEntity, { select: { privateIpAddress: true }, where: { subnetId } });
-    return rows.map((r) => r.privateIpAddress);
+    const secondaries = await m.find(NetworkInterfacePrivateIpEntity, { select: { privateIpAddress: true }, where: { subnetId } });
+    return [...rows.map((r) => r.privateIpAddress), ...secondaries.map((r) => r.privateIpAddress)];
   }
 
-  /** Which of these addresses of the subnet are held (the unique index on subnet and address answers it). */
+  /** Which of these addresses of the subnet are held, as a primary or a secondary (each table's unique key on subnet and address answers it). */
   async heldAddresses(m: Tx, subnetId: string, addresses: readonly string[]): Promise<Set<string>> {
     const rows = await selectWhere(m, NetworkInterfaceEntity, { subnetId }, { in: { prop: 'privateIpAddress', values: addresses } });
-    return new Set(rows.map((r) => r.privateIpAddress));
+    const secondaries = await selectWhere(m, NetworkInterfacePrivateIpEntity, { subnetId }, { in: { prop: 'privateIpAddress', values: addresses } });
+    return new Set([...rows.map((r) => r.privateIpAddress), ...secondaries.map((r) => r.privateIpAddress)]);
   }
 
-  /** How many addresses each of these subnets has in use. */
+  /** How many addresses each of these subnets has in use, primaries and secondaries. */
   async addressCounts(m: Tx, subnetIds: readonly string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (subnetIds.length === 0) return out;
-    const rows = await m
-      .createQueryBuilder(NetworkInterfaceEntity, 'n')
-      .select('n.subnetId', 'subnetId')
-      .addSelect('COUNT(*)', 'used')
-      .where('n.subnetId IN (:...ids)', { ids: [...subnetIds] })
-      .groupBy('n.subnetId')
-      .getRawMany<{ subnetId: string; used: string | number }>();
-    for (const r of rows) out.set(r.subnetId, Number(r.used));
+    for (const entity of [NetworkInterfaceEntity, NetworkInterfacePrivateIpEntity]) {
+      const rows = await m
+        .createQueryBuilder(entity, 'n')
+        .select('n.subnetId', 'subnetId')
+        .addSelect('COUNT(*)', 'used')
+        .where('n.subnetId IN (:...ids)', { ids: [...subnetIds] })
+        .groupBy('n.subnetId')
+        .getRawMany<{ subnetId: string; used: string | number }>();
+      for (const r of rows) out.set(r.subnetId, (out.get(r.subnetId) ?? 0) + Number(r.used));
+    }
     return out;
+  }
+
+  // ---- secondary private addresses ----
+
+  /** Each interface's secondary private addresses (interfaces without any are absent), in no particular order. */
+  async secondaryAddresses(m: Tx, interfaceIds: readonly string[]): Promise<Map<string, string[]>> {
+    const rows = await byIds(interfaceIds, (batch) => m.find(NetworkInterfacePrivateIpEntity, { where: { networkInterfaceId: In(batch) } }));
+    const out = new Map<string, string[]>();
+    for (const r of rows) {
+      let list = out.get(r.networkInterfaceId);
+      if (!list) out.set(r.networkInterfaceId, (list = []));
+      list.push(r.privateIpAddress);
+    }
+    return out;
+  }
+
+  async insertSecondaryAddresses(tx: Tx, rows: readonly NetworkInterfacePrivateIpEntity[]): Promise<void> {
+    await insertRows(tx, NetworkInterfacePrivateIpEntity, rows);
+  }
+
+  /** Unassigns these secondary addresses of the interface. */
+  async deleteSecondaryAddresses(tx: Tx, interfaceId: string, addresses: readonly string[]): Promise<void> {
+    for (const batch of inBatches(addresses)) await tx.delete(NetworkInterfacePrivateIpEntity, { networkInterfaceId: interfaceId, privateIpAddress: In(batch) });
   }
 
   // ---- security groups and rules ----
@@ -257,9 +284,10 @@ export class NetworkingRepository {
     }
   }
 
-  /** Deletes interfaces with their group links, public addresses and tags. */
+  /** Deletes interfaces with their group links, secondary and public addresses, and tags. */
   async deleteInterfaces(tx: Tx, ids: readonly string[]): Promise<void> {
     for (const batch of inBatches(ids)) {
+      await tx.delete(NetworkInterfacePrivateIpEntity, { networkInterfaceId: In(batch) });
       await tx.delete(NetworkInterfaceGroupEntity, { networkInterfaceId: In(batch) });
       await tx.delete(PublicIpAllocationEntity, { networkInterfaceId: In(batch) });
       await tx.delete(NetworkTagEntity, { resourceId: In(batch) });
@@ -288,6 +316,7 @@ export class NetworkingRepository {
   async insertAttached(tx: Tx, tenantId: string, attached: {
     readonly interfaces: readonly NetworkInterfaceEntity[]; readonly links: readonly (readonly [string, readonly string[]])[];
     readonly publicIps: readonly PublicIpAllocationEntity[]; readonly keyNames: readonly InstanceKeyNameEntity[];
+    readonly secondaryAddresses?: readonly NetworkInterfacePrivateIpEntity[];
     /** The same tags on every interface inserted (a launch's TagSpecification). */
     readonly tags?: Readonly<Record<string, string>>;
   }): Promise<void> {
@@ -295,6 +324,7 @@ export class NetworkingRepository {
     await insertTogether(tx, [
       part(NetworkInterfaceEntity, attached.interfaces), part(NetworkInterfaceGroupEntity, groupLinkRows(tenantId, attached.links)),
       part(PublicIpAllocationEntity, attached.publicIps), part(InstanceKeyNameEntity, attached.keyNames),
+      part(NetworkInterfacePrivateIpEntity, attached.secondaryAddresses ?? []),
       part(NetworkTagEntity, attached.interfaces.flatMap((eni) => tags.map(([key, value]) => ({ resourceId: eni.id, key, value, tenantId })))),
     ]);
   }

@@ -126,6 +126,17 @@ export class PublicIpAllocationEntity {
   @Column({ name: 'allocated_at', type: 'bigint', transformer: msTransformer }) allocatedAt!: number;
 }
 
+/** A secondary private IPv4 address of an interface (the primary is the interface's own column); unassigned, the row is gone. */
+@Entity('network_interface_private_ips')
+@Index('ix_network_interface_private_ips_interface', ['networkInterfaceId'])
+export class NetworkInterfacePrivateIpEntity {
+  @PrimaryColumn({ name: 'subnet_id', type: 'varchar', length: 32 }) subnetId!: string;
+  @PrimaryColumn({ name: 'private_ip_address', type: 'varchar', length: 15 }) privateIpAddress!: string;
+  @Column({ name: 'network_interface_id', type: 'varchar', length: 32 }) networkInterfaceId!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'assigned_at', type: 'bigint', transformer: msTransformer }) assignedAt!: number;
+}
+
 /** Names are unique per tenant. `publicKey` is OpenSSH's one-line form. */
 @Entity('key_pairs')
 @Index('ux_key_pairs_name', ['tenantId', 'name'], { unique: true })
@@ -159,5 +170,5 @@ export class NetworkTagEntity {
 
 export const NETWORKING_ENTITIES = [
   TenantDefaultVpcEntity, VpcEntity, SubnetEntity, SecurityGroupEntity, SecurityGroupRuleEntity, NetworkInterfaceEntity,
-  NetworkInterfaceGroupEntity, PublicIpAllocationEntity, KeyPairEntity, InstanceKeyNameEntity, NetworkTagEntity,
+  NetworkInterfaceGroupEntity, PublicIpAllocationEntity, KeyPairEntity, InstanceKeyNameEntity, NetworkTagEntity, NetworkInterfacePrivateIpEntity,
 ];
