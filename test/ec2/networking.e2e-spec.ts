@@ -1,5 +1,5 @@
 import {
-  AttachNetworkInterfaceCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateKeyPairCommand, CreateNetworkInterfaceCommand,
+  AssignPrivateIpAddressesCommand, UnassignPrivateIpAddressesCommand, AttachNetworkInterfaceCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateKeyPairCommand, CreateNetworkInterfaceCommand,
   CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DeleteKeyPairCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand,
   DeleteSubnetCommand, DeleteVpcCommand, DescribeKeyPairsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand,
   DescribeVpcsCommand, DetachNetworkInterfaceCommand, EC2Client, ImportKeyPairCommand, ModifyNetworkInterfaceAttributeCommand, paginateDescribeSubnets,
@@ -457,6 +457,129 @@ describe('EC2 networking through the JS SDK', () => {
         expect(byId.get(twoInterfaces.InstanceId)!.NetworkInterfaces!.map((n) => n.Association)).toEqual([undefined, undefined]);
         await c.send(new TerminateInstancesCommand({ InstanceIds: ids }));
         await t.advance(120);
+      } finally {
+        c.destroy();
+      }
+    });
+  });
+
+  describe('secondary private IPv4 addresses (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)', () => {
+    it('an interface made with 2 secondaries shows 3 addresses, one primary; assign and unassign; the primary stays; addresses go back to the subnet', async () => {
+      const hana = await ec2Tenant(t, 'hana');
+      const c = ec2Client(t, hana);
+      try {
+        const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: '10.70.0.0/16' }))).Vpc!;
+        const subnet = (await c.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.70.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+        const free = async () => (await c.send(new DescribeSubnetsCommand({ SubnetIds: [subnet] }))).Subnets![0].AvailableIpAddressCount;
+        const addresses = async (id: string) => (await c.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }))).NetworkInterfaces![0].PrivateIpAddresses!
+          .map((a) => [a.PrivateIpAddress, a.Primary, a.PrivateDnsName]);
+        // A /24 has 256 - 5 = 251; the lowest free is .4 (the first four are reserved).
+        const eni = (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet, SecondaryPrivateIpAddressCount: 2 }))).NetworkInterface!;
+        expect(eni.PrivateIpAddress).toBe('10.70.1.4');
+        expect(eni.PrivateIpAddresses!.map((a) => [a.PrivateIpAddress, a.Primary])).toEqual([['10.70.1.4', true], ['10.70.1.5', false], ['10.70.1.6', false]]);
+        const id = eni.NetworkInterfaceId!;
+        expect(await addresses(id)).toEqual([
+          ['10.70.1.4', true, 'ip-10-70-1-4.ec2.internal'], ['10.70.1.5', false, 'ip-10-70-1-5.ec2.internal'], ['10.70.1.6', false, 'ip-10-70-1-6.ec2.internal'],
+        ]);
+        expect(await free()).toBe(251 - 3);
+
+        // One more by count (the lowest free, .7), one by value; in use or outside the subnet refused.
+        const byCount = await c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }));
+        expect([byCount.NetworkInterfaceId, byCount.AssignedPrivateIpAddresses!.map((a) => a.PrivateIpAddress)]).toEqual([id, ['10.70.1.7']]);
+        const byValue = await c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: ['10.70.1.20'] }));
+        expect(byValue.AssignedPrivateIpAddresses!.map((a) => a.PrivateIpAddress)).toEqual(['10.70.1.20']);
+        expect(await codeOf(c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: ['10.70.1.5'] })))).toBe('InvalidIPAddress.InUse');
+        expect(await codeOf(c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: ['10.70.2.5'] })))).toBe('InvalidParameterValue');
+        expect(await codeOf(c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id })))).toBe('MissingParameter');
+        expect(await codeOf(c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1, AllowReassignment: true })))).toBe('InvalidParameterValue');
+        expect(await free()).toBe(251 - 5);
+
+        // Every address is found by the filters.
+        for (const name of ['addresses.private-ip-address', 'private-ip-address']) {
+          const found = (await c.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: name, Values: ['10.70.1.20'] }] }))).NetworkInterfaces!;
+          expect(found.map((n) => n.NetworkInterfaceId)).toEqual([id]);
+        }
+
+        // Unassign .5: gone, and the next address given in the subnet is .5 again. The primary, or one not assigned: refused.
+        await c.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: ['10.70.1.5'] }));
+        expect((await addresses(id)).map(([a, primary]) => [a, primary])).toEqual([['10.70.1.4', true], ['10.70.1.6', false], ['10.70.1.7', false], ['10.70.1.20', false]]);
+        const unassignPrimary = await failure(c.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: ['10.70.1.4'] })));
+        expect([unassignPrimary.name, unassignPrimary.$metadata.httpStatusCode]).toEqual(['InvalidParameterValue', 400]);
+        expect(unassignPrimary.message).toContain('primary');
+        expect(await codeOf(c.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: ['10.70.1.5'] })))).toBe('InvalidParameterValue');
+        expect((await addresses(id)).length).toBe(4);
+        const next = (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet }))).NetworkInterface!;
+        expect(next.PrivateIpAddress).toBe('10.70.1.5');
+
+        // Another tenant's interface is a missing one.
+        for (const call of [
+          bobEc2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 })),
+          bobEc2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: ['10.70.1.6'] })),
+        ]) expect(await codeOf(call)).toBe('InvalidNetworkInterfaceID.NotFound');
+
+        // Unattached, at most 50 addresses (the largest any type allows).
+        expect(await codeOf(c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet, SecondaryPrivateIpAddressCount: 50 })))).toBe('PrivateIpAddressLimitExceeded');
+
+        // Deleted, its addresses (4) and the other interface's (1) go back.
+        await c.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id }));
+        await c.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: next.NetworkInterfaceId }));
+        expect(await free()).toBe(251);
+      } finally {
+        c.destroy();
+      }
+    });
+
+    it("at most the instance type's addresses per interface (t3.micro 2): at launch, assignment, attach and type change, PrivateIpAddressLimitExceeded", async () => {
+      const ivan = await ec2Tenant(t, 'ivan');
+      const c = ec2Client(t, ivan);
+      try {
+        const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: '10.71.0.0/16' }))).Vpc!;
+        const subnet = (await c.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.71.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+        const free = async () => (await c.send(new DescribeSubnetsCommand({ SubnetIds: [subnet] }))).Subnets![0].AvailableIpAddressCount;
+        const launch = (type: _InstanceType, spec: Record<string, unknown>) => c.send(new RunInstancesCommand({
+          ImageId: LINUX_AMI, InstanceType: type, MinCount: 1, MaxCount: 1, NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet, ...spec }],
+        }));
+        // t3.micro: 2 per interface. Primary + 2 secondaries refused, and nothing is held.
+        const over = await failure(launch('t3.micro', { SecondaryPrivateIpAddressCount: 2 }));
+        expect([over.name, over.$metadata.httpStatusCode]).toEqual(['PrivateIpAddressLimitExceeded', 400]);
+        expect(over.message).toContain('Number of private addresses will exceed limit');
+        expect(await free()).toBe(251);
+
+        // Primary + 1: fits; the instance shows both, and DescribeInstances finds it by the secondary.
+        const small = (await launch('t3.micro', { SecondaryPrivateIpAddressCount: 1 })).Instances![0];
+        expect(small.NetworkInterfaces![0].PrivateIpAddresses!.map((a) => [a.PrivateIpAddress, a.Primary, a.PrivateDnsName])).toEqual([
+          ['10.71.1.4', true, 'ip-10-71-1-4.ec2.internal'], ['10.71.1.5', false, 'ip-10-71-1-5.ec2.internal'],
+        ]);
+        await t.advance(120);
+        const described = (await c.send(new DescribeInstancesCommand({ InstanceIds: [small.InstanceId!] }))).Reservations![0].Instances![0];
+        expect(described.NetworkInterfaces![0].PrivateIpAddresses!.map((a) => [a.PrivateIpAddress, a.Primary])).toEqual([['10.71.1.4', true], ['10.71.1.5', false]]);
+        const byFilter = (await c.send(new DescribeInstancesCommand({ Filters: [{ Name: 'network-interface.addresses.private-ip-address', Values: ['10.71.1.5'] }] }))).Reservations!;
+        expect(byFilter.flatMap((r) => r.Instances!.map((i) => i.InstanceId))).toEqual([small.InstanceId]);
+        const primaryEni = small.NetworkInterfaces![0].NetworkInterfaceId!;
+        expect(await codeOf(c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: primaryEni, SecondaryPrivateIpAddressCount: 1 })))).toBe('PrivateIpAddressLimitExceeded');
+
+        // An interface of 3 addresses may not be attached to it.
+        const three = (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet, SecondaryPrivateIpAddressCount: 2 }))).NetworkInterface!.NetworkInterfaceId!;
+        expect(await codeOf(c.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: three, InstanceId: small.InstanceId, DeviceIndex: 1 })))).toBe('PrivateIpAddressLimitExceeded');
+
+        // Addresses by value at launch (PrivateIpAddresses, terraform's private_ips); an m5.large with 5 may not become a t3.micro, but an m5.xlarge.
+        const big = (await launch('m5.large', {
+          PrivateIpAddresses: [{ PrivateIpAddress: '10.71.1.40', Primary: true }, { PrivateIpAddress: '10.71.1.41', Primary: false }],
+        })).Instances![0];
+        expect(big.NetworkInterfaces![0].PrivateIpAddresses!.map((a) => [a.PrivateIpAddress, a.Primary])).toEqual([['10.71.1.40', true], ['10.71.1.41', false]]);
+        expect(big.PrivateIpAddress).toBe('10.71.1.40');
+        await c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: big.NetworkInterfaces![0].NetworkInterfaceId, SecondaryPrivateIpAddressCount: 3 }));
+        await t.advance(120);
+        await c.send(new StopInstancesCommand({ InstanceIds: [big.InstanceId!] }));
+        await t.advance(120);
+        expect(await codeOf(c.send(new ModifyInstanceAttributeCommand({ InstanceId: big.InstanceId, InstanceType: { Value: 't3.micro' } })))).toBe('PrivateIpAddressLimitExceeded');
+        await c.send(new ModifyInstanceAttributeCommand({ InstanceId: big.InstanceId, InstanceType: { Value: 'm5.xlarge' } }));
+
+        // Terminated, their interfaces (deleted on termination) give back every address: 251 less the spare interface's 3.
+        expect(await free()).toBe(251 - 2 - 5 - 3);
+        await c.send(new TerminateInstancesCommand({ InstanceIds: [small.InstanceId!, big.InstanceId!] }));
+        await t.advance(120);
+        expect(await free()).toBe(251 - 3);
       } finally {
         c.destroy();
       }

@@ -21,6 +21,10 @@ export interface LaunchNetworkInterface {
   readonly subnetId?: string;
   readonly groupIds?: readonly string[];
   readonly privateIpAddress?: string;
+  /** Secondary addresses by value (EC2's PrivateIpAddresses.M with Primary false); one instance only. */
+  readonly secondaryPrivateIpAddresses?: readonly string[];
+  /** Secondary addresses to allocate on each instance's interface (EC2's SecondaryPrivateIpAddressCount). */
+  readonly secondaryPrivateIpAddressCount?: number;
   readonly associatePublicIpAddress?: boolean;
   readonly deleteOnTermination?: boolean;
   readonly description?: string;
@@ -59,6 +63,8 @@ export interface InstanceInterface {
   readonly macAddress: string;
   readonly privateIpAddress: string;
   readonly privateDnsName: string;
+  /** Its secondary private addresses, in address order. */
+  readonly secondaryPrivateIpAddresses: readonly string[];
   readonly publicIpAddress?: string;
   readonly publicDnsName?: string;
   readonly sourceDestCheck: boolean;
@@ -88,7 +94,11 @@ export interface InstanceNetworking {
    * tenant's default VPC, subnets and group on first use. Throws domain errors.
    */
   planLaunch(tx: Tx, tenantId: string, request: LaunchNetworkRequest, count: number, instanceType: InstanceType, availabilityZone?: string): Promise<LaunchNetworkPlan>;
-  /** A type change (the instance stopped): AttachmentLimitExceeded if the new type takes fewer interfaces than are attached. */
+  /**
+   * A type change (the instance stopped): AttachmentLimitExceeded if the new type takes fewer
+   * interfaces than are attached, PrivateIpAddressLimitExceeded if an attached interface has more
+   * private addresses than the new type allows an interface.
+   */
   requireInterfacesFit(tx: Tx, instanceId: string, type: InstanceType): Promise<void>;
   /**
    * Allocates and attaches the interfaces and addresses of the instances just placed, in their

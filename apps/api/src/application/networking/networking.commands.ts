@@ -17,12 +17,30 @@ export interface CreateSubnetCommand {
 
 export interface CreateNetworkInterfaceCommand {
   readonly subnetId: string;
+  /** The primary address; default: the lowest free one. */
   readonly privateIpAddress?: string;
+  /** Secondary addresses asked by value (not with `secondaryPrivateIpAddressCount`). */
+  readonly secondaryPrivateIpAddresses?: readonly string[];
+  /** Secondary addresses to allocate, the lowest free ones (not with `secondaryPrivateIpAddresses`). */
+  readonly secondaryPrivateIpAddressCount?: number;
   readonly groupIds?: readonly string[];
   readonly description?: string;
   readonly tags?: Readonly<Record<string, unknown>>;
   /** Idempotency: the same token and request answer the same interface. */
   readonly clientToken?: string;
+}
+
+/** AssignPrivateIpAddresses: secondary addresses by value, or a count of them (one of the two). */
+export interface AssignPrivateIpAddressesCommand {
+  readonly networkInterfaceId: string;
+  readonly privateIpAddresses?: readonly string[];
+  readonly secondaryPrivateIpAddressCount?: number;
+}
+
+/** UnassignPrivateIpAddresses: secondary addresses of the interface. */
+export interface UnassignPrivateIpAddressesCommand {
+  readonly networkInterfaceId: string;
+  readonly privateIpAddresses: readonly string[];
 }
 
 export interface AttachNetworkInterfaceCommand {

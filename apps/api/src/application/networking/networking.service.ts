@@ -26,7 +26,7 @@ import {
 import { KeyPairsService } from './key-pairs.service';
 import { NetworkDefaultsCache } from './network-defaults.cache';
 import {
-  AttachNetworkInterfaceCommand, CreateNetworkInterfaceCommand, CreateSubnetCommand, CreateVpcCommand, DetachNetworkInterfaceCommand,
+  AssignPrivateIpAddressesCommand, AttachNetworkInterfaceCommand, CreateNetworkInterfaceCommand, UnassignPrivateIpAddressesCommand, CreateSubnetCommand, CreateVpcCommand, DetachNetworkInterfaceCommand,
   ModifyNetworkInterfaceCommand, TagToDelete,
 } from './networking.commands';
 import { DEFAULT_GROUP_DESCRIPTION, DEFAULT_GROUP_NAME, newGroupRows } from './security-group-rules';
@@ -66,6 +66,8 @@ export interface SubnetView {
 export interface NetworkInterfaceView {
   readonly networkInterface: NetworkInterfaceEntity;
   readonly privateDnsName: string;
+  /** Its secondary private addresses, in address order (the primary is `networkInterface.privateIpAddress`). */
+  readonly secondaryPrivateIpAddresses: readonly string[];
   readonly publicIp?: string;
   readonly publicDnsName?: string;
   readonly groups: readonly GroupRef[];
@@ -82,6 +84,9 @@ interface PlannedInterface {
   /** With their names (for the launch's answer); undefined: the VPC's default group. */
   readonly groups?: readonly GroupRef[];
   readonly privateIp?: string;
+  /** Secondary addresses asked by value (one instance only), or a count of them per instance. */
+  readonly secondaryIps?: readonly string[];
+  readonly secondaryCount: number;
   readonly associatePublicIp?: boolean;
   readonly deleteOnTermination: boolean;
   readonly description: string;
@@ -103,6 +108,47 @@ export function requireInterfaceLimit(type: InstanceType, interfaceCount: number
   const max = capabilitiesOf(type).maxNetworkInterfaces;
   if (interfaceCount > max) throw new ApiError('AttachmentLimitExceeded', `Interface count ${interfaceCount} exceeds the limit for ${type.name} (at most ${max}).`);
 }
+
+/**
+ * The most private IPv4 addresses an interface may have while no instance holds it: the largest
+ * per-interface limit of any type (50: c5.metal, p4d.24xlarge; an operator's type is bounded by it
+ * too). The instance type's own limit applies when the interface is attached.
+ */
+export const MAX_IPV4_ADDRESSES_PER_INTERFACE = 50;
+
+/**
+ * EC2's rule at an assignment, a launch, an attach and a type change alike: an interface has at
+ * most its instance type's IPv4 addresses per interface, its primary included (t3.micro 2,
+ * m5.large 10); an unattached one (`type` undefined) at most MAX_IPV4_ADDRESSES_PER_INTERFACE.
+ * EC2's words: "PrivateIpAddressLimitExceeded: Number of private addresses will exceed limit."
+ */
+export function requireAddressLimit(type: InstanceType | undefined, addressCount: number): void {
+  const max = type ? capabilitiesOf(type).ipv4AddressesPerInterface : MAX_IPV4_ADDRESSES_PER_INTERFACE;
+  if (addressCount > max) {
+    throw new ApiError('PrivateIpAddressLimitExceeded', `Number of private addresses will exceed limit: ${addressCount} asked, at most ${max} per interface${type ? ` for ${type.name}` : ' not attached to an instance'}.`);
+  }
+}
+
+/** A count of secondary addresses: a whole number, 1 or more (0 allowed where `zero`). */
+function requireSecondaryCount(count: number | undefined, zero: boolean): number {
+  if (count === undefined) return 0;
+  if (!Number.isInteger(count) || count < (zero ? 0 : 1)) throw invalidParameter(`Invalid value '${count}' for secondaryPrivateIpAddressCount: a whole number, ${zero ? 0 : 1} or more`);
+  return count;
+}
+
+/** Addresses asked by value: no repeats, and not with a count (EC2: one or the other). */
+function requireSecondaryList(addresses: readonly string[] | undefined, count: number): readonly string[] {
+  const list = addresses ?? [];
+  if (list.length > 0 && count > 0) throw combination('Specific secondary private IP addresses and a count of secondary private IP addresses may not both be given');
+  const seen = new Set<string>();
+  for (const a of list) {
+    if (seen.has(a)) throw invalidParameter(`The address ${a} is given more than once`);
+    seen.add(a);
+  }
+  return list;
+}
+
+const byAddress = (a: string, b: string) => (parseIpv4(a) ?? 0) - (parseIpv4(b) ?? 0);
 
 const DEPENDENCY = (what: string, id: string) => new ApiError('DependencyViolation', `The ${what} '${id}' has dependencies and cannot be deleted.`);
 const combination = (message: string) => new ApiError('InvalidParameterCombination', message);
@@ -327,6 +373,11 @@ export class NetworkingService implements InstanceNetworking {
 
   createNetworkInterface(tenant: TenantEntity, cmd: CreateNetworkInterfaceCommand): Promise<NetworkInterfaceView> {
     const tags = this.validTags(cmd.tags);
+    const secondaryCount = requireSecondaryCount(cmd.secondaryPrivateIpAddressCount, true);
+    const secondaryList = requireSecondaryList(cmd.secondaryPrivateIpAddresses, secondaryCount);
+    if (cmd.privateIpAddress !== undefined && secondaryList.includes(cmd.privateIpAddress)) throw invalidParameter(`The address ${cmd.privateIpAddress} is given more than once`);
+    // Not attached yet: the instance type's limit applies at the attach.
+    requireAddressLimit(undefined, 1 + secondaryList.length + secondaryCount);
     return this.engine.command(async (tx, e) => {
       await this.ensureDefaultVpc(tx, tenant.id);
       const subnet = await this.requireSubnet(tx, tenant.id, cmd.subnetId);
@@ -345,8 +396,10 @@ export class NetworkingService implements InstanceNetworking {
         ? (await this.requireGroupsIn(tx, tenant.id, subnet.vpcId, cmd.groupIds)).map((g) => g.id)
         : [await this.defaultGroupOf(tx, tenant.id, subnet.vpcId)];
       const [address] = await this.allocateAddresses(tx, subnet, 1, cmd.privateIpAddress);
+      const secondaries = await this.allocateSecondaries(tx, subnet, secondaryList, secondaryCount, new Set([address]));
       const row = { ...this.newInterface(tenant.id, subnet, address, cmd.description ?? '', 'interface', e.now), id };
       await this.repo.insertInterfaces(tx, [row]);
+      await this.repo.insertSecondaryAddresses(tx, secondaries.map((a) => ({ subnetId: subnet.id, privateIpAddress: a, networkInterfaceId: row.id, tenantId: tenant.id, assignedAt: e.now })));
       await this.repo.insertInterfaceGroups(tx, tenant.id, [[row.id, groupIds]]);
       await this.repo.saveTags(tx, tenant.id, row.id, tags);
       return (await this.interfaceViews(tx, [row]))[0];
@@ -382,7 +435,10 @@ export class NetworkingService implements InstanceNetworking {
         throw invalidParameter(`Instance '${instance.id}' already has an interface attached at device index '${cmd.deviceIndex}'.`);
       }
       const type = e.world.catalog.instanceType(instance.instanceType);
-      if (type) requireInterfaceLimit(type, attached.length + 1);
+      if (type) {
+        requireInterfaceLimit(type, attached.length + 1);
+        requireAddressLimit(type, 1 + ((await this.repo.secondaryAddresses(tx, [eni.id])).get(eni.id)?.length ?? 0));
+      }
       const attachmentId = resourceId('eni-attach');
       await this.repo.updateInterface(tx, eni.id, { instanceId: instance.id, deviceIndex: cmd.deviceIndex, attachmentId, attachTime: e.now, deleteOnTermination: false });
       return attachmentId;
@@ -416,6 +472,44 @@ export class NetworkingService implements InstanceNetworking {
     });
   }
 
+  /**
+   * AssignPrivateIpAddresses: secondary addresses from the interface's subnet, asked by value or
+   * the lowest free ones; at most the attached instance's type allows an interface (or, unattached,
+   * MAX_IPV4_ADDRESSES_PER_INTERFACE). Answers the addresses assigned.
+   */
+  assignPrivateIpAddresses(tenant: TenantEntity, cmd: AssignPrivateIpAddressesCommand): Promise<readonly string[]> {
+    const count = requireSecondaryCount(cmd.secondaryPrivateIpAddressCount, false);
+    const list = requireSecondaryList(cmd.privateIpAddresses, count);
+    if (list.length === 0 && count === 0) throw new ApiError('MissingParameter', 'Either private IP addresses (PrivateIpAddress.N) or a count of secondary private IP addresses (SecondaryPrivateIpAddressCount) must be given');
+    return this.engine.command(async (tx, e) => {
+      const eni = await this.requireInterface(tx, tenant.id, cmd.networkInterfaceId);
+      const held = (await this.repo.secondaryAddresses(tx, [eni.id])).get(eni.id) ?? [];
+      const instance = eni.instanceId !== null ? await this.instances.findOwned(tx, tenant.id, eni.instanceId) : null;
+      const type = instance ? e.world.catalog.instanceType(instance.instanceType) : undefined;
+      requireAddressLimit(type, 1 + held.length + list.length + count);
+      const subnet = (await this.repo.findSubnet(tx, tenant.id, eni.subnetId))!;
+      const assigned = await this.allocateSecondaries(tx, subnet, list, count);
+      await this.repo.insertSecondaryAddresses(tx, assigned.map((a) => ({ subnetId: subnet.id, privateIpAddress: a, networkInterfaceId: eni.id, tenantId: tenant.id, assignedAt: e.now })));
+      return assigned;
+    });
+  }
+
+  /** UnassignPrivateIpAddresses: secondary addresses of the interface go back to its subnet; the primary cannot. */
+  unassignPrivateIpAddresses(tenant: TenantEntity, cmd: UnassignPrivateIpAddressesCommand): Promise<void> {
+    if (cmd.privateIpAddresses.length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter PrivateIpAddress.N');
+    return this.engine.command(async (tx) => {
+      const eni = await this.requireInterface(tx, tenant.id, cmd.networkInterfaceId);
+      if (cmd.privateIpAddresses.includes(eni.privateIpAddress)) {
+        throw invalidParameter(`The primary private IP address ${eni.privateIpAddress} of network interface ${eni.id} cannot be unassigned (delete the interface instead)`);
+      }
+      const held = new Set((await this.repo.secondaryAddresses(tx, [eni.id])).get(eni.id) ?? []);
+      const missing = cmd.privateIpAddresses.filter((a) => !held.has(a));
+      if (missing.length > 0) throw invalidParameter(`Some of the specified addresses are not assigned to interface ${eni.id}: ${missing.join(', ')}`);
+      await this.repo.deleteSecondaryAddresses(tx, eni.id, [...new Set(cmd.privateIpAddresses)]);
+      this.defaults.forgetAddressFloor(eni.subnetId);
+    });
+  }
+
   async requireInterface(m: Tx, tenantId: string, id: string): Promise<NetworkInterfaceEntity> {
     requireWellFormed(INTERFACE_ID, id);
     const eni = await this.repo.findInterface(m, tenantId, id);
@@ -427,7 +521,10 @@ export class NetworkingService implements InstanceNetworking {
 
   /** ModifyInstanceAttribute instanceType, inside the caller's command: the new type must take the interfaces attached. */
   async requireInterfacesFit(tx: Tx, instanceId: string, type: InstanceType): Promise<void> {
-    requireInterfaceLimit(type, (await this.repo.attachedTo(tx, [instanceId])).length);
+    const attached = await this.repo.attachedTo(tx, [instanceId]);
+    requireInterfaceLimit(type, attached.length);
+    const secondaries = await this.repo.secondaryAddresses(tx, attached.map((a) => a.id));
+    for (const a of attached) requireAddressLimit(type, 1 + (secondaries.get(a.id)?.length ?? 0));
   }
 
   /** ModifyInstanceAttribute sourceDestCheck: on the instance's primary interface. */
@@ -496,11 +593,14 @@ export class NetworkingService implements InstanceNetworking {
       if (s.deviceIndex < 0 || s.deviceIndex > MAX_DEVICE_INDEX) throw invalidParameter(`Invalid value '${s.deviceIndex}' for deviceIndex: 0 to ${MAX_DEVICE_INDEX}`);
       if (s.networkInterfaceId !== undefined) {
         if (count !== 1) throw combination('An existing network interface can be attached to one instance only (MaxCount 1)');
-        if (s.subnetId !== undefined || s.privateIpAddress !== undefined || (s.groupIds?.length ?? 0) > 0) throw combination('An existing network interface takes no subnet, address or groups');
+        if (s.subnetId !== undefined || s.privateIpAddress !== undefined || (s.groupIds?.length ?? 0) > 0 || (s.secondaryPrivateIpAddresses?.length ?? 0) > 0 || s.secondaryPrivateIpAddressCount !== undefined) {
+          throw combination('An existing network interface takes no subnet, addresses or groups');
+        }
         const eni = await this.requireInterface(tx, tenantId, s.networkInterfaceId);
         if (eni.instanceId !== null) throw new ApiError('InvalidNetworkInterface.InUse', `Interface: [${eni.id}] in use.`);
+        requireAddressLimit(instanceType, 1 + ((await this.repo.secondaryAddresses(tx, [eni.id])).get(eni.id)?.length ?? 0));
         pin(eni.availabilityZone, eni.vpcId, `network interface ${eni.id}`);
-        planned.push({ deviceIndex: s.deviceIndex, existingId: eni.id, deleteOnTermination: 'deleteOnTermination' in s ? (s.deleteOnTermination ?? false) : false, description: eni.description });
+        planned.push({ deviceIndex: s.deviceIndex, existingId: eni.id, secondaryCount: 0, deleteOnTermination: 'deleteOnTermination' in s ? (s.deleteOnTermination ?? false) : false, description: eni.description });
         continue;
       }
       let subnet: SubnetEntity | undefined;
@@ -532,11 +632,22 @@ export class NetworkingService implements InstanceNetworking {
         if (count !== 1) throw combination('A private IP address can be given only when launching one instance (MaxCount 1)');
         if (subnet) await this.checkAddress(tx, subnet, s.privateIpAddress);
       }
+      const secondaryCount = requireSecondaryCount('secondaryPrivateIpAddressCount' in s ? s.secondaryPrivateIpAddressCount : undefined, true);
+      const secondaryIps = requireSecondaryList('secondaryPrivateIpAddresses' in s ? s.secondaryPrivateIpAddresses : undefined, secondaryCount);
+      requireAddressLimit(instanceType, 1 + secondaryIps.length + secondaryCount);
+      if (secondaryIps.length > 0) {
+        if (count !== 1) throw combination('Private IP addresses can be given only when launching one instance (MaxCount 1)');
+        if (!subnet) throw new ApiError('MissingParameter', 'Secondary private IP addresses need the network interface\'s subnet (SubnetId)');
+        if (s.privateIpAddress !== undefined && secondaryIps.includes(s.privateIpAddress)) throw invalidParameter(`The address ${s.privateIpAddress} is given more than once`);
+        const taken = new Set(s.privateIpAddress !== undefined ? [s.privateIpAddress] : []);
+        for (const a of secondaryIps) taken.add(formatIpv4(await this.checkAddress(tx, subnet, a, taken)));
+      }
       if ('associatePublicIpAddress' in s && s.associatePublicIpAddress !== undefined && (s.deviceIndex !== 0 || asked.length > 1)) {
         throw combination('The associatePublicIPAddress parameter can only be specified for the network interface with DeviceIndex 0, and only for a single network interface.');
       }
       planned.push({
         deviceIndex: s.deviceIndex, subnetId: subnet?.id, groups, privateIp: s.privateIpAddress,
+        ...(secondaryIps.length > 0 ? { secondaryIps } : {}), secondaryCount,
         associatePublicIp: 'associatePublicIpAddress' in s ? s.associatePublicIpAddress : undefined,
         deleteOnTermination: 'deleteOnTermination' in s ? (s.deleteOnTermination ?? true) : true,
         description: 'description' in s ? (s.description ?? '') : '',
@@ -544,7 +655,9 @@ export class NetworkingService implements InstanceNetworking {
     }
     // Enough free addresses for every new interface of every instance, where the subnets are known.
     const perSubnet = new Map<string, number>();
-    for (const p of planned) if (p.subnetId !== undefined && p.existingId === undefined) perSubnet.set(p.subnetId, (perSubnet.get(p.subnetId) ?? 0) + count);
+    for (const p of planned) {
+      if (p.subnetId !== undefined && p.existingId === undefined) perSubnet.set(p.subnetId, (perSubnet.get(p.subnetId) ?? 0) + count * (1 + (p.secondaryIps?.length ?? 0) + p.secondaryCount));
+    }
     for (const [subnetId, needed] of perSubnet) await this.checkFree(tx, (await this.repo.findSubnet(tx, tenantId, subnetId))!, needed);
     const detail: PlanDetail = { interfaces: planned, keyName: request.keyName, defaultVpcId, interfaceTags };
     return { ...(zone !== undefined ? { availabilityZone: zone } : {}), detail };
@@ -581,6 +694,8 @@ export class NetworkingService implements InstanceNetworking {
     const links: [string, string[]][] = [];
     const groupsOf = new Map<string, readonly GroupRef[]>();
     const publicFor: NetworkInterfaceEntity[] = [];
+    const secondaryRows: { subnetId: string; privateIpAddress: string; networkInterfaceId: string; tenantId: string; assignedAt: number }[] = [];
+    const secondariesOf = new Map<string, string[]>();
     let attachedExisting = false;
     const takenIn = new Map<string, Set<string>>();
     for (const p of detail.interfaces) {
@@ -597,6 +712,10 @@ export class NetworkingService implements InstanceNetworking {
       if (!taken) takenIn.set(subnet.id, (taken = new Set()));
       const addresses = await this.allocateAddresses(tx, subnet, instances.length, p.privateIp, taken);
       for (const a of addresses) taken.add(a);
+      // Each instance's secondaries: the asked ones (one instance only), or `secondaryCount` of the lowest free.
+      const secondaries = await this.allocateSecondaries(tx, subnet, p.secondaryIps ?? [], p.secondaryCount * instances.length, taken);
+      for (const a of secondaries) taken.add(a);
+      const perInstance = p.secondaryIps?.length ?? p.secondaryCount;
       const groups = p.groups ?? [{ groupId: await this.defaultGroupOf(tx, tenantId, subnet.vpcId), groupName: DEFAULT_GROUP_NAME }];
       // Remembered on the interface: a stop releases the address, and each start gives it a new one.
       const autoPublicIp = p.deviceIndex === 0 && (p.associatePublicIp ?? subnet.mapPublicIpOnLaunch);
@@ -607,6 +726,9 @@ export class NetworkingService implements InstanceNetworking {
           autoPublicIp,
         };
         rows.push(row);
+        const own = secondaries.slice(i * perInstance, (i + 1) * perInstance);
+        secondariesOf.set(row.id, own);
+        for (const a of own) secondaryRows.push({ subnetId: subnet.id, privateIpAddress: a, networkInterfaceId: row.id, tenantId, assignedAt: at });
         links.push([row.id, groups.map((g) => g.groupId)]);
         groupsOf.set(row.id, groups);
         if (autoPublicIp) publicFor.push(row);
@@ -616,7 +738,7 @@ export class NetworkingService implements InstanceNetworking {
     const { addresses: publicAddresses, cursor } = await this.choosePublicIps(tx, publicFor.length);
     const publicIps = new Map(publicFor.map((eni, i) => [eni.id, publicAddresses[i]]));
     await this.repo.insertAttached(tx, tenantId, {
-      interfaces: rows, links,
+      interfaces: rows, links, secondaryAddresses: secondaryRows,
       publicIps: publicFor.map((eni) => ({ publicIp: publicIps.get(eni.id)!, tenantId, networkInterfaceId: eni.id, allocatedAt: at })),
       keyNames: detail.keyName !== undefined ? instances.map((i) => ({ instanceId: i.instanceId, tenantId, keyName: detail.keyName! })) : [],
       tags: detail.interfaceTags,
@@ -624,17 +746,18 @@ export class NetworkingService implements InstanceNetworking {
     if (publicFor.length > 0) await this.repo.savePublicIpCursor(tx, cursor);
     // The answer: from the rows just written; an existing interface (one instance only) is read back.
     if (attachedExisting) return this.describe(tx, instances.map((i) => i.instanceId));
-    const views = rows.map((networkInterface) => interfaceView(networkInterface, publicIps.get(networkInterface.id), groupsOf.get(networkInterface.id)!));
+    const views = rows.map((networkInterface) => interfaceView(networkInterface, publicIps.get(networkInterface.id), groupsOf.get(networkInterface.id)!, secondariesOf.get(networkInterface.id) ?? []));
     return networksOf(views, new Map(detail.keyName !== undefined ? instances.map((i) => [i.instanceId, detail.keyName!]) : []));
   }
 
   async describe(m: Tx, instanceIds: readonly string[]): Promise<ReadonlyMap<string, InstanceNetwork>> {
     if (instanceIds.length === 0) return new Map();
-    // Two statements: the interfaces with their public addresses and key names, then their groups.
+    // Three statements: the interfaces with their public addresses and key names, their groups, their secondary addresses.
     const { interfaces: attached, groups } = await this.repo.instanceNetworks(m, instanceIds);
+    const secondaries = await this.repo.secondaryAddresses(m, attached.map((a) => a.networkInterface.id));
     const keyNames = new Map<string, string>();
     for (const a of attached) if (a.keyName !== undefined) keyNames.set(a.networkInterface.instanceId!, a.keyName);
-    return networksOf(attached.map((a) => interfaceView(a.networkInterface, a.publicIp, groups.get(a.networkInterface.id) ?? [])), keyNames);
+    return networksOf(attached.map((a) => interfaceView(a.networkInterface, a.publicIp, groups.get(a.networkInterface.id) ?? [], secondaries.get(a.networkInterface.id) ?? [])), keyNames);
   }
 
   async released(tx: Tx, instanceIds: readonly string[], _now: Date): Promise<void> {
@@ -785,6 +908,24 @@ export class NetworkingService implements InstanceNetworking {
   }
 
   /**
+   * Secondary addresses of the subnet: those asked (each checked as `checkAddress` does), or the
+   * `count` lowest free ones. `taken`: addresses given in this command but not yet written.
+   */
+  private async allocateSecondaries(tx: Tx, subnet: SubnetEntity, asked: readonly string[], count: number, taken: ReadonlySet<string> = new Set()): Promise<string[]> {
+    if (asked.length > 0) {
+      const given = new Set(taken);
+      const out: string[] = [];
+      for (const a of asked) {
+        const address = formatIpv4(await this.checkAddress(tx, subnet, a, given));
+        given.add(address);
+        out.push(address);
+      }
+      return out;
+    }
+    return count > 0 ? this.allocateAddresses(tx, subnet, count, undefined, taken) : [];
+  }
+
+  /**
    * The lowest `count` free addresses at or above `floor` (below it every assignable address is
    * held): the candidates a batch at a time, less those held (one indexed statement a batch).
    */
@@ -827,12 +968,14 @@ export class NetworkingService implements InstanceNetworking {
     const groupIds = await this.repo.interfaceGroups(m, ids);
     const groups = new Map((await this.repo.groupsById(m, [...new Set([...groupIds.values()].flat())])).map((g) => [g.id, g]));
     const publicIps = await this.repo.publicIps(m, ids);
+    const secondaries = await this.repo.secondaryAddresses(m, ids);
     const tags = await this.repo.tagsOf(m, ids);
     return rows.map((networkInterface) => {
       const publicIp = publicIps.get(networkInterface.id);
       return {
         networkInterface,
         privateDnsName: privateDnsName(networkInterface.privateIpAddress),
+        secondaryPrivateIpAddresses: [...(secondaries.get(networkInterface.id) ?? [])].sort(byAddress),
         ...(publicIp !== undefined ? { publicIp, publicDnsName: publicDnsName(publicIp) } : {}),
         groups: (groupIds.get(networkInterface.id) ?? []).map((id) => ({ groupId: id, groupName: groups.get(id)?.name ?? '' })),
         tags: tags.get(networkInterface.id) ?? {},
@@ -851,9 +994,9 @@ const RESOURCE_TYPES: readonly (readonly [string, string])[] = [
 const groupRefOf = (g: SecurityGroupEntity): GroupRef => ({ groupId: g.id, groupName: g.name });
 
 /** An attached interface as an instance shows it (its tags are not shown there). */
-function interfaceView(networkInterface: NetworkInterfaceEntity, publicIp: string | undefined, groups: readonly GroupRef[]): NetworkInterfaceView {
+function interfaceView(networkInterface: NetworkInterfaceEntity, publicIp: string | undefined, groups: readonly GroupRef[], secondaries: readonly string[]): NetworkInterfaceView {
   return {
-    networkInterface, privateDnsName: privateDnsName(networkInterface.privateIpAddress),
+    networkInterface, privateDnsName: privateDnsName(networkInterface.privateIpAddress), secondaryPrivateIpAddresses: [...secondaries].sort(byAddress),
     ...(publicIp !== undefined ? { publicIp, publicDnsName: publicDnsName(publicIp) } : {}),
     groups, tags: {},
   };
@@ -889,6 +1032,7 @@ function instanceInterfaceOf(v: NetworkInterfaceView): InstanceInterface {
   return {
     networkInterfaceId: n.id, attachmentId: n.attachmentId!, deviceIndex: n.deviceIndex!, status: 'attached', deleteOnTermination: n.deleteOnTermination,
     subnetId: n.subnetId, vpcId: n.vpcId, macAddress: n.macAddress, privateIpAddress: n.privateIpAddress, privateDnsName: v.privateDnsName,
+    secondaryPrivateIpAddresses: v.secondaryPrivateIpAddresses,
     ...(v.publicIp !== undefined ? { publicIpAddress: v.publicIp, publicDnsName: v.publicDnsName } : {}),
     sourceDestCheck: n.sourceDestCheck, groups: v.groups, description: n.description,
   };

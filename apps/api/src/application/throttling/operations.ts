@@ -119,6 +119,8 @@ const ENTRIES: Record<string, Entry> = {
   AttachNetworkInterface: { category: MUTATING },
   DetachNetworkInterface: { category: MUTATING },
   ModifyNetworkInterfaceAttribute: { category: MUTATING },
+  AssignPrivateIpAddresses: { category: MUTATING },
+  UnassignPrivateIpAddresses: { category: MUTATING },
   CreateKeyPair: { category: RESOURCE_INTENSIVE },
   ImportKeyPair: { category: MUTATING },
   DescribeKeyPairs: { category: NON_MUTATING },

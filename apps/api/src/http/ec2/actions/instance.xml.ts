@@ -2,6 +2,7 @@ import { findImage, findInstanceType, INSTANCE_STATE_CODES, InstanceStateName } 
 import { instanceBillingIdentity } from '@nimbus/metering';
 import { InstanceDescription } from '../../../application/instances/instance-description';
 import { items } from '../ec2-action';
+import { privateIpAddressesSet } from './networking.actions';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
 
@@ -102,7 +103,10 @@ export function instanceXml(d: InstanceDescription) {
       groupSet: items(nic.groups.map((g) => ({ groupId: g.groupId, groupName: g.groupName }))),
       attachment: { attachmentId: nic.attachmentId, deviceIndex: nic.deviceIndex, status: nic.status, deleteOnTermination: nic.deleteOnTermination },
       association: nic.publicIpAddress ? { publicIp: nic.publicIpAddress, publicDnsName: nic.publicDnsName ?? '', ipOwnerId: 'amazon' } : undefined,
-      privateIpAddressesSet: items([{ privateIpAddress: nic.privateIpAddress, privateDnsName: nic.privateDnsName, primary: true }]),
+      privateIpAddressesSet: privateIpAddressesSet(
+        nic.privateIpAddress, nic.secondaryPrivateIpAddresses,
+        nic.publicIpAddress ? { publicIp: nic.publicIpAddress, publicDnsName: nic.publicDnsName ?? '', ipOwnerId: 'amazon' } : undefined,
+      ),
       interfaceType: 'interface',
     }))),
     ebsOptimized: i.ebsOptimized,

@@ -14,6 +14,7 @@ import { Ec2ActionSource } from '../ec2-action-source';
 import { eachWithOutcome } from '../ec2-errors';
 import { filterMatcher, FilterField } from '../ec2-filters';
 import { architectureOf, billingIdentityOf, instanceXml, reservationsXml, stateXml } from './instance.xml';
+import { privateIpSpecs } from './networking.actions';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
 const unsupported = (what: string) => new ApiError('UnsupportedOperation', `Nimbus does not support ${what}.`);
@@ -47,6 +48,8 @@ function instanceFilters(ownerId: string): Record<string, FilterField<InstanceDe
     'instance.group-name': (d) => d.network?.groups.map((g) => g.groupName),
     'network-interface.private-dns-name': (d) => d.network?.interfaces.map((i) => i.privateDnsName),
     'network-interface.network-interface-id': (d) => d.network?.interfaces.map((i) => i.networkInterfaceId),
+    'network-interface.addresses.private-ip-address': (d) => d.network?.interfaces.flatMap((i) => [i.privateIpAddress, ...i.secondaryPrivateIpAddresses]),
+    'network-interface.private-ip-address': (d) => d.network?.interfaces.flatMap((i) => [i.privateIpAddress, ...i.secondaryPrivateIpAddresses]),
     'source-dest-check': (d) => (d.network ? String(d.network.sourceDestCheck) : undefined),
     'placement-group-name': (d) => d.placementGroupName,
     'placement-partition-number': (d) => (d.row.partitionNumber !== null ? String(d.row.partitionNumber) : undefined),
@@ -171,16 +174,22 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
 
 /** SubnetId, SecurityGroupId.N, SecurityGroup.N, PrivateIpAddress, NetworkInterface.N.*, KeyName: the networking feature's request. */
 function toNetworkRequest(p: Ec2Params): LaunchNetworkRequest | undefined {
-  const interfaces: LaunchNetworkInterface[] = p.structs('NetworkInterface').map((n) => ({
-    deviceIndex: n.int('DeviceIndex', { min: 0 }) ?? (n.required('DeviceIndex') as never),
-    ...(n.string('NetworkInterfaceId') ? { networkInterfaceId: n.string('NetworkInterfaceId') } : {}),
-    ...(n.string('SubnetId') ? { subnetId: n.string('SubnetId') } : {}),
-    ...(n.list('SecurityGroupId').length > 0 ? { groupIds: n.list('SecurityGroupId') } : {}),
-    ...(n.string('PrivateIpAddress') ? { privateIpAddress: n.string('PrivateIpAddress') } : {}),
-    ...(n.bool('AssociatePublicIpAddress') !== undefined ? { associatePublicIpAddress: n.bool('AssociatePublicIpAddress') } : {}),
-    ...(n.bool('DeleteOnTermination') !== undefined ? { deleteOnTermination: n.bool('DeleteOnTermination') } : {}),
-    ...(n.string('Description') !== undefined ? { description: n.string('Description') } : {}),
-  }));
+  const interfaces: LaunchNetworkInterface[] = p.structs('NetworkInterface').map((n) => {
+    const addresses = privateIpSpecs(n);
+    const secondaryCount = n.int('SecondaryPrivateIpAddressCount');
+    return {
+      deviceIndex: n.int('DeviceIndex', { min: 0 }) ?? (n.required('DeviceIndex') as never),
+      ...(n.string('NetworkInterfaceId') ? { networkInterfaceId: n.string('NetworkInterfaceId') } : {}),
+      ...(n.string('SubnetId') ? { subnetId: n.string('SubnetId') } : {}),
+      ...(n.list('SecurityGroupId').length > 0 ? { groupIds: n.list('SecurityGroupId') } : {}),
+      ...(addresses.primary ? { privateIpAddress: addresses.primary } : {}),
+      ...(addresses.secondaries.length > 0 ? { secondaryPrivateIpAddresses: addresses.secondaries } : {}),
+      ...(secondaryCount !== undefined ? { secondaryPrivateIpAddressCount: secondaryCount } : {}),
+      ...(n.bool('AssociatePublicIpAddress') !== undefined ? { associatePublicIpAddress: n.bool('AssociatePublicIpAddress') } : {}),
+      ...(n.bool('DeleteOnTermination') !== undefined ? { deleteOnTermination: n.bool('DeleteOnTermination') } : {}),
+      ...(n.string('Description') !== undefined ? { description: n.string('Description') } : {}),
+    };
+  });
   const request: LaunchNetworkRequest = {
     ...(p.string('SubnetId') ? { subnetId: p.string('SubnetId') } : {}),
     ...(p.list('SecurityGroupId').length > 0 ? { securityGroupIds: p.list('SecurityGroupId') } : {}),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { KeyPairsService, KeyPairView } from '../../../application/networking/key-pairs.service';
+import { privateDnsName } from '../../../application/networking/cidr';
 import { IpPermission } from '../../../application/networking/networking.commands';
 import { NetworkInterfaceView, NetworkingService, SubnetView, VpcView } from '../../../application/networking/networking.service';
 import { PermissionView } from '../../../application/networking/security-group-rules';
@@ -35,6 +36,30 @@ function matcher<T extends { readonly tags: Readonly<Record<string, string>> }>(
   const filters = p.filters();
   if (filters.length === 0) return undefined;
   return filterMatcher<T>(filters, { ...fields, 'tag-key': (v) => Object.keys(v.tags), 'tag-value': (v) => Object.values(v.tags) }, (v) => v.tags);
+}
+
+/**
+ * `PrivateIpAddress` and `PrivateIpAddresses.N` (`PrivateIpAddress`, `Primary`), as CreateNetworkInterface
+ * and RunInstances' `NetworkInterface.N` take them: the primary (one at most, the same if given both
+ * ways) and the secondaries. Without a primary among them, the primary is allocated and they are all secondaries.
+ */
+export function privateIpSpecs(p: Ec2Params): { readonly primary?: string; readonly secondaries: string[] } {
+  let primary = p.string('PrivateIpAddress');
+  let flagged = 0;
+  const secondaries: string[] = [];
+  for (const spec of p.structs('PrivateIpAddresses')) {
+    const address = spec.required('PrivateIpAddress');
+    if (!spec.bool('Primary')) {
+      secondaries.push(address);
+      continue;
+    }
+    if (++flagged > 1) throw invalidParameter('Only one private IP address can be designated as primary (PrivateIpAddresses.N.Primary)');
+    if (primary !== undefined && primary !== address) {
+      throw new ApiError('InvalidParameterCombination', `The primary address is given twice: PrivateIpAddress ${primary.slice(0, 40)} and PrivateIpAddresses.N ${address.slice(0, 40)} marked primary`);
+    }
+    primary = address;
+  }
+  return { ...(primary !== undefined ? { primary } : {}), secondaries };
 }
 
 function page(p: Ec2Params) {
@@ -125,9 +150,20 @@ function interfaceXml(v: NetworkInterfaceView, ctx: Ec2Context) {
     } : undefined,
     association,
     tagSet: tagSet(v.tags),
-    privateIpAddressesSet: items([{ privateIpAddress: n.privateIpAddress, privateDnsName: v.privateDnsName, primary: true, association }]),
+    privateIpAddressesSet: privateIpAddressesSet(n.privateIpAddress, v.secondaryPrivateIpAddresses, association),
     ipv6AddressesSet: items([]), interfaceType: 'interface',
   };
+}
+
+/**
+ * An interface's `privateIpAddressesSet`: the primary (with the interface's public address, if it
+ * has one), then each secondary, each with its private DNS name as EC2 forms it.
+ */
+export function privateIpAddressesSet(primary: string, secondaries: readonly string[], association?: unknown) {
+  return items([
+    { privateIpAddress: primary, privateDnsName: privateDnsName(primary), primary: true, association },
+    ...secondaries.map((a) => ({ privateIpAddress: a, privateDnsName: privateDnsName(a), primary: false })),
+  ]);
 }
 
 function keyPairXml(v: KeyPairView, includePublicKey: boolean) {
@@ -169,8 +205,12 @@ const GROUP_FILTERS: Readonly<Record<string, FilterField<SecurityGroupView>>> = 
 
 const INTERFACE_FILTERS: Readonly<Record<string, FilterField<NetworkInterfaceView>>> = {
   'network-interface-id': (v) => v.networkInterface.id, 'subnet-id': (v) => v.networkInterface.subnetId, 'vpc-id': (v) => v.networkInterface.vpcId,
-  'availability-zone': (v) => v.networkInterface.availabilityZone, 'private-ip-address': (v) => v.networkInterface.privateIpAddress,
-  'addresses.private-ip-address': (v) => v.networkInterface.privateIpAddress, 'private-dns-name': (v) => v.privateDnsName,
+  'availability-zone': (v) => v.networkInterface.availabilityZone,
+  // Every address of the interface, its primary and its secondaries (EC2: "the private IPv4 address or addresses").
+  'private-ip-address': (v) => [v.networkInterface.privateIpAddress, ...v.secondaryPrivateIpAddresses],
+  'addresses.private-ip-address': (v) => [v.networkInterface.privateIpAddress, ...v.secondaryPrivateIpAddresses],
+  'addresses.primary': (v) => ['true', ...v.secondaryPrivateIpAddresses.map(() => 'false')],
+  'private-dns-name': (v) => v.privateDnsName,
   'mac-address': (v) => v.networkInterface.macAddress, description: (v) => v.networkInterface.description,
   status: (v) => (v.networkInterface.instanceId ? 'in-use' : 'available'), 'source-dest-check': (v) => v.networkInterface.sourceDestCheck,
   'group-id': (v) => v.groups.map((g) => g.groupId), 'group-name': (v) => v.groups.map((g) => g.groupName),
@@ -293,10 +333,12 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
     // ---- network interfaces ----
     CreateNetworkInterface: {
       operation: 'CreateNetworkInterface',
-      params: ['SubnetId', 'PrivateIpAddress', 'SecurityGroupId', 'Description', 'TagSpecification', 'ClientToken'],
+      params: ['SubnetId', 'PrivateIpAddress', 'PrivateIpAddresses', 'SecondaryPrivateIpAddressCount', 'SecurityGroupId', 'Description', 'TagSpecification', 'ClientToken'],
       handler: async (ctx, p) => {
+        const addresses = privateIpSpecs(p);
         const v = await this.networking.createNetworkInterface(ctx.tenant, {
-          subnetId: p.required('SubnetId'), privateIpAddress: p.string('PrivateIpAddress'), groupIds: p.list('SecurityGroupId'),
+          subnetId: p.required('SubnetId'), privateIpAddress: addresses.primary, secondaryPrivateIpAddresses: addresses.secondaries,
+          secondaryPrivateIpAddressCount: p.int('SecondaryPrivateIpAddressCount'), groupIds: p.list('SecurityGroupId'),
           description: p.string('Description'), tags: tagSpecs(p, 'network-interface'), clientToken: p.string('ClientToken'),
         });
         return { networkInterface: interfaceXml(v, ctx) };
@@ -336,6 +378,29 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       params: ['NetworkInterfaceId'],
       handler: async (ctx, p) => {
         await this.networking.deleteNetworkInterface(ctx.tenant, p.required('NetworkInterfaceId'));
+        return { return: true };
+      },
+    },
+    AssignPrivateIpAddresses: {
+      operation: 'AssignPrivateIpAddresses',
+      params: ['NetworkInterfaceId', 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount', 'AllowReassignment', 'Ipv4Prefix', 'Ipv4PrefixCount'],
+      handler: async (ctx, p) => {
+        // Moving an address from another interface, and prefix delegation, are not simulated.
+        if (p.bool('AllowReassignment')) unsupported('AllowReassignment (true)');
+        if (p.has('Ipv4Prefix') || p.has('Ipv4PrefixCount')) unsupported('Ipv4Prefix / Ipv4PrefixCount');
+        const networkInterfaceId = p.required('NetworkInterfaceId');
+        const assigned = await this.networking.assignPrivateIpAddresses(ctx.tenant, {
+          networkInterfaceId, privateIpAddresses: p.list('PrivateIpAddress'), secondaryPrivateIpAddressCount: p.int('SecondaryPrivateIpAddressCount'),
+        });
+        return { networkInterfaceId, assignedPrivateIpAddressesSet: items(assigned.map((privateIpAddress) => ({ privateIpAddress }))), assignedIpv4PrefixSet: items([]) };
+      },
+    },
+    UnassignPrivateIpAddresses: {
+      operation: 'UnassignPrivateIpAddresses',
+      params: ['NetworkInterfaceId', 'PrivateIpAddress', 'Ipv4Prefix'],
+      handler: async (ctx, p) => {
+        if (p.has('Ipv4Prefix')) unsupported('Ipv4Prefix');
+        await this.networking.unassignPrivateIpAddresses(ctx.tenant, { networkInterfaceId: p.required('NetworkInterfaceId'), privateIpAddresses: p.list('PrivateIpAddress') });
         return { return: true };
       },
     },
