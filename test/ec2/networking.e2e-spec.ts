@@ -555,6 +555,10 @@ describe('EC2 networking through the JS SDK', () => {
         expect(described.NetworkInterfaces![0].PrivateIpAddresses!.map((a) => [a.PrivateIpAddress, a.Primary])).toEqual([['10.71.1.4', true], ['10.71.1.5', false]]);
         const byFilter = (await c.send(new DescribeInstancesCommand({ Filters: [{ Name: 'network-interface.addresses.private-ip-address', Values: ['10.71.1.5'] }] }))).Reservations!;
         expect(byFilter.flatMap((r) => r.Instances!.map((i) => i.InstanceId))).toEqual([small.InstanceId]);
+        // REST's instance shows them too (an additive field of each interface).
+        const rest = (await t.as(ivan.key).get(`/v1/instances/${small.InstanceId}`).expect(200)).body;
+        expect(rest.networkInterfaces.map((n: { privateIpAddress: string; secondaryPrivateIpAddresses: string[] }) => [n.privateIpAddress, n.secondaryPrivateIpAddresses])).toEqual([['10.71.1.4', ['10.71.1.5']]]);
+        expect(rest.privateIpAddress).toBe('10.71.1.4');
         const primaryEni = small.NetworkInterfaces![0].NetworkInterfaceId!;
         expect(await codeOf(c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: primaryEni, SecondaryPrivateIpAddressCount: 1 })))).toBe('PrivateIpAddressLimitExceeded');
 

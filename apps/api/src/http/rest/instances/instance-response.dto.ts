@@ -43,6 +43,8 @@ export class InstanceNetworkInterfaceDto {
   @ApiProperty({ example: '02:00:00:00:00:01' }) macAddress!: string;
   @ApiProperty({ example: '172.31.16.10' }) privateIpAddress!: string;
   @ApiProperty({ example: 'ip-172-31-16-10.ec2.internal' }) privateDnsName!: string;
+  @ApiProperty({ type: [String], example: ['172.31.16.11'], description: "The interface's secondary private IPv4 addresses (EC2's AssignPrivateIpAddresses), in address order; the primary is privateIpAddress" })
+  secondaryPrivateIpAddresses!: string[];
   @ApiPropertyOptional({ example: '54.0.0.10' }) publicIpAddress?: string;
   @ApiPropertyOptional({ example: 'ec2-54-0-0-10.compute-1.amazonaws.com' }) publicDnsName?: string;
   @ApiProperty({ example: true }) deleteOnTermination!: boolean;

@@ -21,7 +21,7 @@ export function mapInstanceNetwork(n: InstanceNetwork | undefined) {
     ...(n.keyName !== undefined ? { keyName: n.keyName } : {}),
     networkInterfaces: n.interfaces.map((i) => ({
       networkInterfaceId: i.networkInterfaceId, attachmentId: i.attachmentId, deviceIndex: i.deviceIndex, subnetId: i.subnetId, vpcId: i.vpcId,
-      macAddress: i.macAddress, privateIpAddress: i.privateIpAddress, privateDnsName: i.privateDnsName,
+      macAddress: i.macAddress, privateIpAddress: i.privateIpAddress, privateDnsName: i.privateDnsName, secondaryPrivateIpAddresses: [...i.secondaryPrivateIpAddresses],
       ...(i.publicIpAddress !== undefined ? { publicIpAddress: i.publicIpAddress, publicDnsName: i.publicDnsName } : {}),
       deleteOnTermination: i.deleteOnTermination, securityGroups: i.groups.map((g) => ({ groupId: g.groupId, groupName: g.groupName })),
     })),
