@@ -164,6 +164,23 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect((await aws(alice, 'terminate-instances', '--instance-ids', literal, other)).code).toBe(0);
   });
 
+  it('assigns and unassigns secondary private addresses of a network interface (create-network-interface, assign-/unassign-private-ip-addresses)', async () => {
+    const subnets = await aws(bob, 'describe-subnets', '--filters', 'Name=availability-zone,Values=us-east-1c', '--query', 'Subnets[].SubnetId');
+    const [subnet] = subnets.json as string[];
+    const made = await aws(bob, 'create-network-interface', '--subnet-id', subnet, '--secondary-private-ip-address-count', '1');
+    const eni: string = made.json.NetworkInterface.NetworkInterfaceId;
+    // us-east-1c's default subnet is 172.31.32.0/20, its first four addresses reserved: bob's first interface holds .4 and .5.
+    expect(made.json.NetworkInterface.PrivateIpAddresses.map((a: { PrivateIpAddress: string; Primary: boolean }) => [a.PrivateIpAddress, a.Primary])).toEqual([['172.31.32.4', true], ['172.31.32.5', false]]);
+    const assigned = await aws(bob, 'assign-private-ip-addresses', '--network-interface-id', eni, '--private-ip-addresses', '172.31.32.9');
+    expect(assigned.json).toEqual({ NetworkInterfaceId: eni, AssignedPrivateIpAddresses: [{ PrivateIpAddress: '172.31.32.9' }], AssignedIpv4Prefixes: [] });
+    const primary = await aws(bob, 'unassign-private-ip-addresses', '--network-interface-id', eni, '--private-ip-addresses', '172.31.32.4');
+    expect(primary.stderr).toContain('(InvalidParameterValue)');
+    expect((await aws(bob, 'unassign-private-ip-addresses', '--network-interface-id', eni, '--private-ip-addresses', '172.31.32.5')).code).toBe(0);
+    const now = await aws(bob, 'describe-network-interfaces', '--filters', 'Name=addresses.private-ip-address,Values=172.31.32.9', '--query', 'NetworkInterfaces[].PrivateIpAddresses[].PrivateIpAddress');
+    expect(now.json).toEqual(['172.31.32.4', '172.31.32.9']);
+    expect((await aws(bob, 'delete-network-interface', '--network-interface-id', eni)).code).toBe(0);
+  });
+
   it("reports EC2's errors: another tenant's instance is NotFound as a missing one, a wrong secret fails the signature", async () => {
     const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 'm5.large', '--count', '1');
     const id = ran.json.Instances[0].InstanceId;
