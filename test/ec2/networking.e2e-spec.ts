@@ -510,6 +510,9 @@ describe('EC2 networking through the JS SDK', () => {
         expect((await addresses(id)).length).toBe(4);
         const next = (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet }))).NetworkInterface!;
         expect(next.PrivateIpAddress).toBe('10.70.1.5');
+        // addresses.primary=false: the interfaces with a secondary.
+        const withSecondaries = (await c.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'addresses.primary', Values: ['false'] }] }))).NetworkInterfaces!;
+        expect(withSecondaries.map((n) => n.NetworkInterfaceId)).toEqual([id]);
 
         // Another tenant's interface is a missing one.
         for (const call of [
@@ -579,9 +582,20 @@ describe('EC2 networking through the JS SDK', () => {
         expect(await codeOf(c.send(new ModifyInstanceAttributeCommand({ InstanceId: big.InstanceId, InstanceType: { Value: 't3.micro' } })))).toBe('PrivateIpAddressLimitExceeded');
         await c.send(new ModifyInstanceAttributeCommand({ InstanceId: big.InstanceId, InstanceType: { Value: 'm5.xlarge' } }));
 
+        // Two instances of one launch, 2 secondaries each: every address distinct, the lowest free in launch order
+        // (.4 and .5 are the t3.micro's; .6, .7, .8 the spare interface's; the m5.large's .40 and .41 by value, then
+        // .9, .10, .11 by count): primaries .12 and .13, then the secondaries .14 to .17.
+        const pair = (await c.send(new RunInstancesCommand({
+          ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 2, MaxCount: 2, NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet, SecondaryPrivateIpAddressCount: 2 }],
+        }))).Instances!;
+        expect(pair.map((i) => i.NetworkInterfaces![0].PrivateIpAddresses!.map((a) => a.PrivateIpAddress))).toEqual([
+          ['10.71.1.12', '10.71.1.14', '10.71.1.15'], ['10.71.1.13', '10.71.1.16', '10.71.1.17'],
+        ]);
+        await t.advance(120);
+
         // Terminated, their interfaces (deleted on termination) give back every address: 251 less the spare interface's 3.
-        expect(await free()).toBe(251 - 2 - 5 - 3);
-        await c.send(new TerminateInstancesCommand({ InstanceIds: [small.InstanceId!, big.InstanceId!] }));
+        expect(await free()).toBe(251 - 2 - 5 - 3 - 6);
+        await c.send(new TerminateInstancesCommand({ InstanceIds: [small.InstanceId!, big.InstanceId!, ...pair.map((i) => i.InstanceId!)] }));
         await t.advance(120);
         expect(await free()).toBe(251 - 3);
       } finally {
