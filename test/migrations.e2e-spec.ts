@@ -315,7 +315,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM reservations WHERE tenant_id = 't-00000000000000f01'");
     await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000f01'");
   });
-  it('SecondaryPrivateIps1764600000000 adds the secondary addresses, each held once per subnet, and reverts alone', async () => {
+  it('SecondaryPrivateIps1764600000000 adds the secondary addresses, each held once per subnet, and each interface\'s secondary_ip_count (0, not null); reverts alone, keeping the interfaces', async () => {
     const row = (ip: string, eniId: string) =>
       `INSERT INTO network_interface_private_ips (subnet_id, private_ip_address, network_interface_id, tenant_id, assigned_at) VALUES ('subnet-s', '${ip}', '${eniId}', 't-s', 0)`;
     await ds.query(row('10.0.0.5', 'eni-s1'));
@@ -323,10 +323,21 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     // The same address in the same subnet a second time: refused by the primary key.
     await expect(ds.query(row('10.0.0.5', 'eni-s2'))).rejects.toThrow();
     expect((await describeTables(['network_interface_private_ips']))[0].indices.map((i) => i.name)).toContain('ix_network_interface_private_ips_interface');
+    // secondary_ip_count: 0 for an interface written without it (as every interface before this migration).
+    const yes = usingPostgres() ? 'true' : '1';
+    await ds.query(`INSERT INTO network_interfaces (id, tenant_id, vpc_id, subnet_id, availability_zone, private_ip_address, mac_address, description, source_dest_check, origin, delete_on_termination, created_at)
+      VALUES ('eni-s0', 't-s', 'vpc-s', 'subnet-s', 'us-east-1a', '10.0.0.4', '0e:00:00:00:00:02', '', ${yes}, 'interface', ${yes}, 0)`);
+    expect((await ds.query("SELECT secondary_ip_count AS n FROM network_interfaces WHERE id = 'eni-s0'")).map((r: { n: unknown }) => Number(r.n))).toEqual([0]);
+    await expect(ds.query("UPDATE network_interfaces SET secondary_ip_count = NULL WHERE id = 'eni-s0'")).rejects.toThrow();
     await undoThrough('SecondaryPrivateIps1764600000000');
     expect(await describeTables(['network_interface_private_ips'])).toEqual([]);
     expect(await describeTables(['network_interfaces'])).toHaveLength(1);
+    expect((await describeTables(['network_interfaces']))[0].findColumnByName('secondary_ip_count')).toBeUndefined();
+    // The interface stays.
+    expect(await ds.query("SELECT private_ip_address FROM network_interfaces WHERE id = 'eni-s0'")).toEqual([{ private_ip_address: '10.0.0.4' }]);
     await ds.runMigrations();
     expect(await ds.query('SELECT COUNT(*) AS n FROM network_interface_private_ips')).toEqual([{ n: usingPostgres() ? '0' : 0 }]);
+    expect((await ds.query("SELECT secondary_ip_count AS n FROM network_interfaces WHERE id = 'eni-s0'")).map((r: { n: unknown }) => Number(r.n))).toEqual([0]);
+    await ds.query("DELETE FROM network_interfaces WHERE id = 'eni-s0'");
   });
 });

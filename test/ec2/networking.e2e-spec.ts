@@ -7,6 +7,10 @@ import {
   RunInstancesCommand, DescribeInstancesCommand, Instance, _InstanceType, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { createHash, createPrivateKey } from 'node:crypto';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { NetworkingService } from '../../apps/api/src/application/networking/networking.service';
 import { EngineService } from '../../apps/api/src/engine/engine.service';
 import { TenantsRepository } from '../../apps/api/src/persistence/tenants.repository';
@@ -598,6 +602,89 @@ describe('EC2 networking through the JS SDK', () => {
         await c.send(new TerminateInstancesCommand({ InstanceIds: [small.InstanceId!, big.InstanceId!, ...pair.map((i) => i.InstanceId!)] }));
         await t.advance(120);
         expect(await free()).toBe(251 - 3);
+      } finally {
+        c.destroy();
+      }
+    });
+
+    it('secondary_ip_count stays exact (assign 2, unassign 1: one shown, one counted); an instance without secondaries is read with no statement on their table; the subnet reads are one statement each', async () => {
+      const jun = await ec2Tenant(t, 'jun');
+      const c = ec2Client(t, jun);
+      const ds = t.app.get<DataSource>(getDataSourceToken());
+      const repo = t.app.get(NetworkingRepository);
+      try {
+        // Two m5.large (10 addresses per interface) in the default subnet of us-east-1a (172.31.0.0/20): .4 and .5.
+        const [one, other] = (await c.send(new RunInstancesCommand({
+          ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 2, MaxCount: 2, Placement: { AvailabilityZone: 'us-east-1a' },
+        }))).Instances!;
+        expect([one.PrivateIpAddress, other.PrivateIpAddress]).toEqual(['172.31.0.4', '172.31.0.5']);
+        const eni = one.NetworkInterfaces![0].NetworkInterfaceId!;
+        const otherEni = other.NetworkInterfaces![0].NetworkInterfaceId!;
+        const subnetId = one.SubnetId!;
+        /** The statements on the interfaces' tables that `run` sends (every query runner of either database). */
+        const statementsOf = async (run: () => Promise<unknown>): Promise<string[]> => {
+          const seen: string[] = [];
+          const protos = [BetterSqlite3QueryRunner.prototype, PostgresQueryRunner.prototype] as { query: (...args: unknown[]) => unknown }[];
+          const originals = protos.map((p) => p.query);
+          protos.forEach((p, i) => (p.query = function (this: unknown, ...args: unknown[]) {
+            seen.push(String(args[0]));
+            return originals[i].apply(this, args);
+          }));
+          try {
+            await run();
+          } finally {
+            protos.forEach((p, i) => (p.query = originals[i]));
+          }
+          return seen.filter((q) => q.includes('network_interface'));
+        };
+        const onSecondaries = (statements: string[]) => statements.filter((q) => q.includes('network_interface_private_ips')).length;
+        const addressesOf = async (instanceId: string) => (await c.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0].Instances![0]
+          .NetworkInterfaces![0].PrivateIpAddresses!.map((a) => [a.PrivateIpAddress, a.Primary]);
+
+        // No interface of the tenant has secondaries: DescribeNetworkInterfaces (all of the tenant's) does not look for any.
+        let listed: { NetworkInterfaceId?: string; PrivateIpAddresses?: { PrivateIpAddress?: string }[] }[] = [];
+        expect(onSecondaries(await statementsOf(async () => (listed = (await c.send(new DescribeNetworkInterfacesCommand({}))).NetworkInterfaces!)))).toBe(0);
+        expect(listed.map((n) => [n.NetworkInterfaceId, n.PrivateIpAddresses!.map((a) => a.PrivateIpAddress)]).sort()).toEqual([[eni, ['172.31.0.4']], [otherEni, ['172.31.0.5']]].sort());
+        // The lowest free two, .6 and .7; .6 goes back.
+        const assigned = await c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 2 }));
+        expect(assigned.AssignedPrivateIpAddresses!.map((a) => a.PrivateIpAddress)).toEqual(['172.31.0.6', '172.31.0.7']);
+        await c.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, PrivateIpAddresses: ['172.31.0.6'] }));
+
+        // The column, and the rows it counts.
+        const counts = await ds.query(
+          `SELECT n.id AS id, n.secondary_ip_count AS n, (SELECT COUNT(*) FROM network_interface_private_ips p WHERE p.network_interface_id = n.id) AS rows_held FROM network_interfaces n WHERE n.id IN ('${eni}', '${otherEni}') ORDER BY n.private_ip_address`,
+        );
+        expect(counts.map((r: { id: string; n: unknown; rows_held: unknown }) => [r.id, Number(r.n), Number(r.rows_held)])).toEqual([[eni, 1, 1], [otherEni, 0, 0]]);
+
+        // DescribeInstances, REST's instance: the one secondary left; none on the other, and not looked for. DescribeNetworkInterfaces shows the same.
+        let shown: unknown;
+        expect(onSecondaries(await statementsOf(async () => (shown = await addressesOf(one.InstanceId!))))).toBe(1);
+        expect(shown).toEqual([['172.31.0.4', true], ['172.31.0.7', false]]);
+        expect(onSecondaries(await statementsOf(async () => (shown = await addressesOf(other.InstanceId!))))).toBe(0);
+        expect(shown).toEqual([['172.31.0.5', true]]);
+        const rest = async (id: string) => (await t.as(jun.key).get(`/v1/instances/${id}`).expect(200)).body.networkInterfaces[0].secondaryPrivateIpAddresses;
+        expect(onSecondaries(await statementsOf(async () => (shown = await rest(other.InstanceId!))))).toBe(0);
+        expect(shown).toEqual([]);
+        expect(await rest(one.InstanceId!)).toEqual(['172.31.0.7']);
+        const enis = (await c.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eni, otherEni] }))).NetworkInterfaces!;
+        expect(enis.map((n) => [n.NetworkInterfaceId, n.PrivateIpAddresses!.map((a) => a.PrivateIpAddress)]).sort()).toEqual([[eni, ['172.31.0.4', '172.31.0.7']], [otherEni, ['172.31.0.5']]].sort());
+
+        // The subnet's reads, one statement each, primaries and the secondary alike: held .4, .5, .7 (3 of 4091).
+        let held: Set<string> | undefined;
+        expect(await statementsOf(async () => (held = await repo.heldAddresses(repo.reader, subnetId, ['172.31.0.4', '172.31.0.6', '172.31.0.7', '172.31.0.8'])))).toHaveLength(1);
+        expect([...held!].sort()).toEqual(['172.31.0.4', '172.31.0.7']);
+        let all: string[] = [];
+        expect(await statementsOf(async () => (all = await repo.addressesIn(repo.reader, subnetId)))).toHaveLength(1);
+        expect(all.sort()).toEqual(['172.31.0.4', '172.31.0.5', '172.31.0.7']);
+        let used: Map<string, number> | undefined;
+        expect(await statementsOf(async () => (used = await repo.addressCounts(repo.reader, [subnetId])))).toHaveLength(1);
+        expect(used!.get(subnetId)).toBe(3);
+        const subnet = (await c.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] }))).Subnets![0];
+        expect(subnet.AvailableIpAddressCount).toBe(4091 - 3);
+
+        await c.send(new TerminateInstancesCommand({ InstanceIds: [one.InstanceId!, other.InstanceId!] }));
+        await t.advance(120);
+        expect((await c.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] }))).Subnets![0].AvailableIpAddressCount).toBe(4091);
       } finally {
         c.destroy();
       }

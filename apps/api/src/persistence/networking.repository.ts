@@ -21,6 +21,9 @@ export interface AttachedInterfaceRow {
   readonly keyName?: string;
 }
 
+/** Addresses per heldAddresses statement: each goes in twice, well under SQLite's 32,766 parameters and PostgreSQL's 65,535. */
+const HELD_CHUNK = 10_000;
+
 /** Rows of `ids` batched into IN lists. */
 async function byIds<T>(ids: readonly string[], load: (batch: string[]) => Promise<T[]>): Promise<T[]> {
   const out: T[] = [];
@@ -95,40 +98,58 @@ export class NetworkingRepository {
     await tx.delete(SubnetEntity, { id });
   }
 
-  /** The private addresses held in a subnet: the interfaces' primaries and their secondaries. */
+  /** The private addresses held in a subnet: the interfaces' primaries and their secondaries (one statement). */
   async addressesIn(m: Tx, subnetId: string): Promise<string[]> {
-    const rows = await m.find(NetworkInterfaceEntity, { select: { privateIpAddress: true }, where: { subnetId } });
-    const secondaries = await m.find(NetworkInterfacePrivateIpEntity, { select: { privateIpAddress: true }, where: { subnetId } });
-    return [...rows.map((r) => r.privateIpAddress), ...secondaries.map((r) => r.privateIpAddress)];
+    const rows = (await m.query(
+      'SELECT "private_ip_address" AS "a" FROM "network_interfaces" WHERE "subnet_id" = ' + placeholders(m, 1) +
+        ' UNION ALL SELECT "private_ip_address" AS "a" FROM "network_interface_private_ips" WHERE "subnet_id" = ' + placeholders(m, 1, 1),
+      [subnetId, subnetId],
+    )) as { a: string }[];
+    return rows.map((r) => r.a);
   }
 
-  /** Which of these addresses of the subnet are held, as a primary or a secondary (each table's unique key on subnet and address answers it). */
+  /**
+   * Which of these addresses of the subnet are held, as a primary or a secondary: one statement
+   * (a chunk), each half answered by its table's unique key on subnet and address.
+   */
   async heldAddresses(m: Tx, subnetId: string, addresses: readonly string[]): Promise<Set<string>> {
-    const rows = await selectWhere(m, NetworkInterfaceEntity, { subnetId }, { in: { prop: 'privateIpAddress', values: addresses } });
-    const secondaries = await selectWhere(m, NetworkInterfacePrivateIpEntity, { subnetId }, { in: { prop: 'privateIpAddress', values: addresses } });
-    return new Set([...rows.map((r) => r.privateIpAddress), ...secondaries.map((r) => r.privateIpAddress)]);
+    const out = new Set<string>();
+    // The parameters go twice (better-sqlite3 takes no numbered ones): a chunk stays under either database's limit.
+    for (let i = 0; i < addresses.length; i += HELD_CHUNK) {
+      const chunk = addresses.slice(i, i + HELD_CHUNK);
+      const n = chunk.length + 1;
+      const rows = (await m.query(
+        `SELECT "private_ip_address" AS "a" FROM "network_interfaces" WHERE "subnet_id" = ${placeholders(m, 1)} AND "private_ip_address" IN (${placeholders(m, chunk.length, 1)}) ` +
+          `UNION ALL SELECT "private_ip_address" AS "a" FROM "network_interface_private_ips" WHERE "subnet_id" = ${placeholders(m, 1, n)} AND "private_ip_address" IN (${placeholders(m, chunk.length, n + 1)})`,
+        [subnetId, ...chunk, subnetId, ...chunk],
+      )) as { a: string }[];
+      for (const r of rows) out.add(r.a);
+    }
+    return out;
   }
 
-  /** How many addresses each of these subnets has in use, primaries and secondaries. */
+  /**
+   * How many addresses each of these subnets has in use, primaries and secondaries: one statement
+   * on `network_interfaces` alone, each interface counting itself and its secondary_ip_count.
+   */
   async addressCounts(m: Tx, subnetIds: readonly string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    if (subnetIds.length === 0) return out;
-    for (const entity of [NetworkInterfaceEntity, NetworkInterfacePrivateIpEntity]) {
-      const rows = await m
-        .createQueryBuilder(entity, 'n')
-        .select('n.subnetId', 'subnetId')
-        .addSelect('COUNT(*)', 'used')
-        .where('n.subnetId IN (:...ids)', { ids: [...subnetIds] })
-        .groupBy('n.subnetId')
-        .getRawMany<{ subnetId: string; used: string | number }>();
-      for (const r of rows) out.set(r.subnetId, (out.get(r.subnetId) ?? 0) + Number(r.used));
+    for (const batch of inBatches([...new Set(subnetIds)])) {
+      const rows = (await m.query(
+        `SELECT "subnet_id" AS "s", COUNT(*) + SUM("secondary_ip_count") AS "used" FROM "network_interfaces" WHERE "subnet_id" IN (${placeholders(m, batch.length)}) GROUP BY "subnet_id"`,
+        batch,
+      )) as { s: string; used: string | number }[];
+      for (const r of rows) out.set(r.s, Number(r.used));
     }
     return out;
   }
 
   // ---- secondary private addresses ----
 
-  /** Each interface's secondary private addresses (interfaces without any are absent), in no particular order. */
+  /**
+   * Each interface's secondary private addresses (interfaces without any are absent), in no
+   * particular order. No statement for interfaces whose secondaryIpCount is 0: pass only the others.
+   */
   async secondaryAddresses(m: Tx, interfaceIds: readonly string[]): Promise<Map<string, string[]>> {
     const rows = await byIds(interfaceIds, (batch) => m.find(NetworkInterfacePrivateIpEntity, { where: { networkInterfaceId: In(batch) } }));
     const out = new Map<string, string[]>();
@@ -140,13 +161,29 @@ export class NetworkingRepository {
     return out;
   }
 
+  /** Assigns secondary addresses to existing interfaces, and sets their secondaryIpCount to match. */
   async insertSecondaryAddresses(tx: Tx, rows: readonly NetworkInterfacePrivateIpEntity[]): Promise<void> {
+    if (rows.length === 0) return;
     await insertRows(tx, NetworkInterfacePrivateIpEntity, rows);
+    await this.recountSecondaries(tx, rows.map((r) => r.networkInterfaceId));
   }
 
-  /** Unassigns these secondary addresses of the interface. */
+  /** Unassigns these secondary addresses of the interface, and sets its secondaryIpCount to match. */
   async deleteSecondaryAddresses(tx: Tx, interfaceId: string, addresses: readonly string[]): Promise<void> {
+    if (addresses.length === 0) return;
     for (const batch of inBatches(addresses)) await tx.delete(NetworkInterfacePrivateIpEntity, { networkInterfaceId: interfaceId, privateIpAddress: In(batch) });
+    await this.recountSecondaries(tx, [interfaceId]);
+  }
+
+  /** secondary_ip_count from the rows themselves: exact whatever was inserted or deleted (or refused as held). */
+  private async recountSecondaries(tx: Tx, interfaceIds: readonly string[]): Promise<void> {
+    for (const batch of inBatches([...new Set(interfaceIds)])) {
+      await tx.query(
+        'UPDATE "network_interfaces" SET "secondary_ip_count" = (SELECT COUNT(*) FROM "network_interface_private_ips" p WHERE p."network_interface_id" = "network_interfaces"."id") ' +
+          `WHERE "id" IN (${placeholders(tx, batch.length)})`,
+        batch,
+      );
+    }
   }
 
   // ---- security groups and rules ----
@@ -312,7 +349,11 @@ export class NetworkingRepository {
     await insertRows(tx, NetworkInterfaceGroupEntity, groupLinkRows(tenantId, links));
   }
 
-  /** A launch's new interfaces, their groups (in order), public addresses and the instances' key name: one statement on PostgreSQL. */
+  /**
+   * A launch's new interfaces, their groups (in order), secondary and public addresses and the
+   * instances' key name: one statement on PostgreSQL. Each interface's secondaryIpCount is set from
+   * the secondary rows given.
+   */
   async insertAttached(tx: Tx, tenantId: string, attached: {
     readonly interfaces: readonly NetworkInterfaceEntity[]; readonly links: readonly (readonly [string, readonly string[]])[];
     readonly publicIps: readonly PublicIpAllocationEntity[]; readonly keyNames: readonly InstanceKeyNameEntity[];
@@ -321,8 +362,12 @@ export class NetworkingRepository {
     readonly tags?: Readonly<Record<string, string>>;
   }): Promise<void> {
     const tags = Object.entries(attached.tags ?? {});
+    // Each interface's secondary_ip_count from the secondary rows written with it.
+    const secondaryCounts = new Map<string, number>();
+    for (const r of attached.secondaryAddresses ?? []) secondaryCounts.set(r.networkInterfaceId, (secondaryCounts.get(r.networkInterfaceId) ?? 0) + 1);
+    const interfaces = secondaryCounts.size === 0 ? attached.interfaces : attached.interfaces.map((eni) => ({ ...eni, secondaryIpCount: secondaryCounts.get(eni.id) ?? 0 }));
     await insertTogether(tx, [
-      part(NetworkInterfaceEntity, attached.interfaces), part(NetworkInterfaceGroupEntity, groupLinkRows(tenantId, attached.links)),
+      part(NetworkInterfaceEntity, interfaces), part(NetworkInterfaceGroupEntity, groupLinkRows(tenantId, attached.links)),
       part(PublicIpAllocationEntity, attached.publicIps), part(InstanceKeyNameEntity, attached.keyNames),
       part(NetworkInterfacePrivateIpEntity, attached.secondaryAddresses ?? []),
       part(NetworkTagEntity, attached.interfaces.flatMap((eni) => tags.map(([key, value]) => ({ resourceId: eni.id, key, value, tenantId })))),

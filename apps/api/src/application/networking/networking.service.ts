@@ -397,7 +397,7 @@ export class NetworkingService implements InstanceNetworking {
         : [await this.defaultGroupOf(tx, tenant.id, subnet.vpcId)];
       const [address] = await this.allocateAddresses(tx, subnet, 1, cmd.privateIpAddress);
       const secondaries = await this.allocateSecondaries(tx, subnet, secondaryList, secondaryCount, new Set([address]));
-      const row = { ...this.newInterface(tenant.id, subnet, address, cmd.description ?? '', 'interface', e.now), id };
+      const row = { ...this.newInterface(tenant.id, subnet, address, cmd.description ?? '', 'interface', e.now), id, secondaryIpCount: secondaries.length };
       await this.repo.insertInterfaces(tx, [row]);
       await this.repo.insertSecondaryAddresses(tx, secondaries.map((a) => ({ subnetId: subnet.id, privateIpAddress: a, networkInterfaceId: row.id, tenantId: tenant.id, assignedAt: e.now })));
       await this.repo.insertInterfaceGroups(tx, tenant.id, [[row.id, groupIds]]);
@@ -437,7 +437,7 @@ export class NetworkingService implements InstanceNetworking {
       const type = e.world.catalog.instanceType(instance.instanceType);
       if (type) {
         requireInterfaceLimit(type, attached.length + 1);
-        requireAddressLimit(type, 1 + ((await this.repo.secondaryAddresses(tx, [eni.id])).get(eni.id)?.length ?? 0));
+        requireAddressLimit(type, 1 + eni.secondaryIpCount);
       }
       const attachmentId = resourceId('eni-attach');
       await this.repo.updateInterface(tx, eni.id, { instanceId: instance.id, deviceIndex: cmd.deviceIndex, attachmentId, attachTime: e.now, deleteOnTermination: false });
@@ -483,10 +483,9 @@ export class NetworkingService implements InstanceNetworking {
     if (list.length === 0 && count === 0) throw new ApiError('MissingParameter', 'Either private IP addresses (PrivateIpAddress.N) or a count of secondary private IP addresses (SecondaryPrivateIpAddressCount) must be given');
     return this.engine.command(async (tx, e) => {
       const eni = await this.requireInterface(tx, tenant.id, cmd.networkInterfaceId);
-      const held = (await this.repo.secondaryAddresses(tx, [eni.id])).get(eni.id) ?? [];
       const instance = eni.instanceId !== null ? await this.instances.findOwned(tx, tenant.id, eni.instanceId) : null;
       const type = instance ? e.world.catalog.instanceType(instance.instanceType) : undefined;
-      requireAddressLimit(type, 1 + held.length + list.length + count);
+      requireAddressLimit(type, 1 + eni.secondaryIpCount + list.length + count);
       const subnet = (await this.repo.findSubnet(tx, tenant.id, eni.subnetId))!;
       const assigned = await this.allocateSecondaries(tx, subnet, list, count);
       await this.repo.insertSecondaryAddresses(tx, assigned.map((a) => ({ subnetId: subnet.id, privateIpAddress: a, networkInterfaceId: eni.id, tenantId: tenant.id, assignedAt: e.now })));
@@ -502,7 +501,7 @@ export class NetworkingService implements InstanceNetworking {
       if (cmd.privateIpAddresses.includes(eni.privateIpAddress)) {
         throw invalidParameter(`The primary private IP address ${eni.privateIpAddress} of network interface ${eni.id} cannot be unassigned (delete the interface instead)`);
       }
-      const held = new Set((await this.repo.secondaryAddresses(tx, [eni.id])).get(eni.id) ?? []);
+      const held = new Set(eni.secondaryIpCount > 0 ? (await this.repo.secondaryAddresses(tx, [eni.id])).get(eni.id) : []);
       const missing = cmd.privateIpAddresses.filter((a) => !held.has(a));
       if (missing.length > 0) throw invalidParameter(`Some of the specified addresses are not assigned to interface ${eni.id}: ${missing.join(', ')}`);
       await this.repo.deleteSecondaryAddresses(tx, eni.id, [...new Set(cmd.privateIpAddresses)]);
@@ -523,8 +522,7 @@ export class NetworkingService implements InstanceNetworking {
   async requireInterfacesFit(tx: Tx, instanceId: string, type: InstanceType): Promise<void> {
     const attached = await this.repo.attachedTo(tx, [instanceId]);
     requireInterfaceLimit(type, attached.length);
-    const secondaries = await this.repo.secondaryAddresses(tx, attached.map((a) => a.id));
-    for (const a of attached) requireAddressLimit(type, 1 + (secondaries.get(a.id)?.length ?? 0));
+    for (const a of attached) requireAddressLimit(type, 1 + a.secondaryIpCount);
   }
 
   /** ModifyInstanceAttribute sourceDestCheck: on the instance's primary interface. */
@@ -598,7 +596,7 @@ export class NetworkingService implements InstanceNetworking {
         }
         const eni = await this.requireInterface(tx, tenantId, s.networkInterfaceId);
         if (eni.instanceId !== null) throw new ApiError('InvalidNetworkInterface.InUse', `Interface: [${eni.id}] in use.`);
-        requireAddressLimit(instanceType, 1 + ((await this.repo.secondaryAddresses(tx, [eni.id])).get(eni.id)?.length ?? 0));
+        requireAddressLimit(instanceType, 1 + eni.secondaryIpCount);
         pin(eni.availabilityZone, eni.vpcId, `network interface ${eni.id}`);
         planned.push({ deviceIndex: s.deviceIndex, existingId: eni.id, secondaryCount: 0, deleteOnTermination: 'deleteOnTermination' in s ? (s.deleteOnTermination ?? false) : false, description: eni.description });
         continue;
@@ -720,13 +718,13 @@ export class NetworkingService implements InstanceNetworking {
       // Remembered on the interface: a stop releases the address, and each start gives it a new one.
       const autoPublicIp = p.deviceIndex === 0 && (p.associatePublicIp ?? subnet.mapPublicIpOnLaunch);
       instances.forEach((instance, i) => {
+        const own = secondaries.slice(i * perInstance, (i + 1) * perInstance);
         const row = {
           ...this.newInterface(tenantId, subnet, addresses[i], p.description, 'instance', at),
           instanceId: instance.instanceId, deviceIndex: p.deviceIndex, attachmentId: resourceId('eni-attach'), attachTime: at, deleteOnTermination: p.deleteOnTermination,
-          autoPublicIp,
+          autoPublicIp, secondaryIpCount: own.length,
         };
         rows.push(row);
-        const own = secondaries.slice(i * perInstance, (i + 1) * perInstance);
         secondariesOf.set(row.id, own);
         for (const a of own) secondaryRows.push({ subnetId: subnet.id, privateIpAddress: a, networkInterfaceId: row.id, tenantId, assignedAt: at });
         links.push([row.id, groups.map((g) => g.groupId)]);
@@ -752,9 +750,10 @@ export class NetworkingService implements InstanceNetworking {
 
   async describe(m: Tx, instanceIds: readonly string[]): Promise<ReadonlyMap<string, InstanceNetwork>> {
     if (instanceIds.length === 0) return new Map();
-    // Three statements: the interfaces with their public addresses and key names, their groups, their secondary addresses.
+    // Two statements: the interfaces with their public addresses and key names, then their groups;
+    // a third only if an interface has secondary addresses.
     const { interfaces: attached, groups } = await this.repo.instanceNetworks(m, instanceIds);
-    const secondaries = await this.repo.secondaryAddresses(m, attached.map((a) => a.networkInterface.id));
+    const secondaries = await this.repo.secondaryAddresses(m, withSecondaries(attached.map((a) => a.networkInterface)));
     const keyNames = new Map<string, string>();
     for (const a of attached) if (a.keyName !== undefined) keyNames.set(a.networkInterface.instanceId!, a.keyName);
     return networksOf(attached.map((a) => interfaceView(a.networkInterface, a.publicIp, groups.get(a.networkInterface.id) ?? [], secondaries.get(a.networkInterface.id) ?? [])), keyNames);
@@ -857,7 +856,7 @@ export class NetworkingService implements InstanceNetworking {
     return {
       id: resourceId('eni'), tenantId, vpcId: subnet.vpcId, subnetId: subnet.id, availabilityZone: subnet.availabilityZone, privateIpAddress: address,
       macAddress: macAddress(), description, sourceDestCheck: true, origin, instanceId: null, deviceIndex: null, attachmentId: null, attachTime: null,
-      deleteOnTermination: false, createdAt: now, autoPublicIp: false,
+      deleteOnTermination: false, createdAt: now, autoPublicIp: false, secondaryIpCount: 0,
     };
   }
 
@@ -968,7 +967,7 @@ export class NetworkingService implements InstanceNetworking {
     const groupIds = await this.repo.interfaceGroups(m, ids);
     const groups = new Map((await this.repo.groupsById(m, [...new Set([...groupIds.values()].flat())])).map((g) => [g.id, g]));
     const publicIps = await this.repo.publicIps(m, ids);
-    const secondaries = await this.repo.secondaryAddresses(m, ids);
+    const secondaries = await this.repo.secondaryAddresses(m, withSecondaries(rows));
     const tags = await this.repo.tagsOf(m, ids);
     return rows.map((networkInterface) => {
       const publicIp = publicIps.get(networkInterface.id);
@@ -992,6 +991,9 @@ const RESOURCE_TYPES: readonly (readonly [string, string])[] = [
 ];
 
 const groupRefOf = (g: SecurityGroupEntity): GroupRef => ({ groupId: g.id, groupName: g.name });
+
+/** The ids of the interfaces that have secondary addresses: the only ones to look up (none, nearly always). */
+const withSecondaries = (interfaces: readonly NetworkInterfaceEntity[]): string[] => interfaces.filter((n) => n.secondaryIpCount > 0).map((n) => n.id);
 
 /** An attached interface as an instance shows it (its tags are not shown there). */
 function interfaceView(networkInterface: NetworkInterfaceEntity, publicIp: string | undefined, groups: readonly GroupRef[], secondaries: readonly string[]): NetworkInterfaceView {

@@ -104,6 +104,11 @@ export class NetworkInterfaceEntity {
   @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
   /** Given an auto-assigned public address at launch: it loses it when its instance stops and gets a new one when it starts. */
   @Column({ name: 'auto_public_ip', type: 'boolean', default: false }) autoPublicIp!: boolean;
+  /**
+   * How many secondary private addresses it has (network_interface_private_ips rows): kept exact by
+   * the repository where they are written, so that only interfaces with some are looked up there.
+   */
+  @Column({ name: 'secondary_ip_count', type: 'integer', default: 0 }) secondaryIpCount!: number;
 }
 
 /** An interface's security groups, in the order given. */
