@@ -1,6 +1,6 @@
 import {
   DescribeInstancesCommand, DescribeInstanceStatusCommand, EC2Client, GetConsoleOutputCommand, ModifyInstanceAttributeCommand,
-  CreateImageCommand, DescribeImagesCommand, DescribeInstanceAttributeCommand, paginateDescribeInstances, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
+  CreateImageCommand, DeleteSnapshotCommand, DescribeImagesCommand, waitUntilImageAvailable, DescribeInstanceAttributeCommand, paginateDescribeInstances, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
   waitUntilInstanceRunning, waitUntilInstanceStopped, waitUntilInstanceTerminated, DescribeVolumesCommand, DetachVolumeCommand, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
 } from '@aws-sdk/client-ec2';
 import { expectError, LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
@@ -236,6 +236,95 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     await waitUntilInstanceTerminated({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: ids });
     for (const id of volumeIds) expect((await failure(client.send(new DescribeVolumesCommand({ VolumeIds: [id] })))).name).toBe('InvalidVolume.NotFound');
     expect((await client.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: ids }] }))).Volumes).toEqual([]);
+  });
+
+  it('launches a CreateImage image with its volumes, each from the image\'s snapshot; a mapping changes the one at its device; billed from launch, deleted on termination as mapped', async () => {
+    // A tenant of its own, so its usage is this test's alone.
+    const baker = await ec2Tenant(t, 'baker');
+    const ec2 = ec2Client(t, baker);
+    try {
+      const waiter = { client: ec2, maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
+      const zone = { AvailabilityZone: 'us-east-1a' };
+      const source = (await ec2.send(new RunInstancesCommand({
+        ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: zone,
+        BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 20, VolumeType: 'gp3' } }],
+      }))).Instances![0].InstanceId!;
+      await waitUntilInstanceRunning(waiter, { InstanceIds: [source] });
+      const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: source, Name: 'baked-with-data', NoReboot: true }));
+      await waitUntilImageAvailable(waiter, { ImageIds: [ImageId!] });
+      const mapping = (await ec2.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images![0].BlockDeviceMappings!;
+      expect(mapping.map((m) => [m.DeviceName, m.Ebs!.VolumeSize, m.Ebs!.VolumeType, m.Ebs!.DeleteOnTermination])).toEqual([['/dev/xvda', 8, 'gp2', true], ['/dev/sdf', 20, 'gp3', true]]);
+      const snapshotAt = Object.fromEntries(mapping.map((m) => [m.DeviceName!, m.Ebs!.SnapshotId!]));
+
+      // The image's snapshots cannot go while it is registered (EC2's words).
+      const inUse = await failure(ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotAt['/dev/sdf'] })));
+      expect([inUse.name, inUse.message]).toEqual(['InvalidSnapshot.InUse', `The snapshot ${snapshotAt['/dev/sdf']} is currently in use by ${ImageId}`]);
+      await ec2.send(new TerminateInstancesCommand({ InstanceIds: [source] }));
+      await waitUntilInstanceTerminated(waiter, { InstanceIds: [source] });
+
+      // Both launches at one instant (the clock held): one with the image's mapping as it is, one with
+      // /dev/xvda made 16 GiB and /dev/sdf kept on termination (the rest of each entry the image's).
+      await t.admin().put('/v1/admin/clock', { mode: 'manual' }).expect(200);
+      const launch = async (BlockDeviceMappings?: object[]) =>
+        (await ec2.send(new RunInstancesCommand({ ImageId, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: zone, ...(BlockDeviceMappings ? { BlockDeviceMappings } : {}) }))).Instances![0];
+      const plain = await launch();
+      const changed = await launch([{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 16 } }, { DeviceName: '/dev/sdf', Ebs: { DeleteOnTermination: false } }]);
+      const launchedAt = Date.parse((await t.admin().get('/v1/admin/clock').expect(200)).body.now);
+      expect([plain.LaunchTime!.getTime(), changed.LaunchTime!.getTime()]).toEqual([launchedAt, launchedAt]);
+
+      const volumesOf = async (instance: typeof plain) => {
+        const described = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instance.InstanceId!] }))).Reservations![0].Instances![0];
+        const ids = described.BlockDeviceMappings!.map((m) => m.Ebs!.VolumeId!);
+        const volumes = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: ids }))).Volumes!;
+        return described.BlockDeviceMappings!.map((m) => {
+          const v = volumes.find((x) => x.VolumeId === m.Ebs!.VolumeId)!;
+          return { device: m.DeviceName, id: v.VolumeId!, snapshotId: v.SnapshotId, size: v.Size, type: v.VolumeType, deleteOnTermination: m.Ebs!.DeleteOnTermination };
+        });
+      };
+      const plainVolumes = await volumesOf(plain);
+      expect(plainVolumes.map(({ id: _, ...v }) => v)).toEqual([
+        { device: '/dev/xvda', snapshotId: snapshotAt['/dev/xvda'], size: 8, type: 'gp2', deleteOnTermination: true },
+        { device: '/dev/sdf', snapshotId: snapshotAt['/dev/sdf'], size: 20, type: 'gp3', deleteOnTermination: true },
+      ]);
+      const changedVolumes = await volumesOf(changed);
+      expect(changedVolumes.map(({ id: _, ...v }) => v)).toEqual([
+        { device: '/dev/xvda', snapshotId: snapshotAt['/dev/xvda'], size: 16, type: 'gp2', deleteOnTermination: true },
+        { device: '/dev/sdf', snapshotId: snapshotAt['/dev/sdf'], size: 20, type: 'gp3', deleteOnTermination: false },
+      ]);
+      // Smaller than the image's snapshot: refused, as a volume from that snapshot is.
+      expect((await failure(launch([{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 10 } }]))).name).toBe('InvalidParameterValue');
+
+      // Billed from the launch: an hour of gp2 8 + 16 GiB and gp3 2 × 20 GiB (the source's volumes went with it before).
+      await t.advance(3600);
+      const end = launchedAt + 3_600_000;
+      const usage = (await t.as(baker.key).get('/v1/usage').query({ from: new Date(launchedAt).toISOString(), to: new Date(end).toISOString() }).expect(200)).body;
+      const qty = (type: string) => Number(usage.usage.find((u: { usageType: string }) => u.usageType === type)?.quantity ?? NaN);
+      // GiB-months: GiB × the share of each month's length that [launchedAt, end) covers, as AWS bills storage.
+      const gibMonths = (gib: number) => {
+        let sum = 0;
+        for (let a = launchedAt; a < end;) {
+          const d = new Date(a);
+          const monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+          const monthEnd = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+          const b = Math.min(end, monthEnd);
+          sum += (gib * (b - a)) / (monthEnd - monthStart);
+          a = b;
+        }
+        return sum;
+      };
+      expect(qty('EBS:VolumeUsage.gp2')).toBeCloseTo(gibMonths(8 + 16), 6);
+      expect(qty('EBS:VolumeUsage.gp3')).toBeCloseTo(gibMonths(20 + 20), 6);
+      await t.admin().put('/v1/admin/clock', { rate: 600 }).expect(200);
+
+      // Terminated: the volumes mapped DeleteOnTermination go; the one kept is available, still from its snapshot.
+      await ec2.send(new TerminateInstancesCommand({ InstanceIds: [plain.InstanceId!, changed.InstanceId!] }));
+      await waitUntilInstanceTerminated(waiter, { InstanceIds: [plain.InstanceId!, changed.InstanceId!] });
+      for (const v of [...plainVolumes, changedVolumes[0]]) expect((await failure(ec2.send(new DescribeVolumesCommand({ VolumeIds: [v.id] })))).name).toBe('InvalidVolume.NotFound');
+      expect((await ec2.send(new DescribeVolumesCommand({ VolumeIds: [changedVolumes[1].id] }))).Volumes![0])
+        .toMatchObject({ State: 'available', SnapshotId: snapshotAt['/dev/sdf'], Size: 20, VolumeType: 'gp3', Attachments: [] });
+    } finally {
+      ec2.destroy();
+    }
   });
 
   it('detaches a root volume only from a stopped instance (EC2: IncorrectState, "Unable to detach root volume")', async () => {

@@ -1,10 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CatalogAdditions, Image, InstanceType } from '@nimbus/hypervisor';
+import { CatalogAdditions, Image, ImageBlockDevice, InstanceType } from '@nimbus/hypervisor';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { READ_DB } from './data-source';
 import { CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity } from './entities';
 import { Tx } from './tx';
+
+/**
+ * A stored image as the world's catalog holds it: its body, with its block device mapping from
+ * `block_devices` (the column DescribeImages shows; rows written before the body carried it have
+ * it there only).
+ */
+export function imageOf(row: ImageEntity): Image {
+  const body = JSON.parse(row.body) as Image;
+  const blockDevices = JSON.parse(row.blockDevices) as ImageBlockDevice[];
+  return blockDevices.length > 0 ? { ...body, blockDevices } : body;
+}
 
 /** The catalog's stored additions (custom types, images) and the tenants' snapshots. */
 @Injectable()
@@ -18,7 +29,7 @@ export class CatalogRepository {
     return {
       instanceTypes: types.map((t) => JSON.parse(t.body) as InstanceType),
       retiredInstanceTypes: types.filter((t) => t.deletedAt !== null).map((t) => t.name),
-      images: images.map((i) => JSON.parse(i.body) as Image),
+      images: images.map(imageOf),
       retiredImages: images.filter((i) => i.state === 'deregistered').map((i) => i.id),
     };
   }

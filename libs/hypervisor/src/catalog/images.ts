@@ -1,4 +1,5 @@
 import { Architecture } from './instance-types';
+import type { VolumeType } from '../vmm/io/ebs-volume';
 
 /**
  * Machine images. `platform` decides billing granularity and license charges (metering);
@@ -14,6 +15,18 @@ export type LicenseModel = 'license-included' | 'byol';
  * (docs/model.md §5). Each has its licensing rules in the scheduler (license admission).
  */
 export type LicensedProduct = 'windows-server' | 'sql-server-standard';
+
+/**
+ * One entry of an image's block device mapping (EC2's BlockDeviceMapping of a CreateImage image):
+ * the volume a launch makes at the device, from the snapshot, of this size and type at least.
+ */
+export interface ImageBlockDevice {
+  readonly deviceName: string;
+  readonly snapshotId: string;
+  readonly volumeSizeGiB: number;
+  readonly volumeType: VolumeType;
+  readonly deleteOnTermination: boolean;
+}
 
 export interface Image {
   readonly imageId: string;
@@ -31,6 +44,12 @@ export interface Image {
   readonly byolProduct?: LicensedProduct;
   readonly bootSeconds: number;
   readonly shutdownSeconds: number;
+  /**
+   * The volumes an EC2 launch of it gets, root device first (a tenant's CreateImage image: one per
+   * volume the instance had, each from its snapshot). Absent or empty: the default root
+   * (`defaultRootVolume`), as the built-in images have.
+   */
+  readonly blockDevices?: readonly ImageBlockDevice[];
 }
 
 export const IMAGES: readonly Image[] = [
@@ -59,8 +78,9 @@ export const IMAGES: readonly Image[] = [
 /**
  * The root volume an EC2 launch of the image gets when its block device mapping maps nothing at
  * the root device, or there is no mapping at all (EC2's rule: the AMI's own root mapping is used;
- * REST's `volumes` launch exactly what they list). Nimbus's images carry no root snapshot, so
- * this is the catalog's default for every image: gp2 (RunInstances' default `Ebs.VolumeType`),
+ * REST's `volumes` launch exactly what they list). The built-in and operators' images carry no
+ * root snapshot (a tenant's CreateImage image maps its own: `blockDevices`), so this is the
+ * catalog's default for them: gp2 (RunInstances' default `Ebs.VolumeType`),
  * 8 GiB, and 30 GiB for Windows, the sizes of the Amazon Linux and Windows Server AMIs' roots. An
  * estimate: each real AMI names its own size and type.
  */

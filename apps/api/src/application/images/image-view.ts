@@ -1,4 +1,4 @@
-import { Architecture, Image, LicenseModel, Platform } from '@nimbus/hypervisor';
+import { Architecture, Image, ImageBlockDevice, LicenseModel, Platform } from '@nimbus/hypervisor';
 import { instanceBillingIdentity } from '@nimbus/metering';
 
 /** The account EC2 shows as the owner of public catalog images (Amazon's own, alias `amazon`). */
@@ -6,14 +6,8 @@ export const AMAZON_OWNER_ID = '137112412989';
 /** When the built-in images were "registered" (they have no row): a fixed instant, so answers are stable. */
 export const BUILT_IN_IMAGES_CREATED_MS = Date.UTC(2025, 0, 1);
 
-/** One block device of an image: the snapshot a launch's volume would be made from. */
-export interface ImageBlockDevice {
-  readonly deviceName: string;
-  readonly snapshotId: string;
-  readonly volumeSizeGiB: number;
-  readonly volumeType: string;
-  readonly deleteOnTermination: boolean;
-}
+/** One block device of an image: the snapshot a launch's volume is made from (the catalog's type). */
+export type { ImageBlockDevice };
 
 /** An image as DescribeImages and GET /v1/images show it. */
 export interface ImageView {

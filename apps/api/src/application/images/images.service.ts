@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { architectureOf, Image, IMAGES } from '@nimbus/hypervisor';
+import { architectureOf, Image, IMAGES, VolumeType } from '@nimbus/hypervisor';
 import { rebootVm } from '@nimbus/simulation';
 import { ApiError, unauthorized } from '../common/api-errors';
 import { resourceId } from '../common/ids';
@@ -110,15 +110,17 @@ export class ImagesService {
         imageId, tags: snapshotTags, startedAt: e.now, completedAt: snapshotCompletesAt(e.now, v.sizeGiB),
       }));
       const availableAt = Math.max(e.now, ...snapshots.map((s) => s.completedAt)) + IMAGE_REGISTRATION_MS;
+      const blockDevices: ImageBlockDevice[] = attached.map((v, i) => ({
+        deviceName: v.device ?? `/dev/xvd${String.fromCharCode(97 + i)}`, snapshotId: snapshots[i].id, volumeSizeGiB: v.sizeGiB, volumeType: v.volumeType as VolumeType,
+        deleteOnTermination: v.deleteOnTermination,
+      }));
+      // The mapping is the catalog image's too: its launches get these volumes (VolumesService.resolveLaunchVolumes).
       const image: Image = {
         imageId, name: cmd.name, platform: source.platform, architecture: architectureOf(source), licenseModel: source.licenseModel,
         ...(source.byolProduct ? { byolProduct: source.byolProduct } : {}),
         bootSeconds: source.bootSeconds, shutdownSeconds: source.shutdownSeconds, ownerTenantId: tenant.id, availableFromMs: availableAt,
+        ...(blockDevices.length > 0 ? { blockDevices } : {}),
       };
-      const blockDevices: ImageBlockDevice[] = attached.map((v, i) => ({
-        deviceName: v.device ?? `/dev/xvd${String.fromCharCode(97 + i)}`, snapshotId: snapshots[i].id, volumeSizeGiB: v.sizeGiB, volumeType: v.volumeType,
-        deleteOnTermination: v.deleteOnTermination,
-      }));
       const entity: ImageEntity = {
         id: imageId, tenantId: tenant.id, name: cmd.name, description: cmd.description ?? null, body: JSON.stringify(image), sourceInstanceId: row.id,
         blockDevices: JSON.stringify(blockDevices), tags: JSON.stringify(tags), state: 'available', createdAt: e.now, availableAt, deregisteredAt: null,

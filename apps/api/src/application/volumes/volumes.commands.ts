@@ -51,9 +51,14 @@ export interface LaunchVolume {
   readonly deleteOnTermination?: boolean;
 }
 
-/** EC2's BlockDeviceMapping.N: a launch volume at the device it names (DeviceName). */
-export interface LaunchBlockDeviceMapping extends LaunchVolume {
+/**
+ * EC2's BlockDeviceMapping.N: a launch volume at the device it names (DeviceName). At a device of
+ * the image's mapping it changes that volume, and what it omits is the image's; elsewhere it is a
+ * new volume (type default gp2, deleted on termination unless kept).
+ */
+export interface LaunchBlockDeviceMapping extends Omit<LaunchVolume, 'type'> {
   readonly device: string;
+  readonly type?: VolumeType;
 }
 
 /**

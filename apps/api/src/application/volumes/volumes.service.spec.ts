@@ -4,7 +4,8 @@ import { VolumeFilter, VolumesRepository } from '../../persistence/volumes.repos
 import { EngineService } from '../../engine/engine.service';
 import { CatalogRepository } from '../../persistence/catalog.repository';
 import { InstancesRepository } from '../../persistence/instances.repository';
-import { findImage } from '@nimbus/hypervisor';
+import { findImage, Image } from '@nimbus/hypervisor';
+import { Tx } from '../../persistence/tx';
 import { VolumesService } from './volumes.service';
 import { LaunchBlockDeviceMapping, LaunchVolume, PlacedLaunchVolume } from './volumes.commands';
 
@@ -95,6 +96,63 @@ describe('VolumesService, called without HTTP', () => {
     // The two forms are exclusive.
     expect(() => sut.resolveLaunchVolumes({ volumes: [], blockDeviceMappings: [] }, image('ami-0a1e0c00000000a23')))
       .toThrow(expect.objectContaining({ code: 'InvalidParameterCombination' }));
+  });
+
+  it('launches a CreateImage image\'s volumes from its snapshots, each request mapping changing the one at its device or adding one', () => {
+    const { sut } = rig([]);
+    const snapRoot = 'snap-0000000000000000a';
+    const snapData = 'snap-0000000000000000b';
+    // The image: /dev/xvda from an 8 GiB gp2 snapshot, /dev/sdf from a 500 GiB st1 one kept on termination.
+    const image: Image = {
+      ...findImage('ami-0a1e0c00000000a23')!, imageId: 'ami-00000000000000001', ownerTenantId: 't-1',
+      blockDevices: [
+        { deviceName: '/dev/xvda', snapshotId: snapRoot, volumeSizeGiB: 8, volumeType: 'gp2', deleteOnTermination: true },
+        { deviceName: '/dev/sdf', snapshotId: snapData, volumeSizeGiB: 500, volumeType: 'st1', deleteOnTermination: false },
+      ],
+    };
+    const place = (blockDeviceMappings: LaunchBlockDeviceMapping[]) =>
+      sut.resolveLaunchVolumes({ blockDeviceMappings }, image).map((v) => [v.device, v.type, v.sizeGiB, v.snapshotId, v.deleteOnTermination]);
+    // No mapping: the image's two volumes as it lists them.
+    expect(place([])).toEqual([['/dev/xvda', 'gp2', 8, snapRoot, true], ['/dev/sdf', 'st1', 500, snapData, false]]);
+    // /dev/xvda made 20 GiB gp3 (its snapshot and DeleteOnTermination kept), /dev/sdg a new 10 GiB gp2 volume.
+    expect(place([{ device: '/dev/xvda', sizeGiB: 20, type: 'gp3' }, { device: '/dev/sdg', sizeGiB: 10 }])).toEqual([
+      ['/dev/xvda', 'gp3', 20, snapRoot, true], ['/dev/sdf', 'st1', 500, snapData, false], ['/dev/sdg', 'gp2', 10, undefined, undefined],
+    ]);
+    // Only DeleteOnTermination changed at /dev/sdf; the rest is the image's.
+    expect(place([{ device: '/dev/sdf', deleteOnTermination: true }])).toEqual([['/dev/xvda', 'gp2', 8, snapRoot, true], ['/dev/sdf', 'st1', 500, snapData, true]]);
+    // Another snapshot at /dev/xvda without a size: that snapshot's size (found at launch), not the image's.
+    expect(place([{ device: '/dev/xvda', snapshotId: 'snap-0000000000000000c' }])[0]).toEqual(['/dev/xvda', 'gp2', undefined, 'snap-0000000000000000c', true]);
+    // The image's root made st1: not bootable, as for any launch.
+    expect(() => place([{ device: '/dev/xvda', type: 'st1', sizeGiB: 500 }])).toThrow(expect.objectContaining({ code: 'InvalidBlockDeviceMapping' }));
+    // The image's two volumes and 26 more: 28, the most; 27 more: 29.
+    const data = [...'ghijklmnopqrstuvwxyz'].map((c) => `/dev/sd${c}`).concat(['/dev/xvdba', '/dev/xvdbb', '/dev/xvdbc', '/dev/xvdbd', '/dev/xvdbe', '/dev/xvdbf', '/dev/xvdbg']);
+    const more = (n: number): LaunchBlockDeviceMapping[] => data.slice(0, n).map((device) => ({ device, sizeGiB: 1 }));
+    expect(place(more(26))).toHaveLength(28);
+    expect(() => place(more(27))).toThrow(expect.objectContaining({ code: 'AttachmentLimitExceeded' }));
+    // REST's volumes stay exactly what they list.
+    expect(sut.resolveLaunchVolumes({ volumes: [{ type: 'gp3', sizeGiB: 10 }] }, image)).toEqual([{ device: '/dev/xvda', type: 'gp3', sizeGiB: 10 }]);
+    expect(sut.resolveLaunchVolumes({}, image)).toEqual([]);
+  });
+
+  it('sizes a launch volume from the image\'s snapshot: the snapshot\'s size, a larger one asked, never a smaller one', async () => {
+    const snapshot = { id: 'snap-0000000000000000a', tenantId: 't-1', volumeSizeGiB: 8, completedAt: 0 };
+    const catalog = { snapshotRow: async (_tx: unknown, id: string) => (id === snapshot.id ? snapshot : null) } as unknown as CatalogRepository;
+    const sut = new VolumesService({} as VolumesRepository, {} as VmmRepository, { onTerminated: () => undefined } as unknown as EngineService, {} as InstancesRepository, catalog);
+    const image: Image = {
+      ...findImage('ami-0a1e0c00000000a23')!, imageId: 'ami-00000000000000001', ownerTenantId: 't-1',
+      blockDevices: [{ deviceName: '/dev/xvda', snapshotId: snapshot.id, volumeSizeGiB: 8, volumeType: 'gp2', deleteOnTermination: true }],
+    };
+    const specs = async (blockDeviceMappings: LaunchBlockDeviceMapping[]) => {
+      const placed = sut.resolveLaunchVolumes({ blockDeviceMappings }, image);
+      const out = await sut.launchVolumeSpecs({} as Tx, 't-1', placed, 1_000);
+      return out.specs.map((s, n) => [s.type, s.sizeGiB, out.snapshotIds[n]]);
+    };
+    expect(await specs([])).toEqual([['gp2', 8, snapshot.id]]);
+    expect(await specs([{ device: '/dev/xvda', sizeGiB: 16 }])).toEqual([['gp2', 16, snapshot.id]]);
+    await expect(specs([{ device: '/dev/xvda', sizeGiB: 4 }]))
+      .rejects.toMatchObject({ code: 'InvalidParameterValue', message: `Volume of 4 GiB is smaller than snapshot '${snapshot.id}', expect size >= 8` });
+    // Another tenant launching with the snapshot finds none (it is the image owner's).
+    await expect(sut.launchVolumeSpecs({} as Tx, 't-2', sut.resolveLaunchVolumes({ blockDeviceMappings: [] }, image), 1_000)).rejects.toMatchObject({ code: 'InvalidSnapshot.NotFound' });
   });
 
   it('counts the image\'s root volume against the 28 attachments of an EC2 launch', () => {

@@ -18,7 +18,7 @@ import { compareDevices, DEFAULT_ATTACH_DEVICES, isDeviceName, LAUNCH_DEVICES, M
 import { decodeVolumePageToken, encodePageToken } from './page-token';
 import { mergeTags, validateTags } from '../instances/tags';
 import type { ResourceTag } from '../tags/tags.service';
-import { AttachVolumeCommand, CreateVolumeCommand, DeleteOnTerminationChange, LaunchVolume, LaunchVolumes, ListVolumesQuery, ModifyVolumeCommand, PlacedLaunchVolume, VolumeRef } from './volumes.commands';
+import { AttachVolumeCommand, CreateVolumeCommand, DeleteOnTerminationChange, LaunchBlockDeviceMapping, LaunchVolume, LaunchVolumes, ListVolumesQuery, ModifyVolumeCommand, PlacedLaunchVolume, VolumeRef } from './volumes.commands';
 
 const DEFAULT_PAGE_SIZE = 1000;
 
@@ -232,11 +232,13 @@ export class VolumesService {
    *
    * REST's `volumes` are exactly the volumes launched: the first is the root and the others take
    * /dev/sdf, /dev/sdg, …; none asked, the instance has none. EC2's `blockDeviceMappings` change
-   * the image's own mapping, as EC2 matches them: the one at the image's root device name
-   * (/dev/xvda) changes the root volume (a size it omits is the default's), any other device is a
-   * data volume, and with none at the root device — no mapping at all included — the image's
-   * default root volume (`defaultRootVolume`) is the root, so every EC2 launch has a root volume.
-   * A device named twice, or not a device name, is `InvalidBlockDeviceMapping`.
+   * the image's own mapping, as EC2 matches them by DeviceName. The image's mapping is its
+   * block devices (a CreateImage image's volumes, each from its snapshot, at its device) with the
+   * default root volume (`defaultRootVolume`) at the root device (/dev/xvda) when they have none
+   * there, so every EC2 launch has a root volume. A request mapping at a device of the image's
+   * changes that volume, what it omits (size, type, snapshot, DeleteOnTermination) the image's;
+   * at any other device it is a data volume (gp2 unless typed). A device named twice, or not a
+   * device name, is `InvalidBlockDeviceMapping`.
    */
   resolveLaunchVolumes(launch: LaunchVolumes, image: Image): PlacedLaunchVolume[] {
     const list = placeLaunchVolumes(launch, image);
@@ -506,10 +508,39 @@ function placeLaunchVolumes({ volumes, blockDeviceMappings: mappings }: LaunchVo
     if (seen.has(device)) throw new ApiError('InvalidBlockDeviceMapping', `The device '${device.replace(/^\/dev\//, '')}' is used in more than one block-device mapping`);
     seen.add(device);
   }
+  const imageVolumes = imageLaunchVolumes(image);
+  const asked = new Map(mappings.map((m) => [m.device, m]));
+  return [
+    ...imageVolumes.map((v) => changedBy(v, asked.get(v.device))),
+    ...mappings.filter((m) => !imageVolumes.some((v) => v.device === m.device)).map((m): PlacedLaunchVolume => ({ ...m, type: m.type ?? DEFAULT_LAUNCH_VOLUME_TYPE })),
+  ];
+}
+
+/** RunInstances' default `Ebs.VolumeType` for a mapping that names none (and the image has no volume at its device). */
+const DEFAULT_LAUNCH_VOLUME_TYPE: VolumeType = 'gp2';
+
+/**
+ * The volumes an EC2 launch of the image gets before its request changes them, root first: the
+ * image's block device mapping (a CreateImage image's snapshots), with the default root at the
+ * root device when the mapping has no volume there (the built-in and operators' images have none).
+ */
+function imageLaunchVolumes(image: Image): PlacedLaunchVolume[] {
+  const mapped = (image.blockDevices ?? []).map((b): PlacedLaunchVolume => ({
+    device: b.deviceName, type: b.volumeType, sizeGiB: b.volumeSizeGiB, snapshotId: b.snapshotId, deleteOnTermination: b.deleteOnTermination,
+  }));
+  const root = mapped.find((v) => v.device === ROOT_DEVICE);
   const fallback = defaultRootVolume(image);
-  const mapped = mappings.find((v) => v.device === ROOT_DEVICE);
-  const root: PlacedLaunchVolume = mapped
-    ? { ...mapped, ...(mapped.sizeGiB === undefined && mapped.snapshotId === undefined ? { sizeGiB: fallback.sizeGiB } : {}) }
-    : { type: fallback.type, sizeGiB: fallback.sizeGiB, device: ROOT_DEVICE };
-  return [root, ...mappings.filter((v) => v !== mapped)];
+  return [root ?? { device: ROOT_DEVICE, type: fallback.type, sizeGiB: fallback.sizeGiB }, ...mapped.filter((v) => v !== root)];
+}
+
+/**
+ * The image's volume as a request's mapping at its device changes it (EC2: what the mapping omits
+ * is the image's). A snapshot named without a size is that snapshot's size (the image's size was
+ * its own snapshot's).
+ */
+function changedBy(v: PlacedLaunchVolume, m: LaunchBlockDeviceMapping | undefined): PlacedLaunchVolume {
+  if (!m) return v;
+  const given = Object.fromEntries(Object.entries(m).filter(([, value]) => value !== undefined)) as Partial<PlacedLaunchVolume>;
+  const base = m.snapshotId !== undefined && m.snapshotId !== v.snapshotId && m.sizeGiB === undefined ? { ...v, sizeGiB: undefined } : v;
+  return { ...base, ...given };
 }

@@ -5,7 +5,7 @@ import { TenantEntity } from './tenant.entity';
 /**
  * An image beyond the built-in catalog: an operator's (no tenant: public) or a tenant's own
  * (CreateImage: private). `body` is libs/hypervisor's Image as JSON (what the world needs);
- * `blockDevices` its snapshots. Pending until `availableAt` (simulated time); a deregistered one
+ * `blockDevices` its snapshots (the world's Image gets them too: catalog.repository's imageOf). Pending until `availableAt` (simulated time); a deregistered one
  * stays, for the instances launched from it.
  */
 @Entity('images')

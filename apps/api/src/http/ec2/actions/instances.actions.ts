@@ -130,13 +130,15 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
     if (!ebs) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.Ebs');
     if (ebs.has('KmsKeyId') || ebs.has('OutpostArn')) throw unsupported('BlockDeviceMapping.Ebs.KmsKeyId and OutpostArn');
     ebs.bool('Encrypted');
-    const type = (ebs.string('VolumeType') ?? 'gp2') as VolumeType;
-    if (!VOLUME_TYPES.includes(type)) throw invalidParameter(`Value (${type}) for parameter BlockDeviceMapping.Ebs.VolumeType is invalid.`);
+    // What a mapping omits is the image's at that device (or the defaults): none filled in here.
+    const type = ebs.string('VolumeType') as VolumeType | undefined;
+    if (type !== undefined && !VOLUME_TYPES.includes(type)) throw invalidParameter(`Value (${type}) for parameter BlockDeviceMapping.Ebs.VolumeType is invalid.`);
     const sizeGiB = ebs.int('VolumeSize', { min: 1 });
     const snapshotId = ebs.string('SnapshotId') || undefined;
+    const deleteOnTermination = ebs.bool('DeleteOnTermination');
     blockDeviceMappings.push({
-      device, ...(sizeGiB !== undefined ? { sizeGiB } : {}), ...(snapshotId !== undefined ? { snapshotId } : {}), type, iops: ebs.int('Iops'), throughputMiBps: ebs.int('Throughput'),
-      ...(ebs.bool('DeleteOnTermination') === false ? { deleteOnTermination: false } : {}),
+      device, ...(sizeGiB !== undefined ? { sizeGiB } : {}), ...(snapshotId !== undefined ? { snapshotId } : {}), ...(type !== undefined ? { type } : {}),
+      iops: ebs.int('Iops'), throughputMiBps: ebs.int('Throughput'), ...(deleteOnTermination !== undefined ? { deleteOnTermination } : {}),
     });
   }
 
