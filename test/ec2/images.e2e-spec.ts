@@ -155,4 +155,28 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect((await client.send(new DescribeImagesCommand({ Owners: ['self'] }))).Images).toEqual([]);
     await client.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
   });
+  it('launches an image baked before a restart with its volumes from its snapshots (the catalog reloads its mapping)', async () => {
+    // REST launches exactly its volumes: a gp3 root and an io1 data volume at /dev/sdf.
+    const instanceId = (await t.as(alice.key).post('/v1/instances', {
+      imageId: LINUX_AMI, instanceType: 'm5.large', availabilityZone: 'us-east-1a', volumes: [{ sizeGiB: 10, type: 'gp3' }, { sizeGiB: 40, type: 'io1', iops: 400 }],
+    }).expect(201)).body.instances[0].instanceId;
+    await t.advance(20);
+    const { ImageId } = await client.send(new CreateImageCommand({ InstanceId: instanceId, Name: 'baked-before-restart', NoReboot: true }));
+    await t.advance(90); // the 40 GiB snapshot (70 s), then registration (10 s)
+    const mapping = (await client.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images![0].BlockDeviceMappings!;
+    // gp3's 3,000 IOPS and 125 MiB/s by default; io1's as provisioned.
+    expect(mapping.map((m) => [m.DeviceName, m.Ebs!.VolumeType, m.Ebs!.VolumeSize, m.Ebs!.Iops, m.Ebs!.Throughput])).toEqual([['/dev/xvda', 'gp3', 10, 3000, 125], ['/dev/sdf', 'io1', 40, 400, undefined]]);
+    const snapshots = mapping.map((m) => [m.DeviceName, m.Ebs!.SnapshotId]);
+
+    t = await t.restart();
+    client.destroy();
+    client = ec2Client(t, alice);
+    const launched = (await client.send(new RunInstancesCommand({ ImageId, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }))).Instances![0];
+    const volumeIds = launched.BlockDeviceMappings!.map((m) => m.Ebs!.VolumeId!);
+    const volumes = (await client.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }))).Volumes!;
+    expect(launched.BlockDeviceMappings!.map((m) => {
+      const v = volumes.find((x) => x.VolumeId === m.Ebs!.VolumeId)!;
+      return [m.DeviceName, v.SnapshotId, v.Size, v.VolumeType, v.Iops];
+    })).toEqual([['/dev/xvda', snapshots[0][1], 10, 'gp3', 3000], ['/dev/sdf', snapshots[1][1], 40, 'io1', 400]]);
+  });
 });

@@ -25,6 +25,9 @@ export interface ImageBlockDevice {
   readonly snapshotId: string;
   readonly volumeSizeGiB: number;
   readonly volumeType: VolumeType;
+  /** Provisioned IOPS (gp3, io1, io2) and throughput (gp3), as the snapshotted volume had them. */
+  readonly iops?: number;
+  readonly throughputMiBps?: number;
   readonly deleteOnTermination: boolean;
 }
 

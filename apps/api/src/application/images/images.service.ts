@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { architectureOf, Image, IMAGES, VolumeType } from '@nimbus/hypervisor';
+import { architectureOf, Image, IMAGES, PROVISIONED_IOPS_TYPES, VolumeType } from '@nimbus/hypervisor';
 import { rebootVm } from '@nimbus/simulation';
 import { ApiError, unauthorized } from '../common/api-errors';
 import { resourceId } from '../common/ids';
-import { ImageEntity, SnapshotEntity, TenantEntity } from '../../persistence/entities';
+import { ImageEntity, SnapshotEntity, TenantEntity, VolumeEntity } from '../../persistence/entities';
 import { CatalogRepository } from '../../persistence/catalog.repository';
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { Tx } from '../../persistence/tx';
@@ -112,7 +112,7 @@ export class ImagesService {
       const availableAt = Math.max(e.now, ...snapshots.map((s) => s.completedAt)) + IMAGE_REGISTRATION_MS;
       const blockDevices: ImageBlockDevice[] = attached.map((v, i) => ({
         deviceName: v.device ?? `/dev/xvd${String.fromCharCode(97 + i)}`, snapshotId: snapshots[i].id, volumeSizeGiB: v.sizeGiB, volumeType: v.volumeType as VolumeType,
-        deleteOnTermination: v.deleteOnTermination,
+        ...provisionedOf(v), deleteOnTermination: v.deleteOnTermination,
       }));
       // The mapping is the catalog image's too: its launches get these volumes (VolumesService.resolveLaunchVolumes).
       const image: Image = {
@@ -185,6 +185,12 @@ export class ImagesService {
     if (!row || row.tenantId !== tenant.id || row.state === 'deregistered') throw imageNotFound(imageId);
     return row;
   }
+}
+
+/** A volume's provisioned IOPS (gp3, io1, io2) and throughput (gp3): what a launch from its snapshot needs to be the same volume. */
+function provisionedOf(v: VolumeEntity): Pick<ImageBlockDevice, 'iops' | 'throughputMiBps'> {
+  if (v.volumeType === 'gp3') return { iops: v.iops, throughputMiBps: v.throughputMiBps };
+  return PROVISIONED_IOPS_TYPES.includes(v.volumeType as VolumeType) ? { iops: v.iops } : {};
 }
 
 function ownerMatches(owner: string, v: ImageView, tenant: TenantEntity): boolean {

@@ -129,6 +129,13 @@ describe('VolumesService, called without HTTP', () => {
     const more = (n: number): LaunchBlockDeviceMapping[] => data.slice(0, n).map((device) => ({ device, sizeGiB: 1 }));
     expect(place(more(26))).toHaveLength(28);
     expect(() => place(more(27))).toThrow(expect.objectContaining({ code: 'AttachmentLimitExceeded' }));
+    // A provisioned volume keeps its IOPS and throughput from the image; another type asked keeps none of them.
+    const provisioned: Image = { ...image, blockDevices: [image.blockDevices![0], { deviceName: '/dev/sdh', snapshotId: snapData, volumeSizeGiB: 40, volumeType: 'io1', iops: 400, deleteOnTermination: true }] };
+    const iopsAt = (blockDeviceMappings: LaunchBlockDeviceMapping[]) => sut.resolveLaunchVolumes({ blockDeviceMappings }, provisioned).map((v) => [v.device, v.type, v.iops]);
+    expect(iopsAt([])).toEqual([['/dev/xvda', 'gp2', undefined], ['/dev/sdh', 'io1', 400]]);
+    expect(iopsAt([{ device: '/dev/sdh', sizeGiB: 80 }])).toEqual([['/dev/xvda', 'gp2', undefined], ['/dev/sdh', 'io1', 400]]);
+    expect(iopsAt([{ device: '/dev/sdh', type: 'gp2' }])).toEqual([['/dev/xvda', 'gp2', undefined], ['/dev/sdh', 'gp2', undefined]]);
+    expect(iopsAt([{ device: '/dev/sdh', type: 'io2', iops: 2000 }])).toEqual([['/dev/xvda', 'gp2', undefined], ['/dev/sdh', 'io2', 2000]]);
     // REST's volumes stay exactly what they list.
     expect(sut.resolveLaunchVolumes({ volumes: [{ type: 'gp3', sizeGiB: 10 }] }, image)).toEqual([{ device: '/dev/xvda', type: 'gp3', sizeGiB: 10 }]);
     expect(sut.resolveLaunchVolumes({}, image)).toEqual([]);

@@ -527,6 +527,7 @@ const DEFAULT_LAUNCH_VOLUME_TYPE: VolumeType = 'gp2';
 function imageLaunchVolumes(image: Image): PlacedLaunchVolume[] {
   const mapped = (image.blockDevices ?? []).map((b): PlacedLaunchVolume => ({
     device: b.deviceName, type: b.volumeType, sizeGiB: b.volumeSizeGiB, snapshotId: b.snapshotId, deleteOnTermination: b.deleteOnTermination,
+    ...(b.iops !== undefined ? { iops: b.iops } : {}), ...(b.throughputMiBps !== undefined ? { throughputMiBps: b.throughputMiBps } : {}),
   }));
   const root = mapped.find((v) => v.device === ROOT_DEVICE);
   const fallback = defaultRootVolume(image);
@@ -536,11 +537,14 @@ function imageLaunchVolumes(image: Image): PlacedLaunchVolume[] {
 /**
  * The image's volume as a request's mapping at its device changes it (EC2: what the mapping omits
  * is the image's). A snapshot named without a size is that snapshot's size (the image's size was
- * its own snapshot's).
+ * its own snapshot's); another type keeps none of the image's IOPS and throughput (the new type's
+ * defaults, or the mapping's).
  */
 function changedBy(v: PlacedLaunchVolume, m: LaunchBlockDeviceMapping | undefined): PlacedLaunchVolume {
   if (!m) return v;
   const given = Object.fromEntries(Object.entries(m).filter(([, value]) => value !== undefined)) as Partial<PlacedLaunchVolume>;
-  const base = m.snapshotId !== undefined && m.snapshotId !== v.snapshotId && m.sizeGiB === undefined ? { ...v, sizeGiB: undefined } : v;
+  let base: PlacedLaunchVolume = v;
+  if (m.snapshotId !== undefined && m.snapshotId !== v.snapshotId && m.sizeGiB === undefined) base = { ...base, sizeGiB: undefined };
+  if (m.type !== undefined && m.type !== v.type) base = { ...base, iops: undefined, throughputMiBps: undefined };
   return { ...base, ...given };
 }

@@ -59,7 +59,9 @@ function imageItem(v: ImageView) {
     rootDeviceName: v.rootDeviceName,
     blockDeviceMapping: items(v.blockDevices.map((b) => ({
       deviceName: b.deviceName,
-      ebs: { snapshotId: b.snapshotId, volumeSize: b.volumeSizeGiB, deleteOnTermination: b.deleteOnTermination, volumeType: b.volumeType, encrypted: false },
+      ebs: {
+        snapshotId: b.snapshotId, volumeSize: b.volumeSizeGiB, deleteOnTermination: b.deleteOnTermination, volumeType: b.volumeType, iops: b.iops, throughput: b.throughputMiBps, encrypted: false,
+      },
     }))),
     virtualizationType: 'hvm',
     hypervisor: 'xen',

@@ -8,6 +8,8 @@ export class ImageBlockDeviceDto {
   @ApiProperty({ example: 'snap-0123456789abcdef0' }) snapshotId!: string;
   @ApiProperty({ example: 8 }) volumeSizeGiB!: number;
   @ApiProperty({ example: 'gp3' }) volumeType!: string;
+  @ApiPropertyOptional({ example: 3000, description: 'Provisioned IOPS (gp3, io1, io2)' }) iops?: number;
+  @ApiPropertyOptional({ example: 125, description: 'Provisioned throughput (gp3)' }) throughputMiBps?: number;
   @ApiProperty({ example: true }) deleteOnTermination!: boolean;
 }
 
