@@ -340,4 +340,34 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect((await ds.query("SELECT secondary_ip_count AS n FROM network_interfaces WHERE id = 'eni-s0'")).map((r: { n: unknown }) => Number(r.n))).toEqual([0]);
     await ds.query("DELETE FROM network_interfaces WHERE id = 'eni-s0'");
   });
+  it('EbsRoot1764610000000 marks the instances that have a volume at /dev/xvda (false for the others, not null), and reverts alone, keeping the instances', async () => {
+    await undoThrough('EbsRoot1764610000000');
+    const [yes, no] = usingPostgres() ? ['true', 'false'] : ['1', '0'];
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000e01', 'e', 1, 1, 0, '210987654324')");
+    await ds.query("INSERT INTO reservations (id, tenant_id, request_hash, created_at) VALUES ('r-00000000000000e01', 't-00000000000000e01', 'h', 0)");
+    const instance = (id: string) =>
+      `INSERT INTO instances (id, tenant_id, reservation_id, image_id, instance_type, platform, tenancy, availability_zone, state, state_since, launch_time, cpu_reservation_millicores, cpu_limit_millicores, cpu_weight)
+       VALUES ('${id}', 't-00000000000000e01', 'r-00000000000000e01', 'ami-1', 'm5.large', 'linux', 'default', 'us-east-1a', 'stopped', 0, 0, 0, 2000, 256)`;
+    // e001: a root volume; e002: a data volume only; e003: none (a REST launch without volumes).
+    for (const id of ['i-0000000000000e001', 'i-0000000000000e002', 'i-0000000000000e003']) await ds.query(instance(id));
+    const volume = (id: string, instanceId: string, device: string) =>
+      `INSERT INTO volumes (id, tenant_id, availability_zone, volume_type, size_gib, iops, throughput_mibps, state, instance_id, device, delete_on_termination, created_at)
+       VALUES ('${id}', 't-00000000000000e01', 'us-east-1a', 'gp2', 8, 100, 128, 'in-use', '${instanceId}', '${device}', ${yes}, 0)`;
+    await ds.query(volume('vol-0000000000000e001', 'i-0000000000000e001', '/dev/xvda'));
+    await ds.query(volume('vol-0000000000000e002', 'i-0000000000000e002', '/dev/sdf'));
+    await ds.runMigrations();
+    const flags = async () => (await ds.query("SELECT id, ebs_root FROM instances WHERE tenant_id = 't-00000000000000e01' ORDER BY id"))
+      .map((r: { id: string; ebs_root: unknown }) => [r.id, Boolean(r.ebs_root)]);
+    expect(await flags()).toEqual([['i-0000000000000e001', true], ['i-0000000000000e002', false], ['i-0000000000000e003', false]]);
+    await expect(ds.query("UPDATE instances SET ebs_root = NULL WHERE id = 'i-0000000000000e003'")).rejects.toThrow();
+    await ds.query(`UPDATE instances SET ebs_root = ${no} WHERE id = 'i-0000000000000e003'`);
+    await undoThrough('EbsRoot1764610000000');
+    expect((await describeTables(['instances']))[0].findColumnByName('ebs_root')).toBeUndefined();
+    expect(await ds.query("SELECT COUNT(*) AS n FROM instances WHERE tenant_id = 't-00000000000000e01'")).toEqual([{ n: usingPostgres() ? '3' : 3 }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM volumes WHERE tenant_id = 't-00000000000000e01'");
+    await ds.query("DELETE FROM instances WHERE tenant_id = 't-00000000000000e01'");
+    await ds.query("DELETE FROM reservations WHERE tenant_id = 't-00000000000000e01'");
+    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000e01'");
+  });
 });

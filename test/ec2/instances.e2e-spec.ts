@@ -1,7 +1,7 @@
 import {
   DescribeInstancesCommand, DescribeInstanceStatusCommand, EC2Client, GetConsoleOutputCommand, ModifyInstanceAttributeCommand,
   CreateImageCommand, DeleteSnapshotCommand, DescribeImagesCommand, waitUntilImageAvailable, DescribeInstanceAttributeCommand, paginateDescribeInstances, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
-  waitUntilInstanceRunning, waitUntilInstanceStopped, waitUntilInstanceTerminated, DescribeVolumesCommand, DetachVolumeCommand, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
+  waitUntilInstanceRunning, waitUntilInstanceStopped, waitUntilInstanceTerminated, DescribeVolumesCommand, DetachVolumeCommand, AttachVolumeCommand, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
 } from '@aws-sdk/client-ec2';
 import { expectError, LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
@@ -330,7 +330,7 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     }
   });
 
-  it('detaches a root volume only from a stopped instance (EC2: IncorrectState, "Unable to detach root volume")', async () => {
+  it('detaches a root volume only from a stopped instance (EC2: IncorrectState, "Unable to detach root volume"), which then does not start until a volume is at its root again', async () => {
     const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }))).Instances![0].InstanceId!;
     await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });
     const root = (await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0].Instances![0].BlockDeviceMappings![0].Ebs!.VolumeId!;
@@ -342,6 +342,14 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     await waitUntilInstanceStopped({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });
     expect(await client.send(new DetachVolumeCommand({ VolumeId: root }))).toMatchObject({ VolumeId: root, InstanceId: id, Device: '/dev/xvda' });
     expect((await client.send(new DescribeVolumesCommand({ VolumeIds: [root] }))).Volumes![0]).toMatchObject({ State: 'available', Attachments: [] });
+    // Without its root it does not start (EC2's answer), and nothing changes; with a volume at /dev/xvda again it does.
+    const rootless = await failure(client.send(new StartInstancesCommand({ InstanceIds: [id] })));
+    expect({ name: rootless.name, message: rootless.message, status: rootless.$metadata.httpStatusCode })
+      .toEqual({ name: 'InvalidParameterValue', message: `Invalid value '${id}' for instanceId. Instance does not have a volume attached at root (/dev/xvda)`, status: 400 });
+    expect((await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0].Instances![0].State).toEqual({ Code: 80, Name: 'stopped' });
+    await client.send(new AttachVolumeCommand({ VolumeId: root, InstanceId: id, Device: '/dev/xvda' }));
+    await client.send(new StartInstancesCommand({ InstanceIds: [id] }));
+    await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });
     await client.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
   });
 

@@ -14,6 +14,7 @@ import { limitOf, LicensesService } from '../licenses/licenses.service';
 import { DedicatedHostsService } from '../placement/dedicated-hosts.service';
 import { PlacementGroupsService } from '../placement/placement-groups.service';
 import { VolumesService } from '../volumes/volumes.service';
+import { ROOT_DEVICE } from '../volumes/devices';
 import { INSTANCE_NETWORKING, InstanceNetwork, InstanceNetworking } from '../networking/instance-networking';
 import { launchableImage } from '../images/launchable-image';
 import { AttachedVolume, InstanceDescription, InstancePage, QuotaUsage, Reservation } from './instance-description';
@@ -159,7 +160,7 @@ export class InstancesService {
       const rows = launched.vms.map((vm, i) => {
         const partition = launched.partitions?.[i];
         return {
-          ...this.newRow(vm, reservationId, launched.availabilityZone, cmd, launched.creditMode, e.now), launchIndex: i,
+          ...this.newRow(vm, reservationId, launched.availabilityZone, cmd, launched.creditMode, e.now), launchIndex: i, ebsRoot: launchVolumes.length > 0,
           tenancy, placementGroupId: group?.id ?? null, partitionNumber: partition ?? null,
           dedicatedHostId: tenancy === 'host' ? vm.hostId : null, licenseConfigurationId: license?.id ?? null,
         };
@@ -230,6 +231,10 @@ export class InstancesService {
     return this.engine.command(async (tx, e) => {
       const row = await this.requireVisible(tx, tenant.id, id);
       if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'started');
+      // EC2: an instance launched with a root EBS volume does not start without one (its root detached while stopped).
+      if (row.state === 'stopped' && row.ebsRoot && !((await this.volumes.attachedTo(tx, [id])).get(id) ?? []).some((v) => v.device === ROOT_DEVICE)) {
+        throw invalidParameter(`Invalid value '${id}' for instanceId. Instance does not have a volume attached at root (${ROOT_DEVICE})`);
+      }
       const placed = e.fleet.needsPlacementToStart(id);
       const quota = placed ? await this.tenants.onDemandVcpuQuota(tx, tenant.id) : undefined;
       // A stopped instance keeps its zone (its subnet), tenancy, group and partition, but not its
@@ -414,7 +419,7 @@ export class InstancesService {
       workload: null, autoRecovery: cmd.maintenanceOptions?.autoRecovery ?? 'default', status: 'ok', runtime: null,
       placementGroupId: null, partitionNumber: null, dedicatedHostId: null, licenseConfigurationId: null,
       userData: cmd.userData ?? null, disableApiTermination: cmd.disableApiTermination ?? false,
-      shutdownBehavior: cmd.instanceInitiatedShutdownBehavior ?? 'stop', ebsOptimized: cmd.ebsOptimized ?? false, launchIndex: 0,
+      shutdownBehavior: cmd.instanceInitiatedShutdownBehavior ?? 'stop', ebsOptimized: cmd.ebsOptimized ?? false, launchIndex: 0, ebsRoot: false,
     };
   }
 }

@@ -60,4 +60,6 @@ export class InstanceEntity {
   @Column({ name: 'ebs_optimized', type: 'boolean', default: false }) ebsOptimized!: boolean;
   /** Its position in its RunInstances request (EC2's amiLaunchIndex), from 0. */
   @Column({ name: 'launch_index', type: 'integer', default: 0 }) launchIndex!: number;
+  /** Launched with a root EBS volume (every EC2 launch; REST's with `volumes`): it starts only with a volume at /dev/xvda. */
+  @Column({ name: 'ebs_root', type: 'boolean', default: false }) ebsRoot!: boolean;
 }
