@@ -67,8 +67,8 @@ import { ExperimentFinisher } from './application/experiments/experiment-finishe
 import { ExperimentsRepository } from './persistence/experiments.repository';
 import { SimulationsService } from './application/simulations/simulations.service';
 import { SimulationRunner } from './application/simulations/simulation-runner';
-import { IN_THIS_THREAD, SCENARIO_EXECUTOR, ScenarioExecutor } from './application/simulations/scenario-executor';
-import { WorkerThreadExecutor } from './jobs/worker-thread-executor';
+import { SCENARIO_EXECUTOR } from './application/simulations/scenario-executor';
+import { scenarioExecutor } from './jobs/worker-thread-executor';
 import { SimulationWrites } from './application/simulations/simulation-writes';
 import { EngineSimulationWrites } from './application/simulations/engine-simulation-writes';
 import { SimulationsRepository } from './persistence/simulations.repository';
@@ -148,7 +148,7 @@ export class AppModule {
         // Load-simulation runs (issue 11): BullMQ or in-process, chosen at start (jobs/).
         SimulationsRepository, SimulationsService, SimulationRunner, { provide: SimulationWrites, useClass: EngineSimulationWrites }, simulationQueueProvider,
         // The runs the API executes itself (in-process) each on a thread of its own, as a worker's (NIMBUS_WORKER_THREADS).
-        { provide: SCENARIO_EXECUTOR, useFactory: (): ScenarioExecutor => (config.simulationThreads ? new WorkerThreadExecutor() : IN_THIS_THREAD) },
+        { provide: SCENARIO_EXECUTOR, useValue: scenarioExecutor(config.simulationThreads) },
         // Experiments (issue 12): sets of runs on the same queue.
         ExperimentsRepository, ExperimentsService, ExperimentFinisher,
         // EC2 networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs; InstancesService's network.

@@ -4,7 +4,7 @@ import { ExperimentFinisher } from '../../api/src/application/experiments/experi
 import { ExperimentsRepository } from '../../api/src/persistence/experiments.repository';
 import { SimulationWrites } from '../../api/src/application/simulations/simulation-writes';
 import { SCENARIO_EXECUTOR } from '../../api/src/application/simulations/scenario-executor';
-import { WorkerThreadExecutor } from '../../api/src/jobs/worker-thread-executor';
+import { scenarioExecutor } from '../../api/src/jobs/worker-thread-executor';
 import { AppConfig } from '../../api/src/config/app-config';
 import { DEFAULT_REDIS_URL } from '../../api/src/jobs/redis';
 import { DEFAULT_QUEUE_PREFIX } from '../../api/src/jobs/simulation-jobs';
@@ -29,12 +29,12 @@ export class WorkerModule {
         ...database.providers,
         SimulationsRepository, SerialTransactions, SimulationRunner, ExperimentsRepository, ExperimentFinisher,
         { provide: SimulationWrites, useExisting: SerialTransactions },
-        ...(settings.threads ? [{ provide: SCENARIO_EXECUTOR, useValue: new WorkerThreadExecutor() }] : []),
+        { provide: SCENARIO_EXECUTOR, useValue: scenarioExecutor(config.simulationThreads) },
         {
           provide: SimulationWorker,
           inject: [SimulationRunner, ExperimentFinisher],
           useFactory: (runner: SimulationRunner, finisher: ExperimentFinisher) =>
-            new SimulationWorker({ redisUrl: config.redisUrl ?? DEFAULT_REDIS_URL, prefix: config.queuePrefix ?? DEFAULT_QUEUE_PREFIX, ...settings }, runner, finisher),
+            new SimulationWorker({ redisUrl: config.redisUrl ?? DEFAULT_REDIS_URL, prefix: config.queuePrefix ?? DEFAULT_QUEUE_PREFIX, ...settings, threads: config.simulationThreads }, runner, finisher),
         },
       ],
     };

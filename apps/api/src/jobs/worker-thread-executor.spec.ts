@@ -1,9 +1,16 @@
 import { ScenarioProgress, validateScenario } from '@nimbus/simulation';
 import { IN_THIS_THREAD, ScenarioFailure, failureMessage } from '../application/simulations/scenario-executor';
-import { defaultThreadExecArgv, WorkerThreadExecutor } from './worker-thread-executor';
+import { defaultThreadExecArgv, scenarioExecutor, WorkerThreadExecutor } from './worker-thread-executor';
 
 /** As the API and the worker make it: Jest compiles this process's TypeScript itself, so the thread is given the loader (defaultThreadExecArgv). */
 const executor = new WorkerThreadExecutor();
+
+describe('scenarioExecutor: what the worker and the API provide (NIMBUS_WORKER_THREADS)', () => {
+  it('true: a thread per run; false: the calling thread', () => {
+    expect(scenarioExecutor(true)).toBeInstanceOf(WorkerThreadExecutor);
+    expect(scenarioExecutor(false)).toBe(IN_THIS_THREAD);
+  });
+});
 
 describe('defaultThreadExecArgv: a thread can load the code it runs', () => {
   it('built code (.js): the process\'s own options, which a thread inherits', () => {

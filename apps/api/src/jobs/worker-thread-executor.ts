@@ -1,7 +1,7 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Scenario, ScenarioProgress, ScenarioResult } from '@nimbus/simulation';
-import { ScenarioExecutor, ScenarioFailure } from '../application/simulations/scenario-executor';
+import { IN_THIS_THREAD, ScenarioExecutor, ScenarioFailure } from '../application/simulations/scenario-executor';
 
 /** What a scenario's thread posts (scenario-thread.ts). */
 export type FromScenarioThread =
@@ -62,4 +62,13 @@ export class WorkerThreadExecutor implements ScenarioExecutor {
       thread.on('exit', (code) => end(() => reject(new Error(`the scenario's thread ended (exit code ${code}) without a result`))));
     });
   }
+}
+
+/**
+ * Where a process runs its scenarios (NIMBUS_WORKER_THREADS, AppConfig.simulationThreads): each on
+ * a thread of its own, or on the process's event loop between its other work. The worker and the
+ * API's in-process fallback both provide this as SCENARIO_EXECUTOR.
+ */
+export function scenarioExecutor(threads: boolean): ScenarioExecutor {
+  return threads ? new WorkerThreadExecutor() : IN_THIS_THREAD;
 }
