@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlBooleans } from './sql-booleans';
 
 /**
  * Whether an interface was given an auto-assigned public IPv4 address at launch (its subnet's
@@ -14,9 +15,7 @@ export class PublicIpOnStart1764590000000 implements MigrationInterface {
   name = 'PublicIpOnStart1764590000000';
 
   async up(q: QueryRunner): Promise<void> {
-    const postgres = q.connection.driver.options.type === 'postgres';
-    // A boolean as each database writes it (SQLite stores booleans as 0/1).
-    const [no, yes] = postgres ? ['false', 'true'] : ['0', '1'];
+    const [no, yes] = sqlBooleans(q);
     await q.query(`ALTER TABLE "network_interfaces" ADD COLUMN "auto_public_ip" boolean NOT NULL DEFAULT ${no}`);
     await q.query(`UPDATE "network_interfaces" SET "auto_public_ip" = ${yes} WHERE "id" IN (SELECT "network_interface_id" FROM "public_ip_allocations")`);
     await q.query(

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlBooleans } from './sql-booleans';
 
 /**
  * Whether an instance was launched with a root EBS volume (every EC2 launch; a REST launch with
@@ -14,9 +15,7 @@ export class EbsRoot1764610000000 implements MigrationInterface {
   name = 'EbsRoot1764610000000';
 
   async up(q: QueryRunner): Promise<void> {
-    const postgres = q.connection.driver.options.type === 'postgres';
-    // A boolean as each database writes it (SQLite stores booleans as 0/1).
-    const [no, yes] = postgres ? ['false', 'true'] : ['0', '1'];
+    const [no, yes] = sqlBooleans(q);
     await q.query(`ALTER TABLE "instances" ADD COLUMN "ebs_root" boolean NOT NULL DEFAULT ${no}`);
     await q.query(`UPDATE "instances" SET "ebs_root" = ${yes} WHERE "id" IN (SELECT "instance_id" FROM "volumes" WHERE "device" = '/dev/xvda' AND "state" = 'in-use')`);
   }
