@@ -15,7 +15,7 @@ describe('imageOf: a stored image as the world\'s catalog holds it', () => {
     { deviceName: '/dev/sdf', snapshotId: 'snap-0000000000000000b', volumeSizeGiB: 20, volumeType: 'gp3', deleteOnTermination: false },
   ];
 
-  it('gives an image stored before its body carried the mapping its block_devices, so its launches get its snapshots', () => {
+  it('gives a stored image its mapping from block_devices (the body does not repeat it), so its launches get its snapshots', () => {
     expect(imageOf(row(JSON.stringify(devices)))).toEqual({ ...body, blockDevices: devices });
   });
 

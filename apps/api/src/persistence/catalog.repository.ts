@@ -8,8 +8,7 @@ import { Tx } from './tx';
 
 /**
  * A stored image as the world's catalog holds it: its body, with its block device mapping from
- * `block_devices` (the column DescribeImages shows; rows written before the body carried it have
- * it there only).
+ * `block_devices` (kept there once: the column DescribeImages shows).
  */
 export function imageOf(row: ImageEntity): Image {
   const body = JSON.parse(row.body) as Image;

@@ -4,7 +4,7 @@ import { rebootVm } from '@nimbus/simulation';
 import { ApiError, unauthorized } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { ImageEntity, SnapshotEntity, TenantEntity, VolumeEntity } from '../../persistence/entities';
-import { CatalogRepository } from '../../persistence/catalog.repository';
+import { CatalogRepository, imageOf } from '../../persistence/catalog.repository';
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
@@ -114,12 +114,10 @@ export class ImagesService {
         deviceName: v.device ?? `/dev/xvd${String.fromCharCode(97 + i)}`, snapshotId: snapshots[i].id, volumeSizeGiB: v.sizeGiB, volumeType: v.volumeType as VolumeType,
         ...provisionedOf(v), deleteOnTermination: v.deleteOnTermination,
       }));
-      // The mapping is the catalog image's too: its launches get these volumes (VolumesService.resolveLaunchVolumes).
       const image: Image = {
         imageId, name: cmd.name, platform: source.platform, architecture: architectureOf(source), licenseModel: source.licenseModel,
         ...(source.byolProduct ? { byolProduct: source.byolProduct } : {}),
         bootSeconds: source.bootSeconds, shutdownSeconds: source.shutdownSeconds, ownerTenantId: tenant.id, availableFromMs: availableAt,
-        ...(blockDevices.length > 0 ? { blockDevices } : {}),
       };
       const entity: ImageEntity = {
         id: imageId, tenantId: tenant.id, name: cmd.name, description: cmd.description ?? null, body: JSON.stringify(image), sourceInstanceId: row.id,
@@ -127,7 +125,8 @@ export class ImagesService {
       };
       await this.repo.insertSnapshots(tx, snapshots);
       await this.repo.insertImage(tx, entity);
-      e.world.catalog.addImage(image);
+      // The catalog's image is the row's, its mapping from block_devices: its launches get these volumes (VolumesService.resolveLaunchVolumes).
+      e.world.catalog.addImage(imageOf(entity));
       return rowView(entity, tenant, e.now);
     });
   }
