@@ -2,13 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 import { LINUX_AMI, startApp, TestApp } from './support/app';
 import { TestDatabase, usingPostgres } from './support/database';
 
 /**
  * SQLite on a tiny filesystem that fills up (a tmpfs with a size limit, mounted and unmounted
  * here: the tests run as root, as CI does). Once the app has started (migrations run, a tenant and a
- * host made), the filesystem is shrunk to what it holds plus 600 KiB, so the room left does not
+ * host made, the log checkpointed), the filesystem is shrunk to what it holds plus 600 KiB, so the room left does not
  * depend on how large the schema has grown or how far the log was from its last checkpoint.
  * Launches go on until the disk is full; then each
  * answers 503 ServiceUnavailable with Retry-After and keeps nothing; once the filesystem grows
@@ -33,6 +34,9 @@ import { TestDatabase, usingPostgres } from './support/database';
     const { key } = await t.tenant('full', { onDemandVcpus: 100000 });
     const [hostId] = await t.hosts('m5-host', 'us-east-1a', 1);
     const launch = () => t!.as(key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 't3.micro', tags: { pad: 'x'.repeat(200) } });
+    // The log folded into the database first: a checkpoint after the shrink would need room of its
+    // own (the pages it copies), and could take the 600 KiB before any launch does.
+    await t.app.get(DataSource).query('PRAGMA wal_checkpoint(TRUNCATE)');
     const { blocks, bfree, bsize } = statfsSync(dir);
     const usedKiB = Math.ceil(((blocks - bfree) * bsize) / 1024);
     execFileSync('mount', ['-o', `remount,size=${usedKiB + 600}k`, dir]);
