@@ -8,15 +8,16 @@
  *
  *   npm run bench:planetlab            # THR-MMT 0.8 [--no-build]
  *   npm run bench:planetlab -- iqr-mmt # another policy (its default parameter)
- *   npm run bench:planetlab -- --cloudsim DIR [--java java]
+ *   npm run bench:planetlab -- --cloudsim DIR [--cloudsim-runs 3] [--java java] [--runs 5]
  *
  * CloudSim beside it (`--cloudsim DIR`, or NIMBUS_BENCH_CLOUDSIM=DIR): DIR holds a build of CloudSim's
  * PlanetLab examples as docs/benchmarks.md ("CloudSim beside Nimbus") describes: `classes/` (the
  * compiled classes), `resources/` (the examples' resources, with workload/planetlab/20110303) and
- * `lib/` (commons-math3's jar). None of CloudSim is in this repository. After Nimbus's run, the bench
- * runs the same policy's example (`org.cloudbus.cloudsim.examples.power.planetlab.ThrMmt`, …) in
+ * `lib/` (commons-math3's jar). None of CloudSim is in this repository. After each of Nimbus's first
+ * --cloudsim-runs runs (so that both see the machine at the same minutes), the bench runs the same policy's example (`org.cloudbus.cloudsim.examples.power.planetlab.ThrMmt`, …) in
  * `java` and prints its CPU (user + system of the JVM, all its threads, from bash's `times`), peak
- * RSS (VmHWM, read while it runs), the figures it reports, and CloudSim ÷ Nimbus for CPU and memory.
+ * RSS (VmHWM, read while it runs), the figures it reports, and CloudSim ÷ Nimbus for CPU and memory
+ * (of the medians, and CPU run by run).
  * The issue's target in this machine's terms: at least 50× less CPU and 10× less memory.
  */
 import { spawn } from 'node:child_process';
@@ -33,9 +34,12 @@ const JAVA = arg('java', 'java');
 /** Runs of the simulation, each in a fresh process; the figures printed are their medians. */
 const RUNS = Number(arg('runs', '5'));
 if (!(Number.isInteger(RUNS) && RUNS >= 1)) throw new Error('--runs must be a whole number ≥ 1');
+/** CloudSim's runs (with --cloudsim), each after one of Nimbus's: at most --runs. */
+const CLOUDSIM_RUNS = Math.min(RUNS, Number(arg('cloudsim-runs', '3')));
+if (!(Number.isInteger(CLOUDSIM_RUNS) && CLOUDSIM_RUNS >= 1)) throw new Error('--cloudsim-runs must be a whole number ≥ 1');
 
 /** The flags that take a value. */
-const VALUED = new Set(['--cloudsim', '--java', '--runs']);
+const VALUED = new Set(['--cloudsim', '--cloudsim-runs', '--java', '--runs']);
 
 /** The policy named on the command line (the first argument that is neither a flag nor a flag's value), else THR-MMT. */
 function policyArg(): string {
@@ -116,7 +120,13 @@ async function main(): Promise<void> {
   const policy = policyArg();
   buildUnlessTold();
   const runs: Measured[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await runNimbus(policy));
+  // CloudSim's runs alternate with Nimbus's (N C N C … N), so both see the machine as it is at the
+  // time: its speed drifts by up to 2× within minutes, and a ratio of runs made minutes apart shows it.
+  const csRuns: CloudSimRun[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    runs.push(await runNimbus(policy));
+    if (CLOUDSIM_DIR && i < CLOUDSIM_RUNS) csRuns.push(await runCloudSim(CLOUDSIM_DIR, policy));
+  }
   if (new Set(runs.map((r) => r.digest)).size !== 1) throw new Error(`the runs' digests differ: ${runs.map((r) => r.digest.slice(0, 12)).join(', ')}`);
   const med = (f: (r: Measured) => number) => median(runs.map(f));
   const each = (f: (r: Measured) => number) => (RUNS > 1 ? ` [${runs.map((r) => f(r).toFixed(0)).join(', ')}]` : '');
@@ -141,11 +151,19 @@ async function main(): Promise<void> {
     console.log('CloudSim:   not run (--cloudsim DIR runs it beside Nimbus; see docs/benchmarks.md, "CloudSim beside Nimbus")');
     return;
   }
-  const cs = await runCloudSim(CLOUDSIM_DIR, policy);
-  console.log(`CloudSim:   CPU ${cs.cpuS.toFixed(1)} s (the JVM, every thread), wall ${cs.wallS.toFixed(1)} s, peak RSS ${cs.hwmMB.toFixed(0)} MB (${JAVA} ${cloudSimClass(policy)} from ${CLOUDSIM_DIR})`);
-  console.log(`            ${cs.figures} (CloudSim's VM order is its folder listing's; the built-in's is by name: docs/scenarios.md)`);
-  console.log(`CloudSim ÷ Nimbus (medians): CPU ${(cs.cpuS * 1000 / simCpuMs).toFixed(1)}× the simulation's (${(cs.cpuS * 1000 / processCpuMs).toFixed(1)}× the whole process's), ` +
-    `memory ${(cs.hwmMB / peakRssMB).toFixed(1)}× (issue 11's target: at least 50× and 10×); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const csMed = (f: (r: CloudSimRun) => number) => median(csRuns.map(f));
+  const csEach = (f: (r: CloudSimRun) => number, digits: number) => (csRuns.length > 1 ? ` [${csRuns.map((r) => f(r).toFixed(digits)).join(', ')}]` : '');
+  const csCpuS = csMed((r) => r.cpuS);
+  const csHwmMB = csMed((r) => r.hwmMB);
+  console.log(`CloudSim:   CPU ${csCpuS.toFixed(1)} s${csEach((r) => r.cpuS, 1)} (the JVM, every thread), wall ${csMed((r) => r.wallS).toFixed(1)} s, ` +
+    `peak RSS ${csHwmMB.toFixed(0)} MB${csEach((r) => r.hwmMB, 0)} (${JAVA} ${cloudSimClass(policy)} from ${CLOUDSIM_DIR}; ${csRuns.length} run(s), each after Nimbus's run of the same number)`);
+  if (new Set(csRuns.map((r) => r.figures)).size !== 1) throw new Error(`CloudSim's runs' figures differ:\n${csRuns.map((r) => r.figures).join('\n')}`);
+  console.log(`            ${csRuns[0].figures} (CloudSim's VM order is its folder listing's; the built-in's is by name: docs/scenarios.md)`);
+  // Each CloudSim run over the Nimbus run just before it: the same minutes of the machine.
+  const paired = csRuns.map((c, i) => (c.cpuS * 1000) / runs[i].simCpuMs);
+  console.log(`CloudSim ÷ Nimbus (medians): CPU ${(csCpuS * 1000 / simCpuMs).toFixed(1)}× the simulation's (${(csCpuS * 1000 / processCpuMs).toFixed(1)}× the whole process's; ` +
+    `run by run ${paired.map((x) => `${x.toFixed(1)}×`).join(', ')}), memory ${(csHwmMB / peakRssMB).toFixed(1)}× (issue 11's target: at least 50× and 10×); ` +
+    `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }
 
 main().catch((err) => {
