@@ -55,6 +55,38 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect((await failure(client.send(new DescribeImagesCommand({ Filters: [{ Name: 'bogus', Values: ['x'] }] })))).name).toBe('InvalidParameterValue');
   });
 
+  it("shows each catalog image's root as an AMI's mapping, from Amazon's snapshot, and launches its root from it: never smaller", async () => {
+    const [linux, windows] = await Promise.all([LINUX_AMI, WINDOWS_AMI].map(async (id) => (await client.send(new DescribeImagesCommand({ ImageIds: [id] }))).Images![0]));
+    expect(linux.RootDeviceName).toBe('/dev/xvda');
+    expect(linux.BlockDeviceMappings).toEqual([
+      { DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0a1e0c00000000a23', VolumeSize: 8, VolumeType: 'gp2', DeleteOnTermination: true, Encrypted: false } },
+    ]);
+    expect(windows.BlockDeviceMappings).toEqual([
+      { DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0f0d0c00000000f22', VolumeSize: 30, VolumeType: 'gp2', DeleteOnTermination: true, Encrypted: false } },
+    ]);
+    // The mapping's filters see it: the 30 GiB roots are the Windows images'.
+    const big = await client.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'block-device-mapping.volume-size', Values: ['30'] }] }));
+    expect(big.Images!.length).toBeGreaterThanOrEqual(4);
+    expect(big.Images!.every((i) => (i.Platform as string) === 'windows')).toBe(true);
+
+    // A launch's root is made from it (DescribeVolumes' SnapshotId), the image's size, or a larger one asked — also with the
+    // AMI's mapping copied into the request, as tools that copy DescribeImages' mapping do.
+    const rootOf = async (mappings?: { DeviceName: string; Ebs: Record<string, unknown> }[]) => {
+      const out = await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, BlockDeviceMappings: mappings }));
+      const volumeId = out.Instances![0].BlockDeviceMappings![0].Ebs!.VolumeId!;
+      return (await client.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }))).Volumes![0];
+    };
+    expect(await rootOf()).toMatchObject({ Size: 8, SnapshotId: 'snap-0a1e0c00000000a23', VolumeType: 'gp2' });
+    expect(await rootOf([{ DeviceName: '/dev/xvda', Ebs: { ...linux.BlockDeviceMappings![0].Ebs, VolumeSize: 20 } }])).toMatchObject({ Size: 20, SnapshotId: 'snap-0a1e0c00000000a23' });
+    const small = await failure(client.send(new RunInstancesCommand({
+      ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 4 } }],
+    })));
+    expect({ name: small.name, message: small.message }).toEqual({ name: 'InvalidBlockDeviceMapping', message: "Volume of size 4GB is smaller than  snapshot 'snap-0a1e0c00000000a23', expect size >= 8GB" });
+    // Amazon's snapshot is no tenant's: not described, no volume made from it.
+    expect((await failure(client.send(new DescribeSnapshotsCommand({ SnapshotIds: ['snap-0a1e0c00000000a23'] })))).name).toBe('InvalidSnapshot.NotFound');
+    expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: 'snap-0a1e0c00000000a23' })))).name).toBe('InvalidSnapshot.NotFound');
+  });
+
   it('answers DescribeInstanceTypes from the broad catalog (t2.micro, m4.large, t1.micro as AWS publishes them)', async () => {
     const out = await client.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['t2.micro', 'm4.large', 't1.micro'] }));
     const byName = Object.fromEntries(out.InstanceTypes!.map((x) => [x.InstanceType, x]));
@@ -92,7 +124,8 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     const small = await failure(client.send(new RunInstancesCommand({
       ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: snap.SnapshotId!, VolumeSize: 4 } }],
     })));
-    expect(small.name).toBe('InvalidParameterValue');
+    // EC2's RunInstances error, word for word (its two spaces too).
+    expect({ name: small.name, message: small.message }).toEqual({ name: 'InvalidBlockDeviceMapping', message: `Volume of size 4GB is smaller than  snapshot '${snap.SnapshotId}', expect size >= 10GB` });
     const foreign = await failure(bobClient.send(new RunInstancesCommand({
       ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: snap.SnapshotId! } }],
     })));

@@ -293,8 +293,9 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
         { device: '/dev/xvda', snapshotId: snapshotAt['/dev/xvda'], size: 16, type: 'gp2', deleteOnTermination: true },
         { device: '/dev/sdf', snapshotId: snapshotAt['/dev/sdf'], size: 20, type: 'gp3', deleteOnTermination: false },
       ]);
-      // Smaller than the image's snapshot: refused, as a volume from that snapshot is.
-      expect((await failure(launch([{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 10 } }]))).name).toBe('InvalidParameterValue');
+      // Smaller than the image's snapshot: refused with EC2's RunInstances error.
+      const small = await failure(launch([{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 10 } }]));
+      expect({ name: small.name, message: small.message }).toEqual({ name: 'InvalidBlockDeviceMapping', message: `Volume of size 10GB is smaller than  snapshot '${snapshotAt['/dev/sdf']}', expect size >= 20GB` });
 
       // Billed from the launch: an hour of gp2 8 + 16 GiB and gp3 2 × 20 GiB (the source's volumes went with it before).
       await t.advance(3600);

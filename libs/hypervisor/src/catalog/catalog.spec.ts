@@ -1,6 +1,6 @@
 import { Catalog } from './catalog';
 import { findHostType, HOST_TYPES, hardwareThreads } from './host-types';
-import { findImage, IMAGES } from './images';
+import { findImage, imageBlockDevices, IMAGES } from './images';
 import { findInstanceType, INSTANCE_TYPES, isBurstable } from './instance-types';
 
 const type = (name: string) => {
@@ -116,5 +116,26 @@ describe('Catalog', () => {
     expect(sut.launchableImage(image.imageId)).toBeUndefined();
     expect(sut.instanceTypes().map((t) => t.name)).not.toContain('m5.custom');
     expect(sut.allInstanceTypes().map((t) => t.name)).toContain('m5.custom');
+  });
+});
+
+describe("an image's block device mapping (DescribeImages, RunInstances)", () => {
+  it("is an AMI's root for the catalog's images: /dev/xvda, gp2, 8 GiB (Windows 30), from snap- and the image's hex digits", () => {
+    expect(imageBlockDevices(findImage('ami-0a1e0c00000000a23')!)).toEqual([
+      { deviceName: '/dev/xvda', snapshotId: 'snap-0a1e0c00000000a23', volumeSizeGiB: 8, volumeType: 'gp2', deleteOnTermination: true },
+    ]);
+    expect(imageBlockDevices(findImage('ami-0f0d0c00000000f22')!)[0]).toMatchObject({ snapshotId: 'snap-0f0d0c00000000f22', volumeSizeGiB: 30 });
+    // An operator's 8-digit id is zero-padded to a snapshot id's 17.
+    expect(imageBlockDevices({ ...findImage('ami-0a1e0c00000000a23')!, imageId: 'ami-1234abcd' })[0].snapshotId).toBe('snap-0000000001234abcd');
+  });
+
+  it("is a CreateImage image's own, root first, with the default root only where it maps none", () => {
+    const base = findImage('ami-0a1e0c00000000a23')!;
+    const root = { deviceName: '/dev/xvda', snapshotId: 'snap-0000000000000000a', volumeSizeGiB: 16, volumeType: 'gp3' as const, deleteOnTermination: true };
+    const data = { deviceName: '/dev/sdf', snapshotId: 'snap-0000000000000000b', volumeSizeGiB: 500, volumeType: 'st1' as const, deleteOnTermination: false };
+    expect(imageBlockDevices({ ...base, blockDevices: [data, root] })).toEqual([root, data]);
+    expect(imageBlockDevices({ ...base, blockDevices: [data] })).toEqual([
+      { deviceName: '/dev/xvda', snapshotId: 'snap-0a1e0c00000000a23', volumeSizeGiB: 8, volumeType: 'gp2', deleteOnTermination: true }, data,
+    ]);
   });
 });

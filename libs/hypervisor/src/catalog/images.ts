@@ -78,6 +78,9 @@ export const IMAGES: readonly Image[] = [
   { imageId: 'ami-0c1a0c00000000c15', name: 'macOS Sequoia 15 (arm64_mac)', platform: 'linux', architecture: 'arm64_mac', licenseModel: 'license-included', bootSeconds: 300, shutdownSeconds: 60 },
 ];
 
+/** Every image's root device (EC2's `rootDeviceName` of its Amazon Linux and Windows AMIs). */
+export const ROOT_DEVICE_NAME = '/dev/xvda';
+
 /**
  * The root volume an EC2 launch of the image gets when its block device mapping maps nothing at
  * the root device, or there is no mapping at all (EC2's rule: the AMI's own root mapping is used;
@@ -89,6 +92,30 @@ export const IMAGES: readonly Image[] = [
  */
 export function defaultRootVolume(image: Image): { readonly type: 'gp2'; readonly sizeGiB: number } {
   return { type: 'gp2', sizeGiB: image.platform === 'windows' || image.platform === 'windows-sql-standard' ? 30 : 8 };
+}
+
+/**
+ * The default root as an entry of the image's block device mapping, as an AMI lists its root:
+ * at the root device, deleted on termination, from the image's root snapshot. That snapshot is
+ * Amazon's (as a public AMI's is): shown by DescribeImages, and as the SnapshotId of the root
+ * volumes launched from the image, but no tenant's to describe, copy or make a volume from. Its id
+ * is `snap-` and the image id's hex digits (17, zero-padded), so it is the same on every server.
+ */
+export function defaultRootDevice(image: Image): ImageBlockDevice {
+  const root = defaultRootVolume(image);
+  const hex = image.imageId.slice(image.imageId.indexOf('-') + 1).padStart(17, '0').slice(-17);
+  return { deviceName: ROOT_DEVICE_NAME, snapshotId: `snap-${hex}`, volumeSizeGiB: root.sizeGiB, volumeType: root.type, deleteOnTermination: true };
+}
+
+/**
+ * The image's block device mapping as EC2 shows it (DescribeImages' `BlockDeviceMappings`) and
+ * launches it (RunInstances), root first: its own (`blockDevices`), with the default root at the
+ * root device when it maps nothing there (every built-in and operator's image).
+ */
+export function imageBlockDevices(image: Image): readonly ImageBlockDevice[] {
+  const own = image.blockDevices ?? [];
+  const root = own.find((b) => b.deviceName === ROOT_DEVICE_NAME);
+  return [root ?? defaultRootDevice(image), ...own.filter((b) => b !== root)];
 }
 
 export function architectureOf(image: Image): Architecture {

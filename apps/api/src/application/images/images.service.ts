@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { architectureOf, Image, IMAGES, PROVISIONED_IOPS_TYPES, VolumeType } from '@nimbus/hypervisor';
+import { architectureOf, Image, imageBlockDevices, IMAGES, PROVISIONED_IOPS_TYPES, ROOT_DEVICE_NAME, VolumeType } from '@nimbus/hypervisor';
 import { rebootVm } from '@nimbus/simulation';
 import { ApiError, unauthorized } from '../common/api-errors';
 import { resourceId } from '../common/ids';
@@ -201,7 +201,7 @@ function ownerMatches(owner: string, v: ImageView, tenant: TenantEntity): boolea
 function builtInView(image: Image): ImageView {
   return {
     image, name: image.name, platform: image.platform, architecture: architectureOf(image), licenseModel: image.licenseModel, ownerId: AMAZON_OWNER_ID,
-    ownerAlias: 'amazon', isPublic: true, state: 'available', creationMs: BUILT_IN_IMAGES_CREATED_MS, rootDeviceName: '/dev/xvda', blockDevices: [], tags: {},
+    ownerAlias: 'amazon', isPublic: true, state: 'available', creationMs: BUILT_IN_IMAGES_CREATED_MS, rootDeviceName: ROOT_DEVICE_NAME, blockDevices: imageBlockDevices(image), tags: {},
   };
 }
 
@@ -213,8 +213,8 @@ export function rowView(row: ImageEntity, tenant: TenantEntity | undefined, now:
   return {
     image, name: row.name, ...(row.description !== null ? { description: row.description } : {}), platform: image.platform, architecture: architectureOf(image),
     licenseModel: image.licenseModel, ownerId: own ? (tenant?.accountId ?? '') : AMAZON_OWNER_ID, ...(own ? { ownerTenantId: row.tenantId! } : { ownerAlias: 'amazon' }),
-    isPublic: !own, state: now < row.availableAt ? 'pending' : 'available', creationMs: row.createdAt, rootDeviceName: blockDevices[0]?.deviceName ?? '/dev/xvda',
-    blockDevices, tags: JSON.parse(row.tags) as Record<string, string>, ...(row.sourceInstanceId ? { sourceInstanceId: row.sourceInstanceId } : {}),
+    isPublic: !own, state: now < row.availableAt ? 'pending' : 'available', creationMs: row.createdAt, rootDeviceName: ROOT_DEVICE_NAME,
+    blockDevices: imageBlockDevices({ ...image, blockDevices }), tags: JSON.parse(row.tags) as Record<string, string>, ...(row.sourceInstanceId ? { sourceInstanceId: row.sourceInstanceId } : {}),
   };
 }
 

@@ -1,10 +1,11 @@
+import { ROOT_DEVICE_NAME } from '@nimbus/hypervisor';
 import { invalidParameter } from '../common/api-errors';
 
 /**
  * Device names (EC2's Linux naming, "Device names on Linux instances"): the root volume is
  * /dev/xvda; EBS volumes take /dev/sd[b-z], /dev/xvd[b-z] or /dev/xvd[b-c][a-z].
  */
-export const ROOT_DEVICE = '/dev/xvda';
+export const ROOT_DEVICE = ROOT_DEVICE_NAME;
 const DEVICE_PATTERN = /^\/dev\/(xvda|sd[b-z]|xvd[b-z]|xvd[bc][a-z])$/;
 
 /** Nitro's limit of EBS volumes attached to one instance. */

@@ -75,6 +75,8 @@ export interface LaunchVolumes {
 /** A launch volume placed on its device (VolumesService.resolveLaunchVolumes), root first. */
 export interface PlacedLaunchVolume extends LaunchVolume {
   readonly device: string;
+  /** The size of `snapshotId` when it needs no look-up: an image's default root snapshot (Amazon's, catalog's imageBlockDevices). */
+  readonly snapshotSizeGiB?: number;
 }
 
 /** ModifyVolume: any of the type, size (never smaller), IOPS and throughput; the rest kept when the type stays. */

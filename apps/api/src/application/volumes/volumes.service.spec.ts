@@ -85,11 +85,12 @@ describe('VolumesService, called without HTTP', () => {
     // EC2's rule: the AMI's root mapping, /dev/xvda, gp2, 8 GiB (Amazon Linux, Ubuntu, arm64, macOS)
     // or 30 GiB (Windows Server, with SQL Server too), deleted on termination.
     const ec2 = (imageId: string) => sut.resolveLaunchVolumes({ blockDeviceMappings: [] }, image(imageId));
-    expect(ec2('ami-0a1e0c00000000a23')).toEqual([{ device: '/dev/xvda', type: 'gp2', sizeGiB: 8 }]);
-    expect(ec2('ami-0b0b0c00000000b64')).toEqual([{ device: '/dev/xvda', type: 'gp2', sizeGiB: 8 }]);
-    expect(ec2('ami-0f0d0c00000000f22')).toEqual([{ device: '/dev/xvda', type: 'gp2', sizeGiB: 30 }]);
-    expect(ec2('ami-0f1d0c00000001f22')).toEqual([{ device: '/dev/xvda', type: 'gp2', sizeGiB: 30 }]);
-    expect(ec2('ami-0a1e0c00000000a23')[0].deleteOnTermination).not.toBe(false);
+    // From the image's root snapshot, Amazon's: snap- and the image id's 17 hex digits, its size known without a look-up.
+    const root = (sizeGiB: number, snapshotId: string) => [{ device: '/dev/xvda', type: 'gp2', sizeGiB, snapshotId, snapshotSizeGiB: sizeGiB, deleteOnTermination: true }];
+    expect(ec2('ami-0a1e0c00000000a23')).toEqual(root(8, 'snap-0a1e0c00000000a23'));
+    expect(ec2('ami-0b0b0c00000000b64')).toEqual(root(8, 'snap-0b0b0c00000000b64'));
+    expect(ec2('ami-0f0d0c00000000f22')).toEqual(root(30, 'snap-0f0d0c00000000f22'));
+    expect(ec2('ami-0f1d0c00000001f22')).toEqual(root(30, 'snap-0f1d0c00000001f22'));
     // REST: exactly the volumes asked.
     expect(sut.resolveLaunchVolumes({}, image('ami-0a1e0c00000000a23'))).toEqual([]);
     expect(sut.resolveLaunchVolumes({ volumes: [] }, image('ami-0a1e0c00000000a23'))).toEqual([]);
@@ -157,9 +158,30 @@ describe('VolumesService, called without HTTP', () => {
     expect(await specs([])).toEqual([['gp2', 8, snapshot.id]]);
     expect(await specs([{ device: '/dev/xvda', sizeGiB: 16 }])).toEqual([['gp2', 16, snapshot.id]]);
     await expect(specs([{ device: '/dev/xvda', sizeGiB: 4 }]))
-      .rejects.toMatchObject({ code: 'InvalidParameterValue', message: `Volume of 4 GiB is smaller than snapshot '${snapshot.id}', expect size >= 8` });
+      .rejects.toMatchObject({ code: 'InvalidBlockDeviceMapping', message: `Volume of size 4GB is smaller than  snapshot '${snapshot.id}', expect size >= 8GB` });
     // Another tenant launching with the snapshot finds none (it is the image owner's).
     await expect(sut.launchVolumeSpecs({} as Tx, 't-2', sut.resolveLaunchVolumes({ blockDeviceMappings: [] }, image), 1_000)).rejects.toMatchObject({ code: 'InvalidSnapshot.NotFound' });
+  });
+
+  it('launches a built-in image\'s root from its root snapshot: never smaller than it, and the snapshot named in a mapping is that root', async () => {
+    // No snapshot look-up: the catalog would throw.
+    const sut = new VolumesService({} as VolumesRepository, {} as VmmRepository, { onTerminated: () => undefined } as unknown as EngineService, {} as InstancesRepository, {} as CatalogRepository);
+    const linux = findImage('ami-0a1e0c00000000a23')!;
+    const windows = findImage('ami-0f0d0c00000000f22')!;
+    const specs = async (blockDeviceMappings: LaunchBlockDeviceMapping[], image = linux) => {
+      const out = await sut.launchVolumeSpecs({} as Tx, 't-1', sut.resolveLaunchVolumes({ blockDeviceMappings }, image), 1_000);
+      return out.specs.map((s, n) => [s.type, s.sizeGiB, out.snapshotIds[n]]);
+    };
+    expect(await specs([])).toEqual([['gp2', 8, 'snap-0a1e0c00000000a23']]);
+    expect(await specs([{ device: '/dev/xvda', sizeGiB: 20, type: 'gp3' }])).toEqual([['gp3', 20, 'snap-0a1e0c00000000a23']]);
+    // The AMI's mapping copied into the request (as tools that copy DescribeImages' mapping do), larger.
+    expect(await specs([{ device: '/dev/xvda', snapshotId: 'snap-0a1e0c00000000a23', sizeGiB: 12 }])).toEqual([['gp2', 12, 'snap-0a1e0c00000000a23']]);
+    expect(await specs([{ device: '/dev/xvda', sizeGiB: 30 }], windows)).toEqual([['gp2', 30, 'snap-0f0d0c00000000f22']]);
+    // Smaller than the image's root: EC2's RunInstances error, with the root snapshot's id.
+    expect(() => sut.resolveLaunchVolumes({ blockDeviceMappings: [{ device: '/dev/xvda', sizeGiB: 4 }] }, linux))
+      .toThrow(expect.objectContaining({ code: 'InvalidBlockDeviceMapping', message: "Volume of size 4GB is smaller than  snapshot 'snap-0a1e0c00000000a23', expect size >= 8GB" }));
+    expect(() => sut.resolveLaunchVolumes({ blockDeviceMappings: [{ device: '/dev/xvda', sizeGiB: 29 }] }, windows))
+      .toThrow(expect.objectContaining({ code: 'InvalidBlockDeviceMapping', message: "Volume of size 29GB is smaller than  snapshot 'snap-0f0d0c00000000f22', expect size >= 30GB" }));
   });
 
   it('counts the image\'s root volume against the 28 attachments of an EC2 launch', () => {

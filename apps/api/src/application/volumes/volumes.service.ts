@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
-  DataPlane, defaultRootVolume, Image, isAvailabilityZone, modificationSchedule, modificationStatus, modifiedSpec, NON_BOOT_VOLUME_TYPES, PROVISIONED_IOPS_TYPES, resolveVolume, VolumeModificationState, VolumeSpec, VolumeType,
+  DataPlane, Image, imageBlockDevices, isAvailabilityZone, modificationSchedule, modificationStatus, modifiedSpec, NON_BOOT_VOLUME_TYPES, PROVISIONED_IOPS_TYPES, resolveVolume, VolumeModificationState, VolumeSpec, VolumeType,
 } from '@nimbus/hypervisor';
 import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
@@ -18,7 +18,7 @@ import { compareDevices, DEFAULT_ATTACH_DEVICES, isDeviceName, LAUNCH_DEVICES, M
 import { decodeVolumePageToken, encodePageToken } from './page-token';
 import { mergeTags, validateTags } from '../instances/tags';
 import type { ResourceTag } from '../tags/tags.service';
-import { AttachVolumeCommand, CreateVolumeCommand, DeleteOnTerminationChange, LaunchBlockDeviceMapping, LaunchVolume, LaunchVolumes, ListVolumesQuery, ModifyVolumeCommand, PlacedLaunchVolume, VolumeRef } from './volumes.commands';
+import { AttachVolumeCommand, CreateVolumeCommand, DeleteOnTerminationChange, LaunchBlockDeviceMapping, LaunchVolumes, ListVolumesQuery, ModifyVolumeCommand, PlacedLaunchVolume, VolumeRef } from './volumes.commands';
 
 const DEFAULT_PAGE_SIZE = 1000;
 
@@ -247,28 +247,36 @@ export class VolumesService {
     for (const v of list) {
       if (v.snapshotId !== undefined) checkSnapshotId(v.snapshotId);
       else if (v.sizeGiB === undefined) throw new ApiError('MissingParameter', `The launch volume at ${v.device} needs its size (sizeGiB, Ebs.VolumeSize) or a snapshot (snapshotId, Ebs.SnapshotId)`);
+      if (v.sizeGiB !== undefined && v.snapshotSizeGiB !== undefined && v.sizeGiB < v.snapshotSizeGiB) throw smallerThanSnapshot(v.sizeGiB, v.snapshotId!, v.snapshotSizeGiB);
       if (v.sizeGiB !== undefined) resolveVolume({ type: v.type, sizeGiB: v.sizeGiB, iops: v.iops, throughputMiBps: v.throughputMiBps });
     }
     return list;
   }
 
   /** A launch's volume specs and snapshots, in the command's transaction: a volume from a snapshot as CreateVolume makes one. */
-  async launchVolumeSpecs(tx: Tx, tenantId: string, volumes: readonly LaunchVolume[] | undefined, now: number): Promise<{ specs: VolumeSpec[]; snapshotIds: (string | null)[] }> {
+  async launchVolumeSpecs(tx: Tx, tenantId: string, volumes: readonly PlacedLaunchVolume[] | undefined, now: number): Promise<{ specs: VolumeSpec[]; snapshotIds: (string | null)[] }> {
     const specs: VolumeSpec[] = [];
     const snapshotIds: (string | null)[] = [];
     for (const v of volumes ?? []) {
-      const sizeGiB = v.snapshotId === undefined ? v.sizeGiB! : await this.sizeFromSnapshot(tx, tenantId, v.snapshotId, v.sizeGiB, now);
+      const sizeGiB = v.snapshotId === undefined ? v.sizeGiB!
+        : v.snapshotSizeGiB !== undefined ? (v.sizeGiB ?? v.snapshotSizeGiB) // the image's root snapshot, Amazon's: nothing to look up
+          : await this.sizeFromSnapshot(tx, tenantId, v.snapshotId, v.sizeGiB, now, smallerThanSnapshot);
       specs.push(resolveVolume({ type: v.type, sizeGiB, iops: v.iops, throughputMiBps: v.throughputMiBps }));
       snapshotIds.push(v.snapshotId ?? null);
     }
     return { specs, snapshotIds };
   }
 
-  /** A volume's size from the tenant's completed snapshot: the snapshot's, or a larger one asked. */
-  private async sizeFromSnapshot(tx: Tx, tenantId: string, snapshotId: string, sizeGiB: number | undefined, now: number): Promise<number> {
+  /**
+   * A volume's size from the tenant's completed snapshot: the snapshot's, or a larger one asked
+   * (a smaller one: CreateVolume's `InvalidParameterValue`, unless a launch's `tooSmall`).
+   */
+  private async sizeFromSnapshot(
+    tx: Tx, tenantId: string, snapshotId: string, sizeGiB: number | undefined, now: number,
+    tooSmall = (size: number, id: string, snapshotGiB: number): ApiError => invalidParameter(`Volume of ${size} GiB is smaller than snapshot '${id}', expect size >= ${snapshotGiB}`),
+  ): Promise<number> {
     const snapshot = await requireCompletedSnapshot(this.catalog, tx, tenantId, snapshotId, now);
-    if (sizeGiB !== undefined && sizeGiB < snapshot.volumeSizeGiB)
-      throw invalidParameter(`Volume of ${sizeGiB} GiB is smaller than snapshot '${snapshot.id}', expect size >= ${snapshot.volumeSizeGiB}`);
+    if (sizeGiB !== undefined && sizeGiB < snapshot.volumeSizeGiB) throw tooSmall(sizeGiB, snapshot.id, snapshot.volumeSizeGiB);
     return sizeGiB ?? snapshot.volumeSizeGiB;
   }
 
@@ -521,17 +529,25 @@ const DEFAULT_LAUNCH_VOLUME_TYPE: VolumeType = 'gp2';
 
 /**
  * The volumes an EC2 launch of the image gets before its request changes them, root first: the
- * image's block device mapping (a CreateImage image's snapshots), with the default root at the
- * root device when the mapping has no volume there (the built-in and operators' images have none).
+ * image's block device mapping (`imageBlockDevices`: a CreateImage image's snapshots, and the
+ * default root of those with none at the root device). The default root's snapshot is Amazon's,
+ * its size known without a look-up (`snapshotSizeGiB`).
  */
 function imageLaunchVolumes(image: Image): PlacedLaunchVolume[] {
-  const mapped = (image.blockDevices ?? []).map((b): PlacedLaunchVolume => ({
+  const own = new Set((image.blockDevices ?? []).map((b) => b.snapshotId));
+  return imageBlockDevices(image).map((b): PlacedLaunchVolume => ({
     device: b.deviceName, type: b.volumeType, sizeGiB: b.volumeSizeGiB, snapshotId: b.snapshotId, deleteOnTermination: b.deleteOnTermination,
     ...(b.iops !== undefined ? { iops: b.iops } : {}), ...(b.throughputMiBps !== undefined ? { throughputMiBps: b.throughputMiBps } : {}),
+    ...(own.has(b.snapshotId) ? {} : { snapshotSizeGiB: b.volumeSizeGiB }),
   }));
-  const root = mapped.find((v) => v.device === ROOT_DEVICE);
-  const fallback = defaultRootVolume(image);
-  return [root ?? { device: ROOT_DEVICE, type: fallback.type, sizeGiB: fallback.sizeGiB }, ...mapped.filter((v) => v !== root)];
+}
+
+/**
+ * A launch volume smaller than the snapshot it is made from: EC2's code and words for RunInstances
+ * ("Volume of size 4GB is smaller than  snapshot 'snap-…', expect size >= 8GB", its two spaces too).
+ */
+function smallerThanSnapshot(sizeGiB: number, snapshotId: string, snapshotGiB: number): ApiError {
+  return new ApiError('InvalidBlockDeviceMapping', `Volume of size ${sizeGiB}GB is smaller than  snapshot '${snapshotId}', expect size >= ${snapshotGiB}GB`);
 }
 
 /**
@@ -544,7 +560,7 @@ function changedBy(v: PlacedLaunchVolume, m: LaunchBlockDeviceMapping | undefine
   if (!m) return v;
   const given = Object.fromEntries(Object.entries(m).filter(([, value]) => value !== undefined)) as Partial<PlacedLaunchVolume>;
   let base: PlacedLaunchVolume = v;
-  if (m.snapshotId !== undefined && m.snapshotId !== v.snapshotId && m.sizeGiB === undefined) base = { ...base, sizeGiB: undefined };
+  if (m.snapshotId !== undefined && m.snapshotId !== v.snapshotId) base = { ...base, sizeGiB: m.sizeGiB, snapshotSizeGiB: undefined };
   if (m.type !== undefined && m.type !== v.type) base = { ...base, iops: undefined, throughputMiBps: undefined };
   return { ...base, ...given };
 }
