@@ -20,7 +20,8 @@ export class InstancesController {
 
   @Operation('RunInstances')
   @ApiCreatedResponse({ type: ReservationResponseDto, description: 'The reservation: its instances, in state pending (all or nothing)' })
-  @ApiErrors('MissingParameter', 'ValidationError', 'InvalidParameterValue', 'TagLimitExceeded', 'VcpuLimitExceeded', 'LicenseLimitExceeded', 'InvalidAMIID.NotFound', 'InvalidPlacementGroup.Unknown', 'InvalidLicenseConfigurationId.NotFound', 'InvalidHostID.NotFound', 'IdempotentParameterMismatch', 'InsufficientInstanceCapacity', 'InsufficientCapacityOnHost')
+  @ApiErrors('MissingParameter', 'ValidationError', 'InvalidParameterValue', 'TagLimitExceeded', 'VcpuLimitExceeded', 'LicenseLimitExceeded', 'InvalidAMIID.NotFound', 'InvalidPlacementGroup.Unknown', 'InvalidLicenseConfigurationId.NotFound', 'InvalidHostID.NotFound', 'IdempotentParameterMismatch', 'InsufficientInstanceCapacity', 'InsufficientCapacityOnHost',
+    'InvalidSnapshot.NotFound', 'InvalidBlockDeviceMapping', 'AttachmentLimitExceeded', 'MaxIOPSLimitExceeded')
   @Post()
   async run(@CurrentTenant() tenant: TenantEntity, @Body() dto: RunInstancesDto) {
     return mapReservation(await this.instances.run(tenant, toRunInstancesCommand(dto)));

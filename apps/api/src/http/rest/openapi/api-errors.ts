@@ -61,6 +61,7 @@ export const EXAMPLE_MESSAGES: Readonly<Record<string, string>> = {
   'InvalidVolumeModification.NotFound': "Modification for volume 'vol-0123456789abcdef0' does not exist.",
   TagLimitExceeded: "The maximum number of tags for a resource has been reached: 'i-0123456789abcdef0' may have at most 50 tags.",
   AttachmentLimitExceeded: "Instance 'i-0123456789abcdef0' already has 28 volumes attached, the most it may have.",
+  InvalidBlockDeviceMapping: "Volume of size 4GB is smaller than  snapshot 'snap-0123456789abcdef0', expect size >= 8GB",
   IncorrectHostState: "Host 'h-0123456789abcdef0' runs instances: drain it first.",
   HostInUse: "Host 'h-0123456789abcdef0' runs instances.",
   MigrationNotConverging: "Instance 'i-0123456789abcdef0' dirties memory faster than the link copies it.",
