@@ -331,6 +331,45 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     }
   });
 
+  it('starts and stops every instance named or none, and terminates them by EC2\'s zone rule for termination protection', async () => {
+    const launch = async (zone: string) => (await client.send(new RunInstancesCommand({
+      ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 2, MaxCount: 2, Placement: { AvailabilityZone: zone },
+    }))).Instances!.map((i) => i.InstanceId!);
+    const [a, b] = await launch('us-east-1a');
+    const [c, d] = await launch('us-east-1b');
+    await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [a, b, c, d] });
+    const stateOf = async (ids: string[]) =>
+      (await client.send(new DescribeInstancesCommand({ InstanceIds: ids }))).Reservations!.flatMap((r) => r.Instances!).sort((x, y) => ids.indexOf(x.InstanceId!) - ids.indexOf(y.InstanceId!)).map((i) => i.State!.Name);
+
+    // "TerminateInstances" (EC2 API Reference): C protected in us-east-1b keeps C and D; A and B in us-east-1a go; the request fails.
+    await client.send(new ModifyInstanceAttributeCommand({ InstanceId: c, DisableApiTermination: { Value: true } }));
+    const refused = await failure(client.send(new TerminateInstancesCommand({ InstanceIds: [a, c, b, d] })));
+    expect({ name: refused.name, message: refused.message })
+      .toEqual({ name: 'OperationNotPermitted', message: `The instance '${c}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.` });
+    await waitUntilInstanceTerminated({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [a, b] });
+    expect(await stateOf([c, d])).toEqual(['running', 'running']);
+
+    // StopInstances with a terminated instance among them: refused, and D keeps running.
+    const stopRefused = await failure(client.send(new StopInstancesCommand({ InstanceIds: [d, a] })));
+    expect(stopRefused.name).toBe('IncorrectInstanceState');
+    expect(await stateOf([d])).toEqual(['running']);
+
+    // StartInstances with D unable to start (its root detached): refused, and C stays stopped too.
+    await client.send(new StopInstancesCommand({ InstanceIds: [c, d] }));
+    await waitUntilInstanceStopped({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [c, d] });
+    const rootOfD = (await client.send(new DescribeInstancesCommand({ InstanceIds: [d] }))).Reservations![0].Instances![0].BlockDeviceMappings![0].Ebs!.VolumeId!;
+    await client.send(new DetachVolumeCommand({ VolumeId: rootOfD }));
+    const startRefused = await failure(client.send(new StartInstancesCommand({ InstanceIds: [c, d] })));
+    expect(startRefused.name).toBe('InvalidParameterValue');
+    expect(await stateOf([c, d])).toEqual(['stopped', 'stopped']);
+    // With its root back, both start, in the order named.
+    await client.send(new AttachVolumeCommand({ VolumeId: rootOfD, InstanceId: d, Device: '/dev/xvda' }));
+    const started = await client.send(new StartInstancesCommand({ InstanceIds: [c, d] }));
+    expect(started.StartingInstances!.map((x) => [x.InstanceId, x.PreviousState!.Name, x.CurrentState!.Name])).toEqual([[c, 'stopped', 'pending'], [d, 'stopped', 'pending']]);
+    await client.send(new ModifyInstanceAttributeCommand({ InstanceId: c, DisableApiTermination: { Value: false } }));
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [c, d] }));
+  });
+
   it('detaches a root volume only from a stopped instance (EC2: IncorrectState, "Unable to detach root volume"), which then does not start until a volume is at its root again', async () => {
     const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }))).Instances![0].InstanceId!;
     await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });

@@ -227,58 +227,110 @@ export class InstancesService {
   }
 
   start(tenant: TenantEntity, cmd: InstanceIdCommand): Promise<StateTransition> {
-    const id = cmd.instanceId;
+    return this.startAll(tenant, [cmd.instanceId]).then((t) => t[0]);
+  }
+
+  /**
+   * StartInstances: every instance or none. One command checks them all before it starts any, and a
+   * refusal of any (a terminated one, a root detached, no capacity) leaves every one as it was.
+   */
+  startAll(tenant: TenantEntity, ids: readonly string[]): Promise<StateTransition[]> {
     return this.engine.command(async (tx, e) => {
-      const row = await this.requireVisible(tx, tenant.id, id);
-      if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'started');
-      // EC2: an instance launched with a root EBS volume does not start without one (its root detached while stopped).
-      if (row.state === 'stopped' && row.ebsRoot && !((await this.volumes.attachedTo(tx, [id])).get(id) ?? []).some((v) => v.device === ROOT_DEVICE)) {
-        throw invalidParameter(`Invalid value '${id}' for instanceId. Instance does not have a volume attached at root (${ROOT_DEVICE})`);
+      const rows = await this.requireEach(tx, tenant.id, ids);
+      const roots = await this.volumes.attachedTo(tx, rows.filter((r) => r.state === 'stopped' && r.ebsRoot).map((r) => r.id));
+      for (const row of rows) {
+        if (row.state === 'terminated') throw new IncorrectInstanceState(row.id, row.state, 'started');
+        // EC2: an instance launched with a root EBS volume does not start without one (its root detached while stopped).
+        if (row.state === 'stopped' && row.ebsRoot && !(roots.get(row.id) ?? []).some((v) => v.device === ROOT_DEVICE)) {
+          throw invalidParameter(`Invalid value '${row.id}' for instanceId. Instance does not have a volume attached at root (${ROOT_DEVICE})`);
+        }
       }
-      const placed = e.fleet.needsPlacementToStart(id);
-      const quota = placed ? await this.tenants.onDemandVcpuQuota(tx, tenant.id) : undefined;
-      // A stopped instance keeps its zone (its subnet), tenancy, group and partition, but not its
-      // host, as on EC2 — except on a Dedicated Host, to which it returns (host affinity).
-      const transition = startVm(e.world, tenant.id, id, { availabilityZone: row.availabilityZone, dedicatedHostId: row.dedicatedHostId ?? undefined, vcpuQuota: quota });
-      if (placed) {
-        await this.instances.markRelaunched(tx, id, e.now);
-        await this.network.started(tx, id, new Date(e.now));
+      const out: StateTransition[] = [];
+      for (const row of rows) {
+        const id = row.id;
+        const placed = e.fleet.needsPlacementToStart(id);
+        const quota = placed ? await this.tenants.onDemandVcpuQuota(tx, tenant.id) : undefined;
+        // A stopped instance keeps its zone (its subnet), tenancy, group and partition, but not its
+        // host, as on EC2 — except on a Dedicated Host, to which it returns (host affinity).
+        out.push(startVm(e.world, tenant.id, id, { availabilityZone: row.availabilityZone, dedicatedHostId: row.dedicatedHostId ?? undefined, vcpuQuota: quota }));
+        if (placed) {
+          await this.instances.markRelaunched(tx, id, e.now);
+          await this.network.started(tx, id, new Date(e.now));
+        }
       }
-      return transition;
+      return out;
     });
   }
 
   stop(tenant: TenantEntity, cmd: InstanceIdCommand): Promise<StateTransition> {
-    const id = cmd.instanceId;
+    return this.stopAll(tenant, [cmd.instanceId]).then((t) => t[0]);
+  }
+
+  /** StopInstances: every instance or none (a terminated one among them: none stops). */
+  stopAll(tenant: TenantEntity, ids: readonly string[]): Promise<StateTransition[]> {
     return this.engine.command(async (tx, e) => {
-      const row = await this.requireVisible(tx, tenant.id, id);
-      if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'stopped');
-      const t = stopVm(e.world, tenant.id, id);
-      if (t.previous !== t.current) await this.instances.setStateReason(tx, id, USER_SHUTDOWN);
-      return t;
+      const rows = await this.requireEach(tx, tenant.id, ids);
+      for (const row of rows) if (row.state === 'terminated') throw new IncorrectInstanceState(row.id, row.state, 'stopped');
+      const out: StateTransition[] = [];
+      for (const row of rows) {
+        const t = stopVm(e.world, tenant.id, row.id);
+        if (t.previous !== t.current) await this.instances.setStateReason(tx, row.id, USER_SHUTDOWN);
+        out.push(t);
+      }
+      return out;
     });
   }
 
   reboot(tenant: TenantEntity, cmd: InstanceIdCommand): Promise<StateTransition> {
-    const id = cmd.instanceId;
+    return this.rebootAll(tenant, [cmd.instanceId]).then((t) => t[0]);
+  }
+
+  /** RebootInstances: every instance or none (a terminated one among them: none reboots). */
+  rebootAll(tenant: TenantEntity, ids: readonly string[]): Promise<StateTransition[]> {
     return this.engine.command(async (tx, e) => {
-      const row = await this.requireVisible(tx, tenant.id, id);
-      if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'rebooted');
-      return rebootVm(e.world, tenant.id, id);
+      const rows = await this.requireEach(tx, tenant.id, ids);
+      for (const row of rows) if (row.state === 'terminated') throw new IncorrectInstanceState(row.id, row.state, 'rebooted');
+      return rows.map((row) => rebootVm(e.world, tenant.id, row.id));
     });
   }
 
-  terminate(tenant: TenantEntity, cmd: InstanceIdCommand): Promise<StateTransition> {
-    const id = cmd.instanceId;
-    return this.engine.command(async (tx, e) => {
-      const row = await this.requireVisible(tx, tenant.id, id);
-      if (row.state === 'terminated') return { vmId: id, previous: 'terminated', current: 'terminated' };
-      if (row.disableApiTermination)
-        throw new ApiError('OperationNotPermitted', `The instance '${id}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`);
-      const t = terminateVm(e.world, tenant.id, id);
-      if (t.previous !== t.current) await this.instances.setStateReason(tx, id, USER_SHUTDOWN);
-      return t;
+  async terminate(tenant: TenantEntity, cmd: InstanceIdCommand): Promise<StateTransition> {
+    return (await this.terminateAll(tenant, [cmd.instanceId]))[0];
+  }
+
+  /**
+   * TerminateInstances, with EC2's rule for termination protection ("TerminateInstances", AWS EC2
+   * API Reference): the instances in an Availability Zone where one of those named is protected
+   * (`disableApiTermination`) are not terminated, those in the other zones are, and the request
+   * fails (`OperationNotPermitted`, naming the first protected one) once the others are committed.
+   * An instance already terminated stays so (the call is idempotent).
+   */
+  async terminateAll(tenant: TenantEntity, ids: readonly string[]): Promise<StateTransition[]> {
+    const { transitions, protectedId } = await this.engine.command(async (tx, e) => {
+      const rows = await this.requireEach(tx, tenant.id, ids);
+      const guarded = rows.filter((r) => r.state !== 'terminated' && r.disableApiTermination);
+      const zones = new Set(guarded.map((r) => r.availabilityZone));
+      const out: StateTransition[] = [];
+      for (const row of rows) {
+        if (row.state === 'terminated') out.push({ vmId: row.id, previous: 'terminated', current: 'terminated' });
+        else if (!zones.has(row.availabilityZone)) {
+          const t = terminateVm(e.world, tenant.id, row.id);
+          if (t.previous !== t.current) await this.instances.setStateReason(tx, row.id, USER_SHUTDOWN);
+          out.push(t);
+        }
+      }
+      return { transitions: out, protectedId: guarded[0]?.id };
     });
+    if (protectedId !== undefined)
+      throw new ApiError('OperationNotPermitted', `The instance '${protectedId}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`);
+    return transitions;
+  }
+
+  /** Each instance named, in order (one not the tenant's: InvalidInstanceID.NotFound, nothing done). */
+  private async requireEach(tx: Tx, tenantId: string, ids: readonly string[]): Promise<InstanceEntity[]> {
+    const rows: InstanceEntity[] = [];
+    for (const id of ids) rows.push(await this.requireVisible(tx, tenantId, id));
+    return rows;
   }
 
   /**

@@ -227,12 +227,11 @@ export class InstancesEc2Actions implements Ec2ActionSource {
     await this.instances.list(tenant, { instanceIds: ids, tags: [] });
   }
 
-  private async transitions(ctx: Ec2Context, p: Ec2Params, act: (tenant: TenantEntity, id: string) => Promise<StateTransition>): Promise<StateTransition[]> {
+  /** A state change of every instance named, in one application call (all or none; TerminateInstances' own rule). */
+  private async transitions(ctx: Ec2Context, p: Ec2Params, act: (tenant: TenantEntity, ids: readonly string[]) => Promise<StateTransition[]>): Promise<StateTransition[]> {
     const ids = instanceIds(p);
     await this.requireAll(ctx.tenant, ids);
-    const out: StateTransition[] = [];
-    for (const id of ids) out.push(await act(ctx.tenant, id));
-    return out;
+    return act(ctx.tenant, ids);
   }
 
   private readonly dryRunIds = async (ctx: Ec2Context, p: Ec2Params) => this.requireAll(ctx.tenant, instanceIds(p));
@@ -265,7 +264,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
       operation: 'StartInstances',
       params: ['InstanceId', 'AdditionalInfo'],
       dryRun: this.dryRunIds,
-      handler: async (ctx, p) => ({ instancesSet: transitionsXml(await this.transitions(ctx, p, (t, id) => this.instances.start(t, { instanceId: id }))) }),
+      handler: async (ctx, p) => ({ instancesSet: transitionsXml(await this.transitions(ctx, p, (t, ids) => this.instances.startAll(t, ids))) }),
     },
     StopInstances: {
       operation: 'StopInstances',
@@ -274,7 +273,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
       handler: async (ctx, p) => {
         p.bool('Force');
         if (p.bool('Hibernate') === true) throw unsupported('hibernation (Hibernate=true)');
-        return { instancesSet: transitionsXml(await this.transitions(ctx, p, (t, id) => this.instances.stop(t, { instanceId: id }))) };
+        return { instancesSet: transitionsXml(await this.transitions(ctx, p, (t, ids) => this.instances.stopAll(t, ids))) };
       },
     },
     RebootInstances: {
@@ -282,7 +281,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
       params: ['InstanceId'],
       dryRun: this.dryRunIds,
       handler: async (ctx, p) => {
-        await this.transitions(ctx, p, (t, id) => this.instances.reboot(t, { instanceId: id }));
+        await this.transitions(ctx, p, (t, ids) => this.instances.rebootAll(t, ids));
         return { return: true };
       },
     },
@@ -290,7 +289,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
       operation: 'TerminateInstances',
       params: ['InstanceId'],
       dryRun: this.dryRunIds,
-      handler: async (ctx, p) => ({ instancesSet: transitionsXml(await this.transitions(ctx, p, (t, id) => this.instances.terminate(t, { instanceId: id }))) }),
+      handler: async (ctx, p) => ({ instancesSet: transitionsXml(await this.transitions(ctx, p, (t, ids) => this.instances.terminateAll(t, ids))) }),
     },
     DescribeInstanceStatus: {
       operation: 'DescribeInstanceStatus',
