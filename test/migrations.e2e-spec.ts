@@ -370,4 +370,23 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM reservations WHERE tenant_id = 't-00000000000000e01'");
     await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000e01'");
   });
+  it('InstanceMetadataOptions1764630000000 adds the nullable metadata_options column to instances (null for those there were), and reverts alone, keeping them', async () => {
+    await undoThrough('InstanceMetadataOptions1764630000000');
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000f01', 'f', 1, 1, 0, '210987654325')");
+    await ds.query("INSERT INTO reservations (id, tenant_id, request_hash, created_at) VALUES ('r-00000000000000f01', 't-00000000000000f01', 'h', 0)");
+    await ds.query(`INSERT INTO instances (id, tenant_id, reservation_id, image_id, instance_type, platform, tenancy, availability_zone, state, state_since, launch_time, cpu_reservation_millicores, cpu_limit_millicores, cpu_weight)
+       VALUES ('i-0000000000000f001', 't-00000000000000f01', 'r-00000000000000f01', 'ami-1', 'm5.large', 'linux', 'default', 'us-east-1a', 'running', 0, 0, 0, 2000, 256)`);
+    await ds.runMigrations();
+    expect(await ds.query("SELECT metadata_options FROM instances WHERE id = 'i-0000000000000f001'")).toEqual([{ metadata_options: null }]);
+    const options = '{"httpTokens":"required","httpPutResponseHopLimit":2,"httpEndpoint":"enabled","httpProtocolIpv6":"disabled","instanceMetadataTags":"disabled"}';
+    await ds.query(`UPDATE instances SET metadata_options = '${options}' WHERE id = 'i-0000000000000f001'`);
+    expect(await ds.query("SELECT metadata_options FROM instances WHERE id = 'i-0000000000000f001'")).toEqual([{ metadata_options: options }]);
+    await undoThrough('InstanceMetadataOptions1764630000000');
+    expect((await describeTables(['instances']))[0].findColumnByName('metadata_options')).toBeUndefined();
+    expect(await ds.query("SELECT COUNT(*) AS n FROM instances WHERE tenant_id = 't-00000000000000f01'")).toEqual([{ n: usingPostgres() ? '1' : 1 }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM instances WHERE tenant_id = 't-00000000000000f01'");
+    await ds.query("DELETE FROM reservations WHERE tenant_id = 't-00000000000000f01'");
+    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000f01'");
+  });
 });

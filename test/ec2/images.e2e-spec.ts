@@ -58,6 +58,8 @@ describe('EC2 images and snapshots (JS SDK)', () => {
   it("shows each catalog image's root as an AMI's mapping, from Amazon's snapshot, and launches its root from it: never smaller", async () => {
     const [linux, windows] = await Promise.all([LINUX_AMI, WINDOWS_AMI].map(async (id) => (await client.send(new DescribeImagesCommand({ ImageIds: [id] }))).Images![0]));
     expect(linux.RootDeviceName).toBe('/dev/xvda');
+    // Amazon Linux 2023's AMIs require IMDSv2 (its instances launch with HttpTokens required); Windows Server's do not say.
+    expect([linux.ImdsSupport, windows.ImdsSupport]).toEqual(['v2.0', undefined]);
     expect(linux.BlockDeviceMappings).toEqual([
       { DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0a1e0c00000000a23', VolumeSize: 8, VolumeType: 'gp2', DeleteOnTermination: true, Encrypted: false } },
     ]);

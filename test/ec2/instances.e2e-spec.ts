@@ -2,6 +2,7 @@ import {
   DescribeInstancesCommand, DescribeInstanceStatusCommand, EC2Client, GetConsoleOutputCommand, ModifyInstanceAttributeCommand,
   CreateImageCommand, DeleteSnapshotCommand, DescribeImagesCommand, waitUntilImageAvailable, DescribeInstanceAttributeCommand, paginateDescribeInstances, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
   waitUntilInstanceRunning, waitUntilInstanceStopped, waitUntilInstanceTerminated, DescribeVolumesCommand, DetachVolumeCommand, AttachVolumeCommand, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
+  ModifyInstanceMetadataOptionsCommand,
 } from '@aws-sdk/client-ec2';
 import { expectError, LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
@@ -368,6 +369,36 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect(started.StartingInstances!.map((x) => [x.InstanceId, x.PreviousState!.Name, x.CurrentState!.Name])).toEqual([[c, 'stopped', 'pending'], [d, 'stopped', 'pending']]);
     await client.send(new ModifyInstanceAttributeCommand({ InstanceId: c, DisableApiTermination: { Value: false } }));
     await client.send(new TerminateInstancesCommand({ InstanceIds: [c, d] }));
+  });
+
+  it("keeps each instance's metadata options: the image's defaults (IMDSv2 required on Amazon Linux 2023), RunInstances' MetadataOptions, ModifyInstanceMetadataOptions", async () => {
+    const launch = async (ImageId: string, MetadataOptions?: Record<string, unknown>) =>
+      (await client.send(new RunInstancesCommand({ ImageId, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' }, MetadataOptions }))).Instances![0];
+    const al2023 = await launch(LINUX_AMI);
+    expect(al2023.MetadataOptions).toEqual({ State: 'applied', HttpTokens: 'required', HttpPutResponseHopLimit: 2, HttpEndpoint: 'enabled', HttpProtocolIpv6: 'disabled', InstanceMetadataTags: 'disabled' });
+    // Ubuntu has no ImdsSupport: IMDSv2 optional, one hop, unless the request says otherwise (as Terraform modules' metadata_options do).
+    const ubuntu = await launch('ami-0b0b0c00000000b24');
+    expect(ubuntu.MetadataOptions).toMatchObject({ HttpTokens: 'optional', HttpPutResponseHopLimit: 1 });
+    const hardened = await launch('ami-0b0b0c00000000b24', { HttpTokens: 'required', HttpPutResponseHopLimit: 3, InstanceMetadataTags: 'enabled' });
+    const described = async (id: string) => (await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0].Instances![0].MetadataOptions;
+    expect(await described(hardened.InstanceId!)).toEqual({ State: 'applied', HttpTokens: 'required', HttpPutResponseHopLimit: 3, HttpEndpoint: 'enabled', HttpProtocolIpv6: 'disabled', InstanceMetadataTags: 'enabled' });
+    const requiring = await client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'metadata-options.http-tokens', Values: ['required'] }, { Name: 'instance-state-name', Values: ['pending', 'running'] }] }));
+    const requiringIds = requiring.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId));
+    expect(requiringIds).toEqual(expect.arrayContaining([al2023.InstanceId, hardened.InstanceId]));
+    expect(requiringIds).not.toContain(ubuntu.InstanceId);
+
+    // Modified: the options named change, the others stay; answered as pending, described as applied.
+    const modified = await client.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: al2023.InstanceId!, HttpTokens: 'optional', HttpEndpoint: 'disabled' }));
+    expect(modified).toMatchObject({ InstanceId: al2023.InstanceId, InstanceMetadataOptions: { State: 'pending', HttpTokens: 'optional', HttpPutResponseHopLimit: 2, HttpEndpoint: 'disabled' } });
+    expect(await described(al2023.InstanceId!)).toMatchObject({ State: 'applied', HttpTokens: 'optional', HttpPutResponseHopLimit: 2, HttpEndpoint: 'disabled', InstanceMetadataTags: 'disabled' });
+
+    // Refused, changing nothing: values EC2 does not take, another tenant's instance.
+    for (const bad of [{ HttpPutResponseHopLimit: 65 }, { HttpTokens: 'sometimes' as never }])
+      expect((await failure(client.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: al2023.InstanceId!, ...bad })))).name).toBe('InvalidParameterValue');
+    expect((await failure(launch(LINUX_AMI, { HttpPutResponseHopLimit: 0 }))).name).toBe('InvalidParameterValue');
+    expect((await failure(bobClient.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: al2023.InstanceId!, HttpTokens: 'required' })))).name).toBe('InvalidInstanceID.NotFound');
+    expect(await described(al2023.InstanceId!)).toMatchObject({ HttpTokens: 'optional', HttpPutResponseHopLimit: 2 });
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [al2023.InstanceId!, ubuntu.InstanceId!, hardened.InstanceId!] }));
   });
 
   it('detaches a root volume only from a stopped instance (EC2: IncorrectState, "Unable to detach root volume"), which then does not start until a volume is at its root again', async () => {

@@ -79,11 +79,11 @@ export class InstancesRepository {
     await tx.update(InstanceEntity, { id }, { launchTime: now, stateReason: null });
   }
 
-  /** The attributes ModifyInstanceAttribute / ModifyInstanceCreditSpecification change. */
+  /** The attributes ModifyInstanceAttribute / ModifyInstanceCreditSpecification / ModifyInstanceMetadataOptions change. */
   async saveAttributes(tx: Tx, row: InstanceEntity): Promise<void> {
     await tx.update(InstanceEntity, { id: row.id }, {
       userData: row.userData, disableApiTermination: row.disableApiTermination, shutdownBehavior: row.shutdownBehavior, ebsOptimized: row.ebsOptimized,
-      creditSpecification: row.creditSpecification, instanceType: row.instanceType,
+      creditSpecification: row.creditSpecification, instanceType: row.instanceType, metadataOptions: row.metadataOptions,
       cpuReservationMillicores: row.cpuReservationMillicores, cpuLimitMillicores: row.cpuLimitMillicores, cpuWeight: row.cpuWeight,
     });
   }

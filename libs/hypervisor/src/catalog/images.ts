@@ -53,10 +53,15 @@ export interface Image {
    * (`defaultRootVolume`), as the built-in images have.
    */
   readonly blockDevices?: readonly ImageBlockDevice[];
+  /**
+   * `v2.0` when the image requires IMDSv2 (EC2's `ImdsSupport`: Amazon Linux 2023's AMIs): its
+   * instances launch with session tokens required and a hop limit of 2.
+   */
+  readonly imdsSupport?: 'v2.0';
 }
 
 export const IMAGES: readonly Image[] = [
-  { imageId: 'ami-0a1e0c00000000a23', name: 'Amazon Linux 2023', platform: 'linux', licenseModel: 'license-included', bootSeconds: 15, shutdownSeconds: 10 },
+  { imageId: 'ami-0a1e0c00000000a23', name: 'Amazon Linux 2023', platform: 'linux', licenseModel: 'license-included', bootSeconds: 15, shutdownSeconds: 10, imdsSupport: 'v2.0' },
   { imageId: 'ami-0b0b0c00000000b24', name: 'Ubuntu Server 24.04 LTS', platform: 'linux', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10 },
   { imageId: 'ami-0c0b0c00000000c24', name: 'Ubuntu Pro 24.04 LTS', platform: 'ubuntu-pro', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10 },
   { imageId: 'ami-0d0e0c00000000d09', name: 'Red Hat Enterprise Linux 9', platform: 'rhel', licenseModel: 'license-included', bootSeconds: 30, shutdownSeconds: 15 },
@@ -72,7 +77,7 @@ export const IMAGES: readonly Image[] = [
   },
   // arm64 builds, for the Graviton families (a1, t4g, m6g, c7g, …), and macOS for the Mac types
   // (AWS bills macOS as Linux/UNIX: the Mac Dedicated Host is the charge).
-  { imageId: 'ami-0a1e0c00000000a64', name: 'Amazon Linux 2023 (arm64)', platform: 'linux', architecture: 'arm64', licenseModel: 'license-included', bootSeconds: 15, shutdownSeconds: 10 },
+  { imageId: 'ami-0a1e0c00000000a64', name: 'Amazon Linux 2023 (arm64)', platform: 'linux', architecture: 'arm64', licenseModel: 'license-included', bootSeconds: 15, shutdownSeconds: 10, imdsSupport: 'v2.0' },
   { imageId: 'ami-0b0b0c00000000b64', name: 'Ubuntu Server 24.04 LTS (arm64)', platform: 'linux', architecture: 'arm64', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10 },
   { imageId: 'ami-0c1a0c00000000c14', name: 'macOS Sonoma 14 (x86_64_mac)', platform: 'linux', architecture: 'x86_64_mac', licenseModel: 'license-included', bootSeconds: 420, shutdownSeconds: 60 },
   { imageId: 'ami-0c1a0c00000000c15', name: 'macOS Sequoia 15 (arm64_mac)', platform: 'linux', architecture: 'arm64_mac', licenseModel: 'license-included', bootSeconds: 300, shutdownSeconds: 60 },

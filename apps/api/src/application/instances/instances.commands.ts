@@ -12,6 +12,7 @@ export interface CpuOptions {
 
 /** A volume created with each instance, attached to it and (unless asked otherwise) deleted with it. */
 import type { LaunchBlockDeviceMapping, LaunchVolume } from '../volumes/volumes.commands';
+import type { MetadataOptionsChange } from './metadata-options';
 export type { LaunchBlockDeviceMapping, LaunchVolume };
 
 /**
@@ -40,6 +41,8 @@ export interface RunInstancesCommand {
    */
   readonly blockDeviceMappings?: LaunchBlockDeviceMapping[];
   readonly maintenanceOptions?: { readonly autoRecovery?: 'default' | 'disabled' };
+  /** The Instance Metadata Service options that differ from the image's defaults (EC2's MetadataOptions; metadata-options.ts). */
+  readonly metadataOptions?: MetadataOptionsChange;
   readonly tags?: Readonly<Record<string, unknown>>;
   /** Tags for each of the launch's volumes (EC2's TagSpecification with ResourceType=volume): EC2's tag rules. */
   readonly volumeTags?: Readonly<Record<string, unknown>>;

@@ -21,6 +21,7 @@ import { AttachedVolume, InstanceDescription, InstancePage, QuotaUsage, Reservat
 import { CreateTagsCommand, DeleteTagCommand, InstanceIdCommand, ListInstancesQuery, ModifyInstanceAttributeCommand, RunInstancesCommand, SetCreditSpecificationCommand } from './instances.commands';
 import { decodePageToken, encodePageToken } from './page-token';
 import { requireInstance, terminatedGoneBy } from './require-instance';
+import { changeMetadataOptions, defaultMetadataOptions, MetadataOptions, MetadataOptionsChange, metadataOptionsOf } from './metadata-options';
 import { mergeTags, validateTags } from './tags';
 
 const DEFAULT_PAGE_SIZE = 1000;
@@ -113,6 +114,7 @@ export class InstancesService {
     const volumeTags = validateTags({ ...(cmd.volumeTags ?? {}) });
     validateUserData(cmd.userData);
     const launchVolumes = this.volumes.resolveLaunchVolumes(cmd, image);
+    const metadataOptions = JSON.stringify(changeMetadataOptions(defaultMetadataOptions(image), cmd.metadataOptions ?? {}));
     const { clientToken, ...request } = cmd;
     const requestHash = createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
 
@@ -160,7 +162,7 @@ export class InstancesService {
       const rows = launched.vms.map((vm, i) => {
         const partition = launched.partitions?.[i];
         return {
-          ...this.newRow(vm, reservationId, launched.availabilityZone, cmd, launched.creditMode, e.now), launchIndex: i, ebsRoot: launchVolumes.length > 0,
+          ...this.newRow(vm, reservationId, launched.availabilityZone, cmd, launched.creditMode, e.now), launchIndex: i, ebsRoot: launchVolumes.length > 0, metadataOptions,
           tenancy, placementGroupId: group?.id ?? null, partitionNumber: partition ?? null,
           dedicatedHostId: tenancy === 'host' ? vm.hostId : null, licenseConfigurationId: license?.id ?? null,
         };
@@ -396,6 +398,21 @@ export class InstancesService {
     });
   }
 
+  /**
+   * ModifyInstanceMetadataOptions: the options asked change, the others stay (each checked as EC2
+   * does); a running or stopped instance, not a terminated one. Answers the options now.
+   */
+  modifyMetadataOptions(tenant: TenantEntity, instanceId: string, change: MetadataOptionsChange): Promise<MetadataOptions> {
+    return this.engine.command(async (tx) => {
+      const row = await this.requireVisible(tx, tenant.id, instanceId);
+      if (row.state === 'terminated') throw new IncorrectInstanceState(instanceId, row.state, 'modified');
+      const options = changeMetadataOptions(metadataOptionsOf(row), change);
+      row.metadataOptions = JSON.stringify(options);
+      await this.instances.saveAttributes(tx, row);
+      return options;
+    });
+  }
+
   /** GetConsoleOutput: a simulated boot log from the instance's image, type and launch (empty until it has booted once). */
   async consoleOutput(tenant: TenantEntity, q: InstanceIdCommand): Promise<{ readonly output: string; readonly timestamp: number }> {
     const row = await this.requireVisible(this.instances.reader, tenant.id, q.instanceId);
@@ -472,6 +489,7 @@ export class InstancesService {
       placementGroupId: null, partitionNumber: null, dedicatedHostId: null, licenseConfigurationId: null,
       userData: cmd.userData ?? null, disableApiTermination: cmd.disableApiTermination ?? false,
       shutdownBehavior: cmd.instanceInitiatedShutdownBehavior ?? 'stop', ebsOptimized: cmd.ebsOptimized ?? false, launchIndex: 0, ebsRoot: false,
+      metadataOptions: null,
     };
   }
 }

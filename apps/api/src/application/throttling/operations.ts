@@ -78,6 +78,7 @@ const ENTRIES: Record<string, Entry> = {
   ModifyInstanceAttribute: { category: MUTATING },
   DescribeInstanceCreditSpecifications: { category: NON_MUTATING },
   ModifyInstanceCreditSpecification: { category: MUTATING },
+  ModifyInstanceMetadataOptions: { category: MUTATING },
   GetConsoleOutput: { category: NON_MUTATING },
   DescribeInstanceTypes: { category: NON_MUTATING },
   DescribeInstanceTypeOfferings: { category: NON_MUTATING },

@@ -62,4 +62,6 @@ export class InstanceEntity {
   @Column({ name: 'launch_index', type: 'integer', default: 0 }) launchIndex!: number;
   /** Launched with a root EBS volume (every EC2 launch; REST's with `volumes`): it starts only with a volume at /dev/xvda. */
   @Column({ name: 'ebs_root', type: 'boolean', default: false }) ebsRoot!: boolean;
+  /** Its Instance Metadata Service options, JSON (application/instances/metadata-options.ts); null: launched before they were kept. */
+  @Column({ name: 'metadata_options', type: 'varchar', length: 255, nullable: true }) metadataOptions!: string | null;
 }

@@ -64,6 +64,7 @@ function imageItem(v: ImageView) {
       },
     }))),
     virtualizationType: 'hvm',
+    imdsSupport: v.image.imdsSupport,
     hypervisor: 'xen',
     enaSupport: true,
     tagSet: tagSet(v.tags),

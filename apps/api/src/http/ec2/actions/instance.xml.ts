@@ -1,6 +1,7 @@
 import { findImage, findInstanceType, INSTANCE_STATE_CODES, InstanceStateName } from '@nimbus/hypervisor';
 import { instanceBillingIdentity } from '@nimbus/metering';
 import { InstanceDescription } from '../../../application/instances/instance-description';
+import { metadataOptionsOf } from '../../../application/instances/metadata-options';
 import { items } from '../ec2-action';
 import { privateIpAddressesSet } from './networking.actions';
 
@@ -114,7 +115,7 @@ export function instanceXml(d: InstanceDescription) {
     cpuOptions: cpuOptionsOf(i.instanceType),
     capacityReservationSpecification: { capacityReservationPreference: 'open' },
     hibernationOptions: { configured: false },
-    metadataOptions: { state: 'applied', httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled', httpProtocolIpv6: 'disabled', instanceMetadataTags: 'disabled' },
+    metadataOptions: { state: 'applied', ...metadataOptionsOf(i) },
     enclaveOptions: { enabled: false },
     platformDetails: billing.platformDetails,
     usageOperation: billing.usageOperation,

@@ -5,6 +5,7 @@ import { ApiError, invalidParameter } from '../../../application/common/api-erro
 import { InstanceDescription } from '../../../application/instances/instance-description';
 import { InstanceAttributeChange, LaunchBlockDeviceMapping, RunInstancesCommand } from '../../../application/instances/instances.commands';
 import { InstancesService } from '../../../application/instances/instances.service';
+import { metadataOptionsOf, MetadataOptionsChange } from '../../../application/instances/metadata-options';
 import { VolumesService } from '../../../application/volumes/volumes.service';
 import { DeleteOnTerminationChange } from '../../../application/volumes/volumes.commands';
 import { LaunchNetworkInterface, LaunchNetworkRequest } from '../../../application/networking/instance-networking';
@@ -66,7 +67,21 @@ function instanceFilters(ownerId: string): Record<string, FilterField<InstanceDe
     'block-device-mapping.volume-id': (d) => d.volumes.map((v) => v.id),
     'block-device-mapping.device-name': (d) => d.volumes.map((v) => v.device ?? ''),
     'ebs-optimized': (d) => String(d.row.ebsOptimized),
+    'metadata-options.http-tokens': (d) => metadataOptionsOf(d.row).httpTokens,
+    'metadata-options.http-put-response-hop-limit': (d) => String(metadataOptionsOf(d.row).httpPutResponseHopLimit),
+    'metadata-options.http-endpoint': (d) => metadataOptionsOf(d.row).httpEndpoint,
+    'metadata-options.http-protocol-ipv6': (d) => metadataOptionsOf(d.row).httpProtocolIpv6,
+    'metadata-options.instance-metadata-tags': (d) => metadataOptionsOf(d.row).instanceMetadataTags,
   };
+}
+
+/** The metadata options a request names (RunInstances' `MetadataOptions` structure, ModifyInstanceMetadataOptions' parameters); checked by the application. */
+function metadataOptionsChange(p: Ec2Params): MetadataOptionsChange {
+  const change: Record<string, unknown> = {
+    httpTokens: p.string('HttpTokens'), httpPutResponseHopLimit: p.int('HttpPutResponseHopLimit'), httpEndpoint: p.string('HttpEndpoint'),
+    httpProtocolIpv6: p.string('HttpProtocolIpv6'), instanceMetadataTags: p.string('InstanceMetadataTags'),
+  };
+  return Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) as MetadataOptionsChange;
 }
 
 /** `MaxResults`/`NextToken` as EC2 takes them for a Describe, refused beside ids (InvalidParameterCombination). */
@@ -151,6 +166,9 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
   const autoRecovery = p.struct('MaintenanceOptions')?.string('AutoRecovery');
   if (autoRecovery !== undefined && autoRecovery !== 'default' && autoRecovery !== 'disabled') throw invalidParameter(`Value (${autoRecovery}) for parameter MaintenanceOptions.AutoRecovery is invalid.`);
 
+  const metadata = p.struct('MetadataOptions');
+  const metadataOptions = metadata ? metadataOptionsChange(metadata) : undefined;
+
   const asked = toNetworkRequest(p);
   const network = Object.keys(interfaceTags).length > 0 ? { ...asked, interfaceTags } : asked;
   return {
@@ -163,6 +181,7 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
     ...(credits !== undefined ? { creditSpecification: credits } : {}),
     blockDeviceMappings,
     ...(autoRecovery !== undefined ? { maintenanceOptions: { autoRecovery } } : {}),
+    ...(metadataOptions !== undefined ? { metadataOptions } : {}),
     ...(Object.keys(tags).length > 0 ? { tags } : {}),
     ...(Object.keys(volumeTags).length > 0 ? { volumeTags } : {}),
     ...(p.string('UserData') ? { userData: p.string('UserData') } : {}),
@@ -241,7 +260,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
       operation: 'RunInstances',
       params: ['ImageId', 'InstanceType', 'MinCount', 'MaxCount', 'ClientToken', 'TagSpecification', 'Placement', 'BlockDeviceMapping', 'CreditSpecification',
         'UserData', 'KeyName', 'SecurityGroupId', 'SecurityGroup', 'SubnetId', 'PrivateIpAddress', 'NetworkInterface', 'EbsOptimized',
-        'InstanceInitiatedShutdownBehavior', 'DisableApiTermination', 'Monitoring', 'MaintenanceOptions'],
+        'InstanceInitiatedShutdownBehavior', 'DisableApiTermination', 'Monitoring', 'MaintenanceOptions', 'MetadataOptions'],
       dryRun: async (_ctx, p) => void toRunInstancesCommand(p),
       handler: async (ctx, p) => {
         const r = await this.instances.run(ctx.tenant, toRunInstancesCommand(p));
@@ -414,6 +433,17 @@ export class InstancesEc2Actions implements Ec2ActionSource {
           successfulInstanceCreditSpecificationSet: items(ok.map((c) => ({ instanceId: c.instanceId }))),
           unsuccessfulInstanceCreditSpecificationSet: items(failed.map((f) => ({ instanceId: f.item.instanceId, error: { code: f.code, message: f.message } }))),
         };
+      },
+    },
+    ModifyInstanceMetadataOptions: {
+      operation: 'ModifyInstanceMetadataOptions',
+      params: ['InstanceId', 'HttpTokens', 'HttpPutResponseHopLimit', 'HttpEndpoint', 'HttpProtocolIpv6', 'InstanceMetadataTags'],
+      dryRun: async (ctx, p) => this.requireAll(ctx.tenant, [p.required('InstanceId')]),
+      handler: async (ctx, p) => {
+        const instanceId = p.required('InstanceId');
+        const options = await this.instances.modifyMetadataOptions(ctx.tenant, instanceId, metadataOptionsChange(p));
+        // EC2 answers the change as pending; DescribeInstances shows it applied (here at once).
+        return { instanceId, instanceMetadataOptions: { state: 'pending', ...options } };
       },
     },
     GetConsoleOutput: {
