@@ -17,6 +17,7 @@ import { PublicIpOnStart1764590000000 } from './1764590000000-PublicIpOnStart';
 import { SecondaryPrivateIps1764600000000 } from './1764600000000-SecondaryPrivateIps';
 import { EbsRoot1764610000000 } from './1764610000000-EbsRoot';
 import { InstanceMetadataOptions1764630000000 } from './1764630000000-InstanceMetadataOptions';
+import { StopProtection1764640000000 } from './1764640000000-StopProtection';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
 export const MIGRATIONS = [
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   Ec2Credentials1764500000000, Networking1764510000000, Catalog1764520000000, SimulationCells1764530000000, Experiments1764540000000,
   ElasticVolumes1764550000000, PartialInstanceIndexes1764560000000, HostMetricBuckets1764570000000, VolumeTags1764580000000,
   PublicIpOnStart1764590000000, SecondaryPrivateIps1764600000000, EbsRoot1764610000000, InstanceMetadataOptions1764630000000,
+  StopProtection1764640000000,
 ];

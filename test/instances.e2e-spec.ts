@@ -73,7 +73,7 @@ describe('instances', () => {
           tenancy: 'default',
           cpu: { reservation: 2, limit: 2, weight: 2048 },
           maintenanceOptions: { autoRecovery: 'default' },
-          disableApiTermination: false, instanceInitiatedShutdownBehavior: 'stop', ebsOptimized: false,
+          disableApiTermination: false, disableApiStop: false, instanceInitiatedShutdownBehavior: 'stop', ebsOptimized: false,
           statusCheck: 'ok',
           volumes: [],
           // Its network: the tenant's default VPC and us-east-1a's default subnet (172.31.0.0/20), whose first free address it takes.

@@ -389,4 +389,24 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM reservations WHERE tenant_id = 't-00000000000000f01'");
     await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000f01'");
   });
+  it('StopProtection1764640000000 adds disable_api_stop to instances (false for those there were, not null), and reverts alone, keeping them', async () => {
+    await undoThrough('StopProtection1764640000000');
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000f02', 'g', 1, 1, 0, '210987654326')");
+    await ds.query("INSERT INTO reservations (id, tenant_id, request_hash, created_at) VALUES ('r-00000000000000f02', 't-00000000000000f02', 'h', 0)");
+    await ds.query(`INSERT INTO instances (id, tenant_id, reservation_id, image_id, instance_type, platform, tenancy, availability_zone, state, state_since, launch_time, cpu_reservation_millicores, cpu_limit_millicores, cpu_weight)
+       VALUES ('i-0000000000000f002', 't-00000000000000f02', 'r-00000000000000f02', 'ami-1', 'm5.large', 'linux', 'default', 'us-east-1a', 'running', 0, 0, 0, 2000, 256)`);
+    await ds.runMigrations();
+    const flag = async () => Boolean((await ds.query("SELECT disable_api_stop FROM instances WHERE id = 'i-0000000000000f002'"))[0].disable_api_stop);
+    expect(await flag()).toBe(false);
+    await expect(ds.query("UPDATE instances SET disable_api_stop = NULL WHERE id = 'i-0000000000000f002'")).rejects.toThrow();
+    await ds.query(`UPDATE instances SET disable_api_stop = ${usingPostgres() ? 'true' : '1'} WHERE id = 'i-0000000000000f002'`);
+    expect(await flag()).toBe(true);
+    await undoThrough('StopProtection1764640000000');
+    expect((await describeTables(['instances']))[0].findColumnByName('disable_api_stop')).toBeUndefined();
+    expect(await ds.query("SELECT COUNT(*) AS n FROM instances WHERE tenant_id = 't-00000000000000f02'")).toEqual([{ n: usingPostgres() ? '1' : 1 }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM instances WHERE tenant_id = 't-00000000000000f02'");
+    await ds.query("DELETE FROM reservations WHERE tenant_id = 't-00000000000000f02'");
+    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000f02'");
+  });
 });

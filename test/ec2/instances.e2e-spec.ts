@@ -401,6 +401,26 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     await client.send(new TerminateInstancesCommand({ InstanceIds: [al2023.InstanceId!, ubuntu.InstanceId!, hardened.InstanceId!] }));
   });
 
+  it('refuses to stop or terminate an instance under stop protection (DisableApiStop) until it is lifted, in EC2\'s words', async () => {
+    const id = (await client.send(new RunInstancesCommand({
+      ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' }, DisableApiStop: true,
+    }))).Instances![0].InstanceId!;
+    await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });
+    expect((await client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'disableApiStop' }))).DisableApiStop).toEqual({ Value: true });
+    const stop = await failure(client.send(new StopInstancesCommand({ InstanceIds: [id] })));
+    expect({ name: stop.name, message: stop.message })
+      .toEqual({ name: 'OperationNotPermitted', message: `The instance '${id}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.` });
+    // Stop protection "also protects your instance from accidental termination" (EC2 User Guide).
+    const terminate = await failure(client.send(new TerminateInstancesCommand({ InstanceIds: [id] })));
+    expect({ name: terminate.name, message: terminate.message })
+      .toEqual({ name: 'OperationNotPermitted', message: `The instance '${id}' may not be terminated. Modify its 'disableApiStop' instance attribute and try again.` });
+    expect((await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0].Instances![0].State!.Name).toBe('running');
+    await client.send(new ModifyInstanceAttributeCommand({ InstanceId: id, DisableApiStop: { Value: false } }));
+    expect((await client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'disableApiStop' }))).DisableApiStop).toEqual({ Value: false });
+    expect((await client.send(new StopInstancesCommand({ InstanceIds: [id] }))).StoppingInstances![0].CurrentState!.Name).toBe('stopping');
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+  });
+
   it('detaches a root volume only from a stopped instance (EC2: IncorrectState, "Unable to detach root volume"), which then does not start until a volume is at its root again', async () => {
     const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }))).Instances![0].InstanceId!;
     await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });

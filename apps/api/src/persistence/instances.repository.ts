@@ -82,7 +82,7 @@ export class InstancesRepository {
   /** The attributes ModifyInstanceAttribute / ModifyInstanceCreditSpecification / ModifyInstanceMetadataOptions change. */
   async saveAttributes(tx: Tx, row: InstanceEntity): Promise<void> {
     await tx.update(InstanceEntity, { id: row.id }, {
-      userData: row.userData, disableApiTermination: row.disableApiTermination, shutdownBehavior: row.shutdownBehavior, ebsOptimized: row.ebsOptimized,
+      userData: row.userData, disableApiTermination: row.disableApiTermination, disableApiStop: row.disableApiStop, shutdownBehavior: row.shutdownBehavior, ebsOptimized: row.ebsOptimized,
       creditSpecification: row.creditSpecification, instanceType: row.instanceType, metadataOptions: row.metadataOptions,
       cpuReservationMillicores: row.cpuReservationMillicores, cpuLimitMillicores: row.cpuLimitMillicores, cpuWeight: row.cpuWeight,
     });

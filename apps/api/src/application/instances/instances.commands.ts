@@ -50,6 +50,8 @@ export interface RunInstancesCommand {
   readonly userData?: string;
   /** Termination protection (EC2's DisableApiTermination). */
   readonly disableApiTermination?: boolean;
+  /** Stop protection (EC2's DisableApiStop): no stop or termination through the API while set. */
+  readonly disableApiStop?: boolean;
   /** What a shutdown from inside the guest does: stored and shown (a guest shutdown is not simulated). */
   readonly instanceInitiatedShutdownBehavior?: 'stop' | 'terminate';
   readonly ebsOptimized?: boolean;
@@ -97,6 +99,7 @@ export type InstanceAttributeChange =
   | { readonly attribute: 'instanceType'; readonly value: string }
   | { readonly attribute: 'userData'; readonly value: string }
   | { readonly attribute: 'disableApiTermination'; readonly value: boolean }
+  | { readonly attribute: 'disableApiStop'; readonly value: boolean }
   | { readonly attribute: 'instanceInitiatedShutdownBehavior'; readonly value: 'stop' | 'terminate' }
   | { readonly attribute: 'ebsOptimized'; readonly value: boolean };
 

@@ -273,6 +273,9 @@ export class InstancesService {
     return this.engine.command(async (tx, e) => {
       const rows = await this.requireEach(tx, tenant.id, ids);
       for (const row of rows) if (row.state === 'terminated') throw new IncorrectInstanceState(row.id, row.state, 'stopped');
+      // Stop protection (EC2 User Guide, "Enable stop protection"), in EC2's words.
+      const guarded = rows.find((r) => r.disableApiStop);
+      if (guarded) throw new ApiError('OperationNotPermitted', `The instance '${guarded.id}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`);
       const out: StateTransition[] = [];
       for (const row of rows) {
         const t = stopVm(e.world, tenant.id, row.id);
@@ -303,14 +306,16 @@ export class InstancesService {
   /**
    * TerminateInstances, with EC2's rule for termination protection ("TerminateInstances", AWS EC2
    * API Reference): the instances in an Availability Zone where one of those named is protected
-   * (`disableApiTermination`) are not terminated, those in the other zones are, and the request
-   * fails (`OperationNotPermitted`, naming the first protected one) once the others are committed.
-   * An instance already terminated stays so (the call is idempotent).
+   * (`disableApiTermination`, or stop protection, `disableApiStop`, which "also protects your
+   * instance from accidental termination": EC2 User Guide) are not terminated, those in the other
+   * zones are, and the request fails (`OperationNotPermitted`, naming the first protected one and
+   * its attribute) once the others are committed. An instance already terminated stays so (the
+   * call is idempotent).
    */
   async terminateAll(tenant: TenantEntity, ids: readonly string[]): Promise<StateTransition[]> {
-    const { transitions, protectedId } = await this.engine.command(async (tx, e) => {
+    const { transitions, guard } = await this.engine.command(async (tx, e) => {
       const rows = await this.requireEach(tx, tenant.id, ids);
-      const guarded = rows.filter((r) => r.state !== 'terminated' && r.disableApiTermination);
+      const guarded = rows.filter((r) => r.state !== 'terminated' && (r.disableApiTermination || r.disableApiStop));
       const zones = new Set(guarded.map((r) => r.availabilityZone));
       const out: StateTransition[] = [];
       for (const row of rows) {
@@ -321,10 +326,10 @@ export class InstancesService {
           out.push(t);
         }
       }
-      return { transitions: out, protectedId: guarded[0]?.id };
+      const first = guarded[0];
+      return { transitions: out, guard: first && { id: first.id, attribute: first.disableApiTermination ? 'disableApiTermination' : 'disableApiStop' } };
     });
-    if (protectedId !== undefined)
-      throw new ApiError('OperationNotPermitted', `The instance '${protectedId}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`);
+    if (guard) throw new ApiError('OperationNotPermitted', `The instance '${guard.id}' may not be terminated. Modify its '${guard.attribute}' instance attribute and try again.`);
     return transitions;
   }
 
@@ -371,6 +376,9 @@ export class InstancesService {
           break;
         case 'disableApiTermination':
           row.disableApiTermination = change.value;
+          break;
+        case 'disableApiStop':
+          row.disableApiStop = change.value;
           break;
         case 'instanceInitiatedShutdownBehavior':
           row.shutdownBehavior = change.value;
@@ -487,7 +495,7 @@ export class InstancesService {
       creditSpecification: creditMode ?? null,
       workload: null, autoRecovery: cmd.maintenanceOptions?.autoRecovery ?? 'default', status: 'ok', runtime: null,
       placementGroupId: null, partitionNumber: null, dedicatedHostId: null, licenseConfigurationId: null,
-      userData: cmd.userData ?? null, disableApiTermination: cmd.disableApiTermination ?? false,
+      userData: cmd.userData ?? null, disableApiTermination: cmd.disableApiTermination ?? false, disableApiStop: cmd.disableApiStop ?? false,
       shutdownBehavior: cmd.instanceInitiatedShutdownBehavior ?? 'stop', ebsOptimized: cmd.ebsOptimized ?? false, launchIndex: 0, ebsRoot: false,
       metadataOptions: null,
     };

@@ -55,6 +55,8 @@ export class InstanceEntity {
   @Column({ name: 'user_data', type: 'text', nullable: true }) userData!: string | null;
   /** Termination protection: TerminateInstances is refused (OperationNotPermitted) while set. */
   @Column({ name: 'disable_api_termination', type: 'boolean', default: false }) disableApiTermination!: boolean;
+  /** Stop protection (EC2's DisableApiStop): StopInstances and TerminateInstances are refused (OperationNotPermitted) while set. */
+  @Column({ name: 'disable_api_stop', type: 'boolean', default: false }) disableApiStop!: boolean;
   /** InstanceInitiatedShutdownBehavior: `stop` or `terminate` (stored and shown; a guest shutdown is not simulated). */
   @Column({ name: 'shutdown_behavior', type: 'varchar', length: 16, default: 'stop' }) shutdownBehavior!: string;
   @Column({ name: 'ebs_optimized', type: 'boolean', default: false }) ebsOptimized!: boolean;

@@ -186,6 +186,7 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
     ...(Object.keys(volumeTags).length > 0 ? { volumeTags } : {}),
     ...(p.string('UserData') ? { userData: p.string('UserData') } : {}),
     ...(p.bool('DisableApiTermination') !== undefined ? { disableApiTermination: p.bool('DisableApiTermination') } : {}),
+    ...(p.bool('DisableApiStop') !== undefined ? { disableApiStop: p.bool('DisableApiStop') } : {}),
     ...(shutdown !== undefined ? { instanceInitiatedShutdownBehavior: shutdown } : {}),
     ...(p.bool('EbsOptimized') !== undefined ? { ebsOptimized: p.bool('EbsOptimized') } : {}),
     ...(network ? { network } : {}),
@@ -260,7 +261,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
       operation: 'RunInstances',
       params: ['ImageId', 'InstanceType', 'MinCount', 'MaxCount', 'ClientToken', 'TagSpecification', 'Placement', 'BlockDeviceMapping', 'CreditSpecification',
         'UserData', 'KeyName', 'SecurityGroupId', 'SecurityGroup', 'SubnetId', 'PrivateIpAddress', 'NetworkInterface', 'EbsOptimized',
-        'InstanceInitiatedShutdownBehavior', 'DisableApiTermination', 'Monitoring', 'MaintenanceOptions', 'MetadataOptions'],
+        'InstanceInitiatedShutdownBehavior', 'DisableApiTermination', 'DisableApiStop', 'Monitoring', 'MaintenanceOptions', 'MetadataOptions'],
       dryRun: async (_ctx, p) => void toRunInstancesCommand(p),
       handler: async (ctx, p) => {
         const r = await this.instances.run(ctx.tenant, toRunInstancesCommand(p));
@@ -370,7 +371,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
           sriovNetSupport: {},
           enaSupport: value(true),
           enclaveOptions: { enabled: false },
-          disableApiStop: value(false),
+          disableApiStop: value(i.disableApiStop),
         };
         return { instanceId: id, [attribute]: answers[attribute] };
       },
@@ -482,6 +483,7 @@ function modifications(p: Ec2Params): Modification[] {
         out.push({ attribute, value: raw ?? '' });
         break;
       case 'disableApiTermination':
+      case 'disableApiStop':
       case 'ebsOptimized':
         out.push({ attribute, value: bool(attribute, raw) });
         break;

@@ -72,6 +72,7 @@ export class InstanceResponseDto {
   @ApiPropertyOptional({ enum: ['standard', 'unlimited'], description: 'burstable types only' }) creditSpecification?: string;
   @ApiProperty({ type: InstanceMaintenanceOptionsDto }) maintenanceOptions!: InstanceMaintenanceOptionsDto;
   @ApiProperty({ example: false, description: 'EC2 attribute: termination is refused while true' }) disableApiTermination!: boolean;
+  @ApiProperty({ example: false, description: 'EC2 attribute (stop protection): stop and termination are refused while true' }) disableApiStop!: boolean;
   @ApiProperty({ enum: ['stop', 'terminate'], example: 'stop', description: 'EC2 attribute: what a shutdown from inside does' }) instanceInitiatedShutdownBehavior!: string;
   @ApiProperty({ example: false, description: 'EC2 attribute' }) ebsOptimized!: boolean;
   @ApiProperty({ enum: ['ok', 'impaired'], description: "EC2's instance status check: impaired while its host or driver domain is down" }) statusCheck!: string;

@@ -58,6 +58,7 @@ export function mapInstance(d: InstanceDescription) {
     maintenanceOptions: { autoRecovery: i.autoRecovery },
     // Attributes the EC2 protocol sets (RunInstances, ModifyInstanceAttribute).
     disableApiTermination: i.disableApiTermination,
+    disableApiStop: i.disableApiStop,
     instanceInitiatedShutdownBehavior: i.shutdownBehavior,
     ebsOptimized: i.ebsOptimized,
     // EC2's instance status check (DescribeInstanceStatus): impaired while its host or driver domain is down.
