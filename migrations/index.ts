@@ -16,6 +16,7 @@ import { VolumeTags1764580000000 } from './1764580000000-VolumeTags';
 import { PublicIpOnStart1764590000000 } from './1764590000000-PublicIpOnStart';
 import { SecondaryPrivateIps1764600000000 } from './1764600000000-SecondaryPrivateIps';
 import { EbsRoot1764610000000 } from './1764610000000-EbsRoot';
+import { ElasticIps1764620000000 } from './1764620000000-ElasticIps';
 import { InstanceMetadataOptions1764630000000 } from './1764630000000-InstanceMetadataOptions';
 import { StopProtection1764640000000 } from './1764640000000-StopProtection';
 
@@ -24,6 +25,6 @@ export const MIGRATIONS = [
   Initial1763701200000, Vmm1763900000000, Scheduler1764000000000, Billing1764100000000, TenantRequestLimits1764300000000, Simulations1764400000000,
   Ec2Credentials1764500000000, Networking1764510000000, Catalog1764520000000, SimulationCells1764530000000, Experiments1764540000000,
   ElasticVolumes1764550000000, PartialInstanceIndexes1764560000000, HostMetricBuckets1764570000000, VolumeTags1764580000000,
-  PublicIpOnStart1764590000000, SecondaryPrivateIps1764600000000, EbsRoot1764610000000, InstanceMetadataOptions1764630000000,
-  StopProtection1764640000000,
+  PublicIpOnStart1764590000000, SecondaryPrivateIps1764600000000, EbsRoot1764610000000, ElasticIps1764620000000,
+  InstanceMetadataOptions1764630000000, StopProtection1764640000000,
 ];

@@ -370,6 +370,36 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM reservations WHERE tenant_id = 't-00000000000000e01'");
     await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000e01'");
   });
+
+  it('ElasticIps1764620000000 gives each held public address its private address, lets an Elastic IP hold no interface, holds an address once; reverts alone, keeping the auto-assigned addresses', async () => {
+    await undoThrough('ElasticIps1764620000000');
+    const yes = usingPostgres() ? 'true' : '1';
+    await ds.query(`INSERT INTO network_interfaces (id, tenant_id, vpc_id, subnet_id, availability_zone, private_ip_address, mac_address, description, source_dest_check, origin, delete_on_termination, created_at)
+      VALUES ('eni-p1', 't-p', 'vpc-p', 'subnet-p', 'us-east-1a', '172.31.0.9', '0e:00:00:00:00:03', '', ${yes}, 'instance', ${yes}, 0)`);
+    await ds.query("INSERT INTO public_ip_allocations (public_ip, tenant_id, network_interface_id, allocated_at) VALUES ('3.80.1.1', 't-p', 'eni-p1', 0)");
+    await ds.runMigrations();
+    // Backfilled: an auto-assigned address maps to its interface's primary address.
+    expect(await ds.query("SELECT public_ip, network_interface_id, private_ip_address, allocation_id, association_id FROM public_ip_allocations WHERE tenant_id = 't-p'")).toEqual([
+      { public_ip: '3.80.1.1', network_interface_id: 'eni-p1', private_ip_address: '172.31.0.9', allocation_id: null, association_id: null },
+    ]);
+    // An Elastic IP without an interface; an address is held once, whatever holds it.
+    const eip = (ip: string, id: string) => `INSERT INTO public_ip_allocations (public_ip, tenant_id, allocation_id, allocated_at) VALUES ('${ip}', 't-p', '${id}', 0)`;
+    await ds.query(eip('3.80.1.2', 'eipalloc-0000000000000p001'));
+    await expect(ds.query(eip('3.80.1.1', 'eipalloc-0000000000000p002'))).rejects.toThrow();
+    await expect(ds.query(eip('3.80.1.3', 'eipalloc-0000000000000p001'))).rejects.toThrow();
+    // One public address per private address of an interface.
+    await expect(ds.query("INSERT INTO public_ip_allocations (public_ip, tenant_id, network_interface_id, private_ip_address, allocated_at) VALUES ('3.80.1.4', 't-p', 'eni-p1', '172.31.0.9', 0)")).rejects.toThrow();
+    await ds.query("INSERT INTO network_tags (resource_id, tag_key, tenant_id, tag_value) VALUES ('eipalloc-0000000000000p001', 'k', 't-p', 'v')");
+    await undoThrough('ElasticIps1764620000000');
+    // The Elastic IP (and its tags) cannot be held by the older schema; the auto-assigned address stays.
+    expect(await ds.query("SELECT public_ip, network_interface_id FROM public_ip_allocations WHERE tenant_id = 't-p'")).toEqual([{ public_ip: '3.80.1.1', network_interface_id: 'eni-p1' }]);
+    expect(await ds.query("SELECT COUNT(*) AS n FROM network_tags WHERE tenant_id = 't-p'")).toEqual([{ n: usingPostgres() ? '0' : 0 }]);
+    expect((await describeTables(['public_ip_allocations']))[0].findColumnByName('allocation_id')).toBeUndefined();
+    await ds.runMigrations();
+    await ds.query("DELETE FROM public_ip_allocations WHERE tenant_id = 't-p'");
+    await ds.query("DELETE FROM network_interfaces WHERE tenant_id = 't-p'");
+  });
+
   it('InstanceMetadataOptions1764630000000 adds the nullable metadata_options column to instances (null for those there were), and reverts alone, keeping them', async () => {
     await undoThrough('InstanceMetadataOptions1764630000000');
     await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000f01', 'f', 1, 1, 0, '210987654325')");
@@ -389,6 +419,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM reservations WHERE tenant_id = 't-00000000000000f01'");
     await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000f01'");
   });
+
   it('StopProtection1764640000000 adds disable_api_stop to instances (false for those there were, not null), and reverts alone, keeping them', async () => {
     await undoThrough('StopProtection1764640000000');
     await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000f02', 'g', 1, 1, 0, '210987654326')");

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, Not } from 'typeorm';
+import { DataSource, In, IsNull, Not } from 'typeorm';
 import { READ_DB } from './data-source';
 import { hydrate, insertRows, insertTogether, part, placeholders, selectList, selectWhere } from './fast-sql';
 import {
@@ -13,10 +13,26 @@ import { inBatches } from './volumes.repository';
 /** The settings key of the public address pool's cursor (the next offset to try). */
 const PUBLIC_IP_CURSOR_KEY = 'public-ip-cursor';
 
+/**
+ * A public address as an interface shows it, on one of its private addresses: auto-assigned
+ * (Amazon's) or an Elastic IP (the tenant's: with its allocation and association ids).
+ */
+export interface HeldPublicIp {
+  readonly publicIp: string;
+  readonly privateIpAddress: string;
+  readonly allocationId?: string;
+  readonly associationId?: string;
+}
+
+const heldPublicIp = (publicIp: string, privateIpAddress: string, allocationId: string | null, associationId: string | null): HeldPublicIp => ({
+  publicIp, privateIpAddress, ...(allocationId !== null ? { allocationId } : {}), ...(associationId !== null ? { associationId } : {}),
+});
+
 /** An attached interface of an instance, with what DescribeInstances shows of it (one joined read). */
 export interface AttachedInterfaceRow {
   readonly networkInterface: NetworkInterfaceEntity;
-  readonly publicIp?: string;
+  /** Its public addresses, one per private address that has one (auto-assigned or Elastic IPs). */
+  readonly publicIps: readonly HeldPublicIp[];
   /** The instance's key pair name (instance_key_names), if it was launched with one. */
   readonly keyName?: string;
 }
@@ -266,6 +282,10 @@ export class NetworkingRepository {
     return byIds(instanceIds, (batch) => m.find(NetworkInterfaceEntity, { where: { instanceId: In(batch) }, order: { deviceIndex: 'ASC' } }));
   }
 
+  interfacesById(m: Tx, ids: readonly string[]): Promise<NetworkInterfaceEntity[]> {
+    return byIds(ids, (batch) => m.find(NetworkInterfaceEntity, { where: { id: In(batch) } }));
+  }
+
   countInterfaces(m: Tx, where: { subnetId?: string; vpcId?: string }): Promise<number> {
     return m.countBy(NetworkInterfaceEntity, where);
   }
@@ -282,16 +302,27 @@ export class NetworkingRepository {
   async instanceNetworks(m: Tx, instanceIds: readonly string[]): Promise<{ readonly interfaces: AttachedInterfaceRow[]; readonly groups: Map<string, { groupId: string; groupName: string }[]> }> {
     const interfaces: AttachedInterfaceRow[] = [];
     for (const batch of inBatches([...new Set(instanceIds)])) {
+      // An interface comes once per public address it holds (nearly always one row: none or its primary's).
       const raw = (await m.query(
-        `SELECT ${selectList(m, NetworkInterfaceEntity, 'n', 'n_')}, p."public_ip" AS "p_public_ip", k."key_name" AS "k_key_name" FROM "network_interfaces" n ` +
+        `SELECT ${selectList(m, NetworkInterfaceEntity, 'n', 'n_')}, p."public_ip" AS "p_public_ip", p."private_ip_address" AS "p_private_ip", ` +
+          `p."allocation_id" AS "p_allocation_id", p."association_id" AS "p_association_id", k."key_name" AS "k_key_name" FROM "network_interfaces" n ` +
           `LEFT JOIN "public_ip_allocations" p ON p."network_interface_id" = n."id" LEFT JOIN "instance_key_names" k ON k."instance_id" = n."instance_id" ` +
           `WHERE n."instance_id" IN (${placeholders(m, batch.length)}) ORDER BY n."device_index" ASC`,
         batch,
       )) as Record<string, unknown>[];
+      const byInterface = new Map<string, { networkInterface: NetworkInterfaceEntity; publicIps: HeldPublicIp[]; keyName?: string }>();
       for (const r of raw) {
+        const networkInterface = hydrate(m, NetworkInterfaceEntity, r, 'n_');
+        let row = byInterface.get(networkInterface.id);
+        if (!row) {
+          const keyName = r.k_key_name as string | null;
+          byInterface.set(networkInterface.id, (row = { networkInterface, publicIps: [], ...(keyName !== null ? { keyName } : {}) }));
+          interfaces.push(row);
+        }
         const publicIp = r.p_public_ip as string | null;
-        const keyName = r.k_key_name as string | null;
-        interfaces.push({ networkInterface: hydrate(m, NetworkInterfaceEntity, r, 'n_'), ...(publicIp !== null ? { publicIp } : {}), ...(keyName !== null ? { keyName } : {}) });
+        if (publicIp !== null) {
+          row.publicIps.push(heldPublicIp(publicIp, (r.p_private_ip as string | null) ?? networkInterface.privateIpAddress, r.p_allocation_id as string | null, r.p_association_id as string | null));
+        }
       }
     }
     const groups = new Map<string, { groupId: string; groupName: string }[]>();
@@ -321,12 +352,16 @@ export class NetworkingRepository {
     }
   }
 
-  /** Deletes interfaces with their group links, secondary and public addresses, and tags. */
+  /**
+   * Deletes interfaces with their group links, secondary addresses and tags; their auto-assigned
+   * public addresses go back to the pool, their Elastic IPs are disassociated (they stay allocated).
+   */
   async deleteInterfaces(tx: Tx, ids: readonly string[]): Promise<void> {
+    await this.releasePublicIps(tx, ids);
+    await this.disassociateElasticIps(tx, ids);
     for (const batch of inBatches(ids)) {
       await tx.delete(NetworkInterfacePrivateIpEntity, { networkInterfaceId: In(batch) });
       await tx.delete(NetworkInterfaceGroupEntity, { networkInterfaceId: In(batch) });
-      await tx.delete(PublicIpAllocationEntity, { networkInterfaceId: In(batch) });
       await tx.delete(NetworkTagEntity, { resourceId: In(batch) });
       await tx.delete(NetworkInterfaceEntity, { id: In(batch) });
     }
@@ -381,10 +416,16 @@ export class NetworkingRepository {
 
   // ---- public addresses ----
 
-  /** Each interface's public address. */
-  async publicIps(m: Tx, interfaceIds: readonly string[]): Promise<Map<string, string>> {
-    const rows = await byIds(interfaceIds, (batch) => m.find(PublicIpAllocationEntity, { where: { networkInterfaceId: In(batch) } }));
-    return new Map(rows.map((r) => [r.networkInterfaceId, r.publicIp]));
+  /** Each interface's public addresses (interfaces without any are absent). */
+  async publicIps(m: Tx, interfaces: readonly NetworkInterfaceEntity[]): Promise<Map<string, HeldPublicIp[]>> {
+    const primaryOf = new Map(interfaces.map((n) => [n.id, n.privateIpAddress]));
+    const rows = await byIds([...primaryOf.keys()], (batch) => m.find(PublicIpAllocationEntity, { where: { networkInterfaceId: In(batch) } }));
+    const out = new Map<string, HeldPublicIp[]>();
+    for (const r of rows) {
+      const id = r.networkInterfaceId!;
+      out.set(id, [...(out.get(id) ?? []), heldPublicIp(r.publicIp, r.privateIpAddress ?? primaryOf.get(id)!, r.allocationId, r.associationId)]);
+    }
+    return out;
   }
 
   /** The pool's cursor: the offset to try next. */
@@ -407,17 +448,59 @@ export class NetworkingRepository {
     await insertRows(tx, PublicIpAllocationEntity, rows);
   }
 
+  /** The auto-assigned public addresses of these interfaces go back to the pool (their Elastic IPs stay). */
   async releasePublicIps(tx: Tx, interfaceIds: readonly string[]): Promise<void> {
-    for (const batch of inBatches(interfaceIds)) await tx.delete(PublicIpAllocationEntity, { networkInterfaceId: In(batch) });
+    for (const batch of inBatches(interfaceIds)) await tx.delete(PublicIpAllocationEntity, { networkInterfaceId: In(batch), allocationId: IsNull() });
   }
 
-  /** The public addresses of every interface attached to these instances go back to the pool: one statement a batch. */
+  /** The auto-assigned public addresses of every interface attached to these instances go back to the pool: one statement a batch. */
   async releasePublicIpsOfInstances(tx: Tx, instanceIds: readonly string[]): Promise<void> {
     for (const batch of inBatches([...new Set(instanceIds)])) {
       await tx.query(
-        `DELETE FROM "public_ip_allocations" WHERE "network_interface_id" IN (SELECT "id" FROM "network_interfaces" WHERE "instance_id" IN (${placeholders(tx, batch.length)}))`,
+        `DELETE FROM "public_ip_allocations" WHERE "allocation_id" IS NULL AND "network_interface_id" IN (SELECT "id" FROM "network_interfaces" WHERE "instance_id" IN (${placeholders(tx, batch.length)}))`,
         batch,
       );
+    }
+  }
+
+  // ---- Elastic IPs (rows of public_ip_allocations with an allocation id) ----
+
+  /** The tenant's Elastic IPs, by allocation id. */
+  elasticIpsOf(m: Tx, tenantId: string): Promise<PublicIpAllocationEntity[]> {
+    return m.find(PublicIpAllocationEntity, { where: { tenantId, allocationId: Not(IsNull()) }, order: { allocationId: 'ASC' } });
+  }
+
+  countElasticIps(m: Tx, tenantId: string): Promise<number> {
+    return m.countBy(PublicIpAllocationEntity, { tenantId, allocationId: Not(IsNull()) });
+  }
+
+  findElasticIp(m: Tx, tenantId: string, allocationId: string): Promise<PublicIpAllocationEntity | null> {
+    return m.findOneBy(PublicIpAllocationEntity, { tenantId, allocationId });
+  }
+
+  findAssociation(m: Tx, tenantId: string, associationId: string): Promise<PublicIpAllocationEntity | null> {
+    return m.findOneBy(PublicIpAllocationEntity, { tenantId, associationId });
+  }
+
+  /** The public address (auto-assigned or Elastic) held by this private address of the interface, if any. */
+  findPublicIpOf(m: Tx, networkInterfaceId: string, privateIpAddress: string): Promise<PublicIpAllocationEntity | null> {
+    return m.findOneBy(PublicIpAllocationEntity, { networkInterfaceId, privateIpAddress });
+  }
+
+  async updatePublicIp(tx: Tx, publicIp: string, change: Partial<PublicIpAllocationEntity>): Promise<void> {
+    await tx.update(PublicIpAllocationEntity, { publicIp }, change);
+  }
+
+  /** A released address: back to the pool, with its tags (an Elastic IP's). */
+  async deletePublicIp(tx: Tx, row: PublicIpAllocationEntity): Promise<void> {
+    if (row.allocationId !== null) await tx.delete(NetworkTagEntity, { resourceId: row.allocationId });
+    await tx.delete(PublicIpAllocationEntity, { publicIp: row.publicIp });
+  }
+
+  /** The Elastic IPs associated with these interfaces are disassociated (they stay allocated). */
+  async disassociateElasticIps(tx: Tx, interfaceIds: readonly string[]): Promise<void> {
+    for (const batch of inBatches(interfaceIds)) {
+      await tx.update(PublicIpAllocationEntity, { networkInterfaceId: In(batch), allocationId: Not(IsNull()) }, { networkInterfaceId: null, privateIpAddress: null, associationId: null });
     }
   }
 

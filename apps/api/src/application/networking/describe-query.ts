@@ -38,6 +38,12 @@ export const INTERFACE_ID: IdKind = {
 };
 export const KEY_PAIR_ID: IdKind = { prefix: 'key', notFound: 'InvalidKeyPair.NotFound', malformed: 'InvalidKeyPair.NotFound', noun: 'key pair ID' };
 export const ATTACHMENT_ID: IdKind = { prefix: 'eni-attach', notFound: 'InvalidAttachmentID.NotFound', malformed: 'InvalidAttachmentID.Malformed', noun: 'attachment ID' };
+/**
+ * Elastic IPs' allocation and association ids. EC2's error codes list no `.Malformed` code for
+ * either (API Reference, "Error codes"): a malformed one is answered as not found.
+ */
+export const ELASTIC_IP_ID: IdKind = { prefix: 'eipalloc', notFound: 'InvalidAllocationID.NotFound', malformed: 'InvalidAllocationID.NotFound', noun: 'allocation ID' };
+export const ASSOCIATION_ID: IdKind = { prefix: 'eipassoc', notFound: 'InvalidAssociationID.NotFound', malformed: 'InvalidAssociationID.NotFound', noun: 'association ID' };
 export const RULE_ID: IdKind = { prefix: 'sgr', notFound: 'InvalidSecurityGroupRuleId.NotFound', malformed: 'InvalidSecurityGroupRuleId.Malformed', noun: 'security group rule ID' };
 
 /** EC2's ids: the prefix and 8 (older resources) or 17 hex digits. */

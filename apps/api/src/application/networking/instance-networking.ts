@@ -1,5 +1,6 @@
 import type { InstanceType } from '@nimbus/hypervisor';
 import type { Tx } from '../../persistence/tx';
+import type { HeldPublicIp } from '../../persistence/networking.repository';
 
 /**
  * The seam between instances and their network (EC2's VPC, subnets, security groups, network
@@ -65,8 +66,11 @@ export interface InstanceInterface {
   readonly privateDnsName: string;
   /** Its secondary private addresses, in address order. */
   readonly secondaryPrivateIpAddresses: readonly string[];
+  /** Its primary address's public address (auto-assigned or an Elastic IP). */
   readonly publicIpAddress?: string;
   readonly publicDnsName?: string;
+  /** Every public address it holds, one per private address that has one. */
+  readonly publicIps: readonly HeldPublicIp[];
   readonly sourceDestCheck: boolean;
   readonly groups: readonly GroupRef[];
   readonly description: string;

@@ -10,6 +10,7 @@ const TYPES: readonly { readonly idPrefix: string; readonly resourceType: string
   { idPrefix: 'sg', resourceType: 'security-group' },
   { idPrefix: 'eni', resourceType: 'network-interface' },
   { idPrefix: 'key', resourceType: 'key-pair' },
+  { idPrefix: 'eipalloc', resourceType: 'elastic-ip' },
 ];
 
 /**

@@ -7,7 +7,7 @@ import {
   InstanceEntity, NetworkInterfaceEntity, SecurityGroupEntity, SubnetEntity, TenantEntity, VpcEntity,
 } from '../../persistence/entities';
 import { InstancesRepository } from '../../persistence/instances.repository';
-import { NetworkingRepository } from '../../persistence/networking.repository';
+import { HeldPublicIp, NetworkingRepository } from '../../persistence/networking.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { requireInstance } from '../instances/require-instance';
@@ -18,7 +18,7 @@ import {
 } from './cidr';
 import {
   describe, DescribeQuery, GROUP_ID, IdKind, INTERFACE_ID, isWellFormed, KEY_PAIR_ID, notFoundError, Page, requireWellFormed, SUBNET_ID, VPC_ID,
-  ATTACHMENT_ID,
+  ATTACHMENT_ID, ELASTIC_IP_ID,
 } from './describe-query';
 import {
   GroupRef, InstanceInterface, InstanceNetwork, InstanceNetworking, LaunchNetworkPlan, LaunchNetworkRequest,
@@ -68,8 +68,11 @@ export interface NetworkInterfaceView {
   readonly privateDnsName: string;
   /** Its secondary private addresses, in address order (the primary is `networkInterface.privateIpAddress`). */
   readonly secondaryPrivateIpAddresses: readonly string[];
+  /** Its primary address's public address (auto-assigned or an Elastic IP), and DNS name. */
   readonly publicIp?: string;
   readonly publicDnsName?: string;
+  /** Every public address it holds, one per private address that has one (Elastic IPs may map to secondaries). */
+  readonly publicIps: readonly HeldPublicIp[];
   readonly groups: readonly GroupRef[];
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -732,19 +735,18 @@ export class NetworkingService implements InstanceNetworking {
         if (autoPublicIp) publicFor.push(row);
       });
     }
-    // The public addresses chosen (reads), then every row written at once (one statement on PostgreSQL).
-    const { addresses: publicAddresses, cursor } = await this.choosePublicIps(tx, publicFor.length);
-    const publicIps = new Map(publicFor.map((eni, i) => [eni.id, publicAddresses[i]]));
+    // The public addresses taken from the pool, then every row written at once (one statement on PostgreSQL).
+    const publicAddresses = await this.takePublicIps(tx, publicFor.length);
+    const publicRows = publicFor.map((eni, i) => autoPublicIpRow(eni, publicAddresses[i], at));
     await this.repo.insertAttached(tx, tenantId, {
-      interfaces: rows, links, secondaryAddresses: secondaryRows,
-      publicIps: publicFor.map((eni) => ({ publicIp: publicIps.get(eni.id)!, tenantId, networkInterfaceId: eni.id, allocatedAt: at })),
+      interfaces: rows, links, secondaryAddresses: secondaryRows, publicIps: publicRows,
       keyNames: detail.keyName !== undefined ? instances.map((i) => ({ instanceId: i.instanceId, tenantId, keyName: detail.keyName! })) : [],
       tags: detail.interfaceTags,
     });
-    if (publicFor.length > 0) await this.repo.savePublicIpCursor(tx, cursor);
     // The answer: from the rows just written; an existing interface (one instance only) is read back.
     if (attachedExisting) return this.describe(tx, instances.map((i) => i.instanceId));
-    const views = rows.map((networkInterface) => interfaceView(networkInterface, publicIps.get(networkInterface.id), groupsOf.get(networkInterface.id)!, secondariesOf.get(networkInterface.id) ?? []));
+    const publicIps = new Map(publicRows.map((r) => [r.networkInterfaceId, [{ publicIp: r.publicIp, privateIpAddress: r.privateIpAddress }]]));
+    const views = rows.map((networkInterface) => interfaceView(networkInterface, publicIps.get(networkInterface.id) ?? [], groupsOf.get(networkInterface.id)!, secondariesOf.get(networkInterface.id) ?? []));
     return networksOf(views, new Map(detail.keyName !== undefined ? instances.map((i) => [i.instanceId, detail.keyName!]) : []));
   }
 
@@ -756,13 +758,14 @@ export class NetworkingService implements InstanceNetworking {
     const secondaries = await this.repo.secondaryAddresses(m, withSecondaries(attached.map((a) => a.networkInterface)));
     const keyNames = new Map<string, string>();
     for (const a of attached) if (a.keyName !== undefined) keyNames.set(a.networkInterface.instanceId!, a.keyName);
-    return networksOf(attached.map((a) => interfaceView(a.networkInterface, a.publicIp, groups.get(a.networkInterface.id) ?? [], secondaries.get(a.networkInterface.id) ?? [])), keyNames);
+    return networksOf(attached.map((a) => interfaceView(a.networkInterface, a.publicIps, groups.get(a.networkInterface.id) ?? [], secondaries.get(a.networkInterface.id) ?? [])), keyNames);
   }
 
   async released(tx: Tx, instanceIds: readonly string[], _now: Date): Promise<void> {
     const attached = await this.repo.attachedTo(tx, instanceIds);
     if (attached.length === 0) return;
-    // Public addresses go back to the pool; interfaces deleted on termination go, the others are detached.
+    // Auto-assigned public addresses go back to the pool; interfaces deleted on termination go (their
+    // Elastic IPs disassociated, still allocated), the others are detached (keeping their Elastic IPs, as on EC2).
     await this.repo.releasePublicIps(tx, attached.map((a) => a.id));
     const deleted = attached.filter((a) => a.deleteOnTermination);
     await this.repo.deleteInterfaces(tx, deleted.map((a) => a.id));
@@ -779,18 +782,39 @@ export class NetworkingService implements InstanceNetworking {
     // Still held only if it stopped in this same group (the stop's release had not run yet), or it
     // stopped before Nimbus released addresses at a stop: released now, so the start gives a new one.
     await this.repo.releasePublicIps(tx, attached.map((a) => a.id));
-    // "If the public IP address of your instance in a VPC has been released, it will not receive a
-    // new one if there is more than one network interface attached to your instance." (EC2 User Guide)
+    await this.assignAutoPublicIp(tx, attached, now.getTime());
+  }
+
+  /**
+   * EC2's rule for a new auto-assigned public address, at a start and when an Elastic IP leaves an
+   * instance's primary address (EC2 User Guide, "Public IPv4 addresses": "When you disassociate the
+   * Elastic IP address from your instance, it receives a new public IP address"): the primary
+   * interface gets one if it was given one at launch and holds no Elastic IP on its primary address,
+   * and "it will not receive a new one if there is more than one network interface attached to
+   * your instance". `attached`: the instance's interfaces.
+   */
+  async assignAutoPublicIp(tx: Tx, attached: readonly NetworkInterfaceEntity[], at: number): Promise<void> {
     if (attached.length !== 1 || attached[0].deviceIndex !== 0 || !attached[0].autoPublicIp) return;
     const primary = attached[0];
-    const { addresses: [publicIp], cursor } = await this.choosePublicIps(tx, 1);
-    await this.repo.insertPublicIps(tx, [{ publicIp, tenantId: primary.tenantId, networkInterfaceId: primary.id, allocatedAt: now.getTime() }]);
+    if (await this.repo.findPublicIpOf(tx, primary.id, primary.privateIpAddress)) return;
+    const [publicIp] = await this.takePublicIps(tx, 1);
+    await this.repo.insertPublicIps(tx, [autoPublicIpRow(primary, publicIp, at)]);
+  }
+
+  /**
+   * `count` addresses of the public pool (auto-assigned ones and Elastic IPs alike): the next free
+   * ones after the pool's cursor, which moves past them. The caller writes their rows in its command.
+   */
+  async takePublicIps(tx: Tx, count: number): Promise<readonly string[]> {
+    if (count === 0) return [];
+    const { addresses, cursor } = await this.choosePublicIps(tx, count);
     await this.repo.savePublicIpCursor(tx, cursor);
+    return addresses;
   }
 
   // ---- tags of the networking resources ----
 
-  /** Resource ids whose tags live here (vpc-, subnet-, sg-, eni-, key-). */
+  /** Resource ids whose tags live here (vpc-, subnet-, sg-, eni-, key-, eipalloc-). */
   ownsTagsOf(resourceId: string): boolean {
     return TAGGABLE.some((k) => isWellFormed(k, resourceId));
   }
@@ -798,12 +822,13 @@ export class NetworkingService implements InstanceNetworking {
   /** Throws the resource kind's NotFound unless it is the tenant's. */
   async requireTaggable(tx: Tx, tenantId: string, resourceId: string): Promise<void> {
     const kind = TAGGABLE.find((k) => isWellFormed(k, resourceId));
-    if (!kind) throw invalidParameter(`The resource id '${resourceId}' is not a VPC, subnet, security group, network interface or key pair id`);
+    if (!kind) throw invalidParameter(`The resource id '${resourceId}' is not a VPC, subnet, security group, network interface, key pair or Elastic IP allocation id`);
     const found =
       kind === VPC_ID ? await this.repo.findVpc(tx, tenantId, resourceId)
       : kind === SUBNET_ID ? await this.repo.findSubnet(tx, tenantId, resourceId)
       : kind === GROUP_ID ? await this.repo.findGroup(tx, tenantId, resourceId)
       : kind === INTERFACE_ID ? await this.repo.findInterface(tx, tenantId, resourceId)
+      : kind === ELASTIC_IP_ID ? await this.repo.findElasticIp(tx, tenantId, resourceId)
       : await this.keyPairs.findById(tx, tenantId, resourceId);
     if (!found) throw notFoundError(kind, resourceId);
   }
@@ -966,28 +991,25 @@ export class NetworkingService implements InstanceNetworking {
     const ids = rows.map((r) => r.id);
     const groupIds = await this.repo.interfaceGroups(m, ids);
     const groups = new Map((await this.repo.groupsById(m, [...new Set([...groupIds.values()].flat())])).map((g) => [g.id, g]));
-    const publicIps = await this.repo.publicIps(m, ids);
+    const publicIps = await this.repo.publicIps(m, rows);
     const secondaries = await this.repo.secondaryAddresses(m, withSecondaries(rows));
     const tags = await this.repo.tagsOf(m, ids);
-    return rows.map((networkInterface) => {
-      const publicIp = publicIps.get(networkInterface.id);
-      return {
-        networkInterface,
-        privateDnsName: privateDnsName(networkInterface.privateIpAddress),
-        secondaryPrivateIpAddresses: [...(secondaries.get(networkInterface.id) ?? [])].sort(byAddress),
-        ...(publicIp !== undefined ? { publicIp, publicDnsName: publicDnsName(publicIp) } : {}),
-        groups: (groupIds.get(networkInterface.id) ?? []).map((id) => ({ groupId: id, groupName: groups.get(id)?.name ?? '' })),
-        tags: tags.get(networkInterface.id) ?? {},
-      };
-    });
+    return rows.map((networkInterface) => ({
+      ...interfaceView(
+        networkInterface, publicIps.get(networkInterface.id) ?? [],
+        (groupIds.get(networkInterface.id) ?? []).map((id) => ({ groupId: id, groupName: groups.get(id)?.name ?? '' })), secondaries.get(networkInterface.id) ?? [],
+      ),
+      tags: tags.get(networkInterface.id) ?? {},
+    }));
   }
 }
 
-const TAGGABLE: readonly IdKind[] = [VPC_ID, SUBNET_ID, GROUP_ID, INTERFACE_ID, KEY_PAIR_ID];
+const TAGGABLE: readonly IdKind[] = [VPC_ID, SUBNET_ID, GROUP_ID, INTERFACE_ID, KEY_PAIR_ID, ELASTIC_IP_ID];
 
 /** EC2's resource types (DescribeTags' resourceType) by id prefix; longest prefixes first. */
 const RESOURCE_TYPES: readonly (readonly [string, string])[] = [
   ['subnet', 'subnet'], ['vpc', 'vpc'], ['sgr', 'security-group-rule'], ['sg', 'security-group'], ['eni', 'network-interface'], ['key', 'key-pair'],
+  ['eipalloc', 'elastic-ip'],
 ];
 
 const groupRefOf = (g: SecurityGroupEntity): GroupRef => ({ groupId: g.id, groupName: g.name });
@@ -995,11 +1017,20 @@ const groupRefOf = (g: SecurityGroupEntity): GroupRef => ({ groupId: g.id, group
 /** The ids of the interfaces that have secondary addresses: the only ones to look up (none, nearly always). */
 const withSecondaries = (interfaces: readonly NetworkInterfaceEntity[]): string[] => interfaces.filter((n) => n.secondaryIpCount > 0).map((n) => n.id);
 
-/** An attached interface as an instance shows it (its tags are not shown there). */
-function interfaceView(networkInterface: NetworkInterfaceEntity, publicIp: string | undefined, groups: readonly GroupRef[], secondaries: readonly string[]): NetworkInterfaceView {
+/** An auto-assigned public address of an interface: on its primary address, no allocation. */
+const autoPublicIpRow = (eni: NetworkInterfaceEntity, publicIp: string, at: number) => ({
+  publicIp, tenantId: eni.tenantId, networkInterfaceId: eni.id, privateIpAddress: eni.privateIpAddress, allocationId: null, associationId: null, allocatedAt: at,
+});
+
+/**
+ * An interface as Describe and an instance show it (an instance does not show its tags): the
+ * public address of its primary address is the interface's own (`publicIp`), auto-assigned or Elastic.
+ */
+function interfaceView(networkInterface: NetworkInterfaceEntity, publicIps: readonly HeldPublicIp[], groups: readonly GroupRef[], secondaries: readonly string[]): NetworkInterfaceView {
+  const publicIp = publicIps.find((p) => p.privateIpAddress === networkInterface.privateIpAddress)?.publicIp;
   return {
     networkInterface, privateDnsName: privateDnsName(networkInterface.privateIpAddress), secondaryPrivateIpAddresses: [...secondaries].sort(byAddress),
-    ...(publicIp !== undefined ? { publicIp, publicDnsName: publicDnsName(publicIp) } : {}),
+    ...(publicIp !== undefined ? { publicIp, publicDnsName: publicDnsName(publicIp) } : {}), publicIps,
     groups, tags: {},
   };
 }
@@ -1035,7 +1066,7 @@ function instanceInterfaceOf(v: NetworkInterfaceView): InstanceInterface {
     networkInterfaceId: n.id, attachmentId: n.attachmentId!, deviceIndex: n.deviceIndex!, status: 'attached', deleteOnTermination: n.deleteOnTermination,
     subnetId: n.subnetId, vpcId: n.vpcId, macAddress: n.macAddress, privateIpAddress: n.privateIpAddress, privateDnsName: v.privateDnsName,
     secondaryPrivateIpAddresses: v.secondaryPrivateIpAddresses,
-    ...(v.publicIp !== undefined ? { publicIpAddress: v.publicIp, publicDnsName: v.publicDnsName } : {}),
+    ...(v.publicIp !== undefined ? { publicIpAddress: v.publicIp, publicDnsName: v.publicDnsName } : {}), publicIps: v.publicIps,
     sourceDestCheck: n.sourceDestCheck, groups: v.groups, description: n.description,
   };
 }

@@ -121,13 +121,28 @@ export class NetworkInterfaceGroupEntity {
   @Column({ type: 'integer' }) position!: number;
 }
 
-/** A public IPv4 address of the simulated pool, held by an interface; released, the row is gone. */
+/**
+ * A public IPv4 address of the simulated pool, held: the one table of held public addresses, so an
+ * address is never held twice (its primary key). Either auto-assigned to an interface's primary
+ * private address (no allocation id; released, the row is gone), or an Elastic IP of the tenant's
+ * (AllocateAddress to ReleaseAddress), associated with one private address of an interface or with
+ * none (interface, private address and association id null).
+ */
 @Entity('public_ip_allocations')
-@Index('ux_public_ip_allocations_interface', ['networkInterfaceId'], { unique: true })
+@Index('ux_public_ip_allocations_private_ip', ['networkInterfaceId', 'privateIpAddress'], { unique: true, where: '"network_interface_id" IS NOT NULL' })
+@Index('ux_public_ip_allocations_allocation', ['allocationId'], { unique: true, where: '"allocation_id" IS NOT NULL' })
+@Index('ux_public_ip_allocations_association', ['associationId'], { unique: true, where: '"association_id" IS NOT NULL' })
+@Index('ix_public_ip_allocations_elastic', ['tenantId'], { where: '"allocation_id" IS NOT NULL' })
 export class PublicIpAllocationEntity {
   @PrimaryColumn({ name: 'public_ip', type: 'varchar', length: 15 }) publicIp!: string;
   @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
-  @Column({ name: 'network_interface_id', type: 'varchar', length: 32 }) networkInterfaceId!: string;
+  @Column({ name: 'network_interface_id', type: 'varchar', length: 32, nullable: true }) networkInterfaceId!: string | null;
+  /** The interface's private address it maps to (an auto-assigned one: the interface's primary). */
+  @Column({ name: 'private_ip_address', type: 'varchar', length: 15, nullable: true }) privateIpAddress!: string | null;
+  /** An Elastic IP's `eipalloc-` id; null for an auto-assigned address. */
+  @Column({ name: 'allocation_id', type: 'varchar', length: 32, nullable: true }) allocationId!: string | null;
+  /** An associated Elastic IP's `eipassoc-` id. */
+  @Column({ name: 'association_id', type: 'varchar', length: 32, nullable: true }) associationId!: string | null;
   @Column({ name: 'allocated_at', type: 'bigint', transformer: msTransformer }) allocatedAt!: number;
 }
 
@@ -163,7 +178,7 @@ export class InstanceKeyNameEntity {
   @Column({ name: 'key_name', type: 'varchar', length: 255 }) keyName!: string;
 }
 
-/** Tags of the networking resources (VPCs, subnets, groups, interfaces, key pairs), by resource id. */
+/** Tags of the networking resources (VPCs, subnets, groups, interfaces, key pairs, Elastic IPs), by resource id. */
 @Entity('network_tags')
 @Index('ix_network_tags_lookup', ['tenantId', 'key', 'value'])
 export class NetworkTagEntity {

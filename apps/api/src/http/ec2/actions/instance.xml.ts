@@ -3,7 +3,7 @@ import { instanceBillingIdentity } from '@nimbus/metering';
 import { InstanceDescription } from '../../../application/instances/instance-description';
 import { metadataOptionsOf } from '../../../application/instances/metadata-options';
 import { items } from '../ec2-action';
-import { privateIpAddressesSet } from './networking.actions';
+import { associationXml, privateIpAddressesSet } from './networking.actions';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
 
@@ -47,7 +47,7 @@ export function billingIdentityOf(d: InstanceDescription) {
 }
 
 /** One instance as DescribeInstances / RunInstances show it (EC2's RunningInstancesItemType, in its element order). */
-export function instanceXml(d: InstanceDescription) {
+export function instanceXml(d: InstanceDescription, accountId: string) {
   const i = d.row;
   const n = d.network;
   const billing = billingIdentityOf(d);
@@ -103,11 +103,8 @@ export function instanceXml(d: InstanceDescription) {
       sourceDestCheck: nic.sourceDestCheck,
       groupSet: items(nic.groups.map((g) => ({ groupId: g.groupId, groupName: g.groupName }))),
       attachment: { attachmentId: nic.attachmentId, deviceIndex: nic.deviceIndex, status: nic.status, deleteOnTermination: nic.deleteOnTermination },
-      association: nic.publicIpAddress ? { publicIp: nic.publicIpAddress, publicDnsName: nic.publicDnsName ?? '', ipOwnerId: 'amazon' } : undefined,
-      privateIpAddressesSet: privateIpAddressesSet(
-        nic.privateIpAddress, nic.secondaryPrivateIpAddresses,
-        nic.publicIpAddress ? { publicIp: nic.publicIpAddress, publicDnsName: nic.publicDnsName ?? '', ipOwnerId: 'amazon' } : undefined,
-      ),
+      association: associationXml(nic.publicIps.find((p) => p.privateIpAddress === nic.privateIpAddress), accountId, false),
+      privateIpAddressesSet: privateIpAddressesSet(nic.privateIpAddress, nic.secondaryPrivateIpAddresses, nic.publicIps, accountId, false),
       interfaceType: 'interface',
     }))),
     ebsOptimized: i.ebsOptimized,
@@ -138,5 +135,5 @@ export function reservationsXml(list: readonly InstanceDescription[], ownerId: s
     }
     g.instances.push(d);
   }
-  return items(groups.map((g) => ({ reservationId: g.reservationId, ownerId, groupSet: items([]), instancesSet: items(g.instances.map(instanceXml)) })));
+  return items(groups.map((g) => ({ reservationId: g.reservationId, ownerId, groupSet: items([]), instancesSet: items(g.instances.map((d) => instanceXml(d, ownerId))) })));
 }

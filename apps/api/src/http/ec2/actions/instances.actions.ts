@@ -265,7 +265,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
       dryRun: async (_ctx, p) => void toRunInstancesCommand(p),
       handler: async (ctx, p) => {
         const r = await this.instances.run(ctx.tenant, toRunInstancesCommand(p));
-        return { reservationId: r.reservationId, ownerId: ctx.accountId, groupSet: items([]), instancesSet: items(r.instances.map(instanceXml)) };
+        return { reservationId: r.reservationId, ownerId: ctx.accountId, groupSet: items([]), instancesSet: items(r.instances.map((d) => instanceXml(d, ctx.accountId))) };
       },
     },
     DescribeInstances: {

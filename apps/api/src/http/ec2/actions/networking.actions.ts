@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { KeyPairsService, KeyPairView } from '../../../application/networking/key-pairs.service';
-import { privateDnsName } from '../../../application/networking/cidr';
+import { privateDnsName, publicDnsName } from '../../../application/networking/cidr';
 import { IpPermission } from '../../../application/networking/networking.commands';
 import { NetworkInterfaceView, NetworkingService, SubnetView, VpcView } from '../../../application/networking/networking.service';
 import { PermissionView } from '../../../application/networking/security-group-rules';
 import { SecurityGroupsService, SecurityGroupView } from '../../../application/networking/security-groups.service';
 import { SecurityGroupRuleEntity } from '../../../persistence/entities';
+import type { HeldPublicIp } from '../../../persistence/networking.repository';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { FilterField, filterMatcher } from '../ec2-filters';
@@ -14,7 +15,7 @@ import { FilterField, filterMatcher } from '../ec2-filters';
 /** MaxResults where EC2 pages these Describe actions: 5 to 1,000. */
 const PAGE = { min: 5, max: 1000 };
 
-const tagSet = (tags: Readonly<Record<string, string>>) => items(Object.entries(tags).map(([key, value]) => ({ key, value })));
+export const tagSet = (tags: Readonly<Record<string, string>>) => items(Object.entries(tags).map(([key, value]) => ({ key, value })));
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
@@ -32,7 +33,7 @@ export function tagSpecs(p: Ec2Params, resourceType: string): Record<string, str
 }
 
 /** Filters with tag-key and tag-value beside the table's names (tag:<key> is the matcher's). */
-function matcher<T extends { readonly tags: Readonly<Record<string, string>> }>(p: Ec2Params, fields: Readonly<Record<string, FilterField<T>>>) {
+export function matcher<T extends { readonly tags: Readonly<Record<string, string>> }>(p: Ec2Params, fields: Readonly<Record<string, FilterField<T>>>) {
   const filters = p.filters();
   if (filters.length === 0) return undefined;
   return filterMatcher<T>(filters, { ...fields, 'tag-key': (v) => Object.keys(v.tags), 'tag-value': (v) => Object.values(v.tags) }, (v) => v.tags);
@@ -139,7 +140,7 @@ function ruleXml(r: SecurityGroupRuleEntity, ctx: Ec2Context) {
 
 function interfaceXml(v: NetworkInterfaceView, ctx: Ec2Context) {
   const n = v.networkInterface;
-  const association = v.publicIp !== undefined ? { publicIp: v.publicIp, publicDnsName: v.publicDnsName, ipOwnerId: 'amazon' } : undefined;
+  const association = associationXml(v.publicIps.find((p) => p.privateIpAddress === n.privateIpAddress), ctx.accountId, true);
   return {
     networkInterfaceId: n.id, subnetId: n.subnetId, vpcId: n.vpcId, availabilityZone: n.availabilityZone, description: n.description, ownerId: ctx.accountId,
     requesterManaged: false, status: n.instanceId ? 'in-use' : 'available', macAddress: n.macAddress, privateIpAddress: n.privateIpAddress,
@@ -150,19 +151,34 @@ function interfaceXml(v: NetworkInterfaceView, ctx: Ec2Context) {
     } : undefined,
     association,
     tagSet: tagSet(v.tags),
-    privateIpAddressesSet: privateIpAddressesSet(n.privateIpAddress, v.secondaryPrivateIpAddresses, association),
+    privateIpAddressesSet: privateIpAddressesSet(n.privateIpAddress, v.secondaryPrivateIpAddresses, v.publicIps, ctx.accountId, true),
     ipv6AddressesSet: items([]), interfaceType: 'interface',
   };
 }
 
 /**
- * An interface's `privateIpAddressesSet`: the primary (with the interface's public address, if it
- * has one), then each secondary, each with its private DNS name as EC2 forms it.
+ * A public address as an interface's `association` shows it: an Elastic IP's owner is the tenant's
+ * account (`ipOwnerId`), an auto-assigned address's is `amazon`. DescribeNetworkInterfaces'
+ * NetworkInterfaceAssociation also names an Elastic IP's allocation and association (`withIds`);
+ * DescribeInstances' InstanceNetworkInterfaceAssociation does not.
  */
-export function privateIpAddressesSet(primary: string, secondaries: readonly string[], association?: unknown) {
+export function associationXml(held: HeldPublicIp | undefined, accountId: string, withIds: boolean) {
+  if (!held) return undefined;
+  return {
+    ...(withIds ? { allocationId: held.allocationId, associationId: held.associationId } : {}),
+    ipOwnerId: held.allocationId !== undefined ? accountId : 'amazon', publicDnsName: publicDnsName(held.publicIp), publicIp: held.publicIp,
+  };
+}
+
+/**
+ * An interface's `privateIpAddressesSet`: the primary, then each secondary, each with its private
+ * DNS name as EC2 forms it and the public address it holds, if any.
+ */
+export function privateIpAddressesSet(primary: string, secondaries: readonly string[], publicIps: readonly HeldPublicIp[], accountId: string, withIds: boolean) {
+  const association = (a: string) => associationXml(publicIps.find((p) => p.privateIpAddress === a), accountId, withIds);
   return items([
-    { privateIpAddress: primary, privateDnsName: privateDnsName(primary), primary: true, association },
-    ...secondaries.map((a) => ({ privateIpAddress: a, privateDnsName: privateDnsName(a), primary: false })),
+    { privateIpAddress: primary, privateDnsName: privateDnsName(primary), primary: true, association: association(primary) },
+    ...secondaries.map((a) => ({ privateIpAddress: a, privateDnsName: privateDnsName(a), primary: false, association: association(a) })),
   ]);
 }
 
