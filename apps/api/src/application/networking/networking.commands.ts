@@ -144,3 +144,26 @@ export interface TagToDelete {
   readonly key: string;
   readonly value?: string;
 }
+
+/** AllocateAddress: an Elastic IP from the public pool, with its tags. */
+export interface AllocateAddressCommand {
+  readonly tags?: Readonly<Record<string, unknown>>;
+}
+
+/** DescribeAddresses: by allocation id or by address (each must be the tenant's), then a filter over the views. */
+export interface DescribeAddressesQuery<T> {
+  readonly allocationIds?: readonly string[];
+  readonly publicIps?: readonly string[];
+  readonly match?: (view: T) => boolean;
+}
+
+/** AssociateAddress: an Elastic IP to an instance (its only interface) or to an interface, on one of its private addresses. */
+export interface AssociateAddressCommand {
+  readonly allocationId: string;
+  readonly instanceId?: string;
+  readonly networkInterfaceId?: string;
+  /** The primary or a secondary address of the interface; default: its primary. */
+  readonly privateIpAddress?: string;
+  /** false: refuse an Elastic IP associated elsewhere (Resource.AlreadyAssociated); default: move it. */
+  readonly allowReassociation?: boolean;
+}
