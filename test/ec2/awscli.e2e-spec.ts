@@ -181,6 +181,27 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect((await aws(bob, 'delete-network-interface', '--network-interface-id', eni)).code).toBe(0);
   });
 
+  it('allocates an Elastic IP, associates it with an instance and finds it with describe-addresses --query (allocate-, associate-, describe-, disassociate-, release-address)', async () => {
+    await t.admin().put('/v1/admin/clock', { mode: 'manual' }).expect(200);
+    const ran = await aws(bob, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 't3.micro', '--placement', 'AvailabilityZone=us-east-1a');
+    const id: string = ran.json.Instances[0].InstanceId;
+    await t.advance(120);
+    const eip = await aws(bob, 'allocate-address', '--domain', 'vpc', '--tag-specifications', 'ResourceType=elastic-ip,Tags=[{Key=app,Value=cli}]');
+    expect(eip.json).toMatchObject({ Domain: 'vpc', PublicIpv4Pool: 'amazon', NetworkBorderGroup: 'us-east-1' });
+    const associated = await aws(bob, 'associate-address', '--allocation-id', eip.json.AllocationId, '--instance-id', id);
+    expect(associated.json.AssociationId).toMatch(/^eipassoc-[0-9a-f]{17}$/);
+    const found = await aws(bob, 'describe-addresses', '--filters', 'Name=tag:app,Values=cli', '--query', 'Addresses[].[PublicIp,InstanceId,AssociationId]');
+    expect(found.json).toEqual([[eip.json.PublicIp, id, associated.json.AssociationId]]);
+    const shown = await aws(bob, 'describe-instances', '--instance-ids', id, '--query', 'Reservations[].Instances[].PublicIpAddress');
+    expect(shown.json).toEqual([eip.json.PublicIp]);
+    const theirs = await aws(alice, 'describe-addresses', '--allocation-ids', eip.json.AllocationId);
+    expect(theirs.stderr).toContain('(InvalidAllocationID.NotFound)');
+    expect((await aws(bob, 'disassociate-address', '--association-id', associated.json.AssociationId)).code).toBe(0);
+    expect((await aws(bob, 'release-address', '--allocation-id', eip.json.AllocationId)).code).toBe(0);
+    expect((await aws(bob, 'describe-addresses')).json).toEqual({ Addresses: [] });
+    expect((await aws(bob, 'terminate-instances', '--instance-ids', id)).code).toBe(0);
+  });
+
   it("reports EC2's errors: another tenant's instance is NotFound as a missing one, a wrong secret fails the signature", async () => {
     const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 'm5.large', '--count', '1');
     const id = ran.json.Instances[0].InstanceId;

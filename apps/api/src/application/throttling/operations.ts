@@ -126,6 +126,12 @@ const ENTRIES: Record<string, Entry> = {
   ImportKeyPair: { category: MUTATING },
   DescribeKeyPairs: { category: NON_MUTATING },
   DeleteKeyPair: { category: MUTATING },
+  // Elastic IPs: not in the page's tables of their own, so by its rule (Describe: non-mutating; the others mutating).
+  AllocateAddress: { category: MUTATING },
+  DescribeAddresses: { category: NON_MUTATING },
+  AssociateAddress: { category: MUTATING },
+  DisassociateAddress: { category: MUTATING },
+  ReleaseAddress: { category: MUTATING },
   // Where instances run.
   CreatePlacementGroup: { category: MUTATING },
   DescribePlacementGroups: { category: NON_MUTATING },

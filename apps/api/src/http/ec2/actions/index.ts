@@ -1,5 +1,6 @@
 import { Type } from '@nestjs/common';
 import type { Ec2ActionSource } from '../ec2-action-source';
+import { AddressesEc2Actions } from './addresses.actions';
 import { CatalogEc2Actions } from './catalog.actions';
 import { InstancesEc2Actions } from './instances.actions';
 import { NetworkingEc2Actions } from './networking.actions';
@@ -16,4 +17,5 @@ import { VolumesEc2Actions } from './volumes.actions';
  */
 export const EC2_ACTION_SOURCES: readonly Type<Ec2ActionSource>[] = [
   RegionsEc2Actions, InstancesEc2Actions, TagsEc2Actions, VolumesEc2Actions, PlacementEc2Actions, CatalogEc2Actions, NetworkingEc2Actions, ImagesEc2Actions,
+  AddressesEc2Actions,
 ];

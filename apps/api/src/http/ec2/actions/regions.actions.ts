@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NetworkingService } from '../../../application/networking/networking.service';
+import { MAX_ELASTIC_IPS } from '../../../application/networking/elastic-ips.service';
 import { AVAILABILITY_ZONES, REGION } from '@nimbus/hypervisor';
 import { ApiError } from '../../../application/common/api-errors';
 import { Ec2Actions, items } from '../ec2-action';
@@ -64,8 +65,8 @@ export class RegionsEc2Actions implements Ec2ActionSource {
           'default-vpc': [(await this.networking.defaultVpcId(ctx.tenant)) ?? 'none'],
           'max-instances': [String(ctx.tenant.quotaOnDemandVcpus)],
           'vpc-max-security-groups-per-interface': ['5'],
-          'max-elastic-ips': ['5'],
-          'vpc-max-elastic-ips': ['5'],
+          'max-elastic-ips': [String(MAX_ELASTIC_IPS)],
+          'vpc-max-elastic-ips': [String(MAX_ELASTIC_IPS)],
         };
         const asked = p.list('AttributeName');
         for (const a of asked) if (!(a in all)) throw new ApiError('InvalidParameterValue', `Invalid attribute name: '${a.slice(0, 64)}' (one of ${Object.keys(all).join(', ')})`);
