@@ -111,7 +111,7 @@ describe('Elastic IP addresses through the JS SDK', () => {
       for (let i = 0; i < max; i++) await ec2.send(new AllocateAddressCommand({}));
       const over = await failure(ec2.send(new AllocateAddressCommand({})));
       expect(over.name).toBe('AddressLimitExceeded');
-      expect(over.message).toMatch(/^The maximum number of addresses has been reached\./);
+      expect(over.message).toBe('The maximum number of addresses has been reached.');
       expect(over.$metadata.httpStatusCode).toBe(400);
       // Another tenant's quota is its own.
       const theirs = await bobEc2.send(new AllocateAddressCommand({}));

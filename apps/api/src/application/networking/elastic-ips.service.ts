@@ -40,7 +40,7 @@ export interface ElasticIpView {
  * them): "AddressLimitExceeded: The maximum number of addresses has been reached."
  */
 export function requireAddressQuota(held: number): void {
-  if (held >= MAX_ELASTIC_IPS) throw new ApiError('AddressLimitExceeded', `The maximum number of addresses has been reached. (${held} of ${MAX_ELASTIC_IPS} Elastic IP addresses allocated)`);
+  if (held >= MAX_ELASTIC_IPS) throw new ApiError('AddressLimitExceeded', 'The maximum number of addresses has been reached.');
 }
 
 /**
