@@ -1,4 +1,5 @@
 import {
+  AccountAttributeName,
   AllocateAddressCommand, AssignPrivateIpAddressesCommand, AssociateAddressCommand, AttachNetworkInterfaceCommand, CreateNetworkInterfaceCommand, CreateSubnetCommand,
   CreateTagsCommand, CreateVpcCommand, DeleteTagsCommand, DescribeAccountAttributesCommand, DescribeAddressesCommand, DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand, DescribeTagsCommand, DisassociateAddressCommand, EC2Client, Instance, ReleaseAddressCommand, RunInstancesCommand,
@@ -104,7 +105,7 @@ describe('Elastic IP addresses through the JS SDK', () => {
     expect(await codeOf(ec2.send(new AllocateAddressCommand({ DryRun: true })))).toBe('DryRunOperation');
     expect(await addresses(ec2)).toEqual([]);
 
-    const attrs = (await ec2.send(new DescribeAccountAttributesCommand({ AttributeNames: ['max-elastic-ips'] }))).AccountAttributes!;
+    const attrs = (await ec2.send(new DescribeAccountAttributesCommand({ AttributeNames: ['max-elastic-ips' as AccountAttributeName] }))).AccountAttributes!;
     const max = Number(attrs[0].AttributeValues![0].AttributeValue);
     expect(max).toBe(5);
     try {
