@@ -22,4 +22,10 @@ describe('EC2 filter values', () => {
     const both = filterMatcher([{ name: 'tag:glob', values: ['a*b'] }, { name: 'id', values: ['a', 'b'] }], { id: (x: (typeof items)[number]) => x.id }, (x) => x.tags);
     expect(items.filter(both).map((x) => x.id)).toEqual(['a', 'b']);
   });
+  it("refuses a filter name that only the object prototype has (valueOf, __proto__, constructor) as any unknown name: InvalidParameterValue, not a 500", () => {
+    const fields = { name: (v: { name: string }) => v.name };
+    for (const name of ['valueOf', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'bogus'])
+      expect(() => filterMatcher([{ name, values: ['x'] }], fields)).toThrow(expect.objectContaining({ code: 'InvalidParameterValue' }));
+    expect(filterMatcher([{ name: 'name', values: ['a*'] }], fields)({ name: 'abc' })).toBe(true);
+  });
 });

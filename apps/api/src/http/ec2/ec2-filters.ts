@@ -25,7 +25,8 @@ export function filterMatcher<T>(
         return v !== undefined && patterns.some((p) => p.test(v));
       };
     }
-    const field = fields[f.name];
+    // Own names only: a name such as `valueOf` or `__proto__` is no filter (the prototype's would be called).
+    const field = Object.hasOwn(fields, f.name) ? fields[f.name] : undefined;
     if (!field) throw new ApiError('InvalidParameterValue', `The filter '${f.name.slice(0, 100)}' is invalid${tags ? '' : ''}; supported: ${[...Object.keys(fields), ...(tags ? ['tag:<key>'] : [])].join(', ')}.`);
     return (item: T) => {
       const raw = field(item);
