@@ -65,7 +65,7 @@ export class InstancesController {
 
   @Operation('StopInstances')
   @ApiOkResponse({ type: StateTransitionResponseDto })
-  @ApiErrors('InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound', 'IncorrectInstanceState')
+  @ApiErrors('InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound', 'IncorrectInstanceState', 'OperationNotPermitted')
   @Post(':id/stop') @HttpCode(200)
   async stop(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return mapTransition(await this.instances.stop(tenant, { instanceId: id }));
@@ -81,7 +81,7 @@ export class InstancesController {
 
   @Operation('TerminateInstances')
   @ApiOkResponse({ type: StateTransitionResponseDto, description: 'Terminating: shutting-down, then terminated' })
-  @ApiErrors('InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound')
+  @ApiErrors('InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound', 'OperationNotPermitted')
   @Delete(':id')
   async terminate(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return mapTransition(await this.instances.terminate(tenant, { instanceId: id }));

@@ -51,6 +51,7 @@ export const EXAMPLE_MESSAGES: Readonly<Record<string, string>> = {
   'InvalidSimulationID.NotFound': "The simulation ID 'sim-0123456789abcdef0' does not exist",
   'InvalidSeries.NotFound': "The report has no series 'x' (it has: cpuUtilization, energyKWh)",
   IncorrectInstanceState: "The instance 'i-0123456789abcdef0' is not in a state from which it can be stopped (pending).",
+  OperationNotPermitted: "The instance 'i-0123456789abcdef0' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.",
   IdempotentParameterMismatch: "The client token 'launch-1' was used with different parameters.",
   VolumeInUse: "Volume 'vol-0123456789abcdef0' is attached to 'i-0123456789abcdef0'.",
   IncorrectState: "Volume 'vol-0123456789abcdef0' is in the 'available' state.",
