@@ -1,15 +1,9 @@
 import { DomainError } from '@nimbus/hypervisor';
 import { mergeTags, validateTags } from './tags';
+import { errorCodeOf } from '../common/testing/error-code';
 
 const tags = (n: number, prefix = 'k') => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, 'v']));
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    return (e as DomainError).code;
-  }
-};
+const codeOf = errorCodeOf;
 
 describe('EC2 tag rules', () => {
   it('50 tags are accepted; a 51st is TagLimitExceeded (Tag restrictions: 50 per resource)', () => {

@@ -1,15 +1,9 @@
 import { DEFAULT_CAPABILITIES, findInstanceType, InstanceType } from '@nimbus/hypervisor';
 import { MAX_IPV4_ADDRESSES_PER_INTERFACE, requireAddressLimit } from './networking.service';
+import { errorCodeOf } from '../common/testing/error-code';
 
 const type = (name: string): InstanceType => findInstanceType(name)!;
-const codeOf = (f: () => void): string | undefined => {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-};
+const codeOf = errorCodeOf;
 
 /**
  * EC2's per-interface IPv4 limit, its primary included: the figures of DescribeInstanceTypes'

@@ -1,13 +1,7 @@
 import { chooseAssociationAddress, MAX_ELASTIC_IPS, requireAddressQuota, requireReassociation } from './elastic-ips.service';
+import { errorCodeOf } from '../common/testing/error-code';
 
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-};
+const codeOf = errorCodeOf;
 
 describe('requireAddressQuota: Elastic IPs a tenant may hold', () => {
   it('admits the 5th, refuses the 6th with EC2\'s AddressLimitExceeded and its words', () => {

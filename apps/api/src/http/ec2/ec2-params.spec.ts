@@ -1,15 +1,9 @@
 import { parseQueryString, QueryParams } from './ec2-params';
 import { filterMatcher } from './ec2-filters';
+import { errorCodeOf } from '../../application/common/testing/error-code';
 
 const params = (q: string) => new QueryParams(parseQueryString(q));
-const codeOf = (f: () => unknown) => {
-  try {
-    f();
-  } catch (err) {
-    return (err as { code: string }).code;
-  }
-  return 'accepted';
-};
+const codeOf = (f: () => unknown): string => errorCodeOf(f) ?? 'accepted';
 
 describe('EC2 Query parameters', () => {
   it('reads lists, structures and filters in index order, whatever order they arrive in', () => {

@@ -1,15 +1,9 @@
 import { QueryParams } from '../ec2-params';
 import { privateIpSpecs } from './networking.actions';
+import { errorCodeOf } from '../../../application/common/testing/error-code';
 
 const params = (entries: Record<string, string>) => new QueryParams(new Map(Object.entries(entries)));
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-};
+const codeOf = errorCodeOf;
 
 describe('privateIpSpecs: PrivateIpAddress and PrivateIpAddresses.N as a primary and secondaries', () => {
   it('the one marked Primary is the primary, the others secondaries, in order', () => {
