@@ -354,6 +354,10 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     const stopRefused = await failure(client.send(new StopInstancesCommand({ InstanceIds: [d, a] })));
     expect(stopRefused.name).toBe('IncorrectInstanceState');
     expect(await stateOf([d])).toEqual(['running']);
+    // An id that is not the tenant's among them: NotFound, checked in the same command, and D keeps running.
+    expect((await failure(client.send(new StopInstancesCommand({ InstanceIds: [d, 'i-00000000000000000'] })))).name).toBe('InvalidInstanceID.NotFound');
+    expect((await failure(client.send(new StopInstancesCommand({ InstanceIds: [d, 'i-bad'] })))).name).toBe('InvalidInstanceID.Malformed');
+    expect(await stateOf([d])).toEqual(['running']);
 
     // StartInstances with D unable to start (its root detached): refused, and C stays stopped too.
     await client.send(new StopInstancesCommand({ InstanceIds: [c, d] }));

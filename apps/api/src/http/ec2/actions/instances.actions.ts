@@ -247,11 +247,13 @@ export class InstancesEc2Actions implements Ec2ActionSource {
     await this.instances.list(tenant, { instanceIds: ids, tags: [] });
   }
 
-  /** A state change of every instance named, in one application call (all or none; TerminateInstances' own rule). */
+  /**
+   * A state change of every instance named, in one application call: it checks every id (missing,
+   * another tenant's, malformed) inside its command before it changes any (all or none;
+   * TerminateInstances' own rule for protection).
+   */
   private async transitions(ctx: Ec2Context, p: Ec2Params, act: (tenant: TenantEntity, ids: readonly string[]) => Promise<StateTransition[]>): Promise<StateTransition[]> {
-    const ids = instanceIds(p);
-    await this.requireAll(ctx.tenant, ids);
-    return act(ctx.tenant, ids);
+    return act(ctx.tenant, instanceIds(p));
   }
 
   private readonly dryRunIds = async (ctx: Ec2Context, p: Ec2Params) => this.requireAll(ctx.tenant, instanceIds(p));
