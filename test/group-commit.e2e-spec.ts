@@ -3,6 +3,8 @@ import { EngineService } from '../apps/api/src/engine/engine.service';
 import { findImage, findInstanceType } from '@nimbus/hypervisor';
 import { launch } from '@nimbus/simulation';
 import { DataSource } from 'typeorm';
+import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { expectError, LINUX_AMI, startApp, TestApp } from './support/app';
 
@@ -88,6 +90,157 @@ describe('group commit and the read path', () => {
     await expect(failing).rejects.toThrow('this command fails');
     expect(ran).toEqual([{ name: 'ok', afterCommit: true }]);
     expect(() => engine.afterCommit(() => undefined)).toThrow('afterCommit is only for a running command');
+  });
+
+  /** Holds the write path until the returned function is called; the commands queued meanwhile form one group. */
+  const holdWritePath = async (): Promise<{ release: () => void; held: Promise<unknown> }> => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const held = engine.command(() => gate);
+    while (engine.queued > 0) await new Promise((r) => setTimeout(r, 5));
+    return { release, held };
+  };
+
+  it('abort callbacks undo a failed command, and every command of a group whose commit fails, newest first; never a committed one', async () => {
+    const undone: string[] = [];
+    // A command that fails: its own callbacks run, the group's others do not.
+    let hold = await holdWritePath();
+    const ok = engine.command(async (_tx, e) => e.onAbort(() => undone.push('ok')));
+    const failing = engine.command(async (_tx, e) => {
+      e.onAbort(() => undone.push('failed, first'));
+      e.onAbort(() => undone.push('failed, second'));
+      throw new Error('this command fails');
+    });
+    failing.catch(() => undefined);
+    while (engine.queued < 2) await new Promise((r) => setTimeout(r, 5));
+    hold.release();
+    await hold.held;
+    await ok;
+    await expect(failing).rejects.toThrow('this command fails');
+    expect(undone).toEqual(['failed, second', 'failed, first']);
+
+    // A group whose commit fails (a commit writer throws, as a command of the group asked): each command's callbacks, the last command's first.
+    undone.length = 0;
+    let failThisCommit = false;
+    engine.beforeCommit(async () => {
+      if (!failThisCommit) return undefined;
+      failThisCommit = false;
+      throw new Error('the commit fails');
+    });
+    hold = await holdWritePath();
+    const a = engine.command(async (_tx, e) => {
+      e.onAbort(() => undone.push('a'));
+      failThisCommit = true;
+    });
+    const b = engine.command(async (_tx, e) => e.onAbort(() => undone.push('b')));
+    while (engine.queued < 2) await new Promise((r) => setTimeout(r, 5));
+    hold.release();
+    await hold.held.catch(() => undefined);
+    await expect(a).rejects.toThrow('the commit fails');
+    await expect(b).rejects.toThrow('the commit fails');
+    expect(undone).toEqual(['b', 'a']);
+    expect(() => engine.onAbort(() => undefined)).toThrow('onAbort is only for a running command');
+  });
+
+  it('a commit writer runs in every commit, in its transaction; what it returns runs only once that commit succeeded', async () => {
+    const log: string[] = [];
+    let fail = false;
+    engine.beforeCommit(async (tx) => {
+      await tx.query('SELECT 1');
+      log.push('write');
+      if (fail) throw new Error('refused');
+      return () => log.push('stored');
+    });
+    await engine.command(async () => undefined);
+    expect(log.slice(-2)).toEqual(['write', 'stored']);
+    log.length = 0;
+    fail = true;
+    await expect(engine.command(async () => undefined)).rejects.toThrow('refused');
+    expect(log).toEqual(['write']);
+    fail = false;
+    await engine.command(async () => undefined);
+    expect(log.slice(-2)).toEqual(['write', 'stored']);
+  });
+
+  it("each command's savepoint is one statement: a failed command's rows roll back, the next command's and the group's commit", async () => {
+    const { tenantId } = await t.tenant('savepoints');
+    const statements: string[] = [];
+    const runner = db.options.type === 'postgres' ? PostgresQueryRunner.prototype : BetterSqlite3QueryRunner.prototype;
+    const original = runner.query;
+    runner.query = function (this: never, ...args: Parameters<typeof original>) {
+      statements.push(String(args[0]));
+      return original.apply(this, args);
+    } as typeof original;
+    try {
+      const hold = await holdWritePath();
+      const row = (id: string) => ({ id, tenantId, clientToken: null, requestHash: 'x', createdAt: engine.now });
+      const first = engine.command((tx) => tx.insert(ReservationEntity, row('r-00000000000000a1')));
+      const failing = engine.command(async (tx) => {
+        await tx.insert(ReservationEntity, row('r-00000000000000a2'));
+        throw new Error('this command fails');
+      });
+      failing.catch(() => undefined);
+      const third = engine.command((tx) => tx.insert(ReservationEntity, row('r-00000000000000a3')));
+      while (engine.queued < 3) await new Promise((r) => setTimeout(r, 5));
+      statements.length = 0;
+      hold.release();
+      await Promise.all([hold.held, first, third]);
+      await expect(failing).rejects.toThrow('this command fails');
+    } finally {
+      runner.query = original;
+    }
+    const ids = (await db.getRepository(ReservationEntity).find({ where: { tenantId } })).map((r) => r.id).sort();
+    expect(ids).toEqual(['r-00000000000000a1', 'r-00000000000000a3']);
+    const savepointStatements = statements.filter((q) => /SAVEPOINT/i.test(q));
+    if (db.options.type === 'postgres') {
+      // One per command (the previous one released as the next is set), and the failed command's rollback.
+      expect(savepointStatements).toEqual([
+        'SAVEPOINT nimbus_command',
+        'RELEASE SAVEPOINT nimbus_command; SAVEPOINT nimbus_command',
+        'ROLLBACK TO SAVEPOINT nimbus_command',
+        'RELEASE SAVEPOINT nimbus_command; SAVEPOINT nimbus_command',
+      ]);
+    } else {
+      // SQLite, in-process: TypeORM's savepoint and release per command.
+      expect(savepointStatements.filter((q) => /^SAVEPOINT/.test(q))).toHaveLength(3);
+    }
+  });
+
+  it("a quota raised in a launch's own group applies to it; one raised in a group whose commit fails is not kept", async () => {
+    const { tenantId, key } = await t.tenant('quota-in-group', { onDemandVcpus: 2 });
+    await t.as(key).post('/v1/instances', body()).expect(201); // 2 of 2 vCPUs
+    expectError(await t.as(key).post('/v1/instances', body()), 400, 'VcpuLimitExceeded');
+    // Raised, then a launch, in one group: the launch sees the raised quota.
+    let hold = await holdWritePath();
+    const raise = t.admin().patch(`/v1/admin/tenants/${tenantId}`).send({ quotas: { onDemandVcpus: 4 } }).then((r) => r);
+    while (engine.queued < 1) await new Promise((r) => setTimeout(r, 5));
+    const second = t.as(key).post('/v1/instances', body()).then((r) => r);
+    while (engine.queued < 2) await new Promise((r) => setTimeout(r, 5));
+    hold.release();
+    await hold.held;
+    expect((await raise).status).toBe(200);
+    expect((await second).status).toBe(201); // 4 of 4
+    // Raised to 6 in a group whose commit fails: the quota stays 4 for the next launch.
+    let failThisCommit = false;
+    engine.beforeCommit(async () => {
+      if (!failThisCommit) return undefined;
+      failThisCommit = false;
+      throw new Error('the commit fails');
+    });
+    hold = await holdWritePath();
+    const lost = t.admin().patch(`/v1/admin/tenants/${tenantId}`).send({ quotas: { onDemandVcpus: 6 } }).then((r) => r);
+    while (engine.queued < 1) await new Promise((r) => setTimeout(r, 5));
+    const failing = engine.command(async () => {
+      failThisCommit = true;
+    });
+    failing.catch(() => undefined);
+    while (engine.queued < 2) await new Promise((r) => setTimeout(r, 5));
+    hold.release();
+    await hold.held;
+    expect((await lost).status).toBe(500);
+    await expect(failing).rejects.toThrow('the commit fails');
+    expect((await t.admin().get(`/v1/admin/tenants/${tenantId}`).expect(200)).body.quotas.onDemandVcpus).toBe(4);
+    expectError(await t.as(key).post('/v1/instances', body()), 400, 'VcpuLimitExceeded');
   });
 
   it('two requests with one client token in one group answer the same reservation', async () => {

@@ -30,6 +30,8 @@ export type Command<T> = (tx: Tx, engine: EngineService) => Promise<T>;
 export type TerminationHandler = (tx: Tx, instanceIds: string[], now: number, engine: EngineService) => Promise<void>;
 /** Called in the commit that records instances reaching `stopped` (their public addresses are released). */
 export type StopHandler = (tx: Tx, instanceIds: string[], now: number) => Promise<void>;
+/** Writes in-memory state in a commit's transaction; what it returns runs once that commit succeeded. */
+export type CommitWriter = (tx: Tx) => Promise<(() => void) | undefined>;
 
 interface Queued {
   readonly run: (tx: Tx) => Promise<unknown>;
@@ -78,6 +80,10 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   private readonly stopHandlers: StopHandler[] = [];
   /** The running command's after-commit callbacks (see afterCommit); undefined outside a command. */
   private afterCommitHooks: (() => void)[] | undefined;
+  /** The running command's undo callbacks (see onAbort); undefined outside a command. */
+  private abortHooks: (() => void)[] | undefined;
+  /** Writers of state kept in memory between commits, run once in every commit (see beforeCommit). */
+  private readonly commitWriters: CommitWriter[] = [];
   /** Usage records and SLA intervals from the change set, written in its transaction (the rules: libs/simulation's UsageMeter). */
   readonly usage = new UsageWriter(() => this.worldRef.usage, () => this.worldRef.catalog);
   /** Commits and commands per commit, for the operator (and bench:api). */
@@ -176,6 +182,26 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   afterCommit(fn: () => void): void {
     if (!this.afterCommitHooks) throw new Error('afterCommit is only for a running command');
     this.afterCommitHooks.push(fn);
+  }
+
+  /**
+   * Inside a command: runs `fn` if the command fails or its group's commit does, to undo what the
+   * command changed in memory outside the world (the world is rebuilt). Run newest first, so that
+   * the commands of a failed group are undone in reverse order.
+   */
+  onAbort(fn: () => void): void {
+    if (!this.abortHooks) throw new Error('onAbort is only for a running command');
+    this.abortHooks.push(fn);
+  }
+
+  /**
+   * Writes state that a service keeps in memory and the database must hold (a cursor, say) once
+   * per commit, in its transaction, rather than once per command: `write` runs in every commit,
+   * after the group's commands, and writes what changed since the last commit. What it returns, if
+   * anything, runs once the commit has succeeded (what it wrote is stored then, not before).
+   */
+  beforeCommit(write: CommitWriter): void {
+    this.commitWriters.push(write);
   }
 
   /** Reads the world as it stands, without waiting for writes. */
@@ -287,7 +313,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
         return;
       }
     }
-    const outcomes: ({ ok: true; value: unknown; hooks: (() => void)[] } | { ok: false; error: unknown })[] = [];
+    const outcomes: ({ ok: true; value: unknown; hooks: (() => void)[]; aborts: (() => void)[] } | { ok: false; error: unknown })[] = [];
     let changedAndFailed = false;
     const world = this.worldRef;
     const emittedBefore = world.eventsEmitted;
@@ -301,10 +327,16 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
         for (const q of group) {
           // Each command in a savepoint, with a change set of its own: a failure leaves nothing behind.
           const hooks: (() => void)[] = [];
+          const aborts: (() => void)[] = [];
           this.afterCommitHooks = hooks;
-          const r = await world.isolateAsync(() => this.store.savepoint(tx, q.run)).finally(() => (this.afterCommitHooks = undefined));
-          if (r.ok) outcomes.push({ ok: true, value: r.value, hooks });
+          this.abortHooks = aborts;
+          const r = await world.isolateAsync(() => this.store.savepoint(tx, q.run)).finally(() => {
+            this.afterCommitHooks = undefined;
+            this.abortHooks = undefined;
+          });
+          if (r.ok) outcomes.push({ ok: true, value: r.value, hooks, aborts });
           else {
+            this.runAborts(aborts);
             outcomes.push({ ok: false, error: r.error });
             if (r.changedWorld) changedAndFailed = true;
           }
@@ -314,6 +346,10 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       // The commit failed: nothing of the group is stored. A world it changed is rebuilt from the truth.
       const changedWorld = world.eventsEmitted !== emittedBefore || world.scheduler.mutations !== mutationsBefore || world.catalog.version !== catalogBefore;
       if (changedWorld) await this.rebuild(world.now).catch((e) => this.logger.error({ err: e }, 'rebuild after a failed commit failed'));
+      for (let i = outcomes.length - 1; i >= 0; i--) {
+        const o = outcomes[i];
+        if (o.ok) this.runAborts(o.aborts);
+      }
       this.stats.failedCommits++;
       this.onCommit?.(group.length, seconds(), false);
       for (const q of group) q.reject(err);
@@ -384,6 +420,16 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     return this.worldRef.runUntil(this.catchUpTarget());
   }
 
+  private runAborts(aborts: readonly (() => void)[]): void {
+    for (let i = aborts.length - 1; i >= 0; i--) {
+      try {
+        aborts[i]();
+      } catch (err) {
+        this.logger.error({ err }, 'an abort callback failed');
+      }
+    }
+  }
+
   /**
    * One transaction: `work` (if any), then the world's changes since the last commit and the clock.
    * The changes are given back to the world if the commit fails, so a failed write loses nothing.
@@ -392,6 +438,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     const world = this.worldRef;
     let taken: Changes | undefined;
     let rebalancerWriting = this.rebalancerWritten;
+    const confirmations: (() => void)[] = [];
     try {
       const result = await this.store.transaction(async (tx) => {
         const r = work ? await work(tx) : (undefined as T);
@@ -400,6 +447,10 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
         const { terminated, stopped } = await this.store.writeChanges(tx, world, taken, this.usage, this.rebuiltAt);
         if (terminated.length > 0) for (const h of this.terminationHandlers) await h(tx, terminated, world.now, this);
         if (stopped.length > 0) for (const h of this.stopHandlers) await h(tx, stopped, world.now);
+        for (const write of this.commitWriters) {
+          const written = await write(tx);
+          if (written) confirmations.push(written);
+        }
         const version = world.rebalancer.version;
         if (version !== this.rebalancerWritten) {
           await this.store.saveSetting(tx, REBALANCER_STATE_KEY, world.rebalancer.snapshot());
@@ -409,6 +460,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
         return r;
       });
       this.rebalancerWritten = rebalancerWriting;
+      for (const confirm of confirmations) confirm();
       this.usage.commit();
       this.lastPersistWallMs = Date.now();
       return result;

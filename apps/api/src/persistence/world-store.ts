@@ -2,12 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { RebalancerConfig, SchedulerConfig } from '@nimbus/scheduler';
 import { Changes, World, WorldState } from '@nimbus/simulation';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import { writeChanges, WrittenStates } from './change-writer';
 import { SettingEntity } from './entities';
 import { Tx } from './tx';
 import { UsageWriter } from './usage-writer';
 import { loadWorldState } from './world-loader';
+
+/** The savepoint each command of a group runs in (PostgreSQL; see WorldStore.savepoint). */
+const COMMAND_SAVEPOINT = 'nimbus_command';
 
 /**
  * The live world's store (the write connection): settings, the world's saved state, and the
@@ -35,10 +38,33 @@ export class WorldStore {
     return this.db.transaction(fn);
   }
 
-  /** Runs `fn` in a savepoint of `tx`: if it throws, what it wrote rolls back and the transaction goes on. */
-  savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return tx.transaction(fn);
+  /**
+   * Runs `fn` in a savepoint of `tx`: if it throws, what it wrote rolls back and the transaction
+   * goes on. The write path runs each command of a group in one.
+   *
+   * On PostgreSQL each statement is a round trip to the server, and a group's commands run one
+   * after the other, so the savepoint costs one round trip per command instead of TypeORM's two
+   * (SAVEPOINT, then RELEASE): a command's savepoint is released when the next one's is set, in one
+   * simple query of two statements, and the last one by the COMMIT. Rolling back to a savepoint
+   * keeps it, so a failed command's is released the same way. On SQLite (in-process, no round
+   * trip) TypeORM's own savepoints serve.
+   */
+  async savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const runner = tx.queryRunner;
+    if (!runner || this.db.options.type !== 'postgres') return tx.transaction(fn);
+    await runner.query(this.withSavepoint.has(runner) ? `RELEASE SAVEPOINT ${COMMAND_SAVEPOINT}; SAVEPOINT ${COMMAND_SAVEPOINT}` : `SAVEPOINT ${COMMAND_SAVEPOINT}`);
+    this.withSavepoint.add(runner);
+    try {
+      return await fn(tx);
+    } catch (err) {
+      // If this fails too (the connection is gone), the transaction cannot commit: the group fails.
+      await runner.query(`ROLLBACK TO SAVEPOINT ${COMMAND_SAVEPOINT}`).catch(() => undefined);
+      throw err;
+    }
   }
+
+  /** The transactions (one query runner each) in which a command's savepoint is set. */
+  private readonly withSavepoint = new WeakSet<QueryRunner>();
 
   writeChanges(tx: Tx, world: World, taken: Changes, usage: UsageWriter, rebuiltAt: number): Promise<WrittenStates> {
     return writeChanges(tx, world, taken, usage, rebuiltAt);
