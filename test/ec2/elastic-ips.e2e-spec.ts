@@ -7,7 +7,12 @@ import {
 } from '@aws-sdk/client-ec2';
 import { parseIpv4 } from '../../apps/api/src/application/networking/cidr';
 import { EngineService } from '../../apps/api/src/engine/engine.service';
-import { NetworkingRepository } from '../../apps/api/src/persistence/networking.repository';
+import { NetworkingService } from '../../apps/api/src/application/networking/networking.service';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { SettingEntity } from '../../apps/api/src/persistence/entities';
 import { LINUX_AMI, startApp, TestApp } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
 
@@ -47,7 +52,7 @@ describe('Elastic IP addresses through the JS SDK', () => {
   };
   /** Moves the pool's cursor so that the next address handed out is `address` (if free). */
   const rewindPoolTo = (address: string) =>
-    t.app.get(EngineService).command((tx) => t.app.get(NetworkingRepository).savePublicIpCursor(tx, parseIpv4(address)! - parseIpv4('3.80.0.0')!));
+    t.app.get(EngineService).command((tx) => t.app.get(NetworkingService).setPublicIpCursor(tx, parseIpv4(address)! - parseIpv4('3.80.0.0')!));
 
   it('AllocateAddress answers an address of the public pool, vpc, with its tags; DescribeAddresses filters; tags on eipalloc- ids', async () => {
     const a = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'app', Value: 'web' }] }] }));
@@ -304,5 +309,53 @@ describe('Elastic IP addresses through the JS SDK', () => {
       await bobEc2.send(new TerminateInstancesCommand({ InstanceIds: [theirs.InstanceId!] }));
       await t.advance(120);
     }
+  });
+  it("the pool's cursor: a command that took an address and failed leaves it where it was; a group's moves are written once, in its commit", async () => {
+    const engine = t.app.get(EngineService);
+    const networking = t.app.get(NetworkingService);
+    const db = t.app.get<DataSource>(getDataSourceToken());
+    const offsetOf = (address: string) => parseIpv4(address)! - parseIpv4('3.80.0.0')!;
+    const storedCursor = async () => Number(JSON.parse((await db.getRepository(SettingEntity).findOneByOrFail({ key: 'public-ip-cursor' })).value));
+    await rewindPoolTo('3.80.40.1');
+    expect(await storedCursor()).toBe(offsetOf('3.80.40.1'));
+    // Takes 3.80.40.1, then fails: nothing of it stays, the address included, and the cursor is back.
+    await expect(engine.command(async (tx) => {
+      expect(await networking.takePublicIps(tx, 1)).toEqual(['3.80.40.1']);
+      throw new Error('fails after taking an address');
+    })).rejects.toThrow('fails after taking an address');
+    expect(await storedCursor()).toBe(offsetOf('3.80.40.1'));
+    const first = await ec2.send(new AllocateAddressCommand({}));
+    expect(first.PublicIp).toBe('3.80.40.1');
+    expect(await storedCursor()).toBe(offsetOf('3.80.40.2'));
+
+    // Three allocations in one group: three addresses in order, the cursor neither read nor written by each, written once in the commit.
+    const statements: { sql: string; params: unknown[] }[] = [];
+    const runner = db.options.type === 'postgres' ? PostgresQueryRunner.prototype : BetterSqlite3QueryRunner.prototype;
+    const original = runner.query;
+    runner.query = function (this: never, ...args: Parameters<typeof original>) {
+      statements.push({ sql: String(args[0]), params: (args[1] as unknown[] | undefined) ?? [] });
+      return original.apply(this, args);
+    } as typeof original;
+    let got: string[];
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const held = engine.command(() => gate);
+      while (engine.queued > 0) await new Promise((r) => setTimeout(r, 5));
+      const three = [1, 2, 3].map(() => ec2.send(new AllocateAddressCommand({})));
+      while (engine.queued < 3) await new Promise((r) => setTimeout(r, 5));
+      statements.length = 0;
+      release();
+      await held;
+      got = (await Promise.all(three)).map((a) => a.PublicIp!);
+    } finally {
+      runner.query = original;
+    }
+    expect(got.sort()).toEqual(['3.80.40.2', '3.80.40.3', '3.80.40.4']);
+    const cursorStatements = statements.filter((q) => q.params.includes('public-ip-cursor'));
+    expect(cursorStatements).toHaveLength(1);
+    expect(cursorStatements[0].sql).toMatch(/^INSERT INTO "settings"/);
+    expect(await storedCursor()).toBe(offsetOf('3.80.40.5'));
+    await releaseAll(ec2);
   });
 });

@@ -327,7 +327,7 @@ describe('EC2 networking through the JS SDK', () => {
     const dnsOf = (ip: string) => `ec2-${ip.replaceAll('.', '-')}.compute-1.amazonaws.com`;
     /** As if the pool's round robin had come around: the next launch or start tries `address` first (held ones are skipped). */
     const rewindPoolTo = (address: string) =>
-      t.app.get(EngineService).command((tx) => t.app.get(NetworkingRepository).savePublicIpCursor(tx, parseIpv4(address)! - parseIpv4('3.80.0.0')!));
+      t.app.get(EngineService).command((tx) => t.app.get(NetworkingService).setPublicIpCursor(tx, parseIpv4(address)! - parseIpv4('3.80.0.0')!));
 
     it('a stop releases the address at stopped, another launch can take it, a start gives a new one, termination releases it (EC2 and REST alike)', async () => {
       const erin = await ec2Tenant(t, 'erin');

@@ -178,7 +178,23 @@ export class NetworkingService implements InstanceNetworking {
     private readonly engine: EngineService,
     private readonly instances: InstancesRepository,
     private readonly keyPairs: KeyPairsService,
-  ) {}
+  ) {
+    engine.beforeCommit(async (tx) => {
+      if (!this.publicCursorDirty || this.publicCursor === undefined) return undefined;
+      await this.repo.savePublicIpCursor(tx, this.publicCursor);
+      return () => (this.publicCursorDirty = false);
+    });
+  }
+
+  /**
+   * The public pool's cursor where this process's write path left it: read from its row once, then
+   * kept here (the write path is the only writer, commands run one at a time) and written once per
+   * group commit, not read and written by every launch. A command that fails, or whose group does,
+   * puts it back (engine.onAbort), so it is always what the committed commands left.
+   */
+  private publicCursor: number | undefined;
+  /** The cursor has moved since the last commit that wrote it. */
+  private publicCursorDirty = false;
 
   /** The committed state, for reads outside a command. */
   get reader(): Tx {
@@ -808,8 +824,25 @@ export class NetworkingService implements InstanceNetworking {
   async takePublicIps(tx: Tx, count: number): Promise<readonly string[]> {
     if (count === 0) return [];
     const { addresses, cursor } = await this.choosePublicIps(tx, count);
-    await this.repo.savePublicIpCursor(tx, cursor);
+    this.movePublicCursor(cursor);
     return addresses;
+  }
+
+  /** Moves the pool's cursor to `offset` (the next address tried is the pool's base plus it), as a command. */
+  async setPublicIpCursor(tx: Tx, offset: number): Promise<void> {
+    if (this.publicCursor === undefined) this.publicCursor = await this.repo.publicIpCursor(tx);
+    this.movePublicCursor(offset);
+  }
+
+  private movePublicCursor(cursor: number): void {
+    const before = this.publicCursor;
+    const wasDirty = this.publicCursorDirty;
+    this.publicCursor = cursor;
+    this.publicCursorDirty = true;
+    this.engine.onAbort(() => {
+      this.publicCursor = before;
+      this.publicCursorDirty = wasDirty;
+    });
   }
 
   // ---- tags of the networking resources ----
@@ -969,7 +1002,7 @@ export class NetworkingService implements InstanceNetworking {
   /** `count` free public addresses, and the pool's cursor after them (to save once they are written). */
   private async choosePublicIps(tx: Tx, count: number): Promise<{ readonly addresses: readonly string[]; readonly cursor: number }> {
     if (count === 0) return { addresses: [], cursor: 0 };
-    let cursor = await this.repo.publicIpCursor(tx);
+    let cursor = this.publicCursor ?? (this.publicCursor = await this.repo.publicIpCursor(tx));
     const addresses: string[] = [];
     // Candidates from the cursor on, a batch at a time, less those held (one query a batch).
     for (let tried = 0; addresses.length < count; ) {
