@@ -30,6 +30,7 @@ import { AdminLicensesController, AdminTenantActivityController } from './http/r
 import { AdminVmmController, InstanceVmmController } from './http/rest/vmm/vmm.controller';
 import { VmmService } from './application/vmm/vmm.service';
 import { TenantsService } from './application/tenants/tenants.service';
+import { TenantQuotas } from './application/tenants/tenant-quotas';
 import { VolumesController } from './http/rest/volumes/volumes.controller';
 import { VolumesService } from './application/volumes/volumes.service';
 import { VolumesRepository } from './persistence/volumes.repository';
@@ -141,7 +142,7 @@ export class AppModule {
         ReadConnectionCloser, WalCheckpointer, MetricsService,
         throttleProvider(options.throttle),
         InstancesRepository, TenantsRepository, ApiKeysRepository, HostsRepository,
-        EngineService, WorldStore, AuthService, TenantGuard, AdminGuard, TenantsService, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
+        EngineService, WorldStore, AuthService, TenantGuard, AdminGuard, TenantsService, TenantQuotas, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,
         PlacementGroupsService, DedicatedHostsService, LicensesService,
         BillingService,
         BillingRepository, LicensesRepository, PlacementGroupsRepository, DedicatedHostsRepository, DemoRepository,

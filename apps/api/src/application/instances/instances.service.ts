@@ -7,7 +7,7 @@ import { ApiError, invalidParameter } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { InstanceEntity, TenantEntity } from '../../persistence/entities';
 import { InstancesRepository } from '../../persistence/instances.repository';
-import { TenantsRepository } from '../../persistence/tenants.repository';
+import { TenantQuotas } from '../tenants/tenant-quotas';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { limitOf, LicensesService } from '../licenses/licenses.service';
@@ -82,7 +82,7 @@ export class InstancesService {
   constructor(
     private readonly engine: EngineService,
     private readonly instances: InstancesRepository,
-    private readonly tenants: TenantsRepository,
+    private readonly tenantQuotas: TenantQuotas,
     private readonly volumes: VolumesService,
     private readonly groups: PlacementGroupsService,
     private readonly dedicatedHosts: DedicatedHostsService,
@@ -144,7 +144,7 @@ export class InstancesService {
       const availabilityZone = networkPlan.availabilityZone ?? cmd.availabilityZone;
 
       // The world's launch: the vCPU quota, then the IOPS quota, placement and licence admission, all or nothing.
-      const quota = await this.tenants.onDemandVcpuQuota(tx, tenant.id);
+      const quota = await this.tenantQuotas.onDemandVcpuQuota(tx, tenant.id);
       const { specs: volumeSpecs, snapshotIds } = await this.volumes.launchVolumeSpecs(tx, tenant.id, launchVolumes, e.now);
       const capByIops = await this.volumes.iopsAllowance(tx, tenant.id, volumeSpecs);
       const licensed = license ? await this.licenses.licensedInstances(tx, e.fleet, license.id) : [];
@@ -251,7 +251,7 @@ export class InstancesService {
       for (const row of rows) {
         const id = row.id;
         const placed = e.fleet.needsPlacementToStart(id);
-        const quota = placed ? await this.tenants.onDemandVcpuQuota(tx, tenant.id) : undefined;
+        const quota = placed ? await this.tenantQuotas.onDemandVcpuQuota(tx, tenant.id) : undefined;
         // A stopped instance keeps its zone (its subnet), tenancy, group and partition, but not its
         // host, as on EC2 — except on a Dedicated Host, to which it returns (host affinity).
         out.push(startVm(e.world, tenant.id, id, { availabilityZone: row.availabilityZone, dedicatedHostId: row.dedicatedHostId ?? undefined, vcpuQuota: quota }));

@@ -10,6 +10,7 @@ import { ApiKeyEntity, TenantEntity } from '../../persistence/entities';
 import { ApiKeysRepository } from '../../persistence/api-keys.repository';
 import { TenantsRepository } from '../../persistence/tenants.repository';
 import { Tx } from '../../persistence/tx';
+import { TenantQuotas } from './tenant-quotas';
 import { EngineService } from '../../engine/engine.service';
 import { CreateTenantCommand, DeleteApiKeyCommand, TenantIdCommand, UpdateTenantCommand } from './tenants.commands';
 
@@ -37,6 +38,7 @@ export class TenantsService {
     private readonly tenants: TenantsRepository,
     private readonly apiKeys: ApiKeysRepository,
     private readonly credentials: CredentialsService,
+    private readonly quotas: TenantQuotas,
   ) {}
 
   create(cmd: CreateTenantCommand): Promise<CreatedTenant> {
@@ -74,6 +76,7 @@ export class TenantsService {
         t.requestLimits = parsed.limits;
       }
       await this.tenants.save(tx, t);
+      this.quotas.quotaChanged(t.id, t.quotaOnDemandVcpus);
       return t;
     });
     // Committed: the tenant's next request sees its new quotas and limits.
