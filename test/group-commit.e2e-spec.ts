@@ -92,6 +92,17 @@ describe('group commit and the read path', () => {
     expect(() => engine.afterCommit(() => undefined)).toThrow('afterCommit is only for a running command');
   });
 
+  /** Called in a command: the commit of its group fails (a commit writer throws in it). */
+  let failingCommit = false;
+  const failThisCommit = () => (failingCommit = true);
+  beforeAll(() =>
+    engine.beforeCommit(async () => {
+      if (!failingCommit) return undefined;
+      failingCommit = false;
+      throw new Error('the commit fails');
+    }),
+  );
+
   /** Holds the write path until the returned function is called; the commands queued meanwhile form one group. */
   const holdWritePath = async (): Promise<{ release: () => void; held: Promise<unknown> }> => {
     let release!: () => void;
@@ -121,16 +132,10 @@ describe('group commit and the read path', () => {
 
     // A group whose commit fails (a commit writer throws, as a command of the group asked): each command's callbacks, the last command's first.
     undone.length = 0;
-    let failThisCommit = false;
-    engine.beforeCommit(async () => {
-      if (!failThisCommit) return undefined;
-      failThisCommit = false;
-      throw new Error('the commit fails');
-    });
     hold = await holdWritePath();
     const a = engine.command(async (_tx, e) => {
       e.onAbort(() => undone.push('a'));
-      failThisCommit = true;
+      failThisCommit();
     });
     const b = engine.command(async (_tx, e) => e.onAbort(() => undone.push('b')));
     while (engine.queued < 2) await new Promise((r) => setTimeout(r, 5));
@@ -221,17 +226,11 @@ describe('group commit and the read path', () => {
     expect((await raise).status).toBe(200);
     expect((await second).status).toBe(201); // 4 of 4
     // Raised to 6 in a group whose commit fails: the quota stays 4 for the next launch.
-    let failThisCommit = false;
-    engine.beforeCommit(async () => {
-      if (!failThisCommit) return undefined;
-      failThisCommit = false;
-      throw new Error('the commit fails');
-    });
     hold = await holdWritePath();
     const lost = t.admin().patch(`/v1/admin/tenants/${tenantId}`).send({ quotas: { onDemandVcpus: 6 } }).then((r) => r);
     while (engine.queued < 1) await new Promise((r) => setTimeout(r, 5));
     const failing = engine.command(async () => {
-      failThisCommit = true;
+      failThisCommit();
     });
     failing.catch(() => undefined);
     while (engine.queued < 2) await new Promise((r) => setTimeout(r, 5));
