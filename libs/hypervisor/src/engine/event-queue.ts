@@ -71,7 +71,7 @@ export class EventQueue<T> {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!this.less(h[i], h[parent])) break;
-      [h[i], h[parent]] = [h[parent], h[i]];
+      swap(h, i, parent);
       i = parent;
     }
   }
@@ -85,8 +85,19 @@ export class EventQueue<T> {
       if (l < h.length && this.less(h[l], h[m])) m = l;
       if (r < h.length && this.less(h[r], h[m])) m = r;
       if (m === i) return;
-      [h[i], h[m]] = [h[m], h[i]];
+      swap(h, i, m);
       i = m;
     }
   }
+}
+
+/**
+ * Exchanges two entries through a local: a destructuring swap (`[a, b] = [b, a]`) builds an array
+ * and its iterator, which V8 allocates until the code is optimized, and every event moves an entry
+ * a few levels of the heap.
+ */
+function swap<T>(h: T[], i: number, j: number): void {
+  const t = h[i];
+  h[i] = h[j];
+  h[j] = t;
 }
