@@ -769,6 +769,8 @@ export class CloudSimDatacenter {
    */
   private readonly busy = objects<CsHost>();
   private readonly idleByType: CsHost[][];
+  /** How many idle hosts of each type `refreshCandidates` found (its count as it lists them). */
+  private readonly idleCounts: Int32Array;
   /** Each host's type, by host id: an index into `idleByType`. */
   private readonly typeOf: readonly number[];
   /**
@@ -778,8 +780,6 @@ export class CloudSimDatacenter {
   private round = 0;
   /** How many times the allocation was optimized (`optimize`). */
   private optimizations = 0;
-  /** The hosts excluded in this round. */
-  private readonly excluded = objects<CsHost>();
   /** The hosts this optimization changed (their allocations saved). */
   private readonly touched = objects<CsHost>();
   /** The migrations' targets and sources to update, in the order the migrations met them. */
@@ -787,6 +787,8 @@ export class CloudSimDatacenter {
   /** An underloaded host's VMs to place, and in placement order. */
   private readonly scratch = objects<CsVm>();
   private readonly sorted = objects<CsVm>();
+  /** Where `emptyUnderloaded` placed each of them. */
+  private readonly targets = objects<CsHost>();
   /**
    * How many migrations in flight end at each time (s, as `intervalAt` computed it): the last of
    * them to complete updates the hosts, as CloudSim's data centre does once its clock has moved.
@@ -805,6 +807,7 @@ export class CloudSimDatacenter {
       return k;
     });
     this.idleByType = Array.from({ length: types.size }, () => objects<CsHost>());
+    this.idleCounts = new Int32Array(types.size);
     for (const h of this.hosts) h.sink = observer;
     this.vms = config.vms.map((v, i) => new CsVm(i, v));
     this.live = this.vms;
@@ -1074,9 +1077,10 @@ export class CloudSimDatacenter {
     const optimization = this.optimizations;
     for (let i = 0; i < this.hosts.length; i++) {
       const h = this.hosts[i];
-      if (h.utilization === 0 || h.overloadedIn === optimization) this.exclude(h);
+      if (h.utilization !== 0 && h.overloadedIn !== optimization) continue;
+      this.exclude(h);
+      h.notUnderloadedIn = round;
     }
-    for (let i = 0; i < this.excluded.length; i++) this.excluded[i].notUnderloadedIn = round;
     // The candidates, least utilized first (ties by id, as a scan by id finds them): utilizations do not change while the policy runs.
     const candidates = objects<CsHost>();
     for (let i = 0; i < this.busy.length; i++) {
@@ -1084,7 +1088,6 @@ export class CloudSimDatacenter {
       if (h.utilization > 0 && h.utilization < 1) candidates.push(h);
     }
     candidates.sort(byUtilizationThenId);
-    const placed = objects<Migration>();
     let next = 0;
     for (;;) {
       const host = this.underloadedHost(candidates, next, round);
@@ -1092,28 +1095,31 @@ export class CloudSimDatacenter {
       while (next < candidates.length && candidates[next].notUnderloadedIn === round) next++;
       host.notUnderloadedIn = round;
       this.exclude(host);
+      // The host's VMs, and where each went (kept arrays, overwritten in place: see refreshCandidates).
       const vms = this.scratch;
-      vms.length = 0;
-      for (let i = 0; i < host.guests.length; i++) if (!host.guests[i].inMigration) vms.push(host.guests[i]);
-      if (vms.length === 0) continue;
-      placed.length = 0;
+      let n = 0;
+      for (let i = 0; i < host.guests.length; i++) if (!host.guests[i].inMigration) vms[n++] = host.guests[i];
+      if (n === 0) continue;
+      vms.length = n;
       const ordered = byUtilizationDescending(vms, this.sorted);
-      for (let i = 0; i < ordered.length; i++) {
-        const vm = ordered[i];
+      const targets = this.targets;
+      let placed = 0;
+      for (; placed < n; placed++) {
+        const vm = ordered[placed];
         const target = this.findHost(vm, false);
-        if (!target) {
-          for (let j = 0; j < placed.length; j++) placed[j].target.remove(placed[j].vm);
-          placed.length = 0;
-          break;
-        }
+        if (!target) break;
         this.markBusy(target);
         this.touch(target);
         target.add(vm);
-        placed.push({ vm, target, reason: 'underload' });
+        targets[placed] = target;
       }
-      for (let i = 0; i < placed.length; i++) {
-        placed[i].target.notUnderloadedIn = round;
-        plan.push(placed[i]);
+      if (placed < n) {
+        for (let j = 0; j < placed; j++) targets[j].remove(ordered[j]);
+        continue;
+      }
+      for (let i = 0; i < n; i++) {
+        targets[i].notUnderloadedIn = round;
+        plan.push({ vm: ordered[i], target: targets[i], reason: 'underload' });
       }
     }
   }
@@ -1192,14 +1198,12 @@ export class CloudSimDatacenter {
   private exclude(h: CsHost): void {
     if (h.excludedIn === this.round) return;
     h.excludedIn = this.round;
-    this.excluded.push(h);
     // An excluded host takes no guest and loses none in its round: idle now, idle until the round ends.
     if (h.idleCandidate && isIdle(h)) this.idleExcludedIn = this.round;
   }
 
   /** Starts a round of placement with no host excluded. */
   private newRound(): number {
-    this.excluded.length = 0;
     return ++this.round;
   }
 
@@ -1209,20 +1213,30 @@ export class CloudSimDatacenter {
   /** The last round that excluded an idle candidate. */
   private idleExcludedIn = 0;
 
+  /**
+   * Lists the candidates again: the busy hosts and each type's idle hosts, by id. The lists are
+   * overwritten in place and cut to length last: `length = 0` frees a V8 array's storage, and the
+   * pushes after it allocate it again, growing it step by step (hundreds of hosts, every interval).
+   */
   private refreshCandidates(): void {
     this.firstIdleValid = false;
     const busy = this.busy;
-    busy.length = 0;
-    for (let k = 0; k < this.idleByType.length; k++) this.idleByType[k].length = 0;
+    const idleByType = this.idleByType;
+    const idleCounts = this.idleCounts;
+    let busyCount = 0;
+    idleCounts.fill(0);
     for (let i = 0; i < this.hosts.length; i++) {
       const h = this.hosts[i];
       h.idleCandidate = isIdle(h);
       if (!h.idleCandidate) {
-        busy.push(h);
+        busy[busyCount++] = h;
         continue;
       }
-      this.idleByType[this.typeOf[i]].push(h);
+      const k = this.typeOf[i];
+      idleByType[k][idleCounts[k]++] = h;
     }
+    busy.length = busyCount;
+    for (let k = 0; k < idleByType.length; k++) idleByType[k].length = idleCounts[k];
   }
 
   /** A host about to take a guest joins the candidates (kept in id order). */
@@ -1270,18 +1284,18 @@ export function minimumMigrationTime(h: CsHost): CsVm | undefined {
 
 /** VMs by requested MIPS, highest first; equal ones keep their order (Java's stable sort). */
 function byUtilizationDescending(vms: readonly CsVm[], out: CsVm[]): CsVm[] {
-  // Insertion sort: stable, and these lists are short.
-  out.length = 0;
+  // Insertion sort: stable, and these lists are short. `out` is overwritten in place and cut to
+  // length last (`length = 0` would free its storage, to be allocated again: see refreshCandidates).
   for (let k = 0; k < vms.length; k++) {
     const vm = vms[k];
-    let i = out.length;
-    out.push(vm);
+    let i = k;
     while (i > 0 && out[i - 1].req < vm.req) {
       out[i] = out[i - 1];
       i--;
     }
     out[i] = vm;
   }
+  out.length = vms.length;
   return out;
 }
 
