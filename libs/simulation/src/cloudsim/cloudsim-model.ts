@@ -761,7 +761,7 @@ export class CloudSimDatacenter {
   /** When the last update was (NaN: none yet). */
   private updatedAt = Number.NaN;
   /** The VMs not destroyed (as of `liveAt` destroyed): the others ask for nothing. */
-  private live: CsVm[];
+  private readonly live: CsVm[];
   private liveAt = 0;
   /**
    * Placement's candidates, by id: every host that is not idle (no guests, no utilization). Idle
@@ -810,7 +810,7 @@ export class CloudSimDatacenter {
     this.idleCounts = new Int32Array(types.size);
     for (const h of this.hosts) h.sink = observer;
     this.vms = config.vms.map((v, i) => new CsVm(i, v));
-    this.live = this.vms;
+    this.live = this.vms.slice();
     this.detector = detectorFor(config.policy, config.intervalSeconds);
     this.interval = config.intervalSeconds;
     settleFields(this, ['lastProcessTime']);
@@ -917,10 +917,7 @@ export class CloudSimDatacenter {
   private update(t: number): void {
     const interval = this.interval;
     const at = tracePosition(t, interval);
-    if (this.liveAt !== this.vmsDestroyed) {
-      this.live = this.live.filter((vm) => vm.alive);
-      this.liveAt = this.vmsDestroyed;
-    }
+    if (this.liveAt !== this.vmsDestroyed) this.dropDestroyed();
     const live = this.live;
     for (let i = 0; i < live.length; i++) {
       const vm = live[i];
@@ -935,6 +932,18 @@ export class CloudSimDatacenter {
     this.updateHosts(this.hosts, t, false, nonPowerAware ? Number.NaN : this.lastProcessTime, true);
     this.lastProcessTime = t;
     this.updatedAt = t;
+  }
+
+  /**
+   * The destroyed VMs leave `live`, compacted in place: `filter` would build a new array of the
+   * thousand-odd VMs, grown push by push, at each update after a VM is destroyed.
+   */
+  private dropDestroyed(): void {
+    const live = this.live;
+    let n = 0;
+    for (let i = 0; i < live.length; i++) if (live[i].alive) live[n++] = live[i];
+    live.length = n;
+    this.liveAt = this.vmsDestroyed;
   }
 
   /**
