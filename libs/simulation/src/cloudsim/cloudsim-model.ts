@@ -298,7 +298,12 @@ export class CsHost {
   guests = objects<CsVm>();
   /** The guests migrating in (CloudSim's set; seldom more than one). A VM may migrate in to two hosts at once. */
   readonly incoming = objects<CsVm>();
-  /** MIPS allocated to `guests[i]` by the CPU scheduler (an array of doubles from the start, grown by push: see settleFields). */
+  /**
+   * MIPS allocated to `guests[i]` by the CPU scheduler (an array of doubles from the start, grown by
+   * push: see settleFields). Never cut to the guests' number: entries past it are left over, as
+   * `length = 0` would free the storage, allocated again at the next guest (hosts empty and fill
+   * at every placement tried).
+   */
   alloc: number[] = doubles(0);
   availableMips: number;
   /** CloudSim's `getUtilizationOfCpuMips`: allocations, with a migrating-in VM counted at its full share. */
@@ -401,7 +406,6 @@ export class CsHost {
     const n = guests.length;
     const alloc = this.alloc;
     while (alloc.length < n) alloc.push(0);
-    if (alloc.length > n) alloc.length = n;
     const anyIncoming = this.incoming.length !== 0;
     let available = this.totalMips;
     let over = false;
