@@ -295,7 +295,7 @@ export class CsHost {
   readonly totalMips: number;
   readonly mipsPerPe: number;
   /** Guests in CloudSim's list order (VMs migrating in included). */
-  guests = objects<CsVm>();
+  readonly guests = objects<CsVm>();
   /** The guests migrating in (CloudSim's set; seldom more than one). A VM may migrate in to two hosts at once. */
   readonly incoming = objects<CsVm>();
   /**
@@ -347,8 +347,13 @@ export class CsHost {
   overloadedIn = 0;
   /** Among the idle hosts placement may take (idle when the candidates were last listed). */
   idleCandidate = false;
-  /** Its guests (less those migrating in) before an optimization changed them. */
-  saved: CsVm[] | undefined = undefined;
+  /**
+   * Its guests (less those migrating in) before the optimization `savedIn` changed them: the first
+   * `savedCount` (a kept array, overwritten each time: see CloudSimDatacenter.refreshCandidates).
+   */
+  readonly saved = objects<CsVm>();
+  savedCount = 0;
+  savedIn = 0;
   /** To be updated once the migrations of this interval have started. */
   arrivalQueued = false;
 
@@ -784,8 +789,9 @@ export class CloudSimDatacenter {
   private round = 0;
   /** How many times the allocation was optimized (`optimize`). */
   private optimizations = 0;
-  /** The hosts this optimization changed (their allocations saved). */
+  /** The hosts this optimization changed (their allocations saved): the first `touchedCount`. */
   private readonly touched = objects<CsHost>();
+  private touchedCount = 0;
   /** The migrations' targets and sources to update, in the order the migrations met them. */
   private readonly arriving = objects<CsHost>();
   /** An underloaded host's VMs to place, and in placement order. */
@@ -1051,35 +1057,33 @@ export class CloudSimDatacenter {
       plan.push({ vm, target, reason: 'overload' });
     }
     this.emptyUnderloaded(plan);
-    // restoreAllocation: the hosts as they were (migrations start from there).
+    // restoreAllocation: the hosts as they were (migrations start from there): the guests migrating
+    // in (in their order), then those saved. In place, as the lists below are kept: see refreshCandidates.
     const touched = this.touched;
-    for (let i = 0; i < touched.length; i++) {
+    for (let i = 0; i < this.touchedCount; i++) {
       const h = touched[i];
-      const saved = h.saved!;
-      h.saved = undefined;
-      if (h.incoming.length === 0) h.guests = saved;
-      else {
-        const guests = objects<CsVm>();
-        for (let j = 0; j < h.guests.length; j++) if (h.isIncoming(h.guests[j])) guests.push(h.guests[j]);
-        for (let j = 0; j < saved.length; j++) guests.push(saved[j]);
-        h.guests = guests;
-      }
       const guests = h.guests;
-      for (let j = 0; j < guests.length; j++) guests[j].schedReq = guests[j].req;
+      let n = 0;
+      if (h.incoming.length !== 0) for (let j = 0; j < guests.length; j++) if (h.isIncoming(guests[j])) guests[n++] = guests[j];
+      for (let j = 0; j < h.savedCount; j++) guests[n++] = h.saved[j];
+      guests.length = n;
+      for (let j = 0; j < n; j++) guests[j].schedReq = guests[j].req;
       h.reallocate();
     }
-    this.touched.length = 0;
+    this.touchedCount = 0;
     return plan;
   }
 
   /** saveAllocation, for a host the optimization changes: its guests (less those migrating in) as they were. */
   private touch(h: CsHost): void {
-    if (h.saved) return;
-    const saved = objects<CsVm>();
+    if (h.savedIn === this.optimizations) return;
+    h.savedIn = this.optimizations;
+    const saved = h.saved;
     const guests = h.guests;
-    for (let i = 0; i < guests.length; i++) if (!h.isIncoming(guests[i])) saved.push(guests[i]);
-    h.saved = saved;
-    this.touched.push(h);
+    let n = 0;
+    for (let i = 0; i < guests.length; i++) if (!h.isIncoming(guests[i])) saved[n++] = guests[i];
+    h.savedCount = n;
+    this.touched[this.touchedCount++] = h;
   }
 
   /** `getMigrationMapFromUnderUtilizedHosts`: the least utilized host emptied if all its VMs fit elsewhere, repeatedly (added to `plan`). */
