@@ -794,6 +794,10 @@ export class CloudSimDatacenter {
   private touchedCount = 0;
   /** The migrations' targets and sources to update, in the order the migrations met them. */
   private readonly arriving = objects<CsHost>();
+  /** (Counted as they come, `arriving` overwritten in place and cut to length once all are in: see refreshCandidates.) */
+  private arrivingCount = 0;
+  /** The hosts `emptyUnderloaded` may empty, least utilized first. */
+  private readonly underloadCandidates = objects<CsHost>();
   /** An underloaded host's VMs to place, and in placement order. */
   private readonly scratch = objects<CsVm>();
   private readonly sorted = objects<CsVm>();
@@ -887,9 +891,11 @@ export class CloudSimDatacenter {
     // CloudSim updates a migration's target and source as it starts each one. A host's inputs change
     // only when it is one of them, so updating each once, after all have started, in the order they
     // were first met, leaves every host, VM and series as those updates did.
-    this.updateHosts(this.arriving, t, false, Number.NaN, false);
-    for (let i = 0; i < this.arriving.length; i++) this.arriving[i].arrivalQueued = false;
-    this.arriving.length = 0;
+    const arriving = this.arriving;
+    arriving.length = this.arrivingCount;
+    this.updateHosts(arriving, t, false, Number.NaN, false);
+    for (let i = 0; i < arriving.length; i++) arriving[i].arrivalQueued = false;
+    this.arrivingCount = 0;
     return { migrations: plan, durations };
   }
 
@@ -1016,7 +1022,7 @@ export class CloudSimDatacenter {
   private queueArrival(h: CsHost): void {
     if (h.arrivalQueued) return;
     h.arrivalQueued = true;
-    this.arriving.push(h);
+    this.arriving[this.arrivingCount++] = h;
   }
 
   /** `PowerVmAllocationPolicyMigrationAbstract.optimizeAllocation`. */
@@ -1099,11 +1105,13 @@ export class CloudSimDatacenter {
       h.notUnderloadedIn = round;
     }
     // The candidates, least utilized first (ties by id, as a scan by id finds them): utilizations do not change while the policy runs.
-    const candidates = objects<CsHost>();
+    const candidates = this.underloadCandidates; // (overwritten in place: see refreshCandidates)
+    let count = 0;
     for (let i = 0; i < this.busy.length; i++) {
       const h = this.busy[i];
-      if (h.utilization > 0 && h.utilization < 1) candidates.push(h);
+      if (h.utilization > 0 && h.utilization < 1) candidates[count++] = h;
     }
+    candidates.length = count;
     candidates.sort(byUtilizationThenId);
     let next = 0;
     for (;;) {
