@@ -46,6 +46,29 @@ describe(`fast-sql on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect(await ds.manager.countBy(TenantEntity, { id: 't-00000000000000f03' })).toBe(0);
   });
 
+  it('a part that skips taken keys: its rows with a taken key are not written, the others are, with every other part; the keys written are answered', async () => {
+    await insertTogether(ds.manager, [part(TenantEntity, [tenant('t-00000000000000f15')]), part(ReservationEntity, [reservation('r-5a', 't-00000000000000f15')])]);
+    const statements: string[] = [];
+    const written = await ds.transaction(async (tx) => {
+      const query = tx.query.bind(tx);
+      tx.query = ((sql: string, params?: unknown[]) => (statements.push(sql), query(sql, params))) as typeof tx.query;
+      return insertTogether(tx, [
+        part(TenantEntity, [tenant('t-00000000000000f16')]),
+        // r-5a is taken (by tenant …f05): skipped, not replaced, not an error.
+        part(ReservationEntity, [reservation('r-6a', 't-00000000000000f16'), reservation('r-5a', 't-00000000000000f16'), reservation('r-6b', 't-00000000000000f16')], { skipTaken: true }),
+      ]);
+    });
+    expect([...written!].sort()).toEqual(['r-6a', 'r-6b']);
+    expect(statements).toHaveLength(usingPostgres() ? 1 : 2);
+    expect(await ds.manager.countBy(TenantEntity, { id: 't-00000000000000f16' })).toBe(1);
+    expect((await ds.manager.findBy(ReservationEntity, { tenantId: 't-00000000000000f16' })).map((r) => r.id).sort()).toEqual(['r-6a', 'r-6b']);
+    expect((await ds.manager.findOneByOrFail(ReservationEntity, { id: 'r-5a' })).tenantId).toBe('t-00000000000000f15');
+    // Alone (one statement on either database), and with no part skipping: nothing answered.
+    expect([...(await insertTogether(ds.manager, [part(ReservationEntity, [reservation('r-5a', 't-00000000000000f15')], { skipTaken: true })]))!]).toEqual([]);
+    expect(await insertTogether(ds.manager, [part(ReservationEntity, [reservation('r-6c', 't-00000000000000f16')])])).toBeUndefined();
+    await expect(insertTogether(ds.manager, [part(TenantEntity, [], { skipTaken: true }), part(ReservationEntity, [], { skipTaken: true })])).rejects.toThrow('at most one part');
+  });
+
   const usage = (recordId: string, startMs: number, attrs: string) => ({ recordId, tenantId: 't-00000000000000f04', kind: 'instance-usage', resourceId: 'i-1', startMs, endMs: null, periodStartMs: null, quantity: null, attrs });
 
   it('insertRows ignore: a row whose key is taken is skipped, the others of the statement are written (a replayed usage record writes nothing)', async () => {

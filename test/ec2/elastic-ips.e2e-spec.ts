@@ -358,4 +358,19 @@ describe('Elastic IP addresses through the JS SDK', () => {
     expect(await storedCursor()).toBe(offsetOf('3.80.40.5'));
     await releaseAll(ec2);
   });
+  it("a launch's next pool address already held (the pool come round to it) is skipped: the launch gets free ones, as answered and described", async () => {
+    const holder = await launch(ec2);
+    const heldAddress = holder.PublicIpAddress!;
+    const eip = await ec2.send(new AllocateAddressCommand({}));
+    await rewindPoolTo(heldAddress); // the next two candidates: the holder's address, then the Elastic IP's, both held
+    const pair = (await ec2.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 2, MaxCount: 2, Placement: { AvailabilityZone: 'us-east-1a' } }))).Instances!;
+    const got = pair.map((i) => i.PublicIpAddress!);
+    expect(got.every((a) => POOL.test(a))).toBe(true);
+    expect(new Set([...got, heldAddress, eip.PublicIp]).size).toBe(4);
+    for (const i of pair) expect((await describeOne(ec2, i.InstanceId!)).PublicIpAddress).toBe(i.PublicIpAddress);
+    expect((await describeOne(ec2, holder.InstanceId!)).PublicIpAddress).toBe(heldAddress);
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [holder.InstanceId!, ...pair.map((i) => i.InstanceId!)] }));
+    await t.advance(120);
+    await releaseAll(ec2);
+  });
 });

@@ -128,10 +128,23 @@ export async function insertRows<T extends ObjectLiteral>(tx: Tx, entity: Entity
 export interface InsertPart<T extends ObjectLiteral = ObjectLiteral> {
   readonly entity: EntityTarget<T>;
   readonly rows: readonly Partial<T>[];
+  /**
+   * A row whose primary key (one column) is taken is skipped, not an error (ON CONFLICT (key) DO
+   * NOTHING), and insertTogether answers the keys of the rows inserted. At most one such part.
+   */
+  readonly skipTaken?: boolean;
 }
 
 /** A part of insertTogether, typed by its entity. */
-export const part = <T extends ObjectLiteral>(entity: EntityTarget<T>, rows: readonly Partial<T>[]): InsertPart => ({ entity, rows: rows as readonly ObjectLiteral[] });
+export const part = <T extends ObjectLiteral>(entity: EntityTarget<T>, rows: readonly Partial<T>[], options: { skipTaken?: boolean } = {}): InsertPart =>
+  ({ entity, rows: rows as readonly ObjectLiteral[], ...(options.skipTaken ? { skipTaken: true } : {}) });
+
+/** The clause of a skipTaken part: ` ON CONFLICT (key) DO NOTHING RETURNING key` (SQLite and PostgreSQL alike). */
+function skipTakenClause(meta: EntityMetadataLike): string {
+  if (meta.primaryColumns.length !== 1) throw new Error(`insertTogether: skipTaken needs a one-column primary key (${meta.tableName})`);
+  const key = quote(meta.primaryColumns[0].databaseName);
+  return ` ON CONFLICT (${key}) DO NOTHING RETURNING ${key} AS "key"`;
+}
 
 const togetherCache = new Map<string, string>();
 
@@ -142,30 +155,54 @@ const togetherCache = new Map<string, string>();
  * statement's end, so a child may come with its parent). On SQLite, one statement per table (no
  * round trip to save); on either, too many parameters for one statement, the same.
  */
-export async function insertTogether(tx: Tx, parts: readonly InsertPart[]): Promise<void> {
+export async function insertTogether(tx: Tx, parts: readonly InsertPart[]): Promise<Set<unknown> | undefined> {
   const present = parts.filter((p) => p.rows.length > 0);
+  if (parts.filter((p) => p.skipTaken).length > 1) throw new Error('insertTogether: at most one part may skip taken keys');
   const postgres = tx.connection.options.type === 'postgres';
   const metas = present.map((p) => tx.connection.getMetadata(p.entity));
   const paramCount = present.reduce((n, p, i) => n + p.rows.length * insertColumns(metas[i]).length, 0);
+  const skipping = present.findIndex((p) => p.skipTaken);
+  const inserted = parts.some((p) => p.skipTaken) ? new Set<unknown>() : undefined;
+  const keysOf = (rows: readonly { key: unknown }[]) => {
+    for (const r of rows) inserted!.add(r.key);
+  };
   if (!postgres || present.length < 2 || paramCount > MAX_PARAMS) {
-    for (const p of present) await insertRows(tx, p.entity, p.rows);
-    return;
+    for (const [i, p] of present.entries()) {
+      if (!p.skipTaken) {
+        await insertRows(tx, p.entity, p.rows);
+        continue;
+      }
+      const meta = metas[i];
+      const perStatement = Math.max(1, Math.floor(MAX_PARAMS / insertColumns(meta).length));
+      for (let at = 0; at < p.rows.length; at += perStatement) {
+        const chunk = p.rows.slice(at, at + perStatement);
+        const sql = cached(meta, `insert:${chunk.length}:skip`, () => insertSql(meta, chunk.length, postgres) + skipTakenClause(meta));
+        keysOf((await tx.query(sql, insertParams(tx, meta, chunk))) as { key: unknown }[]);
+      }
+    }
+    return inserted;
   }
-  const key = present.map((p, i) => `${metas[i].tableName}:${p.rows.length}`).join(',');
+  const key = present.map((p, i) => `${metas[i].tableName}:${p.rows.length}${p.skipTaken ? ':skip' : ''}`).join(',');
   let sql = togetherCache.get(key);
   if (sql === undefined) {
     let from = 0;
     const statements = present.map((p, i) => {
-      const text = insertSql(metas[i], p.rows.length, true, from);
+      const text = insertSql(metas[i], p.rows.length, true, from) + (p.skipTaken ? skipTakenClause(metas[i]) : '');
       from += p.rows.length * insertColumns(metas[i]).length;
       return text;
     });
-    sql = `WITH ${statements.slice(0, -1).map((text, i) => `w${i} AS (${text})`).join(', ')} ${statements[statements.length - 1]}`;
+    // With a part that skips taken keys, every INSERT is a CTE and the statement answers that
+    // part's keys (PostgreSQL runs each data-modifying CTE once, to completion, read or not).
+    sql = skipping >= 0
+      ? `WITH ${statements.map((text, i) => `w${i} AS (${text})`).join(', ')} SELECT "key" FROM w${skipping}`
+      : `WITH ${statements.slice(0, -1).map((text, i) => `w${i} AS (${text})`).join(', ')} ${statements[statements.length - 1]}`;
     togetherCache.set(key, sql);
   }
   const params: unknown[] = [];
   present.forEach((p, i) => insertParams(tx, metas[i], p.rows, params));
-  await tx.query(sql, params);
+  const rows = (await tx.query(sql, params)) as { key: unknown }[];
+  if (skipping >= 0) keysOf(rows);
+  return inserted;
 }
 
 /** `alias."col" AS "prefixcol", …` for every column of `entity`: a joined select's part for it. */

@@ -389,24 +389,29 @@ export class NetworkingRepository {
    * instances' key name: one statement on PostgreSQL. Each interface's secondaryIpCount is set from
    * the secondary rows given.
    */
+  /**
+   * A launch's interfaces and what comes with them, in one statement on PostgreSQL. A public
+   * address already held is not written (the others are): answers the public addresses written.
+   */
   async insertAttached(tx: Tx, tenantId: string, attached: {
     readonly interfaces: readonly NetworkInterfaceEntity[]; readonly links: readonly (readonly [string, readonly string[]])[];
     readonly publicIps: readonly PublicIpAllocationEntity[]; readonly keyNames: readonly InstanceKeyNameEntity[];
     readonly secondaryAddresses?: readonly NetworkInterfacePrivateIpEntity[];
     /** The same tags on every interface inserted (a launch's TagSpecification). */
     readonly tags?: Readonly<Record<string, string>>;
-  }): Promise<void> {
+  }): Promise<ReadonlySet<string>> {
     const tags = Object.entries(attached.tags ?? {});
     // Each interface's secondary_ip_count from the secondary rows written with it.
     const secondaryCounts = new Map<string, number>();
     for (const r of attached.secondaryAddresses ?? []) secondaryCounts.set(r.networkInterfaceId, (secondaryCounts.get(r.networkInterfaceId) ?? 0) + 1);
     const interfaces = secondaryCounts.size === 0 ? attached.interfaces : attached.interfaces.map((eni) => ({ ...eni, secondaryIpCount: secondaryCounts.get(eni.id) ?? 0 }));
-    await insertTogether(tx, [
+    const inserted = await insertTogether(tx, [
       part(NetworkInterfaceEntity, interfaces), part(NetworkInterfaceGroupEntity, groupLinkRows(tenantId, attached.links)),
-      part(PublicIpAllocationEntity, attached.publicIps), part(InstanceKeyNameEntity, attached.keyNames),
+      part(PublicIpAllocationEntity, attached.publicIps, { skipTaken: true }), part(InstanceKeyNameEntity, attached.keyNames),
       part(NetworkInterfacePrivateIpEntity, attached.secondaryAddresses ?? []),
       part(NetworkTagEntity, attached.interfaces.flatMap((eni) => tags.map(([key, value]) => ({ resourceId: eni.id, key, value, tenantId })))),
     ]);
+    return inserted as Set<string>;
   }
 
   /** How many interfaces use this group. */

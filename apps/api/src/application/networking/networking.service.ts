@@ -751,14 +751,24 @@ export class NetworkingService implements InstanceNetworking {
         if (autoPublicIp) publicFor.push(row);
       });
     }
-    // The public addresses taken from the pool, then every row written at once (one statement on PostgreSQL).
-    const publicAddresses = await this.takePublicIps(tx, publicFor.length);
-    const publicRows = publicFor.map((eni, i) => autoPublicIpRow(eni, publicAddresses[i], at));
-    await this.repo.insertAttached(tx, tenantId, {
+    // The public addresses next in the pool, then every row written at once (one statement on
+    // PostgreSQL). They are not looked up first: the pool goes round a million addresses, so one is
+    // held only once the pool has come round to it. One that is held is not written, and its
+    // interface takes the next free address, looked up.
+    const candidates = await this.takePublicIps(tx, publicFor.length, { lookUp: false });
+    const publicRows = publicFor.map((eni, i) => autoPublicIpRow(eni, candidates[i], at));
+    const written = await this.repo.insertAttached(tx, tenantId, {
       interfaces: rows, links, secondaryAddresses: secondaryRows, publicIps: publicRows,
       keyNames: detail.keyName !== undefined ? instances.map((i) => ({ instanceId: i.instanceId, tenantId, keyName: detail.keyName! })) : [],
       tags: detail.interfaceTags,
     });
+    const heldAt = publicRows.flatMap((r, i) => (written.has(r.publicIp) ? [] : [i]));
+    if (heldAt.length > 0) {
+      const free = await this.takePublicIps(tx, heldAt.length);
+      const replacements = heldAt.map((i, k) => autoPublicIpRow(publicFor[i], free[k], at));
+      await this.repo.insertPublicIps(tx, replacements);
+      heldAt.forEach((i, k) => (publicRows[i] = replacements[k]));
+    }
     // The answer: from the rows just written; an existing interface (one instance only) is read back.
     if (attachedExisting) return this.describe(tx, instances.map((i) => i.instanceId));
     const publicIps = new Map(publicRows.map((r) => [r.networkInterfaceId, [{ publicIp: r.publicIp, privateIpAddress: r.privateIpAddress }]]));
@@ -820,10 +830,11 @@ export class NetworkingService implements InstanceNetworking {
   /**
    * `count` addresses of the public pool (auto-assigned ones and Elastic IPs alike): the next free
    * ones after the pool's cursor, which moves past them. The caller writes their rows in its command.
+   * `lookUp: false`: the next ones, not looked up; the caller writes them only where free.
    */
-  async takePublicIps(tx: Tx, count: number): Promise<readonly string[]> {
+  async takePublicIps(tx: Tx, count: number, options: { lookUp?: boolean } = {}): Promise<readonly string[]> {
     if (count === 0) return [];
-    const { addresses, cursor } = await this.choosePublicIps(tx, count);
+    const { addresses, cursor } = await this.choosePublicIps(tx, count, options.lookUp ?? true);
     this.movePublicCursor(cursor);
     return addresses;
   }
@@ -999,8 +1010,8 @@ export class NetworkingService implements InstanceNetworking {
     return out;
   }
 
-  /** `count` free public addresses, and the pool's cursor after them (to save once they are written). */
-  private async choosePublicIps(tx: Tx, count: number): Promise<{ readonly addresses: readonly string[]; readonly cursor: number }> {
+  /** `count` free public addresses (or, not `lookUp`, the next ones), and the pool's cursor after them. */
+  private async choosePublicIps(tx: Tx, count: number, lookUp: boolean): Promise<{ readonly addresses: readonly string[]; readonly cursor: number }> {
     if (count === 0) return { addresses: [], cursor: 0 };
     let cursor = this.publicCursor ?? (this.publicCursor = await this.repo.publicIpCursor(tx));
     const addresses: string[] = [];
@@ -1013,6 +1024,10 @@ export class NetworkingService implements InstanceNetworking {
         cursor = (cursor + 1) % PUBLIC_POOL_SIZE;
         tried++;
         if (!address.endsWith('.0') && !address.endsWith('.255')) batch.push(address);
+      }
+      if (!lookUp) {
+        addresses.push(...batch);
+        continue;
       }
       const held = await this.repo.heldPublicIps(tx, batch);
       addresses.push(...batch.filter((a) => !held.has(a)));
