@@ -111,17 +111,30 @@ const MAX_PARAMS = 30_000;
 export async function insertRows<T extends ObjectLiteral>(tx: Tx, entity: EntityTarget<T>, rows: readonly Partial<T>[], options: { upsert?: boolean; ignore?: boolean } = {}): Promise<void> {
   if (rows.length === 0) return;
   if (options.upsert && options.ignore) throw new Error('insertRows: upsert or ignore, not both');
-  const meta = tx.connection.getMetadata(entity);
+  await insertChunks(tx, tx.connection.getMetadata(entity), rows, options.upsert ? 'upsert' : options.ignore ? 'ignore' : 'plain');
+}
+
+/** What an insert does with a row whose key is taken: fail, replace it (upsert), skip it (ignore), or skip it and answer the keys written (skip). */
+type InsertMode = 'plain' | 'upsert' | 'ignore' | 'skip';
+
+function conflictClause(meta: EntityMetadataLike, mode: InsertMode): string {
+  if (mode === 'upsert') return upsertClause(meta);
+  // ON CONFLICT DO NOTHING (SQLite and PostgreSQL alike): a row whose key (any unique one) is taken is skipped.
+  if (mode === 'ignore') return ' ON CONFLICT DO NOTHING';
+  return mode === 'skip' ? skipTakenClause(meta) : '';
+}
+
+/** insertRows' statements, one per chunk of rows; answers each statement's result (the rows of its RETURNING, in `skip` mode). */
+async function insertChunks(tx: Tx, meta: EntityMetadataLike, rows: readonly ObjectLiteral[], mode: InsertMode): Promise<unknown[]> {
   const postgres = tx.connection.options.type === 'postgres';
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / insertColumns(meta).length));
-  const mode = options.upsert ? 'upsert' : options.ignore ? 'ignore' : '';
-  // ON CONFLICT DO NOTHING (SQLite and PostgreSQL alike): a row whose key (any unique one) is taken is skipped.
-  const clause = () => (options.upsert ? upsertClause(meta) : options.ignore ? ' ON CONFLICT DO NOTHING' : '');
+  const results: unknown[] = [];
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
-    const sql = cached(meta, `insert:${chunk.length}:${mode}`, () => insertSql(meta, chunk.length, postgres) + clause());
-    await tx.query(sql, insertParams(tx, meta, chunk));
+    const sql = cached(meta, `insert:${chunk.length}:${mode}`, () => insertSql(meta, chunk.length, postgres) + conflictClause(meta, mode));
+    results.push(await tx.query(sql, insertParams(tx, meta, chunk)));
   }
+  return results;
 }
 
 /** Rows for one table of insertTogether. */
@@ -168,17 +181,8 @@ export async function insertTogether(tx: Tx, parts: readonly InsertPart[]): Prom
   };
   if (!postgres || present.length < 2 || paramCount > MAX_PARAMS) {
     for (const [i, p] of present.entries()) {
-      if (!p.skipTaken) {
-        await insertRows(tx, p.entity, p.rows);
-        continue;
-      }
-      const meta = metas[i];
-      const perStatement = Math.max(1, Math.floor(MAX_PARAMS / insertColumns(meta).length));
-      for (let at = 0; at < p.rows.length; at += perStatement) {
-        const chunk = p.rows.slice(at, at + perStatement);
-        const sql = cached(meta, `insert:${chunk.length}:skip`, () => insertSql(meta, chunk.length, postgres) + skipTakenClause(meta));
-        keysOf((await tx.query(sql, insertParams(tx, meta, chunk))) as { key: unknown }[]);
-      }
+      const results = await insertChunks(tx, metas[i], p.rows, p.skipTaken ? 'skip' : 'plain');
+      if (p.skipTaken) for (const rows of results) keysOf(rows as { key: unknown }[]);
     }
     return inserted;
   }
@@ -187,7 +191,7 @@ export async function insertTogether(tx: Tx, parts: readonly InsertPart[]): Prom
   if (sql === undefined) {
     let from = 0;
     const statements = present.map((p, i) => {
-      const text = insertSql(metas[i], p.rows.length, true, from) + (p.skipTaken ? skipTakenClause(metas[i]) : '');
+      const text = insertSql(metas[i], p.rows.length, true, from) + conflictClause(metas[i], p.skipTaken ? 'skip' : 'plain');
       from += p.rows.length * insertColumns(metas[i]).length;
       return text;
     });

@@ -839,7 +839,10 @@ export class NetworkingService implements InstanceNetworking {
     return addresses;
   }
 
-  /** Moves the pool's cursor to `offset` (the next address tried is the pool's base plus it), as a command. */
+  /**
+   * Inside a command: moves the pool's cursor to `offset` (the next address tried is the pool's
+   * base plus it). No route calls it: the tests use it to bring the pool round to an address.
+   */
   async setPublicIpCursor(tx: Tx, offset: number): Promise<void> {
     if (this.publicCursor === undefined) this.publicCursor = await this.repo.publicIpCursor(tx);
     this.movePublicCursor(offset);
