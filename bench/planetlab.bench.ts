@@ -3,12 +3,13 @@
  * 20110303, run as a user runs it: the built-in scenario `cloudsim-planetlab-20110303` (24 h),
  * validated, its data loaded from data/ and run with `runScenario`, as SimulationRunner.execute
  * does for a job, on the built code (`npm run build` first, unless --no-build) in a plain `node`
- * process as `npm run worker` runs it (bench/lib/planetlab-run.js). Prints the simulation's CPU and
+ * process as `npm run worker` runs it, with the worker's V8 options (bench/lib/planetlab-run.js;
+ * `--v8-flags none` runs it with node's defaults instead). Prints the simulation's CPU and
  * wall time, that process's CPU, wall time and peak RSS, and the figures CloudSim reports.
  *
  *   npm run bench:planetlab            # THR-MMT 0.8 [--no-build]
  *   npm run bench:planetlab -- iqr-mmt # another policy (its default parameter)
- *   npm run bench:planetlab -- --cloudsim DIR [--cloudsim-runs 3] [--java java] [--runs 5]
+ *   npm run bench:planetlab -- --cloudsim DIR [--cloudsim-runs 3] [--java java] [--runs 5] [--v8-flags worker|none]
  *
  * CloudSim beside it (`--cloudsim DIR`, or NIMBUS_BENCH_CLOUDSIM=DIR): DIR holds a build of CloudSim's
  * PlanetLab examples as docs/benchmarks.md ("CloudSim beside Nimbus") describes: `classes/` (the
@@ -26,6 +27,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ScenarioResult } from '@nimbus/simulation';
+import { WORKER_V8_FLAGS } from '../apps/worker/src/worker-config';
 import { arg, buildUnlessTold } from './lib/processes';
 import { median } from './lib/stats';
 
@@ -106,9 +108,17 @@ interface Measured {
   readonly processCpuMs: number; readonly processWallMs: number; readonly peakRssMB: number; readonly rssBeforeMB: number;
 }
 
+/**
+ * The V8 options of the measured process: the worker's (WORKER_V8_FLAGS, as `npm run worker` starts
+ * it), or with `--v8-flags none` plain node's defaults (to see what they change).
+ */
+const V8_FLAGS_MODE = arg('v8-flags', 'worker');
+if (V8_FLAGS_MODE !== 'worker' && V8_FLAGS_MODE !== 'none') throw new Error('--v8-flags is worker (the default) or none');
+const V8_FLAGS: readonly string[] = V8_FLAGS_MODE === 'worker' ? WORKER_V8_FLAGS : [];
+
 /** bench/lib/planetlab-run.js in a plain `node` on the built code, as the worker runs a job; its JSON line. */
 async function runNimbus(policy: string): Promise<Measured> {
-  const child = spawn(process.execPath, [join(__dirname, 'lib', 'planetlab-run.js'), policy], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...V8_FLAGS, join(__dirname, 'lib', 'planetlab-run.js'), policy], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -135,7 +145,7 @@ async function main(): Promise<void> {
   const simCpuMs = med((r) => r.simCpuMs);
   const peakRssMB = med((r) => r.peakRssMB);
   const processCpuMs = med((r) => r.processCpuMs);
-  console.log(`bench:planetlab — ${m.scenario}, policy ${m.policy}${m.parameter !== null ? ` ${m.parameter}` : ''}, ${h.vms} VMs, 24 h; built code in a plain node process, as the worker runs it; ` +
+  console.log(`bench:planetlab — ${m.scenario}, policy ${m.policy}${m.parameter !== null ? ` ${m.parameter}` : ''}, ${h.vms} VMs, 24 h; built code in a plain node process, as the worker runs it (V8 options: ${V8_FLAGS.length > 0 ? V8_FLAGS.join(' ') : "node's defaults, --v8-flags none"}); ` +
     `${RUNS} run(s), each in a fresh process: medians${RUNS > 1 ? ' [each run]' : ''}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   // The main thread runs the simulation; V8 compiles the hot code and collects garbage on others.
   const threads = runs.every((r) => r.mainThreadMs !== null)

@@ -1,5 +1,6 @@
 // The measured part of bench:planetlab, in plain JavaScript on the built code (dist/), in a plain
-// `node` process: the way `npm run worker` (node dist/apps/worker/src/main.js) runs a job, without
+// `node` process (with the V8 options the bench passes: the worker's, WORKER_V8_FLAGS): the way
+// `npm run worker` (node --no-concurrent-recompilation dist/apps/worker/src/main.js) runs a job, without
 // the TypeScript loader the benches use (about 90 MB resident and its own compiling). Validates the
 // built-in scenario with the policy's overrides, loads its data, runs it with `runScenario` yielding
 // after each slice as the job runner does, and writes one JSON line of measurements for the bench.

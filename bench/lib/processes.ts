@@ -5,6 +5,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { WORKER_V8_FLAGS } from '../../apps/worker/src/worker-config';
 
 export const ROOT = join(__dirname, '..', '..');
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -70,11 +71,11 @@ export async function startApi(port: number, adminKey: string, env: Record<strin
   }
 }
 
-/** `count` simulation workers (`concurrency` runs at once each, on threads of their own; default 1), ready once each says so. */
+/** `count` simulation workers (`concurrency` runs at once each, on threads of their own; default 1), started as `npm run worker` starts one (WORKER_V8_FLAGS), ready once each says so. */
 export async function startWorkers(count: number, env: Record<string, string>, concurrency = 1): Promise<Started[]> {
   const ws: Started[] = [];
   for (let i = 0; i < count; i++) {
-    ws.push(await startProcess('dist/apps/worker/src/main.js', { ...env, NIMBUS_WORKER_CONCURRENCY: String(concurrency), NIMBUS_WORKER_LOCK_MS: '120000', LOG_LEVEL: 'info' }, (o) => o.includes('simulation worker ready'), `worker ${i + 1}`));
+    ws.push(await startProcess('dist/apps/worker/src/main.js', { ...env, NIMBUS_WORKER_CONCURRENCY: String(concurrency), NIMBUS_WORKER_LOCK_MS: '120000', LOG_LEVEL: 'info' }, (o) => o.includes('simulation worker ready'), `worker ${i + 1}`, [...WORKER_V8_FLAGS, '--max-old-space-size=12288']));
   }
   return ws;
 }

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { probeRedis } from '../../apps/api/src/jobs/redis';
+import { WORKER_V8_FLAGS } from '../../apps/worker/src/worker-config';
 
 export interface TestScenarioOptions {
   /** Simulated hours (hourly buckets). */
@@ -73,10 +74,10 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-/** apps/worker as its own process (as `npm run worker` runs it, from TypeScript), ready once it says so. */
+/** apps/worker as its own process (as `npm run worker` runs it, with its V8 options, from TypeScript), ready once it says so. */
 export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
   const root = join(__dirname, '..', '..');
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps/worker/src/main.ts')], {
+  const child = spawn(process.execPath, [...WORKER_V8_FLAGS, '-r', '@swc-node/register', join(root, 'apps/worker/src/main.ts')], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -19,6 +19,29 @@ function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, ma
   return v;
 }
 
+/**
+ * The V8 options a worker runs with: package.json's `worker` script starts it with them
+ * (worker-config.spec checks that), and bench:planetlab runs its measured process with them.
+ *
+ * `--no-concurrent-recompilation`: V8 compiles a hot function's optimized code on the thread that
+ * runs it, instead of handing it to a background thread while the function goes on in slower code.
+ * The concurrent way costs more CPU in all (the job's copy of the heap's data, the slower code run
+ * meanwhile), and a worker is a batch runner: its CPU is what limits how many runs it gets through,
+ * and with its cores full a background compiler only competes with the runs. Measured on the
+ * PlanetLab day's run (docs/benchmarks.md, "Thirteenth session"), alternated: 14 % less CPU per run
+ * (557 → 478 ms); whole processes, as many as the cores or more, finish sooner (three at once on
+ * two cores 2.67 → 2.46 s, two 1.60 → 1.53 s). The cost: a lone short run on an idle machine takes about
+ * a quarter longer (1.05 → 1.31 s), as its compiles no longer overlap it. A run of minutes, whose
+ * compiling is over in its first seconds, does not change either way. The API does not take it: it
+ * answers requests, and their latency is what counts there.
+ */
+export const WORKER_V8_FLAGS: readonly string[] = ['--no-concurrent-recompilation'];
+
+/** The WORKER_V8_FLAGS a process was started without (`execArgv`: its Node and V8 options). */
+export function missingWorkerV8Flags(execArgv: readonly string[] = process.execArgv): string[] {
+  return WORKER_V8_FLAGS.filter((f) => !execArgv.includes(f));
+}
+
 export function loadWorkerSettings(env: NodeJS.ProcessEnv): WorkerSettings {
   return {
     concurrency: int(env, 'NIMBUS_WORKER_CONCURRENCY', 1, 1, 64),
