@@ -21,7 +21,7 @@ function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, ma
 
 /**
  * The V8 options a worker runs with: package.json's `worker` script starts it with them
- * (worker-config.spec checks that), and bench:planetlab runs its measured process with them.
+ * (worker-config.spec checks that); the benches and the tests start their worker processes with them.
  *
  * `--no-concurrent-recompilation`: V8 compiles a hot function's optimized code on the thread that
  * runs it, instead of handing it to a background thread while the function goes on in slower code.
@@ -30,10 +30,11 @@ function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, ma
  * and with its cores full a background compiler only competes with the runs. Measured on the
  * PlanetLab day's run (docs/benchmarks.md, "Thirteenth session"), alternated: 14 % less CPU per run
  * (557 → 478 ms); whole processes, as many as the cores or more, finish sooner (three at once on
- * two cores 2.67 → 2.46 s, two 1.60 → 1.53 s). The cost: a lone short run on an idle machine takes about
- * a quarter longer (1.05 → 1.31 s), as its compiles no longer overlap it. A run of minutes, whose
- * compiling is over in its first seconds, does not change either way. The API does not take it: it
- * answers requests, and their latency is what counts there.
+ * two cores 2.67 → 2.46 s, two 1.60 → 1.53 s). The cost: a lone short run on an idle machine
+ * takes about a quarter longer (1.05 → 1.31 s), as its compiles no longer overlap it. A run of
+ * minutes, whose compiling is over in its first seconds, does not change either way (bench:scale:
+ * ×1.89 with two workers, as before). The API does not take it: it answers requests, and their
+ * latency is what counts there.
  */
 export const WORKER_V8_FLAGS: readonly string[] = ['--no-concurrent-recompilation'];
 
