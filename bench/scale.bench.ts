@@ -21,10 +21,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { WORKER_V8_FLAGS } from '../apps/worker/src/worker-config';
 import { createBenchDatabase } from './lib/database';
 import { freePort } from '../test/support/server-process';
-import { adminApi, arg, buildUnlessTold, procStats, ProcStats, startApi, startWorkers } from './lib/processes';
+import { adminApi, arg, buildUnlessTold, procStats, ProcStats, startApi, startWorkers, WORKER_NODE_ARGS } from './lib/processes';
 
 const SCALE = Number(arg('scale', '1'));
 const DAYS = Number(arg('days', '30'));
@@ -98,7 +97,7 @@ async function main(): Promise<void> {
   const phases: Phase[] = [];
   try {
     const fleet = `${ZONES.length} zones, ${(HOSTS_PER_ZONE * ZONES.length).toLocaleString('en-US')} m5 hosts, ${(VMS_PER_ZONE * ZONES.length).toLocaleString('en-US')} m5.large VMs, ${DAYS} days`;
-    process.stdout.write(`bench:scale — ${fleet}; ${DB}, Redis ${REDIS_URL}; workers at concurrency ${CONCURRENCY} (each run or cell on a thread of its own), ${WORKER_V8_FLAGS.join(' ')} --max-old-space-size=12288\n`);
+    process.stdout.write(`bench:scale — ${fleet}; ${DB}, Redis ${REDIS_URL}; workers at concurrency ${CONCURRENCY} (each run or cell on a thread of its own), ${WORKER_NODE_ARGS.join(' ')}\n`);
     const whole = () => phase('whole, one worker', port, adminKey, env, 1, false);
     const cells = () => phase('three cells, two workers', port, adminKey, env, 2, true);
     if (CELLS_FIRST) {

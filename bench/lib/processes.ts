@@ -36,8 +36,14 @@ process.on('SIGINT', () => process.exit(130));
 
 export interface Started { readonly child: ChildProcess; stop(): Promise<void>; output(): string }
 
+/** The Node options the benches start Nimbus's processes with: room for a full-size fleet's heap. */
+export const BENCH_NODE_ARGS: readonly string[] = ['--max-old-space-size=12288'];
+
+/** The Node options of a bench's worker processes: the worker's own (as `npm run worker` starts it), and BENCH_NODE_ARGS. */
+export const WORKER_NODE_ARGS: readonly string[] = [...WORKER_V8_FLAGS, ...BENCH_NODE_ARGS];
+
 /** Starts `node <script>` from the project's root with `env`, resolved once `ready(output)` says so (120 s at most). */
-export function startProcess(script: string, env: Record<string, string>, ready: (out: string) => boolean, what: string, nodeArgs: readonly string[] = ['--max-old-space-size=12288']): Promise<Started> {
+export function startProcess(script: string, env: Record<string, string>, ready: (out: string) => boolean, what: string, nodeArgs: readonly string[] = BENCH_NODE_ARGS): Promise<Started> {
   const child = spawn(process.execPath, [...nodeArgs, join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let out = '';
@@ -71,11 +77,11 @@ export async function startApi(port: number, adminKey: string, env: Record<strin
   }
 }
 
-/** `count` simulation workers (`concurrency` runs at once each, on threads of their own; default 1), started as `npm run worker` starts one (WORKER_V8_FLAGS), ready once each says so. */
+/** `count` simulation workers (`concurrency` runs at once each, on threads of their own; default 1), with WORKER_NODE_ARGS, ready once each says so. */
 export async function startWorkers(count: number, env: Record<string, string>, concurrency = 1): Promise<Started[]> {
   const ws: Started[] = [];
   for (let i = 0; i < count; i++) {
-    ws.push(await startProcess('dist/apps/worker/src/main.js', { ...env, NIMBUS_WORKER_CONCURRENCY: String(concurrency), NIMBUS_WORKER_LOCK_MS: '120000', LOG_LEVEL: 'info' }, (o) => o.includes('simulation worker ready'), `worker ${i + 1}`, [...WORKER_V8_FLAGS, '--max-old-space-size=12288']));
+    ws.push(await startProcess('dist/apps/worker/src/main.js', { ...env, NIMBUS_WORKER_CONCURRENCY: String(concurrency), NIMBUS_WORKER_LOCK_MS: '120000', LOG_LEVEL: 'info' }, (o) => o.includes('simulation worker ready'), `worker ${i + 1}`, WORKER_NODE_ARGS));
   }
   return ws;
 }
