@@ -4,6 +4,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../../migrations';
 import { AppConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
+import { NamedStatementClient } from './named-statements';
 import { WRITER_AUTOCHECKPOINT_PAGES } from './wal-checkpointer';
 
 /** The connection that reads the committed state, without waiting behind the write path's transactions. */
@@ -16,7 +17,8 @@ export const READ_DB = 'read';
  */
 export function dataSourceOptions(db: AppConfig['database']): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false } as const;
-  if (db.type === 'postgres') return { ...common, type: 'postgres', url: db.url };
+  // The pools' clients prepare repeated statements by name (named-statements.ts).
+  if (db.type === 'postgres') return { ...common, type: 'postgres', url: db.url, extra: { Client: NamedStatementClient } };
   if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
   // WAL lets readers proceed while the single writer commits; the timeout rides out a checkpoint.
   // synchronous=NORMAL, SQLite's advice for WAL: a commit is in the log when it returns (a killed
