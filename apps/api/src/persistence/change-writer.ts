@@ -1,6 +1,6 @@
 import { BucketSummary, mergeBuckets } from '@nimbus/hypervisor';
 import { Changes, ClosedBucket, World } from '@nimbus/simulation';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { HostEntity, HostMetricBucketEntity, InstanceEntity, MetricBucketEntity, SimEventEntity, VolumeEntity } from './entities';
 import { bulkUpdate } from './bulk-update';
 import { insertRows } from './fast-sql';
@@ -81,9 +81,10 @@ export interface WrittenStates {
 async function writeBuckets(tx: EntityManager, buckets: readonly ClosedBucket[], rebuiltAt: number): Promise<void> {
   const fresh: MetricBucketEntity[] = [];
   const hostRows: HostMetricBucketEntity[] = [];
+  const written = await writtenBuckets(tx, buckets.filter((b) => b.bucket.start <= rebuiltAt));
   for (const { kind, id, bucket } of buckets) {
     let summary = bucket;
-    const existing = bucket.start <= rebuiltAt ? await tx.findOneBy(MetricBucketEntity, { entityId: id, bucketStart: bucket.start }) : null;
+    const existing = bucket.start <= rebuiltAt ? written.get(bucketKey(id, bucket.start)) : undefined;
     if (existing) {
       summary = mergeBuckets(JSON.parse(existing.summary) as BucketSummary, bucket);
       await tx.update(MetricBucketEntity, { entityId: id, bucketStart: bucket.start }, { summary: JSON.stringify(summary) });
@@ -97,3 +98,29 @@ async function writeBuckets(tx: EntityManager, buckets: readonly ClosedBucket[],
   hostRows.sort((a, b) => (a.hostId < b.hostId ? -1 : a.hostId > b.hostId ? 1 : a.bucketStart - b.bucketStart));
   for (let i = 0; i < hostRows.length; i += INSERT_BATCH) await insertRows(tx, HostMetricBucketEntity, hostRows.slice(i, i + INSERT_BATCH), { upsert: true });
 }
+
+const bucketKey = (entityId: string, start: number) => `${start}\u0000${entityId}`;
+
+/**
+ * The rows already written of these buckets (open when the world was rebuilt), by `bucketKey`: a
+ * statement per bucket start and 500 series, not one per bucket (after a restart, the first minute
+ * closes a bucket for every host and instance at once).
+ */
+async function writtenBuckets(tx: EntityManager, buckets: readonly ClosedBucket[]): Promise<Map<string, MetricBucketEntity>> {
+  const out = new Map<string, MetricBucketEntity>();
+  const idsByStart = new Map<number, string[]>();
+  for (const { id, bucket } of buckets) {
+    const ids = idsByStart.get(bucket.start);
+    if (ids) ids.push(id);
+    else idsByStart.set(bucket.start, [id]);
+  }
+  for (const [start, ids] of idsByStart) {
+    for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
+      for (const row of await tx.findBy(MetricBucketEntity, { bucketStart: start, entityId: In(ids.slice(i, i + LOOKUP_BATCH)) })) out.set(bucketKey(row.entityId, row.bucketStart), row);
+    }
+  }
+  return out;
+}
+
+/** Series per look-up statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const LOOKUP_BATCH = 500;
