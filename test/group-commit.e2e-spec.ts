@@ -66,6 +66,46 @@ describe('group commit and the read path', () => {
     expect(listed).toEqual([ok1.body.instances[0].instanceId, ok2.body.instances[0].instanceId].sort());
   });
 
+  it("a launch whose rows the database refuses answers that refusal, not what the statements behind it met; its group's others commit; nothing of it is kept", async () => {
+    const { key } = await t.tenant('refused-rows');
+    const postgres = db.options.type === 'postgres';
+    // The database refuses an m5.2xlarge's instance row. On PostgreSQL the refusal is a full disk
+    // (53100, answered 503 with its words); the network's read sent behind it on the pipelined
+    // connection then meets an aborted transaction (25P02), which must not be the answer.
+    await db.query(
+      postgres
+        ? `CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.instance_type = 'm5.2xlarge' THEN RAISE EXCEPTION 'refused by the test' USING ERRCODE = '53100'; END IF; RETURN NEW; END $$`
+        : `CREATE TRIGGER refuse_row BEFORE INSERT ON instances WHEN NEW.instance_type = 'm5.2xlarge' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`,
+    );
+    if (postgres) await db.query('CREATE TRIGGER refuse_row BEFORE INSERT ON instances FOR EACH ROW EXECUTE FUNCTION refuse_row()');
+    try {
+      const vcpus = async () => {
+        const hosts = (await t.admin().get('/v1/admin/hosts').expect(200)).body.hosts as { allocated: { vcpus: number } }[];
+        return hosts.reduce((n, h) => n + h.allocated.vcpus, 0);
+      };
+      const before = await vcpus();
+      const hold = await holdWritePath();
+      const requests = [body({ clientToken: 'refused-ok-1' }), body({ clientToken: 'refused-bad', instanceType: 'm5.2xlarge' }), body({ clientToken: 'refused-ok-2' })].map((b) =>
+        t.as(key).post('/v1/instances', b).then((r) => r),
+      );
+      while (engine.queued < 3) await new Promise((r) => setTimeout(r, 5));
+      hold.release();
+      await hold.held;
+      const [ok1, bad, ok2] = await Promise.all(requests);
+      expect([ok1.status, ok2.status]).toEqual([201, 201]);
+      if (postgres) expect(expectError(bad, 503, 'ServiceUnavailable').message).toBe('The database is unavailable (53100: refused by the test); nothing of this request was kept, retry shortly.');
+      else expectError(bad, 500, 'InternalError');
+      expect(await db.getRepository(ReservationEntity).findOneBy({ clientToken: 'refused-bad' })).toBeNull();
+      const listed = (await t.as(key).get('/v1/instances').expect(200)).body.instances.map((i: { instanceId: string }) => i.instanceId).sort();
+      expect(listed).toEqual([ok1.body.instances[0].instanceId, ok2.body.instances[0].instanceId].sort());
+      // The world agrees: the refused launch holds no capacity (two m5.large, 2 vCPUs each).
+      expect((await vcpus()) - before).toBe(4);
+    } finally {
+      await db.query(postgres ? 'DROP TRIGGER refuse_row ON instances' : 'DROP TRIGGER refuse_row');
+      if (postgres) await db.query('DROP FUNCTION refuse_row()');
+    }
+  });
+
   it('after-commit callbacks run once the group has committed, only for the commands that succeeded, before their answers', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

@@ -5,10 +5,10 @@ import { NamedStatementClient, StatementNames } from '../apps/api/src/persistenc
 import { createTestDatabase, TestDatabase, usingPostgres } from './support/database';
 
 /**
- * PostgreSQL's pools prepare repeated statements by name (named-statements.ts): what the server
- * holds on a connection (pg_prepared_statements), and that named statements answer as unnamed ones
- * do through a failed statement, a savepoint, a changed table and the limit. Runs in the
- * PostgreSQL pass of the suite.
+ * PostgreSQL's pools pipeline and prepare repeated statements by name (data-source.ts,
+ * named-statements.ts): what the server holds on a connection (pg_prepared_statements), and that
+ * named statements answer as unnamed ones do through a failed statement, a savepoint, a changed
+ * table and the limit. Runs in the PostgreSQL pass of the suite.
  */
 (usingPostgres() ? describe : describe.skip)('statements prepared by name on PostgreSQL', () => {
   let db: TestDatabase;
@@ -20,11 +20,11 @@ import { createTestDatabase, TestDatabase, usingPostgres } from './support/datab
   beforeAll(async () => {
     db = await createTestDatabase();
     const options = dataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database);
-    expect(options).toMatchObject({ type: 'postgres', extra: { Client: NamedStatementClient } });
+    expect(options).toMatchObject({ type: 'postgres', extra: { Client: NamedStatementClient, pipeline: true } });
     class Client extends NamedStatementClient {
       static override names = names;
     }
-    ds = await new DataSource({ ...options, migrationsRun: false, migrations: [], extra: { Client } }).initialize();
+    ds = await new DataSource({ ...options, migrationsRun: false, migrations: [], extra: { ...(options as { extra: object }).extra, Client } }).initialize();
     runner = ds.createQueryRunner();
     await runner.connect();
     await runner.query('CREATE TABLE t (id integer PRIMARY KEY, v text NOT NULL)');
@@ -93,5 +93,16 @@ import { createTestDatabase, TestDatabase, usingPostgres } from './support/datab
     } finally {
       await other.release();
     }
+  });
+
+  it('the connections pipeline: statements sent together are answered each with its own result, in order; an error is its own statement\'s', async () => {
+    const client = (await runner.connect()) as { pipeline: boolean };
+    expect(client.pipeline).toBe(true);
+    const answers = await Promise.allSettled([
+      runner.query('SELECT $1::int AS n', [1]),
+      runner.query('SELECT 1 / $1::int AS n', [0]),
+      runner.query('SELECT $1::int AS n', [3]),
+    ]);
+    expect(answers.map((a) => (a.status === 'fulfilled' ? a.value : (a.reason as { driverError: { code: string } }).driverError.code))).toEqual([[{ n: 1 }], '22012', [{ n: 3 }]]);
   });
 });

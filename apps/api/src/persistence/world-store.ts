@@ -46,17 +46,24 @@ export class WorldStore {
    * after the other, so the savepoint costs one round trip per command instead of TypeORM's two
    * (SAVEPOINT, then RELEASE): a command's savepoint is released when the next one's is set, in one
    * simple query of two statements, and the last one by the COMMIT. Rolling back to a savepoint
-   * keeps it, so a failed command's is released the same way. On SQLite (in-process, no round
-   * trip) TypeORM's own savepoints serve.
+   * keeps it, so a failed command's is released the same way. The savepoint is sent without
+   * waiting for its answer: the connection pipelines (data-source.ts), so it travels with the
+   * command's first statements, which the server runs after it, in order. Its answer is awaited
+   * before the command counts as done, and before a rollback to it. On SQLite (in-process, no
+   * round trip) TypeORM's own savepoints serve.
    */
   async savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const runner = tx.queryRunner;
     if (!runner || this.db.options.type !== 'postgres') return tx.transaction(fn);
-    await runner.query(this.withSavepoint.has(runner) ? `RELEASE SAVEPOINT ${COMMAND_SAVEPOINT}; SAVEPOINT ${COMMAND_SAVEPOINT}` : `SAVEPOINT ${COMMAND_SAVEPOINT}`);
+    const set = runner.query(this.withSavepoint.has(runner) ? `RELEASE SAVEPOINT ${COMMAND_SAVEPOINT}; SAVEPOINT ${COMMAND_SAVEPOINT}` : `SAVEPOINT ${COMMAND_SAVEPOINT}`);
+    set.catch(() => undefined);
     this.withSavepoint.add(runner);
     try {
-      return await fn(tx);
+      const r = await fn(tx);
+      await set;
+      return r;
     } catch (err) {
+      await set.catch(() => undefined);
       // If this fails too (the connection is gone), the transaction cannot commit: the group fails.
       await runner.query(`ROLLBACK TO SAVEPOINT ${COMMAND_SAVEPOINT}`).catch(() => undefined);
       throw err;
