@@ -1,21 +1,26 @@
 import { randomFillSync } from 'node:crypto';
 
 /**
- * Random bytes for ids, drawn from the CSPRNG a page at a time: one `getrandom` call per 455 ids
- * rather than one per id (a launch makes two).
+ * Random bytes for ids and MAC addresses, drawn from the CSPRNG a page at a time: one `getrandom`
+ * call per 455 ids rather than one per id (a launch makes two, and a MAC address).
  */
 const pool = Buffer.alloc(4096);
 let offset = pool.length;
 
-/** EC2-style resource ids: a prefix and 17 lowercase hex digits (`i-0123456789abcdef0`). */
-export function resourceId(prefix: string): string {
-  if (offset + 9 > pool.length) {
+/** `bytes` random bytes (at most the pool's 4,096) as lowercase hex, from the pool. */
+export function randomHex(bytes: number): string {
+  if (offset + bytes > pool.length) {
     randomFillSync(pool);
     offset = 0;
   }
-  const hex = pool.toString('hex', offset, offset + 9).slice(0, 17);
-  offset += 9;
-  return `${prefix}-${hex}`;
+  const hex = pool.toString('hex', offset, offset + bytes);
+  offset += bytes;
+  return hex;
+}
+
+/** EC2-style resource ids: a prefix and 17 lowercase hex digits (`i-0123456789abcdef0`). */
+export function resourceId(prefix: string): string {
+  return `${prefix}-${randomHex(9).slice(0, 17)}`;
 }
 
 export const ID_PATTERN = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{17}$`);

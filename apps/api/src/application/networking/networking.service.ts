@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AVAILABILITY_ZONES, capabilitiesOf, InstanceType, isAvailabilityZone } from '@nimbus/hypervisor';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter } from '../common/api-errors';
-import { resourceId } from '../common/ids';
+import { randomHex, resourceId } from '../common/ids';
 import {
   InstanceEntity, NetworkInterfaceEntity, SecurityGroupEntity, SubnetEntity, TenantEntity, VpcEntity,
 } from '../../persistence/entities';
@@ -159,7 +159,7 @@ const combination = (message: string) => new ApiError('InvalidParameterCombinati
 /** An id a client token names: the prefix and 17 hex digits of a hash of what the token is scoped to. */
 const tokenId = (prefix: string, scope: string) => `${prefix}-${createHash('sha256').update(scope).digest('hex').slice(0, 17)}`;
 
-const macAddress = () => `0e:${randomBytes(5).toString('hex').match(/../g)!.join(':')}`;
+const macAddress = () => `0e:${randomHex(5).match(/../g)!.join(':')}`;
 
 /**
  * EC2's VPC networking per tenant (docs/ec2.md, "Networking"): the default VPC (made on a tenant's
