@@ -366,13 +366,16 @@ describeBrowser('admin dashboard in a browser', () => {
   it('cancels a running simulation from its progress view', async () => {
     await page.goto(admin('/simulations'));
     await settle();
-    await page.getByLabel('Duration (hours)').fill('336');
+    // 100 days: several times what the page needs to show progress and be cancelled, however fast
+    // the machine (14 days of azure-small take about 2.4 s on a worker thread, and a run that ends
+    // first leaves nothing to cancel).
+    await page.getByLabel('Duration (hours)').fill('2400');
     await page.getByRole('button', { name: 'Run simulation' }).click();
     await page.waitForURL(/\/admin\/simulations\/sim-/);
     await page.waitForFunction(() => Number(document.querySelector('progress')?.getAttribute('value')) > 0, undefined, { timeout: 60_000 });
     // The progress line: simulated time of the run's length, and the ETA.
     await page.waitForFunction(() => / left$/.test(document.querySelector('section[aria-label=Progress] p:nth-of-type(2)')?.textContent?.trim() ?? ''), undefined, { timeout: 30_000 });
-    expect(await page.locator('section[aria-label=Progress] p').nth(1).textContent()).toMatch(/simulated .+ of 14 d · .+ events · .+ of wall time · about .+ left/);
+    expect(await page.locator('section[aria-label=Progress] p').nth(1).textContent()).toMatch(/simulated .+ of 100 d · .+ events · .+ of wall time · about .+ left/);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid=sim-state]')?.textContent === 'cancelled', undefined, { timeout: 60_000 });
     const id = page.url().split('/').pop()!;
