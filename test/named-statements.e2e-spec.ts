@@ -14,8 +14,8 @@ import { createTestDatabase, TestDatabase, usingPostgres } from './support/datab
   let db: TestDatabase;
   let ds: DataSource;
   let runner: QueryRunner;
-  /** This suite's names: its own counts, a limit of 3, named on the second use. */
-  const names = new StatementNames(1, 3);
+  /** This suite's names: its own counts, a limit of 4, named on the second use. */
+  const names = new StatementNames(1, 4);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -62,10 +62,16 @@ import { createTestDatabase, TestDatabase, usingPostgres } from './support/datab
     await runner.query(insert, [4, 'four']);
     await runner.commitTransaction();
     expect(await runner.query('SELECT v FROM t WHERE id = $1', [4])).toEqual([{ v: 'four' }]);
-    // A failed transaction rolled back as a whole does not lose the statements prepared in it.
+    // A transaction rolled back as a whole does not lose the statements prepared in it (they are not transactional).
+    const count = 'SELECT COUNT(*)::int AS n FROM t WHERE id > $1';
     await runner.startTransaction();
+    await runner.query(count, [0]);
+    expect(await runner.query(count, [1])).toEqual([{ n: 3 }]);
+    expect((await prepared()).nimbus_3).toBe(count);
     await expect(runner.query(insert, [4, 'again'])).rejects.toMatchObject({ driverError: { code: '23505' } });
     await runner.rollbackTransaction();
+    expect((await prepared()).nimbus_3).toBe(count);
+    expect(await runner.query(count, [3])).toEqual([{ n: 1 }]);
     await runner.query(insert, [5, 'five']);
     expect((await runner.query('SELECT v FROM t WHERE id > $1 ORDER BY id', [3])).map((r: { v: string }) => r.v)).toEqual(['four', 'five']);
   });
@@ -80,16 +86,16 @@ import { createTestDatabase, TestDatabase, usingPostgres } from './support/datab
   it('past the limit a statement runs unnamed, with the same answers; the other connections of the pool share the names', async () => {
     const select = 'SELECT id FROM t WHERE v = $1';
     for (let i = 0; i < 3; i++) expect(await runner.query(select, ['seven'])).toEqual([{ id: 7 }]);
-    expect(Object.keys(await prepared())).toEqual(['nimbus_1', 'nimbus_2', 'nimbus_3']);
+    expect(Object.keys(await prepared())).toEqual(['nimbus_1', 'nimbus_2', 'nimbus_3', 'nimbus_4']);
     const beyond = 'SELECT v FROM t WHERE id = $1';
     for (let i = 0; i < 3; i++) expect(await runner.query(beyond, [7])).toEqual([{ v: 'seven' }]);
-    expect(names.named).toBe(3);
-    expect(Object.keys(await prepared())).toEqual(['nimbus_1', 'nimbus_2', 'nimbus_3']);
+    expect(names.named).toBe(4);
+    expect(Object.keys(await prepared())).toEqual(['nimbus_1', 'nimbus_2', 'nimbus_3', 'nimbus_4']);
     // Another connection: the same text under the same name, prepared there on its first use.
     const other = ds.createQueryRunner();
     try {
       expect(await other.query(select, ['seven'])).toEqual([{ id: 7 }]);
-      expect(await other.query('SELECT name, statement FROM pg_prepared_statements')).toEqual([{ name: 'nimbus_3', statement: select }]);
+      expect(await other.query('SELECT name, statement FROM pg_prepared_statements')).toEqual([{ name: 'nimbus_4', statement: select }]);
     } finally {
       await other.release();
     }
