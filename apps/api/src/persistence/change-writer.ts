@@ -81,10 +81,11 @@ export interface WrittenStates {
 async function writeBuckets(tx: EntityManager, buckets: readonly ClosedBucket[], rebuiltAt: number): Promise<void> {
   const fresh: MetricBucketEntity[] = [];
   const hostRows: HostMetricBucketEntity[] = [];
+  // Only a bucket open at the rebuild may have a row already.
   const written = await writtenBuckets(tx, buckets.filter((b) => b.bucket.start <= rebuiltAt));
   for (const { kind, id, bucket } of buckets) {
     let summary = bucket;
-    const existing = bucket.start <= rebuiltAt ? written.get(bucketKey(id, bucket.start)) : undefined;
+    const existing = written.get(bucketKey(id, bucket.start));
     if (existing) {
       summary = mergeBuckets(JSON.parse(existing.summary) as BucketSummary, bucket);
       await tx.update(MetricBucketEntity, { entityId: id, bucketStart: bucket.start }, { summary: JSON.stringify(summary) });
