@@ -5,6 +5,7 @@ import { Changes, World, WorldState } from '@nimbus/simulation';
 import { DataSource, QueryRunner } from 'typeorm';
 import { writeChanges, WrittenStates } from './change-writer';
 import { SettingEntity } from './entities';
+import { insertRows } from './fast-sql';
 import { Tx } from './tx';
 import { UsageWriter } from './usage-writer';
 import { loadWorldState } from './world-loader';
@@ -25,9 +26,13 @@ export class WorldStore {
     return row ? (JSON.parse(row.value) as T) : undefined;
   }
 
-  /** One statement (INSERT … ON CONFLICT DO UPDATE), not save's SELECT then UPDATE: the clock is written at every commit. */
+  /**
+   * One statement (INSERT … ON CONFLICT DO UPDATE), not save's SELECT then UPDATE, and a plain one
+   * (fast-sql's insertRows), not TypeORM's upsert, which builds its query anew at every call: the
+   * clock is written at every commit.
+   */
   async saveSetting(tx: Tx, key: string, value: unknown): Promise<void> {
-    await tx.upsert(SettingEntity, { key, value: JSON.stringify(value) }, ['key']);
+    await insertRows(tx, SettingEntity, [{ key, value: JSON.stringify(value) }], { upsert: true });
   }
 
   load(nowMs: number, scheduler: SchedulerConfig, rebalancer: RebalancerConfig, rebalancerStateKey: string): Promise<WorldState> {
