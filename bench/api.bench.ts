@@ -5,7 +5,7 @@
  *
  *   npm run bench:api [-- --db sqlite|postgres|both --rounds 200 --warmup 10 --clients 16
  *                         --background 1000 --plain | --ticking --no-build --max-seconds 600
- *                         --cpu-prof DIR --count-queries]
+ *                         --cpu-prof DIR --count-queries --describes 1]
  *
  * Method (also in docs/benchmarks.md, "API load (bench:api)"):
  * - `npm run build` (unless `--no-build`), then per database and scenario a fresh server: PORT a
@@ -21,7 +21,8 @@
  * - Load: each client its own tenant, on its own keep-alive connection (an http.Agent with
  *   keepAlive and maxSockets 1), doing `--rounds` rounds of POST /v1/instances (one t3.micro,
  *   ami-0a1e0c00000000a23) then GET /v1/instances/{id} of the instance it got; `--warmup` rounds
- *   before, not counted. Each request is timed from its start to the end of its body. Every
+ *   before, not counted (`--describes N`: N describes per round, 0 for launches alone; the
+ *   server's CPU per round at two values of N splits it between a launch and a describe). Each request is timed from its start to the end of its body. Every
  *   non-2xx answer (and every failed connection) is an error, counted by operation, status and
  *   code, and left out of the latency figures; a failed launch is followed by no describe.
  * - Scenario `ticking`: before the warm-up, `--background` m5.large instances are launched (a
@@ -68,6 +69,7 @@ const SCENARIOS: readonly Scenario[] = flag('ticking') && !flag('plain') ? ['tic
 const CLIENTS = positiveInt('clients', 16);
 const ROUNDS = positiveInt('rounds', 200);
 const WARMUP = positiveInt('warmup', 10, 0);
+const DESCRIBES = positiveInt('describes', 1, 0);
 const BACKGROUND = positiveInt('background', 1000, 0);
 const MAX_SECONDS = positiveInt('max-seconds', 600);
 const PG_BASE = arg('pg', 'postgres://postgres@127.0.0.1:5432');
@@ -473,7 +475,7 @@ async function runPhase(port: number, tenants: readonly Tenant[], agents: readon
         note(r, launch, 'launch');
         const id = ok(r) ? (r.body?.instances?.[0]?.instanceId as string | undefined) : undefined;
         if (!id) continue;
-        note(await call(agents[ti], port, t.key, 'GET', `/v1/instances/${id}`), describe, 'describe');
+        for (let d = 0; d < DESCRIBES; d++) note(await call(agents[ti], port, t.key, 'GET', `/v1/instances/${id}`), describe, 'describe');
       }
     }),
   );
@@ -584,7 +586,7 @@ async function runOne(db: Db, scenario: Scenario): Promise<RunResult> {
 
 async function main(): Promise<void> {
   console.log(`API load benchmark: Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; commit ${spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || '?'}`);
-  console.log(`${CLIENTS} clients, each its own tenant on one keep-alive connection; ${WARMUP} warm-up + ${ROUNDS} measured rounds of POST /v1/instances (1 × ${LOAD_TYPE}) then GET /v1/instances/{id}`);
+  console.log(`${CLIENTS} clients, each its own tenant on one keep-alive connection; ${WARMUP} warm-up + ${ROUNDS} measured rounds of POST /v1/instances (1 × ${LOAD_TYPE}) then ${DESCRIBES === 1 ? 'GET /v1/instances/{id}' : `${DESCRIBES} × GET /v1/instances/{id}`}`);
   console.log(`databases: ${DATABASES.join(', ')}; scenarios: ${SCENARIOS.join(', ')}; load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   if (BUILD) {
     const t0 = Date.now();
