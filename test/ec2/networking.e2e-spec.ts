@@ -536,6 +536,33 @@ describe('EC2 networking through the JS SDK', () => {
       }
     });
 
+    it('addresses given by value above the lowest free are skipped by the next ones given by count, however many there are in a row', async () => {
+      const rosa = await ec2Tenant(t, 'rosa');
+      const c = ec2Client(t, rosa);
+      try {
+        const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: '10.71.0.0/16' }))).Vpc!;
+        const subnet = (await c.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.71.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+        const byCount = async () => (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet }))).NetworkInterface!.PrivateIpAddress;
+        expect(await byCount()).toBe('10.71.1.4');
+        // .5 to .13 by value: nine held in a row right above the lowest free, more than one search statement checks at first.
+        const held = (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet }))).NetworkInterface!;
+        expect(held.PrivateIpAddress).toBe('10.71.1.5');
+        const byValue = Array.from({ length: 8 }, (_, i) => `10.71.1.${6 + i}`);
+        await c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: held.NetworkInterfaceId, PrivateIpAddresses: byValue.slice(0, 4) }));
+        const other = (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet, PrivateIpAddress: '10.71.1.10' }))).NetworkInterface!;
+        await c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: other.NetworkInterfaceId, PrivateIpAddresses: byValue.slice(5) }));
+        expect(await byCount()).toBe('10.71.1.14');
+        expect(await byCount()).toBe('10.71.1.15');
+        // Two at once by count (primary and a secondary) after .20 is taken by value: .16 and .17, then .18, .19, .21.
+        await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet, PrivateIpAddress: '10.71.1.20' }));
+        const two = (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet, SecondaryPrivateIpAddressCount: 1 }))).NetworkInterface!;
+        expect(two.PrivateIpAddresses!.map((a) => a.PrivateIpAddress)).toEqual(['10.71.1.16', '10.71.1.17']);
+        expect([await byCount(), await byCount(), await byCount()]).toEqual(['10.71.1.18', '10.71.1.19', '10.71.1.21']);
+      } finally {
+        c.destroy();
+      }
+    });
+
     it("at most the instance type's addresses per interface (t3.micro 2): at launch, assignment, attach and type change, PrivateIpAddressLimitExceeded", async () => {
       const ivan = await ec2Tenant(t, 'ivan');
       const c = ec2Client(t, ivan);

@@ -43,8 +43,14 @@ export const defaultSubnetCidr = (zoneIndex: number) => `172.31.${zoneIndex * 16
 const PUBLIC_POOL: Cidr = { base: parseIpv4('3.80.0.0')!, prefix: 12 };
 const PUBLIC_POOL_SIZE = 2 ** (32 - PUBLIC_POOL.prefix);
 
-/** Candidate private addresses checked per statement when searching a subnet from its floor. */
-const ADDRESS_BATCH = 16;
+/**
+ * Candidate private addresses the first statement checks when searching a subnet from its floor (or
+ * as many as are needed, if more); each further statement checks twice as many, up to ADDRESS_BATCH_MAX.
+ * Above the floor an address is held only where one was asked by value, so the first few
+ * candidates are nearly always free: a launch checks 4 (8 index probes), not 16.
+ */
+const ADDRESS_BATCH_FIRST = 4;
+const ADDRESS_BATCH_MAX = 256;
 
 /** How many interfaces an instance may have (the largest types' limit; Nimbus does not vary it by type). */
 const MAX_DEVICE_INDEX = 15;
@@ -1007,9 +1013,11 @@ export class NetworkingService implements InstanceNetworking {
     const { first, last } = assignableRange(block);
     const out: number[] = [];
     let next = Math.max(floor, first);
+    let batch = ADDRESS_BATCH_FIRST;
     while (out.length < count && next <= last) {
       const candidates: number[] = [];
-      for (; candidates.length < Math.max(ADDRESS_BATCH, count - out.length) && next <= last; next++) candidates.push(next);
+      for (; candidates.length < Math.max(batch, count - out.length) && next <= last; next++) candidates.push(next);
+      batch = Math.min(batch * 2, ADDRESS_BATCH_MAX);
       const held = await this.repo.heldAddresses(tx, subnetId, candidates.map(formatIpv4));
       for (const a of candidates) if (out.length < count && !held.has(formatIpv4(a)) && !taken.has(formatIpv4(a))) out.push(a);
     }
