@@ -4,7 +4,7 @@ import { PROVISIONED_IOPS_TYPES, resolveVolume, VolumeSpec, VolumeType } from '@
 import { DataSource, In } from 'typeorm';
 import { READ_DB } from './data-source';
 import { TenantEntity, VolumeEntity, VolumeModificationEntity, VolumeTagEntity } from './entities';
-import { selectWhere } from './fast-sql';
+import { insertRows, selectWhere } from './fast-sql';
 import { Tx } from './tx';
 
 /** Bound parameters per IN (...) list, well under SQLite's and PostgreSQL's limits. */
@@ -68,10 +68,13 @@ export class VolumesRepository {
     return qb.orderBy('v.id', 'ASC').take(take).getMany();
   }
 
+  /**
+   * Plain statements (fast-sql's insertRows), not TypeORM's insert builder, which renders its SQL
+   * anew at every call: every EC2 launch writes its root volume here. (The table has no generated
+   * or default columns, so the rows written are the rows given.)
+   */
   async insert(tx: Tx, rows: readonly VolumeEntity[]): Promise<void> {
-    // Copies: on SQLite, TypeORM merges the re-read default columns back into the inserted objects by
-    // position, not by id, and so may swap the ids of a multi-row insert.
-    for (const batch of inBatches(rows)) await tx.insert(VolumeEntity, batch.map((r) => ({ ...r })));
+    await insertRows(tx, VolumeEntity, rows);
   }
 
   async setAttachment(tx: Tx, id: string, attachment: VolumeAttachmentRow): Promise<void> {
