@@ -22,9 +22,10 @@
  *   keepAlive and maxSockets 1), doing `--rounds` rounds of POST /v1/instances (one t3.micro,
  *   ami-0a1e0c00000000a23) then GET /v1/instances/{id} of the instance it got; `--warmup` rounds
  *   before, not counted (`--describes N`: N describes per round, 0 for launches alone; the
- *   server's CPU per round at two values of N splits it between a launch and a describe). Each request is timed from its start to the end of its body. Every
- *   non-2xx answer (and every failed connection) is an error, counted by operation, status and
- *   code, and left out of the latency figures; a failed launch is followed by no describe.
+ *   server's CPU per round at two values of N splits it between a launch and a describe). Each
+ *   request is timed from its start to the end of its body. Every non-2xx answer (and every
+ *   failed connection) is an error, counted by operation, status and code, and left out of the
+ *   latency figures; a failed launch is followed by no describe.
  * - Scenario `ticking`: before the warm-up, `--background` m5.large instances are launched (a
  *   quarter with a gp3 volume) and given workloads (PUT /v1/instances/{id}/workload: a random-walk
  *   or diurnal CPU stepping every simulated minute, memory, internet egress, every third a flow to

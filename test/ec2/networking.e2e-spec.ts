@@ -544,13 +544,12 @@ describe('EC2 networking through the JS SDK', () => {
         const subnet = (await c.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.71.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
         const byCount = async () => (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet }))).NetworkInterface!.PrivateIpAddress;
         expect(await byCount()).toBe('10.71.1.4');
-        // .5 to .13 by value: nine held in a row right above the lowest free, more than one search statement checks at first.
+        // .5 by count, then .6 to .13 by value: eight held in a row above the lowest free, more than the search's first statement checks.
         const held = (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet }))).NetworkInterface!;
         expect(held.PrivateIpAddress).toBe('10.71.1.5');
-        const byValue = Array.from({ length: 8 }, (_, i) => `10.71.1.${6 + i}`);
-        await c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: held.NetworkInterfaceId, PrivateIpAddresses: byValue.slice(0, 4) }));
+        await c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: held.NetworkInterfaceId, PrivateIpAddresses: ['10.71.1.6', '10.71.1.7', '10.71.1.8', '10.71.1.9'] }));
         const other = (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet, PrivateIpAddress: '10.71.1.10' }))).NetworkInterface!;
-        await c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: other.NetworkInterfaceId, PrivateIpAddresses: byValue.slice(5) }));
+        await c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: other.NetworkInterfaceId, PrivateIpAddresses: ['10.71.1.11', '10.71.1.12', '10.71.1.13'] }));
         expect(await byCount()).toBe('10.71.1.14');
         expect(await byCount()).toBe('10.71.1.15');
         // Two at once by count (primary and a secondary) after .20 is taken by value: .16 and .17, then .18, .19, .21.
