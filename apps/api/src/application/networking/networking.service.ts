@@ -1018,8 +1018,11 @@ export class NetworkingService implements InstanceNetworking {
       const candidates: number[] = [];
       for (; candidates.length < Math.max(batch, count - out.length) && next <= last; next++) candidates.push(next);
       batch = Math.min(batch * 2, ADDRESS_BATCH_MAX);
-      const held = await this.repo.heldAddresses(tx, subnetId, candidates.map(formatIpv4));
-      for (const a of candidates) if (out.length < count && !held.has(formatIpv4(a)) && !taken.has(formatIpv4(a))) out.push(a);
+      const texts = candidates.map(formatIpv4);
+      const held = await this.repo.heldAddresses(tx, subnetId, texts);
+      candidates.forEach((a, i) => {
+        if (out.length < count && !held.has(texts[i]) && !taken.has(texts[i])) out.push(a);
+      });
     }
     return out;
   }
