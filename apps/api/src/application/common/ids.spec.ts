@@ -17,6 +17,11 @@ describe('ids', () => {
     expect(seen.size).toBe(2_000);
   });
 
+  it('randomHex refuses more bytes than its pool holds rather than answering fewer', () => {
+    expect(randomHex(4096)).toHaveLength(8192);
+    expect(() => randomHex(4097)).toThrow(RangeError);
+  });
+
   it('randomHex and resourceId interleaved, any sizes up to a page: every draw has its length', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.integer({ min: 1, max: 4096 }), fc.constant(0)), { minLength: 1, maxLength: 50 }), (sizes) => {

@@ -9,6 +9,7 @@ let offset = pool.length;
 
 /** `bytes` random bytes (at most the pool's 4,096) as lowercase hex, from the pool. */
 export function randomHex(bytes: number): string {
+  if (bytes > pool.length) throw new RangeError(`randomHex: at most ${pool.length} bytes, not ${bytes}`);
   if (offset + bytes > pool.length) {
     randomFillSync(pool);
     offset = 0;
