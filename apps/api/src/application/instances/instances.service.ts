@@ -116,7 +116,8 @@ export class InstancesService {
     const launchVolumes = this.volumes.resolveLaunchVolumes(cmd, image);
     const metadataOptions = JSON.stringify(changeMetadataOptions(defaultMetadataOptions(image), cmd.metadataOptions ?? {}));
     const { clientToken, ...request } = cmd;
-    const requestHash = createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
+    // Only a client token's retry is ever compared with it: a launch without one has nothing to match ('').
+    const requestHash = clientToken === undefined ? '' : createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
 
     return this.engine.command(async (tx, e) => {
       if (clientToken !== undefined) {
