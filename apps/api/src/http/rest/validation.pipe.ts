@@ -1,5 +1,6 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiError } from '../../application/common/api-errors';
+import { memoizeValidationMetadata } from './validation-metadata';
 
 function flatten(errors: ValidationError[], prefix = ''): { path: string; value: unknown; constraints: Record<string, string> }[] {
   return errors.flatMap((e) => {
@@ -14,6 +15,7 @@ function flatten(errors: ValidationError[], prefix = ''): { path: string; value:
  * that is absent is `MissingParameter`, as EC2 says it; anything else is `ValidationError`.
  */
 export function createValidationPipe(): ValidationPipe {
+  memoizeValidationMetadata();
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
