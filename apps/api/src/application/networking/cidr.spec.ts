@@ -14,6 +14,20 @@ describe('CIDR arithmetic (hand-worked)', () => {
     for (const bad of ['10.0.0', '10.0.0.256', '10.0.0.01x', '::1', '']) expect(parseIpv4(bad)).toBeUndefined();
   });
 
+  it('prints every octet, and parses a block the same each time it is asked (kept, frozen)', () => {
+    expect(formatIpv4(0)).toBe('0.0.0.0');
+    expect(formatIpv4(2 ** 32 - 1)).toBe('255.255.255.255');
+    expect(formatIpv4(ip('1.2.3.4'))).toBe('1.2.3.4');
+    const first = parseCidr('172.31.32.0/20');
+    expect(first).toEqual({ base: ip('172.31.32.0'), prefix: 20 });
+    expect(parseCidr('172.31.32.0/20')).toEqual(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    for (const bad of ['172.31.32.0/33', '172.31.32.0', '172.31.32/20']) {
+      expect(parseCidr(bad)).toBeUndefined();
+      expect(parseCidr(bad)).toBeUndefined();
+    }
+  });
+
   it('a /20 holds 4,096 addresses, of which EC2 lets 4,091 be assigned (4 first and the last reserved)', () => {
     const subnet = cidr('172.31.16.0/20');
     expect(size(subnet)).toBe(4096);

@@ -29,11 +29,26 @@ export function parseIpv4(text: string): number | undefined {
 }
 
 export function formatIpv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
+
+/** Blocks parsed, by text: every launch reads its subnet's block, and a fleet has few subnets. Bounded; frozen. */
+const parsedBlocks = new Map<string, Cidr>();
+const PARSED_BLOCKS_KEPT = 4096;
 
 /** `a.b.c.d/n` with n in [0, 32], four-part decimal; undefined otherwise. Host bits may be set (see `isCanonical`). */
 export function parseCidr(text: string): Cidr | undefined {
+  const known = parsedBlocks.get(text);
+  if (known) return known;
+  const block = parseBlock(text);
+  if (block) {
+    if (parsedBlocks.size >= PARSED_BLOCKS_KEPT) parsedBlocks.clear();
+    parsedBlocks.set(text, Object.freeze(block));
+  }
+  return block;
+}
+
+function parseBlock(text: string): Cidr | undefined {
   const slash = text.indexOf('/');
   if (slash < 0) return undefined;
   const base = parseIpv4(text.slice(0, slash));
