@@ -4,7 +4,7 @@
  * by the server), each its own tenant with its own access key, doing rounds of RunInstances (one
  * t3.micro) then DescribeInstances (InstanceId.1 = the instance it got).
  *
- *   npm run bench:ec2 [-- --rounds 200 --warmup 10 --clients 16 --db sqlite|postgres --built --cpu-prof DIR --count-queries --clock 1|manual
+ *   npm run bench:ec2 [-- --rounds 200 --warmup 200 --clients 16 --db sqlite|postgres --built --cpu-prof DIR --count-queries --clock 1|manual
  *                         --moto DIR --python /usr/bin/python3]
  *
  * Method (also in docs/benchmarks.md, "EC2 protocol load (bench:ec2)"):
@@ -58,7 +58,12 @@ const positiveInt = (name: string, fallback: number, min = 1) => {
 const ROOT = join(__dirname, '..');
 const CLIENTS = positiveInt('clients', 16);
 const ROUNDS = positiveInt('rounds', 200);
-const WARMUP = positiveInt('warmup', 10, 0);
+/**
+ * Warm-up rounds per client, not counted: the server's (and the SDK's) hot code is still being
+ * compiled by V8 for the first ~150 rounds of 16 clients (as in bench:api); 200 measures them warm.
+ * The warm-up's own rate is printed too.
+ */
+const WARMUP = positiveInt('warmup', 200, 0);
 const DB = arg('db', 'sqlite');
 if (DB !== 'sqlite' && DB !== 'postgres') throw new Error('--db must be sqlite or postgres');
 const BUILT = process.argv.includes('--built');
@@ -169,6 +174,9 @@ interface Measured {
   /** CPU of this process (the SDK clients) over the measured phase. */
   readonly clientCpuS: number;
   readonly loadAtEnd: string;
+  /** The warm-up's wall time and the requests it made (answered or not). */
+  readonly warmupS: number;
+  readonly warmupRequests: number;
 }
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -213,9 +221,11 @@ async function measure(clients: readonly EC2Client[], image: string, serverPid: 
       if (measured) fail('DescribeInstances', err);
     }
   };
+  const warm0 = process.hrtime.bigint();
   await Promise.all(clients.map(async (c) => {
     for (let r = 0; r < WARMUP; r++) await round(c, false);
   }));
+  const warmupS = Number(process.hrtime.bigint() - warm0) / 1e9;
   await measuring.before?.();
   const cpu0 = cpuSeconds(serverPid);
   const clientCpu0 = process.cpuUsage();
@@ -229,7 +239,7 @@ async function measure(clients: readonly EC2Client[], image: string, serverPid: 
   const clientCpuS = (clientCpu.user + clientCpu.system) / 1e6;
   await measuring.after?.();
   const answered = samples.RunInstances.length + samples.DescribeInstances.length + [...errors.values()].reduce((s, n) => s + n, 0);
-  return { samples, errors, answered, wallS, cpuS, clientCpuS, loadAtEnd: load() };
+  return { samples, errors, answered, wallS, cpuS, clientCpuS, loadAtEnd: load(), warmupS, warmupRequests: clients.length * WARMUP * 2 };
 }
 
 const ms = (us: number) => fixed(us / 1000, 2);
@@ -245,6 +255,7 @@ function report(m: Measured): void {
   console.log('');
   console.log(table(['action', 'count', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms'], rows));
   console.log('');
+  if (m.warmupRequests > 0) console.log(`  warm-up: ${WARMUP} rounds per client in ${fixed(m.warmupS, 2)} s (${fixed(m.warmupRequests / m.warmupS, 1)} requests/s), not counted`);
   console.log(`  ${fixed(perSecond(m), 1)} requests/s (${int(m.answered)} answered in ${fixed(m.wallS, 2)} s); errors: ${m.errors.size === 0 ? 'none' : [...m.errors].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
   console.log(`  server CPU: ${fixed(m.cpuS, 1)} s over the measured phase (${fixed((m.cpuS / m.wallS) * 100, 0)}% of one core, ${fixed((m.cpuS * 1000) / Math.max(1, requests), 2)} ms per request); load average at end ${m.loadAtEnd}`);
   console.log(`  clients' CPU (this process: the SDKs signing, sending and parsing): ${fixed(m.clientCpuS, 1)} s (${fixed((m.clientCpuS / m.wallS) * 100, 0)}% of one core, ${fixed((m.clientCpuS * 1000) / Math.max(1, requests), 2)} ms per request)`);
