@@ -6,6 +6,37 @@ describe('ids', () => {
     for (const prefix of ['i', 'r', 'eni', 'eni-attach']) expect(resourceId(prefix)).toMatch(ID_PATTERN(prefix));
   });
 
+  it('resourceId: ids made one after another sort in the order made (as text, as an index orders them) and never repeat', () => {
+    const ids = Array.from({ length: 5_000 }, () => resourceId('i'));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    // The counter is the first 12 digits and moves one step per id, whatever the prefix.
+    const counter = (id: string) => parseInt(id.slice(id.lastIndexOf('-') + 1, -5), 16);
+    const [a, b, c] = [resourceId('vol'), resourceId('eni-attach'), resourceId('i')];
+    expect([counter(b) - counter(a), counter(c) - counter(b)]).toEqual([1, 1]);
+  });
+
+  it('resourceId: the counter starts from the clock at 256 steps per millisecond since 2020, so a restart starts after the ids made before', () => {
+    const startedAt = (nowMs: number) => {
+      const spy = jest.spyOn(Date, 'now').mockReturnValue(nowMs);
+      try {
+        let made = '';
+        jest.isolateModules(() => {
+          made = (jest.requireActual('./ids') as typeof import('./ids')).resourceId('i');
+        });
+        return made;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    // 2026-12-05T00:00Z is 2,530 days after 2020-01-01: 218,592,000,000 ms, × 256 = 55,959,552,000,000 = 0x32e519380000.
+    const first = startedAt(Date.UTC(2026, 11, 5));
+    expect(first).toMatch(/^i-32e519380000[0-9a-f]{5}$/);
+    // A process started one millisecond later begins 256 steps further on.
+    expect(startedAt(Date.UTC(2026, 11, 5) + 1)).toMatch(/^i-32e519380100[0-9a-f]{5}$/);
+    expect(startedAt(Date.UTC(2026, 11, 5) + 1) > first).toBe(true);
+  });
+
   it('randomHex: two hex digits per byte; draws that cross the pool\'s 4,096-byte page stay whole and distinct', () => {
     const seen = new Set<string>();
     // 5-byte draws (a MAC address's) do not divide 4,096: some draw meets the page's end.

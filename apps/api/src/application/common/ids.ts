@@ -19,9 +19,28 @@ export function randomHex(bytes: number): string {
   return hex;
 }
 
-/** EC2-style resource ids: a prefix and 17 lowercase hex digits (`i-0123456789abcdef0`). */
+/** 2020-01-01T00:00:00Z: the origin of the ids' counter. */
+const ID_EPOCH_MS = Date.UTC(2020, 0, 1);
+/** The counter's 12 hex digits wrap after 16^12 steps: at 256 per millisecond, in 2054. */
+const ID_COUNTER_SPAN = 16 ** 12;
+/** The ids' counter: 256 steps per millisecond since ID_EPOCH_MS at start, then one per id. */
+let idCounter = Math.floor((Date.now() - ID_EPOCH_MS) * 256);
+
+/**
+ * EC2-style resource ids: a prefix and 17 lowercase hex digits (`i-0123456789abcdef0`).
+ *
+ * The first 12 digits are a counter, the last 5 random (20 bits). The counter starts from the
+ * clock (256 steps per millisecond since 2020) and moves one step per id. Ids made close together
+ * therefore sort together, as UUIDv7 and ULIDs do (RFC 9562 §6.2), and a group commit's new rows
+ * land on the same few pages of each index keyed by an id (an instance's, its tags', its
+ * interface's) instead of one page per row: a third less for SQLite to write at each commit
+ * (docs/benchmarks.md, sixteenth session). The counter makes ids unique within the process; a
+ * restart starts it ahead of any id made before, unless the clock went back or the last process
+ * made more than 256 ids per millisecond of its life; the random digits cover those cases.
+ */
 export function resourceId(prefix: string): string {
-  return `${prefix}-${randomHex(9).slice(0, 17)}`;
+  const counter = idCounter++ % ID_COUNTER_SPAN;
+  return `${prefix}-${counter.toString(16).padStart(12, '0')}${randomHex(3).slice(0, 5)}`;
 }
 
 export const ID_PATTERN = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{17}$`);
