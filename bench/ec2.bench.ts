@@ -174,7 +174,7 @@ interface Measured {
   /** CPU of this process (the SDK clients) over the measured phase. */
   readonly clientCpuS: number;
   readonly loadAtEnd: string;
-  /** The warm-up's wall time and the requests it made (answered or not). */
+  /** The warm-up's wall time and the requests it sent (answered or not; no describe after a failed launch). */
   readonly warmupS: number;
   readonly warmupRequests: number;
 }
@@ -203,9 +203,11 @@ async function measure(clients: readonly EC2Client[], image: string, serverPid: 
     const key = `${op} ${(err as { name?: string }).name ?? 'Error'} ${(err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? ''}`;
     errors.set(key, (errors.get(key) ?? 0) + 1);
   };
+  let warmupRequests = 0;
   const round = async (c: EC2Client, measured: boolean) => {
     let t0 = process.hrtime.bigint();
     let id: string | undefined;
+    if (!measured) warmupRequests++;
     try {
       id = (await c.send(new RunInstancesCommand({ ImageId: image, InstanceType: TYPE, MinCount: 1, MaxCount: 1 }))).Instances![0].InstanceId!;
       if (measured) samples.RunInstances.push(Number(process.hrtime.bigint() - t0));
@@ -214,6 +216,7 @@ async function measure(clients: readonly EC2Client[], image: string, serverPid: 
       return;
     }
     t0 = process.hrtime.bigint();
+    if (!measured) warmupRequests++;
     try {
       await c.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
       if (measured) samples.DescribeInstances.push(Number(process.hrtime.bigint() - t0));
@@ -239,7 +242,7 @@ async function measure(clients: readonly EC2Client[], image: string, serverPid: 
   const clientCpuS = (clientCpu.user + clientCpu.system) / 1e6;
   await measuring.after?.();
   const answered = samples.RunInstances.length + samples.DescribeInstances.length + [...errors.values()].reduce((s, n) => s + n, 0);
-  return { samples, errors, answered, wallS, cpuS, clientCpuS, loadAtEnd: load(), warmupS, warmupRequests: clients.length * WARMUP * 2 };
+  return { samples, errors, answered, wallS, cpuS, clientCpuS, loadAtEnd: load(), warmupS, warmupRequests };
 }
 
 const ms = (us: number) => fixed(us / 1000, 2);
