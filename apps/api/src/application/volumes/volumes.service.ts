@@ -313,8 +313,16 @@ export class VolumesService {
         state: 'in-use', instanceId, device: devices[n] ?? LAUNCH_DEVICES[n], attachTime: e.now, deleteOnTermination: !keepOnTermination[n],
       })),
     );
-    await this.repo.insert(tx, rows);
-    await e.usage.openVolumes(tx, rows);
+    // The rows and their usage records are sent together (one round trip on PostgreSQL, whose
+    // connection pipelines; the records refer to no row). A refused volume row is the error the
+    // command answers, not the refusal of the records behind it.
+    const inserted = this.repo.insert(tx, rows);
+    inserted.catch(() => undefined);
+    try {
+      await e.usage.openVolumes(tx, rows);
+    } finally {
+      await inserted;
+    }
     rows.forEach((r, n) => {
       e.dataPlane.addVolume({ volumeId: r.id, tenantId, availabilityZone, spec: specs[n % specs.length] });
       e.dataPlane.attachVolume(r.id, r.instanceId!);
