@@ -440,7 +440,7 @@ export class NetworkingRepository {
   }
 
   async savePublicIpCursor(tx: Tx, offset: number): Promise<void> {
-    await tx.query(`INSERT INTO "settings" ("key", "value") VALUES (${placeholders(tx, 2)}) ON CONFLICT ("key") DO UPDATE SET "value" = EXCLUDED."value"`, [PUBLIC_IP_CURSOR_KEY, JSON.stringify(offset)]);
+    await insertRows(tx, SettingEntity, [{ key: PUBLIC_IP_CURSOR_KEY, value: JSON.stringify(offset) }], { upsert: true });
   }
 
   /** Which of these addresses are held. */
