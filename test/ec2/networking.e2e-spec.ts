@@ -24,6 +24,12 @@ import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
 
 const codeOf = async (p: Promise<unknown>) => (await failure(p)).name;
 
+/** A new VPC 10.{n}.0.0/16 of the client's tenant, and in it a subnet 10.{n}.1.0/24 in us-east-1a: the subnet's id. */
+async function ownSubnet(c: EC2Client, n: number): Promise<string> {
+  const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: `10.${n}.0.0/16` }))).Vpc!;
+  return (await c.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: `10.${n}.1.0/24`, AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+}
+
 /** A throwaway ED25519 key made by ssh-keygen (see apps/api/src/application/networking/key-material.spec.ts) and its fingerprint. */
 const ED25519_PUBLIC = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMB25bjJcW7d6ZSDrhyyQFjVuJZ9UxJqR4cn5N1b6FbX vector-ed';
 const ED25519_FINGERPRINT = 'M2wQNALDGgcGjO8tVX2u6Bip2Tlxpbd9ALtAoE6SyLw=';
@@ -288,8 +294,7 @@ describe('EC2 networking through the JS SDK', () => {
     it("an instance has at most its type's interfaces (m5.large 3, m5.xlarge 4): at launch, attach and type change, AttachmentLimitExceeded", async () => {
       const erin = await ec2Tenant(t, 'erin');
       const c = ec2Client(t, erin);
-      const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: '10.60.0.0/16' }))).Vpc!;
-      const subnet = (await c.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.60.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+      const subnet = await ownSubnet(c, 60);
       const interfaces = (n: number) => Array.from({ length: n }, (_, i) => ({ DeviceIndex: i, SubnetId: subnet }));
       const launch = (type: _InstanceType, n: number) => c.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: type, MinCount: 1, MaxCount: 1, NetworkInterfaces: interfaces(n) }));
       const before = (await c.send(new DescribeNetworkInterfacesCommand({}))).NetworkInterfaces!.length;
@@ -472,8 +477,7 @@ describe('EC2 networking through the JS SDK', () => {
       const hana = await ec2Tenant(t, 'hana');
       const c = ec2Client(t, hana);
       try {
-        const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: '10.70.0.0/16' }))).Vpc!;
-        const subnet = (await c.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.70.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+        const subnet = await ownSubnet(c, 70);
         const free = async () => (await c.send(new DescribeSubnetsCommand({ SubnetIds: [subnet] }))).Subnets![0].AvailableIpAddressCount;
         const addresses = async (id: string) => (await c.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }))).NetworkInterfaces![0].PrivateIpAddresses!
           .map((a) => [a.PrivateIpAddress, a.Primary, a.PrivateDnsName]);
@@ -540,8 +544,7 @@ describe('EC2 networking through the JS SDK', () => {
       const rosa = await ec2Tenant(t, 'rosa');
       const c = ec2Client(t, rosa);
       try {
-        const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: '10.71.0.0/16' }))).Vpc!;
-        const subnet = (await c.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.71.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+        const subnet = await ownSubnet(c, 71);
         const byCount = async () => (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet }))).NetworkInterface!.PrivateIpAddress;
         expect(await byCount()).toBe('10.71.1.4');
         // .5 by count, then .6 to .13 by value: eight held in a row above the lowest free, more than the search's first statement checks.
@@ -566,8 +569,7 @@ describe('EC2 networking through the JS SDK', () => {
       const ivan = await ec2Tenant(t, 'ivan');
       const c = ec2Client(t, ivan);
       try {
-        const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: '10.71.0.0/16' }))).Vpc!;
-        const subnet = (await c.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.71.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+        const subnet = await ownSubnet(c, 71);
         const free = async () => (await c.send(new DescribeSubnetsCommand({ SubnetIds: [subnet] }))).Subnets![0].AvailableIpAddressCount;
         const launch = (type: _InstanceType, spec: Record<string, unknown>) => c.send(new RunInstancesCommand({
           ImageId: LINUX_AMI, InstanceType: type, MinCount: 1, MaxCount: 1, NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet, ...spec }],
