@@ -84,6 +84,7 @@ describe('group commit and the read path', () => {
         return hosts.reduce((n, h) => n + h.allocated.vcpus, 0);
       };
       const before = await vcpus();
+      const retries = engine.stats.pipelineRetries;
       const hold = await holdWritePath();
       const requests = [body({ clientToken: 'refused-ok-1' }), body({ clientToken: 'refused-bad', instanceType: 'm5.2xlarge' }), body({ clientToken: 'refused-ok-2' })].map((b) =>
         t.as(key).post('/v1/instances', b).then((r) => r),
@@ -100,6 +101,8 @@ describe('group commit and the read path', () => {
       expect(listed).toEqual([ok1.body.instances[0].instanceId, ok2.body.instances[0].instanceId].sort());
       // The world agrees: the refused launch holds no capacity (two m5.large, 2 vCPUs each).
       expect((await vcpus()) - before).toBe(4);
+      // On PostgreSQL the group was sent pipelined, the refusal found before its COMMIT, and the group run again, awaited.
+      expect(engine.stats.pipelineRetries - retries).toBe(postgres ? 1 : 0);
     } finally {
       await db.query(postgres ? 'DROP TRIGGER refuse_row ON instances' : 'DROP TRIGGER refuse_row');
       if (postgres) await db.query('DROP FUNCTION refuse_row()');
@@ -317,6 +320,41 @@ describe('group commit and the read path', () => {
     expect(engine.fleet.vcpusInUse(tenantId)).toBe(vcpusBefore);
     // The write path still works afterwards.
     await t.as(key).post('/v1/instances', body()).expect(201);
+  });
+
+  it("a launch's addresses are predicted above the subnet's floor, and checked: one asked by value there makes the prediction fail, and the launch gets the next free address", async () => {
+    const postgres = db.options.type === 'postgres';
+    const { key } = await t.tenant('predicted');
+    const launchOne = async (extra: object = {}) => (await t.as(key).post('/v1/instances', body(extra)).expect(201)).body.instances[0];
+    const next = (address: string, n: number) => address.replace(/\d+$/, (last) => String(Number(last) + n));
+    const first = await launchOne();
+    const subnetId = first.subnetId as string;
+    const a = first.privateIpAddress as string;
+    // The floor is now the address after the first. One asked by value takes it.
+    const retries = engine.stats.pipelineRetries;
+    expect((await launchOne({ subnetId, privateIpAddress: next(a, 1) })).privateIpAddress).toBe(next(a, 1));
+    expect(engine.stats.pipelineRetries).toBe(retries);
+    // The next launch predicts the floor's address: held, so (PostgreSQL) its group runs again, awaited, and it gets the next free one.
+    expect((await launchOne()).privateIpAddress).toBe(next(a, 2));
+    expect(engine.stats.pipelineRetries - retries).toBe(postgres ? 1 : 0);
+    // Then the floor has passed it: the next launch's prediction holds.
+    expect((await launchOne()).privateIpAddress).toBe(next(a, 3));
+    expect(engine.stats.pipelineRetries - retries).toBe(postgres ? 1 : 0);
+
+    // In one group: an address asked by value at the floor, then two launches that predict from
+    // the addresses the group's earlier commands sent (not yet committed).
+    const hold = await holdWritePath();
+    const requests = [{ subnetId, privateIpAddress: next(a, 4) }, {}, {}].map((extra) => t.as(key).post('/v1/instances', body(extra)).then((r) => r));
+    while (engine.queued < 3) await new Promise((r) => setTimeout(r, 5));
+    hold.release();
+    await hold.held;
+    const answers = await Promise.all(requests);
+    expect(answers.map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(answers.map((r) => r.body.instances[0].privateIpAddress)).toEqual([next(a, 4), next(a, 5), next(a, 6)]);
+    expect(engine.stats.pipelineRetries - retries).toBe(postgres ? 2 : 0);
+    // What was stored is what was answered, each address once.
+    const listed = (await t.as(key).get('/v1/instances').expect(200)).body.instances.map((i: { privateIpAddress: string }) => i.privateIpAddress).sort();
+    expect(listed).toEqual([0, 1, 2, 3, 4, 5, 6].map((n) => next(a, n)).sort());
   });
 
   it('a read does not wait behind a write in progress', async () => {

@@ -6,6 +6,7 @@ import {
 } from '@nimbus/scheduler';
 import { Changes, World } from '@nimbus/simulation';
 import { APP_CONFIG, AppConfig, ClockSetting, DEFAULT_CLOCK } from '../config/app-config';
+import { PipelineFailed } from '../persistence/pipeline';
 import { Tx } from '../persistence/tx';
 import { UsageWriter } from '../persistence/usage-writer';
 import { WorldStore } from '../persistence/world-store';
@@ -87,7 +88,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   /** Usage records and SLA intervals from the change set, written in its transaction (the rules: libs/simulation's UsageMeter). */
   readonly usage = new UsageWriter(() => this.worldRef.usage, () => this.worldRef.catalog);
   /** Commits and commands per commit, for the operator (and bench:api). */
-  readonly stats = { commits: 0, commands: 0, maxGroup: 0, failedCommits: 0 };
+  readonly stats = { commits: 0, commands: 0, maxGroup: 0, failedCommits: 0, pipelineRetries: 0 };
   /** Told of each group's commit, committed or not: its commands and how long it took (metrics). */
   onCommit?: (commands: number, seconds: number, committed: boolean) => void;
 
@@ -301,10 +302,22 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     });
   }
 
-  /** One group: catch the clock up, apply every queued command in order, commit once, answer each. */
+  /**
+   * One group: catch the clock up, apply every queued command in order, commit once, answer each.
+   *
+   * On PostgreSQL the group is first sent pipelined (persistence/pipeline.ts): its commands' writes
+   * go without waiting for their answers, which are checked before the COMMIT. If one failed, or a
+   * prediction did not hold, nothing of the group is stored: the world is rebuilt if the group
+   * changed it, the commands' in-memory changes are undone, and the group runs again with every
+   * statement awaited, where each command's failure is its own, as it always was.
+   */
   private async commitGroup(): Promise<void> {
     const group = this.queue;
     this.queue = [];
+    await this.runGroup(group, this.store.pipelines);
+  }
+
+  private async runGroup(group: Queued[], pipelined: boolean): Promise<void> {
     if (this.stale) {
       try {
         await this.rebuild(this.worldRef.now);
@@ -341,7 +354,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
             if (r.changedWorld) changedAndFailed = true;
           }
         }
-      });
+      }, pipelined);
     } catch (err) {
       // The commit failed: nothing of the group is stored. A world it changed is rebuilt from the truth.
       const changedWorld = world.eventsEmitted !== emittedBefore || world.scheduler.mutations !== mutationsBefore || world.catalog.version !== catalogBefore;
@@ -349,6 +362,12 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       for (let i = outcomes.length - 1; i >= 0; i--) {
         const o = outcomes[i];
         if (o.ok) this.runAborts(o.aborts);
+      }
+      if (pipelined && err instanceof PipelineFailed) {
+        // Sent ahead, a statement failed or a prediction did not hold: the same commands again, each statement awaited.
+        this.stats.pipelineRetries++;
+        this.logger.debug({ err: err.reason, commands: group.length }, 'a pipelined group commit failed; running it again, awaited');
+        return this.runGroup(group, false);
       }
       this.stats.failedCommits++;
       this.onCommit?.(group.length, seconds(), false);
@@ -433,8 +452,9 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   /**
    * One transaction: `work` (if any), then the world's changes since the last commit and the clock.
    * The changes are given back to the world if the commit fails, so a failed write loses nothing.
+   * `pipelined`: see commitGroup.
    */
-  private async persist<T>(work?: (tx: Tx) => Promise<T>): Promise<T> {
+  private async persist<T>(work?: (tx: Tx) => Promise<T>, pipelined = false): Promise<T> {
     const world = this.worldRef;
     let taken: Changes | undefined;
     let rebalancerWriting = this.rebalancerWritten;
@@ -458,7 +478,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
         }
         await this.store.saveSetting(tx, CLOCK_KEY, { nowMs: world.now, setting: this.setting });
         return r;
-      });
+      }, { pipelined });
       this.rebalancerWritten = rebalancerWriting;
       for (const confirm of confirmations) confirm();
       this.usage.commit();

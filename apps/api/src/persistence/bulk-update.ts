@@ -1,4 +1,5 @@
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { pipelineOf } from './pipeline';
 
 /** Rows per UPDATE statement: (columns + 1) × rows parameters stay well under SQLite's 32,766 and PostgreSQL's 65,535. */
 const ROWS_PER_STATEMENT = 500;
@@ -43,6 +44,10 @@ export async function bulkUpdate<T extends ObjectLiteral, K extends keyof T & st
       return `${q(col.databaseName)} = CASE ${q(keyColumn.databaseName)} ${cases} ELSE ${q(col.databaseName)} END`;
     });
     const ids = chunk.map((r) => param(r[key], 'varchar')).join(', ');
-    await tx.query(`UPDATE ${q(meta.tableName)} SET ${sets.join(', ')} WHERE ${q(keyColumn.databaseName)} IN (${ids})`, params);
+    const statement = tx.query(`UPDATE ${q(meta.tableName)} SET ${sets.join(', ')} WHERE ${q(keyColumn.databaseName)} IN (${ids})`, params);
+    // In a pipelined transaction (pipeline.ts) sent ahead, not awaited.
+    const pipeline = pipelineOf(tx);
+    if (pipeline) pipeline.send(statement);
+    else await statement;
   }
 }

@@ -1,5 +1,6 @@
 import { EntityTarget, ObjectLiteral } from 'typeorm';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { pipelineOf } from './pipeline';
 import { Tx } from './tx';
 
 /**
@@ -124,15 +125,22 @@ function conflictClause(meta: EntityMetadataLike, mode: InsertMode): string {
   return mode === 'skip' ? skipTakenClause(meta) : '';
 }
 
-/** insertRows' statements, one per chunk of rows; answers each statement's result (the rows of its RETURNING, in `skip` mode). */
+/**
+ * insertRows' statements, one per chunk of rows; answers each statement's result (the rows of its
+ * RETURNING, in `skip` mode). In a pipelined transaction (pipeline.ts) a statement whose result is
+ * not read is sent ahead, not awaited.
+ */
 async function insertChunks(tx: Tx, meta: EntityMetadataLike, rows: readonly ObjectLiteral[], mode: InsertMode): Promise<unknown[]> {
   const postgres = tx.connection.options.type === 'postgres';
+  const pipeline = mode === 'skip' ? undefined : pipelineOf(tx);
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / insertColumns(meta).length));
   const results: unknown[] = [];
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
     const sql = cached(meta, `insert:${chunk.length}:${mode}`, () => insertSql(meta, chunk.length, postgres) + conflictClause(meta, mode));
-    results.push(await tx.query(sql, insertParams(tx, meta, chunk)));
+    const statement = tx.query(sql, insertParams(tx, meta, chunk));
+    if (pipeline) pipeline.send(statement);
+    else results.push(await statement);
   }
   return results;
 }
@@ -204,7 +212,20 @@ export async function insertTogether(tx: Tx, parts: readonly InsertPart[]): Prom
   }
   const params: unknown[] = [];
   present.forEach((p, i) => insertParams(tx, metas[i], p.rows, params));
-  const rows = (await tx.query(sql, params)) as { key: unknown }[];
+  const statement = tx.query(sql, params) as Promise<{ key: unknown }[]>;
+  const pipeline = pipelineOf(tx);
+  if (pipeline) {
+    // Sent ahead: a part that skips taken keys is predicted to have taken none (checked before the COMMIT).
+    if (skipping < 0) pipeline.send(statement);
+    else {
+      const expected = present[skipping].rows.length;
+      pipeline.expect(statement, (rows) => rows.length === expected, `no key of ${metas[skipping].tableName} given was taken`);
+      const primary = metas[skipping].primaryColumns[0].propertyName;
+      for (const r of present[skipping].rows) inserted!.add((r as Record<string, unknown>)[primary]);
+    }
+    return inserted;
+  }
+  const rows = await statement;
   if (skipping >= 0) keysOf(rows);
   return inserted;
 }

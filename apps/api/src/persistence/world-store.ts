@@ -6,6 +6,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { writeChanges, WrittenStates } from './change-writer';
 import { SettingEntity } from './entities';
 import { insertRows } from './fast-sql';
+import { closePipeline, openPipeline, pipelineOf } from './pipeline';
 import { Tx } from './tx';
 import { UsageWriter } from './usage-writer';
 import { loadWorldState } from './world-loader';
@@ -39,8 +40,36 @@ export class WorldStore {
     return loadWorldState(this.db, nowMs, scheduler, rebalancer, rebalancerStateKey);
   }
 
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction(fn);
+  /**
+   * A transaction of the write path. `pipelined` (PostgreSQL only): its writes are sent ahead and
+   * checked before the COMMIT (pipeline.ts), which throws PipelineFailed if one failed.
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options: { pipelined?: boolean } = {}): Promise<T> {
+    if (!options.pipelined || !this.pipelines) return this.db.transaction(fn);
+    return this.db.transaction(async (tx) => {
+      const pipeline = openPipeline(tx);
+      try {
+        let r: T;
+        try {
+          r = await fn(tx);
+        } catch (err) {
+          // A statement awaited after one sent ahead that failed meets an aborted transaction: the first failure is the cause.
+          await pipeline.settle();
+          throw err;
+        }
+        await pipeline.settle();
+        return r;
+      } finally {
+        // Whatever happened, nothing is left unanswered on the connection when it goes back to the pool.
+        await pipeline.settle().catch(() => undefined);
+        closePipeline(tx);
+      }
+    });
+  }
+
+  /** Whether the write path's transactions can be pipelined: on PostgreSQL, where each statement is a round trip. */
+  get pipelines(): boolean {
+    return this.db.options.type === 'postgres';
   }
 
   /**
@@ -54,8 +83,9 @@ export class WorldStore {
    * keeps it, so a failed command's is released the same way. The savepoint is sent without
    * waiting for its answer: the connection pipelines (data-source.ts), so it travels with the
    * command's first statements, which the server runs after it, in order. Its answer is awaited
-   * before the command counts as done, and before a rollback to it. On SQLite (in-process, no
-   * round trip) TypeORM's own savepoints serve.
+   * before the command counts as done, and before a rollback to it. In a pipelined transaction
+   * (pipeline.ts) neither is awaited: both are checked before the COMMIT. On SQLite (in-process,
+   * no round trip) TypeORM's own savepoints serve.
    */
   async savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const runner = tx.queryRunner;
@@ -63,6 +93,16 @@ export class WorldStore {
     const set = runner.query(this.withSavepoint.has(runner) ? `RELEASE SAVEPOINT ${COMMAND_SAVEPOINT}; SAVEPOINT ${COMMAND_SAVEPOINT}` : `SAVEPOINT ${COMMAND_SAVEPOINT}`);
     set.catch(() => undefined);
     this.withSavepoint.add(runner);
+    const pipeline = pipelineOf(tx);
+    if (pipeline) {
+      pipeline.send(set);
+      try {
+        return await fn(tx);
+      } catch (err) {
+        pipeline.send(runner.query(`ROLLBACK TO SAVEPOINT ${COMMAND_SAVEPOINT}`));
+        throw err;
+      }
+    }
     try {
       const r = await fn(tx);
       await set;

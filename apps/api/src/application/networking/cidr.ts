@@ -111,6 +111,17 @@ export function lowestFree(subnet: Cidr, used: ReadonlySet<number>, count: numbe
   return out;
 }
 
+/**
+ * The first `count` assignable addresses of the subnet at or above `from`, less `taken` (fewer
+ * where the subnet ends first).
+ */
+export function nextAssignable(subnet: Cidr, from: number, count: number, taken: ReadonlySet<string>): number[] {
+  const out: number[] = [];
+  const { first, last } = assignableRange(subnet);
+  for (let a = Math.max(from, first); a <= last && out.length < count; a++) if (!taken.has(formatIpv4(a))) out.push(a);
+  return out;
+}
+
 /** The first and last address an interface may hold in this subnet (the first four and the last are reserved). */
 export function assignableRange(subnet: Cidr): { readonly first: number; readonly last: number } {
   return { first: subnet.base + RESERVED_FIRST, last: subnet.base + size(subnet) - 1 - RESERVED_LAST };

@@ -8,13 +8,14 @@ import {
 } from '../../persistence/entities';
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { HeldPublicIp, NetworkingRepository } from '../../persistence/networking.repository';
+import { pipelineOf } from '../../persistence/pipeline';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { requireInstance } from '../instances/require-instance';
 import { mergeTags, validateTags } from '../instances/tags';
 import {
   Cidr, contains, formatCidr, formatIpv4, isAssignable, lowestFree, overlaps, parseCidr, parseIpv4, privateDnsName, publicDnsName, requireBlock,
-  assignableRange, usableCount, within,
+  assignableRange, nextAssignable, usableCount, within,
 } from './cidr';
 import {
   describe, DescribeQuery, GROUP_ID, IdKind, INTERFACE_ID, isWellFormed, KEY_PAIR_ID, notFoundError, Page, requireWellFormed, SUBNET_ID, VPC_ID,
@@ -967,9 +968,19 @@ export class NetworkingService implements InstanceNetworking {
     if (asked !== undefined) return [formatIpv4(await this.checkAddress(tx, subnet, asked, taken))];
     const block = parseCidr(subnet.cidrBlock)!;
     const generation = this.defaults.floorGeneration(subnet.id);
-    const floor = this.defaults.addressFloor(subnet.id);
+    const pipeline = pipelineOf(tx);
+    // In a pipelined group, an earlier command's addresses are not committed yet, but sent: its floor is the one to start from.
+    const provisional = pipeline ? this.provisionalFloors.get(tx)?.get(subnet.id) : undefined;
+    const floor = provisional !== undefined && provisional.generation === generation ? provisional.next : this.defaults.addressFloor(subnet.id);
     let free: number[];
-    if (floor === undefined) {
+    const predicted = pipeline && floor !== undefined ? nextAssignable(block, floor, count, taken) : undefined;
+    if (predicted && predicted.length === count) {
+      // Above the floor an address is held only where one was asked by value: the next ones are
+      // predicted free, and the prediction is checked before the COMMIT (persistence/pipeline.ts).
+      free = predicted;
+      const texts = free.map(formatIpv4);
+      pipeline!.expect(this.repo.heldAddresses(tx, subnet.id, texts), (held) => held.size === 0, `addresses ${texts.join(', ')} of ${subnet.id} are free`);
+    } else if (floor === undefined) {
       // Not known here (first launch in the subnet since start, or addresses were freed): read them all once.
       const used = new Set([...(await this.repo.addressesIn(tx, subnet.id)), ...taken].map((a) => parseIpv4(a)!));
       free = lowestFree(block, used, count);
@@ -980,6 +991,7 @@ export class NetworkingService implements InstanceNetworking {
     if (free.length === count && count > 0) {
       const next = free[free.length - 1] + 1;
       this.engine.afterCommit(() => this.defaults.rememberAddressFloor(subnet.id, generation, next));
+      if (pipeline) this.setProvisionalFloor(tx, subnet.id, { generation, next });
     }
     if (free.length < count) {
       throw new ApiError('InsufficientFreeAddressesInSubnet', `The specified subnet ${subnet.id} does not have enough free addresses to satisfy the request (${free.length} free, ${count} needed).`);
@@ -1003,6 +1015,22 @@ export class NetworkingService implements InstanceNetworking {
       return out;
     }
     return count > 0 ? this.allocateAddresses(tx, subnet, count, undefined, taken) : [];
+  }
+
+  /**
+   * A pipelined group's floors (see allocateAddresses), by transaction: where its commands' addresses
+   * end, sent but not committed. A command that fails puts its subnet's back; the next group starts
+   * from the committed ones.
+   */
+  private readonly provisionalFloors = new WeakMap<Tx, Map<string, { readonly generation: number; readonly next: number }>>();
+
+  private setProvisionalFloor(tx: Tx, subnetId: string, floor: { readonly generation: number; readonly next: number }): void {
+    let floors = this.provisionalFloors.get(tx);
+    if (!floors) this.provisionalFloors.set(tx, (floors = new Map()));
+    const before = floors.get(subnetId);
+    floors.set(subnetId, floor);
+    const own = floors;
+    this.engine.onAbort(() => (before === undefined ? own.delete(subnetId) : own.set(subnetId, before)));
   }
 
   /**
