@@ -22,6 +22,12 @@ const REBALANCER_STATE_KEY = 'rebalancer-state';
 const PACER_INTERVAL_MS = 100;
 /** In realtime mode the clock is persisted at least this often (wall ms), events or not. */
 const CLOCK_PERSIST_EVERY_MS = 5_000;
+/**
+ * After a pipelined group could not commit as sent (commitGroup), groups run awaited for this long
+ * (wall ms): a run of failing commands, or of mispredictions, costs at most one restore of the
+ * world per period, not one per group.
+ */
+export const PIPELINE_BACKOFF_MS = 1_000;
 /** One advance may cover at most this much simulated time. */
 export const MAX_ADVANCE_MS = 400 * MS_PER_DAY;
 
@@ -306,16 +312,21 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
    * One group: catch the clock up, apply every queued command in order, commit once, answer each.
    *
    * On PostgreSQL the group is first sent pipelined (persistence/pipeline.ts): its commands' writes
-   * go without waiting for their answers, which are checked before the COMMIT. If one failed, or a
-   * prediction did not hold, nothing of the group is stored: the world is rebuilt if the group
-   * changed it, the commands' in-memory changes are undone, and the group runs again with every
-   * statement awaited, where each command's failure is its own, as it always was.
+   * go without waiting for their answers, which are checked before the COMMIT, and no command runs
+   * in a savepoint. If a statement failed, a prediction did not hold, or a command failed after it
+   * had written, nothing of the group is stored: the world is rebuilt if the group changed it, the
+   * commands' in-memory changes are undone, and the group runs again with every statement awaited
+   * and each command in a savepoint, where each command's failure is its own, as it always was.
+   * Groups then run awaited for PIPELINE_BACKOFF_MS.
    */
   private async commitGroup(): Promise<void> {
     const group = this.queue;
     this.queue = [];
-    await this.runGroup(group, this.store.pipelines);
+    await this.runGroup(group, this.store.pipelines && Date.now() >= this.pipelineResumesAt);
   }
+
+  /** Wall time before which groups run awaited, not pipelined (PIPELINE_BACKOFF_MS). */
+  private pipelineResumesAt = 0;
 
   private async runGroup(group: Queued[], pipelined: boolean): Promise<void> {
     if (this.stale) {
@@ -366,6 +377,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
       if (pipelined && err instanceof PipelineFailed) {
         // Sent ahead, a statement failed or a prediction did not hold: the same commands again, each statement awaited.
         this.stats.pipelineRetries++;
+        this.pipelineResumesAt = Date.now() + PIPELINE_BACKOFF_MS;
         this.logger.debug({ err: err.reason, commands: group.length }, 'a pipelined group commit failed; running it again, awaited');
         return this.runGroup(group, false);
       }

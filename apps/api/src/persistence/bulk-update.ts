@@ -45,9 +45,8 @@ export async function bulkUpdate<T extends ObjectLiteral, K extends keyof T & st
     });
     const ids = chunk.map((r) => param(r[key], 'varchar')).join(', ');
     const statement = tx.query(`UPDATE ${q(meta.tableName)} SET ${sets.join(', ')} WHERE ${q(keyColumn.databaseName)} IN (${ids})`, params);
-    // In a pipelined transaction (pipeline.ts) sent ahead, not awaited.
-    const pipeline = pipelineOf(tx);
-    if (pipeline) pipeline.send(statement);
+    // In a pipelined transaction (pipeline.ts) sent, not awaited: the pipeline observes it.
+    if (pipelineOf(tx)) statement.catch(() => undefined);
     else await statement;
   }
 }

@@ -128,7 +128,7 @@ function conflictClause(meta: EntityMetadataLike, mode: InsertMode): string {
 /**
  * insertRows' statements, one per chunk of rows; answers each statement's result (the rows of its
  * RETURNING, in `skip` mode). In a pipelined transaction (pipeline.ts) a statement whose result is
- * not read is sent ahead, not awaited.
+ * not read is sent, not awaited.
  */
 async function insertChunks(tx: Tx, meta: EntityMetadataLike, rows: readonly ObjectLiteral[], mode: InsertMode): Promise<unknown[]> {
   const postgres = tx.connection.options.type === 'postgres';
@@ -139,7 +139,8 @@ async function insertChunks(tx: Tx, meta: EntityMetadataLike, rows: readonly Obj
     const chunk = rows.slice(i, i + perStatement);
     const sql = cached(meta, `insert:${chunk.length}:${mode}`, () => insertSql(meta, chunk.length, postgres) + conflictClause(meta, mode));
     const statement = tx.query(sql, insertParams(tx, meta, chunk));
-    if (pipeline) pipeline.send(statement);
+    // Pipelined, the pipeline observes the statement (its failure is found before the COMMIT).
+    if (pipeline) statement.catch(() => undefined);
     else results.push(await statement);
   }
   return results;
@@ -215,9 +216,10 @@ export async function insertTogether(tx: Tx, parts: readonly InsertPart[]): Prom
   const statement = tx.query(sql, params) as Promise<{ key: unknown }[]>;
   const pipeline = pipelineOf(tx);
   if (pipeline) {
-    // Sent ahead: a part that skips taken keys is predicted to have taken none (checked before the COMMIT).
-    if (skipping < 0) pipeline.send(statement);
-    else {
+    // Sent, not awaited (the pipeline observes it); a part that skips taken keys is predicted to
+    // have met none taken, which is checked before the COMMIT.
+    statement.catch(() => undefined);
+    if (skipping >= 0) {
       const expected = present[skipping].rows.length;
       pipeline.expect(statement, (rows) => rows.length === expected, `no key of ${metas[skipping].tableName} given was taken`);
       const primary = metas[skipping].primaryColumns[0].propertyName;

@@ -5,15 +5,18 @@ function statement<T>(): { readonly promise: Promise<T>; answer(v: T): void; ref
   let answer!: (v: T) => void;
   let refuse!: (e: Error) => void;
   const promise = new Promise<T>((res, rej) => ((answer = res), (refuse = rej)));
+  promise.catch(() => undefined);
   return { promise, answer, refuse };
 }
 
-describe('Pipeline: statements sent ahead, checked before the COMMIT', () => {
-  it('settles once every statement sent has succeeded and every prediction held, and not before', async () => {
+const failureOf = (p: Pipeline) => p.settle().then(() => undefined, (e: unknown) => e as PipelineFailed);
+
+describe('Pipeline: a group sent ahead, checked before the COMMIT', () => {
+  it('settles once every statement has answered and every prediction held, and not before', async () => {
     const p = new Pipeline();
     const write = statement<void>();
     const read = statement<Set<string>>();
-    p.send(write.promise);
+    p.observe('INSERT INTO "instances" …', write.promise);
     p.expect(read.promise, (held) => held.size === 0, 'the addresses are free');
     let settled = false;
     const settling = p.settle().then(() => (settled = true));
@@ -29,13 +32,13 @@ describe('Pipeline: statements sent ahead, checked before the COMMIT', () => {
     const p = new Pipeline();
     const first = statement<void>();
     const second = statement<void>();
-    p.send(first.promise);
-    p.send(second.promise);
+    p.observe('INSERT …', first.promise);
+    p.observe('SELECT …', second.promise);
     second.answer();
     first.refuse(new Error('duplicate key'));
-    const err = await p.settle().catch((e: unknown) => e);
+    const err = await failureOf(p);
     expect(err).toBeInstanceOf(PipelineFailed);
-    expect((err as PipelineFailed).message).toBe('a statement sent ahead failed: duplicate key');
+    expect(err!.message).toBe('a pipelined group cannot commit: duplicate key');
   });
 
   it('a prediction that did not hold fails the settle, naming what was assumed', async () => {
@@ -43,21 +46,51 @@ describe('Pipeline: statements sent ahead, checked before the COMMIT', () => {
     const read = statement<Set<string>>();
     p.expect(read.promise, (held) => held.size === 0, 'addresses 10.0.1.5 of subnet-1 are free');
     read.answer(new Set(['10.0.1.5']));
-    const err = await p.settle().catch((e: unknown) => e);
-    expect((err as PipelineFailed).message).toBe('a statement sent ahead failed: the prediction that addresses 10.0.1.5 of subnet-1 are free did not hold');
+    expect((await failureOf(p))!.message).toBe('a pipelined group cannot commit: the prediction that addresses 10.0.1.5 of subnet-1 are free did not hold');
   });
 
-  it('waits also for statements sent while it waits (a rollback to a savepoint sent late)', async () => {
+  it('a command that fails having only read leaves nothing to undo; one that fails after it wrote fails the group', async () => {
+    const reads = new Pipeline();
+    const select = statement<void>();
+    reads.commandStarts();
+    reads.observe('  select "id" from "placement_groups" …', select.promise);
+    select.answer();
+    reads.commandFailed(new Error('InvalidPlacementGroup.Unknown'));
+    expect(await failureOf(reads)).toBeUndefined();
+
+    const writes = new Pipeline();
+    const insert = statement<void>();
+    writes.commandStarts();
+    writes.observe('WITH w0 AS (INSERT INTO "reservations" …) SELECT …', insert.promise);
+    insert.answer();
+    writes.commandFailed(new Error('InsufficientFreeAddressesInSubnet'));
+    expect((await failureOf(writes))!.message).toBe('a pipelined group cannot commit: a command failed after it had written (InsufficientFreeAddressesInSubnet)');
+  });
+
+  it("a write counts for the command that sent it only: one that wrote and succeeded, then one that only read and failed, commit", async () => {
+    const p = new Pipeline();
+    p.commandStarts();
+    p.observe('INSERT …', Promise.resolve());
+    p.commandSucceeded();
+    p.commandStarts();
+    p.observe('SELECT …', Promise.resolve());
+    p.commandFailed(new Error('not found'));
+    // Statements between commands (the change set's, the clock's) belong to none.
+    p.observe('UPDATE "hosts" …', Promise.resolve());
+    expect(await failureOf(p)).toBeUndefined();
+  });
+
+  it('waits also for statements sent while it waits', async () => {
     const p = new Pipeline();
     const first = statement<void>();
     const late = statement<void>();
-    p.send(first.promise);
-    const settling = p.settle();
-    p.send(late.promise);
+    p.observe('INSERT …', first.promise);
+    const settling = failureOf(p);
+    p.observe('INSERT …', late.promise);
     first.answer();
     await new Promise((r) => setImmediate(r));
     late.refuse(new Error('connection lost'));
-    await expect(settling).rejects.toBeInstanceOf(PipelineFailed);
+    expect(await settling).toBeInstanceOf(PipelineFailed);
   });
 
   it('nothing sent: settles at once', async () => {

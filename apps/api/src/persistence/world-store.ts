@@ -6,7 +6,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { writeChanges, WrittenStates } from './change-writer';
 import { SettingEntity } from './entities';
 import { insertRows } from './fast-sql';
-import { closePipeline, openPipeline, pipelineOf } from './pipeline';
+import { pipelined, pipelineOf } from './pipeline';
 import { Tx } from './tx';
 import { UsageWriter } from './usage-writer';
 import { loadWorldState } from './world-loader';
@@ -41,30 +41,13 @@ export class WorldStore {
   }
 
   /**
-   * A transaction of the write path. `pipelined` (PostgreSQL only): its writes are sent ahead and
-   * checked before the COMMIT (pipeline.ts), which throws PipelineFailed if one failed.
+   * A transaction of the write path. `pipelined` (PostgreSQL only): its statements are sent without
+   * waiting where nobody reads their answers, and all are checked before the COMMIT (pipeline.ts),
+   * which throws PipelineFailed if the group cannot commit as sent.
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>, options: { pipelined?: boolean } = {}): Promise<T> {
     if (!options.pipelined || !this.pipelines) return this.db.transaction(fn);
-    return this.db.transaction(async (tx) => {
-      const pipeline = openPipeline(tx);
-      try {
-        let r: T;
-        try {
-          r = await fn(tx);
-        } catch (err) {
-          // A statement awaited after one sent ahead that failed meets an aborted transaction: the first failure is the cause.
-          await pipeline.settle();
-          throw err;
-        }
-        await pipeline.settle();
-        return r;
-      } finally {
-        // Whatever happened, nothing is left unanswered on the connection when it goes back to the pool.
-        await pipeline.settle().catch(() => undefined);
-        closePipeline(tx);
-      }
-    });
+    return this.db.transaction((tx) => pipelined(tx, () => fn(tx)));
   }
 
   /** Whether the write path's transactions can be pipelined: on PostgreSQL, where each statement is a round trip. */
@@ -84,25 +67,28 @@ export class WorldStore {
    * waiting for its answer: the connection pipelines (data-source.ts), so it travels with the
    * command's first statements, which the server runs after it, in order. Its answer is awaited
    * before the command counts as done, and before a rollback to it. In a pipelined transaction
-   * (pipeline.ts) neither is awaited: both are checked before the COMMIT. On SQLite (in-process,
-   * no round trip) TypeORM's own savepoints serve.
+   * (pipeline.ts) there is no savepoint: a command that fails after it wrote fails the pipeline,
+   * and the group runs again with savepoints. On SQLite (in-process, no round trip) TypeORM's own
+   * savepoints serve.
    */
   async savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const runner = tx.queryRunner;
     if (!runner || this.db.options.type !== 'postgres') return tx.transaction(fn);
-    const set = runner.query(this.withSavepoint.has(runner) ? `RELEASE SAVEPOINT ${COMMAND_SAVEPOINT}; SAVEPOINT ${COMMAND_SAVEPOINT}` : `SAVEPOINT ${COMMAND_SAVEPOINT}`);
-    set.catch(() => undefined);
-    this.withSavepoint.add(runner);
     const pipeline = pipelineOf(tx);
     if (pipeline) {
-      pipeline.send(set);
+      pipeline.commandStarts();
       try {
-        return await fn(tx);
+        const r = await fn(tx);
+        pipeline.commandSucceeded();
+        return r;
       } catch (err) {
-        pipeline.send(runner.query(`ROLLBACK TO SAVEPOINT ${COMMAND_SAVEPOINT}`));
+        pipeline.commandFailed(err);
         throw err;
       }
     }
+    const set = runner.query(this.withSavepoint.has(runner) ? `RELEASE SAVEPOINT ${COMMAND_SAVEPOINT}; SAVEPOINT ${COMMAND_SAVEPOINT}` : `SAVEPOINT ${COMMAND_SAVEPOINT}`);
+    set.catch(() => undefined);
+    this.withSavepoint.add(runner);
     try {
       const r = await fn(tx);
       await set;
