@@ -30,6 +30,22 @@ export class InstancesRepository {
     return this.db.manager;
   }
 
+  /**
+   * Runs `fn` with a reader of the committed state on one connection of the read pool. On
+   * PostgreSQL a describe's reads then share that connection, pipelined (sent together, and their
+   * answers read together), rather than each taking a connection and waking a server process of
+   * its own. On SQLite, `reader` itself.
+   */
+  async withReader<T>(fn: (m: Tx) => Promise<T>): Promise<T> {
+    if (this.db.options.type !== 'postgres') return fn(this.db.manager);
+    const runner = this.db.createQueryRunner();
+    try {
+      return await fn(runner.manager);
+    } finally {
+      await runner.release();
+    }
+  }
+
   /** The tenant's instance with this id, whatever its state (another tenant's: none). */
   async findOwned(m: Tx, tenantId: string, id: string): Promise<InstanceEntity | null> {
     return (await selectWhere(m, InstanceEntity, { id, tenantId }))[0] ?? null;

@@ -194,8 +194,11 @@ export class InstancesService {
     });
   }
 
-  async list(tenant: TenantEntity, q: ListInstancesQuery): Promise<InstancePage> {
-    const m = this.instances.reader;
+  list(tenant: TenantEntity, q: ListInstancesQuery): Promise<InstancePage> {
+    return this.instances.withReader((m) => this.listWith(m, tenant, q));
+  }
+
+  private async listWith(m: Tx, tenant: TenantEntity, q: ListInstancesQuery): Promise<InstancePage> {
     if (q.instanceIds !== undefined) {
       // Every id must be visible (EC2 names the first missing one); the answer is in id order, as a page would be.
       const rows: InstanceEntity[] = [];
@@ -233,10 +236,11 @@ export class InstancesService {
     }
   }
 
-  async get(tenant: TenantEntity, q: InstanceIdCommand): Promise<InstanceDescription> {
-    const m = this.instances.reader;
-    const row = await this.requireVisible(m, tenant.id, q.instanceId);
-    return (await this.describe(m, [row]))[0];
+  get(tenant: TenantEntity, q: InstanceIdCommand): Promise<InstanceDescription> {
+    return this.instances.withReader(async (m) => {
+      const row = await this.requireVisible(m, tenant.id, q.instanceId);
+      return (await this.describe(m, [row]))[0];
+    });
   }
 
   start(tenant: TenantEntity, cmd: InstanceIdCommand): Promise<StateTransition> {
@@ -469,7 +473,8 @@ export class InstancesService {
   /** Rows with their tags, attached volumes and group names. */
   private async describe(m: Tx, rows: InstanceEntity[]): Promise<InstanceDescription[]> {
     const ids = rows.map((r) => r.id);
-    // Independent reads, together: on PostgreSQL each is a round trip, and they go at once.
+    // Independent reads, together: on PostgreSQL each is a round trip, and they go at once (on one
+    // connection when `m` is withReader's).
     const [tags, volumes, names, networks] = await Promise.all([
       this.instances.tagsOf(m, ids),
       this.volumes.attachedTo(m, ids),
