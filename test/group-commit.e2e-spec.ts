@@ -369,6 +369,35 @@ describe('group commit and the read path', () => {
     expect(listed).toEqual([0, 1, 2, 3, 4, 5, 6].map((n) => next(a, n)).sort());
   });
 
+  it('a group that runs again (PostgreSQL: a command failed after it wrote) advances the clock once, and keeps what its other commands did', async () => {
+    const postgres = db.options.type === 'postgres';
+    if (postgres) await pipeliningResumed();
+    const { tenantId, key } = await t.tenant('advance-again');
+    const retries = engine.stats.pipelineRetries;
+    const before = engine.now;
+    const hold = await holdWritePath();
+    const advanced = engine.advance(60_000);
+    const launched = t.as(key).post('/v1/instances', body()).then((r) => r);
+    const failing = engine.command(async (tx) => {
+      await tx.insert(ReservationEntity, { id: 'r-00000000000000b1', tenantId, clientToken: null, requestHash: 'x', createdAt: engine.now });
+      throw new Error('fails after writing');
+    });
+    failing.catch(() => undefined);
+    while (engine.queued < 3) await new Promise((r) => setTimeout(r, 5));
+    hold.release();
+    await hold.held;
+    await advanced;
+    await expect(failing).rejects.toThrow('fails after writing');
+    const launch = await launched;
+    expect(launch.status).toBe(201);
+    expect(engine.stats.pipelineRetries - retries).toBe(postgres ? 1 : 0);
+    expect(engine.now - before).toBe(60_000);
+    expect((await t.admin().get('/v1/admin/clock').expect(200)).body.now).toBe(new Date(before + 60_000).toISOString());
+    expect(await db.getRepository(ReservationEntity).findOneBy({ id: 'r-00000000000000b1' })).toBeNull();
+    const id = launch.body.instances[0].instanceId;
+    expect((await t.as(key).get(`/v1/instances/${id}`).expect(200)).body.instanceId).toBe(id);
+  });
+
   it('a read does not wait behind a write in progress', async () => {
     const { key } = await t.tenant('reader');
     const id = (await t.as(key).post('/v1/instances', body()).expect(201)).body.instances[0].instanceId;

@@ -343,6 +343,8 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     const emittedBefore = world.eventsEmitted;
     const mutationsBefore = world.scheduler.mutations;
     const catalogBefore = world.catalog.version;
+    /** The simulated time the group started from: what the database's clock says, unless a rebuild is pending. */
+    const nowBefore = world.now;
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
@@ -369,16 +371,20 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     } catch (err) {
       // The commit failed: nothing of the group is stored. A world it changed is rebuilt from the truth.
       const changedWorld = world.eventsEmitted !== emittedBefore || world.scheduler.mutations !== mutationsBefore || world.catalog.version !== catalogBefore;
-      if (changedWorld) await this.rebuild(world.now).catch((e) => this.logger.error({ err: e }, 'rebuild after a failed commit failed'));
+      const again = pipelined && err instanceof PipelineFailed;
+      // A group that runs again is restored to the time it started from, so that its clock catch-up
+      // and its commands (an advance of the clock among them) apply once, not twice.
+      if (changedWorld) await this.rebuild(again ? nowBefore : world.now).catch((e) => this.logger.error({ err: e }, 'rebuild after a failed commit failed'));
       for (let i = outcomes.length - 1; i >= 0; i--) {
         const o = outcomes[i];
         if (o.ok) this.runAborts(o.aborts);
       }
-      if (pipelined && err instanceof PipelineFailed) {
-        // Sent ahead, a statement failed or a prediction did not hold: the same commands again, each statement awaited.
+      if (again) {
+        // Pipelined, a statement failed, a prediction did not hold, or a command failed after it had
+        // written: the same commands again, each statement awaited, each command in its savepoint.
         this.stats.pipelineRetries++;
         this.pipelineResumesAt = Date.now() + PIPELINE_BACKOFF_MS;
-        this.logger.debug({ err: err.reason, commands: group.length }, 'a pipelined group commit failed; running it again, awaited');
+        this.logger.debug({ err: (err as PipelineFailed).reason, commands: group.length }, 'a pipelined group could not commit as sent; running it again, awaited');
         return this.runGroup(group, false);
       }
       this.stats.failedCommits++;
