@@ -168,18 +168,10 @@ export class InstancesService {
           dedicatedHostId: tenancy === 'host' ? vm.hostId : null, licenseConfigurationId: license?.id ?? null,
         };
       });
-      // The instance rows are sent without waiting for them, so that the network's reads go with
-      // them (one round trip on PostgreSQL, whose connection pipelines); the network's rows, which
-      // refer to them, wait for them. Awaited here whatever attach does: a refused insert is the
-      // error the command answers, not what the statements behind it met.
-      const inserted = this.instances.insertLaunch(tx, { id: reservationId, tenantId: tenant.id, clientToken: clientToken ?? null, requestHash, createdAt: e.now }, rows, tags);
-      inserted.catch(() => undefined);
-      let networks: Awaited<ReturnType<InstanceNetworking['attach']>>;
-      try {
-        networks = await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now), inserted);
-      } finally {
-        await inserted;
-      }
+      // On PostgreSQL the group's transaction is pipelined (persistence/pipeline.ts): these writes
+      // are sent, not awaited, and the network's reads travel with them.
+      await this.instances.insertLaunch(tx, { id: reservationId, tenantId: tenant.id, clientToken: clientToken ?? null, requestHash, createdAt: e.now }, rows, tags);
+      const networks = await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now));
       const keep = launchVolumes.map((v) => v.deleteOnTermination === false);
       const volumes = await this.volumes.createForInstances(
         tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs, keep, snapshotIds, launchVolumes.map((v) => v.device),

@@ -107,12 +107,9 @@ export interface InstanceNetworking {
   /**
    * Allocates and attaches the interfaces and addresses of the instances just placed, in their
    * order; answers their networks as `describe` would after it (from what it wrote, without reading it back).
-   * `instancesWritten`, when given, is the write of the instances' rows, still under way: the reads
-   * do not wait for it, the first write (whose rows refer to the instances) does.
    */
   attach(
     tx: Tx, tenantId: string, plan: LaunchNetworkPlan, instances: readonly { readonly instanceId: string; readonly availabilityZone: string }[], now: Date,
-    instancesWritten?: Promise<unknown>,
   ): Promise<ReadonlyMap<string, InstanceNetwork>>;
   /** The network of each of these instances (absent for one that has none). */
   describe(m: Tx, instanceIds: readonly string[]): Promise<ReadonlyMap<string, InstanceNetwork>>;

@@ -689,7 +689,6 @@ export class NetworkingService implements InstanceNetworking {
 
   async attach(
     tx: Tx, tenantId: string, plan: LaunchNetworkPlan, instances: readonly { readonly instanceId: string; readonly availabilityZone: string }[], now: Date,
-    instancesWritten?: Promise<unknown>,
   ): Promise<ReadonlyMap<string, InstanceNetwork>> {
     if (instances.length === 0) return new Map();
     const detail = plan.detail as PlanDetail;
@@ -726,7 +725,6 @@ export class NetworkingService implements InstanceNetworking {
     for (const p of detail.interfaces) {
       if (p.existingId !== undefined) {
         attachedExisting = true;
-        await instancesWritten;
         await this.repo.updateInterface(tx, p.existingId, {
           instanceId: instances[0].instanceId, deviceIndex: p.deviceIndex, attachmentId: resourceId('eni-attach'), attachTime: at, deleteOnTermination: p.deleteOnTermination,
         });
@@ -766,7 +764,6 @@ export class NetworkingService implements InstanceNetworking {
     // interface takes the next free address, looked up.
     const candidates = await this.takePublicIps(tx, publicFor.length, { lookUp: false });
     const publicRows = publicFor.map((eni, i) => autoPublicIpRow(eni, candidates[i], at));
-    await instancesWritten;
     const written = await this.repo.insertAttached(tx, tenantId, {
       interfaces: rows, links, secondaryAddresses: secondaryRows, publicIps: publicRows,
       keyNames: detail.keyName !== undefined ? instances.map((i) => ({ instanceId: i.instanceId, tenantId, keyName: detail.keyName! })) : [],

@@ -313,16 +313,9 @@ export class VolumesService {
         state: 'in-use', instanceId, device: devices[n] ?? LAUNCH_DEVICES[n], attachTime: e.now, deleteOnTermination: !keepOnTermination[n],
       })),
     );
-    // The rows and their usage records are sent together (one round trip on PostgreSQL, whose
-    // connection pipelines; the records refer to no row). A refused volume row is the error the
-    // command answers, not the refusal of the records behind it.
-    const inserted = this.repo.insert(tx, rows);
-    inserted.catch(() => undefined);
-    try {
-      await e.usage.openVolumes(tx, rows);
-    } finally {
-      await inserted;
-    }
+    // On PostgreSQL the group's transaction is pipelined (persistence/pipeline.ts): both are sent, not awaited.
+    await this.repo.insert(tx, rows);
+    await e.usage.openVolumes(tx, rows);
     rows.forEach((r, n) => {
       e.dataPlane.addVolume({ volumeId: r.id, tenantId, availabilityZone, spec: specs[n % specs.length] });
       e.dataPlane.attachVolume(r.id, r.instanceId!);
