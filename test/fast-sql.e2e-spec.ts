@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../apps/api/src/persistence/data-source';
 import { loadConfig } from '../apps/api/src/config/app-config';
 import { ReservationEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity } from '../apps/api/src/persistence/entities';
-import { insertRows, insertTogether, part, selectWhere } from '../apps/api/src/persistence/fast-sql';
+import { insertRows, insertTogether, part, selectOwned, selectWhere } from '../apps/api/src/persistence/fast-sql';
 import { createTestDatabase, TestDatabase, usingPostgres } from './support/database';
 
 /**
@@ -95,5 +95,18 @@ describe(`fast-sql on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
       { id: 't-00000000000000f05', requestLimits: { multiplier: 3, operations: {} }, createdAt: 1_000 },
       { id: 't-00000000000000f06', requestLimits: { multiplier: 3, operations: {} }, createdAt: 1_000 },
     ]);
+  });
+
+  it('selectOwned finds a row by its key alone and answers it only to its tenant: another tenant\'s is as missing', async () => {
+    await insertTogether(ds.manager, [part(TenantEntity, [tenant('t-00000000000000f07'), tenant('t-00000000000000f08')]), part(ReservationEntity, [reservation('r-7', 't-00000000000000f07')])]);
+    const statements: string[] = [];
+    const found = await ds.transaction(async (tx) => {
+      const query = tx.query.bind(tx);
+      tx.query = ((sql: string, params?: unknown[]) => (statements.push(sql), query(sql, params))) as typeof tx.query;
+      return [await selectOwned(tx, ReservationEntity, 'r-7', 't-00000000000000f07'), await selectOwned(tx, ReservationEntity, 'r-7', 't-00000000000000f08'), await selectOwned(tx, ReservationEntity, 'r-none', 't-00000000000000f07')];
+    });
+    expect(found).toEqual([{ id: 'r-7', tenantId: 't-00000000000000f07', clientToken: null, requestHash: 'h', createdAt: 2_000 }, null, null]);
+    // The key alone: no plan can reach the row through the tenant's index.
+    for (const sql of statements) expect(sql).toMatch(/ FROM "reservations" WHERE "id" = (\$1|\?)$/);
   });
 });

@@ -66,6 +66,20 @@ export async function selectWhere<T extends ObjectLiteral>(
   });
 }
 
+/**
+ * The row of `entity` whose primary key is `id`, if the tenant `tenantId` owns it (another
+ * tenant's: none, as if missing). Looked up by the key alone, the tenant checked here: a statement
+ * prepared by name keeps the plan PostgreSQL chose for it, and one chosen while a table was new and
+ * had no statistics may find `id AND tenant_id` through the tenant's index, reading every row of
+ * the tenant's for each lookup (a describe cost 260 µs of the server's time at 400 instances a tenant).
+ */
+export async function selectOwned<T extends ObjectLiteral & { tenantId: string }>(m: Tx, entity: EntityTarget<T>, id: string, tenantId: string): Promise<T | null> {
+  const meta = m.connection.getMetadata(entity);
+  const [key] = meta.primaryColumns;
+  const [row] = await selectWhere(m, entity, { [key.propertyName]: id } as Partial<Record<keyof T & string, unknown>>);
+  return row !== undefined && row.tenantId === tenantId ? row : null;
+}
+
 /** Every column an insert gives (its value, or its default). */
 const insertColumns = (meta: EntityMetadataLike) => meta.columns.filter((c) => !c.isGenerated);
 

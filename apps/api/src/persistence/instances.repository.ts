@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { READ_DB } from './data-source';
-import { insertTogether, part, selectWhere } from './fast-sql';
+import { insertTogether, part, selectOwned, selectWhere } from './fast-sql';
 import { InstanceEntity, InstanceTagEntity, PlacementGroupEntity, ReservationEntity } from './entities';
 import { Tx } from './tx';
 
@@ -48,7 +48,7 @@ export class InstancesRepository {
 
   /** The tenant's instance with this id, whatever its state (another tenant's: none). */
   async findOwned(m: Tx, tenantId: string, id: string): Promise<InstanceEntity | null> {
-    return (await selectWhere(m, InstanceEntity, { id, tenantId }))[0] ?? null;
+    return selectOwned(m, InstanceEntity, id, tenantId);
   }
 
   /** The instances of the filter's page, by id, from the committed state. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, Not } from 'typeorm';
 import { READ_DB } from './data-source';
 import { InstanceEntity, LicenseConfigurationEntity } from './entities';
+import { selectOwned } from './fast-sql';
 import { Tx } from './tx';
 
 /** An instance as its license configuration counts it. */
@@ -34,7 +35,7 @@ export class LicensesRepository {
 
   /** The tenant's configuration, in the transaction or (without one) in the committed state. */
   async findOwned(tenantId: string, id: string, tx: Tx = this.db.manager): Promise<LicenseConfigurationEntity | undefined> {
-    return (await tx.findOneBy(LicenseConfigurationEntity, { id, tenantId })) ?? undefined;
+    return (await selectOwned(tx, LicenseConfigurationEntity, id, tenantId)) ?? undefined;
   }
 
   /** The instances not terminated that consume from it, by id. */

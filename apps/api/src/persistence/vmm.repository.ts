@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { READ_DB } from './data-source';
 import { InstanceEntity } from './entities';
+import { selectOwned } from './fast-sql';
 import { StoredWorkload } from './stored-runtime';
 import { Tx } from './tx';
 
@@ -13,7 +14,7 @@ export class VmmRepository {
 
   /** The tenant's instance, whatever its state: in the command's transaction, or the committed state. */
   findOwned(tenantId: string, id: string, tx?: Tx): Promise<InstanceEntity | null> {
-    return (tx ?? this.read.manager).findOneBy(InstanceEntity, { id, tenantId });
+    return selectOwned(tx ?? this.read.manager, InstanceEntity, id, tenantId);
   }
 
   /** An instance by id, whoever's it is. */

@@ -4,7 +4,7 @@ import { PROVISIONED_IOPS_TYPES, resolveVolume, VolumeSpec, VolumeType } from '@
 import { DataSource, In } from 'typeorm';
 import { READ_DB } from './data-source';
 import { TenantEntity, VolumeEntity, VolumeModificationEntity, VolumeTagEntity } from './entities';
-import { insertRows, selectWhere } from './fast-sql';
+import { insertRows, selectOwned, selectWhere } from './fast-sql';
 import { Tx } from './tx';
 
 /** Bound parameters per IN (...) list, well under SQLite's and PostgreSQL's limits. */
@@ -51,7 +51,7 @@ export class VolumesRepository {
 
   /** The tenant's volume, deleted or not: in the command's transaction, or the committed state. */
   findOwned(tenantId: string, id: string, tx?: Tx): Promise<VolumeEntity | null> {
-    return (tx ?? this.read.manager).findOneBy(VolumeEntity, { id, tenantId });
+    return selectOwned(tx ?? this.read.manager, VolumeEntity, id, tenantId);
   }
 
   /** One page of the tenant's volumes that are not deleted, by id; `take` rows at most. */
