@@ -21,7 +21,7 @@ export function dataSourceOptions(db: AppConfig['database']): DataSourceOptions 
   // statement sent while others are under way on the connection goes at once, not after their
   // answers (node-postgres's `pipeline`; the server still runs them in order, each with its own
   // sync, so an error is the statement's own). The write path sends a group's statements this way
-  // (pipeline.ts), and a describe its reads (InstancesRepository.withReader).
+  // (pipeline.ts). A describe's reads go as one statement (fused-reads.ts).
   if (db.type === 'postgres') return { ...common, type: 'postgres', url: db.url, extra: { Client: NamedStatementClient, pipeline: true } };
   if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
   // WAL lets readers proceed while the single writer commits; the timeout rides out a checkpoint.

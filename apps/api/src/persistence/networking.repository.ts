@@ -297,19 +297,29 @@ export class NetworkingRepository {
   /**
    * The interfaces attached to these instances (by device index), each with its public address and
    * its instance's key name, and each interface's groups (id and name, in order): two statements
-   * for DescribeInstances' network, however many instances.
+   * for DescribeInstances' network, however many instances, sent together (both are keyed by the
+   * instances, so a reader that fuses reads sends them as one: fused-reads.ts).
    */
   async instanceNetworks(m: Tx, instanceIds: readonly string[]): Promise<{ readonly interfaces: AttachedInterfaceRow[]; readonly groups: Map<string, { groupId: string; groupName: string }[]> }> {
-    const interfaces: AttachedInterfaceRow[] = [];
-    for (const batch of inBatches([...new Set(instanceIds)])) {
-      // An interface comes once per public address it holds (nearly always one row: none or its primary's).
-      const raw = (await m.query(
+    const batches = inBatches([...new Set(instanceIds)]);
+    const [interfaceRows, groupRows] = await Promise.all([
+      Promise.all(batches.map((batch) => m.query(
         `SELECT ${selectList(m, NetworkInterfaceEntity, 'n', 'n_')}, p."public_ip" AS "p_public_ip", p."private_ip_address" AS "p_private_ip", ` +
           `p."allocation_id" AS "p_allocation_id", p."association_id" AS "p_association_id", k."key_name" AS "k_key_name" FROM "network_interfaces" n ` +
           `LEFT JOIN "public_ip_allocations" p ON p."network_interface_id" = n."id" LEFT JOIN "instance_key_names" k ON k."instance_id" = n."instance_id" ` +
           `WHERE n."instance_id" IN (${placeholders(m, batch.length)}) ORDER BY n."device_index" ASC`,
         batch,
-      )) as Record<string, unknown>[];
+      ) as Promise<Record<string, unknown>[]>)),
+      Promise.all(batches.map((batch) => m.query(
+        `SELECT g."network_interface_id" AS "eni", g."group_id" AS "gid", s."name" AS "name" FROM "network_interface_groups" g ` +
+          `JOIN "network_interfaces" n ON n."id" = g."network_interface_id" LEFT JOIN "security_groups" s ON s."id" = g."group_id" ` +
+          `WHERE n."instance_id" IN (${placeholders(m, batch.length)}) ORDER BY g."position" ASC`,
+        batch,
+      ) as Promise<{ eni: string; gid: string; name: string | null }[]>)),
+    ]);
+    const interfaces: AttachedInterfaceRow[] = [];
+    for (const raw of interfaceRows) {
+      // An interface comes once per public address it holds (nearly always one row: none or its primary's).
       const byInterface = new Map<string, { networkInterface: NetworkInterfaceEntity; publicIps: HeldPublicIp[]; keyName?: string }>();
       for (const r of raw) {
         const networkInterface = hydrate(m, NetworkInterfaceEntity, r, 'n_');
@@ -326,12 +336,7 @@ export class NetworkingRepository {
       }
     }
     const groups = new Map<string, { groupId: string; groupName: string }[]>();
-    for (const batch of inBatches(interfaces.map((i) => i.networkInterface.id))) {
-      const raw = (await m.query(
-        `SELECT g."network_interface_id" AS "eni", g."group_id" AS "gid", s."name" AS "name" FROM "network_interface_groups" g LEFT JOIN "security_groups" s ON s."id" = g."group_id" ` +
-          `WHERE g."network_interface_id" IN (${placeholders(m, batch.length)}) ORDER BY g."position" ASC`,
-        batch,
-      )) as { eni: string; gid: string; name: string | null }[];
+    for (const raw of groupRows) {
       for (const r of raw) {
         let list = groups.get(r.eni);
         if (!list) groups.set(r.eni, (list = []));

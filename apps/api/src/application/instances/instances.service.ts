@@ -20,7 +20,7 @@ import { launchableImage } from '../images/launchable-image';
 import { AttachedVolume, InstanceDescription, InstancePage, QuotaUsage, Reservation } from './instance-description';
 import { CreateTagsCommand, DeleteTagCommand, InstanceIdCommand, ListInstancesQuery, ModifyInstanceAttributeCommand, RunInstancesCommand, SetCreditSpecificationCommand } from './instances.commands';
 import { decodePageToken, encodePageToken } from './page-token';
-import { requireInstance, terminatedGoneBy } from './require-instance';
+import { checkInstanceId, requireInstance, terminatedGoneBy } from './require-instance';
 import { changeMetadataOptions, defaultMetadataOptions, MetadataOptions, MetadataOptionsChange, metadataOptionsOf } from './metadata-options';
 import { mergeTags, validateTags } from './tags';
 
@@ -228,10 +228,13 @@ export class InstancesService {
     }
   }
 
-  get(tenant: TenantEntity, q: InstanceIdCommand): Promise<InstanceDescription> {
+  async get(tenant: TenantEntity, q: InstanceIdCommand): Promise<InstanceDescription> {
+    checkInstanceId(q.instanceId);
     return this.instances.withReader(async (m) => {
-      const row = await this.requireVisible(m, tenant.id, q.instanceId);
-      return (await this.describe(m, [row]))[0];
+      // The row and what describes it are read together (on PostgreSQL, one statement). Another
+      // tenant's instance is not found; what was read of it is dropped unseen.
+      const [row, parts] = await bothSettled(this.requireVisible(m, tenant.id, q.instanceId), this.describeParts(m, [q.instanceId]));
+      return describedWith([row], parts)[0];
     });
   }
 
@@ -462,22 +465,23 @@ export class InstancesService {
     };
   }
 
-  /** Rows with their tags, attached volumes and group names. */
+  /** Rows with their tags, attached volumes, group names and network. */
   private async describe(m: Tx, rows: InstanceEntity[]): Promise<InstanceDescription[]> {
-    const ids = rows.map((r) => r.id);
-    // Independent reads, together: on PostgreSQL each is a round trip, and they go at once (on one
-    // connection when `m` is withReader's).
-    const [tags, volumes, names, networks] = await Promise.all([
+    return describedWith(rows, await this.describeParts(m, rows.map((r) => r.id)));
+  }
+
+  /**
+   * What describes these instances, every read keyed by their ids and sent at once: on PostgreSQL
+   * each is a round trip, and a reader of withReader sends them as one statement.
+   */
+  private async describeParts(m: Tx, ids: readonly string[]): Promise<DescribeParts> {
+    const [tags, volumes, groupNames, networks] = await Promise.all([
       this.instances.tagsOf(m, ids),
       this.volumes.attachedTo(m, ids),
-      this.instances.placementGroupNames(m, [...new Set(rows.map((r) => r.placementGroupId).filter((g): g is string => g !== null))]),
+      this.instances.placementGroupNames(m, ids),
       this.network.describe(m, ids),
     ]);
-    return rows.map((row) => {
-      const groupName = row.placementGroupId ? names.get(row.placementGroupId) : undefined;
-      const attached: readonly AttachedVolume[] = volumes.get(row.id) ?? [];
-      return { row, tags: tags.get(row.id) ?? {}, volumes: attached, ...(groupName !== undefined ? { placementGroupName: groupName } : {}), ...withNetwork(networks.get(row.id)) };
-    });
+    return { tags, volumes, groupNames, networks };
   }
 
   private async reservationOf(tx: Tx, reservationId: string): Promise<Reservation> {
@@ -511,4 +515,27 @@ export class InstancesService {
       metadataOptions: null,
     };
   }
+}
+
+interface DescribeParts {
+  readonly tags: ReadonlyMap<string, Record<string, string>>;
+  readonly volumes: ReadonlyMap<string, readonly AttachedVolume[]>;
+  /** By instance id. */
+  readonly groupNames: ReadonlyMap<string, string>;
+  readonly networks: ReadonlyMap<string, InstanceNetwork>;
+}
+
+function describedWith(rows: readonly InstanceEntity[], parts: DescribeParts): InstanceDescription[] {
+  return rows.map((row) => {
+    const groupName = parts.groupNames.get(row.id);
+    return { row, tags: parts.tags.get(row.id) ?? {}, volumes: parts.volumes.get(row.id) ?? [], ...(groupName !== undefined ? { placementGroupName: groupName } : {}), ...withNetwork(parts.networks.get(row.id)) };
+  });
+}
+
+/** Both answers, once both have settled (the first failure thrown): neither is left running. */
+async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === 'rejected') throw x.reason;
+  if (y.status === 'rejected') throw y.reason;
+  return [x.value, y.value];
 }

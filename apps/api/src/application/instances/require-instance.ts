@@ -20,8 +20,13 @@ export const instanceNotFound = (id: string) => notFound('InvalidInstanceID.NotF
  * transaction, or `instances.reader` for a read of the committed state.
  */
 export async function requireInstance(instances: InstancesRepository, m: Tx, tenantId: string, id: string, now: number): Promise<InstanceEntity> {
-  if (!EC2_ID_PATTERN('i').test(id)) throw new ApiError('InvalidInstanceID.Malformed', `Invalid id: '${id}' (expecting 'i-' and 8 or 17 hex digits)`);
+  checkInstanceId(id);
   const row = await instances.findOwned(m, tenantId, id);
   if (!row || (row.state === 'terminated' && row.stateSince <= terminatedGoneBy(now))) throw instanceNotFound(id);
   return row;
+}
+
+/** A well-formed instance id, or InvalidInstanceID.Malformed. */
+export function checkInstanceId(id: string): void {
+  if (!EC2_ID_PATTERN('i').test(id)) throw new ApiError('InvalidInstanceID.Malformed', `Invalid id: '${id}' (expecting 'i-' and 8 or 17 hex digits)`);
 }

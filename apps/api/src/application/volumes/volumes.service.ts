@@ -328,7 +328,7 @@ export class VolumesService {
    * The attached volumes of these instances, root first (map them with
    * http/rest/volumes/volume.mapper's mapInstanceVolume).
    */
-  async attachedTo(m: Tx, instanceIds: string[]): Promise<Map<string, VolumeEntity[]>> {
+  async attachedTo(m: Tx, instanceIds: readonly string[]): Promise<Map<string, VolumeEntity[]>> {
     const out = new Map<string, VolumeEntity[]>();
     const rows = await this.repo.attachedTo(m, instanceIds);
     rows.sort((a, b) => compareDevices(a.device!, b.device!));

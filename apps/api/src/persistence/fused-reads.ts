@@ -1,0 +1,78 @@
+import { QueryRunner } from 'typeorm';
+
+/**
+ * Reads fused into one statement (PostgreSQL; InstancesRepository.withReader).
+ *
+ * A describe reads an instance's row, tags, volumes, interfaces and groups: five SELECTs, each
+ * costing PostgreSQL a statement of its own (bind, snapshot, executor start, answer) and the
+ * server a round of the driver's work. The SELECTs a reader sends in the same tick go to the
+ * server as one statement instead, each a subquery whose rows come back as a JSON array:
+ *
+ *   SELECT (SELECT COALESCE(json_agg(q), '[]') FROM (<first>) q) AS "0", (… <second> …) AS "1"
+ *
+ * with the second's placeholders numbered on from the first's. Each caller gets its own rows, as
+ * if it had sent its statement alone; if the fused statement fails, each caller gets that error.
+ * The fused statement reads one snapshot, where separate statements each read their own.
+ *
+ * Only for reads whose columns JSON carries as the driver would give them: text, integers,
+ * booleans, and bigint columns that a transformer turns into numbers (columns.ts's msTransformer).
+ * A timestamp (a string in JSON, a Date from the driver) or a numeric (a JSON number, the driver's
+ * string) would come back differently, so a reader that reads such columns must not be fused.
+ * A subquery's ORDER BY keeps its rows' order in json_agg (PostgreSQL: "supplying the input values
+ * from a sorted subquery will usually work" when the outer level does nothing more, as here).
+ */
+export function fuseReads(runner: QueryRunner): void {
+  const send = runner.query.bind(runner) as (sql: string, params?: unknown[], structured?: boolean) => Promise<unknown>;
+  let waiting: Waiting[] | undefined;
+
+  const flush = () => {
+    const batch = waiting!;
+    waiting = undefined;
+    if (batch.length === 1) {
+      const [only] = batch;
+      send(only.sql, [...only.params]).then(only.resolve, only.reject);
+      return;
+    }
+    const { sql, params } = fusedStatement(batch);
+    send(sql, params).then(
+      (rows) => batch.forEach((w, i) => w.resolve((rows as Record<string, unknown>[])[0][String(i)])),
+      (err: unknown) => batch.forEach((w) => w.reject(err)),
+    );
+  };
+
+  runner.query = ((sql: string, params?: unknown[], structured?: boolean) => {
+    if (structured || !fusable(sql)) return send(sql, params, structured);
+    return new Promise((resolve, reject) => {
+      if (!waiting) {
+        waiting = [];
+        // After the microtasks of this turn: a caller that awaited nothing else in between joins.
+        process.nextTick(flush);
+      }
+      waiting.push({ sql, params: params ?? [], resolve, reject });
+    });
+  }) as QueryRunner['query'];
+}
+
+interface Waiting {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+  readonly resolve: (rows: unknown) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/** A plain SELECT whose every `$` is a numbered placeholder (no dollar-quoted text), not locking rows. */
+export function fusable(sql: string): boolean {
+  return /^\s*SELECT\b/i.test(sql) && !/\$(?!\d)/.test(sql) && !/\bFOR\s+(UPDATE|SHARE|NO\s+KEY|KEY)\b/i.test(sql) && !sql.includes(';');
+}
+
+/** One statement answering every SELECT of `batch`, the i-th one's rows in the column named "i". */
+export function fusedStatement(batch: readonly { readonly sql: string; readonly params: readonly unknown[] }[]): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const parts = batch.map((w, i) => {
+    const offset = params.length;
+    params.push(...w.params);
+    const renumbered = w.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    return `(SELECT COALESCE(json_agg(q${i}), '[]'::json) FROM (${renumbered}) q${i}) AS "${i}"`;
+  });
+  return { sql: `SELECT ${parts.join(', ')}`, params };
+}
