@@ -104,6 +104,13 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect(theirs.message.replace(id, 'ID')).toBe(missing.message.replace('i-0123456789abcdef0', 'ID'));
     expect((await failure(bobClient.send(new TerminateInstancesCommand({ InstanceIds: [id] })))).name).toBe('InvalidInstanceID.NotFound');
     expect((await failure(client.send(new DescribeInstancesCommand({ InstanceIds: ['i-xyz'] })))).name).toBe('InvalidInstanceID.Malformed');
+    // Several ids: the first that fails, in the order asked, is the answer; all of them found: each described, in id order.
+    const first = await failure(client.send(new DescribeInstancesCommand({ InstanceIds: [id, 'i-0123456789abcdef1', 'i-xyz', 'i-0123456789abcdef2'] })));
+    expect({ name: first.name, message: first.message }).toEqual({ name: 'InvalidInstanceID.NotFound', message: "The instance ID 'i-0123456789abcdef1' does not exist" });
+    expect((await failure(client.send(new DescribeInstancesCommand({ InstanceIds: [id, 'i-xyz', 'i-0123456789abcdef1'] })))).name).toBe('InvalidInstanceID.Malformed');
+    const second = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1 }))).Instances![0].InstanceId!;
+    const both = await client.send(new DescribeInstancesCommand({ InstanceIds: [second, id, second] }));
+    expect(both.Reservations!.flatMap((r) => r.Instances!).map((i) => [i.InstanceId, i.InstanceType])).toEqual([[id, 'm5.large'], [second, 't3.micro']].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
     // Bob's own list does not show it either.
     const bobs = await bobClient.send(new DescribeInstancesCommand({}));
     expect(bobs.Reservations!.flatMap((r) => r.Instances!).map((i) => i.InstanceId)).not.toContain(id);

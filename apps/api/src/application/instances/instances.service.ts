@@ -192,11 +192,12 @@ export class InstancesService {
 
   private async listWith(m: Tx, tenant: TenantEntity, q: ListInstancesQuery): Promise<InstancePage> {
     if (q.instanceIds !== undefined) {
-      // Every id must be visible (EC2 names the first missing one); the answer is in id order, as a page would be.
-      const rows: InstanceEntity[] = [];
-      for (const id of [...new Set(q.instanceIds)]) rows.push(await this.requireVisible(m, tenant.id, id));
+      // Every id must be visible (EC2 names the first missing one, in the order asked); the answer
+      // is in id order, as a page would be. The rows and what describes them are read together.
+      const ids = [...new Set(q.instanceIds)];
+      const [rows, parts] = await settledInOrder([settledInOrder(ids.map((id) => this.requireVisible(m, tenant.id, id))), this.describeParts(m, ids)] as const);
       rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-      const described = await this.describe(m, rows);
+      const described = describedWith(rows, parts);
       return { instances: q.matches ? described.filter(q.matches) : described };
     }
     const limit = q.maxResults ?? DEFAULT_PAGE_SIZE;
@@ -233,7 +234,7 @@ export class InstancesService {
     return this.instances.withReader(async (m) => {
       // The row and what describes it are read together (on PostgreSQL, one statement). Another
       // tenant's instance is not found; what was read of it is dropped unseen.
-      const [row, parts] = await bothSettled(this.requireVisible(m, tenant.id, q.instanceId), this.describeParts(m, [q.instanceId]));
+      const [row, parts] = await settledInOrder([this.requireVisible(m, tenant.id, q.instanceId), this.describeParts(m, [q.instanceId])] as const);
       return describedWith([row], parts)[0];
     });
   }
@@ -532,10 +533,14 @@ function describedWith(rows: readonly InstanceEntity[], parts: DescribeParts): I
   });
 }
 
-/** Both answers, once both have settled (the first failure thrown): neither is left running. */
-async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
-  const [x, y] = await Promise.allSettled([a, b]);
-  if (x.status === 'rejected') throw x.reason;
-  if (y.status === 'rejected') throw y.reason;
-  return [x.value, y.value];
+/**
+ * Every answer, once every promise has settled (none is left running on the reader), or the
+ * first failure in the order given.
+ */
+async function settledInOrder<T extends readonly unknown[]>(promises: { readonly [K in keyof T]: Promise<T[K]> }): Promise<{ -readonly [K in keyof T]: T[K] }> {
+  const settled = await Promise.allSettled(promises as readonly Promise<unknown>[]);
+  return settled.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  }) as { -readonly [K in keyof T]: T[K] };
 }
