@@ -306,6 +306,24 @@ describe('group commit and the read path', () => {
     expect((await t.as(key).get('/v1/instances').expect(200)).body.instances).toHaveLength(1);
   });
 
+  it("a launch's client token is predicted unused (PostgreSQL), and checked: a retry makes its group run again, awaited, and it answers the first launch's reservation", async () => {
+    const postgres = db.options.type === 'postgres';
+    if (postgres) await pipeliningResumed();
+    const { key } = await t.tenant('retried');
+    const retries = engine.stats.pipelineRetries;
+    const first = await t.as(key).post('/v1/instances', body({ clientToken: 'once' })).expect(201);
+    await t.as(key).post('/v1/instances', body({ clientToken: 'other' })).expect(201);
+    expect(engine.stats.pipelineRetries).toBe(retries);
+    const again = await t.as(key).post('/v1/instances', body({ clientToken: 'once' })).expect(201);
+    expect(again.body).toEqual(first.body);
+    expect(engine.stats.pipelineRetries - retries).toBe(postgres ? 1 : 0);
+    // The same token with another request is refused, as before.
+    if (postgres) await pipeliningResumed();
+    expectError(await t.as(key).post('/v1/instances', body({ clientToken: 'once', instanceType: 'm5.xlarge' })), 409, 'IdempotentParameterMismatch');
+    expect(engine.stats.pipelineRetries - retries).toBe(postgres ? 2 : 0);
+    expect((await t.as(key).get('/v1/instances').expect(200)).body.instances).toHaveLength(2);
+  });
+
   it('a command that changed the world and then failed is undone: its rows roll back and the world is rebuilt', async () => {
     const { tenantId, key } = await t.tenant('undone');
     const vcpusBefore = engine.fleet.vcpusInUse(tenantId);

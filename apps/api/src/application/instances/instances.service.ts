@@ -7,6 +7,7 @@ import { ApiError, invalidParameter } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { InstanceEntity, TenantEntity } from '../../persistence/entities';
 import { InstancesRepository } from '../../persistence/instances.repository';
+import { pipelineOf } from '../../persistence/pipeline';
 import { TenantQuotas } from '../tenants/tenant-quotas';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
@@ -120,7 +121,14 @@ export class InstancesService {
     const requestHash = clientToken === undefined ? '' : createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
 
     return this.engine.command(async (tx, e) => {
-      if (clientToken !== undefined) {
+      const pipeline = pipelineOf(tx);
+      if (clientToken !== undefined && pipeline) {
+        // A client token is nearly always new (the SDKs send one with every launch; a retry is
+        // rare): in a pipelined group it is predicted unused, and the prediction is checked before
+        // the COMMIT. A retry makes it fail, and the group runs again awaited, where the retry is
+        // answered below (persistence/pipeline.ts).
+        pipeline.expect(this.instances.reservationByClientToken(tx, tenant.id, clientToken), (previous) => previous === null, `client token '${clientToken}' is unused`);
+      } else if (clientToken !== undefined) {
         const previous = await this.instances.reservationByClientToken(tx, tenant.id, clientToken);
         if (previous) {
           if (previous.requestHash !== requestHash)
