@@ -3,7 +3,7 @@ import { loadConfig } from '../apps/api/src/config/app-config';
 import { dataSourceOptions } from '../apps/api/src/persistence/data-source';
 import { TenantEntity } from '../apps/api/src/persistence/entities';
 import { selectWhere } from '../apps/api/src/persistence/fast-sql';
-import { fuseReads } from '../apps/api/src/persistence/fused-reads';
+import { fuseReads, MAX_FUSED, MAX_FUSED_PARAMS } from '../apps/api/src/persistence/fused-reads';
 import { createTestDatabase, TestDatabase, usingPostgres } from './support/database';
 
 /**
@@ -83,6 +83,24 @@ import { createTestDatabase, TestDatabase, usingPostgres } from './support/datab
       expect(a).toEqual([tenant('t-00000000000000a01')]);
       expect(b).toEqual([tenant('t-00000000000000a01'), tenant('t-00000000000000a02')]);
       expect(b).toEqual(await selectWhere(ds.manager, TenantEntity, {}, { in: { prop: 'id', values: ['t-00000000000000a02', 't-00000000000000a01'] }, orderBy: 'id' }));
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it(`many reads in one tick: at most ${MAX_FUSED} a statement, and at most ${MAX_FUSED_PARAMS} parameters; each still gets its own rows`, async () => {
+    const { runner, sent } = await fusedRunner();
+    try {
+      const ids = Array.from({ length: 2 * MAX_FUSED + 10 }, (_, i) => (i % 3) + 1);
+      const answers = await Promise.all(ids.map((id) => runner.query('SELECT id, v FROM fused_t WHERE id = $1', [id])));
+      expect(sent).toHaveLength(3);
+      expect(answers.map((rows: { id: number }[]) => rows[0].id)).toEqual(ids);
+      // Two reads whose parameters together pass the limit: two statements.
+      const many = Array.from({ length: MAX_FUSED_PARAMS / 2 + 1 }, (_, i) => i);
+      const inList = (n: number) => `SELECT count(*)::int AS n FROM fused_t WHERE id IN (${Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ')})`;
+      sent.length = 0;
+      expect(await Promise.all([runner.query(inList(many.length), many), runner.query(inList(many.length), many)])).toEqual([[{ n: 3 }], [{ n: 3 }]]);
+      expect(sent).toHaveLength(2);
     } finally {
       await runner.release();
     }

@@ -25,9 +25,7 @@ export function fuseReads(runner: QueryRunner): void {
   const send = runner.query.bind(runner) as (sql: string, params?: unknown[], structured?: boolean) => Promise<unknown>;
   let waiting: Waiting[] | undefined;
 
-  const flush = () => {
-    const batch = waiting!;
-    waiting = undefined;
+  const sendFused = (batch: readonly Waiting[]) => {
     if (batch.length === 1) {
       const [only] = batch;
       send(only.sql, [...only.params]).then(only.resolve, only.reject);
@@ -38,6 +36,25 @@ export function fuseReads(runner: QueryRunner): void {
       (rows) => batch.forEach((w, i) => w.resolve((rows as Record<string, unknown>[])[0][String(i)])),
       (err: unknown) => batch.forEach((w) => w.reject(err)),
     );
+  };
+
+  const flush = () => {
+    const all = waiting!;
+    waiting = undefined;
+    // A statement of at most MAX_FUSED reads and MAX_FUSED_PARAMS parameters (DescribeInstances
+    // may name a thousand ids, each its own read): the rest go in further statements.
+    let batch: Waiting[] = [];
+    let params = 0;
+    for (const w of all) {
+      if (batch.length > 0 && (batch.length === MAX_FUSED || params + w.params.length > MAX_FUSED_PARAMS)) {
+        sendFused(batch);
+        batch = [];
+        params = 0;
+      }
+      batch.push(w);
+      params += w.params.length;
+    }
+    sendFused(batch);
   };
 
   runner.query = ((sql: string, params?: unknown[], structured?: boolean) => {
@@ -52,6 +69,10 @@ export function fuseReads(runner: QueryRunner): void {
     });
   }) as QueryRunner['query'];
 }
+
+/** Reads per fused statement, and parameters (PostgreSQL takes 65,535). */
+export const MAX_FUSED = 64;
+export const MAX_FUSED_PARAMS = 30_000;
 
 interface Waiting {
   readonly sql: string;
