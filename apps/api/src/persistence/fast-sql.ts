@@ -264,5 +264,15 @@ export function hydrate<T extends ObjectLiteral>(m: Tx, entity: EntityTarget<T>,
 /** `$1, $2, …` (PostgreSQL) or `?, ?, …` (SQLite) for `count` parameters after the first `from`. */
 export function placeholders(m: Tx, count: number, from = 0): string {
   const postgres = m.connection.options.type === 'postgres';
-  return Array.from({ length: count }, (_, i) => (postgres ? `$${from + i + 1}` : '?')).join(', ');
+  // The same few lists on every request (one id, a launch's columns): made once, and the same
+  // string each time, so the statements built from them are too.
+  const key = postgres ? `${count}:${from}` : `${count}`;
+  let list = placeholderLists.get(key);
+  if (list === undefined) {
+    list = Array.from({ length: count }, (_, i) => (postgres ? `$${from + i + 1}` : '?')).join(', ');
+    if (placeholderLists.size < 10_000) placeholderLists.set(key, list);
+  }
+  return list;
 }
+
+const placeholderLists = new Map<string, string>();

@@ -83,17 +83,39 @@ interface Waiting {
 
 /** A plain SELECT whose every `$` is a numbered placeholder (no dollar-quoted text), not locking rows. */
 export function fusable(sql: string): boolean {
-  return /^\s*SELECT\b/i.test(sql) && !/\$(?!\d)/.test(sql) && !/\bFOR\s+(UPDATE|SHARE|NO\s+KEY|KEY)\b/i.test(sql) && !sql.includes(';');
+  let yes = fusableTexts.get(sql);
+  if (yes === undefined) {
+    yes = /^\s*SELECT\b/i.test(sql) && !/\$(?!\d)/.test(sql) && !/\bFOR\s+(UPDATE|SHARE|NO\s+KEY|KEY)\b/i.test(sql) && !sql.includes(';');
+    remember(fusableTexts, sql, yes);
+  }
+  return yes;
 }
 
 /** One statement answering every SELECT of `batch`, the i-th one's rows in the column named "i". */
 export function fusedStatement(batch: readonly { readonly sql: string; readonly params: readonly unknown[] }[]): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
-  const parts = batch.map((w, i) => {
-    const offset = params.length;
-    params.push(...w.params);
-    const renumbered = w.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-    return `(SELECT COALESCE(json_agg(q${i}), '[]'::json) FROM (${renumbered}) q${i}) AS "${i}"`;
-  });
-  return { sql: `SELECT ${parts.join(', ')}`, params };
+  for (const w of batch) params.push(...w.params);
+  // The same reads fused again (every describe) make the same text: built once, and the same
+  // string each time (named-statements.ts looks it up).
+  const key = batch.map((w) => `${w.params.length}\u0000${w.sql}`).join('\u0000');
+  let sql = fusedTexts.get(key);
+  if (sql === undefined) {
+    let offset = 0;
+    const parts = batch.map((w, i) => {
+      const from = offset;
+      offset += w.params.length;
+      const renumbered = w.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + from}`);
+      return `(SELECT COALESCE(json_agg(q${i}), '[]'::json) FROM (${renumbered}) q${i}) AS "${i}"`;
+    });
+    sql = `SELECT ${parts.join(', ')}`;
+    remember(fusedTexts, key, sql);
+  }
+  return { sql, params };
 }
+
+/** Texts seen, up to a bound (a statement of a new shape each time must not grow them forever). */
+const fusableTexts = new Map<string, boolean>();
+const fusedTexts = new Map<string, string>();
+const remember = <V>(m: Map<string, V>, key: string, value: V) => {
+  if (m.size < 2_000) m.set(key, value);
+};
