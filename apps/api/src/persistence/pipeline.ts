@@ -8,7 +8,7 @@ import { Tx } from './tx';
  * COMMIT. In a pipelined transaction, writes whose answer nobody reads are sent and not awaited
  * (fast-sql's inserts, bulkUpdate), and a read whose answer the write path can predict is sent
  * with its prediction (`expect`: the lowest addresses above a subnet's floor are free; a public
- * address next in the pool is not held) rather than awaited. The connection pipelines
+ * address next in the pool is not held; a launch's client token is unused) rather than awaited. The connection pipelines
  * (data-source.ts): the server runs the statements in the order sent, so each still sees the
  * writes before it.
  *
