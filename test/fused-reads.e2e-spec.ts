@@ -30,14 +30,18 @@ import { createTestDatabase, TestDatabase, usingPostgres } from './support/datab
     return { id, name: `${id} ü`, quotaOnDemandVcpus: 5, quotaProvisionedIops: 7, requestLimits: { multiplier: 3, operations: { RunInstances: { bucketSize: 4, refillPerSecond: 2 } } }, accountId: `1234567890${id.slice(-2)}`, createdAt: 1_733_000_000_123 };
   }
 
-  /** A runner whose reads fuse, and the statements it sent to the server. */
-  async function fusedRunner(): Promise<{ runner: QueryRunner; sent: string[] }> {
+  /** Runs `fn` with a runner whose reads fuse, and the statements it sent to the server; released after. */
+  async function withFusedRunner(fn: (runner: QueryRunner, sent: string[]) => Promise<void>): Promise<void> {
     const runner = ds.createQueryRunner();
     const sent: string[] = [];
     const query = runner.query.bind(runner);
     runner.query = ((sql: string, params?: unknown[], structured?: boolean) => (sent.push(sql), query(sql, params, structured as true))) as QueryRunner['query'];
     fuseReads(runner);
-    return { runner, sent };
+    try {
+      await fn(runner, sent);
+    } finally {
+      await runner.release();
+    }
   }
 
   const reads: [string, unknown[]][] = [
@@ -49,32 +53,25 @@ import { createTestDatabase, TestDatabase, usingPostgres } from './support/datab
 
   it('reads sent in one tick are one statement; each caller gets exactly the rows it gets alone (order, nulls, booleans, empty)', async () => {
     const alone = await Promise.all(reads.map(([sql, params]) => ds.query(sql, params)));
-    const { runner, sent } = await fusedRunner();
-    try {
+    await withFusedRunner(async (runner, sent) => {
       const fused = await Promise.all(reads.map(([sql, params]) => runner.query(sql, params)));
       expect(sent).toHaveLength(1);
       expect(fused).toEqual(alone);
       expect(fused[1]).toEqual([{ v: null }]);
       expect(fused[2]).toEqual([]);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   it('a bigint arrives as a JSON number, not the driver\'s string: why only columns with a transformer to numbers may be fused', async () => {
-    const { runner } = await fusedRunner();
-    try {
+    await withFusedRunner(async (runner) => {
       const [fused] = await Promise.all([runner.query('SELECT at FROM fused_t WHERE id = $1', [3]), runner.query('SELECT at FROM fused_t WHERE id = $1', [3])]);
       expect(fused).toEqual([{ at: 3 }]);
       expect(await ds.query('SELECT at FROM fused_t WHERE id = $1', [3])).toEqual([{ at: '3' }]);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   it('entities read through fast-sql come back as TypeORM gives them (bigint milliseconds, JSON text, non-ASCII text)', async () => {
-    const { runner, sent } = await fusedRunner();
-    try {
+    await withFusedRunner(async (runner, sent) => {
       const [a, b] = await Promise.all([
         selectWhere(runner.manager, TenantEntity, { id: 't-00000000000000a01' }),
         selectWhere(runner.manager, TenantEntity, {}, { in: { prop: 'id', values: ['t-00000000000000a02', 't-00000000000000a01'] }, orderBy: 'id' }),
@@ -83,14 +80,11 @@ import { createTestDatabase, TestDatabase, usingPostgres } from './support/datab
       expect(a).toEqual([tenant('t-00000000000000a01')]);
       expect(b).toEqual([tenant('t-00000000000000a01'), tenant('t-00000000000000a02')]);
       expect(b).toEqual(await selectWhere(ds.manager, TenantEntity, {}, { in: { prop: 'id', values: ['t-00000000000000a02', 't-00000000000000a01'] }, orderBy: 'id' }));
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   it(`many reads in one tick: at most ${MAX_FUSED} a statement, and at most ${MAX_FUSED_PARAMS} parameters; each still gets its own rows`, async () => {
-    const { runner, sent } = await fusedRunner();
-    try {
+    await withFusedRunner(async (runner, sent) => {
       const ids = Array.from({ length: 2 * MAX_FUSED + 10 }, (_, i) => (i % 3) + 1);
       const answers = await Promise.all(ids.map((id) => runner.query('SELECT id, v FROM fused_t WHERE id = $1', [id])));
       expect(sent).toHaveLength(3);
@@ -101,37 +95,28 @@ import { createTestDatabase, TestDatabase, usingPostgres } from './support/datab
       sent.length = 0;
       expect(await Promise.all([runner.query(inList(many.length), many), runner.query(inList(many.length), many)])).toEqual([[{ n: 3 }], [{ n: 3 }]]);
       expect(sent).toHaveLength(2);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   it('reads in different ticks go separately; a lone read goes as sent', async () => {
-    const { runner, sent } = await fusedRunner();
-    try {
+    await withFusedRunner(async (runner, sent) => {
       expect(await runner.query('SELECT v FROM fused_t WHERE id = $1', [1])).toEqual([{ v: 'one' }]);
       expect(await runner.query('SELECT v FROM fused_t WHERE id = $1', [3])).toEqual([{ v: 'it\'s "three"' }]);
       expect(sent).toEqual(['SELECT v FROM fused_t WHERE id = $1', 'SELECT v FROM fused_t WHERE id = $1']);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   it('a failing read fails every read of its statement with its error; the connection goes on', async () => {
-    const { runner } = await fusedRunner();
-    try {
+    await withFusedRunner(async (runner) => {
       const results = await Promise.allSettled([runner.query('SELECT v FROM fused_t WHERE id = $1', [1]), runner.query('SELECT nope FROM fused_t WHERE id = $1', [1])]);
       expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
       for (const r of results) expect(String((r as PromiseRejectedResult).reason)).toMatch(/column "nope" does not exist/);
       expect(await runner.query('SELECT v FROM fused_t WHERE id = $1', [1])).toEqual([{ v: 'one' }]);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   it('a write or a locking read is sent as it is, in its order', async () => {
-    const { runner, sent } = await fusedRunner();
-    try {
+    await withFusedRunner(async (runner, sent) => {
       await runner.startTransaction();
       const [locked, read] = await Promise.all([runner.query('SELECT id FROM fused_t WHERE id = $1 FOR UPDATE', [2]), runner.query('SELECT id FROM fused_t WHERE id = $1', [2])]);
       await runner.query('UPDATE fused_t SET v = $1 WHERE id = $2', ['two', 2]);
@@ -141,8 +126,6 @@ import { createTestDatabase, TestDatabase, usingPostgres } from './support/datab
       expect(sent.filter((s) => /fused_t/.test(s))).toEqual([
         'SELECT id FROM fused_t WHERE id = $1 FOR UPDATE', 'SELECT id FROM fused_t WHERE id = $1', 'UPDATE fused_t SET v = $1 WHERE id = $2', 'SELECT v FROM fused_t WHERE id = $1',
       ]);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 });

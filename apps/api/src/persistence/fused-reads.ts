@@ -1,4 +1,5 @@
 import { QueryRunner } from 'typeorm';
+import { isSelect } from './pipeline';
 
 /**
  * Reads fused into one statement (PostgreSQL; InstancesRepository.withReader).
@@ -85,7 +86,7 @@ interface Waiting {
 export function fusable(sql: string): boolean {
   let yes = fusableTexts.get(sql);
   if (yes === undefined) {
-    yes = /^\s*SELECT\b/i.test(sql) && !/\$(?!\d)/.test(sql) && !/\bFOR\s+(UPDATE|SHARE|NO\s+KEY|KEY)\b/i.test(sql) && !sql.includes(';');
+    yes = isSelect(sql) && !/\$(?!\d)/.test(sql) && !/\bFOR\s+(UPDATE|SHARE|NO\s+KEY|KEY)\b/i.test(sql) && !sql.includes(';');
     remember(fusableTexts, sql, yes);
   }
   return yes;

@@ -8,9 +8,9 @@ import { Tx } from './tx';
  * COMMIT. In a pipelined transaction, writes whose answer nobody reads are sent and not awaited
  * (fast-sql's inserts, bulkUpdate), and a read whose answer the write path can predict is sent
  * with its prediction (`expect`: the lowest addresses above a subnet's floor are free; a public
- * address next in the pool is not held; a launch's client token is unused) rather than awaited. The connection pipelines
- * (data-source.ts): the server runs the statements in the order sent, so each still sees the
- * writes before it.
+ * address next in the pool is not held; a launch's client token is unused) rather than awaited.
+ * The connection pipelines (data-source.ts): the server runs the statements in the order sent, so
+ * each still sees the writes before it.
  *
  * Every statement of the transaction is observed (`observe`, WorldStore.transaction). No command
  * runs in a savepoint: a command that fails before it wrote anything leaves nothing to undo, and
@@ -29,7 +29,7 @@ export class Pipeline {
 
   /** A statement of the transaction, sent: a failure fails the settle; one that is not a SELECT counts as the running command's write. */
   observe(sql: string, statement: Promise<unknown>): void {
-    if (this.command && !READ.test(sql)) this.command.wrote = true;
+    if (this.command && !isSelect(sql)) this.command.wrote = true;
     this.track(statement);
   }
 
@@ -74,8 +74,8 @@ export class Pipeline {
   }
 }
 
-/** A statement that only reads (anything else, a CTE included, counts as a write). */
-const READ = /^\s*SELECT\b/i;
+/** A statement that only reads: a SELECT (anything else, a CTE included, may write). */
+export const isSelect = (sql: string): boolean => /^\s*SELECT\b/i.test(sql);
 
 /** A command failed after it had sent a write: the group runs again, awaited. */
 class CommandFailedAfterWriting extends Error {
