@@ -14,6 +14,7 @@ import { DemoSeeder } from './application/demo/demo.seeder';
 import { EngineService } from './engine/engine.service';
 import { WorldStore } from './persistence/world-store';
 import { WalCheckpointer } from './persistence/wal-checkpointer';
+import { ReadThreadHost } from './persistence/read-thread';
 import { MetricsService } from './metrics/metrics.service';
 import { HealthController } from './http/rest/health/health.controller';
 import { HostsController } from './http/rest/hosts/hosts.controller';
@@ -139,7 +140,7 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: config },
         // Reads of the committed state: a connection made after the writer (which runs the migrations).
         { provide: getDataSourceToken(READ_DB), inject: [getDataSourceToken()], useFactory: (writer: DataSource) => readDataSource(config.database, writer) },
-        ReadConnectionCloser, WalCheckpointer, MetricsService,
+        ReadConnectionCloser, WalCheckpointer, ReadThreadHost, MetricsService,
         throttleProvider(options.throttle),
         InstancesRepository, TenantsRepository, ApiKeysRepository, HostsRepository,
         EngineService, WorldStore, AuthService, TenantGuard, AdminGuard, TenantsService, TenantQuotas, InstancesService, HostsService, DemoSeeder, VmmService, VolumesService,

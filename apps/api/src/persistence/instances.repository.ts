@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { READ_DB } from './data-source';
 import { insertTogether, part, placeholders, selectOwned, selectWhere } from './fast-sql';
 import { fuseReads } from './fused-reads';
+import { ReadThreadHost, readOnThread } from './read-thread';
 import { inBatches } from './volumes.repository';
 import { InstanceEntity, InstanceTagEntity, ReservationEntity } from './entities';
 import { Tx } from './tx';
@@ -25,7 +26,10 @@ export interface InstancePageFilter {
 
 @Injectable()
 export class InstancesRepository {
-  constructor(@InjectDataSource(READ_DB) private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource(READ_DB) private readonly db: DataSource,
+    private readonly readThread: ReadThreadHost,
+  ) {}
 
   /** The committed state, for reads outside a command: it never waits behind the write path. */
   get reader(): Tx {
@@ -37,12 +41,15 @@ export class InstancesRepository {
    * PostgreSQL the SELECTs `fn` sends in the same tick go as one statement (fused-reads.ts), so a
    * describe's reads cost one statement and one round trip rather than one each. Only for reads
    * of the describe's tables, whose columns JSON carries as the driver would (fused-reads.ts). On
-   * SQLite, `reader` itself.
+   * a SQLite file, the SELECTs go to the read thread (read-thread.ts), off the event loop; on an
+   * in-memory one, `reader` itself.
    */
   async withReader<T>(fn: (m: Tx) => Promise<T>): Promise<T> {
-    if (this.db.options.type !== 'postgres') return fn(this.db.manager);
+    const thread = this.readThread.current;
+    if (this.db.options.type !== 'postgres' && !thread) return fn(this.db.manager);
     const runner = this.db.createQueryRunner();
-    fuseReads(runner);
+    if (thread) readOnThread(runner, thread);
+    else fuseReads(runner);
     try {
       return await fn(runner.manager);
     } finally {
