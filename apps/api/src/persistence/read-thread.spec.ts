@@ -119,21 +119,24 @@ describe('ReadThread (SQLite reads off the event loop)', () => {
   });
 
   describe('readOnThread', () => {
-    function fakeRunner(): { runner: QueryRunner; own: string[] } {
+    function fakeRunner(): { runner: QueryRunner; own: string[]; logged: string[]; failed: string[] } {
       const own: string[] = [];
+      const logged: string[] = [];
+      const failed: string[] = [];
       const runner = {
         isTransactionActive: false,
+        connection: { logger: { logQuery: (sql: string) => logged.push(sql), logQueryError: (_: unknown, sql: string) => failed.push(sql) } },
         query: async (sql: string) => {
           own.push(sql);
           return 'own';
         },
       } as unknown as QueryRunner;
-      return { runner, own };
+      return { runner, own, logged, failed };
     }
 
     it('sends SELECTs to the thread, as rows or as a structured result; anything else to the runner', async () => {
       const t = start();
-      const { runner, own } = fakeRunner();
+      const { runner, own, logged, failed } = fakeRunner();
       readOnThread(runner, t);
       expect(await runner.query('SELECT id FROM t WHERE id = ?', ['a'])).toEqual([{ id: 'a' }]);
       const structured = await runner.query('SELECT id FROM t ORDER BY id', [], true);
@@ -141,6 +144,10 @@ describe('ReadThread (SQLite reads off the event loop)', () => {
       expect(structured.raw).toEqual([{ id: 'a' }, { id: 'b' }]);
       expect(await runner.query('UPDATE t SET n = 1')).toBe('own');
       expect(own).toEqual(['UPDATE t SET n = 1']);
+      // The connection's logger hears of the thread's SELECTs (and of their failures) as of the driver's.
+      await expect(runner.query('SELECT nope FROM t')).rejects.toBeInstanceOf(QueryFailedError);
+      expect(logged).toEqual(['SELECT id FROM t WHERE id = ?', 'SELECT id FROM t ORDER BY id', 'SELECT nope FROM t']);
+      expect(failed).toEqual(['SELECT nope FROM t']);
     });
 
     it('keeps a transaction\'s SELECTs on the runner', async () => {

@@ -175,19 +175,28 @@ function withBuffers(row: Record<string, unknown>): Record<string, unknown> {
 /**
  * `runner` sends its SELECTs outside a transaction to `thread`; anything else (and every statement
  * inside a transaction) it runs itself. Its answers have the driver's shapes: rows, or with
- * `structured` a QueryResult whose `records` and `raw` are the rows.
+ * `structured` a QueryResult whose `records` and `raw` are the rows. Each SELECT is reported to the
+ * connection's logger, as the driver reports its own, so that TypeORM's query log still shows it.
  */
 export function readOnThread(runner: QueryRunner, thread: ReadThread): void {
   const run = runner.query.bind(runner) as (sql: string, params?: unknown[], structured?: boolean) => Promise<unknown>;
+  const logger = runner.connection.logger;
   runner.query = ((sql: string, params?: unknown[], structured?: boolean) => {
     if (runner.isTransactionActive || !isSelect(sql)) return run(sql, params, structured);
-    return thread.read(sql, params ?? []).then((rows) => {
-      if (!structured) return rows;
-      const result = new QueryResult();
-      result.raw = rows;
-      result.records = rows;
-      return result;
-    });
+    logger.logQuery(sql, params, runner);
+    return thread.read(sql, params ?? []).then(
+      (rows) => {
+        if (!structured) return rows;
+        const result = new QueryResult();
+        result.raw = rows;
+        result.records = rows;
+        return result;
+      },
+      (err: unknown) => {
+        logger.logQueryError(err instanceof Error ? err : String(err), sql, params, runner);
+        throw err;
+      },
+    );
   }) as QueryRunner['query'];
 }
 
