@@ -2,11 +2,14 @@
  * Preloaded into a bench's server process (`node -r @swc-node/register -r bench/lib/query-counter.ts
  * …`, the benches' `--count-queries`): counts the SQL statements the server sends through TypeORM's
  * query runners (better-sqlite3 and PostgreSQL: every repository, query builder and plain statement,
- * transaction control included), by statement text. On SIGUSR2 it writes the counts so far as JSON
- * to the file named by NIMBUS_BENCH_QUERY_FILE; the bench reads them before and after its measured
+ * transaction control included; a SQLite describe's SELECTs, sent to the read thread), by
+ * statement text. On SIGUSR2 it writes the counts so far as JSON to the file named by
+ * NIMBUS_BENCH_QUERY_FILE; the bench reads them before and after its measured
  * phase. Measurement only: nothing in the server imports it.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
@@ -50,6 +53,23 @@ patch(BetterSqlite3QueryRunner.prototype);
   }
 }
 patch(PostgresQueryRunner.prototype);
+
+// A SQLite describe's SELECTs go to the read thread (apps/api/src/persistence/read-thread.ts) rather
+// than through a query runner: counted here as they are sent (the server's build, as the server
+// loads it). They run on that thread, so their execution is not timed above.
+{
+  const built = join(process.cwd(), 'dist/apps/api/src/persistence/read-thread.js');
+  if (existsSync(built)) {
+    const { ReadThread } = createRequire(__filename)(built) as { ReadThread: { prototype: { read: (sql: string, params: readonly unknown[]) => unknown } } };
+    const read = ReadThread.prototype.read;
+    ReadThread.prototype.read = function (this: unknown, sql: string, params: readonly unknown[]) {
+      total++;
+      const text = kind(sql);
+      counts.set(text, (counts.get(text) ?? 0) + 1);
+      return read.call(this, sql, params);
+    };
+  }
+}
 
 process.on('SIGUSR2', () => {
   const file = process.env.NIMBUS_BENCH_QUERY_FILE;
