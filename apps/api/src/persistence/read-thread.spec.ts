@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryFailedError, QueryRunner } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { ReadThread, ReadThreadHost, readOnThread } from './read-thread';
+import { ReadThread, ReadThreadHost, ReadThreadStopped, readOnThread } from './read-thread';
 
 describe('ReadThread (SQLite reads off the event loop)', () => {
   let dir: string;
@@ -105,9 +105,11 @@ describe('ReadThread (SQLite reads off the event loop)', () => {
   it('a thread that cannot start rejects what was sent to it and stops answering', async () => {
     const t = ReadThread.start(join(dir, 'missing.sqlite'));
     threads.push(t);
-    await expect(t.read('SELECT 1 AS one', [])).rejects.toThrow();
+    const err = await t.read('SELECT 1 AS one', []).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReadThreadStopped);
+    expect((err as Error).message).toMatch(/unable to open database file|directory does not exist|SQLITE_CANTOPEN/i);
     expect(t.alive).toBe(false);
-    await expect(t.read('SELECT 1 AS one', [])).rejects.toThrow(/stopped/);
+    await expect(t.read('SELECT 1 AS one', [])).rejects.toBeInstanceOf(ReadThreadStopped);
   });
 
   it('after close, it no longer answers', async () => {
@@ -115,7 +117,7 @@ describe('ReadThread (SQLite reads off the event loop)', () => {
     expect(await t.read('SELECT 1 AS one', [])).toEqual([{ one: 1 }]);
     await t.close();
     expect(t.alive).toBe(false);
-    await expect(t.read('SELECT 1 AS one', [])).rejects.toThrow(/stopped/);
+    await expect(t.read('SELECT 1 AS one', [])).rejects.toBeInstanceOf(ReadThreadStopped);
   });
 
   describe('readOnThread', () => {
@@ -148,6 +150,16 @@ describe('ReadThread (SQLite reads off the event loop)', () => {
       await expect(runner.query('SELECT nope FROM t')).rejects.toBeInstanceOf(QueryFailedError);
       expect(logged).toEqual(['SELECT id FROM t WHERE id = ?', 'SELECT id FROM t ORDER BY id', 'SELECT nope FROM t']);
       expect(failed).toEqual(['SELECT nope FROM t']);
+    });
+
+    it('runs a SELECT on the runner when the thread has stopped, and logs no failure', async () => {
+      const t = start();
+      const { runner, own, failed } = fakeRunner();
+      readOnThread(runner, t);
+      await t.close();
+      expect(await runner.query('SELECT id FROM t')).toBe('own');
+      expect(own).toEqual(['SELECT id FROM t']);
+      expect(failed).toEqual([]);
     });
 
     it('keeps a transaction\'s SELECTs on the runner', async () => {

@@ -22,12 +22,18 @@ import { isSelect } from './pipeline';
  * transaction after it, so a tenant reads its own acknowledged writes here as on the event loop.
  * Rows come back as the driver gives them (structured clone keeps strings, numbers, null and bigint;
  * a BLOB's bytes are a Buffer again on arrival). If the thread fails, what it had not answered is
- * rejected, and reads go back to the read connection on the event loop.
+ * run on the read connection on the event loop instead, as every read after it does.
  */
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.path, { timeout: 5000, fileMustExist: true });
+let db;
+try {
+  db = new Database(workerData.path, { timeout: 5000, fileMustExist: true });
+} catch (e) {
+  // A driver's error class reaches the parent without its message: a plain Error does.
+  throw new Error(String(e && e.message) + (e && e.code ? ' (' + e.code + ')' : ''));
+}
 db.pragma('query_only = ON');
 const statements = new Map();
 const prepared = (sql) => {
@@ -76,6 +82,13 @@ interface Answer {
   readonly error?: { readonly message: string; readonly code?: string };
 }
 
+/** The thread did not answer: it failed or was stopped (the SELECT itself may be fine). */
+export class ReadThreadStopped extends Error {
+  constructor(why?: string) {
+    super(`the read thread has stopped${why ? ` (${why})` : ''}`);
+  }
+}
+
 /** A worker thread answering SELECTs on its own connection to a SQLite file (see above). */
 export class ReadThread {
   private worker?: Worker;
@@ -100,7 +113,8 @@ export class ReadThread {
     });
     const fail = (err: unknown) => {
       this.worker = undefined;
-      const reason = err instanceof Error ? err : new Error(`the read thread stopped (${String(err)})`);
+      const message = (err as { message?: unknown } | undefined)?.message;
+      const reason = new ReadThreadStopped(typeof message === 'string' ? message : String(err));
       for (const batch of this.inFlight.values()) for (const w of batch) w.reject(reason);
       this.inFlight.clear();
     };
@@ -121,7 +135,7 @@ export class ReadThread {
   /** The rows of one SELECT, read with the others sent in this tick, in one snapshot. */
   read(sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> {
     return new Promise((resolve, reject) => {
-      if (!this.worker) return reject(new Error('the read thread has stopped'));
+      if (!this.worker) return reject(new ReadThreadStopped());
       if (!this.waiting) {
         this.waiting = [];
         // After the microtasks of this turn: a reader that awaited nothing else in between joins.
@@ -136,7 +150,7 @@ export class ReadThread {
     this.waiting = undefined;
     const worker = this.worker;
     if (!worker) {
-      for (const w of reads) w.reject(new Error('the read thread has stopped'));
+      for (const w of reads) w.reject(new ReadThreadStopped());
       return;
     }
     const batch = ++this.batches;
@@ -177,6 +191,7 @@ function withBuffers(row: Record<string, unknown>): Record<string, unknown> {
  * inside a transaction) it runs itself. Its answers have the driver's shapes: rows, or with
  * `structured` a QueryResult whose `records` and `raw` are the rows. Each SELECT is reported to the
  * connection's logger, as the driver reports its own, so that TypeORM's query log still shows it.
+ * A SELECT the thread did not answer because it stopped runs on the runner instead.
  */
 export function readOnThread(runner: QueryRunner, thread: ReadThread): void {
   const run = runner.query.bind(runner) as (sql: string, params?: unknown[], structured?: boolean) => Promise<unknown>;
@@ -193,6 +208,7 @@ export function readOnThread(runner: QueryRunner, thread: ReadThread): void {
         return result;
       },
       (err: unknown) => {
+        if (err instanceof ReadThreadStopped) return run(sql, params, structured);
         logger.logQueryError(err instanceof Error ? err : String(err), sql, params, runner);
         throw err;
       },
