@@ -15,6 +15,7 @@ import { NetworkingService } from '../../apps/api/src/application/networking/net
 import { EngineService } from '../../apps/api/src/engine/engine.service';
 import { TenantsRepository } from '../../apps/api/src/persistence/tenants.repository';
 import { NetworkingRepository } from '../../apps/api/src/persistence/networking.repository';
+import { ReadThread } from '../../apps/api/src/persistence/read-thread';
 import { InstancesService } from '../../apps/api/src/application/instances/instances.service';
 import { parseIpv4 } from '../../apps/api/src/application/networking/cidr';
 import { LINUX_AMI, startApp, TestApp, expectError } from '../support/app';
@@ -649,19 +650,20 @@ describe('EC2 networking through the JS SDK', () => {
         const eni = one.NetworkInterfaces![0].NetworkInterfaceId!;
         const otherEni = other.NetworkInterfaces![0].NetworkInterfaceId!;
         const subnetId = one.SubnetId!;
-        /** The statements on the interfaces' tables that `run` sends (every query runner of either database). */
+        /** The statements on the interfaces' tables that `run` sends (every query runner of either database, and SQLite's read thread). */
         const statementsOf = async (run: () => Promise<unknown>): Promise<string[]> => {
           const seen: string[] = [];
-          const protos = [BetterSqlite3QueryRunner.prototype, PostgresQueryRunner.prototype] as { query: (...args: unknown[]) => unknown }[];
-          const originals = protos.map((p) => p.query);
-          protos.forEach((p, i) => (p.query = function (this: unknown, ...args: unknown[]) {
+          const sent = [[BetterSqlite3QueryRunner.prototype, 'query'], [PostgresQueryRunner.prototype, 'query'], [ReadThread.prototype, 'read']] as const;
+          type Send = (...args: unknown[]) => unknown;
+          const originals = sent.map(([p, m]) => (p as unknown as Record<string, Send>)[m]);
+          sent.forEach(([p, m], i) => ((p as unknown as Record<string, Send>)[m] = function (this: unknown, ...args: unknown[]) {
             seen.push(String(args[0]));
             return originals[i].apply(this, args);
           }));
           try {
             await run();
           } finally {
-            protos.forEach((p, i) => (p.query = originals[i]));
+            sent.forEach(([p, m], i) => ((p as unknown as Record<string, Send>)[m] = originals[i]));
           }
           return seen.filter((q) => q.includes('network_interface'));
         };
