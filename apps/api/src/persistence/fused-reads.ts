@@ -1,5 +1,6 @@
 import { QueryRunner } from 'typeorm';
 import { isSelect } from './pipeline';
+import { PendingRead, tickReads } from './tick-reads';
 
 /**
  * Reads fused into one statement (PostgreSQL; InstancesRepository.withReader).
@@ -24,9 +25,7 @@ import { isSelect } from './pipeline';
  */
 export function fuseReads(runner: QueryRunner): void {
   const send = runner.query.bind(runner) as (sql: string, params?: unknown[], structured?: boolean) => Promise<unknown>;
-  let waiting: Waiting[] | undefined;
-
-  const sendFused = (batch: readonly Waiting[]) => {
+  const sendFused = (batch: readonly PendingRead[]) => {
     if (batch.length === 1) {
       const [only] = batch;
       send(only.sql, [...only.params]).then(only.resolve, only.reject);
@@ -39,12 +38,10 @@ export function fuseReads(runner: QueryRunner): void {
     );
   };
 
-  const flush = () => {
-    const all = waiting!;
-    waiting = undefined;
+  const read = tickReads<unknown>((all) => {
     // A statement of at most MAX_FUSED reads and MAX_FUSED_PARAMS parameters (DescribeInstances
     // may name a thousand ids, each its own read): the rest go in further statements.
-    let batch: Waiting[] = [];
+    let batch: PendingRead[] = [];
     let params = 0;
     for (const w of all) {
       if (batch.length > 0 && (batch.length === MAX_FUSED || params + w.params.length > MAX_FUSED_PARAMS)) {
@@ -56,31 +53,17 @@ export function fuseReads(runner: QueryRunner): void {
       params += w.params.length;
     }
     sendFused(batch);
-  };
+  });
 
   runner.query = ((sql: string, params?: unknown[], structured?: boolean) => {
     if (structured || !fusable(sql)) return send(sql, params, structured);
-    return new Promise((resolve, reject) => {
-      if (!waiting) {
-        waiting = [];
-        // After the microtasks of this turn: a caller that awaited nothing else in between joins.
-        process.nextTick(flush);
-      }
-      waiting.push({ sql, params: params ?? [], resolve, reject });
-    });
+    return read(sql, params ?? []);
   }) as QueryRunner['query'];
 }
 
 /** Reads per fused statement, and parameters (PostgreSQL takes 65,535). */
 export const MAX_FUSED = 64;
 export const MAX_FUSED_PARAMS = 30_000;
-
-interface Waiting {
-  readonly sql: string;
-  readonly params: readonly unknown[];
-  readonly resolve: (rows: unknown) => void;
-  readonly reject: (err: unknown) => void;
-}
 
 /** A plain SELECT whose every `$` is a numbered placeholder (no dollar-quoted text), not locking rows. */
 export function fusable(sql: string): boolean {

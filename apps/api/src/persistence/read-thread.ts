@@ -6,6 +6,7 @@ import { QueryResult } from 'typeorm/query-runner/QueryResult';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { READ_DB } from './data-source';
 import { isSelect } from './pipeline';
+import { PendingRead, tickReads } from './tick-reads';
 
 /**
  * A describe's reads on a thread of their own (SQLite; InstancesRepository.withReader).
@@ -70,13 +71,6 @@ parentPort.on('message', (m) => {
 });
 `;
 
-interface Waiting {
-  readonly sql: string;
-  readonly params: readonly unknown[];
-  readonly resolve: (rows: Record<string, unknown>[]) => void;
-  readonly reject: (err: unknown) => void;
-}
-
 interface Answer {
   readonly rows?: Record<string, unknown>[];
   readonly error?: { readonly message: string; readonly code?: string };
@@ -92,8 +86,8 @@ export class ReadThreadStopped extends Error {
 /** A worker thread answering SELECTs on its own connection to a SQLite file (see above). */
 export class ReadThread {
   private worker?: Worker;
-  private waiting?: Waiting[];
-  private readonly inFlight = new Map<number, Waiting[]>();
+  private readonly inFlight = new Map<number, PendingRead<Record<string, unknown>[]>[]>();
+  private readonly batched = tickReads<Record<string, unknown>[]>((reads) => this.flush(reads));
   private batches = 0;
 
   private constructor(worker: Worker) {
@@ -134,20 +128,10 @@ export class ReadThread {
 
   /** The rows of one SELECT, read with the others sent in this tick, in one snapshot. */
   read(sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> {
-    return new Promise((resolve, reject) => {
-      if (!this.worker) return reject(new ReadThreadStopped());
-      if (!this.waiting) {
-        this.waiting = [];
-        // After the microtasks of this turn: a reader that awaited nothing else in between joins.
-        process.nextTick(() => this.flush());
-      }
-      this.waiting.push({ sql, params, resolve, reject });
-    });
+    return this.batched(sql, params);
   }
 
-  private flush(): void {
-    const reads = this.waiting!;
-    this.waiting = undefined;
+  private flush(reads: PendingRead<Record<string, unknown>[]>[]): void {
     const worker = this.worker;
     if (!worker) {
       for (const w of reads) w.reject(new ReadThreadStopped());
