@@ -118,7 +118,7 @@ describe('catalog', () => {
 
     it('has Amazon Linux booting in 15 s and Windows in minutes', async () => {
       const images = (await t.as(key).get('/v1/images').expect(200)).body.images;
-      expect(images).toContainEqual(expect.objectContaining({ imageId: 'ami-0a1e0c00000000a23', name: 'Amazon Linux 2023', platform: 'linux', bootSeconds: 15 }));
+      expect(images).toContainEqual(expect.objectContaining({ imageId: 'ami-0a1e0c00000000a23', name: 'al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64', description: 'Amazon Linux 2023 AMI 2023.6.20241212.0 x86_64 HVM kernel-6.1', platform: 'linux', bootSeconds: 15 }));
       expect(images).toContainEqual(expect.objectContaining({ imageId: 'ami-0f0d0c00000000f22', platform: 'windows', licenseModel: 'license-included', bootSeconds: 180 }));
       const windows = images.filter((i: { platform: string }) => i.platform.startsWith('windows'));
       for (const w of windows) expect(w.bootSeconds).toBeGreaterThanOrEqual(60);

@@ -24,6 +24,15 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     await t?.close();
   });
 
+  it("finds the newest Amazon Linux 2023 and Ubuntu 24.04 AMIs with the one-liners scripts use", async () => {
+    const al2023 = await aws(alice, 'describe-images', '--owners', 'amazon', '--filters', 'Name=name,Values=al2023-ami-2023.*-x86_64', 'Name=state,Values=available',
+      '--query', 'sort_by(Images, &CreationDate)[-1].ImageId');
+    expect({ code: al2023.code, stderr: al2023.stderr, id: al2023.json }).toEqual({ code: 0, stderr: '', id: LINUX_AMI });
+    const ubuntu = await aws(alice, 'describe-images', '--owners', '099720109477', '--filters', 'Name=name,Values=ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-*',
+      '--query', 'sort_by(Images, &CreationDate)[-1].[ImageId,Architecture]');
+    expect(ubuntu.json).toEqual(['ami-0b0b0c00000000b64', 'arm64']);
+  });
+
   it('runs, waits for, filters, pages, tags, stops and terminates instances', async () => {
     const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 't3.micro', '--count', '3',
       '--placement', 'AvailabilityZone=us-east-1a', '--tag-specifications', 'ResourceType=instance,Tags=[{Key=app,Value=cli}]');

@@ -30,14 +30,15 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     const out = await client.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
     const al2023 = out.Images!.find((i) => i.ImageId === LINUX_AMI)!;
     expect(al2023).toMatchObject({
-      Name: 'Amazon Linux 2023', State: 'available', OwnerId: '137112412989', ImageOwnerAlias: 'amazon', Public: true, Architecture: 'x86_64',
+      Name: 'al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64', Description: 'Amazon Linux 2023 AMI 2023.6.20241212.0 x86_64 HVM kernel-6.1',
+      ImageLocation: 'amazon/al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64', State: 'available', OwnerId: '137112412989', ImageOwnerAlias: 'amazon', Public: true, Architecture: 'x86_64',
       PlatformDetails: 'Linux/UNIX', UsageOperation: 'RunInstances', RootDeviceType: 'ebs', VirtualizationType: 'hvm', ImageType: 'machine',
     });
     expect(al2023.Platform).toBeUndefined();
     expect(out.Images!.find((i) => i.ImageId === WINDOWS_AMI)).toMatchObject({ Platform: 'windows', PlatformDetails: 'Windows', UsageOperation: 'RunInstances:0002' });
 
-    const arm = await client.send(new DescribeImagesCommand({ Filters: [{ Name: 'architecture', Values: ['arm64'] }, { Name: 'name', Values: ['*Linux*'] }] }));
-    expect(arm.Images!.map((i) => i.Name)).toEqual(['Amazon Linux 2023 (arm64)']);
+    const arm = await client.send(new DescribeImagesCommand({ Filters: [{ Name: 'architecture', Values: ['arm64'] }, { Name: 'description', Values: ['*Linux*'] }] }));
+    expect(arm.Images!.map((i) => i.Name)).toEqual(['al2023-ami-2023.6.20241212.0-kernel-6.1-arm64']);
     const windows = await client.send(new DescribeImagesCommand({ Filters: [{ Name: 'platform', Values: ['windows'] }] }));
     expect(windows.Images!.length).toBeGreaterThanOrEqual(4);
     expect(windows.Images!.every((i) => (i.Platform as string) === 'windows')).toBe(true);
@@ -53,6 +54,33 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect((await failure(client.send(new DescribeImagesCommand({ ImageIds: ['ami-nope'] })))).name).toBe('InvalidAMIID.Malformed');
     expect((await failure(client.send(new DescribeImagesCommand({ ImageIds: ['ami-00000000000000000'] })))).name).toBe('InvalidAMIID.NotFound');
     expect((await failure(client.send(new DescribeImagesCommand({ Filters: [{ Name: 'bogus', Values: ['x'] }] })))).name).toBe('InvalidParameterValue');
+  });
+
+  it("finds the catalog's images as scripts and Terraform's aws_ami look EC2's up: by publisher and AMI name pattern", async () => {
+    const names = async (owners: string[], filters: { Name: string; Values: string[] }[] = []) =>
+      (await client.send(new DescribeImagesCommand({ Owners: owners, Filters: filters }))).Images!.map((i) => [i.ImageId, i.Name, i.OwnerId, i.ImageOwnerAlias ?? null]).sort();
+    // Amazon Linux 2023, the AWS documentation's pattern: owner amazon, name al2023-ami-2023.*-x86_64.
+    expect(await names(['amazon'], [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }])).toEqual([
+      [LINUX_AMI, 'al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64', '137112412989', 'amazon'],
+    ]);
+    // Ubuntu is Canonical's (099720109477, no alias): its own owner id finds it, `amazon` does not.
+    expect(await names(['099720109477'], [{ Name: 'name', Values: ['ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*'] }])).toEqual([
+      ['ami-0b0b0c00000000b24', 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20241206', '099720109477', null],
+    ]);
+    expect(await names(['amazon'], [{ Name: 'name', Values: ['ubuntu/*'] }])).toEqual([]);
+    // Red Hat's (309956199498) and SUSE's (013907871322, alias amazon), by their schemes.
+    expect(await names(['309956199498'], [{ Name: 'name', Values: ['RHEL-9.*_HVM-*-x86_64-*-Hourly2-GP3'] }])).toEqual([
+      ['ami-0d0e0c00000000d09', 'RHEL-9.5.0_HVM-20241211-x86_64-0-Hourly2-GP3', '309956199498', null],
+    ]);
+    expect(await names(['amazon'], [{ Name: 'name', Values: ['suse-sles-15-sp6-v*-hvm-ssd-x86_64'] }])).toEqual([
+      ['ami-0e0e0c00000000e15', 'suse-sles-15-sp6-v20241218-hvm-ssd-x86_64', '013907871322', 'amazon'],
+    ]);
+    // Windows Server 2022 Base: Amazon's Windows account (801119661308); the BYOL image (Nimbus's own) is not among them.
+    expect(await names(['801119661308'], [{ Name: 'name', Values: ['Windows_Server-2022-English-Full-Base-*'] }])).toEqual([
+      [WINDOWS_AMI, 'Windows_Server-2022-English-Full-Base-2024.12.13', '801119661308', 'amazon'],
+    ]);
+    expect((await names(['amazon'], [{ Name: 'owner-alias', Values: ['amazon'] }])).length).toBe((await names(['amazon'])).length);
+    expect((await names([], [{ Name: 'owner-id', Values: ['099720109477'] }])).map(([id]) => id)).toEqual(['ami-0b0b0c00000000b24', 'ami-0b0b0c00000000b64', 'ami-0c0b0c00000000c24']);
   });
 
   it("shows each catalog image's root as an AMI's mapping, from Amazon's snapshot, and launches its root from it: never smaller", async () => {

@@ -66,6 +66,8 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
 
     const console = await client.send(new GetConsoleOutputCommand({ InstanceId: a.InstanceId! }));
     expect(Buffer.from(console.Output!, 'base64').toString()).toContain(`cloud-init: instance ${a.InstanceId}`);
+    // The kernel's banner names the image in its own words (its description), not its AMI name.
+    expect(Buffer.from(console.Output!, 'base64').toString()).toContain('Linux version 6.1.0 (Amazon Linux 2023 AMI 2023.6.20241212.0 x86_64 HVM kernel-6.1)');
 
     const stop = await client.send(new StopInstancesCommand({ InstanceIds: [a.InstanceId!] }));
     expect(stop.StoppingInstances).toEqual([{ InstanceId: a.InstanceId, CurrentState: { Code: 64, Name: 'stopping' }, PreviousState: { Code: 16, Name: 'running' } }]);

@@ -139,3 +139,38 @@ describe("an image's block device mapping (DescribeImages, RunInstances)", () =>
     ]);
   });
 });
+
+describe("the built-in images' names and owners (as EC2 publishes its public AMIs)", () => {
+  // The publishers' AMI naming schemes, as scripts and Terraform's aws_ami filter on them.
+  const SCHEMES: readonly [RegExp, string, string | undefined][] = [
+    [/^al2023-ami-2023\.\d+\.\d{8}\.\d+-kernel-6\.1-(x86_64|arm64)$/, '137112412989', 'amazon'],
+    [/^ubuntu\/images\/hvm-ssd-gp3\/ubuntu-noble-24\.04-(amd64|arm64)-server-\d{8}$/, '099720109477', undefined],
+    [/^ubuntu-pro-server\/images\/hvm-ssd-gp3\/ubuntu-noble-24\.04-amd64-pro-server-\d{8}$/, '099720109477', undefined],
+    [/^RHEL-9\.\d+\.\d+_HVM-\d{8}-x86_64-\d+-Hourly2-GP3$/, '309956199498', undefined],
+    [/^suse-sles-15-sp6-v\d{8}-hvm-ssd-x86_64$/, '013907871322', 'amazon'],
+    [/^Windows_Server-2022-English-Full-(Base|SQL_2022_Standard)-\d{4}\.\d{2}\.\d{2}$/, '801119661308', 'amazon'],
+    [/^amzn-ec2-macos-1[45]\.\d+(\.\d+)?-\d{8}-\d{6}(-arm64)?$/, '634519214787', 'amazon'],
+  ];
+
+  it("gives each published image its publisher's name scheme, account and alias, and its architecture in its name", () => {
+    const published = IMAGES.filter((i) => i.publisher);
+    expect(published).toHaveLength(IMAGES.length - 2);
+    for (const image of published) {
+      const scheme = SCHEMES.find(([re]) => re.test(image.name));
+      expect([image.imageId, scheme && scheme.slice(1)]).toEqual([image.imageId, [image.publisher!.accountId, image.publisher!.alias]]);
+      const arm = /arm64/.test(image.name);
+      expect([image.imageId, arm]).toEqual([image.imageId, image.architecture === 'arm64' || image.architecture === 'arm64_mac']);
+      expect(image.description?.length).toBeGreaterThan(0);
+    }
+    expect(new Set(IMAGES.map((i) => i.name)).size).toBe(IMAGES.length);
+  });
+
+  it("keeps the BYOL images, which EC2 does not publish, out of the publishers' name patterns", () => {
+    const byol = IMAGES.filter((i) => !i.publisher);
+    expect(byol.map((i) => i.byolProduct).sort()).toEqual(['sql-server-standard', 'windows-server']);
+    for (const image of byol) expect(SCHEMES.some(([re]) => re.test(image.name))).toBe(false);
+    // Terraform's `Windows_Server-2022-English-Full-Base-*` finds the licence-included image only.
+    const base = IMAGES.filter((i) => i.name.startsWith('Windows_Server-2022-English-Full-Base-'));
+    expect(base.map((i) => [i.licenseModel, i.byolProduct])).toEqual([['license-included', undefined]]);
+  });
+});

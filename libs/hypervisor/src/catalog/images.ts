@@ -31,9 +31,44 @@ export interface ImageBlockDevice {
   readonly deleteOnTermination: boolean;
 }
 
+/**
+ * Who publishes a catalog image on EC2: the account EC2 shows as its `ownerId`, and `amazon` as its
+ * `imageOwnerAlias` where EC2 shows one (Amazon's own images and SUSE's; Canonical's and Red Hat's
+ * have none, so `--owners amazon` does not list them, as on EC2).
+ */
+export interface ImagePublisher {
+  readonly accountId: string;
+  readonly alias?: 'amazon';
+}
+
+/**
+ * The publishers of the built-in images. Owner account ids as EC2 shows them in us-east-1 (and as
+ * scripts and Terraform's `aws_ami` name them in `owners`): Amazon Linux 137112412989, Windows
+ * 801119661308, macOS 634519214787, Canonical (Ubuntu) 099720109477, Red Hat 309956199498, SUSE
+ * 013907871322.
+ */
+export const IMAGE_PUBLISHERS = {
+  amazonLinux: { accountId: '137112412989', alias: 'amazon' },
+  windows: { accountId: '801119661308', alias: 'amazon' },
+  macos: { accountId: '634519214787', alias: 'amazon' },
+  canonical: { accountId: '099720109477' },
+  redHat: { accountId: '309956199498' },
+  suse: { accountId: '013907871322', alias: 'amazon' },
+} as const satisfies Readonly<Record<string, ImagePublisher>>;
+
 export interface Image {
   readonly imageId: string;
+  /**
+   * EC2's `name` of the image. The built-in images' follow each publisher's AMI naming scheme
+   * (`al2023-ami-<release>-kernel-6.1-x86_64`, `ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-<date>`,
+   * `Windows_Server-2022-English-Full-Base-<date>`, …), so that a script's or Terraform's name
+   * filter finds them as on EC2.
+   */
   readonly name: string;
+  /** EC2's `description`: what the image is, in words. */
+  readonly description?: string;
+  /** A built-in image's publisher (absent: Amazon's account, alias `amazon`, as operators' images). */
+  readonly publisher?: ImagePublisher;
   readonly platform: Platform;
   /** What it boots on (EC2's `architecture`): a type must support it. Default x86_64. */
   readonly architecture?: Architecture;
@@ -60,27 +95,72 @@ export interface Image {
   readonly imdsSupport?: 'v2.0';
 }
 
+/**
+ * The built-in images. Their ids are Nimbus's own (the same on every server), not real AMIs'; their
+ * names follow the publishers' naming schemes with a build before the catalog's registration date
+ * (1 January 2025), their descriptions are worded as the publishers word theirs, and their owners are
+ * the publishers' accounts (IMAGE_PUBLISHERS). The two BYOL images have no counterpart among EC2's
+ * public AMIs (BYOL Windows is imported, not published): their names are Nimbus's.
+ */
 export const IMAGES: readonly Image[] = [
-  { imageId: 'ami-0a1e0c00000000a23', name: 'Amazon Linux 2023', platform: 'linux', licenseModel: 'license-included', bootSeconds: 15, shutdownSeconds: 10, imdsSupport: 'v2.0' },
-  { imageId: 'ami-0b0b0c00000000b24', name: 'Ubuntu Server 24.04 LTS', platform: 'linux', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10 },
-  { imageId: 'ami-0c0b0c00000000c24', name: 'Ubuntu Pro 24.04 LTS', platform: 'ubuntu-pro', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10 },
-  { imageId: 'ami-0d0e0c00000000d09', name: 'Red Hat Enterprise Linux 9', platform: 'rhel', licenseModel: 'license-included', bootSeconds: 30, shutdownSeconds: 15 },
-  { imageId: 'ami-0e0e0c00000000e15', name: 'SUSE Linux Enterprise Server 15 SP6', platform: 'suse', licenseModel: 'license-included', bootSeconds: 30, shutdownSeconds: 15 },
-  { imageId: 'ami-0f0d0c00000000f22', name: 'Windows Server 2022 Base', platform: 'windows', licenseModel: 'license-included', bootSeconds: 180, shutdownSeconds: 60 },
-  { imageId: 'ami-0f1d0c00000001f22', name: 'Windows Server 2022 with SQL Server 2022 Standard', platform: 'windows-sql-standard', licenseModel: 'license-included', bootSeconds: 240, shutdownSeconds: 90 },
-  { imageId: 'ami-0f2d0c00000002f22', name: 'Windows Server 2022 Base (BYOL)', platform: 'windows', licenseModel: 'byol', byolProduct: 'windows-server', bootSeconds: 180, shutdownSeconds: 60 },
+  {
+    imageId: 'ami-0a1e0c00000000a23', name: 'al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64', description: 'Amazon Linux 2023 AMI 2023.6.20241212.0 x86_64 HVM kernel-6.1',
+    publisher: IMAGE_PUBLISHERS.amazonLinux, platform: 'linux', licenseModel: 'license-included', bootSeconds: 15, shutdownSeconds: 10, imdsSupport: 'v2.0',
+  },
+  {
+    imageId: 'ami-0b0b0c00000000b24', name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20241206', description: 'Canonical, Ubuntu, 24.04, amd64 noble image',
+    publisher: IMAGE_PUBLISHERS.canonical, platform: 'linux', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10,
+  },
+  {
+    imageId: 'ami-0c0b0c00000000c24', name: 'ubuntu-pro-server/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-pro-server-20241206', description: 'Canonical, Ubuntu Pro, 24.04, amd64 noble image',
+    publisher: IMAGE_PUBLISHERS.canonical, platform: 'ubuntu-pro', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10,
+  },
+  {
+    imageId: 'ami-0d0e0c00000000d09', name: 'RHEL-9.5.0_HVM-20241211-x86_64-0-Hourly2-GP3', description: 'Provided by Red Hat, Inc.',
+    publisher: IMAGE_PUBLISHERS.redHat, platform: 'rhel', licenseModel: 'license-included', bootSeconds: 30, shutdownSeconds: 15,
+  },
+  {
+    imageId: 'ami-0e0e0c00000000e15', name: 'suse-sles-15-sp6-v20241218-hvm-ssd-x86_64', description: 'SUSE Linux Enterprise Server 15 SP6 (HVM, 64-bit, SSD-Backed)',
+    publisher: IMAGE_PUBLISHERS.suse, platform: 'suse', licenseModel: 'license-included', bootSeconds: 30, shutdownSeconds: 15,
+  },
+  {
+    imageId: 'ami-0f0d0c00000000f22', name: 'Windows_Server-2022-English-Full-Base-2024.12.13', description: 'Microsoft Windows Server 2022 Full Locale English AMI provided by Amazon',
+    publisher: IMAGE_PUBLISHERS.windows, platform: 'windows', licenseModel: 'license-included', bootSeconds: 180, shutdownSeconds: 60,
+  },
+  {
+    imageId: 'ami-0f1d0c00000001f22', name: 'Windows_Server-2022-English-Full-SQL_2022_Standard-2024.12.13',
+    description: 'Microsoft Windows Server 2022 Full Locale English with SQL Standard 2022 AMI provided by Amazon',
+    publisher: IMAGE_PUBLISHERS.windows, platform: 'windows-sql-standard', licenseModel: 'license-included', bootSeconds: 240, shutdownSeconds: 90,
+  },
+  {
+    imageId: 'ami-0f2d0c00000002f22', name: 'nimbus-Windows_Server-2022-English-Full-Base-BYOL-2024.12.13', description: 'Windows Server 2022 Base (BYOL): the tenant brings its Windows Server licences',
+    platform: 'windows', licenseModel: 'byol', byolProduct: 'windows-server', bootSeconds: 180, shutdownSeconds: 60,
+  },
   // SQL Server brought under License Mobility on license-included Windows, as AWS sells it: the
   // Windows license is billed, SQL Server is counted against the tenant's license configuration.
   {
-    imageId: 'ami-0f3d0c00000003f22', name: 'Windows Server 2022 with SQL Server 2022 Standard (BYOL SQL Server)', platform: 'windows',
-    licenseModel: 'license-included', byolProduct: 'sql-server-standard', bootSeconds: 240, shutdownSeconds: 90,
+    imageId: 'ami-0f3d0c00000003f22', name: 'nimbus-Windows_Server-2022-English-Full-SQL_2022_Standard-BYOL_SQL-2024.12.13',
+    description: 'Windows Server 2022 with SQL Server 2022 Standard (BYOL SQL Server): Windows licence included, SQL Server under License Mobility',
+    platform: 'windows', licenseModel: 'license-included', byolProduct: 'sql-server-standard', bootSeconds: 240, shutdownSeconds: 90,
   },
   // arm64 builds, for the Graviton families (a1, t4g, m6g, c7g, …), and macOS for the Mac types
   // (AWS bills macOS as Linux/UNIX: the Mac Dedicated Host is the charge).
-  { imageId: 'ami-0a1e0c00000000a64', name: 'Amazon Linux 2023 (arm64)', platform: 'linux', architecture: 'arm64', licenseModel: 'license-included', bootSeconds: 15, shutdownSeconds: 10, imdsSupport: 'v2.0' },
-  { imageId: 'ami-0b0b0c00000000b64', name: 'Ubuntu Server 24.04 LTS (arm64)', platform: 'linux', architecture: 'arm64', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10 },
-  { imageId: 'ami-0c1a0c00000000c14', name: 'macOS Sonoma 14 (x86_64_mac)', platform: 'linux', architecture: 'x86_64_mac', licenseModel: 'license-included', bootSeconds: 420, shutdownSeconds: 60 },
-  { imageId: 'ami-0c1a0c00000000c15', name: 'macOS Sequoia 15 (arm64_mac)', platform: 'linux', architecture: 'arm64_mac', licenseModel: 'license-included', bootSeconds: 300, shutdownSeconds: 60 },
+  {
+    imageId: 'ami-0a1e0c00000000a64', name: 'al2023-ami-2023.6.20241212.0-kernel-6.1-arm64', description: 'Amazon Linux 2023 AMI 2023.6.20241212.0 arm64 HVM kernel-6.1',
+    publisher: IMAGE_PUBLISHERS.amazonLinux, platform: 'linux', architecture: 'arm64', licenseModel: 'license-included', bootSeconds: 15, shutdownSeconds: 10, imdsSupport: 'v2.0',
+  },
+  {
+    imageId: 'ami-0b0b0c00000000b64', name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-20241206', description: 'Canonical, Ubuntu, 24.04, arm64 noble image',
+    publisher: IMAGE_PUBLISHERS.canonical, platform: 'linux', architecture: 'arm64', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10,
+  },
+  {
+    imageId: 'ami-0c1a0c00000000c14', name: 'amzn-ec2-macos-14.7.2-20241213-202404', description: 'macOS Sonoma 14.7.2',
+    publisher: IMAGE_PUBLISHERS.macos, platform: 'linux', architecture: 'x86_64_mac', licenseModel: 'license-included', bootSeconds: 420, shutdownSeconds: 60,
+  },
+  {
+    imageId: 'ami-0c1a0c00000000c15', name: 'amzn-ec2-macos-15.2-20241213-202404-arm64', description: 'macOS Sequoia 15.2',
+    publisher: IMAGE_PUBLISHERS.macos, platform: 'linux', architecture: 'arm64_mac', licenseModel: 'license-included', bootSeconds: 300, shutdownSeconds: 60,
+  },
 ];
 
 /** Every image's root device (EC2's `rootDeviceName` of its Amazon Linux and Windows AMIs). */

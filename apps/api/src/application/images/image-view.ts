@@ -1,8 +1,8 @@
-import { Architecture, Image, ImageBlockDevice, LicenseModel, Platform } from '@nimbus/hypervisor';
+import { Architecture, Image, IMAGE_PUBLISHERS, ImageBlockDevice, LicenseModel, Platform } from '@nimbus/hypervisor';
 import { instanceBillingIdentity } from '@nimbus/metering';
 
 /** The account EC2 shows as the owner of public catalog images (Amazon's own, alias `amazon`). */
-export const AMAZON_OWNER_ID = '137112412989';
+export const AMAZON_OWNER_ID = IMAGE_PUBLISHERS.amazonLinux.accountId;
 /** When the built-in images were "registered" (they have no row): a fixed instant, so answers are stable. */
 export const BUILT_IN_IMAGES_CREATED_MS = Date.UTC(2025, 0, 1);
 

@@ -200,8 +200,9 @@ function ownerMatches(owner: string, v: ImageView, tenant: TenantEntity): boolea
 
 function builtInView(image: Image): ImageView {
   return {
-    image, name: image.name, platform: image.platform, architecture: architectureOf(image), licenseModel: image.licenseModel, ownerId: AMAZON_OWNER_ID,
-    ownerAlias: 'amazon', isPublic: true, state: 'available', creationMs: BUILT_IN_IMAGES_CREATED_MS, rootDeviceName: ROOT_DEVICE_NAME, blockDevices: imageBlockDevices(image), tags: {},
+    image, name: image.name, ...(image.description !== undefined ? { description: image.description } : {}), platform: image.platform,
+    architecture: architectureOf(image), licenseModel: image.licenseModel, ownerId: image.publisher?.accountId ?? AMAZON_OWNER_ID,
+    ...(image.publisher ? (image.publisher.alias ? { ownerAlias: image.publisher.alias } : {}) : { ownerAlias: 'amazon' }), isPublic: true, state: 'available', creationMs: BUILT_IN_IMAGES_CREATED_MS, rootDeviceName: ROOT_DEVICE_NAME, blockDevices: imageBlockDevices(image), tags: {},
   };
 }
 

@@ -49,16 +49,18 @@ function bootLog(row: InstanceEntity, catalog: Catalog): string {
   const image = catalog.image(row.imageId);
   const type = catalog.instanceType(row.instanceType);
   const at = new Date(row.launchTime).toISOString();
+  // The image in words (its description: "Amazon Linux 2023 AMI …"), or its name.
+  const os = image?.description ?? image?.name ?? row.imageId;
   const windows = row.platform.startsWith('windows');
   const lines = windows
     ? [
-      `${at} Windows is starting (${image?.name ?? row.imageId}) on ${row.instanceType}`,
+      `${at} Windows is starting (${os}) on ${row.instanceType}`,
       `${at} Ec2Launch: instance ${row.id} in ${row.availabilityZone}, ${type?.vcpus ?? '?'} vCPUs, ${type?.memoryMiB ?? '?'} MiB`,
       `${at} Ec2Launch: user data ${row.userData ? 'found and run' : 'not present'}`,
       `${at} Windows is Ready to use`,
     ]
     : [
-      `[    0.000000] Linux version 6.1.0 (${image?.name ?? row.imageId})`,
+      `[    0.000000] Linux version 6.1.0 (${os})`,
       `[    0.000000] Command line: root=/dev/nvme0n1p1 console=ttyS0`,
       `[    0.010000] smpboot: Allowing ${type?.vcpus ?? 1} CPUs`,
       `[    0.020000] Memory: ${type?.memoryMiB ?? 0} MiB available`,
