@@ -440,4 +440,25 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM reservations WHERE tenant_id = 't-00000000000000f02'");
     await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000f02'");
   });
+
+  it('RootDeviceName1764650000000 adds root_device_name to instances (/dev/xvda for those there were, not null), and reverts alone, keeping them', async () => {
+    await undoThrough('RootDeviceName1764650000000');
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000f03', 'h', 1, 1, 0, '210987654327')");
+    await ds.query("INSERT INTO reservations (id, tenant_id, request_hash, created_at) VALUES ('r-00000000000000f03', 't-00000000000000f03', 'h', 0)");
+    await ds.query(`INSERT INTO instances (id, tenant_id, reservation_id, image_id, instance_type, platform, tenancy, availability_zone, state, state_since, launch_time, cpu_reservation_millicores, cpu_limit_millicores, cpu_weight)
+       VALUES ('i-0000000000000f003', 't-00000000000000f03', 'r-00000000000000f03', 'ami-1', 'm5.large', 'linux', 'default', 'us-east-1a', 'running', 0, 0, 0, 2000, 256)`);
+    await ds.runMigrations();
+    const root = async () => (await ds.query("SELECT root_device_name FROM instances WHERE id = 'i-0000000000000f003'"))[0].root_device_name;
+    expect(await root()).toBe('/dev/xvda');
+    await expect(ds.query("UPDATE instances SET root_device_name = NULL WHERE id = 'i-0000000000000f003'")).rejects.toThrow();
+    await ds.query("UPDATE instances SET root_device_name = '/dev/sda1' WHERE id = 'i-0000000000000f003'");
+    expect(await root()).toBe('/dev/sda1');
+    await undoThrough('RootDeviceName1764650000000');
+    expect((await describeTables(['instances']))[0].findColumnByName('root_device_name')).toBeUndefined();
+    expect(await ds.query("SELECT COUNT(*) AS n FROM instances WHERE tenant_id = 't-00000000000000f03'")).toEqual([{ n: usingPostgres() ? '1' : 1 }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM instances WHERE tenant_id = 't-00000000000000f03'");
+    await ds.query("DELETE FROM reservations WHERE tenant_id = 't-00000000000000f03'");
+    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000f03'");
+  });
 });

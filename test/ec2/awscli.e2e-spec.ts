@@ -31,6 +31,12 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     const ubuntu = await aws(alice, 'describe-images', '--owners', '099720109477', '--filters', 'Name=name,Values=ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-*',
       '--query', 'sort_by(Images, &CreationDate)[-1].[ImageId,Architecture]');
     expect(ubuntu.json).toEqual(['ami-0b0b0c00000000b64', 'arm64']);
+    // The usual way to launch Ubuntu with a larger root: a mapping at its AMI's root device, /dev/sda1.
+    const ran = await aws(alice, 'run-instances', '--image-id', 'ami-0b0b0c00000000b24', '--instance-type', 't3.micro', '--placement', 'AvailabilityZone=us-east-1a',
+      '--block-device-mappings', 'DeviceName=/dev/sda1,Ebs={VolumeSize=30,VolumeType=gp3}', '--query', 'Instances[0].[RootDeviceName,BlockDeviceMappings[0].Ebs.VolumeId]');
+    expect({ code: ran.code, stderr: ran.stderr, root: ran.json?.[0] }).toEqual({ code: 0, stderr: '', root: '/dev/sda1' });
+    const size = await aws(alice, 'describe-volumes', '--volume-ids', ran.json[1], '--query', 'Volumes[0].[Size,VolumeType,Attachments[0].Device]');
+    expect(size.json).toEqual([30, 'gp3', '/dev/sda1']);
   });
 
   it('runs, waits for, filters, pages, tags, stops and terminates instances', async () => {

@@ -1,6 +1,7 @@
 import {
   CreateImageCommand, CreateSnapshotCommand, CreateVolumeCommand, DescribeVolumesCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeSnapshotsCommand, EC2Client,
   DescribeInstancesCommand, DescribeInstanceTypesCommand, paginateDescribeImages, RunInstancesCommand, waitUntilImageAvailable, waitUntilSnapshotCompleted,
+  AttachVolumeCommand, DetachVolumeCommand, StartInstancesCommand, StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
@@ -85,14 +86,15 @@ describe('EC2 images and snapshots (JS SDK)', () => {
 
   it("shows each catalog image's root as an AMI's mapping, from Amazon's snapshot, and launches its root from it: never smaller", async () => {
     const [linux, windows] = await Promise.all([LINUX_AMI, WINDOWS_AMI].map(async (id) => (await client.send(new DescribeImagesCommand({ ImageIds: [id] }))).Images![0]));
-    expect(linux.RootDeviceName).toBe('/dev/xvda');
+    // Amazon Linux's root device is /dev/xvda, Windows' /dev/sda1 (as their AMIs').
+    expect([linux.RootDeviceName, windows.RootDeviceName]).toEqual(['/dev/xvda', '/dev/sda1']);
     // Amazon Linux 2023's AMIs require IMDSv2 (its instances launch with HttpTokens required); Windows Server's do not say.
     expect([linux.ImdsSupport, windows.ImdsSupport]).toEqual(['v2.0', undefined]);
     expect(linux.BlockDeviceMappings).toEqual([
       { DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0a1e0c00000000a23', VolumeSize: 8, VolumeType: 'gp2', DeleteOnTermination: true, Encrypted: false } },
     ]);
     expect(windows.BlockDeviceMappings).toEqual([
-      { DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0f0d0c00000000f22', VolumeSize: 30, VolumeType: 'gp2', DeleteOnTermination: true, Encrypted: false } },
+      { DeviceName: '/dev/sda1', Ebs: { SnapshotId: 'snap-0f0d0c00000000f22', VolumeSize: 30, VolumeType: 'gp2', DeleteOnTermination: true, Encrypted: false } },
     ]);
     // The mapping's filters see it: the 30 GiB roots are the Windows images'.
     const big = await client.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'block-device-mapping.volume-size', Values: ['30'] }] }));
@@ -115,6 +117,49 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     // Amazon's snapshot is no tenant's: not described, no volume made from it.
     expect((await failure(client.send(new DescribeSnapshotsCommand({ SnapshotIds: ['snap-0a1e0c00000000a23'] })))).name).toBe('InvalidSnapshot.NotFound');
     expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: 'snap-0a1e0c00000000a23' })))).name).toBe('InvalidSnapshot.NotFound');
+  });
+
+  it("grows an Ubuntu instance's root as scripts do, by its AMI's root device /dev/sda1; its image keeps that root", async () => {
+    const ubuntu = 'ami-0b0b0c00000000b24';
+    const run = await client.send(new RunInstancesCommand({
+      ImageId: ubuntu, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' },
+      BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { VolumeSize: 30, VolumeType: 'gp3' } }, { DeviceName: '/dev/sdf', Ebs: { VolumeSize: 100 } }],
+    }));
+    const instance = run.Instances![0];
+    expect(instance.RootDeviceName).toBe('/dev/sda1');
+    expect(instance.BlockDeviceMappings!.map((m) => m.DeviceName)).toEqual(['/dev/sda1', '/dev/sdf']);
+    const root = (await client.send(new DescribeVolumesCommand({ VolumeIds: [instance.BlockDeviceMappings![0].Ebs!.VolumeId!] }))).Volumes![0];
+    expect(root).toMatchObject({ Size: 30, VolumeType: 'gp3', SnapshotId: 'snap-0b0b0c00000000b24', Attachments: [expect.objectContaining({ Device: '/dev/sda1', DeleteOnTermination: true })] });
+    const described = (await client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'root-device-name', Values: ['/dev/sda1'] }, { Name: 'image-id', Values: [ubuntu] }] }))).Reservations!;
+    expect(described.flatMap((r) => r.Instances!.map((i) => i.InstanceId))).toEqual([instance.InstanceId]);
+    // Amazon Linux's root device is not one of Ubuntu's instances' devices, as on EC2.
+    const wrong = await failure(client.send(new RunInstancesCommand({
+      ImageId: ubuntu, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 30 } }],
+    })));
+    expect({ name: wrong.name, message: wrong.message }).toEqual({ name: 'InvalidBlockDeviceMapping', message: 'Invalid device name /dev/xvda' });
+    // An image of it (once it runs: Ubuntu boots in 20 s) has its root at /dev/sda1.
+    await t.advance(20);
+    const { ImageId } = await client.send(new CreateImageCommand({ InstanceId: instance.InstanceId!, Name: 'ubuntu-grown', NoReboot: true }));
+    const image = (await client.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images![0];
+    expect([image.RootDeviceName, image.BlockDeviceMappings!.map((m) => [m.DeviceName, m.Ebs!.VolumeSize])]).toEqual(['/dev/sda1', [['/dev/sda1', 30], ['/dev/sdf', 100]]]);
+    await client.send(new DeregisterImageCommand({ ImageId }));
+
+    // Its root leaves and returns at /dev/sda1 only: stopped, detached, it does not start; /dev/xvda is not its root.
+    await client.send(new StopInstancesCommand({ InstanceIds: [instance.InstanceId!] }));
+    await t.advance(10);
+    await client.send(new DetachVolumeCommand({ VolumeId: root.VolumeId! }));
+    await t.advance(1);
+    const noRoot = await failure(client.send(new StartInstancesCommand({ InstanceIds: [instance.InstanceId!] })));
+    expect({ name: noRoot.name, message: noRoot.message }).toEqual({
+      name: 'InvalidParameterValue', message: `Invalid value '${instance.InstanceId}' for instanceId. Instance does not have a volume attached at root (/dev/sda1)`,
+    });
+    const atXvda = await failure(client.send(new AttachVolumeCommand({ VolumeId: root.VolumeId!, InstanceId: instance.InstanceId!, Device: '/dev/xvda' })));
+    expect({ name: atXvda.name, message: atXvda.message }).toEqual({
+      name: 'InvalidParameterValue', message: `Value (/dev/xvda) for parameter device is invalid: the root device of instance '${instance.InstanceId}' is /dev/sda1`,
+    });
+    await client.send(new AttachVolumeCommand({ VolumeId: root.VolumeId!, InstanceId: instance.InstanceId!, Device: '/dev/sda1' }));
+    await t.advance(1);
+    expect((await client.send(new StartInstancesCommand({ InstanceIds: [instance.InstanceId!] }))).StartingInstances![0].CurrentState!.Name).toBe('pending');
   });
 
   it('answers DescribeInstanceTypes from the broad catalog (t2.micro, m4.large, t1.micro as AWS publishes them)', async () => {

@@ -463,7 +463,8 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
       TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'disk', Value: 'root' }] }],
     }));
     const instance = run.Instances![0];
-    expect(instance.BlockDeviceMappings!.map((m) => m.DeviceName)).toEqual(['/dev/xvda']);
+    // At the Windows AMI's root device, /dev/sda1.
+    expect([instance.RootDeviceName, instance.BlockDeviceMappings!.map((m) => m.DeviceName)]).toEqual(['/dev/sda1', ['/dev/sda1']]);
     const volumeId = instance.BlockDeviceMappings![0].Ebs!.VolumeId!;
     // gp2 of 30 GiB: 3 IOPS per GiB, 90, below gp2's floor of 100.
     // TagSpecification's ResourceType=volume tags it, the launch's one volume.

@@ -1,6 +1,6 @@
 import { Catalog } from './catalog';
 import { findHostType, HOST_TYPES, hardwareThreads } from './host-types';
-import { findImage, imageBlockDevices, IMAGES } from './images';
+import { findImage, imageBlockDevices, IMAGES, isRootDeviceName, rootDeviceOf } from './images';
 import { findInstanceType, INSTANCE_TYPES, isBurstable } from './instance-types';
 
 const type = (name: string) => {
@@ -120,11 +120,11 @@ describe('Catalog', () => {
 });
 
 describe("an image's block device mapping (DescribeImages, RunInstances)", () => {
-  it("is an AMI's root for the catalog's images: /dev/xvda, gp2, 8 GiB (Windows 30), from snap- and the image's hex digits", () => {
+  it("is an AMI's root for the catalog's images: at its root device, gp2, 8 GiB (Windows 30), from snap- and the image's hex digits", () => {
     expect(imageBlockDevices(findImage('ami-0a1e0c00000000a23')!)).toEqual([
       { deviceName: '/dev/xvda', snapshotId: 'snap-0a1e0c00000000a23', volumeSizeGiB: 8, volumeType: 'gp2', deleteOnTermination: true },
     ]);
-    expect(imageBlockDevices(findImage('ami-0f0d0c00000000f22')!)[0]).toMatchObject({ snapshotId: 'snap-0f0d0c00000000f22', volumeSizeGiB: 30 });
+    expect(imageBlockDevices(findImage('ami-0f0d0c00000000f22')!)[0]).toMatchObject({ deviceName: '/dev/sda1', snapshotId: 'snap-0f0d0c00000000f22', volumeSizeGiB: 30 });
     // An operator's 8-digit id is zero-padded to a snapshot id's 17.
     expect(imageBlockDevices({ ...findImage('ami-0a1e0c00000000a23')!, imageId: 'ami-1234abcd' })[0].snapshotId).toBe('snap-0000000001234abcd');
   });
@@ -137,6 +137,23 @@ describe("an image's block device mapping (DescribeImages, RunInstances)", () =>
     expect(imageBlockDevices({ ...base, blockDevices: [data] })).toEqual([
       { deviceName: '/dev/xvda', snapshotId: 'snap-0a1e0c00000000a23', volumeSizeGiB: 8, volumeType: 'gp2', deleteOnTermination: true }, data,
     ]);
+    // An image of an instance whose root device was /dev/sda1 (an Ubuntu one): its root is there, named or not.
+    const ubuntu = findImage('ami-0b0b0c00000000b24')!;
+    const sdaRoot = { ...root, deviceName: '/dev/sda1' };
+    expect(imageBlockDevices({ ...ubuntu, blockDevices: [data, sdaRoot] })).toEqual([sdaRoot, data]);
+    expect(imageBlockDevices({ ...ubuntu, rootDeviceName: undefined, blockDevices: [data, sdaRoot] })).toEqual([sdaRoot, data]);
+  });
+});
+
+describe('root devices (EC2: "Device names for volumes on Amazon EC2 instances")', () => {
+  it("is /dev/xvda for Amazon Linux's AMIs, /dev/sda1 for Ubuntu's, Red Hat's, SUSE's, Windows' and macOS's", () => {
+    const roots = Object.fromEntries(IMAGES.map((i) => [i.name.replace(/[-_/].*$/, ''), rootDeviceOf(i)]));
+    expect(roots).toEqual({ al2023: '/dev/xvda', ubuntu: '/dev/sda1', RHEL: '/dev/sda1', suse: '/dev/sda1', Windows: '/dev/sda1', nimbus: '/dev/sda1', amzn: '/dev/sda1' });
+    // An image that names none (an operator's) has /dev/xvda; one whose mapping holds a root has that one.
+    expect(rootDeviceOf({})).toBe('/dev/xvda');
+    expect(rootDeviceOf({ blockDevices: [{ deviceName: '/dev/sdf', snapshotId: 's', volumeSizeGiB: 1, volumeType: 'gp2', deleteOnTermination: true }] })).toBe('/dev/xvda');
+    expect(rootDeviceOf({ blockDevices: [{ deviceName: '/dev/sda1', snapshotId: 's', volumeSizeGiB: 1, volumeType: 'gp2', deleteOnTermination: true }] })).toBe('/dev/sda1');
+    expect(['/dev/xvda', '/dev/sda1', '/dev/sda', '/dev/sdf'].map(isRootDeviceName)).toEqual([true, true, false, false]);
   });
 });
 

@@ -69,6 +69,12 @@ export interface Image {
   readonly description?: string;
   /** A built-in image's publisher (absent: Amazon's account, alias `amazon`, as operators' images). */
   readonly publisher?: ImagePublisher;
+  /**
+   * EC2's `rootDeviceName`: `/dev/xvda` (Amazon Linux's AMIs, and the default) or `/dev/sda1`
+   * (Ubuntu's, Red Hat's, SUSE's, Windows' and macOS's). A launch's root volume is attached there,
+   * and a block device mapping at that name changes the root (`rootDeviceOf`).
+   */
+  readonly rootDeviceName?: RootDeviceName;
   readonly platform: Platform;
   /** What it boots on (EC2's `architecture`): a type must support it. Default x86_64. */
   readonly architecture?: Architecture;
@@ -109,39 +115,39 @@ export const IMAGES: readonly Image[] = [
   },
   {
     imageId: 'ami-0b0b0c00000000b24', name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20241206', description: 'Canonical, Ubuntu, 24.04, amd64 noble image',
-    publisher: IMAGE_PUBLISHERS.canonical, platform: 'linux', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10,
+    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.canonical, platform: 'linux', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10,
   },
   {
     imageId: 'ami-0c0b0c00000000c24', name: 'ubuntu-pro-server/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-pro-server-20241206', description: 'Canonical, Ubuntu Pro, 24.04, amd64 noble image',
-    publisher: IMAGE_PUBLISHERS.canonical, platform: 'ubuntu-pro', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10,
+    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.canonical, platform: 'ubuntu-pro', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10,
   },
   {
     imageId: 'ami-0d0e0c00000000d09', name: 'RHEL-9.5.0_HVM-20241211-x86_64-0-Hourly2-GP3', description: 'Provided by Red Hat, Inc.',
-    publisher: IMAGE_PUBLISHERS.redHat, platform: 'rhel', licenseModel: 'license-included', bootSeconds: 30, shutdownSeconds: 15,
+    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.redHat, platform: 'rhel', licenseModel: 'license-included', bootSeconds: 30, shutdownSeconds: 15,
   },
   {
     imageId: 'ami-0e0e0c00000000e15', name: 'suse-sles-15-sp6-v20241218-hvm-ssd-x86_64', description: 'SUSE Linux Enterprise Server 15 SP6 (HVM, 64-bit, SSD-Backed)',
-    publisher: IMAGE_PUBLISHERS.suse, platform: 'suse', licenseModel: 'license-included', bootSeconds: 30, shutdownSeconds: 15,
+    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.suse, platform: 'suse', licenseModel: 'license-included', bootSeconds: 30, shutdownSeconds: 15,
   },
   {
     imageId: 'ami-0f0d0c00000000f22', name: 'Windows_Server-2022-English-Full-Base-2024.12.13', description: 'Microsoft Windows Server 2022 Full Locale English AMI provided by Amazon',
-    publisher: IMAGE_PUBLISHERS.windows, platform: 'windows', licenseModel: 'license-included', bootSeconds: 180, shutdownSeconds: 60,
+    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.windows, platform: 'windows', licenseModel: 'license-included', bootSeconds: 180, shutdownSeconds: 60,
   },
   {
     imageId: 'ami-0f1d0c00000001f22', name: 'Windows_Server-2022-English-Full-SQL_2022_Standard-2024.12.13',
     description: 'Microsoft Windows Server 2022 Full Locale English with SQL Standard 2022 AMI provided by Amazon',
-    publisher: IMAGE_PUBLISHERS.windows, platform: 'windows-sql-standard', licenseModel: 'license-included', bootSeconds: 240, shutdownSeconds: 90,
+    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.windows, platform: 'windows-sql-standard', licenseModel: 'license-included', bootSeconds: 240, shutdownSeconds: 90,
   },
   {
     imageId: 'ami-0f2d0c00000002f22', name: 'nimbus-Windows_Server-2022-English-Full-Base-BYOL-2024.12.13', description: 'Windows Server 2022 Base (BYOL): the tenant brings its Windows Server licences',
-    platform: 'windows', licenseModel: 'byol', byolProduct: 'windows-server', bootSeconds: 180, shutdownSeconds: 60,
+    rootDeviceName: '/dev/sda1', platform: 'windows', licenseModel: 'byol', byolProduct: 'windows-server', bootSeconds: 180, shutdownSeconds: 60,
   },
   // SQL Server brought under License Mobility on license-included Windows, as AWS sells it: the
   // Windows license is billed, SQL Server is counted against the tenant's license configuration.
   {
     imageId: 'ami-0f3d0c00000003f22', name: 'nimbus-Windows_Server-2022-English-Full-SQL_2022_Standard-BYOL_SQL-2024.12.13',
     description: 'Windows Server 2022 with SQL Server 2022 Standard (BYOL SQL Server): Windows licence included, SQL Server under License Mobility',
-    platform: 'windows', licenseModel: 'license-included', byolProduct: 'sql-server-standard', bootSeconds: 240, shutdownSeconds: 90,
+    rootDeviceName: '/dev/sda1', platform: 'windows', licenseModel: 'license-included', byolProduct: 'sql-server-standard', bootSeconds: 240, shutdownSeconds: 90,
   },
   // arm64 builds, for the Graviton families (a1, t4g, m6g, c7g, …), and macOS for the Mac types
   // (AWS bills macOS as Linux/UNIX: the Mac Dedicated Host is the charge).
@@ -151,20 +157,38 @@ export const IMAGES: readonly Image[] = [
   },
   {
     imageId: 'ami-0b0b0c00000000b64', name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-20241206', description: 'Canonical, Ubuntu, 24.04, arm64 noble image',
-    publisher: IMAGE_PUBLISHERS.canonical, platform: 'linux', architecture: 'arm64', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10,
+    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.canonical, platform: 'linux', architecture: 'arm64', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10,
   },
   {
     imageId: 'ami-0c1a0c00000000c14', name: 'amzn-ec2-macos-14.7.2-20241213-202404', description: 'macOS Sonoma 14.7.2',
-    publisher: IMAGE_PUBLISHERS.macos, platform: 'linux', architecture: 'x86_64_mac', licenseModel: 'license-included', bootSeconds: 420, shutdownSeconds: 60,
+    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.macos, platform: 'linux', architecture: 'x86_64_mac', licenseModel: 'license-included', bootSeconds: 420, shutdownSeconds: 60,
   },
   {
     imageId: 'ami-0c1a0c00000000c15', name: 'amzn-ec2-macos-15.2-20241213-202404-arm64', description: 'macOS Sequoia 15.2',
-    publisher: IMAGE_PUBLISHERS.macos, platform: 'linux', architecture: 'arm64_mac', licenseModel: 'license-included', bootSeconds: 300, shutdownSeconds: 60,
+    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.macos, platform: 'linux', architecture: 'arm64_mac', licenseModel: 'license-included', bootSeconds: 300, shutdownSeconds: 60,
   },
 ];
 
-/** Every image's root device (EC2's `rootDeviceName` of its Amazon Linux and Windows AMIs). */
-export const ROOT_DEVICE_NAME = '/dev/xvda';
+/** The root device names EC2's AMIs use ("Device names for volumes on Amazon EC2 instances"): Amazon Linux's, and the others'. */
+export const ROOT_DEVICE_NAMES = ['/dev/xvda', '/dev/sda1'] as const;
+export type RootDeviceName = (typeof ROOT_DEVICE_NAMES)[number];
+/** The root device of an image that names none (Amazon Linux's; operators' images). */
+export const ROOT_DEVICE_NAME: RootDeviceName = '/dev/xvda';
+
+/** Whether `device` is a root device name: an instance holds a volume there only at its own root device. */
+export function isRootDeviceName(device: string): device is RootDeviceName {
+  return (ROOT_DEVICE_NAMES as readonly string[]).includes(device);
+}
+
+/**
+ * The image's root device: its own (`rootDeviceName`); for a CreateImage image of older days that
+ * kept none, the root among its block devices; else the default, /dev/xvda.
+ */
+export function rootDeviceOf(image: Pick<Image, 'rootDeviceName' | 'blockDevices'>): RootDeviceName {
+  if (image.rootDeviceName) return image.rootDeviceName;
+  const root = image.blockDevices?.find((b) => isRootDeviceName(b.deviceName));
+  return root ? (root.deviceName as RootDeviceName) : ROOT_DEVICE_NAME;
+}
 
 /**
  * The root volume an EC2 launch of the image gets when its block device mapping maps nothing at
@@ -189,7 +213,7 @@ export function defaultRootVolume(image: Image): { readonly type: 'gp2'; readonl
 export function defaultRootDevice(image: Image): ImageBlockDevice {
   const root = defaultRootVolume(image);
   const hex = image.imageId.slice(image.imageId.indexOf('-') + 1).padStart(17, '0').slice(-17);
-  return { deviceName: ROOT_DEVICE_NAME, snapshotId: `snap-${hex}`, volumeSizeGiB: root.sizeGiB, volumeType: root.type, deleteOnTermination: true };
+  return { deviceName: rootDeviceOf(image), snapshotId: `snap-${hex}`, volumeSizeGiB: root.sizeGiB, volumeType: root.type, deleteOnTermination: true };
 }
 
 /**
@@ -199,7 +223,8 @@ export function defaultRootDevice(image: Image): ImageBlockDevice {
  */
 export function imageBlockDevices(image: Image): readonly ImageBlockDevice[] {
   const own = image.blockDevices ?? [];
-  const root = own.find((b) => b.deviceName === ROOT_DEVICE_NAME);
+  const rootName = rootDeviceOf(image);
+  const root = own.find((b) => b.deviceName === rootName);
   return [root ?? defaultRootDevice(image), ...own.filter((b) => b !== root)];
 }
 

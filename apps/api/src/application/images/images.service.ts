@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { architectureOf, Image, imageBlockDevices, IMAGES, PROVISIONED_IOPS_TYPES, ROOT_DEVICE_NAME, VolumeType } from '@nimbus/hypervisor';
+import { architectureOf, Image, imageBlockDevices, IMAGES, isRootDeviceName, PROVISIONED_IOPS_TYPES, rootDeviceOf, VolumeType } from '@nimbus/hypervisor';
 import { rebootVm } from '@nimbus/simulation';
 import { ApiError, unauthorized } from '../common/api-errors';
 import { resourceId } from '../common/ids';
@@ -118,6 +118,8 @@ export class ImagesService {
         imageId, name: cmd.name, platform: source.platform, architecture: architectureOf(source), licenseModel: source.licenseModel,
         ...(source.byolProduct ? { byolProduct: source.byolProduct } : {}),
         bootSeconds: source.bootSeconds, shutdownSeconds: source.shutdownSeconds, ownerTenantId: tenant.id, availableFromMs: availableAt,
+        // Its root device is the instance's (a launch from it attaches its root volume there).
+        ...(isRootDeviceName(row.rootDeviceName) ? { rootDeviceName: row.rootDeviceName } : {}),
       };
       const entity: ImageEntity = {
         id: imageId, tenantId: tenant.id, name: cmd.name, description: cmd.description ?? null, body: JSON.stringify(image), sourceInstanceId: row.id,
@@ -202,7 +204,7 @@ function builtInView(image: Image): ImageView {
   return {
     image, name: image.name, ...(image.description !== undefined ? { description: image.description } : {}), platform: image.platform,
     architecture: architectureOf(image), licenseModel: image.licenseModel, ownerId: image.publisher?.accountId ?? AMAZON_OWNER_ID,
-    ...(image.publisher ? (image.publisher.alias ? { ownerAlias: image.publisher.alias } : {}) : { ownerAlias: 'amazon' }), isPublic: true, state: 'available', creationMs: BUILT_IN_IMAGES_CREATED_MS, rootDeviceName: ROOT_DEVICE_NAME, blockDevices: imageBlockDevices(image), tags: {},
+    ...(image.publisher ? (image.publisher.alias ? { ownerAlias: image.publisher.alias } : {}) : { ownerAlias: 'amazon' }), isPublic: true, state: 'available', creationMs: BUILT_IN_IMAGES_CREATED_MS, rootDeviceName: rootDeviceOf(image), blockDevices: imageBlockDevices(image), tags: {},
   };
 }
 
@@ -214,7 +216,7 @@ export function rowView(row: ImageEntity, tenant: TenantEntity | undefined, now:
   return {
     image, name: row.name, ...(row.description !== null ? { description: row.description } : {}), platform: image.platform, architecture: architectureOf(image),
     licenseModel: image.licenseModel, ownerId: own ? (tenant?.accountId ?? '') : AMAZON_OWNER_ID, ...(own ? { ownerTenantId: row.tenantId! } : { ownerAlias: 'amazon' }),
-    isPublic: !own, state: now < row.availableAt ? 'pending' : 'available', creationMs: row.createdAt, rootDeviceName: ROOT_DEVICE_NAME,
+    isPublic: !own, state: now < row.availableAt ? 'pending' : 'available', creationMs: row.createdAt, rootDeviceName: rootDeviceOf({ ...image, blockDevices }),
     blockDevices: imageBlockDevices({ ...image, blockDevices }), tags: JSON.parse(row.tags) as Record<string, string>, ...(row.sourceInstanceId ? { sourceInstanceId: row.sourceInstanceId } : {}),
   };
 }

@@ -36,7 +36,7 @@ export interface RunInstancesCommand {
   readonly volumes?: LaunchVolume[];
   /**
    * EC2's BlockDeviceMapping.N, given by the EC2 protocol on every launch (empty when none): the
-   * image's root volume at /dev/xvda unless one is mapped there, and a data volume at each other
+   * image's root volume at its root device unless one is mapped there, and a data volume at each other
    * device. Never beside `volumes` (VolumesService.resolveLaunchVolumes).
    */
   readonly blockDeviceMappings?: LaunchBlockDeviceMapping[];

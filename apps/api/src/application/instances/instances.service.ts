@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Catalog, CpuParams, CreditMode, IncorrectInstanceState, InstanceType, resolveCpuParams, StateTransition, Vm } from '@nimbus/hypervisor';
+import { Catalog, CpuParams, CreditMode, IncorrectInstanceState, InstanceType, resolveCpuParams, rootDeviceOf, StateTransition, Vm } from '@nimbus/hypervisor';
 import { LaunchValidationRequest, LicenseCountingType, validateLaunch } from '@nimbus/scheduler';
 import { changeInstanceType, launch, rebootVm, startVm, stopVm, terminateVm } from '@nimbus/simulation';
 import { createHash } from 'node:crypto';
@@ -15,7 +15,6 @@ import { limitOf, LicensesService } from '../licenses/licenses.service';
 import { DedicatedHostsService } from '../placement/dedicated-hosts.service';
 import { PlacementGroupsService } from '../placement/placement-groups.service';
 import { VolumesService } from '../volumes/volumes.service';
-import { ROOT_DEVICE } from '../volumes/devices';
 import { INSTANCE_NETWORKING, InstanceNetwork, InstanceNetworking } from '../networking/instance-networking';
 import { launchableImage } from '../images/launchable-image';
 import { AttachedVolume, InstanceDescription, InstancePage, QuotaUsage, Reservation } from './instance-description';
@@ -264,8 +263,8 @@ export class InstancesService {
       for (const row of rows) {
         if (row.state === 'terminated') throw new IncorrectInstanceState(row.id, row.state, 'started');
         // EC2: an instance launched with a root EBS volume does not start without one (its root detached while stopped).
-        if (row.state === 'stopped' && row.ebsRoot && !(roots.get(row.id) ?? []).some((v) => v.device === ROOT_DEVICE)) {
-          throw invalidParameter(`Invalid value '${row.id}' for instanceId. Instance does not have a volume attached at root (${ROOT_DEVICE})`);
+        if (row.state === 'stopped' && row.ebsRoot && !(roots.get(row.id) ?? []).some((v) => v.device === row.rootDeviceName)) {
+          throw invalidParameter(`Invalid value '${row.id}' for instanceId. Instance does not have a volume attached at root (${row.rootDeviceName})`);
         }
       }
       const out: StateTransition[] = [];
@@ -523,7 +522,7 @@ export class InstancesService {
       placementGroupId: null, partitionNumber: null, dedicatedHostId: null, licenseConfigurationId: null,
       userData: cmd.userData ?? null, disableApiTermination: cmd.disableApiTermination ?? false, disableApiStop: cmd.disableApiStop ?? false,
       shutdownBehavior: cmd.instanceInitiatedShutdownBehavior ?? 'stop', ebsOptimized: cmd.ebsOptimized ?? false, launchIndex: 0, ebsRoot: false,
-      metadataOptions: null,
+      rootDeviceName: rootDeviceOf(vm.image), metadataOptions: null,
     };
   }
 }

@@ -1,12 +1,13 @@
-import { ROOT_DEVICE_NAME } from '@nimbus/hypervisor';
+import { isRootDeviceName, ROOT_DEVICE_NAMES } from '@nimbus/hypervisor';
 import { invalidParameter } from '../common/api-errors';
 
 /**
- * Device names (EC2's Linux naming, "Device names on Linux instances"): the root volume is
- * /dev/xvda; EBS volumes take /dev/sd[b-z], /dev/xvd[b-z] or /dev/xvd[b-c][a-z].
+ * Device names (EC2's "Device names for volumes on Amazon EC2 instances"): the root volume is at
+ * the instance's root device, its image's: /dev/xvda (Amazon Linux's) or /dev/sda1 (Ubuntu's, Red
+ * Hat's, SUSE's, Windows'). EBS data volumes take /dev/sd[b-z], /dev/xvd[b-z] or /dev/xvd[b-c][a-z].
+ * A root device name is an instance's only at its own root device.
  */
-export const ROOT_DEVICE = ROOT_DEVICE_NAME;
-const DEVICE_PATTERN = /^\/dev\/(xvda|sd[b-z]|xvd[b-z]|xvd[bc][a-z])$/;
+const DATA_DEVICE_PATTERN = /^\/dev\/(sd[b-z]|xvd[b-z]|xvd[bc][a-z])$/;
 
 /** Nitro's limit of EBS volumes attached to one instance. */
 export const MAX_ATTACHMENTS = 28;
@@ -17,21 +18,33 @@ const letters = (from: string, to: string) =>
 /** What AttachVolume picks when no device is given: the first free of these, as the console suggests. */
 export const DEFAULT_ATTACH_DEVICES = letters('f', 'p').map((c) => `/dev/sd${c}`);
 
-/** The devices of a launch's volumes: the root, then /dev/sdf, /dev/sdg, … (enough for MAX_ATTACHMENTS). */
-export const LAUNCH_DEVICES = [
-  ROOT_DEVICE,
+const DATA_LAUNCH_DEVICES = [
   ...letters('f', 'z').map((c) => `/dev/sd${c}`),
   ...letters('b', 'e').map((c) => `/dev/sd${c}`),
   ...letters('a', 'z').map((c) => `/dev/xvdb${c}`),
-].slice(0, MAX_ATTACHMENTS);
+].slice(0, MAX_ATTACHMENTS - 1);
 
-export const isDeviceName = (device: string): boolean => DEVICE_PATTERN.test(device);
+/** The devices of a launch's volumes: the root device `root`, then /dev/sdf, /dev/sdg, … (enough for MAX_ATTACHMENTS). */
+export function launchDevices(root: string): readonly string[] {
+  return [root, ...DATA_LAUNCH_DEVICES];
+}
+
+/** A device name some instance may hold a volume at: a root device name, or a data device's. */
+export const isDeviceName = (device: string): boolean => isRootDeviceName(device) || DATA_DEVICE_PATTERN.test(device);
 
 export function validateDevice(device: string): string {
-  if (!DEVICE_PATTERN.test(device))
-    throw invalidParameter(`Value (${device}) for parameter device is invalid: use /dev/sd[b-z], /dev/xvd[b-z], /dev/xvd[b-c][a-z] or /dev/xvda`);
+  if (!isDeviceName(device))
+    throw invalidParameter(`Value (${device}) for parameter device is invalid: use /dev/sd[b-z], /dev/xvd[b-z], /dev/xvd[b-c][a-z], or the instance's root device (${ROOT_DEVICE_NAMES.join(' or ')})`);
+  return device;
+}
+
+/** A device of the instance whose root device is `root`: a data device, or `root` itself (not the other root name). */
+export function validateDeviceOf(device: string, root: string, instanceId: string): string {
+  validateDevice(device);
+  if (isRootDeviceName(device) && device !== root)
+    throw invalidParameter(`Value (${device}) for parameter device is invalid: the root device of instance '${instanceId}' is ${root}`);
   return device;
 }
 
 /** The root first, then by name. */
-export const compareDevices = (a: string, b: string) => Number(b === ROOT_DEVICE) - Number(a === ROOT_DEVICE) || a.localeCompare(b);
+export const compareDevices = (a: string, b: string) => Number(isRootDeviceName(b)) - Number(isRootDeviceName(a)) || a.localeCompare(b);

@@ -67,7 +67,11 @@ describe('VolumesService, called without HTTP', () => {
     expect(rest([{ type: 'gp3', sizeGiB: 10 }, { type: 'st1', sizeGiB: 500 }, { type: 'gp2', sizeGiB: 1 }])).toEqual([['/dev/xvda', 'gp3', 10], ['/dev/sdf', 'st1', 500], ['/dev/sdg', 'gp2', 1]]);
     // EC2: only /dev/sdf mapped, the default root (gp2, 8 GiB; 30 GiB for Windows) comes first.
     expect(place([{ type: 'st1', sizeGiB: 500, device: '/dev/sdf' }])).toEqual([['/dev/xvda', 'gp2', 8], ['/dev/sdf', 'st1', 500]]);
-    expect(place([{ type: 'gp3', sizeGiB: 50, device: '/dev/sdh' }], windows)).toEqual([['/dev/xvda', 'gp2', 30], ['/dev/sdh', 'gp3', 50]]);
+    // Windows' root device is /dev/sda1 (as its AMIs'): REST's first volume and EC2's default root go there, a mapping there changes the root.
+    expect(place([{ type: 'gp3', sizeGiB: 50, device: '/dev/sdh' }], windows)).toEqual([['/dev/sda1', 'gp2', 30], ['/dev/sdh', 'gp3', 50]]);
+    expect(place([{ type: 'gp3', sizeGiB: 60, device: '/dev/sda1' }], windows)).toEqual([['/dev/sda1', 'gp3', 60]]);
+    expect(rest([{ type: 'gp3', sizeGiB: 40 }, { type: 'gp2', sizeGiB: 1 }], windows)).toEqual([['/dev/sda1', 'gp3', 40], ['/dev/sdf', 'gp2', 1]]);
+    expect(() => place([{ type: 'gp2', sizeGiB: 1, device: '/dev/xvda' }], windows)).toThrow(expect.objectContaining({ code: 'InvalidBlockDeviceMapping', message: 'Invalid device name /dev/xvda' }));
     // The root mapping anywhere in the list is the root; without a size, the default's.
     expect(place([{ type: 'gp2', sizeGiB: 5, device: '/dev/sdg' }, { type: 'io1', sizeGiB: 30, iops: 1500, device: '/dev/xvda' }])).toEqual([['/dev/xvda', 'io1', 30], ['/dev/sdg', 'gp2', 5]]);
     expect(place([{ type: 'gp3', device: '/dev/xvda' }])).toEqual([['/dev/xvda', 'gp3', 8]]);
@@ -82,15 +86,16 @@ describe('VolumesService, called without HTTP', () => {
   it('gives every EC2 launch the image\'s root volume, no mapping at all included; a REST launch without volumes has none', () => {
     const { sut } = rig([]);
     const image = (id: string) => findImage(id)!;
-    // EC2's rule: the AMI's root mapping, /dev/xvda, gp2, 8 GiB (Amazon Linux, Ubuntu, arm64, macOS)
+    // EC2's rule: the AMI's root mapping at its root device, gp2, 8 GiB (Amazon Linux, Ubuntu, arm64, macOS)
     // or 30 GiB (Windows Server, with SQL Server too), deleted on termination.
     const ec2 = (imageId: string) => sut.resolveLaunchVolumes({ blockDeviceMappings: [] }, image(imageId));
     // From the image's root snapshot, Amazon's: snap- and the image id's 17 hex digits, its size known without a look-up.
-    const root = (sizeGiB: number, snapshotId: string) => [{ device: '/dev/xvda', type: 'gp2', sizeGiB, snapshotId, snapshotSizeGiB: sizeGiB, deleteOnTermination: true }];
-    expect(ec2('ami-0a1e0c00000000a23')).toEqual(root(8, 'snap-0a1e0c00000000a23'));
-    expect(ec2('ami-0b0b0c00000000b64')).toEqual(root(8, 'snap-0b0b0c00000000b64'));
-    expect(ec2('ami-0f0d0c00000000f22')).toEqual(root(30, 'snap-0f0d0c00000000f22'));
-    expect(ec2('ami-0f1d0c00000001f22')).toEqual(root(30, 'snap-0f1d0c00000001f22'));
+    // At the image's root device: /dev/xvda for Amazon Linux, /dev/sda1 for Ubuntu and Windows (as their AMIs').
+    const root = (device: string, sizeGiB: number, snapshotId: string) => [{ device, type: 'gp2', sizeGiB, snapshotId, snapshotSizeGiB: sizeGiB, deleteOnTermination: true }];
+    expect(ec2('ami-0a1e0c00000000a23')).toEqual(root('/dev/xvda', 8, 'snap-0a1e0c00000000a23'));
+    expect(ec2('ami-0b0b0c00000000b64')).toEqual(root('/dev/sda1', 8, 'snap-0b0b0c00000000b64'));
+    expect(ec2('ami-0f0d0c00000000f22')).toEqual(root('/dev/sda1', 30, 'snap-0f0d0c00000000f22'));
+    expect(ec2('ami-0f1d0c00000001f22')).toEqual(root('/dev/sda1', 30, 'snap-0f1d0c00000001f22'));
     // REST: exactly the volumes asked.
     expect(sut.resolveLaunchVolumes({}, image('ami-0a1e0c00000000a23'))).toEqual([]);
     expect(sut.resolveLaunchVolumes({ volumes: [] }, image('ami-0a1e0c00000000a23'))).toEqual([]);
@@ -176,11 +181,11 @@ describe('VolumesService, called without HTTP', () => {
     expect(await specs([{ device: '/dev/xvda', sizeGiB: 20, type: 'gp3' }])).toEqual([['gp3', 20, 'snap-0a1e0c00000000a23']]);
     // The AMI's mapping copied into the request (as tools that copy DescribeImages' mapping do), larger.
     expect(await specs([{ device: '/dev/xvda', snapshotId: 'snap-0a1e0c00000000a23', sizeGiB: 12 }])).toEqual([['gp2', 12, 'snap-0a1e0c00000000a23']]);
-    expect(await specs([{ device: '/dev/xvda', sizeGiB: 30 }], windows)).toEqual([['gp2', 30, 'snap-0f0d0c00000000f22']]);
+    expect(await specs([{ device: '/dev/sda1', sizeGiB: 30 }], windows)).toEqual([['gp2', 30, 'snap-0f0d0c00000000f22']]);
     // Smaller than the image's root: EC2's RunInstances error, with the root snapshot's id.
     expect(() => sut.resolveLaunchVolumes({ blockDeviceMappings: [{ device: '/dev/xvda', sizeGiB: 4 }] }, linux))
       .toThrow(expect.objectContaining({ code: 'InvalidBlockDeviceMapping', message: "Volume of size 4GB is smaller than  snapshot 'snap-0a1e0c00000000a23', expect size >= 8GB" }));
-    expect(() => sut.resolveLaunchVolumes({ blockDeviceMappings: [{ device: '/dev/xvda', sizeGiB: 29 }] }, windows))
+    expect(() => sut.resolveLaunchVolumes({ blockDeviceMappings: [{ device: '/dev/sda1', sizeGiB: 29 }] }, windows))
       .toThrow(expect.objectContaining({ code: 'InvalidBlockDeviceMapping', message: "Volume of size 29GB is smaller than  snapshot 'snap-0f0d0c00000000f22', expect size >= 30GB" }));
   });
 

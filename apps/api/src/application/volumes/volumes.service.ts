@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
-  DataPlane, Image, imageBlockDevices, isAvailabilityZone, modificationSchedule, modificationStatus, modifiedSpec, NON_BOOT_VOLUME_TYPES, PROVISIONED_IOPS_TYPES, resolveVolume, VolumeModificationState, VolumeSpec, VolumeType,
+  DataPlane, Image, imageBlockDevices, isAvailabilityZone, isRootDeviceName, modificationSchedule, modificationStatus, modifiedSpec, NON_BOOT_VOLUME_TYPES, PROVISIONED_IOPS_TYPES, resolveVolume, rootDeviceOf, VolumeModificationState, VolumeSpec, VolumeType,
 } from '@nimbus/hypervisor';
 import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
@@ -14,7 +14,7 @@ import { checkSnapshotId, requireCompletedSnapshot } from '../images/snapshot-ru
 import { inBatches, volumeSpecOf, VolumesRepository } from '../../persistence/volumes.repository';
 import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repository';
 import { EngineService } from '../../engine/engine.service';
-import { compareDevices, DEFAULT_ATTACH_DEVICES, isDeviceName, LAUNCH_DEVICES, MAX_ATTACHMENTS, ROOT_DEVICE, validateDevice } from './devices';
+import { compareDevices, DEFAULT_ATTACH_DEVICES, isDeviceName, launchDevices, MAX_ATTACHMENTS, validateDevice, validateDeviceOf } from './devices';
 import { decodeVolumePageToken, encodePageToken } from './page-token';
 import { mergeTags, validateTags } from '../instances/tags';
 import type { ResourceTag } from '../tags/tags.service';
@@ -170,7 +170,8 @@ export class VolumesService {
       } else if (taken.has(device)) {
         throw invalidParameter(`Invalid value '${device}' for unixDevice. Attachment point ${device} is already in use`);
       }
-      if (device === ROOT_DEVICE) checkBootable(v.volumeType as VolumeType, `Volume '${id}' at ${ROOT_DEVICE}`);
+      validateDeviceOf(device, instance.rootDeviceName, instance.id);
+      if (device === instance.rootDeviceName) checkBootable(v.volumeType as VolumeType, `Volume '${id}' at ${device}`);
       const change = { state: 'in-use', instanceId: instance.id, device, attachTime: e.now, deleteOnTermination: false };
       await this.repo.setAttachment(tx, id, change);
       e.dataPlane.attachVolume(id, instance.id);
@@ -186,7 +187,7 @@ export class VolumesService {
       if (v.state !== 'in-use') throw new ApiError('IncorrectState', `Volume '${id}' is in the '${v.state}' state.`);
       const instance = await this.instances.findById(tx, v.instanceId!);
       // EC2: a root volume leaves only a stopped instance (its words, IncorrectState).
-      if (v.device === ROOT_DEVICE && instance && instance.state !== 'stopped') {
+      if (instance && v.device === instance.rootDeviceName && instance.state !== 'stopped') {
         throw new ApiError('IncorrectState', `Unable to detach root volume '${id}' from instance '${instance.id}'`);
       }
       await this.repo.markAvailable(tx, [id]);
@@ -234,7 +235,7 @@ export class VolumesService {
    * /dev/sdf, /dev/sdg, …; none asked, the instance has none. EC2's `blockDeviceMappings` change
    * the image's own mapping, as EC2 matches them by DeviceName. The image's mapping is its
    * block devices (a CreateImage image's volumes, each from its snapshot, at its device) with the
-   * default root volume (`defaultRootVolume`) at the root device (/dev/xvda) when they have none
+   * default root volume (`defaultRootVolume`) at the image's root device (`rootDeviceOf`) when they have none
    * there, so every EC2 launch has a root volume. A request mapping at a device of the image's
    * changes that volume, what it omits (size, type, snapshot, DeleteOnTermination) the image's;
    * at any other device it is a data volume (gp2 unless typed). A device named twice, or not a
@@ -243,7 +244,7 @@ export class VolumesService {
   resolveLaunchVolumes(launch: LaunchVolumes, image: Image): PlacedLaunchVolume[] {
     const list = placeLaunchVolumes(launch, image);
     if (list.length > MAX_ATTACHMENTS) throw new ApiError('AttachmentLimitExceeded', `An instance may have at most ${MAX_ATTACHMENTS} volumes, got ${list.length}.`);
-    if (list.length > 0) checkBootable(list[0].type, `The root device ${ROOT_DEVICE}`);
+    if (list.length > 0) checkBootable(list[0].type, `The root device ${list[0].device}`);
     for (const v of list) {
       if (v.snapshotId !== undefined) checkSnapshotId(v.snapshotId);
       else if (v.sizeGiB === undefined) throw new ApiError('MissingParameter', `The launch volume at ${v.device} needs its size (sizeGiB, Ebs.VolumeSize) or a snapshot (snapshotId, Ebs.SnapshotId)`);
@@ -296,21 +297,21 @@ export class VolumesService {
   }
 
   /**
-   * Creates each instance's volumes in its zone, attached at their devices (`resolveLaunchVolumes`;
-   * /dev/xvda, /dev/sdf, /dev/sdg, … when none are given) and deleted on termination unless kept;
+   * Creates each instance's volumes in its zone, attached at their devices (`resolveLaunchVolumes`:
+   * the root device, /dev/sdf, /dev/sdg, … for REST's) and deleted on termination unless kept;
    * call after the VMs were launched. Returns them by instance (map them with
    * http/rest/volumes/volume.mapper's mapInstanceVolume).
    */
   async createForInstances(
     tx: Tx, e: EngineService, tenantId: string, availabilityZone: string, instanceIds: string[], specs: VolumeSpec[], keepOnTermination: readonly boolean[] = [],
-    snapshotIds: readonly (string | null)[] = [], devices: readonly string[] = [],
+    snapshotIds: readonly (string | null)[], devices: readonly string[],
   ): Promise<Map<string, VolumeEntity[]>> {
     const out = new Map<string, VolumeEntity[]>();
     if (specs.length === 0) return out;
     const rows = instanceIds.flatMap((instanceId) =>
       specs.map((spec, n): VolumeEntity => ({
         ...newVolumeRow(resourceId('vol'), tenantId, availabilityZone, spec, e.now, snapshotIds[n] ?? null),
-        state: 'in-use', instanceId, device: devices[n] ?? LAUNCH_DEVICES[n], attachTime: e.now, deleteOnTermination: !keepOnTermination[n],
+        state: 'in-use', instanceId, device: devices[n], attachTime: e.now, deleteOnTermination: !keepOnTermination[n],
       })),
     );
     // On PostgreSQL the group's transaction is pipelined (persistence/pipeline.ts): both are sent, not awaited.
@@ -384,7 +385,7 @@ export class VolumesService {
       const v = await this.requireVolume(tenant.id, cmd.volumeId, tx);
       const history = await this.repo.modificationsOf(tx, v.id);
       const current = volumeSpecOf(v);
-      const rootVolume = v.state === 'in-use' && v.device === ROOT_DEVICE;
+      const rootVolume = v.state === 'in-use' && isRootDeviceName(v.device ?? '');
       const spec = modifiedSpec(current, { type: cmd.type, sizeGiB: cmd.sizeGiB, iops: cmd.iops, throughputMiBps: cmd.throughputMiBps }, history, e.now, { rootVolume });
       await this.checkIopsQuota(tx, tenant.id, Math.max(0, provisionedIops(spec) - provisionedIops(current)));
       const row: VolumeModificationEntity = {
@@ -508,11 +509,16 @@ function newVolumeRow(id: string, tenantId: string, availabilityZone: string, sp
 
 /** A launch's volumes on their devices, root first (the rule: VolumesService.resolveLaunchVolumes). */
 function placeLaunchVolumes({ volumes, blockDeviceMappings: mappings }: LaunchVolumes, image: Image): PlacedLaunchVolume[] {
-  if (mappings === undefined) return (volumes ?? []).map((v, n) => ({ ...v, device: LAUNCH_DEVICES[n] }));
+  const root = rootDeviceOf(image);
+  if (mappings === undefined) {
+    const devices = launchDevices(root);
+    return (volumes ?? []).map((v, n) => ({ ...v, device: devices[n] }));
+  }
   if (volumes !== undefined) throw new ApiError('InvalidParameterCombination', 'A launch takes volumes or block device mappings, not both');
   const seen = new Set<string>();
   for (const { device } of mappings) {
-    if (!isDeviceName(device)) throw new ApiError('InvalidBlockDeviceMapping', `Invalid device name ${device}`);
+    // A root device name other than the image's is not a device of its instances (EC2 reserves both for roots).
+    if (!isDeviceName(device) || (isRootDeviceName(device) && device !== root)) throw new ApiError('InvalidBlockDeviceMapping', `Invalid device name ${device}`);
     // EC2 names the device without its /dev/ ("The device 'xvdb' is used in more than one block-device mapping").
     if (seen.has(device)) throw new ApiError('InvalidBlockDeviceMapping', `The device '${device.replace(/^\/dev\//, '')}' is used in more than one block-device mapping`);
     seen.add(device);

@@ -62,8 +62,10 @@ export class InstanceEntity {
   @Column({ name: 'ebs_optimized', type: 'boolean', default: false }) ebsOptimized!: boolean;
   /** Its position in its RunInstances request (EC2's amiLaunchIndex), from 0. */
   @Column({ name: 'launch_index', type: 'integer', default: 0 }) launchIndex!: number;
-  /** Launched with a root EBS volume (every EC2 launch; REST's with `volumes`): it starts only with a volume at /dev/xvda. */
+  /** Launched with a root EBS volume (every EC2 launch; REST's with `volumes`): it starts only with a volume at its root device. */
   @Column({ name: 'ebs_root', type: 'boolean', default: false }) ebsRoot!: boolean;
+  /** EC2's `rootDeviceName`, its image's at launch: `/dev/xvda` or `/dev/sda1` (catalog `rootDeviceOf`). */
+  @Column({ name: 'root_device_name', type: 'varchar', length: 16, default: '/dev/xvda' }) rootDeviceName!: string;
   /** Its Instance Metadata Service options, JSON (application/instances/metadata-options.ts); null: launched before they were kept. */
   @Column({ name: 'metadata_options', type: 'varchar', length: 255, nullable: true }) metadataOptions!: string | null;
 }

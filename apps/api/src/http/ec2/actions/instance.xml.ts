@@ -82,7 +82,7 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
     stateReason: reasonCode ? { code: reasonCode, message: STATE_MESSAGES[reasonCode] ?? reasonCode } : undefined,
     architecture: architectureOf(i.imageId),
     rootDeviceType: 'ebs',
-    rootDeviceName: '/dev/xvda',
+    rootDeviceName: i.rootDeviceName,
     blockDeviceMapping: items(d.volumes.map((v) => ({
       deviceName: v.device,
       ebs: { volumeId: v.id, status: 'attached', attachTime: v.attachTime !== null ? iso(v.attachTime) : undefined, deleteOnTermination: v.deleteOnTermination },

@@ -81,7 +81,7 @@ export class RunInstancesDto {
 
   @ApiPropertyOptional({
     type: [LaunchVolumeDto], maxItems: 28,
-    description: 'Volumes created with each instance in its zone, attached as /dev/xvda, /dev/sdf, /dev/sdg, … and deleted on termination',
+    description: "Volumes created with each instance in its zone, attached at the image's root device (/dev/xvda, or /dev/sda1 for Ubuntu, Red Hat, SUSE and Windows), then /dev/sdf, /dev/sdg, …, and deleted on termination",
   })
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => LaunchVolumeDto)
   volumes?: LaunchVolumeDto[];
