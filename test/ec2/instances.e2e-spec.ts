@@ -1,7 +1,7 @@
 import {
   DescribeInstancesCommand, DescribeInstanceStatusCommand, EC2Client, GetConsoleOutputCommand, ModifyInstanceAttributeCommand,
   CreateImageCommand, DeleteSnapshotCommand, DescribeImagesCommand, waitUntilImageAvailable, DescribeInstanceAttributeCommand, paginateDescribeInstances, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
-  waitUntilInstanceRunning, waitUntilInstanceStopped, waitUntilInstanceTerminated, DescribeVolumesCommand, DetachVolumeCommand, AttachVolumeCommand, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
+  waitUntilInstanceRunning, waitUntilInstanceStatusOk, waitUntilInstanceStopped, waitUntilInstanceTerminated, DescribeVolumesCommand, DetachVolumeCommand, AttachVolumeCommand, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
   ModifyInstanceMetadataOptionsCommand,
 } from '@aws-sdk/client-ec2';
 import { expectError, LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
@@ -153,10 +153,25 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect(pending.InstanceStatuses).toEqual([]);
     const all = await client.send(new DescribeInstanceStatusCommand({ InstanceIds: [id], IncludeAllInstances: true }));
     expect(all.InstanceStatuses![0]).toMatchObject({ InstanceId: id, InstanceState: { Name: 'pending' } });
+    // Running after its 15 s boot: the checks are initializing for their first two minutes, then pass.
+    await t.advance(15);
+    const checks = async () => (await client.send(new DescribeInstanceStatusCommand({ InstanceIds: [id] }))).InstanceStatuses![0];
+    const initializing = { Status: 'initializing', Details: [{ Name: 'reachability', Status: 'initializing' }] };
+    expect(await checks()).toMatchObject({ InstanceState: { Name: 'running' }, InstanceStatus: initializing, SystemStatus: initializing });
+    const filtered = async (status: string) => (await client.send(new DescribeInstanceStatusCommand({ Filters: [{ Name: 'instance-status.status', Values: [status] }] })))
+      .InstanceStatuses!.map((x) => x.InstanceId);
+    expect(await filtered('initializing')).toContain(id);
+    await t.advance(119);
+    expect((await checks()).InstanceStatus!.Status).toBe('initializing');
+    await t.advance(1);
+    const passed = { Status: 'ok', Details: [{ Name: 'reachability', Status: 'passed' }] };
+    expect(await checks()).toMatchObject({ InstanceStatus: passed, SystemStatus: passed });
+    expect(await filtered('initializing')).not.toContain(id);
+    // The SDK's waiter for them, on a new instance with the clock running.
     await t.admin().put('/v1/admin/clock', { rate: 600 }).expect(200);
-    await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });
-    const ok = await client.send(new DescribeInstanceStatusCommand({ InstanceIds: [id] }));
-    expect(ok.InstanceStatuses![0]).toMatchObject({ InstanceStatus: { Status: 'ok' }, SystemStatus: { Status: 'ok' } });
+    const next = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.small', MinCount: 1, MaxCount: 1 }))).Instances![0].InstanceId!;
+    await waitUntilInstanceStatusOk({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [next] });
+    expect((await client.send(new DescribeInstanceStatusCommand({ InstanceIds: [next] }))).InstanceStatuses![0].InstanceStatus!.Status).toBe('ok');
 
     expect((await client.send(new DescribeInstanceCreditSpecificationsCommand({ InstanceIds: [id] }))).InstanceCreditSpecifications).toEqual([{ InstanceId: id, CpuCredits: 'standard' }]);
     const mod = await client.send(new ModifyInstanceCreditSpecificationCommand({ InstanceCreditSpecifications: [{ InstanceId: id, CpuCredits: 'unlimited' }] }));
@@ -565,5 +580,36 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect(e.message).toContain('CpuOptions');
     const dry = await failure(client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, DryRun: true })));
     expect({ name: dry.name, status: dry.$metadata.httpStatusCode }).toEqual({ name: 'DryRunOperation', status: 412 });
+  });
+});
+
+/** Status checks under a host failure, on a fleet of one host (the clock held: advanced by hand). */
+describe('EC2 status checks of an instance whose host fails', () => {
+  let t: TestApp;
+  let client: EC2Client;
+  beforeAll(async () => {
+    t = await startApp();
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await t?.close();
+  });
+
+  it('fails both checks (reachability failed) while the host is down, and passes them again once it is repaired', async () => {
+    const [host] = await t.hosts('m5-host', 'us-east-1a', 1);
+    const who = await ec2Tenant(t, 'dora');
+    client = ec2Client(t, who);
+    const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1 }))).Instances![0].InstanceId!;
+    await t.advance(15 + 120);
+    const checks = async () => (await client.send(new DescribeInstanceStatusCommand({ InstanceIds: [id] }))).InstanceStatuses![0];
+    expect((await checks()).InstanceStatus!.Status).toBe('ok');
+    await t.admin().post(`/v1/admin/hosts/${host}/fail`).expect(200);
+    const failed = { Status: 'impaired', Details: [{ Name: 'reachability', Status: 'failed' }] };
+    expect(await checks()).toMatchObject({ InstanceState: { Name: 'running' }, SystemStatus: failed, InstanceStatus: failed });
+    const impaired = await client.send(new DescribeInstanceStatusCommand({ Filters: [{ Name: 'system-status.reachability', Values: ['failed'] }] }));
+    expect(impaired.InstanceStatuses!.map((x) => x.InstanceId)).toEqual([id]);
+    await t.admin().post(`/v1/admin/hosts/${host}/repair`).expect(200);
+    await t.advance(60);
+    expect((await checks()).SystemStatus!.Status).toBe('ok');
   });
 });

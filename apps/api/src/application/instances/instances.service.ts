@@ -22,6 +22,7 @@ import { CreateTagsCommand, DeleteTagCommand, InstanceIdCommand, ListInstancesQu
 import { decodePageToken, encodePageToken } from './page-token';
 import { checkInstanceId, requireInstance, terminatedGoneBy } from './require-instance';
 import { changeMetadataOptions, defaultMetadataOptions, MetadataOptions, MetadataOptionsChange, metadataOptionsOf } from './metadata-options';
+import { StatusChecks, statusChecks } from './status-checks';
 import { mergeTags, validateTags } from './tags';
 
 const DEFAULT_PAGE_SIZE = 1000;
@@ -193,6 +194,11 @@ export class InstancesService {
         })),
       };
     });
+  }
+
+  /** EC2's status checks of a described instance at the engine's time (status-checks.ts: the rule). */
+  statusChecks(d: InstanceDescription): StatusChecks {
+    return statusChecks(d.row, this.engine.now);
   }
 
   list(tenant: TenantEntity, q: ListInstancesQuery): Promise<InstancePage> {

@@ -6,6 +6,7 @@ import { InstanceDescription } from '../../../application/instances/instance-des
 import { InstanceAttributeChange, LaunchBlockDeviceMapping, RunInstancesCommand } from '../../../application/instances/instances.commands';
 import { InstancesService } from '../../../application/instances/instances.service';
 import { metadataOptionsOf, MetadataOptionsChange } from '../../../application/instances/metadata-options';
+import { CheckStatus, reachabilityOf } from '../../../application/instances/status-checks';
 import { VolumesService } from '../../../application/volumes/volumes.service';
 import { DeleteOnTerminationChange } from '../../../application/volumes/volumes.commands';
 import { LaunchNetworkInterface, LaunchNetworkRequest } from '../../../application/networking/instance-networking';
@@ -320,27 +321,28 @@ export class InstancesEc2Actions implements Ec2ActionSource {
         const ids = p.list('InstanceId');
         const { maxResults, nextToken } = paging(p, 'InstanceId', { min: 5, max: 1000 });
         const all = p.bool('IncludeAllInstances') === true;
-        const status = (d: InstanceDescription) => (d.row.state !== 'running' ? 'not-applicable' : d.row.status === 'ok' ? 'ok' : 'impaired');
+        const checks = (d: InstanceDescription) => this.instances.statusChecks(d);
         const byFilter = filterMatcher(p.filters(), {
           'availability-zone': (d: InstanceDescription) => d.row.availabilityZone,
           'instance-state-name': (d) => d.row.state,
           'instance-state-code': (d) => String(INSTANCE_STATE_CODES[d.row.state as InstanceStateName]),
-          'instance-status.status': status,
-          'instance-status.reachability': (d) => (status(d) === 'ok' ? 'passed' : status(d) === 'impaired' ? 'failed' : undefined),
-          'system-status.status': (d) => (d.row.state === 'running' ? 'ok' : 'not-applicable'),
-          'system-status.reachability': (d) => (d.row.state === 'running' ? 'passed' : undefined),
+          'instance-status.status': (d) => checks(d).instance,
+          'instance-status.reachability': (d) => reachabilityOf(checks(d).instance),
+          'system-status.status': (d) => checks(d).system,
+          'system-status.reachability': (d) => reachabilityOf(checks(d).system),
         });
         const matches = (d: InstanceDescription) => (all || d.row.state === 'running') && byFilter(d);
         const page = await this.instances.list(ctx.tenant, { ...(ids.length > 0 ? { instanceIds: ids } : {}), matches, tags: [], maxResults, nextToken });
+        const summary = (status: CheckStatus) => ({ status, details: items(status === 'not-applicable' ? [] : [{ name: 'reachability', status: reachabilityOf(status) }]) });
         return {
           instanceStatusSet: items(page.instances.map((d) => {
-            const s = status(d);
+            const c = checks(d);
             return {
               instanceId: d.row.id,
               availabilityZone: d.row.availabilityZone,
               instanceState: stateXml(d.row.state),
-              systemStatus: { status: d.row.state === 'running' ? 'ok' : 'not-applicable', details: items(d.row.state === 'running' ? [{ name: 'reachability', status: 'passed' }] : []) },
-              instanceStatus: { status: s, details: items(s === 'not-applicable' ? [] : [{ name: 'reachability', status: s === 'ok' ? 'passed' : 'failed' }]) },
+              systemStatus: summary(c.system),
+              instanceStatus: summary(c.instance),
             };
           })),
           nextToken: page.nextToken,
