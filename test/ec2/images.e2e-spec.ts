@@ -84,6 +84,31 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect((await names([], [{ Name: 'owner-id', Values: ['099720109477'] }])).map(([id]) => id)).toEqual(['ami-0b0b0c00000000b24', 'ami-0b0b0c00000000b64', 'ami-0c0b0c00000000c24']);
   });
 
+  it("mirrors a team's AMI through the admin API: its id, name, owner and root device, found and launched as the team's scripts do", async () => {
+    const mirror = { imageId: 'ami-0c7217cdde317cfec', name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240111', description: 'Canonical, Ubuntu, 22.04 LTS, amd64 jammy image', platform: 'linux' };
+    const added = await t.admin().post('/v1/admin/images', { ...mirror, ownerId: '099720109477', rootDeviceName: '/dev/sda1' }).expect(201);
+    expect(added.body).toMatchObject({ imageId: mirror.imageId, ownerId: '099720109477', rootDeviceName: '/dev/sda1', public: true });
+    expect(added.body.ownerAlias).toBeUndefined();
+    const found = await client.send(new DescribeImagesCommand({ Owners: ['099720109477'], Filters: [{ Name: 'name', Values: ['ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*'] }] }));
+    expect(found.Images!.map((i) => [i.ImageId, i.OwnerId, i.ImageOwnerAlias, i.RootDeviceName, i.Description])).toEqual([[mirror.imageId, '099720109477', undefined, '/dev/sda1', mirror.description]]);
+    const run = await client.send(new RunInstancesCommand({
+      ImageId: mirror.imageId, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { VolumeSize: 20 } }],
+    }));
+    expect([run.Instances![0].RootDeviceName, run.Instances![0].BlockDeviceMappings!.map((m) => m.DeviceName)]).toEqual(['/dev/sda1', ['/dev/sda1']]);
+    // Without an owner it is Amazon's, alias amazon, root /dev/xvda; a bad root device or owner is refused.
+    const plain = await t.admin().post('/v1/admin/images', { imageId: 'ami-0aa0aa0aa0aa0aa01', name: 'team-base', platform: 'linux' }).expect(201);
+    expect(plain.body).toMatchObject({ ownerId: '137112412989', ownerAlias: 'amazon', rootDeviceName: '/dev/xvda' });
+    const amazonsOwn = await t.admin().post('/v1/admin/images', { imageId: 'ami-0aa0aa0aa0aa0aa02', name: 'suse-mirror', platform: 'suse', ownerId: '013907871322', ownerAlias: 'amazon' }).expect(201);
+    expect(amazonsOwn.body).toMatchObject({ ownerId: '013907871322', ownerAlias: 'amazon' });
+    for (const bad of [{ rootDeviceName: '/dev/sdb' }, { ownerId: '12345' }, { ownerAlias: 'canonical' }]) {
+      const res = await t.admin().post('/v1/admin/images', { imageId: 'ami-0aa0aa0aa0aa0aa03', name: 'bad', platform: 'linux', ...bad });
+      expect({ bad, status: res.status, code: res.body.error?.code }).toEqual({ bad, status: 400, code: 'ValidationError' });
+    }
+    await t.admin().delete(`/v1/admin/images/${mirror.imageId}`).expect(204);
+    await t.admin().delete('/v1/admin/images/ami-0aa0aa0aa0aa0aa01').expect(204);
+    await t.admin().delete('/v1/admin/images/ami-0aa0aa0aa0aa0aa02').expect(204);
+  });
+
   it("shows each catalog image's root as an AMI's mapping, from Amazon's snapshot, and launches its root from it: never smaller", async () => {
     const [linux, windows] = await Promise.all([LINUX_AMI, WINDOWS_AMI].map(async (id) => (await client.send(new DescribeImagesCommand({ ImageIds: [id] }))).Images![0]));
     // Amazon Linux's root device is /dev/xvda, Windows' /dev/sda1 (as their AMIs').

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
-  ARCHITECTURES, DEFAULT_CAPABILITIES, EbsOptimizedSupport, familyOf, HOST_TYPES, Image, InstanceType, InstanceTypeCapabilities, PLATFORMS, SupportLevel, VirtualizationType,
+  ARCHITECTURES, DEFAULT_CAPABILITIES, EbsOptimizedSupport, familyOf, HOST_TYPES, Image, ImagePublisher, InstanceType, InstanceTypeCapabilities, isRootDeviceName, PLATFORMS,
+  ROOT_DEVICE_NAMES, SupportLevel, VirtualizationType,
 } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { resourceId } from '../common/ids';
@@ -8,7 +9,7 @@ import { ImageEntity } from '../../persistence/entities';
 import { CatalogRepository } from '../../persistence/catalog.repository';
 import { EngineService } from '../../engine/engine.service';
 import { checkImageId, imageNotFound, rowView } from '../images/images.service';
-import { ImageView } from '../images/image-view';
+import { AMAZON_OWNER_ID, ImageView } from '../images/image-view';
 import { AddImageCommand, AddInstanceTypeCommand } from '../images/images.commands';
 
 const TYPE_NAME = /^[a-z][a-z0-9-]{0,30}\.[a-z0-9-]{1,31}$/;
@@ -53,11 +54,20 @@ export class CatalogAdminService {
     if (licenseModel === 'byol' && cmd.byolProduct === undefined) throw invalidParameter('a byol image names its byolProduct (windows-server or sql-server-standard)');
     for (const [k, v] of [['bootSeconds', cmd.bootSeconds], ['shutdownSeconds', cmd.shutdownSeconds]] as const)
       if (v !== undefined && !(Number.isInteger(v) && v >= 1 && v <= 3600)) throw invalidParameter(`${k} must be an integer from 1 to 3600`);
+    if (cmd.rootDeviceName !== undefined && !isRootDeviceName(cmd.rootDeviceName)) throw invalidParameter(`rootDeviceName must be one of ${ROOT_DEVICE_NAMES.join(', ')}`);
+    if (cmd.ownerId !== undefined && !/^\d{12}$/.test(cmd.ownerId)) throw invalidParameter('ownerId must be an account id: 12 digits');
+    if (cmd.ownerAlias !== undefined && cmd.ownerAlias !== null && cmd.ownerAlias !== 'amazon') throw invalidParameter("ownerAlias must be 'amazon' or null");
     const windows = cmd.platform.startsWith('windows');
+    // Its owner as the AMI it mirrors shows it; Amazon's account and alias unless told.
+    const publisher: ImagePublisher | undefined = cmd.ownerId === undefined && cmd.ownerAlias === undefined ? undefined : {
+      accountId: cmd.ownerId ?? AMAZON_OWNER_ID,
+      ...((cmd.ownerAlias ?? (cmd.ownerId === undefined ? 'amazon' : null)) === 'amazon' ? { alias: 'amazon' as const } : {}),
+    };
     const image: Image = {
       imageId, name: cmd.name, platform: cmd.platform, architecture: cmd.architecture ?? 'x86_64', licenseModel,
       ...(cmd.byolProduct !== undefined ? { byolProduct: cmd.byolProduct } : {}),
       bootSeconds: cmd.bootSeconds ?? (windows ? 180 : 20), shutdownSeconds: cmd.shutdownSeconds ?? (windows ? 60 : 10),
+      ...(cmd.rootDeviceName !== undefined ? { rootDeviceName: cmd.rootDeviceName } : {}), ...(publisher ? { publisher } : {}),
     };
     return this.engine.command(async (tx, e) => {
       if (e.world.catalog.image(imageId) || (await this.repo.imageRow(tx, imageId)))

@@ -34,6 +34,12 @@ export interface AddImageCommand {
   readonly byolProduct?: LicensedProduct;
   readonly bootSeconds?: number;
   readonly shutdownSeconds?: number;
+  /** Its root device (EC2's rootDeviceName): /dev/xvda (the default) or /dev/sda1, as the AMI it mirrors has. */
+  readonly rootDeviceName?: string;
+  /** The account EC2 shows as its owner (12 digits; default Amazon's), as the AMI it mirrors has: a script's `--owners` finds it. */
+  readonly ownerId?: string;
+  /** `amazon` (EC2's imageOwnerAlias), or none: the default is `amazon` with Amazon's account, none with another `ownerId`. */
+  readonly ownerAlias?: 'amazon' | null;
 }
 
 /** A custom instance type (POST /v1/admin/instance-types). */

@@ -200,11 +200,16 @@ function ownerMatches(owner: string, v: ImageView, tenant: TenantEntity): boolea
   return v.ownerId === owner;
 }
 
+/** The owner EC2 shows for a public image: its publisher's account and alias, or Amazon's (alias `amazon`). */
+function publicOwner(image: Image): Pick<ImageView, 'ownerId' | 'ownerAlias'> {
+  if (!image.publisher) return { ownerId: AMAZON_OWNER_ID, ownerAlias: 'amazon' };
+  return { ownerId: image.publisher.accountId, ...(image.publisher.alias ? { ownerAlias: image.publisher.alias } : {}) };
+}
+
 function builtInView(image: Image): ImageView {
   return {
     image, name: image.name, ...(image.description !== undefined ? { description: image.description } : {}), platform: image.platform,
-    architecture: architectureOf(image), licenseModel: image.licenseModel, ownerId: image.publisher?.accountId ?? AMAZON_OWNER_ID,
-    ...(image.publisher ? (image.publisher.alias ? { ownerAlias: image.publisher.alias } : {}) : { ownerAlias: 'amazon' }), isPublic: true, state: 'available', creationMs: BUILT_IN_IMAGES_CREATED_MS, rootDeviceName: rootDeviceOf(image), blockDevices: imageBlockDevices(image), tags: {},
+    architecture: architectureOf(image), licenseModel: image.licenseModel, ...publicOwner(image), isPublic: true, state: 'available', creationMs: BUILT_IN_IMAGES_CREATED_MS, rootDeviceName: rootDeviceOf(image), blockDevices: imageBlockDevices(image), tags: {},
   };
 }
 
@@ -215,7 +220,7 @@ export function rowView(row: ImageEntity, tenant: TenantEntity | undefined, now:
   const blockDevices = JSON.parse(row.blockDevices) as ImageBlockDevice[];
   return {
     image, name: row.name, ...(row.description !== null ? { description: row.description } : {}), platform: image.platform, architecture: architectureOf(image),
-    licenseModel: image.licenseModel, ownerId: own ? (tenant?.accountId ?? '') : AMAZON_OWNER_ID, ...(own ? { ownerTenantId: row.tenantId! } : { ownerAlias: 'amazon' }),
+    licenseModel: image.licenseModel, ...(own ? { ownerId: tenant?.accountId ?? '', ownerTenantId: row.tenantId! } : publicOwner(image)),
     isPublic: !own, state: now < row.availableAt ? 'pending' : 'available', creationMs: row.createdAt, rootDeviceName: rootDeviceOf({ ...image, blockDevices }),
     blockDevices: imageBlockDevices({ ...image, blockDevices }), tags: JSON.parse(row.tags) as Record<string, string>, ...(row.sourceInstanceId ? { sourceInstanceId: row.sourceInstanceId } : {}),
   };

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ARCHITECTURES, Architecture, EbsOptimizedSupport, LicensedProduct, LicenseModel, Platform, PLATFORMS, SupportLevel, VirtualizationType } from '@nimbus/hypervisor';
-import { ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ARCHITECTURES, Architecture, EbsOptimizedSupport, LicensedProduct, LicenseModel, Platform, PLATFORMS, ROOT_DEVICE_NAMES, SupportLevel, VirtualizationType } from '@nimbus/hypervisor';
+import { ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 /** POST /v1/images: CreateImage of one of your instances. */
 export class CreateImageDto {
@@ -78,6 +78,18 @@ export class AddImageDto {
   @ApiPropertyOptional({ description: 'Simulated seconds to stop or terminate (default 10, Windows 60)', minimum: 1, maximum: 3600 })
   @IsOptional() @IsInt() @Min(1) @Max(3600)
   shutdownSeconds?: number;
+
+  @ApiPropertyOptional({ enum: ROOT_DEVICE_NAMES, default: '/dev/xvda', description: "Its root device, as the AMI it mirrors has it (Ubuntu's, Windows': /dev/sda1)" })
+  @IsOptional() @IsIn(ROOT_DEVICE_NAMES)
+  rootDeviceName?: string;
+
+  @ApiPropertyOptional({ example: '099720109477', description: "The account EC2 shows as its owner, as the AMI it mirrors has it (12 digits; default Amazon's, 137112412989)" })
+  @IsOptional() @IsString() @Matches(/^\d{12}$/)
+  ownerId?: string;
+
+  @ApiPropertyOptional({ enum: ['amazon'], nullable: true, description: "EC2's imageOwnerAlias: amazon, or null for none. Default: amazon with Amazon's account, none with another ownerId" })
+  @IsOptional() @IsIn(['amazon'])
+  ownerAlias?: 'amazon' | null;
 }
 
 export class NetworkLimitsDto {
