@@ -171,7 +171,7 @@ describe('volume types io1, st1, sc1 and standard', () => {
     expect(h.line(closed, 'ebs-storage/standard')).toMatchObject({ amount: '5.00' }); // 100 GiB for the month less its first 15 s
   });
 
-  it('bills the root volume EC2 gives a launch without a BlockDeviceMapping: a month of gp2, 8 GiB (Linux) and 30 GiB (Windows), 38 × $0.10 = $3.80', async () => {
+  it("bills the root volume EC2 gives a launch without a BlockDeviceMapping, its AMI's: a month of gp3 8 GiB (Amazon Linux 2023, 8 × $0.08 = $0.64, its 3,000 IOPS and 125 MiB/s free) and gp2 30 GiB (Windows, 30 × $0.10 = $3.00)", async () => {
     const tenant = await ec2Tenant(t, 'ec2-root-billed');
     const client = ec2Client(t, tenant);
     try {
@@ -180,7 +180,9 @@ describe('volume types io1, st1, sc1 and standard', () => {
         await client.send(new RunInstancesCommand({ ImageId, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }));
       await h.advanceTo(end);
       const invoice = await h.invoice(tenant.key, month);
-      expect(h.line(invoice, 'ebs-storage/gp2')).toMatchObject({ quantity: '38', unitPrice: '0.10', amount: '3.80' });
+      expect(h.line(invoice, 'ebs-storage/gp3')).toMatchObject({ quantity: '8', unitPrice: '0.08', amount: '0.64' });
+      expect(h.line(invoice, 'ebs-storage/gp2')).toMatchObject({ quantity: '30', unitPrice: '0.10', amount: '3.00' });
+      for (const extra of ['ebs-iops/gp3', 'ebs-throughput/gp3']) expect(invoice.lines.filter((l) => l.lineId.startsWith(extra) && l.amount !== '0.00')).toEqual([]);
     } finally {
       client.destroy();
     }

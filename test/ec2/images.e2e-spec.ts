@@ -116,7 +116,7 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     // Amazon Linux 2023's AMIs require IMDSv2 (its instances launch with HttpTokens required); Windows Server's do not say.
     expect([linux.ImdsSupport, windows.ImdsSupport]).toEqual(['v2.0', undefined]);
     expect(linux.BlockDeviceMappings).toEqual([
-      { DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0a1e0c00000000a23', VolumeSize: 8, VolumeType: 'gp2', DeleteOnTermination: true, Encrypted: false } },
+      { DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0a1e0c00000000a23', VolumeSize: 8, VolumeType: 'gp3', Iops: 3000, Throughput: 125, DeleteOnTermination: true, Encrypted: false } },
     ]);
     expect(windows.BlockDeviceMappings).toEqual([
       { DeviceName: '/dev/sda1', Ebs: { SnapshotId: 'snap-0f0d0c00000000f22', VolumeSize: 30, VolumeType: 'gp2', DeleteOnTermination: true, Encrypted: false } },
@@ -133,7 +133,7 @@ describe('EC2 images and snapshots (JS SDK)', () => {
       const volumeId = out.Instances![0].BlockDeviceMappings![0].Ebs!.VolumeId!;
       return (await client.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }))).Volumes![0];
     };
-    expect(await rootOf()).toMatchObject({ Size: 8, SnapshotId: 'snap-0a1e0c00000000a23', VolumeType: 'gp2' });
+    expect(await rootOf()).toMatchObject({ Size: 8, SnapshotId: 'snap-0a1e0c00000000a23', VolumeType: 'gp3', Iops: 3000, Throughput: 125 });
     expect(await rootOf([{ DeviceName: '/dev/xvda', Ebs: { ...linux.BlockDeviceMappings![0].Ebs, VolumeSize: 20 } }])).toMatchObject({ Size: 20, SnapshotId: 'snap-0a1e0c00000000a23' });
     const small = await failure(client.send(new RunInstancesCommand({
       ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 4 } }],

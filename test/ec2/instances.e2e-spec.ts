@@ -192,9 +192,9 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     const launch = (BlockDeviceMappings: object[]) =>
       client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' }, BlockDeviceMappings }));
 
-    // Only /dev/sdf mapped: the image's default root (gp2, 8 GiB) at /dev/xvda, and the st1 data volume at /dev/sdf.
+    // Only /dev/sdf mapped: the image's root (Amazon Linux 2023's AMI: gp3, 8 GiB) at /dev/xvda, and the st1 data volume at /dev/sdf.
     const withData = (await launch([{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 500, VolumeType: 'st1' } }])).Instances![0].InstanceId!;
-    expect(await devicesOf(withData)).toEqual([['/dev/xvda', 'gp2', 8, true], ['/dev/sdf', 'st1', 500, true]]);
+    expect(await devicesOf(withData)).toEqual([['/dev/xvda', 'gp3', 8, true], ['/dev/sdf', 'st1', 500, true]]);
 
     // A mapping at the root device changes the root, wherever it is in the list; a size it omits is the default's.
     const overridden = (await launch([
@@ -213,7 +213,7 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect((await failure(launch([{ DeviceName: '/dev/sdf', Ebs: { VolumeType: 'gp3' } }]))).name).toBe('MissingParameter');
   });
 
-  it('gives an instance launched without a BlockDeviceMapping the image\'s root volume: /dev/xvda, gp2, 8 GiB, attached, described, imaged, deleted with it', async () => {
+  it('gives an instance launched without a BlockDeviceMapping the image\'s root volume: /dev/xvda, gp3, 8 GiB, attached, described, imaged, deleted with it', async () => {
     const request = { ImageId: LINUX_AMI, InstanceType: 't3.micro' as const, MinCount: 2, MaxCount: 2, Placement: { AvailabilityZone: 'us-east-1a' }, ClientToken: 'root-volume-1' };
     const run = await client.send(new RunInstancesCommand(request));
     const ids = run.Instances!.map((i) => i.InstanceId!);
@@ -233,11 +233,11 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     const attached = await client.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: ids }] }));
     expect(attached.Volumes!.map((v) => v.VolumeId).sort()).toEqual([...volumeIds].sort());
 
-    // DescribeVolumes: the image's root as Amazon Linux's AMI has it, gp2 (3 IOPS per GiB, at least 100) of 8 GiB, in use.
+    // DescribeVolumes: the image's root as Amazon Linux 2023's AMI has it, gp3 of 8 GiB at its baseline (3,000 IOPS, 125 MiB/s), in use.
     const described = await client.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }));
     for (const [n, id] of volumeIds.entries()) {
       const v = described.Volumes!.find((x) => x.VolumeId === id)!;
-      expect(v).toMatchObject({ Size: 8, VolumeType: 'gp2', Iops: 100, State: 'in-use', AvailabilityZone: 'us-east-1a' });
+      expect(v).toMatchObject({ Size: 8, VolumeType: 'gp3', Iops: 3000, Throughput: 125, State: 'in-use', AvailabilityZone: 'us-east-1a' });
       expect(v.Attachments).toEqual([expect.objectContaining({ VolumeId: id, InstanceId: ids[n], Device: '/dev/xvda', State: 'attached', DeleteOnTermination: true })]);
     }
     // DescribeInstances and DescribeInstanceAttribute name it; another tenant sees no such volume.
@@ -249,12 +249,12 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect(attr.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: expect.objectContaining({ VolumeId: volumeIds[0], DeleteOnTermination: true, Status: 'attached' }) }]);
     expect((await failure(bobClient.send(new DescribeVolumesCommand({ VolumeIds: [volumeIds[0]] })))).name).toBe('InvalidVolume.NotFound');
 
-    // CreateImage snapshots it: the image's root mapping is that 8 GiB gp2 volume.
+    // CreateImage snapshots it: the image's root mapping is that 8 GiB gp3 volume.
     await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: ids });
     const { ImageId } = await client.send(new CreateImageCommand({ InstanceId: ids[0], Name: 'root-volume-image', NoReboot: true }));
     const image = (await client.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images![0];
     expect(image.RootDeviceName).toBe('/dev/xvda');
-    expect(image.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: expect.objectContaining({ SnapshotId: expect.stringMatching(/^snap-/), VolumeSize: 8, VolumeType: 'gp2', DeleteOnTermination: true }) }]);
+    expect(image.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: expect.objectContaining({ SnapshotId: expect.stringMatching(/^snap-/), VolumeSize: 8, VolumeType: 'gp3', DeleteOnTermination: true }) }]);
 
     // Terminated, the instances take their root volumes with them (DeleteOnTermination).
     await client.send(new TerminateInstancesCommand({ InstanceIds: ids }));
@@ -278,7 +278,7 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
       const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: source, Name: 'baked-with-data', NoReboot: true }));
       await waitUntilImageAvailable(waiter, { ImageIds: [ImageId!] });
       const mapping = (await ec2.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images![0].BlockDeviceMappings!;
-      expect(mapping.map((m) => [m.DeviceName, m.Ebs!.VolumeSize, m.Ebs!.VolumeType, m.Ebs!.DeleteOnTermination])).toEqual([['/dev/xvda', 8, 'gp2', true], ['/dev/sdf', 20, 'gp3', true]]);
+      expect(mapping.map((m) => [m.DeviceName, m.Ebs!.VolumeSize, m.Ebs!.VolumeType, m.Ebs!.DeleteOnTermination])).toEqual([['/dev/xvda', 8, 'gp3', true], ['/dev/sdf', 20, 'gp3', true]]);
       const snapshotAt = Object.fromEntries(mapping.map((m) => [m.DeviceName!, m.Ebs!.SnapshotId!]));
 
       // The image's snapshots cannot go while it is registered (EC2's words).
@@ -310,19 +310,19 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
       };
       const plainVolumes = await volumesOf(plain);
       expect(plainVolumes.map(({ id: _, ...v }) => v)).toEqual([
-        { device: '/dev/xvda', snapshotId: snapshotAt['/dev/xvda'], size: 8, type: 'gp2', deleteOnTermination: true },
+        { device: '/dev/xvda', snapshotId: snapshotAt['/dev/xvda'], size: 8, type: 'gp3', deleteOnTermination: true },
         { device: '/dev/sdf', snapshotId: snapshotAt['/dev/sdf'], size: 20, type: 'gp3', deleteOnTermination: true },
       ]);
       const changedVolumes = await volumesOf(changed);
       expect(changedVolumes.map(({ id: _, ...v }) => v)).toEqual([
-        { device: '/dev/xvda', snapshotId: snapshotAt['/dev/xvda'], size: 16, type: 'gp2', deleteOnTermination: true },
+        { device: '/dev/xvda', snapshotId: snapshotAt['/dev/xvda'], size: 16, type: 'gp3', deleteOnTermination: true },
         { device: '/dev/sdf', snapshotId: snapshotAt['/dev/sdf'], size: 20, type: 'gp3', deleteOnTermination: false },
       ]);
       // Smaller than the image's snapshot: refused with EC2's RunInstances error.
       const small = await failure(launch([{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 10 } }]));
       expect({ name: small.name, message: small.message }).toEqual({ name: 'InvalidBlockDeviceMapping', message: `Volume of size 10GB is smaller than  snapshot '${snapshotAt['/dev/sdf']}', expect size >= 20GB` });
 
-      // Billed from the launch: an hour of gp2 8 + 16 GiB and gp3 2 × 20 GiB (the source's volumes went with it before).
+      // Billed from the launch: an hour of gp3 8 + 16 GiB roots and 2 × 20 GiB data volumes (the source's volumes went with it before).
       await t.advance(3600);
       const end = launchedAt + 3_600_000;
       const usage = (await t.as(baker.key).get('/v1/usage').query({ from: new Date(launchedAt).toISOString(), to: new Date(end).toISOString() }).expect(200)).body;
@@ -340,8 +340,8 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
         }
         return sum;
       };
-      expect(qty('EBS:VolumeUsage.gp2')).toBeCloseTo(gibMonths(8 + 16), 6);
-      expect(qty('EBS:VolumeUsage.gp3')).toBeCloseTo(gibMonths(20 + 20), 6);
+      expect(qty('EBS:VolumeUsage.gp3')).toBeCloseTo(gibMonths(8 + 16 + 20 + 20), 6);
+      expect(usage.usage.some((u: { usageType: string }) => u.usageType === 'EBS:VolumeUsage.gp2')).toBe(false);
       await t.admin().put('/v1/admin/clock', { rate: 600 }).expect(200);
 
       // Terminated: the volumes mapped DeleteOnTermination go; the one kept is available, still from its snapshot.

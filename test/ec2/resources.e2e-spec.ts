@@ -69,8 +69,11 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     expect(vol).toMatchObject({ VolumeId: expect.stringMatching(/^vol-/), Size: 20, VolumeType: 'gp3', Iops: 4000, Throughput: 125, AvailabilityZone: 'us-east-1a', Encrypted: false });
     const att = await client.send(new AttachVolumeCommand({ VolumeId: vol.VolumeId!, InstanceId: id, Device: '/dev/sdf' }));
     expect(att).toMatchObject({ VolumeId: vol.VolumeId, InstanceId: id, Device: '/dev/sdf', State: 'attaching' });
+    // The instance's root (Amazon Linux 2023's gp3 at /dev/xvda) and the volume, filtered by the attachment's device.
     const d = await client.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [id] }, { Name: 'volume-type', Values: ['gp3'] }] }));
-    expect(d.Volumes!.map((v) => [v.VolumeId, v.State, v.Attachments![0].Device])).toEqual([[vol.VolumeId, 'in-use', '/dev/sdf']]);
+    expect(d.Volumes!.map((v) => v.Attachments![0].Device).sort()).toEqual(['/dev/sdf', '/dev/xvda']);
+    const atSdf = await client.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [id] }, { Name: 'attachment.device', Values: ['/dev/sdf'] }] }));
+    expect(atSdf.Volumes!.map((v) => [v.VolumeId, v.State, v.Attachments![0].Device])).toEqual([[vol.VolumeId, 'in-use', '/dev/sdf']]);
     expect((await failure(client.send(new DeleteVolumeCommand({ VolumeId: vol.VolumeId! })))).name).toBe('VolumeInUse');
     await client.send(new DetachVolumeCommand({ VolumeId: vol.VolumeId! }));
     await client.send(new DeleteVolumeCommand({ VolumeId: vol.VolumeId! }));

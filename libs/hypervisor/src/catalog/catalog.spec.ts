@@ -120,10 +120,13 @@ describe('Catalog', () => {
 });
 
 describe("an image's block device mapping (DescribeImages, RunInstances)", () => {
-  it("is an AMI's root for the catalog's images: at its root device, gp2, 8 GiB (Windows 30), from snap- and the image's hex digits", () => {
+  it("is an AMI's root for the catalog's images: at its root device, its AMI's type and size (gp2, 8 GiB, Windows 30, by default), from snap- and the image's hex digits", () => {
+    // Amazon Linux 2023's AMIs map a gp3 root of 8 GiB at its baseline, 3,000 IOPS and 125 MiB/s; Red Hat's a gp3 of 10 GiB.
     expect(imageBlockDevices(findImage('ami-0a1e0c00000000a23')!)).toEqual([
-      { deviceName: '/dev/xvda', snapshotId: 'snap-0a1e0c00000000a23', volumeSizeGiB: 8, volumeType: 'gp2', deleteOnTermination: true },
+      { deviceName: '/dev/xvda', snapshotId: 'snap-0a1e0c00000000a23', volumeSizeGiB: 8, volumeType: 'gp3', iops: 3000, throughputMiBps: 125, deleteOnTermination: true },
     ]);
+    expect(imageBlockDevices(findImage('ami-0d0e0c00000000d09')!)[0]).toMatchObject({ deviceName: '/dev/sda1', volumeSizeGiB: 10, volumeType: 'gp3' });
+    expect(imageBlockDevices(findImage('ami-0e0e0c00000000e15')!)[0]).toEqual({ deviceName: '/dev/sda1', snapshotId: 'snap-0e0e0c00000000e15', volumeSizeGiB: 8, volumeType: 'gp2', deleteOnTermination: true });
     expect(imageBlockDevices(findImage('ami-0f0d0c00000000f22')!)[0]).toMatchObject({ deviceName: '/dev/sda1', snapshotId: 'snap-0f0d0c00000000f22', volumeSizeGiB: 30 });
     // An operator's 8-digit id is zero-padded to a snapshot id's 17.
     expect(imageBlockDevices({ ...findImage('ami-0a1e0c00000000a23')!, imageId: 'ami-1234abcd' })[0].snapshotId).toBe('snap-0000000001234abcd');
@@ -135,7 +138,7 @@ describe("an image's block device mapping (DescribeImages, RunInstances)", () =>
     const data = { deviceName: '/dev/sdf', snapshotId: 'snap-0000000000000000b', volumeSizeGiB: 500, volumeType: 'st1' as const, deleteOnTermination: false };
     expect(imageBlockDevices({ ...base, blockDevices: [data, root] })).toEqual([root, data]);
     expect(imageBlockDevices({ ...base, blockDevices: [data] })).toEqual([
-      { deviceName: '/dev/xvda', snapshotId: 'snap-0a1e0c00000000a23', volumeSizeGiB: 8, volumeType: 'gp2', deleteOnTermination: true }, data,
+      { deviceName: '/dev/xvda', snapshotId: 'snap-0a1e0c00000000a23', volumeSizeGiB: 8, volumeType: 'gp3', iops: 3000, throughputMiBps: 125, deleteOnTermination: true }, data,
     ]);
     // An image of an instance whose root device was /dev/sda1 (an Ubuntu one): its root is there, named or not.
     const ubuntu = findImage('ami-0b0b0c00000000b24')!;

@@ -1,5 +1,5 @@
 import { Architecture } from './instance-types';
-import type { VolumeType } from '../vmm/io/ebs-volume';
+import { EBS_LIMITS, type VolumeType } from '../vmm/io/ebs-volume';
 
 /**
  * Machine images. `platform` decides billing granularity and license charges (metering);
@@ -75,6 +75,12 @@ export interface Image {
    * and a block device mapping at that name changes the root (`rootDeviceOf`).
    */
   readonly rootDeviceName?: RootDeviceName;
+  /**
+   * The root volume its AMI maps (type and size), where the catalog knows it: gp3 of 8 GiB for
+   * Amazon Linux 2023 and Ubuntu 24.04 (`hvm-ssd-gp3`), gp3 of 10 GiB for Red Hat (`…-GP3`).
+   * Absent: the catalog's default (`defaultRootVolume`).
+   */
+  readonly rootVolume?: { readonly type: 'gp2' | 'gp3'; readonly sizeGiB: number };
   readonly platform: Platform;
   /** What it boots on (EC2's `architecture`): a type must support it. Default x86_64. */
   readonly architecture?: Architecture;
@@ -111,19 +117,19 @@ export interface Image {
 export const IMAGES: readonly Image[] = [
   {
     imageId: 'ami-0a1e0c00000000a23', name: 'al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64', description: 'Amazon Linux 2023 AMI 2023.6.20241212.0 x86_64 HVM kernel-6.1',
-    publisher: IMAGE_PUBLISHERS.amazonLinux, platform: 'linux', licenseModel: 'license-included', bootSeconds: 15, shutdownSeconds: 10, imdsSupport: 'v2.0',
+    publisher: IMAGE_PUBLISHERS.amazonLinux, rootVolume: { type: 'gp3', sizeGiB: 8 }, platform: 'linux', licenseModel: 'license-included', bootSeconds: 15, shutdownSeconds: 10, imdsSupport: 'v2.0',
   },
   {
     imageId: 'ami-0b0b0c00000000b24', name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20241206', description: 'Canonical, Ubuntu, 24.04, amd64 noble image',
-    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.canonical, platform: 'linux', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10,
+    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.canonical, rootVolume: { type: 'gp3', sizeGiB: 8 }, platform: 'linux', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10,
   },
   {
     imageId: 'ami-0c0b0c00000000c24', name: 'ubuntu-pro-server/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-pro-server-20241206', description: 'Canonical, Ubuntu Pro, 24.04, amd64 noble image',
-    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.canonical, platform: 'ubuntu-pro', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10,
+    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.canonical, rootVolume: { type: 'gp3', sizeGiB: 8 }, platform: 'ubuntu-pro', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10,
   },
   {
     imageId: 'ami-0d0e0c00000000d09', name: 'RHEL-9.5.0_HVM-20241211-x86_64-0-Hourly2-GP3', description: 'Provided by Red Hat, Inc.',
-    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.redHat, platform: 'rhel', licenseModel: 'license-included', bootSeconds: 30, shutdownSeconds: 15,
+    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.redHat, rootVolume: { type: 'gp3', sizeGiB: 10 }, platform: 'rhel', licenseModel: 'license-included', bootSeconds: 30, shutdownSeconds: 15,
   },
   {
     imageId: 'ami-0e0e0c00000000e15', name: 'suse-sles-15-sp6-v20241218-hvm-ssd-x86_64', description: 'SUSE Linux Enterprise Server 15 SP6 (HVM, 64-bit, SSD-Backed)',
@@ -153,11 +159,11 @@ export const IMAGES: readonly Image[] = [
   // (AWS bills macOS as Linux/UNIX: the Mac Dedicated Host is the charge).
   {
     imageId: 'ami-0a1e0c00000000a64', name: 'al2023-ami-2023.6.20241212.0-kernel-6.1-arm64', description: 'Amazon Linux 2023 AMI 2023.6.20241212.0 arm64 HVM kernel-6.1',
-    publisher: IMAGE_PUBLISHERS.amazonLinux, platform: 'linux', architecture: 'arm64', licenseModel: 'license-included', bootSeconds: 15, shutdownSeconds: 10, imdsSupport: 'v2.0',
+    publisher: IMAGE_PUBLISHERS.amazonLinux, rootVolume: { type: 'gp3', sizeGiB: 8 }, platform: 'linux', architecture: 'arm64', licenseModel: 'license-included', bootSeconds: 15, shutdownSeconds: 10, imdsSupport: 'v2.0',
   },
   {
     imageId: 'ami-0b0b0c00000000b64', name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-20241206', description: 'Canonical, Ubuntu, 24.04, arm64 noble image',
-    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.canonical, platform: 'linux', architecture: 'arm64', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10,
+    rootDeviceName: '/dev/sda1', publisher: IMAGE_PUBLISHERS.canonical, rootVolume: { type: 'gp3', sizeGiB: 8 }, platform: 'linux', architecture: 'arm64', licenseModel: 'license-included', bootSeconds: 20, shutdownSeconds: 10,
   },
   {
     imageId: 'ami-0c1a0c00000000c14', name: 'amzn-ec2-macos-14.7.2-20241213-202404', description: 'macOS Sonoma 14.7.2',
@@ -195,12 +201,13 @@ export function rootDeviceOf(image: Pick<Image, 'rootDeviceName' | 'blockDevices
  * the root device, or there is no mapping at all (EC2's rule: the AMI's own root mapping is used;
  * REST's `volumes` launch exactly what they list). The built-in and operators' images carry no
  * root snapshot (a tenant's CreateImage image maps its own: `blockDevices`), so this is the
- * catalog's default for them: gp2 (RunInstances' default `Ebs.VolumeType`),
- * 8 GiB, and 30 GiB for Windows, the sizes of the Amazon Linux and Windows Server AMIs' roots. An
- * estimate: each real AMI names its own size and type.
+ * image's own where the catalog knows it (`rootVolume`: Amazon Linux 2023's, Ubuntu's and Red Hat's
+ * gp3 roots), else its default: gp2 (RunInstances' default `Ebs.VolumeType`), 8 GiB, and 30 GiB for
+ * Windows, the size of the Windows Server AMIs' roots. An estimate for those: each real AMI names
+ * its own size and type.
  */
-export function defaultRootVolume(image: Image): { readonly type: 'gp2'; readonly sizeGiB: number } {
-  return { type: 'gp2', sizeGiB: image.platform === 'windows' || image.platform === 'windows-sql-standard' ? 30 : 8 };
+export function defaultRootVolume(image: Image): { readonly type: 'gp2' | 'gp3'; readonly sizeGiB: number } {
+  return image.rootVolume ?? { type: 'gp2', sizeGiB: image.platform === 'windows' || image.platform === 'windows-sql-standard' ? 30 : 8 };
 }
 
 /**
@@ -213,7 +220,9 @@ export function defaultRootVolume(image: Image): { readonly type: 'gp2'; readonl
 export function defaultRootDevice(image: Image): ImageBlockDevice {
   const root = defaultRootVolume(image);
   const hex = image.imageId.slice(image.imageId.indexOf('-') + 1).padStart(17, '0').slice(-17);
-  return { deviceName: rootDeviceOf(image), snapshotId: `snap-${hex}`, volumeSizeGiB: root.sizeGiB, volumeType: root.type, deleteOnTermination: true };
+  // A gp3 root shows its provisioned baseline, as an AMI's gp3 mapping does (3,000 IOPS, 125 MiB/s).
+  const gp3 = root.type === 'gp3' ? { iops: EBS_LIMITS.gp3.baselineIops, throughputMiBps: EBS_LIMITS.gp3.baselineThroughputMiBps } : {};
+  return { deviceName: rootDeviceOf(image), snapshotId: `snap-${hex}`, volumeSizeGiB: root.sizeGiB, volumeType: root.type, ...gp3, deleteOnTermination: true };
 }
 
 /**

@@ -65,8 +65,8 @@ describe('VolumesService, called without HTTP', () => {
     const place = (blockDeviceMappings: LaunchBlockDeviceMapping[], image = linux) => rows(sut.resolveLaunchVolumes({ blockDeviceMappings }, image));
     // REST: the first is the root, then /dev/sdf, /dev/sdg.
     expect(rest([{ type: 'gp3', sizeGiB: 10 }, { type: 'st1', sizeGiB: 500 }, { type: 'gp2', sizeGiB: 1 }])).toEqual([['/dev/xvda', 'gp3', 10], ['/dev/sdf', 'st1', 500], ['/dev/sdg', 'gp2', 1]]);
-    // EC2: only /dev/sdf mapped, the default root (gp2, 8 GiB; 30 GiB for Windows) comes first.
-    expect(place([{ type: 'st1', sizeGiB: 500, device: '/dev/sdf' }])).toEqual([['/dev/xvda', 'gp2', 8], ['/dev/sdf', 'st1', 500]]);
+    // EC2: only /dev/sdf mapped, the image's root (Amazon Linux 2023's gp3 of 8 GiB; Windows' gp2 of 30 GiB) comes first.
+    expect(place([{ type: 'st1', sizeGiB: 500, device: '/dev/sdf' }])).toEqual([['/dev/xvda', 'gp3', 8], ['/dev/sdf', 'st1', 500]]);
     // Windows' root device is /dev/sda1 (as its AMIs'): REST's first volume and EC2's default root go there, a mapping there changes the root.
     expect(place([{ type: 'gp3', sizeGiB: 50, device: '/dev/sdh' }], windows)).toEqual([['/dev/sda1', 'gp2', 30], ['/dev/sdh', 'gp3', 50]]);
     expect(place([{ type: 'gp3', sizeGiB: 60, device: '/dev/sda1' }], windows)).toEqual([['/dev/sda1', 'gp3', 60]]);
@@ -86,14 +86,15 @@ describe('VolumesService, called without HTTP', () => {
   it('gives every EC2 launch the image\'s root volume, no mapping at all included; a REST launch without volumes has none', () => {
     const { sut } = rig([]);
     const image = (id: string) => findImage(id)!;
-    // EC2's rule: the AMI's root mapping at its root device, gp2, 8 GiB (Amazon Linux, Ubuntu, arm64, macOS)
-    // or 30 GiB (Windows Server, with SQL Server too), deleted on termination.
+    // EC2's rule: the AMI's root mapping at its root device: gp3 of 8 GiB at its baseline (3,000 IOPS, 125 MiB/s)
+    // for Amazon Linux 2023 and Ubuntu 24.04, gp2 of 30 GiB for Windows Server (with SQL Server too), deleted on termination.
     const ec2 = (imageId: string) => sut.resolveLaunchVolumes({ blockDeviceMappings: [] }, image(imageId));
     // From the image's root snapshot, Amazon's: snap- and the image id's 17 hex digits, its size known without a look-up.
     // At the image's root device: /dev/xvda for Amazon Linux, /dev/sda1 for Ubuntu and Windows (as their AMIs').
     const root = (device: string, sizeGiB: number, snapshotId: string) => [{ device, type: 'gp2', sizeGiB, snapshotId, snapshotSizeGiB: sizeGiB, deleteOnTermination: true }];
-    expect(ec2('ami-0a1e0c00000000a23')).toEqual(root('/dev/xvda', 8, 'snap-0a1e0c00000000a23'));
-    expect(ec2('ami-0b0b0c00000000b64')).toEqual(root('/dev/sda1', 8, 'snap-0b0b0c00000000b64'));
+    const gp3 = (device: string, snapshotId: string) => [{ device, type: 'gp3', sizeGiB: 8, iops: 3000, throughputMiBps: 125, snapshotId, snapshotSizeGiB: 8, deleteOnTermination: true }];
+    expect(ec2('ami-0a1e0c00000000a23')).toEqual(gp3('/dev/xvda', 'snap-0a1e0c00000000a23'));
+    expect(ec2('ami-0b0b0c00000000b64')).toEqual(gp3('/dev/sda1', 'snap-0b0b0c00000000b64'));
     expect(ec2('ami-0f0d0c00000000f22')).toEqual(root('/dev/sda1', 30, 'snap-0f0d0c00000000f22'));
     expect(ec2('ami-0f1d0c00000001f22')).toEqual(root('/dev/sda1', 30, 'snap-0f1d0c00000001f22'));
     // REST: exactly the volumes asked.
@@ -177,10 +178,10 @@ describe('VolumesService, called without HTTP', () => {
       const out = await sut.launchVolumeSpecs({} as Tx, 't-1', sut.resolveLaunchVolumes({ blockDeviceMappings }, image), 1_000);
       return out.specs.map((s, n) => [s.type, s.sizeGiB, out.snapshotIds[n]]);
     };
-    expect(await specs([])).toEqual([['gp2', 8, 'snap-0a1e0c00000000a23']]);
+    expect(await specs([])).toEqual([['gp3', 8, 'snap-0a1e0c00000000a23']]);
     expect(await specs([{ device: '/dev/xvda', sizeGiB: 20, type: 'gp3' }])).toEqual([['gp3', 20, 'snap-0a1e0c00000000a23']]);
     // The AMI's mapping copied into the request (as tools that copy DescribeImages' mapping do), larger.
-    expect(await specs([{ device: '/dev/xvda', snapshotId: 'snap-0a1e0c00000000a23', sizeGiB: 12 }])).toEqual([['gp2', 12, 'snap-0a1e0c00000000a23']]);
+    expect(await specs([{ device: '/dev/xvda', snapshotId: 'snap-0a1e0c00000000a23', sizeGiB: 12 }])).toEqual([['gp3', 12, 'snap-0a1e0c00000000a23']]);
     expect(await specs([{ device: '/dev/sda1', sizeGiB: 30 }], windows)).toEqual([['gp2', 30, 'snap-0f0d0c00000000f22']]);
     // Smaller than the image's root: EC2's RunInstances error, with the root snapshot's id.
     expect(() => sut.resolveLaunchVolumes({ blockDeviceMappings: [{ device: '/dev/xvda', sizeGiB: 4 }] }, linux))
