@@ -25,6 +25,18 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     const n = MIGRATIONS.length - MIGRATIONS.findIndex((m) => new m().name === name);
     for (let i = 0; i < n; i++) await ds.undoLastMigration();
   };
+  /** A tenant, its reservation and one running instance `i-0000000000000f00N`, as the schema before the migration under test has them. */
+  const seedInstance = async (n: number) => {
+    await ds.query(`INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000f0${n}', 't${n}', 1, 1, 0, '21098765432${n + 4}')`);
+    await ds.query(`INSERT INTO reservations (id, tenant_id, request_hash, created_at) VALUES ('r-00000000000000f0${n}', 't-00000000000000f0${n}', 'h', 0)`);
+    await ds.query(`INSERT INTO instances (id, tenant_id, reservation_id, image_id, instance_type, platform, tenancy, availability_zone, state, state_since, launch_time, cpu_reservation_millicores, cpu_limit_millicores, cpu_weight)
+       VALUES ('i-0000000000000f00${n}', 't-00000000000000f0${n}', 'r-00000000000000f0${n}', 'ami-1', 'm5.large', 'linux', 'default', 'us-east-1a', 'running', 0, 0, 0, 2000, 256)`);
+  };
+  const dropSeed = async (n: number) => {
+    await ds.query(`DELETE FROM instances WHERE tenant_id = 't-00000000000000f0${n}'`);
+    await ds.query(`DELETE FROM reservations WHERE tenant_id = 't-00000000000000f0${n}'`);
+    await ds.query(`DELETE FROM tenants WHERE id = 't-00000000000000f0${n}'`);
+  };
   /** Tables as the database describes them, through a query runner released after (each holds one of PostgreSQL's pooled connections). */
   const describeTables = async (names: string[]) => {
     const runner = ds.createQueryRunner();
@@ -402,10 +414,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
 
   it('InstanceMetadataOptions1764630000000 adds the nullable metadata_options column to instances (null for those there were), and reverts alone, keeping them', async () => {
     await undoThrough('InstanceMetadataOptions1764630000000');
-    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000f01', 'f', 1, 1, 0, '210987654325')");
-    await ds.query("INSERT INTO reservations (id, tenant_id, request_hash, created_at) VALUES ('r-00000000000000f01', 't-00000000000000f01', 'h', 0)");
-    await ds.query(`INSERT INTO instances (id, tenant_id, reservation_id, image_id, instance_type, platform, tenancy, availability_zone, state, state_since, launch_time, cpu_reservation_millicores, cpu_limit_millicores, cpu_weight)
-       VALUES ('i-0000000000000f001', 't-00000000000000f01', 'r-00000000000000f01', 'ami-1', 'm5.large', 'linux', 'default', 'us-east-1a', 'running', 0, 0, 0, 2000, 256)`);
+    await seedInstance(1);
     await ds.runMigrations();
     expect(await ds.query("SELECT metadata_options FROM instances WHERE id = 'i-0000000000000f001'")).toEqual([{ metadata_options: null }]);
     const options = '{"httpTokens":"required","httpPutResponseHopLimit":2,"httpEndpoint":"enabled","httpProtocolIpv6":"disabled","instanceMetadataTags":"disabled"}';
@@ -415,17 +424,12 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect((await describeTables(['instances']))[0].findColumnByName('metadata_options')).toBeUndefined();
     expect(await ds.query("SELECT COUNT(*) AS n FROM instances WHERE tenant_id = 't-00000000000000f01'")).toEqual([{ n: usingPostgres() ? '1' : 1 }]);
     await ds.runMigrations();
-    await ds.query("DELETE FROM instances WHERE tenant_id = 't-00000000000000f01'");
-    await ds.query("DELETE FROM reservations WHERE tenant_id = 't-00000000000000f01'");
-    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000f01'");
+    await dropSeed(1);
   });
 
   it('StopProtection1764640000000 adds disable_api_stop to instances (false for those there were, not null), and reverts alone, keeping them', async () => {
     await undoThrough('StopProtection1764640000000');
-    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000f02', 'g', 1, 1, 0, '210987654326')");
-    await ds.query("INSERT INTO reservations (id, tenant_id, request_hash, created_at) VALUES ('r-00000000000000f02', 't-00000000000000f02', 'h', 0)");
-    await ds.query(`INSERT INTO instances (id, tenant_id, reservation_id, image_id, instance_type, platform, tenancy, availability_zone, state, state_since, launch_time, cpu_reservation_millicores, cpu_limit_millicores, cpu_weight)
-       VALUES ('i-0000000000000f002', 't-00000000000000f02', 'r-00000000000000f02', 'ami-1', 'm5.large', 'linux', 'default', 'us-east-1a', 'running', 0, 0, 0, 2000, 256)`);
+    await seedInstance(2);
     await ds.runMigrations();
     const flag = async () => Boolean((await ds.query("SELECT disable_api_stop FROM instances WHERE id = 'i-0000000000000f002'"))[0].disable_api_stop);
     expect(await flag()).toBe(false);
@@ -436,17 +440,12 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect((await describeTables(['instances']))[0].findColumnByName('disable_api_stop')).toBeUndefined();
     expect(await ds.query("SELECT COUNT(*) AS n FROM instances WHERE tenant_id = 't-00000000000000f02'")).toEqual([{ n: usingPostgres() ? '1' : 1 }]);
     await ds.runMigrations();
-    await ds.query("DELETE FROM instances WHERE tenant_id = 't-00000000000000f02'");
-    await ds.query("DELETE FROM reservations WHERE tenant_id = 't-00000000000000f02'");
-    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000f02'");
+    await dropSeed(2);
   });
 
   it('RootDeviceName1764650000000 adds root_device_name to instances (/dev/xvda for those there were, not null), and reverts alone, keeping them', async () => {
     await undoThrough('RootDeviceName1764650000000');
-    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000f03', 'h', 1, 1, 0, '210987654327')");
-    await ds.query("INSERT INTO reservations (id, tenant_id, request_hash, created_at) VALUES ('r-00000000000000f03', 't-00000000000000f03', 'h', 0)");
-    await ds.query(`INSERT INTO instances (id, tenant_id, reservation_id, image_id, instance_type, platform, tenancy, availability_zone, state, state_since, launch_time, cpu_reservation_millicores, cpu_limit_millicores, cpu_weight)
-       VALUES ('i-0000000000000f003', 't-00000000000000f03', 'r-00000000000000f03', 'ami-1', 'm5.large', 'linux', 'default', 'us-east-1a', 'running', 0, 0, 0, 2000, 256)`);
+    await seedInstance(3);
     await ds.runMigrations();
     const root = async () => (await ds.query("SELECT root_device_name FROM instances WHERE id = 'i-0000000000000f003'"))[0].root_device_name;
     expect(await root()).toBe('/dev/xvda');
@@ -457,8 +456,6 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect((await describeTables(['instances']))[0].findColumnByName('root_device_name')).toBeUndefined();
     expect(await ds.query("SELECT COUNT(*) AS n FROM instances WHERE tenant_id = 't-00000000000000f03'")).toEqual([{ n: usingPostgres() ? '1' : 1 }]);
     await ds.runMigrations();
-    await ds.query("DELETE FROM instances WHERE tenant_id = 't-00000000000000f03'");
-    await ds.query("DELETE FROM reservations WHERE tenant_id = 't-00000000000000f03'");
-    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000f03'");
+    await dropSeed(3);
   });
 });

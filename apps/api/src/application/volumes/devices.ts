@@ -32,6 +32,9 @@ export function launchDevices(root: string): readonly string[] {
 /** A device name some instance may hold a volume at: a root device name, or a data device's. */
 export const isDeviceName = (device: string): boolean => isRootDeviceName(device) || DATA_DEVICE_PATTERN.test(device);
 
+/** A device of an instance whose root device is `root`: a data device, or `root` itself (never the other root name). */
+export const isDeviceOf = (device: string, root: string): boolean => (isRootDeviceName(device) ? device === root : DATA_DEVICE_PATTERN.test(device));
+
 export function validateDevice(device: string): string {
   if (!isDeviceName(device))
     throw invalidParameter(`Value (${device}) for parameter device is invalid: use /dev/sd[b-z], /dev/xvd[b-z], /dev/xvd[b-c][a-z], or the instance's root device (${ROOT_DEVICE_NAMES.join(' or ')})`);
@@ -41,7 +44,7 @@ export function validateDevice(device: string): string {
 /** A device of the instance whose root device is `root`: a data device, or `root` itself (not the other root name). */
 export function validateDeviceOf(device: string, root: string, instanceId: string): string {
   validateDevice(device);
-  if (isRootDeviceName(device) && device !== root)
+  if (!isDeviceOf(device, root))
     throw invalidParameter(`Value (${device}) for parameter device is invalid: the root device of instance '${instanceId}' is ${root}`);
   return device;
 }

@@ -14,7 +14,7 @@ import { checkSnapshotId, requireCompletedSnapshot } from '../images/snapshot-ru
 import { inBatches, volumeSpecOf, VolumesRepository } from '../../persistence/volumes.repository';
 import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repository';
 import { EngineService } from '../../engine/engine.service';
-import { compareDevices, DEFAULT_ATTACH_DEVICES, isDeviceName, launchDevices, MAX_ATTACHMENTS, validateDevice, validateDeviceOf } from './devices';
+import { compareDevices, DEFAULT_ATTACH_DEVICES, isDeviceOf, launchDevices, MAX_ATTACHMENTS, validateDevice, validateDeviceOf } from './devices';
 import { decodeVolumePageToken, encodePageToken } from './page-token';
 import { mergeTags, validateTags } from '../instances/tags';
 import type { ResourceTag } from '../tags/tags.service';
@@ -518,7 +518,7 @@ function placeLaunchVolumes({ volumes, blockDeviceMappings: mappings }: LaunchVo
   const seen = new Set<string>();
   for (const { device } of mappings) {
     // A root device name other than the image's is not a device of its instances (EC2 reserves both for roots).
-    if (!isDeviceName(device) || (isRootDeviceName(device) && device !== root)) throw new ApiError('InvalidBlockDeviceMapping', `Invalid device name ${device}`);
+    if (!isDeviceOf(device, root)) throw new ApiError('InvalidBlockDeviceMapping', `Invalid device name ${device}`);
     // EC2 names the device without its /dev/ ("The device 'xvdb' is used in more than one block-device mapping").
     if (seen.has(device)) throw new ApiError('InvalidBlockDeviceMapping', `The device '${device.replace(/^\/dev\//, '')}' is used in more than one block-device mapping`);
     seen.add(device);

@@ -36,20 +36,6 @@ export class InstanceTypeListResponseDto {
   @ApiProperty({ type: [InstanceTypeResponseDto] }) instanceTypes!: InstanceTypeResponseDto[];
 }
 
-export class ImageResponseDto {
-  @ApiProperty({ example: 'ami-0a1e0c00000000a23' }) imageId!: string;
-  @ApiProperty({ example: 'al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64' }) name!: string;
-  @ApiProperty({ example: 'linux', description: 'linux, windows, rhel, suse, ubuntu-pro, windows-sql-standard, …' }) platform!: string;
-  @ApiProperty({ enum: ['license-included', 'byol'] }) licenseModel!: string;
-  @ApiPropertyOptional({ example: 'windows-server', description: 'BYOL images: the product whose licenses the tenant brings' }) byolProduct?: string;
-  @ApiProperty({ example: 15 }) bootSeconds!: number;
-  @ApiProperty({ example: 10 }) shutdownSeconds!: number;
-}
-
-export class ImageListResponseDto {
-  @ApiProperty({ type: [ImageResponseDto] }) images!: ImageResponseDto[];
-}
-
 export class AvailabilityZoneResponseDto {
   @ApiProperty({ example: 'us-east-1a' }) zoneName!: string;
   @ApiProperty({ example: 'us-east-1' }) regionName!: string;
