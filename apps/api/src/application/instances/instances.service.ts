@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Catalog, CpuParams, CreditMode, IncorrectInstanceState, InstanceType, resolveCpuParams, rootDeviceOf, StateTransition, Vm } from '@nimbus/hypervisor';
+import { CpuParams, CreditMode, IncorrectInstanceState, InstanceType, resolveCpuParams, rootDeviceOf, StateTransition, Vm } from '@nimbus/hypervisor';
 import { LaunchValidationRequest, LicenseCountingType, validateLaunch } from '@nimbus/scheduler';
 import { changeInstanceType, launch, rebootVm, startVm, stopVm, terminateVm } from '@nimbus/simulation';
 import { createHash } from 'node:crypto';
@@ -23,6 +23,7 @@ import { decodePageToken, encodePageToken } from './page-token';
 import { checkInstanceId, requireInstance, terminatedGoneBy } from './require-instance';
 import { changeMetadataOptions, defaultMetadataOptions, MetadataOptions, MetadataOptionsChange, metadataOptionsOf } from './metadata-options';
 import { StatusChecks, statusChecks } from './status-checks';
+import { bootLog } from './boot-log';
 import { mergeTags, validateTags } from './tags';
 
 const DEFAULT_PAGE_SIZE = 1000;
@@ -38,40 +39,6 @@ function validateUserData(userData: string | undefined): string | undefined {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(userData) || userData.length % 4 !== 0) throw invalidParameter('userData must be base64-encoded');
   if (Buffer.from(userData, 'base64').length > MAX_USER_DATA_BYTES) throw invalidParameter(`userData is limited to ${MAX_USER_DATA_BYTES} bytes (before base64 encoding)`);
   return userData;
-}
-
-/**
- * A console log as a Linux or Windows guest prints it on boot, built from what Nimbus knows of the
- * instance: its image, type, zone, launch time and state. Nothing of it is recorded from a guest.
- */
-function bootLog(row: InstanceEntity, catalog: Catalog): string {
-  if (row.state === 'pending') return '';
-  const image = catalog.image(row.imageId);
-  const type = catalog.instanceType(row.instanceType);
-  const at = new Date(row.launchTime).toISOString();
-  // The image in words (its description: "Amazon Linux 2023 AMI …"), or its name.
-  const os = image?.description ?? image?.name ?? row.imageId;
-  const windows = row.platform.startsWith('windows');
-  const lines = windows
-    ? [
-      `${at} Windows is starting (${os}) on ${row.instanceType}`,
-      `${at} Ec2Launch: instance ${row.id} in ${row.availabilityZone}, ${type?.vcpus ?? '?'} vCPUs, ${type?.memoryMiB ?? '?'} MiB`,
-      `${at} Ec2Launch: user data ${row.userData ? 'found and run' : 'not present'}`,
-      `${at} Windows is Ready to use`,
-    ]
-    : [
-      `[    0.000000] Linux version 6.1.0 (${os})`,
-      `[    0.000000] Command line: root=/dev/nvme0n1p1 console=ttyS0`,
-      `[    0.010000] smpboot: Allowing ${type?.vcpus ?? 1} CPUs`,
-      `[    0.020000] Memory: ${type?.memoryMiB ?? 0} MiB available`,
-      `[    1.200000] nvme nvme0: pci function 0000:00:04.0`,
-      `cloud-init: instance ${row.id} in ${row.availabilityZone} (${row.instanceType}), launched ${at}`,
-      `cloud-init: user data ${row.userData ? 'found and run' : 'not present'}`,
-      `cloud-init: finished; the instance is up`,
-    ];
-  if (row.state === 'stopping' || row.state === 'stopped' || row.state === 'shutting-down' || row.state === 'terminated')
-    lines.push(windows ? `${new Date(row.stateSince).toISOString()} Windows is shutting down` : `[  OK  ] Reached target Power-Off (${new Date(row.stateSince).toISOString()})`);
-  return lines.join('\n') + '\n';
 }
 
 function canonical(v: unknown): unknown {
