@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, MoreThan } from 'typeorm';
 import { READ_DB } from './data-source';
 import { AccessKeyEntity } from './entities';
 import { Tx } from './tx';
@@ -16,6 +16,14 @@ export class AccessKeysRepository {
 
   findById(m: Tx, accessKeyId: string): Promise<AccessKeyEntity | null> {
     return m.findOneBy(AccessKeyEntity, { accessKeyId });
+  }
+
+  /** A page of every tenant's keys, by key id after `after`: what the start-up check opens. */
+  sealedSecrets(m: Tx, after: string, limit: number): Promise<Pick<AccessKeyEntity, 'accessKeyId' | 'tenantId' | 'secretCiphertext'>[]> {
+    return m.find(AccessKeyEntity, {
+      select: { accessKeyId: true, tenantId: true, secretCiphertext: true },
+      where: { accessKeyId: MoreThan(after) }, order: { accessKeyId: 'ASC' }, take: limit,
+    });
   }
 
   /** The tenant's keys, oldest first. */

@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { resolveServerKey } from '../../config/server-key';
+import { resolveServerKey, SERVER_KEY_FILE } from '../../config/server-key';
 import { EngineService } from '../../engine/engine.service';
 import { AccessKeysRepository } from '../../persistence/access-keys.repository';
 import { AccessKeyEntity, TenantEntity } from '../../persistence/entities';
@@ -42,6 +42,15 @@ function newAccessKeyId(): string {
 /** 30 random bytes in base64: 40 characters, as AWS's secret access keys. */
 const newSecret = () => randomBytes(30).toString('base64');
 
+/** Keys read per query by the start-up check, and the most its error names (its count covers all). */
+const CHECK_PAGE = 500;
+const NAMED_AT_MOST = 20;
+
+/** What an operator can do about keys (or a key) sealed under another server key. */
+const remedy = (them: 'them' | 'it') =>
+  `start the server with the NIMBUS_SECRET_KEY ${them === 'it' ? 'it was' : 'they were'} sealed under, or revoke and reissue ${them} through the admin API ` +
+  '(DELETE /v1/admin/tenants/{tenantId}/access-keys/{accessKeyId}, then POST /v1/admin/tenants/{tenantId}/access-keys)';
+
 const tenantNotFound = (id: string) => notFound('InvalidTenantID.NotFound', `The tenant ID '${id}' does not exist`);
 const keyNotFound = (id: string) => notFound('InvalidAccessKeyId.NotFound', `The access key ID '${id}' does not exist`);
 
@@ -50,10 +59,19 @@ const keyNotFound = (id: string) => notFound('InvalidAccessKeyId.NotFound', `The
  * memory (key id → tenant and decrypted secret), so a signed request costs no database round trip
  * and no decryption; a revoked key and a changed tenant are updated at once (after their commit),
  * as AuthService does for API keys. Only positives are cached.
+ *
+ * A key whose secret was sealed under another server key is refused as a key that does not exist:
+ * the client must learn nothing more. The operator does: an error at start naming how many, and a
+ * warning the first time each such key is used.
  */
 @Injectable()
-export class CredentialsService {
+export class CredentialsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(CredentialsService.name);
   private readonly box: SecretBox;
+  /** The server key's origin, as the operator's messages name it. */
+  private readonly serverKeySource: string;
+  /** Keys already warned about as sealed under another server key: once each, not per request. */
+  private readonly warnedUnopenable = new Set<string>();
   private readonly identities = new Map<string, { readonly tenantId: string; readonly secretAccessKey: string }>();
   private readonly tenants = new Map<string, TenantEntity>();
   private generation = 0;
@@ -65,6 +83,36 @@ export class CredentialsService {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.box = new SecretBox(resolveServerKey(config));
+    this.serverKeySource = config.secretKey ? 'NIMBUS_SECRET_KEY' : `NIMBUS_SECRET_KEY unset: the key generated in ${SERVER_KEY_FILE}`;
+  }
+
+  /**
+   * Opens every stored secret once (the database is migrated and read by now): keys sealed under
+   * another server key are one error, with what to do. The server starts either way. A page at a
+   * time, each secret a few microseconds of AES-GCM.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      let total = 0;
+      const unopenable: { readonly accessKeyId: string; readonly tenantId: string }[] = [];
+      let count = 0;
+      for (let after = ''; ;) {
+        const page = await this.accessKeys.sealedSecrets(this.accessKeys.reader, after, CHECK_PAGE);
+        for (const k of page) {
+          total++;
+          if (this.opened(k.secretCiphertext, k.accessKeyId) !== undefined) continue;
+          if (count++ < NAMED_AT_MOST) unopenable.push({ accessKeyId: k.accessKeyId, tenantId: k.tenantId });
+        }
+        if (page.length < CHECK_PAGE) break;
+        after = page[page.length - 1].accessKeyId;
+      }
+      if (count > 0)
+        this.logger.error({ count, total, accessKeys: unopenable },
+          `${count} of the ${total} stored EC2 access keys cannot be opened with this server's key (${this.serverKeySource}): they were sealed under another one, ` +
+          `and requests signed with them are refused as for a key that does not exist (InvalidClientTokenId). To fix: ${remedy('them')}.`);
+    } catch (err) {
+      this.logger.warn({ err }, 'the stored EC2 access keys could not be checked against the server key');
+    }
   }
 
   /** Issues a key (admin, or the tenant rotating its own); at most two per tenant. */
@@ -96,6 +144,7 @@ export class CredentialsService {
     });
     this.generation++;
     this.identities.delete(cmd.accessKeyId);
+    this.warnedUnopenable.delete(cmd.accessKeyId);
   }
 
   /** A tenant changed (committed): signed requests see its new quotas and limits from now on. */
@@ -115,11 +164,16 @@ export class CredentialsService {
     if (!row) return undefined;
     const tenant = await this.tenantRows.findById(this.tenantRows.reader, row.tenantId);
     if (!tenant) return undefined;
-    // A secret sealed under another server key cannot be used: the key is refused, never a 500.
-    let secretAccessKey: string;
-    try {
-      secretAccessKey = this.box.open(row.secretCiphertext, accessKeyId);
-    } catch {
+    // A secret sealed under another server key cannot be used: the key is refused as an unknown
+    // one, never a 500, and the operator is told (once per key).
+    const secretAccessKey = this.opened(row.secretCiphertext, accessKeyId);
+    if (secretAccessKey === undefined) {
+      if (!this.warnedUnopenable.has(accessKeyId)) {
+        this.warnedUnopenable.add(accessKeyId);
+        this.logger.warn({ accessKeyId, tenantId: row.tenantId },
+          `EC2 access key ${accessKeyId} cannot be opened with this server's key (${this.serverKeySource}): it was sealed under another one, ` +
+          `so its requests are refused as for a key that does not exist (InvalidClientTokenId). To fix: ${remedy('it')}.`);
+      }
       return undefined;
     }
     if (generation === this.generation) {
@@ -128,5 +182,14 @@ export class CredentialsService {
     }
     const current = this.tenants.get(tenant.id) ?? tenant;
     return { tenant: current, accountId: current.accountId, secretAccessKey };
+  }
+
+  /** The secret, or undefined when it was not sealed under this server's key (for this key id). */
+  private opened(secretCiphertext: string, accessKeyId: string): string | undefined {
+    try {
+      return this.box.open(secretCiphertext, accessKeyId);
+    } catch {
+      return undefined;
+    }
   }
 }
