@@ -458,4 +458,23 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.runMigrations();
     await dropSeed(3);
   });
+
+  it('VpcDnsAttributes1764660000000 gives the VPCs there were EC2\'s DNS attributes (hostnames on in default VPCs only, not null), and reverts alone, keeping them', async () => {
+    await undoThrough('VpcDnsAttributes1764660000000');
+    const [no, yes] = usingPostgres() ? ['false', 'true'] : ['0', '1'];
+    await ds.query(`INSERT INTO vpcs (id, tenant_id, cidr_block, is_default, instance_tenancy, created_at) VALUES ('vpc-0000000000000f001', 't-1', '172.31.0.0/16', ${yes}, 'default', 0)`);
+    await ds.query(`INSERT INTO vpcs (id, tenant_id, cidr_block, is_default, instance_tenancy, created_at) VALUES ('vpc-0000000000000f002', 't-1', '10.0.0.0/16', ${no}, 'default', 0)`);
+    await ds.runMigrations();
+    const attributes = async () => (await ds.query(
+      "SELECT id, enable_dns_support AS s, enable_dns_hostnames AS h, enable_network_address_usage_metrics AS m FROM vpcs WHERE id IN ('vpc-0000000000000f001', 'vpc-0000000000000f002') ORDER BY id",
+    )).map((r: { id: string; s: unknown; h: unknown; m: unknown }) => [r.id, Boolean(r.s), Boolean(r.h), Boolean(r.m)]);
+    expect(await attributes()).toEqual([['vpc-0000000000000f001', true, true, false], ['vpc-0000000000000f002', true, false, false]]);
+    await expect(ds.query("UPDATE vpcs SET enable_dns_hostnames = NULL WHERE id = 'vpc-0000000000000f002'")).rejects.toThrow();
+    await undoThrough('VpcDnsAttributes1764660000000');
+    const columns = (await describeTables(['vpcs']))[0];
+    expect(['enable_dns_support', 'enable_dns_hostnames', 'enable_network_address_usage_metrics'].map((c) => columns.findColumnByName(c))).toEqual([undefined, undefined, undefined]);
+    expect(await ds.query("SELECT COUNT(*) AS n FROM vpcs WHERE tenant_id = 't-1'")).toEqual([{ n: usingPostgres() ? '2' : 2 }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM vpcs WHERE tenant_id = 't-1'");
+  });
 });

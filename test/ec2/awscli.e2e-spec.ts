@@ -196,6 +196,23 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect((await aws(bob, 'delete-network-interface', '--network-interface-id', eni)).code).toBe(0);
   });
 
+  it("follows the VPC tutorial: a public subnet (modify-subnet-attribute), DNS hostnames (modify-vpc-attribute, the User Guide's JSON form), describe-vpc-attribute", async () => {
+    const vpc: string = (await aws(bob, 'create-vpc', '--cidr-block', '10.0.0.0/16', '--query', 'Vpc.VpcId')).json;
+    const subnet: string = (await aws(bob, 'create-subnet', '--vpc-id', vpc, '--cidr-block', '10.0.1.0/24', '--availability-zone', 'us-east-1a', '--query', 'Subnet.SubnetId')).json;
+    const hostnames = async () => (await aws(bob, 'describe-vpc-attribute', '--vpc-id', vpc, '--attribute', 'enableDnsHostnames')).json;
+    expect(await hostnames()).toEqual({ VpcId: vpc, EnableDnsHostnames: { Value: false } });
+    expect((await aws(bob, 'modify-subnet-attribute', '--subnet-id', subnet, '--map-public-ip-on-launch')).code).toBe(0);
+    expect((await aws(bob, 'modify-vpc-attribute', '--vpc-id', vpc, '--enable-dns-hostnames', '{"Value":true}')).code).toBe(0);
+    expect(await hostnames()).toEqual({ VpcId: vpc, EnableDnsHostnames: { Value: true } });
+    const ran = await aws(bob, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 't3.micro', '--subnet-id', subnet, '--query', 'Instances[0].[PublicIpAddress,PublicDnsName,PrivateDnsName]');
+    const [ip, dns, privateDns] = ran.json as string[];
+    expect(dns).toBe(`ec2-${ip.replaceAll('.', '-')}.compute-1.amazonaws.com`);
+    expect(privateDns).toBe('ip-10-0-1-4.ec2.internal');
+    const both = await aws(bob, 'modify-vpc-attribute', '--vpc-id', vpc, '--enable-dns-support', '{"Value":true}', '--enable-dns-hostnames', '{"Value":true}');
+    expect(both.stderr).toContain('(InvalidParameterCombination)');
+    expect((await aws(alice, 'modify-subnet-attribute', '--subnet-id', subnet, '--no-map-public-ip-on-launch')).stderr).toContain('(InvalidSubnetID.NotFound)');
+  });
+
   it('allocates an Elastic IP, associates it with an instance and finds it with describe-addresses --query (allocate-, associate-, describe-, disassociate-, release-address)', async () => {
     await t.admin().put('/v1/admin/clock', { mode: 'manual' }).expect(200);
     const ran = await aws(bob, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 't3.micro', '--placement', 'AvailabilityZone=us-east-1a');

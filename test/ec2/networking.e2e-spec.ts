@@ -5,6 +5,7 @@ import {
   DescribeVpcsCommand, DetachNetworkInterfaceCommand, EC2Client, ImportKeyPairCommand, ModifyNetworkInterfaceAttributeCommand, paginateDescribeSubnets,
   RevokeSecurityGroupIngressCommand, ModifyInstanceAttributeCommand, DescribeInstanceAttributeCommand, DescribeAccountAttributesCommand,
   RunInstancesCommand, DescribeInstancesCommand, Instance, _InstanceType, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
+  DescribeVpcAttributeCommand, ModifyVpcAttributeCommand, ModifySubnetAttributeCommand, RunInstancesCommandInput, VpcAttributeName,
 } from '@aws-sdk/client-ec2';
 import { createHash, createPrivateKey } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -759,6 +760,130 @@ describe('EC2 networking through the JS SDK', () => {
     const [vpc] = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs!;
     const attrs = (await ec2.send(new DescribeAccountAttributesCommand({ AttributeNames: ['default-vpc'] }))).AccountAttributes!;
     expect(attrs).toEqual([{ AttributeName: 'default-vpc', AttributeValues: [{ AttributeValue: vpc.VpcId }] }]);
+  });
+
+  describe('VPC and subnet attributes (the VPC tutorial\'s and Terraform\'s aws_vpc and aws_subnet calls)', () => {
+    it("Describe/ModifyVpcAttribute: EC2's defaults, one attribute per request, hostnames only with DNS support; another tenant's VPC is missing", async () => {
+      const erin = await ec2Tenant(t, 'erin');
+      const erinEc2 = ec2Client(t, erin);
+      try {
+        const [defaultVpc] = (await erinEc2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs!;
+        const vpc = (await erinEc2.send(new CreateVpcCommand({ CidrBlock: '10.11.0.0/16' }))).Vpc!;
+        const attribute = async (vpcId: string, name: VpcAttributeName) => {
+          const r = await erinEc2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: name }));
+          expect(r.VpcId).toBe(vpcId);
+          return { enableDnsSupport: r.EnableDnsSupport, enableDnsHostnames: r.EnableDnsHostnames, enableNetworkAddressUsageMetrics: r.EnableNetworkAddressUsageMetrics }[name]!.Value;
+        };
+        const all = async (vpcId: string) => [await attribute(vpcId, 'enableDnsSupport'), await attribute(vpcId, 'enableDnsHostnames'), await attribute(vpcId, 'enableNetworkAddressUsageMetrics')];
+        // The VPC User Guide: a default VPC resolves and names; a VPC you create resolves only.
+        expect(await all(defaultVpc.VpcId!)).toEqual([true, true, false]);
+        expect(await all(vpc.VpcId!)).toEqual([true, false, false]);
+
+        const both = await failure(erinEc2.send(new ModifyVpcAttributeCommand({ VpcId: vpc.VpcId, EnableDnsSupport: { Value: true }, EnableDnsHostnames: { Value: true } })));
+        expect([both.name, both.message]).toEqual(['InvalidParameterCombination', 'Fields for multiple attribute types specified: enableDnsSupport, enableDnsHostnames']);
+        expect(await codeOf(erinEc2.send(new ModifyVpcAttributeCommand({ VpcId: vpc.VpcId })))).toBe('MissingParameter');
+        expect(await codeOf(erinEc2.send(new DescribeVpcAttributeCommand({ VpcId: vpc.VpcId, Attribute: 'enableDnsResolution' as VpcAttributeName })))).toBe('InvalidParameterValue');
+
+        await erinEc2.send(new ModifyVpcAttributeCommand({ VpcId: vpc.VpcId, EnableDnsSupport: { Value: false } }));
+        expect(await codeOf(erinEc2.send(new ModifyVpcAttributeCommand({ VpcId: vpc.VpcId, EnableDnsHostnames: { Value: true } })))).toBe('InvalidParameterValue');
+        expect(await all(vpc.VpcId!)).toEqual([false, false, false]);
+        await erinEc2.send(new ModifyVpcAttributeCommand({ VpcId: vpc.VpcId, EnableDnsSupport: { Value: true } }));
+        await erinEc2.send(new ModifyVpcAttributeCommand({ VpcId: vpc.VpcId, EnableDnsHostnames: { Value: true } }));
+        await erinEc2.send(new ModifyVpcAttributeCommand({ VpcId: vpc.VpcId, EnableNetworkAddressUsageMetrics: { Value: true } }));
+        expect(await all(vpc.VpcId!)).toEqual([true, true, true]);
+        // Stored in the VPC's row.
+        const repo = t.app.get(NetworkingRepository);
+        expect(await repo.findVpc(repo.reader, erin.tenantId, vpc.VpcId!)).toMatchObject({ enableDnsSupport: true, enableDnsHostnames: true, enableNetworkAddressUsageMetrics: true });
+
+        // Alice's VPC is Erin's missing VPC, for both actions.
+        const missing = vpc.VpcId!.replace(/[0-9a-f]{17}$/, 'f'.repeat(17));
+        for (const [theirs, mine] of [
+          [() => ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpc.VpcId, Attribute: 'enableDnsSupport' })), () => ec2.send(new DescribeVpcAttributeCommand({ VpcId: missing, Attribute: 'enableDnsSupport' }))],
+          [() => ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc.VpcId, EnableDnsSupport: { Value: false } })), () => ec2.send(new ModifyVpcAttributeCommand({ VpcId: missing, EnableDnsSupport: { Value: false } }))],
+        ] as const) {
+          const a = await failure(theirs());
+          const b = await failure(mine());
+          expect([a.name, a.message.replace(vpc.VpcId!, 'ID')]).toEqual(['InvalidVpcID.NotFound', b.message.replace(missing, 'ID')]);
+        }
+        expect(await all(vpc.VpcId!)).toEqual([true, true, true]);
+      } finally {
+        erinEc2.destroy();
+      }
+    });
+
+    it('MapPublicIpOnLaunch decides the next launches\' public address (default subnets too); DNS hostnames decide every public DNS name in the VPC, at once', async () => {
+      const fay = await ec2Tenant(t, 'fay');
+      const fayEc2 = ec2Client(t, fay);
+      const run = async (extra: Partial<RunInstancesCommandInput>) => (await fayEc2.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, ...extra }))).Instances![0];
+      const describe = async (id: string) => (await fayEc2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0].Instances![0];
+      const ec2Name = (ip: string) => `ec2-${ip.replaceAll('.', '-')}.compute-1.amazonaws.com`;
+      try {
+        const vpc = (await fayEc2.send(new CreateVpcCommand({ CidrBlock: '10.12.0.0/16' }))).Vpc!;
+        const subnet = (await fayEc2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.12.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!;
+        expect(subnet.MapPublicIpOnLaunch).toBe(false);
+        // A launch before: no public address (and what the launch reads of the VPC is remembered).
+        const before = await run({ SubnetId: subnet.SubnetId });
+        expect(before.PublicIpAddress).toBeUndefined();
+
+        await fayEc2.send(new ModifySubnetAttributeCommand({ SubnetId: subnet.SubnetId, MapPublicIpOnLaunch: { Value: true } }));
+        expect((await fayEc2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet.SubnetId!] }))).Subnets![0].MapPublicIpOnLaunch).toBe(true);
+        const mapped = await run({ SubnetId: subnet.SubnetId });
+        expect(mapped.PublicIpAddress).toMatch(/^3\./);
+        // Hostnames off (CreateVpc's default): a public address, no public DNS name; the private name stays.
+        expect(mapped.PublicDnsName).toBe('');
+        expect(mapped.PrivateDnsName).toBe('ip-10-12-1-5.ec2.internal');
+        expect(mapped.NetworkInterfaces![0].Association).toMatchObject({ PublicIp: mapped.PublicIpAddress, PublicDnsName: '' });
+        expect((await describe(mapped.InstanceId!)).PublicDnsName).toBe('');
+        const eni = async () => (await fayEc2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [mapped.NetworkInterfaces![0].NetworkInterfaceId!] }))).NetworkInterfaces![0];
+        expect((await eni()).Association).toMatchObject({ PublicIp: mapped.PublicIpAddress, PublicDnsName: '' });
+        // The instance the subnet did not map still has no public address.
+        expect((await describe(before.InstanceId!)).PublicIpAddress).toBeUndefined();
+
+        // Hostnames on: the running instance's name shows at once, in every view and in the dns-name filter; a new launch's answer has its own.
+        await fayEc2.send(new ModifyVpcAttributeCommand({ VpcId: vpc.VpcId, EnableDnsHostnames: { Value: true } }));
+        const named = await describe(mapped.InstanceId!);
+        expect(named.PublicDnsName).toBe(ec2Name(mapped.PublicIpAddress!));
+        expect(named.NetworkInterfaces![0].Association!.PublicDnsName).toBe(ec2Name(mapped.PublicIpAddress!));
+        expect((await eni()).Association!.PublicDnsName).toBe(ec2Name(mapped.PublicIpAddress!));
+        const byName = await fayEc2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'dns-name', Values: [ec2Name(mapped.PublicIpAddress!)] }] }));
+        expect(byName.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId))).toEqual([mapped.InstanceId]);
+        const after = await run({ SubnetId: subnet.SubnetId });
+        expect(after.PublicDnsName).toBe(ec2Name(after.PublicIpAddress!));
+        // DNS support off: no public names again, though hostnames stay on.
+        await fayEc2.send(new ModifyVpcAttributeCommand({ VpcId: vpc.VpcId, EnableDnsSupport: { Value: false } }));
+        expect((await describe(after.InstanceId!)).PublicDnsName).toBe('');
+        expect((await run({ SubnetId: subnet.SubnetId })).PublicDnsName).toBe('');
+
+        // Mapping off again: the next launch gets none; those running keep theirs.
+        await fayEc2.send(new ModifySubnetAttributeCommand({ SubnetId: subnet.SubnetId, MapPublicIpOnLaunch: { Value: false } }));
+        expect((await run({ SubnetId: subnet.SubnetId })).PublicIpAddress).toBeUndefined();
+        expect((await describe(after.InstanceId!)).PublicIpAddress).toBe(after.PublicIpAddress);
+
+        // A default subnet, which launches without a subnet use (and remember): off, then on again.
+        const inB = await run({ Placement: { AvailabilityZone: 'us-east-1b' } });
+        expect(inB.PublicDnsName).toBe(ec2Name(inB.PublicIpAddress!));
+        await fayEc2.send(new ModifySubnetAttributeCommand({ SubnetId: inB.SubnetId, MapPublicIpOnLaunch: { Value: false } }));
+        expect((await run({ Placement: { AvailabilityZone: 'us-east-1b' } })).PublicIpAddress).toBeUndefined();
+        // AssociatePublicIpAddress still overrides the subnet, as on EC2.
+        const asked = await run({ NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: inB.SubnetId, AssociatePublicIpAddress: true }] });
+        expect(asked.PublicIpAddress).toMatch(/^3\./);
+        await fayEc2.send(new ModifySubnetAttributeCommand({ SubnetId: inB.SubnetId, MapPublicIpOnLaunch: { Value: true } }));
+        expect((await run({ Placement: { AvailabilityZone: 'us-east-1b' } })).PublicIpAddress).toMatch(/^3\./);
+
+        // One attribute, the supported one; another tenant's subnet is a missing one.
+        const ipv6 = await failure(fayEc2.send(new ModifySubnetAttributeCommand({ SubnetId: subnet.SubnetId, AssignIpv6AddressOnCreation: { Value: true } })));
+        expect([ipv6.name, ipv6.message]).toEqual(['InvalidParameterValue', 'Nimbus does not support the parameter AssignIpv6AddressOnCreation']);
+        expect(await codeOf(fayEc2.send(new ModifySubnetAttributeCommand({ SubnetId: subnet.SubnetId, MapPublicIpOnLaunch: { Value: true }, EnableDns64: { Value: true } })))).toBe('InvalidParameterCombination');
+        expect(await codeOf(fayEc2.send(new ModifySubnetAttributeCommand({ SubnetId: subnet.SubnetId })))).toBe('MissingParameter');
+        const missing = subnet.SubnetId!.replace(/[0-9a-f]{17}$/, 'f'.repeat(17));
+        const theirs = await failure(ec2.send(new ModifySubnetAttributeCommand({ SubnetId: subnet.SubnetId, MapPublicIpOnLaunch: { Value: true } })));
+        const mine = await failure(ec2.send(new ModifySubnetAttributeCommand({ SubnetId: missing, MapPublicIpOnLaunch: { Value: true } })));
+        expect([theirs.name, theirs.message.replace(subnet.SubnetId!, 'ID')]).toEqual(['InvalidSubnetID.NotFound', mine.message.replace(missing, 'ID')]);
+        expect((await fayEc2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet.SubnetId!] }))).Subnets![0].MapPublicIpOnLaunch).toBe(false);
+      } finally {
+        fayEc2.destroy();
+      }
+    });
   });
 
   describe('key pairs', () => {

@@ -35,6 +35,8 @@ export interface AttachedInterfaceRow {
   readonly publicIps: readonly HeldPublicIp[];
   /** The instance's key pair name (instance_key_names), if it was launched with one. */
   readonly keyName?: string;
+  /** Its VPC has DNS support and DNS hostnames on: its public addresses have public DNS names. */
+  readonly publicDnsNames: boolean;
 }
 
 /** Addresses per heldAddresses statement: each goes in twice, well under SQLite's 32,766 parameters and PostgreSQL's 65,535. */
@@ -92,6 +94,17 @@ export class NetworkingRepository {
     await tx.delete(VpcEntity, { id });
   }
 
+  async updateVpc(tx: Tx, id: string, change: Partial<Pick<VpcEntity, 'enableDnsSupport' | 'enableDnsHostnames' | 'enableNetworkAddressUsageMetrics'>>): Promise<void> {
+    await tx.update(VpcEntity, { id }, change);
+  }
+
+  /** Which of these VPCs have DNS support and DNS hostnames both on. */
+  async vpcsGivingPublicDnsNames(m: Tx, ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await byIds(ids, (batch) => m.find(VpcEntity, { where: { id: In(batch), enableDnsSupport: true, enableDnsHostnames: true }, select: { id: true } }));
+    return new Set(rows.map((r) => r.id));
+  }
+
   // ---- subnets ----
 
   findSubnet(m: Tx, tenantId: string, id: string): Promise<SubnetEntity | null> {
@@ -100,6 +113,10 @@ export class NetworkingRepository {
 
   subnetsOf(m: Tx, tenantId: string): Promise<SubnetEntity[]> {
     return m.find(SubnetEntity, { where: { tenantId }, order: { id: 'ASC' } });
+  }
+
+  async updateSubnet(tx: Tx, id: string, change: Partial<Pick<SubnetEntity, 'mapPublicIpOnLaunch'>>): Promise<void> {
+    await tx.update(SubnetEntity, { id }, change);
   }
 
   subnetsInVpc(m: Tx, vpcId: string): Promise<SubnetEntity[]> {
@@ -305,8 +322,10 @@ export class NetworkingRepository {
     const [interfaceRows, groupRows] = await Promise.all([
       Promise.all(batches.map((batch) => m.query(
         `SELECT ${selectList(m, NetworkInterfaceEntity, 'n', 'n_')}, p."public_ip" AS "p_public_ip", p."private_ip_address" AS "p_private_ip", ` +
-          `p."allocation_id" AS "p_allocation_id", p."association_id" AS "p_association_id", k."key_name" AS "k_key_name" FROM "network_interfaces" n ` +
+          `p."allocation_id" AS "p_allocation_id", p."association_id" AS "p_association_id", k."key_name" AS "k_key_name", ` +
+          `CASE WHEN v."enable_dns_support" AND v."enable_dns_hostnames" THEN 1 ELSE 0 END AS "v_public_dns" FROM "network_interfaces" n ` +
           `LEFT JOIN "public_ip_allocations" p ON p."network_interface_id" = n."id" LEFT JOIN "instance_key_names" k ON k."instance_id" = n."instance_id" ` +
+          `LEFT JOIN "vpcs" v ON v."id" = n."vpc_id" ` +
           `WHERE n."instance_id" IN (${placeholders(m, batch.length)}) ORDER BY n."device_index" ASC`,
         batch,
       ) as Promise<Record<string, unknown>[]>)),
@@ -320,13 +339,13 @@ export class NetworkingRepository {
     const interfaces: AttachedInterfaceRow[] = [];
     for (const raw of interfaceRows) {
       // An interface comes once per public address it holds (nearly always one row: none or its primary's).
-      const byInterface = new Map<string, { networkInterface: NetworkInterfaceEntity; publicIps: HeldPublicIp[]; keyName?: string }>();
+      const byInterface = new Map<string, { networkInterface: NetworkInterfaceEntity; publicIps: HeldPublicIp[]; keyName?: string; publicDnsNames: boolean }>();
       for (const r of raw) {
         const networkInterface = hydrate(m, NetworkInterfaceEntity, r, 'n_');
         let row = byInterface.get(networkInterface.id);
         if (!row) {
           const keyName = r.k_key_name as string | null;
-          byInterface.set(networkInterface.id, (row = { networkInterface, publicIps: [], ...(keyName !== null ? { keyName } : {}) }));
+          byInterface.set(networkInterface.id, (row = { networkInterface, publicIps: [], ...(keyName !== null ? { keyName } : {}), publicDnsNames: Number(r.v_public_dns) === 1 }));
           interfaces.push(row);
         }
         const publicIp = r.p_public_ip as string | null;

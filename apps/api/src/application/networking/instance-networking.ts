@@ -52,6 +52,9 @@ export interface LaunchNetworkPlan {
   readonly detail: unknown;
 }
 
+/** A public address as an interface shows it: its DNS name is '' where the VPC gives none (vpc-attributes.ts). */
+export type ShownPublicIp = HeldPublicIp & { readonly publicDnsName: string };
+
 /** One attached network interface, as DescribeInstances shows it (`networkInterfaceSet`). */
 export interface InstanceInterface {
   readonly networkInterfaceId: string;
@@ -70,7 +73,7 @@ export interface InstanceInterface {
   readonly publicIpAddress?: string;
   readonly publicDnsName?: string;
   /** Every public address it holds, one per private address that has one. */
-  readonly publicIps: readonly HeldPublicIp[];
+  readonly publicIps: readonly ShownPublicIp[];
   readonly sourceDestCheck: boolean;
   readonly groups: readonly GroupRef[];
   readonly description: string;

@@ -8,13 +8,15 @@ interface TenantDefaults {
   readonly subnets: Map<string, SubnetEntity>;
   /** Each VPC's default security group id. */
   readonly defaultGroups: Map<string, string>;
+  /** Whether each VPC gives its instances' public addresses DNS names (vpc-attributes.ts). */
+  readonly publicDnsNames: Map<string, boolean>;
 }
 
 /**
  * In-memory copies of committed networking state that every launch would otherwise read: a
- * tenant's default VPC id, its default subnet per zone, a VPC's default group, and per subnet an
- * address floor (every assignable address below it is held, so the lowest free ones are searched
- * from there instead of reading all of the subnet's addresses).
+ * tenant's default VPC id, its default subnet per zone, a VPC's default group and whether it gives
+ * public DNS names, and per subnet an address floor (every assignable address below it is held, so
+ * the lowest free ones are searched from there instead of reading all of the subnet's addresses).
  *
  * Only committed state enters it: a command remembers what it read or wrote through
  * `engine.afterCommit`, which runs only if the command succeeded and its group committed. A
@@ -60,6 +62,14 @@ export class NetworkDefaultsCache {
     this.current(tenantId, generation)?.defaultGroups.set(vpcId, groupId);
   }
 
+  publicDnsNames(tenantId: string, vpcId: string): boolean | undefined {
+    return this.tenants.get(tenantId)?.publicDnsNames.get(vpcId);
+  }
+
+  rememberPublicDnsNames(tenantId: string, generation: number, vpcId: string, gives: boolean): void {
+    this.current(tenantId, generation)?.publicDnsNames.set(vpcId, gives);
+  }
+
   /** A VPC or subnet of the tenant changes: forget all of its defaults. */
   forgetTenant(tenantId: string): void {
     this.tenantGenerations.set(tenantId, this.generation(tenantId) + 1);
@@ -88,7 +98,7 @@ export class NetworkDefaultsCache {
   private current(tenantId: string, generation: number): TenantDefaults | undefined {
     if (generation !== this.generation(tenantId)) return undefined;
     let t = this.tenants.get(tenantId);
-    if (!t) this.tenants.set(tenantId, (t = { subnets: new Map(), defaultGroups: new Map() }));
+    if (!t) this.tenants.set(tenantId, (t = { subnets: new Map(), defaultGroups: new Map(), publicDnsNames: new Map() }));
     return t;
   }
 }

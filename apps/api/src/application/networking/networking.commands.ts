@@ -8,11 +8,25 @@ export interface CreateVpcCommand {
   readonly tags?: Readonly<Record<string, unknown>>;
 }
 
+/** ModifyVpcAttribute: exactly one attribute (vpc-attributes.ts). */
+export interface ModifyVpcAttributeCommand {
+  readonly vpcId: string;
+  readonly enableDnsSupport?: boolean;
+  readonly enableDnsHostnames?: boolean;
+  readonly enableNetworkAddressUsageMetrics?: boolean;
+}
+
 export interface CreateSubnetCommand {
   readonly vpcId: string;
   readonly cidrBlock: string;
   readonly availabilityZone?: string;
   readonly tags?: Readonly<Record<string, unknown>>;
+}
+
+/** ModifySubnetAttribute's subset Nimbus keeps: whether launches in the subnet get a public address. */
+export interface ModifySubnetAttributeCommand {
+  readonly subnetId: string;
+  readonly mapPublicIpOnLaunch: boolean;
 }
 
 export interface CreateNetworkInterfaceCommand {

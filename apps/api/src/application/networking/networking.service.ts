@@ -22,15 +22,16 @@ import {
   ATTACHMENT_ID, ELASTIC_IP_ID,
 } from './describe-query';
 import {
-  GroupRef, InstanceInterface, InstanceNetwork, InstanceNetworking, LaunchNetworkPlan, LaunchNetworkRequest,
+  GroupRef, InstanceInterface, InstanceNetwork, InstanceNetworking, LaunchNetworkPlan, LaunchNetworkRequest, ShownPublicIp,
 } from './instance-networking';
 import { KeyPairsService } from './key-pairs.service';
 import { NetworkDefaultsCache } from './network-defaults.cache';
 import {
   AssignPrivateIpAddressesCommand, AttachNetworkInterfaceCommand, CreateNetworkInterfaceCommand, UnassignPrivateIpAddressesCommand, CreateSubnetCommand, CreateVpcCommand, DetachNetworkInterfaceCommand,
-  ModifyNetworkInterfaceCommand, TagToDelete,
+  ModifyNetworkInterfaceCommand, ModifySubnetAttributeCommand, ModifyVpcAttributeCommand, TagToDelete,
 } from './networking.commands';
 import { DEFAULT_GROUP_DESCRIPTION, DEFAULT_GROUP_NAME, newGroupRows } from './security-group-rules';
+import { defaultVpcAttributes, givesPublicDnsNames, VpcAttributes, vpcAttributeChange, vpcAttributesOf } from './vpc-attributes';
 
 /** The default VPC's block and its subnets' (one /20 per zone, in zone order), as EC2 makes them. */
 export const DEFAULT_VPC_CIDR = '172.31.0.0/16';
@@ -75,11 +76,11 @@ export interface NetworkInterfaceView {
   readonly privateDnsName: string;
   /** Its secondary private addresses, in address order (the primary is `networkInterface.privateIpAddress`). */
   readonly secondaryPrivateIpAddresses: readonly string[];
-  /** Its primary address's public address (auto-assigned or an Elastic IP), and DNS name. */
+  /** Its primary address's public address (auto-assigned or an Elastic IP), and DNS name (none where the VPC gives none). */
   readonly publicIp?: string;
   readonly publicDnsName?: string;
   /** Every public address it holds, one per private address that has one (Elastic IPs may map to secondaries). */
-  readonly publicIps: readonly HeldPublicIp[];
+  readonly publicIps: readonly ShownPublicIp[];
   readonly groups: readonly GroupRef[];
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -228,7 +229,7 @@ export class NetworkingService implements InstanceNetworking {
     const marker = await this.repo.defaultMarker(tx, tenantId);
     if (marker) return marker.vpcId ?? undefined;
     const now = this.engine.now;
-    const vpc: VpcEntity = { id: resourceId('vpc'), tenantId, cidrBlock: DEFAULT_VPC_CIDR, isDefault: true, instanceTenancy: 'default', createdAt: now };
+    const vpc: VpcEntity = { id: resourceId('vpc'), tenantId, cidrBlock: DEFAULT_VPC_CIDR, isDefault: true, instanceTenancy: 'default', ...defaultVpcAttributes(true), createdAt: now };
     await this.repo.insertVpc(tx, vpc);
     await this.repo.insertSubnets(tx, AVAILABILITY_ZONES.map((availabilityZone, i) => ({
       id: resourceId('subnet'), tenantId, vpcId: vpc.id, cidrBlock: defaultSubnetCidr(i), availabilityZone, defaultForAz: true, mapPublicIpOnLaunch: true, createdAt: now,
@@ -260,7 +261,9 @@ export class NetworkingService implements InstanceNetworking {
     if (!['default', 'dedicated'].includes(tenancy)) throw invalidParameter(`Value (${tenancy}) for parameter instanceTenancy is invalid: default or dedicated`);
     return this.engine.command(async (tx, e) => {
       await this.ensureDefaultVpc(tx, tenant.id);
-      const vpc: VpcEntity = { id: resourceId('vpc'), tenantId: tenant.id, cidrBlock: formatCidr(block), isDefault: false, instanceTenancy: tenancy, createdAt: e.now };
+      const vpc: VpcEntity = {
+        id: resourceId('vpc'), tenantId: tenant.id, cidrBlock: formatCidr(block), isDefault: false, instanceTenancy: tenancy, ...defaultVpcAttributes(false), createdAt: e.now,
+      };
       await this.repo.insertVpc(tx, vpc);
       // Every VPC has its default group.
       await this.insertGroup(tx, newGroupRows(tenant.id, vpc.id, DEFAULT_GROUP_NAME, DEFAULT_GROUP_DESCRIPTION, e.now, true));
@@ -293,6 +296,37 @@ export class NetworkingService implements InstanceNetworking {
       if (vpc.isDefault) await this.repo.clearDefaultMarker(tx, tenant.id, vpc.id);
       this.defaults.forgetTenant(tenant.id);
     });
+  }
+
+  /** DescribeVpcAttribute: the VPC's attributes. */
+  async vpcAttributes(tenant: TenantEntity, vpcId: string): Promise<VpcAttributes> {
+    await this.ensureDefaultForRead(tenant.id);
+    return vpcAttributesOf(await this.requireVpc(this.repo.reader, tenant.id, vpcId));
+  }
+
+  /**
+   * ModifyVpcAttribute: one attribute (vpc-attributes.ts). DNS hostnames change the public DNS
+   * names every instance of the VPC shows from now on, those running included, as on EC2.
+   */
+  modifyVpcAttribute(tenant: TenantEntity, cmd: ModifyVpcAttributeCommand): Promise<void> {
+    return this.engine.command(async (tx) => {
+      await this.ensureDefaultVpc(tx, tenant.id);
+      const vpc = await this.requireVpc(tx, tenant.id, cmd.vpcId);
+      const change = vpcAttributeChange(vpcAttributesOf(vpc), cmd);
+      await this.repo.updateVpc(tx, vpc.id, change);
+      this.defaults.forgetTenant(tenant.id);
+    });
+  }
+
+  /** Whether each of these VPCs gives public DNS names (givesPublicDnsNames); a launch's VPC is remembered. */
+  private async publicDnsNamesIn(tx: Tx, tenantId: string, vpcId: string): Promise<boolean> {
+    const known = this.defaults.publicDnsNames(tenantId, vpcId);
+    if (known !== undefined) return known;
+    const generation = this.defaults.generation(tenantId);
+    const vpc = await this.repo.findVpc(tx, tenantId, vpcId);
+    const gives = vpc !== null && givesPublicDnsNames(vpc);
+    this.engine.afterCommit(() => this.defaults.rememberPublicDnsNames(tenantId, generation, vpcId, gives));
+    return gives;
   }
 
   /** The tenant's VPC (another tenant's is NotFound, as a missing one). */
@@ -349,6 +383,20 @@ export class NetworkingService implements InstanceNetworking {
       await this.repo.deleteSubnet(tx, subnet.id);
       this.defaults.forgetTenant(tenant.id);
       this.defaults.forgetAddressFloor(subnet.id);
+    });
+  }
+
+  /**
+   * ModifySubnetAttribute (`MapPublicIpOnLaunch`): whether an instance launched into the subnet
+   * gets a public address when its launch does not say (AssociatePublicIpAddress). Instances there
+   * keep theirs.
+   */
+  modifySubnetAttribute(tenant: TenantEntity, cmd: ModifySubnetAttributeCommand): Promise<void> {
+    return this.engine.command(async (tx) => {
+      const subnet = await this.requireSubnet(tx, tenant.id, cmd.subnetId);
+      await this.repo.updateSubnet(tx, subnet.id, { mapPublicIpOnLaunch: cmd.mapPublicIpOnLaunch });
+      // A default subnet is remembered for launches: forget it.
+      this.defaults.forgetTenant(tenant.id);
     });
   }
 
@@ -779,7 +827,11 @@ export class NetworkingService implements InstanceNetworking {
     // The answer: from the rows just written; an existing interface (one instance only) is read back.
     if (attachedExisting) return this.describe(tx, instances.map((i) => i.instanceId));
     const publicIps = new Map(publicRows.map((r) => [r.networkInterfaceId, [{ publicIp: r.publicIp, privateIpAddress: r.privateIpAddress }]]));
-    const views = rows.map((networkInterface) => interfaceView(networkInterface, publicIps.get(networkInterface.id) ?? [], groupsOf.get(networkInterface.id)!, secondariesOf.get(networkInterface.id) ?? []));
+    const publicDns = new Map<string, boolean>();
+    for (const vpcId of new Set(rows.filter((r) => publicIps.has(r.id)).map((r) => r.vpcId))) publicDns.set(vpcId, await this.publicDnsNamesIn(tx, tenantId, vpcId));
+    const views = rows.map((networkInterface) => interfaceView(
+      networkInterface, publicIps.get(networkInterface.id) ?? [], groupsOf.get(networkInterface.id)!, secondariesOf.get(networkInterface.id) ?? [], publicDns.get(networkInterface.vpcId) ?? false,
+    ));
     return networksOf(views, new Map(detail.keyName !== undefined ? instances.map((i) => [i.instanceId, detail.keyName!]) : []));
   }
 
@@ -791,7 +843,7 @@ export class NetworkingService implements InstanceNetworking {
     const secondaries = await this.repo.secondaryAddresses(m, withSecondaries(attached.map((a) => a.networkInterface)));
     const keyNames = new Map<string, string>();
     for (const a of attached) if (a.keyName !== undefined) keyNames.set(a.networkInterface.instanceId!, a.keyName);
-    return networksOf(attached.map((a) => interfaceView(a.networkInterface, a.publicIps, groups.get(a.networkInterface.id) ?? [], secondaries.get(a.networkInterface.id) ?? [])), keyNames);
+    return networksOf(attached.map((a) => interfaceView(a.networkInterface, a.publicIps, groups.get(a.networkInterface.id) ?? [], secondaries.get(a.networkInterface.id) ?? [], a.publicDnsNames)), keyNames);
   }
 
   async released(tx: Tx, instanceIds: readonly string[], _now: Date): Promise<void> {
@@ -1084,10 +1136,12 @@ export class NetworkingService implements InstanceNetworking {
     const publicIps = await this.repo.publicIps(m, rows);
     const secondaries = await this.repo.secondaryAddresses(m, withSecondaries(rows));
     const tags = await this.repo.tagsOf(m, ids);
+    const publicDns = await this.repo.vpcsGivingPublicDnsNames(m, [...new Set(rows.filter((r) => publicIps.has(r.id)).map((r) => r.vpcId))]);
     return rows.map((networkInterface) => ({
       ...interfaceView(
         networkInterface, publicIps.get(networkInterface.id) ?? [],
         (groupIds.get(networkInterface.id) ?? []).map((id) => ({ groupId: id, groupName: groups.get(id)?.name ?? '' })), secondaries.get(networkInterface.id) ?? [],
+        publicDns.has(networkInterface.vpcId),
       ),
       tags: tags.get(networkInterface.id) ?? {},
     }));
@@ -1114,13 +1168,18 @@ const autoPublicIpRow = (eni: NetworkInterfaceEntity, publicIp: string, at: numb
 
 /**
  * An interface as Describe and an instance show it (an instance does not show its tags): the
- * public address of its primary address is the interface's own (`publicIp`), auto-assigned or Elastic.
+ * public address of its primary address is the interface's own (`publicIp`), auto-assigned or
+ * Elastic. Each public address has its DNS name only where the interface's VPC gives public DNS
+ * names (`publicDns`: givesPublicDnsNames).
  */
-function interfaceView(networkInterface: NetworkInterfaceEntity, publicIps: readonly HeldPublicIp[], groups: readonly GroupRef[], secondaries: readonly string[]): NetworkInterfaceView {
-  const publicIp = publicIps.find((p) => p.privateIpAddress === networkInterface.privateIpAddress)?.publicIp;
+function interfaceView(
+  networkInterface: NetworkInterfaceEntity, held: readonly HeldPublicIp[], groups: readonly GroupRef[], secondaries: readonly string[], publicDns: boolean,
+): NetworkInterfaceView {
+  const publicIps = held.map((p): ShownPublicIp => ({ ...p, publicDnsName: publicDns ? publicDnsName(p.publicIp) : '' }));
+  const primary = publicIps.find((p) => p.privateIpAddress === networkInterface.privateIpAddress);
   return {
     networkInterface, privateDnsName: privateDnsName(networkInterface.privateIpAddress), secondaryPrivateIpAddresses: [...secondaries].sort(byAddress),
-    ...(publicIp !== undefined ? { publicIp, publicDnsName: publicDnsName(publicIp) } : {}), publicIps,
+    ...(primary !== undefined ? { publicIp: primary.publicIp, ...(publicDns ? { publicDnsName: primary.publicDnsName } : {}) } : {}), publicIps,
     groups, tags: {},
   };
 }

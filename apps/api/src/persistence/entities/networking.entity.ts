@@ -23,6 +23,10 @@ export class VpcEntity {
   @Column({ name: 'cidr_block', type: 'varchar', length: 18 }) cidrBlock!: string;
   @Column({ name: 'is_default', type: 'boolean' }) isDefault!: boolean;
   @Column({ name: 'instance_tenancy', type: 'varchar', length: 16 }) instanceTenancy!: string;
+  /** EC2's VPC attributes: the Amazon DNS server answers in the VPC; its instances get public DNS names (both must be on). */
+  @Column({ name: 'enable_dns_support', type: 'boolean', default: true }) enableDnsSupport!: boolean;
+  @Column({ name: 'enable_dns_hostnames', type: 'boolean', default: false }) enableDnsHostnames!: boolean;
+  @Column({ name: 'enable_network_address_usage_metrics', type: 'boolean', default: false }) enableNetworkAddressUsageMetrics!: boolean;
   @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
 }
 

@@ -1,16 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { KeyPairsService, KeyPairView } from '../../../application/networking/key-pairs.service';
-import { privateDnsName, publicDnsName } from '../../../application/networking/cidr';
+import { privateDnsName } from '../../../application/networking/cidr';
+import type { ShownPublicIp } from '../../../application/networking/instance-networking';
 import { IpPermission } from '../../../application/networking/networking.commands';
 import { NetworkInterfaceView, NetworkingService, SubnetView, VpcView } from '../../../application/networking/networking.service';
 import { PermissionView } from '../../../application/networking/security-group-rules';
 import { SecurityGroupsService, SecurityGroupView } from '../../../application/networking/security-groups.service';
+import { isVpcAttribute, VPC_ATTRIBUTES } from '../../../application/networking/vpc-attributes';
 import { SecurityGroupRuleEntity } from '../../../persistence/entities';
-import type { HeldPublicIp } from '../../../persistence/networking.repository';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { FilterField, filterMatcher } from '../ec2-filters';
+
+/** ModifySubnetAttribute's attributes in EC2's API reference; Nimbus changes MapPublicIpOnLaunch and refuses the others as unsupported. */
+const SUBNET_ATTRIBUTES = [
+  'MapPublicIpOnLaunch', 'AssignIpv6AddressOnCreation', 'MapCustomerOwnedIpOnLaunch', 'CustomerOwnedIpv4Pool', 'EnableDns64', 'PrivateDnsHostnameTypeOnLaunch',
+  'EnableResourceNameDnsARecordOnLaunch', 'EnableResourceNameDnsAAAARecordOnLaunch', 'EnableLniAtDeviceIndex', 'DisableLniAtDeviceIndex',
+] as const;
 
 /** MaxResults where EC2 pages these Describe actions: 5 to 1,000. */
 const PAGE = { min: 5, max: 1000 };
@@ -162,11 +169,11 @@ function interfaceXml(v: NetworkInterfaceView, ctx: Ec2Context) {
  * NetworkInterfaceAssociation also names an Elastic IP's allocation and association (`withIds`);
  * DescribeInstances' InstanceNetworkInterfaceAssociation does not.
  */
-export function associationXml(held: HeldPublicIp | undefined, accountId: string, withIds: boolean) {
+export function associationXml(held: ShownPublicIp | undefined, accountId: string, withIds: boolean) {
   if (!held) return undefined;
   return {
     ...(withIds ? { allocationId: held.allocationId, associationId: held.associationId } : {}),
-    ipOwnerId: held.allocationId !== undefined ? accountId : 'amazon', publicDnsName: publicDnsName(held.publicIp), publicIp: held.publicIp,
+    ipOwnerId: held.allocationId !== undefined ? accountId : 'amazon', publicDnsName: held.publicDnsName, publicIp: held.publicIp,
   };
 }
 
@@ -174,7 +181,7 @@ export function associationXml(held: HeldPublicIp | undefined, accountId: string
  * An interface's `privateIpAddressesSet`: the primary, then each secondary, each with its private
  * DNS name as EC2 forms it and the public address it holds, if any.
  */
-export function privateIpAddressesSet(primary: string, secondaries: readonly string[], publicIps: readonly HeldPublicIp[], accountId: string, withIds: boolean) {
+export function privateIpAddressesSet(primary: string, secondaries: readonly string[], publicIps: readonly ShownPublicIp[], accountId: string, withIds: boolean) {
   const association = (a: string) => associationXml(publicIps.find((p) => p.privateIpAddress === a), accountId, withIds);
   return items([
     { privateIpAddress: primary, privateDnsName: privateDnsName(primary), primary: true, association: association(primary) },
@@ -275,6 +282,30 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
         return { vpcSet: items(r.items.map((v) => vpcXml(v, ctx))), nextToken: r.nextToken };
       },
     },
+    DescribeVpcAttribute: {
+      operation: 'DescribeVpcAttribute',
+      params: ['VpcId', 'Attribute'],
+      handler: async (ctx, p) => {
+        const vpcId = p.required('VpcId');
+        const attribute = p.required('Attribute');
+        if (!isVpcAttribute(attribute)) throw invalidParameter(`Value (${attribute.slice(0, 64)}) for parameter attribute is invalid. Valid values: ${VPC_ATTRIBUTES.join(', ')}`);
+        const attributes = await this.networking.vpcAttributes(ctx.tenant, vpcId);
+        return { vpcId, [attribute]: { value: attributes[attribute] } };
+      },
+    },
+    ModifyVpcAttribute: {
+      operation: 'ModifyVpcAttribute',
+      params: ['VpcId', 'EnableDnsSupport', 'EnableDnsHostnames', 'EnableNetworkAddressUsageMetrics'],
+      handler: async (ctx, p) => {
+        // Each an AttributeBooleanValue: `EnableDnsSupport.Value=true`; exactly one (the service's rule).
+        const value = (name: string) => p.struct(name)?.bool('Value');
+        await this.networking.modifyVpcAttribute(ctx.tenant, {
+          vpcId: p.required('VpcId'), enableDnsSupport: value('EnableDnsSupport'), enableDnsHostnames: value('EnableDnsHostnames'),
+          enableNetworkAddressUsageMetrics: value('EnableNetworkAddressUsageMetrics'),
+        });
+        return { return: true };
+      },
+    },
     DeleteVpc: {
       operation: 'DeleteVpc',
       params: ['VpcId'],
@@ -304,6 +335,21 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       handler: async (ctx, p) => {
         const r = await this.networking.describeSubnets(ctx.tenant, { ids: p.list('SubnetId'), match: matcher(p, SUBNET_FILTERS), ...page(p) });
         return { subnetSet: items(r.items.map((v) => subnetXml(v, ctx))), nextToken: r.nextToken };
+      },
+    },
+    ModifySubnetAttribute: {
+      operation: 'ModifySubnetAttribute',
+      params: ['SubnetId', ...SUBNET_ATTRIBUTES],
+      handler: async (ctx, p) => {
+        const named = SUBNET_ATTRIBUTES.filter((a) => p.struct(a) !== undefined || p.has(a));
+        if (named.length === 0) throw new ApiError('MissingParameter', 'The request must contain one subnet attribute to modify, such as MapPublicIpOnLaunch.Value');
+        if (named.length > 1) throw new ApiError('InvalidParameterCombination', `Fields for multiple attribute types specified: ${named.join(', ')}`);
+        // Nimbus's subnets are IPv4 only: an attribute that turns IPv6, DNS64 or resource-name records on is not supported.
+        if (named[0] !== 'MapPublicIpOnLaunch') unsupported(named[0]);
+        const mapPublicIpOnLaunch = p.struct('MapPublicIpOnLaunch')?.bool('Value');
+        if (mapPublicIpOnLaunch === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter MapPublicIpOnLaunch.Value');
+        await this.networking.modifySubnetAttribute(ctx.tenant, { subnetId: p.required('SubnetId'), mapPublicIpOnLaunch });
+        return { return: true };
       },
     },
     DeleteSubnet: {
