@@ -38,6 +38,9 @@ describeIf(true)('boto3 against Nimbus', () => {
     expect(out.paginated).toBe(true);
     expect(out.tags).toEqual([{ Key: 'role', ResourceId: expect.stringMatching(/^i-/), ResourceType: 'instance', Value: 'a' }]);
     expect(out.volumeAttached).toBe(true);
+    // A VPC made by CreateVpc names no public addresses until its DNS hostnames are turned on; a subnet maps none until asked.
+    expect(out.vpc).toEqual({ hostnamesBefore: false, hostnamesAfter: true, mapsPublicIp: true, publicIp: expect.stringMatching(/^3\./), publicDnsName: expect.any(String) });
+    expect(out.vpc.publicDnsName).toBe(`ec2-${out.vpc.publicIp.replaceAll('.', '-')}.compute-1.amazonaws.com`);
     expect(out.otherTenant).toMatchObject({ code: 'InvalidInstanceID.NotFound', status: 400 });
     expect(out.otherTenant.message.replace(/i-[0-9a-f]{17}/, 'ID')).toBe(out.missing.message.replace(/i-[0-9a-f]{17}/, 'ID'));
     expect(out.wrongSecret).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });

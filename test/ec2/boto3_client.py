@@ -58,6 +58,25 @@ vol = alice.create_volume(AvailabilityZone="us-east-1a", Size=5, VolumeType="gp2
 alice.attach_volume(VolumeId=vol["VolumeId"], InstanceId=ids[1], Device="/dev/sdg")
 out["volumeAttached"] = alice.describe_volumes(VolumeIds=[vol["VolumeId"]])["Volumes"][0]["Attachments"][0]["InstanceId"] == ids[1]
 
+# A VPC through boto3's resource API (Vpc.modify_attribute / describe_attribute), a public subnet.
+resource = boto3.resource(
+    "ec2", endpoint_url=endpoint, region_name="us-east-1",
+    aws_access_key_id=os.environ["ALICE_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["ALICE_SECRET_ACCESS_KEY"],
+    config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+)
+vpc = resource.create_vpc(CidrBlock="10.20.0.0/16")
+before = vpc.describe_attribute(Attribute="enableDnsHostnames")["EnableDnsHostnames"]["Value"]
+vpc.modify_attribute(EnableDnsHostnames={"Value": True})
+subnet = vpc.create_subnet(CidrBlock="10.20.1.0/24", AvailabilityZone="us-east-1a")
+alice.modify_subnet_attribute(SubnetId=subnet.id, MapPublicIpOnLaunch={"Value": True})
+subnet.reload()
+public = alice.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=1, MaxCount=1, SubnetId=subnet.id)["Instances"][0]
+out["vpc"] = {
+    "hostnamesBefore": before, "hostnamesAfter": vpc.describe_attribute(Attribute="enableDnsHostnames")["EnableDnsHostnames"]["Value"],
+    "mapsPublicIp": subnet.map_public_ip_on_launch, "publicIp": public.get("PublicIpAddress"), "publicDnsName": public.get("PublicDnsName"),
+}
+alice.terminate_instances(InstanceIds=[public["InstanceId"]])
+
 out["otherTenant"] = error_of(lambda: bob.describe_instances(InstanceIds=[ids[0]]))
 out["missing"] = error_of(lambda: bob.describe_instances(InstanceIds=["i-0123456789abcdef0"]))
 out["wrongSecret"] = error_of(lambda: client("ALICE", "w" * 40).describe_regions())
