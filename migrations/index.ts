@@ -21,6 +21,7 @@ import { InstanceMetadataOptions1764630000000 } from './1764630000000-InstanceMe
 import { StopProtection1764640000000 } from './1764640000000-StopProtection';
 import { RootDeviceName1764650000000 } from './1764650000000-RootDeviceName';
 import { VpcDnsAttributes1764660000000 } from './1764660000000-VpcDnsAttributes';
+import { Routing1764670000000 } from './1764670000000-Routing';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
 export const MIGRATIONS = [
@@ -28,5 +29,5 @@ export const MIGRATIONS = [
   Ec2Credentials1764500000000, Networking1764510000000, Catalog1764520000000, SimulationCells1764530000000, Experiments1764540000000,
   ElasticVolumes1764550000000, PartialInstanceIndexes1764560000000, HostMetricBuckets1764570000000, VolumeTags1764580000000,
   PublicIpOnStart1764590000000, SecondaryPrivateIps1764600000000, EbsRoot1764610000000, ElasticIps1764620000000,
-  InstanceMetadataOptions1764630000000, StopProtection1764640000000, RootDeviceName1764650000000, VpcDnsAttributes1764660000000,
+  InstanceMetadataOptions1764630000000, StopProtection1764640000000, RootDeviceName1764650000000, VpcDnsAttributes1764660000000, Routing1764670000000,
 ];

@@ -477,4 +477,35 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.runMigrations();
     await ds.query("DELETE FROM vpcs WHERE tenant_id = 't-1'");
   });
+
+  it('Routing1764670000000 gives each VPC there was a main route table with its local route, and a default VPC its attached internet gateway and route to it; reverts alone', async () => {
+    await undoThrough('Routing1764670000000');
+    const [no, yes] = usingPostgres() ? ['false', 'true'] : ['0', '1'];
+    await ds.query(`INSERT INTO vpcs (id, tenant_id, cidr_block, is_default, instance_tenancy, enable_dns_support, enable_dns_hostnames, enable_network_address_usage_metrics, created_at)
+      VALUES ('vpc-0000000000000f011', 't-2', '172.31.0.0/16', ${yes}, 'default', ${yes}, ${yes}, ${no}, 5), ('vpc-0000000000000f012', 't-2', '10.9.0.0/16', ${no}, 'default', ${yes}, ${no}, ${no}, 6)`);
+    await ds.runMigrations();
+    const tables = await ds.query("SELECT id, vpc_id, main_association_id FROM route_tables WHERE tenant_id = 't-2' ORDER BY vpc_id");
+    expect(tables).toEqual([
+      { id: expect.stringMatching(/^rtb-[0-9a-f]{17}$/), vpc_id: 'vpc-0000000000000f011', main_association_id: expect.stringMatching(/^rtbassoc-[0-9a-f]{17}$/) },
+      { id: expect.stringMatching(/^rtb-[0-9a-f]{17}$/), vpc_id: 'vpc-0000000000000f012', main_association_id: expect.stringMatching(/^rtbassoc-[0-9a-f]{17}$/) },
+    ]);
+    const gateways = await ds.query("SELECT id, vpc_id FROM internet_gateways WHERE tenant_id = 't-2'");
+    expect(gateways).toEqual([{ id: expect.stringMatching(/^igw-[0-9a-f]{17}$/), vpc_id: 'vpc-0000000000000f011' }]);
+    const routes = await ds.query("SELECT route_table_id AS t, destination_cidr_block AS d, gateway_id AS g, origin AS o FROM routes WHERE tenant_id = 't-2' ORDER BY route_table_id, destination_cidr_block");
+    expect(routes).toEqual(expect.arrayContaining([
+      { t: tables[0].id, d: '172.31.0.0/16', g: 'local', o: 'CreateRouteTable' }, { t: tables[0].id, d: '0.0.0.0/0', g: gateways[0].id, o: 'CreateRouteTable' },
+      { t: tables[1].id, d: '10.9.0.0/16', g: 'local', o: 'CreateRouteTable' },
+    ]));
+    expect(routes).toHaveLength(3);
+    // A VPC has one gateway at most; a destination is routed once per table.
+    await expect(ds.query(`INSERT INTO internet_gateways (id, tenant_id, vpc_id, created_at) VALUES ('igw-0000000000000f019', 't-2', 'vpc-0000000000000f011', 0)`)).rejects.toThrow();
+    await expect(ds.query(`INSERT INTO routes (route_table_id, destination_cidr_block, tenant_id, gateway_id, origin, created_at) VALUES ('${tables[1].id}', '10.9.0.0/16', 't-2', 'local', 'CreateRoute', 0)`)).rejects.toThrow();
+    await ds.query(`INSERT INTO network_tags (resource_id, tag_key, tag_value, tenant_id) VALUES ('${tables[1].id}', 'k', 'v', 't-2')`);
+    await undoThrough('Routing1764670000000');
+    expect(await describeTables(['internet_gateways', 'route_tables', 'routes', 'route_table_associations'])).toEqual([]);
+    expect(await ds.query("SELECT COUNT(*) AS n FROM network_tags WHERE tenant_id = 't-2'")).toEqual([{ n: usingPostgres() ? '0' : 0 }]);
+    expect(await ds.query("SELECT COUNT(*) AS n FROM vpcs WHERE tenant_id = 't-2'")).toEqual([{ n: usingPostgres() ? '2' : 2 }]);
+    await ds.runMigrations();
+    for (const t of ['routes', 'route_tables', 'internet_gateways', 'vpcs']) await ds.query(`DELETE FROM ${t} WHERE tenant_id = 't-2'`);
+  });
 });

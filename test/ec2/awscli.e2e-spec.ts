@@ -196,11 +196,22 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect((await aws(bob, 'delete-network-interface', '--network-interface-id', eni)).code).toBe(0);
   });
 
-  it("follows the VPC tutorial: a public subnet (modify-subnet-attribute), DNS hostnames (modify-vpc-attribute, the User Guide's JSON form), describe-vpc-attribute", async () => {
+  it("follows the VPC tutorial: an internet gateway, a route table with a route to it for a public subnet (modify-subnet-attribute), DNS hostnames (modify-vpc-attribute, the User Guide's JSON form)", async () => {
     const vpc: string = (await aws(bob, 'create-vpc', '--cidr-block', '10.0.0.0/16', '--query', 'Vpc.VpcId')).json;
     const subnet: string = (await aws(bob, 'create-subnet', '--vpc-id', vpc, '--cidr-block', '10.0.1.0/24', '--availability-zone', 'us-east-1a', '--query', 'Subnet.SubnetId')).json;
     const hostnames = async () => (await aws(bob, 'describe-vpc-attribute', '--vpc-id', vpc, '--attribute', 'enableDnsHostnames')).json;
     expect(await hostnames()).toEqual({ VpcId: vpc, EnableDnsHostnames: { Value: false } });
+    // The internet gateway, and a custom route table sending 0.0.0.0/0 to it, associated with the subnet.
+    const igw: string = (await aws(bob, 'create-internet-gateway', '--query', 'InternetGateway.InternetGatewayId')).json;
+    expect((await aws(bob, 'attach-internet-gateway', '--vpc-id', vpc, '--internet-gateway-id', igw)).code).toBe(0);
+    const rtb: string = (await aws(bob, 'create-route-table', '--vpc-id', vpc, '--query', 'RouteTable.RouteTableId')).json;
+    expect((await aws(bob, 'create-route', '--route-table-id', rtb, '--destination-cidr-block', '0.0.0.0/0', '--gateway-id', igw)).json).toEqual({ Return: true });
+    const routes = await aws(bob, 'describe-route-tables', '--route-table-id', rtb, '--query', 'RouteTables[0].Routes[].[DestinationCidrBlock,GatewayId,State]');
+    expect(routes.json).toEqual([['10.0.0.0/16', 'local', 'active'], ['0.0.0.0/0', igw, 'active']]);
+    const associated = await aws(bob, 'associate-route-table', '--subnet-id', subnet, '--route-table-id', rtb);
+    expect(associated.json).toEqual({ AssociationId: expect.stringMatching(/^rtbassoc-[0-9a-f]{17}$/), AssociationState: { State: 'associated' } });
+    const found = await aws(bob, 'describe-route-tables', '--filters', `Name=association.subnet-id,Values=${subnet}`, '--query', 'RouteTables[].RouteTableId');
+    expect(found.json).toEqual([rtb]);
     expect((await aws(bob, 'modify-subnet-attribute', '--subnet-id', subnet, '--map-public-ip-on-launch')).code).toBe(0);
     expect((await aws(bob, 'modify-vpc-attribute', '--vpc-id', vpc, '--enable-dns-hostnames', '{"Value":true}')).code).toBe(0);
     expect(await hostnames()).toEqual({ VpcId: vpc, EnableDnsHostnames: { Value: true } });
@@ -211,6 +222,8 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     const both = await aws(bob, 'modify-vpc-attribute', '--vpc-id', vpc, '--enable-dns-support', '{"Value":true}', '--enable-dns-hostnames', '{"Value":true}');
     expect(both.stderr).toContain('(InvalidParameterCombination)');
     expect((await aws(alice, 'modify-subnet-attribute', '--subnet-id', subnet, '--no-map-public-ip-on-launch')).stderr).toContain('(InvalidSubnetID.NotFound)');
+    // Bob's gateway stays attached while his instance there holds a public address.
+    expect((await aws(bob, 'detach-internet-gateway', '--vpc-id', vpc, '--internet-gateway-id', igw)).stderr).toContain('(DependencyViolation)');
   });
 
   it('allocates an Elastic IP, associates it with an instance and finds it with describe-addresses --query (allocate-, associate-, describe-, disassociate-, release-address)', async () => {

@@ -6,6 +6,9 @@ import {
   RevokeSecurityGroupIngressCommand, ModifyInstanceAttributeCommand, DescribeInstanceAttributeCommand, DescribeAccountAttributesCommand,
   RunInstancesCommand, DescribeInstancesCommand, Instance, _InstanceType, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
   DescribeVpcAttributeCommand, ModifyVpcAttributeCommand, ModifySubnetAttributeCommand, RunInstancesCommandInput, VpcAttributeName,
+  AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, DeleteInternetGatewayCommand,
+  DeleteRouteCommand, DeleteRouteTableCommand, DescribeInternetGatewaysCommand, DescribeRouteTablesCommand, DetachInternetGatewayCommand, DisassociateRouteTableCommand,
+  ReplaceRouteCommand, paginateDescribeRouteTables,
 } from '@aws-sdk/client-ec2';
 import { createHash, createPrivateKey } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -30,6 +33,21 @@ const codeOf = async (p: Promise<unknown>) => (await failure(p)).name;
 async function ownSubnet(c: EC2Client, n: number): Promise<string> {
   const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: `10.${n}.0.0/16` }))).Vpc!;
   return (await c.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: `10.${n}.1.0/24`, AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+}
+
+/** The id of the same kind that no one has: its 17 hex digits all f. */
+const missing = (id: string) => id.replace(/[0-9a-f]{17}$/, 'f'.repeat(17));
+
+/**
+ * Asks for another tenant's resource and for a missing one: the same error code, and the same
+ * message but for the id. Thunks: each call is sent only when awaited (a rejected promise left
+ * waiting would be an unhandled rejection). The code.
+ */
+async function same(theirs: () => Promise<unknown>, mine: () => Promise<unknown>, id: string): Promise<string> {
+  const a = await failure(theirs());
+  const b = await failure(mine());
+  expect([a.name, a.message.replace(id, 'ID')]).toEqual([b.name, b.message.replace(missing(id), 'ID')]);
+  return a.name;
 }
 
 /** A throwaway ED25519 key made by ssh-keygen (see apps/api/src/application/networking/key-material.spec.ts) and its fingerprint. */
@@ -749,7 +767,12 @@ describe('EC2 networking through the JS SDK', () => {
 
       const subnets = (await daveEc2.send(new DescribeSubnetsCommand({}))).Subnets!;
       for (const s of subnets) await daveEc2.send(new DeleteSubnetCommand({ SubnetId: s.SubnetId }));
+      // The default VPC's internet gateway must be detached first, as on EC2 (its main route table goes with it).
+      expect(await codeOf(daveEc2.send(new DeleteVpcCommand({ VpcId: first.vpcId })))).toBe('DependencyViolation');
+      const [igw] = (await daveEc2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [first.vpcId] }] }))).InternetGateways!;
+      await daveEc2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw.InternetGatewayId, VpcId: first.vpcId }));
       await daveEc2.send(new DeleteVpcCommand({ VpcId: first.vpcId }));
+      expect((await daveEc2.send(new DescribeRouteTablesCommand({}))).RouteTables).toEqual([]);
       expectError(await launch('us-east-1b'), 400, 'VPCIdNotSpecified');
     } finally {
       daveEc2.destroy();
@@ -796,15 +819,13 @@ describe('EC2 networking through the JS SDK', () => {
         expect(await repo.findVpc(repo.reader, erin.tenantId, vpc.VpcId!)).toMatchObject({ enableDnsSupport: true, enableDnsHostnames: true, enableNetworkAddressUsageMetrics: true });
 
         // Alice's VPC is Erin's missing VPC, for both actions.
-        const missing = vpc.VpcId!.replace(/[0-9a-f]{17}$/, 'f'.repeat(17));
-        for (const [theirs, mine] of [
-          [() => ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpc.VpcId, Attribute: 'enableDnsSupport' })), () => ec2.send(new DescribeVpcAttributeCommand({ VpcId: missing, Attribute: 'enableDnsSupport' }))],
-          [() => ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc.VpcId, EnableDnsSupport: { Value: false } })), () => ec2.send(new ModifyVpcAttributeCommand({ VpcId: missing, EnableDnsSupport: { Value: false } }))],
-        ] as const) {
-          const a = await failure(theirs());
-          const b = await failure(mine());
-          expect([a.name, a.message.replace(vpc.VpcId!, 'ID')]).toEqual(['InvalidVpcID.NotFound', b.message.replace(missing, 'ID')]);
-        }
+        const v = vpc.VpcId!;
+        expect(await same(
+          () => ec2.send(new DescribeVpcAttributeCommand({ VpcId: v, Attribute: 'enableDnsSupport' })), () => ec2.send(new DescribeVpcAttributeCommand({ VpcId: missing(v), Attribute: 'enableDnsSupport' })), v,
+        )).toBe('InvalidVpcID.NotFound');
+        expect(await same(
+          () => ec2.send(new ModifyVpcAttributeCommand({ VpcId: v, EnableDnsSupport: { Value: false } })), () => ec2.send(new ModifyVpcAttributeCommand({ VpcId: missing(v), EnableDnsSupport: { Value: false } })), v,
+        )).toBe('InvalidVpcID.NotFound');
         expect(await all(vpc.VpcId!)).toEqual([true, true, true]);
       } finally {
         erinEc2.destroy();
@@ -875,13 +896,174 @@ describe('EC2 networking through the JS SDK', () => {
         expect([ipv6.name, ipv6.message]).toEqual(['InvalidParameterValue', 'Nimbus does not support the parameter AssignIpv6AddressOnCreation']);
         expect(await codeOf(fayEc2.send(new ModifySubnetAttributeCommand({ SubnetId: subnet.SubnetId, MapPublicIpOnLaunch: { Value: true }, EnableDns64: { Value: true } })))).toBe('InvalidParameterCombination');
         expect(await codeOf(fayEc2.send(new ModifySubnetAttributeCommand({ SubnetId: subnet.SubnetId })))).toBe('MissingParameter');
-        const missing = subnet.SubnetId!.replace(/[0-9a-f]{17}$/, 'f'.repeat(17));
-        const theirs = await failure(ec2.send(new ModifySubnetAttributeCommand({ SubnetId: subnet.SubnetId, MapPublicIpOnLaunch: { Value: true } })));
-        const mine = await failure(ec2.send(new ModifySubnetAttributeCommand({ SubnetId: missing, MapPublicIpOnLaunch: { Value: true } })));
-        expect([theirs.name, theirs.message.replace(subnet.SubnetId!, 'ID')]).toEqual(['InvalidSubnetID.NotFound', mine.message.replace(missing, 'ID')]);
+        const sub = subnet.SubnetId!;
+        expect(await same(
+          () => ec2.send(new ModifySubnetAttributeCommand({ SubnetId: sub, MapPublicIpOnLaunch: { Value: true } })), () => ec2.send(new ModifySubnetAttributeCommand({ SubnetId: missing(sub), MapPublicIpOnLaunch: { Value: true } })), sub,
+        )).toBe('InvalidSubnetID.NotFound');
         expect((await fayEc2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet.SubnetId!] }))).Subnets![0].MapPublicIpOnLaunch).toBe(false);
       } finally {
         fayEc2.destroy();
+      }
+    });
+  });
+
+  describe("internet gateways and route tables (the VPC tutorial's, and Terraform's aws_vpc, aws_internet_gateway and aws_route_table)", () => {
+    it('a default VPC has an attached internet gateway and a main table routing 0.0.0.0/0 to it; a created VPC a main table with its local route only', async () => {
+      const hal = await ec2Tenant(t, 'hal');
+      const halEc2 = ec2Client(t, hal);
+      try {
+        const [defaultVpc] = (await halEc2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs!;
+        const gateways = (await halEc2.send(new DescribeInternetGatewaysCommand({}))).InternetGateways!;
+        expect(gateways).toEqual([{ InternetGatewayId: expect.stringMatching(/^igw-[0-9a-f]{17}$/), OwnerId: hal.accountId, Attachments: [{ VpcId: defaultVpc.VpcId, State: 'available' }], Tags: [] }]);
+        const [main] = (await halEc2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [defaultVpc.VpcId!] }] }))).RouteTables!;
+        expect(main.Routes).toEqual([
+          { DestinationCidrBlock: '172.31.0.0/16', GatewayId: 'local', State: 'active', Origin: 'CreateRouteTable' },
+          { DestinationCidrBlock: '0.0.0.0/0', GatewayId: gateways[0].InternetGatewayId, State: 'active', Origin: 'CreateRouteTable' },
+        ]);
+        expect(main.Associations).toEqual([{ RouteTableAssociationId: expect.stringMatching(/^rtbassoc-/), RouteTableId: main.RouteTableId, Main: true, AssociationState: { State: 'associated' } }]);
+        expect(main.OwnerId).toBe(hal.accountId);
+
+        const vpc = (await halEc2.send(new CreateVpcCommand({ CidrBlock: '10.40.0.0/16' }))).Vpc!;
+        const tables = (await halEc2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'association.main', Values: ['true'] }] }))).RouteTables!;
+        expect(tables.map((x) => x.Routes)).toEqual([[{ DestinationCidrBlock: '10.40.0.0/16', GatewayId: 'local', State: 'active', Origin: 'CreateRouteTable' }]]);
+        expect((await halEc2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpc.VpcId!] }] }))).InternetGateways).toEqual([]);
+        // The main table goes with its VPC.
+        await halEc2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId }));
+        expect(await codeOf(halEc2.send(new DescribeRouteTablesCommand({ RouteTableIds: [tables[0].RouteTableId!] })))).toBe('InvalidRouteTableID.NotFound');
+      } finally {
+        halEc2.destroy();
+      }
+    });
+
+    it('the tutorial: a gateway attached, a table with a route to it associated with a subnet; EC2\'s rules and errors at each step, and the way back', async () => {
+      const ivy = await ec2Tenant(t, 'ivy');
+      const ivyEc2 = ec2Client(t, ivy);
+      const send = ivyEc2.send.bind(ivyEc2) as EC2Client['send'];
+      try {
+        const vpc = (await send(new CreateVpcCommand({ CidrBlock: '10.50.0.0/16' }))).Vpc!;
+        const subnet = (await send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.50.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!;
+        const other = (await send(new CreateVpcCommand({ CidrBlock: '10.51.0.0/16' }))).Vpc!;
+        const otherSubnet = (await send(new CreateSubnetCommand({ VpcId: other.VpcId, CidrBlock: '10.51.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!;
+
+        const igw = (await send(new CreateInternetGatewayCommand({ TagSpecifications: [{ ResourceType: 'internet-gateway', Tags: [{ Key: 'Name', Value: 'tutorial' }] }] }))).InternetGateway!;
+        expect(igw).toMatchObject({ Attachments: [], Tags: [{ Key: 'Name', Value: 'tutorial' }] });
+        const spare = (await send(new CreateInternetGatewayCommand({}))).InternetGateway!;
+        await send(new AttachInternetGatewayCommand({ InternetGatewayId: igw.InternetGatewayId, VpcId: vpc.VpcId }));
+        expect(await codeOf(send(new AttachInternetGatewayCommand({ InternetGatewayId: igw.InternetGatewayId, VpcId: other.VpcId })))).toBe('Resource.AlreadyAssociated');
+        expect(await codeOf(send(new AttachInternetGatewayCommand({ InternetGatewayId: spare.InternetGatewayId, VpcId: vpc.VpcId })))).toBe('InvalidParameterValue');
+        expect(await codeOf(send(new DeleteInternetGatewayCommand({ InternetGatewayId: igw.InternetGatewayId })))).toBe('DependencyViolation');
+        expect(await codeOf(send(new DetachInternetGatewayCommand({ InternetGatewayId: igw.InternetGatewayId, VpcId: other.VpcId })))).toBe('Gateway.NotAttached');
+
+        const table = (await send(new CreateRouteTableCommand({ VpcId: vpc.VpcId, TagSpecifications: [{ ResourceType: 'route-table', Tags: [{ Key: 'Name', Value: 'public' }] }] }))).RouteTable!;
+        expect(table).toMatchObject({ VpcId: vpc.VpcId, Associations: [], Tags: [{ Key: 'Name', Value: 'public' }], Routes: [{ DestinationCidrBlock: '10.50.0.0/16', GatewayId: 'local', State: 'active' }] });
+        const rt = table.RouteTableId!;
+        await send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw.InternetGatewayId }));
+        expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw.InternetGatewayId })))).toBe('RouteAlreadyExists');
+        // Inside the VPC's block (the local route's), not a block, another target, a gateway not attached to this VPC.
+        expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '10.50.1.0/24', GatewayId: igw.InternetGatewayId })))).toBe('InvalidParameterValue');
+        expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '192.168.0.1/16', GatewayId: igw.InternetGatewayId })))).toBe('InvalidParameterValue');
+        expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '192.168.0.0/16', NatGatewayId: 'nat-0123456789abcdef0' })))).toBe('InvalidParameterValue');
+        expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '192.168.0.0/16', GatewayId: spare.InternetGatewayId })))).toBe('InvalidParameterValue');
+
+        const association = await send(new AssociateRouteTableCommand({ RouteTableId: rt, SubnetId: subnet.SubnetId }));
+        expect(association).toMatchObject({ AssociationId: expect.stringMatching(/^rtbassoc-[0-9a-f]{17}$/), AssociationState: { State: 'associated' } });
+        expect(await codeOf(send(new AssociateRouteTableCommand({ RouteTableId: rt, SubnetId: subnet.SubnetId })))).toBe('Resource.AlreadyAssociated');
+        expect(await codeOf(send(new AssociateRouteTableCommand({ RouteTableId: rt, SubnetId: otherSubnet.SubnetId })))).toBe('InvalidParameterValue');
+        const bySubnet = (await send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnet.SubnetId!] }] }))).RouteTables!;
+        expect(bySubnet.map((x) => [x.RouteTableId, x.Associations])).toEqual([[rt, [{ RouteTableAssociationId: association.AssociationId, RouteTableId: rt, SubnetId: subnet.SubnetId, Main: false, AssociationState: { State: 'associated' } }]]]);
+        const byGateway = (await send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'route.gateway-id', Values: [igw.InternetGatewayId!] }] }))).RouteTables!;
+        expect(byGateway.map((x) => x.RouteTableId)).toEqual([rt]);
+        // Deleting: not while associated, never the main table, never the main association.
+        expect(await codeOf(send(new DeleteRouteTableCommand({ RouteTableId: rt })))).toBe('DependencyViolation');
+        const [main] = (await send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'association.main', Values: ['true'] }] }))).RouteTables!;
+        expect(await codeOf(send(new DeleteRouteTableCommand({ RouteTableId: main.RouteTableId })))).toBe('DependencyViolation');
+        expect(await codeOf(send(new DisassociateRouteTableCommand({ AssociationId: main.Associations![0].RouteTableAssociationId })))).toBe('InvalidParameterValue');
+        // A VPC with its gateway attached, or a table of its own, cannot be deleted.
+        const empty = (await send(new CreateVpcCommand({ CidrBlock: '10.52.0.0/16' }))).Vpc!;
+        const own = (await send(new CreateRouteTableCommand({ VpcId: empty.VpcId }))).RouteTable!;
+        expect(await codeOf(send(new DeleteVpcCommand({ VpcId: empty.VpcId })))).toBe('DependencyViolation');
+        await send(new DeleteRouteTableCommand({ RouteTableId: own.RouteTableId }));
+        await send(new DeleteVpcCommand({ VpcId: empty.VpcId }));
+
+        // An instance with a public address in the VPC: the gateway stays attached until it is gone (EC2: unmap them first).
+        const running = (await send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.SubnetId, AssociatePublicIpAddress: true }] }))).Instances![0];
+        expect(running.PublicIpAddress).toMatch(/^3\./);
+        const detach = await failure(send(new DetachInternetGatewayCommand({ InternetGatewayId: igw.InternetGatewayId, VpcId: vpc.VpcId })));
+        expect([detach.name, detach.message]).toEqual(['DependencyViolation', `Network ${vpc.VpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`]);
+        await send(new TerminateInstancesCommand({ InstanceIds: [running.InstanceId!] }));
+        await t.advance(120);
+        await send(new DetachInternetGatewayCommand({ InternetGatewayId: igw.InternetGatewayId, VpcId: vpc.VpcId }));
+        const routesOf = async () => (await send(new DescribeRouteTablesCommand({ RouteTableIds: [rt] }))).RouteTables![0].Routes!.map((r) => [r.DestinationCidrBlock, r.GatewayId, r.State, r.Origin]);
+        expect(await routesOf()).toEqual([['10.50.0.0/16', 'local', 'active', 'CreateRouteTable'], ['0.0.0.0/0', igw.InternetGatewayId, 'blackhole', 'CreateRoute']]);
+        // Another gateway attached, the route replaced to it: active again.
+        await send(new AttachInternetGatewayCommand({ InternetGatewayId: spare.InternetGatewayId, VpcId: vpc.VpcId }));
+        await send(new ReplaceRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '0.0.0.0/0', GatewayId: spare.InternetGatewayId }));
+        expect(await routesOf()).toEqual([['10.50.0.0/16', 'local', 'active', 'CreateRouteTable'], ['0.0.0.0/0', spare.InternetGatewayId, 'active', 'CreateRoute']]);
+        expect(await codeOf(send(new ReplaceRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '8.8.8.0/24', GatewayId: spare.InternetGatewayId })))).toBe('InvalidRoute.NotFound');
+        expect(await codeOf(send(new DeleteRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '10.50.0.0/16' })))).toBe('InvalidParameterValue');
+        await send(new DeleteRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '0.0.0.0/0' }));
+        expect(await codeOf(send(new DeleteRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '0.0.0.0/0' })))).toBe('InvalidRoute.NotFound');
+        await send(new DisassociateRouteTableCommand({ AssociationId: association.AssociationId }));
+        expect(await codeOf(send(new DisassociateRouteTableCommand({ AssociationId: association.AssociationId })))).toBe('InvalidAssociationID.NotFound');
+        await send(new DeleteRouteTableCommand({ RouteTableId: rt }));
+        await send(new DeleteInternetGatewayCommand({ InternetGatewayId: igw.InternetGatewayId }));
+        expect(await codeOf(send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [igw.InternetGatewayId!] })))).toBe('InvalidInternetGatewayID.NotFound');
+
+        // A subnet's association goes with the subnet.
+        const again = (await send(new CreateRouteTableCommand({ VpcId: vpc.VpcId }))).RouteTable!;
+        await send(new AssociateRouteTableCommand({ RouteTableId: again.RouteTableId, SubnetId: subnet.SubnetId }));
+        await send(new DeleteSubnetCommand({ SubnetId: subnet.SubnetId }));
+        expect((await send(new DescribeRouteTablesCommand({ RouteTableIds: [again.RouteTableId!] }))).RouteTables![0].Associations).toEqual([]);
+        await send(new DeleteRouteTableCommand({ RouteTableId: again.RouteTableId }));
+      } finally {
+        ivyEc2.destroy();
+      }
+    });
+
+    it("tags, the paginator, and another tenant's gateway, table and association answer exactly as missing ones", async () => {
+      const jo = await ec2Tenant(t, 'jo');
+      const joEc2 = ec2Client(t, jo);
+      try {
+        const vpc = (await joEc2.send(new CreateVpcCommand({ CidrBlock: '10.60.0.0/16' }))).Vpc!;
+        const subnet = (await joEc2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.60.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!;
+        const igw = (await joEc2.send(new CreateInternetGatewayCommand({}))).InternetGateway!;
+        const made: string[] = [];
+        for (let i = 0; i < 6; i++) made.push((await joEc2.send(new CreateRouteTableCommand({ VpcId: vpc.VpcId }))).RouteTable!.RouteTableId!);
+        // A retry with the same client token answers the table it made; the token for another VPC is a mismatch.
+        const token = 'retry-me-1';
+        const first = (await joEc2.send(new CreateRouteTableCommand({ VpcId: vpc.VpcId, ClientToken: token }))).RouteTable!;
+        expect((await joEc2.send(new CreateRouteTableCommand({ VpcId: vpc.VpcId, ClientToken: token }))).RouteTable!.RouteTableId).toBe(first.RouteTableId);
+        const [defaultVpc] = (await joEc2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs!;
+        expect(await codeOf(joEc2.send(new CreateRouteTableCommand({ VpcId: defaultVpc.VpcId, ClientToken: token })))).toBe('IdempotentParameterMismatch');
+        await joEc2.send(new DeleteRouteTableCommand({ RouteTableId: first.RouteTableId }));
+        const association = await joEc2.send(new AssociateRouteTableCommand({ RouteTableId: made[0], SubnetId: subnet.SubnetId }));
+        await joEc2.send(new CreateTagsCommand({ Resources: [igw.InternetGatewayId!, made[1]], Tags: [{ Key: 'team', Value: 'net' }] }));
+        const tagged = (await joEc2.send(new DescribeTagsCommand({ Filters: [{ Name: 'key', Values: ['team'] }] }))).Tags!;
+        expect(tagged.map((x) => [x.ResourceId, x.ResourceType]).sort()).toEqual([[igw.InternetGatewayId, 'internet-gateway'], [made[1], 'route-table']].sort());
+        expect((await joEc2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'tag:team', Values: ['net'] }] }))).RouteTables!.map((x) => x.RouteTableId)).toEqual([made[1]]);
+        // Every table, the default VPC's and this VPC's main ones included, over pages of 5.
+        const seen: string[] = [];
+        for await (const page of paginateDescribeRouteTables({ client: joEc2, pageSize: 5 }, {})) {
+          expect(page.RouteTables!.length).toBeLessThanOrEqual(5);
+          seen.push(...page.RouteTables!.map((x) => x.RouteTableId!));
+        }
+        expect(seen).toHaveLength(8);
+        expect(seen).toEqual(expect.arrayContaining(made));
+
+        const g = igw.InternetGatewayId!;
+        expect(await same(() => bobEc2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [g] })), () => bobEc2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [missing(g)] })), g)).toBe('InvalidInternetGatewayID.NotFound');
+        expect(await same(() => bobEc2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: g })), () => bobEc2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: missing(g) })), g)).toBe('InvalidInternetGatewayID.NotFound');
+        expect(await same(() => bobEc2.send(new DescribeRouteTablesCommand({ RouteTableIds: [made[2]] })), () => bobEc2.send(new DescribeRouteTablesCommand({ RouteTableIds: [missing(made[2])] })), made[2])).toBe('InvalidRouteTableID.NotFound');
+        expect(await same(() => bobEc2.send(new DeleteRouteTableCommand({ RouteTableId: made[2] })), () => bobEc2.send(new DeleteRouteTableCommand({ RouteTableId: missing(made[2]) })), made[2])).toBe('InvalidRouteTableID.NotFound');
+        const a = association.AssociationId!;
+        expect(await same(() => bobEc2.send(new DisassociateRouteTableCommand({ AssociationId: a })), () => bobEc2.send(new DisassociateRouteTableCommand({ AssociationId: missing(a) })), a)).toBe('InvalidAssociationID.NotFound');
+        expect(await codeOf(bobEc2.send(new CreateTagsCommand({ Resources: [g], Tags: [{ Key: 'x', Value: 'y' }] })))).toBe('InvalidInternetGatewayID.NotFound');
+        expect(await codeOf(joEc2.send(new DescribeRouteTablesCommand({ RouteTableIds: ['rtb-xyz'] })))).toBe('InvalidRouteTableID.Malformed');
+        expect((await bobEc2.send(new DescribeRouteTablesCommand({}))).RouteTables!.map((x) => x.RouteTableId)).not.toEqual(expect.arrayContaining([made[0]]));
+        // Jo's own still answer.
+        expect((await joEc2.send(new DescribeRouteTablesCommand({ RouteTableIds: [made[0]] }))).RouteTables![0].Associations![0].SubnetId).toBe(subnet.SubnetId);
+      } finally {
+        joEc2.destroy();
       }
     });
   });
@@ -985,14 +1167,6 @@ describe('EC2 networking through the JS SDK', () => {
       const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'private', Description: 'x', VpcId: vpc.VpcId }));
       const eni = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet.SubnetId }))).NetworkInterface!;
       await ec2.send(new CreateKeyPairCommand({ KeyName: 'alice-only', KeyType: 'ed25519' }));
-      const missing = (id: string) => id.replace(/[0-9a-f]{17}$/, 'f'.repeat(17));
-      // Thunks: each call is sent only when awaited (a rejected promise left waiting would be an unhandled rejection).
-      const same = async (theirs: () => Promise<unknown>, mine: () => Promise<unknown>, id: string) => {
-        const a = await failure(theirs());
-        const b = await failure(mine());
-        expect([a.name, a.message.replace(id, 'ID')]).toEqual([b.name, b.message.replace(missing(id), 'ID')]);
-        return a.name;
-      };
       expect(await same(() => bobEc2.send(new DescribeVpcsCommand({ VpcIds: [vpc.VpcId!] })), () => bobEc2.send(new DescribeVpcsCommand({ VpcIds: [missing(vpc.VpcId!)] })), vpc.VpcId!)).toBe('InvalidVpcID.NotFound');
       expect(await same(() => bobEc2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId })), () => bobEc2.send(new DeleteVpcCommand({ VpcId: missing(vpc.VpcId!) })), vpc.VpcId!)).toBe('InvalidVpcID.NotFound');
       expect(await same(

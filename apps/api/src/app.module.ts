@@ -80,6 +80,8 @@ import { NetworkingService } from './application/networking/networking.service';
 import { SecurityGroupsService } from './application/networking/security-groups.service';
 import { KeyPairsService } from './application/networking/key-pairs.service';
 import { ElasticIpsService } from './application/networking/elastic-ips.service';
+import { RoutingService } from './application/networking/routing.service';
+import { RoutingRepository } from './persistence/routing.repository';
 import { NetworkTagsRegistrar } from './application/networking/network-tags.registrar';
 import { VolumeTagsRegistrar } from './application/volumes/volume-tags.registrar';
 import { INSTANCE_NETWORKING } from './application/networking/instance-networking';
@@ -155,7 +157,7 @@ export class AppModule {
         // Experiments (issue 12): sets of runs on the same queue.
         ExperimentsRepository, ExperimentsService, ExperimentFinisher,
         // EC2 networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs; InstancesService's network.
-        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, ElasticIpsService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService }, NetworkTagsRegistrar, VolumeTagsRegistrar,
+        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, ElasticIpsService, RoutingRepository, RoutingService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService }, NetworkTagsRegistrar, VolumeTagsRegistrar,
         // The EC2 Query protocol (issue 15): credentials, the adapter and every feature's actions.
         AccessKeysRepository, CredentialsService, TagsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
         CatalogRepository, ImagesService, SnapshotsService, CatalogAdminService,

@@ -44,6 +44,10 @@ export const ATTACHMENT_ID: IdKind = { prefix: 'eni-attach', notFound: 'InvalidA
  */
 export const ELASTIC_IP_ID: IdKind = { prefix: 'eipalloc', notFound: 'InvalidAllocationID.NotFound', malformed: 'InvalidAllocationID.NotFound', noun: 'allocation ID' };
 export const ASSOCIATION_ID: IdKind = { prefix: 'eipassoc', notFound: 'InvalidAssociationID.NotFound', malformed: 'InvalidAssociationID.NotFound', noun: 'association ID' };
+export const GATEWAY_ID: IdKind = { prefix: 'igw', notFound: 'InvalidInternetGatewayID.NotFound', malformed: 'InvalidInternetGatewayID.Malformed', noun: 'internet gateway ID' };
+export const ROUTE_TABLE_ID: IdKind = { prefix: 'rtb', notFound: 'InvalidRouteTableID.NotFound', malformed: 'InvalidRouteTableID.Malformed', noun: 'route table ID' };
+/** EC2's error codes list no `.Malformed` code for a route table association id: a malformed one is not found. */
+export const ROUTE_ASSOCIATION_ID: IdKind = { prefix: 'rtbassoc', notFound: 'InvalidAssociationID.NotFound', malformed: 'InvalidAssociationID.NotFound', noun: 'association ID' };
 export const RULE_ID: IdKind = { prefix: 'sgr', notFound: 'InvalidSecurityGroupRuleId.NotFound', malformed: 'InvalidSecurityGroupRuleId.Malformed', noun: 'security group rule ID' };
 
 /** EC2's ids: the prefix and 8 (older resources) or 17 hex digits. */

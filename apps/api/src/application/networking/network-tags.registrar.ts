@@ -11,6 +11,8 @@ const TYPES: readonly { readonly idPrefix: string; readonly resourceType: string
   { idPrefix: 'eni', resourceType: 'network-interface' },
   { idPrefix: 'key', resourceType: 'key-pair' },
   { idPrefix: 'eipalloc', resourceType: 'elastic-ip' },
+  { idPrefix: 'igw', resourceType: 'internet-gateway' },
+  { idPrefix: 'rtb', resourceType: 'route-table' },
 ];
 
 /**

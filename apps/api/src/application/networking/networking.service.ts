@@ -8,6 +8,7 @@ import {
 } from '../../persistence/entities';
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { HeldPublicIp, NetworkingRepository } from '../../persistence/networking.repository';
+import { RoutingRepository } from '../../persistence/routing.repository';
 import { pipelineOf } from '../../persistence/pipeline';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
@@ -19,7 +20,7 @@ import {
 } from './cidr';
 import {
   describe, DescribeQuery, GROUP_ID, IdKind, INTERFACE_ID, isWellFormed, KEY_PAIR_ID, notFoundError, Page, requireWellFormed, SUBNET_ID, VPC_ID,
-  ATTACHMENT_ID, ELASTIC_IP_ID,
+  ATTACHMENT_ID, ELASTIC_IP_ID, GATEWAY_ID, ROUTE_TABLE_ID,
 } from './describe-query';
 import {
   GroupRef, InstanceInterface, InstanceNetwork, InstanceNetworking, LaunchNetworkPlan, LaunchNetworkRequest, ShownPublicIp,
@@ -31,6 +32,7 @@ import {
   ModifyNetworkInterfaceCommand, ModifySubnetAttributeCommand, ModifyVpcAttributeCommand, TagToDelete,
 } from './networking.commands';
 import { DEFAULT_GROUP_DESCRIPTION, DEFAULT_GROUP_NAME, newGroupRows } from './security-group-rules';
+import { vpcRoutingRows } from './routing';
 import { defaultVpcAttributes, givesPublicDnsNames, VpcAttributes, vpcAttributeChange, vpcAttributesOf } from './vpc-attributes';
 
 /** The default VPC's block and its subnets' (one /20 per zone, in zone order), as EC2 makes them. */
@@ -165,7 +167,7 @@ const DEPENDENCY = (what: string, id: string) => new ApiError('DependencyViolati
 const combination = (message: string) => new ApiError('InvalidParameterCombination', message);
 
 /** An id a client token names: the prefix and 17 hex digits of a hash of what the token is scoped to. */
-const tokenId = (prefix: string, scope: string) => `${prefix}-${createHash('sha256').update(scope).digest('hex').slice(0, 17)}`;
+export const tokenId = (prefix: string, scope: string) => `${prefix}-${createHash('sha256').update(scope).digest('hex').slice(0, 17)}`;
 
 const macAddress = () => `0e:${randomHex(5).match(/../g)!.join(':')}`;
 
@@ -186,6 +188,7 @@ export class NetworkingService implements InstanceNetworking {
     private readonly engine: EngineService,
     private readonly instances: InstancesRepository,
     private readonly keyPairs: KeyPairsService,
+    private readonly routing: RoutingRepository,
   ) {
     engine.beforeCommit(async (tx) => {
       if (!this.publicCursorDirty || this.publicCursor === undefined) return undefined;
@@ -231,6 +234,7 @@ export class NetworkingService implements InstanceNetworking {
     const now = this.engine.now;
     const vpc: VpcEntity = { id: resourceId('vpc'), tenantId, cidrBlock: DEFAULT_VPC_CIDR, isDefault: true, instanceTenancy: 'default', ...defaultVpcAttributes(true), createdAt: now };
     await this.repo.insertVpc(tx, vpc);
+    await this.routing.insertVpcRouting(tx, vpcRoutingRows(vpc, now));
     await this.repo.insertSubnets(tx, AVAILABILITY_ZONES.map((availabilityZone, i) => ({
       id: resourceId('subnet'), tenantId, vpcId: vpc.id, cidrBlock: defaultSubnetCidr(i), availabilityZone, defaultForAz: true, mapPublicIpOnLaunch: true, createdAt: now,
     })));
@@ -265,6 +269,7 @@ export class NetworkingService implements InstanceNetworking {
         id: resourceId('vpc'), tenantId: tenant.id, cidrBlock: formatCidr(block), isDefault: false, instanceTenancy: tenancy, ...defaultVpcAttributes(false), createdAt: e.now,
       };
       await this.repo.insertVpc(tx, vpc);
+      await this.routing.insertVpcRouting(tx, vpcRoutingRows(vpc, e.now));
       // Every VPC has its default group.
       await this.insertGroup(tx, newGroupRows(tenant.id, vpc.id, DEFAULT_GROUP_NAME, DEFAULT_GROUP_DESCRIPTION, e.now, true));
       await this.repo.saveTags(tx, tenant.id, vpc.id, tags);
@@ -289,6 +294,14 @@ export class NetworkingService implements InstanceNetworking {
       if ((await this.repo.countInterfaces(tx, { vpcId: vpc.id })) > 0) throw DEPENDENCY('vpc', vpc.id);
       const groups = await this.repo.groupsInVpc(tx, vpc.id);
       if (groups.some((g) => g.name !== DEFAULT_GROUP_NAME)) throw DEPENDENCY('vpc', vpc.id);
+      // An attached internet gateway, and route tables but the main one, must go first (EC2's rule); the main table goes with the VPC.
+      if (await this.routing.gatewayOfVpc(tx, vpc.id)) throw DEPENDENCY('vpc', vpc.id);
+      const tables = await this.routing.tablesOfVpc(tx, vpc.id);
+      if (tables.some((t) => t.mainAssociationId === null)) throw DEPENDENCY('vpc', vpc.id);
+      for (const t of tables) {
+        await this.repo.deleteTags(tx, t.id);
+        await this.routing.deleteTable(tx, t.id);
+      }
       await this.repo.deleteGroups(tx, groups.map((g) => g.id));
       for (const g of groups) await this.repo.deleteTags(tx, g.id);
       await this.repo.deleteTags(tx, vpc.id);
@@ -379,6 +392,8 @@ export class NetworkingService implements InstanceNetworking {
     return this.engine.command(async (tx) => {
       const subnet = await this.requireSubnet(tx, tenant.id, subnetId);
       if ((await this.repo.countInterfaces(tx, { subnetId: subnet.id })) > 0) throw DEPENDENCY('subnet', subnet.id);
+      // Its route table association goes with it, as on EC2.
+      await this.routing.deleteAssociationOfSubnet(tx, subnet.id);
       await this.repo.deleteTags(tx, subnet.id);
       await this.repo.deleteSubnet(tx, subnet.id);
       this.defaults.forgetTenant(tenant.id);
@@ -928,13 +943,15 @@ export class NetworkingService implements InstanceNetworking {
   /** Throws the resource kind's NotFound unless it is the tenant's. */
   async requireTaggable(tx: Tx, tenantId: string, resourceId: string): Promise<void> {
     const kind = TAGGABLE.find((k) => isWellFormed(k, resourceId));
-    if (!kind) throw invalidParameter(`The resource id '${resourceId}' is not a VPC, subnet, security group, network interface, key pair or Elastic IP allocation id`);
+    if (!kind) throw invalidParameter(`The resource id '${resourceId}' is not a VPC, subnet, security group, network interface, key pair, Elastic IP allocation, internet gateway or route table id`);
     const found =
       kind === VPC_ID ? await this.repo.findVpc(tx, tenantId, resourceId)
       : kind === SUBNET_ID ? await this.repo.findSubnet(tx, tenantId, resourceId)
       : kind === GROUP_ID ? await this.repo.findGroup(tx, tenantId, resourceId)
       : kind === INTERFACE_ID ? await this.repo.findInterface(tx, tenantId, resourceId)
       : kind === ELASTIC_IP_ID ? await this.repo.findElasticIp(tx, tenantId, resourceId)
+      : kind === GATEWAY_ID ? await this.routing.findGateway(tx, tenantId, resourceId)
+      : kind === ROUTE_TABLE_ID ? await this.routing.findTable(tx, tenantId, resourceId)
       : await this.keyPairs.findById(tx, tenantId, resourceId);
     if (!found) throw notFoundError(kind, resourceId);
   }
@@ -966,6 +983,16 @@ export class NetworkingService implements InstanceNetworking {
   async defaultVpcId(tenant: TenantEntity): Promise<string | undefined> {
     await this.ensureDefaultForRead(tenant.id);
     return (await this.repo.defaultMarker(this.repo.reader, tenant.id))?.vpcId ?? undefined;
+  }
+
+  /** A new resource's tags, inside the caller's command (already validated). */
+  async saveTags(tx: Tx, tenantId: string, resourceId: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    await this.repo.saveTags(tx, tenantId, resourceId, tags);
+  }
+
+  /** A deleted resource's tags, inside the caller's command. */
+  async deleteTags(tx: Tx, resourceId: string): Promise<void> {
+    await this.repo.deleteTags(tx, resourceId);
   }
 
   /** Each resource's tags (DescribeTags and the Describe actions). */
@@ -1148,12 +1175,12 @@ export class NetworkingService implements InstanceNetworking {
   }
 }
 
-const TAGGABLE: readonly IdKind[] = [VPC_ID, SUBNET_ID, GROUP_ID, INTERFACE_ID, KEY_PAIR_ID, ELASTIC_IP_ID];
+const TAGGABLE: readonly IdKind[] = [VPC_ID, SUBNET_ID, GROUP_ID, INTERFACE_ID, KEY_PAIR_ID, ELASTIC_IP_ID, GATEWAY_ID, ROUTE_TABLE_ID];
 
 /** EC2's resource types (DescribeTags' resourceType) by id prefix; longest prefixes first. */
 const RESOURCE_TYPES: readonly (readonly [string, string])[] = [
   ['subnet', 'subnet'], ['vpc', 'vpc'], ['sgr', 'security-group-rule'], ['sg', 'security-group'], ['eni', 'network-interface'], ['key', 'key-pair'],
-  ['eipalloc', 'elastic-ip'],
+  ['eipalloc', 'elastic-ip'], ['igw', 'internet-gateway'], ['rtb', 'route-table'],
 ];
 
 const groupRefOf = (g: SecurityGroupEntity): GroupRef => ({ groupId: g.id, groupName: g.name });

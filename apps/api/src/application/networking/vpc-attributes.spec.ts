@@ -1,16 +1,9 @@
-import { ApiError } from '../common/api-errors';
+import { errorCodeOf } from '../common/testing/error-code';
 import { defaultVpcAttributes, givesPublicDnsNames, vpcAttributeChange, VpcAttributes } from './vpc-attributes';
 
 /** The facts here are the VPC User Guide's ("DNS attributes for your VPC") and the EC2 API reference's (ModifyVpcAttribute). */
 describe('VPC attributes', () => {
-  const codeOf = (f: () => unknown): string => {
-    try {
-      f();
-    } catch (err) {
-      return (err as ApiError).code;
-    }
-    return 'no error';
-  };
+  const codeOf = (f: () => unknown): string => errorCodeOf(f) ?? 'no error';
 
   it("EC2's defaults: a default VPC has DNS support and hostnames, a VPC made with CreateVpc support only; usage metrics off in both", () => {
     expect(defaultVpcAttributes(true)).toEqual({ enableDnsSupport: true, enableDnsHostnames: true, enableNetworkAddressUsageMetrics: false });

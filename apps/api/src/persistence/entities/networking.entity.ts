@@ -192,7 +192,57 @@ export class NetworkTagEntity {
   @Column({ name: 'tag_value', type: 'varchar', length: 256 }) value!: string;
 }
 
+/** An internet gateway (EC2's InternetGateway): attached to at most one VPC, and a VPC has at most one (a unique index). */
+@Entity('internet_gateways')
+@Index('ix_internet_gateways_tenant', ['tenantId'])
+@Index('ux_internet_gateways_vpc', ['vpcId'], { unique: true })
+export class InternetGatewayEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  /** The VPC it is attached to; null: detached. */
+  @Column({ name: 'vpc_id', type: 'varchar', length: 32, nullable: true }) vpcId!: string | null;
+  @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+}
+
+/** A route table of a VPC. Each VPC has one main table (`mainAssociationId` set), made with it and deleted with it. */
+@Entity('route_tables')
+@Index('ix_route_tables_tenant', ['tenantId'])
+@Index('ix_route_tables_vpc', ['vpcId'])
+export class RouteTableEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'vpc_id', type: 'varchar', length: 32 }) vpcId!: string;
+  /** The main association's id (`rtbassoc-…`) on the VPC's main table; null on the others. */
+  @Column({ name: 'main_association_id', type: 'varchar', length: 32, nullable: true }) mainAssociationId!: string | null;
+  @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+}
+
+/** One route: a destination once per table (the key), to `local` (the VPC's own block) or an internet gateway. */
+@Entity('routes')
+export class RouteEntity {
+  @PrimaryColumn({ name: 'route_table_id', type: 'varchar', length: 32 }) routeTableId!: string;
+  @PrimaryColumn({ name: 'destination_cidr_block', type: 'varchar', length: 18 }) destinationCidrBlock!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'gateway_id', type: 'varchar', length: 32 }) gatewayId!: string;
+  /** EC2's origin: CreateRouteTable (the local route, and the default VPC's route to its gateway) or CreateRoute. */
+  @Column({ type: 'varchar', length: 32 }) origin!: string;
+  @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+}
+
+/** A subnet's explicit association with a route table: at most one per subnet (a unique index). */
+@Entity('route_table_associations')
+@Index('ix_route_table_associations_table', ['routeTableId'])
+@Index('ux_route_table_associations_subnet', ['subnetId'], { unique: true })
+export class RouteTableAssociationEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'route_table_id', type: 'varchar', length: 32 }) routeTableId!: string;
+  @Column({ name: 'subnet_id', type: 'varchar', length: 32 }) subnetId!: string;
+  @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+}
+
 export const NETWORKING_ENTITIES = [
   TenantDefaultVpcEntity, VpcEntity, SubnetEntity, SecurityGroupEntity, SecurityGroupRuleEntity, NetworkInterfaceEntity,
   NetworkInterfaceGroupEntity, PublicIpAllocationEntity, KeyPairEntity, InstanceKeyNameEntity, NetworkTagEntity, NetworkInterfacePrivateIpEntity,
+  InternetGatewayEntity, RouteTableEntity, RouteEntity, RouteTableAssociationEntity,
 ];

@@ -6,6 +6,7 @@ import { InstancesEc2Actions } from './instances.actions';
 import { NetworkingEc2Actions } from './networking.actions';
 import { PlacementEc2Actions } from './placement.actions';
 import { RegionsEc2Actions } from './regions.actions';
+import { RoutingEc2Actions } from './routing.actions';
 import { ImagesEc2Actions } from './images.actions';
 import { TagsEc2Actions } from './tags.actions';
 import { VolumesEc2Actions } from './volumes.actions';
@@ -17,5 +18,5 @@ import { VolumesEc2Actions } from './volumes.actions';
  */
 export const EC2_ACTION_SOURCES: readonly Type<Ec2ActionSource>[] = [
   RegionsEc2Actions, InstancesEc2Actions, TagsEc2Actions, VolumesEc2Actions, PlacementEc2Actions, CatalogEc2Actions, NetworkingEc2Actions, ImagesEc2Actions,
-  AddressesEc2Actions,
+  AddressesEc2Actions, RoutingEc2Actions,
 ];

@@ -1,0 +1,138 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { READ_DB } from './data-source';
+import { InternetGatewayEntity, PublicIpAllocationEntity, NetworkInterfaceEntity, RouteEntity, RouteTableAssociationEntity, RouteTableEntity } from './entities';
+import { Tx } from './tx';
+
+/** A VPC's routing as it is made with it: its main table and routes, and the default VPC's gateway. */
+export interface VpcRoutingRows {
+  readonly gateway?: InternetGatewayEntity;
+  readonly table: RouteTableEntity;
+  readonly routes: readonly RouteEntity[];
+}
+
+/**
+ * Internet gateways, route tables, their routes and subnet associations (entities/networking.entity.ts).
+ * Every lookup of a tenant's resource takes the tenant id, so another tenant's row is never found.
+ */
+@Injectable()
+export class RoutingRepository {
+  constructor(@InjectDataSource(READ_DB) private readonly db: DataSource) {}
+
+  get reader(): Tx {
+    return this.db.manager;
+  }
+
+  async insertVpcRouting(tx: Tx, rows: VpcRoutingRows): Promise<void> {
+    if (rows.gateway) await tx.insert(InternetGatewayEntity, { ...rows.gateway });
+    await tx.insert(RouteTableEntity, { ...rows.table });
+    for (const r of rows.routes) await tx.insert(RouteEntity, { ...r });
+  }
+
+  // ---- internet gateways ----
+
+  findGateway(m: Tx, tenantId: string, id: string): Promise<InternetGatewayEntity | null> {
+    return m.findOneBy(InternetGatewayEntity, { tenantId, id });
+  }
+
+  gatewaysOf(m: Tx, tenantId: string): Promise<InternetGatewayEntity[]> {
+    return m.find(InternetGatewayEntity, { where: { tenantId }, order: { id: 'ASC' } });
+  }
+
+  gatewayOfVpc(m: Tx, vpcId: string): Promise<InternetGatewayEntity | null> {
+    return m.findOneBy(InternetGatewayEntity, { vpcId });
+  }
+
+  async insertGateway(tx: Tx, row: InternetGatewayEntity): Promise<void> {
+    await tx.insert(InternetGatewayEntity, { ...row });
+  }
+
+  async setGatewayVpc(tx: Tx, id: string, vpcId: string | null): Promise<void> {
+    await tx.update(InternetGatewayEntity, { id }, { vpcId });
+  }
+
+  async deleteGateway(tx: Tx, id: string): Promise<void> {
+    await tx.delete(InternetGatewayEntity, { id });
+  }
+
+  /** Public addresses held by interfaces of the VPC (auto-assigned or Elastic IPs): EC2 keeps its gateway attached while any are mapped. */
+  async mappedPublicIps(m: Tx, vpcId: string): Promise<number> {
+    return m.createQueryBuilder(PublicIpAllocationEntity, 'p')
+      .innerJoin(NetworkInterfaceEntity, 'n', 'n.id = p.networkInterfaceId')
+      .where('n.vpcId = :vpcId', { vpcId })
+      .getCount();
+  }
+
+  // ---- route tables ----
+
+  findTable(m: Tx, tenantId: string, id: string): Promise<RouteTableEntity | null> {
+    return m.findOneBy(RouteTableEntity, { tenantId, id });
+  }
+
+  tablesOf(m: Tx, tenantId: string): Promise<RouteTableEntity[]> {
+    return m.find(RouteTableEntity, { where: { tenantId }, order: { id: 'ASC' } });
+  }
+
+  tablesOfVpc(m: Tx, vpcId: string): Promise<RouteTableEntity[]> {
+    return m.find(RouteTableEntity, { where: { vpcId }, order: { id: 'ASC' } });
+  }
+
+  async insertTable(tx: Tx, row: RouteTableEntity): Promise<void> {
+    await tx.insert(RouteTableEntity, { ...row });
+  }
+
+  /** A table with its routes (its associations must be gone). */
+  async deleteTable(tx: Tx, id: string): Promise<void> {
+    await tx.delete(RouteEntity, { routeTableId: id });
+    await tx.delete(RouteTableEntity, { id });
+  }
+
+  routesOf(m: Tx, tableIds: readonly string[]): Promise<RouteEntity[]> {
+    if (tableIds.length === 0) return Promise.resolve([]);
+    return m.find(RouteEntity, { where: { routeTableId: In([...tableIds]) }, order: { createdAt: 'ASC', destinationCidrBlock: 'ASC' } });
+  }
+
+  findRoute(m: Tx, routeTableId: string, destinationCidrBlock: string): Promise<RouteEntity | null> {
+    return m.findOneBy(RouteEntity, { routeTableId, destinationCidrBlock });
+  }
+
+  async insertRoute(tx: Tx, row: RouteEntity): Promise<void> {
+    await tx.insert(RouteEntity, { ...row });
+  }
+
+  async setRouteGateway(tx: Tx, routeTableId: string, destinationCidrBlock: string, gatewayId: string): Promise<void> {
+    await tx.update(RouteEntity, { routeTableId, destinationCidrBlock }, { gatewayId, origin: 'CreateRoute' });
+  }
+
+  async deleteRoute(tx: Tx, routeTableId: string, destinationCidrBlock: string): Promise<void> {
+    await tx.delete(RouteEntity, { routeTableId, destinationCidrBlock });
+  }
+
+  // ---- associations ----
+
+  associationsOf(m: Tx, tableIds: readonly string[]): Promise<RouteTableAssociationEntity[]> {
+    if (tableIds.length === 0) return Promise.resolve([]);
+    return m.find(RouteTableAssociationEntity, { where: { routeTableId: In([...tableIds]) }, order: { id: 'ASC' } });
+  }
+
+  findAssociation(m: Tx, tenantId: string, id: string): Promise<RouteTableAssociationEntity | null> {
+    return m.findOneBy(RouteTableAssociationEntity, { tenantId, id });
+  }
+
+  associationOfSubnet(m: Tx, subnetId: string): Promise<RouteTableAssociationEntity | null> {
+    return m.findOneBy(RouteTableAssociationEntity, { subnetId });
+  }
+
+  async insertAssociation(tx: Tx, row: RouteTableAssociationEntity): Promise<void> {
+    await tx.insert(RouteTableAssociationEntity, { ...row });
+  }
+
+  async deleteAssociation(tx: Tx, id: string): Promise<void> {
+    await tx.delete(RouteTableAssociationEntity, { id });
+  }
+
+  async deleteAssociationOfSubnet(tx: Tx, subnetId: string): Promise<void> {
+    await tx.delete(RouteTableAssociationEntity, { subnetId });
+  }
+}
