@@ -212,6 +212,9 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect(associated.json).toEqual({ AssociationId: expect.stringMatching(/^rtbassoc-[0-9a-f]{17}$/), AssociationState: { State: 'associated' } });
     const found = await aws(bob, 'describe-route-tables', '--filters', `Name=association.subnet-id,Values=${subnet}`, '--query', 'RouteTables[].RouteTableId');
     expect(found.json).toEqual([rtb]);
+    // Terraform's aws_vpc reads the VPC's default network ACL so.
+    const acl = await aws(bob, 'describe-network-acls', '--filters', 'Name=default,Values=true', `Name=vpc-id,Values=${vpc}`, '--query', 'NetworkAcls[].[IsDefault,Associations[0].SubnetId]');
+    expect(acl.json).toEqual([[true, subnet]]);
     expect((await aws(bob, 'modify-subnet-attribute', '--subnet-id', subnet, '--map-public-ip-on-launch')).code).toBe(0);
     expect((await aws(bob, 'modify-vpc-attribute', '--vpc-id', vpc, '--enable-dns-hostnames', '{"Value":true}')).code).toBe(0);
     expect(await hostnames()).toEqual({ VpcId: vpc, EnableDnsHostnames: { Value: true } });

@@ -8,7 +8,7 @@ import {
   DescribeVpcAttributeCommand, ModifyVpcAttributeCommand, ModifySubnetAttributeCommand, RunInstancesCommandInput, VpcAttributeName,
   AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, DeleteInternetGatewayCommand,
   DeleteRouteCommand, DeleteRouteTableCommand, DescribeInternetGatewaysCommand, DescribeRouteTablesCommand, DetachInternetGatewayCommand, DisassociateRouteTableCommand,
-  ReplaceRouteCommand, paginateDescribeRouteTables,
+  ReplaceRouteCommand, paginateDescribeRouteTables, DescribeNetworkAclsCommand,
 } from '@aws-sdk/client-ec2';
 import { createHash, createPrivateKey } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -908,7 +908,7 @@ describe('EC2 networking through the JS SDK', () => {
   });
 
   describe("internet gateways and route tables (the VPC tutorial's, and Terraform's aws_vpc, aws_internet_gateway and aws_route_table)", () => {
-    it('a default VPC has an attached internet gateway and a main table routing 0.0.0.0/0 to it; a created VPC a main table with its local route only', async () => {
+    it('a default VPC has an attached internet gateway, a main table routing 0.0.0.0/0 to it and its default network ACL; a created VPC a main table with its local route only', async () => {
       const hal = await ec2Tenant(t, 'hal');
       const halEc2 = ec2Client(t, hal);
       try {
@@ -923,7 +923,27 @@ describe('EC2 networking through the JS SDK', () => {
         expect(main.Associations).toEqual([{ RouteTableAssociationId: expect.stringMatching(/^rtbassoc-/), RouteTableId: main.RouteTableId, Main: true, AssociationState: { State: 'associated' } }]);
         expect(main.OwnerId).toBe(hal.accountId);
 
+        // Its default network ACL (what Terraform's aws_vpc reads): rule 100 allows all, the catch-all denies the rest, every default subnet associated.
+        const acls = (await halEc2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'default', Values: ['true'] }, { Name: 'vpc-id', Values: [defaultVpc.VpcId!] }] }))).NetworkAcls!;
+        expect(acls).toHaveLength(1);
+        expect(acls[0]).toMatchObject({ NetworkAclId: expect.stringMatching(/^acl-[0-9a-f]{17}$/), VpcId: defaultVpc.VpcId, IsDefault: true, OwnerId: hal.accountId });
+        expect(acls[0].Entries!.map((e) => [e.Egress, e.RuleNumber, e.Protocol, e.RuleAction, e.CidrBlock])).toEqual([
+          [true, 100, '-1', 'allow', '0.0.0.0/0'], [true, 32767, '-1', 'deny', '0.0.0.0/0'], [false, 100, '-1', 'allow', '0.0.0.0/0'], [false, 32767, '-1', 'deny', '0.0.0.0/0'],
+        ]);
+        const defaultSubnets = (await halEc2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [defaultVpc.VpcId!] }] }))).Subnets!.map((x) => x.SubnetId).sort();
+        expect(acls[0].Associations!.map((a) => a.SubnetId).sort()).toEqual(defaultSubnets);
+        expect(acls[0].Associations!.every((a) => /^aclassoc-[0-9a-f]{17}$/.test(a.NetworkAclAssociationId!) && a.NetworkAclId === acls[0].NetworkAclId)).toBe(true);
+        // The same ids on every call; by a subnet; another tenant's is a missing one; a malformed one is Malformed.
+        const byId = (await halEc2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [acls[0].NetworkAclId!] }))).NetworkAcls!;
+        expect(byId).toEqual(acls);
+        expect((await halEc2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'association.subnet-id', Values: [defaultSubnets[0]!] }] }))).NetworkAcls!.map((x) => x.NetworkAclId)).toEqual([acls[0].NetworkAclId]);
+        const n = acls[0].NetworkAclId!;
+        expect(await same(() => bobEc2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [n] })), () => bobEc2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [missing(n)] })), n)).toBe('InvalidNetworkAclID.NotFound');
+        expect(await codeOf(halEc2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: ['acl-xyz'] })))).toBe('InvalidNetworkAclID.Malformed');
+
         const vpc = (await halEc2.send(new CreateVpcCommand({ CidrBlock: '10.40.0.0/16' }))).Vpc!;
+        const ownAcl = (await halEc2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }))).NetworkAcls!;
+        expect(ownAcl.map((x) => [x.IsDefault, x.Associations])).toEqual([[true, []]]);
         const tables = (await halEc2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'association.main', Values: ['true'] }] }))).RouteTables!;
         expect(tables.map((x) => x.Routes)).toEqual([[{ DestinationCidrBlock: '10.40.0.0/16', GatewayId: 'local', State: 'active', Origin: 'CreateRouteTable' }]]);
         expect((await halEc2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpc.VpcId!] }] }))).InternetGateways).toEqual([]);

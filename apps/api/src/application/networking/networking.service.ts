@@ -342,6 +342,12 @@ export class NetworkingService implements InstanceNetworking {
     return gives;
   }
 
+  /** The tenant's VPCs and subnets as committed (DescribeNetworkAcls). */
+  async vpcsAndSubnets(tenantId: string): Promise<{ readonly vpcs: VpcEntity[]; readonly subnets: SubnetEntity[] }> {
+    const m = this.repo.reader;
+    return { vpcs: await this.repo.vpcsOf(m, tenantId), subnets: await this.repo.subnetsOf(m, tenantId) };
+  }
+
   /** The tenant's VPC (another tenant's is NotFound, as a missing one). */
   async requireVpc(m: Tx, tenantId: string, id: string): Promise<VpcEntity> {
     requireWellFormed(VPC_ID, id);

@@ -6,7 +6,8 @@ import { RoutingRepository } from '../../persistence/routing.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { validateTags } from '../instances/tags';
-import { describe, DescribeQuery, GATEWAY_ID, notFoundError, Page, requireWellFormed, ROUTE_ASSOCIATION_ID, ROUTE_TABLE_ID } from './describe-query';
+import { describe, DescribeQuery, GATEWAY_ID, NETWORK_ACL_ID, notFoundError, Page, requireWellFormed, ROUTE_ASSOCIATION_ID, ROUTE_TABLE_ID } from './describe-query';
+import { defaultNetworkAcl, NetworkAclView } from './network-acls';
 import { NetworkingService, tokenId } from './networking.service';
 import { LOCAL_GATEWAY, routeAlreadyExists, routeDestination, routeState } from './routing';
 
@@ -218,6 +219,16 @@ export class RoutingService {
       }
       await this.repo.deleteAssociation(tx, association.id);
     });
+  }
+
+  // ---- network ACLs ----
+
+  /** DescribeNetworkAcls: each VPC's default network ACL (network-acls.ts), with every subnet of the VPC associated. */
+  async describeNetworkAcls(tenant: TenantEntity, q: DescribeQuery<NetworkAclView>): Promise<Page<NetworkAclView>> {
+    await this.networking.ensureDefaultForRead(tenant.id);
+    const { vpcs, subnets } = await this.networking.vpcsAndSubnets(tenant.id);
+    const views = vpcs.map((vpc) => defaultNetworkAcl(vpc, subnets.filter((s) => s.vpcId === vpc.id), (prefix, of) => tokenId(prefix, `DefaultNetworkAcl\0${of}`)));
+    return describe(views, (v) => v.networkAclId, NETWORK_ACL_ID, q);
   }
 
   private async requireTable(m: Tx, tenantId: string, id: string): Promise<RouteTableEntity> {

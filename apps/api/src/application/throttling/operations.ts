@@ -123,6 +123,7 @@ const ENTRIES: Record<string, Entry> = {
   DeleteRoute: { category: MUTATING },
   AssociateRouteTable: { category: MUTATING },
   DisassociateRouteTable: { category: MUTATING },
+  DescribeNetworkAcls: { category: NON_MUTATING },
   CreateSecurityGroup: { category: MUTATING },
   DescribeSecurityGroups: { category: NON_MUTATING, unfiltered: true },
   DeleteSecurityGroup: { category: MUTATING },
