@@ -331,7 +331,7 @@ export class NetworkingService implements InstanceNetworking {
     });
   }
 
-  /** Whether each of these VPCs gives public DNS names (givesPublicDnsNames); a launch's VPC is remembered. */
+  /** Whether the VPC gives public DNS names (givesPublicDnsNames), remembered for the next launches until a VPC of the tenant changes. */
   private async publicDnsNamesIn(tx: Tx, tenantId: string, vpcId: string): Promise<boolean> {
     const known = this.defaults.publicDnsNames(tenantId, vpcId);
     if (known !== undefined) return known;
