@@ -56,6 +56,11 @@ export function isWellFormed(kind: IdKind, id: string): boolean {
   return EC2_ID_PATTERN(kind.prefix).test(id);
 }
 
+/** EC2's DependencyViolation for a resource that others still use ("The vpc 'vpc-…' has dependencies and cannot be deleted."). */
+export function dependencyViolation(what: string, id: string): ApiError {
+  return new ApiError('DependencyViolation', `The ${what} '${id}' has dependencies and cannot be deleted.`);
+}
+
 export function notFoundError(kind: IdKind, id: string): ApiError {
   return notFound(kind.notFound, `The ${kind.noun} '${id}' does not exist`);
 }

@@ -20,7 +20,7 @@ import {
 } from './cidr';
 import {
   describe, DescribeQuery, GROUP_ID, IdKind, INTERFACE_ID, isWellFormed, KEY_PAIR_ID, notFoundError, Page, requireWellFormed, SUBNET_ID, VPC_ID,
-  ATTACHMENT_ID, ELASTIC_IP_ID, GATEWAY_ID, ROUTE_TABLE_ID,
+  ATTACHMENT_ID, ELASTIC_IP_ID, GATEWAY_ID, ROUTE_TABLE_ID, dependencyViolation,
 } from './describe-query';
 import {
   GroupRef, InstanceInterface, InstanceNetwork, InstanceNetworking, LaunchNetworkPlan, LaunchNetworkRequest, ShownPublicIp,
@@ -163,7 +163,6 @@ function requireSecondaryList(addresses: readonly string[] | undefined, count: n
 
 const byAddress = (a: string, b: string) => (parseIpv4(a) ?? 0) - (parseIpv4(b) ?? 0);
 
-const DEPENDENCY = (what: string, id: string) => new ApiError('DependencyViolation', `The ${what} '${id}' has dependencies and cannot be deleted.`);
 const combination = (message: string) => new ApiError('InvalidParameterCombination', message);
 
 /** An id a client token names: the prefix and 17 hex digits of a hash of what the token is scoped to. */
@@ -290,14 +289,14 @@ export class NetworkingService implements InstanceNetworking {
     return this.engine.command(async (tx) => {
       await this.ensureDefaultVpc(tx, tenant.id);
       const vpc = await this.requireVpc(tx, tenant.id, vpcId);
-      if ((await this.repo.subnetsInVpc(tx, vpc.id)).length > 0) throw DEPENDENCY('vpc', vpc.id);
-      if ((await this.repo.countInterfaces(tx, { vpcId: vpc.id })) > 0) throw DEPENDENCY('vpc', vpc.id);
+      if ((await this.repo.subnetsInVpc(tx, vpc.id)).length > 0) throw dependencyViolation('vpc', vpc.id);
+      if ((await this.repo.countInterfaces(tx, { vpcId: vpc.id })) > 0) throw dependencyViolation('vpc', vpc.id);
       const groups = await this.repo.groupsInVpc(tx, vpc.id);
-      if (groups.some((g) => g.name !== DEFAULT_GROUP_NAME)) throw DEPENDENCY('vpc', vpc.id);
+      if (groups.some((g) => g.name !== DEFAULT_GROUP_NAME)) throw dependencyViolation('vpc', vpc.id);
       // An attached internet gateway, and route tables but the main one, must go first (EC2's rule); the main table goes with the VPC.
-      if (await this.routing.gatewayOfVpc(tx, vpc.id)) throw DEPENDENCY('vpc', vpc.id);
+      if (await this.routing.gatewayOfVpc(tx, vpc.id)) throw dependencyViolation('vpc', vpc.id);
       const tables = await this.routing.tablesOfVpc(tx, vpc.id);
-      if (tables.some((t) => t.mainAssociationId === null)) throw DEPENDENCY('vpc', vpc.id);
+      if (tables.some((t) => t.mainAssociationId === null)) throw dependencyViolation('vpc', vpc.id);
       for (const t of tables) {
         await this.repo.deleteTags(tx, t.id);
         await this.routing.deleteTable(tx, t.id);
@@ -397,7 +396,7 @@ export class NetworkingService implements InstanceNetworking {
   deleteSubnet(tenant: TenantEntity, subnetId: string): Promise<void> {
     return this.engine.command(async (tx) => {
       const subnet = await this.requireSubnet(tx, tenant.id, subnetId);
-      if ((await this.repo.countInterfaces(tx, { subnetId: subnet.id })) > 0) throw DEPENDENCY('subnet', subnet.id);
+      if ((await this.repo.countInterfaces(tx, { subnetId: subnet.id })) > 0) throw dependencyViolation('subnet', subnet.id);
       // Its route table association goes with it, as on EC2.
       await this.routing.deleteAssociationOfSubnet(tx, subnet.id);
       await this.repo.deleteTags(tx, subnet.id);
@@ -1008,7 +1007,8 @@ export class NetworkingService implements InstanceNetworking {
 
   // ---- helpers ----
 
-  private validTags(tags: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
+  /** A new resource's tags, checked (at most 50, EC2's key and value rules). */
+  validTags(tags: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
     return validateTags({ ...(tags ?? {}) });
   }
 

@@ -5,8 +5,7 @@ import { InternetGatewayEntity, RouteTableEntity, TenantEntity } from '../../per
 import { RoutingRepository } from '../../persistence/routing.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
-import { validateTags } from '../instances/tags';
-import { describe, DescribeQuery, GATEWAY_ID, NETWORK_ACL_ID, notFoundError, Page, requireWellFormed, ROUTE_ASSOCIATION_ID, ROUTE_TABLE_ID } from './describe-query';
+import { dependencyViolation, describe, DescribeQuery, GATEWAY_ID, NETWORK_ACL_ID, notFoundError, Page, requireWellFormed, ROUTE_ASSOCIATION_ID, ROUTE_TABLE_ID } from './describe-query';
 import { defaultNetworkAcl, NetworkAclView } from './network-acls';
 import { NetworkingService, tokenId } from './networking.service';
 import { LOCAL_GATEWAY, routeAlreadyExists, routeDestination, routeState } from './routing';
@@ -37,8 +36,6 @@ export interface RouteTableView {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-const dependency = (what: string, id: string) => new ApiError('DependencyViolation', `The ${what} '${id}' has dependencies and cannot be deleted.`);
-
 /**
  * Internet gateways and route tables (EC2's CreateInternetGateway … DisassociateRouteTable;
  * docs/ec2-networking.md, "Internet gateways and route tables"). A VPC's main table and the
@@ -57,7 +54,7 @@ export class RoutingService {
   // ---- internet gateways ----
 
   createInternetGateway(tenant: TenantEntity, cmd: { readonly tags?: Readonly<Record<string, unknown>> }): Promise<InternetGatewayView> {
-    const tags = validateTags({ ...(cmd.tags ?? {}) });
+    const tags = this.networking.validTags(cmd.tags);
     return this.engine.command(async (tx, e) => {
       await this.networking.ensureDefaultVpc(tx, tenant.id);
       const gateway: InternetGatewayEntity = { id: resourceId('igw'), tenantId: tenant.id, vpcId: null, createdAt: e.now };
@@ -79,7 +76,7 @@ export class RoutingService {
   deleteInternetGateway(tenant: TenantEntity, gatewayId: string): Promise<void> {
     return this.engine.command(async (tx) => {
       const gateway = await this.requireGateway(tx, tenant.id, gatewayId);
-      if (gateway.vpcId !== null) throw dependency('internetGateway', gateway.id);
+      if (gateway.vpcId !== null) throw dependencyViolation('internetGateway', gateway.id);
       await this.networking.deleteTags(tx, gateway.id);
       await this.repo.deleteGateway(tx, gateway.id);
     });
@@ -129,7 +126,7 @@ export class RoutingService {
    * for another VPC is IdempotentParameterMismatch.
    */
   createRouteTable(tenant: TenantEntity, cmd: { readonly vpcId: string; readonly clientToken?: string; readonly tags?: Readonly<Record<string, unknown>> }): Promise<RouteTableView> {
-    const tags = validateTags({ ...(cmd.tags ?? {}) });
+    const tags = this.networking.validTags(cmd.tags);
     return this.engine.command(async (tx, e) => {
       await this.networking.ensureDefaultVpc(tx, tenant.id);
       const vpc = await this.networking.requireVpc(tx, tenant.id, cmd.vpcId);
@@ -159,7 +156,7 @@ export class RoutingService {
   deleteRouteTable(tenant: TenantEntity, routeTableId: string): Promise<void> {
     return this.engine.command(async (tx) => {
       const table = await this.requireTable(tx, tenant.id, routeTableId);
-      if (table.mainAssociationId !== null || (await this.repo.associationsOf(tx, [table.id])).length > 0) throw dependency('routeTable', table.id);
+      if (table.mainAssociationId !== null || (await this.repo.associationsOf(tx, [table.id])).length > 0) throw dependencyViolation('routeTable', table.id);
       await this.networking.deleteTags(tx, table.id);
       await this.repo.deleteTable(tx, table.id);
     });

@@ -89,7 +89,8 @@ function permissions(p: Ec2Params): IpPermission[] {
   });
 }
 
-function unsupported(name: string): never {
+/** A parameter of EC2's that Nimbus does not support: said, never ignored (InvalidParameterValue). */
+export function unsupported(name: string): never {
   throw new ApiError('InvalidParameterValue', `Nimbus does not support the parameter ${name}`);
 }
 

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError } from '../../../application/common/api-errors';
 import { NetworkAclView } from '../../../application/networking/network-acls';
 import { InternetGatewayView, RouteTableView, RoutingService } from '../../../application/networking/routing.service';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { FilterField } from '../ec2-filters';
-import { matcher, tagSet, tagSpecs } from './networking.actions';
+import { matcher, tagSet, tagSpecs, unsupported } from './networking.actions';
 
 /** MaxResults where EC2 pages these Describe actions: 5 to 100. */
 const PAGE = { min: 5, max: 100 };
@@ -77,9 +76,16 @@ const TABLE_FILTERS: Readonly<Record<string, FilterField<RouteTableView>>> = {
 /** A route's target: an internet gateway (`GatewayId`); the other targets EC2 has are refused as not supported. */
 function gatewayTarget(p: Ec2Params): string {
   const other = OTHER_TARGETS.find((name) => p.has(name));
-  if (other !== undefined) throw new ApiError('InvalidParameterValue', `Nimbus does not support the parameter ${other}: routes target internet gateways (GatewayId) only`);
-  if (p.has('DestinationIpv6CidrBlock') || p.has('DestinationPrefixListId')) throw new ApiError('InvalidParameterValue', 'Nimbus does not support IPv6 or prefix-list destinations: give DestinationCidrBlock');
+  if (other !== undefined) unsupported(`${other}: routes target internet gateways (GatewayId) only`);
+  ipv4Destination(p);
   return p.required('GatewayId');
+}
+
+/** A route's destination as Nimbus takes it: `DestinationCidrBlock`; IPv6 and prefix-list destinations are not supported. */
+function ipv4Destination(p: Ec2Params): string {
+  const other = ['DestinationIpv6CidrBlock', 'DestinationPrefixListId'].find((name) => p.has(name));
+  if (other !== undefined) unsupported(`${other}: give DestinationCidrBlock`);
+  return p.required('DestinationCidrBlock');
 }
 
 /**
@@ -163,7 +169,7 @@ export class RoutingEc2Actions implements Ec2ActionSource {
       params: ['RouteTableId', 'DestinationCidrBlock', 'GatewayId', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId', ...OTHER_TARGETS],
       handler: async (ctx, p) => {
         const gatewayId = gatewayTarget(p);
-        await this.routing.createRoute(ctx.tenant, { routeTableId: p.required('RouteTableId'), destinationCidrBlock: p.required('DestinationCidrBlock'), gatewayId });
+        await this.routing.createRoute(ctx.tenant, { routeTableId: p.required('RouteTableId'), destinationCidrBlock: ipv4Destination(p), gatewayId });
         return { return: true };
       },
     },
@@ -171,9 +177,9 @@ export class RoutingEc2Actions implements Ec2ActionSource {
       operation: 'ReplaceRoute',
       params: ['RouteTableId', 'DestinationCidrBlock', 'GatewayId', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId', 'LocalTarget', ...OTHER_TARGETS],
       handler: async (ctx, p) => {
-        if (p.has('LocalTarget')) throw new ApiError('InvalidParameterValue', 'Nimbus does not support the parameter LocalTarget');
+        if (p.has('LocalTarget')) unsupported('LocalTarget');
         const gatewayId = gatewayTarget(p);
-        await this.routing.replaceRoute(ctx.tenant, { routeTableId: p.required('RouteTableId'), destinationCidrBlock: p.required('DestinationCidrBlock'), gatewayId });
+        await this.routing.replaceRoute(ctx.tenant, { routeTableId: p.required('RouteTableId'), destinationCidrBlock: ipv4Destination(p), gatewayId });
         return { return: true };
       },
     },
@@ -181,8 +187,7 @@ export class RoutingEc2Actions implements Ec2ActionSource {
       operation: 'DeleteRoute',
       params: ['RouteTableId', 'DestinationCidrBlock', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId'],
       handler: async (ctx, p) => {
-        if (p.has('DestinationIpv6CidrBlock') || p.has('DestinationPrefixListId')) throw new ApiError('InvalidParameterValue', 'Nimbus does not support IPv6 or prefix-list destinations: give DestinationCidrBlock');
-        await this.routing.deleteRoute(ctx.tenant, { routeTableId: p.required('RouteTableId'), destinationCidrBlock: p.required('DestinationCidrBlock') });
+        await this.routing.deleteRoute(ctx.tenant, { routeTableId: p.required('RouteTableId'), destinationCidrBlock: ipv4Destination(p) });
         return { return: true };
       },
     },
@@ -190,7 +195,7 @@ export class RoutingEc2Actions implements Ec2ActionSource {
       operation: 'AssociateRouteTable',
       params: ['RouteTableId', 'SubnetId', 'GatewayId'],
       handler: async (ctx, p) => {
-        if (p.has('GatewayId')) throw new ApiError('InvalidParameterValue', 'Nimbus does not support the parameter GatewayId (edge associations): give SubnetId');
+        if (p.has('GatewayId')) unsupported('GatewayId (edge associations): give SubnetId');
         const associationId = await this.routing.associateRouteTable(ctx.tenant, { routeTableId: p.required('RouteTableId'), subnetId: p.required('SubnetId') });
         return { associationId, associationState: { state: 'associated' } };
       },
