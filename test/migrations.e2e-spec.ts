@@ -6,6 +6,7 @@ import { NETWORKING_TABLES } from '../migrations/1764510000000-Networking';
 import { PARTIAL_INSTANCE_INDEXES } from '../migrations/1764560000000-PartialInstanceIndexes';
 import { HOST_METRICS } from '@nimbus/hypervisor';
 import { hostBucketRow } from '../apps/api/src/persistence/host-metric-buckets';
+import { iopsSum } from '../apps/api/src/persistence/volumes.repository';
 import { createTestDatabase, TestDatabase, usingPostgres } from './support/database';
 
 const BILLING_TABLES = ['usage_records', 'usage_meters', 'sla_intervals', 'price_book_versions', 'invoices', 'invoice_lines', 'billing_months'];
@@ -507,5 +508,29 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect(await ds.query("SELECT COUNT(*) AS n FROM vpcs WHERE tenant_id = 't-2'")).toEqual([{ n: usingPostgres() ? '2' : 2 }]);
     await ds.runMigrations();
     for (const t of ['routes', 'route_tables', 'internet_gateways', 'vpcs']) await ds.query(`DELETE FROM ${t} WHERE tenant_id = 't-2'`);
+  });
+  it('ProvisionedIopsIndex1764680000000 indexes the volumes that are not deleted by tenant, type and IOPS; the quota\'s sum reads that index alone; reverts alone', async () => {
+    /** The plan of the quota's sum as VolumesRepository sends it (gp3, io1, io2). */
+    const plan = async () => {
+      const sql = `SELECT ${iopsSum(ds.manager, 3, 0)} AS used`;
+      const params = ['t-2', 'gp3', 'io1', 'io2'];
+      return usingPostgres()
+        ? (await ds.transaction(async (m) => {
+          await m.query('SET LOCAL enable_seqscan = off');
+          return m.query(`EXPLAIN ${sql}`, params);
+        })).map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')
+        : (await ds.query(`EXPLAIN QUERY PLAN ${sql}`, params)).map((r: { detail: string }) => r.detail).join('\n');
+    };
+    const index = async () => (await describeTables(['volumes']))[0].indices.find((i) => i.name === 'ix_volumes_tenant_provisioned');
+    const ix = await index();
+    expect(ix?.columnNames).toEqual(['tenant_id', 'volume_type', 'iops', 'state']);
+    expect(ix?.where?.replace(/[()"]/g, '').replace(/::\w+/g, '')).toBe("state <> 'deleted'");
+    // Read from the index alone: SQLite's covering index, PostgreSQL's index-only scan.
+    expect(await plan()).toMatch(usingPostgres() ? /Index Only Scan using ix_volumes_tenant_provisioned/ : /USING COVERING INDEX ix_volumes_tenant_provisioned/);
+    await undoThrough('ProvisionedIopsIndex1764680000000');
+    expect(await index()).toBeUndefined();
+    expect(await plan()).not.toContain('ix_volumes_tenant_provisioned');
+    await ds.runMigrations();
+    expect(await index()).toBeDefined();
   });
 });

@@ -357,9 +357,8 @@ export class VolumesService {
 
   // ---- helpers ----
 
-  private async iopsQuota(tx: Tx, tenantId: string) {
-    const limit = await this.repo.iopsLimit(tx, tenantId);
-    return { limit, used: await this.provisionedIopsUsed(tenantId, tx) };
+  private iopsQuota(tx: Tx, tenantId: string): Promise<{ limit: number; used: number }> {
+    return this.repo.iopsQuota(tx, tenantId, PROVISIONED_TYPES);
   }
 
   private async checkIopsQuota(tx: Tx, tenantId: string, requested: number): Promise<void> {

@@ -6,6 +6,8 @@ import { TenantEntity } from './tenant.entity';
 @Entity('volumes')
 @Index('ix_volumes_tenant_state', ['tenantId', 'state'])
 @Index('ix_volumes_instance', ['instanceId'])
+/** The provisioned-IOPS quota's sum (VolumesRepository.iopsQuota), read from the index alone; deleted volumes are not in it (migration ProvisionedIopsIndex1764680000000). */
+@Index('ix_volumes_tenant_provisioned', ['tenantId', 'volumeType', 'iops', 'state'], { where: `"state" <> 'deleted'` })
 export class VolumeEntity {
   @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
   @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
