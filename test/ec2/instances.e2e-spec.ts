@@ -603,13 +603,16 @@ describe('EC2 status checks of an instance whose host fails', () => {
     await t.advance(15 + 120);
     const checks = async () => (await client.send(new DescribeInstanceStatusCommand({ InstanceIds: [id] }))).InstanceStatuses![0];
     expect((await checks()).InstanceStatus!.Status).toBe('ok');
+    const failedAt = (await t.admin().get('/v1/admin/clock').expect(200)).body.now as string;
     await t.admin().post(`/v1/admin/hosts/${host}/fail`).expect(200);
-    const failed = { Status: 'impaired', Details: [{ Name: 'reachability', Status: 'failed' }] };
+    await t.advance(30);
+    // EC2's ImpairedSince: when the check failed (the host's failure), not now.
+    const failed = { Status: 'impaired', Details: [{ Name: 'reachability', Status: 'failed', ImpairedSince: new Date(failedAt) }] };
     expect(await checks()).toMatchObject({ InstanceState: { Name: 'running' }, SystemStatus: failed, InstanceStatus: failed });
     const impaired = await client.send(new DescribeInstanceStatusCommand({ Filters: [{ Name: 'system-status.reachability', Values: ['failed'] }] }));
     expect(impaired.InstanceStatuses!.map((x) => x.InstanceId)).toEqual([id]);
     await t.admin().post(`/v1/admin/hosts/${host}/repair`).expect(200);
     await t.advance(60);
-    expect((await checks()).SystemStatus!.Status).toBe('ok');
+    expect((await checks()).SystemStatus).toEqual({ Status: 'ok', Details: [{ Name: 'reachability', Status: 'passed' }] });
   });
 });

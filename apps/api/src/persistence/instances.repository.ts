@@ -139,6 +139,20 @@ export class InstancesRepository {
     await tx.delete(InstanceTagEntity, { instanceId, key });
   }
 
+  /**
+   * Since when each of these instances has been unavailable, for those that still are: the start of
+   * its open `unavailable` SLA interval, which the engine opens when an instance's status turns
+   * impaired and closes when it is ok again or stops running (instances with none are absent).
+   */
+  async unavailableSince(m: Tx, instanceIds: readonly string[]): Promise<Map<string, number>> {
+    if (instanceIds.length === 0) return new Map();
+    const rows = await Promise.all(inBatches([...new Set(instanceIds)]).map((batch) => m.query(
+      `SELECT "instance_id" AS "id", MAX("start_ms") AS "since" FROM "sla_intervals" WHERE "instance_id" IN (${placeholders(m, batch.length)}) AND "end_ms" IS NULL AND "kind" = 'unavailable' GROUP BY "instance_id"`,
+      batch,
+    ) as Promise<{ id: string; since: string | number }[]>));
+    return new Map(rows.flat().map((r) => [r.id, Number(r.since)]));
+  }
+
   /** The name of each instance's placement group, by instance id (instances in none are absent). */
   async placementGroupNames(m: Tx, instanceIds: readonly string[]): Promise<Map<string, string>> {
     if (instanceIds.length === 0) return new Map();

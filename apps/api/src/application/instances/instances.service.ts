@@ -168,6 +168,16 @@ export class InstancesService {
     return statusChecks(d.row, this.engine.now);
   }
 
+  /**
+   * When the status checks of these described instances failed, for those whose checks are
+   * impaired now (EC2's `impairedSince`): when the instance became unavailable, as its SLA record
+   * says (an instance whose record is not there yet is absent).
+   */
+  impairedSince(ds: readonly InstanceDescription[]): Promise<Map<string, number>> {
+    const impaired = ds.filter((d) => this.statusChecks(d).system === 'impaired').map((d) => d.row.id);
+    return this.instances.unavailableSince(this.instances.reader, impaired);
+  }
+
   list(tenant: TenantEntity, q: ListInstancesQuery): Promise<InstancePage> {
     return this.instances.withReader((m) => this.listWith(m, tenant, q));
   }

@@ -333,7 +333,13 @@ export class InstancesEc2Actions implements Ec2ActionSource {
         });
         const matches = (d: InstanceDescription) => (all || d.row.state === 'running') && byFilter(d);
         const page = await this.instances.list(ctx.tenant, { ...(ids.length > 0 ? { instanceIds: ids } : {}), matches, tags: [], maxResults, nextToken });
-        const summary = (status: CheckStatus) => ({ status, details: items(status === 'not-applicable' ? [] : [{ name: 'reachability', status: reachabilityOf(status) }]) });
+        const since = await this.instances.impairedSince(page.instances);
+        const summary = (status: CheckStatus, id: string) => ({
+          status,
+          details: items(status === 'not-applicable' ? [] : [{
+            name: 'reachability', status: reachabilityOf(status), impairedSince: status === 'impaired' && since.has(id) ? iso(since.get(id)!) : undefined,
+          }]),
+        });
         return {
           instanceStatusSet: items(page.instances.map((d) => {
             const c = checks(d);
@@ -341,8 +347,8 @@ export class InstancesEc2Actions implements Ec2ActionSource {
               instanceId: d.row.id,
               availabilityZone: d.row.availabilityZone,
               instanceState: stateXml(d.row.state),
-              systemStatus: summary(c.system),
-              instanceStatus: summary(c.instance),
+              systemStatus: summary(c.system, d.row.id),
+              instanceStatus: summary(c.instance, d.row.id),
             };
           })),
           nextToken: page.nextToken,
