@@ -81,6 +81,11 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect(v.json).toMatchObject({ Size: 8, VolumeType: 'gp3', AvailabilityZone: 'us-east-1a' });
     const d = await aws(alice, 'describe-volumes', '--volume-ids', v.json.VolumeId);
     expect(d.json.Volumes[0]).toMatchObject({ VolumeId: v.json.VolumeId, State: 'available' });
+    // The plain command: the CLI sends MaxResults=1000 (its paginator's page size), which EC2 takes.
+    const all = await aws(alice, 'describe-volumes', '--query', 'Volumes[].VolumeId');
+    expect({ code: all.code, stderr: all.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(all.json).toContain(v.json.VolumeId);
+    expect((await aws(bob, 'describe-volumes', '--query', 'Volumes[].VolumeId')).json).not.toContain(v.json.VolumeId);
     expect((await aws(alice, 'delete-volume', '--volume-id', v.json.VolumeId)).code).toBe(0);
   });
 

@@ -578,6 +578,16 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     const e = await failure(client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, CpuOptions: { CoreCount: 1, ThreadsPerCore: 1 } })));
     expect({ name: e.name, status: e.$metadata.httpStatusCode }).toEqual({ name: 'UnknownParameter', status: 400 });
     expect(e.message).toContain('CpuOptions');
+    // An encrypted volume asked for at launch, root or data: refused, and nothing launched (not made plain).
+    const before = (await client.send(new DescribeInstancesCommand({}))).Reservations!.length;
+    for (const DeviceName of ['/dev/xvda', '/dev/sdf']) {
+      const enc = await failure(client.send(new RunInstancesCommand({
+        ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, BlockDeviceMappings: [{ DeviceName, Ebs: { VolumeSize: 10, Encrypted: true } }],
+      })));
+      expect({ name: enc.name, status: enc.$metadata.httpStatusCode }).toEqual({ name: 'UnsupportedOperation', status: 400 });
+      expect(enc.message).toContain('Encrypted');
+    }
+    expect((await client.send(new DescribeInstancesCommand({}))).Reservations!.length).toBe(before);
     const dry = await failure(client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, DryRun: true })));
     expect({ name: dry.name, status: dry.$metadata.httpStatusCode }).toEqual({ name: 'DryRunOperation', status: 412 });
   });

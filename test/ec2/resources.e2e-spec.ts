@@ -67,6 +67,12 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     const id = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }))).Instances![0].InstanceId!;
     const vol = await client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 20, VolumeType: 'gp3', Iops: 4000 }));
     expect(vol).toMatchObject({ VolumeId: expect.stringMatching(/^vol-/), Size: 20, VolumeType: 'gp3', Iops: 4000, Throughput: 125, AvailabilityZone: 'us-east-1a', Encrypted: false });
+    // A gp2 volume has no throughput setting, and EC2 shows none (gp2's IOPS are its baseline, 3 per GiB, at least 100).
+    const gp2 = await client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 50, VolumeType: 'gp2' }));
+    expect(gp2).toMatchObject({ VolumeType: 'gp2', Iops: 150 });
+    expect(gp2.Throughput).toBeUndefined();
+    expect((await client.send(new DescribeVolumesCommand({ VolumeIds: [gp2.VolumeId!] }))).Volumes![0].Throughput).toBeUndefined();
+    await client.send(new DeleteVolumeCommand({ VolumeId: gp2.VolumeId! }));
     const att = await client.send(new AttachVolumeCommand({ VolumeId: vol.VolumeId!, InstanceId: id, Device: '/dev/sdf' }));
     expect(att).toMatchObject({ VolumeId: vol.VolumeId, InstanceId: id, Device: '/dev/sdf', State: 'attaching' });
     // The instance's root (Amazon Linux 2023's gp3 at /dev/xvda) and the volume, filtered by the attachment's device.

@@ -145,7 +145,8 @@ export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
     const ebs = m.struct('Ebs');
     if (!ebs) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.Ebs');
     if (ebs.has('KmsKeyId') || ebs.has('OutpostArn')) throw unsupported('BlockDeviceMapping.Ebs.KmsKeyId and OutpostArn');
-    ebs.bool('Encrypted');
+    // Nimbus's volumes are not encrypted: asked for one, it says so (as CreateVolume does) rather than make it plain.
+    if (ebs.bool('Encrypted') === true) throw unsupported('encrypted volumes (BlockDeviceMapping.Ebs.Encrypted=true)');
     // What a mapping omits is the image's at that device (or the defaults): none filled in here.
     const type = ebs.string('VolumeType') as VolumeType | undefined;
     if (type !== undefined && !VOLUME_TYPES.includes(type)) throw invalidParameter(`Value (${type}) for parameter BlockDeviceMapping.Ebs.VolumeType is invalid.`);

@@ -23,7 +23,8 @@ function volumeXml(v: VolumeEntity, tags: Tags) {
   return {
     volumeId: v.id, size: v.sizeGiB, snapshotId: v.snapshotId ?? '', availabilityZone: v.availabilityZone, status: v.state, createTime: iso(v.createdAt),
     attachmentSet: items(v.state === 'in-use' && v.instanceId ? [attachmentXml(v, 'attached')] : []),
-    volumeType: v.volumeType, iops: v.iops, throughput: v.throughputMiBps, encrypted: false, multiAttachEnabled: false,
+    // Throughput is a gp3 volume's setting, and EC2 shows it for gp3 only (the API reference: "valid only for gp3 volumes").
+    volumeType: v.volumeType, iops: v.iops, throughput: v.volumeType === 'gp3' ? v.throughputMiBps : undefined, encrypted: false, multiAttachEnabled: false,
     tagSet: items(Object.entries(tags).map(([key, value]) => ({ key, value }))),
   };
 }
@@ -43,7 +44,11 @@ function noEncryption(p: Ec2Params): void {
   if (p.bool('MultiAttachEnabled') === true) throw unsupported('Multi-Attach');
 }
 
+/** DescribeVolumes' largest page (a larger MaxResults answers this many). */
+const MAX_VOLUMES_PAGE = 500;
+
 /** EBS volumes: CreateVolume, DescribeVolumes, DeleteVolume, AttachVolume, DetachVolume, ModifyVolume, DescribeVolumesModifications (VolumesService). */
+
 @Injectable()
 export class VolumesEc2Actions implements Ec2ActionSource {
   constructor(private readonly volumes: VolumesService) {}
@@ -83,7 +88,10 @@ export class VolumesEc2Actions implements Ec2ActionSource {
       params: ['VolumeId', 'Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
         const ids = p.list('VolumeId');
-        const maxResults = p.int('MaxResults', { min: 5, max: 500 });
+        // 5 or more; a value above 500 answers 500 a page, as EC2 does: the AWS CLI sends MaxResults=1000
+        // with every `aws ec2 describe-volumes` that names no volume (its paginator's default page size).
+        const asked = p.int('MaxResults', { min: 5 });
+        const maxResults = asked === undefined ? undefined : Math.min(asked, MAX_VOLUMES_PAGE);
         if (ids.length > 0 && maxResults !== undefined) throw new ApiError('InvalidParameterCombination', 'The parameter VolumeId cannot be used with the parameter MaxResults');
         const list = ids.length > 0
           ? await Promise.all([...new Set(ids)].map(async (volumeId) => (await this.volumes.get(ctx.tenant, { volumeId })).volume))
