@@ -2,7 +2,7 @@ import {
   DescribeInstancesCommand, DescribeInstanceStatusCommand, EC2Client, GetConsoleOutputCommand, ModifyInstanceAttributeCommand,
   CreateImageCommand, DeleteSnapshotCommand, DescribeImagesCommand, waitUntilImageAvailable, DescribeInstanceAttributeCommand, paginateDescribeInstances, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
   waitUntilInstanceRunning, waitUntilInstanceStatusOk, waitUntilInstanceStopped, waitUntilInstanceTerminated, DescribeVolumesCommand, DetachVolumeCommand, AttachVolumeCommand, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
-  ModifyInstanceMetadataOptionsCommand,
+  ModifyInstanceMetadataOptionsCommand, DescribeSubnetsCommand,
 } from '@aws-sdk/client-ec2';
 import { expectError, LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
@@ -590,6 +590,35 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect((await client.send(new DescribeInstancesCommand({}))).Reservations!.length).toBe(before);
     const dry = await failure(client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, DryRun: true })));
     expect({ name: dry.name, status: dry.$metadata.httpStatusCode }).toEqual({ name: 'DryRunOperation', status: 412 });
+  });
+
+  it("answers a DryRun launch with the error the launch would give, DryRunOperation only when it would succeed, and launches nothing", async () => {
+    const count = async () => ({
+      instances: (await client.send(new DescribeInstancesCommand({}))).Reservations!.flatMap((r) => r.Instances!).length,
+      volumes: (await client.send(new DescribeVolumesCommand({}))).Volumes!.length,
+    });
+    const before = await count();
+    const bobSubnet = (await bobClient.send(new DescribeSubnetsCommand({}))).Subnets![0].SubnetId!;
+    const ok = { ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, DryRun: true } as const;
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ImageId: 'ami-0123456789abcdef0' }, 'InvalidAMIID.NotFound'],
+      [{ InstanceType: 't3.nope' }, 'InvalidParameterValue'],
+      [{ InstanceType: 't4g.micro' }, 'InvalidParameterValue'], // an Arm type for an x86_64 image
+      [{ KeyName: 'no-such-key' }, 'InvalidKeyPair.NotFound'],
+      [{ SecurityGroupIds: ['sg-0123456789abcdef0'] }, 'InvalidGroup.NotFound'],
+      [{ SubnetId: 'subnet-0123456789abcdef0' }, 'InvalidSubnetID.NotFound'],
+      [{ SubnetId: bobSubnet }, 'InvalidSubnetID.NotFound'], // another tenant's: as a missing one
+      [{ InstanceType: 'm5.24xlarge' }, 'VcpuLimitExceeded'], // 96 vCPUs against the default 64
+      [{ BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 4 } }] }, 'InvalidBlockDeviceMapping'], // smaller than the image's 8 GiB snapshot
+      [{ UserData: Buffer.alloc(20_000, 'a').toString('base64') }, 'InvalidParameterValue'],
+    ];
+    for (const [change, code] of cases) {
+      const e = await failure(client.send(new RunInstancesCommand({ ...ok, ...change } as never)));
+      expect({ change, code: e.name }).toEqual({ change, code });
+    }
+    const dry = await failure(client.send(new RunInstancesCommand({ ...ok, KeyName: undefined, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'dry' }] }] })));
+    expect({ name: dry.name, status: dry.$metadata.httpStatusCode }).toEqual({ name: 'DryRunOperation', status: 412 });
+    expect(await count()).toEqual(before);
   });
 });
 

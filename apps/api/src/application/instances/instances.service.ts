@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CpuParams, CreditMode, IncorrectInstanceState, InstanceType, resolveCpuParams, rootDeviceOf, StateTransition, Vm } from '@nimbus/hypervisor';
-import { LaunchValidationRequest, LicenseCountingType, validateLaunch } from '@nimbus/scheduler';
+import { checkVcpuQuota, LaunchValidationRequest, LicenseCountingType, validateLaunch } from '@nimbus/scheduler';
 import { changeInstanceType, launch, rebootVm, startVm, stopVm, terminateVm } from '@nimbus/simulation';
 import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter } from '../common/api-errors';
@@ -66,6 +66,22 @@ export class InstancesService {
   }
 
   run(tenant: TenantEntity, cmd: RunInstancesCommand): Promise<Reservation> {
+    return this.launchOrCheck(tenant, cmd, false) as Promise<Reservation>;
+  }
+
+  /**
+   * RunInstances' DryRun: every check the launch makes before it places anything, on the same
+   * path, then nothing launched or written: the image and type, the launch rules, tags, user data,
+   * volumes and their snapshots, the placement group, host and licence configuration, the network
+   * (subnet, groups, key pair, addresses), the vCPU and provisioned-IOPS quotas. Not the capacity:
+   * finding hosts is the launch itself (and may power hosts on), which a dry run must not change.
+   * A client token is not looked up: a dry run launches nothing to be idempotent about.
+   */
+  async checkRun(tenant: TenantEntity, cmd: RunInstancesCommand): Promise<void> {
+    await this.launchOrCheck(tenant, cmd, true);
+  }
+
+  private launchOrCheck(tenant: TenantEntity, cmd: RunInstancesCommand, dryRun: boolean): Promise<Reservation | undefined> {
     // The world's catalog: built-in, the operator's and the tenant's own images and types.
     const image = launchableImage(this.engine, tenant.id, cmd.imageId);
     const type = this.engine.world.catalog.launchableInstanceType(cmd.instanceType);
@@ -89,9 +105,11 @@ export class InstancesService {
     // Only a client token's retry is ever compared with it: a launch without one has nothing to match ('').
     const requestHash = clientToken === undefined ? '' : createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
 
-    return this.engine.command(async (tx, e) => {
+    return this.engine.command(async (tx, e): Promise<Reservation | undefined> => {
       const pipeline = pipelineOf(tx);
-      if (clientToken !== undefined && pipeline) {
+      if (dryRun) {
+        // No client token: nothing is launched (see checkRun).
+      } else if (clientToken !== undefined && pipeline) {
         // A client token is nearly always new (the SDKs send one with every launch; a retry is
         // rare): in a pipelined group it is predicted unused, and the prediction is checked before
         // the COMMIT. A retry makes it fail, and the group runs again awaited, where the retry is
@@ -125,6 +143,12 @@ export class InstancesService {
       const quota = await this.tenantQuotas.onDemandVcpuQuota(tx, tenant.id);
       const { specs: volumeSpecs, snapshotIds } = await this.volumes.launchVolumeSpecs(tx, tenant.id, launchVolumes, e.now);
       const capByIops = await this.volumes.iopsAllowance(tx, tenant.id, volumeSpecs);
+      if (dryRun) {
+        // launch()'s checks before placement, in its order: the vCPU quota, then the IOPS quota.
+        const allowed = checkVcpuQuota({ limit: quota, used: e.fleet.vcpusInUse(tenant.id), vcpusPerInstance: type.vcpus, minCount: cmd.minCount, maxCount: cmd.maxCount });
+        capByIops(cmd.minCount, allowed);
+        return undefined;
+      }
       const licensed = license ? await this.licenses.licensedInstances(tx, e.fleet, license.id) : [];
       const launched = launch(e.world, {
         tenantId: tenant.id, instanceType: type, image, cpu, minCount: cmd.minCount, maxCount: cmd.maxCount, availabilityZone, tenancy,

@@ -266,7 +266,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
       params: ['ImageId', 'InstanceType', 'MinCount', 'MaxCount', 'ClientToken', 'TagSpecification', 'Placement', 'BlockDeviceMapping', 'CreditSpecification',
         'UserData', 'KeyName', 'SecurityGroupId', 'SecurityGroup', 'SubnetId', 'PrivateIpAddress', 'NetworkInterface', 'EbsOptimized',
         'InstanceInitiatedShutdownBehavior', 'DisableApiTermination', 'DisableApiStop', 'Monitoring', 'MaintenanceOptions', 'MetadataOptions'],
-      dryRun: async (_ctx, p) => void toRunInstancesCommand(p),
+      dryRun: async (ctx, p) => this.instances.checkRun(ctx.tenant, toRunInstancesCommand(p)),
       handler: async (ctx, p) => {
         const r = await this.instances.run(ctx.tenant, toRunInstancesCommand(p));
         return { reservationId: r.reservationId, ownerId: ctx.accountId, groupSet: items([]), instancesSet: items(r.instances.map((d) => instanceXml(d, ctx.accountId))) };
