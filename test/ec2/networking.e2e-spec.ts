@@ -3,7 +3,7 @@ import {
   CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DeleteKeyPairCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand,
   DeleteSubnetCommand, DeleteVpcCommand, DescribeKeyPairsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand,
   DescribeVpcsCommand, DetachNetworkInterfaceCommand, EC2Client, ImportKeyPairCommand, ModifyNetworkInterfaceAttributeCommand, paginateDescribeSubnets,
-  RevokeSecurityGroupIngressCommand, ModifyInstanceAttributeCommand, DescribeInstanceAttributeCommand, DescribeAccountAttributesCommand,
+  RevokeSecurityGroupIngressCommand, RevokeSecurityGroupEgressCommand, ModifyInstanceAttributeCommand, DescribeInstanceAttributeCommand, DescribeAccountAttributesCommand,
   RunInstancesCommand, DescribeInstancesCommand, Instance, _InstanceType, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
   DescribeVpcAttributeCommand, ModifyVpcAttributeCommand, ModifySubnetAttributeCommand, RunInstancesCommandInput, VpcAttributeName,
   AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, DeleteInternetGatewayCommand,
@@ -162,6 +162,39 @@ describe('EC2 networking through the JS SDK', () => {
       await ec2.send(new DeleteSecurityGroupCommand({ GroupId: app.GroupId }));
       await ec2.send(new DeleteSecurityGroupCommand({ GroupName: 'web' }));
       expect(await codeOf(ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })))).toBe('InvalidGroup.NotFound');
+    });
+  });
+
+  describe('security group rules: EC2 masks an IPv4 range to its network address', () => {
+    it('10.0.0.1/8 is the rule 10.0.0.0/8: a duplicate, shown masked, and revoked by either form (ingress and egress)', async () => {
+      const groupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'masked', Description: 'host bits' }))).GroupId!;
+      const ssh = (CidrIp: string) => ({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp }] });
+      await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh('10.0.0.0/8')] }));
+      expect(await codeOf(ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh('10.0.0.1/8')] })))).toBe('InvalidPermission.Duplicate');
+      // Within one request too: the two forms are one rule, authorized twice.
+      expect(await codeOf(ec2.send(new AuthorizeSecurityGroupIngressCommand({
+        GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '192.168.1.0/24' }, { CidrIp: '192.168.1.9/24' }] }],
+      })))).toBe('InvalidPermission.Duplicate');
+      // The answer and Describe show the network address.
+      const https = await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '172.16.5.4/12' }));
+      expect(https.SecurityGroupRules!.map((r) => r.CidrIpv4)).toEqual(['172.16.0.0/12']);
+      const egress = await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '192.168.1.200/25' }] }] }));
+      expect(egress.SecurityGroupRules!.map((r) => r.CidrIpv4)).toEqual(['192.168.1.128/25']);
+      expect(await codeOf(ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '192.168.1.255/25' }] }] })))).toBe('InvalidPermission.Duplicate');
+      const shown = async () => (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups![0];
+      const g = await shown();
+      expect(g.IpPermissions!.map((p) => [p.FromPort, p.IpRanges!.map((r) => r.CidrIp)])).toEqual([[22, ['10.0.0.0/8']], [443, ['172.16.0.0/12']]]);
+      expect(g.IpPermissionsEgress!.flatMap((p) => p.IpRanges!.map((r) => r.CidrIp))).toEqual(['0.0.0.0/0', '192.168.1.128/25']);
+      // A revoke by the unmasked form removes the masked rule.
+      await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh('10.200.3.4/8')] }));
+      await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '192.168.1.130/25' }] }] }));
+      const after = await shown();
+      expect(after.IpPermissions!.map((p) => p.FromPort)).toEqual([443]);
+      expect(after.IpPermissionsEgress!.flatMap((p) => p.IpRanges!.map((r) => r.CidrIp))).toEqual(['0.0.0.0/0']);
+      // Not a block: EC2's InvalidParameterValue, for authorize and revoke alike.
+      expect(await codeOf(ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh('10.0.0.0/33')] })))).toBe('InvalidParameterValue');
+      expect(await codeOf(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh('10.0.0.1')] })))).toBe('InvalidParameterValue');
+      await ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
     });
   });
 
