@@ -152,7 +152,8 @@ describe('EC2 networking through the JS SDK', () => {
       const byFilter = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'ip-permission.from-port', Values: ['443'] }] }));
       expect(byFilter.SecurityGroups!.map((x) => x.GroupId)).toEqual([groupId]);
       await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }));
-      expect(await codeOf(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] })))).toBe('InvalidPermission.NotFound');
+      // Gone: in a default VPC a second revoke is no error, and says the rule was not revoked (below).
+      expect((await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }))).UnknownIpPermissions).toHaveLength(1);
       const [def] = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupNames: ['default'] }))).SecurityGroups!;
       expect(await codeOf(ec2.send(new DeleteSecurityGroupCommand({ GroupId: def.GroupId })))).toBe('CannotDelete');
       // A group another group's rule names is in use.
@@ -195,6 +196,52 @@ describe('EC2 networking through the JS SDK', () => {
       expect(await codeOf(ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh('10.0.0.0/33')] })))).toBe('InvalidParameterValue');
       expect(await codeOf(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh('10.0.0.1')] })))).toBe('InvalidParameterValue');
       await ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
+    });
+  });
+
+  describe("revoking a rule that does not exist (RevokeSecurityGroupIngress's API reference)", () => {
+    const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8' }] };
+    const dns = { IpProtocol: 'udp', FromPort: 53, ToPort: 53, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+
+    it('in a default VPC: no error; the rules that matched are revoked (revokedSecurityGroupRuleSet), the others answered in unknownIpPermissionSet', async () => {
+      const groupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'revoke-default', Description: 'default VPC' }))).GroupId!;
+      const [sshRule] = (await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }))).SecurityGroupRules!;
+      const ingress = await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh, dns] }));
+      expect(ingress.Return).toBe(true);
+      expect(ingress.UnknownIpPermissions).toEqual([expect.objectContaining({ IpProtocol: 'udp', FromPort: 53, ToPort: 53, IpRanges: [{ CidrIp: '0.0.0.0/0' }] })]);
+      expect(ingress.RevokedSecurityGroupRules).toEqual([{
+        SecurityGroupRuleId: sshRule.SecurityGroupRuleId, GroupId: groupId, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '10.0.0.0/8',
+      }]);
+      expect((await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups![0].IpPermissions).toEqual([]);
+      // Egress: the same in a default VPC; the group's own 0.0.0.0/0 rule is untouched.
+      const egress = await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [dns] }));
+      expect([egress.Return, egress.UnknownIpPermissions!.map((x) => x.IpProtocol), egress.RevokedSecurityGroupRules]).toEqual([true, ['udp'], []]);
+      expect((await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups![0].IpPermissionsEgress!.map((x) => x.IpProtocol)).toEqual(['-1']);
+      // A rule id is not a "value": a missing one is still its NotFound; a malformed one, Malformed.
+      expect(await codeOf(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: [sshRule.SecurityGroupRuleId!] })))).toBe('InvalidSecurityGroupRuleId.NotFound');
+      expect(await codeOf(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: ['sgr-nothex'] })))).toBe('InvalidSecurityGroupRuleId.Malformed');
+      await ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
+    });
+
+    it('in another VPC: InvalidPermission.NotFound, and no rule is revoked (not even those that matched); by rule id, the revoked rule is answered', async () => {
+      const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.13.0.0/16' }))).Vpc!.VpcId!;
+      const groupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'revoke-other', Description: 'non-default VPC', VpcId: vpcId }))).GroupId!;
+      const [sshRule] = (await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }))).SecurityGroupRules!;
+      const [egressRule] = (await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [ssh] }))).SecurityGroupRules!;
+      expect(await codeOf(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh, dns] })))).toBe('InvalidPermission.NotFound');
+      expect(await codeOf(ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [ssh, dns] })))).toBe('InvalidPermission.NotFound');
+      const [g] = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups!;
+      expect(g.IpPermissions!.map((x) => x.FromPort)).toEqual([22]);
+      expect(g.IpPermissionsEgress!.map((x) => x.FromPort)).toEqual([undefined, 22]);
+      const byId = await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, SecurityGroupRuleIds: [egressRule.SecurityGroupRuleId!] }));
+      expect([byId.Return, byId.UnknownIpPermissions, byId.RevokedSecurityGroupRules!.map((x) => [x.SecurityGroupRuleId, x.IsEgress, x.CidrIpv4])]).toEqual([
+        true, [], [[egressRule.SecurityGroupRuleId, true, '10.0.0.0/8']],
+      ]);
+      // The ingress rule's id does not name an egress rule.
+      expect(await codeOf(ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, SecurityGroupRuleIds: [sshRule.SecurityGroupRuleId!] })))).toBe('InvalidSecurityGroupRuleId.NotFound');
+      await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }));
+      await ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
+      await ec2.send(new DeleteVpcCommand({ VpcId: vpcId }));
     });
   });
 

@@ -115,8 +115,8 @@ export interface PermissionView {
   readonly groups: { groupId: string; description?: string }[];
 }
 
-/** Folds rules (of one direction) into EC2's IpPermissions, in the order their first rule was authorized. */
-export function permissionsOf(rules: readonly SecurityGroupRuleEntity[]): PermissionView[] {
+/** Folds rules (of one direction) into EC2's IpPermissions, in the order their first rule was authorized (or, for a request's rules, given). */
+export function permissionsOf(rules: readonly RuleSpec[]): PermissionView[] {
   const byKey = new Map<string, PermissionView>();
   for (const r of rules) {
     const key = `${r.ipProtocol}|${r.fromPort}|${r.toPort}`;

@@ -146,6 +146,14 @@ function ruleXml(r: SecurityGroupRuleEntity, ctx: Ec2Context) {
   };
 }
 
+/** EC2's RevokedSecurityGroupRule: the rule as it was, its peer group by id only. */
+function revokedRuleXml(r: SecurityGroupRuleEntity) {
+  return {
+    securityGroupRuleId: r.id, groupId: r.groupId, isEgress: r.isEgress, ipProtocol: r.ipProtocol, fromPort: r.fromPort ?? -1, toPort: r.toPort ?? -1,
+    cidrIpv4: r.cidrIpv4 ?? undefined, cidrIpv6: r.cidrIpv6 ?? undefined, referencedGroupId: r.referencedGroupId ?? undefined, description: r.description ?? undefined,
+  };
+}
+
 function interfaceXml(v: NetworkInterfaceView, ctx: Ec2Context) {
   const n = v.networkInterface;
   const association = associationXml(v.publicIps.find((p) => p.privateIpAddress === n.privateIpAddress), ctx.accountId, true);
@@ -544,11 +552,14 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       params: ['GroupId', 'GroupName', 'IpPermissions', 'SecurityGroupRuleId', 'IpProtocol', 'FromPort', 'ToPort', 'CidrIp', 'SourceSecurityGroupName', 'SourceSecurityGroupOwnerId'],
       handler: async (ctx: Ec2Context, p: Ec2Params) => {
         if (p.has('SourceSecurityGroupName') || p.has('SourceSecurityGroupOwnerId')) unsupported('SourceSecurityGroupName (use IpPermissions.N.Groups)');
-        await this.groups.revoke(ctx.tenant, {
+        const r = await this.groups.revoke(ctx.tenant, {
           egress, groupId: p.string('GroupId'), groupName: egress ? undefined : p.string('GroupName'),
           permissions: [...permissions(p), ...shorthandPermission(p)], ruleIds: p.list('SecurityGroupRuleId'),
         });
-        return { return: true, unknownIpPermissionSet: items([]) };
+        return {
+          return: true, unknownIpPermissionSet: items(r.unknown.map((x) => permissionXml(x, ctx))),
+          revokedSecurityGroupRuleSet: items(r.revoked.map(revokedRuleXml)),
+        };
       },
     };
   }
