@@ -8,7 +8,7 @@ import {
   DescribeVpcAttributeCommand, ModifyVpcAttributeCommand, ModifySubnetAttributeCommand, RunInstancesCommandInput, VpcAttributeName,
   AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, DeleteInternetGatewayCommand,
   DeleteRouteCommand, DeleteRouteTableCommand, DescribeInternetGatewaysCommand, DescribeRouteTablesCommand, DetachInternetGatewayCommand, DisassociateRouteTableCommand,
-  ReplaceRouteCommand, paginateDescribeRouteTables, DescribeNetworkAclsCommand,
+  ReplaceRouteCommand, paginateDescribeRouteTables, DescribeNetworkAclsCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupRulesCommandInput, paginateDescribeSecurityGroupRules,
 } from '@aws-sdk/client-ec2';
 import { createHash, createPrivateKey } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -242,6 +242,85 @@ describe('EC2 networking through the JS SDK', () => {
       await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }));
       await ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
       await ec2.send(new DeleteVpcCommand({ VpcId: vpcId }));
+    });
+  });
+
+  describe('DescribeSecurityGroupRules', () => {
+    it('by id, by filter (group-id, security-group-rule-id, tag:<key>), over pages; each rule with EC2\'s fields; another tenant\'s rule answers exactly as a missing one', async () => {
+      const kim = await ec2Tenant(t, 'kim');
+      const kimEc2 = ec2Client(t, kim);
+      try {
+        const groupId = (await kimEc2.send(new CreateSecurityGroupCommand({ GroupName: 'rules', Description: 'rules' }))).GroupId!;
+        const [defaultGroup] = (await kimEc2.send(new DescribeSecurityGroupsCommand({ GroupNames: ['default'] }))).SecurityGroups!;
+        const port = (n: number) => ({ IpProtocol: 'tcp', FromPort: n, ToPort: n, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: `port ${n}` }] });
+        const tagged = await kimEc2.send(new AuthorizeSecurityGroupIngressCommand({
+          GroupId: groupId, IpPermissions: [port(22), port(80), port(443)], TagSpecifications: [{ ResourceType: 'security-group-rule', Tags: [{ Key: 'team', Value: 'web' }] }],
+        }));
+        const [ssh, http, https] = tagged.SecurityGroupRules!;
+        // Authorize's answer carries the tags it set, and the rule's ARN.
+        expect(ssh.Tags).toEqual([{ Key: 'team', Value: 'web' }]);
+        expect(ssh.SecurityGroupRuleArn).toBe(`arn:aws:ec2:us-east-1:${kim.accountId}:security-group-rule/${ssh.SecurityGroupRuleId}`);
+        const [fromDefault] = (await kimEc2.send(new AuthorizeSecurityGroupIngressCommand({
+          GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: defaultGroup.GroupId }] }],
+        }))).SecurityGroupRules!;
+        const [dnsOut] = (await kimEc2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'udp', FromPort: 53, ToPort: 53, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] }))).SecurityGroupRules!;
+        const rules = (input: DescribeSecurityGroupRulesCommandInput) => kimEc2.send(new DescribeSecurityGroupRulesCommand(input));
+
+        // By id: exactly those, with EC2's SecurityGroupRule fields.
+        const byId = (await rules({ SecurityGroupRuleIds: [ssh.SecurityGroupRuleId!, fromDefault.SecurityGroupRuleId!] })).SecurityGroupRules!;
+        expect(byId).toEqual(expect.arrayContaining([
+          {
+            SecurityGroupRuleId: ssh.SecurityGroupRuleId, GroupId: groupId, GroupOwnerId: kim.accountId, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22,
+            CidrIpv4: '0.0.0.0/0', Description: 'port 22', Tags: [{ Key: 'team', Value: 'web' }], SecurityGroupRuleArn: ssh.SecurityGroupRuleArn,
+          },
+          {
+            SecurityGroupRuleId: fromDefault.SecurityGroupRuleId, GroupId: groupId, GroupOwnerId: kim.accountId, IsEgress: false, IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432,
+            ReferencedGroupInfo: { GroupId: defaultGroup.GroupId, UserId: kim.accountId }, Tags: [], SecurityGroupRuleArn: expect.stringContaining(fromDefault.SecurityGroupRuleId!),
+          },
+        ]));
+        expect(byId).toHaveLength(2);
+
+        // Filters: the group's rules, ingress and egress (its 0.0.0.0/0 egress rule from creation included); by rule id; by tag.
+        const ofGroup = (await rules({ Filters: [{ Name: 'group-id', Values: [groupId] }] })).SecurityGroupRules!;
+        expect(ofGroup.map((r) => [r.IsEgress, r.IpProtocol, r.FromPort, r.CidrIpv4 ?? r.ReferencedGroupInfo?.GroupId]).sort()).toEqual([
+          [false, 'tcp', 22, '0.0.0.0/0'], [false, 'tcp', 443, '0.0.0.0/0'], [false, 'tcp', 5432, defaultGroup.GroupId], [false, 'tcp', 80, '0.0.0.0/0'],
+          [true, '-1', -1, '0.0.0.0/0'], [true, 'udp', 53, '10.0.0.0/8'],
+        ]);
+        expect((await rules({ Filters: [{ Name: 'security-group-rule-id', Values: [dnsOut.SecurityGroupRuleId!] }] })).SecurityGroupRules!.map((r) => [r.SecurityGroupRuleId, r.IsEgress])).toEqual([[dnsOut.SecurityGroupRuleId, true]]);
+        expect((await rules({ Filters: [{ Name: 'tag:team', Values: ['web'] }] })).SecurityGroupRules!.map((r) => r.SecurityGroupRuleId).sort()).toEqual(
+          [ssh, http, https].map((r) => r.SecurityGroupRuleId).sort(),
+        );
+        expect((await rules({ Filters: [{ Name: 'tag:team', Values: ['db'] }] })).SecurityGroupRules).toEqual([]);
+        // Filters the reference does not list are refused, never ignored.
+        expect(await codeOf(rules({ Filters: [{ Name: 'vpc-id', Values: ['vpc-1'] }] }))).toBe('InvalidParameterValue');
+        expect(await codeOf(rules({ Filters: [{ Name: 'tag-key', Values: ['team'] }] }))).toBe('InvalidParameterValue');
+
+        // Every rule of the tenant (the default group's two and this group's six) over pages of 5, each once.
+        const seen: string[] = [];
+        let pages = 0;
+        for await (const page of paginateDescribeSecurityGroupRules({ client: kimEc2, pageSize: 5 }, {})) {
+          pages++;
+          expect(page.SecurityGroupRules!.length).toBeLessThanOrEqual(5);
+          seen.push(...page.SecurityGroupRules!.map((r) => r.SecurityGroupRuleId!));
+        }
+        expect([pages, seen.length, new Set(seen).size]).toEqual([2, 8, 8]);
+        expect(seen).toEqual(expect.arrayContaining([...ofGroup.map((r) => r.SecurityGroupRuleId)]));
+        expect((await rules({ Filters: [{ Name: 'group-id', Values: [defaultGroup.GroupId!] }] })).SecurityGroupRules!.map((r) => [r.IsEgress, r.ReferencedGroupInfo?.GroupId ?? r.CidrIpv4])).toEqual(
+          expect.arrayContaining([[false, defaultGroup.GroupId], [true, '0.0.0.0/0']]),
+        );
+        expect(await codeOf(rules({ MaxResults: 4 }))).toBe('InvalidParameterValue');
+
+        // Missing, malformed, another tenant's: as EC2 answers them; Bob's filter by Kim's id finds nothing.
+        const id = http.SecurityGroupRuleId!;
+        expect(await same(() => bobEc2.send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: [id] })), () => bobEc2.send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: [missing(id)] })), id)).toBe('InvalidSecurityGroupRuleId.NotFound');
+        expect((await bobEc2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'security-group-rule-id', Values: [id] }] }))).SecurityGroupRules).toEqual([]);
+        expect(await codeOf(rules({ SecurityGroupRuleIds: ['sgr-xyz'] }))).toBe('InvalidSecurityGroupRuleId.Malformed');
+        // A revoked rule is gone.
+        await kimEc2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: [id] }));
+        expect(await codeOf(rules({ SecurityGroupRuleIds: [id] }))).toBe('InvalidSecurityGroupRuleId.NotFound');
+      } finally {
+        kimEc2.destroy();
+      }
     });
   });
 

@@ -5,7 +5,7 @@ import { NetworkingRepository } from '../../persistence/networking.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { validateTags } from '../instances/tags';
-import { describe, GROUP_ID, notFoundError, Page, requireWellFormed, RULE_ID } from './describe-query';
+import { describe, DescribeQuery, GROUP_ID, notFoundError, Page, requireWellFormed, RULE_ID } from './describe-query';
 import { CreateSecurityGroupCommand, DescribeSecurityGroupsQuery, GroupRefCommand, SecurityGroupRulesCommand } from './networking.commands';
 import { NetworkingService } from './networking.service';
 import {
@@ -20,10 +20,17 @@ export interface SecurityGroupView {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** What Authorize answers: the rules it added (EC2's SecurityGroupRuleSet). */
+/** What Authorize answers: the rules it added (EC2's SecurityGroupRuleSet), each with the request's tags. */
 export interface AuthorizedRules {
   readonly group: SecurityGroupEntity;
   readonly rules: readonly SecurityGroupRuleEntity[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** A rule as DescribeSecurityGroupRules shows it: the rule and its tags (from Authorize's TagSpecification). */
+export interface SecurityGroupRuleView {
+  readonly rule: SecurityGroupRuleEntity;
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 /**
@@ -90,6 +97,19 @@ export class SecurityGroupsService {
     return describe(views, (v) => v.group.id, GROUP_ID, q);
   }
 
+  /**
+   * DescribeSecurityGroupRules: the rules of the tenant's groups, ingress and egress, by id. A rule
+   * of another tenant is not among them, so naming it is the same NotFound as a missing one.
+   */
+  async describeRules(tenant: TenantEntity, q: DescribeQuery<SecurityGroupRuleView>): Promise<Page<SecurityGroupRuleView>> {
+    await this.networking.ensureDefaultForRead(tenant.id);
+    const m = this.repo.reader;
+    const groups = await this.repo.groupsOf(m, tenant.id);
+    const rules = await this.repo.rulesOf(m, groups.map((g) => g.id));
+    const tags = await this.repo.tagsOf(m, rules.map((r) => r.id));
+    return describe(rules.map((rule) => ({ rule, tags: tags.get(rule.id) ?? {} })), (v) => v.rule.id, RULE_ID, q);
+  }
+
   /** DeleteSecurityGroup: not the default group (CannotDelete), nor one in use by an interface or named by another group's rule (DependencyViolation). */
   delete(tenant: TenantEntity, ref: GroupRefCommand): Promise<string> {
     return this.engine.command(async (tx) => {
@@ -119,7 +139,7 @@ export class SecurityGroupsService {
       const rows = ruleRows(tenant.id, group.id, specs, await this.repo.nextRulePosition(tx, group.id));
       await this.repo.insertRules(tx, rows);
       for (const r of rows) await this.repo.saveTags(tx, tenant.id, r.id, tags);
-      return { group, rules: rows };
+      return { group, rules: rows, tags };
     });
   }
 
