@@ -3,12 +3,12 @@ import {
   CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DeleteKeyPairCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand,
   DeleteSubnetCommand, DeleteVpcCommand, DescribeKeyPairsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand,
   DescribeVpcsCommand, DetachNetworkInterfaceCommand, EC2Client, ImportKeyPairCommand, ModifyNetworkInterfaceAttributeCommand, paginateDescribeSubnets,
-  RevokeSecurityGroupIngressCommand, ModifyInstanceAttributeCommand, DescribeInstanceAttributeCommand, DescribeAccountAttributesCommand,
+  RevokeSecurityGroupIngressCommand, RevokeSecurityGroupEgressCommand, ModifyInstanceAttributeCommand, DescribeInstanceAttributeCommand, DescribeAccountAttributesCommand,
   RunInstancesCommand, DescribeInstancesCommand, Instance, _InstanceType, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
   DescribeVpcAttributeCommand, ModifyVpcAttributeCommand, ModifySubnetAttributeCommand, RunInstancesCommandInput, VpcAttributeName,
   AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, DeleteInternetGatewayCommand,
   DeleteRouteCommand, DeleteRouteTableCommand, DescribeInternetGatewaysCommand, DescribeRouteTablesCommand, DetachInternetGatewayCommand, DisassociateRouteTableCommand,
-  ReplaceRouteCommand, paginateDescribeRouteTables, DescribeNetworkAclsCommand,
+  ReplaceRouteCommand, paginateDescribeRouteTables, DescribeNetworkAclsCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupRulesCommandInput, paginateDescribeSecurityGroupRules,
 } from '@aws-sdk/client-ec2';
 import { createHash, createPrivateKey } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -152,7 +152,8 @@ describe('EC2 networking through the JS SDK', () => {
       const byFilter = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'ip-permission.from-port', Values: ['443'] }] }));
       expect(byFilter.SecurityGroups!.map((x) => x.GroupId)).toEqual([groupId]);
       await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }));
-      expect(await codeOf(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] })))).toBe('InvalidPermission.NotFound');
+      // Gone: in a default VPC a second revoke is no error, and says the rule was not revoked (below).
+      expect((await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }))).UnknownIpPermissions).toHaveLength(1);
       const [def] = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupNames: ['default'] }))).SecurityGroups!;
       expect(await codeOf(ec2.send(new DeleteSecurityGroupCommand({ GroupId: def.GroupId })))).toBe('CannotDelete');
       // A group another group's rule names is in use.
@@ -162,6 +163,164 @@ describe('EC2 networking through the JS SDK', () => {
       await ec2.send(new DeleteSecurityGroupCommand({ GroupId: app.GroupId }));
       await ec2.send(new DeleteSecurityGroupCommand({ GroupName: 'web' }));
       expect(await codeOf(ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })))).toBe('InvalidGroup.NotFound');
+    });
+  });
+
+  describe('security group rules: EC2 masks an IPv4 range to its network address', () => {
+    it('10.0.0.1/8 is the rule 10.0.0.0/8: a duplicate, shown masked, and revoked by either form (ingress and egress)', async () => {
+      const groupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'masked', Description: 'host bits' }))).GroupId!;
+      const ssh = (CidrIp: string) => ({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp }] });
+      await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh('10.0.0.0/8')] }));
+      expect(await codeOf(ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh('10.0.0.1/8')] })))).toBe('InvalidPermission.Duplicate');
+      // Within one request too: the two forms are one rule, authorized twice.
+      expect(await codeOf(ec2.send(new AuthorizeSecurityGroupIngressCommand({
+        GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '192.168.1.0/24' }, { CidrIp: '192.168.1.9/24' }] }],
+      })))).toBe('InvalidPermission.Duplicate');
+      // The answer and Describe show the network address.
+      const https = await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '172.16.5.4/12' }));
+      expect(https.SecurityGroupRules!.map((r) => r.CidrIpv4)).toEqual(['172.16.0.0/12']);
+      const egress = await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '192.168.1.200/25' }] }] }));
+      expect(egress.SecurityGroupRules!.map((r) => r.CidrIpv4)).toEqual(['192.168.1.128/25']);
+      expect(await codeOf(ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '192.168.1.255/25' }] }] })))).toBe('InvalidPermission.Duplicate');
+      const shown = async () => (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups![0];
+      const g = await shown();
+      expect(g.IpPermissions!.map((p) => [p.FromPort, p.IpRanges!.map((r) => r.CidrIp)])).toEqual([[22, ['10.0.0.0/8']], [443, ['172.16.0.0/12']]]);
+      expect(g.IpPermissionsEgress!.flatMap((p) => p.IpRanges!.map((r) => r.CidrIp))).toEqual(['0.0.0.0/0', '192.168.1.128/25']);
+      // A revoke by the unmasked form removes the masked rule.
+      await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh('10.200.3.4/8')] }));
+      await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '192.168.1.130/25' }] }] }));
+      const after = await shown();
+      expect(after.IpPermissions!.map((p) => p.FromPort)).toEqual([443]);
+      expect(after.IpPermissionsEgress!.flatMap((p) => p.IpRanges!.map((r) => r.CidrIp))).toEqual(['0.0.0.0/0']);
+      // Not a block: EC2's InvalidParameterValue, for authorize and revoke alike.
+      expect(await codeOf(ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh('10.0.0.0/33')] })))).toBe('InvalidParameterValue');
+      expect(await codeOf(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh('10.0.0.1')] })))).toBe('InvalidParameterValue');
+      await ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
+    });
+  });
+
+  describe("revoking a rule that does not exist (RevokeSecurityGroupIngress's API reference)", () => {
+    const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8' }] };
+    const dns = { IpProtocol: 'udp', FromPort: 53, ToPort: 53, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+
+    it('in a default VPC: no error; the rules that matched are revoked (revokedSecurityGroupRuleSet), the others answered in unknownIpPermissionSet', async () => {
+      const groupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'revoke-default', Description: 'default VPC' }))).GroupId!;
+      const [sshRule] = (await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }))).SecurityGroupRules!;
+      const ingress = await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh, dns] }));
+      expect(ingress.Return).toBe(true);
+      expect(ingress.UnknownIpPermissions).toEqual([expect.objectContaining({ IpProtocol: 'udp', FromPort: 53, ToPort: 53, IpRanges: [{ CidrIp: '0.0.0.0/0' }] })]);
+      expect(ingress.RevokedSecurityGroupRules).toEqual([{
+        SecurityGroupRuleId: sshRule.SecurityGroupRuleId, GroupId: groupId, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '10.0.0.0/8',
+      }]);
+      expect((await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups![0].IpPermissions).toEqual([]);
+      // Egress: the same in a default VPC; the group's own 0.0.0.0/0 rule is untouched.
+      const egress = await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [dns] }));
+      expect([egress.Return, egress.UnknownIpPermissions!.map((x) => x.IpProtocol), egress.RevokedSecurityGroupRules]).toEqual([true, ['udp'], []]);
+      expect((await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups![0].IpPermissionsEgress!.map((x) => x.IpProtocol)).toEqual(['-1']);
+      // A rule id is not a "value": a missing one is still its NotFound; a malformed one, Malformed.
+      expect(await codeOf(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: [sshRule.SecurityGroupRuleId!] })))).toBe('InvalidSecurityGroupRuleId.NotFound');
+      expect(await codeOf(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: ['sgr-nothex'] })))).toBe('InvalidSecurityGroupRuleId.Malformed');
+      await ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
+    });
+
+    it('in another VPC: InvalidPermission.NotFound, and no rule is revoked (not even those that matched); by rule id, the revoked rule is answered', async () => {
+      const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.13.0.0/16' }))).Vpc!.VpcId!;
+      const groupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'revoke-other', Description: 'non-default VPC', VpcId: vpcId }))).GroupId!;
+      const [sshRule] = (await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }))).SecurityGroupRules!;
+      const [egressRule] = (await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [ssh] }))).SecurityGroupRules!;
+      expect(await codeOf(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh, dns] })))).toBe('InvalidPermission.NotFound');
+      expect(await codeOf(ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [ssh, dns] })))).toBe('InvalidPermission.NotFound');
+      const [g] = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups!;
+      expect(g.IpPermissions!.map((x) => x.FromPort)).toEqual([22]);
+      expect(g.IpPermissionsEgress!.map((x) => x.FromPort)).toEqual([undefined, 22]);
+      const byId = await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, SecurityGroupRuleIds: [egressRule.SecurityGroupRuleId!] }));
+      expect([byId.Return, byId.UnknownIpPermissions, byId.RevokedSecurityGroupRules!.map((x) => [x.SecurityGroupRuleId, x.IsEgress, x.CidrIpv4])]).toEqual([
+        true, [], [[egressRule.SecurityGroupRuleId, true, '10.0.0.0/8']],
+      ]);
+      // The ingress rule's id does not name an egress rule.
+      expect(await codeOf(ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, SecurityGroupRuleIds: [sshRule.SecurityGroupRuleId!] })))).toBe('InvalidSecurityGroupRuleId.NotFound');
+      await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }));
+      await ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
+      await ec2.send(new DeleteVpcCommand({ VpcId: vpcId }));
+    });
+  });
+
+  describe('DescribeSecurityGroupRules', () => {
+    it('by id, by filter (group-id, security-group-rule-id, tag:<key>), over pages; each rule with EC2\'s fields; another tenant\'s rule answers exactly as a missing one', async () => {
+      const kim = await ec2Tenant(t, 'kim');
+      const kimEc2 = ec2Client(t, kim);
+      try {
+        const groupId = (await kimEc2.send(new CreateSecurityGroupCommand({ GroupName: 'rules', Description: 'rules' }))).GroupId!;
+        const [defaultGroup] = (await kimEc2.send(new DescribeSecurityGroupsCommand({ GroupNames: ['default'] }))).SecurityGroups!;
+        const port = (n: number) => ({ IpProtocol: 'tcp', FromPort: n, ToPort: n, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: `port ${n}` }] });
+        const tagged = await kimEc2.send(new AuthorizeSecurityGroupIngressCommand({
+          GroupId: groupId, IpPermissions: [port(22), port(80), port(443)], TagSpecifications: [{ ResourceType: 'security-group-rule', Tags: [{ Key: 'team', Value: 'web' }] }],
+        }));
+        const [ssh, http, https] = tagged.SecurityGroupRules!;
+        // Authorize's answer carries the tags it set, and the rule's ARN.
+        expect(ssh.Tags).toEqual([{ Key: 'team', Value: 'web' }]);
+        expect(ssh.SecurityGroupRuleArn).toBe(`arn:aws:ec2:us-east-1:${kim.accountId}:security-group-rule/${ssh.SecurityGroupRuleId}`);
+        const [fromDefault] = (await kimEc2.send(new AuthorizeSecurityGroupIngressCommand({
+          GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: defaultGroup.GroupId }] }],
+        }))).SecurityGroupRules!;
+        const [dnsOut] = (await kimEc2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'udp', FromPort: 53, ToPort: 53, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] }))).SecurityGroupRules!;
+        const rules = (input: DescribeSecurityGroupRulesCommandInput) => kimEc2.send(new DescribeSecurityGroupRulesCommand(input));
+
+        // By id: exactly those, with EC2's SecurityGroupRule fields.
+        const byId = (await rules({ SecurityGroupRuleIds: [ssh.SecurityGroupRuleId!, fromDefault.SecurityGroupRuleId!] })).SecurityGroupRules!;
+        expect(byId).toEqual(expect.arrayContaining([
+          {
+            SecurityGroupRuleId: ssh.SecurityGroupRuleId, GroupId: groupId, GroupOwnerId: kim.accountId, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22,
+            CidrIpv4: '0.0.0.0/0', Description: 'port 22', Tags: [{ Key: 'team', Value: 'web' }], SecurityGroupRuleArn: ssh.SecurityGroupRuleArn,
+          },
+          {
+            SecurityGroupRuleId: fromDefault.SecurityGroupRuleId, GroupId: groupId, GroupOwnerId: kim.accountId, IsEgress: false, IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432,
+            ReferencedGroupInfo: { GroupId: defaultGroup.GroupId, UserId: kim.accountId }, Tags: [], SecurityGroupRuleArn: expect.stringContaining(fromDefault.SecurityGroupRuleId!),
+          },
+        ]));
+        expect(byId).toHaveLength(2);
+
+        // Filters: the group's rules, ingress and egress (its 0.0.0.0/0 egress rule from creation included); by rule id; by tag.
+        const ofGroup = (await rules({ Filters: [{ Name: 'group-id', Values: [groupId] }] })).SecurityGroupRules!;
+        expect(ofGroup.map((r) => [r.IsEgress, r.IpProtocol, r.FromPort, r.CidrIpv4 ?? r.ReferencedGroupInfo?.GroupId]).sort()).toEqual([
+          [false, 'tcp', 22, '0.0.0.0/0'], [false, 'tcp', 443, '0.0.0.0/0'], [false, 'tcp', 5432, defaultGroup.GroupId], [false, 'tcp', 80, '0.0.0.0/0'],
+          [true, '-1', -1, '0.0.0.0/0'], [true, 'udp', 53, '10.0.0.0/8'],
+        ]);
+        expect((await rules({ Filters: [{ Name: 'security-group-rule-id', Values: [dnsOut.SecurityGroupRuleId!] }] })).SecurityGroupRules!.map((r) => [r.SecurityGroupRuleId, r.IsEgress])).toEqual([[dnsOut.SecurityGroupRuleId, true]]);
+        expect((await rules({ Filters: [{ Name: 'tag:team', Values: ['web'] }] })).SecurityGroupRules!.map((r) => r.SecurityGroupRuleId).sort()).toEqual(
+          [ssh, http, https].map((r) => r.SecurityGroupRuleId).sort(),
+        );
+        expect((await rules({ Filters: [{ Name: 'tag:team', Values: ['db'] }] })).SecurityGroupRules).toEqual([]);
+        // Filters the reference does not list are refused, never ignored.
+        expect(await codeOf(rules({ Filters: [{ Name: 'vpc-id', Values: ['vpc-1'] }] }))).toBe('InvalidParameterValue');
+        expect(await codeOf(rules({ Filters: [{ Name: 'tag-key', Values: ['team'] }] }))).toBe('InvalidParameterValue');
+
+        // Every rule of the tenant (the default group's two and this group's six) over pages of 5, each once.
+        const seen: string[] = [];
+        let pages = 0;
+        for await (const page of paginateDescribeSecurityGroupRules({ client: kimEc2, pageSize: 5 }, {})) {
+          pages++;
+          expect(page.SecurityGroupRules!.length).toBeLessThanOrEqual(5);
+          seen.push(...page.SecurityGroupRules!.map((r) => r.SecurityGroupRuleId!));
+        }
+        expect([pages, seen.length, new Set(seen).size]).toEqual([2, 8, 8]);
+        expect(seen).toEqual(expect.arrayContaining([...ofGroup.map((r) => r.SecurityGroupRuleId)]));
+        expect((await rules({ Filters: [{ Name: 'group-id', Values: [defaultGroup.GroupId!] }] })).SecurityGroupRules!.map((r) => [r.IsEgress, r.ReferencedGroupInfo?.GroupId ?? r.CidrIpv4])).toEqual(
+          expect.arrayContaining([[false, defaultGroup.GroupId], [true, '0.0.0.0/0']]),
+        );
+        expect(await codeOf(rules({ MaxResults: 4 }))).toBe('InvalidParameterValue');
+
+        // Missing, malformed, another tenant's: as EC2 answers them; Bob's filter by Kim's id finds nothing.
+        const id = http.SecurityGroupRuleId!;
+        expect(await same(() => bobEc2.send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: [id] })), () => bobEc2.send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: [missing(id)] })), id)).toBe('InvalidSecurityGroupRuleId.NotFound');
+        expect((await bobEc2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'security-group-rule-id', Values: [id] }] }))).SecurityGroupRules).toEqual([]);
+        expect(await codeOf(rules({ SecurityGroupRuleIds: ['sgr-xyz'] }))).toBe('InvalidSecurityGroupRuleId.Malformed');
+        // A revoked rule is gone.
+        await kimEc2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: [id] }));
+        expect(await codeOf(rules({ SecurityGroupRuleIds: [id] }))).toBe('InvalidSecurityGroupRuleId.NotFound');
+      } finally {
+        kimEc2.destroy();
+      }
     });
   });
 

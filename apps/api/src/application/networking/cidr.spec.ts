@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {
-  contains, formatIpv4, isAssignable, isIpv6Range, lowestFree, overlaps, parseCidr, parseIpv4, privateDnsName, publicDnsName, requireBlock, size, usableCount, within,
+  contains, formatIpv4, ipv4Range, isAssignable, isIpv6Range, lowestFree, overlaps, parseCidr, parseIpv4, privateDnsName, publicDnsName, requireBlock, size, usableCount, within,
 } from './cidr';
 
 const cidr = (text: string) => parseCidr(text)!;
@@ -71,6 +71,24 @@ describe('CIDR arithmetic (hand-worked)', () => {
     }
     expect(isIpv6Range('2001:db8::/32')).toBe(true);
     expect(isIpv6Range('10.0.0.0/8')).toBe(false);
+  });
+
+  it("a security group rule's IPv4 range is masked to its network address, as EC2 stores it", () => {
+    // 10.0.0.1 = 00001010.00000000.00000000.00000001; /8 keeps the first octet.
+    expect(ipv4Range('10.0.0.1/8')).toBe('10.0.0.0/8');
+    // 172.16.5.4/12: the second octet 16 = 0001|0000 keeps its top four bits (16); the rest is cleared.
+    expect(ipv4Range('172.16.5.4/12')).toBe('172.16.0.0/12');
+    // 172.31.255.255/12: 31 = 0001|1111 → 16.
+    expect(ipv4Range('172.31.255.255/12')).toBe('172.16.0.0/12');
+    // 192.168.1.200/25: 200 = 1|1001000 → 128.
+    expect(ipv4Range('192.168.1.200/25')).toBe('192.168.1.128/25');
+    expect(ipv4Range('192.168.1.77/32')).toBe('192.168.1.77/32');
+    expect(ipv4Range('0.0.0.0/0')).toBe('0.0.0.0/0');
+    expect(ipv4Range('255.255.255.255/0')).toBe('0.0.0.0/0');
+    expect(ipv4Range('203.0.113.0/24')).toBe('203.0.113.0/24');
+    for (const bad of ['10.0.0.0/33', '10.0.0.1', '10.0.0/8', '256.0.0.0/8', '10.0.0.0/-1', '10.0.0.0/x', '::/0', '']) {
+      expect(() => ipv4Range(bad)).toThrow(expect.objectContaining({ code: 'InvalidParameterValue', message: `CIDR block ${bad} is malformed` }));
+    }
   });
 
   it('DNS names as EC2 writes them in us-east-1', () => {

@@ -137,13 +137,25 @@ export function requireBlock(text: string, what: string): Cidr {
   if (c.prefix < MIN_PREFIX || c.prefix > MAX_PREFIX) {
     throw invalidParameter(`Value (${text}) for parameter ${what} is invalid. The block size must be between /${MIN_PREFIX} and /${MAX_PREFIX}.`);
   }
-  if (!isCanonical(c)) throw invalidParameter(`Value (${text}) for parameter ${what} is invalid. The host bits must be zero (did you mean ${formatCidr({ base: (c.base & mask(c.prefix)) >>> 0, prefix: c.prefix })}?).`);
+  if (!isCanonical(c)) throw invalidParameter(`Value (${text}) for parameter ${what} is invalid. The host bits must be zero (did you mean ${formatCidr(networkOf(c))}?).`);
   return c;
 }
 
-/** A security group rule's IPv4 range (any prefix /0 to /32; host bits allowed, as EC2 allows). */
-export function isIpv4Range(text: string): boolean {
-  return parseCidr(text) !== undefined;
+/** The block's network address: the host bits cleared (`10.0.0.1/8` is `10.0.0.0/8`). */
+export function networkOf(c: Cidr): Cidr {
+  return { base: (c.base & mask(c.prefix)) >>> 0, prefix: c.prefix };
+}
+
+/**
+ * A security group rule's IPv4 range as EC2 keeps it: any prefix /0 to /32, host bits accepted and
+ * masked to the network address ("the rule is created on the security group, however the CIDR is
+ * masked", ansible/ansible#25403), so `10.0.0.1/8` is the rule `10.0.0.0/8` for authorize, revoke
+ * and the duplicate check alike. Not a block: InvalidParameterValue, EC2's "CIDR block … is malformed".
+ */
+export function ipv4Range(text: string): string {
+  const c = parseCidr(text);
+  if (!c) throw invalidParameter(`CIDR block ${text.slice(0, 64)} is malformed`);
+  return formatCidr(networkOf(c));
 }
 
 /** A security group rule's IPv6 range. */

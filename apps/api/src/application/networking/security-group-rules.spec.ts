@@ -1,5 +1,5 @@
 import { SecurityGroupRuleEntity } from '../../persistence/entities';
-import { describeRule, expandPermissions, normalizeProtocol, permissionsOf, portsOf } from './security-group-rules';
+import { describeRule, expandPermissions, normalizeProtocol, permissionsOf, portsOf, sameRule } from './security-group-rules';
 
 const rule = (over: Partial<SecurityGroupRuleEntity>): SecurityGroupRuleEntity => ({
   id: 'sgr-1', groupId: 'sg-1', tenantId: 't', isEgress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: null, cidrIpv6: null,
@@ -27,6 +27,16 @@ describe('security group rules', () => {
     expect(specs.map((s) => [s.cidrIpv4, s.cidrIpv6, s.referencedGroupId])).toEqual([['10.0.0.0/8', null, null], [null, '2001:db8::/32', null], [null, null, 'sg-web']]);
     await expect(expandPermissions(false, [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22 }], async () => 'x')).rejects.toMatchObject({ code: 'MissingParameter' });
     await expect(expandPermissions(false, [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: [{ cidrIp: '10.0.0.0/33' }] }], async () => 'x')).rejects.toMatchObject({ code: 'InvalidParameterValue' });
+  });
+
+  it('masks IPv4 ranges in the rules it expands (ingress and egress), so a range with host bits set is the same rule as its network', async () => {
+    const ssh = (cidrIp: string) => ({ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: [{ cidrIp }] });
+    for (const egress of [false, true]) {
+      const [masked] = await expandPermissions(egress, [ssh('10.0.0.1/8')], async () => 'x');
+      const [network] = await expandPermissions(egress, [ssh('10.0.0.0/8')], async () => 'x');
+      expect(masked.cidrIpv4).toBe('10.0.0.0/8');
+      expect(sameRule(masked, network)).toBe(true);
+    }
   });
 
   it("folds rules of one protocol and port range into one IpPermission, in the order they were first authorized", () => {

@@ -1,7 +1,7 @@
 import { ApiError, invalidParameter } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { SecurityGroupEntity, SecurityGroupRuleEntity } from '../../persistence/entities';
-import { isIpv4Range, isIpv6Range } from './cidr';
+import { ipv4Range, isIpv6Range } from './cidr';
 import { IpPermission } from './networking.commands';
 
 /**
@@ -68,8 +68,7 @@ export async function expandPermissions(
     const { fromPort, toPort } = portsOf(ipProtocol, p.fromPort, p.toPort);
     const base = { isEgress: egress, ipProtocol, fromPort, toPort, cidrIpv4: null, cidrIpv6: null, referencedGroupId: null };
     for (const r of p.ipRanges ?? []) {
-      if (!isIpv4Range(r.cidrIp)) throw invalidParameter(`CIDR block ${r.cidrIp} is malformed`);
-      out.push({ ...base, cidrIpv4: r.cidrIp, description: r.description ?? null });
+      out.push({ ...base, cidrIpv4: ipv4Range(r.cidrIp), description: r.description ?? null });
     }
     for (const r of p.ipv6Ranges ?? []) {
       if (!isIpv6Range(r.cidrIpv6)) throw invalidParameter(`CIDR block ${r.cidrIpv6} is malformed`);
@@ -116,8 +115,8 @@ export interface PermissionView {
   readonly groups: { groupId: string; description?: string }[];
 }
 
-/** Folds rules (of one direction) into EC2's IpPermissions, in the order their first rule was authorized. */
-export function permissionsOf(rules: readonly SecurityGroupRuleEntity[]): PermissionView[] {
+/** Folds rules (of one direction) into EC2's IpPermissions, in the order their first rule was authorized (or, for a request's rules, given). */
+export function permissionsOf(rules: readonly RuleSpec[]): PermissionView[] {
   const byKey = new Map<string, PermissionView>();
   for (const r of rules) {
     const key = `${r.ipProtocol}|${r.fromPort}|${r.toPort}`;

@@ -5,11 +5,11 @@ import { NetworkingRepository } from '../../persistence/networking.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { validateTags } from '../instances/tags';
-import { describe, GROUP_ID, notFoundError, Page, requireWellFormed, RULE_ID } from './describe-query';
+import { describe, DescribeQuery, GROUP_ID, notFoundError, Page, requireWellFormed, RULE_ID } from './describe-query';
 import { CreateSecurityGroupCommand, DescribeSecurityGroupsQuery, GroupRefCommand, SecurityGroupRulesCommand } from './networking.commands';
 import { NetworkingService } from './networking.service';
 import {
-  DEFAULT_GROUP_NAME, describeRule, expandPermissions, newGroupRows, permissionsOf, PermissionView, ruleRows, sameRule,
+  DEFAULT_GROUP_NAME, describeRule, expandPermissions, newGroupRows, permissionsOf, PermissionView, RuleSpec, ruleRows, sameRule,
 } from './security-group-rules';
 
 /** A group as Describe shows it: its ingress and egress rules (as EC2's IpPermissions), its tags. */
@@ -20,10 +20,26 @@ export interface SecurityGroupView {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** What Authorize answers: the rules it added (EC2's SecurityGroupRuleSet). */
+/** What Authorize answers: the rules it added (EC2's SecurityGroupRuleSet), each with the request's tags. */
 export interface AuthorizedRules {
   readonly group: SecurityGroupEntity;
   readonly rules: readonly SecurityGroupRuleEntity[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** A rule as DescribeSecurityGroupRules shows it: the rule and its tags (from Authorize's TagSpecification). */
+export interface SecurityGroupRuleView {
+  readonly rule: SecurityGroupRuleEntity;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * What Revoke answers: the rules it removed (EC2's revokedSecurityGroupRuleSet) and, in a default
+ * VPC, the permissions that matched no rule (unknownIpPermissionSet).
+ */
+export interface RevokedRules {
+  readonly revoked: readonly SecurityGroupRuleEntity[];
+  readonly unknown: readonly PermissionView[];
 }
 
 /**
@@ -81,6 +97,19 @@ export class SecurityGroupsService {
     return describe(views, (v) => v.group.id, GROUP_ID, q);
   }
 
+  /**
+   * DescribeSecurityGroupRules: the rules of the tenant's groups, ingress and egress, by id. A rule
+   * of another tenant is not among them, so naming it is the same NotFound as a missing one.
+   */
+  async describeRules(tenant: TenantEntity, q: DescribeQuery<SecurityGroupRuleView>): Promise<Page<SecurityGroupRuleView>> {
+    await this.networking.ensureDefaultForRead(tenant.id);
+    const m = this.repo.reader;
+    const groups = await this.repo.groupsOf(m, tenant.id);
+    const rules = await this.repo.rulesOf(m, groups.map((g) => g.id));
+    const tags = await this.repo.tagsOf(m, rules.map((r) => r.id));
+    return describe(rules.map((rule) => ({ rule, tags: tags.get(rule.id) ?? {} })), (v) => v.rule.id, RULE_ID, q);
+  }
+
   /** DeleteSecurityGroup: not the default group (CannotDelete), nor one in use by an interface or named by another group's rule (DependencyViolation). */
   delete(tenant: TenantEntity, ref: GroupRefCommand): Promise<string> {
     return this.engine.command(async (tx) => {
@@ -110,30 +139,46 @@ export class SecurityGroupsService {
       const rows = ruleRows(tenant.id, group.id, specs, await this.repo.nextRulePosition(tx, group.id));
       await this.repo.insertRules(tx, rows);
       for (const r of rows) await this.repo.saveTags(tx, tenant.id, r.id, tags);
-      return { group, rules: rows };
+      return { group, rules: rows, tags };
     });
   }
 
-  /** Revoke…Ingress / …Egress: by permissions or by rule ids; each must exist (InvalidPermission.NotFound). */
-  revoke(tenant: TenantEntity, cmd: SecurityGroupRulesCommand): Promise<void> {
+  /**
+   * Revoke…Ingress / …Egress, by permissions or by rule ids. A rule id must name one of the group's
+   * rules of that direction (InvalidSecurityGroupRuleId.NotFound). A permission that matches no
+   * rule depends on the group's VPC, as RevokeSecurityGroupIngress's API reference says: "For a
+   * default VPC, if the values you specify do not match the existing rule's values, no error is
+   * returned, and the output describes the security group rules that were not revoked. For a
+   * non-default VPC, if the values you specify do not match the existing rule's values, an
+   * InvalidPermission.NotFound client error is returned, and no rules are revoked."
+   * RevokeSecurityGroupEgress's reference has the same default-VPC sentence and is silent on other
+   * VPCs; Nimbus answers egress as ingress there (NotFound, nothing revoked).
+   */
+  revoke(tenant: TenantEntity, cmd: SecurityGroupRulesCommand): Promise<RevokedRules> {
     if (cmd.permissions.length === 0 && (cmd.ruleIds?.length ?? 0) === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter IpPermissions or SecurityGroupRuleIds');
     return this.engine.command(async (tx) => {
       const group = await this.resolveForRules(tx, tenant.id, cmd);
       const existing = (await this.repo.rulesOf(tx, [group.id])).filter((r) => r.isEgress === cmd.egress);
       const specs = await expandPermissions(cmd.egress, cmd.permissions, (pair) => this.peerGroup(tx, tenant.id, group, pair));
-      const doomed = new Set<string>();
+      const doomed = new Map<string, SecurityGroupRuleEntity>();
+      const unknown: RuleSpec[] = [];
       for (const s of specs) {
         const found = existing.find((r) => sameRule(r, s));
-        if (!found) throw new ApiError('InvalidPermission.NotFound', `The specified rule does not exist in this security group ("${describeRule(s)}").`);
-        doomed.add(found.id);
+        if (found) doomed.set(found.id, found);
+        else unknown.push(s);
+      }
+      if (unknown.length > 0 && !(await this.networking.requireVpc(tx, tenant.id, group.vpcId)).isDefault) {
+        throw new ApiError('InvalidPermission.NotFound', `The specified rule does not exist in this security group ("${describeRule(unknown[0])}").`);
       }
       for (const id of cmd.ruleIds ?? []) {
         requireWellFormed(RULE_ID, id);
-        if (!existing.some((r) => r.id === id)) throw notFoundError(RULE_ID, id);
-        doomed.add(id);
+        const found = existing.find((r) => r.id === id);
+        if (!found) throw notFoundError(RULE_ID, id);
+        doomed.set(id, found);
       }
-      await this.repo.deleteRules(tx, [...doomed]);
-      for (const id of doomed) await this.repo.deleteTags(tx, id);
+      await this.repo.deleteRules(tx, [...doomed.keys()]);
+      for (const id of doomed.keys()) await this.repo.deleteTags(tx, id);
+      return { revoked: [...doomed.values()], unknown: permissionsOf(unknown) };
     });
   }
 

@@ -126,6 +126,7 @@ const ENTRIES: Record<string, Entry> = {
   DescribeNetworkAcls: { category: NON_MUTATING },
   CreateSecurityGroup: { category: MUTATING },
   DescribeSecurityGroups: { category: NON_MUTATING, unfiltered: true },
+  DescribeSecurityGroupRules: { category: NON_MUTATING },
   DeleteSecurityGroup: { category: MUTATING },
   AuthorizeSecurityGroupIngress: { category: RESOURCE_INTENSIVE },
   RevokeSecurityGroupIngress: { category: RESOURCE_INTENSIVE },

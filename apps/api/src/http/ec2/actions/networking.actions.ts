@@ -6,7 +6,7 @@ import type { ShownPublicIp } from '../../../application/networking/instance-net
 import { IpPermission } from '../../../application/networking/networking.commands';
 import { NetworkInterfaceView, NetworkingService, SubnetView, VpcView } from '../../../application/networking/networking.service';
 import { PermissionView } from '../../../application/networking/security-group-rules';
-import { SecurityGroupsService, SecurityGroupView } from '../../../application/networking/security-groups.service';
+import { SecurityGroupRuleView, SecurityGroupsService, SecurityGroupView } from '../../../application/networking/security-groups.service';
 import { isVpcAttribute, VPC_ATTRIBUTES } from '../../../application/networking/vpc-attributes';
 import { SecurityGroupRuleEntity } from '../../../persistence/entities';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
@@ -137,12 +137,22 @@ function groupXml(v: SecurityGroupView, ctx: Ec2Context) {
   };
 }
 
-function ruleXml(r: SecurityGroupRuleEntity, ctx: Ec2Context) {
+/** EC2's SecurityGroupRule, as Authorize… and DescribeSecurityGroupRules answer it. */
+function ruleXml(r: SecurityGroupRuleEntity, tags: Readonly<Record<string, string>>, ctx: Ec2Context) {
   return {
     securityGroupRuleId: r.id, groupId: r.groupId, groupOwnerId: ctx.accountId, isEgress: r.isEgress, ipProtocol: r.ipProtocol,
     fromPort: r.fromPort ?? -1, toPort: r.toPort ?? -1, cidrIpv4: r.cidrIpv4 ?? undefined, cidrIpv6: r.cidrIpv6 ?? undefined,
     referencedGroupInfo: r.referencedGroupId !== null ? { groupId: r.referencedGroupId, userId: ctx.accountId } : undefined,
-    description: r.description ?? undefined, tagSet: items([]),
+    description: r.description ?? undefined, tagSet: tagSet(tags),
+    securityGroupRuleArn: `arn:aws:ec2:us-east-1:${ctx.accountId}:security-group-rule/${r.id}`,
+  };
+}
+
+/** EC2's RevokedSecurityGroupRule: the rule as it was, its peer group by id only. */
+function revokedRuleXml(r: SecurityGroupRuleEntity) {
+  return {
+    securityGroupRuleId: r.id, groupId: r.groupId, isEgress: r.isEgress, ipProtocol: r.ipProtocol, fromPort: r.fromPort ?? -1, toPort: r.toPort ?? -1,
+    cidrIpv4: r.cidrIpv4 ?? undefined, cidrIpv6: r.cidrIpv6 ?? undefined, referencedGroupId: r.referencedGroupId ?? undefined, description: r.description ?? undefined,
   };
 }
 
@@ -225,6 +235,14 @@ const GROUP_FILTERS: Readonly<Record<string, FilterField<SecurityGroupView>>> = 
   'egress.ip-permission.protocol': (v) => v.egress.map((x) => x.ipProtocol), 'egress.ip-permission.from-port': (v) => ports(v.egress, 'fromPort'),
   'egress.ip-permission.to-port': (v) => ports(v.egress, 'toPort'), 'egress.ip-permission.cidr': (v) => peers(v.egress).cidrs,
   'egress.ip-permission.ipv6-cidr': (v) => peers(v.egress).ipv6, 'egress.ip-permission.group-id': (v) => peers(v.egress).groups,
+};
+
+/**
+ * DescribeSecurityGroupRules' filters, the API reference's: `group-id`, `security-group-rule-id` and
+ * `tag:<key>` (the matcher's). It lists no `tag-key` or `tag-value`, so they are unknown filters here.
+ */
+const RULE_FILTERS: Readonly<Record<string, FilterField<SecurityGroupRuleView>>> = {
+  'group-id': (v) => v.rule.groupId, 'security-group-rule-id': (v) => v.rule.id,
 };
 
 const INTERFACE_FILTERS: Readonly<Record<string, FilterField<NetworkInterfaceView>>> = {
@@ -380,6 +398,16 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
         return { securityGroupInfo: items(r.items.map((v) => groupXml(v, ctx))), nextToken: r.nextToken };
       },
     },
+    DescribeSecurityGroupRules: {
+      operation: 'DescribeSecurityGroupRules',
+      params: ['SecurityGroupRuleId', 'Filter', 'MaxResults', 'NextToken'],
+      handler: async (ctx, p) => {
+        const filters = p.filters();
+        const match = filters.length > 0 ? filterMatcher<SecurityGroupRuleView>(filters, RULE_FILTERS, (v) => v.tags) : undefined;
+        const r = await this.groups.describeRules(ctx.tenant, { ids: p.list('SecurityGroupRuleId'), match, ...page(p) });
+        return { securityGroupRuleSet: items(r.items.map((v) => ruleXml(v.rule, v.tags, ctx))), nextToken: r.nextToken };
+      },
+    },
     DeleteSecurityGroup: {
       operation: 'DeleteSecurityGroup',
       params: ['GroupId', 'GroupName'],
@@ -533,7 +561,7 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
           egress, groupId: p.string('GroupId'), groupName: egress ? undefined : p.string('GroupName'),
           permissions: [...permissions(p), ...shorthandPermission(p)], tags: tagSpecs(p, 'security-group-rule'),
         });
-        return { return: true, securityGroupRuleSet: items(r.rules.map((x) => ruleXml(x, ctx))) };
+        return { return: true, securityGroupRuleSet: items(r.rules.map((x) => ruleXml(x, r.tags, ctx))) };
       },
     };
   }
@@ -544,11 +572,14 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       params: ['GroupId', 'GroupName', 'IpPermissions', 'SecurityGroupRuleId', 'IpProtocol', 'FromPort', 'ToPort', 'CidrIp', 'SourceSecurityGroupName', 'SourceSecurityGroupOwnerId'],
       handler: async (ctx: Ec2Context, p: Ec2Params) => {
         if (p.has('SourceSecurityGroupName') || p.has('SourceSecurityGroupOwnerId')) unsupported('SourceSecurityGroupName (use IpPermissions.N.Groups)');
-        await this.groups.revoke(ctx.tenant, {
+        const r = await this.groups.revoke(ctx.tenant, {
           egress, groupId: p.string('GroupId'), groupName: egress ? undefined : p.string('GroupName'),
           permissions: [...permissions(p), ...shorthandPermission(p)], ruleIds: p.list('SecurityGroupRuleId'),
         });
-        return { return: true, unknownIpPermissionSet: items([]) };
+        return {
+          return: true, unknownIpPermissionSet: items(r.unknown.map((x) => permissionXml(x, ctx))),
+          revokedSecurityGroupRuleSet: items(r.revoked.map(revokedRuleXml)),
+        };
       },
     };
   }
