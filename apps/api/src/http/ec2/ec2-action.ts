@@ -32,6 +32,8 @@ export interface Ec2Params {
   struct(name: string): Ec2Params | undefined;
   /** `Filter.N.Name` / `Filter.N.Value.M`. */
   filters(): Ec2Filter[];
+  /** The names directly inside this structure (`CpuOptions.CoreCount` → `CoreCount`), each once. */
+  fields(): string[];
 }
 
 export interface Ec2Context {

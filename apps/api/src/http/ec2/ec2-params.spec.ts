@@ -18,6 +18,13 @@ describe('EC2 Query parameters', () => {
     expect(sut.filters()).toEqual([{ name: 'instance-state-name', values: ['running', 'stopped'] }, { name: 'tag:app', values: ['web'] }]);
   });
 
+  it("names a structure's fields once each, nested ones by their first part", () => {
+    const p = params('CpuOptions.CoreCount=2&CpuOptions.ThreadsPerCore=1&CapacityReservationSpecification.CapacityReservationTarget.CapacityReservationId=cr-1&ImageId=ami-1');
+    expect(p.struct('CpuOptions')!.fields().sort()).toEqual(['CoreCount', 'ThreadsPerCore']);
+    expect(p.struct('CapacityReservationSpecification')!.fields()).toEqual(['CapacityReservationTarget']);
+    expect(p.fields().sort()).toEqual(['CapacityReservationSpecification', 'CpuOptions', 'ImageId']);
+  });
+
   it('refuses malformed values with InvalidParameterValue and missing ones with MissingParameter', () => {
     const sut = params('MaxCount=two&DryRun=yes&MinCount=0&InstanceId.x=i-a');
     expect(codeOf(() => sut.int('MaxCount'))).toBe('InvalidParameterValue');

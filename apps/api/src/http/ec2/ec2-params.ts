@@ -66,6 +66,12 @@ export class QueryParams implements Ec2Params {
     return undefined;
   }
 
+  fields(): string[] {
+    const out = new Set<string>();
+    for (const k of this.all.keys()) if (k.startsWith(this.prefix)) out.add(k.slice(this.prefix.length).split('.', 1)[0]);
+    return [...out];
+  }
+
   filters(): Ec2Filter[] {
     return this.structs('Filter').map((f) => ({ name: f.required('Name'), values: f.list('Value') }));
   }

@@ -15,7 +15,7 @@ import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { eachWithOutcome } from '../ec2-errors';
 import { filterMatcher, FilterField } from '../ec2-filters';
-import { architectureOf, billingIdentityOf, instanceXml, reservationsXml, stateXml } from './instance.xml';
+import { architectureOf, billingIdentityOf, cpuOptionsOf, instanceXml, reservationsXml, stateXml } from './instance.xml';
 import { privateIpSpecs } from './networking.actions';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
@@ -99,10 +99,54 @@ function instanceIds(p: Ec2Params): string[] {
   return ids;
 }
 
+/**
+ * RunInstances' parameters for what Nimbus does not simulate (IAM, launch templates, Spot, IPv6,
+ * kernels and ramdisks, accelerators, licence specifications, …). They are EC2's, so they are
+ * declared, not UnknownParameter ("not recognized"), and a request naming one is refused with
+ * UnsupportedOperation naming it, never launched without it.
+ */
+const RUN_NOT_SIMULATED = [
+  'IamInstanceProfile', 'LaunchTemplate', 'InstanceMarketOptions', 'ElasticGpuSpecification', 'ElasticInferenceAccelerator', 'LicenseSpecification',
+  'KernelId', 'RamdiskId', 'Ipv6Address', 'Ipv6AddressCount', 'EnablePrimaryIpv6', 'NetworkPerformanceOptions', 'Operator', 'AdditionalInfo',
+];
+
+/**
+ * RunInstances' settings Nimbus has one value of, each what DescribeInstances shows of every
+ * instance (the type's own cores and threads; no capacity reservation targeted; hibernation and
+ * Nitro Enclaves off; IP-based host names): written out with that value, as infrastructure-as-code
+ * tools write every argument, they ask for nothing and are accepted; any other value, or another
+ * field beside them, is UnsupportedOperation naming it.
+ */
+const RUN_ONE_VALUE = ['CpuOptions', 'CapacityReservationSpecification', 'HibernationOptions', 'EnclaveOptions', 'PrivateDnsNameOptions'];
+
+function refuseWhatIsNotSimulated(p: Ec2Params, instanceType: string): void {
+  for (const name of RUN_NOT_SIMULATED) if (p.has(name)) throw unsupported(`the parameter ${name}`);
+  const cpu = cpuOptionsOf(instanceType);
+  const only: Record<string, Record<string, string>> = {
+    CpuOptions: { CoreCount: String(cpu.coreCount), ThreadsPerCore: String(cpu.threadsPerCore), AmdSevSnp: 'disabled' },
+    CapacityReservationSpecification: { CapacityReservationPreference: 'open' },
+    HibernationOptions: { Configured: 'false' },
+    EnclaveOptions: { Enabled: 'false' },
+    PrivateDnsNameOptions: { HostnameType: 'ip-name', EnableResourceNameDnsARecord: 'false', EnableResourceNameDnsAAAARecord: 'false' },
+  };
+  for (const name of RUN_ONE_VALUE) {
+    const s = p.struct(name);
+    for (const field of s?.fields() ?? []) {
+      const value = s!.string(field);
+      const allowed = only[name][field];
+      if (allowed === undefined || value?.trim().toLowerCase() !== allowed.toLowerCase()) {
+        const what = Object.entries(only[name]).map(([k, v]) => `${k}=${v}`).join(', ');
+        throw unsupported(`${name}.${field}${value !== undefined ? `=${value.slice(0, 40)}` : ''} (for ${instanceType}, only ${what})`);
+      }
+    }
+  }
+}
+
 /** RunInstances' parameters as the application's command: what the caller asked, nothing added (a repeated ClientToken is matched on it). */
 export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
   const imageId = p.required('ImageId');
   const instanceType = p.string('InstanceType') ?? (findInstanceType('m1.small') ? 'm1.small' : p.required('InstanceType'));
+  refuseWhatIsNotSimulated(p, instanceType);
   const minCount = p.int('MinCount', { min: 1 }) ?? p.required('MinCount') as never;
   const maxCount = p.int('MaxCount', { min: 1 }) ?? p.required('MaxCount') as never;
   if (maxCount < minCount) throw invalidParameter(`Value (${maxCount}) for parameter MaxCount is invalid. It must be at least MinCount (${minCount}).`);
@@ -265,7 +309,8 @@ export class InstancesEc2Actions implements Ec2ActionSource {
       operation: 'RunInstances',
       params: ['ImageId', 'InstanceType', 'MinCount', 'MaxCount', 'ClientToken', 'TagSpecification', 'Placement', 'BlockDeviceMapping', 'CreditSpecification',
         'UserData', 'KeyName', 'SecurityGroupId', 'SecurityGroup', 'SubnetId', 'PrivateIpAddress', 'NetworkInterface', 'EbsOptimized',
-        'InstanceInitiatedShutdownBehavior', 'DisableApiTermination', 'DisableApiStop', 'Monitoring', 'MaintenanceOptions', 'MetadataOptions'],
+        'InstanceInitiatedShutdownBehavior', 'DisableApiTermination', 'DisableApiStop', 'Monitoring', 'MaintenanceOptions', 'MetadataOptions',
+        ...RUN_ONE_VALUE, ...RUN_NOT_SIMULATED],
       dryRun: async (ctx, p) => this.instances.checkRun(ctx.tenant, toRunInstancesCommand(p)),
       handler: async (ctx, p) => {
         const r = await this.instances.run(ctx.tenant, toRunInstancesCommand(p));
