@@ -144,7 +144,7 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect(seen.sort()).toEqual(blue);
   });
 
-  it("filters DescribeInstances on what each instance shows: its interfaces and public address, lifecycle, monitoring, hypervisor, boot mode, block devices, metadata state and state reason", async () => {
+  it("filters DescribeInstances on what each instance shows: its interfaces and public address, lifecycle, monitoring, hypervisor, boot mode, block devices, metadata state and state reason; DescribeInstanceStatus by zone id and (no) events", async () => {
     // A tenant of its own: its instances are the only ones any filter can find.
     const fran = await ec2Tenant(t, 'fran');
     const ec2 = ec2Client(t, fran);
@@ -223,6 +223,17 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
       expect(await found(['block-device-mapping.attach-time', [a.LaunchTime!.toISOString()]])).toEqual([ia]);
       expect(await found(['block-device-mapping.attach-time', [`${b.LaunchTime!.toISOString().slice(0, 10)}T*`]], ['instance-id', [ib]])).toEqual([ib]);
       expect(await found(['block-device-mapping.attach-time', ['2001-01-01T*']])).toEqual([]);
+
+      // DescribeInstanceStatus: no scheduled event to match; the zone by its id (us-east-1a is use1-az1, b use1-az2).
+      const statuses = async (...filters: [string, string[]][]) =>
+        (await ec2.send(new DescribeInstanceStatusCommand({ Filters: filters.map(([Name, Values]) => ({ Name, Values })) }))).InstanceStatuses!.map((x) => x.InstanceId!).sort();
+      expect(await statuses(['instance-state-name', ['running']])).toEqual(both);
+      for (const name of ['event.code', 'event.description', 'event.instance-event-id', 'event.not-after', 'event.not-before', 'event.not-before-deadline'])
+        expect([name, await statuses([name, ['system-reboot', 'instance-retirement', '*']])]).toEqual([name, []]);
+      expect(await statuses(['availability-zone-id', ['use1-az1']])).toEqual([ia]);
+      expect(await statuses(['availability-zone-id', ['use1-az2']])).toEqual([ib]);
+      expect(await statuses(['availability-zone-id', ['use1-az3']])).toEqual([]);
+      expect((await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [ia] }))).InstanceStatuses![0]).toMatchObject({ AvailabilityZone: 'us-east-1a', AvailabilityZoneId: 'use1-az1' });
 
       // b stopped by its user: its state reason's message, EC2's words; a, running, has none.
       await ec2.send(new StopInstancesCommand({ InstanceIds: [ib] }));

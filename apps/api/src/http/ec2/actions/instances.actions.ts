@@ -15,6 +15,7 @@ import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { eachWithOutcome } from '../ec2-errors';
 import { filterMatcher, FilterField } from '../ec2-filters';
+import { zoneIdOf } from '../availability-zones';
 import {
   ATTACHED_INTERFACE_STATUS, architectureOf, billingIdentityOf, blockDeviceMappingsOf, CURRENT_BOOT_MODE, INSTANCE_HYPERVISOR, instanceXml, interfaceAssociationOf,
   metadataOptionsXml, MONITORING_STATE, reservationsXml, stateReasonOf, stateXml,
@@ -362,8 +363,13 @@ export class InstancesEc2Actions implements Ec2ActionSource {
         const { maxResults, nextToken } = paging(p, 'InstanceId', { min: 5, max: 1000 });
         const all = p.bool('IncludeAllInstances') === true;
         const checks = (d: InstanceDescription) => this.instances.statusChecks(d);
+        // Nimbus schedules no events (reboots, retirements, maintenance): no instance has one to match.
+        const noEvent = () => undefined;
         const byFilter = filterMatcher(p.filters(), {
           'availability-zone': (d: InstanceDescription) => d.row.availabilityZone,
+          'availability-zone-id': (d) => zoneIdOf(d.row.availabilityZone),
+          'event.code': noEvent, 'event.description': noEvent, 'event.instance-event-id': noEvent,
+          'event.not-after': noEvent, 'event.not-before': noEvent, 'event.not-before-deadline': noEvent,
           'instance-state-name': (d) => d.row.state,
           'instance-state-code': (d) => String(INSTANCE_STATE_CODES[d.row.state as InstanceStateName]),
           'instance-status.status': (d) => checks(d).instance,
@@ -386,6 +392,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
             return {
               instanceId: d.row.id,
               availabilityZone: d.row.availabilityZone,
+              availabilityZoneId: zoneIdOf(d.row.availabilityZone),
               instanceState: stateXml(d.row.state),
               systemStatus: summary(c.system, d.row.id),
               instanceStatus: summary(c.instance, d.row.id),
