@@ -2,7 +2,7 @@ import {
   DescribeInstancesCommand, DescribeInstanceStatusCommand, EC2Client, GetConsoleOutputCommand, ModifyInstanceAttributeCommand,
   CreateImageCommand, DeleteSnapshotCommand, DescribeImagesCommand, waitUntilImageAvailable, DescribeInstanceAttributeCommand, paginateDescribeInstances, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
   waitUntilInstanceRunning, waitUntilInstanceStatusOk, waitUntilInstanceStopped, waitUntilInstanceTerminated, DescribeVolumesCommand, DetachVolumeCommand, AttachVolumeCommand, DescribeInstanceCreditSpecificationsCommand, ModifyInstanceCreditSpecificationCommand,
-  ModifyInstanceMetadataOptionsCommand, DescribeSubnetsCommand,
+  ModifyInstanceMetadataOptionsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, DescribeSecurityGroupsCommand,
 } from '@aws-sdk/client-ec2';
 import { expectError, LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
@@ -142,6 +142,109 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     }
     expect(pages).toBe(2);
     expect(seen.sort()).toEqual(blue);
+  });
+
+  it("filters DescribeInstances on what each instance shows: its interfaces and public address, lifecycle, monitoring, hypervisor, boot mode, block devices, metadata state and state reason; DescribeInstanceStatus by zone id and (no) events", async () => {
+    // A tenant of its own: its instances are the only ones any filter can find.
+    const fran = await ec2Tenant(t, 'fran');
+    const ec2 = ec2Client(t, fran);
+    try {
+      const waiter = { client: ec2, maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
+      const found = async (...filters: [string, string[]][]) =>
+        (await ec2.send(new DescribeInstancesCommand({ Filters: filters.map(([Name, Values]) => ({ Name, Values })) }))).Reservations!
+          .flatMap((r) => r.Instances!.map((i) => i.InstanceId!)).sort();
+      // a in us-east-1a with a data volume kept on termination; b in us-east-1b, launched once a runs (another launch second).
+      const a = (await ec2.send(new RunInstancesCommand({
+        ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' },
+        BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 10, DeleteOnTermination: false } }],
+      }))).Instances![0];
+      await waitUntilInstanceRunning(waiter, { InstanceIds: [a.InstanceId!] });
+      const b = (await ec2.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1b' } }))).Instances![0];
+      await waitUntilInstanceRunning(waiter, { InstanceIds: [b.InstanceId!] });
+      const [ia, ib] = [a.InstanceId!, b.InstanceId!];
+      const both = [ia, ib].sort();
+
+      // Each in its zone's default subnet (DescribeSubnets', not the instances' own answer), both in the default VPC.
+      const subnetOf = async (zone: string) => (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'availability-zone', Values: [zone] }, { Name: 'default-for-az', Values: ['true'] }] }))).Subnets![0].SubnetId!;
+      const [subnetA, subnetB] = [await subnetOf('us-east-1a'), await subnetOf('us-east-1b')];
+      const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs![0].VpcId!;
+      expect(await found(['network-interface.subnet-id', [subnetA]])).toEqual([ia]);
+      expect(await found(['network-interface.subnet-id', [subnetB]])).toEqual([ib]);
+      expect(await found(['network-interface.vpc-id', [vpc]])).toEqual(both);
+      expect(await found(['network-interface.vpc-id', ['vpc-0123456789abcdef0']])).toEqual([]);
+
+      // Found by its public address (auto-assigned, Amazon's: ip-owner-id amazon), and its public DNS name as EC2 forms it.
+      const described = Object.fromEntries((await ec2.send(new DescribeInstancesCommand({ InstanceIds: both }))).Reservations!.flatMap((r) => r.Instances!).map((i) => [i.InstanceId!, i]));
+      const ipA = described[ia].PublicIpAddress!;
+      expect(ipA).toMatch(/^3\.(8\d|9[0-5])\.\d+\.\d+$/);
+      expect(await found(['network-interface.association.public-ip', [ipA]])).toEqual([ia]);
+      expect(await found(['network-interface.association.public-ip', [described[ib].PublicIpAddress!]])).toEqual([ib]);
+      expect(await found(['network-interface.addresses.association.public-ip', [ipA]])).toEqual([ia]);
+      expect(await found(['network-interface.association.public-ip', ['198.51.100.7']])).toEqual([]);
+      expect(await found(['network-interface.association.public-dns-name', [`ec2-${ipA.replaceAll('.', '-')}.compute-1.amazonaws.com`]])).toEqual([ia]);
+      expect(await found(['network-interface.association.ip-owner-id', ['amazon']])).toEqual(both);
+      expect(await found(['network-interface.association.ip-owner-id', [fran.accountId]])).toEqual([]);
+
+      // The primary interface: in use, attached at device 0, deleted with the instance, in the default group, checking source and destination.
+      const [eniA] = described[ia].NetworkInterfaces!;
+      expect(eniA).toMatchObject({ Status: 'in-use', Attachment: { DeviceIndex: 0, Status: 'attached', DeleteOnTermination: true }, SourceDestCheck: true, Groups: [{ GroupName: 'default' }] });
+      const defaultGroup = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc] }, { Name: 'group-name', Values: ['default'] }] }))).SecurityGroups![0].GroupId!;
+      for (const [name, yes, no] of [
+        ['network-interface.status', 'in-use', 'available'], ['network-interface.attachment.device-index', '0', '1'],
+        ['network-interface.attachment.status', 'attached', 'detached'], ['network-interface.attachment.delete-on-termination', 'true', 'false'],
+        ['network-interface.source-dest-check', 'true', 'false'], ['network-interface.group-name', 'default', 'web'],
+        ['network-interface.group-id', defaultGroup, 'sg-0123456789abcdef0'],
+      ]) {
+        expect([name, await found([name, [yes]])]).toEqual([name, both]);
+        expect([name, await found([name, [no]])]).toEqual([name, []]);
+      }
+      expect(await found(['network-interface.attachment.attachment-id', [eniA.Attachment!.AttachmentId!]])).toEqual([ia]);
+      expect(await found(['network-interface.mac-address', [eniA.MacAddress!]])).toEqual([ia]);
+
+      // Shown the same way by each instance, and filtered on as shown.
+      expect(described[ia]).toMatchObject({ Monitoring: { State: 'disabled' }, Hypervisor: 'xen', CurrentInstanceBootMode: 'legacy-bios', MetadataOptions: { State: 'applied' } });
+      for (const [name, yes, no] of [
+        ['monitoring-state', 'disabled', 'enabled'], ['hypervisor', 'xen', 'ovm'], ['current-instance-boot-mode', 'legacy-bios', 'uefi'],
+        ['metadata-options.state', 'applied', 'pending'], ['block-device-mapping.status', 'attached', 'detached'],
+      ]) {
+        expect([name, await found([name, [yes]])]).toEqual([name, both]);
+        expect([name, await found([name, [no]])]).toEqual([name, []]);
+      }
+
+      // On-Demand instances the tenant launched: no lifecycle, Spot request, requester or product code to match, whatever the value.
+      expect(await found(['instance-state-name', ['running']])).toEqual(both);
+      for (const name of ['instance-lifecycle', 'spot-instance-request-id', 'requester-id', 'product-code', 'product-code.type'])
+        expect([name, await found([name, ['spot', 'scheduled', 'capacity-block', 'marketplace', '*']])]).toEqual([name, []]);
+
+      // Block devices: a's /dev/sdf is kept on termination; each root attached at its launch (a's second differs from b's).
+      expect(await found(['block-device-mapping.delete-on-termination', ['false']])).toEqual([ia]);
+      expect(await found(['block-device-mapping.delete-on-termination', ['true']])).toEqual(both);
+      expect(await found(['block-device-mapping.device-name', ['/dev/sdf']])).toEqual([ia]);
+      expect(await found(['block-device-mapping.attach-time', [a.LaunchTime!.toISOString()]])).toEqual([ia]);
+      expect(await found(['block-device-mapping.attach-time', [`${b.LaunchTime!.toISOString().slice(0, 10)}T*`]], ['instance-id', [ib]])).toEqual([ib]);
+      expect(await found(['block-device-mapping.attach-time', ['2001-01-01T*']])).toEqual([]);
+
+      // DescribeInstanceStatus: no scheduled event to match; the zone by its id (us-east-1a is use1-az1, b use1-az2).
+      const statuses = async (...filters: [string, string[]][]) =>
+        (await ec2.send(new DescribeInstanceStatusCommand({ Filters: filters.map(([Name, Values]) => ({ Name, Values })) }))).InstanceStatuses!.map((x) => x.InstanceId!).sort();
+      expect(await statuses(['instance-state-name', ['running']])).toEqual(both);
+      for (const name of ['event.code', 'event.description', 'event.instance-event-id', 'event.not-after', 'event.not-before', 'event.not-before-deadline'])
+        expect([name, await statuses([name, ['system-reboot', 'instance-retirement', '*']])]).toEqual([name, []]);
+      expect(await statuses(['availability-zone-id', ['use1-az1']])).toEqual([ia]);
+      expect(await statuses(['availability-zone-id', ['use1-az2']])).toEqual([ib]);
+      expect(await statuses(['availability-zone-id', ['use1-az3']])).toEqual([]);
+      expect((await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [ia] }))).InstanceStatuses![0]).toMatchObject({ AvailabilityZone: 'us-east-1a', AvailabilityZoneId: 'use1-az1' });
+
+      // b stopped by its user: its state reason's message, EC2's words; a, running, has none.
+      await ec2.send(new StopInstancesCommand({ InstanceIds: [ib] }));
+      await waitUntilInstanceStopped(waiter, { InstanceIds: [ib] });
+      expect(await found(['state-reason-message', ['Client.UserInitiatedShutdown: User initiated shutdown']])).toEqual([ib]);
+      expect(await found(['state-reason-message', ['*initiated shutdown']], ['state-reason-code', ['Client.UserInitiatedShutdown']])).toEqual([ib]);
+      expect(await found(['state-reason-message', ['Server.*']])).toEqual([]);
+      await ec2.send(new TerminateInstancesCommand({ InstanceIds: both }));
+    } finally {
+      ec2.destroy();
+    }
   });
 
   it('describes instance status (running only unless IncludeAllInstances) and credit specifications', async () => {

@@ -3,7 +3,7 @@ import {
   DeleteTagsCommand, DeleteVolumeCommand, DescribeAvailabilityZonesCommand, DescribeHostsCommand, DescribeInstancesCommand, DescribeInstanceTypeOfferingsCommand,
   DescribeInstanceTypesCommand, DescribePlacementGroupsCommand, DescribeTagsCommand, DescribeVolumesCommand, DescribeVolumesModificationsCommand, DetachVolumeCommand, EC2Client,
   ModifyVolumeCommand,
-  paginateDescribeInstanceTypes, ReleaseHostsCommand, RunInstancesCommand,
+  paginateDescribeInstanceTypes, ReleaseHostsCommand, RunInstancesCommand, TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
@@ -86,6 +86,54 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     expect((await failure(client.send(new DescribeVolumesCommand({ VolumeIds: [vol.VolumeId!] })))).name).toBe('InvalidVolume.NotFound');
     expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: 'snap-0123456789abcdef0' })))).name).toBe('InvalidSnapshot.NotFound');
     expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a' })))).name).toBe('MissingParameter');
+  });
+
+  it('filters DescribeVolumes by snapshot, attachment time and state, zone id, fast restore, encryption and Multi-Attach, as each volume shows them', async () => {
+    // A tenant of its own: its two volumes are the only ones a filter can find.
+    const ec2 = ec2Client(t, await ec2Tenant(t, 'gus'));
+    try {
+      const found = async (Name: string, Values: string[]) =>
+        (await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name, Values }] }))).Volumes!.map((v) => v.VolumeId!).sort();
+      // The instance's root is made from Amazon Linux 2023's AMI snapshot (snap- and the image id's hex digits), in us-east-1a, attached at launch.
+      const instance = (await ec2.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }))).Instances![0];
+      const root = instance.BlockDeviceMappings![0].Ebs!.VolumeId!;
+      // A blank volume in us-east-1b, attached to nothing.
+      const plain = (await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1b', Size: 5, VolumeType: 'gp2' }))).VolumeId!;
+      const both = [root, plain].sort();
+
+      expect(await found('snapshot-id', ['snap-0a1e0c00000000a23'])).toEqual([root]);
+      expect(await found('snapshot-id', ['snap-0123456789abcdef0'])).toEqual([]);
+      // A volume made from no snapshot has none to match (its SnapshotId is empty), not even `*`.
+      expect(await found('snapshot-id', ['snap-*'])).toEqual([root]);
+      expect(await found('snapshot-id', ['*'])).toEqual([root]);
+
+      // The root was attached when the instance launched: its attachment time is the launch time, to the second.
+      const launched = instance.LaunchTime!.toISOString();
+      expect(await found('attachment.attach-time', [launched])).toEqual([root]);
+      expect(await found('attachment.attach-time', [`${launched.slice(0, 10)}T*`])).toEqual([root]);
+      expect(await found('attachment.attach-time', ['2001-01-01T*'])).toEqual([]);
+      expect(await found('attachment.status', ['attached'])).toEqual([root]);
+      expect(await found('attachment.status', ['detaching'])).toEqual([]);
+      expect(await found('attachment.delete-on-termination', ['true'])).toEqual([root]);
+      expect(await found('attachment.delete-on-termination', ['false'])).toEqual([]);
+      expect(await found('attachment.device', ['/dev/xvda'])).toEqual([root]);
+      expect(await found('attachment.instance-id', [instance.InstanceId!])).toEqual([root]);
+
+      // Zone ids as DescribeAvailabilityZones has them: us-east-1a is use1-az1, us-east-1b use1-az2; each volume shows its own.
+      expect(await found('availability-zone-id', ['use1-az1'])).toEqual([root]);
+      expect(await found('availability-zone-id', ['use1-az2'])).toEqual([plain]);
+      expect(await found('availability-zone-id', ['use1-az3'])).toEqual([]);
+      expect((await ec2.send(new DescribeVolumesCommand({ VolumeIds: [plain] }))).Volumes![0]).toMatchObject({ AvailabilityZone: 'us-east-1b', AvailabilityZoneId: 'use1-az2', SnapshotId: '' });
+
+      // No fast snapshot restore, encryption or Multi-Attach in Nimbus: false for every volume.
+      for (const name of ['fast-restored', 'encrypted', 'multi-attach-enabled']) {
+        expect([name, await found(name, ['false'])]).toEqual([name, both]);
+        expect([name, await found(name, ['true'])]).toEqual([name, []]);
+      }
+      await ec2.send(new TerminateInstancesCommand({ InstanceIds: [instance.InstanceId!] }));
+    } finally {
+      ec2.destroy();
+    }
   });
 
   it('modifies a volume in place (ModifyVolume) and follows the modification to completed (DescribeVolumesModifications)', async () => {

@@ -6,6 +6,7 @@ import { Ec2Actions, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { filterMatcher } from '../ec2-filters';
 import { pageOf } from '../ec2-pages';
+import { ZONE_IDS } from '../availability-zones';
 import { cpuOptionsOf } from './instance.xml';
 
 /** The catalog's published figures (EC2's CurrentGeneration and SupportedArchitectures); a custom type without them is a current x86_64 one. */
@@ -105,7 +106,7 @@ export class CatalogEc2Actions implements Ec2ActionSource {
       handler: async (_ctx, p) => {
         const locationType = p.string('LocationType') ?? 'region';
         if (!LOCATION_TYPES.includes(locationType)) throw invalidParameter(`Value (${locationType}) for parameter LocationType is invalid. It must be one of ${LOCATION_TYPES.join(', ')}.`);
-        const locations = locationType === 'region' ? [REGION] : locationType === 'availability-zone' ? [...AVAILABILITY_ZONES] : AVAILABILITY_ZONES.map((_z, i) => `use1-az${i + 1}`);
+        const locations = locationType === 'region' ? [REGION] : locationType === 'availability-zone' ? [...AVAILABILITY_ZONES] : [...ZONE_IDS.values()];
         const offerings = this.catalog.instanceTypes().flatMap((x) => locations.map((location) => ({ instanceType: x.type.name, locationType, location })));
         const match = filterMatcher(p.filters(), { 'instance-type': (o: (typeof offerings)[number]) => o.instanceType, location: (o) => o.location });
         const { page, nextToken } = pageOf(offerings.filter(match), p.int('MaxResults', { min: 5, max: 1000 }) ?? 1000, p.string('NextToken') || undefined);

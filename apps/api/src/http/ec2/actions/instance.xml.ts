@@ -3,6 +3,7 @@ import { instanceBillingIdentity } from '@nimbus/metering';
 import { InstanceDescription } from '../../../application/instances/instance-description';
 import { metadataOptionsOf } from '../../../application/instances/metadata-options';
 import { items } from '../ec2-action';
+import type { InstanceInterface } from '../../../application/networking/instance-networking';
 import { associationXml, privateIpAddressesSet } from './networking.actions';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
@@ -21,6 +22,42 @@ function transitionReason(d: InstanceDescription): string {
   if (!r) return '';
   const when = new Date(d.row.stateSince).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' GMT');
   return r === 'Client.UserInitiatedShutdown' ? `User initiated (${when})` : `${r} (${when})`;
+}
+
+/**
+ * What DescribeInstances shows and its filters read alike (one value, one place): the instance's
+ * `hypervisor` is `xen` for Xen and Nitro alike (EC2 API Reference, Instance: "The value xen is
+ * used for both Xen and Nitro hypervisors"; DescribeInstanceTypes tells them apart); detailed
+ * monitoring is not simulated (RunInstances refuses it); Nimbus's guests boot as legacy BIOS; an
+ * interface attached to an instance is `in-use`.
+ */
+export const INSTANCE_HYPERVISOR = 'xen';
+export const MONITORING_STATE = 'disabled';
+export const CURRENT_BOOT_MODE = 'legacy-bios';
+export const ATTACHED_INTERFACE_STATUS = 'in-use';
+
+/** EC2's `stateReason` (code and message) of a stopped or terminated instance, or none. */
+export function stateReasonOf(d: InstanceDescription): { code: string; message: string } | undefined {
+  const code = d.row.stateReason ?? undefined;
+  return code ? { code, message: STATE_MESSAGES[code] ?? code } : undefined;
+}
+
+/** The instance's metadata options as shown: applied at once (ModifyInstanceMetadataOptions answers `pending`). */
+export function metadataOptionsXml(d: InstanceDescription) {
+  return { state: 'applied', ...metadataOptionsOf(d.row) };
+}
+
+/** Its `blockDeviceMapping`: each attached volume at its device (DescribeInstanceAttribute's too). */
+export function blockDeviceMappingsOf(d: InstanceDescription) {
+  return d.volumes.map((v) => ({
+    deviceName: v.device,
+    ebs: { volumeId: v.id, status: 'attached', attachTime: v.attachTime !== null ? iso(v.attachTime) : undefined, deleteOnTermination: v.deleteOnTermination },
+  }));
+}
+
+/** An interface's `association`: the public address its primary private address holds, if any. */
+export function interfaceAssociationOf(nic: InstanceInterface, accountId: string) {
+  return associationXml(nic.publicIps.find((p) => p.privateIpAddress === nic.privateIpAddress), accountId, false);
 }
 
 export function architectureOf(imageId: string): string {
@@ -51,7 +88,6 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
   const i = d.row;
   const n = d.network;
   const billing = billingIdentityOf(d);
-  const reasonCode = i.stateReason ?? undefined;
   return {
     instanceId: i.id,
     imageId: i.imageId,
@@ -72,38 +108,35 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
       tenancy: i.tenancy,
     },
     platform: i.platform.startsWith('windows') ? 'windows' : undefined,
-    monitoring: { state: 'disabled' },
+    monitoring: { state: MONITORING_STATE },
     subnetId: n?.subnetId,
     vpcId: n?.vpcId,
     privateIpAddress: n?.privateIpAddress,
     ipAddress: n?.publicIpAddress,
     sourceDestCheck: n?.sourceDestCheck,
     groupSet: items((n?.groups ?? []).map((g) => ({ groupId: g.groupId, groupName: g.groupName }))),
-    stateReason: reasonCode ? { code: reasonCode, message: STATE_MESSAGES[reasonCode] ?? reasonCode } : undefined,
+    stateReason: stateReasonOf(d),
     architecture: architectureOf(i.imageId),
     rootDeviceType: 'ebs',
     rootDeviceName: i.rootDeviceName,
-    blockDeviceMapping: items(d.volumes.map((v) => ({
-      deviceName: v.device,
-      ebs: { volumeId: v.id, status: 'attached', attachTime: v.attachTime !== null ? iso(v.attachTime) : undefined, deleteOnTermination: v.deleteOnTermination },
-    }))),
+    blockDeviceMapping: items(blockDeviceMappingsOf(d)),
     virtualizationType: 'hvm',
     tagSet: items(Object.entries(d.tags).map(([key, value]) => ({ key, value }))),
-    hypervisor: 'xen',
+    hypervisor: INSTANCE_HYPERVISOR,
     networkInterfaceSet: items((n?.interfaces ?? []).map((nic) => ({
       networkInterfaceId: nic.networkInterfaceId,
       subnetId: nic.subnetId,
       vpcId: nic.vpcId,
       description: nic.description,
       ownerId: undefined,
-      status: 'in-use',
+      status: ATTACHED_INTERFACE_STATUS,
       macAddress: nic.macAddress,
       privateIpAddress: nic.privateIpAddress,
       privateDnsName: nic.privateDnsName,
       sourceDestCheck: nic.sourceDestCheck,
       groupSet: items(nic.groups.map((g) => ({ groupId: g.groupId, groupName: g.groupName }))),
       attachment: { attachmentId: nic.attachmentId, deviceIndex: nic.deviceIndex, status: nic.status, deleteOnTermination: nic.deleteOnTermination },
-      association: associationXml(nic.publicIps.find((p) => p.privateIpAddress === nic.privateIpAddress), accountId, false),
+      association: interfaceAssociationOf(nic, accountId),
       privateIpAddressesSet: privateIpAddressesSet(nic.privateIpAddress, nic.secondaryPrivateIpAddresses, nic.publicIps, accountId, false),
       interfaceType: 'interface',
     }))),
@@ -112,13 +145,13 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
     cpuOptions: cpuOptionsOf(i.instanceType),
     capacityReservationSpecification: { capacityReservationPreference: 'open' },
     hibernationOptions: { configured: false },
-    metadataOptions: { state: 'applied', ...metadataOptionsOf(i) },
+    metadataOptions: metadataOptionsXml(d),
     enclaveOptions: { enabled: false },
     platformDetails: billing.platformDetails,
     usageOperation: billing.usageOperation,
     usageOperationUpdateTime: iso(i.launchTime),
     maintenanceOptions: { autoRecovery: i.autoRecovery },
-    currentInstanceBootMode: 'legacy-bios',
+    currentInstanceBootMode: CURRENT_BOOT_MODE,
   };
 }
 

@@ -5,7 +5,7 @@ import { ApiError, invalidParameter } from '../../../application/common/api-erro
 import { InstanceDescription } from '../../../application/instances/instance-description';
 import { InstanceAttributeChange, LaunchBlockDeviceMapping, RunInstancesCommand } from '../../../application/instances/instances.commands';
 import { InstancesService } from '../../../application/instances/instances.service';
-import { metadataOptionsOf, MetadataOptionsChange } from '../../../application/instances/metadata-options';
+import { MetadataOptionsChange } from '../../../application/instances/metadata-options';
 import { CheckStatus, reachabilityOf } from '../../../application/instances/status-checks';
 import { VolumesService } from '../../../application/volumes/volumes.service';
 import { DeleteOnTerminationChange } from '../../../application/volumes/volumes.commands';
@@ -15,7 +15,11 @@ import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { eachWithOutcome } from '../ec2-errors';
 import { filterMatcher, FilterField } from '../ec2-filters';
-import { architectureOf, billingIdentityOf, cpuOptionsOf, instanceXml, reservationsXml, stateXml } from './instance.xml';
+import { zoneIdOf } from '../availability-zones';
+import {
+  ATTACHED_INTERFACE_STATUS, architectureOf, billingIdentityOf, blockDeviceMappingsOf, cpuOptionsOf, CURRENT_BOOT_MODE, INSTANCE_HYPERVISOR, instanceXml, interfaceAssociationOf,
+  metadataOptionsXml, MONITORING_STATE, reservationsXml, stateReasonOf, stateXml,
+} from './instance.xml';
 import { privateIpSpecs } from './networking.actions';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
@@ -23,8 +27,16 @@ const unsupported = (what: string) => new ApiError('UnsupportedOperation', `Nimb
 const combination = (message: string) => new ApiError('InvalidParameterCombination', message);
 
 
-/** DescribeInstances' filters, read from an instance as Nimbus describes it (network fields from the networking feature). */
+/**
+ * DescribeInstances' filters, each reading what DescribeInstances shows of the instance (instance.xml.ts's
+ * functions; network fields from the networking feature). What EC2 gives only to instances Nimbus has
+ * none of — Spot and Scheduled ones (`instanceLifecycle`, `spotInstanceRequestId`), ones launched on the
+ * tenant's behalf by a service (`requesterId`), Marketplace AMIs' product codes — is absent from every
+ * Nimbus instance, as from an On-Demand instance its owner launched: those filters match none.
+ */
 function instanceFilters(ownerId: string): Record<string, FilterField<InstanceDescription>> {
+  const interfaces = (d: InstanceDescription) => d.network?.interfaces ?? [];
+  const none = () => undefined;
   return {
     'instance-id': (d) => d.row.id,
     'instance-state-name': (d) => d.row.state,
@@ -43,15 +55,32 @@ function instanceFilters(ownerId: string): Record<string, FilterField<InstanceDe
     architecture: (d) => architectureOf(d.row.imageId),
     'owner-id': () => ownerId,
     'reservation-id': (d) => d.row.reservationId,
-    'reason-code': (d) => d.row.stateReason ?? undefined,
-    'state-reason-code': (d) => d.row.stateReason ?? undefined,
+    'reason-code': (d) => stateReasonOf(d)?.code,
+    'state-reason-code': (d) => stateReasonOf(d)?.code,
+    'state-reason-message': (d) => stateReasonOf(d)?.message,
     'key-name': (d) => d.network?.keyName,
     'instance.group-id': (d) => d.network?.groups.map((g) => g.groupId),
     'instance.group-name': (d) => d.network?.groups.map((g) => g.groupName),
-    'network-interface.private-dns-name': (d) => d.network?.interfaces.map((i) => i.privateDnsName),
-    'network-interface.network-interface-id': (d) => d.network?.interfaces.map((i) => i.networkInterfaceId),
-    'network-interface.addresses.private-ip-address': (d) => d.network?.interfaces.flatMap((i) => [i.privateIpAddress, ...i.secondaryPrivateIpAddresses]),
-    'network-interface.private-ip-address': (d) => d.network?.interfaces.flatMap((i) => [i.privateIpAddress, ...i.secondaryPrivateIpAddresses]),
+    'network-interface.network-interface-id': (d) => interfaces(d).map((i) => i.networkInterfaceId),
+    'network-interface.subnet-id': (d) => interfaces(d).map((i) => i.subnetId),
+    'network-interface.vpc-id': (d) => interfaces(d).map((i) => i.vpcId),
+    'network-interface.status': (d) => interfaces(d).map(() => ATTACHED_INTERFACE_STATUS),
+    'network-interface.mac-address': (d) => interfaces(d).map((i) => i.macAddress),
+    'network-interface.source-dest-check': (d) => interfaces(d).map((i) => String(i.sourceDestCheck)),
+    'network-interface.group-id': (d) => interfaces(d).flatMap((i) => i.groups.map((g) => g.groupId)),
+    'network-interface.group-name': (d) => interfaces(d).flatMap((i) => i.groups.map((g) => g.groupName)),
+    'network-interface.private-dns-name': (d) => interfaces(d).map((i) => i.privateDnsName),
+    'network-interface.addresses.private-ip-address': (d) => interfaces(d).flatMap((i) => [i.privateIpAddress, ...i.secondaryPrivateIpAddresses]),
+    'network-interface.private-ip-address': (d) => interfaces(d).flatMap((i) => [i.privateIpAddress, ...i.secondaryPrivateIpAddresses]),
+    'network-interface.attachment.attachment-id': (d) => interfaces(d).map((i) => i.attachmentId),
+    'network-interface.attachment.device-index': (d) => interfaces(d).map((i) => String(i.deviceIndex)),
+    'network-interface.attachment.status': (d) => interfaces(d).map((i) => i.status),
+    'network-interface.attachment.delete-on-termination': (d) => interfaces(d).map((i) => String(i.deleteOnTermination)),
+    // The interface's association is its primary address's public address; `addresses.` any address's.
+    'network-interface.association.public-ip': (d) => interfaces(d).flatMap((i) => interfaceAssociationOf(i, ownerId)?.publicIp ?? []),
+    'network-interface.association.public-dns-name': (d) => interfaces(d).flatMap((i) => interfaceAssociationOf(i, ownerId)?.publicDnsName ?? []),
+    'network-interface.association.ip-owner-id': (d) => interfaces(d).flatMap((i) => interfaceAssociationOf(i, ownerId)?.ipOwnerId ?? []),
+    'network-interface.addresses.association.public-ip': (d) => interfaces(d).flatMap((i) => i.publicIps.map((p) => p.publicIp)),
     'source-dest-check': (d) => (d.network ? String(d.network.sourceDestCheck) : undefined),
     'placement-group-name': (d) => d.placementGroupName,
     'placement-partition-number': (d) => (d.row.partitionNumber !== null ? String(d.row.partitionNumber) : undefined),
@@ -65,14 +94,26 @@ function instanceFilters(ownerId: string): Record<string, FilterField<InstanceDe
     'root-device-type': () => 'ebs',
     'root-device-name': (d) => d.row.rootDeviceName,
     'virtualization-type': () => 'hvm',
-    'block-device-mapping.volume-id': (d) => d.volumes.map((v) => v.id),
-    'block-device-mapping.device-name': (d) => d.volumes.map((v) => v.device ?? ''),
+    hypervisor: () => INSTANCE_HYPERVISOR,
+    'monitoring-state': () => MONITORING_STATE,
+    'current-instance-boot-mode': () => CURRENT_BOOT_MODE,
+    'block-device-mapping.volume-id': (d) => blockDeviceMappingsOf(d).map((m) => m.ebs.volumeId),
+    'block-device-mapping.device-name': (d) => blockDeviceMappingsOf(d).flatMap((m) => m.deviceName ?? []),
+    'block-device-mapping.status': (d) => blockDeviceMappingsOf(d).map((m) => m.ebs.status),
+    'block-device-mapping.attach-time': (d) => blockDeviceMappingsOf(d).flatMap((m) => m.ebs.attachTime ?? []),
+    'block-device-mapping.delete-on-termination': (d) => blockDeviceMappingsOf(d).map((m) => String(m.ebs.deleteOnTermination)),
     'ebs-optimized': (d) => String(d.row.ebsOptimized),
-    'metadata-options.http-tokens': (d) => metadataOptionsOf(d.row).httpTokens,
-    'metadata-options.http-put-response-hop-limit': (d) => String(metadataOptionsOf(d.row).httpPutResponseHopLimit),
-    'metadata-options.http-endpoint': (d) => metadataOptionsOf(d.row).httpEndpoint,
-    'metadata-options.http-protocol-ipv6': (d) => metadataOptionsOf(d.row).httpProtocolIpv6,
-    'metadata-options.instance-metadata-tags': (d) => metadataOptionsOf(d.row).instanceMetadataTags,
+    'metadata-options.state': (d) => metadataOptionsXml(d).state,
+    'metadata-options.http-tokens': (d) => metadataOptionsXml(d).httpTokens,
+    'metadata-options.http-put-response-hop-limit': (d) => String(metadataOptionsXml(d).httpPutResponseHopLimit),
+    'metadata-options.http-endpoint': (d) => metadataOptionsXml(d).httpEndpoint,
+    'metadata-options.http-protocol-ipv6': (d) => metadataOptionsXml(d).httpProtocolIpv6,
+    'metadata-options.instance-metadata-tags': (d) => metadataOptionsXml(d).instanceMetadataTags,
+    'instance-lifecycle': none,
+    'spot-instance-request-id': none,
+    'requester-id': none,
+    'product-code': none,
+    'product-code.type': none,
   };
 }
 
@@ -368,8 +409,13 @@ export class InstancesEc2Actions implements Ec2ActionSource {
         const { maxResults, nextToken } = paging(p, 'InstanceId', { min: 5, max: 1000 });
         const all = p.bool('IncludeAllInstances') === true;
         const checks = (d: InstanceDescription) => this.instances.statusChecks(d);
+        // Nimbus schedules no events (reboots, retirements, maintenance): no instance has one to match.
+        const noEvent = () => undefined;
         const byFilter = filterMatcher(p.filters(), {
           'availability-zone': (d: InstanceDescription) => d.row.availabilityZone,
+          'availability-zone-id': (d) => zoneIdOf(d.row.availabilityZone),
+          'event.code': noEvent, 'event.description': noEvent, 'event.instance-event-id': noEvent,
+          'event.not-after': noEvent, 'event.not-before': noEvent, 'event.not-before-deadline': noEvent,
           'instance-state-name': (d) => d.row.state,
           'instance-state-code': (d) => String(INSTANCE_STATE_CODES[d.row.state as InstanceStateName]),
           'instance-status.status': (d) => checks(d).instance,
@@ -392,6 +438,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
             return {
               instanceId: d.row.id,
               availabilityZone: d.row.availabilityZone,
+              availabilityZoneId: zoneIdOf(d.row.availabilityZone),
               instanceState: stateXml(d.row.state),
               systemStatus: summary(c.system, d.row.id),
               instanceStatus: summary(c.instance, d.row.id),
@@ -419,7 +466,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
           disableApiTermination: value(i.disableApiTermination),
           instanceInitiatedShutdownBehavior: value(i.shutdownBehavior),
           rootDeviceName: value(i.rootDeviceName),
-          blockDeviceMapping: items(d.volumes.map((v) => ({ deviceName: v.device, ebs: { volumeId: v.id, status: 'attached', attachTime: v.attachTime !== null ? iso(v.attachTime) : undefined, deleteOnTermination: v.deleteOnTermination } }))),
+          blockDeviceMapping: items(blockDeviceMappingsOf(d)),
           productCodes: items([]),
           sourceDestCheck: value(d.network?.sourceDestCheck ?? true),
           groupSet: items((d.network?.groups ?? []).map((g) => ({ groupId: g.groupId }))),

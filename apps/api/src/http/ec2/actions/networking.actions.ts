@@ -12,6 +12,7 @@ import { SecurityGroupRuleEntity } from '../../../persistence/entities';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { FilterField, filterMatcher } from '../ec2-filters';
+import { zoneIdOf, zoneNameOf } from '../availability-zones';
 
 /** ModifySubnetAttribute's attributes in EC2's API reference; Nimbus changes MapPublicIpOnLaunch and refuses the others as unsupported. */
 const SUBNET_ATTRIBUTES = [
@@ -115,7 +116,7 @@ function subnetXml(v: SubnetView, ctx: Ec2Context) {
   return {
     subnetId: s.id, subnetArn: `arn:aws:ec2:us-east-1:${ctx.accountId}:subnet/${s.id}`, state: 'available', ownerId: ctx.accountId, vpcId: s.vpcId, cidrBlock: s.cidrBlock,
     ipv6CidrBlockAssociationSet: items([]), availableIpAddressCount: v.availableIpAddressCount, availabilityZone: s.availabilityZone,
-    availabilityZoneId: `use1-az${Number('abc'.indexOf(s.availabilityZone.slice(-1))) + 1}`,
+    availabilityZoneId: zoneIdOf(s.availabilityZone),
     defaultForAz: s.defaultForAz, mapPublicIpOnLaunch: s.mapPublicIpOnLaunch, assignIpv6AddressOnCreation: false, tagSet: tagSet(v.tags),
   };
 }
@@ -340,7 +341,7 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       params: ['VpcId', 'CidrBlock', 'AvailabilityZone', 'AvailabilityZoneId', 'TagSpecification'],
       handler: async (ctx, p) => {
         const zoneId = p.string('AvailabilityZoneId');
-        const zoneOfId = zoneId === undefined ? undefined : /^use1-az[1-3]$/.test(zoneId) ? `us-east-1${'abc'[Number(zoneId.slice(-1)) - 1]}` : undefined;
+        const zoneOfId = zoneId === undefined ? undefined : zoneNameOf(zoneId);
         if (zoneId !== undefined && zoneOfId === undefined) throw invalidParameter(`Value (${zoneId.slice(0, 40)}) for parameter AvailabilityZoneId is invalid.`);
         const v = await this.networking.createSubnet(ctx.tenant, {
           vpcId: p.required('VpcId'), cidrBlock: p.required('CidrBlock'), availabilityZone: p.string('AvailabilityZone') ?? zoneOfId, tags: tagSpecs(p, 'subnet'),

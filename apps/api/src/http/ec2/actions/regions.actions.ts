@@ -1,19 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { NetworkingService } from '../../../application/networking/networking.service';
 import { MAX_ELASTIC_IPS } from '../../../application/networking/elastic-ips.service';
-import { AVAILABILITY_ZONES, REGION } from '@nimbus/hypervisor';
+import { REGION } from '@nimbus/hypervisor';
 import { ApiError } from '../../../application/common/api-errors';
 import { Ec2Actions, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { filterMatcher } from '../ec2-filters';
+import { ZONE_IDS } from '../availability-zones';
 
 interface Zone {
   readonly zoneName: string;
   readonly zoneId: string;
 }
 
-/** us-east-1a → use1-az1: EC2's zone ids (the mapping of names to ids is per account on EC2; one here). */
-const ZONES: readonly Zone[] = AVAILABILITY_ZONES.map((zoneName, i) => ({ zoneName, zoneId: `use1-az${i + 1}` }));
+const ZONES: readonly Zone[] = [...ZONE_IDS].map(([zoneName, zoneId]) => ({ zoneName, zoneId }));
 
 /** The region Nimbus simulates, its zones and the account's attributes. */
 @Injectable()

@@ -7,6 +7,7 @@ import { Ec2Actions, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { filterMatcher } from '../ec2-filters';
 import { pageOf } from '../ec2-pages';
+import { zoneIdOf } from '../availability-zones';
 import { tagSpecs } from './networking.actions';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
@@ -16,13 +17,20 @@ function attachmentXml(v: VolumeEntity, status: string) {
   return { volumeId: v.id, instanceId: v.instanceId ?? undefined, device: v.device ?? undefined, status, attachTime: v.attachTime !== null ? iso(v.attachTime) : undefined, deleteOnTermination: v.deleteOnTermination };
 }
 
+/** A volume's attachment as DescribeVolumes shows it (and its `attachment.*` filters read it): while in use, attached. */
+function attachmentOf(v: VolumeEntity) {
+  return v.state === 'in-use' && v.instanceId ? attachmentXml(v, 'attached') : undefined;
+}
+
 type Tags = Readonly<Record<string, string>>;
 
 /** EC2's Volume item (CreateVolume answers the same fields at the top level). */
 function volumeXml(v: VolumeEntity, tags: Tags) {
+  const attachment = attachmentOf(v);
   return {
-    volumeId: v.id, size: v.sizeGiB, snapshotId: v.snapshotId ?? '', availabilityZone: v.availabilityZone, status: v.state, createTime: iso(v.createdAt),
-    attachmentSet: items(v.state === 'in-use' && v.instanceId ? [attachmentXml(v, 'attached')] : []),
+    volumeId: v.id, size: v.sizeGiB, snapshotId: v.snapshotId ?? '', availabilityZone: v.availabilityZone, availabilityZoneId: zoneIdOf(v.availabilityZone),
+    status: v.state, createTime: iso(v.createdAt),
+    attachmentSet: items(attachment ? [attachment] : []),
     // Throughput is a gp3 volume's setting, and EC2 shows it for gp3 only (the API reference: "valid only for gp3 volumes").
     volumeType: v.volumeType, iops: v.iops, throughput: v.volumeType === 'gp3' ? v.throughputMiBps : undefined, encrypted: false, multiAttachEnabled: false,
     tagSet: items(Object.entries(tags).map(([key, value]) => ({ key, value }))),
@@ -101,9 +109,15 @@ export class VolumesEc2Actions implements Ec2ActionSource {
         const match = filterMatcher(p.filters(), {
           'tag-key': (v: VolumeEntity) => Object.keys(tagsOf(v)), 'tag-value': (v) => Object.values(tagsOf(v)),
           'volume-id': (v) => v.id, status: (v) => v.state, 'availability-zone': (v) => v.availabilityZone, 'volume-type': (v) => v.volumeType,
+          'availability-zone-id': (v) => zoneIdOf(v.availabilityZone),
           size: (v) => String(v.sizeGiB), 'create-time': (v) => iso(v.createdAt), encrypted: () => 'false', 'multi-attach-enabled': () => 'false',
-          'attachment.instance-id': (v) => v.instanceId ?? undefined, 'attachment.device': (v) => v.device ?? undefined,
-          'attachment.status': (v) => (v.state === 'in-use' ? 'attached' : undefined), 'attachment.delete-on-termination': (v) => (v.state === 'in-use' ? String(v.deleteOnTermination) : undefined),
+          // Made from no snapshot (shown as an empty snapshotId): nothing to match, not even `*`.
+          'snapshot-id': (v) => v.snapshotId ?? undefined,
+          // Fast snapshot restore is not simulated: no volume was created with it.
+          'fast-restored': () => 'false',
+          'attachment.instance-id': (v) => attachmentOf(v)?.instanceId, 'attachment.device': (v) => attachmentOf(v)?.device,
+          'attachment.status': (v) => attachmentOf(v)?.status, 'attachment.attach-time': (v) => attachmentOf(v)?.attachTime,
+          'attachment.delete-on-termination': (v) => attachmentOf(v)?.deleteOnTermination,
         }, tagsOf);
         const { page, nextToken } = pageOf(list.filter(match), maxResults ?? 1000, p.string('NextToken') || undefined);
         return { volumeSet: items(page.map((v) => volumeXml(v, tagsOf(v)))), nextToken };
