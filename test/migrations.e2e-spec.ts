@@ -533,4 +533,22 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.runMigrations();
     expect(await index()).toBeDefined();
   });
+  it('OrphanRuleTags1764690000000 deletes the tags of security group rules that no longer exist, keeping a live rule\'s and other resources\' tags; reverts alone', async () => {
+    await undoThrough('OrphanRuleTags1764690000000');
+    const [no] = usingPostgres() ? ['false'] : ['0'];
+    await ds.query(`INSERT INTO security_group_rules (id, group_id, tenant_id, is_egress, ip_protocol, from_port, to_port, cidr_ipv4, position)
+      VALUES ('sgr-0000000000000f001', 'sg-0000000000000f001', 't-3', ${no}, 'tcp', 22, 22, '10.0.0.0/8', 1)`);
+    await ds.query(`INSERT INTO network_tags (resource_id, tag_key, tag_value, tenant_id) VALUES
+      ('sgr-0000000000000f001', 'Name', 'live', 't-3'), ('sgr-0000000000000f002', 'Name', 'gone', 't-3'), ('sgr-0000000000000f003', 'team', 'gone', 't-3'),
+      ('sg-0000000000000f002', 'Name', 'a group', 't-3')`);
+    await ds.runMigrations();
+    expect(await ds.query("SELECT resource_id AS r, tag_value AS v FROM network_tags WHERE tenant_id = 't-3' ORDER BY resource_id")).toEqual([
+      { r: 'sg-0000000000000f002', v: 'a group' }, { r: 'sgr-0000000000000f001', v: 'live' },
+    ]);
+    await undoThrough('OrphanRuleTags1764690000000');
+    expect(await ds.query("SELECT COUNT(*) AS n FROM network_tags WHERE tenant_id = 't-3'")).toEqual([{ n: usingPostgres() ? '2' : 2 }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM network_tags WHERE tenant_id = 't-3'");
+    await ds.query("DELETE FROM security_group_rules WHERE tenant_id = 't-3'");
+  });
 });

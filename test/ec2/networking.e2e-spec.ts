@@ -245,6 +245,37 @@ describe('EC2 networking through the JS SDK', () => {
     });
   });
 
+  describe('security group rules as taggable resources', () => {
+    it('CreateTags, DeleteTags and DescribeTags reach a rule (resource type security-group-rule); its tags go with its group; another tenant\'s rule answers as a missing one', async () => {
+      const lee = await ec2Tenant(t, 'lee');
+      const leeEc2 = ec2Client(t, lee);
+      try {
+        const groupId = (await leeEc2.send(new CreateSecurityGroupCommand({ GroupName: 'tagged-rules', Description: 'tagged rules' }))).GroupId!;
+        const [rule] = (await leeEc2.send(new AuthorizeSecurityGroupIngressCommand({
+          GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }],
+          TagSpecifications: [{ ResourceType: 'security-group-rule', Tags: [{ Key: 'Name', Value: 'ssh' }] }],
+        }))).SecurityGroupRules!;
+        const id = rule.SecurityGroupRuleId!;
+        const tagsOfRules = async () => (await leeEc2.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-type', Values: ['security-group-rule'] }] }))).Tags!
+          .map((x) => [x.ResourceId, x.ResourceType, x.Key, x.Value]);
+        expect(await tagsOfRules()).toEqual([[id, 'security-group-rule', 'Name', 'ssh']]);
+        await leeEc2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'team', Value: 'ops' }] }));
+        await leeEc2.send(new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: 'Name' }] }));
+        expect(await tagsOfRules()).toEqual([[id, 'security-group-rule', 'team', 'ops']]);
+        expect((await leeEc2.send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: [id] }))).SecurityGroupRules![0].Tags).toEqual([{ Key: 'team', Value: 'ops' }]);
+        // Another tenant's rule: the same answer as a missing one, and nothing changed.
+        expect(await same(() => bobEc2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'x', Value: 'y' }] })), () => bobEc2.send(new CreateTagsCommand({ Resources: [missing(id)], Tags: [{ Key: 'x', Value: 'y' }] })), id))
+          .toBe('InvalidSecurityGroupRuleId.NotFound');
+        expect((await bobEc2.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [id] }] }))).Tags).toEqual([]);
+        // Deleting the group deletes its rules, and their tags with them.
+        await leeEc2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
+        expect(await tagsOfRules()).toEqual([]);
+      } finally {
+        leeEc2.destroy();
+      }
+    });
+  });
+
   describe('DescribeSecurityGroupRules', () => {
     it('by id, by filter (group-id, security-group-rule-id, tag:<key>), over pages; each rule with EC2\'s fields; another tenant\'s rule answers exactly as a missing one', async () => {
       const kim = await ec2Tenant(t, 'kim');

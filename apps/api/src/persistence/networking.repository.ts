@@ -245,12 +245,19 @@ export class NetworkingRepository {
     await tx.insert(SecurityGroupEntity, { ...row });
   }
 
-  /** Deletes groups and their own rules. */
+  /** Deletes groups and their own rules, with the rules' tags (a rule is taggable, and goes with its group). */
   async deleteGroups(tx: Tx, ids: readonly string[]): Promise<void> {
     for (const batch of inBatches(ids)) {
+      const ruleIds = (await tx.find(SecurityGroupRuleEntity, { select: { id: true }, where: { groupId: In(batch) } })).map((r) => r.id);
+      for (const rules of inBatches(ruleIds)) await tx.delete(NetworkTagEntity, { resourceId: In(rules) });
       await tx.delete(SecurityGroupRuleEntity, { groupId: In(batch) });
       await tx.delete(SecurityGroupEntity, { id: In(batch) });
     }
+  }
+
+  /** The tenant's security group rule with this id (another tenant's: none). */
+  findRule(m: Tx, tenantId: string, id: string): Promise<SecurityGroupRuleEntity | null> {
+    return m.findOneBy(SecurityGroupRuleEntity, { tenantId, id });
   }
 
   /** Rules of these groups, in the order they were authorized. */

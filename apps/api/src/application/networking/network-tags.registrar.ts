@@ -8,6 +8,7 @@ const TYPES: readonly { readonly idPrefix: string; readonly resourceType: string
   { idPrefix: 'vpc', resourceType: 'vpc' },
   { idPrefix: 'subnet', resourceType: 'subnet' },
   { idPrefix: 'sg', resourceType: 'security-group' },
+  { idPrefix: 'sgr', resourceType: 'security-group-rule' },
   { idPrefix: 'eni', resourceType: 'network-interface' },
   { idPrefix: 'key', resourceType: 'key-pair' },
   { idPrefix: 'eipalloc', resourceType: 'elastic-ip' },

@@ -20,7 +20,7 @@ import {
 } from './cidr';
 import {
   describe, DescribeQuery, GROUP_ID, IdKind, INTERFACE_ID, isWellFormed, KEY_PAIR_ID, notFoundError, Page, requireWellFormed, SUBNET_ID, VPC_ID,
-  ATTACHMENT_ID, ELASTIC_IP_ID, GATEWAY_ID, ROUTE_TABLE_ID, dependencyViolation,
+  ATTACHMENT_ID, ELASTIC_IP_ID, GATEWAY_ID, ROUTE_TABLE_ID, RULE_ID, dependencyViolation,
 } from './describe-query';
 import {
   GroupRef, InstanceInterface, InstanceNetwork, InstanceNetworking, LaunchNetworkPlan, LaunchNetworkRequest, ShownPublicIp,
@@ -948,7 +948,7 @@ export class NetworkingService implements InstanceNetworking {
   /** Throws the resource kind's NotFound unless it is the tenant's. */
   async requireTaggable(tx: Tx, tenantId: string, resourceId: string): Promise<void> {
     const kind = TAGGABLE.find((k) => isWellFormed(k, resourceId));
-    if (!kind) throw invalidParameter(`The resource id '${resourceId}' is not a VPC, subnet, security group, network interface, key pair, Elastic IP allocation, internet gateway or route table id`);
+    if (!kind) throw invalidParameter(`The resource id '${resourceId}' is not a VPC, subnet, security group, security group rule, network interface, key pair, Elastic IP allocation, internet gateway or route table id`);
     const found =
       kind === VPC_ID ? await this.repo.findVpc(tx, tenantId, resourceId)
       : kind === SUBNET_ID ? await this.repo.findSubnet(tx, tenantId, resourceId)
@@ -957,6 +957,7 @@ export class NetworkingService implements InstanceNetworking {
       : kind === ELASTIC_IP_ID ? await this.repo.findElasticIp(tx, tenantId, resourceId)
       : kind === GATEWAY_ID ? await this.routing.findGateway(tx, tenantId, resourceId)
       : kind === ROUTE_TABLE_ID ? await this.routing.findTable(tx, tenantId, resourceId)
+      : kind === RULE_ID ? await this.repo.findRule(tx, tenantId, resourceId)
       : await this.keyPairs.findById(tx, tenantId, resourceId);
     if (!found) throw notFoundError(kind, resourceId);
   }
@@ -1181,7 +1182,7 @@ export class NetworkingService implements InstanceNetworking {
   }
 }
 
-const TAGGABLE: readonly IdKind[] = [VPC_ID, SUBNET_ID, GROUP_ID, INTERFACE_ID, KEY_PAIR_ID, ELASTIC_IP_ID, GATEWAY_ID, ROUTE_TABLE_ID];
+const TAGGABLE: readonly IdKind[] = [VPC_ID, SUBNET_ID, GROUP_ID, RULE_ID, INTERFACE_ID, KEY_PAIR_ID, ELASTIC_IP_ID, GATEWAY_ID, ROUTE_TABLE_ID];
 
 /** EC2's resource types (DescribeTags' resourceType) by id prefix; longest prefixes first. */
 const RESOURCE_TYPES: readonly (readonly [string, string])[] = [
