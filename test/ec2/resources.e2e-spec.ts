@@ -188,6 +188,21 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     expect(offer.InstanceTypeOfferings!.map((o) => o.Location)).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
   });
 
+  it('boot modes as EC2 has them: Graviton UEFI only, the Xen generation legacy BIOS only, Nitro x86 both; a Graviton instance boots UEFI', async () => {
+    const types = await client.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['m6g.large', 't2.micro', 'm5.large'] }));
+    expect(Object.fromEntries(types.InstanceTypes!.map((x) => [x.InstanceType, x.SupportedBootModes]))).toEqual({
+      'm6g.large': ['uefi'], 't2.micro': ['legacy-bios'], 'm5.large': ['legacy-bios', 'uefi'],
+    });
+    await t.hosts('m6g-host', 'us-east-1b', 1);
+    // Ubuntu 24.04's arm64 image (Canonical's name scheme; DescribeImages finds it in the CLI test).
+    const arm = (await client.send(new RunInstancesCommand({ ImageId: 'ami-0b0b0c00000000b64', InstanceType: 'm6g.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1b' } }))).Instances![0];
+    const x86 = (await client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1 }))).Instances![0];
+    expect([arm.Architecture, arm.CurrentInstanceBootMode, x86.CurrentInstanceBootMode]).toEqual(['arm64', 'uefi', 'legacy-bios']);
+    const uefi = await client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'current-instance-boot-mode', Values: ['uefi'] }] }));
+    expect(uefi.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId))).toEqual([arm.InstanceId]);
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [arm.InstanceId!, x86.InstanceId!] }));
+  });
+
   it("describes each type's hypervisor, interfaces, ENA, NVMe, EBS optimization and virtualization as EC2 does, and filters on them", async () => {
     const { InstanceTypes: types } = await client.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['t2.micro', 'm5.large', 'c5.metal', 'm3.xlarge'] }));
     const by = new Map(types!.map((x) => [x.InstanceType, x]));

@@ -1,4 +1,4 @@
-import { capabilitiesOf, DEFAULT_CAPABILITIES, findInstanceType, INSTANCE_TYPES, InstanceTypeCapabilities } from './instance-types';
+import { bootModesOf, capabilitiesOf, currentBootModeOf, DEFAULT_CAPABILITIES, findInstanceType, INSTANCE_TYPES, InstanceTypeCapabilities } from './instance-types';
 
 const caps = (name: string): InstanceTypeCapabilities => capabilitiesOf(findInstanceType(name)!);
 
@@ -9,6 +9,19 @@ const caps = (name: string): InstanceTypeCapabilities => capabilitiesOf(findInst
  * DescribeInstanceTypes (EnaSupport, NvmeSupport, EbsOptimizedSupport, virtualization types,
  * Ipv6AddressesPerInterface, InstanceStorageSupported).
  */
+describe('instance types: boot modes', () => {
+  // EC2's DescribeInstanceTypes: Graviton UEFI only, the Xen generation legacy BIOS only, Nitro Intel/AMD both.
+  it.each([
+    ['m6g.large', ['uefi'], 'uefi'], ['t4g.micro', ['uefi'], 'uefi'], ['a1.medium', ['uefi'], 'uefi'],
+    ['t2.micro', ['legacy-bios'], 'legacy-bios'], ['m4.large', ['legacy-bios'], 'legacy-bios'], ['c4.xlarge', ['legacy-bios'], 'legacy-bios'],
+    ['m5.large', ['legacy-bios', 'uefi'], 'legacy-bios'], ['t3.micro', ['legacy-bios', 'uefi'], 'legacy-bios'], ['c5.metal', ['legacy-bios', 'uefi'], 'legacy-bios'],
+  ])('%s supports %j and boots %s', (name, modes, current) => {
+    const t = findInstanceType(name)!;
+    expect(bootModesOf(t)).toEqual(modes);
+    expect(currentBootModeOf(t)).toBe(current);
+  });
+});
+
 describe('instance types: network interfaces and capabilities', () => {
   it.each([
     // name, ENIs, IPv4 per ENI, IPv6 per ENI, hypervisor, bare metal

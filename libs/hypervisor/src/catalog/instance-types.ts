@@ -124,3 +124,26 @@ export function isBurstable(t: InstanceType): boolean {
 export function architecturesOf(t: InstanceType): readonly Architecture[] {
   return t.architectures ?? ['x86_64'];
 }
+
+/** EC2's boot modes (DescribeInstanceTypes' `SupportedBootModes`, DescribeInstances' `CurrentInstanceBootMode`). */
+export type BootMode = 'legacy-bios' | 'uefi';
+
+/**
+ * The boot modes a type supports, as DescribeInstanceTypes lists them (after the EC2 User Guide's
+ * "Boot modes" page): Graviton (arm64) boots UEFI only; the Xen generation (t2, m4, c4, …) legacy
+ * BIOS only; the Nitro Intel and AMD types, bare metal included, both.
+ */
+export function bootModesOf(t: InstanceType): readonly BootMode[] {
+  const arch = architecturesOf(t);
+  if (arch.includes('arm64') || arch.includes('arm64_mac')) return ['uefi'];
+  if (capabilitiesOf(t).hypervisor === 'xen') return ['legacy-bios'];
+  return ['legacy-bios', 'uefi'];
+}
+
+/**
+ * The mode an instance of this type boots in. Nimbus's images set no boot mode, and EC2 then boots
+ * in the type's default: legacy BIOS on Intel and AMD types, UEFI on Graviton.
+ */
+export function currentBootModeOf(t: InstanceType): BootMode {
+  return bootModesOf(t).includes('legacy-bios') ? 'legacy-bios' : 'uefi';
+}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AVAILABILITY_ZONES, capabilitiesOf, InstanceType, REGION } from '@nimbus/hypervisor';
+import { AVAILABILITY_ZONES, bootModesOf, capabilitiesOf, InstanceType, REGION } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { CatalogService } from '../../../application/catalog/catalog.service';
 import { Ec2Actions, items } from '../ec2-action';
@@ -56,7 +56,7 @@ function typeXml(t: InstanceType) {
     burstablePerformanceSupported: burstable,
     dedicatedHostsSupported: true,
     autoRecoverySupported: true,
-    supportedBootModes: items(['legacy-bios', 'uefi']),
+    supportedBootModes: items(bootModesOf(t)),
   };
 }
 

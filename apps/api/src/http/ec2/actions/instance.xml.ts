@@ -1,4 +1,4 @@
-import { findImage, findInstanceType, INSTANCE_STATE_CODES, InstanceStateName } from '@nimbus/hypervisor';
+import { currentBootModeOf, findImage, findInstanceType, INSTANCE_STATE_CODES, InstanceStateName } from '@nimbus/hypervisor';
 import { instanceBillingIdentity } from '@nimbus/metering';
 import { InstanceDescription } from '../../../application/instances/instance-description';
 import { metadataOptionsOf } from '../../../application/instances/metadata-options';
@@ -28,12 +28,15 @@ function transitionReason(d: InstanceDescription): string {
  * What DescribeInstances shows and its filters read alike (one value, one place): the instance's
  * `hypervisor` is `xen` for Xen and Nitro alike (EC2 API Reference, Instance: "The value xen is
  * used for both Xen and Nitro hypervisors"; DescribeInstanceTypes tells them apart); detailed
- * monitoring is not simulated (RunInstances refuses it); Nimbus's guests boot as legacy BIOS; an
- * interface attached to an instance is `in-use`.
+ * monitoring is not simulated (RunInstances refuses it); an interface attached to an instance is `in-use`.
  */
 export const INSTANCE_HYPERVISOR = 'xen';
 export const MONITORING_STATE = 'disabled';
-export const CURRENT_BOOT_MODE = 'legacy-bios';
+/** The mode the instance booted in: its type's default (Nimbus's images set none): UEFI on Graviton, legacy BIOS elsewhere. */
+export function currentBootModeXml(d: InstanceDescription): string {
+  const type = findInstanceType(d.row.instanceType);
+  return type ? currentBootModeOf(type) : 'legacy-bios';
+}
 export const ATTACHED_INTERFACE_STATUS = 'in-use';
 
 /** EC2's `stateReason` (code and message) of a stopped or terminated instance, or none. */
@@ -151,7 +154,7 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
     usageOperation: billing.usageOperation,
     usageOperationUpdateTime: iso(i.launchTime),
     maintenanceOptions: { autoRecovery: i.autoRecovery },
-    currentInstanceBootMode: CURRENT_BOOT_MODE,
+    currentInstanceBootMode: currentBootModeXml(d),
   };
 }
 

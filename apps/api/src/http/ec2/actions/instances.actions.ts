@@ -17,7 +17,7 @@ import { eachWithOutcome } from '../ec2-errors';
 import { filterMatcher, FilterField } from '../ec2-filters';
 import { zoneIdOf } from '../availability-zones';
 import {
-  ATTACHED_INTERFACE_STATUS, architectureOf, billingIdentityOf, blockDeviceMappingsOf, cpuOptionsOf, CURRENT_BOOT_MODE, INSTANCE_HYPERVISOR, instanceXml, interfaceAssociationOf,
+  ATTACHED_INTERFACE_STATUS, architectureOf, billingIdentityOf, blockDeviceMappingsOf, cpuOptionsOf, currentBootModeXml, INSTANCE_HYPERVISOR, instanceXml, interfaceAssociationOf,
   metadataOptionsXml, MONITORING_STATE, reservationsXml, stateReasonOf, stateXml,
 } from './instance.xml';
 import { privateIpSpecs } from './networking.actions';
@@ -96,7 +96,7 @@ function instanceFilters(ownerId: string): Record<string, FilterField<InstanceDe
     'virtualization-type': () => 'hvm',
     hypervisor: () => INSTANCE_HYPERVISOR,
     'monitoring-state': () => MONITORING_STATE,
-    'current-instance-boot-mode': () => CURRENT_BOOT_MODE,
+    'current-instance-boot-mode': (d) => currentBootModeXml(d),
     'block-device-mapping.volume-id': (d) => blockDeviceMappingsOf(d).map((m) => m.ebs.volumeId),
     'block-device-mapping.device-name': (d) => blockDeviceMappingsOf(d).flatMap((m) => m.deviceName ?? []),
     'block-device-mapping.status': (d) => blockDeviceMappingsOf(d).map((m) => m.ebs.status),
