@@ -71,8 +71,9 @@ export function privateIpSpecs(p: Ec2Params): { readonly primary?: string; reado
   return { ...(primary !== undefined ? { primary } : {}), secondaries };
 }
 
-function page(p: Ec2Params) {
-  return { maxResults: p.int('MaxResults', PAGE), nextToken: p.string('NextToken') };
+/** A Describe's `MaxResults` (within `range`: EC2's 5–1000 unless the action's own) and `NextToken`. */
+export function page(p: Ec2Params, range: { readonly min: number; readonly max: number } = PAGE) {
+  return { maxResults: p.int('MaxResults', range), nextToken: p.string('NextToken') };
 }
 
 /** `IpPermissions.N` as the application's permissions. */

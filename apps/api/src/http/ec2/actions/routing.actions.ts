@@ -4,7 +4,7 @@ import { InternetGatewayView, RouteTableView, RoutingService } from '../../../ap
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { FilterField } from '../ec2-filters';
-import { matcher, tagSet, tagSpecs, unsupported } from './networking.actions';
+import { matcher, page, tagSet, tagSpecs, unsupported } from './networking.actions';
 
 /** MaxResults where EC2 pages these Describe actions: 5 to 100. */
 const PAGE = { min: 5, max: 100 };
@@ -108,7 +108,7 @@ export class RoutingEc2Actions implements Ec2ActionSource {
       params: ['InternetGatewayId', 'Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
         const r = await this.routing.describeInternetGateways(ctx.tenant, {
-          ids: p.list('InternetGatewayId'), match: matcher(p, { ...GATEWAY_FILTERS, 'owner-id': () => ctx.accountId }), maxResults: p.int('MaxResults', PAGE), nextToken: p.string('NextToken'),
+          ids: p.list('InternetGatewayId'), match: matcher(p, { ...GATEWAY_FILTERS, 'owner-id': () => ctx.accountId }), ...page(p, PAGE),
         });
         return { internetGatewaySet: items(r.items.map((v) => gatewayXml(v, ctx))), nextToken: r.nextToken };
       },
@@ -151,7 +151,7 @@ export class RoutingEc2Actions implements Ec2ActionSource {
       params: ['RouteTableId', 'Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
         const r = await this.routing.describeRouteTables(ctx.tenant, {
-          ids: p.list('RouteTableId'), match: matcher(p, { ...TABLE_FILTERS, 'owner-id': () => ctx.accountId }), maxResults: p.int('MaxResults', PAGE), nextToken: p.string('NextToken'),
+          ids: p.list('RouteTableId'), match: matcher(p, { ...TABLE_FILTERS, 'owner-id': () => ctx.accountId }), ...page(p, PAGE),
         });
         return { routeTableSet: items(r.items.map((v) => routeTableXml(v, ctx))), nextToken: r.nextToken };
       },
@@ -205,7 +205,7 @@ export class RoutingEc2Actions implements Ec2ActionSource {
       params: ['NetworkAclId', 'Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
         const r = await this.routing.describeNetworkAcls(ctx.tenant, {
-          ids: p.list('NetworkAclId'), match: matcher(p, { ...ACL_FILTERS, 'owner-id': () => ctx.accountId }), maxResults: p.int('MaxResults', PAGE), nextToken: p.string('NextToken'),
+          ids: p.list('NetworkAclId'), match: matcher(p, { ...ACL_FILTERS, 'owner-id': () => ctx.accountId }), ...page(p, PAGE),
         });
         return { networkAclSet: items(r.items.map((v) => networkAclXml(v, ctx))), nextToken: r.nextToken };
       },
