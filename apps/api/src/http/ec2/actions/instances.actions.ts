@@ -160,25 +160,35 @@ const RUN_NOT_SIMULATED = [
  */
 const RUN_ONE_VALUE = ['CpuOptions', 'CapacityReservationSpecification', 'HibernationOptions', 'EnclaveOptions', 'PrivateDnsNameOptions'];
 
+const NOT_SIMULATED = new Set(RUN_NOT_SIMULATED);
+
+/** Each one-value setting's fields and their one value (CpuOptions': the type's own cores and threads). */
+function oneValues(name: string, instanceType: string): Readonly<Record<string, string>> {
+  switch (name) {
+    case 'CpuOptions': {
+      const cpu = cpuOptionsOf(instanceType);
+      return { CoreCount: String(cpu.coreCount), ThreadsPerCore: String(cpu.threadsPerCore), AmdSevSnp: 'disabled' };
+    }
+    case 'CapacityReservationSpecification': return { CapacityReservationPreference: 'open' };
+    case 'HibernationOptions': return { Configured: 'false' };
+    case 'EnclaveOptions': return { Enabled: 'false' };
+    default: return { HostnameType: 'ip-name', EnableResourceNameDnsARecord: 'false', EnableResourceNameDnsAAAARecord: 'false' }; // PrivateDnsNameOptions
+  }
+}
+
+/** The request's top-level names, read once: a launch naming none of these (nearly every one) costs one pass over them. */
 function refuseWhatIsNotSimulated(p: Ec2Params, instanceType: string): void {
-  for (const name of RUN_NOT_SIMULATED) if (p.has(name)) throw unsupported(`the parameter ${name}`);
-  const cpu = cpuOptionsOf(instanceType);
-  const only: Record<string, Record<string, string>> = {
-    CpuOptions: { CoreCount: String(cpu.coreCount), ThreadsPerCore: String(cpu.threadsPerCore), AmdSevSnp: 'disabled' },
-    CapacityReservationSpecification: { CapacityReservationPreference: 'open' },
-    HibernationOptions: { Configured: 'false' },
-    EnclaveOptions: { Enabled: 'false' },
-    PrivateDnsNameOptions: { HostnameType: 'ip-name', EnableResourceNameDnsARecord: 'false', EnableResourceNameDnsAAAARecord: 'false' },
-  };
-  for (const name of RUN_ONE_VALUE) {
+  for (const name of p.fields()) {
+    if (NOT_SIMULATED.has(name)) throw unsupported(`the parameter ${name}`);
+    if (!RUN_ONE_VALUE.includes(name)) continue;
+    const only = oneValues(name, instanceType);
+    const refused = (what: string) => unsupported(`${what} (for ${instanceType}, only ${Object.entries(only).map(([k, v]) => `${k}=${v}`).join(', ')})`);
     const s = p.struct(name);
-    for (const field of s?.fields() ?? []) {
-      const value = s!.string(field);
-      const allowed = only[name][field];
-      if (allowed === undefined || value?.trim().toLowerCase() !== allowed.toLowerCase()) {
-        const what = Object.entries(only[name]).map(([k, v]) => `${k}=${v}`).join(', ');
-        throw unsupported(`${name}.${field}${value !== undefined ? `=${value.slice(0, 40)}` : ''} (for ${instanceType}, only ${what})`);
-      }
+    if (!s) throw refused(`${name}=${(p.string(name) ?? '').slice(0, 40)}`); // a value where EC2 has a structure
+    for (const field of s.fields()) {
+      const value = s.string(field);
+      const allowed = only[field];
+      if (allowed === undefined || value?.trim().toLowerCase() !== allowed.toLowerCase()) throw refused(`${name}.${field}${value !== undefined ? `=${value.slice(0, 40)}` : ''}`);
     }
   }
 }
