@@ -75,6 +75,17 @@ describe('EC2 networking through the JS SDK', () => {
     await t?.close();
   });
 
+  /** A tenant of its own for one test, with its client, destroyed after. */
+  const asNewTenant = async (name: string, fn: (client: EC2Client, who: Ec2Tenant) => Promise<void>) => {
+    const who = await ec2Tenant(t, name);
+    const client = ec2Client(t, who);
+    try {
+      await fn(client, who);
+    } finally {
+      client.destroy();
+    }
+  };
+
   describe('the default VPC', () => {
     it('is made on first use, once even when the first requests arrive together: 172.31.0.0/16, a /20 default subnet per zone, a default group', async () => {
       const carol = await ec2Tenant(t, 'carol');
@@ -247,9 +258,7 @@ describe('EC2 networking through the JS SDK', () => {
 
   describe('security group rules as taggable resources', () => {
     it('CreateTags, DeleteTags and DescribeTags reach a rule (resource type security-group-rule); its tags go with its group; another tenant\'s rule answers as a missing one', async () => {
-      const lee = await ec2Tenant(t, 'lee');
-      const leeEc2 = ec2Client(t, lee);
-      try {
+      await asNewTenant('lee', async (leeEc2) => {
         const groupId = (await leeEc2.send(new CreateSecurityGroupCommand({ GroupName: 'tagged-rules', Description: 'tagged rules' }))).GroupId!;
         const [rule] = (await leeEc2.send(new AuthorizeSecurityGroupIngressCommand({
           GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }],
@@ -270,17 +279,13 @@ describe('EC2 networking through the JS SDK', () => {
         // Deleting the group deletes its rules, and their tags with them.
         await leeEc2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
         expect(await tagsOfRules()).toEqual([]);
-      } finally {
-        leeEc2.destroy();
-      }
+      });
     });
   });
 
   describe('DescribeSecurityGroupRules', () => {
     it('by id, by filter (group-id, security-group-rule-id, tag:<key>), over pages; each rule with EC2\'s fields; another tenant\'s rule answers exactly as a missing one', async () => {
-      const kim = await ec2Tenant(t, 'kim');
-      const kimEc2 = ec2Client(t, kim);
-      try {
+      await asNewTenant('kim', async (kimEc2, kim) => {
         const groupId = (await kimEc2.send(new CreateSecurityGroupCommand({ GroupName: 'rules', Description: 'rules' }))).GroupId!;
         const [defaultGroup] = (await kimEc2.send(new DescribeSecurityGroupsCommand({ GroupNames: ['default'] }))).SecurityGroups!;
         const port = (n: number) => ({ IpProtocol: 'tcp', FromPort: n, ToPort: n, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: `port ${n}` }] });
@@ -349,9 +354,7 @@ describe('EC2 networking through the JS SDK', () => {
         // A revoked rule is gone.
         await kimEc2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: [id] }));
         expect(await codeOf(rules({ SecurityGroupRuleIds: [id] }))).toBe('InvalidSecurityGroupRuleId.NotFound');
-      } finally {
-        kimEc2.destroy();
-      }
+      });
     });
   });
 
