@@ -113,6 +113,76 @@ function Keys({ tenantId }: { tenantId: string }) {
   );
 }
 
+interface AccessKey { accessKeyId: string; createdAt: string }
+
+/**
+ * The tenant's access keys for the EC2 Query protocol (the AWS CLI and SDKs): issued and revoked
+ * here by the admin, as through the API. The secret is shown once, with the settings a client
+ * needs to use it against this Nimbus; how many keys a tenant may hold is the API's rule, and its
+ * refusal is shown as it answers it.
+ */
+function AccessKeys({ tenantId }: { tenantId: string }) {
+  const [loaded, reload] = useLoad(() => get<{ accountId: string; accessKeys: AccessKey[] }>(`/v1/admin/tenants/${tenantId}/access-keys`), [tenantId]);
+  const [created, setCreated] = useState<AccessKey & { secretAccessKey: string } | null>(null);
+  const [revoking, setRevoking] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const issue = async () => {
+    setError(null);
+    try {
+      setCreated(await post<AccessKey & { secretAccessKey: string }>(`/v1/admin/tenants/${tenantId}/access-keys`));
+      reload();
+    } catch (err) {
+      setError(err as Error);
+    }
+  };
+  const revoke = async (accessKeyId: string) => {
+    setRevoking(null);
+    setError(null);
+    try {
+      await del(`/v1/admin/tenants/${tenantId}/access-keys/${accessKeyId}`);
+      if (created?.accessKeyId === accessKeyId) setCreated(null);
+      reload();
+    } catch (err) {
+      setError(err as Error);
+    }
+  };
+  return (
+    <>
+      <button type="button" className="primary" onClick={issue}>Issue an access key</button>
+      {created && (
+        <div className="notice" role="status">
+          New access key (the secret is shown only now, keep it): <code data-testid="new-access-key-id">{created.accessKeyId}</code>,
+          secret <code data-testid="new-secret-access-key">{created.secretAccessKey}</code>. For the AWS CLI:
+          <pre data-testid="new-access-key-cli">{[
+            `export AWS_ACCESS_KEY_ID=${created.accessKeyId}`,
+            `export AWS_SECRET_ACCESS_KEY=${created.secretAccessKey}`,
+            'export AWS_DEFAULT_REGION=us-east-1',
+            `aws ec2 describe-instances --endpoint-url ${window.location.origin}`,
+          ].join('\n')}</pre>
+        </div>
+      )}
+      {error && <ErrorBox error={error} />}
+      <Show loaded={loaded} what="access keys" onRetry={reload}>
+        {(d) => (
+          <>
+            <p>Account id (EC2&rsquo;s <code>ownerId</code>): <code data-testid="account-id">{d.accountId}</code></p>
+            <Table caption="EC2 access keys" rows={d.accessKeys} rowKey={(k) => k.accessKeyId} empty="The tenant has no access key: the AWS CLI and SDKs cannot sign in as it." columns={[
+              { header: 'Access key id', cell: (k) => k.accessKeyId },
+              { header: 'Created', cell: (k) => formatDateTime(k.createdAt) },
+              { header: 'Action', cell: (k) => <button type="button" className="danger" onClick={() => setRevoking(k.accessKeyId)} aria-label={`Revoke access key ${k.accessKeyId}`}>Revoke</button>, csv: () => '' },
+            ]} />
+          </>
+        )}
+      </Show>
+      {revoking && (
+        <Confirm title="Revoke this access key?" confirmLabel="Revoke" onConfirm={() => revoke(revoking)} onCancel={() => setRevoking(null)}>
+          Requests signed with <code>{revoking}</code> are refused from now on.
+        </Confirm>
+      )}
+    </>
+  );
+}
+
 export function TenantDetail() {
   const { id = '' } = useParams();
   const [unit, setUnit] = useParam('unit');
@@ -157,6 +227,8 @@ export function TenantDetail() {
             <Quotas tenant={d.tenant} onSaved={() => { tenantNameMap(true); reload(); }} />
             <h2>API keys</h2>
             <Keys tenantId={id} />
+            <h2>EC2 access keys</h2>
+            <AccessKeys tenantId={id} />
             <h2>Instances</h2>
             <Table caption="Instances" rows={d.instances} rowKey={(i) => i.instanceId} empty="No instances." columns={[
               { header: 'Instance', cell: (i) => i.instanceId },
