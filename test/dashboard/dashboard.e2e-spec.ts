@@ -267,6 +267,44 @@ describeBrowser('admin dashboard in a browser', () => {
     }
   });
 
+  it('tenants: request limits saved on the page throttle the tenant\'s EC2 calls; a bad figure is the API\'s 400, naming its path', async () => {
+    const t = seeded.tenants[3];
+    await page.goto(admin(`/tenants/${t.tenantId}`));
+    await settle();
+    await noAlert();
+    const form = page.getByRole('form', { name: 'Request limits' });
+    expect(await form.getByLabel(/Multiplier/).inputValue()).toBe('1');
+    // A JSON syntax error is caught before anything is sent.
+    await form.getByLabel(/Per-operation limits/).fill('{"DescribeInstances": ');
+    await form.getByRole('button', { name: 'Save request limits' }).click();
+    await form.getByText(/not valid JSON/).waitFor();
+    // A figure the API refuses: its message names the path.
+    collecting = false; // the API's 400 is logged by the browser as a failed resource: expected here
+    await form.getByLabel(/Per-operation limits/).fill('{"DescribeInstances": {"bucketSize": 0}}');
+    await form.getByRole('button', { name: 'Save request limits' }).click();
+    await form.getByRole('alert').filter({ hasText: 'requestLimits.operations.DescribeInstances.bucketSize' }).waitFor();
+    collecting = true;
+    expect((await api(`/v1/admin/tenants/${t.tenantId}`)).requestLimits).toEqual({ multiplier: 1, operations: {} });
+
+    await form.getByLabel(/Per-operation limits/).fill('{"DescribeInstances": {"bucketSize": 2, "refillPerSecond": 0.001}}');
+    await form.getByRole('button', { name: 'Save request limits' }).click();
+    await form.getByText('Saved.').waitFor();
+    expect((await api(`/v1/admin/tenants/${t.tenantId}`)).requestLimits).toEqual({ multiplier: 1, operations: { DescribeInstances: { bucketSize: 2, refillPerSecond: 0.001 } } });
+
+    // The tenant's EC2 calls now meet a bucket of two: the third in a row is throttled.
+    const key = (await (await callServer(server, ADMIN_KEY, 'POST', `/v1/admin/tenants/${t.tenantId}/access-keys`)).json()) as { accessKeyId: string; secretAccessKey: string };
+    const ec2 = new EC2Client({ endpoint: server.url, region: 'us-east-1', credentials: key, maxAttempts: 1 });
+    try {
+      const answers: string[] = [];
+      for (let i = 0; i < 4; i++) answers.push(await ec2.send(new DescribeInstancesCommand({})).then(() => 'ok', (e: { name: string }) => e.name));
+      expect(answers.filter((a) => a === 'ok').length).toBeLessThanOrEqual(2);
+      expect(answers.slice(2)).toEqual(['RequestLimitExceeded', 'RequestLimitExceeded']);
+    } finally {
+      ec2.destroy();
+    }
+    await screenshot(page, 'tenant-request-limits');
+  });
+
   it('simulations: a bad override is shown beside its field', async () => {
     await page.goto(admin('/simulations'));
     await settle();

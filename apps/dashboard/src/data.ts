@@ -12,7 +12,10 @@ export interface Revenue extends Figures {
   others: Figures & { tenants: number };
   creditLines: CreditLine[];
 }
-export interface Tenant { tenantId: string; name: string; quotas: { onDemandVcpus: number; provisionedIops: number }; createdAt: string }
+export interface Tenant {
+  tenantId: string; name: string; quotas: { onDemandVcpus: number; provisionedIops: number }; createdAt: string;
+  requestLimits?: { multiplier: number; operations: Record<string, Record<string, number>> };
+}
 export interface InvoiceLine { lineId: string; product: string; licenseProduct?: string; description: string; quantity: string; unit: string; unitPrice: string; amount: string }
 export interface Invoice extends Figures {
   invoiceId: string; status: 'closed' | 'estimate'; periodStart: string; periodEnd: string; asOf: string; tenantId: string; month: string; currency: string;

@@ -113,6 +113,53 @@ function Keys({ tenantId }: { tenantId: string }) {
   );
 }
 
+/**
+ * The tenant's request limits (the throttling of its API calls, REST and EC2 alike): a multiplier
+ * over every bucket, and per-operation figures as JSON. The API checks both and its 400 names each
+ * bad path; a JSON syntax error is shown before anything is sent.
+ */
+function RequestLimits({ tenant, onSaved }: { tenant: Tenant; onSaved: () => void }) {
+  const current = tenant.requestLimits ?? { multiplier: 1, operations: {} };
+  const [multiplier, setMultiplier] = useState(String(current.multiplier));
+  const [operations, setOperations] = useState(JSON.stringify(current.operations, null, 2));
+  const [jsonError, setJsonError] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [saved, setSaved] = useState(false);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setJsonError(null);
+    setSaved(false);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(operations.trim() === '' ? '{}' : operations);
+    } catch (err) {
+      setJsonError(`not valid JSON: ${(err as Error).message}`);
+      return;
+    }
+    try {
+      await patch(`/v1/admin/tenants/${tenant.tenantId}`, { requestLimits: { multiplier: Number(multiplier), operations: parsed } });
+      setSaved(true);
+      onSaved();
+    } catch (err) {
+      setError(err as Error);
+    }
+  };
+  return (
+    <form onSubmit={save} aria-label="Request limits">
+      <div className="filters">
+        <label>Multiplier (every bucket&rsquo;s size and refill)<input type="number" min={1} step="any" value={multiplier} onChange={(e) => setMultiplier(e.target.value)} /></label>
+      </div>
+      <label>Per-operation limits (JSON: operation → bucketSize, refillPerSecond, resourceBucketSize, resourceRefillPerSecond)
+        <textarea name="operations" rows={4} value={operations} onChange={(e) => setOperations(e.target.value)} aria-invalid={jsonError !== null} aria-describedby="err-operations" />
+      </label>
+      {jsonError && <span id="err-operations" className="field-error">{jsonError}</span>}
+      <div><button type="submit" className="primary">Save request limits</button> {saved && <span role="status">Saved.</span>}</div>
+      {error && <ErrorBox error={error} />}
+    </form>
+  );
+}
+
 interface AccessKey { accessKeyId: string; createdAt: string }
 
 /**
@@ -225,6 +272,8 @@ export function TenantDetail() {
             ]} />
             <h2>Quotas</h2>
             <Quotas tenant={d.tenant} onSaved={() => { tenantNameMap(true); reload(); }} />
+            <h2>Request limits</h2>
+            <RequestLimits tenant={d.tenant} onSaved={reload} />
             <h2>API keys</h2>
             <Keys tenantId={id} />
             <h2>EC2 access keys</h2>
