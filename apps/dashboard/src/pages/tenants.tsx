@@ -65,31 +65,42 @@ function Quotas({ tenant, onSaved }: { tenant: Tenant; onSaved: () => void }) {
   );
 }
 
-function Keys({ tenantId }: { tenantId: string }) {
-  const [loaded, reload] = useLoad(() => get<{ apiKeys: { keyId: string; createdAt: string }[] }>(`/v1/admin/tenants/${tenantId}/api-keys`), [tenantId]);
-  const [created, setCreated] = useState<string | null>(null);
+/**
+ * Issuing and revoking a tenant's keys under `path` (POST to issue, DELETE `path/{id}` to revoke):
+ * the key just issued (its secret shown only once), the key awaiting the revoke's confirmation, and
+ * the API's error, shown as it answers. `idOf` names an issued key, so revoking it hides its secret.
+ */
+function useKeys<K>(path: string, reload: () => void, idOf: (k: K) => string) {
+  const [created, setCreated] = useState<K | null>(null);
   const [revoking, setRevoking] = useState<string | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const issue = async () => {
     setError(null);
     try {
-      const r = await post<{ apiKey: { keyId: string; key: string } }>(`/v1/admin/tenants/${tenantId}/api-keys`);
-      setCreated(`${r.apiKey.keyId}: ${r.apiKey.key}`);
+      setCreated(await post<K>(path));
       reload();
     } catch (err) {
       setError(err as Error);
     }
   };
-  const revoke = async (keyId: string) => {
+  const revoke = async (id: string) => {
     setRevoking(null);
     setError(null);
     try {
-      await del(`/v1/admin/tenants/${tenantId}/api-keys/${keyId}`);
+      await del(`${path}/${id}`);
+      setCreated((k) => (k !== null && idOf(k) === id ? null : k));
       reload();
     } catch (err) {
       setError(err as Error);
     }
   };
+  return { created, revoking, setRevoking, error, issue, revoke };
+}
+
+function Keys({ tenantId }: { tenantId: string }) {
+  const [loaded, reload] = useLoad(() => get<{ apiKeys: { keyId: string; createdAt: string }[] }>(`/v1/admin/tenants/${tenantId}/api-keys`), [tenantId]);
+  const { created: issued, revoking, setRevoking, error, issue, revoke } = useKeys<{ apiKey: { keyId: string; key: string } }>(`/v1/admin/tenants/${tenantId}/api-keys`, reload, (r) => r.apiKey.keyId);
+  const created = issued && `${issued.apiKey.keyId}: ${issued.apiKey.key}`;
   return (
     <>
       <button type="button" className="primary" onClick={issue}>Issue a key</button>
@@ -170,29 +181,7 @@ interface AccessKey { accessKeyId: string; createdAt: string }
  */
 function AccessKeys({ tenantId }: { tenantId: string }) {
   const [loaded, reload] = useLoad(() => get<{ accountId: string; accessKeys: AccessKey[] }>(`/v1/admin/tenants/${tenantId}/access-keys`), [tenantId]);
-  const [created, setCreated] = useState<AccessKey & { secretAccessKey: string } | null>(null);
-  const [revoking, setRevoking] = useState<string | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  const issue = async () => {
-    setError(null);
-    try {
-      setCreated(await post<AccessKey & { secretAccessKey: string }>(`/v1/admin/tenants/${tenantId}/access-keys`));
-      reload();
-    } catch (err) {
-      setError(err as Error);
-    }
-  };
-  const revoke = async (accessKeyId: string) => {
-    setRevoking(null);
-    setError(null);
-    try {
-      await del(`/v1/admin/tenants/${tenantId}/access-keys/${accessKeyId}`);
-      if (created?.accessKeyId === accessKeyId) setCreated(null);
-      reload();
-    } catch (err) {
-      setError(err as Error);
-    }
-  };
+  const { created, revoking, setRevoking, error, issue, revoke } = useKeys<AccessKey & { secretAccessKey: string }>(`/v1/admin/tenants/${tenantId}/access-keys`, reload, (k) => k.accessKeyId);
   return (
     <>
       <button type="button" className="primary" onClick={issue}>Issue an access key</button>
