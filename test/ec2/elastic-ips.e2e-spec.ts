@@ -144,6 +144,8 @@ describe('Elastic IP addresses through the JS SDK', () => {
         const d = await describeOne(ec2, id);
         expect(d).toMatchObject({ PublicIpAddress: ip, PublicDnsName: dnsOf(ip) });
         expect(d.NetworkInterfaces![0].Association).toMatchObject({ PublicIp: ip, PublicDnsName: dnsOf(ip), IpOwnerId: alice.accountId });
+        // The interface's owner is the account that made it (EC2's InstanceNetworkInterface.ownerId).
+        expect(d.NetworkInterfaces![0].OwnerId).toBe(alice.accountId);
         expect(d.NetworkInterfaces![0].PrivateIpAddresses![0].Association).toMatchObject({ PublicIp: ip, IpOwnerId: alice.accountId });
         const [eni] = (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'association.public-ip', Values: [ip] }] }))).NetworkInterfaces!;
         expect(eni.Association).toMatchObject({ PublicIp: ip, IpOwnerId: alice.accountId, AllocationId: eip.AllocationId, AssociationId });

@@ -131,7 +131,7 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
       subnetId: nic.subnetId,
       vpcId: nic.vpcId,
       description: nic.description,
-      ownerId: undefined,
+      ownerId: accountId,
       status: ATTACHED_INTERFACE_STATUS,
       macAddress: nic.macAddress,
       privateIpAddress: nic.privateIpAddress,
