@@ -149,6 +149,10 @@ describe('Elastic IP addresses through the JS SDK', () => {
         expect(d.NetworkInterfaces![0].PrivateIpAddresses![0].Association).toMatchObject({ PublicIp: ip, IpOwnerId: alice.accountId });
         const [eni] = (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'association.public-ip', Values: [ip] }] }))).NetworkInterfaces!;
         expect(eni.Association).toMatchObject({ PublicIp: ip, IpOwnerId: alice.accountId, AllocationId: eip.AllocationId, AssociationId });
+        // The instance shows its interface's attachment as DescribeNetworkInterfaces does: attached at the
+        // first launch, and still then after a stop and start (LaunchTime moves; the attachment stays).
+        expect(d.NetworkInterfaces![0].Attachment).toEqual({ ...eni.Attachment, InstanceId: undefined, InstanceOwnerId: undefined });
+        expect(d.NetworkInterfaces![0].Attachment!.AttachTime!.getTime()).toBeLessThanOrEqual(d.LaunchTime!.getTime());
         const rest = (await t.as(alice.key).get(`/v1/instances/${id}`).expect(200)).body;
         expect(rest).toMatchObject({ publicIpAddress: ip, publicDnsName: dnsOf(ip) });
         const filtered = (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'ip-address', Values: [ip] }] }))).Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId));

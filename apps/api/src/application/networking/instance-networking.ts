@@ -61,6 +61,8 @@ export interface InstanceInterface {
   readonly attachmentId: string;
   readonly deviceIndex: number;
   readonly status: 'attaching' | 'attached' | 'detaching';
+  /** When it was attached to the instance (engine time, ms). */
+  readonly attachTime: number;
   readonly deleteOnTermination: boolean;
   readonly subnetId: string;
   readonly vpcId: string;

@@ -1246,7 +1246,7 @@ function networksOf(attached: readonly NetworkInterfaceView[], keyNames: Readonl
 function instanceInterfaceOf(v: NetworkInterfaceView): InstanceInterface {
   const n = v.networkInterface;
   return {
-    networkInterfaceId: n.id, attachmentId: n.attachmentId!, deviceIndex: n.deviceIndex!, status: 'attached', deleteOnTermination: n.deleteOnTermination,
+    networkInterfaceId: n.id, attachmentId: n.attachmentId!, deviceIndex: n.deviceIndex!, status: 'attached', attachTime: n.attachTime!, deleteOnTermination: n.deleteOnTermination,
     subnetId: n.subnetId, vpcId: n.vpcId, macAddress: n.macAddress, privateIpAddress: n.privateIpAddress, privateDnsName: v.privateDnsName,
     secondaryPrivateIpAddresses: v.secondaryPrivateIpAddresses,
     ...(v.publicIp !== undefined ? { publicIpAddress: v.publicIp, publicDnsName: v.publicDnsName } : {}), publicIps: v.publicIps,

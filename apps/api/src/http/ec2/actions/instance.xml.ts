@@ -138,7 +138,7 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
       privateDnsName: nic.privateDnsName,
       sourceDestCheck: nic.sourceDestCheck,
       groupSet: items(nic.groups.map((g) => ({ groupId: g.groupId, groupName: g.groupName }))),
-      attachment: { attachmentId: nic.attachmentId, deviceIndex: nic.deviceIndex, status: nic.status, deleteOnTermination: nic.deleteOnTermination },
+      attachment: { attachmentId: nic.attachmentId, deviceIndex: nic.deviceIndex, status: nic.status, attachTime: iso(nic.attachTime), deleteOnTermination: nic.deleteOnTermination, networkCardIndex: 0 },
       association: interfaceAssociationOf(nic, accountId),
       privateIpAddressesSet: privateIpAddressesSet(nic.privateIpAddress, nic.secondaryPrivateIpAddresses, nic.publicIps, accountId, false),
       interfaceType: 'interface',
