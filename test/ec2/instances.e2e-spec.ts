@@ -702,6 +702,7 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect(accepted.Instances![0]).toMatchObject({
       CpuOptions: { CoreCount: 1, ThreadsPerCore: 2 }, HibernationOptions: { Configured: false }, EnclaveOptions: { Enabled: false },
       CapacityReservationSpecification: { CapacityReservationPreference: 'open' },
+      PrivateDnsNameOptions: { HostnameType: 'ip-name', EnableResourceNameDnsARecord: false, EnableResourceNameDnsAAAARecord: false },
     });
     await client.send(new TerminateInstancesCommand({ InstanceIds: [accepted.Instances![0].InstanceId!] }));
     // An encrypted volume asked for at launch, root or data: refused, and nothing launched (not made plain).

@@ -86,6 +86,18 @@ export function billingIdentityOf(d: InstanceDescription) {
   return instanceBillingIdentity(d.row.platform as Parameters<typeof instanceBillingIdentity>[0], image?.licenseModel ?? 'license-included');
 }
 
+/**
+ * The settings every instance has one value of, as DescribeInstances shows them: no capacity
+ * reservation targeted, hibernation and Nitro Enclaves off, IP-based host names. RunInstances
+ * accepts each written out with this value (instances.actions.ts, RUN_ONE_VALUE).
+ */
+export const FIXED_SETTINGS = {
+  capacityReservationSpecification: { capacityReservationPreference: 'open' },
+  hibernationOptions: { configured: false },
+  enclaveOptions: { enabled: false },
+  privateDnsNameOptions: { hostnameType: 'ip-name', enableResourceNameDnsARecord: false, enableResourceNameDnsAAAARecord: false },
+} as const;
+
 /** One instance as DescribeInstances / RunInstances show it (EC2's RunningInstancesItemType, in its element order). */
 export function instanceXml(d: InstanceDescription, accountId: string) {
   const i = d.row;
@@ -146,14 +158,15 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
     ebsOptimized: i.ebsOptimized,
     enaSupport: true,
     cpuOptions: cpuOptionsOf(i.instanceType),
-    capacityReservationSpecification: { capacityReservationPreference: 'open' },
-    hibernationOptions: { configured: false },
+    capacityReservationSpecification: FIXED_SETTINGS.capacityReservationSpecification,
+    hibernationOptions: FIXED_SETTINGS.hibernationOptions,
     metadataOptions: metadataOptionsXml(d),
-    enclaveOptions: { enabled: false },
+    enclaveOptions: FIXED_SETTINGS.enclaveOptions,
     platformDetails: billing.platformDetails,
     usageOperation: billing.usageOperation,
     usageOperationUpdateTime: iso(i.launchTime),
     maintenanceOptions: { autoRecovery: i.autoRecovery },
+    privateDnsNameOptions: FIXED_SETTINGS.privateDnsNameOptions,
     currentInstanceBootMode: currentBootModeXml(d),
   };
 }

@@ -17,7 +17,7 @@ import { eachWithOutcome } from '../ec2-errors';
 import { filterMatcher, FilterField } from '../ec2-filters';
 import { zoneIdOf } from '../availability-zones';
 import {
-  ATTACHED_INTERFACE_STATUS, architectureOf, billingIdentityOf, blockDeviceMappingsOf, cpuOptionsOf, currentBootModeXml, INSTANCE_HYPERVISOR, instanceXml, interfaceAssociationOf,
+  ATTACHED_INTERFACE_STATUS, architectureOf, FIXED_SETTINGS, billingIdentityOf, blockDeviceMappingsOf, cpuOptionsOf, currentBootModeXml, INSTANCE_HYPERVISOR, instanceXml, interfaceAssociationOf,
   metadataOptionsXml, MONITORING_STATE, reservationsXml, stateReasonOf, stateXml,
 } from './instance.xml';
 import { privateIpSpecs } from './networking.actions';
@@ -169,10 +169,11 @@ function oneValues(name: string, instanceType: string): Readonly<Record<string, 
       const cpu = cpuOptionsOf(instanceType);
       return { CoreCount: String(cpu.coreCount), ThreadsPerCore: String(cpu.threadsPerCore), AmdSevSnp: 'disabled' };
     }
-    case 'CapacityReservationSpecification': return { CapacityReservationPreference: 'open' };
-    case 'HibernationOptions': return { Configured: 'false' };
-    case 'EnclaveOptions': return { Enabled: 'false' };
-    default: return { HostnameType: 'ip-name', EnableResourceNameDnsARecord: 'false', EnableResourceNameDnsAAAARecord: 'false' }; // PrivateDnsNameOptions
+    default: {
+      // The others: what DescribeInstances shows (FIXED_SETTINGS), as the request names them.
+      const shown = FIXED_SETTINGS[`${name[0].toLowerCase()}${name.slice(1)}` as keyof typeof FIXED_SETTINGS];
+      return Object.fromEntries(Object.entries(shown).map(([k, v]) => [`${k[0].toUpperCase()}${k.slice(1)}`, String(v)]));
+    }
   }
 }
 
