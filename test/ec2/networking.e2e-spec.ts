@@ -1299,7 +1299,7 @@ describe('EC2 networking through the JS SDK', () => {
     it('ImportKeyPair computes the fingerprint of a known key; Describe by a missing name is NotFound; Delete is idempotent', async () => {
       const imported = await ec2.send(new ImportKeyPairCommand({ KeyName: 'laptop', PublicKeyMaterial: Buffer.from(ED25519_PUBLIC) }));
       expect(imported.KeyFingerprint).toBe(ED25519_FINGERPRINT);
-      expect(await codeOf(ec2.send(new ImportKeyPairCommand({ KeyName: 'bad', PublicKeyMaterial: Buffer.from('not a key') })))).toBe('InvalidParameterValue');
+      expect(await codeOf(ec2.send(new ImportKeyPairCommand({ KeyName: 'bad', PublicKeyMaterial: Buffer.from('not a key') })))).toBe('InvalidKey.Format');
       expect(await codeOf(ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['nope'] })))).toBe('InvalidKeyPair.NotFound');
       const byFilter = await ec2.send(new DescribeKeyPairsCommand({ Filters: [{ Name: 'fingerprint', Values: [ED25519_FINGERPRINT] }] }));
       expect(byFilter.KeyPairs!.map((k) => k.KeyName)).toEqual(['laptop']);
