@@ -421,6 +421,9 @@ describe('EC2 networking through the JS SDK', () => {
       expect(eni).toHaveLength(1);
       expect(eni[0]).toMatchObject({ PrivateIpAddress: a.privateIpAddress, Status: 'in-use', Attachment: { DeviceIndex: 0, InstanceId: a.instanceId, DeleteOnTermination: true } });
       expect(eni[0].Association).toMatchObject({ PublicIp: a.publicIpAddress });
+      // DescribeNetworkInterfaces' reference: MaxResults and the network interface IDs cannot be in the same request.
+      const both = await failure(ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eni[0].NetworkInterfaceId!], MaxResults: 5 })));
+      expect([both.name, both.$metadata.httpStatusCode]).toEqual(['InvalidParameterCombination', 400]);
       expect((await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnetB.SubnetId!] }))).Subnets![0].AvailableIpAddressCount).toBe(4089);
 
       // An address asked for: taken is InvalidIPAddress.InUse; outside the subnet, InvalidParameterValue.

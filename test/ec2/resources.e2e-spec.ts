@@ -1,6 +1,6 @@
 import {
   AllocateHostsCommand, AttachVolumeCommand, CreatePlacementGroupCommand, CreateTagsCommand, CreateVolumeCommand, DeletePlacementGroupCommand,
-  DeleteTagsCommand, DeleteVolumeCommand, DescribeAvailabilityZonesCommand, DescribeHostsCommand, DescribeInstancesCommand, DescribeInstanceTypeOfferingsCommand,
+  DeleteTagsCommand, DeleteVolumeCommand, DescribeAvailabilityZonesCommand, DescribeHostsCommand, DescribeInstanceCreditSpecificationsCommand, DescribeInstancesCommand, DescribeInstanceStatusCommand, DescribeInstanceTypeOfferingsCommand,
   DescribeInstanceTypesCommand, DescribePlacementGroupsCommand, DescribeTagsCommand, DescribeVolumesCommand, DescribeVolumesModificationsCommand, DetachVolumeCommand, EC2Client,
   ModifyVolumeCommand,
   paginateDescribeInstanceTypes, ReleaseHostsCommand, RunInstancesCommand, TerminateInstancesCommand,
@@ -169,8 +169,23 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     expect(alloc.HostIds).toHaveLength(1);
     const hosts = await client.send(new DescribeHostsCommand({ HostIds: alloc.HostIds }));
     expect(hosts.Hosts![0]).toMatchObject({ HostId: alloc.HostIds![0], AutoPlacement: 'off', AvailabilityZone: 'us-east-1a', State: 'available', OwnerId: alice.accountId });
+    // DescribeHosts' reference: "You cannot specify this parameter [MaxResults] and the host IDs parameter in the same request."
+    const both = await failure(client.send(new DescribeHostsCommand({ HostIds: alloc.HostIds, MaxResults: 5 })));
+    expect([both.name, both.$metadata.httpStatusCode]).toEqual(['InvalidParameterCombination', 400]);
+    expect((await client.send(new DescribeHostsCommand({ MaxResults: 5 }))).Hosts!.map((h) => h.HostId)).toEqual(alloc.HostIds);
     const released = await client.send(new ReleaseHostsCommand({ HostIds: alloc.HostIds }));
     expect(released.Successful).toEqual(alloc.HostIds);
+  });
+
+  it('MaxResults beside ids is InvalidParameterCombination where the reference says so (instances, their status and credits, volumes, hosts)', async () => {
+    const calls: Promise<unknown>[] = [
+      client.send(new DescribeInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'], MaxResults: 5 })),
+      client.send(new DescribeInstanceStatusCommand({ InstanceIds: ['i-0123456789abcdef0'], MaxResults: 5 })),
+      client.send(new DescribeInstanceCreditSpecificationsCommand({ InstanceIds: ['i-0123456789abcdef0'], MaxResults: 5 })),
+      client.send(new DescribeVolumesCommand({ VolumeIds: ['vol-0123456789abcdef0'], MaxResults: 5 })),
+      client.send(new DescribeHostsCommand({ HostIds: ['h-0123456789abcdef0'], MaxResults: 5 })),
+    ];
+    for (const call of calls) expect((await failure(call)).name).toBe('InvalidParameterCombination');
   });
 
   it('answers the catalog: zones, instance types (paginated) and offerings', async () => {

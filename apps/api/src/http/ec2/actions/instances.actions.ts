@@ -14,6 +14,7 @@ import { TenantEntity } from '../../../persistence/entities';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { eachWithOutcome } from '../ec2-errors';
+import { refuseMaxResultsWithIds } from '../ec2-pages';
 import { filterMatcher, FilterField } from '../ec2-filters';
 import { zoneIdOf } from '../availability-zones';
 import {
@@ -130,7 +131,7 @@ function metadataOptionsChange(p: Ec2Params): MetadataOptionsChange {
 function paging(p: Ec2Params, idParam: string, range: { min: number; max: number }) {
   const maxResults = p.int('MaxResults', range);
   const nextToken = p.string('NextToken');
-  if (p.list(idParam).length > 0 && maxResults !== undefined) throw combination(`The parameter ${idParam} cannot be used with the parameter MaxResults`);
+  refuseMaxResultsWithIds(p, idParam);
   return { maxResults, nextToken: nextToken === '' ? undefined : nextToken };
 }
 

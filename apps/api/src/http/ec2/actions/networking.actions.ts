@@ -13,6 +13,7 @@ import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { FilterField, filterMatcher } from '../ec2-filters';
 import { zoneIdOf, zoneNameOf } from '../availability-zones';
+import { refuseMaxResultsWithIds } from '../ec2-pages';
 
 /** ModifySubnetAttribute's attributes in EC2's API reference; Nimbus changes MapPublicIpOnLaunch and refuses the others as unsupported. */
 const SUBNET_ATTRIBUTES = [
@@ -441,6 +442,7 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       operation: 'DescribeNetworkInterfaces',
       params: ['NetworkInterfaceId', 'Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
+        refuseMaxResultsWithIds(p, 'NetworkInterfaceId');
         const r = await this.networking.describeNetworkInterfaces(ctx.tenant, { ids: p.list('NetworkInterfaceId'), match: matcher(p, INTERFACE_FILTERS), ...page(p) });
         return { networkInterfaceSet: items(r.items.map((v) => interfaceXml(v, ctx))), nextToken: r.nextToken };
       },

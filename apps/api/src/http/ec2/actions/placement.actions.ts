@@ -8,7 +8,7 @@ import { Ec2Actions, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { eachWithOutcome } from '../ec2-errors';
 import { filterMatcher } from '../ec2-filters';
-import { pageOf } from '../ec2-pages';
+import { pageOf, refuseMaxResultsWithIds } from '../ec2-pages';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
 const unsupported = (what: string) => new ApiError('UnsupportedOperation', `Nimbus does not support ${what}.`);
@@ -101,6 +101,7 @@ export class PlacementEc2Actions implements Ec2ActionSource {
       params: ['HostId', 'Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
         const ids = p.list('HostId');
+        refuseMaxResultsWithIds(p, 'HostId');
         const list = ids.length > 0 ? await Promise.all(ids.map((id) => this.hosts.get(ctx.tenant, id))) : await this.hosts.list(ctx.tenant);
         const match = filterMatcher(p.filters(), {
           'auto-placement': (h: DedicatedHostView) => (h.allocation.autoPlacement ? 'on' : 'off'), 'availability-zone': (h) => h.availabilityZone,
