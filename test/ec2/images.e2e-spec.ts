@@ -55,6 +55,21 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect((await failure(client.send(new DescribeImagesCommand({ ImageIds: ['ami-nope'] })))).name).toBe('InvalidAMIID.Malformed');
     expect((await failure(client.send(new DescribeImagesCommand({ ImageIds: ['ami-00000000000000000'] })))).name).toBe('InvalidAMIID.NotFound');
     expect((await failure(client.send(new DescribeImagesCommand({ Filters: [{ Name: 'bogus', Values: ['x'] }] })))).name).toBe('InvalidParameterValue');
+
+    // More of DescribeImages' documented filters, each on what the image shows.
+    const ids = async (filters: { Name: string; Values: string[] }[]) =>
+      ((await client.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: filters }))).Images ?? []).map((i) => i.ImageId!).sort();
+    const allIds = out.Images!.map((i) => i.ImageId!).sort();
+    expect(await ids([{ Name: 'creation-date', Values: [`${al2023.CreationDate!.slice(0, 10)}T*`] }, { Name: 'image-id', Values: [LINUX_AMI] }])).toEqual([LINUX_AMI]);
+    expect(await ids([{ Name: 'creation-date', Values: ['1999-*'] }])).toEqual([]);
+    expect(await ids([{ Name: 'ena-support', Values: ['true'] }])).toEqual(allIds);
+    expect(await ids([{ Name: 'block-device-mapping.delete-on-termination', Values: ['true'] }])).toEqual(allIds);
+    expect(await ids([{ Name: 'block-device-mapping.encrypted', Values: ['true'] }])).toEqual([]);
+    expect(await ids([{ Name: 'block-device-mapping.encrypted', Values: ['false'] }])).toEqual(allIds);
+    expect(await ids([{ Name: 'manifest-location', Values: [al2023.ImageLocation!] }])).toEqual([LINUX_AMI]);
+    for (const none of ['kernel-id', 'ramdisk-id', 'product-code', 'product-code.type', 'state-reason-code', 'state-reason-message']) {
+      expect(await ids([{ Name: none, Values: ['*'] }])).toEqual([]);
+    }
   });
 
   it("finds the catalog's images as scripts and Terraform's aws_ami look EC2's up: by publisher and AMI name pattern", async () => {
