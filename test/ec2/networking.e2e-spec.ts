@@ -421,6 +421,19 @@ describe('EC2 networking through the JS SDK', () => {
       expect(eni).toHaveLength(1);
       expect(eni[0]).toMatchObject({ PrivateIpAddress: a.privateIpAddress, Status: 'in-use', Attachment: { DeviceIndex: 0, InstanceId: a.instanceId, DeleteOnTermination: true } });
       expect(eni[0].Association).toMatchObject({ PublicIp: a.publicIpAddress });
+      // More of the documented filters: owner-id, availability-zone-id, attachment.instance-owner-id and .attach-time; requester-id matches none.
+      const eniIds = async (Filters: { Name: string; Values: string[] }[]) =>
+        (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [a.instanceId] }, ...Filters] }))).NetworkInterfaces!.map((n) => n.NetworkInterfaceId);
+      expect(await eniIds([{ Name: 'owner-id', Values: [alice.accountId] }, { Name: 'availability-zone-id', Values: ['use1-az2'] }])).toEqual([eni[0].NetworkInterfaceId]);
+      expect(await eniIds([{ Name: 'attachment.instance-owner-id', Values: [alice.accountId] }])).toEqual([eni[0].NetworkInterfaceId]);
+      expect(await eniIds([{ Name: 'attachment.attach-time', Values: [eni[0].Attachment!.AttachTime!.toISOString()] }])).toEqual([eni[0].NetworkInterfaceId]);
+      expect(await eniIds([{ Name: 'owner-id', Values: ['123456789012'] }])).toEqual([]);
+      expect(await eniIds([{ Name: 'requester-id', Values: ['*'] }])).toEqual([]);
+      const subnetsBy = async (Filters: { Name: string; Values: string[] }[]) => (await ec2.send(new DescribeSubnetsCommand({ Filters }))).Subnets!.map((x) => x.SubnetId);
+      expect(await subnetsBy([{ Name: 'owner-id', Values: [alice.accountId] }, { Name: 'availability-zone-id', Values: ['use1-az2'] }, { Name: 'default-for-az', Values: ['true'] }])).toEqual([subnetB.SubnetId]);
+      expect(await subnetsBy([{ Name: 'subnet-arn', Values: [subnetB.SubnetArn!] }])).toEqual([subnetB.SubnetId]);
+      expect((await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'owner-id', Values: [alice.accountId] }, { Name: 'is-default', Values: ['true'] }] }))).Vpcs).toHaveLength(1);
+      expect((await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'owner-id', Values: ['123456789012'] }] }))).Vpcs).toEqual([]);
       // DescribeNetworkInterfaces' reference: MaxResults and the network interface IDs cannot be in the same request.
       const both = await failure(ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eni[0].NetworkInterfaceId!], MaxResults: 5 })));
       expect([both.name, both.$metadata.httpStatusCode]).toEqual(['InvalidParameterCombination', 400]);

@@ -113,10 +113,13 @@ function vpcXml(v: VpcView, ctx: Ec2Context) {
   };
 }
 
+/** A subnet's ARN, as shown and as the `subnet-arn` filter reads it. */
+const subnetArn = (accountId: string, subnetId: string) => `arn:aws:ec2:us-east-1:${accountId}:subnet/${subnetId}`;
+
 function subnetXml(v: SubnetView, ctx: Ec2Context) {
   const s = v.subnet;
   return {
-    subnetId: s.id, subnetArn: `arn:aws:ec2:us-east-1:${ctx.accountId}:subnet/${s.id}`, state: 'available', ownerId: ctx.accountId, vpcId: s.vpcId, cidrBlock: s.cidrBlock,
+    subnetId: s.id, subnetArn: subnetArn(ctx.accountId, s.id), state: 'available', ownerId: ctx.accountId, vpcId: s.vpcId, cidrBlock: s.cidrBlock,
     ipv6CidrBlockAssociationSet: items([]), availableIpAddressCount: v.availableIpAddressCount, availabilityZone: s.availabilityZone,
     availabilityZoneId: zoneIdOf(s.availabilityZone),
     defaultForAz: s.defaultForAz, mapPublicIpOnLaunch: s.mapPublicIpOnLaunch, assignIpv6AddressOnCreation: false, tagSet: tagSet(v.tags),
@@ -213,17 +216,20 @@ function keyPairXml(v: KeyPairView, includePublicKey: boolean) {
 
 // ---- filters ----
 
-const VPC_FILTERS: Readonly<Record<string, FilterField<VpcView>>> = {
+/** The filters on the account's own resources read its id (`owner-id`: every resource a tenant describes is its own). */
+const VPC_FILTERS = (accountId: string): Readonly<Record<string, FilterField<VpcView>>> => ({
+  'owner-id': () => accountId,
   'vpc-id': (v) => v.vpc.id, cidr: (v) => v.vpc.cidrBlock, 'cidr-block-association.cidr-block': (v) => v.vpc.cidrBlock,
   'is-default': (v) => v.vpc.isDefault, state: () => 'available', 'dhcp-options-id': () => 'default',
-};
+});
 
-const SUBNET_FILTERS: Readonly<Record<string, FilterField<SubnetView>>> = {
+const SUBNET_FILTERS = (accountId: string): Readonly<Record<string, FilterField<SubnetView>>> => ({
+  'owner-id': () => accountId, 'subnet-arn': (v) => subnetArn(accountId, v.subnet.id), 'availability-zone-id': (v) => zoneIdOf(v.subnet.availabilityZone),
   'subnet-id': (v) => v.subnet.id, 'vpc-id': (v) => v.subnet.vpcId, 'cidr-block': (v) => v.subnet.cidrBlock, cidr: (v) => v.subnet.cidrBlock,
   cidrBlock: (v) => v.subnet.cidrBlock, 'availability-zone': (v) => v.subnet.availabilityZone, availabilityZone: (v) => v.subnet.availabilityZone,
   'default-for-az': (v) => v.subnet.defaultForAz, defaultForAz: (v) => v.subnet.defaultForAz, 'map-public-ip-on-launch': (v) => v.subnet.mapPublicIpOnLaunch,
   'available-ip-address-count': (v) => v.availableIpAddressCount, state: () => 'available',
-};
+});
 
 const peers = (ps: readonly PermissionView[]) => ({
   cidrs: ps.flatMap((x) => x.ipRanges.map((r) => r.cidrIp)), ipv6: ps.flatMap((x) => x.ipv6Ranges.map((r) => r.cidrIpv6)), groups: ps.flatMap((x) => x.groups.map((g) => g.groupId)),
@@ -248,7 +254,12 @@ const RULE_FILTERS: Readonly<Record<string, FilterField<SecurityGroupRuleView>>>
   'group-id': (v) => v.rule.groupId, 'security-group-rule-id': (v) => v.rule.id,
 };
 
-const INTERFACE_FILTERS: Readonly<Record<string, FilterField<NetworkInterfaceView>>> = {
+const INTERFACE_FILTERS = (accountId: string): Readonly<Record<string, FilterField<NetworkInterfaceView>>> => ({
+  'owner-id': () => accountId, 'availability-zone-id': (v) => zoneIdOf(v.networkInterface.availabilityZone),
+  // Interfaces a service made for the tenant (requester-managed) are not simulated: none has a requester id.
+  'requester-id': () => undefined,
+  'attachment.instance-owner-id': (v) => (v.networkInterface.instanceId ? accountId : undefined),
+  'attachment.attach-time': (v) => (v.networkInterface.instanceId && v.networkInterface.attachTime !== null ? iso(v.networkInterface.attachTime) : undefined),
   'network-interface-id': (v) => v.networkInterface.id, 'subnet-id': (v) => v.networkInterface.subnetId, 'vpc-id': (v) => v.networkInterface.vpcId,
   'availability-zone': (v) => v.networkInterface.availabilityZone,
   // Every address of the interface, its primary and its secondaries (EC2: "the private IPv4 address or addresses").
@@ -264,7 +275,7 @@ const INTERFACE_FILTERS: Readonly<Record<string, FilterField<NetworkInterfaceVie
   'attachment.device-index': (v) => v.networkInterface.deviceIndex ?? undefined, 'attachment.status': (v) => (v.networkInterface.instanceId ? 'attached' : undefined),
   'attachment.delete-on-termination': (v) => (v.networkInterface.instanceId ? v.networkInterface.deleteOnTermination : undefined),
   'interface-type': () => 'interface', 'requester-managed': () => false,
-};
+});
 
 const KEY_PAIR_FILTERS: Readonly<Record<string, FilterField<KeyPairView>>> = {
   'key-pair-id': (v) => v.keyPair.id, 'key-name': (v) => v.keyPair.name, fingerprint: (v) => v.keyPair.fingerprint, 'key-type': (v) => v.keyPair.keyType,
@@ -300,7 +311,7 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       operation: 'DescribeVpcs',
       params: ['VpcId', 'Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
-        const r = await this.networking.describeVpcs(ctx.tenant, { ids: p.list('VpcId'), match: matcher(p, VPC_FILTERS), ...page(p) });
+        const r = await this.networking.describeVpcs(ctx.tenant, { ids: p.list('VpcId'), match: matcher(p, VPC_FILTERS(ctx.accountId)), ...page(p) });
         return { vpcSet: items(r.items.map((v) => vpcXml(v, ctx))), nextToken: r.nextToken };
       },
     },
@@ -355,7 +366,7 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       operation: 'DescribeSubnets',
       params: ['SubnetId', 'Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
-        const r = await this.networking.describeSubnets(ctx.tenant, { ids: p.list('SubnetId'), match: matcher(p, SUBNET_FILTERS), ...page(p) });
+        const r = await this.networking.describeSubnets(ctx.tenant, { ids: p.list('SubnetId'), match: matcher(p, SUBNET_FILTERS(ctx.accountId)), ...page(p) });
         return { subnetSet: items(r.items.map((v) => subnetXml(v, ctx))), nextToken: r.nextToken };
       },
     },
@@ -443,7 +454,7 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       params: ['NetworkInterfaceId', 'Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
         refuseMaxResultsWithIds(p, 'NetworkInterfaceId');
-        const r = await this.networking.describeNetworkInterfaces(ctx.tenant, { ids: p.list('NetworkInterfaceId'), match: matcher(p, INTERFACE_FILTERS), ...page(p) });
+        const r = await this.networking.describeNetworkInterfaces(ctx.tenant, { ids: p.list('NetworkInterfaceId'), match: matcher(p, INTERFACE_FILTERS(ctx.accountId)), ...page(p) });
         return { networkInterfaceSet: items(r.items.map((v) => interfaceXml(v, ctx))), nextToken: r.nextToken };
       },
     },
