@@ -216,6 +216,8 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect(snap).toMatchObject({ VolumeId: volumeId, State: 'pending', VolumeSize: 10, OwnerId: alice.accountId, Description: 'before upgrade', Tags: [{ Key: 'env', Value: 'test' }] });
     const mine = await client.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: 'tag:env', Values: ['test'] }] }));
     expect(mine.Snapshots!.map((s) => s.SnapshotId)).toEqual([snap.SnapshotId]);
+    // DescribeSnapshots' documented owner-alias and transfer-type filters are taken (not InvalidParameterValue) and match none of a tenant's snapshots.
+    for (const Name of ['owner-alias', 'transfer-type']) expect((await client.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name, Values: ['*'] }] }))).Snapshots).toEqual([]);
     // A volume from a snapshot still pending is refused, as EC2 refuses it.
     expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: snap.SnapshotId! })))).name).toBe('IncorrectState');
     await t.advance(40); // 30 s + 10 × 1 s

@@ -195,6 +195,9 @@ export class ImagesEc2Actions implements Ec2ActionSource {
           'volume-id': (v) => v.row.volumeId ?? undefined,
           'volume-size': (v) => String(v.row.volumeSizeGiB),
           'storage-tier': () => 'standard',
+          // A tenant's snapshots have no owner alias (Amazon's list names only amazon), and none is a copy (the transfer type is a copy's): these match none.
+          'owner-alias': () => undefined,
+          'transfer-type': () => undefined,
           'tag-key': (v) => Object.keys(v.tags),
           'tag-value': (v) => Object.values(v.tags),
         }, (v) => v.tags);
