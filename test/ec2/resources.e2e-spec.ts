@@ -161,6 +161,17 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     const g = await client.send(new CreatePlacementGroupCommand({ GroupName: 'ring', Strategy: 'partition', PartitionCount: 3 }));
     expect(g.PlacementGroup).toMatchObject({ GroupName: 'ring', Strategy: 'partition', PartitionCount: 3, State: 'available' });
     expect((await client.send(new DescribePlacementGroupsCommand({ GroupNames: ['ring'] }))).PlacementGroups!.map((x) => x.GroupName)).toEqual(['ring']);
+    // Its ARN and a spread group's level, shown and filtered on (DescribePlacementGroups' group-arn and spread-level); tag filters are taken and match none.
+    const arn = `arn:aws:ec2:us-east-1:${alice.accountId}:placement-group/ring`;
+    expect(g.PlacementGroup!.GroupArn).toBe(arn);
+    const spread = await client.send(new CreatePlacementGroupCommand({ GroupName: 'apart', Strategy: 'spread' }));
+    expect(spread.PlacementGroup).toMatchObject({ Strategy: 'spread', SpreadLevel: 'rack' });
+    const names = async (Name: string, Values: string[]) => (await client.send(new DescribePlacementGroupsCommand({ Filters: [{ Name, Values }] }))).PlacementGroups!.map((x) => x.GroupName);
+    expect(await names('group-arn', [arn])).toEqual(['ring']);
+    expect(await names('spread-level', ['rack'])).toEqual(['apart']);
+    expect(await names('tag-key', ['*'])).toEqual([]);
+    expect(await names('tag:team', ['*'])).toEqual([]);
+    await client.send(new DeletePlacementGroupCommand({ GroupName: 'apart' }));
     expect((await failure(bobClient.send(new DescribePlacementGroupsCommand({ GroupNames: ['ring'] })))).name).toBe('InvalidPlacementGroup.Unknown');
     await client.send(new DeletePlacementGroupCommand({ GroupName: 'ring' }));
     expect((await client.send(new DescribePlacementGroupsCommand({}))).PlacementGroups).toEqual([]);
