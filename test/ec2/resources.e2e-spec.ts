@@ -203,6 +203,10 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     expect((await client.send(new DescribeAvailabilityZonesCommand({}))).AvailabilityZones!.map((z) => [z.ZoneName, z.ZoneId, z.State])).toEqual([
       ['us-east-1a', 'use1-az1', 'available'], ['us-east-1b', 'use1-az2', 'available'], ['us-east-1c', 'use1-az3', 'available'],
     ]);
+    // The documented message, parent-zone-id and parent-zone-name filters are taken, and match no Availability Zone.
+    for (const Name of ['message', 'parent-zone-id', 'parent-zone-name']) {
+      expect((await client.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name, Values: ['*'] }] }))).AvailabilityZones).toEqual([]);
+    }
     const one = await client.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['m5.large'] }));
     expect(one.InstanceTypes![0]).toMatchObject({ InstanceType: 'm5.large', VCpuInfo: { DefaultVCpus: 2, DefaultCores: 1, DefaultThreadsPerCore: 2 }, MemoryInfo: { SizeInMiB: 8192 }, BurstablePerformanceSupported: false });
     let count = 0;
