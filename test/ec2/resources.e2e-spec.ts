@@ -271,5 +271,14 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     expect(await names(['instance-type', ['t1.*', 't2.*']], ['supported-virtualization-type', ['paravirtual']])).toEqual(['t1.micro']);
     expect(await names(['instance-type', ['c5d.l*', 'c5.l*']], ['instance-storage-supported', ['true']])).toEqual(['c5d.large']);
     expect(await names(['instance-type', ['m6g.medium']], ['processor-info.supported-architecture', ['arm64']])).toEqual(['m6g.medium']);
+    // More of the reference's filters, each on what the type shows.
+    expect(await names(['free-tier-eligible', ['true']])).toEqual(['t2.micro', 't3.micro']);
+    expect(await names(['instance-type', ['m5.large', 'm5.xlarge']], ['vcpu-info.default-cores', ['1']], ['vcpu-info.default-threads-per-core', ['2']])).toEqual(['m5.large']);
+    expect(await names(['instance-type', ['t3.micro', 'm5.large']], ['network-info.network-performance', [by.get('m5.large')!.NetworkInfo!.NetworkPerformance!]])).toEqual(['m5.large']);
+    expect(await names(['instance-type', ['t2.micro', 'm5.large']], ['ebs-info.ebs-optimized-info.baseline-bandwidth-in-mbps', ['650']])).toEqual(['m5.large']);
+    expect(await names(['instance-type', ['t2.micro', 'm5.large']], ['ebs-info.ebs-optimized-info.maximum-iops', ['*']])).toEqual(['m5.large']);
+    expect(await names(['instance-type', ['t2.micro', 'm5.large']], ['supported-root-device-type', ['ebs']], ['ebs-info.encryption-support', ['supported']],
+      ['dedicated-hosts-supported', ['true']], ['auto-recovery-supported', ['true']], ['hibernation-supported', ['false']])).toEqual(['m5.large', 't2.micro']);
+    expect(await names(['instance-type', ['m6g.medium', 't2.micro']], ['supported-boot-mode', ['uefi']])).toEqual(['m6g.medium']);
   });
 });
