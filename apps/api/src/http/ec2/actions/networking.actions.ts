@@ -164,7 +164,7 @@ function revokedRuleXml(r: SecurityGroupRuleEntity) {
 
 function interfaceXml(v: NetworkInterfaceView, ctx: Ec2Context) {
   const n = v.networkInterface;
-  const association = associationXml(v.publicIps.find((p) => p.privateIpAddress === n.privateIpAddress), ctx.accountId, true);
+  const association = associationXml(primaryPublicIp(v), ctx.accountId, true);
   return {
     networkInterfaceId: n.id, subnetId: n.subnetId, vpcId: n.vpcId, availabilityZone: n.availabilityZone, description: n.description, ownerId: ctx.accountId,
     requesterManaged: false, status: n.instanceId ? 'in-use' : 'available', macAddress: n.macAddress, privateIpAddress: n.privateIpAddress,
@@ -190,9 +190,15 @@ export function associationXml(held: ShownPublicIp | undefined, accountId: strin
   if (!held) return undefined;
   return {
     ...(withIds ? { allocationId: held.allocationId, associationId: held.associationId } : {}),
-    ipOwnerId: held.allocationId !== undefined ? accountId : 'amazon', publicDnsName: held.publicDnsName, publicIp: held.publicIp,
+    ipOwnerId: ipOwnerIdOf(held, accountId), publicDnsName: held.publicDnsName, publicIp: held.publicIp,
   };
 }
+
+/** A public address's owner as EC2 shows it: the tenant's account for an Elastic IP, `amazon` for an auto-assigned one. */
+const ipOwnerIdOf = (held: ShownPublicIp, accountId: string) => (held.allocationId !== undefined ? accountId : 'amazon');
+
+/** The public address an interface's primary private address holds (its `association`). */
+const primaryPublicIp = (v: NetworkInterfaceView) => v.publicIps.find((p) => p.privateIpAddress === v.networkInterface.privateIpAddress);
 
 /**
  * An interface's `privateIpAddressesSet`: the primary, then each secondary, each with its private
@@ -271,6 +277,12 @@ const INTERFACE_FILTERS = (accountId: string): Readonly<Record<string, FilterFie
   status: (v) => (v.networkInterface.instanceId ? 'in-use' : 'available'), 'source-dest-check': (v) => v.networkInterface.sourceDestCheck,
   'group-id': (v) => v.groups.map((g) => g.groupId), 'group-name': (v) => v.groups.map((g) => g.groupName),
   'association.public-ip': (v) => v.publicIp, 'association.public-dns-name': (v) => v.publicDnsName,
+  'association.allocation-id': (v) => primaryPublicIp(v)?.allocationId, 'association.association-id': (v) => primaryPublicIp(v)?.associationId,
+  'association.ip-owner-id': (v) => { const held = primaryPublicIp(v); return held && ipOwnerIdOf(held, accountId); },
+  'addresses.association.public-ip': (v) => v.publicIps.map((p) => p.publicIp),
+  'addresses.association.owner-id': (v) => v.publicIps.map((p) => ipOwnerIdOf(p, accountId)),
+  // No interface has an IPv6 address here (ipv6AddressesSet is empty).
+  'ipv6-addresses.ipv6-address': () => undefined,
   'attachment.instance-id': (v) => v.networkInterface.instanceId ?? undefined, 'attachment.attachment-id': (v) => v.networkInterface.attachmentId ?? undefined,
   'attachment.device-index': (v) => v.networkInterface.deviceIndex ?? undefined, 'attachment.status': (v) => (v.networkInterface.instanceId ? 'attached' : undefined),
   'attachment.delete-on-termination': (v) => (v.networkInterface.instanceId ? v.networkInterface.deleteOnTermination : undefined),
