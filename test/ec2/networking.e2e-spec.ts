@@ -432,6 +432,19 @@ describe('EC2 networking through the JS SDK', () => {
       const subnetsBy = async (Filters: { Name: string; Values: string[] }[]) => (await ec2.send(new DescribeSubnetsCommand({ Filters }))).Subnets!.map((x) => x.SubnetId);
       expect(await subnetsBy([{ Name: 'owner-id', Values: [alice.accountId] }, { Name: 'availability-zone-id', Values: ['use1-az2'] }, { Name: 'default-for-az', Values: ['true'] }])).toEqual([subnetB.SubnetId]);
       expect(await subnetsBy([{ Name: 'subnet-arn', Values: [subnetB.SubnetArn!] }])).toEqual([subnetB.SubnetId]);
+      // The subnet shows EC2's defaults for what Nimbus does not simulate (DNS64, IPv6-only, customer-owned addresses, resource names), and they filter.
+      expect(subnetB).toMatchObject({ EnableDns64: false, Ipv6Native: false, MapCustomerOwnedIpOnLaunch: false, PrivateDnsNameOptionsOnLaunch: { HostnameType: 'ip-name' } });
+      expect(await subnetsBy([{ Name: 'subnet-id', Values: [subnetB.SubnetId!] }, { Name: 'enable-dns64', Values: ['false'] }, { Name: 'ipv6-native', Values: ['false'] },
+        { Name: 'map-customer-owned-ip-on-launch', Values: ['false'] }, { Name: 'private-dns-name-options-on-launch.hostname-type', Values: ['ip-name'] }])).toEqual([subnetB.SubnetId]);
+      for (const none of ['ipv6-cidr-block-association.ipv6-cidr-block', 'customer-owned-ipv4-pool', 'outpost-arn', 'enable-lni-at-device-index']) {
+        expect(await subnetsBy([{ Name: none, Values: ['*'] }])).toEqual([]);
+      }
+      const [defaultVpc] = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs!;
+      const association = defaultVpc.CidrBlockAssociationSet![0];
+      const vpcsBy = async (Name: string, value: string) => (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name, Values: [value] }] }))).Vpcs!.map((x) => x.VpcId);
+      expect(await vpcsBy('cidr-block-association.association-id', association.AssociationId!)).toEqual([defaultVpc.VpcId]);
+      expect(await vpcsBy('cidr-block-association.state', 'associated')).toContain(defaultVpc.VpcId);
+      expect(await vpcsBy('ipv6-cidr-block-association.ipv6-cidr-block', '*')).toEqual([]);
       expect((await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'owner-id', Values: [alice.accountId] }, { Name: 'is-default', Values: ['true'] }] }))).Vpcs).toHaveLength(1);
       expect((await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'owner-id', Values: ['123456789012'] }] }))).Vpcs).toEqual([]);
       // DescribeNetworkInterfaces' reference: MaxResults and the network interface IDs cannot be in the same request.

@@ -105,10 +105,13 @@ function shorthandPermission(p: Ec2Params): IpPermission[] {
 
 // ---- answers ----
 
+/** The association id of a VPC's one IPv4 block, as shown and as `cidr-block-association.association-id` reads it. */
+const vpcCidrAssociationId = (v: VpcView) => `vpc-cidr-assoc-${v.vpc.id.slice(4)}`;
+
 function vpcXml(v: VpcView, ctx: Ec2Context) {
   return {
     vpcId: v.vpc.id, ownerId: ctx.accountId, state: 'available', cidrBlock: v.vpc.cidrBlock,
-    cidrBlockAssociationSet: items([{ cidrBlock: v.vpc.cidrBlock, associationId: `vpc-cidr-assoc-${v.vpc.id.slice(4)}`, cidrBlockState: { state: 'associated' } }]),
+    cidrBlockAssociationSet: items([{ cidrBlock: v.vpc.cidrBlock, associationId: vpcCidrAssociationId(v), cidrBlockState: { state: 'associated' } }]),
     ipv6CidrBlockAssociationSet: items([]), dhcpOptionsId: 'default', tagSet: tagSet(v.tags), instanceTenancy: v.vpc.instanceTenancy, isDefault: v.vpc.isDefault,
   };
 }
@@ -122,7 +125,10 @@ function subnetXml(v: SubnetView, ctx: Ec2Context) {
     subnetId: s.id, subnetArn: subnetArn(ctx.accountId, s.id), state: 'available', ownerId: ctx.accountId, vpcId: s.vpcId, cidrBlock: s.cidrBlock,
     ipv6CidrBlockAssociationSet: items([]), availableIpAddressCount: v.availableIpAddressCount, availabilityZone: s.availabilityZone,
     availabilityZoneId: zoneIdOf(s.availabilityZone),
-    defaultForAz: s.defaultForAz, mapPublicIpOnLaunch: s.mapPublicIpOnLaunch, assignIpv6AddressOnCreation: false, tagSet: tagSet(v.tags),
+    defaultForAz: s.defaultForAz, mapPublicIpOnLaunch: s.mapPublicIpOnLaunch, mapCustomerOwnedIpOnLaunch: false, assignIpv6AddressOnCreation: false,
+    tagSet: tagSet(v.tags), enableDns64: false, ipv6Native: false,
+    // Instances' private DNS names are IP names (ip-10-0-1-4.ec2.internal); resource-name records are not simulated.
+    privateDnsNameOptionsOnLaunch: { hostnameType: 'ip-name', enableResourceNameDnsARecord: false, enableResourceNameDnsAAAARecord: false },
   };
 }
 
@@ -227,6 +233,10 @@ const VPC_FILTERS = (accountId: string): Readonly<Record<string, FilterField<Vpc
   'owner-id': () => accountId,
   'vpc-id': (v) => v.vpc.id, cidr: (v) => v.vpc.cidrBlock, 'cidr-block-association.cidr-block': (v) => v.vpc.cidrBlock,
   'is-default': (v) => v.vpc.isDefault, state: () => 'available', 'dhcp-options-id': () => 'default',
+  'cidr-block-association.association-id': vpcCidrAssociationId, 'cidr-block-association.state': () => 'associated',
+  // No VPC has an IPv6 block here (ipv6CidrBlockAssociationSet is empty).
+  'ipv6-cidr-block-association.ipv6-cidr-block': () => undefined, 'ipv6-cidr-block-association.ipv6-pool': () => undefined,
+  'ipv6-cidr-block-association.association-id': () => undefined, 'ipv6-cidr-block-association.state': () => undefined,
 });
 
 const SUBNET_FILTERS = (accountId: string): Readonly<Record<string, FilterField<SubnetView>>> => ({
@@ -235,6 +245,12 @@ const SUBNET_FILTERS = (accountId: string): Readonly<Record<string, FilterField<
   cidrBlock: (v) => v.subnet.cidrBlock, 'availability-zone': (v) => v.subnet.availabilityZone, availabilityZone: (v) => v.subnet.availabilityZone,
   'default-for-az': (v) => v.subnet.defaultForAz, defaultForAz: (v) => v.subnet.defaultForAz, 'map-public-ip-on-launch': (v) => v.subnet.mapPublicIpOnLaunch,
   'available-ip-address-count': (v) => v.availableIpAddressCount, state: () => 'available',
+  'enable-dns64': () => false, 'ipv6-native': () => false, 'map-customer-owned-ip-on-launch': () => false,
+  'private-dns-name-options-on-launch.hostname-type': () => 'ip-name',
+  // Neither IPv6 blocks, customer-owned pools, Outposts nor LNI devices are simulated: these match no subnet.
+  'ipv6-cidr-block-association.ipv6-cidr-block': () => undefined, 'ipv6-cidr-block-association.association-id': () => undefined,
+  'ipv6-cidr-block-association.state': () => undefined, 'customer-owned-ipv4-pool': () => undefined, 'outpost-arn': () => undefined,
+  'enable-lni-at-device-index': () => undefined,
 });
 
 const peers = (ps: readonly PermissionView[]) => ({
