@@ -1144,6 +1144,10 @@ describe('EC2 networking through the JS SDK', () => {
         ]);
         expect(main.Associations).toEqual([{ RouteTableAssociationId: expect.stringMatching(/^rtbassoc-/), RouteTableId: main.RouteTableId, Main: true, AssociationState: { State: 'associated' } }]);
         expect(main.OwnerId).toBe(hal.accountId);
+        // The documented filters on targets and associations Nimbus does not simulate are taken, and match none.
+        for (const Name of ['association.gateway-id', 'route.instance-id', 'route.nat-gateway-id', 'route.vpc-peering-connection-id', 'route.destination-ipv6-cidr-block']) {
+          expect((await halEc2.send(new DescribeRouteTablesCommand({ Filters: [{ Name, Values: ['*'] }] }))).RouteTables).toEqual([]);
+        }
 
         // Its default network ACL (what Terraform's aws_vpc reads): rule 100 allows all, the catch-all denies the rest, every default subnet associated.
         const acls = (await halEc2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'default', Values: ['true'] }, { Name: 'vpc-id', Values: [defaultVpc.VpcId!] }] }))).NetworkAcls!;
@@ -1154,6 +1158,9 @@ describe('EC2 networking through the JS SDK', () => {
         ]);
         const defaultSubnets = (await halEc2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [defaultVpc.VpcId!] }] }))).Subnets!.map((x) => x.SubnetId).sort();
         expect(acls[0].Associations!.map((a) => a.SubnetId).sort()).toEqual(defaultSubnets);
+        for (const Name of ['entry.port-range.from', 'entry.port-range.to', 'entry.icmp.code', 'entry.icmp.type', 'entry.ipv6-cidr']) {
+          expect((await halEc2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name, Values: ['*'] }] }))).NetworkAcls).toEqual([]);
+        }
         expect(acls[0].Associations!.every((a) => /^aclassoc-[0-9a-f]{17}$/.test(a.NetworkAclAssociationId!) && a.NetworkAclId === acls[0].NetworkAclId)).toBe(true);
         // The same ids on every call; by a subnet; another tenant's is a missing one; a malformed one is Malformed.
         const byId = (await halEc2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [acls[0].NetworkAclId!] }))).NetworkAcls!;

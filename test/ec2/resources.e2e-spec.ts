@@ -184,6 +184,8 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     const both = await failure(client.send(new DescribeHostsCommand({ HostIds: alloc.HostIds, MaxResults: 5 })));
     expect([both.name, both.$metadata.httpStatusCode]).toEqual(['InvalidParameterCombination', 400]);
     expect((await client.send(new DescribeHostsCommand({ MaxResults: 5 }))).Hosts!.map((h) => h.HostId)).toEqual(alloc.HostIds);
+    expect((await client.send(new DescribeHostsCommand({ Filter: [{ Name: 'tag-key', Values: ['*'] }] }))).Hosts).toEqual([]);
+    expect((await client.send(new DescribeHostsCommand({ Filter: [{ Name: 'tag:team', Values: ['*'] }] }))).Hosts).toEqual([]);
     const released = await client.send(new ReleaseHostsCommand({ HostIds: alloc.HostIds }));
     expect(released.Successful).toEqual(alloc.HostIds);
   });

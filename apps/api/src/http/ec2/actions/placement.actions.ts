@@ -118,7 +118,9 @@ export class PlacementEc2Actions implements Ec2ActionSource {
         const match = filterMatcher(p.filters(), {
           'auto-placement': (h: DedicatedHostView) => (h.allocation.autoPlacement ? 'on' : 'off'), 'availability-zone': (h) => h.availabilityZone,
           'instance-type': (h) => h.allocation.instanceType ?? undefined, state: (h) => (h.failed ? 'under-assessment' : 'available'), 'host-reservation-id': () => undefined,
-        });
+          // Dedicated Hosts take no tags here (TagSpecification is refused): tag-key and tag:<key> match none.
+          'tag-key': () => undefined,
+        }, () => ({}));
         const { page, nextToken } = pageOf(list.filter(match), p.int('MaxResults', { min: 5, max: 500 }) ?? 500, p.string('NextToken') || undefined);
         return { hostSet: items(page.map((h) => hostXml(h, ctx.accountId))), nextToken };
       },
