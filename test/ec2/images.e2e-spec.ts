@@ -283,6 +283,12 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect((await client.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }))).Snapshots![0].Tags).toEqual([{ Key: 'of', Value: 'web-2026' }]);
     expect((await failure(bobClient.send(new CreateTagsCommand({ Resources: [ImageId!], Tags: [{ Key: 'x', Value: 'y' }] })))).name).toBe('InvalidAMIID.NotFound');
     expect((await client.send(new DescribeImagesCommand({ ExecutableUsers: ['all'], Filters: [{ Name: 'image-id', Values: [ImageId!] }] }))).Images).toEqual([]);
+    // ExecutableUsers=self (or the caller's account id): the images it owns or that are shared with it, not Amazon's public ones (EC2's reference).
+    for (const user of ['self', alice.accountId]) {
+      expect((await client.send(new DescribeImagesCommand({ ExecutableUsers: [user] }))).Images!.map((i) => i.ImageId)).toEqual([ImageId]);
+    }
+    expect((await client.send(new DescribeImagesCommand({ ExecutableUsers: [bob.accountId] }))).Images).toEqual([]);
+    expect((await client.send(new DescribeImagesCommand({ ExecutableUsers: ['all'], Filters: [{ Name: 'image-id', Values: [LINUX_AMI] }] }))).Images!.map((i) => i.ImageId)).toEqual([LINUX_AMI]);
 
     // Bob: alice's image is exactly as missing.
     const missing = 'ami-00000000000000000';
