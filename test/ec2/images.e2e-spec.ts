@@ -288,6 +288,11 @@ describe('EC2 images and snapshots (JS SDK)', () => {
       expect((await client.send(new DescribeImagesCommand({ ExecutableUsers: [user] }))).Images!.map((i) => i.ImageId)).toEqual([ImageId]);
     }
     expect((await client.send(new DescribeImagesCommand({ ExecutableUsers: [bob.accountId] }))).Images).toEqual([]);
+    // A CreateImage image shows the instance it was made from (SourceInstanceId), and the source-instance-id filter finds it; Amazon's show none.
+    const [baked] = (await client.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images!;
+    expect(baked.SourceInstanceId).toMatch(/^i-[0-9a-f]{17}$/);
+    expect((await client.send(new DescribeImagesCommand({ Filters: [{ Name: 'source-instance-id', Values: [baked.SourceInstanceId!] }] }))).Images!.map((i) => i.ImageId)).toEqual([ImageId]);
+    expect((await client.send(new DescribeImagesCommand({ ImageIds: [LINUX_AMI] }))).Images![0].SourceInstanceId).toBeUndefined();
     expect((await client.send(new DescribeImagesCommand({ ExecutableUsers: ['all'], Filters: [{ Name: 'image-id', Values: [LINUX_AMI] }] }))).Images!.map((i) => i.ImageId)).toEqual([LINUX_AMI]);
 
     // Bob: alice's image is exactly as missing.

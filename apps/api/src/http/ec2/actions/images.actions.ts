@@ -68,6 +68,8 @@ function imageItem(v: ImageView) {
     }))),
     virtualizationType: 'hvm',
     imdsSupport: v.image.imdsSupport,
+    // The instance a CreateImage image was made from (EC2 shows it on those images only).
+    sourceInstanceId: v.sourceInstanceId,
     hypervisor: 'xen',
     enaSupport: true,
     tagSet: tagSet(v.tags),
@@ -130,6 +132,7 @@ export class ImagesEc2Actions implements Ec2ActionSource {
           state: (v) => v.state,
           'virtualization-type': () => 'hvm',
           // HVM images with no kernel, RAM disk or product code, and no state reason: EC2's filters on them match none of Nimbus's images.
+          'source-instance-id': (v) => v.sourceInstanceId,
           'kernel-id': () => undefined,
           'ramdisk-id': () => undefined,
           'product-code': () => undefined,
