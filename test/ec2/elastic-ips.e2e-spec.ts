@@ -153,6 +153,15 @@ describe('Elastic IP addresses through the JS SDK', () => {
         // first launch, and still then after a stop and start (LaunchTime moves; the attachment stays).
         expect(d.NetworkInterfaces![0].Attachment).toEqual({ ...eni.Attachment, InstanceId: undefined, InstanceOwnerId: undefined });
         expect(d.NetworkInterfaces![0].Attachment!.AttachTime!.getTime()).toBeLessThanOrEqual(d.LaunchTime!.getTime());
+        // DescribeNetworkInterfaces' association.* and addresses.association.* filters read that association.
+        const byFilter = async (Name: string, value: string) =>
+          (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name, Values: [value] }] }))).NetworkInterfaces!.map((n) => n.NetworkInterfaceId);
+        for (const [Name, value] of [
+          ['association.allocation-id', eip.AllocationId!], ['association.association-id', AssociationId!], ['addresses.association.public-ip', ip],
+        ] as const) expect(await byFilter(Name, value)).toEqual([eni.NetworkInterfaceId]);
+        expect(await byFilter('association.ip-owner-id', alice.accountId)).toContain(eni.NetworkInterfaceId);
+        expect(await byFilter('addresses.association.owner-id', alice.accountId)).toContain(eni.NetworkInterfaceId);
+        expect(await byFilter('ipv6-addresses.ipv6-address', '*')).toEqual([]);
         const rest = (await t.as(alice.key).get(`/v1/instances/${id}`).expect(200)).body;
         expect(rest).toMatchObject({ publicIpAddress: ip, publicDnsName: dnsOf(ip) });
         const filtered = (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'ip-address', Values: [ip] }] }))).Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId));

@@ -55,6 +55,21 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect((await failure(client.send(new DescribeImagesCommand({ ImageIds: ['ami-nope'] })))).name).toBe('InvalidAMIID.Malformed');
     expect((await failure(client.send(new DescribeImagesCommand({ ImageIds: ['ami-00000000000000000'] })))).name).toBe('InvalidAMIID.NotFound');
     expect((await failure(client.send(new DescribeImagesCommand({ Filters: [{ Name: 'bogus', Values: ['x'] }] })))).name).toBe('InvalidParameterValue');
+
+    // More of DescribeImages' documented filters, each on what the image shows.
+    const ids = async (filters: { Name: string; Values: string[] }[]) =>
+      ((await client.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: filters }))).Images ?? []).map((i) => i.ImageId!).sort();
+    const allIds = out.Images!.map((i) => i.ImageId!).sort();
+    expect(await ids([{ Name: 'creation-date', Values: [`${al2023.CreationDate!.slice(0, 10)}T*`] }, { Name: 'image-id', Values: [LINUX_AMI] }])).toEqual([LINUX_AMI]);
+    expect(await ids([{ Name: 'creation-date', Values: ['1999-*'] }])).toEqual([]);
+    expect(await ids([{ Name: 'ena-support', Values: ['true'] }])).toEqual(allIds);
+    expect(await ids([{ Name: 'block-device-mapping.delete-on-termination', Values: ['true'] }])).toEqual(allIds);
+    expect(await ids([{ Name: 'block-device-mapping.encrypted', Values: ['true'] }])).toEqual([]);
+    expect(await ids([{ Name: 'block-device-mapping.encrypted', Values: ['false'] }])).toEqual(allIds);
+    expect(await ids([{ Name: 'manifest-location', Values: [al2023.ImageLocation!] }])).toEqual([LINUX_AMI]);
+    for (const none of ['kernel-id', 'ramdisk-id', 'product-code', 'product-code.type', 'state-reason-code', 'state-reason-message']) {
+      expect(await ids([{ Name: none, Values: ['*'] }])).toEqual([]);
+    }
   });
 
   it("finds the catalog's images as scripts and Terraform's aws_ami look EC2's up: by publisher and AMI name pattern", async () => {
@@ -201,6 +216,8 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect(snap).toMatchObject({ VolumeId: volumeId, State: 'pending', VolumeSize: 10, OwnerId: alice.accountId, Description: 'before upgrade', Tags: [{ Key: 'env', Value: 'test' }] });
     const mine = await client.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: 'tag:env', Values: ['test'] }] }));
     expect(mine.Snapshots!.map((s) => s.SnapshotId)).toEqual([snap.SnapshotId]);
+    // DescribeSnapshots' documented owner-alias and transfer-type filters are taken (not InvalidParameterValue) and match none of a tenant's snapshots.
+    for (const Name of ['owner-alias', 'transfer-type']) expect((await client.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name, Values: ['*'] }] }))).Snapshots).toEqual([]);
     // A volume from a snapshot still pending is refused, as EC2 refuses it.
     expect((await failure(client.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: snap.SnapshotId! })))).name).toBe('IncorrectState');
     await t.advance(40); // 30 s + 10 × 1 s
@@ -266,6 +283,17 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect((await client.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }))).Snapshots![0].Tags).toEqual([{ Key: 'of', Value: 'web-2026' }]);
     expect((await failure(bobClient.send(new CreateTagsCommand({ Resources: [ImageId!], Tags: [{ Key: 'x', Value: 'y' }] })))).name).toBe('InvalidAMIID.NotFound');
     expect((await client.send(new DescribeImagesCommand({ ExecutableUsers: ['all'], Filters: [{ Name: 'image-id', Values: [ImageId!] }] }))).Images).toEqual([]);
+    // ExecutableUsers=self (or the caller's account id): the images it owns or that are shared with it, not Amazon's public ones (EC2's reference).
+    for (const user of ['self', alice.accountId]) {
+      expect((await client.send(new DescribeImagesCommand({ ExecutableUsers: [user] }))).Images!.map((i) => i.ImageId)).toEqual([ImageId]);
+    }
+    expect((await client.send(new DescribeImagesCommand({ ExecutableUsers: [bob.accountId] }))).Images).toEqual([]);
+    // A CreateImage image shows the instance it was made from (SourceInstanceId), and the source-instance-id filter finds it; Amazon's show none.
+    const [baked] = (await client.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images!;
+    expect(baked.SourceInstanceId).toMatch(/^i-[0-9a-f]{17}$/);
+    expect((await client.send(new DescribeImagesCommand({ Filters: [{ Name: 'source-instance-id', Values: [baked.SourceInstanceId!] }] }))).Images!.map((i) => i.ImageId)).toEqual([ImageId]);
+    expect((await client.send(new DescribeImagesCommand({ ImageIds: [LINUX_AMI] }))).Images![0].SourceInstanceId).toBeUndefined();
+    expect((await client.send(new DescribeImagesCommand({ ExecutableUsers: ['all'], Filters: [{ Name: 'image-id', Values: [LINUX_AMI] }] }))).Images!.map((i) => i.ImageId)).toEqual([LINUX_AMI]);
 
     // Bob: alice's image is exactly as missing.
     const missing = 'ami-00000000000000000';

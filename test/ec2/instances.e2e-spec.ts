@@ -277,9 +277,14 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect((await client.send(new DescribeInstanceStatusCommand({ InstanceIds: [next] }))).InstanceStatuses![0].InstanceStatus!.Status).toBe('ok');
 
     expect((await client.send(new DescribeInstanceCreditSpecificationsCommand({ InstanceIds: [id] }))).InstanceCreditSpecifications).toEqual([{ InstanceId: id, CpuCredits: 'standard' }]);
+    // Without ids EC2 lists the burstable instances with the unlimited option only: `next` (t3's default), not the standard `id`.
+    const unlimited = async () => (await client.send(new DescribeInstanceCreditSpecificationsCommand({}))).InstanceCreditSpecifications!.map((c) => c.InstanceId);
+    expect(await unlimited()).toContain(next);
+    expect(await unlimited()).not.toContain(id);
     const mod = await client.send(new ModifyInstanceCreditSpecificationCommand({ InstanceCreditSpecifications: [{ InstanceId: id, CpuCredits: 'unlimited' }] }));
     expect(mod.SuccessfulInstanceCreditSpecifications).toEqual([{ InstanceId: id }]);
     expect((await client.send(new DescribeInstanceCreditSpecificationsCommand({ InstanceIds: [id] }))).InstanceCreditSpecifications).toEqual([{ InstanceId: id, CpuCredits: 'unlimited' }]);
+    expect(await unlimited()).toContain(id);
   });
 
   it('matches each BlockDeviceMapping by its DeviceName: the image\'s default root plus a data volume, a root override, duplicates refused', async () => {
@@ -633,8 +638,9 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     await waitUntilInstanceRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { InstanceIds: [id] });
     const started = (await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0].Instances![0];
     expect(started).toMatchObject({ InstanceType: 'm5.large', CpuOptions: { CoreCount: 1, ThreadsPerCore: 2 } });
-    // No longer burstable: no credit specification.
+    // No longer burstable: no credit specification; named, it answers standard, as EC2 answers for an instance that is not burstable.
     expect((await client.send(new DescribeInstanceCreditSpecificationsCommand({ Filters: [{ Name: 'instance-id', Values: [id] }] }))).InstanceCreditSpecifications).toEqual([]);
+    expect((await client.send(new DescribeInstanceCreditSpecificationsCommand({ InstanceIds: [id] }))).InstanceCreditSpecifications).toEqual([{ InstanceId: id, CpuCredits: 'standard' }]);
     await t.advance(3600);
     const usage = (await t.as(alice.key).get('/v1/usage').expect(200)).body.usage as { usageType: string; quantity: string }[];
     const hours = (type: string) => Number(usage.find((u) => u.usageType === type)?.quantity ?? 0);

@@ -421,6 +421,35 @@ describe('EC2 networking through the JS SDK', () => {
       expect(eni).toHaveLength(1);
       expect(eni[0]).toMatchObject({ PrivateIpAddress: a.privateIpAddress, Status: 'in-use', Attachment: { DeviceIndex: 0, InstanceId: a.instanceId, DeleteOnTermination: true } });
       expect(eni[0].Association).toMatchObject({ PublicIp: a.publicIpAddress });
+      // More of the documented filters: owner-id, availability-zone-id, attachment.instance-owner-id and .attach-time; requester-id matches none.
+      const eniIds = async (Filters: { Name: string; Values: string[] }[]) =>
+        (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [a.instanceId] }, ...Filters] }))).NetworkInterfaces!.map((n) => n.NetworkInterfaceId);
+      expect(await eniIds([{ Name: 'owner-id', Values: [alice.accountId] }, { Name: 'availability-zone-id', Values: ['use1-az2'] }])).toEqual([eni[0].NetworkInterfaceId]);
+      expect(await eniIds([{ Name: 'attachment.instance-owner-id', Values: [alice.accountId] }])).toEqual([eni[0].NetworkInterfaceId]);
+      expect(await eniIds([{ Name: 'attachment.attach-time', Values: [eni[0].Attachment!.AttachTime!.toISOString()] }])).toEqual([eni[0].NetworkInterfaceId]);
+      expect(await eniIds([{ Name: 'owner-id', Values: ['123456789012'] }])).toEqual([]);
+      expect(await eniIds([{ Name: 'requester-id', Values: ['*'] }])).toEqual([]);
+      const subnetsBy = async (Filters: { Name: string; Values: string[] }[]) => (await ec2.send(new DescribeSubnetsCommand({ Filters }))).Subnets!.map((x) => x.SubnetId);
+      expect(await subnetsBy([{ Name: 'owner-id', Values: [alice.accountId] }, { Name: 'availability-zone-id', Values: ['use1-az2'] }, { Name: 'default-for-az', Values: ['true'] }])).toEqual([subnetB.SubnetId]);
+      expect(await subnetsBy([{ Name: 'subnet-arn', Values: [subnetB.SubnetArn!] }])).toEqual([subnetB.SubnetId]);
+      // The subnet shows EC2's defaults for what Nimbus does not simulate (DNS64, IPv6-only, customer-owned addresses, resource names), and they filter.
+      expect(subnetB).toMatchObject({ EnableDns64: false, Ipv6Native: false, MapCustomerOwnedIpOnLaunch: false, PrivateDnsNameOptionsOnLaunch: { HostnameType: 'ip-name' } });
+      expect(await subnetsBy([{ Name: 'subnet-id', Values: [subnetB.SubnetId!] }, { Name: 'enable-dns64', Values: ['false'] }, { Name: 'ipv6-native', Values: ['false'] },
+        { Name: 'map-customer-owned-ip-on-launch', Values: ['false'] }, { Name: 'private-dns-name-options-on-launch.hostname-type', Values: ['ip-name'] }])).toEqual([subnetB.SubnetId]);
+      for (const none of ['ipv6-cidr-block-association.ipv6-cidr-block', 'customer-owned-ipv4-pool', 'outpost-arn', 'enable-lni-at-device-index']) {
+        expect(await subnetsBy([{ Name: none, Values: ['*'] }])).toEqual([]);
+      }
+      const [defaultVpc] = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs!;
+      const association = defaultVpc.CidrBlockAssociationSet![0];
+      const vpcsBy = async (Name: string, value: string) => (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name, Values: [value] }] }))).Vpcs!.map((x) => x.VpcId);
+      expect(await vpcsBy('cidr-block-association.association-id', association.AssociationId!)).toEqual([defaultVpc.VpcId]);
+      expect(await vpcsBy('cidr-block-association.state', 'associated')).toContain(defaultVpc.VpcId);
+      expect(await vpcsBy('ipv6-cidr-block-association.ipv6-cidr-block', '*')).toEqual([]);
+      expect((await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'owner-id', Values: [alice.accountId] }, { Name: 'is-default', Values: ['true'] }] }))).Vpcs).toHaveLength(1);
+      expect((await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'owner-id', Values: ['123456789012'] }] }))).Vpcs).toEqual([]);
+      // DescribeNetworkInterfaces' reference: MaxResults and the network interface IDs cannot be in the same request.
+      const both = await failure(ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eni[0].NetworkInterfaceId!], MaxResults: 5 })));
+      expect([both.name, both.$metadata.httpStatusCode]).toEqual(['InvalidParameterCombination', 400]);
       expect((await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnetB.SubnetId!] }))).Subnets![0].AvailableIpAddressCount).toBe(4089);
 
       // An address asked for: taken is InvalidIPAddress.InUse; outside the subnet, InvalidParameterValue.
@@ -1115,6 +1144,10 @@ describe('EC2 networking through the JS SDK', () => {
         ]);
         expect(main.Associations).toEqual([{ RouteTableAssociationId: expect.stringMatching(/^rtbassoc-/), RouteTableId: main.RouteTableId, Main: true, AssociationState: { State: 'associated' } }]);
         expect(main.OwnerId).toBe(hal.accountId);
+        // The documented filters on targets and associations Nimbus does not simulate are taken, and match none.
+        for (const Name of ['association.gateway-id', 'route.instance-id', 'route.nat-gateway-id', 'route.vpc-peering-connection-id', 'route.destination-ipv6-cidr-block']) {
+          expect((await halEc2.send(new DescribeRouteTablesCommand({ Filters: [{ Name, Values: ['*'] }] }))).RouteTables).toEqual([]);
+        }
 
         // Its default network ACL (what Terraform's aws_vpc reads): rule 100 allows all, the catch-all denies the rest, every default subnet associated.
         const acls = (await halEc2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'default', Values: ['true'] }, { Name: 'vpc-id', Values: [defaultVpc.VpcId!] }] }))).NetworkAcls!;
@@ -1125,6 +1158,9 @@ describe('EC2 networking through the JS SDK', () => {
         ]);
         const defaultSubnets = (await halEc2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [defaultVpc.VpcId!] }] }))).Subnets!.map((x) => x.SubnetId).sort();
         expect(acls[0].Associations!.map((a) => a.SubnetId).sort()).toEqual(defaultSubnets);
+        for (const Name of ['entry.port-range.from', 'entry.port-range.to', 'entry.icmp.code', 'entry.icmp.type', 'entry.ipv6-cidr']) {
+          expect((await halEc2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name, Values: ['*'] }] }))).NetworkAcls).toEqual([]);
+        }
         expect(acls[0].Associations!.every((a) => /^aclassoc-[0-9a-f]{17}$/.test(a.NetworkAclAssociationId!) && a.NetworkAclId === acls[0].NetworkAclId)).toBe(true);
         // The same ids on every call; by a subnet; another tenant's is a missing one; a malformed one is Malformed.
         const byId = (await halEc2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [acls[0].NetworkAclId!] }))).NetworkAcls!;
@@ -1299,7 +1335,7 @@ describe('EC2 networking through the JS SDK', () => {
     it('ImportKeyPair computes the fingerprint of a known key; Describe by a missing name is NotFound; Delete is idempotent', async () => {
       const imported = await ec2.send(new ImportKeyPairCommand({ KeyName: 'laptop', PublicKeyMaterial: Buffer.from(ED25519_PUBLIC) }));
       expect(imported.KeyFingerprint).toBe(ED25519_FINGERPRINT);
-      expect(await codeOf(ec2.send(new ImportKeyPairCommand({ KeyName: 'bad', PublicKeyMaterial: Buffer.from('not a key') })))).toBe('InvalidParameterValue');
+      expect(await codeOf(ec2.send(new ImportKeyPairCommand({ KeyName: 'bad', PublicKeyMaterial: Buffer.from('not a key') })))).toBe('InvalidKey.Format');
       expect(await codeOf(ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['nope'] })))).toBe('InvalidKeyPair.NotFound');
       const byFilter = await ec2.send(new DescribeKeyPairsCommand({ Filters: [{ Name: 'fingerprint', Values: [ED25519_FINGERPRINT] }] }));
       expect(byFilter.KeyPairs!.map((k) => k.KeyName)).toEqual(['laptop']);

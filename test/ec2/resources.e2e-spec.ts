@@ -1,6 +1,6 @@
 import {
   AllocateHostsCommand, AttachVolumeCommand, CreatePlacementGroupCommand, CreateTagsCommand, CreateVolumeCommand, DeletePlacementGroupCommand,
-  DeleteTagsCommand, DeleteVolumeCommand, DescribeAvailabilityZonesCommand, DescribeHostsCommand, DescribeInstancesCommand, DescribeInstanceTypeOfferingsCommand,
+  DeleteTagsCommand, DeleteVolumeCommand, DescribeAvailabilityZonesCommand, DescribeHostsCommand, DescribeInstanceCreditSpecificationsCommand, DescribeInstancesCommand, DescribeInstanceStatusCommand, DescribeInstanceTypeOfferingsCommand,
   DescribeInstanceTypesCommand, DescribePlacementGroupsCommand, DescribeTagsCommand, DescribeVolumesCommand, DescribeVolumesModificationsCommand, DetachVolumeCommand, EC2Client,
   ModifyVolumeCommand,
   paginateDescribeInstanceTypes, ReleaseHostsCommand, RunInstancesCommand, TerminateInstancesCommand,
@@ -161,6 +161,17 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     const g = await client.send(new CreatePlacementGroupCommand({ GroupName: 'ring', Strategy: 'partition', PartitionCount: 3 }));
     expect(g.PlacementGroup).toMatchObject({ GroupName: 'ring', Strategy: 'partition', PartitionCount: 3, State: 'available' });
     expect((await client.send(new DescribePlacementGroupsCommand({ GroupNames: ['ring'] }))).PlacementGroups!.map((x) => x.GroupName)).toEqual(['ring']);
+    // Its ARN and a spread group's level, shown and filtered on (DescribePlacementGroups' group-arn and spread-level); tag filters are taken and match none.
+    const arn = `arn:aws:ec2:us-east-1:${alice.accountId}:placement-group/ring`;
+    expect(g.PlacementGroup!.GroupArn).toBe(arn);
+    const spread = await client.send(new CreatePlacementGroupCommand({ GroupName: 'apart', Strategy: 'spread' }));
+    expect(spread.PlacementGroup).toMatchObject({ Strategy: 'spread', SpreadLevel: 'rack' });
+    const names = async (Name: string, Values: string[]) => (await client.send(new DescribePlacementGroupsCommand({ Filters: [{ Name, Values }] }))).PlacementGroups!.map((x) => x.GroupName);
+    expect(await names('group-arn', [arn])).toEqual(['ring']);
+    expect(await names('spread-level', ['rack'])).toEqual(['apart']);
+    expect(await names('tag-key', ['*'])).toEqual([]);
+    expect(await names('tag:team', ['*'])).toEqual([]);
+    await client.send(new DeletePlacementGroupCommand({ GroupName: 'apart' }));
     expect((await failure(bobClient.send(new DescribePlacementGroupsCommand({ GroupNames: ['ring'] })))).name).toBe('InvalidPlacementGroup.Unknown');
     await client.send(new DeletePlacementGroupCommand({ GroupName: 'ring' }));
     expect((await client.send(new DescribePlacementGroupsCommand({}))).PlacementGroups).toEqual([]);
@@ -169,14 +180,35 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     expect(alloc.HostIds).toHaveLength(1);
     const hosts = await client.send(new DescribeHostsCommand({ HostIds: alloc.HostIds }));
     expect(hosts.Hosts![0]).toMatchObject({ HostId: alloc.HostIds![0], AutoPlacement: 'off', AvailabilityZone: 'us-east-1a', State: 'available', OwnerId: alice.accountId });
+    // DescribeHosts' reference: "You cannot specify this parameter [MaxResults] and the host IDs parameter in the same request."
+    const both = await failure(client.send(new DescribeHostsCommand({ HostIds: alloc.HostIds, MaxResults: 5 })));
+    expect([both.name, both.$metadata.httpStatusCode]).toEqual(['InvalidParameterCombination', 400]);
+    expect((await client.send(new DescribeHostsCommand({ MaxResults: 5 }))).Hosts!.map((h) => h.HostId)).toEqual(alloc.HostIds);
+    expect((await client.send(new DescribeHostsCommand({ Filter: [{ Name: 'tag-key', Values: ['*'] }] }))).Hosts).toEqual([]);
+    expect((await client.send(new DescribeHostsCommand({ Filter: [{ Name: 'tag:team', Values: ['*'] }] }))).Hosts).toEqual([]);
     const released = await client.send(new ReleaseHostsCommand({ HostIds: alloc.HostIds }));
     expect(released.Successful).toEqual(alloc.HostIds);
+  });
+
+  it('MaxResults beside ids is InvalidParameterCombination where the reference says so (instances, their status and credits, volumes, hosts)', async () => {
+    const calls: Promise<unknown>[] = [
+      client.send(new DescribeInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'], MaxResults: 5 })),
+      client.send(new DescribeInstanceStatusCommand({ InstanceIds: ['i-0123456789abcdef0'], MaxResults: 5 })),
+      client.send(new DescribeInstanceCreditSpecificationsCommand({ InstanceIds: ['i-0123456789abcdef0'], MaxResults: 5 })),
+      client.send(new DescribeVolumesCommand({ VolumeIds: ['vol-0123456789abcdef0'], MaxResults: 5 })),
+      client.send(new DescribeHostsCommand({ HostIds: ['h-0123456789abcdef0'], MaxResults: 5 })),
+    ];
+    for (const call of calls) expect((await failure(call)).name).toBe('InvalidParameterCombination');
   });
 
   it('answers the catalog: zones, instance types (paginated) and offerings', async () => {
     expect((await client.send(new DescribeAvailabilityZonesCommand({}))).AvailabilityZones!.map((z) => [z.ZoneName, z.ZoneId, z.State])).toEqual([
       ['us-east-1a', 'use1-az1', 'available'], ['us-east-1b', 'use1-az2', 'available'], ['us-east-1c', 'use1-az3', 'available'],
     ]);
+    // The documented message, parent-zone-id and parent-zone-name filters are taken, and match no Availability Zone.
+    for (const Name of ['message', 'parent-zone-id', 'parent-zone-name']) {
+      expect((await client.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name, Values: ['*'] }] }))).AvailabilityZones).toEqual([]);
+    }
     const one = await client.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['m5.large'] }));
     expect(one.InstanceTypes![0]).toMatchObject({ InstanceType: 'm5.large', VCpuInfo: { DefaultVCpus: 2, DefaultCores: 1, DefaultThreadsPerCore: 2 }, MemoryInfo: { SizeInMiB: 8192 }, BurstablePerformanceSupported: false });
     let count = 0;
@@ -241,5 +273,14 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     expect(await names(['instance-type', ['t1.*', 't2.*']], ['supported-virtualization-type', ['paravirtual']])).toEqual(['t1.micro']);
     expect(await names(['instance-type', ['c5d.l*', 'c5.l*']], ['instance-storage-supported', ['true']])).toEqual(['c5d.large']);
     expect(await names(['instance-type', ['m6g.medium']], ['processor-info.supported-architecture', ['arm64']])).toEqual(['m6g.medium']);
+    // More of the reference's filters, each on what the type shows.
+    expect(await names(['free-tier-eligible', ['true']])).toEqual(['t2.micro', 't3.micro']);
+    expect(await names(['instance-type', ['m5.large', 'm5.xlarge']], ['vcpu-info.default-cores', ['1']], ['vcpu-info.default-threads-per-core', ['2']])).toEqual(['m5.large']);
+    expect(await names(['instance-type', ['t3.micro', 'm5.large']], ['network-info.network-performance', [by.get('m5.large')!.NetworkInfo!.NetworkPerformance!]])).toEqual(['m5.large']);
+    expect(await names(['instance-type', ['t2.micro', 'm5.large']], ['ebs-info.ebs-optimized-info.baseline-bandwidth-in-mbps', ['650']])).toEqual(['m5.large']);
+    expect(await names(['instance-type', ['t2.micro', 'm5.large']], ['ebs-info.ebs-optimized-info.maximum-iops', ['*']])).toEqual(['m5.large']);
+    expect(await names(['instance-type', ['t2.micro', 'm5.large']], ['supported-root-device-type', ['ebs']], ['ebs-info.encryption-support', ['supported']],
+      ['dedicated-hosts-supported', ['true']], ['auto-recovery-supported', ['true']], ['hibernation-supported', ['false']])).toEqual(['m5.large', 't2.micro']);
+    expect(await names(['instance-type', ['m6g.medium', 't2.micro']], ['supported-boot-mode', ['uefi']])).toEqual(['m6g.medium']);
   });
 });

@@ -71,7 +71,7 @@ export class ImagesService {
       (v) =>
         (ids.length === 0 || ids.includes(v.image.imageId)) &&
         (owners.length === 0 || owners.some((o) => ownerMatches(o, v, tenant))) &&
-        (executableBy.length === 0 || executableBy.some((e) => (e === 'all' ? v.isPublic : e === 'self' || e === tenant.accountId))),
+        (executableBy.length === 0 || executableBy.some((e) => executableMatches(e, v, tenant))),
     );
   }
 
@@ -192,6 +192,18 @@ export class ImagesService {
 function provisionedOf(v: VolumeEntity): Pick<ImageBlockDevice, 'iops' | 'throughputMiBps'> {
   if (v.volumeType === 'gp3') return { iops: v.iops, throughputMiBps: v.throughputMiBps };
   return PROVISIONED_IOPS_TYPES.includes(v.volumeType as VolumeType) ? { iops: v.iops } : {};
+}
+
+/**
+ * DescribeImages' `ExecutableBy`, as EC2's reference has it: `all` the public images; `self` (or
+ * the caller's own account id) the images it owns or that are shared with it, not the public ones;
+ * another account id the caller's images shared with that account. Nimbus shares no image, so
+ * `self` is the tenant's own images and another account's id none.
+ */
+function executableMatches(user: string, v: ImageView, tenant: TenantEntity): boolean {
+  if (user === 'all') return v.isPublic;
+  if (user === 'self' || user === tenant.accountId) return v.ownerTenantId === tenant.id;
+  return false;
 }
 
 function ownerMatches(owner: string, v: ImageView, tenant: TenantEntity): boolean {

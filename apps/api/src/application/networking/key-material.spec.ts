@@ -76,8 +76,8 @@ describe('key pair fingerprints, as EC2 computes them', () => {
   });
 
   it('refuses material that is not a public key, and RSA sizes EC2 does not import', () => {
-    expect(() => importKey(Buffer.from('ssh-rsa not-base64!!'))).toThrow(expect.objectContaining({ code: 'InvalidParameterValue' }));
-    expect(() => importKey(Buffer.from('hello'))).toThrow(expect.objectContaining({ code: 'InvalidParameterValue' }));
+    expect(() => importKey(Buffer.from('ssh-rsa not-base64!!'))).toThrow(expect.objectContaining({ code: 'InvalidKey.Format', message: 'Key is not in valid OpenSSH public key format' }));
+    expect(() => importKey(Buffer.from('hello'))).toThrow(expect.objectContaining({ code: 'InvalidKey.Format' }));
     const odd = sshpk.parsePrivateKey(generateKeyPairSync('rsa', { modulusLength: 1536 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 'pem')
       .toPublic().toString('ssh');
     expect(() => importKey(Buffer.from(odd))).toThrow(expect.objectContaining({ code: 'InvalidParameterValue' }));

@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, generateKeyPair, KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import sshpk from 'sshpk';
-import { invalidParameter } from '../common/api-errors';
+import { ApiError, invalidParameter } from '../common/api-errors';
 
 /**
  * Key pairs' material and fingerprints, as EC2 computes them (API reference, KeyPairInfo.keyFingerprint):
@@ -81,7 +81,8 @@ export function importKey(material: Buffer): ImportedKey {
   try {
     key = sshpk.parseKey(material, 'auto');
   } catch {
-    throw invalidParameter('Key is not in valid OpenSSH public key format');
+    // EC2's own code and words for material it cannot read (ImportKeyPair; the "Error codes" list's InvalidKey.Format).
+    throw new ApiError('InvalidKey.Format', 'Key is not in valid OpenSSH public key format');
   }
   if (key.type === 'rsa') {
     if (!IMPORTABLE_RSA_BITS.includes(key.size)) throw invalidParameter(`Invalid RSA key length ${key.size}: EC2 imports RSA keys of ${IMPORTABLE_RSA_BITS.join(', ')} bits`);

@@ -1,4 +1,17 @@
 import { ApiError } from '../../application/common/api-errors';
+import type { Ec2Params } from './ec2-action';
+
+/**
+ * EC2's rule for the Describe actions whose reference says "You cannot specify this parameter and
+ * the … IDs parameter in the same request" (DescribeInstances, DescribeInstanceStatus,
+ * DescribeInstanceCreditSpecifications, DescribeVolumes, DescribeHosts, DescribeNetworkInterfaces):
+ * `MaxResults` beside ids is InvalidParameterCombination.
+ */
+export function refuseMaxResultsWithIds(p: Ec2Params, idParam: string): void {
+  if (p.list(idParam).length > 0 && p.string('MaxResults') !== undefined) {
+    throw new ApiError('InvalidParameterCombination', `The parameter ${idParam} cannot be used with the parameter MaxResults`);
+  }
+}
 
 /**
  * A page token for lists the adapter pages itself (catalog answers, tags): an opaque offset.

@@ -15,16 +15,33 @@ const architectures = (t: InstanceType): readonly string[] => t.architectures ??
 
 const gbps = (g: number) => (g >= 1 ? `${Number(g.toFixed(2))} Gigabit` : `${Math.round(g * 1000)} Megabit`);
 
+/** What DescribeInstanceTypes shows and its filters read, each from one place. */
+const freeTierEligible = (t: InstanceType): boolean => t.name === 't2.micro' || t.name === 't3.micro';
+const networkPerformance = (t: InstanceType): string =>
+  (t.network.burstGbps > t.network.baselineGbps ? `Up to ${gbps(t.network.burstGbps)}` : gbps(t.network.baselineGbps));
+/** A type that cannot be EBS-optimized has no EBS-optimized figures (EC2 omits them: t2, m1.small…). */
+function ebsOptimizedInfo(t: InstanceType) {
+  if (capabilitiesOf(t).ebsOptimizedSupport === 'unsupported') return undefined;
+  return {
+    baselineBandwidthInMbps: t.ebs.baselineMbps, baselineThroughputInMBps: t.ebs.baselineMbps / 8, baselineIops: t.ebs.baselineIops,
+    maximumBandwidthInMbps: t.ebs.burstMbps, maximumThroughputInMBps: t.ebs.burstMbps / 8, maximumIops: t.ebs.burstIops,
+  };
+}
+const ebsFigure = (key: keyof NonNullable<ReturnType<typeof ebsOptimizedInfo>>) => (t: InstanceType) => {
+  const info = ebsOptimizedInfo(t);
+  return info === undefined ? undefined : String(info[key]);
+};
+
 /** One type as DescribeInstanceTypes answers it, from the catalog's figures. */
 function typeXml(t: InstanceType) {
   const cpu = cpuOptionsOf(t.name);
   const burstable = t.baselinePerVcpu !== undefined;
   const c = capabilitiesOf(t);
-  const network = t.network.burstGbps > t.network.baselineGbps ? `Up to ${gbps(t.network.burstGbps)}` : gbps(t.network.baselineGbps);
+  const ebsOptimized = ebsOptimizedInfo(t);
   return {
     instanceType: t.name,
     currentGeneration: currentGeneration(t),
-    freeTierEligible: t.name === 't2.micro' || t.name === 't3.micro',
+    freeTierEligible: freeTierEligible(t),
     supportedUsageClasses: items(['on-demand']),
     supportedRootDeviceTypes: items(['ebs']),
     supportedVirtualizationTypes: items(c.virtualizationTypes),
@@ -38,17 +55,11 @@ function typeXml(t: InstanceType) {
     ebsInfo: {
       ebsOptimizedSupport: c.ebsOptimizedSupport,
       encryptionSupport: 'supported',
-      // A type that cannot be EBS-optimized has no EBS-optimized figures (EC2 omits them: t2, m1.small…).
-      ...(c.ebsOptimizedSupport !== 'unsupported' ? {
-        ebsOptimizedInfo: {
-          baselineBandwidthInMbps: t.ebs.baselineMbps, baselineThroughputInMBps: t.ebs.baselineMbps / 8, baselineIops: t.ebs.baselineIops,
-          maximumBandwidthInMbps: t.ebs.burstMbps, maximumThroughputInMBps: t.ebs.burstMbps / 8, maximumIops: t.ebs.burstIops,
-        },
-      } : {}),
+      ...(ebsOptimized !== undefined ? { ebsOptimizedInfo: ebsOptimized } : {}),
       nvmeSupport: c.nvmeSupport,
     },
     networkInfo: {
-      networkPerformance: network, maximumNetworkInterfaces: c.maxNetworkInterfaces, ipv4AddressesPerInterface: c.ipv4AddressesPerInterface,
+      networkPerformance: networkPerformance(t), maximumNetworkInterfaces: c.maxNetworkInterfaces, ipv4AddressesPerInterface: c.ipv4AddressesPerInterface,
       ipv6AddressesPerInterface: c.ipv6AddressesPerInterface, ipv6Supported: c.ipv6AddressesPerInterface > 0, enaSupport: c.enaSupport,
     },
     placementGroupInfo: { supportedStrategies: items(['cluster', 'partition', 'spread']) },
@@ -94,6 +105,22 @@ export class CatalogEc2Actions implements Ec2ActionSource {
           'ebs-info.nvme-support': (t) => capabilitiesOf(t).nvmeSupport,
           'supported-virtualization-type': (t) => capabilitiesOf(t).virtualizationTypes,
           'supported-usage-class': () => 'on-demand',
+          'supported-root-device-type': () => 'ebs',
+          'supported-boot-mode': (t) => bootModesOf(t),
+          'free-tier-eligible': (t) => String(freeTierEligible(t)),
+          'vcpu-info.default-cores': (t) => String(cpuOptionsOf(t.name).coreCount),
+          'vcpu-info.default-threads-per-core': (t) => String(cpuOptionsOf(t.name).threadsPerCore),
+          'network-info.network-performance': networkPerformance,
+          'ebs-info.encryption-support': () => 'supported',
+          'ebs-info.ebs-optimized-info.baseline-bandwidth-in-mbps': ebsFigure('baselineBandwidthInMbps'),
+          'ebs-info.ebs-optimized-info.baseline-throughput-in-mbps': ebsFigure('baselineThroughputInMBps'),
+          'ebs-info.ebs-optimized-info.baseline-iops': ebsFigure('baselineIops'),
+          'ebs-info.ebs-optimized-info.maximum-bandwidth-in-mbps': ebsFigure('maximumBandwidthInMbps'),
+          'ebs-info.ebs-optimized-info.maximum-throughput-in-mbps': ebsFigure('maximumThroughputInMBps'),
+          'ebs-info.ebs-optimized-info.maximum-iops': ebsFigure('maximumIops'),
+          'hibernation-supported': () => 'false',
+          'dedicated-hosts-supported': () => 'true',
+          'auto-recovery-supported': () => 'true',
         });
         const list = types.filter((t) => (names.length === 0 || names.includes(t.name)) && match(t));
         const { page, nextToken } = pageOf(list, p.int('MaxResults', { min: 5, max: 100 }) ?? 100, p.string('NextToken') || undefined);

@@ -38,11 +38,14 @@ function page<T>(p: Ec2Params, all: readonly T[], idOf: (x: T) => string): { pag
   return { page: out, nextToken: Buffer.from(idOf(out[out.length - 1]), 'utf8').toString('base64url') };
 }
 
+/** EC2's `imageLocation` of an EBS-backed image (its owner's alias or id, and its name), which the `manifest-location` filter reads. */
+const imageLocation = (v: ImageView) => `${v.ownerAlias ?? v.ownerId}/${v.name}`;
+
 function imageItem(v: ImageView) {
   const { details, usageOperation } = platformDetailsOf(v.image);
   return {
     imageId: v.image.imageId,
-    imageLocation: `${v.ownerAlias ?? v.ownerId}/${v.name}`,
+    imageLocation: imageLocation(v),
     imageState: v.state,
     imageOwnerId: v.ownerId,
     creationDate: iso(v.creationMs),
@@ -65,6 +68,8 @@ function imageItem(v: ImageView) {
     }))),
     virtualizationType: 'hvm',
     imdsSupport: v.image.imdsSupport,
+    // The instance a CreateImage image was made from (EC2 shows it on those images only).
+    sourceInstanceId: v.sourceInstanceId,
     hypervisor: 'xen',
     enaSupport: true,
     tagSet: tagSet(v.tags),
@@ -106,11 +111,16 @@ export class ImagesEc2Actions implements Ec2ActionSource {
           'block-device-mapping.volume-size': (v) => v.blockDevices.map((b) => String(b.volumeSizeGiB)),
           'block-device-mapping.volume-type': (v) => v.blockDevices.map((b) => b.volumeType),
           'block-device-mapping.device-name': (v) => v.blockDevices.map((b) => b.deviceName),
+          'block-device-mapping.delete-on-termination': (v) => v.blockDevices.map((b) => String(b.deleteOnTermination)),
+          'block-device-mapping.encrypted': (v) => v.blockDevices.map(() => 'false'),
+          'creation-date': (v) => iso(v.creationMs),
           description: (v) => v.description,
+          'ena-support': () => 'true',
           hypervisor: () => 'xen',
           'image-id': (v) => v.image.imageId,
           'image-type': () => 'machine',
           'is-public': (v) => String(v.isPublic),
+          'manifest-location': (v) => imageLocation(v),
           name: (v) => v.name,
           'owner-alias': (v) => v.ownerAlias,
           'owner-id': (v) => v.ownerId,
@@ -121,6 +131,14 @@ export class ImagesEc2Actions implements Ec2ActionSource {
           'root-device-type': () => 'ebs',
           state: (v) => v.state,
           'virtualization-type': () => 'hvm',
+          // HVM images with no kernel, RAM disk or product code, and no state reason: EC2's filters on them match none of Nimbus's images.
+          'source-instance-id': (v) => v.sourceInstanceId,
+          'kernel-id': () => undefined,
+          'ramdisk-id': () => undefined,
+          'product-code': () => undefined,
+          'product-code.type': () => undefined,
+          'state-reason-code': () => undefined,
+          'state-reason-message': () => undefined,
           'tag-key': (v) => Object.keys(v.tags),
           'tag-value': (v) => Object.values(v.tags),
         }, (v) => v.tags);
@@ -180,6 +198,9 @@ export class ImagesEc2Actions implements Ec2ActionSource {
           'volume-id': (v) => v.row.volumeId ?? undefined,
           'volume-size': (v) => String(v.row.volumeSizeGiB),
           'storage-tier': () => 'standard',
+          // A tenant's snapshots have no owner alias (Amazon's list names only amazon), and none is a copy (the transfer type is a copy's): these match none.
+          'owner-alias': () => undefined,
+          'transfer-type': () => undefined,
           'tag-key': (v) => Object.keys(v.tags),
           'tag-value': (v) => Object.values(v.tags),
         }, (v) => v.tags);

@@ -14,6 +14,7 @@ import { TenantEntity } from '../../../persistence/entities';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { eachWithOutcome } from '../ec2-errors';
+import { refuseMaxResultsWithIds } from '../ec2-pages';
 import { filterMatcher, FilterField } from '../ec2-filters';
 import { zoneIdOf } from '../availability-zones';
 import {
@@ -130,7 +131,7 @@ function metadataOptionsChange(p: Ec2Params): MetadataOptionsChange {
 function paging(p: Ec2Params, idParam: string, range: { min: number; max: number }) {
   const maxResults = p.int('MaxResults', range);
   const nextToken = p.string('NextToken');
-  if (p.list(idParam).length > 0 && maxResults !== undefined) throw combination(`The parameter ${idParam} cannot be used with the parameter MaxResults`);
+  refuseMaxResultsWithIds(p, idParam);
   return { maxResults, nextToken: nextToken === '' ? undefined : nextToken };
 }
 
@@ -524,10 +525,15 @@ export class InstancesEc2Actions implements Ec2ActionSource {
         const ids = p.list('InstanceId');
         const { maxResults, nextToken } = paging(p, 'InstanceId', { min: 5, max: 1000 });
         const byFilter = filterMatcher(p.filters(), { 'instance-id': (d: InstanceDescription) => d.row.id });
-        const burstable = (d: InstanceDescription) => findInstanceType(d.row.instanceType)?.baselinePerVcpu !== undefined && d.row.state !== 'terminated';
-        const page = await this.instances.list(ctx.tenant, { ...(ids.length > 0 ? { instanceIds: ids } : {}), matches: (d) => burstable(d) && byFilter(d), tags: [], maxResults, nextToken });
+        // EC2's reference: without ids, the burstable instances with the `unlimited` credit option; with ids, each
+        // instance named, one that is not burstable answering `standard`.
+        const burstable = (d: InstanceDescription) => findInstanceType(d.row.instanceType)?.baselinePerVcpu !== undefined;
+        const listed = ids.length > 0 ? () => true : (d: InstanceDescription) => burstable(d) && d.row.creditSpecification === 'unlimited';
+        const page = await this.instances.list(ctx.tenant, {
+          ...(ids.length > 0 ? { instanceIds: ids } : {}), matches: (d) => d.row.state !== 'terminated' && listed(d) && byFilter(d), tags: [], maxResults, nextToken,
+        });
         return {
-          instanceCreditSpecificationSet: items(page.instances.map((d) => ({ instanceId: d.row.id, cpuCredits: d.row.creditSpecification ?? 'standard' }))),
+          instanceCreditSpecificationSet: items(page.instances.map((d) => ({ instanceId: d.row.id, cpuCredits: (burstable(d) ? d.row.creditSpecification : null) ?? 'standard' }))),
           nextToken: page.nextToken,
         };
       },

@@ -13,6 +13,7 @@ import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { FilterField, filterMatcher } from '../ec2-filters';
 import { zoneIdOf, zoneNameOf } from '../availability-zones';
+import { refuseMaxResultsWithIds } from '../ec2-pages';
 
 /** ModifySubnetAttribute's attributes in EC2's API reference; Nimbus changes MapPublicIpOnLaunch and refuses the others as unsupported. */
 const SUBNET_ATTRIBUTES = [
@@ -104,21 +105,30 @@ function shorthandPermission(p: Ec2Params): IpPermission[] {
 
 // ---- answers ----
 
+/** The association id of a VPC's one IPv4 block, as shown and as `cidr-block-association.association-id` reads it. */
+const vpcCidrAssociationId = (v: VpcView) => `vpc-cidr-assoc-${v.vpc.id.slice(4)}`;
+
 function vpcXml(v: VpcView, ctx: Ec2Context) {
   return {
     vpcId: v.vpc.id, ownerId: ctx.accountId, state: 'available', cidrBlock: v.vpc.cidrBlock,
-    cidrBlockAssociationSet: items([{ cidrBlock: v.vpc.cidrBlock, associationId: `vpc-cidr-assoc-${v.vpc.id.slice(4)}`, cidrBlockState: { state: 'associated' } }]),
+    cidrBlockAssociationSet: items([{ cidrBlock: v.vpc.cidrBlock, associationId: vpcCidrAssociationId(v), cidrBlockState: { state: 'associated' } }]),
     ipv6CidrBlockAssociationSet: items([]), dhcpOptionsId: 'default', tagSet: tagSet(v.tags), instanceTenancy: v.vpc.instanceTenancy, isDefault: v.vpc.isDefault,
   };
 }
 
+/** A subnet's ARN, as shown and as the `subnet-arn` filter reads it. */
+const subnetArn = (accountId: string, subnetId: string) => `arn:aws:ec2:us-east-1:${accountId}:subnet/${subnetId}`;
+
 function subnetXml(v: SubnetView, ctx: Ec2Context) {
   const s = v.subnet;
   return {
-    subnetId: s.id, subnetArn: `arn:aws:ec2:us-east-1:${ctx.accountId}:subnet/${s.id}`, state: 'available', ownerId: ctx.accountId, vpcId: s.vpcId, cidrBlock: s.cidrBlock,
+    subnetId: s.id, subnetArn: subnetArn(ctx.accountId, s.id), state: 'available', ownerId: ctx.accountId, vpcId: s.vpcId, cidrBlock: s.cidrBlock,
     ipv6CidrBlockAssociationSet: items([]), availableIpAddressCount: v.availableIpAddressCount, availabilityZone: s.availabilityZone,
     availabilityZoneId: zoneIdOf(s.availabilityZone),
-    defaultForAz: s.defaultForAz, mapPublicIpOnLaunch: s.mapPublicIpOnLaunch, assignIpv6AddressOnCreation: false, tagSet: tagSet(v.tags),
+    defaultForAz: s.defaultForAz, mapPublicIpOnLaunch: s.mapPublicIpOnLaunch, mapCustomerOwnedIpOnLaunch: false, assignIpv6AddressOnCreation: false,
+    tagSet: tagSet(v.tags), enableDns64: false, ipv6Native: false,
+    // Instances' private DNS names are IP names (ip-10-0-1-4.ec2.internal); resource-name records are not simulated.
+    privateDnsNameOptionsOnLaunch: { hostnameType: 'ip-name', enableResourceNameDnsARecord: false, enableResourceNameDnsAAAARecord: false },
   };
 }
 
@@ -160,7 +170,7 @@ function revokedRuleXml(r: SecurityGroupRuleEntity) {
 
 function interfaceXml(v: NetworkInterfaceView, ctx: Ec2Context) {
   const n = v.networkInterface;
-  const association = associationXml(v.publicIps.find((p) => p.privateIpAddress === n.privateIpAddress), ctx.accountId, true);
+  const association = associationXml(primaryPublicIp(v), ctx.accountId, true);
   return {
     networkInterfaceId: n.id, subnetId: n.subnetId, vpcId: n.vpcId, availabilityZone: n.availabilityZone, description: n.description, ownerId: ctx.accountId,
     requesterManaged: false, status: n.instanceId ? 'in-use' : 'available', macAddress: n.macAddress, privateIpAddress: n.privateIpAddress,
@@ -186,9 +196,15 @@ export function associationXml(held: ShownPublicIp | undefined, accountId: strin
   if (!held) return undefined;
   return {
     ...(withIds ? { allocationId: held.allocationId, associationId: held.associationId } : {}),
-    ipOwnerId: held.allocationId !== undefined ? accountId : 'amazon', publicDnsName: held.publicDnsName, publicIp: held.publicIp,
+    ipOwnerId: ipOwnerIdOf(held, accountId), publicDnsName: held.publicDnsName, publicIp: held.publicIp,
   };
 }
+
+/** A public address's owner as EC2 shows it: the tenant's account for an Elastic IP, `amazon` for an auto-assigned one. */
+const ipOwnerIdOf = (held: ShownPublicIp, accountId: string) => (held.allocationId !== undefined ? accountId : 'amazon');
+
+/** The public address an interface's primary private address holds (its `association`). */
+const primaryPublicIp = (v: NetworkInterfaceView) => v.publicIps.find((p) => p.privateIpAddress === v.networkInterface.privateIpAddress);
 
 /**
  * An interface's `privateIpAddressesSet`: the primary, then each secondary, each with its private
@@ -212,17 +228,30 @@ function keyPairXml(v: KeyPairView, includePublicKey: boolean) {
 
 // ---- filters ----
 
-const VPC_FILTERS: Readonly<Record<string, FilterField<VpcView>>> = {
+/** The filters on the account's own resources read its id (`owner-id`: every resource a tenant describes is its own). */
+const VPC_FILTERS = (accountId: string): Readonly<Record<string, FilterField<VpcView>>> => ({
+  'owner-id': () => accountId,
   'vpc-id': (v) => v.vpc.id, cidr: (v) => v.vpc.cidrBlock, 'cidr-block-association.cidr-block': (v) => v.vpc.cidrBlock,
   'is-default': (v) => v.vpc.isDefault, state: () => 'available', 'dhcp-options-id': () => 'default',
-};
+  'cidr-block-association.association-id': vpcCidrAssociationId, 'cidr-block-association.state': () => 'associated',
+  // No VPC has an IPv6 block here (ipv6CidrBlockAssociationSet is empty).
+  'ipv6-cidr-block-association.ipv6-cidr-block': () => undefined, 'ipv6-cidr-block-association.ipv6-pool': () => undefined,
+  'ipv6-cidr-block-association.association-id': () => undefined, 'ipv6-cidr-block-association.state': () => undefined,
+});
 
-const SUBNET_FILTERS: Readonly<Record<string, FilterField<SubnetView>>> = {
+const SUBNET_FILTERS = (accountId: string): Readonly<Record<string, FilterField<SubnetView>>> => ({
+  'owner-id': () => accountId, 'subnet-arn': (v) => subnetArn(accountId, v.subnet.id), 'availability-zone-id': (v) => zoneIdOf(v.subnet.availabilityZone),
   'subnet-id': (v) => v.subnet.id, 'vpc-id': (v) => v.subnet.vpcId, 'cidr-block': (v) => v.subnet.cidrBlock, cidr: (v) => v.subnet.cidrBlock,
   cidrBlock: (v) => v.subnet.cidrBlock, 'availability-zone': (v) => v.subnet.availabilityZone, availabilityZone: (v) => v.subnet.availabilityZone,
   'default-for-az': (v) => v.subnet.defaultForAz, defaultForAz: (v) => v.subnet.defaultForAz, 'map-public-ip-on-launch': (v) => v.subnet.mapPublicIpOnLaunch,
   'available-ip-address-count': (v) => v.availableIpAddressCount, state: () => 'available',
-};
+  'enable-dns64': () => false, 'ipv6-native': () => false, 'map-customer-owned-ip-on-launch': () => false,
+  'private-dns-name-options-on-launch.hostname-type': () => 'ip-name',
+  // Neither IPv6 blocks, customer-owned pools, Outposts nor LNI devices are simulated: these match no subnet.
+  'ipv6-cidr-block-association.ipv6-cidr-block': () => undefined, 'ipv6-cidr-block-association.association-id': () => undefined,
+  'ipv6-cidr-block-association.state': () => undefined, 'customer-owned-ipv4-pool': () => undefined, 'outpost-arn': () => undefined,
+  'enable-lni-at-device-index': () => undefined,
+});
 
 const peers = (ps: readonly PermissionView[]) => ({
   cidrs: ps.flatMap((x) => x.ipRanges.map((r) => r.cidrIp)), ipv6: ps.flatMap((x) => x.ipv6Ranges.map((r) => r.cidrIpv6)), groups: ps.flatMap((x) => x.groups.map((g) => g.groupId)),
@@ -247,7 +276,12 @@ const RULE_FILTERS: Readonly<Record<string, FilterField<SecurityGroupRuleView>>>
   'group-id': (v) => v.rule.groupId, 'security-group-rule-id': (v) => v.rule.id,
 };
 
-const INTERFACE_FILTERS: Readonly<Record<string, FilterField<NetworkInterfaceView>>> = {
+const INTERFACE_FILTERS = (accountId: string): Readonly<Record<string, FilterField<NetworkInterfaceView>>> => ({
+  'owner-id': () => accountId, 'availability-zone-id': (v) => zoneIdOf(v.networkInterface.availabilityZone),
+  // Interfaces a service made for the tenant (requester-managed) are not simulated: none has a requester id.
+  'requester-id': () => undefined,
+  'attachment.instance-owner-id': (v) => (v.networkInterface.instanceId ? accountId : undefined),
+  'attachment.attach-time': (v) => (v.networkInterface.instanceId && v.networkInterface.attachTime !== null ? iso(v.networkInterface.attachTime) : undefined),
   'network-interface-id': (v) => v.networkInterface.id, 'subnet-id': (v) => v.networkInterface.subnetId, 'vpc-id': (v) => v.networkInterface.vpcId,
   'availability-zone': (v) => v.networkInterface.availabilityZone,
   // Every address of the interface, its primary and its secondaries (EC2: "the private IPv4 address or addresses").
@@ -259,11 +293,17 @@ const INTERFACE_FILTERS: Readonly<Record<string, FilterField<NetworkInterfaceVie
   status: (v) => (v.networkInterface.instanceId ? 'in-use' : 'available'), 'source-dest-check': (v) => v.networkInterface.sourceDestCheck,
   'group-id': (v) => v.groups.map((g) => g.groupId), 'group-name': (v) => v.groups.map((g) => g.groupName),
   'association.public-ip': (v) => v.publicIp, 'association.public-dns-name': (v) => v.publicDnsName,
+  'association.allocation-id': (v) => primaryPublicIp(v)?.allocationId, 'association.association-id': (v) => primaryPublicIp(v)?.associationId,
+  'association.ip-owner-id': (v) => { const held = primaryPublicIp(v); return held && ipOwnerIdOf(held, accountId); },
+  'addresses.association.public-ip': (v) => v.publicIps.map((p) => p.publicIp),
+  'addresses.association.owner-id': (v) => v.publicIps.map((p) => ipOwnerIdOf(p, accountId)),
+  // No interface has an IPv6 address here (ipv6AddressesSet is empty).
+  'ipv6-addresses.ipv6-address': () => undefined,
   'attachment.instance-id': (v) => v.networkInterface.instanceId ?? undefined, 'attachment.attachment-id': (v) => v.networkInterface.attachmentId ?? undefined,
   'attachment.device-index': (v) => v.networkInterface.deviceIndex ?? undefined, 'attachment.status': (v) => (v.networkInterface.instanceId ? 'attached' : undefined),
   'attachment.delete-on-termination': (v) => (v.networkInterface.instanceId ? v.networkInterface.deleteOnTermination : undefined),
   'interface-type': () => 'interface', 'requester-managed': () => false,
-};
+});
 
 const KEY_PAIR_FILTERS: Readonly<Record<string, FilterField<KeyPairView>>> = {
   'key-pair-id': (v) => v.keyPair.id, 'key-name': (v) => v.keyPair.name, fingerprint: (v) => v.keyPair.fingerprint, 'key-type': (v) => v.keyPair.keyType,
@@ -299,7 +339,7 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       operation: 'DescribeVpcs',
       params: ['VpcId', 'Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
-        const r = await this.networking.describeVpcs(ctx.tenant, { ids: p.list('VpcId'), match: matcher(p, VPC_FILTERS), ...page(p) });
+        const r = await this.networking.describeVpcs(ctx.tenant, { ids: p.list('VpcId'), match: matcher(p, VPC_FILTERS(ctx.accountId)), ...page(p) });
         return { vpcSet: items(r.items.map((v) => vpcXml(v, ctx))), nextToken: r.nextToken };
       },
     },
@@ -354,7 +394,7 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       operation: 'DescribeSubnets',
       params: ['SubnetId', 'Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
-        const r = await this.networking.describeSubnets(ctx.tenant, { ids: p.list('SubnetId'), match: matcher(p, SUBNET_FILTERS), ...page(p) });
+        const r = await this.networking.describeSubnets(ctx.tenant, { ids: p.list('SubnetId'), match: matcher(p, SUBNET_FILTERS(ctx.accountId)), ...page(p) });
         return { subnetSet: items(r.items.map((v) => subnetXml(v, ctx))), nextToken: r.nextToken };
       },
     },
@@ -441,7 +481,8 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       operation: 'DescribeNetworkInterfaces',
       params: ['NetworkInterfaceId', 'Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
-        const r = await this.networking.describeNetworkInterfaces(ctx.tenant, { ids: p.list('NetworkInterfaceId'), match: matcher(p, INTERFACE_FILTERS), ...page(p) });
+        refuseMaxResultsWithIds(p, 'NetworkInterfaceId');
+        const r = await this.networking.describeNetworkInterfaces(ctx.tenant, { ids: p.list('NetworkInterfaceId'), match: matcher(p, INTERFACE_FILTERS(ctx.accountId)), ...page(p) });
         return { networkInterfaceSet: items(r.items.map((v) => interfaceXml(v, ctx))), nextToken: r.nextToken };
       },
     },

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { REGION } from '@nimbus/hypervisor';
 import { PlacementStrategy } from '@nimbus/scheduler';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { DedicatedHostsService, DedicatedHostView } from '../../../application/placement/dedicated-hosts.service';
@@ -8,13 +9,21 @@ import { Ec2Actions, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { eachWithOutcome } from '../ec2-errors';
 import { filterMatcher } from '../ec2-filters';
-import { pageOf } from '../ec2-pages';
+import { pageOf, refuseMaxResultsWithIds } from '../ec2-pages';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
 const unsupported = (what: string) => new ApiError('UnsupportedOperation', `Nimbus does not support ${what}.`);
 
-function groupXml(g: PlacementGroupEntity) {
-  return { groupName: g.name, state: 'available', strategy: g.strategy, partitionCount: g.partitionCount ?? undefined, groupId: g.id, tagSet: items([]) };
+/** A placement group's ARN (EC2's `arn:aws:ec2:<region>:<account>:placement-group/<name>`), shown and read by the `group-arn` filter. */
+const groupArn = (g: PlacementGroupEntity, accountId: string) => `arn:aws:ec2:${REGION}:${accountId}:placement-group/${g.name}`;
+/** A spread group's level: `rack`, the only one Nimbus simulates (host-level spread is for Outposts); other strategies have none. */
+const spreadLevel = (g: PlacementGroupEntity) => (g.strategy === 'spread' ? 'rack' : undefined);
+
+function groupXml(g: PlacementGroupEntity, accountId: string) {
+  return {
+    groupName: g.name, state: 'available', strategy: g.strategy, partitionCount: g.partitionCount ?? undefined, groupId: g.id, tagSet: items([]),
+    groupArn: groupArn(g, accountId), spreadLevel: spreadLevel(g),
+  };
 }
 
 function hostXml(h: DedicatedHostView, ownerId: string) {
@@ -52,7 +61,7 @@ export class PlacementEc2Actions implements Ec2ActionSource {
         if (p.string('SpreadLevel') && p.string('SpreadLevel') !== 'rack') throw unsupported(`SpreadLevel '${p.string('SpreadLevel')}' (only rack)`);
         if (p.structs('TagSpecification').length > 0) throw unsupported('tagging placement groups');
         const g = await this.groups.create(ctx.tenant, { groupName: p.required('GroupName'), strategy: p.required('Strategy') as PlacementStrategy, partitionCount: p.int('PartitionCount', { min: 1 }) });
-        return { placementGroup: groupXml(g) };
+        return { placementGroup: groupXml(g, ctx.accountId) };
       },
     },
     DescribePlacementGroups: {
@@ -67,9 +76,12 @@ export class PlacementEc2Actions implements Ec2ActionSource {
         const match = filterMatcher(p.filters(), {
           'group-name': (g: PlacementGroupEntity) => g.name, 'group-id': (g) => g.id, strategy: (g) => g.strategy, state: () => 'available',
           'partition-count': (g) => (g.partitionCount !== null ? String(g.partitionCount) : undefined),
-        });
+          'group-arn': (g) => groupArn(g, ctx.accountId), 'spread-level': spreadLevel,
+          // Placement groups take no tags here (TagSpecification is refused): tag-key and tag:<key> match none.
+          'tag-key': () => undefined,
+        }, () => ({}));
         const list = all.filter((g) => (names.length === 0 || names.includes(g.name)) && (ids.length === 0 || ids.includes(g.id)) && match(g));
-        return { placementGroupSet: items(list.map(groupXml)) };
+        return { placementGroupSet: items(list.map((g) => groupXml(g, ctx.accountId))) };
       },
     },
     DeletePlacementGroup: {
@@ -101,11 +113,14 @@ export class PlacementEc2Actions implements Ec2ActionSource {
       params: ['HostId', 'Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
         const ids = p.list('HostId');
+        refuseMaxResultsWithIds(p, 'HostId');
         const list = ids.length > 0 ? await Promise.all(ids.map((id) => this.hosts.get(ctx.tenant, id))) : await this.hosts.list(ctx.tenant);
         const match = filterMatcher(p.filters(), {
           'auto-placement': (h: DedicatedHostView) => (h.allocation.autoPlacement ? 'on' : 'off'), 'availability-zone': (h) => h.availabilityZone,
           'instance-type': (h) => h.allocation.instanceType ?? undefined, state: (h) => (h.failed ? 'under-assessment' : 'available'), 'host-reservation-id': () => undefined,
-        });
+          // Dedicated Hosts take no tags here (TagSpecification is refused): tag-key and tag:<key> match none.
+          'tag-key': () => undefined,
+        }, () => ({}));
         const { page, nextToken } = pageOf(list.filter(match), p.int('MaxResults', { min: 5, max: 500 }) ?? 500, p.string('NextToken') || undefined);
         return { hostSet: items(page.map((h) => hostXml(h, ctx.accountId))), nextToken };
       },

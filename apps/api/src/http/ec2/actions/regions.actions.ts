@@ -46,6 +46,8 @@ export class RegionsEc2Actions implements Ec2ActionSource {
         const match = filterMatcher(p.filters(), {
           'zone-name': (z: Zone) => z.zoneName, 'zone-id': (z) => z.zoneId, 'region-name': () => REGION, state: () => 'available',
           'zone-type': () => 'availability-zone', 'opt-in-status': () => 'opt-in-not-required', 'group-name': () => REGION,
+          // Availability Zones have no parent zone (Local and Wavelength Zones do), and Nimbus's zones carry no messages: these match none.
+          message: () => undefined, 'parent-zone-id': () => undefined, 'parent-zone-name': () => undefined,
         });
         const zones = ZONES.filter((z) => (names.length === 0 || names.includes(z.zoneName)) && (ids.length === 0 || ids.includes(z.zoneId)) && match(z));
         return {

@@ -53,6 +53,9 @@ const ACL_FILTERS: Readonly<Record<string, FilterField<NetworkAclView>>> = {
   'entry.rule-number': (v) => v.entries.map((e) => String(e.ruleNumber)), 'entry.rule-action': (v) => v.entries.map((e) => e.ruleAction),
   'entry.egress': (v) => v.entries.map((e) => String(e.egress)), 'entry.protocol': (v) => v.entries.map((e) => e.protocol),
   'entry.cidr': (v) => v.entries.map((e) => e.cidrBlock),
+  // The entries are all-traffic IPv4 rules (no port range, ICMP type or IPv6 block shown): these match none.
+  'entry.port-range.from': () => undefined, 'entry.port-range.to': () => undefined, 'entry.icmp.code': () => undefined, 'entry.icmp.type': () => undefined,
+  'entry.ipv6-cidr': () => undefined,
 };
 
 const GATEWAY_FILTERS: Readonly<Record<string, FilterField<InternetGatewayView>>> = {
@@ -71,6 +74,10 @@ const TABLE_FILTERS: Readonly<Record<string, FilterField<RouteTableView>>> = {
   'route.gateway-id': (v) => v.routes.map((r) => r.gatewayId),
   'route.state': (v) => v.routes.map((r) => r.state),
   'route.origin': (v) => v.routes.map((r) => r.origin),
+  // Routes target internet gateways only and associations are subnets' (edge associations are refused): the other targets' filters match none.
+  'association.gateway-id': () => undefined, 'route.destination-ipv6-cidr-block': () => undefined, 'route.destination-prefix-list-id': () => undefined,
+  'route.egress-only-internet-gateway-id': () => undefined, 'route.instance-id': () => undefined, 'route.nat-gateway-id': () => undefined,
+  'route.transit-gateway-id': () => undefined, 'route.vpc-peering-connection-id': () => undefined,
 };
 
 /** A route's target: an internet gateway (`GatewayId`); the other targets EC2 has are refused as not supported. */

@@ -6,7 +6,7 @@ import { TenantEntity, VolumeEntity } from '../../../persistence/entities';
 import { Ec2Actions, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { filterMatcher } from '../ec2-filters';
-import { pageOf } from '../ec2-pages';
+import { pageOf, refuseMaxResultsWithIds } from '../ec2-pages';
 import { zoneIdOf } from '../availability-zones';
 import { tagSpecs } from './networking.actions';
 
@@ -100,7 +100,7 @@ export class VolumesEc2Actions implements Ec2ActionSource {
         // with every `aws ec2 describe-volumes` that names no volume (its paginator's default page size).
         const asked = p.int('MaxResults', { min: 5 });
         const maxResults = asked === undefined ? undefined : Math.min(asked, MAX_VOLUMES_PAGE);
-        if (ids.length > 0 && maxResults !== undefined) throw new ApiError('InvalidParameterCombination', 'The parameter VolumeId cannot be used with the parameter MaxResults');
+        refuseMaxResultsWithIds(p, 'VolumeId');
         const list = ids.length > 0
           ? await Promise.all([...new Set(ids)].map(async (volumeId) => (await this.volumes.get(ctx.tenant, { volumeId })).volume))
           : await this.all(ctx.tenant);
