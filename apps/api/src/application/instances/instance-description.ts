@@ -13,6 +13,8 @@ export interface InstanceDescription {
   readonly volumes: readonly AttachedVolume[];
   /** The name of its placement group, if it is in one. */
   readonly placementGroupName?: string;
+  /** The idempotency token it was launched with (its reservation's `ClientToken`), if any. */
+  readonly clientToken?: string;
   /** Its network (VPC, subnet, addresses, groups, interfaces, key pair), from the networking feature; absent without one. */
   readonly network?: InstanceNetwork;
   /**

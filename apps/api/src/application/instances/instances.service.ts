@@ -182,6 +182,7 @@ export class InstancesService {
         reservationId,
         instances: rows.map((row) => ({
           row, tags, volumes: volumes.get(row.id) ?? [], ...(group ? { placementGroupName: group.name } : {}), ...withNetwork(networks.get(row.id)), type, image,
+          ...(clientToken !== undefined ? { clientToken } : {}),
         })),
       };
     });
@@ -492,13 +493,13 @@ export class InstancesService {
    * each is a round trip, and a reader of withReader sends them as one statement.
    */
   private async describeParts(m: Tx, ids: readonly string[]): Promise<DescribeParts> {
-    const [tags, volumes, groupNames, networks] = await Promise.all([
+    const [tags, volumes, launchFacts, networks] = await Promise.all([
       this.instances.tagsOf(m, ids),
       this.volumes.attachedTo(m, ids),
-      this.instances.placementGroupNames(m, ids),
+      this.instances.launchFacts(m, ids),
       this.network.describe(m, ids),
     ]);
-    return { tags, volumes, groupNames, networks };
+    return { tags, volumes, launchFacts, networks };
   }
 
   private async reservationOf(tx: Tx, reservationId: string): Promise<Reservation> {
@@ -537,19 +538,21 @@ export class InstancesService {
 interface DescribeParts {
   readonly tags: ReadonlyMap<string, Record<string, string>>;
   readonly volumes: ReadonlyMap<string, readonly AttachedVolume[]>;
-  /** By instance id. */
-  readonly groupNames: ReadonlyMap<string, string>;
+  /** By instance id: its placement group's name and its launch's client token, where it has them. */
+  readonly launchFacts: ReadonlyMap<string, { readonly placementGroupName?: string; readonly clientToken?: string }>;
   readonly networks: ReadonlyMap<string, InstanceNetwork>;
 }
 
 /** The rows described: what was read of them, and their type and image from the world's catalog (the one the launch and DescribeInstanceTypes read). */
 function describedWith(rows: readonly InstanceEntity[], parts: DescribeParts, catalog: Catalog): InstanceDescription[] {
   return rows.map((row) => {
-    const groupName = parts.groupNames.get(row.id);
+    const facts = parts.launchFacts.get(row.id);
     const type = catalog.instanceType(row.instanceType);
     const image = catalog.image(row.imageId);
     return {
-      row, tags: parts.tags.get(row.id) ?? {}, volumes: parts.volumes.get(row.id) ?? [], ...(groupName !== undefined ? { placementGroupName: groupName } : {}),
+      row, tags: parts.tags.get(row.id) ?? {}, volumes: parts.volumes.get(row.id) ?? [],
+      ...(facts?.placementGroupName !== undefined ? { placementGroupName: facts.placementGroupName } : {}),
+      ...(facts?.clientToken !== undefined ? { clientToken: facts.clientToken } : {}),
       ...withNetwork(parts.networks.get(row.id)), ...(type ? { type } : {}), ...(image ? { image } : {}),
     };
   });

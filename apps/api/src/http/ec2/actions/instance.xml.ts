@@ -119,6 +119,8 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
     rootDeviceName: i.rootDeviceName,
     blockDeviceMapping: items(blockDeviceMappingsOf(d)),
     virtualizationType: 'hvm',
+    // EC2's element, empty for an instance launched without a token.
+    clientToken: d.clientToken ?? '',
     tagSet: items(Object.entries(d.tags).map(([key, value]) => ({ key, value }))),
     hypervisor: INSTANCE_HYPERVISOR,
     networkInterfaceSet: items((n?.interfaces ?? []).map((nic) => ({

@@ -56,6 +56,7 @@ function instanceFilters(ownerId: string): Record<string, FilterField<InstanceDe
     architecture: (d) => architectureOf(d),
     'owner-id': () => ownerId,
     'reservation-id': (d) => d.row.reservationId,
+    'client-token': (d) => d.clientToken,
     'reason-code': (d) => stateReasonOf(d)?.code,
     'state-reason-code': (d) => stateReasonOf(d)?.code,
     'state-reason-message': (d) => stateReasonOf(d)?.message,
