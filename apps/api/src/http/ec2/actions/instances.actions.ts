@@ -14,7 +14,7 @@ import { LaunchNetworkInterface, LaunchNetworkRequest } from '../../../applicati
 import { TenantEntity } from '../../../persistence/entities';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
-import { eachWithOutcome } from '../ec2-errors';
+import { eachWithOutcome, unsupported } from '../ec2-errors';
 import { filterMatcher, FilterField } from '../ec2-filters';
 import { zoneIdOf } from '../availability-zones';
 import {
@@ -24,7 +24,6 @@ import {
 import { privateIpSpecs } from './networking.actions';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
-const unsupported = (what: string) => new ApiError('UnsupportedOperation', `Nimbus does not support ${what}.`);
 const combination = (message: string) => new ApiError('InvalidParameterCombination', message);
 
 

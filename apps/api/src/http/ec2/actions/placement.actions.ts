@@ -6,12 +6,11 @@ import { PlacementGroupsService } from '../../../application/placement/placement
 import { PlacementGroupEntity } from '../../../persistence/entities';
 import { Ec2Actions, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
-import { eachWithOutcome } from '../ec2-errors';
+import { eachWithOutcome, unsupported } from '../ec2-errors';
 import { filterMatcher } from '../ec2-filters';
 import { pageOf } from '../ec2-pages';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
-const unsupported = (what: string) => new ApiError('UnsupportedOperation', `Nimbus does not support ${what}.`);
 
 function groupXml(g: PlacementGroupEntity) {
   return { groupName: g.name, state: 'available', strategy: g.strategy, partitionCount: g.partitionCount ?? undefined, groupId: g.id, tagSet: items([]) };
