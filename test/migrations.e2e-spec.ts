@@ -551,4 +551,38 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM network_tags WHERE tenant_id = 't-3'");
     await ds.query("DELETE FROM security_group_rules WHERE tenant_id = 't-3'");
   });
+  it('MaskedRuleRanges1764700000000 masks the IPv4 ranges of rules stored unmasked, keeping the first of rules masking makes one and deleting the others with their tags; down keeps them', async () => {
+    await undoThrough('MaskedRuleRanges1764700000000');
+    const [no, yes] = usingPostgres() ? ['false', 'true'] : ['0', '1'];
+    const rule = (n: number, group: number, egress: string, cidr: string | null, position: number, protocol = "'tcp', 22, 22") =>
+      `('sgr-0000000000000f04${n}', 'sg-0000000000000f04${group}', 't-4', ${egress}, ${protocol}, ${cidr === null ? 'NULL' : `'${cidr}'`}, ${position})`;
+    await ds.query(`INSERT INTO security_group_rules (id, group_id, tenant_id, is_egress, ip_protocol, from_port, to_port, cidr_ipv4, position) VALUES
+      ${rule(1, 1, no, '10.0.0.1/8', 1)}, ${rule(2, 1, no, '10.0.0.0/8', 2)}, ${rule(3, 1, yes, '10.0.0.5/8', 3)}, ${rule(4, 1, no, '192.168.1.7/24', 4)},
+      ${rule(5, 2, no, '10.0.0.0/8', 1)}, ${rule(6, 1, no, '10.1.2.3/16', 5, "'-1', NULL, NULL")}, ${rule(7, 1, no, '10.1.9.9/16', 6, "'-1', NULL, NULL")},
+      ${rule(8, 1, no, '10.1.9.9/16', 7, "'udp', 53, 53")}, ${rule(9, 1, no, null, 8)}`);
+    await ds.query(`INSERT INTO network_tags (resource_id, tag_key, tag_value, tenant_id) VALUES
+      ('sgr-0000000000000f041', 'Name', 'first', 't-4'), ('sgr-0000000000000f042', 'Name', 'second', 't-4'), ('sgr-0000000000000f047', 'team', 'dup', 't-4'),
+      ('sgr-0000000000000f048', 'Name', 'dns', 't-4')`);
+    await ds.runMigrations();
+    const rules = async () => (await ds.query("SELECT id, cidr_ipv4 AS c FROM security_group_rules WHERE tenant_id = 't-4' ORDER BY id"))
+      .map((r: { id: string; c: string | null }) => [r.id.slice(-2), r.c]);
+    const tags = async () => (await ds.query("SELECT resource_id AS r, tag_value AS v FROM network_tags WHERE tenant_id = 't-4' ORDER BY resource_id"))
+      .map((r: { r: string; v: string }) => [r.r.slice(-2), r.v]);
+    const after = [
+      // 41 masked and kept (authorized first), 42 its duplicate once masked: gone with its tag; 43 egress: not the same rule; 44 masked.
+      ['41', '10.0.0.0/8'], ['43', '10.0.0.0/8'], ['44', '192.168.1.0/24'],
+      // 45 another group's; 46 and 47 both become 10.1.0.0/16 for all traffic: 46 kept; 48 is UDP 53, another rule; 49 has no IPv4 range.
+      ['45', '10.0.0.0/8'], ['46', '10.1.0.0/16'], ['48', '10.1.0.0/16'], ['49', null],
+    ];
+    expect(await rules()).toEqual(after);
+    expect(await tags()).toEqual([['41', 'first'], ['48', 'dns']]);
+    // Masking is not undone; run again, it changes nothing.
+    await undoThrough('MaskedRuleRanges1764700000000');
+    expect(await rules()).toEqual(after);
+    await ds.runMigrations();
+    expect(await rules()).toEqual(after);
+    expect(await tags()).toEqual([['41', 'first'], ['48', 'dns']]);
+    await ds.query("DELETE FROM network_tags WHERE tenant_id = 't-4'");
+    await ds.query("DELETE FROM security_group_rules WHERE tenant_id = 't-4'");
+  });
 });

@@ -6,6 +6,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import { expectError, LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
+import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { ReadThread } from '../../apps/api/src/persistence/read-thread';
 
 
 /** The instance lifecycle through the JS SDK, with the clock at 600x so waiters poll as against EC2 but briefly. */
@@ -319,6 +322,62 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     expect((await failure(launch([{ DeviceName: '/dev/sde1', Ebs: { VolumeSize: 10 } }]))).name).toBe('InvalidBlockDeviceMapping');
     expect((await failure(launch([{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 500, VolumeType: 'sc1' } }]))).name).toBe('InvalidBlockDeviceMapping');
     expect((await failure(launch([{ DeviceName: '/dev/sdf', Ebs: { VolumeType: 'gp3' } }]))).name).toBe('MissingParameter');
+  });
+
+  it('shows the client token each instance was launched with and filters on it (client-token), reading it in the statements a describe already sends', async () => {
+    const cathy = await ec2Tenant(t, 'cathy-tokens');
+    const ec2 = ec2Client(t, cathy);
+    const dan = ec2Client(t, await ec2Tenant(t, 'dan-tokens'));
+    try {
+      const launch = (c: EC2Client, ClientToken: string, n = 1) => c.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: n, MaxCount: n, ClientToken }));
+      const web = await launch(ec2, 'ct-web-1', 2);
+      const db = await launch(ec2, 'ct-db-1');
+      await launch(dan, 'ct-web-1'); // another tenant's launch with the same token: not cathy's to see
+      expect(web.Instances!.map((i) => i.ClientToken)).toEqual(['ct-web-1', 'ct-web-1']);
+      // REST launches without a token (the SDKs always send one): EC2's element is empty, and no token matches it.
+      const bare = (await t.as(cathy.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 't3.micro' }).expect(201)).body.instances[0].instanceId as string;
+      const webIds = web.Instances!.map((i) => i.InstanceId!).sort();
+      const dbId = db.Instances![0].InstanceId!;
+      const found = async (...values: string[]) => (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'client-token', Values: values }] })))
+        .Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId!)).sort();
+      expect(await found('ct-web-1')).toEqual(webIds);
+      expect(await found('ct-db-1')).toEqual([dbId]);
+      expect(await found('ct-*')).toEqual([...webIds, dbId].sort());
+      expect(await found('ct-none')).toEqual([]);
+      expect(await found('*')).not.toContain(bare);
+      const all = [...webIds, dbId, bare];
+      /** The SELECTs a describe sends, on either database (SQLite's read thread too). */
+      const selectsOf = async (run: () => Promise<unknown>): Promise<string[]> => {
+        const seen: string[] = [];
+        const sent = [[BetterSqlite3QueryRunner.prototype, 'query'], [PostgresQueryRunner.prototype, 'query'], [ReadThread.prototype, 'read']] as const;
+        type Send = (...args: unknown[]) => unknown;
+        const originals = sent.map(([p, m]) => (p as unknown as Record<string, Send>)[m]);
+        sent.forEach(([p, m], i) => ((p as unknown as Record<string, Send>)[m] = function (this: unknown, ...args: unknown[]) {
+          seen.push(String(args[0]));
+          return originals[i].apply(this, args);
+        }));
+        try {
+          await run();
+        } finally {
+          sent.forEach(([p, m], i) => ((p as unknown as Record<string, Send>)[m] = originals[i]));
+        }
+        return seen.filter((q) => /^\s*(SELECT|WITH)/i.test(q));
+      };
+      let shown: { InstanceId?: string; ClientToken?: string }[] = [];
+      const describeAll = selectsOf(async () => (shown = (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: all }] }))).Reservations!.flatMap((r) => r.Instances!)));
+      const statements = await describeAll;
+      expect(Object.fromEntries(shown.map((i) => [i.InstanceId, i.ClientToken || undefined]))).toEqual({ [webIds[0]]: 'ct-web-1', [webIds[1]]: 'ct-web-1', [dbId]: 'ct-db-1', [bare]: undefined });
+      // The token is read with the placement group's name, in the statement that already read it (on PostgreSQL, the describe's one fused
+      // statement): one statement reads reservations for a page of four as for a page of one, none a statement of its own.
+      const onReservations = (qs: string[]) => qs.filter((q) => q.includes('"reservations"'));
+      expect(onReservations(statements)).toHaveLength(1);
+      expect(onReservations(statements)[0]).toContain('"placement_groups"');
+      expect(onReservations(await selectsOf(() => ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: [bare] }] }))))).toHaveLength(1);
+      await ec2.send(new TerminateInstancesCommand({ InstanceIds: all }));
+    } finally {
+      ec2.destroy();
+      dan.destroy();
+    }
   });
 
   it('gives an instance launched without a BlockDeviceMapping the image\'s root volume: /dev/xvda, gp3, 8 GiB, attached, described, imaged, deleted with it', async () => {

@@ -8,6 +8,7 @@ import {
   DescribeVpcAttributeCommand, ModifyVpcAttributeCommand, ModifySubnetAttributeCommand, RunInstancesCommandInput, VpcAttributeName,
   AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, DeleteInternetGatewayCommand,
   DeleteRouteCommand, DeleteRouteTableCommand, DescribeInternetGatewaysCommand, DescribeRouteTablesCommand, DetachInternetGatewayCommand, DisassociateRouteTableCommand,
+  CreateImageCommand, DeregisterImageCommand, CreateSnapshotCommand, CreateVolumeCommand, AllocateAddressCommand,
   ReplaceRouteCommand, paginateDescribeRouteTables, DescribeNetworkAclsCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupRulesCommandInput, paginateDescribeSecurityGroupRules,
 } from '@aws-sdk/client-ec2';
 import { createHash, createPrivateKey } from 'node:crypto';
@@ -741,7 +742,7 @@ describe('EC2 networking through the JS SDK', () => {
         expect(await codeOf(c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: ['10.70.1.5'] })))).toBe('InvalidIPAddress.InUse');
         expect(await codeOf(c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: ['10.70.2.5'] })))).toBe('InvalidParameterValue');
         expect(await codeOf(c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id })))).toBe('MissingParameter');
-        expect(await codeOf(c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1, AllowReassignment: true })))).toBe('InvalidParameterValue');
+        expect(await codeOf(c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1, AllowReassignment: true })))).toBe('UnsupportedOperation');
         expect(await free()).toBe(251 - 5);
 
         // Every address is found by the filters.
@@ -1007,6 +1008,38 @@ describe('EC2 networking through the JS SDK', () => {
     expect(attrs).toEqual([{ AttributeName: 'default-vpc', AttributeValues: [{ AttributeValue: vpc.VpcId }] }]);
   });
 
+  it('refuses each parameter of EC2\'s it does not simulate with UnsupportedOperation naming it, whatever the feature (not InvalidParameterValue, EC2\'s answer to a value it refuses)', async () => {
+    await asNewTenant('una', async (c) => {
+      const [vpc] = (await c.send(new DescribeVpcsCommand({}))).Vpcs!;
+      const [subnet] = (await c.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'availability-zone', Values: ['us-east-1a'] }] }))).Subnets!;
+      const [group] = (await c.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups!;
+      const [table] = (await c.send(new DescribeRouteTablesCommand({}))).RouteTables!;
+      const eni = (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet.SubnetId }))).NetworkInterface!.NetworkInterfaceId!;
+      const igw = (await c.send(new DescribeInternetGatewaysCommand({}))).InternetGateways![0].InternetGatewayId!;
+      const refusals: [string, () => Promise<unknown>][] = [
+        ['AmazonProvidedIpv6CidrBlock', () => c.send(new CreateVpcCommand({ CidrBlock: '10.70.0.0/16', AmazonProvidedIpv6CidrBlock: true }))],
+        ['EnableDns64', () => c.send(new ModifySubnetAttributeCommand({ SubnetId: subnet.SubnetId, EnableDns64: { Value: true } }))],
+        ['PrefixListIds', () => c.send(new AuthorizeSecurityGroupIngressCommand({
+          GroupId: group.GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: 'pl-0123456789abcdef0' }] }],
+        }))],
+        ['SourceSecurityGroupName', () => c.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: group.GroupId, SourceSecurityGroupName: 'default' }))],
+        ['Ipv4PrefixCount', () => c.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, Ipv4PrefixCount: 1 }))],
+        ['DestinationIpv6CidrBlock', () => c.send(new CreateRouteCommand({ RouteTableId: table.RouteTableId, DestinationIpv6CidrBlock: '::/0', GatewayId: igw }))],
+        ['LocalTarget', () => c.send(new ReplaceRouteCommand({ RouteTableId: table.RouteTableId, DestinationCidrBlock: vpc.CidrBlock, LocalTarget: true }))],
+        ['GatewayId', () => c.send(new AssociateRouteTableCommand({ RouteTableId: table.RouteTableId, GatewayId: igw }))],
+        ['BlockDeviceMapping', () => c.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'x', BlockDeviceMappings: [{ DeviceName: '/dev/sdf', NoDevice: '' }] }))],
+        ['DeleteAssociatedSnapshots', () => c.send(new DeregisterImageCommand({ ImageId: 'ami-0123456789abcdef0', DeleteAssociatedSnapshots: true }))],
+        ['OutpostArn', () => c.send(new CreateSnapshotCommand({ VolumeId: 'vol-0123456789abcdef0', OutpostArn: 'arn:aws:outposts:us-east-1:123456789012:outpost/op-0123456789abcdef0' }))],
+        ['encrypted volumes', () => c.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 1, Encrypted: true }))],
+        ['Address', () => c.send(new AllocateAddressCommand({ Domain: 'vpc', Address: '3.80.0.9' }))],
+      ];
+      for (const [what, send] of refusals) {
+        const e = await failure(send());
+        expect([what, e.name, e.$metadata.httpStatusCode, e.message.startsWith('Nimbus does not support') && e.message.includes(what)]).toEqual([what, 'UnsupportedOperation', 400, true]);
+      }
+    });
+  });
+
   describe('VPC and subnet attributes (the VPC tutorial\'s and Terraform\'s aws_vpc and aws_subnet calls)', () => {
     it("Describe/ModifyVpcAttribute: EC2's defaults, one attribute per request, hostnames only with DNS support; another tenant's VPC is missing", async () => {
       const erin = await ec2Tenant(t, 'erin');
@@ -1115,7 +1148,7 @@ describe('EC2 networking through the JS SDK', () => {
 
         // One attribute, the supported one; another tenant's subnet is a missing one.
         const ipv6 = await failure(fayEc2.send(new ModifySubnetAttributeCommand({ SubnetId: subnet.SubnetId, AssignIpv6AddressOnCreation: { Value: true } })));
-        expect([ipv6.name, ipv6.message]).toEqual(['InvalidParameterValue', 'Nimbus does not support the parameter AssignIpv6AddressOnCreation']);
+        expect([ipv6.name, ipv6.message]).toEqual(['UnsupportedOperation', 'Nimbus does not support the parameter AssignIpv6AddressOnCreation.']);
         expect(await codeOf(fayEc2.send(new ModifySubnetAttributeCommand({ SubnetId: subnet.SubnetId, MapPublicIpOnLaunch: { Value: true }, EnableDns64: { Value: true } })))).toBe('InvalidParameterCombination');
         expect(await codeOf(fayEc2.send(new ModifySubnetAttributeCommand({ SubnetId: subnet.SubnetId })))).toBe('MissingParameter');
         const sub = subnet.SubnetId!;
@@ -1208,10 +1241,10 @@ describe('EC2 networking through the JS SDK', () => {
         const rt = table.RouteTableId!;
         await send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw.InternetGatewayId }));
         expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw.InternetGatewayId })))).toBe('RouteAlreadyExists');
-        // Inside the VPC's block (the local route's), not a block, another target, a gateway not attached to this VPC.
+        // Inside the VPC's block (the local route's), not a block, another target (not simulated), a gateway not attached to this VPC.
         expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '10.50.1.0/24', GatewayId: igw.InternetGatewayId })))).toBe('InvalidParameterValue');
         expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '192.168.0.1/16', GatewayId: igw.InternetGatewayId })))).toBe('InvalidParameterValue');
-        expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '192.168.0.0/16', NatGatewayId: 'nat-0123456789abcdef0' })))).toBe('InvalidParameterValue');
+        expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '192.168.0.0/16', NatGatewayId: 'nat-0123456789abcdef0' })))).toBe('UnsupportedOperation');
         expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '192.168.0.0/16', GatewayId: spare.InternetGatewayId })))).toBe('InvalidParameterValue');
 
         const association = await send(new AssociateRouteTableCommand({ RouteTableId: rt, SubnetId: subnet.SubnetId }));

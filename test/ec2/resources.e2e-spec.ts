@@ -3,7 +3,7 @@ import {
   DeleteTagsCommand, DeleteVolumeCommand, DescribeAvailabilityZonesCommand, DescribeHostsCommand, DescribeInstanceCreditSpecificationsCommand, DescribeInstancesCommand, DescribeInstanceStatusCommand, DescribeInstanceTypeOfferingsCommand,
   DescribeInstanceTypesCommand, DescribePlacementGroupsCommand, DescribeTagsCommand, DescribeVolumesCommand, DescribeVolumesModificationsCommand, DetachVolumeCommand, EC2Client,
   ModifyVolumeCommand,
-  paginateDescribeInstanceTypes, ReleaseHostsCommand, RunInstancesCommand, TerminateInstancesCommand,
+  paginateDescribeInstanceTypes, ReleaseHostsCommand, _InstanceType, RunInstancesCommand, TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
@@ -233,6 +233,36 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     const uefi = await client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'current-instance-boot-mode', Values: ['uefi'] }] }));
     expect(uefi.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId))).toEqual([arm.InstanceId]);
     await client.send(new TerminateInstancesCommand({ InstanceIds: [arm.InstanceId!, x86.InstanceId!] }));
+  });
+
+  it("an operator's custom arm64 type and image: its instances boot UEFI and show its cores, as DescribeInstanceTypes has them, and the image's architecture", async () => {
+    await t.admin().post('/v1/admin/instance-types', { name: 'm6g.nimbus6', vcpus: 6, memoryMiB: 12288, architectures: ['arm64'], hourlyPrices: { linux: '0.2' } }).expect(201);
+    await t.admin().post('/v1/admin/images', { imageId: 'ami-0a4a4a4a4a4a4a4a4', name: 'team arm64 base', platform: 'linux', architecture: 'arm64' }).expect(201);
+    await t.hosts('m6g-host', 'us-east-1c', 1);
+    const [type] = (await client.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['m6g.nimbus6' as _InstanceType] }))).InstanceTypes!;
+    expect([type.SupportedBootModes, type.VCpuInfo]).toEqual([['uefi'], { DefaultVCpus: 6, DefaultCores: 6, DefaultThreadsPerCore: 1 }]);
+    // Written out as infrastructure-as-code tools write it, the type's own cores and threads are accepted.
+    const launched = (await client.send(new RunInstancesCommand({
+      ImageId: 'ami-0a4a4a4a4a4a4a4a4', InstanceType: 'm6g.nimbus6' as _InstanceType, MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1c' },
+      CpuOptions: { CoreCount: 6, ThreadsPerCore: 1 },
+    }))).Instances![0];
+    const id = launched.InstanceId!;
+    const [shown] = (await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0].Instances!;
+    for (const i of [launched, shown]) {
+      expect([i.CurrentInstanceBootMode, i.CpuOptions, i.Architecture]).toEqual(['uefi', { CoreCount: 6, ThreadsPerCore: 1 }, 'arm64']);
+    }
+    const byMode = async (mode: string) => (await client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'current-instance-boot-mode', Values: [mode] }] })))
+      .Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId));
+    expect(await byMode('uefi')).toContain(id);
+    expect(await byMode('legacy-bios')).not.toContain(id);
+    const arch = await client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'architecture', Values: ['arm64'] }, { Name: 'instance-id', Values: [id] }] }));
+    expect(arch.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId))).toEqual([id]);
+    // Another thread count is not this type's.
+    const other = await failure(client.send(new RunInstancesCommand({
+      ImageId: 'ami-0a4a4a4a4a4a4a4a4', InstanceType: 'm6g.nimbus6' as _InstanceType, MinCount: 1, MaxCount: 1, CpuOptions: { CoreCount: 3, ThreadsPerCore: 2 },
+    })));
+    expect(other.name).toBe('UnsupportedOperation');
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
   });
 
   it("describes each type's hypervisor, interfaces, ENA, NVMe, EBS optimization and virtualization as EC2 does, and filters on them", async () => {

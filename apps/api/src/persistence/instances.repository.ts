@@ -153,13 +153,21 @@ export class InstancesRepository {
     return new Map(rows.flat().map((r) => [r.id, Number(r.since)]));
   }
 
-  /** The name of each instance's placement group, by instance id (instances in none are absent). */
-  async placementGroupNames(m: Tx, instanceIds: readonly string[]): Promise<Map<string, string>> {
+  /**
+   * What each instance's launch gave it beside its row, by instance id: its placement group's name
+   * and its reservation's client token (instances with neither are absent). One statement for both,
+   * so DescribeInstances reads the token without a statement more.
+   */
+  async launchFacts(m: Tx, instanceIds: readonly string[]): Promise<Map<string, { readonly placementGroupName?: string; readonly clientToken?: string }>> {
     if (instanceIds.length === 0) return new Map();
     const rows = await Promise.all(inBatches([...new Set(instanceIds)]).map((batch) => m.query(
-      `SELECT i."id" AS "id", g."name" AS "name" FROM "instances" i JOIN "placement_groups" g ON g."id" = i."placement_group_id" WHERE i."id" IN (${placeholders(m, batch.length)})`,
+      `SELECT i."id" AS "id", g."name" AS "group_name", r."client_token" AS "client_token" FROM "instances" i`
+      + ` LEFT JOIN "placement_groups" g ON g."id" = i."placement_group_id" LEFT JOIN "reservations" r ON r."id" = i."reservation_id"`
+      + ` WHERE i."id" IN (${placeholders(m, batch.length)}) AND (g."name" IS NOT NULL OR r."client_token" IS NOT NULL)`,
       batch,
-    ) as Promise<{ id: string; name: string }[]>));
-    return new Map(rows.flat().map((r) => [r.id, r.name]));
+    ) as Promise<{ id: string; group_name: string | null; client_token: string | null }[]>));
+    return new Map(rows.flat().map((r) => [r.id, {
+      ...(r.group_name !== null ? { placementGroupName: r.group_name } : {}), ...(r.client_token !== null ? { clientToken: r.client_token } : {}),
+    }]));
   }
 }

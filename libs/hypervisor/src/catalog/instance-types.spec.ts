@@ -1,4 +1,4 @@
-import { bootModesOf, capabilitiesOf, currentBootModeOf, DEFAULT_CAPABILITIES, findInstanceType, INSTANCE_TYPES, InstanceTypeCapabilities } from './instance-types';
+import { bootModesOf, capabilitiesOf, cpuOptionsOf, currentBootModeOf, DEFAULT_CAPABILITIES, findInstanceType, INSTANCE_TYPES, InstanceType, InstanceTypeCapabilities } from './instance-types';
 
 const caps = (name: string): InstanceTypeCapabilities => capabilitiesOf(findInstanceType(name)!);
 
@@ -19,6 +19,23 @@ describe('instance types: boot modes', () => {
     const t = findInstanceType(name)!;
     expect(bootModesOf(t)).toEqual(modes);
     expect(currentBootModeOf(t)).toBe(current);
+  });
+});
+
+describe('instance types: cores and threads (cpuOptions, VCpuInfo)', () => {
+  const custom = (vcpus: number, architectures: InstanceType['architectures']): InstanceType => ({
+    name: 'm6g.custom', family: 'm6g', vcpus, memoryMiB: 1024, network: { baselineGbps: 1, burstGbps: 1 },
+    ebs: { baselineMbps: 1, burstMbps: 1, baselineIops: 1, burstIops: 1 }, architectures,
+  });
+  it("the catalog's published figures: m5.large 1 core of 2 threads, t2.medium and m6g.large 2 of 1", () => {
+    expect(['m5.large', 't2.medium', 'm6g.large'].map((n) => cpuOptionsOf(findInstanceType(n)!))).toEqual([
+      { coreCount: 1, threadsPerCore: 2 }, { coreCount: 2, threadsPerCore: 1 }, { coreCount: 2, threadsPerCore: 1 },
+    ]);
+  });
+  it("a custom type's: one thread a core on Arm, as on every Graviton; two on x86 where the count is even", () => {
+    expect(cpuOptionsOf(custom(6, ['arm64']))).toEqual({ coreCount: 6, threadsPerCore: 1 });
+    expect(cpuOptionsOf(custom(6, ['x86_64']))).toEqual({ coreCount: 3, threadsPerCore: 2 });
+    expect(cpuOptionsOf(custom(3, ['x86_64']))).toEqual({ coreCount: 3, threadsPerCore: 1 });
   });
 });
 

@@ -125,6 +125,18 @@ export function architecturesOf(t: InstanceType): readonly Architecture[] {
   return t.architectures ?? ['x86_64'];
 }
 
+/**
+ * An instance's `cpuOptions` and DescribeInstanceTypes' `VCpuInfo`: vCPUs as cores × threads, the
+ * catalog's published default cores and threads per core (t2.medium is 2 cores of 1 thread, m6g.large
+ * too); for a type without them (an operator's custom type), one thread per core on Arm (every
+ * Graviton type has one), else two threads per core where the count is even, one where it is odd.
+ */
+export function cpuOptionsOf(t: InstanceType): { readonly coreCount: number; readonly threadsPerCore: number } {
+  if (t.defaultCores !== undefined && t.threadsPerCore !== undefined) return { coreCount: t.defaultCores, threadsPerCore: t.threadsPerCore };
+  const arm = architecturesOf(t).some((a) => a === 'arm64' || a === 'arm64_mac');
+  return !arm && t.vcpus >= 2 && t.vcpus % 2 === 0 ? { coreCount: t.vcpus / 2, threadsPerCore: 2 } : { coreCount: t.vcpus, threadsPerCore: 1 };
+}
+
 /** EC2's boot modes (DescribeInstanceTypes' `SupportedBootModes`, DescribeInstances' `CurrentInstanceBootMode`). */
 export type BootMode = 'legacy-bios' | 'uefi';
 

@@ -1,3 +1,4 @@
+import type { Image, InstanceType } from '@nimbus/hypervisor';
 import { InstanceEntity } from '../../persistence/entities';
 import type { InstanceNetwork } from '../networking/instance-networking';
 import type { VolumesService } from '../volumes/volumes.service';
@@ -12,8 +13,18 @@ export interface InstanceDescription {
   readonly volumes: readonly AttachedVolume[];
   /** The name of its placement group, if it is in one. */
   readonly placementGroupName?: string;
+  /** The idempotency token it was launched with (its reservation's `ClientToken`), if any. */
+  readonly clientToken?: string;
   /** Its network (VPC, subnet, addresses, groups, interfaces, key pair), from the networking feature; absent without one. */
   readonly network?: InstanceNetwork;
+  /**
+   * Its type and image as the world's catalog has them (built-in, an operator's, a tenant's own;
+   * retired ones too): the catalog DescribeInstanceTypes, DescribeImages and the launch read, so
+   * what an instance shows of its type (cpuOptions, boot mode) and image (architecture, billing)
+   * is what they show. Absent only for a name the catalog does not know.
+   */
+  readonly type?: InstanceType;
+  readonly image?: Image;
 }
 
 /** The instances of one RunInstances request (also what a repeated client token answers). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CpuParams, CreditMode, IncorrectInstanceState, InstanceType, resolveCpuParams, rootDeviceOf, StateTransition, Vm } from '@nimbus/hypervisor';
+import { Catalog, CpuParams, CreditMode, IncorrectInstanceState, InstanceType, resolveCpuParams, rootDeviceOf, StateTransition, Vm } from '@nimbus/hypervisor';
 import { checkVcpuQuota, LaunchValidationRequest, LicenseCountingType, validateLaunch } from '@nimbus/scheduler';
 import { changeInstanceType, launch, rebootVm, startVm, stopVm, terminateVm } from '@nimbus/simulation';
 import { createHash } from 'node:crypto';
@@ -181,7 +181,8 @@ export class InstancesService {
       return {
         reservationId,
         instances: rows.map((row) => ({
-          row, tags, volumes: volumes.get(row.id) ?? [], ...(group ? { placementGroupName: group.name } : {}), ...withNetwork(networks.get(row.id)),
+          row, tags, volumes: volumes.get(row.id) ?? [], ...(group ? { placementGroupName: group.name } : {}), ...withNetwork(networks.get(row.id)), type, image,
+          ...(clientToken !== undefined ? { clientToken } : {}),
         })),
       };
     });
@@ -213,7 +214,7 @@ export class InstancesService {
       const ids = [...new Set(q.instanceIds)];
       const [rows, parts] = await settledInOrder([settledInOrder(ids.map((id) => this.requireVisible(m, tenant.id, id))), this.describeParts(m, ids)] as const);
       rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-      const described = describedWith(rows, parts);
+      const described = describedWith(rows, parts, this.engine.world.catalog);
       return { instances: q.matches ? described.filter(q.matches) : described };
     }
     const limit = q.maxResults ?? DEFAULT_PAGE_SIZE;
@@ -251,7 +252,7 @@ export class InstancesService {
       // The row and what describes it are read together (on PostgreSQL, one statement). Another
       // tenant's instance is not found; what was read of it is dropped unseen.
       const [row, parts] = await settledInOrder([this.requireVisible(m, tenant.id, q.instanceId), this.describeParts(m, [q.instanceId])] as const);
-      return describedWith([row], parts)[0];
+      return describedWith([row], parts, this.engine.world.catalog)[0];
     });
   }
 
@@ -484,7 +485,7 @@ export class InstancesService {
 
   /** Rows with their tags, attached volumes, group names and network. */
   private async describe(m: Tx, rows: InstanceEntity[]): Promise<InstanceDescription[]> {
-    return describedWith(rows, await this.describeParts(m, rows.map((r) => r.id)));
+    return describedWith(rows, await this.describeParts(m, rows.map((r) => r.id)), this.engine.world.catalog);
   }
 
   /**
@@ -492,13 +493,13 @@ export class InstancesService {
    * each is a round trip, and a reader of withReader sends them as one statement.
    */
   private async describeParts(m: Tx, ids: readonly string[]): Promise<DescribeParts> {
-    const [tags, volumes, groupNames, networks] = await Promise.all([
+    const [tags, volumes, launchFacts, networks] = await Promise.all([
       this.instances.tagsOf(m, ids),
       this.volumes.attachedTo(m, ids),
-      this.instances.placementGroupNames(m, ids),
+      this.instances.launchFacts(m, ids),
       this.network.describe(m, ids),
     ]);
-    return { tags, volumes, groupNames, networks };
+    return { tags, volumes, launchFacts, networks };
   }
 
   private async reservationOf(tx: Tx, reservationId: string): Promise<Reservation> {
@@ -537,15 +538,23 @@ export class InstancesService {
 interface DescribeParts {
   readonly tags: ReadonlyMap<string, Record<string, string>>;
   readonly volumes: ReadonlyMap<string, readonly AttachedVolume[]>;
-  /** By instance id. */
-  readonly groupNames: ReadonlyMap<string, string>;
+  /** By instance id: its placement group's name and its launch's client token, where it has them. */
+  readonly launchFacts: ReadonlyMap<string, { readonly placementGroupName?: string; readonly clientToken?: string }>;
   readonly networks: ReadonlyMap<string, InstanceNetwork>;
 }
 
-function describedWith(rows: readonly InstanceEntity[], parts: DescribeParts): InstanceDescription[] {
+/** The rows described: what was read of them, and their type and image from the world's catalog (the one the launch and DescribeInstanceTypes read). */
+function describedWith(rows: readonly InstanceEntity[], parts: DescribeParts, catalog: Catalog): InstanceDescription[] {
   return rows.map((row) => {
-    const groupName = parts.groupNames.get(row.id);
-    return { row, tags: parts.tags.get(row.id) ?? {}, volumes: parts.volumes.get(row.id) ?? [], ...(groupName !== undefined ? { placementGroupName: groupName } : {}), ...withNetwork(parts.networks.get(row.id)) };
+    const facts = parts.launchFacts.get(row.id);
+    const type = catalog.instanceType(row.instanceType);
+    const image = catalog.image(row.imageId);
+    return {
+      row, tags: parts.tags.get(row.id) ?? {}, volumes: parts.volumes.get(row.id) ?? [],
+      ...(facts?.placementGroupName !== undefined ? { placementGroupName: facts.placementGroupName } : {}),
+      ...(facts?.clientToken !== undefined ? { clientToken: facts.clientToken } : {}),
+      ...withNetwork(parts.networks.get(row.id)), ...(type ? { type } : {}), ...(image ? { image } : {}),
+    };
   });
 }
 

@@ -1,3 +1,5 @@
+import { ApiError } from '../../application/common/api-errors';
+
 /**
  * EC2's HTTP statuses for its error codes ("Error codes for the Amazon EC2 API": client errors are
  * 400-series, server errors 500-series), as the Query protocol answers them. REST keeps its own
@@ -53,4 +55,18 @@ export async function eachWithOutcome<T>(list: readonly T[], act: (item: T) => P
     }
   }
   return { ok, failed };
+}
+
+/**
+ * The one answer to a parameter or value of EC2's that Nimbus does not simulate (IPv6, prefix
+ * lists, NAT and the other route targets, encryption, Multi-Attach, IAM, launch templates, …):
+ * `UnsupportedOperation` naming it, never ignored. EC2's error codes page describes
+ * UnsupportedOperation as a request that "includes an unsupported operation", whose message "provides
+ * details of the unsupported operation": the request is EC2's, what it asks is not available here,
+ * and no other value of it will do. `InvalidParameterValue` ("a value specified in a parameter is not
+ * valid, is unsupported, or cannot be used") stays what it is on EC2: the answer to a value EC2
+ * itself refuses, which Nimbus answers with EC2's code and words.
+ */
+export function unsupported(what: string): ApiError {
+  return new ApiError('UnsupportedOperation', `Nimbus does not support ${what}.`);
 }

@@ -3,11 +3,11 @@ import { REGION } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { ElasticIpsService, ElasticIpView } from '../../../application/networking/elastic-ips.service';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
+import { unsupported } from '../ec2-errors';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { FilterField } from '../ec2-filters';
 import { matcher, tagSet, tagSpecs } from './networking.actions';
 
-const unsupported = (what: string) => new ApiError('UnsupportedOperation', `Nimbus does not support ${what}.`);
 
 /** Every Elastic IP comes from Amazon's pool of the one region's one network border group. */
 const POOL = 'amazon';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AVAILABILITY_ZONES, bootModesOf, capabilitiesOf, InstanceType, REGION } from '@nimbus/hypervisor';
+import { AVAILABILITY_ZONES, bootModesOf, capabilitiesOf, cpuOptionsOf, InstanceType, REGION } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { CatalogService } from '../../../application/catalog/catalog.service';
 import { Ec2Actions, items } from '../ec2-action';
@@ -7,7 +7,6 @@ import { Ec2ActionSource } from '../ec2-action-source';
 import { filterMatcher } from '../ec2-filters';
 import { pageOf } from '../ec2-pages';
 import { ZONE_IDS } from '../availability-zones';
-import { cpuOptionsOf } from './instance.xml';
 
 /** The catalog's published figures (EC2's CurrentGeneration and SupportedArchitectures); a custom type without them is a current x86_64 one. */
 const currentGeneration = (t: InstanceType): boolean => t.currentGeneration ?? true;
@@ -34,7 +33,7 @@ const ebsFigure = (key: keyof NonNullable<ReturnType<typeof ebsOptimizedInfo>>) 
 
 /** One type as DescribeInstanceTypes answers it, from the catalog's figures. */
 function typeXml(t: InstanceType) {
-  const cpu = cpuOptionsOf(t.name);
+  const cpu = cpuOptionsOf(t);
   const burstable = t.baselinePerVcpu !== undefined;
   const c = capabilitiesOf(t);
   const ebsOptimized = ebsOptimizedInfo(t);
@@ -108,8 +107,8 @@ export class CatalogEc2Actions implements Ec2ActionSource {
           'supported-root-device-type': () => 'ebs',
           'supported-boot-mode': (t) => bootModesOf(t),
           'free-tier-eligible': (t) => String(freeTierEligible(t)),
-          'vcpu-info.default-cores': (t) => String(cpuOptionsOf(t.name).coreCount),
-          'vcpu-info.default-threads-per-core': (t) => String(cpuOptionsOf(t.name).threadsPerCore),
+          'vcpu-info.default-cores': (t) => String(cpuOptionsOf(t).coreCount),
+          'vcpu-info.default-threads-per-core': (t) => String(cpuOptionsOf(t).threadsPerCore),
           'network-info.network-performance': networkPerformance,
           'ebs-info.encryption-support': () => 'supported',
           'ebs-info.ebs-optimized-info.baseline-bandwidth-in-mbps': ebsFigure('baselineBandwidthInMbps'),

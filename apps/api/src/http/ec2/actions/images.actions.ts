@@ -4,6 +4,7 @@ import { ImageView, platformDetailsOf } from '../../../application/images/image-
 import { ImagesService } from '../../../application/images/images.service';
 import { SnapshotsService, SnapshotView } from '../../../application/images/snapshots.service';
 import { Ec2Actions, Ec2Params, items } from '../ec2-action';
+import { unsupported } from '../ec2-errors';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { filterMatcher } from '../ec2-filters';
 
@@ -151,7 +152,7 @@ export class ImagesEc2Actions implements Ec2ActionSource {
       operation: 'CreateImage',
       params: ['InstanceId', 'Name', 'Description', 'NoReboot', 'TagSpecification', 'BlockDeviceMapping'],
       handler: async (ctx, p) => {
-        if (p.has('BlockDeviceMapping')) throw new ApiError('InvalidParameterValue', 'Nimbus does not support BlockDeviceMapping on CreateImage: the image has a snapshot of each attached volume');
+        if (p.has('BlockDeviceMapping')) throw unsupported('BlockDeviceMapping on CreateImage: the image has a snapshot of each attached volume');
         const tags = tagSpecifications(p, ['image', 'snapshot']);
         const image = await this.images.create(ctx.tenant, {
           instanceId: p.required('InstanceId'), name: p.required('Name'), description: p.string('Description'), noReboot: p.bool('NoReboot'),
@@ -164,7 +165,7 @@ export class ImagesEc2Actions implements Ec2ActionSource {
       operation: 'DeregisterImage',
       params: ['ImageId', 'DeleteAssociatedSnapshots'],
       handler: async (ctx, p) => {
-        if (p.bool('DeleteAssociatedSnapshots')) throw new ApiError('InvalidParameterValue', 'Nimbus does not support DeleteAssociatedSnapshots: delete the snapshots with DeleteSnapshot');
+        if (p.bool('DeleteAssociatedSnapshots')) throw unsupported('DeleteAssociatedSnapshots: delete the snapshots with DeleteSnapshot');
         await this.images.deregister(ctx.tenant, { imageId: p.required('ImageId') });
         return { return: true };
       },
@@ -173,7 +174,7 @@ export class ImagesEc2Actions implements Ec2ActionSource {
       operation: 'CreateSnapshot',
       params: ['VolumeId', 'Description', 'TagSpecification', 'OutpostArn', 'Location'],
       handler: async (ctx, p) => {
-        if (p.has('OutpostArn') || p.has('Location')) throw new ApiError('InvalidParameterValue', 'Nimbus has no Outposts or Local Zones: omit OutpostArn and Location');
+        if (p.has('OutpostArn') || p.has('Location')) throw unsupported('OutpostArn or Location: Nimbus has no Outposts or Local Zones');
         const tags = tagSpecifications(p, ['snapshot']);
         const v = await this.snapshots.create(ctx.tenant, { volumeId: p.required('VolumeId'), description: p.string('Description'), tags: tags.snapshot ?? {} });
         return snapshotItem(v);

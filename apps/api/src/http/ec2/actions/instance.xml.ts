@@ -1,4 +1,4 @@
-import { currentBootModeOf, findImage, findInstanceType, INSTANCE_STATE_CODES, InstanceStateName } from '@nimbus/hypervisor';
+import { cpuOptionsOf, currentBootModeOf, INSTANCE_STATE_CODES, InstanceStateName } from '@nimbus/hypervisor';
 import { instanceBillingIdentity } from '@nimbus/metering';
 import { InstanceDescription } from '../../../application/instances/instance-description';
 import { metadataOptionsOf } from '../../../application/instances/metadata-options';
@@ -32,10 +32,13 @@ function transitionReason(d: InstanceDescription): string {
  */
 export const INSTANCE_HYPERVISOR = 'xen';
 export const MONITORING_STATE = 'disabled';
-/** The mode the instance booted in: its type's default (Nimbus's images set none): UEFI on Graviton, legacy BIOS elsewhere. */
+/**
+ * The mode the instance booted in: its type's default (Nimbus's images set none): UEFI on Graviton,
+ * legacy BIOS elsewhere. The type is the world catalog's (an operator's custom types too), as
+ * DescribeInstanceTypes' `supportedBootModes` reads it.
+ */
 export function currentBootModeXml(d: InstanceDescription): string {
-  const type = findInstanceType(d.row.instanceType);
-  return type ? currentBootModeOf(type) : 'legacy-bios';
+  return d.type ? currentBootModeOf(d.type) : 'legacy-bios';
 }
 export const ATTACHED_INTERFACE_STATUS = 'in-use';
 
@@ -63,27 +66,19 @@ export function interfaceAssociationOf(nic: InstanceInterface, accountId: string
   return associationXml(nic.publicIps.find((p) => p.privateIpAddress === nic.privateIpAddress), accountId, false);
 }
 
-export function architectureOf(imageId: string): string {
-  const image = findImage(imageId) as ({ architecture?: string } & object) | undefined;
-  return image?.architecture ?? 'x86_64';
+/** The image's architecture (an operator's or a tenant's image's too, from the world's catalog). */
+export function architectureOf(d: InstanceDescription): string {
+  return d.image?.architecture ?? 'x86_64';
 }
 
-/**
- * vCPUs as cores × threads: the catalog's published default cores and threads per core (EC2's
- * `VCpuInfo`: t2.medium is 2 cores of 1 thread, m6g.large too); for a type without them (an
- * operator's custom type), two threads per core where the count is even.
- */
-export function cpuOptionsOf(instanceType: string): { coreCount: number; threadsPerCore: number } {
-  const type = findInstanceType(instanceType);
-  if (type?.defaultCores !== undefined && type.threadsPerCore !== undefined) return { coreCount: type.defaultCores, threadsPerCore: type.threadsPerCore };
-  const vcpus = type?.vcpus ?? 1;
-  return vcpus >= 2 && vcpus % 2 === 0 ? { coreCount: vcpus / 2, threadsPerCore: 2 } : { coreCount: vcpus, threadsPerCore: 1 };
+/** Its `cpuOptions`: its type's cores and threads (the world catalog's type, as DescribeInstanceTypes' `VCpuInfo` shows them). */
+export function instanceCpuOptions(d: InstanceDescription): { coreCount: number; threadsPerCore: number } {
+  return d.type ? { ...cpuOptionsOf(d.type) } : { coreCount: 1, threadsPerCore: 1 };
 }
 
 /** The billing identity as the rater prices it (metering's rule): platformDetails and usageOperation. */
 export function billingIdentityOf(d: InstanceDescription) {
-  const image = findImage(d.row.imageId);
-  return instanceBillingIdentity(d.row.platform as Parameters<typeof instanceBillingIdentity>[0], image?.licenseModel ?? 'license-included');
+  return instanceBillingIdentity(d.row.platform as Parameters<typeof instanceBillingIdentity>[0], d.image?.licenseModel ?? 'license-included');
 }
 
 /**
@@ -131,11 +126,13 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
     sourceDestCheck: n?.sourceDestCheck,
     groupSet: items((n?.groups ?? []).map((g) => ({ groupId: g.groupId, groupName: g.groupName }))),
     stateReason: stateReasonOf(d),
-    architecture: architectureOf(i.imageId),
+    architecture: architectureOf(d),
     rootDeviceType: 'ebs',
     rootDeviceName: i.rootDeviceName,
     blockDeviceMapping: items(blockDeviceMappingsOf(d)),
     virtualizationType: 'hvm',
+    // EC2's element, empty for an instance launched without a token.
+    clientToken: d.clientToken ?? '',
     tagSet: items(Object.entries(d.tags).map(([key, value]) => ({ key, value }))),
     hypervisor: INSTANCE_HYPERVISOR,
     networkInterfaceSet: items((n?.interfaces ?? []).map((nic) => ({
@@ -157,7 +154,7 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
     }))),
     ebsOptimized: i.ebsOptimized,
     enaSupport: true,
-    cpuOptions: cpuOptionsOf(i.instanceType),
+    cpuOptions: instanceCpuOptions(d),
     capacityReservationSpecification: FIXED_SETTINGS.capacityReservationSpecification,
     hibernationOptions: FIXED_SETTINGS.hibernationOptions,
     metadataOptions: metadataOptionsXml(d),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NetworkingService } from '../../../application/networking/networking.service';
-import { findInstanceType, INSTANCE_STATE_CODES, InstanceStateName, StateTransition, VOLUME_TYPES, VolumeType } from '@nimbus/hypervisor';
+import { cpuOptionsOf, findInstanceType, INSTANCE_STATE_CODES, InstanceStateName, InstanceType, StateTransition, VOLUME_TYPES, VolumeType } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { InstanceDescription } from '../../../application/instances/instance-description';
 import { InstanceAttributeChange, LaunchBlockDeviceMapping, RunInstancesCommand } from '../../../application/instances/instances.commands';
@@ -8,23 +8,23 @@ import { InstancesService } from '../../../application/instances/instances.servi
 import { MetadataOptionsChange } from '../../../application/instances/metadata-options';
 import { CheckStatus, reachabilityOf } from '../../../application/instances/status-checks';
 import { VolumesService } from '../../../application/volumes/volumes.service';
+import { CatalogService } from '../../../application/catalog/catalog.service';
 import { DeleteOnTerminationChange } from '../../../application/volumes/volumes.commands';
 import { LaunchNetworkInterface, LaunchNetworkRequest } from '../../../application/networking/instance-networking';
 import { TenantEntity } from '../../../persistence/entities';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
-import { eachWithOutcome } from '../ec2-errors';
+import { eachWithOutcome, unsupported } from '../ec2-errors';
 import { refuseMaxResultsWithIds } from '../ec2-pages';
 import { filterMatcher, FilterField } from '../ec2-filters';
 import { zoneIdOf } from '../availability-zones';
 import {
-  ATTACHED_INTERFACE_STATUS, architectureOf, FIXED_SETTINGS, billingIdentityOf, blockDeviceMappingsOf, cpuOptionsOf, currentBootModeXml, INSTANCE_HYPERVISOR, instanceXml, interfaceAssociationOf,
+  ATTACHED_INTERFACE_STATUS, architectureOf, FIXED_SETTINGS, billingIdentityOf, blockDeviceMappingsOf, currentBootModeXml, INSTANCE_HYPERVISOR, instanceXml, interfaceAssociationOf,
   metadataOptionsXml, MONITORING_STATE, reservationsXml, stateReasonOf, stateXml,
 } from './instance.xml';
 import { privateIpSpecs } from './networking.actions';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
-const unsupported = (what: string) => new ApiError('UnsupportedOperation', `Nimbus does not support ${what}.`);
 const combination = (message: string) => new ApiError('InvalidParameterCombination', message);
 
 
@@ -53,9 +53,10 @@ function instanceFilters(ownerId: string): Record<string, FilterField<InstanceDe
     'private-ip-address': (d) => d.network?.privateIpAddress,
     'dns-name': (d) => d.network?.publicDnsName,
     'ip-address': (d) => d.network?.publicIpAddress,
-    architecture: (d) => architectureOf(d.row.imageId),
+    architecture: (d) => architectureOf(d),
     'owner-id': () => ownerId,
     'reservation-id': (d) => d.row.reservationId,
+    'client-token': (d) => d.clientToken,
     'reason-code': (d) => stateReasonOf(d)?.code,
     'state-reason-code': (d) => stateReasonOf(d)?.code,
     'state-reason-message': (d) => stateReasonOf(d)?.message,
@@ -163,11 +164,19 @@ const RUN_ONE_VALUE = ['CpuOptions', 'CapacityReservationSpecification', 'Hibern
 
 const NOT_SIMULATED = new Set(RUN_NOT_SIMULATED);
 
-/** Each one-value setting's fields and their one value (CpuOptions': the type's own cores and threads). */
-function oneValues(name: string, instanceType: string): Readonly<Record<string, string>> {
+/** How the adapter finds a type by name: the world's catalog (CatalogService), an operator's custom types too. */
+export type InstanceTypeLookup = (name: string) => InstanceType | undefined;
+
+/**
+ * Each one-value setting's fields and their one value (CpuOptions': the type's own cores and
+ * threads, the type as the catalog has it; a type it does not have is refused by the launch, so
+ * its CpuOptions are not looked at here).
+ */
+function oneValues(name: string, type: InstanceType | undefined): Readonly<Record<string, string>> | undefined {
   switch (name) {
     case 'CpuOptions': {
-      const cpu = cpuOptionsOf(instanceType);
+      if (!type) return undefined;
+      const cpu = cpuOptionsOf(type);
       return { CoreCount: String(cpu.coreCount), ThreadsPerCore: String(cpu.threadsPerCore), AmdSevSnp: 'disabled' };
     }
     default: {
@@ -179,11 +188,12 @@ function oneValues(name: string, instanceType: string): Readonly<Record<string, 
 }
 
 /** The request's top-level names, read once: a launch naming none of these (nearly every one) costs one pass over them. */
-function refuseWhatIsNotSimulated(p: Ec2Params, instanceType: string): void {
+function refuseWhatIsNotSimulated(p: Ec2Params, instanceType: string, typeOf: InstanceTypeLookup): void {
   for (const name of p.fields()) {
     if (NOT_SIMULATED.has(name)) throw unsupported(`the parameter ${name}`);
     if (!RUN_ONE_VALUE.includes(name)) continue;
-    const only = oneValues(name, instanceType);
+    const only = oneValues(name, name === 'CpuOptions' ? typeOf(instanceType) : undefined);
+    if (!only) continue;
     const refused = (what: string) => unsupported(`${what} (for ${instanceType}, only ${Object.entries(only).map(([k, v]) => `${k}=${v}`).join(', ')})`);
     const s = p.struct(name);
     if (!s) throw refused(`${name}=${(p.string(name) ?? '').slice(0, 40)}`); // a value where EC2 has a structure
@@ -196,10 +206,10 @@ function refuseWhatIsNotSimulated(p: Ec2Params, instanceType: string): void {
 }
 
 /** RunInstances' parameters as the application's command: what the caller asked, nothing added (a repeated ClientToken is matched on it). */
-export function toRunInstancesCommand(p: Ec2Params): RunInstancesCommand {
+export function toRunInstancesCommand(p: Ec2Params, typeOf: InstanceTypeLookup): RunInstancesCommand {
   const imageId = p.required('ImageId');
   const instanceType = p.string('InstanceType') ?? (findInstanceType('m1.small') ? 'm1.small' : p.required('InstanceType'));
-  refuseWhatIsNotSimulated(p, instanceType);
+  refuseWhatIsNotSimulated(p, instanceType, typeOf);
   const minCount = p.int('MinCount', { min: 1 }) ?? p.required('MinCount') as never;
   const maxCount = p.int('MaxCount', { min: 1 }) ?? p.required('MaxCount') as never;
   if (maxCount < minCount) throw invalidParameter(`Value (${maxCount}) for parameter MaxCount is invalid. It must be at least MinCount (${minCount}).`);
@@ -339,7 +349,10 @@ export class InstancesEc2Actions implements Ec2ActionSource {
     private readonly instances: InstancesService,
     private readonly networking: NetworkingService,
     private readonly volumes: VolumesService,
+    private readonly catalog: CatalogService,
   ) {}
+
+  private readonly typeOf: InstanceTypeLookup = (name) => this.catalog.instanceType(name)?.type;
 
   /** Every id must name a visible instance of the tenant before any of them is acted on (EC2 acts on all or none of a malformed or missing list). */
   private async requireAll(tenant: TenantEntity, ids: readonly string[]): Promise<void> {
@@ -364,9 +377,9 @@ export class InstancesEc2Actions implements Ec2ActionSource {
         'UserData', 'KeyName', 'SecurityGroupId', 'SecurityGroup', 'SubnetId', 'PrivateIpAddress', 'NetworkInterface', 'EbsOptimized',
         'InstanceInitiatedShutdownBehavior', 'DisableApiTermination', 'DisableApiStop', 'Monitoring', 'MaintenanceOptions', 'MetadataOptions',
         ...RUN_ONE_VALUE, ...RUN_NOT_SIMULATED],
-      dryRun: async (ctx, p) => this.instances.checkRun(ctx.tenant, toRunInstancesCommand(p)),
+      dryRun: async (ctx, p) => this.instances.checkRun(ctx.tenant, toRunInstancesCommand(p, this.typeOf)),
       handler: async (ctx, p) => {
-        const r = await this.instances.run(ctx.tenant, toRunInstancesCommand(p));
+        const r = await this.instances.run(ctx.tenant, toRunInstancesCommand(p, this.typeOf));
         return { reservationId: r.reservationId, ownerId: ctx.accountId, groupSet: items([]), instancesSet: items(r.instances.map((d) => instanceXml(d, ctx.accountId))) };
       },
     },
@@ -526,8 +539,8 @@ export class InstancesEc2Actions implements Ec2ActionSource {
         const { maxResults, nextToken } = paging(p, 'InstanceId', { min: 5, max: 1000 });
         const byFilter = filterMatcher(p.filters(), { 'instance-id': (d: InstanceDescription) => d.row.id });
         // EC2's reference: without ids, the burstable instances with the `unlimited` credit option; with ids, each
-        // instance named, one that is not burstable answering `standard`.
-        const burstable = (d: InstanceDescription) => findInstanceType(d.row.instanceType)?.baselinePerVcpu !== undefined;
+        // instance named, one that is not burstable answering `standard`. The type as the world's catalog has it.
+        const burstable = (d: InstanceDescription) => d.type?.baselinePerVcpu !== undefined;
         const listed = ids.length > 0 ? () => true : (d: InstanceDescription) => burstable(d) && d.row.creditSpecification === 'unlimited';
         const page = await this.instances.list(ctx.tenant, {
           ...(ids.length > 0 ? { instanceIds: ids } : {}), matches: (d) => d.row.state !== 'terminated' && listed(d) && byFilter(d), tags: [], maxResults, nextToken,

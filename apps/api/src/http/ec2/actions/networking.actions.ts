@@ -10,6 +10,7 @@ import { SecurityGroupRuleView, SecurityGroupsService, SecurityGroupView } from 
 import { isVpcAttribute, VPC_ATTRIBUTES } from '../../../application/networking/vpc-attributes';
 import { SecurityGroupRuleEntity } from '../../../persistence/entities';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
+import { unsupported } from '../ec2-errors';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { FilterField, filterMatcher } from '../ec2-filters';
 import { zoneIdOf, zoneNameOf } from '../availability-zones';
@@ -80,7 +81,7 @@ export function page(p: Ec2Params, range: { readonly min: number; readonly max: 
 /** `IpPermissions.N` as the application's permissions. */
 function permissions(p: Ec2Params): IpPermission[] {
   return p.structs('IpPermissions').map((perm) => {
-    if (perm.structs('PrefixListIds').length > 0) unsupported('IpPermissions.N.PrefixListIds');
+    if (perm.structs('PrefixListIds').length > 0) throw unsupported('the parameter IpPermissions.N.PrefixListIds');
     return {
       ipProtocol: perm.required('IpProtocol'),
       fromPort: perm.int('FromPort'),
@@ -92,10 +93,6 @@ function permissions(p: Ec2Params): IpPermission[] {
   });
 }
 
-/** A parameter of EC2's that Nimbus does not support: said, never ignored (InvalidParameterValue). */
-export function unsupported(name: string): never {
-  throw new ApiError('InvalidParameterValue', `Nimbus does not support the parameter ${name}`);
-}
 
 /** A group rule request's top-level shorthand (CidrIp, IpProtocol, FromPort, ToPort), which EC2 still accepts for ingress. */
 function shorthandPermission(p: Ec2Params): IpPermission[] {
@@ -328,7 +325,7 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       operation: 'CreateVpc',
       params: ['CidrBlock', 'InstanceTenancy', 'TagSpecification', 'AmazonProvidedIpv6CidrBlock'],
       handler: async (ctx, p) => {
-        if (p.bool('AmazonProvidedIpv6CidrBlock')) unsupported('AmazonProvidedIpv6CidrBlock');
+        if (p.bool('AmazonProvidedIpv6CidrBlock')) throw unsupported('the parameter AmazonProvidedIpv6CidrBlock');
         const tenancy = p.string('InstanceTenancy');
         if (tenancy !== undefined && tenancy !== 'default' && tenancy !== 'dedicated') throw invalidParameter(`Value (${tenancy.slice(0, 40)}) for parameter InstanceTenancy is invalid: default or dedicated`);
         const v = await this.networking.createVpc(ctx.tenant, { cidrBlock: p.required('CidrBlock'), instanceTenancy: tenancy, tags: tagSpecs(p, 'vpc') });
@@ -406,7 +403,7 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
         if (named.length === 0) throw new ApiError('MissingParameter', 'The request must contain one subnet attribute to modify, such as MapPublicIpOnLaunch.Value');
         if (named.length > 1) throw new ApiError('InvalidParameterCombination', `Fields for multiple attribute types specified: ${named.join(', ')}`);
         // Nimbus's subnets are IPv4 only: an attribute that turns IPv6, DNS64 or resource-name records on is not supported.
-        if (named[0] !== 'MapPublicIpOnLaunch') unsupported(named[0]);
+        if (named[0] !== 'MapPublicIpOnLaunch') throw unsupported(`the parameter ${named[0]}`);
         const mapPublicIpOnLaunch = p.struct('MapPublicIpOnLaunch')?.bool('Value');
         if (mapPublicIpOnLaunch === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter MapPublicIpOnLaunch.Value');
         await this.networking.modifySubnetAttribute(ctx.tenant, { subnetId: p.required('SubnetId'), mapPublicIpOnLaunch });
@@ -490,7 +487,7 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       operation: 'AttachNetworkInterface',
       params: ['NetworkInterfaceId', 'InstanceId', 'DeviceIndex', 'NetworkCardIndex'],
       handler: async (ctx, p) => {
-        if ((p.int('NetworkCardIndex') ?? 0) !== 0) unsupported('NetworkCardIndex (other than 0)');
+        if ((p.int('NetworkCardIndex') ?? 0) !== 0) throw unsupported('the parameter NetworkCardIndex (other than 0)');
         const deviceIndex = p.int('DeviceIndex');
         if (deviceIndex === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter DeviceIndex');
         const attachmentId = await this.networking.attachNetworkInterface(ctx.tenant, {
@@ -520,8 +517,8 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       params: ['NetworkInterfaceId', 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount', 'AllowReassignment', 'Ipv4Prefix', 'Ipv4PrefixCount'],
       handler: async (ctx, p) => {
         // Moving an address from another interface, and prefix delegation, are not simulated.
-        if (p.bool('AllowReassignment')) unsupported('AllowReassignment (true)');
-        if (p.has('Ipv4Prefix') || p.has('Ipv4PrefixCount')) unsupported('Ipv4Prefix / Ipv4PrefixCount');
+        if (p.bool('AllowReassignment')) throw unsupported('the parameter AllowReassignment (true)');
+        if (p.has('Ipv4Prefix') || p.has('Ipv4PrefixCount')) throw unsupported('the parameter Ipv4Prefix / Ipv4PrefixCount');
         const networkInterfaceId = p.required('NetworkInterfaceId');
         const assigned = await this.networking.assignPrivateIpAddresses(ctx.tenant, {
           networkInterfaceId, privateIpAddresses: p.list('PrivateIpAddress'), secondaryPrivateIpAddressCount: p.int('SecondaryPrivateIpAddressCount'),
@@ -533,7 +530,7 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       operation: 'UnassignPrivateIpAddresses',
       params: ['NetworkInterfaceId', 'PrivateIpAddress', 'Ipv4Prefix'],
       handler: async (ctx, p) => {
-        if (p.has('Ipv4Prefix')) unsupported('Ipv4Prefix');
+        if (p.has('Ipv4Prefix')) throw unsupported('the parameter Ipv4Prefix');
         await this.networking.unassignPrivateIpAddresses(ctx.tenant, { networkInterfaceId: p.required('NetworkInterfaceId'), privateIpAddresses: p.list('PrivateIpAddress') });
         return { return: true };
       },
@@ -599,7 +596,7 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       operation,
       params: ['GroupId', 'GroupName', 'IpPermissions', 'TagSpecification', 'IpProtocol', 'FromPort', 'ToPort', 'CidrIp', 'SourceSecurityGroupName', 'SourceSecurityGroupOwnerId'],
       handler: async (ctx: Ec2Context, p: Ec2Params) => {
-        if (p.has('SourceSecurityGroupName') || p.has('SourceSecurityGroupOwnerId')) unsupported('SourceSecurityGroupName (use IpPermissions.N.Groups)');
+        if (p.has('SourceSecurityGroupName') || p.has('SourceSecurityGroupOwnerId')) throw unsupported('the parameter SourceSecurityGroupName (use IpPermissions.N.Groups)');
         const r = await this.groups.authorize(ctx.tenant, {
           egress, groupId: p.string('GroupId'), groupName: egress ? undefined : p.string('GroupName'),
           permissions: [...permissions(p), ...shorthandPermission(p)], tags: tagSpecs(p, 'security-group-rule'),
@@ -614,7 +611,7 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       operation,
       params: ['GroupId', 'GroupName', 'IpPermissions', 'SecurityGroupRuleId', 'IpProtocol', 'FromPort', 'ToPort', 'CidrIp', 'SourceSecurityGroupName', 'SourceSecurityGroupOwnerId'],
       handler: async (ctx: Ec2Context, p: Ec2Params) => {
-        if (p.has('SourceSecurityGroupName') || p.has('SourceSecurityGroupOwnerId')) unsupported('SourceSecurityGroupName (use IpPermissions.N.Groups)');
+        if (p.has('SourceSecurityGroupName') || p.has('SourceSecurityGroupOwnerId')) throw unsupported('the parameter SourceSecurityGroupName (use IpPermissions.N.Groups)');
         const r = await this.groups.revoke(ctx.tenant, {
           egress, groupId: p.string('GroupId'), groupName: egress ? undefined : p.string('GroupName'),
           permissions: [...permissions(p), ...shorthandPermission(p)], ruleIds: p.list('SecurityGroupRuleId'),

@@ -7,12 +7,11 @@ import { PlacementGroupsService } from '../../../application/placement/placement
 import { PlacementGroupEntity } from '../../../persistence/entities';
 import { Ec2Actions, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
-import { eachWithOutcome } from '../ec2-errors';
+import { eachWithOutcome, unsupported } from '../ec2-errors';
 import { filterMatcher } from '../ec2-filters';
 import { pageOf, refuseMaxResultsWithIds } from '../ec2-pages';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
-const unsupported = (what: string) => new ApiError('UnsupportedOperation', `Nimbus does not support ${what}.`);
 
 /** A placement group's ARN (EC2's `arn:aws:ec2:<region>:<account>:placement-group/<name>`), shown and read by the `group-arn` filter. */
 const groupArn = (g: PlacementGroupEntity, accountId: string) => `arn:aws:ec2:${REGION}:${accountId}:placement-group/${g.name}`;

@@ -4,7 +4,8 @@ import { InternetGatewayView, RouteTableView, RoutingService } from '../../../ap
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { FilterField } from '../ec2-filters';
-import { matcher, page, tagSet, tagSpecs, unsupported } from './networking.actions';
+import { unsupported } from '../ec2-errors';
+import { matcher, page, tagSet, tagSpecs } from './networking.actions';
 
 /** MaxResults where EC2 pages these Describe actions: 5 to 100. */
 const PAGE = { min: 5, max: 100 };
@@ -83,7 +84,7 @@ const TABLE_FILTERS: Readonly<Record<string, FilterField<RouteTableView>>> = {
 /** A route's target: an internet gateway (`GatewayId`); the other targets EC2 has are refused as not supported. */
 function gatewayTarget(p: Ec2Params): string {
   const other = OTHER_TARGETS.find((name) => p.has(name));
-  if (other !== undefined) unsupported(`${other}: routes target internet gateways (GatewayId) only`);
+  if (other !== undefined) throw unsupported(`the parameter ${other}: routes target internet gateways (GatewayId) only`);
   ipv4Destination(p);
   return p.required('GatewayId');
 }
@@ -91,7 +92,7 @@ function gatewayTarget(p: Ec2Params): string {
 /** A route's destination as Nimbus takes it: `DestinationCidrBlock`; IPv6 and prefix-list destinations are not supported. */
 function ipv4Destination(p: Ec2Params): string {
   const other = ['DestinationIpv6CidrBlock', 'DestinationPrefixListId'].find((name) => p.has(name));
-  if (other !== undefined) unsupported(`${other}: give DestinationCidrBlock`);
+  if (other !== undefined) throw unsupported(`the parameter ${other}: give DestinationCidrBlock`);
   return p.required('DestinationCidrBlock');
 }
 
@@ -184,7 +185,7 @@ export class RoutingEc2Actions implements Ec2ActionSource {
       operation: 'ReplaceRoute',
       params: ['RouteTableId', 'DestinationCidrBlock', 'GatewayId', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId', 'LocalTarget', ...OTHER_TARGETS],
       handler: async (ctx, p) => {
-        if (p.has('LocalTarget')) unsupported('LocalTarget');
+        if (p.has('LocalTarget')) throw unsupported('the parameter LocalTarget');
         const gatewayId = gatewayTarget(p);
         await this.routing.replaceRoute(ctx.tenant, { routeTableId: p.required('RouteTableId'), destinationCidrBlock: ipv4Destination(p), gatewayId });
         return { return: true };
@@ -202,7 +203,7 @@ export class RoutingEc2Actions implements Ec2ActionSource {
       operation: 'AssociateRouteTable',
       params: ['RouteTableId', 'SubnetId', 'GatewayId'],
       handler: async (ctx, p) => {
-        if (p.has('GatewayId')) unsupported('GatewayId (edge associations): give SubnetId');
+        if (p.has('GatewayId')) throw unsupported('the parameter GatewayId (edge associations): give SubnetId');
         const associationId = await this.routing.associateRouteTable(ctx.tenant, { routeTableId: p.required('RouteTableId'), subnetId: p.required('SubnetId') });
         return { associationId, associationState: { state: 'associated' } };
       },

@@ -1,8 +1,9 @@
+import { findInstanceType } from '@nimbus/hypervisor';
 import { errorCodeOf } from '../../../application/common/testing/error-code';
 import { parseQueryString, QueryParams } from '../ec2-params';
 import { toRunInstancesCommand } from './instances.actions';
 
-const run = (extra: string) => () => toRunInstancesCommand(new QueryParams(parseQueryString(`ImageId=ami-0a1e0c00000000a23&InstanceType=t3.micro&MinCount=1&MaxCount=1${extra}`)));
+const run = (extra: string) => () => toRunInstancesCommand(new QueryParams(parseQueryString(`ImageId=ami-0a1e0c00000000a23&InstanceType=t3.micro&MinCount=1&MaxCount=1${extra}`)), findInstanceType);
 
 describe("RunInstances' parameters for what Nimbus does not simulate", () => {
   it('refuses each by name (UnsupportedOperation), as a structure or a value', () => {

@@ -4,6 +4,7 @@ import { ApiError } from '../../../application/common/api-errors';
 import { VolumeModification, VolumesService } from '../../../application/volumes/volumes.service';
 import { TenantEntity, VolumeEntity } from '../../../persistence/entities';
 import { Ec2Actions, Ec2Params, items } from '../ec2-action';
+import { unsupported } from '../ec2-errors';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { filterMatcher } from '../ec2-filters';
 import { pageOf, refuseMaxResultsWithIds } from '../ec2-pages';
@@ -11,7 +12,6 @@ import { zoneIdOf } from '../availability-zones';
 import { tagSpecs } from './networking.actions';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
-const unsupported = (what: string) => new ApiError('UnsupportedOperation', `Nimbus does not support ${what}.`);
 
 function attachmentXml(v: VolumeEntity, status: string) {
   return { volumeId: v.id, instanceId: v.instanceId ?? undefined, device: v.device ?? undefined, status, attachTime: v.attachTime !== null ? iso(v.attachTime) : undefined, deleteOnTermination: v.deleteOnTermination };
