@@ -1,5 +1,8 @@
 import { EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { AddressInfo } from 'node:net';
+import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { ReadThread } from '../../apps/api/src/persistence/read-thread';
 import { TestApp } from '../support/app';
 
 /** The app's URL as a client reaches it (the test app listens on 127.0.0.1, a random port). */
@@ -41,4 +44,25 @@ export async function failure(p: Promise<unknown>): Promise<EC2ServiceException>
     return err as EC2ServiceException;
   }
   throw new Error('the call succeeded');
+}
+
+/**
+ * Every SQL statement the server sends while `run` runs: through every query runner of either
+ * database, and SQLite's read thread. For tests that hold a request to a number of statements.
+ */
+export async function statementsSent(run: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const sent = [[BetterSqlite3QueryRunner.prototype, 'query'], [PostgresQueryRunner.prototype, 'query'], [ReadThread.prototype, 'read']] as const;
+  type Send = (...args: unknown[]) => unknown;
+  const originals = sent.map(([p, m]) => (p as unknown as Record<string, Send>)[m]);
+  sent.forEach(([p, m], i) => ((p as unknown as Record<string, Send>)[m] = function (this: unknown, ...args: unknown[]) {
+    seen.push(String(args[0]));
+    return originals[i].apply(this, args);
+  }));
+  try {
+    await run();
+  } finally {
+    sent.forEach(([p, m], i) => ((p as unknown as Record<string, Send>)[m] = originals[i]));
+  }
+  return seen;
 }

@@ -5,10 +5,7 @@ import {
   ModifyInstanceMetadataOptionsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, DescribeSecurityGroupsCommand,
 } from '@aws-sdk/client-ec2';
 import { expectError, LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
-import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
-import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import { ReadThread } from '../../apps/api/src/persistence/read-thread';
+import { ec2Client, ec2Tenant, Ec2Tenant, failure, statementsSent } from './ec2-support';
 
 
 /** The instance lifecycle through the JS SDK, with the clock at 600x so waiters poll as against EC2 but briefly. */
@@ -347,22 +344,7 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
       expect(await found('*')).not.toContain(bare);
       const all = [...webIds, dbId, bare];
       /** The SELECTs a describe sends, on either database (SQLite's read thread too). */
-      const selectsOf = async (run: () => Promise<unknown>): Promise<string[]> => {
-        const seen: string[] = [];
-        const sent = [[BetterSqlite3QueryRunner.prototype, 'query'], [PostgresQueryRunner.prototype, 'query'], [ReadThread.prototype, 'read']] as const;
-        type Send = (...args: unknown[]) => unknown;
-        const originals = sent.map(([p, m]) => (p as unknown as Record<string, Send>)[m]);
-        sent.forEach(([p, m], i) => ((p as unknown as Record<string, Send>)[m] = function (this: unknown, ...args: unknown[]) {
-          seen.push(String(args[0]));
-          return originals[i].apply(this, args);
-        }));
-        try {
-          await run();
-        } finally {
-          sent.forEach(([p, m], i) => ((p as unknown as Record<string, Send>)[m] = originals[i]));
-        }
-        return seen.filter((q) => /^\s*(SELECT|WITH)/i.test(q));
-      };
+      const selectsOf = async (run: () => Promise<unknown>): Promise<string[]> => (await statementsSent(run)).filter((q) => /^\s*(SELECT|WITH)/i.test(q));
       let shown: { InstanceId?: string; ClientToken?: string }[] = [];
       const describeAll = selectsOf(async () => (shown = (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: all }] }))).Reservations!.flatMap((r) => r.Instances!)));
       const statements = await describeAll;

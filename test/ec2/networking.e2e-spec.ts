@@ -14,17 +14,14 @@ import {
 import { createHash, createPrivateKey } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { NetworkingService } from '../../apps/api/src/application/networking/networking.service';
 import { EngineService } from '../../apps/api/src/engine/engine.service';
 import { TenantsRepository } from '../../apps/api/src/persistence/tenants.repository';
 import { NetworkingRepository } from '../../apps/api/src/persistence/networking.repository';
-import { ReadThread } from '../../apps/api/src/persistence/read-thread';
 import { InstancesService } from '../../apps/api/src/application/instances/instances.service';
 import { parseIpv4 } from '../../apps/api/src/application/networking/cidr';
 import { LINUX_AMI, startApp, TestApp, expectError } from '../support/app';
-import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
+import { ec2Client, ec2Tenant, Ec2Tenant, failure, statementsSent } from './ec2-support';
 
 /** The SDK's error for a call, or a failure if it succeeded. */
 
@@ -893,22 +890,7 @@ describe('EC2 networking through the JS SDK', () => {
         const otherEni = other.NetworkInterfaces![0].NetworkInterfaceId!;
         const subnetId = one.SubnetId!;
         /** The statements on the interfaces' tables that `run` sends (every query runner of either database, and SQLite's read thread). */
-        const statementsOf = async (run: () => Promise<unknown>): Promise<string[]> => {
-          const seen: string[] = [];
-          const sent = [[BetterSqlite3QueryRunner.prototype, 'query'], [PostgresQueryRunner.prototype, 'query'], [ReadThread.prototype, 'read']] as const;
-          type Send = (...args: unknown[]) => unknown;
-          const originals = sent.map(([p, m]) => (p as unknown as Record<string, Send>)[m]);
-          sent.forEach(([p, m], i) => ((p as unknown as Record<string, Send>)[m] = function (this: unknown, ...args: unknown[]) {
-            seen.push(String(args[0]));
-            return originals[i].apply(this, args);
-          }));
-          try {
-            await run();
-          } finally {
-            sent.forEach(([p, m], i) => ((p as unknown as Record<string, Send>)[m] = originals[i]));
-          }
-          return seen.filter((q) => q.includes('network_interface'));
-        };
+        const statementsOf = async (run: () => Promise<unknown>): Promise<string[]> => (await statementsSent(run)).filter((q) => q.includes('network_interface'));
         const onSecondaries = (statements: string[]) => statements.filter((q) => q.includes('network_interface_private_ips')).length;
         const addressesOf = async (instanceId: string) => (await c.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0].Instances![0]
           .NetworkInterfaces![0].PrivateIpAddresses!.map((a) => [a.PrivateIpAddress, a.Primary]);
