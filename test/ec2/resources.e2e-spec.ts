@@ -190,6 +190,55 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     expect(released.Successful).toEqual(alloc.HostIds);
   });
 
+  it('placement groups and Dedicated Hosts carry tags: at creation, by CreateTags and DeleteTags on their ids, in DescribeTags, their tagSet and tag filters; another tenant\'s id is not found', async () => {
+    const byKey = (tags: { Key?: string; Value?: string }[] | undefined) => Object.fromEntries((tags ?? []).map((x) => [x.Key, x.Value]));
+    const g = await client.send(new CreatePlacementGroupCommand({ GroupName: 'tagged', Strategy: 'cluster', TagSpecifications: [{ ResourceType: 'placement-group', Tags: [{ Key: 'team', Value: 'web' }] }] }));
+    expect(byKey(g.PlacementGroup!.Tags)).toEqual({ team: 'web' });
+    const pgId = g.PlacementGroup!.GroupId!;
+    await client.send(new CreateTagsCommand({ Resources: [pgId], Tags: [{ Key: 'env', Value: 'prod' }] }));
+    const names = async (Name: string, Values: string[]) => (await client.send(new DescribePlacementGroupsCommand({ Filters: [{ Name, Values }] }))).PlacementGroups!.map((x) => x.GroupName);
+    expect(await names('tag:team', ['web'])).toEqual(['tagged']);
+    expect(await names('tag:team', ['db'])).toEqual([]);
+    expect(await names('tag-key', ['env'])).toEqual(['tagged']);
+    expect(await names('tag-value', ['prod'])).toEqual(['tagged']);
+    expect(byKey((await client.send(new DescribePlacementGroupsCommand({ GroupNames: ['tagged'] }))).PlacementGroups![0].Tags)).toEqual({ team: 'web', env: 'prod' });
+    // A specification for another resource type is EC2's InvalidParameterValue, and nothing is made.
+    expect((await failure(client.send(new CreatePlacementGroupCommand({ GroupName: 'other', Strategy: 'cluster', TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'a', Value: 'b' }] }] })))).name).toBe('InvalidParameterValue');
+    expect(await names('group-name', ['other'])).toEqual([]);
+
+    const alloc = await client.send(new AllocateHostsCommand({
+      AvailabilityZone: 'us-east-1a', InstanceFamily: 'm5', Quantity: 1, TagSpecifications: [{ ResourceType: 'dedicated-host', Tags: [{ Key: 'rack', Value: 'r1' }] }],
+    }));
+    const hostId = alloc.HostIds![0];
+    await client.send(new CreateTagsCommand({ Resources: [hostId], Tags: [{ Key: 'owner', Value: 'ops' }] }));
+    expect(byKey((await client.send(new DescribeHostsCommand({ HostIds: [hostId] }))).Hosts![0].Tags)).toEqual({ rack: 'r1', owner: 'ops' });
+    expect((await client.send(new DescribeHostsCommand({ Filter: [{ Name: 'tag:rack', Values: ['r1'] }] }))).Hosts!.map((h) => h.HostId)).toEqual([hostId]);
+    expect((await client.send(new DescribeHostsCommand({ Filter: [{ Name: 'tag-key', Values: ['nothing'] }] }))).Hosts).toEqual([]);
+
+    const tagRows = async (c: EC2Client) => (await c.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [pgId, hostId] }] }))).Tags!
+      .map((x) => [x.ResourceId, x.ResourceType, x.Key, x.Value]);
+    expect(await tagRows(client)).toEqual(expect.arrayContaining([
+      [pgId, 'placement-group', 'env', 'prod'], [pgId, 'placement-group', 'team', 'web'], [hostId, 'dedicated-host', 'owner', 'ops'], [hostId, 'dedicated-host', 'rack', 'r1'],
+    ]));
+    expect(await tagRows(client)).toHaveLength(4);
+    // DeleteTags: by key; with a value, only if the tag has it.
+    await client.send(new DeleteTagsCommand({ Resources: [pgId], Tags: [{ Key: 'team' }, { Key: 'env', Value: 'dev' }] }));
+    await client.send(new DeleteTagsCommand({ Resources: [hostId], Tags: [{ Key: 'owner', Value: 'ops' }] }));
+    expect(await tagRows(client)).toEqual(expect.arrayContaining([[pgId, 'placement-group', 'env', 'prod'], [hostId, 'dedicated-host', 'rack', 'r1']]));
+    expect(await tagRows(client)).toHaveLength(2);
+
+    // Another tenant's group or host is not found, as a missing one, and its tags are not listed.
+    expect((await failure(bobClient.send(new CreateTagsCommand({ Resources: [pgId], Tags: [{ Key: 'x', Value: 'y' }] })))).name).toBe('InvalidPlacementGroup.Unknown');
+    expect((await failure(bobClient.send(new CreateTagsCommand({ Resources: [hostId], Tags: [{ Key: 'x', Value: 'y' }] })))).name).toBe('InvalidHostID.NotFound');
+    expect((await failure(client.send(new CreateTagsCommand({ Resources: ['pg-0123456789abcdef0'], Tags: [{ Key: 'x', Value: 'y' }] })))).name).toBe('InvalidPlacementGroup.Unknown');
+    expect(await tagRows(bobClient)).toEqual([]);
+
+    // The tags go with their group or host.
+    await client.send(new ReleaseHostsCommand({ HostIds: [hostId] }));
+    await client.send(new DeletePlacementGroupCommand({ GroupName: 'tagged' }));
+    expect(await tagRows(client)).toEqual([]);
+  });
+
   it('MaxResults beside ids is InvalidParameterCombination where the reference says so (instances, their status and credits, volumes, hosts)', async () => {
     const calls: Promise<unknown>[] = [
       client.send(new DescribeInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'], MaxResults: 5 })),

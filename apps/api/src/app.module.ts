@@ -84,6 +84,7 @@ import { RoutingService } from './application/networking/routing.service';
 import { RoutingRepository } from './persistence/routing.repository';
 import { NetworkTagsRegistrar } from './application/networking/network-tags.registrar';
 import { VolumeTagsRegistrar } from './application/volumes/volume-tags.registrar';
+import { PlacementTagsRegistrar } from './application/placement/placement-tags.registrar';
 import { INSTANCE_NETWORKING } from './application/networking/instance-networking';
 import { AccessKeysController, AdminAccessKeysController } from './http/rest/credentials/access-keys.controller';
 import { CredentialsService } from './application/credentials/credentials.service';
@@ -157,7 +158,7 @@ export class AppModule {
         // Experiments (issue 12): sets of runs on the same queue.
         ExperimentsRepository, ExperimentsService, ExperimentFinisher,
         // EC2 networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs; InstancesService's network.
-        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, ElasticIpsService, RoutingRepository, RoutingService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService }, NetworkTagsRegistrar, VolumeTagsRegistrar,
+        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, ElasticIpsService, RoutingRepository, RoutingService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService }, NetworkTagsRegistrar, VolumeTagsRegistrar, PlacementTagsRegistrar,
         // The EC2 Query protocol (issue 15): credentials, the adapter and every feature's actions.
         AccessKeysRepository, CredentialsService, TagsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
         CatalogRepository, ImagesService, SnapshotsService, CatalogAdminService,

@@ -39,6 +39,10 @@ export class DedicatedHostsRepository {
     return out;
   }
 
+  async setTags(tx: Tx, hostId: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    await tx.update(DedicatedHostEntity, { hostId }, { tags: JSON.stringify(tags) });
+  }
+
   async delete(tx: Tx, hostId: string): Promise<void> {
     await tx.delete(DedicatedHostEntity, { hostId });
   }

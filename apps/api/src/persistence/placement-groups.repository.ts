@@ -15,6 +15,15 @@ export class PlacementGroupsRepository {
     return (await tx.findOneBy(PlacementGroupEntity, { tenantId, name })) ?? undefined;
   }
 
+  /** The tenant's group with that id (another tenant's is not found). */
+  async findById(tenantId: string, id: string, tx: Tx = this.db.manager): Promise<PlacementGroupEntity | undefined> {
+    return (await tx.findOneBy(PlacementGroupEntity, { tenantId, id })) ?? undefined;
+  }
+
+  async setTags(tx: Tx, id: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    await tx.update(PlacementGroupEntity, { id }, { tags: JSON.stringify(tags) });
+  }
+
   async insert(tx: Tx, row: PlacementGroupEntity): Promise<void> {
     await tx.insert(PlacementGroupEntity, { ...row });
   }

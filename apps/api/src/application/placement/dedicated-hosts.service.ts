@@ -7,7 +7,9 @@ import { DedicatedHostEntity, TenantEntity } from '../../persistence/entities';
 import { DedicatedHostsRepository, HostedInstance } from '../../persistence/dedicated-hosts.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
+import { mergeTags, validateTags } from '../instances/tags';
 import { AllocateHostsCommand } from './placement.commands';
+import { tagsOf } from './placement-groups.service';
 
 export const dedicatedHostNotFound = (id: string) => new ApiError('InvalidHostID.NotFound', `The Dedicated Host ID '${id}' does not exist`);
 /** The families some host type runs: those a Dedicated Host can be allocated for. */
@@ -45,6 +47,7 @@ export class DedicatedHostsService {
     if (!FAMILIES.includes(family as never))
       throw new ApiError('UnsupportedHostConfiguration', `instanceFamily '${family}' is not offered on Dedicated Hosts; use one of ${FAMILIES.join(', ')}`);
     if (!isAvailabilityZone(cmd.availabilityZone)) throw invalidParameter(`availabilityZone '${cmd.availabilityZone}' does not exist`);
+    const tags = JSON.stringify(mergeTags('the hosts', {}, validateTags({ ...cmd.tags })));
     return this.engine.command(async (tx, e) => {
       const free = e.scheduler.freeHosts(cmd.availabilityZone, family, cmd.quantity);
       if (free.length < cmd.quantity)
@@ -53,7 +56,7 @@ export class DedicatedHostsService {
           `There is not enough capacity to fulfill your Dedicated Host request in ${cmd.availabilityZone}: ${free.length} of ${cmd.quantity} ${family} host(s) free.`,
         );
       const rows: DedicatedHostEntity[] = free.map((h) => ({
-        hostId: h.id, tenantId: tenant.id, autoPlacement: cmd.autoPlacement, instanceFamily: family, instanceType: type?.name ?? null, allocatedAt: e.now,
+        hostId: h.id, tenantId: tenant.id, autoPlacement: cmd.autoPlacement, instanceFamily: family, instanceType: type?.name ?? null, allocatedAt: e.now, tags,
       }));
       await this.repo.insert(tx, rows);
       for (const r of rows) {
@@ -95,8 +98,26 @@ export class DedicatedHostsService {
     });
   }
 
+  /** CreateTags on a host (by its `h-` id): adds or replaces, at most 50. */
+  putTags(tenant: TenantEntity, id: string, tags: Readonly<Record<string, unknown>>): Promise<void> {
+    const valid = validateTags({ ...tags });
+    return this.engine.command(async (tx) => {
+      const row = await this.require(tx, tenant.id, id);
+      await this.repo.setTags(tx, id, mergeTags(id, tagsOf(row), valid));
+    });
+  }
+
+  deleteTag(tenant: TenantEntity, id: string, key: string): Promise<void> {
+    return this.engine.command(async (tx) => {
+      const row = await this.require(tx, tenant.id, id);
+      const tags = tagsOf(row);
+      delete tags[key];
+      await this.repo.setTags(tx, id, tags);
+    });
+  }
+
   /** Another tenant's host (or any fleet host not allocated to this tenant) is indistinguishable from a missing one. */
-  async require(tx: Tx, tenantId: string, id: string): Promise<DedicatedHostEntity> {
+  async require(tx: Tx | undefined, tenantId: string, id: string): Promise<DedicatedHostEntity> {
     const row = await this.repo.findOwned(tenantId, id, tx);
     if (!row) throw dedicatedHostNotFound(id);
     return row;

@@ -14,6 +14,8 @@ export class DedicatedHostEntity {
   @Column({ name: 'instance_family', type: 'varchar', length: 16 }) instanceFamily!: string;
   @Column({ name: 'instance_type', type: 'varchar', length: 32, nullable: true }) instanceType!: string | null;
   @Column({ name: 'allocated_at', type: 'bigint', transformer: msTransformer }) allocatedAt!: number;
+  /** Its tags, a JSON object (EC2's tagSet; CreateTags / DeleteTags / DescribeTags). */
+  @Column({ type: 'text', default: '{}' }) tags!: string;
   @ManyToOne(() => TenantEntity)
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'fk_dedicated_hosts_tenant' })
   tenant?: TenantEntity;

@@ -13,6 +13,8 @@ export class PlacementGroupEntity {
   @Column({ type: 'varchar', length: 16 }) strategy!: string;
   @Column({ name: 'partition_count', type: 'integer', nullable: true }) partitionCount!: number | null;
   @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+  /** Its tags, a JSON object (EC2's tagSet; CreateTags / DeleteTags / DescribeTags). */
+  @Column({ type: 'text', default: '{}' }) tags!: string;
   @ManyToOne(() => TenantEntity)
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'fk_placement_groups_tenant' })
   tenant?: TenantEntity;

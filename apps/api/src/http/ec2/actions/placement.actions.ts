@@ -3,13 +3,14 @@ import { REGION } from '@nimbus/hypervisor';
 import { PlacementStrategy } from '@nimbus/scheduler';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { DedicatedHostsService, DedicatedHostView } from '../../../application/placement/dedicated-hosts.service';
-import { PlacementGroupsService } from '../../../application/placement/placement-groups.service';
+import { PlacementGroupsService, tagsOf } from '../../../application/placement/placement-groups.service';
 import { PlacementGroupEntity } from '../../../persistence/entities';
 import { Ec2Actions, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { eachWithOutcome, unsupported } from '../ec2-errors';
 import { filterMatcher } from '../ec2-filters';
 import { pageOf, refuseMaxResultsWithIds } from '../ec2-pages';
+import { tagSet, tagSpecs } from './networking.actions';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
 
@@ -20,7 +21,7 @@ const spreadLevel = (g: PlacementGroupEntity) => (g.strategy === 'spread' ? 'rac
 
 function groupXml(g: PlacementGroupEntity, accountId: string) {
   return {
-    groupName: g.name, state: 'available', strategy: g.strategy, partitionCount: g.partitionCount ?? undefined, groupId: g.id, tagSet: items([]),
+    groupName: g.name, state: 'available', strategy: g.strategy, partitionCount: g.partitionCount ?? undefined, groupId: g.id, tagSet: tagSet(tagsOf(g)),
     groupArn: groupArn(g, accountId), spreadLevel: spreadLevel(g),
   };
 }
@@ -40,7 +41,7 @@ function hostXml(h: DedicatedHostView, ownerId: string) {
     allowsMultipleInstanceTypes: a.instanceType ? 'off' : 'on',
     ownerId,
     memberOfServiceLinkedResourceGroup: false,
-    tagSet: items([]),
+    tagSet: tagSet(tagsOf(a)),
   };
 }
 
@@ -58,8 +59,9 @@ export class PlacementEc2Actions implements Ec2ActionSource {
       params: ['GroupName', 'Strategy', 'PartitionCount', 'SpreadLevel', 'TagSpecification'],
       handler: async (ctx, p) => {
         if (p.string('SpreadLevel') && p.string('SpreadLevel') !== 'rack') throw unsupported(`SpreadLevel '${p.string('SpreadLevel')}' (only rack)`);
-        if (p.structs('TagSpecification').length > 0) throw unsupported('tagging placement groups');
-        const g = await this.groups.create(ctx.tenant, { groupName: p.required('GroupName'), strategy: p.required('Strategy') as PlacementStrategy, partitionCount: p.int('PartitionCount', { min: 1 }) });
+        const g = await this.groups.create(ctx.tenant, {
+          groupName: p.required('GroupName'), strategy: p.required('Strategy') as PlacementStrategy, partitionCount: p.int('PartitionCount', { min: 1 }), tags: tagSpecs(p, 'placement-group'),
+        });
         return { placementGroup: groupXml(g, ctx.accountId) };
       },
     },
@@ -76,9 +78,8 @@ export class PlacementEc2Actions implements Ec2ActionSource {
           'group-name': (g: PlacementGroupEntity) => g.name, 'group-id': (g) => g.id, strategy: (g) => g.strategy, state: () => 'available',
           'partition-count': (g) => (g.partitionCount !== null ? String(g.partitionCount) : undefined),
           'group-arn': (g) => groupArn(g, ctx.accountId), 'spread-level': spreadLevel,
-          // Placement groups take no tags here (TagSpecification is refused): tag-key and tag:<key> match none.
-          'tag-key': () => undefined,
-        }, () => ({}));
+          'tag-key': (g) => Object.keys(tagsOf(g)), 'tag-value': (g) => Object.values(tagsOf(g)),
+        }, tagsOf);
         const list = all.filter((g) => (names.length === 0 || names.includes(g.name)) && (ids.length === 0 || ids.includes(g.id)) && match(g));
         return { placementGroupSet: items(list.map((g) => groupXml(g, ctx.accountId))) };
       },
@@ -98,8 +99,8 @@ export class PlacementEc2Actions implements Ec2ActionSource {
         const auto = p.string('AutoPlacement') ?? 'on';
         if (auto !== 'on' && auto !== 'off') throw invalidParameter(`Value (${auto}) for parameter AutoPlacement is invalid. It must be on or off.`);
         if (p.string('HostRecovery') === 'on') throw unsupported('host recovery (HostRecovery=on)');
-        if (p.structs('TagSpecification').length > 0) throw unsupported('tagging Dedicated Hosts');
         const hosts = await this.hosts.allocate(ctx.tenant, {
+          tags: tagSpecs(p, 'dedicated-host'),
           availabilityZone: p.required('AvailabilityZone'), quantity: p.int('Quantity', { min: 1 }) ?? 1, autoPlacement: auto === 'on',
           ...(p.string('InstanceType') ? { instanceType: p.string('InstanceType') } : {}),
           ...(p.string('InstanceFamily') ? { instanceFamily: p.string('InstanceFamily') } : {}),
@@ -117,9 +118,8 @@ export class PlacementEc2Actions implements Ec2ActionSource {
         const match = filterMatcher(p.filters(), {
           'auto-placement': (h: DedicatedHostView) => (h.allocation.autoPlacement ? 'on' : 'off'), 'availability-zone': (h) => h.availabilityZone,
           'instance-type': (h) => h.allocation.instanceType ?? undefined, state: (h) => (h.failed ? 'under-assessment' : 'available'), 'host-reservation-id': () => undefined,
-          // Dedicated Hosts take no tags here (TagSpecification is refused): tag-key and tag:<key> match none.
-          'tag-key': () => undefined,
-        }, () => ({}));
+          'tag-key': (h) => Object.keys(tagsOf(h.allocation)), 'tag-value': (h) => Object.values(tagsOf(h.allocation)),
+        }, (h) => tagsOf(h.allocation));
         const { page, nextToken } = pageOf(list.filter(match), p.int('MaxResults', { min: 5, max: 500 }) ?? 500, p.string('NextToken') || undefined);
         return { hostSet: items(page.map((h) => hostXml(h, ctx.accountId))), nextToken };
       },
