@@ -1191,9 +1191,23 @@ describe('EC2 networking through the JS SDK', () => {
         const tables = (await halEc2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'association.main', Values: ['true'] }] }))).RouteTables!;
         expect(tables.map((x) => x.Routes)).toEqual([[{ DestinationCidrBlock: '10.40.0.0/16', GatewayId: 'local', State: 'active', Origin: 'CreateRouteTable' }]]);
         expect((await halEc2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpc.VpcId!] }] }))).InternetGateways).toEqual([]);
-        // The main table goes with its VPC.
+        // A network ACL takes tags as EC2's do (CreateTags, DeleteTags, DescribeTags, its tagSet and tag filters); another tenant's id is a missing one.
+        const aclId = ownAcl[0].NetworkAclId!;
+        await halEc2.send(new CreateTagsCommand({ Resources: [aclId, n], Tags: [{ Key: 'Name', Value: 'edge' }] }));
+        const tagged = async (Name: string, Values: string[]) => (await halEc2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name, Values }] }))).NetworkAcls!.map((x) => x.NetworkAclId).sort();
+        expect(await tagged('tag:Name', ['edge'])).toEqual([aclId, n].sort());
+        expect(await tagged('tag-key', ['Name'])).toEqual([aclId, n].sort());
+        expect((await halEc2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [aclId] }))).NetworkAcls![0].Tags).toEqual([{ Key: 'Name', Value: 'edge' }]);
+        const aclTags = async (id: string) => (await halEc2.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [id] }] }))).Tags!.map((x) => [x.ResourceType, x.Key, x.Value]);
+        expect(await aclTags(aclId)).toEqual([['network-acl', 'Name', 'edge']]);
+        await halEc2.send(new DeleteTagsCommand({ Resources: [n], Tags: [{ Key: 'Name' }] }));
+        expect(await aclTags(n)).toEqual([]);
+        expect(await same(() => bobEc2.send(new CreateTagsCommand({ Resources: [aclId], Tags: [{ Key: 'x', Value: 'y' }] })),
+          () => bobEc2.send(new CreateTagsCommand({ Resources: [missing(aclId)], Tags: [{ Key: 'x', Value: 'y' }] })), aclId)).toBe('InvalidNetworkAclID.NotFound');
+        // The main table, and the default network ACL's tags, go with their VPC.
         await halEc2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId }));
         expect(await codeOf(halEc2.send(new DescribeRouteTablesCommand({ RouteTableIds: [tables[0].RouteTableId!] })))).toBe('InvalidRouteTableID.NotFound');
+        expect(await aclTags(aclId)).toEqual([]);
       } finally {
         halEc2.destroy();
       }

@@ -15,7 +15,7 @@ export interface NetworkAclView {
   readonly isDefault: true;
   readonly entries: readonly NetworkAclEntryView[];
   readonly associations: readonly { readonly networkAclAssociationId: string; readonly subnetId: string }[];
-  /** None: a default network ACL is not taggable in Nimbus (CreateTags refuses its id). */
+  /** Its tags (CreateTags on its id; kept in network_tags, as the other networking resources' are). */
   readonly tags: Readonly<Record<string, string>>;
 }
 

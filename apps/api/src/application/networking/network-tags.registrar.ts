@@ -14,6 +14,7 @@ const TYPES: readonly { readonly idPrefix: string; readonly resourceType: string
   { idPrefix: 'eipalloc', resourceType: 'elastic-ip' },
   { idPrefix: 'igw', resourceType: 'internet-gateway' },
   { idPrefix: 'rtb', resourceType: 'route-table' },
+  { idPrefix: 'acl', resourceType: 'network-acl' },
 ];
 
 /**

@@ -20,7 +20,7 @@ import {
 } from './cidr';
 import {
   describe, DescribeQuery, GROUP_ID, IdKind, INTERFACE_ID, isWellFormed, KEY_PAIR_ID, notFoundError, Page, requireWellFormed, SUBNET_ID, VPC_ID,
-  ATTACHMENT_ID, ELASTIC_IP_ID, GATEWAY_ID, ROUTE_TABLE_ID, RULE_ID, dependencyViolation,
+  ATTACHMENT_ID, ELASTIC_IP_ID, GATEWAY_ID, NETWORK_ACL_ID, ROUTE_TABLE_ID, RULE_ID, dependencyViolation,
 } from './describe-query';
 import {
   GroupRef, InstanceInterface, InstanceNetwork, InstanceNetworking, LaunchNetworkPlan, LaunchNetworkRequest, ShownPublicIp,
@@ -167,6 +167,8 @@ const combination = (message: string) => new ApiError('InvalidParameterCombinati
 
 /** An id a client token names: the prefix and 17 hex digits of a hash of what the token is scoped to. */
 export const tokenId = (prefix: string, scope: string) => `${prefix}-${createHash('sha256').update(scope).digest('hex').slice(0, 17)}`;
+/** A VPC's default network ACL's ids, and its associations' (network-acls.ts): derived from the VPC's and subnets' ids, stable, never stored. */
+export const defaultAclId = (prefix: string, of: string) => tokenId(prefix, `DefaultNetworkAcl\0${of}`);
 
 const macAddress = () => `0e:${randomHex(5).match(/../g)!.join(':')}`;
 
@@ -304,6 +306,7 @@ export class NetworkingService implements InstanceNetworking {
       await this.repo.deleteGroups(tx, groups.map((g) => g.id));
       for (const g of groups) await this.repo.deleteTags(tx, g.id);
       await this.repo.deleteTags(tx, vpc.id);
+      await this.repo.deleteTags(tx, defaultAclId('acl', vpc.id)); // its default network ACL goes with it
       await this.repo.deleteVpc(tx, vpc.id);
       if (vpc.isDefault) await this.repo.clearDefaultMarker(tx, tenant.id, vpc.id);
       this.defaults.forgetTenant(tenant.id);
@@ -948,7 +951,7 @@ export class NetworkingService implements InstanceNetworking {
   /** Throws the resource kind's NotFound unless it is the tenant's. */
   async requireTaggable(tx: Tx, tenantId: string, resourceId: string): Promise<void> {
     const kind = TAGGABLE.find((k) => isWellFormed(k, resourceId));
-    if (!kind) throw invalidParameter(`The resource id '${resourceId}' is not a VPC, subnet, security group, security group rule, network interface, key pair, Elastic IP allocation, internet gateway or route table id`);
+    if (!kind) throw invalidParameter(`The resource id '${resourceId}' is not a VPC, subnet, security group, security group rule, network interface, key pair, Elastic IP allocation, internet gateway, route table or network ACL id`);
     const found =
       kind === VPC_ID ? await this.repo.findVpc(tx, tenantId, resourceId)
       : kind === SUBNET_ID ? await this.repo.findSubnet(tx, tenantId, resourceId)
@@ -958,6 +961,7 @@ export class NetworkingService implements InstanceNetworking {
       : kind === GATEWAY_ID ? await this.routing.findGateway(tx, tenantId, resourceId)
       : kind === ROUTE_TABLE_ID ? await this.routing.findTable(tx, tenantId, resourceId)
       : kind === RULE_ID ? await this.repo.findRule(tx, tenantId, resourceId)
+      : kind === NETWORK_ACL_ID ? (await this.repo.vpcsOf(tx, tenantId)).find((v) => defaultAclId('acl', v.id) === resourceId)
       : await this.keyPairs.findById(tx, tenantId, resourceId);
     if (!found) throw notFoundError(kind, resourceId);
   }
@@ -1182,12 +1186,12 @@ export class NetworkingService implements InstanceNetworking {
   }
 }
 
-const TAGGABLE: readonly IdKind[] = [VPC_ID, SUBNET_ID, GROUP_ID, RULE_ID, INTERFACE_ID, KEY_PAIR_ID, ELASTIC_IP_ID, GATEWAY_ID, ROUTE_TABLE_ID];
+const TAGGABLE: readonly IdKind[] = [VPC_ID, SUBNET_ID, GROUP_ID, RULE_ID, INTERFACE_ID, KEY_PAIR_ID, ELASTIC_IP_ID, GATEWAY_ID, ROUTE_TABLE_ID, NETWORK_ACL_ID];
 
 /** EC2's resource types (DescribeTags' resourceType) by id prefix; longest prefixes first. */
 const RESOURCE_TYPES: readonly (readonly [string, string])[] = [
   ['subnet', 'subnet'], ['vpc', 'vpc'], ['sgr', 'security-group-rule'], ['sg', 'security-group'], ['eni', 'network-interface'], ['key', 'key-pair'],
-  ['eipalloc', 'elastic-ip'], ['igw', 'internet-gateway'], ['rtb', 'route-table'],
+  ['eipalloc', 'elastic-ip'], ['igw', 'internet-gateway'], ['rtb', 'route-table'], ['acl', 'network-acl'],
 ];
 
 const groupRefOf = (g: SecurityGroupEntity): GroupRef => ({ groupId: g.id, groupName: g.name });

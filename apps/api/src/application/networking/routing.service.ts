@@ -7,7 +7,7 @@ import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { dependencyViolation, describe, DescribeQuery, GATEWAY_ID, NETWORK_ACL_ID, notFoundError, Page, requireWellFormed, ROUTE_ASSOCIATION_ID, ROUTE_TABLE_ID } from './describe-query';
 import { defaultNetworkAcl, NetworkAclView } from './network-acls';
-import { NetworkingService, tokenId } from './networking.service';
+import { defaultAclId, NetworkingService, tokenId } from './networking.service';
 import { LOCAL_GATEWAY, routeAlreadyExists, routeDestination, routeState } from './routing';
 
 export interface InternetGatewayView {
@@ -224,7 +224,9 @@ export class RoutingService {
   async describeNetworkAcls(tenant: TenantEntity, q: DescribeQuery<NetworkAclView>): Promise<Page<NetworkAclView>> {
     await this.networking.ensureDefaultForRead(tenant.id);
     const { vpcs, subnets } = await this.networking.vpcsAndSubnets(tenant.id);
-    const views = vpcs.map((vpc) => defaultNetworkAcl(vpc, subnets.filter((s) => s.vpcId === vpc.id), (prefix, of) => tokenId(prefix, `DefaultNetworkAcl\0${of}`)));
+    const acls = vpcs.map((vpc) => defaultNetworkAcl(vpc, subnets.filter((s) => s.vpcId === vpc.id), defaultAclId));
+    const tags = await this.networking.tagsOf(this.networking.reader, acls.map((a) => a.networkAclId));
+    const views = acls.map((a) => ({ ...a, tags: tags.get(a.networkAclId) ?? {} }));
     return describe(views, (v) => v.networkAclId, NETWORK_ACL_ID, q);
   }
 
