@@ -1,7 +1,7 @@
 import {
   CreateImageCommand, CreateSnapshotCommand, CreateVolumeCommand, DescribeVolumesCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeSnapshotsCommand, EC2Client,
   DescribeInstancesCommand, DescribeInstanceTypesCommand, paginateDescribeImages, RunInstancesCommand, waitUntilImageAvailable, waitUntilSnapshotCompleted,
-  AttachVolumeCommand, DetachVolumeCommand, StartInstancesCommand, StopInstancesCommand,
+  AttachVolumeCommand, DetachVolumeCommand, StartInstancesCommand, StopInstancesCommand, DescribeImageAttributeCommand, ImageAttributeName,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
@@ -316,6 +316,47 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect((await client.send(new DescribeImagesCommand({ Owners: ['self'] }))).Images).toEqual([]);
     await client.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
   });
+  it("answers DescribeImageAttribute from what DescribeImages shows: unset attributes empty, launch permissions to the owner only, another tenant's image as a missing one", async () => {
+    const instanceId = (await t.as(alice.key).post('/v1/instances', { imageId: LINUX_AMI, instanceType: 'm5.large', availabilityZone: 'us-east-1a', volumes: [{ sizeGiB: 8, type: 'gp3' }] }).expect(201))
+      .body.instances[0].instanceId;
+    await t.advance(20);
+    const { ImageId } = await client.send(new CreateImageCommand({ InstanceId: instanceId, Name: 'attributes-2026', Description: 'for its attributes', NoReboot: true }));
+    const attr = (c: EC2Client, id: string, Attribute: string) => c.send(new DescribeImageAttributeCommand({ ImageId: id, Attribute: Attribute as ImageAttributeName }));
+    const [own] = (await client.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images!;
+    const [amazon] = (await client.send(new DescribeImagesCommand({ ImageIds: [LINUX_AMI] }))).Images!;
+
+    // Each value is DescribeImages' field of the same image.
+    expect(await attr(client, ImageId!, 'description')).toMatchObject({ ImageId, Description: { Value: 'for its attributes' } });
+    expect((await attr(client, LINUX_AMI, 'description')).Description).toEqual({ Value: amazon.Description });
+    expect((await attr(client, LINUX_AMI, 'imdsSupport')).ImdsSupport).toEqual({ Value: 'v2.0' });
+    expect((await attr(client, ImageId!, 'imdsSupport')).ImdsSupport?.Value).toBe(own.ImdsSupport);
+    // What DescribeImages shows no value of is unset, an empty element (EC2's answer for an HVM image's kernel, say): nothing invented.
+    for (const name of ['kernel', 'ramdisk', 'sriovNetSupport', 'bootMode', 'tpmSupport', 'uefiData', 'lastLaunchedTime', 'deregistrationProtection']) {
+      const a = (await attr(client, ImageId!, name)) as unknown as Record<string, { Value?: string } | undefined>;
+      expect([name, a.ImageId, Object.values(a).some((x) => typeof x === 'object' && x !== null && 'Value' in x)]).toEqual([name, ImageId, false]);
+    }
+    expect((await attr(client, ImageId!, 'productCodes')).ProductCodes).toEqual([]);
+    // Launch permissions: the owner's own image is shared with no one; Amazon's public image is not the caller's to ask about (EC2: AuthFailure).
+    expect((await attr(client, ImageId!, 'launchPermission')).LaunchPermissions).toEqual([]);
+    const notOwner = await failure(attr(client, LINUX_AMI, 'launchPermission'));
+    expect([notOwner.name, notOwner.message]).toEqual(['AuthFailure', `Not authorized for image:${LINUX_AMI}`]);
+    // The reference's deprecated blockDeviceMapping attribute: AuthFailure, as EC2 answers (DescribeImages shows the mapping).
+    expect((await failure(attr(client, ImageId!, 'blockDeviceMapping'))).name).toBe('AuthFailure');
+
+    // Bob: alice's image is exactly as a missing one; a malformed id and an unknown attribute are the caller's error.
+    const missing = 'ami-00000000000000000';
+    const theirs = await failure(attr(bobClient, ImageId!, 'description'));
+    const none = await failure(attr(bobClient, missing, 'description'));
+    expect([theirs.name, theirs.$metadata.httpStatusCode, theirs.message.replace(ImageId!, 'ID')]).toEqual([none.name, 400, none.message.replace(missing, 'ID')]);
+    expect(theirs.name).toBe('InvalidAMIID.NotFound');
+    expect((await failure(attr(client, 'ami-nope', 'description'))).name).toBe('InvalidAMIID.Malformed');
+    const unknown = await failure(attr(client, ImageId!, 'colour'));
+    expect([unknown.name, unknown.$metadata.httpStatusCode]).toEqual(['InvalidParameterValue', 400]);
+    // DryRun: would succeed for the owner; bob's is the same NotFound.
+    expect((await failure(client.send(new DescribeImageAttributeCommand({ ImageId, Attribute: 'description', DryRun: true })))).name).toBe('DryRunOperation');
+    expect((await failure(bobClient.send(new DescribeImageAttributeCommand({ ImageId, Attribute: 'description', DryRun: true })))).name).toBe('InvalidAMIID.NotFound');
+  });
+
   it('launches an image baked before a restart with its volumes from its snapshots (the catalog reloads its mapping)', async () => {
     // REST launches exactly its volumes: a gp3 root and an io1 data volume at /dev/sdf.
     const instanceId = (await t.as(alice.key).post('/v1/instances', {

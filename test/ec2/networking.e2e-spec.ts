@@ -175,6 +175,36 @@ describe('EC2 networking through the JS SDK', () => {
     });
   });
 
+  describe('DescribeSecurityGroups: the reference\'s owner and rule-peer filters', () => {
+    it('owner-id, ip-permission.user-id / group-name / prefix-list-id and their egress.ip-permission.* forms read what the answer shows', async () => {
+      await asNewTenant('olga', async (c, olga) => {
+        const db = (await c.send(new CreateSecurityGroupCommand({ GroupName: 'db', Description: 'db' }))).GroupId!;
+        const app = (await c.send(new CreateSecurityGroupCommand({ GroupName: 'app', Description: 'app' }))).GroupId!;
+        const [def] = (await c.send(new DescribeSecurityGroupsCommand({ GroupNames: ['default'] }))).SecurityGroups!;
+        await c.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: db, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: app }] }] }));
+        await c.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: app, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: db }] }] }));
+        const ids = async (Name: string, ...Values: string[]) => (await c.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name, Values }] }))).SecurityGroups!.map((g) => g.GroupId).sort();
+        // Every group is the tenant's: owner-id is its account, as OwnerId shows.
+        expect(await ids('owner-id', olga.accountId)).toEqual([db, app, def.GroupId].sort());
+        expect(await ids('owner-id', bob.accountId)).toEqual([]);
+        // The referenced group's owner, as UserIdGroupPairs' UserId shows it (the default group references itself).
+        const [shown] = (await c.send(new DescribeSecurityGroupsCommand({ GroupIds: [db] }))).SecurityGroups!;
+        expect(shown.IpPermissions![0].UserIdGroupPairs).toEqual([{ UserId: olga.accountId, GroupId: app }]);
+        expect(await ids('ip-permission.user-id', olga.accountId)).toEqual([db, def.GroupId].sort());
+        expect(await ids('egress.ip-permission.user-id', olga.accountId)).toEqual([app]);
+        expect(await ids('ip-permission.user-id', bob.accountId)).toEqual([]);
+        // The referenced group's name.
+        expect(await ids('ip-permission.group-name', 'app')).toEqual([db]);
+        expect(await ids('ip-permission.group-name', 'db')).toEqual([]);
+        expect(await ids('egress.ip-permission.group-name', 'd*')).toEqual([app]);
+        // No prefix lists here: PrefixListIds is empty, and the filters match none.
+        expect(shown.IpPermissions![0].PrefixListIds).toEqual([]);
+        expect(await ids('ip-permission.prefix-list-id', '*')).toEqual([]);
+        expect(await ids('egress.ip-permission.prefix-list-id', 'pl-12345678')).toEqual([]);
+      });
+    });
+  });
+
   describe('security group rules: EC2 masks an IPv4 range to its network address', () => {
     it('10.0.0.1/8 is the rule 10.0.0.0/8: a duplicate, shown masked, and revoked by either form (ingress and egress)', async () => {
       const groupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'masked', Description: 'host bits' }))).GroupId!;

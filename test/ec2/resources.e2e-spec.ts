@@ -151,6 +151,14 @@ describe('EC2 tags, volumes, placement groups, Dedicated Hosts and the catalog t
     const d = await client.send(new DescribeVolumesModificationsCommand({ Filters: [{ Name: 'modification-state', Values: ['completed'] }] }));
     expect(d.VolumesModifications!.map((x) => [x.VolumeId, x.ModificationState, x.Progress])).toEqual([[vol.VolumeId, 'completed', 100]]);
     expect(d.VolumesModifications![0].EndTime).toBeInstanceOf(Date);
+    // The reference's names for the Multi-Attach filters are camel case; the hyphenated ones are not EC2's.
+    expect(d.VolumesModifications![0]).toMatchObject({ OriginalMultiAttachEnabled: false, TargetMultiAttachEnabled: false });
+    const byMultiAttach = async (Name: string, value: string) => (await client.send(new DescribeVolumesModificationsCommand({ Filters: [{ Name, Values: [value] }] }))).VolumesModifications!.map((x) => x.VolumeId);
+    expect(await byMultiAttach('originalMultiAttachEnabled', 'false')).toEqual([vol.VolumeId]);
+    expect(await byMultiAttach('targetMultiAttachEnabled', 'true')).toEqual([]);
+    for (const name of ['original-multi-attach-enabled', 'target-multi-attach-enabled']) {
+      expect((await failure(client.send(new DescribeVolumesModificationsCommand({ Filters: [{ Name: name, Values: ['false'] }] })))).name).toBe('InvalidParameterValue');
+    }
     expect((await failure(client.send(new ModifyVolumeCommand({ VolumeId: vol.VolumeId!, Size: 50 })))).name).toBe('InvalidParameterValue');
     expect((await failure(bobClient.send(new ModifyVolumeCommand({ VolumeId: vol.VolumeId!, Size: 500 })))).name).toBe('InvalidVolume.NotFound');
     expect((await failure(bobClient.send(new DescribeVolumesModificationsCommand({ VolumeIds: [vol.VolumeId!] })))).name).toBe('InvalidVolume.NotFound');

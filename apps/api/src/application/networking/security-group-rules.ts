@@ -112,7 +112,8 @@ export interface PermissionView {
   readonly toPort?: number;
   readonly ipRanges: { cidrIp: string; description?: string }[];
   readonly ipv6Ranges: { cidrIpv6: string; description?: string }[];
-  readonly groups: { groupId: string; description?: string }[];
+  /** The referenced groups; Describe names each (`groupName`, the tenant's group of that id), a request's permissions do not. */
+  readonly groups: { groupId: string; groupName?: string; description?: string }[];
 }
 
 /** Folds rules (of one direction) into EC2's IpPermissions, in the order their first rule was authorized (or, for a request's rules, given). */

@@ -90,9 +90,12 @@ export class SecurityGroupsService {
     }
     const rules = await this.repo.rulesOf(m, wanted.map((g) => g.id));
     const tags = await this.repo.tagsOf(m, wanted.map((g) => g.id));
+    // A rule's peer group is one of the tenant's own (Authorize resolves it so): each is named from them.
+    const nameOf = new Map(groups.map((g) => [g.id, g.name]));
+    const named = (ps: PermissionView[]) => ps.map((x) => ({ ...x, groups: x.groups.map((g) => ({ ...g, groupName: nameOf.get(g.groupId) })) }));
     const views = wanted.map((group) => {
       const own = rules.filter((r) => r.groupId === group.id);
-      return { group, ingress: permissionsOf(own.filter((r) => !r.isEgress)), egress: permissionsOf(own.filter((r) => r.isEgress)), tags: tags.get(group.id) ?? {} };
+      return { group, ingress: named(permissionsOf(own.filter((r) => !r.isEgress))), egress: named(permissionsOf(own.filter((r) => r.isEgress))), tags: tags.get(group.id) ?? {} };
     });
     return describe(views, (v) => v.group.id, GROUP_ID, q);
   }

@@ -98,6 +98,7 @@ const ENTRIES: Record<string, Entry> = {
   DeleteSnapshot: own(100, 5),
   DescribeSnapshots: { category: NON_MUTATING, unfiltered: true },
   DescribeImages: { category: NON_MUTATING },
+  DescribeImageAttribute: { category: NON_MUTATING },
   CreateImage: { category: MUTATING },
   DeregisterImage: own(100, 5),
   // Networking.

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError } from '../../../application/common/api-errors';
+import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { ImageView, platformDetailsOf } from '../../../application/images/image-view';
 import { ImagesService } from '../../../application/images/images.service';
 import { SnapshotsService, SnapshotView } from '../../../application/images/snapshots.service';
-import { Ec2Actions, Ec2Params, items } from '../ec2-action';
+import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { unsupported } from '../ec2-errors';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { filterMatcher } from '../ec2-filters';
@@ -77,6 +77,41 @@ function imageItem(v: ImageView) {
   };
 }
 
+/** The attributes DescribeImageAttribute takes, the API reference's ImageAttributeName. */
+const IMAGE_ATTRIBUTES = [
+  'description', 'kernel', 'ramdisk', 'launchPermission', 'productCodes', 'blockDeviceMapping', 'sriovNetSupport', 'bootMode', 'tpmSupport', 'uefiData',
+  'lastLaunchedTime', 'imdsSupport', 'deregistrationProtection',
+] as const;
+type ImageAttributeName = (typeof IMAGE_ATTRIBUTES)[number];
+
+/** The DescribeImages field each value attribute reads (`kernel` is the image's `kernelId`, …); `uefiData` is no field of DescribeImages' Image. */
+const ATTRIBUTE_FIELDS: Readonly<Partial<Record<ImageAttributeName, string>>> = {
+  description: 'description', kernel: 'kernelId', ramdisk: 'ramdiskId', sriovNetSupport: 'sriovNetSupport', bootMode: 'bootMode', tpmSupport: 'tpmSupport',
+  lastLaunchedTime: 'lastLaunchedTime', imdsSupport: 'imdsSupport', deregistrationProtection: 'deregistrationProtection',
+};
+
+/**
+ * DescribeImageAttribute's answer for one attribute of an image the caller sees: what DescribeImages
+ * shows of it (imageItem), never derived again. A value EC2's Image has no field for here is unset,
+ * answered as EC2 answers one (the empty element, `<kernel/>`). `launchPermission` only to the image's
+ * owner (EC2 answers another account `AuthFailure`, "Not authorized for image:…"): the tenant's own
+ * images are shared with no one, so none. `blockDeviceMapping` is the reference's deprecated
+ * attribute: EC2 answers `AuthFailure` and points to DescribeImages.
+ */
+function imageAttributeXml(v: ImageView, attribute: ImageAttributeName, ctx: Ec2Context): Record<string, unknown> {
+  const shown: Readonly<Record<string, unknown>> = imageItem(v);
+  const id = v.image.imageId;
+  if (attribute === 'blockDeviceMapping') throw new ApiError('AuthFailure', 'Unauthorized attempt to access restricted resource: the blockDeviceMapping attribute is deprecated; describe the image (DescribeImages) instead');
+  if (attribute === 'launchPermission') {
+    if (v.ownerTenantId !== ctx.tenant.id) throw new ApiError('AuthFailure', `Not authorized for image:${id}`);
+    return { imageId: id, launchPermission: items(v.isPublic ? [{ group: 'all' }] : []) };
+  }
+  if (attribute === 'productCodes') return { imageId: id, productCodes: shown.productCodes ?? items([]) };
+  const field = ATTRIBUTE_FIELDS[attribute];
+  const value = field !== undefined ? shown[field] : undefined;
+  return { imageId: id, [attribute]: value === undefined ? {} : { value } };
+}
+
 function snapshotItem(v: SnapshotView) {
   const r = v.row;
   return {
@@ -92,6 +127,17 @@ export class ImagesEc2Actions implements Ec2ActionSource {
     private readonly images: ImagesService,
     private readonly snapshots: SnapshotsService,
   ) {}
+
+  /** One attribute of an image the tenant sees (its own and public ones, as DescribeImages): another tenant's private image is NotFound, as a missing one. */
+  private async imageAttribute(ctx: Ec2Context, p: Ec2Params): Promise<Record<string, unknown>> {
+    const imageId = p.required('ImageId');
+    const attribute = p.required('Attribute');
+    if (!(IMAGE_ATTRIBUTES as readonly string[]).includes(attribute)) {
+      throw invalidParameter(`Value (${attribute.slice(0, 40)}) for parameter attribute is invalid. Unknown attribute: ${IMAGE_ATTRIBUTES.join(', ')}`);
+    }
+    const v = await this.images.get(ctx.tenant, { imageId });
+    return imageAttributeXml(v, attribute as ImageAttributeName, ctx);
+  }
 
   readonly actions: Ec2Actions = {
     DescribeImages: {
@@ -147,6 +193,12 @@ export class ImagesEc2Actions implements Ec2ActionSource {
         const { page: shown, nextToken } = page(p, found, (v) => v.image.imageId);
         return { imagesSet: items(shown.map(imageItem)), nextToken };
       },
+    },
+    DescribeImageAttribute: {
+      operation: 'DescribeImageAttribute',
+      params: ['ImageId', 'Attribute'],
+      dryRun: async (ctx, p) => void (await this.imageAttribute(ctx, p)),
+      handler: (ctx, p) => this.imageAttribute(ctx, p),
     },
     CreateImage: {
       operation: 'CreateImage',

@@ -129,13 +129,23 @@ function subnetXml(v: SubnetView, ctx: Ec2Context) {
   };
 }
 
+/**
+ * A permission's referenced groups as EC2's UserIdGroupPairs show them: each group's owner (`userId`,
+ * the tenant's account: a rule names only the tenant's own groups) and id. The `ip-permission.user-id`
+ * filters read these.
+ */
+const userIdGroupPairs = (perm: PermissionView, accountId: string) => perm.groups.map((g) => ({ userId: accountId, groupId: g.groupId, description: g.description }));
+
+/** A permission's prefix lists (`prefixListIds`): Nimbus has no prefix lists, so none; the `prefix-list-id` filters read this. */
+const prefixListIdsOf = (_perm: PermissionView): { prefixListId: string }[] => [];
+
 function permissionXml(perm: PermissionView, ctx: Ec2Context) {
   return {
     ipProtocol: perm.ipProtocol, fromPort: perm.fromPort, toPort: perm.toPort,
-    groups: items(perm.groups.map((g) => ({ userId: ctx.accountId, groupId: g.groupId, description: g.description }))),
+    groups: items(userIdGroupPairs(perm, ctx.accountId)),
     ipRanges: items(perm.ipRanges.map((r) => ({ cidrIp: r.cidrIp, description: r.description }))),
     ipv6Ranges: items(perm.ipv6Ranges.map((r) => ({ cidrIpv6: r.cidrIpv6, description: r.description }))),
-    prefixListIds: items([]),
+    prefixListIds: items(prefixListIdsOf(perm)),
   };
 }
 
@@ -250,20 +260,30 @@ const SUBNET_FILTERS = (accountId: string): Readonly<Record<string, FilterField<
   'enable-lni-at-device-index': () => undefined,
 });
 
-const peers = (ps: readonly PermissionView[]) => ({
+const peers = (ps: readonly PermissionView[], accountId: string) => ({
   cidrs: ps.flatMap((x) => x.ipRanges.map((r) => r.cidrIp)), ipv6: ps.flatMap((x) => x.ipv6Ranges.map((r) => r.cidrIpv6)), groups: ps.flatMap((x) => x.groups.map((g) => g.groupId)),
+  userIds: ps.flatMap((x) => userIdGroupPairs(x, accountId).map((g) => g.userId)),
+  // The pairs show no groupName (EC2 shows it for default-VPC groups only); the filter reads the referenced group's name Describe resolved.
+  groupNames: ps.flatMap((x) => x.groups.flatMap((g) => (g.groupName !== undefined ? [g.groupName] : []))),
+  prefixLists: ps.flatMap((x) => prefixListIdsOf(x).map((l) => l.prefixListId)),
 });
 const ports = (ps: readonly PermissionView[], which: 'fromPort' | 'toPort') => ps.flatMap((x) => (x[which] === undefined ? [] : [String(x[which])]));
 
-const GROUP_FILTERS: Readonly<Record<string, FilterField<SecurityGroupView>>> = {
+/** DescribeSecurityGroups' filters, the API reference's list; `owner-id` and the pairs' `user-id` read the tenant's account, as the answer shows it. */
+const GROUP_FILTERS = (accountId: string): Readonly<Record<string, FilterField<SecurityGroupView>>> => ({
+  'owner-id': () => accountId,
   'group-id': (v) => v.group.id, 'group-name': (v) => v.group.name, description: (v) => v.group.description, 'vpc-id': (v) => v.group.vpcId,
   'ip-permission.protocol': (v) => v.ingress.map((x) => x.ipProtocol), 'ip-permission.from-port': (v) => ports(v.ingress, 'fromPort'),
-  'ip-permission.to-port': (v) => ports(v.ingress, 'toPort'), 'ip-permission.cidr': (v) => peers(v.ingress).cidrs,
-  'ip-permission.ipv6-cidr': (v) => peers(v.ingress).ipv6, 'ip-permission.group-id': (v) => peers(v.ingress).groups,
+  'ip-permission.to-port': (v) => ports(v.ingress, 'toPort'), 'ip-permission.cidr': (v) => peers(v.ingress, accountId).cidrs,
+  'ip-permission.ipv6-cidr': (v) => peers(v.ingress, accountId).ipv6, 'ip-permission.group-id': (v) => peers(v.ingress, accountId).groups,
+  'ip-permission.group-name': (v) => peers(v.ingress, accountId).groupNames, 'ip-permission.user-id': (v) => peers(v.ingress, accountId).userIds,
+  'ip-permission.prefix-list-id': (v) => peers(v.ingress, accountId).prefixLists,
   'egress.ip-permission.protocol': (v) => v.egress.map((x) => x.ipProtocol), 'egress.ip-permission.from-port': (v) => ports(v.egress, 'fromPort'),
-  'egress.ip-permission.to-port': (v) => ports(v.egress, 'toPort'), 'egress.ip-permission.cidr': (v) => peers(v.egress).cidrs,
-  'egress.ip-permission.ipv6-cidr': (v) => peers(v.egress).ipv6, 'egress.ip-permission.group-id': (v) => peers(v.egress).groups,
-};
+  'egress.ip-permission.to-port': (v) => ports(v.egress, 'toPort'), 'egress.ip-permission.cidr': (v) => peers(v.egress, accountId).cidrs,
+  'egress.ip-permission.ipv6-cidr': (v) => peers(v.egress, accountId).ipv6, 'egress.ip-permission.group-id': (v) => peers(v.egress, accountId).groups,
+  'egress.ip-permission.group-name': (v) => peers(v.egress, accountId).groupNames, 'egress.ip-permission.user-id': (v) => peers(v.egress, accountId).userIds,
+  'egress.ip-permission.prefix-list-id': (v) => peers(v.egress, accountId).prefixLists,
+});
 
 /**
  * DescribeSecurityGroupRules' filters, the API reference's: `group-id`, `security-group-rule-id` and
@@ -433,7 +453,7 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       operation: 'DescribeSecurityGroups',
       params: ['GroupId', 'GroupName', 'Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
-        const r = await this.groups.describe(ctx.tenant, { ids: p.list('GroupId'), names: p.list('GroupName'), match: matcher(p, GROUP_FILTERS), ...page(p) });
+        const r = await this.groups.describe(ctx.tenant, { ids: p.list('GroupId'), names: p.list('GroupName'), match: matcher(p, GROUP_FILTERS(ctx.accountId)), ...page(p) });
         return { securityGroupInfo: items(r.items.map((v) => groupXml(v, ctx))), nextToken: r.nextToken };
       },
     },

@@ -37,12 +37,15 @@ function volumeXml(v: VolumeEntity, tags: Tags) {
   };
 }
 
+/** Whether a modification's volume has Multi-Attach, before and after: never (Nimbus refuses Multi-Attach); shown and filtered as this. */
+const multiAttachEnabled = (_m: VolumeModification) => false;
+
 /** EC2's VolumeModification. */
 function modificationXml(m: VolumeModification) {
   return {
     volumeId: m.volumeId, modificationState: m.state,
-    targetSize: m.target.sizeGiB, targetIops: m.target.iops, targetVolumeType: m.target.type, targetThroughput: m.target.throughputMiBps, targetMultiAttachEnabled: false,
-    originalSize: m.original.sizeGiB, originalIops: m.original.iops, originalVolumeType: m.original.type, originalThroughput: m.original.throughputMiBps, originalMultiAttachEnabled: false,
+    targetSize: m.target.sizeGiB, targetIops: m.target.iops, targetVolumeType: m.target.type, targetThroughput: m.target.throughputMiBps, targetMultiAttachEnabled: multiAttachEnabled(m),
+    originalSize: m.original.sizeGiB, originalIops: m.original.iops, originalVolumeType: m.original.type, originalThroughput: m.original.throughputMiBps, originalMultiAttachEnabled: multiAttachEnabled(m),
     progress: m.progress, startTime: iso(m.startMs), endTime: m.endMs !== null ? iso(m.endMs) : undefined,
   };
 }
@@ -176,7 +179,8 @@ export class VolumesEc2Actions implements Ec2ActionSource {
           'volume-id': (m: VolumeModification) => m.volumeId, 'modification-state': (m) => m.state, 'start-time': (m) => iso(m.startMs),
           'original-size': (m) => String(m.original.sizeGiB), 'original-iops': (m) => String(m.original.iops), 'original-volume-type': (m) => m.original.type,
           'target-size': (m) => String(m.target.sizeGiB), 'target-iops': (m) => String(m.target.iops), 'target-volume-type': (m) => m.target.type,
-          'original-multi-attach-enabled': () => 'false', 'target-multi-attach-enabled': () => 'false',
+          // The API reference spells these two in camel case (and lists no hyphenated form).
+          originalMultiAttachEnabled: multiAttachEnabled, targetMultiAttachEnabled: multiAttachEnabled,
         });
         const list = await this.volumes.modifications(ctx.tenant, ids.length > 0 ? ids : undefined);
         const missing = ids.find((id) => !list.some((m) => m.volumeId === id));
