@@ -143,6 +143,22 @@ describe('dashboard admin routes', () => {
     expectError(await t.admin().get(`/v1/admin/license-configurations/${lic.licenseConfigurationId}/history`).query({ period: '61' }), 400, 'InvalidParameterValue');
   });
 
+  it("counts an operator's licensed image on an operator's custom type, as the launch admitted it (the world's catalog)", async () => {
+    await t.admin().post('/v1/admin/images', { imageId: 'ami-0b10c0ffee0000001', name: 'team SQL Server', platform: 'windows', byolProduct: 'sql-server-standard', bootSeconds: 60 }).expect(201);
+    await t.admin().post('/v1/admin/instance-types', { name: 'm5.licensed', vcpus: 6, memoryMiB: 8192, hourlyPrices: { linux: '0.30' } }).expect(201);
+    const lic = (await t.as(beta.key).post('/v1/license-configurations', { name: 'SQL 3', countingType: 'vCPU', limit: 8, hardLimit: false }).expect(201)).body;
+    const hour = Math.ceil((await h.nowMs()) / 3_600_000) * 3_600_000;
+    await h.advanceTo(hour);
+    await h.launch(beta.key, { imageId: 'ami-0b10c0ffee0000001', instanceType: 'm5.licensed', licenseConfigurationId: lic.licenseConfigurationId });
+    await t.advance(2 * 3600);
+    const now = (await t.as(beta.key).get(`/v1/license-configurations/${lic.licenseConfigurationId}`).expect(200)).body;
+    expect(now.consumedLicenses).toBe(6);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const r = (await t.admin().get(`/v1/admin/license-configurations/${lic.licenseConfigurationId}/history`).query({ from: iso(hour - 3_600_000), to: iso(hour + 2 * 3_600_000), period: '3600' }).expect(200)).body;
+    // The custom type's 6 vCPUs from its launch on, as the configuration counts them now.
+    expect(r.points.map((p: { consumedLicenses: number }) => p.consumedLicenses)).toEqual([0, 6, 6]);
+  });
+
   it('availability per zone: the share of host-time not failed (one of two hosts failed 12 h of 24: 75 %)', async () => {
     const idle = (await t.admin().get('/v1/admin/hosts').expect(200)).body.hosts.find((x: { hostId: string }) => x.hostId !== busyHost).hostId;
     await t.admin().post(`/v1/admin/hosts/${idle}/fail`, {}).expect(200);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { licensedHost } from '@nimbus/simulation';
-import { findImage, findInstanceType, Fleet, MS_PER_HOUR } from '@nimbus/hypervisor';
+import { Fleet, MS_PER_HOUR } from '@nimbus/hypervisor';
 import { parseWindow } from '../vmm/metrics-query';
 import { MetricsWindowQuery } from '../vmm/vmm.commands';
 import { LicenseCountingType, LicensedInstance, LicenseLimit, LicenseUsage, licenseUsage } from '@nimbus/scheduler';
@@ -97,8 +97,9 @@ export class LicensesService {
         const alive: LicensedInstance[] = [];
         for (const r of rows) {
           if (r.launchTimeMs > t || (r.endedMs !== null && r.endedMs <= t)) continue;
-          const product = findImage(r.imageId)?.byolProduct;
-          const type = findInstanceType(r.instanceType);
+          // The world's catalog, which the launch read: an operator's images and custom types too.
+          const product = e.world.catalog.image(r.imageId)?.byolProduct;
+          const type = e.world.catalog.instanceType(r.instanceType);
           if (!product || !type) continue;
           const host = r.dedicatedHostId ? licensedHost(e.fleet, r.dedicatedHostId) : undefined;
           alive.push({ instanceId: r.id, vcpus: type.vcpus, product, ...(host ? { dedicatedHost: host } : {}) });
