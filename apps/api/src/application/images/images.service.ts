@@ -9,7 +9,8 @@ import { InstancesRepository } from '../../persistence/instances.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { requireInstance } from '../instances/require-instance';
-import { mergeTags, validateTags } from '../instances/tags';
+import { validateTags } from '../instances/tags';
+import { rowTaggedType, tagsOf } from '../tags/row-tags';
 import { VolumesService } from '../volumes/volumes.service';
 import { TagsService } from '../tags/tags.service';
 import { CreateImageCommand, DescribeImagesQuery, ImageIdCommand } from './images.commands';
@@ -40,18 +41,13 @@ export class ImagesService {
     tags: TagsService,
   ) {
     // CreateTags / DeleteTags / DescribeTags on the tenant's own images.
-    tags.register({
+    tags.register(rowTaggedType(engine, {
       resourceType: 'image',
       idPrefix: 'ami',
-      require: async (tenant, id) => void (await this.ownImage(tenant, id)),
-      put: async (tenant, id, t) => void (await this.putTags(tenant, id, t)),
-      tagsOf: async (tenant, id) => JSON.parse((await this.ownImage(tenant, id)).tags) as Record<string, string>,
-      deleteKey: (tenant, id, key) => this.deleteTag(tenant, id, key),
-      listAll: async (tenant) =>
-        (await this.repo.visibleImages(tenant.id))
-          .filter((r) => r.tenantId === tenant.id)
-          .flatMap((r) => Object.entries(JSON.parse(r.tags) as Record<string, string>).map(([key, value]) => ({ resourceId: r.id, resourceType: 'image', key, value }))),
-    });
+      row: (tx, tenant, id) => this.ownImage(tx, tenant, id),
+      setTags: (tx, id, t) => this.repo.setImageTags(tx, id, t),
+      rows: async (tenant) => (await this.repo.visibleImages(tenant.id)).filter((r) => r.tenantId === tenant.id),
+    }));
   }
 
   /** Images the tenant may see: public ones and its own, selected as DescribeImages asks. */
@@ -151,37 +147,9 @@ export class ImagesService {
     });
   }
 
-  /** Adds or replaces tags on the tenant's own image (CreateTags on an `ami-` id). */
-  putTags(tenant: TenantEntity, imageId: string, tags: Readonly<Record<string, unknown>>): Promise<Record<string, string>> {
+  /** The tenant's own image, not deregistered (read in `tx`, or the committed state without one); another tenant's is NotFound, as a missing one. */
+  private async ownImage(tx: Tx | undefined, tenant: TenantEntity, imageId: string): Promise<ImageEntity> {
     checkImageId(imageId);
-    const valid = validateTags({ ...tags });
-    return this.engine.command(async (tx) => {
-      const row = await this.ownRow(tx, tenant, imageId);
-      const merged = mergeTags(imageId, JSON.parse(row.tags) as Record<string, string>, valid);
-      await this.repo.setImageTags(tx, row.id, merged);
-      return merged;
-    });
-  }
-
-  deleteTag(tenant: TenantEntity, imageId: string, key: string): Promise<void> {
-    checkImageId(imageId);
-    return this.engine.command(async (tx) => {
-      const row = await this.ownRow(tx, tenant, imageId);
-      const tags = JSON.parse(row.tags) as Record<string, string>;
-      delete tags[key];
-      await this.repo.setImageTags(tx, row.id, tags);
-    });
-  }
-
-  /** The tenant's own image, not deregistered (committed state). */
-  private async ownImage(tenant: TenantEntity, imageId: string): Promise<ImageEntity> {
-    checkImageId(imageId);
-    const row = await this.repo.imageRow(undefined, imageId);
-    if (!row || row.tenantId !== tenant.id || row.state === 'deregistered') throw imageNotFound(imageId);
-    return row;
-  }
-
-  private async ownRow(tx: Tx, tenant: TenantEntity, imageId: string): Promise<ImageEntity> {
     const row = await this.repo.imageRow(tx, imageId);
     if (!row || row.tenantId !== tenant.id || row.state === 'deregistered') throw imageNotFound(imageId);
     return row;
@@ -234,7 +202,7 @@ export function rowView(row: ImageEntity, tenant: TenantEntity | undefined, now:
     image, name: row.name, ...(row.description !== null ? { description: row.description } : {}), platform: image.platform, architecture: architectureOf(image),
     licenseModel: image.licenseModel, ...(own ? { ownerId: tenant?.accountId ?? '', ownerTenantId: row.tenantId! } : publicOwner(image)),
     isPublic: !own, state: now < row.availableAt ? 'pending' : 'available', creationMs: row.createdAt, rootDeviceName: rootDeviceOf({ ...image, blockDevices }),
-    blockDevices: imageBlockDevices({ ...image, blockDevices }), tags: JSON.parse(row.tags) as Record<string, string>, ...(row.sourceInstanceId ? { sourceInstanceId: row.sourceInstanceId } : {}),
+    blockDevices: imageBlockDevices({ ...image, blockDevices }), tags: tagsOf(row), ...(row.sourceInstanceId ? { sourceInstanceId: row.sourceInstanceId } : {}),
   };
 }
 

@@ -5,7 +5,9 @@ import { resourceId } from '../common/ids';
 import { SnapshotEntity, TenantEntity } from '../../persistence/entities';
 import { CatalogRepository } from '../../persistence/catalog.repository';
 import { EngineService } from '../../engine/engine.service';
-import { mergeTags, validateTags } from '../instances/tags';
+import { validateTags } from '../instances/tags';
+import { rowTaggedType, tagsOf } from '../tags/row-tags';
+import { Tx } from '../../persistence/tx';
 import { VolumesService } from '../volumes/volumes.service';
 import { TagsService } from '../tags/tags.service';
 import { CreateSnapshotCommand, DescribeSnapshotsQuery } from './images.commands';
@@ -25,7 +27,7 @@ export interface SnapshotView {
 export function snapshotView(row: SnapshotEntity, accountId: string, now: number): SnapshotView {
   const done = now >= row.completedAt;
   const progressPercent = done ? 100 : Math.floor(((now - row.startedAt) / (row.completedAt - row.startedAt)) * 100);
-  return { row, ownerId: accountId, status: done ? 'completed' : 'pending', progressPercent, tags: JSON.parse(row.tags) as Record<string, string> };
+  return { row, ownerId: accountId, status: done ? 'completed' : 'pending', progressPercent, tags: tagsOf(row) };
 }
 
 /** EBS snapshots (CreateSnapshot, DescribeSnapshots, DeleteSnapshot; /v1/snapshots): private to their tenant. */
@@ -38,16 +40,13 @@ export class SnapshotsService {
     tags: TagsService,
   ) {
     // CreateTags / DeleteTags / DescribeTags on the tenant's snapshots.
-    tags.register({
+    tags.register(rowTaggedType(engine, {
       resourceType: 'snapshot',
       idPrefix: 'snap',
-      require: async (tenant, id) => void (await this.describe(tenant, { snapshotIds: [id] })),
-      put: async (tenant, id, t) => void (await this.putTags(tenant, id, t)),
-      tagsOf: async (tenant, id) => (await this.describe(tenant, { snapshotIds: [id] }))[0].tags,
-      deleteKey: (tenant, id, key) => this.deleteTag(tenant, id, key),
-      listAll: async (tenant) =>
-        (await this.describe(tenant)).flatMap((v) => Object.entries(v.tags).map(([key, value]) => ({ resourceId: v.row.id, resourceType: 'snapshot', key, value }))),
-    });
+      row: (tx, tenant, id) => this.ownSnapshot(tx, tenant, id),
+      setTags: (tx, id, t) => this.repo.setSnapshotTags(tx, id, t),
+      rows: async (tenant) => (await this.describe(tenant)).map((v) => v.row),
+    }));
   }
 
   create(tenant: TenantEntity, cmd: CreateSnapshotCommand): Promise<SnapshotView> {
@@ -80,36 +79,19 @@ export class SnapshotsService {
 
   /** DeleteSnapshot: refused while an image (not deregistered) is backed by it. */
   delete(tenant: TenantEntity, snapshotId: string): Promise<void> {
-    checkSnapshotId(snapshotId);
     return this.engine.command(async (tx) => {
-      const row = await this.repo.snapshotRow(tx, snapshotId);
-      if (!row || row.tenantId !== tenant.id) throw snapshotNotFound(snapshotId);
+      const row = await this.ownSnapshot(tx, tenant, snapshotId);
       const image = await this.repo.imageUsing(tx, row);
       if (image) throw new ApiError('InvalidSnapshot.InUse', `The snapshot ${snapshotId} is currently in use by ${image}`);
       await this.repo.deleteSnapshot(tx, snapshotId);
     });
   }
 
-  deleteTag(tenant: TenantEntity, snapshotId: string, key: string): Promise<void> {
+  /** The tenant's snapshot (read in `tx`, or the committed state without one); another tenant's is NotFound, as a missing one. */
+  private async ownSnapshot(tx: Tx | undefined, tenant: TenantEntity, snapshotId: string): Promise<SnapshotEntity> {
     checkSnapshotId(snapshotId);
-    return this.engine.command(async (tx) => {
-      const row = await this.repo.snapshotRow(tx, snapshotId);
-      if (!row || row.tenantId !== tenant.id) throw snapshotNotFound(snapshotId);
-      const tags = JSON.parse(row.tags) as Record<string, string>;
-      delete tags[key];
-      await this.repo.setSnapshotTags(tx, snapshotId, tags);
-    });
-  }
-
-  putTags(tenant: TenantEntity, snapshotId: string, tags: Readonly<Record<string, unknown>>): Promise<Record<string, string>> {
-    checkSnapshotId(snapshotId);
-    const valid = validateTags({ ...tags });
-    return this.engine.command(async (tx) => {
-      const row = await this.repo.snapshotRow(tx, snapshotId);
-      if (!row || row.tenantId !== tenant.id) throw snapshotNotFound(snapshotId);
-      const merged = mergeTags(snapshotId, JSON.parse(row.tags) as Record<string, string>, valid);
-      await this.repo.setSnapshotTags(tx, snapshotId, merged);
-      return merged;
-    });
+    const row = await this.repo.snapshotRow(tx, snapshotId);
+    if (!row || row.tenantId !== tenant.id) throw snapshotNotFound(snapshotId);
+    return row;
   }
 }

@@ -7,9 +7,8 @@ import { DedicatedHostEntity, TenantEntity } from '../../persistence/entities';
 import { DedicatedHostsRepository, HostedInstance } from '../../persistence/dedicated-hosts.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
-import { mergeTags, validateTags } from '../instances/tags';
+import { validateTags } from '../instances/tags';
 import { AllocateHostsCommand } from './placement.commands';
-import { tagsOf } from './placement-groups.service';
 
 export const dedicatedHostNotFound = (id: string) => new ApiError('InvalidHostID.NotFound', `The Dedicated Host ID '${id}' does not exist`);
 /** The families some host type runs: those a Dedicated Host can be allocated for. */
@@ -47,7 +46,7 @@ export class DedicatedHostsService {
     if (!FAMILIES.includes(family as never))
       throw new ApiError('UnsupportedHostConfiguration', `instanceFamily '${family}' is not offered on Dedicated Hosts; use one of ${FAMILIES.join(', ')}`);
     if (!isAvailabilityZone(cmd.availabilityZone)) throw invalidParameter(`availabilityZone '${cmd.availabilityZone}' does not exist`);
-    const tags = JSON.stringify(mergeTags('the hosts', {}, validateTags({ ...cmd.tags })));
+    const tags = JSON.stringify(validateTags({ ...cmd.tags }));
     return this.engine.command(async (tx, e) => {
       const free = e.scheduler.freeHosts(cmd.availabilityZone, family, cmd.quantity);
       if (free.length < cmd.quantity)
@@ -95,24 +94,6 @@ export class DedicatedHostsService {
       await this.repo.delete(tx, id);
       setDedicatedHostOwner(e.world, id, null);
       await this.engine.usage.closeHost(tx, id, e.now);
-    });
-  }
-
-  /** CreateTags on a host (by its `h-` id): adds or replaces, at most 50. */
-  putTags(tenant: TenantEntity, id: string, tags: Readonly<Record<string, unknown>>): Promise<void> {
-    const valid = validateTags({ ...tags });
-    return this.engine.command(async (tx) => {
-      const row = await this.require(tx, tenant.id, id);
-      await this.repo.setTags(tx, id, mergeTags(id, tagsOf(row), valid));
-    });
-  }
-
-  deleteTag(tenant: TenantEntity, id: string, key: string): Promise<void> {
-    return this.engine.command(async (tx) => {
-      const row = await this.require(tx, tenant.id, id);
-      const tags = tagsOf(row);
-      delete tags[key];
-      await this.repo.setTags(tx, id, tags);
     });
   }
 

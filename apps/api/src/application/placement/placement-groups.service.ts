@@ -7,7 +7,7 @@ import { PlacementGroupEntity, TenantEntity } from '../../persistence/entities';
 import { PlacementGroupsRepository } from '../../persistence/placement-groups.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
-import { mergeTags, validateTags } from '../instances/tags';
+import { validateTags } from '../instances/tags';
 import { CreatePlacementGroupCommand } from './placement.commands';
 
 export const groupUnknown = (name: string) => new ApiError('InvalidPlacementGroup.Unknown', `The placement group '${name}' is unknown.`);
@@ -24,7 +24,7 @@ export class PlacementGroupsService {
     const strategy = cmd.strategy;
     if (cmd.partitionCount !== undefined && strategy !== 'partition')
       throw new InvalidParameterCombination(`partitionCount applies only to the partition strategy, not ${strategy}`);
-    const tags = mergeTags(cmd.groupName, {}, validateTags({ ...cmd.tags }));
+    const tags = validateTags({ ...cmd.tags });
     return this.engine.command(async (tx, e) => {
       if (await this.repo.findByName(tenant.id, cmd.groupName, tx))
         throw new ApiError('InvalidPlacementGroup.Duplicate', `The placement group '${cmd.groupName}' already exists.`);
@@ -53,24 +53,6 @@ export class PlacementGroupsService {
     });
   }
 
-  /** CreateTags on a group (by its `pg-` id): adds or replaces, at most 50. */
-  putTags(tenant: TenantEntity, id: string, tags: Readonly<Record<string, unknown>>): Promise<void> {
-    const valid = validateTags({ ...tags });
-    return this.engine.command(async (tx) => {
-      const row = await this.requireById(tx, tenant.id, id);
-      await this.repo.setTags(tx, row.id, mergeTags(id, tagsOf(row), valid));
-    });
-  }
-
-  deleteTag(tenant: TenantEntity, id: string, key: string): Promise<void> {
-    return this.engine.command(async (tx) => {
-      const row = await this.requireById(tx, tenant.id, id);
-      const tags = tagsOf(row);
-      delete tags[key];
-      await this.repo.setTags(tx, row.id, tags);
-    });
-  }
-
   /** The tenant's group with this id (committed state without `tx`); another tenant's is unknown, as a missing one. */
   async requireById(tx: Tx | undefined, tenantId: string, id: string): Promise<PlacementGroupEntity> {
     const row = await this.repo.findById(tenantId, id, tx);
@@ -84,9 +66,4 @@ export class PlacementGroupsService {
     if (!row) throw groupUnknown(name);
     return row;
   }
-}
-
-/** A group's or host's tags (a JSON object on its row). */
-export function tagsOf(row: { readonly tags: string }): Record<string, string> {
-  return JSON.parse(row.tags) as Record<string, string>;
 }
