@@ -255,6 +255,21 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect((await aws(bob, 'terminate-instances', '--instance-ids', id)).code).toBe(0);
   });
 
+  it('launches from a launch template version with --launch-template, the request overriding it (create-launch-template, create-launch-template-version)', async () => {
+    const data = JSON.stringify({ ImageId: LINUX_AMI, InstanceType: 't3.micro', Placement: { AvailabilityZone: 'us-east-1a' }, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'app', Value: 'cli-lt' }] }] });
+    const created = await aws(alice, 'create-launch-template', '--launch-template-name', 'cli-web', '--version-description', 'v1', '--launch-template-data', data);
+    expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
+    const id = created.json.LaunchTemplate.LaunchTemplateId;
+    const v2 = await aws(alice, 'create-launch-template-version', '--launch-template-name', 'cli-web', '--source-version', '1', '--launch-template-data', '{"InstanceType":"m5.large"}');
+    expect(v2.json.LaunchTemplateVersion).toMatchObject({ VersionNumber: 2, LaunchTemplateData: { ImageId: LINUX_AMI, InstanceType: 'm5.large' } });
+    const ran = await aws(alice, 'run-instances', '--launch-template', 'LaunchTemplateName=cli-web,Version=2', '--query', 'Instances[0].[InstanceType,Placement.AvailabilityZone]');
+    expect({ code: ran.code, stderr: ran.stderr, launched: ran.json }).toEqual({ code: 0, stderr: '', launched: ['m5.large', 'us-east-1a'] });
+    const tags = await aws(alice, 'describe-instances', '--filters', 'Name=tag:app,Values=cli-lt', '--query', 'Reservations[0].Instances[0].Tags');
+    expect(Object.fromEntries(tags.json.map((t: { Key: string; Value: string }) => [t.Key, t.Value]))).toEqual({ app: 'cli-lt', 'aws:ec2launchtemplate:id': id, 'aws:ec2launchtemplate:version': '2' });
+    const bad = await aws(alice, 'run-instances', '--launch-template', 'LaunchTemplateName=cli-web,Version=7');
+    expect(bad.stderr).toContain('(InvalidLaunchTemplateId.VersionNotFound)');
+  });
+
   it("reports EC2's errors: another tenant's instance is NotFound as a missing one, a wrong secret fails the signature", async () => {
     const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 'm5.large', '--count', '1');
     const id = ran.json.Instances[0].InstanceId;

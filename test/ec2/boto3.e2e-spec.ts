@@ -41,6 +41,10 @@ describeIf(true)('boto3 against Nimbus', () => {
     // A VPC made by CreateVpc names no public addresses until its DNS hostnames are turned on; a subnet maps none until asked.
     expect(out.vpc).toEqual({ hostnamesBefore: false, hostnamesAfter: true, mapsPublicIp: true, publicIp: expect.stringMatching(/^3\./), publicDnsName: expect.any(String) });
     expect(out.vpc.publicDnsName).toBe(`ec2-${out.vpc.publicIp.replaceAll('.', '-')}.compute-1.amazonaws.com`);
+    expect(out.launchTemplate).toMatchObject({
+      created: [1, 1], type: 'm5.large', tags: [['aws:ec2launchtemplate:id', out.launchTemplate.id], ['aws:ec2launchtemplate:version', '1']],
+      otherTenant: { code: 'InvalidLaunchTemplateId.NotFound', status: 400 },
+    });
     expect(out.otherTenant).toMatchObject({ code: 'InvalidInstanceID.NotFound', status: 400 });
     expect(out.otherTenant.message.replace(/i-[0-9a-f]{17}/, 'ID')).toBe(out.missing.message.replace(/i-[0-9a-f]{17}/, 'ID'));
     expect(out.wrongSecret).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });

@@ -77,6 +77,15 @@ out["vpc"] = {
 }
 alice.terminate_instances(InstanceIds=[public["InstanceId"]])
 
+lt = alice.create_launch_template(LaunchTemplateName="boto3-lt", LaunchTemplateData={"ImageId": image, "InstanceType": "t3.micro"})["LaunchTemplate"]
+from_lt = alice.run_instances(LaunchTemplate={"LaunchTemplateId": lt["LaunchTemplateId"], "Version": "$Default"}, MinCount=1, MaxCount=1, InstanceType="m5.large")["Instances"][0]
+out["launchTemplate"] = {
+    "created": [lt["DefaultVersionNumber"], lt["LatestVersionNumber"]], "type": from_lt["InstanceType"],
+    "tags": sorted((t["Key"], t["Value"]) for t in from_lt.get("Tags", [])), "id": lt["LaunchTemplateId"],
+    "otherTenant": error_of(lambda: bob.describe_launch_template_versions(LaunchTemplateId=lt["LaunchTemplateId"])),
+}
+alice.terminate_instances(InstanceIds=[from_lt["InstanceId"]])
+
 out["otherTenant"] = error_of(lambda: bob.describe_instances(InstanceIds=[ids[0]]))
 out["missing"] = error_of(lambda: bob.describe_instances(InstanceIds=["i-0123456789abcdef0"]))
 out["wrongSecret"] = error_of(lambda: client("ALICE", "w" * 40).describe_regions())

@@ -85,6 +85,9 @@ import { RoutingRepository } from './persistence/routing.repository';
 import { NetworkTagsRegistrar } from './application/networking/network-tags.registrar';
 import { VolumeTagsRegistrar } from './application/volumes/volume-tags.registrar';
 import { PlacementTagsRegistrar } from './application/placement/placement-tags.registrar';
+import { LaunchTemplatesService } from './application/launch-templates/launch-templates.service';
+import { LaunchTemplateTagsRegistrar } from './application/launch-templates/launch-template-tags.registrar';
+import { LaunchTemplatesRepository } from './persistence/launch-templates.repository';
 import { INSTANCE_NETWORKING } from './application/networking/instance-networking';
 import { AccessKeysController, AdminAccessKeysController } from './http/rest/credentials/access-keys.controller';
 import { CredentialsService } from './application/credentials/credentials.service';
@@ -162,6 +165,8 @@ export class AppModule {
         // The EC2 Query protocol (issue 15): credentials, the adapter and every feature's actions.
         AccessKeysRepository, CredentialsService, TagsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
         CatalogRepository, ImagesService, SnapshotsService, CatalogAdminService,
+        // EC2 launch templates.
+        LaunchTemplatesRepository, LaunchTemplatesService, LaunchTemplateTagsRegistrar,
       ],
     };
   }

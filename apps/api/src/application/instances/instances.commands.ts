@@ -57,6 +57,8 @@ export interface RunInstancesCommand {
   readonly ebsOptimized?: boolean;
   /** The network it asks (subnet, groups, address, interfaces, key pair): the networking feature's (InstanceNetworking). */
   readonly network?: LaunchNetworkRequest;
+  /** The launch template version it was launched from (EC2's RunInstances `LaunchTemplate`): its id and version are the instance's `aws:ec2launchtemplate:*` tags. */
+  readonly launchTemplate?: { readonly id: string; readonly version: number };
   readonly clientToken?: string;
 }
 

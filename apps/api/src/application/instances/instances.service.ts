@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Catalog, CpuParams, CreditMode, IncorrectInstanceState, InstanceType, resolveCpuParams, rootDeviceOf, StateTransition, Vm } from '@nimbus/hypervisor';
 import { checkVcpuQuota, LaunchValidationRequest, LicenseCountingType, validateLaunch } from '@nimbus/scheduler';
 import { changeInstanceType, launch, rebootVm, startVm, stopVm, terminateVm } from '@nimbus/simulation';
-import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter } from '../common/api-errors';
 import { resourceId } from '../common/ids';
+import { requestHash as hashOf } from '../common/request-hash';
 import { InstanceEntity, TenantEntity } from '../../persistence/entities';
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { pipelineOf } from '../../persistence/pipeline';
@@ -41,10 +41,26 @@ function validateUserData(userData: string | undefined): string | undefined {
   return userData;
 }
 
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
-  return v;
+/**
+ * The rules a launch's own content must meet, whatever it launches on: EC2's tag rules on the
+ * instance's and the volumes' tags, the user data's, the metadata options' values. A launch checks
+ * them first; a launch template's data is checked with them when it is written.
+ */
+export function checkLaunchContent(cmd: Pick<RunInstancesCommand, 'tags' | 'volumeTags' | 'userData' | 'metadataOptions'>): { tags: Record<string, string>; volumeTags: Record<string, string> } {
+  const tags = validateTags({ ...(cmd.tags ?? {}) });
+  const volumeTags = validateTags({ ...(cmd.volumeTags ?? {}) });
+  validateUserData(cmd.userData);
+  changeMetadataOptions(defaultMetadataOptions({}), cmd.metadataOptions ?? {});
+  return { tags, volumeTags };
+}
+
+/**
+ * The tags EC2 gives an instance launched from a launch template ("Launch an instance from a launch
+ * template", EC2 User Guide: `aws:ec2launchtemplate:id` and `aws:ec2launchtemplate:version`, which
+ * the tenant cannot remove or edit).
+ */
+function launchTemplateTags(cmd: RunInstancesCommand): Record<string, string> {
+  return cmd.launchTemplate ? { 'aws:ec2launchtemplate:id': cmd.launchTemplate.id, 'aws:ec2launchtemplate:version': String(cmd.launchTemplate.version) } : {};
 }
 
 @Injectable()
@@ -96,14 +112,14 @@ export class InstancesService {
     };
     const tenancy = validateLaunch(launchRequest);
     const cpu = this.cpuParams(type, cmd);
-    const tags = validateTags(cmd.tags ?? {});
-    const volumeTags = validateTags({ ...(cmd.volumeTags ?? {}) });
-    validateUserData(cmd.userData);
+    const content = checkLaunchContent(cmd);
+    const tags = { ...content.tags, ...launchTemplateTags(cmd) };
+    const volumeTags = content.volumeTags;
     const launchVolumes = this.volumes.resolveLaunchVolumes(cmd, image);
     const metadataOptions = JSON.stringify(changeMetadataOptions(defaultMetadataOptions(image), cmd.metadataOptions ?? {}));
     const { clientToken, ...request } = cmd;
     // Only a client token's retry is ever compared with it: a launch without one has nothing to match ('').
-    const requestHash = clientToken === undefined ? '' : createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
+    const requestHash = clientToken === undefined ? '' : hashOf(request);
 
     return this.engine.command(async (tx, e): Promise<Reservation | undefined> => {
       const pipeline = pipelineOf(tx);

@@ -14,7 +14,7 @@ const tagLimitExceeded = (resource: string) => new ApiError('TagLimitExceeded', 
 export function validateTags(tags: Record<string, unknown>, resource = 'a resource'): Record<string, string> {
   for (const [k, v] of Object.entries(tags)) {
     if (k.length < 1 || k.length > 128) throw invalidParameter(`tag key '${k.slice(0, 40)}' must be 1 to 128 characters`);
-    if (k.toLowerCase().startsWith('aws:')) throw invalidParameter(`tag keys may not start with 'aws:' ('${k}')`);
+    if (isSystemTag(k)) throw invalidParameter(`tag keys may not start with 'aws:' ('${k}')`);
     if (typeof v !== 'string') throw invalidParameter(`tag '${k}' must have a string value`);
     if (v.length > 256) throw invalidParameter(`tag '${k}' has a value longer than 256 characters`);
   }
@@ -28,6 +28,15 @@ export function validateTags(tags: Record<string, unknown>, resource = 'a resour
  */
 export function mergeTags(resourceId: string, current: Readonly<Record<string, string>>, added: Readonly<Record<string, string>>): Record<string, string> {
   const merged = { ...current, ...added };
-  if (Object.keys(merged).length > MAX_TAGS) throw tagLimitExceeded(`'${resourceId}'`);
+  if (Object.keys(merged).filter((k) => !isSystemTag(k)).length > MAX_TAGS) throw tagLimitExceeded(`'${resourceId}'`);
   return merged;
+}
+
+/**
+ * A tag EC2 itself puts on a resource (`aws:` keys, e.g. an instance's `aws:ec2launchtemplate:id`):
+ * the tenant cannot add, change or remove it, and it does not count towards the 50 ("Tag
+ * restrictions", EC2 User Guide).
+ */
+export function isSystemTag(key: string): boolean {
+  return key.toLowerCase().startsWith('aws:');
 }

@@ -151,6 +151,14 @@ const ENTRIES: Record<string, Entry> = {
   AssociateAddress: { category: MUTATING },
   DisassociateAddress: { category: MUTATING },
   ReleaseAddress: { category: MUTATING },
+  // Launch templates.
+  CreateLaunchTemplate: { category: MUTATING },
+  CreateLaunchTemplateVersion: { category: MUTATING },
+  DescribeLaunchTemplates: { category: NON_MUTATING },
+  DescribeLaunchTemplateVersions: { category: NON_MUTATING },
+  ModifyLaunchTemplate: { category: MUTATING },
+  DeleteLaunchTemplate: { category: MUTATING },
+  DeleteLaunchTemplateVersions: { category: MUTATING },
   // Where instances run.
   CreatePlacementGroup: { category: MUTATING },
   DescribePlacementGroups: { category: NON_MUTATING },

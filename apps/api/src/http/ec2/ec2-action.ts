@@ -34,6 +34,8 @@ export interface Ec2Params {
   filters(): Ec2Filter[];
   /** The names directly inside this structure (`CpuOptions.CoreCount` → `CoreCount`), each once. */
   fields(): string[];
+  /** Every parameter inside this structure, named without its prefix (`LaunchTemplateData.ImageId` → `ImageId`), in order. */
+  entries(): [string, string][];
 }
 
 export interface Ec2Context {

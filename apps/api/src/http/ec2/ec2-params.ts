@@ -72,6 +72,12 @@ export class QueryParams implements Ec2Params {
     return [...out];
   }
 
+  entries(): [string, string][] {
+    const out: [string, string][] = [];
+    for (const [k, v] of this.all) if (k.startsWith(this.prefix)) out.push([k.slice(this.prefix.length), v]);
+    return out;
+  }
+
   filters(): Ec2Filter[] {
     return this.structs('Filter').map((f) => ({ name: f.required('Name'), values: f.list('Value') }));
   }

@@ -28,6 +28,7 @@ import { UsageMeterEntity } from './usage-meter.entity';
 import { UsageRecordEntity } from './usage-record.entity';
 import { VolumeEntity, VolumeModificationEntity, VolumeTagEntity } from './volume.entity';
 import { NETWORKING_ENTITIES } from './networking.entity';
+import { LaunchTemplateEntity, LaunchTemplateVersionEntity } from './launch-template.entity';
 
 export {
   ApiKeyEntity, BillingMonthEntity, DedicatedHostEntity, HostEntity, HostMetricBucketEntity, InstanceEntity, InstanceTagEntity, InvoiceEntity, InvoiceLineEntity,
@@ -38,6 +39,7 @@ export { ExperimentEntity, ExperimentRunEntity, SimulationCellEntity, Simulation
 export { AccessKeyEntity };
 export * from './networking.entity';
 export { CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity };
+export { LaunchTemplateEntity, LaunchTemplateVersionEntity };
 
 export const ENTITIES = [
   TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, VolumeModificationEntity, VolumeTagEntity, MetricBucketEntity,
@@ -58,4 +60,6 @@ export const ENTITIES = [
   ...NETWORKING_ENTITIES,
   // The catalog beyond the built-in one: custom types, images, snapshots (issue 15).
   CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity,
+  // EC2 launch templates and their versions.
+  LaunchTemplateEntity, LaunchTemplateVersionEntity,
 ];

@@ -4,6 +4,10 @@ import { cpuOptionsOf, findInstanceType, INSTANCE_STATE_CODES, InstanceStateName
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { InstanceDescription } from '../../../application/instances/instance-description';
 import { InstanceAttributeChange, LaunchBlockDeviceMapping, RunInstancesCommand } from '../../../application/instances/instances.commands';
+import { LaunchContent } from '../../../application/launch-templates/launch-templates.commands';
+import { launchParameters } from '../../../application/launch-templates/launch-template-data';
+import { LaunchTemplatesService } from '../../../application/launch-templates/launch-templates.service';
+import { QueryParams } from '../ec2-params';
 import { InstancesService } from '../../../application/instances/instances.service';
 import { MetadataOptionsChange } from '../../../application/instances/metadata-options';
 import { CheckStatus, reachabilityOf } from '../../../application/instances/status-checks';
@@ -143,13 +147,13 @@ function instanceIds(p: Ec2Params): string[] {
 }
 
 /**
- * RunInstances' parameters for what Nimbus does not simulate (IAM, launch templates, Spot, IPv6,
- * kernels and ramdisks, accelerators, licence specifications, …). They are EC2's, so they are
- * declared, not UnknownParameter ("not recognized"), and a request naming one is refused with
- * UnsupportedOperation naming it, never launched without it.
+ * RunInstances' parameters for what Nimbus does not simulate (IAM, Spot, IPv6, kernels and
+ * ramdisks, accelerators, licence specifications, …). They are EC2's, so they are declared, not
+ * UnknownParameter ("not recognized"), and a request naming one is refused with
+ * UnsupportedOperation naming it, never launched without it; so is a launch template holding one.
  */
 const RUN_NOT_SIMULATED = [
-  'IamInstanceProfile', 'LaunchTemplate', 'InstanceMarketOptions', 'ElasticGpuSpecification', 'ElasticInferenceAccelerator', 'LicenseSpecification',
+  'IamInstanceProfile', 'InstanceMarketOptions', 'ElasticGpuSpecification', 'ElasticInferenceAccelerator', 'LicenseSpecification',
   'KernelId', 'RamdiskId', 'Ipv6Address', 'Ipv6AddressCount', 'EnablePrimaryIpv6', 'NetworkPerformanceOptions', 'Operator', 'AdditionalInfo',
 ];
 
@@ -188,13 +192,13 @@ function oneValues(name: string, type: InstanceType | undefined): Readonly<Recor
 }
 
 /** The request's top-level names, read once: a launch naming none of these (nearly every one) costs one pass over them. */
-function refuseWhatIsNotSimulated(p: Ec2Params, instanceType: string, typeOf: InstanceTypeLookup): void {
+function refuseWhatIsNotSimulated(p: Ec2Params, instanceType: string | undefined, typeOf: InstanceTypeLookup): void {
   for (const name of p.fields()) {
     if (NOT_SIMULATED.has(name)) throw unsupported(`the parameter ${name}`);
     if (!RUN_ONE_VALUE.includes(name)) continue;
-    const only = oneValues(name, name === 'CpuOptions' ? typeOf(instanceType) : undefined);
+    const only = oneValues(name, name === 'CpuOptions' && instanceType !== undefined ? typeOf(instanceType) : undefined);
     if (!only) continue;
-    const refused = (what: string) => unsupported(`${what} (for ${instanceType}, only ${Object.entries(only).map(([k, v]) => `${k}=${v}`).join(', ')})`);
+    const refused = (what: string) => unsupported(`${what} (${instanceType !== undefined ? `for ${instanceType}, ` : ''}only ${Object.entries(only).map(([k, v]) => `${k}=${v}`).join(', ')})`);
     const s = p.struct(name);
     if (!s) throw refused(`${name}=${(p.string(name) ?? '').slice(0, 40)}`); // a value where EC2 has a structure
     for (const field of s.fields()) {
@@ -213,7 +217,25 @@ export function toRunInstancesCommand(p: Ec2Params, typeOf: InstanceTypeLookup):
   const minCount = p.int('MinCount', { min: 1 }) ?? p.required('MinCount') as never;
   const maxCount = p.int('MaxCount', { min: 1 }) ?? p.required('MaxCount') as never;
   if (maxCount < minCount) throw invalidParameter(`Value (${maxCount}) for parameter MaxCount is invalid. It must be at least MinCount (${minCount}).`);
+  return {
+    imageId, instanceType, minCount, maxCount, ...launchSettingsOf(p),
+    ...(p.string('ClientToken') ? { clientToken: p.string('ClientToken') } : {}),
+  };
+}
 
+/**
+ * A launch template's data (RunInstances' names: launch-template-data.ts) read as RunInstances reads
+ * a launch, by the same functions: every member Nimbus refuses in a launch refused here, every
+ * value checked as a launch checks it. Its content, for the application's own checks.
+ */
+export function launchTemplateContentOf(data: Ec2Params, typeOf: InstanceTypeLookup): LaunchContent {
+  refuseWhatIsNotSimulated(data, data.string('InstanceType'), typeOf);
+  const { tags, volumeTags, userData, metadataOptions } = launchSettingsOf(data);
+  return { tags, volumeTags, userData, metadataOptions };
+}
+
+/** What a launch asks besides its image, type and counts (and client token): RunInstances' other parameters, as a launch template's data holds them too. */
+function launchSettingsOf(p: Ec2Params): Omit<RunInstancesCommand, 'imageId' | 'instanceType' | 'minCount' | 'maxCount' | 'clientToken'> {
   const placement = p.struct('Placement');
   let availabilityZone: string | undefined;
   let tenancy: RunInstancesCommand['tenancy'];
@@ -281,7 +303,6 @@ export function toRunInstancesCommand(p: Ec2Params, typeOf: InstanceTypeLookup):
   const asked = toNetworkRequest(p);
   const network = Object.keys(interfaceTags).length > 0 ? { ...asked, interfaceTags } : asked;
   return {
-    imageId, instanceType, minCount, maxCount,
     ...(availabilityZone !== undefined ? { availabilityZone } : {}),
     ...(tenancy !== undefined ? { tenancy } : {}),
     ...(hostId !== undefined ? { hostId } : {}),
@@ -299,7 +320,6 @@ export function toRunInstancesCommand(p: Ec2Params, typeOf: InstanceTypeLookup):
     ...(shutdown !== undefined ? { instanceInitiatedShutdownBehavior: shutdown } : {}),
     ...(p.bool('EbsOptimized') !== undefined ? { ebsOptimized: p.bool('EbsOptimized') } : {}),
     ...(network ? { network } : {}),
-    ...(p.string('ClientToken') ? { clientToken: p.string('ClientToken') } : {}),
   };
 }
 
@@ -350,9 +370,28 @@ export class InstancesEc2Actions implements Ec2ActionSource {
     private readonly networking: NetworkingService,
     private readonly volumes: VolumesService,
     private readonly catalog: CatalogService,
+    private readonly launchTemplates: LaunchTemplatesService,
   ) {}
 
   private readonly typeOf: InstanceTypeLookup = (name) => this.catalog.instanceType(name)?.type;
+
+  /**
+   * RunInstances' command. With `LaunchTemplate`, the version it names (`$Default` unless
+   * `Version`) supplies each parameter the request does not give (launchParameters: EC2's rule),
+   * and the merged parameters take the path of any launch: the same parser, the same application
+   * checks. The instance carries the template's id and version (its `aws:ec2launchtemplate:*` tags).
+   */
+  private async runCommand(ctx: Ec2Context, p: Ec2Params): Promise<RunInstancesCommand> {
+    const spec = p.struct('LaunchTemplate');
+    if (!spec) return toRunInstancesCommand(p, this.typeOf);
+    for (const field of spec.fields())
+      if (!['LaunchTemplateId', 'LaunchTemplateName', 'Version'].includes(field)) throw new ApiError('UnknownParameter', `The parameter LaunchTemplate.${field.slice(0, 64)} is not recognized by RunInstances.`);
+    const ref = { ...(spec.string('LaunchTemplateId') ? { id: spec.string('LaunchTemplateId') } : {}), ...(spec.string('LaunchTemplateName') ? { name: spec.string('LaunchTemplateName') } : {}) };
+    const { template, version, data } = await this.launchTemplates.launchVersion(ctx.tenant, ref, spec.string('Version') || undefined);
+    const request = Object.fromEntries(p.entries().filter(([k]) => k.split('.', 1)[0] !== 'LaunchTemplate'));
+    const merged = new QueryParams(new Map(Object.entries(launchParameters(data, request))));
+    return { ...toRunInstancesCommand(merged, this.typeOf), launchTemplate: { id: template.id, version: version.versionNumber } };
+  }
 
   /** Every id must name a visible instance of the tenant before any of them is acted on (EC2 acts on all or none of a malformed or missing list). */
   private async requireAll(tenant: TenantEntity, ids: readonly string[]): Promise<void> {
@@ -375,11 +414,11 @@ export class InstancesEc2Actions implements Ec2ActionSource {
       operation: 'RunInstances',
       params: ['ImageId', 'InstanceType', 'MinCount', 'MaxCount', 'ClientToken', 'TagSpecification', 'Placement', 'BlockDeviceMapping', 'CreditSpecification',
         'UserData', 'KeyName', 'SecurityGroupId', 'SecurityGroup', 'SubnetId', 'PrivateIpAddress', 'NetworkInterface', 'EbsOptimized',
-        'InstanceInitiatedShutdownBehavior', 'DisableApiTermination', 'DisableApiStop', 'Monitoring', 'MaintenanceOptions', 'MetadataOptions',
+        'InstanceInitiatedShutdownBehavior', 'DisableApiTermination', 'DisableApiStop', 'Monitoring', 'MaintenanceOptions', 'MetadataOptions', 'LaunchTemplate',
         ...RUN_ONE_VALUE, ...RUN_NOT_SIMULATED],
-      dryRun: async (ctx, p) => this.instances.checkRun(ctx.tenant, toRunInstancesCommand(p, this.typeOf)),
+      dryRun: async (ctx, p) => this.instances.checkRun(ctx.tenant, await this.runCommand(ctx, p)),
       handler: async (ctx, p) => {
-        const r = await this.instances.run(ctx.tenant, toRunInstancesCommand(p, this.typeOf));
+        const r = await this.instances.run(ctx.tenant, await this.runCommand(ctx, p));
         return { reservationId: r.reservationId, ownerId: ctx.accountId, groupSet: items([]), instancesSet: items(r.instances.map((d) => instanceXml(d, ctx.accountId))) };
       },
     },

@@ -7,7 +7,7 @@ const run = (extra: string) => () => toRunInstancesCommand(new QueryParams(parse
 
 describe("RunInstances' parameters for what Nimbus does not simulate", () => {
   it('refuses each by name (UnsupportedOperation), as a structure or a value', () => {
-    for (const extra of ['&IamInstanceProfile.Name=web', '&Ipv6AddressCount=1', '&LaunchTemplate.LaunchTemplateId=lt-1', '&KernelId=aki-1']) expect([extra, errorCodeOf(run(extra))]).toEqual([extra, 'UnsupportedOperation']);
+    for (const extra of ['&IamInstanceProfile.Name=web', '&Ipv6AddressCount=1', '&KernelId=aki-1', '&RamdiskId=ari-1']) expect([extra, errorCodeOf(run(extra))]).toEqual([extra, 'UnsupportedOperation']);
   });
 
   it("accepts a one-value setting written with its value (t3.micro: 1 core of 2 threads), refuses any other value, another field, or a bare value", () => {
