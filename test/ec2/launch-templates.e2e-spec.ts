@@ -3,7 +3,7 @@ import {
   DeleteTagsCommand, DescribeInstancesCommand, DescribeLaunchTemplatesCommand, DescribeLaunchTemplatesCommandInput, DescribeLaunchTemplateVersionsCommand, DescribeLaunchTemplateVersionsCommandInput, DescribeTagsCommand, DescribeVolumesCommand,
   EC2Client, ModifyLaunchTemplateCommand, RequestLaunchTemplateData, RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { LINUX_AMI, startApp, TestApp } from '../support/app';
+import { expectError, LINUX_AMI, startApp, TestApp } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
 
 const USER_DATA = Buffer.from('#!/bin/sh\necho hi\n').toString('base64');
@@ -201,6 +201,10 @@ describe('EC2 launch templates through @aws-sdk/client-ec2', () => {
     const byTag = await client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:aws:ec2launchtemplate:id', Values: [lt.LaunchTemplateId!] }] }));
     expect(byTag.Reservations!.flatMap((x) => x.Instances!).length).toBe(3);
     expect((await failure(client.send(new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: 'aws:ec2launchtemplate:id' }] })))).name).toBe('InvalidParameterValue');
+    // REST's tag delete keeps them too (the same rule), and REST shows them.
+    const rest = await t.as(alice.key).delete(`/v1/instances/${id}/tags/${encodeURIComponent('aws:ec2launchtemplate:id')}`);
+    expectError(rest, 400, 'InvalidParameterValue');
+    expect((await t.as(alice.key).get(`/v1/instances/${id}`).expect(200)).body.tags['aws:ec2launchtemplate:id']).toBe(lt.LaunchTemplateId);
     await client.send(new DeleteTagsCommand({ Resources: [id] }));
     expect(Object.keys(Object.fromEntries((await instanceOf(id)).Tags!.map((x) => [x.Key, x.Value]))).sort()).toEqual(['aws:ec2launchtemplate:id', 'aws:ec2launchtemplate:version']);
 

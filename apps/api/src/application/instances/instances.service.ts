@@ -24,7 +24,7 @@ import { checkInstanceId, requireInstance, terminatedGoneBy } from './require-in
 import { changeMetadataOptions, defaultMetadataOptions, MetadataOptions, MetadataOptionsChange, metadataOptionsOf } from './metadata-options';
 import { StatusChecks, statusChecks } from './status-checks';
 import { bootLog } from './boot-log';
-import { mergeTags, validateTags } from './tags';
+import { checkDeletableTag, mergeTags, validateTags } from './tags';
 
 const DEFAULT_PAGE_SIZE = 1000;
 const USER_SHUTDOWN = 'Client.UserInitiatedShutdown';
@@ -484,6 +484,7 @@ export class InstancesService {
   }
 
   deleteTag(tenant: TenantEntity, cmd: DeleteTagCommand): Promise<void> {
+    checkDeletableTag(cmd.key);
     return this.engine.command(async (tx) => {
       await this.requireVisible(tx, tenant.id, cmd.instanceId);
       await this.instances.deleteTag(tx, cmd.instanceId, cmd.key);

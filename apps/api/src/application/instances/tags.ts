@@ -40,3 +40,8 @@ export function mergeTags(resourceId: string, current: Readonly<Record<string, s
 export function isSystemTag(key: string): boolean {
   return key.toLowerCase().startsWith('aws:');
 }
+
+/** A DeleteTags (or REST's tag delete) naming an `aws:` key is refused: EC2's own tags stay. */
+export function checkDeletableTag(key: string): void {
+  if (isSystemTag(key)) throw invalidParameter(`tag keys starting with 'aws:' are reserved for AWS use and cannot be deleted ('${key.slice(0, 128)}')`);
+}

@@ -7,7 +7,8 @@ import { LaunchTemplatesRepository } from '../../persistence/launch-templates.re
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { checkLaunchContent } from '../instances/instances.service';
-import { mergeTags, validateTags } from '../instances/tags';
+import { validateTags } from '../instances/tags';
+import { tagsOf } from '../tags/row-tags';
 import { LAUNCH_TEMPLATE_NAME, LaunchTemplateData, overrideMembers } from './launch-template-data';
 import {
   CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, LaunchTemplateRef, ListLaunchTemplatesQuery, ListLaunchTemplateVersionsQuery,
@@ -62,7 +63,6 @@ function checkData(data: LaunchTemplateData): void {
 }
 
 export const dataOf = (version: LaunchTemplateVersionEntity): LaunchTemplateData => JSON.parse(version.data) as LaunchTemplateData;
-export const tagsOf = (template: LaunchTemplateEntity): Record<string, string> => JSON.parse(template.tags) as Record<string, string>;
 
 /**
  * EC2's launch templates, per tenant: CreateLaunchTemplate, CreateLaunchTemplateVersion,
@@ -219,24 +219,6 @@ export class LaunchTemplatesService {
     const template = await this.require(m, tenant.id, ref);
     const v = await this.versionOf(m, template, version ?? '$Default');
     return { template, version: v, data: dataOf(v) };
-  }
-
-  /** CreateTags on a template (by its `lt-` id): adds or replaces, at most 50. */
-  putTags(tenant: TenantEntity, id: string, tags: Readonly<Record<string, unknown>>): Promise<void> {
-    const valid = validateTags({ ...tags });
-    return this.engine.command(async (tx) => {
-      const template = await this.require(tx, tenant.id, { id });
-      await this.repo.setTags(tx, template.id, mergeTags(id, tagsOf(template), valid));
-    });
-  }
-
-  deleteTag(tenant: TenantEntity, id: string, key: string): Promise<void> {
-    return this.engine.command(async (tx) => {
-      const template = await this.require(tx, tenant.id, { id });
-      const tags = tagsOf(template);
-      delete tags[key];
-      await this.repo.setTags(tx, template.id, tags);
-    });
   }
 
   /** The tenant's template by id or name: malformed, missing and another tenant's answer as EC2 does for a missing one. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantEntity } from '../../persistence/entities';
 import { ApiError, invalidParameter } from '../common/api-errors';
 import { InstancesService } from '../instances/instances.service';
-import { isSystemTag } from '../instances/tags';
+import { checkDeletableTag, isSystemTag } from '../instances/tags';
 
 /** One tag of one resource, as DescribeTags lists it. */
 export interface ResourceTag {
@@ -88,8 +88,7 @@ export class TagsService {
   /** DeleteTags: a tag given with a value is deleted only if it has that value. */
   async delete(tenant: TenantEntity, resourceIds: readonly string[], tags: readonly TagToDelete[]): Promise<void> {
     // EC2's own tags stay: naming one is refused, and a DeleteTags naming no key leaves them.
-    const system = tags.find((t) => isSystemTag(t.key));
-    if (system) throw invalidParameter(`tag keys starting with 'aws:' are reserved for AWS use and cannot be deleted ('${system.key.slice(0, 128)}')`);
+    for (const t of tags) checkDeletableTag(t.key);
     const targets = this.resolve(resourceIds);
     for (const [type, id] of targets) await type.require(tenant, id);
     for (const [type, id] of targets) {

@@ -3,7 +3,8 @@ import { ApiError, invalidParameter } from '../../../application/common/api-erro
 import { CatalogService } from '../../../application/catalog/catalog.service';
 import { LaunchTemplateData, TEMPLATE_TO_RUN_INSTANCES } from '../../../application/launch-templates/launch-template-data';
 import { LaunchTemplateRef } from '../../../application/launch-templates/launch-templates.commands';
-import { LaunchTemplatesService, LaunchTemplateVersionView, tagsOf } from '../../../application/launch-templates/launch-templates.service';
+import { LaunchTemplatesService, LaunchTemplateVersionView } from '../../../application/launch-templates/launch-templates.service';
+import { tagsOf } from '../../../application/tags/row-tags';
 import { LaunchTemplateEntity } from '../../../persistence/entities';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
