@@ -226,6 +226,12 @@ export class ImagesEc2Actions implements Ec2ActionSource {
     if (add) throw unsupported("sharing snapshots with other accounts or making them public (createVolumePermission add): a tenant's snapshots are its own");
   }
 
+  /** ResetSnapshotAttribute's checks: the tenant's snapshot, and the one attribute that resets. Its list is empty already (createVolumePermissions): resetting it leaves it so. */
+  private async checkSnapshotReset(ctx: Ec2Context, p: Ec2Params): Promise<void> {
+    snapshotAttribute(p, ['createVolumePermission']);
+    await this.snapshots.createVolumePermissions(ctx.tenant, p.required('SnapshotId'));
+  }
+
   readonly actions: Ec2Actions = {
     DescribeImages: {
       operation: 'DescribeImages',
@@ -381,11 +387,9 @@ export class ImagesEc2Actions implements Ec2ActionSource {
     ResetSnapshotAttribute: {
       operation: 'ResetSnapshotAttribute',
       params: ['SnapshotId', 'Attribute'],
-      dryRun: async (ctx, p) => void (snapshotAttribute(p, ['createVolumePermission']), await this.snapshots.createVolumePermissions(ctx.tenant, p.required('SnapshotId'))),
+      dryRun: (ctx, p) => this.checkSnapshotReset(ctx, p),
       handler: async (ctx, p) => {
-        snapshotAttribute(p, ['createVolumePermission']);
-        // The list is empty already (createVolumePermissions): resetting it leaves it so.
-        await this.snapshots.createVolumePermissions(ctx.tenant, p.required('SnapshotId'));
+        await this.checkSnapshotReset(ctx, p);
         return { return: true };
       },
     },
