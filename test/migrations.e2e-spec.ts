@@ -533,6 +533,29 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.runMigrations();
     expect(await index()).toBeDefined();
   });
+  it('SnapshotCopiesAndVolumeAttributes1764740000000 adds snapshots\' source_snapshot_id (null for those there were) and volumes\' auto_enable_io (false, not null), and reverts alone, keeping them', async () => {
+    await undoThrough('SnapshotCopiesAndVolumeAttributes1764740000000');
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000g01', 'g', 1, 1, 0, '210987654390')");
+    await ds.query("INSERT INTO volumes (id, tenant_id, availability_zone, volume_type, size_gib, iops, throughput_mibps, state, delete_on_termination, created_at) VALUES ('vol-0000000000000g001', 't-00000000000000g01', 'us-east-1a', 'gp2', 8, 100, 128, 'available', false, 0)");
+    await ds.query("INSERT INTO snapshots (id, tenant_id, volume_id, volume_size_gib, tags, started_at, completed_at) VALUES ('snap-0000000000000g001', 't-00000000000000g01', 'vol-0000000000000g001', 8, '{}', 0, 1)");
+    await ds.runMigrations();
+    const autoEnableIO = async () => Boolean((await ds.query("SELECT auto_enable_io FROM volumes WHERE id = 'vol-0000000000000g001'"))[0].auto_enable_io);
+    expect(await autoEnableIO()).toBe(false);
+    await expect(ds.query("UPDATE volumes SET auto_enable_io = NULL WHERE id = 'vol-0000000000000g001'")).rejects.toThrow();
+    await ds.query(`UPDATE volumes SET auto_enable_io = ${usingPostgres() ? 'true' : '1'} WHERE id = 'vol-0000000000000g001'`);
+    expect(await autoEnableIO()).toBe(true);
+    expect(await ds.query("SELECT source_snapshot_id FROM snapshots WHERE id = 'snap-0000000000000g001'")).toEqual([{ source_snapshot_id: null }]);
+    await undoThrough('SnapshotCopiesAndVolumeAttributes1764740000000');
+    expect((await describeTables(['volumes']))[0].findColumnByName('auto_enable_io')).toBeUndefined();
+    expect((await describeTables(['snapshots']))[0].findColumnByName('source_snapshot_id')).toBeUndefined();
+    expect(await ds.query("SELECT size_gib FROM volumes WHERE id = 'vol-0000000000000g001'")).toEqual([{ size_gib: 8 }]);
+    expect(await ds.query("SELECT volume_size_gib FROM snapshots WHERE id = 'snap-0000000000000g001'")).toEqual([{ volume_size_gib: 8 }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM snapshots WHERE tenant_id = 't-00000000000000g01'");
+    await ds.query("DELETE FROM volumes WHERE tenant_id = 't-00000000000000g01'");
+    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000g01'");
+  });
+
   it('OrphanRuleTags1764690000000 deletes the tags of security group rules that no longer exist, keeping a live rule\'s and other resources\' tags; reverts alone', async () => {
     await undoThrough('OrphanRuleTags1764690000000');
     const [no] = usingPostgres() ? ['false'] : ['0'];

@@ -89,6 +89,28 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect((await aws(alice, 'delete-volume', '--volume-id', v.json.VolumeId)).code).toBe(0);
   });
 
+  it('copies a snapshot (copy-snapshot, wait snapshot-completed) and reads the volume status and attributes (describe-volume-status, describe-volume-attribute)', async () => {
+    const v = await aws(alice, 'create-volume', '--availability-zone', 'us-east-1a', '--size', '4', '--volume-type', 'io1', '--iops', '100');
+    const snap = await aws(alice, 'create-snapshot', '--volume-id', v.json.VolumeId, '--query', 'SnapshotId');
+    expect((await aws(alice, 'wait', 'snapshot-completed', '--snapshot-ids', snap.json)).code).toBe(0);
+    // The CLI signs a PresignedUrl and sends DestinationRegion with every copy, as botocore does against EC2.
+    const copy = await aws(alice, 'copy-snapshot', '--source-region', 'us-east-1', '--source-snapshot-id', snap.json, '--description', 'cli copy');
+    expect({ code: copy.code, stderr: copy.stderr }).toEqual({ code: 0, stderr: '' });
+    const wait = await aws(alice, 'wait', 'snapshot-completed', '--snapshot-ids', copy.json.SnapshotId);
+    expect({ code: wait.code, stderr: wait.stderr }).toEqual({ code: 0, stderr: '' });
+    const copied = await aws(alice, 'describe-snapshots', '--snapshot-ids', copy.json.SnapshotId, '--query', 'Snapshots[0].[State,VolumeSize,Description]');
+    expect(copied.json).toEqual(['completed', 4, 'cli copy']);
+    const refused = await aws(alice, 'copy-snapshot', '--source-region', 'eu-west-1', '--source-snapshot-id', snap.json);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('UnsupportedOperation');
+
+    const status = await aws(alice, 'describe-volume-status', '--volume-ids', v.json.VolumeId, '--query', 'VolumeStatuses[0].VolumeStatus');
+    expect(status.json).toEqual({ Status: 'ok', Details: [{ Name: 'io-enabled', Status: 'passed' }, { Name: 'io-performance', Status: 'normal' }] });
+    expect((await aws(alice, 'modify-volume-attribute', '--volume-id', v.json.VolumeId, '--auto-enable-io')).code).toBe(0);
+    const attribute = await aws(alice, 'describe-volume-attribute', '--volume-id', v.json.VolumeId, '--attribute', 'autoEnableIO', '--query', 'AutoEnableIO.Value');
+    expect(attribute.json).toBe(true);
+  });
+
   it('tags volumes: at creation, with CreateTags and DeleteTags, in DescribeVolumes and its tag filters, and in DescribeTags', async () => {
     const v = await aws(alice, 'create-volume', '--availability-zone', 'us-east-1a', '--size', '4', '--tag-specifications', 'ResourceType=volume,Tags=[{Key=Name,Value=data}]');
     expect(v.stderr).toBe('');

@@ -85,6 +85,18 @@ out["launchTemplate"] = {
     "otherTenant": error_of(lambda: bob.describe_launch_template_versions(LaunchTemplateId=lt["LaunchTemplateId"])),
 }
 alice.terminate_instances(InstanceIds=[from_lt["InstanceId"]])
+# A snapshot copied within the region (botocore signs the PresignedUrl it sends with every copy), waited for, restored.
+snap = alice.create_snapshot(VolumeId=vol["VolumeId"], Description="boto3 source")
+alice.get_waiter("snapshot_completed").wait(SnapshotIds=[snap["SnapshotId"]], WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+copy = alice.copy_snapshot(SourceRegion="us-east-1", SourceSnapshotId=snap["SnapshotId"], Description="boto3 copy")
+alice.get_waiter("snapshot_completed").wait(SnapshotIds=[copy["SnapshotId"]], WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+copied = alice.describe_snapshots(SnapshotIds=[copy["SnapshotId"]])["Snapshots"][0]
+restored = alice.create_volume(AvailabilityZone="us-east-1a", SnapshotId=copy["SnapshotId"])
+out["snapshotCopy"] = {
+    "state": copied["State"], "size": copied["VolumeSize"], "description": copied["Description"], "restoredSize": restored["Size"],
+    "otherTenant": error_of(lambda: bob.copy_snapshot(SourceRegion="us-east-1", SourceSnapshotId=snap["SnapshotId"]))["code"],
+    "volumeStatus": alice.describe_volume_status(VolumeIds=[vol["VolumeId"]])["VolumeStatuses"][0]["VolumeStatus"]["Status"],
+}
 
 out["otherTenant"] = error_of(lambda: bob.describe_instances(InstanceIds=[ids[0]]))
 out["missing"] = error_of(lambda: bob.describe_instances(InstanceIds=["i-0123456789abcdef0"]))

@@ -92,6 +92,10 @@ export class VolumesRepository {
     await tx.update(VolumeEntity, { id }, { ...attachment });
   }
 
+  async setAutoEnableIO(tx: Tx, id: string, autoEnableIO: boolean): Promise<void> {
+    await tx.update(VolumeEntity, { id }, { autoEnableIO });
+  }
+
   async markDeleted(tx: Tx, ids: readonly string[], now: number): Promise<void> {
     if (ids.length === 0) return;
     await tx.update(VolumeEntity, { id: In([...ids]) }, { state: 'deleted', instanceId: null, device: null, attachTime: null, deleteOnTermination: false, deletedAt: now });

@@ -62,6 +62,13 @@ export interface CreateSnapshotCommand {
   readonly tags?: Readonly<Record<string, unknown>>;
 }
 
+/** CopySnapshot within the region: a copy of the tenant's completed snapshot. */
+export interface CopySnapshotCommand {
+  readonly sourceSnapshotId: string;
+  readonly description?: string;
+  readonly tags?: Readonly<Record<string, unknown>>;
+}
+
 export interface DescribeSnapshotsQuery {
   readonly snapshotIds?: readonly string[];
   /** `self` or account ids. */

@@ -15,7 +15,7 @@ import { VolumesService } from '../volumes/volumes.service';
 import { TagsService } from '../tags/tags.service';
 import { CreateImageCommand, DescribeImagesQuery, ImageIdCommand } from './images.commands';
 import { AMAZON_OWNER_ID, BUILT_IN_IMAGES_CREATED_MS, ImageBlockDevice, ImageView } from './image-view';
-import { snapshotCompletesAt } from './snapshots.service';
+import { newSnapshotRow } from './snapshot-rules';
 import { checkImageId, imageNotFound, launchableImage } from './launchable-image';
 
 export { checkImageId, imageNotFound, launchableImage };
@@ -89,7 +89,7 @@ export class ImagesService {
       throw new ApiError('InvalidAMIName.Malformed', "AMI names must be 3 to 128 characters of letters, digits, ( ) [ ] space . / - ' @ _");
     if (cmd.description !== undefined && cmd.description.length > 255) throw new ApiError('InvalidParameterValue', 'description must be at most 255 characters');
     const tags = validateTags({ ...(cmd.tags ?? {}) });
-    const snapshotTags = JSON.stringify(validateTags({ ...(cmd.snapshotTags ?? {}) }));
+    const snapshotTags = validateTags({ ...(cmd.snapshotTags ?? {}) });
     return this.engine.command(async (tx, e) => {
       const row = await requireInstance(this.instances, tx, tenant.id, cmd.instanceId, e.now);
       if (row.state !== 'running' && row.state !== 'stopped')
@@ -101,10 +101,9 @@ export class ImagesService {
       if (!cmd.noReboot && row.state === 'running') rebootVm(e.world, tenant.id, row.id);
       const imageId = resourceId('ami');
       const attached = (await this.volumes.attachedTo(tx, [row.id])).get(row.id) ?? [];
-      const snapshots: SnapshotEntity[] = attached.map((v) => ({
-        id: resourceId('snap'), tenantId: tenant.id, volumeId: v.id, volumeSizeGiB: v.sizeGiB, description: `Created by CreateImage(${row.id}) for ${imageId}`,
-        imageId, tags: snapshotTags, startedAt: e.now, completedAt: snapshotCompletesAt(e.now, v.sizeGiB),
-      }));
+      const snapshots: SnapshotEntity[] = attached.map((v) => newSnapshotRow({
+        tenantId: tenant.id, volumeId: v.id, volumeSizeGiB: v.sizeGiB, description: `Created by CreateImage(${row.id}) for ${imageId}`, imageId, tags: snapshotTags,
+      }, e.now));
       const availableAt = Math.max(e.now, ...snapshots.map((s) => s.completedAt)) + IMAGE_REGISTRATION_MS;
       const blockDevices: ImageBlockDevice[] = attached.map((v, i) => ({
         deviceName: v.device ?? `/dev/xvd${String.fromCharCode(97 + i)}`, snapshotId: snapshots[i].id, volumeSizeGiB: v.sizeGiB, volumeType: v.volumeType as VolumeType,

@@ -1,4 +1,5 @@
 import { ApiError, notFound } from '../common/api-errors';
+import { resourceId } from '../common/ids';
 import { SnapshotEntity } from '../../persistence/entities';
 import { CatalogRepository } from '../../persistence/catalog.repository';
 import { Tx } from '../../persistence/tx';
@@ -17,6 +18,26 @@ export function snapshotCompletesAt(startMs: number, sizeGiB: number): number {
   return startMs + SNAPSHOT_BASE_MS + sizeGiB * SNAPSHOT_MS_PER_GIB;
 }
 
+/** What a new snapshot is of: CreateSnapshot's volume, CreateImage's volumes, CopySnapshot's source. */
+export interface NewSnapshot {
+  readonly tenantId: string;
+  /** The volume it was taken from; null for a copy (EC2 shows a copy's as the arbitrary vol-ffffffff). */
+  readonly volumeId: string | null;
+  readonly volumeSizeGiB: number;
+  readonly description: string | null;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly imageId?: string;
+  readonly sourceSnapshotId?: string;
+}
+
+/** A new snapshot's row: `pending` from now until `snapshotCompletesAt`, whatever made it (one completion rule). */
+export function newSnapshotRow(s: NewSnapshot, now: number): SnapshotEntity {
+  return {
+    id: resourceId('snap'), tenantId: s.tenantId, volumeId: s.volumeId, volumeSizeGiB: s.volumeSizeGiB, description: s.description, imageId: s.imageId ?? null,
+    tags: JSON.stringify(s.tags), startedAt: now, completedAt: snapshotCompletesAt(now, s.volumeSizeGiB), sourceSnapshotId: s.sourceSnapshotId ?? null,
+  };
+}
+
 export const snapshotNotFound = (id: string) => notFound('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
 
 export function checkSnapshotId(id: string): void {
@@ -27,7 +48,7 @@ export function checkSnapshotId(id: string): void {
  * The tenant's snapshot, completed, to create a volume from (another tenant's is a missing one, as
  * Nimbus has no public snapshots); a pending one is `IncorrectState`, as EC2 answers.
  */
-export async function requireCompletedSnapshot(repo: CatalogRepository, tx: Tx, tenantId: string, id: string, now: number): Promise<SnapshotEntity> {
+export async function requireCompletedSnapshot(repo: CatalogRepository, tx: Tx | undefined, tenantId: string, id: string, now: number): Promise<SnapshotEntity> {
   checkSnapshotId(id);
   const row = await repo.snapshotRow(tx, id);
   if (!row || row.tenantId !== tenantId) throw snapshotNotFound(id);

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-errors';
-import { checkSnapshotId, snapshotCompletesAt, snapshotNotFound } from './snapshot-rules';
-import { resourceId } from '../common/ids';
+import { checkSnapshotId, newSnapshotRow, requireCompletedSnapshot, snapshotNotFound } from './snapshot-rules';
 import { SnapshotEntity, TenantEntity } from '../../persistence/entities';
 import { CatalogRepository } from '../../persistence/catalog.repository';
 import { EngineService } from '../../engine/engine.service';
@@ -10,7 +9,7 @@ import { rowTaggedType, tagsOf } from '../tags/row-tags';
 import { Tx } from '../../persistence/tx';
 import { VolumesService } from '../volumes/volumes.service';
 import { TagsService } from '../tags/tags.service';
-import { CreateSnapshotCommand, DescribeSnapshotsQuery } from './images.commands';
+import { CopySnapshotCommand, CreateSnapshotCommand, DescribeSnapshotsQuery } from './images.commands';
 
 export { snapshotCompletesAt, snapshotNotFound } from './snapshot-rules';
 
@@ -28,6 +27,16 @@ export function snapshotView(row: SnapshotEntity, accountId: string, now: number
   const done = now >= row.completedAt;
   const progressPercent = done ? 100 : Math.floor(((now - row.startedAt) / (row.completedAt - row.startedAt)) * 100);
   return { row, ownerId: accountId, status: done ? 'completed' : 'pending', progressPercent, tags: tagsOf(row) };
+}
+
+/** One entry of a snapshot's createVolumePermission: an account (`userId`) or the group `all`. */
+export interface CreateVolumePermission {
+  readonly userId?: string;
+  readonly group?: 'all';
+}
+
+function checkDescription(description: string | undefined): void {
+  if (description !== undefined && description.length > 255) throw new ApiError('InvalidParameterValue', 'description must be at most 255 characters');
 }
 
 /** EBS snapshots (CreateSnapshot, DescribeSnapshots, DeleteSnapshot; /v1/snapshots): private to their tenant. */
@@ -50,17 +59,52 @@ export class SnapshotsService {
   }
 
   create(tenant: TenantEntity, cmd: CreateSnapshotCommand): Promise<SnapshotView> {
-    if (cmd.description !== undefined && cmd.description.length > 255) throw new ApiError('InvalidParameterValue', 'description must be at most 255 characters');
+    checkDescription(cmd.description);
     const tags = validateTags({ ...(cmd.tags ?? {}) });
     return this.engine.command(async (tx, e) => {
       const volume = await this.volumes.requireOwned(tenant.id, cmd.volumeId, tx);
-      const row: SnapshotEntity = {
-        id: resourceId('snap'), tenantId: tenant.id, volumeId: volume.id, volumeSizeGiB: volume.sizeGiB, description: cmd.description ?? null, imageId: null,
-        tags: JSON.stringify(tags), startedAt: e.now, completedAt: snapshotCompletesAt(e.now, volume.sizeGiB),
-      };
+      const row = newSnapshotRow({ tenantId: tenant.id, volumeId: volume.id, volumeSizeGiB: volume.sizeGiB, description: cmd.description ?? null, tags }, e.now);
       await this.repo.insertSnapshots(tx, [row]);
       return snapshotView(row, tenant.accountId, e.now);
     });
+  }
+
+  /**
+   * CopySnapshot within the region: a new snapshot of the tenant's, of its source's size, pending
+   * then completed as any snapshot is (`snapshotCompletesAt`). The source is the tenant's own
+   * (another tenant's is a missing one: Nimbus shares no snapshot) and completed (a pending one is
+   * `IncorrectState`, as CreateVolume answers it). Its volume is none (EC2 shows a copy's as the
+   * arbitrary vol-ffffffff).
+   */
+  copy(tenant: TenantEntity, cmd: CopySnapshotCommand): Promise<SnapshotView> {
+    checkDescription(cmd.description);
+    const tags = validateTags({ ...(cmd.tags ?? {}) });
+    return this.engine.command(async (tx, e) => {
+      const source = await requireCompletedSnapshot(this.repo, tx, tenant.id, cmd.sourceSnapshotId, e.now);
+      const row = newSnapshotRow({
+        tenantId: tenant.id, volumeId: null, volumeSizeGiB: source.volumeSizeGiB, description: cmd.description ?? null, tags, sourceSnapshotId: source.id,
+      }, e.now);
+      await this.repo.insertSnapshots(tx, [row]);
+      return snapshotView(row, tenant.accountId, e.now);
+    });
+  }
+
+  /** CopySnapshot's dry run: the checks of `copy`, on the committed state, copying nothing. */
+  async checkCopy(tenant: TenantEntity, cmd: CopySnapshotCommand): Promise<void> {
+    checkDescription(cmd.description);
+    validateTags({ ...(cmd.tags ?? {}) });
+    await requireCompletedSnapshot(this.repo, undefined, tenant.id, cmd.sourceSnapshotId, this.engine.now);
+  }
+
+  /**
+   * Who besides its owner may create volumes from the tenant's snapshot (DescribeSnapshotAttribute's
+   * createVolumePermission): no one. Nimbus's snapshots are private to their tenant — no account
+   * or group is ever added (ModifySnapshotAttribute refuses adding) — so the list is empty, and
+   * removing from it or resetting it (ResetSnapshotAttribute) leaves it so.
+   */
+  async createVolumePermissions(tenant: TenantEntity, snapshotId: string): Promise<readonly CreateVolumePermission[]> {
+    await this.ownSnapshot(undefined, tenant, snapshotId);
+    return [];
   }
 
   /** The tenant's snapshots: EC2 has public snapshots too; Nimbus has none, so another owner selects nothing. */

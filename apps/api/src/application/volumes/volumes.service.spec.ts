@@ -12,7 +12,7 @@ import { LaunchBlockDeviceMapping, LaunchVolume, PlacedLaunchVolume } from './vo
 const tenant = { id: 't-1' } as TenantEntity;
 const volume = (id: string): VolumeEntity => ({
   id, tenantId: 't-1', availabilityZone: 'us-east-1a', volumeType: 'gp2', sizeGiB: 8, iops: 100, throughputMiBps: 128,
-  state: 'available', instanceId: null, device: null, attachTime: null, deleteOnTermination: false, createdAt: 0, deletedAt: null, runtime: null, snapshotId: null,
+  state: 'available', instanceId: null, device: null, attachTime: null, deleteOnTermination: false, createdAt: 0, deletedAt: null, runtime: null, snapshotId: null, autoEnableIO: false,
 });
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `vol-${i.toString(16).padStart(17, '0')}`);
 

@@ -219,6 +219,18 @@ export class VolumesService {
     });
   }
 
+  /**
+   * ModifyVolumeAttribute's AutoEnableIO: kept and answered by DescribeVolumeAttribute. It decides
+   * what happens to a volume whose IO EC2 disables after an impairment, which Nimbus does not
+   * simulate: nothing else reads it.
+   */
+  setAutoEnableIO(tenant: TenantEntity, volumeId: string, autoEnableIO: boolean): Promise<void> {
+    return this.engine.command(async (tx) => {
+      await this.requireVolume(tenant.id, volumeId, tx);
+      await this.repo.setAutoEnableIO(tx, volumeId, autoEnableIO);
+    });
+  }
+
   /** Σ IOPS of the tenant's gp3 and io2 volumes that are not deleted. */
   provisionedIopsUsed(tenantId: string, tx?: Tx): Promise<number> {
     return this.repo.iopsOf(tenantId, PROVISIONED_TYPES, tx);
@@ -502,7 +514,7 @@ function sameVolume(v: VolumeEntity, availabilityZone: string, spec: VolumeSpec)
 function newVolumeRow(id: string, tenantId: string, availabilityZone: string, spec: VolumeSpec, now: number, snapshotId: string | null = null): VolumeEntity {
   return {
     id, tenantId, availabilityZone, volumeType: spec.type, sizeGiB: spec.sizeGiB, iops: spec.iops, throughputMiBps: spec.throughputMiBps,
-    state: 'available', instanceId: null, device: null, attachTime: null, deleteOnTermination: false, createdAt: now, deletedAt: null, runtime: null, snapshotId,
+    state: 'available', instanceId: null, device: null, attachTime: null, deleteOnTermination: false, createdAt: now, deletedAt: null, runtime: null, snapshotId, autoEnableIO: false,
   };
 }
 

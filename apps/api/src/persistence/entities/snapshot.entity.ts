@@ -16,6 +16,8 @@ export class SnapshotEntity {
   @Column({ type: 'text' }) tags!: string;
   @Column({ name: 'started_at', type: 'bigint', transformer: msTransformer }) startedAt!: number;
   @Column({ name: 'completed_at', type: 'bigint', transformer: msTransformer }) completedAt!: number;
+  /** The snapshot CopySnapshot copied it from; null for one CreateSnapshot or CreateImage made. */
+  @Column({ name: 'source_snapshot_id', type: 'varchar', length: 32, nullable: true }) sourceSnapshotId!: string | null;
   @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'fk_snapshots_tenant' })
   tenant?: TenantEntity;

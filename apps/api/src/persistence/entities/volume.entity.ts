@@ -26,6 +26,8 @@ export class VolumeEntity {
   @Column({ type: 'text', nullable: true }) runtime!: string | null;
   /** The snapshot it was created from, if any. */
   @Column({ name: 'snapshot_id', type: 'varchar', length: 32, nullable: true }) snapshotId!: string | null;
+  /** EC2's `autoEnableIO` volume attribute (ModifyVolumeAttribute): whether IO is re-enabled at once after an impairment, which Nimbus does not simulate. */
+  @Column({ name: 'auto_enable_io', type: 'boolean', default: false }) autoEnableIO!: boolean;
   @ManyToOne(() => TenantEntity)
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'fk_volumes_tenant' })
   tenant?: TenantEntity;

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { REGION } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { ImageView, platformDetailsOf } from '../../../application/images/image-view';
 import { ImagesService } from '../../../application/images/images.service';
 import { SnapshotsService, SnapshotView } from '../../../application/images/snapshots.service';
+import { CopySnapshotCommand } from '../../../application/images/images.commands';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { unsupported } from '../ec2-errors';
 import { Ec2ActionSource } from '../ec2-action-source';
@@ -112,15 +114,58 @@ function imageAttributeXml(v: ImageView, attribute: ImageAttributeName, ctx: Ec2
   return { imageId: id, [attribute]: value === undefined ? {} : { value } };
 }
 
+/**
+ * EC2's transferType, "only for snapshot copies": a CopySnapshot copy is `standard` (Nimbus
+ * refuses time-based copies, CompletionDurationMinutes); a snapshot that is no copy has none.
+ */
+const transferTypeOf = (v: SnapshotView) => (v.row.sourceSnapshotId !== null ? 'standard' : undefined);
+
 function snapshotItem(v: SnapshotView) {
   const r = v.row;
   return {
+    // A copy's volume is EC2's arbitrary vol-ffffffff ("Snapshots created by the CopySnapshot action have an arbitrary volume ID").
     snapshotId: r.id, volumeId: r.volumeId ?? 'vol-ffffffff', status: v.status, startTime: iso(r.startedAt), progress: `${v.progressPercent}%`, ownerId: v.ownerId,
-    volumeSize: r.volumeSizeGiB, description: r.description ?? '', encrypted: false, storageTier: 'standard', tagSet: tagSet(v.tags),
+    volumeSize: r.volumeSizeGiB, description: r.description ?? '', encrypted: false, storageTier: 'standard', transferType: transferTypeOf(v), tagSet: tagSet(v.tags),
   };
 }
 
-/** Images and snapshots (issue 15): DescribeImages, CreateImage, DeregisterImage, Create/Describe/DeleteSnapshot(s). */
+/** The attributes DescribeSnapshotAttribute takes, the API reference's SnapshotAttributeName. */
+const SNAPSHOT_ATTRIBUTES = ['productCodes', 'createVolumePermission'] as const;
+
+/** `Attribute` of the snapshot attribute actions: one of `allowed` (of the reference's names); another is InvalidParameterValue. */
+function snapshotAttribute(p: Ec2Params, allowed: readonly string[] = SNAPSHOT_ATTRIBUTES): string {
+  const attribute = p.required('Attribute');
+  if (!allowed.includes(attribute)) {
+    throw invalidParameter(`Value (${attribute.slice(0, 40)}) for parameter attribute is invalid. ${allowed.length === 1 ? `Only ${allowed[0]} can be changed` : `Unknown attribute: ${allowed.join(', ')}`}`);
+  }
+  return attribute;
+}
+
+/**
+ * ModifySnapshotAttribute's change to createVolumePermission: its `CreateVolumePermission.Add.N` /
+ * `.Remove.N` (`UserId`, `Group`), or `OperationType` with `UserId.N` / `UserGroup.N`. Account ids
+ * are 12 digits (`InvalidUserID.Malformed` otherwise), the one group `all`.
+ */
+function createVolumePermissionChange(p: Ec2Params): { add: boolean; remove: boolean } {
+  const modifications = p.struct('CreateVolumePermission');
+  const added = modifications?.structs('Add') ?? [];
+  const removed = modifications?.structs('Remove') ?? [];
+  const userIds = [...[...added, ...removed].map((e) => e.string('UserId')), ...p.list('UserId')].filter((u): u is string => u !== undefined);
+  const groups = [...[...added, ...removed].map((e) => e.string('Group')), ...p.list('UserGroup')].filter((g): g is string => g !== undefined);
+  for (const u of userIds) if (!/^\d{12}$/.test(u)) throw new ApiError('InvalidUserID.Malformed', `Invalid user id: '${u.slice(0, 64)}'`);
+  for (const g of groups) if (g !== 'all') throw invalidParameter(`Value (${g.slice(0, 40)}) for parameter group is invalid. Only 'all' is a group`);
+  const operation = p.string('OperationType');
+  if (operation !== undefined && operation !== 'add' && operation !== 'remove') throw invalidParameter(`Value (${operation.slice(0, 40)}) for parameter operationType is invalid. It must be 'add' or 'remove'`);
+  const listed = p.list('UserId').length + p.list('UserGroup').length > 0;
+  if (listed && operation === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter OperationType');
+  const add = added.length > 0 || (listed && operation === 'add');
+  const remove = removed.length > 0 || (listed && operation === 'remove');
+  if (!add && !remove) throw new ApiError('MissingParameter', 'The request must contain the parameter CreateVolumePermission, or OperationType with UserId or UserGroup');
+  if (add && remove) throw new ApiError('InvalidParameterCombination', 'A request may add to or remove from createVolumePermission, not both');
+  return { add, remove };
+}
+
+/** Images and snapshots (issue 15): DescribeImages, CreateImage, DeregisterImage, Create/Copy/Describe/DeleteSnapshot(s), the snapshot attributes. */
 @Injectable()
 export class ImagesEc2Actions implements Ec2ActionSource {
   constructor(
@@ -137,6 +182,54 @@ export class ImagesEc2Actions implements Ec2ActionSource {
     }
     const v = await this.images.get(ctx.tenant, { imageId });
     return imageAttributeXml(v, attribute as ImageAttributeName, ctx);
+  }
+
+  /**
+   * CopySnapshot's command; a source in another region, or what Nimbus does not simulate
+   * (encryption, Outposts, time-based copies), is refused. `PresignedUrl` (with
+   * `DestinationRegion`, the region it is sent to) is what the SDKs and the CLI sign for every
+   * copy; the reference requires it for encrypted sources only and calls it optional for
+   * unencrypted ones, which all of Nimbus's are: within the region it grants nothing the
+   * request's own signature does not, and is taken as EC2 takes it for an unencrypted copy.
+   */
+  private copyCommand(p: Ec2Params): CopySnapshotCommand {
+    const sourceRegion = p.required('SourceRegion');
+    if (sourceRegion !== REGION) throw unsupported(`copying a snapshot from another region (SourceRegion ${sourceRegion.slice(0, 40)}): Nimbus simulates ${REGION} alone`);
+    const destinationRegion = p.string('DestinationRegion');
+    if (destinationRegion !== undefined && destinationRegion !== REGION) throw unsupported(`copying a snapshot to another region (DestinationRegion ${destinationRegion.slice(0, 40)}): Nimbus simulates ${REGION} alone`);
+    p.string('PresignedUrl');
+    if (p.bool('Encrypted') === true || p.has('KmsKeyId')) throw unsupported('encrypted snapshots (Encrypted=true, KmsKeyId)');
+    if (p.has('DestinationOutpostArn') || p.has('DestinationAvailabilityZone')) throw unsupported('DestinationOutpostArn or DestinationAvailabilityZone: Nimbus has no Outposts or Local Zones');
+    if (p.has('CompletionDurationMinutes')) throw unsupported('time-based snapshot copies (CompletionDurationMinutes)');
+    return { sourceSnapshotId: p.required('SourceSnapshotId'), description: p.string('Description'), tags: tagSpecifications(p, ['snapshot']).snapshot ?? {} };
+  }
+
+  /** DescribeSnapshotAttribute's answer: the attribute of the tenant's snapshot (another tenant's is NotFound, as a missing one); product codes none. */
+  private async snapshotAttribute(ctx: Ec2Context, p: Ec2Params): Promise<Record<string, unknown>> {
+    const snapshotId = p.required('SnapshotId');
+    const attribute = snapshotAttribute(p);
+    const permissions = await this.snapshots.createVolumePermissions(ctx.tenant, snapshotId);
+    return attribute === 'createVolumePermission' ? { snapshotId, createVolumePermission: items(permissions) } : { snapshotId, productCodes: items([]) };
+  }
+
+  /**
+   * ModifySnapshotAttribute's checks: the tenant's snapshot, a well-formed change, and no
+   * sharing. Sharing a snapshot (adding an account or `all`) would make it visible to other
+   * tenants in DescribeSnapshots, CreateVolume, RunInstances and CopySnapshot, whose rules keep a
+   * snapshot to its tenant: it is refused; removing from the (empty) list changes nothing.
+   */
+  private async checkSnapshotModification(ctx: Ec2Context, p: Ec2Params): Promise<void> {
+    const snapshotId = p.required('SnapshotId');
+    if (p.string('Attribute') !== undefined) snapshotAttribute(p, ['createVolumePermission']);
+    const { add } = createVolumePermissionChange(p);
+    await this.snapshots.createVolumePermissions(ctx.tenant, snapshotId);
+    if (add) throw unsupported("sharing snapshots with other accounts or making them public (createVolumePermission add): a tenant's snapshots are its own");
+  }
+
+  /** ResetSnapshotAttribute's checks: the tenant's snapshot, and the one attribute that resets. Its list is empty already (createVolumePermissions): resetting it leaves it so. */
+  private async checkSnapshotReset(ctx: Ec2Context, p: Ec2Params): Promise<void> {
+    snapshotAttribute(p, ['createVolumePermission']);
+    await this.snapshots.createVolumePermissions(ctx.tenant, p.required('SnapshotId'));
   }
 
   readonly actions: Ec2Actions = {
@@ -251,9 +344,10 @@ export class ImagesEc2Actions implements Ec2ActionSource {
           'volume-id': (v) => v.row.volumeId ?? undefined,
           'volume-size': (v) => String(v.row.volumeSizeGiB),
           'storage-tier': () => 'standard',
-          // A tenant's snapshots have no owner alias (Amazon's list names only amazon), and none is a copy (the transfer type is a copy's): these match none.
+          // A tenant's snapshots have no owner alias (Amazon's list names only amazon): it matches none.
           'owner-alias': () => undefined,
-          'transfer-type': () => undefined,
+          // A copy's (standard); a snapshot that is no copy has none and matches no value.
+          'transfer-type': transferTypeOf,
           'tag-key': (v) => Object.keys(v.tags),
           'tag-value': (v) => Object.values(v.tags),
         }, (v) => v.tags);
@@ -261,6 +355,42 @@ export class ImagesEc2Actions implements Ec2ActionSource {
         const found = mine ? (await this.snapshots.describe(ctx.tenant, { snapshotIds: p.list('SnapshotId'), owners })).filter(match) : [];
         const { page: shown, nextToken } = page(p, found, (v) => v.row.id);
         return { snapshotSet: items(shown.map(snapshotItem)), nextToken };
+      },
+    },
+    CopySnapshot: {
+      operation: 'CopySnapshot',
+      params: [
+        'SourceRegion', 'SourceSnapshotId', 'Description', 'TagSpecification', 'DestinationRegion', 'Encrypted', 'KmsKeyId', 'PresignedUrl', 'DestinationOutpostArn',
+        'DestinationAvailabilityZone', 'CompletionDurationMinutes',
+      ],
+      dryRun: (ctx, p) => this.snapshots.checkCopy(ctx.tenant, this.copyCommand(p)),
+      handler: async (ctx, p) => {
+        const v = await this.snapshots.copy(ctx.tenant, this.copyCommand(p));
+        return { snapshotId: v.row.id, tagSet: tagSet(v.tags) };
+      },
+    },
+    DescribeSnapshotAttribute: {
+      operation: 'DescribeSnapshotAttribute',
+      params: ['SnapshotId', 'Attribute'],
+      dryRun: async (ctx, p) => void (await this.snapshotAttribute(ctx, p)),
+      handler: (ctx, p) => this.snapshotAttribute(ctx, p),
+    },
+    ModifySnapshotAttribute: {
+      operation: 'ModifySnapshotAttribute',
+      params: ['SnapshotId', 'Attribute', 'CreateVolumePermission', 'UserGroup', 'OperationType', 'UserId'],
+      dryRun: (ctx, p) => this.checkSnapshotModification(ctx, p),
+      handler: async (ctx, p) => {
+        await this.checkSnapshotModification(ctx, p);
+        return { return: true };
+      },
+    },
+    ResetSnapshotAttribute: {
+      operation: 'ResetSnapshotAttribute',
+      params: ['SnapshotId', 'Attribute'],
+      dryRun: (ctx, p) => this.checkSnapshotReset(ctx, p),
+      handler: async (ctx, p) => {
+        await this.checkSnapshotReset(ctx, p);
+        return { return: true };
       },
     },
     DeleteSnapshot: {

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { VolumeType } from '@nimbus/hypervisor';
-import { ApiError } from '../../../application/common/api-errors';
+import { ApiError, invalidParameter } from '../../../application/common/api-errors';
+import { volumeStatusOf } from '../../../application/volumes/volume-status';
 import { VolumeModification, VolumesService } from '../../../application/volumes/volumes.service';
 import { TenantEntity, VolumeEntity } from '../../../persistence/entities';
-import { Ec2Actions, Ec2Params, items } from '../ec2-action';
+import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { unsupported } from '../ec2-errors';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { filterMatcher } from '../ec2-filters';
@@ -55,10 +56,32 @@ function noEncryption(p: Ec2Params): void {
   if (p.bool('MultiAttachEnabled') === true) throw unsupported('Multi-Attach');
 }
 
+/** EC2's VolumeStatusItem: the volume's checks (application/volumes/volume-status.ts); no actions or events, as Nimbus schedules none. */
+function volumeStatusXml(v: VolumeEntity) {
+  const { status, details } = volumeStatusOf(v.volumeType as VolumeType);
+  return {
+    volumeId: v.id, availabilityZone: v.availabilityZone, availabilityZoneId: zoneIdOf(v.availabilityZone),
+    volumeStatus: { status, details: items(details) }, actionsSet: items([]), eventsSet: items([]),
+  };
+}
+
+/** The attributes DescribeVolumeAttribute takes, the API reference's VolumeAttributeName. */
+const VOLUME_ATTRIBUTES = ['autoEnableIO', 'productCodes'] as const;
+
+/** ModifyVolumeAttribute's `AutoEnableIO.Value`, the one attribute it changes. */
+function autoEnableIO(p: Ec2Params): boolean {
+  const value = p.bool('AutoEnableIO.Value');
+  if (value === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter AutoEnableIO.Value');
+  return value;
+}
+
+/** DescribeVolumeStatus' largest page, as DescribeVolumes' (a larger MaxResults answers this many). */
+const MAX_VOLUME_STATUS_PAGE = 1000;
+
 /** DescribeVolumes' largest page (a larger MaxResults answers this many). */
 const MAX_VOLUMES_PAGE = 500;
 
-/** EBS volumes: CreateVolume, DescribeVolumes, DeleteVolume, AttachVolume, DetachVolume, ModifyVolume, DescribeVolumesModifications (VolumesService). */
+/** EBS volumes: CreateVolume, DescribeVolumes, DescribeVolumeStatus, Describe/ModifyVolumeAttribute, DeleteVolume, AttachVolume, DetachVolume, ModifyVolume, DescribeVolumesModifications (VolumesService). */
 
 @Injectable()
 export class VolumesEc2Actions implements Ec2ActionSource {
@@ -73,6 +96,24 @@ export class VolumesEc2Actions implements Ec2ActionSource {
       nextToken = page.nextToken;
     } while (nextToken);
     return out;
+  }
+
+  /** The tenant's volumes named (each must be the caller's: another tenant's is NotFound, as a missing one), or all of them. */
+  private async named(tenant: TenantEntity, ids: readonly string[]): Promise<VolumeEntity[]> {
+    if (ids.length === 0) return this.all(tenant);
+    return Promise.all([...new Set(ids)].map(async (volumeId) => (await this.volumes.get(tenant, { volumeId })).volume));
+  }
+
+  /** DescribeVolumeAttribute's answer: the attribute of the tenant's volume. */
+  private async volumeAttribute(ctx: Ec2Context, p: Ec2Params): Promise<Record<string, unknown>> {
+    const volumeId = p.required('VolumeId');
+    const attribute = p.required('Attribute');
+    if (!(VOLUME_ATTRIBUTES as readonly string[]).includes(attribute)) {
+      throw invalidParameter(`Value (${attribute.slice(0, 40)}) for parameter attribute is invalid. Unknown attribute: ${VOLUME_ATTRIBUTES.join(', ')}`);
+    }
+    const { volume } = await this.volumes.get(ctx.tenant, { volumeId });
+    // Nimbus's volumes carry no product codes (no Marketplace).
+    return attribute === 'autoEnableIO' ? { volumeId, autoEnableIO: { value: volume.autoEnableIO } } : { volumeId, productCodes: items([]) };
   }
 
   readonly actions: Ec2Actions = {
@@ -98,15 +139,12 @@ export class VolumesEc2Actions implements Ec2ActionSource {
       operation: 'DescribeVolumes',
       params: ['VolumeId', 'Filter', 'MaxResults', 'NextToken'],
       handler: async (ctx, p) => {
-        const ids = p.list('VolumeId');
         // 5 or more; a value above 500 answers 500 a page, as EC2 does: the AWS CLI sends MaxResults=1000
         // with every `aws ec2 describe-volumes` that names no volume (its paginator's default page size).
         const asked = p.int('MaxResults', { min: 5 });
         const maxResults = asked === undefined ? undefined : Math.min(asked, MAX_VOLUMES_PAGE);
         refuseMaxResultsWithIds(p, 'VolumeId');
-        const list = ids.length > 0
-          ? await Promise.all([...new Set(ids)].map(async (volumeId) => (await this.volumes.get(ctx.tenant, { volumeId })).volume))
-          : await this.all(ctx.tenant);
+        const list = await this.named(ctx.tenant, p.list('VolumeId'));
         const tags = await this.volumes.tagsOf(list.map((v) => v.id));
         const tagsOf = (v: VolumeEntity): Tags => tags.get(v.id) ?? {};
         const match = filterMatcher(p.filters(), {
@@ -167,6 +205,44 @@ export class VolumesEc2Actions implements Ec2ActionSource {
           iops: p.int('Iops', { min: 0 }), throughputMiBps: p.int('Throughput', { min: 0 }),
         });
         return { volumeModification: modificationXml(m) };
+      },
+    },
+    DescribeVolumeStatus: {
+      operation: 'DescribeVolumeStatus',
+      params: ['VolumeId', 'Filter', 'MaxResults', 'NextToken'],
+      handler: async (ctx, p) => {
+        // 5 to 1,000 a page ("if MaxResults is given a value larger than 1,000, only 1,000 results are returned", the reference).
+        const asked = p.int('MaxResults', { min: 5 });
+        const maxResults = Math.min(asked ?? MAX_VOLUME_STATUS_PAGE, MAX_VOLUME_STATUS_PAGE);
+        const statusOf = (v: VolumeEntity) => volumeStatusOf(v.volumeType as VolumeType);
+        const match = filterMatcher(p.filters(), {
+          'availability-zone': (v: VolumeEntity) => v.availabilityZone,
+          'volume-status.status': (v) => statusOf(v).status,
+          'volume-status.details-name': (v) => statusOf(v).details.map((d) => d.name),
+          'volume-status.details-status': (v) => statusOf(v).details.map((d) => d.status),
+          // Nimbus schedules no volume events and so proposes no actions: these match none.
+          'action.code': () => undefined, 'action.description': () => undefined, 'action.event-id': () => undefined,
+          'event.description': () => undefined, 'event.event-id': () => undefined, 'event.event-type': () => undefined,
+          'event.not-after': () => undefined, 'event.not-before': () => undefined,
+        });
+        const list = (await this.named(ctx.tenant, p.list('VolumeId'))).filter(match);
+        const { page, nextToken } = pageOf(list, maxResults, p.string('NextToken') || undefined);
+        return { volumeStatusSet: items(page.map(volumeStatusXml)), nextToken };
+      },
+    },
+    DescribeVolumeAttribute: {
+      operation: 'DescribeVolumeAttribute',
+      params: ['VolumeId', 'Attribute'],
+      dryRun: async (ctx, p) => void (await this.volumeAttribute(ctx, p)),
+      handler: (ctx, p) => this.volumeAttribute(ctx, p),
+    },
+    ModifyVolumeAttribute: {
+      operation: 'ModifyVolumeAttribute',
+      params: ['VolumeId', 'AutoEnableIO'],
+      dryRun: async (ctx, p) => void (autoEnableIO(p), await this.volumes.require(ctx.tenant, p.required('VolumeId'))),
+      handler: async (ctx, p) => {
+        await this.volumes.setAutoEnableIO(ctx.tenant, p.required('VolumeId'), autoEnableIO(p));
+        return { return: true };
       },
     },
     DescribeVolumesModifications: {
