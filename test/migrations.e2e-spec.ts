@@ -610,15 +610,15 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
   });
 
   it('LaunchTemplates1764720000000 adds launch templates (a name once per tenant) and their versions, and reverts alone, keeping the tenants', async () => {
-    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000d01', 'd', 1, 1, 0, '210987654399')");
-    await ds.query("INSERT INTO launch_templates (id, tenant_id, name, default_version, latest_version, created_at) VALUES ('lt-0000000000000d001', 't-00000000000000d01', 'web', 1, 1, 0)");
-    await ds.query("INSERT INTO launch_template_versions (template_id, version_number, tenant_id, data, created_at) VALUES ('lt-0000000000000d001', 1, 't-00000000000000d01', '{}', 0)");
-    expect(await ds.query("SELECT tags FROM launch_templates WHERE id = 'lt-0000000000000d001'")).toEqual([{ tags: '{}' }]);
-    await expect(ds.query("INSERT INTO launch_templates (id, tenant_id, name, default_version, latest_version, created_at) VALUES ('lt-0000000000000d002', 't-00000000000000d01', 'web', 1, 1, 0)")).rejects.toThrow();
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000h01', 'd', 1, 1, 0, '210987654399')");
+    await ds.query("INSERT INTO launch_templates (id, tenant_id, name, default_version, latest_version, created_at) VALUES ('lt-0000000000000h001', 't-00000000000000h01', 'web', 1, 1, 0)");
+    await ds.query("INSERT INTO launch_template_versions (template_id, version_number, tenant_id, data, created_at) VALUES ('lt-0000000000000h001', 1, 't-00000000000000h01', '{}', 0)");
+    expect(await ds.query("SELECT tags FROM launch_templates WHERE id = 'lt-0000000000000h001'")).toEqual([{ tags: '{}' }]);
+    await expect(ds.query("INSERT INTO launch_templates (id, tenant_id, name, default_version, latest_version, created_at) VALUES ('lt-0000000000000h002', 't-00000000000000h01', 'web', 1, 1, 0)")).rejects.toThrow();
     await undoThrough('LaunchTemplates1764720000000');
     expect(await ds.createQueryRunner().getTables(['launch_templates', 'launch_template_versions'])).toEqual([]);
-    expect((await ds.query("SELECT id FROM tenants WHERE id = 't-00000000000000d01'")).length).toBe(1);
+    expect((await ds.query("SELECT id FROM tenants WHERE id = 't-00000000000000h01'")).length).toBe(1);
     await ds.runMigrations();
-    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000d01'");
+    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000h01'");
   });
 });
