@@ -195,6 +195,10 @@ describe('EC2 storage: snapshot copies, volume status, volume and snapshot attri
     expect(await permissions()).toEqual([]);
     expect((await failure(bobClient.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId })))).name).toBe('InvalidSnapshot.NotFound');
     expect((await bobClient.send(new DescribeSnapshotsCommand({ RestorableByUserIds: ['self'] }))).Snapshots).toEqual([]);
+    // Restorable by all is public snapshots only: the owner's own private snapshot is not among them, but is restorable by self.
+    expect((await client.send(new DescribeSnapshotsCommand({ RestorableByUserIds: ['all'] }))).Snapshots).toEqual([]);
+    expect((await client.send(new DescribeSnapshotsCommand({ RestorableByUserIds: ['self'] }))).Snapshots!.map((s) => s.SnapshotId)).toContain(SnapshotId);
+    expect((await client.send(new DescribeSnapshotsCommand({ RestorableByUserIds: ['all', 'self'] }))).Snapshots!.map((s) => s.SnapshotId)).toContain(SnapshotId);
 
     // Removing an account (or the group all) from the empty list, and resetting it, succeed and change nothing.
     await client.send(new ModifySnapshotAttributeCommand({ SnapshotId, Attribute: 'createVolumePermission', OperationType: 'remove', UserIds: [bob.accountId] }));

@@ -351,7 +351,9 @@ export class ImagesEc2Actions implements Ec2ActionSource {
           'tag-key': (v) => Object.keys(v.tags),
           'tag-value': (v) => Object.values(v.tags),
         }, (v) => v.tags);
-        const mine = restorableBy.length === 0 || restorableBy.some((r) => r === 'self' || r === 'all' || r === ctx.accountId);
+        // Restorable by: `self` (and the caller's own account id) selects the snapshots it owns; `all` selects public
+        // snapshots only, of which Nimbus has none (a tenant's are private: ModifySnapshotAttribute shares none).
+        const mine = restorableBy.length === 0 || restorableBy.some((r) => r === 'self' || r === ctx.accountId);
         const found = mine ? (await this.snapshots.describe(ctx.tenant, { snapshotIds: p.list('SnapshotId'), owners })).filter(match) : [];
         const { page: shown, nextToken } = page(p, found, (v) => v.row.id);
         return { snapshotSet: items(shown.map(snapshotItem)), nextToken };
