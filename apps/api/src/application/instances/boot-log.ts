@@ -1,4 +1,4 @@
-import { capabilitiesOf, Catalog } from '@nimbus/hypervisor';
+import { capabilitiesOf, Catalog, isWindowsPlatform } from '@nimbus/hypervisor';
 import { InstanceEntity } from '../../persistence/entities';
 
 export type BootLogInstance = Pick<InstanceEntity,
@@ -27,7 +27,7 @@ export function bootLog(row: BootLogInstance, catalog: Catalog): string {
   const at = new Date(row.launchTime).toISOString();
   // The image in words (its description: "Amazon Linux 2023 AMI …"), or its name.
   const os = image?.description ?? image?.name ?? row.imageId;
-  const windows = row.platform.startsWith('windows');
+  const windows = isWindowsPlatform(row.platform);
   // A type the catalog no longer knows: a Nitro one, as a custom type is by default.
   const root = rootDisk(type !== undefined && capabilitiesOf(type).hypervisor === 'xen', row.rootDeviceName);
   const lines = windows
