@@ -15,6 +15,11 @@ function rootDisk(xen: boolean, rootDeviceName: string): { readonly partition: s
   return { partition: `/dev/${disk}1`, driverLine: `blkfront: ${disk}: barrier or flush: disabled; persistent grants: disabled; indirect descriptors: enabled;` };
 }
 
+/** GetConsoleOutput's `timestamp`, when the console output was last updated: the launch while it is first pending, else the later of the launch and its last state change. */
+export function consoleOutputTime(row: Pick<InstanceEntity, 'state' | 'launchTime' | 'stateSince'>): number {
+  return row.state === 'pending' ? row.launchTime : Math.max(row.launchTime, row.stateSince);
+}
+
 /**
  * A console log as a Linux or Windows guest prints it on boot, built from what Nimbus knows of the
  * instance: its image, type (and the type's hypervisor), zone, launch time and state. Nothing of it

@@ -590,6 +590,17 @@ export class InstancesEc2Actions implements Ec2ActionSource {
         return { instanceId, timestamp: iso(out.timestamp), output: Buffer.from(out.output, 'utf8').toString('base64') };
       },
     },
+    GetPasswordData: {
+      operation: 'GetPasswordData',
+      params: ['InstanceId'],
+      dryRun: async (ctx, p) => this.requireAll(ctx.tenant, [p.required('InstanceId')]),
+      handler: async (ctx, p) => {
+        const instanceId = p.required('InstanceId');
+        const out = await this.instances.passwordData(ctx.tenant, { instanceId });
+        // `passwordData` always, '' while there is none: the SDKs' waiters read its length.
+        return { instanceId, timestamp: iso(out.timestamp), passwordData: out.passwordData };
+      },
+    },
   };
 }
 
