@@ -1,23 +1,8 @@
 import {
   CreateKeyPairCommand, DeleteKeyPairCommand, DescribeInstancesCommand, EC2Client, GetPasswordDataCommand, RunInstancesCommand, waitUntilPasswordDataAvailable,
 } from '@aws-sdk/client-ec2';
-import { constants, privateDecrypt } from 'node:crypto';
 import { expectError, LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
-import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
-
-/**
- * RSAES-PKCS1-v1_5 decryption, as `aws ec2 get-password-data --priv-launch-key` does it. By hand on
- * the raw RSA block: Node 20 refuses PKCS#1 v1.5 private decryption (CVE-2023-46809). The block is
- * 00 02, at least 8 nonzero padding bytes, 00, then the message.
- */
-function decryptPassword(privateKeyPem: string, passwordData: string): string {
-  const block = privateDecrypt({ key: privateKeyPem, padding: constants.RSA_NO_PADDING }, Buffer.from(passwordData, 'base64'));
-  expect([block[0], block[1]]).toEqual([0, 2]);
-  const end = block.indexOf(0, 2);
-  expect(end).toBeGreaterThanOrEqual(10);
-  expect([...block.subarray(2, end)].every((b) => b !== 0)).toBe(true);
-  return block.subarray(end + 1).toString('utf8');
-}
+import { decryptPassword, ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
 
 /** A Windows password as EC2Launch makes one: long, of upper and lower case letters, digits and symbols. */
 function expectWindowsPassword(password: string): void {
