@@ -39,6 +39,7 @@ describe('tenant isolation', () => {
 
   const routes: [string, (key: string, id: string) => request.Test][] = [
     ['GET /v1/instances/{id}', (key, id) => t.as(key).get(`/v1/instances/${id}`)],
+    ['GET /v1/instances/{id}/password-data', (key, id) => t.as(key).get(`/v1/instances/${id}/password-data`)],
     ['POST /v1/instances/{id}/start', (key, id) => t.as(key).post(`/v1/instances/${id}/start`)],
     ['POST /v1/instances/{id}/stop', (key, id) => t.as(key).post(`/v1/instances/${id}/stop`)],
     ['POST /v1/instances/{id}/reboot', (key, id) => t.as(key).post(`/v1/instances/${id}/reboot`)],

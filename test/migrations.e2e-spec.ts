@@ -460,6 +460,24 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await dropSeed(3);
   });
 
+  it('InstancePasswordData1764730000000 adds the nullable password_data and password_data_at to instances (null for those there were: no password), and reverts alone, keeping them', async () => {
+    await undoThrough('InstancePasswordData1764730000000');
+    await seedInstance(4);
+    await ds.runMigrations();
+    const stored = async () => (await ds.query("SELECT password_data, password_data_at FROM instances WHERE id = 'i-0000000000000f004'"))[0];
+    expect(await stored()).toEqual({ password_data: null, password_data_at: null });
+    // 2,048-bit RSA: 344 base64 characters; the time past 2^31 ms, as simulated times are.
+    const data = 'A'.repeat(342) + '==';
+    await ds.query(`UPDATE instances SET password_data = '${data}', password_data_at = 1735689840000 WHERE id = 'i-0000000000000f004'`);
+    expect(await stored()).toEqual({ password_data: data, password_data_at: usingPostgres() ? '1735689840000' : 1735689840000 });
+    await undoThrough('InstancePasswordData1764730000000');
+    const table = (await describeTables(['instances']))[0];
+    expect([table.findColumnByName('password_data'), table.findColumnByName('password_data_at')]).toEqual([undefined, undefined]);
+    expect(await ds.query("SELECT COUNT(*) AS n FROM instances WHERE tenant_id = 't-00000000000000f04'")).toEqual([{ n: usingPostgres() ? '1' : 1 }]);
+    await ds.runMigrations();
+    await dropSeed(4);
+  });
+
   it('VpcDnsAttributes1764660000000 gives the VPCs there were EC2\'s DNS attributes (hostnames on in default VPCs only, not null), and reverts alone, keeping them', async () => {
     await undoThrough('VpcDnsAttributes1764660000000');
     const [no, yes] = usingPostgres() ? ['false', 'true'] : ['0', '1'];

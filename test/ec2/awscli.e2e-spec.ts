@@ -1,6 +1,9 @@
-import { LINUX_AMI, startApp, TestApp } from '../support/app';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { AWS_CLI, cleanAwsEnv, describeIf, haveAwsCli, run } from './clients';
-import { ec2Tenant, Ec2Tenant, endpointOf } from './ec2-support';
+import { decryptPassword, ec2Tenant, Ec2Tenant, endpointOf } from './ec2-support';
 
 // Each CLI run starts a Python interpreter: seconds apiece on a busy machine.
 jest.setTimeout(240_000);
@@ -304,5 +307,36 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect(wrong.stderr).toContain('(SignatureDoesNotMatch)');
     const dry = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 't3.micro', '--dry-run');
     expect(dry.stderr).toContain('(DryRunOperation)');
+  });
+
+  it("gets a Windows instance's Administrator password with get-password-data --priv-launch-key (the CLI decrypts it with the key pair's private key)", async () => {
+    await t.admin().put('/v1/admin/clock', { mode: 'manual' }).expect(200);
+    const key = await aws(alice, 'create-key-pair', '--key-name', 'cli-windows', '--query', 'KeyMaterial');
+    const privateKey: string = key.json;
+    const pem = join(mkdtempSync(join(tmpdir(), 'nimbus-key-')), 'cli-windows.pem');
+    writeFileSync(pem, privateKey);
+    chmodSync(pem, 0o600);
+    const ran = await aws(alice, 'run-instances', '--image-id', WINDOWS_AMI, '--instance-type', 'm5.large', '--key-name', 'cli-windows', '--placement', 'AvailabilityZone=us-east-1a');
+    const id: string = ran.json.Instances[0].InstanceId;
+    const early = await aws(alice, 'get-password-data', '--instance-id', id, '--priv-launch-key', pem);
+    expect({ code: early.code, stderr: early.stderr, data: early.json?.PasswordData }).toEqual({ code: 0, stderr: '', data: '' });
+
+    // Boot (3 minutes) and the 4 minutes EC2 asks to wait: the waiter's first poll finds it.
+    await t.advance(420);
+    expect(await aws(alice, 'wait', 'password-data-available', '--instance-id', id)).toMatchObject({ code: 0, stderr: '' });
+    const decrypted = await aws(alice, 'get-password-data', '--instance-id', id, '--priv-launch-key', pem);
+    expect({ code: decrypted.code, stderr: decrypted.stderr, id: decrypted.json?.InstanceId }).toEqual({ code: 0, stderr: '', id });
+    const password: string = decrypted.json.PasswordData;
+    expect(password).toMatch(/^.{32}$/);
+    const raw = await aws(alice, 'get-password-data', '--instance-id', id);
+    expect(raw.json.PasswordData).not.toBe(password);
+    expect(decryptPassword(privateKey, raw.json.PasswordData)).toBe(password);
+    expect((await aws(bob, 'get-password-data', '--instance-id', id)).stderr).toContain('(InvalidInstanceID.NotFound)');
+
+    const ed = await aws(alice, 'create-key-pair', '--key-name', 'cli-ed', '--key-type', 'ed25519');
+    expect(ed.code).toBe(0);
+    const refused = await aws(alice, 'run-instances', '--image-id', WINDOWS_AMI, '--instance-type', 'm5.large', '--key-name', 'cli-ed');
+    expect(refused.stderr).toContain('(Unsupported) when calling the RunInstances operation: ED25519 key pairs are not supported with Windows AMIs.');
+    await t.admin().put('/v1/admin/clock', { rate: 600 }).expect(200);
   });
 });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { LINUX_AMI, startApp, TestApp } from '../support/app';
+import { LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { cleanAwsEnv, describeIf, haveBoto3, PYTHON, run } from './clients';
 import { ec2Tenant, endpointOf } from './ec2-support';
 
@@ -18,7 +18,7 @@ describeIf(true)('boto3 against Nimbus', () => {
     await t?.close();
   });
 
-  it('runs the lifecycle with waiters, filters, a paginator, tags, volumes and EC2\'s errors, signatures included', async () => {
+  it('runs the lifecycle with waiters, filters, a paginator, tags, volumes, a Windows password and EC2\'s errors, signatures included', async () => {
     if (!available) return; // a developer's machine without python3-boto3 (CI fails above instead)
     t = await startApp(undefined, { NIMBUS_CLOCK: '600' });
     await t.hosts('m5-host', 'us-east-1a', 2);
@@ -29,7 +29,7 @@ describeIf(true)('boto3 against Nimbus', () => {
       ALICE_ACCESS_KEY_ID: alice.accessKeyId, ALICE_SECRET_ACCESS_KEY: alice.secretAccessKey,
       BOB_ACCESS_KEY_ID: bob.accessKeyId, BOB_SECRET_ACCESS_KEY: bob.secretAccessKey,
     };
-    const r = await run(PYTHON, [join(__dirname, 'boto3_client.py'), endpointOf(t), LINUX_AMI], env);
+    const r = await run(PYTHON, [join(__dirname, 'boto3_client.py'), endpointOf(t), LINUX_AMI, WINDOWS_AMI], env);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     const out = JSON.parse(r.stdout);
     expect(out.run).toEqual({ owner: alice.accountId, states: ['pending', 'pending'], launchTimeIsDate: true });
@@ -46,6 +46,7 @@ describeIf(true)('boto3 against Nimbus', () => {
       created: [1, 1], type: 'm5.large', tags: [['aws:ec2launchtemplate:id', out.launchTemplate.id], ['aws:ec2launchtemplate:version', '1']],
       otherTenant: { code: 'InvalidLaunchTemplateId.NotFound', status: 400 },
     });
+    expect(out.windowsPassword).toEqual({ instanceId: expect.stringMatching(/^i-[0-9a-f]{17}$/), length: 32, timestampIsDate: true });
     expect(out.otherTenant).toMatchObject({ code: 'InvalidInstanceID.NotFound', status: 400 });
     expect(out.otherTenant.message.replace(/i-[0-9a-f]{17}/, 'ID')).toBe(out.missing.message.replace(/i-[0-9a-f]{17}/, 'ID'));
     expect(out.wrongSecret).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });

@@ -1,18 +1,21 @@
 """boto3 (Debian's python3-boto3) against Nimbus: run by test/ec2/boto3.e2e-spec.ts, which checks what it prints.
 
-Usage: boto3_client.py <endpoint> <image id>; credentials in the environment (ALICE_* and BOB_*).
+Usage: boto3_client.py <endpoint> <image id> <Windows image id>; credentials in the environment (ALICE_* and BOB_*).
 Prints one JSON object of observations; any unexpected exception fails the run.
 """
+import base64
 import datetime
 import json
 import os
 import sys
 
 import boto3
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-endpoint, image = sys.argv[1], sys.argv[2]
+endpoint, image, windows_image = sys.argv[1], sys.argv[2], sys.argv[3]
 
 
 def client(prefix, secret=None):
@@ -97,6 +100,15 @@ out["snapshotCopy"] = {
     "otherTenant": error_of(lambda: bob.copy_snapshot(SourceRegion="us-east-1", SourceSnapshotId=snap["SnapshotId"]))["code"],
     "volumeStatus": alice.describe_volume_status(VolumeIds=[vol["VolumeId"]])["VolumeStatuses"][0]["VolumeStatus"]["Status"],
 }
+# A Windows instance's Administrator password: the waiter polls get_password_data until it is there;
+# the key pair's private key decrypts it (PKCS#1 v1.5, as the AWS CLI's --priv-launch-key does).
+key = alice.create_key_pair(KeyName="boto3-windows")
+windows = alice.run_instances(ImageId=windows_image, InstanceType="m5.large", MinCount=1, MaxCount=1, KeyName="boto3-windows")["Instances"][0]["InstanceId"]
+alice.get_waiter("password_data_available").wait(InstanceId=windows, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+data = alice.get_password_data(InstanceId=windows)
+password = load_pem_private_key(key["KeyMaterial"].encode(), None).decrypt(base64.b64decode(data["PasswordData"]), PKCS1v15()).decode()
+out["windowsPassword"] = {"instanceId": data["InstanceId"], "length": len(password), "timestampIsDate": isinstance(data["Timestamp"], datetime.datetime)}
+alice.terminate_instances(InstanceIds=[windows])
 
 out["otherTenant"] = error_of(lambda: bob.describe_instances(InstanceIds=[ids[0]]))
 out["missing"] = error_of(lambda: bob.describe_instances(InstanceIds=["i-0123456789abcdef0"]))

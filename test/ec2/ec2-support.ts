@@ -1,4 +1,5 @@
 import { EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
+import { constants, privateDecrypt } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
@@ -65,4 +66,18 @@ export async function statementsSent(run: () => Promise<unknown>): Promise<strin
     sent.forEach(([p, m], i) => ((p as unknown as Record<string, Send>)[m] = originals[i]));
   }
   return seen;
+}
+
+/**
+ * RSAES-PKCS1-v1_5 decryption, as `aws ec2 get-password-data --priv-launch-key` does it. By hand on
+ * the raw RSA block: Node 20 refuses PKCS#1 v1.5 private decryption (CVE-2023-46809). The block is
+ * 00 02, at least 8 nonzero padding bytes, 00, then the message.
+ */
+export function decryptPassword(privateKeyPem: string, passwordData: string): string {
+  const block = privateDecrypt({ key: privateKeyPem, padding: constants.RSA_NO_PADDING }, Buffer.from(passwordData, 'base64'));
+  expect([block[0], block[1]]).toEqual([0, 2]);
+  const end = block.indexOf(0, 2);
+  expect(end).toBeGreaterThanOrEqual(10);
+  expect([...block.subarray(2, end)].every((b) => b !== 0)).toBe(true);
+  return block.subarray(end + 1).toString('utf8');
 }

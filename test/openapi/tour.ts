@@ -115,6 +115,8 @@ export async function tour(t: TestApp): Promise<Exchange[]> {
   await tenant('get', '/v1/instances/{id}', { id });
   await tenant('get', '/v1/instances/{id}', { id: 'i-00000000000000000' });
   await tenant('get', '/v1/instances/{id}', { id: 'i-bad' });
+  await tenant('get', '/v1/instances/{id}/password-data', { id });
+  await tenant('get', '/v1/instances/{id}/password-data', { id: 'i-bad' });
   await tenant('post', '/v1/instances/{id}/stop', { id });
   await t.advance(30);
   await tenant('put', '/v1/instances/{id}/tags', { id }, { body: { tags: { team: 'infra' } } });

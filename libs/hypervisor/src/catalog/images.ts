@@ -9,6 +9,15 @@ import { EBS_LIMITS, type VolumeType } from '../vmm/io/ebs-volume';
  */
 export type Platform = 'linux' | 'windows' | 'rhel' | 'suse' | 'ubuntu-pro' | 'windows-sql-standard';
 export const PLATFORMS: readonly Platform[] = ['linux', 'windows', 'rhel', 'suse', 'ubuntu-pro', 'windows-sql-standard'];
+
+/**
+ * Whether an image or instance of this platform runs Windows (Windows Server, with SQL Server or
+ * not): EC2 shows it `platform` `windows`, and its rules for Windows (the boot log, the root size,
+ * the Administrator password, key pair types) hold for it.
+ */
+export function isWindowsPlatform(platform: string): boolean {
+  return platform.startsWith('windows');
+}
 export type LicenseModel = 'license-included' | 'byol';
 /**
  * Software whose licenses the tenant brings (BYOL), counted against a license configuration
@@ -207,7 +216,7 @@ export function rootDeviceOf(image: Pick<Image, 'rootDeviceName' | 'blockDevices
  * its own size and type.
  */
 export function defaultRootVolume(image: Image): { readonly type: 'gp2' | 'gp3'; readonly sizeGiB: number } {
-  return image.rootVolume ?? { type: 'gp2', sizeGiB: image.platform === 'windows' || image.platform === 'windows-sql-standard' ? 30 : 8 };
+  return image.rootVolume ?? { type: 'gp2', sizeGiB: isWindowsPlatform(image.platform) ? 30 : 8 };
 }
 
 /**

@@ -1,5 +1,5 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { DomainError, findHostType, findInstanceType, HOST_TYPES, INSTANCE_TYPES, MS_PER_HOUR, MS_PER_SECOND, resolveVolume } from '@nimbus/hypervisor';
+import { DomainError, findHostType, findInstanceType, HOST_TYPES, INSTANCE_TYPES, isWindowsPlatform, MS_PER_HOUR, MS_PER_SECOND, resolveVolume } from '@nimbus/hypervisor';
 import { Scenario } from './scenario';
 import { SCENARIO_SCHEMA } from './scenario.schema';
 import { imageFor, ioVolumeRequest, parseStart } from './scenario.defaults';
@@ -230,7 +230,7 @@ function semanticErrors(s: Scenario): ScenarioError[] {
       for (const [n, path] of types) {
         const a = allowed.get(n);
         if (!a) err(path, `'${n}' is not an instance type on sale in this scenario`);
-        else if (image && image.platform.startsWith('windows') && !a.hasWindowsPrice) err(path, `'${n}' has no Windows price, and the workload's image is Windows`);
+        else if (image && isWindowsPlatform(image.platform) && !a.hasWindowsPrice) err(path, `'${n}' has no Windows price, and the workload's image is Windows`);
       }
     });
   });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
-  ARCHITECTURES, DEFAULT_CAPABILITIES, EbsOptimizedSupport, familyOf, HOST_TYPES, Image, ImagePublisher, InstanceType, InstanceTypeCapabilities, isRootDeviceName, PLATFORMS,
+  ARCHITECTURES, DEFAULT_CAPABILITIES, EbsOptimizedSupport, familyOf, HOST_TYPES, Image, ImagePublisher, InstanceType, InstanceTypeCapabilities, isRootDeviceName, isWindowsPlatform, PLATFORMS,
   ROOT_DEVICE_NAMES, SupportLevel, VirtualizationType,
 } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
@@ -57,7 +57,7 @@ export class CatalogAdminService {
     if (cmd.rootDeviceName !== undefined && !isRootDeviceName(cmd.rootDeviceName)) throw invalidParameter(`rootDeviceName must be one of ${ROOT_DEVICE_NAMES.join(', ')}`);
     if (cmd.ownerId !== undefined && !/^\d{12}$/.test(cmd.ownerId)) throw invalidParameter('ownerId must be an account id: 12 digits');
     if (cmd.ownerAlias !== undefined && cmd.ownerAlias !== null && cmd.ownerAlias !== 'amazon') throw invalidParameter("ownerAlias must be 'amazon' or null");
-    const windows = cmd.platform.startsWith('windows');
+    const windows = isWindowsPlatform(cmd.platform);
     // Its owner as the AMI it mirrors shows it; Amazon's account and alias unless told.
     const publisher: ImagePublisher | undefined = cmd.ownerId === undefined && cmd.ownerAlias === undefined ? undefined : {
       accountId: cmd.ownerId ?? AMAZON_OWNER_ID,

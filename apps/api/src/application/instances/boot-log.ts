@@ -1,4 +1,4 @@
-import { capabilitiesOf, Catalog } from '@nimbus/hypervisor';
+import { capabilitiesOf, Catalog, isWindowsPlatform } from '@nimbus/hypervisor';
 import { InstanceEntity } from '../../persistence/entities';
 
 export type BootLogInstance = Pick<InstanceEntity,
@@ -15,6 +15,11 @@ function rootDisk(xen: boolean, rootDeviceName: string): { readonly partition: s
   return { partition: `/dev/${disk}1`, driverLine: `blkfront: ${disk}: barrier or flush: disabled; persistent grants: disabled; indirect descriptors: enabled;` };
 }
 
+/** GetConsoleOutput's `timestamp`, when the console output was last updated: the launch while it is first pending, else the later of the launch and its last state change. */
+export function consoleOutputTime(row: Pick<InstanceEntity, 'state' | 'launchTime' | 'stateSince'>): number {
+  return row.state === 'pending' ? row.launchTime : Math.max(row.launchTime, row.stateSince);
+}
+
 /**
  * A console log as a Linux or Windows guest prints it on boot, built from what Nimbus knows of the
  * instance: its image, type (and the type's hypervisor), zone, launch time and state. Nothing of it
@@ -27,7 +32,7 @@ export function bootLog(row: BootLogInstance, catalog: Catalog): string {
   const at = new Date(row.launchTime).toISOString();
   // The image in words (its description: "Amazon Linux 2023 AMI …"), or its name.
   const os = image?.description ?? image?.name ?? row.imageId;
-  const windows = row.platform.startsWith('windows');
+  const windows = isWindowsPlatform(row.platform);
   // A type the catalog no longer knows: a Nitro one, as a custom type is by default.
   const root = rootDisk(type !== undefined && capabilitiesOf(type).hypervisor === 'xen', row.rootDeviceName);
   const lines = windows

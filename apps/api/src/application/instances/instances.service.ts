@@ -23,7 +23,8 @@ import { decodePageToken, encodePageToken } from './page-token';
 import { checkInstanceId, requireInstance, terminatedGoneBy } from './require-instance';
 import { changeMetadataOptions, defaultMetadataOptions, MetadataOptions, MetadataOptionsChange, metadataOptionsOf } from './metadata-options';
 import { StatusChecks, statusChecks } from './status-checks';
-import { bootLog } from './boot-log';
+import { bootLog, consoleOutputTime } from './boot-log';
+import { launchPasswordData, PasswordData, passwordDataOf } from './password-data';
 import { checkDeletableTag, mergeTags, validateTags } from './tags';
 
 const DEFAULT_PAGE_SIZE = 1000;
@@ -152,7 +153,7 @@ export class InstancesService {
       }
 
       // The network before placement: ids, addresses and the key pair checked; a subnet pins the zone.
-      const networkPlan = await this.network.planLaunch(tx, tenant.id, cmd.network ?? {}, cmd.maxCount, type, cmd.availabilityZone);
+      const networkPlan = await this.network.planLaunch(tx, tenant.id, cmd.network ?? {}, cmd.maxCount, type, image, cmd.availabilityZone);
       const availabilityZone = networkPlan.availabilityZone ?? cmd.availabilityZone;
 
       // The world's launch: the vCPU quota, then the IOPS quota, placement and licence admission, all or nothing.
@@ -183,6 +184,8 @@ export class InstancesService {
           ...this.newRow(vm, reservationId, launched.availabilityZone, cmd, launched.creditMode, e.now), launchIndex: i, ebsRoot: launchVolumes.length > 0, metadataOptions,
           tenancy, placementGroupId: group?.id ?? null, partitionNumber: partition ?? null,
           dedicatedHostId: tenancy === 'host' ? vm.hostId : null, licenseConfigurationId: license?.id ?? null,
+          // Each Windows instance its own password, encrypted with the key pair as it is now.
+          ...launchPasswordData(vm.image.platform, networkPlan.keyPair, vm.transitionAt ?? e.now),
         };
       });
       // On PostgreSQL the group's transaction is pipelined (persistence/pipeline.ts): these writes
@@ -468,7 +471,17 @@ export class InstancesService {
   /** GetConsoleOutput: a simulated boot log from the instance's image, type and launch (empty until it has booted once). */
   async consoleOutput(tenant: TenantEntity, q: InstanceIdCommand): Promise<{ readonly output: string; readonly timestamp: number }> {
     const row = await this.requireVisible(this.instances.reader, tenant.id, q.instanceId);
-    return { output: bootLog(row, this.engine.world.catalog), timestamp: row.state === 'pending' ? row.launchTime : Math.max(row.launchTime, row.stateSince) };
+    return { output: bootLog(row, this.engine.world.catalog), timestamp: consoleOutputTime(row) };
+  }
+
+  /**
+   * GetPasswordData: a Windows instance's Administrator password, encrypted with its launch key
+   * pair's public key, once it is available (password-data.ts: the rule); '' before, and for an
+   * instance that has none.
+   */
+  async passwordData(tenant: TenantEntity, q: InstanceIdCommand): Promise<PasswordData> {
+    const row = await this.requireVisible(this.instances.reader, tenant.id, q.instanceId);
+    return passwordDataOf(row, this.engine.now);
   }
 
   /** Adds or replaces tags; answers the instance's tags after the change. */
@@ -547,7 +560,7 @@ export class InstancesService {
       placementGroupId: null, partitionNumber: null, dedicatedHostId: null, licenseConfigurationId: null,
       userData: cmd.userData ?? null, disableApiTermination: cmd.disableApiTermination ?? false, disableApiStop: cmd.disableApiStop ?? false,
       shutdownBehavior: cmd.instanceInitiatedShutdownBehavior ?? 'stop', ebsOptimized: cmd.ebsOptimized ?? false, launchIndex: 0, ebsRoot: false,
-      rootDeviceName: rootDeviceOf(vm.image), metadataOptions: null,
+      rootDeviceName: rootDeviceOf(vm.image), metadataOptions: null, passwordData: null, passwordDataAt: null,
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { InstanceType } from '@nimbus/hypervisor';
+import type { Image, InstanceType } from '@nimbus/hypervisor';
 import type { Tx } from '../../persistence/tx';
 import type { HeldPublicIp } from '../../persistence/networking.repository';
 
@@ -48,6 +48,8 @@ export interface LaunchNetworkRequest {
 export interface LaunchNetworkPlan {
   /** The zone the request pins (its subnet's), if it names a subnet or an interface. */
   readonly availabilityZone?: string;
+  /** The key pair named (KeyName) as it is at the launch: a Windows instance's password is encrypted with its public key. */
+  readonly keyPair?: { readonly keyType: string; readonly publicKey: string };
   /** Opaque to InstancesService; given back to `attach`. */
   readonly detail: unknown;
 }
@@ -99,10 +101,12 @@ export interface InstanceNetworking {
   /**
    * Checks a launch's network request for this tenant before placement: every id exists and is
    * the tenant's (else the EC2 NotFound error, as for a missing one), the subnet is in the asked
-   * zone, an asked address is inside the subnet's CIDR and free, the key pair exists. Creates the
-   * tenant's default VPC, subnets and group on first use. Throws domain errors.
+   * zone, an asked address is inside the subnet's CIDR and free, the key pair exists and the image
+   * takes its type. Creates the tenant's default VPC, subnets and group on first use. Throws domain errors.
    */
-  planLaunch(tx: Tx, tenantId: string, request: LaunchNetworkRequest, count: number, instanceType: InstanceType, availabilityZone?: string): Promise<LaunchNetworkPlan>;
+  planLaunch(
+    tx: Tx, tenantId: string, request: LaunchNetworkRequest, count: number, instanceType: InstanceType, image: Pick<Image, 'platform'>, availabilityZone?: string,
+  ): Promise<LaunchNetworkPlan>;
   /**
    * A type change (the instance stopped): AttachmentLimitExceeded if the new type takes fewer
    * interfaces than are attached, PrivateIpAddressLimitExceeded if an attached interface has more

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, generateKeyPair, KeyObject } from 'node:crypto';
+import { constants, createHash, createPublicKey, generateKeyPair, KeyObject, publicEncrypt } from 'node:crypto';
 import { promisify } from 'node:util';
 import sshpk from 'sshpk';
 import { ApiError, invalidParameter } from '../common/api-errors';
@@ -94,4 +94,14 @@ export function importKey(material: Buffer): ImportedKey {
     return { keyType: 'ed25519', publicKey, fingerprint: ed25519Fingerprint(publicKey) };
   }
   throw invalidParameter(`Unsupported key type '${key.type}': EC2 imports RSA and ED25519 keys`);
+}
+
+/**
+ * `plaintext` encrypted with an RSA key pair's public key (its OpenSSH one-line form, as stored) by
+ * RSAES-PKCS1-v1_5, as EC2 encrypts a Windows instance's Administrator password: what the key
+ * pair's private key decrypts (the AWS CLI's `get-password-data --priv-launch-key`, the console).
+ */
+export function encryptForKeyPair(openSshPublicKey: string, plaintext: string): Buffer {
+  const key = createPublicKey(sshpk.parseKey(openSshPublicKey, 'ssh').toString('pkcs8'));
+  return publicEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(plaintext, 'utf8'));
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Image, isWindowsPlatform } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { KeyPairEntity, TenantEntity } from '../../persistence/entities';
@@ -95,10 +96,18 @@ export class KeyPairsService {
     });
   }
 
-  /** The tenant's key pair of that name (RunInstances' KeyName), else InvalidKeyPair.NotFound. */
-  async requireByName(tx: Tx, tenantId: string, name: string): Promise<KeyPairEntity> {
+  /**
+   * RunInstances' KeyName (EC2 protocol and REST alike): the tenant's key pair of that name, else
+   * InvalidKeyPair.NotFound; of a type the image takes. "ED25519 keys are not supported for Windows
+   * instances" (EC2 User Guide, "Amazon EC2 key pairs"): a Windows launch with one is refused with
+   * EC2's code and words (its Administrator password is encrypted with the key pair's RSA key).
+   */
+  async requireForLaunch(tx: Tx, tenantId: string, name: string, image: Pick<Image, 'platform'>): Promise<KeyPairEntity> {
     const row = await this.repo.findKeyPairByName(tx, tenantId, name);
     if (!row) throw keyPairNotFound(name);
+    if (row.keyType === 'ed25519' && isWindowsPlatform(image.platform)) {
+      throw new ApiError('Unsupported', 'ED25519 key pairs are not supported with Windows AMIs. Choose a different key pair type and try again.');
+    }
     return row;
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AVAILABILITY_ZONES, capabilitiesOf, InstanceType, isAvailabilityZone } from '@nimbus/hypervisor';
+import { AVAILABILITY_ZONES, capabilitiesOf, Image, InstanceType, isAvailabilityZone } from '@nimbus/hypervisor';
 import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter } from '../common/api-errors';
 import { randomHex, resourceId } from '../common/ids';
@@ -661,11 +661,13 @@ export class NetworkingService implements InstanceNetworking {
 
   // ---- InstanceNetworking: the seam with InstancesService ----
 
-  async planLaunch(tx: Tx, tenantId: string, request: LaunchNetworkRequest, count: number, instanceType: InstanceType, availabilityZone?: string): Promise<LaunchNetworkPlan> {
+  async planLaunch(
+    tx: Tx, tenantId: string, request: LaunchNetworkRequest, count: number, instanceType: InstanceType, image: Pick<Image, 'platform'>, availabilityZone?: string,
+  ): Promise<LaunchNetworkPlan> {
     const interfaceTags = validateTags({ ...(request.interfaceTags ?? {}) });
     requireInterfaceLimit(instanceType, Math.max(1, request.networkInterfaces?.length ?? 0));
     const defaultVpcId = await this.ensureDefaultVpc(tx, tenantId);
-    if (request.keyName !== undefined) await this.keyPairs.requireByName(tx, tenantId, request.keyName);
+    const keyPair = request.keyName !== undefined ? await this.keyPairs.requireForLaunch(tx, tenantId, request.keyName, image) : undefined;
     const specs = request.networkInterfaces ?? [];
     if (specs.length > 0 && (request.subnetId !== undefined || request.privateIpAddress !== undefined || (request.securityGroupIds?.length ?? 0) > 0 || (request.securityGroupNames?.length ?? 0) > 0)) {
       throw combination('Network interfaces and an instance-level subnet ID, private IP address or security groups may not be specified on the same request');
@@ -755,7 +757,7 @@ export class NetworkingService implements InstanceNetworking {
     }
     for (const [subnetId, needed] of perSubnet) await this.checkFree(tx, (await this.repo.findSubnet(tx, tenantId, subnetId))!, needed);
     const detail: PlanDetail = { interfaces: planned, keyName: request.keyName, defaultVpcId, interfaceTags };
-    return { ...(zone !== undefined ? { availabilityZone: zone } : {}), detail };
+    return { ...(zone !== undefined ? { availabilityZone: zone } : {}), ...(keyPair ? { keyPair: { keyType: keyPair.keyType, publicKey: keyPair.publicKey } } : {}), detail };
   }
 
   async attach(

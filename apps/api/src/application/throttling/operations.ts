@@ -80,6 +80,7 @@ const ENTRIES: Record<string, Entry> = {
   ModifyInstanceCreditSpecification: { category: MUTATING },
   ModifyInstanceMetadataOptions: { category: MUTATING },
   GetConsoleOutput: { category: NON_MUTATING },
+  GetPasswordData: { category: NON_MUTATING },
   DescribeInstanceTypes: { category: NON_MUTATING },
   DescribeInstanceTypeOfferings: { category: NON_MUTATING },
   // Tags.

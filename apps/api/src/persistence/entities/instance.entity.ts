@@ -68,4 +68,12 @@ export class InstanceEntity {
   @Column({ name: 'root_device_name', type: 'varchar', length: 16, default: '/dev/xvda' }) rootDeviceName!: string;
   /** Its Instance Metadata Service options, JSON (application/instances/metadata-options.ts); null: launched before they were kept. */
   @Column({ name: 'metadata_options', type: 'varchar', length: 255, nullable: true }) metadataOptions!: string | null;
+  /**
+   * A Windows instance's Administrator password encrypted with its launch key pair's RSA public key,
+   * base64 (GetPasswordData's `passwordData`, application/instances/password-data.ts); never the
+   * plaintext. Null: it has none (not Windows, or launched without an RSA key pair).
+   */
+  @Column({ name: 'password_data', type: 'text', nullable: true }) passwordData!: string | null;
+  /** When that password is available (GetPasswordData answers it from then on), simulated time. */
+  @Column({ name: 'password_data_at', type: 'bigint', nullable: true, transformer: msTransformer }) passwordDataAt!: number | null;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { REGION } from '@nimbus/hypervisor';
+import { isWindowsPlatform, REGION } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { ImageView, platformDetailsOf } from '../../../application/images/image-view';
 import { ImagesService } from '../../../application/images/images.service';
@@ -55,7 +55,7 @@ function imageItem(v: ImageView) {
     isPublic: v.isPublic,
     architecture: v.architecture,
     imageType: 'machine',
-    platform: v.platform.startsWith('windows') ? 'windows' : undefined,
+    platform: isWindowsPlatform(v.platform) ? 'windows' : undefined,
     platformDetails: details,
     usageOperation,
     imageOwnerAlias: v.ownerAlias,
@@ -264,7 +264,7 @@ export class ImagesEc2Actions implements Ec2ActionSource {
           name: (v) => v.name,
           'owner-alias': (v) => v.ownerAlias,
           'owner-id': (v) => v.ownerId,
-          platform: (v) => (v.platform.startsWith('windows') ? 'windows' : undefined),
+          platform: (v) => (isWindowsPlatform(v.platform) ? 'windows' : undefined),
           'platform-details': (v) => platformDetailsOf(v.image).details,
           'usage-operation': (v) => platformDetailsOf(v.image).usageOperation,
           'root-device-name': (v) => v.rootDeviceName,

@@ -1,4 +1,4 @@
-import { cpuOptionsOf, currentBootModeOf, INSTANCE_STATE_CODES, InstanceStateName } from '@nimbus/hypervisor';
+import { cpuOptionsOf, currentBootModeOf, INSTANCE_STATE_CODES, InstanceStateName, isWindowsPlatform } from '@nimbus/hypervisor';
 import { instanceBillingIdentity } from '@nimbus/metering';
 import { InstanceDescription } from '../../../application/instances/instance-description';
 import { metadataOptionsOf } from '../../../application/instances/metadata-options';
@@ -117,7 +117,7 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
       hostId: i.tenancy === 'host' ? (i.dedicatedHostId ?? undefined) : undefined,
       tenancy: i.tenancy,
     },
-    platform: i.platform.startsWith('windows') ? 'windows' : undefined,
+    platform: isWindowsPlatform(i.platform) ? 'windows' : undefined,
     monitoring: { state: MONITORING_STATE },
     subnetId: n?.subnetId,
     vpcId: n?.vpcId,

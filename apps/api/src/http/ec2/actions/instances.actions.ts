@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NetworkingService } from '../../../application/networking/networking.service';
-import { cpuOptionsOf, findInstanceType, INSTANCE_STATE_CODES, InstanceStateName, InstanceType, StateTransition, VOLUME_TYPES, VolumeType } from '@nimbus/hypervisor';
+import { cpuOptionsOf, findInstanceType, INSTANCE_STATE_CODES, InstanceStateName, InstanceType, isWindowsPlatform, StateTransition, VOLUME_TYPES, VolumeType } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { InstanceDescription } from '../../../application/instances/instance-description';
 import { InstanceAttributeChange, LaunchBlockDeviceMapping, RunInstancesCommand } from '../../../application/instances/instances.commands';
@@ -96,7 +96,7 @@ function instanceFilters(ownerId: string): Record<string, FilterField<InstanceDe
     'launch-time': (d) => iso(d.row.launchTime),
     'platform-details': (d) => billingIdentityOf(d).platformDetails,
     'usage-operation': (d) => billingIdentityOf(d).usageOperation,
-    platform: (d) => (d.row.platform.startsWith('windows') ? 'windows' : undefined),
+    platform: (d) => (isWindowsPlatform(d.row.platform) ? 'windows' : undefined),
     'root-device-type': () => 'ebs',
     'root-device-name': (d) => d.row.rootDeviceName,
     'virtualization-type': () => 'hvm',
@@ -627,6 +627,17 @@ export class InstancesEc2Actions implements Ec2ActionSource {
         p.bool('Latest');
         const out = await this.instances.consoleOutput(ctx.tenant, { instanceId });
         return { instanceId, timestamp: iso(out.timestamp), output: Buffer.from(out.output, 'utf8').toString('base64') };
+      },
+    },
+    GetPasswordData: {
+      operation: 'GetPasswordData',
+      params: ['InstanceId'],
+      dryRun: async (ctx, p) => this.requireAll(ctx.tenant, [p.required('InstanceId')]),
+      handler: async (ctx, p) => {
+        const instanceId = p.required('InstanceId');
+        const out = await this.instances.passwordData(ctx.tenant, { instanceId });
+        // `passwordData` always, '' while there is none: the SDKs' waiters read its length.
+        return { instanceId, timestamp: iso(out.timestamp), passwordData: out.passwordData };
       },
     },
   };

@@ -104,6 +104,15 @@ export class TagsResponseDto {
   @ApiProperty({ ...TAGS, description: "The instance's tags after the change", example: { Name: 'web-1', team: 'infra' } }) tags!: Record<string, string>;
 }
 
+export class PasswordDataResponseDto {
+  @ApiProperty({ example: 'i-0123456789abcdef0' }) instanceId!: string;
+  @ApiProperty({
+    description: "A Windows instance's Administrator password, encrypted with its launch key pair's RSA public key (RSAES-PKCS1-v1_5), base64; '' until it is available (4 simulated minutes after the instance first runs) and for an instance without one",
+    example: 'ZW5jcnlwdGVkIHBhc3N3b3Jk…',
+  }) passwordData!: string;
+  @ApiProperty({ description: 'When the data was last updated: when the password became available; before, the console output\'s time', example: '2025-01-01T00:07:00.000Z' }) timestamp!: string;
+}
+
 export class StateTransitionResponseDto {
   @ApiProperty({ example: 'i-0123456789abcdef0' }) instanceId!: string;
   @ApiProperty({ type: InstanceStateDto }) previousState!: InstanceStateDto;

@@ -1,6 +1,7 @@
 import { INSTANCE_STATE_CODES, InstanceStateName, StateTransition } from '@nimbus/hypervisor';
 import { InstanceDescription, InstancePage, QuotaUsage, Reservation } from '../../../application/instances/instance-description';
 import { ListInstancesQuery, RunInstancesCommand } from '../../../application/instances/instances.commands';
+import { PasswordData } from '../../../application/instances/password-data';
 import { mapInstanceVolume } from '../volumes/volume.mapper';
 import { mapInstanceNetwork, toLaunchNetwork } from '../networking/network.mapper';
 import { ListInstancesQueryDto, RunInstancesDto } from './instance.dto';
@@ -80,6 +81,11 @@ export function mapInstancePage(p: InstancePage) {
 /** CreateTags: the instance's tags after the change. */
 export function mapTags(tags: Readonly<Record<string, string>>) {
   return { tags };
+}
+
+/** GetPasswordData: as EC2 answers it, the time in ISO 8601. */
+export function mapPasswordData(instanceId: string, p: PasswordData) {
+  return { instanceId, passwordData: p.passwordData, timestamp: new Date(p.timestamp).toISOString() };
 }
 
 export function mapTransition(t: StateTransition) {

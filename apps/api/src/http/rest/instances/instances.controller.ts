@@ -1,14 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors';
-import { InstancePageResponseDto, InstanceResponseDto, ReservationResponseDto, StateTransitionResponseDto, TagsResponseDto } from './instance-response.dto';
+import { InstancePageResponseDto, InstanceResponseDto, PasswordDataResponseDto, ReservationResponseDto, StateTransitionResponseDto, TagsResponseDto } from './instance-response.dto';
 import { CurrentTenant, TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { createValidationPipe } from '../validation.pipe';
 import { TenantEntity } from '../../../persistence/entities';
 import { ListInstancesQueryDto, PutTagsDto, RunInstancesDto } from './instance.dto';
 import { InstancesService } from '../../../application/instances/instances.service';
-import { mapInstance, mapInstancePage, mapReservation, mapTags, mapTransition, toListInstancesQuery, toRunInstancesCommand } from './instance.mapper';
+import { mapInstance, mapInstancePage, mapPasswordData, mapReservation, mapTags, mapTransition, toListInstancesQuery, toRunInstancesCommand } from './instance.mapper';
 
 const listQueryPipe = createValidationPipe();
 
@@ -21,7 +21,8 @@ export class InstancesController {
   @Operation('RunInstances')
   @ApiCreatedResponse({ type: ReservationResponseDto, description: 'The reservation: its instances, in state pending (all or nothing)' })
   @ApiErrors('MissingParameter', 'ValidationError', 'InvalidParameterValue', 'TagLimitExceeded', 'VcpuLimitExceeded', 'LicenseLimitExceeded', 'InvalidAMIID.NotFound', 'InvalidPlacementGroup.Unknown', 'InvalidLicenseConfigurationId.NotFound', 'InvalidHostID.NotFound', 'IdempotentParameterMismatch', 'InsufficientInstanceCapacity', 'InsufficientCapacityOnHost',
-    'InvalidSnapshot.NotFound', 'InvalidBlockDeviceMapping', 'AttachmentLimitExceeded', 'MaxIOPSLimitExceeded')
+    'InvalidSnapshot.NotFound', 'InvalidBlockDeviceMapping', 'AttachmentLimitExceeded', 'MaxIOPSLimitExceeded',
+    { code: 'Unsupported', message: 'ED25519 key pairs are not supported with Windows AMIs. Choose a different key pair type and try again.' })
   @Post()
   async run(@CurrentTenant() tenant: TenantEntity, @Body() dto: RunInstancesDto) {
     return mapReservation(await this.instances.run(tenant, toRunInstancesCommand(dto)));
@@ -53,6 +54,14 @@ export class InstancesController {
   @Get(':id')
   async get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
     return mapInstance(await this.instances.get(tenant, { instanceId: id }));
+  }
+
+  @Operation('GetPasswordData')
+  @ApiOkResponse({ type: PasswordDataResponseDto, description: "EC2's GetPasswordData: the Windows Administrator password, encrypted with the launch key pair" })
+  @ApiErrors('InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound')
+  @Get(':id/password-data')
+  async passwordData(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
+    return mapPasswordData(id, await this.instances.passwordData(tenant, { instanceId: id }));
   }
 
   @Operation('StartInstances')
