@@ -28,6 +28,7 @@ import { MaskedRuleRanges1764700000000 } from './1764700000000-MaskedRuleRanges'
 import { PlacementAndHostTags1764710000000 } from './1764710000000-PlacementAndHostTags';
 import { LaunchTemplates1764720000000 } from './1764720000000-LaunchTemplates';
 import { SnapshotCopiesAndVolumeAttributes1764740000000 } from './1764740000000-SnapshotCopiesAndVolumeAttributes';
+import { SnapshotStorageUsage1764750000000 } from './1764750000000-SnapshotStorageUsage';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   ProvisionedIopsIndex1764680000000, OrphanRuleTags1764690000000, MaskedRuleRanges1764700000000, PlacementAndHostTags1764710000000,
   LaunchTemplates1764720000000,
   SnapshotCopiesAndVolumeAttributes1764740000000,
+  SnapshotStorageUsage1764750000000,
 ];
