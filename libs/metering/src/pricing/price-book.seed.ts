@@ -76,8 +76,9 @@ export function listPrices(types: readonly ListedInstanceType[]): ListPrices {
  * st1 $0.045, sc1 $0.015 per GB-month; previous-generation Magnetic (standard) $0.05 per GB-month
  * and $0.05 per million I/O requests. AWS's "GB-month" is billed per GiB provisioned.
  * Snapshots, Standard tier: $0.05 per GB-month of data stored ("EBS Snapshots – Standard" on the
- * same page; the EBS User Guide's "Pricing and billing for archiving Amazon EBS snapshots" quotes
- * "the standard rate for snapshots of $0.05 per GB-month"). Nimbus bills a snapshot's full volume
+ * same page; the EBS User Guide's "Pricing and billing for archiving Amazon EBS snapshots",
+ * docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive-pricing.html, quotes "the standard rate
+ * for snapshots of $0.05 per GB-month"). Nimbus bills a snapshot's full volume
  * size (it does not model the blocks stored): see docs/model.md.
  */
 export const EBS_LIST_PRICES: Required<EbsPrices> = {
