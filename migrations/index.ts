@@ -27,8 +27,9 @@ import { OrphanRuleTags1764690000000 } from './1764690000000-OrphanRuleTags';
 import { MaskedRuleRanges1764700000000 } from './1764700000000-MaskedRuleRanges';
 import { PlacementAndHostTags1764710000000 } from './1764710000000-PlacementAndHostTags';
 import { LaunchTemplates1764720000000 } from './1764720000000-LaunchTemplates';
-import { SnapshotCopiesAndVolumeAttributes1764740000000 } from './1764740000000-SnapshotCopiesAndVolumeAttributes';
 import { InstancePasswordData1764730000000 } from './1764730000000-InstancePasswordData';
+import { SnapshotCopiesAndVolumeAttributes1764740000000 } from './1764740000000-SnapshotCopiesAndVolumeAttributes';
+import { SnapshotStorageUsage1764750000000 } from './1764750000000-SnapshotStorageUsage';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
 export const MIGRATIONS = [
@@ -38,6 +39,5 @@ export const MIGRATIONS = [
   PublicIpOnStart1764590000000, SecondaryPrivateIps1764600000000, EbsRoot1764610000000, ElasticIps1764620000000,
   InstanceMetadataOptions1764630000000, StopProtection1764640000000, RootDeviceName1764650000000, VpcDnsAttributes1764660000000, Routing1764670000000,
   ProvisionedIopsIndex1764680000000, OrphanRuleTags1764690000000, MaskedRuleRanges1764700000000, PlacementAndHostTags1764710000000,
-  LaunchTemplates1764720000000,
-  InstancePasswordData1764730000000, SnapshotCopiesAndVolumeAttributes1764740000000,
+  LaunchTemplates1764720000000, InstancePasswordData1764730000000, SnapshotCopiesAndVolumeAttributes1764740000000, SnapshotStorageUsage1764750000000,
 ];

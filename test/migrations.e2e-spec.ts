@@ -4,6 +4,7 @@ import { loadConfig } from '../apps/api/src/config/app-config';
 import { MIGRATIONS } from '../migrations';
 import { NETWORKING_TABLES } from '../migrations/1764510000000-Networking';
 import { PARTIAL_INSTANCE_INDEXES } from '../migrations/1764560000000-PartialInstanceIndexes';
+import { SnapshotStorageUsage1764750000000 } from '../migrations/1764750000000-SnapshotStorageUsage';
 import { HOST_METRICS } from '@nimbus/hypervisor';
 import { hostBucketRow } from '../apps/api/src/persistence/host-metric-buckets';
 import { iopsSum } from '../apps/api/src/persistence/volumes.repository';
@@ -572,6 +573,40 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM snapshots WHERE tenant_id = 't-00000000000000g01'");
     await ds.query("DELETE FROM volumes WHERE tenant_id = 't-00000000000000g01'");
     await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000g01'");
+  });
+
+  it('SnapshotStorageUsage1764750000000 bills the snapshots there were from the stored clock on (not from their creation), idempotently, and reverts alone, keeping them', async () => {
+    await undoThrough('SnapshotStorageUsage1764750000000');
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000j01', 'j', 1, 1, 0, '210987654398')");
+    // One snapshot taken before the clock's stored instant (5,000,000), one a CopySnapshot after it.
+    await ds.query(`INSERT INTO snapshots (id, tenant_id, volume_id, volume_size_gib, tags, started_at, completed_at) VALUES
+      ('snap-0000000000000j001', 't-00000000000000j01', 'vol-0000000000000j001', 100, '{}', 1000000, 1130000),
+      ('snap-0000000000000j002', 't-00000000000000j01', NULL, 8, '{}', 6000000, 6038000)`);
+    await ds.query(`INSERT INTO settings (key, value) VALUES ('clock', '{"nowMs":5000000,"setting":{"mode":"manual"}}')`);
+    const records = async () => (await ds.query("SELECT record_id, kind, resource_id, start_ms, end_ms, attrs FROM usage_records WHERE tenant_id = 't-00000000000000j01' ORDER BY record_id"))
+      .map((r: { start_ms: string | number }) => ({ ...r, start_ms: Number(r.start_ms) }));
+    await ds.runMigrations();
+    const billed = [
+      { record_id: 'snapshot:snap-0000000000000j001:5000000', kind: 'snapshot-usage', resource_id: 'snap-0000000000000j001', start_ms: 5_000_000, end_ms: null, attrs: '{"sizeGiB":100}' },
+      { record_id: 'snapshot:snap-0000000000000j002:6000000', kind: 'snapshot-usage', resource_id: 'snap-0000000000000j002', start_ms: 6_000_000, end_ms: null, attrs: '{"sizeGiB":8}' },
+    ];
+    expect(await records()).toEqual(billed);
+    // Applying it again (a crash before the migration was recorded) adds nothing.
+    const runner = ds.createQueryRunner();
+    try {
+      await new SnapshotStorageUsage1764750000000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await records()).toEqual(billed);
+    await undoThrough('SnapshotStorageUsage1764750000000');
+    expect(await records()).toEqual([]);
+    expect(await ds.query("SELECT COUNT(*) AS n FROM snapshots WHERE tenant_id = 't-00000000000000j01'")).toEqual([{ n: usingPostgres() ? '2' : 2 }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM usage_records WHERE tenant_id = 't-00000000000000j01'");
+    await ds.query("DELETE FROM snapshots WHERE tenant_id = 't-00000000000000j01'");
+    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000j01'");
+    await ds.query("DELETE FROM settings WHERE key = 'clock'");
   });
 
   it('OrphanRuleTags1764690000000 deletes the tags of security group rules that no longer exist, keeping a live rule\'s and other resources\' tags; reverts alone', async () => {

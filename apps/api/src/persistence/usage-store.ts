@@ -55,6 +55,8 @@ export function toUsageRecord(r: UsageRow, closeAtMs: number, parsed: Map<string
         kind: 'volume-usage', recordId: r.record_id, tenantId: r.tenant_id, volumeId: r.resource_id, volumeType: a.volumeType, sizeGiB: a.sizeGiB, iops: a.iops,
         throughputMiBps: a.throughputMiBps, availabilityZone: a.availabilityZone, startMs, endMs,
       };
+    case 'snapshot-usage':
+      return { kind: 'snapshot-usage', recordId: r.record_id, tenantId: r.tenant_id, snapshotId: r.resource_id, sizeGiB: a.sizeGiB, startMs, endMs };
     case 'cpu-surplus':
       return {
         kind: 'cpu-surplus', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, instanceType: a.instanceType, platform: a.platform,

@@ -127,6 +127,15 @@ export class UsageWriter {
     return this.apply(tx, [UsageMeter.closeVolumes(volumeIds, endMs)]);
   }
 
+  /** Snapshots created now: each begins a `snapshot-usage` interval. */
+  openSnapshots(tx: EntityManager, snapshots: readonly { id: string; tenantId: string; startedAt: number; volumeSizeGiB: number }[]): Promise<void> {
+    return this.apply(tx, snapshots.map((s) => UsageMeter.openSnapshot({ snapshotId: s.id, tenantId: s.tenantId, startedAt: s.startedAt, sizeGiB: s.volumeSizeGiB })));
+  }
+
+  closeSnapshots(tx: EntityManager, snapshotIds: readonly string[], endMs: number): Promise<void> {
+    return this.apply(tx, [UsageMeter.closeSnapshots(snapshotIds, endMs)]);
+  }
+
   openHost(tx: EntityManager, h: { hostId: string; tenantId: string; hostFamily: string; availabilityZone: string; startMs: number }): Promise<void> {
     return this.apply(tx, [UsageMeter.openHost(h)]);
   }

@@ -11,6 +11,7 @@ export const PRODUCTS = [
   'ebs-iops',
   'ebs-throughput',
   'ebs-io-requests',
+  'ebs-snapshot',
   'data-transfer',
   'sla-credit',
   'guarantee-credit',

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { Decimal } from 'decimal.js';
-import { APRIL_START, BOOK, LifecycleOp, hours, recordsOf, sec, surplus, transfer, volume } from '../testing/usage-fixtures';
+import { APRIL_START, BOOK, LifecycleOp, hours, recordsOf, sec, snapshot, surplus, transfer, volume } from '../testing/usage-fixtures';
+import { billingMonthOf } from '../calendar/billing-month';
+import { splitAtMonthBoundaries } from '../usage/usage.month-split';
 import { PLATFORMS, UsageRecord } from '../usage/usage-record';
 import { computeInvoice } from './invoice';
 
@@ -31,13 +33,15 @@ const usageArb = fc
     fc.array(fc.tuple(time, fc.integer({ min: 0, max: hours(400) }), fc.constantFrom('gp2' as const, 'gp3' as const, 'io2' as const), fc.integer({ min: 0, max: 80_000 })), { maxLength: 4 }),
     fc.array(fc.tuple(time, fc.integer({ min: 0, max: 5_000_000 })), { maxLength: 4 }),
     fc.array(fc.tuple(time, fc.constantFrom('cross-az' as const, 'internet-out' as const), fc.integer({ min: 0, max: 300e9 })), { maxLength: 6 }),
+    fc.array(fc.tuple(time, fc.integer({ min: 0, max: hours(400) }), fc.integer({ min: 1, max: 16_384 }), fc.constantFrom('t-1', 't-2')), { maxLength: 4 }),
   )
-  .map(([instances, volumes, surpluses, transfers]) => {
+  .map(([instances, volumes, surpluses, transfers, snapshots]) => {
     const records: UsageRecord[] = [];
     instances.forEach(({ opts, ops }, i) => records.push(...recordsOf(`i-${i}`, ops, { ...opts, vcpus: 2 + i })));
     volumes.forEach(([start, length, volumeType, iops], i) => records.push(volume(`v-${i}`, start, start + length, { volumeType, iops, throughputMiBps: 100 + i * 100 })));
     surpluses.forEach(([atMs, vcpuMs], i) => records.push(surplus(`i-${i}`, atMs, vcpuMs)));
     transfers.forEach(([atMs, direction, bytes], i) => records.push(transfer(`i-${i}`, direction, atMs, bytes)));
+    snapshots.forEach(([start, length, sizeGiB, tenantId], i) => records.push(...splitAtMonthBoundaries(snapshot(`snap-${i}`, start, start + length, { sizeGiB, tenantId }))));
     return records;
   });
 
@@ -69,6 +73,25 @@ describe('computeInvoice (properties)', () => {
         expect(sut.total).toBe(sum.toFixed(2));
       }),
       { numRuns: 150 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
+
+  it('bills, across the months, every stored GiB-millisecond of a snapshot once, and only to its tenant', () => {
+    const snapshotArb = fc.tuple(fc.integer({ min: 0, max: hours(70 * 24) }), fc.integer({ min: 0, max: hours(60 * 24) }), fc.integer({ min: 1, max: 16_384 }));
+    fc.assert(
+      fc.property(snapshotArb, ([offset, length, sizeGiB]) => {
+        const start = APRIL_START - hours(35 * 24) + offset;
+        const records = splitAtMonthBoundaries(snapshot('snap-1', start, start + length, { sizeGiB }));
+        // Each month's GiB-months × that month's length, summed: size × duration (to the 8 places quantities show).
+        const gibMs = ['2025-02', '2025-03', '2025-04', '2025-05', '2025-06', '2025-07'].reduce((sum, month) => {
+          const { startMs, endMs } = billingMonthOf(Date.parse(`${month}-01T00:00:00Z`));
+          const lines = invoice(records, month).lines.filter((l) => l.product === 'ebs-snapshot');
+          expect(computeInvoice({ tenantId: 't-2', month, usage: records, priceBook: BOOK }).lines).toEqual([]);
+          return lines.reduce((s, l) => s.plus(new Decimal(l.quantity).times(endMs - startMs)), sum);
+        }, new Decimal(0));
+        expect(gibMs.minus(sizeGiB * length).abs().lte(new Decimal(0.00000001).times(6).times(hours(31 * 24)))).toBe(true);
+      }),
+      { numRuns: 100 },
     );
   }, PROPERTY_TIMEOUT_MS);
 

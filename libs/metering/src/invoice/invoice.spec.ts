@@ -16,11 +16,13 @@ import {
   recordsOf,
   running,
   sec,
+  snapshot,
   surplus,
   transfer,
   volumeIo,
   volume,
 } from '../testing/usage-fixtures';
+import { splitAtMonthBoundaries } from '../usage/usage.month-split';
 import { UsageRecord, creditsToVcpuMs } from '../usage/usage-record';
 import { computeInvoice, computeInvoices } from './invoice';
 
@@ -227,6 +229,65 @@ describe('computeInvoice: io1, st1, sc1 and standard volumes (EBS pricing, us-ea
     const usage = [volume('v-1', at(0), at(hours(720)), { volumeType: 'st1', sizeGiB: 500 })];
     expect(() => computeInvoice({ tenantId: 't-1', month: APRIL, usage, priceBook: [old] })).toThrow(PriceNotFound);
     expect(computeInvoice({ tenantId: 't-1', month: APRIL, usage, priceBook: withListPrices([old], { instanceTypes: {}, dedicatedHostHourly: {} }) }).total).toBe('22.50');
+  });
+});
+
+describe('computeInvoice: EBS snapshot storage (Standard tier, $0.05 per GB-month, us-east-1)', () => {
+  it('100 GiB stored for 15 days of a 30-day month: 100 × 0.5 × $0.05 = $2.50', () => {
+    const sut = invoiceOf([snapshot('snap-1', at(0), at(hours(15 * 24)), { sizeGiB: 100 })]);
+    expect(sut.lines.map((l) => [l.lineId, l.product, l.quantity, l.unit, l.unitPrice, l.amount])).toEqual([
+      ['ebs-snapshot/standard/aws-us-east-1-seed', 'ebs-snapshot', '50', 'gib-month', '0.05', '2.50'],
+    ]);
+    expect(lineOf(sut, 'ebs-snapshot/standard').description).toMatch(/^EBS snapshot storage \(Standard tier\), billed at each snapshot's full volume size: \$0\.05 per GiB-month, prorated/);
+    expect(sut.total).toBe('2.50');
+  });
+
+  it('sums snapshots into one line, rounded once (8 and 30 GiB for 10 days, 8 GiB for 1), a replayed record counted once', () => {
+    // (8 + 30) × 10/30 + 8 × 1/30 = 12.9333… GiB-months × 0.05 = 0.646666… → $0.65
+    // (rounding per snapshot would give 0.13 + 0.50 + 0.01 = $0.64).
+    const a = snapshot('snap-a', at(0), at(hours(240)), { sizeGiB: 8 });
+    const sut = invoiceOf([a, snapshot('snap-b', at(0), at(hours(240)), { sizeGiB: 30 }), snapshot('snap-c', at(hours(300)), at(hours(324)), { sizeGiB: 8 }), a]);
+    expect(lineOf(sut, 'ebs-snapshot/standard')).toMatchObject({ quantity: '12.93333333', amount: '0.65' });
+  });
+
+  it('splits a snapshot across a month boundary between the months, by each month\'s length', () => {
+    // 62 GiB from 16 March 00:00 to 16 April 00:00: March 16 of 31 days = 32 GiB-months ($1.60), April 15 of 30 days = 31 ($1.55).
+    const start = Date.UTC(2025, 2, 16);
+    const pieces = splitAtMonthBoundaries(snapshot('snap-1', start, at(hours(15 * 24)), { sizeGiB: 62 }));
+    expect(pieces.map((p) => [p.recordId, p.startMs, p.endMs])).toEqual([
+      [`snapshot:snap-1:${start}`, start, APRIL_START],
+      [`snapshot:snap-1:${start}#2025-04`, APRIL_START, at(hours(360))],
+    ]);
+    const march = computeInvoice({ tenantId: 't-1', month: '2025-03', usage: pieces, priceBook: BOOK });
+    expect(lineOf(march, 'ebs-snapshot/standard')).toMatchObject({ quantity: '32', amount: '1.60' });
+    expect(lineOf(invoiceOf(pieces), 'ebs-snapshot/standard')).toMatchObject({ quantity: '31', amount: '1.55' });
+    // The whole record, unsplit, rates to the same April line (the rater cuts at the month too).
+    expect(lineOf(invoiceOf([snapshot('snap-1', start, at(hours(360)), { sizeGiB: 62 })]), 'ebs-snapshot/standard').amount).toBe('1.55');
+  });
+
+  it('a zero-length snapshot interval bills nothing (no minimum, unlike an instance start)', () => {
+    expect(invoiceOf([snapshot('snap-1', at(hours(1)), at(hours(1)))]).lines).toEqual([]);
+  });
+
+  it('comes after volume lines, and a version written before snapshot prices cannot price it (PriceNotFound) until the list prices complete it', () => {
+    const sut = invoiceOf([snapshot('snap-1', at(0), at(hours(720)), { sizeGiB: 8 }), volume('v-1', at(0), at(hours(720)), { sizeGiB: 8 })]);
+    expect(sut.lines.map((l) => [l.product, l.amount])).toEqual([['ebs-storage', '0.64'], ['ebs-snapshot', '0.40']]);
+    const [seed] = BOOK;
+    const { snapshot: _snapshot, ...older } = seed.ebs;
+    const old: PriceBookVersion = { ...seed, ebs: older };
+    const usage = [snapshot('snap-1', at(0), at(hours(720)), { sizeGiB: 8 })];
+    expect(() => computeInvoice({ tenantId: 't-1', month: APRIL, usage, priceBook: [old] })).toThrow(PriceNotFound);
+    expect(computeInvoice({ tenantId: 't-1', month: APRIL, usage, priceBook: withListPrices([old], { instanceTypes: {}, dedicatedHostHourly: {} }) }).total).toBe('0.40');
+  });
+
+  it('prices each part at the version in force: a snapshot price change mid-month splits the line', () => {
+    const v2: PriceBookVersion = { ...BOOK[0], version: 'v2', effectiveFromMs: at(hours(360)), ebs: { ...BOOK[0].ebs, snapshot: { perGiBMonth: '0.06' } } };
+    const sut = invoiceOf([snapshot('snap-1', at(0), at(hours(720)), { sizeGiB: 100 })], { priceBook: [...BOOK, v2] });
+    // 50 GiB-months at $0.05 = $2.50, then 50 at $0.06 = $3.00.
+    expect(sut.lines.map((l) => [l.lineId, l.quantity, l.amount])).toEqual([
+      ['ebs-snapshot/standard/aws-us-east-1-seed', '50', '2.50'],
+      ['ebs-snapshot/standard/v2', '50', '3.00'],
+    ]);
   });
 });
 

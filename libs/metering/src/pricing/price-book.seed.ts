@@ -75,6 +75,11 @@ export function listPrices(types: readonly ListedInstanceType[]): ListPrices {
  * $0.125 per GB-month and $0.065 per provisioned IOPS-month; io2 the same storage with IOPS tiers;
  * st1 $0.045, sc1 $0.015 per GB-month; previous-generation Magnetic (standard) $0.05 per GB-month
  * and $0.05 per million I/O requests. AWS's "GB-month" is billed per GiB provisioned.
+ * Snapshots, Standard tier: $0.05 per GB-month of data stored ("EBS Snapshots – Standard" on the
+ * same page; the EBS User Guide's "Pricing and billing for archiving Amazon EBS snapshots",
+ * docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive-pricing.html, quotes "the standard rate
+ * for snapshots of $0.05 per GB-month"). Nimbus bills a snapshot's full volume
+ * size (it does not model the blocks stored): see docs/model.md.
  */
 export const EBS_LIST_PRICES: Required<EbsPrices> = {
   gp2: { perGiBMonth: '0.10' },
@@ -88,11 +93,12 @@ export const EBS_LIST_PRICES: Required<EbsPrices> = {
   st1: { perGiBMonth: '0.045' },
   sc1: { perGiBMonth: '0.015' },
   standard: { perGiBMonth: '0.05', perMillionIoRequests: '0.05' },
+  snapshot: { perGiBMonth: '0.05' },
 };
 
 /**
  * Every version with the list prices of what it does not name (a type added to the catalog after
- * the version was written, an EBS volume type added after it): a version's own prices always win,
+ * the version was written, an EBS volume type or snapshot storage added after it): a version's own prices always win,
  * so nothing billed re-rates (nothing of a type could be billed before the type existed).
  */
 export function withListPrices(versions: readonly PriceBookVersion[], listed: ListPrices): PriceBookVersion[] {

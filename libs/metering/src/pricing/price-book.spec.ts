@@ -50,6 +50,14 @@ describe('seedPriceBook', () => {
     expect(sut.dedicatedHostHourly).toEqual({ m5: '0.106', x9: '1.1' });
   });
 
+  it('completes a version written before snapshot storage was priced with the list price ($0.05 per GiB-month), never over its own', () => {
+    const { snapshot: _snapshot, ...older } = seed.ebs;
+    const [completed] = withListPrices([{ ...seed, ebs: older }], { instanceTypes: {}, dedicatedHostHourly: {} });
+    expect(completed.ebs.snapshot).toEqual({ perGiBMonth: '0.05' });
+    const [own] = withListPrices([{ ...seed, ebs: { ...seed.ebs, snapshot: { perGiBMonth: '0.06' } } }], { instanceTypes: {}, dedicatedHostHourly: {} });
+    expect(own.ebs.snapshot).toEqual({ perGiBMonth: '0.06' });
+  });
+
   it('is a valid book', () => {
     expect(() => validatePriceBook(seedPriceBook(0, LISTED_TYPES))).not.toThrow();
   });
@@ -89,6 +97,8 @@ describe('validatePriceBook', () => {
     ['an instance type without hourly prices', broken({ instanceTypes: { 'm5.large': { hourly: 'x' } } as never })],
     ['licenses of a platform that are not a list', broken({ licenses: { ...seed.licenses, linux: 'x' as never } })],
     ['EBS prices that are a number', broken({ ebs: 1 as never })],
+    ['a snapshot storage price that is not a decimal string', broken({ ebs: { ...seed.ebs, snapshot: { perGiBMonth: '5 cents' } } })],
+    ['snapshot storage prices that are not an object', broken({ ebs: { ...seed.ebs, snapshot: '0.05' as never } })],
     ['tiers that are not a list', broken({ dataTransfer: { ...seed.dataTransfer, internetOutTiers: {} as never } })],
     ['tiers that do not increase', broken({ dataTransfer: { ...seed.dataTransfer, internetOutTiers: [{ upTo: 100, price: '0' }, { upTo: 50, price: '1' }, { upTo: null, price: '1' }] } })],
   ])('refuses %s', (_why, versions) => {

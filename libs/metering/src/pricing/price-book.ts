@@ -69,6 +69,8 @@ export interface EbsPrices {
   readonly st1?: { readonly perGiBMonth: string };
   readonly sc1?: { readonly perGiBMonth: string };
   readonly standard?: { readonly perGiBMonth: string; readonly perMillionIoRequests: string };
+  /** Snapshot storage, Standard tier (added after the first versions, completed like the types above). */
+  readonly snapshot?: { readonly perGiBMonth: string };
 }
 
 export interface DataTransferPrices {
@@ -170,8 +172,8 @@ export function validatePriceBookVersion(v: PriceBookVersion): void {
   parsePrice(v.ebs.gp3.perMiBpsMonthAboveBaseline, `${v.version} gp3 throughput`, bad);
   parsePrice(v.ebs.io2.perGiBMonth, `${v.version} io2`, bad);
   checkTiers(v.ebs.io2.iopsTiers, `${v.version} io2 IOPS`);
-  const { io1, st1, sc1, standard } = v.ebs;
-  for (const [type, p] of Object.entries({ io1, st1, sc1, standard })) if (p !== undefined && !isRecord(p)) throw bad(`${v.version}: ebs.${type} must be an object`);
+  const { io1, st1, sc1, standard, snapshot } = v.ebs;
+  for (const [type, p] of Object.entries({ io1, st1, sc1, standard, snapshot })) if (p !== undefined && !isRecord(p)) throw bad(`${v.version}: ebs.${type} must be an object`);
   if (io1) {
     parsePrice(io1.perGiBMonth, `${v.version} io1`, bad);
     parsePrice(io1.perIopsMonth, `${v.version} io1 IOPS`, bad);
@@ -182,6 +184,7 @@ export function validatePriceBookVersion(v: PriceBookVersion): void {
     parsePrice(standard.perGiBMonth, `${v.version} standard`, bad);
     parsePrice(standard.perMillionIoRequests, `${v.version} standard I/O requests`, bad);
   }
+  if (snapshot) parsePrice(snapshot.perGiBMonth, `${v.version} snapshot storage`, bad);
   if (!Number.isSafeInteger(v.dataTransfer.bytesPerGB) || v.dataTransfer.bytesPerGB < 1) throw bad(`${v.version}: bytesPerGB must be a positive integer`);
   parsePrice(v.dataTransfer.crossAzPerGB, `${v.version} cross-AZ transfer`, bad);
   checkTiers(v.dataTransfer.internetOutTiers, `${v.version} internet out`);

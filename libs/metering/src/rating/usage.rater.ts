@@ -7,7 +7,7 @@ import { CompiledPriceBook } from '../pricing/price-book.compiled';
 import { EbsPrices, LicenseComponent, PriceBookVersion } from '../pricing/price-book';
 import { PriceNotFound } from '../errors';
 import { sameUsageRecord } from '../usage/usage.dedupe';
-import { InstanceUsageRecord, LicenseModel, Platform, Tenancy, UsageRecord, VolumeType, validateUsageRecord } from '../usage/usage-record';
+import { InstanceUsageRecord, isStorageRecord, LicenseModel, Platform, Tenancy, UsageRecord, VolumeType, validateUsageRecord } from '../usage/usage-record';
 import { DEDICATED_HOST_BILLING, INSTANCE_BILLING, billedMsByVersion } from './billing-granularity';
 
 /** One instance's running time inside the month, kept only for instances the SLA inputs name. */
@@ -88,6 +88,7 @@ export function rateUsage(
   const transfer = new Map<string, Agg<{ direction: 'cross-az' | 'internet-out'; v: number }>>();
   const ioRequests = new Map<string, Agg<{ v: number }>>();
   const volumes = new Map<string, Agg<{ product: Product; volumeType: VolumeType; tier: number; v: number }>>();
+  const snapshots = new Map<string, Agg<{ v: number }>>();
   const segmentsByInstance = new Map<string, InstanceSegment[]>();
   const zonesInUse = new Set<string>();
   const pieces: number[] = [];
@@ -122,7 +123,7 @@ export function rateUsage(
     if (r.startMs >= m1 || r.endMs < m0) continue;
     const s = Math.max(r.startMs, m0);
     const e = Math.min(r.endMs, m1);
-    if (e === s && !(s === r.startMs && r.kind !== 'volume-usage' && r.startsPeriod)) continue;
+    if (e === s && !(s === r.startMs && !isStorageRecord(r) && r.startsPeriod)) continue;
 
     if (r.kind === 'instance-usage') {
       zonesInUse.add(r.availabilityZone);
@@ -153,14 +154,14 @@ export function rateUsage(
         const v = pieces[i];
         bump(hosts, `${family}|${v}`, () => ({ family, v }), pieces[i + 1]);
       }
+    } else if (r.kind === 'snapshot-usage') {
+      // Snapshots: the stored GiB (the source volume's size), prorated as volume storage is.
+      const { sizeGiB } = r;
+      forEachVersion(book, s, e, (v, ms) => bump(snapshots, `${v}`, () => ({ v }), sizeGiB * ms));
     } else {
       // Volumes: prorated by the millisecond within each price version (no minimum, no rounding).
       const { volumeType, sizeGiB, iops, throughputMiBps } = r;
-      let from = s;
-      let v = versionIndexAt(from);
-      while (from < e) {
-        const to = Math.min(e, v + 1 < starts.length ? starts[v + 1] : Infinity);
-        const ms = to - from;
+      forEachVersion(book, s, e, (v, ms) => {
         const ebs = book.versions[v].ebs;
         const vv = v;
         bump(volumes, `storage|${volumeType}|${v}`, () => ({ product: 'ebs-storage' as const, volumeType, tier: 0, v: vv }), sizeGiB * ms);
@@ -179,9 +180,7 @@ export function rateUsage(
             below = t.upTo ?? Infinity;
           });
         }
-        from = to;
-        v++;
-      }
+      });
     }
   }
 
@@ -191,9 +190,21 @@ export function rateUsage(
     ...[...surplus.values()].map(({ meta: { platform, v }, sum }) => surplusLine(platform, v, sum, book)),
     ...[...volumes.values()].map(({ meta, sum }) => volumeLine(meta, sum, book, monthLengthMs(month))),
     ...[...ioRequests.values()].map(({ meta: { v }, sum }) => ioRequestsLine(v, sum, book)),
+    ...[...snapshots.values()].map(({ meta: { v }, sum }) => snapshotLine(v, sum, book, monthLengthMs(month))),
     ...transferLines(transfer, book),
   ];
   return { lines, segmentsByInstance, zonesInUse };
+}
+
+/** Calls `each` with the part of [fromMs, toMs) in each price version: storage is prorated by the ms within each. */
+function forEachVersion(book: CompiledPriceBook, fromMs: number, toMs: number, each: (v: number, ms: number) => void): void {
+  const { starts } = book;
+  let from = fromMs;
+  for (let v = book.versionIndexAt(from); from < toMs; v++) {
+    const to = Math.min(toMs, v + 1 < starts.length ? starts[v + 1] : Infinity);
+    each(v, to - from);
+    from = to;
+  }
 }
 
 function instanceLines(instances: Map<string, InstanceAgg>, book: CompiledPriceBook): PendingLine[] {
@@ -374,6 +385,29 @@ function ebsPrices<T extends VolumeType>(b: PriceBookVersion, volumeType: T): No
   const p = b.ebs[volumeType];
   if (p === undefined) throw new PriceNotFound(`EBS ${volumeType} volumes in price book version '${b.version}'`);
   return p as NonNullable<EbsPrices[T]>;
+}
+
+/**
+ * EBS snapshot storage (Standard tier): GiB-months of each snapshot at its volume's full size (an
+ * upper bound: EC2 bills the blocks stored, Nimbus does not model them), prorated by the second.
+ */
+function snapshotLine(v: number, gibMs: ExactSum, book: CompiledPriceBook, monthMs: number): PendingLine {
+  const version = book.versions[v].version;
+  const unitPrice = book.price(v, 'ebs|snapshot', (b) => {
+    const p = b.ebs.snapshot;
+    if (p === undefined) throw new PriceNotFound(`EBS snapshot storage in price book version '${b.version}'`);
+    return p.perGiBMonth;
+  });
+  return {
+    lineId: `ebs-snapshot/standard/${version}`,
+    sortKey: `standard|${pad(v)}`,
+    product: 'ebs-snapshot',
+    description: `EBS snapshot storage (Standard tier), billed at each snapshot's full volume size: ${money(unitPrice)} per GiB-month, prorated by the second over the month (price book ${version})`,
+    unit: 'gib-month',
+    unitPrice,
+    numerator: gibMs.toDecimal(),
+    denominator: monthMs,
+  };
 }
 
 /** Magnetic (standard) volumes' I/O requests: per million, to the cent on the amount only. */

@@ -8,12 +8,14 @@ import {
   DataTransferRecord,
   HostUsageRecord,
   InstanceUsageRecord,
+  SnapshotUsageRecord,
   VolumeIoRecord,
   VolumeUsageRecord,
   cpuSurplusRecordId,
   dataTransferRecordId,
   hostUsageRecordId,
   instanceUsageRecordId,
+  snapshotUsageRecordId,
   volumeIoMeterRecordId,
   volumeUsageRecordId,
 } from '../usage/usage-record';
@@ -92,6 +94,10 @@ export function volume(volumeId: string, startMs: number, endMs: number, opts: P
     startMs,
     endMs,
   };
+}
+
+export function snapshot(snapshotId: string, startMs: number, endMs: number, opts: Partial<SnapshotUsageRecord> = {}): SnapshotUsageRecord {
+  return { kind: 'snapshot-usage', recordId: snapshotUsageRecordId(snapshotId, startMs), tenantId: 't-1', snapshotId, sizeGiB: 100, ...opts, startMs, endMs };
 }
 
 export function host(hostId: string, startMs: number, endMs: number, opts: Partial<HostUsageRecord> = {}): HostUsageRecord {

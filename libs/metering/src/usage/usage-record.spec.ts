@@ -1,12 +1,12 @@
 import { InvalidUsageRecord, UsageRecordConflict } from '../errors';
-import { APRIL_START, MAY_START, at, hours, running, surplus, transfer, volume } from '../testing/usage-fixtures';
+import { APRIL_START, MAY_START, at, hours, running, snapshot, surplus, transfer, volume } from '../testing/usage-fixtures';
 import { dedupeUsage } from './usage.dedupe';
 import { splitAtMonthBoundaries } from './usage.month-split';
-import { UsageRecord, creditsToVcpuMs, instanceUsageRecordId, validateUsageRecord } from './usage-record';
+import { UsageRecord, creditsToVcpuMs, instanceUsageRecordId, snapshotUsageRecordId, validateUsageRecord } from './usage-record';
 
 describe('validateUsageRecord', () => {
   it('accepts what the fixtures write', () => {
-    for (const r of [running('i-1', at(0), at(5)), volume('v-1', at(0), at(5)), surplus('i-1', at(1), 5), transfer('i-1', 'internet-out', at(1), 5)]) {
+    for (const r of [running('i-1', at(0), at(5)), volume('v-1', at(0), at(5)), snapshot('snap-1', at(0), at(5)), surplus('i-1', at(1), 5), transfer('i-1', 'internet-out', at(1), 5)]) {
       expect(() => validateUsageRecord(r)).not.toThrow();
     }
   });
@@ -20,6 +20,8 @@ describe('validateUsageRecord', () => {
     ['fractional bytes (floats would make sums order-dependent)', transfer('i-1', 'cross-az', at(0), 1.5)],
     ['fractional surplus vCPU-ms', surplus('i-1', at(0), 0.25)],
     ['a negative volume size', volume('v-1', at(0), at(5), { sizeGiB: -1 })],
+    ['a fractional snapshot size', snapshot('snap-1', at(0), at(5), { sizeGiB: 1.5 })],
+    ['a snapshot that ends before it starts', snapshot('snap-1', at(5), at(0))],
   ])('refuses %s', (_why, record) => {
     expect(() => validateUsageRecord(record)).toThrow(InvalidUsageRecord);
   });
@@ -29,6 +31,7 @@ describe('record ids', () => {
   it('derives the key from the source event, so a replay writes the same key', () => {
     expect(running('i-1', 1_000, 2_000).recordId).toBe(instanceUsageRecordId('i-1', 1_000));
     expect(instanceUsageRecordId('i-1', 1_000)).toBe('instance:i-1:1000');
+    expect(snapshotUsageRecordId('snap-0123456789abcdef0', 1_000)).toBe('snapshot:snap-0123456789abcdef0:1000');
   });
 
   it('converts credits (vCPU-minutes) to integer vCPU-ms', () => {
@@ -66,6 +69,15 @@ describe('splitAtMonthBoundaries', () => {
     expect(splitAtMonthBoundaries(inside)).toEqual([inside]);
     const point = transfer('i-1', 'cross-az', at(0), 1);
     expect(splitAtMonthBoundaries(point)).toEqual([point]);
+  });
+
+  it('cuts snapshots as volumes, without inventing billing periods', () => {
+    const sut = splitAtMonthBoundaries(snapshot('snap-1', APRIL_START - 1, APRIL_START + 1));
+    expect(sut.map((r) => [r.recordId, r.startMs, r.endMs])).toEqual([
+      [`snapshot:snap-1:${APRIL_START - 1}`, APRIL_START - 1, APRIL_START],
+      [`snapshot:snap-1:${APRIL_START - 1}#2025-04`, APRIL_START, APRIL_START + 1],
+    ]);
+    expect(sut.every((r) => !('startsPeriod' in r))).toBe(true);
   });
 
   it('cuts volumes without inventing billing periods', () => {

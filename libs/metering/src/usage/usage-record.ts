@@ -81,6 +81,21 @@ export interface VolumeUsageRecord {
   readonly endMs: SimTimeMs;
 }
 
+/**
+ * An interval in which an EBS snapshot was stored (from CreateSnapshot, CreateImage or CopySnapshot
+ * until DeleteSnapshot). Billed at `sizeGiB`, the size of the volume it was taken of: Nimbus does not
+ * model written or changed blocks, so the full size is an upper bound of what EC2 bills.
+ */
+export interface SnapshotUsageRecord {
+  readonly kind: 'snapshot-usage';
+  readonly recordId: string;
+  readonly tenantId: string;
+  readonly snapshotId: string;
+  readonly sizeGiB: number;
+  readonly startMs: SimTimeMs;
+  readonly endMs: SimTimeMs;
+}
+
 /** An interval in which a Dedicated Host was allocated to the tenant (billed whether or not instances run). */
 export interface HostUsageRecord {
   readonly kind: 'host-usage';
@@ -126,11 +141,21 @@ export interface VolumeIoRecord {
   readonly atMs: SimTimeMs;
 }
 
-export type UsageRecord = InstanceUsageRecord | CpuSurplusRecord | VolumeUsageRecord | HostUsageRecord | DataTransferRecord | VolumeIoRecord;
+export type UsageRecord =
+  | InstanceUsageRecord
+  | CpuSurplusRecord
+  | VolumeUsageRecord
+  | SnapshotUsageRecord
+  | HostUsageRecord
+  | DataTransferRecord
+  | VolumeIoRecord;
 /** Records of a quantity at one instant (the others are intervals). */
 export type PointUsageRecord = CpuSurplusRecord | DataTransferRecord | VolumeIoRecord;
 export const isPointRecord = (r: UsageRecord): r is PointUsageRecord => r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'volume-io';
-export type IntervalUsageRecord = InstanceUsageRecord | VolumeUsageRecord | HostUsageRecord;
+export type IntervalUsageRecord = InstanceUsageRecord | VolumeUsageRecord | SnapshotUsageRecord | HostUsageRecord;
+/** Interval records prorated by the millisecond: no billing period, no minimum. */
+export type StorageUsageRecord = VolumeUsageRecord | SnapshotUsageRecord;
+export const isStorageRecord = (r: UsageRecord): r is StorageUsageRecord => r.kind === 'volume-usage' || r.kind === 'snapshot-usage';
 
 /*
  * Idempotency keys. The rule: `<kind>:<source id>:<event time>` (plus the direction for transfer),
@@ -143,6 +168,9 @@ export function instanceUsageRecordId(instanceId: string, startMs: SimTimeMs): s
 }
 export function volumeUsageRecordId(volumeId: string, startMs: SimTimeMs): string {
   return `volume:${volumeId}:${startMs}`;
+}
+export function snapshotUsageRecordId(snapshotId: string, startMs: SimTimeMs): string {
+  return `snapshot:${snapshotId}:${startMs}`;
 }
 export function hostUsageRecordId(hostId: string, startMs: SimTimeMs): string {
   return `host:${hostId}:${startMs}`;
@@ -216,6 +244,10 @@ export function validateUsageRecord(r: UsageRecord): void {
       if (!isCount(r.sizeGiB) || !isCount(r.iops) || !isCount(r.throughputMiBps)) {
         throw new InvalidUsageRecord(r.recordId, 'sizeGiB, iops and throughputMiBps must be non-negative integers');
       }
+      return;
+    case 'snapshot-usage':
+      checkInterval(r);
+      if (!isCount(r.sizeGiB)) throw new InvalidUsageRecord(r.recordId, 'sizeGiB must be a non-negative integer');
       return;
     case 'cpu-surplus':
       if (!isTime(r.atMs)) throw new InvalidUsageRecord(r.recordId, 'atMs must be a non-negative integer millisecond');

@@ -1,5 +1,5 @@
 import { InvalidUsageRecord } from '../errors';
-import { APRIL_START, MAY_START, at, hours, running, sec, surplus, transfer, volume } from '../testing/usage-fixtures';
+import { APRIL_START, MAY_START, at, hours, running, sec, snapshot, surplus, transfer, volume } from '../testing/usage-fixtures';
 import { usageReport } from './usage.report';
 
 describe('usageReport', () => {
@@ -9,6 +9,7 @@ describe('usageReport', () => {
     volume('v-1', at(0), at(hours(360)), { iops: 6000, throughputMiBps: 250 }),
     surplus('i-1', at(hours(1)), 90 * 60_000),
     transfer('i-1', 'internet-out', at(hours(1)), 5e9),
+    snapshot('snap-1', at(0), at(hours(360)), { sizeGiB: 8 }),
   ];
   const window = { fromMs: APRIL_START, toMs: MAY_START };
 
@@ -19,6 +20,8 @@ describe('usageReport', () => {
       { usageType: 'BoxUsage:m5.large:windows', product: 'ec2-instance', unit: 'instance-hour', quantity: '3' },
       { usageType: 'CPUCredits:linux', product: 'ec2-cpu-credits', unit: 'vcpu-hour', quantity: '1.5' },
       { usageType: 'DataTransfer-Out-Bytes', product: 'data-transfer', unit: 'gb', quantity: '5' },
+      // 8 GiB for half of the month: 4 GiB-months of snapshot storage.
+      { usageType: 'EBS:SnapshotUsage', product: 'ebs-snapshot', unit: 'gib-month', quantity: '4' },
       // Half of a 30-day month: 100 GiB → 50 GiB-months; 3,000 IOPS and 125 MiB/s above the gp3 baseline → 1,500 and 62.5.
       { usageType: 'EBS:VolumeP-IOPS.gp3', product: 'ebs-iops', unit: 'iops-month', quantity: '1500' },
       { usageType: 'EBS:VolumeP-Throughput.gp3', product: 'ebs-throughput', unit: 'mibps-month', quantity: '62.5' },

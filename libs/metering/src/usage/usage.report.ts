@@ -42,7 +42,7 @@ const dayOf = (t: number): string => new Date(t).toISOString().slice(0, 10);
 /**
  * What a tenant used in [fromMs, toMs), grouped by usage type, by product or by day (× usage
  * type): running time as it was (no 60 s minimum, no hour rounding — that is rating's job, and
- * the invoice shows it), volume GiB-months prorated by each calendar month's length, surplus
+ * the invoice shows it), volume and snapshot GiB-months prorated by each calendar month's length, surplus
  * vCPU-hours and GB. Intervals are cut at the window, at month boundaries (a GiB-month depends on
  * the month) and, by day, at UTC midnights. Open intervals must be closed by the caller (at now).
  */
@@ -91,6 +91,8 @@ export function usageReport(records: readonly UsageRecord[], o: UsageReportOptio
         add({ usageType: `${prefix}:${r.instanceType}${suffix}`, product: 'ec2-instance', unit: 'instance-hour' }, from, new Money(ms).div(MS_PER_HOUR));
       } else if (r.kind === 'host-usage') {
         add({ usageType: `HostUsage:${r.hostFamily}`, product: 'ec2-dedicated-host', unit: 'host-hour' }, from, new Money(ms).div(MS_PER_HOUR));
+      } else if (r.kind === 'snapshot-usage') {
+        add({ usageType: 'EBS:SnapshotUsage', product: 'ebs-snapshot', unit: 'gib-month' }, from, new Money(r.sizeGiB).times(ms).div(month.endMs - month.startMs));
       } else {
         const monthMs = month.endMs - month.startMs;
         const share = (units: number) => new Money(units).times(ms).div(monthMs);

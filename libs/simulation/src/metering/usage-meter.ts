@@ -1,6 +1,6 @@
 import { crossAzInboundRecord, DataPlane, FleetEvent, MILLICORE_MS_PER_CREDIT, MS_PER_DAY, MS_PER_SECOND, SimTime, VolumeIoCounter } from '@nimbus/hypervisor';
 import {
-  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, Platform, UsageRecord, volumeIoMeterRecordId, volumeUsageRecordId,
+  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, Platform, snapshotUsageRecordId, UsageRecord, volumeIoMeterRecordId, volumeUsageRecordId,
 } from '@nimbus/metering';
 
 /**
@@ -74,7 +74,7 @@ export interface MeteredInstance {
 export interface StoredUsageRecord {
   readonly recordId: string;
   readonly tenantId: string;
-  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'host-usage' | 'volume-io';
+  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'snapshot-usage' | 'host-usage' | 'volume-io';
   readonly resourceId: string;
   readonly startMs: SimTime;
   readonly endMs: SimTime | null;
@@ -346,7 +346,7 @@ export class UsageMeter {
     return out;
   }
 
-  // ---- volumes and Dedicated Hosts ----
+  // ---- volumes, snapshots and Dedicated Hosts ----
 
   /** A volume created at `createdAt` begins a `volume-usage` interval (its configuration is fixed). */
   static openVolume(v: { volumeId: string; tenantId: string; createdAt: SimTime; volumeType: string; sizeGiB: number; iops: number; throughputMiBps: number; availabilityZone: string }): UsageWrite {
@@ -359,6 +359,18 @@ export class UsageMeter {
 
   static closeVolumes(volumeIds: readonly string[], endMs: SimTime): UsageWrite {
     return { op: 'close-usage', kind: 'volume-usage', resourceIds: volumeIds, endMs };
+  }
+
+  /** A snapshot created at `startedAt` (CreateSnapshot, CreateImage, CopySnapshot) begins a `snapshot-usage` interval at its volume's size. */
+  static openSnapshot(s: { snapshotId: string; tenantId: string; startedAt: SimTime; sizeGiB: number }): UsageWrite {
+    return { op: 'insert-usage', record: {
+      recordId: snapshotUsageRecordId(s.snapshotId, s.startedAt), tenantId: s.tenantId, kind: 'snapshot-usage', resourceId: s.snapshotId, startMs: s.startedAt, endMs: null,
+      periodStartMs: null, quantity: null, attrs: { sizeGiB: s.sizeGiB },
+    } };
+  }
+
+  static closeSnapshots(snapshotIds: readonly string[], endMs: SimTime): UsageWrite {
+    return { op: 'close-usage', kind: 'snapshot-usage', resourceIds: snapshotIds, endMs };
   }
 
   /** A Dedicated Host allocated to a tenant: a `host-usage` interval billed per host-hour; its instances pay no compute. */

@@ -15,7 +15,7 @@ import { VolumesService } from '../volumes/volumes.service';
 import { TagsService } from '../tags/tags.service';
 import { CreateImageCommand, DescribeImagesQuery, ImageIdCommand } from './images.commands';
 import { AMAZON_OWNER_ID, BUILT_IN_IMAGES_CREATED_MS, ImageBlockDevice, ImageView } from './image-view';
-import { newSnapshotRow } from './snapshot-rules';
+import { newSnapshotRow, storeNewSnapshots } from './snapshot-rules';
 import { checkImageId, imageNotFound, launchableImage } from './launchable-image';
 
 export { checkImageId, imageNotFound, launchableImage };
@@ -120,7 +120,7 @@ export class ImagesService {
         id: imageId, tenantId: tenant.id, name: cmd.name, description: cmd.description ?? null, body: JSON.stringify(image), sourceInstanceId: row.id,
         blockDevices: JSON.stringify(blockDevices), tags: JSON.stringify(tags), state: 'available', createdAt: e.now, availableAt, deregisteredAt: null,
       };
-      await this.repo.insertSnapshots(tx, snapshots);
+      await storeNewSnapshots(this.repo, e, tx, snapshots);
       await this.repo.insertImage(tx, entity);
       // The catalog's image is the row's, its mapping from block_devices: its launches get these volumes (VolumesService.resolveLaunchVolumes).
       e.world.catalog.addImage(imageOf(entity));

@@ -3,6 +3,7 @@ import { resourceId } from '../common/ids';
 import { SnapshotEntity } from '../../persistence/entities';
 import { CatalogRepository } from '../../persistence/catalog.repository';
 import { Tx } from '../../persistence/tx';
+import { EngineService } from '../../engine/engine.service';
 
 // The rules of a tenant's EBS snapshots that more than one service needs (snapshots, images, volumes).
 
@@ -36,6 +37,16 @@ export function newSnapshotRow(s: NewSnapshot, now: number): SnapshotEntity {
     id: resourceId('snap'), tenantId: s.tenantId, volumeId: s.volumeId, volumeSizeGiB: s.volumeSizeGiB, description: s.description, imageId: s.imageId ?? null,
     tags: JSON.stringify(s.tags), startedAt: now, completedAt: snapshotCompletesAt(now, s.volumeSizeGiB), sourceSnapshotId: s.sourceSnapshotId ?? null,
   };
+}
+
+/**
+ * Stores new snapshots (`newSnapshotRow`'s) and, in the same transaction, begins billing their
+ * storage from `startedAt` (a `snapshot-usage` interval each, until DeleteSnapshot): every way a
+ * snapshot is made stores it here, so none is stored unbilled.
+ */
+export async function storeNewSnapshots(repo: CatalogRepository, engine: EngineService, tx: Tx, rows: readonly SnapshotEntity[]): Promise<void> {
+  await repo.insertSnapshots(tx, rows);
+  await engine.usage.openSnapshots(tx, rows);
 }
 
 export const snapshotNotFound = (id: string) => notFound('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-errors';
-import { checkSnapshotId, newSnapshotRow, requireCompletedSnapshot, snapshotNotFound } from './snapshot-rules';
+import { checkSnapshotId, newSnapshotRow, requireCompletedSnapshot, snapshotNotFound, storeNewSnapshots } from './snapshot-rules';
 import { SnapshotEntity, TenantEntity } from '../../persistence/entities';
 import { CatalogRepository } from '../../persistence/catalog.repository';
 import { EngineService } from '../../engine/engine.service';
@@ -64,7 +64,7 @@ export class SnapshotsService {
     return this.engine.command(async (tx, e) => {
       const volume = await this.volumes.requireOwned(tenant.id, cmd.volumeId, tx);
       const row = newSnapshotRow({ tenantId: tenant.id, volumeId: volume.id, volumeSizeGiB: volume.sizeGiB, description: cmd.description ?? null, tags }, e.now);
-      await this.repo.insertSnapshots(tx, [row]);
+      await storeNewSnapshots(this.repo, e, tx, [row]);
       return snapshotView(row, tenant.accountId, e.now);
     });
   }
@@ -84,7 +84,7 @@ export class SnapshotsService {
       const row = newSnapshotRow({
         tenantId: tenant.id, volumeId: null, volumeSizeGiB: source.volumeSizeGiB, description: cmd.description ?? null, tags, sourceSnapshotId: source.id,
       }, e.now);
-      await this.repo.insertSnapshots(tx, [row]);
+      await storeNewSnapshots(this.repo, e, tx, [row]);
       return snapshotView(row, tenant.accountId, e.now);
     });
   }
@@ -121,13 +121,14 @@ export class SnapshotsService {
     return rows.filter((r) => ids.length === 0 || ids.includes(r.id)).map((r) => snapshotView(r, tenant.accountId, now));
   }
 
-  /** DeleteSnapshot: refused while an image (not deregistered) is backed by it. */
+  /** DeleteSnapshot: refused while an image (not deregistered) is backed by it. Its storage is billed until now. */
   delete(tenant: TenantEntity, snapshotId: string): Promise<void> {
-    return this.engine.command(async (tx) => {
+    return this.engine.command(async (tx, e) => {
       const row = await this.ownSnapshot(tx, tenant, snapshotId);
       const image = await this.repo.imageUsing(tx, row);
       if (image) throw new ApiError('InvalidSnapshot.InUse', `The snapshot ${snapshotId} is currently in use by ${image}`);
       await this.repo.deleteSnapshot(tx, snapshotId);
+      await e.usage.closeSnapshots(tx, [snapshotId], e.now);
     });
   }
 

@@ -113,7 +113,7 @@ export class PriceBookVersionResponseDto {
   @ApiProperty(DECIMAL_MAP({ m5: '5.069' }, 'Dedicated Host hourly price per host family')) dedicatedHostHourly!: Record<string, string>;
   @ApiProperty(DECIMAL_MAP({ linux: '0.05', windows: '0.096' }, 'Burstable unlimited surplus credits, per vCPU-hour, by platform')) burstableSurplusPerVcpuHour!: Record<string, string>;
   @ApiProperty({
-    type: 'object', description: 'EBS prices by volume type',
+    type: 'object', description: 'EBS prices by volume type, and `snapshot`: snapshot storage (Standard tier) per GiB-month',
     additionalProperties: {
       type: 'object', required: ['perGiBMonth'],
       properties: {
@@ -126,6 +126,7 @@ export class PriceBookVersionResponseDto {
     example: {
       gp2: { perGiBMonth: '0.10' }, gp3: { perGiBMonth: '0.08', baselineIops: 3000, perIopsMonthAboveBaseline: '0.005', baselineMiBps: 125, perMiBpsMonthAboveBaseline: '0.04' },
       io1: { perGiBMonth: '0.125', perIopsMonth: '0.065' }, st1: { perGiBMonth: '0.045' }, standard: { perGiBMonth: '0.05', perMillionIoRequests: '0.05' },
+      snapshot: { perGiBMonth: '0.05' },
     },
   })
   ebs!: Record<string, unknown>;
