@@ -5,6 +5,12 @@ import type { Ec2Answer } from './ec2-action';
 export const EC2_API_VERSION = '2016-11-15';
 export const EC2_NAMESPACE = `http://ec2.amazonaws.com/doc/${EC2_API_VERSION}/`;
 
+/** A simulated time as EC2's answers write most of theirs: to the second, `….000Z` (launchTime, createTime, attachTime, …). */
+export const ec2Time = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
+
+/** A simulated time with its milliseconds, where Nimbus's answers keep them (a snapshot's startTime, an image's creationDate, a key pair's createTime, an interface's attachTime). */
+export const ec2TimeMs = (ms: number): string => new Date(ms).toISOString();
+
 /** XML's five predefined entities, for the characters a text or attribute value cannot hold as they are. */
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 const NEEDS_ESCAPE = /[&<>"']/;

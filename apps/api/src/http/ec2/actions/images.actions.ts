@@ -9,8 +9,8 @@ import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { unsupported } from '../ec2-errors';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { filterMatcher } from '../ec2-filters';
+import { ec2TimeMs } from '../ec2-xml';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const tagSet = (tags: Readonly<Record<string, string>>) => items(Object.entries(tags).map(([key, value]) => ({ key, value })));
 
 /** `TagSpecification.N` (ResourceType, Tag.M.Key/Value) for the resource types an action tags; another type is InvalidParameterValue. */
@@ -51,7 +51,7 @@ function imageItem(v: ImageView) {
     imageLocation: imageLocation(v),
     imageState: v.state,
     imageOwnerId: v.ownerId,
-    creationDate: iso(v.creationMs),
+    creationDate: ec2TimeMs(v.creationMs),
     isPublic: v.isPublic,
     architecture: v.architecture,
     imageType: 'machine',
@@ -124,7 +124,7 @@ function snapshotItem(v: SnapshotView) {
   const r = v.row;
   return {
     // A copy's volume is EC2's arbitrary vol-ffffffff ("Snapshots created by the CopySnapshot action have an arbitrary volume ID").
-    snapshotId: r.id, volumeId: r.volumeId ?? 'vol-ffffffff', status: v.status, startTime: iso(r.startedAt), progress: `${v.progressPercent}%`, ownerId: v.ownerId,
+    snapshotId: r.id, volumeId: r.volumeId ?? 'vol-ffffffff', status: v.status, startTime: ec2TimeMs(r.startedAt), progress: `${v.progressPercent}%`, ownerId: v.ownerId,
     volumeSize: r.volumeSizeGiB, description: r.description ?? '', encrypted: false, storageTier: 'standard', transferType: transferTypeOf(v), tagSet: tagSet(v.tags),
   };
 }
@@ -253,7 +253,7 @@ export class ImagesEc2Actions implements Ec2ActionSource {
           'block-device-mapping.device-name': (v) => v.blockDevices.map((b) => b.deviceName),
           'block-device-mapping.delete-on-termination': (v) => v.blockDevices.map((b) => String(b.deleteOnTermination)),
           'block-device-mapping.encrypted': (v) => v.blockDevices.map(() => 'false'),
-          'creation-date': (v) => iso(v.creationMs),
+          'creation-date': (v) => ec2TimeMs(v.creationMs),
           description: (v) => v.description,
           'ena-support': () => 'true',
           hypervisor: () => 'xen',
@@ -339,7 +339,7 @@ export class ImagesEc2Actions implements Ec2ActionSource {
           'owner-id': (v) => v.ownerId,
           progress: (v) => `${v.progressPercent}%`,
           'snapshot-id': (v) => v.row.id,
-          'start-time': (v) => iso(v.row.startedAt),
+          'start-time': (v) => ec2TimeMs(v.row.startedAt),
           status: (v) => v.status,
           'volume-id': (v) => v.row.volumeId ?? undefined,
           'volume-size': (v) => String(v.row.volumeSizeGiB),

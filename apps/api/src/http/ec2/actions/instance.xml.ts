@@ -5,8 +5,8 @@ import { metadataOptionsOf } from '../../../application/instances/metadata-optio
 import { items } from '../ec2-action';
 import type { InstanceInterface } from '../../../application/networking/instance-networking';
 import { associationXml, privateIpAddressesSet } from './networking.actions';
+import { ec2Time } from '../ec2-xml';
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
 
 export const stateXml = (name: string) => ({ code: INSTANCE_STATE_CODES[name as InstanceStateName], name });
 
@@ -57,7 +57,7 @@ export function metadataOptionsXml(d: InstanceDescription) {
 export function blockDeviceMappingsOf(d: InstanceDescription) {
   return d.volumes.map((v) => ({
     deviceName: v.device,
-    ebs: { volumeId: v.id, status: 'attached', attachTime: v.attachTime !== null ? iso(v.attachTime) : undefined, deleteOnTermination: v.deleteOnTermination },
+    ebs: { volumeId: v.id, status: 'attached', attachTime: v.attachTime !== null ? ec2Time(v.attachTime) : undefined, deleteOnTermination: v.deleteOnTermination },
   }));
 }
 
@@ -109,7 +109,7 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
     amiLaunchIndex: i.launchIndex,
     productCodes: items([]),
     instanceType: i.instanceType,
-    launchTime: iso(i.launchTime),
+    launchTime: ec2Time(i.launchTime),
     placement: {
       availabilityZone: i.availabilityZone,
       groupName: d.placementGroupName ?? '',
@@ -147,7 +147,7 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
       privateDnsName: nic.privateDnsName,
       sourceDestCheck: nic.sourceDestCheck,
       groupSet: items(nic.groups.map((g) => ({ groupId: g.groupId, groupName: g.groupName }))),
-      attachment: { attachmentId: nic.attachmentId, deviceIndex: nic.deviceIndex, status: nic.status, attachTime: iso(nic.attachTime), deleteOnTermination: nic.deleteOnTermination, networkCardIndex: 0 },
+      attachment: { attachmentId: nic.attachmentId, deviceIndex: nic.deviceIndex, status: nic.status, attachTime: ec2Time(nic.attachTime), deleteOnTermination: nic.deleteOnTermination, networkCardIndex: 0 },
       association: interfaceAssociationOf(nic, accountId),
       privateIpAddressesSet: privateIpAddressesSet(nic.privateIpAddress, nic.secondaryPrivateIpAddresses, nic.publicIps, accountId, false),
       interfaceType: 'interface',
@@ -161,7 +161,7 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
     enclaveOptions: FIXED_SETTINGS.enclaveOptions,
     platformDetails: billing.platformDetails,
     usageOperation: billing.usageOperation,
-    usageOperationUpdateTime: iso(i.launchTime),
+    usageOperationUpdateTime: ec2Time(i.launchTime),
     maintenanceOptions: { autoRecovery: i.autoRecovery },
     privateDnsNameOptions: FIXED_SETTINGS.privateDnsNameOptions,
     currentInstanceBootMode: currentBootModeXml(d),

@@ -27,8 +27,8 @@ import {
   metadataOptionsXml, MONITORING_STATE, reservationsXml, stateReasonOf, stateXml,
 } from './instance.xml';
 import { privateIpSpecs } from './networking.actions';
+import { ec2Time } from '../ec2-xml';
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
 const combination = (message: string) => new ApiError('InvalidParameterCombination', message);
 
 
@@ -93,7 +93,7 @@ function instanceFilters(ownerId: string): Record<string, FilterField<InstanceDe
     tenancy: (d) => d.row.tenancy,
     'host-id': (d) => d.row.dedicatedHostId ?? undefined,
     'launch-index': (d) => String(d.row.launchIndex),
-    'launch-time': (d) => iso(d.row.launchTime),
+    'launch-time': (d) => ec2Time(d.row.launchTime),
     'platform-details': (d) => billingIdentityOf(d).platformDetails,
     'usage-operation': (d) => billingIdentityOf(d).usageOperation,
     platform: (d) => (isWindowsPlatform(d.row.platform) ? 'windows' : undefined),
@@ -493,7 +493,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
         const summary = (status: CheckStatus, id: string) => ({
           status,
           details: items(status === 'not-applicable' ? [] : [{
-            name: 'reachability', status: reachabilityOf(status), impairedSince: status === 'impaired' && since.has(id) ? iso(since.get(id)!) : undefined,
+            name: 'reachability', status: reachabilityOf(status), impairedSince: status === 'impaired' && since.has(id) ? ec2Time(since.get(id)!) : undefined,
           }]),
         });
         return {
@@ -626,7 +626,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
         const instanceId = p.required('InstanceId');
         p.bool('Latest');
         const out = await this.instances.consoleOutput(ctx.tenant, { instanceId });
-        return { instanceId, timestamp: iso(out.timestamp), output: Buffer.from(out.output, 'utf8').toString('base64') };
+        return { instanceId, timestamp: ec2Time(out.timestamp), output: Buffer.from(out.output, 'utf8').toString('base64') };
       },
     },
     GetPasswordData: {
@@ -637,7 +637,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
         const instanceId = p.required('InstanceId');
         const out = await this.instances.passwordData(ctx.tenant, { instanceId });
         // `passwordData` always, '' while there is none: the SDKs' waiters read its length.
-        return { instanceId, timestamp: iso(out.timestamp), passwordData: out.passwordData };
+        return { instanceId, timestamp: ec2Time(out.timestamp), passwordData: out.passwordData };
       },
     },
   };

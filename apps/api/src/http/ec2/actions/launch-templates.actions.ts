@@ -14,8 +14,8 @@ import { pageOf } from '../ec2-pages';
 import { QueryParams } from '../ec2-params';
 import { InstanceTypeLookup, launchTemplateContentOf } from './instances.actions';
 import { tagSet, tagSpecs } from './networking.actions';
+import { ec2Time } from '../ec2-xml';
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
 
 /** MaxResults of DescribeLaunchTemplates and DescribeLaunchTemplateVersions: 1 to 200 (EC2 API Reference). */
 const PAGE = { min: 1, max: 200 };
@@ -66,7 +66,7 @@ const createdBy = (accountId: string) => `arn:aws:iam::${accountId}:root`;
 function templateXml(t: LaunchTemplateEntity, accountId: string) {
   const tags = tagsOf(t);
   return {
-    launchTemplateId: t.id, launchTemplateName: t.name, createTime: iso(t.createdAt), createdBy: createdBy(accountId),
+    launchTemplateId: t.id, launchTemplateName: t.name, createTime: ec2Time(t.createdAt), createdBy: createdBy(accountId),
     defaultVersionNumber: t.defaultVersion, latestVersionNumber: t.latestVersion, tagSet: Object.keys(tags).length > 0 ? tagSet(tags) : undefined,
   };
 }
@@ -124,7 +124,7 @@ function launchTemplateDataXml(data: LaunchTemplateData) {
 function versionXml(v: LaunchTemplateVersionView, accountId: string) {
   return {
     launchTemplateId: v.template.id, launchTemplateName: v.template.name, versionNumber: v.version.versionNumber, versionDescription: v.version.description ?? undefined,
-    createTime: iso(v.version.createdAt), createdBy: createdBy(accountId), defaultVersion: v.version.versionNumber === v.template.defaultVersion,
+    createTime: ec2Time(v.version.createdAt), createdBy: createdBy(accountId), defaultVersion: v.version.versionNumber === v.template.defaultVersion,
     launchTemplateData: launchTemplateDataXml(v.data),
   };
 }
@@ -140,7 +140,7 @@ function versionFilters() {
   const none = () => undefined;
   const bool = (value: boolean | undefined) => (value === undefined ? undefined : String(value));
   return {
-    'create-time': (v: LaunchTemplateVersionView) => iso(v.version.createdAt),
+    'create-time': (v: LaunchTemplateVersionView) => ec2Time(v.version.createdAt),
     'ebs-optimized': (v: LaunchTemplateVersionView) => bool(dataOf(v).bool('EbsOptimized')),
     'http-endpoint': (v: LaunchTemplateVersionView) => dataOf(v).string('MetadataOptions.HttpEndpoint'),
     'http-tokens': (v: LaunchTemplateVersionView) => dataOf(v).string('MetadataOptions.HttpTokens'),
@@ -213,7 +213,7 @@ export class LaunchTemplatesEc2Actions implements Ec2ActionSource {
         p.bool('IncludeManagedResources'); // No template here is managed by a service.
         const maxResults = p.int('MaxResults', PAGE) ?? PAGE.max;
         const match = filterMatcher(p.filters(), {
-          'create-time': (t: LaunchTemplateEntity) => iso(t.createdAt),
+          'create-time': (t: LaunchTemplateEntity) => ec2Time(t.createdAt),
           'launch-template-name': (t) => t.name,
           'tag-key': (t) => Object.keys(tagsOf(t)),
         }, tagsOf);

@@ -15,6 +15,7 @@ import { Ec2ActionSource } from '../ec2-action-source';
 import { FilterField, filterMatcher } from '../ec2-filters';
 import { zoneIdOf, zoneNameOf } from '../availability-zones';
 import { refuseMaxResultsWithIds } from '../ec2-pages';
+import { ec2TimeMs } from '../ec2-xml';
 
 /** ModifySubnetAttribute's attributes in EC2's API reference; Nimbus changes MapPublicIpOnLaunch and refuses the others as unsupported. */
 const SUBNET_ATTRIBUTES = [
@@ -26,7 +27,6 @@ const SUBNET_ATTRIBUTES = [
 const PAGE = { min: 5, max: 1000 };
 
 export const tagSet = (tags: Readonly<Record<string, string>>) => items(Object.entries(tags).map(([key, value]) => ({ key, value })));
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * `TagSpecification.N` for one resource type (EC2's ResourceType names): the tags to put on the
@@ -184,7 +184,7 @@ function interfaceXml(v: NetworkInterfaceView, ctx: Ec2Context) {
     privateDnsName: v.privateDnsName, sourceDestCheck: n.sourceDestCheck, groupSet: items(v.groups.map((g) => ({ groupId: g.groupId, groupName: g.groupName }))),
     attachment: n.instanceId !== null ? {
       attachmentId: n.attachmentId, instanceId: n.instanceId, instanceOwnerId: ctx.accountId, deviceIndex: n.deviceIndex, status: 'attached',
-      attachTime: iso(n.attachTime!), deleteOnTermination: n.deleteOnTermination, networkCardIndex: 0,
+      attachTime: ec2TimeMs(n.attachTime!), deleteOnTermination: n.deleteOnTermination, networkCardIndex: 0,
     } : undefined,
     association,
     tagSet: tagSet(v.tags),
@@ -229,7 +229,7 @@ function keyPairXml(v: KeyPairView, includePublicKey: boolean) {
   const k = v.keyPair;
   return {
     keyPairId: k.id, keyType: k.keyType, tagSet: tagSet(v.tags), keyName: k.name, keyFingerprint: k.fingerprint,
-    ...(includePublicKey ? { publicKey: k.publicKey } : {}), createTime: iso(k.createdAt),
+    ...(includePublicKey ? { publicKey: k.publicKey } : {}), createTime: ec2TimeMs(k.createdAt),
   };
 }
 
@@ -298,7 +298,7 @@ const INTERFACE_FILTERS = (accountId: string): Readonly<Record<string, FilterFie
   // Interfaces a service made for the tenant (requester-managed) are not simulated: none has a requester id.
   'requester-id': () => undefined,
   'attachment.instance-owner-id': (v) => (v.networkInterface.instanceId ? accountId : undefined),
-  'attachment.attach-time': (v) => (v.networkInterface.instanceId && v.networkInterface.attachTime !== null ? iso(v.networkInterface.attachTime) : undefined),
+  'attachment.attach-time': (v) => (v.networkInterface.instanceId && v.networkInterface.attachTime !== null ? ec2TimeMs(v.networkInterface.attachTime) : undefined),
   'network-interface-id': (v) => v.networkInterface.id, 'subnet-id': (v) => v.networkInterface.subnetId, 'vpc-id': (v) => v.networkInterface.vpcId,
   'availability-zone': (v) => v.networkInterface.availabilityZone,
   // Every address of the interface, its primary and its secondaries (EC2: "the private IPv4 address or addresses").

@@ -12,8 +12,8 @@ import { eachWithOutcome, unsupported } from '../ec2-errors';
 import { filterMatcher } from '../ec2-filters';
 import { pageOf, refuseMaxResultsWithIds } from '../ec2-pages';
 import { tagSet, tagSpecs } from './networking.actions';
+import { ec2Time } from '../ec2-xml';
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
 
 /** A placement group's ARN (EC2's `arn:aws:ec2:<region>:<account>:placement-group/<name>`), shown and read by the `group-arn` filter. */
 const groupArn = (g: PlacementGroupEntity, accountId: string) => `arn:aws:ec2:${REGION}:${accountId}:placement-group/${g.name}`;
@@ -37,7 +37,7 @@ function hostXml(h: DedicatedHostView, ownerId: string) {
     hostProperties: { cores: h.cores, instanceType: a.instanceType ?? undefined, instanceFamily: a.instanceFamily, sockets: h.sockets, totalVCpus: h.totalVCpus },
     instances: items(h.instances.map((i) => ({ instanceId: i.instanceId, instanceType: i.instanceType, ownerId }))),
     state: h.failed ? 'under-assessment' : 'available',
-    allocationTime: iso(a.allocatedAt),
+    allocationTime: ec2Time(a.allocatedAt),
     hostRecovery: 'off',
     allowsMultipleInstanceTypes: a.instanceType ? 'off' : 'on',
     ownerId,

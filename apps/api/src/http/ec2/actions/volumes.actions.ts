@@ -11,11 +11,11 @@ import { filterMatcher } from '../ec2-filters';
 import { pageOf, refuseMaxResultsWithIds } from '../ec2-pages';
 import { zoneIdOf } from '../availability-zones';
 import { tagSpecs } from './networking.actions';
+import { ec2Time } from '../ec2-xml';
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
 
 function attachmentXml(v: VolumeEntity, status: string) {
-  return { volumeId: v.id, instanceId: v.instanceId ?? undefined, device: v.device ?? undefined, status, attachTime: v.attachTime !== null ? iso(v.attachTime) : undefined, deleteOnTermination: v.deleteOnTermination };
+  return { volumeId: v.id, instanceId: v.instanceId ?? undefined, device: v.device ?? undefined, status, attachTime: v.attachTime !== null ? ec2Time(v.attachTime) : undefined, deleteOnTermination: v.deleteOnTermination };
 }
 
 /** A volume's attachment as DescribeVolumes shows it (and its `attachment.*` filters read it): while in use, attached. */
@@ -30,7 +30,7 @@ function volumeXml(v: VolumeEntity, tags: Tags) {
   const attachment = attachmentOf(v);
   return {
     volumeId: v.id, size: v.sizeGiB, snapshotId: v.snapshotId ?? '', availabilityZone: v.availabilityZone, availabilityZoneId: zoneIdOf(v.availabilityZone),
-    status: v.state, createTime: iso(v.createdAt),
+    status: v.state, createTime: ec2Time(v.createdAt),
     attachmentSet: items(attachment ? [attachment] : []),
     // Throughput is a gp3 volume's setting, and EC2 shows it for gp3 only (the API reference: "valid only for gp3 volumes").
     volumeType: v.volumeType, iops: v.iops, throughput: v.volumeType === 'gp3' ? v.throughputMiBps : undefined, encrypted: false, multiAttachEnabled: false,
@@ -47,7 +47,7 @@ function modificationXml(m: VolumeModification) {
     volumeId: m.volumeId, modificationState: m.state,
     targetSize: m.target.sizeGiB, targetIops: m.target.iops, targetVolumeType: m.target.type, targetThroughput: m.target.throughputMiBps, targetMultiAttachEnabled: multiAttachEnabled(m),
     originalSize: m.original.sizeGiB, originalIops: m.original.iops, originalVolumeType: m.original.type, originalThroughput: m.original.throughputMiBps, originalMultiAttachEnabled: multiAttachEnabled(m),
-    progress: m.progress, startTime: iso(m.startMs), endTime: m.endMs !== null ? iso(m.endMs) : undefined,
+    progress: m.progress, startTime: ec2Time(m.startMs), endTime: m.endMs !== null ? ec2Time(m.endMs) : undefined,
   };
 }
 
@@ -151,7 +151,7 @@ export class VolumesEc2Actions implements Ec2ActionSource {
           'tag-key': (v: VolumeEntity) => Object.keys(tagsOf(v)), 'tag-value': (v) => Object.values(tagsOf(v)),
           'volume-id': (v) => v.id, status: (v) => v.state, 'availability-zone': (v) => v.availabilityZone, 'volume-type': (v) => v.volumeType,
           'availability-zone-id': (v) => zoneIdOf(v.availabilityZone),
-          size: (v) => String(v.sizeGiB), 'create-time': (v) => iso(v.createdAt), encrypted: () => 'false', 'multi-attach-enabled': () => 'false',
+          size: (v) => String(v.sizeGiB), 'create-time': (v) => ec2Time(v.createdAt), encrypted: () => 'false', 'multi-attach-enabled': () => 'false',
           // Made from no snapshot (shown as an empty snapshotId): nothing to match, not even `*`.
           'snapshot-id': (v) => v.snapshotId ?? undefined,
           // Fast snapshot restore is not simulated: no volume was created with it.
@@ -252,7 +252,7 @@ export class VolumesEc2Actions implements Ec2ActionSource {
         const ids = [...new Set(p.list('VolumeId'))];
         const maxResults = p.int('MaxResults', { min: 5, max: 500 });
         const match = filterMatcher(p.filters(), {
-          'volume-id': (m: VolumeModification) => m.volumeId, 'modification-state': (m) => m.state, 'start-time': (m) => iso(m.startMs),
+          'volume-id': (m: VolumeModification) => m.volumeId, 'modification-state': (m) => m.state, 'start-time': (m) => ec2Time(m.startMs),
           'original-size': (m) => String(m.original.sizeGiB), 'original-iops': (m) => String(m.original.iops), 'original-volume-type': (m) => m.original.type,
           'target-size': (m) => String(m.target.sizeGiB), 'target-iops': (m) => String(m.target.iops), 'target-volume-type': (m) => m.target.type,
           // The API reference spells these two in camel case (and lists no hyphenated form).
