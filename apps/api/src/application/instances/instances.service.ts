@@ -47,12 +47,15 @@ function validateUserData(userData: string | undefined): string | undefined {
  * instance's and the volumes' tags, the user data's, the metadata options' values. A launch checks
  * them first; a launch template's data is checked with them when it is written.
  */
-export function checkLaunchContent(cmd: Pick<RunInstancesCommand, 'tags' | 'volumeTags' | 'userData' | 'metadataOptions'>): { tags: Record<string, string>; volumeTags: Record<string, string> } {
+export function checkLaunchContent(
+  cmd: Pick<RunInstancesCommand, 'tags' | 'volumeTags' | 'userData' | 'metadataOptions'>, image: Parameters<typeof defaultMetadataOptions>[0] = {},
+): { tags: Record<string, string>; volumeTags: Record<string, string>; metadataOptions: MetadataOptions } {
   const tags = validateTags({ ...(cmd.tags ?? {}) });
   const volumeTags = validateTags({ ...(cmd.volumeTags ?? {}) });
   validateUserData(cmd.userData);
-  changeMetadataOptions(defaultMetadataOptions({}), cmd.metadataOptions ?? {});
-  return { tags, volumeTags };
+  // The image's defaults (IMDSv2 required for a v2.0 image) under the launch's own choices; a template, which names no image yet, checks the values on EC2's plain defaults.
+  const metadataOptions = changeMetadataOptions(defaultMetadataOptions(image), cmd.metadataOptions ?? {});
+  return { tags, volumeTags, metadataOptions };
 }
 
 /**
@@ -113,11 +116,11 @@ export class InstancesService {
     };
     const tenancy = validateLaunch(launchRequest);
     const cpu = this.cpuParams(type, cmd);
-    const content = checkLaunchContent(cmd);
+    const content = checkLaunchContent(cmd, image);
     const tags = { ...content.tags, ...launchTemplateTags(cmd) };
     const volumeTags = content.volumeTags;
     const launchVolumes = this.volumes.resolveLaunchVolumes(cmd, image);
-    const metadataOptions = JSON.stringify(changeMetadataOptions(defaultMetadataOptions(image), cmd.metadataOptions ?? {}));
+    const metadataOptions = JSON.stringify(content.metadataOptions);
     const { clientToken, ...request } = cmd;
     // Only a client token's retry is ever compared with it: a launch without one has nothing to match ('').
     const requestHash = clientToken === undefined ? '' : hashOf(request);
