@@ -205,7 +205,8 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     const oldVolume = await aws(alice, 'describe-volumes', '--volume-ids', 'vol-1a2b3c4d');
     expect(oldVolume.stderr).toContain('(InvalidVolume.NotFound)');
     const malformed = await aws(alice, 'describe-instances', '--instance-ids', 'i-1a2b3c4');
-    expect(malformed.stderr).toContain('(InvalidInstanceID.Malformed)');
+    // In EC2's words, as the CLI prints them for EC2 ("Invalid id: \"ma1\"" and the kind's prefix expected).
+    expect(malformed.stderr).toContain('(InvalidInstanceID.Malformed) when calling the DescribeInstances operation: Invalid id: "i-1a2b3c4" (expecting "i-...")');
     expect((await aws(alice, 'terminate-instances', '--instance-ids', literal, other)).code).toBe(0);
   });
 

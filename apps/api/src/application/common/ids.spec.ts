@@ -1,9 +1,21 @@
 import fc from 'fast-check';
-import { ID_PATTERN, randomHex, resourceId } from './ids';
+import { checkEc2Id, ID_PATTERN, isEc2Id, randomHex, resourceId } from './ids';
 
 describe('ids', () => {
   it('resourceId: the prefix and 17 lowercase hex digits, as EC2 writes them', () => {
     for (const prefix of ['i', 'r', 'eni', 'eni-attach']) expect(resourceId(prefix)).toMatch(ID_PATTERN(prefix));
+  });
+
+  it('isEc2Id: the prefix and 8 or 17 lowercase hex digits (EC2 User Guide, "Resource IDs"), nothing else', () => {
+    expect(['i-1a2b3c4d', 'i-0123456789abcdef0', 'vol-0123456789abcdef0'].map((id) => isEc2Id(id.slice(0, id.indexOf('-')), id))).toEqual([true, true, true]);
+    for (const id of ['i-1a2b3c4', 'i-1a2b3c4d5', 'i-0123456789ABCDEF0', 'i-0123456789abcdef0 ', 'vol-0123456789abcdef0', 'ami-1a2b3c4d', '', 'i-']) expect(isEc2Id('i', id)).toBe(false);
+  });
+
+  it('checkEc2Id: EC2\'s Malformed code and words (`Invalid id: "…" (expecting "i-...")`, as EC2 answers a DescribeInstances of "ma1"); a long id is echoed to 64 characters', () => {
+    expect(() => checkEc2Id('InvalidInstanceID.Malformed', 'i', 'i-0123456789abcdef0')).not.toThrow();
+    expect(() => checkEc2Id('InvalidInstanceID.Malformed', 'i', 'ma1')).toThrow(expect.objectContaining({ code: 'InvalidInstanceID.Malformed', message: 'Invalid id: "ma1" (expecting "i-...")' }));
+    expect(() => checkEc2Id('InvalidAMIID.Malformed', 'ami', '{var.ami_id}')).toThrow(expect.objectContaining({ code: 'InvalidAMIID.Malformed', message: 'Invalid id: "{var.ami_id}" (expecting "ami-...")' }));
+    expect(() => checkEc2Id('InvalidVolumeID.Malformed', 'vol', 'x'.repeat(500))).toThrow(expect.objectContaining({ message: `Invalid id: "${'x'.repeat(64)}" (expecting "vol-...")` }));
   });
 
   it('resourceId: ids made one after another sort in the order made (as text, as an index orders them) and never repeat', () => {

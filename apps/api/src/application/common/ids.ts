@@ -1,4 +1,5 @@
 import { randomFillSync } from 'node:crypto';
+import { ApiError } from './api-errors';
 
 /**
  * Random bytes for ids and MAC addresses, drawn from the CSPRNG a page at a time: one `getrandom`
@@ -51,3 +52,23 @@ export const ID_PATTERN = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{17
  * Nimbus makes 17-digit ids only, so an 8-digit one is well formed but never found.
  */
 export const EC2_ID_PATTERN = (prefix: string) => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`);
+
+/** EC2_ID_PATTERN of each prefix asked, compiled once. */
+const ec2IdPatterns = new Map<string, RegExp>();
+
+/** Whether `id` is one of EC2's ids of `prefix` (EC2_ID_PATTERN). */
+export function isEc2Id(prefix: string, id: string): boolean {
+  let pattern = ec2IdPatterns.get(prefix);
+  if (pattern === undefined) ec2IdPatterns.set(prefix, (pattern = EC2_ID_PATTERN(prefix)));
+  return pattern.test(id);
+}
+
+/**
+ * EC2's Malformed error `code` unless `id` is one of its ids of `prefix`, worded as EC2 words it:
+ * `Invalid id: "i-zz" (expecting "i-...")`. The one check and message for every resource whose
+ * Malformed code has these words (instances, images, volumes, snapshots, the networking ids); the
+ * id is echoed to 64 characters at the most.
+ */
+export function checkEc2Id(code: string, prefix: string, id: string): void {
+  if (!isEc2Id(prefix, id)) throw new ApiError(code, `Invalid id: "${id.slice(0, 64)}" (expecting "${prefix}-...")`);
+}

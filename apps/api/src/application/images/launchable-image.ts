@@ -1,14 +1,13 @@
 import { Image } from '@nimbus/hypervisor';
 import { ApiError, notFound } from '../common/api-errors';
+import { checkEc2Id } from '../common/ids';
 import { EngineService } from '../../engine/engine.service';
-
-const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
 export const imageNotFound = (id: string) => notFound('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
 
 /** Malformed: InvalidAMIID.Malformed, as EC2 answers before it looks. */
 export function checkImageId(id: string): void {
-  if (!AMI_ID.test(id)) throw new ApiError('InvalidAMIID.Malformed', `Invalid id: "${id.slice(0, 64)}" (expecting "ami-" and 8 or 17 hex digits)`);
+  checkEc2Id('InvalidAMIID.Malformed', 'ami', id);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ApiError, notFound } from '../common/api-errors';
-import { resourceId } from '../common/ids';
+import { checkEc2Id, resourceId } from '../common/ids';
 import { SnapshotEntity } from '../../persistence/entities';
 import { CatalogRepository } from '../../persistence/catalog.repository';
 import { Tx } from '../../persistence/tx';
@@ -13,7 +13,6 @@ import { EngineService } from '../../engine/engine.service';
  */
 const SNAPSHOT_BASE_MS = 30_000;
 const SNAPSHOT_MS_PER_GIB = 1_000;
-const SNAPSHOT_ID = /^snap-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
 export function snapshotCompletesAt(startMs: number, sizeGiB: number): number {
   return startMs + SNAPSHOT_BASE_MS + sizeGiB * SNAPSHOT_MS_PER_GIB;
@@ -52,7 +51,7 @@ export async function storeNewSnapshots(repo: CatalogRepository, engine: EngineS
 export const snapshotNotFound = (id: string) => notFound('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
 
 export function checkSnapshotId(id: string): void {
-  if (!SNAPSHOT_ID.test(id)) throw new ApiError('InvalidSnapshotID.Malformed', `Invalid id: "${id.slice(0, 64)}" (expecting "snap-" and 8 or 17 hex digits)`);
+  checkEc2Id('InvalidSnapshotID.Malformed', 'snap', id);
 }
 
 /**

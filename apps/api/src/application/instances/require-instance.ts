@@ -1,6 +1,6 @@
 import { MS_PER_HOUR } from '@nimbus/hypervisor';
-import { ApiError, notFound } from '../common/api-errors';
-import { EC2_ID_PATTERN } from '../common/ids';
+import { notFound } from '../common/api-errors';
+import { checkEc2Id } from '../common/ids';
 import { InstanceEntity } from '../../persistence/entities';
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { Tx } from '../../persistence/tx';
@@ -28,5 +28,5 @@ export async function requireInstance(instances: InstancesRepository, m: Tx, ten
 
 /** A well-formed instance id, or InvalidInstanceID.Malformed. */
 export function checkInstanceId(id: string): void {
-  if (!EC2_ID_PATTERN('i').test(id)) throw new ApiError('InvalidInstanceID.Malformed', `Invalid id: '${id}' (expecting 'i-' and 8 or 17 hex digits)`);
+  checkEc2Id('InvalidInstanceID.Malformed', 'i', id);
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError, invalidParameter } from '../common/api-errors';
-import { EC2_ID_PATTERN, resourceId } from '../common/ids';
+import { isEc2Id, resourceId } from '../common/ids';
 import { requestHash } from '../common/request-hash';
 import { LaunchTemplateEntity, LaunchTemplateVersionEntity, TenantEntity } from '../../persistence/entities';
 import { LaunchTemplatesRepository } from '../../persistence/launch-templates.repository';
@@ -130,7 +130,7 @@ export class LaunchTemplatesService {
   async list(tenant: TenantEntity, q: ListLaunchTemplatesQuery): Promise<LaunchTemplateView[]> {
     const all = await this.repo.templatesOf(this.repo.reader, tenant.id);
     for (const id of q.ids ?? []) {
-      if (!EC2_ID_PATTERN('lt').test(id)) throw idMalformed(id);
+      if (!isEc2Id('lt', id)) throw idMalformed(id);
       if (!all.some((t) => t.id === id)) throw idNotFound(id);
     }
     for (const name of q.names ?? []) if (!all.some((t) => t.name === name)) throw nameNotFound(name);
@@ -227,7 +227,7 @@ export class LaunchTemplatesService {
     if (ref.id !== undefined && ref.name !== undefined)
       throw new ApiError('InvalidParameterCombination', 'Specify either the launch template ID or the launch template name, but not both.');
     if (ref.id !== undefined) {
-      if (!EC2_ID_PATTERN('lt').test(ref.id)) throw idMalformed(ref.id);
+      if (!isEc2Id('lt', ref.id)) throw idMalformed(ref.id);
       const found = await this.repo.findById(reader, tenantId, ref.id);
       if (!found) throw idNotFound(ref.id);
       return found;

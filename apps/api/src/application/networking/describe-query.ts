@@ -1,5 +1,5 @@
 import { ApiError, notFound } from '../common/api-errors';
-import { EC2_ID_PATTERN } from '../common/ids';
+import { checkEc2Id, isEc2Id } from '../common/ids';
 import { encodePageToken } from '../instances/page-token';
 
 /**
@@ -53,7 +53,7 @@ export const RULE_ID: IdKind = { prefix: 'sgr', notFound: 'InvalidSecurityGroupR
 
 /** EC2's ids: the prefix and 8 (older resources) or 17 hex digits. */
 export function isWellFormed(kind: IdKind, id: string): boolean {
-  return EC2_ID_PATTERN(kind.prefix).test(id);
+  return isEc2Id(kind.prefix, id);
 }
 
 /** EC2's DependencyViolation for a resource that others still use ("The vpc 'vpc-…' has dependencies and cannot be deleted."). */
@@ -67,7 +67,7 @@ export function notFoundError(kind: IdKind, id: string): ApiError {
 
 /** Throws the kind's Malformed error for an id that is not one of its ids. */
 export function requireWellFormed(kind: IdKind, id: string): void {
-  if (!isWellFormed(kind, id)) throw new ApiError(kind.malformed, `Invalid id: '${id}' (expecting '${kind.prefix}-' and 8 or 17 hex digits)`);
+  checkEc2Id(kind.malformed, kind.prefix, id);
 }
 
 /** The page token's last id (the format of application/instances/page-token.ts), checked against the kind. */

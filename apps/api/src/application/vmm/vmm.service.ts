@@ -3,14 +3,13 @@ import { DriverDomainState, findHostType, HOST_METRICS, Host, HostAllocation, Ho
 import { parseRebalancerPatch, RebalancerConfig, SchedulerConfig } from '@nimbus/scheduler';
 import { setWorkload } from '@nimbus/simulation';
 import { ApiError, invalidParameter } from '../common/api-errors';
-import { ID_PATTERN } from '../common/ids';
 import { InstanceEntity, TenantEntity } from '../../persistence/entities';
 import { EventFilter, EventsRepository } from '../../persistence/events.repository';
 import { MetricsRepository } from '../../persistence/metrics.repository';
 import { Tx } from '../../persistence/tx';
 import { drainHost, failHost, hostNotFound as hostNotFoundError, migrateVm, powerOffHost, powerOnHost, repairHost } from '@nimbus/simulation';
 import { InstancesRepository } from '../../persistence/instances.repository';
-import { requireInstance } from '../instances/require-instance';
+import { checkInstanceId, requireInstance } from '../instances/require-instance';
 import { storedWorkloadOf, VmmRepository } from '../../persistence/vmm.repository';
 import { EngineService, StoredWorkload } from '../../engine/engine.service';
 import { MetricSeries, MetricsWindow, parseWindow, readMetrics, readMetricsMany } from './metrics-query';
@@ -226,7 +225,7 @@ export class VmmService {
   migrate(cmd: MigrateInstanceCommand): Promise<MigrationStarted> {
     const { instanceId, targetHostId } = cmd;
     return this.engine.command(async (_tx, e) => {
-      if (!ID_PATTERN('i').test(instanceId)) throw new ApiError('InvalidInstanceID.Malformed', `Invalid id: '${instanceId}'`);
+      checkInstanceId(instanceId);
       // The target's zone, family, tenancy, group and capacity rules: libs/simulation's migrateVm.
       const { sourceHostId, plan } = migrateVm(e.world, instanceId, targetHostId);
       return {

@@ -4,7 +4,7 @@ import {
 } from '@nimbus/hypervisor';
 import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
-import { EC2_ID_PATTERN, resourceId } from '../common/ids';
+import { checkEc2Id, resourceId } from '../common/ids';
 import { InstanceEntity, TenantEntity, VolumeEntity, VolumeModificationEntity } from '../../persistence/entities';
 import { Tx } from '../../persistence/tx';
 import { InstancesRepository } from '../../persistence/instances.repository';
@@ -467,7 +467,7 @@ export class VolumesService {
   }
 
   private async requireVolume(tenantId: string, id: string, tx?: Tx): Promise<VolumeEntity> {
-    if (!EC2_ID_PATTERN('vol').test(id)) throw new ApiError('InvalidVolumeID.Malformed', `Invalid id: '${id}' (expecting 'vol-' and 8 or 17 hex digits)`);
+    checkEc2Id('InvalidVolumeID.Malformed', 'vol', id);
     const row = await this.repo.findOwned(tenantId, id, tx);
     if (!row || row.state === 'deleted') throw volumeNotFound(id);
     return row;

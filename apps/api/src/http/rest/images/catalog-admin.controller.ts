@@ -15,7 +15,7 @@ export class CatalogAdminController {
   constructor(private readonly catalog: CatalogAdminService) {}
 
   @ApiCreatedResponse({ type: ImageDetailResponseDto })
-  @ApiErrors('MissingParameter', 'ValidationError', { code: 'InvalidAMIID.Malformed', message: "Invalid id: 'ami-bad'" }, { code: 'InvalidAMIID.Duplicate', message: "The image id 'ami-0abcdef1234567890' already exists" })
+  @ApiErrors('MissingParameter', 'ValidationError', { code: 'InvalidAMIID.Malformed', message: 'Invalid id: "ami-bad" (expecting "ami-...")' }, { code: 'InvalidAMIID.Duplicate', message: "The image id 'ami-0abcdef1234567890' already exists" })
   @Post('images')
   async addImage(@Body() dto: AddImageDto) {
     return mapImage(await this.catalog.addImage({ ...dto }));
@@ -28,7 +28,7 @@ export class CatalogAdminController {
   }
 
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors({ code: 'InvalidAMIID.NotFound', message: "The image id '[ami-0abcdef1234567890]' does not exist" }, { code: 'InvalidAMIID.Malformed', message: "Invalid id: 'ami-bad'" })
+  @ApiErrors({ code: 'InvalidAMIID.NotFound', message: "The image id '[ami-0abcdef1234567890]' does not exist" }, { code: 'InvalidAMIID.Malformed', message: 'Invalid id: "ami-bad" (expecting "ami-...")' })
   @Delete('images/:id') @HttpCode(204)
   async deleteImage(@Param('id') id: string): Promise<void> {
     await this.catalog.deleteImage(id);

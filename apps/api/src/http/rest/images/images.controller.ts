@@ -34,7 +34,7 @@ export class ImagesController {
   }
 
   @ApiOkResponse({ type: ImageDetailResponseDto })
-  @ApiErrors({ code: 'InvalidAMIID.NotFound', message: "The image id '[ami-0abcdef1234567890]' does not exist" }, { code: 'InvalidAMIID.Malformed', message: "Invalid id: 'ami-bad'" })
+  @ApiErrors({ code: 'InvalidAMIID.NotFound', message: "The image id '[ami-0abcdef1234567890]' does not exist" }, { code: 'InvalidAMIID.Malformed', message: 'Invalid id: "ami-bad" (expecting "ami-...")' })
   @Operation('DescribeImages')
   @Get(':id')
   async get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
@@ -42,7 +42,7 @@ export class ImagesController {
   }
 
   @ApiNoContentResponse({ description: 'Deregistered' })
-  @ApiErrors({ code: 'InvalidAMIID.Unavailable', message: "The image 'ami-0abcdef1234567890' is already deregistered" }, { code: 'InvalidAMIID.NotFound', message: "The image id '[ami-0abcdef1234567890]' does not exist" }, { code: 'InvalidAMIID.Malformed', message: "Invalid id: 'ami-bad'" })
+  @ApiErrors({ code: 'InvalidAMIID.Unavailable', message: "The image 'ami-0abcdef1234567890' is already deregistered" }, { code: 'InvalidAMIID.NotFound', message: "The image id '[ami-0abcdef1234567890]' does not exist" }, { code: 'InvalidAMIID.Malformed', message: 'Invalid id: "ami-bad" (expecting "ami-...")' })
   @Operation('DeregisterImage')
   @Delete(':id') @HttpCode(204)
   async deregister(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string): Promise<void> {
@@ -73,7 +73,7 @@ export class SnapshotsController {
   }
 
   @ApiOkResponse({ type: SnapshotResponseDto })
-  @ApiErrors({ code: 'InvalidSnapshot.NotFound', message: "The snapshot 'snap-0123456789abcdef0' does not exist." }, { code: 'InvalidSnapshotID.Malformed', message: "Invalid id: 'snap-bad'" })
+  @ApiErrors({ code: 'InvalidSnapshot.NotFound', message: "The snapshot 'snap-0123456789abcdef0' does not exist." }, { code: 'InvalidSnapshotID.Malformed', message: 'Invalid id: "snap-bad" (expecting "snap-...")' })
   @Operation('DescribeSnapshots')
   @Get(':id')
   async get(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string) {
@@ -81,7 +81,7 @@ export class SnapshotsController {
   }
 
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors({ code: 'InvalidSnapshot.NotFound', message: "The snapshot 'snap-0123456789abcdef0' does not exist." }, { code: 'InvalidSnapshotID.Malformed', message: "Invalid id: 'snap-bad'" }, { code: 'InvalidSnapshot.InUse', message: "The snapshot snap-0123456789abcdef0 is currently in use by ami-0abcdef1234567890" })
+  @ApiErrors({ code: 'InvalidSnapshot.NotFound', message: "The snapshot 'snap-0123456789abcdef0' does not exist." }, { code: 'InvalidSnapshotID.Malformed', message: 'Invalid id: "snap-bad" (expecting "snap-...")' }, { code: 'InvalidSnapshot.InUse', message: "The snapshot snap-0123456789abcdef0 is currently in use by ami-0abcdef1234567890" })
   @Operation('DeleteSnapshot')
   @Delete(':id') @HttpCode(204)
   async delete(@CurrentTenant() tenant: TenantEntity, @Param('id') id: string): Promise<void> {
