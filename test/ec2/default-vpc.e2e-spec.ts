@@ -1,12 +1,12 @@
 import {
-  CreateDefaultSubnetCommand, CreateDefaultVpcCommand, CreateNetworkInterfaceCommand, CreateSubnetCommand, CreateVpcCommand, DeleteInternetGatewayCommand, DeleteSubnetCommand,
-  DeleteVpcCommand, DescribeAccountAttributesCommand, DescribeInstanceAttributeCommand, DescribeInstancesCommand, DescribeInternetGatewaysCommand,
+  CreateDefaultSubnetCommand, CreateDefaultVpcCommand, CreateNetworkInterfaceCommand, CreateSubnetCommand, CreateVpcCommand, DeleteSubnetCommand,
+  DescribeAccountAttributesCommand, DescribeInstanceAttributeCommand, DescribeInstancesCommand, DescribeInternetGatewaysCommand,
   DescribeNetworkAclsCommand, DescribeNetworkInterfaceAttributeCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand,
-  DescribeVpcAttributeCommand, DescribeVpcsCommand, DetachInternetGatewayCommand, EC2Client, Instance, ModifyInstanceAttributeCommand,
+  DescribeVpcAttributeCommand, DescribeVpcsCommand, EC2Client, Instance, ModifyInstanceAttributeCommand,
   ModifyNetworkInterfaceAttributeCommand, ResetInstanceAttributeCommand, ResetNetworkInterfaceAttributeCommand, RunInstancesCommand, StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp } from '../support/app';
-import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
+import { deleteDefaultVpc, ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
 
 /** EC2's code and message for a call that fails. */
 const errorOf = async (p: Promise<unknown>) => {
@@ -16,24 +16,6 @@ const errorOf = async (p: Promise<unknown>) => {
 
 /** The id of the same kind that no one has: its 17 hex digits all f. */
 const missing = (id: string) => id.replace(/[0-9a-f]{17}$/, 'f'.repeat(17));
-
-/**
- * Deletes the tenant's default VPC as a tenant must on EC2: its subnets, its internet gateway
- * (detached, then deleted), then the VPC. Its id.
- */
-async function deleteDefaultVpc(c: EC2Client): Promise<string> {
-  const [vpc] = (await c.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs!;
-  const vpcId = vpc.VpcId!;
-  for (const s of (await c.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }))).Subnets!) {
-    await c.send(new DeleteSubnetCommand({ SubnetId: s.SubnetId }));
-  }
-  for (const g of (await c.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpcId] }] }))).InternetGateways!) {
-    await c.send(new DetachInternetGatewayCommand({ InternetGatewayId: g.InternetGatewayId, VpcId: vpcId }));
-    await c.send(new DeleteInternetGatewayCommand({ InternetGatewayId: g.InternetGatewayId }));
-  }
-  await c.send(new DeleteVpcCommand({ VpcId: vpcId }));
-  return vpcId;
-}
 
 /**
  * The tenant's default VPC as its describes show it, without the ids that differ between two VPCs

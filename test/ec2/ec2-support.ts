@@ -1,4 +1,7 @@
-import { EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
+import {
+  DeleteInternetGatewayCommand, DeleteSubnetCommand, DeleteVpcCommand, DescribeInternetGatewaysCommand, DescribeSubnetsCommand, DescribeVpcsCommand,
+  DetachInternetGatewayCommand, EC2Client, EC2ServiceException,
+} from '@aws-sdk/client-ec2';
 import { constants, privateDecrypt } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
@@ -45,6 +48,24 @@ export async function failure(p: Promise<unknown>): Promise<EC2ServiceException>
     return err as EC2ServiceException;
   }
   throw new Error('the call succeeded');
+}
+
+/**
+ * Deletes the tenant's default VPC as a tenant must on EC2: its subnets, its internet gateway
+ * (detached, then deleted), then the VPC. Its id.
+ */
+export async function deleteDefaultVpc(c: EC2Client): Promise<string> {
+  const [vpc] = (await c.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs!;
+  const vpcId = vpc.VpcId!;
+  for (const s of (await c.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }))).Subnets!) {
+    await c.send(new DeleteSubnetCommand({ SubnetId: s.SubnetId }));
+  }
+  for (const g of (await c.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpcId] }] }))).InternetGateways!) {
+    await c.send(new DetachInternetGatewayCommand({ InternetGatewayId: g.InternetGatewayId, VpcId: vpcId }));
+    await c.send(new DeleteInternetGatewayCommand({ InternetGatewayId: g.InternetGatewayId }));
+  }
+  await c.send(new DeleteVpcCommand({ VpcId: vpcId }));
+  return vpcId;
 }
 
 /**
