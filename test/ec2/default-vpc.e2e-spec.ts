@@ -6,16 +6,13 @@ import {
   ModifyNetworkInterfaceAttributeCommand, ResetInstanceAttributeCommand, ResetNetworkInterfaceAttributeCommand, RunInstancesCommand, StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp } from '../support/app';
-import { deleteDefaultVpc, ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
+import { deleteDefaultVpc, ec2Client, ec2Tenant, Ec2Tenant, failure, missing, sameAsMissing, withNewTenant } from './ec2-support';
 
 /** EC2's code and message for a call that fails. */
 const errorOf = async (p: Promise<unknown>) => {
   const e = await failure(p);
   return { code: e.name, message: e.message };
 };
-
-/** The id of the same kind that no one has: its 17 hex digits all f. */
-const missing = (id: string) => id.replace(/[0-9a-f]{17}$/, 'f'.repeat(17));
 
 /**
  * The tenant's default VPC as its describes show it, without the ids that differ between two VPCs
@@ -79,35 +76,15 @@ const DEFAULT_VPC = {
 
 describe('recovering a default VPC, and the attribute resets, through the JS SDK', () => {
   let t: TestApp;
-  let alice: Ec2Tenant;
-  let bob: Ec2Tenant;
-  let ec2: EC2Client;
-  let bobEc2: EC2Client;
   beforeAll(async () => {
     t = await startApp();
     await t.hosts('m5-host', 'us-east-1a', 1);
     await t.hosts('m5-host', 'us-east-1b', 1);
-    alice = await ec2Tenant(t, 'alice');
-    ec2 = ec2Client(t, alice);
-    bob = await ec2Tenant(t, 'bob');
-    bobEc2 = ec2Client(t, bob);
   });
   afterAll(async () => {
-    ec2?.destroy();
-    bobEc2?.destroy();
     await t?.close();
   });
-
-  /** A tenant of its own for one test, with its client, destroyed after. */
-  const asNewTenant = async (name: string, fn: (client: EC2Client, who: Ec2Tenant) => Promise<void>) => {
-    const who = await ec2Tenant(t, name);
-    const client = ec2Client(t, who);
-    try {
-      await fn(client, who);
-    } finally {
-      client.destroy();
-    }
-  };
+  const asNewTenant = (name: string, fn: (client: EC2Client, who: Ec2Tenant) => Promise<void>) => withNewTenant(t, name, fn);
 
   const launch = (c: EC2Client, zone = 'us-east-1a') =>
     c.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: zone } }));
@@ -208,12 +185,20 @@ describe('recovering a default VPC, and the attribute resets, through the JS SDK
   });
 
   describe('ResetInstanceAttribute, DescribeNetworkInterfaceAttribute and ResetNetworkInterfaceAttribute', () => {
+    let ec2: EC2Client;
+    let bobEc2: EC2Client;
     let instance: Instance;
     let primaryEni: string;
     beforeAll(async () => {
+      ec2 = ec2Client(t, await ec2Tenant(t, 'alice'));
+      bobEc2 = ec2Client(t, await ec2Tenant(t, 'bob'));
       [instance] = (await launch(ec2)).Instances!;
       primaryEni = instance.NetworkInterfaces![0].NetworkInterfaceId!;
       await t.advance(120);
+    });
+    afterAll(() => {
+      ec2?.destroy();
+      bobEc2?.destroy();
     });
     const sourceDestCheck = async (id: string) => (await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'sourceDestCheck' }))).SourceDestCheck?.Value;
     const eniAttribute = (NetworkInterfaceId: string, Attribute: 'description' | 'groupSet' | 'sourceDestCheck' | 'attachment' | 'associatePublicIpAddress', c = ec2) =>
@@ -286,18 +271,12 @@ describe('recovering a default VPC, and the attribute resets, through the JS SDK
     });
 
     it('another tenant\'s instance or interface is answered as a missing one', async () => {
-      const same = async (theirs: () => Promise<unknown>, mine: () => Promise<unknown>, id: string) => {
-        const a = await errorOf(theirs());
-        const b = await errorOf(mine());
-        expect({ ...a, message: a.message.replace(id, 'ID') }).toEqual({ ...b, message: b.message.replace(missing(id), 'ID') });
-        return a.code;
-      };
       const i = instance.InstanceId!;
-      expect(await same(() => bobEc2.send(new ResetInstanceAttributeCommand({ InstanceId: i, Attribute: 'sourceDestCheck' })),
+      expect(await sameAsMissing(() => bobEc2.send(new ResetInstanceAttributeCommand({ InstanceId: i, Attribute: 'sourceDestCheck' })),
         () => bobEc2.send(new ResetInstanceAttributeCommand({ InstanceId: missing(i), Attribute: 'sourceDestCheck' })), i)).toBe('InvalidInstanceID.NotFound');
-      expect(await same(() => eniAttribute(primaryEni, 'description', bobEc2), () => eniAttribute(missing(primaryEni), 'description', bobEc2), primaryEni))
+      expect(await sameAsMissing(() => eniAttribute(primaryEni, 'description', bobEc2), () => eniAttribute(missing(primaryEni), 'description', bobEc2), primaryEni))
         .toBe('InvalidNetworkInterfaceID.NotFound');
-      expect(await same(() => bobEc2.send(new ResetNetworkInterfaceAttributeCommand({ NetworkInterfaceId: primaryEni, SourceDestCheck: 'true' })),
+      expect(await sameAsMissing(() => bobEc2.send(new ResetNetworkInterfaceAttributeCommand({ NetworkInterfaceId: primaryEni, SourceDestCheck: 'true' })),
         () => bobEc2.send(new ResetNetworkInterfaceAttributeCommand({ NetworkInterfaceId: missing(primaryEni), SourceDestCheck: 'true' })), primaryEni))
         .toBe('InvalidNetworkInterfaceID.NotFound');
     });
@@ -313,11 +292,7 @@ describe('recovering a default VPC, and the attribute resets, through the JS SDK
     await deleteDefaultVpc(floEc2);
     edEc2.destroy();
     floEc2.destroy();
-    ec2.destroy();
-    bobEc2.destroy();
     t = await t.restart();
-    ec2 = ec2Client(t, alice);
-    bobEc2 = ec2Client(t, bob);
     edEc2 = ec2Client(t, ed);
     floEc2 = ec2Client(t, flo);
     try {

@@ -50,6 +50,32 @@ export async function failure(p: Promise<unknown>): Promise<EC2ServiceException>
   throw new Error('the call succeeded');
 }
 
+/** The id of the same kind that no one has: its 17 hex digits all f. */
+export const missing = (id: string) => id.replace(/[0-9a-f]{17}$/, 'f'.repeat(17));
+
+/**
+ * Asks for another tenant's resource and for a missing one: the same error code, and the same
+ * message but for the id. Thunks: each call is sent only when awaited (a rejected promise left
+ * waiting would be an unhandled rejection). The code.
+ */
+export async function sameAsMissing(theirs: () => Promise<unknown>, mine: () => Promise<unknown>, id: string): Promise<string> {
+  const a = await failure(theirs());
+  const b = await failure(mine());
+  expect([a.name, a.message.replace(id, 'ID')]).toEqual([b.name, b.message.replace(missing(id), 'ID')]);
+  return a.name;
+}
+
+/** Runs `fn` as a new tenant of its own, with its client, destroyed after. */
+export async function withNewTenant(t: TestApp, name: string, fn: (client: EC2Client, who: Ec2Tenant) => Promise<void>): Promise<void> {
+  const who = await ec2Tenant(t, name);
+  const client = ec2Client(t, who);
+  try {
+    await fn(client, who);
+  } finally {
+    client.destroy();
+  }
+}
+
 /**
  * Deletes the tenant's default VPC as a tenant must on EC2: its subnets, its internet gateway
  * (detached, then deleted), then the VPC. Its id.
