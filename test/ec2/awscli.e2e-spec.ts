@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { AWS_CLI, cleanAwsEnv, describeIf, haveAwsCli, run } from './clients';
-import { decryptPassword, ec2Tenant, Ec2Tenant, endpointOf } from './ec2-support';
+import { decryptPassword, deleteDefaultVpc, ec2Client, ec2Tenant, Ec2Tenant, endpointOf } from './ec2-support';
 
 // Each CLI run starts a Python interpreter: seconds apiece on a busy machine.
 jest.setTimeout(240_000);
@@ -339,5 +339,24 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     const refused = await aws(alice, 'run-instances', '--image-id', WINDOWS_AMI, '--instance-type', 'm5.large', '--key-name', 'cli-ed');
     expect(refused.stderr).toContain('(Unsupported) when calling the RunInstances operation: ED25519 key pairs are not supported with Windows AMIs.');
     await t.admin().put('/v1/admin/clock', { rate: 600 }).expect(200);
+  });
+
+  it('create-default-vpc gives back a deleted default VPC, then answers DefaultVpcAlreadyExists', async () => {
+    const carol = await ec2Tenant(t, 'carol');
+    const sdk = ec2Client(t, carol);
+    try {
+      const deleted = await deleteDefaultVpc(sdk);
+      const made = await aws(carol, 'create-default-vpc');
+      expect({ code: made.code, stderr: made.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(made.json.Vpc).toMatchObject({ CidrBlock: '172.31.0.0/16', IsDefault: true, State: 'available', OwnerId: carol.accountId });
+      expect(made.json.Vpc.VpcId).not.toBe(deleted);
+      const subnets = await aws(carol, 'describe-subnets', '--filters', `Name=vpc-id,Values=${made.json.Vpc.VpcId}`, '--query', 'sort_by(Subnets, &AvailabilityZone)[].[AvailabilityZone,CidrBlock,DefaultForAz]');
+      expect(subnets.json).toEqual([['us-east-1a', '172.31.0.0/20', true], ['us-east-1b', '172.31.16.0/20', true], ['us-east-1c', '172.31.32.0/20', true]]);
+      const again = await aws(carol, 'create-default-vpc');
+      expect(again.code).toBe(254);
+      expect(again.stderr).toContain('An error occurred (DefaultVpcAlreadyExists) when calling the CreateDefaultVpc operation: A Default VPC already exists for this account in this region.');
+    } finally {
+      sdk.destroy();
+    }
   });
 });

@@ -47,6 +47,11 @@ describeIf(true)('boto3 against Nimbus', () => {
       otherTenant: { code: 'InvalidLaunchTemplateId.NotFound', status: 400 },
     });
     expect(out.windowsPassword).toEqual({ instanceId: expect.stringMatching(/^i-[0-9a-f]{17}$/), length: 32, timestampIsDate: true });
+    // us-east-1c's default block is the VPC's third /20.
+    expect(out.defaultSubnet).toEqual({
+      cidr: '172.31.32.0/20', defaultForAz: true, mapsPublicIp: true, sameVpc: true, again: 'DefaultSubnetAlreadyExistsInAvailabilityZone', vpcAgain: 'DefaultVpcAlreadyExists',
+    });
+    expect(out.interfaceCheck).toEqual([false, true]);
     expect(out.otherTenant).toMatchObject({ code: 'InvalidInstanceID.NotFound', status: 400 });
     expect(out.otherTenant.message.replace(/i-[0-9a-f]{17}/, 'ID')).toBe(out.missing.message.replace(/i-[0-9a-f]{17}/, 'ID'));
     expect(out.wrongSecret).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });

@@ -110,6 +110,22 @@ password = load_pem_private_key(key["KeyMaterial"].encode(), None).decrypt(base6
 out["windowsPassword"] = {"instanceId": data["InstanceId"], "length": len(password), "timestampIsDate": isinstance(data["Timestamp"], datetime.datetime)}
 alice.terminate_instances(InstanceIds=[windows])
 
+# A default subnet given back to a zone (bob's default VPC, made on his first use), then EC2's error for a second.
+gone = bob.describe_subnets(Filters=[{"Name": "availability-zone", "Values": ["us-east-1c"]}, {"Name": "default-for-az", "Values": ["true"]}])["Subnets"][0]
+bob.delete_subnet(SubnetId=gone["SubnetId"])
+back = bob.create_default_subnet(AvailabilityZone="us-east-1c")["Subnet"]
+out["defaultSubnet"] = {
+    "cidr": back["CidrBlock"], "defaultForAz": back["DefaultForAz"], "mapsPublicIp": back["MapPublicIpOnLaunch"], "sameVpc": back["VpcId"] == gone["VpcId"],
+    "again": error_of(lambda: bob.create_default_subnet(AvailabilityZone="us-east-1c"))["code"],
+    "vpcAgain": error_of(lambda: bob.create_default_vpc())["code"],
+}
+# An interface's source/destination check turned off, then reset, as each attribute describes it.
+eni = alice.describe_instances(InstanceIds=[ids[0]])["Reservations"][0]["Instances"][0]["NetworkInterfaces"][0]["NetworkInterfaceId"]
+alice.modify_network_interface_attribute(NetworkInterfaceId=eni, SourceDestCheck={"Value": False})
+check_off = alice.describe_network_interface_attribute(NetworkInterfaceId=eni, Attribute="sourceDestCheck")["SourceDestCheck"]["Value"]
+alice.reset_network_interface_attribute(NetworkInterfaceId=eni, SourceDestCheck="true")
+out["interfaceCheck"] = [check_off, alice.describe_network_interface_attribute(NetworkInterfaceId=eni, Attribute="sourceDestCheck")["SourceDestCheck"]["Value"]]
+
 out["otherTenant"] = error_of(lambda: bob.describe_instances(InstanceIds=[ids[0]]))
 out["missing"] = error_of(lambda: bob.describe_instances(InstanceIds=["i-0123456789abcdef0"]))
 out["wrongSecret"] = error_of(lambda: client("ALICE", "w" * 40).describe_regions())

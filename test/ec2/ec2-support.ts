@@ -1,4 +1,7 @@
-import { EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
+import {
+  DeleteInternetGatewayCommand, DeleteSubnetCommand, DeleteVpcCommand, DescribeInternetGatewaysCommand, DescribeSubnetsCommand, DescribeVpcsCommand,
+  DetachInternetGatewayCommand, EC2Client, EC2ServiceException,
+} from '@aws-sdk/client-ec2';
 import { constants, privateDecrypt } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
@@ -45,6 +48,50 @@ export async function failure(p: Promise<unknown>): Promise<EC2ServiceException>
     return err as EC2ServiceException;
   }
   throw new Error('the call succeeded');
+}
+
+/** The id of the same kind that no one has: its 17 hex digits all f. */
+export const missing = (id: string) => id.replace(/[0-9a-f]{17}$/, 'f'.repeat(17));
+
+/**
+ * Asks for another tenant's resource and for a missing one: the same error code, and the same
+ * message but for the id. Thunks: each call is sent only when awaited (a rejected promise left
+ * waiting would be an unhandled rejection). The code.
+ */
+export async function sameAsMissing(theirs: () => Promise<unknown>, mine: () => Promise<unknown>, id: string): Promise<string> {
+  const a = await failure(theirs());
+  const b = await failure(mine());
+  expect([a.name, a.message.replace(id, 'ID')]).toEqual([b.name, b.message.replace(missing(id), 'ID')]);
+  return a.name;
+}
+
+/** Runs `fn` as a new tenant of its own, with its client, destroyed after. */
+export async function withNewTenant(t: TestApp, name: string, fn: (client: EC2Client, who: Ec2Tenant) => Promise<void>): Promise<void> {
+  const who = await ec2Tenant(t, name);
+  const client = ec2Client(t, who);
+  try {
+    await fn(client, who);
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Deletes the tenant's default VPC as a tenant must on EC2: its subnets, its internet gateway
+ * (detached, then deleted), then the VPC. Its id.
+ */
+export async function deleteDefaultVpc(c: EC2Client): Promise<string> {
+  const [vpc] = (await c.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs!;
+  const vpcId = vpc.VpcId!;
+  for (const s of (await c.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }))).Subnets!) {
+    await c.send(new DeleteSubnetCommand({ SubnetId: s.SubnetId }));
+  }
+  for (const g of (await c.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpcId] }] }))).InternetGateways!) {
+    await c.send(new DetachInternetGatewayCommand({ InternetGatewayId: g.InternetGatewayId, VpcId: vpcId }));
+    await c.send(new DeleteInternetGatewayCommand({ InternetGatewayId: g.InternetGatewayId }));
+  }
+  await c.send(new DeleteVpcCommand({ VpcId: vpcId }));
+  return vpcId;
 }
 
 /**

@@ -21,7 +21,7 @@ import { NetworkingRepository } from '../../apps/api/src/persistence/networking.
 import { InstancesService } from '../../apps/api/src/application/instances/instances.service';
 import { parseIpv4 } from '../../apps/api/src/application/networking/cidr';
 import { LINUX_AMI, startApp, TestApp, expectError } from '../support/app';
-import { ec2Client, ec2Tenant, Ec2Tenant, failure, statementsSent } from './ec2-support';
+import { ec2Client, ec2Tenant, Ec2Tenant, failure, missing, sameAsMissing as same, statementsSent, withNewTenant } from './ec2-support';
 
 /** The SDK's error for a call, or a failure if it succeeded. */
 
@@ -33,20 +33,6 @@ async function ownSubnet(c: EC2Client, n: number): Promise<string> {
   return (await c.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: `10.${n}.1.0/24`, AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
 }
 
-/** The id of the same kind that no one has: its 17 hex digits all f. */
-const missing = (id: string) => id.replace(/[0-9a-f]{17}$/, 'f'.repeat(17));
-
-/**
- * Asks for another tenant's resource and for a missing one: the same error code, and the same
- * message but for the id. Thunks: each call is sent only when awaited (a rejected promise left
- * waiting would be an unhandled rejection). The code.
- */
-async function same(theirs: () => Promise<unknown>, mine: () => Promise<unknown>, id: string): Promise<string> {
-  const a = await failure(theirs());
-  const b = await failure(mine());
-  expect([a.name, a.message.replace(id, 'ID')]).toEqual([b.name, b.message.replace(missing(id), 'ID')]);
-  return a.name;
-}
 
 /** A throwaway ED25519 key made by ssh-keygen (see apps/api/src/application/networking/key-material.spec.ts) and its fingerprint. */
 const ED25519_PUBLIC = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMB25bjJcW7d6ZSDrhyyQFjVuJZ9UxJqR4cn5N1b6FbX vector-ed';
@@ -74,15 +60,7 @@ describe('EC2 networking through the JS SDK', () => {
   });
 
   /** A tenant of its own for one test, with its client, destroyed after. */
-  const asNewTenant = async (name: string, fn: (client: EC2Client, who: Ec2Tenant) => Promise<void>) => {
-    const who = await ec2Tenant(t, name);
-    const client = ec2Client(t, who);
-    try {
-      await fn(client, who);
-    } finally {
-      client.destroy();
-    }
-  };
+  const asNewTenant = (name: string, fn: (client: EC2Client, who: Ec2Tenant) => Promise<void>) => withNewTenant(t, name, fn);
 
   describe('the default VPC', () => {
     it('is made on first use, once even when the first requests arrive together: 172.31.0.0/16, a /20 default subnet per zone, a default group', async () => {

@@ -72,6 +72,11 @@ export class NetworkingRepository {
     await tx.insert(TenantDefaultVpcEntity, { ...row });
   }
 
+  /** The default VPC made again (CreateDefaultVpc) after the tenant deleted it. */
+  async setDefaultMarker(tx: Tx, tenantId: string, vpcId: string): Promise<void> {
+    await tx.update(TenantDefaultVpcEntity, { tenantId }, { vpcId });
+  }
+
   async clearDefaultMarker(tx: Tx, tenantId: string, vpcId: string): Promise<void> {
     await tx.update(TenantDefaultVpcEntity, { tenantId, vpcId }, { vpcId: null });
   }

@@ -103,7 +103,9 @@ export type InstanceAttributeChange =
   | { readonly attribute: 'disableApiTermination'; readonly value: boolean }
   | { readonly attribute: 'disableApiStop'; readonly value: boolean }
   | { readonly attribute: 'instanceInitiatedShutdownBehavior'; readonly value: 'stop' | 'terminate' }
-  | { readonly attribute: 'ebsOptimized'; readonly value: boolean };
+  | { readonly attribute: 'ebsOptimized'; readonly value: boolean }
+  /** Back to the image's (ResetInstanceAttribute): Nimbus's images name no kernel or ramdisk, so none. */
+  | { readonly attribute: 'kernel' | 'ramdisk'; readonly value: null };
 
 export interface ModifyInstanceAttributeCommand {
   readonly instanceId: string;

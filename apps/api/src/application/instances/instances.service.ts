@@ -392,8 +392,9 @@ export class InstancesService {
 
   /**
    * ModifyInstanceAttribute, one attribute at a time, with EC2's state rules: the instance type,
-   * user data and EBS optimization change only while it is stopped (IncorrectInstanceState).
-   * Answers the instance as changed.
+   * user data and EBS optimization change only while it is stopped (IncorrectInstanceState), and
+   * so do the kernel and ramdisk, which only ResetInstanceAttribute changes here (to the image's:
+   * none). Answers the instance as changed.
    */
   modifyAttribute(tenant: TenantEntity, cmd: ModifyInstanceAttributeCommand): Promise<InstanceDescription> {
     const id = cmd.instanceId;
@@ -401,7 +402,7 @@ export class InstancesService {
     return this.engine.command(async (tx, e) => {
       const row = await this.requireVisible(tx, tenant.id, id);
       if (row.state === 'terminated') throw new IncorrectInstanceState(id, row.state, 'modified');
-      const stoppedOnly = change.attribute === 'instanceType' || change.attribute === 'userData' || change.attribute === 'ebsOptimized';
+      const stoppedOnly = ['instanceType', 'userData', 'ebsOptimized', 'kernel', 'ramdisk'].includes(change.attribute);
       if (stoppedOnly && row.state !== 'stopped')
         throw new ApiError('IncorrectInstanceState', `The instance '${id}' is not in the 'stopped' state (it is '${row.state}'): its ${change.attribute} changes only while it is stopped.`);
       switch (change.attribute) {
@@ -436,6 +437,9 @@ export class InstancesService {
         case 'ebsOptimized':
           row.ebsOptimized = change.value;
           break;
+        case 'kernel':
+        case 'ramdisk':
+          break; // the instance has none, the image's value
       }
       await this.instances.saveAttributes(tx, row);
       return (await this.describe(tx, [row]))[0];

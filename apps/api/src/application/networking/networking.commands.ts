@@ -23,6 +23,11 @@ export interface CreateSubnetCommand {
   readonly tags?: Readonly<Record<string, unknown>>;
 }
 
+/** CreateDefaultSubnet: the zone whose default subnet the default VPC gets. */
+export interface CreateDefaultSubnetCommand {
+  readonly availabilityZone: string;
+}
+
 /** ModifySubnetAttribute's subset Nimbus keeps: whether launches in the subnet get a public address. */
 export interface ModifySubnetAttributeCommand {
   readonly subnetId: string;

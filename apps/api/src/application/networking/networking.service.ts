@@ -28,7 +28,7 @@ import {
 import { KeyPairsService } from './key-pairs.service';
 import { NetworkDefaultsCache } from './network-defaults.cache';
 import {
-  AssignPrivateIpAddressesCommand, AttachNetworkInterfaceCommand, CreateNetworkInterfaceCommand, UnassignPrivateIpAddressesCommand, CreateSubnetCommand, CreateVpcCommand, DetachNetworkInterfaceCommand,
+  AssignPrivateIpAddressesCommand, AttachNetworkInterfaceCommand, CreateDefaultSubnetCommand, CreateNetworkInterfaceCommand, UnassignPrivateIpAddressesCommand, CreateSubnetCommand, CreateVpcCommand, DetachNetworkInterfaceCommand,
   ModifyNetworkInterfaceCommand, ModifySubnetAttributeCommand, ModifyVpcAttributeCommand, TagToDelete,
 } from './networking.commands';
 import { DEFAULT_GROUP_DESCRIPTION, DEFAULT_GROUP_NAME, newGroupRows } from './security-group-rules';
@@ -37,7 +37,21 @@ import { defaultVpcAttributes, givesPublicDnsNames, VpcAttributes, vpcAttributeC
 
 /** The default VPC's block and its subnets' (one /20 per zone, in zone order), as EC2 makes them. */
 export const DEFAULT_VPC_CIDR = '172.31.0.0/16';
-export const defaultSubnetCidr = (zoneIndex: number) => `172.31.${zoneIndex * 16}.0/20`;
+const DEFAULT_SUBNET_PREFIX = 20;
+export const defaultSubnetCidr = (zoneIndex: number) => `172.31.${zoneIndex * 16}.0/${DEFAULT_SUBNET_PREFIX}`;
+
+/** A default subnet of the zone: default for it, mapping public IPs on launch (EC2's default subnets). */
+const defaultSubnetRow = (vpc: VpcEntity, availabilityZone: string, cidrBlock: string, now: number): SubnetEntity => ({
+  id: resourceId('subnet'), tenantId: vpc.tenantId, vpcId: vpc.id, cidrBlock, availabilityZone, defaultForAz: true, mapPublicIpOnLaunch: true, createdAt: now,
+});
+
+/** A zone a subnet may be made in (CreateSubnet, CreateDefaultSubnet), with EC2's words for another. */
+function requireSubnetZone<Z extends string | undefined>(zone: Z): Z {
+  if (zone !== undefined && !isAvailabilityZone(zone)) {
+    throw invalidParameter(`Value (${zone}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: ${AVAILABILITY_ZONES.join(', ')}.`);
+  }
+  return zone;
+}
 
 /**
  * The simulated pool of public IPv4 addresses: 3.80.0.0/12 (a block of Amazon's in us-east-1),
@@ -232,22 +246,77 @@ export class NetworkingService implements InstanceNetworking {
   private async readOrMakeDefaultVpc(tx: Tx, tenantId: string): Promise<string | undefined> {
     const marker = await this.repo.defaultMarker(tx, tenantId);
     if (marker) return marker.vpcId ?? undefined;
+    const vpc = await this.makeDefaultVpc(tx, tenantId);
+    await this.repo.insertDefaultMarker(tx, { tenantId, vpcId: vpc.id, createdAt: vpc.createdAt });
+    return vpc.id;
+  }
+
+  /**
+   * A default VPC and all it comes with, the same on a tenant's first use and at CreateDefaultVpc:
+   * 172.31.0.0/16, its main route table with the local route and the route to its internet gateway
+   * (attached), a default subnet per zone, and its `default` group (its default network ACL is derived).
+   */
+  private async makeDefaultVpc(tx: Tx, tenantId: string): Promise<VpcEntity> {
     const now = this.engine.now;
     const vpc: VpcEntity = { id: resourceId('vpc'), tenantId, cidrBlock: DEFAULT_VPC_CIDR, isDefault: true, instanceTenancy: 'default', ...defaultVpcAttributes(true), createdAt: now };
     await this.repo.insertVpc(tx, vpc);
     await this.routing.insertVpcRouting(tx, vpcRoutingRows(vpc, now));
-    await this.repo.insertSubnets(tx, AVAILABILITY_ZONES.map((availabilityZone, i) => ({
-      id: resourceId('subnet'), tenantId, vpcId: vpc.id, cidrBlock: defaultSubnetCidr(i), availabilityZone, defaultForAz: true, mapPublicIpOnLaunch: true, createdAt: now,
-    })));
+    await this.repo.insertSubnets(tx, AVAILABILITY_ZONES.map((zone, i) => defaultSubnetRow(vpc, zone, defaultSubnetCidr(i), now)));
     await this.insertGroup(tx, newGroupRows(tenantId, vpc.id, DEFAULT_GROUP_NAME, DEFAULT_GROUP_DESCRIPTION, now, true));
-    await this.repo.insertDefaultMarker(tx, { tenantId, vpcId: vpc.id, createdAt: now });
-    return vpc.id;
+    return vpc;
   }
 
   /** Before a read: makes the default VPC through a command if the tenant has never had one. */
   async ensureDefaultForRead(tenantId: string): Promise<void> {
     if (this.defaults.defaultVpc(tenantId) !== undefined || (await this.repo.defaultMarker(this.repo.reader, tenantId))) return;
     await this.engine.command((tx) => this.ensureDefaultVpc(tx, tenantId));
+  }
+
+  /**
+   * CreateDefaultVpc: after the tenant deleted its default VPC, a new one made as on first use
+   * (makeDefaultVpc). While it has one (a tenant that never had one has it from its first use, as
+   * an EC2 account has from its creation): EC2's DefaultVpcAlreadyExists. Two calls at once make
+   * one: commands run one at a time, and the second finds the marker naming the first's VPC.
+   */
+  createDefaultVpc(tenant: TenantEntity): Promise<VpcView> {
+    return this.engine.command(async (tx) => {
+      if ((await this.ensureDefaultVpc(tx, tenant.id)) !== undefined) {
+        throw new ApiError('DefaultVpcAlreadyExists', 'A Default VPC already exists for this account in this region.');
+      }
+      const vpc = await this.makeDefaultVpc(tx, tenant.id);
+      await this.repo.setDefaultMarker(tx, tenant.id, vpc.id);
+      // Launches remembered that the tenant had none.
+      this.defaults.forgetTenant(tenant.id);
+      return { vpc, tags: {} };
+    });
+  }
+
+  /**
+   * CreateDefaultSubnet: the zone's default subnet in the default VPC, as first use makes it (its
+   * /20, mapping public IPs on launch), or, where a subnet of the VPC overlaps that block, the
+   * lowest /20 of the VPC's block that overlaps none. EC2's errors: DefaultVpcDoesNotExist without
+   * a default VPC, DefaultSubnetAlreadyExistsInAvailabilityZone when the zone has one.
+   */
+  createDefaultSubnet(tenant: TenantEntity, cmd: CreateDefaultSubnetCommand): Promise<SubnetView> {
+    const zone = requireSubnetZone(cmd.availabilityZone);
+    return this.engine.command(async (tx, e) => {
+      const vpcId = await this.ensureDefaultVpc(tx, tenant.id);
+      if (vpcId === undefined) throw new ApiError('DefaultVpcDoesNotExist', 'No default VPC exists for this account in this region.');
+      const vpc = (await this.repo.findVpc(tx, tenant.id, vpcId))!;
+      const siblings = await this.repo.subnetsInVpc(tx, vpc.id);
+      if (siblings.some((s) => s.defaultForAz && s.availabilityZone === zone)) {
+        throw new ApiError('DefaultSubnetAlreadyExistsInAvailabilityZone', `A default subnet already exists in the Availability Zone ${zone}. You can have only one default subnet per Availability Zone.`);
+      }
+      const taken = siblings.map((s) => parseCidr(s.cidrBlock)!);
+      const free = (cidr: string) => !taken.some((b) => overlaps(b, parseCidr(cidr)!));
+      const blocks = 2 ** (DEFAULT_SUBNET_PREFIX - parseCidr(vpc.cidrBlock)!.prefix);
+      const cidr = [defaultSubnetCidr(AVAILABILITY_ZONES.indexOf(zone)), ...Array.from({ length: blocks }, (_, i) => defaultSubnetCidr(i))].find(free);
+      if (cidr === undefined) throw new ApiError('InvalidSubnet.Conflict', `No /${DEFAULT_SUBNET_PREFIX} block of the default VPC ${vpc.id} (${vpc.cidrBlock}) is free of its subnets.`);
+      const subnet = defaultSubnetRow(vpc, zone, cidr, e.now);
+      await this.repo.insertSubnets(tx, [subnet]);
+      this.defaults.forgetTenant(tenant.id);
+      return { subnet, availableIpAddressCount: usableCount(parseCidr(cidr)!), tags: {} };
+    });
   }
 
   /** The default VPC, or EC2's VPCIdNotSpecified when the tenant deleted it. */
@@ -363,9 +432,7 @@ export class NetworkingService implements InstanceNetworking {
   createSubnet(tenant: TenantEntity, cmd: CreateSubnetCommand): Promise<SubnetView> {
     const block = requireBlock(cmd.cidrBlock, 'cidrBlock');
     const tags = this.validTags(cmd.tags);
-    if (cmd.availabilityZone !== undefined && !isAvailabilityZone(cmd.availabilityZone)) {
-      throw invalidParameter(`Value (${cmd.availabilityZone}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: ${AVAILABILITY_ZONES.join(', ')}.`);
-    }
+    requireSubnetZone(cmd.availabilityZone);
     return this.engine.command(async (tx, e) => {
       await this.ensureDefaultVpc(tx, tenant.id);
       const vpc = await this.requireVpc(tx, tenant.id, cmd.vpcId);
@@ -508,6 +575,12 @@ export class NetworkingService implements InstanceNetworking {
     const m = this.repo.reader;
     const views = await this.interfaceViews(m, await this.repo.interfacesOf(m, tenant.id));
     return describe(views, (v) => v.networkInterface.id, INTERFACE_ID, q);
+  }
+
+  /** One interface as Describe shows it (DescribeNetworkInterfaceAttribute). */
+  async networkInterface(tenant: TenantEntity, networkInterfaceId: string): Promise<NetworkInterfaceView> {
+    const m = this.repo.reader;
+    return (await this.interfaceViews(m, [await this.requireInterface(m, tenant.id, networkInterfaceId)]))[0];
   }
 
   /** AttachNetworkInterface: the attachment id. */

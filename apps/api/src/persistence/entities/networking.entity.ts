@@ -7,7 +7,10 @@ import { msTransformer } from './columns';
  * VPC marker. Every row carries its tenant; the repository's queries all filter by it.
  */
 
-/** A tenant's default VPC was made (once: deleting the default VPC does not bring it back on the next use). */
+/**
+ * A tenant's default VPC was made (once: deleting the default VPC does not bring it back on the
+ * next use; `vpcId` null while it has none, until CreateDefaultVpc makes another).
+ */
 @Entity('tenant_default_vpcs')
 export class TenantDefaultVpcEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;

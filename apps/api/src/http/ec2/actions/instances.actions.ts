@@ -570,6 +570,23 @@ export class InstancesEc2Actions implements Ec2ActionSource {
         return { return: true };
       },
     },
+    ResetInstanceAttribute: {
+      operation: 'ResetInstanceAttribute',
+      params: ['InstanceId', 'Attribute'],
+      dryRun: async (ctx, p) => this.requireAll(ctx.tenant, [p.required('InstanceId')]),
+      handler: async (ctx, p) => {
+        const instanceId = p.required('InstanceId');
+        const attribute = p.required('Attribute');
+        // The modify's own methods, with the attribute's default: the check on (true); the image's kernel and ramdisk (none here).
+        if (attribute === 'sourceDestCheck') await this.networking.setSourceDestCheck(ctx.tenant, instanceId, true);
+        else if (attribute === 'kernel' || attribute === 'ramdisk') await this.instances.modifyAttribute(ctx.tenant, { instanceId, change: { attribute, value: null } });
+        else {
+          const known = ATTRIBUTES.includes(attribute) ? 'Only kernel, ramdisk and sourceDestCheck can be reset (ModifyInstanceAttribute changes the others).' : 'Unknown attribute.';
+          throw invalidParameter(`Value (${attribute.slice(0, 64)}) for parameter attribute is invalid. ${known}`);
+        }
+        return { return: true };
+      },
+    },
     DescribeInstanceCreditSpecifications: {
       operation: 'DescribeInstanceCreditSpecifications',
       params: ['InstanceId', 'Filter', 'MaxResults', 'NextToken'],

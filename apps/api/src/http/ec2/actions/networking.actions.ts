@@ -23,6 +23,13 @@ const SUBNET_ATTRIBUTES = [
   'EnableResourceNameDnsARecordOnLaunch', 'EnableResourceNameDnsAAAARecordOnLaunch', 'EnableLniAtDeviceIndex', 'DisableLniAtDeviceIndex',
 ] as const;
 
+/** The zone an `AvailabilityZoneId` names (use1-az1 …), or InvalidParameterValue. */
+function zoneOf(zoneId: string): string {
+  const zone = zoneNameOf(zoneId);
+  if (zone === undefined) throw invalidParameter(`Value (${zoneId.slice(0, 40)}) for parameter AvailabilityZoneId is invalid.`);
+  return zone;
+}
+
 /** MaxResults where EC2 pages these Describe actions: 5 to 1,000. */
 const PAGE = { min: 5, max: 1000 };
 
@@ -182,16 +189,32 @@ function interfaceXml(v: NetworkInterfaceView, ctx: Ec2Context) {
     networkInterfaceId: n.id, subnetId: n.subnetId, vpcId: n.vpcId, availabilityZone: n.availabilityZone, description: n.description, ownerId: ctx.accountId,
     requesterManaged: false, status: n.instanceId ? 'in-use' : 'available', macAddress: n.macAddress, privateIpAddress: n.privateIpAddress,
     privateDnsName: v.privateDnsName, sourceDestCheck: n.sourceDestCheck, groupSet: items(v.groups.map((g) => ({ groupId: g.groupId, groupName: g.groupName }))),
-    attachment: n.instanceId !== null ? {
-      attachmentId: n.attachmentId, instanceId: n.instanceId, instanceOwnerId: ctx.accountId, deviceIndex: n.deviceIndex, status: 'attached',
-      attachTime: ec2TimeMs(n.attachTime!), deleteOnTermination: n.deleteOnTermination, networkCardIndex: 0,
-    } : undefined,
+    attachment: attachmentXml(n, ctx),
     association,
     tagSet: tagSet(v.tags),
     privateIpAddressesSet: privateIpAddressesSet(n.privateIpAddress, v.secondaryPrivateIpAddresses, v.publicIps, ctx.accountId, true),
     ipv6AddressesSet: items([]), interfaceType: 'interface',
   };
 }
+
+/** An interface's attachment (EC2's NetworkInterfaceAttachment), if it is attached: DescribeNetworkInterfaces and DescribeNetworkInterfaceAttribute. */
+function attachmentXml(n: NetworkInterfaceView['networkInterface'], ctx: Ec2Context) {
+  if (n.instanceId === null) return undefined;
+  return {
+    attachmentId: n.attachmentId, instanceId: n.instanceId, instanceOwnerId: ctx.accountId, deviceIndex: n.deviceIndex, status: 'attached',
+    attachTime: ec2TimeMs(n.attachTime!), deleteOnTermination: n.deleteOnTermination, networkCardIndex: 0,
+  };
+}
+
+/** DescribeNetworkInterfaceAttribute's attributes (the API reference's), each as its answer shows it. */
+const INTERFACE_ATTRIBUTES: Readonly<Record<string, (v: NetworkInterfaceView, ctx: Ec2Context) => unknown>> = {
+  description: (v) => ({ value: v.networkInterface.description }),
+  groupSet: (v) => items(v.groups.map((g) => ({ groupId: g.groupId, groupName: g.groupName }))),
+  sourceDestCheck: (v) => ({ value: v.networkInterface.sourceDestCheck }),
+  attachment: (v, ctx) => attachmentXml(v.networkInterface, ctx),
+  // Whether the interface is given an auto-assigned public address (at launch, and again at each start).
+  associatePublicIpAddress: (v) => v.networkInterface.autoPublicIp,
+};
 
 /**
  * A public address as an interface's `association` shows it: an Elastic IP's owner is the tenant's
@@ -384,6 +407,11 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
         return { return: true };
       },
     },
+    CreateDefaultVpc: {
+      operation: 'CreateDefaultVpc',
+      params: [],
+      handler: async (ctx) => ({ vpc: vpcXml(await this.networking.createDefaultVpc(ctx.tenant), ctx) }),
+    },
     DeleteVpc: {
       operation: 'DeleteVpc',
       params: ['VpcId'],
@@ -399,11 +427,22 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
       params: ['VpcId', 'CidrBlock', 'AvailabilityZone', 'AvailabilityZoneId', 'TagSpecification'],
       handler: async (ctx, p) => {
         const zoneId = p.string('AvailabilityZoneId');
-        const zoneOfId = zoneId === undefined ? undefined : zoneNameOf(zoneId);
-        if (zoneId !== undefined && zoneOfId === undefined) throw invalidParameter(`Value (${zoneId.slice(0, 40)}) for parameter AvailabilityZoneId is invalid.`);
         const v = await this.networking.createSubnet(ctx.tenant, {
-          vpcId: p.required('VpcId'), cidrBlock: p.required('CidrBlock'), availabilityZone: p.string('AvailabilityZone') ?? zoneOfId, tags: tagSpecs(p, 'subnet'),
+          vpcId: p.required('VpcId'), cidrBlock: p.required('CidrBlock'), availabilityZone: p.string('AvailabilityZone') ?? (zoneId === undefined ? undefined : zoneOf(zoneId)), tags: tagSpecs(p, 'subnet'),
         });
+        return { subnet: subnetXml(v, ctx) };
+      },
+    },
+    CreateDefaultSubnet: {
+      operation: 'CreateDefaultSubnet',
+      params: ['AvailabilityZone', 'AvailabilityZoneId', 'Ipv6Native'],
+      handler: async (ctx, p) => {
+        if (p.bool('Ipv6Native')) throw unsupported('the parameter Ipv6Native (IPv6-only subnets)');
+        const zone = p.string('AvailabilityZone');
+        const zoneId = p.string('AvailabilityZoneId');
+        if (zone !== undefined && zoneId !== undefined) throw new ApiError('InvalidParameterCombination', 'Either AvailabilityZone or AvailabilityZoneId may be specified, but not both.');
+        if (zone === undefined && zoneId === undefined) throw new ApiError('MissingParameter', 'Either AvailabilityZone or AvailabilityZoneId must be specified.');
+        const v = await this.networking.createDefaultSubnet(ctx.tenant, { availabilityZone: zone ?? zoneOf(zoneId!) });
         return { subnet: subnetXml(v, ctx) };
       },
     },
@@ -564,6 +603,29 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
           networkInterfaceId: p.required('NetworkInterfaceId'), sourceDestCheck: p.struct('SourceDestCheck')?.bool('Value'),
           description: p.struct('Description')?.string('Value'), groupIds: groupIds.length > 0 ? groupIds : undefined,
         });
+        return { return: true };
+      },
+    },
+
+    DescribeNetworkInterfaceAttribute: {
+      operation: 'DescribeNetworkInterfaceAttribute',
+      params: ['NetworkInterfaceId', 'Attribute'],
+      handler: async (ctx, p) => {
+        const networkInterfaceId = p.required('NetworkInterfaceId');
+        const attribute = p.required('Attribute');
+        const shown = Object.hasOwn(INTERFACE_ATTRIBUTES, attribute) ? INTERFACE_ATTRIBUTES[attribute] : undefined;
+        if (!shown) throw invalidParameter(`Value (${attribute.slice(0, 64)}) for parameter attribute is invalid. Valid values: ${Object.keys(INTERFACE_ATTRIBUTES).join(', ')}`);
+        return { networkInterfaceId, [attribute]: shown(await this.networking.networkInterface(ctx.tenant, networkInterfaceId), ctx) };
+      },
+    },
+    ResetNetworkInterfaceAttribute: {
+      operation: 'ResetNetworkInterfaceAttribute',
+      params: ['NetworkInterfaceId', 'SourceDestCheck'],
+      handler: async (ctx, p) => {
+        const networkInterfaceId = p.required('NetworkInterfaceId');
+        // The one attribute EC2 resets, to its default (true), through the modify's own method; its value in the request is not read.
+        if (!p.has('SourceDestCheck')) throw new ApiError('MissingParameter', 'The request must contain the parameter SourceDestCheck (the one attribute that can be reset)');
+        await this.networking.modifyNetworkInterface(ctx.tenant, { networkInterfaceId, sourceDestCheck: true });
         return { return: true };
       },
     },
