@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 /**
  * Random bytes for ids and MAC addresses, drawn from the CSPRNG a page at a time: one `getrandom`
@@ -51,3 +51,6 @@ export const ID_PATTERN = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{17
  * Nimbus makes 17-digit ids only, so an 8-digit one is well formed but never found.
  */
 export const EC2_ID_PATTERN = (prefix: string) => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`);
+
+/** An id a client token names: the prefix and 17 hex digits of a hash of what the token is scoped to (idempotency without a token column). */
+export const tokenId = (prefix: string, scope: string) => `${prefix}-${createHash('sha256').update(scope).digest('hex').slice(0, 17)}`;
