@@ -316,12 +316,13 @@ export class ImagesService {
   }
 
   /**
-   * RegisterImage's mapping as the image's block devices: each at a device of the root's (the root
+   * RegisterImage's name, free among the tenant's images, and its mapping as the image's block devices: each at a device of the root's (the root
    * device, or a data device name), at most once, from the tenant's completed snapshot (another
    * tenant's is a missing one), no smaller than it; type gp2 unless given, DeleteOnTermination true
    * unless given; the root device mapped.
    */
   private async registeredBlockDevices(tx: Tx | undefined, tenant: TenantEntity, cmd: RegisterImageCommand, root: string, now: number): Promise<ImageBlockDevice[]> {
+    await this.requireFreeName(tx, tenant, cmd.name);
     const out: ImageBlockDevice[] = [];
     for (const m of cmd.blockDevices) {
       if (!isDeviceOf(m.device, root)) throw new ApiError('InvalidBlockDeviceMapping', `Invalid device name ${m.device}`);
