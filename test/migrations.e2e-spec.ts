@@ -609,6 +609,23 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM settings WHERE key = 'clock'");
   });
 
+  it('ImageSources1764770000000 adds images\' source_image_id (null for the images there were), and reverts alone, keeping them', async () => {
+    await undoThrough('ImageSources1764770000000');
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000k01', 'k', 1, 1, 0, '210987654399')");
+    await ds.query(`INSERT INTO images (id, tenant_id, name, body, block_devices, tags, state, created_at, available_at)
+      VALUES ('ami-0000000000000k001', 't-00000000000000k01', 'mine', '{}', '[]', '{}', 'available', 0, 10000)`);
+    await ds.runMigrations();
+    expect(await ds.query("SELECT source_image_id FROM images WHERE id = 'ami-0000000000000k001'")).toEqual([{ source_image_id: null }]);
+    await ds.query("UPDATE images SET source_image_id = 'ami-0a1e0c00000000a23' WHERE id = 'ami-0000000000000k001'");
+    expect(await ds.query("SELECT source_image_id FROM images WHERE id = 'ami-0000000000000k001'")).toEqual([{ source_image_id: 'ami-0a1e0c00000000a23' }]);
+    await undoThrough('ImageSources1764770000000');
+    expect((await describeTables(['images']))[0].findColumnByName('source_image_id')).toBeUndefined();
+    expect(await ds.query("SELECT name FROM images WHERE id = 'ami-0000000000000k001'")).toEqual([{ name: 'mine' }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM images WHERE tenant_id = 't-00000000000000k01'");
+    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000k01'");
+  });
+
   it('OrphanRuleTags1764690000000 deletes the tags of security group rules that no longer exist, keeping a live rule\'s and other resources\' tags; reverts alone', async () => {
     await undoThrough('OrphanRuleTags1764690000000');
     const [no] = usingPostgres() ? ['false'] : ['0'];

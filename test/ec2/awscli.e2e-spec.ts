@@ -114,6 +114,32 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect(attribute.json).toBe(true);
   });
 
+  it('registers an image from a snapshot and copies it (register-image, copy-image, wait image-available, modify-image-attribute)', async () => {
+    const v = await aws(alice, 'create-volume', '--availability-zone', 'us-east-1a', '--size', '4', '--volume-type', 'gp3');
+    const snap = await aws(alice, 'create-snapshot', '--volume-id', v.json.VolumeId, '--query', 'SnapshotId');
+    expect((await aws(alice, 'wait', 'snapshot-completed', '--snapshot-ids', snap.json)).code).toBe(0);
+    const registered = await aws(alice, 'register-image', '--name', 'cli-registered', '--architecture', 'x86_64', '--virtualization-type', 'hvm', '--ena-support',
+      '--root-device-name', '/dev/xvda', '--block-device-mappings', `DeviceName=/dev/xvda,Ebs={SnapshotId=${snap.json},VolumeType=gp3}`);
+    expect({ code: registered.code, stderr: registered.stderr }).toEqual({ code: 0, stderr: '' });
+    const imageId = registered.json.ImageId;
+    const waited = await aws(alice, 'wait', 'image-available', '--image-ids', imageId);
+    expect({ code: waited.code, stderr: waited.stderr }).toEqual({ code: 0, stderr: '' });
+    const copy = await aws(alice, 'copy-image', '--source-region', 'us-east-1', '--source-image-id', imageId, '--name', 'cli-copy', '--description', 'copied by the CLI');
+    expect({ code: copy.code, stderr: copy.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((await aws(alice, 'wait', 'image-available', '--image-ids', copy.json.ImageId)).code).toBe(0);
+    // (Debian's CLI models no SourceImageId yet: the JS SDK's test reads it.)
+    const shown = await aws(alice, 'describe-images', '--image-ids', copy.json.ImageId, '--query', 'Images[0].[State,Description,PlatformDetails]');
+    expect(shown.json).toEqual(['available', 'copied by the CLI', 'Linux/UNIX']);
+    expect((await aws(alice, 'modify-image-attribute', '--image-id', imageId, '--description', 'Value=changed')).code).toBe(0);
+    expect((await aws(alice, 'describe-image-attribute', '--image-id', imageId, '--attribute', 'description', '--query', 'Description.Value')).json).toBe('changed');
+    const shared = await aws(alice, 'modify-image-attribute', '--image-id', imageId, '--launch-permission', 'Add=[{Group=all}]');
+    expect(shared.code).not.toBe(0);
+    expect(shared.stderr).toContain('UnsupportedOperation');
+    const otherRegion = await aws(alice, 'copy-image', '--source-region', 'eu-west-1', '--source-image-id', imageId, '--name', 'cli-x');
+    expect(otherRegion.stderr).toContain('UnsupportedOperation');
+    expect((await aws(bob, 'copy-image', '--source-region', 'us-east-1', '--source-image-id', imageId, '--name', 'cli-bob')).stderr).toContain('InvalidAMIID.NotFound');
+  });
+
   it('tags volumes: at creation, with CreateTags and DeleteTags, in DescribeVolumes and its tag filters, and in DescribeTags', async () => {
     const v = await aws(alice, 'create-volume', '--availability-zone', 'us-east-1a', '--size', '4', '--tag-specifications', 'ResourceType=volume,Tags=[{Key=Name,Value=data}]');
     expect(v.stderr).toBe('');

@@ -39,6 +39,7 @@ describeIf(true)('boto3 against Nimbus', () => {
     expect(out.tags).toEqual([{ Key: 'role', ResourceId: expect.stringMatching(/^i-/), ResourceType: 'instance', Value: 'a' }]);
     expect(out.volumeAttached).toBe(true);
     expect(out.snapshotCopy).toEqual({ state: 'completed', size: 5, description: 'boto3 copy', restoredSize: 5, otherTenant: 'InvalidSnapshot.NotFound', volumeStatus: 'ok' });
+    expect(out.imageCopy).toEqual({ sameCopy: true, state: 'available', platform: 'Linux/UNIX', size: 5, otherTenant: 'InvalidAMIID.NotFound' });
     // A VPC made by CreateVpc names no public addresses until its DNS hostnames are turned on; a subnet maps none until asked.
     expect(out.vpc).toEqual({ hostnamesBefore: false, hostnamesAfter: true, mapsPublicIp: true, publicIp: expect.stringMatching(/^3\./), publicDnsName: expect.any(String) });
     expect(out.vpc.publicDnsName).toBe(`ec2-${out.vpc.publicIp.replaceAll('.', '-')}.compute-1.amazonaws.com`);

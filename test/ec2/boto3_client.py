@@ -100,6 +100,18 @@ out["snapshotCopy"] = {
     "otherTenant": error_of(lambda: bob.copy_snapshot(SourceRegion="us-east-1", SourceSnapshotId=snap["SnapshotId"]))["code"],
     "volumeStatus": alice.describe_volume_status(VolumeIds=[vol["VolumeId"]])["VolumeStatuses"][0]["VolumeStatus"]["Status"],
 }
+# An image registered from the copied snapshot and copied, each awaited with the image_available waiter.
+registered = alice.register_image(Name="boto3-registered", Architecture="x86_64", VirtualizationType="hvm", RootDeviceName="/dev/xvda",
+                                  BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"SnapshotId": copy["SnapshotId"], "VolumeType": "gp3"}}])
+alice.get_waiter("image_available").wait(ImageIds=[registered["ImageId"]], WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+copied_image = alice.copy_image(SourceRegion="us-east-1", SourceImageId=registered["ImageId"], Name="boto3-copied", ClientToken="boto3-copy-1")
+again = alice.copy_image(SourceRegion="us-east-1", SourceImageId=registered["ImageId"], Name="boto3-copied", ClientToken="boto3-copy-1")
+alice.get_waiter("image_available").wait(ImageIds=[copied_image["ImageId"]], WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+shown = alice.describe_images(ImageIds=[copied_image["ImageId"]])["Images"][0]
+out["imageCopy"] = {
+    "sameCopy": again["ImageId"] == copied_image["ImageId"], "state": shown["State"], "platform": shown["PlatformDetails"], "size": shown["BlockDeviceMappings"][0]["Ebs"]["VolumeSize"],
+    "otherTenant": error_of(lambda: bob.copy_image(SourceRegion="us-east-1", SourceImageId=registered["ImageId"], Name="boto3-bob"))["code"],
+}
 # A Windows instance's Administrator password: the waiter polls get_password_data until it is there;
 # the key pair's private key decrypts it (PKCS#1 v1.5, as the AWS CLI's --priv-launch-key does).
 key = alice.create_key_pair(KeyName="boto3-windows")

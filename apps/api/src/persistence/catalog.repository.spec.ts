@@ -6,7 +6,7 @@ const linux = findImage('ami-0a1e0c00000000a23')!;
 const body: Image = { ...linux, imageId: 'ami-00000000000000001', name: 'baked', ownerTenantId: 't-1', availableFromMs: 5_000 };
 const row = (blockDevices: string, image: Image = body): ImageEntity => ({
   id: image.imageId, tenantId: 't-1', name: image.name, description: null, body: JSON.stringify(image), sourceInstanceId: 'i-00000000000000001',
-  blockDevices, tags: '{}', state: 'available', createdAt: 0, availableAt: 5_000, deregisteredAt: null,
+  blockDevices, tags: '{}', state: 'available', createdAt: 0, availableAt: 5_000, deregisteredAt: null, sourceImageId: null,
 });
 
 describe('imageOf: a stored image as the world\'s catalog holds it', () => {

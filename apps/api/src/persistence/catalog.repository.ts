@@ -69,8 +69,8 @@ export class CatalogRepository {
     return this.read.getRepository(ImageEntity).find({ where: { tenantId: IsNull(), state: 'available' }, order: { id: 'ASC' } });
   }
 
-  ownImageNamed(tx: Tx, tenantId: string | null, name: string): Promise<ImageEntity | null> {
-    return tx.findOneBy(ImageEntity, { tenantId: tenantId ?? IsNull(), name, state: 'available' });
+  ownImageNamed(tx: Tx | undefined, tenantId: string | null, name: string): Promise<ImageEntity | null> {
+    return (tx ?? this.read.manager).findOneBy(ImageEntity, { tenantId: tenantId ?? IsNull(), name, state: 'available' });
   }
 
   async insertImage(tx: Tx, row: ImageEntity): Promise<void> {
@@ -107,10 +107,18 @@ export class CatalogRepository {
     await tx.update(SnapshotEntity, { id }, { tags: JSON.stringify(tags) });
   }
 
-  /** Whether an image that is not deregistered uses the snapshot. */
+  /**
+   * An image of the snapshot's tenant, not deregistered, whose block device mapping uses the
+   * snapshot: the one CreateImage or CopyImage made it for, or any RegisterImage registered from it
+   * (a snapshot may back several).
+   */
   async imageUsing(tx: Tx, snapshot: SnapshotEntity): Promise<string | undefined> {
-    if (snapshot.imageId === null) return undefined;
-    const image = await tx.findOneBy(ImageEntity, { id: snapshot.imageId, state: 'available' });
-    return image?.id;
+    const images = await tx.find(ImageEntity, { where: { tenantId: snapshot.tenantId, state: 'available' }, select: { id: true, blockDevices: true }, order: { id: 'ASC' } });
+    return images.find((i) => (JSON.parse(i.blockDevices) as ImageBlockDevice[]).some((b) => b.snapshotId === snapshot.id))?.id;
+  }
+
+  /** The tenant's images' descriptions and bodies change (ModifyImageAttribute); the rest of a row stays as made. */
+  async updateImage(tx: Tx, id: string, change: Partial<Pick<ImageEntity, 'description' | 'body'>>): Promise<void> {
+    await tx.update(ImageEntity, { id }, change);
   }
 }

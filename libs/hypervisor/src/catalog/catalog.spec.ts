@@ -117,6 +117,15 @@ describe('Catalog', () => {
     expect(sut.instanceTypes().map((t) => t.name)).not.toContain('m5.custom');
     expect(sut.allInstanceTypes().map((t) => t.name)).toContain('m5.custom');
   });
+
+  it('changes an added image in place (its launches see the change), never a built-in one', () => {
+    const sut = new Catalog({ images: [image] });
+    const changed = { ...image, imdsSupport: 'v2.0' as const };
+    sut.replaceImage(changed);
+    expect(sut.launchableImage(image.imageId)).toBe(changed);
+    expect(() => sut.replaceImage({ ...IMAGES[1], imdsSupport: 'v2.0' })).toThrow(RangeError);
+    expect(sut.image(IMAGES[1].imageId)).toBe(IMAGES[1]);
+  });
 });
 
 describe("an image's block device mapping (DescribeImages, RunInstances)", () => {

@@ -108,6 +108,13 @@ export class Catalog {
     this.changes++;
   }
 
+  /** Changes an added image (a tenant's ModifyImageAttribute): the same id, its new attributes; a built-in image stays as it is. */
+  replaceImage(i: Image): void {
+    if (!this.addedImages.has(i.imageId)) throw new RangeError(`image '${i.imageId}' is not an added image`);
+    this.imagesById.set(i.imageId, i);
+    this.changes++;
+  }
+
   /** Retires an added image (a built-in one stays): no new launches; instances launched from it keep it. */
   retireImage(imageId: string): boolean {
     if (!this.addedImages.has(imageId) || this.retired.has(`image:${imageId}`)) return false;

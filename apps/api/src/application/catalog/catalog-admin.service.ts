@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
-  ARCHITECTURES, DEFAULT_CAPABILITIES, EbsOptimizedSupport, familyOf, HOST_TYPES, Image, ImagePublisher, InstanceType, InstanceTypeCapabilities, isRootDeviceName, isWindowsPlatform, PLATFORMS,
+  ARCHITECTURES, DEFAULT_CAPABILITIES, defaultLifecycleSeconds, EbsOptimizedSupport, familyOf, HOST_TYPES, Image, ImagePublisher, InstanceType, InstanceTypeCapabilities, isRootDeviceName, PLATFORMS,
   ROOT_DEVICE_NAMES, SupportLevel, VirtualizationType,
 } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
@@ -57,7 +57,7 @@ export class CatalogAdminService {
     if (cmd.rootDeviceName !== undefined && !isRootDeviceName(cmd.rootDeviceName)) throw invalidParameter(`rootDeviceName must be one of ${ROOT_DEVICE_NAMES.join(', ')}`);
     if (cmd.ownerId !== undefined && !/^\d{12}$/.test(cmd.ownerId)) throw invalidParameter('ownerId must be an account id: 12 digits');
     if (cmd.ownerAlias !== undefined && cmd.ownerAlias !== null && cmd.ownerAlias !== 'amazon') throw invalidParameter("ownerAlias must be 'amazon' or null");
-    const windows = isWindowsPlatform(cmd.platform);
+    const defaults = defaultLifecycleSeconds(cmd.platform);
     // Its owner as the AMI it mirrors shows it; Amazon's account and alias unless told.
     const publisher: ImagePublisher | undefined = cmd.ownerId === undefined && cmd.ownerAlias === undefined ? undefined : {
       accountId: cmd.ownerId ?? AMAZON_OWNER_ID,
@@ -66,7 +66,7 @@ export class CatalogAdminService {
     const image: Image = {
       imageId, name: cmd.name, platform: cmd.platform, architecture: cmd.architecture ?? 'x86_64', licenseModel,
       ...(cmd.byolProduct !== undefined ? { byolProduct: cmd.byolProduct } : {}),
-      bootSeconds: cmd.bootSeconds ?? (windows ? 180 : 20), shutdownSeconds: cmd.shutdownSeconds ?? (windows ? 60 : 10),
+      bootSeconds: cmd.bootSeconds ?? defaults.bootSeconds, shutdownSeconds: cmd.shutdownSeconds ?? defaults.shutdownSeconds,
       ...(cmd.rootDeviceName !== undefined ? { rootDeviceName: cmd.rootDeviceName } : {}), ...(publisher ? { publisher } : {}),
     };
     return this.engine.command(async (tx, e) => {
@@ -74,7 +74,7 @@ export class CatalogAdminService {
         throw new ApiError('InvalidAMIID.Duplicate', `The image id '${imageId}' is already in use`);
       const row: ImageEntity = {
         id: imageId, tenantId: null, name: cmd.name, description: cmd.description ?? null, body: JSON.stringify(image), sourceInstanceId: null,
-        blockDevices: '[]', tags: '{}', state: 'available', createdAt: e.now, availableAt: e.now, deregisteredAt: null,
+        blockDevices: '[]', tags: '{}', state: 'available', createdAt: e.now, availableAt: e.now, deregisteredAt: null, sourceImageId: null,
       };
       await this.repo.insertImage(tx, row);
       e.world.catalog.addImage(image);

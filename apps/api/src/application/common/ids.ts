@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import { ApiError } from './api-errors';
 
 /**
@@ -72,3 +72,6 @@ export function isEc2Id(prefix: string, id: string): boolean {
 export function checkEc2Id(code: string, prefix: string, id: string): void {
   if (!isEc2Id(prefix, id)) throw new ApiError(code, `Invalid id: "${id.slice(0, 64)}" (expecting "${prefix}-...")`);
 }
+
+/** An id a client token names: the prefix and 17 hex digits of a hash of what the token is scoped to (idempotency without a token column). */
+export const tokenId = (prefix: string, scope: string) => `${prefix}-${createHash('sha256').update(scope).digest('hex').slice(0, 17)}`;

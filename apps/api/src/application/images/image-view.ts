@@ -29,6 +29,8 @@ export interface ImageView {
   readonly blockDevices: readonly ImageBlockDevice[];
   readonly tags: Readonly<Record<string, string>>;
   readonly sourceInstanceId?: string;
+  /** The image a CopyImage copy was copied from (EC2 shows it, with its region, on copies only). */
+  readonly sourceImageId?: string;
 }
 
 /** EC2's `platformDetails` and `usageOperation` of an image: metering's rule (what the rater charges for its platform and license model). */

@@ -74,3 +74,53 @@ export interface DescribeSnapshotsQuery {
   /** `self` or account ids. */
   readonly owners?: readonly string[];
 }
+
+/** One entry of RegisterImage's block device mapping: a volume at the device, from the tenant's completed snapshot. */
+export interface RegisterBlockDevice {
+  readonly device: string;
+  readonly snapshotId?: string;
+  /** GiB; default the snapshot's, never smaller. */
+  readonly sizeGiB?: number;
+  /** Default gp2 (EC2's default volume type). */
+  readonly type?: string;
+  readonly iops?: number;
+  readonly throughputMiBps?: number;
+  /** Default true. */
+  readonly deleteOnTermination?: boolean;
+}
+
+/** RegisterImage of EBS snapshots: an HVM image whose root device is mapped to the tenant's snapshot. */
+export interface RegisterImageCommand {
+  readonly name: string;
+  readonly description?: string;
+  /** EC2's default for an EBS-backed image is i386. */
+  readonly architecture?: string;
+  readonly rootDeviceName?: string;
+  readonly blockDevices: readonly RegisterBlockDevice[];
+  readonly enaSupport?: boolean;
+  readonly sriovNetSupport?: string;
+  readonly bootMode?: string;
+  readonly imdsSupport?: string;
+  readonly tpmSupport?: string;
+  readonly tags?: Readonly<Record<string, unknown>>;
+}
+
+/** CopyImage within the region: a new image of the tenant's from one it may launch, its snapshots copied. */
+export interface CopyImageCommand {
+  readonly sourceImageId: string;
+  readonly name: string;
+  readonly description?: string;
+  /** Idempotency: the same token and request answer the first copy. */
+  readonly clientToken?: string;
+  /** Copy the source's user-defined tags to the new image (the caller's own image's). */
+  readonly copyImageTags?: boolean;
+  readonly tags?: Readonly<Record<string, unknown>>;
+  readonly snapshotTags?: Readonly<Record<string, unknown>>;
+}
+
+/** ModifyImageAttribute's changes to the tenant's image: its description, and IMDSv2 required (which cannot be undone, as on EC2). */
+export interface ModifyImageCommand {
+  readonly imageId: string;
+  readonly description?: string;
+  readonly imdsSupport?: string;
+}

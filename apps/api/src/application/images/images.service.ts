@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { architectureOf, Image, imageBlockDevices, IMAGES, isRootDeviceName, PROVISIONED_IOPS_TYPES, rootDeviceOf, VolumeType } from '@nimbus/hypervisor';
+import {
+  ARCHITECTURES, architectureOf, defaultLifecycleSeconds, Image, imageBlockDevices, IMAGES, isRootDeviceName, PROVISIONED_IOPS_TYPES, resolveVolume, ROOT_DEVICE_NAMES, rootDeviceOf,
+  VOLUME_TYPES, VolumeType,
+} from '@nimbus/hypervisor';
+import { instanceBillingIdentity } from '@nimbus/metering';
 import { rebootVm } from '@nimbus/simulation';
 import { ApiError, unauthorized } from '../common/api-errors';
-import { resourceId } from '../common/ids';
-import { ImageEntity, SnapshotEntity, TenantEntity, VolumeEntity } from '../../persistence/entities';
+import { resourceId, tokenId } from '../common/ids';
+import { ImageEntity, SnapshotEntity, TenantEntity } from '../../persistence/entities';
 import { CatalogRepository, imageOf } from '../../persistence/catalog.repository';
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { Tx } from '../../persistence/tx';
@@ -11,17 +15,20 @@ import { EngineService } from '../../engine/engine.service';
 import { requireInstance } from '../instances/require-instance';
 import { validateTags } from '../instances/tags';
 import { rowTaggedType, tagsOf } from '../tags/row-tags';
-import { VolumesService } from '../volumes/volumes.service';
+import { smallerThanSnapshot, VolumesService } from '../volumes/volumes.service';
+import { isDeviceOf } from '../volumes/devices';
 import { TagsService } from '../tags/tags.service';
-import { CreateImageCommand, DescribeImagesQuery, ImageIdCommand } from './images.commands';
-import { AMAZON_OWNER_ID, BUILT_IN_IMAGES_CREATED_MS, ImageBlockDevice, ImageView } from './image-view';
-import { newSnapshotRow, storeNewSnapshots } from './snapshot-rules';
+import { CopyImageCommand, CreateImageCommand, DescribeImagesQuery, ImageIdCommand, ModifyImageCommand, RegisterImageCommand } from './images.commands';
+import { AMAZON_OWNER_ID, BUILT_IN_IMAGES_CREATED_MS, ImageBlockDevice, ImageView, platformDetailsOf } from './image-view';
+import { newSnapshotRow, requireCompletedSnapshot, storeNewSnapshots } from './snapshot-rules';
 import { checkImageId, imageNotFound, launchableImage } from './launchable-image';
 
 export { checkImageId, imageNotFound, launchableImage };
 
 /** An image registers this long after its last snapshot completes (Nimbus's figure; EC2 publishes none). */
 export const IMAGE_REGISTRATION_MS = 10_000;
+/** EC2's platformDetails of an image without a billing code: metering's identity of license-included Linux. */
+const LINUX_UNIX = instanceBillingIdentity('linux', 'license-included').platformDetails;
 const IMAGE_NAME = /^[A-Za-z0-9()[\] ./\-'@_]{3,128}$/;
 
 /**
@@ -85,16 +92,14 @@ export class ImagesService {
 
   /** CreateImage: a snapshot of each attached volume, a private image of the instance's platform and architecture. */
   create(tenant: TenantEntity, cmd: CreateImageCommand): Promise<ImageView> {
-    if (typeof cmd.name !== 'string' || !IMAGE_NAME.test(cmd.name))
-      throw new ApiError('InvalidAMIName.Malformed', "AMI names must be 3 to 128 characters of letters, digits, ( ) [ ] space . / - ' @ _");
-    if (cmd.description !== undefined && cmd.description.length > 255) throw new ApiError('InvalidParameterValue', 'description must be at most 255 characters');
+    checkNameAndDescription(cmd);
     const tags = validateTags({ ...(cmd.tags ?? {}) });
     const snapshotTags = validateTags({ ...(cmd.snapshotTags ?? {}) });
     return this.engine.command(async (tx, e) => {
       const row = await requireInstance(this.instances, tx, tenant.id, cmd.instanceId, e.now);
       if (row.state !== 'running' && row.state !== 'stopped')
         throw new ApiError('IncorrectInstanceState', `The instance '${row.id}' is not in a state from which it can be imaged (${row.state})`);
-      if (await this.repo.ownImageNamed(tx, tenant.id, cmd.name)) throw new ApiError('InvalidAMIName.Duplicate', `AMI name ${cmd.name} is already in use by an image you own`);
+      await this.requireFreeName(tx, tenant, cmd.name);
       const source = e.world.catalog.image(row.imageId);
       if (!source) throw new ApiError('InvalidAMIID.Unavailable', `The image '${row.imageId}' the instance was launched from is not known`);
       // A consistent image: the instance reboots (unless NoReboot), as CreateImage does on EC2.
@@ -107,7 +112,7 @@ export class ImagesService {
       const availableAt = Math.max(e.now, ...snapshots.map((s) => s.completedAt)) + IMAGE_REGISTRATION_MS;
       const blockDevices: ImageBlockDevice[] = attached.map((v, i) => ({
         deviceName: v.device ?? `/dev/xvd${String.fromCharCode(97 + i)}`, snapshotId: snapshots[i].id, volumeSizeGiB: v.sizeGiB, volumeType: v.volumeType as VolumeType,
-        ...provisionedOf(v), deleteOnTermination: v.deleteOnTermination,
+        ...provisionedOf(v.volumeType as VolumeType, v), deleteOnTermination: v.deleteOnTermination,
       }));
       const image: Image = {
         imageId, name: cmd.name, platform: source.platform, architecture: architectureOf(source), licenseModel: source.licenseModel,
@@ -118,7 +123,7 @@ export class ImagesService {
       };
       const entity: ImageEntity = {
         id: imageId, tenantId: tenant.id, name: cmd.name, description: cmd.description ?? null, body: JSON.stringify(image), sourceInstanceId: row.id,
-        blockDevices: JSON.stringify(blockDevices), tags: JSON.stringify(tags), state: 'available', createdAt: e.now, availableAt, deregisteredAt: null,
+        blockDevices: JSON.stringify(blockDevices), tags: JSON.stringify(tags), state: 'available', createdAt: e.now, availableAt, deregisteredAt: null, sourceImageId: null,
       };
       await storeNewSnapshots(this.repo, e, tx, snapshots);
       await this.repo.insertImage(tx, entity);
@@ -146,6 +151,194 @@ export class ImagesService {
     });
   }
 
+  /**
+   * RegisterImage from the tenant's EBS snapshots: a private HVM image whose root device is mapped
+   * to a snapshot, the others data volumes. Its platform is Linux/UNIX, whatever the snapshot holds:
+   * EC2 keeps an AMI's billing code only through CreateImage and CopyImage ("Creating an AMI from an
+   * EBS snapshot does not maintain this billing code", the reference's RegisterImage), and a
+   * registered image is billed as its launches are (platformDetailsOf). Pending for
+   * IMAGE_REGISTRATION_MS, then available, as a CreateImage image after its snapshots.
+   */
+  register(tenant: TenantEntity, cmd: RegisterImageCommand): Promise<ImageView> {
+    const features = registeredFeatures(cmd);
+    const tags = validateTags({ ...(cmd.tags ?? {}) });
+    return this.engine.command(async (tx, e) => {
+      const imageId = resourceId('ami');
+      const blockDevices = await this.registeredBlockDevices(tx, tenant, cmd, features.rootDeviceName!, e.now);
+      const availableAt = e.now + IMAGE_REGISTRATION_MS;
+      const image: Image = {
+        imageId, name: cmd.name, platform: 'linux', licenseModel: 'license-included', ...defaultLifecycleSeconds('linux'), ...features,
+        ownerTenantId: tenant.id, availableFromMs: availableAt,
+      };
+      // The launch rule checks it as a launch of it would (a bootable root, each volume valid): an image no launch could use is not registered.
+      this.volumes.resolveLaunchVolumes({ blockDeviceMappings: [] }, { ...image, blockDevices });
+      const entity: ImageEntity = {
+        id: imageId, tenantId: tenant.id, name: cmd.name, description: cmd.description ?? null, body: JSON.stringify(image), sourceInstanceId: null, sourceImageId: null,
+        blockDevices: JSON.stringify(blockDevices), tags: JSON.stringify(tags), state: 'available', createdAt: e.now, availableAt, deregisteredAt: null,
+      };
+      await this.repo.insertImage(tx, entity);
+      e.world.catalog.addImage(imageOf(entity));
+      return rowView(entity, tenant, e.now);
+    });
+  }
+
+  /** RegisterImage's dry run: its checks on the committed state, registering nothing. */
+  async checkRegister(tenant: TenantEntity, cmd: RegisterImageCommand): Promise<void> {
+    const features = registeredFeatures(cmd);
+    validateTags({ ...(cmd.tags ?? {}) });
+    await this.registeredBlockDevices(undefined, tenant, cmd, features.rootDeviceName!, this.engine.now);
+  }
+
+  /**
+   * CopyImage within the region: a private image of the tenant's from one it may launch (its own,
+   * or a public one), with a copy of each of its snapshots made through the one snapshot path
+   * (`storeNewSnapshots`: billed from now), pending until they complete and it registers. Its
+   * platform and license, hence its billing, are its source's. A public image with a billing code
+   * other than Linux/UNIX (Windows, Red Hat, SUSE, Ubuntu Pro) cannot be copied, as EC2 refuses a
+   * shared AMI with a billing product code. The same client token with the same request answers the
+   * first copy; with another, IdempotentParameterMismatch.
+   */
+  copy(tenant: TenantEntity, cmd: CopyImageCommand): Promise<ImageView> {
+    checkNameAndDescription(cmd);
+    const tags = validateTags({ ...(cmd.tags ?? {}) });
+    const snapshotTags = validateTags({ ...(cmd.snapshotTags ?? {}) });
+    return this.engine.command(async (tx, e) => {
+      const imageId = cmd.clientToken === undefined ? resourceId('ami') : tokenId('ami', `CopyImage\0${tenant.id}\0${cmd.clientToken}`);
+      if (cmd.clientToken !== undefined) {
+        const previous = await this.repo.imageRow(tx, imageId);
+        if (previous && previous.tenantId === tenant.id) {
+          if (previous.sourceImageId !== cmd.sourceImageId || previous.name !== cmd.name || previous.description !== (cmd.description ?? null))
+            throw new ApiError('IdempotentParameterMismatch', `The client token '${cmd.clientToken}' was used with a different request`);
+          return rowView(previous, tenant, e.now);
+        }
+      }
+      const source = await this.copySource(tx, tenant, cmd);
+      const sourceRow = await this.repo.imageRow(tx, source.imageId);
+      const sourceDevices = imageBlockDevices(source);
+      const snapshots: SnapshotEntity[] = [];
+      for (const b of sourceDevices) {
+        // The tenant's snapshot's own size; the public images' root snapshots are Amazon's, of the mapping's size.
+        const own = source.ownerTenantId !== undefined ? await this.repo.snapshotRow(tx, b.snapshotId) : null;
+        snapshots.push(newSnapshotRow({
+          tenantId: tenant.id, volumeId: null, volumeSizeGiB: own?.volumeSizeGiB ?? b.volumeSizeGiB, imageId, sourceSnapshotId: b.snapshotId, tags: snapshotTags,
+          description: `Copied for DestinationAmi ${imageId} from SourceAmi ${source.imageId} for SourceSnapshot ${b.snapshotId}`,
+        }, e.now));
+      }
+      const blockDevices: ImageBlockDevice[] = sourceDevices.map((b, i) => ({ ...b, snapshotId: snapshots[i].id }));
+      const availableAt = Math.max(e.now, ...snapshots.map((x) => x.completedAt)) + IMAGE_REGISTRATION_MS;
+      const { publisher: _publisher, description: _description, rootVolume: _rootVolume, blockDevices: _devices, ...kept } = source;
+      const image: Image = { ...kept, imageId, name: cmd.name, rootDeviceName: rootDeviceOf(source), ownerTenantId: tenant.id, availableFromMs: availableAt };
+      // CopyImageTags: the source's user-defined tags (the tenant's own image's; the public images have none), then those asked.
+      const copiedTags = cmd.copyImageTags && sourceRow?.tenantId === tenant.id ? tagsOf(sourceRow) : {};
+      const entity: ImageEntity = {
+        id: imageId, tenantId: tenant.id, name: cmd.name, description: cmd.description ?? null, body: JSON.stringify(image), sourceInstanceId: null, sourceImageId: source.imageId,
+        blockDevices: JSON.stringify(blockDevices), tags: JSON.stringify({ ...copiedTags, ...tags }), state: 'available', createdAt: e.now, availableAt, deregisteredAt: null,
+      };
+      await storeNewSnapshots(this.repo, e, tx, snapshots);
+      await this.repo.insertImage(tx, entity);
+      e.world.catalog.addImage(imageOf(entity));
+      return rowView(entity, tenant, e.now);
+    });
+  }
+
+  /** CopyImage's dry run: its checks on the committed state, copying nothing. */
+  async checkCopy(tenant: TenantEntity, cmd: CopyImageCommand): Promise<void> {
+    checkNameAndDescription(cmd);
+    validateTags({ ...(cmd.tags ?? {}) });
+    validateTags({ ...(cmd.snapshotTags ?? {}) });
+    await this.copySource(undefined, tenant, cmd);
+  }
+
+  /**
+   * ModifyImageAttribute on the tenant's own image: its description, and `imdsSupport` v2.0 (its
+   * launches then require IMDSv2; EC2 cannot unset it either). A public image is not the tenant's
+   * to change (EC2's AuthFailure), another tenant's is a missing one.
+   */
+  modify(tenant: TenantEntity, cmd: ModifyImageCommand): Promise<ImageView> {
+    checkDescription(cmd.description);
+    const imdsSupport = oneOf(cmd.imdsSupport, ['v2.0'] as const, 'imdsSupport');
+    return this.engine.command(async (tx, e) => {
+      const row = await this.requireOwnImage(tx, tenant, cmd.imageId);
+      const change: { description?: string; body?: string } = {};
+      if (cmd.description !== undefined) change.description = cmd.description;
+      if (imdsSupport !== undefined) {
+        const image: Image = { ...(JSON.parse(row.body) as Image), imdsSupport };
+        change.body = JSON.stringify(image);
+        e.world.catalog.replaceImage(imageOf({ ...row, body: change.body }));
+      }
+      if (Object.keys(change).length > 0) await this.repo.updateImage(tx, row.id, change);
+      return rowView({ ...row, ...change }, tenant, e.now);
+    });
+  }
+
+  /** ModifyImageAttribute's dry run: its checks on the committed state, changing nothing. */
+  async checkModify(tenant: TenantEntity, cmd: ModifyImageCommand): Promise<void> {
+    checkDescription(cmd.description);
+    oneOf(cmd.imdsSupport, ['v2.0'] as const, 'imdsSupport');
+    await this.requireOwnImage(undefined, tenant, cmd.imageId);
+  }
+
+  /**
+   * The accounts besides its owner that may launch the tenant's image (EC2's launchPermission):
+   * none. Nimbus's images are private to their tenant (ModifyImageAttribute refuses sharing), so
+   * the list is empty, and removing from it or resetting it (ResetImageAttribute) leaves it so. A
+   * public image's is not the caller's to read or change (AuthFailure), another tenant's is missing.
+   */
+  async launchPermissions(tenant: TenantEntity, imageId: string): Promise<readonly { readonly userId?: string; readonly group?: 'all' }[]> {
+    await this.requireOwnImage(undefined, tenant, imageId);
+    return [];
+  }
+
+  /** The tenant's own image for a change of its attributes: a public one is EC2's AuthFailure for a non-owner, another tenant's (or a deregistered one) NotFound. */
+  private async requireOwnImage(tx: Tx | undefined, tenant: TenantEntity, imageId: string): Promise<ImageEntity> {
+    checkImageId(imageId);
+    const row = await this.repo.imageRow(tx, imageId);
+    if (row && row.tenantId === tenant.id && row.state !== 'deregistered') return row;
+    const publicImage = (row && row.tenantId === null && row.state !== 'deregistered') || (!row && IMAGES.some((i) => i.imageId === imageId));
+    if (publicImage) throw new ApiError('AuthFailure', `Not authorized for image:${imageId}`);
+    throw imageNotFound(imageId);
+  }
+
+  /** An image CopyImage may copy: one the tenant may launch (launchableImage's rule), and not a public one with a billing code. */
+  private async copySource(tx: Tx | undefined, tenant: TenantEntity, cmd: CopyImageCommand): Promise<Image> {
+    checkImageId(cmd.sourceImageId);
+    await this.requireFreeName(tx, tenant, cmd.name);
+    const source = launchableImage(this.engine, tenant.id, cmd.sourceImageId);
+    const { details } = platformDetailsOf(source);
+    if (source.ownerTenantId === undefined && details !== LINUX_UNIX)
+      throw new ApiError('InvalidRequest', `You can't copy ${source.imageId}: it is a shared AMI with a billing product code (${details}). Launch an instance from it and create an image of the instance (CreateImage) instead`);
+    return source;
+  }
+
+  /** InvalidAMIName.Duplicate: the tenant already owns an image (not deregistered) of that name. */
+  private async requireFreeName(tx: Tx | undefined, tenant: TenantEntity, name: string): Promise<void> {
+    if (await this.repo.ownImageNamed(tx, tenant.id, name)) throw new ApiError('InvalidAMIName.Duplicate', `AMI name ${name} is already in use by an image you own`);
+  }
+
+  /**
+   * RegisterImage's name, free among the tenant's images, and its mapping as the image's block devices: each at a device of the root's (the root
+   * device, or a data device name), at most once, from the tenant's completed snapshot (another
+   * tenant's is a missing one), no smaller than it; type gp2 unless given, DeleteOnTermination true
+   * unless given; the root device mapped.
+   */
+  private async registeredBlockDevices(tx: Tx | undefined, tenant: TenantEntity, cmd: RegisterImageCommand, root: string, now: number): Promise<ImageBlockDevice[]> {
+    await this.requireFreeName(tx, tenant, cmd.name);
+    const out: ImageBlockDevice[] = [];
+    for (const m of cmd.blockDevices) {
+      if (!isDeviceOf(m.device, root)) throw new ApiError('InvalidBlockDeviceMapping', `Invalid device name ${m.device}`);
+      if (out.some((b) => b.deviceName === m.device)) throw new ApiError('InvalidBlockDeviceMapping', `The device '${m.device.replace(/^\/dev\//, '')}' is used in more than one block-device mapping`);
+      if (m.snapshotId === undefined) throw new ApiError('MissingParameter', `The request must contain the parameter BlockDeviceMapping.N.Ebs.SnapshotId (the snapshot of ${m.device})`);
+      const snapshot = await requireCompletedSnapshot(this.repo, tx, tenant.id, m.snapshotId, now);
+      const sizeGiB = m.sizeGiB ?? snapshot.volumeSizeGiB;
+      if (sizeGiB < snapshot.volumeSizeGiB) throw smallerThanSnapshot(sizeGiB, snapshot.id, snapshot.volumeSizeGiB);
+      const spec = resolveVolume({ type: oneOf(m.type, VOLUME_TYPES, 'BlockDeviceMapping.Ebs.VolumeType') ?? 'gp2', sizeGiB, iops: m.iops, throughputMiBps: m.throughputMiBps });
+      out.push({ deviceName: m.device, snapshotId: snapshot.id, volumeSizeGiB: sizeGiB, volumeType: spec.type, ...provisionedOf(spec.type, spec), deleteOnTermination: m.deleteOnTermination ?? true });
+    }
+    if (!out.some((b) => b.deviceName === root))
+      throw new ApiError('InvalidBlockDeviceMapping', `The root device ${root} must be mapped to a snapshot (a BlockDeviceMapping with DeviceName ${root} and Ebs.SnapshotId)`);
+    return out;
+  }
+
   /** The tenant's own image, not deregistered (read in `tx`, or the committed state without one); another tenant's is NotFound, as a missing one. */
   private async ownImage(tx: Tx | undefined, tenant: TenantEntity, imageId: string): Promise<ImageEntity> {
     checkImageId(imageId);
@@ -156,9 +349,47 @@ export class ImagesService {
 }
 
 /** A volume's provisioned IOPS (gp3, io1, io2) and throughput (gp3): what a launch from its snapshot needs to be the same volume. */
-function provisionedOf(v: VolumeEntity): Pick<ImageBlockDevice, 'iops' | 'throughputMiBps'> {
-  if (v.volumeType === 'gp3') return { iops: v.iops, throughputMiBps: v.throughputMiBps };
-  return PROVISIONED_IOPS_TYPES.includes(v.volumeType as VolumeType) ? { iops: v.iops } : {};
+function provisionedOf(type: VolumeType, v: { readonly iops: number; readonly throughputMiBps: number }): Pick<ImageBlockDevice, 'iops' | 'throughputMiBps'> {
+  if (type === 'gp3') return { iops: v.iops, throughputMiBps: v.throughputMiBps };
+  return PROVISIONED_IOPS_TYPES.includes(type) ? { iops: v.iops } : {};
+}
+
+/** EC2's AMI name rule (3 to 128 of its characters: InvalidAMIName.Malformed) and description (at most 255 characters). */
+function checkNameAndDescription(cmd: { readonly name: string; readonly description?: string }): void {
+  if (typeof cmd.name !== 'string' || !IMAGE_NAME.test(cmd.name))
+    throw new ApiError('InvalidAMIName.Malformed', "AMI names must be 3 to 128 characters of letters, digits, ( ) [ ] space . / - ' @ _");
+  checkDescription(cmd.description);
+}
+
+function checkDescription(description: string | undefined): void {
+  if (description !== undefined && description.length > 255) throw new ApiError('InvalidParameterValue', 'description must be at most 255 characters');
+}
+
+/** A value of one of EC2's enumerations, or InvalidParameterValue naming the parameter and the values it takes. */
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], parameter: string): T | undefined {
+  if (value !== undefined && !(allowed as readonly string[]).includes(value))
+    throw new ApiError('InvalidParameterValue', `Value (${value.slice(0, 40)}) for parameter ${parameter} is invalid. It must be one of: ${allowed.join(', ')}`);
+  return value as T | undefined;
+}
+
+/** RegisterImage's image features (EC2's values; Nimbus's images are HVM): checked before anything is looked up. */
+function registeredFeatures(cmd: RegisterImageCommand): Pick<Image, 'architecture' | 'rootDeviceName' | 'bootMode' | 'tpmSupport' | 'sriovNetSupport' | 'enaSupport' | 'imdsSupport'> {
+  checkNameAndDescription(cmd);
+  // EC2's default architecture for an EBS-backed image (the API reference's RegisterImage: "For Amazon EBS-backed AMIs, i386").
+  const architecture = oneOf(cmd.architecture, ARCHITECTURES, 'architecture') ?? 'i386';
+  if (cmd.rootDeviceName === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter RootDeviceName');
+  if (!isRootDeviceName(cmd.rootDeviceName))
+    throw new ApiError('InvalidParameterValue', `Value (${cmd.rootDeviceName.slice(0, 40)}) for parameter rootDeviceName is invalid. Nimbus's root devices are ${ROOT_DEVICE_NAMES.join(' and ')}`);
+  const bootMode = oneOf(cmd.bootMode, ['legacy-bios', 'uefi', 'uefi-preferred'] as const, 'bootMode');
+  const tpmSupport = oneOf(cmd.tpmSupport, ['v2.0'] as const, 'tpmSupport');
+  if (tpmSupport !== undefined && bootMode !== 'uefi') throw new ApiError('InvalidParameterCombination', 'NitroTPM (TpmSupport v2.0) requires the uefi boot mode (BootMode uefi)');
+  const sriovNetSupport = oneOf(cmd.sriovNetSupport, ['simple'] as const, 'sriovNetSupport');
+  const imdsSupport = oneOf(cmd.imdsSupport, ['v2.0'] as const, 'imdsSupport');
+  if (cmd.blockDevices.length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping (the root device mapped to a snapshot)');
+  return {
+    architecture, rootDeviceName: cmd.rootDeviceName, ...(bootMode ? { bootMode } : {}), ...(tpmSupport ? { tpmSupport } : {}), ...(sriovNetSupport ? { sriovNetSupport } : {}),
+    ...(cmd.enaSupport !== undefined ? { enaSupport: cmd.enaSupport } : {}), ...(imdsSupport ? { imdsSupport } : {}),
+  };
 }
 
 /**
@@ -202,6 +433,7 @@ export function rowView(row: ImageEntity, tenant: TenantEntity | undefined, now:
     licenseModel: image.licenseModel, ...(own ? { ownerId: tenant?.accountId ?? '', ownerTenantId: row.tenantId! } : publicOwner(image)),
     isPublic: !own, state: now < row.availableAt ? 'pending' : 'available', creationMs: row.createdAt, rootDeviceName: rootDeviceOf({ ...image, blockDevices }),
     blockDevices: imageBlockDevices({ ...image, blockDevices }), tags: tagsOf(row), ...(row.sourceInstanceId ? { sourceInstanceId: row.sourceInstanceId } : {}),
+    ...(row.sourceImageId ? { sourceImageId: row.sourceImageId } : {}),
   };
 }
 

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AVAILABILITY_ZONES, capabilitiesOf, Image, InstanceType, isAvailabilityZone } from '@nimbus/hypervisor';
-import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter } from '../common/api-errors';
-import { randomHex, resourceId } from '../common/ids';
+import { randomHex, resourceId, tokenId } from '../common/ids';
 import {
   InstanceEntity, NetworkInterfaceEntity, SecurityGroupEntity, SubnetEntity, TenantEntity, VpcEntity,
 } from '../../persistence/entities';
@@ -179,8 +178,7 @@ const byAddress = (a: string, b: string) => (parseIpv4(a) ?? 0) - (parseIpv4(b) 
 
 const combination = (message: string) => new ApiError('InvalidParameterCombination', message);
 
-/** An id a client token names: the prefix and 17 hex digits of a hash of what the token is scoped to. */
-export const tokenId = (prefix: string, scope: string) => `${prefix}-${createHash('sha256').update(scope).digest('hex').slice(0, 17)}`;
+export { tokenId };
 /** A VPC's default network ACL's ids, and its associations' (network-acls.ts): derived from the VPC's and subnets' ids, stable, never stored. */
 export const defaultAclId = (prefix: string, of: string) => tokenId(prefix, `DefaultNetworkAcl\0${of}`);
 

@@ -109,6 +109,10 @@ const ENTRIES: Record<string, Entry> = {
   DescribeImages: { category: NON_MUTATING },
   DescribeImageAttribute: { category: NON_MUTATING },
   CreateImage: { category: MUTATING },
+  RegisterImage: { category: MUTATING },
+  CopyImage: { category: MUTATING },
+  ModifyImageAttribute: { category: MUTATING },
+  ResetImageAttribute: { category: MUTATING },
   DeregisterImage: own(100, 5),
   // Networking.
   CreateVpc: { category: MUTATING },

@@ -564,7 +564,7 @@ function imageLaunchVolumes(image: Image): PlacedLaunchVolume[] {
  * A launch volume smaller than the snapshot it is made from: EC2's code and words for RunInstances
  * ("Volume of size 4GB is smaller than  snapshot 'snap-…', expect size >= 8GB", its two spaces too).
  */
-function smallerThanSnapshot(sizeGiB: number, snapshotId: string, snapshotGiB: number): ApiError {
+export function smallerThanSnapshot(sizeGiB: number, snapshotId: string, snapshotGiB: number): ApiError {
   return new ApiError('InvalidBlockDeviceMapping', `Volume of size ${sizeGiB}GB is smaller than  snapshot '${snapshotId}', expect size >= ${snapshotGiB}GB`);
 }
 

@@ -17,6 +17,8 @@ export class ImageEntity {
   @Column({ type: 'varchar', length: 255, nullable: true }) description!: string | null;
   @Column({ type: 'text' }) body!: string;
   @Column({ name: 'source_instance_id', type: 'varchar', length: 32, nullable: true }) sourceInstanceId!: string | null;
+  /** The image CopyImage copied it from; null for one CreateImage, RegisterImage or an operator made. */
+  @Column({ name: 'source_image_id', type: 'varchar', length: 32, nullable: true }) sourceImageId!: string | null;
   @Column({ name: 'block_devices', type: 'text' }) blockDevices!: string;
   @Column({ type: 'text' }) tags!: string;
   @Column({ type: 'varchar', length: 16 }) state!: string;

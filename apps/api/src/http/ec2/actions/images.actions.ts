@@ -4,7 +4,8 @@ import { ApiError, invalidParameter } from '../../../application/common/api-erro
 import { ImageView, platformDetailsOf } from '../../../application/images/image-view';
 import { ImagesService } from '../../../application/images/images.service';
 import { SnapshotsService, SnapshotView } from '../../../application/images/snapshots.service';
-import { CopySnapshotCommand } from '../../../application/images/images.commands';
+import { CopyImageCommand, CopySnapshotCommand, RegisterImageCommand } from '../../../application/images/images.commands';
+import { ebsBlockDeviceMappings } from './block-device-mappings';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { unsupported } from '../ec2-errors';
 import { Ec2ActionSource } from '../ec2-action-source';
@@ -71,10 +72,17 @@ function imageItem(v: ImageView) {
     }))),
     virtualizationType: 'hvm',
     imdsSupport: v.image.imdsSupport,
+    // What RegisterImage recorded (unset on the other images, as EC2 leaves them out).
+    bootMode: v.image.bootMode,
+    tpmSupport: v.image.tpmSupport,
+    sriovNetSupport: v.image.sriovNetSupport,
     // The instance a CreateImage image was made from (EC2 shows it on those images only).
     sourceInstanceId: v.sourceInstanceId,
+    // The image a CopyImage copy was made from, in the one region Nimbus simulates (EC2 shows both on copies only).
+    sourceImageId: v.sourceImageId,
+    sourceImageRegion: v.sourceImageId !== undefined ? REGION : undefined,
     hypervisor: 'xen',
-    enaSupport: true,
+    enaSupport: v.image.enaSupport ?? true,
     tagSet: tagSet(v.tags),
   };
 }
@@ -142,12 +150,14 @@ function snapshotAttribute(p: Ec2Params, allowed: readonly string[] = SNAPSHOT_A
 }
 
 /**
- * ModifySnapshotAttribute's change to createVolumePermission: its `CreateVolumePermission.Add.N` /
- * `.Remove.N` (`UserId`, `Group`), or `OperationType` with `UserId.N` / `UserGroup.N`. Account ids
- * are 12 digits (`InvalidUserID.Malformed` otherwise), the one group `all`.
+ * ModifySnapshotAttribute's change to createVolumePermission and ModifyImageAttribute's to
+ * launchPermission: `<Permission>.Add.N` / `.Remove.N` (`UserId`, `Group`, and for images
+ * `OrganizationArn`, `OrganizationalUnitArn`), or `OperationType` with `UserId.N` / `UserGroup.N`
+ * (/ `OrganizationArn.N` / `OrganizationalUnitArn.N`). Account ids are 12 digits
+ * (`InvalidUserID.Malformed` otherwise), the one group `all`. Whether it adds (shares) or removes.
  */
-function createVolumePermissionChange(p: Ec2Params): { add: boolean; remove: boolean } {
-  const modifications = p.struct('CreateVolumePermission');
+function permissionChange(p: Ec2Params, permission: 'CreateVolumePermission' | 'LaunchPermission', organizations = false): { add: boolean; remove: boolean } {
+  const modifications = p.struct(permission);
   const added = modifications?.structs('Add') ?? [];
   const removed = modifications?.structs('Remove') ?? [];
   const userIds = [...[...added, ...removed].map((e) => e.string('UserId')), ...p.list('UserId')].filter((u): u is string => u !== undefined);
@@ -156,16 +166,107 @@ function createVolumePermissionChange(p: Ec2Params): { add: boolean; remove: boo
   for (const g of groups) if (g !== 'all') throw invalidParameter(`Value (${g.slice(0, 40)}) for parameter group is invalid. Only 'all' is a group`);
   const operation = p.string('OperationType');
   if (operation !== undefined && operation !== 'add' && operation !== 'remove') throw invalidParameter(`Value (${operation.slice(0, 40)}) for parameter operationType is invalid. It must be 'add' or 'remove'`);
-  const listed = p.list('UserId').length + p.list('UserGroup').length > 0;
+  const listNames = ['UserId', 'UserGroup', ...(organizations ? ['OrganizationArn', 'OrganizationalUnitArn'] : [])];
+  const listed = listNames.some((n) => p.list(n).length > 0);
   if (listed && operation === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter OperationType');
   const add = added.length > 0 || (listed && operation === 'add');
   const remove = removed.length > 0 || (listed && operation === 'remove');
-  if (!add && !remove) throw new ApiError('MissingParameter', 'The request must contain the parameter CreateVolumePermission, or OperationType with UserId or UserGroup');
-  if (add && remove) throw new ApiError('InvalidParameterCombination', 'A request may add to or remove from createVolumePermission, not both');
+  if (!add && !remove) throw new ApiError('MissingParameter', `The request must contain the parameter ${permission}, or OperationType with UserId or UserGroup`);
+  const attribute = permission[0].toLowerCase() + permission.slice(1);
+  if (add && remove) throw new ApiError('InvalidParameterCombination', `A request may add to or remove from ${attribute}, not both`);
   return { add, remove };
 }
 
-/** Images and snapshots (issue 15): DescribeImages, CreateImage, DeregisterImage, Create/Copy/Describe/DeleteSnapshot(s), the snapshot attributes. */
+/**
+ * A copy within the region Nimbus simulates (CopySnapshot, CopyImage): `SourceRegion` us-east-1, and
+ * any `DestinationRegion` too; another is not simulated (UnsupportedOperation).
+ */
+function requireSameRegion(p: Ec2Params, what: string): void {
+  const sourceRegion = p.required('SourceRegion');
+  if (sourceRegion !== REGION) throw unsupported(`copying ${what} from another region (SourceRegion ${sourceRegion.slice(0, 40)}): Nimbus simulates ${REGION} alone`);
+  const destinationRegion = p.string('DestinationRegion');
+  if (destinationRegion !== undefined && destinationRegion !== REGION) throw unsupported(`copying ${what} to another region (DestinationRegion ${destinationRegion.slice(0, 40)}): Nimbus simulates ${REGION} alone`);
+}
+
+/** Copies to encrypted snapshots, which Nimbus does not simulate (as CreateVolume refuses encrypted volumes). */
+function refuseEncryption(p: Ec2Params): void {
+  if (p.bool('Encrypted') === true || p.has('KmsKeyId')) throw unsupported('encrypted snapshots (Encrypted=true, KmsKeyId)');
+}
+
+/** The attributes ModifyImageAttribute changes, the reference's `Attribute` values. */
+const MODIFIABLE_IMAGE_ATTRIBUTES = ['description', 'imdsSupport', 'launchPermission', 'productCodes'] as const;
+
+/**
+ * ModifyImageAttribute's request: one attribute at a time (EC2: `Attribute`, or one of
+ * `Description`, `ImdsSupport`, `LaunchPermission`), with its value (`Value`, or the parameter's
+ * `.Value`). Product codes are not simulated (the reference marks ProductCode "not supported").
+ */
+function imageModification(p: Ec2Params): { imageId: string; description?: string; imdsSupport?: string; launchPermission?: { add: boolean } } {
+  const imageId = p.required('ImageId');
+  const attribute = p.string('Attribute');
+  if (attribute !== undefined && !(MODIFIABLE_IMAGE_ATTRIBUTES as readonly string[]).includes(attribute))
+    throw invalidParameter(`Value (${attribute.slice(0, 40)}) for parameter attribute is invalid. It must be one of: ${MODIFIABLE_IMAGE_ATTRIBUTES.join(', ')}`);
+  if (attribute === 'productCodes' || p.has('ProductCode')) throw unsupported('product codes (ProductCode): Nimbus\'s images have none');
+  const permissionAsked = p.has('LaunchPermission') || p.has('OperationType') || ['UserId', 'UserGroup', 'OrganizationArn', 'OrganizationalUnitArn'].some((n) => p.has(n));
+  const asked = [
+    p.has('Description') || attribute === 'description' ? 'description' : undefined,
+    p.has('ImdsSupport') || attribute === 'imdsSupport' ? 'imdsSupport' : undefined,
+    permissionAsked || attribute === 'launchPermission' ? 'launchPermission' : undefined,
+  ].filter((a): a is string => a !== undefined);
+  if (asked.length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter Attribute, Description, ImdsSupport or LaunchPermission');
+  if (asked.length > 1) throw new ApiError('InvalidParameterCombination', `Only one attribute can be modified at a time (asked: ${asked.join(', ')})`);
+  const valueOf = (name: string) => p.struct(name)?.string('Value') ?? p.string('Value');
+  if (asked[0] === 'description') return { imageId, description: valueOf('Description') ?? '' };
+  if (asked[0] === 'imdsSupport') {
+    const imdsSupport = valueOf('ImdsSupport');
+    if (imdsSupport === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter ImdsSupport.Value');
+    return { imageId, imdsSupport };
+  }
+  return { imageId, launchPermission: permissionChange(p, 'LaunchPermission', true) };
+}
+
+/**
+ * RegisterImage's command. What Nimbus does not simulate is refused, never ignored: instance-store
+ * images (ImageLocation), billing product codes (BillingProduct: an account must be authorized by
+ * AWS for them), paravirtual images (KernelId, RamdiskId, VirtualizationType paravirtual, which is
+ * EC2's default when none is given), UEFI variable stores (UefiData), and block devices without a
+ * snapshot (empty volumes: an image's volumes are its snapshots here).
+ */
+function registerCommand(p: Ec2Params): RegisterImageCommand {
+  if (p.has('ImageLocation')) throw unsupported('instance store-backed images (ImageLocation): Nimbus\'s images are EBS-backed, registered from snapshots');
+  if (p.has('BillingProduct')) throw unsupported('billing product codes (BillingProduct): a registered image is billed as Linux/UNIX');
+  if (p.has('KernelId') || p.has('RamdiskId')) throw unsupported('kernels and RAM disks (KernelId, RamdiskId): Nimbus\'s images are HVM');
+  if (p.has('UefiData')) throw unsupported('UEFI variable stores (UefiData)');
+  const virtualization = p.string('VirtualizationType');
+  if (virtualization === undefined || virtualization === 'paravirtual')
+    throw unsupported(`paravirtual images (VirtualizationType ${virtualization ?? 'omitted, whose default is paravirtual'}): pass VirtualizationType=hvm`);
+  if (virtualization !== 'hvm') throw invalidParameter(`Value (${virtualization.slice(0, 40)}) for parameter virtualizationType is invalid. It must be hvm or paravirtual`);
+  const rootDeviceName = p.string('RootDeviceName');
+  const blockDevices = ebsBlockDeviceMappings(p);
+  for (const b of blockDevices)
+    if (b.snapshotId === undefined && b.device !== rootDeviceName) throw unsupported(`an image volume without a snapshot (BlockDeviceMapping ${b.device.slice(0, 40)}): map each device to a snapshot`);
+  return {
+    name: p.required('Name'), description: p.string('Description'), architecture: p.string('Architecture'), rootDeviceName, blockDevices,
+    enaSupport: p.bool('EnaSupport'), sriovNetSupport: p.string('SriovNetSupport'), bootMode: p.string('BootMode'), imdsSupport: p.string('ImdsSupport'),
+    tpmSupport: p.string('TpmSupport'), tags: tagSpecifications(p, ['image']).image ?? {},
+  };
+}
+
+/** CopyImage's command, within the region; encryption, Outposts, Local Zones and time-based copies are not simulated. */
+function copyImageCommand(p: Ec2Params): CopyImageCommand {
+  requireSameRegion(p, 'an image');
+  refuseEncryption(p);
+  if (p.has('DestinationOutpostArn') || p.has('DestinationAvailabilityZone') || p.has('DestinationAvailabilityZoneId'))
+    throw unsupported('DestinationOutpostArn, DestinationAvailabilityZone or DestinationAvailabilityZoneId: Nimbus has no Outposts or Local Zones');
+  if (p.has('SnapshotCopyCompletionDurationMinutes')) throw unsupported('time-based AMI copies (SnapshotCopyCompletionDurationMinutes)');
+  const tags = tagSpecifications(p, ['image', 'snapshot']);
+  return {
+    sourceImageId: p.required('SourceImageId'), name: p.required('Name'), description: p.string('Description'), clientToken: p.string('ClientToken'),
+    copyImageTags: p.bool('CopyImageTags'), tags: tags.image ?? {}, snapshotTags: tags.snapshot ?? {},
+  };
+}
+
+/** Images and snapshots (issue 15): DescribeImages, CreateImage, RegisterImage, CopyImage, the image attributes, DeregisterImage, Create/Copy/Describe/DeleteSnapshot(s), the snapshot attributes. */
 @Injectable()
 export class ImagesEc2Actions implements Ec2ActionSource {
   constructor(
@@ -193,12 +294,9 @@ export class ImagesEc2Actions implements Ec2ActionSource {
    * request's own signature does not, and is taken as EC2 takes it for an unencrypted copy.
    */
   private copyCommand(p: Ec2Params): CopySnapshotCommand {
-    const sourceRegion = p.required('SourceRegion');
-    if (sourceRegion !== REGION) throw unsupported(`copying a snapshot from another region (SourceRegion ${sourceRegion.slice(0, 40)}): Nimbus simulates ${REGION} alone`);
-    const destinationRegion = p.string('DestinationRegion');
-    if (destinationRegion !== undefined && destinationRegion !== REGION) throw unsupported(`copying a snapshot to another region (DestinationRegion ${destinationRegion.slice(0, 40)}): Nimbus simulates ${REGION} alone`);
+    requireSameRegion(p, 'a snapshot');
     p.string('PresignedUrl');
-    if (p.bool('Encrypted') === true || p.has('KmsKeyId')) throw unsupported('encrypted snapshots (Encrypted=true, KmsKeyId)');
+    refuseEncryption(p);
     if (p.has('DestinationOutpostArn') || p.has('DestinationAvailabilityZone')) throw unsupported('DestinationOutpostArn or DestinationAvailabilityZone: Nimbus has no Outposts or Local Zones');
     if (p.has('CompletionDurationMinutes')) throw unsupported('time-based snapshot copies (CompletionDurationMinutes)');
     return { sourceSnapshotId: p.required('SourceSnapshotId'), description: p.string('Description'), tags: tagSpecifications(p, ['snapshot']).snapshot ?? {} };
@@ -221,7 +319,7 @@ export class ImagesEc2Actions implements Ec2ActionSource {
   private async checkSnapshotModification(ctx: Ec2Context, p: Ec2Params): Promise<void> {
     const snapshotId = p.required('SnapshotId');
     if (p.string('Attribute') !== undefined) snapshotAttribute(p, ['createVolumePermission']);
-    const { add } = createVolumePermissionChange(p);
+    const { add } = permissionChange(p, 'CreateVolumePermission');
     await this.snapshots.createVolumePermissions(ctx.tenant, snapshotId);
     if (add) throw unsupported("sharing snapshots with other accounts or making them public (createVolumePermission add): a tenant's snapshots are its own");
   }
@@ -230,6 +328,31 @@ export class ImagesEc2Actions implements Ec2ActionSource {
   private async checkSnapshotReset(ctx: Ec2Context, p: Ec2Params): Promise<void> {
     snapshotAttribute(p, ['createVolumePermission']);
     await this.snapshots.createVolumePermissions(ctx.tenant, p.required('SnapshotId'));
+  }
+
+  /**
+   * ModifyImageAttribute's checks and change: the tenant's own image (a public one is AuthFailure,
+   * another tenant's NotFound), a well-formed change, and no sharing. Sharing an image (adding an
+   * account, an organization or `all`) would make it visible and launchable to other tenants in
+   * DescribeImages, RunInstances and CopyImage, whose rules keep an image to its tenant: refused, as
+   * ModifySnapshotAttribute refuses sharing a snapshot; removing from the (empty) list changes nothing.
+   */
+  private async modifyImage(ctx: Ec2Context, p: Ec2Params, dryRun: boolean): Promise<void> {
+    const change = imageModification(p);
+    if (change.launchPermission) {
+      await this.images.launchPermissions(ctx.tenant, change.imageId);
+      if (change.launchPermission.add) throw unsupported("sharing images with other accounts or making them public (launchPermission add): a tenant's images are its own");
+      return;
+    }
+    const cmd = { imageId: change.imageId, description: change.description, imdsSupport: change.imdsSupport };
+    if (dryRun) await this.images.checkModify(ctx.tenant, cmd);
+    else await this.images.modify(ctx.tenant, cmd);
+  }
+
+  /** ResetImageAttribute's checks: the tenant's own image, and the one attribute that resets. Its launch permissions are none already: resetting leaves them so. */
+  private async resetImage(ctx: Ec2Context, p: Ec2Params): Promise<void> {
+    snapshotAttribute(p, ['launchPermission']);
+    await this.images.launchPermissions(ctx.tenant, p.required('ImageId'));
   }
 
   readonly actions: Ec2Actions = {
@@ -255,7 +378,10 @@ export class ImagesEc2Actions implements Ec2ActionSource {
           'block-device-mapping.encrypted': (v) => v.blockDevices.map(() => 'false'),
           'creation-date': (v) => ec2TimeMs(v.creationMs),
           description: (v) => v.description,
-          'ena-support': () => 'true',
+          'ena-support': (v) => String(v.image.enaSupport ?? true),
+          'boot-mode': (v) => v.image.bootMode,
+          'sriov-net-support': (v) => v.image.sriovNetSupport,
+          'source-image-id': (v) => v.sourceImageId,
           hypervisor: () => 'xen',
           'image-id': (v) => v.image.imageId,
           'image-type': () => 'machine',
@@ -312,6 +438,45 @@ export class ImagesEc2Actions implements Ec2ActionSource {
       handler: async (ctx, p) => {
         if (p.bool('DeleteAssociatedSnapshots')) throw unsupported('DeleteAssociatedSnapshots: delete the snapshots with DeleteSnapshot');
         await this.images.deregister(ctx.tenant, { imageId: p.required('ImageId') });
+        return { return: true };
+      },
+    },
+    RegisterImage: {
+      operation: 'RegisterImage',
+      params: [
+        'Name', 'Description', 'Architecture', 'RootDeviceName', 'BlockDeviceMapping', 'VirtualizationType', 'EnaSupport', 'SriovNetSupport', 'BootMode', 'ImdsSupport',
+        'TpmSupport', 'TagSpecification', 'ImageLocation', 'BillingProduct', 'KernelId', 'RamdiskId', 'UefiData',
+      ],
+      dryRun: (ctx, p) => this.images.checkRegister(ctx.tenant, registerCommand(p)),
+      handler: async (ctx, p) => ({ imageId: (await this.images.register(ctx.tenant, registerCommand(p))).image.imageId }),
+    },
+    CopyImage: {
+      operation: 'CopyImage',
+      params: [
+        'SourceImageId', 'SourceRegion', 'Name', 'Description', 'ClientToken', 'Encrypted', 'KmsKeyId', 'CopyImageTags', 'TagSpecification', 'DestinationOutpostArn',
+        'DestinationAvailabilityZone', 'DestinationAvailabilityZoneId', 'SnapshotCopyCompletionDurationMinutes', 'DestinationRegion',
+      ],
+      dryRun: (ctx, p) => this.images.checkCopy(ctx.tenant, copyImageCommand(p)),
+      handler: async (ctx, p) => ({ imageId: (await this.images.copy(ctx.tenant, copyImageCommand(p))).image.imageId }),
+    },
+    ModifyImageAttribute: {
+      operation: 'ModifyImageAttribute',
+      params: [
+        'ImageId', 'Attribute', 'Value', 'Description', 'ImdsSupport', 'LaunchPermission', 'OperationType', 'UserId', 'UserGroup', 'OrganizationArn',
+        'OrganizationalUnitArn', 'ProductCode',
+      ],
+      dryRun: (ctx, p) => this.modifyImage(ctx, p, true),
+      handler: async (ctx, p) => {
+        await this.modifyImage(ctx, p, false);
+        return { return: true };
+      },
+    },
+    ResetImageAttribute: {
+      operation: 'ResetImageAttribute',
+      params: ['ImageId', 'Attribute'],
+      dryRun: (ctx, p) => this.resetImage(ctx, p),
+      handler: async (ctx, p) => {
+        await this.resetImage(ctx, p);
         return { return: true };
       },
     },

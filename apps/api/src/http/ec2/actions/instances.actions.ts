@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { NetworkingService } from '../../../application/networking/networking.service';
-import { cpuOptionsOf, findInstanceType, INSTANCE_STATE_CODES, InstanceStateName, InstanceType, isWindowsPlatform, StateTransition, VOLUME_TYPES, VolumeType } from '@nimbus/hypervisor';
+import { cpuOptionsOf, findInstanceType, INSTANCE_STATE_CODES, InstanceStateName, InstanceType, isWindowsPlatform, StateTransition } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { InstanceDescription } from '../../../application/instances/instance-description';
-import { InstanceAttributeChange, LaunchBlockDeviceMapping, RunInstancesCommand } from '../../../application/instances/instances.commands';
+import { InstanceAttributeChange, RunInstancesCommand } from '../../../application/instances/instances.commands';
+import { ebsBlockDeviceMappings } from './block-device-mappings';
 import { LaunchContent } from '../../../application/launch-templates/launch-templates.commands';
 import { launchParameters } from '../../../application/launch-templates/launch-template-data';
 import { LaunchTemplatesService } from '../../../application/launch-templates/launch-templates.service';
@@ -266,27 +267,7 @@ function launchSettingsOf(p: Ec2Params): Omit<RunInstancesCommand, 'imageId' | '
 
   // Each mapping at its DeviceName, none too: EC2's rule, the image's root volume and changes to it
   // or data volumes beside it, is the application's (VolumesService.resolveLaunchVolumes).
-  const blockDeviceMappings: LaunchBlockDeviceMapping[] = [];
-  for (const m of p.structs('BlockDeviceMapping')) {
-    if (m.has('NoDevice') || m.has('VirtualName')) throw unsupported('BlockDeviceMapping.NoDevice and VirtualName (instance store)');
-    const device = m.string('DeviceName');
-    if (!device) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.DeviceName');
-    const ebs = m.struct('Ebs');
-    if (!ebs) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.Ebs');
-    if (ebs.has('KmsKeyId') || ebs.has('OutpostArn')) throw unsupported('BlockDeviceMapping.Ebs.KmsKeyId and OutpostArn');
-    // Nimbus's volumes are not encrypted: asked for one, it says so (as CreateVolume does) rather than make it plain.
-    if (ebs.bool('Encrypted') === true) throw unsupported('encrypted volumes (BlockDeviceMapping.Ebs.Encrypted=true)');
-    // What a mapping omits is the image's at that device (or the defaults): none filled in here.
-    const type = ebs.string('VolumeType') as VolumeType | undefined;
-    if (type !== undefined && !VOLUME_TYPES.includes(type)) throw invalidParameter(`Value (${type}) for parameter BlockDeviceMapping.Ebs.VolumeType is invalid.`);
-    const sizeGiB = ebs.int('VolumeSize', { min: 1 });
-    const snapshotId = ebs.string('SnapshotId') || undefined;
-    const deleteOnTermination = ebs.bool('DeleteOnTermination');
-    blockDeviceMappings.push({
-      device, ...(sizeGiB !== undefined ? { sizeGiB } : {}), ...(snapshotId !== undefined ? { snapshotId } : {}), ...(type !== undefined ? { type } : {}),
-      iops: ebs.int('Iops'), throughputMiBps: ebs.int('Throughput'), ...(deleteOnTermination !== undefined ? { deleteOnTermination } : {}),
-    });
-  }
+  const blockDeviceMappings = ebsBlockDeviceMappings(p);
 
   const credits = p.struct('CreditSpecification')?.required('CpuCredits');
   if (credits !== undefined && credits !== 'standard' && credits !== 'unlimited') throw invalidParameter(`Value (${credits}) for parameter CreditSpecification.CpuCredits is invalid. It must be standard or unlimited.`);
