@@ -11,20 +11,8 @@ import { unsupported } from '../ec2-errors';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { filterMatcher } from '../ec2-filters';
 import { ec2TimeMs } from '../ec2-xml';
+import { tagSet, tagSpecifications } from './networking.actions';
 
-const tagSet = (tags: Readonly<Record<string, string>>) => items(Object.entries(tags).map(([key, value]) => ({ key, value })));
-
-/** `TagSpecification.N` (ResourceType, Tag.M.Key/Value) for the resource types an action tags; another type is InvalidParameterValue. */
-function tagSpecifications(p: Ec2Params, allowed: readonly string[]): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {};
-  for (const spec of p.structs('TagSpecification')) {
-    const type = spec.required('ResourceType');
-    if (!allowed.includes(type)) throw new ApiError('InvalidParameterValue', `'${type.slice(0, 64)}' is not a valid taggable resource type for this operation (${allowed.join(', ')})`);
-    const tags = (out[type] ??= {});
-    for (const tag of spec.structs('Tag')) tags[tag.required('Key')] = tag.string('Value') ?? '';
-  }
-  return out;
-}
 
 /** EC2's `MaxResults` (5–1000) and `NextToken` over items sorted by id: the token is the last id of the previous page. */
 function page<T>(p: Ec2Params, all: readonly T[], idOf: (x: T) => string): { page: T[]; nextToken?: string } {

@@ -4,7 +4,7 @@ import { InstanceDescription } from '../../../application/instances/instance-des
 import { metadataOptionsOf } from '../../../application/instances/metadata-options';
 import { items } from '../ec2-action';
 import type { InstanceInterface } from '../../../application/networking/instance-networking';
-import { associationXml, privateIpAddressesSet } from './networking.actions';
+import { associationXml, privateIpAddressesSet, tagSet } from './networking.actions';
 import { ec2Time } from '../ec2-xml';
 
 
@@ -133,7 +133,7 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
     virtualizationType: 'hvm',
     // EC2's element, empty for an instance launched without a token.
     clientToken: d.clientToken ?? '',
-    tagSet: items(Object.entries(d.tags).map(([key, value]) => ({ key, value }))),
+    tagSet: tagSet(d.tags),
     hypervisor: INSTANCE_HYPERVISOR,
     networkInterfaceSet: items((n?.interfaces ?? []).map((nic) => ({
       networkInterfaceId: nic.networkInterfaceId,

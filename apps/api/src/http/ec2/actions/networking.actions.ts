@@ -36,18 +36,23 @@ const PAGE = { min: 5, max: 1000 };
 export const tagSet = (tags: Readonly<Record<string, string>>) => items(Object.entries(tags).map(([key, value]) => ({ key, value })));
 
 /**
- * `TagSpecification.N` for one resource type (EC2's ResourceType names): the tags to put on the
- * created resource. A specification for another type is InvalidParameterValue, as on EC2.
+ * `TagSpecification.N` (ResourceType, Tag.M.Key/Value) for the resource types an action tags (EC2's
+ * ResourceType names): the tags to put on each created resource, by type. A specification for
+ * another type is InvalidParameterValue, as on EC2.
  */
-export function tagSpecs(p: Ec2Params, resourceType: string): Record<string, string> {
-  const out: Record<string, string> = {};
+export function tagSpecifications(p: Ec2Params, allowed: readonly string[]): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
   for (const spec of p.structs('TagSpecification')) {
     const type = spec.required('ResourceType');
-    if (type !== resourceType) throw invalidParameter(`'${type.slice(0, 64)}' is not a valid taggable resource type for this operation (${resourceType}).`);
-    for (const t of spec.structs('Tag')) out[t.required('Key')] = t.string('Value') ?? '';
+    if (!allowed.includes(type)) throw invalidParameter(`'${type.slice(0, 64)}' is not a valid taggable resource type for this operation (${allowed.join(', ')}).`);
+    const tags = (out[type] ??= {});
+    for (const t of spec.structs('Tag')) tags[t.required('Key')] = t.string('Value') ?? '';
   }
   return out;
 }
+
+/** `TagSpecification.N` of an action that tags one resource type: its tags. */
+export const tagSpecs = (p: Ec2Params, resourceType: string): Record<string, string> => tagSpecifications(p, [resourceType])[resourceType] ?? {};
 
 /** Filters with tag-key and tag-value beside the table's names (tag:<key> is the matcher's). */
 export function matcher<T extends { readonly tags: Readonly<Record<string, string>> }>(p: Ec2Params, fields: Readonly<Record<string, FilterField<T>>>) {

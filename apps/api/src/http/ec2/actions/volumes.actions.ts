@@ -10,7 +10,7 @@ import { Ec2ActionSource } from '../ec2-action-source';
 import { filterMatcher } from '../ec2-filters';
 import { pageOf, refuseMaxResultsWithIds } from '../ec2-pages';
 import { zoneIdOf } from '../availability-zones';
-import { tagSpecs } from './networking.actions';
+import { tagSet, tagSpecs } from './networking.actions';
 import { ec2Time } from '../ec2-xml';
 
 
@@ -34,7 +34,7 @@ function volumeXml(v: VolumeEntity, tags: Tags) {
     attachmentSet: items(attachment ? [attachment] : []),
     // Throughput is a gp3 volume's setting, and EC2 shows it for gp3 only (the API reference: "valid only for gp3 volumes").
     volumeType: v.volumeType, iops: v.iops, throughput: v.volumeType === 'gp3' ? v.throughputMiBps : undefined, encrypted: false, multiAttachEnabled: false,
-    tagSet: items(Object.entries(tags).map(([key, value]) => ({ key, value }))),
+    tagSet: tagSet(tags),
   };
 }
 
