@@ -49,6 +49,8 @@ describe('billing: a month with a host failure, closed', () => {
   // By hand: the instance ran (and was billed) all month, H hours; it was unavailable 8 h of them.
   const hours = () => new Decimal(end - start).div(HOUR_MS);
   const compute = () => hours().times('0.096');
+  // Its public IPv4 address, held from its launch 15 s before the month: the month's H hours × $0.005 (not credited: the SLA credits compute).
+  const address = () => hours().times('0.005');
 
   it('refuses to close a month that has not ended yet, and shows it as an estimate', async () => {
     expectError(await t.admin().post('/v1/admin/billing/close', { month }), 409, 'BillingMonthNotEnded');
@@ -71,7 +73,8 @@ describe('billing: a month with a host failure, closed', () => {
     expect(credit.description).toContain(`${instanceId} (uptime ${uptime.toDecimalPlaces(3).toFixed()} %)`);
     // One zone: the region is never unavailable to this tenant (the SLA needs more than one zone down).
     expect(inv.lines.some((l) => l.lineId === 'sla-credit/region')).toBe(false);
-    expect(inv).toMatchObject({ subtotal: half(compute()), credits: half(compute().times('0.3').neg()) });
+    expect(h.line(inv, 'public-ipv4/in-use')).toMatchObject({ quantity: hours().toFixed(), amount: half(address()) });
+    expect(inv).toMatchObject({ subtotal: new Decimal(half(compute())).plus(half(address())).toFixed(2), credits: half(compute().times('0.3').neg()) });
     expect(inv.total).toBe(new Decimal(inv.subtotal).plus(inv.credits).toFixed(2));
   });
 
@@ -101,7 +104,10 @@ describe('billing: a month with a host failure, closed', () => {
     const s = (await t.admin().get('/v1/admin/billing/summary').query({ month }).expect(200)).body;
     expect(s).toMatchObject({ month, status: 'closed', currency: 'USD' });
     expect(s.revenueByTenant).toHaveLength(2);
-    expect(s.revenueByProduct).toEqual([{ product: 'ec2-instance', amount: new Decimal(half(compute())).times(2).toFixed(2) }]);
+    expect(s.revenueByProduct).toEqual([
+      { product: 'ec2-instance', amount: new Decimal(half(compute())).times(2).toFixed(2) },
+      { product: 'public-ipv4', amount: new Decimal(half(address())).times(2).toFixed(2) },
+    ]);
     // The other tenant's instance was on the same (only) host: auto-recovery found no room, so it too was down 8 h.
     expect(s.credits.total).toBe(new Decimal(half(compute().times('0.3').neg())).times(2).toFixed(2));
     expect(s.total).toBe(new Decimal(s.subtotal).plus(s.credits.total).toFixed(2));
@@ -237,6 +243,9 @@ describe('billing: a guarantee violation is credited by the credit policy', () =
     const expected = new Decimal(0.17).times(reported.violatedSeconds / 3600).times(0.5);
     expect(credit.amount).toBe(expected.neg().toFixed(2));
     expect(credit.description).toContain('memory');
-    expect(new Decimal(inv.total).toFixed(2)).toBe(new Decimal(compute.amount).plus(credit.amount).toFixed(2));
+    // And their 40 public IPv4 addresses, held 3 h and the 10 s shutdown each: 120.11 h × $0.005 = 0.6006 → $0.60.
+    const addresses = h.line(inv, 'public-ipv4/in-use');
+    expect(addresses.amount).toBe('0.60');
+    expect(new Decimal(inv.total).toFixed(2)).toBe(new Decimal(compute.amount).plus(addresses.amount).plus(credit.amount).toFixed(2));
   });
 });
