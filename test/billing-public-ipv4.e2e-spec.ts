@@ -1,10 +1,10 @@
 import {
-  AllocateAddressCommand, AssociateAddressCommand, CreateSubnetCommand, DescribeInstancesCommand, DescribeVpcsCommand, DisassociateAddressCommand, EC2Client, ReleaseAddressCommand,
+  AllocateAddressCommand, AssociateAddressCommand, CreateSubnetCommand, DescribeInstancesCommand, DescribeVpcsCommand, DisassociateAddressCommand, ReleaseAddressCommand,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp } from './support/app';
 import { billingHarness, HOUR_MS, iso, Line } from './support/billing';
-import { ec2Client, ec2Tenant, Ec2Tenant } from './ec2/ec2-support';
+import { ec2Clients, ec2Tenant } from './ec2/ec2-support';
 
 const addressLines = (invoice: { lines: Line[] }) => invoice.lines.filter((l) => l.product === 'public-ipv4').map((l) => [l.lineId.split('/')[1], l.quantity, l.amount]);
 
@@ -18,18 +18,13 @@ const addressLines = (invoice: { lines: Line[] }) => invoice.lines.filter((l) =>
 describe('billing: public IPv4 addresses', () => {
   let t: TestApp;
   const h = billingHarness(() => t);
-  const clients: EC2Client[] = [];
-  const client = (who: Ec2Tenant) => {
-    const c = ec2Client(t, who);
-    clients.push(c);
-    return c;
-  };
+  const { client, destroyAll } = ec2Clients(() => t);
   beforeAll(async () => {
     t = await startApp();
     await t.hosts('m5-host', 'us-east-1a', 2);
   });
   afterAll(async () => {
-    for (const c of clients) c.destroy();
+    destroyAll();
     await t.close();
   });
 

@@ -1,9 +1,9 @@
 import {
-  CopySnapshotCommand, CreateImageCommand, CreateSnapshotCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, EC2Client, RunInstancesCommand,
+  CopySnapshotCommand, CreateImageCommand, CreateSnapshotCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp } from './support/app';
 import { billingHarness, iso, Line } from './support/billing';
-import { ec2Client, ec2Tenant, Ec2Tenant } from './ec2/ec2-support';
+import { ec2Clients, ec2Tenant } from './ec2/ec2-support';
 
 const DAY_MS = 86_400_000;
 const snapshotLines = (invoice: { lines: Line[] }) => invoice.lines.filter((l) => l.product === 'ebs-snapshot');
@@ -18,18 +18,13 @@ const snapshotLines = (invoice: { lines: Line[] }) => invoice.lines.filter((l) =
 describe('billing: EBS snapshot storage', () => {
   let t: TestApp;
   const h = billingHarness(() => t);
-  const clients: EC2Client[] = [];
-  const client = (who: Ec2Tenant) => {
-    const c = ec2Client(t, who);
-    clients.push(c);
-    return c;
-  };
+  const { client, destroyAll } = ec2Clients(() => t);
   beforeAll(async () => {
     t = await startApp();
     await t.hosts('m5-host', 'us-east-1a', 2);
   });
   afterAll(async () => {
-    for (const c of clients) c.destroy();
+    destroyAll();
     await t.close();
   });
 
