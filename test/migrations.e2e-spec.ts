@@ -5,6 +5,7 @@ import { MIGRATIONS } from '../migrations';
 import { NETWORKING_TABLES } from '../migrations/1764510000000-Networking';
 import { PARTIAL_INSTANCE_INDEXES } from '../migrations/1764560000000-PartialInstanceIndexes';
 import { SnapshotStorageUsage1764750000000 } from '../migrations/1764750000000-SnapshotStorageUsage';
+import { PublicIpv4Usage1764760000000 } from '../migrations/1764760000000-PublicIpv4Usage';
 import { HOST_METRICS } from '@nimbus/hypervisor';
 import { hostBucketRow } from '../apps/api/src/persistence/host-metric-buckets';
 import { iopsSum } from '../apps/api/src/persistence/volumes.repository';
@@ -606,6 +607,43 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM usage_records WHERE tenant_id = 't-00000000000000j01'");
     await ds.query("DELETE FROM snapshots WHERE tenant_id = 't-00000000000000j01'");
     await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000j01'");
+    await ds.query("DELETE FROM settings WHERE key = 'clock'");
+  });
+
+  it('PublicIpv4Usage1764760000000 bills the public IPv4 addresses held from the stored clock on (not from their allocation), in use or idle, each to its tenant, idempotently, and reverts alone, keeping them', async () => {
+    await undoThrough('PublicIpv4Usage1764760000000');
+    // Held before the clock's stored instant (5,000,000): an instance's auto-assigned address and an
+    // associated Elastic IP; after it, an Elastic IP associated with nothing; another tenant's idle one.
+    await ds.query(`INSERT INTO public_ip_allocations (public_ip, tenant_id, network_interface_id, private_ip_address, allocation_id, association_id, allocated_at) VALUES
+      ('198.51.100.1', 't-00000000000000k01', 'eni-0000000000000k001', '172.31.0.10', NULL, NULL, 1000000),
+      ('198.51.100.2', 't-00000000000000k01', 'eni-0000000000000k002', '172.31.0.11', 'eipalloc-0000000000000k002', 'eipassoc-0000000000000k002', 2000000),
+      ('198.51.100.3', 't-00000000000000k01', NULL, NULL, 'eipalloc-0000000000000k003', NULL, 6000000),
+      ('198.51.100.4', 't-00000000000000k02', NULL, NULL, 'eipalloc-0000000000000k004', NULL, 3000000)`);
+    await ds.query(`INSERT INTO settings (key, value) VALUES ('clock', '{"nowMs":5000000,"setting":{"mode":"manual"}}')`);
+    const records = async () => (await ds.query("SELECT record_id, tenant_id, kind, resource_id, start_ms, end_ms, attrs FROM usage_records WHERE kind = 'public-ipv4' ORDER BY record_id"))
+      .map((r: { start_ms: string | number }) => ({ ...r, start_ms: Number(r.start_ms) }));
+    await ds.runMigrations();
+    const billed = [
+      { record_id: 'public-ipv4:eipalloc-0000000000000k002:198.51.100.2:5000000', tenant_id: 't-00000000000000k01', kind: 'public-ipv4', resource_id: '198.51.100.2', start_ms: 5_000_000, end_ms: null, attrs: '{"state":"in-use"}' },
+      { record_id: 'public-ipv4:eipalloc-0000000000000k003:198.51.100.3:6000000', tenant_id: 't-00000000000000k01', kind: 'public-ipv4', resource_id: '198.51.100.3', start_ms: 6_000_000, end_ms: null, attrs: '{"state":"idle"}' },
+      { record_id: 'public-ipv4:eipalloc-0000000000000k004:198.51.100.4:5000000', tenant_id: 't-00000000000000k02', kind: 'public-ipv4', resource_id: '198.51.100.4', start_ms: 5_000_000, end_ms: null, attrs: '{"state":"idle"}' },
+      { record_id: 'public-ipv4:eni-0000000000000k001:198.51.100.1:5000000', tenant_id: 't-00000000000000k01', kind: 'public-ipv4', resource_id: '198.51.100.1', start_ms: 5_000_000, end_ms: null, attrs: '{"state":"in-use"}' },
+    ];
+    expect(await records()).toEqual(billed);
+    // Applying it again (a crash before the migration was recorded) adds nothing.
+    const runner = ds.createQueryRunner();
+    try {
+      await new PublicIpv4Usage1764760000000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await records()).toEqual(billed);
+    await undoThrough('PublicIpv4Usage1764760000000');
+    expect(await records()).toEqual([]);
+    expect(await ds.query("SELECT COUNT(*) AS n FROM public_ip_allocations WHERE public_ip LIKE '198.51.100.%'")).toEqual([{ n: usingPostgres() ? '4' : 4 }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM usage_records WHERE kind = 'public-ipv4'");
+    await ds.query("DELETE FROM public_ip_allocations WHERE public_ip LIKE '198.51.100.%'");
     await ds.query("DELETE FROM settings WHERE key = 'clock'");
   });
 
