@@ -2,9 +2,9 @@ import {
   AllocateAddressCommand, AssociateAddressCommand, CreateSubnetCommand, DescribeInstancesCommand, DescribeVpcsCommand, DisassociateAddressCommand, ReleaseAddressCommand,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { LINUX_AMI, startApp, TestApp } from './support/app';
-import { billingHarness, HOUR_MS, iso, Line } from './support/billing';
-import { ec2Clients, ec2Tenant } from './ec2/ec2-support';
+import { LINUX_AMI } from './support/app';
+import { ec2BillingSuite, HOUR_MS, iso, Line } from './support/billing';
+import { ec2Tenant } from './ec2/ec2-support';
 
 const addressLines = (invoice: { lines: Line[] }) => invoice.lines.filter((l) => l.product === 'public-ipv4').map((l) => [l.lineId.split('/')[1], l.quantity, l.amount]);
 
@@ -16,24 +16,15 @@ const addressLines = (invoice: { lines: Line[] }) => invoice.lines.filter((l) =>
  * ReleaseAddress, in use while associated and idle while not. Amounts are worked by hand.
  */
 describe('billing: public IPv4 addresses', () => {
-  let t: TestApp;
-  const h = billingHarness(() => t);
-  const { client, destroyAll } = ec2Clients(() => t);
-  beforeAll(async () => {
-    t = await startApp();
-    await t.hosts('m5-host', 'us-east-1a', 2);
-  });
-  afterAll(async () => {
-    destroyAll();
-    await t.close();
-  });
+  const suite = ec2BillingSuite();
+  const { h, client } = suite;
 
   it("bills a running instance's auto-assigned address, not while it is stopped, a new one after a start, across a restart, until it terminates", async () => {
     const alice = await h.tenant('ipv4-alice');
     const bob = await h.tenant('ipv4-bob');
     const [start, , month] = await h.nextMonth();
     const id = await h.launch(alice.key, { imageId: LINUX_AMI, instanceType: 'm5.large' });
-    const first = (await t.as(alice.key).get(`/v1/instances/${id}`).expect(200)).body.publicIpAddress as string;
+    const first = (await suite.app.as(alice.key).get(`/v1/instances/${id}`).expect(200)).body.publicIpAddress as string;
     expect(first).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
 
     // 10 hours held: 10 × $0.005 = $0.05, on the in-use line; Bob, who holds nothing, pays nothing.
@@ -49,7 +40,7 @@ describe('billing: public IPv4 addresses', () => {
     await h.op(alice.key, id, 'stop');
     await h.advanceTo(start + 10 * HOUR_MS + 60_000);
     expect(await h.state(alice.key, id)).toBe('stopped');
-    expect((await t.as(alice.key).get(`/v1/instances/${id}`).expect(200)).body.publicIpAddress).toBeUndefined();
+    expect((await suite.app.as(alice.key).get(`/v1/instances/${id}`).expect(200)).body.publicIpAddress).toBeUndefined();
     const stoppedQuantity = h.line(await h.invoice(alice.key, month), 'public-ipv4/in-use').quantity;
     // Between 10 hours and 10 hours and a minute (the stop takes seconds).
     expect(Number(stoppedQuantity)).toBeGreaterThan(10);
@@ -59,7 +50,7 @@ describe('billing: public IPv4 addresses', () => {
 
     // Started at 30 h: a new address, billed from the start; 10 more hours = 20 in all ($0.10).
     await h.op(alice.key, id, 'start');
-    const second = (await t.as(alice.key).get(`/v1/instances/${id}`).expect(200)).body.publicIpAddress as string;
+    const second = (await suite.app.as(alice.key).get(`/v1/instances/${id}`).expect(200)).body.publicIpAddress as string;
     expect(second).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(second).not.toBe(first);
     await h.advanceTo(start + 40 * HOUR_MS);
@@ -67,7 +58,7 @@ describe('billing: public IPv4 addresses', () => {
     expect(h.line(await h.invoice(alice.key, month), 'public-ipv4/in-use')).toMatchObject({ quantity: (20 + stopSeconds / 3600).toFixed(8).replace(/\.?0+$/, ''), amount: '0.10' });
 
     // The open interval is stored: a restart changes nothing; 10 more hours ($0.15 in all).
-    t = await t.restart();
+    await suite.restart();
     await h.advanceTo(start + 50 * HOUR_MS);
     expect(h.line(await h.invoice(alice.key, month), 'public-ipv4/in-use').amount).toBe('0.15');
 
@@ -86,8 +77,8 @@ describe('billing: public IPv4 addresses', () => {
   });
 
   it('bills an Elastic IP idle while associated with nothing and in use while associated, until it is released; an instance in a subnet without MapPublicIpOnLaunch holds no address', async () => {
-    const carol = await ec2Tenant(t, 'ipv4-carol');
-    const dave = await ec2Tenant(t, 'ipv4-dave');
+    const carol = await ec2Tenant(suite.app, 'ipv4-carol');
+    const dave = await ec2Tenant(suite.app, 'ipv4-dave');
     const ec2 = client(carol);
     const [start, , month] = await h.nextMonth();
     const at = (hours: number) => start + hours * HOUR_MS;

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationInterface } from 'typeorm';
 import { dataSourceOptions } from '../apps/api/src/persistence/data-source';
 import { loadConfig } from '../apps/api/src/config/app-config';
 import { MIGRATIONS } from '../migrations';
@@ -39,6 +39,15 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query(`DELETE FROM instances WHERE tenant_id = 't-00000000000000f0${n}'`);
     await ds.query(`DELETE FROM reservations WHERE tenant_id = 't-00000000000000f0${n}'`);
     await ds.query(`DELETE FROM tenants WHERE id = 't-00000000000000f0${n}'`);
+  };
+  /** Runs a migration's `up` again, through a query runner released after. */
+  const upAgain = async (m: MigrationInterface) => {
+    const runner = ds.createQueryRunner();
+    try {
+      await m.up(runner);
+    } finally {
+      await runner.release();
+    }
   };
   /** Tables as the database describes them, through a query runner released after (each holds one of PostgreSQL's pooled connections). */
   const describeTables = async (names: string[]) => {
@@ -593,12 +602,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     ];
     expect(await records()).toEqual(billed);
     // Applying it again (a crash before the migration was recorded) adds nothing.
-    const runner = ds.createQueryRunner();
-    try {
-      await new SnapshotStorageUsage1764750000000().up(runner);
-    } finally {
-      await runner.release();
-    }
+    await upAgain(new SnapshotStorageUsage1764750000000());
     expect(await records()).toEqual(billed);
     await undoThrough('SnapshotStorageUsage1764750000000');
     expect(await records()).toEqual([]);
@@ -631,12 +635,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     ];
     expect(await records()).toEqual(billed);
     // Applying it again (a crash before the migration was recorded) adds nothing.
-    const runner = ds.createQueryRunner();
-    try {
-      await new PublicIpv4Usage1764760000000().up(runner);
-    } finally {
-      await runner.release();
-    }
+    await upAgain(new PublicIpv4Usage1764760000000());
     expect(await records()).toEqual(billed);
     await undoThrough('PublicIpv4Usage1764760000000');
     expect(await records()).toEqual([]);
