@@ -1,6 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-
-const BATCH = 100;
+import { insertOpenUsageOrIgnore, storedClockMs } from './usage-backfill';
 
 /**
  * EBS snapshot storage is billed (a `snapshot-usage` interval per snapshot, from its creation until
@@ -19,29 +18,14 @@ export class SnapshotStorageUsage1764750000000 implements MigrationInterface {
   name = 'SnapshotStorageUsage1764750000000';
 
   async up(q: QueryRunner): Promise<void> {
-    const [clock] = (await q.query(`SELECT "value" FROM "settings" WHERE "key" = 'clock'`)) as { value: string }[];
-    const nowMs: unknown = clock === undefined ? undefined : (JSON.parse(clock.value) as { nowMs?: unknown }).nowMs;
-    const billingFromMs = typeof nowMs === 'number' && Number.isSafeInteger(nowMs) ? nowMs : 0;
+    const billingFromMs = await storedClockMs(q);
     const snapshots = (await q.query('SELECT "id", "tenant_id", "volume_size_gib", "started_at" FROM "snapshots" ORDER BY "id"')) as {
       id: string; tenant_id: string; volume_size_gib: number | string; started_at: number | string;
     }[];
-    const postgres = q.connection.driver.options.type === 'postgres';
-    for (let i = 0; i < snapshots.length; i += BATCH) {
-      const params: (string | number)[] = [];
-      const tuples = snapshots.slice(i, i + BATCH).map((s) => {
-        const startMs = Math.max(Number(s.started_at), billingFromMs);
-        const values = [`snapshot:${s.id}:${startMs}`, s.tenant_id, 'snapshot-usage', s.id, startMs, JSON.stringify({ sizeGiB: Number(s.volume_size_gib) })];
-        const marks = values.map((v) => {
-          params.push(v);
-          return postgres ? `$${params.length}` : '?';
-        });
-        return `(${marks.join(', ')})`;
-      });
-      await q.query(
-        `INSERT INTO "usage_records" ("record_id", "tenant_id", "kind", "resource_id", "start_ms", "attrs") VALUES ${tuples.join(', ')} ON CONFLICT ("record_id") DO NOTHING`,
-        params,
-      );
-    }
+    await insertOpenUsageOrIgnore(q, snapshots.map((s) => {
+      const startMs = Math.max(Number(s.started_at), billingFromMs);
+      return { recordId: `snapshot:${s.id}:${startMs}`, tenantId: s.tenant_id, kind: 'snapshot-usage', resourceId: s.id, startMs, attrs: { sizeGiB: Number(s.volume_size_gib) } };
+    }));
   }
 
   async down(q: QueryRunner): Promise<void> {

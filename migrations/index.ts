@@ -30,6 +30,7 @@ import { LaunchTemplates1764720000000 } from './1764720000000-LaunchTemplates';
 import { InstancePasswordData1764730000000 } from './1764730000000-InstancePasswordData';
 import { SnapshotCopiesAndVolumeAttributes1764740000000 } from './1764740000000-SnapshotCopiesAndVolumeAttributes';
 import { SnapshotStorageUsage1764750000000 } from './1764750000000-SnapshotStorageUsage';
+import { PublicIpv4Usage1764760000000 } from './1764760000000-PublicIpv4Usage';
 import { ImageSources1764770000000 } from './1764770000000-ImageSources';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
@@ -41,5 +42,5 @@ export const MIGRATIONS = [
   InstanceMetadataOptions1764630000000, StopProtection1764640000000, RootDeviceName1764650000000, VpcDnsAttributes1764660000000, Routing1764670000000,
   ProvisionedIopsIndex1764680000000, OrphanRuleTags1764690000000, MaskedRuleRanges1764700000000, PlacementAndHostTags1764710000000,
   LaunchTemplates1764720000000, InstancePasswordData1764730000000, SnapshotCopiesAndVolumeAttributes1764740000000, SnapshotStorageUsage1764750000000,
-  ImageSources1764770000000,
+  PublicIpv4Usage1764760000000, ImageSources1764770000000,
 ];

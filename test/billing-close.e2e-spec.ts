@@ -49,6 +49,8 @@ describe('billing: a month with a host failure, closed', () => {
   // By hand: the instance ran (and was billed) all month, H hours; it was unavailable 8 h of them.
   const hours = () => new Decimal(end - start).div(HOUR_MS);
   const compute = () => hours().times('0.096');
+  // Its public IPv4 address, held from its launch 15 s before the month: the month's H hours × $0.005 (not credited: the SLA credits compute).
+  const address = () => hours().times('0.005');
 
   it('refuses to close a month that has not ended yet, and shows it as an estimate', async () => {
     expectError(await t.admin().post('/v1/admin/billing/close', { month }), 409, 'BillingMonthNotEnded');
@@ -71,7 +73,8 @@ describe('billing: a month with a host failure, closed', () => {
     expect(credit.description).toContain(`${instanceId} (uptime ${uptime.toDecimalPlaces(3).toFixed()} %)`);
     // One zone: the region is never unavailable to this tenant (the SLA needs more than one zone down).
     expect(inv.lines.some((l) => l.lineId === 'sla-credit/region')).toBe(false);
-    expect(inv).toMatchObject({ subtotal: half(compute()), credits: half(compute().times('0.3').neg()) });
+    expect(h.line(inv, 'public-ipv4/in-use')).toMatchObject({ quantity: hours().toFixed(), amount: half(address()) });
+    expect(inv).toMatchObject({ subtotal: new Decimal(half(compute())).plus(half(address())).toFixed(2), credits: half(compute().times('0.3').neg()) });
     expect(inv.total).toBe(new Decimal(inv.subtotal).plus(inv.credits).toFixed(2));
   });
 
@@ -101,7 +104,10 @@ describe('billing: a month with a host failure, closed', () => {
     const s = (await t.admin().get('/v1/admin/billing/summary').query({ month }).expect(200)).body;
     expect(s).toMatchObject({ month, status: 'closed', currency: 'USD' });
     expect(s.revenueByTenant).toHaveLength(2);
-    expect(s.revenueByProduct).toEqual([{ product: 'ec2-instance', amount: new Decimal(half(compute())).times(2).toFixed(2) }]);
+    expect(s.revenueByProduct).toEqual([
+      { product: 'ec2-instance', amount: new Decimal(half(compute())).times(2).toFixed(2) },
+      { product: 'public-ipv4', amount: new Decimal(half(address())).times(2).toFixed(2) },
+    ]);
     // The other tenant's instance was on the same (only) host: auto-recovery found no room, so it too was down 8 h.
     expect(s.credits.total).toBe(new Decimal(half(compute().times('0.3').neg())).times(2).toFixed(2));
     expect(s.total).toBe(new Decimal(s.subtotal).plus(s.credits.total).toFixed(2));
@@ -147,6 +153,8 @@ describe('billing: the price book and the credit policy (admin)', () => {
     expect(book.current).toBe('aws-us-east-1-seed');
     expect(book.versions[0]).toMatchObject({ version: 'aws-us-east-1-seed', effectiveFrom: iso(0), currency: 'USD' });
     expect(book.versions[0].instanceTypes['m5.large'].hourly).toEqual({ linux: '0.096', windows: '0.188' });
+    // Amazon VPC pricing, "Public IPv4 address": $0.005 per IP per hour, in use or idle.
+    expect(book.versions[0].publicIpv4).toEqual({ inUsePerHour: '0.005', idlePerHour: '0.005' });
   });
 
   it('takes a price change as a new version from its effective time; usage before it keeps the old price', async () => {
@@ -177,7 +185,7 @@ describe('billing: the price book and the credit policy (admin)', () => {
     expectError(await t.admin().put('/v1/admin/prices', { colour: 'blue' }), 400, 'InvalidParameterValue');
     // JSON of the wrong shape: a clear 400, and no version added (a 500, and a version with `instanceTypes: 1`, before).
     const before = (await t.admin().get('/v1/admin/prices').expect(200)).body;
-    for (const body of [{ instanceTypes: 'x' }, { instanceTypes: 1 }, { ebs: 1 }, { licenses: { linux: 'x' } }, { dataTransfer: { internetOutTiers: {} } }])
+    for (const body of [{ instanceTypes: 'x' }, { instanceTypes: 1 }, { ebs: 1 }, { publicIpv4: 1 }, { publicIpv4: { idlePerHour: 0.006 } }, { licenses: { linux: 'x' } }, { dataTransfer: { internetOutTiers: {} } }])
       expectError(await t.admin().put('/v1/admin/prices', body), 400, 'InvalidPriceBook');
     expect((await t.admin().get('/v1/admin/prices').expect(200)).body).toEqual(before);
   });
@@ -187,6 +195,12 @@ describe('billing: the price book and the credit policy (admin)', () => {
     expectError(await t.admin().put('/v1/admin/prices', {}), 400, 'MissingParameter');
     expectError(await t.admin().put('/v1/admin/prices', { version: 'nothing-new' }), 400, 'MissingParameter');
     expect((await t.admin().get('/v1/admin/prices').expect(200)).body).toEqual(before);
+  });
+
+  it('takes a change of the public IPv4 prices, merged onto the version in effect', async () => {
+    const put = await t.admin().put('/v1/admin/prices', { version: 'idle-up', publicIpv4: { idlePerHour: '0.006' } }).expect(200);
+    expect(put.body.publicIpv4).toEqual({ inUsePerHour: '0.005', idlePerHour: '0.006' });
+    expect((await t.admin().get('/v1/admin/prices').expect(200)).body.current).toBe('idle-up');
   });
 
   it('sets the credit policy for guarantee violations', async () => {
@@ -237,6 +251,9 @@ describe('billing: a guarantee violation is credited by the credit policy', () =
     const expected = new Decimal(0.17).times(reported.violatedSeconds / 3600).times(0.5);
     expect(credit.amount).toBe(expected.neg().toFixed(2));
     expect(credit.description).toContain('memory');
-    expect(new Decimal(inv.total).toFixed(2)).toBe(new Decimal(compute.amount).plus(credit.amount).toFixed(2));
+    // And their 40 public IPv4 addresses, held 3 h and the 10 s shutdown each: 120.11 h × $0.005 = 0.6006 → $0.60.
+    const addresses = h.line(inv, 'public-ipv4/in-use');
+    expect(addresses.amount).toBe('0.60');
+    expect(new Decimal(inv.total).toFixed(2)).toBe(new Decimal(compute.amount).plus(addresses.amount).plus(credit.amount).toFixed(2));
   });
 });

@@ -77,12 +77,16 @@ describe('quota and billing invariants (properties, e2e)', () => {
             const { key, tenantId } = await h.tenant(`summary-${n++}`);
             let total = new Decimal(0);
             const perType = new Map<string, number>();
+            let addressMs = 0;
             for (const [instanceType, count, minutes] of launches) {
               const ids = (await t.as(key).post('/v1/instances', { imageId: LINUX_AMI, instanceType, availabilityZone: 'us-east-1a', minCount: count, maxCount: count }).expect(201))
                 .body.instances.map((i: { instanceId: string }) => i.instanceId);
               stops.push({ at: start + 15_000 + minutes * 60_000, key, ids });
               perType.set(instanceType, (perType.get(instanceType) ?? 0) + count * minutes * 60_000);
+              // Each holds a public IPv4 address from its launch until it stopped: its boot, its minutes, the 10 s shutdown.
+              addressMs += count * (15_000 + minutes * 60_000 + 10_000);
             }
+            total = total.plus(new Decimal(addressMs).div(3_600_000).times('0.005').toDecimalPlaces(2, Decimal.ROUND_HALF_UP));
             // Amazon Linux boots in 15 s; each ran its minutes (≥ 1, over the 60 s minimum): one line per type, rounded once.
             for (const [type, ms] of perType) total = total.plus(new Decimal(ms).div(3_600_000).times(HOURLY[type]).toDecimalPlaces(2, Decimal.ROUND_HALF_UP));
             expectedByTenant.set(tenantId, total);

@@ -1,9 +1,9 @@
 import {
-  CopySnapshotCommand, CreateImageCommand, CreateSnapshotCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, EC2Client, RunInstancesCommand,
+  CopySnapshotCommand, CreateImageCommand, CreateSnapshotCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { LINUX_AMI, startApp, TestApp } from './support/app';
-import { billingHarness, iso, Line } from './support/billing';
-import { ec2Client, ec2Tenant, Ec2Tenant } from './ec2/ec2-support';
+import { LINUX_AMI } from './support/app';
+import { ec2BillingSuite, iso, Line } from './support/billing';
+import { ec2Tenant } from './ec2/ec2-support';
 
 const DAY_MS = 86_400_000;
 const snapshotLines = (invoice: { lines: Line[] }) => invoice.lines.filter((l) => l.product === 'ebs-snapshot');
@@ -16,32 +16,18 @@ const snapshotLines = (invoice: { lines: Line[] }) => invoice.lines.filter((l) =
  * and quarters of the month, so they hold whatever its length.
  */
 describe('billing: EBS snapshot storage', () => {
-  let t: TestApp;
-  const h = billingHarness(() => t);
-  const clients: EC2Client[] = [];
-  const client = (who: Ec2Tenant) => {
-    const c = ec2Client(t, who);
-    clients.push(c);
-    return c;
-  };
-  beforeAll(async () => {
-    t = await startApp();
-    await t.hosts('m5-host', 'us-east-1a', 2);
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await t.close();
-  });
+  const suite = ec2BillingSuite();
+  const { h, client } = suite;
 
   it('bills a snapshot from CreateSnapshot to DeleteSnapshot and its CopySnapshot copy after, to its tenant only, across a restart, a close and into the next month', async () => {
-    const alice = await ec2Tenant(t, 'snap-alice');
-    const bob = await ec2Tenant(t, 'snap-bob');
+    const alice = await ec2Tenant(suite.app, 'snap-alice');
+    const bob = await ec2Tenant(suite.app, 'snap-bob');
     const [start, end, month] = await h.nextMonth();
     const at = (fraction: number) => start + (end - start) * fraction;
-    const volume = async (key: string, sizeGiB: number) => (await t.as(key).post('/v1/volumes', { availabilityZone: 'us-east-1a', sizeGiB, type: 'gp3' }).expect(201)).body.volumeId as string;
+    const volume = async (key: string, sizeGiB: number) => (await suite.app.as(key).post('/v1/volumes', { availabilityZone: 'us-east-1a', sizeGiB, type: 'gp3' }).expect(201)).body.volumeId as string;
     const s1 = (await client(alice).send(new CreateSnapshotCommand({ VolumeId: await volume(alice.key, 100) }))).SnapshotId!;
     // Bob's own, through REST: 10 GiB.
-    const bobSnapshot = (await t.as(bob.key).post('/v1/snapshots', { volumeId: await volume(bob.key, 10) }).expect(201)).body;
+    const bobSnapshot = (await suite.app.as(bob.key).post('/v1/snapshots', { volumeId: await volume(bob.key, 10) }).expect(201)).body;
     expect(bobSnapshot).toMatchObject({ volumeSizeGiB: 10 });
 
     // Half the month: 100 GiB × 1/2 = 50 GiB-months × $0.05 = $2.50 (an estimate reads the open interval until now).
@@ -62,9 +48,9 @@ describe('billing: EBS snapshot storage', () => {
     expect(h.line(await h.invoice(alice.key, month), 'ebs-snapshot/standard')).toMatchObject({ quantity: '75', amount: '3.75' });
 
     // The open interval is stored: a restart changes nothing.
-    t = await t.restart();
+    await suite.restart();
     await h.advanceTo(end);
-    await t.admin().post('/v1/admin/billing/close', { month }).expect(200);
+    await suite.app.admin().post('/v1/admin/billing/close', { month }).expect(200);
     const closed = await h.invoice(alice.key, month);
     expect(closed.status).toBe('closed');
     // 100 GiB-months in all = $5.00; the usage report says the same, under EC2's usage type.
@@ -85,11 +71,11 @@ describe('billing: EBS snapshot storage', () => {
   });
 
   it("bills CreateImage's snapshots (an 8 GiB root: 8 × 1/2 month = 4 GiB-months, $0.20) until they are deleted, not until the image is deregistered", async () => {
-    const carol = await ec2Tenant(t, 'snap-carol');
+    const carol = await ec2Tenant(suite.app, 'snap-carol');
     const ec2 = client(carol);
     const [start, end, month] = await h.nextMonth();
     const run = await ec2.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }));
-    await t.advance(60);
+    await suite.app.advance(60);
     const created = await h.nowMs();
     const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: run.Instances![0].InstanceId!, Name: 'billed-image', NoReboot: true }));
     const image = (await ec2.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images![0];

@@ -38,7 +38,11 @@ describe('billing: worked examples through the API', () => {
     expect(h.line(inv, 'ec2-instance/m5.24xlarge/linux')).toMatchObject({ quantity: '0.01666667', unitPrice: '4.608', amount: '0.08' });
     expect(inv.total).toBe('0.08');
     const usage = await h.usage(key);
-    expect(usage.usage).toEqual([{ usageType: 'BoxUsage:m5.24xlarge', product: 'ec2-instance', unit: 'instance-hour', quantity: '0.00833333' }]);
+    // Its public IPv4 address, held from launch until it stopped: 15 s boot + 30 s + 10 s shutdown = 55 s.
+    expect(usage.usage).toEqual([
+      { usageType: 'BoxUsage:m5.24xlarge', product: 'ec2-instance', unit: 'instance-hour', quantity: '0.00833333' },
+      { usageType: 'PublicIPv4:InUseAddress', product: 'public-ipv4', unit: 'address-hour', quantity: '0.01527778' },
+    ]);
   });
 
   it('bills three minimums when it is stopped and started twice within a minute of running', async () => {
@@ -70,7 +74,9 @@ describe('billing: worked examples through the API', () => {
     // Compute 2 h × $0.096 = 0.192 → 0.19; SLES 2 h × $0.10 = 0.20.
     expect(h.line(inv, 'ec2-instance/m5.large/suse')).toMatchObject({ quantity: '2', amount: '0.19' });
     expect(h.line(inv, 'ec2-license/sles')).toMatchObject({ quantity: '2', amount: '0.20' });
-    expect(inv.total).toBe('0.39');
+    // Its public IPv4 address, held 30 s + 61 min so far: 1.025 h × $0.005 = 0.005125 → $0.01.
+    expect(h.line(inv, 'public-ipv4/in-use')).toMatchObject({ quantity: '1.025', amount: '0.01' });
+    expect(inv.total).toBe('0.40');
   });
 
   it('bills a reboot as nothing: no new minimum, no new hour', async () => {
@@ -104,7 +110,9 @@ describe('billing: worked examples through the API', () => {
     expect(sql.description).toContain('licensed as 4 cores');
     // Windows folded into the hourly price: 0.188 − 0.096 = 0.092 → 0.09; compute 0.096 → 0.10. List price $0.688/h.
     expect(h.line(inv, 'ec2-license/windows-server/m5.large')).toMatchObject({ unitPrice: '0.092', amount: '0.09' });
-    expect(inv.total).toBe('0.69');
+    // Its public IPv4 address, held 4 min + 1 h so far: 1.06666667 h × $0.005 → $0.01.
+    expect(h.line(inv, 'public-ipv4/in-use')).toMatchObject({ quantity: '1.06666667', amount: '0.01' });
+    expect(inv.total).toBe('0.70');
   });
 
   it('charges a t3 in unlimited mode exactly its surplus credits, at $0.05 per vCPU-hour', async () => {
@@ -170,9 +178,11 @@ describe('billing: worked examples through the API', () => {
     const inv = await h.invoice(key, await month());
     // 10.5 h × $5.069 (m5 Dedicated Host, on demand) = 53.2245 → $53.22; the instance: nothing
     // (on a Dedicated Host the host is billed, not its instances; BYOL: no Windows license).
-    expect(inv.lines.map((l) => l.lineId)).toEqual(['ec2-dedicated-host/m5/aws-us-east-1-seed']);
+    // Its public IPv4 address is billed: held 3 min + 10 h and its shutdown, about 10.05 h × $0.005 → $0.05.
+    expect(inv.lines.map((l) => l.lineId)).toEqual(['ec2-dedicated-host/m5/aws-us-east-1-seed', 'public-ipv4/in-use/aws-us-east-1-seed']);
     expect(h.line(inv, 'ec2-dedicated-host/m5')).toMatchObject({ quantity: '10.5', unitPrice: '5.069', amount: '53.22' });
-    expect(inv.total).toBe('53.22');
+    expect(h.line(inv, 'public-ipv4/in-use').amount).toBe('0.05');
+    expect(inv.total).toBe('53.27');
   });
 
   it('bills BYOL SQL Server no SQL license: the instance pays its Windows compute and Windows license only', async () => {
@@ -183,11 +193,14 @@ describe('billing: worked examples through the API', () => {
     const inv = await h.invoice(key, await month());
     // It ran 9.98333333 h (after a 4-minute Windows boot): × $0.096 compute = 0.9584 → $0.96, × $0.092
     // Windows Server (license included) = 0.9185 → $0.92; no SQL Server line (BYOL: its license is the tenant's).
+    // And its public IPv4 address, held 3 min + 10 h so far: 10.05 h × $0.005 = 0.05025 → $0.05.
     expect(inv.lines.map((l) => l.lineId)).toEqual([
       'ec2-instance/m5.large/windows/license-included/default/aws-us-east-1-seed',
       'ec2-license/windows-server/m5.large/2vcpu/aws-us-east-1-seed',
+      'public-ipv4/in-use/aws-us-east-1-seed',
     ]);
-    expect(inv.total).toBe('1.88');
+    expect(h.line(inv, 'public-ipv4/in-use')).toMatchObject({ quantity: '10.05', amount: '0.05' });
+    expect(inv.total).toBe('1.93');
   });
 
   it('groups usage by day at UTC midnight', async () => {
@@ -197,7 +210,8 @@ describe('billing: worked examples through the API', () => {
     const id = await h.launch(key, { imageId: LINUX_AMI, instanceType: 'm5.large' });
     await t.advance(15 + 5 * 3600); // running 22:00 → 03:00
     await h.op(key, id, 'stop');
-    const byDay = (await h.usage(key, { groupBy: 'day' })).usage.map((u: { day: string; quantity: string }) => [u.day, u.quantity]);
+    // Instance-hours only: its public IPv4 address (held from the launch, 15 s before it ran) has rows of its own.
+    const byDay = (await h.usage(key, { groupBy: 'day' })).usage.filter((u: { product: string }) => u.product === 'ec2-instance').map((u: { day: string; quantity: string }) => [u.day, u.quantity]);
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
     expect(byDay).toEqual([[day(start), '2'], [day(start + 24 * HOUR_MS), '3']]);
     const total = byDay.reduce((s: Decimal, [, q]: [string, string]) => s.plus(q), new Decimal(0));

@@ -1,10 +1,11 @@
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationInterface } from 'typeorm';
 import { dataSourceOptions } from '../apps/api/src/persistence/data-source';
 import { loadConfig } from '../apps/api/src/config/app-config';
 import { MIGRATIONS } from '../migrations';
 import { NETWORKING_TABLES } from '../migrations/1764510000000-Networking';
 import { PARTIAL_INSTANCE_INDEXES } from '../migrations/1764560000000-PartialInstanceIndexes';
 import { SnapshotStorageUsage1764750000000 } from '../migrations/1764750000000-SnapshotStorageUsage';
+import { PublicIpv4Usage1764760000000 } from '../migrations/1764760000000-PublicIpv4Usage';
 import { HOST_METRICS } from '@nimbus/hypervisor';
 import { hostBucketRow } from '../apps/api/src/persistence/host-metric-buckets';
 import { iopsSum } from '../apps/api/src/persistence/volumes.repository';
@@ -38,6 +39,15 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query(`DELETE FROM instances WHERE tenant_id = 't-00000000000000f0${n}'`);
     await ds.query(`DELETE FROM reservations WHERE tenant_id = 't-00000000000000f0${n}'`);
     await ds.query(`DELETE FROM tenants WHERE id = 't-00000000000000f0${n}'`);
+  };
+  /** Runs a migration's `up` again, through a query runner released after. */
+  const upAgain = async (m: MigrationInterface) => {
+    const runner = ds.createQueryRunner();
+    try {
+      await m.up(runner);
+    } finally {
+      await runner.release();
+    }
   };
   /** Tables as the database describes them, through a query runner released after (each holds one of PostgreSQL's pooled connections). */
   const describeTables = async (names: string[]) => {
@@ -592,12 +602,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     ];
     expect(await records()).toEqual(billed);
     // Applying it again (a crash before the migration was recorded) adds nothing.
-    const runner = ds.createQueryRunner();
-    try {
-      await new SnapshotStorageUsage1764750000000().up(runner);
-    } finally {
-      await runner.release();
-    }
+    await upAgain(new SnapshotStorageUsage1764750000000());
     expect(await records()).toEqual(billed);
     await undoThrough('SnapshotStorageUsage1764750000000');
     expect(await records()).toEqual([]);
@@ -611,19 +616,51 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
 
   it('ImageSources1764770000000 adds images\' source_image_id (null for the images there were), and reverts alone, keeping them', async () => {
     await undoThrough('ImageSources1764770000000');
-    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000k01', 'k', 1, 1, 0, '210987654399')");
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000m01', 'm', 1, 1, 0, '210987654397')");
     await ds.query(`INSERT INTO images (id, tenant_id, name, body, block_devices, tags, state, created_at, available_at)
-      VALUES ('ami-0000000000000k001', 't-00000000000000k01', 'mine', '{}', '[]', '{}', 'available', 0, 10000)`);
+      VALUES ('ami-0000000000000m001', 't-00000000000000m01', 'mine', '{}', '[]', '{}', 'available', 0, 10000)`);
     await ds.runMigrations();
-    expect(await ds.query("SELECT source_image_id FROM images WHERE id = 'ami-0000000000000k001'")).toEqual([{ source_image_id: null }]);
-    await ds.query("UPDATE images SET source_image_id = 'ami-0a1e0c00000000a23' WHERE id = 'ami-0000000000000k001'");
-    expect(await ds.query("SELECT source_image_id FROM images WHERE id = 'ami-0000000000000k001'")).toEqual([{ source_image_id: 'ami-0a1e0c00000000a23' }]);
+    expect(await ds.query("SELECT source_image_id FROM images WHERE id = 'ami-0000000000000m001'")).toEqual([{ source_image_id: null }]);
+    await ds.query("UPDATE images SET source_image_id = 'ami-0a1e0c00000000a23' WHERE id = 'ami-0000000000000m001'");
+    expect(await ds.query("SELECT source_image_id FROM images WHERE id = 'ami-0000000000000m001'")).toEqual([{ source_image_id: 'ami-0a1e0c00000000a23' }]);
     await undoThrough('ImageSources1764770000000');
     expect((await describeTables(['images']))[0].findColumnByName('source_image_id')).toBeUndefined();
-    expect(await ds.query("SELECT name FROM images WHERE id = 'ami-0000000000000k001'")).toEqual([{ name: 'mine' }]);
+    expect(await ds.query("SELECT name FROM images WHERE id = 'ami-0000000000000m001'")).toEqual([{ name: 'mine' }]);
     await ds.runMigrations();
-    await ds.query("DELETE FROM images WHERE tenant_id = 't-00000000000000k01'");
-    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000k01'");
+    await ds.query("DELETE FROM images WHERE tenant_id = 't-00000000000000m01'");
+    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000m01'");
+  });
+
+  it('PublicIpv4Usage1764760000000 bills the public IPv4 addresses held from the stored clock on (not from their allocation), in use or idle, each to its tenant, idempotently, and reverts alone, keeping them', async () => {
+    await undoThrough('PublicIpv4Usage1764760000000');
+    // Held before the clock's stored instant (5,000,000): an instance's auto-assigned address and an
+    // associated Elastic IP; after it, an Elastic IP associated with nothing; another tenant's idle one.
+    await ds.query(`INSERT INTO public_ip_allocations (public_ip, tenant_id, network_interface_id, private_ip_address, allocation_id, association_id, allocated_at) VALUES
+      ('198.51.100.1', 't-00000000000000k01', 'eni-0000000000000k001', '172.31.0.10', NULL, NULL, 1000000),
+      ('198.51.100.2', 't-00000000000000k01', 'eni-0000000000000k002', '172.31.0.11', 'eipalloc-0000000000000k002', 'eipassoc-0000000000000k002', 2000000),
+      ('198.51.100.3', 't-00000000000000k01', NULL, NULL, 'eipalloc-0000000000000k003', NULL, 6000000),
+      ('198.51.100.4', 't-00000000000000k02', NULL, NULL, 'eipalloc-0000000000000k004', NULL, 3000000)`);
+    await ds.query(`INSERT INTO settings (key, value) VALUES ('clock', '{"nowMs":5000000,"setting":{"mode":"manual"}}')`);
+    const records = async () => (await ds.query("SELECT record_id, tenant_id, kind, resource_id, start_ms, end_ms, attrs FROM usage_records WHERE kind = 'public-ipv4' ORDER BY record_id"))
+      .map((r: { start_ms: string | number }) => ({ ...r, start_ms: Number(r.start_ms) }));
+    await ds.runMigrations();
+    const billed = [
+      { record_id: 'public-ipv4:eipalloc-0000000000000k002:198.51.100.2:5000000', tenant_id: 't-00000000000000k01', kind: 'public-ipv4', resource_id: '198.51.100.2', start_ms: 5_000_000, end_ms: null, attrs: '{"state":"in-use"}' },
+      { record_id: 'public-ipv4:eipalloc-0000000000000k003:198.51.100.3:6000000', tenant_id: 't-00000000000000k01', kind: 'public-ipv4', resource_id: '198.51.100.3', start_ms: 6_000_000, end_ms: null, attrs: '{"state":"idle"}' },
+      { record_id: 'public-ipv4:eipalloc-0000000000000k004:198.51.100.4:5000000', tenant_id: 't-00000000000000k02', kind: 'public-ipv4', resource_id: '198.51.100.4', start_ms: 5_000_000, end_ms: null, attrs: '{"state":"idle"}' },
+      { record_id: 'public-ipv4:eni-0000000000000k001:198.51.100.1:5000000', tenant_id: 't-00000000000000k01', kind: 'public-ipv4', resource_id: '198.51.100.1', start_ms: 5_000_000, end_ms: null, attrs: '{"state":"in-use"}' },
+    ];
+    expect(await records()).toEqual(billed);
+    // Applying it again (a crash before the migration was recorded) adds nothing.
+    await upAgain(new PublicIpv4Usage1764760000000());
+    expect(await records()).toEqual(billed);
+    await undoThrough('PublicIpv4Usage1764760000000');
+    expect(await records()).toEqual([]);
+    expect(await ds.query("SELECT COUNT(*) AS n FROM public_ip_allocations WHERE public_ip LIKE '198.51.100.%'")).toEqual([{ n: usingPostgres() ? '4' : 4 }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM usage_records WHERE kind = 'public-ipv4'");
+    await ds.query("DELETE FROM public_ip_allocations WHERE public_ip LIKE '198.51.100.%'");
+    await ds.query("DELETE FROM settings WHERE key = 'clock'");
   });
 
   it('OrphanRuleTags1764690000000 deletes the tags of security group rules that no longer exist, keeping a live rule\'s and other resources\' tags; reverts alone', async () => {

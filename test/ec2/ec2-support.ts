@@ -40,6 +40,21 @@ export function ec2Client(t: TestApp, who: Pick<Ec2Tenant, 'accessKeyId' | 'secr
   });
 }
 
+/** EC2 clients made as a suite goes (`client`), all destroyed by `destroyAll` (in its afterAll). */
+export function ec2Clients(get: () => TestApp) {
+  const made: EC2Client[] = [];
+  return {
+    client: (who: Pick<Ec2Tenant, 'accessKeyId' | 'secretAccessKey'>) => {
+      const c = ec2Client(get(), who);
+      made.push(c);
+      return c;
+    },
+    destroyAll: () => {
+      for (const c of made.splice(0)) c.destroy();
+    },
+  };
+}
+
 /** The SDK's error for a call, or a failure if it succeeded. */
 export async function failure(p: Promise<unknown>): Promise<EC2ServiceException> {
   try {

@@ -1,4 +1,5 @@
-import { TestApp } from './app';
+import { ec2Clients } from '../ec2/ec2-support';
+import { startApp, TestApp } from './app';
 
 export const SUSE_AMI = 'ami-0e0e0c00000000e15';
 export const SQL_AMI = 'ami-0f1d0c00000001f22';
@@ -66,4 +67,32 @@ export function billingHarness(get: () => TestApp) {
     },
   };
   return h;
+}
+
+/**
+ * A billing suite that drives the EC2 SDK as well as REST: it registers its own beforeAll (an app
+ * with two `m5-host` hosts in us-east-1a) and afterAll (the SDK clients it made destroyed, the app
+ * closed). `app` is the running app (a new one after `restart`).
+ */
+export function ec2BillingSuite() {
+  let t: TestApp;
+  const { client, destroyAll } = ec2Clients(() => t);
+  beforeAll(async () => {
+    t = await startApp();
+    await t.hosts('m5-host', 'us-east-1a', 2);
+  });
+  afterAll(async () => {
+    destroyAll();
+    await t.close();
+  });
+  return {
+    get app(): TestApp {
+      return t;
+    },
+    restart: async () => {
+      t = await t.restart();
+    },
+    h: billingHarness(() => t),
+    client,
+  };
 }

@@ -34,9 +34,10 @@ export const MAX_ADVANCE_MS = 400 * MS_PER_DAY;
 /** A unit of control-plane work: it may change the world, and writes through the transaction. */
 export type Command<T> = (tx: Tx, engine: EngineService) => Promise<T>;
 /** Called in the commit that records instances reaching `terminated` (their volumes detach or go). */
-export type TerminationHandler = (tx: Tx, instanceIds: string[], now: number, engine: EngineService) => Promise<void>;
+/** `reachedAt`: the instant each instance reached the state (the commit's `now` may be later). */
+export type TerminationHandler = (tx: Tx, instanceIds: string[], now: number, engine: EngineService, reachedAt: (instanceId: string) => number) => Promise<void>;
 /** Called in the commit that records instances reaching `stopped` (their public addresses are released). */
-export type StopHandler = (tx: Tx, instanceIds: string[], now: number) => Promise<void>;
+export type StopHandler = (tx: Tx, instanceIds: string[], now: number, reachedAt: (instanceId: string) => number) => Promise<void>;
 /** Writes in-memory state in a commit's transaction; what it returns runs once that commit succeeded. */
 export type CommitWriter = (tx: Tx) => Promise<(() => void) | undefined>;
 
@@ -482,9 +483,10 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
         const r = work ? await work(tx) : (undefined as T);
         taken = world.takeChanges();
         this.inFlight = taken;
-        const { terminated, stopped } = await this.store.writeChanges(tx, world, taken, this.usage, this.rebuiltAt);
-        if (terminated.length > 0) for (const h of this.terminationHandlers) await h(tx, terminated, world.now, this);
-        if (stopped.length > 0) for (const h of this.stopHandlers) await h(tx, stopped, world.now);
+        const { terminated, stopped, reachedAt } = await this.store.writeChanges(tx, world, taken, this.usage, this.rebuiltAt);
+        const reached = (id: string) => reachedAt.get(id) ?? world.now;
+        if (terminated.length > 0) for (const h of this.terminationHandlers) await h(tx, terminated, world.now, this, reached);
+        if (stopped.length > 0) for (const h of this.stopHandlers) await h(tx, stopped, world.now, reached);
         for (const write of this.commitWriters) {
           const written = await write(tx);
           if (written) confirmations.push(written);

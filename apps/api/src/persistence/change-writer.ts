@@ -22,6 +22,7 @@ export async function writeChanges(tx: EntityManager, world: World, taken: Chang
   const { changes: j, snapshots: snaps } = taken;
   const terminated: string[] = [];
   const stopped: string[] = [];
+  const reachedAt = new Map<string, number>();
   // One row per instance: its last state, a later move, its status, its data plane's snapshot.
   const instances = new Map<string, Partial<InstanceEntity> & { id: string }>();
   const row = (id: string) => {
@@ -33,6 +34,7 @@ export async function writeChanges(tx: EntityManager, world: World, taken: Chang
     Object.assign(row(e.vmId), { state: e.current, hostId: e.hostId, stateSince: e.time, transitionAt: e.transitionAt });
     if (e.current === 'terminated') terminated.push(e.vmId);
     else if (e.current === 'stopped') stopped.push(e.vmId);
+    if (e.current === 'terminated' || e.current === 'stopped') reachedAt.set(e.vmId, e.time);
   }
   await usage.write(tx, j.usage, snaps.vms, world.now, snaps.volumes);
   for (const e of j.moves.values()) if (!j.states.has(e.vmId) || j.states.get(e.vmId)!.time < e.time) row(e.vmId).hostId = e.to;
@@ -59,7 +61,7 @@ export async function writeChanges(tx: EntityManager, world: World, taken: Chang
   }
   await writeBuckets(tx, j.buckets, rebuiltAt);
   await bulkUpdate(tx, VolumeEntity, 'id', snaps.volumes.map((s) => ({ id: s.volumeId, runtime: JSON.stringify(storedVolumeRuntime(s)) })));
-  return { terminated, stopped };
+  return { terminated, stopped, reachedAt };
 }
 
 /**
@@ -70,6 +72,8 @@ export async function writeChanges(tx: EntityManager, world: World, taken: Chang
 export interface WrittenStates {
   readonly terminated: string[];
   readonly stopped: string[];
+  /** When each of them reached that state. */
+  readonly reachedAt: ReadonlyMap<string, number>;
 }
 
 /**

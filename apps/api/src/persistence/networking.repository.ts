@@ -5,10 +5,14 @@ import { READ_DB } from './data-source';
 import { hydrate, insertRows, insertTogether, part, placeholders, selectList, selectWhere } from './fast-sql';
 import {
   InstanceKeyNameEntity, KeyPairEntity, NetworkInterfaceEntity, NetworkInterfaceGroupEntity, NetworkInterfacePrivateIpEntity, NetworkTagEntity, PublicIpAllocationEntity,
-  SecurityGroupEntity, SecurityGroupRuleEntity, SettingEntity, SubnetEntity, TenantDefaultVpcEntity, VpcEntity,
+  SecurityGroupEntity, SecurityGroupRuleEntity, SettingEntity, SubnetEntity, TenantDefaultVpcEntity, UsageRecordEntity, VpcEntity,
 } from './entities';
 import { Tx } from './tx';
 import { inBatches } from './volumes.repository';
+import { closeAddresses, closeAddressesSelected, openedUsageRow, stateOf, switchState } from './public-ip-usage';
+
+/** An Elastic IP associated with nothing. */
+export const DISASSOCIATED = { networkInterfaceId: null, privateIpAddress: null, associationId: null } as const;
 
 /** The settings key of the public address pool's cursor (the next offset to try). */
 const PUBLIC_IP_CURSOR_KEY = 'public-ip-cursor';
@@ -390,11 +394,12 @@ export class NetworkingRepository {
 
   /**
    * Deletes interfaces with their group links, secondary addresses and tags; their auto-assigned
-   * public addresses go back to the pool, their Elastic IPs are disassociated (they stay allocated).
+   * public addresses go back to the pool, their Elastic IPs are disassociated (they stay allocated,
+   * idle) at `at`.
    */
-  async deleteInterfaces(tx: Tx, ids: readonly string[]): Promise<void> {
-    await this.releasePublicIps(tx, ids);
-    await this.disassociateElasticIps(tx, ids);
+  async deleteInterfaces(tx: Tx, ids: readonly string[], at: number): Promise<void> {
+    await this.releasePublicIps(tx, ids, at);
+    await this.disassociateElasticIps(tx, ids, at);
     for (const batch of inBatches(ids)) {
       await tx.delete(NetworkInterfacePrivateIpEntity, { networkInterfaceId: In(batch) });
       await tx.delete(NetworkInterfaceGroupEntity, { networkInterfaceId: In(batch) });
@@ -421,13 +426,10 @@ export class NetworkingRepository {
   }
 
   /**
-   * A launch's new interfaces, their groups (in order), secondary and public addresses and the
-   * instances' key name: one statement on PostgreSQL. Each interface's secondaryIpCount is set from
-   * the secondary rows given.
-   */
-  /**
-   * A launch's interfaces and what comes with them, in one statement on PostgreSQL. A public
-   * address already held is not written (the others are): answers the public addresses written.
+   * A launch's new interfaces, their groups (in order), secondary and public addresses (each
+   * billed from its `allocatedAt`) and the instances' key name: one statement on PostgreSQL. Each
+   * interface's secondaryIpCount is set from the secondary rows given. A public address already
+   * held is not written (the others are), nor billed: answers the public addresses written.
    */
   async insertAttached(tx: Tx, tenantId: string, attached: {
     readonly interfaces: readonly NetworkInterfaceEntity[]; readonly links: readonly (readonly [string, readonly string[]])[];
@@ -441,13 +443,18 @@ export class NetworkingRepository {
     const secondaryCounts = new Map<string, number>();
     for (const r of attached.secondaryAddresses ?? []) secondaryCounts.set(r.networkInterfaceId, (secondaryCounts.get(r.networkInterfaceId) ?? 0) + 1);
     const interfaces = secondaryCounts.size === 0 ? attached.interfaces : attached.interfaces.map((eni) => ({ ...eni, secondaryIpCount: secondaryCounts.get(eni.id) ?? 0 }));
+    const usage = attached.publicIps.map((r) => openedUsageRow(r, r.allocatedAt));
     const inserted = await insertTogether(tx, [
       part(NetworkInterfaceEntity, interfaces), part(NetworkInterfaceGroupEntity, groupLinkRows(tenantId, attached.links)),
       part(PublicIpAllocationEntity, attached.publicIps, { skipTaken: true }), part(InstanceKeyNameEntity, attached.keyNames),
       part(NetworkInterfacePrivateIpEntity, attached.secondaryAddresses ?? []),
       part(NetworkTagEntity, attached.interfaces.flatMap((eni) => tags.map(([key, value]) => ({ resourceId: eni.id, key, value, tenantId })))),
-    ]);
-    return inserted as Set<string>;
+      part(UsageRecordEntity, usage),
+    ]) as Set<string>;
+    // An address found held was billed with the rest (its key is this interface's, no other holder's): unbilled again.
+    const unwritten = usage.filter((_, i) => !inserted.has(attached.publicIps[i].publicIp));
+    for (const batch of inBatches(unwritten.map((u) => u.recordId!))) await tx.delete(UsageRecordEntity, { recordId: In(batch) });
+    return inserted;
   }
 
   /** How many interfaces use this group. */
@@ -485,22 +492,26 @@ export class NetworkingRepository {
     return new Set(rows.map((r) => r.publicIp));
   }
 
+  /** Held addresses, each billed from its `allocatedAt` (one statement on PostgreSQL). */
   async insertPublicIps(tx: Tx, rows: readonly PublicIpAllocationEntity[]): Promise<void> {
-    await insertRows(tx, PublicIpAllocationEntity, rows);
+    await insertTogether(tx, [part(PublicIpAllocationEntity, rows), part(UsageRecordEntity, rows.map((r) => openedUsageRow(r, r.allocatedAt)))]);
   }
 
-  /** The auto-assigned public addresses of these interfaces go back to the pool (their Elastic IPs stay). */
-  async releasePublicIps(tx: Tx, interfaceIds: readonly string[]): Promise<void> {
-    for (const batch of inBatches(interfaceIds)) await tx.delete(PublicIpAllocationEntity, { networkInterfaceId: In(batch), allocationId: IsNull() });
+  /** The auto-assigned public addresses of these interfaces go back to the pool at `at` (their Elastic IPs stay). */
+  async releasePublicIps(tx: Tx, interfaceIds: readonly string[], at: number): Promise<void> {
+    for (const batch of inBatches(interfaceIds)) {
+      await closeAddressesSelected(tx, at, `SELECT "public_ip" FROM "public_ip_allocations" WHERE "allocation_id" IS NULL AND "network_interface_id" IN (${placeholders(tx, batch.length, 1)})`, batch);
+      await tx.delete(PublicIpAllocationEntity, { networkInterfaceId: In(batch), allocationId: IsNull() });
+    }
   }
 
-  /** The auto-assigned public addresses of every interface attached to these instances go back to the pool: one statement a batch. */
-  async releasePublicIpsOfInstances(tx: Tx, instanceIds: readonly string[]): Promise<void> {
+  /** The auto-assigned public addresses of every interface attached to these instances go back to the pool at `at`: two statements a batch. */
+  async releasePublicIpsOfInstances(tx: Tx, instanceIds: readonly string[], at: number): Promise<void> {
     for (const batch of inBatches([...new Set(instanceIds)])) {
-      await tx.query(
-        `DELETE FROM "public_ip_allocations" WHERE "allocation_id" IS NULL AND "network_interface_id" IN (SELECT "id" FROM "network_interfaces" WHERE "instance_id" IN (${placeholders(tx, batch.length)}))`,
-        batch,
-      );
+      const auto = (from: number) =>
+        `"allocation_id" IS NULL AND "network_interface_id" IN (SELECT "id" FROM "network_interfaces" WHERE "instance_id" IN (${placeholders(tx, batch.length, from)}))`;
+      await closeAddressesSelected(tx, at, `SELECT "public_ip" FROM "public_ip_allocations" WHERE ${auto(1)}`, batch);
+      await tx.query(`DELETE FROM "public_ip_allocations" WHERE ${auto(0)}`, batch);
     }
   }
 
@@ -528,20 +539,27 @@ export class NetworkingRepository {
     return m.findOneBy(PublicIpAllocationEntity, { networkInterfaceId, privateIpAddress });
   }
 
-  async updatePublicIp(tx: Tx, publicIp: string, change: Partial<PublicIpAllocationEntity>): Promise<void> {
-    await tx.update(PublicIpAllocationEntity, { publicIp }, change);
+  /**
+   * An Elastic IP associated (`change` names an interface) or disassociated (null) at `at`: its
+   * billing switches to in use or idle then.
+   */
+  async associateElasticIp(tx: Tx, row: PublicIpAllocationEntity, change: Pick<PublicIpAllocationEntity, 'networkInterfaceId' | 'privateIpAddress' | 'associationId'>, at: number): Promise<void> {
+    await tx.update(PublicIpAllocationEntity, { publicIp: row.publicIp }, change);
+    await switchState(tx, row, stateOf(change), at);
   }
 
-  /** A released address: back to the pool, with its tags (an Elastic IP's). */
-  async deletePublicIp(tx: Tx, row: PublicIpAllocationEntity): Promise<void> {
+  /** A released address: back to the pool at `at`, with its tags (an Elastic IP's); its billing ends. */
+  async deletePublicIp(tx: Tx, row: PublicIpAllocationEntity, at: number): Promise<void> {
     if (row.allocationId !== null) await tx.delete(NetworkTagEntity, { resourceId: row.allocationId });
     await tx.delete(PublicIpAllocationEntity, { publicIp: row.publicIp });
+    await closeAddresses(tx, [row.publicIp], at);
   }
 
-  /** The Elastic IPs associated with these interfaces are disassociated (they stay allocated). */
-  async disassociateElasticIps(tx: Tx, interfaceIds: readonly string[]): Promise<void> {
+  /** The Elastic IPs associated with these interfaces are disassociated at `at` (they stay allocated, idle from then). */
+  async disassociateElasticIps(tx: Tx, interfaceIds: readonly string[], at: number): Promise<void> {
     for (const batch of inBatches(interfaceIds)) {
-      await tx.update(PublicIpAllocationEntity, { networkInterfaceId: In(batch), allocationId: Not(IsNull()) }, { networkInterfaceId: null, privateIpAddress: null, associationId: null });
+      const rows = await tx.find(PublicIpAllocationEntity, { where: { networkInterfaceId: In(batch), allocationId: Not(IsNull()) } });
+      for (const row of rows) await this.associateElasticIp(tx, row, DISASSOCIATED, at);
     }
   }
 

@@ -12,6 +12,7 @@ export const PRODUCTS = [
   'ebs-throughput',
   'ebs-io-requests',
   'ebs-snapshot',
+  'public-ipv4',
   'data-transfer',
   'sla-credit',
   'guarantee-credit',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Decimal } from 'decimal.js';
-import { APRIL_START, BOOK, LifecycleOp, hours, recordsOf, sec, snapshot, surplus, transfer, volume } from '../testing/usage-fixtures';
+import { APRIL_START, BOOK, LifecycleOp, address, hours, recordsOf, sec, snapshot, surplus, transfer, volume } from '../testing/usage-fixtures';
 import { billingMonthOf } from '../calendar/billing-month';
 import { splitAtMonthBoundaries } from '../usage/usage.month-split';
 import { PLATFORMS, UsageRecord } from '../usage/usage-record';
@@ -34,14 +34,16 @@ const usageArb = fc
     fc.array(fc.tuple(time, fc.integer({ min: 0, max: 5_000_000 })), { maxLength: 4 }),
     fc.array(fc.tuple(time, fc.constantFrom('cross-az' as const, 'internet-out' as const), fc.integer({ min: 0, max: 300e9 })), { maxLength: 6 }),
     fc.array(fc.tuple(time, fc.integer({ min: 0, max: hours(400) }), fc.integer({ min: 1, max: 16_384 }), fc.constantFrom('t-1', 't-2')), { maxLength: 4 }),
+    fc.array(fc.tuple(time, fc.integer({ min: 0, max: hours(400) }), fc.constantFrom('in-use' as const, 'idle' as const), fc.constantFrom('t-1', 't-2')), { maxLength: 4 }),
   )
-  .map(([instances, volumes, surpluses, transfers, snapshots]) => {
+  .map(([instances, volumes, surpluses, transfers, snapshots, addresses]) => {
     const records: UsageRecord[] = [];
     instances.forEach(({ opts, ops }, i) => records.push(...recordsOf(`i-${i}`, ops, { ...opts, vcpus: 2 + i })));
     volumes.forEach(([start, length, volumeType, iops], i) => records.push(volume(`v-${i}`, start, start + length, { volumeType, iops, throughputMiBps: 100 + i * 100 })));
     surpluses.forEach(([atMs, vcpuMs], i) => records.push(surplus(`i-${i}`, atMs, vcpuMs)));
     transfers.forEach(([atMs, direction, bytes], i) => records.push(transfer(`i-${i}`, direction, atMs, bytes)));
     snapshots.forEach(([start, length, sizeGiB, tenantId], i) => records.push(...splitAtMonthBoundaries(snapshot(`snap-${i}`, start, start + length, { sizeGiB, tenantId }))));
+    addresses.forEach(([start, length, state, tenantId], i) => records.push(...splitAtMonthBoundaries(address(`eni-${i}`, start, start + length, { state, tenantId, publicIp: `198.51.100.${i}` }))));
     return records;
   });
 
@@ -73,6 +75,33 @@ describe('computeInvoice (properties)', () => {
         expect(sut.total).toBe(sum.toFixed(2));
       }),
       { numRuns: 150 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
+
+  it('bills, across the months, every millisecond a public IPv4 address is held once, in its state, and only to its tenant', () => {
+    const holdingArb = fc.array(
+      fc.tuple(fc.integer({ min: 0, max: hours(70 * 24) }), fc.integer({ min: 0, max: hours(60 * 24) }), fc.constantFrom('in-use' as const, 'idle' as const), fc.constantFrom('t-1', 't-2')),
+      { minLength: 1, maxLength: 5 },
+    );
+    fc.assert(
+      fc.property(holdingArb, (holdings) => {
+        const records = holdings.flatMap(([offset, length, state, tenantId], i) => {
+          const start = APRIL_START - hours(35 * 24) + offset;
+          return splitAtMonthBoundaries(address(`eipalloc-${i}`, start, start + length, { state, tenantId, publicIp: `198.51.100.${i}` }));
+        });
+        for (const tenantId of ['t-1', 't-2'])
+          for (const state of ['in-use', 'idle'] as const) {
+            const heldMs = holdings.filter(([, , s, t]) => s === state && t === tenantId).reduce((sum, [, length]) => sum + length, 0);
+            // Each month's address-hours (exact: hours × 3,600,000 ms is an integer ms count), summed over the months.
+            const billedMs = ['2025-02', '2025-03', '2025-04', '2025-05', '2025-06', '2025-07'].reduce((sum, month) => {
+              const lines = computeInvoice({ tenantId, month, usage: records, priceBook: BOOK }).lines.filter((l) => l.lineId.startsWith(`public-ipv4/${state}/`));
+              return lines.reduce((s, l) => s.plus(new Decimal(l.quantity).times(hours(1))), sum);
+            }, new Decimal(0));
+            // Quantities show 8 places: at most 0.5e-8 hour off per month's line.
+            expect(billedMs.minus(heldMs).abs().lte(new Decimal(0.00000001).times(6).times(hours(1)))).toBe(true);
+          }
+      }),
+      { numRuns: 100 },
     );
   }, PROPERTY_TIMEOUT_MS);
 

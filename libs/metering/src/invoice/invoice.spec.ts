@@ -8,6 +8,7 @@ import {
   APRIL,
   APRIL_START,
   BOOK,
+  address,
   at,
   host,
   hours,
@@ -287,6 +288,77 @@ describe('computeInvoice: EBS snapshot storage (Standard tier, $0.05 per GB-mont
     expect(sut.lines.map((l) => [l.lineId, l.quantity, l.amount])).toEqual([
       ['ebs-snapshot/standard/aws-us-east-1-seed', '50', '2.50'],
       ['ebs-snapshot/standard/v2', '50', '3.00'],
+    ]);
+  });
+});
+
+describe('computeInvoice: public IPv4 addresses ($0.005 per address-hour, in use or idle, since February 2024)', () => {
+  it('one address in use for 10 hours: 10 × $0.005 = $0.05', () => {
+    const sut = invoiceOf([address('eni-1', at(0), at(hours(10)))]);
+    expect(sut.lines.map((l) => [l.lineId, l.product, l.quantity, l.unit, l.unitPrice, l.amount])).toEqual([
+      ['public-ipv4/in-use/aws-us-east-1-seed', 'public-ipv4', '10', 'address-hour', '0.005', '0.05'],
+    ]);
+    expect(lineOf(sut, 'public-ipv4/in-use').description).toBe('Public IPv4 address, in use: $0.005 per address-hour, prorated by the millisecond (price book aws-us-east-1-seed)');
+    expect(sut.total).toBe('0.05');
+  });
+
+  it('an Elastic IP held all of March (744 hours): $3.72', () => {
+    const march = Date.UTC(2025, 2, 1);
+    const sut = computeInvoice({ tenantId: 't-1', month: '2025-03', usage: [address('eipalloc-1', march, APRIL_START, { state: 'idle' })], priceBook: BOOK });
+    expect(sut.lines.map((l) => [l.lineId, l.quantity, l.amount])).toEqual([['public-ipv4/idle/aws-us-east-1-seed', '744', '3.72']]);
+  });
+
+  it('shows an Elastic IP idle and in use on two lines, in use first', () => {
+    // Idle 100 h ($0.50), associated 200 h ($1.00), idle again 50 h ($0.25): idle 150 h = $0.75.
+    const sut = invoiceOf([
+      address('eipalloc-1', at(0), at(hours(100)), { state: 'idle' }),
+      address('eipalloc-1', at(hours(100)), at(hours(300))),
+      address('eipalloc-1', at(hours(300)), at(hours(350)), { state: 'idle' }),
+    ]);
+    expect(sut.lines.map((l) => [l.lineId, l.quantity, l.amount])).toEqual([
+      ['public-ipv4/in-use/aws-us-east-1-seed', '200', '1.00'],
+      ['public-ipv4/idle/aws-us-east-1-seed', '150', '0.75'],
+    ]);
+    expect(lineOf(sut, 'public-ipv4/idle').description).toMatch(/^Public IPv4 address, idle \(an Elastic IP associated with nothing\): \$0\.005 per address-hour/);
+  });
+
+  it('prorates by the millisecond and rounds the line once: three addresses for 1 hour = $0.015 → $0.02 (not 3 × $0.01)', () => {
+    const sut = invoiceOf([1, 2, 3].map((i) => address(`eni-${i}`, at(0), at(hours(1)), { publicIp: `198.51.100.${i}` })));
+    expect(lineOf(sut, 'public-ipv4/in-use')).toMatchObject({ quantity: '3', amount: '0.02' });
+    // 90 minutes: 1.5 address-hours, $0.0075 → $0.01; one ms more shows in the quantity.
+    expect(lineOf(invoiceOf([address('eni-1', at(0), at(min(90) + 1))]), 'public-ipv4/in-use')).toMatchObject({ quantity: '1.50000028', amount: '0.01' });
+  });
+
+  it('splits an address across a month boundary, each month billed its own hours', () => {
+    // 31 March 12:00 to 1 April 12:00: 12 hours in each month, $0.06 each.
+    const start = APRIL_START - hours(12);
+    const pieces = splitAtMonthBoundaries(address('eni-1', start, at(hours(12))));
+    expect(pieces.map((p) => [p.recordId, p.startMs, p.endMs])).toEqual([
+      [`public-ipv4:eni-1:198.51.100.7:${start}`, start, APRIL_START],
+      [`public-ipv4:eni-1:198.51.100.7:${start}#2025-04`, APRIL_START, at(hours(12))],
+    ]);
+    expect(pieces.every((p) => !('startsPeriod' in p))).toBe(true);
+    const march = computeInvoice({ tenantId: 't-1', month: '2025-03', usage: pieces, priceBook: BOOK });
+    expect(lineOf(march, 'public-ipv4/in-use')).toMatchObject({ quantity: '12', amount: '0.06' });
+    expect(lineOf(invoiceOf(pieces), 'public-ipv4/in-use')).toMatchObject({ quantity: '12', amount: '0.06' });
+    expect(lineOf(invoiceOf([address('eni-1', start, at(hours(12)))]), 'public-ipv4/in-use').amount).toBe('0.06');
+  });
+
+  it('bills a zero-length holding nothing, and another tenant\'s address not at all', () => {
+    expect(invoiceOf([address('eni-1', at(hours(1)), at(hours(1)))]).lines).toEqual([]);
+    expect(invoiceOf([address('eni-1', at(0), at(hours(10)), { tenantId: 't-2' })]).lines).toEqual([]);
+  });
+
+  it('a version written before public IPv4 prices cannot price it (PriceNotFound) until the list prices complete it; a price change splits the line', () => {
+    const { publicIpv4: _publicIpv4, ...old } = BOOK[0];
+    const usage = [address('eni-1', at(0), at(hours(100)))];
+    expect(() => computeInvoice({ tenantId: 't-1', month: APRIL, usage, priceBook: [old] })).toThrow(PriceNotFound);
+    expect(computeInvoice({ tenantId: 't-1', month: APRIL, usage, priceBook: withListPrices([old], { instanceTypes: {}, dedicatedHostHourly: {} }) }).total).toBe('0.50');
+    const v2: PriceBookVersion = { ...BOOK[0], version: 'v2', effectiveFromMs: at(hours(40)), publicIpv4: { inUsePerHour: '0.01', idlePerHour: '0.005' } };
+    // 40 h at $0.005 = $0.20, then 60 h at $0.01 = $0.60.
+    expect(invoiceOf(usage, { priceBook: [...BOOK, v2] }).lines.map((l) => [l.lineId, l.quantity, l.amount])).toEqual([
+      ['public-ipv4/in-use/aws-us-east-1-seed', '40', '0.20'],
+      ['public-ipv4/in-use/v2', '60', '0.60'],
     ]);
   });
 });

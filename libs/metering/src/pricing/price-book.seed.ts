@@ -1,6 +1,6 @@
 import { SimTimeMs } from '../calendar/billing-month';
 import { Money } from '../money/money';
-import { EbsPrices, InstanceTypePrice, PriceBookVersion } from './price-book';
+import { EbsPrices, InstanceTypePrice, PriceBookVersion, PublicIpv4Prices } from './price-book';
 
 /*
  * The seed: AWS us-east-1 On-Demand list prices (USD), as published on the EC2, EBS and data
@@ -97,8 +97,17 @@ export const EBS_LIST_PRICES: Required<EbsPrices> = {
 };
 
 /**
+ * Public IPv4 addresses, us-east-1: $0.005 per IP per hour since 1 February 2024, in use or idle
+ * alike (Amazon VPC pricing, "Public IPv4 address"; AWS News Blog, "New – AWS Public IPv4 Address
+ * Charge + Public IP Insights", July 2023). The bill shows them as PublicIPv4:InUseAddress and
+ * PublicIPv4:IdleAddress.
+ */
+export const PUBLIC_IPV4_LIST_PRICES: PublicIpv4Prices = { inUsePerHour: '0.005', idlePerHour: '0.005' };
+
+/**
  * Every version with the list prices of what it does not name (a type added to the catalog after
- * the version was written, an EBS volume type or snapshot storage added after it): a version's own prices always win,
+ * the version was written, an EBS volume type, snapshot storage or public IPv4 addresses added
+ * after it): a version's own prices always win,
  * so nothing billed re-rates (nothing of a type could be billed before the type existed).
  */
 export function withListPrices(versions: readonly PriceBookVersion[], listed: ListPrices): PriceBookVersion[] {
@@ -107,6 +116,7 @@ export function withListPrices(versions: readonly PriceBookVersion[], listed: Li
     instanceTypes: { ...listed.instanceTypes, ...v.instanceTypes },
     dedicatedHostHourly: { ...listed.dedicatedHostHourly, ...v.dedicatedHostHourly },
     ebs: { ...EBS_LIST_PRICES, ...v.ebs },
+    publicIpv4: v.publicIpv4 ?? PUBLIC_IPV4_LIST_PRICES,
   }));
 }
 
@@ -159,6 +169,7 @@ export function seedPriceBook(effectiveFromMs: SimTimeMs, types: readonly Listed
         linux: '0.05', rhel: '0.05', suse: '0.05', 'ubuntu-pro': '0.05', windows: '0.096', 'windows-sql-standard': '0.096',
       },
       ebs: EBS_LIST_PRICES,
+      publicIpv4: PUBLIC_IPV4_LIST_PRICES,
       dataTransfer: {
         // GB = 10^9 bytes, the SI unit the pricing page names. (AWS's meters are widely reported
         // to count 2^30; the choice is one number here.)

@@ -58,6 +58,14 @@ describe('seedPriceBook', () => {
     expect(own.ebs.snapshot).toEqual({ perGiBMonth: '0.06' });
   });
 
+  it('completes a version written before public IPv4 addresses were priced with the list price ($0.005 per address-hour, in use or idle), never over its own', () => {
+    const { publicIpv4: _publicIpv4, ...older } = seed;
+    const [completed] = withListPrices([older], { instanceTypes: {}, dedicatedHostHourly: {} });
+    expect(completed.publicIpv4).toEqual({ inUsePerHour: '0.005', idlePerHour: '0.005' });
+    const own = { inUsePerHour: '0.004', idlePerHour: '0.006' };
+    expect(withListPrices([{ ...seed, publicIpv4: own }], { instanceTypes: {}, dedicatedHostHourly: {} })[0].publicIpv4).toEqual(own);
+  });
+
   it('is a valid book', () => {
     expect(() => validatePriceBook(seedPriceBook(0, LISTED_TYPES))).not.toThrow();
   });
@@ -99,6 +107,8 @@ describe('validatePriceBook', () => {
     ['EBS prices that are a number', broken({ ebs: 1 as never })],
     ['a snapshot storage price that is not a decimal string', broken({ ebs: { ...seed.ebs, snapshot: { perGiBMonth: '5 cents' } } })],
     ['snapshot storage prices that are not an object', broken({ ebs: { ...seed.ebs, snapshot: '0.05' as never } })],
+    ['an idle public IPv4 price that is not a decimal string', broken({ publicIpv4: { inUsePerHour: '0.005', idlePerHour: 'half a cent' } })],
+    ['public IPv4 prices that are not an object', broken({ publicIpv4: '0.005' as never })],
     ['tiers that are not a list', broken({ dataTransfer: { ...seed.dataTransfer, internetOutTiers: {} as never } })],
     ['tiers that do not increase', broken({ dataTransfer: { ...seed.dataTransfer, internetOutTiers: [{ upTo: 100, price: '0' }, { upTo: 50, price: '1' }, { upTo: null, price: '1' }] } })],
   ])('refuses %s', (_why, versions) => {

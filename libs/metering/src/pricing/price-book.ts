@@ -25,6 +25,14 @@ export interface PriceBookVersion {
   readonly burstableSurplusPerVcpuHour: Readonly<Record<Platform, string>>;
   readonly ebs: EbsPrices;
   readonly dataTransfer: DataTransferPrices;
+  /** Public IPv4 addresses (added after the first versions: a stored version may lack it; `withListPrices` completes it). */
+  readonly publicIpv4?: PublicIpv4Prices;
+}
+
+/** Per address-hour, by the address's state (AWS prices both alike, and shows them apart). */
+export interface PublicIpv4Prices {
+  readonly inUsePerHour: string;
+  readonly idlePerHour: string;
 }
 
 export interface InstanceTypePrice {
@@ -185,6 +193,11 @@ export function validatePriceBookVersion(v: PriceBookVersion): void {
     parsePrice(standard.perMillionIoRequests, `${v.version} standard I/O requests`, bad);
   }
   if (snapshot) parsePrice(snapshot.perGiBMonth, `${v.version} snapshot storage`, bad);
+  if (v.publicIpv4 !== undefined) {
+    if (!isRecord(v.publicIpv4)) throw bad(`${v.version}: publicIpv4 must be an object`);
+    parsePrice(v.publicIpv4.inUsePerHour, `${v.version} in-use public IPv4 address`, bad);
+    parsePrice(v.publicIpv4.idlePerHour, `${v.version} idle public IPv4 address`, bad);
+  }
   if (!Number.isSafeInteger(v.dataTransfer.bytesPerGB) || v.dataTransfer.bytesPerGB < 1) throw bad(`${v.version}: bytesPerGB must be a positive integer`);
   parsePrice(v.dataTransfer.crossAzPerGB, `${v.version} cross-AZ transfer`, bad);
   checkTiers(v.dataTransfer.internetOutTiers, `${v.version} internet out`);

@@ -7,7 +7,7 @@ import { CompiledPriceBook } from '../pricing/price-book.compiled';
 import { EbsPrices, LicenseComponent, PriceBookVersion } from '../pricing/price-book';
 import { PriceNotFound } from '../errors';
 import { sameUsageRecord } from '../usage/usage.dedupe';
-import { InstanceUsageRecord, isStorageRecord, LicenseModel, Platform, Tenancy, UsageRecord, VolumeType, validateUsageRecord } from '../usage/usage-record';
+import { InstanceUsageRecord, isProratedRecord, LicenseModel, Platform, PublicIpv4State, Tenancy, UsageRecord, VolumeType, validateUsageRecord } from '../usage/usage-record';
 import { DEDICATED_HOST_BILLING, INSTANCE_BILLING, billedMsByVersion } from './billing-granularity';
 
 /** One instance's running time inside the month, kept only for instances the SLA inputs name. */
@@ -89,6 +89,7 @@ export function rateUsage(
   const ioRequests = new Map<string, Agg<{ v: number }>>();
   const volumes = new Map<string, Agg<{ product: Product; volumeType: VolumeType; tier: number; v: number }>>();
   const snapshots = new Map<string, Agg<{ v: number }>>();
+  const addresses = new Map<string, Agg<{ state: PublicIpv4State; v: number }>>();
   const segmentsByInstance = new Map<string, InstanceSegment[]>();
   const zonesInUse = new Set<string>();
   const pieces: number[] = [];
@@ -123,7 +124,7 @@ export function rateUsage(
     if (r.startMs >= m1 || r.endMs < m0) continue;
     const s = Math.max(r.startMs, m0);
     const e = Math.min(r.endMs, m1);
-    if (e === s && !(s === r.startMs && !isStorageRecord(r) && r.startsPeriod)) continue;
+    if (e === s && !(s === r.startMs && !isProratedRecord(r) && r.startsPeriod)) continue;
 
     if (r.kind === 'instance-usage') {
       zonesInUse.add(r.availabilityZone);
@@ -158,6 +159,10 @@ export function rateUsage(
       // Snapshots: the stored GiB (the source volume's size), prorated as volume storage is.
       const { sizeGiB } = r;
       forEachVersion(book, s, e, (v, ms) => bump(snapshots, `${v}`, () => ({ v }), sizeGiB * ms));
+    } else if (r.kind === 'public-ipv4') {
+      // Public IPv4 addresses: address-hours prorated by the millisecond, no minimum.
+      const { state } = r;
+      forEachVersion(book, s, e, (v, ms) => bump(addresses, `${state}|${v}`, () => ({ state, v }), ms));
     } else {
       // Volumes: prorated by the millisecond within each price version (no minimum, no rounding).
       const { volumeType, sizeGiB, iops, throughputMiBps } = r;
@@ -191,6 +196,7 @@ export function rateUsage(
     ...[...volumes.values()].map(({ meta, sum }) => volumeLine(meta, sum, book, monthLengthMs(month))),
     ...[...ioRequests.values()].map(({ meta: { v }, sum }) => ioRequestsLine(v, sum, book)),
     ...[...snapshots.values()].map(({ meta: { v }, sum }) => snapshotLine(v, sum, book, monthLengthMs(month))),
+    ...[...addresses.values()].map(({ meta: { state, v }, sum }) => publicIpv4Line(state, v, sum, book)),
     ...transferLines(transfer, book),
   ];
   return { lines, segmentsByInstance, zonesInUse };
@@ -407,6 +413,29 @@ function snapshotLine(v: number, gibMs: ExactSum, book: CompiledPriceBook, month
     unitPrice,
     numerator: gibMs.toDecimal(),
     denominator: monthMs,
+  };
+}
+
+/**
+ * Public IPv4 addresses held, in use (mapped to an interface) or idle (an Elastic IP associated
+ * with nothing): address-hours, each state on its line as AWS's bill shows them.
+ */
+function publicIpv4Line(state: PublicIpv4State, v: number, ms: ExactSum, book: CompiledPriceBook): PendingLine {
+  const version = book.versions[v].version;
+  const unitPrice = book.price(v, `public-ipv4|${state}`, (b) => {
+    const p = b.publicIpv4;
+    if (p === undefined) throw new PriceNotFound(`public IPv4 addresses in price book version '${b.version}'`);
+    return state === 'in-use' ? p.inUsePerHour : p.idlePerHour;
+  });
+  return {
+    lineId: `public-ipv4/${state}/${version}`,
+    sortKey: `${state === 'in-use' ? 0 : 1}|${pad(v)}`,
+    product: 'public-ipv4',
+    description: `Public IPv4 address, ${state === 'in-use' ? 'in use' : 'idle (an Elastic IP associated with nothing)'}: ${money(unitPrice)} per address-hour, prorated by the millisecond (price book ${version})`,
+    unit: 'address-hour',
+    unitPrice,
+    numerator: ms.toDecimal(),
+    denominator: MS_PER_HOUR,
   };
 }
 

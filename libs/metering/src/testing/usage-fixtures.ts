@@ -8,6 +8,7 @@ import {
   DataTransferRecord,
   HostUsageRecord,
   InstanceUsageRecord,
+  PublicIpv4UsageRecord,
   SnapshotUsageRecord,
   VolumeIoRecord,
   VolumeUsageRecord,
@@ -15,6 +16,7 @@ import {
   dataTransferRecordId,
   hostUsageRecordId,
   instanceUsageRecordId,
+  publicIpv4UsageRecordId,
   snapshotUsageRecordId,
   volumeIoMeterRecordId,
   volumeUsageRecordId,
@@ -98,6 +100,12 @@ export function volume(volumeId: string, startMs: number, endMs: number, opts: P
 
 export function snapshot(snapshotId: string, startMs: number, endMs: number, opts: Partial<SnapshotUsageRecord> = {}): SnapshotUsageRecord {
   return { kind: 'snapshot-usage', recordId: snapshotUsageRecordId(snapshotId, startMs), tenantId: 't-1', snapshotId, sizeGiB: 100, ...opts, startMs, endMs };
+}
+
+/** A public IPv4 address held by `holderId` (an interface, in use by default, or an Elastic IP's allocation). */
+export function address(holderId: string, startMs: number, endMs: number, opts: Partial<PublicIpv4UsageRecord> = {}): PublicIpv4UsageRecord {
+  const publicIp = opts.publicIp ?? '198.51.100.7';
+  return { kind: 'public-ipv4', recordId: publicIpv4UsageRecordId(holderId, publicIp, startMs), tenantId: 't-1', publicIp, state: 'in-use', ...opts, startMs, endMs };
 }
 
 export function host(hostId: string, startMs: number, endMs: number, opts: Partial<HostUsageRecord> = {}): HostUsageRecord {

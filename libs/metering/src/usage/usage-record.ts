@@ -96,6 +96,24 @@ export interface SnapshotUsageRecord {
   readonly endMs: SimTimeMs;
 }
 
+/**
+ * An interval in which the tenant held a public IPv4 address (AWS's charge since 1 February 2024):
+ * `in-use` while it is mapped to a network interface (an instance's auto-assigned address, an
+ * associated Elastic IP), `idle` while an Elastic IP is associated with nothing. Both are priced
+ * per address-hour and shown as two usage types (PublicIPv4:InUseAddress, PublicIPv4:IdleAddress).
+ */
+export interface PublicIpv4UsageRecord {
+  readonly kind: 'public-ipv4';
+  readonly recordId: string;
+  readonly tenantId: string;
+  readonly publicIp: string;
+  readonly state: PublicIpv4State;
+  readonly startMs: SimTimeMs;
+  readonly endMs: SimTimeMs;
+}
+export const PUBLIC_IPV4_STATES = ['in-use', 'idle'] as const;
+export type PublicIpv4State = (typeof PUBLIC_IPV4_STATES)[number];
+
 /** An interval in which a Dedicated Host was allocated to the tenant (billed whether or not instances run). */
 export interface HostUsageRecord {
   readonly kind: 'host-usage';
@@ -146,16 +164,17 @@ export type UsageRecord =
   | CpuSurplusRecord
   | VolumeUsageRecord
   | SnapshotUsageRecord
+  | PublicIpv4UsageRecord
   | HostUsageRecord
   | DataTransferRecord
   | VolumeIoRecord;
 /** Records of a quantity at one instant (the others are intervals). */
 export type PointUsageRecord = CpuSurplusRecord | DataTransferRecord | VolumeIoRecord;
 export const isPointRecord = (r: UsageRecord): r is PointUsageRecord => r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'volume-io';
-export type IntervalUsageRecord = InstanceUsageRecord | VolumeUsageRecord | SnapshotUsageRecord | HostUsageRecord;
-/** Interval records prorated by the millisecond: no billing period, no minimum. */
-export type StorageUsageRecord = VolumeUsageRecord | SnapshotUsageRecord;
-export const isStorageRecord = (r: UsageRecord): r is StorageUsageRecord => r.kind === 'volume-usage' || r.kind === 'snapshot-usage';
+export type IntervalUsageRecord = InstanceUsageRecord | VolumeUsageRecord | SnapshotUsageRecord | PublicIpv4UsageRecord | HostUsageRecord;
+/** Interval records prorated by the millisecond: no billing period, no minimum (storage, and public IPv4 address-hours). */
+export type ProratedUsageRecord = VolumeUsageRecord | SnapshotUsageRecord | PublicIpv4UsageRecord;
+export const isProratedRecord = (r: UsageRecord): r is ProratedUsageRecord => r.kind === 'volume-usage' || r.kind === 'snapshot-usage' || r.kind === 'public-ipv4';
 
 /*
  * Idempotency keys. The rule: `<kind>:<source id>:<event time>` (plus the direction for transfer),
@@ -171,6 +190,14 @@ export function volumeUsageRecordId(volumeId: string, startMs: SimTimeMs): strin
 }
 export function snapshotUsageRecordId(snapshotId: string, startMs: SimTimeMs): string {
   return `snapshot:${snapshotId}:${startMs}`;
+}
+/**
+ * A holding of a public address: `holderId` is what holds it (an Elastic IP's allocation id, or the
+ * network interface an auto-assigned address is given to), so two holders of one address (one
+ * releasing it, the next taking it, in one commit) never share a key.
+ */
+export function publicIpv4UsageRecordId(holderId: string, publicIp: string, startMs: SimTimeMs): string {
+  return `public-ipv4:${holderId}:${publicIp}:${startMs}`;
 }
 export function hostUsageRecordId(hostId: string, startMs: SimTimeMs): string {
   return `host:${hostId}:${startMs}`;
@@ -248,6 +275,11 @@ export function validateUsageRecord(r: UsageRecord): void {
     case 'snapshot-usage':
       checkInterval(r);
       if (!isCount(r.sizeGiB)) throw new InvalidUsageRecord(r.recordId, 'sizeGiB must be a non-negative integer');
+      return;
+    case 'public-ipv4':
+      checkInterval(r);
+      if (!PUBLIC_IPV4_STATES.includes(r.state)) throw new InvalidUsageRecord(r.recordId, `unknown public IPv4 address state '${r.state}'`);
+      if (typeof r.publicIp !== 'string' || r.publicIp === '') throw new InvalidUsageRecord(r.recordId, 'publicIp is required');
       return;
     case 'cpu-surplus':
       if (!isTime(r.atMs)) throw new InvalidUsageRecord(r.recordId, 'atMs must be a non-negative integer millisecond');

@@ -1,5 +1,5 @@
 import { billingMonthOf } from '../calendar/billing-month';
-import { isPointRecord, isStorageRecord, UsageRecord } from './usage-record';
+import { isPointRecord, isProratedRecord, UsageRecord } from './usage-record';
 
 /**
  * Cuts an interval record at every UTC month boundary it crosses, so each piece falls in exactly
@@ -18,7 +18,7 @@ export function splitAtMonthBoundaries<R extends UsageRecord>(record: R): R[] {
     const first = startMs === record.startMs;
     const piece = first
       ? { ...record, endMs }
-      : isStorageRecord(record)
+      : isProratedRecord(record)
         ? { ...record, recordId: `${record.recordId}#${month.month}`, startMs, endMs }
         : { ...record, recordId: `${record.recordId}#${month.month}`, startMs, endMs, startsPeriod: false };
     pieces.push(piece as R);

@@ -1,5 +1,5 @@
 import { InvalidUsageRecord } from '../errors';
-import { APRIL_START, MAY_START, at, hours, running, sec, snapshot, surplus, transfer, volume } from '../testing/usage-fixtures';
+import { APRIL_START, MAY_START, address, at, hours, running, sec, snapshot, surplus, transfer, volume } from '../testing/usage-fixtures';
 import { usageReport } from './usage.report';
 
 describe('usageReport', () => {
@@ -10,6 +10,9 @@ describe('usageReport', () => {
     surplus('i-1', at(hours(1)), 90 * 60_000),
     transfer('i-1', 'internet-out', at(hours(1)), 5e9),
     snapshot('snap-1', at(0), at(hours(360)), { sizeGiB: 8 }),
+    address('eni-1', at(0), at(hours(3))),
+    address('eipalloc-1', at(0), at(hours(90)), { state: 'idle' }),
+    address('eipalloc-1', at(hours(90)), at(hours(91))),
   ];
   const window = { fromMs: APRIL_START, toMs: MAY_START };
 
@@ -26,6 +29,9 @@ describe('usageReport', () => {
       { usageType: 'EBS:VolumeP-IOPS.gp3', product: 'ebs-iops', unit: 'iops-month', quantity: '1500' },
       { usageType: 'EBS:VolumeP-Throughput.gp3', product: 'ebs-throughput', unit: 'mibps-month', quantity: '62.5' },
       { usageType: 'EBS:VolumeUsage.gp3', product: 'ebs-storage', unit: 'gib-month', quantity: '50' },
+      // 3 h of an instance's address and 1 h of an associated Elastic IP in use; 90 h of it idle.
+      { usageType: 'PublicIPv4:IdleAddress', product: 'public-ipv4', unit: 'address-hour', quantity: '90' },
+      { usageType: 'PublicIPv4:InUseAddress', product: 'public-ipv4', unit: 'address-hour', quantity: '4' },
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { crossAzInboundRecord, DataPlane, FleetEvent, MILLICORE_MS_PER_CREDIT, MS_PER_DAY, MS_PER_SECOND, SimTime, VolumeIoCounter } from '@nimbus/hypervisor';
 import {
-  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, Platform, snapshotUsageRecordId, UsageRecord, volumeIoMeterRecordId, volumeUsageRecordId,
+  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, Platform, publicIpv4UsageRecordId, PublicIpv4State, snapshotUsageRecordId, UsageRecord, volumeIoMeterRecordId, volumeUsageRecordId,
 } from '@nimbus/metering';
 
 /**
@@ -74,7 +74,7 @@ export interface MeteredInstance {
 export interface StoredUsageRecord {
   readonly recordId: string;
   readonly tenantId: string;
-  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'snapshot-usage' | 'host-usage' | 'volume-io';
+  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'snapshot-usage' | 'public-ipv4' | 'host-usage' | 'volume-io';
   readonly resourceId: string;
   readonly startMs: SimTime;
   readonly endMs: SimTime | null;
@@ -371,6 +371,23 @@ export class UsageMeter {
 
   static closeSnapshots(snapshotIds: readonly string[], endMs: SimTime): UsageWrite {
     return { op: 'close-usage', kind: 'snapshot-usage', resourceIds: snapshotIds, endMs };
+  }
+
+  /**
+   * A public IPv4 address held from `startMs` by `holderId` (the interface given an auto-assigned
+   * address, or an Elastic IP's allocation), in one state (`in-use`: mapped to an interface;
+   * `idle`: an Elastic IP associated with nothing), until it is released or changes state. Keyed
+   * by the address, so a release closes it by the address alone.
+   */
+  static openPublicIpv4(a: { holderId: string; publicIp: string; tenantId: string; state: PublicIpv4State; startMs: SimTime }): UsageWrite {
+    return { op: 'insert-usage', record: {
+      recordId: publicIpv4UsageRecordId(a.holderId, a.publicIp, a.startMs), tenantId: a.tenantId, kind: 'public-ipv4', resourceId: a.publicIp, startMs: a.startMs, endMs: null,
+      periodStartMs: null, quantity: null, attrs: { state: a.state },
+    } };
+  }
+
+  static closePublicIpv4(publicIps: readonly string[], endMs: SimTime): UsageWrite {
+    return { op: 'close-usage', kind: 'public-ipv4', resourceIds: publicIps, endMs };
   }
 
   /** A Dedicated Host allocated to a tenant: a `host-usage` interval billed per host-hour; its instances pay no compute. */

@@ -80,9 +80,9 @@ export class InstancesService {
     @Inject(INSTANCE_NETWORKING) private readonly network: InstanceNetworking,
   ) {
     // Terminated instances' interfaces go (or are detached) and their public addresses return to the pool.
-    engine.onTerminated((tx, ids, now) => this.network.released(tx, ids, new Date(now)));
+    engine.onTerminated((tx, ids, _now, _e, reachedAt) => this.network.released(tx, ids, reachedAt));
     // Stopped instances' public addresses return to the pool (a start gives a new one: start below).
-    engine.onStopped((tx, ids) => this.network.stopped(tx, ids));
+    engine.onStopped((tx, ids, _now, reachedAt) => this.network.stopped(tx, ids, reachedAt));
   }
 
   run(tenant: TenantEntity, cmd: RunInstancesCommand): Promise<Reservation> {

@@ -3,7 +3,7 @@ import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { NetworkInterfaceEntity, PublicIpAllocationEntity, TenantEntity } from '../../persistence/entities';
 import { InstancesRepository } from '../../persistence/instances.repository';
-import { NetworkingRepository } from '../../persistence/networking.repository';
+import { DISASSOCIATED, NetworkingRepository } from '../../persistence/networking.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { requireInstance } from '../instances/require-instance';
@@ -135,11 +135,11 @@ export class ElasticIpsService {
       // your instance's public IP address when you associate an Elastic IP address with it", EC2 User
       // Guide, "Public IPv4 addresses"), another Elastic IP disassociated (it stays allocated: AssociateAddress).
       const current = await this.repo.findPublicIpOf(tx, eni.id, privateIpAddress);
-      if (current && current.allocationId === null) await this.repo.deletePublicIp(tx, current);
-      else if (current) await this.repo.updatePublicIp(tx, current.publicIp, DISASSOCIATED);
+      if (current && current.allocationId === null) await this.repo.deletePublicIp(tx, current, e.now);
+      else if (current) await this.repo.associateElasticIp(tx, current, DISASSOCIATED, e.now);
       if (eip.associationId !== null) await this.disassociateRow(tx, tenant.id, eip, e.now);
       const associationId = resourceId('eipassoc');
-      await this.repo.updatePublicIp(tx, eip.publicIp, { networkInterfaceId: eni.id, privateIpAddress, associationId });
+      await this.repo.associateElasticIp(tx, eip, { networkInterfaceId: eni.id, privateIpAddress, associationId }, e.now);
       return associationId;
     });
   }
@@ -169,7 +169,7 @@ export class ElasticIpsService {
         if (!eni || eni.vpcId !== defaultVpcId) throw new ApiError('InvalidIPAddress.InUse', `Address ${eip.publicIp} is in use.`);
         await this.disassociateRow(tx, tenant.id, eip, e.now);
       }
-      await this.repo.deletePublicIp(tx, eip);
+      await this.repo.deletePublicIp(tx, eip, e.now);
     });
   }
 
@@ -220,7 +220,7 @@ export class ElasticIpsService {
    * (NetworkingService.assignAutoPublicIp; a stopped one gets it when it starts).
    */
   private async disassociateRow(tx: Tx, tenantId: string, eip: PublicIpAllocationEntity, at: number): Promise<void> {
-    await this.repo.updatePublicIp(tx, eip.publicIp, DISASSOCIATED);
+    await this.repo.associateElasticIp(tx, eip, DISASSOCIATED, at);
     const eni = eip.networkInterfaceId !== null ? await this.repo.findInterface(tx, tenantId, eip.networkInterfaceId) : null;
     if (!eni || eni.instanceId === null || eni.privateIpAddress !== eip.privateIpAddress) return;
     const state = this.engine.fleet.vm(eni.instanceId)?.state;
@@ -243,7 +243,6 @@ export class ElasticIpsService {
   }
 }
 
-const DISASSOCIATED = { networkInterfaceId: null, privateIpAddress: null, associationId: null } as const;
 
 /** EC2's words for an address that is not one (as clients report them): "Invalid value '…' for PublicIp. Not a valid IPv4 address". */
 function requirePublicIpFormat(ip: string): void {

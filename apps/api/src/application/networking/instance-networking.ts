@@ -122,10 +122,13 @@ export interface InstanceNetworking {
   ): Promise<ReadonlyMap<string, InstanceNetwork>>;
   /** The network of each of these instances (absent for one that has none). */
   describe(m: Tx, instanceIds: readonly string[]): Promise<ReadonlyMap<string, InstanceNetwork>>;
-  /** Terminated instances: interfaces with deleteOnTermination are deleted, the others detached; public addresses released. */
-  released(tx: Tx, instanceIds: readonly string[], now: Date): Promise<void>;
-  /** Stopped instances: their public addresses return to the pool (EC2 releases them at `stopped`). */
-  stopped(tx: Tx, instanceIds: readonly string[]): Promise<void>;
+  /**
+   * Terminated instances: interfaces with deleteOnTermination are deleted, the others detached;
+   * public addresses released (and no longer billed) at the instant each reached `terminated`.
+   */
+  released(tx: Tx, instanceIds: readonly string[], reachedAt: (instanceId: string) => number): Promise<void>;
+  /** Stopped instances: their public addresses return to the pool (EC2 releases them at `stopped`), at the instant each stopped. */
+  stopped(tx: Tx, instanceIds: readonly string[], reachedAt: (instanceId: string) => number): Promise<void>;
   /**
    * An instance started from `stopped`: a primary interface that was given a public address at
    * launch gets a new one from the pool, unless the instance has more than one interface (EC2's rule).

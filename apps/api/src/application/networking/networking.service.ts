@@ -624,10 +624,10 @@ export class NetworkingService implements InstanceNetworking {
   }
 
   deleteNetworkInterface(tenant: TenantEntity, networkInterfaceId: string): Promise<void> {
-    return this.engine.command(async (tx) => {
+    return this.engine.command(async (tx, e) => {
       const eni = await this.requireInterface(tx, tenant.id, networkInterfaceId);
       if (eni.instanceId !== null) throw new ApiError('InvalidNetworkInterface.InUse', `The network interface '${eni.id}' is currently in use.`);
-      await this.repo.deleteInterfaces(tx, [eni.id]);
+      await this.repo.deleteInterfaces(tx, [eni.id], e.now);
       this.defaults.forgetAddressFloor(eni.subnetId);
     });
   }
@@ -942,27 +942,33 @@ export class NetworkingService implements InstanceNetworking {
     return networksOf(attached.map((a) => interfaceView(a.networkInterface, a.publicIps, groups.get(a.networkInterface.id) ?? [], secondaries.get(a.networkInterface.id) ?? [], a.publicDnsNames)), keyNames);
   }
 
-  async released(tx: Tx, instanceIds: readonly string[], _now: Date): Promise<void> {
+  /**
+   * Terminated instances let their addresses go, each at the instant it reached `terminated`
+   * (`reachedAt`), so that an address is billed until then and not until the commit that records it.
+   */
+  async released(tx: Tx, instanceIds: readonly string[], reachedAt: (instanceId: string) => number): Promise<void> {
     const attached = await this.repo.attachedTo(tx, instanceIds);
     if (attached.length === 0) return;
     // Auto-assigned public addresses go back to the pool; interfaces deleted on termination go (their
     // Elastic IPs disassociated, still allocated), the others are detached (keeping their Elastic IPs, as on EC2).
-    await this.repo.releasePublicIps(tx, attached.map((a) => a.id));
-    const deleted = attached.filter((a) => a.deleteOnTermination);
-    await this.repo.deleteInterfaces(tx, deleted.map((a) => a.id));
-    for (const subnetId of new Set(deleted.map((a) => a.subnetId))) this.defaults.forgetAddressFloor(subnetId);
+    for (const [at, group] of byInstant(attached, (a) => reachedAt(a.instanceId!))) {
+      await this.repo.releasePublicIps(tx, group.map((a) => a.id), at);
+      await this.repo.deleteInterfaces(tx, group.filter((a) => a.deleteOnTermination).map((a) => a.id), at);
+    }
+    for (const subnetId of new Set(attached.filter((a) => a.deleteOnTermination).map((a) => a.subnetId))) this.defaults.forgetAddressFloor(subnetId);
     await this.repo.detachInterfaces(tx, attached.filter((a) => !a.deleteOnTermination).map((a) => a.id));
   }
 
-  async stopped(tx: Tx, instanceIds: readonly string[]): Promise<void> {
-    await this.repo.releasePublicIpsOfInstances(tx, instanceIds);
+  /** Stopped instances' auto-assigned addresses go back to the pool, each at the instant it reached `stopped`. */
+  async stopped(tx: Tx, instanceIds: readonly string[], reachedAt: (instanceId: string) => number): Promise<void> {
+    for (const [at, group] of byInstant(instanceIds, reachedAt)) await this.repo.releasePublicIpsOfInstances(tx, group, at);
   }
 
   async started(tx: Tx, instanceId: string, now: Date): Promise<void> {
     const attached = await this.repo.attachedTo(tx, [instanceId]);
     // Still held only if it stopped in this same group (the stop's release had not run yet), or it
     // stopped before Nimbus released addresses at a stop: released now, so the start gives a new one.
-    await this.repo.releasePublicIps(tx, attached.map((a) => a.id));
+    await this.repo.releasePublicIps(tx, attached.map((a) => a.id), now.getTime());
     await this.assignAutoPublicIp(tx, attached, now.getTime());
   }
 
@@ -1329,4 +1335,16 @@ function instanceInterfaceOf(v: NetworkInterfaceView): InstanceInterface {
     ...(v.publicIp !== undefined ? { publicIpAddress: v.publicIp, publicDnsName: v.publicDnsName } : {}), publicIps: v.publicIps,
     sourceDestCheck: n.sourceDestCheck, groups: v.groups, description: n.description,
   };
+}
+
+/** `items` grouped by the instant `at` gives each (most commits have one). */
+function byInstant<T>(items: readonly T[], at: (item: T) => number): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const item of items) {
+    const t = at(item);
+    const group = out.get(t);
+    if (group) group.push(item);
+    else out.set(t, [item]);
+  }
+  return out;
 }

@@ -14,9 +14,9 @@ import { msTransformer } from './columns';
 export class UsageRecordEntity {
   @PrimaryColumn({ name: 'record_id', type: 'varchar', length: 200 }) recordId!: string;
   @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
-  /** instance-usage, volume-usage, snapshot-usage, host-usage, cpu-surplus, data-transfer, volume-io. */
+  /** instance-usage, volume-usage, snapshot-usage, public-ipv4, host-usage, cpu-surplus, data-transfer, volume-io. */
   @Column({ type: 'varchar', length: 16 }) kind!: string;
-  /** The instance, volume, snapshot or host the record is about. */
+  /** The instance, volume, snapshot, host or public IPv4 address the record is about. */
   @Column({ name: 'resource_id', type: 'varchar', length: 32 }) resourceId!: string;
   /** Interval start, or the reading time of a point record. */
   @Column({ name: 'start_ms', type: 'bigint', transformer: msTransformer }) startMs!: number;

@@ -75,6 +75,11 @@ export class PriceTierDto {
   @ApiProperty({ example: '0.09' }) price!: string;
 }
 
+export class PublicIpv4PricesDto {
+  @ApiProperty({ example: '0.005', description: 'Per address-hour while mapped to a network interface (usage type PublicIPv4:InUseAddress)' }) inUsePerHour!: string;
+  @ApiProperty({ example: '0.005', description: 'Per address-hour while an Elastic IP is associated with nothing (PublicIPv4:IdleAddress)' }) idlePerHour!: string;
+}
+
 export class DataTransferPricesDto {
   @ApiProperty({ example: 1000000000 }) bytesPerGB!: number;
   @ApiProperty({ example: '0.01' }) crossAzPerGB!: string;
@@ -130,6 +135,7 @@ export class PriceBookVersionResponseDto {
     },
   })
   ebs!: Record<string, unknown>;
+  @ApiProperty({ type: () => PublicIpv4PricesDto, description: 'Public IPv4 addresses held, in use or idle, per address-hour' }) publicIpv4!: PublicIpv4PricesDto;
   @ApiProperty({ type: () => DataTransferPricesDto }) dataTransfer!: DataTransferPricesDto;
 }
 
