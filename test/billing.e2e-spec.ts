@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { LINUX_AMI, startApp, TestApp } from './support/app';
-import { billingHarness, HOUR_MS, SQL_AMI, SUSE_AMI } from './support/billing';
+import { billingHarness, HOUR_MS, SHUTDOWN_MS, SQL_AMI, SUSE_AMI } from './support/billing';
 
 /**
  * Billing through HTTP (docs/model.md §5), with worked examples computed by hand: the engine's events
@@ -146,6 +146,23 @@ describe('billing: worked examples through the API', () => {
     expect(h.line(inv, 'ebs-iops/gp3')).toMatchObject({ quantity: '1500', amount: '7.50' });
     expect(h.line(inv, 'ebs-throughput/gp3')).toMatchObject({ quantity: '62.5', amount: '2.50' });
     expect(inv.total).toBe('14.00');
+  });
+
+  it('bills a volume deleted on termination until the instance terminated, not until the end of the advance that saw it go', async () => {
+    const { key } = await h.tenant('launch-volume');
+    const [start, end, m] = await h.nextMonth();
+    const id = await h.launch(key, { imageId: LINUX_AMI, instanceType: 'm5.large', volumes: [{ sizeGiB: 8, type: 'gp3' }] });
+    await h.advanceTo(start + 10 * HOUR_MS);
+    await h.terminate(key, id);
+    // One advance of 45 minutes: the instance reaches `terminated` 10 s into it (SHUTDOWN_MS), and
+    // its volume (8 GiB gp3, deleted on termination) goes then, so it is billed 10 h 10 s.
+    await h.advanceTo(start + 10.75 * HOUR_MS);
+    expect(await h.state(key, id)).toBe('terminated');
+    const gibMonths = (8 * (10 * HOUR_MS + SHUTDOWN_MS)) / (end - start);
+    const storage = h.line(await h.invoice(key, m), 'ebs-storage/gp3');
+    expect(Math.abs(Number(storage.quantity) - gibMonths)).toBeLessThan(1e-8);
+    // The same instant as the address the instance held, released at the termination too.
+    expect(h.line(await h.invoice(key, m), 'public-ipv4/in-use').quantity).toBe(String(Number(((10 * HOUR_MS + SHUTDOWN_MS) / HOUR_MS).toFixed(8))));
   });
 
   it('bills data transfer per GB: internet egress past the free 100 GB, and cross-AZ in each direction', async () => {

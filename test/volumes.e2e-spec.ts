@@ -491,7 +491,7 @@ describe('volumes', () => {
       const service = t.app.get(VolumesService);
       const db = t.app.get<DataSource>(getDataSourceToken());
       const now = Date.parse(await clockNow());
-      await db.transaction((tx) => service.onInstancesTerminated(tx, [i.instanceId], now, plane));
+      await db.transaction((tx) => service.onInstancesTerminated(tx, [i.instanceId], () => now, plane));
 
       const [root, data] = i.volumes.map((v) => v.volumeId);
       expect(calls.sort()).toEqual([`detach ${data}`, `detach ${extra.volumeId}`, `detach ${root}`, `remove ${data}`, `remove ${root}`].sort());
@@ -505,7 +505,7 @@ describe('volumes', () => {
       await t.advance(10);
       expect((await getInstance(key, i.instanceId)).state.name).toBe('terminated');
       calls.length = 0;
-      await db.transaction((tx) => service.onInstancesTerminated(tx, [i.instanceId], now, plane));
+      await db.transaction((tx) => service.onInstancesTerminated(tx, [i.instanceId], () => now, plane));
       expect(calls).toEqual([]);
       expect(await volumeIds(key)).toEqual(expect.arrayContaining([extra.volumeId]));
       expect(await volumeIds(key)).not.toEqual(expect.arrayContaining([root]));

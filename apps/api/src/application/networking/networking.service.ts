@@ -1,3 +1,4 @@
+import { byInstant } from '../common/by-instant';
 import { Injectable } from '@nestjs/common';
 import { AVAILABILITY_ZONES, capabilitiesOf, Image, InstanceType, isAvailabilityZone } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../common/api-errors';
@@ -1335,16 +1336,4 @@ function instanceInterfaceOf(v: NetworkInterfaceView): InstanceInterface {
     ...(v.publicIp !== undefined ? { publicIpAddress: v.publicIp, publicDnsName: v.publicDnsName } : {}), publicIps: v.publicIps,
     sourceDestCheck: n.sourceDestCheck, groups: v.groups, description: n.description,
   };
-}
-
-/** `items` grouped by the instant `at` gives each (most commits have one). */
-function byInstant<T>(items: readonly T[], at: (item: T) => number): Map<number, T[]> {
-  const out = new Map<number, T[]>();
-  for (const item of items) {
-    const t = at(item);
-    const group = out.get(t);
-    if (group) group.push(item);
-    else out.set(t, [item]);
-  }
-  return out;
 }

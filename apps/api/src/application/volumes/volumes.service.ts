@@ -1,3 +1,4 @@
+import { byInstant } from '../common/by-instant';
 import { Injectable } from '@nestjs/common';
 import {
   DataPlane, Image, imageBlockDevices, isAvailabilityZone, isRootDeviceName, modificationSchedule, modificationStatus, modifiedSpec, NON_BOOT_VOLUME_TYPES, PROVISIONED_IOPS_TYPES, resolveVolume, rootDeviceOf, VolumeModificationState, VolumeSpec, VolumeType,
@@ -75,7 +76,7 @@ export class VolumesService {
     private readonly instanceRows: InstancesRepository,
     private readonly catalog: CatalogRepository,
   ) {
-    engine.onTerminated((tx, ids, now, e) => this.onInstancesTerminated(tx, ids, now, e.dataPlane));
+    engine.onTerminated((tx, ids, _now, e, reachedAt) => this.onInstancesTerminated(tx, ids, reachedAt, e.dataPlane));
   }
 
   /**
@@ -351,19 +352,27 @@ export class VolumesService {
 
   /**
    * For the engine, when instances reach `terminated`: their volumes with deleteOnTermination are
-   * deleted, the others detached (available again). Idempotent: volumes already handled are skipped.
+   * deleted, the others detached (available again). A deleted volume is billed until its instance
+   * reached `terminated` (`reachedAt`), not until the commit that records it. Idempotent: volumes
+   * already handled are skipped.
    */
-  async onInstancesTerminated(tx: Tx, instanceIds: string[], now: number, dataPlane: VolumeDataPlane): Promise<void> {
+  async onInstancesTerminated(tx: Tx, instanceIds: string[], reachedAt: (instanceId: string) => number, dataPlane: VolumeDataPlane): Promise<void> {
     for (const ids of inBatches(instanceIds)) {
       const rows = await this.repo.attachedTo(tx, ids);
       if (rows.length === 0) continue;
-      const toDelete = rows.filter((r) => r.deleteOnTermination).map((r) => r.id);
+      const toDelete = rows.filter((r) => r.deleteOnTermination);
       const toDetach = rows.filter((r) => !r.deleteOnTermination).map((r) => r.id);
-      await this.repo.markDeleted(tx, toDelete, now);
-      await this.engine.usage.closeVolumes(tx, toDelete, now);
+      for (const [at, group] of byInstant(toDelete, (r) => reachedAt(r.instanceId!))) {
+        const deleted = group.map((r) => r.id);
+        await this.repo.markDeleted(tx, deleted, at);
+        await this.engine.usage.closeVolumes(tx, deleted, at);
+      }
       await this.repo.markAvailable(tx, toDetach);
-      for (const id of [...toDelete, ...toDetach]) dataPlane.detachVolume(id);
-      for (const id of toDelete) dataPlane.removeVolume(id);
+      for (const { id } of toDelete) {
+        dataPlane.detachVolume(id);
+        dataPlane.removeVolume(id);
+      }
+      for (const id of toDetach) dataPlane.detachVolume(id);
     }
   }
 
