@@ -305,6 +305,40 @@ describeBrowser('admin dashboard in a browser', () => {
     await screenshot(page, 'tenant-request-limits');
   });
 
+  it('prices: the rates besides instance prices are on the page as the API has them, found by path; a change saved there is a new version that shows its rates', async () => {
+    await page.goto(admin('/prices'));
+    await settle();
+    await noAlert();
+    type Version = { version: string; publicIpv4: { inUsePerHour: string; idlePerHour: string }; ebs: { gp3: { perGiBMonth: string }; snapshot: { perGiBMonth: string } } };
+    const book = (await api('/v1/admin/prices')) as { current: string; versions: Version[] };
+    const current = book.versions.find((v) => v.version === book.current)!;
+    const rows = async (version: string) => page.getByRole('table', { name: `Other prices, ${version}` }).locator('tbody tr').allInnerTexts();
+    const find = page.getByLabel('Find a price by its path');
+    await find.fill('publicIpv4');
+    expect(await rows(book.current)).toEqual([`publicIpv4.inUsePerHour\t${current.publicIpv4.inUsePerHour}`, `publicIpv4.idlePerHour\t${current.publicIpv4.idlePerHour}`]);
+    expect(current.publicIpv4).toEqual({ inUsePerHour: '0.005', idlePerHour: '0.005' });
+    await find.fill('ebs.snapshot');
+    expect(await rows(book.current)).toEqual(['ebs.snapshot.perGiBMonth\t0.05']);
+    await find.fill('ebs.gp3.perGiB');
+    expect(await rows(book.current)).toEqual([`ebs.gp3.perGiBMonth\t${current.ebs.gp3.perGiBMonth}`]);
+
+    // A new version a year ahead (months already billed keep their prices), its public IPv4 rates changed on the page.
+    const now = Date.parse((await api('/v1/admin/clock')).now);
+    const from = new Date(now + 365 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await page.getByLabel(/Version name/).fill('ipv4-next-year');
+    await page.getByLabel(/Effective from/).fill(from);
+    await page.getByLabel(/Prices to change/).fill('{"publicIpv4": {"inUsePerHour": "0.006", "idlePerHour": "0.0065"}}');
+    await page.getByRole('button', { name: 'Save as a new version' }).click();
+    await page.getByRole('status').filter({ hasText: 'Version ipv4-next-year takes effect' }).waitFor();
+    const saved = ((await api('/v1/admin/prices')) as { versions: Version[] }).versions.find((v) => v.version === 'ipv4-next-year')!;
+    expect(saved.publicIpv4).toEqual({ inUsePerHour: '0.006', idlePerHour: '0.0065' });
+    expect(saved.ebs).toEqual(current.ebs);
+    await page.getByRole('button', { name: 'ipv4-next-year' }).click();
+    await find.fill('publicIpv4');
+    expect(await rows('ipv4-next-year')).toEqual(['publicIpv4.inUsePerHour\t0.006', 'publicIpv4.idlePerHour\t0.0065']);
+    await screenshot(page, 'prices');
+  });
+
   it('simulations: a bad override is shown beside its field', async () => {
     await page.goto(admin('/simulations'));
     await settle();

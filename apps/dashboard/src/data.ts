@@ -41,6 +41,25 @@ export function tenantNameMap(refresh = false): Promise<Map<string, string>> {
   return tenantNames;
 }
 
+/** A price book version's fields that are not prices: its name, when it takes effect, its currency and region. */
+const NOT_PRICES = new Set(['version', 'effectiveFrom', 'currency', 'region']);
+
+/**
+ * Every price of a price book version but its instance types' (a table of their own), each at its
+ * path in the version as the API answers it (`publicIpv4.inUsePerHour`, `licenses.windows[0].ratePerHour`),
+ * with its value as given: the admin sees each rate a change can set, and the path names it in a change.
+ */
+export function otherPrices(version: Readonly<Record<string, unknown>>): { path: string; value: string }[] {
+  const out: { path: string; value: string }[] = [];
+  const walk = (x: unknown, path: string): void => {
+    if (x !== null && typeof x === 'object') {
+      for (const [k, child] of Object.entries(x)) walk(child, Array.isArray(x) ? `${path}[${k}]` : `${path}.${k}`);
+    } else out.push({ path, value: String(x) });
+  };
+  for (const [key, x] of Object.entries(version)) if (key !== 'instanceTypes' && !NOT_PRICES.has(key)) walk(x, key);
+  return out;
+}
+
 /** The rule that priced an invoice line, as its product and description (written by the rater) say. */
 export function pricingRule(line: Pick<InvoiceLine, 'product' | 'description'>): string {
   if (line.product === 'sla-credit' || line.product === 'guarantee-credit') return 'credit';

@@ -1,5 +1,6 @@
 import { FormEvent, useState } from 'react';
 import { get, put } from '../api';
+import { otherPrices } from '../data';
 import { formatDateTime } from '../format';
 import { ErrorBox, Show, Table, useLoad, useParam } from '../ui';
 
@@ -7,6 +8,7 @@ interface PriceVersion { version: string; effectiveFrom: string; instanceTypes?:
 
 export function Prices() {
   const [shown, setShown] = useParam('version');
+  const [find, setFind] = useParam('price');
   const [loaded, reload] = useLoad(() => get<{ current: string; versions: PriceVersion[] }>('/v1/admin/prices'), []);
   const [change, setChange] = useState('{\n  "instanceTypes": { "m5.large": { "hourly": { "linux": "0.1" } } }\n}');
   const [version, setVersion] = useState('');
@@ -48,6 +50,16 @@ export function Prices() {
               <Table caption={`Hourly On-Demand prices, ${sel?.version}`} rows={rows} rowKey={(r) => r.type} pageParam="page" columns={[
                 { header: 'Instance type', cell: (r) => r.type },
                 ...platforms.map((p) => ({ header: p, numeric: true, cell: (r: Record<string, string>) => r[p] ?? '—' })),
+              ]} />
+              <h2>Other prices in {sel?.version}</h2>
+              <p>Storage, snapshots, public IPv4 addresses, data transfer, Dedicated Hosts, licences and credits, each at its path in the price book: a change names it there.</p>
+              <div className="filters">
+                <label>Find a price by its path<input type="search" value={find} placeholder="publicIpv4" onChange={(e) => setFind(e.target.value)} /></label>
+              </div>
+              <Table caption={`Other prices, ${sel?.version}`} rows={(sel ? otherPrices(sel) : []).filter((r) => r.path.toLowerCase().includes(find.trim().toLowerCase()))}
+                rowKey={(r) => r.path} pageParam="other" pageSize={50} empty="No price of this version has that path." columns={[
+                { header: 'Price', cell: (r) => <code>{r.path}</code>, csv: (r) => r.path },
+                { header: 'Value', numeric: true, cell: (r) => r.value },
               ]} />
             </>
           );
