@@ -31,17 +31,20 @@ describe('dashboard admin routes', () => {
 
   it('revenue by day: each day the change of the month’s invoices, adding up to them to the cent', async () => {
     const r = (await t.admin().get('/v1/admin/billing/revenue').query({ month }).expect(200)).body;
-    // Day 1: 86,385 s of three m5.large: alpha 23.9958 h × 0.096 = 2.3036 → 2.30, beta twice that 4.6072 → 4.61.
-    // Day 2 (to now): alpha 47.9958 h × 0.096 = 4.6076 → 4.61, beta 9.2152 → 9.22; the day is 13.83 − 6.91.
-    expect(r).toMatchObject({ month, status: 'estimate', currency: 'USD', subtotal: '13.83', credits: '0.00', total: '13.83' });
+    // Compute, per second: day 1's 86,385 s of three m5.large: alpha 23.9958 h × 0.096 = 2.3036 → 2.30,
+    // beta twice that 4.6072 → 4.61; to now, alpha 47.9958 h × 0.096 = 4.6076 → 4.61, beta 9.2152 → 9.22.
+    // Each instance's public IPv4 address, held from its launch at the month's first instant, $0.005
+    // an hour: day 1, alpha 24 h = 0.12, beta 48 address-hours = 0.24; to now, 0.24 and 0.48.
+    // Day 1: 2.30 + 0.12 + 4.61 + 0.24 = 7.27; to now: alpha 4.85, beta 9.70, 14.55; day 2 is 14.55 − 7.27.
+    expect(r).toMatchObject({ month, status: 'estimate', currency: 'USD', subtotal: '14.55', credits: '0.00', total: '14.55' });
     expect(r.days).toEqual([
-      { day: `${month}-01`, subtotal: '6.91', credits: '0.00', total: '6.91' },
-      { day: `${month}-02`, subtotal: '6.92', credits: '0.00', total: '6.92' },
+      { day: `${month}-01`, subtotal: '7.27', credits: '0.00', total: '7.27' },
+      { day: `${month}-02`, subtotal: '7.28', credits: '0.00', total: '7.28' },
     ]);
-    expect(r.byProduct).toEqual([{ product: 'ec2-instance', amount: '13.83' }]);
+    expect(r.byProduct).toEqual([{ product: 'ec2-instance', amount: '13.83' }, { product: 'public-ipv4', amount: '0.72' }]);
     expect(r.topTenants).toEqual([
-      { tenantId: beta.tenantId, invoiceId: `est-${month}-${beta.tenantId}`, subtotal: '9.22', credits: '0.00', total: '9.22' },
-      { tenantId: alpha.tenantId, invoiceId: `est-${month}-${alpha.tenantId}`, subtotal: '4.61', credits: '0.00', total: '4.61' },
+      { tenantId: beta.tenantId, invoiceId: `est-${month}-${beta.tenantId}`, subtotal: '9.70', credits: '0.00', total: '9.70' },
+      { tenantId: alpha.tenantId, invoiceId: `est-${month}-${alpha.tenantId}`, subtotal: '4.85', credits: '0.00', total: '4.85' },
     ]);
     expect(r.others).toEqual({ tenants: 0, subtotal: '0.00', credits: '0.00', total: '0.00' });
     expect(r.creditLines).toEqual([]);
@@ -59,7 +62,7 @@ describe('dashboard admin routes', () => {
     const [year, m] = month.split('-').map(Number);
     const before = m === 1 ? `${year - 1}-12` : `${year}-${String(m - 1).padStart(2, '0')}`;
     const current = (await t.admin().get('/v1/admin/billing/revenue').query({ month: 'current' }).expect(200)).body;
-    expect(current).toMatchObject({ month, total: '13.83' });
+    expect(current).toMatchObject({ month, total: '14.55' });
     expect(current).toEqual((await t.admin().get('/v1/admin/billing/revenue').query({ month }).expect(200)).body);
     const previous = (await t.admin().get('/v1/admin/billing/revenue').query({ month: 'previous' }).expect(200)).body;
     // Nothing ran before the harness's month began: the month before has no revenue, every day of it zero.
@@ -190,7 +193,8 @@ describe('dashboard admin routes', () => {
  * Revenue by day puts each usage interval's charge on the days it ran: a day's figure is the
  * invoices as they stood at its end less the day before's, so an interval closed later in the
  * month counts to each day's end only, and one that began later not at all. Hand-worked from the
- * seed price book (m5.large Linux $0.096/h, per second), each instance running from its boot (15 s).
+ * seed price book (m5.large Linux $0.096/h, per second), each instance running from its boot (15 s),
+ * and its public IPv4 address ($0.005 an hour) held from its launch.
  */
 describe('revenue by day: intervals closed later and begun later', () => {
   let t: TestApp;
@@ -214,15 +218,18 @@ describe('revenue by day: intervals closed later and begun later', () => {
     await h.terminate(delta.key, b);
     await h.advanceTo(start + 84 * HOUR_MS);
     // gamma ran 15 s → 36 h: 129,585 s × 0.096 / 3,600 = 3.4556 → 3.46; of it, day 1's 86,385 s = 2.3036 → 2.30.
-    // delta ran 48 h 15 s → 54 h: 21,585 s = 0.5756 → 0.58, all of it on day 3.
-    expect((await h.invoice(gamma.key, month)).subtotal).toBe('3.46');
-    expect((await h.invoice(delta.key, month)).subtotal).toBe('0.58');
+    // Its public IPv4 address, held from the launch until it reached `stopped` (36 h + 10 s), $0.005
+    // an hour: 0.18; day 1's 24 h of it, 0.12. So 3.64 in all, 2.42 at day 1's end, 1.22 on day 2.
+    // delta ran 48 h 15 s → 54 h: 21,585 s = 0.5756 → 0.58, and held its address 48 h → 54 h 10 s:
+    // 6.0028 h × 0.005 = 0.03; 0.61, all of it on day 3.
+    expect((await h.invoice(gamma.key, month)).subtotal).toBe('3.64');
+    expect((await h.invoice(delta.key, month)).subtotal).toBe('0.61');
     const r = (await t.admin().get('/v1/admin/billing/revenue').query({ month }).expect(200)).body;
-    expect(r.subtotal).toBe('4.04');
+    expect(r.subtotal).toBe('4.25');
     expect(r.days.map((d: { day: string; subtotal: string }) => [d.day, d.subtotal])).toEqual([
-      [`${month}-01`, '2.30'],
-      [`${month}-02`, '1.16'],
-      [`${month}-03`, '0.58'],
+      [`${month}-01`, '2.42'],
+      [`${month}-02`, '1.22'],
+      [`${month}-03`, '0.61'],
       [`${month}-04`, '0.00'],
     ]);
   });

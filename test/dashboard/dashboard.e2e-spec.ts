@@ -312,15 +312,22 @@ describeBrowser('admin dashboard in a browser', () => {
     type Version = { version: string; publicIpv4: { inUsePerHour: string; idlePerHour: string }; ebs: { gp3: { perGiBMonth: string }; snapshot: { perGiBMonth: string } } };
     const book = (await api('/v1/admin/prices')) as { current: string; versions: Version[] };
     const current = book.versions.find((v) => v.version === book.current)!;
-    const rows = async (version: string) => page.getByRole('table', { name: `Other prices, ${version}` }).locator('tbody tr').allInnerTexts();
+    // The rows once the filter has applied (React renders after the input event): none without the path asked.
+    const rows = async (version: string, path: string) => {
+      const table = page.getByRole('table', { name: `Other prices, ${version}` });
+      await table.waitFor();
+      const body = table.locator('tbody tr');
+      await body.filter({ hasNotText: path }).first().waitFor({ state: 'detached' });
+      return body.allInnerTexts();
+    };
     const find = page.getByLabel('Find a price by its path');
     await find.fill('publicIpv4');
-    expect(await rows(book.current)).toEqual([`publicIpv4.inUsePerHour\t${current.publicIpv4.inUsePerHour}`, `publicIpv4.idlePerHour\t${current.publicIpv4.idlePerHour}`]);
+    expect(await rows(book.current, 'publicIpv4')).toEqual([`publicIpv4.inUsePerHour\t${current.publicIpv4.inUsePerHour}`, `publicIpv4.idlePerHour\t${current.publicIpv4.idlePerHour}`]);
     expect(current.publicIpv4).toEqual({ inUsePerHour: '0.005', idlePerHour: '0.005' });
     await find.fill('ebs.snapshot');
-    expect(await rows(book.current)).toEqual(['ebs.snapshot.perGiBMonth\t0.05']);
+    expect(await rows(book.current, 'ebs.snapshot')).toEqual(['ebs.snapshot.perGiBMonth\t0.05']);
     await find.fill('ebs.gp3.perGiB');
-    expect(await rows(book.current)).toEqual([`ebs.gp3.perGiBMonth\t${current.ebs.gp3.perGiBMonth}`]);
+    expect(await rows(book.current, 'ebs.gp3.perGiB')).toEqual([`ebs.gp3.perGiBMonth\t${current.ebs.gp3.perGiBMonth}`]);
 
     // A new version a year ahead (months already billed keep their prices), its public IPv4 rates changed on the page.
     const now = Date.parse((await api('/v1/admin/clock')).now);
@@ -335,7 +342,7 @@ describeBrowser('admin dashboard in a browser', () => {
     expect(saved.ebs).toEqual(current.ebs);
     await page.getByRole('button', { name: 'ipv4-next-year' }).click();
     await find.fill('publicIpv4');
-    expect(await rows('ipv4-next-year')).toEqual(['publicIpv4.inUsePerHour\t0.006', 'publicIpv4.idlePerHour\t0.0065']);
+    expect(await rows('ipv4-next-year', 'publicIpv4')).toEqual(['publicIpv4.inUsePerHour\t0.006', 'publicIpv4.idlePerHour\t0.0065']);
     await screenshot(page, 'prices');
   });
 
