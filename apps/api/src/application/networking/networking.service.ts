@@ -1,7 +1,7 @@
-import { byInstant } from '../common/by-instant';
 import { Injectable } from '@nestjs/common';
 import { AVAILABILITY_ZONES, capabilitiesOf, Image, InstanceType, isAvailabilityZone } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../common/api-errors';
+import { byInstant } from '../common/by-instant';
 import { randomHex, resourceId, tokenId } from '../common/ids';
 import {
   InstanceEntity, NetworkInterfaceEntity, SecurityGroupEntity, SubnetEntity, TenantEntity, VpcEntity,

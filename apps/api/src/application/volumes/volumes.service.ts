@@ -1,10 +1,10 @@
-import { byInstant } from '../common/by-instant';
 import { Injectable } from '@nestjs/common';
 import {
   DataPlane, Image, imageBlockDevices, isAvailabilityZone, isRootDeviceName, modificationSchedule, modificationStatus, modifiedSpec, NON_BOOT_VOLUME_TYPES, PROVISIONED_IOPS_TYPES, resolveVolume, rootDeviceOf, VolumeModificationState, VolumeSpec, VolumeType,
 } from '@nimbus/hypervisor';
 import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
+import { byInstant } from '../common/by-instant';
 import { checkEc2Id, resourceId } from '../common/ids';
 import { InstanceEntity, TenantEntity, VolumeEntity, VolumeModificationEntity } from '../../persistence/entities';
 import { Tx } from '../../persistence/tx';
