@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import {
   DataPlane, Image, imageBlockDevices, isAvailabilityZone, isRootDeviceName, modificationSchedule, modificationStatus, modifiedSpec, NON_BOOT_VOLUME_TYPES, PROVISIONED_IOPS_TYPES, resolveVolume, rootDeviceOf, VolumeModificationState, VolumeSpec, VolumeType,
 } from '@nimbus/hypervisor';
-import { createHash } from 'node:crypto';
 import { ApiError, invalidParameter, notFound } from '../common/api-errors';
 import { byInstant } from '../common/by-instant';
-import { checkEc2Id, resourceId } from '../common/ids';
+import { checkEc2Id, resourceId, tokenId } from '../common/ids';
 import { InstanceEntity, TenantEntity, VolumeEntity, VolumeModificationEntity } from '../../persistence/entities';
 import { Tx } from '../../persistence/tx';
 import { InstancesRepository } from '../../persistence/instances.repository';
@@ -509,10 +508,8 @@ function modificationOf(r: VolumeModificationEntity, now: number): VolumeModific
   };
 }
 
-/** The volume id a client token names: `vol-` and 17 hex digits of a hash of the tenant and the token. */
-function tokenVolumeId(tenantId: string, clientToken: string): string {
-  return `vol-${createHash('sha256').update(`CreateVolume\0${tenantId}\0${clientToken}`).digest('hex').slice(0, 17)}`;
-}
+/** The volume id a client token names (tokenId: the same id for the same tenant and token). */
+const tokenVolumeId = (tenantId: string, clientToken: string): string => tokenId('vol', `CreateVolume\0${tenantId}\0${clientToken}`);
 
 /** Whether a stored volume is what this request creates (defaults spelled out or not). */
 function sameVolume(v: VolumeEntity, availabilityZone: string, spec: VolumeSpec): boolean {
