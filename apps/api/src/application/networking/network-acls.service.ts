@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError, invalidParameter } from '../common/api-errors';
-import { resourceId, tokenId } from '../common/ids';
+import { invalidParameter } from '../common/api-errors';
+import { resourceId } from '../common/ids';
 import { NetworkAclEntity, TenantEntity } from '../../persistence/entities';
 import { NetworkAclsRepository } from '../../persistence/network-acls.repository';
 import { Tx } from '../../persistence/tx';
@@ -9,7 +9,7 @@ import { ACL_ASSOCIATION_ID, dependencyViolation, describe, DescribeQuery, NETWO
 import {
   aclView, entryAlreadyExists, entryNotFound, entryRow, NetworkAclEntryInput, NetworkAclView, newAclRows, requireRoomForEntry, requireRuleNumber,
 } from './network-acls';
-import { NetworkingService } from './networking.service';
+import { createdId, idempotentMismatch, NetworkingService } from './networking.service';
 
 /**
  * Network ACLs (EC2's CreateNetworkAcl … ReplaceNetworkAclAssociation; docs/ec2-networking.md,
@@ -36,11 +36,11 @@ export class NetworkAclsService {
     return this.engine.command(async (tx, e) => {
       await this.networking.ensureDefaultVpc(tx, tenant.id);
       const vpc = await this.networking.requireVpc(tx, tenant.id, cmd.vpcId);
-      const id = cmd.clientToken === undefined ? resourceId('acl') : tokenId('acl', `CreateNetworkAcl\0${tenant.id}\0${cmd.clientToken}`);
+      const id = createdId('acl', 'CreateNetworkAcl', tenant.id, cmd.clientToken);
       if (cmd.clientToken !== undefined) {
         const previous = await this.repo.findAcl(tx, tenant.id, id);
         if (previous) {
-          if (previous.vpcId !== vpc.id) throw new ApiError('IdempotentParameterMismatch', `The client token '${cmd.clientToken}' was used with a different request`);
+          if (previous.vpcId !== vpc.id) throw idempotentMismatch(cmd.clientToken);
           return (await this.views(tx, [previous]))[0];
         }
       }

@@ -182,6 +182,13 @@ const byAddress = (a: string, b: string) => (parseIpv4(a) ?? 0) - (parseIpv4(b) 
 const combination = (message: string) => new ApiError('InvalidParameterCombination', message);
 
 export { tokenId };
+
+/** A Create action's new id: random, or with a client token named by it (tenant, action, token), so a retry derives the same id and finds what it made. */
+export const createdId = (prefix: string, action: string, tenantId: string, clientToken: string | undefined): string =>
+  clientToken === undefined ? resourceId(prefix) : tokenId(prefix, `${action}\0${tenantId}\0${clientToken}`);
+
+/** EC2's answer to a client token used again with a different request. */
+export const idempotentMismatch = (clientToken: string) => new ApiError('IdempotentParameterMismatch', `The client token '${clientToken}' was used with a different request`);
 /** A VPC's default network ACL's id, and its subnets' first associations' (network-acls.ts): derived from the VPC's and subnets' ids, as before ACLs were stored. */
 export const defaultAclId = (prefix: string, of: string) => tokenId(prefix, `DefaultNetworkAcl\0${of}`);
 
@@ -557,12 +564,12 @@ export class NetworkingService implements InstanceNetworking {
       await this.ensureDefaultVpc(tx, tenant.id);
       const subnet = await this.requireSubnet(tx, tenant.id, cmd.subnetId);
       // Idempotency without a token column: the token names the interface (its id is derived from the tenant and the token).
-      const id = cmd.clientToken === undefined ? resourceId('eni') : tokenId('eni', `CreateNetworkInterface\0${tenant.id}\0${cmd.clientToken}`);
+      const id = createdId('eni', 'CreateNetworkInterface', tenant.id, cmd.clientToken);
       if (cmd.clientToken !== undefined) {
         const previous = await this.repo.findInterface(tx, tenant.id, id);
         if (previous) {
           if (previous.subnetId !== subnet.id || (cmd.privateIpAddress !== undefined && previous.privateIpAddress !== cmd.privateIpAddress)) {
-            throw new ApiError('IdempotentParameterMismatch', `The client token '${cmd.clientToken}' was used with a different request`);
+            throw idempotentMismatch(cmd.clientToken);
           }
           return (await this.interfaceViews(tx, [previous]))[0];
         }

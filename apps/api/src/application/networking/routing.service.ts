@@ -6,7 +6,7 @@ import { RoutingRepository } from '../../persistence/routing.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { dependencyViolation, describe, DescribeQuery, GATEWAY_ID, notFoundError, Page, requireWellFormed, ROUTE_ASSOCIATION_ID, ROUTE_TABLE_ID } from './describe-query';
-import { NetworkingService, tokenId } from './networking.service';
+import { createdId, idempotentMismatch, NetworkingService } from './networking.service';
 import { LOCAL_GATEWAY, routeAlreadyExists, routeDestination, routeState } from './routing';
 
 export interface InternetGatewayView {
@@ -129,11 +129,11 @@ export class RoutingService {
     return this.engine.command(async (tx, e) => {
       await this.networking.ensureDefaultVpc(tx, tenant.id);
       const vpc = await this.networking.requireVpc(tx, tenant.id, cmd.vpcId);
-      const id = cmd.clientToken === undefined ? resourceId('rtb') : tokenId('rtb', `CreateRouteTable\0${tenant.id}\0${cmd.clientToken}`);
+      const id = createdId('rtb', 'CreateRouteTable', tenant.id, cmd.clientToken);
       if (cmd.clientToken !== undefined) {
         const previous = await this.repo.findTable(tx, tenant.id, id);
         if (previous) {
-          if (previous.vpcId !== vpc.id) throw new ApiError('IdempotentParameterMismatch', `The client token '${cmd.clientToken}' was used with a different request`);
+          if (previous.vpcId !== vpc.id) throw idempotentMismatch(cmd.clientToken);
           return (await this.views(tx, [previous]))[0];
         }
       }
