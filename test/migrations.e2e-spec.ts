@@ -10,6 +10,7 @@ import { HOST_METRICS } from '@nimbus/hypervisor';
 import { hostBucketRow } from '../apps/api/src/persistence/host-metric-buckets';
 import { iopsSum } from '../apps/api/src/persistence/volumes.repository';
 import { createTestDatabase, TestDatabase, usingPostgres } from './support/database';
+import { defaultAclId } from '../apps/api/src/application/networking/networking.service';
 
 const BILLING_TABLES = ['usage_records', 'usage_meters', 'sla_intervals', 'price_book_versions', 'invoices', 'invoice_lines', 'billing_months'];
 const SIMULATION_TABLES = ['simulation_runs', 'simulation_reports', 'simulation_cells', 'experiments', 'experiment_runs'];
@@ -614,6 +615,39 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM settings WHERE key = 'clock'");
   });
 
+  it('NetworkAcls1764790000000 gives each VPC there was its default network ACL and each subnet its association, under exactly the ids DescribeNetworkAcls derived; reverts alone, dropping the tags of ACLs that were not default', async () => {
+    await undoThrough('NetworkAcls1764790000000');
+    const [no, yes] = usingPostgres() ? ['false', 'true'] : ['0', '1'];
+    await ds.query(`INSERT INTO vpcs (id, tenant_id, cidr_block, is_default, instance_tenancy, enable_dns_support, enable_dns_hostnames, enable_network_address_usage_metrics, created_at)
+      VALUES ('vpc-0000000000000a011', 't-a', '172.31.0.0/16', ${yes}, 'default', ${yes}, ${yes}, ${no}, 5), ('vpc-0000000000000a012', 't-a', '10.9.0.0/16', ${no}, 'default', ${yes}, ${no}, ${no}, 6)`);
+    await ds.query(`INSERT INTO subnets (id, tenant_id, vpc_id, cidr_block, availability_zone, default_for_az, map_public_ip_on_launch, created_at)
+      VALUES ('subnet-0000000000000a021', 't-a', 'vpc-0000000000000a011', '172.31.0.0/20', 'us-east-1a', ${yes}, ${yes}, 5), ('subnet-0000000000000a022', 't-a', 'vpc-0000000000000a012', '10.9.1.0/24', 'us-east-1b', ${no}, ${no}, 6)`);
+    await ds.runMigrations();
+    const acls = await ds.query("SELECT id, vpc_id, is_default FROM network_acls WHERE tenant_id = 't-a' ORDER BY vpc_id");
+    expect(acls.map((a: { id: string; vpc_id: string; is_default: unknown }) => [a.id, a.vpc_id, Boolean(a.is_default)])).toEqual([
+      [defaultAclId('acl', 'vpc-0000000000000a011'), 'vpc-0000000000000a011', true], [defaultAclId('acl', 'vpc-0000000000000a012'), 'vpc-0000000000000a012', true],
+    ]);
+    const entries = await ds.query(`SELECT egress, rule_number, protocol, rule_action, cidr_block, port_from FROM network_acl_entries WHERE network_acl_id = '${acls[1].id}' ORDER BY rule_number, egress`);
+    expect(entries.map((e: Record<string, unknown>) => [Boolean(e.egress), Number(e.rule_number), e.protocol, e.rule_action, e.cidr_block, e.port_from])).toEqual([
+      [false, 100, '-1', 'allow', '0.0.0.0/0', null], [true, 100, '-1', 'allow', '0.0.0.0/0', null],
+      [false, 32767, '-1', 'deny', '0.0.0.0/0', null], [true, 32767, '-1', 'deny', '0.0.0.0/0', null],
+    ]);
+    expect(await ds.query("SELECT id, network_acl_id, subnet_id FROM network_acl_associations WHERE tenant_id = 't-a' ORDER BY subnet_id")).toEqual([
+      { id: defaultAclId('aclassoc', 'subnet-0000000000000a021'), network_acl_id: acls[0].id, subnet_id: 'subnet-0000000000000a021' },
+      { id: defaultAclId('aclassoc', 'subnet-0000000000000a022'), network_acl_id: acls[1].id, subnet_id: 'subnet-0000000000000a022' },
+    ]);
+    // A subnet has one association; a rule number is used once per direction.
+    await expect(ds.query(`INSERT INTO network_acl_associations (id, tenant_id, network_acl_id, subnet_id) VALUES ('aclassoc-0000000000000a039', 't-a', '${acls[1].id}', 'subnet-0000000000000a022')`)).rejects.toThrow();
+    await expect(ds.query(`INSERT INTO network_acl_entries (network_acl_id, egress, rule_number, tenant_id, protocol, rule_action, cidr_block) VALUES ('${acls[1].id}', ${no}, 100, 't-a', '6', 'deny', '10.0.0.0/8')`)).rejects.toThrow();
+    await ds.query(`INSERT INTO network_acls (id, tenant_id, vpc_id, is_default, created_at) VALUES ('acl-0000000000000a041', 't-a', 'vpc-0000000000000a012', ${no}, 7)`);
+    await ds.query(`INSERT INTO network_tags (resource_id, tag_key, tag_value, tenant_id) VALUES ('acl-0000000000000a041', 'k', 'v', 't-a'), ('${acls[0].id}', 'k', 'v', 't-a')`);
+    await undoThrough('NetworkAcls1764790000000');
+    expect(await describeTables(['network_acls', 'network_acl_entries', 'network_acl_associations'])).toEqual([]);
+    expect(await ds.query("SELECT resource_id FROM network_tags WHERE tenant_id = 't-a'")).toEqual([{ resource_id: acls[0].id }]);
+    expect(await ds.query("SELECT COUNT(*) AS n FROM subnets WHERE tenant_id = 't-a'")).toEqual([{ n: usingPostgres() ? '2' : 2 }]);
+    await ds.runMigrations();
+    for (const t of ['network_tags', 'network_acl_associations', 'network_acl_entries', 'network_acls', 'subnets', 'vpcs']) await ds.query(`DELETE FROM ${t} WHERE tenant_id = 't-a'`);
+  });
   it('ImageSources1764770000000 adds images\' source_image_id (null for the images there were), and reverts alone, keeping them', async () => {
     await undoThrough('ImageSources1764770000000');
     await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000m01', 'm', 1, 1, 0, '210987654397')");

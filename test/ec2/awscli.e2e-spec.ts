@@ -272,6 +272,15 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     // Terraform's aws_vpc reads the VPC's default network ACL so.
     const acl = await aws(bob, 'describe-network-acls', '--filters', 'Name=default,Values=true', `Name=vpc-id,Values=${vpc}`, '--query', 'NetworkAcls[].[IsDefault,Associations[0].SubnetId]');
     expect(acl.json).toEqual([[true, subnet]]);
+    // A network ACL of its own for the subnet, as the CLI's create-network-acl-entry shorthand writes it.
+    const nacl: string = (await aws(bob, 'create-network-acl', '--vpc-id', vpc, '--query', 'NetworkAcl.NetworkAclId')).json;
+    const entry = ['--network-acl-id', nacl, '--ingress', '--rule-number', '100', '--protocol', 'tcp', '--port-range', 'From=80,To=80', '--cidr-block', '0.0.0.0/0', '--rule-action', 'allow'];
+    expect((await aws(bob, 'create-network-acl-entry', ...entry)).code).toBe(0);
+    expect((await aws(bob, 'create-network-acl-entry', ...entry)).stderr).toContain('(NetworkAclEntryAlreadyExists)');
+    const defaultAssoc: string = (await aws(bob, 'describe-network-acls', '--filters', `Name=association.subnet-id,Values=${subnet}`, '--query', 'NetworkAcls[0].Associations[0].NetworkAclAssociationId')).json;
+    expect((await aws(bob, 'replace-network-acl-association', '--association-id', defaultAssoc, '--network-acl-id', nacl)).json).toEqual({ NewAssociationId: expect.stringMatching(/^aclassoc-[0-9a-f]{17}$/) });
+    const naclShown = await aws(bob, 'describe-network-acls', '--network-acl-ids', nacl, '--query', 'NetworkAcls[0].[Associations[0].SubnetId,Entries[?RuleNumber==`100`].PortRange]');
+    expect(naclShown.json).toEqual([subnet, [{ From: 80, To: 80 }]]);
     expect((await aws(bob, 'modify-subnet-attribute', '--subnet-id', subnet, '--map-public-ip-on-launch')).code).toBe(0);
     expect((await aws(bob, 'modify-vpc-attribute', '--vpc-id', vpc, '--enable-dns-hostnames', '{"Value":true}')).code).toBe(0);
     expect(await hostnames()).toEqual({ VpcId: vpc, EnableDnsHostnames: { Value: true } });

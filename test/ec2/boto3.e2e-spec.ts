@@ -53,6 +53,10 @@ describeIf(true)('boto3 against Nimbus', () => {
       cidr: '172.31.32.0/20', defaultForAz: true, mapsPublicIp: true, sameVpc: true, again: 'DefaultSubnetAlreadyExistsInAvailabilityZone', vpcAgain: 'DefaultVpcAlreadyExists',
     });
     expect(out.interfaceCheck).toEqual([false, true]);
+    expect(out.networkAcl).toEqual({
+      entries: [[32767, '-1', true, null], [100, '1', false, { Type: 8, Code: 0 }], [32767, '-1', false, null]], associated: [[true, true]],
+      duplicate: 'NetworkAclEntryAlreadyExists', mainMoved: ['associated', true],
+    });
     expect(out.otherTenant).toMatchObject({ code: 'InvalidInstanceID.NotFound', status: 400 });
     expect(out.otherTenant.message.replace(/i-[0-9a-f]{17}/, 'ID')).toBe(out.missing.message.replace(/i-[0-9a-f]{17}/, 'ID'));
     expect(out.wrongSecret).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });

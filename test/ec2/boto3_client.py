@@ -138,6 +138,24 @@ check_off = alice.describe_network_interface_attribute(NetworkInterfaceId=eni, A
 alice.reset_network_interface_attribute(NetworkInterfaceId=eni, SourceDestCheck="true")
 out["interfaceCheck"] = [check_off, alice.describe_network_interface_attribute(NetworkInterfaceId=eni, Attribute="sourceDestCheck")["SourceDestCheck"]["Value"]]
 
+# Network ACLs as Terraform's aws_network_acl and aws_network_acl_association drive them; the main route table moved (aws_main_route_table_association).
+acl_vpc = bob.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
+acl_subnet = bob.create_subnet(VpcId=acl_vpc, CidrBlock="10.77.1.0/24")["Subnet"]["SubnetId"]
+acl_id = bob.create_network_acl(VpcId=acl_vpc)["NetworkAcl"]["NetworkAclId"]
+bob.create_network_acl_entry(NetworkAclId=acl_id, RuleNumber=100, Protocol="icmp", RuleAction="allow", Egress=False, CidrBlock="0.0.0.0/0", IcmpTypeCode={"Type": 8, "Code": 0})
+default_acl = bob.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [acl_vpc]}, {"Name": "default", "Values": ["true"]}])["NetworkAcls"][0]
+new_assoc = bob.replace_network_acl_association(AssociationId=default_acl["Associations"][0]["NetworkAclAssociationId"], NetworkAclId=acl_id)["NewAssociationId"]
+shown = bob.describe_network_acls(NetworkAclIds=[acl_id])["NetworkAcls"][0]
+main_table = bob.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [acl_vpc]}])["RouteTables"][0]
+new_table = bob.create_route_table(VpcId=acl_vpc)["RouteTable"]["RouteTableId"]
+moved = bob.replace_route_table_association(AssociationId=main_table["Associations"][0]["RouteTableAssociationId"], RouteTableId=new_table)
+out["networkAcl"] = {
+    "entries": [(e["RuleNumber"], e["Protocol"], e["Egress"], e.get("IcmpTypeCode")) for e in shown["Entries"]],
+    "associated": [(a["NetworkAclAssociationId"] == new_assoc, a["SubnetId"] == acl_subnet) for a in shown["Associations"]],
+    "duplicate": error_of(lambda: bob.create_network_acl_entry(NetworkAclId=acl_id, RuleNumber=100, Protocol="-1", RuleAction="deny", Egress=False, CidrBlock="0.0.0.0/0"))["code"],
+    "mainMoved": [moved["AssociationState"]["State"], [t["RouteTableId"] for t in bob.describe_route_tables(Filters=[{"Name": "association.main", "Values": ["true"]}, {"Name": "vpc-id", "Values": [acl_vpc]}])["RouteTables"]] == [new_table]],
+}
+
 out["otherTenant"] = error_of(lambda: bob.describe_instances(InstanceIds=[ids[0]]))
 out["missing"] = error_of(lambda: bob.describe_instances(InstanceIds=["i-0123456789abcdef0"]))
 out["wrongSecret"] = error_of(lambda: client("ALICE", "w" * 40).describe_regions())

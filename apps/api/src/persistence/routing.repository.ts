@@ -74,6 +74,17 @@ export class RoutingRepository {
     return m.find(RouteTableEntity, { where: { tenantId }, order: { id: 'ASC' } });
   }
 
+  /** The tenant's table holding this main association, if one does. */
+  tableOfMainAssociation(m: Tx, tenantId: string, mainAssociationId: string): Promise<RouteTableEntity | null> {
+    return m.findOneBy(RouteTableEntity, { tenantId, mainAssociationId });
+  }
+
+  /** Moves the VPC's main association to another table of it, under a new id. */
+  async moveMainAssociation(tx: Tx, fromTableId: string, toTableId: string, newAssociationId: string): Promise<void> {
+    await tx.update(RouteTableEntity, { id: fromTableId }, { mainAssociationId: null });
+    await tx.update(RouteTableEntity, { id: toTableId }, { mainAssociationId: newAssociationId });
+  }
+
   tablesOfVpc(m: Tx, vpcId: string): Promise<RouteTableEntity[]> {
     return m.find(RouteTableEntity, { where: { vpcId }, order: { id: 'ASC' } });
   }

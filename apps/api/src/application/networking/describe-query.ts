@@ -49,6 +49,8 @@ export const ROUTE_TABLE_ID: IdKind = { prefix: 'rtb', notFound: 'InvalidRouteTa
 /** EC2's error codes list no `.Malformed` code for a route table association id: a malformed one is not found. */
 export const ROUTE_ASSOCIATION_ID: IdKind = { prefix: 'rtbassoc', notFound: 'InvalidAssociationID.NotFound', malformed: 'InvalidAssociationID.NotFound', noun: 'association ID' };
 export const NETWORK_ACL_ID: IdKind = { prefix: 'acl', notFound: 'InvalidNetworkAclID.NotFound', malformed: 'InvalidNetworkAclID.Malformed', noun: 'network ACL ID' };
+/** Likewise for a network ACL association id. */
+export const ACL_ASSOCIATION_ID: IdKind = { prefix: 'aclassoc', notFound: 'InvalidAssociationID.NotFound', malformed: 'InvalidAssociationID.NotFound', noun: 'association ID' };
 export const RULE_ID: IdKind = { prefix: 'sgr', notFound: 'InvalidSecurityGroupRuleId.NotFound', malformed: 'InvalidSecurityGroupRuleId.Malformed', noun: 'security group rule ID' };
 
 /** EC2's ids: the prefix and 8 (older resources) or 17 hex digits. */

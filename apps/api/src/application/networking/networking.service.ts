@@ -9,6 +9,7 @@ import {
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { HeldPublicIp, NetworkingRepository } from '../../persistence/networking.repository';
 import { RoutingRepository } from '../../persistence/routing.repository';
+import { NetworkAclsRepository } from '../../persistence/network-acls.repository';
 import { pipelineOf } from '../../persistence/pipeline';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
@@ -33,6 +34,7 @@ import {
 } from './networking.commands';
 import { DEFAULT_GROUP_DESCRIPTION, DEFAULT_GROUP_NAME, newGroupRows } from './security-group-rules';
 import { vpcRoutingRows } from './routing';
+import { defaultAclRows, defaultAssociations } from './network-acls';
 import { defaultVpcAttributes, givesPublicDnsNames, VpcAttributes, vpcAttributeChange, vpcAttributesOf } from './vpc-attributes';
 
 /** The default VPC's block and its subnets' (one /20 per zone, in zone order), as EC2 makes them. */
@@ -180,7 +182,14 @@ const byAddress = (a: string, b: string) => (parseIpv4(a) ?? 0) - (parseIpv4(b) 
 const combination = (message: string) => new ApiError('InvalidParameterCombination', message);
 
 export { tokenId };
-/** A VPC's default network ACL's ids, and its associations' (network-acls.ts): derived from the VPC's and subnets' ids, stable, never stored. */
+
+/** A Create action's new id: random, or with a client token named by it (tenant, action, token), so a retry derives the same id and finds what it made. */
+export const createdId = (prefix: string, action: string, tenantId: string, clientToken: string | undefined): string =>
+  clientToken === undefined ? resourceId(prefix) : tokenId(prefix, `${action}\0${tenantId}\0${clientToken}`);
+
+/** EC2's answer to a client token used again with a different request. */
+export const idempotentMismatch = (clientToken: string) => new ApiError('IdempotentParameterMismatch', `The client token '${clientToken}' was used with a different request`);
+/** A VPC's default network ACL's id, and its subnets' first associations' (network-acls.ts): derived from the VPC's and subnets' ids, as before ACLs were stored. */
 export const defaultAclId = (prefix: string, of: string) => tokenId(prefix, `DefaultNetworkAcl\0${of}`);
 
 const macAddress = () => `0e:${randomHex(5).match(/../g)!.join(':')}`;
@@ -203,6 +212,7 @@ export class NetworkingService implements InstanceNetworking {
     private readonly instances: InstancesRepository,
     private readonly keyPairs: KeyPairsService,
     private readonly routing: RoutingRepository,
+    private readonly acls: NetworkAclsRepository,
   ) {
     engine.beforeCommit(async (tx) => {
       if (!this.publicCursorDirty || this.publicCursor === undefined) return undefined;
@@ -253,14 +263,15 @@ export class NetworkingService implements InstanceNetworking {
   /**
    * A default VPC and all it comes with, the same on a tenant's first use and at CreateDefaultVpc:
    * 172.31.0.0/16, its main route table with the local route and the route to its internet gateway
-   * (attached), a default subnet per zone, and its `default` group (its default network ACL is derived).
+   * (attached), its default network ACL, a default subnet per zone (each associated with that ACL), and its `default` group.
    */
   private async makeDefaultVpc(tx: Tx, tenantId: string): Promise<VpcEntity> {
     const now = this.engine.now;
     const vpc: VpcEntity = { id: resourceId('vpc'), tenantId, cidrBlock: DEFAULT_VPC_CIDR, isDefault: true, instanceTenancy: 'default', ...defaultVpcAttributes(true), createdAt: now };
     await this.repo.insertVpc(tx, vpc);
     await this.routing.insertVpcRouting(tx, vpcRoutingRows(vpc, now));
-    await this.repo.insertSubnets(tx, AVAILABILITY_ZONES.map((zone, i) => defaultSubnetRow(vpc, zone, defaultSubnetCidr(i), now)));
+    await this.acls.insertAcl(tx, defaultAclRows(vpc, now, defaultAclId));
+    await this.insertSubnets(tx, vpc.id, AVAILABILITY_ZONES.map((zone, i) => defaultSubnetRow(vpc, zone, defaultSubnetCidr(i), now)));
     await this.insertGroup(tx, newGroupRows(tenantId, vpc.id, DEFAULT_GROUP_NAME, DEFAULT_GROUP_DESCRIPTION, now, true));
     return vpc;
   }
@@ -312,7 +323,7 @@ export class NetworkingService implements InstanceNetworking {
       const cidr = [defaultSubnetCidr(AVAILABILITY_ZONES.indexOf(zone)), ...Array.from({ length: blocks }, (_, i) => defaultSubnetCidr(i))].find(free);
       if (cidr === undefined) throw new ApiError('InvalidSubnet.Conflict', `No /${DEFAULT_SUBNET_PREFIX} block of the default VPC ${vpc.id} (${vpc.cidrBlock}) is free of its subnets.`);
       const subnet = defaultSubnetRow(vpc, zone, cidr, e.now);
-      await this.repo.insertSubnets(tx, [subnet]);
+      await this.insertSubnets(tx, vpc.id, [subnet]);
       this.defaults.forgetTenant(tenant.id);
       return { subnet, availableIpAddressCount: usableCount(parseCidr(cidr)!), tags: {} };
     });
@@ -339,6 +350,7 @@ export class NetworkingService implements InstanceNetworking {
       };
       await this.repo.insertVpc(tx, vpc);
       await this.routing.insertVpcRouting(tx, vpcRoutingRows(vpc, e.now));
+      await this.acls.insertAcl(tx, defaultAclRows(vpc, e.now, defaultAclId));
       // Every VPC has its default group.
       await this.insertGroup(tx, newGroupRows(tenant.id, vpc.id, DEFAULT_GROUP_NAME, DEFAULT_GROUP_DESCRIPTION, e.now, true));
       await this.repo.saveTags(tx, tenant.id, vpc.id, tags);
@@ -367,6 +379,13 @@ export class NetworkingService implements InstanceNetworking {
       if (await this.routing.gatewayOfVpc(tx, vpc.id)) throw dependencyViolation('vpc', vpc.id);
       const tables = await this.routing.tablesOfVpc(tx, vpc.id);
       if (tables.some((t) => t.mainAssociationId === null)) throw dependencyViolation('vpc', vpc.id);
+      // So must network ACLs but the default one, which goes with the VPC.
+      const acls = await this.acls.aclsOfVpc(tx, vpc.id);
+      if (acls.some((a) => !a.isDefault)) throw dependencyViolation('vpc', vpc.id);
+      for (const a of acls) {
+        await this.repo.deleteTags(tx, a.id);
+        await this.acls.deleteAcl(tx, a.id);
+      }
       for (const t of tables) {
         await this.repo.deleteTags(tx, t.id);
         await this.routing.deleteTable(tx, t.id);
@@ -374,7 +393,6 @@ export class NetworkingService implements InstanceNetworking {
       await this.repo.deleteGroups(tx, groups.map((g) => g.id));
       for (const g of groups) await this.repo.deleteTags(tx, g.id);
       await this.repo.deleteTags(tx, vpc.id);
-      await this.repo.deleteTags(tx, defaultAclId('acl', vpc.id)); // its default network ACL goes with it
       await this.repo.deleteVpc(tx, vpc.id);
       if (vpc.isDefault) await this.repo.clearDefaultMarker(tx, tenant.id, vpc.id);
       this.defaults.forgetTenant(tenant.id);
@@ -412,12 +430,6 @@ export class NetworkingService implements InstanceNetworking {
     return gives;
   }
 
-  /** The tenant's VPCs and subnets as committed (DescribeNetworkAcls). */
-  async vpcsAndSubnets(tenantId: string): Promise<{ readonly vpcs: VpcEntity[]; readonly subnets: SubnetEntity[] }> {
-    const m = this.repo.reader;
-    return { vpcs: await this.repo.vpcsOf(m, tenantId), subnets: await this.repo.subnetsOf(m, tenantId) };
-  }
-
   /** The tenant's VPC (another tenant's is NotFound, as a missing one). */
   async requireVpc(m: Tx, tenantId: string, id: string): Promise<VpcEntity> {
     requireWellFormed(VPC_ID, id);
@@ -444,7 +456,7 @@ export class NetworkingService implements InstanceNetworking {
       const subnet: SubnetEntity = {
         id: resourceId('subnet'), tenantId: tenant.id, vpcId: vpc.id, cidrBlock: formatCidr(block), availabilityZone: zone, defaultForAz: false, mapPublicIpOnLaunch: false, createdAt: e.now,
       };
-      await this.repo.insertSubnets(tx, [subnet]);
+      await this.insertSubnets(tx, vpc.id, [subnet]);
       await this.repo.saveTags(tx, tenant.id, subnet.id, tags);
       return { subnet, availableIpAddressCount: usableCount(block), tags };
     });
@@ -466,8 +478,9 @@ export class NetworkingService implements InstanceNetworking {
     return this.engine.command(async (tx) => {
       const subnet = await this.requireSubnet(tx, tenant.id, subnetId);
       if ((await this.repo.countInterfaces(tx, { subnetId: subnet.id })) > 0) throw dependencyViolation('subnet', subnet.id);
-      // Its route table association goes with it, as on EC2.
+      // Its route table and network ACL associations go with it, as on EC2.
       await this.routing.deleteAssociationOfSubnet(tx, subnet.id);
+      await this.acls.deleteAssociationOfSubnet(tx, subnet.id);
       await this.repo.deleteTags(tx, subnet.id);
       await this.repo.deleteSubnet(tx, subnet.id);
       this.defaults.forgetTenant(tenant.id);
@@ -487,6 +500,12 @@ export class NetworkingService implements InstanceNetworking {
       // A default subnet is remembered for launches: forget it.
       this.defaults.forgetTenant(tenant.id);
     });
+  }
+
+  /** New subnets of the VPC, each associated with the VPC's default network ACL, as EC2 makes them. */
+  private async insertSubnets(tx: Tx, vpcId: string, subnets: readonly SubnetEntity[]): Promise<void> {
+    await this.repo.insertSubnets(tx, subnets);
+    await this.acls.insertAssociations(tx, defaultAssociations(subnets, defaultAclId('acl', vpcId), defaultAclId));
   }
 
   async requireSubnet(m: Tx, tenantId: string, id: string): Promise<SubnetEntity> {
@@ -545,12 +564,12 @@ export class NetworkingService implements InstanceNetworking {
       await this.ensureDefaultVpc(tx, tenant.id);
       const subnet = await this.requireSubnet(tx, tenant.id, cmd.subnetId);
       // Idempotency without a token column: the token names the interface (its id is derived from the tenant and the token).
-      const id = cmd.clientToken === undefined ? resourceId('eni') : tokenId('eni', `CreateNetworkInterface\0${tenant.id}\0${cmd.clientToken}`);
+      const id = createdId('eni', 'CreateNetworkInterface', tenant.id, cmd.clientToken);
       if (cmd.clientToken !== undefined) {
         const previous = await this.repo.findInterface(tx, tenant.id, id);
         if (previous) {
           if (previous.subnetId !== subnet.id || (cmd.privateIpAddress !== undefined && previous.privateIpAddress !== cmd.privateIpAddress)) {
-            throw new ApiError('IdempotentParameterMismatch', `The client token '${cmd.clientToken}' was used with a different request`);
+            throw idempotentMismatch(cmd.clientToken);
           }
           return (await this.interfaceViews(tx, [previous]))[0];
         }
@@ -1041,7 +1060,7 @@ export class NetworkingService implements InstanceNetworking {
       : kind === GATEWAY_ID ? await this.routing.findGateway(tx, tenantId, resourceId)
       : kind === ROUTE_TABLE_ID ? await this.routing.findTable(tx, tenantId, resourceId)
       : kind === RULE_ID ? await this.repo.findRule(tx, tenantId, resourceId)
-      : kind === NETWORK_ACL_ID ? (await this.repo.vpcsOf(tx, tenantId)).find((v) => defaultAclId('acl', v.id) === resourceId)
+      : kind === NETWORK_ACL_ID ? await this.acls.findAcl(tx, tenantId, resourceId)
       : await this.keyPairs.findById(tx, tenantId, resourceId);
     if (!found) throw notFoundError(kind, resourceId);
   }

@@ -5,9 +5,8 @@ import { InternetGatewayEntity, RouteTableEntity, TenantEntity } from '../../per
 import { RoutingRepository } from '../../persistence/routing.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
-import { dependencyViolation, describe, DescribeQuery, GATEWAY_ID, NETWORK_ACL_ID, notFoundError, Page, requireWellFormed, ROUTE_ASSOCIATION_ID, ROUTE_TABLE_ID } from './describe-query';
-import { defaultNetworkAcl, NetworkAclView } from './network-acls';
-import { defaultAclId, NetworkingService, tokenId } from './networking.service';
+import { dependencyViolation, describe, DescribeQuery, GATEWAY_ID, notFoundError, Page, requireWellFormed, ROUTE_ASSOCIATION_ID, ROUTE_TABLE_ID } from './describe-query';
+import { createdId, idempotentMismatch, NetworkingService } from './networking.service';
 import { LOCAL_GATEWAY, routeAlreadyExists, routeDestination, routeState } from './routing';
 
 export interface InternetGatewayView {
@@ -130,11 +129,11 @@ export class RoutingService {
     return this.engine.command(async (tx, e) => {
       await this.networking.ensureDefaultVpc(tx, tenant.id);
       const vpc = await this.networking.requireVpc(tx, tenant.id, cmd.vpcId);
-      const id = cmd.clientToken === undefined ? resourceId('rtb') : tokenId('rtb', `CreateRouteTable\0${tenant.id}\0${cmd.clientToken}`);
+      const id = createdId('rtb', 'CreateRouteTable', tenant.id, cmd.clientToken);
       if (cmd.clientToken !== undefined) {
         const previous = await this.repo.findTable(tx, tenant.id, id);
         if (previous) {
-          if (previous.vpcId !== vpc.id) throw new ApiError('IdempotentParameterMismatch', `The client token '${cmd.clientToken}' was used with a different request`);
+          if (previous.vpcId !== vpc.id) throw idempotentMismatch(cmd.clientToken);
           return (await this.views(tx, [previous]))[0];
         }
       }
@@ -210,7 +209,7 @@ export class RoutingService {
       requireWellFormed(ROUTE_ASSOCIATION_ID, associationId);
       const association = await this.repo.findAssociation(tx, tenant.id, associationId);
       if (!association) {
-        const main = (await this.repo.tablesOf(tx, tenant.id)).find((t) => t.mainAssociationId === associationId);
+        const main = await this.repo.tableOfMainAssociation(tx, tenant.id, associationId);
         if (main) throw invalidParameter(`cannot disassociate the main route table association ${associationId}`);
         throw notFound(ROUTE_ASSOCIATION_ID.notFound, `The association ID '${associationId}' does not exist`);
       }
@@ -218,16 +217,30 @@ export class RoutingService {
     });
   }
 
-  // ---- network ACLs ----
-
-  /** DescribeNetworkAcls: each VPC's default network ACL (network-acls.ts), with every subnet of the VPC associated. */
-  async describeNetworkAcls(tenant: TenantEntity, q: DescribeQuery<NetworkAclView>): Promise<Page<NetworkAclView>> {
-    await this.networking.ensureDefaultForRead(tenant.id);
-    const { vpcs, subnets } = await this.networking.vpcsAndSubnets(tenant.id);
-    const acls = vpcs.map((vpc) => defaultNetworkAcl(vpc, subnets.filter((s) => s.vpcId === vpc.id), defaultAclId));
-    const tags = await this.networking.tagsOf(this.networking.reader, acls.map((a) => a.networkAclId));
-    const views = acls.map((a) => ({ ...a, tags: tags.get(a.networkAclId) ?? {} }));
-    return describe(views, (v) => v.networkAclId, NETWORK_ACL_ID, q);
+  /**
+   * ReplaceRouteTableAssociation: a subnet's explicit association re-pointed to another table of
+   * its VPC, or the VPC's main association moved to another of its tables (which becomes the main
+   * table; the old one loses it). Either way under a new association id, which is the answer.
+   */
+  replaceRouteTableAssociation(tenant: TenantEntity, cmd: { readonly associationId: string; readonly routeTableId: string }): Promise<string> {
+    return this.engine.command(async (tx, e) => {
+      requireWellFormed(ROUTE_ASSOCIATION_ID, cmd.associationId);
+      const association = await this.repo.findAssociation(tx, tenant.id, cmd.associationId);
+      const main = association ? null : await this.repo.tableOfMainAssociation(tx, tenant.id, cmd.associationId);
+      if (!association && !main) throw notFound(ROUTE_ASSOCIATION_ID.notFound, `The association ID '${cmd.associationId}' does not exist`);
+      const table = await this.requireTable(tx, tenant.id, cmd.routeTableId);
+      const id = resourceId('rtbassoc');
+      if (association) {
+        const subnet = await this.networking.requireSubnet(tx, tenant.id, association.subnetId);
+        if (subnet.vpcId !== table.vpcId) throw invalidParameter(`Route table ${table.id} and subnet ${subnet.id} belong to different networks`);
+        await this.repo.deleteAssociation(tx, association.id);
+        await this.repo.insertAssociation(tx, { id, tenantId: tenant.id, routeTableId: table.id, subnetId: subnet.id, createdAt: e.now });
+      } else {
+        if (main!.vpcId !== table.vpcId) throw invalidParameter(`Route table ${table.id} and the main route table ${main!.id} belong to different networks`);
+        await this.repo.moveMainAssociation(tx, main!.id, table.id, id);
+      }
+      return id;
+    });
   }
 
   private async requireTable(m: Tx, tenantId: string, id: string): Promise<RouteTableEntity> {

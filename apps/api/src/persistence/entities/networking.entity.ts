@@ -244,8 +244,53 @@ export class RouteTableAssociationEntity {
   @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
 }
 
+/**
+ * A network ACL of a VPC (EC2's NetworkAcl). Each VPC has one default ACL (`isDefault`), made and
+ * deleted with it; its id is the one Nimbus derived before ACLs were stored (network-acls.ts).
+ */
+@Entity('network_acls')
+@Index('ix_network_acls_tenant', ['tenantId'])
+@Index('ix_network_acls_vpc', ['vpcId'])
+export class NetworkAclEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'vpc_id', type: 'varchar', length: 32 }) vpcId!: string;
+  @Column({ name: 'is_default', type: 'boolean' }) isDefault!: boolean;
+  @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+}
+
+/**
+ * One entry (rule) of a network ACL: a rule number once per direction (the key). `protocol` is
+ * EC2's number (`-1`: all); ports for TCP and UDP, ICMP type and code for ICMP, null otherwise.
+ */
+@Entity('network_acl_entries')
+export class NetworkAclEntryEntity {
+  @PrimaryColumn({ name: 'network_acl_id', type: 'varchar', length: 32 }) networkAclId!: string;
+  @PrimaryColumn({ type: 'boolean' }) egress!: boolean;
+  @PrimaryColumn({ name: 'rule_number', type: 'integer' }) ruleNumber!: number;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ type: 'varchar', length: 8 }) protocol!: string;
+  @Column({ name: 'rule_action', type: 'varchar', length: 8 }) ruleAction!: string;
+  @Column({ name: 'cidr_block', type: 'varchar', length: 18 }) cidrBlock!: string;
+  @Column({ name: 'port_from', type: 'integer', nullable: true }) portFrom!: number | null;
+  @Column({ name: 'port_to', type: 'integer', nullable: true }) portTo!: number | null;
+  @Column({ name: 'icmp_type', type: 'integer', nullable: true }) icmpType!: number | null;
+  @Column({ name: 'icmp_code', type: 'integer', nullable: true }) icmpCode!: number | null;
+}
+
+/** A subnet's association with a network ACL: exactly one per subnet (a unique index), made with the subnet. */
+@Entity('network_acl_associations')
+@Index('ix_network_acl_associations_acl', ['networkAclId'])
+@Index('ux_network_acl_associations_subnet', ['subnetId'], { unique: true })
+export class NetworkAclAssociationEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'network_acl_id', type: 'varchar', length: 32 }) networkAclId!: string;
+  @Column({ name: 'subnet_id', type: 'varchar', length: 32 }) subnetId!: string;
+}
+
 export const NETWORKING_ENTITIES = [
   TenantDefaultVpcEntity, VpcEntity, SubnetEntity, SecurityGroupEntity, SecurityGroupRuleEntity, NetworkInterfaceEntity,
   NetworkInterfaceGroupEntity, PublicIpAllocationEntity, KeyPairEntity, InstanceKeyNameEntity, NetworkTagEntity, NetworkInterfacePrivateIpEntity,
-  InternetGatewayEntity, RouteTableEntity, RouteEntity, RouteTableAssociationEntity,
+  InternetGatewayEntity, RouteTableEntity, RouteEntity, RouteTableAssociationEntity, NetworkAclEntity, NetworkAclEntryEntity, NetworkAclAssociationEntity,
 ];

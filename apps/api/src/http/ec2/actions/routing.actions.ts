@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { NetworkAclView } from '../../../application/networking/network-acls';
 import { InternetGatewayView, RouteTableView, RoutingService } from '../../../application/networking/routing.service';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
@@ -36,28 +35,6 @@ function routeTableXml(v: RouteTableView, ctx: Ec2Context) {
     propagatingVgwSet: items([]), tagSet: tagSet(v.tags),
   };
 }
-
-function networkAclXml(v: NetworkAclView, ctx: Ec2Context) {
-  return {
-    networkAclId: v.networkAclId, vpcId: v.vpcId, default: v.isDefault, ownerId: ctx.accountId,
-    entrySet: items(v.entries.map((e) => ({ ruleNumber: e.ruleNumber, protocol: e.protocol, ruleAction: e.ruleAction, egress: e.egress, cidrBlock: e.cidrBlock }))),
-    associationSet: items(v.associations.map((a) => ({ networkAclAssociationId: a.networkAclAssociationId, networkAclId: v.networkAclId, subnetId: a.subnetId }))),
-    tagSet: tagSet(v.tags),
-  };
-}
-
-const ACL_FILTERS: Readonly<Record<string, FilterField<NetworkAclView>>> = {
-  'network-acl-id': (v) => v.networkAclId, 'vpc-id': (v) => v.vpcId, default: (v) => v.isDefault,
-  'association.subnet-id': (v) => v.associations.map((a) => a.subnetId),
-  'association.association-id': (v) => v.associations.map((a) => a.networkAclAssociationId),
-  'association.network-acl-id': (v) => (v.associations.length > 0 ? v.networkAclId : undefined),
-  'entry.rule-number': (v) => v.entries.map((e) => String(e.ruleNumber)), 'entry.rule-action': (v) => v.entries.map((e) => e.ruleAction),
-  'entry.egress': (v) => v.entries.map((e) => String(e.egress)), 'entry.protocol': (v) => v.entries.map((e) => e.protocol),
-  'entry.cidr': (v) => v.entries.map((e) => e.cidrBlock),
-  // The entries are all-traffic IPv4 rules (no port range, ICMP type or IPv6 block shown): these match none.
-  'entry.port-range.from': () => undefined, 'entry.port-range.to': () => undefined, 'entry.icmp.code': () => undefined, 'entry.icmp.type': () => undefined,
-  'entry.ipv6-cidr': () => undefined,
-};
 
 const GATEWAY_FILTERS: Readonly<Record<string, FilterField<InternetGatewayView>>> = {
   'internet-gateway-id': (v) => v.gateway.id, 'attachment.vpc-id': (v) => v.gateway.vpcId ?? undefined,
@@ -208,22 +185,20 @@ export class RoutingEc2Actions implements Ec2ActionSource {
         return { associationId, associationState: { state: 'associated' } };
       },
     },
-    DescribeNetworkAcls: {
-      operation: 'DescribeNetworkAcls',
-      params: ['NetworkAclId', 'Filter', 'MaxResults', 'NextToken'],
-      handler: async (ctx, p) => {
-        const r = await this.routing.describeNetworkAcls(ctx.tenant, {
-          ids: p.list('NetworkAclId'), match: matcher(p, { ...ACL_FILTERS, 'owner-id': () => ctx.accountId }), ...page(p, PAGE),
-        });
-        return { networkAclSet: items(r.items.map((v) => networkAclXml(v, ctx))), nextToken: r.nextToken };
-      },
-    },
     DisassociateRouteTable: {
       operation: 'DisassociateRouteTable',
       params: ['AssociationId'],
       handler: async (ctx, p) => {
         await this.routing.disassociateRouteTable(ctx.tenant, p.required('AssociationId'));
         return { return: true };
+      },
+    },
+    ReplaceRouteTableAssociation: {
+      operation: 'ReplaceRouteTableAssociation',
+      params: ['AssociationId', 'RouteTableId'],
+      handler: async (ctx, p) => {
+        const newAssociationId = await this.routing.replaceRouteTableAssociation(ctx.tenant, { associationId: p.required('AssociationId'), routeTableId: p.required('RouteTableId') });
+        return { newAssociationId, associationState: { state: 'associated' } };
       },
     },
   };
