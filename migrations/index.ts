@@ -32,6 +32,7 @@ import { SnapshotCopiesAndVolumeAttributes1764740000000 } from './1764740000000-
 import { SnapshotStorageUsage1764750000000 } from './1764750000000-SnapshotStorageUsage';
 import { PublicIpv4Usage1764760000000 } from './1764760000000-PublicIpv4Usage';
 import { ImageSources1764770000000 } from './1764770000000-ImageSources';
+import { InstanceMonitoring1764800000000 } from './1764800000000-InstanceMonitoring';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   ProvisionedIopsIndex1764680000000, OrphanRuleTags1764690000000, MaskedRuleRanges1764700000000, PlacementAndHostTags1764710000000,
   LaunchTemplates1764720000000, InstancePasswordData1764730000000, SnapshotCopiesAndVolumeAttributes1764740000000, SnapshotStorageUsage1764750000000,
   PublicIpv4Usage1764760000000, ImageSources1764770000000,
+  InstanceMonitoring1764800000000,
 ];

@@ -80,6 +80,8 @@ const ENTRIES: Record<string, Entry> = {
   DescribeInstanceCreditSpecifications: { category: NON_MUTATING },
   ModifyInstanceCreditSpecification: { category: MUTATING },
   ModifyInstanceMetadataOptions: { category: MUTATING },
+  MonitorInstances: { category: MUTATING },
+  UnmonitorInstances: { category: MUTATING },
   GetConsoleOutput: { category: NON_MUTATING },
   GetPasswordData: { category: NON_MUTATING },
   DescribeInstanceTypes: { category: NON_MUTATING },
