@@ -33,6 +33,7 @@ import { SnapshotStorageUsage1764750000000 } from './1764750000000-SnapshotStora
 import { PublicIpv4Usage1764760000000 } from './1764760000000-PublicIpv4Usage';
 import { ImageSources1764770000000 } from './1764770000000-ImageSources';
 import { NetworkAcls1764790000000 } from './1764790000000-NetworkAcls';
+import { InstanceMonitoring1764800000000 } from './1764800000000-InstanceMonitoring';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   LaunchTemplates1764720000000, InstancePasswordData1764730000000, SnapshotCopiesAndVolumeAttributes1764740000000, SnapshotStorageUsage1764750000000,
   PublicIpv4Usage1764760000000, ImageSources1764770000000,
   NetworkAcls1764790000000,
+  InstanceMonitoring1764800000000,
 ];

@@ -762,4 +762,20 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.runMigrations();
     await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000h01'");
   });
+  it('InstanceMonitoring1764800000000 adds monitoring to instances (disabled, never changed, for those there were, not null) and monitoring_since, and reverts alone, keeping them', async () => {
+    await undoThrough('InstanceMonitoring1764800000000');
+    await seedInstance(5);
+    await ds.runMigrations();
+    const monitoring = async () => (await ds.query("SELECT monitoring, monitoring_since FROM instances WHERE id = 'i-0000000000000f005'"))[0];
+    expect(await monitoring()).toEqual({ monitoring: 'disabled', monitoring_since: null });
+    await expect(ds.query("UPDATE instances SET monitoring = NULL WHERE id = 'i-0000000000000f005'")).rejects.toThrow();
+    await ds.query("UPDATE instances SET monitoring = 'enabled', monitoring_since = 9000000000000 WHERE id = 'i-0000000000000f005'");
+    expect(await monitoring()).toEqual({ monitoring: 'enabled', monitoring_since: usingPostgres() ? '9000000000000' : 9000000000000 });
+    await undoThrough('InstanceMonitoring1764800000000');
+    const [instances] = await describeTables(['instances']);
+    expect([instances.findColumnByName('monitoring'), instances.findColumnByName('monitoring_since')]).toEqual([undefined, undefined]);
+    expect(await ds.query("SELECT COUNT(*) AS n FROM instances WHERE tenant_id = 't-00000000000000f05'")).toEqual([{ n: usingPostgres() ? '1' : 1 }]);
+    await ds.runMigrations();
+    await dropSeed(5);
+  });
 });

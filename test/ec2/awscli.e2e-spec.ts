@@ -394,4 +394,23 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
       sdk.destroy();
     }
   });
+  it('turns on detailed monitoring (monitor-instances, then describe-instances a simulated minute later) and describes a rule (update-security-group-rule-descriptions-ingress)', async () => {
+    await t.admin().put('/v1/admin/clock', { mode: 'manual' }).expect(200);
+    const ran = await aws(bob, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 't3.micro', '--placement', 'AvailabilityZone=us-east-1a');
+    const id: string = ran.json.Instances[0].InstanceId;
+    const monitored = await aws(bob, 'monitor-instances', '--instance-ids', id);
+    expect({ code: monitored.code, stderr: monitored.stderr, json: monitored.json }).toEqual({ code: 0, stderr: '', json: { InstanceMonitorings: [{ InstanceId: id, Monitoring: { State: 'pending' } }] } });
+    await t.advance(60);
+    expect((await aws(bob, 'describe-instances', '--instance-ids', id, '--query', 'Reservations[0].Instances[0].Monitoring.State')).json).toBe('enabled');
+    expect((await aws(bob, 'terminate-instances', '--instance-ids', id)).code).toBe(0);
+
+    const group = (await aws(bob, 'create-security-group', '--group-name', 'cli-rules', '--description', 'rules from the CLI')).json.GroupId;
+    expect((await aws(bob, 'authorize-security-group-ingress', '--group-id', group, '--protocol', 'tcp', '--port', '22', '--cidr', '203.0.113.0/24')).code).toBe(0);
+    const updated = await aws(bob, 'update-security-group-rule-descriptions-ingress', '--group-id', group, '--ip-permissions', 'IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=203.0.113.0/24,Description="SSH from the office"}]');
+    expect({ code: updated.code, stderr: updated.stderr, json: updated.json }).toEqual({ code: 0, stderr: '', json: { Return: true } });
+    const rules = await aws(bob, 'describe-security-group-rules', '--filters', `Name=group-id,Values=${group}`, '--query', 'SecurityGroupRules[?!IsEgress].[CidrIpv4,Description]');
+    expect(rules.json).toEqual([['203.0.113.0/24', 'SSH from the office']]);
+    const missingRule = await aws(bob, 'update-security-group-rule-descriptions-ingress', '--group-id', group, '--ip-permissions', 'IpProtocol=tcp,FromPort=23,ToPort=23,IpRanges=[{CidrIp=203.0.113.0/24}]');
+    expect(missingRule.stderr).toContain('(InvalidPermission.NotFound)');
+  });
 });

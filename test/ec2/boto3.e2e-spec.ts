@@ -57,6 +57,10 @@ describeIf(true)('boto3 against Nimbus', () => {
       entries: [[32767, '-1', true, null], [100, '1', false, { Type: 8, Code: 0 }], [32767, '-1', false, null]], associated: [[true, true]],
       duplicate: 'NetworkAclEntryAlreadyExists', mainMoved: ['associated', true],
     });
+    expect(out.monitoringAndRules).toEqual({
+      monitored: [[true, 'pending']], enabled: 'enabled', unmonitored: ['disabling'],
+      modified: true, rule: [8080, 8080, '10.0.0.0/8', 'alt http'], unknownRule: 'InvalidSecurityGroupRuleId.NotFound',
+    });
     expect(out.otherTenant).toMatchObject({ code: 'InvalidInstanceID.NotFound', status: 400 });
     expect(out.otherTenant.message.replace(/i-[0-9a-f]{17}/, 'ID')).toBe(out.missing.message.replace(/i-[0-9a-f]{17}/, 'ID'));
     expect(out.wrongSecret).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });

@@ -8,6 +8,7 @@ import datetime
 import json
 import os
 import sys
+import time
 
 import boto3
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
@@ -154,6 +155,24 @@ out["networkAcl"] = {
     "associated": [(a["NetworkAclAssociationId"] == new_assoc, a["SubnetId"] == acl_subnet) for a in shown["Associations"]],
     "duplicate": error_of(lambda: bob.create_network_acl_entry(NetworkAclId=acl_id, RuleNumber=100, Protocol="-1", RuleAction="deny", Egress=False, CidrBlock="0.0.0.0/0"))["code"],
     "mainMoved": [moved["AssociationState"]["State"], [t["RouteTableId"] for t in bob.describe_route_tables(Filters=[{"Name": "association.main", "Values": ["true"]}, {"Name": "vpc-id", "Values": [acl_vpc]}])["RouteTables"]] == [new_table]],
+}
+
+# Detailed monitoring turned on (pending, then enabled a simulated minute later: the clock runs at 600x) and off;
+# a security group rule replaced in place by modify_security_group_rules, keeping its id.
+monitored = alice.monitor_instances(InstanceIds=[ids[0]])["InstanceMonitorings"]
+time.sleep(0.5)
+enabled = alice.describe_instances(InstanceIds=[ids[0]])["Reservations"][0]["Instances"][0]["Monitoring"]["State"]
+unmonitored = alice.unmonitor_instances(InstanceIds=[ids[0]])["InstanceMonitorings"]
+sg = alice.create_security_group(GroupName="boto3-rules", Description="boto3")["GroupId"]
+rule = alice.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])["SecurityGroupRules"][0]
+modified = alice.modify_security_group_rules(GroupId=sg, SecurityGroupRules=[{"SecurityGroupRuleId": rule["SecurityGroupRuleId"], "SecurityGroupRule": {
+    "IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "CidrIpv4": "10.0.0.0/8", "Description": "alt http"}}])["Return"]
+after = alice.describe_security_group_rules(SecurityGroupRuleIds=[rule["SecurityGroupRuleId"]])["SecurityGroupRules"][0]
+out["monitoringAndRules"] = {
+    "monitored": [(m["InstanceId"] == ids[0], m["Monitoring"]["State"]) for m in monitored], "enabled": enabled, "unmonitored": [m["Monitoring"]["State"] for m in unmonitored],
+    "modified": modified, "rule": [after["FromPort"], after["ToPort"], after["CidrIpv4"], after["Description"]],
+    "unknownRule": error_of(lambda: alice.modify_security_group_rules(GroupId=sg, SecurityGroupRules=[{"SecurityGroupRuleId": "sgr-0123456789abcdef0", "SecurityGroupRule": {
+        "IpProtocol": "tcp", "FromPort": 1, "ToPort": 1, "CidrIpv4": "10.0.0.0/8"}}]))["code"],
 }
 
 out["otherTenant"] = error_of(lambda: bob.describe_instances(InstanceIds=[ids[0]]))

@@ -132,7 +132,6 @@ describe('EC2 launch templates through @aws-sdk/client-ec2', () => {
     for (const [data, code] of [
       [{ IamInstanceProfile: { Name: 'role' } }, 'UnsupportedOperation'],
       [{ KernelId: 'aki-12345678' }, 'UnsupportedOperation'],
-      [{ Monitoring: { Enabled: true } }, 'UnsupportedOperation'],
       [{ HibernationOptions: { Configured: true } }, 'UnsupportedOperation'],
       [{ InstanceRequirements: { VCpuCount: { Min: 1 }, MemoryMiB: { Min: 512 } } }, 'UnsupportedOperation'],
       [{ BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 8, Encrypted: true } }] }, 'UnsupportedOperation'],

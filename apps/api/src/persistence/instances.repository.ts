@@ -115,6 +115,11 @@ export class InstancesRepository {
     });
   }
 
+  /** MonitorInstances / UnmonitorInstances: the monitoring asked and when. */
+  async setMonitoring(tx: Tx, id: string, m: Pick<InstanceEntity, 'monitoring' | 'monitoringSince'>): Promise<void> {
+    await tx.update(InstanceEntity, { id }, { monitoring: m.monitoring, monitoringSince: m.monitoringSince });
+  }
+
   async setStateReason(tx: Tx, id: string, stateReason: string): Promise<void> {
     await tx.update(InstanceEntity, { id }, { stateReason });
   }

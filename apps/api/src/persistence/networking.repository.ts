@@ -292,6 +292,15 @@ export class NetworkingRepository {
     for (const r of rows) await tx.insert(SecurityGroupRuleEntity, { ...r });
   }
 
+  /** Rules changed in place (ModifySecurityGroupRules, UpdateSecurityGroupRuleDescriptions…): their protocol, ports, peer and description. */
+  async updateRules(tx: Tx, rows: readonly SecurityGroupRuleEntity[]): Promise<void> {
+    for (const r of rows) {
+      await tx.update(SecurityGroupRuleEntity, { id: r.id }, {
+        ipProtocol: r.ipProtocol, fromPort: r.fromPort, toPort: r.toPort, cidrIpv4: r.cidrIpv4, cidrIpv6: r.cidrIpv6, referencedGroupId: r.referencedGroupId, description: r.description,
+      });
+    }
+  }
+
   async deleteRules(tx: Tx, ids: readonly string[]): Promise<void> {
     for (const batch of inBatches(ids)) await tx.delete(SecurityGroupRuleEntity, { id: In(batch) });
   }

@@ -1,5 +1,6 @@
 import type { Image, InstanceType } from '@nimbus/hypervisor';
 import { InstanceEntity } from '../../persistence/entities';
+import type { MonitoringState } from './monitoring';
 import type { InstanceNetwork } from '../networking/instance-networking';
 import type { VolumesService } from '../volumes/volumes.service';
 
@@ -25,6 +26,8 @@ export interface InstanceDescription {
    */
   readonly type?: InstanceType;
   readonly image?: Image;
+  /** Its detailed monitoring as shown at the read's simulated instant (monitoring.ts). */
+  readonly monitoring: MonitoringState;
 }
 
 /** The instances of one RunInstances request (also what a repeated client token answers). */

@@ -55,6 +55,8 @@ export interface RunInstancesCommand {
   /** What a shutdown from inside the guest does: stored and shown (a guest shutdown is not simulated). */
   readonly instanceInitiatedShutdownBehavior?: 'stop' | 'terminate';
   readonly ebsOptimized?: boolean;
+  /** Detailed monitoring (EC2's Monitoring.Enabled): `pending`, then `enabled` (monitoring.ts). */
+  readonly monitoring?: boolean;
   /** The network it asks (subnet, groups, address, interfaces, key pair): the networking feature's (InstanceNetworking). */
   readonly network?: LaunchNetworkRequest;
   /** The launch template version it was launched from (EC2's RunInstances `LaunchTemplate`): its id and version are the instance's `aws:ec2launchtemplate:*` tags. */

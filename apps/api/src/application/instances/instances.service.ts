@@ -26,6 +26,7 @@ import { StatusChecks, statusChecks } from './status-checks';
 import { bootLog, consoleOutputTime } from './boot-log';
 import { launchPasswordData, PasswordData, passwordDataOf } from './password-data';
 import { checkDeletableTag, mergeTags, validateTags } from './tags';
+import { changeMonitoring, launchMonitoring, MonitoringState, monitoringStateOf } from './monitoring';
 
 const DEFAULT_PAGE_SIZE = 1000;
 const USER_SHUTDOWN = 'Client.UserInitiatedShutdown';
@@ -204,7 +205,7 @@ export class InstancesService {
         reservationId,
         instances: rows.map((row) => ({
           row, tags, volumes: volumes.get(row.id) ?? [], ...(group ? { placementGroupName: group.name } : {}), ...withNetwork(networks.get(row.id)), type, image,
-          ...(clientToken !== undefined ? { clientToken } : {}),
+          ...(clientToken !== undefined ? { clientToken } : {}), monitoring: monitoringStateOf(row, e.now),
         })),
       };
     });
@@ -236,7 +237,7 @@ export class InstancesService {
       const ids = [...new Set(q.instanceIds)];
       const [rows, parts] = await settledInOrder([settledInOrder(ids.map((id) => this.requireVisible(m, tenant.id, id))), this.describeParts(m, ids)] as const);
       rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-      const described = describedWith(rows, parts, this.engine.world.catalog);
+      const described = describedWith(rows, parts, this.engine.world.catalog, this.engine.now);
       return { instances: q.matches ? described.filter(q.matches) : described };
     }
     const limit = q.maxResults ?? DEFAULT_PAGE_SIZE;
@@ -274,7 +275,7 @@ export class InstancesService {
       // The row and what describes it are read together (on PostgreSQL, one statement). Another
       // tenant's instance is not found; what was read of it is dropped unseen.
       const [row, parts] = await settledInOrder([this.requireVisible(m, tenant.id, q.instanceId), this.describeParts(m, [q.instanceId])] as const);
-      return describedWith([row], parts, this.engine.world.catalog)[0];
+      return describedWith([row], parts, this.engine.world.catalog, this.engine.now)[0];
     });
   }
 
@@ -475,6 +476,25 @@ export class InstancesService {
     });
   }
 
+  /**
+   * MonitorInstances (`enable`) / UnmonitorInstances: every instance or none (one missing, another
+   * tenant's or terminated: nothing changes). Answers each instance's monitoring state, in the order
+   * named: `pending` / `disabling` for a change (monitoring.ts).
+   */
+  setMonitoring(tenant: TenantEntity, ids: readonly string[], enable: boolean): Promise<{ readonly instanceId: string; readonly state: MonitoringState }[]> {
+    return this.engine.command(async (tx, e) => {
+      const rows = await this.requireEach(tx, tenant.id, ids);
+      for (const row of rows) if (row.state === 'terminated') throw new IncorrectInstanceState(row.id, row.state, enable ? 'monitored' : 'unmonitored');
+      const out: { instanceId: string; state: MonitoringState }[] = [];
+      for (const row of rows) {
+        const { row: changed, answer } = changeMonitoring(row, enable, e.now);
+        if (changed !== row) await this.instances.setMonitoring(tx, row.id, changed);
+        out.push({ instanceId: row.id, state: answer });
+      }
+      return out;
+    });
+  }
+
   /** GetConsoleOutput: a simulated boot log from the instance's image, type and launch (empty until it has booted once). */
   async consoleOutput(tenant: TenantEntity, q: InstanceIdCommand): Promise<{ readonly output: string; readonly timestamp: number }> {
     const row = await this.requireVisible(this.instances.reader, tenant.id, q.instanceId);
@@ -522,7 +542,7 @@ export class InstancesService {
 
   /** Rows with their tags, attached volumes, group names and network. */
   private async describe(m: Tx, rows: InstanceEntity[]): Promise<InstanceDescription[]> {
-    return describedWith(rows, await this.describeParts(m, rows.map((r) => r.id)), this.engine.world.catalog);
+    return describedWith(rows, await this.describeParts(m, rows.map((r) => r.id)), this.engine.world.catalog, this.engine.now);
   }
 
   /**
@@ -567,7 +587,7 @@ export class InstancesService {
       placementGroupId: null, partitionNumber: null, dedicatedHostId: null, licenseConfigurationId: null,
       userData: cmd.userData ?? null, disableApiTermination: cmd.disableApiTermination ?? false, disableApiStop: cmd.disableApiStop ?? false,
       shutdownBehavior: cmd.instanceInitiatedShutdownBehavior ?? 'stop', ebsOptimized: cmd.ebsOptimized ?? false, launchIndex: 0, ebsRoot: false,
-      rootDeviceName: rootDeviceOf(vm.image), metadataOptions: null, passwordData: null, passwordDataAt: null,
+      rootDeviceName: rootDeviceOf(vm.image), metadataOptions: null, passwordData: null, passwordDataAt: null, ...launchMonitoring(cmd.monitoring, now),
     };
   }
 }
@@ -581,7 +601,7 @@ interface DescribeParts {
 }
 
 /** The rows described: what was read of them, and their type and image from the world's catalog (the one the launch and DescribeInstanceTypes read). */
-function describedWith(rows: readonly InstanceEntity[], parts: DescribeParts, catalog: Catalog): InstanceDescription[] {
+function describedWith(rows: readonly InstanceEntity[], parts: DescribeParts, catalog: Catalog, now: number): InstanceDescription[] {
   return rows.map((row) => {
     const facts = parts.launchFacts.get(row.id);
     const type = catalog.instanceType(row.instanceType);
@@ -591,6 +611,7 @@ function describedWith(rows: readonly InstanceEntity[], parts: DescribeParts, ca
       ...(facts?.placementGroupName !== undefined ? { placementGroupName: facts.placementGroupName } : {}),
       ...(facts?.clientToken !== undefined ? { clientToken: facts.clientToken } : {}),
       ...withNetwork(parts.networks.get(row.id)), ...(type ? { type } : {}), ...(image ? { image } : {}),
+      monitoring: monitoringStateOf(row, now),
     };
   });
 }

@@ -129,6 +129,30 @@ export interface SecurityGroupRulesCommand extends GroupRefCommand {
   readonly tags?: Readonly<Record<string, unknown>>;
 }
 
+/** UpdateSecurityGroupRuleDescriptionsIngress / …Egress: descriptions by permission (matching existing rules) or by rule id; a description left out removes it. */
+export interface SecurityGroupRuleDescriptionsCommand extends GroupRefCommand {
+  readonly egress: boolean;
+  readonly permissions: readonly IpPermission[];
+  readonly descriptions: readonly { readonly ruleId: string; readonly description?: string }[];
+}
+
+/** EC2's SecurityGroupRuleRequest: a rule as ModifySecurityGroupRules writes it. */
+export interface SecurityGroupRuleRequest {
+  readonly ipProtocol: string;
+  readonly fromPort?: number;
+  readonly toPort?: number;
+  readonly cidrIpv4?: string;
+  readonly cidrIpv6?: string;
+  readonly referencedGroupId?: string;
+  readonly description?: string;
+}
+
+/** ModifySecurityGroupRules: each rule (by id) replaced in place, keeping its id. */
+export interface ModifySecurityGroupRulesCommand {
+  readonly groupId: string;
+  readonly rules: readonly { readonly ruleId: string; readonly rule: SecurityGroupRuleRequest }[];
+}
+
 export interface DescribeSecurityGroupsQuery<T> extends DescribeQuery<T> {
   /** Default VPC only, as EC2's GroupName.N. */
   readonly names?: readonly string[];

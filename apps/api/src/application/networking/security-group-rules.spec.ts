@@ -1,5 +1,5 @@
 import { SecurityGroupRuleEntity } from '../../persistence/entities';
-import { describeRule, expandPermissions, normalizeProtocol, permissionsOf, portsOf, sameRule } from './security-group-rules';
+import { describeRule, expandPermissions, matchRules, normalizeProtocol, permissionOfRuleRequest, permissionsOf, portsOf, sameRule, unknownRuleError } from './security-group-rules';
 
 const rule = (over: Partial<SecurityGroupRuleEntity>): SecurityGroupRuleEntity => ({
   id: 'sgr-1', groupId: 'sg-1', tenantId: 't', isEgress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: null, cidrIpv6: null,
@@ -54,5 +54,31 @@ describe('security group rules', () => {
   it("words a duplicate as EC2's message does", () => {
     expect(describeRule(rule({ cidrIpv4: '0.0.0.0/0' }))).toBe('peer: 0.0.0.0/0, TCP, from port: 22, to port: 22, ALLOW');
     expect(describeRule(rule({ ipProtocol: '-1', fromPort: null, toPort: null, referencedGroupId: 'sg-1' }))).toBe('peer: sg-1, ALL, ALLOW');
+  });
+});
+
+describe('matching a request\'s rules to a group\'s (Revoke…, UpdateSecurityGroupRuleDescriptions…) and ModifySecurityGroupRules\' rules', () => {
+  it('matches by direction, protocol, ports and peer, never by description; the others are unknown', () => {
+    const ssh = rule({ id: 'sgr-ssh', cidrIpv4: '10.0.0.0/8', description: 'old' });
+    const https = rule({ id: 'sgr-https', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0' });
+    const out = rule({ id: 'sgr-out', isEgress: true, ipProtocol: '-1', fromPort: null, toPort: null, cidrIpv4: '0.0.0.0/0' });
+    const asked = [
+      { ...ssh, description: 'new' }, // the same rule, another description
+      { ...https, fromPort: 444, toPort: 444 }, // another port
+      { ...out, isEgress: false }, // the egress rule asked as ingress
+    ];
+    const { found, unknown } = matchRules([ssh, https, out], asked);
+    expect(found.map((f) => [f.rule.id, f.spec.description])).toEqual([['sgr-ssh', 'new']]);
+    expect(unknown.map(describeRule)).toEqual(['peer: 0.0.0.0/0, TCP, from port: 444, to port: 444, ALLOW', 'peer: 0.0.0.0/0, ALL, ALLOW']);
+    expect(unknownRuleError(unknown[0])).toMatchObject({ code: 'InvalidPermission.NotFound', message: 'The specified rule does not exist in this security group ("peer: 0.0.0.0/0, TCP, from port: 444, to port: 444, ALLOW").' });
+  });
+
+  it('a SecurityGroupRuleRequest is a permission of exactly one peer, its description on that peer', () => {
+    expect(permissionOfRuleRequest({ ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '10.0.0.0/8', description: 'ssh' }))
+      .toEqual({ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: [{ cidrIp: '10.0.0.0/8', description: 'ssh' }] });
+    expect(permissionOfRuleRequest({ ipProtocol: '-1', referencedGroupId: 'sg-1' })).toEqual({ ipProtocol: '-1', fromPort: undefined, toPort: undefined, groupPairs: [{ groupId: 'sg-1' }] });
+    for (const bad of [{ ipProtocol: 'tcp' }, { ipProtocol: 'tcp', cidrIpv4: '10.0.0.0/8', cidrIpv6: '::/0' }]) {
+      expect(() => permissionOfRuleRequest(bad)).toThrow(expect.objectContaining({ code: 'InvalidParameterCombination' }));
+    }
   });
 });

@@ -2,7 +2,7 @@ import { ApiError, invalidParameter } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { SecurityGroupEntity, SecurityGroupRuleEntity } from '../../persistence/entities';
 import { ipv4Range, isIpv6Range } from './cidr';
-import { IpPermission } from './networking.commands';
+import { IpPermission, SecurityGroupRuleRequest } from './networking.commands';
 
 /**
  * Security group rules as EC2 keeps them: one rule per (direction, protocol, port range, peer),
@@ -83,6 +83,49 @@ export async function expandPermissions(
     }
   }
   return out;
+}
+
+/**
+ * The existing rules a request's rules name (by direction, protocol, ports and peer: `sameRule`),
+ * each with the request's rule, and the request's rules that name none. Revoke… and
+ * UpdateSecurityGroupRuleDescriptions… match so.
+ */
+export function matchRules<R extends RuleSpec>(existing: readonly R[], specs: readonly RuleSpec[]): { found: { rule: R; spec: RuleSpec }[]; unknown: RuleSpec[] } {
+  const found: { rule: R; spec: RuleSpec }[] = [];
+  const unknown: RuleSpec[] = [];
+  for (const spec of specs) {
+    const rule = existing.find((r) => sameRule(r, spec));
+    if (rule) found.push({ rule, spec });
+    else unknown.push(spec);
+  }
+  return { found, unknown };
+}
+
+/** EC2's InvalidPermission.NotFound for a request's rule that names none of the group's. */
+export function unknownRuleError(spec: RuleSpec): ApiError {
+  return new ApiError('InvalidPermission.NotFound', `The specified rule does not exist in this security group ("${describeRule(spec)}").`);
+}
+
+/** EC2's InvalidPermission.Duplicate for a rule the group already has. */
+export function duplicateRuleError(spec: RuleSpec): ApiError {
+  return new ApiError('InvalidPermission.Duplicate', `the specified rule "${describeRule(spec)}" already exists`);
+}
+
+/**
+ * ModifySecurityGroupRules' SecurityGroupRuleRequest as a permission of one peer (exactly one of
+ * CidrIpv4, CidrIpv6, ReferencedGroupId), so that it is checked as Authorize checks its rules
+ * (expandPermissions). Prefix lists are not simulated (refused where the request is read).
+ */
+export function permissionOfRuleRequest(r: SecurityGroupRuleRequest): IpPermission {
+  const peers = [r.cidrIpv4, r.cidrIpv6, r.referencedGroupId].filter((x) => x !== undefined).length;
+  if (peers !== 1) throw new ApiError('InvalidParameterCombination', 'A security group rule names exactly one of CidrIpv4, CidrIpv6 or ReferencedGroupId');
+  const description = r.description !== undefined ? { description: r.description } : {};
+  return {
+    ipProtocol: r.ipProtocol, fromPort: r.fromPort, toPort: r.toPort,
+    ...(r.cidrIpv4 !== undefined ? { ipRanges: [{ cidrIp: r.cidrIpv4, ...description }] } : {}),
+    ...(r.cidrIpv6 !== undefined ? { ipv6Ranges: [{ cidrIpv6: r.cidrIpv6, ...description }] } : {}),
+    ...(r.referencedGroupId !== undefined ? { groupPairs: [{ groupId: r.referencedGroupId, ...description }] } : {}),
+  };
 }
 
 export function ruleRows(tenantId: string, groupId: string, specs: readonly RuleSpec[], firstPosition: number): SecurityGroupRuleEntity[] {

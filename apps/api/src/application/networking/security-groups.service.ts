@@ -6,10 +6,13 @@ import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { validateTags } from '../instances/tags';
 import { describe, DescribeQuery, GROUP_ID, notFoundError, Page, requireWellFormed, RULE_ID } from './describe-query';
-import { CreateSecurityGroupCommand, DescribeSecurityGroupsQuery, GroupRefCommand, SecurityGroupRulesCommand } from './networking.commands';
+import {
+  CreateSecurityGroupCommand, DescribeSecurityGroupsQuery, GroupRefCommand, ModifySecurityGroupRulesCommand, SecurityGroupRuleDescriptionsCommand, SecurityGroupRulesCommand,
+} from './networking.commands';
 import { NetworkingService } from './networking.service';
 import {
-  DEFAULT_GROUP_NAME, describeRule, expandPermissions, newGroupRows, permissionsOf, PermissionView, RuleSpec, ruleRows, sameRule,
+  DEFAULT_GROUP_NAME, duplicateRuleError, expandPermissions, matchRules, newGroupRows, permissionOfRuleRequest, permissionsOf, PermissionView, ruleRows, sameRule,
+  unknownRuleError,
 } from './security-group-rules';
 
 /** A group as Describe shows it: its ingress and egress rules (as EC2's IpPermissions), its tags. */
@@ -135,9 +138,7 @@ export class SecurityGroupsService {
       const specs = await expandPermissions(cmd.egress, cmd.permissions, (pair) => this.peerGroup(tx, tenant.id, group, pair));
       const existing = (await this.repo.rulesOf(tx, [group.id])).filter((r) => r.isEgress === cmd.egress);
       specs.forEach((s, i) => {
-        if (existing.some((r) => sameRule(r, s)) || specs.slice(0, i).some((o) => sameRule(o, s))) {
-          throw new ApiError('InvalidPermission.Duplicate', `the specified rule "${describeRule(s)}" already exists`);
-        }
+        if (existing.some((r) => sameRule(r, s)) || specs.slice(0, i).some((o) => sameRule(o, s))) throw duplicateRuleError(s);
       });
       const rows = ruleRows(tenant.id, group.id, specs, await this.repo.nextRulePosition(tx, group.id));
       await this.repo.insertRules(tx, rows);
@@ -163,25 +164,61 @@ export class SecurityGroupsService {
       const group = await this.resolveForRules(tx, tenant.id, cmd);
       const existing = (await this.repo.rulesOf(tx, [group.id])).filter((r) => r.isEgress === cmd.egress);
       const specs = await expandPermissions(cmd.egress, cmd.permissions, (pair) => this.peerGroup(tx, tenant.id, group, pair));
-      const doomed = new Map<string, SecurityGroupRuleEntity>();
-      const unknown: RuleSpec[] = [];
-      for (const s of specs) {
-        const found = existing.find((r) => sameRule(r, s));
-        if (found) doomed.set(found.id, found);
-        else unknown.push(s);
-      }
-      if (unknown.length > 0 && !(await this.networking.requireVpc(tx, tenant.id, group.vpcId)).isDefault) {
-        throw new ApiError('InvalidPermission.NotFound', `The specified rule does not exist in this security group ("${describeRule(unknown[0])}").`);
-      }
-      for (const id of cmd.ruleIds ?? []) {
-        requireWellFormed(RULE_ID, id);
-        const found = existing.find((r) => r.id === id);
-        if (!found) throw notFoundError(RULE_ID, id);
-        doomed.set(id, found);
-      }
+      const { found, unknown } = matchRules(existing, specs);
+      const doomed = new Map(found.map(({ rule }) => [rule.id, rule]));
+      if (unknown.length > 0 && !(await this.networking.requireVpc(tx, tenant.id, group.vpcId)).isDefault) throw unknownRuleError(unknown[0]);
+      for (const id of cmd.ruleIds ?? []) doomed.set(id, ruleById(existing, id));
       await this.repo.deleteRules(tx, [...doomed.keys()]);
       for (const id of doomed.keys()) await this.repo.deleteTags(tx, id);
       return { revoked: [...doomed.values()], unknown: permissionsOf(unknown) };
+    });
+  }
+
+  /**
+   * UpdateSecurityGroupRuleDescriptionsIngress / …Egress: each permission's rules must be the
+   * group's (matched as Revoke matches them; one that is not: InvalidPermission.NotFound, in any
+   * VPC, nothing changed), each rule id one of the group's rules of that direction; each takes the
+   * description asked, or none where it is left out (EC2: "You can remove a description for a
+   * security group rule by omitting the description parameter in the request").
+   */
+  updateDescriptions(tenant: TenantEntity, cmd: SecurityGroupRuleDescriptionsCommand): Promise<void> {
+    if (cmd.permissions.length === 0 && cmd.descriptions.length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter IpPermissions or SecurityGroupRuleDescriptions');
+    return this.engine.command(async (tx) => {
+      const group = await this.resolveForRules(tx, tenant.id, cmd);
+      const existing = (await this.repo.rulesOf(tx, [group.id])).filter((r) => r.isEgress === cmd.egress);
+      const specs = await expandPermissions(cmd.egress, cmd.permissions, (pair) => this.peerGroup(tx, tenant.id, group, pair));
+      const { found, unknown } = matchRules(existing, specs);
+      if (unknown.length > 0) throw unknownRuleError(unknown[0]);
+      const changed = new Map<string, SecurityGroupRuleEntity>();
+      for (const { rule, spec } of found) changed.set(rule.id, { ...rule, description: spec.description });
+      for (const d of cmd.descriptions) {
+        const rule = ruleById(existing, d.ruleId);
+        changed.set(rule.id, { ...rule, description: d.description ?? null });
+      }
+      await this.repo.updateRules(tx, [...changed.values()]);
+    });
+  }
+
+  /**
+   * ModifySecurityGroupRules: each rule named (one of the group's, either direction:
+   * InvalidSecurityGroupRuleId.NotFound) replaced in place by the rule asked, keeping its id,
+   * direction, tags and place, every rule checked as Authorize checks it (expandPermissions). A rule
+   * that would then be the same as another of the group's is InvalidPermission.Duplicate. All or none.
+   */
+  modifyRules(tenant: TenantEntity, cmd: ModifySecurityGroupRulesCommand): Promise<void> {
+    if (cmd.rules.length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter SecurityGroupRules');
+    return this.engine.command(async (tx) => {
+      const group = await this.networking.requireGroup(tx, tenant.id, cmd.groupId);
+      const rules = await this.repo.rulesOf(tx, [group.id]);
+      const after = new Map(rules.map((r) => [r.id, r]));
+      for (const { ruleId, rule: asked } of cmd.rules) {
+        const rule = ruleById(rules, ruleId);
+        const [spec] = await expandPermissions(rule.isEgress, [permissionOfRuleRequest(asked)], (pair) => this.peerGroup(tx, tenant.id, group, pair));
+        after.set(rule.id, { ...rule, ...spec });
+      }
+      const changed = cmd.rules.map((r) => after.get(r.ruleId)!);
+      for (const c of changed) if ([...after.values()].some((o) => o.id !== c.id && sameRule(o, c))) throw duplicateRuleError(c);
+      await this.repo.updateRules(tx, changed);
     });
   }
 
@@ -209,4 +246,12 @@ export class SecurityGroupsService {
     if (peer.vpcId !== group.vpcId) throw new ApiError('InvalidGroup.NotFound', `You have specified a group '${peer.id}' that is not in the VPC '${group.vpcId}'`);
     return peer.id;
   }
+}
+
+/** One of these rules by its id (malformed: InvalidSecurityGroupRuleId.Malformed; none: …NotFound). */
+function ruleById<R extends { readonly id: string }>(rules: readonly R[], id: string): R {
+  requireWellFormed(RULE_ID, id);
+  const found = rules.find((r) => r.id === id);
+  if (!found) throw notFoundError(RULE_ID, id);
+  return found;
 }

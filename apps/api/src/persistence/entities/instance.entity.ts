@@ -76,4 +76,8 @@ export class InstanceEntity {
   @Column({ name: 'password_data', type: 'text', nullable: true }) passwordData!: string | null;
   /** When that password is available (GetPasswordData answers it from then on), simulated time. */
   @Column({ name: 'password_data_at', type: 'bigint', nullable: true, transformer: msTransformer }) passwordDataAt!: number | null;
+  /** Detailed monitoring last asked (RunInstances' Monitoring.Enabled, MonitorInstances / UnmonitorInstances): `enabled` or `disabled` (application/instances/monitoring.ts). */
+  @Column({ type: 'varchar', length: 16, default: 'disabled' }) monitoring!: string;
+  /** When it was asked, simulated time (the change shows `pending` / `disabling` for a while); null: never changed since launch. */
+  @Column({ name: 'monitoring_since', type: 'bigint', nullable: true, transformer: msTransformer }) monitoringSince!: number | null;
 }

@@ -27,11 +27,10 @@ function transitionReason(d: InstanceDescription): string {
 /**
  * What DescribeInstances shows and its filters read alike (one value, one place): the instance's
  * `hypervisor` is `xen` for Xen and Nitro alike (EC2 API Reference, Instance: "The value xen is
- * used for both Xen and Nitro hypervisors"; DescribeInstanceTypes tells them apart); detailed
- * monitoring is not simulated (RunInstances refuses it); an interface attached to an instance is `in-use`.
+ * used for both Xen and Nitro hypervisors"; DescribeInstanceTypes tells them apart); an interface
+ * attached to an instance is `in-use`.
  */
 export const INSTANCE_HYPERVISOR = 'xen';
-export const MONITORING_STATE = 'disabled';
 /**
  * The mode the instance booted in: its type's default (Nimbus's images set none): UEFI on Graviton,
  * legacy BIOS elsewhere. The type is the world catalog's (an operator's custom types too), as
@@ -118,7 +117,7 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
       tenancy: i.tenancy,
     },
     platform: isWindowsPlatform(i.platform) ? 'windows' : undefined,
-    monitoring: { state: MONITORING_STATE },
+    monitoring: { state: d.monitoring },
     subnetId: n?.subnetId,
     vpcId: n?.vpcId,
     privateIpAddress: n?.privateIpAddress,

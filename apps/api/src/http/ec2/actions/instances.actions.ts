@@ -25,7 +25,7 @@ import { filterMatcher, FilterField } from '../ec2-filters';
 import { zoneIdOf } from '../availability-zones';
 import {
   ATTACHED_INTERFACE_STATUS, architectureOf, FIXED_SETTINGS, billingIdentityOf, blockDeviceMappingsOf, currentBootModeXml, INSTANCE_HYPERVISOR, instanceXml, interfaceAssociationOf,
-  metadataOptionsXml, MONITORING_STATE, reservationsXml, stateReasonOf, stateXml,
+  metadataOptionsXml, reservationsXml, stateReasonOf, stateXml,
 } from './instance.xml';
 import { privateIpSpecs } from './networking.actions';
 import { ec2Time } from '../ec2-xml';
@@ -102,7 +102,7 @@ function instanceFilters(ownerId: string): Record<string, FilterField<InstanceDe
     'root-device-name': (d) => d.row.rootDeviceName,
     'virtualization-type': () => 'hvm',
     hypervisor: () => INSTANCE_HYPERVISOR,
-    'monitoring-state': () => MONITORING_STATE,
+    'monitoring-state': (d) => d.monitoring,
     'current-instance-boot-mode': (d) => currentBootModeXml(d),
     'block-device-mapping.volume-id': (d) => blockDeviceMappingsOf(d).map((m) => m.ebs.volumeId),
     'block-device-mapping.device-name': (d) => blockDeviceMappingsOf(d).flatMap((m) => m.deviceName ?? []),
@@ -274,7 +274,6 @@ function launchSettingsOf(p: Ec2Params): Omit<RunInstancesCommand, 'imageId' | '
   const shutdown = p.string('InstanceInitiatedShutdownBehavior');
   if (shutdown !== undefined && shutdown !== 'stop' && shutdown !== 'terminate') throw invalidParameter(`Value (${shutdown}) for parameter InstanceInitiatedShutdownBehavior is invalid. It must be stop or terminate.`);
   const monitoring = p.struct('Monitoring')?.bool('Enabled');
-  if (monitoring === true) throw unsupported('detailed monitoring (Monitoring.Enabled=true)');
   const autoRecovery = p.struct('MaintenanceOptions')?.string('AutoRecovery');
   if (autoRecovery !== undefined && autoRecovery !== 'default' && autoRecovery !== 'disabled') throw invalidParameter(`Value (${autoRecovery}) for parameter MaintenanceOptions.AutoRecovery is invalid.`);
 
@@ -298,6 +297,7 @@ function launchSettingsOf(p: Ec2Params): Omit<RunInstancesCommand, 'imageId' | '
     ...(p.string('UserData') ? { userData: p.string('UserData') } : {}),
     ...(p.bool('DisableApiTermination') !== undefined ? { disableApiTermination: p.bool('DisableApiTermination') } : {}),
     ...(p.bool('DisableApiStop') !== undefined ? { disableApiStop: p.bool('DisableApiStop') } : {}),
+    ...(monitoring !== undefined ? { monitoring } : {}),
     ...(shutdown !== undefined ? { instanceInitiatedShutdownBehavior: shutdown } : {}),
     ...(p.bool('EbsOptimized') !== undefined ? { ebsOptimized: p.bool('EbsOptimized') } : {}),
     ...(network ? { network } : {}),
@@ -445,6 +445,19 @@ export class InstancesEc2Actions implements Ec2ActionSource {
       params: ['InstanceId'],
       dryRun: this.dryRunIds,
       handler: async (ctx, p) => ({ instancesSet: transitionsXml(await this.transitions(ctx, p, (t, ids) => this.instances.terminateAll(t, ids))) }),
+    },
+    // Detailed monitoring: every instance named or none (InvalidInstanceID.*, a terminated one: IncorrectInstanceState).
+    MonitorInstances: {
+      operation: 'MonitorInstances',
+      params: ['InstanceId'],
+      dryRun: this.dryRunIds,
+      handler: async (ctx, p) => ({ instancesSet: monitoringXml(await this.instances.setMonitoring(ctx.tenant, instanceIds(p), true)) }),
+    },
+    UnmonitorInstances: {
+      operation: 'UnmonitorInstances',
+      params: ['InstanceId'],
+      dryRun: this.dryRunIds,
+      handler: async (ctx, p) => ({ instancesSet: monitoringXml(await this.instances.setMonitoring(ctx.tenant, instanceIds(p), false)) }),
     },
     DescribeInstanceStatus: {
       operation: 'DescribeInstanceStatus',
@@ -639,6 +652,11 @@ export class InstancesEc2Actions implements Ec2ActionSource {
       },
     },
   };
+}
+
+/** MonitorInstances' / UnmonitorInstances' instancesSet (EC2's InstanceMonitoring items). */
+function monitoringXml(list: readonly { readonly instanceId: string; readonly state: string }[]) {
+  return items(list.map((m) => ({ instanceId: m.instanceId, monitoring: { state: m.state } })));
 }
 
 type Modification =

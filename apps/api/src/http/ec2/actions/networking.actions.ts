@@ -523,6 +523,26 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
     AuthorizeSecurityGroupEgress: this.authorize('AuthorizeSecurityGroupEgress', true),
     RevokeSecurityGroupIngress: this.revoke('RevokeSecurityGroupIngress', false),
     RevokeSecurityGroupEgress: this.revoke('RevokeSecurityGroupEgress', true),
+    UpdateSecurityGroupRuleDescriptionsIngress: this.updateDescriptions('UpdateSecurityGroupRuleDescriptionsIngress', false),
+    UpdateSecurityGroupRuleDescriptionsEgress: this.updateDescriptions('UpdateSecurityGroupRuleDescriptionsEgress', true),
+    ModifySecurityGroupRules: {
+      operation: 'ModifySecurityGroupRules',
+      params: ['GroupId', 'SecurityGroupRule'],
+      handler: async (ctx, p) => {
+        const rules = p.structs('SecurityGroupRule').map((u) => {
+          const r = u.struct('SecurityGroupRule');
+          if (!r) throw new ApiError('MissingParameter', 'The request must contain the parameter SecurityGroupRule.N.SecurityGroupRule');
+          if (r.has('PrefixListId')) throw unsupported('the parameter SecurityGroupRule.N.SecurityGroupRule.PrefixListId (prefix lists)');
+          const rule = {
+            ipProtocol: r.required('IpProtocol'), fromPort: r.int('FromPort'), toPort: r.int('ToPort'), cidrIpv4: r.string('CidrIpv4'), cidrIpv6: r.string('CidrIpv6'),
+            referencedGroupId: r.string('ReferencedGroupId'), description: r.string('Description'),
+          };
+          return { ruleId: u.required('SecurityGroupRuleId'), rule: Object.fromEntries(Object.entries(rule).filter(([, v]) => v !== undefined)) as typeof rule };
+        });
+        await this.groups.modifyRules(ctx.tenant, { groupId: p.required('GroupId'), rules });
+        return { return: true };
+      },
+    },
 
     // ---- network interfaces ----
     CreateNetworkInterface: {
@@ -689,6 +709,22 @@ export class NetworkingEc2Actions implements Ec2ActionSource {
           permissions: [...permissions(p), ...shorthandPermission(p)], tags: tagSpecs(p, 'security-group-rule'),
         });
         return { return: true, securityGroupRuleSet: items(r.rules.map((x) => ruleXml(x, r.tags, ctx))) };
+      },
+    };
+  }
+
+  /** UpdateSecurityGroupRuleDescriptionsIngress / …Egress (GroupName: ingress only, the default VPC's). */
+  private updateDescriptions(operation: string, egress: boolean) {
+    return {
+      operation,
+      params: ['GroupId', 'GroupName', 'IpPermissions', 'SecurityGroupRuleDescription'],
+      handler: async (ctx: Ec2Context, p: Ec2Params) => {
+        if (egress && p.has('GroupName')) throw unsupported('the parameter GroupName for egress rules (use GroupId)');
+        await this.groups.updateDescriptions(ctx.tenant, {
+          egress, groupId: p.string('GroupId'), groupName: egress ? undefined : p.string('GroupName'), permissions: permissions(p),
+          descriptions: p.structs('SecurityGroupRuleDescription').map((d) => ({ ruleId: d.required('SecurityGroupRuleId'), ...(d.string('Description') !== undefined ? { description: d.string('Description') } : {}) })),
+        });
+        return { return: true };
       },
     };
   }
