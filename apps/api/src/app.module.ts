@@ -81,6 +81,7 @@ import { SecurityGroupsService } from './application/networking/security-groups.
 import { KeyPairsService } from './application/networking/key-pairs.service';
 import { ElasticIpsService } from './application/networking/elastic-ips.service';
 import { RoutingService } from './application/networking/routing.service';
+import { NatGatewaysService } from './application/networking/nat-gateways.service';
 import { RoutingRepository } from './persistence/routing.repository';
 import { NetworkTagsRegistrar } from './application/networking/network-tags.registrar';
 import { VolumeTagsRegistrar } from './application/volumes/volume-tags.registrar';
@@ -161,7 +162,7 @@ export class AppModule {
         // Experiments (issue 12): sets of runs on the same queue.
         ExperimentsRepository, ExperimentsService, ExperimentFinisher,
         // EC2 networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs; InstancesService's network.
-        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, ElasticIpsService, RoutingRepository, RoutingService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService }, NetworkTagsRegistrar, VolumeTagsRegistrar, PlacementTagsRegistrar,
+        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, ElasticIpsService, RoutingRepository, RoutingService, NatGatewaysService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService }, NetworkTagsRegistrar, VolumeTagsRegistrar, PlacementTagsRegistrar,
         // The EC2 Query protocol (issue 15): credentials, the adapter and every feature's actions.
         AccessKeysRepository, CredentialsService, TagsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
         CatalogRepository, ImagesService, SnapshotsService, CatalogAdminService,

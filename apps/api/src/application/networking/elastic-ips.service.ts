@@ -11,6 +11,7 @@ import { validateTags } from '../instances/tags';
 import { parseIpv4 } from './cidr';
 import { ASSOCIATION_ID, describe, ELASTIC_IP_ID, notFoundError, requireWellFormed } from './describe-query';
 import { AllocateAddressCommand, AssociateAddressCommand, DescribeAddressesQuery } from './networking.commands';
+import { NAT_INTERFACE_ORIGIN } from './nat-gateways';
 import { NetworkingService } from './networking.service';
 
 /**
@@ -126,6 +127,8 @@ export class ElasticIpsService {
     return this.engine.command(async (tx, e) => {
       const eip = await this.requireElasticIp(tx, tenant.id, cmd.allocationId);
       const eni = cmd.instanceId !== undefined ? await this.interfaceOfInstance(tx, tenant.id, cmd.instanceId, e) : await this.networking.requireInterface(tx, tenant.id, cmd.networkInterfaceId!);
+      if (eni.origin === NAT_INTERFACE_ORIGIN) throw new ApiError('InvalidNetworkInterface.InUse', `The network interface '${eni.id}' is a NAT gateway's: its address is the gateway's`);
+      await this.requireNotNatHeld(tx, tenant.id, eip);
       const secondaries = eni.secondaryIpCount > 0 ? ((await this.repo.secondaryAddresses(tx, [eni.id])).get(eni.id) ?? []) : [];
       const privateIpAddress = chooseAssociationAddress(eni, secondaries, cmd.privateIpAddress);
       // The same association again: EC2 calls the operation idempotent.
@@ -148,6 +151,7 @@ export class ElasticIpsService {
   disassociate(tenant: TenantEntity, associationId: string): Promise<void> {
     return this.engine.command(async (tx, e) => {
       const eip = await this.requireAssociated(tx, tenant.id, associationId);
+      await this.requireNotNatHeld(tx, tenant.id, eip);
       await this.disassociateRow(tx, tenant.id, eip, e.now);
     });
   }
@@ -164,6 +168,7 @@ export class ElasticIpsService {
     return this.engine.command(async (tx, e) => {
       const eip = await this.requireElasticIp(tx, tenant.id, allocationId);
       if (eip.associationId !== null) {
+        await this.requireNotNatHeld(tx, tenant.id, eip);
         const eni = await this.repo.findInterface(tx, tenant.id, eip.networkInterfaceId!);
         const defaultVpcId = await this.networking.ensureDefaultVpc(tx, tenant.id);
         if (!eni || eni.vpcId !== defaultVpcId) throw new ApiError('InvalidIPAddress.InUse', `Address ${eip.publicIp} is in use.`);
@@ -181,6 +186,13 @@ export class ElasticIpsService {
   /** DryRun's check: the association id is the tenant's (else InvalidAssociationID.NotFound). */
   async requireAssociation(tenant: TenantEntity, associationId: string): Promise<void> {
     await this.requireAssociated(this.repo.reader, tenant.id, associationId);
+  }
+
+  /** An Elastic IP a NAT gateway holds stays with it until DeleteNatGateway (EC2: in use). */
+  private async requireNotNatHeld(m: Tx, tenantId: string, eip: PublicIpAllocationEntity): Promise<void> {
+    if (eip.networkInterfaceId === null) return;
+    const eni = await this.repo.findInterface(m, tenantId, eip.networkInterfaceId);
+    if (eni?.origin === NAT_INTERFACE_ORIGIN) throw new ApiError('InvalidIPAddress.InUse', `Address ${eip.publicIp} is in use by a NAT gateway.`);
   }
 
   private async requireAssociated(m: Tx, tenantId: string, associationId: string): Promise<PublicIpAllocationEntity> {
