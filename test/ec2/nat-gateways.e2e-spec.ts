@@ -281,7 +281,7 @@ describe('NAT gateways through the JS SDK', () => {
     const invoice = await h.invoice(erin.key, month);
     expect(invoice.lines.filter((l) => l.product === 'nat-gateway')).toEqual([{
       lineId: 'nat-gateway/hours/aws-us-east-1-seed', product: 'nat-gateway', quantity: '2', unit: 'gateway-hour', unitPrice: '0.045', amount: '0.09',
-      description: 'NAT gateway: $0.045 per NAT gateway-hour, each partial hour billed as a full hour (price book aws-us-east-1-seed)',
+      description: 'NAT gateway: $0.045 per NAT gateway-hour, billed per hour, partial hours rounded up (price book aws-us-east-1-seed)',
     }]);
     const report = (await h.usage(erin.key, { groupBy: 'type', from: iso(start), to: iso(start + 5 * HOUR_MS) })).usage;
     expect(report.filter((u: { product: string }) => u.product === 'nat-gateway')).toEqual([{ usageType: 'NatGateway-Hours', product: 'nat-gateway', unit: 'gateway-hour', quantity: '1.5' }]);

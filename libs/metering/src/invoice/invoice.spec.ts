@@ -299,7 +299,7 @@ describe('computeInvoice: NAT gateways ($0.045 per NAT gateway-hour, each partia
     expect(sut.lines.map((l) => [l.lineId, l.product, l.quantity, l.unit, l.unitPrice, l.amount])).toEqual([
       ['nat-gateway/hours/aws-us-east-1-seed', 'nat-gateway', '2', 'gateway-hour', '0.045', '0.09'],
     ]);
-    expect(lineOf(sut, 'nat-gateway/hours').description).toBe('NAT gateway: $0.045 per NAT gateway-hour, each partial hour billed as a full hour (price book aws-us-east-1-seed)');
+    expect(lineOf(sut, 'nat-gateway/hours').description).toBe('NAT gateway: $0.045 per NAT gateway-hour, billed per hour, partial hours rounded up (price book aws-us-east-1-seed)');
   });
 
   it('one second is a full hour ($0.045 → $0.05); exactly 3 hours are 3 ($0.135 → $0.14), one ms more is 4 ($0.18)', () => {

@@ -460,7 +460,7 @@ function natGatewayLine(v: number, ms: ExactSum, book: CompiledPriceBook): Pendi
     lineId: `nat-gateway/hours/${version}`,
     sortKey: pad(v),
     product: 'nat-gateway',
-    description: `NAT gateway: ${money(unitPrice)} per NAT gateway-hour, each partial hour billed as a full hour (price book ${version})`,
+    description: `NAT gateway: ${money(unitPrice)} per NAT gateway-hour, billed per hour, partial hours rounded up (price book ${version})`,
     unit: 'gateway-hour',
     unitPrice,
     numerator: ms.toDecimal(),

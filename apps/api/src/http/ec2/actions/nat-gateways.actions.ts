@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NatGatewayState, connectivityTypeOf } from '../../../application/networking/nat-gateways';
 import { CreateNatGatewayCommand, NatGatewaysService, NatGatewayView } from '../../../application/networking/nat-gateways.service';
-import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
+import { Ec2Actions, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { unsupported } from '../ec2-errors';
 import { FilterField } from '../ec2-filters';
