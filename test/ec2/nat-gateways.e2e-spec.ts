@@ -162,7 +162,8 @@ describe('NAT gateways through the JS SDK', () => {
   it('fails a public gateway in a VPC with no internet gateway attached, and one whose Elastic IP is associated elsewhere, with EC2\'s failureCode: no interface, the Elastic IP untouched', async () => {
     const bare = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }))).Vpc!.VpcId!;
     const bareSubnet = (await ec2.send(new CreateSubnetCommand({ VpcId: bare, CidrBlock: '10.1.0.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
-    const { AllocationId: spare, PublicIp: sparePublicIp } = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+    const allocated = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+    const [spare, sparePublicIp] = [allocated.AllocationId!, allocated.PublicIp!];
     const noIgw = (await ec2.send(new CreateNatGatewayCommand({ SubnetId: bareSubnet, AllocationId: spare }))).NatGateway!.NatGatewayId!;
     expect((await gateway(noIgw)).State).toBe('pending');
     await suite.app.advance(60);
