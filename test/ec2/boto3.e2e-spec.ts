@@ -53,6 +53,9 @@ describeIf(true)('boto3 against Nimbus', () => {
       cidr: '172.31.32.0/20', defaultForAz: true, mapsPublicIp: true, sameVpc: true, again: 'DefaultSubnetAlreadyExistsInAvailabilityZone', vpcAgain: 'DefaultVpcAlreadyExists',
     });
     expect(out.interfaceCheck).toEqual([false, true]);
+    expect(out.natGateway).toEqual({
+      pending: 'pending', createTimeIsDate: true, found: [[true, 'available', true]], otherTenant: expect.objectContaining({ code: 'NatGatewayNotFound', status: 400 }), deleted: true,
+    });
     expect(out.otherTenant).toMatchObject({ code: 'InvalidInstanceID.NotFound', status: 400 });
     expect(out.otherTenant.message.replace(/i-[0-9a-f]{17}/, 'ID')).toBe(out.missing.message.replace(/i-[0-9a-f]{17}/, 'ID'));
     expect(out.wrongSecret).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });
