@@ -69,6 +69,14 @@ export function requireReassociation(eip: Pick<PublicIpAllocationEntity, 'alloca
   }
 }
 
+/** The tenant's Elastic IP by allocation id (another tenant's is as missing: InvalidAllocationID.NotFound). */
+export async function requireElasticIp(repo: NetworkingRepository, m: Tx, tenantId: string, allocationId: string): Promise<PublicIpAllocationEntity> {
+  requireWellFormed(ELASTIC_IP_ID, allocationId);
+  const eip = await repo.findElasticIp(m, tenantId, allocationId);
+  if (!eip) throw notFoundError(ELASTIC_IP_ID, allocationId);
+  return eip;
+}
+
 /**
  * Elastic IP addresses (EC2's AllocateAddress, DescribeAddresses, AssociateAddress,
  * DisassociateAddress, ReleaseAddress; docs/ec2-networking.md). An Elastic IP is a row of the
@@ -202,11 +210,8 @@ export class ElasticIpsService {
     return eip;
   }
 
-  private async requireElasticIp(m: Tx, tenantId: string, allocationId: string): Promise<PublicIpAllocationEntity> {
-    requireWellFormed(ELASTIC_IP_ID, allocationId);
-    const eip = await this.repo.findElasticIp(m, tenantId, allocationId);
-    if (!eip) throw notFoundError(ELASTIC_IP_ID, allocationId);
-    return eip;
+  private requireElasticIp(m: Tx, tenantId: string, allocationId: string): Promise<PublicIpAllocationEntity> {
+    return requireElasticIp(this.repo, m, tenantId, allocationId);
   }
 
   /**

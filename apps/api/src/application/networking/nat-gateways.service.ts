@@ -6,7 +6,8 @@ import { NetworkingRepository } from '../../persistence/networking.repository';
 import { RoutingRepository } from '../../persistence/routing.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
-import { describe, DescribeQuery, ELASTIC_IP_ID, notFoundError, Page, requireWellFormed } from './describe-query';
+import { describe, DescribeQuery, Page, requireWellFormed } from './describe-query';
+import { requireElasticIp } from './elastic-ips.service';
 import {
   ConnectivityType, NAT_GATEWAY_DELETING_MS, NAT_GATEWAY_ID, NAT_GATEWAY_PENDING_MS, NAT_INTERFACE_ORIGIN, natGatewayNotFound, natGatewayState, NatGatewayState,
   natGatewayVisible, natInterfaceDescription, NO_FREE_ADDRESS, publicFailure, requireAllocationFor,
@@ -140,11 +141,8 @@ export class NatGatewaysService {
     if (!g || !natGatewayVisible(g, this.engine.now)) throw natGatewayNotFound(natGatewayId);
   }
 
-  private async requireElasticIp(m: Tx, tenantId: string, allocationId: string) {
-    requireWellFormed(ELASTIC_IP_ID, allocationId);
-    const eip = await this.addresses.findElasticIp(m, tenantId, allocationId);
-    if (!eip) throw notFoundError(ELASTIC_IP_ID, allocationId);
-    return eip;
+  private requireElasticIp(m: Tx, tenantId: string, allocationId: string) {
+    return requireElasticIp(this.addresses, m, tenantId, allocationId);
   }
 
   private async views(m: Tx, rows: readonly NatGatewayEntity[], now: number): Promise<NatGatewayView[]> {
