@@ -32,6 +32,7 @@ import { SnapshotCopiesAndVolumeAttributes1764740000000 } from './1764740000000-
 import { SnapshotStorageUsage1764750000000 } from './1764750000000-SnapshotStorageUsage';
 import { PublicIpv4Usage1764760000000 } from './1764760000000-PublicIpv4Usage';
 import { ImageSources1764770000000 } from './1764770000000-ImageSources';
+import { NatGateways1764780000000 } from './1764780000000-NatGateways';
 import { NetworkAcls1764790000000 } from './1764790000000-NetworkAcls';
 import { InstanceMonitoring1764800000000 } from './1764800000000-InstanceMonitoring';
 
@@ -44,7 +45,7 @@ export const MIGRATIONS = [
   InstanceMetadataOptions1764630000000, StopProtection1764640000000, RootDeviceName1764650000000, VpcDnsAttributes1764660000000, Routing1764670000000,
   ProvisionedIopsIndex1764680000000, OrphanRuleTags1764690000000, MaskedRuleRanges1764700000000, PlacementAndHostTags1764710000000,
   LaunchTemplates1764720000000, InstancePasswordData1764730000000, SnapshotCopiesAndVolumeAttributes1764740000000, SnapshotStorageUsage1764750000000,
-  PublicIpv4Usage1764760000000, ImageSources1764770000000,
+  PublicIpv4Usage1764760000000, ImageSources1764770000000, NatGateways1764780000000,
   NetworkAcls1764790000000,
   InstanceMonitoring1764800000000,
 ];

@@ -778,4 +778,32 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.runMigrations();
     await dropSeed(5);
   });
+
+  it('NatGateways1764780000000 adds nat_gateways; reverting drops them with their interfaces, routes, tags and hours, their Elastic IP disassociated but kept, and nothing else', async () => {
+    const [yes, no] = usingPostgres() ? ['true', 'false'] : ['1', '0'];
+    await ds.query(`INSERT INTO nat_gateways (id, tenant_id, vpc_id, subnet_id, connectivity_type, allocation_id, public_ip, network_interface_id, private_ip, created_at, ready_at)
+      VALUES ('nat-0000000000000n001', 't-n', 'vpc-0000000000000n001', 'subnet-000000000000n01', 'public', 'eipalloc-00000000000n01', '3.80.9.9', 'eni-0000000000000n001', '10.0.0.4', 0, 60000)`);
+    const eni = (id: string, origin: string, ip: string) => `INSERT INTO network_interfaces (id, tenant_id, vpc_id, subnet_id, availability_zone, private_ip_address, mac_address, description, source_dest_check, origin, delete_on_termination, created_at)
+      VALUES ('${id}', 't-n', 'vpc-0000000000000n001', 'subnet-000000000000n01', 'us-east-1a', '${ip}', '0e:00:00:00:00:09', '', ${yes}, '${origin}', ${no}, 0)`;
+    await ds.query(eni('eni-0000000000000n001', 'nat_gateway', '10.0.0.4'));
+    await ds.query(eni('eni-0000000000000n002', 'interface', '10.0.0.5'));
+    await ds.query(`INSERT INTO public_ip_allocations (public_ip, tenant_id, network_interface_id, private_ip_address, allocation_id, association_id, allocated_at)
+      VALUES ('3.80.9.9', 't-n', 'eni-0000000000000n001', '10.0.0.4', 'eipalloc-00000000000n01', 'eipassoc-0000000000n01', 0)`);
+    await ds.query(`INSERT INTO routes (route_table_id, destination_cidr_block, tenant_id, gateway_id, origin, created_at) VALUES
+      ('rtb-0000000000000n001', '0.0.0.0/0', 't-n', 'nat-0000000000000n001', 'CreateRoute', 0), ('rtb-0000000000000n001', '10.0.0.0/16', 't-n', 'local', 'CreateRouteTable', 0)`);
+    await ds.query(`INSERT INTO network_tags (resource_id, tag_key, tenant_id, tag_value) VALUES ('nat-0000000000000n001', 'Name', 't-n', 'a'), ('eni-0000000000000n002', 'Name', 't-n', 'b')`);
+    await ds.query(`INSERT INTO usage_records (record_id, tenant_id, kind, resource_id, start_ms, end_ms, period_start_ms, quantity, attrs)
+      VALUES ('nat-gateway:nat-0000000000000n001:0', 't-n', 'nat-gateway', 'nat-0000000000000n001', 0, NULL, 0, NULL, '{}')`);
+    await undoThrough('NatGateways1764780000000');
+    expect(await describeTables(['nat_gateways'])).toEqual([]);
+    expect(await ds.query("SELECT id FROM network_interfaces WHERE tenant_id = 't-n'")).toEqual([{ id: 'eni-0000000000000n002' }]);
+    expect(await ds.query("SELECT gateway_id FROM routes WHERE tenant_id = 't-n'")).toEqual([{ gateway_id: 'local' }]);
+    expect(await ds.query("SELECT resource_id FROM network_tags WHERE tenant_id = 't-n'")).toEqual([{ resource_id: 'eni-0000000000000n002' }]);
+    expect(await ds.query("SELECT record_id FROM usage_records WHERE tenant_id = 't-n'")).toEqual([]);
+    expect(await ds.query("SELECT allocation_id, network_interface_id, association_id FROM public_ip_allocations WHERE tenant_id = 't-n'"))
+      .toEqual([{ allocation_id: 'eipalloc-00000000000n01', network_interface_id: null, association_id: null }]);
+    await ds.runMigrations();
+    expect(await ds.query('SELECT COUNT(*) AS n FROM nat_gateways')).toEqual([{ n: usingPostgres() ? '0' : 0 }]);
+    for (const t of ['public_ip_allocations', 'network_interfaces', 'routes', 'network_tags']) await ds.query(`DELETE FROM ${t} WHERE tenant_id = 't-n'`);
+  });
 });

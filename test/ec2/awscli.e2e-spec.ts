@@ -316,6 +316,29 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect((await aws(bob, 'terminate-instances', '--instance-ids', id)).code).toBe(0);
   });
 
+  it('creates a NAT gateway with an Elastic IP, waits for it (wait nat-gateway-available), routes to it and deletes it (create-nat-gateway, describe-nat-gateways --filter, create-route --nat-gateway-id)', async () => {
+    const carol = await ec2Tenant(t, 'cli-nat');
+    const subnet = await aws(carol, 'describe-subnets', '--filters', 'Name=default-for-az,Values=true', 'Name=availability-zone,Values=us-east-1a', '--query', 'Subnets[0].[SubnetId,VpcId]');
+    const [subnetId, vpcId] = subnet.json as [string, string];
+    const eip = await aws(carol, 'allocate-address', '--domain', 'vpc');
+    const created = await aws(carol, 'create-nat-gateway', '--subnet-id', subnetId, '--allocation-id', eip.json.AllocationId, '--tag-specifications', 'ResourceType=natgateway,Tags=[{Key=Name,Value=cli-nat}]');
+    expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
+    const natId = created.json.NatGateway.NatGatewayId as string;
+    expect(created.json.NatGateway).toMatchObject({ State: 'pending', SubnetId: subnetId, VpcId: vpcId, ConnectivityType: 'public' });
+    const wait = await aws(carol, 'wait', 'nat-gateway-available', '--nat-gateway-ids', natId);
+    expect({ code: wait.code, stderr: wait.stderr }).toEqual({ code: 0, stderr: '' });
+    const found = await aws(carol, 'describe-nat-gateways', '--filter', 'Name=tag:Name,Values=cli-nat', '--query', 'NatGateways[].[NatGatewayId,State,NatGatewayAddresses[0].PublicIp]');
+    expect(found.json).toEqual([[natId, 'available', eip.json.PublicIp]]);
+    const table = await aws(carol, 'create-route-table', '--vpc-id', vpcId);
+    expect((await aws(carol, 'create-route', '--route-table-id', table.json.RouteTable.RouteTableId, '--destination-cidr-block', '0.0.0.0/0', '--nat-gateway-id', natId)).code).toBe(0);
+    const routes = await aws(carol, 'describe-route-tables', '--route-table-ids', table.json.RouteTable.RouteTableId, '--query', 'RouteTables[0].Routes[?NatGatewayId].[NatGatewayId,State]');
+    expect(routes.json).toEqual([[natId, 'active']]);
+    expect((await aws(bob, 'describe-nat-gateways', '--nat-gateway-ids', natId)).stderr).toContain('(NatGatewayNotFound)');
+    const deleted = await aws(carol, 'delete-nat-gateway', '--nat-gateway-id', natId);
+    expect(deleted.json).toEqual({ NatGatewayId: natId });
+    expect((await aws(carol, 'describe-nat-gateways', '--nat-gateway-ids', natId, '--query', 'NatGateways[0].State')).json).toMatch(/^delet(ing|ed)$/);
+  });
+
   it('launches from a launch template version with --launch-template, the request overriding it (create-launch-template, create-launch-template-version)', async () => {
     const data = JSON.stringify({ ImageId: LINUX_AMI, InstanceType: 't3.micro', Placement: { AvailabilityZone: 'us-east-1a' }, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'app', Value: 'cli-lt' }] }] });
     const created = await aws(alice, 'create-launch-template', '--launch-template-name', 'cli-web', '--version-description', 'v1', '--launch-template-data', data);

@@ -61,6 +61,9 @@ describeIf(true)('boto3 against Nimbus', () => {
       monitored: [[true, 'pending']], enabled: 'enabled', unmonitored: ['disabling'],
       modified: true, rule: [8080, 8080, '10.0.0.0/8', 'alt http'], unknownRule: 'InvalidSecurityGroupRuleId.NotFound',
     });
+    expect(out.natGateway).toEqual({
+      pending: 'pending', createTimeIsDate: true, found: [[true, 'available', true]], otherTenant: expect.objectContaining({ code: 'NatGatewayNotFound', status: 400 }), deleted: true,
+    });
     expect(out.otherTenant).toMatchObject({ code: 'InvalidInstanceID.NotFound', status: 400 });
     expect(out.otherTenant.message.replace(/i-[0-9a-f]{17}/, 'ID')).toBe(out.missing.message.replace(/i-[0-9a-f]{17}/, 'ID'));
     expect(out.wrongSecret).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });

@@ -180,6 +180,19 @@ out["missing"] = error_of(lambda: bob.describe_instances(InstanceIds=["i-0123456
 out["wrongSecret"] = error_of(lambda: client("ALICE", "w" * 40).describe_regions())
 
 
+# A NAT gateway in Bob's default subnet with an Elastic IP, awaited with the nat_gateway_available waiter, found by a filter, deleted.
+nat_subnet = bob.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}, {"Name": "availability-zone", "Values": ["us-east-1a"]}])["Subnets"][0]["SubnetId"]
+nat_eip = bob.allocate_address(Domain="vpc")
+nat = bob.create_nat_gateway(SubnetId=nat_subnet, AllocationId=nat_eip["AllocationId"], TagSpecifications=[{"ResourceType": "natgateway", "Tags": [{"Key": "app", "Value": "boto3"}]}])["NatGateway"]
+bob.get_waiter("nat_gateway_available").wait(NatGatewayIds=[nat["NatGatewayId"]], WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+nat_found = bob.describe_nat_gateways(Filters=[{"Name": "tag:app", "Values": ["boto3"]}])["NatGateways"]
+out["natGateway"] = {
+    "pending": nat["State"], "createTimeIsDate": isinstance(nat["CreateTime"], datetime.datetime),
+    "found": [(g["NatGatewayId"] == nat["NatGatewayId"], g["State"], g["NatGatewayAddresses"][0]["PublicIp"] == nat_eip["PublicIp"]) for g in nat_found],
+    "otherTenant": error_of(lambda: alice.describe_nat_gateways(NatGatewayIds=[nat["NatGatewayId"]])),
+    "deleted": bob.delete_nat_gateway(NatGatewayId=nat["NatGatewayId"])["NatGatewayId"] == nat["NatGatewayId"],
+}
+
 real = datetime.datetime
 
 

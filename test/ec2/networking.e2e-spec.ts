@@ -1248,7 +1248,9 @@ describe('EC2 networking through the JS SDK', () => {
         // Inside the VPC's block (the local route's), not a block, another target (not simulated), a gateway not attached to this VPC.
         expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '10.50.1.0/24', GatewayId: igw.InternetGatewayId })))).toBe('InvalidParameterValue');
         expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '192.168.0.1/16', GatewayId: igw.InternetGatewayId })))).toBe('InvalidParameterValue');
-        expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '192.168.0.0/16', NatGatewayId: 'nat-0123456789abcdef0' })))).toBe('UnsupportedOperation');
+        // A NAT gateway target is supported (test/ec2/nat-gateways.e2e-spec.ts): a missing one is EC2's NotFound; an instance target is not supported.
+        expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '192.168.0.0/16', NatGatewayId: 'nat-0123456789abcdef0' })))).toBe('InvalidNatGatewayID.NotFound');
+        expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '192.168.0.0/16', InstanceId: 'i-0123456789abcdef0' })))).toBe('UnsupportedOperation');
         expect(await codeOf(send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '192.168.0.0/16', GatewayId: spare.InternetGatewayId })))).toBe('InvalidParameterValue');
 
         const association = await send(new AssociateRouteTableCommand({ RouteTableId: rt, SubnetId: subnet.SubnetId }));

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { READ_DB } from './data-source';
-import { InternetGatewayEntity, PublicIpAllocationEntity, NetworkInterfaceEntity, RouteEntity, RouteTableAssociationEntity, RouteTableEntity } from './entities';
+import { InternetGatewayEntity, NatGatewayEntity, PublicIpAllocationEntity, NetworkInterfaceEntity, RouteEntity, RouteTableAssociationEntity, RouteTableEntity } from './entities';
 import { Tx } from './tx';
 
 /** A VPC's routing as it is made with it: its main table and routes, and the default VPC's gateway. */
@@ -62,6 +62,29 @@ export class RoutingRepository {
       .innerJoin(NetworkInterfaceEntity, 'n', 'n.id = p.networkInterfaceId')
       .where('n.vpcId = :vpcId', { vpcId })
       .getCount();
+  }
+
+  // ---- NAT gateways ----
+
+  findNatGateway(m: Tx, tenantId: string, id: string): Promise<NatGatewayEntity | null> {
+    return m.findOneBy(NatGatewayEntity, { tenantId, id });
+  }
+
+  natGatewaysOf(m: Tx, tenantId: string): Promise<NatGatewayEntity[]> {
+    return m.find(NatGatewayEntity, { where: { tenantId }, order: { id: 'ASC' } });
+  }
+
+  natGatewaysById(m: Tx, ids: readonly string[]): Promise<NatGatewayEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return m.find(NatGatewayEntity, { where: { id: In([...ids]) } });
+  }
+
+  async insertNatGateway(tx: Tx, row: NatGatewayEntity): Promise<void> {
+    await tx.insert(NatGatewayEntity, { ...row });
+  }
+
+  async updateNatGateway(tx: Tx, id: string, change: Partial<NatGatewayEntity>): Promise<void> {
+    await tx.update(NatGatewayEntity, { id }, change);
   }
 
   // ---- route tables ----

@@ -50,6 +50,10 @@ export function toUsageRecord(r: UsageRow, closeAtMs: number, parsed: Map<string
         startMs, endMs, startsPeriod: periodStartMs === startMs, periodStartMs,
       };
     }
+    case 'nat-gateway': {
+      const periodStartMs = num(r.period_start_ms ?? startMs);
+      return { kind: 'nat-gateway', recordId: r.record_id, tenantId: r.tenant_id, natGatewayId: r.resource_id, startMs, endMs, startsPeriod: periodStartMs === startMs, periodStartMs };
+    }
     case 'volume-usage':
       return {
         kind: 'volume-usage', recordId: r.record_id, tenantId: r.tenant_id, volumeId: r.resource_id, volumeType: a.volumeType, sizeGiB: a.sizeGiB, iops: a.iops,

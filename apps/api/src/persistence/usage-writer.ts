@@ -144,6 +144,14 @@ export class UsageWriter {
     return this.apply(tx, [UsageMeter.closeHost(hostId, endMs)]);
   }
 
+  openNatGateway(tx: EntityManager, g: { natGatewayId: string; tenantId: string; startMs: number }): Promise<void> {
+    return this.apply(tx, [UsageMeter.openNatGateway(g)]);
+  }
+
+  closeNatGateway(tx: EntityManager, natGatewayId: string, endMs: number): Promise<void> {
+    return this.apply(tx, [UsageMeter.closeNatGateway(natGatewayId, endMs)]);
+  }
+
   /** Counters grown since they were last stored, as point records at `now` (an estimate). */
   liveRecords(dataPlane: DataPlane, vms: Parameters<UsageMeter['liveRecords']>[1], now: number, volumes: Parameters<UsageMeter['liveRecords']>[3] = []): UsageRecord[] {
     return this.meter().liveRecords(dataPlane, vms, now, volumes);

@@ -13,6 +13,7 @@ export const PRODUCTS = [
   'ebs-io-requests',
   'ebs-snapshot',
   'public-ipv4',
+  'nat-gateway',
   'data-transfer',
   'sla-credit',
   'guarantee-credit',

@@ -14,6 +14,7 @@ import {
   hours,
   lineOf,
   min,
+  natGateway,
   recordsOf,
   running,
   sec,
@@ -289,6 +290,33 @@ describe('computeInvoice: EBS snapshot storage (Standard tier, $0.05 per GB-mont
       ['ebs-snapshot/standard/aws-us-east-1-seed', '50', '2.50'],
       ['ebs-snapshot/standard/v2', '50', '3.00'],
     ]);
+  });
+});
+
+describe('computeInvoice: NAT gateways ($0.045 per NAT gateway-hour, each partial hour billed as a full hour)', () => {
+  it('90 minutes are 2 gateway-hours: 2 × $0.045 = $0.09', () => {
+    const sut = invoiceOf([natGateway('nat-1', at(0), at(min(90)))]);
+    expect(sut.lines.map((l) => [l.lineId, l.product, l.quantity, l.unit, l.unitPrice, l.amount])).toEqual([
+      ['nat-gateway/hours/aws-us-east-1-seed', 'nat-gateway', '2', 'gateway-hour', '0.045', '0.09'],
+    ]);
+    expect(lineOf(sut, 'nat-gateway/hours').description).toBe('NAT gateway: $0.045 per NAT gateway-hour, billed per hour, partial hours rounded up (price book aws-us-east-1-seed)');
+  });
+
+  it('one second is a full hour ($0.045 → $0.05); exactly 3 hours are 3 ($0.135 → $0.14), one ms more is 4 ($0.18)', () => {
+    expect(lineOf(invoiceOf([natGateway('nat-1', at(0), at(sec(1)))]), 'nat-gateway/hours')).toMatchObject({ quantity: '1', amount: '0.05' });
+    expect(lineOf(invoiceOf([natGateway('nat-1', at(0), at(hours(3)))]), 'nat-gateway/hours')).toMatchObject({ quantity: '3', amount: '0.14' });
+    expect(lineOf(invoiceOf([natGateway('nat-1', at(0), at(hours(3) + 1))]), 'nat-gateway/hours')).toMatchObject({ quantity: '4', amount: '0.18' });
+  });
+
+  it('two gateways of 30 minutes each: each rounds up on its own, 2 hours = $0.09 (not 1 hour)', () => {
+    const sut = invoiceOf([natGateway('nat-1', at(0), at(min(30))), natGateway('nat-2', at(0), at(min(30)))]);
+    expect(lineOf(sut, 'nat-gateway/hours')).toMatchObject({ quantity: '2', amount: '0.09' });
+  });
+
+  it('a gateway across a month boundary: the hours count from its creation, each billed in the month it starts (31 March 23:30 → 1 April 01:10 = 100 minutes = 2 hours: 23:30 in March, 00:30 in April)', () => {
+    const [march, april] = splitAtMonthBoundaries(natGateway('nat-1', APRIL_START - min(30), APRIL_START + min(70)));
+    expect(lineOf(computeInvoice({ tenantId: 't-1', month: '2025-03', usage: [march], priceBook: BOOK }), 'nat-gateway/hours')).toMatchObject({ quantity: '1', amount: '0.05' });
+    expect(lineOf(invoiceOf([april]), 'nat-gateway/hours')).toMatchObject({ quantity: '1', amount: '0.05' });
   });
 });
 

@@ -1,6 +1,6 @@
 import { SimTimeMs } from '../calendar/billing-month';
 import { Money } from '../money/money';
-import { EbsPrices, InstanceTypePrice, PriceBookVersion, PublicIpv4Prices } from './price-book';
+import { EbsPrices, InstanceTypePrice, NatGatewayPrices, PriceBookVersion, PublicIpv4Prices } from './price-book';
 
 /*
  * The seed: AWS us-east-1 On-Demand list prices (USD), as published on the EC2, EBS and data
@@ -105,6 +105,13 @@ export const EBS_LIST_PRICES: Required<EbsPrices> = {
 export const PUBLIC_IPV4_LIST_PRICES: PublicIpv4Prices = { inUsePerHour: '0.005', idlePerHour: '0.005' };
 
 /**
+ * NAT gateways, us-east-1: $0.045 per NAT gateway-hour, "Each partial NAT Gateway-hour consumed
+ * is billed as a full hour" (Amazon VPC pricing, "NAT Gateway pricing"). The bill shows them as
+ * NatGateway-Hours. (Its $0.045 per GB processed is not billed: docs/model.md.)
+ */
+export const NAT_GATEWAY_LIST_PRICES: NatGatewayPrices = { perHour: '0.045' };
+
+/**
  * Every version with the list prices of what it does not name (a type added to the catalog after
  * the version was written, an EBS volume type, snapshot storage or public IPv4 addresses added
  * after it): a version's own prices always win,
@@ -117,6 +124,7 @@ export function withListPrices(versions: readonly PriceBookVersion[], listed: Li
     dedicatedHostHourly: { ...listed.dedicatedHostHourly, ...v.dedicatedHostHourly },
     ebs: { ...EBS_LIST_PRICES, ...v.ebs },
     publicIpv4: v.publicIpv4 ?? PUBLIC_IPV4_LIST_PRICES,
+    natGateway: v.natGateway ?? NAT_GATEWAY_LIST_PRICES,
   }));
 }
 
@@ -170,6 +178,7 @@ export function seedPriceBook(effectiveFromMs: SimTimeMs, types: readonly Listed
       },
       ebs: EBS_LIST_PRICES,
       publicIpv4: PUBLIC_IPV4_LIST_PRICES,
+      natGateway: NAT_GATEWAY_LIST_PRICES,
       dataTransfer: {
         // GB = 10^9 bytes, the SI unit the pricing page names. (AWS's meters are widely reported
         // to count 2^30; the choice is one number here.)

@@ -27,6 +27,13 @@ export interface PriceBookVersion {
   readonly dataTransfer: DataTransferPrices;
   /** Public IPv4 addresses (added after the first versions: a stored version may lack it; `withListPrices` completes it). */
   readonly publicIpv4?: PublicIpv4Prices;
+  /** NAT gateways (added after the first versions, as publicIpv4: `withListPrices` completes a stored version without it). */
+  readonly natGateway?: NatGatewayPrices;
+}
+
+/** Per NAT gateway-hour (each partial hour billed as a full hour). */
+export interface NatGatewayPrices {
+  readonly perHour: string;
 }
 
 /** Per address-hour, by the address's state (AWS prices both alike, and shows them apart). */
@@ -197,6 +204,10 @@ export function validatePriceBookVersion(v: PriceBookVersion): void {
     if (!isRecord(v.publicIpv4)) throw bad(`${v.version}: publicIpv4 must be an object`);
     parsePrice(v.publicIpv4.inUsePerHour, `${v.version} in-use public IPv4 address`, bad);
     parsePrice(v.publicIpv4.idlePerHour, `${v.version} idle public IPv4 address`, bad);
+  }
+  if (v.natGateway !== undefined) {
+    if (!isRecord(v.natGateway)) throw bad(`${v.version}: natGateway must be an object`);
+    parsePrice(v.natGateway.perHour, `${v.version} NAT gateway-hour`, bad);
   }
   if (!Number.isSafeInteger(v.dataTransfer.bytesPerGB) || v.dataTransfer.bytesPerGB < 1) throw bad(`${v.version}: bytesPerGB must be a positive integer`);
   parsePrice(v.dataTransfer.crossAzPerGB, `${v.version} cross-AZ transfer`, bad);

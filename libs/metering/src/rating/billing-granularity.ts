@@ -32,6 +32,9 @@ export const INSTANCE_BILLING: Readonly<Record<Platform, BillingGranularity>> = 
 /** Dedicated Hosts: per second with a 60 s minimum per allocation. */
 export const DEDICATED_HOST_BILLING: BillingGranularity = PER_SECOND_60S_MINIMUM;
 
+/** NAT gateways: "Each partial NAT Gateway-hour consumed is billed as a full hour" (Amazon VPC pricing). */
+export const NAT_GATEWAY_BILLING: BillingGranularity = PER_HOUR;
+
 /** A piece of a billing period: [startMs, endMs) of running time in a period that began at periodStartMs. */
 export interface PeriodSegment {
   readonly periodStartMs: SimTimeMs;

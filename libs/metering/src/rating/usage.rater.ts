@@ -8,7 +8,7 @@ import { EbsPrices, LicenseComponent, PriceBookVersion } from '../pricing/price-
 import { PriceNotFound } from '../errors';
 import { sameUsageRecord } from '../usage/usage.dedupe';
 import { InstanceUsageRecord, isProratedRecord, LicenseModel, Platform, PublicIpv4State, Tenancy, UsageRecord, VolumeType, validateUsageRecord } from '../usage/usage-record';
-import { DEDICATED_HOST_BILLING, INSTANCE_BILLING, billedMsByVersion } from './billing-granularity';
+import { DEDICATED_HOST_BILLING, INSTANCE_BILLING, NAT_GATEWAY_BILLING, billedMsByVersion } from './billing-granularity';
 
 /** One instance's running time inside the month, kept only for instances the SLA inputs name. */
 export type InstanceSegment = Pick<
@@ -90,6 +90,7 @@ export function rateUsage(
   const volumes = new Map<string, Agg<{ product: Product; volumeType: VolumeType; tier: number; v: number }>>();
   const snapshots = new Map<string, Agg<{ v: number }>>();
   const addresses = new Map<string, Agg<{ state: PublicIpv4State; v: number }>>();
+  const natGateways = new Map<string, Agg<{ v: number }>>();
   const segmentsByInstance = new Map<string, InstanceSegment[]>();
   const zonesInUse = new Set<string>();
   const pieces: number[] = [];
@@ -155,6 +156,13 @@ export function rateUsage(
         const v = pieces[i];
         bump(hosts, `${family}|${v}`, () => ({ family, v }), pieces[i + 1]);
       }
+    } else if (r.kind === 'nat-gateway') {
+      // NAT gateways: whole hours from the gateway's creation (each partial hour billed as a full hour).
+      const n = billedMsByVersion({ periodStartMs: r.periodStartMs, startMs: s, endMs: e }, NAT_GATEWAY_BILLING, starts, versionIndexAt, pieces);
+      for (let i = 0; i < n; i += 2) {
+        const v = pieces[i];
+        bump(natGateways, `${v}`, () => ({ v }), pieces[i + 1]);
+      }
     } else if (r.kind === 'snapshot-usage') {
       // Snapshots: the stored GiB (the source volume's size), prorated as volume storage is.
       const { sizeGiB } = r;
@@ -197,6 +205,7 @@ export function rateUsage(
     ...[...ioRequests.values()].map(({ meta: { v }, sum }) => ioRequestsLine(v, sum, book)),
     ...[...snapshots.values()].map(({ meta: { v }, sum }) => snapshotLine(v, sum, book, monthLengthMs(month))),
     ...[...addresses.values()].map(({ meta: { state, v }, sum }) => publicIpv4Line(state, v, sum, book)),
+    ...[...natGateways.values()].map(({ meta: { v }, sum }) => natGatewayLine(v, sum, book)),
     ...transferLines(transfer, book),
   ];
   return { lines, segmentsByInstance, zonesInUse };
@@ -433,6 +442,26 @@ function publicIpv4Line(state: PublicIpv4State, v: number, ms: ExactSum, book: C
     product: 'public-ipv4',
     description: `Public IPv4 address, ${state === 'in-use' ? 'in use' : 'idle (an Elastic IP associated with nothing)'}: ${money(unitPrice)} per address-hour, prorated by the millisecond (price book ${version})`,
     unit: 'address-hour',
+    unitPrice,
+    numerator: ms.toDecimal(),
+    denominator: MS_PER_HOUR,
+  };
+}
+
+/** NAT gateways: gateway-hours, each partial hour billed as a full hour (NatGateway-Hours on AWS's bill). */
+function natGatewayLine(v: number, ms: ExactSum, book: CompiledPriceBook): PendingLine {
+  const version = book.versions[v].version;
+  const unitPrice = book.price(v, 'nat-gateway', (b) => {
+    const p = b.natGateway;
+    if (p === undefined) throw new PriceNotFound(`NAT gateways in price book version '${b.version}'`);
+    return p.perHour;
+  });
+  return {
+    lineId: `nat-gateway/hours/${version}`,
+    sortKey: pad(v),
+    product: 'nat-gateway',
+    description: `NAT gateway: ${money(unitPrice)} per NAT gateway-hour, billed per hour, partial hours rounded up (price book ${version})`,
+    unit: 'gateway-hour',
     unitPrice,
     numerator: ms.toDecimal(),
     denominator: MS_PER_HOUR,

@@ -8,6 +8,7 @@ import {
   DataTransferRecord,
   HostUsageRecord,
   InstanceUsageRecord,
+  NatGatewayUsageRecord,
   PublicIpv4UsageRecord,
   SnapshotUsageRecord,
   VolumeIoRecord,
@@ -16,6 +17,7 @@ import {
   dataTransferRecordId,
   hostUsageRecordId,
   instanceUsageRecordId,
+  natGatewayUsageRecordId,
   publicIpv4UsageRecordId,
   snapshotUsageRecordId,
   volumeIoMeterRecordId,
@@ -106,6 +108,13 @@ export function snapshot(snapshotId: string, startMs: number, endMs: number, opt
 export function address(holderId: string, startMs: number, endMs: number, opts: Partial<PublicIpv4UsageRecord> = {}): PublicIpv4UsageRecord {
   const publicIp = opts.publicIp ?? '198.51.100.7';
   return { kind: 'public-ipv4', recordId: publicIpv4UsageRecordId(holderId, publicIp, startMs), tenantId: 't-1', publicIp, state: 'in-use', ...opts, startMs, endMs };
+}
+
+/** A NAT gateway provisioned over [startMs, endMs) (a period of its own by default). */
+export function natGateway(natGatewayId: string, startMs: number, endMs: number, opts: Partial<NatGatewayUsageRecord> = {}): NatGatewayUsageRecord {
+  return {
+    kind: 'nat-gateway', recordId: natGatewayUsageRecordId(natGatewayId, startMs), tenantId: 't-1', natGatewayId, startsPeriod: true, periodStartMs: startMs, ...opts, startMs, endMs,
+  };
 }
 
 export function host(hostId: string, startMs: number, endMs: number, opts: Partial<HostUsageRecord> = {}): HostUsageRecord {

@@ -130,6 +130,22 @@ export interface HostUsageRecord {
 }
 
 /**
+ * An interval in which a NAT gateway was provisioned for the tenant (CreateNatGateway until
+ * DeleteNatGateway). Amazon VPC pricing: "Each partial NAT Gateway-hour consumed is billed as a
+ * full hour", so it is billed per hour from the period's start (PER_HOUR), like SUSE instances.
+ */
+export interface NatGatewayUsageRecord {
+  readonly kind: 'nat-gateway';
+  readonly recordId: string;
+  readonly tenantId: string;
+  readonly natGatewayId: string;
+  readonly startMs: SimTimeMs;
+  readonly endMs: SimTimeMs;
+  readonly startsPeriod: boolean;
+  readonly periodStartMs: SimTimeMs;
+}
+
+/**
  * Bytes metered at one endpoint. `cross-az`: bytes this instance sent to or received from another
  * AZ (EC2 charges each direction, so a transfer between two instances is metered at both ends);
  * `internet-out`: bytes sent to the internet. Inbound internet and same-AZ traffic are free and not
@@ -166,12 +182,13 @@ export type UsageRecord =
   | SnapshotUsageRecord
   | PublicIpv4UsageRecord
   | HostUsageRecord
+  | NatGatewayUsageRecord
   | DataTransferRecord
   | VolumeIoRecord;
 /** Records of a quantity at one instant (the others are intervals). */
 export type PointUsageRecord = CpuSurplusRecord | DataTransferRecord | VolumeIoRecord;
 export const isPointRecord = (r: UsageRecord): r is PointUsageRecord => r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'volume-io';
-export type IntervalUsageRecord = InstanceUsageRecord | VolumeUsageRecord | SnapshotUsageRecord | PublicIpv4UsageRecord | HostUsageRecord;
+export type IntervalUsageRecord = InstanceUsageRecord | VolumeUsageRecord | SnapshotUsageRecord | PublicIpv4UsageRecord | HostUsageRecord | NatGatewayUsageRecord;
 /** Interval records prorated by the millisecond: no billing period, no minimum (storage, and public IPv4 address-hours). */
 export type ProratedUsageRecord = VolumeUsageRecord | SnapshotUsageRecord | PublicIpv4UsageRecord;
 export const isProratedRecord = (r: UsageRecord): r is ProratedUsageRecord => r.kind === 'volume-usage' || r.kind === 'snapshot-usage' || r.kind === 'public-ipv4';
@@ -201,6 +218,9 @@ export function publicIpv4UsageRecordId(holderId: string, publicIp: string, star
 }
 export function hostUsageRecordId(hostId: string, startMs: SimTimeMs): string {
   return `host:${hostId}:${startMs}`;
+}
+export function natGatewayUsageRecordId(natGatewayId: string, startMs: SimTimeMs): string {
+  return `nat-gateway:${natGatewayId}:${startMs}`;
 }
 export function cpuSurplusRecordId(instanceId: string, atMs: SimTimeMs): string {
   return `surplus:${instanceId}:${atMs}`;
@@ -239,7 +259,7 @@ function checkInterval(r: IntervalUsageRecord): void {
   if (r.endMs < r.startMs) throw new InvalidUsageRecord(r.recordId, `endMs ${r.endMs} is before startMs ${r.startMs}`);
 }
 
-function checkPeriod(r: InstanceUsageRecord | HostUsageRecord): void {
+function checkPeriod(r: InstanceUsageRecord | HostUsageRecord | NatGatewayUsageRecord): void {
   if (!isTime(r.periodStartMs) || r.periodStartMs > r.startMs) {
     throw new InvalidUsageRecord(r.recordId, 'periodStartMs must be an integer millisecond at or before startMs');
   }
@@ -262,6 +282,7 @@ export function validateUsageRecord(r: UsageRecord): void {
       if (r.tenancy !== 'default' && r.tenancy !== 'dedicated' && r.tenancy !== 'host') throw new InvalidUsageRecord(r.recordId, `unknown tenancy '${r.tenancy}'`);
       return;
     case 'host-usage':
+    case 'nat-gateway':
       checkInterval(r);
       checkPeriod(r);
       return;

@@ -91,6 +91,8 @@ export function usageReport(records: readonly UsageRecord[], o: UsageReportOptio
         add({ usageType: `${prefix}:${r.instanceType}${suffix}`, product: 'ec2-instance', unit: 'instance-hour' }, from, new Money(ms).div(MS_PER_HOUR));
       } else if (r.kind === 'host-usage') {
         add({ usageType: `HostUsage:${r.hostFamily}`, product: 'ec2-dedicated-host', unit: 'host-hour' }, from, new Money(ms).div(MS_PER_HOUR));
+      } else if (r.kind === 'nat-gateway') {
+        add({ usageType: 'NatGateway-Hours', product: 'nat-gateway', unit: 'gateway-hour' }, from, new Money(ms).div(MS_PER_HOUR));
       } else if (r.kind === 'public-ipv4') {
         const usageType = r.state === 'in-use' ? 'PublicIPv4:InUseAddress' : 'PublicIPv4:IdleAddress';
         add({ usageType, product: 'public-ipv4', unit: 'address-hour' }, from, new Money(ms).div(MS_PER_HOUR));

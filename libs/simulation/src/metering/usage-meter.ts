@@ -1,6 +1,6 @@
 import { crossAzInboundRecord, DataPlane, FleetEvent, MILLICORE_MS_PER_CREDIT, MS_PER_DAY, MS_PER_SECOND, SimTime, VolumeIoCounter } from '@nimbus/hypervisor';
 import {
-  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, Platform, publicIpv4UsageRecordId, PublicIpv4State, snapshotUsageRecordId, UsageRecord, volumeIoMeterRecordId, volumeUsageRecordId,
+  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, natGatewayUsageRecordId, Platform, publicIpv4UsageRecordId, PublicIpv4State, snapshotUsageRecordId, UsageRecord, volumeIoMeterRecordId, volumeUsageRecordId,
 } from '@nimbus/metering';
 
 /**
@@ -74,7 +74,7 @@ export interface MeteredInstance {
 export interface StoredUsageRecord {
   readonly recordId: string;
   readonly tenantId: string;
-  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'snapshot-usage' | 'public-ipv4' | 'host-usage' | 'volume-io';
+  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'snapshot-usage' | 'public-ipv4' | 'host-usage' | 'nat-gateway' | 'volume-io';
   readonly resourceId: string;
   readonly startMs: SimTime;
   readonly endMs: SimTime | null;
@@ -400,5 +400,17 @@ export class UsageMeter {
 
   static closeHost(hostId: string, endMs: SimTime): UsageWrite {
     return { op: 'close-usage', kind: 'host-usage', resourceIds: [hostId], endMs };
+  }
+
+  /** A NAT gateway created for a tenant: a `nat-gateway` interval billed per gateway-hour, each partial hour a full one. */
+  static openNatGateway(g: { natGatewayId: string; tenantId: string; startMs: SimTime }): UsageWrite {
+    return { op: 'insert-usage', record: {
+      recordId: natGatewayUsageRecordId(g.natGatewayId, g.startMs), tenantId: g.tenantId, kind: 'nat-gateway', resourceId: g.natGatewayId, startMs: g.startMs, endMs: null,
+      periodStartMs: g.startMs, quantity: null, attrs: {},
+    } };
+  }
+
+  static closeNatGateway(natGatewayId: string, endMs: SimTime): UsageWrite {
+    return { op: 'close-usage', kind: 'nat-gateway', resourceIds: [natGatewayId], endMs };
   }
 }

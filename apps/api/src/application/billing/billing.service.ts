@@ -210,7 +210,7 @@ export class BillingService implements OnModuleInit {
       if (this.book.some((v) => v.effectiveFromMs === effectiveFromMs)) throw invalidParameter(`a price book version already takes effect at ${iso(effectiveFromMs)}`);
       // A version that changes no price would only repeat the one before it.
       if (Object.keys(cmd.prices).length === 0)
-        throw new ApiError('MissingParameter', 'The request must change at least one price (instanceTypes, licenses, dedicatedInstanceMultiplier, dedicatedHostHourly, burstableSurplusPerVcpuHour, ebs, publicIpv4 or dataTransfer)');
+        throw new ApiError('MissingParameter', 'The request must change at least one price (instanceTypes, licenses, dedicatedInstanceMultiplier, dedicatedHostHourly, burstableSurplusPerVcpuHour, ebs, publicIpv4, natGateway or dataTransfer)');
       const { version: _v, effectiveFromMs: _e, ...base } = priceAt(this.book, effectiveFromMs);
       const next = { ...(deepMerge(base, cmd.prices) as object), version, effectiveFromMs } as PriceBookVersion;
       validatePriceBookVersion(next);

@@ -11,6 +11,7 @@ import { validateTags } from '../instances/tags';
 import { parseIpv4 } from './cidr';
 import { ASSOCIATION_ID, describe, ELASTIC_IP_ID, notFoundError, requireWellFormed } from './describe-query';
 import { AllocateAddressCommand, AssociateAddressCommand, DescribeAddressesQuery } from './networking.commands';
+import { NAT_INTERFACE_ORIGIN } from './nat-gateways';
 import { NetworkingService } from './networking.service';
 
 /**
@@ -66,6 +67,14 @@ export function requireReassociation(eip: Pick<PublicIpAllocationEntity, 'alloca
   if (eip.associationId !== null && allowReassociation === false) {
     throw new ApiError('Resource.AlreadyAssociated', `resource ${eip.allocationId} is already associated with associate-id ${eip.associationId}`);
   }
+}
+
+/** The tenant's Elastic IP by allocation id (another tenant's is as missing: InvalidAllocationID.NotFound). */
+export async function requireElasticIp(repo: NetworkingRepository, m: Tx, tenantId: string, allocationId: string): Promise<PublicIpAllocationEntity> {
+  requireWellFormed(ELASTIC_IP_ID, allocationId);
+  const eip = await repo.findElasticIp(m, tenantId, allocationId);
+  if (!eip) throw notFoundError(ELASTIC_IP_ID, allocationId);
+  return eip;
 }
 
 /**
@@ -126,6 +135,8 @@ export class ElasticIpsService {
     return this.engine.command(async (tx, e) => {
       const eip = await this.requireElasticIp(tx, tenant.id, cmd.allocationId);
       const eni = cmd.instanceId !== undefined ? await this.interfaceOfInstance(tx, tenant.id, cmd.instanceId, e) : await this.networking.requireInterface(tx, tenant.id, cmd.networkInterfaceId!);
+      if (eni.origin === NAT_INTERFACE_ORIGIN) throw new ApiError('InvalidNetworkInterface.InUse', `The network interface '${eni.id}' is a NAT gateway's: its address is the gateway's`);
+      await this.requireNotNatHeld(tx, tenant.id, eip);
       const secondaries = eni.secondaryIpCount > 0 ? ((await this.repo.secondaryAddresses(tx, [eni.id])).get(eni.id) ?? []) : [];
       const privateIpAddress = chooseAssociationAddress(eni, secondaries, cmd.privateIpAddress);
       // The same association again: EC2 calls the operation idempotent.
@@ -148,6 +159,7 @@ export class ElasticIpsService {
   disassociate(tenant: TenantEntity, associationId: string): Promise<void> {
     return this.engine.command(async (tx, e) => {
       const eip = await this.requireAssociated(tx, tenant.id, associationId);
+      await this.requireNotNatHeld(tx, tenant.id, eip);
       await this.disassociateRow(tx, tenant.id, eip, e.now);
     });
   }
@@ -164,6 +176,7 @@ export class ElasticIpsService {
     return this.engine.command(async (tx, e) => {
       const eip = await this.requireElasticIp(tx, tenant.id, allocationId);
       if (eip.associationId !== null) {
+        await this.requireNotNatHeld(tx, tenant.id, eip);
         const eni = await this.repo.findInterface(tx, tenant.id, eip.networkInterfaceId!);
         const defaultVpcId = await this.networking.ensureDefaultVpc(tx, tenant.id);
         if (!eni || eni.vpcId !== defaultVpcId) throw new ApiError('InvalidIPAddress.InUse', `Address ${eip.publicIp} is in use.`);
@@ -183,6 +196,13 @@ export class ElasticIpsService {
     await this.requireAssociated(this.repo.reader, tenant.id, associationId);
   }
 
+  /** An Elastic IP a NAT gateway holds stays with it until DeleteNatGateway (EC2: in use). */
+  private async requireNotNatHeld(m: Tx, tenantId: string, eip: PublicIpAllocationEntity): Promise<void> {
+    if (eip.networkInterfaceId === null) return;
+    const eni = await this.repo.findInterface(m, tenantId, eip.networkInterfaceId);
+    if (eni?.origin === NAT_INTERFACE_ORIGIN) throw new ApiError('InvalidIPAddress.InUse', `Address ${eip.publicIp} is in use by a NAT gateway.`);
+  }
+
   private async requireAssociated(m: Tx, tenantId: string, associationId: string): Promise<PublicIpAllocationEntity> {
     requireWellFormed(ASSOCIATION_ID, associationId);
     const eip = await this.repo.findAssociation(m, tenantId, associationId);
@@ -190,11 +210,8 @@ export class ElasticIpsService {
     return eip;
   }
 
-  private async requireElasticIp(m: Tx, tenantId: string, allocationId: string): Promise<PublicIpAllocationEntity> {
-    requireWellFormed(ELASTIC_IP_ID, allocationId);
-    const eip = await this.repo.findElasticIp(m, tenantId, allocationId);
-    if (!eip) throw notFoundError(ELASTIC_IP_ID, allocationId);
-    return eip;
+  private requireElasticIp(m: Tx, tenantId: string, allocationId: string): Promise<PublicIpAllocationEntity> {
+    return requireElasticIp(this.repo, m, tenantId, allocationId);
   }
 
   /**

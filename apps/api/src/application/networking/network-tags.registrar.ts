@@ -15,6 +15,7 @@ const TYPES: readonly { readonly idPrefix: string; readonly resourceType: string
   { idPrefix: 'igw', resourceType: 'internet-gateway' },
   { idPrefix: 'rtb', resourceType: 'route-table' },
   { idPrefix: 'acl', resourceType: 'network-acl' },
+  { idPrefix: 'nat', resourceType: 'natgateway' },
 ];
 
 /**

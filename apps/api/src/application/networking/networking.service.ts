@@ -27,6 +27,7 @@ import {
   GroupRef, InstanceInterface, InstanceNetwork, InstanceNetworking, LaunchNetworkPlan, LaunchNetworkRequest, ShownPublicIp,
 } from './instance-networking';
 import { KeyPairsService } from './key-pairs.service';
+import { NAT_GATEWAY_ID, NAT_INTERFACE_ORIGIN } from './nat-gateways';
 import { NetworkDefaultsCache } from './network-defaults.cache';
 import {
   AssignPrivateIpAddressesCommand, AttachNetworkInterfaceCommand, CreateDefaultSubnetCommand, CreateNetworkInterfaceCommand, UnassignPrivateIpAddressesCommand, CreateSubnetCommand, CreateVpcCommand, DetachNetworkInterfaceCommand,
@@ -613,7 +614,7 @@ export class NetworkingService implements InstanceNetworking {
       if (state !== 'running' && state !== 'stopped') {
         throw new ApiError('IncorrectInstanceState', `The instance '${instance.id}' is not in a valid state for this operation (${state}): it must be running or stopped.`);
       }
-      if (eni.instanceId !== null) throw new ApiError('InvalidNetworkInterface.InUse', `Interface: [${eni.id}] in use.`);
+      if (eni.instanceId !== null || eni.origin === NAT_INTERFACE_ORIGIN) throw new ApiError('InvalidNetworkInterface.InUse', `Interface: [${eni.id}] in use.`);
       if (eni.availabilityZone !== instance.availabilityZone) {
         throw combination(`You may not attach a network interface to an instance if they are not in the same availability zone (${eni.availabilityZone}, ${instance.availabilityZone})`);
       }
@@ -646,7 +647,8 @@ export class NetworkingService implements InstanceNetworking {
   deleteNetworkInterface(tenant: TenantEntity, networkInterfaceId: string): Promise<void> {
     return this.engine.command(async (tx, e) => {
       const eni = await this.requireInterface(tx, tenant.id, networkInterfaceId);
-      if (eni.instanceId !== null) throw new ApiError('InvalidNetworkInterface.InUse', `The network interface '${eni.id}' is currently in use.`);
+      // A NAT gateway's interface is in use by it (requester-managed): DeleteNatGateway deletes it.
+      if (eni.instanceId !== null || eni.origin === NAT_INTERFACE_ORIGIN) throw new ApiError('InvalidNetworkInterface.InUse', `The network interface '${eni.id}' is currently in use.`);
       await this.repo.deleteInterfaces(tx, [eni.id], e.now);
       this.defaults.forgetAddressFloor(eni.subnetId);
     });
@@ -695,6 +697,24 @@ export class NetworkingService implements InstanceNetworking {
       await this.repo.deleteSecondaryAddresses(tx, eni.id, [...new Set(cmd.privateIpAddresses)]);
       this.defaults.forgetAddressFloor(eni.subnetId);
     });
+  }
+
+  /**
+   * An interface a service makes for itself in the subnet (a NAT gateway's: requester-managed, no
+   * security groups), inside the caller's command: its address the one asked (checked as
+   * CreateNetworkInterface checks it) or the subnet's lowest free one.
+   */
+  async createManagedInterface(tx: Tx, tenantId: string, subnet: SubnetEntity, cmd: { readonly privateIpAddress?: string; readonly description: string; readonly origin: string }, now: number): Promise<NetworkInterfaceEntity> {
+    const [address] = await this.allocateAddresses(tx, subnet, 1, cmd.privateIpAddress);
+    const row = this.newInterface(tenantId, subnet, address, cmd.description, cmd.origin, now);
+    await this.repo.insertInterfaces(tx, [row]);
+    return row;
+  }
+
+  /** A managed interface goes, inside the caller's command: its Elastic IP disassociated (still allocated), its address back to the subnet. */
+  async deleteManagedInterface(tx: Tx, eni: Pick<NetworkInterfaceEntity, 'id' | 'subnetId'>, at: number): Promise<void> {
+    await this.repo.deleteInterfaces(tx, [eni.id], at);
+    this.defaults.forgetAddressFloor(eni.subnetId);
   }
 
   async requireInterface(m: Tx, tenantId: string, id: string): Promise<NetworkInterfaceEntity> {
@@ -1042,7 +1062,7 @@ export class NetworkingService implements InstanceNetworking {
 
   // ---- tags of the networking resources ----
 
-  /** Resource ids whose tags live here (vpc-, subnet-, sg-, eni-, key-, eipalloc-). */
+  /** Resource ids whose tags live here (vpc-, subnet-, sg-, eni-, key-, eipalloc-, igw-, rtb-, acl-, nat-). */
   ownsTagsOf(resourceId: string): boolean {
     return TAGGABLE.some((k) => isWellFormed(k, resourceId));
   }
@@ -1050,7 +1070,7 @@ export class NetworkingService implements InstanceNetworking {
   /** Throws the resource kind's NotFound unless it is the tenant's. */
   async requireTaggable(tx: Tx, tenantId: string, resourceId: string): Promise<void> {
     const kind = TAGGABLE.find((k) => isWellFormed(k, resourceId));
-    if (!kind) throw invalidParameter(`The resource id '${resourceId}' is not a VPC, subnet, security group, security group rule, network interface, key pair, Elastic IP allocation, internet gateway, route table or network ACL id`);
+    if (!kind) throw invalidParameter(`The resource id '${resourceId}' is not a VPC, subnet, security group, security group rule, network interface, key pair, Elastic IP allocation, internet gateway, route table, network ACL or NAT gateway id`);
     const found =
       kind === VPC_ID ? await this.repo.findVpc(tx, tenantId, resourceId)
       : kind === SUBNET_ID ? await this.repo.findSubnet(tx, tenantId, resourceId)
@@ -1059,6 +1079,7 @@ export class NetworkingService implements InstanceNetworking {
       : kind === ELASTIC_IP_ID ? await this.repo.findElasticIp(tx, tenantId, resourceId)
       : kind === GATEWAY_ID ? await this.routing.findGateway(tx, tenantId, resourceId)
       : kind === ROUTE_TABLE_ID ? await this.routing.findTable(tx, tenantId, resourceId)
+      : kind === NAT_GATEWAY_ID ? await this.routing.findNatGateway(tx, tenantId, resourceId)
       : kind === RULE_ID ? await this.repo.findRule(tx, tenantId, resourceId)
       : kind === NETWORK_ACL_ID ? await this.acls.findAcl(tx, tenantId, resourceId)
       : await this.keyPairs.findById(tx, tenantId, resourceId);
@@ -1285,12 +1306,12 @@ export class NetworkingService implements InstanceNetworking {
   }
 }
 
-const TAGGABLE: readonly IdKind[] = [VPC_ID, SUBNET_ID, GROUP_ID, RULE_ID, INTERFACE_ID, KEY_PAIR_ID, ELASTIC_IP_ID, GATEWAY_ID, ROUTE_TABLE_ID, NETWORK_ACL_ID];
+const TAGGABLE: readonly IdKind[] = [VPC_ID, SUBNET_ID, GROUP_ID, RULE_ID, INTERFACE_ID, KEY_PAIR_ID, ELASTIC_IP_ID, GATEWAY_ID, ROUTE_TABLE_ID, NETWORK_ACL_ID, NAT_GATEWAY_ID];
 
 /** EC2's resource types (DescribeTags' resourceType) by id prefix; longest prefixes first. */
 const RESOURCE_TYPES: readonly (readonly [string, string])[] = [
   ['subnet', 'subnet'], ['vpc', 'vpc'], ['sgr', 'security-group-rule'], ['sg', 'security-group'], ['eni', 'network-interface'], ['key', 'key-pair'],
-  ['eipalloc', 'elastic-ip'], ['igw', 'internet-gateway'], ['rtb', 'route-table'], ['acl', 'network-acl'],
+  ['eipalloc', 'elastic-ip'], ['igw', 'internet-gateway'], ['rtb', 'route-table'], ['acl', 'network-acl'], ['nat', 'natgateway'],
 ];
 
 const groupRefOf = (g: SecurityGroupEntity): GroupRef => ({ groupId: g.id, groupName: g.name });

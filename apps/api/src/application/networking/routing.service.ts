@@ -7,6 +7,7 @@ import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { dependencyViolation, describe, DescribeQuery, GATEWAY_ID, notFoundError, Page, requireWellFormed, ROUTE_ASSOCIATION_ID, ROUTE_TABLE_ID } from './describe-query';
 import { createdId, idempotentMismatch, NetworkingService } from './networking.service';
+import { NAT_GATEWAY_ID, natGatewayTargetNotFound, natRouteState, routableNatGateway } from './nat-gateways';
 import { LOCAL_GATEWAY, routeAlreadyExists, routeDestination, routeState } from './routing';
 
 export interface InternetGatewayView {
@@ -16,7 +17,9 @@ export interface InternetGatewayView {
 
 export interface RouteView {
   readonly destinationCidrBlock: string;
-  readonly gatewayId: string;
+  /** The target: `local`, an internet gateway, or (natGatewayId) a NAT gateway. */
+  readonly gatewayId?: string;
+  readonly natGatewayId?: string;
   readonly origin: string;
   readonly state: 'active' | 'blackhole';
 }
@@ -42,6 +45,12 @@ export interface RouteTableView {
  * as EC2 shows them; they do not change where the simulation's traffic goes. Every change is an
  * engine command; another tenant's resource is not found, as a missing one.
  */
+/** CreateRoute's and ReplaceRoute's request: the target an internet gateway (or `local`'s table) or a NAT gateway. */
+export type RouteCommand = { readonly routeTableId: string; readonly destinationCidrBlock: string } & ({ readonly gatewayId: string } | { readonly natGatewayId: string });
+
+/** A stored route's target is a NAT gateway (routes.gateway_id holds its `nat-` id). */
+const isNatTarget = (target: string): boolean => target.startsWith(`${NAT_GATEWAY_ID.prefix}-`);
+
 @Injectable()
 export class RoutingService {
   constructor(
@@ -161,21 +170,21 @@ export class RoutingService {
     });
   }
 
-  /** CreateRoute to an internet gateway attached to the table's VPC. */
-  createRoute(tenant: TenantEntity, cmd: { readonly routeTableId: string; readonly destinationCidrBlock: string; readonly gatewayId: string }): Promise<void> {
+  /** CreateRoute to an internet gateway attached to the table's VPC, or a NAT gateway of it (pending or available). */
+  createRoute(tenant: TenantEntity, cmd: RouteCommand): Promise<void> {
     return this.engine.command(async (tx, e) => {
-      const { table, destination } = await this.routeTarget(tx, tenant.id, cmd);
+      const { table, destination, target } = await this.routeTarget(tx, tenant.id, cmd, e.now);
       if (await this.repo.findRoute(tx, table.id, destination)) throw routeAlreadyExists(destination);
-      await this.repo.insertRoute(tx, { routeTableId: table.id, destinationCidrBlock: destination, tenantId: tenant.id, gatewayId: cmd.gatewayId, origin: 'CreateRoute', createdAt: e.now });
+      await this.repo.insertRoute(tx, { routeTableId: table.id, destinationCidrBlock: destination, tenantId: tenant.id, gatewayId: target, origin: 'CreateRoute', createdAt: e.now });
     });
   }
 
   /** ReplaceRoute: an existing route's target (not the local route's). */
-  replaceRoute(tenant: TenantEntity, cmd: { readonly routeTableId: string; readonly destinationCidrBlock: string; readonly gatewayId: string }): Promise<void> {
-    return this.engine.command(async (tx) => {
-      const { table, destination } = await this.routeTarget(tx, tenant.id, cmd);
+  replaceRoute(tenant: TenantEntity, cmd: RouteCommand): Promise<void> {
+    return this.engine.command(async (tx, e) => {
+      const { table, destination, target } = await this.routeTarget(tx, tenant.id, cmd, e.now);
       await this.requireRoute(tx, table, destination);
-      await this.repo.setRouteGateway(tx, table.id, destination, cmd.gatewayId);
+      await this.repo.setRouteGateway(tx, table.id, destination, target);
     });
   }
 
@@ -256,14 +265,25 @@ export class RoutingService {
     return route;
   }
 
-  /** A route's table, destination and target checked: the gateway is the tenant's and attached to the table's VPC. */
-  private async routeTarget(tx: Tx, tenantId: string, cmd: { readonly routeTableId: string; readonly destinationCidrBlock: string; readonly gatewayId: string }) {
+  /**
+   * A route's table, destination and target checked: an internet gateway of the tenant's attached
+   * to the table's VPC, or a NAT gateway of the tenant's in that VPC that is pending or available
+   * (else EC2's InvalidNatGatewayID.NotFound).
+   */
+  private async routeTarget(tx: Tx, tenantId: string, cmd: RouteCommand, now: number) {
     const table = await this.requireTable(tx, tenantId, cmd.routeTableId);
     const vpc = await this.networking.requireVpc(tx, tenantId, table.vpcId);
     const destination = routeDestination(cmd.destinationCidrBlock, vpc.cidrBlock);
+    if ('natGatewayId' in cmd) {
+      requireWellFormed(NAT_GATEWAY_ID, cmd.natGatewayId);
+      const nat = await this.repo.findNatGateway(tx, tenantId, cmd.natGatewayId);
+      if (!nat || !routableNatGateway(nat, now)) throw natGatewayTargetNotFound(cmd.natGatewayId);
+      if (nat.vpcId !== table.vpcId) throw invalidParameter(`route table ${table.id} and network gateway ${nat.id} belong to different networks`);
+      return { table, destination, target: nat.id };
+    }
     const gateway = await this.requireGateway(tx, tenantId, cmd.gatewayId);
     if (gateway.vpcId !== table.vpcId) throw invalidParameter(`route table ${table.id} and network gateway ${gateway.id} belong to different networks`);
-    return { table, destination };
+    return { table, destination, target: gateway.id };
   }
 
   private async views(m: Tx, tables: readonly RouteTableEntity[]): Promise<RouteTableView[]> {
@@ -271,12 +291,16 @@ export class RoutingService {
     const [routes, associations, tags] = [await this.repo.routesOf(m, ids), await this.repo.associationsOf(m, ids), await this.networking.tagsOf(m, ids)];
     const gatewayOf = new Map<string, string | undefined>();
     for (const vpcId of new Set(tables.map((t) => t.vpcId))) gatewayOf.set(vpcId, (await this.repo.gatewayOfVpc(m, vpcId))?.id);
+    const nats = new Map((await this.repo.natGatewaysById(m, [...new Set(routes.filter((r) => isNatTarget(r.gatewayId)).map((r) => r.gatewayId))])).map((g) => [g.id, g]));
+    const now = this.engine.now;
     return tables.map((table) => ({
       table,
       // The local route first, as EC2 lists it; then the others as they were made.
-      routes: routes.filter((r) => r.routeTableId === table.id).sort((a, b) => Number(b.gatewayId === LOCAL_GATEWAY) - Number(a.gatewayId === LOCAL_GATEWAY)).map((r) => ({
-        destinationCidrBlock: r.destinationCidrBlock, gatewayId: r.gatewayId, origin: r.origin, state: routeState(r, gatewayOf.get(table.vpcId)),
-      })),
+      routes: routes.filter((r) => r.routeTableId === table.id).sort((a, b) => Number(b.gatewayId === LOCAL_GATEWAY) - Number(a.gatewayId === LOCAL_GATEWAY)).map((r) => (
+        isNatTarget(r.gatewayId)
+          ? { destinationCidrBlock: r.destinationCidrBlock, natGatewayId: r.gatewayId, origin: r.origin, state: natRouteState(nats.get(r.gatewayId), now) }
+          : { destinationCidrBlock: r.destinationCidrBlock, gatewayId: r.gatewayId, origin: r.origin, state: routeState(r, gatewayOf.get(table.vpcId)) }
+      )),
       associations: [
         ...(table.mainAssociationId !== null ? [{ associationId: table.mainAssociationId, main: true }] : []),
         ...associations.filter((a) => a.routeTableId === table.id).map((a) => ({ associationId: a.id, subnetId: a.subnetId, main: false })),

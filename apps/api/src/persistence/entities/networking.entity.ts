@@ -220,7 +220,7 @@ export class RouteTableEntity {
   @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
 }
 
-/** One route: a destination once per table (the key), to `local` (the VPC's own block) or an internet gateway. */
+/** One route: a destination once per table (the key), to `local` (the VPC's own block), an internet gateway or a NAT gateway (`nat-` ids). */
 @Entity('routes')
 export class RouteEntity {
   @PrimaryColumn({ name: 'route_table_id', type: 'varchar', length: 32 }) routeTableId!: string;
@@ -289,8 +289,37 @@ export class NetworkAclAssociationEntity {
   @Column({ name: 'subnet_id', type: 'varchar', length: 32 }) subnetId!: string;
 }
 
+/**
+ * A NAT gateway (EC2's CreateNatGateway … DeleteNatGateway) in a subnet. Its state follows the
+ * engine clock (nat-gateways.ts natGatewayState): pending until `readyAt`, then available (or
+ * failed, where `failureCode` was decided at creation); deleting from `deleteRequestedAt` until
+ * `deletedAt`. Its interface (origin `nat_gateway`) and Elastic IP association exist while it is
+ * pending or available; the ids and addresses stay here for Describe after they are gone.
+ */
+@Entity('nat_gateways')
+@Index('ix_nat_gateways_tenant', ['tenantId'])
+export class NatGatewayEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id!: string;
+  @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'vpc_id', type: 'varchar', length: 32 }) vpcId!: string;
+  @Column({ name: 'subnet_id', type: 'varchar', length: 32 }) subnetId!: string;
+  /** `public` or `private`. */
+  @Column({ name: 'connectivity_type', type: 'varchar', length: 8 }) connectivityType!: string;
+  @Column({ name: 'allocation_id', type: 'varchar', length: 32, nullable: true }) allocationId!: string | null;
+  @Column({ name: 'public_ip', type: 'varchar', length: 15, nullable: true }) publicIp!: string | null;
+  @Column({ name: 'network_interface_id', type: 'varchar', length: 32, nullable: true }) networkInterfaceId!: string | null;
+  @Column({ name: 'private_ip', type: 'varchar', length: 15, nullable: true }) privateIp!: string | null;
+  @Column({ name: 'failure_code', type: 'varchar', length: 64, nullable: true }) failureCode!: string | null;
+  @Column({ name: 'failure_message', type: 'varchar', length: 255, nullable: true }) failureMessage!: string | null;
+  @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+  /** When pending ends (available, or failed). */
+  @Column({ name: 'ready_at', type: 'bigint', transformer: msTransformer }) readyAt!: number;
+  @Column({ name: 'delete_requested_at', type: 'bigint', nullable: true, transformer: msTransformer }) deleteRequestedAt!: number | null;
+  @Column({ name: 'deleted_at', type: 'bigint', nullable: true, transformer: msTransformer }) deletedAt!: number | null;
+}
+
 export const NETWORKING_ENTITIES = [
   TenantDefaultVpcEntity, VpcEntity, SubnetEntity, SecurityGroupEntity, SecurityGroupRuleEntity, NetworkInterfaceEntity,
   NetworkInterfaceGroupEntity, PublicIpAllocationEntity, KeyPairEntity, InstanceKeyNameEntity, NetworkTagEntity, NetworkInterfacePrivateIpEntity,
-  InternetGatewayEntity, RouteTableEntity, RouteEntity, RouteTableAssociationEntity, NetworkAclEntity, NetworkAclEntryEntity, NetworkAclAssociationEntity,
+  InternetGatewayEntity, RouteTableEntity, RouteEntity, RouteTableAssociationEntity, NetworkAclEntity, NetworkAclEntryEntity, NetworkAclAssociationEntity, NatGatewayEntity,
 ];

@@ -757,6 +757,10 @@ function toUsageRecord(r: StoredUsageRecord, closeAtMs: number): UsageRecord {
       startMs: r.startMs, endMs, startsPeriod: periodStartMs === r.startMs, periodStartMs,
     };
   }
+  if (r.kind === 'nat-gateway') {
+    const periodStartMs = r.periodStartMs ?? r.startMs;
+    return { kind: 'nat-gateway', recordId: r.recordId, tenantId: r.tenantId, natGatewayId: r.resourceId, startMs: r.startMs, endMs, startsPeriod: periodStartMs === r.startMs, periodStartMs };
+  }
   if (r.kind === 'cpu-surplus')
     return { kind: 'cpu-surplus', recordId: r.recordId, tenantId: r.tenantId, instanceId: r.resourceId, instanceType: a.instanceType, platform: a.platform, surplusVcpuMs: r.quantity ?? 0, atMs: r.startMs };
   if (r.kind === 'snapshot-usage') return { kind: 'snapshot-usage', recordId: r.recordId, tenantId: r.tenantId, snapshotId: r.resourceId, sizeGiB: a.sizeGiB, startMs: r.startMs, endMs };

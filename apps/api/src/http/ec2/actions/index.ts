@@ -5,6 +5,7 @@ import { CatalogEc2Actions } from './catalog.actions';
 import { InstancesEc2Actions } from './instances.actions';
 import { LaunchTemplatesEc2Actions } from './launch-templates.actions';
 import { NetworkAclsEc2Actions } from './network-acls.actions';
+import { NatGatewaysEc2Actions } from './nat-gateways.actions';
 import { NetworkingEc2Actions } from './networking.actions';
 import { PlacementEc2Actions } from './placement.actions';
 import { RegionsEc2Actions } from './regions.actions';
@@ -21,5 +22,5 @@ import { VolumesEc2Actions } from './volumes.actions';
 export const EC2_ACTION_SOURCES: readonly Type<Ec2ActionSource>[] = [
   RegionsEc2Actions, InstancesEc2Actions, TagsEc2Actions, VolumesEc2Actions, PlacementEc2Actions, CatalogEc2Actions, NetworkingEc2Actions, ImagesEc2Actions,
   AddressesEc2Actions, RoutingEc2Actions, LaunchTemplatesEc2Actions,
-  NetworkAclsEc2Actions,
+  NetworkAclsEc2Actions, NatGatewaysEc2Actions,
 ];

@@ -4,6 +4,7 @@ import { KeyPairsService, KeyPairView } from '../../../application/networking/ke
 import { privateDnsName } from '../../../application/networking/cidr';
 import type { ShownPublicIp } from '../../../application/networking/instance-networking';
 import { IpPermission } from '../../../application/networking/networking.commands';
+import { interfaceKind } from '../../../application/networking/nat-gateways';
 import { NetworkInterfaceView, NetworkingService, SubnetView, VpcView } from '../../../application/networking/networking.service';
 import { PermissionView } from '../../../application/networking/security-group-rules';
 import { SecurityGroupRuleView, SecurityGroupsService, SecurityGroupView } from '../../../application/networking/security-groups.service';
@@ -192,13 +193,13 @@ function interfaceXml(v: NetworkInterfaceView, ctx: Ec2Context) {
   const association = associationXml(primaryPublicIp(v), ctx.accountId, true);
   return {
     networkInterfaceId: n.id, subnetId: n.subnetId, vpcId: n.vpcId, availabilityZone: n.availabilityZone, description: n.description, ownerId: ctx.accountId,
-    requesterManaged: false, status: n.instanceId ? 'in-use' : 'available', macAddress: n.macAddress, privateIpAddress: n.privateIpAddress,
+    requesterManaged: interfaceKind(n).requesterManaged, status: interfaceKind(n).status, macAddress: n.macAddress, privateIpAddress: n.privateIpAddress,
     privateDnsName: v.privateDnsName, sourceDestCheck: n.sourceDestCheck, groupSet: items(v.groups.map((g) => ({ groupId: g.groupId, groupName: g.groupName }))),
     attachment: attachmentXml(n, ctx),
     association,
     tagSet: tagSet(v.tags),
     privateIpAddressesSet: privateIpAddressesSet(n.privateIpAddress, v.secondaryPrivateIpAddresses, v.publicIps, ctx.accountId, true),
-    ipv6AddressesSet: items([]), interfaceType: 'interface',
+    ipv6AddressesSet: items([]), interfaceType: interfaceKind(n).interfaceType,
   };
 }
 
@@ -335,7 +336,7 @@ const INTERFACE_FILTERS = (accountId: string): Readonly<Record<string, FilterFie
   'addresses.primary': (v) => ['true', ...v.secondaryPrivateIpAddresses.map(() => 'false')],
   'private-dns-name': (v) => v.privateDnsName,
   'mac-address': (v) => v.networkInterface.macAddress, description: (v) => v.networkInterface.description,
-  status: (v) => (v.networkInterface.instanceId ? 'in-use' : 'available'), 'source-dest-check': (v) => v.networkInterface.sourceDestCheck,
+  status: (v) => interfaceKind(v.networkInterface).status, 'source-dest-check': (v) => v.networkInterface.sourceDestCheck,
   'group-id': (v) => v.groups.map((g) => g.groupId), 'group-name': (v) => v.groups.map((g) => g.groupName),
   'association.public-ip': (v) => v.publicIp, 'association.public-dns-name': (v) => v.publicDnsName,
   'association.allocation-id': (v) => primaryPublicIp(v)?.allocationId, 'association.association-id': (v) => primaryPublicIp(v)?.associationId,
@@ -347,7 +348,7 @@ const INTERFACE_FILTERS = (accountId: string): Readonly<Record<string, FilterFie
   'attachment.instance-id': (v) => v.networkInterface.instanceId ?? undefined, 'attachment.attachment-id': (v) => v.networkInterface.attachmentId ?? undefined,
   'attachment.device-index': (v) => v.networkInterface.deviceIndex ?? undefined, 'attachment.status': (v) => (v.networkInterface.instanceId ? 'attached' : undefined),
   'attachment.delete-on-termination': (v) => (v.networkInterface.instanceId ? v.networkInterface.deleteOnTermination : undefined),
-  'interface-type': () => 'interface', 'requester-managed': () => false,
+  'interface-type': (v) => interfaceKind(v.networkInterface).interfaceType, 'requester-managed': (v) => interfaceKind(v.networkInterface).requesterManaged,
 });
 
 const KEY_PAIR_FILTERS: Readonly<Record<string, FilterField<KeyPairView>>> = {

@@ -4,14 +4,15 @@ import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { FilterField } from '../ec2-filters';
 import { unsupported } from '../ec2-errors';
+import { ApiError } from '../../../application/common/api-errors';
 import { matcher, page, tagSet, tagSpecs } from './networking.actions';
 
 /** MaxResults where EC2 pages these Describe actions: 5 to 100. */
 const PAGE = { min: 5, max: 100 };
 
-/** CreateRoute's and ReplaceRoute's targets in EC2's API reference; Nimbus routes to internet gateways only. */
+/** CreateRoute's and ReplaceRoute's targets in EC2's API reference; Nimbus routes to internet gateways and NAT gateways only. */
 const OTHER_TARGETS = [
-  'NatGatewayId', 'InstanceId', 'NetworkInterfaceId', 'VpcPeeringConnectionId', 'TransitGatewayId', 'LocalGatewayId', 'CarrierGatewayId',
+  'InstanceId', 'NetworkInterfaceId', 'VpcPeeringConnectionId', 'TransitGatewayId', 'LocalGatewayId', 'CarrierGatewayId',
   'EgressOnlyInternetGatewayId', 'VpcEndpointId', 'CoreNetworkArn', 'OdbNetworkArn',
 ] as const;
 
@@ -27,7 +28,7 @@ function gatewayXml(v: InternetGatewayView, ctx: Ec2Context) {
 function routeTableXml(v: RouteTableView, ctx: Ec2Context) {
   return {
     routeTableId: v.table.id, vpcId: v.table.vpcId, ownerId: ctx.accountId,
-    routeSet: items(v.routes.map((r) => ({ destinationCidrBlock: r.destinationCidrBlock, gatewayId: r.gatewayId, state: r.state, origin: r.origin }))),
+    routeSet: items(v.routes.map((r) => ({ destinationCidrBlock: r.destinationCidrBlock, gatewayId: r.gatewayId, natGatewayId: r.natGatewayId, state: r.state, origin: r.origin }))),
     associationSet: items(v.associations.map((a) => ({
       routeTableAssociationId: a.associationId, routeTableId: v.table.id, ...(a.subnetId !== undefined ? { subnetId: a.subnetId } : {}), main: a.main,
       associationState: { state: 'associated' },
@@ -49,21 +50,28 @@ const TABLE_FILTERS: Readonly<Record<string, FilterField<RouteTableView>>> = {
   'association.route-table-id': (v) => (v.associations.length > 0 ? v.table.id : undefined),
   'association.association-state': (v) => (v.associations.length > 0 ? 'associated' : undefined),
   'route.destination-cidr-block': (v) => v.routes.map((r) => r.destinationCidrBlock),
-  'route.gateway-id': (v) => v.routes.map((r) => r.gatewayId),
+  'route.gateway-id': (v) => v.routes.flatMap((r) => (r.gatewayId !== undefined ? [r.gatewayId] : [])),
+  'route.nat-gateway-id': (v) => v.routes.flatMap((r) => (r.natGatewayId !== undefined ? [r.natGatewayId] : [])),
   'route.state': (v) => v.routes.map((r) => r.state),
   'route.origin': (v) => v.routes.map((r) => r.origin),
-  // Routes target internet gateways only and associations are subnets' (edge associations are refused): the other targets' filters match none.
+  // Routes target internet and NAT gateways only and associations are subnets' (edge associations are refused): the other targets' filters match none.
   'association.gateway-id': () => undefined, 'route.destination-ipv6-cidr-block': () => undefined, 'route.destination-prefix-list-id': () => undefined,
-  'route.egress-only-internet-gateway-id': () => undefined, 'route.instance-id': () => undefined, 'route.nat-gateway-id': () => undefined,
+  'route.egress-only-internet-gateway-id': () => undefined, 'route.instance-id': () => undefined,
   'route.transit-gateway-id': () => undefined, 'route.vpc-peering-connection-id': () => undefined,
 };
 
-/** A route's target: an internet gateway (`GatewayId`); the other targets EC2 has are refused as not supported. */
-function gatewayTarget(p: Ec2Params): string {
+/**
+ * A route's target: an internet gateway (`GatewayId`) or a NAT gateway (`NatGatewayId`), one of
+ * them; the other targets EC2 has are refused as not supported.
+ */
+function routeTarget(p: Ec2Params): { readonly gatewayId: string } | { readonly natGatewayId: string } {
   const other = OTHER_TARGETS.find((name) => p.has(name));
-  if (other !== undefined) throw unsupported(`the parameter ${other}: routes target internet gateways (GatewayId) only`);
+  if (other !== undefined) throw unsupported(`the parameter ${other}: routes target internet gateways (GatewayId) and NAT gateways (NatGatewayId) only`);
   ipv4Destination(p);
-  return p.required('GatewayId');
+  const natGatewayId = p.string('NatGatewayId');
+  if (natGatewayId === undefined) return { gatewayId: p.required('GatewayId') };
+  if (p.has('GatewayId')) throw new ApiError('InvalidParameterCombination', 'Only one route target may be given: GatewayId or NatGatewayId');
+  return { natGatewayId };
 }
 
 /** A route's destination as Nimbus takes it: `DestinationCidrBlock`; IPv6 and prefix-list destinations are not supported. */
@@ -151,20 +159,20 @@ export class RoutingEc2Actions implements Ec2ActionSource {
     },
     CreateRoute: {
       operation: 'CreateRoute',
-      params: ['RouteTableId', 'DestinationCidrBlock', 'GatewayId', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId', ...OTHER_TARGETS],
+      params: ['RouteTableId', 'DestinationCidrBlock', 'GatewayId', 'NatGatewayId', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId', ...OTHER_TARGETS],
       handler: async (ctx, p) => {
-        const gatewayId = gatewayTarget(p);
-        await this.routing.createRoute(ctx.tenant, { routeTableId: p.required('RouteTableId'), destinationCidrBlock: ipv4Destination(p), gatewayId });
+        const target = routeTarget(p);
+        await this.routing.createRoute(ctx.tenant, { routeTableId: p.required('RouteTableId'), destinationCidrBlock: ipv4Destination(p), ...target });
         return { return: true };
       },
     },
     ReplaceRoute: {
       operation: 'ReplaceRoute',
-      params: ['RouteTableId', 'DestinationCidrBlock', 'GatewayId', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId', 'LocalTarget', ...OTHER_TARGETS],
+      params: ['RouteTableId', 'DestinationCidrBlock', 'GatewayId', 'NatGatewayId', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId', 'LocalTarget', ...OTHER_TARGETS],
       handler: async (ctx, p) => {
         if (p.has('LocalTarget')) throw unsupported('the parameter LocalTarget');
-        const gatewayId = gatewayTarget(p);
-        await this.routing.replaceRoute(ctx.tenant, { routeTableId: p.required('RouteTableId'), destinationCidrBlock: ipv4Destination(p), gatewayId });
+        const target = routeTarget(p);
+        await this.routing.replaceRoute(ctx.tenant, { routeTableId: p.required('RouteTableId'), destinationCidrBlock: ipv4Destination(p), ...target });
         return { return: true };
       },
     },

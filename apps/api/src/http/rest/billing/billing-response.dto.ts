@@ -80,6 +80,10 @@ export class PublicIpv4PricesDto {
   @ApiProperty({ example: '0.005', description: 'Per address-hour while an Elastic IP is associated with nothing (PublicIPv4:IdleAddress)' }) idlePerHour!: string;
 }
 
+export class NatGatewayPricesDto {
+  @ApiProperty({ example: '0.045', description: 'Per NAT gateway-hour, each partial hour billed as a full hour (usage type NatGateway-Hours)' }) perHour!: string;
+}
+
 export class DataTransferPricesDto {
   @ApiProperty({ example: 1000000000 }) bytesPerGB!: number;
   @ApiProperty({ example: '0.01' }) crossAzPerGB!: string;
@@ -136,6 +140,7 @@ export class PriceBookVersionResponseDto {
   })
   ebs!: Record<string, unknown>;
   @ApiProperty({ type: () => PublicIpv4PricesDto, description: 'Public IPv4 addresses held, in use or idle, per address-hour' }) publicIpv4!: PublicIpv4PricesDto;
+  @ApiProperty({ type: () => NatGatewayPricesDto, description: 'NAT gateways, per gateway-hour' }) natGateway!: NatGatewayPricesDto;
   @ApiProperty({ type: () => DataTransferPricesDto }) dataTransfer!: DataTransferPricesDto;
 }
 
