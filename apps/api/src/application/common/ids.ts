@@ -75,3 +75,7 @@ export function checkEc2Id(code: string, prefix: string, id: string): void {
 
 /** An id a client token names: the prefix and 17 hex digits of a hash of what the token is scoped to (idempotency without a token column). */
 export const tokenId = (prefix: string, scope: string) => `${prefix}-${createHash('sha256').update(scope).digest('hex').slice(0, 17)}`;
+
+/** A Create action's new id: random, or with a client token named by it (tenant, action, token), so a retry derives the same id and finds what it made. */
+export const createdId = (prefix: string, action: string, tenantId: string, clientToken: string | undefined): string =>
+  clientToken === undefined ? resourceId(prefix) : tokenId(prefix, `${action}\0${tenantId}\0${clientToken}`);

@@ -5,7 +5,7 @@ import {
 } from '@nimbus/hypervisor';
 import { instanceBillingIdentity } from '@nimbus/metering';
 import { rebootVm } from '@nimbus/simulation';
-import { ApiError, unauthorized } from '../common/api-errors';
+import { ApiError, idempotentMismatch, unauthorized } from '../common/api-errors';
 import { resourceId, tokenId } from '../common/ids';
 import { ImageEntity, SnapshotEntity, TenantEntity } from '../../persistence/entities';
 import { CatalogRepository, imageOf } from '../../persistence/catalog.repository';
@@ -208,7 +208,7 @@ export class ImagesService {
         const previous = await this.repo.imageRow(tx, imageId);
         if (previous && previous.tenantId === tenant.id) {
           if (previous.sourceImageId !== cmd.sourceImageId || previous.name !== cmd.name || previous.description !== (cmd.description ?? null))
-            throw new ApiError('IdempotentParameterMismatch', `The client token '${cmd.clientToken}' was used with a different request`);
+            throw idempotentMismatch(cmd.clientToken);
           return rowView(previous, tenant, e.now);
         }
       }

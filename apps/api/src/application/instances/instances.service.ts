@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Catalog, CpuParams, CreditMode, IncorrectInstanceState, InstanceType, resolveCpuParams, rootDeviceOf, StateTransition, Vm } from '@nimbus/hypervisor';
 import { checkVcpuQuota, LaunchValidationRequest, LicenseCountingType, validateLaunch } from '@nimbus/scheduler';
 import { changeInstanceType, launch, rebootVm, startVm, stopVm, terminateVm } from '@nimbus/simulation';
-import { ApiError, invalidParameter } from '../common/api-errors';
+import { ApiError, idempotentMismatch, invalidParameter } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { requestHash as hashOf } from '../common/request-hash';
 import { InstanceEntity, TenantEntity } from '../../persistence/entities';
@@ -140,7 +140,7 @@ export class InstancesService {
         const previous = await this.instances.reservationByClientToken(tx, tenant.id, clientToken);
         if (previous) {
           if (previous.requestHash !== requestHash)
-            throw new ApiError('IdempotentParameterMismatch', `The client token '${clientToken}' was used with a different request`);
+            throw idempotentMismatch(clientToken);
           return this.reservationOf(tx, previous.id);
         }
       }

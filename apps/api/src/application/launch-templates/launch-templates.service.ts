@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError, invalidParameter } from '../common/api-errors';
+import { ApiError, idempotentMismatch, invalidParameter } from '../common/api-errors';
 import { isEc2Id, resourceId } from '../common/ids';
 import { requestHash } from '../common/request-hash';
 import { LaunchTemplateEntity, LaunchTemplateVersionEntity, TenantEntity } from '../../persistence/entities';
@@ -267,7 +267,7 @@ export class LaunchTemplatesService {
     if (clientToken === undefined) return undefined;
     const version = await this.repo.versionByClientToken(tx, tenantId, clientToken);
     if (!version) return undefined;
-    if (version.requestHash !== hash) throw new ApiError('IdempotentParameterMismatch', `The client token '${clientToken.slice(0, 128)}' was used with a different request`);
+    if (version.requestHash !== hash) throw idempotentMismatch(clientToken);
     const template = (await this.repo.findById(tx, tenantId, version.templateId))!;
     return { template, version, data: dataOf(version) };
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError } from '../common/api-errors';
-import { resourceId } from '../common/ids';
+import { ApiError, idempotentMismatch } from '../common/api-errors';
+import { createdId, resourceId } from '../common/ids';
 import { NatGatewayEntity, TenantEntity } from '../../persistence/entities';
 import { NetworkingRepository } from '../../persistence/networking.repository';
 import { RoutingRepository } from '../../persistence/routing.repository';
@@ -12,7 +12,7 @@ import {
   ConnectivityType, NAT_GATEWAY_DELETING_MS, NAT_GATEWAY_ID, NAT_GATEWAY_PENDING_MS, NAT_INTERFACE_ORIGIN, natGatewayNotFound, natGatewayState, NatGatewayState,
   natGatewayVisible, natInterfaceDescription, NO_FREE_ADDRESS, publicFailure, requireAllocationFor,
 } from './nat-gateways';
-import { NetworkingService, tokenId } from './networking.service';
+import { NetworkingService } from './networking.service';
 
 export interface CreateNatGatewayCommand {
   readonly subnetId: string;
@@ -69,13 +69,13 @@ export class NatGatewaysService {
       await this.networking.ensureDefaultVpc(tx, tenant.id);
       const subnet = await this.networking.requireSubnet(tx, tenant.id, cmd.subnetId);
       const eip = cmd.allocationId !== undefined ? await this.requireElasticIp(tx, tenant.id, cmd.allocationId) : undefined;
-      const id = cmd.clientToken === undefined ? resourceId('nat') : tokenId('nat', `CreateNatGateway\0${tenant.id}\0${cmd.clientToken}`);
+      const id = createdId('nat', 'CreateNatGateway', tenant.id, cmd.clientToken);
       if (cmd.clientToken !== undefined) {
         const previous = await this.routing.findNatGateway(tx, tenant.id, id);
         if (previous) {
           const same = previous.subnetId === subnet.id && previous.connectivityType === cmd.connectivityType && previous.allocationId === (cmd.allocationId ?? null)
             && (cmd.privateIpAddress === undefined || previous.privateIp === cmd.privateIpAddress);
-          if (!same) throw new ApiError('IdempotentParameterMismatch', `The client token '${cmd.clientToken}' was used with a different request`);
+          if (!same) throw idempotentMismatch(cmd.clientToken);
           return (await this.views(tx, [previous], e.now))[0];
         }
       }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { invalidParameter } from '../common/api-errors';
-import { resourceId } from '../common/ids';
+import { idempotentMismatch, invalidParameter } from '../common/api-errors';
+import { createdId, resourceId } from '../common/ids';
 import { NetworkAclEntity, TenantEntity } from '../../persistence/entities';
 import { NetworkAclsRepository } from '../../persistence/network-acls.repository';
 import { Tx } from '../../persistence/tx';
@@ -9,7 +9,7 @@ import { ACL_ASSOCIATION_ID, dependencyViolation, describe, DescribeQuery, NETWO
 import {
   aclView, entryAlreadyExists, entryNotFound, entryRow, NetworkAclEntryInput, NetworkAclView, newAclRows, requireRoomForEntry, requireRuleNumber,
 } from './network-acls';
-import { createdId, idempotentMismatch, NetworkingService } from './networking.service';
+import { NetworkingService } from './networking.service';
 
 /**
  * Network ACLs (EC2's CreateNetworkAcl … ReplaceNetworkAclAssociation; docs/ec2-networking.md,

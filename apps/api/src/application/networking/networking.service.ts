@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AVAILABILITY_ZONES, capabilitiesOf, Image, InstanceType, isAvailabilityZone } from '@nimbus/hypervisor';
-import { ApiError, invalidParameter } from '../common/api-errors';
+import { ApiError, idempotentMismatch, invalidParameter } from '../common/api-errors';
 import { byInstant } from '../common/by-instant';
-import { randomHex, resourceId, tokenId } from '../common/ids';
+import { createdId, randomHex, resourceId, tokenId } from '../common/ids';
 import {
   InstanceEntity, NetworkInterfaceEntity, SecurityGroupEntity, SubnetEntity, TenantEntity, VpcEntity,
 } from '../../persistence/entities';
@@ -184,12 +184,6 @@ const combination = (message: string) => new ApiError('InvalidParameterCombinati
 
 export { tokenId };
 
-/** A Create action's new id: random, or with a client token named by it (tenant, action, token), so a retry derives the same id and finds what it made. */
-export const createdId = (prefix: string, action: string, tenantId: string, clientToken: string | undefined): string =>
-  clientToken === undefined ? resourceId(prefix) : tokenId(prefix, `${action}\0${tenantId}\0${clientToken}`);
-
-/** EC2's answer to a client token used again with a different request. */
-export const idempotentMismatch = (clientToken: string) => new ApiError('IdempotentParameterMismatch', `The client token '${clientToken}' was used with a different request`);
 /** A VPC's default network ACL's id, and its subnets' first associations' (network-acls.ts): derived from the VPC's and subnets' ids, as before ACLs were stored. */
 export const defaultAclId = (prefix: string, of: string) => tokenId(prefix, `DefaultNetworkAcl\0${of}`);
 

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError, invalidParameter, notFound } from '../common/api-errors';
-import { resourceId } from '../common/ids';
+import { ApiError, idempotentMismatch, invalidParameter, notFound } from '../common/api-errors';
+import { createdId, resourceId } from '../common/ids';
 import { InternetGatewayEntity, RouteTableEntity, TenantEntity } from '../../persistence/entities';
 import { RoutingRepository } from '../../persistence/routing.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { dependencyViolation, describe, DescribeQuery, GATEWAY_ID, notFoundError, Page, requireWellFormed, ROUTE_ASSOCIATION_ID, ROUTE_TABLE_ID } from './describe-query';
-import { createdId, idempotentMismatch, NetworkingService } from './networking.service';
+import { NetworkingService } from './networking.service';
 import { NAT_GATEWAY_ID, natGatewayTargetNotFound, natRouteState, routableNatGateway } from './nat-gateways';
 import { LOCAL_GATEWAY, routeAlreadyExists, routeDestination, routeState } from './routing';
 

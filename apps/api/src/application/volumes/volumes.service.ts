@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   DataPlane, Image, imageBlockDevices, isAvailabilityZone, isRootDeviceName, modificationSchedule, modificationStatus, modifiedSpec, NON_BOOT_VOLUME_TYPES, PROVISIONED_IOPS_TYPES, resolveVolume, rootDeviceOf, VolumeModificationState, VolumeSpec, VolumeType,
 } from '@nimbus/hypervisor';
-import { ApiError, invalidParameter, notFound } from '../common/api-errors';
+import { ApiError, idempotentMismatch, invalidParameter, notFound } from '../common/api-errors';
 import { byInstant } from '../common/by-instant';
 import { checkEc2Id, resourceId, tokenId } from '../common/ids';
 import { InstanceEntity, TenantEntity, VolumeEntity, VolumeModificationEntity } from '../../persistence/entities';
@@ -100,7 +100,7 @@ export class VolumesService {
         const previous = await this.repo.findById(tx, id);
         if (previous) {
           if (previous.tenantId !== tenant.id || !sameVolume(previous, az, spec) || previous.snapshotId !== (cmd.snapshotId ?? null))
-            throw new ApiError('IdempotentParameterMismatch', `The client token '${clientToken}' was used with a different request`);
+            throw idempotentMismatch(clientToken);
           return previous;
         }
       }
