@@ -8,6 +8,7 @@ import {
   DataTransferRecord,
   HostUsageRecord,
   InstanceUsageRecord,
+  MonitoringUsageRecord,
   PublicIpv4UsageRecord,
   SnapshotUsageRecord,
   VolumeIoRecord,
@@ -16,6 +17,7 @@ import {
   dataTransferRecordId,
   hostUsageRecordId,
   instanceUsageRecordId,
+  monitoringUsageRecordId,
   publicIpv4UsageRecordId,
   snapshotUsageRecordId,
   volumeIoMeterRecordId,
@@ -106,6 +108,11 @@ export function snapshot(snapshotId: string, startMs: number, endMs: number, opt
 export function address(holderId: string, startMs: number, endMs: number, opts: Partial<PublicIpv4UsageRecord> = {}): PublicIpv4UsageRecord {
   const publicIp = opts.publicIp ?? '198.51.100.7';
   return { kind: 'public-ipv4', recordId: publicIpv4UsageRecordId(holderId, publicIp, startMs), tenantId: 't-1', publicIp, state: 'in-use', ...opts, startMs, endMs };
+}
+
+/** An instance running with detailed monitoring enabled from `startMs` to `endMs`. */
+export function monitored(instanceId: string, startMs: number, endMs: number, opts: Partial<MonitoringUsageRecord> = {}): MonitoringUsageRecord {
+  return { kind: 'monitoring', recordId: monitoringUsageRecordId(instanceId, startMs), tenantId: 't-1', instanceId, ...opts, startMs, endMs };
 }
 
 export function host(hostId: string, startMs: number, endMs: number, opts: Partial<HostUsageRecord> = {}): HostUsageRecord {
