@@ -206,6 +206,8 @@ describe('billing: the price book and the credit policy (admin)', () => {
   });
 
   it('takes a change of the detailed monitoring price, merged onto the version in effect', async () => {
+    // A minute on: the version before took effect at the previous instant.
+    await t.advance(60);
     const put = await t.admin().put('/v1/admin/prices', { version: 'monitoring-up', detailedMonitoring: { perMetricMonth: '0.35' } }).expect(200);
     expect(put.body.detailedMonitoring).toEqual({ perMetricMonth: '0.35', metricsPerInstance: 7 });
     expect((await t.admin().get('/v1/admin/prices').expect(200)).body.current).toBe('monitoring-up');
