@@ -6,6 +6,7 @@ import { NETWORKING_TABLES } from '../migrations/1764510000000-Networking';
 import { PARTIAL_INSTANCE_INDEXES } from '../migrations/1764560000000-PartialInstanceIndexes';
 import { SnapshotStorageUsage1764750000000 } from '../migrations/1764750000000-SnapshotStorageUsage';
 import { PublicIpv4Usage1764760000000 } from '../migrations/1764760000000-PublicIpv4Usage';
+import { MonitoringUsage1764815000000 } from '../migrations/1764815000000-MonitoringUsage';
 import { HOST_METRICS } from '@nimbus/hypervisor';
 import { hostBucketRow } from '../apps/api/src/persistence/host-metric-buckets';
 import { iopsSum } from '../apps/api/src/persistence/volumes.repository';
@@ -31,7 +32,7 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
   };
   /** A tenant, its reservation and one running instance `i-0000000000000f00N`, as the schema before the migration under test has them. */
   const seedInstance = async (n: number) => {
-    await ds.query(`INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000f0${n}', 't${n}', 1, 1, 0, '21098765432${n + 4}')`);
+    await ds.query(`INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000f0${n}', 't${n}', 1, 1, 0, '${210987654320 + n + 4}')`);
     await ds.query(`INSERT INTO reservations (id, tenant_id, request_hash, created_at) VALUES ('r-00000000000000f0${n}', 't-00000000000000f0${n}', 'h', 0)`);
     await ds.query(`INSERT INTO instances (id, tenant_id, reservation_id, image_id, instance_type, platform, tenancy, availability_zone, state, state_since, launch_time, cpu_reservation_millicores, cpu_limit_millicores, cpu_weight)
        VALUES ('i-0000000000000f00${n}', 't-00000000000000f0${n}', 'r-00000000000000f0${n}', 'ami-1', 'm5.large', 'linux', 'default', 'us-east-1a', 'running', 0, 0, 0, 2000, 256)`);
@@ -805,5 +806,33 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.runMigrations();
     expect(await ds.query('SELECT COUNT(*) AS n FROM nat_gateways')).toEqual([{ n: usingPostgres() ? '0' : 0 }]);
     for (const t of ['public_ip_allocations', 'network_interfaces', 'routes', 'network_tags']) await ds.query(`DELETE FROM ${t} WHERE tenant_id = 't-n'`);
+  });
+
+  it('MonitoringUsage1764815000000 bills the instances running monitored from the stored clock on (or from when they began running or were monitored, if later), idempotently, and reverts alone, keeping them', async () => {
+    await undoThrough('MonitoringUsage1764815000000');
+    // Running since 0 and monitored since 4,000,000 (before the clock's 5,000,000); running since 5,500,000
+    // and monitored since launch (after it); monitored but stopped; running, not monitored.
+    for (const n of [6, 7, 8, 9]) await seedInstance(n);
+    await ds.query("UPDATE instances SET monitoring = 'enabled', monitoring_since = 4000000 WHERE id = 'i-0000000000000f006'");
+    await ds.query("UPDATE instances SET monitoring = 'enabled', monitoring_since = 5400000, state_since = 5500000 WHERE id = 'i-0000000000000f007'");
+    await ds.query("UPDATE instances SET monitoring = 'enabled', monitoring_since = 1000, state = 'stopped' WHERE id = 'i-0000000000000f008'");
+    await ds.query(`INSERT INTO settings (key, value) VALUES ('clock', '{"nowMs":5000000,"setting":{"mode":"manual"}}')`);
+    const records = async () => (await ds.query("SELECT record_id, tenant_id, kind, resource_id, start_ms, end_ms, attrs FROM usage_records WHERE kind = 'monitoring' ORDER BY record_id"))
+      .map((r: { start_ms: string | number }) => ({ ...r, start_ms: Number(r.start_ms) }));
+    await ds.runMigrations();
+    const billed = [
+      { record_id: 'monitoring:i-0000000000000f006:5000000', tenant_id: 't-00000000000000f06', kind: 'monitoring', resource_id: 'i-0000000000000f006', start_ms: 5_000_000, end_ms: null, attrs: '{}' },
+      { record_id: 'monitoring:i-0000000000000f007:5500000', tenant_id: 't-00000000000000f07', kind: 'monitoring', resource_id: 'i-0000000000000f007', start_ms: 5_500_000, end_ms: null, attrs: '{}' },
+    ];
+    expect(await records()).toEqual(billed);
+    await upAgain(new MonitoringUsage1764815000000());
+    expect(await records()).toEqual(billed);
+    await undoThrough('MonitoringUsage1764815000000');
+    expect(await records()).toEqual([]);
+    expect(await ds.query("SELECT COUNT(*) AS n FROM instances WHERE monitoring = 'enabled' AND tenant_id IN ('t-00000000000000f06', 't-00000000000000f07', 't-00000000000000f08')")).toEqual([{ n: usingPostgres() ? '3' : 3 }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM usage_records WHERE kind = 'monitoring'");
+    await ds.query("DELETE FROM settings WHERE key = 'clock'");
+    for (const n of [6, 7, 8, 9]) await dropSeed(n);
   });
 });

@@ -11,7 +11,7 @@ export type { UsageGrouping, UsageReportOptions, UsageReportRow } from './usage/
 export { USAGE_GROUPINGS, usageReport } from './usage/usage.report';
 export * from './pricing/price-book';
 export type { ListedInstanceType, ListPrices } from './pricing/price-book.seed';
-export { EBS_LIST_PRICES, NAT_GATEWAY_LIST_PRICES, PUBLIC_IPV4_LIST_PRICES, listPrices, seedPriceBook, withListPrices, WINDOWS_PER_VCPU_HOUR } from './pricing/price-book.seed';
+export { DETAILED_MONITORING_LIST_PRICES, EBS_LIST_PRICES, NAT_GATEWAY_LIST_PRICES, PUBLIC_IPV4_LIST_PRICES, listPrices, seedPriceBook, withListPrices, WINDOWS_PER_VCPU_HOUR } from './pricing/price-book.seed';
 export { CompiledPriceBook, compilePriceBook, hourlyPricesByPlatform } from './pricing/price-book.compiled';
 export type { BillingGranularity, PeriodSegment } from './rating/billing-granularity';
 export { PER_SECOND_60S_MINIMUM, PER_HOUR, INSTANCE_BILLING, DEDICATED_HOST_BILLING, NAT_GATEWAY_BILLING, billedMs } from './rating/billing-granularity';

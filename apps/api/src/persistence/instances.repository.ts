@@ -7,6 +7,7 @@ import { fuseReads } from './fused-reads';
 import { ReadThreadHost, readOnThread } from './read-thread';
 import { inBatches } from './volumes.repository';
 import { InstanceEntity, InstanceTagEntity, ReservationEntity } from './entities';
+import { monitoringChanged } from './monitoring-usage';
 import { Tx } from './tx';
 
 /** A page of one tenant's instances, by id (keyset pagination). */
@@ -115,9 +116,13 @@ export class InstancesRepository {
     });
   }
 
-  /** MonitorInstances / UnmonitorInstances: the monitoring asked and when. */
-  async setMonitoring(tx: Tx, id: string, m: Pick<InstanceEntity, 'monitoring' | 'monitoringSince'>): Promise<void> {
-    await tx.update(InstanceEntity, { id }, { monitoring: m.monitoring, monitoringSince: m.monitoringSince });
+  /**
+   * MonitorInstances / UnmonitorInstances at `at`: the monitoring asked and when, and its billing (an
+   * instance running since `runningSince`, null if it is not running: monitoring-usage.ts).
+   */
+  async setMonitoring(tx: Tx, before: InstanceEntity, m: Pick<InstanceEntity, 'monitoring' | 'monitoringSince'>, at: number, runningSince: number | null): Promise<void> {
+    await tx.update(InstanceEntity, { id: before.id }, { monitoring: m.monitoring, monitoringSince: m.monitoringSince });
+    await monitoringChanged(tx, before, m.monitoring === 'enabled', at, runningSince);
   }
 
   async setStateReason(tx: Tx, id: string, stateReason: string): Promise<void> {

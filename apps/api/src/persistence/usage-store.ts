@@ -63,6 +63,8 @@ export function toUsageRecord(r: UsageRow, closeAtMs: number, parsed: Map<string
       return { kind: 'snapshot-usage', recordId: r.record_id, tenantId: r.tenant_id, snapshotId: r.resource_id, sizeGiB: a.sizeGiB, startMs, endMs };
     case 'public-ipv4':
       return { kind: 'public-ipv4', recordId: r.record_id, tenantId: r.tenant_id, publicIp: r.resource_id, state: a.state, startMs, endMs };
+    case 'monitoring':
+      return { kind: 'monitoring', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, startMs, endMs };
     case 'cpu-surplus':
       return {
         kind: 'cpu-surplus', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, instanceType: a.instanceType, platform: a.platform,

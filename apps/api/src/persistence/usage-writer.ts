@@ -4,6 +4,7 @@ import { isInstanceUsageEvent, MeteredInstance, MeteredSnapshot, MeteredVolumeSn
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { InstanceEntity, SlaIntervalEntity, UsageMeterEntity, UsageRecordEntity } from './entities';
 import { insertRows, selectWhere } from './fast-sql';
+import { monitoredSince } from './monitoring-usage';
 
 const BATCH = 200;
 
@@ -23,7 +24,7 @@ async function insertIgnore(tx: EntityManager, entity: typeof UsageRecordEntity 
 }
 
 /** What metering needs of an instance's row. */
-const METERED_COLUMNS = ['id', 'tenantId', 'instanceType', 'platform', 'imageId', 'tenancy', 'availabilityZone'] as const;
+const METERED_COLUMNS = ['id', 'tenantId', 'instanceType', 'platform', 'imageId', 'tenancy', 'availabilityZone', 'monitoring', 'monitoringSince'] as const;
 
 /**
  * Stores what the world's usage meter plans (libs/simulation's UsageMeter: the rules and the keys
@@ -64,6 +65,7 @@ export class UsageWriter {
       return {
         tenantId: row.tenantId, instanceType: row.instanceType, vcpus: type?.vcpus ?? 1, platform: row.platform as Platform,
         licenseModel: catalog.image(row.imageId)?.licenseModel ?? 'license-included', tenancy: row.tenancy, availabilityZone: row.availabilityZone,
+        monitoredSince: monitoredSince(row),
       };
     };
     await this.apply(tx, this.meter().plan(events, snapshots, now, instances, volumes));

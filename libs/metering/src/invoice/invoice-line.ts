@@ -7,6 +7,7 @@ export const PRODUCTS = [
   'ec2-license',
   'ec2-cpu-credits',
   'ec2-dedicated-host',
+  'detailed-monitoring',
   'ebs-storage',
   'ebs-iops',
   'ebs-throughput',

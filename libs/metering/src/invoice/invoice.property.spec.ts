@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Decimal } from 'decimal.js';
-import { APRIL_START, BOOK, LifecycleOp, address, hours, recordsOf, sec, snapshot, surplus, transfer, volume } from '../testing/usage-fixtures';
+import { APRIL_START, BOOK, LifecycleOp, address, hours, monitored, recordsOf, sec, snapshot, surplus, transfer, volume } from '../testing/usage-fixtures';
 import { billingMonthOf } from '../calendar/billing-month';
 import { splitAtMonthBoundaries } from '../usage/usage.month-split';
 import { PLATFORMS, UsageRecord } from '../usage/usage-record';
@@ -35,8 +35,9 @@ const usageArb = fc
     fc.array(fc.tuple(time, fc.constantFrom('cross-az' as const, 'internet-out' as const), fc.integer({ min: 0, max: 300e9 })), { maxLength: 6 }),
     fc.array(fc.tuple(time, fc.integer({ min: 0, max: hours(400) }), fc.integer({ min: 1, max: 16_384 }), fc.constantFrom('t-1', 't-2')), { maxLength: 4 }),
     fc.array(fc.tuple(time, fc.integer({ min: 0, max: hours(400) }), fc.constantFrom('in-use' as const, 'idle' as const), fc.constantFrom('t-1', 't-2')), { maxLength: 4 }),
+    fc.array(fc.tuple(time, fc.integer({ min: 0, max: hours(400) }), fc.integer({ min: 0, max: 2 })), { maxLength: 4 }),
   )
-  .map(([instances, volumes, surpluses, transfers, snapshots, addresses]) => {
+  .map(([instances, volumes, surpluses, transfers, snapshots, addresses, monitorings]) => {
     const records: UsageRecord[] = [];
     instances.forEach(({ opts, ops }, i) => records.push(...recordsOf(`i-${i}`, ops, { ...opts, vcpus: 2 + i })));
     volumes.forEach(([start, length, volumeType, iops], i) => records.push(volume(`v-${i}`, start, start + length, { volumeType, iops, throughputMiBps: 100 + i * 100 })));
@@ -44,8 +45,14 @@ const usageArb = fc
     transfers.forEach(([atMs, direction, bytes], i) => records.push(transfer(`i-${i}`, direction, atMs, bytes)));
     snapshots.forEach(([start, length, sizeGiB, tenantId], i) => records.push(...splitAtMonthBoundaries(snapshot(`snap-${i}`, start, start + length, { sizeGiB, tenantId }))));
     addresses.forEach(([start, length, state, tenantId], i) => records.push(...splitAtMonthBoundaries(address(`eni-${i}`, start, start + length, { state, tenantId, publicIp: `198.51.100.${i}` }))));
+    monitorings.forEach(([start, length, n], i) => records.push(monitoredInterval(n, start, start + length, i)));
     return records;
   });
+
+/** Detailed monitoring of instance `mon-<n>` (tenant t-1 for even n, t-2 for odd), the `i`th interval (its own key). */
+function monitoredInterval(n: number, startMs: number, endMs: number, i: number): UsageRecord {
+  return monitored(`mon-${n}`, startMs, endMs, { tenantId: n % 2 === 0 ? 't-1' : 't-2', recordId: `monitoring:mon-${n}:${startMs}:${i}` });
+}
 
 // Property runs are CPU-bound; a generous timeout keeps them from failing on a busy machine.
 const PROPERTY_TIMEOUT_MS = 30_000;
@@ -100,6 +107,42 @@ describe('computeInvoice (properties)', () => {
             // Quantities show 8 places: at most 0.5e-8 hour off per month's line.
             expect(billedMs.minus(heldMs).abs().lte(new Decimal(0.00000001).times(6).times(hours(1)))).toBe(true);
           }
+      }),
+      { numRuns: 100 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
+
+  it('bills, across the months, every clock hour an instance was monitored in once (however many intervals touch it), and only to its tenant', () => {
+    const intervalArb = fc.array(
+      fc.tuple(fc.integer({ min: 0, max: hours(70 * 24) }), fc.integer({ min: 0, max: hours(60 * 24) }), fc.integer({ min: 0, max: 3 })),
+      { minLength: 1, maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(intervalArb, fc.boolean(), (intervals, split) => {
+        const placed = intervals.map(([offset, length, n], i) => {
+          const start = APRIL_START - hours(35 * 24) + offset;
+          return { n, start, end: start + length, record: monitoredInterval(n, start, start + length, i) };
+        });
+        const records = split ? placed.flatMap((p) => splitAtMonthBoundaries(p.record)) : placed.map((p) => p.record);
+        for (const tenantId of ['t-1', 't-2']) {
+          // The hours by hand: each instance's set of clock-hour indices touched by a non-empty interval.
+          const hoursOf = new Map<number, Set<number>>();
+          for (const { n, start, end } of placed.filter((p) => p.record.tenantId === tenantId)) {
+            const set = hoursOf.get(n) ?? new Set<number>();
+            hoursOf.set(n, set);
+            for (let h = Math.floor(start / hours(1)); h * hours(1) < end; h++) set.add(h);
+          }
+          const expected = [...hoursOf.values()].reduce((sum, set) => sum + set.size, 0);
+          // Each month's metric-months back to instance-hours (× the month's hours ÷ 7), summed.
+          const billed = ['2025-02', '2025-03', '2025-04', '2025-05', '2025-06', '2025-07'].reduce((sum, month) => {
+            const m = billingMonthOf(Date.parse(`${month}-01T00:00:00Z`));
+            const monthHours = (m.endMs - m.startMs) / hours(1);
+            const lines = computeInvoice({ tenantId, month, usage: records, priceBook: BOOK }).lines.filter((l) => l.product === 'detailed-monitoring');
+            return lines.reduce((s, l) => s.plus(new Decimal(l.quantity).times(monthHours).div(7)), sum);
+          }, new Decimal(0));
+          // Quantities show 8 places: at most 0.5e-8 metric-month off per month's line.
+          expect(billed.minus(expected).abs().lte(new Decimal(0.00000001).times(744).times(6))).toBe(true);
+        }
       }),
       { numRuns: 100 },
     );

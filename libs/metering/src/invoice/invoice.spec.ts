@@ -8,6 +8,7 @@ import {
   APRIL,
   APRIL_START,
   BOOK,
+  MAY_START,
   address,
   at,
   host,
@@ -15,6 +16,7 @@ import {
   lineOf,
   min,
   natGateway,
+  monitored,
   recordsOf,
   running,
   sec,
@@ -388,6 +390,95 @@ describe('computeInvoice: public IPv4 addresses ($0.005 per address-hour, in use
       ['public-ipv4/in-use/aws-us-east-1-seed', '40', '0.20'],
       ['public-ipv4/in-use/v2', '60', '0.60'],
     ]);
+  });
+});
+
+describe('computeInvoice: detailed monitoring (CloudWatch custom metrics, $0.30 per metric-month, 7 metrics per instance, prorated by the hour)', () => {
+  const rows = (inv: ReturnType<typeof invoiceOf>) => inv.lines.map((l) => [l.lineId, l.product, l.quantity, l.unit, l.unitPrice, l.amount]);
+
+  it('one instance monitored all of a 30-day month: 7 metrics × $0.30 = $2.10', () => {
+    const sut = invoiceOf([monitored('i-1', APRIL_START, MAY_START)]);
+    expect(rows(sut)).toEqual([['detailed-monitoring/aws-us-east-1-seed', 'detailed-monitoring', '7', 'metric-month', '0.30', '2.10']]);
+    expect(lineOf(sut, 'detailed-monitoring/').description).toBe(
+      'EC2 detailed monitoring (CloudWatch metrics every minute), 7 metrics per instance: $0.30 per metric-month, prorated by the hour, each clock hour an instance sent metrics counted whole (price book aws-us-east-1-seed)',
+    );
+    expect(sut.total).toBe('2.10');
+  });
+
+  it("ten instances all month: 70 metrics × $0.30 = $21.00 (the CloudWatch pricing page's Example 1)", () => {
+    const sut = invoiceOf(Array.from({ length: 10 }, (_, i) => monitored(`i-${i}`, APRIL_START, MAY_START)));
+    expect(rows(sut)).toEqual([['detailed-monitoring/aws-us-east-1-seed', 'detailed-monitoring', '70', 'metric-month', '0.30', '21.00']]);
+  });
+
+  it('360 of 720 hours: 7 × $0.30 × 360 / 720 = $1.05', () => {
+    expect(lineOf(invoiceOf([monitored('i-1', at(0), at(hours(360)))]), 'detailed-monitoring/')).toMatchObject({ quantity: '3.5', amount: '1.05' });
+  });
+
+  it('counts each clock hour the instance sent metrics in whole: 90 minutes across two hours are 2 hours', () => {
+    // 00:30 to 02:00: hours 00 and 01. 7 × 2 / 720 = 0.019444… metric-month; × $0.30 = $0.005833… → $0.01.
+    const sut = invoiceOf([monitored('i-1', at(min(30)), at(min(120)))]);
+    expect(lineOf(sut, 'detailed-monitoring/')).toMatchObject({ quantity: '0.01944444', amount: '0.01' });
+    // 01:59 to 02:01 touches two hours too; 00:10 to 00:50 one.
+    expect(lineOf(invoiceOf([monitored('i-1', at(min(119)), at(min(121)))]), 'detailed-monitoring/').quantity).toBe('0.01944444');
+    expect(lineOf(invoiceOf([monitored('i-1', at(min(10)), at(min(50)))]), 'detailed-monitoring/').quantity).toBe('0.00972222');
+  });
+
+  it('counts an hour once per instance however many intervals fall in it, and once for each instance', () => {
+    // i-1: 10:00–10:10 and 10:40–11:20 (unmonitored, monitored again): hours 10 and 11. i-2: 10:20–10:30: hour 10.
+    const sut = invoiceOf([
+      monitored('i-1', at(hours(10)), at(hours(10) + min(10))),
+      monitored('i-1', at(hours(10) + min(40)), at(hours(11) + min(20))),
+      monitored('i-2', at(hours(10) + min(20)), at(hours(10) + min(30))),
+    ]);
+    // 3 instance-hours: 7 × 3 / 720 = 0.02916667 metric-month; × $0.30 = $0.00875 → $0.01, rounded once (not 3 × $0.00).
+    expect(lineOf(sut, 'detailed-monitoring/')).toMatchObject({ quantity: '0.02916667', amount: '0.01' });
+  });
+
+  it('a 31-day month has 744 hours: monitored all of March is $2.10 too', () => {
+    const march = Date.UTC(2025, 2, 1);
+    const sut = computeInvoice({ tenantId: 't-1', month: '2025-03', usage: [monitored('i-1', march, APRIL_START)], priceBook: BOOK });
+    expect(sut.lines.map((l) => [l.lineId, l.quantity, l.amount])).toEqual([['detailed-monitoring/aws-us-east-1-seed', '7', '2.10']]);
+  });
+
+  it('splits across a month boundary, each month counting its own hours in its own month', () => {
+    // 31 March 12:00 to 1 April 12:00: March 7 × 12 / 744 = 0.11290323 ($0.0338… → $0.03), April 7 × 12 / 720 = 0.11666667 ($0.035 → $0.04).
+    const start = APRIL_START - hours(12);
+    const whole = monitored('i-1', start, at(hours(12)));
+    const pieces = splitAtMonthBoundaries(whole);
+    expect(pieces.map((p) => [p.recordId, p.startMs, p.endMs])).toEqual([
+      [`monitoring:i-1:${start}`, start, APRIL_START],
+      [`monitoring:i-1:${start}#2025-04`, APRIL_START, at(hours(12))],
+    ]);
+    expect(pieces.every((p) => !('startsPeriod' in p))).toBe(true);
+    for (const usage of [pieces, [whole]]) {
+      expect(lineOf(computeInvoice({ tenantId: 't-1', month: '2025-03', usage, priceBook: BOOK }), 'detailed-monitoring/')).toMatchObject({ quantity: '0.11290323', amount: '0.03' });
+      expect(lineOf(invoiceOf(usage), 'detailed-monitoring/')).toMatchObject({ quantity: '0.11666667', amount: '0.04' });
+    }
+  });
+
+  it("bills a zero-length interval nothing, and another tenant's instance not at all", () => {
+    expect(invoiceOf([monitored('i-1', at(hours(1)), at(hours(1)))]).lines).toEqual([]);
+    expect(invoiceOf([monitored('i-1', at(0), at(hours(10)), { tenantId: 't-2' })]).lines).toEqual([]);
+  });
+
+  it('a version written before detailed monitoring cannot price it (PriceNotFound) until the list prices complete it; a price change splits the line by the hour', () => {
+    const { detailedMonitoring: _m, ...old } = BOOK[0];
+    const usage = [monitored('i-1', at(0), at(hours(100)))];
+    expect(() => computeInvoice({ tenantId: 't-1', month: APRIL, usage, priceBook: [old] })).toThrow(PriceNotFound);
+    // 100 hours: 7 × 100 / 720 × $0.30 = $0.2916… → $0.29.
+    expect(computeInvoice({ tenantId: 't-1', month: APRIL, usage, priceBook: withListPrices([old], { instanceTypes: {}, dedicatedHostHourly: {} }) }).total).toBe('0.29');
+    // v2 ($0.60) from 40:30: hours 0–40 began before it (41 hours at $0.30), hours 41–99 after (59 at $0.60).
+    const v2: PriceBookVersion = { ...BOOK[0], version: 'v2', effectiveFromMs: at(hours(40) + min(30)), detailedMonitoring: { perMetricMonth: '0.60', metricsPerInstance: 7 } };
+    // 7 × 41 / 720 = 0.39861111 × $0.30 = $0.1195… → $0.12; 7 × 59 / 720 = 0.57361111 × $0.60 = $0.3441… → $0.34.
+    expect(invoiceOf(usage, { priceBook: [...BOOK, v2] }).lines.map((l) => [l.lineId, l.quantity, l.amount])).toEqual([
+      ['detailed-monitoring/aws-us-east-1-seed', '0.39861111', '0.12'],
+      ['detailed-monitoring/v2', '0.57361111', '0.34'],
+    ]);
+  });
+
+  it('shows after the instances and before EBS', () => {
+    const sut = invoiceOf([volume('v-1', at(0), at(hours(1))), monitored('i-1', at(0), at(hours(1))), running('i-1', at(0), at(hours(1)))]);
+    expect(sut.lines.map((l) => l.product)).toEqual(['ec2-instance', 'detailed-monitoring', 'ebs-storage']);
   });
 });
 

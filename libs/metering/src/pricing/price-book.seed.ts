@@ -1,6 +1,6 @@
 import { SimTimeMs } from '../calendar/billing-month';
 import { Money } from '../money/money';
-import { EbsPrices, InstanceTypePrice, NatGatewayPrices, PriceBookVersion, PublicIpv4Prices } from './price-book';
+import { DetailedMonitoringPrices, EbsPrices, InstanceTypePrice, NatGatewayPrices, PriceBookVersion, PublicIpv4Prices } from './price-book';
 
 /*
  * The seed: AWS us-east-1 On-Demand list prices (USD), as published on the EC2, EBS and data
@@ -112,9 +112,19 @@ export const PUBLIC_IPV4_LIST_PRICES: PublicIpv4Prices = { inUsePerHour: '0.005'
 export const NAT_GATEWAY_LIST_PRICES: NatGatewayPrices = { perHour: '0.045' };
 
 /**
+ * EC2 detailed monitoring, us-east-1: charged as CloudWatch custom metrics, $0.30 per metric-month
+ * for the first 10,000 metrics; "All custom metrics charges are prorated by the hour and metered only
+ * when you send metrics to CloudWatch" (Amazon CloudWatch pricing, https://aws.amazon.com/cloudwatch/pricing/).
+ * The page's Example 1 counts 7 metrics per instance (the number depends on the instance type):
+ * 10 instances monitored all of a 30-day month = 70 metrics × $0.30 = $21. The cheaper tiers above
+ * 10,000 metrics and the free tier's 10 metrics are not modelled (docs/model.md §5).
+ */
+export const DETAILED_MONITORING_LIST_PRICES: DetailedMonitoringPrices = { perMetricMonth: '0.30', metricsPerInstance: 7 };
+
+/**
  * Every version with the list prices of what it does not name (a type added to the catalog after
- * the version was written, an EBS volume type, snapshot storage or public IPv4 addresses added
- * after it): a version's own prices always win,
+ * the version was written, an EBS volume type, snapshot storage, public IPv4 addresses or detailed
+ * monitoring added after it): a version's own prices always win,
  * so nothing billed re-rates (nothing of a type could be billed before the type existed).
  */
 export function withListPrices(versions: readonly PriceBookVersion[], listed: ListPrices): PriceBookVersion[] {
@@ -122,6 +132,7 @@ export function withListPrices(versions: readonly PriceBookVersion[], listed: Li
     ...v,
     instanceTypes: { ...listed.instanceTypes, ...v.instanceTypes },
     dedicatedHostHourly: { ...listed.dedicatedHostHourly, ...v.dedicatedHostHourly },
+    detailedMonitoring: v.detailedMonitoring ?? DETAILED_MONITORING_LIST_PRICES,
     ebs: { ...EBS_LIST_PRICES, ...v.ebs },
     publicIpv4: v.publicIpv4 ?? PUBLIC_IPV4_LIST_PRICES,
     natGateway: v.natGateway ?? NAT_GATEWAY_LIST_PRICES,
@@ -176,6 +187,7 @@ export function seedPriceBook(effectiveFromMs: SimTimeMs, types: readonly Listed
       burstableSurplusPerVcpuHour: {
         linux: '0.05', rhel: '0.05', suse: '0.05', 'ubuntu-pro': '0.05', windows: '0.096', 'windows-sql-standard': '0.096',
       },
+      detailedMonitoring: DETAILED_MONITORING_LIST_PRICES,
       ebs: EBS_LIST_PRICES,
       publicIpv4: PUBLIC_IPV4_LIST_PRICES,
       natGateway: NAT_GATEWAY_LIST_PRICES,

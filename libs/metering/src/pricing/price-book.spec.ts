@@ -66,6 +66,14 @@ describe('seedPriceBook', () => {
     expect(withListPrices([{ ...seed, publicIpv4: own }], { instanceTypes: {}, dedicatedHostHourly: {} })[0].publicIpv4).toEqual(own);
   });
 
+  it('completes a version written before detailed monitoring was priced with the list price ($0.30 per metric-month, 7 metrics per instance), never over its own', () => {
+    const { detailedMonitoring: _m, ...older } = seed;
+    const [completed] = withListPrices([older], { instanceTypes: {}, dedicatedHostHourly: {} });
+    expect(completed.detailedMonitoring).toEqual({ perMetricMonth: '0.30', metricsPerInstance: 7 });
+    const own = { perMetricMonth: '0.10', metricsPerInstance: 9 };
+    expect(withListPrices([{ ...seed, detailedMonitoring: own }], { instanceTypes: {}, dedicatedHostHourly: {} })[0].detailedMonitoring).toEqual(own);
+  });
+
   it('is a valid book', () => {
     expect(() => validatePriceBook(seedPriceBook(0, LISTED_TYPES))).not.toThrow();
   });
@@ -109,6 +117,10 @@ describe('validatePriceBook', () => {
     ['snapshot storage prices that are not an object', broken({ ebs: { ...seed.ebs, snapshot: '0.05' as never } })],
     ['an idle public IPv4 price that is not a decimal string', broken({ publicIpv4: { inUsePerHour: '0.005', idlePerHour: 'half a cent' } })],
     ['public IPv4 prices that are not an object', broken({ publicIpv4: '0.005' as never })],
+    ['a detailed monitoring price that is not a decimal string', broken({ detailedMonitoring: { perMetricMonth: 0.3 as never, metricsPerInstance: 7 } })],
+    ['detailed monitoring with no metrics per instance', broken({ detailedMonitoring: { perMetricMonth: '0.30', metricsPerInstance: 0 } })],
+    ['detailed monitoring with fractional metrics per instance', broken({ detailedMonitoring: { perMetricMonth: '0.30', metricsPerInstance: 7.5 } })],
+    ['detailed monitoring prices that are not an object', broken({ detailedMonitoring: '0.30' as never })],
     ['tiers that are not a list', broken({ dataTransfer: { ...seed.dataTransfer, internetOutTiers: {} as never } })],
     ['tiers that do not increase', broken({ dataTransfer: { ...seed.dataTransfer, internetOutTiers: [{ upTo: 100, price: '0' }, { upTo: 50, price: '1' }, { upTo: null, price: '1' }] } })],
   ])('refuses %s', (_why, versions) => {

@@ -23,6 +23,8 @@ export interface PriceBookVersion {
   readonly dedicatedHostHourly: Readonly<Record<string, string>>;
   /** Burstable `unlimited` surplus credits, per vCPU-hour, by platform. */
   readonly burstableSurplusPerVcpuHour: Readonly<Record<Platform, string>>;
+  /** Detailed monitoring (added after the first versions: a stored version may lack it; `withListPrices` completes it). */
+  readonly detailedMonitoring?: DetailedMonitoringPrices;
   readonly ebs: EbsPrices;
   readonly dataTransfer: DataTransferPrices;
   /** Public IPv4 addresses (added after the first versions: a stored version may lack it; `withListPrices` completes it). */
@@ -40,6 +42,15 @@ export interface NatGatewayPrices {
 export interface PublicIpv4Prices {
   readonly inUsePerHour: string;
   readonly idlePerHour: string;
+}
+
+/**
+ * EC2 detailed monitoring, charged as CloudWatch custom metrics: per metric-month, an instance
+ * sending `metricsPerInstance` metrics (the number depends on the instance type on AWS; one figure here).
+ */
+export interface DetailedMonitoringPrices {
+  readonly perMetricMonth: string;
+  readonly metricsPerInstance: number;
 }
 
 export interface InstanceTypePrice {
@@ -181,6 +192,12 @@ export function validatePriceBookVersion(v: PriceBookVersion): void {
   }
   parsePrice(v.dedicatedInstanceMultiplier, `${v.version} dedicatedInstanceMultiplier`, bad);
   for (const [family, price] of Object.entries(v.dedicatedHostHourly)) parsePrice(price, `${v.version} ${family} host`, bad);
+  if (v.detailedMonitoring !== undefined) {
+    const m = v.detailedMonitoring;
+    if (!isRecord(m)) throw bad(`${v.version}: detailedMonitoring must be an object`);
+    parsePrice(m.perMetricMonth, `${v.version} detailed monitoring per metric-month`, bad);
+    if (!(Number.isSafeInteger(m.metricsPerInstance) && m.metricsPerInstance >= 1)) throw bad(`${v.version}: detailedMonitoring.metricsPerInstance must be a positive integer`);
+  }
   parsePrice(v.ebs.gp2.perGiBMonth, `${v.version} gp2`, bad);
   parsePrice(v.ebs.gp3.perGiBMonth, `${v.version} gp3`, bad);
   parsePrice(v.ebs.gp3.perIopsMonthAboveBaseline, `${v.version} gp3 IOPS`, bad);

@@ -9,6 +9,7 @@ import { PriceNotFound } from '../errors';
 import { sameUsageRecord } from '../usage/usage.dedupe';
 import { InstanceUsageRecord, isProratedRecord, LicenseModel, Platform, PublicIpv4State, Tenancy, UsageRecord, VolumeType, validateUsageRecord } from '../usage/usage-record';
 import { DEDICATED_HOST_BILLING, INSTANCE_BILLING, NAT_GATEWAY_BILLING, billedMsByVersion } from './billing-granularity';
+import { mergeIntervals, TimeInterval } from '../sla/availability';
 
 /** One instance's running time inside the month, kept only for instances the SLA inputs name. */
 export type InstanceSegment = Pick<
@@ -91,6 +92,7 @@ export function rateUsage(
   const snapshots = new Map<string, Agg<{ v: number }>>();
   const addresses = new Map<string, Agg<{ state: PublicIpv4State; v: number }>>();
   const natGateways = new Map<string, Agg<{ v: number }>>();
+  const monitoredHours = new Map<string, TimeInterval[]>();
   const segmentsByInstance = new Map<string, InstanceSegment[]>();
   const zonesInUse = new Set<string>();
   const pieces: number[] = [];
@@ -167,6 +169,13 @@ export function rateUsage(
       // Snapshots: the stored GiB (the source volume's size), prorated as volume storage is.
       const { sizeGiB } = r;
       forEachVersion(book, s, e, (v, ms) => bump(snapshots, `${v}`, () => ({ v }), sizeGiB * ms));
+    } else if (r.kind === 'monitoring') {
+      // Detailed monitoring: the clock hours [first, end) the instance sent metrics in, merged per
+      // instance below (two intervals in one hour count it once). Usage before any version: PriceNotFound.
+      versionIndexAt(s);
+      let hours = monitoredHours.get(r.instanceId);
+      if (!hours) monitoredHours.set(r.instanceId, (hours = []));
+      hours.push({ startMs: Math.floor(s / MS_PER_HOUR), endMs: Math.ceil(e / MS_PER_HOUR) });
     } else if (r.kind === 'public-ipv4') {
       // Public IPv4 addresses: address-hours prorated by the millisecond, no minimum.
       const { state } = r;
@@ -206,6 +215,7 @@ export function rateUsage(
     ...[...snapshots.values()].map(({ meta: { v }, sum }) => snapshotLine(v, sum, book, monthLengthMs(month))),
     ...[...addresses.values()].map(({ meta: { state, v }, sum }) => publicIpv4Line(state, v, sum, book)),
     ...[...natGateways.values()].map(({ meta: { v }, sum }) => natGatewayLine(v, sum, book)),
+    ...monitoringLines(monitoredHours, book, monthLengthMs(month) / MS_PER_HOUR),
     ...transferLines(transfer, book),
   ];
   return { lines, segmentsByInstance, zonesInUse };
@@ -466,6 +476,47 @@ function natGatewayLine(v: number, ms: ExactSum, book: CompiledPriceBook): Pendi
     numerator: ms.toDecimal(),
     denominator: MS_PER_HOUR,
   };
+}
+
+/**
+ * Detailed monitoring, as CloudWatch bills custom metrics: "prorated by the hour and metered only
+ * when you send metrics". Each clock hour (UTC) in which an instance sent metrics counts whole, once
+ * per instance, priced by the version in effect at the hour's start (the first version for the hour
+ * it takes effect in); a version's line is metricsPerInstance × those hours ÷ the month's hours
+ * metric-months, rounded once.
+ */
+function monitoringLines(hoursByInstance: ReadonlyMap<string, TimeInterval[]>, book: CompiledPriceBook, monthHours: number): PendingLine[] {
+  const { starts } = book;
+  const byVersion = new Map<number, number>();
+  for (const ranges of hoursByInstance.values()) {
+    // Hour indices, not ms: mergeIntervals joins an instance's overlapping and touching hours.
+    for (const { startMs: from, endMs: to } of mergeIntervals(ranges)) {
+      let h = from;
+      for (let v = book.versionIndexAt(Math.max(from * MS_PER_HOUR, starts[0])); h < to; v++) {
+        const until = Math.min(to, v + 1 < starts.length ? Math.ceil(starts[v + 1] / MS_PER_HOUR) : Infinity);
+        if (until > h) byVersion.set(v, (byVersion.get(v) ?? 0) + (until - h));
+        h = Math.max(h, until);
+      }
+    }
+  }
+  return [...byVersion].map(([v, hours]) => {
+    const version = book.versions[v].version;
+    const prices = book.versions[v].detailedMonitoring;
+    if (prices === undefined) throw new PriceNotFound(`detailed monitoring in price book version '${version}'`);
+    const unitPrice = book.price(v, 'detailed-monitoring', () => prices.perMetricMonth);
+    return {
+      lineId: `detailed-monitoring/${version}`,
+      sortKey: pad(v),
+      product: 'detailed-monitoring' as const,
+      description:
+        `EC2 detailed monitoring (CloudWatch metrics every minute), ${prices.metricsPerInstance} metrics per instance: ${money(unitPrice)} per metric-month, ` +
+        `prorated by the hour, each clock hour an instance sent metrics counted whole (price book ${version})`,
+      unit: 'metric-month',
+      unitPrice,
+      numerator: new Decimal(prices.metricsPerInstance).times(hours),
+      denominator: monthHours,
+    };
+  });
 }
 
 /** Magnetic (standard) volumes' I/O requests: per million, to the cent on the amount only. */

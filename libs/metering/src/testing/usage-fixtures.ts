@@ -9,6 +9,7 @@ import {
   HostUsageRecord,
   InstanceUsageRecord,
   NatGatewayUsageRecord,
+  MonitoringUsageRecord,
   PublicIpv4UsageRecord,
   SnapshotUsageRecord,
   VolumeIoRecord,
@@ -18,6 +19,7 @@ import {
   hostUsageRecordId,
   instanceUsageRecordId,
   natGatewayUsageRecordId,
+  monitoringUsageRecordId,
   publicIpv4UsageRecordId,
   snapshotUsageRecordId,
   volumeIoMeterRecordId,
@@ -115,6 +117,11 @@ export function natGateway(natGatewayId: string, startMs: number, endMs: number,
   return {
     kind: 'nat-gateway', recordId: natGatewayUsageRecordId(natGatewayId, startMs), tenantId: 't-1', natGatewayId, startsPeriod: true, periodStartMs: startMs, ...opts, startMs, endMs,
   };
+}
+
+/** An instance running with detailed monitoring enabled from `startMs` to `endMs`. */
+export function monitored(instanceId: string, startMs: number, endMs: number, opts: Partial<MonitoringUsageRecord> = {}): MonitoringUsageRecord {
+  return { kind: 'monitoring', recordId: monitoringUsageRecordId(instanceId, startMs), tenantId: 't-1', instanceId, ...opts, startMs, endMs };
 }
 
 export function host(hostId: string, startMs: number, endMs: number, opts: Partial<HostUsageRecord> = {}): HostUsageRecord {

@@ -1,12 +1,12 @@
 import { InvalidUsageRecord, UsageRecordConflict } from '../errors';
-import { APRIL_START, MAY_START, address, at, hours, running, snapshot, surplus, transfer, volume } from '../testing/usage-fixtures';
+import { APRIL_START, MAY_START, address, at, hours, monitored, running, snapshot, surplus, transfer, volume } from '../testing/usage-fixtures';
 import { dedupeUsage } from './usage.dedupe';
 import { splitAtMonthBoundaries } from './usage.month-split';
-import { UsageRecord, creditsToVcpuMs, instanceUsageRecordId, publicIpv4UsageRecordId, snapshotUsageRecordId, validateUsageRecord } from './usage-record';
+import { UsageRecord, creditsToVcpuMs, instanceUsageRecordId, monitoringUsageRecordId, publicIpv4UsageRecordId, snapshotUsageRecordId, validateUsageRecord } from './usage-record';
 
 describe('validateUsageRecord', () => {
   it('accepts what the fixtures write', () => {
-    for (const r of [running('i-1', at(0), at(5)), volume('v-1', at(0), at(5)), snapshot('snap-1', at(0), at(5)), address('eni-1', at(0), at(5)), address('eipalloc-1', at(0), at(5), { state: 'idle' }), surplus('i-1', at(1), 5), transfer('i-1', 'internet-out', at(1), 5)]) {
+    for (const r of [running('i-1', at(0), at(5)), volume('v-1', at(0), at(5)), snapshot('snap-1', at(0), at(5)), address('eni-1', at(0), at(5)), address('eipalloc-1', at(0), at(5), { state: 'idle' }), monitored('i-1', at(0), at(5)), surplus('i-1', at(1), 5), transfer('i-1', 'internet-out', at(1), 5)]) {
       expect(() => validateUsageRecord(r)).not.toThrow();
     }
   });
@@ -24,6 +24,8 @@ describe('validateUsageRecord', () => {
     ['a snapshot that ends before it starts', snapshot('snap-1', at(5), at(0))],
     ['a public address in an unknown state', address('eni-1', at(0), at(5), { state: 'reserved' as 'idle' })],
     ['a public address held until before it was taken', address('eni-1', at(5), at(0))],
+    ['monitoring that ends before it starts', monitored('i-1', at(5), at(0))],
+    ['monitoring of no instance', monitored('', at(0), at(5))],
   ])('refuses %s', (_why, record) => {
     expect(() => validateUsageRecord(record)).toThrow(InvalidUsageRecord);
   });
@@ -35,6 +37,7 @@ describe('record ids', () => {
     expect(instanceUsageRecordId('i-1', 1_000)).toBe('instance:i-1:1000');
     expect(snapshotUsageRecordId('snap-0123456789abcdef0', 1_000)).toBe('snapshot:snap-0123456789abcdef0:1000');
     expect(publicIpv4UsageRecordId('eipalloc-0123456789abcdef0', '198.51.100.7', 1_000)).toBe('public-ipv4:eipalloc-0123456789abcdef0:198.51.100.7:1000');
+    expect(monitoringUsageRecordId('i-0123456789abcdef0', 1_000)).toBe('monitoring:i-0123456789abcdef0:1000');
   });
 
   it('converts credits (vCPU-minutes) to integer vCPU-ms', () => {

@@ -114,6 +114,22 @@ export interface PublicIpv4UsageRecord {
 export const PUBLIC_IPV4_STATES = ['in-use', 'idle'] as const;
 export type PublicIpv4State = (typeof PUBLIC_IPV4_STATES)[number];
 
+/**
+ * An interval in which an instance was `running` with detailed monitoring enabled (EC2's
+ * `Monitoring.Enabled`, MonitorInstances): it sent its metrics to CloudWatch every minute, which
+ * CloudWatch bills as custom metrics, prorated by the hour (docs/model.md §5). Enabled from the
+ * instant it was asked (the launch, MonitorInstances) until UnmonitorInstances, a stop or a
+ * termination; only the running part is metered.
+ */
+export interface MonitoringUsageRecord {
+  readonly kind: 'monitoring';
+  readonly recordId: string;
+  readonly tenantId: string;
+  readonly instanceId: string;
+  readonly startMs: SimTimeMs;
+  readonly endMs: SimTimeMs;
+}
+
 /** An interval in which a Dedicated Host was allocated to the tenant (billed whether or not instances run). */
 export interface HostUsageRecord {
   readonly kind: 'host-usage';
@@ -181,6 +197,7 @@ export type UsageRecord =
   | VolumeUsageRecord
   | SnapshotUsageRecord
   | PublicIpv4UsageRecord
+  | MonitoringUsageRecord
   | HostUsageRecord
   | NatGatewayUsageRecord
   | DataTransferRecord
@@ -188,10 +205,14 @@ export type UsageRecord =
 /** Records of a quantity at one instant (the others are intervals). */
 export type PointUsageRecord = CpuSurplusRecord | DataTransferRecord | VolumeIoRecord;
 export const isPointRecord = (r: UsageRecord): r is PointUsageRecord => r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'volume-io';
-export type IntervalUsageRecord = InstanceUsageRecord | VolumeUsageRecord | SnapshotUsageRecord | PublicIpv4UsageRecord | HostUsageRecord | NatGatewayUsageRecord;
-/** Interval records prorated by the millisecond: no billing period, no minimum (storage, and public IPv4 address-hours). */
-export type ProratedUsageRecord = VolumeUsageRecord | SnapshotUsageRecord | PublicIpv4UsageRecord;
-export const isProratedRecord = (r: UsageRecord): r is ProratedUsageRecord => r.kind === 'volume-usage' || r.kind === 'snapshot-usage' || r.kind === 'public-ipv4';
+export type IntervalUsageRecord = InstanceUsageRecord | VolumeUsageRecord | SnapshotUsageRecord | PublicIpv4UsageRecord | MonitoringUsageRecord | HostUsageRecord | NatGatewayUsageRecord;
+/**
+ * Interval records with no billing period and no minimum: prorated by the millisecond (storage,
+ * public IPv4 address-hours), or by the clock hour (detailed monitoring).
+ */
+export type ProratedUsageRecord = VolumeUsageRecord | SnapshotUsageRecord | PublicIpv4UsageRecord | MonitoringUsageRecord;
+export const isProratedRecord = (r: UsageRecord): r is ProratedUsageRecord =>
+  r.kind === 'volume-usage' || r.kind === 'snapshot-usage' || r.kind === 'public-ipv4' || r.kind === 'monitoring';
 
 /*
  * Idempotency keys. The rule: `<kind>:<source id>:<event time>` (plus the direction for transfer),
@@ -215,6 +236,10 @@ export function snapshotUsageRecordId(snapshotId: string, startMs: SimTimeMs): s
  */
 export function publicIpv4UsageRecordId(holderId: string, publicIp: string, startMs: SimTimeMs): string {
   return `public-ipv4:${holderId}:${publicIp}:${startMs}`;
+}
+/** An instance's detailed monitoring from `startMs` (it began running monitored, or monitoring was enabled while it ran). */
+export function monitoringUsageRecordId(instanceId: string, startMs: SimTimeMs): string {
+  return `monitoring:${instanceId}:${startMs}`;
 }
 export function hostUsageRecordId(hostId: string, startMs: SimTimeMs): string {
   return `host:${hostId}:${startMs}`;
@@ -301,6 +326,10 @@ export function validateUsageRecord(r: UsageRecord): void {
       checkInterval(r);
       if (!PUBLIC_IPV4_STATES.includes(r.state)) throw new InvalidUsageRecord(r.recordId, `unknown public IPv4 address state '${r.state}'`);
       if (typeof r.publicIp !== 'string' || r.publicIp === '') throw new InvalidUsageRecord(r.recordId, 'publicIp is required');
+      return;
+    case 'monitoring':
+      checkInterval(r);
+      if (typeof r.instanceId !== 'string' || r.instanceId === '') throw new InvalidUsageRecord(r.recordId, 'instanceId is required');
       return;
     case 'cpu-surplus':
       if (!isTime(r.atMs)) throw new InvalidUsageRecord(r.recordId, 'atMs must be a non-negative integer millisecond');

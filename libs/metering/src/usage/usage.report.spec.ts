@@ -1,5 +1,5 @@
 import { InvalidUsageRecord } from '../errors';
-import { APRIL_START, MAY_START, address, at, hours, running, sec, snapshot, surplus, transfer, volume } from '../testing/usage-fixtures';
+import { APRIL_START, MAY_START, address, at, hours, monitored, running, sec, snapshot, surplus, transfer, volume } from '../testing/usage-fixtures';
 import { usageReport } from './usage.report';
 
 describe('usageReport', () => {
@@ -13,6 +13,7 @@ describe('usageReport', () => {
     address('eni-1', at(0), at(hours(3))),
     address('eipalloc-1', at(0), at(hours(90)), { state: 'idle' }),
     address('eipalloc-1', at(hours(90)), at(hours(91))),
+    monitored('i-1', at(0), at(hours(360))),
   ];
   const window = { fromMs: APRIL_START, toMs: MAY_START };
 
@@ -22,6 +23,8 @@ describe('usageReport', () => {
       { usageType: 'BoxUsage:m5.large', product: 'ec2-instance', unit: 'instance-hour', quantity: '0.00833333' }, // 30 s, not the billed 60 s
       { usageType: 'BoxUsage:m5.large:windows', product: 'ec2-instance', unit: 'instance-hour', quantity: '3' },
       { usageType: 'CPUCredits:linux', product: 'ec2-cpu-credits', unit: 'vcpu-hour', quantity: '1.5' },
+      // Detailed monitoring for half of a 30-day month: 7 metrics × 360 / 720 = 3.5 metric-months.
+      { usageType: 'CW:MetricMonitorUsage', product: 'detailed-monitoring', unit: 'metric-month', quantity: '3.5' },
       { usageType: 'DataTransfer-Out-Bytes', product: 'data-transfer', unit: 'gb', quantity: '5' },
       // 8 GiB for half of the month: 4 GiB-months of snapshot storage.
       { usageType: 'EBS:SnapshotUsage', product: 'ebs-snapshot', unit: 'gib-month', quantity: '4' },
@@ -32,6 +35,13 @@ describe('usageReport', () => {
       // 3 h of an instance's address and 1 h of an associated Elastic IP in use; 90 h of it idle.
       { usageType: 'PublicIPv4:IdleAddress', product: 'public-ipv4', unit: 'address-hour', quantity: '90' },
       { usageType: 'PublicIPv4:InUseAddress', product: 'public-ipv4', unit: 'address-hour', quantity: '4' },
+    ]);
+  });
+
+  it("reports detailed monitoring as sent (not by whole hours), with the price book's metrics per instance", () => {
+    // 90 minutes of 720 hours with 10 metrics: 10 × 1.5 / 720 = 0.02083333 metric-month (the invoice would count 2 hours).
+    expect(usageReport([monitored('i-1', at(0), at(hours(1.5)))], { ...window, groupBy: 'type', metricsPerInstance: 10 })).toEqual([
+      { usageType: 'CW:MetricMonitorUsage', product: 'detailed-monitoring', unit: 'metric-month', quantity: '0.02083333' },
     ]);
   });
 

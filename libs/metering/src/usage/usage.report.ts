@@ -18,6 +18,8 @@ export interface UsageReportOptions {
   readonly gp3BaselineMiBps?: number;
   /** Bytes per reported GB. Default 10^9, as the seeded price book. */
   readonly bytesPerGB?: number;
+  /** Metrics a detailed-monitored instance sends (the price book's). Default 7, as the seeded price book. */
+  readonly metricsPerInstance?: number;
 }
 
 export interface UsageReportRow {
@@ -51,6 +53,7 @@ export function usageReport(records: readonly UsageRecord[], o: UsageReportOptio
   const baseIops = o.gp3BaselineIops ?? 3000;
   const baseMiBps = o.gp3BaselineMiBps ?? 125;
   const bytesPerGB = o.bytesPerGB ?? 1_000_000_000;
+  const metricsPerInstance = o.metricsPerInstance ?? 7;
   const rows = new Map<string, { row: Omit<UsageReportRow, 'quantity'>; qty: Decimal }>();
   const add = (p: Piece, atMs: number, qty: Decimal) => {
     if (qty.isZero()) return;
@@ -96,6 +99,9 @@ export function usageReport(records: readonly UsageRecord[], o: UsageReportOptio
       } else if (r.kind === 'public-ipv4') {
         const usageType = r.state === 'in-use' ? 'PublicIPv4:InUseAddress' : 'PublicIPv4:IdleAddress';
         add({ usageType, product: 'public-ipv4', unit: 'address-hour' }, from, new Money(ms).div(MS_PER_HOUR));
+      } else if (r.kind === 'monitoring') {
+        // Metric-months as sent (the invoice counts each clock hour whole): metrics × the month's share.
+        add({ usageType: 'CW:MetricMonitorUsage', product: 'detailed-monitoring', unit: 'metric-month' }, from, new Money(metricsPerInstance).times(ms).div(month.endMs - month.startMs));
       } else if (r.kind === 'snapshot-usage') {
         add({ usageType: 'EBS:SnapshotUsage', product: 'ebs-snapshot', unit: 'gib-month' }, from, new Money(r.sizeGiB).times(ms).div(month.endMs - month.startMs));
       } else {

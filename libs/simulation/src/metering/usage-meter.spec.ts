@@ -89,3 +89,27 @@ describe('UsageMeter: standard volumes\' I/O requests (EBS Magnetic, $0.05 per m
     expect(april.lines.map((l) => [l.quantity, l.amount])).toEqual([['0.708', '0.04']]);
   });
 });
+
+describe('UsageMeter: detailed monitoring follows the running interval', () => {
+  const instance = { tenantId: 'tenant-a', instanceType: 'm5.large', vcpus: 2, platform: 'linux' as const, licenseModel: 'license-included', tenancy: 'default', availabilityZone: 'us-east-1a' };
+  const vmId = 'i-00000000000000001';
+  const running = (time: number) => ({ kind: 'running' as const, vmId, tenantId: 'tenant-a', time });
+  const notRunning = (time: number) => ({ kind: 'not-running' as const, vmId, tenantId: 'tenant-a', time });
+  const monitoringWrites = (writes: readonly UsageWrite[]): unknown[][] =>
+    writes.flatMap((w): unknown[][] => (w.op === 'insert-usage' && w.record.kind === 'monitoring' ? [[w.record.recordId, w.record.startMs, w.record.endMs]] : w.op === 'close-usage' && w.kind === 'monitoring' ? [['close', w.resourceIds, w.endMs]] : []));
+
+  it('opens a monitoring interval where a monitored instance starts running, and closes it where it stops', () => {
+    const meter = new UsageMeter();
+    // Enabled at the launch (1,000); running at 60,000; leaves running at 7,260,000.
+    const writes = meter.plan([running(60_000), notRunning(7_260_000)], [], 7_300_000, () => ({ ...instance, monitoredSince: 1_000 }));
+    expect(monitoringWrites(writes)).toEqual([[`monitoring:${vmId}:60000`, 60_000, null], ['close', [vmId], 7_260_000]]);
+  });
+
+  it('opens none for an instance without monitoring, nor for one whose monitoring was enabled after it began running (MonitorInstances opened it)', () => {
+    const meter = new UsageMeter();
+    expect(monitoringWrites(meter.plan([running(60_000)], [], 60_000, () => instance))).toEqual([]);
+    expect(monitoringWrites(meter.plan([running(60_000)], [], 90_000, () => ({ ...instance, monitoredSince: null })))).toEqual([]);
+    expect(monitoringWrites(meter.plan([running(60_000)], [], 90_000, () => ({ ...instance, monitoredSince: 60_001 })))).toEqual([]);
+    expect(monitoringWrites(meter.plan([running(60_000)], [], 90_000, () => ({ ...instance, monitoredSince: 60_000 })))).toEqual([[`monitoring:${vmId}:60000`, 60_000, null]]);
+  });
+});

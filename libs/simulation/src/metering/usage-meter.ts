@@ -1,6 +1,6 @@
 import { crossAzInboundRecord, DataPlane, FleetEvent, MILLICORE_MS_PER_CREDIT, MS_PER_DAY, MS_PER_SECOND, SimTime, VolumeIoCounter } from '@nimbus/hypervisor';
 import {
-  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, natGatewayUsageRecordId, Platform, publicIpv4UsageRecordId, PublicIpv4State, snapshotUsageRecordId, UsageRecord, volumeIoMeterRecordId, volumeUsageRecordId,
+  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, monitoringUsageRecordId, natGatewayUsageRecordId, Platform, publicIpv4UsageRecordId, PublicIpv4State, snapshotUsageRecordId, UsageRecord, volumeIoMeterRecordId, volumeUsageRecordId,
 } from '@nimbus/metering';
 
 /**
@@ -68,13 +68,19 @@ export interface MeteredInstance {
   readonly licenseModel: string;
   readonly tenancy: string;
   readonly availabilityZone: string;
+  /**
+   * Detailed monitoring: enabled since this instant (the launch, MonitorInstances), or absent /
+   * null when disabled. A `running` at or after it opens a `monitoring` interval; one enabled later
+   * while the instance ran was opened by whoever enabled it (openMonitoring).
+   */
+  readonly monitoredSince?: SimTime | null;
 }
 
 /** A usage record as stored: an open interval (`endMs` null) or a point quantity. */
 export interface StoredUsageRecord {
   readonly recordId: string;
   readonly tenantId: string;
-  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'snapshot-usage' | 'public-ipv4' | 'host-usage' | 'nat-gateway' | 'volume-io';
+  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'snapshot-usage' | 'public-ipv4' | 'monitoring' | 'host-usage' | 'nat-gateway' | 'volume-io';
   readonly resourceId: string;
   readonly startMs: SimTime;
   readonly endMs: SimTime | null;
@@ -236,10 +242,12 @@ export class UsageMeter {
             recordId: instanceUsageRecordId(e.vmId, e.time), tenantId: i.tenantId, kind: 'instance-usage', resourceId: e.vmId, startMs: e.time, endMs: null, periodStartMs: e.time,
             quantity: null, attrs: { instanceType: i.instanceType, vcpus: i.vcpus, platform: i.platform, licenseModel: i.licenseModel, tenancy: i.tenancy, availabilityZone: i.availabilityZone },
           } });
+          if (i.monitoredSince != null && i.monitoredSince <= e.time) out.push(UsageMeter.openMonitoring({ instanceId: e.vmId, tenantId: i.tenantId, startMs: e.time }));
           break;
         }
         case 'not-running':
           out.push({ op: 'close-usage', kind: 'instance-usage', resourceIds: [e.vmId], endMs: e.time });
+          out.push(UsageMeter.closeMonitoring([e.vmId], e.time));
           closeSla(e.vmId, 'unavailable', e.time);
           closeSla(e.vmId, 'guarantee-violation', e.time);
           break;
@@ -388,6 +396,21 @@ export class UsageMeter {
 
   static closePublicIpv4(publicIps: readonly string[], endMs: SimTime): UsageWrite {
     return { op: 'close-usage', kind: 'public-ipv4', resourceIds: publicIps, endMs };
+  }
+
+  /**
+   * An instance running with detailed monitoring enabled from `startMs` (it began running monitored,
+   * or monitoring was enabled while it ran), until it stops running or monitoring is disabled.
+   */
+  static openMonitoring(m: { instanceId: string; tenantId: string; startMs: SimTime }): UsageWrite {
+    return { op: 'insert-usage', record: {
+      recordId: monitoringUsageRecordId(m.instanceId, m.startMs), tenantId: m.tenantId, kind: 'monitoring', resourceId: m.instanceId, startMs: m.startMs, endMs: null,
+      periodStartMs: null, quantity: null, attrs: {},
+    } };
+  }
+
+  static closeMonitoring(instanceIds: readonly string[], endMs: SimTime): UsageWrite {
+    return { op: 'close-usage', kind: 'monitoring', resourceIds: instanceIds, endMs };
   }
 
   /** A Dedicated Host allocated to a tenant: a `host-usage` interval billed per host-hour; its instances pay no compute. */

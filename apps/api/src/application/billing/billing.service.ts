@@ -210,7 +210,7 @@ export class BillingService implements OnModuleInit {
       if (this.book.some((v) => v.effectiveFromMs === effectiveFromMs)) throw invalidParameter(`a price book version already takes effect at ${iso(effectiveFromMs)}`);
       // A version that changes no price would only repeat the one before it.
       if (Object.keys(cmd.prices).length === 0)
-        throw new ApiError('MissingParameter', 'The request must change at least one price (instanceTypes, licenses, dedicatedInstanceMultiplier, dedicatedHostHourly, burstableSurplusPerVcpuHour, ebs, publicIpv4, natGateway or dataTransfer)');
+        throw new ApiError('MissingParameter', 'The request must change at least one price (instanceTypes, licenses, dedicatedInstanceMultiplier, dedicatedHostHourly, burstableSurplusPerVcpuHour, detailedMonitoring, ebs, publicIpv4, natGateway or dataTransfer)');
       const { version: _v, effectiveFromMs: _e, ...base } = priceAt(this.book, effectiveFromMs);
       const next = { ...(deepMerge(base, cmd.prices) as object), version, effectiveFromMs } as PriceBookVersion;
       validatePriceBookVersion(next);
@@ -252,8 +252,11 @@ export class BillingService implements OnModuleInit {
       const records = await this.repo.usage([tenant.id], fromMs, toMs, Math.min(toMs, e.now));
       // Counters read now and not yet metered belong to a window that reaches now (its last millisecond, as windows are half-open).
       if (toMs >= e.now && e.now > fromMs) for (const r of this.unmetered(tenant.id, e.now)) records.push({ ...r, atMs: e.now - 1 } as UsageRecord);
-      const gp3 = priceAt(this.book, Math.min(toMs, e.now)).ebs.gp3;
-      const usage = usageReport(records, { fromMs, toMs, groupBy, gp3BaselineIops: gp3.baselineIops, gp3BaselineMiBps: gp3.baselineMiBps });
+      const prices = priceAt(this.book, Math.min(toMs, e.now));
+      const gp3 = prices.ebs.gp3;
+      const usage = usageReport(records, {
+        fromMs, toMs, groupBy, gp3BaselineIops: gp3.baselineIops, gp3BaselineMiBps: gp3.baselineMiBps, metricsPerInstance: prices.detailedMonitoring?.metricsPerInstance,
+      });
       return { fromMs, toMs, groupBy, usage };
     });
   }

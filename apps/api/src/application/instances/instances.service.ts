@@ -488,7 +488,11 @@ export class InstancesService {
       const out: { instanceId: string; state: MonitoringState }[] = [];
       for (const row of rows) {
         const { row: changed, answer } = changeMonitoring(row, enable, e.now);
-        if (changed !== row) await this.instances.setMonitoring(tx, row.id, changed);
+        if (changed !== row) {
+          // Billed while running (monitoring-usage.ts): the world's state, which may be ahead of the row's.
+          const vm = e.fleet.vm(row.id);
+          await this.instances.setMonitoring(tx, row, changed, e.now, vm?.state === 'running' ? vm.stateSince : null);
+        }
         out.push({ instanceId: row.id, state: answer });
       }
       return out;

@@ -765,6 +765,7 @@ function toUsageRecord(r: StoredUsageRecord, closeAtMs: number): UsageRecord {
     return { kind: 'cpu-surplus', recordId: r.recordId, tenantId: r.tenantId, instanceId: r.resourceId, instanceType: a.instanceType, platform: a.platform, surplusVcpuMs: r.quantity ?? 0, atMs: r.startMs };
   if (r.kind === 'snapshot-usage') return { kind: 'snapshot-usage', recordId: r.recordId, tenantId: r.tenantId, snapshotId: r.resourceId, sizeGiB: a.sizeGiB, startMs: r.startMs, endMs };
   if (r.kind === 'public-ipv4') return { kind: 'public-ipv4', recordId: r.recordId, tenantId: r.tenantId, publicIp: r.resourceId, state: a.state, startMs: r.startMs, endMs };
+  if (r.kind === 'monitoring') return { kind: 'monitoring', recordId: r.recordId, tenantId: r.tenantId, instanceId: r.resourceId, startMs: r.startMs, endMs };
   if (r.kind === 'volume-io') return { kind: 'volume-io', recordId: r.recordId, tenantId: r.tenantId, volumeId: r.resourceId, volumeType: 'standard', requests: r.quantity ?? 0, atMs: r.startMs };
   return { kind: 'data-transfer', recordId: r.recordId, tenantId: r.tenantId, instanceId: r.resourceId, direction: a.direction, bytes: r.quantity ?? 0, atMs: r.startMs };
 }

@@ -84,6 +84,11 @@ export class NatGatewayPricesDto {
   @ApiProperty({ example: '0.045', description: 'Per NAT gateway-hour, each partial hour billed as a full hour (usage type NatGateway-Hours)' }) perHour!: string;
 }
 
+export class DetailedMonitoringPricesDto {
+  @ApiProperty({ example: '0.30', description: 'Per metric-month (CloudWatch custom metrics, usage type CW:MetricMonitorUsage), prorated by the hour: each clock hour an instance sent metrics counts whole' }) perMetricMonth!: string;
+  @ApiProperty({ example: 7, description: 'Metrics each monitored instance sends (CloudWatch pricing, Example 1)' }) metricsPerInstance!: number;
+}
+
 export class DataTransferPricesDto {
   @ApiProperty({ example: 1000000000 }) bytesPerGB!: number;
   @ApiProperty({ example: '0.01' }) crossAzPerGB!: string;
@@ -121,6 +126,7 @@ export class PriceBookVersionResponseDto {
   @ApiProperty({ example: '1.1', description: 'Dedicated Instances pay base compute × this' }) dedicatedInstanceMultiplier!: string;
   @ApiProperty(DECIMAL_MAP({ m5: '5.069' }, 'Dedicated Host hourly price per host family')) dedicatedHostHourly!: Record<string, string>;
   @ApiProperty(DECIMAL_MAP({ linux: '0.05', windows: '0.096' }, 'Burstable unlimited surplus credits, per vCPU-hour, by platform')) burstableSurplusPerVcpuHour!: Record<string, string>;
+  @ApiProperty({ type: () => DetailedMonitoringPricesDto, description: 'EC2 detailed monitoring while an instance runs monitored, per metric-month' }) detailedMonitoring!: DetailedMonitoringPricesDto;
   @ApiProperty({
     type: 'object', description: 'EBS prices by volume type, and `snapshot`: snapshot storage (Standard tier) per GiB-month',
     additionalProperties: {

@@ -81,7 +81,7 @@ export class AdminBillingController {
   }
 
   @ApiOkResponse({ type: PriceBookVersionResponseDto, description: 'The new version' })
-  @ApiErrors('MissingParameter', { code: 'InvalidPriceBook', message: "instanceTypes.m5.large.hourly.linux must be a decimal string, got 0.1" }, { code: 'InvalidParameterValue', message: 'unknown field(s): colour (allowed: version, effectiveFrom, region, instanceTypes, licenses, dedicatedInstanceMultiplier, dedicatedHostHourly, burstableSurplusPerVcpuHour, ebs, publicIpv4, natGateway, dataTransfer)' })
+  @ApiErrors('MissingParameter', { code: 'InvalidPriceBook', message: "instanceTypes.m5.large.hourly.linux must be a decimal string, got 0.1" }, { code: 'InvalidParameterValue', message: 'unknown field(s): colour (allowed: version, effectiveFrom, region, instanceTypes, licenses, dedicatedInstanceMultiplier, dedicatedHostHourly, burstableSurplusPerVcpuHour, detailedMonitoring, ebs, publicIpv4, natGateway, dataTransfer)' })
   @Put('prices')
   @ApiBody({
     description: 'A new price book version: the fields given are merged onto the version in effect at `effectiveFrom` (default now; never in the past). Prices are decimal strings.',

@@ -8,7 +8,7 @@ import { CloseResult } from '../../../application/billing/billing-close';
 import { InvoiceList, InvoiceView, MonthSummary, PriceBookState, Recomputation, RevenueReport, UsageReport } from '../../../application/billing/billing.service';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const PRICE_FIELDS = ['version', 'effectiveFrom', 'region', 'instanceTypes', 'licenses', 'dedicatedInstanceMultiplier', 'dedicatedHostHourly', 'burstableSurplusPerVcpuHour', 'ebs', 'publicIpv4', 'natGateway', 'dataTransfer'];
+const PRICE_FIELDS = ['version', 'effectiveFrom', 'region', 'instanceTypes', 'licenses', 'dedicatedInstanceMultiplier', 'dedicatedHostHourly', 'burstableSurplusPerVcpuHour', 'detailedMonitoring', 'ebs', 'publicIpv4', 'natGateway', 'dataTransfer'];
 const CREDIT_POLICY_FIELDS = ['regionTiers', 'instanceTiers', 'guaranteeViolation'];
 
 const iso = (ms: number) => new Date(ms).toISOString();
