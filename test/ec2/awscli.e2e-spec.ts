@@ -317,6 +317,8 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
   });
 
   it('creates a NAT gateway with an Elastic IP, waits for it (wait nat-gateway-available), routes to it and deletes it (create-nat-gateway, describe-nat-gateways --filter, create-route --nat-gateway-id)', async () => {
+    // The clock running (the test before held it): at 600x the gateway's pending minute is 0.1 s, so the waiter finds it available.
+    await t.admin().put('/v1/admin/clock', { rate: 600 }).expect(200);
     const carol = await ec2Tenant(t, 'cli-nat');
     const subnet = await aws(carol, 'describe-subnets', '--filters', 'Name=default-for-az,Values=true', 'Name=availability-zone,Values=us-east-1a', '--query', 'Subnets[0].[SubnetId,VpcId]');
     const [subnetId, vpcId] = subnet.json as [string, string];
@@ -337,6 +339,7 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     const deleted = await aws(carol, 'delete-nat-gateway', '--nat-gateway-id', natId);
     expect(deleted.json).toEqual({ NatGatewayId: natId });
     expect((await aws(carol, 'describe-nat-gateways', '--nat-gateway-ids', natId, '--query', 'NatGateways[0].State')).json).toMatch(/^delet(ing|ed)$/);
+    await t.admin().put('/v1/admin/clock', { mode: 'manual' }).expect(200);
   });
 
   it('launches from a launch template version with --launch-template, the request overriding it (create-launch-template, create-launch-template-version)', async () => {
