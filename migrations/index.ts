@@ -35,6 +35,7 @@ import { ImageSources1764770000000 } from './1764770000000-ImageSources';
 import { NatGateways1764780000000 } from './1764780000000-NatGateways';
 import { NetworkAcls1764790000000 } from './1764790000000-NetworkAcls';
 import { InstanceMonitoring1764800000000 } from './1764800000000-InstanceMonitoring';
+import { VpcPeering1764810000000 } from './1764810000000-VpcPeering';
 import { MonitoringUsage1764815000000 } from './1764815000000-MonitoringUsage';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
@@ -49,5 +50,6 @@ export const MIGRATIONS = [
   PublicIpv4Usage1764760000000, ImageSources1764770000000, NatGateways1764780000000,
   NetworkAcls1764790000000,
   InstanceMonitoring1764800000000,
+  VpcPeering1764810000000,
   MonitoringUsage1764815000000,
 ];

@@ -835,4 +835,21 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM settings WHERE key = 'clock'");
     for (const n of [6, 7, 8, 9]) await dropSeed(n);
   });
+
+  it('VpcPeering1764810000000 adds vpc_peering_connections and their per-account tags; reverting drops them with the routes to them, and nothing else', async () => {
+    await ds.query(`INSERT INTO vpc_peering_connections (id, requester_tenant_id, requester_owner_id, requester_vpc_id, requester_cidr_block, accepter_tenant_id,
+      accepter_owner_id, accepter_vpc_id, accepter_cidr_block, created_at, expires_at, accepted_at)
+      VALUES ('pcx-0000000000000p001', 't-p', '111111111111', 'vpc-0000000000000p001', '10.0.0.0/16', 't-q', '222222222222', 'vpc-0000000000000p002', '10.1.0.0/16', 0, 604800000, 1000)`);
+    // Each account its own tag under the same key.
+    await ds.query(`INSERT INTO vpc_peering_connection_tags (resource_id, tenant_id, tag_key, tag_value)
+      VALUES ('pcx-0000000000000p001', 't-p', 'Name', 'a'), ('pcx-0000000000000p001', 't-q', 'Name', 'b')`);
+    await ds.query(`INSERT INTO routes (route_table_id, destination_cidr_block, tenant_id, gateway_id, origin, created_at) VALUES
+      ('rtb-0000000000000p001', '10.1.0.0/16', 't-p', 'pcx-0000000000000p001', 'CreateRoute', 0), ('rtb-0000000000000p001', '10.0.0.0/16', 't-p', 'local', 'CreateRouteTable', 0)`);
+    await undoThrough('VpcPeering1764810000000');
+    expect(await describeTables(['vpc_peering_connections', 'vpc_peering_connection_tags'])).toEqual([]);
+    expect(await ds.query("SELECT gateway_id FROM routes WHERE tenant_id = 't-p'")).toEqual([{ gateway_id: 'local' }]);
+    await ds.runMigrations();
+    expect(await ds.query('SELECT COUNT(*) AS n FROM vpc_peering_connections')).toEqual([{ n: usingPostgres() ? '0' : 0 }]);
+    await ds.query("DELETE FROM routes WHERE tenant_id = 't-p'");
+  });
 });

@@ -342,6 +342,31 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     await t.admin().put('/v1/admin/clock', { mode: 'manual' }).expect(200);
   });
 
+  it('peers two tenants\' VPCs: one requests, the other accepts, routes to it, deletes it (create-vpc-peering-connection --peer-owner-id, accept-vpc-peering-connection, wait vpc-peering-connection-exists, create-route --vpc-peering-connection-id)', async () => {
+    const dan = await ec2Tenant(t, 'cli-pcx-dan');
+    const eve = await ec2Tenant(t, 'cli-pcx-eve');
+    const danVpc = (await aws(dan, 'create-vpc', '--cidr-block', '10.20.0.0/16')).json.Vpc.VpcId as string;
+    const eveVpc = (await aws(eve, 'create-vpc', '--cidr-block', '10.21.0.0/16')).json.Vpc.VpcId as string;
+    const created = await aws(dan, 'create-vpc-peering-connection', '--vpc-id', danVpc, '--peer-vpc-id', eveVpc, '--peer-owner-id', eve.accountId,
+      '--tag-specifications', 'ResourceType=vpc-peering-connection,Tags=[{Key=Name,Value=cli-pcx}]');
+    expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
+    const pcxId = created.json.VpcPeeringConnection.VpcPeeringConnectionId as string;
+    expect(created.json.VpcPeeringConnection.Status.Code).toBe('initiating-request');
+    const wait = await aws(eve, 'wait', 'vpc-peering-connection-exists', '--vpc-peering-connection-ids', pcxId);
+    expect({ code: wait.code, stderr: wait.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((await aws(dan, 'accept-vpc-peering-connection', '--vpc-peering-connection-id', pcxId)).stderr).toContain('(OperationNotPermitted)');
+    const accepted = await aws(eve, 'accept-vpc-peering-connection', '--vpc-peering-connection-id', pcxId);
+    expect(accepted.json.VpcPeeringConnection.Status.Code).toBe('provisioning');
+    const table = (await aws(dan, 'create-route-table', '--vpc-id', danVpc)).json.RouteTable.RouteTableId as string;
+    expect((await aws(dan, 'create-route', '--route-table-id', table, '--destination-cidr-block', '10.21.0.0/16', '--vpc-peering-connection-id', pcxId)).json).toEqual({ Return: true });
+    const found = await aws(dan, 'describe-vpc-peering-connections', '--filters', 'Name=tag:Name,Values=cli-pcx', '--query', 'VpcPeeringConnections[].[VpcPeeringConnectionId,AccepterVpcInfo.OwnerId]');
+    expect(found.json).toEqual([[pcxId, eve.accountId]]);
+    expect((await aws(bob, 'describe-vpc-peering-connections', '--vpc-peering-connection-ids', pcxId)).stderr).toContain('(InvalidVpcPeeringConnectionID.NotFound)');
+    expect((await aws(eve, 'delete-vpc-peering-connection', '--vpc-peering-connection-id', pcxId)).json).toEqual({ Return: true });
+    const routes = await aws(dan, 'describe-route-tables', '--route-table-ids', table, '--query', 'RouteTables[0].Routes[?VpcPeeringConnectionId].[VpcPeeringConnectionId,State]');
+    expect(routes.json).toEqual([[pcxId, 'blackhole']]);
+  });
+
   it('launches from a launch template version with --launch-template, the request overriding it (create-launch-template, create-launch-template-version)', async () => {
     const data = JSON.stringify({ ImageId: LINUX_AMI, InstanceType: 't3.micro', Placement: { AvailabilityZone: 'us-east-1a' }, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'app', Value: 'cli-lt' }] }] });
     const created = await aws(alice, 'create-launch-template', '--launch-template-name', 'cli-web', '--version-description', 'v1', '--launch-template-data', data);

@@ -64,6 +64,10 @@ describeIf(true)('boto3 against Nimbus', () => {
     expect(out.natGateway).toEqual({
       pending: 'pending', createTimeIsDate: true, found: [[true, 'available', true]], otherTenant: expect.objectContaining({ code: 'NatGatewayNotFound', status: 400 }), deleted: true,
     });
+    expect(out.peering).toEqual({
+      requested: 'initiating-request', pending: true, requesterAccepts: 'OperationNotPermitted', accepted: 'provisioning', deleted: true,
+      malformed: 'InvalidVpcPeeringConnectionId.Malformed',
+    });
     expect(out.otherTenant).toMatchObject({ code: 'InvalidInstanceID.NotFound', status: 400 });
     expect(out.otherTenant.message.replace(/i-[0-9a-f]{17}/, 'ID')).toBe(out.missing.message.replace(/i-[0-9a-f]{17}/, 'ID'));
     expect(out.wrongSecret).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });

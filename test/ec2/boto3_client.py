@@ -193,6 +193,20 @@ out["natGateway"] = {
     "deleted": bob.delete_nat_gateway(NatGatewayId=nat["NatGatewayId"])["NatGatewayId"] == nat["NatGatewayId"],
 }
 
+# Alice's VPC peered with Bob's: requested with PeerOwnerId, awaited with the vpc_peering_connection_exists waiter, accepted by Bob only, deleted by Alice.
+pcx_alice_vpc = alice.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+pcx_bob_vpc = bob.create_vpc(CidrBlock="10.31.0.0/16")["Vpc"]
+pcx = alice.create_vpc_peering_connection(VpcId=pcx_alice_vpc, PeerVpcId=pcx_bob_vpc["VpcId"], PeerOwnerId=pcx_bob_vpc["OwnerId"])["VpcPeeringConnection"]
+bob.get_waiter("vpc_peering_connection_exists").wait(VpcPeeringConnectionIds=[pcx["VpcPeeringConnectionId"]], WaiterConfig={"Delay": 1, "MaxAttempts": 10})
+out["peering"] = {
+    "requested": pcx["Status"]["Code"],
+    "pending": bob.describe_vpc_peering_connections(Filters=[{"Name": "status-code", "Values": ["pending-acceptance"]}])["VpcPeeringConnections"][0]["VpcPeeringConnectionId"] == pcx["VpcPeeringConnectionId"],
+    "requesterAccepts": error_of(lambda: alice.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx["VpcPeeringConnectionId"]))["code"],
+    "accepted": bob.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx["VpcPeeringConnectionId"])["VpcPeeringConnection"]["Status"]["Code"],
+    "deleted": alice.delete_vpc_peering_connection(VpcPeeringConnectionId=pcx["VpcPeeringConnectionId"])["Return"],
+    "malformed": error_of(lambda: bob.describe_vpc_peering_connections(VpcPeeringConnectionIds=["pcx-zz"]))["code"],
+}
+
 real = datetime.datetime
 
 

@@ -82,6 +82,8 @@ import { KeyPairsService } from './application/networking/key-pairs.service';
 import { ElasticIpsService } from './application/networking/elastic-ips.service';
 import { RoutingService } from './application/networking/routing.service';
 import { NatGatewaysService } from './application/networking/nat-gateways.service';
+import { VpcPeeringService } from './application/networking/vpc-peering.service';
+import { VpcPeeringRepository } from './persistence/vpc-peering.repository';
 import { RoutingRepository } from './persistence/routing.repository';
 import { NetworkAclsService } from './application/networking/network-acls.service';
 import { NetworkAclsRepository } from './persistence/network-acls.repository';
@@ -164,7 +166,7 @@ export class AppModule {
         // Experiments (issue 12): sets of runs on the same queue.
         ExperimentsRepository, ExperimentsService, ExperimentFinisher,
         // EC2 networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs; InstancesService's network.
-        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, ElasticIpsService, RoutingRepository, RoutingService, NetworkAclsRepository, NetworkAclsService, NatGatewaysService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService }, NetworkTagsRegistrar, VolumeTagsRegistrar, PlacementTagsRegistrar,
+        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, ElasticIpsService, RoutingRepository, RoutingService, NetworkAclsRepository, NetworkAclsService, NatGatewaysService, VpcPeeringRepository, VpcPeeringService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService }, NetworkTagsRegistrar, VolumeTagsRegistrar, PlacementTagsRegistrar,
         // The EC2 Query protocol (issue 15): credentials, the adapter and every feature's actions.
         AccessKeysRepository, CredentialsService, TagsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
         CatalogRepository, ImagesService, SnapshotsService, CatalogAdminService,

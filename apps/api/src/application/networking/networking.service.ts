@@ -10,6 +10,7 @@ import { InstancesRepository } from '../../persistence/instances.repository';
 import { HeldPublicIp, NetworkingRepository } from '../../persistence/networking.repository';
 import { RoutingRepository } from '../../persistence/routing.repository';
 import { NetworkAclsRepository } from '../../persistence/network-acls.repository';
+import { VpcPeeringRepository } from '../../persistence/vpc-peering.repository';
 import { pipelineOf } from '../../persistence/pipeline';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
@@ -36,6 +37,7 @@ import {
 import { DEFAULT_GROUP_DESCRIPTION, DEFAULT_GROUP_NAME, newGroupRows } from './security-group-rules';
 import { vpcRoutingRows } from './routing';
 import { defaultAclRows, defaultAssociations } from './network-acls';
+import { peeringsEndingWithVpc } from './vpc-peering';
 import { defaultVpcAttributes, givesPublicDnsNames, VpcAttributes, vpcAttributeChange, vpcAttributesOf } from './vpc-attributes';
 
 /** The default VPC's block and its subnets' (one /20 per zone, in zone order), as EC2 makes them. */
@@ -208,6 +210,7 @@ export class NetworkingService implements InstanceNetworking {
     private readonly keyPairs: KeyPairsService,
     private readonly routing: RoutingRepository,
     private readonly acls: NetworkAclsRepository,
+    private readonly peerings: VpcPeeringRepository,
   ) {
     engine.beforeCommit(async (tx) => {
       if (!this.publicCursorDirty || this.publicCursor === undefined) return undefined;
@@ -363,7 +366,7 @@ export class NetworkingService implements InstanceNetworking {
   }
 
   deleteVpc(tenant: TenantEntity, vpcId: string): Promise<void> {
-    return this.engine.command(async (tx) => {
+    return this.engine.command(async (tx, e) => {
       await this.ensureDefaultVpc(tx, tenant.id);
       const vpc = await this.requireVpc(tx, tenant.id, vpcId);
       if ((await this.repo.subnetsInVpc(tx, vpc.id)).length > 0) throw dependencyViolation('vpc', vpc.id);
@@ -377,6 +380,10 @@ export class NetworkingService implements InstanceNetworking {
       // So must network ACLs but the default one, which goes with the VPC.
       const acls = await this.acls.aclsOfVpc(tx, vpc.id);
       if (acls.some((a) => !a.isDefault)) throw dependencyViolation('vpc', vpc.id);
+      // Its peering connections end with it, but a pending request from another account must be rejected first (vpc-peering.ts).
+      const peering = peeringsEndingWithVpc(await this.peerings.ofVpc(tx, vpc.id), vpc.id, e.now);
+      if (peering.blocked) throw dependencyViolation('vpc', vpc.id);
+      for (const id of peering.ending) await this.peerings.update(tx, id, { deletedAt: e.now, deletedBy: tenant.accountId });
       for (const a of acls) {
         await this.repo.deleteTags(tx, a.id);
         await this.acls.deleteAcl(tx, a.id);

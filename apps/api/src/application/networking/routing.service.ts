@@ -3,12 +3,14 @@ import { ApiError, idempotentMismatch, invalidParameter, notFound } from '../com
 import { createdId, resourceId } from '../common/ids';
 import { InternetGatewayEntity, RouteTableEntity, TenantEntity } from '../../persistence/entities';
 import { RoutingRepository } from '../../persistence/routing.repository';
+import { VpcPeeringRepository } from '../../persistence/vpc-peering.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { dependencyViolation, describe, DescribeQuery, GATEWAY_ID, notFoundError, Page, requireWellFormed, ROUTE_ASSOCIATION_ID, ROUTE_TABLE_ID } from './describe-query';
 import { NetworkingService } from './networking.service';
 import { NAT_GATEWAY_ID, natGatewayTargetNotFound, natRouteState, routableNatGateway } from './nat-gateways';
 import { LOCAL_GATEWAY, routeAlreadyExists, routeDestination, routeState } from './routing';
+import { PEERING_ID, peeringNotFound, peeringRouteState, routablePeering } from './vpc-peering';
 
 export interface InternetGatewayView {
   readonly gateway: InternetGatewayEntity;
@@ -17,9 +19,10 @@ export interface InternetGatewayView {
 
 export interface RouteView {
   readonly destinationCidrBlock: string;
-  /** The target: `local`, an internet gateway, or (natGatewayId) a NAT gateway. */
+  /** The target: `local`, an internet gateway, (natGatewayId) a NAT gateway, or (vpcPeeringConnectionId) a VPC peering connection. */
   readonly gatewayId?: string;
   readonly natGatewayId?: string;
+  readonly vpcPeeringConnectionId?: string;
   readonly origin: string;
   readonly state: 'active' | 'blackhole';
 }
@@ -45,16 +48,20 @@ export interface RouteTableView {
  * as EC2 shows them; they do not change where the simulation's traffic goes. Every change is an
  * engine command; another tenant's resource is not found, as a missing one.
  */
-/** CreateRoute's and ReplaceRoute's request: the target an internet gateway (or `local`'s table) or a NAT gateway. */
-export type RouteCommand = { readonly routeTableId: string; readonly destinationCidrBlock: string } & ({ readonly gatewayId: string } | { readonly natGatewayId: string });
+/** CreateRoute's and ReplaceRoute's request: the target an internet gateway (or `local`'s table), a NAT gateway or a VPC peering connection. */
+export type RouteCommand = { readonly routeTableId: string; readonly destinationCidrBlock: string }
+  & ({ readonly gatewayId: string } | { readonly natGatewayId: string } | { readonly vpcPeeringConnectionId: string });
 
 /** A stored route's target is a NAT gateway (routes.gateway_id holds its `nat-` id). */
 const isNatTarget = (target: string): boolean => target.startsWith(`${NAT_GATEWAY_ID.prefix}-`);
+/** Likewise a VPC peering connection (a `pcx-` id). */
+const isPeeringTarget = (target: string): boolean => target.startsWith(`${PEERING_ID.prefix}-`);
 
 @Injectable()
 export class RoutingService {
   constructor(
     private readonly repo: RoutingRepository,
+    private readonly peerings: VpcPeeringRepository,
     private readonly networking: NetworkingService,
     private readonly engine: EngineService,
   ) {}
@@ -170,7 +177,7 @@ export class RoutingService {
     });
   }
 
-  /** CreateRoute to an internet gateway attached to the table's VPC, or a NAT gateway of it (pending or available). */
+  /** CreateRoute to an internet gateway attached to the table's VPC, a NAT gateway of it (pending or available), or a VPC peering connection of it (pending, provisioning or active). */
   createRoute(tenant: TenantEntity, cmd: RouteCommand): Promise<void> {
     return this.engine.command(async (tx, e) => {
       const { table, destination, target } = await this.routeTarget(tx, tenant.id, cmd, e.now);
@@ -281,6 +288,15 @@ export class RoutingService {
       if (nat.vpcId !== table.vpcId) throw invalidParameter(`route table ${table.id} and network gateway ${nat.id} belong to different networks`);
       return { table, destination, target: nat.id };
     }
+    if ('vpcPeeringConnectionId' in cmd) {
+      // The connection must be pending, provisioning or active, with the table's VPC as the tenant's side of it.
+      requireWellFormed(PEERING_ID, cmd.vpcPeeringConnectionId);
+      const c = await this.peerings.find(tx, tenantId, cmd.vpcPeeringConnectionId);
+      if (!c || !routablePeering(c, now)) throw peeringNotFound(cmd.vpcPeeringConnectionId);
+      const ours = (c.requesterTenantId === tenantId && c.requesterVpcId === table.vpcId) || (c.accepterTenantId === tenantId && c.accepterVpcId === table.vpcId);
+      if (!ours) throw invalidParameter(`route table ${table.id} and network gateway ${c.id} belong to different networks`);
+      return { table, destination, target: c.id };
+    }
     const gateway = await this.requireGateway(tx, tenantId, cmd.gatewayId);
     if (gateway.vpcId !== table.vpcId) throw invalidParameter(`route table ${table.id} and network gateway ${gateway.id} belong to different networks`);
     return { table, destination, target: gateway.id };
@@ -292,14 +308,15 @@ export class RoutingService {
     const gatewayOf = new Map<string, string | undefined>();
     for (const vpcId of new Set(tables.map((t) => t.vpcId))) gatewayOf.set(vpcId, (await this.repo.gatewayOfVpc(m, vpcId))?.id);
     const nats = new Map((await this.repo.natGatewaysById(m, [...new Set(routes.filter((r) => isNatTarget(r.gatewayId)).map((r) => r.gatewayId))])).map((g) => [g.id, g]));
+    const peerings = new Map((await this.peerings.byIds(m, [...new Set(routes.filter((r) => isPeeringTarget(r.gatewayId)).map((r) => r.gatewayId))])).map((c) => [c.id, c]));
     const now = this.engine.now;
     return tables.map((table) => ({
       table,
       // The local route first, as EC2 lists it; then the others as they were made.
       routes: routes.filter((r) => r.routeTableId === table.id).sort((a, b) => Number(b.gatewayId === LOCAL_GATEWAY) - Number(a.gatewayId === LOCAL_GATEWAY)).map((r) => (
-        isNatTarget(r.gatewayId)
-          ? { destinationCidrBlock: r.destinationCidrBlock, natGatewayId: r.gatewayId, origin: r.origin, state: natRouteState(nats.get(r.gatewayId), now) }
-          : { destinationCidrBlock: r.destinationCidrBlock, gatewayId: r.gatewayId, origin: r.origin, state: routeState(r, gatewayOf.get(table.vpcId)) }
+        isNatTarget(r.gatewayId) ? { destinationCidrBlock: r.destinationCidrBlock, natGatewayId: r.gatewayId, origin: r.origin, state: natRouteState(nats.get(r.gatewayId), now) }
+        : isPeeringTarget(r.gatewayId) ? { destinationCidrBlock: r.destinationCidrBlock, vpcPeeringConnectionId: r.gatewayId, origin: r.origin, state: peeringRouteState(peerings.get(r.gatewayId), now) }
+        : { destinationCidrBlock: r.destinationCidrBlock, gatewayId: r.gatewayId, origin: r.origin, state: routeState(r, gatewayOf.get(table.vpcId)) }
       )),
       associations: [
         ...(table.mainAssociationId !== null ? [{ associationId: table.mainAssociationId, main: true }] : []),

@@ -29,6 +29,7 @@ import { UsageRecordEntity } from './usage-record.entity';
 import { VolumeEntity, VolumeModificationEntity, VolumeTagEntity } from './volume.entity';
 import { NETWORKING_ENTITIES } from './networking.entity';
 import { LaunchTemplateEntity, LaunchTemplateVersionEntity } from './launch-template.entity';
+import { VPC_PEERING_ENTITIES } from './vpc-peering.entity';
 
 export {
   ApiKeyEntity, BillingMonthEntity, DedicatedHostEntity, HostEntity, HostMetricBucketEntity, InstanceEntity, InstanceTagEntity, InvoiceEntity, InvoiceLineEntity,
@@ -38,6 +39,7 @@ export {
 export { ExperimentEntity, ExperimentRunEntity, SimulationCellEntity, SimulationReportEntity, SimulationRunEntity };
 export { AccessKeyEntity };
 export * from './networking.entity';
+export * from './vpc-peering.entity';
 export { CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity };
 export { LaunchTemplateEntity, LaunchTemplateVersionEntity };
 
@@ -62,4 +64,6 @@ export const ENTITIES = [
   CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity,
   // EC2 launch templates and their versions.
   LaunchTemplateEntity, LaunchTemplateVersionEntity,
+  // VPC peering connections and their per-account tags.
+  ...VPC_PEERING_ENTITIES,
 ];

@@ -13,6 +13,7 @@ import { RoutingEc2Actions } from './routing.actions';
 import { ImagesEc2Actions } from './images.actions';
 import { TagsEc2Actions } from './tags.actions';
 import { VolumesEc2Actions } from './volumes.actions';
+import { VpcPeeringEc2Actions } from './vpc-peering.actions';
 
 /**
  * Every feature's EC2 actions (each a Nest provider, so its handlers reach the feature's
@@ -23,4 +24,5 @@ export const EC2_ACTION_SOURCES: readonly Type<Ec2ActionSource>[] = [
   RegionsEc2Actions, InstancesEc2Actions, TagsEc2Actions, VolumesEc2Actions, PlacementEc2Actions, CatalogEc2Actions, NetworkingEc2Actions, ImagesEc2Actions,
   AddressesEc2Actions, RoutingEc2Actions, LaunchTemplatesEc2Actions,
   NetworkAclsEc2Actions, NatGatewaysEc2Actions,
+  VpcPeeringEc2Actions,
 ];

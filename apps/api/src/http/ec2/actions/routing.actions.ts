@@ -10,9 +10,9 @@ import { matcher, page, tagSet, tagSpecs } from './networking.actions';
 /** MaxResults where EC2 pages these Describe actions: 5 to 100. */
 const PAGE = { min: 5, max: 100 };
 
-/** CreateRoute's and ReplaceRoute's targets in EC2's API reference; Nimbus routes to internet gateways and NAT gateways only. */
+/** CreateRoute's and ReplaceRoute's targets in EC2's API reference; Nimbus routes to internet gateways, NAT gateways and VPC peering connections only. */
 const OTHER_TARGETS = [
-  'InstanceId', 'NetworkInterfaceId', 'VpcPeeringConnectionId', 'TransitGatewayId', 'LocalGatewayId', 'CarrierGatewayId',
+  'InstanceId', 'NetworkInterfaceId', 'TransitGatewayId', 'LocalGatewayId', 'CarrierGatewayId',
   'EgressOnlyInternetGatewayId', 'VpcEndpointId', 'CoreNetworkArn', 'OdbNetworkArn',
 ] as const;
 
@@ -28,7 +28,9 @@ function gatewayXml(v: InternetGatewayView, ctx: Ec2Context) {
 function routeTableXml(v: RouteTableView, ctx: Ec2Context) {
   return {
     routeTableId: v.table.id, vpcId: v.table.vpcId, ownerId: ctx.accountId,
-    routeSet: items(v.routes.map((r) => ({ destinationCidrBlock: r.destinationCidrBlock, gatewayId: r.gatewayId, natGatewayId: r.natGatewayId, state: r.state, origin: r.origin }))),
+    routeSet: items(v.routes.map((r) => ({
+      destinationCidrBlock: r.destinationCidrBlock, gatewayId: r.gatewayId, natGatewayId: r.natGatewayId, vpcPeeringConnectionId: r.vpcPeeringConnectionId, state: r.state, origin: r.origin,
+    }))),
     associationSet: items(v.associations.map((a) => ({
       routeTableAssociationId: a.associationId, routeTableId: v.table.id, ...(a.subnetId !== undefined ? { subnetId: a.subnetId } : {}), main: a.main,
       associationState: { state: 'associated' },
@@ -52,26 +54,32 @@ const TABLE_FILTERS: Readonly<Record<string, FilterField<RouteTableView>>> = {
   'route.destination-cidr-block': (v) => v.routes.map((r) => r.destinationCidrBlock),
   'route.gateway-id': (v) => v.routes.flatMap((r) => (r.gatewayId !== undefined ? [r.gatewayId] : [])),
   'route.nat-gateway-id': (v) => v.routes.flatMap((r) => (r.natGatewayId !== undefined ? [r.natGatewayId] : [])),
+  'route.vpc-peering-connection-id': (v) => v.routes.flatMap((r) => (r.vpcPeeringConnectionId !== undefined ? [r.vpcPeeringConnectionId] : [])),
   'route.state': (v) => v.routes.map((r) => r.state),
   'route.origin': (v) => v.routes.map((r) => r.origin),
-  // Routes target internet and NAT gateways only and associations are subnets' (edge associations are refused): the other targets' filters match none.
+  // Routes target internet and NAT gateways and peering connections only and associations are subnets' (edge associations are refused): the other targets' filters match none.
   'association.gateway-id': () => undefined, 'route.destination-ipv6-cidr-block': () => undefined, 'route.destination-prefix-list-id': () => undefined,
   'route.egress-only-internet-gateway-id': () => undefined, 'route.instance-id': () => undefined,
-  'route.transit-gateway-id': () => undefined, 'route.vpc-peering-connection-id': () => undefined,
+  'route.transit-gateway-id': () => undefined,
 };
 
+/** The route targets Nimbus takes, by parameter. */
+const TARGETS = ['GatewayId', 'NatGatewayId', 'VpcPeeringConnectionId'] as const;
+
 /**
- * A route's target: an internet gateway (`GatewayId`) or a NAT gateway (`NatGatewayId`), one of
- * them; the other targets EC2 has are refused as not supported.
+ * A route's target: an internet gateway (`GatewayId`), a NAT gateway (`NatGatewayId`) or a VPC
+ * peering connection (`VpcPeeringConnectionId`), one of them; the other targets EC2 has are
+ * refused as not supported.
  */
-function routeTarget(p: Ec2Params): { readonly gatewayId: string } | { readonly natGatewayId: string } {
+function routeTarget(p: Ec2Params): { readonly gatewayId: string } | { readonly natGatewayId: string } | { readonly vpcPeeringConnectionId: string } {
   const other = OTHER_TARGETS.find((name) => p.has(name));
-  if (other !== undefined) throw unsupported(`the parameter ${other}: routes target internet gateways (GatewayId) and NAT gateways (NatGatewayId) only`);
+  if (other !== undefined) throw unsupported(`the parameter ${other}: routes target internet gateways (GatewayId), NAT gateways (NatGatewayId) and VPC peering connections (VpcPeeringConnectionId) only`);
   ipv4Destination(p);
-  const natGatewayId = p.string('NatGatewayId');
-  if (natGatewayId === undefined) return { gatewayId: p.required('GatewayId') };
-  if (p.has('GatewayId')) throw new ApiError('InvalidParameterCombination', 'Only one route target may be given: GatewayId or NatGatewayId');
-  return { natGatewayId };
+  const given = TARGETS.filter((name) => p.has(name));
+  if (given.length > 1) throw new ApiError('InvalidParameterCombination', `Only one route target may be given: ${given.join(' or ')}`);
+  if (given[0] === 'NatGatewayId') return { natGatewayId: p.required('NatGatewayId') };
+  if (given[0] === 'VpcPeeringConnectionId') return { vpcPeeringConnectionId: p.required('VpcPeeringConnectionId') };
+  return { gatewayId: p.required('GatewayId') };
 }
 
 /** A route's destination as Nimbus takes it: `DestinationCidrBlock`; IPv6 and prefix-list destinations are not supported. */
@@ -159,7 +167,7 @@ export class RoutingEc2Actions implements Ec2ActionSource {
     },
     CreateRoute: {
       operation: 'CreateRoute',
-      params: ['RouteTableId', 'DestinationCidrBlock', 'GatewayId', 'NatGatewayId', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId', ...OTHER_TARGETS],
+      params: ['RouteTableId', 'DestinationCidrBlock', ...TARGETS, 'DestinationIpv6CidrBlock', 'DestinationPrefixListId', ...OTHER_TARGETS],
       handler: async (ctx, p) => {
         const target = routeTarget(p);
         await this.routing.createRoute(ctx.tenant, { routeTableId: p.required('RouteTableId'), destinationCidrBlock: ipv4Destination(p), ...target });
@@ -168,7 +176,7 @@ export class RoutingEc2Actions implements Ec2ActionSource {
     },
     ReplaceRoute: {
       operation: 'ReplaceRoute',
-      params: ['RouteTableId', 'DestinationCidrBlock', 'GatewayId', 'NatGatewayId', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId', 'LocalTarget', ...OTHER_TARGETS],
+      params: ['RouteTableId', 'DestinationCidrBlock', ...TARGETS, 'DestinationIpv6CidrBlock', 'DestinationPrefixListId', 'LocalTarget', ...OTHER_TARGETS],
       handler: async (ctx, p) => {
         if (p.has('LocalTarget')) throw unsupported('the parameter LocalTarget');
         const target = routeTarget(p);
