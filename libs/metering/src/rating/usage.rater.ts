@@ -91,6 +91,7 @@ export function rateUsage(
   const snapshots = new Map<string, Agg<{ v: number }>>();
   const addresses = new Map<string, Agg<{ state: PublicIpv4State; v: number }>>();
   const natGateways = new Map<string, Agg<{ v: number }>>();
+  const natBytes = new Map<string, Agg<{ v: number }>>();
   const segmentsByInstance = new Map<string, InstanceSegment[]>();
   const zonesInUse = new Set<string>();
   const pieces: number[] = [];
@@ -105,7 +106,7 @@ export function rateUsage(
     seen.set(r.recordId, r);
     validateUsageRecord(r);
 
-    if (r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'volume-io') {
+    if (r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'nat-bytes' || r.kind === 'volume-io') {
       if (r.atMs < m0 || r.atMs >= m1) continue;
       const v = versionIndexAt(r.atMs);
       if (r.kind === 'cpu-surplus') {
@@ -113,6 +114,8 @@ export function rateUsage(
         bump(surplus, `${platform}|${v}`, () => ({ platform, v }), r.surplusVcpuMs);
       } else if (r.kind === 'volume-io') {
         bump(ioRequests, `${v}`, () => ({ v }), r.requests);
+      } else if (r.kind === 'nat-bytes') {
+        bump(natBytes, `${v}`, () => ({ v }), r.bytes);
       } else {
         const { direction } = r;
         bump(transfer, `${direction}|${v}`, () => ({ direction, v }), r.bytes);
@@ -206,6 +209,7 @@ export function rateUsage(
     ...[...snapshots.values()].map(({ meta: { v }, sum }) => snapshotLine(v, sum, book, monthLengthMs(month))),
     ...[...addresses.values()].map(({ meta: { state, v }, sum }) => publicIpv4Line(state, v, sum, book)),
     ...[...natGateways.values()].map(({ meta: { v }, sum }) => natGatewayLine(v, sum, book)),
+    ...[...natBytes.values()].map(({ meta: { v }, sum }) => natBytesLine(v, sum, book)),
     ...transferLines(transfer, book),
   ];
   return { lines, segmentsByInstance, zonesInUse };
@@ -465,6 +469,29 @@ function natGatewayLine(v: number, ms: ExactSum, book: CompiledPriceBook): Pendi
     unitPrice,
     numerator: ms.toDecimal(),
     denominator: MS_PER_HOUR,
+  };
+}
+
+/**
+ * Bytes NAT gateways processed: per GB, GB as the version's data transfer counts it (bytesPerGB),
+ * not tiered (NatGateway-Bytes on AWS's bill). The same bytes are on the internet-out lines too.
+ */
+function natBytesLine(v: number, bytes: ExactSum, book: CompiledPriceBook): PendingLine {
+  const prices = book.versions[v];
+  const unitPrice = book.price(v, 'nat-gateway|bytes', (b) => {
+    const p = b.natGateway?.perGbProcessed;
+    if (p === undefined) throw new PriceNotFound(`NAT gateway data processing in price book version '${b.version}'`);
+    return p;
+  });
+  return {
+    lineId: `nat-gateway/bytes/${prices.version}`,
+    sortKey: `bytes|${pad(v)}`,
+    product: 'nat-gateway',
+    description: `NAT gateway data processed: ${money(unitPrice)} per GB, GB = ${prices.dataTransfer.bytesPerGB} bytes (price book ${prices.version})`,
+    unit: 'gb',
+    unitPrice,
+    numerator: bytes.toDecimal(),
+    denominator: prices.dataTransfer.bytesPerGB,
   };
 }
 

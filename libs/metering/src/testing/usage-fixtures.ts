@@ -8,6 +8,7 @@ import {
   DataTransferRecord,
   HostUsageRecord,
   InstanceUsageRecord,
+  NatBytesRecord,
   NatGatewayUsageRecord,
   PublicIpv4UsageRecord,
   SnapshotUsageRecord,
@@ -17,6 +18,7 @@ import {
   dataTransferRecordId,
   hostUsageRecordId,
   instanceUsageRecordId,
+  natBytesMeterRecordId,
   natGatewayUsageRecordId,
   publicIpv4UsageRecordId,
   snapshotUsageRecordId,
@@ -149,6 +151,11 @@ export function surplus(instanceId: string, atMs: number, surplusVcpuMs: number,
 
 export function transfer(instanceId: string, direction: DataTransferRecord['direction'], atMs: number, bytes: number, opts: Partial<DataTransferRecord> = {}): DataTransferRecord {
   return { kind: 'data-transfer', recordId: dataTransferRecordId(instanceId, direction, atMs), tenantId: 't-1', instanceId, direction, ...opts, bytes, atMs };
+}
+
+/** Bytes a NAT gateway processed for an instance, keyed by the instance's cumulative internet-out reading. */
+export function natBytes(natGatewayId: string, instanceId: string, atMs: number, cumulativeBytes: number, bytes: number, opts: Partial<NatBytesRecord> = {}): NatBytesRecord {
+  return { kind: 'nat-bytes', recordId: natBytesMeterRecordId(instanceId, cumulativeBytes), tenantId: 't-1', natGatewayId, instanceId, ...opts, bytes, atMs };
 }
 
 export function volumeIo(volumeId: string, atMs: number, cumulativeRequests: number, requests: number, opts: Partial<VolumeIoRecord> = {}): VolumeIoRecord {
