@@ -89,3 +89,40 @@ describe('UsageMeter: standard volumes\' I/O requests (EBS Magnetic, $0.05 per m
     expect(april.lines.map((l) => [l.quantity, l.amount])).toEqual([['0.708', '0.04']]);
   });
 });
+
+describe('UsageMeter: bytes a NAT gateway processes (the app says which gateway, at the reading\'s time)', () => {
+  const instance = (natGatewayAt?: (time: number) => string | undefined) => ({
+    tenantId: 'tenant-a', instanceType: 'm5.large', vcpus: 2, platform: 'linux' as const, licenseModel: 'license-included', tenancy: 'default', availabilityZone: 'us-east-1a',
+    ...(natGatewayAt ? { natGatewayAt } : {}),
+  });
+  const reading = (time: number, internetBytes: number) => ({ kind: 'meter' as const, vmId: 'i-1', tenantId: 'tenant-a', time, internetBytes, crossAzBytes: 0 });
+  const inserted = (writes: readonly UsageWrite[]) => writes.flatMap((x) => (x.op === 'insert-usage' ? [[x.record.kind, x.record.recordId, x.record.resourceId, x.record.quantity, x.record.tenantId]] : []));
+
+  it('meters an instance\'s internet-out bytes twice when its route reaches a gateway: as transfer out, and as bytes that gateway processed (keyed by the same reading: a replay adds nothing)', () => {
+    const sut = new UsageMeter();
+    const asked: number[] = [];
+    const nat = (t: number) => (asked.push(t), t >= 1_000 ? 'nat-0123456789abcdef0' : undefined);
+    // 3 GB by 2,000 ms: the gateway, available from 1,000 ms, processed them all.
+    const first = sut.plan([reading(2_000, 3e9)], [], 2_000, () => instance(nat));
+    expect(inserted(first)).toEqual([
+      ['data-transfer', 'transfer:i-1:internet-out:@3000000000', 'i-1', 3e9, 'tenant-a'],
+      ['nat-bytes', 'nat-bytes:i-1:@3000000000', 'nat-0123456789abcdef0', 3e9, 'tenant-a'],
+    ]);
+    expect(first.find((x) => x.op === 'insert-usage' && x.record.kind === 'nat-bytes')).toMatchObject({ record: { startMs: 2_000, endMs: 2_000, attrs: { instanceId: 'i-1' } } });
+    expect(asked).toEqual([2_000]);
+    sut.commit();
+    // The same reading again (a replay): nothing.
+    expect(inserted(sut.plan([reading(2_000, 3e9)], [], 2_000, () => instance(nat)))).toEqual([]);
+    // 2 GB more, read at a time the answer is no gateway (500 ms, before it was available): transfer only.
+    expect(inserted(sut.plan([reading(500, 5e9)], [], 2_500, () => instance(nat)))).toEqual([['data-transfer', 'transfer:i-1:internet-out:@5000000000', 'i-1', 2e9, 'tenant-a']]);
+  });
+
+  it('meters no processed bytes for an instance no NAT route reaches, nor for bytes that did not grow', () => {
+    const sut = new UsageMeter();
+    expect(inserted(sut.plan([reading(2_000, 1e9)], [], 2_000, () => instance()))).toEqual([['data-transfer', 'transfer:i-1:internet-out:@1000000000', 'i-1', 1e9, 'tenant-a']]);
+    sut.commit();
+    const asked: number[] = [];
+    expect(inserted(sut.plan([reading(3_000, 1e9)], [], 3_000, () => instance((t) => (asked.push(t), 'nat-1'))))).toEqual([]);
+    expect(asked).toEqual([]);
+  });
+});

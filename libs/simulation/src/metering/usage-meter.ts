@@ -1,6 +1,6 @@
 import { crossAzInboundRecord, DataPlane, FleetEvent, MILLICORE_MS_PER_CREDIT, MS_PER_DAY, MS_PER_SECOND, SimTime, VolumeIoCounter } from '@nimbus/hypervisor';
 import {
-  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, natGatewayUsageRecordId, Platform, publicIpv4UsageRecordId, PublicIpv4State, snapshotUsageRecordId, UsageRecord, volumeIoMeterRecordId, volumeUsageRecordId,
+  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, natBytesMeterRecordId, natGatewayUsageRecordId, Platform, publicIpv4UsageRecordId, PublicIpv4State, snapshotUsageRecordId, UsageRecord, volumeIoMeterRecordId, volumeUsageRecordId,
 } from '@nimbus/metering';
 
 /**
@@ -68,13 +68,19 @@ export interface MeteredInstance {
   readonly licenseModel: string;
   readonly tenancy: string;
   readonly availabilityZone: string;
+  /**
+   * The NAT gateway that processes the instance's internet-bound bytes read at a time, if any: the
+   * app answers it from routing (apps/api application/networking/nat-routes.ts), which this lib
+   * does not know. Absent for an instance no NAT route reaches, which then costs nothing more.
+   */
+  readonly natGatewayAt?: (time: SimTime) => string | undefined;
 }
 
 /** A usage record as stored: an open interval (`endMs` null) or a point quantity. */
 export interface StoredUsageRecord {
   readonly recordId: string;
   readonly tenantId: string;
-  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'snapshot-usage' | 'public-ipv4' | 'host-usage' | 'nat-gateway' | 'volume-io';
+  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'snapshot-usage' | 'public-ipv4' | 'host-usage' | 'nat-gateway' | 'nat-bytes' | 'volume-io';
   readonly resourceId: string;
   readonly startMs: SimTime;
   readonly endMs: SimTime | null;
@@ -299,8 +305,13 @@ export class UsageMeter {
       for (const r of [record, crossAzInboundRecord(record)]) out.push({ op: 'insert-usage', record: r });
     }
     const internet = meter('internet-out', e.internetBytes);
-    if (internet > 0)
+    if (internet > 0) {
       out.push({ op: 'insert-usage', record: { ...point, recordId: dataTransferMeterRecordId(e.vmId, 'internet-out', e.internetBytes!), kind: 'data-transfer', quantity: internet, attrs: { direction: 'internet-out' } } });
+      // The same bytes, processed by the NAT gateway the instance's subnet routes the internet to (billed as well: docs/model.md §5).
+      const nat = i.natGatewayAt?.(e.time);
+      if (nat !== undefined)
+        out.push({ op: 'insert-usage', record: { ...point, recordId: natBytesMeterRecordId(e.vmId, e.internetBytes!), kind: 'nat-bytes', resourceId: nat, quantity: internet, attrs: { instanceId: e.vmId } } });
+    }
   }
 
   /** The store that took the last `plan` committed: its readings are the new base. */
