@@ -30,6 +30,13 @@ export interface MeterReading {
   /** Cumulative bytes since launch. */
   readonly crossAzBytes?: number;
   readonly internetBytes?: number;
+  /**
+   * The NAT gateway that processed the internet bytes up to this reading (null: none), decided when
+   * the reading was taken: a routing change reads its instances first (World.meterNow), so bytes
+   * sent until the change are metered as they were routed. Absent: the instance's `natGatewayAt`
+   * at the reading's time decides.
+   */
+  readonly natGatewayId?: string | null;
 }
 
 /**
@@ -308,7 +315,7 @@ export class UsageMeter {
     if (internet > 0) {
       out.push({ op: 'insert-usage', record: { ...point, recordId: dataTransferMeterRecordId(e.vmId, 'internet-out', e.internetBytes!), kind: 'data-transfer', quantity: internet, attrs: { direction: 'internet-out' } } });
       // The same bytes, processed by the NAT gateway the instance's subnet routes the internet to (billed as well: docs/model.md §5).
-      const nat = i.natGatewayAt?.(e.time);
+      const nat = e.natGatewayId !== undefined ? (e.natGatewayId ?? undefined) : i.natGatewayAt?.(e.time);
       if (nat !== undefined)
         out.push({ op: 'insert-usage', record: { ...point, recordId: natBytesMeterRecordId(e.vmId, e.internetBytes!), kind: 'nat-bytes', resourceId: nat, quantity: internet, attrs: { instanceId: e.vmId } } });
     }
@@ -328,11 +335,12 @@ export class UsageMeter {
   /**
    * What the counters grew by since they were last metered, as point records at `now` (not stored):
    * an estimate closes its open intervals at now, and reads its meters at now the same way.
-   * `volumes`: the metered volumes' counters (DataPlane.ioRequestCounters) to read as well.
+   * `volumes`: the metered volumes' counters (DataPlane.ioRequestCounters) to read as well;
+   * `natGatewayAt`: the NAT gateway that processes a VM's internet bytes now, if any (the app's answer).
    */
   liveRecords(
     dataPlane: DataPlane, vms: Iterable<{ vmId: string; tenantId: string; state: string; instanceType: { name: string }; image: { platform: Platform } }>, now: SimTime,
-    volumes: Iterable<VolumeIoCounter> = [],
+    volumes: Iterable<VolumeIoCounter> = [], natGatewayAt: (vmId: string, time: SimTime) => string | undefined = () => undefined,
   ): UsageRecord[] {
     const out: UsageRecord[] = [];
     for (const c of volumes) {
@@ -352,7 +360,11 @@ export class UsageMeter {
         out.push(sent, crossAzInboundRecord(sent));
       }
       const internet = since('internet-out', r.internetBytes);
-      if (internet > 0) out.push({ ...base, kind: 'data-transfer', recordId: `live:internet-out:${vm.vmId}`, direction: 'internet-out', bytes: internet });
+      if (internet > 0) {
+        out.push({ ...base, kind: 'data-transfer', recordId: `live:internet-out:${vm.vmId}`, direction: 'internet-out', bytes: internet });
+        const nat = natGatewayAt(vm.vmId, now);
+        if (nat !== undefined) out.push({ kind: 'nat-bytes', recordId: `live:nat-bytes:${vm.vmId}`, tenantId: vm.tenantId, natGatewayId: nat, instanceId: vm.vmId, bytes: internet, atMs: now });
+      }
     }
     return out;
   }

@@ -29,6 +29,7 @@ import {
 import { KeyPairsService } from './key-pairs.service';
 import { NAT_GATEWAY_ID, NAT_INTERFACE_ORIGIN } from './nat-gateways';
 import { NetworkDefaultsCache } from './network-defaults.cache';
+import { NatRoutes } from './nat-routes';
 import {
   AssignPrivateIpAddressesCommand, AttachNetworkInterfaceCommand, CreateDefaultSubnetCommand, CreateNetworkInterfaceCommand, UnassignPrivateIpAddressesCommand, CreateSubnetCommand, CreateVpcCommand, DetachNetworkInterfaceCommand,
   ModifyNetworkInterfaceCommand, ModifySubnetAttributeCommand, ModifyVpcAttributeCommand, TagToDelete,
@@ -208,6 +209,7 @@ export class NetworkingService implements InstanceNetworking {
     private readonly keyPairs: KeyPairsService,
     private readonly routing: RoutingRepository,
     private readonly acls: NetworkAclsRepository,
+    private readonly natRoutes: NatRoutes,
   ) {
     engine.beforeCommit(async (tx) => {
       if (!this.publicCursorDirty || this.publicCursor === undefined) return undefined;
@@ -954,6 +956,8 @@ export class NetworkingService implements InstanceNetworking {
       await this.repo.insertPublicIps(tx, replacements);
       heldAt.forEach((i, k) => (publicRows[i] = replacements[k]));
     }
+    // Instances launched into a VPC with a NAT route may be behind it: the NAT routes' instances are read again.
+    this.natRoutes.launched(new Set(rows.map((r) => r.vpcId)), attachedExisting);
     // The answer: from the rows just written; an existing interface (one instance only) is read back.
     if (attachedExisting) return this.describe(tx, instances.map((i) => i.instanceId));
     const publicIps = new Map(publicRows.map((r) => [r.networkInterfaceId, [{ publicIp: r.publicIp, privateIpAddress: r.privateIpAddress }]]));
