@@ -30,8 +30,15 @@ export function natGatewaysBySubnet(rows: NatRoutingRows): Map<string, NatGatewa
   return out;
 }
 
-/** The gateway processes bytes read at `time` only while it is available (not pending, deleting or deleted: natGatewayState). */
-export const natGatewayProcessingAt = (g: NatGatewayTimes, time: number): string | undefined => (natGatewayState(g, time) === 'available' ? g.id : undefined);
+/**
+ * The gateway processes bytes read at `time` only if it was available then: natGatewayState at
+ * that time, except that a gateway deleted since was still available before its deletion was
+ * asked (natGatewayState answers for now, when it is deleting from the start).
+ */
+export function natGatewayProcessingAt(g: NatGatewayTimes, time: number): string | undefined {
+  const before = g.deleteRequestedAt !== null && time < g.deleteRequestedAt ? { ...g, deleteRequestedAt: null, deletedAt: null } : g;
+  return natGatewayState(before, time) === 'available' ? g.id : undefined;
+}
 
 /**
  * Which NAT gateway processes each instance's internet-bound bytes, for the usage writer (the
