@@ -117,6 +117,17 @@ describe('UsageMeter: bytes a NAT gateway processes (the app says which gateway,
     expect(inserted(sut.plan([reading(500, 5e9)], [], 2_500, () => instance(nat)))).toEqual([['data-transfer', 'transfer:i-1:internet-out:@5000000000', 'i-1', 2e9, 'tenant-a']]);
   });
 
+  it('a reading that says its gateway (taken before a routing change) is metered so, whatever the instance answers now', () => {
+    const sut = new UsageMeter();
+    const now = () => 'nat-new';
+    expect(inserted(sut.plan([{ ...reading(1_000, 1e9), natGatewayId: 'nat-old' }], [], 1_000, () => instance(now))).map((r) => r.slice(0, 3))).toEqual([
+      ['data-transfer', 'transfer:i-1:internet-out:@1000000000', 'i-1'], ['nat-bytes', 'nat-bytes:i-1:@1000000000', 'nat-old'],
+    ]);
+    sut.commit();
+    // Routed to none until the change (null): transfer only, though the instance is behind a gateway now.
+    expect(inserted(sut.plan([{ ...reading(2_000, 3e9), natGatewayId: null }], [], 2_000, () => instance(now))).map((r) => r[0])).toEqual(['data-transfer']);
+  });
+
   it('meters no processed bytes for an instance no NAT route reaches, nor for bytes that did not grow', () => {
     const sut = new UsageMeter();
     expect(inserted(sut.plan([reading(2_000, 1e9)], [], 2_000, () => instance()))).toEqual([['data-transfer', 'transfer:i-1:internet-out:@1000000000', 'i-1', 1e9, 'tenant-a']]);
