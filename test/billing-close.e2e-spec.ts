@@ -155,8 +155,8 @@ describe('billing: the price book and the credit policy (admin)', () => {
     expect(book.versions[0].instanceTypes['m5.large'].hourly).toEqual({ linux: '0.096', windows: '0.188' });
     // Amazon VPC pricing, "Public IPv4 address": $0.005 per IP per hour, in use or idle.
     expect(book.versions[0].publicIpv4).toEqual({ inUsePerHour: '0.005', idlePerHour: '0.005' });
-    // Amazon VPC pricing, "NAT Gateway pricing": $0.045 per NAT gateway-hour.
-    expect(book.versions[0].natGateway).toEqual({ perHour: '0.045' });
+    // Amazon VPC pricing, "NAT Gateway pricing": $0.045 per NAT gateway-hour, and $0.045 per GB processed.
+    expect(book.versions[0].natGateway).toEqual({ perHour: '0.045', perGbProcessed: '0.045' });
     // Amazon CloudWatch pricing: detailed monitoring as custom metrics, $0.30 per metric-month, 7 metrics an instance (its Example 1).
     expect(book.versions[0].detailedMonitoring).toEqual({ perMetricMonth: '0.30', metricsPerInstance: 7 });
   });
@@ -189,7 +189,7 @@ describe('billing: the price book and the credit policy (admin)', () => {
     expectError(await t.admin().put('/v1/admin/prices', { colour: 'blue' }), 400, 'InvalidParameterValue');
     // JSON of the wrong shape: a clear 400, and no version added (a 500, and a version with `instanceTypes: 1`, before).
     const before = (await t.admin().get('/v1/admin/prices').expect(200)).body;
-    for (const body of [{ instanceTypes: 'x' }, { instanceTypes: 1 }, { ebs: 1 }, { publicIpv4: 1 }, { publicIpv4: { idlePerHour: 0.006 } }, { natGateway: 1 }, { natGateway: { perHour: 0.05 } }, { detailedMonitoring: 1 }, { detailedMonitoring: { metricsPerInstance: 0 } }, { detailedMonitoring: { perMetricMonth: 0.3 } }, { licenses: { linux: 'x' } }, { dataTransfer: { internetOutTiers: {} } }])
+    for (const body of [{ instanceTypes: 'x' }, { instanceTypes: 1 }, { ebs: 1 }, { publicIpv4: 1 }, { publicIpv4: { idlePerHour: 0.006 } }, { natGateway: 1 }, { natGateway: { perHour: 0.05 } }, { natGateway: { perGbProcessed: 0.05 } }, { detailedMonitoring: 1 }, { detailedMonitoring: { metricsPerInstance: 0 } }, { detailedMonitoring: { perMetricMonth: 0.3 } }, { licenses: { linux: 'x' } }, { dataTransfer: { internetOutTiers: {} } }])
       expectError(await t.admin().put('/v1/admin/prices', body), 400, 'InvalidPriceBook');
     expect((await t.admin().get('/v1/admin/prices').expect(200)).body).toEqual(before);
   });
@@ -210,7 +210,7 @@ describe('billing: the price book and the credit policy (admin)', () => {
   it('takes a change of the NAT gateway-hour price, merged onto the version in effect', async () => {
     await t.advance(1); // one version per instant: the one before took effect now
     const put = await t.admin().put('/v1/admin/prices', { version: 'nat-up', natGateway: { perHour: '0.05' } }).expect(200);
-    expect(put.body.natGateway).toEqual({ perHour: '0.05' });
+    expect(put.body.natGateway).toEqual({ perHour: '0.05', perGbProcessed: '0.045' });
     expect(put.body.publicIpv4).toEqual({ inUsePerHour: '0.005', idlePerHour: '0.006' });
   });
 
@@ -220,6 +220,12 @@ describe('billing: the price book and the credit policy (admin)', () => {
     const put = await t.admin().put('/v1/admin/prices', { version: 'monitoring-up', detailedMonitoring: { perMetricMonth: '0.35' } }).expect(200);
     expect(put.body.detailedMonitoring).toEqual({ perMetricMonth: '0.35', metricsPerInstance: 7 });
     expect((await t.admin().get('/v1/admin/prices').expect(200)).body.current).toBe('monitoring-up');
+  });
+
+  it('takes a change of the NAT gateway\'s price per GB processed alone, the hourly price kept', async () => {
+    await t.advance(1);
+    const put = await t.admin().put('/v1/admin/prices', { version: 'nat-bytes-up', natGateway: { perGbProcessed: '0.05' } }).expect(200);
+    expect(put.body.natGateway).toEqual({ perHour: '0.05', perGbProcessed: '0.05' });
   });
 
   it('sets the credit policy for guarantee violations', async () => {

@@ -94,6 +94,7 @@ import { LaunchTemplatesService } from './application/launch-templates/launch-te
 import { LaunchTemplateTagsRegistrar } from './application/launch-templates/launch-template-tags.registrar';
 import { LaunchTemplatesRepository } from './persistence/launch-templates.repository';
 import { INSTANCE_NETWORKING } from './application/networking/instance-networking';
+import { NatRoutes } from './application/networking/nat-routes';
 import { AccessKeysController, AdminAccessKeysController } from './http/rest/credentials/access-keys.controller';
 import { CredentialsService } from './application/credentials/credentials.service';
 import { AccessKeysRepository } from './persistence/access-keys.repository';
@@ -166,7 +167,7 @@ export class AppModule {
         // Experiments (issue 12): sets of runs on the same queue.
         ExperimentsRepository, ExperimentsService, ExperimentFinisher,
         // EC2 networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs; InstancesService's network.
-        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, ElasticIpsService, RoutingRepository, RoutingService, NetworkAclsRepository, NetworkAclsService, NatGatewaysService, VpcPeeringRepository, VpcPeeringService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService }, NetworkTagsRegistrar, VolumeTagsRegistrar, PlacementTagsRegistrar,
+        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, ElasticIpsService, RoutingRepository, RoutingService, NetworkAclsRepository, NetworkAclsService, NatGatewaysService, VpcPeeringRepository, VpcPeeringService, NatRoutes, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService }, NetworkTagsRegistrar, VolumeTagsRegistrar, PlacementTagsRegistrar,
         // The EC2 Query protocol (issue 15): credentials, the adapter and every feature's actions.
         AccessKeysRepository, CredentialsService, TagsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
         CatalogRepository, ImagesService, SnapshotsService, CatalogAdminService,

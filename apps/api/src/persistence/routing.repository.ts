@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, IsNull, Like, Not } from 'typeorm';
 import { READ_DB } from './data-source';
-import { InternetGatewayEntity, NatGatewayEntity, PublicIpAllocationEntity, NetworkInterfaceEntity, RouteEntity, RouteTableAssociationEntity, RouteTableEntity } from './entities';
+import { InternetGatewayEntity, NatGatewayEntity, PublicIpAllocationEntity, NetworkInterfaceEntity, RouteEntity, RouteTableAssociationEntity, RouteTableEntity, SubnetEntity } from './entities';
 import { Tx } from './tx';
 
 /** A VPC's routing as it is made with it: its main table and routes, and the default VPC's gateway. */
@@ -10,6 +10,19 @@ export interface VpcRoutingRows {
   readonly gateway?: InternetGatewayEntity;
   readonly table: RouteTableEntity;
   readonly routes: readonly RouteEntity[];
+}
+
+/**
+ * What decides which NAT gateway processes a subnet's internet-bound bytes: every route for
+ * `destination` to a NAT gateway, the tables holding them, the subnets of those tables' VPCs with
+ * their explicit associations (an explicit one overrides the main table), and the gateways.
+ */
+export interface NatRoutingRows {
+  readonly routes: readonly Pick<RouteEntity, 'routeTableId' | 'gatewayId'>[];
+  readonly tables: readonly Pick<RouteTableEntity, 'id' | 'vpcId' | 'mainAssociationId'>[];
+  readonly subnets: readonly Pick<SubnetEntity, 'id' | 'vpcId'>[];
+  readonly associations: readonly Pick<RouteTableAssociationEntity, 'routeTableId' | 'subnetId'>[];
+  readonly gateways: readonly NatGatewayEntity[];
 }
 
 /**
@@ -77,6 +90,26 @@ export class RoutingRepository {
   natGatewaysById(m: Tx, ids: readonly string[]): Promise<NatGatewayEntity[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return m.find(NatGatewayEntity, { where: { id: In([...ids]) } });
+  }
+
+  /**
+   * NatRoutingRows for routes to `destination` whose target is a NAT gateway (`targetPrefix`, its
+   * ids' prefix), across tenants: one statement when no such route exists (the usual case).
+   */
+  async natRouting(m: Tx, destination: string, targetPrefix: string): Promise<NatRoutingRows> {
+    const routes = await m.find(RouteEntity, { select: { routeTableId: true, gatewayId: true }, where: { destinationCidrBlock: destination, gatewayId: Like(`${targetPrefix}%`) } });
+    if (routes.length === 0) return { routes, tables: [], subnets: [], associations: [], gateways: [] };
+    const tables = await m.find(RouteTableEntity, { select: { id: true, vpcId: true, mainAssociationId: true }, where: { id: In(routes.map((r) => r.routeTableId)) } });
+    const subnets = await m.find(SubnetEntity, { select: { id: true, vpcId: true }, where: { vpcId: In([...new Set(tables.map((t) => t.vpcId))]) } });
+    const associations = subnets.length === 0 ? [] : await m.find(RouteTableAssociationEntity, { select: { routeTableId: true, subnetId: true }, where: { subnetId: In(subnets.map((s) => s.id)) } });
+    return { routes, tables, subnets, associations, gateways: await this.natGatewaysById(m, [...new Set(routes.map((r) => r.gatewayId))]) };
+  }
+
+  /** The instances whose primary interface (device 0) is in one of these subnets (`subnetId`) or VPCs (`vpcId`), with its subnet. */
+  async primaryInterfacesIn(m: Tx, where: 'subnetId' | 'vpcId', ids: readonly string[]): Promise<{ instanceId: string; subnetId: string }[]> {
+    if (ids.length === 0) return [];
+    const rows = await m.find(NetworkInterfaceEntity, { select: { instanceId: true, subnetId: true }, where: { [where]: In([...ids]), deviceIndex: 0, instanceId: Not(IsNull()) } });
+    return rows.map((r) => ({ instanceId: r.instanceId!, subnetId: r.subnetId }));
   }
 
   async insertNatGateway(tx: Tx, row: NatGatewayEntity): Promise<void> {

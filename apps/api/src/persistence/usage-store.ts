@@ -72,6 +72,8 @@ export function toUsageRecord(r: UsageRow, closeAtMs: number, parsed: Map<string
       };
     case 'volume-io':
       return { kind: 'volume-io', recordId: r.record_id, tenantId: r.tenant_id, volumeId: r.resource_id, volumeType: 'standard', requests: num(r.quantity ?? 0), atMs: startMs };
+    case 'nat-bytes':
+      return { kind: 'nat-bytes', recordId: r.record_id, tenantId: r.tenant_id, natGatewayId: r.resource_id, instanceId: a.instanceId, bytes: num(r.quantity ?? 0), atMs: startMs };
     default:
       return { kind: 'data-transfer', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, direction: a.direction, bytes: num(r.quantity ?? 0), atMs: startMs };
   }

@@ -27,6 +27,16 @@ async function insertIgnore(tx: EntityManager, entity: typeof UsageRecordEntity 
 const METERED_COLUMNS = ['id', 'tenantId', 'instanceType', 'platform', 'imageId', 'tenancy', 'availabilityZone', 'monitoring', 'monitoringSince'] as const;
 
 /**
+ * Which NAT gateway processes each instance's internet-bound bytes: the application answers it
+ * from routing (application/networking/nat-routes.ts), in the write's transaction, from a cache
+ * it keeps, so that a write reads nothing more unless routing changed.
+ */
+export interface NatAttribution {
+  /** Per instance, the gateway at a reading's time (undefined: none), or undefined for an instance no NAT route reaches. */
+  instances(tx: EntityManager): Promise<(instanceId: string) => ((time: number) => string | undefined) | undefined>;
+}
+
+/**
  * Stores what the world's usage meter plans (libs/simulation's UsageMeter: the rules and the keys
  * live there), in the transaction of the change it comes from, so a crash and the replay after it
  * bill nothing twice. Consecutive inserts are batched; closes run in order between them.
@@ -35,6 +45,8 @@ export class UsageWriter {
   /** Usage records inserted (or found already there) by transactions that committed, since start: an operator's metric. */
   recordsWritten = 0;
   private recordsPending = 0;
+  /** Set by the application (NatRoutes) at start; none: no bytes are a NAT gateway's. */
+  natAttribution?: NatAttribution;
 
   constructor(
     private readonly meter: () => UsageMeter,
@@ -58,6 +70,7 @@ export class UsageWriter {
     for (const ids of chunks(wanted, 500))
       for (const r of await selectWhere(tx, InstanceEntity, {}, { in: { prop: 'id', values: ids }, columns: METERED_COLUMNS })) rows.set(r.id, r);
     const catalog = this.catalog();
+    const natOf = rows.size > 0 && this.natAttribution ? await this.natAttribution.instances(tx) : undefined;
     const instances = (vmId: string): MeteredInstance | undefined => {
       const row = rows.get(vmId);
       if (!row) return undefined;
@@ -66,6 +79,7 @@ export class UsageWriter {
         tenantId: row.tenantId, instanceType: row.instanceType, vcpus: type?.vcpus ?? 1, platform: row.platform as Platform,
         licenseModel: catalog.image(row.imageId)?.licenseModel ?? 'license-included', tenancy: row.tenancy, availabilityZone: row.availabilityZone,
         monitoredSince: monitoredSince(row),
+        natGatewayAt: natOf?.(vmId),
       };
     };
     await this.apply(tx, this.meter().plan(events, snapshots, now, instances, volumes));
@@ -155,8 +169,11 @@ export class UsageWriter {
   }
 
   /** Counters grown since they were last stored, as point records at `now` (an estimate). */
-  liveRecords(dataPlane: DataPlane, vms: Parameters<UsageMeter['liveRecords']>[1], now: number, volumes: Parameters<UsageMeter['liveRecords']>[3] = []): UsageRecord[] {
-    return this.meter().liveRecords(dataPlane, vms, now, volumes);
+  liveRecords(
+    dataPlane: DataPlane, vms: Parameters<UsageMeter['liveRecords']>[1], now: number, volumes: Parameters<UsageMeter['liveRecords']>[3] = [],
+    natGatewayAt?: Parameters<UsageMeter['liveRecords']>[4],
+  ): UsageRecord[] {
+    return this.meter().liveRecords(dataPlane, vms, now, volumes, natGatewayAt);
   }
 
   commit(): void {

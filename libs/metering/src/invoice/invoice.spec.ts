@@ -15,6 +15,7 @@ import {
   hours,
   lineOf,
   min,
+  natBytes,
   natGateway,
   monitored,
   recordsOf,
@@ -319,6 +320,55 @@ describe('computeInvoice: NAT gateways ($0.045 per NAT gateway-hour, each partia
     const [march, april] = splitAtMonthBoundaries(natGateway('nat-1', APRIL_START - min(30), APRIL_START + min(70)));
     expect(lineOf(computeInvoice({ tenantId: 't-1', month: '2025-03', usage: [march], priceBook: BOOK }), 'nat-gateway/hours')).toMatchObject({ quantity: '1', amount: '0.05' });
     expect(lineOf(invoiceOf([april]), 'nat-gateway/hours')).toMatchObject({ quantity: '1', amount: '0.05' });
+  });
+});
+
+describe('computeInvoice: bytes NAT gateways process ($0.045 per GB processed, GB = 10^9 bytes as data transfer counts it)', () => {
+  it('1 GB processed is $0.045 → $0.05; 10 GB are $0.45; a line of its own beside the hours', () => {
+    const one = invoiceOf([natBytes('nat-1', 'i-1', at(hours(1)), 1e9, 1e9)]);
+    expect(one.lines.map((l) => [l.lineId, l.product, l.quantity, l.unit, l.unitPrice, l.amount])).toEqual([
+      ['nat-gateway/bytes/aws-us-east-1-seed', 'nat-gateway', '1', 'gb', '0.045', '0.05'],
+    ]);
+    expect(lineOf(one, 'nat-gateway/bytes').description).toBe('NAT gateway data processed: $0.045 per GB, GB = 1000000000 bytes (price book aws-us-east-1-seed)');
+    // 4 GB and 6 GB of two instances through two gateways: one line, 10 GB × $0.045 = $0.45.
+    const ten = invoiceOf([natBytes('nat-1', 'i-1', at(0), 4e9, 4e9), natBytes('nat-2', 'i-2', at(hours(2)), 6e9, 6e9), natGateway('nat-1', at(0), at(min(90)))]);
+    expect(ten.lines.map((l) => [l.lineId, l.quantity, l.amount])).toEqual([
+      ['nat-gateway/hours/aws-us-east-1-seed', '2', '0.09'],
+      ['nat-gateway/bytes/aws-us-east-1-seed', '10', '0.45'],
+    ]);
+    expect(ten.total).toBe('0.54');
+  });
+
+  it('is not tiered and does not touch the internet-out tiers: 150 GB out through a gateway are $6.75 processed and still 100 GB free then 50 × $0.09 = $4.50 out', () => {
+    const sut = invoiceOf([transfer('i-1', 'internet-out', at(0), 150e9), natBytes('nat-1', 'i-1', at(0), 150e9, 150e9)]);
+    expect(lineOf(sut, 'nat-gateway/bytes')).toMatchObject({ quantity: '150', amount: '6.75' });
+    expect(lineOf(sut, 'data-transfer/internet-out/tier2')).toMatchObject({ quantity: '50', amount: '4.50' });
+    expect(sut.total).toBe('11.25');
+  });
+
+  it('bytes across two price versions: each version prices its own (3 GB at $0.045 = $0.135 → $0.14, then 2 GB at $0.05 = $0.10)', () => {
+    const v2: PriceBookVersion = { ...BOOK[0], version: 'v2', effectiveFromMs: at(hours(10)), natGateway: { perHour: '0.045', perGbProcessed: '0.05' } };
+    const usage = [natBytes('nat-1', 'i-1', at(hours(9)), 3e9, 3e9), natBytes('nat-1', 'i-1', at(hours(10)), 5e9, 2e9)];
+    expect(invoiceOf(usage, { priceBook: [...BOOK, v2] }).lines.map((l) => [l.lineId, l.quantity, l.unitPrice, l.amount])).toEqual([
+      ['nat-gateway/bytes/aws-us-east-1-seed', '3', '0.045', '0.14'],
+      ['nat-gateway/bytes/v2', '2', '0.05', '0.10'],
+    ]);
+  });
+
+  it('a version stored before the processing price cannot price it (PriceNotFound) until the list price completes it', () => {
+    const old: PriceBookVersion = { ...BOOK[0], natGateway: { perHour: '0.045' } };
+    const usage = [natBytes('nat-1', 'i-1', at(0), 2e9, 2e9)];
+    expect(() => computeInvoice({ tenantId: 't-1', month: APRIL, usage, priceBook: [old] })).toThrow(PriceNotFound);
+    // 2 GB × $0.045 = $0.09; the version's own hourly price is kept.
+    const completed = withListPrices([{ ...old, natGateway: { perHour: '0.05' } }], { instanceTypes: {}, dedicatedHostHourly: {} });
+    expect(completed[0].natGateway).toEqual({ perHour: '0.05', perGbProcessed: '0.045' });
+    expect(computeInvoice({ tenantId: 't-1', month: APRIL, usage, priceBook: completed }).total).toBe('0.09');
+  });
+
+  it('a replayed record adds nothing; another tenant\'s bytes are not on the invoice', () => {
+    const r = natBytes('nat-1', 'i-1', at(0), 1e9, 1e9);
+    expect(lineOf(invoiceOf([r, r]), 'nat-gateway/bytes')).toMatchObject({ quantity: '1' });
+    expect(invoiceOf([natBytes('nat-1', 'i-1', at(0), 1e9, 1e9, { tenantId: 't-2' })]).lines).toEqual([]);
   });
 });
 

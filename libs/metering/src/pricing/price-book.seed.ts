@@ -106,10 +106,11 @@ export const PUBLIC_IPV4_LIST_PRICES: PublicIpv4Prices = { inUsePerHour: '0.005'
 
 /**
  * NAT gateways, us-east-1: $0.045 per NAT gateway-hour, "Each partial NAT Gateway-hour consumed
- * is billed as a full hour" (Amazon VPC pricing, "NAT Gateway pricing"). The bill shows them as
- * NatGateway-Hours. (Its $0.045 per GB processed is not billed: docs/model.md.)
+ * is billed as a full hour", and $0.045 per GB of data processed (Amazon VPC pricing, "NAT Gateway
+ * pricing"; its "Data Processing charge"). The bill shows them as NatGateway-Hours and
+ * NatGateway-Bytes.
  */
-export const NAT_GATEWAY_LIST_PRICES: NatGatewayPrices = { perHour: '0.045' };
+export const NAT_GATEWAY_LIST_PRICES: Required<NatGatewayPrices> = { perHour: '0.045', perGbProcessed: '0.045' };
 
 /**
  * EC2 detailed monitoring, us-east-1: charged as CloudWatch custom metrics, $0.30 per metric-month
@@ -123,8 +124,8 @@ export const DETAILED_MONITORING_LIST_PRICES: DetailedMonitoringPrices = { perMe
 
 /**
  * Every version with the list prices of what it does not name (a type added to the catalog after
- * the version was written, an EBS volume type, snapshot storage, public IPv4 addresses or detailed
- * monitoring added after it): a version's own prices always win,
+ * the version was written, an EBS volume type, snapshot storage, public IPv4 addresses, NAT
+ * gateways or their processed bytes, or detailed monitoring added after it): a version's own prices always win,
  * so nothing billed re-rates (nothing of a type could be billed before the type existed).
  */
 export function withListPrices(versions: readonly PriceBookVersion[], listed: ListPrices): PriceBookVersion[] {
@@ -135,7 +136,7 @@ export function withListPrices(versions: readonly PriceBookVersion[], listed: Li
     detailedMonitoring: v.detailedMonitoring ?? DETAILED_MONITORING_LIST_PRICES,
     ebs: { ...EBS_LIST_PRICES, ...v.ebs },
     publicIpv4: v.publicIpv4 ?? PUBLIC_IPV4_LIST_PRICES,
-    natGateway: v.natGateway ?? NAT_GATEWAY_LIST_PRICES,
+    natGateway: { ...NAT_GATEWAY_LIST_PRICES, ...v.natGateway },
   }));
 }
 

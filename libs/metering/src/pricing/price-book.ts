@@ -33,9 +33,11 @@ export interface PriceBookVersion {
   readonly natGateway?: NatGatewayPrices;
 }
 
-/** Per NAT gateway-hour (each partial hour billed as a full hour). */
+/** Per NAT gateway-hour (each partial hour billed as a full hour), and per GB it processes. */
 export interface NatGatewayPrices {
   readonly perHour: string;
+  /** Per GB processed, GB as the version's dataTransfer.bytesPerGB (added after perHour: `withListPrices` completes a stored version without it). */
+  readonly perGbProcessed?: string;
 }
 
 /** Per address-hour, by the address's state (AWS prices both alike, and shows them apart). */
@@ -225,6 +227,7 @@ export function validatePriceBookVersion(v: PriceBookVersion): void {
   if (v.natGateway !== undefined) {
     if (!isRecord(v.natGateway)) throw bad(`${v.version}: natGateway must be an object`);
     parsePrice(v.natGateway.perHour, `${v.version} NAT gateway-hour`, bad);
+    if (v.natGateway.perGbProcessed !== undefined) parsePrice(v.natGateway.perGbProcessed, `${v.version} NAT gateway data processed`, bad);
   }
   if (!Number.isSafeInteger(v.dataTransfer.bytesPerGB) || v.dataTransfer.bytesPerGB < 1) throw bad(`${v.version}: bytesPerGB must be a positive integer`);
   parsePrice(v.dataTransfer.crossAzPerGB, `${v.version} cross-AZ transfer`, bad);

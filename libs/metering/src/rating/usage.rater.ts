@@ -93,6 +93,7 @@ export function rateUsage(
   const addresses = new Map<string, Agg<{ state: PublicIpv4State; v: number }>>();
   const natGateways = new Map<string, Agg<{ v: number }>>();
   const monitoredHours = new Map<string, TimeInterval[]>();
+  const natBytes = new Map<string, Agg<{ v: number }>>();
   const segmentsByInstance = new Map<string, InstanceSegment[]>();
   const zonesInUse = new Set<string>();
   const pieces: number[] = [];
@@ -107,7 +108,7 @@ export function rateUsage(
     seen.set(r.recordId, r);
     validateUsageRecord(r);
 
-    if (r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'volume-io') {
+    if (r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'nat-bytes' || r.kind === 'volume-io') {
       if (r.atMs < m0 || r.atMs >= m1) continue;
       const v = versionIndexAt(r.atMs);
       if (r.kind === 'cpu-surplus') {
@@ -115,6 +116,8 @@ export function rateUsage(
         bump(surplus, `${platform}|${v}`, () => ({ platform, v }), r.surplusVcpuMs);
       } else if (r.kind === 'volume-io') {
         bump(ioRequests, `${v}`, () => ({ v }), r.requests);
+      } else if (r.kind === 'nat-bytes') {
+        bump(natBytes, `${v}`, () => ({ v }), r.bytes);
       } else {
         const { direction } = r;
         bump(transfer, `${direction}|${v}`, () => ({ direction, v }), r.bytes);
@@ -216,6 +219,7 @@ export function rateUsage(
     ...[...addresses.values()].map(({ meta: { state, v }, sum }) => publicIpv4Line(state, v, sum, book)),
     ...[...natGateways.values()].map(({ meta: { v }, sum }) => natGatewayLine(v, sum, book)),
     ...monitoringLines(monitoredHours, book, monthLengthMs(month) / MS_PER_HOUR),
+    ...[...natBytes.values()].map(({ meta: { v }, sum }) => natBytesLine(v, sum, book)),
     ...transferLines(transfer, book),
   ];
   return { lines, segmentsByInstance, zonesInUse };
@@ -517,6 +521,29 @@ function monitoringLines(hoursByInstance: ReadonlyMap<string, TimeInterval[]>, b
       denominator: monthHours,
     };
   });
+}
+
+/**
+ * Bytes NAT gateways processed: per GB, GB as the version's data transfer counts it (bytesPerGB),
+ * not tiered (NatGateway-Bytes on AWS's bill). The same bytes are on the internet-out lines too.
+ */
+function natBytesLine(v: number, bytes: ExactSum, book: CompiledPriceBook): PendingLine {
+  const prices = book.versions[v];
+  const unitPrice = book.price(v, 'nat-gateway|bytes', (b) => {
+    const p = b.natGateway?.perGbProcessed;
+    if (p === undefined) throw new PriceNotFound(`NAT gateway data processing in price book version '${b.version}'`);
+    return p;
+  });
+  return {
+    lineId: `nat-gateway/bytes/${prices.version}`,
+    sortKey: `bytes|${pad(v)}`,
+    product: 'nat-gateway',
+    description: `NAT gateway data processed: ${money(unitPrice)} per GB, GB = ${prices.dataTransfer.bytesPerGB} bytes (price book ${prices.version})`,
+    unit: 'gb',
+    unitPrice,
+    numerator: bytes.toDecimal(),
+    denominator: prices.dataTransfer.bytesPerGB,
+  };
 }
 
 /** Magnetic (standard) volumes' I/O requests: per million, to the cent on the amount only. */

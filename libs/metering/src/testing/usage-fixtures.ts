@@ -8,6 +8,7 @@ import {
   DataTransferRecord,
   HostUsageRecord,
   InstanceUsageRecord,
+  NatBytesRecord,
   NatGatewayUsageRecord,
   MonitoringUsageRecord,
   PublicIpv4UsageRecord,
@@ -18,6 +19,7 @@ import {
   dataTransferRecordId,
   hostUsageRecordId,
   instanceUsageRecordId,
+  natBytesMeterRecordId,
   natGatewayUsageRecordId,
   monitoringUsageRecordId,
   publicIpv4UsageRecordId,
@@ -156,6 +158,11 @@ export function surplus(instanceId: string, atMs: number, surplusVcpuMs: number,
 
 export function transfer(instanceId: string, direction: DataTransferRecord['direction'], atMs: number, bytes: number, opts: Partial<DataTransferRecord> = {}): DataTransferRecord {
   return { kind: 'data-transfer', recordId: dataTransferRecordId(instanceId, direction, atMs), tenantId: 't-1', instanceId, direction, ...opts, bytes, atMs };
+}
+
+/** Bytes a NAT gateway processed for an instance, keyed by the instance's cumulative internet-out reading. */
+export function natBytes(natGatewayId: string, instanceId: string, atMs: number, cumulativeBytes: number, bytes: number, opts: Partial<NatBytesRecord> = {}): NatBytesRecord {
+  return { kind: 'nat-bytes', recordId: natBytesMeterRecordId(instanceId, cumulativeBytes), tenantId: 't-1', natGatewayId, instanceId, ...opts, bytes, atMs };
 }
 
 export function volumeIo(volumeId: string, atMs: number, cumulativeRequests: number, requests: number, opts: Partial<VolumeIoRecord> = {}): VolumeIoRecord {

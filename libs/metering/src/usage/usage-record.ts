@@ -178,6 +178,24 @@ export interface DataTransferRecord {
 }
 
 /**
+ * Bytes a NAT gateway processed: an instance's internet-bound bytes sent through the gateway its
+ * subnet's route table sends 0.0.0.0/0 to (the app decides which: docs/model.md §5, "NAT
+ * gateways"). The same bytes are also a `data-transfer` record (`internet-out`): AWS charges the
+ * processing, then the egress. Keyed by the instance's internet-out reading it ends at, as that
+ * record is, so a replay adds nothing.
+ */
+export interface NatBytesRecord {
+  readonly kind: 'nat-bytes';
+  readonly recordId: string;
+  readonly tenantId: string;
+  readonly natGatewayId: string;
+  /** The instance whose bytes the gateway processed. */
+  readonly instanceId: string;
+  readonly bytes: number;
+  readonly atMs: SimTimeMs;
+}
+
+/**
  * I/O requests a volume served, metered where EC2 bills them: previous-generation Magnetic
  * (`standard`) volumes, per million requests. A delta of the volume's cumulative counter.
  */
@@ -201,10 +219,11 @@ export type UsageRecord =
   | HostUsageRecord
   | NatGatewayUsageRecord
   | DataTransferRecord
+  | NatBytesRecord
   | VolumeIoRecord;
 /** Records of a quantity at one instant (the others are intervals). */
-export type PointUsageRecord = CpuSurplusRecord | DataTransferRecord | VolumeIoRecord;
-export const isPointRecord = (r: UsageRecord): r is PointUsageRecord => r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'volume-io';
+export type PointUsageRecord = CpuSurplusRecord | DataTransferRecord | NatBytesRecord | VolumeIoRecord;
+export const isPointRecord = (r: UsageRecord): r is PointUsageRecord => r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'nat-bytes' || r.kind === 'volume-io';
 export type IntervalUsageRecord = InstanceUsageRecord | VolumeUsageRecord | SnapshotUsageRecord | PublicIpv4UsageRecord | MonitoringUsageRecord | HostUsageRecord | NatGatewayUsageRecord;
 /**
  * Interval records with no billing period and no minimum: prorated by the millisecond (storage,
@@ -266,6 +285,10 @@ export function cpuSurplusMeterRecordId(instanceId: string, cumulativeVcpuMs: nu
 }
 export function dataTransferMeterRecordId(instanceId: string, direction: TransferDirection, cumulativeBytes: number): string {
   return `transfer:${instanceId}:${direction}:@${cumulativeBytes}`;
+}
+/** A NAT gateway's processed bytes end at the instance's internet-out reading, as its `data-transfer` record does. */
+export function natBytesMeterRecordId(instanceId: string, cumulativeInternetBytes: number): string {
+  return `nat-bytes:${instanceId}:@${cumulativeInternetBytes}`;
 }
 export function volumeIoMeterRecordId(volumeId: string, cumulativeRequests: number): string {
   return `volume-io:${volumeId}:@${cumulativeRequests}`;
@@ -339,6 +362,11 @@ export function validateUsageRecord(r: UsageRecord): void {
     case 'data-transfer':
       if (!isTime(r.atMs)) throw new InvalidUsageRecord(r.recordId, 'atMs must be a non-negative integer millisecond');
       if (r.direction !== 'cross-az' && r.direction !== 'internet-out') throw new InvalidUsageRecord(r.recordId, `unknown direction '${r.direction}'`);
+      if (!isCount(r.bytes)) throw new InvalidUsageRecord(r.recordId, 'bytes must be a non-negative integer');
+      return;
+    case 'nat-bytes':
+      if (!isTime(r.atMs)) throw new InvalidUsageRecord(r.recordId, 'atMs must be a non-negative integer millisecond');
+      if (typeof r.natGatewayId !== 'string' || r.natGatewayId === '') throw new InvalidUsageRecord(r.recordId, 'natGatewayId is required');
       if (!isCount(r.bytes)) throw new InvalidUsageRecord(r.recordId, 'bytes must be a non-negative integer');
       return;
     case 'volume-io':

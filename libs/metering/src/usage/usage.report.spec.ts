@@ -1,5 +1,5 @@
 import { InvalidUsageRecord } from '../errors';
-import { APRIL_START, MAY_START, address, at, hours, monitored, running, sec, snapshot, surplus, transfer, volume } from '../testing/usage-fixtures';
+import { APRIL_START, MAY_START, address, at, hours, min, monitored, natBytes, natGateway, running, sec, snapshot, surplus, transfer, volume } from '../testing/usage-fixtures';
 import { usageReport } from './usage.report';
 
 describe('usageReport', () => {
@@ -53,6 +53,19 @@ describe('usageReport', () => {
     const sut = usageReport([records[1]], { fromMs: at(hours(24)), toMs: MAY_START, groupBy: 'day' });
     expect(sut).toEqual([{ usageType: 'BoxUsage:m5.large:windows', product: 'ec2-instance', day: '2025-04-02', unit: 'instance-hour', quantity: '2' }]);
     expect(usageReport([records[1]], { ...window, groupBy: 'day' }).map((r) => [r.day, r.quantity])).toEqual([['2025-04-01', '1'], ['2025-04-02', '2']]);
+  });
+
+  it('reports NAT gateways\' hours and the bytes they processed apart (NatGateway-Hours, NatGateway-Bytes in GB of 10^9 bytes), by product too', () => {
+    const nat = [natGateway('nat-1', at(0), at(min(90))), natBytes('nat-1', 'i-1', at(hours(1)), 2.5e9, 2.5e9), transfer('i-1', 'internet-out', at(hours(1)), 2.5e9)];
+    expect(usageReport(nat, { ...window, groupBy: 'type' })).toEqual([
+      { usageType: 'DataTransfer-Out-Bytes', product: 'data-transfer', unit: 'gb', quantity: '2.5' },
+      { usageType: 'NatGateway-Bytes', product: 'nat-gateway', unit: 'gb', quantity: '2.5' },
+      { usageType: 'NatGateway-Hours', product: 'nat-gateway', unit: 'gateway-hour', quantity: '1.5' },
+    ]);
+    expect(usageReport(nat, { ...window, groupBy: 'product' }).filter((r) => r.product === 'nat-gateway')).toEqual([
+      { product: 'nat-gateway', unit: 'gateway-hour', quantity: '1.5' },
+      { product: 'nat-gateway', unit: 'gb', quantity: '2.5' },
+    ]);
   });
 
   it('refuses a window that ends before it starts', () => {

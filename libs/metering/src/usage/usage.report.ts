@@ -69,9 +69,10 @@ export function usageReport(records: readonly UsageRecord[], o: UsageReportOptio
 
   for (const r of dedupeUsage(records)) {
     validateUsageRecord(r);
-    if (r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'volume-io') {
+    if (r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'nat-bytes' || r.kind === 'volume-io') {
       if (r.atMs < o.fromMs || r.atMs >= o.toMs) continue;
-      if (r.kind === 'cpu-surplus') add({ usageType: `CPUCredits:${r.platform}`, product: 'ec2-cpu-credits', unit: 'vcpu-hour' }, r.atMs, new Money(r.surplusVcpuMs).div(MS_PER_HOUR));
+      if (r.kind === 'nat-bytes') add({ usageType: 'NatGateway-Bytes', product: 'nat-gateway', unit: 'gb' }, r.atMs, new Money(r.bytes).div(bytesPerGB));
+      else if (r.kind === 'cpu-surplus') add({ usageType: `CPUCredits:${r.platform}`, product: 'ec2-cpu-credits', unit: 'vcpu-hour' }, r.atMs, new Money(r.surplusVcpuMs).div(MS_PER_HOUR));
       else if (r.kind === 'volume-io') add({ usageType: 'EBS:VolumeIOUsage', product: 'ebs-io-requests', unit: 'million-requests' }, r.atMs, new Money(r.requests).div(1_000_000));
       else {
         const p: Piece = r.direction === 'cross-az'

@@ -113,3 +113,51 @@ describe('UsageMeter: detailed monitoring follows the running interval', () => {
     expect(monitoringWrites(meter.plan([running(60_000)], [], 90_000, () => ({ ...instance, monitoredSince: 60_000 })))).toEqual([[`monitoring:${vmId}:60000`, 60_000, null]]);
   });
 });
+
+describe('UsageMeter: bytes a NAT gateway processes (the app says which gateway, at the reading\'s time)', () => {
+  const instance = (natGatewayAt?: (time: number) => string | undefined) => ({
+    tenantId: 'tenant-a', instanceType: 'm5.large', vcpus: 2, platform: 'linux' as const, licenseModel: 'license-included', tenancy: 'default', availabilityZone: 'us-east-1a',
+    ...(natGatewayAt ? { natGatewayAt } : {}),
+  });
+  const reading = (time: number, internetBytes: number) => ({ kind: 'meter' as const, vmId: 'i-1', tenantId: 'tenant-a', time, internetBytes, crossAzBytes: 0 });
+  const inserted = (writes: readonly UsageWrite[]) => writes.flatMap((x) => (x.op === 'insert-usage' ? [[x.record.kind, x.record.recordId, x.record.resourceId, x.record.quantity, x.record.tenantId]] : []));
+
+  it('meters an instance\'s internet-out bytes twice when its route reaches a gateway: as transfer out, and as bytes that gateway processed (keyed by the same reading: a replay adds nothing)', () => {
+    const sut = new UsageMeter();
+    const asked: number[] = [];
+    const nat = (t: number) => (asked.push(t), t >= 1_000 ? 'nat-0123456789abcdef0' : undefined);
+    // 3 GB by 2,000 ms: the gateway, available from 1,000 ms, processed them all.
+    const first = sut.plan([reading(2_000, 3e9)], [], 2_000, () => instance(nat));
+    expect(inserted(first)).toEqual([
+      ['data-transfer', 'transfer:i-1:internet-out:@3000000000', 'i-1', 3e9, 'tenant-a'],
+      ['nat-bytes', 'nat-bytes:i-1:@3000000000', 'nat-0123456789abcdef0', 3e9, 'tenant-a'],
+    ]);
+    expect(first.find((x) => x.op === 'insert-usage' && x.record.kind === 'nat-bytes')).toMatchObject({ record: { startMs: 2_000, endMs: 2_000, attrs: { instanceId: 'i-1' } } });
+    expect(asked).toEqual([2_000]);
+    sut.commit();
+    // The same reading again (a replay): nothing.
+    expect(inserted(sut.plan([reading(2_000, 3e9)], [], 2_000, () => instance(nat)))).toEqual([]);
+    // 2 GB more, read at a time the answer is no gateway (500 ms, before it was available): transfer only.
+    expect(inserted(sut.plan([reading(500, 5e9)], [], 2_500, () => instance(nat)))).toEqual([['data-transfer', 'transfer:i-1:internet-out:@5000000000', 'i-1', 2e9, 'tenant-a']]);
+  });
+
+  it('a reading that says its gateway (taken before a routing change) is metered so, whatever the instance answers now', () => {
+    const sut = new UsageMeter();
+    const now = () => 'nat-new';
+    expect(inserted(sut.plan([{ ...reading(1_000, 1e9), natGatewayId: 'nat-old' }], [], 1_000, () => instance(now))).map((r) => r.slice(0, 3))).toEqual([
+      ['data-transfer', 'transfer:i-1:internet-out:@1000000000', 'i-1'], ['nat-bytes', 'nat-bytes:i-1:@1000000000', 'nat-old'],
+    ]);
+    sut.commit();
+    // Routed to none until the change (null): transfer only, though the instance is behind a gateway now.
+    expect(inserted(sut.plan([{ ...reading(2_000, 3e9), natGatewayId: null }], [], 2_000, () => instance(now))).map((r) => r[0])).toEqual(['data-transfer']);
+  });
+
+  it('meters no processed bytes for an instance no NAT route reaches, nor for bytes that did not grow', () => {
+    const sut = new UsageMeter();
+    expect(inserted(sut.plan([reading(2_000, 1e9)], [], 2_000, () => instance()))).toEqual([['data-transfer', 'transfer:i-1:internet-out:@1000000000', 'i-1', 1e9, 'tenant-a']]);
+    sut.commit();
+    const asked: number[] = [];
+    expect(inserted(sut.plan([reading(3_000, 1e9)], [], 3_000, () => instance((t) => (asked.push(t), 'nat-1'))))).toEqual([]);
+    expect(asked).toEqual([]);
+  });
+});

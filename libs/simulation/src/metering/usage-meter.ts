@@ -1,6 +1,6 @@
 import { crossAzInboundRecord, DataPlane, FleetEvent, MILLICORE_MS_PER_CREDIT, MS_PER_DAY, MS_PER_SECOND, SimTime, VolumeIoCounter } from '@nimbus/hypervisor';
 import {
-  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, monitoringUsageRecordId, natGatewayUsageRecordId, Platform, publicIpv4UsageRecordId, PublicIpv4State, snapshotUsageRecordId, UsageRecord, volumeIoMeterRecordId, volumeUsageRecordId,
+  cpuSurplusMeterRecordId, dataTransferMeterRecordId, hostUsageRecordId, instanceUsageRecordId, monitoringUsageRecordId, natBytesMeterRecordId, natGatewayUsageRecordId, Platform, publicIpv4UsageRecordId, PublicIpv4State, snapshotUsageRecordId, UsageRecord, volumeIoMeterRecordId, volumeUsageRecordId,
 } from '@nimbus/metering';
 
 /**
@@ -30,6 +30,13 @@ export interface MeterReading {
   /** Cumulative bytes since launch. */
   readonly crossAzBytes?: number;
   readonly internetBytes?: number;
+  /**
+   * The NAT gateway that processed the internet bytes up to this reading (null: none), decided when
+   * the reading was taken: a routing change reads its instances first (World.meterNow), so bytes
+   * sent until the change are metered as they were routed. Absent: the instance's `natGatewayAt`
+   * at the reading's time decides.
+   */
+  readonly natGatewayId?: string | null;
 }
 
 /**
@@ -74,13 +81,19 @@ export interface MeteredInstance {
    * while the instance ran was opened by whoever enabled it (openMonitoring).
    */
   readonly monitoredSince?: SimTime | null;
+  /**
+   * The NAT gateway that processes the instance's internet-bound bytes read at a time, if any: the
+   * app answers it from routing (apps/api application/networking/nat-routes.ts), which this lib
+   * does not know. Absent for an instance no NAT route reaches, which then costs nothing more.
+   */
+  readonly natGatewayAt?: (time: SimTime) => string | undefined;
 }
 
 /** A usage record as stored: an open interval (`endMs` null) or a point quantity. */
 export interface StoredUsageRecord {
   readonly recordId: string;
   readonly tenantId: string;
-  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'snapshot-usage' | 'public-ipv4' | 'monitoring' | 'host-usage' | 'nat-gateway' | 'volume-io';
+  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'snapshot-usage' | 'public-ipv4' | 'monitoring' | 'host-usage' | 'nat-gateway' | 'nat-bytes' | 'volume-io';
   readonly resourceId: string;
   readonly startMs: SimTime;
   readonly endMs: SimTime | null;
@@ -307,8 +320,13 @@ export class UsageMeter {
       for (const r of [record, crossAzInboundRecord(record)]) out.push({ op: 'insert-usage', record: r });
     }
     const internet = meter('internet-out', e.internetBytes);
-    if (internet > 0)
+    if (internet > 0) {
       out.push({ op: 'insert-usage', record: { ...point, recordId: dataTransferMeterRecordId(e.vmId, 'internet-out', e.internetBytes!), kind: 'data-transfer', quantity: internet, attrs: { direction: 'internet-out' } } });
+      // The same bytes, processed by the NAT gateway the instance's subnet routes the internet to (billed as well: docs/model.md §5).
+      const nat = e.natGatewayId !== undefined ? (e.natGatewayId ?? undefined) : i.natGatewayAt?.(e.time);
+      if (nat !== undefined)
+        out.push({ op: 'insert-usage', record: { ...point, recordId: natBytesMeterRecordId(e.vmId, e.internetBytes!), kind: 'nat-bytes', resourceId: nat, quantity: internet, attrs: { instanceId: e.vmId } } });
+    }
   }
 
   /** The store that took the last `plan` committed: its readings are the new base. */
@@ -325,11 +343,12 @@ export class UsageMeter {
   /**
    * What the counters grew by since they were last metered, as point records at `now` (not stored):
    * an estimate closes its open intervals at now, and reads its meters at now the same way.
-   * `volumes`: the metered volumes' counters (DataPlane.ioRequestCounters) to read as well.
+   * `volumes`: the metered volumes' counters (DataPlane.ioRequestCounters) to read as well;
+   * `natGatewayAt`: the NAT gateway that processes a VM's internet bytes now, if any (the app's answer).
    */
   liveRecords(
     dataPlane: DataPlane, vms: Iterable<{ vmId: string; tenantId: string; state: string; instanceType: { name: string }; image: { platform: Platform } }>, now: SimTime,
-    volumes: Iterable<VolumeIoCounter> = [],
+    volumes: Iterable<VolumeIoCounter> = [], natGatewayAt: (vmId: string, time: SimTime) => string | undefined = () => undefined,
   ): UsageRecord[] {
     const out: UsageRecord[] = [];
     for (const c of volumes) {
@@ -349,7 +368,11 @@ export class UsageMeter {
         out.push(sent, crossAzInboundRecord(sent));
       }
       const internet = since('internet-out', r.internetBytes);
-      if (internet > 0) out.push({ ...base, kind: 'data-transfer', recordId: `live:internet-out:${vm.vmId}`, direction: 'internet-out', bytes: internet });
+      if (internet > 0) {
+        out.push({ ...base, kind: 'data-transfer', recordId: `live:internet-out:${vm.vmId}`, direction: 'internet-out', bytes: internet });
+        const nat = natGatewayAt(vm.vmId, now);
+        if (nat !== undefined) out.push({ kind: 'nat-bytes', recordId: `live:nat-bytes:${vm.vmId}`, tenantId: vm.tenantId, natGatewayId: nat, instanceId: vm.vmId, bytes: internet, atMs: now });
+      }
     }
     return out;
   }

@@ -279,6 +279,21 @@ export class World {
     for (const o of this.observers) o(e);
   }
 
+  /**
+   * Reads these instances' counters now into the change set, each reading saying which NAT gateway
+   * processed its internet bytes (null: none): the app's answer before it changes routing, so that
+   * bytes sent until now are metered as they were routed until now (docs/model.md §5).
+   */
+  meterNow(readings: readonly { readonly vmId: string; readonly natGatewayId: string | null }[]): void {
+    if (!this.journal || !this.metering) return;
+    for (const { vmId, natGatewayId } of readings) {
+      const vm = this.fleet.vm(vmId);
+      if (!vm || vm.state === 'terminated') continue;
+      const r = this.usage.read(this.dataPlane, vmId, vm.tenantId, this.now);
+      if (r) this.changes.usage.push({ ...r, natGatewayId });
+    }
+  }
+
   /** Meter readings at each UTC midnight: usage by day, and every month end metered exactly. */
   private meterDaily(at: SimTime): void {
     this.engine.schedule(at, () => {

@@ -12,6 +12,7 @@ import { TenantEntity } from '../../persistence/entities';
 import { BillingRepository, StoredInvoice } from '../../persistence/billing.repository';
 import { EngineService } from '../../engine/engine.service';
 import { closeMonth, CloseResult } from './billing-close';
+import { NatRoutes } from '../networking/nat-routes';
 import {
   CloseMonthCommand, GetBillingSummaryCommand, GetInvoiceCommand, GetRevenueCommand, GetUsageCommand, ListAllInvoicesCommand, PutCreditPolicyCommand, PutPricesCommand,
 } from './billing.commands';
@@ -162,6 +163,7 @@ export class BillingService implements OnModuleInit {
   constructor(
     private readonly repo: BillingRepository,
     private readonly engine: EngineService,
+    private readonly natRoutes: NatRoutes,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -251,7 +253,7 @@ export class BillingService implements OnModuleInit {
       if (toMs - fromMs > MAX_USAGE_WINDOW_MS) throw invalidParameter(`the window may cover at most ${MAX_USAGE_WINDOW_MS / MS_PER_DAY} days`);
       const records = await this.repo.usage([tenant.id], fromMs, toMs, Math.min(toMs, e.now));
       // Counters read now and not yet metered belong to a window that reaches now (its last millisecond, as windows are half-open).
-      if (toMs >= e.now && e.now > fromMs) for (const r of this.unmetered(tenant.id, e.now)) records.push({ ...r, atMs: e.now - 1 } as UsageRecord);
+      if (toMs >= e.now && e.now > fromMs) for (const r of await this.unmetered(tenant.id, e.now)) records.push({ ...r, atMs: e.now - 1 } as UsageRecord);
       const prices = priceAt(this.book, Math.min(toMs, e.now));
       const gp3 = prices.ebs.gp3;
       const usage = usageReport(records, {
@@ -427,15 +429,16 @@ export class BillingService implements OnModuleInit {
   // ---- helpers ----
 
   /** Counters not metered yet (bytes sent, surplus charged, standard volumes' I/O requests since the last reading), read now. */
-  private unmetered(tenantId: string, nowMs: number) {
+  private async unmetered(tenantId: string, nowMs: number) {
     const e = this.engine;
     const vms = [...e.fleet.allVms()].filter((vm) => vm.tenantId === tenantId);
     const volumes = e.dataPlane.ioRequestCounters().filter((v) => v.tenantId === tenantId);
-    return e.usage.liveRecords(e.dataPlane, vms, nowMs, volumes);
+    // The bytes a NAT gateway would process at the next reading, as it would meter them.
+    return e.usage.liveRecords(e.dataPlane, vms, nowMs, volumes, await this.natRoutes.now());
   }
 
   private async estimate(tenantId: string, month: BillingMonth, nowMs: number): Promise<InvoiceView> {
-    const live = nowMs < month.endMs ? this.unmetered(tenantId, nowMs) : [];
+    const live = nowMs < month.endMs ? await this.unmetered(tenantId, nowMs) : [];
     const invoice = await this.repo.invoiceFromStore(tenantId, month, Math.min(nowMs, month.endMs), this.book, this.policy, live);
     return { invoiceId: `est-${month.month}-${tenantId}`, status: 'estimate', periodStartMs: month.startMs, periodEndMs: month.endMs, asOfMs: nowMs, invoice };
   }

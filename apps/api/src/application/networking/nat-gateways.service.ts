@@ -12,6 +12,7 @@ import {
   ConnectivityType, NAT_GATEWAY_DELETING_MS, NAT_GATEWAY_ID, NAT_GATEWAY_PENDING_MS, NAT_INTERFACE_ORIGIN, natGatewayNotFound, natGatewayState, NatGatewayState,
   natGatewayVisible, natInterfaceDescription, NO_FREE_ADDRESS, publicFailure, requireAllocationFor,
 } from './nat-gateways';
+import { NatRoutes } from './nat-routes';
 import { NetworkingService } from './networking.service';
 
 export interface CreateNatGatewayCommand {
@@ -45,6 +46,7 @@ export class NatGatewaysService {
     private readonly addresses: NetworkingRepository,
     private readonly networking: NetworkingService,
     private readonly engine: EngineService,
+    private readonly natRoutes: NatRoutes,
   ) {}
 
   /** DryRun's check: the subnet (and the Elastic IP) are the tenant's. */
@@ -127,6 +129,8 @@ export class NatGatewaysService {
       const g = await this.routing.findNatGateway(tx, tenant.id, natGatewayId);
       if (!g || !natGatewayVisible(g, e.now) || natGatewayState(g, e.now) === 'deleted') throw natGatewayNotFound(natGatewayId);
       if (g.deleteRequestedAt !== null) return g.id;
+      // Its instances' bytes until now were its to process; from now, none are.
+      await this.natRoutes.changing(tx, [g.vpcId]);
       if (g.failureCode === null) await e.usage.closeNatGateway(tx, g.id, e.now);
       if (g.networkInterfaceId !== null) await this.networking.deleteManagedInterface(tx, { id: g.networkInterfaceId, subnetId: g.subnetId }, e.now);
       await this.routing.updateNatGateway(tx, g.id, { deleteRequestedAt: e.now, deletedAt: e.now + NAT_GATEWAY_DELETING_MS });

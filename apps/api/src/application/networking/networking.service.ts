@@ -30,6 +30,7 @@ import {
 import { KeyPairsService } from './key-pairs.service';
 import { NAT_GATEWAY_ID, NAT_INTERFACE_ORIGIN } from './nat-gateways';
 import { NetworkDefaultsCache } from './network-defaults.cache';
+import { NatRoutes } from './nat-routes';
 import {
   AssignPrivateIpAddressesCommand, AttachNetworkInterfaceCommand, CreateDefaultSubnetCommand, CreateNetworkInterfaceCommand, UnassignPrivateIpAddressesCommand, CreateSubnetCommand, CreateVpcCommand, DetachNetworkInterfaceCommand,
   ModifyNetworkInterfaceCommand, ModifySubnetAttributeCommand, ModifyVpcAttributeCommand, TagToDelete,
@@ -211,6 +212,7 @@ export class NetworkingService implements InstanceNetworking {
     private readonly routing: RoutingRepository,
     private readonly acls: NetworkAclsRepository,
     private readonly peerings: VpcPeeringRepository,
+    private readonly natRoutes: NatRoutes,
   ) {
     engine.beforeCommit(async (tx) => {
       if (!this.publicCursorDirty || this.publicCursor === undefined) return undefined;
@@ -961,6 +963,8 @@ export class NetworkingService implements InstanceNetworking {
       await this.repo.insertPublicIps(tx, replacements);
       heldAt.forEach((i, k) => (publicRows[i] = replacements[k]));
     }
+    // Instances launched into a VPC with a NAT route may be behind it: the NAT routes' instances are read again.
+    this.natRoutes.launched(new Set(rows.map((r) => r.vpcId)), attachedExisting);
     // The answer: from the rows just written; an existing interface (one instance only) is read back.
     if (attachedExisting) return this.describe(tx, instances.map((i) => i.instanceId));
     const publicIps = new Map(publicRows.map((r) => [r.networkInterfaceId, [{ publicIp: r.publicIp, privateIpAddress: r.privateIpAddress }]]));

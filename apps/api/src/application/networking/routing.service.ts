@@ -9,6 +9,7 @@ import { EngineService } from '../../engine/engine.service';
 import { dependencyViolation, describe, DescribeQuery, GATEWAY_ID, notFoundError, Page, requireWellFormed, ROUTE_ASSOCIATION_ID, ROUTE_TABLE_ID } from './describe-query';
 import { NetworkingService } from './networking.service';
 import { NAT_GATEWAY_ID, natGatewayTargetNotFound, natRouteState, routableNatGateway } from './nat-gateways';
+import { NatRoutes } from './nat-routes';
 import { LOCAL_GATEWAY, routeAlreadyExists, routeDestination, routeState } from './routing';
 import { PEERING_ID, peeringNotFound, peeringRouteState, routablePeering } from './vpc-peering';
 
@@ -64,6 +65,8 @@ export class RoutingService {
     private readonly peerings: VpcPeeringRepository,
     private readonly networking: NetworkingService,
     private readonly engine: EngineService,
+    /** Which instances a NAT gateway serves: every change of routes or associations below first reads its VPC's instances as routed until then. */
+    private readonly natRoutes: NatRoutes,
   ) {}
 
   // ---- internet gateways ----
@@ -182,6 +185,7 @@ export class RoutingService {
     return this.engine.command(async (tx, e) => {
       const { table, destination, target } = await this.routeTarget(tx, tenant.id, cmd, e.now);
       if (await this.repo.findRoute(tx, table.id, destination)) throw routeAlreadyExists(destination);
+      await this.natRoutes.changing(tx, [table.vpcId]);
       await this.repo.insertRoute(tx, { routeTableId: table.id, destinationCidrBlock: destination, tenantId: tenant.id, gatewayId: target, origin: 'CreateRoute', createdAt: e.now });
     });
   }
@@ -191,6 +195,7 @@ export class RoutingService {
     return this.engine.command(async (tx, e) => {
       const { table, destination, target } = await this.routeTarget(tx, tenant.id, cmd, e.now);
       await this.requireRoute(tx, table, destination);
+      await this.natRoutes.changing(tx, [table.vpcId]);
       await this.repo.setRouteGateway(tx, table.id, destination, target);
     });
   }
@@ -201,6 +206,7 @@ export class RoutingService {
       const table = await this.requireTable(tx, tenant.id, cmd.routeTableId);
       const route = await this.requireRoute(tx, table, cmd.destinationCidrBlock);
       if (route.gatewayId === LOCAL_GATEWAY) throw invalidParameter(`cannot remove local route ${route.destinationCidrBlock} in route table ${table.id}`);
+      await this.natRoutes.changing(tx, [table.vpcId]);
       await this.repo.deleteRoute(tx, table.id, route.destinationCidrBlock);
     });
   }
@@ -214,6 +220,7 @@ export class RoutingService {
       const existing = await this.repo.associationOfSubnet(tx, subnet.id);
       if (existing) throw new ApiError('Resource.AlreadyAssociated', `the specified association for route table ${table.id} conflicts with an existing association`);
       const id = resourceId('rtbassoc');
+      await this.natRoutes.changing(tx, [table.vpcId]);
       await this.repo.insertAssociation(tx, { id, tenantId: tenant.id, routeTableId: table.id, subnetId: subnet.id, createdAt: e.now });
       return id;
     });
@@ -229,6 +236,7 @@ export class RoutingService {
         if (main) throw invalidParameter(`cannot disassociate the main route table association ${associationId}`);
         throw notFound(ROUTE_ASSOCIATION_ID.notFound, `The association ID '${associationId}' does not exist`);
       }
+      await this.natRoutes.changing(tx, [(await this.networking.requireSubnet(tx, tenant.id, association.subnetId)).vpcId]);
       await this.repo.deleteAssociation(tx, association.id);
     });
   }
@@ -246,6 +254,7 @@ export class RoutingService {
       if (!association && !main) throw notFound(ROUTE_ASSOCIATION_ID.notFound, `The association ID '${cmd.associationId}' does not exist`);
       const table = await this.requireTable(tx, tenant.id, cmd.routeTableId);
       const id = resourceId('rtbassoc');
+      await this.natRoutes.changing(tx, [table.vpcId]);
       if (association) {
         const subnet = await this.networking.requireSubnet(tx, tenant.id, association.subnetId);
         if (subnet.vpcId !== table.vpcId) throw invalidParameter(`Route table ${table.id} and subnet ${subnet.id} belong to different networks`);

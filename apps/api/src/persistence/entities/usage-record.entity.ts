@@ -14,7 +14,7 @@ import { msTransformer } from './columns';
 export class UsageRecordEntity {
   @PrimaryColumn({ name: 'record_id', type: 'varchar', length: 200 }) recordId!: string;
   @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
-  /** instance-usage, volume-usage, snapshot-usage, public-ipv4, monitoring, host-usage, nat-gateway, cpu-surplus, data-transfer, volume-io. */
+  /** instance-usage, volume-usage, snapshot-usage, public-ipv4, monitoring, host-usage, nat-gateway, cpu-surplus, data-transfer, nat-bytes, volume-io. */
   @Column({ type: 'varchar', length: 16 }) kind!: string;
   /** The instance, volume, snapshot, host or public IPv4 address the record is about. */
   @Column({ name: 'resource_id', type: 'varchar', length: 32 }) resourceId!: string;

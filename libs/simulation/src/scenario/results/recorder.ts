@@ -767,6 +767,7 @@ function toUsageRecord(r: StoredUsageRecord, closeAtMs: number): UsageRecord {
   if (r.kind === 'public-ipv4') return { kind: 'public-ipv4', recordId: r.recordId, tenantId: r.tenantId, publicIp: r.resourceId, state: a.state, startMs: r.startMs, endMs };
   if (r.kind === 'monitoring') return { kind: 'monitoring', recordId: r.recordId, tenantId: r.tenantId, instanceId: r.resourceId, startMs: r.startMs, endMs };
   if (r.kind === 'volume-io') return { kind: 'volume-io', recordId: r.recordId, tenantId: r.tenantId, volumeId: r.resourceId, volumeType: 'standard', requests: r.quantity ?? 0, atMs: r.startMs };
+  if (r.kind === 'nat-bytes') return { kind: 'nat-bytes', recordId: r.recordId, tenantId: r.tenantId, natGatewayId: r.resourceId, instanceId: a.instanceId, bytes: r.quantity ?? 0, atMs: r.startMs };
   return { kind: 'data-transfer', recordId: r.recordId, tenantId: r.tenantId, instanceId: r.resourceId, direction: a.direction, bytes: r.quantity ?? 0, atMs: r.startMs };
 }
 

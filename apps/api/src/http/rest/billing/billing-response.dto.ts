@@ -82,6 +82,7 @@ export class PublicIpv4PricesDto {
 
 export class NatGatewayPricesDto {
   @ApiProperty({ example: '0.045', description: 'Per NAT gateway-hour, each partial hour billed as a full hour (usage type NatGateway-Hours)' }) perHour!: string;
+  @ApiProperty({ example: '0.045', description: 'Per GB a NAT gateway processes, GB as dataTransfer.bytesPerGB (usage type NatGateway-Bytes); the same bytes are billed as data transfer out too' }) perGbProcessed!: string;
 }
 
 export class DetailedMonitoringPricesDto {
@@ -146,7 +147,7 @@ export class PriceBookVersionResponseDto {
   })
   ebs!: Record<string, unknown>;
   @ApiProperty({ type: () => PublicIpv4PricesDto, description: 'Public IPv4 addresses held, in use or idle, per address-hour' }) publicIpv4!: PublicIpv4PricesDto;
-  @ApiProperty({ type: () => NatGatewayPricesDto, description: 'NAT gateways, per gateway-hour' }) natGateway!: NatGatewayPricesDto;
+  @ApiProperty({ type: () => NatGatewayPricesDto, description: 'NAT gateways, per gateway-hour and per GB processed' }) natGateway!: NatGatewayPricesDto;
   @ApiProperty({ type: () => DataTransferPricesDto }) dataTransfer!: DataTransferPricesDto;
 }
 
