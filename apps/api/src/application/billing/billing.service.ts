@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import {
-  billingMonthOf, BillingMonth, BillingSummary, CreditPolicy, DEFAULT_CREDIT_POLICY, Invoice, MeteringError, parseBillingMonth, priceAt, PriceBookVersion,
+  billingMonthOf, BillingMonth, BillingSummary, CreditPolicy, DEFAULT_CREDIT_POLICY, Invoice, isPointRecord, MeteringError, parseBillingMonth, priceAt, PriceBookVersion,
   seedPriceBook, summarize, withListPrices, UsageRecord, usageReport, UsageReportRow, UsageGrouping, validateCreditPolicy, validatePriceBook, validatePriceBookVersion,
 } from '@nimbus/metering';
 import { Catalog, INSTANCE_TYPES, MS_PER_DAY } from '@nimbus/hypervisor';
@@ -251,9 +251,16 @@ export class BillingService implements OnModuleInit {
       const fromMs = cmd.fromMs ?? billingMonthOf(Math.min(toMs, e.now)).startMs;
       if (fromMs > toMs) throw invalidParameter(`from (${iso(fromMs)}) must not be after to (${iso(toMs)})`);
       if (toMs - fromMs > MAX_USAGE_WINDOW_MS) throw invalidParameter(`the window may cover at most ${MAX_USAGE_WINDOW_MS / MS_PER_DAY} days`);
-      const records = await this.repo.usage([tenant.id], fromMs, toMs, Math.min(toMs, e.now));
-      // Counters read now and not yet metered belong to a window that reaches now (its last millisecond, as windows are half-open).
-      if (toMs >= e.now && e.now > fromMs) for (const r of await this.unmetered(tenant.id, e.now)) records.push({ ...r, atMs: e.now - 1 } as UsageRecord);
+      // Counters read now, metered or not yet, belong to a window that reaches now (its last millisecond, as windows are half-open).
+      const reachesNow = toMs >= e.now && e.now > fromMs;
+      const records = await this.repo.usage([tenant.id], fromMs, reachesNow ? Math.max(toMs, e.now + 1) : toMs, Math.min(toMs, e.now));
+      if (reachesNow) {
+        for (let i = 0; i < records.length; i++) {
+          const r = records[i];
+          if (isPointRecord(r) && r.atMs === e.now) records[i] = { ...r, atMs: e.now - 1 };
+        }
+        for (const r of await this.unmetered(tenant.id, e.now)) records.push({ ...r, atMs: e.now - 1 } as UsageRecord);
+      }
       const prices = priceAt(this.book, Math.min(toMs, e.now));
       const gp3 = prices.ebs.gp3;
       const usage = usageReport(records, {
