@@ -182,6 +182,22 @@ describe('billing: worked examples through the API', () => {
     expect((await h.usage(key, { groupBy: 'product' })).usage.find((u: { product: string }) => u.product === 'data-transfer')).toEqual({ product: 'data-transfer', unit: 'gb', quantity: '220' });
   });
 
+  it('bills the internet egress sent before a restart of Nimbus, when nothing else changed before it', async () => {
+    const { key } = await h.tenant('transfer-restart');
+    const a = await h.launch(key, { imageId: LINUX_AMI, instanceType: 'm5.24xlarge', availabilityZone: 'us-east-1a' });
+    await t.advance(15);
+    // 1,600 Mbps to the internet: 500 s before the restart and 500 s after = 200 GB.
+    await t.as(key).put(`/v1/instances/${a}/workload`, { network: [{ to: 'internet', mbps: 1600 }] }).expect(200);
+    await t.advance(500);
+    t = await t.restart();
+    await t.advance(500);
+    await t.as(key).put(`/v1/instances/${a}/workload`, { network: [] }).expect(200);
+    const inv = await h.invoice(key, await month());
+    // 100 GB free, then 100 GB × $0.09 = 9.00.
+    expect(h.line(inv, 'data-transfer/internet-out/tier1')).toMatchObject({ quantity: '100', amount: '0.00' });
+    expect(h.line(inv, 'data-transfer/internet-out/tier2')).toMatchObject({ quantity: '100', amount: '9.00' });
+  });
+
   it('bills a Dedicated Host per second from allocation to release; its BYOL Windows instance pays no compute and no license', async () => {
     const { key } = await h.tenant('byol-dedicated');
     const alloc = await t.as(key).post('/v1/dedicated-hosts', { instanceFamily: 'm5', availabilityZone: 'us-east-1a', autoPlacement: 'off' }).expect(201);

@@ -492,6 +492,24 @@ describe('DataPlane: metrics and cost', () => {
     // 8 Mbps for the 1 s since the snapshot = 1,000,000 bytes.
     expect(w2.dataPlane.dataTransferOf(vm2.vmId)).toEqual({ crossAzBytes: 1_000, internetBytes: 1_002_000 });
   });
+  it('takes a VM whose metered egress starts for a snapshot at once, with its rate, so a restart before any other change loses no byte', () => {
+    const w = new World();
+    const h = w.host('m5-host', 'us-east-1a');
+    const vm = w.vm(h, 'm5.large');
+    w.run(1_000);
+    w.dataPlane.takeSnapshots();
+    w.dataPlane.setWorkload(vm.vmId, { network: [{ to: 'internet', mbps: 400 }] });
+    w.run(1);
+    const startedAt = w.engine.now;
+    const snap = w.dataPlane.takeSnapshots().vms.find((s) => s.vmId === vm.vmId);
+    expect(snap?.transfer).toMatchObject({ internetMbps: 400, crossAzMbps: 0 });
+    expect(snap!.transfer!.asOfMs).toBeLessThanOrEqual(startedAt);
+    // Nothing else changes; the process restarts 10 s after that snapshot: 400 Mbps for 10 s = 4,000 Mbit = 500,000,000 bytes more.
+    const w2 = new World();
+    const vm2 = w2.vm(w2.host('m5-host', 'us-east-1a'), 'm5.large');
+    w2.dataPlane.initVm(vm2.vmId, { transfer: { ...snap!.transfer!, asOfMs: w2.engine.now - 10_000 } });
+    expect(w2.dataPlane.dataTransferOf(vm2.vmId).internetBytes).toBe(snap!.transfer!.internetBytes + 500_000_000);
+  });
   it('recomputes a host when one of its VMs changes status alone (a recovery reboot ends)', () => {
     const w = new World();
     const h = w.host();

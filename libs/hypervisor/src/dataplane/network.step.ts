@@ -62,6 +62,10 @@ export class NetworkStep {
           }
         }
       } else this.divide(h, netSenders);
+      // A VM whose metered egress now runs goes into the next snapshot with its rates (settleTransfer
+      // marks it only once bytes have moved): the stored counters are carried forward at those rates
+      // after a restart, so bytes sent before the next change are not lost. Already marked VMs cost a flag test.
+      for (const rt of netSenders) if (rt.netCrossAz > 0 || rt.netInternet > 0) s.snapVm(rt);
     }
   }
 
