@@ -12,6 +12,7 @@ import { hostBucketRow } from '../apps/api/src/persistence/host-metric-buckets';
 import { iopsSum } from '../apps/api/src/persistence/volumes.repository';
 import { createTestDatabase, TestDatabase, usingPostgres } from './support/database';
 import { defaultAclId } from '../apps/api/src/application/networking/networking.service';
+import { defaultDhcpOptionsId } from '../apps/api/src/application/networking/dhcp-options';
 
 const BILLING_TABLES = ['usage_records', 'usage_meters', 'sla_intervals', 'price_book_versions', 'invoices', 'invoice_lines', 'billing_months'];
 const SIMULATION_TABLES = ['simulation_runs', 'simulation_reports', 'simulation_cells', 'experiments', 'experiment_runs'];
@@ -851,5 +852,33 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.runMigrations();
     expect(await ds.query('SELECT COUNT(*) AS n FROM vpc_peering_connections')).toEqual([{ n: usingPostgres() ? '0' : 0 }]);
     await ds.query("DELETE FROM routes WHERE tenant_id = 't-p'");
+  });
+
+  it('DhcpOptions1764830000000 gives each tenant with a default VPC made or a VPC its default set (ec2.internal, AmazonProvidedDNS) under the id the code derives, its VPCs associated; reverts alone, dropping the column, the sets and their tags', async () => {
+    await undoThrough('DhcpOptions1764830000000');
+    const [no, yes] = usingPostgres() ? ['false', 'true'] : ['0', '1'];
+    // t-d had its default VPC made (and deleted it) and has a VPC; t-e had its default VPC made only; t-f has nothing.
+    await ds.query("INSERT INTO tenant_default_vpcs (tenant_id, vpc_id, created_at) VALUES ('t-d', NULL, 3), ('t-e', 'vpc-0000000000000d013', 4)");
+    await ds.query(`INSERT INTO vpcs (id, tenant_id, cidr_block, is_default, instance_tenancy, enable_dns_support, enable_dns_hostnames, enable_network_address_usage_metrics, created_at)
+      VALUES ('vpc-0000000000000d011', 't-d', '10.9.0.0/16', ${no}, 'default', ${yes}, ${no}, ${no}, 5), ('vpc-0000000000000d012', 't-d', '10.8.0.0/16', ${no}, 'default', ${yes}, ${no}, ${no}, 6),
+      ('vpc-0000000000000d013', 't-e', '172.31.0.0/16', ${yes}, 'default', ${yes}, ${yes}, ${no}, 4)`);
+    await ds.runMigrations();
+    const sets = await ds.query("SELECT id, tenant_id, configuration, created_at FROM dhcp_options WHERE tenant_id IN ('t-d', 't-e', 't-f') ORDER BY tenant_id");
+    const configuration = [{ key: 'domain-name', values: ['ec2.internal'] }, { key: 'domain-name-servers', values: ['AmazonProvidedDNS'] }];
+    expect(sets.map((r: { id: string; tenant_id: string; configuration: string; created_at: unknown }) => [r.id, r.tenant_id, JSON.parse(r.configuration), Number(r.created_at)])).toEqual([
+      [defaultDhcpOptionsId('t-d'), 't-d', configuration, 3], [defaultDhcpOptionsId('t-e'), 't-e', configuration, 4],
+    ]);
+    expect(await ds.query("SELECT id, dhcp_options_id FROM vpcs WHERE tenant_id IN ('t-d', 't-e') ORDER BY id")).toEqual([
+      { id: 'vpc-0000000000000d011', dhcp_options_id: defaultDhcpOptionsId('t-d') }, { id: 'vpc-0000000000000d012', dhcp_options_id: defaultDhcpOptionsId('t-d') },
+      { id: 'vpc-0000000000000d013', dhcp_options_id: defaultDhcpOptionsId('t-e') },
+    ]);
+    await ds.query(`INSERT INTO network_tags (resource_id, tag_key, tag_value, tenant_id) VALUES ('${defaultDhcpOptionsId('t-d')}', 'k', 'v', 't-d'), ('vpc-0000000000000d011', 'k', 'v', 't-d')`);
+    await undoThrough('DhcpOptions1764830000000');
+    expect(await describeTables(['dhcp_options'])).toEqual([]);
+    expect((await describeTables(['vpcs']))[0].findColumnByName('dhcp_options_id')).toBeUndefined();
+    expect(await ds.query("SELECT resource_id FROM network_tags WHERE tenant_id = 't-d'")).toEqual([{ resource_id: 'vpc-0000000000000d011' }]);
+    expect(await ds.query("SELECT COUNT(*) AS n FROM vpcs WHERE tenant_id IN ('t-d', 't-e')")).toEqual([{ n: usingPostgres() ? '3' : 3 }]);
+    await ds.runMigrations();
+    for (const t of ['network_tags', 'dhcp_options', 'vpcs', 'tenant_default_vpcs']) await ds.query(`DELETE FROM ${t} WHERE tenant_id IN ('t-d', 't-e')`);
   });
 });

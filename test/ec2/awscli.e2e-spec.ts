@@ -367,6 +367,32 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect(routes.json).toEqual([[pcxId, 'blackhole']]);
   });
 
+  it('creates a DHCP option set, associates it with a VPC, and deletes it once the VPC has none (create-dhcp-options --dhcp-configurations, associate-dhcp-options, describe-dhcp-options --filters, delete-dhcp-options)', async () => {
+    const fay = await ec2Tenant(t, 'cli-dopt-fay');
+    const vpc = (await aws(fay, 'create-vpc', '--cidr-block', '10.50.0.0/16')).json.Vpc;
+    const [own] = (await aws(fay, 'describe-dhcp-options')).json.DhcpOptions;
+    expect(vpc.DhcpOptionsId).toBe(own.DhcpOptionsId);
+    const created = await aws(fay, 'create-dhcp-options', '--dhcp-configurations', 'Key=domain-name-servers,Values=10.2.5.1,10.2.5.2', 'Key=domain-name,Values=example.com',
+      'Key=netbios-node-type,Values=2', '--tag-specifications', 'ResourceType=dhcp-options,Tags=[{Key=Name,Value=cli-dopt}]');
+    expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
+    const dopt = created.json.DhcpOptions;
+    expect(dopt.DhcpConfigurations).toEqual([
+      { Key: 'domain-name', Values: [{ Value: 'example.com' }] }, { Key: 'domain-name-servers', Values: [{ Value: '10.2.5.1' }, { Value: '10.2.5.2' }] },
+      { Key: 'netbios-node-type', Values: [{ Value: '2' }] },
+    ]);
+    const associated = await aws(fay, 'associate-dhcp-options', '--dhcp-options-id', dopt.DhcpOptionsId, '--vpc-id', vpc.VpcId);
+    expect({ code: associated.code, stderr: associated.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((await aws(fay, 'describe-vpcs', '--vpc-ids', vpc.VpcId, '--query', 'Vpcs[0].DhcpOptionsId')).json).toBe(dopt.DhcpOptionsId);
+    const found = await aws(fay, 'describe-dhcp-options', '--filters', 'Name=tag:Name,Values=cli-dopt', 'Name=key,Values=netbios-node-type', '--query', 'DhcpOptions[].DhcpOptionsId');
+    expect(found.json).toEqual([dopt.DhcpOptionsId]);
+    expect((await aws(fay, 'delete-dhcp-options', '--dhcp-options-id', dopt.DhcpOptionsId)).stderr).toContain('(DependencyViolation)');
+    expect((await aws(bob, 'describe-dhcp-options', '--dhcp-options-ids', dopt.DhcpOptionsId)).stderr).toContain('(InvalidDhcpOptionID.NotFound)');
+    expect((await aws(fay, 'associate-dhcp-options', '--dhcp-options-id', 'default', '--vpc-id', vpc.VpcId)).code).toBe(0);
+    const deleted = await aws(fay, 'delete-dhcp-options', '--dhcp-options-id', dopt.DhcpOptionsId);
+    expect({ code: deleted.code, stderr: deleted.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((await aws(fay, 'describe-vpcs', '--vpc-ids', vpc.VpcId, '--query', 'Vpcs[0].DhcpOptionsId')).json).toBe('default');
+  });
+
   it('launches from a launch template version with --launch-template, the request overriding it (create-launch-template, create-launch-template-version)', async () => {
     const data = JSON.stringify({ ImageId: LINUX_AMI, InstanceType: 't3.micro', Placement: { AvailabilityZone: 'us-east-1a' }, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'app', Value: 'cli-lt' }] }] });
     const created = await aws(alice, 'create-launch-template', '--launch-template-name', 'cli-web', '--version-description', 'v1', '--launch-template-data', data);

@@ -68,6 +68,10 @@ describeIf(true)('boto3 against Nimbus', () => {
       requested: 'initiating-request', pending: true, requesterAccepts: 'OperationNotPermitted', accepted: 'provisioning', deleted: true,
       malformed: 'InvalidVpcPeeringConnectionId.Malformed',
     });
+    expect(out.dhcpOptions).toEqual({
+      newVpcHasDefaultSet: true, keys: ['domain-name', 'ntp-servers'], found: [true], associated: true, inUse: 'DependencyViolation',
+      otherTenant: 'InvalidDhcpOptionID.NotFound', badNodeType: 'InvalidParameterValue', deleted: 'default',
+    });
     expect(out.otherTenant).toMatchObject({ code: 'InvalidInstanceID.NotFound', status: 400 });
     expect(out.otherTenant.message.replace(/i-[0-9a-f]{17}/, 'ID')).toBe(out.missing.message.replace(/i-[0-9a-f]{17}/, 'ID'));
     expect(out.wrongSecret).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });

@@ -207,6 +207,26 @@ out["peering"] = {
     "malformed": error_of(lambda: bob.describe_vpc_peering_connections(VpcPeeringConnectionIds=["pcx-zz"]))["code"],
 }
 
+# A DHCP option set of Bob's through the DhcpOptions resource's calls: created with tags, associated with a VPC, found by value, refused while in use, deleted.
+dopt_vpc = bob.create_vpc(CidrBlock="10.32.0.0/16")["Vpc"]
+dopt = bob.create_dhcp_options(
+    DhcpConfigurations=[{"Key": "domain-name", "Values": ["boto3.example.com"]}, {"Key": "ntp-servers", "Values": ["169.254.169.123"]}],
+    TagSpecifications=[{"ResourceType": "dhcp-options", "Tags": [{"Key": "app", "Value": "boto3"}]}],
+)["DhcpOptions"]
+bob.associate_dhcp_options(DhcpOptionsId=dopt["DhcpOptionsId"], VpcId=dopt_vpc["VpcId"])
+out["dhcpOptions"] = {
+    "newVpcHasDefaultSet": dopt_vpc["DhcpOptionsId"].startswith("dopt-"),
+    "keys": [c["Key"] for c in dopt["DhcpConfigurations"]],
+    "found": [d["DhcpOptionsId"] == dopt["DhcpOptionsId"] for d in bob.describe_dhcp_options(Filters=[{"Name": "value", "Values": ["boto3.example.com"]}])["DhcpOptions"]],
+    "associated": bob.describe_vpcs(VpcIds=[dopt_vpc["VpcId"]])["Vpcs"][0]["DhcpOptionsId"] == dopt["DhcpOptionsId"],
+    "inUse": error_of(lambda: bob.delete_dhcp_options(DhcpOptionsId=dopt["DhcpOptionsId"]))["code"],
+    "otherTenant": error_of(lambda: alice.describe_dhcp_options(DhcpOptionsIds=[dopt["DhcpOptionsId"]]))["code"],
+    "badNodeType": error_of(lambda: bob.create_dhcp_options(DhcpConfigurations=[{"Key": "netbios-node-type", "Values": ["3"]}]))["code"],
+}
+bob.associate_dhcp_options(DhcpOptionsId="default", VpcId=dopt_vpc["VpcId"])
+bob.delete_dhcp_options(DhcpOptionsId=dopt["DhcpOptionsId"])
+out["dhcpOptions"]["deleted"] = bob.describe_vpcs(VpcIds=[dopt_vpc["VpcId"]])["Vpcs"][0]["DhcpOptionsId"]
+
 real = datetime.datetime
 
 

@@ -84,6 +84,8 @@ import { RoutingService } from './application/networking/routing.service';
 import { NatGatewaysService } from './application/networking/nat-gateways.service';
 import { VpcPeeringService } from './application/networking/vpc-peering.service';
 import { VpcPeeringRepository } from './persistence/vpc-peering.repository';
+import { DhcpOptionsService } from './application/networking/dhcp-options.service';
+import { DhcpOptionsRepository } from './persistence/dhcp-options.repository';
 import { RoutingRepository } from './persistence/routing.repository';
 import { NetworkAclsService } from './application/networking/network-acls.service';
 import { NetworkAclsRepository } from './persistence/network-acls.repository';
@@ -167,7 +169,7 @@ export class AppModule {
         // Experiments (issue 12): sets of runs on the same queue.
         ExperimentsRepository, ExperimentsService, ExperimentFinisher,
         // EC2 networking (issue 15): VPCs, subnets, security groups, network interfaces, key pairs; InstancesService's network.
-        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, ElasticIpsService, RoutingRepository, RoutingService, NetworkAclsRepository, NetworkAclsService, NatGatewaysService, VpcPeeringRepository, VpcPeeringService, NatRoutes, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService }, NetworkTagsRegistrar, VolumeTagsRegistrar, PlacementTagsRegistrar,
+        NetworkingRepository, NetworkingService, SecurityGroupsService, KeyPairsService, ElasticIpsService, RoutingRepository, RoutingService, NetworkAclsRepository, NetworkAclsService, NatGatewaysService, VpcPeeringRepository, VpcPeeringService, NatRoutes, DhcpOptionsRepository, DhcpOptionsService, { provide: INSTANCE_NETWORKING, useExisting: NetworkingService }, NetworkTagsRegistrar, VolumeTagsRegistrar, PlacementTagsRegistrar,
         // The EC2 Query protocol (issue 15): credentials, the adapter and every feature's actions.
         AccessKeysRepository, CredentialsService, TagsService, Ec2Adapter, ...EC2_ACTION_SOURCES,
         CatalogRepository, ImagesService, SnapshotsService, CatalogAdminService,

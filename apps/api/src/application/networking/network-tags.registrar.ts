@@ -16,6 +16,7 @@ const TYPES: readonly { readonly idPrefix: string; readonly resourceType: string
   { idPrefix: 'rtb', resourceType: 'route-table' },
   { idPrefix: 'acl', resourceType: 'network-acl' },
   { idPrefix: 'nat', resourceType: 'natgateway' },
+  { idPrefix: 'dopt', resourceType: 'dhcp-options' },
 ];
 
 /**

@@ -11,6 +11,7 @@ import { HeldPublicIp, NetworkingRepository } from '../../persistence/networking
 import { RoutingRepository } from '../../persistence/routing.repository';
 import { NetworkAclsRepository } from '../../persistence/network-acls.repository';
 import { VpcPeeringRepository } from '../../persistence/vpc-peering.repository';
+import { DhcpOptionsRepository } from '../../persistence/dhcp-options.repository';
 import { pipelineOf } from '../../persistence/pipeline';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
@@ -39,6 +40,7 @@ import { DEFAULT_GROUP_DESCRIPTION, DEFAULT_GROUP_NAME, newGroupRows } from './s
 import { vpcRoutingRows } from './routing';
 import { defaultAclRows, defaultAssociations } from './network-acls';
 import { peeringsEndingWithVpc } from './vpc-peering';
+import { DEFAULT_DHCP_OPTIONS, DHCP_OPTIONS_ID, defaultDhcpOptionsId } from './dhcp-options';
 import { defaultVpcAttributes, givesPublicDnsNames, VpcAttributes, vpcAttributeChange, vpcAttributesOf } from './vpc-attributes';
 
 /** The default VPC's block and its subnets' (one /20 per zone, in zone order), as EC2 makes them. */
@@ -213,6 +215,7 @@ export class NetworkingService implements InstanceNetworking {
     private readonly acls: NetworkAclsRepository,
     private readonly peerings: VpcPeeringRepository,
     private readonly natRoutes: NatRoutes,
+    private readonly dhcpOptions: DhcpOptionsRepository,
   ) {
     engine.beforeCommit(async (tx) => {
       if (!this.publicCursorDirty || this.publicCursor === undefined) return undefined;
@@ -255,6 +258,10 @@ export class NetworkingService implements InstanceNetworking {
   private async readOrMakeDefaultVpc(tx: Tx, tenantId: string): Promise<string | undefined> {
     const marker = await this.repo.defaultMarker(tx, tenantId);
     if (marker) return marker.vpcId ?? undefined;
+    // The account's default DHCP option set is made once, with its first default VPC (docs/ec2-networking.md, "DHCP option sets").
+    if (!(await this.dhcpOptions.find(tx, tenantId, defaultDhcpOptionsId(tenantId)))) {
+      await this.dhcpOptions.insert(tx, { id: defaultDhcpOptionsId(tenantId), tenantId, configuration: [...DEFAULT_DHCP_OPTIONS], createdAt: this.engine.now });
+    }
     const vpc = await this.makeDefaultVpc(tx, tenantId);
     await this.repo.insertDefaultMarker(tx, { tenantId, vpcId: vpc.id, createdAt: vpc.createdAt });
     return vpc.id;
@@ -263,11 +270,15 @@ export class NetworkingService implements InstanceNetworking {
   /**
    * A default VPC and all it comes with, the same on a tenant's first use and at CreateDefaultVpc:
    * 172.31.0.0/16, its main route table with the local route and the route to its internet gateway
-   * (attached), its default network ACL, a default subnet per zone (each associated with that ACL), and its `default` group.
+   * (attached), its default network ACL, a default subnet per zone (each associated with that ACL), its `default` group,
+   * and the account's default DHCP option set while it has one.
    */
   private async makeDefaultVpc(tx: Tx, tenantId: string): Promise<VpcEntity> {
     const now = this.engine.now;
-    const vpc: VpcEntity = { id: resourceId('vpc'), tenantId, cidrBlock: DEFAULT_VPC_CIDR, isDefault: true, instanceTenancy: 'default', ...defaultVpcAttributes(true), createdAt: now };
+    const vpc: VpcEntity = {
+      id: resourceId('vpc'), tenantId, cidrBlock: DEFAULT_VPC_CIDR, isDefault: true, instanceTenancy: 'default', ...defaultVpcAttributes(true), createdAt: now,
+      dhcpOptionsId: await this.accountDhcpOptions(tx, tenantId),
+    };
     await this.repo.insertVpc(tx, vpc);
     await this.routing.insertVpcRouting(tx, vpcRoutingRows(vpc, now));
     await this.acls.insertAcl(tx, defaultAclRows(vpc, now, defaultAclId));
@@ -347,6 +358,7 @@ export class NetworkingService implements InstanceNetworking {
       await this.ensureDefaultVpc(tx, tenant.id);
       const vpc: VpcEntity = {
         id: resourceId('vpc'), tenantId: tenant.id, cidrBlock: formatCidr(block), isDefault: false, instanceTenancy: tenancy, ...defaultVpcAttributes(false), createdAt: e.now,
+        dhcpOptionsId: await this.accountDhcpOptions(tx, tenant.id),
       };
       await this.repo.insertVpc(tx, vpc);
       await this.routing.insertVpcRouting(tx, vpcRoutingRows(vpc, e.now));
@@ -432,6 +444,11 @@ export class NetworkingService implements InstanceNetworking {
     const gives = vpc !== null && givesPublicDnsNames(vpc);
     this.engine.afterCommit(() => this.defaults.rememberPublicDnsNames(tenantId, generation, vpcId, gives));
     return gives;
+  }
+
+  /** The set a new VPC is associated with: the account's default DHCP option set, or none (null) once the tenant deleted it. */
+  private async accountDhcpOptions(tx: Tx, tenantId: string): Promise<string | null> {
+    return (await this.dhcpOptions.find(tx, tenantId, defaultDhcpOptionsId(tenantId)))?.id ?? null;
   }
 
   /** The tenant's VPC (another tenant's is NotFound, as a missing one). */
@@ -1075,7 +1092,7 @@ export class NetworkingService implements InstanceNetworking {
   /** Throws the resource kind's NotFound unless it is the tenant's. */
   async requireTaggable(tx: Tx, tenantId: string, resourceId: string): Promise<void> {
     const kind = TAGGABLE.find((k) => isWellFormed(k, resourceId));
-    if (!kind) throw invalidParameter(`The resource id '${resourceId}' is not a VPC, subnet, security group, security group rule, network interface, key pair, Elastic IP allocation, internet gateway, route table, network ACL or NAT gateway id`);
+    if (!kind) throw invalidParameter(`The resource id '${resourceId}' is not a VPC, subnet, security group, security group rule, network interface, key pair, Elastic IP allocation, internet gateway, route table, network ACL, NAT gateway or DHCP options id`);
     const found =
       kind === VPC_ID ? await this.repo.findVpc(tx, tenantId, resourceId)
       : kind === SUBNET_ID ? await this.repo.findSubnet(tx, tenantId, resourceId)
@@ -1087,6 +1104,7 @@ export class NetworkingService implements InstanceNetworking {
       : kind === NAT_GATEWAY_ID ? await this.routing.findNatGateway(tx, tenantId, resourceId)
       : kind === RULE_ID ? await this.repo.findRule(tx, tenantId, resourceId)
       : kind === NETWORK_ACL_ID ? await this.acls.findAcl(tx, tenantId, resourceId)
+      : kind === DHCP_OPTIONS_ID ? await this.dhcpOptions.find(tx, tenantId, resourceId)
       : await this.keyPairs.findById(tx, tenantId, resourceId);
     if (!found) throw notFoundError(kind, resourceId);
   }
@@ -1311,12 +1329,13 @@ export class NetworkingService implements InstanceNetworking {
   }
 }
 
-const TAGGABLE: readonly IdKind[] = [VPC_ID, SUBNET_ID, GROUP_ID, RULE_ID, INTERFACE_ID, KEY_PAIR_ID, ELASTIC_IP_ID, GATEWAY_ID, ROUTE_TABLE_ID, NETWORK_ACL_ID, NAT_GATEWAY_ID];
+const TAGGABLE: readonly IdKind[] = [VPC_ID, SUBNET_ID, GROUP_ID, RULE_ID, INTERFACE_ID, KEY_PAIR_ID, ELASTIC_IP_ID, GATEWAY_ID, ROUTE_TABLE_ID, NETWORK_ACL_ID, NAT_GATEWAY_ID, DHCP_OPTIONS_ID];
 
 /** EC2's resource types (DescribeTags' resourceType) by id prefix; longest prefixes first. */
 const RESOURCE_TYPES: readonly (readonly [string, string])[] = [
   ['subnet', 'subnet'], ['vpc', 'vpc'], ['sgr', 'security-group-rule'], ['sg', 'security-group'], ['eni', 'network-interface'], ['key', 'key-pair'],
   ['eipalloc', 'elastic-ip'], ['igw', 'internet-gateway'], ['rtb', 'route-table'], ['acl', 'network-acl'], ['nat', 'natgateway'],
+  ['dopt', 'dhcp-options'],
 ];
 
 const groupRefOf = (g: SecurityGroupEntity): GroupRef => ({ groupId: g.id, groupName: g.name });

@@ -31,6 +31,8 @@ export class VpcEntity {
   @Column({ name: 'enable_dns_hostnames', type: 'boolean', default: false }) enableDnsHostnames!: boolean;
   @Column({ name: 'enable_network_address_usage_metrics', type: 'boolean', default: false }) enableNetworkAddressUsageMetrics!: boolean;
   @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+  /** The DHCP option set it is associated with (dhcp_options); null: none, shown as `default`. */
+  @Column({ name: 'dhcp_options_id', type: 'varchar', length: 32, nullable: true }) dhcpOptionsId!: string | null;
 }
 
 @Entity('subnets')

@@ -5,6 +5,7 @@ import { privateDnsName } from '../../../application/networking/cidr';
 import type { ShownPublicIp } from '../../../application/networking/instance-networking';
 import { IpPermission } from '../../../application/networking/networking.commands';
 import { interfaceKind } from '../../../application/networking/nat-gateways';
+import { NO_DHCP_OPTIONS } from '../../../application/networking/dhcp-options';
 import { NetworkInterfaceView, NetworkingService, SubnetView, VpcView } from '../../../application/networking/networking.service';
 import { PermissionView } from '../../../application/networking/security-group-rules';
 import { SecurityGroupRuleView, SecurityGroupsService, SecurityGroupView } from '../../../application/networking/security-groups.service';
@@ -122,7 +123,7 @@ function vpcXml(v: VpcView, ctx: Ec2Context) {
   return {
     vpcId: v.vpc.id, ownerId: ctx.accountId, state: 'available', cidrBlock: v.vpc.cidrBlock,
     cidrBlockAssociationSet: items([{ cidrBlock: v.vpc.cidrBlock, associationId: vpcCidrAssociationId(v), cidrBlockState: { state: 'associated' } }]),
-    ipv6CidrBlockAssociationSet: items([]), dhcpOptionsId: 'default', tagSet: tagSet(v.tags), instanceTenancy: v.vpc.instanceTenancy, isDefault: v.vpc.isDefault,
+    ipv6CidrBlockAssociationSet: items([]), dhcpOptionsId: v.vpc.dhcpOptionsId ?? NO_DHCP_OPTIONS, tagSet: tagSet(v.tags), instanceTenancy: v.vpc.instanceTenancy, isDefault: v.vpc.isDefault,
   };
 }
 
@@ -268,7 +269,7 @@ function keyPairXml(v: KeyPairView, includePublicKey: boolean) {
 const VPC_FILTERS = (accountId: string): Readonly<Record<string, FilterField<VpcView>>> => ({
   'owner-id': () => accountId,
   'vpc-id': (v) => v.vpc.id, cidr: (v) => v.vpc.cidrBlock, 'cidr-block-association.cidr-block': (v) => v.vpc.cidrBlock,
-  'is-default': (v) => v.vpc.isDefault, state: () => 'available', 'dhcp-options-id': () => 'default',
+  'is-default': (v) => v.vpc.isDefault, state: () => 'available', 'dhcp-options-id': (v) => v.vpc.dhcpOptionsId ?? NO_DHCP_OPTIONS,
   'cidr-block-association.association-id': vpcCidrAssociationId, 'cidr-block-association.state': () => 'associated',
   // No VPC has an IPv6 block here (ipv6CidrBlockAssociationSet is empty).
   'ipv6-cidr-block-association.ipv6-cidr-block': () => undefined, 'ipv6-cidr-block-association.ipv6-pool': () => undefined,
