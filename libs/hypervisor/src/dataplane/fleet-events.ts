@@ -149,6 +149,8 @@ function zeroVm(s: DataPlaneState, rt: VmRt): void {
   rt.slowdown = 1;
   rt.iopsDemanded = rt.iopsDelivered = rt.iopsThrottled = rt.mibps = 0;
   s.settleTransfer(rt);
+  // Rates that ran are zeroed: the next snapshot carries the zeros (a restart must not carry the old rates forward).
+  if (rt.netCrossAz > 0 || rt.netInternet > 0) s.snapVm(rt);
   rt.netOut = rt.netCrossAz = rt.netInternet = 0;
   rt.netSet = false;
   if (rt.violated) rt.violationMs += s.now - rt.violatedSince;

@@ -34,6 +34,9 @@ export class NetworkStep {
       const rt = rts[i];
       if (rt.netSet) {
         s.settleTransfer(rt);
+        // Its metered rates are recomputed: the next snapshot must carry the new ones (settleTransfer
+        // marks it only when bytes moved since the last settle, not for a change at the same instant).
+        if (rt.netCrossAz > 0 || rt.netInternet > 0) s.snapVm(rt);
         rt.netOut = rt.netCrossAz = rt.netInternet = 0;
         rt.netSet = false;
       }
@@ -62,9 +65,9 @@ export class NetworkStep {
           }
         }
       } else this.divide(h, netSenders);
-      // A VM whose metered egress now runs goes into the next snapshot with its rates (settleTransfer
-      // marks it only once bytes have moved): the stored counters are carried forward at those rates
-      // after a restart, so bytes sent before the next change are not lost. Already marked VMs cost a flag test.
+      // A VM whose metered egress now runs goes into the next snapshot with its rates: the stored
+      // counters are carried forward at those rates after a restart, so bytes sent before the next
+      // change are not lost. Already marked VMs cost a flag test.
       for (const rt of netSenders) if (rt.netCrossAz > 0 || rt.netInternet > 0) s.snapVm(rt);
     }
   }
