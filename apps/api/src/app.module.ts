@@ -84,6 +84,9 @@ import { RoutingService } from './application/networking/routing.service';
 import { NatGatewaysService } from './application/networking/nat-gateways.service';
 import { VpcPeeringService } from './application/networking/vpc-peering.service';
 import { VpcPeeringRepository } from './persistence/vpc-peering.repository';
+import { SpotRepository } from './persistence/spot.repository';
+import { SpotMarket } from './application/spot/spot-market';
+import { SpotService } from './application/spot/spot.service';
 import { RoutingRepository } from './persistence/routing.repository';
 import { NetworkAclsService } from './application/networking/network-acls.service';
 import { NetworkAclsRepository } from './persistence/network-acls.repository';
@@ -172,6 +175,8 @@ export class AppModule {
         CatalogRepository, ImagesService, SnapshotsService, CatalogAdminService,
         // EC2 launch templates.
         LaunchTemplatesRepository, LaunchTemplatesService, LaunchTemplateTagsRegistrar,
+        // EC2 Spot Instances: the requests and the simulated market.
+        SpotRepository, SpotMarket, SpotService,
       ],
     };
   }

@@ -27,6 +27,7 @@ import { bootLog, consoleOutputTime } from './boot-log';
 import { launchPasswordData, PasswordData, passwordDataOf } from './password-data';
 import { checkDeletableTag, mergeTags, validateTags } from './tags';
 import { changeMonitoring, launchMonitoring, MonitoringState, monitoringStateOf } from './monitoring';
+import { SpotMarket } from '../spot/spot-market';
 
 const DEFAULT_PAGE_SIZE = 1000;
 const USER_SHUTDOWN = 'Client.UserInitiatedShutdown';
@@ -78,6 +79,7 @@ export class InstancesService {
     private readonly groups: PlacementGroupsService,
     private readonly dedicatedHosts: DedicatedHostsService,
     private readonly licenses: LicensesService,
+    private readonly spot: SpotMarket,
     @Inject(INSTANCE_NETWORKING) private readonly network: InstanceNetworking,
   ) {
     // Terminated instances' interfaces go (or are detached) and their public addresses return to the pool.
@@ -182,6 +184,8 @@ export class InstancesService {
       });
 
       const reservationId = resourceId('r');
+      // A Spot launch: its price in the zone placed, now, under the maximum asked; a request per instance.
+      const spotRequests = cmd.spot ? this.spot.requestsFor(tenant.id, launched.vms.map((vm) => vm.vmId), type.name, launched.availabilityZone, image.platform, cmd.spot, e.now) : undefined;
       const rows = launched.vms.map((vm, i) => {
         const partition = launched.partitions?.[i];
         return {
@@ -190,11 +194,13 @@ export class InstancesService {
           dedicatedHostId: tenancy === 'host' ? vm.hostId : null, licenseConfigurationId: license?.id ?? null,
           // Each Windows instance its own password, encrypted with the key pair as it is now.
           ...launchPasswordData(vm.image.platform, networkPlan.keyPair, vm.transitionAt ?? e.now),
+          spotInstanceRequestId: spotRequests?.[i].id ?? null,
         };
       });
       // On PostgreSQL the group's transaction is pipelined (persistence/pipeline.ts): these writes
       // are sent, not awaited, and the network's reads travel with them.
       await this.instances.insertLaunch(tx, { id: reservationId, tenantId: tenant.id, clientToken: clientToken ?? null, requestHash, createdAt: e.now }, rows, tags);
+      if (spotRequests) await this.spot.insert(tx, spotRequests);
       const networks = await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now));
       const keep = launchVolumes.map((v) => v.deleteOnTermination === false);
       const volumes = await this.volumes.createForInstances(
@@ -592,6 +598,7 @@ export class InstancesService {
       userData: cmd.userData ?? null, disableApiTermination: cmd.disableApiTermination ?? false, disableApiStop: cmd.disableApiStop ?? false,
       shutdownBehavior: cmd.instanceInitiatedShutdownBehavior ?? 'stop', ebsOptimized: cmd.ebsOptimized ?? false, launchIndex: 0, ebsRoot: false,
       rootDeviceName: rootDeviceOf(vm.image), metadataOptions: null, passwordData: null, passwordDataAt: null, ...launchMonitoring(cmd.monitoring, now),
+      spotInstanceRequestId: null,
     };
   }
 }

@@ -30,6 +30,7 @@ import { VolumeEntity, VolumeModificationEntity, VolumeTagEntity } from './volum
 import { NETWORKING_ENTITIES } from './networking.entity';
 import { LaunchTemplateEntity, LaunchTemplateVersionEntity } from './launch-template.entity';
 import { VPC_PEERING_ENTITIES } from './vpc-peering.entity';
+import { SPOT_ENTITIES } from './spot.entity';
 
 export {
   ApiKeyEntity, BillingMonthEntity, DedicatedHostEntity, HostEntity, HostMetricBucketEntity, InstanceEntity, InstanceTagEntity, InvoiceEntity, InvoiceLineEntity,
@@ -40,6 +41,7 @@ export { ExperimentEntity, ExperimentRunEntity, SimulationCellEntity, Simulation
 export { AccessKeyEntity };
 export * from './networking.entity';
 export * from './vpc-peering.entity';
+export * from './spot.entity';
 export { CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity };
 export { LaunchTemplateEntity, LaunchTemplateVersionEntity };
 
@@ -66,4 +68,6 @@ export const ENTITIES = [
   LaunchTemplateEntity, LaunchTemplateVersionEntity,
   // VPC peering connections and their per-account tags.
   ...VPC_PEERING_ENTITIES,
+  // Spot Instance requests and their tags.
+  ...SPOT_ENTITIES,
 ];

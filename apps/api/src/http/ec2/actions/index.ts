@@ -14,6 +14,7 @@ import { ImagesEc2Actions } from './images.actions';
 import { TagsEc2Actions } from './tags.actions';
 import { VolumesEc2Actions } from './volumes.actions';
 import { VpcPeeringEc2Actions } from './vpc-peering.actions';
+import { SpotEc2Actions } from './spot.actions';
 
 /**
  * Every feature's EC2 actions (each a Nest provider, so its handlers reach the feature's
@@ -25,4 +26,5 @@ export const EC2_ACTION_SOURCES: readonly Type<Ec2ActionSource>[] = [
   AddressesEc2Actions, RoutingEc2Actions, LaunchTemplatesEc2Actions,
   NetworkAclsEc2Actions, NatGatewaysEc2Actions,
   VpcPeeringEc2Actions,
+  SpotEc2Actions,
 ];

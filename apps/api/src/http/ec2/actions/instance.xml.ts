@@ -130,6 +130,9 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
     rootDeviceName: i.rootDeviceName,
     blockDeviceMapping: items(blockDeviceMappingsOf(d)),
     virtualizationType: 'hvm',
+    // A Spot Instance's (absent on an On-Demand one, as on EC2).
+    instanceLifecycle: i.spotInstanceRequestId !== null ? 'spot' : undefined,
+    spotInstanceRequestId: i.spotInstanceRequestId ?? undefined,
     // EC2's element, empty for an instance launched without a token.
     clientToken: d.clientToken ?? '',
     tagSet: tagSet(d.tags),
