@@ -450,7 +450,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
       params: ['ImageId', 'InstanceType', 'MinCount', 'MaxCount', 'ClientToken', 'TagSpecification', 'Placement', 'BlockDeviceMapping', 'CreditSpecification',
         'UserData', 'KeyName', 'SecurityGroupId', 'SecurityGroup', 'SubnetId', 'PrivateIpAddress', 'NetworkInterface', 'EbsOptimized',
         'InstanceInitiatedShutdownBehavior', 'DisableApiTermination', 'DisableApiStop', 'Monitoring', 'MaintenanceOptions', 'MetadataOptions', 'LaunchTemplate',
-        ...RUN_ONE_VALUE, ...RUN_NOT_SIMULATED],
+        ...RUN_ONE_VALUE, ...RUN_NOT_SIMULATED, 'InstanceMarketOptions'],
       dryRun: async (ctx, p) => this.instances.checkRun(ctx.tenant, await this.runCommand(ctx, p)),
       handler: async (ctx, p) => {
         const r = await this.instances.run(ctx.tenant, await this.runCommand(ctx, p));
