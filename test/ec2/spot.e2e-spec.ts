@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { spotPercent } from '@nimbus/metering';
 import { LINUX_AMI } from '../support/app';
-import { ec2BillingSuite, HOUR_MS } from '../support/billing';
+import { BOOT_MS, ec2BillingSuite, HOUR_MS, iso } from '../support/billing';
 import { ec2Tenant, Ec2Tenant, failure, missing, sameAsMissing } from './ec2-support';
 
 /** t3.micro's Linux On-Demand price in the seed price book (us-east-1). */
@@ -172,6 +172,31 @@ describe('Spot Instances through the JS SDK', () => {
     await suite.app.advance(60);
     const [after] = await requests({ SpotInstanceRequestIds: [sir] });
     expect([after.State, after.Status!.Code]).toEqual(['cancelled', 'instance-terminated-by-user']);
+  });
+
+  it('bills the Spot Instance at the Spot price of each hour it ran, per second (worked out from the two hours\' prices); SpotUsage in the usage report', async () => {
+    const carol = await ec2Tenant(suite.app, 'spot-carol');
+    const c = client(carol);
+    const [start, , month] = await h.nextMonth();
+    const i = (await c.send(new RunInstancesCommand({
+      ImageId: LINUX_AMI, InstanceType: 'm5.4xlarge', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' }, InstanceMarketOptions: { MarketType: 'spot' },
+    }))).Instances![0];
+    // Running from the boot's end for 90 minutes: 3,585 s in the month's first hour, 1,815 s in the second.
+    const runningFrom = start + BOOT_MS;
+    await h.advanceTo(runningFrom + 90 * 60_000);
+    await c.send(new TerminateInstancesCommand({ InstanceIds: [i.InstanceId!] }));
+    await h.advanceTo(start + 3 * HOUR_MS);
+    const percent = (k: number) => spotPercent('m5.4xlarge', 'us-east-1a', start / HOUR_MS + k);
+    const seconds = new Map<number, number>([[percent(0), 3585]]);
+    seconds.set(percent(1), (seconds.get(percent(1)) ?? 0) + 1815);
+    // $0.768 On-Demand × percent / 100 per hour, × seconds / 3600, to the cent per line.
+    const expected = [...seconds].map(([p, s]) => [p, (Math.round(0.768 * p * s / 3600) / 100).toFixed(2)]).sort((a, b) => Number(a[0]) - Number(b[0]));
+    const invoice = await h.invoice(carol.key, month);
+    const spotLines = invoice.lines.filter((l) => l.lineId.startsWith('ec2-spot/'));
+    expect(spotLines.map((l) => [Number(/\/(\d+)pct\//.exec(l.lineId)![1]), l.amount]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual(expected);
+    expect(invoice.lines.filter((l) => l.lineId.startsWith('ec2-instance/'))).toEqual([]);
+    const report = (await h.usage(carol.key, { groupBy: 'type', from: iso(start), to: iso(start + 3 * HOUR_MS) })).usage;
+    expect(report.filter((u: { product: string }) => u.product === 'ec2-instance')).toEqual([{ usageType: 'SpotUsage:m5.4xlarge', product: 'ec2-instance', unit: 'instance-hour', quantity: '1.5' }]);
   });
 
   it('an active request whose instance is terminated closes (instance-terminated-by-user); every request survives a restart', async () => {
