@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { spotPercent } from '@nimbus/metering';
 import { LINUX_AMI } from '../support/app';
-import { BOOT_MS, ec2BillingSuite, HOUR_MS, iso } from '../support/billing';
+import { BOOT_MS, ec2BillingSuite, HOUR_MS, iso, SHUTDOWN_MS } from '../support/billing';
 import { ec2Tenant, Ec2Tenant, failure, missing, sameAsMissing } from './ec2-support';
 
 /** t3.micro's Linux On-Demand price in the seed price book (us-east-1). */
@@ -197,6 +197,41 @@ describe('Spot Instances through the JS SDK', () => {
     expect(invoice.lines.filter((l) => l.lineId.startsWith('ec2-instance/'))).toEqual([]);
     const report = (await h.usage(carol.key, { groupBy: 'type', from: iso(start), to: iso(start + 3 * HOUR_MS) })).usage;
     expect(report.filter((u: { product: string }) => u.product === 'ec2-instance')).toEqual([{ usageType: 'SpotUsage:m5.4xlarge', product: 'ec2-instance', unit: 'instance-hour', quantity: '1.5' }]);
+  });
+
+  it('interrupts a Spot Instance when the price rises above its maximum at an hour: two minutes\' notice (marked-for-termination), then terminated by price', async () => {
+    const now = await h.nowMs();
+    const hour = Math.floor(now / HOUR_MS);
+    const maxPrice = spotAt(now).replace(/0+$/, '');
+    // The first later hour whose price is above this hour's (the rule's hours, found by hand here).
+    let k = 1;
+    while (spotPercent('t3.micro', 'us-east-1a', hour + k) <= spotPercent('t3.micro', 'us-east-1a', hour)) k++;
+    const rise = (hour + k) * HOUR_MS;
+    const i = (await spotLaunch({ MaxPrice: maxPrice })).Instances![0];
+    const request = async () => (await requests({ SpotInstanceRequestIds: [i.SpotInstanceRequestId!] }))[0];
+    await h.advanceTo(rise - 1000);
+    expect([(await request()).Status!.Code, (await instance(i.InstanceId!)).State!.Name]).toEqual(['fulfilled', 'running']);
+    await h.advanceTo(rise + 60_000);
+    const noticed = await request();
+    expect([noticed.State, noticed.Status!.Code, noticed.Status!.UpdateTime!.getTime()]).toEqual(['active', 'marked-for-termination', rise]);
+    expect((await instance(i.InstanceId!)).State!.Name).toBe('running');
+    await h.advanceTo(rise + 5 * 60_000);
+    const closed = await request();
+    expect([closed.State, closed.Status!.Code, closed.Status!.UpdateTime!.getTime()]).toEqual(['closed', 'instance-terminated-by-price', rise + 2 * 60_000 + SHUTDOWN_MS]);
+    const gone = await instance(i.InstanceId!);
+    expect([gone.State!.Name, gone.StateReason]).toEqual(['terminated', { Code: 'Server.SpotInstanceTermination', Message: 'Server.SpotInstanceTermination: Spot instance termination' }]);
+  });
+
+  it('a notice and its termination inside one advance of the clock: the same outcome', async () => {
+    const now = await h.nowMs();
+    const hour = Math.floor(now / HOUR_MS);
+    let k = 1;
+    while (spotPercent('t3.micro', 'us-east-1a', hour + k) <= spotPercent('t3.micro', 'us-east-1a', hour)) k++;
+    const i = (await spotLaunch({ MaxPrice: spotAt(now).replace(/0+$/, '') })).Instances![0];
+    await h.advanceTo((hour + k) * HOUR_MS + 10 * 60_000);
+    const [r] = await requests({ SpotInstanceRequestIds: [i.SpotInstanceRequestId!] });
+    expect([r.State, r.Status!.Code]).toEqual(['closed', 'instance-terminated-by-price']);
+    expect((await instance(i.InstanceId!)).StateReason!.Code).toBe('Server.SpotInstanceTermination');
   });
 
   it('an active request whose instance is terminated closes (instance-terminated-by-user); every request survives a restart', async () => {

@@ -87,6 +87,7 @@ import { VpcPeeringRepository } from './persistence/vpc-peering.repository';
 import { SpotRepository } from './persistence/spot.repository';
 import { SpotMarket } from './application/spot/spot-market';
 import { SpotService } from './application/spot/spot.service';
+import { SpotInterruptions } from './application/spot/spot-interruptions';
 import { RoutingRepository } from './persistence/routing.repository';
 import { NetworkAclsService } from './application/networking/network-acls.service';
 import { NetworkAclsRepository } from './persistence/network-acls.repository';
@@ -176,7 +177,7 @@ export class AppModule {
         // EC2 launch templates.
         LaunchTemplatesRepository, LaunchTemplatesService, LaunchTemplateTagsRegistrar,
         // EC2 Spot Instances: the requests and the simulated market.
-        SpotRepository, SpotMarket, SpotService,
+        SpotRepository, SpotMarket, SpotService, SpotInterruptions,
       ],
     };
   }

@@ -30,16 +30,14 @@ export class SpotMarket {
   constructor(
     private readonly billing: BillingService,
     private readonly repo: SpotRepository,
-    engine: EngineService,
+    private readonly engine: EngineService,
   ) {
     // A Spot Instance that terminates closes its one-time request (EC2: `instance-terminated-by-user`,
     // `closed`; a cancelled request stays `cancelled`). An interruption sets its own status first.
-    engine.onTerminated(async (tx, ids, now) => {
+    engine.onTerminated(async (tx, ids, _now, _e, reachedAt) => {
       const requests = (await this.repo.ofInstances(tx, ids)).filter((r) => r.state === 'active' || r.state === 'cancelled');
-      const active = requests.filter((r) => r.state === 'active').map((r) => r.id);
-      const cancelled = requests.filter((r) => r.state === 'cancelled').map((r) => r.id);
-      await this.repo.setStatus(tx, active, { state: 'closed', statusCode: 'instance-terminated-by-user', statusUpdatedAt: now });
-      await this.repo.setStatus(tx, cancelled, { state: 'cancelled', statusCode: 'instance-terminated-by-user', statusUpdatedAt: now });
+      for (const r of requests)
+        await this.repo.setStatus(tx, [r.id], { state: r.state === 'active' ? 'closed' : 'cancelled', statusCode: 'instance-terminated-by-user', statusUpdatedAt: reachedAt(r.instanceId!) });
     });
   }
 
@@ -69,7 +67,17 @@ export class SpotMarket {
     }));
   }
 
-  insert(tx: Tx, rows: readonly SpotInstanceRequestEntity[]): Promise<void> {
-    return this.repo.insert(tx, rows);
+  /** Stores a Spot launch's requests; once it commits, those told of launches (interruptions) are. */
+  async insert(tx: Tx, rows: readonly SpotInstanceRequestEntity[]): Promise<void> {
+    await this.repo.insert(tx, rows);
+    this.engine.afterCommit(() => {
+      for (const l of this.launchListeners) l(rows);
+    });
   }
+
+  onLaunched(listener: (requests: readonly SpotInstanceRequestEntity[]) => void): void {
+    this.launchListeners.push(listener);
+  }
+
+  private readonly launchListeners: ((requests: readonly SpotInstanceRequestEntity[]) => void)[] = [];
 }

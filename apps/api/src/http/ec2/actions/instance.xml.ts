@@ -14,6 +14,7 @@ const STATE_MESSAGES: Readonly<Record<string, string>> = {
   'Client.UserInitiatedShutdown': 'Client.UserInitiatedShutdown: User initiated shutdown',
   'Server.InsufficientInstanceCapacity': 'Server.InsufficientInstanceCapacity: Insufficient capacity',
   'Server.InternalError': 'Server.InternalError: Internal error on launch',
+  'Server.SpotInstanceTermination': 'Server.SpotInstanceTermination: Spot instance termination',
 };
 
 /** EC2's `reason` (stateTransitionReason): "User initiated (2026-12-03 19:00:00 GMT)" after a user's stop or termination. */
