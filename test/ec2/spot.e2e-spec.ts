@@ -1,6 +1,6 @@
 import {
   CancelSpotInstanceRequestsCommand, CreateLaunchTemplateCommand, DescribeInstancesCommand, DescribeSpotInstanceRequestsCommand, DescribeSpotPriceHistoryCommand,
-  EC2Client, Instance, RunInstancesCommand, TerminateInstancesCommand,
+  EC2Client, Instance, RunInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { spotPercent } from '@nimbus/metering';
 import { LINUX_AMI } from '../support/app';
@@ -32,6 +32,21 @@ describe('Spot Instances through the JS SDK', () => {
   const requests = async (input: ConstructorParameters<typeof DescribeSpotInstanceRequestsCommand>[0] = {}) =>
     (await ec2.send(new DescribeSpotInstanceRequestsCommand(input))).SpotInstanceRequests!;
   const instance = async (id: string) => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0].Instances![0];
+  /**
+   * The next rise of t3.micro's price in us-east-1a: an hour at or after now whose next-but-some hour
+   * is dearer (the clock moved to that hour first if it is not the current one). The price now, as a
+   * MaxPrice, and when the dearer hour begins.
+   */
+  const nextRise = async (): Promise<{ maxPrice: string; rise: number }> => {
+    const pct = (hh: number) => spotPercent('t3.micro', 'us-east-1a', hh);
+    for (let a = Math.floor((await h.nowMs()) / HOUR_MS); ; a++) {
+      for (let b = a + 1; b <= a + 6; b++) {
+        if (pct(b) <= pct(a)) continue;
+        if (a * HOUR_MS > (await h.nowMs())) await h.advanceTo(a * HOUR_MS + 60_000);
+        return { maxPrice: spotAt(await h.nowMs()).replace(/0+$/, ''), rise: b * HOUR_MS };
+      }
+    }
+  };
 
   beforeAll(async () => {
     alice = await ec2Tenant(suite.app, 'spot-alice');
@@ -52,6 +67,10 @@ describe('Spot Instances through the JS SDK', () => {
     });
     expect(r.CreateTime).toBeInstanceOf(Date);
     expect((await instance(spot.InstanceId!)).SpotInstanceRequestId).toBe(sir);
+    // A one-time Spot Instance cannot be stopped, in EC2's words.
+    const e = await failure(ec2.send(new StopInstancesCommand({ InstanceIds: [spot.InstanceId!] })));
+    expect([e.name, e.message]).toEqual(['UnsupportedOperation',
+      `You can't stop the Spot Instance '${spot.InstanceId}' because it is associated with a one-time Spot Instance request. You can only stop Spot Instances associated with persistent Spot Instance requests.`]);
   });
 
   it('DescribeInstances: instance-lifecycle and spot-instance-request-id match the Spot Instance only; an On-Demand one shows neither', async () => {
@@ -85,9 +104,14 @@ describe('Spot Instances through the JS SDK', () => {
   it('refuses what it does not simulate (persistent, stop, hibernate, ValidUntil, Spot blocks, Capacity Blocks, dedicated Spot) and bad values', async () => {
     const code = async (p: Promise<unknown>) => (await failure(p)).name;
     expect(await code(spotLaunch({ SpotInstanceType: 'persistent' }))).toBe('UnsupportedOperation');
-    expect(await code(spotLaunch({ InstanceInterruptionBehavior: 'stop' }))).toBe('UnsupportedOperation');
-    expect(await code(spotLaunch({ InstanceInterruptionBehavior: 'hibernate' }))).toBe('UnsupportedOperation');
-    expect(await code(spotLaunch({ ValidUntil: new Date(Date.UTC(2030, 0, 1)) }))).toBe('UnsupportedOperation');
+    expect(await code(spotLaunch({ SpotInstanceType: 'persistent', InstanceInterruptionBehavior: 'stop' }))).toBe('UnsupportedOperation');
+    // What EC2 takes only with a persistent request: refused with a one-time one, in EC2's words.
+    const stop = await failure(spotLaunch({ InstanceInterruptionBehavior: 'stop' }));
+    expect([stop.name, stop.message]).toEqual(['InvalidParameterCombination', "The request with type 'one-time' is not supported when instanceInterruptionBehavior is set to 'stop'."]);
+    expect(await code(spotLaunch({ SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'hibernate' }))).toBe('InvalidParameterCombination');
+    const until = await failure(spotLaunch({ ValidUntil: new Date(Date.UTC(2030, 0, 1)) }));
+    expect([until.name, until.message]).toEqual(['InvalidParameterCombination', "The parameter validUntil cannot be specified when the SpotRequestType is set to 'one-time'."]);
+    expect(await code(spotLaunch({ InstanceInterruptionBehavior: 'sometimes' }))).toBe('InvalidParameterValue');
     expect(await code(spotLaunch({ BlockDurationMinutes: 60 }))).toBe('UnsupportedOperation');
     expect(await code(launch({ InstanceMarketOptions: { MarketType: 'capacity-block' } }))).toBe('UnsupportedOperation');
     expect(await code(launch({ InstanceMarketOptions: { MarketType: 'spot' }, Placement: { AvailabilityZone: 'us-east-1a', Tenancy: 'dedicated' } }))).toBe('UnsupportedOperation');
@@ -200,13 +224,7 @@ describe('Spot Instances through the JS SDK', () => {
   });
 
   it('interrupts a Spot Instance when the price rises above its maximum at an hour: two minutes\' notice (marked-for-termination), then terminated by price', async () => {
-    const now = await h.nowMs();
-    const hour = Math.floor(now / HOUR_MS);
-    const maxPrice = spotAt(now).replace(/0+$/, '');
-    // The first later hour whose price is above this hour's (the rule's hours, found by hand here).
-    let k = 1;
-    while (spotPercent('t3.micro', 'us-east-1a', hour + k) <= spotPercent('t3.micro', 'us-east-1a', hour)) k++;
-    const rise = (hour + k) * HOUR_MS;
+    const { maxPrice, rise } = await nextRise();
     const i = (await spotLaunch({ MaxPrice: maxPrice })).Instances![0];
     const request = async () => (await requests({ SpotInstanceRequestIds: [i.SpotInstanceRequestId!] }))[0];
     await h.advanceTo(rise - 1000);
@@ -223,15 +241,24 @@ describe('Spot Instances through the JS SDK', () => {
   });
 
   it('a notice and its termination inside one advance of the clock: the same outcome', async () => {
-    const now = await h.nowMs();
-    const hour = Math.floor(now / HOUR_MS);
-    let k = 1;
-    while (spotPercent('t3.micro', 'us-east-1a', hour + k) <= spotPercent('t3.micro', 'us-east-1a', hour)) k++;
-    const i = (await spotLaunch({ MaxPrice: spotAt(now).replace(/0+$/, '') })).Instances![0];
-    await h.advanceTo((hour + k) * HOUR_MS + 10 * 60_000);
+    const { maxPrice, rise } = await nextRise();
+    const i = (await spotLaunch({ MaxPrice: maxPrice })).Instances![0];
+    await h.advanceTo(rise + 10 * 60_000);
     const [r] = await requests({ SpotInstanceRequestIds: [i.SpotInstanceRequestId!] });
     expect([r.State, r.Status!.Code]).toEqual(['closed', 'instance-terminated-by-price']);
     expect((await instance(i.InstanceId!)).StateReason!.Code).toBe('Server.SpotInstanceTermination');
+  });
+
+  it('a notice given before a restart ends in its termination after it', async () => {
+    const { maxPrice, rise } = await nextRise();
+    const i = (await spotLaunch({ MaxPrice: maxPrice })).Instances![0];
+    await h.advanceTo(rise + 30_000);
+    expect((await requests({ SpotInstanceRequestIds: [i.SpotInstanceRequestId!] }))[0].Status!.Code).toBe('marked-for-termination');
+    await suite.restart();
+    ec2 = client(alice);
+    await h.advanceTo(rise + 3 * 60_000);
+    const [r] = await requests({ SpotInstanceRequestIds: [i.SpotInstanceRequestId!] });
+    expect([r.State, r.Status!.Code, r.Status!.UpdateTime!.getTime()]).toEqual(['closed', 'instance-terminated-by-price', rise + 2 * 60_000 + SHUTDOWN_MS]);
   });
 
   it('an active request whose instance is terminated closes (instance-terminated-by-user); every request survives a restart', async () => {

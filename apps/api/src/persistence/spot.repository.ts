@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { READ_DB } from './data-source';
-import { SpotInstanceRequestEntity, SpotInstanceRequestTagEntity } from './entities';
+import { InstanceEntity, SpotInstanceRequestEntity, SpotInstanceRequestTagEntity } from './entities';
 import { Tx } from './tx';
 
 /** Spot Instance requests and their tags (entities/spot.entity.ts), each its tenant's only. */
@@ -27,6 +27,16 @@ export class SpotRepository {
   ofInstances(m: Tx, instanceIds: readonly string[]): Promise<SpotInstanceRequestEntity[]> {
     if (instanceIds.length === 0) return Promise.resolve([]);
     return m.find(SpotInstanceRequestEntity, { where: { instanceId: In([...instanceIds]) } });
+  }
+
+  /** Every tenant's requests in these states (the interruptions' watch list, read when the world is built). */
+  inStates(m: Tx, states: readonly string[]): Promise<SpotInstanceRequestEntity[]> {
+    return m.find(SpotInstanceRequestEntity, { where: { state: In([...states]) } });
+  }
+
+  /** An interrupted instance's reason (EC2's stateReason code). */
+  async setInstanceStateReason(tx: Tx, instanceId: string, stateReason: string): Promise<void> {
+    await tx.update(InstanceEntity, { id: instanceId }, { stateReason });
   }
 
   async insert(tx: Tx, rows: readonly SpotInstanceRequestEntity[], tags: Readonly<Record<string, string>> = {}): Promise<void> {

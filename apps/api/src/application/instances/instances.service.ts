@@ -333,6 +333,10 @@ export class InstancesService {
       // Stop protection (EC2 User Guide, "Enable stop protection"), in EC2's words.
       const guarded = rows.find((r) => r.disableApiStop);
       if (guarded) throw new ApiError('OperationNotPermitted', `The instance '${guarded.id}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`);
+      // A one-time Spot Instance cannot be stopped (EC2 User Guide, "Stop a Spot Instance"), in EC2's words.
+      const spot = rows.find((r) => r.spotInstanceRequestId !== null);
+      if (spot)
+        throw new ApiError('UnsupportedOperation', `You can't stop the Spot Instance '${spot.id}' because it is associated with a one-time Spot Instance request. You can only stop Spot Instances associated with persistent Spot Instance requests.`);
       const out: StateTransition[] = [];
       for (const row of rows) {
         const t = stopVm(e.world, tenant.id, row.id);

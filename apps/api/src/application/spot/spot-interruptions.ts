@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Decimal } from 'decimal.js';
 import { MS_PER_HOUR } from '@nimbus/metering';
 import type { World } from '@nimbus/simulation';
-import { In } from 'typeorm';
-import { InstanceEntity, SpotInstanceRequestEntity } from '../../persistence/entities';
+import { SpotInstanceRequestEntity } from '../../persistence/entities';
 import { SpotRepository } from '../../persistence/spot.repository';
 import { EngineService } from '../../engine/engine.service';
 import { SpotMarket } from './spot-market';
@@ -65,7 +64,7 @@ export class SpotInterruptions {
       this.pending = this.pending.filter((p) => !closing.has(p.requestId));
       for (const r of requests) {
         await this.repo.setStatus(tx, [r.id], { state: r.state === 'cancelled' ? 'cancelled' : 'closed', statusCode: 'instance-terminated-by-price', statusUpdatedAt: reachedAt(r.instanceId!) });
-        await tx.update(InstanceEntity, { id: r.instanceId! }, { stateReason: SPOT_TERMINATION_REASON });
+        await this.repo.setInstanceStateReason(tx, r.instanceId!, SPOT_TERMINATION_REASON);
       }
     });
   }
@@ -77,7 +76,7 @@ export class SpotInterruptions {
 
   private async built(world: World): Promise<void> {
     this.pending = [];
-    const rows = await this.repo.reader.getRepository(SpotInstanceRequestEntity).find({ where: { state: In(['active', 'cancelled']) } });
+    const rows = await this.repo.inStates(this.repo.reader, ['active', 'cancelled']);
     this.watched = new Map(rows.filter(WATCHED).map((r) => [r.instanceId!, r]));
     const now = world.now;
     // A notice given before the restart ends when it would have.

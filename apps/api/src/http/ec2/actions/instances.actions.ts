@@ -313,10 +313,11 @@ const MIN_SPOT_MAX_PRICE = 0.001;
 /**
  * `InstanceMarketOptions` (EC2's InstanceMarketOptionsRequest): `MarketType=spot` with
  * `SpotOptions` — `MaxPrice` (more than $0.001; absent: the On-Demand price), `SpotInstanceType`
- * `one-time`, `InstanceInterruptionBehavior` `terminate`. Persistent requests (and with them `stop`
- * and `hibernate`, which RunInstances takes only with a persistent request, and `ValidUntil`),
- * Spot blocks (`BlockDurationMinutes`), Capacity Blocks (`MarketType=capacity-block`), and Spot on
- * dedicated tenancy or a Dedicated Host are refused as not supported.
+ * `one-time`, `InstanceInterruptionBehavior` `terminate`. `stop`, `hibernate` and `ValidUntil` go
+ * only with a persistent request: with a one-time one, EC2's InvalidParameterCombination in its
+ * words. Persistent requests, Spot blocks (`BlockDurationMinutes`), Capacity Blocks
+ * (`MarketType=capacity-block`), and Spot on dedicated tenancy or a Dedicated Host are refused as
+ * not supported.
  */
 function spotMarketOf(p: Ec2Params, tenancy: RunInstancesCommand['tenancy'], hostId: string | undefined): RunInstancesCommand['spot'] {
   const market = p.struct('InstanceMarketOptions');
@@ -330,6 +331,8 @@ function spotMarketOf(p: Ec2Params, tenancy: RunInstancesCommand['tenancy'], hos
   if (tenancy === 'dedicated') throw unsupported('Dedicated Spot Instances (Placement.Tenancy=dedicated with InstanceMarketOptions)');
   const options = market.struct('SpotOptions');
   let maxPrice: string | undefined;
+  let behavior: string | undefined;
+  let validUntil = false;
   for (const field of options?.fields() ?? []) {
     const value = options!.string(field) ?? '';
     switch (field) {
@@ -343,18 +346,23 @@ function spotMarketOf(p: Ec2Params, tenancy: RunInstancesCommand['tenancy'], hos
         if (value !== 'one-time') throw invalidParameter(`Value (${value.slice(0, 40)}) for parameter SpotInstanceType is invalid. It must be one-time or persistent.`);
         break;
       case 'InstanceInterruptionBehavior':
-        if (value === 'stop' || value === 'hibernate')
-          throw unsupported(`SpotOptions.InstanceInterruptionBehavior=${value} (RunInstances takes it only with a persistent request, which Nimbus does not support; terminate only)`);
-        if (value !== 'terminate') throw invalidParameter(`Value (${value.slice(0, 40)}) for parameter InstanceInterruptionBehavior is invalid. It must be hibernate, stop or terminate.`);
+        if (value !== 'terminate' && value !== 'stop' && value !== 'hibernate')
+          throw invalidParameter(`Value (${value.slice(0, 40)}) for parameter InstanceInterruptionBehavior is invalid. It must be hibernate, stop or terminate.`);
+        behavior = value;
         break;
       case 'ValidUntil':
-        throw unsupported('SpotOptions.ValidUntil (it applies to persistent requests only)');
+        validUntil = true;
+        break;
       case 'BlockDurationMinutes':
         throw unsupported('Spot blocks (SpotOptions.BlockDurationMinutes)');
       default:
         throw unsupported(`the parameter InstanceMarketOptions.SpotOptions.${field.slice(0, 40)}`);
     }
   }
+  // A one-time request (the only kind here) takes neither, in EC2's words.
+  if (behavior === 'stop' || behavior === 'hibernate')
+    throw combination(`The request with type 'one-time' is not supported when instanceInterruptionBehavior is set to '${behavior}'.`);
+  if (validUntil) throw combination(`The parameter validUntil cannot be specified when the SpotRequestType is set to 'one-time'.`);
   return maxPrice !== undefined ? { maxPrice } : {};
 }
 
