@@ -1,5 +1,5 @@
 import {
-  CancelSpotInstanceRequestsCommand, CreateLaunchTemplateCommand, DescribeInstancesCommand, DescribeSpotInstanceRequestsCommand, DescribeSpotPriceHistoryCommand,
+  CancelSpotInstanceRequestsCommand, CreateLaunchTemplateCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, DescribeInstancesCommand, DescribeSpotInstanceRequestsCommand, DescribeSpotPriceHistoryCommand,
   EC2Client, Instance, RunInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { spotPercent } from '@nimbus/metering';
@@ -196,6 +196,30 @@ describe('Spot Instances through the JS SDK', () => {
     await suite.app.advance(60);
     const [after] = await requests({ SpotInstanceRequestIds: [sir] });
     expect([after.State, after.Status!.Code]).toEqual(['cancelled', 'instance-terminated-by-user']);
+  });
+
+  it('tags requests: TagSpecification spot-instances-request at launch, CreateTags/DeleteTags/DescribeTags on sir- ids, tag filters; another tenant\'s is missing', async () => {
+    const i = (await launch({
+      InstanceMarketOptions: { MarketType: 'spot' }, TagSpecifications: [{ ResourceType: 'spot-instances-request', Tags: [{ Key: 'team', Value: 'batch' }] }],
+    })).Instances![0];
+    const id = i.SpotInstanceRequestId!;
+    expect((await requests({ SpotInstanceRequestIds: [id] }))[0].Tags).toEqual([{ Key: 'team', Value: 'batch' }]);
+    await ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'Name', Value: 'cheap' }] }));
+    expect((await requests({ Filters: [{ Name: 'tag:Name', Values: ['cheap'] }] })).map((r) => r.SpotInstanceRequestId)).toEqual([id]);
+    expect((await requests({ Filters: [{ Name: 'tag-key', Values: ['team'] }] })).map((r) => r.SpotInstanceRequestId)).toEqual([id]);
+    const described = (await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-type', Values: ['spot-instances-request'] }] }))).Tags!;
+    expect(described.map((t) => [t.ResourceId, t.Key, t.Value]).sort()).toEqual([[id, 'Name', 'cheap'], [id, 'team', 'batch']]);
+    await ec2.send(new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: 'team' }] }));
+    expect((await requests({ SpotInstanceRequestIds: [id] }))[0].Tags).toEqual([{ Key: 'Name', Value: 'cheap' }]);
+    const bob = client(await ec2Tenant(suite.app, 'spot-tagger'));
+    expect(await sameAsMissing(
+      () => bob.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'x', Value: 'y' }] })),
+      () => bob.send(new CreateTagsCommand({ Resources: [missing(id)], Tags: [{ Key: 'x', Value: 'y' }] })), id,
+    )).toBe('InvalidSpotInstanceRequestID.NotFound');
+    // Without Spot there is no request to tag.
+    expect((await failure(launch({ TagSpecifications: [{ ResourceType: 'spot-instances-request', Tags: [{ Key: 'a', Value: 'b' }] }] }))).name).toBe('InvalidParameterValue');
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [i.InstanceId!] }));
+    await suite.app.advance(30);
   });
 
   it('bills the Spot Instance at the Spot price of each hour it ran, per second (worked out from the two hours\' prices); SpotUsage in the usage report', async () => {

@@ -88,6 +88,7 @@ import { SpotRepository } from './persistence/spot.repository';
 import { SpotMarket } from './application/spot/spot-market';
 import { SpotService } from './application/spot/spot.service';
 import { SpotInterruptions } from './application/spot/spot-interruptions';
+import { SpotTagsRegistrar } from './application/spot/spot-tags.registrar';
 import { RoutingRepository } from './persistence/routing.repository';
 import { NetworkAclsService } from './application/networking/network-acls.service';
 import { NetworkAclsRepository } from './persistence/network-acls.repository';
@@ -177,7 +178,7 @@ export class AppModule {
         // EC2 launch templates.
         LaunchTemplatesRepository, LaunchTemplatesService, LaunchTemplateTagsRegistrar,
         // EC2 Spot Instances: the requests and the simulated market.
-        SpotRepository, SpotMarket, SpotService, SpotInterruptions,
+        SpotRepository, SpotMarket, SpotService, SpotInterruptions, SpotTagsRegistrar,
       ],
     };
   }

@@ -51,6 +51,13 @@ export class SpotRepository {
     await tx.update(SpotInstanceRequestEntity, { id: In([...ids]) }, change);
   }
 
+  /** Replaces a request's tags with these. */
+  async setTags(tx: Tx, tenantId: string, id: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    await tx.delete(SpotInstanceRequestTagEntity, { resourceId: id });
+    const rows = Object.entries(tags).map(([key, value]) => ({ resourceId: id, tenantId, key, value }));
+    if (rows.length > 0) await tx.insert(SpotInstanceRequestTagEntity, rows);
+  }
+
   /** The tags on each request, keys in order. */
   async tagsOf(m: Tx, ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
     const out = new Map<string, Record<string, string>>();

@@ -66,7 +66,7 @@ export interface RunInstancesCommand {
    * one-time Spot Instance request, terminated on interruption. `maxPrice`: the decimal string asked
    * (EC2's `SpotOptions.MaxPrice`), absent for the On-Demand price.
    */
-  readonly spot?: { readonly maxPrice?: string };
+  readonly spot?: { readonly maxPrice?: string; readonly tags?: Readonly<Record<string, unknown>> };
   readonly clientToken?: string;
 }
 

@@ -122,6 +122,8 @@ export class InstancesService {
     const content = checkLaunchContent(cmd, image);
     const tags = { ...content.tags, ...launchTemplateTags(cmd) };
     const volumeTags = content.volumeTags;
+    // The Spot requests' own tags (TagSpecification `spot-instances-request`), under EC2's tag rules.
+    const spotTags = validateTags({ ...(cmd.spot?.tags ?? {}) });
     const launchVolumes = this.volumes.resolveLaunchVolumes(cmd, image);
     const metadataOptions = JSON.stringify(content.metadataOptions);
     const { clientToken, ...request } = cmd;
@@ -200,7 +202,7 @@ export class InstancesService {
       // On PostgreSQL the group's transaction is pipelined (persistence/pipeline.ts): these writes
       // are sent, not awaited, and the network's reads travel with them.
       await this.instances.insertLaunch(tx, { id: reservationId, tenantId: tenant.id, clientToken: clientToken ?? null, requestHash, createdAt: e.now }, rows, tags);
-      if (spotRequests) await this.spot.insert(tx, spotRequests);
+      if (spotRequests) await this.spot.insert(tx, spotRequests, spotTags);
       const networks = await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now));
       const keep = launchVolumes.map((v) => v.deleteOnTermination === false);
       const volumes = await this.volumes.createForInstances(

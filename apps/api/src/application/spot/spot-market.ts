@@ -68,8 +68,8 @@ export class SpotMarket {
   }
 
   /** Stores a Spot launch's requests; once it commits, those told of launches (interruptions) are. */
-  async insert(tx: Tx, rows: readonly SpotInstanceRequestEntity[]): Promise<void> {
-    await this.repo.insert(tx, rows);
+  async insert(tx: Tx, rows: readonly SpotInstanceRequestEntity[], tags: Readonly<Record<string, string>> = {}): Promise<void> {
+    await this.repo.insert(tx, rows, tags);
     this.engine.afterCommit(() => {
       for (const l of this.launchListeners) l(rows);
     });

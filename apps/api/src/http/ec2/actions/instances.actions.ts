@@ -259,10 +259,12 @@ function launchSettingsOf(p: Ec2Params): Omit<RunInstancesCommand, 'imageId' | '
   const tags: Record<string, string> = {};
   const volumeTags: Record<string, string> = {};
   const interfaceTags: Record<string, string> = {};
+  const requestTags: Record<string, string> = {};
   for (const spec of p.structs('TagSpecification')) {
     const resourceType = spec.required('ResourceType');
-    const into = resourceType === 'instance' ? tags : resourceType === 'volume' ? volumeTags : resourceType === 'network-interface' ? interfaceTags : undefined;
-    if (!into) throw unsupported(`tagging a '${resourceType}' at launch (TagSpecification.ResourceType: 'instance', 'volume' or 'network-interface')`);
+    const into = resourceType === 'instance' ? tags : resourceType === 'volume' ? volumeTags : resourceType === 'network-interface' ? interfaceTags
+      : resourceType === 'spot-instances-request' ? requestTags : undefined;
+    if (!into) throw unsupported(`tagging a '${resourceType}' at launch (TagSpecification.ResourceType: 'instance', 'volume', 'network-interface' or 'spot-instances-request')`);
     for (const t of spec.structs('Tag')) into[t.required('Key')] = t.string('Value') ?? '';
   }
 
@@ -283,7 +285,10 @@ function launchSettingsOf(p: Ec2Params): Omit<RunInstancesCommand, 'imageId' | '
 
   const asked = toNetworkRequest(p);
   const network = Object.keys(interfaceTags).length > 0 ? { ...asked, interfaceTags } : asked;
-  const spot = spotMarketOf(p, tenancy, hostId);
+  const market = spotMarketOf(p, tenancy, hostId);
+  // EC2 tags a Spot launch's requests with `spot-instances-request` specifications; without Spot there are none to tag.
+  if (Object.keys(requestTags).length > 0 && !market) throw new ApiError('InvalidParameterValue', "TagSpecification.ResourceType 'spot-instances-request' needs InstanceMarketOptions with MarketType=spot.");
+  const spot = market && Object.keys(requestTags).length > 0 ? { ...market, tags: requestTags } : market;
   return {
     ...(spot !== undefined ? { spot } : {}),
     ...(availabilityZone !== undefined ? { availabilityZone } : {}),
