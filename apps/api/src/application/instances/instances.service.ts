@@ -163,6 +163,7 @@ export class InstancesService {
       // The network before placement: ids, addresses and the key pair checked; a subnet pins the zone.
       const networkPlan = await this.network.planLaunch(tx, tenant.id, cmd.network ?? {}, cmd.maxCount, type, image, cmd.availabilityZone);
       const availabilityZone = networkPlan.availabilityZone ?? cmd.availabilityZone;
+      if (cmd.spot && availabilityZone !== undefined) this.spot.checkMaxPrice(type.name, availabilityZone, cmd.spot, e.now);
 
       // The world's launch: the vCPU quota, then the IOPS quota, placement and licence admission, all or nothing.
       const quota = await this.tenantQuotas.onDemandVcpuQuota(tx, tenant.id);

@@ -57,14 +57,24 @@ export class SpotMarket {
    * and `fulfilled`: SpotMaxPriceTooLow (EC2's words) when the maximum asked is below the Spot price.
    */
   requestsFor(tenantId: string, instanceIds: readonly string[], instanceType: string, availabilityZone: string, platform: string, spot: NonNullable<RunInstancesCommand['spot']>, now: number): SpotInstanceRequestEntity[] {
-    const price = this.price(instanceType, availabilityZone, now);
-    const maxPrice = spot.maxPrice !== undefined ? new Decimal(spot.maxPrice) : this.onDemandLinuxHourly(instanceType, now);
-    if (maxPrice.lt(price))
-      throw new ApiError('SpotMaxPriceTooLow', `Your Spot request price of ${spot.maxPrice} is lower than the minimum required Spot request fulfillment price of ${price.toFixed()}.`);
+    const maxPrice = this.checkMaxPrice(instanceType, availabilityZone, spot, now);
     return instanceIds.map((instanceId) => ({
       id: resourceId('sir'), tenantId, instanceId, instanceType, availabilityZone, productDescription: spotProductDescription(platform), type: 'one-time',
       maxPrice: spot.maxPrice ?? maxPrice.toFixed(), interruptionBehavior: 'terminate', state: 'active', statusCode: 'fulfilled', statusUpdatedAt: now, createdAt: now,
     }));
+  }
+
+  /**
+   * The maximum price of a Spot launch in a zone at an instant (the On-Demand price when none was
+   * asked): SpotMaxPriceTooLow, in EC2's words, when it is below the Spot price. A launch whose zone
+   * is known checks it before placing anything (a failed command that changed the world rebuilds it).
+   */
+  checkMaxPrice(instanceType: string, availabilityZone: string, spot: NonNullable<RunInstancesCommand['spot']>, now: number): Decimal {
+    const price = this.price(instanceType, availabilityZone, now);
+    const maxPrice = spot.maxPrice !== undefined ? new Decimal(spot.maxPrice) : this.onDemandLinuxHourly(instanceType, now);
+    if (maxPrice.lt(price))
+      throw new ApiError('SpotMaxPriceTooLow', `Your Spot request price of ${spot.maxPrice} is lower than the minimum required Spot request fulfillment price of ${price.toFixed()}.`);
+    return maxPrice;
   }
 
   /** Stores a Spot launch's requests; once it commits, those told of launches (interruptions) are. */
