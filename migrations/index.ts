@@ -37,6 +37,7 @@ import { NetworkAcls1764790000000 } from './1764790000000-NetworkAcls';
 import { InstanceMonitoring1764800000000 } from './1764800000000-InstanceMonitoring';
 import { VpcPeering1764810000000 } from './1764810000000-VpcPeering';
 import { MonitoringUsage1764815000000 } from './1764815000000-MonitoringUsage';
+import { SpotInstances1764820000000 } from './1764820000000-SpotInstances';
 import { DhcpOptions1764830000000 } from './1764830000000-DhcpOptions';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
@@ -53,5 +54,6 @@ export const MIGRATIONS = [
   InstanceMonitoring1764800000000,
   VpcPeering1764810000000,
   MonitoringUsage1764815000000,
+  SpotInstances1764820000000,
   DhcpOptions1764830000000,
 ];

@@ -881,4 +881,27 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.runMigrations();
     for (const t of ['network_tags', 'dhcp_options', 'vpcs', 'tenant_default_vpcs']) await ds.query(`DELETE FROM ${t} WHERE tenant_id IN ('t-d', 't-e')`);
   });
+
+  it('SpotInstances1764820000000 adds spot_instance_requests, their tags and instances.spot_instance_request_id (null for the instances there were); reverting drops them and keeps the instances', async () => {
+    await undoThrough('SpotInstances1764820000000');
+    await seedInstance(9);
+    await ds.runMigrations();
+    const stored = async () => (await ds.query("SELECT spot_instance_request_id FROM instances WHERE id = 'i-0000000000000f009'"))[0];
+    expect(await stored()).toEqual({ spot_instance_request_id: null });
+    // A request as a Spot launch writes it; its maximum price a decimal string; times past 2^31 ms, as simulated times are.
+    await ds.query(`INSERT INTO spot_instance_requests (id, tenant_id, instance_id, instance_type, availability_zone, product_description, type, max_price,
+      interruption_behavior, state, status_code, status_updated_at, created_at)
+      VALUES ('sir-0000000000000f009', 't-00000000000000f09', 'i-0000000000000f009', 'm5.large', 'us-east-1a', 'Linux/UNIX', 'one-time', '0.096',
+      'terminate', 'active', 'fulfilled', 1735689840000, 1735689840000)`);
+    await ds.query("INSERT INTO spot_instance_request_tags (resource_id, tenant_id, tag_key, tag_value) VALUES ('sir-0000000000000f009', 't-00000000000000f09', 'Name', 'cheap')");
+    await ds.query("UPDATE instances SET spot_instance_request_id = 'sir-0000000000000f009' WHERE id = 'i-0000000000000f009'");
+    expect(await stored()).toEqual({ spot_instance_request_id: 'sir-0000000000000f009' });
+    expect(await ds.query("SELECT max_price, created_at FROM spot_instance_requests")).toEqual([{ max_price: '0.096', created_at: usingPostgres() ? '1735689840000' : 1735689840000 }]);
+    await undoThrough('SpotInstances1764820000000');
+    expect(await describeTables(['spot_instance_requests', 'spot_instance_request_tags'])).toEqual([]);
+    expect((await describeTables(['instances']))[0].findColumnByName('spot_instance_request_id')).toBeUndefined();
+    expect(await ds.query("SELECT COUNT(*) AS n FROM instances WHERE tenant_id = 't-00000000000000f09'")).toEqual([{ n: usingPostgres() ? '1' : 1 }]);
+    await ds.runMigrations();
+    await dropSeed(9);
+  });
 });

@@ -490,4 +490,24 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     const missingRule = await aws(bob, 'update-security-group-rule-descriptions-ingress', '--group-id', group, '--ip-permissions', 'IpProtocol=tcp,FromPort=23,ToPort=23,IpRanges=[{CidrIp=203.0.113.0/24}]');
     expect(missingRule.stderr).toContain('(InvalidPermission.NotFound)');
   });
+
+  it('launches a Spot Instance and reads its request and the Spot price (run-instances --instance-market-options, describe-spot-instance-requests, describe-spot-price-history, cancel-spot-instance-requests)', async () => {
+    const ran = await aws(alice, 'run-instances', '--image-id', LINUX_AMI, '--instance-type', 't3.micro', '--placement', 'AvailabilityZone=us-east-1a',
+      '--instance-market-options', 'MarketType=spot,SpotOptions={MaxPrice=0.0104,SpotInstanceType=one-time,InstanceInterruptionBehavior=terminate}');
+    expect({ code: ran.code, stderr: ran.stderr }).toEqual({ code: 0, stderr: '' });
+    const i = ran.json.Instances[0];
+    expect(i.InstanceLifecycle).toBe('spot');
+    const requests = await aws(alice, 'describe-spot-instance-requests', '--filters', `Name=instance-id,Values=${i.InstanceId}`,
+      '--query', 'SpotInstanceRequests[].[SpotInstanceRequestId,State,Status.Code,SpotPrice,Type]');
+    expect(requests.json).toEqual([[i.SpotInstanceRequestId, 'active', 'fulfilled', '0.0104', 'one-time']]);
+    const history = await aws(alice, 'describe-spot-price-history', '--instance-types', 't3.micro', '--product-descriptions', 'Linux/UNIX', '--availability-zone', 'us-east-1a',
+      '--max-items', '1', '--query', 'SpotPriceHistory[0].[InstanceType,AvailabilityZone,SpotPrice]');
+    expect(history.json[0]).toBe('t3.micro');
+    expect(Number(history.json[2])).toBeGreaterThanOrEqual(0.00312);
+    expect(Number(history.json[2])).toBeLessThanOrEqual(0.00936);
+    const cancelled = await aws(alice, 'cancel-spot-instance-requests', '--spot-instance-request-ids', i.SpotInstanceRequestId);
+    expect(cancelled.json).toEqual({ CancelledSpotInstanceRequests: [{ SpotInstanceRequestId: i.SpotInstanceRequestId, State: 'cancelled' }] });
+    expect((await aws(bob, 'describe-spot-instance-requests', '--spot-instance-request-ids', i.SpotInstanceRequestId)).stderr).toContain('(InvalidSpotInstanceRequestID.NotFound)');
+    expect((await aws(alice, 'terminate-instances', '--instance-ids', i.InstanceId)).code).toBe(0);
+  });
 });

@@ -227,6 +227,21 @@ bob.associate_dhcp_options(DhcpOptionsId="default", VpcId=dopt_vpc["VpcId"])
 bob.delete_dhcp_options(DhcpOptionsId=dopt["DhcpOptionsId"])
 out["dhcpOptions"]["deleted"] = bob.describe_vpcs(VpcIds=[dopt_vpc["VpcId"]])["Vpcs"][0]["DhcpOptionsId"]
 
+# A Spot Instance: run_instances with InstanceMarketOptions, its request through a filter and a paginator, the price history, cancelled, another tenant's request as missing.
+spot = alice.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=1, MaxCount=1, Placement={"AvailabilityZone": "us-east-1a"},
+                           InstanceMarketOptions={"MarketType": "spot", "SpotOptions": {"SpotInstanceType": "one-time"}})["Instances"][0]
+spot_requests = [r for page in alice.get_paginator("describe_spot_instance_requests").paginate(Filters=[{"Name": "state", "Values": ["active"]}]) for r in page["SpotInstanceRequests"]]
+spot_history = alice.describe_spot_price_history(InstanceTypes=["t3.micro"], ProductDescriptions=["Linux/UNIX (Amazon VPC)"], AvailabilityZone="us-east-1b")["SpotPriceHistory"]
+out["spot"] = {
+    "lifecycle": spot["InstanceLifecycle"],
+    "request": [(r["SpotInstanceRequestId"] == spot["SpotInstanceRequestId"], r["Status"]["Code"], r["SpotPrice"]) for r in spot_requests],
+    "history": [(p["InstanceType"], p["AvailabilityZone"], p["ProductDescription"], 0.00312 <= float(p["SpotPrice"]) <= 0.00936, isinstance(p["Timestamp"], datetime.datetime)) for p in spot_history],
+    "tooLow": error_of(lambda: alice.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=1, MaxCount=1, InstanceMarketOptions={"MarketType": "spot", "SpotOptions": {"MaxPrice": "0.002"}}))["code"],
+    "otherTenant": error_of(lambda: bob.cancel_spot_instance_requests(SpotInstanceRequestIds=[spot["SpotInstanceRequestId"]]))["code"],
+    "cancelled": alice.cancel_spot_instance_requests(SpotInstanceRequestIds=[spot["SpotInstanceRequestId"]])["CancelledSpotInstanceRequests"][0]["State"],
+}
+alice.terminate_instances(InstanceIds=[spot["InstanceId"]])
+
 real = datetime.datetime
 
 

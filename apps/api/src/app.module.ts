@@ -86,6 +86,11 @@ import { VpcPeeringService } from './application/networking/vpc-peering.service'
 import { VpcPeeringRepository } from './persistence/vpc-peering.repository';
 import { DhcpOptionsService } from './application/networking/dhcp-options.service';
 import { DhcpOptionsRepository } from './persistence/dhcp-options.repository';
+import { SpotRepository } from './persistence/spot.repository';
+import { SpotMarket } from './application/spot/spot-market';
+import { SpotService } from './application/spot/spot.service';
+import { SpotInterruptions } from './application/spot/spot-interruptions';
+import { SpotTagsRegistrar } from './application/spot/spot-tags.registrar';
 import { RoutingRepository } from './persistence/routing.repository';
 import { NetworkAclsService } from './application/networking/network-acls.service';
 import { NetworkAclsRepository } from './persistence/network-acls.repository';
@@ -175,6 +180,8 @@ export class AppModule {
         CatalogRepository, ImagesService, SnapshotsService, CatalogAdminService,
         // EC2 launch templates.
         LaunchTemplatesRepository, LaunchTemplatesService, LaunchTemplateTagsRegistrar,
+        // EC2 Spot Instances: the requests and the simulated market.
+        SpotRepository, SpotMarket, SpotService, SpotInterruptions, SpotTagsRegistrar,
       ],
     };
   }

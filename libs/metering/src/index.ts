@@ -31,3 +31,4 @@ export { summarize } from './invoice/invoice.summary';
 export { toCsv } from './invoice/invoice.csv';
 export { PLATFORM_LABEL } from './rating/usage.rater';
 export { instanceBillingIdentity } from './rating/usage-operation';
+export { SPOT_FLOOR_PERCENT, SPOT_CEILING_PERCENT, fnv1a32, spotHourOf, spotPercent, spotPriceOf, spotPriceAt } from './pricing/spot-price';

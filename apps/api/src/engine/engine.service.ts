@@ -86,6 +86,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   private rebuiltAt = 0;
   private readonly terminationHandlers: TerminationHandler[] = [];
   private readonly stopHandlers: StopHandler[] = [];
+  private readonly worldBuiltHandlers: ((world: World) => Promise<void>)[] = [];
   /** The running command's after-commit callbacks (see afterCommit); undefined outside a command. */
   private afterCommitHooks: (() => void)[] | undefined;
   /** The running command's undo callbacks (see onAbort); undefined outside a command. */
@@ -146,6 +147,14 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   /** Instances reaching `stopped`, however they got there (a stop, or one completed after a restart), in the commit that records it. */
   onStopped(handler: StopHandler): void {
     this.stopHandlers.push(handler);
+  }
+
+  /**
+   * Called with each world built from the database (at start, and after a rebuild): what schedules
+   * actions in the world's own event loop from stored state (Spot interruptions) registers them again.
+   */
+  onWorldBuilt(handler: (world: World) => Promise<void>): void {
+    this.worldBuiltHandlers.push(handler);
   }
 
   async onModuleInit(): Promise<void> {
@@ -533,6 +542,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     this.stale = false;
     this.rebalancerWritten = -1;
     this.rebuiltAt = nowMs;
+    for (const h of this.worldBuiltHandlers) await h(this.worldRef);
     this.logger.log(
       { hosts: state.hosts.length, instances: state.vms?.length ?? 0, volumes: state.volumes?.length ?? 0, now: new Date(nowMs).toISOString() },
       'world restored from the database',

@@ -24,7 +24,7 @@ async function insertIgnore(tx: EntityManager, entity: typeof UsageRecordEntity 
 }
 
 /** What metering needs of an instance's row. */
-const METERED_COLUMNS = ['id', 'tenantId', 'instanceType', 'platform', 'imageId', 'tenancy', 'availabilityZone', 'monitoring', 'monitoringSince'] as const;
+const METERED_COLUMNS = ['id', 'tenantId', 'instanceType', 'platform', 'imageId', 'tenancy', 'availabilityZone', 'monitoring', 'monitoringSince', 'spotInstanceRequestId'] as const;
 
 /**
  * Which NAT gateway processes each instance's internet-bound bytes: the application answers it
@@ -78,7 +78,7 @@ export class UsageWriter {
       return {
         tenantId: row.tenantId, instanceType: row.instanceType, vcpus: type?.vcpus ?? 1, platform: row.platform as Platform,
         licenseModel: catalog.image(row.imageId)?.licenseModel ?? 'license-included', tenancy: row.tenancy, availabilityZone: row.availabilityZone,
-        monitoredSince: monitoredSince(row),
+        monitoredSince: monitoredSince(row), ...(row.spotInstanceRequestId ? { market: 'spot' as const } : {}),
         natGatewayAt: natOf?.(vmId),
       };
     };

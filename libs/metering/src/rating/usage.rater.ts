@@ -10,6 +10,7 @@ import { sameUsageRecord } from '../usage/usage.dedupe';
 import { InstanceUsageRecord, isProratedRecord, LicenseModel, Platform, PublicIpv4State, Tenancy, UsageRecord, VolumeType, validateUsageRecord } from '../usage/usage-record';
 import { DEDICATED_HOST_BILLING, INSTANCE_BILLING, NAT_GATEWAY_BILLING, billedMsByVersion } from './billing-granularity';
 import { mergeIntervals, TimeInterval } from '../sla/availability';
+import { spotHourOf, spotPercent, spotPriceOf } from '../pricing/spot-price';
 
 /** One instance's running time inside the month, kept only for instances the SLA inputs name. */
 export type InstanceSegment = Pick<
@@ -43,6 +44,8 @@ const LICENSE_LABEL: Readonly<Record<string, string>> = {
 };
 
 interface InstanceAgg {
+  /** Spot: its compute is on the Spot lines (spotLines), its licences here as On-Demand's. */
+  readonly spot: boolean;
   readonly instanceType: string;
   readonly platform: Platform;
   readonly licenseModel: LicenseModel;
@@ -92,6 +95,7 @@ export function rateUsage(
   const snapshots = new Map<string, Agg<{ v: number }>>();
   const addresses = new Map<string, Agg<{ state: PublicIpv4State; v: number }>>();
   const natGateways = new Map<string, Agg<{ v: number }>>();
+  const spot = new Map<string, Agg<{ instanceType: string; availabilityZone: string; percent: number; v: number }>>();
   const monitoredHours = new Map<string, TimeInterval[]>();
   const natBytes = new Map<string, Agg<{ v: number }>>();
   const segmentsByInstance = new Map<string, InstanceSegment[]>();
@@ -134,17 +138,30 @@ export function rateUsage(
 
     if (r.kind === 'instance-usage') {
       zonesInUse.add(r.availabilityZone);
-      const segment = { periodStartMs: r.periodStartMs, startMs: s, endMs: e };
-      const n = billedMsByVersion(segment, INSTANCE_BILLING[r.platform], starts, versionIndexAt, pieces);
-      for (let i = 0; i < n; i += 2) {
-        const v = pieces[i];
-        const key = `${r.instanceType}|${r.platform}|${r.licenseModel}|${r.tenancy}|${r.vcpus}|${v}`;
-        let a = instances.get(key);
-        if (a === undefined) {
-          a = { instanceType: r.instanceType, platform: r.platform, licenseModel: r.licenseModel, tenancy: r.tenancy, vcpus: r.vcpus, v, ms: new ExactSum() };
-          instances.set(key, a);
+      const isSpot = r.market === 'spot';
+      // A Spot interval is cut at every clock hour: each billed unit is priced by the hour it starts in
+      // (billedMs is the same however a period is cut, so the cuts move no unit and add no minimum).
+      for (let from = s; ; ) {
+        const to = isSpot ? Math.min(e, (Math.floor(from / MS_PER_HOUR) + 1) * MS_PER_HOUR) : e;
+        const segment = { periodStartMs: r.periodStartMs, startMs: from, endMs: to };
+        const n = billedMsByVersion(segment, INSTANCE_BILLING[r.platform], starts, versionIndexAt, pieces);
+        for (let i = 0; i < n; i += 2) {
+          const v = pieces[i];
+          const key = `${r.instanceType}|${r.platform}|${r.licenseModel}|${r.tenancy}|${r.vcpus}|${v}|${isSpot ? 'spot' : ''}`;
+          let a = instances.get(key);
+          if (a === undefined) {
+            a = { spot: isSpot, instanceType: r.instanceType, platform: r.platform, licenseModel: r.licenseModel, tenancy: r.tenancy, vcpus: r.vcpus, v, ms: new ExactSum() };
+            instances.set(key, a);
+          }
+          a.ms.add(pieces[i + 1]);
+          if (isSpot) {
+            const { instanceType, availabilityZone } = r;
+            const percent = spotPercent(instanceType, availabilityZone, spotHourOf(from));
+            bump(spot, `${instanceType}|${availabilityZone}|${percent}|${v}`, () => ({ instanceType, availabilityZone, percent, v }), pieces[i + 1]);
+          }
         }
-        a.ms.add(pieces[i + 1]);
+        if (to >= e) break;
+        from = to;
       }
       if (slaInstanceIds.has(r.instanceId)) {
         let list = segmentsByInstance.get(r.instanceId);
@@ -211,6 +228,7 @@ export function rateUsage(
 
   const lines: PendingLine[] = [
     ...instanceLines(instances, book),
+    ...[...spot.values()].map(({ meta, sum }) => spotLine(meta, sum, book)),
     ...[...hosts.values()].map(({ meta: { family, v }, sum }) => hostLine(family, v, sum, book)),
     ...[...surplus.values()].map(({ meta: { platform, v }, sum }) => surplusLine(platform, v, sum, book)),
     ...[...volumes.values()].map(({ meta, sum }) => volumeLine(meta, sum, book, monthLengthMs(month))),
@@ -241,7 +259,7 @@ function instanceLines(instances: Map<string, InstanceAgg>, book: CompiledPriceB
   const compute = new Map<string, { a: InstanceAgg; ms: ExactSum }>();
   const license = new Map<string, { a: InstanceAgg; c: LicenseComponent; ms: ExactSum }>();
   for (const a of instances.values()) {
-    if (a.tenancy !== 'host') {
+    if (a.tenancy !== 'host' && !a.spot) {
       const key = `${a.instanceType}|${a.platform}|${a.licenseModel}|${a.tenancy}|${a.v}`;
       let c = compute.get(key);
       if (!c) compute.set(key, (c = { a, ms: new ExactSum() }));
@@ -312,6 +330,30 @@ function licenseBasisText(c: LicenseComponent, vcpus: number, perInstanceHour: D
       return `${vcpus} vCPUs licensed as ${units} cores${minimum}, × ${money(new Money(c.ratePerUnitHour))} per core-hour = ${total}`;
     }
   }
+}
+
+/**
+ * A Spot Instance's compute in one clock hour's price: the type's Linux On-Demand price × the hour's
+ * percent (pricing/spot-price.ts), per second with the platform's minimum like On-Demand ("You pay
+ * the Spot price that's in effect, billed to the nearest second": AWS, "How Spot Instances work").
+ * One line per type, zone, price and price book version; its licences are on the license lines.
+ */
+function spotLine(meta: { instanceType: string; availabilityZone: string; percent: number; v: number }, ms: ExactSum, book: CompiledPriceBook): PendingLine {
+  const { instanceType, availabilityZone, percent, v } = meta;
+  const version = book.versions[v].version;
+  const unitPrice = spotPriceOf(book.computeHourly(v, instanceType, 'default'), percent);
+  return {
+    lineId: `ec2-spot/${instanceType}/${availabilityZone}/${percent}pct/${version}`,
+    sortKey: `~spot|${instanceType}|${availabilityZone}|${pad(percent)}|${pad(v)}`,
+    product: 'ec2-instance',
+    description:
+      `${instanceType} Spot Instance compute in ${availabilityZone}: Spot price ${money(unitPrice)} per instance-hour (${percent} % of On-Demand Linux), ` +
+      `billed per second at the price of each hour (price book ${version})`,
+    unit: 'instance-hour',
+    unitPrice,
+    numerator: ms.toDecimal(),
+    denominator: MS_PER_HOUR,
+  };
 }
 
 function hostLine(family: string, v: number, ms: ExactSum, book: CompiledPriceBook): PendingLine {

@@ -46,6 +46,11 @@ export interface InstanceUsageRecord {
    * from here and a continuation pays only what is left of the minimum, so it must be carried.
    */
   readonly periodStartMs: SimTimeMs;
+  /**
+   * `spot` for a Spot Instance: its compute is billed at the Spot price of each hour (the rater;
+   * pricing/spot-price.ts), its licence components as an On-Demand instance's. Absent: On-Demand.
+   */
+  readonly market?: 'spot';
 }
 
 /**
@@ -328,6 +333,7 @@ export function validateUsageRecord(r: UsageRecord): void {
       if (!PLATFORMS.includes(r.platform)) throw new InvalidUsageRecord(r.recordId, `unknown platform '${r.platform}'`);
       if (r.licenseModel !== 'license-included' && r.licenseModel !== 'byol') throw new InvalidUsageRecord(r.recordId, `unknown licenseModel '${r.licenseModel}'`);
       if (r.tenancy !== 'default' && r.tenancy !== 'dedicated' && r.tenancy !== 'host') throw new InvalidUsageRecord(r.recordId, `unknown tenancy '${r.tenancy}'`);
+      if (r.market !== undefined && (r.market !== 'spot' || r.tenancy !== 'default')) throw new InvalidUsageRecord(r.recordId, `market must be 'spot' on default tenancy, or absent`);
       return;
     case 'host-usage':
     case 'nat-gateway':

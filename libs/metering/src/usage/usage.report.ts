@@ -90,7 +90,8 @@ export function usageReport(records: readonly UsageRecord[], o: UsageReportOptio
       const to = Math.min(end, cut);
       const ms = to - from;
       if (r.kind === 'instance-usage') {
-        const prefix = r.tenancy === 'host' ? 'HostBoxUsage' : r.tenancy === 'dedicated' ? 'DedicatedUsage' : 'BoxUsage';
+        // AWS's usage types: SpotUsage:<type> for a Spot Instance (us-east-1, no region prefix), BoxUsage for On-Demand.
+        const prefix = r.market === 'spot' ? 'SpotUsage' : r.tenancy === 'host' ? 'HostBoxUsage' : r.tenancy === 'dedicated' ? 'DedicatedUsage' : 'BoxUsage';
         const suffix = r.platform === 'linux' ? '' : `:${r.platform}${r.licenseModel === 'byol' ? '-byol' : ''}`;
         add({ usageType: `${prefix}:${r.instanceType}${suffix}`, product: 'ec2-instance', unit: 'instance-hour' }, from, new Money(ms).div(MS_PER_HOUR));
       } else if (r.kind === 'host-usage') {

@@ -87,6 +87,8 @@ export interface MeteredInstance {
    * does not know. Absent for an instance no NAT route reaches, which then costs nothing more.
    */
   readonly natGatewayAt?: (time: SimTime) => string | undefined;
+  /** `spot` for a Spot Instance (its intervals carry it: the rater prices them at the Spot price); absent for On-Demand. */
+  readonly market?: 'spot';
 }
 
 /** A usage record as stored: an open interval (`endMs` null) or a point quantity. */
@@ -253,7 +255,10 @@ export class UsageMeter {
           if (!i) break;
           out.push({ op: 'insert-usage', record: {
             recordId: instanceUsageRecordId(e.vmId, e.time), tenantId: i.tenantId, kind: 'instance-usage', resourceId: e.vmId, startMs: e.time, endMs: null, periodStartMs: e.time,
-            quantity: null, attrs: { instanceType: i.instanceType, vcpus: i.vcpus, platform: i.platform, licenseModel: i.licenseModel, tenancy: i.tenancy, availabilityZone: i.availabilityZone },
+            quantity: null, attrs: {
+              instanceType: i.instanceType, vcpus: i.vcpus, platform: i.platform, licenseModel: i.licenseModel, tenancy: i.tenancy, availabilityZone: i.availabilityZone,
+              ...(i.market !== undefined ? { market: i.market } : {}),
+            },
           } });
           if (i.monitoredSince != null && i.monitoredSince <= e.time) out.push(UsageMeter.openMonitoring({ instanceId: e.vmId, tenantId: i.tenantId, startMs: e.time }));
           break;

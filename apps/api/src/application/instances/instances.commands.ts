@@ -61,6 +61,12 @@ export interface RunInstancesCommand {
   readonly network?: LaunchNetworkRequest;
   /** The launch template version it was launched from (EC2's RunInstances `LaunchTemplate`): its id and version are the instance's `aws:ec2launchtemplate:*` tags. */
   readonly launchTemplate?: { readonly id: string; readonly version: number };
+  /**
+   * A Spot launch (EC2's `InstanceMarketOptions` with `MarketType=spot`): each instance gets a
+   * one-time Spot Instance request, terminated on interruption. `maxPrice`: the decimal string asked
+   * (EC2's `SpotOptions.MaxPrice`), absent for the On-Demand price.
+   */
+  readonly spot?: { readonly maxPrice?: string; readonly tags?: Readonly<Record<string, unknown>> };
   readonly clientToken?: string;
 }
 

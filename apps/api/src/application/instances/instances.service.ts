@@ -27,6 +27,7 @@ import { bootLog, consoleOutputTime } from './boot-log';
 import { launchPasswordData, PasswordData, passwordDataOf } from './password-data';
 import { checkDeletableTag, mergeTags, validateTags } from './tags';
 import { changeMonitoring, launchMonitoring, MonitoringState, monitoringStateOf } from './monitoring';
+import { SpotMarket } from '../spot/spot-market';
 
 const DEFAULT_PAGE_SIZE = 1000;
 const USER_SHUTDOWN = 'Client.UserInitiatedShutdown';
@@ -78,6 +79,7 @@ export class InstancesService {
     private readonly groups: PlacementGroupsService,
     private readonly dedicatedHosts: DedicatedHostsService,
     private readonly licenses: LicensesService,
+    private readonly spot: SpotMarket,
     @Inject(INSTANCE_NETWORKING) private readonly network: InstanceNetworking,
   ) {
     // Terminated instances' interfaces go (or are detached) and their public addresses return to the pool.
@@ -120,6 +122,8 @@ export class InstancesService {
     const content = checkLaunchContent(cmd, image);
     const tags = { ...content.tags, ...launchTemplateTags(cmd) };
     const volumeTags = content.volumeTags;
+    // The Spot requests' own tags (TagSpecification `spot-instances-request`), under EC2's tag rules.
+    const spotTags = validateTags({ ...(cmd.spot?.tags ?? {}) });
     const launchVolumes = this.volumes.resolveLaunchVolumes(cmd, image);
     const metadataOptions = JSON.stringify(content.metadataOptions);
     const { clientToken, ...request } = cmd;
@@ -159,6 +163,7 @@ export class InstancesService {
       // The network before placement: ids, addresses and the key pair checked; a subnet pins the zone.
       const networkPlan = await this.network.planLaunch(tx, tenant.id, cmd.network ?? {}, cmd.maxCount, type, image, cmd.availabilityZone);
       const availabilityZone = networkPlan.availabilityZone ?? cmd.availabilityZone;
+      if (cmd.spot && availabilityZone !== undefined) this.spot.checkMaxPrice(type.name, availabilityZone, cmd.spot, e.now);
 
       // The world's launch: the vCPU quota, then the IOPS quota, placement and licence admission, all or nothing.
       const quota = await this.tenantQuotas.onDemandVcpuQuota(tx, tenant.id);
@@ -182,6 +187,8 @@ export class InstancesService {
       });
 
       const reservationId = resourceId('r');
+      // A Spot launch: its price in the zone placed, now, under the maximum asked; a request per instance.
+      const spotRequests = cmd.spot ? this.spot.requestsFor(tenant.id, launched.vms.map((vm) => vm.vmId), type.name, launched.availabilityZone, image.platform, cmd.spot, e.now) : undefined;
       const rows = launched.vms.map((vm, i) => {
         const partition = launched.partitions?.[i];
         return {
@@ -190,11 +197,13 @@ export class InstancesService {
           dedicatedHostId: tenancy === 'host' ? vm.hostId : null, licenseConfigurationId: license?.id ?? null,
           // Each Windows instance its own password, encrypted with the key pair as it is now.
           ...launchPasswordData(vm.image.platform, networkPlan.keyPair, vm.transitionAt ?? e.now),
+          spotInstanceRequestId: spotRequests?.[i].id ?? null,
         };
       });
       // On PostgreSQL the group's transaction is pipelined (persistence/pipeline.ts): these writes
       // are sent, not awaited, and the network's reads travel with them.
       await this.instances.insertLaunch(tx, { id: reservationId, tenantId: tenant.id, clientToken: clientToken ?? null, requestHash, createdAt: e.now }, rows, tags);
+      if (spotRequests) await this.spot.insert(tx, spotRequests, spotTags);
       const networks = await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now));
       const keep = launchVolumes.map((v) => v.deleteOnTermination === false);
       const volumes = await this.volumes.createForInstances(
@@ -327,6 +336,10 @@ export class InstancesService {
       // Stop protection (EC2 User Guide, "Enable stop protection"), in EC2's words.
       const guarded = rows.find((r) => r.disableApiStop);
       if (guarded) throw new ApiError('OperationNotPermitted', `The instance '${guarded.id}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`);
+      // A one-time Spot Instance cannot be stopped (EC2 User Guide, "Stop a Spot Instance"), in EC2's words.
+      const spot = rows.find((r) => r.spotInstanceRequestId !== null);
+      if (spot)
+        throw new ApiError('UnsupportedOperation', `You can't stop the Spot Instance '${spot.id}' because it is associated with a one-time Spot Instance request. You can only stop Spot Instances associated with persistent Spot Instance requests.`);
       const out: StateTransition[] = [];
       for (const row of rows) {
         const t = stopVm(e.world, tenant.id, row.id);
@@ -592,6 +605,7 @@ export class InstancesService {
       userData: cmd.userData ?? null, disableApiTermination: cmd.disableApiTermination ?? false, disableApiStop: cmd.disableApiStop ?? false,
       shutdownBehavior: cmd.instanceInitiatedShutdownBehavior ?? 'stop', ebsOptimized: cmd.ebsOptimized ?? false, launchIndex: 0, ebsRoot: false,
       rootDeviceName: rootDeviceOf(vm.image), metadataOptions: null, passwordData: null, passwordDataAt: null, ...launchMonitoring(cmd.monitoring, now),
+      spotInstanceRequestId: null,
     };
   }
 }

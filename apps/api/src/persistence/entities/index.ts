@@ -31,6 +31,7 @@ import { NETWORKING_ENTITIES } from './networking.entity';
 import { LaunchTemplateEntity, LaunchTemplateVersionEntity } from './launch-template.entity';
 import { VPC_PEERING_ENTITIES } from './vpc-peering.entity';
 import { DhcpOptionsEntity } from './dhcp-options.entity';
+import { SPOT_ENTITIES } from './spot.entity';
 
 export {
   ApiKeyEntity, BillingMonthEntity, DedicatedHostEntity, HostEntity, HostMetricBucketEntity, InstanceEntity, InstanceTagEntity, InvoiceEntity, InvoiceLineEntity,
@@ -42,6 +43,7 @@ export { AccessKeyEntity };
 export * from './networking.entity';
 export * from './vpc-peering.entity';
 export { DhcpOptionsEntity };
+export * from './spot.entity';
 export { CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity };
 export { LaunchTemplateEntity, LaunchTemplateVersionEntity };
 
@@ -70,4 +72,6 @@ export const ENTITIES = [
   ...VPC_PEERING_ENTITIES,
   // DHCP option sets (their tags: network_tags).
   DhcpOptionsEntity,
+  // Spot Instance requests and their tags.
+  ...SPOT_ENTITIES,
 ];

@@ -80,4 +80,6 @@ export class InstanceEntity {
   @Column({ type: 'varchar', length: 16, default: 'disabled' }) monitoring!: string;
   /** When it was asked, simulated time (the change shows `pending` / `disabling` for a while); null: never changed since launch. */
   @Column({ name: 'monitoring_since', type: 'bigint', nullable: true, transformer: msTransformer }) monitoringSince!: number | null;
+  /** A Spot Instance's request (EC2's `spotInstanceRequestId`; its `instanceLifecycle` is then `spot`); null: an On-Demand instance (migration SpotInstances1764820000000). */
+  @Column({ name: 'spot_instance_request_id', type: 'varchar', length: 32, nullable: true }) spotInstanceRequestId!: string | null;
 }

@@ -15,6 +15,7 @@ import { TagsEc2Actions } from './tags.actions';
 import { VolumesEc2Actions } from './volumes.actions';
 import { VpcPeeringEc2Actions } from './vpc-peering.actions';
 import { DhcpOptionsEc2Actions } from './dhcp-options.actions';
+import { SpotEc2Actions } from './spot.actions';
 
 /**
  * Every feature's EC2 actions (each a Nest provider, so its handlers reach the feature's
@@ -27,4 +28,5 @@ export const EC2_ACTION_SOURCES: readonly Type<Ec2ActionSource>[] = [
   NetworkAclsEc2Actions, NatGatewaysEc2Actions,
   VpcPeeringEc2Actions,
   DhcpOptionsEc2Actions,
+  SpotEc2Actions,
 ];

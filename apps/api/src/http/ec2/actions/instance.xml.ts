@@ -14,6 +14,7 @@ const STATE_MESSAGES: Readonly<Record<string, string>> = {
   'Client.UserInitiatedShutdown': 'Client.UserInitiatedShutdown: User initiated shutdown',
   'Server.InsufficientInstanceCapacity': 'Server.InsufficientInstanceCapacity: Insufficient capacity',
   'Server.InternalError': 'Server.InternalError: Internal error on launch',
+  'Server.SpotInstanceTermination': 'Server.SpotInstanceTermination: Spot instance termination',
 };
 
 /** EC2's `reason` (stateTransitionReason): "User initiated (2026-12-03 19:00:00 GMT)" after a user's stop or termination. */
@@ -130,6 +131,9 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
     rootDeviceName: i.rootDeviceName,
     blockDeviceMapping: items(blockDeviceMappingsOf(d)),
     virtualizationType: 'hvm',
+    // A Spot Instance's (absent on an On-Demand one, as on EC2).
+    instanceLifecycle: i.spotInstanceRequestId !== null ? 'spot' : undefined,
+    spotInstanceRequestId: i.spotInstanceRequestId ?? undefined,
     // EC2's element, empty for an instance launched without a token.
     clientToken: d.clientToken ?? '',
     tagSet: tagSet(d.tags),

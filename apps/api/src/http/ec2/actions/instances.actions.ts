@@ -35,8 +35,9 @@ const combination = (message: string) => new ApiError('InvalidParameterCombinati
 
 /**
  * DescribeInstances' filters, each reading what DescribeInstances shows of the instance (instance.xml.ts's
- * functions; network fields from the networking feature). What EC2 gives only to instances Nimbus has
- * none of — Spot and Scheduled ones (`instanceLifecycle`, `spotInstanceRequestId`), ones launched on the
+ * functions; network fields from the networking feature). A Spot Instance's `instanceLifecycle` (`spot`)
+ * and `spotInstanceRequestId` match theirs. What EC2 gives only to instances Nimbus has
+ * none of — Scheduled ones, ones launched on the
  * tenant's behalf by a service (`requesterId`), Marketplace AMIs' product codes — is absent from every
  * Nimbus instance, as from an On-Demand instance its owner launched: those filters match none.
  */
@@ -116,8 +117,8 @@ function instanceFilters(ownerId: string): Record<string, FilterField<InstanceDe
     'metadata-options.http-endpoint': (d) => metadataOptionsXml(d).httpEndpoint,
     'metadata-options.http-protocol-ipv6': (d) => metadataOptionsXml(d).httpProtocolIpv6,
     'metadata-options.instance-metadata-tags': (d) => metadataOptionsXml(d).instanceMetadataTags,
-    'instance-lifecycle': none,
-    'spot-instance-request-id': none,
+    'instance-lifecycle': (d) => (d.row.spotInstanceRequestId !== null ? 'spot' : undefined),
+    'spot-instance-request-id': (d) => d.row.spotInstanceRequestId ?? undefined,
     'requester-id': none,
     'product-code': none,
     'product-code.type': none,
@@ -154,7 +155,7 @@ function instanceIds(p: Ec2Params): string[] {
  * UnsupportedOperation naming it, never launched without it; so is a launch template holding one.
  */
 const RUN_NOT_SIMULATED = [
-  'IamInstanceProfile', 'InstanceMarketOptions', 'ElasticGpuSpecification', 'ElasticInferenceAccelerator', 'LicenseSpecification',
+  'IamInstanceProfile', 'ElasticGpuSpecification', 'ElasticInferenceAccelerator', 'LicenseSpecification',
   'KernelId', 'RamdiskId', 'Ipv6Address', 'Ipv6AddressCount', 'EnablePrimaryIpv6', 'NetworkPerformanceOptions', 'Operator', 'AdditionalInfo',
 ];
 
@@ -258,10 +259,12 @@ function launchSettingsOf(p: Ec2Params): Omit<RunInstancesCommand, 'imageId' | '
   const tags: Record<string, string> = {};
   const volumeTags: Record<string, string> = {};
   const interfaceTags: Record<string, string> = {};
+  const requestTags: Record<string, string> = {};
   for (const spec of p.structs('TagSpecification')) {
     const resourceType = spec.required('ResourceType');
-    const into = resourceType === 'instance' ? tags : resourceType === 'volume' ? volumeTags : resourceType === 'network-interface' ? interfaceTags : undefined;
-    if (!into) throw unsupported(`tagging a '${resourceType}' at launch (TagSpecification.ResourceType: 'instance', 'volume' or 'network-interface')`);
+    const into = resourceType === 'instance' ? tags : resourceType === 'volume' ? volumeTags : resourceType === 'network-interface' ? interfaceTags
+      : resourceType === 'spot-instances-request' ? requestTags : undefined;
+    if (!into) throw unsupported(`tagging a '${resourceType}' at launch (TagSpecification.ResourceType: 'instance', 'volume', 'network-interface' or 'spot-instances-request')`);
     for (const t of spec.structs('Tag')) into[t.required('Key')] = t.string('Value') ?? '';
   }
 
@@ -282,7 +285,12 @@ function launchSettingsOf(p: Ec2Params): Omit<RunInstancesCommand, 'imageId' | '
 
   const asked = toNetworkRequest(p);
   const network = Object.keys(interfaceTags).length > 0 ? { ...asked, interfaceTags } : asked;
+  const market = spotMarketOf(p, tenancy, hostId);
+  // EC2 tags a Spot launch's requests with `spot-instances-request` specifications; without Spot there are none to tag.
+  if (Object.keys(requestTags).length > 0 && !market) throw new ApiError('InvalidParameterValue', "TagSpecification.ResourceType 'spot-instances-request' needs InstanceMarketOptions with MarketType=spot.");
+  const spot = market && Object.keys(requestTags).length > 0 ? { ...market, tags: requestTags } : market;
   return {
+    ...(spot !== undefined ? { spot } : {}),
     ...(availabilityZone !== undefined ? { availabilityZone } : {}),
     ...(tenancy !== undefined ? { tenancy } : {}),
     ...(hostId !== undefined ? { hostId } : {}),
@@ -302,6 +310,65 @@ function launchSettingsOf(p: Ec2Params): Omit<RunInstancesCommand, 'imageId' | '
     ...(p.bool('EbsOptimized') !== undefined ? { ebsOptimized: p.bool('EbsOptimized') } : {}),
     ...(network ? { network } : {}),
   };
+}
+
+/** EC2's smallest maximum price: "it must be more than USD $0.001" (SpotMarketOptions, API Reference). */
+const MIN_SPOT_MAX_PRICE = 0.001;
+
+/**
+ * `InstanceMarketOptions` (EC2's InstanceMarketOptionsRequest): `MarketType=spot` with
+ * `SpotOptions` — `MaxPrice` (more than $0.001; absent: the On-Demand price), `SpotInstanceType`
+ * `one-time`, `InstanceInterruptionBehavior` `terminate`. `stop`, `hibernate` and `ValidUntil` go
+ * only with a persistent request: with a one-time one, EC2's InvalidParameterCombination in its
+ * words. Persistent requests, Spot blocks (`BlockDurationMinutes`), Capacity Blocks
+ * (`MarketType=capacity-block`), and Spot on dedicated tenancy or a Dedicated Host are refused as
+ * not supported.
+ */
+function spotMarketOf(p: Ec2Params, tenancy: RunInstancesCommand['tenancy'], hostId: string | undefined): RunInstancesCommand['spot'] {
+  const market = p.struct('InstanceMarketOptions');
+  if (!market) return undefined;
+  for (const field of market.fields()) if (field !== 'MarketType' && field !== 'SpotOptions') throw unsupported(`the parameter InstanceMarketOptions.${field.slice(0, 40)}`);
+  const type = market.string('MarketType');
+  if (type === undefined) throw new ApiError('MissingParameter', 'The request must contain the parameter InstanceMarketOptions.MarketType');
+  if (type === 'capacity-block') throw unsupported('Capacity Blocks (InstanceMarketOptions.MarketType=capacity-block)');
+  if (type !== 'spot') throw invalidParameter(`Value (${type.slice(0, 40)}) for parameter InstanceMarketOptions.MarketType is invalid. It must be spot or capacity-block.`);
+  if (tenancy === 'host' || hostId !== undefined) throw unsupported('Spot Instances on a Dedicated Host');
+  if (tenancy === 'dedicated') throw unsupported('Dedicated Spot Instances (Placement.Tenancy=dedicated with InstanceMarketOptions)');
+  const options = market.struct('SpotOptions');
+  let maxPrice: string | undefined;
+  let behavior: string | undefined;
+  let validUntil = false;
+  for (const field of options?.fields() ?? []) {
+    const value = options!.string(field) ?? '';
+    switch (field) {
+      case 'MaxPrice':
+        if (!/^\d{1,10}(\.\d{1,10})?$/.test(value) || Number(value) <= MIN_SPOT_MAX_PRICE)
+          throw invalidParameter(`Value (${value.slice(0, 40)}) for parameter MaxPrice is invalid. It must be more than USD $0.001.`);
+        maxPrice = value;
+        break;
+      case 'SpotInstanceType':
+        if (value === 'persistent') throw unsupported('persistent Spot Instance requests (SpotOptions.SpotInstanceType=persistent; one-time only)');
+        if (value !== 'one-time') throw invalidParameter(`Value (${value.slice(0, 40)}) for parameter SpotInstanceType is invalid. It must be one-time or persistent.`);
+        break;
+      case 'InstanceInterruptionBehavior':
+        if (value !== 'terminate' && value !== 'stop' && value !== 'hibernate')
+          throw invalidParameter(`Value (${value.slice(0, 40)}) for parameter InstanceInterruptionBehavior is invalid. It must be hibernate, stop or terminate.`);
+        behavior = value;
+        break;
+      case 'ValidUntil':
+        validUntil = true;
+        break;
+      case 'BlockDurationMinutes':
+        throw unsupported('Spot blocks (SpotOptions.BlockDurationMinutes)');
+      default:
+        throw unsupported(`the parameter InstanceMarketOptions.SpotOptions.${field.slice(0, 40)}`);
+    }
+  }
+  // A one-time request (the only kind here) takes neither, in EC2's words.
+  if (behavior === 'stop' || behavior === 'hibernate')
+    throw combination(`The request with type 'one-time' is not supported when instanceInterruptionBehavior is set to '${behavior}'.`);
+  if (validUntil) throw combination(`The parameter validUntil cannot be specified when the SpotRequestType is set to 'one-time'.`);
+  return maxPrice !== undefined ? { maxPrice } : {};
 }
 
 /** SubnetId, SecurityGroupId.N, SecurityGroup.N, PrivateIpAddress, NetworkInterface.N.*, KeyName: the networking feature's request. */
@@ -396,7 +463,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
       params: ['ImageId', 'InstanceType', 'MinCount', 'MaxCount', 'ClientToken', 'TagSpecification', 'Placement', 'BlockDeviceMapping', 'CreditSpecification',
         'UserData', 'KeyName', 'SecurityGroupId', 'SecurityGroup', 'SubnetId', 'PrivateIpAddress', 'NetworkInterface', 'EbsOptimized',
         'InstanceInitiatedShutdownBehavior', 'DisableApiTermination', 'DisableApiStop', 'Monitoring', 'MaintenanceOptions', 'MetadataOptions', 'LaunchTemplate',
-        ...RUN_ONE_VALUE, ...RUN_NOT_SIMULATED],
+        ...RUN_ONE_VALUE, ...RUN_NOT_SIMULATED, 'InstanceMarketOptions'],
       dryRun: async (ctx, p) => this.instances.checkRun(ctx.tenant, await this.runCommand(ctx, p)),
       handler: async (ctx, p) => {
         const r = await this.instances.run(ctx.tenant, await this.runCommand(ctx, p));
