@@ -3,6 +3,7 @@ import {
   EC2Client, Instance, RunInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { spotPercent } from '@nimbus/metering';
+import { Decimal } from 'decimal.js';
 import { LINUX_AMI } from '../support/app';
 import { BOOT_MS, ec2BillingSuite, HOUR_MS, iso, SHUTDOWN_MS } from '../support/billing';
 import { ec2Tenant, Ec2Tenant, failure, missing, sameAsMissing } from './ec2-support';
@@ -245,6 +246,51 @@ describe('Spot Instances through the JS SDK', () => {
     expect(invoice.lines.filter((l) => l.lineId.startsWith('ec2-instance/'))).toEqual([]);
     const report = (await h.usage(carol.key, { groupBy: 'type', from: iso(start), to: iso(start + 3 * HOUR_MS) })).usage;
     expect(report.filter((u: { product: string }) => u.product === 'ec2-instance')).toEqual([{ usageType: 'SpotUsage:m5.4xlarge', product: 'ec2-instance', unit: 'instance-hour', quantity: '1.5' }]);
+  });
+
+  it('does not charge a first hour EC2 interrupted (EC2 User Guide, "Billing for interrupted Spot Instances"); after an hour, or ended by the user, it is billed', async () => {
+    const dave = await ec2Tenant(suite.app, 'spot-dave');
+    const d = client(dave);
+    const [start, , month] = await h.nextMonth();
+    // m5.4xlarge ($0.768 On-Demand): an hour b+1 dearer than both hours b-1 and b, b-1 in this month.
+    const pct = (hh: number) => spotPercent('m5.4xlarge', 'us-east-1a', hh);
+    let b = start / HOUR_MS + 1;
+    while (pct(b + 1) <= Math.max(pct(b - 1), pct(b))) b++;
+    const rise = (b + 1) * HOUR_MS;
+    const maxPrice = ((0.768 * Math.max(pct(b - 1), pct(b))) / 100).toFixed(6);
+    const run = async (spot: Record<string, unknown>) => (await d.send(new RunInstancesCommand({
+      ImageId: LINUX_AMI, InstanceType: 'm5.4xlarge', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' }, InstanceMarketOptions: { MarketType: 'spot', SpotOptions: spot },
+    }))).Instances![0];
+    // long: launched 30 min before hour b, interrupted at rise + 2 min (92 min later). short: launched 30 min
+    // before the rise, interrupted with it (32 min later). mine: no MaxPrice (never interrupted), launched
+    // 32 min before the rise and terminated by its user 30 min later, inside hour b.
+    await h.advanceTo(b * HOUR_MS - 30 * 60_000);
+    const long = await run({ MaxPrice: maxPrice });
+    await h.advanceTo(rise - 32 * 60_000);
+    const mine = await run({});
+    await h.advanceTo(rise - 30 * 60_000);
+    const short = await run({ MaxPrice: maxPrice });
+    await h.advanceTo(rise - 2 * 60_000 + BOOT_MS);
+    await d.send(new TerminateInstancesCommand({ InstanceIds: [mine.InstanceId!] }));
+    await h.advanceTo(rise + 10 * 60_000);
+    const ids = [long.SpotInstanceRequestId!, short.SpotInstanceRequestId!, mine.SpotInstanceRequestId!];
+    const reqs = (await d.send(new DescribeSpotInstanceRequestsCommand({ SpotInstanceRequestIds: ids }))).SpotInstanceRequests!;
+    expect(ids.map((id) => reqs.find((r) => r.SpotInstanceRequestId === id)!.Status!.Code)).toEqual(['instance-terminated-by-price', 'instance-terminated-by-price', 'instance-terminated-by-user']);
+    // Running time from the boot's end (15 s) to the termination, per hour's price:
+    // long: 1,785 s in hour b-1, 3,600 s in b, 120 s in b+1 (over an hour: billed);
+    // short: 1,785 s in b, 120 s in b+1 (under an hour, interrupted by EC2: $0); mine: 1,800 s in b (ended by its user: billed).
+    const seconds = new Map<number, number>();
+    const add = (p: number, s: number) => seconds.set(p, (seconds.get(p) ?? 0) + s);
+    add(pct(b - 1), 1785);
+    add(pct(b), 3600);
+    add(pct(b + 1), 120);
+    add(pct(b), 1800);
+    // $0.768 × percent / 100 per hour × seconds / 3,600, to the cent per line (one line per percent).
+    const expected = [...seconds].map(([p, s]) => [p, new Decimal(0.768).times(p).div(100).times(s).div(3600).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2)]);
+    const invoice = await h.invoice(dave.key, month);
+    const byPercent = (xs: (string | number)[][]) => xs.sort((x, y) => Number(x[0]) - Number(y[0]));
+    const spotLines = invoice.lines.filter((l) => l.lineId.startsWith('ec2-spot/'));
+    expect(byPercent(spotLines.map((l) => [Number(/\/(\d+)pct\//.exec(l.lineId)![1]), l.amount]))).toEqual(byPercent(expected));
   });
 
   it('interrupts a Spot Instance when the price rises above its maximum at an hour: two minutes\' notice (marked-for-termination), then terminated by price', async () => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { READ_DB } from './data-source';
-import { InstanceEntity, SpotInstanceRequestEntity, SpotInstanceRequestTagEntity } from './entities';
+import { InstanceEntity, SpotInstanceRequestEntity, SpotInstanceRequestTagEntity, UsageRecordEntity } from './entities';
 import { Tx } from './tx';
 
 /** Spot Instance requests and their tags (entities/spot.entity.ts), each its tenant's only. */
@@ -37,6 +37,16 @@ export class SpotRepository {
   /** An interrupted instance's reason (EC2's stateReason code). */
   async setInstanceStateReason(tx: Tx, instanceId: string, stateReason: string): Promise<void> {
     await tx.update(InstanceEntity, { id: instanceId }, { stateReason });
+  }
+
+  /**
+   * An interrupted instance's last `instance-usage` interval (closed by the termination, in this
+   * commit) is marked `interrupted`: the rater's first-hour rule reads it (docs/model.md).
+   */
+  async markUsageInterrupted(tx: Tx, instanceId: string): Promise<void> {
+    const last = await tx.findOne(UsageRecordEntity, { where: { resourceId: instanceId, kind: 'instance-usage' }, order: { startMs: 'DESC' } });
+    if (!last) return;
+    await tx.update(UsageRecordEntity, { recordId: last.recordId }, { attrs: JSON.stringify({ ...JSON.parse(last.attrs), interrupted: true }) });
   }
 
   async insert(tx: Tx, rows: readonly SpotInstanceRequestEntity[], tags: Readonly<Record<string, string>> = {}): Promise<void> {

@@ -41,6 +41,7 @@ export function toUsageRecord(r: UsageRow, closeAtMs: number, parsed: Map<string
         kind: 'instance-usage', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, instanceType: a.instanceType, vcpus: a.vcpus,
         platform: a.platform, licenseModel: a.licenseModel, tenancy: a.tenancy, availabilityZone: a.availabilityZone, startMs, endMs,
         startsPeriod: periodStartMs === startMs, periodStartMs, ...(a.market === 'spot' ? { market: 'spot' as const } : {}),
+        ...(a.interrupted === true ? { interrupted: true as const } : {}),
       };
     }
     case 'host-usage': {

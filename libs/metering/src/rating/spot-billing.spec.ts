@@ -60,6 +60,44 @@ describe('Spot Instances on the invoice (the rater)', () => {
     expect(() => invoiceOf([spot('i-1', APRIL_START, at(hours(1)), { tenancy: 'dedicated' })])).toThrow(InvalidUsageRecord);
   });
 
+  describe('the first-hour rule: EC2 interrupts it before a full hour of running time, no charge', () => {
+    it('interrupted after 32 min: $0 (no Spot line); the same 32 min ended by the user: 32/60 × $2.81088 = $1.499136 → $1.50', () => {
+      const waived = invoiceOf([spot('i-1', APRIL_START, at(min(32)), { interrupted: true })]);
+      expect(waived.lines).toEqual([]);
+      expect(waived.total).toBe('0.00');
+      const byUser = invoiceOf([spot('i-1', APRIL_START, at(min(32)))]);
+      expect(lineOf(byUser, 'ec2-spot/m5.24xlarge/us-east-1a/61pct/')).toMatchObject({ quantity: '0.53333333', amount: '1.50' });
+      expect(byUser.total).toBe('1.50');
+    });
+
+    it('interrupted after 61 min: billed per second, 60 min at $2.81088 ($2.81) and 1 min at $2.62656 ($0.043776 → $0.04), $2.85', () => {
+      const inv = invoiceOf([spot('i-1', APRIL_START, at(min(61)), { interrupted: true })]);
+      expect(lineOf(inv, 'ec2-spot/m5.24xlarge/us-east-1a/61pct/')).toMatchObject({ quantity: '1', amount: '2.81' });
+      expect(lineOf(inv, 'ec2-spot/m5.24xlarge/us-east-1a/57pct/')).toMatchObject({ quantity: '0.01666667', amount: '0.04' });
+      expect(inv.total).toBe('2.85');
+      // Exactly one full hour of running time is not "before a full hour": billed, $2.81.
+      expect(invoiceOf([spot('i-1', APRIL_START, at(hours(1)), { interrupted: true })]).total).toBe('2.81');
+    });
+
+    it('the whole period is waived, every interval of it (a reboot cuts one), the Windows licence too; another instance is not', () => {
+      const period = { periodStartMs: APRIL_START };
+      const inv = invoiceOf([
+        spot('i-1', APRIL_START, at(min(20))),
+        spot('i-1', at(min(20)), at(min(45)), { ...period, startsPeriod: false, interrupted: true }),
+        spot('i-2', APRIL_START, at(min(30)), { platform: 'windows', interrupted: true }),
+        spot('i-3', APRIL_START, at(min(32))),
+      ]);
+      expect(inv.lines.map((l) => [l.lineId.split('/').slice(0, 4).join('/'), l.quantity, l.amount])).toEqual([['ec2-spot/m5.24xlarge/us-east-1a/61pct', '0.53333333', '1.50']]);
+    });
+
+    it('the running time counts from the period\'s start, not the last interval\'s; only Spot records may carry interrupted', () => {
+      // The last interval (00:20-01:10) is 50 min, its period 70 min: billed, 60 min at 61 % ($2.81) and 10 min at 57 % ($0.43776 → $0.44).
+      const cont = spot('i-1', at(min(20)), at(min(70)), { periodStartMs: APRIL_START, startsPeriod: false, interrupted: true });
+      expect(invoiceOf([spot('i-1', APRIL_START, at(min(20))), cont]).lines.map((l) => l.amount).sort()).toEqual(['0.44', '2.81']);
+      expect(() => invoiceOf([running('i-9', APRIL_START, at(min(10)), { instanceType: 'm5.24xlarge', vcpus: 96, interrupted: true })])).toThrow(InvalidUsageRecord);
+    });
+  });
+
   it('the usage report names it SpotUsage:<type>, as AWS\'s usage type does', () => {
     expect(usageReport([spot('i-1', APRIL_START, at(min(90)))], { fromMs: APRIL_START, toMs: at(hours(24)), groupBy: 'type' }))
       .toEqual([{ usageType: 'SpotUsage:m5.24xlarge', product: 'ec2-instance', unit: 'instance-hour', quantity: '1.5' }]);

@@ -102,6 +102,7 @@ export function rateUsage(
   const zonesInUse = new Set<string>();
   const pieces: number[] = [];
   const { starts, versionIndexAt } = book;
+  const waived = waivedSpotPeriods(records);
 
   for (const r of records) {
     const first = seen.get(r.recordId);
@@ -139,6 +140,7 @@ export function rateUsage(
     if (r.kind === 'instance-usage') {
       zonesInUse.add(r.availabilityZone);
       const isSpot = r.market === 'spot';
+      if (isSpot && waived.has(periodKey(r))) continue;
       // A Spot interval is cut at every clock hour: each billed unit is priced by the hour it starts in
       // (billedMs is the same however a period is cut, so the cuts move no unit and add no minimum).
       for (let from = s; ; ) {
@@ -241,6 +243,21 @@ export function rateUsage(
     ...transferLines(transfer, book),
   ];
   return { lines, segmentsByInstance, zonesInUse };
+}
+
+const periodKey = (r: InstanceUsageRecord): string => `${r.instanceId}|${r.periodStartMs}`;
+
+/**
+ * The billing periods of Spot Instances that Amazon EC2 interrupted before a full hour of running
+ * time: "If Amazon EC2 interrupts your Spot Instance in the first instance hour, before a full hour
+ * of running time, you're not charged for the partial hour used" (EC2 User Guide, "Billing for
+ * interrupted Spot Instances"). Their compute and licences are not charged, in every interval of
+ * the period (a reboot or a month boundary cuts one). A user's own termination is billed as usual.
+ */
+function waivedSpotPeriods(records: readonly UsageRecord[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of records) if (r.kind === 'instance-usage' && r.interrupted === true && r.endMs - r.periodStartMs < MS_PER_HOUR) out.add(periodKey(r));
+  return out;
 }
 
 /** Calls `each` with the part of [fromMs, toMs) in each price version: storage is prorated by the ms within each. */

@@ -51,6 +51,12 @@ export interface InstanceUsageRecord {
    * pricing/spot-price.ts), its licence components as an On-Demand instance's. Absent: On-Demand.
    */
   readonly market?: 'spot';
+  /**
+   * Spot only, on the interval a Spot interruption ended (written in the termination's commit):
+   * Amazon EC2, not the user, terminated the instance. A period so ended before a full hour of
+   * running time is not charged (the rater; docs/model.md, "Spot interruptions and the first hour").
+   */
+  readonly interrupted?: true;
 }
 
 /**
@@ -334,6 +340,7 @@ export function validateUsageRecord(r: UsageRecord): void {
       if (r.licenseModel !== 'license-included' && r.licenseModel !== 'byol') throw new InvalidUsageRecord(r.recordId, `unknown licenseModel '${r.licenseModel}'`);
       if (r.tenancy !== 'default' && r.tenancy !== 'dedicated' && r.tenancy !== 'host') throw new InvalidUsageRecord(r.recordId, `unknown tenancy '${r.tenancy}'`);
       if (r.market !== undefined && (r.market !== 'spot' || r.tenancy !== 'default')) throw new InvalidUsageRecord(r.recordId, `market must be 'spot' on default tenancy, or absent`);
+      if (r.interrupted !== undefined && (r.interrupted !== true || r.market !== 'spot')) throw new InvalidUsageRecord(r.recordId, `interrupted must be true on a Spot Instance's interval, or absent`);
       return;
     case 'host-usage':
     case 'nat-gateway':

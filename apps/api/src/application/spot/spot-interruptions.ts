@@ -30,7 +30,8 @@ interface PendingStatus {
  * each running Spot Instance whose maximum price is below the new hour's Spot price is given EC2's
  * two-minute notice (request status `marked-for-termination`) and, two minutes later, terminated;
  * its request then reads `instance-terminated-by-price` and the instance's stateReason
- * `Server.SpotInstanceTermination`. The watched requests are read from the database whenever the
+ * `Server.SpotInstanceTermination`, and its last usage interval is marked `interrupted` (the
+ * rater does not charge a first hour EC2 cut short). The watched requests are read from the database whenever the
  * world is built (start, rebuild) and added as Spot launches commit.
  */
 @Injectable()
@@ -65,6 +66,7 @@ export class SpotInterruptions {
       for (const r of requests) {
         await this.repo.setStatus(tx, [r.id], { state: r.state === 'cancelled' ? 'cancelled' : 'closed', statusCode: 'instance-terminated-by-price', statusUpdatedAt: reachedAt(r.instanceId!) });
         await this.repo.setInstanceStateReason(tx, r.instanceId!, SPOT_TERMINATION_REASON);
+        await this.repo.markUsageInterrupted(tx, r.instanceId!);
       }
     });
   }
