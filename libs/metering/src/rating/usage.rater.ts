@@ -249,9 +249,9 @@ const periodKey = (r: InstanceUsageRecord): string => `${r.instanceId}|${r.perio
 
 /**
  * The billing periods of Spot Instances that Amazon EC2 interrupted before a full hour of running
- * time: "If Amazon EC2 interrupts your Spot Instance in the first instance hour, before a full hour
- * of running time, you're not charged for the partial hour used" (EC2 User Guide, "Billing for
- * interrupted Spot Instances"). Their compute and licences are not charged, in every interval of
+ * time: the EC2 User Guide's table, "Billing for interrupted Spot Instances", gives "No charge" for
+ * a Linux or Windows Spot Instance interrupted by Amazon EC2 in its first hour, and "charged for the
+ * seconds used" when you stop or terminate it. Their compute and licences are not charged, in every interval of
  * the period (a reboot or a month boundary cuts one). A user's own termination is billed as usual.
  */
 function waivedSpotPeriods(records: readonly UsageRecord[]): Set<string> {
