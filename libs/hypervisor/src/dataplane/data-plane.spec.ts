@@ -510,6 +510,14 @@ describe('DataPlane: metrics and cost', () => {
     w2.dataPlane.initVm(vm2.vmId, { transfer: { ...snap!.transfer!, asOfMs: w2.engine.now - 10_000 } });
     expect(w2.dataPlane.dataTransferOf(vm2.vmId).internetBytes).toBe(snap!.transfer!.internetBytes + 500_000_000);
   });
+  it('snapshots a VM whose metered egress starts in the snapshot\'s own instant, no byte sent yet, with its rate', () => {
+    const w = new World();
+    const vm = w.vm(w.host('m5-host', 'us-east-1a'), 'm5.large');
+    w.dataPlane.takeSnapshots();
+    w.dataPlane.setWorkload(vm.vmId, { network: [{ to: 'internet', mbps: 400 }] });
+    w.run(0);
+    expect(w.dataPlane.takeSnapshots().vms.find((s) => s.vmId === vm.vmId)?.transfer).toMatchObject({ internetBytes: 0, internetMbps: 400, asOfMs: w.engine.now });
+  });
   it('takes a VM whose metered egress stops in the instant of its last snapshot for the next one, its rate zero, so a restart carries no old rate forward', () => {
     const w = new World();
     const vm = w.vm(w.host('m5-host', 'us-east-1a'), 'm5.large');

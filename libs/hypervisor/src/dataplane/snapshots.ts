@@ -11,7 +11,8 @@ export function takeSnapshots(s: DataPlaneState): DataPlaneSnapshots {
     if (!s.vms.has(rt.vm.vmId)) continue;
     s.settle(rt);
     s.settleTransfer(rt);
-    const moved = rt.crossAzBytes > 0 || rt.internetBytes > 0;
+    // Counters, or rates that will move them: a restart carries the counters on at the rates stored.
+    const moved = rt.crossAzBytes > 0 || rt.internetBytes > 0 || rt.netCrossAz > 0 || rt.netInternet > 0;
     if (!rt.credit && !moved) continue;
     out.vms.push({
       vmId: rt.vm.vmId, credits: rt.credit ? rt.credit.snapshot() : undefined, useMillicores: rt.alloc,
