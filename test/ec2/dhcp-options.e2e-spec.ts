@@ -3,9 +3,8 @@ import {
   DeleteTagsCommand, DeleteVpcCommand, DescribeDhcpOptionsCommand, DescribeTagsCommand, DescribeVpcsCommand, DhcpOptions, EC2Client,
 } from '@aws-sdk/client-ec2';
 import { ec2BillingSuite } from '../support/billing';
-import { deleteDefaultVpc, ec2Tenant, Ec2Tenant, failure, missing, sameAsMissing, withNewTenant } from './ec2-support';
+import { deleteDefaultVpc, ec2Tenant, Ec2Tenant, failure, missing, sameAsMissing, withNewTenant, codeOf } from './ec2-support';
 
-const codeOf = async (p: Promise<unknown>) => (await failure(p)).name;
 
 /** A set's options as `{ key: values }`. */
 const optionsOf = (d: DhcpOptions) => Object.fromEntries(d.DhcpConfigurations!.map((c) => [c.Key!, c.Values!.map((v) => v.Value!)]));

@@ -7,7 +7,7 @@ import { AddressInfo } from 'node:net';
 import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { ReadThread } from '../../apps/api/src/persistence/read-thread';
-import { TestApp } from '../support/app';
+import { startApp, TestApp } from '../support/app';
 
 /** The app's URL as a client reaches it (the test app listens on 127.0.0.1, a random port). */
 export function endpointOf(t: TestApp): string {
@@ -63,6 +63,35 @@ export async function failure(p: Promise<unknown>): Promise<EC2ServiceException>
     return err as EC2ServiceException;
   }
   throw new Error('the call succeeded');
+}
+
+/** The SDK's error code for a call (its name), or a failure if it succeeded. */
+export const codeOf = async (p: Promise<unknown>): Promise<string> => (await failure(p)).name;
+
+/** An app with two EC2 tenants, alice and bob, each with a client of the JS SDK. */
+export interface TwoTenantApp {
+  readonly t: TestApp;
+  readonly alice: Ec2Tenant;
+  readonly bob: Ec2Tenant;
+  /** Alice's client. */
+  readonly ec2: EC2Client;
+  readonly bobEc2: EC2Client;
+}
+
+/** A fresh app with `m5-host` hosts in the zones given (`[zone, count]`), and alice and bob with a client each. */
+export async function twoTenantApp(hosts: readonly (readonly [string, number])[] = []): Promise<TwoTenantApp> {
+  const t = await startApp();
+  for (const [zone, count] of hosts) await t.hosts('m5-host', zone, count);
+  const alice = await ec2Tenant(t, 'alice');
+  const bob = await ec2Tenant(t, 'bob');
+  return { t, alice, bob, ec2: ec2Client(t, alice), bobEc2: ec2Client(t, bob) };
+}
+
+/** Destroys the two clients and closes the app (a failed start leaves some undefined). */
+export async function closeTwoTenantApp(app: Partial<TwoTenantApp>): Promise<void> {
+  app.ec2?.destroy();
+  app.bobEc2?.destroy();
+  await app.t?.close();
 }
 
 /** The id of the same kind that no one has: its 17 hex digits all f. */

@@ -13,32 +13,21 @@ import { DataSource } from 'typeorm';
 import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { SettingEntity } from '../../apps/api/src/persistence/entities';
-import { LINUX_AMI, startApp, TestApp } from '../support/app';
-import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
+import { LINUX_AMI, TestApp } from '../support/app';
+import { Ec2Tenant, failure, codeOf, twoTenantApp, closeTwoTenantApp } from './ec2-support';
 
 const POOL = /^3\.(8\d|9[0-5])\.\d+\.\d+$/;
 const dnsOf = (ip: string) => `ec2-${ip.replaceAll('.', '-')}.compute-1.amazonaws.com`;
-const codeOf = async (p: Promise<unknown>) => (await failure(p)).name;
 
 describe('Elastic IP addresses through the JS SDK', () => {
   let t: TestApp;
   let alice: Ec2Tenant;
-  let bob: Ec2Tenant;
   let ec2: EC2Client;
   let bobEc2: EC2Client;
   beforeAll(async () => {
-    t = await startApp();
-    await t.hosts('m5-host', 'us-east-1a', 2);
-    alice = await ec2Tenant(t, 'alice');
-    bob = await ec2Tenant(t, 'bob');
-    ec2 = ec2Client(t, alice);
-    bobEc2 = ec2Client(t, bob);
+    ({ t, alice, ec2, bobEc2 } = await twoTenantApp([['us-east-1a', 2]]));
   });
-  afterAll(async () => {
-    ec2?.destroy();
-    bobEc2?.destroy();
-    await t?.close();
-  });
+  afterAll(() => closeTwoTenantApp({ t, ec2, bobEc2 }));
 
   const launch = async (c: EC2Client, extra: Partial<ConstructorParameters<typeof RunInstancesCommand>[0]> = {}): Promise<Instance> =>
     (await c.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' }, ...extra }))).Instances![0];

@@ -1,8 +1,8 @@
 import {
   CreateLaunchTemplateCommand, DescribeInstancesCommand, EC2Client, Instance, MonitorInstancesCommand, RunInstancesCommand, TerminateInstancesCommand, UnmonitorInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { LINUX_AMI, startApp, TestApp } from '../support/app';
-import { ec2Client, ec2Tenant, Ec2Tenant, failure, missing, sameAsMissing } from './ec2-support';
+import { LINUX_AMI, TestApp } from '../support/app';
+import { ec2Client, Ec2Tenant, failure, missing, sameAsMissing, twoTenantApp, closeTwoTenantApp } from './ec2-support';
 
 /** Detailed monitoring through the JS SDK, on the manual clock: `pending` / `disabling` for a simulated minute, then `enabled` / `disabled`. */
 describe('EC2 detailed monitoring through the JS SDK', () => {
@@ -12,18 +12,9 @@ describe('EC2 detailed monitoring through the JS SDK', () => {
   let ec2: EC2Client;
   let bobEc2: EC2Client;
   beforeAll(async () => {
-    t = await startApp();
-    await t.hosts('m5-host', 'us-east-1a', 1);
-    alice = await ec2Tenant(t, 'alice');
-    ec2 = ec2Client(t, alice);
-    bob = await ec2Tenant(t, 'bob');
-    bobEc2 = ec2Client(t, bob);
+    ({ t, alice, bob, ec2, bobEc2 } = await twoTenantApp([['us-east-1a', 1]]));
   });
-  afterAll(async () => {
-    ec2?.destroy();
-    bobEc2?.destroy();
-    await t?.close();
-  });
+  afterAll(() => closeTwoTenantApp({ t, ec2, bobEc2 }));
 
   const launch = async (extra: Partial<ConstructorParameters<typeof RunInstancesCommand>[0]> = {}): Promise<Instance> =>
     (await ec2.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' }, ...extra }))).Instances![0];

@@ -6,9 +6,8 @@ import {
   waitUntilNatGatewayAvailable, waitUntilNatGatewayDeleted,
 } from '@aws-sdk/client-ec2';
 import { ec2BillingSuite, HOUR_MS, iso } from '../support/billing';
-import { ec2Tenant, Ec2Tenant, failure, sameAsMissing, missing } from './ec2-support';
+import { ec2Tenant, Ec2Tenant, failure, sameAsMissing, missing, codeOf } from './ec2-support';
 
-const codeOf = async (p: Promise<unknown>) => (await failure(p)).name;
 
 /**
  * NAT gateways through the JS SDK (docs/ec2-networking.md, "NAT gateways"): CreateNatGateway,

@@ -3,10 +3,9 @@ import {
   DeleteNetworkAclCommand, DeleteNetworkAclEntryCommand, DeleteRouteTableCommand, DeleteSubnetCommand, DeleteVpcCommand, DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand, EC2Client, NetworkAcl, ReplaceNetworkAclAssociationCommand, ReplaceNetworkAclEntryCommand, ReplaceRouteTableAssociationCommand,
 } from '@aws-sdk/client-ec2';
-import { startApp, TestApp } from '../support/app';
-import { ec2Client, ec2Tenant, Ec2Tenant, failure, missing, sameAsMissing } from './ec2-support';
+import { TestApp } from '../support/app';
+import { ec2Client, Ec2Tenant, missing, sameAsMissing, codeOf, twoTenantApp, closeTwoTenantApp } from './ec2-support';
 
-const codeOf = async (p: Promise<unknown>) => (await failure(p)).name;
 
 describe('network ACLs and route table associations through the JS SDK', () => {
   let t: TestApp;
@@ -15,17 +14,9 @@ describe('network ACLs and route table associations through the JS SDK', () => {
   let ec2: EC2Client;
   let bobEc2: EC2Client;
   beforeAll(async () => {
-    t = await startApp();
-    alice = await ec2Tenant(t, 'alice');
-    bob = await ec2Tenant(t, 'bob');
-    ec2 = ec2Client(t, alice);
-    bobEc2 = ec2Client(t, bob);
+    ({ t, alice, bob, ec2, bobEc2 } = await twoTenantApp());
   });
-  afterAll(async () => {
-    ec2?.destroy();
-    bobEc2?.destroy();
-    await t?.close();
-  });
+  afterAll(() => closeTwoTenantApp({ t, ec2, bobEc2 }));
 
   const acl = async (c: EC2Client, id: string): Promise<NetworkAcl> => (await c.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [id] }))).NetworkAcls![0];
   const defaultAclOf = async (c: EC2Client, vpcId: string): Promise<NetworkAcl> =>

@@ -20,12 +20,11 @@ import { TenantsRepository } from '../../apps/api/src/persistence/tenants.reposi
 import { NetworkingRepository } from '../../apps/api/src/persistence/networking.repository';
 import { InstancesService } from '../../apps/api/src/application/instances/instances.service';
 import { parseIpv4 } from '../../apps/api/src/application/networking/cidr';
-import { LINUX_AMI, startApp, TestApp, expectError } from '../support/app';
-import { ec2Client, ec2Tenant, Ec2Tenant, failure, missing, sameAsMissing as same, statementsSent, withNewTenant } from './ec2-support';
+import { LINUX_AMI, TestApp, expectError } from '../support/app';
+import { ec2Client, ec2Tenant, Ec2Tenant, failure, missing, sameAsMissing as same, statementsSent, withNewTenant, codeOf, twoTenantApp, closeTwoTenantApp } from './ec2-support';
 
 /** The SDK's error for a call, or a failure if it succeeded. */
 
-const codeOf = async (p: Promise<unknown>) => (await failure(p)).name;
 
 /** A new VPC 10.{n}.0.0/16 of the client's tenant, and in it a subnet 10.{n}.1.0/24 in us-east-1a: the subnet's id. */
 async function ownSubnet(c: EC2Client, n: number): Promise<string> {
@@ -45,19 +44,9 @@ describe('EC2 networking through the JS SDK', () => {
   let ec2: EC2Client;
   let bobEc2: EC2Client;
   beforeAll(async () => {
-    t = await startApp();
-    await t.hosts('m5-host', 'us-east-1a', 2);
-    await t.hosts('m5-host', 'us-east-1b', 2);
-    alice = await ec2Tenant(t, 'alice');
-    bob = await ec2Tenant(t, 'bob');
-    ec2 = ec2Client(t, alice);
-    bobEc2 = ec2Client(t, bob);
+    ({ t, alice, bob, ec2, bobEc2 } = await twoTenantApp([['us-east-1a', 2], ['us-east-1b', 2]]));
   });
-  afterAll(async () => {
-    ec2?.destroy();
-    bobEc2?.destroy();
-    await t?.close();
-  });
+  afterAll(() => closeTwoTenantApp({ t, ec2, bobEc2 }));
 
   /** A tenant of its own for one test, with its client, destroyed after. */
   const asNewTenant = (name: string, fn: (client: EC2Client, who: Ec2Tenant) => Promise<void>) => withNewTenant(t, name, fn);

@@ -3,9 +3,8 @@ import {
   EC2Client, ModifySecurityGroupRulesCommand, SecurityGroupRule, UpdateSecurityGroupRuleDescriptionsEgressCommand, UpdateSecurityGroupRuleDescriptionsIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { startApp, TestApp } from '../support/app';
-import { ec2Client, ec2Tenant, failure, missing, sameAsMissing } from './ec2-support';
+import { ec2Client, ec2Tenant, missing, sameAsMissing, codeOf } from './ec2-support';
 
-const codeOf = async (p: Promise<unknown>) => (await failure(p)).name;
 
 /** Editing security group rules in place through the JS SDK: their descriptions, and ModifySecurityGroupRules. */
 describe('EC2 security group rule edits through the JS SDK', () => {

@@ -4,9 +4,8 @@ import {
   ModifyVpcPeeringConnectionOptionsCommand, RejectVpcPeeringConnectionCommand, ReplaceRouteCommand, VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import { ec2BillingSuite } from '../support/billing';
-import { ec2Tenant, Ec2Tenant, failure, missing, sameAsMissing } from './ec2-support';
+import { ec2Tenant, Ec2Tenant, missing, sameAsMissing, codeOf } from './ec2-support';
 
-const codeOf = async (p: Promise<unknown>) => (await failure(p)).name;
 const DAY_S = 24 * 3600;
 
 /**
