@@ -95,7 +95,19 @@ export class UsageWriter {
       usage = [];
       sla = [];
     };
+    // Closes in a row that end the same resources at the same instant (an instance's compute and its
+    // monitoring when it stops) are one statement: `kind IN (…)`. Only closes in a row: an insert
+    // between two closes must land between them, or a later close would end the new record too.
+    let closes = new Map<string, { resourceIds: readonly string[]; endMs: number; kinds: string[] }>();
+    const closeNow = async () => {
+      for (const c of closes.values()) {
+        const kind = c.kinds.length === 1 ? c.kinds[0] : In(c.kinds);
+        for (const ids of chunks(c.resourceIds, 500)) await tx.update(UsageRecordEntity, { resourceId: In(ids), kind, endMs: IsNull() }, { endMs: c.endMs });
+      }
+      closes = new Map();
+    };
     for (const w of writes) {
+      if (w.op !== 'close-usage') await closeNow();
       switch (w.op) {
         case 'insert-usage':
           this.recordsPending++;
@@ -104,10 +116,14 @@ export class UsageWriter {
         case 'insert-sla':
           sla.push({ ...w.interval, detail: JSON.stringify(w.interval.detail) });
           break;
-        case 'close-usage':
+        case 'close-usage': {
           await flush();
-          for (const ids of chunks(w.resourceIds, 500)) await tx.update(UsageRecordEntity, { resourceId: In(ids), kind: w.kind, endMs: IsNull() }, { endMs: w.endMs });
+          const key = `${w.endMs}|${w.resourceIds.join(',')}`;
+          const same = closes.get(key);
+          if (same) same.kinds.push(w.kind);
+          else closes.set(key, { resourceIds: w.resourceIds, endMs: w.endMs, kinds: [w.kind] });
           break;
+        }
         case 'close-sla':
           await flush();
           await tx.update(SlaIntervalEntity, { instanceId: w.instanceId, kind: w.kind, endMs: IsNull() }, { endMs: w.endMs });
@@ -117,6 +133,7 @@ export class UsageWriter {
           break;
       }
     }
+    await closeNow();
     await flush();
     if (meters.size > 0) await insertRows(tx, UsageMeterEntity, [...meters.values()], { upsert: true });
   }
