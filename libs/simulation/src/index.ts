@@ -5,6 +5,7 @@ export * from './world/world';
 export * from './world/world-state';
 export * from './world/change-set';
 export * from './metering/usage-meter';
+export * from './metering/stored-usage';
 export * from './metering/list-prices';
 export * from './commands/launch';
 export * from './commands/lifecycle';

@@ -1,6 +1,7 @@
 import {
   computeInvoice, CreditPolicy, GuaranteeViolation, Invoice, InstanceUnavailability, PriceBookVersion, SlaInputs, tenantZoneOutages, UsageRecord,
 } from '@nimbus/metering';
+import { StoredUsageRecord, usageRecordOf } from '@nimbus/simulation';
 import { EntityManager } from 'typeorm';
 import { SlaIntervalEntity, UsageRecordEntity } from './entities';
 
@@ -22,62 +23,18 @@ interface UsageRow {
 const num = (v: string | number): number => (typeof v === 'number' ? v : Number(v));
 
 /**
- * A stored row as libs/metering's record. An open interval (end_ms null) is read as ending at
- * `closeAtMs`: now for an estimate, the month's end for a close (the rater cuts at the month
- * anyway, and units are counted from the period start, so the month's part is the same whenever
- * the interval later ends: a closed month re-rates to the same cents).
- * Records are built field by field (one object shape per kind, no spreads), and `attrs` strings,
- * which repeat across an instance's intervals and across instances, are parsed once per read.
+ * A stored row as libs/metering's record, read as libs/simulation's `usageRecordOf` reads every
+ * stored record (an open interval ends at `closeAtMs`). `attrs` strings, which repeat across an
+ * instance's intervals and across instances, are parsed once per read.
  */
 export function toUsageRecord(r: UsageRow, closeAtMs: number, parsed: Map<string, any> = new Map()): UsageRecord {
-  let a = parsed.get(r.attrs);
-  if (a === undefined) parsed.set(r.attrs, (a = JSON.parse(r.attrs)));
-  const startMs = num(r.start_ms);
-  const endMs = r.end_ms === null ? Math.max(startMs, closeAtMs) : num(r.end_ms);
-  switch (r.kind) {
-    case 'instance-usage': {
-      const periodStartMs = num(r.period_start_ms ?? startMs);
-      return {
-        kind: 'instance-usage', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, instanceType: a.instanceType, vcpus: a.vcpus,
-        platform: a.platform, licenseModel: a.licenseModel, tenancy: a.tenancy, availabilityZone: a.availabilityZone, startMs, endMs,
-        startsPeriod: periodStartMs === startMs, periodStartMs, ...(a.market === 'spot' ? { market: 'spot' as const } : {}),
-        ...(a.interrupted === true ? { interrupted: true as const } : {}),
-      };
-    }
-    case 'host-usage': {
-      const periodStartMs = num(r.period_start_ms ?? startMs);
-      return {
-        kind: 'host-usage', recordId: r.record_id, tenantId: r.tenant_id, hostId: r.resource_id, hostFamily: a.hostFamily, availabilityZone: a.availabilityZone,
-        startMs, endMs, startsPeriod: periodStartMs === startMs, periodStartMs,
-      };
-    }
-    case 'nat-gateway': {
-      const periodStartMs = num(r.period_start_ms ?? startMs);
-      return { kind: 'nat-gateway', recordId: r.record_id, tenantId: r.tenant_id, natGatewayId: r.resource_id, startMs, endMs, startsPeriod: periodStartMs === startMs, periodStartMs };
-    }
-    case 'volume-usage':
-      return {
-        kind: 'volume-usage', recordId: r.record_id, tenantId: r.tenant_id, volumeId: r.resource_id, volumeType: a.volumeType, sizeGiB: a.sizeGiB, iops: a.iops,
-        throughputMiBps: a.throughputMiBps, availabilityZone: a.availabilityZone, startMs, endMs,
-      };
-    case 'snapshot-usage':
-      return { kind: 'snapshot-usage', recordId: r.record_id, tenantId: r.tenant_id, snapshotId: r.resource_id, sizeGiB: a.sizeGiB, startMs, endMs };
-    case 'public-ipv4':
-      return { kind: 'public-ipv4', recordId: r.record_id, tenantId: r.tenant_id, publicIp: r.resource_id, state: a.state, startMs, endMs };
-    case 'monitoring':
-      return { kind: 'monitoring', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, startMs, endMs };
-    case 'cpu-surplus':
-      return {
-        kind: 'cpu-surplus', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, instanceType: a.instanceType, platform: a.platform,
-        surplusVcpuMs: num(r.quantity ?? 0), atMs: startMs,
-      };
-    case 'volume-io':
-      return { kind: 'volume-io', recordId: r.record_id, tenantId: r.tenant_id, volumeId: r.resource_id, volumeType: 'standard', requests: num(r.quantity ?? 0), atMs: startMs };
-    case 'nat-bytes':
-      return { kind: 'nat-bytes', recordId: r.record_id, tenantId: r.tenant_id, natGatewayId: r.resource_id, instanceId: a.instanceId, bytes: num(r.quantity ?? 0), atMs: startMs };
-    default:
-      return { kind: 'data-transfer', recordId: r.record_id, tenantId: r.tenant_id, instanceId: r.resource_id, direction: a.direction, bytes: num(r.quantity ?? 0), atMs: startMs };
-  }
+  let attrs = parsed.get(r.attrs);
+  if (attrs === undefined) parsed.set(r.attrs, (attrs = JSON.parse(r.attrs)));
+  return usageRecordOf({
+    recordId: r.record_id, tenantId: r.tenant_id, kind: r.kind as StoredUsageRecord['kind'], resourceId: r.resource_id, startMs: num(r.start_ms),
+    endMs: r.end_ms === null ? null : num(r.end_ms), periodStartMs: r.period_start_ms === null ? null : num(r.period_start_ms),
+    quantity: r.quantity === null ? null : num(r.quantity), attrs,
+  }, closeAtMs);
 }
 
 /**

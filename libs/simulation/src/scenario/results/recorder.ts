@@ -5,6 +5,7 @@ import {
 } from '@nimbus/metering';
 import { consumedLicenses, LicensedInstance } from '@nimbus/scheduler';
 import { PlacementRefusal } from '../../commands/launch';
+import { usageRecordOf } from '../../metering/stored-usage';
 import { MeteredInstance, StoredUsageRecord, UsageEvent, UsageMeter, UsageWrite } from '../../metering/usage-meter';
 import { World } from '../../world/world';
 import { ResolvedScenario } from '../scenario.defaults';
@@ -687,7 +688,7 @@ export class ScenarioRecorder {
    */
   private invoices(z: ZoneAcc, reachedMs: number): (string | number)[][] {
     if (z.usage.size === 0) return [];
-    const usage: UsageRecord[] = [...z.usage.values()].map((r) => toUsageRecord(r, reachedMs));
+    const usage: UsageRecord[] = [...z.usage.values()].map((r) => usageRecordOf(r, reachedMs));
     const unavailable: InstanceUnavailability[] = [];
     const violations: GuaranteeViolation[] = [];
     for (const s of z.sla.values()) {
@@ -737,38 +738,6 @@ export class ScenarioRecorder {
     }
     return rows;
   }
-}
-
-/** A stored usage record as libs/metering's record (as the API's store reads one); open intervals end at `closeAtMs`. */
-function toUsageRecord(r: StoredUsageRecord, closeAtMs: number): UsageRecord {
-  const a = r.attrs as Record<string, any>;
-  const endMs = r.endMs === null ? Math.max(r.startMs, closeAtMs) : r.endMs;
-  if (r.kind === 'instance-usage') {
-    const periodStartMs = r.periodStartMs ?? r.startMs;
-    return {
-      kind: 'instance-usage', recordId: r.recordId, tenantId: r.tenantId, instanceId: r.resourceId, instanceType: a.instanceType, vcpus: a.vcpus, platform: a.platform,
-      licenseModel: a.licenseModel, tenancy: a.tenancy, availabilityZone: a.availabilityZone, startMs: r.startMs, endMs, startsPeriod: periodStartMs === r.startMs, periodStartMs,
-    };
-  }
-  if (r.kind === 'host-usage') {
-    const periodStartMs = r.periodStartMs ?? r.startMs;
-    return {
-      kind: 'host-usage', recordId: r.recordId, tenantId: r.tenantId, hostId: r.resourceId, hostFamily: a.hostFamily, availabilityZone: a.availabilityZone,
-      startMs: r.startMs, endMs, startsPeriod: periodStartMs === r.startMs, periodStartMs,
-    };
-  }
-  if (r.kind === 'nat-gateway') {
-    const periodStartMs = r.periodStartMs ?? r.startMs;
-    return { kind: 'nat-gateway', recordId: r.recordId, tenantId: r.tenantId, natGatewayId: r.resourceId, startMs: r.startMs, endMs, startsPeriod: periodStartMs === r.startMs, periodStartMs };
-  }
-  if (r.kind === 'cpu-surplus')
-    return { kind: 'cpu-surplus', recordId: r.recordId, tenantId: r.tenantId, instanceId: r.resourceId, instanceType: a.instanceType, platform: a.platform, surplusVcpuMs: r.quantity ?? 0, atMs: r.startMs };
-  if (r.kind === 'snapshot-usage') return { kind: 'snapshot-usage', recordId: r.recordId, tenantId: r.tenantId, snapshotId: r.resourceId, sizeGiB: a.sizeGiB, startMs: r.startMs, endMs };
-  if (r.kind === 'public-ipv4') return { kind: 'public-ipv4', recordId: r.recordId, tenantId: r.tenantId, publicIp: r.resourceId, state: a.state, startMs: r.startMs, endMs };
-  if (r.kind === 'monitoring') return { kind: 'monitoring', recordId: r.recordId, tenantId: r.tenantId, instanceId: r.resourceId, startMs: r.startMs, endMs };
-  if (r.kind === 'volume-io') return { kind: 'volume-io', recordId: r.recordId, tenantId: r.tenantId, volumeId: r.resourceId, volumeType: 'standard', requests: r.quantity ?? 0, atMs: r.startMs };
-  if (r.kind === 'nat-bytes') return { kind: 'nat-bytes', recordId: r.recordId, tenantId: r.tenantId, natGatewayId: r.resourceId, instanceId: a.instanceId, bytes: r.quantity ?? 0, atMs: r.startMs };
-  return { kind: 'data-transfer', recordId: r.recordId, tenantId: r.tenantId, instanceId: r.resourceId, direction: a.direction, bytes: r.quantity ?? 0, atMs: r.startMs };
 }
 
 /** A USD decimal string as integer micro-USD (rounded half up beyond six places). */
