@@ -904,4 +904,26 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.runMigrations();
     await dropSeed(9);
   });
+
+  it('BootsAndVersionNumbers1764850000000 boots the running instances when they entered running (null for the others) and gives each launch template its latest version as the last number given; reverts alone, keeping them', async () => {
+    await undoThrough('BootsAndVersionNumbers1764850000000');
+    await seedInstance(6);
+    await seedInstance(7);
+    await ds.query("UPDATE instances SET state_since = 1735689840000 WHERE id = 'i-0000000000000f006'");
+    await ds.query("UPDATE instances SET state = 'stopped', state_since = 1735689900000 WHERE id = 'i-0000000000000f007'");
+    await ds.query("INSERT INTO launch_templates (id, tenant_id, name, default_version, latest_version, created_at) VALUES ('lt-0000000000000f006', 't-00000000000000f06', 'web', 1, 3, 0)");
+    await ds.runMigrations();
+    const booted = await ds.query("SELECT id, booted_at FROM instances WHERE id IN ('i-0000000000000f006', 'i-0000000000000f007') ORDER BY id");
+    expect(booted.map((r: { id: string; booted_at: unknown }) => [r.id, r.booted_at === null ? null : Number(r.booted_at)])).toEqual([['i-0000000000000f006', 1735689840000], ['i-0000000000000f007', null]]);
+    expect(await ds.query("SELECT last_version_number FROM launch_templates WHERE id = 'lt-0000000000000f006'")).toEqual([{ last_version_number: 3 }]);
+    await expect(ds.query("UPDATE launch_templates SET last_version_number = NULL WHERE id = 'lt-0000000000000f006'")).rejects.toThrow();
+    await undoThrough('BootsAndVersionNumbers1764850000000');
+    const [instances, templates] = await describeTables(['instances', 'launch_templates']);
+    expect([instances.findColumnByName('booted_at'), templates.findColumnByName('last_version_number')]).toEqual([undefined, undefined]);
+    expect(await ds.query("SELECT COUNT(*) AS n FROM launch_templates WHERE id = 'lt-0000000000000f006'")).toEqual([{ n: usingPostgres() ? '1' : 1 }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM launch_templates WHERE id = 'lt-0000000000000f006'");
+    await dropSeed(6);
+    await dropSeed(7);
+  });
 });

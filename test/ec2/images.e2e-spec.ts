@@ -2,9 +2,9 @@ import {
   CreateImageCommand, CreateSnapshotCommand, CreateVolumeCommand, DescribeVolumesCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeSnapshotsCommand, EC2Client,
   DescribeInstancesCommand, DescribeInstanceTypesCommand, paginateDescribeImages, RunInstancesCommand, waitUntilImageAvailable, waitUntilSnapshotCompleted,
   AttachVolumeCommand, DetachVolumeCommand, StartInstancesCommand, StopInstancesCommand, DescribeImageAttributeCommand, ImageAttributeName,
-  CopyImageCommand, ModifyImageAttributeCommand, RegisterImageCommand, ResetImageAttributeCommand,
+  CopyImageCommand, ModifyImageAttributeCommand, ModifyInstanceAttributeCommand, RegisterImageCommand, ResetImageAttributeCommand,
 } from '@aws-sdk/client-ec2';
-import { LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
+import { expectError, LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
 
 /** Images and snapshots through the JS SDK: DescribeImages (owners, filters, pages), CreateImage with a waiter, RegisterImage, CopyImage, the image attributes, DeregisterImage, snapshots. */
@@ -430,6 +430,33 @@ describe('EC2 images and snapshots (JS SDK)', () => {
       Name: 'no-architecture', VirtualizationType: 'hvm', RootDeviceName: '/dev/sda1', BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { SnapshotId: snapshotId } }],
     }));
     expect(await image(client, i386!)).toMatchObject({ Architecture: 'i386', RootDeviceName: '/dev/sda1', BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { VolumeSize: 8, VolumeType: 'gp2' } }] });
+  });
+
+  it("refuses to launch a type that requires ENA (t3, m5, c5) from an image registered with EnaSupport=false, with EC2's InvalidParameterCombination, on RunInstances, its dry run, REST and a type change; t2 launches it", async () => {
+    await t.hosts('t2-host', 'us-east-1a');
+    const { ImageId } = await register(client, 'no-ena', await snapshotOf(alice, client, 8), { EnaSupport: false });
+    await t.advance(10);
+    expect((await image(client, ImageId!)).EnaSupport).toBe(false);
+    const enaRequired = (type: string) => `Enhanced networking with the Elastic Network Adapter (ENA) is required for the '${type}' instance type. Ensure that you are using an AMI that is enabled for ENA.`;
+    for (const type of ['t3.micro', 'm5.large', 'c5.large']) {
+      const refused = await failure(client.send(new RunInstancesCommand({ ImageId, InstanceType: type as never, MinCount: 1, MaxCount: 1 })));
+      expect({ name: refused.name, message: refused.message, status: refused.$metadata.httpStatusCode }).toEqual({ name: 'InvalidParameterCombination', message: enaRequired(type), status: 400 });
+    }
+    const dry = await failure(client.send(new RunInstancesCommand({ ImageId, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, DryRun: true })));
+    expect({ name: dry.name, message: dry.message }).toEqual({ name: 'InvalidParameterCombination', message: enaRequired('t3.micro') });
+    const rest = await t.as(alice.key).post('/v1/instances', { imageId: ImageId, instanceType: 'm5.large', minCount: 1, maxCount: 1 });
+    expect(expectError(rest, 400, 'InvalidParameterCombination').message).toBe(enaRequired('m5.large'));
+    expect((await client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'image-id', Values: [ImageId!] }] }))).Reservations).toEqual([]);
+
+    // t2 has no ENA: it launches the image; stopped, it cannot become a t3.
+    const id = (await client.send(new RunInstancesCommand({ ImageId, InstanceType: 't2.micro', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } }))).Instances![0].InstanceId!;
+    await t.advance(60);
+    await client.send(new StopInstancesCommand({ InstanceIds: [id] }));
+    await t.advance(60);
+    const resize = await failure(client.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: 't3.micro' } })));
+    expect({ name: resize.name, message: resize.message }).toEqual({ name: 'InvalidParameterCombination', message: enaRequired('t3.micro') });
+    const [after] = (await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0].Instances!;
+    expect([after.InstanceType, after.State!.Name]).toEqual(['t2.micro', 'stopped']);
   });
 
   it("bills a registered image's launches as Linux/UNIX even from a Windows instance's root, and a copy's as its source's (Windows)", async () => {

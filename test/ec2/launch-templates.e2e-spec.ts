@@ -161,6 +161,15 @@ describe('EC2 launch templates through @aws-sdk/client-ec2', () => {
     expect(r.UnsuccessfullyDeletedLaunchTemplateVersions!.map((u) => [u.VersionNumber, u.ResponseError!.Code])).toEqual([[1, 'unexpectedError'], [8, 'launchTemplateVersionDoesNotExist']]);
     const [after] = (await client.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [lt.LaunchTemplateId!] }))).LaunchTemplates!;
     expect([after.DefaultVersionNumber, after.LatestVersionNumber]).toEqual([1, 2]);
+    // The deleted latest version's number is not given again: the next version is 4, as on EC2.
+    const next = await client.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: lt.LaunchTemplateId, LaunchTemplateData: { InstanceType: 'c5.large' } }));
+    expect(next.LaunchTemplateVersion!.VersionNumber).toBe(4);
+    const [latest] = (await client.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [lt.LaunchTemplateId!] }))).LaunchTemplates!;
+    expect([latest.DefaultVersionNumber, latest.LatestVersionNumber]).toEqual([1, 4]);
+    const versions = await client.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: lt.LaunchTemplateId }));
+    expect(versions.LaunchTemplateVersions!.map((v) => v.VersionNumber).sort()).toEqual([1, 2, 4]);
+    const $latest = await client.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: lt.LaunchTemplateId, Versions: ['$Latest'] }));
+    expect($latest.LaunchTemplateVersions!.map((v) => [v.VersionNumber, v.LaunchTemplateData!.InstanceType])).toEqual([[4, 'c5.large']]);
     const deleted = await client.send(new DeleteLaunchTemplateCommand({ LaunchTemplateName: 'deleting' }));
     expect(deleted.LaunchTemplate!.LaunchTemplateId).toBe(lt.LaunchTemplateId);
     expect((await failure(client.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [lt.LaunchTemplateId!] })))).name).toBe('InvalidLaunchTemplateId.NotFound');
@@ -242,6 +251,9 @@ describe('EC2 launch templates through @aws-sdk/client-ec2', () => {
     const lt = (await client.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: 'durable', LaunchTemplateData: { ImageId: LINUX_AMI, InstanceType: 't3.micro' } }))).LaunchTemplate!;
     await client.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: lt.LaunchTemplateId, LaunchTemplateData: { ImageId: LINUX_AMI, InstanceType: 'm5.large' } }));
     await client.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: lt.LaunchTemplateId, DefaultVersion: '2' }));
+    // A version 3 made and deleted: its number stays given across the restart.
+    await client.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: lt.LaunchTemplateId, LaunchTemplateData: { ImageId: LINUX_AMI, InstanceType: 'c5.large' } }));
+    await client.send(new DeleteLaunchTemplateVersionsCommand({ LaunchTemplateId: lt.LaunchTemplateId, Versions: ['3'] }));
     client.destroy();
     bobClient.destroy();
     t = await t.restart();
@@ -251,5 +263,7 @@ describe('EC2 launch templates through @aws-sdk/client-ec2', () => {
     expect([after.LaunchTemplateId, after.DefaultVersionNumber, after.LatestVersionNumber]).toEqual([lt.LaunchTemplateId, 2, 2]);
     const r = await client.send(new RunInstancesCommand({ LaunchTemplate: { LaunchTemplateName: 'durable' }, MinCount: 1, MaxCount: 1 }));
     expect(r.Instances![0].InstanceType).toBe('m5.large');
+    const v = await client.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateName: 'durable', LaunchTemplateData: { ImageId: LINUX_AMI, InstanceType: 't3.small' } }));
+    expect(v.LaunchTemplateVersion!.VersionNumber).toBe(4);
   });
 });

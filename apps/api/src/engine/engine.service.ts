@@ -7,6 +7,7 @@ import {
 import { Changes, World } from '@nimbus/simulation';
 import { APP_CONFIG, AppConfig, ClockSetting, DEFAULT_CLOCK } from '../config/app-config';
 import { PipelineFailed } from '../persistence/pipeline';
+import { Boot } from '../persistence/change-writer';
 import { Tx } from '../persistence/tx';
 import { UsageWriter } from '../persistence/usage-writer';
 import { WorldStore } from '../persistence/world-store';
@@ -38,6 +39,8 @@ export type Command<T> = (tx: Tx, engine: EngineService) => Promise<T>;
 export type TerminationHandler = (tx: Tx, instanceIds: string[], now: number, engine: EngineService, reachedAt: (instanceId: string) => number) => Promise<void>;
 /** Called in the commit that records instances reaching `stopped` (their public addresses are released). */
 export type StopHandler = (tx: Tx, instanceIds: string[], now: number, reachedAt: (instanceId: string) => number) => Promise<void>;
+/** Instances' guest boots that ended (each instance's, in order), in the commit that records them. */
+export type BootsEndedHandler = (tx: Tx, boots: ReadonlyMap<string, readonly Boot[]>) => Promise<void>;
 /** Writes in-memory state in a commit's transaction; what it returns runs once that commit succeeded. */
 export type CommitWriter = (tx: Tx) => Promise<(() => void) | undefined>;
 
@@ -86,6 +89,7 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   private rebuiltAt = 0;
   private readonly terminationHandlers: TerminationHandler[] = [];
   private readonly stopHandlers: StopHandler[] = [];
+  private readonly bootsEndedHandlers: BootsEndedHandler[] = [];
   private readonly worldBuiltHandlers: ((world: World) => Promise<void>)[] = [];
   /** The running command's after-commit callbacks (see afterCommit); undefined outside a command. */
   private afterCommitHooks: (() => void)[] | undefined;
@@ -147,6 +151,11 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   /** Instances reaching `stopped`, however they got there (a stop, or one completed after a restart), in the commit that records it. */
   onStopped(handler: StopHandler): void {
     this.stopHandlers.push(handler);
+  }
+
+  /** Guest boots that ended (an instance left `running` or was rebooted), however, in the commit that records it. */
+  onBootsEnded(handler: BootsEndedHandler): void {
+    this.bootsEndedHandlers.push(handler);
   }
 
   /**
@@ -492,10 +501,11 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
         const r = work ? await work(tx) : (undefined as T);
         taken = world.takeChanges();
         this.inFlight = taken;
-        const { terminated, stopped, reachedAt } = await this.store.writeChanges(tx, world, taken, this.usage, this.rebuiltAt);
+        const { terminated, stopped, reachedAt, boots } = await this.store.writeChanges(tx, world, taken, this.usage, this.rebuiltAt);
         const reached = (id: string) => reachedAt.get(id) ?? world.now;
         if (terminated.length > 0) for (const h of this.terminationHandlers) await h(tx, terminated, world.now, this, reached);
         if (stopped.length > 0) for (const h of this.stopHandlers) await h(tx, stopped, world.now, reached);
+        if (boots.size > 0) for (const h of this.bootsEndedHandlers) await h(tx, boots);
         for (const write of this.commitWriters) {
           const written = await write(tx);
           if (written) confirmations.push(written);

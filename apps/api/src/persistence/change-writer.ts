@@ -1,5 +1,5 @@
 import { BucketSummary, mergeBuckets } from '@nimbus/hypervisor';
-import { Changes, ClosedBucket, World } from '@nimbus/simulation';
+import { BootChange, Changes, ClosedBucket, World } from '@nimbus/simulation';
 import { EntityManager, In } from 'typeorm';
 import { HostEntity, HostMetricBucketEntity, InstanceEntity, MetricBucketEntity, SimEventEntity, VolumeEntity } from './entities';
 import { bulkUpdate } from './bulk-update';
@@ -39,6 +39,8 @@ export async function writeChanges(tx: EntityManager, world: World, taken: Chang
   await usage.write(tx, j.usage, snaps.vms, world.now, snaps.volumes);
   for (const e of j.moves.values()) if (!j.states.has(e.vmId) || j.states.get(e.vmId)!.time < e.time) row(e.vmId).hostId = e.to;
   for (const e of j.statuses.values()) row(e.vmId).status = e.status;
+  const boots = await endedBoots(tx, j.boots);
+  for (const [id, b] of j.boots) if (b.current !== undefined) row(id).bootedAt = b.current;
   for (const s of snaps.vms) {
     const runtime: StoredVmRuntime = { credits: s.credits, useMillicores: s.useMillicores, transfer: s.transfer };
     row(s.vmId).runtime = JSON.stringify(runtime);
@@ -61,7 +63,35 @@ export async function writeChanges(tx: EntityManager, world: World, taken: Chang
   }
   await writeBuckets(tx, j.buckets, rebuiltAt);
   await bulkUpdate(tx, VolumeEntity, 'id', snaps.volumes.map((s) => ({ id: s.volumeId, runtime: JSON.stringify(storedVolumeRuntime(s)) })));
-  return { terminated, stopped, reachedAt };
+  return { terminated, stopped, reachedAt, boots };
+}
+
+/**
+ * The boots that ended in a change set, each with when it began: a boot that began before the
+ * set began at the instance's stored `booted_at` (read here, before this write moves it). A boot
+ * whose start is not known (an instance that ran before booted_at was kept) is left out.
+ */
+async function endedBoots(tx: EntityManager, changes: ReadonlyMap<string, BootChange>): Promise<Map<string, Boot[]>> {
+  const unknown = [...changes].filter(([, b]) => b.ended[0]?.startedAt === null).map(([id]) => id);
+  const stored = new Map<string, number | null>();
+  for (let i = 0; i < unknown.length; i += INSERT_BATCH)
+    for (const r of await tx.find(InstanceEntity, { select: { id: true, bootedAt: true }, where: { id: In(unknown.slice(i, i + INSERT_BATCH)) } })) stored.set(r.id, r.bootedAt);
+  const out = new Map<string, Boot[]>();
+  for (const [id, b] of changes) {
+    const ended: Boot[] = [];
+    for (const x of b.ended) {
+      const startedAt = x.startedAt ?? stored.get(id) ?? null;
+      if (startedAt !== null) ended.push({ startedAt, endedAt: x.endedAt });
+    }
+    if (ended.length > 0) out.set(id, ended);
+  }
+  return out;
+}
+
+/** A guest boot that ended: from entering `running` (or a reboot) to leaving it (or the next reboot). */
+export interface Boot {
+  readonly startedAt: number;
+  readonly endedAt: number;
 }
 
 /**
@@ -74,6 +104,8 @@ export interface WrittenStates {
   readonly stopped: string[];
   /** When each of them reached that state. */
   readonly reachedAt: ReadonlyMap<string, number>;
+  /** Each instance's guest boots that ended, in order. */
+  readonly boots: ReadonlyMap<string, readonly Boot[]>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In, IsNull, Not } from 'typeorm';
 import { READ_DB } from './data-source';
 import { insertTogether, part, placeholders, selectOwned, selectWhere } from './fast-sql';
 import { fuseReads } from './fused-reads';
@@ -123,6 +123,14 @@ export class InstancesRepository {
   async setMonitoring(tx: Tx, before: InstanceEntity, m: Pick<InstanceEntity, 'monitoring' | 'monitoringSince'>, at: number, runningSince: number | null): Promise<void> {
     await tx.update(InstanceEntity, { id: before.id }, { monitoring: m.monitoring, monitoringSince: m.monitoringSince });
     await monitoringChanged(tx, before, m.monitoring === 'enabled', at, runningSince);
+  }
+
+  /** Instances' passwords generated at these times: those not yet generated (a password, no time) take theirs. */
+  async setPasswordsGenerated(tx: Tx, generatedAt: ReadonlyMap<string, number>): Promise<void> {
+    for (const ids of inBatches([...generatedAt.keys()])) {
+      const pending = await tx.find(InstanceEntity, { select: { id: true }, where: { id: In(ids), passwordData: Not(IsNull()), passwordDataAt: IsNull() } });
+      for (const { id } of pending) await tx.update(InstanceEntity, { id }, { passwordDataAt: generatedAt.get(id)! });
+    }
   }
 
   async setStateReason(tx: Tx, id: string, stateReason: string): Promise<void> {

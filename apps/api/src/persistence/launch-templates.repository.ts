@@ -52,7 +52,7 @@ export class LaunchTemplatesRepository {
     await tx.insert(LaunchTemplateVersionEntity, { ...row });
   }
 
-  async setVersions(tx: Tx, id: string, versions: { readonly defaultVersion?: number; readonly latestVersion?: number }): Promise<void> {
+  async setVersions(tx: Tx, id: string, versions: { readonly defaultVersion?: number; readonly latestVersion?: number; readonly lastVersionNumber?: number }): Promise<void> {
     await tx.update(LaunchTemplateEntity, { id }, { ...versions });
   }
 

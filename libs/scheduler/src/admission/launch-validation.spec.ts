@@ -39,6 +39,21 @@ describe('validateLaunch: the launch rules, with the codes and messages the API 
     });
   });
 
+  it("an image without ENA support launches no type that requires ENA (t3, m5, c5: Nitro), with EC2's InvalidParameterCombination and words; types that support or lack ENA are fine", () => {
+    const noEna: Image = { ...LINUX, enaSupport: false };
+    for (const name of ['t3.micro', 'm5.large', 'c5.xlarge'])
+      expect(errorOf({ instanceType: type(name), image: noEna })).toEqual({
+        type: InvalidParameterCombination, code: 'InvalidParameterCombination',
+        message: `Enhanced networking with the Elastic Network Adapter (ENA) is required for the '${name}' instance type. Ensure that you are using an AMI that is enabled for ENA.`,
+      });
+    // t2 has no ENA, m4.16xlarge supports it (Xen): neither requires it.
+    expect(sut({ instanceType: type('t2.micro'), image: noEna })).toBe('default');
+    expect(sut({ instanceType: type('m4.16xlarge'), image: noEna })).toBe('default');
+    // ENA support unset (the catalog's images) or true: every type.
+    expect(sut({ instanceType: type('t3.micro'), image: { ...LINUX, enaSupport: true } })).toBe('default');
+    expect(sut({ instanceType: type('t3.micro') })).toBe('default');
+  });
+
   it('an availability zone must exist', () => {
     expect(sut({ availabilityZone: 'us-east-1b' })).toBe('default');
     expect(errorOf({ availabilityZone: 'us-west-2a' })).toEqual({ type: InvalidParameterValue, code: 'InvalidParameterValue', message: "availabilityZone 'us-west-2a' does not exist" });

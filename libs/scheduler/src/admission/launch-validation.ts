@@ -1,4 +1,4 @@
-import { architectureOf, architecturesOf, Image, InstanceType, InvalidParameterValue, isAvailabilityZone, isBurstable, Tenancy } from '@nimbus/hypervisor';
+import { architectureOf, architecturesOf, capabilitiesOf, Image, InstanceType, InvalidParameterValue, isAvailabilityZone, isBurstable, Tenancy } from '@nimbus/hypervisor';
 import { InvalidParameterCombination, PlacementGroupDefinition } from '../contract';
 import { checkLicensable, LicenseCountingType } from '../licensing/license-rules';
 
@@ -31,7 +31,7 @@ export interface LaunchValidationRequest {
 
 /**
  * The launch rules (EC2 RunInstances), each in one place: counts, zone, credit specification,
- * tenancy against host id and placement group, partitions, spread groups against dedicated
+ * tenancy against host id and placement group, the image's architecture and ENA support against the type, partitions, spread groups against dedicated
  * tenancy, and the BYOL license terms. Throws the first rule broken, as the typed domain error
  * the API reports (InvalidParameterValue or InvalidParameterCombination, with its message), in
  * the order the API has always reported them; returns the tenancy the request resolves to.
@@ -63,6 +63,12 @@ export function validateLaunch(req: LaunchValidationRequest): Tenancy {
     if (!architecturesOf(req.instanceType).includes(arch))
       throw new InvalidParameterValue(
         `The architecture '${architecturesOf(req.instanceType).join(', ')}' of the specified instance type does not match the architecture '${arch}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again.`,
+      );
+    // EC2's words for a type that requires ENA (DescribeInstanceTypes' networkInfo.enaSupport
+    // `required`: the Nitro types) and an image registered without it (RegisterImage EnaSupport=false).
+    if (image.enaSupport === false && capabilitiesOf(req.instanceType).enaSupport === 'required')
+      throw new InvalidParameterCombination(
+        `Enhanced networking with the Elastic Network Adapter (ENA) is required for the '${req.instanceType.name}' instance type. Ensure that you are using an AMI that is enabled for ENA.`,
       );
     if (req.licenseConfiguration !== undefined && !image.byolProduct)
       throw new InvalidParameterCombination(`image '${image.imageId}' is license-included: licenseConfigurationId applies only to BYOL images`);

@@ -24,7 +24,7 @@ import { checkInstanceId, requireInstance, terminatedGoneBy } from './require-in
 import { changeMetadataOptions, defaultMetadataOptions, MetadataOptions, MetadataOptionsChange, metadataOptionsOf } from './metadata-options';
 import { StatusChecks, statusChecks } from './status-checks';
 import { bootLog, consoleOutputTime } from './boot-log';
-import { launchPasswordData, PasswordData, passwordDataOf } from './password-data';
+import { launchPasswordData, PasswordData, passwordDataOf, passwordGeneratedAt } from './password-data';
 import { checkDeletableTag, mergeTags, validateTags } from './tags';
 import { changeMonitoring, launchMonitoring, MonitoringState, monitoringStateOf } from './monitoring';
 import { SpotMarket } from '../spot/spot-market';
@@ -86,6 +86,15 @@ export class InstancesService {
     engine.onTerminated((tx, ids, _now, _e, reachedAt) => this.network.released(tx, ids, reachedAt));
     // Stopped instances' public addresses return to the pool (a start gives a new one: start below).
     engine.onStopped((tx, ids, _now, reachedAt) => this.network.stopped(tx, ids, reachedAt));
+    // A Windows password is generated in the first boot that lasts long enough (password-data.ts).
+    engine.onBootsEnded((tx, boots) => {
+      const generated = new Map<string, number>();
+      for (const [id, b] of boots) {
+        const at = passwordGeneratedAt(b);
+        if (at !== undefined) generated.set(id, at);
+      }
+      return generated.size > 0 ? this.instances.setPasswordsGenerated(tx, generated) : Promise.resolve();
+    });
   }
 
   run(tenant: TenantEntity, cmd: RunInstancesCommand): Promise<Reservation> {
@@ -196,7 +205,7 @@ export class InstancesService {
           tenancy, placementGroupId: group?.id ?? null, partitionNumber: partition ?? null,
           dedicatedHostId: tenancy === 'host' ? vm.hostId : null, licenseConfigurationId: license?.id ?? null,
           // Each Windows instance its own password, encrypted with the key pair as it is now.
-          ...launchPasswordData(vm.image.platform, networkPlan.keyPair, vm.transitionAt ?? e.now),
+          ...launchPasswordData(vm.image.platform, networkPlan.keyPair),
           spotInstanceRequestId: spotRequests?.[i].id ?? null,
         };
       });
@@ -597,7 +606,7 @@ export class InstancesService {
     return {
       id: vm.vmId, tenantId: vm.tenantId, reservationId, imageId: vm.image.imageId, instanceType: vm.instanceType.name,
       platform: vm.image.platform, tenancy: cmd.tenancy ?? 'default', availabilityZone, hostId: vm.hostId, state: vm.state,
-      stateReason: null, stateSince: vm.stateSince, transitionAt: vm.transitionAt, launchTime: now,
+      stateReason: null, stateSince: vm.stateSince, bootedAt: null, transitionAt: vm.transitionAt, launchTime: now,
       cpuReservationMillicores: vm.cpu.reservationMillicores, cpuLimitMillicores: vm.cpu.limitMillicores, cpuWeight: vm.cpu.weight,
       creditSpecification: creditMode ?? null,
       workload: null, autoRecovery: cmd.maintenanceOptions?.autoRecovery ?? 'default', status: 'ok', runtime: null,

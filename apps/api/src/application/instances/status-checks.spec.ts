@@ -1,7 +1,7 @@
 import { reachabilityOf, STATUS_CHECKS_INITIALIZING_MS, statusChecks } from './status-checks';
 
 describe("EC2's status checks of an instance", () => {
-  const at = (state: string, stateSince: number, status = 'ok') => ({ state, stateSince, status });
+  const at = (state: string, stateSince: number, status = 'ok', bootedAt: number | null = state === 'running' ? stateSince : null) => ({ state, stateSince, status, bootedAt });
   const MIN = 60_000;
 
   it('are initializing for the first two minutes of running, then ok', () => {
@@ -9,6 +9,15 @@ describe("EC2's status checks of an instance", () => {
     expect(statusChecks(at('running', 10 * MIN), 10 * MIN)).toEqual({ system: 'initializing', instance: 'initializing' });
     expect(statusChecks(at('running', 10 * MIN), 12 * MIN - 1)).toEqual({ system: 'initializing', instance: 'initializing' });
     expect(statusChecks(at('running', 10 * MIN), 12 * MIN)).toEqual({ system: 'ok', instance: 'ok' });
+  });
+
+  it('are initializing again for two minutes after a reboot (the instance stays running), then ok', () => {
+    // Running since 10 min, rebooted at 30 min: initializing until 32 min, as after the launch.
+    expect(statusChecks(at('running', 10 * MIN, 'ok', 30 * MIN), 30 * MIN)).toEqual({ system: 'initializing', instance: 'initializing' });
+    expect(statusChecks(at('running', 10 * MIN, 'ok', 30 * MIN), 32 * MIN - 1)).toEqual({ system: 'initializing', instance: 'initializing' });
+    expect(statusChecks(at('running', 10 * MIN, 'ok', 30 * MIN), 32 * MIN)).toEqual({ system: 'ok', instance: 'ok' });
+    // A row of before booted_at was kept: from entering running.
+    expect(statusChecks(at('running', 10 * MIN, 'ok', null), 11 * MIN)).toEqual({ system: 'initializing', instance: 'initializing' });
   });
 
   it('are impaired, both, while the host or driver domain under it is down, initializing or not', () => {

@@ -18,14 +18,16 @@ export interface StatusChecks {
 /**
  * EC2's status checks of an instance at simulated time `now` (DescribeInstanceStatus):
  * `not-applicable` unless it is running; `initializing` for its first STATUS_CHECKS_INITIALIZING_MS
- * of running (since it last entered `running`: a launch, a start, a recovery); then both `impaired`
+ * of its current boot (since it last entered `running`: a launch, a start, a recovery; or since it
+ * was rebooted: EC2 shows the checks `initializing` again after RebootInstances); then both `impaired`
  * while its host or driver domain is down (Nimbus's `impaired`: a fault of the infrastructure under
  * it, which fails EC2's system check and leaves the instance unreachable), else both `ok`.
  */
-export function statusChecks(row: Pick<InstanceEntity, 'state' | 'stateSince' | 'status'>, now: number): StatusChecks {
+export function statusChecks(row: Pick<InstanceEntity, 'state' | 'stateSince' | 'bootedAt' | 'status'>, now: number): StatusChecks {
   if (row.state !== 'running') return { system: 'not-applicable', instance: 'not-applicable' };
   if (row.status === 'impaired') return { system: 'impaired', instance: 'impaired' };
-  if (now - row.stateSince < STATUS_CHECKS_INITIALIZING_MS) return { system: 'initializing', instance: 'initializing' };
+  // booted_at is written with the state, so it is never before stateSince while running; the max covers a row of before it was kept.
+  if (now - Math.max(row.stateSince, row.bootedAt ?? 0) < STATUS_CHECKS_INITIALIZING_MS) return { system: 'initializing', instance: 'initializing' };
   return { system: 'ok', instance: 'ok' };
 }
 

@@ -68,7 +68,8 @@ export const dataOf = (version: LaunchTemplateVersionEntity): LaunchTemplateData
  * EC2's launch templates, per tenant: CreateLaunchTemplate, CreateLaunchTemplateVersion,
  * DescribeLaunchTemplates, DescribeLaunchTemplateVersions, ModifyLaunchTemplate (the default
  * version), DeleteLaunchTemplate, DeleteLaunchTemplateVersions; and the version a launch names
- * (RunInstances' `LaunchTemplate`). Version numbers start at 1 and grow by one; the default version
+ * (RunInstances' `LaunchTemplate`). Version numbers start at 1 and grow by one, never given twice
+ * (a deleted version's number is not reused: `lastVersionNumber`); the default version
  * cannot be deleted but with its template. Another tenant's template is not found, as a missing one.
  * What the data may hold is checked when it is written as a launch checks it (the EC2 adapter's
  * RunInstances parser, then `checkLaunchContent`); what it names (the image, the type, groups, …)
@@ -100,7 +101,7 @@ export class LaunchTemplatesService {
       if (repeated) return repeated;
       await this.requireFreeName(tx, tenant.id, cmd.name);
       const template: LaunchTemplateEntity = {
-        id: resourceId('lt'), tenantId: tenant.id, name: cmd.name, defaultVersion: 1, latestVersion: 1, createdAt: e.now, tags: JSON.stringify(tags),
+        id: resourceId('lt'), tenantId: tenant.id, name: cmd.name, defaultVersion: 1, latestVersion: 1, lastVersionNumber: 1, createdAt: e.now, tags: JSON.stringify(tags),
       };
       await this.repo.insert(tx, template);
       const version = await this.insertVersion(tx, template, 1, cmd.description, cmd.data, e.now, cmd.clientToken, hash);
@@ -119,10 +120,11 @@ export class LaunchTemplatesService {
       const template = await this.require(tx, tenant.id, cmd.template);
       const source = cmd.sourceVersion !== undefined ? await this.versionOf(tx, template, cmd.sourceVersion) : undefined;
       const data = source ? overrideMembers(dataOf(source), cmd.data) : cmd.data;
-      const number = template.latestVersion + 1;
+      // The next number never given: a deleted latest version's number is not given again.
+      const number = template.lastVersionNumber + 1;
       const version = await this.insertVersion(tx, template, number, cmd.description, data, e.now, cmd.clientToken, hash);
-      await this.repo.setVersions(tx, template.id, { latestVersion: number });
-      return { template: { ...template, latestVersion: number }, version, data };
+      await this.repo.setVersions(tx, template.id, { latestVersion: number, lastVersionNumber: number });
+      return { template: { ...template, latestVersion: number, lastVersionNumber: number }, version, data };
     });
   }
 
@@ -189,7 +191,8 @@ export class LaunchTemplatesService {
   /**
    * DeleteLaunchTemplateVersions: each version alone, as EC2 answers them; the default version is
    * not deleted ("you must first assign a different version as the default", EC2 API Reference).
-   * The latest version becomes the highest left.
+   * The latest version becomes the highest left; the next version's number still follows the
+   * highest ever given (lastVersionNumber), as EC2 numbers them.
    */
   deleteVersions(tenant: TenantEntity, ref: LaunchTemplateRef, versions: readonly number[]): Promise<{ template: LaunchTemplateEntity; deleted: number[]; failed: VersionNotDeleted[] }> {
     return this.engine.command(async (tx) => {

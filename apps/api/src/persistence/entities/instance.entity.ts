@@ -24,6 +24,12 @@ export class InstanceEntity {
   @Column({ type: 'varchar', length: 16 }) state!: string;
   @Column({ name: 'state_reason', type: 'varchar', length: 255, nullable: true }) stateReason!: string | null;
   @Column({ name: 'state_since', type: 'bigint', transformer: msTransformer }) stateSince!: number;
+  /**
+   * When its guest's current (or last) boot began: it entered `running`, or was rebooted (simulated
+   * time). The status checks initialize from it, a Windows password is generated in a boot that
+   * lasts long enough (status-checks.ts, password-data.ts). Null: it never ran.
+   */
+  @Column({ name: 'booted_at', type: 'bigint', nullable: true, transformer: msTransformer }) bootedAt!: number | null;
   @Column({ name: 'transition_at', type: 'bigint', nullable: true, transformer: msTransformer }) transitionAt!: number | null;
   @Column({ name: 'launch_time', type: 'bigint', transformer: msTransformer }) launchTime!: number;
   @Column({ name: 'cpu_reservation_millicores', type: 'integer' }) cpuReservationMillicores!: number;
@@ -74,7 +80,11 @@ export class InstanceEntity {
    * plaintext. Null: it has none (not Windows, or launched without an RSA key pair).
    */
   @Column({ name: 'password_data', type: 'text', nullable: true }) passwordData!: string | null;
-  /** When that password is available (GetPasswordData answers it from then on), simulated time. */
+  /**
+   * When that password was generated, in the first boot that lasted PASSWORD_DATA_DELAY_MS
+   * (GetPasswordData answers it from then on), simulated time. Null: not yet (a running instance's
+   * current boot may still generate it: password-data.ts).
+   */
   @Column({ name: 'password_data_at', type: 'bigint', nullable: true, transformer: msTransformer }) passwordDataAt!: number | null;
   /** Detailed monitoring last asked (RunInstances' Monitoring.Enabled, MonitorInstances / UnmonitorInstances): `enabled` or `disabled` (application/instances/monitoring.ts). */
   @Column({ type: 'varchar', length: 16, default: 'disabled' }) monitoring!: string;

@@ -9,8 +9,13 @@ export class LaunchTemplateEntity {
   @Column({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
   @Column({ type: 'varchar', length: 128 }) name!: string;
   @Column({ name: 'default_version', type: 'integer' }) defaultVersion!: number;
-  /** Its highest version number (after DeleteLaunchTemplateVersions, the highest left); a new version takes the next. */
+  /** Its highest version number (after DeleteLaunchTemplateVersions, the highest left): `$Latest`, EC2's LatestVersionNumber. */
   @Column({ name: 'latest_version', type: 'integer' }) latestVersion!: number;
+  /**
+   * The highest version number it ever gave, deleted or not: a new version takes the next, so a
+   * number is never given twice (EC2 does not reuse a deleted version's number).
+   */
+  @Column({ name: 'last_version_number', type: 'integer', default: 0 }) lastVersionNumber!: number;
   @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
   /** Its tags, a JSON object (EC2's tagSet; CreateTags / DeleteTags / DescribeTags). */
   @Column({ type: 'text', default: '{}' }) tags!: string;
