@@ -2,7 +2,7 @@ import {
   CreateImageCommand, CreateSnapshotCommand, CreateVolumeCommand, DescribeVolumesCommand, CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeSnapshotsCommand, EC2Client,
   DescribeInstancesCommand, DescribeInstanceTypesCommand, paginateDescribeImages, RunInstancesCommand, waitUntilImageAvailable, waitUntilSnapshotCompleted,
   AttachVolumeCommand, DetachVolumeCommand, StartInstancesCommand, StopInstancesCommand, DescribeImageAttributeCommand, ImageAttributeName,
-  CopyImageCommand, ModifyImageAttributeCommand, ModifyInstanceAttributeCommand, RegisterImageCommand, ResetImageAttributeCommand,
+  CopyImageCommand, ModifyImageAttributeCommand, ModifyInstanceAttributeCommand, RegisterImageCommand, ResetImageAttributeCommand, DescribeInstanceAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { expectError, LINUX_AMI, startApp, TestApp, WINDOWS_AMI } from '../support/app';
 import { ec2Client, ec2Tenant, Ec2Tenant, failure } from './ec2-support';
@@ -457,6 +457,9 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     expect({ name: resize.name, message: resize.message }).toEqual({ name: 'InvalidParameterCombination', message: enaRequired('t3.micro') });
     const [after] = (await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0].Instances!;
     expect([after.InstanceType, after.State!.Name]).toEqual(['t2.micro', 'stopped']);
+    // The instance has the image's ENA support, as EC2 sets it at launch: off, in the describe and the attribute.
+    expect(after.EnaSupport).toBe(false);
+    expect((await client.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'enaSupport' }))).EnaSupport).toEqual({ Value: false });
   });
 
   it("bills a registered image's launches as Linux/UNIX even from a Windows instance's root, and a copy's as its source's (Windows)", async () => {

@@ -156,7 +156,7 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
       interfaceType: 'interface',
     }))),
     ebsOptimized: i.ebsOptimized,
-    enaSupport: true,
+    enaSupport: instanceEnaSupport(d),
     cpuOptions: instanceCpuOptions(d),
     capacityReservationSpecification: FIXED_SETTINGS.capacityReservationSpecification,
     hibernationOptions: FIXED_SETTINGS.hibernationOptions,
@@ -170,6 +170,9 @@ export function instanceXml(d: InstanceDescription, accountId: string) {
     currentInstanceBootMode: currentBootModeXml(d),
   };
 }
+
+/** The instance's `enaSupport`: its image's, as EC2 sets it at launch (an image registered with `EnaSupport=false` launches instances without ENA). */
+export const instanceEnaSupport = (d: InstanceDescription): boolean => d.image?.enaSupport ?? true;
 
 /** Instances grouped into their reservations, in the order given (DescribeInstances' reservationSet). */
 export function reservationsXml(list: readonly InstanceDescription[], ownerId: string) {

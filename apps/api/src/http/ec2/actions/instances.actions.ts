@@ -26,6 +26,7 @@ import { zoneIdOf } from '../availability-zones';
 import {
   ATTACHED_INTERFACE_STATUS, architectureOf, FIXED_SETTINGS, billingIdentityOf, blockDeviceMappingsOf, currentBootModeXml, INSTANCE_HYPERVISOR, instanceXml, interfaceAssociationOf,
   metadataOptionsXml, reservationsXml, stateReasonOf, stateXml,
+  instanceEnaSupport,
 } from './instance.xml';
 import { privateIpSpecs } from './networking.actions';
 import { ec2Time } from '../ec2-xml';
@@ -597,7 +598,7 @@ export class InstancesEc2Actions implements Ec2ActionSource {
           groupSet: items((d.network?.groups ?? []).map((g) => ({ groupId: g.groupId }))),
           ebsOptimized: value(i.ebsOptimized),
           sriovNetSupport: {},
-          enaSupport: value(true),
+          enaSupport: value(instanceEnaSupport(d)),
           enclaveOptions: { enabled: false },
           disableApiStop: value(i.disableApiStop),
         };
