@@ -21,6 +21,9 @@ interface UsageRow {
 
 const num = (v: string | number): number => (typeof v === 'number' ? v : Number(v));
 
+/** The stored kind of a Reserved Instance's record (libs/metering's `reserved-instance`; the column holds 16 characters). */
+export const RESERVED_USAGE_KIND = 'reserved';
+
 /**
  * A stored row as libs/metering's record. An open interval (end_ms null) is read as ending at
  * `closeAtMs`: now for an estimate, the month's end for a close (the rater cuts at the month
@@ -35,6 +38,15 @@ export function toUsageRecord(r: UsageRow, closeAtMs: number, parsed: Map<string
   const startMs = num(r.start_ms);
   const endMs = r.end_ms === null ? Math.max(startMs, closeAtMs) : num(r.end_ms);
   switch (r.kind) {
+    case RESERVED_USAGE_KIND: {
+      // Its end is its term's: billed so far (an estimate) it ends at closeAtMs, never after the term.
+      const termEndMs = r.end_ms === null ? Infinity : num(r.end_ms);
+      return {
+        kind: 'reserved-instance', recordId: r.record_id, tenantId: r.tenant_id, reservedInstancesId: a.reservedInstancesId, instanceType: a.instanceType, scope: a.scope,
+        ...(a.availabilityZone !== undefined ? { availabilityZone: a.availabilityZone } : {}), instanceCount: num(r.quantity ?? 1), offering: a.offering,
+        fixedPrice: a.fixedPrice, usagePrice: a.usagePrice, termStartMs: startMs, startMs, endMs: Math.min(termEndMs, Math.max(startMs, closeAtMs)),
+      };
+    }
     case 'instance-usage': {
       const periodStartMs = num(r.period_start_ms ?? startMs);
       return {
