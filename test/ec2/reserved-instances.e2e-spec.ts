@@ -1,5 +1,5 @@
 import {
-  CreateTagsCommand, DescribeReservedInstancesCommand, DescribeReservedInstancesOfferingsCommand, EC2Client, PurchaseReservedInstancesOfferingCommand, RunInstancesCommand,
+  CreateTagsCommand, DescribeReservedInstancesCommand, DescribeReservedInstancesCommandInput, DescribeReservedInstancesOfferingsCommand, DescribeReservedInstancesOfferingsCommandInput, EC2Client, PurchaseReservedInstancesOfferingCommand, RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { LINUX_AMI } from '../support/app';
 import { BOOT_MS, ec2BillingSuite, HOUR_MS, iso } from '../support/billing';
@@ -21,9 +21,9 @@ describe('Reserved Instances through the JS SDK', () => {
   let month: string;
 
   const noUpfront = { InstanceType: 'm5.large' as const, OfferingType: 'No Upfront' as const, MinDuration: 31536000, MaxDuration: 31536000 };
-  const offerings = async (input: ConstructorParameters<typeof DescribeReservedInstancesOfferingsCommand>[0]) =>
+  const offerings = async (input: DescribeReservedInstancesOfferingsCommandInput) =>
     (await ec2.send(new DescribeReservedInstancesOfferingsCommand(input))).ReservedInstancesOfferings!;
-  const ris = async (input: ConstructorParameters<typeof DescribeReservedInstancesCommand>[0] = {}) => (await ec2.send(new DescribeReservedInstancesCommand(input))).ReservedInstances!;
+  const ris = async (input: DescribeReservedInstancesCommandInput = {}) => (await ec2.send(new DescribeReservedInstancesCommand(input))).ReservedInstances!;
 
   beforeAll(async () => {
     alice = await ec2Tenant(suite.app, 'ri-alice');
