@@ -1,6 +1,7 @@
 import {
   CreateTagsCommand, DescribeReservedInstancesCommand, DescribeReservedInstancesCommandInput, DescribeReservedInstancesOfferingsCommand, DescribeReservedInstancesOfferingsCommandInput, EC2Client, PurchaseReservedInstancesOfferingCommand, RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import { Decimal } from 'decimal.js';
 import { LINUX_AMI } from '../support/app';
 import { BOOT_MS, ec2BillingSuite, HOUR_MS, iso } from '../support/billing';
 import { ec2Tenant, Ec2Tenant, failure } from './ec2-support';
@@ -18,6 +19,7 @@ describe('Reserved Instances through the JS SDK', () => {
   let ec2: EC2Client;
   let riId: string;
   let start: number;
+  let end: number;
   let month: string;
 
   const noUpfront = { InstanceType: 'm5.large' as const, OfferingType: 'No Upfront' as const, MinDuration: 31536000, MaxDuration: 31536000 };
@@ -28,7 +30,7 @@ describe('Reserved Instances through the JS SDK', () => {
   beforeAll(async () => {
     alice = await ec2Tenant(suite.app, 'ri-alice');
     ec2 = client(alice);
-    [start, , month] = await h.nextMonth();
+    [start, end, month] = await h.nextMonth();
   });
 
   it('describes offerings: regional and zonal m5.large 1-year No Upfront at $0.06 an hour, standard, stable ids, paged; convertible and the Marketplace refused', async () => {
@@ -94,6 +96,36 @@ describe('Reserved Instances through the JS SDK', () => {
     expect(report.filter((u: { product: string }) => u.product === 'ec2-reserved-instance')).toEqual([
       { usageType: 'HeavyUsage:m5.large', product: 'ec2-reserved-instance', unit: 'instance-hour', quantity: '2' },
     ]);
+  });
+
+  it('closes the month: a zonal Partial Upfront RI bought at 2 h pays its $252.29 once; three m5.large from then on, two covered each hour, one On-Demand', async () => {
+    const t2 = start + 2 * HOUR_MS;
+    const [zonal] = await offerings({ InstanceType: 'm5.large', OfferingType: 'Partial Upfront', MaxDuration: 31536000, AvailabilityZone: 'us-east-1a' });
+    expect([zonal.Scope, zonal.FixedPrice, zonal.RecurringCharges]).toEqual(['Availability Zone', 252.29, [{ Frequency: 'Hourly', Amount: 0.0288 }]]);
+    const zonalId = (await ec2.send(new PurchaseReservedInstancesOfferingCommand({ ReservedInstancesOfferingId: zonal.ReservedInstancesOfferingId!, InstanceCount: 1 }))).ReservedInstancesId!;
+    await ec2.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 'm5.large', MinCount: 2, MaxCount: 2, Placement: { AvailabilityZone: 'us-east-1a' } }));
+    await h.advanceTo(end);
+    await suite.app.admin().post('/v1/admin/billing/close', { month }).expect(200);
+    const inv = await h.invoice(alice.key, month);
+    expect(inv.status).toBe('closed');
+    const hours = (end - start) / HOUR_MS;
+    const cents = (d: Decimal) => d.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
+    // Hours 0–1: the first instance's 7,125 s, within the regional RI's 7,200 s. Hour 2: 3,600 + 2 × 3,585 s run, 7,200 s covered,
+    // 3,570 s On-Demand; each later hour 3 × 3,600 s run, 7,200 covered, 3,600 On-Demand.
+    const onDemandS = 3570 + (hours - 3) * 3600;
+    const ranS = 7125 + (hours - 2) * 3600 + 2 * ((hours - 2) * 3600 - BOOT_MS / 1000);
+    expect(h.line(inv, 'ec2-instance/m5.large/linux/license-included/default/')).toMatchObject({
+      quantity: new Decimal(onDemandS).div(3600).toDecimalPlaces(8).toFixed(), amount: cents(new Decimal(onDemandS).div(3600).times('0.096')),
+    });
+    expect(h.line(inv, 'ec2-instance/m5.large/linux/default/reserved').quantity).toBe(new Decimal(ranS - onDemandS).div(3600).toDecimalPlaces(8).toFixed());
+    expect(h.line(inv, `ec2-reserved-instance/${riId}/hours`)).toMatchObject({ quantity: String(hours), amount: cents(new Decimal(hours).times('0.06')) });
+    expect(h.line(inv, `ec2-reserved-instance/${zonalId}/upfront`)).toMatchObject({ quantity: '1', unitPrice: '252.29', amount: '252.29' });
+    expect(h.line(inv, `ec2-reserved-instance/${zonalId}/hours`)).toMatchObject({ quantity: String(hours - 2), amount: cents(new Decimal(hours - 2).times('0.0288')) });
+    // The next month charges the hours again, never the upfront.
+    await h.advanceTo(end + HOUR_MS);
+    const next = await h.invoice(alice.key, iso(end).slice(0, 7));
+    expect(next.lines.some((l) => l.lineId.endsWith('/upfront'))).toBe(false);
+    expect(h.line(next, `ec2-reserved-instance/${zonalId}/hours`)).toMatchObject({ quantity: '1', amount: '0.03' });
   });
 
   it('another tenant sees nothing: no RIs, alice\'s id is not found (as a missing one), and it cannot be tagged', async () => {
