@@ -5,12 +5,12 @@ import { Money, roundToCent } from '../money/money';
 /**
  * Standard Reserved Instance prices, derived from the On-Demand price (real RI prices are not
  * available offline). One table per (term, payment option) gives the RI's effective hourly rate as a
- * fraction of the type's Linux On-Demand rate, read off what AWS publishes for us-east-1 Linux
- * (docs/model.md §5, "Reserved Instances"): m5.xlarge at $0.192 On-Demand is $0.120 (1-year No
- * Upfront), $0.113 (1-year All Upfront), $0.081 (3-year No Upfront) and $0.070 (3-year All Upfront)
- * effective per hour, and m5.large 1-year No Upfront is $0.060 against $0.096 — 37 % to 64 % off;
- * AWS's "up to 72 %" is its best case over all types. Partial Upfront sits between the two, half of
- * it paid up front. An APPROXIMATION: real tables differ by family and region by a few percent.
+ * fraction of the type's Linux On-Demand rate, read off us-east-1 Linux prices as a third-party
+ * comparison quotes them (docs/model.md §5, "Reserved Instances"): m5.xlarge at $0.192 On-Demand is
+ * $0.120 (1-year No Upfront), $0.113 (1-year All Upfront), $0.081 (3-year No Upfront) and $0.070
+ * (3-year All Upfront) effective per hour — 37 % to 64 % off; AWS's "up to 72 %" is its best case
+ * over all types. Partial Upfront sits between the two, half of it paid up front. An
+ * APPROXIMATION: real tables differ by family and region by a few percent.
  *
  *   effective = On-Demand × EFFECTIVE_RATE[term][option]               (exact decimal)
  *   No Upfront:      fixedPrice 0;                                     hourly = effective

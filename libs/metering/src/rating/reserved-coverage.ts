@@ -27,14 +27,16 @@ const overlap = (r: CoveringReservation, from: number, to: number): number => Ma
 
 /**
  * The one place Reserved Instances meet usage (docs/model.md §5, "Reserved Instances"; EC2 User
- * Guide, "How Reserved Instances are applied"). In each clock hour:
+ * Guide, "How Reserved Instance discounts are applied"). In each clock hour:
  *
- * - an RI can cover at most 3,600 s × its instance count of usage per clock hour ("a maximum of 3600
- *   seconds … per clock-hour"), prorated by the part of the hour inside its term;
+ * - an RI can cover at most 3,600 s × its instance count of usage per clock hour ("A Reserved
+ *   Instance billing benefit can apply to a maximum of 3600 seconds (one hour) of instance usage per
+ *   clock-hour": AWS whitepaper, "Usage billing"), prorated by the part of the hour inside its term;
  * - zonal RIs apply first, to usage of exactly their type in their zone;
  * - then regional RIs, to their type in any zone or, with instance size flexibility (a type with a
  *   normalization factor), to any size of the family, in normalized units: an m5.xlarge RI (8) covers
- *   two m5.large hours (4 each), an m5.large RI half an m5.xlarge hour; the smallest sizes first;
+ *   two m5.large hours (4 each), an m5.large RI half an m5.xlarge hour; "Size flexible Reserved
+ *   Instances apply to the smallest instance sizes first" (AWS CUR User Guide);
  * - usage the hour's RIs cannot cover stays On-Demand.
  *
  * Returns the covered ms of each piece (integers, ≤ its billedMs). Covered + uncovered is the billed
