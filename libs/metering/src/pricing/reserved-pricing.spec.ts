@@ -7,7 +7,7 @@ describe('Standard Reserved Instance prices (derived from On-Demand)', () => {
     return [r.fixedPrice.toFixed(), r.hourlyPrice.toFixed()];
   };
 
-  it('1-year No Upfront: nothing up front, 0.096 × 0.625 = $0.06 an hour (AWS lists $0.060)', () => {
+  it('1-year No Upfront: nothing up front, 0.096 × 0.625 = $0.06 an hour (half of m5.xlarge\'s quoted $0.120)', () => {
     expect(p(1, 'No Upfront')).toEqual(['0', '0.06']);
   });
 
