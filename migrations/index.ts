@@ -40,6 +40,7 @@ import { MonitoringUsage1764815000000 } from './1764815000000-MonitoringUsage';
 import { SpotInstances1764820000000 } from './1764820000000-SpotInstances';
 import { DhcpOptions1764830000000 } from './1764830000000-DhcpOptions';
 import { BootsAndVersionNumbers1764850000000 } from './1764850000000-BootsAndVersionNumbers';
+import { ReservedInstances1764870000000 } from './1764870000000-ReservedInstances';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
 export const MIGRATIONS = [
@@ -58,4 +59,5 @@ export const MIGRATIONS = [
   SpotInstances1764820000000,
   DhcpOptions1764830000000,
   BootsAndVersionNumbers1764850000000,
+  ReservedInstances1764870000000,
 ];

@@ -91,6 +91,9 @@ import { SpotMarket } from './application/spot/spot-market';
 import { SpotService } from './application/spot/spot.service';
 import { SpotInterruptions } from './application/spot/spot-interruptions';
 import { SpotTagsRegistrar } from './application/spot/spot-tags.registrar';
+import { ReservedInstancesRepository } from './persistence/reserved-instances.repository';
+import { ReservedInstancesService } from './application/reserved-instances/reserved-instances.service';
+import { ReservedInstancesTagsRegistrar } from './application/reserved-instances/reserved-instances-tags.registrar';
 import { RoutingRepository } from './persistence/routing.repository';
 import { NetworkAclsService } from './application/networking/network-acls.service';
 import { NetworkAclsRepository } from './persistence/network-acls.repository';
@@ -182,6 +185,8 @@ export class AppModule {
         LaunchTemplatesRepository, LaunchTemplatesService, LaunchTemplateTagsRegistrar,
         // EC2 Spot Instances: the requests and the simulated market.
         SpotRepository, SpotMarket, SpotService, SpotInterruptions, SpotTagsRegistrar,
+        // EC2 Standard Reserved Instances (their billing: libs/metering).
+        ReservedInstancesRepository, ReservedInstancesService, ReservedInstancesTagsRegistrar,
       ],
     };
   }

@@ -32,3 +32,7 @@ export { toCsv } from './invoice/invoice.csv';
 export { PLATFORM_LABEL } from './rating/usage.rater';
 export { instanceBillingIdentity } from './rating/usage-operation';
 export { SPOT_FLOOR_PERCENT, SPOT_CEILING_PERCENT, fnv1a32, spotHourOf, spotPercent, spotPriceOf, spotPriceAt } from './pricing/spot-price';
+export type { RiOfferingType, RiTermYears, ReservedPrice } from './pricing/reserved-pricing';
+export { RI_OFFERING_TYPES, RI_TERM_SECONDS, EFFECTIVE_RATE, PARTIAL_UPFRONT_SHARE, reservedPrice, normalizationFactor, instanceFamilyOf } from './pricing/reserved-pricing';
+export type { CoveringReservation, CoverablePiece } from './rating/reserved-coverage';
+export { coverUsage } from './rating/reserved-coverage';

@@ -4,6 +4,7 @@ import { formatCents, formatPrice, formatQuantity, roundToCent } from '../money/
 /** What a line bills. Charges first, credits last; the order of this list is the order on the invoice. */
 export const PRODUCTS = [
   'ec2-instance',
+  'ec2-reserved-instance',
   'ec2-license',
   'ec2-cpu-credits',
   'ec2-dedicated-host',

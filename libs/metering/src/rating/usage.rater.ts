@@ -7,7 +7,8 @@ import { CompiledPriceBook } from '../pricing/price-book.compiled';
 import { EbsPrices, LicenseComponent, PriceBookVersion } from '../pricing/price-book';
 import { PriceNotFound } from '../errors';
 import { sameUsageRecord } from '../usage/usage.dedupe';
-import { InstanceUsageRecord, isProratedRecord, LicenseModel, Platform, PublicIpv4State, Tenancy, UsageRecord, VolumeType, validateUsageRecord } from '../usage/usage-record';
+import { InstanceUsageRecord, isProratedRecord, LicenseModel, Platform, PublicIpv4State, ReservedInstanceRecord, Tenancy, UsageRecord, VolumeType, validateUsageRecord } from '../usage/usage-record';
+import { CoverablePiece, coverUsage } from './reserved-coverage';
 import { DEDICATED_HOST_BILLING, INSTANCE_BILLING, NAT_GATEWAY_BILLING, billedMsByVersion } from './billing-granularity';
 import { mergeIntervals, TimeInterval } from '../sla/availability';
 import { spotHourOf, spotPercent, spotPriceOf } from '../pricing/spot-price';
@@ -103,6 +104,19 @@ export function rateUsage(
   const pieces: number[] = [];
   const { starts, versionIndexAt } = book;
   const waived = waivedSpotPeriods(records);
+  // Reserved Instances: their terms, and the On-Demand pieces (per clock hour) they may cover.
+  const reserved: ReservedInstanceRecord[] = [];
+  const mayCover = records.some((r) => r.kind === 'reserved-instance');
+  const coverable: (CoverablePiece & { readonly r: InstanceUsageRecord; readonly v: number })[] = [];
+  const addInstanceMs = (r: InstanceUsageRecord, v: number, isSpot: boolean, ms: number) => {
+    const key = `${r.instanceType}|${r.platform}|${r.licenseModel}|${r.tenancy}|${r.vcpus}|${v}|${isSpot ? 'spot' : ''}`;
+    let a = instances.get(key);
+    if (a === undefined) {
+      a = { spot: isSpot, instanceType: r.instanceType, platform: r.platform, licenseModel: r.licenseModel, tenancy: r.tenancy, vcpus: r.vcpus, v, ms: new ExactSum() };
+      instances.set(key, a);
+    }
+    a.ms.add(ms);
+  };
 
   for (const r of records) {
     const first = seen.get(r.recordId);
@@ -113,6 +127,11 @@ export function rateUsage(
     seen.set(r.recordId, r);
     validateUsageRecord(r);
 
+    if (r.kind === 'reserved-instance') {
+      // Its upfront fee belongs to the month of its term's start, even at the term's first instant.
+      if ((r.termStartMs >= m0 && r.termStartMs < m1) || (r.startMs < m1 && r.endMs > m0)) reserved.push(r);
+      continue;
+    }
     if (r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'nat-bytes' || r.kind === 'volume-io') {
       if (r.atMs < m0 || r.atMs >= m1) continue;
       const v = versionIndexAt(r.atMs);
@@ -141,21 +160,22 @@ export function rateUsage(
       zonesInUse.add(r.availabilityZone);
       const isSpot = r.market === 'spot';
       if (isSpot && waived.has(periodKey(r))) continue;
-      // A Spot interval is cut at every clock hour: each billed unit is priced by the hour it starts in
-      // (billedMs is the same however a period is cut, so the cuts move no unit and add no minimum).
+      // What a Reserved Instance may cover: On-Demand Linux/UNIX at default tenancy (never Spot).
+      const coverableByRi = mayCover && !isSpot && r.tenancy === 'default' && r.platform === 'linux';
+      // A Spot interval (and one an RI may cover) is cut at every clock hour: each billed unit is priced
+      // (or covered) by the hour it starts in (billedMs is the same however a period is cut, so the cuts
+      // move no unit and add no minimum).
       for (let from = s; ; ) {
-        const to = isSpot ? Math.min(e, (Math.floor(from / MS_PER_HOUR) + 1) * MS_PER_HOUR) : e;
+        const to = isSpot || coverableByRi ? Math.min(e, (Math.floor(from / MS_PER_HOUR) + 1) * MS_PER_HOUR) : e;
         const segment = { periodStartMs: r.periodStartMs, startMs: from, endMs: to };
         const n = billedMsByVersion(segment, INSTANCE_BILLING[r.platform], starts, versionIndexAt, pieces);
         for (let i = 0; i < n; i += 2) {
           const v = pieces[i];
-          const key = `${r.instanceType}|${r.platform}|${r.licenseModel}|${r.tenancy}|${r.vcpus}|${v}|${isSpot ? 'spot' : ''}`;
-          let a = instances.get(key);
-          if (a === undefined) {
-            a = { spot: isSpot, instanceType: r.instanceType, platform: r.platform, licenseModel: r.licenseModel, tenancy: r.tenancy, vcpus: r.vcpus, v, ms: new ExactSum() };
-            instances.set(key, a);
+          if (coverableByRi) {
+            coverable.push({ hour: Math.floor(from / MS_PER_HOUR), instanceType: r.instanceType, availabilityZone: r.availabilityZone, billedMs: pieces[i + 1], r, v });
+            continue;
           }
-          a.ms.add(pieces[i + 1]);
+          addInstanceMs(r, v, isSpot, pieces[i + 1]);
           if (isSpot) {
             const { instanceType, availabilityZone } = r;
             const percent = spotPercent(instanceType, availabilityZone, spotHourOf(from));
@@ -228,8 +248,22 @@ export function rateUsage(
     }
   }
 
+  // Each clock hour's coverage: covered ms leave the On-Demand lines for the covered line ($0).
+  const coveredMs = new Map<string, ExactSum>();
+  const covered = coverUsage(coverable, reserved.map((r) => ({ ...r, startMs: Math.max(r.startMs, m0), endMs: Math.min(r.endMs, m1) })));
+  coverable.forEach((p, i) => {
+    if (p.billedMs > covered[i]) addInstanceMs(p.r, p.v, false, p.billedMs - covered[i]);
+    if (covered[i] > 0) {
+      let sum = coveredMs.get(p.instanceType);
+      if (!sum) coveredMs.set(p.instanceType, (sum = new ExactSum()));
+      sum.add(covered[i]);
+    }
+  });
+
   const lines: PendingLine[] = [
     ...instanceLines(instances, book),
+    ...[...coveredMs].map(([instanceType, ms]) => coveredLine(instanceType, ms)),
+    ...reserved.flatMap((r) => reservedInstanceLines(r, month)),
     ...[...spot.values()].map(({ meta, sum }) => spotLine(meta, sum, book)),
     ...[...hosts.values()].map(({ meta: { family, v }, sum }) => hostLine(family, v, sum, book)),
     ...[...surplus.values()].map(({ meta: { platform, v }, sum }) => surplusLine(platform, v, sum, book)),
@@ -243,6 +277,59 @@ export function rateUsage(
     ...transferLines(transfer, book),
   ];
   return { lines, segmentsByInstance, zonesInUse };
+}
+
+/** On-Demand usage Reserved Instances covered: shown at $0, their fee lines charge it. */
+function coveredLine(instanceType: string, ms: ExactSum): PendingLine {
+  return {
+    lineId: `ec2-instance/${instanceType}/linux/default/reserved`,
+    sortKey: `${instanceType}|linux|~reserved`,
+    product: 'ec2-instance',
+    description: `${instanceType} Linux/UNIX, default tenancy: usage covered by Reserved Instances, $0 per instance-hour (the Reserved Instance lines charge it)`,
+    unit: 'instance-hour',
+    unitPrice: ZERO,
+    numerator: ms.toDecimal(),
+    denominator: MS_PER_HOUR,
+  };
+}
+
+/**
+ * A Reserved Instance's charges in the month: its upfront fee in the month its term starts, and its
+ * hourly fee × instance count for every hour of its term in the month, used or not (prorated by the
+ * ms at the term's start and end; AWS's HeavyUsage:<type>). An All Upfront RI's hours show at $0.
+ */
+function reservedInstanceLines(r: ReservedInstanceRecord, month: BillingMonth): PendingLine[] {
+  const where = r.scope === 'Region' ? 'regional' : `zonal, ${r.availabilityZone}`;
+  const what = `Reserved Instance ${r.reservedInstancesId} (${r.instanceCount} × ${r.instanceType} Linux/UNIX, ${where}, Standard ${r.offering})`;
+  const out: PendingLine[] = [];
+  const fixed = new Money(r.fixedPrice);
+  if (r.termStartMs >= month.startMs && r.termStartMs < month.endMs && !fixed.isZero()) {
+    out.push({
+      lineId: `ec2-reserved-instance/${r.reservedInstancesId}/upfront`,
+      sortKey: `${r.reservedInstancesId}|0`,
+      product: 'ec2-reserved-instance',
+      description: `${what}: upfront fee ${money(fixed)} per instance, charged once, in the month of purchase`,
+      unit: 'instance',
+      unitPrice: fixed,
+      numerator: new Decimal(r.instanceCount),
+      denominator: 1,
+    });
+  }
+  const ms = Math.min(r.endMs, month.endMs) - Math.max(r.startMs, month.startMs);
+  if (ms > 0) {
+    const hourly = new Money(r.usagePrice);
+    out.push({
+      lineId: `ec2-reserved-instance/${r.reservedInstancesId}/hours`,
+      sortKey: `${r.reservedInstancesId}|1`,
+      product: 'ec2-reserved-instance',
+      description: `${what}: ${money(hourly)} per reserved instance-hour, every hour of the term whether or not an instance uses it (HeavyUsage:${r.instanceType})`,
+      unit: 'instance-hour',
+      unitPrice: hourly,
+      numerator: new Decimal(r.instanceCount).times(ms),
+      denominator: MS_PER_HOUR,
+    });
+  }
+  return out;
 }
 
 const periodKey = (r: InstanceUsageRecord): string => `${r.instanceId}|${r.periodStartMs}`;

@@ -220,8 +220,37 @@ export interface VolumeIoRecord {
   readonly atMs: SimTimeMs;
 }
 
+/**
+ * A Standard Reserved Instance's term, or the part of it billed so far (docs/model.md §5, "Reserved
+ * Instances"): Linux/UNIX, default tenancy, `instanceCount` instances of `instanceType`, regional
+ * (`scope` Region) or zonal (`Availability Zone`, `availabilityZone`). Its prices were fixed at
+ * purchase and travel with it. The upfront `fixedPrice` (per instance) is charged once, in the month
+ * of `termStartMs`; `usagePrice` (per instance-hour) for every ms of [startMs, endMs) whether or not
+ * it is used; and in each clock hour it covers matching On-Demand usage (rating/reserved-coverage.ts).
+ * `startMs` is the term's start, `endMs` its end or, in an estimate, now.
+ */
+export interface ReservedInstanceRecord {
+  readonly kind: 'reserved-instance';
+  readonly recordId: string;
+  readonly tenantId: string;
+  readonly reservedInstancesId: string;
+  readonly instanceType: string;
+  readonly scope: 'Region' | 'Availability Zone';
+  readonly availabilityZone?: string;
+  readonly instanceCount: number;
+  /** `1 yr` or `3 yr` and the payment option, for the invoice's words: `1 yr No Upfront`. */
+  readonly offering: string;
+  /** Decimal strings, USD. */
+  readonly fixedPrice: string;
+  readonly usagePrice: string;
+  readonly termStartMs: SimTimeMs;
+  readonly startMs: SimTimeMs;
+  readonly endMs: SimTimeMs;
+}
+
 export type UsageRecord =
   | InstanceUsageRecord
+  | ReservedInstanceRecord
   | CpuSurplusRecord
   | VolumeUsageRecord
   | SnapshotUsageRecord
@@ -235,14 +264,14 @@ export type UsageRecord =
 /** Records of a quantity at one instant (the others are intervals). */
 export type PointUsageRecord = CpuSurplusRecord | DataTransferRecord | NatBytesRecord | VolumeIoRecord;
 export const isPointRecord = (r: UsageRecord): r is PointUsageRecord => r.kind === 'cpu-surplus' || r.kind === 'data-transfer' || r.kind === 'nat-bytes' || r.kind === 'volume-io';
-export type IntervalUsageRecord = InstanceUsageRecord | VolumeUsageRecord | SnapshotUsageRecord | PublicIpv4UsageRecord | MonitoringUsageRecord | HostUsageRecord | NatGatewayUsageRecord;
+export type IntervalUsageRecord = InstanceUsageRecord | ReservedInstanceRecord | VolumeUsageRecord | SnapshotUsageRecord | PublicIpv4UsageRecord | MonitoringUsageRecord | HostUsageRecord | NatGatewayUsageRecord;
 /**
  * Interval records with no billing period and no minimum: prorated by the millisecond (storage,
  * public IPv4 address-hours), or by the clock hour (detailed monitoring).
  */
-export type ProratedUsageRecord = VolumeUsageRecord | SnapshotUsageRecord | PublicIpv4UsageRecord | MonitoringUsageRecord;
+export type ProratedUsageRecord = VolumeUsageRecord | SnapshotUsageRecord | PublicIpv4UsageRecord | MonitoringUsageRecord | ReservedInstanceRecord;
 export const isProratedRecord = (r: UsageRecord): r is ProratedUsageRecord =>
-  r.kind === 'volume-usage' || r.kind === 'snapshot-usage' || r.kind === 'public-ipv4' || r.kind === 'monitoring';
+  r.kind === 'reserved-instance' || r.kind === 'volume-usage' || r.kind === 'snapshot-usage' || r.kind === 'public-ipv4' || r.kind === 'monitoring';
 
 /*
  * Idempotency keys. The rule: `<kind>:<source id>:<event time>` (plus the direction for transfer),
@@ -252,6 +281,9 @@ export const isProratedRecord = (r: UsageRecord): r is ProratedUsageRecord =>
  */
 export function instanceUsageRecordId(instanceId: string, startMs: SimTimeMs): string {
   return `instance:${instanceId}:${startMs}`;
+}
+export function reservedInstanceRecordId(reservedInstancesId: string): string {
+  return `reserved-instance:${reservedInstancesId}`;
 }
 export function volumeUsageRecordId(volumeId: string, startMs: SimTimeMs): string {
   return `volume:${volumeId}:${startMs}`;
@@ -341,6 +373,15 @@ export function validateUsageRecord(r: UsageRecord): void {
       if (r.tenancy !== 'default' && r.tenancy !== 'dedicated' && r.tenancy !== 'host') throw new InvalidUsageRecord(r.recordId, `unknown tenancy '${r.tenancy}'`);
       if (r.market !== undefined && (r.market !== 'spot' || r.tenancy !== 'default')) throw new InvalidUsageRecord(r.recordId, `market must be 'spot' on default tenancy, or absent`);
       if (r.interrupted !== undefined && (r.interrupted !== true || r.market !== 'spot')) throw new InvalidUsageRecord(r.recordId, `interrupted must be true on a Spot Instance's interval, or absent`);
+      return;
+    case 'reserved-instance':
+      checkInterval(r);
+      if (!isTime(r.termStartMs) || r.termStartMs > r.startMs) throw new InvalidUsageRecord(r.recordId, 'termStartMs must be an integer millisecond at or before startMs');
+      if (!Number.isSafeInteger(r.instanceCount) || r.instanceCount < 1) throw new InvalidUsageRecord(r.recordId, 'instanceCount must be a positive integer');
+      if (r.scope !== 'Region' && !(r.scope === 'Availability Zone' && typeof r.availabilityZone === 'string' && r.availabilityZone !== '')) {
+        throw new InvalidUsageRecord(r.recordId, `scope must be 'Region', or 'Availability Zone' with an availabilityZone`);
+      }
+      if (!/^\d+(\.\d+)?$/.test(r.fixedPrice) || !/^\d+(\.\d+)?$/.test(r.usagePrice)) throw new InvalidUsageRecord(r.recordId, 'fixedPrice and usagePrice must be non-negative decimal strings');
       return;
     case 'host-usage':
     case 'nat-gateway':

@@ -94,6 +94,9 @@ export function usageReport(records: readonly UsageRecord[], o: UsageReportOptio
         const prefix = r.market === 'spot' ? 'SpotUsage' : r.tenancy === 'host' ? 'HostBoxUsage' : r.tenancy === 'dedicated' ? 'DedicatedUsage' : 'BoxUsage';
         const suffix = r.platform === 'linux' ? '' : `:${r.platform}${r.licenseModel === 'byol' ? '-byol' : ''}`;
         add({ usageType: `${prefix}:${r.instanceType}${suffix}`, product: 'ec2-instance', unit: 'instance-hour' }, from, new Money(ms).div(MS_PER_HOUR));
+      } else if (r.kind === 'reserved-instance') {
+        // A Reserved Instance's hours, used or not (AWS's cost and usage report: HeavyUsage:<type>, the RIFee lines).
+        add({ usageType: `HeavyUsage:${r.instanceType}`, product: 'ec2-reserved-instance', unit: 'instance-hour' }, from, new Money(r.instanceCount).times(ms).div(MS_PER_HOUR));
       } else if (r.kind === 'host-usage') {
         add({ usageType: `HostUsage:${r.hostFamily}`, product: 'ec2-dedicated-host', unit: 'host-hour' }, from, new Money(ms).div(MS_PER_HOUR));
       } else if (r.kind === 'nat-gateway') {

@@ -28,4 +28,13 @@ describe('usageRecordOf: a stored record as the rater reads it', () => {
     expect(usageRecordOf({ ...base, recordId: 'volume:vol-1:0', kind: 'volume-usage', resourceId: 'vol-1', startMs: 0, attrs: { volumeType: 'gp3', sizeGiB: 8, iops: 3000, throughputMiBps: 125, availabilityZone: 'us-east-1a' } }, 10))
       .toEqual({ kind: 'volume-usage', recordId: 'volume:vol-1:0', tenantId: 't-1', volumeId: 'vol-1', volumeType: 'gp3', sizeGiB: 8, iops: 3000, throughputMiBps: 125, availabilityZone: 'us-east-1a', startMs: 0, endMs: 10 });
   });
+
+  it("a Reserved Instance's term is billed to the close instant, never past the term's end; its count is the record's quantity", () => {
+    const r: StoredUsageRecord = { ...base, recordId: 'reserved-instance:ri-1', kind: 'reserved', resourceId: 'ri1', startMs: 1_000, endMs: 9_000, quantity: 3,
+      attrs: { reservedInstancesId: 'ri-1', instanceType: 'm5.large', scope: 'Region', offering: '1 yr No Upfront', fixedPrice: '0', usagePrice: '0.06' } };
+    expect(usageRecordOf(r, 5_000)).toEqual({ kind: 'reserved-instance', recordId: 'reserved-instance:ri-1', tenantId: 't-1', reservedInstancesId: 'ri-1', instanceType: 'm5.large', scope: 'Region',
+      instanceCount: 3, offering: '1 yr No Upfront', fixedPrice: '0', usagePrice: '0.06', termStartMs: 1_000, startMs: 1_000, endMs: 5_000 });
+    expect(usageRecordOf(r, 20_000)).toMatchObject({ endMs: 9_000 });
+    expect(usageRecordOf({ ...r, attrs: { ...r.attrs, scope: 'Availability Zone', availabilityZone: 'us-east-1c' } }, 0)).toMatchObject({ scope: 'Availability Zone', availabilityZone: 'us-east-1c', endMs: 1_000 });
+  });
 });

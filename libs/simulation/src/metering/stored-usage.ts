@@ -1,5 +1,5 @@
 import { UsageRecord } from '@nimbus/metering';
-import { StoredUsageRecord } from './usage-meter';
+import { RESERVED_USAGE_KIND, StoredUsageRecord } from './usage-meter';
 
 /**
  * A stored usage record as libs/metering's record: the one reading of what is stored, for the API's
@@ -14,6 +14,15 @@ export function usageRecordOf(r: StoredUsageRecord, closeAtMs: number): UsageRec
   const startMs = r.startMs;
   const endMs = r.endMs === null ? Math.max(startMs, closeAtMs) : r.endMs;
   switch (r.kind) {
+    case RESERVED_USAGE_KIND: {
+      // Its end is its term's: billed so far (an estimate) it ends at closeAtMs, never after the term.
+      const termEndMs = r.endMs === null ? Infinity : r.endMs;
+      return {
+        kind: 'reserved-instance', recordId: r.recordId, tenantId: r.tenantId, reservedInstancesId: a.reservedInstancesId, instanceType: a.instanceType, scope: a.scope,
+        ...(a.availabilityZone !== undefined ? { availabilityZone: a.availabilityZone } : {}), instanceCount: r.quantity ?? 1, offering: a.offering,
+        fixedPrice: a.fixedPrice, usagePrice: a.usagePrice, termStartMs: startMs, startMs, endMs: Math.min(termEndMs, Math.max(startMs, closeAtMs)),
+      };
+    }
     case 'instance-usage': {
       const periodStartMs = r.periodStartMs ?? startMs;
       return {

@@ -91,11 +91,14 @@ export interface MeteredInstance {
   readonly market?: 'spot';
 }
 
+/** The stored kind of a Reserved Instance's term (libs/metering's `reserved-instance`; the column holds 16 characters). */
+export const RESERVED_USAGE_KIND = 'reserved';
+
 /** A usage record as stored: an open interval (`endMs` null) or a point quantity. */
 export interface StoredUsageRecord {
   readonly recordId: string;
   readonly tenantId: string;
-  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'snapshot-usage' | 'public-ipv4' | 'monitoring' | 'host-usage' | 'nat-gateway' | 'nat-bytes' | 'volume-io';
+  readonly kind: 'instance-usage' | 'cpu-surplus' | 'data-transfer' | 'volume-usage' | 'snapshot-usage' | 'public-ipv4' | 'monitoring' | 'host-usage' | 'nat-gateway' | 'nat-bytes' | 'volume-io' | typeof RESERVED_USAGE_KIND;
   readonly resourceId: string;
   readonly startMs: SimTime;
   readonly endMs: SimTime | null;

@@ -29,6 +29,8 @@ export interface TaggableResourceType {
   readonly resourceType: string;
   /** The id prefix before the dash (`i`, `vol`, `sg`, …). */
   readonly idPrefix: string;
+  /** For ids without a prefix (Reserved Instances' UUIDs): the ids of this type. */
+  readonly idPattern?: RegExp;
   /** Checks that the tenant's resource exists (the type's NotFound / Malformed otherwise). */
   require(tenant: TenantEntity, id: string): Promise<void>;
   /** Adds or replaces these tags (EC2's rules: at most 50 per resource). */
@@ -109,7 +111,7 @@ export class TagsService {
     if (resourceIds.length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter ResourceId');
     if (resourceIds.length > MAX_RESOURCES) throw invalidParameter(`At most ${MAX_RESOURCES} resources per request`);
     return [...new Set(resourceIds)].map((id) => {
-      const type = this.byPrefix.get(id.split('-', 1)[0]);
+      const type = this.byPrefix.get(id.split('-', 1)[0]) ?? [...this.byPrefix.values()].find((t) => t.idPattern?.test(id));
       if (!type || !id.includes('-')) throw new ApiError('InvalidID', `The ID '${id.slice(0, 100)}' is not valid`);
       return [type, id];
     });

@@ -32,6 +32,7 @@ import { LaunchTemplateEntity, LaunchTemplateVersionEntity } from './launch-temp
 import { VPC_PEERING_ENTITIES } from './vpc-peering.entity';
 import { DhcpOptionsEntity } from './dhcp-options.entity';
 import { SPOT_ENTITIES } from './spot.entity';
+import { RESERVED_INSTANCE_ENTITIES } from './reserved-instance.entity';
 
 export {
   ApiKeyEntity, BillingMonthEntity, DedicatedHostEntity, HostEntity, HostMetricBucketEntity, InstanceEntity, InstanceTagEntity, InvoiceEntity, InvoiceLineEntity,
@@ -44,6 +45,7 @@ export * from './networking.entity';
 export * from './vpc-peering.entity';
 export { DhcpOptionsEntity };
 export * from './spot.entity';
+export * from './reserved-instance.entity';
 export { CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity };
 export { LaunchTemplateEntity, LaunchTemplateVersionEntity };
 
@@ -74,4 +76,6 @@ export const ENTITIES = [
   DhcpOptionsEntity,
   // Spot Instance requests and their tags.
   ...SPOT_ENTITIES,
+  // Reserved Instances and their tags.
+  ...RESERVED_INSTANCE_ENTITIES,
 ];

@@ -16,6 +16,7 @@ import { VolumesEc2Actions } from './volumes.actions';
 import { VpcPeeringEc2Actions } from './vpc-peering.actions';
 import { DhcpOptionsEc2Actions } from './dhcp-options.actions';
 import { SpotEc2Actions } from './spot.actions';
+import { ReservedInstancesEc2Actions } from './reserved-instances.actions';
 
 /**
  * Every feature's EC2 actions (each a Nest provider, so its handlers reach the feature's
@@ -29,4 +30,5 @@ export const EC2_ACTION_SOURCES: readonly Type<Ec2ActionSource>[] = [
   VpcPeeringEc2Actions,
   DhcpOptionsEc2Actions,
   SpotEc2Actions,
+  ReservedInstancesEc2Actions,
 ];
