@@ -38,6 +38,7 @@ import { InstanceMonitoring1764800000000 } from './1764800000000-InstanceMonitor
 import { VpcPeering1764810000000 } from './1764810000000-VpcPeering';
 import { MonitoringUsage1764815000000 } from './1764815000000-MonitoringUsage';
 import { SpotInstances1764820000000 } from './1764820000000-SpotInstances';
+import { PersistentSpotRequests1764840000000 } from './1764840000000-PersistentSpotRequests';
 import { DhcpOptions1764830000000 } from './1764830000000-DhcpOptions';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
@@ -56,4 +57,5 @@ export const MIGRATIONS = [
   MonitoringUsage1764815000000,
   SpotInstances1764820000000,
   DhcpOptions1764830000000,
+  PersistentSpotRequests1764840000000,
 ];
