@@ -38,6 +38,7 @@ import { InstanceMonitoring1764800000000 } from './1764800000000-InstanceMonitor
 import { VpcPeering1764810000000 } from './1764810000000-VpcPeering';
 import { MonitoringUsage1764815000000 } from './1764815000000-MonitoringUsage';
 import { SpotInstances1764820000000 } from './1764820000000-SpotInstances';
+import { PersistentSpotRequests1764840000000 } from './1764840000000-PersistentSpotRequests';
 import { DhcpOptions1764830000000 } from './1764830000000-DhcpOptions';
 import { BootsAndVersionNumbers1764850000000 } from './1764850000000-BootsAndVersionNumbers';
 import { ReservedInstances1764870000000 } from './1764870000000-ReservedInstances';
@@ -58,6 +59,7 @@ export const MIGRATIONS = [
   MonitoringUsage1764815000000,
   SpotInstances1764820000000,
   DhcpOptions1764830000000,
+  PersistentSpotRequests1764840000000,
   BootsAndVersionNumbers1764850000000,
   ReservedInstances1764870000000,
 ];

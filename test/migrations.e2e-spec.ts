@@ -903,6 +903,31 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM usage_records WHERE tenant_id = 't-00000000000000r01'");
   });
 
+  it('PersistentSpotRequests1764840000000 adds a request\'s launch, ValidFrom, ValidUntil, client token and hash (null for the requests there were); reverting drops them and keeps the requests', async () => {
+    await undoThrough('PersistentSpotRequests1764840000000');
+    await ds.query(`INSERT INTO spot_instance_requests (id, tenant_id, instance_id, instance_type, availability_zone, product_description, type, max_price,
+      interruption_behavior, state, status_code, status_updated_at, created_at)
+      VALUES ('sir-0000000000000f010', 't-00000000000000f10', NULL, 'm5.large', 'us-east-1a', 'Linux/UNIX', 'one-time', '0.096', 'terminate', 'closed', 'instance-terminated-by-user', 1735689840000, 1735689840000)`);
+    await ds.runMigrations();
+    const cols = 'launch_spec, valid_from, valid_until, client_token, request_hash';
+    expect(await ds.query(`SELECT ${cols} FROM spot_instance_requests WHERE id = 'sir-0000000000000f010'`)).toEqual([{ launch_spec: null, valid_from: null, valid_until: null, client_token: null, request_hash: null }]);
+    // A persistent request as RequestSpotInstances writes it: times past 2^31 ms, as simulated times are.
+    await ds.query(`INSERT INTO spot_instance_requests (id, tenant_id, instance_id, instance_type, availability_zone, product_description, type, max_price,
+      interruption_behavior, state, status_code, status_updated_at, created_at, ${cols})
+      VALUES ('sir-1a2b3c4d', 't-00000000000000f10', NULL, 'm5.large', 'us-east-1a', 'Linux/UNIX', 'persistent', '0.05', 'terminate', 'open', 'price-too-low', 1735689840000, 1735689840000,
+      '{"imageId":"ami-1"}', 1735689840000, 1736294640000, 'token-1', 'abc')`);
+    const n = (v: number) => (usingPostgres() ? String(v) : v);
+    expect(await ds.query(`SELECT ${cols} FROM spot_instance_requests WHERE id = 'sir-1a2b3c4d'`)).toEqual([
+      { launch_spec: '{"imageId":"ami-1"}', valid_from: n(1735689840000), valid_until: n(1736294640000), client_token: 'token-1', request_hash: 'abc' },
+    ]);
+    await undoThrough('PersistentSpotRequests1764840000000');
+    const table = (await describeTables(['spot_instance_requests']))[0];
+    for (const c of cols.split(', ')) expect(table.findColumnByName(c)).toBeUndefined();
+    expect(await ds.query("SELECT COUNT(*) AS n FROM spot_instance_requests WHERE tenant_id = 't-00000000000000f10'")).toEqual([{ n: usingPostgres() ? '2' : 2 }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM spot_instance_requests WHERE tenant_id = 't-00000000000000f10'");
+  });
+
   it('SpotInstances1764820000000 adds spot_instance_requests, their tags and instances.spot_instance_request_id (null for the instances there were); reverting drops them and keeps the instances', async () => {
     await undoThrough('SpotInstances1764820000000');
     await seedInstance(9);

@@ -76,6 +76,7 @@ describeIf(true)('boto3 against Nimbus', () => {
       lifecycle: 'spot', request: [[true, 'fulfilled', '0.0104']], history: [['t3.micro', 'us-east-1b', 'Linux/UNIX (Amazon VPC)', true, true]],
       tooLow: 'SpotMaxPriceTooLow', otherTenant: 'InvalidSpotInstanceRequestID.NotFound', cancelled: 'cancelled',
     });
+    expect(out.persistentSpot).toEqual({ made: [['persistent', 'active', 'fulfilled', true]], sameOnRetry: true, cancelled: 'cancelled', instanceAfterCancel: 'running' });
     expect(out.otherTenant).toMatchObject({ code: 'InvalidInstanceID.NotFound', status: 400 });
     expect(out.otherTenant.message.replace(/i-[0-9a-f]{17}/, 'ID')).toBe(out.missing.message.replace(/i-[0-9a-f]{17}/, 'ID'));
     expect(out.wrongSecret).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });

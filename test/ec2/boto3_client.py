@@ -5,6 +5,7 @@ Prints one JSON object of observations; any unexpected exception fails the run.
 """
 import base64
 import datetime
+import re
 import json
 import os
 import sys
@@ -241,6 +242,18 @@ out["spot"] = {
     "cancelled": alice.cancel_spot_instance_requests(SpotInstanceRequestIds=[spot["SpotInstanceRequestId"]])["CancelledSpotInstanceRequests"][0]["State"],
 }
 alice.terminate_instances(InstanceIds=[spot["InstanceId"]])
+# RequestSpotInstances, persistent, with a client token (asked twice: one request); cancelled, its instance still running.
+persistent_args = dict(InstanceCount=1, Type="persistent", ClientToken="boto3-persistent",
+                       LaunchSpecification={"ImageId": image, "InstanceType": "t3.micro", "Placement": {"AvailabilityZone": "us-east-1a"}})
+made = alice.request_spot_instances(**persistent_args)["SpotInstanceRequests"]
+again = alice.request_spot_instances(**persistent_args)["SpotInstanceRequests"]
+out["persistentSpot"] = {
+    "made": [(r["Type"], r["State"], r["Status"]["Code"], bool(re.match(r"^sir-[0-9a-f]{8}$", r["SpotInstanceRequestId"]))) for r in made],
+    "sameOnRetry": [r["SpotInstanceRequestId"] for r in again] == [r["SpotInstanceRequestId"] for r in made],
+    "cancelled": alice.cancel_spot_instance_requests(SpotInstanceRequestIds=[made[0]["SpotInstanceRequestId"]])["CancelledSpotInstanceRequests"][0]["State"],
+    "instanceAfterCancel": alice.describe_instances(InstanceIds=[made[0]["InstanceId"]])["Reservations"][0]["Instances"][0]["State"]["Name"],
+}
+alice.terminate_instances(InstanceIds=[made[0]["InstanceId"]])
 
 real = datetime.datetime
 

@@ -95,7 +95,8 @@ export async function closeTwoTenantApp(app: Partial<TwoTenantApp>): Promise<voi
 }
 
 /** The id of the same kind that no one has: its 17 hex digits all f. */
-export const missing = (id: string) => id.replace(/[0-9a-f]{17}$/, 'f'.repeat(17));
+/** The id with its hex digits (17, or 8 as EC2's short ids have) all `f`: well formed, never made. */
+export const missing = (id: string) => id.replace(/-([0-9a-f]{17}|[0-9a-f]{8})$/, (m) => `-${'f'.repeat(m.length - 1)}`);
 
 /**
  * Asks for another tenant's resource and for a missing one: the same error code, and the same

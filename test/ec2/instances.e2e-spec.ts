@@ -737,7 +737,7 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     const refused: [Record<string, unknown>, string][] = [
       [{ CpuOptions: { CoreCount: 1, ThreadsPerCore: 1 } }, 'CpuOptions.ThreadsPerCore=1'], // t3.micro is 1 core × 2 threads
       [{ IamInstanceProfile: { Name: 'web' } }, 'IamInstanceProfile'],
-      [{ InstanceMarketOptions: { MarketType: 'spot', SpotOptions: { SpotInstanceType: 'persistent' } } }, 'persistent Spot Instance requests'],
+      [{ InstanceMarketOptions: { MarketType: 'spot', SpotOptions: { SpotInstanceType: 'persistent', InstanceInterruptionBehavior: 'hibernate' } } }, 'hibernating Spot Instances'],
       [{ HibernationOptions: { Configured: true } }, 'HibernationOptions.Configured=true'],
       [{ CapacityReservationSpecification: { CapacityReservationTarget: { CapacityReservationId: 'cr-0123456789abcdef0' } } }, 'CapacityReservationSpecification.CapacityReservationTarget'],
       [{ Ipv6AddressCount: 1 }, 'Ipv6AddressCount'],

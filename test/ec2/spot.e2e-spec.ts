@@ -59,7 +59,8 @@ describe('Spot Instances through the JS SDK', () => {
   it('launches a Spot Instance: instanceLifecycle spot, its sir- request active and fulfilled, the maximum price the On-Demand price', async () => {
     spot = (await spotLaunch()).Instances![0];
     sir = spot.SpotInstanceRequestId!;
-    expect(sir).toMatch(/^sir-[0-9a-f]{17}$/);
+    // EC2's Spot request ids: sir- and 8 lowercase hex digits (RequestSpotInstances' examples, API Reference).
+    expect(sir).toMatch(/^sir-[0-9a-f]{8}$/);
     expect(spot.InstanceLifecycle).toBe('spot');
     const [r] = await requests({ SpotInstanceRequestIds: [sir] });
     expect(r).toMatchObject({
@@ -102,10 +103,12 @@ describe('Spot Instances through the JS SDK', () => {
     await suite.app.advance(30);
   });
 
-  it('refuses what it does not simulate (persistent, stop, hibernate, ValidUntil, Spot blocks, Capacity Blocks, dedicated Spot) and bad values', async () => {
+  it('refuses what it does not simulate (hibernate, Spot blocks, Capacity Blocks, dedicated Spot), what EC2 refuses with a one-time request (stop, hibernate, ValidUntil) and bad values', async () => {
     const code = async (p: Promise<unknown>) => (await failure(p)).name;
-    expect(await code(spotLaunch({ SpotInstanceType: 'persistent' }))).toBe('UnsupportedOperation');
-    expect(await code(spotLaunch({ SpotInstanceType: 'persistent', InstanceInterruptionBehavior: 'stop' }))).toBe('UnsupportedOperation');
+    expect(await code(spotLaunch({ SpotInstanceType: 'persistent', InstanceInterruptionBehavior: 'hibernate' }))).toBe('UnsupportedOperation');
+    // "For RunInstances, persistent Spot Instance requests are only supported when the instance interruption behavior is either hibernate or stop" (API Reference).
+    expect(await code(spotLaunch({ SpotInstanceType: 'persistent' }))).toBe('InvalidParameterCombination');
+    expect(await code(spotLaunch({ SpotInstanceType: 'persistent', InstanceInterruptionBehavior: 'terminate' }))).toBe('InvalidParameterCombination');
     // What EC2 takes only with a persistent request: refused with a one-time one, in EC2's words.
     const stop = await failure(spotLaunch({ InstanceInterruptionBehavior: 'stop' }));
     expect([stop.name, stop.message]).toEqual(['InvalidParameterCombination', "The request with type 'one-time' is not supported when instanceInterruptionBehavior is set to 'stop'."]);

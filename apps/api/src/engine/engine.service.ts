@@ -41,6 +41,13 @@ export type TerminationHandler = (tx: Tx, instanceIds: string[], now: number, en
 export type StopHandler = (tx: Tx, instanceIds: string[], now: number, reachedAt: (instanceId: string) => number) => Promise<void>;
 /** Instances' guest boots that ended (each instance's, in order), in the commit that records them. */
 export type BootsEndedHandler = (tx: Tx, boots: ReadonlyMap<string, readonly Boot[]>) => Promise<void>;
+/**
+ * Work a world event asked for by halting the clock (World's engine `halt()`): run in the group's
+ * transaction at that simulated instant, before the clock runs on. `isolated` runs a part of it in
+ * a savepoint of its own, as a command is: what it wrote rolls back if it throws, and a world it
+ * changed is rebuilt after the commit.
+ */
+export type HaltHandler = (tx: Tx, engine: EngineService, isolated: <T>(fn: (tx: Tx) => Promise<T>) => Promise<{ ok: true; value: T } | { ok: false; error: unknown }>) => Promise<void>;
 /** Writes in-memory state in a commit's transaction; what it returns runs once that commit succeeded. */
 export type CommitWriter = (tx: Tx) => Promise<(() => void) | undefined>;
 
@@ -91,6 +98,9 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   private readonly stopHandlers: StopHandler[] = [];
   private readonly bootsEndedHandlers: BootsEndedHandler[] = [];
   private readonly worldBuiltHandlers: ((world: World) => Promise<void>)[] = [];
+  private readonly haltHandlers: HaltHandler[] = [];
+  /** A halt's isolated work failed after it had changed the world: rebuilt once the group commits. */
+  private haltChangedAndFailed = false;
   /** The running command's after-commit callbacks (see afterCommit); undefined outside a command. */
   private afterCommitHooks: (() => void)[] | undefined;
   /** The running command's undo callbacks (see onAbort); undefined outside a command. */
@@ -166,6 +176,61 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     this.worldBuiltHandlers.push(handler);
   }
 
+  /** Work a world event halts the clock for (see HaltHandler): run at that instant, in the group's transaction. */
+  onHalt(handler: HaltHandler): void {
+    this.haltHandlers.push(handler);
+  }
+
+  /**
+   * Runs the world to `target` inside a group's transaction: wherever an event halts the clock
+   * (a persistent Spot request due for a launch), the halt handlers run at that instant, then
+   * the world runs on.
+   */
+  private async runTo(tx: Tx, target: number): Promise<void> {
+    const world = this.worldRef;
+    for (;;) {
+      world.runUntil(target);
+      if (world.now >= target) {
+        // A halt at the target instant itself (the last event due) still gets its work.
+        await this.runHalts(tx);
+        return;
+      }
+      await this.runHalts(tx);
+    }
+  }
+
+  private async runHalts(tx: Tx): Promise<void> {
+    const world = this.worldRef;
+    // Outside a command (the clock's catch-up) the work's after-commit callbacks are the group's own.
+    const outside = this.afterCommitHooks === undefined;
+    if (outside) this.afterCommitHooks = this.haltHooks;
+    const isolated = async <T>(fn: (tx: Tx) => Promise<T>) => {
+      const hooks = this.afterCommitHooks!;
+      const before = hooks.length;
+      const aborts: (() => void)[] = [];
+      const outerAborts = this.abortHooks;
+      this.abortHooks = aborts;
+      const r = await world.isolateAsync(() => this.store.savepoint(tx, fn)).finally(() => (this.abortHooks = outerAborts));
+      if (r.ok) {
+        outerAborts?.push(...aborts);
+        return r;
+      }
+      // What failed leaves nothing behind: its callbacks dropped, its undo run, a world it changed rebuilt after the commit.
+      hooks.splice(before);
+      this.runAborts(aborts);
+      if (r.changedWorld) this.haltChangedAndFailed = true;
+      return { ok: false as const, error: r.error };
+    };
+    try {
+      for (const h of this.haltHandlers) await h(tx, this, isolated);
+    } finally {
+      if (outside) this.afterCommitHooks = undefined;
+    }
+  }
+
+  /** After-commit callbacks of work done at halts outside any command (see runHalts): run once the group commits. */
+  private haltHooks: (() => void)[] = [];
+
   async onModuleInit(): Promise<void> {
     const persisted = await this.store.setting<{ nowMs: number; setting: ClockSetting }>(CLOCK_KEY);
     // A fresh simulation starts at the wall-clock second it was created; after that the clock is the
@@ -237,8 +302,8 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
 
   /** Advances simulated time by `ms`, running every event up to it before answering. */
   advance(ms: number) {
-    return this.enqueue(async () => {
-      this.worldRef.runUntil(this.worldRef.now + ms);
+    return this.enqueue(async (tx) => {
+      await this.runTo(tx, this.worldRef.now + ms);
       this.anchor = { simMs: this.worldRef.now, wallMs: Date.now() };
       return this.clock();
     });
@@ -366,9 +431,11 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     const nowBefore = world.now;
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    this.haltChangedAndFailed = false;
+    this.haltHooks = [];
     try {
-      this.catchUp();
       await this.persist(async (tx) => {
+        await this.catchUp(tx);
         for (const q of group) {
           // Each command in a savepoint, with a change set of its own: a failure leaves nothing behind.
           const hooks: (() => void)[] = [];
@@ -415,8 +482,8 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
     this.stats.commits++;
     this.stats.commands += group.length;
     this.stats.maxGroup = Math.max(this.stats.maxGroup, group.length);
-    if (changedAndFailed) await this.rebuild(world.now).catch((e) => this.logger.error({ err: e }, 'rebuild after a failed command failed'));
-    for (const o of outcomes) {
+    if (changedAndFailed || this.haltChangedAndFailed) await this.rebuild(world.now).catch((e) => this.logger.error({ err: e }, 'rebuild after a failed command failed'));
+    for (const o of [{ ok: true as const, hooks: this.haltHooks }, ...outcomes]) {
       if (!o.ok) continue;
       for (const hook of o.hooks) {
         try {
@@ -472,8 +539,9 @@ export class EngineService implements OnModuleInit, BeforeApplicationShutdown, O
   }
 
   /** Brings the world to the wall-paced simulated time (no-op in manual mode). */
-  private catchUp(): number {
-    return this.worldRef.runUntil(this.catchUpTarget());
+  private async catchUp(tx: Tx): Promise<void> {
+    const target = this.catchUpTarget();
+    if (target > this.worldRef.now) await this.runTo(tx, target);
   }
 
   private runAborts(aborts: readonly (() => void)[]): void {

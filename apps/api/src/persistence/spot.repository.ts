@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { READ_DB } from './data-source';
-import { InstanceEntity, SpotInstanceRequestEntity, SpotInstanceRequestTagEntity, UsageRecordEntity } from './entities';
+import { InstanceEntity, SpotInstanceRequestEntity, SpotInstanceRequestTagEntity, TenantEntity, UsageRecordEntity } from './entities';
 import { Tx } from './tx';
 
 /** Spot Instance requests and their tags (entities/spot.entity.ts), each its tenant's only. */
@@ -16,6 +16,27 @@ export class SpotRepository {
 
   async find(m: Tx, tenantId: string, id: string): Promise<SpotInstanceRequestEntity | null> {
     return m.findOneBy(SpotInstanceRequestEntity, { id, tenantId });
+  }
+
+  /** Whether any tenant's request has this id (a new id must not be one). */
+  async exists(m: Tx, id: string): Promise<boolean> {
+    return (await m.countBy(SpotInstanceRequestEntity, { id })) > 0;
+  }
+
+  /** The tenant's requests made by RequestSpotInstances with this client token. */
+  byClientToken(m: Tx, tenantId: string, clientToken: string): Promise<SpotInstanceRequestEntity[]> {
+    return m.find(SpotInstanceRequestEntity, { where: { tenantId, clientToken }, order: { id: 'ASC' } });
+  }
+
+  /** A request's row as it is now (its instance, zone, state and status). */
+  async update(tx: Tx, r: SpotInstanceRequestEntity): Promise<void> {
+    const { id, tenantId: _t, ...rest } = r;
+    await tx.update(SpotInstanceRequestEntity, { id }, rest);
+  }
+
+  /** A request's tenant (a persistent request launching again launches as it). */
+  tenant(m: Tx, tenantId: string): Promise<TenantEntity | null> {
+    return m.findOneBy(TenantEntity, { id: tenantId });
   }
 
   /** The tenant's requests, by id. */

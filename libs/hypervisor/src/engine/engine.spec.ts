@@ -23,6 +23,22 @@ describe('Engine', () => {
     expect(sut.nextEventTime()).toBe(51);
   });
 
+  it('halt: runUntil returns after the halting action, the clock at its time; the next call runs the rest', () => {
+    const sut = new Engine(0);
+    const seen: string[] = [];
+    sut.schedule(10, () => seen.push('a'));
+    sut.schedule(20, () => {
+      seen.push('b');
+      sut.halt();
+    });
+    sut.schedule(20, () => seen.push('c'));
+    sut.schedule(30, () => seen.push('d'));
+    expect(sut.runUntil(100)).toBe(2);
+    expect([seen, sut.now]).toEqual([['a', 'b'], 20]);
+    sut.runUntil(100);
+    expect([seen, sut.now]).toEqual([['a', 'b', 'c', 'd'], 100]);
+  });
+
   it('cancelled actions never run', () => {
     const sut = new Engine(0);
     const ran: number[] = [];

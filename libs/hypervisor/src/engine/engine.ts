@@ -17,6 +17,7 @@ export class Engine<E = unknown> {
   private readonly listeners: Listener<E>[] = [];
   private current: SimTime;
   private processed = 0;
+  private halted = false;
 
   constructor(start: SimTime = 0) {
     assertSimTime(start, 'start');
@@ -64,17 +65,32 @@ export class Engine<E = unknown> {
     return true;
   }
 
-  /** Runs every action scheduled at or before `until`, then sets the clock to `until`. */
+  /**
+   * Runs every action scheduled at or before `until`, then sets the clock to `until` — unless an
+   * action called `halt()`: then it returns at once, the clock at that action's time, and the
+   * actions still due wait for the next call (the caller does what cannot run inside the loop, an
+   * asynchronous write, at that very instant, then runs on).
+   */
   runUntil(until: SimTime): number {
     assertSimTime(until, 'until');
     if (until < this.current) throw new RangeError(`cannot run backwards: ${until} < now ${this.current}`);
     let n = 0;
+    this.halted = false;
     for (let next = this.queue.peek(); next && next.time <= until; next = this.queue.peek()) {
       this.step();
       n++;
+      if (this.halted) {
+        this.halted = false;
+        return n;
+      }
     }
     this.current = until;
     return n;
+  }
+
+  /** From inside an action: the running `runUntil` stops after it (see runUntil). */
+  halt(): void {
+    this.halted = true;
   }
 
   subscribe(listener: Listener<E>): () => void {

@@ -1,9 +1,22 @@
 import fc from 'fast-check';
-import { checkEc2Id, ID_PATTERN, isEc2Id, randomHex, resourceId } from './ids';
+import { checkEc2Id, EC2_ID_PATTERN, ID_PATTERN, isEc2Id, randomHex, resourceId, shortResourceId } from './ids';
 
 describe('ids', () => {
   it('resourceId: the prefix and 17 lowercase hex digits, as EC2 writes them', () => {
     for (const prefix of ['i', 'r', 'eni', 'eni-attach']) expect(resourceId(prefix)).toMatch(ID_PATTERN(prefix));
+  });
+
+  it('shortResourceId: the prefix and 8 lowercase hex digits (EC2\'s `sir-1a2b3c4d`), well formed by EC2_ID_PATTERN; an id taken is drawn again, never returned', async () => {
+    const id = await shortResourceId('sir', async () => false);
+    expect(id).toMatch(/^sir-[0-9a-f]{8}$/);
+    expect(EC2_ID_PATTERN('sir').test(id)).toBe(true);
+    const asked: string[] = [];
+    // The first two drawn are taken: the third is the answer.
+    const third = await shortResourceId('sir', async (candidate) => asked.push(candidate) <= 2);
+    expect(asked.length).toBe(3);
+    expect(third).toBe(asked[2]);
+    // Every draw taken: a 17-digit id, which no 8-digit one can be.
+    expect(await shortResourceId('sir', async () => true)).toMatch(/^sir-[0-9a-f]{17}$/);
   });
 
   it('isEc2Id: the prefix and 8 or 17 lowercase hex digits (EC2 User Guide, "Resource IDs"), nothing else', () => {

@@ -44,6 +44,21 @@ export function resourceId(prefix: string): string {
   return `${prefix}-${counter.toString(16).padStart(12, '0')}${randomHex(3).slice(0, 5)}`;
 }
 
+/**
+ * A short EC2 id: the prefix and 8 random lowercase hex digits, as EC2 still writes some kinds
+ * (`sir-a1b2c3d4`: RequestSpotInstances' and DescribeSpotInstanceRequests' examples, EC2 API
+ * Reference). 32 random bits collide far sooner than resourceId's 17 digits, so the caller checks
+ * each against what is stored (`taken`) and draws again: a collision never overwrites a row.
+ */
+export async function shortResourceId(prefix: string, taken: (id: string) => Promise<boolean>): Promise<string> {
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const id = `${prefix}-${randomHex(4)}`;
+    if (!(await taken(id))) return id;
+  }
+  // Sixteen collisions in a row: the space of this prefix is nearly full; a longer id never collides with a short one.
+  return resourceId(prefix);
+}
+
 export const ID_PATTERN = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{17}$`);
 
 /**

@@ -62,11 +62,19 @@ export interface RunInstancesCommand {
   /** The launch template version it was launched from (EC2's RunInstances `LaunchTemplate`): its id and version are the instance's `aws:ec2launchtemplate:*` tags. */
   readonly launchTemplate?: { readonly id: string; readonly version: number };
   /**
-   * A Spot launch (EC2's `InstanceMarketOptions` with `MarketType=spot`): each instance gets a
-   * one-time Spot Instance request, terminated on interruption. `maxPrice`: the decimal string asked
-   * (EC2's `SpotOptions.MaxPrice`), absent for the On-Demand price.
+   * A Spot launch (EC2's `InstanceMarketOptions` with `MarketType=spot`, or RequestSpotInstances):
+   * each instance gets a Spot Instance request. `maxPrice`: the decimal string asked (EC2's
+   * `SpotOptions.MaxPrice`), absent for the On-Demand price; `type` one-time (the default) or
+   * persistent (relaunched after an interruption), `interruptionBehavior` terminate (the default)
+   * or stop (persistent only), `validUntil` (ms, persistent only).
    */
-  readonly spot?: { readonly maxPrice?: string; readonly tags?: Readonly<Record<string, unknown>> };
+  readonly spot?: {
+    readonly maxPrice?: string;
+    readonly tags?: Readonly<Record<string, unknown>>;
+    readonly type?: 'one-time' | 'persistent';
+    readonly interruptionBehavior?: 'terminate' | 'stop';
+    readonly validUntil?: number;
+  };
   readonly clientToken?: string;
 }
 

@@ -5,7 +5,7 @@ import { changeInstanceType, launch, rebootVm, startVm, stopVm, terminateVm } fr
 import { ApiError, idempotentMismatch, invalidParameter } from '../common/api-errors';
 import { resourceId } from '../common/ids';
 import { requestHash as hashOf } from '../common/request-hash';
-import { InstanceEntity, TenantEntity } from '../../persistence/entities';
+import { InstanceEntity, SpotInstanceRequestEntity, TenantEntity } from '../../persistence/entities';
 import { InstancesRepository } from '../../persistence/instances.repository';
 import { pipelineOf } from '../../persistence/pipeline';
 import { TenantQuotas } from '../tenants/tenant-quotas';
@@ -30,6 +30,14 @@ import { changeMonitoring, launchMonitoring, MonitoringState, monitoringStateOf 
 import { SpotMarket } from '../spot/spot-market';
 
 const DEFAULT_PAGE_SIZE = 1000;
+
+/** InstancesService.launchIn's options. */
+export interface LaunchOptions {
+  /** Only the checks: nothing launched or written (RunInstances' DryRun; RequestSpotInstances' first look). */
+  readonly dryRun?: boolean;
+  readonly fulfil?: readonly SpotInstanceRequestEntity[];
+  readonly zone?: { value?: string };
+}
 const USER_SHUTDOWN = 'Client.UserInitiatedShutdown';
 
 const withNetwork = (network: InstanceNetwork | undefined) => (network ? { network } : {});
@@ -114,6 +122,22 @@ export class InstancesService {
   }
 
   private launchOrCheck(tenant: TenantEntity, cmd: RunInstancesCommand, dryRun: boolean): Promise<Reservation | undefined> {
+    const prepared = this.prepareLaunch(tenant, cmd);
+    return this.engine.command((tx, e) => this.launchWith(tx, e, tenant, cmd, prepared, { dryRun }));
+  }
+
+  /**
+   * The launch (or, `dryRun`, its checks) inside a command or a halt of the clock that is already
+   * running: RequestSpotInstances, and a persistent Spot request launching again. `fulfil`: the
+   * Spot requests the instances are for (they are fulfilled, not new ones made). `zone`: told the
+   * zone the launch would use, when it is known before placement (a subnet's, or the one asked).
+   */
+  launchIn(tx: Tx, e: EngineService, tenant: TenantEntity, cmd: RunInstancesCommand, opts: LaunchOptions = {}): Promise<Reservation | undefined> {
+    return this.launchWith(tx, e, tenant, cmd, this.prepareLaunch(tenant, cmd), opts);
+  }
+
+  /** A launch's checks on the request alone, before any transaction: image, type, launch rules, content. */
+  private prepareLaunch(tenant: TenantEntity, cmd: RunInstancesCommand) {
     // The world's catalog: built-in, the operator's and the tenant's own images and types.
     const image = launchableImage(this.engine, tenant.id, cmd.imageId);
     const type = this.engine.world.catalog.launchableInstanceType(cmd.instanceType);
@@ -138,95 +162,101 @@ export class InstancesService {
     const { clientToken, ...request } = cmd;
     // Only a client token's retry is ever compared with it: a launch without one has nothing to match ('').
     const requestHash = clientToken === undefined ? '' : hashOf(request);
+    return { image, type, launchRequest, tenancy, cpu, tags, volumeTags, spotTags, launchVolumes, metadataOptions, clientToken, requestHash };
+  }
 
-    return this.engine.command(async (tx, e): Promise<Reservation | undefined> => {
-      const pipeline = pipelineOf(tx);
-      if (dryRun) {
-        // No client token: nothing is launched (see checkRun).
-      } else if (clientToken !== undefined && pipeline) {
-        // A client token is nearly always new (the SDKs send one with every launch; a retry is
-        // rare): in a pipelined group it is predicted unused, and the prediction is checked before
-        // the COMMIT. A retry makes it fail, and the group runs again awaited, where the retry is
-        // answered below (persistence/pipeline.ts).
-        pipeline.expect(this.instances.reservationByClientToken(tx, tenant.id, clientToken), (previous) => previous === null, `client token '${clientToken}' is unused`);
-      } else if (clientToken !== undefined) {
-        const previous = await this.instances.reservationByClientToken(tx, tenant.id, clientToken);
-        if (previous) {
-          if (previous.requestHash !== requestHash)
-            throw idempotentMismatch(clientToken);
-          return this.reservationOf(tx, previous.id);
-        }
+  private async launchWith(
+    tx: Tx, e: EngineService, tenant: TenantEntity, cmd: RunInstancesCommand, prepared: ReturnType<InstancesService['prepareLaunch']>, opts: LaunchOptions,
+  ): Promise<Reservation | undefined> {
+    const { image, type, launchRequest, tenancy, cpu, tags, volumeTags, spotTags, launchVolumes, metadataOptions, clientToken, requestHash } = prepared;
+    const dryRun = opts.dryRun === true;
+    const pipeline = pipelineOf(tx);
+    if (dryRun) {
+      // No client token: nothing is launched (see checkRun).
+    } else if (clientToken !== undefined && pipeline) {
+      // A client token is nearly always new (the SDKs send one with every launch; a retry is
+      // rare): in a pipelined group it is predicted unused, and the prediction is checked before
+      // the COMMIT. A retry makes it fail, and the group runs again awaited, where the retry is
+      // answered below (persistence/pipeline.ts).
+      pipeline.expect(this.instances.reservationByClientToken(tx, tenant.id, clientToken), (previous) => previous === null, `client token '${clientToken}' is unused`);
+    } else if (clientToken !== undefined) {
+      const previous = await this.instances.reservationByClientToken(tx, tenant.id, clientToken);
+      if (previous) {
+        if (previous.requestHash !== requestHash)
+          throw idempotentMismatch(clientToken);
+        return this.reservationOf(tx, previous.id);
       }
-      // Another tenant's group, host or configuration answers exactly as a missing one.
-      const group = cmd.placementGroup !== undefined ? await this.groups.require(tx, tenant.id, cmd.placementGroup) : undefined;
-      if (cmd.hostId !== undefined) await this.dedicatedHosts.require(tx, tenant.id, cmd.hostId);
-      const license = cmd.licenseConfigurationId !== undefined ? await this.licenses.require(tx, tenant.id, cmd.licenseConfigurationId) : undefined;
-      if (group || license) {
-        validateLaunch({
-          ...launchRequest,
-          ...(group ? { placementGroup: { name: group.name, definition: e.scheduler.group(group.id) } } : {}),
-          ...(license ? { licenseConfiguration: { countingType: license.countingType as LicenseCountingType } } : {}),
-        });
-      }
-
-      // The network before placement: ids, addresses and the key pair checked; a subnet pins the zone.
-      const networkPlan = await this.network.planLaunch(tx, tenant.id, cmd.network ?? {}, cmd.maxCount, type, image, cmd.availabilityZone);
-      const availabilityZone = networkPlan.availabilityZone ?? cmd.availabilityZone;
-      if (cmd.spot && availabilityZone !== undefined) this.spot.checkMaxPrice(type.name, availabilityZone, cmd.spot, e.now);
-
-      // The world's launch: the vCPU quota, then the IOPS quota, placement and licence admission, all or nothing.
-      const quota = await this.tenantQuotas.onDemandVcpuQuota(tx, tenant.id);
-      const { specs: volumeSpecs, snapshotIds } = await this.volumes.launchVolumeSpecs(tx, tenant.id, launchVolumes, e.now);
-      const capByIops = await this.volumes.iopsAllowance(tx, tenant.id, volumeSpecs);
-      if (dryRun) {
-        // launch()'s checks before placement, in its order: the vCPU quota, then the IOPS quota.
-        const allowed = checkVcpuQuota({ limit: quota, used: e.fleet.vcpusInUse(tenant.id), vcpusPerInstance: type.vcpus, minCount: cmd.minCount, maxCount: cmd.maxCount });
-        capByIops(cmd.minCount, allowed);
-        return undefined;
-      }
-      const licensed = license ? await this.licenses.licensedInstances(tx, e.fleet, license.id) : [];
-      const launched = launch(e.world, {
-        tenantId: tenant.id, instanceType: type, image, cpu, minCount: cmd.minCount, maxCount: cmd.maxCount, availabilityZone, tenancy,
-        ...(cmd.hostId !== undefined ? { hostId: cmd.hostId } : {}),
-        ...(group ? { placementGroup: { groupId: group.id, ...(cmd.partitionNumber !== undefined ? { partition: cmd.partitionNumber } : {}) } } : {}),
-        creditMode: cmd.creditSpecification, autoRecovery: cmd.maintenanceOptions?.autoRecovery !== 'disabled',
-        vcpuQuota: quota, capCount: (allowed) => capByIops(cmd.minCount, allowed),
-        ...(license ? { license: { limit: limitOf(license), existing: licensed, product: image.byolProduct! } } : {}),
-        newVmId: () => resourceId('i'),
+    }
+    // Another tenant's group, host or configuration answers exactly as a missing one.
+    const group = cmd.placementGroup !== undefined ? await this.groups.require(tx, tenant.id, cmd.placementGroup) : undefined;
+    if (cmd.hostId !== undefined) await this.dedicatedHosts.require(tx, tenant.id, cmd.hostId);
+    const license = cmd.licenseConfigurationId !== undefined ? await this.licenses.require(tx, tenant.id, cmd.licenseConfigurationId) : undefined;
+    if (group || license) {
+      validateLaunch({
+        ...launchRequest,
+        ...(group ? { placementGroup: { name: group.name, definition: e.scheduler.group(group.id) } } : {}),
+        ...(license ? { licenseConfiguration: { countingType: license.countingType as LicenseCountingType } } : {}),
       });
+    }
 
-      const reservationId = resourceId('r');
-      // A Spot launch: its price in the zone placed, now, under the maximum asked; a request per instance.
-      const spotRequests = cmd.spot ? this.spot.requestsFor(tenant.id, launched.vms.map((vm) => vm.vmId), type.name, launched.availabilityZone, image.platform, cmd.spot, e.now) : undefined;
-      const rows = launched.vms.map((vm, i) => {
-        const partition = launched.partitions?.[i];
-        return {
-          ...this.newRow(vm, reservationId, launched.availabilityZone, cmd, launched.creditMode, e.now), launchIndex: i, ebsRoot: launchVolumes.length > 0, metadataOptions,
-          tenancy, placementGroupId: group?.id ?? null, partitionNumber: partition ?? null,
-          dedicatedHostId: tenancy === 'host' ? vm.hostId : null, licenseConfigurationId: license?.id ?? null,
-          // Each Windows instance its own password, encrypted with the key pair as it is now.
-          ...launchPasswordData(vm.image.platform, networkPlan.keyPair),
-          spotInstanceRequestId: spotRequests?.[i].id ?? null,
-        };
-      });
-      // On PostgreSQL the group's transaction is pipelined (persistence/pipeline.ts): these writes
-      // are sent, not awaited, and the network's reads travel with them.
-      await this.instances.insertLaunch(tx, { id: reservationId, tenantId: tenant.id, clientToken: clientToken ?? null, requestHash, createdAt: e.now }, rows, tags);
-      if (spotRequests) await this.spot.insert(tx, spotRequests, spotTags);
-      const networks = await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now));
-      const keep = launchVolumes.map((v) => v.deleteOnTermination === false);
-      const volumes = await this.volumes.createForInstances(
-        tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs, keep, snapshotIds, launchVolumes.map((v) => v.device),
-      );
-      await this.volumes.tagVolumes(tx, tenant.id, [...volumes.values()].flat().map((v) => v.id), volumeTags);
+    // The network before placement: ids, addresses and the key pair checked; a subnet pins the zone.
+    const networkPlan = await this.network.planLaunch(tx, tenant.id, cmd.network ?? {}, cmd.maxCount, type, image, cmd.availabilityZone);
+    const availabilityZone = networkPlan.availabilityZone ?? cmd.availabilityZone;
+    if (opts.zone) opts.zone.value = availabilityZone;
+    if (cmd.spot && availabilityZone !== undefined) this.spot.checkMaxPrice(type.name, availabilityZone, cmd.spot, e.now);
+
+    // The world's launch: the vCPU quota, then the IOPS quota, placement and licence admission, all or nothing.
+    const quota = await this.tenantQuotas.onDemandVcpuQuota(tx, tenant.id);
+    const { specs: volumeSpecs, snapshotIds } = await this.volumes.launchVolumeSpecs(tx, tenant.id, launchVolumes, e.now);
+    const capByIops = await this.volumes.iopsAllowance(tx, tenant.id, volumeSpecs);
+    if (dryRun) {
+      // launch()'s checks before placement, in its order: the vCPU quota, then the IOPS quota.
+      const allowed = checkVcpuQuota({ limit: quota, used: e.fleet.vcpusInUse(tenant.id), vcpusPerInstance: type.vcpus, minCount: cmd.minCount, maxCount: cmd.maxCount });
+      capByIops(cmd.minCount, allowed);
+      return undefined;
+    }
+    const licensed = license ? await this.licenses.licensedInstances(tx, e.fleet, license.id) : [];
+    const launched = launch(e.world, {
+      tenantId: tenant.id, instanceType: type, image, cpu, minCount: cmd.minCount, maxCount: cmd.maxCount, availabilityZone, tenancy,
+      ...(cmd.hostId !== undefined ? { hostId: cmd.hostId } : {}),
+      ...(group ? { placementGroup: { groupId: group.id, ...(cmd.partitionNumber !== undefined ? { partition: cmd.partitionNumber } : {}) } } : {}),
+      creditMode: cmd.creditSpecification, autoRecovery: cmd.maintenanceOptions?.autoRecovery !== 'disabled',
+      vcpuQuota: quota, capCount: (allowed) => capByIops(cmd.minCount, allowed),
+      ...(license ? { license: { limit: limitOf(license), existing: licensed, product: image.byolProduct! } } : {}),
+      newVmId: () => resourceId('i'),
+    });
+
+    const reservationId = resourceId('r');
+    // A Spot launch: its price in the zone placed, now, under the maximum asked; a request per instance.
+    const spotRequests = cmd.spot ? await this.spot.requestsFor(tx, tenant.id, launched.vms.map((vm) => vm.vmId), type.name, launched.availabilityZone, image.platform, cmd, e.now, opts.fulfil) : undefined;
+    const rows = launched.vms.map((vm, i) => {
+      const partition = launched.partitions?.[i];
       return {
-        reservationId,
-        instances: rows.map((row) => ({
-          row, tags, volumes: volumes.get(row.id) ?? [], ...(group ? { placementGroupName: group.name } : {}), ...withNetwork(networks.get(row.id)), type, image,
-          ...(clientToken !== undefined ? { clientToken } : {}), monitoring: monitoringStateOf(row, e.now),
-        })),
+        ...this.newRow(vm, reservationId, launched.availabilityZone, cmd, launched.creditMode, e.now), launchIndex: i, ebsRoot: launchVolumes.length > 0, metadataOptions,
+        tenancy, placementGroupId: group?.id ?? null, partitionNumber: partition ?? null,
+        dedicatedHostId: tenancy === 'host' ? vm.hostId : null, licenseConfigurationId: license?.id ?? null,
+        // Each Windows instance its own password, encrypted with the key pair as it is now.
+        ...launchPasswordData(vm.image.platform, networkPlan.keyPair),
+        spotInstanceRequestId: spotRequests?.[i].id ?? null,
       };
     });
+    // On PostgreSQL the group's transaction is pipelined (persistence/pipeline.ts): these writes
+    // are sent, not awaited, and the network's reads travel with them.
+    await this.instances.insertLaunch(tx, { id: reservationId, tenantId: tenant.id, clientToken: clientToken ?? null, requestHash, createdAt: e.now }, rows, tags);
+    if (spotRequests) await this.spot.insert(tx, spotRequests, spotTags, opts.fulfil !== undefined);
+    const networks = await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now));
+    const keep = launchVolumes.map((v) => v.deleteOnTermination === false);
+    const volumes = await this.volumes.createForInstances(
+      tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs, keep, snapshotIds, launchVolumes.map((v) => v.device),
+    );
+    await this.volumes.tagVolumes(tx, tenant.id, [...volumes.values()].flat().map((v) => v.id), volumeTags);
+    return {
+      reservationId,
+      instances: rows.map((row) => ({
+        row, tags, volumes: volumes.get(row.id) ?? [], ...(group ? { placementGroupName: group.name } : {}), ...withNetwork(networks.get(row.id)), type, image,
+        ...(clientToken !== undefined ? { clientToken } : {}), monitoring: monitoringStateOf(row, e.now),
+      })),
+    };
   }
 
   /** EC2's status checks of a described instance at the engine's time (status-checks.ts: the rule). */
@@ -306,8 +336,17 @@ export class InstancesService {
    * refusal of any (a terminated one, a root detached, no capacity) leaves every one as it was.
    */
   startAll(tenant: TenantEntity, ids: readonly string[]): Promise<StateTransition[]> {
-    return this.engine.command(async (tx, e) => {
+    return this.engine.command((tx, e) => this.startIn(tx, e, tenant, ids));
+  }
+
+  /**
+   * StartInstances inside a command or a halt of the clock already running. `bySpotMarket`: a
+   * persistent Spot request starting the instance the market stopped, which its tenant may not.
+   */
+  startIn(tx: Tx, e: EngineService, tenant: TenantEntity, ids: readonly string[], bySpotMarket = false): Promise<StateTransition[]> {
+    return (async () => {
       const rows = await this.requireEach(tx, tenant.id, ids);
+      if (!bySpotMarket) await this.spot.refuseStart(tx, rows.filter((r) => r.spotInstanceRequestId !== null).map((r) => r.id));
       const roots = await this.volumes.attachedTo(tx, rows.filter((r) => r.state === 'stopped' && r.ebsRoot).map((r) => r.id));
       for (const row of rows) {
         if (row.state === 'terminated') throw new IncorrectInstanceState(row.id, row.state, 'started');
@@ -329,8 +368,10 @@ export class InstancesService {
           await this.network.started(tx, id, new Date(e.now));
         }
       }
+      // A persistent Spot request whose instance was stopped is fulfilled again (spot-request-rules.ts).
+      await this.spot.instancesChanged(tx, rows.filter((r) => r.spotInstanceRequestId !== null).map((r) => r.id), bySpotMarket ? 'fulfilled' : 'started-by-user', e.now);
       return out;
-    });
+    })();
   }
 
   stop(tenant: TenantEntity, cmd: InstanceIdCommand): Promise<StateTransition> {
@@ -345,16 +386,16 @@ export class InstancesService {
       // Stop protection (EC2 User Guide, "Enable stop protection"), in EC2's words.
       const guarded = rows.find((r) => r.disableApiStop);
       if (guarded) throw new ApiError('OperationNotPermitted', `The instance '${guarded.id}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`);
-      // A one-time Spot Instance cannot be stopped (EC2 User Guide, "Stop a Spot Instance"), in EC2's words.
-      const spot = rows.find((r) => r.spotInstanceRequestId !== null);
-      if (spot)
-        throw new ApiError('UnsupportedOperation', `You can't stop the Spot Instance '${spot.id}' because it is associated with a one-time Spot Instance request. You can only stop Spot Instances associated with persistent Spot Instance requests.`);
+      // A one-time Spot Instance cannot be stopped (EC2 User Guide, "Stop a Spot Instance"), in EC2's words; a persistent request's can.
+      const spotIds = rows.filter((r) => r.spotInstanceRequestId !== null).map((r) => r.id);
+      await this.spot.refuseStop(tx, spotIds);
       const out: StateTransition[] = [];
       for (const row of rows) {
         const t = stopVm(e.world, tenant.id, row.id);
         if (t.previous !== t.current) await this.instances.setStateReason(tx, row.id, USER_SHUTDOWN);
         out.push(t);
       }
+      await this.spot.instancesChanged(tx, spotIds, 'stopped-by-user', e.now);
       return out;
     });
   }

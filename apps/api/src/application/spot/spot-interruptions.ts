@@ -1,88 +1,145 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Decimal } from 'decimal.js';
 import { MS_PER_HOUR } from '@nimbus/metering';
 import type { World } from '@nimbus/simulation';
 import { SpotInstanceRequestEntity } from '../../persistence/entities';
 import { SpotRepository } from '../../persistence/spot.repository';
-import { EngineService } from '../../engine/engine.service';
+import { Tx } from '../../persistence/tx';
+import { EngineService, HaltHandler } from '../../engine/engine.service';
+import { InstancesService } from '../instances/instances.service';
+import type { RunInstancesCommand } from '../instances/instances.commands';
+import type { Reservation } from '../instances/instance-description';
 import { SpotMarket } from './spot-market';
+import { awaitsFulfilment, evaluate, nextStatus, SpotRequestEvent, SpotStatus } from './spot-request-rules';
 
 /** EC2's Spot Instance interruption notice: "two minutes before Amazon EC2 stops or terminates your Spot Instance" (EC2 User Guide). */
 export const SPOT_NOTICE_MS = 2 * 60_000;
 /** The instance's stateReason code once EC2 has interrupted it. */
 export const SPOT_TERMINATION_REASON = 'Server.SpotInstanceTermination';
+/** A stopped Spot Instance's stateReason code once EC2 has stopped it (`stop` behaviour). */
+export const SPOT_SHUTDOWN_REASON = 'Server.SpotInstanceShutdown';
 
-/** The statuses under which a request's instance is still a running Spot Instance the market may interrupt. */
-const WATCHED = (r: SpotInstanceRequestEntity) =>
-  r.instanceId !== null && ((r.state === 'active' && (r.statusCode === 'fulfilled' || r.statusCode === 'marked-for-termination')) ||
-    (r.state === 'cancelled' && r.statusCode === 'request-canceled-and-instance-running'));
+const NOTICES = new Set(['marked-for-termination', 'marked-for-stop']);
 
-/** A request status change decided in the world's event loop, written by the next commit. */
-interface PendingStatus {
+/** A request whose instance is a running Spot Instance the market may interrupt. */
+const watchable = (r: SpotInstanceRequestEntity) =>
+  r.instanceId !== null && (r.statusCode === 'fulfilled' || NOTICES.has(r.statusCode) || r.statusCode === 'request-canceled-and-instance-running') &&
+    (r.state === 'active' || r.state === 'cancelled');
+
+/** A request still in play: one the market, its schedule or an evaluation may change. */
+const live = (r: SpotInstanceRequestEntity) => r.state === 'open' || r.state === 'active' || r.state === 'disabled' || watchable(r);
+
+/** A request status change decided in the world's event loop, written by the next commit (or the next halt). */
+interface PendingStatus extends SpotStatus {
   readonly requestId: string;
-  readonly statusCode: string;
   readonly at: number;
 }
 
 /**
- * Price-driven Spot interruptions (docs/model.md, "Spot interruptions"). At the top of every clock
- * hour, in the world's own event loop (so at that simulated instant, however far the clock jumps),
- * each running Spot Instance whose maximum price is below the new hour's Spot price is given EC2's
- * two-minute notice (request status `marked-for-termination`) and, two minutes later, terminated;
- * its request then reads `instance-terminated-by-price` and the instance's stateReason
- * `Server.SpotInstanceTermination`, and its last usage interval is marked `interrupted` (the
- * rater does not charge a first hour EC2 cut short). The watched requests are read from the database whenever the
- * world is built (start, rebuild) and added as Spot launches commit.
+ * The Spot market's clock-driven side (docs/model.md, "Spot interruptions" and "Persistent Spot
+ * requests"), in the world's own event loop so that each change happens at its simulated instant
+ * however far the clock jumps:
+ *
+ * - At the top of every clock hour each running Spot Instance whose maximum price is below the new
+ *   hour's price gets EC2's two-minute notice (`marked-for-termination`, or `marked-for-stop` for a
+ *   persistent request with `stop` behaviour); two minutes later it is terminated (or stopped), its
+ *   stateReason EC2's, its last usage interval marked `interrupted` (the rater's first-hour rule).
+ * - At the same hours each request waiting to be fulfilled (open, or disabled by price) is evaluated
+ *   (spot-request-rules.ts): at or under its maximum the clock halts at that instant and the
+ *   request launches its instance through InstancesService's launch, the one RunInstances uses (or
+ *   starts its stopped one); otherwise `price-too-low` / `not-scheduled-yet`. A request reopened by
+ *   its tenant's termination is evaluated at once, one with a ValidFrom at it.
+ * - At ValidUntil a request expires (spot-request-rules.ts).
+ *
+ * The requests in play are read from the database whenever the world is built (start, rebuild)
+ * and kept current as commands commit (SpotMarket.onChanged) and as the world's events decide.
  */
 @Injectable()
 export class SpotInterruptions {
-  private watched = new Map<string, SpotInstanceRequestEntity>();
+  private readonly logger = new Logger(SpotInterruptions.name);
+  /** The requests in play, by id, as the world's time has them (ahead of the database until the next commit). */
+  private requests = new Map<string, SpotInstanceRequestEntity>();
   private pending: PendingStatus[] = [];
+  /** Instances the market interrupted whose end (termination or stop) is not committed yet. */
+  private interrupted = new Set<string>();
+  /** Requests whose evaluation halted the clock: fulfilled by the halt handler at that instant. */
+  private due: string[] = [];
+  private world?: World;
 
   constructor(
     private readonly engine: EngineService,
     private readonly repo: SpotRepository,
     private readonly market: SpotMarket,
+    private readonly instances: InstancesService,
   ) {
     engine.onWorldBuilt((world) => this.built(world));
-    market.onLaunched((requests) => this.watch(requests));
+    market.onChanged((rows) => {
+      for (const r of rows) this.track(r);
+    });
     engine.beforeCommit(async (tx) => {
       const writing = this.pending;
       if (writing.length === 0) return undefined;
-      for (const p of writing) await this.repo.setStatus(tx, [p.requestId], { statusCode: p.statusCode, statusUpdatedAt: p.at });
+      await this.flush(tx, writing);
       return () => {
         this.pending = this.pending.filter((p) => !writing.includes(p));
       };
     });
-    // Interrupted instances: their request closes `instance-terminated-by-price`, the instance's reason is EC2's.
+    engine.onHalt((tx, e, isolated) => this.fulfilDue(tx, e, isolated));
+    // A Spot Instance terminated: its request changes (by price if the market interrupted it, else by its user).
     engine.onTerminated(async (tx, ids, _now, _e, reachedAt) => {
-      // Marked in memory: the notice may be in this very commit (the clock jumped past both instants).
-      const interrupted = new Set(ids.filter((id) => this.watched.get(id)?.statusCode === 'marked-for-termination'));
-      for (const id of ids) this.watched.delete(id);
-      if (interrupted.size === 0) return;
-      const requests = (await this.repo.ofInstances(tx, [...interrupted]));
-      const closing = new Set(requests.map((r) => r.id));
-      this.pending = this.pending.filter((p) => !closing.has(p.requestId));
-      for (const r of requests) {
-        await this.repo.setStatus(tx, [r.id], { state: r.state === 'cancelled' ? 'cancelled' : 'closed', statusCode: 'instance-terminated-by-price', statusUpdatedAt: reachedAt(r.instanceId!) });
-        await this.repo.setInstanceStateReason(tx, r.instanceId!, SPOT_TERMINATION_REASON);
-        await this.repo.markUsageInterrupted(tx, r.instanceId!);
+      for (const id of ids) {
+        if (!this.interrupted.has(id)) continue;
+        await this.repo.setInstanceStateReason(tx, id, SPOT_TERMINATION_REASON);
+        await this.repo.markUsageInterrupted(tx, id);
+      }
+      // Only requests still naming the instance: one launched again since (in this very commit) has moved on.
+      for (const r of await this.repo.ofInstances(tx, ids)) await this.apply(tx, r, this.interrupted.has(r.instanceId!) ? 'interrupted' : 'terminated-by-user', reachedAt(r.instanceId!));
+      for (const id of ids) this.interrupted.delete(id);
+    });
+    // A Spot Instance the market stopped (`stop` behaviour) reached `stopped`: its request is `disabled`, `instance-stopped-by-price`.
+    engine.onStopped(async (tx, ids, _now, reachedAt) => {
+      const stopped = ids.filter((id) => this.interrupted.has(id));
+      for (const id of stopped) {
+        await this.repo.setInstanceStateReason(tx, id, SPOT_SHUTDOWN_REASON);
+        await this.repo.markUsageInterrupted(tx, id);
+        this.interrupted.delete(id);
+      }
+      for (const r of await this.repo.ofInstances(tx, stopped)) {
+        const now = this.requests.get(r.id);
+        // Started again since, in this very commit: the start wrote its own status.
+        if (now && now.statusCode === 'instance-stopped-by-price') await this.write(tx, r.id, now, reachedAt(r.instanceId!));
       }
     });
   }
 
-  /** A Spot launch committed: its instances are watched from the next hour. */
-  watch(requests: readonly SpotInstanceRequestEntity[]): void {
-    for (const r of requests) if (r.instanceId !== null) this.watched.set(r.instanceId, r);
+  /** A request as a commit stored it: in play or not, its events scheduled. */
+  private track(r: SpotInstanceRequestEntity): void {
+    if (!live(r)) {
+      this.requests.delete(r.id);
+      return;
+    }
+    const known = this.requests.has(r.id);
+    this.requests.set(r.id, r);
+    if (!this.world) return;
+    if (!known) this.scheduleExpiry(this.world, r);
+    // A request that waits and may be fulfillable now (reopened by its user, or new with a ValidFrom passed) is evaluated at once.
+    if (awaitsFulfilment(r) && r.statusCode !== 'instance-stopped-by-price' && r.statusCode !== 'instance-terminated-by-price') this.evaluateAt(this.world, Math.max(this.world.now, r.validFrom ?? 0), r.id);
   }
 
   private async built(world: World): Promise<void> {
+    this.world = world;
     this.pending = [];
-    const rows = await this.repo.inStates(this.repo.reader, ['active', 'cancelled']);
-    this.watched = new Map(rows.filter(WATCHED).map((r) => [r.instanceId!, r]));
+    this.due = [];
+    this.interrupted = new Set();
+    const rows = await this.repo.inStates(this.repo.reader, ['open', 'active', 'disabled', 'cancelled']);
+    this.requests = new Map(rows.filter(live).map((r) => [r.id, r]));
     const now = world.now;
-    // A notice given before the restart ends when it would have.
-    for (const r of this.watched.values()) if (r.statusCode === 'marked-for-termination') this.terminateAt(world, r, Math.max(now, r.statusUpdatedAt + SPOT_NOTICE_MS));
+    for (const r of this.requests.values()) {
+      // A notice given before the restart ends when it would have.
+      if (NOTICES.has(r.statusCode)) this.interruptAt(world, r.id, Math.max(now, r.statusUpdatedAt + SPOT_NOTICE_MS));
+      this.scheduleExpiry(world, r);
+      if (r.state === 'open' && r.validFrom !== null && r.validFrom > now) this.evaluateAt(world, r.validFrom, r.id);
+    }
     this.scheduleHour(world, (Math.floor(now / MS_PER_HOUR) + 1) * MS_PER_HOUR);
   }
 
@@ -93,30 +150,148 @@ export class SpotInterruptions {
     });
   }
 
-  /** The hour `at` begins: each watched instance still running whose maximum is below the new price gets its notice. */
-  private check(world: World, at: number): void {
-    for (const r of this.watched.values()) {
-      if (r.statusCode === 'marked-for-termination') continue;
-      const vm = world.fleet.vm(r.instanceId!);
-      if (!vm || (vm.state !== 'running' && vm.state !== 'pending')) continue;
-      let price: Decimal;
-      try {
-        price = this.market.price(r.instanceType, r.availabilityZone, at);
-      } catch {
-        continue; // a type the price book no longer prices has no Spot price to exceed
-      }
-      if (!price.gt(r.maxPrice)) continue;
-      const marked = { ...r, statusCode: 'marked-for-termination', statusUpdatedAt: at };
-      this.watched.set(r.instanceId!, marked);
-      this.pending.push({ requestId: r.id, statusCode: 'marked-for-termination', at });
-      this.terminateAt(world, marked, at + SPOT_NOTICE_MS);
+  private scheduleExpiry(world: World, r: SpotInstanceRequestEntity): void {
+    if (r.validUntil === null) return;
+    world.engine.schedule(Math.max(world.now, r.validUntil), (at) => {
+      const cur = this.requests.get(r.id);
+      if (cur) this.change(cur, 'expired', at);
+    });
+  }
+
+  private evaluateAt(world: World, at: number, requestId: string): void {
+    world.engine.schedule(at, () => this.evaluateOne(world, requestId, at));
+  }
+
+  private priceAt(r: SpotInstanceRequestEntity, at: number): Decimal | undefined {
+    try {
+      return this.market.price(r.instanceType, r.availabilityZone, at);
+    } catch {
+      return undefined; // a type the price book no longer prices has no Spot price
     }
   }
 
-  private terminateAt(world: World, r: SpotInstanceRequestEntity, at: number): void {
-    world.engine.schedule(at, () => {
+  /** The hour `at` begins: notices for the instances priced out, evaluations for the requests waiting. */
+  private check(world: World, at: number): void {
+    for (const r of [...this.requests.values()]) {
+      if (awaitsFulfilment(r)) {
+        this.evaluateOne(world, r.id, at);
+        continue;
+      }
+      if (!watchable(r) || NOTICES.has(r.statusCode)) continue;
       const vm = world.fleet.vm(r.instanceId!);
-      if (vm && vm.state !== 'shutting-down' && vm.state !== 'terminated') world.fleet.terminate(r.instanceId!);
+      if (!vm || (vm.state !== 'running' && vm.state !== 'pending')) continue;
+      const price = this.priceAt(r, at);
+      if (!price?.gt(r.maxPrice)) continue;
+      const statusCode = r.type === 'persistent' && r.interruptionBehavior === 'stop' ? 'marked-for-stop' : 'marked-for-termination';
+      this.setInMemory(r, { state: r.state, statusCode }, at);
+      this.interruptAt(world, r.id, at + SPOT_NOTICE_MS);
+    }
+  }
+
+  /** A waiting request at `at`: due (the clock halts), priced out or not yet scheduled, or expired. */
+  private evaluateOne(world: World, requestId: string, at: number): void {
+    const r = this.requests.get(requestId);
+    if (!r || !awaitsFulfilment(r) || this.due.includes(r.id)) return;
+    const price = this.priceAt(r, at);
+    if (!price) return;
+    const verdict = evaluate(r, at, price);
+    if (verdict === 'expire') return this.change(r, 'expired', at);
+    if (verdict === 'fulfil') {
+      this.due.push(r.id);
+      world.engine.halt();
+      return;
+    }
+    // An open request says why it waits; one disabled by price keeps `instance-stopped-by-price`.
+    if (r.state === 'open' && r.statusCode !== verdict) this.setInMemory(r, { state: 'open', statusCode: verdict }, at);
+  }
+
+  private interruptAt(world: World, requestId: string, at: number): void {
+    world.engine.schedule(at, () => {
+      const r = this.requests.get(requestId);
+      if (!r || r.instanceId === null) return;
+      const vm = world.fleet.vm(r.instanceId);
+      if (!vm || vm.state === 'shutting-down' || vm.state === 'terminated' || vm.state === 'stopping' || vm.state === 'stopped') return;
+      const stop = r.type === 'persistent' && r.interruptionBehavior === 'stop';
+      this.interrupted.add(r.instanceId);
+      if (stop) world.fleet.stop(r.instanceId);
+      else world.fleet.terminate(r.instanceId);
+      // In memory now (an evaluation later in this advance must see it waiting); stored when the end commits.
+      const next = nextStatus(r, 'interrupted');
+      if (next) this.requests.set(r.id, { ...r, ...next, statusUpdatedAt: at });
+      this.pending = this.pending.filter((p) => p.requestId !== r.id || NOTICES.has(p.statusCode));
     });
   }
+
+  /** A change decided in the world's loop: in memory now, written by the next commit. */
+  private change(r: SpotInstanceRequestEntity, event: SpotRequestEvent, at: number): void {
+    const next = nextStatus(r, event);
+    if (next) this.setInMemory(r, next, at);
+  }
+
+  private setInMemory(r: SpotInstanceRequestEntity, next: SpotStatus, at: number): void {
+    const updated = { ...r, ...next, statusUpdatedAt: at };
+    if (live(updated)) this.requests.set(r.id, updated);
+    else this.requests.delete(r.id);
+    this.pending.push({ requestId: r.id, ...next, at });
+  }
+
+  /** A commit's change to a stored request (its instance's end), written and kept. */
+  private async apply(tx: Tx, r: SpotInstanceRequestEntity, event: SpotRequestEvent, at: number): Promise<void> {
+    const next = nextStatus(r, event);
+    if (!next) return;
+    this.pending = this.pending.filter((p) => p.requestId !== r.id);
+    await this.write(tx, r.id, next, at);
+    this.track({ ...r, ...next, statusUpdatedAt: at });
+  }
+
+  private async write(tx: Tx, requestId: string, s: SpotStatus, at: number): Promise<void> {
+    await this.repo.setStatus(tx, [requestId], { state: s.state, statusCode: s.statusCode, statusUpdatedAt: at });
+  }
+
+  private async flush(tx: Tx, writing: readonly PendingStatus[]): Promise<void> {
+    for (const p of writing) await this.write(tx, p.requestId, p, p.at);
+  }
+
+  /**
+   * The clock halted for requests due: each is fulfilled at this instant, in a savepoint of its own,
+   * by the launch RunInstances makes (a new instance, billed from now at the Spot price) or, one
+   * disabled by price, by starting its stopped instance. No capacity: `capacity-not-available`,
+   * tried again at the next hour; any other refusal fails the request (`bad-parameters`).
+   */
+  private fulfilDue: HaltHandler = async (tx, e, isolated) => {
+    if (this.due.length === 0) return;
+    const due = this.due;
+    this.due = [];
+    // What the loop decided before this instant is stored first, in order.
+    const writing = this.pending;
+    this.pending = [];
+    await this.flush(tx, writing);
+    for (const id of due) {
+      const r = this.requests.get(id);
+      if (!r || !awaitsFulfilment(r)) continue;
+      const tenant = await this.repo.tenant(tx, r.tenantId);
+      if (!tenant) continue;
+      const now = e.now;
+      const result = r.state === 'disabled' && r.instanceId !== null
+        ? await isolated((t) => this.instances.startIn(t, e, tenant, [r.instanceId!], true))
+        : await isolated((t) => this.instances.launchIn(t, e, tenant, relaunchOf(r), { fulfil: [r] }));
+      if (result.ok) {
+        // Stored by the launch (or the start); in memory now, for the rest of this advance.
+        const instanceId = r.state === 'disabled' ? r.instanceId : ((result.value as Reservation | undefined)?.instances[0]?.row.id ?? null);
+        this.requests.set(r.id, { ...r, ...nextStatus(r, 'fulfilled')!, instanceId, statusUpdatedAt: now });
+        continue;
+      }
+      const code = (result.error as { code?: string }).code;
+      const failed: SpotStatus = code === 'InsufficientInstanceCapacity' ? { state: r.state, statusCode: r.state === 'open' ? 'capacity-not-available' : r.statusCode } : { state: 'failed', statusCode: 'bad-parameters' };
+      if (failed.state === 'failed') this.logger.warn({ request: r.id, err: result.error }, 'a Spot request could not launch again');
+      await this.write(tx, r.id, failed, now);
+      this.track({ ...r, ...failed, statusUpdatedAt: now });
+    }
+  };
+}
+
+/** The launch a waiting request makes: its stored launch, in its zone, at its maximum price. */
+function relaunchOf(r: SpotInstanceRequestEntity): RunInstancesCommand {
+  const spec = JSON.parse(r.launchSpec ?? '{}') as RunInstancesCommand;
+  return { ...spec, availabilityZone: r.availabilityZone, minCount: 1, maxCount: 1, spot: { ...spec.spot, maxPrice: r.maxPrice } };
 }

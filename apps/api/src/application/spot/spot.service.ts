@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { AVAILABILITY_ZONES } from '@nimbus/hypervisor';
 import { MS_PER_DAY, MS_PER_HOUR, PriceNotFound, spotHourOf, spotPercent } from '@nimbus/metering';
-import { ApiError, invalidParameter } from '../common/api-errors';
+import { ApiError, idempotentMismatch, invalidParameter } from '../common/api-errors';
 import { describe, DescribeQuery, IdKind, notFoundError, Page, requireWellFormed } from '../networking/describe-query';
 import { SpotInstanceRequestEntity, TenantEntity } from '../../persistence/entities';
 import { SpotRepository } from '../../persistence/spot.repository';
 import { EngineService } from '../../engine/engine.service';
-import { SpotMarket, spotPriceText } from './spot-market';
+import { launchSpecOf, SpotMarket, spotPriceText, spotProductDescription } from './spot-market';
+import { evaluate, nextStatus } from './spot-request-rules';
+import { InstancesService } from '../instances/instances.service';
+import type { RunInstancesCommand } from '../instances/instances.commands';
+import { validateTags } from '../instances/tags';
+import { launchableImage } from '../images/launchable-image';
+import { requestHash as hashOf } from '../common/request-hash';
 
 export const SPOT_REQUEST_ID: IdKind = {
   prefix: 'sir', notFound: 'InvalidSpotInstanceRequestID.NotFound', malformed: 'InvalidSpotInstanceRequestID.Malformed', noun: 'spot instance request ID',
@@ -26,7 +32,31 @@ export const SPOT_STATUS_MESSAGES: Readonly<Record<string, string>> = {
   fulfilled: 'Your spot request is fulfilled.',
   'request-canceled-and-instance-running': 'You canceled the Spot request while the Spot Instances are still running. The request is cancelled, but the instances remain running.',
   'instance-terminated-by-user': 'Spot Instance terminated due to user-initiated termination.',
+  'pending-evaluation': 'Your Spot request has been submitted for review, and is pending evaluation.',
+  'price-too-low': 'Your Spot request price is lower than the current Spot price, so your request cannot be fulfilled.',
+  'not-scheduled-yet': 'Your Spot request will not be evaluated until the scheduled date.',
+  'capacity-not-available': 'There is no capacity available for the instance type you requested.',
+  'marked-for-termination': 'Your Spot Instance is marked for termination.',
+  'marked-for-stop': 'Your Spot Instance is marked for stop.',
+  'instance-terminated-by-price': 'Your Spot Instance was terminated because the Spot price rose above your maximum price.',
+  'instance-stopped-by-price': 'Your Spot Instance was stopped because the Spot price rose above your maximum price.',
+  'instance-stopped-by-user': 'Your Spot Instance was stopped because you stopped it.',
+  'schedule-expired': 'Your Spot request expired because it was not fulfilled before the specified ValidUntil date.',
+  'canceled-before-fulfillment': 'You canceled the Spot request before it was fulfilled.',
+  'bad-parameters': 'One or more parameters for your Spot request are not valid.',
 };
+
+/** RequestSpotInstances, as the application takes it (docs/ec2.md). */
+export interface SpotRequestCommand {
+  /** The launch specification, as RunInstances' launch (one instance each). */
+  readonly launch: RunInstancesCommand;
+  readonly instanceCount: number;
+  readonly spot: NonNullable<RunInstancesCommand['spot']>;
+  readonly validFrom?: number;
+  readonly validUntil?: number;
+  readonly tags?: Readonly<Record<string, unknown>>;
+  readonly clientToken?: string;
+}
 
 /** The product descriptions the simulated price answers for: Linux, the platform the rule prices (spot-price.ts). */
 export const SPOT_PRICED_PRODUCTS = ['Linux/UNIX', 'Linux/UNIX (Amazon VPC)'] as const;
@@ -65,6 +95,7 @@ export class SpotService {
     private readonly repo: SpotRepository,
     private readonly market: SpotMarket,
     private readonly engine: EngineService,
+    private readonly instances: InstancesService,
   ) {}
 
   /** DescribeSpotInstanceRequests: the tenant's requests (another tenant's id is exactly a missing one). */
@@ -84,17 +115,86 @@ export class SpotService {
     if (ids.length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter SpotInstanceRequestId');
     return this.engine.command(async (tx, e) => {
       const out: { id: string; state: string }[] = [];
+      const changed: SpotInstanceRequestEntity[] = [];
       for (const id of ids) {
         requireWellFormed(SPOT_REQUEST_ID, id);
         const r = await this.repo.find(tx, tenant.id, id);
         if (!r) throw notFoundError(SPOT_REQUEST_ID, id);
-        if (r.state === 'active' || r.state === 'open') {
-          const statusCode = r.state === 'active' ? 'request-canceled-and-instance-running' : 'canceled-before-fulfillment';
-          await this.repo.setStatus(tx, [id], { state: 'cancelled', statusCode, statusUpdatedAt: e.now });
-          out.push({ id, state: 'cancelled' });
-        } else out.push({ id, state: r.state });
+        // Open: canceled-before-fulfillment; active or disabled: request-canceled-and-instance-running, the instance left be (spot-request-rules.ts).
+        const next = nextStatus(r, 'cancelled');
+        if (next) {
+          await this.repo.setStatus(tx, [id], { ...next, statusUpdatedAt: e.now });
+          changed.push({ ...r, ...next, statusUpdatedAt: e.now });
+        }
+        out.push({ id, state: next?.state ?? r.state });
       }
+      this.market.changed(changed);
       return out;
+    });
+  }
+
+  /**
+   * RequestSpotInstances (docs/ec2.md): `instanceCount` requests, each for one instance of `launch`
+   * (RunInstances' launch, checked as a dry run of it first: a bad image, type or network is
+   * refused at once), `open` and `pending-evaluation`; then evaluated at once as the market
+   * evaluates a waiting request (spot-request-rules.ts): at or under its maximum, before ValidUntil
+   * and not before ValidFrom, they are fulfilled by that same launch (as many as fit: the others
+   * wait, `capacity-not-available`); else they wait (`price-too-low`, `not-scheduled-yet`) for an
+   * hour at which they can be. A client token answers its first call's requests again (another
+   * request with it: IdempotentParameterMismatch).
+   */
+  request(tenant: TenantEntity, req: SpotRequestCommand): Promise<SpotRequestView[]> {
+    const { clientToken, ...asked } = req;
+    const requestHash = clientToken === undefined ? null : hashOf(asked);
+    return this.engine.command(async (tx, e) => {
+      const now = e.now;
+      if (clientToken !== undefined) {
+        const before = await this.repo.byClientToken(tx, tenant.id, clientToken);
+        if (before.length > 0) {
+          if (before[0].requestHash !== requestHash) throw idempotentMismatch(clientToken);
+          const tags = await this.repo.tagsOf(tx, before.map((r) => r.id));
+          return before.map((request) => ({ request, tags: tags.get(request.id) ?? {} }));
+        }
+      }
+      // "By default, the request is valid for 7 days from the date the request was created" (API Reference, ValidUntil).
+      const validUntil = req.validUntil ?? now + 7 * MS_PER_DAY;
+      if (validUntil <= now) throw invalidParameter('ValidUntil must be in the future.');
+      if (req.validFrom !== undefined && req.validFrom >= validUntil) throw invalidParameter('ValidFrom must be before ValidUntil.');
+      const tags = validateTags({ ...(req.tags ?? {}) });
+      const zone: { value?: string } = {};
+      // Every check the launch makes, on the launch itself (without the price: a low maximum waits).
+      await this.instances.launchIn(tx, e, tenant, { ...req.launch, minCount: req.instanceCount, maxCount: req.instanceCount }, { dryRun: true, zone });
+      const availabilityZone = zone.value ?? AVAILABILITY_ZONES[0];
+      const type = req.launch.instanceType;
+      const maxPrice = req.spot.maxPrice ?? this.market.onDemandLinuxHourly(type, now).toFixed();
+      const platform = launchableImage(this.engine, tenant.id, req.launch.imageId).platform;
+      const spot = { ...req.spot, maxPrice };
+      const launchSpec = launchSpecOf({ ...req.launch, availabilityZone, spot }, maxPrice);
+      const ids = await this.market.newIds(tx, req.instanceCount);
+      let rows: SpotInstanceRequestEntity[] = ids.map((id) => ({
+        id, tenantId: tenant.id, instanceId: null, instanceType: type, availabilityZone, productDescription: spotProductDescription(platform), type: spot.type ?? 'one-time',
+        maxPrice, interruptionBehavior: spot.interruptionBehavior ?? 'terminate', state: 'open', statusCode: 'pending-evaluation', statusUpdatedAt: now, createdAt: now,
+        launchSpec, validFrom: req.validFrom ?? null, validUntil, clientToken: clientToken ?? null, requestHash,
+      }));
+      await this.repo.insert(tx, rows, tags);
+      const verdict = evaluate(rows[0], now, this.market.price(type, availabilityZone, now));
+      if (verdict === 'fulfil') {
+        try {
+          const launched = await this.instances.launchIn(tx, e, tenant, { ...req.launch, availabilityZone, spot, minCount: 1, maxCount: rows.length }, { fulfil: rows });
+          const n = launched?.instances.length ?? 0;
+          rows = rows.map((r, i) => (i < n ? { ...r, ...nextStatus(r, 'fulfilled')!, instanceId: launched!.instances[i].row.id } : r));
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'InsufficientInstanceCapacity') throw err;
+        }
+      }
+      const waiting = verdict === 'fulfil' ? 'capacity-not-available' : verdict;
+      const open = rows.filter((r) => r.state === 'open').map((r) => r.id);
+      if (open.length > 0 && verdict !== 'expire') {
+        await this.repo.setStatus(tx, open, { statusCode: waiting, statusUpdatedAt: now });
+        rows = rows.map((r) => (r.state === 'open' ? { ...r, statusCode: waiting } : r));
+      }
+      this.market.changed(rows);
+      return rows.map((request) => ({ request, tags }));
     });
   }
 

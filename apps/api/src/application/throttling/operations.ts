@@ -157,6 +157,7 @@ const ENTRIES: Record<string, Entry> = {
   DeleteDhcpOptions: { category: MUTATING },
   DescribeSpotInstanceRequests: { category: NON_MUTATING },
   CancelSpotInstanceRequests: { category: MUTATING },
+  RequestSpotInstances: { category: MUTATING },
   DescribeSpotPriceHistory: { category: NON_MUTATING },
   DescribeReservedInstancesOfferings: { category: NON_MUTATING },
   PurchaseReservedInstancesOffering: { category: MUTATING },

@@ -17,7 +17,7 @@ export class SpotInstanceRequestEntity {
   @Column({ name: 'availability_zone', type: 'varchar', length: 32 }) availabilityZone!: string;
   /** EC2's productDescription: `Linux/UNIX`, `Windows`, … (the image's platform). */
   @Column({ name: 'product_description', type: 'varchar', length: 64 }) productDescription!: string;
-  /** `one-time` (persistent requests are not supported). */
+  /** `one-time` or `persistent` (relaunched after an interruption: docs/model.md, "Persistent Spot requests"). */
   @Column({ type: 'varchar', length: 16 }) type!: string;
   /** The maximum price per instance-hour, a decimal string (EC2's `spotPrice`): the On-Demand price when none was asked. */
   @Column({ name: 'max_price', type: 'varchar', length: 32 }) maxPrice!: string;
@@ -27,6 +27,14 @@ export class SpotInstanceRequestEntity {
   @Column({ name: 'status_code', type: 'varchar', length: 64 }) statusCode!: string;
   @Column({ name: 'status_updated_at', type: 'bigint', transformer: msTransformer }) statusUpdatedAt!: number;
   @Column({ name: 'created_at', type: 'bigint', transformer: msTransformer }) createdAt!: number;
+  /** The launch a persistent request makes again (a RunInstancesCommand, JSON): null for a one-time request (migration PersistentSpotRequests1764840000000). */
+  @Column({ name: 'launch_spec', type: 'text', nullable: true }) launchSpec!: string | null;
+  /** EC2's validFrom and validUntil: not fulfilled before the one, cancelled (`schedule-expired`) at the other; null: none. */
+  @Column({ name: 'valid_from', type: 'bigint', nullable: true, transformer: msTransformer }) validFrom!: number | null;
+  @Column({ name: 'valid_until', type: 'bigint', nullable: true, transformer: msTransformer }) validUntil!: number | null;
+  /** RequestSpotInstances' ClientToken (idempotency), with the hash of the request it came with. */
+  @Column({ name: 'client_token', type: 'varchar', length: 64, nullable: true }) clientToken!: string | null;
+  @Column({ name: 'request_hash', type: 'varchar', length: 64, nullable: true }) requestHash!: string | null;
 }
 
 /** A Spot Instance request's tags (resource type `spot-instances-request`). */

@@ -227,6 +227,19 @@ export function toRunInstancesCommand(p: Ec2Params, typeOf: InstanceTypeLookup):
 }
 
 /**
+ * RequestSpotInstances' LaunchSpecification (RequestSpotLaunchSpecification: RunInstances' names for
+ * the image, type, key pair, groups, subnet, placement, block devices, user data, monitoring,
+ * network interfaces) read by the same functions as a launch: one instance, no client token.
+ */
+export function toSpotLaunchCommand(spec: Ec2Params, typeOf: InstanceTypeLookup): RunInstancesCommand {
+  const imageId = spec.required('ImageId');
+  const instanceType = spec.required('InstanceType');
+  refuseWhatIsNotSimulated(spec, instanceType, typeOf);
+  for (const field of ['AddressingType', 'InstanceMarketOptions', 'TagSpecification']) if (spec.has(field)) throw unsupported(`the parameter LaunchSpecification.${field}`);
+  return { imageId, instanceType, minCount: 1, maxCount: 1, ...launchSettingsOf(spec) };
+}
+
+/**
  * A launch template's data (RunInstances' names: launch-template-data.ts) read as RunInstances reads
  * a launch, by the same functions: every member Nimbus refuses in a launch refused here, every
  * value checked as a launch checks it. Its content, for the application's own checks.
@@ -319,11 +332,10 @@ const MIN_SPOT_MAX_PRICE = 0.001;
 /**
  * `InstanceMarketOptions` (EC2's InstanceMarketOptionsRequest): `MarketType=spot` with
  * `SpotOptions` — `MaxPrice` (more than $0.001; absent: the On-Demand price), `SpotInstanceType`
- * `one-time`, `InstanceInterruptionBehavior` `terminate`. `stop`, `hibernate` and `ValidUntil` go
- * only with a persistent request: with a one-time one, EC2's InvalidParameterCombination in its
- * words. Persistent requests, Spot blocks (`BlockDurationMinutes`), Capacity Blocks
- * (`MarketType=capacity-block`), and Spot on dedicated tenancy or a Dedicated Host are refused as
- * not supported.
+ * `one-time` or `persistent` (here with `stop` only, as the API Reference says),
+ * `InstanceInterruptionBehavior` `terminate` or `stop`, `ValidUntil` (spotOptionsOf: EC2's combinations). Hibernation, Spot blocks (`BlockDurationMinutes`), Capacity
+ * Blocks (`MarketType=capacity-block`), and Spot on dedicated tenancy or a Dedicated Host are
+ * refused as not supported.
  */
 function spotMarketOf(p: Ec2Params, tenancy: RunInstancesCommand['tenancy'], hostId: string | undefined): RunInstancesCommand['spot'] {
   const market = p.struct('InstanceMarketOptions');
@@ -338,26 +350,22 @@ function spotMarketOf(p: Ec2Params, tenancy: RunInstancesCommand['tenancy'], hos
   const options = market.struct('SpotOptions');
   let maxPrice: string | undefined;
   let behavior: string | undefined;
-  let validUntil = false;
+  let requestType: 'one-time' | 'persistent' | undefined;
+  let validUntil: number | undefined;
   for (const field of options?.fields() ?? []) {
     const value = options!.string(field) ?? '';
     switch (field) {
       case 'MaxPrice':
-        if (!/^\d{1,10}(\.\d{1,10})?$/.test(value) || Number(value) <= MIN_SPOT_MAX_PRICE)
-          throw invalidParameter(`Value (${value.slice(0, 40)}) for parameter MaxPrice is invalid. It must be more than USD $0.001.`);
-        maxPrice = value;
+        maxPrice = spotPriceParam(value, 'MaxPrice');
         break;
       case 'SpotInstanceType':
-        if (value === 'persistent') throw unsupported('persistent Spot Instance requests (SpotOptions.SpotInstanceType=persistent; one-time only)');
-        if (value !== 'one-time') throw invalidParameter(`Value (${value.slice(0, 40)}) for parameter SpotInstanceType is invalid. It must be one-time or persistent.`);
+        requestType = spotRequestTypeParam(value, 'SpotInstanceType');
         break;
       case 'InstanceInterruptionBehavior':
-        if (value !== 'terminate' && value !== 'stop' && value !== 'hibernate')
-          throw invalidParameter(`Value (${value.slice(0, 40)}) for parameter InstanceInterruptionBehavior is invalid. It must be hibernate, stop or terminate.`);
-        behavior = value;
+        behavior = interruptionBehaviorParam(value);
         break;
       case 'ValidUntil':
-        validUntil = true;
+        validUntil = ec2TimeParam(value, 'ValidUntil');
         break;
       case 'BlockDurationMinutes':
         throw unsupported('Spot blocks (SpotOptions.BlockDurationMinutes)');
@@ -365,11 +373,56 @@ function spotMarketOf(p: Ec2Params, tenancy: RunInstancesCommand['tenancy'], hos
         throw unsupported(`the parameter InstanceMarketOptions.SpotOptions.${field.slice(0, 40)}`);
     }
   }
-  // A one-time request (the only kind here) takes neither, in EC2's words.
-  if (behavior === 'stop' || behavior === 'hibernate')
-    throw combination(`The request with type 'one-time' is not supported when instanceInterruptionBehavior is set to '${behavior}'.`);
-  if (validUntil) throw combination(`The parameter validUntil cannot be specified when the SpotRequestType is set to 'one-time'.`);
-  return maxPrice !== undefined ? { maxPrice } : {};
+  return spotOptionsOf({ maxPrice, type: requestType, behavior, validUntil, runInstances: true });
+}
+
+/** A maximum price (EC2's MaxPrice, SpotPrice): a decimal of more than $0.001, in EC2's words otherwise. */
+export function spotPriceParam(value: string, name: string): string {
+  if (!/^\d{1,10}(\.\d{1,10})?$/.test(value) || Number(value) <= MIN_SPOT_MAX_PRICE)
+    throw invalidParameter(`Value (${value.slice(0, 40)}) for parameter ${name} is invalid. It must be more than USD $0.001.`);
+  return value;
+}
+
+/** A Spot request's type: one-time or persistent. */
+export function spotRequestTypeParam(value: string, name: string): 'one-time' | 'persistent' {
+  if (value !== 'one-time' && value !== 'persistent') throw invalidParameter(`Value (${value.slice(0, 40)}) for parameter ${name} is invalid. It must be one-time or persistent.`);
+  return value;
+}
+
+/** InstanceInterruptionBehavior: hibernate, stop or terminate. */
+export function interruptionBehaviorParam(value: string): string {
+  if (value !== 'terminate' && value !== 'stop' && value !== 'hibernate')
+    throw invalidParameter(`Value (${value.slice(0, 40)}) for parameter InstanceInterruptionBehavior is invalid. It must be hibernate, stop or terminate.`);
+  return value;
+}
+
+/** An ISO 8601 time (EC2's DateTime), as ms: InvalidParameterValue otherwise. */
+export function ec2TimeParam(value: string, name: string): number {
+  const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) throw invalidParameter(`Value (${value.slice(0, 40)}) for parameter ${name} is invalid.`);
+  return ms;
+}
+
+/**
+ * A Spot request's options as EC2 combines them (RunInstances' SpotOptions, RequestSpotInstances):
+ * `stop` and `hibernate` and a ValidUntil go only with a persistent request — with a one-time one,
+ * EC2's InvalidParameterCombination in its words. Hibernation is not simulated (UnsupportedOperation).
+ */
+export function spotOptionsOf(o: { maxPrice?: string; type?: 'one-time' | 'persistent'; behavior?: string; validUntil?: number; validUntilAllowed?: boolean; runInstances?: boolean }): NonNullable<RunInstancesCommand['spot']> {
+  const type = o.type ?? 'one-time';
+  if (type === 'one-time' && (o.behavior === 'stop' || o.behavior === 'hibernate'))
+    throw combination(`The request with type 'one-time' is not supported when instanceInterruptionBehavior is set to '${o.behavior}'.`);
+  if (type === 'one-time' && o.validUntil !== undefined && !o.validUntilAllowed) throw combination(`The parameter validUntil cannot be specified when the SpotRequestType is set to 'one-time'.`);
+  if (o.behavior === 'hibernate') throw unsupported('hibernating Spot Instances (InstanceInterruptionBehavior=hibernate)');
+  // "For RunInstances, persistent Spot Instance requests are only supported when the instance interruption behavior is either hibernate or stop" (SpotMarketOptions, API Reference).
+  if (o.runInstances && type === 'persistent' && o.behavior !== 'stop')
+    throw combination(`For RunInstances, persistent Spot Instance requests are only supported when the instance interruption behavior is either hibernate or stop, not '${o.behavior ?? 'terminate'}'.`);
+  return {
+    ...(o.maxPrice !== undefined ? { maxPrice: o.maxPrice } : {}),
+    ...(o.type !== undefined ? { type: o.type } : {}),
+    ...(o.behavior !== undefined ? { interruptionBehavior: o.behavior as 'terminate' | 'stop' } : {}),
+    ...(o.validUntil !== undefined && type === 'persistent' ? { validUntil: o.validUntil } : {}),
+  };
 }
 
 /** SubnetId, SecurityGroupId.N, SecurityGroup.N, PrivateIpAddress, NetworkInterface.N.*, KeyName: the networking feature's request. */

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AVAILABILITY_ZONES } from '@nimbus/hypervisor';
-import { invalidParameter } from '../../../application/common/api-errors';
+import { ApiError, invalidParameter } from '../../../application/common/api-errors';
+import { CatalogService } from '../../../application/catalog/catalog.service';
+import { ec2TimeParam, interruptionBehaviorParam, spotOptionsOf, spotPriceParam, spotRequestTypeParam, toSpotLaunchCommand } from './instances.actions';
 import { SPOT_OTHER_PRODUCTS, SPOT_PRICED_PRODUCTS, SPOT_STATUS_MESSAGES, SpotPricePoint, SpotRequestView, SpotService } from '../../../application/spot/spot.service';
 import { Ec2Actions, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
@@ -16,8 +18,11 @@ function requestXml(v: SpotRequestView) {
   return {
     createTime: ec2Time(r.createdAt),
     instanceId: r.instanceId ?? undefined,
-    launchedAvailabilityZone: r.availabilityZone,
-    launchedAvailabilityZoneId: zoneIdOf(r.availabilityZone),
+    launchedAvailabilityZone: r.instanceId !== null ? r.availabilityZone : undefined,
+    launchedAvailabilityZoneId: r.instanceId !== null ? zoneIdOf(r.availabilityZone) : undefined,
+    launchSpecification: { imageId: launchOf(r)?.imageId, instanceType: r.instanceType, placement: { availabilityZone: r.availabilityZone } },
+    validFrom: r.validFrom !== null ? ec2Time(r.validFrom) : undefined,
+    validUntil: r.validUntil !== null ? ec2Time(r.validUntil) : undefined,
     productDescription: r.productDescription,
     spotInstanceRequestId: r.id,
     spotPrice: r.maxPrice,
@@ -27,6 +32,11 @@ function requestXml(v: SpotRequestView) {
     type: r.type,
     instanceInterruptionBehavior: r.interruptionBehavior,
   };
+}
+
+/** A request's stored launch (a persistent request's, or RequestSpotInstances'). */
+function launchOf(r: SpotRequestView['request']): { imageId?: string } | undefined {
+  return r.launchSpec !== null ? (JSON.parse(r.launchSpec) as { imageId?: string }) : undefined;
 }
 
 /** DescribeSpotInstanceRequests' filters: those of what a Nimbus request has; the launch specification's from its instance's type and zone. */
@@ -42,6 +52,10 @@ const REQUEST_FILTERS: Readonly<Record<string, FilterField<SpotRequestView>>> = 
   'spot-price': (v) => v.request.maxPrice,
   type: (v) => v.request.type,
   'create-time': (v) => ec2Time(v.request.createdAt),
+  'launch.image-id': (v) => launchOf(v.request)?.imageId,
+  'instance-interruption-behavior': (v) => v.request.interruptionBehavior,
+  'valid-from': (v) => (v.request.validFrom !== null ? ec2Time(v.request.validFrom) : undefined),
+  'valid-until': (v) => (v.request.validUntil !== null ? ec2Time(v.request.validUntil) : undefined),
 };
 
 const PRICE_FILTERS: Readonly<Record<string, FilterField<SpotPricePoint>>> = {
@@ -55,22 +69,56 @@ const PRICE_FILTERS: Readonly<Record<string, FilterField<SpotPricePoint>>> = {
 /** An ISO 8601 time parameter (EC2's DateTime), as ms. */
 function timeParam(p: Ec2Params, name: string): number | undefined {
   const v = p.string(name);
-  if (v === undefined) return undefined;
-  const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) ? Date.parse(v) : NaN;
-  if (Number.isNaN(ms)) throw invalidParameter(`Value (${v.slice(0, 40)}) for parameter ${name} is invalid.`);
-  return ms;
+  return v === undefined ? undefined : ec2TimeParam(v, name);
 }
 
 /**
  * EC2's Spot actions (docs/ec2.md, "Spot Instances"): the requests RunInstances' InstanceMarketOptions
- * makes, and the simulated Spot price (docs/model.md). RequestSpotInstances and Spot Fleet are not
- * supported: RunInstances is the way to launch Spot.
+ * makes, RequestSpotInstances' (one-time or persistent), and the simulated Spot price
+ * (docs/model.md). Spot Fleet is not supported.
  */
 @Injectable()
 export class SpotEc2Actions implements Ec2ActionSource {
-  constructor(private readonly spot: SpotService) {}
+  constructor(
+    private readonly spot: SpotService,
+    private readonly catalog: CatalogService,
+  ) {}
 
   readonly actions: Ec2Actions = {
+    RequestSpotInstances: {
+      operation: 'RequestSpotInstances',
+      params: ['InstanceCount', 'Type', 'SpotPrice', 'LaunchSpecification', 'ValidFrom', 'ValidUntil', 'InstanceInterruptionBehavior', 'ClientToken', 'TagSpecification',
+        'AvailabilityZoneGroup', 'LaunchGroup', 'BlockDurationMinutes'],
+      handler: async (ctx, p) => {
+        for (const f of ['AvailabilityZoneGroup', 'LaunchGroup', 'BlockDurationMinutes']) if (p.has(f)) throw unsupported(`the parameter ${f}`);
+        const spec = p.struct('LaunchSpecification');
+        if (!spec) throw new ApiError('MissingParameter', 'The request must contain the parameter LaunchSpecification');
+        const launch = toSpotLaunchCommand(spec, (name) => this.catalog.instanceType(name)?.type);
+        const type = p.string('Type');
+        const behavior = p.string('InstanceInterruptionBehavior');
+        const price = p.string('SpotPrice');
+        const spot = spotOptionsOf({
+          ...(price !== undefined ? { maxPrice: spotPriceParam(price, 'SpotPrice') } : {}),
+          ...(type !== undefined ? { type: spotRequestTypeParam(type, 'Type') } : {}),
+          ...(behavior !== undefined ? { behavior: interruptionBehaviorParam(behavior) } : {}),
+          validUntilAllowed: true,
+        });
+        const tags: Record<string, string> = {};
+        for (const t of p.structs('TagSpecification')) {
+          const resourceType = t.required('ResourceType');
+          if (resourceType !== 'spot-instances-request') throw invalidParameter(`Value (${resourceType.slice(0, 40)}) for parameter TagSpecification.ResourceType is invalid. It must be spot-instances-request.`);
+          for (const tag of t.structs('Tag')) tags[tag.required('Key')] = tag.string('Value') ?? '';
+        }
+        const validFrom = timeParam(p, 'ValidFrom');
+        const validUntil = timeParam(p, 'ValidUntil');
+        const views = await this.spot.request(ctx.tenant, {
+          launch, instanceCount: p.int('InstanceCount', { min: 1 }) ?? 1, spot,
+          ...(validFrom !== undefined ? { validFrom } : {}), ...(validUntil !== undefined ? { validUntil } : {}),
+          ...(Object.keys(tags).length > 0 ? { tags } : {}), ...(p.string('ClientToken') ? { clientToken: p.string('ClientToken') } : {}),
+        });
+        return { spotInstanceRequestSet: items(views.map(requestXml)) };
+      },
+    },
     DescribeSpotInstanceRequests: {
       operation: 'DescribeSpotInstanceRequests',
       params: ['SpotInstanceRequestId', 'Filter', 'MaxResults', 'NextToken'],
