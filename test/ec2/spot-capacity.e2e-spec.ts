@@ -1,4 +1,4 @@
-import { DescribeInstancesCommand, DescribeSpotInstanceRequestsCommand, EC2Client, RunInstancesCommand, StartInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, DescribeSpotInstanceRequestsCommand, EC2Client, _InstanceType, RunInstancesCommand, StartInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { LINUX_AMI, startApp, TestApp, expectError } from '../support/app';
 import { billingHarness, HOUR_MS, iso, SHUTDOWN_MS } from '../support/billing';
 import { ec2Clients, ec2Tenant, Ec2Tenant, failure, missing, sameAsMissing } from './ec2-support';
@@ -23,7 +23,7 @@ describe('Spot Instances interrupted for capacity, through the JS SDK', () => {
   let month: string;
   let start: number;
 
-  const run = (c: EC2Client, InstanceType: string, SpotOptions?: Record<string, unknown>) =>
+  const run = (c: EC2Client, InstanceType: _InstanceType, SpotOptions?: Record<string, unknown>) =>
     c.send(new RunInstancesCommand({
       ImageId: LINUX_AMI, InstanceType, MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' },
       ...(SpotOptions ? { InstanceMarketOptions: { MarketType: 'spot', SpotOptions } } : {}),

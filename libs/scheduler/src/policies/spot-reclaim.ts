@@ -9,7 +9,7 @@ import { AllocatedAmounts, CapacityAmounts } from '../placement/host-capacity';
  * - only Spot Instances are ever chosen, and only on hosts that could run the request;
  * - on each host they go in this order: the lowest maximum price first (the tenant who offered
  *   least is the first to lose the capacity, as the price rule interrupts the lowest maxima first),
- *   then the most recently launched, then by id; a host's candidates are taken in that order until
+ *   then the newest (`launchedAt`: the app gives its Spot request's creation), then by id; a host's candidates are taken in that order until
  *   the request fits;
  * - the hosts: one at a time, the one that gives room for one more instance with the fewest
  *   interruptions (ties: the one that then gives the most room, then the lower sum of maximum
