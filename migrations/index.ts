@@ -42,6 +42,7 @@ import { PersistentSpotRequests1764840000000 } from './1764840000000-PersistentS
 import { DhcpOptions1764830000000 } from './1764830000000-DhcpOptions';
 import { BootsAndVersionNumbers1764850000000 } from './1764850000000-BootsAndVersionNumbers';
 import { ReservedInstances1764870000000 } from './1764870000000-ReservedInstances';
+import { SpotInterruptionReason1764880000000 } from './1764880000000-SpotInterruptionReason';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
 export const MIGRATIONS = [
@@ -62,4 +63,5 @@ export const MIGRATIONS = [
   PersistentSpotRequests1764840000000,
   BootsAndVersionNumbers1764850000000,
   ReservedInstances1764870000000,
+  SpotInterruptionReason1764880000000,
 ];

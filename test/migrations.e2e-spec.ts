@@ -903,6 +903,22 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM usage_records WHERE tenant_id = 't-00000000000000r01'");
   });
 
+  it('SpotInterruptionReason1764880000000 adds a request\'s interruption reason (null for the requests there were, read as price); reverting drops it and keeps the requests', async () => {
+    await undoThrough('SpotInterruptionReason1764880000000');
+    await ds.query(`INSERT INTO spot_instance_requests (id, tenant_id, instance_id, instance_type, availability_zone, product_description, type, max_price,
+      interruption_behavior, state, status_code, status_updated_at, created_at)
+      VALUES ('sir-0000000000000f011', 't-00000000000000f11', 'i-0000000000000f011', 'm5.large', 'us-east-1a', 'Linux/UNIX', 'one-time', '0.096', 'terminate', 'active', 'marked-for-termination', 1735689840000, 1735689840000)`);
+    await ds.runMigrations();
+    expect(await ds.query("SELECT interruption_reason FROM spot_instance_requests WHERE id = 'sir-0000000000000f011'")).toEqual([{ interruption_reason: null }]);
+    await ds.query("UPDATE spot_instance_requests SET interruption_reason = 'capacity' WHERE id = 'sir-0000000000000f011'");
+    expect(await ds.query("SELECT interruption_reason, status_code FROM spot_instance_requests WHERE id = 'sir-0000000000000f011'")).toEqual([{ interruption_reason: 'capacity', status_code: 'marked-for-termination' }]);
+    await undoThrough('SpotInterruptionReason1764880000000');
+    expect((await describeTables(['spot_instance_requests']))[0].findColumnByName('interruption_reason')).toBeUndefined();
+    expect(await ds.query("SELECT COUNT(*) AS n FROM spot_instance_requests WHERE tenant_id = 't-00000000000000f11'")).toEqual([{ n: usingPostgres() ? '1' : 1 }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM spot_instance_requests WHERE tenant_id = 't-00000000000000f11'");
+  });
+
   it('PersistentSpotRequests1764840000000 adds a request\'s launch, ValidFrom, ValidUntil, client token and hash (null for the requests there were); reverting drops them and keeps the requests', async () => {
     await undoThrough('PersistentSpotRequests1764840000000');
     await ds.query(`INSERT INTO spot_instance_requests (id, tenant_id, instance_id, instance_type, availability_zone, product_description, type, max_price,

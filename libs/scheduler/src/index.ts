@@ -12,3 +12,4 @@ export * from './policies/migration-executor';
 export * from './policies/rebalancer.config';
 export * from './policies/rebalancer';
 export * from './licensing/license-rules';
+export * from './policies/spot-reclaim';

@@ -6,7 +6,8 @@ import {
 import { validateLaunch } from './admission/launch-validation';
 import { CapacityIndex, ZoneCandidates } from './placement/capacity-index';
 import { planGroup, GroupPlan } from './placement/group-placement';
-import { capacityShortfall } from './placement/host-capacity';
+import { capacityShortfall, hostCapacity } from './placement/host-capacity';
+import { chooseSpotToReclaim, ReclaimHost } from './policies/spot-reclaim';
 import { classesFor, dedicatedClass, dedicatedHostClass, EMPTY_CLASS, SHARED_CLASS } from './placement/host-class';
 import { HostPool } from './placement/host-pool';
 import { isTracked, Occupancy } from './placement/occupancy';
@@ -343,6 +344,50 @@ export class Scheduler {
   }
 
   /**
+   * The Spot Instances to take back so that a launch `place` refused for capacity would fit (the
+   * rule: policies/spot-reclaim.ts). Only a launch on shared hardware (tenancy `default`, no host
+   * named, no placement group): hosts of the request's own zone, or of each zone, that run its
+   * family, are available and take its tenancy class now. `spot`: the running Spot Instances (no
+   * other instance is ever a candidate). The zone that needs the fewest, then name order; undefined
+   * when none would make room. Decides only.
+   */
+  spotToReclaim(req: PlacementRequest, spot: readonly SpotVm[]): { readonly availabilityZone: string; readonly vmIds: readonly string[] } | undefined {
+    if ((req.tenancy ?? 'default') !== 'default' || req.hostId !== undefined || req.placementGroup !== undefined) return undefined;
+    if (req.availabilityZone !== undefined && !isAvailabilityZone(req.availabilityZone)) return undefined;
+    const shape = this.index.shapeFor(req.instanceType, req.cpu);
+    const classes = new Set(classesFor('default', req.tenantId, req.instanceType));
+    const byZone = new Map<string, Map<string, ReclaimHost['spot'][number][]>>();
+    for (const s of spot) {
+      const vm = this.fleet.vm(s.vmId);
+      const host = vm && vm.hostId !== null ? this.fleet.host(vm.hostId) : undefined;
+      if (!vm || !host || host.state !== 'available' || !host.type.families.includes(shape.family)) continue;
+      if (req.availabilityZone !== undefined && host.availabilityZone !== req.availabilityZone) continue;
+      if (!classes.has(this.index.classOfHost(host.id) ?? this.classOf(host))) continue;
+      const amounts = { reservationMillicores: vm.cpu.reservationMillicores, limitMillicores: vm.cpu.limitMillicores, memoryMiB: host.memoryFootprintMiB(vm.instanceType.memoryMiB) };
+      const hosts = byZone.get(host.availabilityZone) ?? new Map<string, ReclaimHost['spot'][number][]>();
+      byZone.set(host.availabilityZone, hosts);
+      hosts.set(host.id, [...(hosts.get(host.id) ?? []), { vmId: s.vmId, amounts, maxPrice: s.maxPrice, launchedAt: s.launchedAt, leaving: s.leaving }]);
+    }
+    let best: { availabilityZone: string; vmIds: string[] } | undefined;
+    for (const az of ZONES_BY_NAME) {
+      const hosts = byZone.get(az);
+      if (!hosts) continue;
+      // What the zone's other hosts take already; the candidates' hosts are counted afresh.
+      let elsewhere = this.index.zone(az, shape, [...classes]).fits;
+      const candidates: ReclaimHost[] = [];
+      for (const [hostId, onHost] of hosts) {
+        const host = this.fleet.host(hostId)!;
+        elsewhere -= this.index.slotsOn(hostId, shape)?.slots ?? 0;
+        const need = { reservationMillicores: shape.reservationMillicores, limitMillicores: shape.limitMillicores, memoryMiB: host.memoryFootprintMiB(shape.memoryMiB) };
+        candidates.push({ hostId, capacity: hostCapacity(host, ratiosFor(this.current, az, host.type.name)), allocated: host.allocation, need, spot: onHost });
+      }
+      const vmIds = chooseSpotToReclaim(candidates, req.minCount - elsewhere);
+      if (vmIds !== undefined && (best === undefined || vmIds.length < best.vmIds.length)) best = { availabilityZone: az, vmIds };
+    }
+    return best;
+  }
+
+  /**
    * Installs what `place` (and `placeMigration`) call when nothing fits: it may bring hosts back
    * (switch on hosts that consolidation switched off) and answers whether it did; placement is
    * then tried once more.
@@ -428,6 +473,16 @@ export interface MigrationPlacementOptions {
   readonly maxCandidates?: number;
   /** Whether the capacity fallback may switch hosts on for this move (default true). */
   readonly powerOn?: boolean;
+}
+
+/** A running Spot Instance as `Scheduler.spotToReclaim` weighs it. */
+export interface SpotVm {
+  readonly vmId: string;
+  /** Its request's maximum price per hour, a decimal string. */
+  readonly maxPrice: string;
+  readonly launchedAt: number;
+  /** Already under an interruption notice: its room is coming back. */
+  readonly leaving: boolean;
 }
 
 /** See `Scheduler.setCapacityFallback`. */

@@ -77,7 +77,7 @@ export class SpotRepository {
     if (tagRows.length > 0) await tx.insert(SpotInstanceRequestTagEntity, tagRows);
   }
 
-  async setStatus(tx: Tx, ids: readonly string[], change: Pick<SpotInstanceRequestEntity, 'statusCode' | 'statusUpdatedAt'> & Partial<Pick<SpotInstanceRequestEntity, 'state'>>): Promise<void> {
+  async setStatus(tx: Tx, ids: readonly string[], change: Pick<SpotInstanceRequestEntity, 'statusCode' | 'statusUpdatedAt'> & Partial<Pick<SpotInstanceRequestEntity, 'state' | 'interruptionReason'>>): Promise<void> {
     if (ids.length === 0) return;
     await tx.update(SpotInstanceRequestEntity, { id: In([...ids]) }, change);
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Catalog, CpuParams, CreditMode, IncorrectInstanceState, InstanceType, resolveCpuParams, rootDeviceOf, StateTransition, Vm } from '@nimbus/hypervisor';
-import { checkVcpuQuota, LaunchValidationRequest, LicenseCountingType, validateLaunch } from '@nimbus/scheduler';
+import { checkVcpuQuota, InsufficientInstanceCapacity, LaunchValidationRequest, LicenseCountingType, validateLaunch } from '@nimbus/scheduler';
 import { changeInstanceType, launch, rebootVm, startVm, stopVm, terminateVm } from '@nimbus/simulation';
 import { ApiError, idempotentMismatch, invalidParameter } from '../common/api-errors';
 import { resourceId } from '../common/ids';
@@ -216,15 +216,25 @@ export class InstancesService {
       return undefined;
     }
     const licensed = license ? await this.licenses.licensedInstances(tx, e.fleet, license.id) : [];
-    const launched = launch(e.world, {
-      tenantId: tenant.id, instanceType: type, image, cpu, minCount: cmd.minCount, maxCount: cmd.maxCount, availabilityZone, tenancy,
+    const placement = {
+      tenantId: tenant.id, instanceType: type, minCount: cmd.minCount, maxCount: cmd.maxCount, availabilityZone, tenancy,
       ...(cmd.hostId !== undefined ? { hostId: cmd.hostId } : {}),
       ...(group ? { placementGroup: { groupId: group.id, ...(cmd.partitionNumber !== undefined ? { partition: cmd.partitionNumber } : {}) } } : {}),
-      creditMode: cmd.creditSpecification, autoRecovery: cmd.maintenanceOptions?.autoRecovery !== 'disabled',
-      vcpuQuota: quota, capCount: (allowed) => capByIops(cmd.minCount, allowed),
-      ...(license ? { license: { limit: limitOf(license), existing: licensed, product: image.byolProduct! } } : {}),
-      newVmId: () => resourceId('i'),
-    });
+    };
+    let launched: ReturnType<typeof launch>;
+    try {
+      launched = launch(e.world, {
+        ...placement, image, cpu,
+        creditMode: cmd.creditSpecification, autoRecovery: cmd.maintenanceOptions?.autoRecovery !== 'disabled',
+        vcpuQuota: quota, capCount: (allowed) => capByIops(cmd.minCount, allowed),
+        ...(license ? { license: { limit: limitOf(license), existing: licensed, product: image.byolProduct! } } : {}),
+        newVmId: () => resourceId('i'),
+      });
+    } catch (err) {
+      // No room for an On-Demand launch: EC2 may take Spot capacity back (two minutes' notice), and this launch fails all the same.
+      if (!cmd.spot && err instanceof InsufficientInstanceCapacity) this.spot.capacityShort(e.world, { ...placement, cpu });
+      throw err;
+    }
 
     const reservationId = resourceId('r');
     // A Spot launch: its price in the zone placed, now, under the maximum asked; a request per instance.

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Decimal } from 'decimal.js';
 import { MS_PER_HOUR } from '@nimbus/metering';
+import type { PlacementRequest, SpotVm } from '@nimbus/scheduler';
 import type { World } from '@nimbus/simulation';
 import { SpotInstanceRequestEntity } from '../../persistence/entities';
 import { SpotRepository } from '../../persistence/spot.repository';
@@ -10,7 +11,7 @@ import { InstancesService } from '../instances/instances.service';
 import type { RunInstancesCommand } from '../instances/instances.commands';
 import type { Reservation } from '../instances/instance-description';
 import { SpotMarket } from './spot-market';
-import { awaitsFulfilment, evaluate, nextStatus, SpotRequestEvent, SpotStatus } from './spot-request-rules';
+import { awaitsFulfilment, evaluate, INTERRUPTED_BY_EC2, InterruptionReason, nextStatus, SpotRequestEvent, SpotStatus, STOPPED_BY_EC2 } from './spot-request-rules';
 
 /** EC2's Spot Instance interruption notice: "two minutes before Amazon EC2 stops or terminates your Spot Instance" (EC2 User Guide). */
 export const SPOT_NOTICE_MS = 2 * 60_000;
@@ -30,9 +31,14 @@ const watchable = (r: SpotInstanceRequestEntity) =>
 const live = (r: SpotInstanceRequestEntity) => r.state === 'open' || r.state === 'active' || r.state === 'disabled' || watchable(r);
 
 /** A request status change decided in the world's event loop, written by the next commit (or the next halt). */
-interface PendingStatus extends SpotStatus {
+interface PendingStatus extends Written {
   readonly requestId: string;
   readonly at: number;
+}
+
+/** A status as stored: with, for a notice, why EC2 gave it. */
+interface Written extends SpotStatus {
+  readonly interruptionReason?: string | null;
 }
 
 /**
@@ -44,6 +50,11 @@ interface PendingStatus extends SpotStatus {
  *   hour's price gets EC2's two-minute notice (`marked-for-termination`, or `marked-for-stop` for a
  *   persistent request with `stop` behaviour); two minutes later it is terminated (or stopped), its
  *   stateReason EC2's, its last usage interval marked `interrupted` (the rater's first-hour rule).
+ * - When an On-Demand launch finds no capacity (InstancesService's launch, through
+ *   SpotMarket.capacityShort), the Spot Instances the scheduler chooses to make room
+ *   (Scheduler.spotToReclaim) get the same notice at that instant, and end the same way, with the
+ *   `…-no-capacity` codes; the launch fails all the same. The reason is stored with the notice, so a
+ *   notice in flight across a restart ends with its own code.
  * - At the same hours each request waiting to be fulfilled (open, or disabled by price) is evaluated
  *   (spot-request-rules.ts): at or under its maximum the clock halts at that instant and the
  *   request launches its instance through InstancesService's launch, the one RunInstances uses (or
@@ -60,8 +71,8 @@ export class SpotInterruptions {
   /** The requests in play, by id, as the world's time has them (ahead of the database until the next commit). */
   private requests = new Map<string, SpotInstanceRequestEntity>();
   private pending: PendingStatus[] = [];
-  /** Instances the market interrupted whose end (termination or stop) is not committed yet. */
-  private interrupted = new Set<string>();
+  /** Instances EC2 interrupted whose end (termination or stop) is not committed yet, and why. */
+  private interrupted = new Map<string, InterruptionReason>();
   /** Requests whose evaluation halted the clock: fulfilled by the halt handler at that instant. */
   private due: string[] = [];
   private world?: World;
@@ -85,7 +96,8 @@ export class SpotInterruptions {
       };
     });
     engine.onHalt((tx, e, isolated) => this.fulfilDue(tx, e, isolated));
-    // A Spot Instance terminated: its request changes (by price if the market interrupted it, else by its user).
+    market.onCapacityShort((world, req) => this.reclaim(world, req));
+    // A Spot Instance terminated: its request changes (by price or for capacity if EC2 interrupted it, else by its user).
     engine.onTerminated(async (tx, ids, _now, _e, reachedAt) => {
       for (const id of ids) {
         if (!this.interrupted.has(id)) continue;
@@ -93,10 +105,14 @@ export class SpotInterruptions {
         await this.repo.markUsageInterrupted(tx, id);
       }
       // Only requests still naming the instance: one launched again since (in this very commit) has moved on.
-      for (const r of await this.repo.ofInstances(tx, ids)) await this.apply(tx, r, this.interrupted.has(r.instanceId!) ? 'interrupted' : 'terminated-by-user', reachedAt(r.instanceId!));
+      for (const r of await this.repo.ofInstances(tx, ids)) {
+        const reason = this.interrupted.get(r.instanceId!);
+        // Its notice may be in this very commit, not stored yet: the reason is the one in memory.
+        await (reason ? this.apply(tx, { ...r, interruptionReason: reason }, 'interrupted', reachedAt(r.instanceId!)) : this.apply(tx, r, 'terminated-by-user', reachedAt(r.instanceId!)));
+      }
       for (const id of ids) this.interrupted.delete(id);
     });
-    // A Spot Instance the market stopped (`stop` behaviour) reached `stopped`: its request is `disabled`, `instance-stopped-by-price`.
+    // A Spot Instance EC2 stopped (`stop` behaviour) reached `stopped`: its request is `disabled`, `instance-stopped-by-price` (or `…-no-capacity`).
     engine.onStopped(async (tx, ids, _now, reachedAt) => {
       const stopped = ids.filter((id) => this.interrupted.has(id));
       for (const id of stopped) {
@@ -107,7 +123,7 @@ export class SpotInterruptions {
       for (const r of await this.repo.ofInstances(tx, stopped)) {
         const now = this.requests.get(r.id);
         // Started again since, in this very commit: the start wrote its own status.
-        if (now && now.statusCode === 'instance-stopped-by-price') await this.write(tx, r.id, now, reachedAt(r.instanceId!));
+        if (now && STOPPED_BY_EC2.has(now.statusCode)) await this.write(tx, r.id, now, reachedAt(r.instanceId!));
       }
     });
   }
@@ -123,14 +139,15 @@ export class SpotInterruptions {
     if (!this.world) return;
     if (!known) this.scheduleExpiry(this.world, r);
     // A request that waits and may be fulfillable now (reopened by its user, or new with a ValidFrom passed) is evaluated at once.
-    if (awaitsFulfilment(r) && r.statusCode !== 'instance-stopped-by-price' && r.statusCode !== 'instance-terminated-by-price') this.evaluateAt(this.world, Math.max(this.world.now, r.validFrom ?? 0), r.id);
+    // One EC2 interrupted waits for the next hour: at once, it would take back the room just freed.
+    if (awaitsFulfilment(r) && !INTERRUPTED_BY_EC2.has(r.statusCode)) this.evaluateAt(this.world, Math.max(this.world.now, r.validFrom ?? 0), r.id);
   }
 
   private async built(world: World): Promise<void> {
     this.world = world;
     this.pending = [];
     this.due = [];
-    this.interrupted = new Set();
+    this.interrupted = new Map();
     const rows = await this.repo.inStates(this.repo.reader, ['open', 'active', 'disabled', 'cancelled']);
     this.requests = new Map(rows.filter(live).map((r) => [r.id, r]));
     const now = world.now;
@@ -181,11 +198,39 @@ export class SpotInterruptions {
       const vm = world.fleet.vm(r.instanceId!);
       if (!vm || (vm.state !== 'running' && vm.state !== 'pending')) continue;
       const price = this.priceAt(r, at);
-      if (!price?.gt(r.maxPrice)) continue;
-      const statusCode = r.type === 'persistent' && r.interruptionBehavior === 'stop' ? 'marked-for-stop' : 'marked-for-termination';
-      this.setInMemory(r, { state: r.state, statusCode }, at);
-      this.interruptAt(world, r.id, at + SPOT_NOTICE_MS);
+      if (price?.gt(r.maxPrice)) this.notify(world, r, at, 'price');
     }
+  }
+
+  /**
+   * EC2's two-minute notice (`marked-for-termination`, or `marked-for-stop` for a persistent request
+   * with `stop` behaviour) at `at`, for price or capacity: in memory now, stored by the next commit
+   * with its reason; the instance ends at `at` + two minutes.
+   */
+  private notify(world: World, r: SpotInstanceRequestEntity, at: number, reason: InterruptionReason): void {
+    const statusCode = r.type === 'persistent' && r.interruptionBehavior === 'stop' ? 'marked-for-stop' : 'marked-for-termination';
+    this.setInMemory(r, { state: r.state, statusCode, interruptionReason: reason }, at);
+    this.interruptAt(world, r.id, at + SPOT_NOTICE_MS);
+  }
+
+  /**
+   * An On-Demand launch found no capacity (docs/model.md, "Spot interruptions"): the running Spot
+   * Instances the scheduler chooses to make room (Scheduler.spotToReclaim; those under notice
+   * already count as leaving) get the notice now, for capacity. Every tenant's Spot Instances are
+   * candidates: EC2 takes its capacity back from whoever holds it.
+   */
+  private reclaim(world: World, req: PlacementRequest): void {
+    const byInstance = new Map<string, SpotInstanceRequestEntity>();
+    const spot: SpotVm[] = [];
+    for (const r of this.requests.values()) {
+      if (!watchable(r)) continue;
+      const vm = world.fleet.vm(r.instanceId!);
+      if (!vm || (vm.state !== 'running' && vm.state !== 'pending')) continue;
+      byInstance.set(r.instanceId!, r);
+      spot.push({ vmId: r.instanceId!, maxPrice: r.maxPrice, launchedAt: r.createdAt, leaving: NOTICES.has(r.statusCode) });
+    }
+    const chosen = world.scheduler.spotToReclaim(req, spot);
+    for (const id of chosen?.vmIds ?? []) this.notify(world, byInstance.get(id)!, world.now, 'capacity');
   }
 
   /** A waiting request at `at`: due (the clock halts), priced out or not yet scheduled, or expired. */
@@ -212,7 +257,7 @@ export class SpotInterruptions {
       const vm = world.fleet.vm(r.instanceId);
       if (!vm || vm.state === 'shutting-down' || vm.state === 'terminated' || vm.state === 'stopping' || vm.state === 'stopped') return;
       const stop = r.type === 'persistent' && r.interruptionBehavior === 'stop';
-      this.interrupted.add(r.instanceId);
+      this.interrupted.set(r.instanceId, r.interruptionReason === 'capacity' ? 'capacity' : 'price');
       if (stop) world.fleet.stop(r.instanceId);
       else world.fleet.terminate(r.instanceId);
       // In memory now (an evaluation later in this advance must see it waiting); stored when the end commits.
@@ -228,7 +273,7 @@ export class SpotInterruptions {
     if (next) this.setInMemory(r, next, at);
   }
 
-  private setInMemory(r: SpotInstanceRequestEntity, next: SpotStatus, at: number): void {
+  private setInMemory(r: SpotInstanceRequestEntity, next: Written, at: number): void {
     const updated = { ...r, ...next, statusUpdatedAt: at };
     if (live(updated)) this.requests.set(r.id, updated);
     else this.requests.delete(r.id);
@@ -237,15 +282,18 @@ export class SpotInterruptions {
 
   /** A commit's change to a stored request (its instance's end), written and kept. */
   private async apply(tx: Tx, r: SpotInstanceRequestEntity, event: SpotRequestEvent, at: number): Promise<void> {
-    const next = nextStatus(r, event);
+    const next: Written | undefined = nextStatus(r, event);
     if (!next) return;
     this.pending = this.pending.filter((p) => p.requestId !== r.id);
-    await this.write(tx, r.id, next, at);
-    this.track({ ...r, ...next, statusUpdatedAt: at });
+    const written = event === 'interrupted' ? { ...next, interruptionReason: r.interruptionReason ?? null } : next;
+    await this.write(tx, r.id, written, at);
+    this.track({ ...r, ...written, statusUpdatedAt: at });
   }
 
-  private async write(tx: Tx, requestId: string, s: SpotStatus, at: number): Promise<void> {
-    await this.repo.setStatus(tx, [requestId], { state: s.state, statusCode: s.statusCode, statusUpdatedAt: at });
+  private async write(tx: Tx, requestId: string, s: Written, at: number): Promise<void> {
+    await this.repo.setStatus(tx, [requestId], {
+      state: s.state, statusCode: s.statusCode, statusUpdatedAt: at, ...(s.interruptionReason !== undefined ? { interruptionReason: s.interruptionReason } : {}),
+    });
   }
 
   private async flush(tx: Tx, writing: readonly PendingStatus[]): Promise<void> {

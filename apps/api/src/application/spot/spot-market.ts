@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Decimal } from 'decimal.js';
+import type { PlacementRequest } from '@nimbus/scheduler';
+import type { World } from '@nimbus/simulation';
 import { compilePriceBook, PLATFORM_LABEL, Platform, spotPriceAt } from '@nimbus/metering';
 import { ApiError } from '../common/api-errors';
 import { shortResourceId } from '../common/ids';
-import { nextStatus } from './spot-request-rules';
+import { nextStatus, STOPPED_BY_EC2 } from './spot-request-rules';
 import { SpotInstanceRequestEntity } from '../../persistence/entities';
 import { SpotRepository } from '../../persistence/spot.repository';
 import { Tx } from '../../persistence/tx';
@@ -77,7 +79,7 @@ export class SpotMarket {
     return instanceIds.map((instanceId, i) => ({
       id: ids[i], tenantId, instanceId, instanceType, availabilityZone, productDescription, type: spot.type ?? 'one-time',
       maxPrice: max, interruptionBehavior: spot.interruptionBehavior ?? 'terminate', state: 'active', statusCode: 'fulfilled', statusUpdatedAt: now, createdAt: now,
-      launchSpec: persistent ? launchSpecOf(cmd, max) : null, validFrom: null, validUntil: spot.validUntil ?? null, clientToken: null, requestHash: null,
+      launchSpec: persistent ? launchSpecOf(cmd, max) : null, validFrom: null, validUntil: spot.validUntil ?? null, clientToken: null, requestHash: null, interruptionReason: null,
     }));
   }
 
@@ -109,12 +111,12 @@ export class SpotMarket {
   }
 
   /**
-   * StartInstances of a Spot Instance the market stopped (`instance-stopped-by-price`): refused, "Only
+   * StartInstances of a Spot Instance EC2 stopped (`instance-stopped-by-price`, `…-no-capacity`): refused, "Only
    * Amazon EC2 can restart an interrupted stopped Spot Instance" (EC2 User Guide, "Behavior of Spot
    * Instance interruptions"); the words are Nimbus's.
    */
   async refuseStart(tx: Tx, instanceIds: readonly string[]): Promise<void> {
-    const stopped = (await this.repo.ofInstances(tx, instanceIds)).find((r) => r.state === 'disabled' && r.statusCode === 'instance-stopped-by-price');
+    const stopped = (await this.repo.ofInstances(tx, instanceIds)).find((r) => r.state === 'disabled' && STOPPED_BY_EC2.has(r.statusCode));
     if (stopped)
       throw new ApiError('UnsupportedOperation', `You can't start the Spot Instance '${stopped.instanceId}': Amazon EC2 stopped it (interruption) and restarts it when its Spot request can be fulfilled.`);
   }
@@ -151,4 +153,19 @@ export class SpotMarket {
   }
 
   private readonly listeners: ((requests: readonly SpotInstanceRequestEntity[]) => void)[] = [];
+
+  /**
+   * An On-Demand launch found no capacity for `req` (InsufficientInstanceCapacity): EC2 may take
+   * Spot capacity back (SpotInterruptions; docs/model.md, "Spot interruptions"). The launch fails
+   * all the same; what this decides stands even so (EC2 reclaims whether or not the caller retries).
+   */
+  capacityShort(world: World, req: PlacementRequest): void {
+    for (const l of this.capacityListeners) l(world, req);
+  }
+
+  onCapacityShort(listener: (world: World, req: PlacementRequest) => void): void {
+    this.capacityListeners.push(listener);
+  }
+
+  private readonly capacityListeners: ((world: World, req: PlacementRequest) => void)[] = [];
 }

@@ -50,6 +50,21 @@ describe('Spot request rules', () => {
     expect(timeline({ ...stop, state: 'disabled', statusCode: 'instance-stopped-by-user' }, ['terminated-by-user'])).toEqual([['open', 'instance-terminated-by-user']]);
   });
 
+  it('interrupted because EC2 needed the capacity back: the same transitions, the no-capacity codes (User Guide, "State changes for a Spot request")', () => {
+    const capacity = (f: SpotRequestFacts): SpotRequestFacts => ({ ...f, interruptionReason: 'capacity' });
+    expect(nextStatus(capacity(fulfilled('one-time')), 'interrupted')).toEqual({ state: 'closed', statusCode: 'instance-terminated-no-capacity' });
+    expect(nextStatus(capacity(fulfilled('persistent')), 'interrupted')).toEqual({ state: 'open', statusCode: 'instance-terminated-no-capacity' });
+    const stopped = nextStatus(capacity(fulfilled('persistent', 'stop')), 'interrupted');
+    expect(stopped).toEqual({ state: 'disabled', statusCode: 'instance-stopped-no-capacity' });
+    // Stopped by EC2 for capacity: it waits for EC2 to start it again, as one stopped by price does.
+    expect(awaitsFulfilment({ ...fulfilled('persistent', 'stop'), ...stopped! })).toBe(true);
+    expect(nextStatus({ ...capacity(fulfilled('persistent')), state: 'cancelled', statusCode: 'request-canceled-and-instance-running' }, 'interrupted'))
+      .toEqual({ state: 'cancelled', statusCode: 'instance-terminated-no-capacity' });
+    // Price (or no reason stored, as before capacity interruptions): by price.
+    expect(nextStatus({ ...fulfilled('one-time'), interruptionReason: 'price' }, 'interrupted')).toEqual({ state: 'closed', statusCode: 'instance-terminated-by-price' });
+    expect(nextStatus({ ...fulfilled('one-time'), interruptionReason: null }, 'interrupted')).toEqual({ state: 'closed', statusCode: 'instance-terminated-by-price' });
+  });
+
   it('open: cancelled before fulfilment (canceled-before-fulfillment), or at ValidUntil (schedule-expired); a fulfilled one-time request has no schedule left', () => {
     const open: SpotRequestFacts = { type: 'one-time', interruptionBehavior: 'terminate', state: 'open', statusCode: 'pending-evaluation' };
     expect(nextStatus(open, 'cancelled')).toEqual({ state: 'cancelled', statusCode: 'canceled-before-fulfillment' });

@@ -12,12 +12,22 @@ export interface SpotRequestFacts {
   readonly interruptionBehavior: string;
   readonly state: string;
   readonly statusCode: string;
+  /** Why EC2 gave the instance its notice: `capacity`, or `price` (null, absent: price). */
+  readonly interruptionReason?: string | null;
 }
 
 export interface SpotStatus {
   readonly state: string;
   readonly statusCode: string;
 }
+
+/** Why EC2 interrupts a Spot Instance (EC2 User Guide, "Spot Instance interruptions": price, capacity). */
+export type InterruptionReason = 'price' | 'capacity';
+
+/** The codes of a request whose instance EC2 stopped (`stop` behaviour): it waits for EC2 to start it again. */
+export const STOPPED_BY_EC2: ReadonlySet<string> = new Set(['instance-stopped-by-price', 'instance-stopped-no-capacity']);
+/** The codes of a request whose instance EC2 interrupted, stopped or terminated. */
+export const INTERRUPTED_BY_EC2: ReadonlySet<string> = new Set([...STOPPED_BY_EC2, 'instance-terminated-by-price', 'instance-terminated-no-capacity']);
 
 /** What happens to a request: its instance's fate, the request's own schedule, the tenant's calls. */
 export type SpotRequestEvent =
@@ -37,7 +47,9 @@ export type SpotRequestEvent =
  *
  * - Interrupted: a one-time request closes (`instance-terminated-by-price`); a persistent one opens
  *   again to launch a new instance, or, with `stop` behaviour, is `disabled` with its instance
- *   stopped (`instance-stopped-by-price`) until it is started for it again.
+ *   stopped (`instance-stopped-by-price`) until it is started for it again. Interrupted because EC2
+ *   needed the capacity back (`interruptionReason` `capacity`): the same, the codes
+ *   `instance-terminated-no-capacity` and `instance-stopped-no-capacity`.
  * - Terminated by the tenant: a one-time request closes; a persistent one opens again ("If you
  *   terminate a running or stopped Spot Instance that was launched by a persistent Spot request, the
  *   Spot request transitions to the open state so that a new Spot Instance can be launched").
@@ -56,7 +68,8 @@ export function nextStatus(r: SpotRequestFacts, event: SpotRequestEvent): SpotSt
   switch (event) {
     case 'interrupted': {
       const stop = persistent && r.interruptionBehavior === 'stop';
-      const statusCode = stop ? 'instance-stopped-by-price' : 'instance-terminated-by-price';
+      const why = r.interruptionReason === 'capacity' ? 'no-capacity' : 'by-price';
+      const statusCode = stop ? `instance-stopped-${why}` : `instance-terminated-${why}`;
       if (cancelled) return { state: 'cancelled', statusCode };
       if (r.state !== 'active') return undefined;
       return { state: !persistent ? 'closed' : stop ? 'disabled' : 'open', statusCode };
@@ -84,7 +97,7 @@ export function nextStatus(r: SpotRequestFacts, event: SpotRequestEvent): SpotSt
 
 /** Whether the request waits for the price (or its ValidFrom) to launch an instance, or to start its stopped one. */
 export function awaitsFulfilment(r: SpotRequestFacts): boolean {
-  return r.state === 'open' || (r.state === 'disabled' && r.statusCode === 'instance-stopped-by-price');
+  return r.state === 'open' || (r.state === 'disabled' && STOPPED_BY_EC2.has(r.statusCode));
 }
 
 /**

@@ -40,6 +40,8 @@ export const SPOT_STATUS_MESSAGES: Readonly<Record<string, string>> = {
   'marked-for-stop': 'Your Spot Instance is marked for stop.',
   'instance-terminated-by-price': 'Your Spot Instance was terminated because the Spot price rose above your maximum price.',
   'instance-stopped-by-price': 'Your Spot Instance was stopped because the Spot price rose above your maximum price.',
+  'instance-terminated-no-capacity': 'Your Spot Instance was terminated because there was no longer enough Spot capacity available.',
+  'instance-stopped-no-capacity': 'Your Spot Instance was stopped because there was no longer enough Spot capacity available.',
   'instance-stopped-by-user': 'Your Spot Instance was stopped because you stopped it.',
   'schedule-expired': 'Your Spot request expired because it was not fulfilled before the specified ValidUntil date.',
   'canceled-before-fulfillment': 'You canceled the Spot request before it was fulfilled.',
@@ -174,7 +176,7 @@ export class SpotService {
       let rows: SpotInstanceRequestEntity[] = ids.map((id) => ({
         id, tenantId: tenant.id, instanceId: null, instanceType: type, availabilityZone, productDescription: spotProductDescription(platform), type: spot.type ?? 'one-time',
         maxPrice, interruptionBehavior: spot.interruptionBehavior ?? 'terminate', state: 'open', statusCode: 'pending-evaluation', statusUpdatedAt: now, createdAt: now,
-        launchSpec, validFrom: req.validFrom ?? null, validUntil, clientToken: clientToken ?? null, requestHash,
+        launchSpec, validFrom: req.validFrom ?? null, validUntil, clientToken: clientToken ?? null, requestHash, interruptionReason: null,
       }));
       await this.repo.insert(tx, rows, tags);
       const verdict = evaluate(rows[0], now, this.market.price(type, availabilityZone, now));

@@ -35,6 +35,11 @@ export class SpotInstanceRequestEntity {
   /** RequestSpotInstances' ClientToken (idempotency), with the hash of the request it came with. */
   @Column({ name: 'client_token', type: 'varchar', length: 64, nullable: true }) clientToken!: string | null;
   @Column({ name: 'request_hash', type: 'varchar', length: 64, nullable: true }) requestHash!: string | null;
+  /**
+   * Why EC2 gave the instance its two-minute notice, `price` or `capacity` (null: none given, or
+   * given before migration SpotInterruptionReason1764880000000, when only price gave one).
+   */
+  @Column({ name: 'interruption_reason', type: 'varchar', length: 16, nullable: true }) interruptionReason!: string | null;
 }
 
 /** A Spot Instance request's tags (resource type `spot-instances-request`). */
