@@ -17,7 +17,7 @@ export class RiOfferingResponseDto {
 
 export class RiOfferingPageResponseDto {
   @ApiProperty({ type: [RiOfferingResponseDto] }) offerings!: RiOfferingResponseDto[];
-  @ApiPropertyOptional() nextToken?: string;
+  @ApiPropertyOptional({ example: 'eyJhZnRlciI6Ii4uLiJ9' }) nextToken?: string;
 }
 
 /** EC2's ReservedInstances, camelCase. */
@@ -43,7 +43,7 @@ export class ReservedInstanceResponseDto {
 
 export class ReservedInstancePageResponseDto {
   @ApiProperty({ type: [ReservedInstanceResponseDto] }) reservedInstances!: ReservedInstanceResponseDto[];
-  @ApiPropertyOptional() nextToken?: string;
+  @ApiPropertyOptional({ example: 'eyJhZnRlciI6Ii4uLiJ9' }) nextToken?: string;
 }
 
 export class PurchaseResponseDto {
@@ -67,10 +67,10 @@ export class RiCoverageDto {
 }
 
 export class RiUseDto extends RiUtilizationDto {
-  @ApiProperty() reservedInstancesId!: string;
+  @ApiProperty({ example: '8d3c2b1a-0f9e-4d7c-a6b5-4a3b2c1d0e9f' }) reservedInstancesId!: string;
   @ApiProperty({ example: 'm5.large' }) instanceType!: string;
   @ApiProperty({ enum: ['Region', 'Availability Zone'] }) scope!: string;
-  @ApiPropertyOptional() availabilityZone?: string;
+  @ApiPropertyOptional({ example: 'us-east-1a' }) availabilityZone?: string;
   @ApiProperty({ example: 1 }) instanceCount!: number;
   @ApiPropertyOptional({ enum: ['No Upfront', 'Partial Upfront', 'All Upfront'] }) offeringType?: string;
   @ApiPropertyOptional({ example: 31536000 }) duration?: number;
