@@ -131,4 +131,15 @@ describe('Reserved Instances over REST', () => {
     expectError(await suite.app.admin().get('/v1/admin/billing/reserved-instances').query({ month: '2025-13' }), 400, 'InvalidParameterValue');
     expectError(await as(alice.key).get('/v1/billing/reserved-instances').query({ month: 'soon' }), 400, 'InvalidParameterValue');
   });
+
+  it('pages a tenant\'s RIs in id order: 6 bought, pages of 5 then 1, none twice; a bad token is 400', async () => {
+    const carol = await ec2Tenant(suite.app, 'rest-ri-carol');
+    const bought: string[] = [];
+    for (let i = 0; i < 6; i++) bought.push((await as(carol.key).post('/v1/reserved-instances', { offeringId: regionalId, instanceCount: 1 }).expect(201)).body.reservedInstancesId);
+    const p1 = (await as(carol.key).get('/v1/reserved-instances').query({ maxResults: 5 }).expect(200)).body;
+    const p2 = (await as(carol.key).get('/v1/reserved-instances').query({ maxResults: 5, nextToken: p1.nextToken }).expect(200)).body;
+    expect([p1.reservedInstances.length, p2.reservedInstances.length, p2.nextToken]).toEqual([5, 1, undefined]);
+    expect([...p1.reservedInstances, ...p2.reservedInstances].map((r: { reservedInstancesId: string }) => r.reservedInstancesId)).toEqual([...bought].sort());
+    expectError(await as(carol.key).get('/v1/reserved-instances').query({ nextToken: 'nope' }), 400, 'InvalidPaginationToken');
+  });
 });

@@ -1,20 +1,14 @@
 import { rateInvoice } from './invoice';
 import { riUseReport } from './reserved-use';
-import { APRIL, APRIL_START, BOOK, MAY_START, hours, running } from '../testing/usage-fixtures';
-import { ReservedInstanceRecord, reservedInstanceRecordId, UsageRecord } from '../usage/usage-record';
+import { APRIL, APRIL_START, BOOK, MAY_START, hours, reservedInstance, running } from '../testing/usage-fixtures';
+import { UsageRecord } from '../usage/usage-record';
 
 /**
  * RI utilization and coverage (AWS Cost Explorer's reports), worked by hand. April 2025 has 720
  * hours. Utilization = RI hours used ÷ RI hours purchased; coverage = eligible instance hours the RIs
  * covered ÷ all eligible (On-Demand Linux/UNIX, default tenancy) instance hours.
  */
-function ri(id: string, opts: Partial<ReservedInstanceRecord> = {}): ReservedInstanceRecord {
-  const termStartMs = opts.termStartMs ?? opts.startMs ?? APRIL_START;
-  return {
-    kind: 'reserved-instance', recordId: reservedInstanceRecordId(id), tenantId: 't-1', reservedInstancesId: id, instanceType: 'm5.large', scope: 'Region',
-    instanceCount: 1, offering: '1 yr No Upfront', fixedPrice: '0', usagePrice: '0.06', termStartMs, startMs: termStartMs, endMs: termStartMs + hours(8760), ...opts,
-  };
-}
+const ri = reservedInstance;
 const reportOf = (...usage: UsageRecord[]) => riUseReport([rateInvoice({ tenantId: 't-1', month: APRIL, usage, priceBook: BOOK }).reservedInstances]);
 const allApril = (id: string, opts: Parameters<typeof running>[3] = {}) => running(id, APRIL_START, MAY_START, opts);
 
@@ -42,6 +36,12 @@ describe('RI utilization and coverage (from the rater)', () => {
     const r = reportOf(ri('ri-x', { instanceType: 'm5.xlarge', usagePrice: '0.12' }), allApril('i-1'));
     expect(r.utilization).toMatchObject({ purchasedHours: '720', usedHours: '360', utilizationPercentage: '50' });
     expect(r.coverage).toMatchObject({ reservedHours: '720', coverageHoursPercentage: '100' });
+  });
+
+  it('a zonal RI in us-east-1a and an m5.large there for 360 of 720 h, another in 1b all month: utilization 50 %, coverage 360/1080 = 33.33 %', () => {
+    const r = reportOf(ri('ri-z', { scope: 'Availability Zone', availabilityZone: 'us-east-1a' }), running('i-1', APRIL_START, APRIL_START + hours(360)), allApril('i-2', { availabilityZone: 'us-east-1b' }));
+    expect(r.utilization).toMatchObject({ purchasedHours: '720', usedHours: '360', utilizationPercentage: '50' });
+    expect(r.coverage).toEqual({ reservedHours: '360', onDemandHours: '720', totalRunningHours: '1080', coverageHoursPercentage: '33.33' });
   });
 
   it('a zonal RI in us-east-1a does not cover an instance in 1b: utilization 0 %, coverage 0 %', () => {

@@ -3,9 +3,9 @@ import { Decimal } from 'decimal.js';
 import { computeInvoice } from '../invoice/invoice';
 import { Invoice } from '../invoice/invoice';
 import { normalizationQuarterUnits } from '../pricing/reserved-pricing';
-import { APRIL, APRIL_START, BOOK, MAY_START, at, hours, lineOf, min, running } from '../testing/usage-fixtures';
+import { APRIL, APRIL_START, BOOK, MAY_START, at, hours, lineOf, min, reservedInstance, running } from '../testing/usage-fixtures';
 import { usageReport } from '../usage/usage.report';
-import { ReservedInstanceRecord, reservedInstanceRecordId, UsageRecord } from '../usage/usage-record';
+import { UsageRecord } from '../usage/usage-record';
 import { CoverablePiece, CoveringReservation, coverUsage } from './reserved-coverage';
 
 /**
@@ -15,13 +15,7 @@ import { CoverablePiece, CoveringReservation, coverUsage } from './reserved-cove
  */
 const MONTH_END = MAY_START;
 const invoiceOf = (usage: readonly UsageRecord[], month = APRIL): Invoice => computeInvoice({ tenantId: 't-1', month, usage, priceBook: BOOK });
-function ri(id: string, opts: Partial<ReservedInstanceRecord> = {}): ReservedInstanceRecord {
-  const termStartMs = opts.termStartMs ?? opts.startMs ?? APRIL_START;
-  return {
-    kind: 'reserved-instance', recordId: reservedInstanceRecordId(id), tenantId: 't-1', reservedInstancesId: id, instanceType: 'm5.large', scope: 'Region',
-    instanceCount: 1, offering: '1 yr No Upfront', fixedPrice: '0', usagePrice: '0.06', termStartMs, startMs: termStartMs, endMs: termStartMs + hours(8760), ...opts,
-  };
-}
+const ri = reservedInstance;
 const allApril = (id: string, opts: Parameters<typeof running>[3] = {}) => running(id, APRIL_START, MONTH_END, opts);
 const has = (inv: Invoice, prefix: string) => inv.lines.some((l) => l.lineId.startsWith(prefix));
 

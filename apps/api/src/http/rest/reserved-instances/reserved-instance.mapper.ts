@@ -1,6 +1,6 @@
 import { RI_TERM_SECONDS } from '@nimbus/metering';
 import { encodePageToken } from '../../../application/instances/page-token';
-import { OfferingQuery, RiOffering, RiView } from '../../../application/reserved-instances/reserved-instances.service';
+import { isReservedInstancesId, OfferingQuery, RiOffering, RiView } from '../../../application/reserved-instances/reserved-instances.service';
 import { RiMonthReport, TenantRiReport } from '../../../application/billing/billing.service';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { ListOfferingsQueryDto } from './reserved-instance.dto';
@@ -34,8 +34,14 @@ export function toOfferingQuery(q: ListOfferingsQueryDto): OfferingQuery {
   };
 }
 
+/** A page of RIs (in id order, as describe answers them) and the token of the next. */
+export function mapReservedInstancePage(all: readonly RiView[], q: { maxResults?: number; nextToken?: string }) {
+  const { page, nextToken } = pageAfter(all, (v) => v.ri.id, isReservedInstancesId, q.maxResults, q.nextToken);
+  return { reservedInstances: page.map(mapReservedInstance), ...(nextToken ? { nextToken } : {}) };
+}
+
 /** Keyset pages of a list in id order: the token names the last id of the page before. */
-export function pageAfter<T>(all: readonly T[], idOf: (t: T) => string, isId: (id: string) => boolean, maxResults: number | undefined, nextToken: string | undefined) {
+function pageAfter<T>(all: readonly T[], idOf: (t: T) => string, isId: (id: string) => boolean, maxResults: number | undefined, nextToken: string | undefined) {
   let from = 0;
   if (nextToken !== undefined) {
     const after = decodeAfter(nextToken, isId);

@@ -4,7 +4,7 @@ import { ApiErrors } from '../openapi/api-errors';
 import { AdminAuth, CurrentTenant, TenantAuth } from '../auth/guards';
 import { Operation } from '../../../application/auth/operation';
 import { TenantEntity } from '../../../persistence/entities';
-import { isReservedInstancesId, ReservedInstancesService } from '../../../application/reserved-instances/reserved-instances.service';
+import { ReservedInstancesService } from '../../../application/reserved-instances/reserved-instances.service';
 import { TenantsService } from '../../../application/tenants/tenants.service';
 import { BillingService } from '../../../application/billing/billing.service';
 import { pageOf } from '../../ec2/ec2-pages';
@@ -13,7 +13,7 @@ import { ListOfferingsQueryDto, ListReservedInstancesQueryDto, PurchaseReservedI
 import {
   AdminRiReportResponseDto, PurchaseResponseDto, ReservedInstancePageResponseDto, ReservedInstanceResponseDto, RiOfferingPageResponseDto, RiReportResponseDto,
 } from './reserved-instance-response.dto';
-import { mapAdminRiReport, mapOffering, mapReservedInstance, mapTenantRiReport, pageAfter, toOfferingQuery } from './reserved-instance.mapper';
+import { mapAdminRiReport, mapOffering, mapReservedInstance, mapReservedInstancePage, mapTenantRiReport, toOfferingQuery } from './reserved-instance.mapper';
 
 const MONTH_QUERY = {
   name: 'month', required: false,
@@ -70,9 +70,7 @@ export class ReservedInstancesController {
   @ApiQuery({ name: 'maxResults', required: false, description: '5 to 1000' })
   @ApiQuery({ name: 'nextToken', required: false })
   async list(@CurrentTenant() tenant: TenantEntity, @Query() q: ListReservedInstancesQueryDto) {
-    const all = await this.ris.describe(tenant, [], q.state === undefined ? undefined : (v) => v.state === q.state);
-    const { page, nextToken } = pageAfter(all, (v) => v.ri.id, isReservedInstancesId, q.maxResults, q.nextToken);
-    return { reservedInstances: page.map(mapReservedInstance), ...(nextToken ? { nextToken } : {}) };
+    return mapReservedInstancePage(await this.ris.describe(tenant, [], q.state === undefined ? undefined : (v) => v.state === q.state), q);
   }
 
   @Operation('DescribeReservedInstances')
@@ -115,9 +113,7 @@ export class AdminReservedInstancesController {
   @ApiQuery({ name: 'nextToken', required: false })
   async list(@Param('id') id: string, @Query() q: ListReservedInstancesQueryDto) {
     const tenant = await this.tenants.get({ tenantId: id });
-    const all = await this.ris.describe(tenant, [], q.state === undefined ? undefined : (v) => v.state === q.state);
-    const { page, nextToken } = pageAfter(all, (v) => v.ri.id, isReservedInstancesId, q.maxResults, q.nextToken);
-    return { reservedInstances: page.map(mapReservedInstance), ...(nextToken ? { nextToken } : {}) };
+    return mapReservedInstancePage(await this.ris.describe(tenant, [], q.state === undefined ? undefined : (v) => v.state === q.state), q);
   }
 
   @ApiOkResponse({ type: AdminRiReportResponseDto })
