@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN_KEY } from '../support/app';
+import { productLabel } from '../../apps/dashboard/src/data';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { callServer, ServerProcess, startServerProcess } from '../support/server-process';
 import { canvasInkPixels, chromiumPresent, ensureDashboardBuilt, launchChromium, screenshot, seedMonth, SeededMonth } from '../support/dashboard';
@@ -20,7 +21,7 @@ if (!present) process.stderr.write('dashboard browser tests skipped: /usr/bin/ch
 jest.setTimeout(300_000);
 
 const PAGES: [string, string][] = [
-  ['overview', '/'], ['tenants', '/tenants'], ['invoices', '/invoices'], ['licenses', '/licenses'], ['sla', '/sla'],
+  ['overview', '/'], ['tenants', '/tenants'], ['invoices', '/invoices'], ['reserved-instances', '/reserved-instances'], ['licenses', '/licenses'], ['sla', '/sla'],
   ['fleet', '/fleet'], ['prices', '/prices'], ['simulations', '/simulations'], ['experiments', '/experiments'],
 ];
 
@@ -116,6 +117,36 @@ describeBrowser('admin dashboard in a browser', () => {
     expect(await page.locator('[data-testid=chart]').count()).toBeGreaterThanOrEqual(8);
   });
 
+  it('reserved instances: last month\'s utilization, coverage and RI fees are the API\'s, each tenant\'s RIs with their terms; the revenue names the product', async () => {
+    const r = await api(`/v1/admin/billing/reserved-instances?month=${seeded.lastMonth}`);
+    await page.goto(admin(`/reserved-instances?month=${seeded.lastMonth}`));
+    await settle();
+    await noAlert();
+    expect(await page.getByTestId('ri-utilization').textContent()).toBe(`${r.utilization.utilizationPercentage} %`);
+    expect(await page.getByTestId('ri-coverage').textContent()).toBe(`${r.coverage.coverageHoursPercentage} %`);
+    expect(await page.getByTestId('ri-fees').textContent()).toBe(`$${Number(r.fees.total).toLocaleString('en-US', { minimumFractionDigits: 2 })}`);
+    // tenant-05's m5.xlarge RI covers its two m5.large (4 + 4 units of its 8) whenever both run: its utilization is the API's, and above zero.
+    const t5 = r.tenants.find((t: any) => t.tenantId === seeded.tenants[4].tenantId);
+    expect(Number(t5.utilization.utilizationPercentage)).toBeGreaterThan(90);
+    expect(Number(t5.fees.upfront)).toBeGreaterThan(0);
+    const riTable = page.locator('table', { has: page.locator('caption', { hasText: /^Reserved Instances/ }) });
+    const row = riTable.locator('tr', { hasText: t5.reservedInstances[0].reservedInstancesId });
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(2, 8)).toEqual(['m5.xlarge', 'Region', '1', '1 yr', 'All Upfront', 'active']);
+    expect(cells[11]).toBe(`${t5.reservedInstances[0].utilizationPercentage} %`);
+    const tenantTable = page.locator('table', { has: page.locator('caption', { hasText: 'by tenant' }) });
+    const t3 = r.tenants.find((t: any) => t.tenantId === seeded.tenants[2].tenantId);
+    const t3cells = await tenantTable.locator('tr', { hasText: seeded.tenants[2].name }).locator('td').allTextContents();
+    expect([t3cells[3], t3cells[6]]).toEqual([`${t3.utilization.utilizationPercentage} %`, `${t3.coverage.coverageHoursPercentage} %`]);
+    expect(await page.locator('[data-testid=chart]').count()).toBe(1);
+    // The Overview's revenue by product names the RI fees' product (its numbers' table).
+    await page.goto(admin('/'));
+    await settle();
+    const byProduct = page.locator('figure', { has: page.locator('figcaption', { hasText: 'Revenue by product' }) }).first();
+    await byProduct.getByRole('button', { name: 'Show numbers' }).click();
+    expect(await byProduct.locator('table').textContent()).toContain('EC2 Reserved Instances (upfront and hourly fees)');
+  });
+
   it('drills from revenue by tenant down to an invoice line, whose figures are the API’s', async () => {
     await page.goto(admin('/'));
     await settle();
@@ -130,9 +161,9 @@ describeBrowser('admin dashboard in a browser', () => {
     const line = invoice.lines[0];
     const row = page.locator('table', { has: page.locator('caption', { hasText: /^Lines$/ }) }).locator('tbody tr').first();
     const cells = await row.locator('td').allTextContents();
-    expect(cells[0]).toBe(line.product);
+    expect(cells[0]).toBe(productLabel(line.product));
     expect(cells[1]).toBe(line.description);
-    expect(cells[2]).toMatch(/^(per-second, 60 s minimum|per-hour|licence|credit|per unit)$/);
+    expect(cells[2]).toMatch(/^(per-second, 60 s minimum|per-hour|licence|credit|per unit|Reserved Instance upfront, once|Reserved Instance, every hour of the term)$/);
     expect(cells[5]).toBe(`$${Number(line.amount).toLocaleString('en-US', { minimumFractionDigits: 2 })}`);
     await screenshot(page, 'invoice-drill');
   });

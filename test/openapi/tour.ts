@@ -196,6 +196,19 @@ export async function tour(t: TestApp): Promise<Exchange[]> {
   await tenant('get', '/v1/invoices/{id}', { id: invoices[0].invoiceId });
   await tenant('get', '/v1/invoices/{id}', { id: invoices[0].invoiceId }, { accept: 'text/csv' });
   await tenant('get', '/v1/invoices/{id}', { id: 'inv-00000000000000000' });
+  // Reserved Instances, and their utilization and coverage.
+  const offering = (await tenant('get', '/v1/reserved-instance-offerings', {}, { query: { instanceType: 'm5.large', term: '1yr', offeringType: 'No Upfront', scope: 'Region' } })).body.offerings[0];
+  await tenant('get', '/v1/reserved-instance-offerings', {}, { query: { term: '2yr' } });
+  const riId = (await tenant('post', '/v1/reserved-instances', {}, { body: { offeringId: offering.offeringId, instanceCount: 1, clientToken: 'tour-ri' } })).body.reservedInstancesId;
+  await tenant('post', '/v1/reserved-instances', {}, { body: { offeringId: offering.offeringId, instanceCount: 2, clientToken: 'tour-ri' } });
+  await tenant('post', '/v1/reserved-instances', {}, { body: { offeringId: '00000000-0000-4000-a000-000000000000', instanceCount: 1 } });
+  await tenant('get', '/v1/reserved-instances');
+  await tenant('get', '/v1/reserved-instances/{id}', { id: riId });
+  await tenant('get', '/v1/reserved-instances/{id}', { id: '00000000-0000-4000-a000-000000000000' });
+  await tenant('get', '/v1/billing/reserved-instances');
+  await tenant('get', '/v1/billing/reserved-instances', {}, { query: { month: '2025-13' } });
+  await admin('get', '/v1/admin/tenants/{id}/reserved-instances', { id: tenantId });
+  await admin('get', '/v1/admin/billing/reserved-instances', {}, { query: { month: 'current' } });
   await admin('get', '/v1/admin/prices');
   await admin('put', '/v1/admin/prices', {}, { body: { instanceTypes: { 'm5.large': { hourly: { linux: '0.1' } } } } });
   await admin('put', '/v1/admin/prices', {}, { body: { colour: 'green' } });

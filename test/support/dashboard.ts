@@ -90,7 +90,7 @@ export interface SeededMonth {
 /**
  * A month of usage through the API, as operators and tenants make it: twelve tenants (so the top
  * ten and "the rest" both show), Linux and Windows instances with CPU workloads, one licence
- * configuration past its soft limit, a host failure (SLA credits), then the clock advanced from
+ * configuration past its soft limit, two Reserved Instances, a host failure (SLA credits), then the clock advanced from
  * the first of a month to the third of the next.
  */
 export async function seedMonth(s: ServerProcess): Promise<SeededMonth> {
@@ -105,6 +105,12 @@ export async function seedMonth(s: ServerProcess): Promise<SeededMonth> {
     const r = await admin('POST', '/v1/admin/tenants', { name: `tenant-${String(i + 1).padStart(2, '0')}`, quotas: { onDemandVcpus: 256 } });
     tenants.push({ tenantId: r.tenant.tenantId, name: r.tenant.name, key: r.apiKey.key });
   }
+  // Reserved Instances from the month's first instant (the RI page): tenant-03 (three Linux m5.large) a regional
+  // m5.large No Upfront, tenant-05 (two Linux m5.large) a regional m5.xlarge All Upfront that covers both by normalization.
+  const offering = async (key: string, instanceType: string, offeringType: string) =>
+    (await json<any>(s, key, 'GET', `/v1/reserved-instance-offerings?instanceType=${instanceType}&term=1yr&offeringType=${encodeURIComponent(offeringType)}&scope=Region`)).offerings[0].offeringId;
+  await json<any>(s, tenants[2].key, 'POST', '/v1/reserved-instances', { offeringId: await offering(tenants[2].key, 'm5.large', 'No Upfront'), instanceCount: 1 });
+  await json<any>(s, tenants[4].key, 'POST', '/v1/reserved-instances', { offeringId: await offering(tenants[4].key, 'm5.xlarge', 'All Upfront'), instanceCount: 1 });
   const lic = await json<any>(s, tenants[0].key, 'POST', '/v1/license-configurations', { name: 'SQL Server Standard', countingType: 'vCPU', limit: 2, hardLimit: false });
   for (const [i, t] of tenants.entries()) {
     const tenant = (m: string, p: string, b?: object) => json<any>(s, t.key, m, p, b);

@@ -33,6 +33,7 @@ import { VmmService } from './application/vmm/vmm.service';
 import { TenantsService } from './application/tenants/tenants.service';
 import { TenantQuotas } from './application/tenants/tenant-quotas';
 import { VolumesController } from './http/rest/volumes/volumes.controller';
+import { AdminReservedInstancesController, ReservedInstancesController } from './http/rest/reserved-instances/reserved-instances.controller';
 import { VolumesService } from './application/volumes/volumes.service';
 import { VolumesRepository } from './persistence/volumes.repository';
 import { VmmRepository } from './persistence/vmm.repository';
@@ -132,7 +133,7 @@ export interface AppOptions {
 
 export const CONTROLLERS = [
   HealthController, CatalogController, InstancesController, QuotasController, TenantsController, HostsController, ClockController,
-  InstanceVmmController, AdminVmmController, VolumesController,
+  InstanceVmmController, AdminVmmController, VolumesController, ReservedInstancesController, AdminReservedInstancesController,
   PlacementGroupsController, DedicatedHostsController, LicensesController,
   BillingController, AdminBillingController,
   SimulationsController,

@@ -64,9 +64,49 @@ export function otherPrices(version: Readonly<Record<string, unknown>>): { path:
 export function pricingRule(line: Pick<InvoiceLine, 'product' | 'description'>): string {
   if (line.product === 'sla-credit' || line.product === 'guarantee-credit') return 'credit';
   if (line.product === 'ec2-license') return 'licence';
+  if (line.product === 'ec2-reserved-instance') return /charged once/i.test(line.description) ? 'Reserved Instance upfront, once' : 'Reserved Instance, every hour of the term';
   if (/billed per hour/i.test(line.description)) return 'per-hour';
   if (/per second, 60 s minimum/i.test(line.description)) return 'per-second, 60 s minimum';
   return 'per unit';
+}
+
+/** Invoice products (libs/metering PRODUCTS) as the revenue views name them; an unknown one shows as it comes. */
+export const PRODUCT_LABELS: Readonly<Record<string, string>> = {
+  'ec2-instance': 'EC2 instances (On-Demand)',
+  'ec2-reserved-instance': 'EC2 Reserved Instances (upfront and hourly fees)',
+  'ec2-license': 'Licences',
+  'ec2-cpu-credits': 'T3 CPU credits (surplus)',
+  'ec2-dedicated-host': 'Dedicated Hosts',
+  'detailed-monitoring': 'Detailed monitoring',
+  'ebs-storage': 'EBS storage',
+  'ebs-iops': 'EBS provisioned IOPS',
+  'ebs-throughput': 'EBS throughput',
+  'ebs-io-requests': 'EBS I/O requests',
+  'ebs-snapshot': 'EBS snapshots',
+  'public-ipv4': 'Public IPv4 addresses',
+  'nat-gateway': 'NAT gateways',
+  'data-transfer': 'Data transfer',
+  'sla-credit': 'SLA credits',
+  'guarantee-credit': 'Guarantee credits',
+};
+export const productLabel = (product: string): string => PRODUCT_LABELS[product] ?? product;
+
+/** AWS Cost Explorer's RI utilization and coverage figures (GET /v1/admin/billing/reserved-instances). */
+export interface RiUtilization { purchasedHours: string; usedHours: string; unusedHours: string; utilizationPercentage: string | null }
+export interface RiCoverage { reservedHours: string; onDemandHours: string; totalRunningHours: string; coverageHoursPercentage: string | null }
+export interface RiFees { upfront: string; hourly: string; total: string }
+export interface RiUse extends RiUtilization {
+  reservedInstancesId: string; instanceType: string; scope: string; availabilityZone?: string; instanceCount: number;
+  offeringType?: string; duration?: number; state?: string; end?: string;
+}
+export interface TenantRiReport { tenantId: string; invoiceId: string; reservedInstances: RiUse[]; utilization: RiUtilization; coverage: RiCoverage; fees: RiFees }
+export interface RiReport { month: string; status: 'closed' | 'estimate'; asOf: string; utilization: RiUtilization; coverage: RiCoverage; fees: RiFees; tenants: TenantRiReport[] }
+
+/** An RI's term as AWS writes it: 31,536,000 s → "1 yr", 94,608,000 s → "3 yr". */
+export function riTerm(durationSeconds: number | undefined): string {
+  if (durationSeconds === undefined) return '—';
+  const years = durationSeconds / (365 * 86400);
+  return Number.isInteger(years) ? `${years} yr` : `${durationSeconds} s`;
 }
 
 export const CAUSES: Record<string, string> = {

@@ -20,6 +20,7 @@ const TenantDetail = page(() => import('./pages/tenants'), 'TenantDetail');
 const Invoices = page(() => import('./pages/invoices'), 'Invoices');
 const Licenses = page(() => import('./pages/licenses'), 'Licenses');
 const Sla = page(() => import('./pages/sla'), 'Sla');
+const ReservedInstances = page(() => import('./pages/reserved-instances'), 'ReservedInstances');
 const Fleet = page(() => import('./pages/fleet'), 'Fleet');
 const Prices = page(() => import('./pages/prices'), 'Prices');
 const Simulations = page(() => import('./pages/simulations'), 'Simulations');
@@ -29,7 +30,7 @@ const Experiments = page(() => import('./pages/experiments'), 'Experiments');
 const ExperimentDetail = page(() => import('./pages/experiments'), 'ExperimentDetail');
 
 const PAGES: [string, string][] = [
-  ['/', 'Overview'], ['/tenants', 'Tenants'], ['/invoices', 'Invoices'], ['/licenses', 'Licences'], ['/sla', 'SLA'],
+  ['/', 'Overview'], ['/tenants', 'Tenants'], ['/invoices', 'Invoices'], ['/reserved-instances', 'Reserved Instances'], ['/licenses', 'Licences'], ['/sla', 'SLA'],
   ['/fleet', 'Fleet'], ['/prices', 'Prices'], ['/simulations', 'Simulations'], ['/experiments', 'Experiments'],
 ];
 
@@ -57,6 +58,7 @@ function App() {
             <Route path="/tenants" element={<Tenants />} />
             <Route path="/tenants/:id" element={<TenantDetail />} />
             <Route path="/invoices" element={<Invoices />} />
+            <Route path="/reserved-instances" element={<ReservedInstances />} />
             <Route path="/licenses" element={<Licenses />} />
             <Route path="/sla" element={<Sla />} />
             <Route path="/fleet" element={<Fleet />} />

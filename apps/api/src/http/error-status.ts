@@ -39,6 +39,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   'InvalidAMIName.Duplicate': 409,
   'InvalidSnapshot.InUse': 409,
   'InvalidInstanceType.Duplicate': 409,
+  // Reserved Instances (EC2's codes; the REST API's missing resource is a 404).
+  InvalidReservedInstancesId: 404,
+  InvalidReservedInstancesOfferingId: 404,
   // Billing.
   InvoiceAlreadyClosed: 409,
   BillingMonthNotEnded: 409,

@@ -7,7 +7,7 @@ import {
   BillingMonthEntity, InvoiceEntity, InvoiceLineEntity, PriceBookVersionEntity, SettingEntity, SlaIntervalEntity, TenantEntity, UsageRecordEntity,
 } from './entities';
 import { Tx } from './tx';
-import { invoiceFromStore, invoicesAsOf, loadSla, loadUsage, SlaFacts } from './usage-store';
+import { invoiceFromStore, invoicesAsOf, loadSla, loadUsage, ratedFromStore, SlaFacts } from './usage-store';
 
 const CREDIT_POLICY_KEY = 'billing.creditPolicy';
 /** Rows per INSERT: under SQLite's and PostgreSQL's bound-parameter limits (11 columns a line). */
@@ -153,6 +153,13 @@ export class BillingRepository {
     tenantId: string, month: MonthWindow, closeAtMs: number, priceBook: readonly PriceBookVersion[], creditPolicy: CreditPolicy, unmetered: readonly UsageRecord[] = [],
   ): Promise<Invoice> {
     return invoiceFromStore(this.db.manager, tenantId, month, closeAtMs, priceBook, creditPolicy, unmetered);
+  }
+
+  /** invoiceFromStore, with the rater's Reserved Instance quantities from the same rating. */
+  ratedFromStore(
+    tenantId: string, month: MonthWindow, closeAtMs: number, priceBook: readonly PriceBookVersion[], creditPolicy: CreditPolicy, unmetered: readonly UsageRecord[] = [],
+  ): ReturnType<typeof ratedFromStore> {
+    return ratedFromStore(this.db.manager, tenantId, month, closeAtMs, priceBook, creditPolicy, unmetered);
   }
 
   /** The tenant's invoice as it stood at each of several earlier times (usage-store.ts), from one read of its usage. */

@@ -1,4 +1,5 @@
 import {
+  rateInvoice,
   computeInvoice, CreditPolicy, GuaranteeViolation, Invoice, InstanceUnavailability, PriceBookVersion, SlaInputs, tenantZoneOutages, UsageRecord,
 } from '@nimbus/metering';
 import { StoredUsageRecord, usageRecordOf } from '@nimbus/simulation';
@@ -125,9 +126,17 @@ export async function invoiceFromStore(
   m: EntityManager, tenantId: string, month: { month: string; startMs: number; endMs: number }, closeAtMs: number, priceBook: readonly PriceBookVersion[], creditPolicy: CreditPolicy,
   unmetered: readonly UsageRecord[] = [],
 ): Promise<Invoice> {
+  return (await ratedFromStore(m, tenantId, month, closeAtMs, priceBook, creditPolicy, unmetered)).invoice;
+}
+
+/** invoiceFromStore with the rater's Reserved Instance quantities (utilization and coverage) from the same rating. */
+export async function ratedFromStore(
+  m: EntityManager, tenantId: string, month: { month: string; startMs: number; endMs: number }, closeAtMs: number, priceBook: readonly PriceBookVersion[], creditPolicy: CreditPolicy,
+  unmetered: readonly UsageRecord[] = [],
+): Promise<ReturnType<typeof rateInvoice>> {
   const usage = [...usageRecordsOf(await usageRows(m, [tenantId], month.startMs, month.endMs), closeAtMs), ...unmetered];
   const facts = slaFactsOf(await slaRows(m, [tenantId], month.startMs, month.endMs), closeAtMs);
-  return computeInvoice({ tenantId, month: month.month, usage, priceBook, creditPolicy, sla: slaInputsOf(tenantId, usage, facts) });
+  return rateInvoice({ tenantId, month: month.month, usage, priceBook, creditPolicy, sla: slaInputsOf(tenantId, usage, facts) });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { download, get, getCsv, post } from '../api';
-import { getClock, Invoice, pricingRule, tenantNameMap } from '../data';
+import { getClock, Invoice, pricingRule, productLabel, tenantNameMap } from '../data';
 import { formatDateTime, formatMoney, formatMonth, monthOf } from '../format';
 import { Confirm, ErrorBox, Show, Table, useLoad, useParam } from '../ui';
 
@@ -38,7 +38,7 @@ function InvoiceDetail({ id }: { id: string }) {
             )}
             {inv.recomputed && <p role="status" data-testid="recompute-result">{inv.recomputed.matches ? 'The recomputation gives the same cents.' : 'The recomputation differs from the stored invoice.'}</p>}
             <Table caption="Lines" rows={inv.lines ?? []} rowKey={(l) => l.lineId} pageSize={50} empty="No lines: nothing was used this month." columns={[
-              { header: 'Product', cell: (l) => l.product },
+              { header: 'Product', cell: (l) => productLabel(l.product), csv: (l) => l.product },
               { header: 'Description', cell: (l) => l.description },
               { header: 'Pricing rule', cell: (l) => pricingRule(l) },
               { header: 'Quantity', numeric: true, cell: (l) => `${l.quantity} ${l.unit}` },

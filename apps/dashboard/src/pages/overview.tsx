@@ -1,6 +1,6 @@
 import { Link, useNavigate } from 'react-router-dom';
 import { Chart } from '../chart';
-import { CAUSES, Revenue } from '../data';
+import { CAUSES, productLabel, Revenue } from '../data';
 import { formatDateTime, formatMoney, formatMonth, formatNumber, formatPercent, formatWatts, previousMonth } from '../format';
 import { Empty, Show, Table, useLoad } from '../ui';
 import { takeOverview } from './overview-data';
@@ -14,7 +14,7 @@ export function RevenueCharts({ rev, names, idPrefix }: { rev: Revenue; names: M
     <div className="grid" id={idPrefix}>
       <Chart title={`Revenue by day, ${formatMonth(rev.month)}`} kind="bar" categories={rev.days.map((d) => d.day.slice(5))} xName="day (UTC, MM-DD)" yName="USD" format={money}
         series={[{ name: 'charges', values: rev.days.map((d) => Number(d.subtotal)) }, { name: 'credits', values: rev.days.map((d) => Number(d.credits)) }]} stacked />
-      <Chart title={`Revenue by product, ${formatMonth(rev.month)}`} kind="bar" horizontal categories={rev.byProduct.map((p) => p.product)} xName="product" yName="USD" format={money}
+      <Chart title={`Revenue by product, ${formatMonth(rev.month)}`} kind="bar" horizontal categories={rev.byProduct.map((p) => productLabel(p.product))} xName="product" yName="USD" format={money}
         series={[{ name: 'charges', values: rev.byProduct.map((p) => Number(p.amount)) }]} />
       <Chart title={`Revenue by tenant, ${formatMonth(rev.month)}`} kind="bar" horizontal categories={tenantRows.map((t) => t.label)} xName="tenant" yName="USD" format={money}
         series={[{ name: 'total', values: tenantRows.map((t) => Number(t.total)) }]}

@@ -3,7 +3,7 @@ import { parseBillingMonth } from '../calendar/billing-month';
 import { formatCents, ZERO } from '../money/money';
 import { PriceBookVersion } from '../pricing/price-book';
 import { compilePriceBook } from '../pricing/price-book.compiled';
-import { rateUsage } from '../rating/usage.rater';
+import { ReservedInstanceUse, rateUsage } from '../rating/usage.rater';
 import { CreditPolicy, DEFAULT_CREDIT_POLICY, validateCreditPolicy } from '../sla/credit-policy';
 import { SlaInputs, slaCreditLines, slaInstanceIds } from '../sla/sla.credits';
 import { UsageRecord } from '../usage/usage-record';
@@ -47,6 +47,11 @@ export type MonthCloseInput = Omit<InvoiceInput, 'tenantId'> & {
  * are sums of rounded lines.
  */
 export function computeInvoice(input: InvoiceInput): Invoice {
+  return rateInvoice(input).invoice;
+}
+
+/** computeInvoice, with the rater's Reserved Instance quantities (utilization and coverage: reserved-use.ts) from the same rating. */
+export function rateInvoice(input: InvoiceInput): { readonly invoice: Invoice; readonly reservedInstances: ReservedInstanceUse } {
   const { tenantId } = input;
   return invoiceFor(
     tenantId,
@@ -69,10 +74,10 @@ export function computeInvoices(input: MonthCloseInput): Invoice[] {
     list.push(r);
   }
   const tenants = [...byTenant.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return tenants.map((t) => invoiceFor(t, byTenant.get(t) ?? [], input));
+  return tenants.map((t) => invoiceFor(t, byTenant.get(t) ?? [], input).invoice);
 }
 
-function invoiceFor(tenantId: string, usage: readonly UsageRecord[], input: Omit<InvoiceInput, 'tenantId' | 'usage'>): Invoice {
+function invoiceFor(tenantId: string, usage: readonly UsageRecord[], input: Omit<InvoiceInput, 'tenantId' | 'usage'>): { invoice: Invoice; reservedInstances: ReservedInstanceUse } {
   const month = parseBillingMonth(input.month);
   const book = compilePriceBook(input.priceBook);
   const policy = input.creditPolicy ?? DEFAULT_CREDIT_POLICY;
@@ -85,7 +90,7 @@ function invoiceFor(tenantId: string, usage: readonly UsageRecord[], input: Omit
   const credits = capCredits(slaCreditLines(tenantId, month, rated, subtotal, book, policy, input.sla).sort(compareLines), subtotal);
   const creditTotal = credits.reduce((sum: Decimal, l) => sum.plus(roundedAmount(l)), ZERO);
 
-  return {
+  const invoice: Invoice = {
     tenantId,
     month: month.month,
     currency: 'USD',
@@ -97,6 +102,7 @@ function invoiceFor(tenantId: string, usage: readonly UsageRecord[], input: Omit
       .filter((v, i) => v.effectiveFromMs < month.endMs && (i + 1 === book.versions.length || book.versions[i + 1].effectiveFromMs > month.startMs))
       .map((v) => v.version),
   };
+  return { invoice, reservedInstances: rated.reservedInstances };
 }
 
 /**

@@ -23,6 +23,22 @@ export interface CoverablePiece {
   readonly billedMs: number;
 }
 
+/** What coverUsage decided: the covered ms of each piece, and each reservation's use (input order). */
+export interface Coverage {
+  readonly covered: number[];
+  /**
+   * The units × ms each reservation gave in the hours it was given (≤ reservationUnits × its
+   * instance count × its ms): the "RI hours used" of AWS Cost Explorer's utilization, before ÷ units × 1 h.
+   */
+  readonly used: number[];
+}
+
+/**
+ * The units an RI's capacity is counted in: its normalization factor (in quarters, as the rule
+ * counts) where its type has one, else 1 (it covers its own type, one instance-ms per ms).
+ */
+export const reservationUnits = (r: Pick<CoveringReservation, 'instanceType'>): number => normalizationQuarterUnits(r.instanceType) ?? 1;
+
 const overlap = (r: CoveringReservation, from: number, to: number): number => Math.max(0, Math.min(r.endMs, to) - Math.max(r.startMs, from));
 
 /**
@@ -39,14 +55,17 @@ const overlap = (r: CoveringReservation, from: number, to: number): number => Ma
  *   Instances apply to the smallest instance sizes first" (AWS CUR User Guide);
  * - usage the hour's RIs cannot cover stays On-Demand.
  *
- * Returns the covered ms of each piece (integers, ≤ its billedMs). Covered + uncovered is the billed
- * total by construction, and no RI gives more than its capacity: covered ms × the piece's units is
- * taken from the RI's units × ms, rounding down. RIs and pieces are visited in a fixed order (ids,
- * sizes, types, zones), so the result does not depend on input order.
+ * Returns the covered ms of each piece (integers, ≤ its billedMs) and what each reservation gave, in
+ * its units × ms (reservationUnits). Covered + uncovered is the billed total by construction, and no
+ * RI gives more than its capacity: covered ms × the piece's units is taken from the RI's units × ms,
+ * rounding down. RIs and pieces are visited in a fixed order (ids, sizes, types, zones), so the result
+ * does not depend on input order.
  */
-export function coverUsage(pieces: readonly CoverablePiece[], reservations: readonly CoveringReservation[]): number[] {
+export function coverUsage(pieces: readonly CoverablePiece[], reservations: readonly CoveringReservation[]): Coverage {
   const covered = new Array<number>(pieces.length).fill(0);
-  if (reservations.length === 0) return covered;
+  const used = new Array<number>(reservations.length).fill(0);
+  if (reservations.length === 0) return { covered, used };
+  const index = new Map(reservations.map((r, j) => [r, j]));
   const byId = (a: CoveringReservation, b: CoveringReservation) => (a.reservedInstancesId < b.reservedInstancesId ? -1 : a.reservedInstancesId > b.reservedInstancesId ? 1 : 0);
   const zonal = reservations.filter((r) => r.scope === 'Availability Zone').sort(byId);
   const regional = reservations.filter((r) => r.scope === 'Region').sort(byId);
@@ -74,6 +93,7 @@ export function coverUsage(pieces: readonly CoverablePiece[], reservations: read
         const take = Math.min(left, p.billedMs - covered[i]);
         covered[i] += take;
         left -= take;
+        used[index.get(r)!] += take * reservationUnits(r);
       }
     }
     for (const r of regional) {
@@ -89,10 +109,11 @@ export function coverUsage(pieces: readonly CoverablePiece[], reservations: read
         const take = Math.min(Math.floor(left / pu), p.billedMs - covered[i]);
         covered[i] += take;
         left -= take * pu;
+        used[index.get(r)!] += take * pu;
       }
     }
   }
-  return covered;
+  return { covered, used };
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -3,9 +3,9 @@ import { Decimal } from 'decimal.js';
 import { computeInvoice } from '../invoice/invoice';
 import { Invoice } from '../invoice/invoice';
 import { normalizationQuarterUnits } from '../pricing/reserved-pricing';
-import { APRIL, APRIL_START, BOOK, MAY_START, at, hours, lineOf, min, running } from '../testing/usage-fixtures';
+import { APRIL, APRIL_START, BOOK, MAY_START, at, hours, lineOf, min, reservedInstance, running } from '../testing/usage-fixtures';
 import { usageReport } from '../usage/usage.report';
-import { ReservedInstanceRecord, reservedInstanceRecordId, UsageRecord } from '../usage/usage-record';
+import { UsageRecord } from '../usage/usage-record';
 import { CoverablePiece, CoveringReservation, coverUsage } from './reserved-coverage';
 
 /**
@@ -15,13 +15,7 @@ import { CoverablePiece, CoveringReservation, coverUsage } from './reserved-cove
  */
 const MONTH_END = MAY_START;
 const invoiceOf = (usage: readonly UsageRecord[], month = APRIL): Invoice => computeInvoice({ tenantId: 't-1', month, usage, priceBook: BOOK });
-function ri(id: string, opts: Partial<ReservedInstanceRecord> = {}): ReservedInstanceRecord {
-  const termStartMs = opts.termStartMs ?? opts.startMs ?? APRIL_START;
-  return {
-    kind: 'reserved-instance', recordId: reservedInstanceRecordId(id), tenantId: 't-1', reservedInstancesId: id, instanceType: 'm5.large', scope: 'Region',
-    instanceCount: 1, offering: '1 yr No Upfront', fixedPrice: '0', usagePrice: '0.06', termStartMs, startMs: termStartMs, endMs: termStartMs + hours(8760), ...opts,
-  };
-}
+const ri = reservedInstance;
 const allApril = (id: string, opts: Parameters<typeof running>[3] = {}) => running(id, APRIL_START, MONTH_END, opts);
 const has = (inv: Invoice, prefix: string) => inv.lines.some((l) => l.lineId.startsWith(prefix));
 
@@ -108,14 +102,14 @@ describe('coverUsage (the coverage rule)', () => {
 
   it('applies zonal RIs first: a zonal us-east-1a RI and a regional one cover instances in 1a and 1b', () => {
     // Were the regional RI applied first it would take the 1a instance (sorted first) and leave 1b On-Demand.
-    expect(coverUsage([piece('m5.large', 'us-east-1a'), piece('m5.large', 'us-east-1b')], [res('b-regional', 'm5.large', 'Region'), res('a-zonal', 'm5.large', 'Availability Zone', 'us-east-1a')]))
+    expect(coverUsage([piece('m5.large', 'us-east-1a'), piece('m5.large', 'us-east-1b')], [res('b-regional', 'm5.large', 'Region'), res('a-zonal', 'm5.large', 'Availability Zone', 'us-east-1a')]).covered)
       .toEqual([H, H]);
   });
 
   it('a zonal RI needs the exact type, a regional RI covers the family in normalized units, smallest first', () => {
-    expect(coverUsage([piece('m5.xlarge', 'us-east-1a')], [res('z', 'm5.large', 'Availability Zone', 'us-east-1a')])).toEqual([0]);
-    expect(coverUsage([piece('m5.xlarge', 'us-east-1a'), piece('m5.large', 'us-east-1a')], [res('r', 'm5.xlarge', 'Region')])).toEqual([H / 2, H]);
-    expect(coverUsage([piece('c5.large', 'us-east-1a')], [res('r', 'm5.large', 'Region')])).toEqual([0]);
+    expect(coverUsage([piece('m5.xlarge', 'us-east-1a')], [res('z', 'm5.large', 'Availability Zone', 'us-east-1a')]).covered).toEqual([0]);
+    expect(coverUsage([piece('m5.xlarge', 'us-east-1a'), piece('m5.large', 'us-east-1a')], [res('r', 'm5.xlarge', 'Region')]).covered).toEqual([H / 2, H]);
+    expect(coverUsage([piece('c5.large', 'us-east-1a')], [res('r', 'm5.large', 'Region')]).covered).toEqual([0]);
   });
 
   it('property (seeded by FC_SEED): covered ≤ billed per piece, and per clock hour the covered units never exceed the RIs\' capacity', () => {
@@ -128,7 +122,7 @@ describe('coverUsage (the coverage rule)', () => {
     }).map(({ zonal, length, availabilityZone, ...r }): CoveringReservation => ({ ...r, scope: zonal ? 'Availability Zone' : 'Region', ...(zonal ? { availabilityZone } : {}), endMs: r.startMs + length }));
     fc.assert(
       fc.property(fc.array(pieceArb, { maxLength: 20 }), fc.array(resArb, { maxLength: 5 }), (pieces, reservations) => {
-        const covered = coverUsage(pieces, reservations);
+        const { covered } = coverUsage(pieces, reservations);
         const total = pieces.reduce((s, p) => s + p.billedMs, 0);
         const uncovered = pieces.reduce((s, p, i) => s + (p.billedMs - covered[i]), 0);
         expect(covered.reduce((s, c) => s + c, 0) + uncovered).toBe(total);

@@ -8,7 +8,7 @@ import { EbsPrices, LicenseComponent, PriceBookVersion } from '../pricing/price-
 import { PriceNotFound } from '../errors';
 import { sameUsageRecord } from '../usage/usage.dedupe';
 import { InstanceUsageRecord, isProratedRecord, LicenseModel, Platform, PublicIpv4State, ReservedInstanceRecord, Tenancy, UsageRecord, VolumeType, validateUsageRecord } from '../usage/usage-record';
-import { CoverablePiece, coverUsage } from './reserved-coverage';
+import { CoverablePiece, coverUsage, reservationUnits } from './reserved-coverage';
 import { DEDICATED_HOST_BILLING, INSTANCE_BILLING, NAT_GATEWAY_BILLING, billedMsByVersion } from './billing-granularity';
 import { mergeIntervals, TimeInterval } from '../sla/availability';
 import { spotHourOf, spotPercent, spotPriceOf } from '../pricing/spot-price';
@@ -25,6 +25,34 @@ export interface RatedUsage {
   readonly segmentsByInstance: ReadonlyMap<string, InstanceSegment[]>;
   /** Availability zones where the tenant ran instances this month (the region-level SLA's scope). */
   readonly zonesInUse: ReadonlySet<string>;
+  /** What the coverage rule decided this month: the quantities behind RI utilization and coverage. */
+  readonly reservedInstances: ReservedInstanceUse;
+}
+
+/** One Reserved Instance's capacity in the month and what of it the coverage rule used. */
+export interface ReservationUse {
+  readonly reservedInstancesId: string;
+  readonly instanceType: string;
+  readonly scope: 'Region' | 'Availability Zone';
+  readonly availabilityZone?: string;
+  readonly instanceCount: number;
+  /** Instance count × the hours of its term inside the month (AWS Cost Explorer's PurchasedHours). */
+  readonly purchasedHours: Decimal;
+  /** The part of those hours that covered usage, in hours of its own size (TotalActualHours). */
+  readonly usedHours: Decimal;
+}
+
+/**
+ * The quantities the rater computed for Reserved Instances: each RI's purchased and used hours, and
+ * the On-Demand-eligible instance hours (Linux/UNIX, default tenancy, not Spot: what an RI may cover)
+ * with the part the RIs covered. Utilization and coverage are ratios of these (invoice/reserved-use.ts).
+ */
+export interface ReservedInstanceUse {
+  readonly reservations: readonly ReservationUse[];
+  /** Eligible instance hours billed (covered + On-Demand): Cost Explorer's TotalRunningHours. */
+  readonly eligibleHours: Decimal;
+  /** Of those, the hours Reserved Instances covered: ReservedHours. */
+  readonly coveredHours: Decimal;
 }
 
 export const PLATFORM_LABEL: Readonly<Record<Platform, string>> = {
@@ -108,6 +136,7 @@ export function rateUsage(
   const reserved: ReservedInstanceRecord[] = [];
   const mayCover = records.some((r) => r.kind === 'reserved-instance');
   const coverable: (CoverablePiece & { readonly r: InstanceUsageRecord; readonly v: number })[] = [];
+  const eligibleMs = new ExactSum();
   const addInstanceMs = (r: InstanceUsageRecord, v: number, isSpot: boolean, ms: number) => {
     const key = `${r.instanceType}|${r.platform}|${r.licenseModel}|${r.tenancy}|${r.vcpus}|${v}|${isSpot ? 'spot' : ''}`;
     let a = instances.get(key);
@@ -161,7 +190,8 @@ export function rateUsage(
       const isSpot = r.market === 'spot';
       if (isSpot && waived.has(periodKey(r))) continue;
       // What a Reserved Instance may cover: On-Demand Linux/UNIX at default tenancy (never Spot).
-      const coverableByRi = mayCover && !isSpot && r.tenancy === 'default' && r.platform === 'linux';
+      const eligible = !isSpot && r.tenancy === 'default' && r.platform === 'linux';
+      const coverableByRi = mayCover && eligible;
       // A Spot interval (and one an RI may cover) is cut at every clock hour: each billed unit is priced
       // (or covered) by the hour it starts in (billedMs is the same however a period is cut, so the cuts
       // move no unit and add no minimum).
@@ -171,6 +201,7 @@ export function rateUsage(
         const n = billedMsByVersion(segment, INSTANCE_BILLING[r.platform], starts, versionIndexAt, pieces);
         for (let i = 0; i < n; i += 2) {
           const v = pieces[i];
+          if (eligible) eligibleMs.add(pieces[i + 1]);
           if (coverableByRi) {
             coverable.push({ hour: Math.floor(from / MS_PER_HOUR), instanceType: r.instanceType, availabilityZone: r.availabilityZone, billedMs: pieces[i + 1], r, v });
             continue;
@@ -250,15 +281,28 @@ export function rateUsage(
 
   // Each clock hour's coverage: covered ms leave the On-Demand lines for the covered line ($0).
   const coveredMs = new Map<string, ExactSum>();
-  const covered = coverUsage(coverable, reserved.map((r) => ({ ...r, startMs: Math.max(r.startMs, m0), endMs: Math.min(r.endMs, m1) })));
+  const allCoveredMs = new ExactSum();
+  const inMonth = reserved.map((r) => ({ ...r, startMs: Math.max(r.startMs, m0), endMs: Math.min(r.endMs, m1) }));
+  const { covered, used } = coverUsage(coverable, inMonth);
   coverable.forEach((p, i) => {
     if (p.billedMs > covered[i]) addInstanceMs(p.r, p.v, false, p.billedMs - covered[i]);
     if (covered[i] > 0) {
       let sum = coveredMs.get(p.instanceType);
       if (!sum) coveredMs.set(p.instanceType, (sum = new ExactSum()));
       sum.add(covered[i]);
+      allCoveredMs.add(covered[i]);
     }
   });
+  const reservedInstances: ReservedInstanceUse = {
+    reservations: inMonth.map((r, j) => ({
+      reservedInstancesId: r.reservedInstancesId, instanceType: r.instanceType, scope: r.scope, ...(r.availabilityZone !== undefined ? { availabilityZone: r.availabilityZone } : {}),
+      instanceCount: r.instanceCount,
+      purchasedHours: new Decimal(r.instanceCount).times(Math.max(0, r.endMs - r.startMs)).div(MS_PER_HOUR),
+      usedHours: new Decimal(used[j]).div(reservationUnits(r) * MS_PER_HOUR),
+    })),
+    eligibleHours: eligibleMs.toDecimal().div(MS_PER_HOUR),
+    coveredHours: allCoveredMs.toDecimal().div(MS_PER_HOUR),
+  };
 
   const lines: PendingLine[] = [
     ...instanceLines(instances, book),
@@ -276,7 +320,7 @@ export function rateUsage(
     ...[...natBytes.values()].map(({ meta: { v }, sum }) => natBytesLine(v, sum, book)),
     ...transferLines(transfer, book),
   ];
-  return { lines, segmentsByInstance, zonesInUse };
+  return { lines, segmentsByInstance, zonesInUse, reservedInstances };
 }
 
 /** On-Demand usage Reserved Instances covered: shown at $0, their fee lines charge it. */

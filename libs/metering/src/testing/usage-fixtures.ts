@@ -12,6 +12,7 @@ import {
   NatGatewayUsageRecord,
   MonitoringUsageRecord,
   PublicIpv4UsageRecord,
+  ReservedInstanceRecord,
   SnapshotUsageRecord,
   VolumeIoRecord,
   VolumeUsageRecord,
@@ -23,6 +24,7 @@ import {
   natGatewayUsageRecordId,
   monitoringUsageRecordId,
   publicIpv4UsageRecordId,
+  reservedInstanceRecordId,
   snapshotUsageRecordId,
   volumeIoMeterRecordId,
   volumeUsageRecordId,
@@ -173,4 +175,13 @@ export function lineOf(invoice: Invoice, lineIdPrefix: string): InvoiceLine {
   const found = invoice.lines.filter((l) => l.lineId.startsWith(lineIdPrefix));
   if (found.length !== 1) throw new Error(`expected one line ${lineIdPrefix}, found ${found.map((l) => l.lineId).join(', ') || 'none'}`);
   return found[0];
+}
+
+/** A Reserved Instance's record: by default a regional m5.large 1-year No Upfront ($0.06/h) from April 1. */
+export function reservedInstance(id: string, opts: Partial<ReservedInstanceRecord> = {}): ReservedInstanceRecord {
+  const termStartMs = opts.termStartMs ?? opts.startMs ?? APRIL_START;
+  return {
+    kind: 'reserved-instance', recordId: reservedInstanceRecordId(id), tenantId: 't-1', reservedInstancesId: id, instanceType: 'm5.large', scope: 'Region',
+    instanceCount: 1, offering: '1 yr No Upfront', fixedPrice: '0', usagePrice: '0.06', termStartMs, startMs: termStartMs, endMs: termStartMs + hours(8760), ...opts,
+  };
 }

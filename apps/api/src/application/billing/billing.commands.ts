@@ -53,3 +53,9 @@ export interface GetRevenueCommand {
 export interface CloseMonthCommand {
   readonly month: BillingMonth;
 }
+
+/** The month's Reserved Instance utilization and coverage: one tenant's, or every tenant's. */
+export interface GetRiReportCommand {
+  readonly month: BillingMonth | RelativeMonth;
+  readonly tenantId?: string;
+}

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import {
-  billingMonthOf, BillingMonth, BillingSummary, CreditPolicy, DEFAULT_CREDIT_POLICY, Invoice, isPointRecord, MeteringError, parseBillingMonth, priceAt, PriceBookVersion,
+  billingMonthOf, BillingMonth, BillingSummary, ReservedInstanceUse, riUseReport, RiCoverage, RiUtilization, CreditPolicy, DEFAULT_CREDIT_POLICY, Invoice, isPointRecord, MeteringError, parseBillingMonth, priceAt, PriceBookVersion,
   seedPriceBook, summarize, withListPrices, UsageRecord, usageReport, UsageReportRow, UsageGrouping, validateCreditPolicy, validatePriceBook, validatePriceBookVersion,
 } from '@nimbus/metering';
 import { Catalog, INSTANCE_TYPES, MS_PER_DAY } from '@nimbus/hypervisor';
@@ -13,8 +13,10 @@ import { BillingRepository, StoredInvoice } from '../../persistence/billing.repo
 import { EngineService } from '../../engine/engine.service';
 import { closeMonth, CloseResult } from './billing-close';
 import { NatRoutes } from '../networking/nat-routes';
+import { ReservedInstancesRepository } from '../../persistence/reserved-instances.repository';
+import { RiState, riStateAt } from '../reserved-instances/ri-state';
 import {
-  CloseMonthCommand, GetBillingSummaryCommand, GetInvoiceCommand, GetRevenueCommand, GetUsageCommand, ListAllInvoicesCommand, PutCreditPolicyCommand, PutPricesCommand,
+  CloseMonthCommand, GetBillingSummaryCommand, GetInvoiceCommand, GetRevenueCommand, GetRiReportCommand, GetUsageCommand, ListAllInvoicesCommand, PutCreditPolicyCommand, PutPricesCommand,
 } from './billing.commands';
 
 /** `GET /v1/usage` covers at most this much simulated time per call. */
@@ -118,6 +120,54 @@ export interface RevenueReport {
   readonly credits: readonly CreditLineView[];
 }
 
+/** An RI in the month's report: what the rater counted, with its terms and state from the RI itself. */
+export interface RiUseView {
+  readonly reservedInstancesId: string;
+  readonly instanceType: string;
+  readonly scope: string;
+  readonly availabilityZone?: string;
+  readonly instanceCount: number;
+  readonly offeringType?: string;
+  readonly durationSeconds?: number;
+  readonly state?: RiState;
+  readonly endMs?: number;
+}
+
+/** The month's `ec2-reserved-instance` lines: upfront fees, hourly fees, and both. */
+export interface RiFees {
+  readonly upfront: string;
+  readonly hourly: string;
+  readonly total: string;
+}
+
+/** One tenant's Reserved Instances in a month: each RI's utilization, the tenant's utilization, coverage and fees. */
+export interface TenantRiReport {
+  readonly tenantId: string;
+  readonly invoiceId: string;
+  readonly reservedInstances: readonly (RiUseView & RiUtilization)[];
+  readonly utilization: RiUtilization;
+  readonly coverage: RiCoverage;
+  readonly fees: RiFees;
+}
+
+/** The month's RI report: the tenants' (one, or every tenant with RIs or eligible hours) and their sums. */
+export interface RiMonthReport {
+  readonly month: string;
+  readonly status: InvoiceStatus;
+  readonly asOfMs: number;
+  readonly utilization: RiUtilization;
+  readonly coverage: RiCoverage;
+  readonly fees: RiFees;
+  readonly tenants: readonly TenantRiReport[];
+}
+
+function riFees(lines: readonly Invoice['lines'][number][]): RiFees {
+  const of = (suffix: string) => lines.filter((l) => l.product === 'ec2-reserved-instance' && l.lineId.endsWith(suffix)).reduce((s, l) => s.plus(l.amount), new Decimal(0));
+  const upfront = of('/upfront');
+  const hourly = of('/hours');
+  return { upfront: upfront.toFixed(2), hourly: hourly.toFixed(2), total: upfront.plus(hourly).toFixed(2) };
+}
+
 const figures = (i: { subtotal: string; credits: string; total: string }): RevenueFigures => ({ subtotal: i.subtotal, credits: i.credits, total: i.total });
 const minus = (a: RevenueFigures, b: RevenueFigures): RevenueFigures => ({
   subtotal: new Decimal(a.subtotal).minus(b.subtotal).toFixed(2), credits: new Decimal(a.credits).minus(b.credits).toFixed(2), total: new Decimal(a.total).minus(b.total).toFixed(2),
@@ -164,6 +214,7 @@ export class BillingService implements OnModuleInit {
     private readonly repo: BillingRepository,
     private readonly engine: EngineService,
     private readonly natRoutes: NatRoutes,
+    private readonly reservedInstances: ReservedInstancesRepository,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -371,10 +422,7 @@ export class BillingService implements OnModuleInit {
    */
   revenue(cmd: GetRevenueCommand): Promise<RevenueReport> {
     return this.engine.read(async (e) => {
-      const current = billingMonthOf(e.now);
-      const month = cmd.month === 'current' ? current : cmd.month === 'previous' ? billingMonthOf(current.startMs - 1) : cmd.month;
-      const closed = await this.repo.closedMonth(month.month);
-      if (!closed && month.startMs > e.now) throw invalidParameter(`${month.month} has not begun (now ${iso(e.now)})`);
+      const { month, closed } = await this.reportMonth(cmd.month, e.now);
       // A closed month's figures never change (its invoices and usage are final): rated once.
       const key = closed ? `${month.month}|${closed.closedAt}` : undefined;
       const cached = key ? this.closedRevenue.get(key) : undefined;
@@ -383,6 +431,53 @@ export class BillingService implements OnModuleInit {
       if (key) this.closedRevenue.set(key, report);
       return report;
     });
+  }
+
+  /**
+   * Reserved Instance utilization and coverage (AWS Cost Explorer's reports; libs/metering
+   * invoice/reserved-use.ts) of a month, from the same rating as its invoices or estimates, with
+   * the RI fees on them. One tenant's, or (no tenantId) every tenant with RIs or eligible hours.
+   */
+  riReport(cmd: GetRiReportCommand): Promise<RiMonthReport> {
+    return this.engine.read(async (e) => {
+      const { month, closed } = await this.reportMonth(cmd.month, e.now);
+      const asOfMs = closed ? closed.closedAt : e.now;
+      const stored = closed ? new Map((await this.repo.invoicesOfMonth(month.month)).map((s) => [s.invoice.tenantId, s])) : undefined;
+      const tenants: TenantRiReport[] = [];
+      const uses: ReservedInstanceUse[] = [];
+      const allLines: Invoice['lines'][number][] = [];
+      for (const t of await this.repo.tenantIds(cmd.tenantId)) {
+        // A closed month: its invoice as closed, and its usage (final) re-rated for the quantities.
+        const rated = closed ? await this.repo.ratedFromStore(t, month, month.endMs, this.book, this.policy) : await this.rated(t, month, e.now);
+        const use = rated.reservedInstances;
+        if (cmd.tenantId === undefined && use.reservations.length === 0 && use.eligibleHours.isZero()) continue;
+        const closedInvoice = stored?.get(t);
+        const lines = closedInvoice ? closedInvoice.invoice.lines : rated.invoice.lines;
+        const rows = new Map((await this.reservedInstances.of(this.reservedInstances.reader, t)).map((r) => [r.id, r]));
+        const report = riUseReport([use]);
+        uses.push(use);
+        allLines.push(...lines);
+        tenants.push({
+          tenantId: t, invoiceId: closedInvoice?.invoiceId ?? `est-${month.month}-${t}`,
+          reservedInstances: report.reservations.map((r) => {
+            const row = rows.get(r.reservedInstancesId);
+            return row ? { ...r, offeringType: row.offeringType, durationSeconds: row.durationSeconds, state: riStateAt(row, asOfMs), endMs: row.endMs } : r;
+          }),
+          utilization: report.utilization, coverage: report.coverage, fees: riFees(lines),
+        });
+      }
+      const all = riUseReport(uses);
+      return { month: month.month, status: closed ? 'closed' : 'estimate', asOfMs, utilization: all.utilization, coverage: all.coverage, fees: riFees(allLines), tenants };
+    });
+  }
+
+  /** A report's month (`current` and `previous` by the clock) and its close, if closed; a month not begun is refused. */
+  private async reportMonth(asked: GetRevenueCommand['month'], now: number): Promise<{ month: BillingMonth; closed: { closedAt: number } | null | undefined }> {
+    const current = billingMonthOf(now);
+    const month = asked === 'current' ? current : asked === 'previous' ? billingMonthOf(current.startMs - 1) : asked;
+    const closed = await this.repo.closedMonth(month.month);
+    if (!closed && month.startMs > now) throw invalidParameter(`${month.month} has not begun (now ${iso(now)})`);
+    return { month, closed };
   }
 
   private async rateRevenue(month: BillingMonth, closed: { closedAt: number } | undefined | null, now: number): Promise<RevenueReport> {
@@ -444,9 +539,14 @@ export class BillingService implements OnModuleInit {
     return e.usage.liveRecords(e.dataPlane, vms, nowMs, volumes, await this.natRoutes.now());
   }
 
-  private async estimate(tenantId: string, month: BillingMonth, nowMs: number): Promise<InvoiceView> {
+  /** An unclosed month rated as of now: committed usage and the counters not metered yet. */
+  private async rated(tenantId: string, month: BillingMonth, nowMs: number) {
     const live = nowMs < month.endMs ? await this.unmetered(tenantId, nowMs) : [];
-    const invoice = await this.repo.invoiceFromStore(tenantId, month, Math.min(nowMs, month.endMs), this.book, this.policy, live);
+    return this.repo.ratedFromStore(tenantId, month, Math.min(nowMs, month.endMs), this.book, this.policy, live);
+  }
+
+  private async estimate(tenantId: string, month: BillingMonth, nowMs: number): Promise<InvoiceView> {
+    const { invoice } = await this.rated(tenantId, month, nowMs);
     return { invoiceId: `est-${month.month}-${tenantId}`, status: 'estimate', periodStartMs: month.startMs, periodEndMs: month.endMs, asOfMs: nowMs, invoice };
   }
 

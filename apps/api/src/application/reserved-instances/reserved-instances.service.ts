@@ -2,16 +2,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AVAILABILITY_ZONES } from '@nimbus/hypervisor';
 import { Money, PriceNotFound, RI_OFFERING_TYPES, RI_TERM_SECONDS, RiOfferingType, RiTermYears, reservedPrice } from '@nimbus/metering';
-import { ApiError, invalidParameter } from '../common/api-errors';
+import { ApiError, idempotentMismatch, invalidParameter } from '../common/api-errors';
 import { EngineService } from '../../engine/engine.service';
 import { ReservedInstanceEntity, TenantEntity } from '../../persistence/entities';
 import { ReservedInstancesRepository } from '../../persistence/reserved-instances.repository';
 import { SpotMarket } from '../spot/spot-market';
+import { RiState, riStateAt } from './ri-state';
 
 /** The product descriptions offered: Linux/UNIX (the platform the derived prices and the coverage rule are for). */
 export const RI_PRODUCTS = ['Linux/UNIX', 'Linux/UNIX (Amazon VPC)'] as const;
-/** How long a purchase stays `payment-pending` (engine time) before it is `active`. */
-export const RI_PAYMENT_PENDING_MS = 60_000;
+export { RI_PAYMENT_PENDING_MS } from './ri-state';
 
 /** One Standard Reserved Instance offering (EC2's ReservedInstancesOffering). */
 export interface RiOffering {
@@ -28,7 +28,7 @@ export interface RiOffering {
 
 export interface RiView {
   readonly ri: ReservedInstanceEntity;
-  readonly state: 'payment-pending' | 'active' | 'retired';
+  readonly state: RiState;
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -131,13 +131,26 @@ export class ReservedInstancesService {
     }
   }
 
-  /** PurchaseReservedInstancesOffering: the RI (payment-pending) and its usage record, in one commit; its term starts now. */
-  purchase(tenant: TenantEntity, offeringId: string, instanceCount: number, limitTotal?: string): Promise<string> {
+  /**
+   * PurchaseReservedInstancesOffering: the RI (payment-pending) and its usage record, in one commit; its
+   * term starts now. A client token (the REST API's; EC2's action has none) names the RI: the same token
+   * with the same offering and count answers the RI it bought, with another request IdempotentParameterMismatch.
+   */
+  purchase(tenant: TenantEntity, offeringId: string, instanceCount: number, limitTotal?: string, clientToken?: string): Promise<string> {
     return this.engine.command(async (tx, e) => {
+      // Idempotency without a token column: the id is derived from the tenant and the token.
+      const id = clientToken === undefined ? randomUUID() : uuidOf(`ri-token|${tenant.id}|${clientToken}`);
+      if (clientToken !== undefined) {
+        const previous = await this.repo.find(tx, tenant.id, id);
+        if (previous) {
+          if (previous.offeringId !== offeringId || previous.instanceCount !== instanceCount) throw idempotentMismatch(clientToken);
+          return previous.id;
+        }
+      }
       this.checkPurchase(offeringId, instanceCount, limitTotal);
       const o = this.offering(offeringId);
       const ri: ReservedInstanceEntity = {
-        id: randomUUID(), tenantId: tenant.id, offeringId: o.id, instanceType: o.instanceType, scope: o.scope, availabilityZone: o.availabilityZone ?? null,
+        id, tenantId: tenant.id, offeringId: o.id, instanceType: o.instanceType, scope: o.scope, availabilityZone: o.availabilityZone ?? null,
         instanceCount, offeringType: o.offeringType, durationSeconds: o.durationSeconds, fixedPrice: o.fixedPrice, hourlyPrice: o.hourlyPrice,
         startMs: e.now, endMs: e.now + o.durationSeconds * 1000,
       };
@@ -146,13 +159,13 @@ export class ReservedInstancesService {
     });
   }
 
-  /** The state at an instant: payment-pending for a minute, active through the term, retired after it. */
-  static stateAt(ri: ReservedInstanceEntity, now: number): RiView['state'] {
-    return now < ri.startMs + RI_PAYMENT_PENDING_MS ? 'payment-pending' : now < ri.endMs ? 'active' : 'retired';
+  /** The state at an instant (ri-state.ts). */
+  static stateAt(ri: Pick<ReservedInstanceEntity, 'startMs' | 'endMs'>, now: number): RiState {
+    return riStateAt(ri, now);
   }
 
-  /** DescribeReservedInstances: the tenant's RIs (another tenant's id is a missing one). */
-  describe(tenant: TenantEntity, ids: readonly string[], match?: (v: RiView) => boolean): Promise<RiView[]> {
+  /** DescribeReservedInstances: the tenant's RIs (another tenant's id is a missing one), in id order. */
+  describe(tenant: Pick<TenantEntity, 'id'>, ids: readonly string[], match?: (v: RiView) => boolean): Promise<RiView[]> {
     return this.engine.read(async (e) => {
       for (const id of ids) if (!isReservedInstancesId(id)) throw riNotFound(id);
       const rows = await this.repo.of(this.repo.reader, tenant.id);

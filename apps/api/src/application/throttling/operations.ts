@@ -236,6 +236,7 @@ const ENTRIES: Record<string, Entry> = {
   GetUsage: { category: NON_MUTATING, nimbusOnly: true },
   DescribeInvoices: { category: NON_MUTATING, nimbusOnly: true },
   GetInvoice: { category: NON_MUTATING, nimbusOnly: true },
+  GetReservedInstanceUtilization: { category: NON_MUTATING, nimbusOnly: true },
 };
 
 function specOf(name: string, e: Entry): OperationSpec {
