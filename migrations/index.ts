@@ -39,6 +39,7 @@ import { VpcPeering1764810000000 } from './1764810000000-VpcPeering';
 import { MonitoringUsage1764815000000 } from './1764815000000-MonitoringUsage';
 import { SpotInstances1764820000000 } from './1764820000000-SpotInstances';
 import { DhcpOptions1764830000000 } from './1764830000000-DhcpOptions';
+import { EbsEncryption1764860000000 } from './1764860000000-EbsEncryption';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
 export const MIGRATIONS = [
@@ -56,4 +57,5 @@ export const MIGRATIONS = [
   MonitoringUsage1764815000000,
   SpotInstances1764820000000,
   DhcpOptions1764830000000,
+  EbsEncryption1764860000000,
 ];
