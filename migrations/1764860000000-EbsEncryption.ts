@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { sqlBooleans } from './sql-booleans';
 
 /**
@@ -12,8 +12,9 @@ export class EbsEncryption1764860000000 implements MigrationInterface {
   name = 'EbsEncryption1764860000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.addColumn('volumes', new TableColumn({ name: 'kms_key_id', type: 'varchar', length: '2048', isNullable: true }));
-    await q.addColumn('snapshots', new TableColumn({ name: 'kms_key_id', type: 'varchar', length: '2048', isNullable: true }));
+    // Plain ALTERs: TypeORM's addColumn rebuilds a SQLite table from the runner's cached description, which misses columns earlier raw ALTERs added.
+    await q.query('ALTER TABLE "volumes" ADD COLUMN "kms_key_id" varchar(2048)');
+    await q.query('ALTER TABLE "snapshots" ADD COLUMN "kms_key_id" varchar(2048)');
     await q.createTable(new Table({
       name: 'ebs_encryption_defaults',
       columns: [
@@ -26,7 +27,7 @@ export class EbsEncryption1764860000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.dropTable('ebs_encryption_defaults');
-    await q.dropColumn('snapshots', 'kms_key_id');
-    await q.dropColumn('volumes', 'kms_key_id');
+    await q.query('ALTER TABLE "snapshots" DROP COLUMN "kms_key_id"');
+    await q.query('ALTER TABLE "volumes" DROP COLUMN "kms_key_id"');
   }
 }

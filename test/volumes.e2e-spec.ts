@@ -129,7 +129,8 @@ describe('volumes', () => {
       ['gp3 above 16,000 IOPS', { type: 'gp3', iops: 16_001 }, 400, 'InvalidParameterValue'],
       ['gp3 above 1,000 MiB/s', { type: 'gp3', iops: 16_000, throughputMiBps: 1001 }, 400, 'InvalidParameterValue'],
       ['gp3 with fractional iops', { type: 'gp3', iops: 3000.5 }, 400, 'ValidationError'],
-      ['an unknown field', { encrypted: true }, 400, 'ValidationError'],
+      ['an unknown field', { multiAttachEnabled: true }, 400, 'ValidationError'],
+      ['a KMS key without encrypted', { kmsKeyId: 'alias/aws/ebs' }, 400, 'InvalidParameterDependency'],
       ['an empty client token', { clientToken: '' }, 400, 'ValidationError'],
     ])('refuses %s: %i %s, and creates nothing', async (_, body, status, code) => {
       const { key: k } = await t.tenant('invalid');
@@ -443,7 +444,7 @@ describe('volumes', () => {
       ['a size out of range', [{ type: 'gp3', sizeGiB: 0 }], 'InvalidParameterValue'],
       ['no type', [{ sizeGiB: 10 }], 'MissingParameter'],
       ['an unknown type', [{ type: 'gp4', sizeGiB: 500 }], 'ValidationError'],
-      ['an unknown field', [{ type: 'gp3', sizeGiB: 10, encrypted: true }], 'ValidationError'],
+      ['an unknown field', [{ type: 'gp3', sizeGiB: 10, multiAttachEnabled: true }], 'ValidationError'],
       ['not an array', { type: 'gp3', sizeGiB: 10 }, 'ValidationError'],
       ['29 volumes', Array.from({ length: 29 }, () => ({ type: 'gp2', sizeGiB: 1 })), 'AttachmentLimitExceeded'],
     ])('refuses %s with 400 and launches nothing', async (_, vols, code) => {
