@@ -134,7 +134,7 @@ describe('EC2 launch templates through @aws-sdk/client-ec2', () => {
       [{ KernelId: 'aki-12345678' }, 'UnsupportedOperation'],
       [{ HibernationOptions: { Configured: true } }, 'UnsupportedOperation'],
       [{ InstanceRequirements: { VCpuCount: { Min: 1 }, MemoryMiB: { Min: 512 } } }, 'UnsupportedOperation'],
-      [{ BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 8, OutpostArn: 'arn:aws:outposts:us-east-1:123456789012:outpost/op-0123456789abcdef0' } }] }, 'UnsupportedOperation'],
+      [{ BlockDeviceMappings: [{ DeviceName: '/dev/sdf', VirtualName: 'ephemeral0' }] }, 'UnsupportedOperation'],
       [{ InstanceInitiatedShutdownBehavior: 'hibernate' }, 'InvalidParameterValue'],
       [{ UserData: 'not base64!' }, 'InvalidParameterValue'],
       [{ TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'aws:x', Value: 'y' }] }] }, 'InvalidParameterValue'],
