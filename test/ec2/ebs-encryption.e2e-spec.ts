@@ -70,6 +70,16 @@ describe('EC2 EBS encryption (JS SDK)', () => {
       expect({ name: e.name, status: e.$metadata.httpStatusCode, message: e.message })
         .toEqual({ name: 'InvalidParameterDependency', status: 400, message: 'The parameter KmsKeyId requires the parameter Encrypted to be set.' });
     }
+    // A client token names the volume it made: the same encrypted request answers it, another key is another request.
+    const first = await create(ec2, { Encrypted: true, KmsKeyId: KEY, ClientToken: 'enc-1' });
+    expect((await create(ec2, { Encrypted: true, KmsKeyId: KEY, ClientToken: 'enc-1' })).VolumeId).toBe(first.VolumeId);
+    expect((await failure(create(ec2, { Encrypted: true, KmsKeyId: OTHER_KEY, ClientToken: 'enc-1' }))).name).toBe('IdempotentParameterMismatch');
+    const plain = await create(ec2, { ClientToken: 'plain-1' });
+    expect((await failure(create(ec2, { ClientToken: 'plain-1', Encrypted: true }))).name).toBe('IdempotentParameterMismatch');
+    // Encryption by default turned on since changes nothing of the request: the same token answers the plain volume.
+    await ec2.send(new EnableEbsEncryptionByDefaultCommand({}));
+    expect((await create(ec2, { ClientToken: 'plain-1' })).VolumeId).toBe(plain.VolumeId);
+    await ec2.send(new DisableEbsEncryptionByDefaultCommand({}));
     for (const KmsKeyId of ['not-a-key', `arn:aws:kms:eu-west-1:${app.alice.accountId}:key/${KEY}`]) {
       const e = await failure(create(ec2, { Encrypted: true, KmsKeyId }));
       expect({ name: e.name, status: e.$metadata.httpStatusCode }).toEqual({ name: 'InvalidParameterValue', status: 400 });
@@ -171,7 +181,7 @@ describe('EC2 EBS encryption (JS SDK)', () => {
   });
 
   it('encrypts every new volume by default when the account turns it on, with its default key, until it turns it off', async () => {
-    await withNewTenant(app.t, 'carol', async (c, carol) => {
+    await withNewTenant(app.t, 'carol', async (c) => {
       const managed = await managedKey(c);
       expect((await c.send(new GetEbsEncryptionByDefaultCommand({}))).EbsEncryptionByDefault).toBe(false);
       expect((await c.send(new EnableEbsEncryptionByDefaultCommand({}))).EbsEncryptionByDefault).toBe(true);

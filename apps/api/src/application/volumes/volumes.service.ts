@@ -103,7 +103,9 @@ export class VolumesService {
       if (clientToken !== undefined) {
         const previous = await this.repo.findById(tx, id);
         if (previous) {
-          if (previous.tenantId !== tenant.id || !sameVolume(previous, az, spec) || previous.snapshotId !== (cmd.snapshotId ?? null) || previous.kmsKeyId !== kmsKeyId)
+          // The encryption asked must be the stored volume's; what the account's default gave it is not part of the request.
+          const otherEncryption = (cmd.kmsKeyId !== undefined && previous.kmsKeyId !== kmsKeyId) || (cmd.encrypted === true && previous.kmsKeyId === null);
+          if (previous.tenantId !== tenant.id || !sameVolume(previous, az, spec) || previous.snapshotId !== (cmd.snapshotId ?? null) || otherEncryption)
             throw idempotentMismatch(clientToken);
           return previous;
         }
