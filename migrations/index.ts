@@ -40,6 +40,7 @@ import { MonitoringUsage1764815000000 } from './1764815000000-MonitoringUsage';
 import { SpotInstances1764820000000 } from './1764820000000-SpotInstances';
 import { PersistentSpotRequests1764840000000 } from './1764840000000-PersistentSpotRequests';
 import { DhcpOptions1764830000000 } from './1764830000000-DhcpOptions';
+import { EbsEncryption1764860000000 } from './1764860000000-EbsEncryption';
 import { BootsAndVersionNumbers1764850000000 } from './1764850000000-BootsAndVersionNumbers';
 import { ReservedInstances1764870000000 } from './1764870000000-ReservedInstances';
 import { SpotInterruptionReason1764880000000 } from './1764880000000-SpotInterruptionReason';
@@ -62,6 +63,7 @@ export const MIGRATIONS = [
   DhcpOptions1764830000000,
   PersistentSpotRequests1764840000000,
   BootsAndVersionNumbers1764850000000,
+  EbsEncryption1764860000000,
   ReservedInstances1764870000000,
   SpotInterruptionReason1764880000000,
 ];

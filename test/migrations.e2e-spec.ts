@@ -988,4 +988,33 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await dropSeed(6);
     await dropSeed(7);
   });
+
+  it('EbsEncryption1764860000000 adds volumes\' and snapshots\' kms_key_id (null, unencrypted, for those there were) and ebs_encryption_defaults (by_default false unless set); reverts alone, keeping the volumes and snapshots', async () => {
+    await undoThrough('EbsEncryption1764860000000');
+    await ds.query("INSERT INTO tenants (id, name, quota_on_demand_vcpus, quota_provisioned_iops, created_at, account_id) VALUES ('t-00000000000000k01', 'k', 1, 1, 0, '210987654391')");
+    await ds.query("INSERT INTO volumes (id, tenant_id, availability_zone, volume_type, size_gib, iops, throughput_mibps, state, delete_on_termination, created_at) VALUES ('vol-0000000000000k001', 't-00000000000000k01', 'us-east-1a', 'gp2', 8, 100, 128, 'available', false, 0)");
+    await ds.query("INSERT INTO snapshots (id, tenant_id, volume_id, volume_size_gib, tags, started_at, completed_at) VALUES ('snap-0000000000000k001', 't-00000000000000k01', 'vol-0000000000000k001', 8, '{}', 0, 1)");
+    await ds.runMigrations();
+    expect(await ds.query("SELECT kms_key_id FROM volumes WHERE id = 'vol-0000000000000k001'")).toEqual([{ kms_key_id: null }]);
+    expect(await ds.query("SELECT kms_key_id FROM snapshots WHERE id = 'snap-0000000000000k001'")).toEqual([{ kms_key_id: null }]);
+    // A key ARN as the code stores one; a tenant's setting with its default column.
+    const arn = 'arn:aws:kms:us-east-1:210987654391:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    await ds.query(`UPDATE volumes SET kms_key_id = '${arn}' WHERE id = 'vol-0000000000000k001'`);
+    expect(await ds.query("SELECT kms_key_id FROM volumes WHERE id = 'vol-0000000000000k001'")).toEqual([{ kms_key_id: arn }]);
+    await ds.query("INSERT INTO ebs_encryption_defaults (tenant_id) VALUES ('t-00000000000000k01')");
+    const [row] = await ds.query("SELECT by_default, kms_key_id FROM ebs_encryption_defaults WHERE tenant_id = 't-00000000000000k01'");
+    expect([Boolean(row.by_default), row.kms_key_id]).toEqual([false, null]);
+    await undoThrough('EbsEncryption1764860000000');
+    expect(await describeTables(['ebs_encryption_defaults'])).toEqual([]);
+    expect((await describeTables(['volumes']))[0].findColumnByName('kms_key_id')).toBeUndefined();
+    expect((await describeTables(['snapshots']))[0].findColumnByName('kms_key_id')).toBeUndefined();
+    // Nothing else lost on SQLite's rebuild of the tables.
+    expect((await describeTables(['volumes']))[0].findColumnByName('auto_enable_io')).toBeDefined();
+    expect(await ds.query("SELECT size_gib FROM volumes WHERE id = 'vol-0000000000000k001'")).toEqual([{ size_gib: 8 }]);
+    expect(await ds.query("SELECT source_snapshot_id FROM snapshots WHERE id = 'snap-0000000000000k001'")).toEqual([{ source_snapshot_id: null }]);
+    await ds.runMigrations();
+    await ds.query("DELETE FROM snapshots WHERE tenant_id = 't-00000000000000k01'");
+    await ds.query("DELETE FROM volumes WHERE tenant_id = 't-00000000000000k01'");
+    await ds.query("DELETE FROM tenants WHERE id = 't-00000000000000k01'");
+  });
 });

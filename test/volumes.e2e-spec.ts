@@ -93,8 +93,19 @@ describe('volumes', () => {
         state: 'available',
         createTime: now,
         attachments: [],
+        encrypted: false,
       });
       expect(await getVolume(key, res.body.volumeId)).toEqual(res.body);
+    });
+
+    it('creates an encrypted volume (EC2\'s Encrypted and KmsKeyId, the one rule both adapters call): the AWS managed key, or the key named as a key ARN', async () => {
+      const managed = await t.as(key).post('/v1/volumes', { availabilityZone: 'us-east-1a', sizeGiB: 1, encrypted: true }).expect(201);
+      expect(managed.body).toMatchObject({ encrypted: true, kmsKeyId: expect.stringMatching(/^arn:aws:kms:us-east-1:\d{12}:key\/[0-9a-f-]{36}$/) });
+      const aliased = await t.as(key).post('/v1/volumes', { availabilityZone: 'us-east-1a', sizeGiB: 1, encrypted: true, kmsKeyId: 'alias/aws/ebs' }).expect(201);
+      expect(aliased.body.kmsKeyId).toBe(managed.body.kmsKeyId);
+      const keyed = await t.as(key).post('/v1/volumes', { availabilityZone: 'us-east-1a', sizeGiB: 1, encrypted: true, kmsKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab' }).expect(201);
+      expect(keyed.body.kmsKeyId).toMatch(/^arn:aws:kms:us-east-1:\d{12}:key\/1234abcd-12ab-34cd-56ef-1234567890ab$/);
+      expect(await getVolume(key, keyed.body.volumeId)).toEqual(keyed.body);
     });
 
     it.each([
@@ -129,7 +140,8 @@ describe('volumes', () => {
       ['gp3 above 16,000 IOPS', { type: 'gp3', iops: 16_001 }, 400, 'InvalidParameterValue'],
       ['gp3 above 1,000 MiB/s', { type: 'gp3', iops: 16_000, throughputMiBps: 1001 }, 400, 'InvalidParameterValue'],
       ['gp3 with fractional iops', { type: 'gp3', iops: 3000.5 }, 400, 'ValidationError'],
-      ['an unknown field', { encrypted: true }, 400, 'ValidationError'],
+      ['an unknown field', { multiAttachEnabled: true }, 400, 'ValidationError'],
+      ['a KMS key without encrypted', { kmsKeyId: 'alias/aws/ebs' }, 400, 'InvalidParameterDependency'],
       ['an empty client token', { clientToken: '' }, 400, 'ValidationError'],
     ])('refuses %s: %i %s, and creates nothing', async (_, body, status, code) => {
       const { key: k } = await t.tenant('invalid');
@@ -410,7 +422,7 @@ describe('volumes', () => {
         expect((await getInstance(key, i.instanceId)).volumes).toEqual(i.volumes);
         const [root, data, logs] = await Promise.all(i.volumes.map((v) => getVolume(key, v.volumeId)));
         const attachment = (device: string) => [{ instanceId: i.instanceId, device, state: 'attached', attachTime: now, deleteOnTermination: true }];
-        expect(root).toEqual({ volumeId: i.volumes[0].volumeId, volumeType: 'gp3', sizeGiB: 20, iops: 3000, throughputMiBps: 125, availabilityZone: 'us-east-1b', state: 'in-use', createTime: now, attachments: attachment('/dev/xvda') });
+        expect(root).toEqual({ volumeId: i.volumes[0].volumeId, volumeType: 'gp3', sizeGiB: 20, iops: 3000, throughputMiBps: 125, availabilityZone: 'us-east-1b', state: 'in-use', createTime: now, attachments: attachment('/dev/xvda'), encrypted: false });
         expect(data).toMatchObject({ volumeType: 'io2', sizeGiB: 10, iops: 1000, availabilityZone: 'us-east-1b', state: 'in-use', attachments: attachment('/dev/sdf') });
         expect(logs).toMatchObject({ volumeType: 'gp2', sizeGiB: 100, iops: 300, availabilityZone: 'us-east-1b', state: 'in-use', attachments: attachment('/dev/sdg') });
         expect(await volumeIds(key, { instanceId: i.instanceId })).toEqual(i.volumes.map((v) => v.volumeId).sort());
@@ -443,7 +455,7 @@ describe('volumes', () => {
       ['a size out of range', [{ type: 'gp3', sizeGiB: 0 }], 'InvalidParameterValue'],
       ['no type', [{ sizeGiB: 10 }], 'MissingParameter'],
       ['an unknown type', [{ type: 'gp4', sizeGiB: 500 }], 'ValidationError'],
-      ['an unknown field', [{ type: 'gp3', sizeGiB: 10, encrypted: true }], 'ValidationError'],
+      ['an unknown field', [{ type: 'gp3', sizeGiB: 10, multiAttachEnabled: true }], 'ValidationError'],
       ['not an array', { type: 'gp3', sizeGiB: 10 }, 'ValidationError'],
       ['29 volumes', Array.from({ length: 29 }, () => ({ type: 'gp2', sizeGiB: 1 })), 'AttachmentLimitExceeded'],
     ])('refuses %s with 400 and launches nothing', async (_, vols, code) => {

@@ -92,6 +92,21 @@ describeIf(haveAwsCli())('the AWS CLI against Nimbus', () => {
     expect((await aws(alice, 'delete-volume', '--volume-id', v.json.VolumeId)).code).toBe(0);
   });
 
+  it('turns on EBS encryption by default and creates an encrypted volume (enable-ebs-encryption-by-default, get-ebs-default-kms-key-id, create-volume --encrypted)', async () => {
+    const key = (await aws(bob, 'get-ebs-default-kms-key-id')).json.KmsKeyId;
+    expect(key).toMatch(new RegExp(`^arn:aws:kms:us-east-1:${bob.accountId}:key/`));
+    const v = await aws(bob, 'create-volume', '--availability-zone', 'us-east-1a', '--size', '4', '--encrypted', '--kms-key-id', 'alias/aws/ebs');
+    expect(v.json).toMatchObject({ Encrypted: true, KmsKeyId: key });
+    expect((await aws(bob, 'enable-ebs-encryption-by-default')).json).toEqual({ EbsEncryptionByDefault: true });
+    const byDefault = await aws(bob, 'create-volume', '--availability-zone', 'us-east-1a', '--size', '4');
+    expect([byDefault.json.Encrypted, byDefault.json.KmsKeyId]).toEqual([true, key]);
+    expect((await aws(bob, 'disable-ebs-encryption-by-default')).json).toEqual({ EbsEncryptionByDefault: false });
+    const refused = await aws(bob, 'create-volume', '--availability-zone', 'us-east-1a', '--size', '4', '--kms-key-id', 'alias/aws/ebs');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('InvalidParameterDependency');
+    for (const id of [v.json.VolumeId, byDefault.json.VolumeId]) expect((await aws(bob, 'delete-volume', '--volume-id', id)).code).toBe(0);
+  });
+
   it('copies a snapshot (copy-snapshot, wait snapshot-completed) and reads the volume status and attributes (describe-volume-status, describe-volume-attribute)', async () => {
     const v = await aws(alice, 'create-volume', '--availability-zone', 'us-east-1a', '--size', '4', '--volume-type', 'io1', '--iops', '100');
     const snap = await aws(alice, 'create-snapshot', '--volume-id', v.json.VolumeId, '--query', 'SnapshotId');

@@ -540,13 +540,13 @@ describe('EC2 images and snapshots (JS SDK)', () => {
     // A public Windows AMI has a billing code: EC2 copies no shared AMI with one.
     expect((await failure(client.send(new CopyImageCommand({ SourceImageId: WINDOWS_AMI, SourceRegion: 'us-east-1', Name: 'windows-copy' })))).name).toBe('InvalidRequest');
 
-    // Bob: alice's image is exactly a missing one; another region and encryption are not simulated.
+    // Bob: alice's image is exactly a missing one; another region is not simulated.
     const theirs = await failure(bobClient.send(new CopyImageCommand({ SourceImageId: source, SourceRegion: 'us-east-1', Name: 'stolen' })));
     const missing = await failure(bobClient.send(new CopyImageCommand({ SourceImageId: 'ami-00000000000000000', SourceRegion: 'us-east-1', Name: 'stolen' })));
     expect([theirs.name, theirs.message.replace(source!, 'ID')]).toEqual([missing.name, missing.message.replace('ami-00000000000000000', 'ID')]);
     expect(theirs.name).toBe('InvalidAMIID.NotFound');
     expect((await failure(client.send(new CopyImageCommand({ SourceImageId: source, SourceRegion: 'eu-west-1', Name: 'x-region' })))).name).toBe('UnsupportedOperation');
-    expect((await failure(client.send(new CopyImageCommand({ SourceImageId: source, SourceRegion: 'us-east-1', Name: 'encrypted', Encrypted: true })))).name).toBe('UnsupportedOperation');
+    expect((await failure(client.send(new CopyImageCommand({ SourceImageId: source, SourceRegion: 'us-east-1', Name: 'keyed', KmsKeyId: 'alias/aws/ebs' })))).name).toBe('InvalidParameterDependency');
     expect((await failure(client.send(new CopyImageCommand({ SourceImageId: source, SourceRegion: 'us-east-1', Name: 'dry', DryRun: true })))).name).toBe('DryRunOperation');
     expect((await client.send(new DescribeImagesCommand({ Filters: [{ Name: 'name', Values: ['dry'] }] }))).Images).toEqual([]);
   });

@@ -758,14 +758,14 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
       PrivateDnsNameOptions: { HostnameType: 'ip-name', EnableResourceNameDnsARecord: false, EnableResourceNameDnsAAAARecord: false },
     });
     await client.send(new TerminateInstancesCommand({ InstanceIds: [accepted.Instances![0].InstanceId!] }));
-    // An encrypted volume asked for at launch, root or data: refused, and nothing launched (not made plain).
+    // A KMS key without Encrypted=true at launch, root or data: EC2's InvalidParameterDependency, and nothing launched (encrypted launches: ebs-encryption.e2e-spec.ts).
     const before = (await client.send(new DescribeInstancesCommand({}))).Reservations!.length;
     for (const DeviceName of ['/dev/xvda', '/dev/sdf']) {
       const enc = await failure(client.send(new RunInstancesCommand({
-        ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, BlockDeviceMappings: [{ DeviceName, Ebs: { VolumeSize: 10, Encrypted: true } }],
+        ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, BlockDeviceMappings: [{ DeviceName, Ebs: { VolumeSize: 10, KmsKeyId: 'alias/aws/ebs' } }],
       })));
-      expect({ name: enc.name, status: enc.$metadata.httpStatusCode }).toEqual({ name: 'UnsupportedOperation', status: 400 });
-      expect(enc.message).toContain('Encrypted');
+      expect({ name: enc.name, status: enc.$metadata.httpStatusCode, message: enc.message })
+        .toEqual({ name: 'InvalidParameterDependency', status: 400, message: 'The parameter KmsKeyId requires the parameter Encrypted to be set.' });
     }
     expect((await client.send(new DescribeInstancesCommand({}))).Reservations!.length).toBe(before);
     const dry = await failure(client.send(new RunInstancesCommand({ ImageId: LINUX_AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, DryRun: true })));

@@ -134,7 +134,7 @@ describe('EC2 launch templates through @aws-sdk/client-ec2', () => {
       [{ KernelId: 'aki-12345678' }, 'UnsupportedOperation'],
       [{ HibernationOptions: { Configured: true } }, 'UnsupportedOperation'],
       [{ InstanceRequirements: { VCpuCount: { Min: 1 }, MemoryMiB: { Min: 512 } } }, 'UnsupportedOperation'],
-      [{ BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 8, Encrypted: true } }] }, 'UnsupportedOperation'],
+      [{ BlockDeviceMappings: [{ DeviceName: '/dev/sdf', VirtualName: 'ephemeral0' }] }, 'UnsupportedOperation'],
       [{ InstanceInitiatedShutdownBehavior: 'hibernate' }, 'InvalidParameterValue'],
       [{ UserData: 'not base64!' }, 'InvalidParameterValue'],
       [{ TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'aws:x', Value: 'y' }] }] }, 'InvalidParameterValue'],

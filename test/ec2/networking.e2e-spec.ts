@@ -1009,7 +1009,7 @@ describe('EC2 networking through the JS SDK', () => {
         ['BlockDeviceMapping', () => c.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'x', BlockDeviceMappings: [{ DeviceName: '/dev/sdf', NoDevice: '' }] }))],
         ['DeleteAssociatedSnapshots', () => c.send(new DeregisterImageCommand({ ImageId: 'ami-0123456789abcdef0', DeleteAssociatedSnapshots: true }))],
         ['OutpostArn', () => c.send(new CreateSnapshotCommand({ VolumeId: 'vol-0123456789abcdef0', OutpostArn: 'arn:aws:outposts:us-east-1:123456789012:outpost/op-0123456789abcdef0' }))],
-        ['encrypted volumes', () => c.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 1, Encrypted: true }))],
+        ['Multi-Attach', () => c.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 4, VolumeType: 'io2', Iops: 100, MultiAttachEnabled: true }))],
         ['Address', () => c.send(new AllocateAddressCommand({ Domain: 'vpc', Address: '3.80.0.9' }))],
       ];
       for (const [what, send] of refusals) {

@@ -78,8 +78,8 @@ describe('EC2 storage: snapshot copies, volume status, volume and snapshot attri
     };
     const unsupported = { name: 'UnsupportedOperation', status: 400 };
     expect(await refused({ SourceRegion: 'eu-west-1', SourceSnapshotId: sourceId })).toEqual(unsupported);
-    expect(await refused({ SourceRegion: 'us-east-1', SourceSnapshotId: sourceId, Encrypted: true })).toEqual(unsupported);
-    expect(await refused({ SourceRegion: 'us-east-1', SourceSnapshotId: sourceId, KmsKeyId: 'alias/aws/ebs' })).toEqual(unsupported);
+    // A key without Encrypted=true is EC2's InvalidParameterDependency (encrypted copies: test/ec2/ebs-encryption.e2e-spec.ts).
+    expect(await refused({ SourceRegion: 'us-east-1', SourceSnapshotId: sourceId, KmsKeyId: 'alias/aws/ebs' })).toEqual({ name: 'InvalidParameterDependency', status: 400 });
     expect(await refused({ SourceRegion: 'us-east-1', SourceSnapshotId: sourceId, DestinationOutpostArn: 'arn:aws:outposts:us-east-1:123456789012:outpost/op-1234567890abcdef0' })).toEqual(unsupported);
     expect(await refused({ SourceRegion: 'us-east-1', SourceSnapshotId: sourceId, CompletionDurationMinutes: 15 })).toEqual(unsupported);
     expect(await refused({ SourceRegion: 'us-east-1', SourceSnapshotId: 'snap-bad' })).toEqual({ name: 'InvalidSnapshotID.Malformed', status: 400 });

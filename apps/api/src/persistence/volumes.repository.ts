@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { PROVISIONED_IOPS_TYPES, resolveVolume, VolumeSpec, VolumeType } from '@nimbus/hypervisor';
 import { DataSource, In } from 'typeorm';
 import { READ_DB } from './data-source';
-import { VolumeEntity, VolumeModificationEntity, VolumeTagEntity } from './entities';
+import { EbsEncryptionDefaultsEntity, VolumeEntity, VolumeModificationEntity, VolumeTagEntity } from './entities';
 import { insertRows, placeholders, selectOwned, selectWhere } from './fast-sql';
 import { Tx } from './tx';
 
@@ -90,6 +90,15 @@ export class VolumesRepository {
 
   async setAttachment(tx: Tx, id: string, attachment: VolumeAttachmentRow): Promise<void> {
     await tx.update(VolumeEntity, { id }, { ...attachment });
+  }
+
+  /** The tenant's EBS encryption by default and default key: in the command's transaction, or the committed state; null when never set. */
+  encryptionDefaults(tenantId: string, tx?: Tx): Promise<EbsEncryptionDefaultsEntity | null> {
+    return (tx ?? this.read.manager).findOneBy(EbsEncryptionDefaultsEntity, { tenantId });
+  }
+
+  async saveEncryptionDefaults(tx: Tx, row: EbsEncryptionDefaultsEntity): Promise<void> {
+    await tx.upsert(EbsEncryptionDefaultsEntity, { ...row }, ['tenantId']);
   }
 
   async setAutoEnableIO(tx: Tx, id: string, autoEnableIO: boolean): Promise<void> {

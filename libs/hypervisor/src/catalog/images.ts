@@ -38,6 +38,8 @@ export interface ImageBlockDevice {
   readonly iops?: number;
   readonly throughputMiBps?: number;
   readonly deleteOnTermination: boolean;
+  /** The ARN of the KMS key its snapshot is encrypted with (a launch's volume inherits it); absent: not encrypted. */
+  readonly kmsKeyId?: string;
 }
 
 /**

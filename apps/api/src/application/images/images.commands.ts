@@ -1,4 +1,5 @@
 import { Architecture, InstanceTypeCapabilities, LicenseModel, LicensedProduct, Platform } from '@nimbus/hypervisor';
+import type { EncryptionAsked } from '../volumes/ebs-encryption';
 
 /** CreateImage: an image of the tenant's instance, a snapshot per attached volume. */
 export interface CreateImageCommand {
@@ -62,8 +63,8 @@ export interface CreateSnapshotCommand {
   readonly tags?: Readonly<Record<string, unknown>>;
 }
 
-/** CopySnapshot within the region: a copy of the tenant's completed snapshot. */
-export interface CopySnapshotCommand {
+/** CopySnapshot within the region: a copy of the tenant's completed snapshot, encrypted as asked (`encrypted`, `kmsKeyId`), as its source, or by default. */
+export interface CopySnapshotCommand extends EncryptionAsked {
   readonly sourceSnapshotId: string;
   readonly description?: string;
   readonly tags?: Readonly<Record<string, unknown>>;
@@ -105,8 +106,8 @@ export interface RegisterImageCommand {
   readonly tags?: Readonly<Record<string, unknown>>;
 }
 
-/** CopyImage within the region: a new image of the tenant's from one it may launch, its snapshots copied. */
-export interface CopyImageCommand {
+/** CopyImage within the region: a new image of the tenant's from one it may launch, its snapshots copied (each encrypted as CopySnapshot's copy is). */
+export interface CopyImageCommand extends EncryptionAsked {
   readonly sourceImageId: string;
   readonly name: string;
   readonly description?: string;

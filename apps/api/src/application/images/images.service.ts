@@ -22,6 +22,7 @@ import { CopyImageCommand, CreateImageCommand, DescribeImagesQuery, ImageIdComma
 import { AMAZON_OWNER_ID, BUILT_IN_IMAGES_CREATED_MS, ImageBlockDevice, ImageView, platformDetailsOf } from './image-view';
 import { newSnapshotRow, requireCompletedSnapshot, storeNewSnapshots } from './snapshot-rules';
 import { checkImageId, imageNotFound, launchableImage } from './launchable-image';
+import { awsManagedEbsKeyArn, encryptionKeyOf, NO_ENCRYPTION_BY_DEFAULT } from '../volumes/ebs-encryption';
 
 export { checkImageId, imageNotFound, launchableImage };
 
@@ -108,11 +109,12 @@ export class ImagesService {
       const attached = (await this.volumes.attachedTo(tx, [row.id])).get(row.id) ?? [];
       const snapshots: SnapshotEntity[] = attached.map((v) => newSnapshotRow({
         tenantId: tenant.id, volumeId: v.id, volumeSizeGiB: v.sizeGiB, description: `Created by CreateImage(${row.id}) for ${imageId}`, imageId, tags: snapshotTags,
+        kmsKeyId: v.kmsKeyId,
       }, e.now));
       const availableAt = Math.max(e.now, ...snapshots.map((s) => s.completedAt)) + IMAGE_REGISTRATION_MS;
       const blockDevices: ImageBlockDevice[] = attached.map((v, i) => ({
         deviceName: v.device ?? `/dev/xvd${String.fromCharCode(97 + i)}`, snapshotId: snapshots[i].id, volumeSizeGiB: v.sizeGiB, volumeType: v.volumeType as VolumeType,
-        ...provisionedOf(v.volumeType as VolumeType, v), deleteOnTermination: v.deleteOnTermination,
+        ...provisionedOf(v.volumeType as VolumeType, v), deleteOnTermination: v.deleteOnTermination, ...encryptedWith(v.kmsKeyId),
       }));
       const image: Image = {
         imageId, name: cmd.name, platform: source.platform, architecture: architectureOf(source), licenseModel: source.licenseModel,
@@ -202,6 +204,7 @@ export class ImagesService {
     checkNameAndDescription(cmd);
     const tags = validateTags({ ...(cmd.tags ?? {}) });
     const snapshotTags = validateTags({ ...(cmd.snapshotTags ?? {}) });
+    encryptionKeyOf(cmd, null, NO_ENCRYPTION_BY_DEFAULT, tenant.accountId);
     return this.engine.command(async (tx, e) => {
       const imageId = cmd.clientToken === undefined ? resourceId('ami') : tokenId('ami', `CopyImage\0${tenant.id}\0${cmd.clientToken}`);
       if (cmd.clientToken !== undefined) {
@@ -215,16 +218,19 @@ export class ImagesService {
       const source = await this.copySource(tx, tenant, cmd);
       const sourceRow = await this.repo.imageRow(tx, source.imageId);
       const sourceDevices = imageBlockDevices(source);
+      const defaults = await this.volumes.encryptionDefaults(tenant.id, tx);
       const snapshots: SnapshotEntity[] = [];
       for (const b of sourceDevices) {
-        // The tenant's snapshot's own size; the public images' root snapshots are Amazon's, of the mapping's size.
+        // The tenant's snapshot's own size and key; the public images' root snapshots are Amazon's, of the mapping's size, unencrypted.
         const own = source.ownerTenantId !== undefined ? await this.repo.snapshotRow(tx, b.snapshotId) : null;
         snapshots.push(newSnapshotRow({
           tenantId: tenant.id, volumeId: null, volumeSizeGiB: own?.volumeSizeGiB ?? b.volumeSizeGiB, imageId, sourceSnapshotId: b.snapshotId, tags: snapshotTags,
           description: `Copied for DestinationAmi ${imageId} from SourceAmi ${source.imageId} for SourceSnapshot ${b.snapshotId}`,
+          // Each snapshot copied as CopySnapshot copies one (the User Guide's outcomes; `Encrypted` and `KmsKeyId` apply to every one).
+          kmsKeyId: encryptionKeyOf(cmd, own?.kmsKeyId ?? null, defaults, tenant.accountId),
         }, e.now));
       }
-      const blockDevices: ImageBlockDevice[] = sourceDevices.map((b, i) => ({ ...b, snapshotId: snapshots[i].id }));
+      const blockDevices: ImageBlockDevice[] = sourceDevices.map(({ kmsKeyId: _source, ...b }, i) => ({ ...b, snapshotId: snapshots[i].id, ...encryptedWith(snapshots[i].kmsKeyId) }));
       const availableAt = Math.max(e.now, ...snapshots.map((x) => x.completedAt)) + IMAGE_REGISTRATION_MS;
       const { publisher: _publisher, description: _description, rootVolume: _rootVolume, blockDevices: _devices, ...kept } = source;
       const image: Image = { ...kept, imageId, name: cmd.name, rootDeviceName: rootDeviceOf(source), ownerTenantId: tenant.id, availableFromMs: availableAt };
@@ -244,6 +250,7 @@ export class ImagesService {
   /** CopyImage's dry run: its checks on the committed state, copying nothing. */
   async checkCopy(tenant: TenantEntity, cmd: CopyImageCommand): Promise<void> {
     checkNameAndDescription(cmd);
+    encryptionKeyOf(cmd, null, NO_ENCRYPTION_BY_DEFAULT, tenant.accountId);
     validateTags({ ...(cmd.tags ?? {}) });
     validateTags({ ...(cmd.snapshotTags ?? {}) });
     await this.copySource(undefined, tenant, cmd);
@@ -289,6 +296,21 @@ export class ImagesService {
     return [];
   }
 
+  /**
+   * What EC2 refuses when the tenant's image would be shared (ModifyImageAttribute's launchPermission
+   * add), for its snapshots' encryption: made public with an encrypted snapshot (EC2's
+   * UnsupportedOperation, "Encrypted snapshots can't be shared publicly"), shared with accounts with a
+   * snapshot encrypted with the AWS managed key (EC2's InvalidParameter, "Snapshots encrypted with the
+   * AWS Managed CMK can't be shared").
+   */
+  async checkSharing(tenant: TenantEntity, imageId: string, share: { readonly publicly: boolean; readonly withAccounts: boolean }): Promise<void> {
+    const row = await this.requireOwnImage(undefined, tenant, imageId);
+    const keys = (JSON.parse(row.blockDevices) as ImageBlockDevice[]).map((b) => b.kmsKeyId).filter((k): k is string => k !== undefined);
+    if (share.publicly && keys.length > 0) throw new ApiError('UnsupportedOperation', "Encrypted snapshots can't be shared publicly. Specify another snapshot.");
+    if (share.withAccounts && keys.includes(awsManagedEbsKeyArn(tenant.accountId)))
+      throw new ApiError('InvalidParameter', "Snapshots encrypted with the AWS Managed CMK can't be shared. Specify another snapshot.");
+  }
+
   /** The tenant's own image for a change of its attributes: a public one is EC2's AuthFailure for a non-owner, another tenant's (or a deregistered one) NotFound. */
   private async requireOwnImage(tx: Tx | undefined, tenant: TenantEntity, imageId: string): Promise<ImageEntity> {
     checkImageId(imageId);
@@ -332,7 +354,10 @@ export class ImagesService {
       const sizeGiB = m.sizeGiB ?? snapshot.volumeSizeGiB;
       if (sizeGiB < snapshot.volumeSizeGiB) throw smallerThanSnapshot(sizeGiB, snapshot.id, snapshot.volumeSizeGiB);
       const spec = resolveVolume({ type: oneOf(m.type, VOLUME_TYPES, 'BlockDeviceMapping.Ebs.VolumeType') ?? 'gp2', sizeGiB, iops: m.iops, throughputMiBps: m.throughputMiBps });
-      out.push({ deviceName: m.device, snapshotId: snapshot.id, volumeSizeGiB: sizeGiB, volumeType: spec.type, ...provisionedOf(spec.type, spec), deleteOnTermination: m.deleteOnTermination ?? true });
+      out.push({
+        deviceName: m.device, snapshotId: snapshot.id, volumeSizeGiB: sizeGiB, volumeType: spec.type, ...provisionedOf(spec.type, spec), deleteOnTermination: m.deleteOnTermination ?? true,
+        ...encryptedWith(snapshot.kmsKeyId),
+      });
     }
     if (!out.some((b) => b.deviceName === root))
       throw new ApiError('InvalidBlockDeviceMapping', `The root device ${root} must be mapped to a snapshot (a BlockDeviceMapping with DeviceName ${root} and Ebs.SnapshotId)`);
@@ -347,6 +372,9 @@ export class ImagesService {
     return row;
   }
 }
+
+/** An image block device's key: its snapshot's, when it is encrypted. */
+const encryptedWith = (kmsKeyId: string | null): Pick<ImageBlockDevice, 'kmsKeyId'> => (kmsKeyId !== null ? { kmsKeyId } : {});
 
 /** A volume's provisioned IOPS (gp3, io1, io2) and throughput (gp3): what a launch from its snapshot needs to be the same volume. */
 function provisionedOf(type: VolumeType, v: { readonly iops: number; readonly throughputMiBps: number }): Pick<ImageBlockDevice, 'iops' | 'throughputMiBps'> {

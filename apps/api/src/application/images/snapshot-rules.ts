@@ -28,6 +28,8 @@ export interface NewSnapshot {
   readonly tags: Readonly<Record<string, string>>;
   readonly imageId?: string;
   readonly sourceSnapshotId?: string;
+  /** The key it is encrypted with (its volume's, its source's, or a copy's: ebs-encryption's `encryptionKeyOf`); null: not encrypted. */
+  readonly kmsKeyId: string | null;
 }
 
 /** A new snapshot's row: `pending` from now until `snapshotCompletesAt`, whatever made it (one completion rule). */
@@ -35,6 +37,7 @@ export function newSnapshotRow(s: NewSnapshot, now: number): SnapshotEntity {
   return {
     id: resourceId('snap'), tenantId: s.tenantId, volumeId: s.volumeId, volumeSizeGiB: s.volumeSizeGiB, description: s.description, imageId: s.imageId ?? null,
     tags: JSON.stringify(s.tags), startedAt: now, completedAt: snapshotCompletesAt(now, s.volumeSizeGiB), sourceSnapshotId: s.sourceSnapshotId ?? null,
+    kmsKeyId: s.kmsKeyId,
   };
 }
 

@@ -10,6 +10,7 @@ import { Tx } from '../../persistence/tx';
 import { VolumesService } from '../volumes/volumes.service';
 import { TagsService } from '../tags/tags.service';
 import { CopySnapshotCommand, CreateSnapshotCommand, DescribeSnapshotsQuery } from './images.commands';
+import { awsManagedEbsKeyArn, encryptionKeyOf, NO_ENCRYPTION_BY_DEFAULT } from '../volumes/ebs-encryption';
 
 export { snapshotCompletesAt, snapshotNotFound } from './snapshot-rules';
 
@@ -63,7 +64,8 @@ export class SnapshotsService {
     const tags = validateTags({ ...(cmd.tags ?? {}) });
     return this.engine.command(async (tx, e) => {
       const volume = await this.volumes.requireOwned(tenant.id, cmd.volumeId, tx);
-      const row = newSnapshotRow({ tenantId: tenant.id, volumeId: volume.id, volumeSizeGiB: volume.sizeGiB, description: cmd.description ?? null, tags }, e.now);
+      // A snapshot of an encrypted volume is encrypted with its key (the User Guide: "all snapshots created from the volume").
+      const row = newSnapshotRow({ tenantId: tenant.id, volumeId: volume.id, volumeSizeGiB: volume.sizeGiB, description: cmd.description ?? null, tags, kmsKeyId: volume.kmsKeyId }, e.now);
       await storeNewSnapshots(this.repo, e, tx, [row]);
       return snapshotView(row, tenant.accountId, e.now);
     });
@@ -74,15 +76,19 @@ export class SnapshotsService {
    * then completed as any snapshot is (`snapshotCompletesAt`). The source is the tenant's own
    * (another tenant's is a missing one: Nimbus shares no snapshot) and completed (a pending one is
    * `IncorrectState`, as CreateVolume answers it). Its volume is none (EC2 shows a copy's as the
-   * arbitrary vol-ffffffff).
+   * arbitrary vol-ffffffff). Encrypted as the User Guide's outcomes have it (`encryptionKeyOf`): a
+   * copy of an encrypted snapshot keeps its key unless `KmsKeyId` re-encrypts it; a copy of a plain
+   * one is encrypted when asked (`Encrypted`) or by the account's encryption by default.
    */
   copy(tenant: TenantEntity, cmd: CopySnapshotCommand): Promise<SnapshotView> {
     checkDescription(cmd.description);
     const tags = validateTags({ ...(cmd.tags ?? {}) });
+    encryptionKeyOf(cmd, null, NO_ENCRYPTION_BY_DEFAULT, tenant.accountId);
     return this.engine.command(async (tx, e) => {
       const source = await requireCompletedSnapshot(this.repo, tx, tenant.id, cmd.sourceSnapshotId, e.now);
+      const kmsKeyId = encryptionKeyOf(cmd, source.kmsKeyId, await this.volumes.encryptionDefaults(tenant.id, tx), tenant.accountId);
       const row = newSnapshotRow({
-        tenantId: tenant.id, volumeId: null, volumeSizeGiB: source.volumeSizeGiB, description: cmd.description ?? null, tags, sourceSnapshotId: source.id,
+        tenantId: tenant.id, volumeId: null, volumeSizeGiB: source.volumeSizeGiB, description: cmd.description ?? null, tags, sourceSnapshotId: source.id, kmsKeyId,
       }, e.now);
       await storeNewSnapshots(this.repo, e, tx, [row]);
       return snapshotView(row, tenant.accountId, e.now);
@@ -92,6 +98,7 @@ export class SnapshotsService {
   /** CopySnapshot's dry run: the checks of `copy`, on the committed state, copying nothing. */
   async checkCopy(tenant: TenantEntity, cmd: CopySnapshotCommand): Promise<void> {
     checkDescription(cmd.description);
+    encryptionKeyOf(cmd, null, NO_ENCRYPTION_BY_DEFAULT, tenant.accountId);
     validateTags({ ...(cmd.tags ?? {}) });
     await requireCompletedSnapshot(this.repo, undefined, tenant.id, cmd.sourceSnapshotId, this.engine.now);
   }
@@ -105,6 +112,20 @@ export class SnapshotsService {
   async createVolumePermissions(tenant: TenantEntity, snapshotId: string): Promise<readonly CreateVolumePermission[]> {
     await this.ownSnapshot(undefined, tenant, snapshotId);
     return [];
+  }
+
+  /**
+   * What EC2 refuses when the tenant's snapshot would be shared (ModifySnapshotAttribute's
+   * createVolumePermission add): an encrypted snapshot made public ("Encrypted snapshots ... cannot be
+   * made public", the API reference), and one encrypted with the AWS managed key shared with accounts
+   * ("Snapshots encrypted with your default KMS key cannot be shared with other accounts"; EC2's
+   * answer is OperationNotPermitted, "Encrypted snapshots with EBS default key cannot be shared").
+   */
+  async checkSharing(tenant: TenantEntity, snapshotId: string, share: { readonly publicly: boolean; readonly withAccounts: boolean }): Promise<void> {
+    const row = await this.ownSnapshot(undefined, tenant, snapshotId);
+    if (row.kmsKeyId === null) return;
+    if (share.publicly) throw new ApiError('OperationNotPermitted', 'Encrypted snapshots cannot be made public');
+    if (share.withAccounts && row.kmsKeyId === awsManagedEbsKeyArn(tenant.accountId)) throw new ApiError('OperationNotPermitted', 'Encrypted snapshots with EBS default key cannot be shared');
   }
 
   /** The tenant's snapshots: EC2 has public snapshots too; Nimbus has none, so another owner selects nothing. */

@@ -207,7 +207,7 @@ export class InstancesService {
 
     // The world's launch: the vCPU quota, then the IOPS quota, placement and licence admission, all or nothing.
     const quota = await this.tenantQuotas.onDemandVcpuQuota(tx, tenant.id);
-    const { specs: volumeSpecs, snapshotIds } = await this.volumes.launchVolumeSpecs(tx, tenant.id, launchVolumes, e.now);
+    const { specs: volumeSpecs, snapshotIds, kmsKeyIds } = await this.volumes.launchVolumeSpecs(tx, tenant, launchVolumes, e.now);
     const capByIops = await this.volumes.iopsAllowance(tx, tenant.id, volumeSpecs);
     if (dryRun) {
       // launch()'s checks before placement, in its order: the vCPU quota, then the IOPS quota.
@@ -257,7 +257,7 @@ export class InstancesService {
     const networks = await this.network.attach(tx, tenant.id, networkPlan, rows.map((r) => ({ instanceId: r.id, availabilityZone: r.availabilityZone })), new Date(e.now));
     const keep = launchVolumes.map((v) => v.deleteOnTermination === false);
     const volumes = await this.volumes.createForInstances(
-      tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs, keep, snapshotIds, launchVolumes.map((v) => v.device),
+      tx, e, tenant.id, launched.availabilityZone, rows.map((r) => r.id), volumeSpecs, keep, snapshotIds, launchVolumes.map((v) => v.device), kmsKeyIds,
     );
     await this.volumes.tagVolumes(tx, tenant.id, [...volumes.values()].flat().map((v) => v.id), volumeTags);
     return {

@@ -1,7 +1,12 @@
 import { VolumeType } from '@nimbus/hypervisor';
+import type { EncryptionAsked } from './ebs-encryption';
 
-/** CreateVolume: a volume of a type and size (or a snapshot's size) in a zone; the IOPS and throughput default by type. */
-export interface CreateVolumeCommand {
+/**
+ * CreateVolume: a volume of a type and size (or a snapshot's size) in a zone; the IOPS and
+ * throughput default by type; encrypted as asked (`encrypted`, `kmsKeyId`), as its snapshot is, or
+ * by the account's encryption by default (ebs-encryption.ts).
+ */
+export interface CreateVolumeCommand extends EncryptionAsked {
   readonly availabilityZone: string;
   /** GiB; optional from a snapshot (default: the snapshot's size, and never smaller). */
   readonly sizeGiB?: number;
@@ -38,8 +43,8 @@ export interface AttachVolumeCommand {
   readonly device?: string;
 }
 
-/** A volume launched with an instance (RunInstances' `volumes`): deleted when the instance terminates. */
-export interface LaunchVolume {
+/** A volume launched with an instance (RunInstances' `volumes`): deleted when the instance terminates; encrypted as CreateVolume's. */
+export interface LaunchVolume extends EncryptionAsked {
   /** GiB; optional from a snapshot (default: the snapshot's size, and never smaller). */
   readonly sizeGiB?: number;
   readonly type: VolumeType;

@@ -10,9 +10,11 @@ import { VolumesService } from './volumes.service';
 import { LaunchBlockDeviceMapping, LaunchVolume, PlacedLaunchVolume } from './volumes.commands';
 
 const tenant = { id: 't-1' } as TenantEntity;
+/** A repository whose tenants never set encryption by default (a launch reads it). */
+const NO_DEFAULTS = { encryptionDefaults: async () => null } as unknown as VolumesRepository;
 const volume = (id: string): VolumeEntity => ({
   id, tenantId: 't-1', availabilityZone: 'us-east-1a', volumeType: 'gp2', sizeGiB: 8, iops: 100, throughputMiBps: 128,
-  state: 'available', instanceId: null, device: null, attachTime: null, deleteOnTermination: false, createdAt: 0, deletedAt: null, runtime: null, snapshotId: null, autoEnableIO: false,
+  state: 'available', instanceId: null, device: null, attachTime: null, deleteOnTermination: false, createdAt: 0, deletedAt: null, runtime: null, snapshotId: null, autoEnableIO: false, kmsKeyId: null,
 });
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `vol-${i.toString(16).padStart(17, '0')}`);
 
@@ -151,14 +153,14 @@ describe('VolumesService, called without HTTP', () => {
   it('sizes a launch volume from the image\'s snapshot: the snapshot\'s size, a larger one asked, never a smaller one', async () => {
     const snapshot = { id: 'snap-0000000000000000a', tenantId: 't-1', volumeSizeGiB: 8, completedAt: 0 };
     const catalog = { snapshotRow: async (_tx: unknown, id: string) => (id === snapshot.id ? snapshot : null) } as unknown as CatalogRepository;
-    const sut = new VolumesService({} as VolumesRepository, {} as VmmRepository, { onTerminated: () => undefined } as unknown as EngineService, {} as InstancesRepository, catalog);
+    const sut = new VolumesService(NO_DEFAULTS, {} as VmmRepository, { onTerminated: () => undefined } as unknown as EngineService, {} as InstancesRepository, catalog);
     const image: Image = {
       ...findImage('ami-0a1e0c00000000a23')!, imageId: 'ami-00000000000000001', ownerTenantId: 't-1',
       blockDevices: [{ deviceName: '/dev/xvda', snapshotId: snapshot.id, volumeSizeGiB: 8, volumeType: 'gp2', deleteOnTermination: true }],
     };
     const specs = async (blockDeviceMappings: LaunchBlockDeviceMapping[]) => {
       const placed = sut.resolveLaunchVolumes({ blockDeviceMappings }, image);
-      const out = await sut.launchVolumeSpecs({} as Tx, 't-1', placed, 1_000);
+      const out = await sut.launchVolumeSpecs({} as Tx, { id: 't-1', accountId: '123456789012' } as TenantEntity, placed, 1_000);
       return out.specs.map((s, n) => [s.type, s.sizeGiB, out.snapshotIds[n]]);
     };
     expect(await specs([])).toEqual([['gp2', 8, snapshot.id]]);
@@ -166,16 +168,16 @@ describe('VolumesService, called without HTTP', () => {
     await expect(specs([{ device: '/dev/xvda', sizeGiB: 4 }]))
       .rejects.toMatchObject({ code: 'InvalidBlockDeviceMapping', message: `Volume of size 4GB is smaller than  snapshot '${snapshot.id}', expect size >= 8GB` });
     // Another tenant launching with the snapshot finds none (it is the image owner's).
-    await expect(sut.launchVolumeSpecs({} as Tx, 't-2', sut.resolveLaunchVolumes({ blockDeviceMappings: [] }, image), 1_000)).rejects.toMatchObject({ code: 'InvalidSnapshot.NotFound' });
+    await expect(sut.launchVolumeSpecs({} as Tx, { id: 't-2', accountId: '123456789013' } as TenantEntity, sut.resolveLaunchVolumes({ blockDeviceMappings: [] }, image), 1_000)).rejects.toMatchObject({ code: 'InvalidSnapshot.NotFound' });
   });
 
   it('launches a built-in image\'s root from its root snapshot: never smaller than it, and the snapshot named in a mapping is that root', async () => {
     // No snapshot look-up: the catalog would throw.
-    const sut = new VolumesService({} as VolumesRepository, {} as VmmRepository, { onTerminated: () => undefined } as unknown as EngineService, {} as InstancesRepository, {} as CatalogRepository);
+    const sut = new VolumesService(NO_DEFAULTS, {} as VmmRepository, { onTerminated: () => undefined } as unknown as EngineService, {} as InstancesRepository, {} as CatalogRepository);
     const linux = findImage('ami-0a1e0c00000000a23')!;
     const windows = findImage('ami-0f0d0c00000000f22')!;
     const specs = async (blockDeviceMappings: LaunchBlockDeviceMapping[], image = linux) => {
-      const out = await sut.launchVolumeSpecs({} as Tx, 't-1', sut.resolveLaunchVolumes({ blockDeviceMappings }, image), 1_000);
+      const out = await sut.launchVolumeSpecs({} as Tx, { id: 't-1', accountId: '123456789012' } as TenantEntity, sut.resolveLaunchVolumes({ blockDeviceMappings }, image), 1_000);
       return out.specs.map((s, n) => [s.type, s.sizeGiB, out.snapshotIds[n]]);
     };
     expect(await specs([])).toEqual([['gp3', 8, 'snap-0a1e0c00000000a23']]);

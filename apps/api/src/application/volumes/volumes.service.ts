@@ -18,6 +18,7 @@ import { compareDevices, DEFAULT_ATTACH_DEVICES, isDeviceOf, launchDevices, MAX_
 import { decodeVolumePageToken, encodePageToken } from './page-token';
 import { mergeTags, validateTags } from '../instances/tags';
 import type { ResourceTag } from '../tags/tags.service';
+import { checkEncryptionAsked, defaultKeyArn, EbsEncryptionDefaults, encryptionKeyOf, kmsKeyArn, NO_ENCRYPTION_BY_DEFAULT } from './ebs-encryption';
 import { AttachVolumeCommand, CreateVolumeCommand, DeleteOnTerminationChange, LaunchBlockDeviceMapping, LaunchVolumes, ListVolumesQuery, ModifyVolumeCommand, PlacedLaunchVolume, VolumeRef } from './volumes.commands';
 
 const DEFAULT_PAGE_SIZE = 1000;
@@ -89,23 +90,28 @@ export class VolumesService {
     if (!isAvailabilityZone(az)) throw invalidParameter(`availabilityZone '${az}' does not exist`);
     const { clientToken } = cmd;
     const tags = validateTags({ ...(cmd.tags ?? {}) });
+    encryptionKeyOf(cmd, null, NO_ENCRYPTION_BY_DEFAULT, tenant.accountId);
 
     return this.engine.command(async (tx, e) => {
-      const sizeGiB = cmd.snapshotId === undefined ? cmd.sizeGiB! : await this.sizeFromSnapshot(tx, tenant.id, cmd.snapshotId, cmd.sizeGiB, e.now);
+      const snapshot = cmd.snapshotId === undefined ? undefined : await this.fromSnapshot(tx, tenant.id, cmd.snapshotId, cmd.sizeGiB, e.now);
+      const sizeGiB = snapshot?.sizeGiB ?? cmd.sizeGiB!;
       const spec = resolveVolume({ type: cmd.type, sizeGiB, iops: cmd.iops, throughputMiBps: cmd.throughputMiBps });
+      const kmsKeyId = encryptionKeyOf(cmd, snapshot?.kmsKeyId ?? null, await this.encryptionDefaults(tenant.id, tx), tenant.accountId);
       // Idempotency without a token column: a token names its volume (the id is derived from the
       // tenant and the token), and the stored volume is the request it was used with.
       const id = clientToken === undefined ? resourceId('vol') : tokenVolumeId(tenant.id, clientToken);
       if (clientToken !== undefined) {
         const previous = await this.repo.findById(tx, id);
         if (previous) {
-          if (previous.tenantId !== tenant.id || !sameVolume(previous, az, spec) || previous.snapshotId !== (cmd.snapshotId ?? null))
+          // The encryption asked must be the stored volume's; what the account's default gave it is not part of the request.
+          const otherEncryption = (cmd.kmsKeyId !== undefined && previous.kmsKeyId !== kmsKeyId) || (cmd.encrypted === true && previous.kmsKeyId === null);
+          if (previous.tenantId !== tenant.id || !sameVolume(previous, az, spec) || previous.snapshotId !== (cmd.snapshotId ?? null) || otherEncryption)
             throw idempotentMismatch(clientToken);
           return previous;
         }
       }
       await this.checkIopsQuota(tx, tenant.id, provisionedIops(spec));
-      const row = newVolumeRow(id, tenant.id, az, spec, e.now, cmd.snapshotId ?? null);
+      const row = newVolumeRow(id, tenant.id, az, spec, e.now, cmd.snapshotId ?? null, kmsKeyId);
       await this.repo.insert(tx, [row]);
       await this.repo.saveTags(tx, tenant.id, id, tags);
       await e.usage.openVolumes(tx, [row]);
@@ -258,6 +264,7 @@ export class VolumesService {
     if (list.length > MAX_ATTACHMENTS) throw new ApiError('AttachmentLimitExceeded', `An instance may have at most ${MAX_ATTACHMENTS} volumes, got ${list.length}.`);
     if (list.length > 0) checkBootable(list[0].type, `The root device ${list[0].device}`);
     for (const v of list) {
+      checkEncryptionAsked(v);
       if (v.snapshotId !== undefined) checkSnapshotId(v.snapshotId);
       else if (v.sizeGiB === undefined) throw new ApiError('MissingParameter', `The launch volume at ${v.device} needs its size (sizeGiB, Ebs.VolumeSize) or a snapshot (snapshotId, Ebs.SnapshotId)`);
       if (v.sizeGiB !== undefined && v.snapshotSizeGiB !== undefined && v.sizeGiB < v.snapshotSizeGiB) throw smallerThanSnapshot(v.sizeGiB, v.snapshotId!, v.snapshotSizeGiB);
@@ -266,31 +273,78 @@ export class VolumesService {
     return list;
   }
 
-  /** A launch's volume specs and snapshots, in the command's transaction: a volume from a snapshot as CreateVolume makes one. */
-  async launchVolumeSpecs(tx: Tx, tenantId: string, volumes: readonly PlacedLaunchVolume[] | undefined, now: number): Promise<{ specs: VolumeSpec[]; snapshotIds: (string | null)[] }> {
+  /**
+   * A launch's volume specs, snapshots and encryption keys, in the command's transaction: a volume
+   * from a snapshot as CreateVolume makes one, encrypted as CreateVolume's (ebs-encryption's
+   * `encryptionKeyOf`: the mapping's Encrypted and KmsKeyId, its snapshot's key, the account's
+   * encryption by default).
+   */
+  async launchVolumeSpecs(
+    tx: Tx, tenant: TenantEntity, volumes: readonly PlacedLaunchVolume[] | undefined, now: number,
+  ): Promise<{ specs: VolumeSpec[]; snapshotIds: (string | null)[]; kmsKeyIds: (string | null)[] }> {
     const specs: VolumeSpec[] = [];
     const snapshotIds: (string | null)[] = [];
+    const kmsKeyIds: (string | null)[] = [];
+    const defaults = volumes !== undefined && volumes.length > 0 ? await this.encryptionDefaults(tenant.id, tx) : NO_ENCRYPTION_BY_DEFAULT;
     for (const v of volumes ?? []) {
-      const sizeGiB = v.snapshotId === undefined ? v.sizeGiB!
-        : v.snapshotSizeGiB !== undefined ? (v.sizeGiB ?? v.snapshotSizeGiB) // the image's root snapshot, Amazon's: nothing to look up
-          : await this.sizeFromSnapshot(tx, tenantId, v.snapshotId, v.sizeGiB, now, smallerThanSnapshot);
-      specs.push(resolveVolume({ type: v.type, sizeGiB, iops: v.iops, throughputMiBps: v.throughputMiBps }));
+      // The image's root snapshot, Amazon's (unencrypted): nothing to look up.
+      const snapshot = v.snapshotId === undefined ? undefined
+        : v.snapshotSizeGiB !== undefined ? { sizeGiB: v.sizeGiB ?? v.snapshotSizeGiB, kmsKeyId: null }
+          : await this.fromSnapshot(tx, tenant.id, v.snapshotId, v.sizeGiB, now, smallerThanSnapshot);
+      specs.push(resolveVolume({ type: v.type, sizeGiB: snapshot?.sizeGiB ?? v.sizeGiB!, iops: v.iops, throughputMiBps: v.throughputMiBps }));
       snapshotIds.push(v.snapshotId ?? null);
+      kmsKeyIds.push(encryptionKeyOf(v, snapshot?.kmsKeyId ?? null, defaults, tenant.accountId));
     }
-    return { specs, snapshotIds };
+    return { specs, snapshotIds, kmsKeyIds };
   }
 
   /**
    * A volume's size from the tenant's completed snapshot: the snapshot's, or a larger one asked
-   * (a smaller one: CreateVolume's `InvalidParameterValue`, unless a launch's `tooSmall`).
+   * (a smaller one: CreateVolume's `InvalidParameterValue`, unless a launch's `tooSmall`); and the
+   * snapshot's key (null: not encrypted), which the volume inherits.
    */
-  private async sizeFromSnapshot(
+  private async fromSnapshot(
     tx: Tx, tenantId: string, snapshotId: string, sizeGiB: number | undefined, now: number,
     tooSmall = (size: number, id: string, snapshotGiB: number): ApiError => invalidParameter(`Volume of ${size} GiB is smaller than snapshot '${id}', expect size >= ${snapshotGiB}`),
-  ): Promise<number> {
+  ): Promise<{ sizeGiB: number; kmsKeyId: string | null }> {
     const snapshot = await requireCompletedSnapshot(this.catalog, tx, tenantId, snapshotId, now);
     if (sizeGiB !== undefined && sizeGiB < snapshot.volumeSizeGiB) throw tooSmall(sizeGiB, snapshot.id, snapshot.volumeSizeGiB);
-    return sizeGiB ?? snapshot.volumeSizeGiB;
+    return { sizeGiB: sizeGiB ?? snapshot.volumeSizeGiB, kmsKeyId: snapshot.kmsKeyId };
+  }
+
+  // ---- Amazon EBS encryption by default (ebs-encryption.ts) ----
+
+  /** The tenant's encryption by default and default key (none set: off, the AWS managed key), in `tx` or the committed state. */
+  async encryptionDefaults(tenantId: string, tx?: Tx): Promise<EbsEncryptionDefaults> {
+    const row = await this.repo.encryptionDefaults(tenantId, tx);
+    return row ? { byDefault: row.byDefault, kmsKeyArn: row.kmsKeyId } : NO_ENCRYPTION_BY_DEFAULT;
+  }
+
+  /** GetEbsDefaultKmsKeyId: the ARN of the key new volumes are encrypted with when no key is named. */
+  async defaultKmsKeyArn(tenant: TenantEntity): Promise<string> {
+    return defaultKeyArn(await this.encryptionDefaults(tenant.id), tenant.accountId);
+  }
+
+  /** Enable/DisableEbsEncryptionByDefault: whether the tenant's new volumes (and snapshot copies) are encrypted whatever they ask; the setting now. */
+  setEncryptionByDefault(tenant: TenantEntity, byDefault: boolean): Promise<EbsEncryptionDefaults> {
+    return this.changeEncryptionDefaults(tenant, (d) => ({ ...d, byDefault }));
+  }
+
+  /**
+   * ModifyEbsDefaultKmsKeyId (a key in any of EC2's forms) and ResetEbsDefaultKmsKeyId (undefined:
+   * the AWS managed key again): the default key's ARN now. It changes no existing volume.
+   */
+  async setDefaultKmsKey(tenant: TenantEntity, kmsKeyId: string | undefined): Promise<string> {
+    const kmsKeyArnSet = kmsKeyId === undefined ? null : kmsKeyArn(kmsKeyId, tenant.accountId);
+    return defaultKeyArn(await this.changeEncryptionDefaults(tenant, (d) => ({ ...d, kmsKeyArn: kmsKeyArnSet })), tenant.accountId);
+  }
+
+  private changeEncryptionDefaults(tenant: TenantEntity, change: (d: EbsEncryptionDefaults) => EbsEncryptionDefaults): Promise<EbsEncryptionDefaults> {
+    return this.engine.command(async (tx) => {
+      const next = change(await this.encryptionDefaults(tenant.id, tx));
+      await this.repo.saveEncryptionDefaults(tx, { tenantId: tenant.id, byDefault: next.byDefault, kmsKeyId: next.kmsKeyArn });
+      return next;
+    });
   }
 
   /**
@@ -316,13 +370,13 @@ export class VolumesService {
    */
   async createForInstances(
     tx: Tx, e: EngineService, tenantId: string, availabilityZone: string, instanceIds: string[], specs: VolumeSpec[], keepOnTermination: readonly boolean[] = [],
-    snapshotIds: readonly (string | null)[], devices: readonly string[],
+    snapshotIds: readonly (string | null)[], devices: readonly string[], kmsKeyIds: readonly (string | null)[] = [],
   ): Promise<Map<string, VolumeEntity[]>> {
     const out = new Map<string, VolumeEntity[]>();
     if (specs.length === 0) return out;
     const rows = instanceIds.flatMap((instanceId) =>
       specs.map((spec, n): VolumeEntity => ({
-        ...newVolumeRow(resourceId('vol'), tenantId, availabilityZone, spec, e.now, snapshotIds[n] ?? null),
+        ...newVolumeRow(resourceId('vol'), tenantId, availabilityZone, spec, e.now, snapshotIds[n] ?? null, kmsKeyIds[n] ?? null),
         state: 'in-use', instanceId, device: devices[n], attachTime: e.now, deleteOnTermination: !keepOnTermination[n],
       })),
     );
@@ -517,10 +571,11 @@ function sameVolume(v: VolumeEntity, availabilityZone: string, spec: VolumeSpec)
     && v.iops === spec.iops && v.throughputMiBps === spec.throughputMiBps;
 }
 
-function newVolumeRow(id: string, tenantId: string, availabilityZone: string, spec: VolumeSpec, now: number, snapshotId: string | null = null): VolumeEntity {
+function newVolumeRow(id: string, tenantId: string, availabilityZone: string, spec: VolumeSpec, now: number, snapshotId: string | null, kmsKeyId: string | null): VolumeEntity {
   return {
     id, tenantId, availabilityZone, volumeType: spec.type, sizeGiB: spec.sizeGiB, iops: spec.iops, throughputMiBps: spec.throughputMiBps,
     state: 'available', instanceId: null, device: null, attachTime: null, deleteOnTermination: false, createdAt: now, deletedAt: null, runtime: null, snapshotId, autoEnableIO: false,
+    kmsKeyId,
   };
 }
 

@@ -26,7 +26,7 @@ import { SlaIntervalEntity } from './sla-interval.entity';
 import { TenantEntity } from './tenant.entity';
 import { UsageMeterEntity } from './usage-meter.entity';
 import { UsageRecordEntity } from './usage-record.entity';
-import { VolumeEntity, VolumeModificationEntity, VolumeTagEntity } from './volume.entity';
+import { EbsEncryptionDefaultsEntity, VolumeEntity, VolumeModificationEntity, VolumeTagEntity } from './volume.entity';
 import { NETWORKING_ENTITIES } from './networking.entity';
 import { LaunchTemplateEntity, LaunchTemplateVersionEntity } from './launch-template.entity';
 import { VPC_PEERING_ENTITIES } from './vpc-peering.entity';
@@ -37,7 +37,7 @@ import { RESERVED_INSTANCE_ENTITIES } from './reserved-instance.entity';
 export {
   ApiKeyEntity, BillingMonthEntity, DedicatedHostEntity, HostEntity, HostMetricBucketEntity, InstanceEntity, InstanceTagEntity, InvoiceEntity, InvoiceLineEntity,
   LicenseConfigurationEntity, MetricBucketEntity, PlacementGroupEntity, PriceBookVersionEntity, ReservationEntity, SettingEntity, SimEventEntity,
-  SlaIntervalEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity, VolumeModificationEntity, VolumeTagEntity,
+  SlaIntervalEntity, TenantEntity, UsageMeterEntity, UsageRecordEntity, VolumeEntity, VolumeModificationEntity, VolumeTagEntity, EbsEncryptionDefaultsEntity,
 };
 export { ExperimentEntity, ExperimentRunEntity, SimulationCellEntity, SimulationReportEntity, SimulationRunEntity };
 export { AccessKeyEntity };
@@ -50,7 +50,7 @@ export { CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity };
 export { LaunchTemplateEntity, LaunchTemplateVersionEntity };
 
 export const ENTITIES = [
-  TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, VolumeModificationEntity, VolumeTagEntity, MetricBucketEntity,
+  TenantEntity, ApiKeyEntity, HostEntity, ReservationEntity, InstanceEntity, InstanceTagEntity, SettingEntity, VolumeEntity, VolumeModificationEntity, VolumeTagEntity, EbsEncryptionDefaultsEntity, MetricBucketEntity,
   SimEventEntity,
   // The host fields the fleet views read, beside metric_buckets (issue 13).
   HostMetricBucketEntity,

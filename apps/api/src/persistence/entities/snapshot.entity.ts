@@ -18,6 +18,8 @@ export class SnapshotEntity {
   @Column({ name: 'completed_at', type: 'bigint', transformer: msTransformer }) completedAt!: number;
   /** The snapshot CopySnapshot copied it from; null for one CreateSnapshot or CreateImage made. */
   @Column({ name: 'source_snapshot_id', type: 'varchar', length: 32, nullable: true }) sourceSnapshotId!: string | null;
+  /** The ARN of the KMS key it is encrypted with (its volume's, its source's, or the one CopySnapshot asked); null: not encrypted. */
+  @Column({ name: 'kms_key_id', type: 'varchar', length: 2048, nullable: true }) kmsKeyId!: string | null;
   @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'fk_snapshots_tenant' })
   tenant?: TenantEntity;

@@ -28,9 +28,23 @@ export class VolumeEntity {
   @Column({ name: 'snapshot_id', type: 'varchar', length: 32, nullable: true }) snapshotId!: string | null;
   /** EC2's `autoEnableIO` volume attribute (ModifyVolumeAttribute): whether IO is re-enabled at once after an impairment, which Nimbus does not simulate. */
   @Column({ name: 'auto_enable_io', type: 'boolean', default: false }) autoEnableIO!: boolean;
+  /** The ARN of the KMS key it is encrypted with (application/volumes/ebs-encryption.ts); null: not encrypted. */
+  @Column({ name: 'kms_key_id', type: 'varchar', length: 2048, nullable: true }) kmsKeyId!: string | null;
   @ManyToOne(() => TenantEntity)
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'fk_volumes_tenant' })
   tenant?: TenantEntity;
+}
+
+/**
+ * An account's Amazon EBS encryption by default (Enable/DisableEbsEncryptionByDefault) and its
+ * default KMS key (Modify/ResetEbsDefaultKmsKeyId; null: the AWS managed key). No row: off, and the
+ * AWS managed key.
+ */
+@Entity('ebs_encryption_defaults')
+export class EbsEncryptionDefaultsEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'varchar', length: 32 }) tenantId!: string;
+  @Column({ name: 'by_default', type: 'boolean', default: false }) byDefault!: boolean;
+  @Column({ name: 'kms_key_id', type: 'varchar', length: 2048, nullable: true }) kmsKeyId!: string | null;
 }
 
 /** A change of a volume's type, size, IOPS or throughput (ModifyVolume): what it was, what it became, and when each state begins. */

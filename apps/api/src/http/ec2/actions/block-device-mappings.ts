@@ -3,12 +3,14 @@ import { ApiError, invalidParameter } from '../../../application/common/api-erro
 import { LaunchBlockDeviceMapping } from '../../../application/instances/instances.commands';
 import { Ec2Params } from '../ec2-action';
 import { unsupported } from '../ec2-errors';
+import { encryptionAsked } from './volumes.actions';
 
 /**
  * EC2's `BlockDeviceMapping.N` of EBS volumes (RunInstances, RegisterImage): each its DeviceName
  * and Ebs (SnapshotId, VolumeSize, VolumeType, Iops, Throughput, DeleteOnTermination), as given:
+ * and its encryption (Encrypted, KmsKeyId: the application's rule, ebs-encryption.ts), as given:
  * what a mapping omits is filled by the action's rule, not here. Instance store (VirtualName),
- * NoDevice and encryption are not simulated and are refused, never ignored.
+ * NoDevice and Outposts are not simulated and are refused, never ignored.
  */
 export function ebsBlockDeviceMappings(p: Ec2Params): LaunchBlockDeviceMapping[] {
   const mappings: LaunchBlockDeviceMapping[] = [];
@@ -18,9 +20,7 @@ export function ebsBlockDeviceMappings(p: Ec2Params): LaunchBlockDeviceMapping[]
     if (!device) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.DeviceName');
     const ebs = m.struct('Ebs');
     if (!ebs) throw new ApiError('MissingParameter', 'The request must contain the parameter BlockDeviceMapping.N.Ebs');
-    if (ebs.has('KmsKeyId') || ebs.has('OutpostArn')) throw unsupported('BlockDeviceMapping.Ebs.KmsKeyId and OutpostArn');
-    // Nimbus's volumes are not encrypted: asked for one, it says so (as CreateVolume does) rather than make it plain.
-    if (ebs.bool('Encrypted') === true) throw unsupported('encrypted volumes (BlockDeviceMapping.Ebs.Encrypted=true)');
+    if (ebs.has('OutpostArn')) throw unsupported('BlockDeviceMapping.Ebs.OutpostArn (Nimbus has no Outposts)');
     const type = ebs.string('VolumeType') as VolumeType | undefined;
     if (type !== undefined && !VOLUME_TYPES.includes(type)) throw invalidParameter(`Value (${type}) for parameter BlockDeviceMapping.Ebs.VolumeType is invalid.`);
     const sizeGiB = ebs.int('VolumeSize', { min: 1 });
@@ -28,7 +28,7 @@ export function ebsBlockDeviceMappings(p: Ec2Params): LaunchBlockDeviceMapping[]
     const deleteOnTermination = ebs.bool('DeleteOnTermination');
     mappings.push({
       device, ...(sizeGiB !== undefined ? { sizeGiB } : {}), ...(snapshotId !== undefined ? { snapshotId } : {}), ...(type !== undefined ? { type } : {}),
-      iops: ebs.int('Iops'), throughputMiBps: ebs.int('Throughput'), ...(deleteOnTermination !== undefined ? { deleteOnTermination } : {}),
+      iops: ebs.int('Iops'), throughputMiBps: ebs.int('Throughput'), ...(deleteOnTermination !== undefined ? { deleteOnTermination } : {}), ...encryptionAsked(ebs),
     });
   }
   return mappings;

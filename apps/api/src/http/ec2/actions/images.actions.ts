@@ -6,6 +6,7 @@ import { ImagesService } from '../../../application/images/images.service';
 import { SnapshotsService, SnapshotView } from '../../../application/images/snapshots.service';
 import { CopyImageCommand, CopySnapshotCommand, RegisterImageCommand } from '../../../application/images/images.commands';
 import { ebsBlockDeviceMappings } from './block-device-mappings';
+import { encryptionAsked } from './volumes.actions';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
 import { unsupported } from '../ec2-errors';
 import { Ec2ActionSource } from '../ec2-action-source';
@@ -55,7 +56,8 @@ function imageItem(v: ImageView) {
     blockDeviceMapping: items(v.blockDevices.map((b) => ({
       deviceName: b.deviceName,
       ebs: {
-        snapshotId: b.snapshotId, volumeSize: b.volumeSizeGiB, deleteOnTermination: b.deleteOnTermination, volumeType: b.volumeType, iops: b.iops, throughput: b.throughputMiBps, encrypted: false,
+        snapshotId: b.snapshotId, volumeSize: b.volumeSizeGiB, deleteOnTermination: b.deleteOnTermination, volumeType: b.volumeType, iops: b.iops, throughput: b.throughputMiBps,
+        kmsKeyId: b.kmsKeyId, encrypted: b.kmsKeyId !== undefined,
       },
     }))),
     virtualizationType: 'hvm',
@@ -121,7 +123,7 @@ function snapshotItem(v: SnapshotView) {
   return {
     // A copy's volume is EC2's arbitrary vol-ffffffff ("Snapshots created by the CopySnapshot action have an arbitrary volume ID").
     snapshotId: r.id, volumeId: r.volumeId ?? 'vol-ffffffff', status: v.status, startTime: ec2TimeMs(r.startedAt), progress: `${v.progressPercent}%`, ownerId: v.ownerId,
-    volumeSize: r.volumeSizeGiB, description: r.description ?? '', encrypted: false, storageTier: 'standard', transferType: transferTypeOf(v), tagSet: tagSet(v.tags),
+    volumeSize: r.volumeSizeGiB, description: r.description ?? '', encrypted: r.kmsKeyId !== null, kmsKeyId: r.kmsKeyId ?? undefined, storageTier: 'standard', transferType: transferTypeOf(v), tagSet: tagSet(v.tags),
   };
 }
 
@@ -144,7 +146,9 @@ function snapshotAttribute(p: Ec2Params, allowed: readonly string[] = SNAPSHOT_A
  * (/ `OrganizationArn.N` / `OrganizationalUnitArn.N`). Account ids are 12 digits
  * (`InvalidUserID.Malformed` otherwise), the one group `all`. Whether it adds (shares) or removes.
  */
-function permissionChange(p: Ec2Params, permission: 'CreateVolumePermission' | 'LaunchPermission', organizations = false): { add: boolean; remove: boolean } {
+function permissionChange(
+  p: Ec2Params, permission: 'CreateVolumePermission' | 'LaunchPermission', organizations = false,
+): { add: boolean; remove: boolean; publicly: boolean; withAccounts: boolean } {
   const modifications = p.struct(permission);
   const added = modifications?.structs('Add') ?? [];
   const removed = modifications?.structs('Remove') ?? [];
@@ -162,7 +166,10 @@ function permissionChange(p: Ec2Params, permission: 'CreateVolumePermission' | '
   if (!add && !remove) throw new ApiError('MissingParameter', `The request must contain the parameter ${permission}, or OperationType with UserId or UserGroup`);
   const attribute = permission[0].toLowerCase() + permission.slice(1);
   if (add && remove) throw new ApiError('InvalidParameterCombination', `A request may add to or remove from ${attribute}, not both`);
-  return { add, remove };
+  // Who an addition shares with: everyone (the group `all`), or accounts (and, for images, organizations).
+  const withAccounts = userIds.length > 0 || (organizations && ['OrganizationArn', 'OrganizationalUnitArn'].some((n) => p.list(n).length > 0))
+    || [...added, ...removed].some((e) => e.has('OrganizationArn') || e.has('OrganizationalUnitArn'));
+  return { add, remove, publicly: groups.length > 0, withAccounts };
 }
 
 /**
@@ -176,10 +183,6 @@ function requireSameRegion(p: Ec2Params, what: string): void {
   if (destinationRegion !== undefined && destinationRegion !== REGION) throw unsupported(`copying ${what} to another region (DestinationRegion ${destinationRegion.slice(0, 40)}): Nimbus simulates ${REGION} alone`);
 }
 
-/** Copies to encrypted snapshots, which Nimbus does not simulate (as CreateVolume refuses encrypted volumes). */
-function refuseEncryption(p: Ec2Params): void {
-  if (p.bool('Encrypted') === true || p.has('KmsKeyId')) throw unsupported('encrypted snapshots (Encrypted=true, KmsKeyId)');
-}
 
 /** The attributes ModifyImageAttribute changes, the reference's `Attribute` values. */
 const MODIFIABLE_IMAGE_ATTRIBUTES = ['description', 'imdsSupport', 'launchPermission', 'productCodes'] as const;
@@ -189,7 +192,7 @@ const MODIFIABLE_IMAGE_ATTRIBUTES = ['description', 'imdsSupport', 'launchPermis
  * `Description`, `ImdsSupport`, `LaunchPermission`), with its value (`Value`, or the parameter's
  * `.Value`). Product codes are not simulated (the reference marks ProductCode "not supported").
  */
-function imageModification(p: Ec2Params): { imageId: string; description?: string; imdsSupport?: string; launchPermission?: { add: boolean } } {
+function imageModification(p: Ec2Params): { imageId: string; description?: string; imdsSupport?: string; launchPermission?: { add: boolean; publicly: boolean; withAccounts: boolean } } {
   const imageId = p.required('ImageId');
   const attribute = p.string('Attribute');
   if (attribute !== undefined && !(MODIFIABLE_IMAGE_ATTRIBUTES as readonly string[]).includes(attribute))
@@ -231,6 +234,8 @@ function registerCommand(p: Ec2Params): RegisterImageCommand {
   if (virtualization !== 'hvm') throw invalidParameter(`Value (${virtualization.slice(0, 40)}) for parameter virtualizationType is invalid. It must be hvm or paravirtual`);
   const rootDeviceName = p.string('RootDeviceName');
   const blockDevices = ebsBlockDeviceMappings(p);
+  if (blockDevices.some((b) => b.encrypted !== undefined || b.kmsKeyId !== undefined))
+    throw unsupported('BlockDeviceMapping.Ebs.Encrypted and KmsKeyId on RegisterImage: an image\'s volume is encrypted as its snapshot is (CopySnapshot to encrypt one)');
   for (const b of blockDevices)
     if (b.snapshotId === undefined && b.device !== rootDeviceName) throw unsupported(`an image volume without a snapshot (BlockDeviceMapping ${b.device.slice(0, 40)}): map each device to a snapshot`);
   return {
@@ -240,17 +245,16 @@ function registerCommand(p: Ec2Params): RegisterImageCommand {
   };
 }
 
-/** CopyImage's command, within the region; encryption, Outposts, Local Zones and time-based copies are not simulated. */
+/** CopyImage's command, within the region (its snapshots encrypted as asked: the application's rule); Outposts, Local Zones and time-based copies are not simulated. */
 function copyImageCommand(p: Ec2Params): CopyImageCommand {
   requireSameRegion(p, 'an image');
-  refuseEncryption(p);
   if (p.has('DestinationOutpostArn') || p.has('DestinationAvailabilityZone') || p.has('DestinationAvailabilityZoneId'))
     throw unsupported('DestinationOutpostArn, DestinationAvailabilityZone or DestinationAvailabilityZoneId: Nimbus has no Outposts or Local Zones');
   if (p.has('SnapshotCopyCompletionDurationMinutes')) throw unsupported('time-based AMI copies (SnapshotCopyCompletionDurationMinutes)');
   const tags = tagSpecifications(p, ['image', 'snapshot']);
   return {
     sourceImageId: p.required('SourceImageId'), name: p.required('Name'), description: p.string('Description'), clientToken: p.string('ClientToken'),
-    copyImageTags: p.bool('CopyImageTags'), tags: tags.image ?? {}, snapshotTags: tags.snapshot ?? {},
+    copyImageTags: p.bool('CopyImageTags'), tags: tags.image ?? {}, snapshotTags: tags.snapshot ?? {}, ...encryptionAsked(p),
   };
 }
 
@@ -274,20 +278,19 @@ export class ImagesEc2Actions implements Ec2ActionSource {
   }
 
   /**
-   * CopySnapshot's command; a source in another region, or what Nimbus does not simulate
-   * (encryption, Outposts, time-based copies), is refused. `PresignedUrl` (with
-   * `DestinationRegion`, the region it is sent to) is what the SDKs and the CLI sign for every
-   * copy; the reference requires it for encrypted sources only and calls it optional for
-   * unencrypted ones, which all of Nimbus's are: within the region it grants nothing the
-   * request's own signature does not, and is taken as EC2 takes it for an unencrypted copy.
+   * CopySnapshot's command (encrypted as asked: the application's rule); a source in another
+   * region, or what Nimbus does not simulate (Outposts, time-based copies), is refused.
+   * `PresignedUrl` (with `DestinationRegion`, the region it is sent to) is what the SDKs and the
+   * CLI sign for every copy; the reference requires it for cross-Region copies of encrypted
+   * sources: within the one region Nimbus simulates it grants nothing the request's own signature
+   * does not, and is taken and not read.
    */
   private copyCommand(p: Ec2Params): CopySnapshotCommand {
     requireSameRegion(p, 'a snapshot');
     p.string('PresignedUrl');
-    refuseEncryption(p);
     if (p.has('DestinationOutpostArn') || p.has('DestinationAvailabilityZone')) throw unsupported('DestinationOutpostArn or DestinationAvailabilityZone: Nimbus has no Outposts or Local Zones');
     if (p.has('CompletionDurationMinutes')) throw unsupported('time-based snapshot copies (CompletionDurationMinutes)');
-    return { sourceSnapshotId: p.required('SourceSnapshotId'), description: p.string('Description'), tags: tagSpecifications(p, ['snapshot']).snapshot ?? {} };
+    return { sourceSnapshotId: p.required('SourceSnapshotId'), description: p.string('Description'), tags: tagSpecifications(p, ['snapshot']).snapshot ?? {}, ...encryptionAsked(p) };
   }
 
   /** DescribeSnapshotAttribute's answer: the attribute of the tenant's snapshot (another tenant's is NotFound, as a missing one); product codes none. */
@@ -307,8 +310,10 @@ export class ImagesEc2Actions implements Ec2ActionSource {
   private async checkSnapshotModification(ctx: Ec2Context, p: Ec2Params): Promise<void> {
     const snapshotId = p.required('SnapshotId');
     if (p.string('Attribute') !== undefined) snapshotAttribute(p, ['createVolumePermission']);
-    const { add } = permissionChange(p, 'CreateVolumePermission');
+    const { add, publicly, withAccounts } = permissionChange(p, 'CreateVolumePermission');
     await this.snapshots.createVolumePermissions(ctx.tenant, snapshotId);
+    // EC2's refusals for an encrypted snapshot first (the application's rule), then Nimbus's: it shares none.
+    if (add) await this.snapshots.checkSharing(ctx.tenant, snapshotId, { publicly, withAccounts });
     if (add) throw unsupported("sharing snapshots with other accounts or making them public (createVolumePermission add): a tenant's snapshots are its own");
   }
 
@@ -329,6 +334,8 @@ export class ImagesEc2Actions implements Ec2ActionSource {
     const change = imageModification(p);
     if (change.launchPermission) {
       await this.images.launchPermissions(ctx.tenant, change.imageId);
+      const { add, publicly, withAccounts } = change.launchPermission;
+      if (add) await this.images.checkSharing(ctx.tenant, change.imageId, { publicly, withAccounts });
       if (change.launchPermission.add) throw unsupported("sharing images with other accounts or making them public (launchPermission add): a tenant's images are its own");
       return;
     }
@@ -363,7 +370,7 @@ export class ImagesEc2Actions implements Ec2ActionSource {
           'block-device-mapping.volume-type': (v) => v.blockDevices.map((b) => b.volumeType),
           'block-device-mapping.device-name': (v) => v.blockDevices.map((b) => b.deviceName),
           'block-device-mapping.delete-on-termination': (v) => v.blockDevices.map((b) => String(b.deleteOnTermination)),
-          'block-device-mapping.encrypted': (v) => v.blockDevices.map(() => 'false'),
+          'block-device-mapping.encrypted': (v) => v.blockDevices.map((b) => String(b.kmsKeyId !== undefined)),
           'creation-date': (v) => ec2TimeMs(v.creationMs),
           description: (v) => v.description,
           'ena-support': (v) => String(v.image.enaSupport ?? true),
@@ -488,7 +495,7 @@ export class ImagesEc2Actions implements Ec2ActionSource {
         const restorableBy = p.list('RestorableBy');
         const match = filterMatcher(p.filters(), {
           description: (v: SnapshotView) => v.row.description ?? '',
-          encrypted: () => 'false',
+          encrypted: (v) => String(v.row.kmsKeyId !== null),
           'owner-id': (v) => v.ownerId,
           progress: (v) => `${v.progressPercent}%`,
           'snapshot-id': (v) => v.row.id,

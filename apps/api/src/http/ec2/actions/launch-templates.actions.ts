@@ -85,7 +85,7 @@ function launchTemplateDataXml(data: LaunchTemplateData) {
     ebsOptimized: d.bool('EbsOptimized'),
     blockDeviceMappingSet: listOf(d.structs('BlockDeviceMapping').map((m) => ({
       deviceName: m.string('DeviceName'),
-      ebs: structXml(m.struct('Ebs'), { Encrypted: 'bool', DeleteOnTermination: 'bool', Iops: 'int', SnapshotId: 'string', VolumeSize: 'int', VolumeType: 'string', Throughput: 'int' }),
+      ebs: structXml(m.struct('Ebs'), { Encrypted: 'bool', DeleteOnTermination: 'bool', Iops: 'int', KmsKeyId: 'string', SnapshotId: 'string', VolumeSize: 'int', VolumeType: 'string', Throughput: 'int' }),
     }))),
     networkInterfaceSet: listOf(d.structs('NetworkInterface').map((n) => ({
       ...structXml(n, { AssociatePublicIpAddress: 'bool', DeleteOnTermination: 'bool', Description: 'string', DeviceIndex: 'int' }),

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { VolumeType } from '@nimbus/hypervisor';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { volumeStatusOf } from '../../../application/volumes/volume-status';
+import { kmsKeyArn } from '../../../application/volumes/ebs-encryption';
 import { VolumeModification, VolumesService } from '../../../application/volumes/volumes.service';
 import { TenantEntity, VolumeEntity } from '../../../persistence/entities';
 import { Ec2Actions, Ec2Context, Ec2Params, items } from '../ec2-action';
@@ -33,7 +34,8 @@ function volumeXml(v: VolumeEntity, tags: Tags) {
     status: v.state, createTime: ec2Time(v.createdAt),
     attachmentSet: items(attachment ? [attachment] : []),
     // Throughput is a gp3 volume's setting, and EC2 shows it for gp3 only (the API reference: "valid only for gp3 volumes").
-    volumeType: v.volumeType, iops: v.iops, throughput: v.volumeType === 'gp3' ? v.throughputMiBps : undefined, encrypted: false, multiAttachEnabled: false,
+    volumeType: v.volumeType, iops: v.iops, throughput: v.volumeType === 'gp3' ? v.throughputMiBps : undefined,
+    encrypted: v.kmsKeyId !== null, kmsKeyId: v.kmsKeyId ?? undefined, multiAttachEnabled: false,
     tagSet: tagSet(tags),
   };
 }
@@ -51,9 +53,11 @@ function modificationXml(m: VolumeModification) {
   };
 }
 
-function noEncryption(p: Ec2Params): void {
-  if (p.bool('Encrypted') === true || p.string('KmsKeyId')) throw unsupported('encrypted volumes (Encrypted=true, KmsKeyId)');
-  if (p.bool('MultiAttachEnabled') === true) throw unsupported('Multi-Attach');
+/** EC2's `Encrypted` and `KmsKeyId` of a request, as given (the rule is the application's: ebs-encryption.ts). */
+export function encryptionAsked(p: Ec2Params): { encrypted?: boolean; kmsKeyId?: string } {
+  const encrypted = p.bool('Encrypted');
+  const kmsKeyId = p.string('KmsKeyId');
+  return { ...(encrypted !== undefined ? { encrypted } : {}), ...(kmsKeyId !== undefined ? { kmsKeyId } : {}) };
 }
 
 /** EC2's VolumeStatusItem: the volume's checks (application/volumes/volume-status.ts); no actions or events, as Nimbus schedules none. */
@@ -80,6 +84,9 @@ const MAX_VOLUME_STATUS_PAGE = 1000;
 
 /** DescribeVolumes' largest page (a larger MaxResults answers this many). */
 const MAX_VOLUMES_PAGE = 500;
+
+/** EnableEbsEncryptionByDefault's and the others' answers: the account's setting, the default key's ARN. */
+const encryptionByDefaultXml = (byDefault: boolean) => ({ ebsEncryptionByDefault: byDefault });
 
 /** EBS volumes: CreateVolume, DescribeVolumes, DescribeVolumeStatus, Describe/ModifyVolumeAttribute, DeleteVolume, AttachVolume, DetachVolume, ModifyVolume, DescribeVolumesModifications (VolumesService). */
 
@@ -121,7 +128,7 @@ export class VolumesEc2Actions implements Ec2ActionSource {
       operation: 'CreateVolume',
       params: ['AvailabilityZone', 'Size', 'VolumeType', 'Iops', 'Throughput', 'ClientToken', 'SnapshotId', 'Encrypted', 'KmsKeyId', 'MultiAttachEnabled', 'TagSpecification'],
       handler: async (ctx, p) => {
-        noEncryption(p);
+        if (p.bool('MultiAttachEnabled') === true) throw unsupported('Multi-Attach');
         const tags = tagSpecs(p, 'volume');
         const size = p.int('Size', { min: 1 });
         const snapshotId = p.string('SnapshotId') || undefined;
@@ -129,7 +136,7 @@ export class VolumesEc2Actions implements Ec2ActionSource {
         const v = await this.volumes.create(ctx.tenant, {
           availabilityZone: p.required('AvailabilityZone'), sizeGiB: size, snapshotId, type: (p.string('VolumeType') ?? 'gp2') as VolumeType,
           iops: p.int('Iops'), throughputMiBps: p.int('Throughput'), ...(p.string('ClientToken') ? { clientToken: p.string('ClientToken') } : {}),
-          ...(Object.keys(tags).length > 0 ? { tags } : {}),
+          ...(Object.keys(tags).length > 0 ? { tags } : {}), ...encryptionAsked(p),
         });
         const { attachmentSet: _a, ...fields } = volumeXml(v, (await this.volumes.tagsOf([v.id])).get(v.id) ?? {});
         return fields;
@@ -151,7 +158,7 @@ export class VolumesEc2Actions implements Ec2ActionSource {
           'tag-key': (v: VolumeEntity) => Object.keys(tagsOf(v)), 'tag-value': (v) => Object.values(tagsOf(v)),
           'volume-id': (v) => v.id, status: (v) => v.state, 'availability-zone': (v) => v.availabilityZone, 'volume-type': (v) => v.volumeType,
           'availability-zone-id': (v) => zoneIdOf(v.availabilityZone),
-          size: (v) => String(v.sizeGiB), 'create-time': (v) => ec2Time(v.createdAt), encrypted: () => 'false', 'multi-attach-enabled': () => 'false',
+          size: (v) => String(v.sizeGiB), 'create-time': (v) => ec2Time(v.createdAt), encrypted: (v) => String(v.kmsKeyId !== null), 'multi-attach-enabled': () => 'false',
           // Made from no snapshot (shown as an empty snapshotId): nothing to match, not even `*`.
           'snapshot-id': (v) => v.snapshotId ?? undefined,
           // Fast snapshot restore is not simulated: no volume was created with it.
@@ -244,6 +251,38 @@ export class VolumesEc2Actions implements Ec2ActionSource {
         await this.volumes.setAutoEnableIO(ctx.tenant, p.required('VolumeId'), autoEnableIO(p));
         return { return: true };
       },
+    },
+    // Amazon EBS encryption by default, per account (VolumesService; ebs-encryption.ts).
+    GetEbsEncryptionByDefault: {
+      operation: 'GetEbsEncryptionByDefault',
+      params: [],
+      handler: async (ctx) => encryptionByDefaultXml((await this.volumes.encryptionDefaults(ctx.tenant.id)).byDefault),
+    },
+    EnableEbsEncryptionByDefault: {
+      operation: 'EnableEbsEncryptionByDefault',
+      params: [],
+      handler: async (ctx) => encryptionByDefaultXml((await this.volumes.setEncryptionByDefault(ctx.tenant, true)).byDefault),
+    },
+    DisableEbsEncryptionByDefault: {
+      operation: 'DisableEbsEncryptionByDefault',
+      params: [],
+      handler: async (ctx) => encryptionByDefaultXml((await this.volumes.setEncryptionByDefault(ctx.tenant, false)).byDefault),
+    },
+    GetEbsDefaultKmsKeyId: {
+      operation: 'GetEbsDefaultKmsKeyId',
+      params: [],
+      handler: async (ctx) => ({ kmsKeyId: await this.volumes.defaultKmsKeyArn(ctx.tenant) }),
+    },
+    ModifyEbsDefaultKmsKeyId: {
+      operation: 'ModifyEbsDefaultKmsKeyId',
+      params: ['KmsKeyId'],
+      dryRun: async (ctx, p) => void kmsKeyArn(p.required('KmsKeyId'), ctx.tenant.accountId),
+      handler: async (ctx, p) => ({ kmsKeyId: await this.volumes.setDefaultKmsKey(ctx.tenant, p.required('KmsKeyId')) }),
+    },
+    ResetEbsDefaultKmsKeyId: {
+      operation: 'ResetEbsDefaultKmsKeyId',
+      params: [],
+      handler: async (ctx) => ({ kmsKeyId: await this.volumes.setDefaultKmsKey(ctx.tenant, undefined) }),
     },
     DescribeVolumesModifications: {
       operation: 'DescribeVolumesModifications',

@@ -24,7 +24,10 @@ export function toRunInstancesCommand(dto: RunInstancesDto): RunInstancesCommand
     placementGroup: dto.placementGroup, partitionNumber: dto.partitionNumber, licenseConfigurationId: dto.licenseConfigurationId,
     cpu: dto.cpu && { reservation: dto.cpu.reservation, limit: dto.cpu.limit, weight: dto.cpu.weight },
     creditSpecification: dto.creditSpecification,
-    volumes: dto.volumes?.map((v) => ({ sizeGiB: v.sizeGiB, type: v.type, iops: v.iops, throughputMiBps: v.throughputMiBps, ...(v.snapshotId !== undefined ? { snapshotId: v.snapshotId } : {}) })),
+    volumes: dto.volumes?.map((v) => ({
+      sizeGiB: v.sizeGiB, type: v.type, iops: v.iops, throughputMiBps: v.throughputMiBps, ...(v.snapshotId !== undefined ? { snapshotId: v.snapshotId } : {}),
+      ...(v.encrypted !== undefined ? { encrypted: v.encrypted } : {}), ...(v.kmsKeyId !== undefined ? { kmsKeyId: v.kmsKeyId } : {}),
+    })),
     maintenanceOptions: dto.maintenanceOptions && { autoRecovery: dto.maintenanceOptions.autoRecovery },
     tags: dto.tags,
     network: toLaunchNetwork(dto),

@@ -21,6 +21,8 @@ export class VolumeResponseDto {
   @ApiProperty({ format: 'date-time' }) createTime!: string;
   @ApiProperty({ type: [VolumeAttachmentDto], description: 'One while attached, none while available' }) attachments!: VolumeAttachmentDto[];
   @ApiPropertyOptional({ example: 'snap-0123456789abcdef0', description: 'The snapshot it was created from, if any' }) snapshotId?: string;
+  @ApiProperty({ example: false, description: 'Whether it is encrypted (Amazon EBS encryption)' }) encrypted!: boolean;
+  @ApiPropertyOptional({ example: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab', description: 'The ARN of the KMS key it is encrypted with, when it is' }) kmsKeyId?: string;
 }
 
 export class VolumePageResponseDto {

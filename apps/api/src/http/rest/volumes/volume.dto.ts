@@ -1,10 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from '../page-query.dto';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { VOLUME_TYPES, VolumeType } from '@nimbus/hypervisor';
 
-/** A volume's performance settings, as both a launch's volumes and CreateVolume take them. */
+/** A volume's performance and encryption settings, as both a launch's volumes and CreateVolume take them. */
 abstract class VolumePerformanceDto {
+  @ApiPropertyOptional({ description: 'Encrypt it (EC2\'s Encrypted): with `kmsKeyId`, or the account\'s default key. A volume of an encrypted snapshot, or made while encryption by default is on, is encrypted whatever this says', example: true })
+  @IsOptional() @IsBoolean()
+  encrypted?: boolean;
+
+  @ApiPropertyOptional({ description: 'The KMS key (EC2\'s KmsKeyId): a key id, alias (alias/aws/ebs: the AWS managed key), key ARN or alias ARN; needs `encrypted: true`', example: 'alias/aws/ebs' })
+  @IsOptional() @IsString()
+  kmsKeyId?: string;
+
   @ApiPropertyOptional({ description: 'Provisioned IOPS: gp3 (3,000–16,000, default 3,000), io1 (required, 100–64,000, ≤ 50/GiB) and io2 (required, 100–64,000, ≤ 500/GiB); not gp2, st1, sc1, standard', example: 3000 })
   @IsOptional() @IsInt()
   iops?: number;

@@ -18,6 +18,8 @@ export function mapVolume(v: VolumeEntity) {
       ? [{ instanceId: v.instanceId, device: v.device, state: 'attached', attachTime: iso(v.attachTime!), deleteOnTermination: v.deleteOnTermination }]
       : [],
     ...(v.snapshotId ? { snapshotId: v.snapshotId } : {}),
+    encrypted: v.kmsKeyId !== null,
+    ...(v.kmsKeyId !== null ? { kmsKeyId: v.kmsKeyId } : {}),
   };
 }
 

@@ -21,8 +21,8 @@ export class VolumesController {
   @Operation('CreateVolume')
   @Post()
   async create(@CurrentTenant() tenant: TenantEntity, @Body() dto: CreateVolumeDto) {
-    const { availabilityZone, sizeGiB, snapshotId, type, iops, throughputMiBps, clientToken } = dto;
-    return mapVolume(await this.volumes.create(tenant, { availabilityZone, sizeGiB, snapshotId, type, iops, throughputMiBps, clientToken }));
+    const { availabilityZone, sizeGiB, snapshotId, type, iops, throughputMiBps, clientToken, encrypted, kmsKeyId } = dto;
+    return mapVolume(await this.volumes.create(tenant, { availabilityZone, sizeGiB, snapshotId, type, iops, throughputMiBps, clientToken, encrypted, kmsKeyId }));
   }
 
   @ApiOkResponse({ type: VolumePageResponseDto })
