@@ -99,7 +99,6 @@ describe('Reserved Instances through the JS SDK', () => {
   });
 
   it('closes the month: a zonal Partial Upfront RI bought at 2 h pays its $252.29 once; three m5.large from then on, two covered each hour, one On-Demand', async () => {
-    const t2 = start + 2 * HOUR_MS;
     const [zonal] = await offerings({ InstanceType: 'm5.large', OfferingType: 'Partial Upfront', MaxDuration: 31536000, AvailabilityZone: 'us-east-1a' });
     expect([zonal.Scope, zonal.FixedPrice, zonal.RecurringCharges]).toEqual(['Availability Zone', 252.29, [{ Frequency: 'Hourly', Amount: 0.0288 }]]);
     const zonalId = (await ec2.send(new PurchaseReservedInstancesOfferingCommand({ ReservedInstancesOfferingId: zonal.ReservedInstancesOfferingId!, InstanceCount: 1 }))).ReservedInstancesId!;
