@@ -184,6 +184,8 @@ describe('EC2 EBS encryption (JS SDK)', () => {
     await withNewTenant(app.t, 'carol', async (c) => {
       const managed = await managedKey(c);
       expect((await c.send(new GetEbsEncryptionByDefaultCommand({}))).EbsEncryptionByDefault).toBe(false);
+      // A volume made before: plain (and the setting, once read by a command, is what the next change must replace).
+      expect(keyOf(await create(c))).toEqual([false, undefined]);
       expect((await c.send(new EnableEbsEncryptionByDefaultCommand({}))).EbsEncryptionByDefault).toBe(true);
       expect((await c.send(new GetEbsEncryptionByDefaultCommand({}))).EbsEncryptionByDefault).toBe(true);
       // Another account's setting is its own.

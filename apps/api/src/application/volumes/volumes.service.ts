@@ -25,6 +25,9 @@ const DEFAULT_PAGE_SIZE = 1000;
 
 /** The volume types whose IOPS are provisioned count them against the tenant's quota (gp2 is 3 IOPS/GiB with burst; HDD and Magnetic have none to set). */
 const PROVISIONED_TYPES = PROVISIONED_IOPS_TYPES;
+/** A tenant's stored encryption settings as the rule reads them (no row: off, the AWS managed key). */
+const defaultsOf = (row: { byDefault: boolean; kmsKeyId: string | null } | null): EbsEncryptionDefaults =>
+  row ? { byDefault: row.byDefault, kmsKeyArn: row.kmsKeyId } : NO_ENCRYPTION_BY_DEFAULT;
 const provisionedIops = (spec: VolumeSpec) => (PROVISIONED_TYPES.includes(spec.type) ? spec.iops : 0);
 
 /** EC2 refuses st1/sc1 as a boot volume (EC2 User Guide: "Bootable st1/sc1 volumes are not supported"). */
@@ -314,10 +317,24 @@ export class VolumesService {
 
   // ---- Amazon EBS encryption by default (ebs-encryption.ts) ----
 
-  /** The tenant's encryption by default and default key (none set: off, the AWS managed key), in `tx` or the committed state. */
+  /**
+   * Each tenant's encryption by default as committed, kept once read in a command: every launch with
+   * volumes asks for it, and it changes only through changeEncryptionDefaults. Only committed state
+   * enters it (a command's read is remembered after its group commits); a change forgets the tenant's
+   * at once and bumps its generation, so a value read before the change never comes back.
+   */
+  private readonly encryption = new Map<string, EbsEncryptionDefaults>();
+  private readonly encryptionGenerations = new Map<string, number>();
+
+  /** The tenant's encryption by default and default key (none set: off, the AWS managed key), in `tx` (a command's) or the committed state. */
   async encryptionDefaults(tenantId: string, tx?: Tx): Promise<EbsEncryptionDefaults> {
+    const known = this.encryption.get(tenantId);
+    if (known) return known;
+    const generation = this.encryptionGenerations.get(tenantId) ?? 0;
     const row = await this.repo.encryptionDefaults(tenantId, tx);
-    return row ? { byDefault: row.byDefault, kmsKeyArn: row.kmsKeyId } : NO_ENCRYPTION_BY_DEFAULT;
+    const defaults = defaultsOf(row);
+    if (tx) this.engine.afterCommit(() => (this.encryptionGenerations.get(tenantId) ?? 0) === generation && this.encryption.set(tenantId, defaults));
+    return defaults;
   }
 
   /** GetEbsDefaultKmsKeyId: the ARN of the key new volumes are encrypted with when no key is named. */
@@ -341,7 +358,10 @@ export class VolumesService {
 
   private changeEncryptionDefaults(tenant: TenantEntity, change: (d: EbsEncryptionDefaults) => EbsEncryptionDefaults): Promise<EbsEncryptionDefaults> {
     return this.engine.command(async (tx) => {
-      const next = change(await this.encryptionDefaults(tenant.id, tx));
+      this.encryptionGenerations.set(tenant.id, (this.encryptionGenerations.get(tenant.id) ?? 0) + 1);
+      this.encryption.delete(tenant.id);
+      const row = await this.repo.encryptionDefaults(tenant.id, tx);
+      const next = change(defaultsOf(row));
       await this.repo.saveEncryptionDefaults(tx, { tenantId: tenant.id, byDefault: next.byDefault, kmsKeyId: next.kmsKeyArn });
       return next;
     });
