@@ -153,7 +153,7 @@ describe('VolumesService, called without HTTP', () => {
   it('sizes a launch volume from the image\'s snapshot: the snapshot\'s size, a larger one asked, never a smaller one', async () => {
     const snapshot = { id: 'snap-0000000000000000a', tenantId: 't-1', volumeSizeGiB: 8, completedAt: 0 };
     const catalog = { snapshotRow: async (_tx: unknown, id: string) => (id === snapshot.id ? snapshot : null) } as unknown as CatalogRepository;
-    const sut = new VolumesService(NO_DEFAULTS, {} as VmmRepository, { onTerminated: () => undefined } as unknown as EngineService, {} as InstancesRepository, catalog);
+    const sut = new VolumesService(NO_DEFAULTS, {} as VmmRepository, { onTerminated: () => undefined, afterCommit: () => undefined } as unknown as EngineService, {} as InstancesRepository, catalog);
     const image: Image = {
       ...findImage('ami-0a1e0c00000000a23')!, imageId: 'ami-00000000000000001', ownerTenantId: 't-1',
       blockDevices: [{ deviceName: '/dev/xvda', snapshotId: snapshot.id, volumeSizeGiB: 8, volumeType: 'gp2', deleteOnTermination: true }],
@@ -173,7 +173,7 @@ describe('VolumesService, called without HTTP', () => {
 
   it('launches a built-in image\'s root from its root snapshot: never smaller than it, and the snapshot named in a mapping is that root', async () => {
     // No snapshot look-up: the catalog would throw.
-    const sut = new VolumesService(NO_DEFAULTS, {} as VmmRepository, { onTerminated: () => undefined } as unknown as EngineService, {} as InstancesRepository, {} as CatalogRepository);
+    const sut = new VolumesService(NO_DEFAULTS, {} as VmmRepository, { onTerminated: () => undefined, afterCommit: () => undefined } as unknown as EngineService, {} as InstancesRepository, {} as CatalogRepository);
     const linux = findImage('ami-0a1e0c00000000a23')!;
     const windows = findImage('ami-0f0d0c00000000f22')!;
     const specs = async (blockDeviceMappings: LaunchBlockDeviceMapping[], image = linux) => {
