@@ -93,6 +93,7 @@ import { SpotService } from './application/spot/spot.service';
 import { SpotInterruptions } from './application/spot/spot-interruptions';
 import { SpotTagsRegistrar } from './application/spot/spot-tags.registrar';
 import { FleetsService } from './application/fleets/fleets.service';
+import { FleetsRepository } from './persistence/fleets.repository';
 import { ReservedInstancesRepository } from './persistence/reserved-instances.repository';
 import { ReservedInstancesService } from './application/reserved-instances/reserved-instances.service';
 import { ReservedInstancesTagsRegistrar } from './application/reserved-instances/reserved-instances-tags.registrar';
@@ -188,7 +189,7 @@ export class AppModule {
         // EC2 Spot Instances: the requests and the simulated market.
         SpotRepository, SpotMarket, SpotService, SpotInterruptions, SpotTagsRegistrar,
         // EC2 Fleet (instant).
-        FleetsService,
+        FleetsRepository, FleetsService,
         // EC2 Standard Reserved Instances (their billing: libs/metering).
         ReservedInstancesRepository, ReservedInstancesService, ReservedInstancesTagsRegistrar,
       ],

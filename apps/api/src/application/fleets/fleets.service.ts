@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AVAILABILITY_ZONES } from '@nimbus/hypervisor';
 import { Decimal } from 'decimal.js';
 import { ApiError, idempotentMismatch, invalidParameter } from '../common/api-errors';
 import { createdId } from '../common/ids';
 import { requestHash as hashOf } from '../common/request-hash';
-import { describe, DescribeQuery, IdKind, notFoundError, Page, requireWellFormed } from '../networking/describe-query';
+import { describe, DescribeQuery, IdKind, Page, requireWellFormed } from '../networking/describe-query';
 import { FleetEntity, TenantEntity } from '../../persistence/entities';
-import { READ_DB } from '../../persistence/data-source';
+import { FleetsRepository } from '../../persistence/fleets.repository';
 import { Tx } from '../../persistence/tx';
 import { EngineService } from '../../engine/engine.service';
 import { InstancesService } from '../instances/instances.service';
@@ -107,7 +105,7 @@ const viewOf = (r: FleetEntity): FleetView => ({
 @Injectable()
 export class FleetsService {
   constructor(
-    @InjectDataSource(READ_DB) private readonly db: DataSource,
+    private readonly repo: FleetsRepository,
     private readonly engine: EngineService,
     private readonly instances: InstancesService,
     private readonly market: SpotMarket,
@@ -127,7 +125,7 @@ export class FleetsService {
     return this.engine.command(async (tx, e) => {
       const id = createdId('fleet', 'CreateFleet', tenant.id, clientToken);
       if (clientToken !== undefined) {
-        const before = await tx.findOneBy(FleetEntity, { tenantId: tenant.id, clientToken });
+        const before = await this.repo.byClientToken(tx, tenant.id, clientToken);
         if (before) {
           if (before.requestHash !== requestHash) throw idempotentMismatch(clientToken);
           return viewOf(before);
@@ -149,7 +147,7 @@ export class FleetsService {
         id, tenantId: tenant.id, type: 'instant', state: 'active', clientToken: clientToken ?? null, requestHash, createdAt: e.now,
         request: JSON.stringify(target), instances: JSON.stringify(fleetInstances), errors: JSON.stringify(errors), tags: JSON.stringify(tags),
       };
-      await tx.insert(FleetEntity, row);
+      await this.repo.insert(tx, row);
       return viewOf(row);
     });
   }
@@ -216,7 +214,7 @@ export class FleetsService {
 
   /** DescribeFleets: the tenant's fleets (another tenant's id answers exactly as a missing one). */
   async describe(tenant: TenantEntity, q: DescribeQuery<FleetView>): Promise<Page<FleetView>> {
-    const rows = await this.db.manager.find(FleetEntity, { where: { tenantId: tenant.id } });
+    const rows = await this.repo.of(this.repo.reader, tenant.id);
     return describe(rows.map(viewOf), (v) => v.fleetId, FLEET_ID, q);
   }
 
@@ -239,7 +237,7 @@ export class FleetsService {
         unsuccessful.push({ fleetId: id, code: 'fleetIdMalformed', message: `The fleet ID '${id.slice(0, 64)}' is malformed` });
         continue;
       }
-      const row = await this.db.manager.findOneBy(FleetEntity, { id, tenantId: tenant.id });
+      const row = await this.repo.find(this.repo.reader, tenant.id, id);
       if (!row) {
         unsuccessful.push({ fleetId: id, code: 'fleetIdDoesNotExist', message: `The fleet ID '${id}' does not exist` });
         continue;
@@ -248,7 +246,7 @@ export class FleetsService {
       const mine = new Set(view.instances.flatMap((f) => f.instanceIds));
       const live = (await this.instances.list(tenant, { tags: [], matches: (d) => mine.has(d.row.id) && d.row.state !== 'terminated' })).instances.map((d) => d.row.id);
       if (live.length > 0) await this.instances.terminateAll(tenant, live);
-      await this.engine.command(async (tx) => tx.update(FleetEntity, { id, tenantId: tenant.id }, { state: 'deleted' }));
+      await this.engine.command((tx) => this.repo.setState(tx, tenant.id, id, 'deleted'));
       deleted.push({ ...view, state: 'deleted' });
     }
     return { deleted, unsuccessful };
