@@ -44,6 +44,7 @@ import { EbsEncryption1764860000000 } from './1764860000000-EbsEncryption';
 import { BootsAndVersionNumbers1764850000000 } from './1764850000000-BootsAndVersionNumbers';
 import { ReservedInstances1764870000000 } from './1764870000000-ReservedInstances';
 import { SpotInterruptionReason1764880000000 } from './1764880000000-SpotInterruptionReason';
+import { Fleets1764900000000 } from './1764900000000-Fleets';
 
 /** Every migration, in order. The app runs them at start; `synchronize` is never on. */
 export const MIGRATIONS = [
@@ -66,4 +67,5 @@ export const MIGRATIONS = [
   EbsEncryption1764860000000,
   ReservedInstances1764870000000,
   SpotInterruptionReason1764880000000,
+  Fleets1764900000000,
 ];

@@ -903,6 +903,16 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.query("DELETE FROM usage_records WHERE tenant_id = 't-00000000000000r01'");
   });
 
+  it('Fleets1764900000000 adds the fleets table (an instant fleet as CreateFleet writes it) and reverts alone, dropping it', async () => {
+    await ds.query(`INSERT INTO fleets (id, tenant_id, type, state, client_token, request_hash, created_at, request, instances, errors)
+      VALUES ('fleet-0000000000000f001', 't-00000000000000f01', 'instant', 'active', NULL, NULL, 1735689840000, '{}', '[]', '[]')`);
+    expect(await ds.query("SELECT state, tags FROM fleets WHERE id = 'fleet-0000000000000f001'")).toEqual([{ state: 'active', tags: '{}' }]);
+    await undoThrough('Fleets1764900000000');
+    expect(await describeTables(['fleets'])).toEqual([]);
+    await ds.runMigrations();
+    expect(await ds.query('SELECT COUNT(*) AS n FROM fleets')).toEqual([{ n: usingPostgres() ? '0' : 0 }]);
+  });
+
   it('SpotInterruptionReason1764880000000 adds a request\'s interruption reason (null for the requests there were, read as price); reverting drops it and keeps the requests', async () => {
     await undoThrough('SpotInterruptionReason1764880000000');
     await ds.query(`INSERT INTO spot_instance_requests (id, tenant_id, instance_id, instance_type, availability_zone, product_description, type, max_price,

@@ -92,6 +92,8 @@ import { SpotMarket } from './application/spot/spot-market';
 import { SpotService } from './application/spot/spot.service';
 import { SpotInterruptions } from './application/spot/spot-interruptions';
 import { SpotTagsRegistrar } from './application/spot/spot-tags.registrar';
+import { FleetsService } from './application/fleets/fleets.service';
+import { FleetsRepository } from './persistence/fleets.repository';
 import { ReservedInstancesRepository } from './persistence/reserved-instances.repository';
 import { ReservedInstancesService } from './application/reserved-instances/reserved-instances.service';
 import { ReservedInstancesTagsRegistrar } from './application/reserved-instances/reserved-instances-tags.registrar';
@@ -186,6 +188,8 @@ export class AppModule {
         LaunchTemplatesRepository, LaunchTemplatesService, LaunchTemplateTagsRegistrar,
         // EC2 Spot Instances: the requests and the simulated market.
         SpotRepository, SpotMarket, SpotService, SpotInterruptions, SpotTagsRegistrar,
+        // EC2 Fleet (instant).
+        FleetsRepository, FleetsService,
         // EC2 Standard Reserved Instances (their billing: libs/metering).
         ReservedInstancesRepository, ReservedInstancesService, ReservedInstancesTagsRegistrar,
       ],

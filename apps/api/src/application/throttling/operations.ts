@@ -165,6 +165,10 @@ const ENTRIES: Record<string, Entry> = {
   CancelSpotInstanceRequests: { category: MUTATING },
   RequestSpotInstances: { category: MUTATING },
   DescribeSpotPriceHistory: { category: NON_MUTATING },
+  // EC2 Fleet (instant): the page's categories (Describe: non-mutating; the others: mutating).
+  CreateFleet: { category: MUTATING },
+  DescribeFleets: { category: NON_MUTATING },
+  DeleteFleets: { category: MUTATING },
   DescribeReservedInstancesOfferings: { category: NON_MUTATING },
   PurchaseReservedInstancesOffering: { category: MUTATING },
   DescribeReservedInstances: { category: NON_MUTATING },

@@ -32,6 +32,7 @@ import { LaunchTemplateEntity, LaunchTemplateVersionEntity } from './launch-temp
 import { VPC_PEERING_ENTITIES } from './vpc-peering.entity';
 import { DhcpOptionsEntity } from './dhcp-options.entity';
 import { SPOT_ENTITIES } from './spot.entity';
+import { FleetEntity } from './fleet.entity';
 import { RESERVED_INSTANCE_ENTITIES } from './reserved-instance.entity';
 
 export {
@@ -45,6 +46,7 @@ export * from './networking.entity';
 export * from './vpc-peering.entity';
 export { DhcpOptionsEntity };
 export * from './spot.entity';
+export * from './fleet.entity';
 export * from './reserved-instance.entity';
 export { CatalogInstanceTypeEntity, ImageEntity, SnapshotEntity };
 export { LaunchTemplateEntity, LaunchTemplateVersionEntity };
@@ -78,4 +80,6 @@ export const ENTITIES = [
   ...SPOT_ENTITIES,
   // Reserved Instances and their tags.
   ...RESERVED_INSTANCE_ENTITIES,
+  // EC2 Fleets (instant).
+  FleetEntity,
 ];

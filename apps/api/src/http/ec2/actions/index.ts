@@ -17,6 +17,7 @@ import { VpcPeeringEc2Actions } from './vpc-peering.actions';
 import { DhcpOptionsEc2Actions } from './dhcp-options.actions';
 import { SpotEc2Actions } from './spot.actions';
 import { ReservedInstancesEc2Actions } from './reserved-instances.actions';
+import { FleetsEc2Actions } from './fleets.actions';
 
 /**
  * Every feature's EC2 actions (each a Nest provider, so its handlers reach the feature's
@@ -31,4 +32,5 @@ export const EC2_ACTION_SOURCES: readonly Type<Ec2ActionSource>[] = [
   DhcpOptionsEc2Actions,
   SpotEc2Actions,
   ReservedInstancesEc2Actions,
+  FleetsEc2Actions,
 ];

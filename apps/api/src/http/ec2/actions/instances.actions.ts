@@ -464,6 +464,22 @@ function transitionsXml(list: readonly StateTransition[]) {
 const ATTRIBUTES = ['instanceType', 'kernel', 'ramdisk', 'userData', 'disableApiTermination', 'instanceInitiatedShutdownBehavior', 'rootDeviceName', 'blockDeviceMapping',
   'productCodes', 'sourceDestCheck', 'groupSet', 'ebsOptimized', 'sriovNetSupport', 'enaSupport', 'enclaveOptions', 'disableApiStop'];
 
+/**
+ * The launch a launch template version makes with a request's own parameters over it (RunInstances
+ * with `LaunchTemplate`; CreateFleet's overrides): the version named by `spec` (id or name;
+ * `Version`, `$Default` unless given), each parameter the request does not give taken from it
+ * (launchParameters: EC2's rule), and the merged parameters read as any launch. The instance
+ * carries the template's id and version (its `aws:ec2launchtemplate:*` tags).
+ */
+export async function launchFromTemplate(
+  launchTemplates: LaunchTemplatesService, typeOf: InstanceTypeLookup, tenant: TenantEntity, spec: Ec2Params, request: Record<string, string>,
+): Promise<RunInstancesCommand> {
+  const ref = { ...(spec.string('LaunchTemplateId') ? { id: spec.string('LaunchTemplateId') } : {}), ...(spec.string('LaunchTemplateName') ? { name: spec.string('LaunchTemplateName') } : {}) };
+  const { template, version, data } = await launchTemplates.launchVersion(tenant, ref, spec.string('Version') || undefined);
+  const merged = new QueryParams(new Map(Object.entries(launchParameters(data, request))));
+  return { ...toRunInstancesCommand(merged, typeOf), launchTemplate: { id: template.id, version: version.versionNumber } };
+}
+
 /** The instance surface: RunInstances, DescribeInstances, Start/Stop/Reboot/Terminate, status, attributes, credits, console output. */
 @Injectable()
 export class InstancesEc2Actions implements Ec2ActionSource {
@@ -488,11 +504,8 @@ export class InstancesEc2Actions implements Ec2ActionSource {
     if (!spec) return toRunInstancesCommand(p, this.typeOf);
     for (const field of spec.fields())
       if (!['LaunchTemplateId', 'LaunchTemplateName', 'Version'].includes(field)) throw new ApiError('UnknownParameter', `The parameter LaunchTemplate.${field.slice(0, 64)} is not recognized by RunInstances.`);
-    const ref = { ...(spec.string('LaunchTemplateId') ? { id: spec.string('LaunchTemplateId') } : {}), ...(spec.string('LaunchTemplateName') ? { name: spec.string('LaunchTemplateName') } : {}) };
-    const { template, version, data } = await this.launchTemplates.launchVersion(ctx.tenant, ref, spec.string('Version') || undefined);
     const request = Object.fromEntries(p.entries().filter(([k]) => k.split('.', 1)[0] !== 'LaunchTemplate'));
-    const merged = new QueryParams(new Map(Object.entries(launchParameters(data, request))));
-    return { ...toRunInstancesCommand(merged, this.typeOf), launchTemplate: { id: template.id, version: version.versionNumber } };
+    return launchFromTemplate(this.launchTemplates, this.typeOf, ctx.tenant, spec, request);
   }
 
   /** Every id must name a visible instance of the tenant before any of them is acted on (EC2 acts on all or none of a malformed or missing list). */
