@@ -18,7 +18,7 @@ export class ReservedInstances1764870000000 implements MigrationInterface {
         { name: 'scope', type: 'varchar', length: '32' }, { name: 'availability_zone', type: 'varchar', length: '32', isNullable: true },
         { name: 'instance_count', type: 'integer' }, { name: 'offering_type', type: 'varchar', length: '32' }, { name: 'duration_s', type: 'bigint' },
         { name: 'fixed_price', type: 'varchar', length: '32' }, { name: 'hourly_price', type: 'varchar', length: '32' },
-        { name: 'start_ms', type: 'bigint' }, { name: 'end_ms', type: 'bigint' },
+        { name: 'start_ms', type: 'bigint' },
       ],
       indices: [new TableIndex({ name: 'ix_reserved_instances_tenant', columnNames: ['tenant_id'] })],
     }));

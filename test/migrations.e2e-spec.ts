@@ -887,14 +887,14 @@ describe(`migrations on ${usingPostgres() ? 'PostgreSQL' : 'SQLite'}`, () => {
     await ds.runMigrations();
     const id = '0f9e8d7c-6b5a-4c3d-a2e1-f0e9d8c7b6a5';
     await ds.query(`INSERT INTO reserved_instances (id, tenant_id, offering_id, instance_type, scope, availability_zone, instance_count, offering_type, duration_s,
-      fixed_price, hourly_price, start_ms, end_ms) VALUES ('${id}', 't-00000000000000r01', '1a2b3c4d-5e6f-4a1b-a2c3-d4e5f6a7b8c9', 'm5.large', 'Region', NULL, 2,
-      'No Upfront', 31536000, '0.00', '0.06', 1735689840000, 1767225840000)`);
+      fixed_price, hourly_price, start_ms) VALUES ('${id}', 't-00000000000000r01', '1a2b3c4d-5e6f-4a1b-a2c3-d4e5f6a7b8c9', 'm5.large', 'Region', NULL, 2,
+      'No Upfront', 31536000, '0.00', '0.06', 1735689840000)`);
     await ds.query(`INSERT INTO reserved_instance_tags (resource_id, tenant_id, tag_key, tag_value) VALUES ('${id}', 't-00000000000000r01', 'team', 'web')`);
     await ds.query(`INSERT INTO usage_records (record_id, tenant_id, kind, resource_id, start_ms, end_ms, period_start_ms, quantity, attrs)
       VALUES ('reserved-instance:${id}', 't-00000000000000r01', 'reserved', '${id.replace(/-/g, '')}', 1735689840000, 1767225840000, NULL, 2, '{}'),
       ('instance:i-0000000000000r001:1', 't-00000000000000r01', 'instance-usage', 'i-0000000000000r001', 1, 2, 1, NULL, '{}')`);
-    expect(await ds.query('SELECT hourly_price, instance_count, end_ms FROM reserved_instances')).toEqual([
-      { hourly_price: '0.06', instance_count: 2, end_ms: usingPostgres() ? '1767225840000' : 1767225840000 },
+    expect(await ds.query('SELECT hourly_price, instance_count, start_ms FROM reserved_instances')).toEqual([
+      { hourly_price: '0.06', instance_count: 2, start_ms: usingPostgres() ? '1735689840000' : 1735689840000 },
     ]);
     await undoThrough('ReservedInstances1764870000000');
     expect(await describeTables(['reserved_instances', 'reserved_instance_tags'])).toEqual([]);

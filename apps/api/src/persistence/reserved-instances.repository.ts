@@ -28,11 +28,11 @@ export class ReservedInstancesRepository {
    * The purchase: the RI and its usage record (kind `reserved`: its term, count and prices, which
    * the rater bills; usage-store reads it back as libs/metering's `reserved-instance` record).
    */
-  async insert(tx: Tx, ri: ReservedInstanceEntity, offering: string): Promise<void> {
+  async insert(tx: Tx, ri: ReservedInstanceEntity, endMs: number, offering: string): Promise<void> {
     await tx.insert(ReservedInstanceEntity, { ...ri });
     await tx.insert(UsageRecordEntity, {
       recordId: reservedInstanceRecordId(ri.id), tenantId: ri.tenantId, kind: RESERVED_USAGE_KIND, resourceId: ri.id.replace(/-/g, ''),
-      startMs: ri.startMs, endMs: ri.endMs, periodStartMs: null, quantity: ri.instanceCount,
+      startMs: ri.startMs, endMs, periodStartMs: null, quantity: ri.instanceCount,
       attrs: JSON.stringify({
         reservedInstancesId: ri.id, instanceType: ri.instanceType, scope: ri.scope, ...(ri.availabilityZone ? { availabilityZone: ri.availabilityZone } : {}),
         offering, fixedPrice: ri.fixedPrice, usagePrice: ri.hourlyPrice,

@@ -14,7 +14,7 @@ import { EngineService } from '../../engine/engine.service';
 import { closeMonth, CloseResult } from './billing-close';
 import { NatRoutes } from '../networking/nat-routes';
 import { ReservedInstancesRepository } from '../../persistence/reserved-instances.repository';
-import { RiState, riStateAt } from '../reserved-instances/ri-state';
+import { riEndMs, RiState, riStateAt } from '../reserved-instances/ri-state';
 import {
   CloseMonthCommand, GetBillingSummaryCommand, GetInvoiceCommand, GetRevenueCommand, GetRiReportCommand, GetUsageCommand, ListAllInvoicesCommand, PutCreditPolicyCommand, PutPricesCommand,
 } from './billing.commands';
@@ -461,7 +461,7 @@ export class BillingService implements OnModuleInit {
           tenantId: t, invoiceId: closedInvoice?.invoiceId ?? `est-${month.month}-${t}`,
           reservedInstances: report.reservations.map((r) => {
             const row = rows.get(r.reservedInstancesId);
-            return row ? { ...r, offeringType: row.offeringType, durationSeconds: row.durationSeconds, state: riStateAt(row, asOfMs), endMs: row.endMs } : r;
+            return row ? { ...r, offeringType: row.offeringType, durationSeconds: row.durationSeconds, state: riStateAt(row, asOfMs), endMs: riEndMs(row) } : r;
           }),
           utilization: report.utilization, coverage: report.coverage, fees: riFees(lines),
         });

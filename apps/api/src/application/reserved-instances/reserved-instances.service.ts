@@ -7,11 +7,11 @@ import { EngineService } from '../../engine/engine.service';
 import { ReservedInstanceEntity, TenantEntity } from '../../persistence/entities';
 import { ReservedInstancesRepository } from '../../persistence/reserved-instances.repository';
 import { SpotMarket } from '../spot/spot-market';
-import { RiState, riStateAt } from './ri-state';
+import { riEndMs, RiState, riStateAt } from './ri-state';
 
 /** The product descriptions offered: Linux/UNIX (the platform the derived prices and the coverage rule are for). */
 export const RI_PRODUCTS = ['Linux/UNIX', 'Linux/UNIX (Amazon VPC)'] as const;
-export { RI_PAYMENT_PENDING_MS } from './ri-state';
+export { RI_PAYMENT_PENDING_MS, riEndMs } from './ri-state';
 
 /** One Standard Reserved Instance offering (EC2's ReservedInstancesOffering). */
 export interface RiOffering {
@@ -152,16 +152,11 @@ export class ReservedInstancesService {
       const ri: ReservedInstanceEntity = {
         id, tenantId: tenant.id, offeringId: o.id, instanceType: o.instanceType, scope: o.scope, availabilityZone: o.availabilityZone ?? null,
         instanceCount, offeringType: o.offeringType, durationSeconds: o.durationSeconds, fixedPrice: o.fixedPrice, hourlyPrice: o.hourlyPrice,
-        startMs: e.now, endMs: e.now + o.durationSeconds * 1000,
+        startMs: e.now,
       };
-      await this.repo.insert(tx, ri, `${o.durationSeconds === RI_TERM_SECONDS[1] ? 1 : 3} yr ${o.offeringType}`);
+      await this.repo.insert(tx, ri, riEndMs(ri), `${o.durationSeconds === RI_TERM_SECONDS[1] ? 1 : 3} yr ${o.offeringType}`);
       return ri.id;
     });
-  }
-
-  /** The state at an instant (ri-state.ts). */
-  static stateAt(ri: Pick<ReservedInstanceEntity, 'startMs' | 'endMs'>, now: number): RiState {
-    return riStateAt(ri, now);
   }
 
   /** DescribeReservedInstances: the tenant's RIs (another tenant's id is a missing one), in id order. */
@@ -173,7 +168,7 @@ export class ReservedInstancesService {
       for (const id of ids) if (!byId.has(id)) throw riNotFound(id);
       const chosen = ids.length > 0 ? rows.filter((r) => ids.includes(r.id)) : rows;
       const tags = await this.repo.tagsOf(this.repo.reader, chosen.map((r) => r.id));
-      const views = chosen.map((ri) => ({ ri, state: ReservedInstancesService.stateAt(ri, e.now), tags: tags.get(ri.id) ?? {} }));
+      const views = chosen.map((ri) => ({ ri, state: riStateAt(ri, e.now), tags: tags.get(ri.id) ?? {} }));
       return match ? views.filter(match) : views;
     });
   }

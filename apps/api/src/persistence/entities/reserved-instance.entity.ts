@@ -25,8 +25,8 @@ export class ReservedInstanceEntity {
   /** Per instance, decimal strings (USD). */
   @Column({ name: 'fixed_price', type: 'varchar', length: 32 }) fixedPrice!: string;
   @Column({ name: 'hourly_price', type: 'varchar', length: 32 }) hourlyPrice!: string;
+  /** The term's start; it ends `durationSeconds` later (ri-state.ts riEndMs). */
   @Column({ name: 'start_ms', type: 'bigint', transformer: msTransformer }) startMs!: number;
-  @Column({ name: 'end_ms', type: 'bigint', transformer: msTransformer }) endMs!: number;
 }
 
 /** A Reserved Instance's tags (resource type `reserved-instances`). */

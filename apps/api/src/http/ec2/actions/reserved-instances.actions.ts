@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
-import { ReservedInstancesService, RiOffering, RiView } from '../../../application/reserved-instances/reserved-instances.service';
+import { ReservedInstancesService, riEndMs, RiOffering, RiView } from '../../../application/reserved-instances/reserved-instances.service';
 import { Ec2Actions, Ec2Params, items } from '../ec2-action';
 import { Ec2ActionSource } from '../ec2-action-source';
 import { unsupported } from '../ec2-errors';
@@ -23,7 +23,7 @@ function offeringXml(o: RiOffering) {
 function reservedXml(v: RiView) {
   const r = v.ri;
   return {
-    reservedInstancesId: r.id, instanceType: r.instanceType, availabilityZone: r.availabilityZone ?? undefined, start: ec2Time(r.startMs), end: ec2Time(r.endMs),
+    reservedInstancesId: r.id, instanceType: r.instanceType, availabilityZone: r.availabilityZone ?? undefined, start: ec2Time(r.startMs), end: ec2Time(riEndMs(r)),
     duration: r.durationSeconds, usagePrice: '0.0', fixedPrice: r.fixedPrice, instanceCount: r.instanceCount, productDescription: 'Linux/UNIX', state: v.state,
     tagSet: tagSet(v.tags), instanceTenancy: 'default', currencyCode: 'USD', offeringType: r.offeringType, recurringCharges: hourly(r.hourlyPrice),
     offeringClass: 'standard', scope: r.scope,
@@ -45,7 +45,7 @@ const OFFERING_FILTERS: Readonly<Record<string, FilterField<RiOffering>>> = {
 const RI_FILTERS: Readonly<Record<string, FilterField<RiView>>> = {
   'availability-zone': (v) => v.ri.availabilityZone ?? undefined,
   duration: (v) => v.ri.durationSeconds,
-  end: (v) => ec2Time(v.ri.endMs),
+  end: (v) => ec2Time(riEndMs(v.ri)),
   'fixed-price': (v) => v.ri.fixedPrice,
   'instance-type': (v) => v.ri.instanceType,
   scope: (v) => v.ri.scope,

@@ -1,6 +1,6 @@
 import { RI_TERM_SECONDS } from '@nimbus/metering';
 import { encodePageToken } from '../../../application/instances/page-token';
-import { isReservedInstancesId, OfferingQuery, RiOffering, RiView } from '../../../application/reserved-instances/reserved-instances.service';
+import { isReservedInstancesId, OfferingQuery, riEndMs, RiOffering, RiView } from '../../../application/reserved-instances/reserved-instances.service';
 import { RiMonthReport, TenantRiReport } from '../../../application/billing/billing.service';
 import { ApiError, invalidParameter } from '../../../application/common/api-errors';
 import { ListOfferingsQueryDto } from './reserved-instance.dto';
@@ -20,7 +20,7 @@ export function mapReservedInstance(v: RiView) {
   return {
     reservedInstancesId: r.id, offeringId: r.offeringId, instanceType: r.instanceType, scope: r.scope, ...(r.availabilityZone ? { availabilityZone: r.availabilityZone } : {}),
     instanceCount: r.instanceCount, productDescription: 'Linux/UNIX', offeringType: r.offeringType, offeringClass: 'standard', duration: r.durationSeconds,
-    fixedPrice: r.fixedPrice, hourlyPrice: r.hourlyPrice, currencyCode: 'USD', state: v.state, start: iso(r.startMs), end: iso(r.endMs), tags: v.tags,
+    fixedPrice: r.fixedPrice, hourlyPrice: r.hourlyPrice, currencyCode: 'USD', state: v.state, start: iso(r.startMs), end: iso(riEndMs(r)), tags: v.tags,
   };
 }
 
